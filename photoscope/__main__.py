@@ -1,0 +1,5 @@
+import sys
+
+from photoscope.cli import main
+
+sys.exit(main())

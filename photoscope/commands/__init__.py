@@ -1,0 +1,1 @@
+"""The CLI's subcommands: argument handling and printing around the core API."""

@@ -1,0 +1,44 @@
+"""``photoscope caption PHOTO...``: one line per photo."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from photoscope.commands.common import add_model_option
+from photoscope.imaging import load_photo
+from photoscope.model import DecodeOptions, PhotoscopeModel
+
+
+def caption(args: argparse.Namespace) -> int:
+    model = PhotoscopeModel(args.model)
+    options = DecodeOptions(1 if args.greedy else args.beam, args.max_len, args.length_penalty)
+    failed = 0
+    for path in args.photos:
+        try:
+            photo = load_photo(path)
+        except (OSError, ValueError) as error:
+            print(f"{path}: cannot read this photo ({error})", file=sys.stderr)
+            failed += 1
+            continue
+        latent = model.embed([photo])[0].latent
+        result = model.caption(torch.stack([latent]), options)[0]
+        score = f"\t{result.score:.3f}" if args.scores else ""
+        print(f"{path}\t{result.text}{score}")
+    return 1 if failed else 0
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("caption", help="print a caption for each photo")
+    p.add_argument("photos", nargs="+", type=Path)
+    p.add_argument("--beam", type=int, default=3, help="beam width (1 = greedy)")
+    p.add_argument("--greedy", action="store_true", help="greedy decoding (same as --beam 1)")
+    p.add_argument("--max-len", type=int, default=20, help="longest caption in words")
+    p.add_argument("--length-penalty", type=float, default=0.5)
+    p.add_argument("--scores", action="store_true", help="print each caption's score too")
+    add_model_option(p)
+    p.set_defaults(handler=caption)

@@ -1,0 +1,23 @@
+"""``photoscope gui`` (and plain ``photoscope``): the desktop app."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from photoscope.commands.common import add_db_option, add_model_option
+
+
+def register(sub: Any) -> None:
+    gui = sub.add_parser("gui", help="open the desktop app (the default)")
+    gui.add_argument("--folder", type=Path, help="watch and index this folder too")
+    add_db_option(gui)
+    add_model_option(gui)
+    gui.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from photoscope.gui.app import run_app
+
+    return run_app(args)

@@ -1,0 +1,125 @@
+"""Turning latents into captions (batched beam search) and scoring given captions exactly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from photoscope.network import CaptionNetwork
+from photoscope.vocab import Vocabulary
+
+
+@dataclass(frozen=True)
+class Caption:
+    text: str
+    score: float  # length-normalised log-probability (higher is better, <= 0)
+    log_prob: float  # total log-probability of the words and <end>
+
+
+def _repeat_state(state: Any, times: int) -> Any:
+    if isinstance(state, tuple):  # LSTM (h, c)
+        return tuple(s.repeat_interleave(times, dim=1) for s in state)
+    return state.repeat_interleave(times, dim=1)
+
+
+def _select_state(state: Any, rows: torch.Tensor) -> Any:
+    if isinstance(state, tuple):
+        return tuple(s[:, rows] for s in state)
+    return state[:, rows]
+
+
+@torch.inference_mode()
+def beam_search(
+    net: CaptionNetwork,
+    vocab: Vocabulary,
+    latents: torch.Tensor,
+    beam: int = 3,
+    max_len: int = 20,
+    length_penalty: float = 0.5,
+) -> list[Caption]:
+    """One caption per latent; ``beam=1`` is greedy decoding.
+
+    Hypotheses are ranked by ``log p / (words + 1) ** length_penalty``. All photos advance
+    together as one (N x beam) batch; the loop ends early once no live hypothesis of any photo
+    can still beat that photo's best finished one.
+    """
+    n, k, v = latents.shape[0], beam, len(vocab)
+    if n == 0:
+        return []
+    state = _repeat_state(net.start_state(latents), k)
+    tokens = torch.full((n * k,), vocab.start, dtype=torch.long)
+    scores = torch.full((n, k), float("-inf"))
+    scores[:, 0] = 0.0  # all beams start identical: expand only the first
+    seqs = torch.zeros(n * k, 0, dtype=torch.long)
+    best_norm = torch.full((n,), float("-inf"))
+    best_raw = torch.zeros(n)
+    best_seq = torch.zeros(n, max_len + 1, dtype=torch.long)
+    banned = torch.tensor([vocab.pad, vocab.start, vocab.unk])
+    rank = torch.arange(2 * k).expand(n, 2 * k)
+    for t in range(max_len + 1):
+        log_probs, state = net.step(tokens, state)
+        log_probs[:, banned] = float("-inf")
+        if t == max_len:  # out of room: only <end> may follow
+            keep = log_probs[:, vocab.end].clone()
+            log_probs.fill_(float("-inf"))
+            log_probs[:, vocab.end] = keep
+        cand = (scores.reshape(-1, 1) + log_probs).reshape(n, k * v)
+        top, idx = cand.topk(2 * k, dim=1)
+        src, tok = idx // v, idx % v
+        # Finished hypotheses: an <end> among the top k candidates of this step.
+        is_end = tok == vocab.end
+        norm = top / float(t + 1) ** length_penalty
+        end_norm = torch.where(is_end & (rank < k), norm, float("-inf"))
+        step_best, step_arg = end_norm.max(dim=1)
+        better = step_best > best_norm
+        if better.any():
+            rows = torch.nonzero(better).squeeze(1)
+            beam_rows = rows * k + src[rows, step_arg[rows]]
+            best_seq[rows] = 0
+            best_seq[rows, :t] = seqs[beam_rows]
+            best_seq[rows, t] = vocab.end
+            best_norm[rows] = step_best[rows]
+            best_raw[rows] = top[rows, step_arg[rows]]
+        # Live hypotheses: the best k candidates that did not end.
+        order = (is_end.long() * 2 * k + rank).argsort(dim=1)[:, :k]
+        scores = top.gather(1, order).masked_fill(is_end.gather(1, order), float("-inf"))
+        beam_rows = (torch.arange(n).unsqueeze(1) * k + src.gather(1, order)).reshape(-1)
+        tokens = tok.gather(1, order).reshape(-1)
+        seqs = torch.cat([seqs[beam_rows], tokens.unsqueeze(1)], dim=1)
+        state = _select_state(state, beam_rows)
+        # Log-probabilities only fall, so a live score can at best be divided by the longest length.
+        bound = scores.max(dim=1).values / float(max_len + 1) ** length_penalty
+        if bool((bound <= best_norm).all()):
+            break
+    return [
+        Caption(vocab.decode(best_seq[i].tolist()), float(best_norm[i]), float(best_raw[i])) for i in range(n)
+    ]
+
+
+def pad_batch(sequences: list[list[int]], pad: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Right-padded B x T token tensor and the lengths."""
+    lengths = torch.tensor([len(s) for s in sequences], dtype=torch.long)
+    batch = torch.full((len(sequences), max(1, *(len(s) for s in sequences))), pad, dtype=torch.long)
+    for i, seq in enumerate(sequences):
+        batch[i, : len(seq)] = torch.tensor(seq, dtype=torch.long)
+    return batch, lengths
+
+
+def teacher_inputs(targets: torch.Tensor, start: int) -> torch.Tensor:
+    """Decoder inputs for targets ``w1 .. wn <end>``: ``<start> w1 .. wn``."""
+    return torch.cat([torch.full_like(targets[:, :1], start), targets[:, :-1]], dim=1)
+
+
+def caption_log_prob(
+    net: CaptionNetwork, latents: torch.Tensor, targets: torch.Tensor, lengths: torch.Tensor, start: int
+) -> torch.Tensor:
+    """Exact log p(caption | latent) for each row; differentiable in ``latents``.
+
+    ``targets`` are padded ``w1 .. wn <end>`` rows and ``lengths`` count the <end> too.
+    """
+    logits = net.decoder_logits(latents, teacher_inputs(targets, start))[:, 1:]
+    log_probs = logits.log_softmax(-1).gather(2, targets.unsqueeze(-1)).squeeze(-1)
+    mask = torch.arange(targets.shape[1]).unsqueeze(0) < lengths.unsqueeze(1)
+    return (log_probs * mask).sum(1)

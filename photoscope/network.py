@@ -1,0 +1,77 @@
+"""The one network: photo feature -> latent -> caption decoder, and a text -> latent encoder.
+
+The latent (``latent_dim`` numbers per photo) is the decoder's first input, the vector photos are
+compared by, and the space text search inverts into. The text encoder is trained jointly with a
+contrastive loss so that a caption's encoding lands near its photo's latent: it gives text search
+a fast first guess that inversion of the decoder then refines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import torch
+from torch import nn
+
+
+@dataclass(frozen=True)
+class NetworkConfig:
+    vocab_size: int
+    feature_dim: int = 1280
+    latent_dim: int = 256
+    hidden_dim: int = 512
+    text_hidden_dim: int = 256
+    dropout: float = 0.3
+    rnn: str = "gru"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class CaptionNetwork(nn.Module):
+    def __init__(self, config: NetworkConfig) -> None:
+        super().__init__()
+        self.config = config
+        c = config
+        self.project = nn.Linear(c.feature_dim, c.latent_dim)
+        self.embed = nn.Embedding(c.vocab_size, c.latent_dim)
+        rnn_type = {"gru": nn.GRU, "lstm": nn.LSTM}[c.rnn]
+        self.rnn = rnn_type(c.latent_dim, c.hidden_dim, batch_first=True)
+        self.drop = nn.Dropout(c.dropout)
+        self.out = nn.Linear(c.hidden_dim, c.vocab_size)
+        # Text -> latent: its own embeddings, a bidirectional GRU, mean pooling over words.
+        self.text_embed = nn.Embedding(c.vocab_size, c.latent_dim)
+        self.text_rnn = nn.GRU(c.latent_dim, c.text_hidden_dim, batch_first=True, bidirectional=True)
+        self.text_out = nn.Linear(2 * c.text_hidden_dim, c.latent_dim)
+        self.log_temperature = nn.Parameter(torch.tensor(-2.6))  # exp(-2.6) ~ 0.07, learned
+
+    def latent(self, features: torch.Tensor) -> torch.Tensor:
+        return self.project(features)
+
+    def decoder_logits(self, latent: torch.Tensor, inputs: torch.Tensor) -> torch.Tensor:
+        """Teacher-forced logits: the latent is step 0, then ``inputs`` (<start> w1 .. wn).
+
+        Returns B x (1 + T) x V; position t predicts the token after input t, so position 0
+        (after the latent) predicts <start> and carries no information: callers drop it.
+        """
+        steps = torch.cat([latent.unsqueeze(1), self.embed(inputs)], dim=1)
+        hidden, _ = self.rnn(self.drop(steps))
+        return self.out(self.drop(hidden))
+
+    def step(self, tokens: torch.Tensor, state: Any) -> tuple[torch.Tensor, Any]:
+        """One decoding step from token ids ``tokens`` (B) and a recurrent state."""
+        hidden, state = self.rnn(self.embed(tokens).unsqueeze(1), state)
+        return self.out(hidden.squeeze(1)).log_softmax(dim=-1), state
+
+    def start_state(self, latent: torch.Tensor) -> Any:
+        """The recurrent state after reading the latent (then <start> is fed by the decoder)."""
+        _, state = self.rnn(latent.unsqueeze(1))
+        return state
+
+    def encode_text(self, tokens: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        """Latents for padded token batches (B x T) with their true ``lengths`` (B)."""
+        hidden, _ = self.text_rnn(self.text_embed(tokens))
+        mask = (torch.arange(tokens.shape[1]).unsqueeze(0) < lengths.unsqueeze(1)).unsqueeze(-1)
+        pooled = (hidden * mask).sum(1) / lengths.clamp(min=1).unsqueeze(1)
+        return self.text_out(pooled)

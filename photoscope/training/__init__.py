@@ -1,0 +1,1 @@
+"""Training and evaluation of the caption network (needs the ``train`` extra for metrics)."""

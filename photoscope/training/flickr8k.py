@@ -1,0 +1,37 @@
+"""Reading the Flickr8k layout: ``images/``, ``captions.tsv`` and the split lists."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class CaptionDataset:
+    root: Path
+    images: tuple[str, ...]  # every photo with captions, sorted
+    captions: dict[str, list[str]]  # photo file name -> its captions
+
+    @classmethod
+    def load(cls, root: str | Path) -> CaptionDataset:
+        root = Path(root)
+        table = root / "captions.tsv"
+        if not table.is_file():
+            raise FileNotFoundError(f"{root} is not a caption dataset: {table} is missing")
+        captions: dict[str, list[str]] = defaultdict(list)
+        with table.open(newline="", encoding="utf-8") as f:
+            for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+                captions[row["image"]].append(row["caption"])
+        return cls(root, tuple(sorted(captions)), dict(captions))
+
+    def split(self, name: str) -> list[str]:
+        """Photo names of a split file (``train``, ``val``, ``unsplit``); empty if absent."""
+        path = self.root / f"{name}.txt"
+        if not path.is_file():
+            return []
+        return [line.strip() for line in path.read_text().splitlines() if line.strip() in self.captions]
+
+    def image_path(self, name: str) -> Path:
+        return self.root / "images" / name

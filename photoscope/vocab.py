@@ -1,0 +1,75 @@
+"""Tokenizer and vocabulary shared by the caption decoder and the text encoder."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+PAD, START, END, UNK = "<pad>", "<start>", "<end>", "<unk>"
+SPECIALS = (PAD, START, END, UNK)
+_WORD = re.compile(r"[a-z]+")
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case alphabetic words; digits and punctuation are dropped (as in the training data)."""
+    return _WORD.findall(text.lower())
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    words: tuple[str, ...]  # index -> word; the four specials come first
+    counts: tuple[int, ...]  # training-set frequency of each word (0 for specials)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", {w: i for i, w in enumerate(self.words)})
+
+    @classmethod
+    def build(cls, captions: Iterable[str], min_count: int = 5) -> Vocabulary:
+        counter = Counter(word for caption in captions for word in tokenize(caption))
+        kept = sorted((w for w, c in counter.items() if c >= min_count), key=lambda w: (-counter[w], w))
+        return cls(
+            words=SPECIALS + tuple(kept), counts=(0,) * len(SPECIALS) + tuple(counter[w] for w in kept)
+        )
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._index  # type: ignore[attr-defined]
+
+    def index(self, word: str) -> int:
+        return int(self._index.get(word, self._index[UNK]))  # type: ignore[attr-defined]
+
+    @property
+    def pad(self) -> int:
+        return self.index(PAD)
+
+    @property
+    def start(self) -> int:
+        return self.index(START)
+
+    @property
+    def end(self) -> int:
+        return self.index(END)
+
+    @property
+    def unk(self) -> int:
+        return self.index(UNK)
+
+    def encode(self, text: str, add_end: bool = True) -> list[int]:
+        ids = [self.index(w) for w in tokenize(text)]
+        return [*ids, self.end] if add_end else ids
+
+    def decode(self, ids: Sequence[int]) -> str:
+        words = []
+        for i in ids:
+            if i == self.end:
+                break
+            if i not in (self.pad, self.start):
+                words.append(self.words[i])
+        return " ".join(words)
+
+    def unknown_words(self, text: str) -> list[str]:
+        return [w for w in tokenize(text) if w not in self]

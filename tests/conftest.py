@@ -1,0 +1,47 @@
+"""Shared test set-up: headless Qt, generated data, and the shipped model where present."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+# Qt must be headless before any Qt module is imported (pytest-qt imports it early).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).parent))
+
+from photoscope.config import default_model_dir
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "flickr8k"
+
+
+@pytest.fixture(scope="session")
+def shipped_model_dir() -> Path:
+    path = default_model_dir()
+    if not (path / "bundle.json").is_file():
+        pytest.skip("the shipped model bundle is not in this checkout")
+    return path
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real bundle with a small, randomly initialised network: fast, and shipped-model independent.
+
+    Its captions are gibberish, but every code path (encode, latent, caption, text latent,
+    bundle loading and checksums) is the real one.
+    """
+    import torch
+
+    from photoscope.bundle import Bundle, save_bundle
+    from photoscope.network import CaptionNetwork, NetworkConfig
+    from photoscope.vocab import Vocabulary
+
+    torch.manual_seed(0)
+    vocab = Vocabulary.build(
+        ["a dog runs on the grass", "a red square", "two dogs play in snow"], min_count=1
+    )
+    network = CaptionNetwork(NetworkConfig(len(vocab), latent_dim=32, hidden_dim=48, text_hidden_dim=16))
+    network.eval()
+    return save_bundle(Bundle(network, vocab, name="tiny-test"), tmp_path_factory.mktemp("tiny-model"))

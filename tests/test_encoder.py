@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+from skimage import data
+
+from photoscope.encoder import FEATURE_DIM, ImageEncoder, imagenet_classes, top_classes
+from photoscope.imaging import INPUT_SIZE, load_photo, preprocess
+
+
+@pytest.fixture(scope="module")
+def encoder() -> ImageEncoder:
+    return ImageEncoder()
+
+
+def test_real_imagenet_weights_recognise_espresso(encoder: ImageEncoder) -> None:
+    out = encoder.encode_images([Image.fromarray(data.coffee())])
+    best_class, probability = top_classes(out.logits, k=1)[0][0]
+    assert best_class in {"espresso", "cup", "coffee mug"}
+    assert probability > 0.5
+
+
+def test_outputs_features_and_class_scores_per_photo(encoder: ImageEncoder) -> None:
+    photos = [
+        Image.fromarray(data.astronaut()),
+        Image.fromarray(data.chelsea()),
+        Image.fromarray(data.coffee()),
+    ]
+    out = encoder.encode_images(photos)
+    assert out.features.shape == (3, FEATURE_DIM)
+    assert out.logits.shape == (3, len(imagenet_classes())) == (3, 1000)
+    assert "cat" in top_classes(out.logits[1:2], k=3)[0][0][0].lower()
+
+
+def test_batching_does_not_change_results(encoder: ImageEncoder) -> None:
+    photos = [Image.fromarray(data.chelsea()), Image.fromarray(data.coffee())] * 3
+    together = encoder.encode_images(photos).features
+    alone = torch.cat([encoder.encode_images([p]).features for p in photos])
+    assert torch.allclose(together, alone, atol=1e-4)
+
+
+def test_preprocessing_resizes_whole_photo_to_unit_range() -> None:
+    wide = Image.new("RGB", (640, 120), (255, 0, 0))
+    wide.paste((0, 0, 255), (600, 0, 640, 120))  # a blue strip at the far right edge survives
+    batch = preprocess([wide])
+    assert batch.shape == (1, 3, INPUT_SIZE, INPUT_SIZE)
+    assert batch.min() >= -1.0 and batch.max() <= 1.0
+    assert batch[0, 0, 100, 5] == pytest.approx(1.0) and batch[0, 2, 100, -1] == pytest.approx(1.0)
+
+
+def test_exif_orientation_is_applied(tmp_path) -> None:
+    # A landscape image stored with "rotate 90" orientation must come out portrait.
+    image = Image.fromarray(np.zeros((100, 300, 3), dtype=np.uint8))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    path = tmp_path / "rotated.jpg"
+    image.save(path, exif=exif)
+    assert load_photo(path, min_side=16).size == (100, 300)
