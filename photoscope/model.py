@@ -46,7 +46,9 @@ class PhotoscopeModel:
     @property
     def bundle(self) -> Bundle:
         if self._bundle is None:
-            self._bundle = load_bundle(self.model_dir)
+            # Parameters made under inference mode could never take part in autograd (inversion).
+            with torch.inference_mode(False):
+                self._bundle = load_bundle(self.model_dir)
         return self._bundle
 
     @property

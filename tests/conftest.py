@@ -45,3 +45,28 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     network = CaptionNetwork(NetworkConfig(len(vocab), latent_dim=32, hidden_dim=48, text_hidden_dim=16))
     network.eval()
     return save_bundle(Bundle(network, vocab, name="tiny-test"), tmp_path_factory.mktemp("tiny-model"))
+
+
+@pytest.fixture(scope="session")
+def shapes_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from synthetic import make_caption_dataset
+
+    return make_caption_dataset(tmp_path_factory.mktemp("shapes") / "data")
+
+
+TINY_TRAINING = dict(
+    epochs=10, batch_size=16, lr=1e-2, min_count=1, latent_dim=32, hidden_dim=64,
+    text_hidden_dim=32, ema_decay=0.9, dropout=0.1,
+)
+
+
+@pytest.fixture(scope="session")
+def trained_tiny(shapes_dataset: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small network really trained on the generated shapes (a few seconds): its bundle folder."""
+    from photoscope.training.trainer import TrainConfig, Trainer
+
+    out = tmp_path_factory.mktemp("trained")
+    trainer = Trainer(shapes_dataset, out, TrainConfig(**TINY_TRAINING))  # type: ignore[arg-type]
+    trainer.features()
+    trainer.run(log=lambda _: None)
+    return out / "bundle"

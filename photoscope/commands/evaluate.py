@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import time
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +12,11 @@ import torch
 from photoscope.commands.common import add_model_option
 from photoscope.config import cache_dir
 from photoscope.model import PhotoscopeModel
+from photoscope.search import TextSearchOptions
 from photoscope.training.evaluate import evaluate_captions
 from photoscope.training.features import cached_features
 from photoscope.training.flickr8k import CaptionDataset
+from photoscope.training.retrieval import evaluate_retrieval
 
 
 def evaluate(args: argparse.Namespace) -> int:
@@ -27,33 +28,51 @@ def evaluate(args: argparse.Namespace) -> int:
     model = PhotoscopeModel(args.model)
     key = hashlib.sha1(str(data.root.resolve()).encode()).hexdigest()[:10]
     features = cached_features(names, data.root / "images", args.cache or cache_dir() / "datasets" / key)
-    net = model.bundle.network
     with torch.inference_mode():
-        both = net.latent(torch.from_numpy(features.astype("float32")))
+        both = model.bundle.network.latent(torch.from_numpy(features.astype("float32")))
         latents = both.mean(1) if args.mirror else both[:, 0]
     refs = [data.captions[n] for n in names]
-    started = time.perf_counter()
+    print(f"model {model.version} on {args.split} ({len(names)} photos), mirror {'on' if args.mirror else 'off'}")
+    if args.what == "captions":
+        return _captions(args, model, latents, refs)
+    return _retrieval(args, model, latents, refs)
+
+
+def _retrieval(args: argparse.Namespace, model: PhotoscopeModel, latents: torch.Tensor, refs: list[list[str]]) -> int:
+    methods = {
+        "plain inversion": TextSearchOptions(method="plain"),
+        "text encoder": TextSearchOptions(method="encoder"),
+        "shipped": TextSearchOptions(),
+    }
+    chosen = {k: v for k, v in methods.items() if not args.methods or v.method in args.methods}
+    for report in evaluate_retrieval(model, latents, refs, chosen, max_queries=args.queries):
+        m = report.metrics
+        print(f"{report.method:16s} R@1 {m['r1']:5.1f}  R@5 {m['r5']:5.1f}  R@10 {m['r10']:5.1f}  "
+              f"median rank {m['median_rank']:.0f}  {report.batched_ms:.1f} ms/query batched, "
+              f"{report.single_ms:.0f} ms single (p50)")
+    return 0
+
+
+def _captions(args: argparse.Namespace, model: PhotoscopeModel, latents: torch.Tensor, refs: list[list[str]]) -> int:
+    net = model.bundle.network
     metrics, _ = evaluate_captions(net, model.bundle.vocab, latents, refs, args.beam, args.length_penalty)
-    seconds = time.perf_counter() - started
-    print(
-        f"model {model.version} on {args.split} ({len(names)} photos), beam {args.beam}, "
-        f"length penalty {args.length_penalty}, mirror {'on' if args.mirror else 'off'}"
-    )
+    print(f"beam {args.beam}, length penalty {args.length_penalty}")
     print(
         " ".join(f"BLEU-{i} {metrics[f'bleu{i}']:.4f}" for i in range(1, 5))
         + f" CIDEr {metrics['cider']:.4f}"
     )
-    print(f"decoding: {len(names) / seconds:.0f} photos/s")
     return 0
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("evaluate", help="measure the model on a dataset split")
-    p.add_argument("what", choices=["captions"], help="what to evaluate")
+    p.add_argument("what", choices=["captions", "retrieval"], help="what to evaluate")
     p.add_argument("--data", type=Path, required=True)
     p.add_argument("--split", default="val")
     p.add_argument("--beam", type=int, default=3)
     p.add_argument("--length-penalty", type=float, default=0.5)
+    p.add_argument("--methods", nargs="*", choices=["plain", "encoder", "shipped"], help="retrieval methods")
+    p.add_argument("--queries", type=int, help="evaluate retrieval on a random sample of this many queries")
     p.add_argument("--mirror", action="store_true", help="average latents with mirror images")
     p.add_argument("--cache", type=Path, help="feature cache folder (default: user cache)")
     add_model_option(p)

@@ -1,0 +1,116 @@
+"""Search by description and by example photo, over the in-memory vector store.
+
+Text search (measured on Flickr8k val, see the closing notes and ``photoscope evaluate retrieval``):
+1. the jointly trained text encoder gives a first guess of the query's latent (about 2 ms);
+2. inversion refines it: a few Adam steps on the latent so the frozen decoder would write the
+   query, pulled back toward the first guess so it stays among the photos' latents;
+3. photos are ranked by cosine similarity to the mean of the two normalised latents.
+Plain inversion (from the library's mean latent, no text encoder) is kept as a method for comparison.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from photoscope.decoding import pad_batch
+from photoscope.inversion import InversionOptions, invert
+from photoscope.model import PhotoscopeModel
+from photoscope.vectors import Hit, VectorStore
+
+TextMethod = Literal["shipped", "encoder", "plain"]
+PLAIN_INVERSION = InversionOptions(steps=50, lr=0.1, prior_weight=0.0)
+NEAR_DUPLICATE = 0.97  # feature cosine above which two photos are copies (resized, recompressed)
+
+
+@dataclass(frozen=True)
+class UnknownWord:
+    word: str
+    suggestions: tuple[str, ...]  # known words spelled alike
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    hits: list[Hit]
+    unknown_words: list[UnknownWord] = field(default_factory=list)
+    near_duplicates: frozenset[int] = frozenset()  # photo ids that are copies of the query photo
+
+
+@dataclass(frozen=True)
+class TextSearchOptions:
+    method: TextMethod = "shipped"
+    inversion: InversionOptions = InversionOptions()
+    start_weight: float = 0.5  # share of the first guess in the ranking latent
+
+
+class QueryLatents:
+    """Text -> latent by one of the methods; batched so evaluation can run many queries."""
+
+    def __init__(self, model: PhotoscopeModel, mean_latent: torch.Tensor) -> None:
+        self.model = model
+        self.mean_latent = mean_latent
+
+    def __call__(self, texts: Sequence[str], options: TextSearchOptions) -> torch.Tensor:
+        net, vocab = self.model.bundle.network, self.model.bundle.vocab
+        if options.method == "plain":
+            starts = self.mean_latent.expand(len(texts), -1)
+        else:
+            starts = self.model.text_latents(texts)
+            if options.method == "encoder":
+                return starts
+        targets, lengths = pad_batch([vocab.encode(t) for t in texts], vocab.pad)
+        inversion = PLAIN_INVERSION if options.method == "plain" else options.inversion
+        refined = invert(net, starts, targets, lengths, vocab.start, inversion).latents
+        if options.method == "plain":
+            return refined
+        w = options.start_weight
+        return w * F.normalize(starts, dim=-1) + (1 - w) * F.normalize(refined, dim=-1)
+
+
+class SearchEngine:
+    def __init__(self, model: PhotoscopeModel, store: VectorStore) -> None:
+        self.model = model
+        self.store = store
+
+    def _mean_latent(self) -> torch.Tensor:
+        latents = self.store.vectors("latent")
+        if len(latents) == 0:
+            return torch.zeros(self.model.bundle.network.config.latent_dim)
+        return latents.mean(0)
+
+    def search_text(
+        self, text: str, k: int = 50, allowed: np.ndarray | None = None, options: TextSearchOptions | None = None
+    ) -> SearchResult:
+        unknown = self.unknown_words(text)
+        if not self.model.bundle.vocab.encode(text, add_end=False) or len(self.store) == 0:
+            return SearchResult([], unknown)
+        latent = QueryLatents(self.model, self._mean_latent())([text], options or TextSearchOptions())
+        scores = self.store.scores(latent, "latent")
+        return SearchResult(self.store.top_k(scores, k, allowed), unknown)
+
+    def search_vector(
+        self, feature: torch.Tensor, k: int = 50, allowed: np.ndarray | None = None, exclude: Sequence[int] = ()
+    ) -> SearchResult:
+        """Photos most like a photo's 1280-d encoder feature; copies of it are flagged."""
+        if len(self.store) == 0:
+            return SearchResult([])
+        hits = self.store.top_k(self.store.scores(feature, "feature"), k, allowed, exclude)
+        return SearchResult(hits, near_duplicates=frozenset(h.photo_id for h in hits if h.score >= NEAR_DUPLICATE))
+
+    def search_similar_to(self, photo_id: int, k: int = 50, allowed: np.ndarray | None = None) -> SearchResult:
+        """Photos like one already in the library, without itself."""
+        return self.search_vector(self.store.vector_of(photo_id, "feature"), k, allowed, exclude=[photo_id])
+
+    def unknown_words(self, text: str) -> list[UnknownWord]:
+        vocab = self.model.bundle.vocab
+        known = [w for w in vocab.words[4:]]
+        return [
+            UnknownWord(w, tuple(difflib.get_close_matches(w, known, n=3, cutoff=0.75)))
+            for w in vocab.unknown_words(text)
+        ]

@@ -1,0 +1,58 @@
+"""Text-to-photo retrieval on a dataset split: each caption queries the split's photos."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from photoscope.model import PhotoscopeModel
+from photoscope.search import QueryLatents, TextSearchOptions
+from photoscope.training.evaluate import ranks_of, recall_at
+from photoscope.vectors import VectorStore
+
+
+@dataclass(frozen=True)
+class RetrievalReport:
+    method: str
+    metrics: dict[str, float]  # r1, r5, r10 (percent), median_rank
+    batched_ms: float  # per query, queries run in batches
+    single_ms: float  # median latency of one query on its own
+
+
+def evaluate_retrieval(
+    model: PhotoscopeModel,
+    latents: torch.Tensor,
+    captions: Sequence[Sequence[str]],
+    methods: dict[str, TextSearchOptions],
+    batch: int = 250,
+    max_queries: int | None = None,
+    latency_queries: int = 20,
+) -> list[RetrievalReport]:
+    store = VectorStore(latents.shape[1])
+    store.upsert(range(len(latents)), latents, torch.zeros(len(latents), 1280))
+    queries = [(i, c) for i, caps in enumerate(captions) for c in caps]
+    if max_queries and max_queries < len(queries):
+        pick = np.random.default_rng(0).choice(len(queries), max_queries, replace=False)
+        queries = [queries[i] for i in sorted(pick)]
+    truth = torch.tensor([i for i, _ in queries])
+    to_latent = QueryLatents(model, store.vectors("latent").mean(0))
+    reports = []
+    for name, options in methods.items():
+        ranks, started = [], time.perf_counter()
+        for lo in range(0, len(queries), batch):
+            chunk = queries[lo : lo + batch]
+            query = to_latent([c for _, c in chunk], options)
+            ranks.append(ranks_of(store.scores(query, "latent"), truth[lo : lo + len(chunk)]))
+        batched = (time.perf_counter() - started) * 1000 / len(queries)
+        single = []
+        for _, text in queries[:latency_queries]:
+            t0 = time.perf_counter()
+            store.top_k(store.scores(to_latent([text], options), "latent"), 50)
+            single.append((time.perf_counter() - t0) * 1000)
+        reports.append(RetrievalReport(name, recall_at(np.concatenate(ranks)), batched, statistics.median(single)))
+    return reports

@@ -1,0 +1,134 @@
+"""The library's vectors in memory: one matrix per kind, kept in step with the index.
+
+Rows are L2-normalised once on the way in, so a query costs one matrix-vector product and a
+partial sort. Latents stay float32 (they are small); the 1280-d encoder features are float16,
+which halves memory and, being memory-bound, also halves the product's time (100,000 photos:
+about 250 MB and 25 ms on one core here).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import torch
+
+Kind = Literal["latent", "feature"]
+
+
+@dataclass(frozen=True)
+class Hit:
+    photo_id: int
+    score: float  # cosine similarity, or a fused score for text search
+
+
+class _Matrix:
+    """A growable row store with amortised O(1) appends and O(1) swap-removes."""
+
+    def __init__(self, dim: int, dtype: torch.dtype) -> None:
+        self.data = torch.zeros((0, dim), dtype=dtype)
+        self.size = 0
+
+    def append(self, rows: torch.Tensor) -> None:
+        need = self.size + len(rows)
+        if need > len(self.data):
+            grown = torch.zeros((max(need, 2 * len(self.data), 1024), self.data.shape[1]), dtype=self.data.dtype)
+            grown[: self.size] = self.data[: self.size]
+            self.data = grown
+        self.data[self.size : need] = rows.to(self.data.dtype)
+        self.size = need
+
+    def view(self) -> torch.Tensor:
+        return self.data[: self.size]
+
+
+def _normalise(rows: np.ndarray | torch.Tensor) -> torch.Tensor:
+    tensor = torch.as_tensor(rows, dtype=torch.float32)
+    return torch.nn.functional.normalize(tensor, dim=-1)
+
+
+class VectorStore:
+    def __init__(self, latent_dim: int, feature_dim: int = 1280) -> None:
+        self._ids: list[int] = []
+        self._row: dict[int, int] = {}
+        self._latents = _Matrix(latent_dim, torch.float32)
+        self._features = _Matrix(feature_dim, torch.float16)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __contains__(self, photo_id: object) -> bool:
+        return photo_id in self._row
+
+    @property
+    def ids(self) -> np.ndarray:
+        return np.asarray(self._ids, dtype=np.int64)
+
+    def upsert(self, ids: Iterable[int], latents: np.ndarray | torch.Tensor, features: np.ndarray | torch.Tensor) -> None:
+        ids = list(ids)
+        lat, feat = _normalise(latents), _normalise(features)
+        fresh = [i for i, pid in enumerate(ids) if pid not in self._row]
+        for i, pid in enumerate(ids):
+            if pid in self._row:  # re-indexed photo: overwrite in place
+                row = self._row[pid]
+                self._latents.data[row] = lat[i]
+                self._features.data[row] = feat[i].half()
+        if fresh:
+            index = torch.tensor(fresh)
+            for i in fresh:
+                self._row[ids[i]] = len(self._ids)
+                self._ids.append(ids[i])
+            self._latents.append(lat[index])
+            self._features.append(feat[index])
+
+    def remove(self, ids: Iterable[int]) -> None:
+        for pid in ids:
+            row = self._row.pop(pid, None)
+            if row is None:
+                continue
+            last = len(self._ids) - 1
+            if row != last:  # move the last row into the hole
+                moved = self._ids[last]
+                self._ids[row] = moved
+                self._row[moved] = row
+                for matrix in (self._latents, self._features):
+                    matrix.data[row] = matrix.data[last]
+            self._ids.pop()
+            self._latents.size -= 1
+            self._features.size -= 1
+
+    def vectors(self, kind: Kind) -> torch.Tensor:
+        """The normalised N x D matrix of one kind (a view: do not modify)."""
+        return (self._latents if kind == "latent" else self._features).view()
+
+    def vector_of(self, photo_id: int, kind: Kind) -> torch.Tensor:
+        return self.vectors(kind)[self._row[photo_id]].float()
+
+    def scores(self, query: torch.Tensor, kind: Kind) -> torch.Tensor:
+        """Cosine similarity of every stored photo to each query row (Q x D -> Q x N)."""
+        matrix = self.vectors(kind)
+        q = torch.nn.functional.normalize(query.float().reshape(-1, matrix.shape[1]), dim=-1)
+        return (q.to(matrix.dtype) @ matrix.T).float()
+
+    def top_k(
+        self,
+        scores: torch.Tensor,
+        k: int,
+        allowed: np.ndarray | None = None,
+        exclude: Iterable[int] = (),
+    ) -> list[Hit]:
+        """The best ``k`` photos by a row of scores, among ``allowed`` ids, without ``exclude``."""
+        scores = scores.reshape(-1).clone()
+        if allowed is not None:
+            keep = torch.from_numpy(np.isin(self.ids, allowed))
+            scores[~keep] = float("-inf")
+        for pid in exclude:
+            if pid in self._row:
+                scores[self._row[pid]] = float("-inf")
+        k = min(k, len(scores))
+        values, rows = torch.topk(scores, k)
+        return [
+            Hit(self._ids[int(r)], float(v)) for v, r in zip(values, rows, strict=True) if v != float("-inf")
+        ]

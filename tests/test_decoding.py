@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+from photoscope.bundle import load_bundle
+from photoscope.decoding import beam_search, caption_log_prob, pad_batch
+
+
+@pytest.fixture(scope="module")
+def tiny(tiny_model_dir: Path):
+    return load_bundle(tiny_model_dir)
+
+
+def _greedy_reference(net, vocab, latent: torch.Tensor, max_len: int) -> list[int]:
+    """Plain step-by-step argmax decoding, written independently of beam_search."""
+    state = net.start_state(latent.unsqueeze(0))
+    token, out = vocab.start, []
+    for _ in range(max_len):
+        log_probs, state = net.step(torch.tensor([token]), state)
+        log_probs[0, [vocab.pad, vocab.start, vocab.unk]] = float("-inf")
+        token = int(log_probs.argmax())
+        if token == vocab.end:
+            break
+        out.append(token)
+    return out
+
+
+def test_beam_one_is_greedy_decoding(tiny) -> None:
+    torch.manual_seed(1)
+    latents = torch.randn(6, tiny.network.config.latent_dim) * 3
+    captions = beam_search(tiny.network, tiny.vocab, latents, beam=1, max_len=8)
+    for latent, caption in zip(latents, captions, strict=True):
+        words = _greedy_reference(tiny.network, tiny.vocab, latent, 8)
+        assert caption.text == tiny.vocab.decode(words)
+
+
+def test_beam_search_is_deterministic_and_respects_max_length(tiny) -> None:
+    torch.manual_seed(2)
+    latents = torch.randn(5, tiny.network.config.latent_dim) * 3
+    first = beam_search(tiny.network, tiny.vocab, latents, beam=4, max_len=5)
+    second = beam_search(tiny.network, tiny.vocab, latents, beam=4, max_len=5)
+    assert first == second
+    assert all(len(c.text.split()) <= 5 for c in first)
+    assert all(c.score <= 0 for c in first)
+
+
+def test_reported_log_prob_is_the_exact_caption_likelihood(tiny) -> None:
+    torch.manual_seed(3)
+    latents = torch.randn(4, tiny.network.config.latent_dim) * 3
+    captions = beam_search(tiny.network, tiny.vocab, latents, beam=3, max_len=6, length_penalty=0.0)
+    targets, lengths = pad_batch([tiny.vocab.encode(c.text) for c in captions], tiny.vocab.pad)
+    with torch.no_grad():
+        exact = caption_log_prob(tiny.network, latents, targets, lengths, tiny.vocab.start)
+    assert torch.allclose(exact, torch.tensor([c.log_prob for c in captions]), atol=1e-4)
+    # With no length penalty the score is the plain log-probability.
+    assert [c.score for c in captions] == pytest.approx([c.log_prob for c in captions], abs=1e-5)
+
+
+def test_wider_beam_finds_at_least_as_likely_captions(tiny) -> None:
+    torch.manual_seed(4)
+    latents = torch.randn(16, tiny.network.config.latent_dim) * 3
+    greedy = beam_search(tiny.network, tiny.vocab, latents, beam=1, max_len=6, length_penalty=0.0)
+    wide = beam_search(tiny.network, tiny.vocab, latents, beam=5, max_len=6, length_penalty=0.0)
+    better_or_equal = sum(w.log_prob >= g.log_prob - 1e-5 for w, g in zip(wide, greedy, strict=True))
+    assert better_or_equal >= 15  # beam search is not exact, but rarely loses to greedy
+
+
+def test_empty_batch_gives_no_captions(tiny) -> None:
+    assert beam_search(tiny.network, tiny.vocab, torch.zeros(0, tiny.network.config.latent_dim)) == []

@@ -1,0 +1,21 @@
+from photoscope.vocab import END, PAD, START, UNK, Vocabulary, tokenize
+
+
+def test_tokenize_lowercases_and_drops_punctuation_and_digits() -> None:
+    assert tokenize("A Dog, running... in 2 PARKS!") == ["a", "dog", "running", "in", "parks"]
+
+
+def test_vocabulary_keeps_frequent_words_and_specials() -> None:
+    vocab = Vocabulary.build(["a dog runs", "a dog sits", "a cat"], min_count=2)
+    assert vocab.words[:4] == (PAD, START, END, UNK)
+    assert set(vocab.words[4:]) == {"a", "dog"}
+    assert vocab.words[4] == "a"  # most frequent first
+    assert vocab.counts[vocab.index("a")] == 3
+
+
+def test_encode_decode_round_trip_with_unknown_words() -> None:
+    vocab = Vocabulary.build(["a dog runs on grass"], min_count=1)
+    ids = vocab.encode("A dog flies")
+    assert ids[-1] == vocab.end and ids[2] == vocab.unk
+    assert vocab.decode(ids) == f"a dog {UNK}"
+    assert vocab.unknown_words("a dog flies high") == ["flies", "high"]
