@@ -79,16 +79,16 @@ class SearchEngine:
         self.store = store
 
     def _mean_latent(self) -> torch.Tensor:
-        latents = self.store.vectors("latent")
-        if len(latents) == 0:
+        if len(self.store) == 0:
             return torch.zeros(self.model.bundle.network.config.latent_dim)
-        return latents.mean(0)
+        return self.store.mean_latent()
 
     def search_text(
         self, text: str, k: int = 50, allowed: np.ndarray | None = None, options: TextSearchOptions | None = None
     ) -> SearchResult:
         unknown = self.unknown_words(text)
-        if not self.model.bundle.vocab.encode(text, add_end=False) or len(self.store) == 0:
+        vocab = self.model.bundle.vocab
+        if all(t == vocab.unk for t in vocab.encode(text, add_end=False)) or len(self.store) == 0:
             return SearchResult([], unknown)
         latent = QueryLatents(self.model, self._mean_latent())([text], options or TextSearchOptions())
         scores = self.store.scores(latent, "latent")

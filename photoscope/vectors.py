@@ -54,6 +54,7 @@ class VectorStore:
         self._ids: list[int] = []
         self._row: dict[int, int] = {}
         self._latents = _Matrix(latent_dim, torch.float32)
+        self._latent_norms = _Matrix(1, torch.float32)  # to recover raw latents (the decoder's scale)
         self._features = _Matrix(feature_dim, torch.float16)
 
     def __len__(self) -> int:
@@ -68,12 +69,15 @@ class VectorStore:
 
     def upsert(self, ids: Iterable[int], latents: np.ndarray | torch.Tensor, features: np.ndarray | torch.Tensor) -> None:
         ids = list(ids)
-        lat, feat = _normalise(latents), _normalise(features)
+        raw = torch.as_tensor(latents, dtype=torch.float32)
+        norms = raw.norm(dim=-1, keepdim=True)
+        lat, feat = _normalise(raw), _normalise(features)
         fresh = [i for i, pid in enumerate(ids) if pid not in self._row]
         for i, pid in enumerate(ids):
             if pid in self._row:  # re-indexed photo: overwrite in place
                 row = self._row[pid]
                 self._latents.data[row] = lat[i]
+                self._latent_norms.data[row] = norms[i]
                 self._features.data[row] = feat[i].half()
         if fresh:
             index = torch.tensor(fresh)
@@ -81,6 +85,7 @@ class VectorStore:
                 self._row[ids[i]] = len(self._ids)
                 self._ids.append(ids[i])
             self._latents.append(lat[index])
+            self._latent_norms.append(norms[index])
             self._features.append(feat[index])
 
     def remove(self, ids: Iterable[int]) -> None:
@@ -93,15 +98,19 @@ class VectorStore:
                 moved = self._ids[last]
                 self._ids[row] = moved
                 self._row[moved] = row
-                for matrix in (self._latents, self._features):
+                for matrix in (self._latents, self._latent_norms, self._features):
                     matrix.data[row] = matrix.data[last]
             self._ids.pop()
-            self._latents.size -= 1
-            self._features.size -= 1
+            for matrix in (self._latents, self._latent_norms, self._features):
+                matrix.size -= 1
 
     def vectors(self, kind: Kind) -> torch.Tensor:
         """The normalised N x D matrix of one kind (a view: do not modify)."""
         return (self._latents if kind == "latent" else self._features).view()
+
+    def mean_latent(self) -> torch.Tensor:
+        """The mean of the stored latents at their original scale (the decoder's input scale)."""
+        return (self._latents.view() * self._latent_norms.view()).mean(0)
 
     def vector_of(self, photo_id: int, kind: Kind) -> torch.Tensor:
         return self.vectors(kind)[self._row[photo_id]].float()

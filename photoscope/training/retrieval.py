@@ -40,7 +40,7 @@ def evaluate_retrieval(
         pick = np.random.default_rng(0).choice(len(queries), max_queries, replace=False)
         queries = [queries[i] for i in sorted(pick)]
     truth = torch.tensor([i for i, _ in queries])
-    to_latent = QueryLatents(model, store.vectors("latent").mean(0))
+    to_latent = QueryLatents(model, store.mean_latent())
     reports = []
     for name, options in methods.items():
         ranks, started = [], time.perf_counter()

@@ -1,0 +1,55 @@
+"""Captioning throughput from encoder features (beam search over the shipped network).
+
+    python benchmarks/caption.py [--photos 1000] [--beam 3] [--batch 250]
+
+The features are scikit-image's sample photos' (encoded once) with noise added, so each
+photo's beam search does real work on realistic inputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import torch
+
+from photoscope.decoding import beam_search
+from photoscope.model import PhotoscopeModel
+
+
+def features_from_samples(model: PhotoscopeModel, count: int) -> torch.Tensor:
+    from PIL import Image
+    from skimage import data
+
+    photos = [
+        Image.fromarray(getattr(data, n)()).convert("RGB")
+        for n in ("astronaut", "coffee", "chelsea", "rocket")
+    ]
+    feats = model.encoder.encode_images(photos).features
+    noise = torch.randn(count, feats.shape[1]) * feats.std() * 0.3
+    return feats.repeat(count // len(photos) + 1, 1)[:count] + noise
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--photos", type=int, default=1000)
+    parser.add_argument("--beam", type=int, default=3)
+    parser.add_argument("--batch", type=int, default=250)
+    parser.add_argument("--model", default=None)
+    args = parser.parse_args()
+    model = PhotoscopeModel(args.model)
+    with torch.inference_mode():
+        latents = model.bundle.network.latent(features_from_samples(model, args.photos))
+    beam_search(model.bundle.network, model.bundle.vocab, latents[:8], args.beam)  # warm-up
+    started = time.perf_counter()
+    for chunk in latents.split(args.batch):
+        beam_search(model.bundle.network, model.bundle.vocab, chunk, args.beam)
+    seconds = time.perf_counter() - started
+    print(
+        f"{args.photos} photos, beam {args.beam}, batch {args.batch}: {args.photos / seconds:.0f} photos/s "
+        f"({seconds * 1000 / args.photos:.1f} ms per photo); torch threads {torch.get_num_threads()}"
+    )
+
+
+if __name__ == "__main__":
+    main()

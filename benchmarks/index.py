@@ -1,0 +1,140 @@
+"""End-to-end indexing speed on camera-size photos, against the bare encoder in the same run.
+
+    .venv/bin/python benchmarks/index.py [--photos 200] [--batch-size 16] [--decode-threads 2]
+
+Makes N ~12 MP (4000 x 3000) JPEGs, then times ``IndexWorker.run`` over them: decode (draft mode),
+EXIF, thumbnail (written to a temporary cache), encode, caption and the database writes. Then it
+times ``ImageEncoder.predict`` alone on already-preprocessed 224 px tensors. Targets on the 2-core
+machine: >= 15 photos/s end to end, and >= 0.7 of the bare encoder's rate. Uses the shipped model
+bundle if present, else a tiny random caption network (captioning is then cheaper: it says which).
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from photoscope.config import default_model_dir
+from photoscope.db import Library
+from photoscope.imaging import preprocess
+from photoscope.indexer import IndexWorker
+from photoscope.model import PhotoscopeModel
+from photoscope.scanner import Scanner
+
+SIZE = (4000, 3000)
+
+
+def camera_jpeg_bytes(seed: int) -> bytes:
+    """A photo-like 12 MP JPEG: smooth shapes of colour plus sensor-like noise (~3-5 MB at q=90)."""
+    rng = np.random.default_rng(seed)
+    low = Image.fromarray(rng.integers(0, 255, (12, 16, 3), dtype=np.uint8)).resize(
+        SIZE, Image.Resampling.BICUBIC
+    )
+    pixels = np.asarray(low, dtype=np.int16) + rng.integers(-12, 12, (SIZE[1], SIZE[0], 1), dtype=np.int16)
+    image = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
+    path = Path(tempfile.mkstemp(suffix=".jpg")[1])
+    image.save(path, quality=90)
+    data = path.read_bytes()
+    path.unlink()
+    return data
+
+
+def make_photos(root: Path, count: int, bases: int = 6) -> None:
+    """Encoding 12 MP JPEGs is slow, so a few are made and each copy gets a unique comment segment
+    right after the SOI marker: the same decode cost, but a different partial hash (not a "move")."""
+    datas = [camera_jpeg_bytes(s) for s in range(min(bases, count))]
+    root.mkdir(parents=True)
+    for i in range(count):
+        data = datas[i % len(datas)]
+        comment = f"photo {i}".encode()
+        segment = b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment
+        (root / f"IMG_{i:04d}.jpg").write_bytes(data[:2] + segment + data[2:])
+    print(f"made {count} JPEGs of {SIZE[0]}x{SIZE[1]}, {np.mean([len(d) for d in datas]) / 1e6:.1f} MB each")
+
+
+def load_model(tmp: Path) -> tuple[PhotoscopeModel, str]:
+    shipped = default_model_dir()
+    if (shipped / "bundle.json").is_file():
+        return PhotoscopeModel(shipped), f"shipped model ({shipped})"
+    from photoscope.bundle import Bundle, save_bundle
+    from photoscope.network import CaptionNetwork, NetworkConfig
+    from photoscope.vocab import Vocabulary
+
+    vocab = Vocabulary.build(
+        ["a dog runs on the grass", "a red square", "two dogs play in snow"], min_count=1
+    )
+    network = CaptionNetwork(
+        NetworkConfig(len(vocab), latent_dim=32, hidden_dim=48, text_hidden_dim=16)
+    ).eval()
+    directory = save_bundle(Bundle(network, vocab, name="tiny-bench"), tmp / "tiny-model")
+    return PhotoscopeModel(
+        directory
+    ), "TINY random caption network (shipped bundle not found; captions cheaper)"
+
+
+def bare_encoder_rate(model: PhotoscopeModel, count: int, batch_size: int) -> float:
+    images = [
+        Image.fromarray(np.random.default_rng(i).integers(0, 255, (224, 224, 3), dtype=np.uint8))
+        for i in range(batch_size)
+    ]
+    batch = preprocess(images)
+    model.encoder.predict(batch)  # warm-up
+    start = time.perf_counter()
+    done = 0
+    while done < count:
+        model.encoder.predict(batch)
+        done += batch_size
+    return done / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--photos", type=int, default=200)
+    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--decode-threads", type=int, default=2)
+    parser.add_argument("--torch-threads", type=int, default=0, help="0: leave PyTorch's default")
+    args = parser.parse_args()
+    if args.torch_threads:
+        torch.set_num_threads(args.torch_threads)
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        make_photos(tmp / "Pictures", args.photos)
+        model, which = load_model(tmp)
+        print(
+            f"model: {which}; torch threads {torch.get_num_threads()}, decode threads {args.decode_threads}"
+        )
+        start = time.perf_counter()
+        model.embed([Image.new("RGB", (224, 224))])  # load and trace outside the timing
+        model.caption(model.embed([Image.new("RGB", (224, 224))])[0].latent[None])
+        print(f"model load + warm-up: {time.perf_counter() - start:.1f} s")
+        with Library(tmp / "library.db") as library:
+            library.add_folder(tmp / "Pictures")
+            start = time.perf_counter()
+            Scanner(library).scan()
+            print(f"scan: {time.perf_counter() - start:.2f} s")
+            worker = IndexWorker(
+                library,
+                model,
+                batch_size=args.batch_size,
+                decode_threads=args.decode_threads,
+                thumbnail_root=tmp / "thumbnails",
+            )
+            start = time.perf_counter()
+            result = worker.run()
+            elapsed = time.perf_counter() - start
+        e2e = result.indexed / elapsed
+        print(f"end to end: {result.indexed} photos in {elapsed:.1f} s = {e2e:.1f} photos/s", end="")
+        print(f" ({result.errors} errors)")
+        bare = bare_encoder_rate(model, max(64, min(args.photos, 256)), args.batch_size)
+        print(f"bare encoder (224 px tensors, batches of {args.batch_size}): {bare:.1f} photos/s")
+        print(f"ratio e2e / bare encoder: {e2e / bare:.2f}   (targets: >= 15 photos/s, >= 0.7)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,162 @@
+"""What Photoscope can do: the one core API that the CLI and the desktop app both call.
+
+It ties the library index (``db``), the model (``model``), the in-memory vectors (``vectors``)
+and search (``search``) together, and keeps the vectors in step with the indexer's changes.
+Nothing here knows about Qt or the terminal.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from photoscope.config import default_db_path
+from photoscope.db import Library, PhotoRecord
+from photoscope.fs import normalize_path
+from photoscope.imaging import load_photo
+from photoscope.model import PhotoscopeModel
+from photoscope.search import SearchEngine, SearchResult, TextSearchOptions, UnknownWord
+from photoscope.vectors import VectorStore
+from photoscope.words import WordSpace
+
+
+@dataclass(frozen=True)
+class Filters:
+    folder: str | Path | int | None = None
+    taken_from: date | str | None = None
+    taken_to: date | str | None = None
+
+    @property
+    def active(self) -> bool:
+        return any(v is not None for v in (self.folder, self.taken_from, self.taken_to))
+
+
+@dataclass(frozen=True)
+class Match:
+    """One search result, ready to show: the photo, its score and why it matched."""
+
+    photo: PhotoRecord
+    score: float
+    near_duplicate: bool = False
+
+
+@dataclass(frozen=True)
+class Results:
+    matches: list[Match]
+    unknown_words: list[UnknownWord]
+
+
+class Photoscope:
+    def __init__(
+        self,
+        db_path: str | Path | None = None,
+        model_dir: str | Path | None = None,
+        model: PhotoscopeModel | None = None,
+    ) -> None:
+        self.library = Library(db_path or default_db_path())
+        self.model = model or PhotoscopeModel(model_dir)
+        self._store_lock = threading.RLock()
+
+    def close(self) -> None:
+        self.library.close()
+
+    def __enter__(self) -> Photoscope:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # the in-memory vectors, loaded on first use and then kept in step
+
+    @cached_property
+    def store(self) -> VectorStore:
+        version = self.model.version
+        ids, latents = self.library.load_vectors("latent", model_version=version)
+        feature_ids, features = self.library.load_vectors("feature", model_version=version)
+        keep = np.isin(ids, feature_ids)  # both kinds are written together; guard anyway
+        store = VectorStore(self.model.bundle.network.config.latent_dim)
+        store.upsert(ids[keep].tolist(), latents[keep], features[np.isin(feature_ids, ids)])
+        return store
+
+    @cached_property
+    def engine(self) -> SearchEngine:
+        return SearchEngine(self.model, self.store)
+
+    def photos_added(self, ids: Sequence[int]) -> None:
+        """Indexer listener: (re)load these photos' vectors into the store."""
+        if "store" not in self.__dict__ or not ids:
+            return  # not loaded yet: it will read them from the database when it is
+        lat_ids, latents = self.library.load_vectors("latent", ids=list(ids), model_version=self.model.version)
+        feat_ids, features = self.library.load_vectors("feature", ids=list(ids), model_version=self.model.version)
+        with self._store_lock:
+            self.store.upsert(lat_ids.tolist(), latents, features[np.isin(feat_ids, lat_ids)])
+
+    def photos_removed(self, ids: Sequence[int]) -> None:
+        if "store" in self.__dict__:
+            with self._store_lock:
+                self.store.remove(ids)
+
+    # search
+
+    def _allowed(self, filters: Filters | None) -> np.ndarray | None:
+        if filters is None or not filters.active:
+            return None
+        ids = self.library.photo_ids(filters.folder, filters.taken_from, filters.taken_to)
+        return np.asarray(ids, dtype=np.int64)
+
+    def _results(self, result: SearchResult) -> Results:
+        records = {p.id: p for p in self.library.photos_by_ids([h.photo_id for h in result.hits])}
+        matches = [
+            Match(records[h.photo_id], h.score, h.photo_id in result.near_duplicates)
+            for h in result.hits
+            if h.photo_id in records
+        ]
+        return Results(matches, result.unknown_words)
+
+    def search_text(
+        self, text: str, limit: int = 50, filters: Filters | None = None, options: TextSearchOptions | None = None
+    ) -> Results:
+        allowed = self._allowed(filters)
+        with self._store_lock:
+            result = self.engine.search_text(text, limit, allowed, options)
+        return self._results(result)
+
+    def search_photo(self, photo: str | Path | Image.Image, limit: int = 50, filters: Filters | None = None) -> Results:
+        """Photos like ``photo`` (a path anywhere, or an image); the photo itself is left out."""
+        image = photo if isinstance(photo, Image.Image) else load_photo(photo)
+        feature = self.model.embed([image])[0].feature
+        exclude = self._library_ids_of(photo)
+        allowed = self._allowed(filters)
+        with self._store_lock:
+            result = self.engine.search_vector(feature, limit, allowed, exclude)
+        return self._results(result)
+
+    def similar_to(self, photo_id: int, limit: int = 50, filters: Filters | None = None) -> Results:
+        allowed = self._allowed(filters)
+        with self._store_lock:
+            result = self.engine.search_similar_to(photo_id, limit, allowed)
+        return self._results(result)
+
+    def _library_ids_of(self, photo: str | Path | Image.Image) -> list[int]:
+        if isinstance(photo, Image.Image):
+            return []
+        found = self.library.files_at([normalize_path(photo)])
+        return [f.id for f in found.values()]
+
+    # the network's words
+
+    @cached_property
+    def words(self) -> WordSpace:
+        return WordSpace(self.model.bundle.network, self.model.bundle.vocab)
+
+    def caption_photos(self, photos: Sequence[Image.Image]) -> list[str]:
+        latents = torch.stack([e.latent for e in self.model.embed(photos)])
+        return [c.text for c in self.model.caption(latents)]

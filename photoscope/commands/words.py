@@ -1,0 +1,46 @@
+"""``photoscope words similar WORD`` and ``photoscope words analogy A B C``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from photoscope.commands.common import add_model_option
+
+
+def register(sub: Any) -> None:
+    words = sub.add_parser("words", help="the network's words: similar words and analogies")
+    add_model_option(words)
+    jobs = words.add_subparsers(title="jobs", metavar="JOB", required=True)
+    similar = jobs.add_parser("similar", help="words the network uses alike")
+    similar.add_argument("word")
+    similar.add_argument("-n", "--limit", type=int, default=10)
+    add_model_option(similar)
+    similar.set_defaults(handler=run)
+    analogy = jobs.add_parser("analogy", help="A is to B as C is to ?")
+    analogy.add_argument("a")
+    analogy.add_argument("b")
+    analogy.add_argument("c")
+    analogy.add_argument("-n", "--limit", type=int, default=5)
+    add_model_option(analogy)
+    analogy.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from photoscope.model import PhotoscopeModel
+    from photoscope.words import UnknownWordError, WordSpace
+
+    bundle = PhotoscopeModel(args.model).bundle
+    space = WordSpace(bundle.network, bundle.vocab)
+    try:
+        if hasattr(args, "word"):
+            found = space.similar(args.word, args.limit)
+        else:
+            found = space.analogy(args.a, args.b, args.c, args.limit)
+    except UnknownWordError as error:
+        print(error, file=sys.stderr)
+        return 1
+    for item in found:
+        print(f"{item.score:6.3f}  {item.word}")
+    return 0

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+from photoscope.decoding import pad_batch
+from photoscope.imaging import load_photo
+from photoscope.inversion import InversionOptions, invert
+from photoscope.model import PhotoscopeModel
+from photoscope.search import SearchEngine, TextSearchOptions
+from photoscope.vectors import VectorStore
+from photoscope.words import UnknownWordError, WordSpace
+
+
+@pytest.fixture(scope="module")
+def shapes_library(trained_tiny: Path, shapes_dataset: Path) -> tuple[SearchEngine, list[str]]:
+    """The generated shapes as a library, embedded by the really trained tiny network."""
+    model = PhotoscopeModel(trained_tiny)
+    names = sorted(p.name for p in (shapes_dataset / "images").iterdir())
+    embeddings = model.embed([load_photo(shapes_dataset / "images" / n) for n in names])
+    store = VectorStore(model.bundle.network.config.latent_dim)
+    store.upsert(range(len(names)), torch.stack([e.latent for e in embeddings]),
+                 torch.stack([e.feature for e in embeddings]))
+    return SearchEngine(model, store), names
+
+
+def test_inversion_lowers_the_loss_and_finds_the_photo_latent(shapes_library) -> None:
+    engine, names = shapes_library
+    net, vocab = engine.model.bundle.network, engine.model.bundle.vocab
+    target_row = names.index("blue_square_3.jpg")
+    text = "a blue square"
+    targets, lengths = pad_batch([vocab.encode(text)], vocab.pad)
+    start = engine.store.vectors("latent").mean(0, keepdim=True)
+    before = invert(net, start, targets, lengths, vocab.start, InversionOptions(steps=0 + 1, lr=0.0))
+    after = invert(net, start, targets, lengths, vocab.start, InversionOptions(steps=60, lr=0.1, prior_weight=0))
+    assert float(after.loss[0]) < 0.7 * float(before.loss[0])
+    # The recovered latent is closer to the photo's than where it started.
+    photo = engine.store.vectors("latent")[target_row]
+    cos = torch.nn.functional.cosine_similarity
+    assert cos(after.latents[0], photo, dim=0) > cos(start[0], photo, dim=0)
+
+
+@pytest.mark.parametrize("method", ["plain", "encoder", "shipped"])
+def test_text_search_ranks_the_described_photos_first(shapes_library, method: str) -> None:
+    engine, names = shapes_library
+    for colour, shape in [("red", "circle"), ("yellow", "square"), ("green", "square")]:
+        result = engine.search_text(f"a {colour} {shape}", k=3, options=TextSearchOptions(method=method))
+        top = [names[h.photo_id] for h in result.hits]
+        assert all(n.startswith(f"{colour}_{shape}") for n in top), (method, colour, shape, top)
+
+
+def test_unknown_words_are_reported_with_suggestions(shapes_library) -> None:
+    engine, _ = shapes_library
+    result = engine.search_text("a blu sqare on zebras", k=5)
+    unknown = {u.word: u.suggestions for u in result.unknown_words}
+    assert set(unknown) == {"blu", "sqare", "zebras"}
+    assert "square" in unknown["sqare"] and "blue" in unknown["blu"]
+    assert result.hits  # the known words still search
+
+
+def test_a_query_of_only_unknown_words_finds_nothing(shapes_library) -> None:
+    engine, _ = shapes_library
+    result = engine.search_text("zebras", k=5)
+    assert result.hits == [] and result.unknown_words[0].word == "zebras"
+
+
+def test_search_by_example_finds_the_same_kind_and_flags_copies(shapes_library) -> None:
+    engine, names = shapes_library
+    row = names.index("green_circle_2.jpg")
+    result = engine.search_similar_to(row, k=4)
+    assert row not in [h.photo_id for h in result.hits]
+    assert all(names[h.photo_id].startswith("green_circle") for h in result.hits[:3])
+    copy = engine.store.vector_of(row, "feature")
+    dup = engine.search_vector(copy, k=2)
+    assert dup.hits[0].photo_id == row and row in dup.near_duplicates
+
+
+def test_similar_words_and_analogies_from_embeddings(tiny_model_dir: Path) -> None:
+    bundle = PhotoscopeModel(tiny_model_dir).bundle
+    net, vocab = bundle.network, bundle.vocab
+    words = ["a", "dog", "runs", "red", "square", "two", "dogs", "play"]
+    vocab = type(vocab)(vocab.words, tuple(0 if w not in words else 50 for w in vocab.words))
+    emb = torch.zeros_like(net.embed.weight)
+    axes = {"dog": [1, 0, 0], "dogs": [1, 1, 0], "runs": [0, 0, 1], "play": [0, 1, 1],
+            "square": [0.2, -1, 0.5], "red": [0.3, -1, 0.5], "two": [0, 1, -0.2]}
+    for word, vec in axes.items():
+        emb[vocab.index(word), :3] = torch.tensor(vec)
+    emb[vocab.index("a"), 5] = 1.0
+    with torch.no_grad():
+        net.embed.weight.copy_(emb)
+    space = WordSpace(net, vocab, min_count=20)
+    assert space.similar("square", 1)[0].word == "red"
+    # dog : dogs :: runs : ?  ->  dogs - dog + runs = play
+    assert space.analogy("dog", "dogs", "runs", 1)[0].word == "play"
+    with pytest.raises(UnknownWordError, match="did you mean"):
+        space.similar("squar")
+    rare = WordSpace(net, type(vocab)(vocab.words, tuple(5 for _ in vocab.words)), min_count=20)
+    with pytest.raises(UnknownWordError):
+        rare.similar("dog")
