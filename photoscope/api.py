@@ -13,18 +13,22 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
 from PIL import Image
 
 from photoscope.config import default_db_path
-from photoscope.db import Library, PhotoRecord
+from photoscope.db import Folder, Library, PhotoRecord
 from photoscope.fs import normalize_path
 from photoscope.imaging import load_photo
+from photoscope.indexer import IndexWorker, ProgressListener
 from photoscope.model import PhotoscopeModel
+from photoscope.scanner import Scanner
 from photoscope.search import SearchEngine, SearchResult, TextSearchOptions, UnknownWord
 from photoscope.vectors import VectorStore
+from photoscope.watcher import FolderWatcher
 from photoscope.words import WordSpace
 
 
@@ -64,8 +68,61 @@ class Photoscope:
         self.library = Library(db_path or default_db_path())
         self.model = model or PhotoscopeModel(model_dir)
         self._store_lock = threading.RLock()
+        self._worker: IndexWorker | None = None
+        self._watcher: FolderWatcher | None = None
+
+    # the library: folders, scanning and indexing
+
+    def folders(self) -> list[Folder]:
+        return self.library.folders()
+
+    def add_folder(self, path: str | Path) -> Folder:
+        """Watch a folder; a running background indexer picks it up at once."""
+        folder = self.library.add_folder(path)
+        if self._watcher is not None:
+            self._watcher.refresh()
+        return folder
+
+    def remove_folder(self, path: str | Path) -> None:
+        self.photos_removed(self.library.remove_folder(path))
+        if self._watcher is not None:
+            self._watcher.refresh()
+
+    def scanner(self) -> Scanner:
+        return Scanner(self.library, on_removed=self.photos_removed)
+
+    def indexer(self, on_progress: ProgressListener | None = None, **options: Any) -> IndexWorker:
+        """An indexing worker whose results flow into this API's vectors as they are written."""
+        return IndexWorker(
+            self.library, self.model, on_progress=on_progress, on_added=self.photos_added, **options
+        )
+
+    def start_background(
+        self, on_progress: ProgressListener | None = None, watch: bool = True
+    ) -> IndexWorker:
+        """Catch up on changes, then keep indexing (and watching, with ``watch``) in the background."""
+        if self._worker is None:
+            self._worker = self.indexer(on_progress)
+            self._worker.start()
+            worker = self._worker
+            self._watcher = FolderWatcher(self.library, self.scanner(), on_queued=lambda _: worker.wake())
+            if watch:
+                self._watcher.start(catch_up=True)
+        return self._worker
+
+    def stop_background(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()
+            self._watcher = None
+        if self._worker is not None:
+            self._worker.stop()
+            self._worker = None
+
+    def status(self) -> dict[str, int]:
+        return self.library.counts()
 
     def close(self) -> None:
+        self.stop_background()
         self.library.close()
 
     def __enter__(self) -> Photoscope:
@@ -94,8 +151,12 @@ class Photoscope:
         """Indexer listener: (re)load these photos' vectors into the store."""
         if "store" not in self.__dict__ or not ids:
             return  # not loaded yet: it will read them from the database when it is
-        lat_ids, latents = self.library.load_vectors("latent", ids=list(ids), model_version=self.model.version)
-        feat_ids, features = self.library.load_vectors("feature", ids=list(ids), model_version=self.model.version)
+        lat_ids, latents = self.library.load_vectors(
+            "latent", ids=list(ids), model_version=self.model.version
+        )
+        feat_ids, features = self.library.load_vectors(
+            "feature", ids=list(ids), model_version=self.model.version
+        )
         with self._store_lock:
             self.store.upsert(lat_ids.tolist(), latents, features[np.isin(feat_ids, lat_ids)])
 
@@ -122,14 +183,20 @@ class Photoscope:
         return Results(matches, result.unknown_words)
 
     def search_text(
-        self, text: str, limit: int = 50, filters: Filters | None = None, options: TextSearchOptions | None = None
+        self,
+        text: str,
+        limit: int = 50,
+        filters: Filters | None = None,
+        options: TextSearchOptions | None = None,
     ) -> Results:
         allowed = self._allowed(filters)
         with self._store_lock:
             result = self.engine.search_text(text, limit, allowed, options)
         return self._results(result)
 
-    def search_photo(self, photo: str | Path | Image.Image, limit: int = 50, filters: Filters | None = None) -> Results:
+    def search_photo(
+        self, photo: str | Path | Image.Image, limit: int = 50, filters: Filters | None = None
+    ) -> Results:
         """Photos like ``photo`` (a path anywhere, or an image); the photo itself is left out."""
         image = photo if isinstance(photo, Image.Image) else load_photo(photo)
         feature = self.model.embed([image])[0].feature

@@ -10,7 +10,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import cast
+from typing import Any, cast
 
 import torch
 from PIL import Image
@@ -37,7 +37,7 @@ def imagenet_classes() -> tuple[str, ...]:
 
 
 class _FeaturesAndLogits(torch.nn.Module):
-    def __init__(self, net: torch.nn.Module) -> None:
+    def __init__(self, net: Any) -> None:  # efficientnet_lite_pytorch.EfficientNet (untyped)
         super().__init__()
         self.net = net
 

@@ -49,7 +49,8 @@ def invert(
     best = torch.full((len(starts),), float("inf"))
     steps = 0
     with torch.enable_grad():
-        for steps in range(1, o.steps + 1):
+        while steps < o.steps:
+            steps += 1
             nll = -caption_log_prob(net, latent, targets, lengths, start_token) / lengths
             loss = nll + o.prior_weight * (latent - anchor).pow(2).sum(1)
             optimizer.zero_grad(set_to_none=True)

@@ -47,7 +47,8 @@ class CaptionNetwork(nn.Module):
         self.log_temperature = nn.Parameter(torch.tensor(-2.6))  # exp(-2.6) ~ 0.07, learned
 
     def latent(self, features: torch.Tensor) -> torch.Tensor:
-        return self.project(features)
+        latent: torch.Tensor = self.project(features)
+        return latent
 
     def decoder_logits(self, latent: torch.Tensor, inputs: torch.Tensor) -> torch.Tensor:
         """Teacher-forced logits: the latent is step 0, then ``inputs`` (<start> w1 .. wn).
@@ -57,7 +58,8 @@ class CaptionNetwork(nn.Module):
         """
         steps = torch.cat([latent.unsqueeze(1), self.embed(inputs)], dim=1)
         hidden, _ = self.rnn(self.drop(steps))
-        return self.out(self.drop(hidden))
+        logits: torch.Tensor = self.out(self.drop(hidden))
+        return logits
 
     def step(self, tokens: torch.Tensor, state: Any) -> tuple[torch.Tensor, Any]:
         """One decoding step from token ids ``tokens`` (B) and a recurrent state."""
@@ -74,4 +76,5 @@ class CaptionNetwork(nn.Module):
         hidden, _ = self.text_rnn(self.text_embed(tokens))
         mask = (torch.arange(tokens.shape[1]).unsqueeze(0) < lengths.unsqueeze(1)).unsqueeze(-1)
         pooled = (hidden * mask).sum(1) / lengths.clamp(min=1).unsqueeze(1)
-        return self.text_out(pooled)
+        latent: torch.Tensor = self.text_out(pooled)
+        return latent

@@ -19,7 +19,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from photoscope.decoding import pad_batch
+from photoscope.decoding import caption_log_prob, pad_batch
 from photoscope.inversion import InversionOptions, invert
 from photoscope.model import PhotoscopeModel
 from photoscope.vectors import Hit, VectorStore
@@ -45,21 +45,50 @@ class SearchResult:
 @dataclass(frozen=True)
 class TextSearchOptions:
     method: TextMethod = "shipped"
-    inversion: InversionOptions = InversionOptions()
+    inversion: InversionOptions = field(default_factory=InversionOptions)
     start_weight: float = 0.5  # share of the first guess in the ranking latent
+    rerank: int = 0  # re-score this many best photos by the caption likelihood (0: off)
+    rerank_weight: float = 0.05  # weight of log p(text | photo) per word, added to the cosine
 
 
-class QueryLatents:
-    """Text -> latent by one of the methods; batched so evaluation can run many queries."""
+class TextRanker:
+    """Scores every stored photo for each text; batched so evaluation can run many queries."""
 
-    def __init__(self, model: PhotoscopeModel, mean_latent: torch.Tensor) -> None:
+    def __init__(self, model: PhotoscopeModel, store: VectorStore) -> None:
         self.model = model
-        self.mean_latent = mean_latent
+        self.store = store
 
-    def __call__(self, texts: Sequence[str], options: TextSearchOptions) -> torch.Tensor:
+    def scores(self, texts: Sequence[str], options: TextSearchOptions) -> torch.Tensor:
+        """Q x N scores (higher is better) of the store's photos for each text."""
+        scores = self.store.scores(self.latents(texts, options), "latent")
+        if options.rerank > 0 and options.method != "plain":
+            scores = self._rerank(texts, scores, options)
+        return scores
+
+    def _rerank(self, texts: Sequence[str], scores: torch.Tensor, options: TextSearchOptions) -> torch.Tensor:
+        """Add the exact caption likelihood to the cosine of each text's best candidates.
+
+        The re-scored candidates are lifted above all others so the ranking below them is kept.
+        """
+        net, vocab = self.model.bundle.network, self.model.bundle.vocab
+        k = min(options.rerank, scores.shape[1])
+        top, rows = scores.topk(k, dim=1)
+        targets, lengths = pad_batch([vocab.encode(t) for t in texts], vocab.pad)
+        latents = self.store.raw_latents(rows.reshape(-1))
+        with torch.inference_mode():
+            log_p = caption_log_prob(
+                net, latents, targets.repeat_interleave(k, 0), lengths.repeat_interleave(k, 0), vocab.start
+            )
+        per_word = (log_p / lengths.repeat_interleave(k, 0)).reshape(-1, k)
+        fused = top + options.rerank_weight * per_word
+        lifted = fused - fused.min(dim=1, keepdim=True).values + top.max(dim=1, keepdim=True).values + 1e-3
+        return scores.scatter(1, rows, lifted)
+
+    def latents(self, texts: Sequence[str], options: TextSearchOptions) -> torch.Tensor:
         net, vocab = self.model.bundle.network, self.model.bundle.vocab
         if options.method == "plain":
-            starts = self.mean_latent.expand(len(texts), -1)
+            mean = self.store.mean_latent() if len(self.store) else torch.zeros(net.config.latent_dim)
+            starts = mean.expand(len(texts), -1)
         else:
             starts = self.model.text_latents(texts)
             if options.method == "encoder":
@@ -78,32 +107,38 @@ class SearchEngine:
         self.model = model
         self.store = store
 
-    def _mean_latent(self) -> torch.Tensor:
-        if len(self.store) == 0:
-            return torch.zeros(self.model.bundle.network.config.latent_dim)
-        return self.store.mean_latent()
-
     def search_text(
-        self, text: str, k: int = 50, allowed: np.ndarray | None = None, options: TextSearchOptions | None = None
+        self,
+        text: str,
+        k: int = 50,
+        allowed: np.ndarray | None = None,
+        options: TextSearchOptions | None = None,
     ) -> SearchResult:
         unknown = self.unknown_words(text)
         vocab = self.model.bundle.vocab
         if all(t == vocab.unk for t in vocab.encode(text, add_end=False)) or len(self.store) == 0:
             return SearchResult([], unknown)
-        latent = QueryLatents(self.model, self._mean_latent())([text], options or TextSearchOptions())
-        scores = self.store.scores(latent, "latent")
+        scores = TextRanker(self.model, self.store).scores([text], options or TextSearchOptions())
         return SearchResult(self.store.top_k(scores, k, allowed), unknown)
 
     def search_vector(
-        self, feature: torch.Tensor, k: int = 50, allowed: np.ndarray | None = None, exclude: Sequence[int] = ()
+        self,
+        feature: torch.Tensor,
+        k: int = 50,
+        allowed: np.ndarray | None = None,
+        exclude: Sequence[int] = (),
     ) -> SearchResult:
         """Photos most like a photo's 1280-d encoder feature; copies of it are flagged."""
         if len(self.store) == 0:
             return SearchResult([])
         hits = self.store.top_k(self.store.scores(feature, "feature"), k, allowed, exclude)
-        return SearchResult(hits, near_duplicates=frozenset(h.photo_id for h in hits if h.score >= NEAR_DUPLICATE))
+        return SearchResult(
+            hits, near_duplicates=frozenset(h.photo_id for h in hits if h.score >= NEAR_DUPLICATE)
+        )
 
-    def search_similar_to(self, photo_id: int, k: int = 50, allowed: np.ndarray | None = None) -> SearchResult:
+    def search_similar_to(
+        self, photo_id: int, k: int = 50, allowed: np.ndarray | None = None
+    ) -> SearchResult:
         """Photos like one already in the library, without itself."""
         return self.search_vector(self.store.vector_of(photo_id, "feature"), k, allowed, exclude=[photo_id])
 

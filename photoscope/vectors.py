@@ -34,7 +34,9 @@ class _Matrix:
     def append(self, rows: torch.Tensor) -> None:
         need = self.size + len(rows)
         if need > len(self.data):
-            grown = torch.zeros((max(need, 2 * len(self.data), 1024), self.data.shape[1]), dtype=self.data.dtype)
+            grown = torch.zeros(
+                (max(need, 2 * len(self.data), 1024), self.data.shape[1]), dtype=self.data.dtype
+            )
             grown[: self.size] = self.data[: self.size]
             self.data = grown
         self.data[self.size : need] = rows.to(self.data.dtype)
@@ -67,7 +69,9 @@ class VectorStore:
     def ids(self) -> np.ndarray:
         return np.asarray(self._ids, dtype=np.int64)
 
-    def upsert(self, ids: Iterable[int], latents: np.ndarray | torch.Tensor, features: np.ndarray | torch.Tensor) -> None:
+    def upsert(
+        self, ids: Iterable[int], latents: np.ndarray | torch.Tensor, features: np.ndarray | torch.Tensor
+    ) -> None:
         ids = list(ids)
         raw = torch.as_tensor(latents, dtype=torch.float32)
         norms = raw.norm(dim=-1, keepdim=True)
@@ -111,6 +115,10 @@ class VectorStore:
     def mean_latent(self) -> torch.Tensor:
         """The mean of the stored latents at their original scale (the decoder's input scale)."""
         return (self._latents.view() * self._latent_norms.view()).mean(0)
+
+    def raw_latents(self, rows: torch.Tensor) -> torch.Tensor:
+        """Latents at their original scale for store rows (as the decoder takes them)."""
+        return self._latents.view()[rows] * self._latent_norms.view()[rows]
 
     def vector_of(self, photo_id: int, kind: Kind) -> torch.Tensor:
         return self.vectors(kind)[self._row[photo_id]].float()

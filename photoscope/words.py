@@ -36,8 +36,11 @@ class WordScore:
 
 class WordSpace:
     def __init__(self, net: CaptionNetwork, vocab: Vocabulary, min_count: int = MIN_COUNT) -> None:
-        keep = [i for i, (w, c) in enumerate(zip(vocab.words, vocab.counts, strict=True))
-                if c >= min_count and w not in SPECIALS]
+        keep = [
+            i
+            for i, (w, c) in enumerate(zip(vocab.words, vocab.counts, strict=True))
+            if c >= min_count and w not in SPECIALS
+        ]
         self.words = [vocab.words[i] for i in keep]
         self._row = {w: r for r, w in enumerate(self.words)}
         self.vectors = F.normalize(net.embed.weight.detach()[keep], dim=1)

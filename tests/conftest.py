@@ -55,8 +55,15 @@ def shapes_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 TINY_TRAINING = dict(
-    epochs=10, batch_size=16, lr=1e-2, min_count=1, latent_dim=32, hidden_dim=64,
-    text_hidden_dim=32, ema_decay=0.9, dropout=0.1,
+    epochs=10,
+    batch_size=16,
+    lr=1e-2,
+    min_count=1,
+    latent_dim=32,
+    hidden_dim=64,
+    text_hidden_dim=32,
+    ema_decay=0.9,
+    dropout=0.1,
 )
 
 

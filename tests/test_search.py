@@ -21,8 +21,11 @@ def shapes_library(trained_tiny: Path, shapes_dataset: Path) -> tuple[SearchEngi
     names = sorted(p.name for p in (shapes_dataset / "images").iterdir())
     embeddings = model.embed([load_photo(shapes_dataset / "images" / n) for n in names])
     store = VectorStore(model.bundle.network.config.latent_dim)
-    store.upsert(range(len(names)), torch.stack([e.latent for e in embeddings]),
-                 torch.stack([e.feature for e in embeddings]))
+    store.upsert(
+        range(len(names)),
+        torch.stack([e.latent for e in embeddings]),
+        torch.stack([e.feature for e in embeddings]),
+    )
     return SearchEngine(model, store), names
 
 
@@ -34,7 +37,9 @@ def test_inversion_lowers_the_loss_and_finds_the_photo_latent(shapes_library) ->
     targets, lengths = pad_batch([vocab.encode(text)], vocab.pad)
     start = engine.store.vectors("latent").mean(0, keepdim=True)
     before = invert(net, start, targets, lengths, vocab.start, InversionOptions(steps=0 + 1, lr=0.0))
-    after = invert(net, start, targets, lengths, vocab.start, InversionOptions(steps=60, lr=0.1, prior_weight=0))
+    after = invert(
+        net, start, targets, lengths, vocab.start, InversionOptions(steps=60, lr=0.1, prior_weight=0)
+    )
     assert float(after.loss[0]) < 0.7 * float(before.loss[0])
     # The recovered latent is closer to the photo's than where it started.
     photo = engine.store.vectors("latent")[target_row]
@@ -83,8 +88,15 @@ def test_similar_words_and_analogies_from_embeddings(tiny_model_dir: Path) -> No
     words = ["a", "dog", "runs", "red", "square", "two", "dogs", "play"]
     vocab = type(vocab)(vocab.words, tuple(0 if w not in words else 50 for w in vocab.words))
     emb = torch.zeros_like(net.embed.weight)
-    axes = {"dog": [1, 0, 0], "dogs": [1, 1, 0], "runs": [0, 0, 1], "play": [0, 1, 1],
-            "square": [0.2, -1, 0.5], "red": [0.3, -1, 0.5], "two": [0, 1, -0.2]}
+    axes = {
+        "dog": [1, 0, 0],
+        "dogs": [1, 1, 0],
+        "runs": [0, 0, 1],
+        "play": [0, 1, 1],
+        "square": [0.2, -1, 0.5],
+        "red": [0.3, -1, 0.5],
+        "two": [0, 1, -0.2],
+    }
     for word, vec in axes.items():
         emb[vocab.index(word), :3] = torch.tensor(vec)
     emb[vocab.index("a"), 5] = 1.0

@@ -32,13 +32,16 @@ def evaluate(args: argparse.Namespace) -> int:
         both = model.bundle.network.latent(torch.from_numpy(features.astype("float32")))
         latents = both.mean(1) if args.mirror else both[:, 0]
     refs = [data.captions[n] for n in names]
-    print(f"model {model.version} on {args.split} ({len(names)} photos), mirror {'on' if args.mirror else 'off'}")
+    mirror = "on" if args.mirror else "off"
+    print(f"model {model.version} on {args.split} ({len(names)} photos), mirror {mirror}")
     if args.what == "captions":
         return _captions(args, model, latents, refs)
     return _retrieval(args, model, latents, refs)
 
 
-def _retrieval(args: argparse.Namespace, model: PhotoscopeModel, latents: torch.Tensor, refs: list[list[str]]) -> int:
+def _retrieval(
+    args: argparse.Namespace, model: PhotoscopeModel, latents: torch.Tensor, refs: list[list[str]]
+) -> int:
     methods = {
         "plain inversion": TextSearchOptions(method="plain"),
         "text encoder": TextSearchOptions(method="encoder"),
@@ -47,13 +50,17 @@ def _retrieval(args: argparse.Namespace, model: PhotoscopeModel, latents: torch.
     chosen = {k: v for k, v in methods.items() if not args.methods or v.method in args.methods}
     for report in evaluate_retrieval(model, latents, refs, chosen, max_queries=args.queries):
         m = report.metrics
-        print(f"{report.method:16s} R@1 {m['r1']:5.1f}  R@5 {m['r5']:5.1f}  R@10 {m['r10']:5.1f}  "
-              f"median rank {m['median_rank']:.0f}  {report.batched_ms:.1f} ms/query batched, "
-              f"{report.single_ms:.0f} ms single (p50)")
+        print(
+            f"{report.method:16s} R@1 {m['r1']:5.1f}  R@5 {m['r5']:5.1f}  R@10 {m['r10']:5.1f}  "
+            f"median rank {m['median_rank']:.0f}  {report.batched_ms:.1f} ms/query batched, "
+            f"{report.single_ms:.0f} ms single (p50)"
+        )
     return 0
 
 
-def _captions(args: argparse.Namespace, model: PhotoscopeModel, latents: torch.Tensor, refs: list[list[str]]) -> int:
+def _captions(
+    args: argparse.Namespace, model: PhotoscopeModel, latents: torch.Tensor, refs: list[list[str]]
+) -> int:
     net = model.bundle.network
     metrics, _ = evaluate_captions(net, model.bundle.vocab, latents, refs, args.beam, args.length_penalty)
     print(f"beam {args.beam}, length penalty {args.length_penalty}")

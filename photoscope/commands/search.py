@@ -55,8 +55,17 @@ def _print(results: Any, args: argparse.Namespace) -> int:
         if args.paths_only:
             print(m.photo.path)
         elif args.json:
-            print(json.dumps({"path": m.photo.path, "score": round(m.score, 4), "caption": m.photo.caption,
-                              "near_duplicate": m.near_duplicate, "taken_at": m.photo.taken_at}))
+            print(
+                json.dumps(
+                    {
+                        "path": m.photo.path,
+                        "score": round(m.score, 4),
+                        "caption": m.photo.caption,
+                        "near_duplicate": m.near_duplicate,
+                        "taken_at": m.photo.taken_at,
+                    }
+                )
+            )
         else:
             dup = "  [copy]" if m.near_duplicate else ""
             print(f"{m.score:6.3f}  {m.photo.path}  — {m.photo.caption or ''}{dup}")

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 from photoscope.model import PhotoscopeModel
-from photoscope.search import QueryLatents, TextSearchOptions
+from photoscope.search import TextRanker, TextSearchOptions
 from photoscope.training.evaluate import ranks_of, recall_at
 from photoscope.vectors import VectorStore
 
@@ -40,19 +40,21 @@ def evaluate_retrieval(
         pick = np.random.default_rng(0).choice(len(queries), max_queries, replace=False)
         queries = [queries[i] for i in sorted(pick)]
     truth = torch.tensor([i for i, _ in queries])
-    to_latent = QueryLatents(model, store.mean_latent())
+    ranker = TextRanker(model, store)
     reports = []
     for name, options in methods.items():
         ranks, started = [], time.perf_counter()
         for lo in range(0, len(queries), batch):
             chunk = queries[lo : lo + batch]
-            query = to_latent([c for _, c in chunk], options)
-            ranks.append(ranks_of(store.scores(query, "latent"), truth[lo : lo + len(chunk)]))
+            scores = ranker.scores([c for _, c in chunk], options)
+            ranks.append(ranks_of(scores, truth[lo : lo + len(chunk)]))
         batched = (time.perf_counter() - started) * 1000 / len(queries)
         single = []
         for _, text in queries[:latency_queries]:
             t0 = time.perf_counter()
-            store.top_k(store.scores(to_latent([text], options), "latent"), 50)
+            store.top_k(ranker.scores([text], options), 50)
             single.append((time.perf_counter() - t0) * 1000)
-        reports.append(RetrievalReport(name, recall_at(np.concatenate(ranks)), batched, statistics.median(single)))
+        reports.append(
+            RetrievalReport(name, recall_at(np.concatenate(ranks)), batched, statistics.median(single))
+        )
     return reports

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import torch
@@ -207,8 +207,13 @@ class Trainer:
         labels = torch.arange(len(photos))
         return (F.cross_entropy(sim, labels) + F.cross_entropy(sim.T, labels)) / 2
 
+    @property
+    def averaged(self) -> CaptionNetwork:
+        """The exponential moving average of the weights: what is evaluated and shipped."""
+        return cast(CaptionNetwork, self.ema.module)
+
     def validate(self) -> dict[str, float]:
-        net = self.ema.module
+        net = self.averaged
         net.eval()
         latents = photo_latents(net, self.val_features)
         refs = [self.data.captions[n] for n in self.val_names]
@@ -220,7 +225,7 @@ class Trainer:
         return metrics
 
     def _save_bundle(self, report: EpochReport) -> None:
-        net = self.ema.module
+        net = self.averaged
         extra: dict[str, Any] = {"epoch": report.epoch, "train_config": asdict(self.config)}
         bundle = Bundle(
             net, self.vocab, training_data=_data_name(self.data), metrics=report.metrics, extra=extra
