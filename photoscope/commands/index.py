@@ -1,0 +1,215 @@
+"""``photoscope index``, ``photoscope folders`` and ``photoscope status``: the library from the shell."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from photoscope.commands.common import add_db_option, add_model_option
+
+if TYPE_CHECKING:
+    from photoscope.db import Library
+
+
+def _open(args: argparse.Namespace) -> Library:
+    from photoscope.config import default_db_path
+    from photoscope.db import Library, LibraryError
+
+    try:
+        return Library(args.db or default_db_path())
+    except LibraryError as error:
+        sys.exit(f"photoscope: {error}")  # exit status 1, the message on stderr
+
+
+def _check_dirs(paths: list[Path]) -> list[str]:
+    """Messages for paths that cannot be watched; empty when all are folders."""
+    problems = []
+    for path in paths:
+        if not path.exists():
+            problems.append(f"{path}: no such folder")
+        elif not path.is_dir():
+            problems.append(f"{path}: not a folder (give the folder that holds your photos)")
+    return problems
+
+
+def _add_folders(library: Library, paths: list[Path]) -> list[str] | None:
+    from photoscope.db import LibraryError
+
+    added = []
+    for path in paths:
+        try:
+            added.append(library.add_folder(path).path)
+        except LibraryError as error:
+            print(f"photoscope: {error}", file=sys.stderr)
+            return None
+    return added
+
+
+def index(args: argparse.Namespace) -> int:
+    problems = _check_dirs(args.paths)
+    if problems:
+        print("\n".join(f"photoscope: {p}" for p in problems), file=sys.stderr)
+        return 2
+    from photoscope.bundle import BundleError
+    from photoscope.model import PhotoscopeModel
+    from photoscope.scanner import Scanner
+
+    model = PhotoscopeModel(args.model)
+    try:
+        version = model.version  # loads the bundle now: a missing model is said before any work
+    except BundleError as error:
+        print(f"photoscope: cannot load the model: {error}", file=sys.stderr)
+        return 1
+    with _open(args) as library:
+        folders = _add_folders(library, args.paths)
+        if folders is None:
+            return 2
+        report = Scanner(library).scan(folders or None)
+        print(f"scanned: {report.summary()}")
+        for path in report.offline:
+            print(f"offline (its photos stay in the index): {path}")
+        code = _run_worker(library, model, args)
+        if args.watch and code == 0:
+            code = _watch(library, model, args)
+        print(f"model {version}; {_counts_line(library)}")
+        return code
+
+
+def _run_worker(library: Library, model: Any, args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from photoscope.indexer import IndexWorker, Progress
+
+    bar = tqdm(total=library.pending_count(), unit="photo", disable=args.quiet or None, dynamic_ncols=True)
+
+    def show(p: Progress) -> None:
+        bar.total = p.total
+        bar.update(p.done - bar.n)
+        bar.set_postfix(errors=p.errors, refresh=False)
+
+    worker = IndexWorker(library, model, batch_size=args.batch_size, on_progress=show)
+    try:
+        result = worker.run()
+    finally:
+        bar.close()
+    print(f"indexed {result.indexed} photos, {result.errors} could not be read", end="")
+    print(" (see `photoscope status`)" if result.errors else "")
+    return 0
+
+
+def _watch(library: Library, model: Any, args: argparse.Namespace) -> int:
+    from photoscope.indexer import IndexWorker, Progress
+    from photoscope.scanner import Scanner, ScanReport
+    from photoscope.watcher import FolderWatcher
+
+    def done(p: Progress) -> None:
+        if p.done == p.total:
+            print(f"indexed {p.indexed} photos, {p.errors} errors", flush=True)
+
+    worker = IndexWorker(library, model, batch_size=args.batch_size, on_progress=done)
+
+    def queued(report: ScanReport) -> None:
+        print(f"changes: {report.summary()}", flush=True)
+        for path in report.offline:
+            print(f"offline: {path}", flush=True)
+        for path in report.back_online:
+            print(f"back online: {path}", flush=True)
+        worker.wake()
+
+    watcher = FolderWatcher(library, Scanner(library), on_queued=queued)
+    print("watching for changes; press Ctrl-C to stop", flush=True)
+    worker.start()
+    watcher.start(catch_up=False)  # the scan above was the catch-up
+    try:
+        _wait_for_interrupt()
+    except KeyboardInterrupt:
+        print("stopping", flush=True)
+    finally:
+        watcher.stop()
+        worker.stop()
+    return 0
+
+
+def _wait_for_interrupt() -> None:
+    threading.Event().wait()  # until Ctrl-C raises KeyboardInterrupt in this (the main) thread
+
+
+def folders(args: argparse.Namespace) -> int:
+    from photoscope.db import LibraryError
+
+    with _open(args) as library:
+        if args.action == "list":
+            for f in library.folders():
+                state = "online" if f.online else "offline"
+                print(f"{f.path}\t{state}\t{f.photos} photos\tlast scan {f.last_scan_at or 'never'}")
+            return 0
+        if args.path is None:
+            print(f"photoscope: folders {args.action} needs a PATH", file=sys.stderr)
+            return 2
+        try:
+            if args.action == "add":
+                problems = _check_dirs([args.path])
+                if problems:
+                    print(f"photoscope: {problems[0]}", file=sys.stderr)
+                    return 2
+                added = library.add_folder(args.path)
+                print(f"watching {added.path}; run `photoscope index` to index it")
+            else:
+                removed = library.remove_folder(args.path)
+                print(f"stopped watching {args.path}; {len(removed)} photos left the index")
+        except LibraryError as error:
+            print(f"photoscope: {error}", file=sys.stderr)
+            return 1
+    return 0
+
+
+def status(args: argparse.Namespace) -> int:
+    with _open(args) as library:
+        print(f"library: {library.path}")
+        counts = library.counts()
+        print(f"photos: {sum(counts.values())} ({_counts_line(library)})")
+        all_folders = library.folders()
+        print(f"folders: {len(all_folders)}")
+        for f in all_folders:
+            note = "" if f.online else ", OFFLINE: photos kept, still searchable"
+            print(f"  {f.path} ({f.photos} photos{note})")
+        versions = library.model_versions()
+        print("model: " + (", ".join(f"{v} ({n} photos)" for v, n in versions.items()) or "none yet"))
+        errors = library.errors(None if args.all else 20)
+        if errors:
+            print(f"could not index {counts['error']} photos:")
+            for path, reason in errors:
+                print(f"  {path}: {reason}")
+            if counts["error"] > len(errors):
+                print(f"  ... and {counts['error'] - len(errors)} more (--all lists them)")
+    return 0
+
+
+def _counts_line(library: Library) -> str:
+    c = library.counts()
+    return f"{c['indexed']} indexed, {c['pending']} pending, {c['error']} errors"
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("index", help="watch folders and index their photos")
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="folders to add (default: rescan all)")
+    p.add_argument("--watch", action="store_true", help="keep watching for changes until Ctrl-C")
+    p.add_argument("--batch-size", type=int, default=16, help="photos per model batch and transaction")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_db_option(p)
+    add_model_option(p)
+    p.set_defaults(handler=index)
+
+    f = sub.add_parser("folders", help="list, add or remove watched folders")
+    f.add_argument("action", choices=("list", "add", "remove"))
+    f.add_argument("path", nargs="?", type=Path, metavar="PATH")
+    add_db_option(f)
+    f.set_defaults(handler=folders)
+
+    s = sub.add_parser("status", help="what the library holds: counts, errors, offline folders, model")
+    s.add_argument("--all", action="store_true", help="list every error, not just the first 20")
+    add_db_option(s)
+    s.set_defaults(handler=status)

@@ -1,0 +1,649 @@
+"""The photo library database: watched folders, photos, captions, tags, vectors and full-text search.
+
+One SQLite file in WAL mode (readers never block the indexer's writes). The schema is versioned with
+``PRAGMA user_version`` and brought up to date by ``MIGRATIONS``, one step function per version, each
+applied in its own transaction so an interrupted upgrade leaves the previous version intact.
+
+Vectors are stored as raw ``numpy.tobytes()`` blobs (latent float32, feature float16): loading 100,000
+of them is one query and one ``frombuffer`` per chunk, with no per-row Python objects kept.
+
+No model code here: the worker computes, this module stores. Every public method takes a lock, so one
+``Library`` may be shared by the worker, the scanner and the GUI threads.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+import sqlite_utils
+
+from photoscope.fs import is_under, normalize_path
+
+Status = Literal["pending", "indexed", "error"]
+VectorKind = Literal["latent", "feature"]
+_VECTOR_DTYPES: dict[VectorKind, npt.DTypeLike] = {"latent": np.float32, "feature": np.float16}
+_FETCH_ROWS = 8192
+
+
+class LibraryError(Exception):
+    """The database cannot be used as asked (a newer schema, a folder inside a watched one...)."""
+
+
+# --- schema -----------------------------------------------------------------------------------------
+
+
+def _v1_initial(db: sqlite_utils.Database) -> None:
+    statements = [
+        """CREATE TABLE folders (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL UNIQUE,
+            added_at TEXT NOT NULL,
+            online INTEGER NOT NULL DEFAULT 1,
+            last_scan_at TEXT)""",
+        """CREATE TABLE photos (
+            id INTEGER PRIMARY KEY,
+            folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+            path TEXT NOT NULL UNIQUE,
+            size INTEGER NOT NULL,
+            mtime REAL NOT NULL,
+            hash TEXT,
+            width INTEGER,
+            height INTEGER,
+            taken_at TEXT,
+            camera TEXT,
+            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'indexed', 'error')),
+            error TEXT,
+            model_version TEXT,
+            indexed_at TEXT)""",
+        "CREATE INDEX photos_folder ON photos(folder_id)",
+        # (status, id): the worker pages through pending rows in id order without a sort.
+        "CREATE INDEX photos_status ON photos(status, id)",
+        "CREATE INDEX photos_hash ON photos(hash)",
+        "CREATE INDEX photos_taken_at ON photos(taken_at)",
+        """CREATE TABLE captions (
+            photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            score REAL NOT NULL)""",
+        """CREATE TABLE tags (
+            photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+            label TEXT NOT NULL,
+            score REAL NOT NULL)""",
+        "CREATE INDEX tags_photo ON tags(photo_id)",
+        # The latent comes first in the row: reading it never has to touch the feature's overflow pages.
+        """CREATE TABLE vectors (
+            photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+            latent BLOB NOT NULL,
+            feature BLOB)""",
+        # Hand-kept FTS5 index (rowid = photo id): it spans three tables, which sqlite-utils' one-table
+        # enable_fts triggers cannot express. Written in the same transactions as the rows it mirrors.
+        """CREATE VIRTUAL TABLE search USING fts5(
+            path, caption, tags, tokenize = 'unicode61 remove_diacritics 2')""",
+    ]
+    for sql in statements:
+        db.execute(sql)
+
+
+# One step per schema version, applied in order; never edit a released step, append a new one.
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial]
+
+
+# --- records ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Folder:
+    id: int
+    path: str
+    added_at: str
+    online: bool
+    last_scan_at: str | None
+    photos: int = 0
+
+
+class StoredFile(NamedTuple):
+    """What the scanner compares a file's stat with."""
+
+    id: int
+    path: str
+    size: int
+    mtime: float
+    hash: str | None
+
+
+@dataclass(frozen=True)
+class NewFile:
+    folder_id: int
+    path: str
+    size: int
+    mtime: float
+    hash: str | None
+
+
+@dataclass(frozen=True)
+class Move:
+    id: int
+    folder_id: int
+    path: str
+    size: int
+    mtime: float
+
+
+@dataclass(frozen=True)
+class PendingPhoto:
+    id: int
+    path: str
+    size: int
+    mtime: float
+
+
+@dataclass(frozen=True)
+class IndexedPhoto:
+    """One photo's index entry as the worker computed it; ``size``/``mtime`` are the stat it read."""
+
+    id: int
+    size: int
+    mtime: float
+    width: int
+    height: int
+    taken_at: str | None
+    camera: str | None
+    caption: str
+    caption_score: float
+    tags: list[tuple[str, float]]
+    latent: npt.NDArray[np.float32]
+    feature: npt.NDArray[np.float16] | None
+    model_version: str
+
+
+@dataclass(frozen=True)
+class FailedPhoto:
+    id: int
+    size: int
+    mtime: float
+    error: str
+
+
+@dataclass(frozen=True)
+class PhotoRecord:
+    id: int
+    path: str
+    folder_id: int
+    caption: str | None
+    caption_score: float | None
+    taken_at: str | None
+    camera: str | None
+    width: int | None
+    height: int | None
+    size: int
+    mtime: float
+    tags: list[tuple[str, float]] = field(default_factory=list)
+    status: Status = "pending"
+    error: str | None = None
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _json_ids(ids: Iterable[int]) -> str:
+    # One json_each parameter instead of N placeholders: no SQLITE_MAX_VARIABLE_NUMBER limit to chunk around.
+    return json.dumps([int(i) for i in ids])
+
+
+def _prefix_range(directory: str) -> tuple[str, str]:
+    """Bounds selecting every path strictly below ``directory`` with the path index (no LIKE scan)."""
+    base = directory.rstrip("/\\") + "/"
+    return base, base[:-1] + chr(ord("/") + 1)
+
+
+# --- the library ------------------------------------------------------------------------------------
+
+
+class Library:
+    """The photo index in one SQLite file; creates and migrates it on open."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: transactions are explicit (``_transaction``), so a batch is exactly one.
+        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self.db = sqlite_utils.Database(conn)
+        self._lock = threading.RLock()
+        try:
+            conn.execute("PRAGMA busy_timeout = 10000")  # a CLI run and the GUI may share the file
+            self.db.enable_wal()
+            # NORMAL in WAL mode: a crash of the app loses nothing committed; a power cut may lose the last
+            # transactions but never corrupts the file. FULL would fsync every batch for little gain.
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.DatabaseError as error:
+            conn.close()
+            raise LibraryError(
+                f"{self.path} is not a Photoscope library, or it is damaged ({error})"
+            ) from error
+
+    # life cycle
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.execute("PRAGMA optimize")
+            self.db.conn.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Cursor]:
+        with self._lock:
+            cur = self.db.conn.cursor()
+            # IMMEDIATE takes the write lock up front, so a second process waits (busy_timeout) instead of
+            # failing half way through with SQLITE_BUSY on its first write.
+            cur.execute("BEGIN IMMEDIATE")
+            try:
+                yield cur
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            cur.execute("COMMIT")
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return list(self.db.conn.execute(sql, params).fetchall())
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._query("PRAGMA user_version")[0][0])
+
+    def _migrate(self) -> None:
+        current = self.schema_version
+        if current > len(MIGRATIONS):
+            raise LibraryError(
+                f"{self.path} was written by a newer Photoscope (schema {current}, this one knows "
+                f"{len(MIGRATIONS)}); update Photoscope to open it"
+            )
+        for version in range(current, len(MIGRATIONS)):
+            with self._transaction():
+                MIGRATIONS[version](self.db)
+                self.db.execute(f"PRAGMA user_version = {version + 1}")
+
+    def integrity_check(self) -> str:
+        return str(self._query("PRAGMA integrity_check")[0][0])
+
+    # folders
+
+    def folders(self) -> list[Folder]:
+        rows = self._query(
+            "SELECT f.id, f.path, f.added_at, f.online, f.last_scan_at,"
+            " (SELECT count(*) FROM photos p WHERE p.folder_id = f.id) FROM folders f ORDER BY f.path"
+        )
+        return [Folder(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) for r in rows]
+
+    def folder(self, path: str | Path) -> Folder | None:
+        key = normalize_path(path)
+        return next((f for f in self.folders() if f.path == key), None)
+
+    def add_folder(self, path: str | Path) -> Folder:
+        """Watch a folder. A folder inside a watched one is refused; one containing watched folders
+        absorbs them (their photos keep their ids and index entries)."""
+        key = normalize_path(path)
+        with self._transaction() as cur:
+            existing = self.folder(key)
+            if existing is not None:
+                return existing
+            for other in self.folders():
+                if is_under(key, other.path):
+                    raise LibraryError(f"{key} is already watched as part of {other.path}")
+            cur.execute("INSERT INTO folders (path, added_at) VALUES (?, ?)", (key, now_iso()))
+            new_id = cur.lastrowid
+            children = [f.id for f in self.folders() if f.id != new_id and is_under(f.path, key)]
+            if children:
+                cur.execute(
+                    "UPDATE photos SET folder_id = ? WHERE folder_id IN (SELECT value FROM json_each(?))",
+                    (new_id, _json_ids(children)),
+                )
+                cur.execute(
+                    "DELETE FROM folders WHERE id IN (SELECT value FROM json_each(?))", (_json_ids(children),)
+                )
+        folder = self.folder(key)
+        assert folder is not None
+        return folder
+
+    def remove_folder(self, path: str | Path) -> list[int]:
+        """Stop watching a folder and drop its photos from the index; returns their ids."""
+        folder = self.folder(path)
+        if folder is None:
+            raise LibraryError(f"{normalize_path(path)} is not a watched folder")
+        with self._transaction() as cur:
+            ids = [r[0] for r in cur.execute("SELECT id FROM photos WHERE folder_id = ?", (folder.id,))]
+            self._delete(cur, ids)
+            cur.execute("DELETE FROM folders WHERE id = ?", (folder.id,))
+        return ids
+
+    def set_folder_online(self, folder_id: int, online: bool) -> None:
+        with self._transaction() as cur:
+            cur.execute("UPDATE folders SET online = ? WHERE id = ?", (int(online), folder_id))
+
+    def mark_scanned(self, folder_id: int) -> None:
+        with self._transaction() as cur:
+            cur.execute("UPDATE folders SET last_scan_at = ? WHERE id = ?", (now_iso(), folder_id))
+
+    # photos, for the scanner
+
+    def files_under(self, directory: str) -> dict[str, StoredFile]:
+        """Every stored photo below ``directory`` (recursively), keyed by path, in one query."""
+        low, high = _prefix_range(directory)
+        rows = self._query(
+            "SELECT id, path, size, mtime, hash FROM photos WHERE path > ? AND path < ?", (low, high)
+        )
+        return {r[1]: StoredFile(*r) for r in rows}
+
+    def files_at(self, paths: Iterable[str]) -> dict[str, StoredFile]:
+        rows = self._query(
+            "SELECT id, path, size, mtime, hash FROM photos WHERE path IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(paths)),),
+        )
+        return {r[1]: StoredFile(*r) for r in rows}
+
+    def apply_scan(
+        self,
+        new: Sequence[NewFile] = (),
+        changed: Sequence[NewFile | StoredFile] = (),
+        moves: Sequence[Move] = (),
+        removed: Sequence[int] = (),
+    ) -> list[int]:
+        """Record one scan's findings in one transaction; returns the ids of the new photos.
+
+        ``changed`` rows become pending again but keep their caption and vectors until re-indexed,
+        so a photo stays searchable while its new version waits.
+        """
+        with self._transaction() as cur:
+            self._delete(cur, removed)
+            self._move(cur, moves)
+            cur.executemany(
+                "UPDATE photos SET size = ?, mtime = ?, hash = ?, status = 'pending', error = NULL"
+                " WHERE path = ?",
+                [(c.size, c.mtime, c.hash, c.path) for c in changed],
+            )
+            new_ids = []
+            for n in new:
+                cur.execute(
+                    "INSERT INTO photos (folder_id, path, size, mtime, hash) VALUES (?, ?, ?, ?, ?)",
+                    (n.folder_id, n.path, n.size, n.mtime, n.hash),
+                )
+                assert cur.lastrowid is not None
+                new_ids.append(cur.lastrowid)
+        return new_ids
+
+    def add_photos(self, new: Sequence[NewFile]) -> list[int]:
+        return self.apply_scan(new=new)
+
+    def move_photos(self, moves: Sequence[Move]) -> None:
+        self.apply_scan(moves=moves)
+
+    def delete_photos(self, ids: Sequence[int]) -> None:
+        self.apply_scan(removed=ids)
+
+    @staticmethod
+    def _move(cur: sqlite3.Cursor, moves: Sequence[Move]) -> None:
+        cur.executemany(
+            "UPDATE photos SET path = ?, folder_id = ?, size = ?, mtime = ? WHERE id = ?",
+            [(m.path, m.folder_id, m.size, m.mtime, m.id) for m in moves],
+        )
+        cur.executemany("UPDATE search SET path = ? WHERE rowid = ?", [(m.path, m.id) for m in moves])
+
+    @staticmethod
+    def _delete(cur: sqlite3.Cursor, ids: Sequence[int]) -> None:
+        if not ids:
+            return
+        selection = "(SELECT value FROM json_each(?))"
+        cur.execute(f"DELETE FROM search WHERE rowid IN {selection}", (_json_ids(ids),))
+        # captions, tags and vectors go with their photo (ON DELETE CASCADE).
+        cur.execute(f"DELETE FROM photos WHERE id IN {selection}", (_json_ids(ids),))
+
+    # photos, for the worker
+
+    def pending(self, after_id: int = 0, limit: int = 256) -> list[PendingPhoto]:
+        """Pending photos in online folders, in id order: the worker pages through with ``after_id``."""
+        rows = self._query(
+            "SELECT p.id, p.path, p.size, p.mtime FROM photos p JOIN folders f ON f.id = p.folder_id"
+            " WHERE p.status = 'pending' AND f.online = 1 AND p.id > ? ORDER BY p.id LIMIT ?",
+            (after_id, limit),
+        )
+        return [PendingPhoto(*r) for r in rows]
+
+    def pending_count(self) -> int:
+        rows = self._query(
+            "SELECT count(*) FROM photos p JOIN folders f ON f.id = p.folder_id"
+            " WHERE p.status = 'pending' AND f.online = 1"
+        )
+        return int(rows[0][0])
+
+    def requeue_other_versions(self, model_version: str) -> int:
+        """Make photos indexed by another model pending again: vectors of different models don't mix."""
+        with self._transaction() as cur:
+            cur.execute(
+                "UPDATE photos SET status = 'pending' WHERE status = 'indexed' AND model_version IS NOT ?",
+                (model_version,),
+            )
+            return cur.rowcount
+
+    def write_results(self, batch: Sequence[IndexedPhoto | FailedPhoto]) -> list[int]:
+        """Store a batch of worker results in ONE transaction; returns the ids stored as indexed.
+
+        Each row is updated only if its size and mtime are still the ones the worker read: a photo that
+        changed (or was deleted) meanwhile stays pending for the next round instead of getting stale data.
+        """
+        written = []
+        stamp = now_iso()
+        with self._transaction() as cur:
+            for result in batch:
+                if isinstance(result, FailedPhoto):
+                    cur.execute(
+                        "UPDATE photos SET status = 'error', error = ?, indexed_at = ?"
+                        " WHERE id = ? AND size = ? AND mtime = ?",
+                        (result.error, stamp, result.id, result.size, result.mtime),
+                    )
+                elif self._write_indexed(cur, result, stamp):
+                    written.append(result.id)
+        return written
+
+    @staticmethod
+    def _write_indexed(cur: sqlite3.Cursor, r: IndexedPhoto, stamp: str) -> bool:
+        cur.execute(
+            "UPDATE photos SET width = ?, height = ?, taken_at = ?, camera = ?, status = 'indexed',"
+            " error = NULL, model_version = ?, indexed_at = ? WHERE id = ? AND size = ? AND mtime = ?",
+            (r.width, r.height, r.taken_at, r.camera, r.model_version, stamp, r.id, r.size, r.mtime),
+        )
+        if cur.rowcount != 1:
+            return False
+        cur.execute("INSERT OR REPLACE INTO captions VALUES (?, ?, ?)", (r.id, r.caption, r.caption_score))
+        cur.execute("DELETE FROM tags WHERE photo_id = ?", (r.id,))
+        cur.executemany(
+            "INSERT INTO tags VALUES (?, ?, ?)", [(r.id, label, score) for label, score in r.tags]
+        )
+        feature = None if r.feature is None else np.asarray(r.feature, np.float16).tobytes()
+        cur.execute(
+            "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
+            (r.id, np.asarray(r.latent, np.float32).tobytes(), feature),
+        )
+        cur.execute("DELETE FROM search WHERE rowid = ?", (r.id,))
+        cur.execute(
+            "INSERT INTO search (rowid, path, caption, tags) SELECT id, path, ?, ? FROM photos WHERE id = ?",
+            (r.caption, " ".join(label for label, _ in r.tags), r.id),
+        )
+        return True
+
+    # reading, for search and status
+
+    def photos_by_ids(self, ids: Sequence[int]) -> list[PhotoRecord]:
+        """Records in the order of ``ids`` (unknown ids are left out)."""
+        param = (_json_ids(ids),)
+        rows = self._query(
+            "SELECT p.id, p.path, p.folder_id, c.text, c.score, p.taken_at, p.camera, p.width, p.height,"
+            " p.size, p.mtime, p.status, p.error FROM photos p LEFT JOIN captions c ON c.photo_id = p.id"
+            " WHERE p.id IN (SELECT value FROM json_each(?))",
+            param,
+        )
+        tags: dict[int, list[tuple[str, float]]] = {}
+        for photo_id, label, score in self._query(
+            "SELECT photo_id, label, score FROM tags WHERE photo_id IN (SELECT value FROM json_each(?))"
+            " ORDER BY photo_id, score DESC",
+            param,
+        ):
+            tags.setdefault(photo_id, []).append((label, score))
+        by_id = {
+            r[0]: PhotoRecord(
+                id=r[0],
+                path=r[1],
+                folder_id=r[2],
+                caption=r[3],
+                caption_score=r[4],
+                taken_at=r[5],
+                camera=r[6],
+                width=r[7],
+                height=r[8],
+                size=r[9],
+                mtime=r[10],
+                tags=tags.get(r[0], []),
+                status=r[11],
+                error=r[12],
+            )
+            for r in rows
+        }
+        return [by_id[i] for i in ids if i in by_id]
+
+    def load_vectors(
+        self, kind: VectorKind, ids: Sequence[int] | None = None, model_version: str | None = None
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+        """All stored vectors of one kind (or those of ``ids``) as (int64 ids, float32 N x D), by id.
+
+        Rows are fetched in chunks straight into a preallocated matrix, so memory peaks at the result
+        plus one chunk. ``model_version`` keeps only photos indexed by that model.
+        """
+        dtype = _VECTOR_DTYPES[kind]
+        where, params = [f"v.{kind} IS NOT NULL"], list[Any]()
+        if ids is not None:
+            where.append("v.photo_id IN (SELECT value FROM json_each(?))")
+            params.append(_json_ids(ids))
+        if model_version is not None:
+            where.append("v.photo_id IN (SELECT id FROM photos WHERE model_version = ?)")
+            params.append(model_version)
+        sql = f"FROM vectors v WHERE {' AND '.join(where)}"
+        with self._lock:
+            conn = self.db.conn
+            conn.execute("BEGIN")  # one read snapshot: the count and the rows agree
+            try:
+                n = int(conn.execute(f"SELECT count(*) {sql}", params).fetchone()[0])
+                cursor = conn.execute(f"SELECT v.photo_id, v.{kind} {sql} ORDER BY v.photo_id", params)
+                return _fill_matrix(cursor, n, dtype)
+            finally:
+                conn.execute("COMMIT")
+
+    def text_search(self, query: str, limit: int = 50) -> list[tuple[int, float]]:
+        """Photos whose caption, tags or path match every word of ``query`` (the last as a prefix).
+
+        Returns (photo id, score) best first; the score is minus FTS5's bm25, so higher is better.
+        Captions weigh most, then tags, then the path.
+        """
+        words = re.findall(r"\w+", query)
+        if not words:
+            return []
+        match = " ".join(f'"{w}"' for w in words) + "*"
+        rows = self._query(
+            "SELECT rowid, bm25(search, 0.5, 2.0, 1.0) AS rank FROM search WHERE search MATCH ?"
+            " ORDER BY rank LIMIT ?",
+            (match, limit),
+        )
+        return [(int(r[0]), -float(r[1])) for r in rows]
+
+    def photo_ids(
+        self,
+        folder: str | Path | int | None = None,
+        taken_from: date | datetime | str | None = None,
+        taken_to: date | datetime | str | None = None,
+    ) -> list[int]:
+        """Ids of the photos that pass the search filters: below a folder (a watched folder's id or any
+        directory path) and taken within [taken_from, taken_to] (a date ``taken_to`` includes that day).
+        Photos with no EXIF date are left out when a date filter is given."""
+        where, params = ["1"], list[Any]()
+        if isinstance(folder, int):
+            where.append("folder_id = ?")
+            params.append(folder)
+        elif folder is not None:
+            where.append("path > ? AND path < ?")
+            params.extend(_prefix_range(normalize_path(folder)))
+        if taken_from is not None:
+            where.append("taken_at >= ?")
+            params.append(_iso(taken_from))
+        if taken_to is not None:
+            if isinstance(taken_to, date) and not isinstance(taken_to, datetime):
+                where.append("taken_at < ?")
+                params.append(_iso(taken_to + timedelta(days=1)))
+            else:
+                where.append("taken_at <= ?")
+                params.append(_iso(taken_to))
+        rows = self._query(f"SELECT id FROM photos WHERE {' AND '.join(where)} ORDER BY id", params)
+        return [int(r[0]) for r in rows]
+
+    def counts(self) -> dict[str, int]:
+        counts = {"pending": 0, "indexed": 0, "error": 0}
+        for status, n in self._query("SELECT status, count(*) FROM photos GROUP BY status"):
+            counts[str(status)] = int(n)
+        return counts
+
+    def errors(self, limit: int | None = None) -> list[tuple[str, str]]:
+        """(path, reason) of every photo that could not be indexed."""
+        rows = self._query(
+            "SELECT path, error FROM photos WHERE status = 'error' ORDER BY path LIMIT ?",
+            (-1 if limit is None else limit,),
+        )
+        return [(str(r[0]), str(r[1])) for r in rows]
+
+    def model_versions(self) -> dict[str, int]:
+        rows = self._query(
+            "SELECT model_version, count(*) FROM photos WHERE model_version IS NOT NULL"
+            " GROUP BY model_version"
+        )
+        return {str(r[0]): int(r[1]) for r in rows}
+
+
+def _iso(value: date | datetime | str) -> str:
+    return value if isinstance(value, str) else value.isoformat()
+
+
+def _fill_matrix(
+    cursor: sqlite3.Cursor, n: int, dtype: npt.DTypeLike
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+    ids = np.empty(n, np.int64)
+    matrix: npt.NDArray[np.float32] | None = None
+    at = 0
+    while rows := cursor.fetchmany(_FETCH_ROWS):
+        chunk_ids, blobs = zip(*rows, strict=True)
+        block = np.frombuffer(b"".join(blobs), dtype=dtype)
+        if matrix is None:
+            matrix = np.empty((n, len(rows[0][1]) // np.dtype(dtype).itemsize), np.float32)
+        block = block.reshape(len(rows), matrix.shape[1])
+        ids[at : at + len(rows)] = chunk_ids
+        matrix[at : at + len(rows)] = block
+        at += len(rows)
+    if matrix is None:
+        matrix = np.empty((0, 0), np.float32)
+    return ids[:at], matrix[:at]

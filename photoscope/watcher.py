@@ -1,0 +1,197 @@
+"""Keeping the index current while the app runs: filesystem events in, coalesced scans out.
+
+watchdog reports every write; an editor saving one photo five times, or a copy of a thousand files,
+is a storm of events. The watcher only remembers *which paths* are dirty and, once they have been quiet
+for ``debounce_s`` (or dirty for ``max_delay_s`` at most, so a long copy still shows progress), runs one
+targeted mark-and-sweep scan over them. Moves need no special case: the scan sees the old path gone and
+the new one appear with the same partial hash, and keeps the photo's entry.
+
+A periodic check of the folder roots catches drives being unplugged and plugged back in (an event on a
+vanished mount is not reliable); a catch-up scan at start finds what changed while the app was closed.
+
+No Qt here: ``on_queued`` is called from the watcher's thread with each scan's report, and the GUI can
+turn it into a signal (the CLI just wakes the worker).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.api import ObservedWatch
+
+from photoscope.db import Library
+from photoscope.fs import is_hidden, is_photo_name
+from photoscope.scanner import Scanner, ScanReport
+
+log = logging.getLogger(__name__)
+
+QueuedListener = Callable[[ScanReport], None]
+# Events that change nothing on disk (watchdog reports opens and reads on Linux).
+_IGNORED_EVENTS = {"opened", "closed_no_write"}
+
+
+class _Handler(FileSystemEventHandler):
+    def __init__(self, note: Callable[[str], None]) -> None:
+        self.note = note
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in _IGNORED_EVENTS:
+            return
+        # A directory's "modified" is just a child changing, which has its own event; scanning the
+        # whole directory for it would turn one saved photo into a full-folder rescan.
+        if event.is_directory and event.event_type == "modified":
+            return
+        paths = [event.src_path] + ([event.dest_path] if event.event_type == "moved" else [])
+        for raw in paths:
+            path = os.fsdecode(raw)
+            name = os.path.basename(path)
+            if not is_hidden(name) and (event.is_directory or is_photo_name(name)):
+                self.note(path)
+
+
+class FolderWatcher:
+    """Watches every online folder of ``library`` and scans what changes; ``start()``/``stop()``."""
+
+    def __init__(
+        self,
+        library: Library,
+        scanner: Scanner,
+        *,
+        debounce_s: float = 1.0,
+        max_delay_s: float = 10.0,
+        root_check_s: float = 5.0,
+        on_queued: QueuedListener | None = None,
+    ) -> None:
+        self.library, self.scanner = library, scanner
+        self.debounce_s, self.max_delay_s, self.root_check_s = debounce_s, max_delay_s, root_check_s
+        self.on_queued = on_queued
+        self._lock = threading.Lock()
+        self._dirty: dict[str, float] = {}  # path -> time of its last event
+        self._first_dirty = 0.0
+        self._wakeup = threading.Event()
+        self._stopping = threading.Event()
+        self._observer: Observer | None = None  # type: ignore[valid-type]
+        self._watches: dict[str, ObservedWatch] = {}
+        self._thread: threading.Thread | None = None
+        self._sync_request = threading.Event()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self, catch_up: bool = True) -> None:
+        """Begin watching; with ``catch_up``, first scan everything for changes made while closed."""
+        if self.running:
+            return
+        self._stopping.clear()
+        self._observer = Observer()
+        self._observer.start()
+        self._sync_watches()
+        self._thread = threading.Thread(
+            target=self._loop, args=(catch_up,), name="photoscope-watcher", daemon=True
+        )
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stopping.set()
+        self._wakeup.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+        if self._observer is not None:
+            self._observer.stop()
+            self._observer.join(timeout)
+            self._observer = None
+        self._watches.clear()
+
+    def refresh(self) -> None:
+        """Call after adding or removing folders: watches are re-synced and new folders scanned."""
+        self._sync_request.set()
+        self._wakeup.set()
+
+    def notify(self, path: str) -> None:
+        """Mark a path dirty as if an event had come for it (the event handler's entry point)."""
+        now = time.monotonic()
+        with self._lock:
+            if not self._dirty:
+                self._first_dirty = now
+            self._dirty[path] = now
+        self._wakeup.set()
+
+    # the watcher thread
+
+    def _loop(self, catch_up: bool) -> None:
+        if catch_up:
+            self._safely(lambda: self._report(self.scanner.scan()))
+        next_root_check = time.monotonic() + self.root_check_s
+        while not self._stopping.is_set():
+            self._wakeup.wait(self._timeout(next_root_check))
+            self._wakeup.clear()
+            if self._stopping.is_set():
+                break
+            if self._sync_request.is_set():
+                self._sync_request.clear()
+                self._safely(self._sync_watches)
+                self._safely(
+                    lambda: self._report(self.scanner.scan([f.path for f in self.library.folders()]))
+                )
+            self._safely(self._flush_if_quiet)
+            if time.monotonic() >= next_root_check:
+                # Targets [] scans nothing but the folders that came back (whole); it also notices roots gone.
+                self._safely(lambda: self._report(self.scanner.scan([])))
+                next_root_check = time.monotonic() + self.root_check_s
+
+    def _timeout(self, next_root_check: float) -> float:
+        now = time.monotonic()
+        deadline = next_root_check
+        with self._lock:
+            if self._dirty:
+                deadline = min(deadline, max(self._dirty.values()) + self.debounce_s)
+                deadline = min(deadline, self._first_dirty + self.max_delay_s)
+        return max(0.0, deadline - now)
+
+    def _flush_if_quiet(self) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if not self._dirty:
+                return
+            quiet = now - max(self._dirty.values()) >= self.debounce_s
+            if not quiet and now - self._first_dirty < self.max_delay_s:
+                return
+            targets, self._dirty = list(self._dirty), {}
+        self._report(self.scanner.scan(targets))
+
+    def _report(self, report: ScanReport) -> None:
+        if report.offline or report.back_online:
+            self._sync_watches()
+        if report.anything and self.on_queued is not None:
+            self.on_queued(report)
+
+    def _safely(self, action: Callable[[], None]) -> None:
+        try:
+            action()
+        except Exception:  # the watcher must outlive a bad scan (a locked database, a vanished path...)
+            log.exception("watcher step failed")
+
+    def _sync_watches(self) -> None:
+        """Watch exactly the online folders (a watch on a vanished root is dead; renew it on return)."""
+        if self._observer is None:
+            return
+        online = {f.path for f in self.library.folders() if f.online}
+        for path in list(self._watches):
+            if path not in online or not os.path.isdir(path):
+                watch = self._watches.pop(path)
+                with contextlib.suppress(Exception):  # already gone with its folder
+                    self._observer.unschedule(watch)
+        for path in online - set(self._watches):
+            try:
+                self._watches[path] = self._observer.schedule(_Handler(self.notify), path, recursive=True)
+            except OSError as error:
+                log.warning("cannot watch %s: %s", path, error)

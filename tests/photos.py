@@ -1,0 +1,164 @@
+"""Photos the library tests make themselves: good ones (with EXIF), broken ones, and a fast test model.
+
+``fast_model`` is the tiny bundle (real caption network code) with ``PixelEncoder`` in place of
+EfficientNet: a fixed random projection of the downscaled pixels, so vectors depend on the content
+while a test pays milliseconds instead of the encoder's seconds of loading and tracing.
+"""
+
+from __future__ import annotations
+
+import random
+import struct
+import zlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from PIL import Image
+
+from photoscope.decoding import Caption
+from photoscope.encoder import FEATURE_DIM, EncoderOutput, ImageEncoder
+from photoscope.model import PhotoEmbedding, PhotoscopeModel
+
+_EXIF_IFD, _DATE_TIME_ORIGINAL = 0x8769, 36867
+
+
+@contextmanager
+def torch_threads(n: int) -> Iterator[None]:
+    """The tiny network's ops are microseconds of work; on a busy 2-core machine two OpenMP threads
+    spin-waiting on each other make each take tens of milliseconds. Tests run them on one thread."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+def photo_image(seed: int, size: tuple[int, int] = (96, 64)) -> Image.Image:
+    """A smooth random-colour gradient with a little noise: different per seed, compresses like a photo."""
+    rng = np.random.default_rng(seed)
+    w, h = size
+    corners = rng.uniform(0, 255, (2, 2, 3))
+    ys, xs = np.linspace(0, 1, h)[:, None, None], np.linspace(0, 1, w)[None, :, None]
+    top = corners[0, 0] * (1 - xs) + corners[0, 1] * xs
+    bottom = corners[1, 0] * (1 - xs) + corners[1, 1] * xs
+    pixels = top * (1 - ys) + bottom * ys + rng.normal(0, 6, (h, w, 3))
+    return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
+
+
+def write_photo(
+    path: Path,
+    seed: int = 0,
+    size: tuple[int, int] = (96, 64),
+    *,
+    orientation: int | None = None,
+    taken: str | None = None,
+    make: str | None = None,
+    model: str | None = None,
+    quality: int = 85,
+) -> Path:
+    """Save a photo in the format its extension names, with the EXIF fields given."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    exif = Image.Exif()
+    if orientation is not None:
+        exif[0x0112] = orientation
+    if make is not None:
+        exif[271] = make
+    if model is not None:
+        exif[272] = model
+    if taken is not None:
+        exif.get_ifd(_EXIF_IFD)[_DATE_TIME_ORIGINAL] = taken
+    image = photo_image(seed, size)
+    suffix = path.suffix.lower()
+    options: dict[str, Any] = {}
+    if suffix in (".jpg", ".jpeg", ".webp", ".png", ".tif", ".tiff"):
+        options["exif"] = exif.tobytes()
+    if suffix in (".jpg", ".jpeg", ".webp"):
+        options["quality"] = quality
+    image.save(path, **options)
+    return path
+
+
+def write_library(root: Path, count: int, size: tuple[int, int] = (96, 64), start: int = 0) -> list[Path]:
+    return [write_photo(root / f"photo_{i:04d}.jpg", seed=i, size=size) for i in range(start, start + count)]
+
+
+def write_zero_byte(path: Path) -> Path:
+    path.write_bytes(b"")
+    return path
+
+
+def write_truncated(path: Path, seed: int = 99) -> Path:
+    """A JPEG cut off half way, as an interrupted copy leaves it."""
+    write_photo(path, seed, size=(320, 240))
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+def write_garbage(path: Path, seed: int = 7) -> Path:
+    """Random bytes behind a JPEG signature: a corrupt file that still claims to be a photo."""
+    path.write_bytes(b"\xff\xd8\xff\xe0" + random.Random(seed).randbytes(4000))
+    return path
+
+
+def write_text(path: Path) -> Path:
+    path.write_text("this is not an image at all\n")
+    return path
+
+
+def write_bomb_png(path: Path, side: int = 40_000) -> Path:
+    """A tiny PNG whose header claims ``side`` x ``side`` pixels (1.6 GP by default): a decompression bomb."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)  # 8-bit greyscale
+    body = zlib.compress(b"\x00" * (side + 1) * 4)  # a few rows; PIL refuses before it reads them
+    chunks = chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunks)
+    return path
+
+
+class PixelEncoder(ImageEncoder):
+    """A stand-in encoder: an 8 x 8 colour thumbnail projected to 1280 features and 1000 class scores."""
+
+    def _load(self) -> None:
+        generator = torch.Generator().manual_seed(0)
+        self._to_features = torch.randn(3 * 8 * 8, FEATURE_DIM, generator=generator) / 8
+        self._to_logits = torch.randn(FEATURE_DIM, 1000, generator=generator) / 36
+
+    def _predict(self, inputs: torch.Tensor) -> EncoderOutput:
+        pooled = torch.nn.functional.adaptive_avg_pool2d(inputs, 8).flatten(1)
+        features = torch.relu(pooled @ self._to_features)
+        return EncoderOutput(features=features, logits=features @ self._to_logits)
+
+
+def fast_model(model_dir: str | Path) -> PhotoscopeModel:
+    return PhotoscopeModel(model_dir, encoder=PixelEncoder())
+
+
+class CountingModel:
+    """Wraps a model and counts the photos it is asked to embed (to prove what is not re-encoded)."""
+
+    def __init__(self, model: PhotoscopeModel, version: str | None = None) -> None:
+        self.model = model
+        self._version = version
+        self.embedded = 0
+        self.calls = 0
+
+    @property
+    def version(self) -> str:
+        return self._version or self.model.version
+
+    def embed(self, photos: Sequence[Image.Image]) -> list[PhotoEmbedding]:
+        self.calls += 1
+        self.embedded += len(photos)
+        return self.model.embed(photos)
+
+    def caption(self, latents: torch.Tensor) -> list[Caption]:
+        return self.model.caption(latents)

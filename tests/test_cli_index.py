@@ -1,0 +1,149 @@
+"""``photoscope index``, ``folders`` and ``status`` as a user runs them."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from photos import fast_model, torch_threads, write_garbage, write_library, write_photo, write_zero_byte
+
+from photoscope import model as model_module
+from photoscope.cli import main
+from photoscope.commands import index as index_command
+from photoscope.db import Library
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_torch_thread() -> Iterator[None]:
+    with torch_threads(1):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def fast_encoder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The commands build ``PhotoscopeModel(--model)``; give it the fast test encoder, thumbnails in tmp."""
+    monkeypatch.setattr(model_module, "PhotoscopeModel", lambda model_dir=None: fast_model(model_dir))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+@pytest.fixture
+def pictures(tmp_path: Path) -> Path:
+    root = tmp_path / "Pictures"
+    write_library(root, 3)
+    write_zero_byte(root / "empty.jpg")
+    write_garbage(root / "broken.jpg")
+    return root
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_index_then_status(
+    capsys: pytest.CaptureFixture[str], pictures: Path, tmp_path: Path, tiny_model_dir: Path
+) -> None:
+    db = str(tmp_path / "data" / "library.db")
+    code, out, _ = _run(capsys, "index", str(pictures), "--db", db, "--model", str(tiny_model_dir), "--quiet")
+    assert code == 0
+    assert "scanned: 5 new, 0 changed, 0 moved, 0 removed, 0 unchanged" in out
+    assert "indexed 3 photos, 2 could not be read (see `photoscope status`)" in out
+    assert "3 indexed, 0 pending, 2 errors" in out
+    assert list((tmp_path / "cache" / "thumbnails" / "large").glob("*.png"))
+
+    code, out, _ = _run(capsys, "index", "--db", db, "--model", str(tiny_model_dir), "--quiet")
+    assert code == 0 and "0 new, 0 changed, 0 moved, 0 removed, 5 unchanged" in out
+
+    code, out, _ = _run(capsys, "status", "--db", db)
+    assert code == 0
+    assert "photos: 5 (3 indexed, 0 pending, 2 errors)" in out
+    assert f"  {pictures} (5 photos)" in out
+    assert "model: tiny-test@" in out
+    assert f"  {pictures / 'empty.jpg'}: empty file (0 bytes)" in out
+    assert f"  {pictures / 'broken.jpg'}: truncated or corrupt image" in out
+
+
+def test_status_shows_offline_folders(
+    capsys: pytest.CaptureFixture[str], pictures: Path, tmp_path: Path, tiny_model_dir: Path
+) -> None:
+    db = str(tmp_path / "library.db")
+    _run(capsys, "index", str(pictures), "--db", db, "--model", str(tiny_model_dir), "--quiet")
+    pictures.rename(tmp_path / "elsewhere")
+    code, out, _ = _run(capsys, "index", "--db", db, "--model", str(tiny_model_dir), "--quiet")
+    assert code == 0 and f"offline (its photos stay in the index): {pictures}" in out
+    _, out, _ = _run(capsys, "status", "--db", db)
+    assert f"{pictures} (5 photos, OFFLINE: photos kept, still searchable)" in out
+
+
+def test_folders_add_list_remove(capsys: pytest.CaptureFixture[str], pictures: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "library.db")
+    code, out, _ = _run(capsys, "folders", "add", str(pictures), "--db", db)
+    assert code == 0 and f"watching {pictures}" in out
+    code, _, err = _run(capsys, "folders", "add", str(pictures / "sub"), "--db", db)
+    assert code == 2 and "no such folder" in err
+    (pictures / "sub").mkdir()
+    code, _, err = _run(capsys, "folders", "add", str(pictures / "sub"), "--db", db)
+    assert code == 1 and "already watched as part of" in err
+    code, out, _ = _run(capsys, "folders", "list", "--db", db)
+    assert code == 0 and out.startswith(f"{pictures}\tonline\t0 photos\tlast scan never")
+    code, out, _ = _run(capsys, "folders", "remove", str(pictures), "--db", db)
+    assert code == 0 and "stopped watching" in out
+    code, _, err = _run(capsys, "folders", "remove", str(pictures), "--db", db)
+    assert code == 1 and "is not a watched folder" in err
+    code, _, err = _run(capsys, "folders", "add", "--db", db)
+    assert code == 2 and "needs a PATH" in err
+
+
+def test_index_explains_bad_paths(capsys: pytest.CaptureFixture[str], tmp_path: Path, pictures: Path) -> None:
+    db = str(tmp_path / "library.db")
+    code, _, err = _run(capsys, "index", str(tmp_path / "nowhere"), str(pictures / "empty.jpg"), "--db", db)
+    assert code == 2
+    assert f"{tmp_path / 'nowhere'}: no such folder" in err
+    assert "not a folder (give the folder that holds your photos)" in err
+    assert not Path(db).exists()  # nothing was created for a command that did nothing
+
+
+def test_index_explains_a_missing_model(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, pictures: Path
+) -> None:
+    code, _, err = _run(
+        capsys, "index", str(pictures), "--db", str(tmp_path / "l.db"), "--model", str(tmp_path)
+    )
+    assert code == 1 and "cannot load the model" in err and "is not a model bundle" in err
+
+
+def test_index_watch_indexes_new_photos_until_interrupted(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    pictures: Path,
+    tmp_path: Path,
+    tiny_model_dir: Path,
+) -> None:
+    db = tmp_path / "library.db"
+
+    def add_a_photo_then_interrupt() -> None:  # stands in for the user, then for their Ctrl-C
+        write_photo(pictures / "new.jpg", seed=77)
+        deadline = time.monotonic() + 20
+        with Library(db) as library:
+            while library.counts()["indexed"] < 4 and time.monotonic() < deadline:
+                time.sleep(0.02)  # poll interval
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(index_command, "_wait_for_interrupt", add_a_photo_then_interrupt)
+    code, out, _ = _run(
+        capsys, "index", str(pictures), "--watch", "--db", str(db), "--model", str(tiny_model_dir)
+    )
+    assert code == 0
+    assert "watching for changes; press Ctrl-C to stop" in out
+    assert "changes: 1 new, 0 changed" in out
+    assert "stopping" in out and "4 indexed, 0 pending, 2 errors" in out
+
+
+def test_a_damaged_database_is_explained(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "library.db").write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["status", "--db", str(tmp_path / "library.db")])
+    assert "is not a Photoscope library, or it is damaged" in str(exit_info.value.code)

@@ -1,0 +1,221 @@
+"""The library database: schema and migrations, folders, batched writes, reads for search and status."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import sqlite_utils
+
+from photoscope import db as dbmod
+from photoscope.db import FailedPhoto, IndexedPhoto, Library, LibraryError, Move, NewFile
+
+
+def _indexed(photo_id: int, caption: str, size: int = 10, mtime: float = 1.5, **extra: Any) -> IndexedPhoto:
+    rng = np.random.default_rng(photo_id)
+    fields: dict[str, object] = {
+        "id": photo_id,
+        "size": size,
+        "mtime": mtime,
+        "width": 640,
+        "height": 480,
+        "taken_at": None,
+        "camera": None,
+        "caption": caption,
+        "caption_score": -0.5,
+        "tags": [("seashore", 0.6), ("sandbar", 0.3)],
+        "latent": rng.standard_normal(8).astype(np.float32),
+        "feature": rng.standard_normal(1280).astype(np.float16),
+        "model_version": "tiny@abc",
+    }
+    fields.update(extra)
+    return IndexedPhoto(**fields)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Iterator[Library]:
+    with Library(tmp_path / "deep" / "er" / "library.db") as lib:
+        yield lib
+
+
+def _add(library: Library, root: Path, names: list[str]) -> list[int]:
+    folder = library.add_folder(root)
+    return library.add_photos([NewFile(folder.id, str(root / n), 10, 1.5, f"h-{n}") for n in names])
+
+
+def test_new_library_is_created_migrated_and_in_wal_mode(library: Library, tmp_path: Path) -> None:
+    assert library.path.is_file()
+    assert library.schema_version == len(dbmod.MIGRATIONS)
+    assert library.db.journal_mode == "wal"
+    assert {"folders", "photos", "captions", "tags", "vectors", "search"} <= set(library.db.table_names())
+    assert library.integrity_check() == "ok"
+
+
+def test_migrations_run_step_by_step_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    Library(tmp_path / "l.db").close()
+    calls: list[int] = []
+
+    def v2(db: sqlite_utils.Database) -> None:
+        calls.append(1)
+        db.execute("ALTER TABLE photos ADD COLUMN rating INTEGER")
+
+    monkeypatch.setattr(dbmod, "MIGRATIONS", [*dbmod.MIGRATIONS, v2])
+    with Library(tmp_path / "l.db") as lib:
+        assert lib.schema_version == 2
+        assert "rating" in lib.db["photos"].columns_dict
+    with Library(tmp_path / "l.db") as lib:
+        assert lib.schema_version == 2
+    assert calls == [1]
+
+
+def test_a_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    Library(tmp_path / "l.db").close()
+    conn = sqlite3.connect(tmp_path / "l.db")
+    conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    with pytest.raises(LibraryError, match="newer Photoscope"):
+        Library(tmp_path / "l.db")
+
+
+def test_folders_add_list_nest_and_remove(library: Library, tmp_path: Path) -> None:
+    pictures = tmp_path / "Pictures"
+    trips = library.add_folder(pictures / "trips")
+    assert library.add_folder(pictures / "trips" / ".." / "trips").id == trips.id  # one spelling per folder
+    (photo_id,) = _add(library, pictures / "trips", ["a.jpg"])
+    with pytest.raises(LibraryError, match="already watched"):
+        library.add_folder(pictures / "trips" / "2019")
+    parent = library.add_folder(pictures)  # absorbs the child folder; its photo keeps its id
+    assert [f.path for f in library.folders()] == [str(pictures)]
+    assert library.photos_by_ids([photo_id])[0].folder_id == parent.id
+    library.set_folder_online(parent.id, False)
+    assert not library.folders()[0].online
+    assert library.remove_folder(pictures) == [photo_id]
+    assert library.folders() == [] and library.counts()["pending"] == 0
+
+
+def test_remove_folder_takes_captions_vectors_and_search_rows_along(library: Library, tmp_path: Path) -> None:
+    ids = _add(library, tmp_path / "p", ["beach.jpg", "dog.jpg"])
+    library.write_results([_indexed(ids[0], "a sunny beach"), _indexed(ids[1], "a dog")])
+    library.remove_folder(tmp_path / "p")
+    for table in ("photos", "captions", "tags", "vectors", "search"):
+        assert library.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
+
+
+def test_write_results_stores_a_batch_and_reads_it_back(library: Library, tmp_path: Path) -> None:
+    ids = _add(library, tmp_path / "p", ["beach.jpg", "broken.jpg", "dog.jpg"])
+    batch: list[IndexedPhoto | FailedPhoto] = [
+        _indexed(ids[0], "a sunny beach", taken_at="2021-07-04T12:30:00", camera="Canon EOS R5"),
+        FailedPhoto(ids[1], 10, 1.5, "truncated or corrupt image"),
+        _indexed(ids[2], "a dog runs on the grass"),
+    ]
+    assert library.write_results(batch) == [ids[0], ids[2]]
+    records = library.photos_by_ids([ids[2], ids[0], 999, ids[1]])
+    assert [r.id for r in records] == [ids[2], ids[0], ids[1]]
+    dog, beach, broken = records
+    assert (beach.caption, beach.taken_at, beach.camera, beach.status) == (
+        "a sunny beach",
+        "2021-07-04T12:30:00",
+        "Canon EOS R5",
+        "indexed",
+    )
+    assert beach.tags == [("seashore", 0.6), ("sandbar", 0.3)]
+    assert (broken.status, broken.error, broken.caption) == ("error", "truncated or corrupt image", None)
+    assert library.counts() == {"pending": 0, "indexed": 2, "error": 1}
+    assert library.errors() == [(str(tmp_path / "p" / "broken.jpg"), "truncated or corrupt image")]
+    assert library.model_versions() == {"tiny@abc": 2}
+    assert dog.width == 640
+
+
+def test_load_vectors_returns_compact_matrices_by_id(library: Library, tmp_path: Path) -> None:
+    ids = _add(library, tmp_path / "p", [f"{i}.jpg" for i in range(5)])
+    results = [_indexed(i, f"photo {i}") for i in ids]
+    library.write_results(results)
+    got_ids, latents = library.load_vectors("latent")
+    assert got_ids.dtype == np.int64 and latents.dtype == np.float32 and latents.shape == (5, 8)
+    assert got_ids.tolist() == ids
+    np.testing.assert_array_equal(latents[2], results[2].latent)
+    sub_ids, features = library.load_vectors("feature", ids=[ids[3], ids[1]])
+    assert sub_ids.tolist() == [ids[1], ids[3]]
+    assert features.shape == (2, 1280) and features.dtype == np.float32
+    np.testing.assert_array_equal(features[0], results[1].feature.astype(np.float32))  # type: ignore[union-attr]
+    assert library.load_vectors("latent", model_version="other")[1].shape[0] == 0
+
+
+def test_a_failing_batch_writes_nothing(library: Library, tmp_path: Path) -> None:
+    ids = _add(library, tmp_path / "p", ["a.jpg", "b.jpg"])
+    bad = _indexed(ids[1], "b", latent=np.array(["not a number"]))
+    with pytest.raises(ValueError):
+        library.write_results([_indexed(ids[0], "a"), bad])
+    assert library.counts()["indexed"] == 0
+    assert library.load_vectors("latent")[0].size == 0
+
+
+def test_results_for_a_photo_that_changed_meanwhile_are_not_written(library: Library, tmp_path: Path) -> None:
+    (photo_id,) = _add(library, tmp_path / "p", ["a.jpg"])
+    library.apply_scan(changed=[NewFile(1, str(tmp_path / "p" / "a.jpg"), 20, 2.5, "h2")])
+    assert library.write_results([_indexed(photo_id, "old version", size=10, mtime=1.5)]) == []
+    assert library.photos_by_ids([photo_id])[0].status == "pending"
+    assert library.pending(0)[0].size == 20
+
+
+def test_moves_keep_the_row_and_update_search(library: Library, tmp_path: Path) -> None:
+    (photo_id,) = _add(library, tmp_path / "p", ["IMG_0001.jpg"])
+    library.write_results([_indexed(photo_id, "a red kite")])
+    folder_id = library.folders()[0].id
+    library.move_photos([Move(photo_id, folder_id, str(tmp_path / "p" / "Holiday" / "kite.jpg"), 10, 1.5)])
+    record = library.photos_by_ids([photo_id])[0]
+    assert record.path.endswith("Holiday/kite.jpg") and record.caption == "a red kite"
+    assert [i for i, _ in library.text_search("holiday")] == [photo_id]
+    assert library.text_search("IMG_0001") == []
+
+
+def test_text_search_ranks_captions_tags_and_paths(library: Library, tmp_path: Path) -> None:
+    ids = _add(library, tmp_path / "p", ["one.jpg", "two.jpg", "beach house.jpg", "four.jpg"])
+    library.write_results(
+        [
+            _indexed(ids[0], "a dog runs on the beach"),
+            _indexed(ids[1], "a cat sleeps", tags=[("tabby", 0.9)]),
+            _indexed(ids[2], "a house", tags=[("boathouse", 0.5)]),
+            _indexed(ids[3], "two dogs play in the snow", tags=[("eskimo dog", 0.7)]),
+        ]
+    )
+    assert {i for i, _ in library.text_search("beach")} == {ids[0], ids[2]}
+    assert library.text_search("beach")[0][0] == ids[0]  # the caption weighs more than the path
+    assert [i for i, _ in library.text_search("tabby")] == [ids[1]]
+    assert [i for i, _ in library.text_search("dog snow")] == [ids[3]]
+    assert {i for i, _ in library.text_search("dog")} == {ids[0], ids[3]}  # last word is a prefix: dogs
+    assert library.text_search('"; DROP TABLE photos; --') == []
+    assert library.text_search("   ") == []
+    scores = [s for _, s in library.text_search("a")]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_photo_ids_filter_by_folder_and_date(library: Library, tmp_path: Path) -> None:
+    ids = _add(library, tmp_path / "p", ["2019/a.jpg", "2019/b.jpg", "2021/c.jpg", "d.jpg"])
+    library.write_results(
+        [
+            _indexed(ids[0], "a", taken_at="2019-05-01T10:00:00"),
+            _indexed(ids[1], "b", taken_at="2019-12-31T23:59:00"),
+            _indexed(ids[2], "c", taken_at="2021-01-01T00:00:00"),
+            _indexed(ids[3], "d"),
+        ]
+    )
+    assert library.photo_ids() == ids
+    assert library.photo_ids(folder=tmp_path / "p" / "2019") == ids[:2]
+    assert library.photo_ids(folder=library.folders()[0].id) == ids
+    assert library.photo_ids(taken_from=date(2019, 6, 1), taken_to=date(2019, 12, 31)) == [ids[1]]
+    assert library.photo_ids(taken_from="2020-01-01") == [ids[2]]
+
+
+def test_requeue_other_versions(library: Library, tmp_path: Path) -> None:
+    ids = _add(library, tmp_path / "p", ["a.jpg", "b.jpg"])
+    library.write_results([_indexed(i, "x") for i in ids])
+    assert library.requeue_other_versions("tiny@abc") == 0
+    assert library.requeue_other_versions("new@def") == 2
+    assert library.pending_count() == 2
+    assert library.load_vectors("latent")[0].tolist() == ids  # still searchable until re-indexed

@@ -1,0 +1,89 @@
+"""Walking folders, the partial hash and the freedesktop thumbnails."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from urllib.parse import quote
+
+from photos import photo_image, write_photo
+from PIL import Image
+
+from photoscope.fs import HASH_CHUNK, is_photo_name, partial_hash, walk_photos
+from photoscope.thumbnails import is_current, thumbnail_path, write_thumbnail
+
+
+def _names(root: Path) -> set[str]:
+    return {os.path.relpath(s.path, root) for s in walk_photos(str(root))}
+
+
+def test_walk_finds_every_photo_format_and_skips_the_rest(tmp_path: Path) -> None:
+    photos = {"a.jpg", "b.JPEG", "c.png", "d.webp", "e.tif", "f.tiff", "g.bmp", "h.gif", "i.heic", "j.HEIF"}
+    for name in photos:
+        (tmp_path / name).write_bytes(b"x")
+    for name in ("notes.txt", "movie.mp4", "raw.cr2", "noext"):
+        (tmp_path / name).write_bytes(b"x")
+    assert _names(tmp_path) == photos
+
+
+def test_walk_skips_hidden_files_and_folders(tmp_path: Path) -> None:
+    write_photo(tmp_path / "visible" / "a.jpg")
+    write_photo(tmp_path / ".thumbnails" / "b.jpg")
+    write_photo(tmp_path / "visible" / ".c.jpg")
+    assert _names(tmp_path) == {"visible/a.jpg"}
+    assert not is_photo_name(".hidden.jpg")
+
+
+def test_walk_survives_symlink_loops_and_visits_linked_albums_once(tmp_path: Path) -> None:
+    album = tmp_path / "album"
+    write_photo(album / "a.jpg")
+    os.symlink(tmp_path, album / "loop")  # points back up the tree
+    os.symlink(album, tmp_path / "album-link")  # the same album twice
+    os.symlink(tmp_path / "missing", tmp_path / "broken.jpg")
+    found = _names(tmp_path)
+    assert len(found) == 1
+    assert found <= {"album/a.jpg", "album-link/a.jpg"}
+
+
+def test_walk_handles_any_unicode_name(tmp_path: Path) -> None:
+    names = {"été à Noël.jpg", "東京タワー.png", "😀 smile.webp", "Ωmega\u0301.jpg"}
+    for i, name in enumerate(sorted(names)):
+        write_photo(tmp_path / "Фото" / name, seed=i)
+    assert _names(tmp_path) == {f"Фото/{n}" for n in names}
+
+
+def test_walk_reports_an_unreadable_folder_and_carries_on(tmp_path: Path) -> None:
+    write_photo(tmp_path / "a.jpg")
+    errors: list[OSError] = []
+    assert [s.path for s in walk_photos(str(tmp_path / "gone"), on_error=errors.append)] == []
+    assert len(errors) == 1 and errors[0].filename == str(tmp_path / "gone")
+
+
+def test_partial_hash_follows_content_not_name(tmp_path: Path) -> None:
+    data = os.urandom(3 * HASH_CHUNK)
+    (tmp_path / "a.jpg").write_bytes(data)
+    (tmp_path / "b.jpg").write_bytes(data)
+    (tmp_path / "c.jpg").write_bytes(data[:-1] + bytes([data[-1] ^ 1]))  # last byte differs
+    (tmp_path / "small.jpg").write_bytes(b"tiny")
+    hashes = {n: partial_hash(str(tmp_path / n)) for n in ("a.jpg", "b.jpg", "c.jpg", "small.jpg")}
+    assert hashes["a.jpg"] == hashes["b.jpg"]
+    assert hashes["a.jpg"] != hashes["c.jpg"]
+    assert len(set(hashes.values())) == 3
+
+
+def test_thumbnail_follows_the_freedesktop_spec(tmp_path: Path) -> None:
+    photo = tmp_path / "Фото" / "été 1.jpg"
+    write_photo(photo, size=(640, 480))
+    uri = "file://" + quote(str(photo))
+    target = write_thumbnail(photo_image(0, (640, 480)), photo, mtime=1234567890.7, root=tmp_path / "cache")
+    assert target == tmp_path / "cache" / "large" / (hashlib.md5(uri.encode()).hexdigest() + ".png")
+    assert target == thumbnail_path(photo, tmp_path / "cache")
+    with Image.open(target) as thumb:
+        assert thumb.size == (256, 192)
+        assert thumb.info["Thumb::URI"] == uri
+        assert thumb.info["Thumb::MTime"] == "1234567890"
+    assert oct(target.stat().st_mode & 0o777) == oct(0o600)
+    assert os.listdir(target.parent) == [target.name]  # no temporary file left behind
+    assert is_current(photo, 1234567890.7, tmp_path / "cache")
+    assert not is_current(photo, 1234567999.0, tmp_path / "cache")

@@ -1,0 +1,370 @@
+"""Scanning and indexing: new, changed, moved and deleted photos, bad input, offline folders, and a run
+killed mid-way (a real subprocess) that resumes without losses or duplicates."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from photos import (
+    CountingModel,
+    fast_model,
+    torch_threads,
+    write_bomb_png,
+    write_garbage,
+    write_library,
+    write_photo,
+    write_text,
+    write_truncated,
+    write_zero_byte,
+)
+from PIL import Image
+
+from photoscope import indexer
+from photoscope.db import Library
+from photoscope.indexer import IndexWorker, Progress
+from photoscope.model import PhotoscopeModel
+from photoscope.scanner import Scanner
+from photoscope.thumbnails import thumbnail_path
+
+TESTS = Path(__file__).resolve().parent
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_torch_thread() -> Iterator[None]:
+    with torch_threads(1):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def private_thumbnail_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+
+
+@pytest.fixture(scope="module")
+def model(tiny_model_dir: Path) -> PhotoscopeModel:
+    return fast_model(tiny_model_dir)
+
+
+@pytest.fixture
+def counting(model: PhotoscopeModel) -> CountingModel:
+    return CountingModel(model)
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Iterator[Library]:
+    with Library(tmp_path / "library.db") as lib:
+        yield lib
+
+
+@pytest.fixture
+def pictures(tmp_path: Path, library: Library) -> Path:
+    root = tmp_path / "Pictures"
+    root.mkdir()
+    library.add_folder(root)
+    return root
+
+
+def _worker(library: Library, model: object, tmp_path: Path, **options: object) -> IndexWorker:
+    return IndexWorker(library, model, thumbnail_root=tmp_path / "thumbs", batch_size=4, **options)  # type: ignore[arg-type]
+
+
+def _by_path(library: Library) -> dict[str, int]:
+    return {r[1]: r[0] for r in library.db.execute("SELECT id, path FROM photos").fetchall()}
+
+
+def test_new_photos_are_indexed_with_metadata_captions_vectors_and_thumbnails(
+    library: Library, pictures: Path, counting: CountingModel, tmp_path: Path
+) -> None:
+    exif = {"orientation": 6, "taken": "2021:07:04 12:30:00", "make": "Canon", "model": "EOS R5"}
+    write_photo(pictures / "beach.jpg", 1, (120, 80), **exif)  # type: ignore[arg-type]
+    write_photo(pictures / "album" / "été.png", 2)
+    write_photo(pictures / "album" / "b.webp", 3)
+    report = Scanner(library).scan()
+    assert (len(report.added), report.changed, report.moved, report.removed) == (3, 0, 0, [])
+    assert library.counts()["pending"] == 3
+    added: list[int] = []
+    progress: list[Progress] = []
+    result = _worker(library, counting, tmp_path, on_added=added.extend, on_progress=progress.append).run()
+    assert (result.done, result.total, result.indexed, result.errors) == (3, 3, 3, 0)
+    assert sorted(added) == sorted(report.added) and counting.embedded == 3
+    assert progress[-1].done == 3 and progress[-1].eta_s == 0
+    beach = library.photos_by_ids([_by_path(library)[str(pictures / "beach.jpg")]])[0]
+    assert (beach.width, beach.height) == (80, 120)  # upright: EXIF orientation 6 is a quarter turn
+    assert (beach.taken_at, beach.camera, beach.status) == ("2021-07-04T12:30:00", "Canon EOS R5", "indexed")
+    assert beach.caption and len(beach.tags) == 5
+    ids, latents = library.load_vectors("latent")
+    assert sorted(ids.tolist()) == sorted(report.added) and np.isfinite(latents).all()
+    with Image.open(thumbnail_path(pictures / "beach.jpg", tmp_path / "thumbs")) as thumb:
+        assert thumb.size == (80, 120)  # made from the same upright decode
+
+
+def test_rescan_finds_changed_moved_and_deleted_photos(
+    library: Library, pictures: Path, counting: CountingModel, tmp_path: Path
+) -> None:
+    write_library(pictures, 5)
+    removed: list[int] = []
+    scanner = Scanner(library, on_removed=removed.extend, thumbnail_root=tmp_path / "thumbs")
+    scanner.scan()
+    _worker(library, counting, tmp_path).run()
+    before = _by_path(library)
+    ids_before, latents_before = library.load_vectors("latent")
+
+    assert Scanner(library).scan().unchanged == 5
+    write_photo(pictures / "photo_0000.jpg", seed=100, size=(100, 70))  # edited
+    os.rename(pictures / "photo_0001.jpg", pictures / "renamed.jpg")
+    (pictures / "2024" / "trip").mkdir(parents=True)
+    os.rename(pictures / "photo_0002.jpg", pictures / "2024" / "trip" / "moved.jpg")
+    os.remove(pictures / "photo_0003.jpg")
+    report = scanner.scan()
+
+    assert (len(report.added), report.changed, report.moved, report.unchanged) == (0, 1, 2, 1)
+    assert removed == report.removed == [before[str(pictures / "photo_0003.jpg")]]
+    after = _by_path(library)
+    assert after[str(pictures / "renamed.jpg")] == before[str(pictures / "photo_0001.jpg")]
+    assert after[str(pictures / "2024" / "trip" / "moved.jpg")] == before[str(pictures / "photo_0002.jpg")]
+    thumbs = tmp_path / "thumbs"
+    assert not thumbnail_path(pictures / "photo_0003.jpg", thumbs).exists()  # deleted with its photo
+    assert not thumbnail_path(pictures / "photo_0001.jpg", thumbs).exists()
+    with Image.open(thumbnail_path(pictures / "renamed.jpg", thumbs)) as thumb:  # followed its photo
+        assert thumb.info["Thumb::URI"] == (pictures / "renamed.jpg").as_uri()
+    counting.embedded = 0
+    _worker(library, counting, tmp_path).run()
+    assert counting.embedded == 1  # only the edited photo; moves are not re-encoded
+    ids_after, latents_after = library.load_vectors("latent")
+    for moved in ("renamed.jpg", "2024/trip/moved.jpg"):
+        photo_id = after[str(pictures / moved)]
+        now, then = ids_after.tolist().index(photo_id), ids_before.tolist().index(photo_id)
+        np.testing.assert_array_equal(latents_after[now], latents_before[then])
+    assert library.counts() == {"pending": 0, "indexed": 4, "error": 0}
+
+
+def test_hidden_and_non_photo_files_are_not_indexed(library: Library, pictures: Path) -> None:
+    write_photo(pictures / "a.jpg")
+    write_photo(pictures / ".trash" / "b.jpg")
+    write_photo(pictures / ".c.jpg")
+    (pictures / "notes.txt").write_text("hello")
+    assert len(Scanner(library).scan().added) == 1
+
+
+def test_bad_input_is_recorded_with_reasons_and_indexing_carries_on(
+    library: Library, pictures: Path, counting: CountingModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_photo(pictures / "good 😀.jpg", 1)
+    write_zero_byte(pictures / "empty.jpg")
+    write_truncated(pictures / "half.jpg")
+    write_garbage(pictures / "garbage.jpg")
+    write_text(pictures / "text.png")
+    write_bomb_png(pictures / "bomb.png")
+    write_photo(pictures / "secret.jpg", 2)
+    write_photo(pictures / "Ωmega\u0301 東京.heic".replace(".heic", ".jpg"), 3)
+    real_read = indexer.read_metadata
+
+    def no_permission(path: str, max_pixels: int = indexer.DEFAULT_MAX_PIXELS) -> indexer.PhotoMeta:
+        if path.endswith("secret.jpg"):  # tests run as root here, so chmod 000 would not stop a read
+            raise PermissionError(13, "Permission denied", path)
+        return real_read(path, max_pixels)
+
+    monkeypatch.setattr(indexer, "read_metadata", no_permission)
+    Scanner(library).scan()
+    result = _worker(library, counting, tmp_path).run()
+    assert (result.indexed, result.errors) == (2, 6)
+    reasons = {Path(p).name: r for p, r in library.errors()}
+    assert reasons["empty.jpg"] == "empty file (0 bytes)"
+    assert reasons["half.jpg"].startswith("truncated or corrupt image")
+    assert reasons["garbage.jpg"].startswith("truncated or corrupt image")
+    assert reasons["text.png"] == "not an image, or an image format Photoscope cannot read"
+    assert reasons["bomb.png"].startswith("image too large")
+    assert reasons["secret.jpg"].startswith("permission denied")
+    assert library.counts() == {"pending": 0, "indexed": 2, "error": 6}
+
+
+def test_a_photo_that_breaks_the_model_fails_alone(
+    library: Library, pictures: Path, model: PhotoscopeModel, tmp_path: Path
+) -> None:
+    write_library(pictures, 4)
+
+    class Fragile(CountingModel):
+        poison: object = None
+
+        def embed(self, photos: list[Image.Image]) -> list[object]:  # type: ignore[override]
+            if len(photos) > 1 or photos[0].getpixel((0, 0)) == self.poison:
+                raise RuntimeError("out of memory")
+            return super().embed(photos)  # type: ignore[return-value]
+
+    fragile = Fragile(model)
+    Scanner(library).scan()
+    fragile.poison = indexer.decode(library.pending()[2], None, False, 10**9).image.getpixel((0, 0))  # type: ignore[union-attr]
+    result = _worker(library, fragile, tmp_path).run()
+    assert (result.indexed, result.errors) == (3, 1)
+    assert library.errors()[0][1] == "the model failed: out of memory"
+
+
+def test_a_new_model_version_reindexes_everything(
+    library: Library, pictures: Path, model: PhotoscopeModel, tmp_path: Path
+) -> None:
+    write_library(pictures, 3)
+    Scanner(library).scan()
+    _worker(library, CountingModel(model), tmp_path).run()
+    newer = CountingModel(model, version="tiny@newer")
+    _worker(library, newer, tmp_path).run()
+    assert newer.embedded == 3 and library.model_versions() == {"tiny@newer": 3}
+
+
+def test_cancel_pause_and_resume(
+    library: Library, pictures: Path, counting: CountingModel, tmp_path: Path
+) -> None:
+    write_library(pictures, 12)
+    Scanner(library).scan()
+    worker = _worker(library, counting, tmp_path, decode_threads=1)
+    worker.on_progress = lambda p: worker.cancel()
+    result = worker.run()
+    assert result.done == 4 and library.counts()["pending"] == 8  # stopped after the batch in progress
+
+    batches = threading.Semaphore(0)
+
+    def progress(p: Progress) -> None:
+        worker.pause()
+        batches.release()
+
+    worker.on_progress = progress
+    worker.start()
+    assert batches.acquire(timeout=30)
+    assert worker.paused
+    assert not batches.acquire(timeout=0.3)  # paused: no further batch
+    assert library.counts()["pending"] == 4
+    worker.on_progress = None
+    worker.resume()
+    assert worker.wait_idle(timeout=30)
+    worker.stop(timeout=10)
+    assert library.counts() == {"pending": 0, "indexed": 12, "error": 0}
+
+
+def test_offline_folder_keeps_its_photos_and_comes_back(
+    library: Library, pictures: Path, counting: CountingModel, tmp_path: Path
+) -> None:
+    write_library(pictures / "sub", 3)
+    Scanner(library).scan()
+    _worker(library, counting, tmp_path).run()
+    ids = sorted(_by_path(library).values())
+    write_photo(pictures / "new.jpg", 50)
+    Scanner(library).scan()  # queued while online ...
+
+    os.rename(pictures, tmp_path / "unplugged")  # ... and then the drive goes away
+    report = Scanner(library).scan()
+    assert report.offline == [str(pictures)] and report.removed == []
+    assert not library.folders()[0].online
+    assert library.pending_count() == 0  # pending photos of an offline folder wait
+    assert sorted(library.load_vectors("latent")[0].tolist()) == ids  # still searchable
+    assert library.text_search("photo_0001")
+
+    pictures.mkdir()  # an empty mount point is not taken for a folder whose photos were all deleted
+    assert Scanner(library).scan().removed == []
+    pictures.rmdir()
+
+    os.rename(tmp_path / "unplugged", pictures)
+    os.remove(pictures / "sub" / "photo_0000.jpg")  # changed while away
+    report = Scanner(library).scan()
+    assert report.back_online == [str(pictures)] and len(report.removed) == 1
+    assert library.folders()[0].online
+    assert _worker(library, counting, tmp_path).run().indexed == 1
+
+
+def test_an_unreadable_subfolder_is_not_taken_as_deleted(
+    library: Library, pictures: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_library(pictures / "locked", 2)
+    write_photo(pictures / "a.jpg")
+    Scanner(library).scan()
+    real_scandir = os.scandir
+
+    def deny(path: str) -> object:
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", deny)
+    report = Scanner(library).scan()
+    assert report.removed == [] and report.unreadable_dirs == [str(pictures / "locked")]
+
+
+DRIVER = """
+import sys, time
+import torch
+from photos import fast_model
+torch.set_num_threads(1)
+from photoscope.db import Library
+from photoscope.indexer import IndexWorker
+library = Library(sys.argv[1])
+worker = IndexWorker(library, fast_model(sys.argv[2]), batch_size=4, decode_threads=1, thumbnails=False,
+                     on_progress=lambda p: time.sleep(0.05))  # slow enough to be killed mid-way
+worker.run()
+"""
+
+
+def test_a_killed_run_resumes_without_losses_or_duplicates(
+    tmp_path: Path, pictures: Path, library: Library, tiny_model_dir: Path, counting: CountingModel
+) -> None:
+    total = 48
+    write_library(pictures, total, size=(64, 48))
+    Scanner(library).scan()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.Popen([sys.executable, "-c", DRIVER, str(library.path), str(tiny_model_dir)], env=env)
+    probe = sqlite3.connect(library.path, timeout=10)
+    try:
+        deadline = time.monotonic() + 120
+        while (indexed := _count_indexed(probe)) < 8:
+            assert proc.poll() is None, "the indexing process ended early"
+            assert time.monotonic() < deadline, "no batch committed in time"
+            time.sleep(0.01)  # polling interval, not a wait for a result
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        probe.close()
+    assert indexed < total
+
+    with Library(library.path) as reopened:
+        assert reopened.integrity_check() == "ok"
+        committed = reopened.counts()["indexed"]
+        assert committed >= indexed and committed % 4 == 0  # whole batches only
+        _worker(reopened, counting, tmp_path).run()
+        assert counting.embedded == total - committed  # nothing committed was redone
+        assert reopened.counts() == {"pending": 0, "indexed": total, "error": 0}
+        for table in ("photos", "captions", "vectors", "search"):
+            assert reopened.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == total, table
+        assert reopened.db.execute("SELECT count(DISTINCT path) FROM photos").fetchone()[0] == total
+        assert reopened.db.execute("SELECT count(*) FROM tags").fetchone()[0] == 5 * total
+        assert reopened.load_vectors("latent")[1].shape[0] == total
+
+
+def _count_indexed(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT count(*) FROM photos WHERE status = 'indexed'").fetchone()[0])
+
+
+def test_real_encoder_end_to_end(
+    library: Library, pictures: Path, tiny_model_dir: Path, tmp_path: Path
+) -> None:
+    """One pass through the real EfficientNet (eager mode: no tracing cost) to check shapes and tags."""
+    from photoscope.encoder import ImageEncoder, imagenet_classes
+
+    write_library(pictures, 2, size=(300, 200))
+    shutil.rmtree(tmp_path / "thumbs", ignore_errors=True)
+    Scanner(library).scan()
+    real = PhotoscopeModel(tiny_model_dir, encoder=ImageEncoder(optimize=False))
+    assert _worker(library, real, tmp_path).run().indexed == 2
+    _, features = library.load_vectors("feature")
+    assert features.shape == (2, 1280)
+    record = library.photos_by_ids(library.photo_ids())[0]
+    assert record.tags[0][0] in imagenet_classes()

@@ -1,0 +1,168 @@
+"""The folder watcher with real filesystem events; every wait is on a condition, with a timeout."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from photos import CountingModel, fast_model, torch_threads, write_library, write_photo
+
+from photoscope.db import Library
+from photoscope.indexer import IndexWorker
+from photoscope.scanner import Scanner, ScanReport
+from photoscope.watcher import FolderWatcher
+
+TIMEOUT = 20.0
+DEBOUNCE = 0.5  # generous: a stall on a busy machine must not split one burst of saves in two
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_torch_thread() -> Iterator[None]:
+    with torch_threads(1):
+        yield
+
+
+class Reports:
+    """Scan reports as the watcher queues them, with a way to wait for one that matches."""
+
+    def __init__(self) -> None:
+        self.items: list[ScanReport] = []
+        self.changed = threading.Condition()
+
+    def __call__(self, report: ScanReport) -> None:
+        with self.changed:
+            self.items.append(report)
+            self.changed.notify_all()
+
+    def wait_for(self, match: Callable[[ScanReport], bool], timeout: float = TIMEOUT) -> ScanReport:
+        with self.changed:
+            found = self.changed.wait_for(lambda: next((r for r in self.items if match(r)), None), timeout)
+            assert found is not None, f"no matching report in {timeout} s; got {self.items}"
+            self.items.remove(found)
+            return found
+
+    def none_within(self, seconds: float) -> bool:
+        with self.changed:
+            return not self.changed.wait_for(lambda: bool(self.items), seconds)
+
+
+@pytest.fixture(autouse=True)
+def private_thumbnail_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Iterator[Library]:
+    with Library(tmp_path / "library.db") as lib:
+        yield lib
+
+
+@pytest.fixture
+def pictures(tmp_path: Path, library: Library) -> Path:
+    root = tmp_path / "Pictures"
+    write_library(root, 2)
+    library.add_folder(root)
+    return root
+
+
+@pytest.fixture
+def watched(library: Library, pictures: Path) -> Iterator[tuple[FolderWatcher, Reports]]:
+    reports = Reports()
+    watcher = FolderWatcher(
+        library, Scanner(library), debounce_s=DEBOUNCE, root_check_s=0.2, on_queued=reports
+    )
+    watcher.start()
+    reports.wait_for(lambda r: len(r.added) == 2)  # the catch-up scan finds what was there before
+    yield watcher, reports
+    watcher.stop()
+    assert not watcher.running
+
+
+def test_new_photos_are_picked_up(watched: tuple[FolderWatcher, Reports], pictures: Path) -> None:
+    _, reports = watched
+    write_photo(pictures / "album" / "new é.jpg", seed=10)
+    assert len(reports.wait_for(lambda r: bool(r.added)).added) == 1
+
+
+def test_five_saves_in_a_row_are_one_rescan(
+    watched: tuple[FolderWatcher, Reports], pictures: Path, library: Library
+) -> None:
+    _, reports = watched
+    for i in range(5):  # an editor saving repeatedly, well within the debounce window
+        write_photo(pictures / "photo_0000.jpg", seed=20 + i)
+    report = reports.wait_for(lambda r: r.changed > 0)
+    assert report.changed == 1
+    assert reports.none_within(4 * DEBOUNCE)
+    assert library.pending_count() == 2  # the two catch-up photos (never indexed here) and no more
+
+
+def test_moves_and_deletes(watched: tuple[FolderWatcher, Reports], pictures: Path, library: Library) -> None:
+    _, reports = watched
+    before = dict(library.db.execute("SELECT path, id FROM photos").fetchall())
+    (pictures / "sorted").mkdir()
+    os.rename(pictures / "photo_0000.jpg", pictures / "sorted" / "kept.jpg")
+    assert reports.wait_for(lambda r: r.moved > 0).moved == 1
+    after = dict(library.db.execute("SELECT path, id FROM photos").fetchall())
+    assert after[str(pictures / "sorted" / "kept.jpg")] == before[str(pictures / "photo_0000.jpg")]
+    os.remove(pictures / "photo_0001.jpg")
+    assert reports.wait_for(lambda r: bool(r.removed)).removed == [before[str(pictures / "photo_0001.jpg")]]
+
+
+def test_a_vanished_folder_goes_offline_and_is_rescanned_on_return(
+    watched: tuple[FolderWatcher, Reports], pictures: Path, library: Library, tmp_path: Path
+) -> None:
+    _, reports = watched
+    os.rename(pictures, tmp_path / "unplugged")
+    assert reports.wait_for(lambda r: bool(r.offline)).offline == [str(pictures)]
+    assert library.counts()["pending"] == 2  # nothing dropped
+    write_photo(tmp_path / "unplugged" / "added while away.jpg", seed=30)
+    os.rename(tmp_path / "unplugged", pictures)
+    report = reports.wait_for(lambda r: bool(r.back_online))
+    assert report.back_online == [str(pictures)] and len(report.added) == 1 and report.removed == []
+    write_photo(pictures / "after return.jpg", seed=31)  # the watch was renewed
+    assert len(reports.wait_for(lambda r: bool(r.added)).added) == 1
+
+
+def test_a_folder_added_while_running_is_watched_after_refresh(
+    watched: tuple[FolderWatcher, Reports], library: Library, tmp_path: Path
+) -> None:
+    watcher, reports = watched
+    write_photo(tmp_path / "Phone" / "a.jpg", seed=50)
+    library.add_folder(tmp_path / "Phone")
+    watcher.refresh()
+    assert len(reports.wait_for(lambda r: bool(r.added)).added) == 1  # scanned at once
+    write_photo(tmp_path / "Phone" / "b.jpg", seed=51)
+    assert len(reports.wait_for(lambda r: bool(r.added)).added) == 1  # and watched
+
+
+def test_catch_up_and_worker_wiring(
+    library: Library, pictures: Path, tiny_model_dir: Path, tmp_path: Path
+) -> None:
+    """What the GUI and `index --watch` do: the watcher's reports wake a background worker."""
+    model = CountingModel(fast_model(tiny_model_dir))
+    worker = IndexWorker(library, model, thumbnail_root=tmp_path / "thumbs")
+    watcher = FolderWatcher(library, Scanner(library), debounce_s=DEBOUNCE, on_queued=lambda r: worker.wake())
+    worker.start()
+    watcher.start()
+    try:
+        assert _wait(lambda: library.counts()["indexed"] == 2)
+        write_photo(pictures / "fresh.jpg", seed=40)
+        assert _wait(lambda: library.counts()["indexed"] == 3)
+        assert worker.wait_idle(TIMEOUT)
+        assert model.embedded == 3
+    finally:
+        watcher.stop()
+        worker.stop()
+
+
+def _wait(condition: Callable[[], bool], timeout: float = TIMEOUT) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)  # poll interval, not a guess at how long the work takes
+    return True
