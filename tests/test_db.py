@@ -52,7 +52,9 @@ def test_new_library_is_created_migrated_and_in_wal_mode(library: Library, tmp_p
     assert library.path.is_file()
     assert library.schema_version == len(dbmod.MIGRATIONS)
     assert library.db.journal_mode == "wal"
-    assert {"folders", "photos", "captions", "tags", "vectors", "search"} <= set(library.db.table_names())
+    assert {"folders", "photos", "captions", "tags", "vectors", "features", "search"} <= set(
+        library.db.table_names()
+    )
     assert library.integrity_check() == "ok"
 
 
@@ -65,12 +67,32 @@ def test_migrations_run_step_by_step_once(tmp_path: Path, monkeypatch: pytest.Mo
         db.execute("ALTER TABLE photos ADD COLUMN rating INTEGER")
 
     monkeypatch.setattr(dbmod, "MIGRATIONS", [*dbmod.MIGRATIONS, v2])
+    latest = len(dbmod.MIGRATIONS)
     with Library(tmp_path / "l.db") as lib:
-        assert lib.schema_version == 2
+        assert lib.schema_version == latest
         assert "rating" in lib.db["photos"].columns_dict
     with Library(tmp_path / "l.db") as lib:
-        assert lib.schema_version == 2
+        assert lib.schema_version == latest
     assert calls == [1]
+
+
+def test_version_1_vectors_move_to_their_own_tables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with monkeypatch.context() as patch:
+        patch.setattr(dbmod, "MIGRATIONS", dbmod.MIGRATIONS[:1])
+        with Library(tmp_path / "l.db") as old:
+            (photo_id,) = _add(old, tmp_path / "p", ["a.jpg"])
+            latent, feature = np.arange(4, dtype=np.float32), np.arange(6, dtype=np.float16)
+            old.db.execute(
+                "INSERT INTO vectors VALUES (?, ?, ?)", (photo_id, latent.tobytes(), feature.tobytes())
+            )
+    with Library(tmp_path / "l.db") as lib:
+        assert lib.schema_version == len(dbmod.MIGRATIONS)
+        assert "feature" not in lib.db["vectors"].columns_dict
+        ids, latents = lib.load_vectors("latent")
+        feature_ids, features = lib.load_vectors("feature")
+        assert ids.tolist() == feature_ids.tolist() == [photo_id]
+        assert latents[0].tolist() == latent.tolist() and features[0].tolist() == feature.tolist()
+        assert lib.integrity_check() == "ok"
 
 
 def test_a_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
