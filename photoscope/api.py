@@ -8,7 +8,7 @@ Nothing here knows about Qt or the terminal.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -25,7 +25,7 @@ from photoscope.fs import normalize_path
 from photoscope.imaging import load_photo
 from photoscope.indexer import IndexWorker, ProgressListener
 from photoscope.model import PhotoscopeModel
-from photoscope.scanner import Scanner
+from photoscope.scanner import Scanner, ScanReport
 from photoscope.search import SearchEngine, SearchResult, TextSearchOptions, UnknownWord
 from photoscope.vectors import VectorStore
 from photoscope.watcher import FolderWatcher
@@ -83,10 +83,13 @@ class Photoscope:
             self._watcher.refresh()
         return folder
 
-    def remove_folder(self, path: str | Path) -> None:
-        self.photos_removed(self.library.remove_folder(path))
+    def remove_folder(self, path: str | Path) -> int:
+        """Stop watching a folder; its photos leave the index. Returns how many left."""
+        removed = self.library.remove_folder(path)
+        self.photos_removed(removed)
         if self._watcher is not None:
             self._watcher.refresh()
+        return len(removed)
 
     def scanner(self) -> Scanner:
         return Scanner(self.library, on_removed=self.photos_removed)
@@ -98,16 +101,27 @@ class Photoscope:
         )
 
     def start_background(
-        self, on_progress: ProgressListener | None = None, watch: bool = True
+        self,
+        on_progress: ProgressListener | None = None,
+        on_changes: Callable[[ScanReport], None] | None = None,
+        watch: bool = True,
+        catch_up: bool = True,
+        **options: Any,
     ) -> IndexWorker:
-        """Catch up on changes, then keep indexing (and watching, with ``watch``) in the background."""
+        """Keep the index current in the background: index what is pending and, with ``watch``,
+        follow the folders (``catch_up`` first scans for changes made while the app was closed)."""
         if self._worker is None:
-            self._worker = self.indexer(on_progress)
-            self._worker.start()
-            worker = self._worker
-            self._watcher = FolderWatcher(self.library, self.scanner(), on_queued=lambda _: worker.wake())
+            worker = self._worker = self.indexer(on_progress, **options)
+            worker.start()
+
+            def changed(report: ScanReport) -> None:
+                if on_changes is not None:
+                    on_changes(report)
+                worker.wake()
+
+            self._watcher = FolderWatcher(self.library, self.scanner(), on_queued=changed)
             if watch:
-                self._watcher.start(catch_up=True)
+                self._watcher.start(catch_up=catch_up)
         return self._worker
 
     def stop_background(self) -> None:

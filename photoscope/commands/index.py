@@ -11,15 +11,17 @@ from typing import TYPE_CHECKING, Any
 from photoscope.commands.common import add_db_option, add_model_option
 
 if TYPE_CHECKING:
+    from photoscope.api import Photoscope
     from photoscope.db import Library
+    from photoscope.model import PhotoscopeModel
 
 
-def _open(args: argparse.Namespace) -> Library:
-    from photoscope.config import default_db_path
-    from photoscope.db import Library, LibraryError
+def _open(args: argparse.Namespace, model: PhotoscopeModel | None = None) -> Photoscope:
+    from photoscope.api import Photoscope
+    from photoscope.db import LibraryError
 
     try:
-        return Library(args.db or default_db_path())
+        return Photoscope(args.db, getattr(args, "model", None), model=model)
     except LibraryError as error:
         sys.exit(f"photoscope: {error}")  # exit status 1, the message on stderr
 
@@ -35,13 +37,13 @@ def _check_dirs(paths: list[Path]) -> list[str]:
     return problems
 
 
-def _add_folders(library: Library, paths: list[Path]) -> list[str] | None:
+def _add_folders(app: Photoscope, paths: list[Path]) -> list[str] | None:
     from photoscope.db import LibraryError
 
     added = []
     for path in paths:
         try:
-            added.append(library.add_folder(path).path)
+            added.append(app.add_folder(path).path)
         except LibraryError as error:
             print(f"photoscope: {error}", file=sys.stderr)
             return None
@@ -55,7 +57,6 @@ def index(args: argparse.Namespace) -> int:
         return 2
     from photoscope.bundle import BundleError
     from photoscope.model import PhotoscopeModel
-    from photoscope.scanner import Scanner
 
     model = PhotoscopeModel(args.model)
     try:
@@ -63,34 +64,35 @@ def index(args: argparse.Namespace) -> int:
     except BundleError as error:
         print(f"photoscope: cannot load the model: {error}", file=sys.stderr)
         return 1
-    with _open(args) as library:
-        folders = _add_folders(library, args.paths)
+    with _open(args, model) as app:
+        folders = _add_folders(app, args.paths)
         if folders is None:
             return 2
-        report = Scanner(library).scan(folders or None)
+        report = app.scanner().scan(folders or None)
         print(f"scanned: {report.summary()}")
         for path in report.offline:
             print(f"offline (its photos stay in the index): {path}")
-        code = _run_worker(library, model, args)
+        code = _run_worker(app, args)
         if args.watch and code == 0:
-            code = _watch(library, model, args)
-        print(f"model {version}; {_counts_line(library)}")
+            code = _watch(app, args)
+        print(f"model {version}; {_counts_line(app.library)}")
         return code
 
 
-def _run_worker(library: Library, model: Any, args: argparse.Namespace) -> int:
+def _run_worker(app: Photoscope, args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from photoscope.indexer import IndexWorker, Progress
+    from photoscope.indexer import Progress
 
-    bar = tqdm(total=library.pending_count(), unit="photo", disable=args.quiet or None, dynamic_ncols=True)
+    total = app.library.pending_count()
+    bar = tqdm(total=total, unit="photo", disable=args.quiet or None, dynamic_ncols=True)
 
     def show(p: Progress) -> None:
         bar.total = p.total
         bar.update(p.done - bar.n)
         bar.set_postfix(errors=p.errors, refresh=False)
 
-    worker = IndexWorker(library, model, batch_size=args.batch_size, on_progress=show)
+    worker = app.indexer(show, batch_size=args.batch_size)
     try:
         result = worker.run()
     finally:
@@ -100,36 +102,30 @@ def _run_worker(library: Library, model: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def _watch(library: Library, model: Any, args: argparse.Namespace) -> int:
-    from photoscope.indexer import IndexWorker, Progress
-    from photoscope.scanner import Scanner, ScanReport
-    from photoscope.watcher import FolderWatcher
+def _watch(app: Photoscope, args: argparse.Namespace) -> int:
+    from photoscope.indexer import Progress
+    from photoscope.scanner import ScanReport
 
     def done(p: Progress) -> None:
         if p.done == p.total:
             print(f"indexed {p.indexed} photos, {p.errors} errors", flush=True)
 
-    worker = IndexWorker(library, model, batch_size=args.batch_size, on_progress=done)
-
-    def queued(report: ScanReport) -> None:
+    def changed(report: ScanReport) -> None:
         print(f"changes: {report.summary()}", flush=True)
         for path in report.offline:
             print(f"offline: {path}", flush=True)
         for path in report.back_online:
             print(f"back online: {path}", flush=True)
-        worker.wake()
 
-    watcher = FolderWatcher(library, Scanner(library), on_queued=queued)
     print("watching for changes; press Ctrl-C to stop", flush=True)
-    worker.start()
-    watcher.start(catch_up=False)  # the scan above was the catch-up
+    # The scan above was the catch-up.
+    app.start_background(done, changed, catch_up=False, batch_size=args.batch_size)
     try:
         _wait_for_interrupt()
     except KeyboardInterrupt:
         print("stopping", flush=True)
     finally:
-        watcher.stop()
-        worker.stop()
+        app.stop_background()
     return 0
 
 
@@ -140,9 +136,9 @@ def _wait_for_interrupt() -> None:
 def folders(args: argparse.Namespace) -> int:
     from photoscope.db import LibraryError
 
-    with _open(args) as library:
+    with _open(args) as app:
         if args.action == "list":
-            for f in library.folders():
+            for f in app.folders():
                 state = "online" if f.online else "offline"
                 print(f"{f.path}\t{state}\t{f.photos} photos\tlast scan {f.last_scan_at or 'never'}")
             return 0
@@ -155,11 +151,11 @@ def folders(args: argparse.Namespace) -> int:
                 if problems:
                     print(f"photoscope: {problems[0]}", file=sys.stderr)
                     return 2
-                added = library.add_folder(args.path)
+                added = app.add_folder(args.path)
                 print(f"watching {added.path}; run `photoscope index` to index it")
             else:
-                removed = library.remove_folder(args.path)
-                print(f"stopped watching {args.path}; {len(removed)} photos left the index")
+                removed = app.remove_folder(args.path)
+                print(f"stopped watching {args.path}; {removed} photos left the index")
         except LibraryError as error:
             print(f"photoscope: {error}", file=sys.stderr)
             return 1
@@ -167,7 +163,8 @@ def folders(args: argparse.Namespace) -> int:
 
 
 def status(args: argparse.Namespace) -> int:
-    with _open(args) as library:
+    with _open(args) as app:
+        library = app.library
         print(f"library: {library.path}")
         counts = library.counts()
         print(f"photos: {sum(counts.values())} ({_counts_line(library)})")
