@@ -77,3 +77,33 @@ def trained_tiny(shapes_dataset: Path, tmp_path_factory: pytest.TempPathFactory)
     trainer.features()
     trainer.run(log=lambda _: None)
     return out / "bundle"
+
+
+@pytest.fixture(autouse=True)
+def _private_user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the real user's thumbnail cache, database or settings."""
+    home = tmp_path_factory.mktemp("user")
+    for name in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
+        monkeypatch.setenv(name, str(home / name.lower()))
+
+
+@pytest.fixture(scope="session")
+def shapes_library_db(trained_tiny: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A folder of generated shape photos indexed with the real pipeline: (database, photo folder)."""
+    from synthetic import COLOURS, SHAPES, shape_photo
+
+    from photoscope.api import Photoscope
+
+    root = tmp_path_factory.mktemp("library")
+    photos = root / "Photos"
+    photos.mkdir()
+    for colour in COLOURS:
+        for shape in SHAPES:
+            for i in range(3):
+                shape_photo(colour, shape, seed=10 + i).save(photos / f"{colour} {shape} {i}.jpg")
+    db = root / "library.db"
+    with Photoscope(db, trained_tiny) as app:
+        app.add_folder(photos)
+        app.scanner().scan()
+        app.indexer(thumbnails=False).run()
+    return db, photos

@@ -1,0 +1,96 @@
+"""``photoscope search``, ``similar`` and ``words`` on a small library indexed for real."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from photoscope.cli import main
+
+
+def _run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_search_prints_scores_paths_and_captions(shapes_library_db, trained_tiny: Path, capsys) -> None:
+    db, _ = shapes_library_db
+    code, out, _ = _run(
+        capsys, "search", "a red circle", "-n", "3", "--db", str(db), "--model", str(trained_tiny)
+    )
+    lines = out.strip().splitlines()
+    assert code == 0 and len(lines) == 3
+    for line in lines:
+        score, rest = line.split(maxsplit=1)
+        float(score)
+        path, caption = rest.split("  — ")
+        assert Path(path).name.startswith("red circle") and "red" in caption
+
+
+def test_search_json_and_paths_only_are_pipeable(shapes_library_db, trained_tiny: Path, capsys) -> None:
+    db, photos = shapes_library_db
+    common = ("--db", str(db), "--model", str(trained_tiny))
+    _, out, _ = _run(capsys, "search", "a blue square", "-n", "2", "--json", *common)
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [sorted(r) for r in rows] == [["caption", "near_duplicate", "path", "score", "taken_at"]] * 2
+    assert all(Path(r["path"]).name.startswith("blue square") for r in rows)
+    assert rows[0]["score"] >= rows[1]["score"]
+    _, out, _ = _run(capsys, "search", "a blue square", "-n", "4", "--paths-only", *common)
+    assert [Path(p).parent for p in out.splitlines()] == [photos] * 4
+
+
+def test_unknown_words_are_explained_on_stderr(shapes_library_db, trained_tiny: Path, capsys) -> None:
+    db, _ = shapes_library_db
+    code, out, err = _run(capsys, "search", "a gren sqare", "--db", str(db), "--model", str(trained_tiny))
+    assert code == 0 and out
+    assert "does not know 'gren'" in err and "green" in err and "square" in err
+    code, out, err = _run(capsys, "search", "zebras", "--db", str(db), "--model", str(trained_tiny))
+    assert code == 1 and not out and "no matching photos" in err
+
+
+def test_similar_finds_the_same_kind_and_leaves_out_the_photo(
+    shapes_library_db, trained_tiny: Path, capsys
+) -> None:
+    db, photos = shapes_library_db
+    query = photos / "yellow circle 0.jpg"
+    code, out, _ = _run(
+        capsys,
+        "similar",
+        str(query),
+        "-n",
+        "2",
+        "--paths-only",
+        "--db",
+        str(db),
+        "--model",
+        str(trained_tiny),
+    )
+    found = out.splitlines()
+    assert code == 0 and str(query) not in found
+    assert all(Path(p).name.startswith("yellow circle") for p in found)
+
+
+def test_similar_with_a_photo_outside_the_library(
+    shapes_library_db, trained_tiny: Path, tmp_path: Path, capsys
+) -> None:
+    from synthetic import shape_photo
+
+    db, _ = shapes_library_db
+    outside = tmp_path / "query.png"
+    shape_photo("green", "square", seed=99).save(outside)
+    code, out, _ = _run(
+        capsys,
+        "similar",
+        str(outside),
+        "-n",
+        "1",
+        "--paths-only",
+        "--db",
+        str(db),
+        "--model",
+        str(trained_tiny),
+    )
+    assert code == 0 and Path(out.strip()).name.startswith("green square")
+    code, _, err = _run(capsys, "similar", str(tmp_path / "missing.jpg"), "--db", str(db))
+    assert code == 2 and "no such photo" in err
