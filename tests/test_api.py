@@ -1,0 +1,87 @@
+"""The core API end to end: filters, and the in-memory vectors following the index's changes."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from photos import torch_threads
+from PIL import Image
+from synthetic import shape_photo
+
+from photoscope.api import Filters, Photoscope
+
+EXIF_IFD, DATE_TAKEN = 0x8769, 36867
+
+
+def _save(image: Image.Image, path: Path, taken: str) -> None:
+    exif = Image.Exif()
+    exif.get_ifd(EXIF_IFD)[DATE_TAKEN] = taken
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, exif=exif.tobytes())
+
+
+@pytest.fixture
+def app(trained_tiny: Path, tmp_path: Path):
+    root = tmp_path / "Pictures"
+    for i in range(3):
+        _save(
+            shape_photo("red", "circle", seed=i), root / "2020" / f"red {i}.jpg", f"2020:06:0{i + 1} 10:00:00"
+        )
+        _save(
+            shape_photo("blue", "square", seed=i),
+            root / "2023" / f"blue {i}.jpg",
+            f"2023:01:0{i + 1} 10:00:00",
+        )
+    with torch_threads(1), Photoscope(tmp_path / "library.db", trained_tiny) as app:
+        app.add_folder(root)
+        app.scanner().scan()
+        app.indexer(thumbnails=False).run()
+        yield app
+
+
+def _names(results) -> list[str]:
+    return [Path(m.photo.path).name for m in results.matches]
+
+
+def test_filters_by_folder_and_date_taken(app: Photoscope) -> None:
+    root = Path(app.folders()[0].path)
+    everywhere = _names(app.search_text("a red circle", 6))
+    assert len(everywhere) == 6 and everywhere[0].startswith("red")
+    only_2023 = app.search_text("a red circle", 6, Filters(folder=root / "2023"))
+    assert sorted(_names(only_2023)) == ["blue 0.jpg", "blue 1.jpg", "blue 2.jpg"]
+    june = Filters(taken_from=date(2020, 6, 2), taken_to=date(2020, 6, 3))
+    assert sorted(_names(app.search_text("a blue square", 6, june))) == ["red 1.jpg", "red 2.jpg"]
+    assert _names(app.similar_to(only_2023.matches[0].photo.id, 6, Filters(folder=root / "2020")))[
+        0
+    ].startswith("red")
+
+
+def test_vectors_follow_added_moved_and_deleted_photos(app: Photoscope) -> None:
+    root = Path(app.folders()[0].path)
+    assert len(app.store) == 6  # loaded from the database
+    _save(shape_photo("green", "square", seed=5), root / "new" / "green.jpg", "2024:01:01 10:00:00")
+    app.scanner().scan()
+    app.indexer(thumbnails=False).run()
+    assert len(app.store) == 7  # the indexer's listener added it without a reload
+    assert _names(app.search_text("a green square", 1)) == ["green.jpg"]
+
+    (root / "new" / "green.jpg").rename(root / "2023" / "renamed.jpg")
+    app.scanner().scan()
+    assert len(app.store) == 7
+    assert _names(app.search_text("a green square", 1)) == ["renamed.jpg"]
+
+    (root / "2023" / "renamed.jpg").unlink()
+    (root / "2020" / "red 0.jpg").unlink()
+    app.scanner().scan()
+    assert len(app.store) == 5
+    assert "renamed.jpg" not in _names(app.search_text("a green square", 5))
+
+
+def test_search_by_a_photo_outside_the_library_leaves_nothing_out(app: Photoscope, tmp_path: Path) -> None:
+    query = tmp_path / "query.png"
+    shape_photo("blue", "square", seed=42).save(query)
+    assert all(name.startswith("blue") for name in _names(app.search_photo(query, 3)))
+    inside = Path(app.folders()[0].path) / "2023" / "blue 0.jpg"
+    assert "blue 0.jpg" not in _names(app.search_photo(inside, 5))  # the photo itself is left out
