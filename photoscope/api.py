@@ -7,6 +7,7 @@ Nothing here knows about Qt or the terminal.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,14 +20,18 @@ import numpy as np
 import torch
 from PIL import Image
 
-from photoscope.config import default_db_path
+from photoscope.config import cache_dir, default_db_path
 from photoscope.db import Folder, Library, PhotoRecord
 from photoscope.fs import normalize_path
 from photoscope.imaging import load_photo
 from photoscope.indexer import IndexWorker, ProgressListener
+from photoscope.maps import MAX_PHOTOS, Layout, PhotoMapCache, photo_layout, word_layout
+from photoscope.maps import Progress as MapProgress
 from photoscope.model import PhotoscopeModel
 from photoscope.scanner import Scanner, ScanReport
 from photoscope.search import SearchEngine, SearchResult, TextSearchOptions, UnknownWord
+from photoscope.thumbnails import LARGE_SIZE as THUMBNAIL_SIZE
+from photoscope.thumbnails import thumbnail_path
 from photoscope.vectors import VectorStore
 from photoscope.watcher import FolderWatcher
 from photoscope.words import WordSpace
@@ -237,6 +242,40 @@ class Photoscope:
     @cached_property
     def words(self) -> WordSpace:
         return WordSpace(self.model.bundle.network, self.model.bundle.vocab)
+
+    def word_map(self, count: int = 300) -> Layout:
+        """The most frequent known words laid out by their embeddings."""
+        space = self.words
+        words = space.words[:count]  # the vocabulary is sorted by frequency
+        return word_layout(words, space.vectors[: len(words)].numpy())
+
+    # maps
+
+    def photo_map(self, progress: MapProgress | None = None, limit: int = MAX_PHOTOS) -> Layout:
+        """The library's photos laid out by their latents (cached; sampled above ``limit``)."""
+        ids, latents = self.library.load_vectors("latent", model_version=self.model.version)
+        cache = PhotoMapCache(
+            cache_dir() / "maps" / hashlib.sha1(str(self.library.path).encode()).hexdigest()[:10]
+        )
+        return photo_layout(ids, latents, cache, self.model.version, limit, progress)
+
+    def thumbnail(self, photo_id: int) -> Image.Image | None:
+        """The photo's grid thumbnail from the shared cache, else decoded small from the photo itself;
+        None if the photo is unknown or unreadable (an offline drive, say)."""
+        records = self.library.photos_by_ids([photo_id])
+        if not records:
+            return None
+        try:
+            with Image.open(thumbnail_path(records[0].path)) as image:
+                return image.convert("RGB")
+        except OSError:
+            pass
+        try:
+            photo = load_photo(records[0].path, min_side=THUMBNAIL_SIZE)
+        except (OSError, ValueError):
+            return None
+        photo.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
+        return photo
 
     def caption_photos(self, photos: Sequence[Image.Image]) -> list[str]:
         latents = torch.stack([e.latent for e in self.model.embed(photos)])
