@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -33,7 +34,7 @@ Progress = Callable[[str], None]
 class Layout:
     """Points in [0, 1]^2, one per item (photo id or word), and whether the items were sampled."""
 
-    keys: list[int] | list[str]
+    keys: Sequence[int | str]
     xy: npt.NDArray[np.float32]
     total: int  # items there were; more than len(keys) when sampled
 
@@ -60,9 +61,10 @@ def tsne(vectors: npt.NDArray[np.float32], seed: int = 0) -> npt.NDArray[np.floa
     return _unit_square(xy)
 
 
-def _unit_square(xy: npt.NDArray[np.floating]) -> npt.NDArray[np.float32]:
+def _unit_square(xy: npt.NDArray[np.floating[Any]]) -> npt.NDArray[np.float32]:
     low, high = xy.min(0), xy.max(0)
-    return ((xy - low) / np.maximum(high - low, 1e-12)).astype(np.float32)
+    scaled: npt.NDArray[np.float32] = ((xy - low) / np.maximum(high - low, 1e-12)).astype(np.float32)
+    return scaled
 
 
 def sample_ids(ids: npt.NDArray[np.int64], limit: int, seed: int = 0) -> npt.NDArray[np.int64]:
@@ -122,7 +124,7 @@ def photo_layout(
 
 def _still_fresh(cached: Layout, ids: npt.NDArray[np.int64], limit: int) -> bool:
     current = set(ids.tolist())
-    laid_out = set(cached.keys)  # type: ignore[arg-type]
+    laid_out = set(cached.keys)
     gone = len(laid_out - current)
     new = len(current - laid_out) if len(ids) <= limit else 0  # a sample need not grow
     return gone + new <= STALE_FRACTION * max(len(laid_out), 1)
@@ -148,7 +150,8 @@ def _update(
 
 
 def _normalised(rows: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-    return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+    unit: npt.NDArray[np.float32] = rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+    return unit
 
 
 def word_layout(words: Sequence[str], vectors: npt.NDArray[np.float32]) -> Layout:

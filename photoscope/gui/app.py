@@ -1,22 +1,80 @@
-"""Starting the desktop app."""
+"""Starting the desktop app: the QApplication, its style and icon, the window and the library.
+
+The window is shown before PyTorch is even imported: the API is built on a worker thread and
+attached when ready, so launching takes Qt's start-up time, not the model's.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
 
 from photoscope import __version__
 
+if TYPE_CHECKING:
+    from photoscope.api import Photoscope
 
-def run_app(args: argparse.Namespace) -> int:
-    from PySide6.QtWidgets import QApplication
+ICON_SIZES = (16, 32, 48, 64, 128, 256)
 
-    from photoscope.gui.main_window import MainWindow
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+def icon_dir() -> Path | None:
+    from photoscope.config import resources_dir
+
+    try:
+        folder = resources_dir() / "icons"
+    except FileNotFoundError:
+        return None
+    return folder if folder.is_dir() else None
+
+
+def app_icon() -> QIcon:
+    icon = QIcon()
+    folder = icon_dir()
+    if folder is not None:
+        for size in ICON_SIZES:
+            png = folder / f"photoscope-{size}.png"
+            if png.is_file():
+                icon.addFile(str(png))
+    return icon
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
     app.setApplicationName("Photoscope")
     app.setOrganizationName("Photoscope")
     app.setApplicationVersion(__version__)
-    window = MainWindow()
+    app.setDesktopFileName("photoscope")
+    # Fusion draws the same everywhere and takes its colours from the platform palette, so the app
+    # follows the system's light or dark scheme without a single hard-coded colour.
+    app.setStyle("Fusion")
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def open_api(db: Path | None, model: Path | None) -> Photoscope:
+    """Runs on a worker thread: the first import of the API pulls in PyTorch."""
+    from photoscope.api import Photoscope
+
+    return Photoscope(db, model_dir=model)
+
+
+def run_app(args: argparse.Namespace) -> int:
+    from photoscope.gui.main_window import MainWindow
+
+    app = create_application(sys.argv[:1])
+    window = MainWindow(QSettings())
     window.show()
-    return int(app.exec())
+    db, model = getattr(args, "db", None), getattr(args, "model", None)
+    window.open_library(lambda: open_api(db, model), add_folder=getattr(args, "folder", None))
+    code = int(app.exec())
+    window.shutdown()
+    if window.api is not None:
+        window.api.close()
+    return code
