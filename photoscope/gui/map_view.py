@@ -1,0 +1,183 @@
+"""Maps of the library and the vocabulary: zoomable, pannable canvases (QGraphicsView).
+
+Layouts come from the core API (``Photoscope.photo_map`` / ``word_map``), computed off the GUI
+thread with the thumbnails they show; this module only draws them and reports clicks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen, QPixmap, QWheelEvent
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsPixmapItem,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+    QWidget,
+)
+
+SCENE_SIZE = 4000.0  # layouts are in [0, 1]^2; this is their size on the canvas at zoom 1
+TILE = 56
+ITEMS_PER_TICK = 400  # photos added to the scene per event-loop turn, so the GUI never stalls
+
+
+@dataclass(frozen=True)
+class MapPhoto:
+    """One photo as the map shows it; the image is made off the GUI thread."""
+
+    photo_id: int
+    x: float
+    y: float
+    caption: str
+    image: QImage | None
+
+
+class ZoomableView(QGraphicsView):
+    """Wheel zooms around the cursor, dragging pans."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setScene(QGraphicsScene(self))  # parented, so Python's GC cannot delete it under Qt
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setRenderHints(QPainter.RenderHint.SmoothPixmapTransform | QPainter.RenderHint.Antialiasing)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        factor = 1.25 if event.angleDelta().y() > 0 else 0.8
+        self.zoom(factor)
+
+    def zoom(self, factor: float) -> None:
+        scale = self.transform().m11() * factor
+        if 0.02 <= scale <= 8:
+            self.scale(factor, factor)
+
+    def fit(self) -> None:
+        self.fitInView(self.scene().itemsBoundingRect(), Qt.AspectRatioMode.KeepAspectRatio)
+
+
+class PhotoMapView(ZoomableView):
+    photo_activated = Signal(int)  # a photo was clicked
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._items: dict[int, QGraphicsPixmapItem | QGraphicsRectItem] = {}
+        self._marks: list[QGraphicsRectItem] = []
+        self._queue: list[MapPhoto] = []
+        self._feeder = QTimer(self, interval=0)
+        self._feeder.timeout.connect(self._add_some)
+
+    def show_photos(self, photos: Sequence[MapPhoto]) -> None:
+        """Replace the map; items are added a few hundred per event-loop turn."""
+        self.scene().clear()
+        self._items.clear()
+        self._marks.clear()
+        self._queue = list(photos)
+        self.setSceneRect(QRectF(-TILE, -TILE, SCENE_SIZE + 2 * TILE, SCENE_SIZE + 2 * TILE))
+        self._feeder.start()
+
+    @property
+    def loading(self) -> bool:
+        return bool(self._queue)
+
+    def photo_ids(self) -> list[int]:
+        return list(self._items)
+
+    def _add_some(self) -> None:
+        batch, self._queue = self._queue[:ITEMS_PER_TICK], self._queue[ITEMS_PER_TICK:]
+        for photo in batch:
+            self._items[photo.photo_id] = self._item(photo)
+        if not self._queue:
+            self._feeder.stop()
+            self.fit()
+
+    def _item(self, photo: MapPhoto) -> QGraphicsPixmapItem | QGraphicsRectItem:
+        item: QGraphicsPixmapItem | QGraphicsRectItem
+        if photo.image is not None and not photo.image.isNull():
+            pixmap = QPixmap.fromImage(photo.image).scaled(
+                TILE, TILE, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+            )
+            item = QGraphicsPixmapItem(pixmap)
+            item.setOffset(-pixmap.width() / 2, -pixmap.height() / 2)
+        else:
+            item = QGraphicsRectItem(-TILE / 4, -TILE / 4, TILE / 2, TILE / 2)
+            item.setBrush(QBrush(self.palette().mid().color()))
+        item.setPos(QPointF(photo.x * SCENE_SIZE, photo.y * SCENE_SIZE))
+        item.setToolTip(photo.caption)
+        item.setData(0, photo.photo_id)
+        item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.scene().addItem(item)
+        return item
+
+    def highlight(self, photo_ids: Sequence[int]) -> int:
+        """Frame these photos (the current search results); returns how many are on the map."""
+        for mark in self._marks:
+            self.scene().removeItem(mark)
+        self._marks.clear()
+        pen = QPen(self.palette().highlight().color(), 6)
+        for pid in photo_ids:
+            item = self._items.get(pid)
+            if item is None:
+                continue
+            mark = self.scene().addRect(item.sceneBoundingRect().adjusted(-4, -4, 4, 4), pen)
+            mark.setZValue(1)
+            self._marks.append(mark)
+        return len(self._marks)
+
+    def mouseDoubleClickEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        self._activate(self.itemAt(event.position().toPoint()))
+
+    def mouseReleaseEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().mouseReleaseEvent(event)
+        start = getattr(self, "_press", None)
+        if start is not None and (event.position() - start).manhattanLength() < 4:
+            self._activate(self.itemAt(event.position().toPoint()))
+
+    def mousePressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        self._press = event.position()
+        super().mousePressEvent(event)
+
+    def _activate(self, item: QGraphicsItem | None) -> None:
+        if item is not None and item.data(0) is not None:
+            self.photo_activated.emit(int(item.data(0)))
+
+
+class WordMapView(ZoomableView):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._labels: dict[str, QGraphicsSimpleTextItem] = {}
+
+    def show_words(self, words: Sequence[str], xy: Sequence[tuple[float, float]]) -> None:
+        self.scene().clear()
+        self._labels.clear()
+        for word, (x, y) in zip(words, xy, strict=True):
+            label = self.scene().addSimpleText(word)
+            label.setPos(QPointF(x * SCENE_SIZE / 2, y * SCENE_SIZE / 2) - label.boundingRect().center())
+            self._labels[word] = label
+        self.fit()
+
+    def words(self) -> list[str]:
+        return list(self._labels)
+
+    def focus(self, word: str, neighbours: Sequence[str]) -> bool:
+        """Centre on ``word`` and colour it and its nearest neighbours; False if it is not on the map."""
+        normal, accent = self.palette().text().color(), self.palette().highlight().color()
+        for label in self._labels.values():
+            label.setBrush(QBrush(normal))
+            label.setScale(1.0)
+        target = self._labels.get(word)
+        if target is None:
+            return False
+        for other in (word, *neighbours):
+            if other in self._labels:
+                self._labels[other].setBrush(QBrush(accent if other == word else QColor(accent).darker(130)))
+                self._labels[other].setScale(1.6 if other == word else 1.2)
+        self.centerOn(target)
+        return True
+
+    def label(self, word: str) -> QGraphicsSimpleTextItem | None:
+        return self._labels.get(word)

@@ -1,0 +1,146 @@
+"""The maps window: the library's photos and the network's words as t-SNE maps.
+
+Layouts and their thumbnails are computed by the core API on the task pool; the window stays
+responsive and says what it is doing (and when a large library was sampled).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photoscope.gui.map_view import TILE, MapPhoto, PhotoMapView, WordMapView
+from photoscope.gui.tasks import TaskRunner
+from photoscope.gui.thumbnail_loader import load_thumbnail
+
+if TYPE_CHECKING:
+    from photoscope.api import Photoscope
+    from photoscope.maps import Layout
+
+
+def photo_map_items(app: Photoscope) -> tuple[Layout, list[MapPhoto]]:
+    """Runs on the task pool: the layout and a small image for each photo on it."""
+    layout = app.photo_map()
+    records = {p.id: p for p in app.library.photos_by_ids([int(k) for k in layout.keys])}
+    items = []
+    for key, (x, y) in zip(layout.keys, layout.xy.tolist(), strict=True):
+        record = records.get(int(key))
+        if record is None:
+            continue
+        image: QImage | None = load_thumbnail(record.path, record.mtime)
+        if image is not None and not image.isNull():
+            image = image.scaled(
+                TILE, TILE, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+            )
+        items.append(MapPhoto(record.id, x, y, record.caption or "", image))
+    return layout, items
+
+
+class MapWindow(QDialog):
+    photo_activated = Signal(int)
+
+    def __init__(self, app: Photoscope, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Photoscope — maps")
+        self.resize(1000, 760)
+        self.app, self.tasks = app, tasks
+        self.photos = PhotoMapView()
+        self.photos.photo_activated.connect(self.photo_activated)
+        self.words = WordMapView()
+        self.status = QLabel()
+        self.busy = QProgressBar(maximum=0)  # indeterminate: t-SNE reports no steps
+        self.busy.hide()
+        self.word_box = QLineEdit(placeholderText="Find a word…")
+        self.word_box.returnPressed.connect(self.find_word)
+        self.word_note = QLabel()
+        tabs = QTabWidget()
+        tabs.addTab(self._with_bar(self.photos, self._refresh_button()), "Photos")
+        tabs.addTab(self._with_bar(self.words, self.word_box, self.word_note), "Words")
+        layout = QVBoxLayout(self)
+        layout.addWidget(tabs)
+        status = QHBoxLayout()
+        status.addWidget(self.status, 1)
+        status.addWidget(self.busy)
+        layout.addLayout(status)
+        self._pending_highlight: list[int] = []
+
+    def _refresh_button(self) -> QPushButton:
+        button = QPushButton("Recompute")
+        button.clicked.connect(self.load)
+        return button
+
+    @staticmethod
+    def _with_bar(view: QWidget, *controls: QWidget) -> QWidget:
+        page = QWidget()
+        column = QVBoxLayout(page)
+        row = QHBoxLayout()
+        for control in controls:
+            row.addWidget(control)
+        row.addStretch(1)
+        column.addLayout(row)
+        column.addWidget(view, 1)
+        return page
+
+    def load(self) -> None:
+        """Compute both maps in the background (a cached photo layout comes back at once)."""
+        self.status.setText("Laying out the library's photos…")
+        self.busy.show()
+        self.tasks.submit(
+            lambda: photo_map_items(self.app), self._photos_ready, self._failed, key="photo-map"
+        )
+        self.tasks.submit(self.app.word_map, self._words_ready, self._failed, key="word-map")
+
+    def _photos_ready(self, result: object) -> None:
+        layout, items = result  # type: ignore[misc]
+        self.busy.hide()
+        if not items:
+            self.status.setText("No photos are indexed yet.")
+            return
+        note = f" — a sample of {len(items):,} of {layout.total:,} photos" if layout.sampled else ""
+        self.status.setText(
+            f"{len(items):,} photos{note}. Scroll to zoom, drag to pan, click a photo to open it."
+        )
+        self.photos.show_photos(items)
+        if self._pending_highlight:
+            self.highlight(self._pending_highlight)
+
+    def _words_ready(self, layout: object) -> None:
+        self.words.show_words([str(k) for k in layout.keys], layout.xy.tolist())  # type: ignore[attr-defined]
+
+    def _failed(self, error: BaseException) -> None:
+        self.busy.hide()
+        self.status.setText(f"The map could not be made: {error}")
+
+    def highlight(self, photo_ids: Sequence[int]) -> None:
+        """Frame the current search results on the photo map (once it is drawn)."""
+        self._pending_highlight = list(photo_ids)
+        if not self.photos.loading:
+            self.photos.highlight(self._pending_highlight)
+
+    def find_word(self) -> None:
+        from photoscope.words import UnknownWordError
+
+        word = self.word_box.text().strip().lower()
+        try:
+            neighbours = [w.word for w in self.app.words.similar(word, 8)]
+        except UnknownWordError as error:
+            self.word_note.setText(str(error))
+            return
+        shown = self.words.focus(word, neighbours)
+        self.word_note.setText(
+            f"nearest: {', '.join(neighbours)}" + ("" if shown else " (not among the mapped words)")
+        )

@@ -1,0 +1,56 @@
+"""The maps window against the real widgets and a really indexed library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from photoscope.api import Photoscope
+from photoscope.gui.map_window import MapWindow
+from photoscope.gui.tasks import TaskRunner
+
+
+@pytest.fixture
+def window(qtbot, shapes_library_db, trained_tiny: Path):
+    db, _ = shapes_library_db
+    app = Photoscope(db, trained_tiny)
+    tasks = TaskRunner()
+    window = MapWindow(app, tasks)
+    qtbot.addWidget(window)
+    window.show()
+    window.load()
+    qtbot.waitUntil(lambda: len(window.photos.photo_ids()) == 24 and not window.photos.loading, timeout=60_000)
+    qtbot.waitUntil(lambda: len(window.words.words()) > 5, timeout=30_000)
+    yield window
+    tasks.shutdown()
+    app.close()
+
+
+def test_photo_map_shows_every_photo_and_highlights_results(window: MapWindow) -> None:
+    assert "24 photos" in window.status.text()
+    results = window.app.search_text("a red circle", 3)
+    window.highlight([m.photo.id for m in results.matches])
+    assert len(window.photos._marks) == 3
+
+
+def test_clicking_a_photo_opens_it(window: MapWindow, qtbot) -> None:
+    view = window.photos
+    photo_id = view.photo_ids()[0]
+    item = view._items[photo_id]
+    view.centerOn(item)
+    point = view.mapFromScene(item.sceneBoundingRect().center())
+    with qtbot.waitSignal(view.photo_activated, timeout=5000) as signal:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert signal.args == [photo_id]
+
+
+def test_word_map_centres_a_word_and_its_neighbours(window: MapWindow, qtbot) -> None:
+    window.word_box.setText("red")
+    qtbot.keyClick(window.word_box, Qt.Key.Key_Return)
+    assert window.words.label("red").scale() > 1
+    assert window.word_note.text().startswith("nearest:")
+    window.word_box.setText("zebra")
+    qtbot.keyClick(window.word_box, Qt.Key.Key_Return)
+    assert "does not know" in window.word_note.text()
