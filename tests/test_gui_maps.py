@@ -21,7 +21,9 @@ def window(qtbot, shapes_library_db, trained_tiny: Path):
     qtbot.addWidget(window)
     window.show()
     window.load()
-    qtbot.waitUntil(lambda: len(window.photos.photo_ids()) == 24 and not window.photos.loading, timeout=60_000)
+    qtbot.waitUntil(
+        lambda: len(window.photos.photo_ids()) == 24 and not window.photos.loading, timeout=60_000
+    )
     qtbot.waitUntil(lambda: len(window.words.words()) > 5, timeout=30_000)
     yield window
     tasks.shutdown()
