@@ -30,7 +30,8 @@ class PhotoEmbedding:
 
 @dataclass(frozen=True)
 class DecodeOptions:
-    beam: int = 3
+    # Beam 5 with length penalty 0.5 measured best on Flickr8k val (closing notes of the caption issue).
+    beam: int = 5
     max_len: int = 20
     length_penalty: float = 0.5
 

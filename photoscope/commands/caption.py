@@ -35,7 +35,7 @@ def caption(args: argparse.Namespace) -> int:
 def register(sub: Any) -> None:
     p = sub.add_parser("caption", help="print a caption for each photo")
     p.add_argument("photos", nargs="+", type=Path)
-    p.add_argument("--beam", type=int, default=3, help="beam width (1 = greedy)")
+    p.add_argument("--beam", type=int, default=5, help="beam width (1 = greedy)")
     p.add_argument("--greedy", action="store_true", help="greedy decoding (same as --beam 1)")
     p.add_argument("--max-len", type=int, default=20, help="longest caption in words")
     p.add_argument("--length-penalty", type=float, default=0.5)

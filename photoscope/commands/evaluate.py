@@ -76,7 +76,7 @@ def register(sub: Any) -> None:
     p.add_argument("what", choices=["captions", "retrieval"], help="what to evaluate")
     p.add_argument("--data", type=Path, required=True)
     p.add_argument("--split", default="val")
-    p.add_argument("--beam", type=int, default=3)
+    p.add_argument("--beam", type=int, default=5)
     p.add_argument("--length-penalty", type=float, default=0.5)
     p.add_argument("--methods", nargs="*", choices=["plain", "encoder", "shipped"], help="retrieval methods")
     p.add_argument("--queries", type=int, help="evaluate retrieval on a random sample of this many queries")

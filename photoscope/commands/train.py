@@ -16,7 +16,8 @@ from photoscope.training.trainer import TrainConfig, Trainer
 def train(args: argparse.Namespace) -> int:
     if args.threads:
         torch.set_num_threads(args.threads)
-    overrides = {k: v for k, v in (("epochs", args.epochs), ("seed", args.seed)) if v is not None}
+    chosen = {"epochs": args.epochs, "seed": args.seed, "dropout": args.dropout, "weight_decay": args.weight_decay}
+    overrides = {k: v for k, v in chosen.items() if v is not None}
     config = dataclasses.replace(TrainConfig(), **overrides)
     trainer = Trainer(args.data, args.out, config)
     if trainer.resume():
@@ -48,5 +49,7 @@ def register(sub: Any) -> None:
     p.add_argument("--out", type=Path, required=True, help="output folder (checkpoints, bundle)")
     p.add_argument("--epochs", type=int, default=None)
     p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--dropout", type=float, default=None, help="dropout on the decoder's inputs and outputs")
+    p.add_argument("--weight-decay", type=float, default=None, help="AdamW weight decay")
     p.add_argument("--threads", type=int, default=None, help="CPU threads for PyTorch")
     p.set_defaults(handler=train)

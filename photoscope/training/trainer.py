@@ -50,7 +50,7 @@ class TrainConfig:
     text_hidden_dim: int = 256
     dropout: float = 0.3
     rnn: str = "gru"
-    beam: int = 3
+    beam: int = 5
     length_penalty: float = 0.5
     seed: int = 0
     train_splits: tuple[str, ...] = ("train", "unsplit")
