@@ -1,0 +1,79 @@
+"""The app's edge with the desktop: opening files, showing them in the file manager, the clipboard.
+
+Everything that leaves the process goes through ``QDesktopServices.openUrl`` or the freedesktop
+``FileManager1`` D-Bus call here, so tests patch exactly the OS boundary and nothing else.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QImage
+
+PHOTO_SUFFIXES = {
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".webp",
+    ".gif",
+    ".bmp",
+    ".tif",
+    ".tiff",
+    ".heic",
+    ".heif",
+    ".avif",
+}
+
+
+def open_file(path: str) -> bool:
+    return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(path)))
+
+
+def show_in_folder(path: str) -> bool:
+    """Open the photo's folder with the photo selected where the file manager can, else just the folder."""
+    if sys.platform.startswith("linux") and _file_manager_show_items(path):
+        return True
+    return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(path).parent))))
+
+
+def _file_manager_show_items(path: str) -> bool:
+    """org.freedesktop.FileManager1.ShowItems: Nautilus, Dolphin, Nemo and others select the file."""
+    try:
+        from PySide6.QtDBus import QDBusConnection, QDBusInterface, QDBusMessage
+    except ImportError:
+        return False
+    bus = QDBusConnection.sessionBus()
+    if not bus.isConnected():
+        return False
+    manager = QDBusInterface(
+        "org.freedesktop.FileManager1", "/org/freedesktop/FileManager1", "org.freedesktop.FileManager1", bus
+    )
+    if not manager.isValid():
+        return False
+    reply = manager.call("ShowItems", [QUrl.fromLocalFile(path).toString()], "")
+    return reply.type() != QDBusMessage.MessageType.ErrorMessage
+
+
+def copy_path(path: str) -> None:
+    """The path as text (for a terminal or a chat) and as a file URL (for a file manager's paste)."""
+    mime = QMimeData()
+    mime.setText(path)
+    mime.setUrls([QUrl.fromLocalFile(path)])
+    QGuiApplication.clipboard().setMimeData(mime)
+
+
+def photo_from_mime(mime: QMimeData | None) -> str | QImage | None:
+    """The photo a drop or a paste carries: a local photo file's path, or image data."""
+    if mime is None:
+        return None
+    if mime.hasUrls():
+        for url in mime.urls():
+            if url.isLocalFile() and Path(url.toLocalFile()).suffix.lower() in PHOTO_SUFFIXES:
+                return url.toLocalFile()
+    if mime.hasImage():
+        image = mime.imageData()
+        if isinstance(image, QImage) and not image.isNull():
+            return image
+    return None

@@ -1,0 +1,95 @@
+"""The status-bar widget for background indexing: done/total, rate, time left, pause/resume."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
+
+if TYPE_CHECKING:
+    from photoscope.indexer import Progress
+
+
+def duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{max(1, round(seconds))} s"
+    if seconds < 90 * 60:
+        return f"{round(seconds / 60)} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def describe_progress(p: Progress) -> str:
+    text = f"Indexing {p.done:,} / {p.total:,}"
+    if p.rate > 0:
+        text += f" · {p.rate:.1f} photos/s"
+    if p.eta_s is not None and p.done < p.total:
+        text += f" · about {duration(p.eta_s)} left"
+    if p.errors:
+        text += f" · {p.errors:,} unreadable"
+    return text
+
+
+def describe_counts(counts: dict[str, int]) -> str:
+    indexed, pending, errors = counts.get("indexed", 0), counts.get("pending", 0), counts.get("error", 0)
+    text = f"{indexed:,} photos indexed"
+    if pending:
+        text += f" · {pending:,} waiting"
+    if errors:
+        text += f" · {errors:,} could not be read"
+    return text
+
+
+class IndexStatus(QWidget):
+    pause_toggled = Signal(bool)  # True: pause
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel("Opening the library…")
+        self.bar = QProgressBar()
+        self.bar.setMaximumWidth(160)
+        self.bar.setTextVisible(False)
+        self.bar.hide()
+        self.pause_button = QToolButton()
+        self.pause_button.setText("Pause")
+        self.pause_button.setToolTip("Pause indexing")
+        self.pause_button.setCheckable(True)
+        self.pause_button.toggled.connect(self._toggled)
+        self.pause_button.hide()
+        self.last: Progress | None = None
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.pause_button)
+
+    def show_progress(self, progress: Progress) -> None:
+        self.last = progress
+        running = progress.done < progress.total
+        self.bar.setVisible(running)
+        self.pause_button.setVisible(running or self.pause_button.isChecked())
+        self.bar.setRange(0, max(1, progress.total))
+        self.bar.setValue(progress.done)
+        if running:
+            paused = " (paused)" if self.pause_button.isChecked() else ""
+            self.label.setText(describe_progress(progress) + paused)
+        else:
+            self.label.setText(f"Indexed {progress.done:,} photos" + self._errors(progress))
+
+    @staticmethod
+    def _errors(p: Progress) -> str:
+        return f" · {p.errors:,} could not be read" if p.errors else ""
+
+    def show_counts(self, counts: dict[str, int]) -> None:
+        if self.last is None or self.last.done >= self.last.total:
+            self.label.setText(describe_counts(counts))
+
+    def show_text(self, text: str) -> None:
+        self.label.setText(text)
+
+    def _toggled(self, paused: bool) -> None:
+        self.pause_button.setText("Resume" if paused else "Pause")
+        self.pause_button.setToolTip("Resume indexing" if paused else "Pause indexing")
+        self.pause_toggled.emit(paused)
+        if self.last is not None:
+            self.show_progress(self.last)

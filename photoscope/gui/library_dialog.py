@@ -1,0 +1,117 @@
+"""The library: watched folders (online or not, photo counts), adding and removing them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photoscope.gui.index_status import describe_counts
+from photoscope.gui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from photoscope.api import Photoscope
+    from photoscope.db import Folder
+
+COLUMNS = ("Folder", "Status", "Photos", "Last scanned")
+
+
+def folder_row(folder: Folder) -> list[str]:
+    status = "online" if folder.online else "offline (not mounted or missing)"
+    scanned = (folder.last_scan_at or "not yet").replace("T", " ").split("+")[0]
+    return [folder.path, status, f"{folder.photos:,}", scanned]
+
+
+class LibraryDialog(QDialog):
+    """Every change goes through the API on the task runner; ``changed`` tells the window."""
+
+    changed = Signal()
+    add_requested = Signal()
+
+    def __init__(
+        self, api: Callable[[], Photoscope | None], runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.api, self.runner = api, runner
+        self.setWindowTitle("Library")
+        self.tree = QTreeWidget()
+        self.tree.setRootIsDecorated(False)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setHeaderLabels(list(COLUMNS))
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.summary = QLabel()
+        self.add_button = QPushButton("Add folder…")
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.setEnabled(False)
+        self.add_button.clicked.connect(self.add_requested)
+        self.remove_button.clicked.connect(self._remove_selected)
+        self.tree.itemSelectionChanged.connect(
+            lambda: self.remove_button.setEnabled(bool(self.tree.selectedItems()))
+        )
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(self.add_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.remove_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tree)
+        layout.addWidget(self.summary)
+        layout.addWidget(buttons)
+        self.resize(760, 380)
+
+    def refresh(self) -> None:
+        api = self.api()
+        if api is not None:
+            self.runner.submit(lambda: (api.folders(), api.status()), self._show, key="library-dialog")
+
+    def _show(self, result: tuple[list[Folder], dict[str, int]]) -> None:
+        folders, counts = result
+        self.tree.clear()
+        for folder in folders:
+            item = QTreeWidgetItem(folder_row(folder))
+            item.setData(0, Qt.ItemDataRole.UserRole, folder.path)
+            item.setToolTip(0, folder.path)
+            self.tree.addTopLevelItem(item)
+        none = "No folders watched yet: add the folders that hold your photos."
+        self.summary.setText(describe_counts(counts) if folders else none)
+
+    def _remove_selected(self) -> None:
+        items = self.tree.selectedItems()
+        api = self.api()
+        if not items or api is None:
+            return
+        path = str(items[0].data(0, Qt.ItemDataRole.UserRole))
+        answer = QMessageBox.question(
+            self,
+            "Remove folder",
+            f"Stop watching {path}?\n\nIts photos leave the index; the files themselves are not touched.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.runner.submit(lambda: api.remove_folder(path), self._done, self._failed)
+
+    def _done(self, _: Any = None) -> None:
+        self.changed.emit()
+        self.refresh()
+
+    def _failed(self, error: BaseException) -> None:
+        QMessageBox.warning(self, "Library", str(error))
+
+
+def choose_folder(parent: QWidget, start: str) -> str | None:
+    path = QFileDialog.getExistingDirectory(parent, "Add a folder of photos", start)
+    return path or None

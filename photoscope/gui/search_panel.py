@@ -1,0 +1,265 @@
+"""The search bar: text box, photo button, the query-photo chip, filters and the message line."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QImage, QKeyEvent, QKeySequence, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photoscope.gui.desktop import photo_from_mime
+
+DEBOUNCE_MS = 400
+CHIP_SIZE = 40
+
+PhotoQuery = str | QImage  # a file path, or pasted image data
+
+
+def tool_button(text: str, tip: str) -> QToolButton:
+    button = QToolButton()
+    button.setText(text)
+    button.setToolTip(tip)
+    return button
+
+
+class QueryChip(QFrame):
+    """The query photo: a small thumbnail, its name and a button to clear it."""
+
+    cleared = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.thumb = QLabel()
+        self.thumb.setFixedSize(CHIP_SIZE, CHIP_SIZE)
+        self.thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label = QLabel()
+        self.clear_button = tool_button("\N{MULTIPLICATION X}", "Clear the query photo")
+        self.clear_button.setAutoRaise(True)
+        self.clear_button.clicked.connect(self.cleared)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 2, 2, 2)
+        for widget in (self.thumb, self.label, self.clear_button):
+            layout.addWidget(widget)
+        self.hide()
+
+    def show_query(self, name: str) -> None:
+        self.label.setText(f"Photos like <b>{name}</b>")
+        self.thumb.clear()
+        self.show()
+
+    def set_thumbnail(self, pixmap: QPixmap) -> None:
+        self.thumb.setPixmap(
+            pixmap.scaled(
+                CHIP_SIZE,
+                CHIP_SIZE,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        )
+
+
+class _PastePhotoFilter(QObject):
+    """Ctrl+V in the text box searches by the clipboard's photo when it holds one, else pastes text."""
+
+    def __init__(self, panel: SearchPanel) -> None:
+        super().__init__(panel)
+        self.panel = panel
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
+            assert isinstance(event, QKeyEvent)
+            if event.matches(QKeySequence.StandardKey.Paste) and self.panel.clipboard_photo() is not None:
+                if event.type() == QEvent.Type.KeyPress:
+                    self.panel.paste_photo()
+                event.accept()
+                return True
+        return False
+
+
+class _DateFilter(QWidget):
+    """An optional date: a check box that enables a calendar date field."""
+
+    changed = Signal()
+
+    def __init__(self, label: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.check = QCheckBox(label)
+        self.edit = QDateEdit()
+        self.edit.setCalendarPopup(True)
+        self.edit.setDisplayFormat("yyyy-MM-dd")
+        self.edit.setDate(QDate.currentDate())
+        self.edit.setEnabled(False)
+        self.check.toggled.connect(self.edit.setEnabled)
+        self.check.toggled.connect(self.changed)
+        self.edit.dateChanged.connect(self._date_changed)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.check)
+        layout.addWidget(self.edit)
+
+    def _date_changed(self) -> None:
+        if self.check.isChecked():
+            self.changed.emit()
+
+    def value(self) -> date | None:
+        if not self.check.isChecked():
+            return None
+        d = self.edit.date()
+        return date(d.year(), d.month(), d.day())
+
+    def set_value(self, value: date | None) -> None:
+        if value is not None:
+            self.edit.setDate(QDate(value.year, value.month, value.day))
+        self.check.setChecked(value is not None)
+
+
+class SearchPanel(QWidget):
+    """Says what to search for; the main window runs the searches."""
+
+    text_query = Signal(str)  # "" when the text was cleared
+    photo_query = Signal(object)  # a PhotoQuery
+    photo_cleared = Signal()
+    filters_changed = Signal()
+    choose_photo = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.query_photo: PhotoQuery | None = None
+        self._build_search_row()
+        self._build_filter_row()
+        self.message = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
+        self.message.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.search_row)
+        layout.addLayout(self.filter_row)
+        layout.addWidget(self.message)
+
+    def _build_search_row(self) -> None:
+        self.edit = QLineEdit(
+            placeholderText="Describe a photo (“a dog running on the grass”), or drop one here…"
+        )
+        self.edit.setClearButtonEnabled(True)
+        self.edit.installEventFilter(_PastePhotoFilter(self))
+        self.debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
+        self.debounce.timeout.connect(self.submit_text)
+        self.edit.textEdited.connect(lambda _: self.debounce.start())
+        self.edit.returnPressed.connect(self.submit_text)
+        self.edit.textChanged.connect(self._text_changed)
+        self.photo_button = tool_button("Photo…", "Find photos like a photo file (or drop or paste one)")
+        self.photo_button.clicked.connect(self.choose_photo)
+        self.chip = QueryChip()
+        self.chip.cleared.connect(self.clear_photo)
+        self.search_row = QHBoxLayout()
+        self.search_row.addWidget(self.edit, 1)
+        self.search_row.addWidget(self.chip)
+        self.search_row.addWidget(self.photo_button)
+
+    def _build_filter_row(self) -> None:
+        self.folder_combo = QComboBox()
+        self.folder_combo.setToolTip("Only photos in this folder")
+        self.folder_combo.addItem("All folders", None)
+        self.folder_combo.currentIndexChanged.connect(lambda _: self.filters_changed.emit())
+        self.date_from = _DateFilter("Taken from")
+        self.date_to = _DateFilter("to")
+        self.date_from.changed.connect(self.filters_changed)
+        self.date_to.changed.connect(self.filters_changed)
+        self.filter_row = QHBoxLayout()
+        self.filter_row.addWidget(self.folder_combo)
+        self.filter_row.addWidget(self.date_from)
+        self.filter_row.addWidget(self.date_to)
+        self.filter_row.addStretch(1)
+
+    # queries
+
+    def text(self) -> str:
+        return self.edit.text().strip()
+
+    def submit_text(self) -> None:
+        """Run the typed text now (Enter, or the pause after typing)."""
+        self.debounce.stop()
+        if not self.text() and self.query_photo is not None:
+            return  # an empty box under a photo query is not a query
+        self._drop_photo_query()
+        self.text_query.emit(self.text())
+
+    def _text_changed(self, text: str) -> None:
+        if text:
+            return
+        self.debounce.stop()
+        if self.query_photo is None:
+            self.text_query.emit("")
+
+    def set_text(self, text: str) -> None:
+        self.edit.setText(text)
+        self.submit_text()
+
+    def set_photo(self, photo: PhotoQuery) -> None:
+        """Search by this photo: shows the chip and clears the text."""
+        self.query_photo = photo
+        self.debounce.stop()
+        self.edit.blockSignals(True)  # clearing the text must not start a text query
+        self.edit.clear()
+        self.edit.blockSignals(False)
+        name = Path(photo).name if isinstance(photo, str) else "the pasted image"
+        self.chip.show_query(name)
+        if isinstance(photo, QImage):
+            self.chip.set_thumbnail(QPixmap.fromImage(photo))
+        self.photo_query.emit(photo)
+
+    def clear_photo(self) -> None:
+        if self._drop_photo_query():
+            self.photo_cleared.emit()
+
+    def _drop_photo_query(self) -> bool:
+        had = self.query_photo is not None
+        self.query_photo = None
+        self.chip.hide()
+        return had
+
+    def clipboard_photo(self) -> PhotoQuery | None:
+        return photo_from_mime(QGuiApplication.clipboard().mimeData())
+
+    def paste_photo(self) -> bool:
+        photo = self.clipboard_photo()
+        if photo is not None:
+            self.set_photo(photo)
+        return photo is not None
+
+    # filters and messages
+
+    def set_folders(self, folders: list[tuple[int, str]]) -> None:
+        """(id, path) of the watched folders; keeps the selection if that folder is still there."""
+        current = self.folder_combo.currentData()
+        self.folder_combo.blockSignals(True)
+        self.folder_combo.clear()
+        self.folder_combo.addItem("All folders", None)
+        for folder_id, path in folders:
+            self.folder_combo.addItem(Path(path).name or path, folder_id)
+            self.folder_combo.setItemData(self.folder_combo.count() - 1, path, Qt.ItemDataRole.ToolTipRole)
+        self.folder_combo.setCurrentIndex(max(0, self.folder_combo.findData(current)))
+        self.folder_combo.blockSignals(False)
+        if self.folder_combo.currentData() != current:
+            self.filters_changed.emit()
+
+    def folder_id(self) -> int | None:
+        data = self.folder_combo.currentData()
+        return int(data) if data is not None else None
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))

@@ -1,0 +1,169 @@
+"""Thumbnails for the grid, loaded off the GUI thread for the rows being painted.
+
+The indexer writes a 256 px PNG per photo into the freedesktop.org cache (``photoscope.thumbnails``);
+reading one is a millisecond. A photo with no thumbnail yet (or a stale one, or a query photo from
+outside the library) is decoded from the file itself with the pipeline's ``load_photo``.
+
+Requests come from the model's ``data()`` as rows are painted, so only visible rows ask. The newest
+request is served first and old ones are forgotten beyond a limit: flinging through 100,000 results
+loads what is on screen now, not everything scrolled past. Decoding makes a ``QImage`` in a pool
+thread; the GUI thread turns it into a ``QPixmap`` (which only it may create) kept in a small LRU.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+from PIL import Image
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtGui import QImage, QImageReader, QPixmap
+
+from photoscope.thumbnails import LARGE_SIZE, thumbnail_path
+
+
+def pil_to_qimage(image: Image.Image) -> QImage:
+    rgb = image.convert("RGB")
+    data = rgb.tobytes()
+    # copy(): the QImage must own its pixels, ``data`` is freed when this function returns.
+    return QImage(data, rgb.width, rgb.height, 3 * rgb.width, QImage.Format.Format_RGB888).copy()
+
+
+def qimage_to_pil(image: QImage) -> Image.Image:
+    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
+    raw = bytes(rgb.constBits())  # rows may be padded to 4 bytes: bytesPerLine says by how much
+    return Image.frombuffer("RGB", (rgb.width(), rgb.height()), raw, "raw", "RGB", rgb.bytesPerLine(), 1)
+
+
+def read_cached(photo: str, mtime: float | None, root: Path | None = None) -> QImage | None:
+    """The cached thumbnail if it exists and was made from this version of the photo."""
+    reader = QImageReader(str(thumbnail_path(photo, root)))
+    if not reader.canRead():
+        return None
+    if mtime is not None and reader.text("Thumb::MTime") != str(int(mtime)):
+        return None  # the photo changed since: the indexer will write a new one, decode meanwhile
+    image = reader.read()
+    return None if image.isNull() else image
+
+
+def decode_photo(photo: str, max_side: int) -> QImage:
+    """Decode a photo file (any format the indexer reads) to at most ``max_side`` pixels."""
+    from photoscope.imaging import load_photo  # imports PyTorch: only when a photo must be decoded
+
+    image = load_photo(photo, min_side=max_side)
+    image.thumbnail((max_side, max_side), Image.Resampling.BILINEAR)
+    return pil_to_qimage(image)
+
+
+def load_thumbnail(photo: str, mtime: float | None, root: Path | None = None) -> QImage:
+    """A grid thumbnail: the cached one, else decoded from the photo; a null image if unreadable."""
+    cached = read_cached(photo, mtime, root)
+    if cached is not None:
+        return cached
+    try:
+        return decode_photo(photo, LARGE_SIZE)
+    except Exception:  # unreadable photos get the "broken" tile, never an exception in a pool thread
+        return QImage()
+
+
+class _LoadJob(QRunnable):
+    def __init__(self, loader: ThumbnailLoader) -> None:
+        super().__init__()
+        self.loader = loader
+
+    def run(self) -> None:
+        while (request := self.loader._next_request()) is not None:
+            path, mtime = request
+            image = load_thumbnail(path, mtime, self.loader.root)
+            try:
+                self.loader._decoded.emit(path, image)
+            except RuntimeError:  # the loader went with its window while this photo decoded
+                return
+
+
+class ThumbnailLoader(QObject):
+    """``pixmap(path, mtime)`` answers from the cache or queues a load; ``loaded`` says when it is in."""
+
+    loaded = Signal(str)
+    _decoded = Signal(str, QImage)  # from pool threads
+
+    def __init__(
+        self,
+        capacity: int = 1500,
+        threads: int = 2,
+        pending_limit: int = 300,
+        root: Path | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.capacity, self.threads, self.pending_limit, self.root = capacity, threads, pending_limit, root
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(threads)
+        self._cache: OrderedDict[str, QPixmap] = OrderedDict()
+        self._failed: set[str] = set()
+        self._lock = threading.Lock()  # guards the three below, shared with the pool threads
+        self._wanted: OrderedDict[str, float | None] = OrderedDict()  # newest last
+        self._in_flight: set[str] = set()
+        self._jobs = 0
+        self._closed = False
+        self._decoded.connect(self._store)
+
+    def pixmap(self, path: str, mtime: float | None = None) -> QPixmap | None:
+        """The thumbnail if loaded (None meanwhile, and for unreadable photos: see ``failed``)."""
+        pixmap = self._cache.get(path)
+        if pixmap is not None:
+            self._cache.move_to_end(path)
+            return pixmap
+        if path not in self._failed:
+            self.request(path, mtime)
+        return None
+
+    def failed(self, path: str) -> bool:
+        return path in self._failed
+
+    def request(self, path: str, mtime: float | None = None) -> None:
+        with self._lock:
+            if self._closed or path in self._in_flight:
+                return
+            self._wanted[path] = mtime
+            self._wanted.move_to_end(path)
+            while len(self._wanted) > self.pending_limit:
+                self._wanted.popitem(last=False)  # scrolled past long ago
+            start = self._jobs < self.threads
+            if start:
+                self._jobs += 1
+        if start:
+            self.pool.start(_LoadJob(self))
+
+    def _next_request(self) -> tuple[str, float | None] | None:
+        with self._lock:
+            if self._closed or not self._wanted:
+                self._jobs -= 1
+                return None
+            path, mtime = self._wanted.popitem(last=True)  # newest first: what is on screen now
+            self._in_flight.add(path)
+            return path, mtime
+
+    @Slot(str, QImage)
+    def _store(self, path: str, image: QImage) -> None:
+        if image.isNull():
+            self._failed.add(path)
+        else:
+            self._cache[path] = QPixmap.fromImage(image)
+            while len(self._cache) > self.capacity:
+                self._cache.popitem(last=False)
+        with self._lock:
+            self._in_flight.discard(path)
+        self.loaded.emit(path)
+
+    def forget_pending(self) -> None:
+        """Drop queued loads (a new result set replaces the rows that asked for them)."""
+        with self._lock:
+            self._wanted.clear()
+
+    def shutdown(self, wait_ms: int = 10_000) -> None:
+        with self._lock:
+            self._closed = True
+            self._wanted.clear()
+        self.pool.waitForDone(wait_ms)

@@ -1,0 +1,113 @@
+"""A dock for the network's words: neighbours of a word, and analogies (a is to b as c is to ?)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photoscope.gui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from photoscope.api import Photoscope
+    from photoscope.words import WordScore
+
+SIMILAR_K, ANALOGY_K = 12, 6
+
+
+class WordsPanel(QDockWidget):
+    """Double-clicking a word searches the library for it."""
+
+    word_chosen = Signal(str)
+
+    def __init__(
+        self, api: Callable[[], Photoscope | None], runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
+        super().__init__("Words", parent)
+        self.setObjectName("words-panel")  # QMainWindow.saveState needs a name
+        self.api, self.runner = api, runner
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.addWidget(self._similar_box())
+        layout.addWidget(self._analogy_box())
+        self.message = QLabel(wordWrap=True)
+        layout.addWidget(self.message)
+        self.results = QListWidget()
+        self.results.itemDoubleClicked.connect(
+            lambda item: self.word_chosen.emit(item.data(Qt.ItemDataRole.UserRole))
+        )
+        layout.addWidget(self.results, 1)
+        self.setWidget(body)
+
+    def _similar_box(self) -> QGroupBox:
+        box = QGroupBox("Similar words")
+        self.word_edit = QLineEdit(placeholderText="a word, e.g. dog")
+        self.word_edit.returnPressed.connect(self.find_similar)
+        button = QPushButton("Find")
+        button.clicked.connect(self.find_similar)
+        row = QHBoxLayout(box)
+        row.addWidget(self.word_edit, 1)
+        row.addWidget(button)
+        return box
+
+    def _analogy_box(self) -> QGroupBox:
+        box = QGroupBox("Analogy")
+        self.a_edit = QLineEdit(placeholderText="man")
+        self.b_edit = QLineEdit(placeholderText="woman")
+        self.c_edit = QLineEdit(placeholderText="boy")
+        button = QPushButton("Solve")
+        button.clicked.connect(self.solve_analogy)
+        form = QFormLayout(box)
+        form.addRow("", QLabel("a is to b as c is to …"))
+        form.addRow("a", self.a_edit)
+        form.addRow("b", self.b_edit)
+        form.addRow("c", self.c_edit)
+        for edit in (self.a_edit, self.b_edit, self.c_edit):
+            edit.returnPressed.connect(self.solve_analogy)
+        form.addRow("", button)
+        return box
+
+    def find_similar(self) -> None:
+        word, api = self.word_edit.text().strip(), self.api()
+        if word and api is not None:
+            self._run(lambda: api.words.similar(word, SIMILAR_K), f"Words like “{word}”:")
+
+    def solve_analogy(self) -> None:
+        a, b, c = (e.text().strip() for e in (self.a_edit, self.b_edit, self.c_edit))
+        api = self.api()
+        if a and b and c and api is not None:
+            self._run(lambda: api.words.analogy(a, b, c, ANALOGY_K), f"{a} is to {b} as {c} is to:")
+
+    def _run(self, fn: Callable[[], list[WordScore]], title: str) -> None:
+        self.message.setText("Thinking…")
+        self.runner.submit(fn, lambda words: self._show(title, words), self._failed, key="words")
+
+    def _show(self, title: str, words: list[WordScore]) -> None:
+        self.message.setText(title)
+        self.results.clear()
+        for w in words:
+            item = QListWidgetItem(f"{w.word}  ({w.score:.2f})")
+            item.setData(Qt.ItemDataRole.UserRole, w.word)
+            item.setToolTip(f"Double-click to search for “{w.word}”")
+            self.results.addItem(item)
+
+    def _failed(self, error: BaseException) -> None:
+        # UnknownWordError's text says which word and suggests close ones.
+        self.results.clear()
+        text = str(error) or type(error).__name__
+        text = text[:1].upper() + text[1:]
+        self.message.setText(text if text.endswith((".", "?", "!")) else text + ".")

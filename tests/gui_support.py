@@ -1,0 +1,108 @@
+"""Fixtures for the desktop-app tests: a generated library indexed by the real pipeline, and windows on it.
+
+The network is ``trained_tiny`` (really trained on coloured shapes, with the real EfficientNet encoder),
+so "a red circle" finds the red circles. The library is indexed once per session; each test gets its
+own copy of the database, its own settings file and the session's thumbnail cache.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from photos import torch_threads
+from PySide6.QtCore import QSettings
+from synthetic import COLOURS, SHAPES, shape_photo
+
+from photoscope.api import Photoscope
+from photoscope.gui.main_window import MainWindow
+from photoscope.model import PhotoscopeModel
+
+PER_KIND = 3  # photos of each colour and shape
+
+
+def write_shapes(root: Path, per_kind: int = PER_KIND, seed: int = 10) -> list[Path]:
+    root.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for colour in COLOURS:
+        for shape in SHAPES:
+            for i in range(per_kind):
+                path = root / f"{colour}_{shape}_{i}.jpg"
+                shape_photo(colour, shape, seed=seed + i).save(path, quality=90)
+                paths.append(path)
+    return paths
+
+
+@pytest.fixture(scope="session")
+def gui_model(trained_tiny: Path) -> PhotoscopeModel:
+    """One model for every window: the encoder is loaded (and traced) once."""
+    return PhotoscopeModel(trained_tiny)
+
+
+@pytest.fixture(scope="session")
+def indexed_library(
+    tmp_path_factory: pytest.TempPathFactory, gui_model: PhotoscopeModel
+) -> tuple[Path, Path, Path]:
+    """(database, XDG cache folder with the thumbnails, photos folder), indexed once."""
+    photos = tmp_path_factory.mktemp("gui-library") / "Photos"
+    write_shapes(photos)
+    cache = tmp_path_factory.mktemp("gui-cache")
+    db = tmp_path_factory.mktemp("gui-db") / "library.db"
+    with torch_threads(1), Photoscope(db, model=gui_model) as api:
+        api.add_folder(photos)
+        api.scanner().scan()
+        api.indexer(thumbnail_root=cache / "thumbnails").run()
+    return db, cache, photos
+
+
+@pytest.fixture(autouse=True)
+def one_torch_thread() -> Iterator[None]:
+    # On a busy 2-core machine, OpenMP threads of the tiny network spin against each other.
+    with torch_threads(1):
+        yield
+
+
+@pytest.fixture
+def library_db(
+    indexed_library: tuple[Path, Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    db, cache, _ = indexed_library
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))  # thumbnails.cache_root() reads it
+    copy = tmp_path / "library.db"
+    shutil.copy(db, copy)
+    return copy
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+WindowFactory = Callable[[Path], MainWindow]
+
+
+@pytest.fixture
+def make_window(qtbot, settings: QSettings, gui_model: PhotoscopeModel) -> Iterator[WindowFactory]:  # type: ignore[no-untyped-def]
+    """Windows on a database, with the API attached and its folders known."""
+    made: list[tuple[MainWindow, Photoscope]] = []
+
+    def make(db: Path) -> MainWindow:
+        window = MainWindow(settings)
+        qtbot.addWidget(window)
+        api = Photoscope(db, model=gui_model)
+        made.append((window, api))
+        window.show()
+        with qtbot.waitSignal(window.library_opened, timeout=10_000):
+            window.attach(api)
+        return window
+
+    yield make
+    for window, api in made:
+        window.shutdown()
+        api.close()
+
+
+def names(window: MainWindow, n: int | None = None) -> list[str]:
+    return [Path(m.photo.path).name for m in window.model.matches()[:n]]

@@ -1,0 +1,159 @@
+"""The desktop app around the search: first launch, indexing progress, the library, details, words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from gui_support import names, write_shapes
+from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QMessageBox
+
+from photoscope.gui import desktop
+from photoscope.gui.main_window import MainWindow
+
+pytest_plugins = ["gui_support"]  # the windows and the indexed library
+
+
+@pytest.fixture
+def opened_urls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The OS boundary: what would have been handed to the desktop to open."""
+    urls: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: urls.append(QUrl(url).toLocalFile()) or True)
+    monkeypatch.setattr(desktop, "_file_manager_show_items", lambda path: False)  # no D-Bus file manager
+    return urls
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh home folder: QStandardPaths' Pictures folder is $HOME/Pictures."""
+    home = tmp_path / "home"
+    (home / ".config").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    return home
+
+
+def test_first_launch_offers_pictures_then_indexes_with_progress_and_pause(qtbot, make_window, home) -> None:
+    write_shapes(home / "Pictures", per_kind=1)
+    window = make_window(home / "library.db")
+    assert window.pages.currentWidget() is window.welcome
+    assert str(home / "Pictures") in window.pictures_button.text() and window.pictures_button.isVisible()
+    assert window.add_folder_button.isVisible()
+    window.index_status.pause_button.setChecked(True)  # paused before the first batch
+    with qtbot.waitSignal(window.indexing_started, timeout=20_000):
+        qtbot.mouseClick(window.pictures_button, Qt.MouseButton.LeftButton)
+    assert window.worker is not None and window.worker.paused
+    window.index_status.pause_button.setChecked(False)
+    assert not window.worker.paused
+    qtbot.waitUntil(lambda: (p := window.index_status.last) is not None and p.total == 8 and p.done == 8,
+                    timeout=60_000)
+    assert "8 photos" in window.index_status.label.text()
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.set_text("a blue circle")
+    assert names(window, 1) == ["blue_circle_0.jpg"]
+
+
+def test_library_dialog_lists_adds_and_removes_folders(
+    qtbot, make_window, library_db, indexed_library, tmp_path, monkeypatch
+) -> None:
+    window = make_window(library_db)
+    window.show_library()
+    dialog = window.library_dialog
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1)
+    row = dialog.tree.topLevelItem(0)
+    assert row.text(0) == str(indexed_library[2]) and row.text(1) == "online" and row.text(2) == "24"
+    assert "24 photos indexed" in dialog.summary.text()
+    extra = tmp_path / "More"
+    write_shapes(extra, per_kind=1, seed=40)
+    with qtbot.waitSignal(window.folders_changed, timeout=10_000):
+        window.add_folder(extra)
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 2)
+    assert window.search.folder_combo.count() == 3
+    # Indexing the new folder runs in the background and reports in the status bar.
+    qtbot.waitUntil(lambda: (p := window.index_status.last) is not None and p.done == p.total == 8,
+                    timeout=60_000)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    dialog.tree.setCurrentItem(dialog.tree.topLevelItem(0))
+    with qtbot.waitSignal(window.folders_changed, timeout=10_000):
+        dialog.remove_button.click()
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1)
+    assert dialog.tree.topLevelItem(0).text(0) == str(extra)
+
+
+def test_keyboard_navigation_and_the_detail_actions(qtbot, make_window, library_db, opened_urls) -> None:
+    window = make_window(library_db)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.set_text("a green square")
+    view = window.view
+    qtbot.keyClick(window.search.edit, Qt.Key.Key_Down)  # from the search box into the grid
+    assert view.hasFocus() and view.currentIndex().row() == 0
+    qtbot.keyClick(view, Qt.Key.Key_Right)
+    assert view.currentIndex().row() == 1
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    detail = window.detail
+    assert detail.isVisible() and detail.row == 1
+    match = window.model.match(1)
+    assert detail.fields["path"].text() == match.photo.path
+    assert detail.fields["caption"].text() == match.photo.caption
+    qtbot.keyClick(detail, Qt.Key.Key_Right)
+    assert detail.row == 2
+    path = window.model.match(2).photo.path
+    detail.copy_button.click()
+    assert QGuiApplication.clipboard().text() == path
+    assert QGuiApplication.clipboard().mimeData().urls()[0].toLocalFile() == path
+    detail.open_button.click()
+    detail.folder_button.click()
+    assert opened_urls == [path, str(Path(path).parent)]
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        detail.similar_button.click()
+    assert path not in [m.photo.path for m in window.model.matches()]
+    assert names(window, 1)[0].startswith("green_square") and all("square" in n for n in names(window, 5))
+    assert window.search.chip.isVisible() and Path(path).name in window.search.chip.label.text()
+    # Results drag out to other apps as files.
+    mime = window.model.mimeData([window.model.index(0), window.model.index(1)])
+    assert [u.toLocalFile() for u in mime.urls()] == [m.photo.path for m in window.model.matches()[:2]]
+    # A double-click opens the detail view too.
+    rect = view.visualRect(window.model.index(0))
+    detail.hide()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert detail.isVisible() and detail.row == 0
+
+
+def test_words_panel_similar_words_analogies_and_unknown_words(qtbot, make_window, library_db) -> None:
+    window = make_window(library_db)
+    words = window.words
+    words.show()
+    words.word_edit.setText("red")
+    with qtbot.waitSignal(window.runner.busy_changed, timeout=20_000,
+                          check_params_cb=lambda key, busy: key == "words" and not busy):
+        qtbot.keyClick(words.word_edit, Qt.Key.Key_Return)
+    assert words.results.count() > 0 and "red" in words.message.text()
+    for edit, word in ((words.a_edit, "red"), (words.b_edit, "circle"), (words.c_edit, "blue")):
+        edit.setText(word)
+    with qtbot.waitSignal(window.runner.busy_changed, timeout=20_000,
+                          check_params_cb=lambda key, busy: key == "words" and not busy):
+        qtbot.keyClick(words.c_edit, Qt.Key.Key_Return)
+    assert words.results.count() > 0
+    words.word_edit.setText("circel")
+    with qtbot.waitSignal(window.runner.busy_changed, timeout=20_000,
+                          check_params_cb=lambda key, busy: key == "words" and not busy):
+        qtbot.keyClick(words.word_edit, Qt.Key.Key_Return)
+    assert "does not know" in words.message.text() and "circle" in words.message.text()
+    assert words.results.count() == 0
+
+
+def test_settings_are_remembered(qtbot, make_window, library_db, settings: QSettings) -> None:
+    window = make_window(library_db)
+    window.tile_slider.setValue(224)
+    window.resize(700, 520)
+    saved = window.size()
+    window.close()
+    again = MainWindow(settings)
+    qtbot.addWidget(again)
+    assert again.view.tile_size() == 224 and again.tile_slider.value() == 224
+    assert again.size() == saved
+    again.shutdown()

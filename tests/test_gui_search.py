@@ -1,0 +1,135 @@
+"""The desktop app's search: typed queries, dropped and pasted photos, filters, messages."""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+from pathlib import Path
+
+from gui_support import names
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage, QPixmap
+from PySide6.QtWidgets import QApplication
+from synthetic import shape_photo
+
+from photoscope.gui.results_model import PATH_ROLE
+from photoscope.gui.thumbnail_loader import pil_to_qimage
+
+pytest_plugins = ["gui_support"]  # the windows and the indexed library
+
+
+def drop(window, mime: QMimeData, target=None) -> None:  # type: ignore[no-untyped-def]
+    """What Qt's drag manager sends: an enter (that the widget must accept), then the drop."""
+    widget = target or window
+    point = QPointF(widget.width() / 2, widget.height() / 2)
+    args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    with warnings.catch_warnings():  # PySide marks the QPoint constructor deprecated; Qt has no other
+        warnings.simplefilter("ignore", DeprecationWarning)
+        enter = QDragEnterEvent(point.toPoint(), *args)
+    QApplication.sendEvent(widget, enter)
+    assert enter.isAccepted()
+    QApplication.sendEvent(widget, QDropEvent(point, *args))
+
+
+def test_typing_a_query_shows_the_described_photos_with_thumbnails(qtbot, make_window, library_db) -> None:
+    window = make_window(library_db)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        qtbot.keyClicks(window.search.edit, "a red circle")  # the pause after typing runs it
+    assert all(n.startswith("red_circle") for n in names(window, 3)), names(window)
+    assert window.pages.currentWidget() is window.view
+    first = window.model.index(0)
+    tip = first.data(Qt.ItemDataRole.ToolTipRole)
+    assert "score" in tip and window.model.match(0).photo.caption in tip
+    # The visible tiles get their thumbnails from the cache the indexer filled.
+    qtbot.waitUntil(lambda: isinstance(first.data(Qt.ItemDataRole.DecorationRole), QPixmap), timeout=10_000)
+    assert window.loader.pixmap(first.data(PATH_ROLE)).width() > 100
+
+
+def test_a_newer_query_obsoletes_a_stale_one(qtbot, make_window, library_db) -> None:
+    window = make_window(library_db)
+    shown: list[int] = []
+    window.results_shown.connect(shown.append)
+    window.search.set_text("a green circle")
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.set_text("a yellow square")
+    qtbot.waitUntil(lambda: not window.runner.is_busy("search"))
+    assert len(shown) == 1
+    assert all(n.startswith("yellow_square") for n in names(window, 3)), names(window)
+
+
+def test_unknown_words_and_empty_results_are_explained(qtbot, make_window, library_db) -> None:
+    window = make_window(library_db)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.set_text("a red cirle")
+    message = window.search.message.text()
+    assert window.search.message.isVisible()
+    assert "does not know “cirle”" in message and "did you mean “circle”" in message
+    assert window.model.rowCount() > 0  # the known words still search
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.set_text("zebras")
+    assert window.model.rowCount() == 0
+    assert window.pages.currentWidget() is window.pages.message
+    assert "No photos found" in window.pages.message.text()
+
+
+def test_a_dropped_photo_finds_its_neighbours_first_and_the_chip_clears(
+    qtbot, make_window, library_db, tmp_path: Path
+) -> None:
+    window = make_window(library_db)
+    query = tmp_path / "query.jpg"
+    shape_photo("green", "square", seed=77).save(query)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(query))])
+    with qtbot.waitSignal(window.results_shown, timeout=30_000):
+        drop(window, mime, target=window.centralWidget())  # anywhere on the window
+    assert all(n.startswith("green_square") for n in names(window, 3)), names(window)
+    assert window.search.chip.isVisible() and "query.jpg" in window.search.chip.label.text()
+    qtbot.waitUntil(lambda: window.search.chip.thumb.pixmap() is not None
+                    and not window.search.chip.thumb.pixmap().isNull(), timeout=10_000)
+    window.search.chip.clear_button.click()
+    assert not window.search.chip.isVisible() and window.model.rowCount() == 0
+
+
+def test_a_copy_dropped_on_the_search_box_finds_its_original_first(
+    qtbot, make_window, library_db, indexed_library, tmp_path
+) -> None:
+    window = make_window(library_db)
+    copy = tmp_path / "copy.jpg"
+    shutil.copy(indexed_library[2] / "blue_circle_1.jpg", copy)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(copy))])
+    with qtbot.waitSignal(window.results_shown, timeout=30_000):
+        drop(window, mime, target=window.search.edit)
+    assert window.search.edit.text() == ""  # the path was not pasted as text
+    first = window.model.match(0)
+    assert Path(first.photo.path).name == "blue_circle_1.jpg" and first.near_duplicate
+    assert "copy of the query photo" in window.model.index(0).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_a_pasted_image_searches_by_example(qtbot, make_window, library_db) -> None:
+    window = make_window(library_db)
+    QGuiApplication.clipboard().setImage(pil_to_qimage(shape_photo("yellow", "circle", seed=3)))
+    window.search.edit.setFocus()
+    with qtbot.waitSignal(window.results_shown, timeout=30_000):
+        qtbot.keyClick(window.search.edit, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert window.search.edit.text() == "" and isinstance(window.search.query_photo, QImage)
+    assert all(n.startswith("yellow_circle") for n in names(window, 3)), names(window)
+    QGuiApplication.clipboard().setText("a red square")  # plain text still pastes as text
+    qtbot.keyClick(window.search.chip.clear_button, Qt.Key.Key_Space)
+    window.search.edit.setFocus()
+    qtbot.keyClick(window.search.edit, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert window.search.edit.text() == "a red square"
+
+
+def test_filters_reach_the_search(qtbot, make_window, library_db, indexed_library) -> None:
+    window = make_window(library_db)
+    assert window.search.folder_combo.count() == 2  # all folders, and the one watched
+    window.search.folder_combo.setCurrentIndex(1)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.set_text("a blue square")
+    assert window.model.rowCount() == 24
+    # The generated photos carry no date taken, so a date filter leaves none, and says why.
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.date_from.check.setChecked(True)
+    assert window.model.rowCount() == 0
+    assert "filters" in window.pages.message.text()
