@@ -73,6 +73,7 @@ class Photoscope:
         self.library = Library(db_path or default_db_path())
         self.model = model or PhotoscopeModel(model_dir)
         self._store_lock = threading.RLock()
+        self._store: VectorStore | None = None
         self._worker: IndexWorker | None = None
         self._watcher: FolderWatcher | None = None
 
@@ -152,8 +153,16 @@ class Photoscope:
 
     # the in-memory vectors, loaded on first use and then kept in step
 
-    @cached_property
+    @property
     def store(self) -> VectorStore:
+        """The library's vectors, loaded on first use (under the lock, so the indexer's updates
+        made meanwhile wait for the load instead of being lost)."""
+        with self._store_lock:
+            if self._store is None:
+                self._store = self._load_store()
+            return self._store
+
+    def _load_store(self) -> VectorStore:
         version = self.model.version
         ids, latents = self.library.load_vectors("latent", model_version=version)
         feature_ids, features = self.library.load_vectors("feature", model_version=version)
@@ -162,27 +171,28 @@ class Photoscope:
         store.upsert(ids[keep].tolist(), latents[keep], features[np.isin(feature_ids, ids)])
         return store
 
-    @cached_property
+    @property
     def engine(self) -> SearchEngine:
         return SearchEngine(self.model, self.store)
 
     def photos_added(self, ids: Sequence[int]) -> None:
         """Indexer listener: (re)load these photos' vectors into the store."""
-        if "store" not in self.__dict__ or not ids:
-            return  # not loaded yet: it will read them from the database when it is
-        lat_ids, latents = self.library.load_vectors(
-            "latent", ids=list(ids), model_version=self.model.version
-        )
-        feat_ids, features = self.library.load_vectors(
-            "feature", ids=list(ids), model_version=self.model.version
-        )
         with self._store_lock:
-            self.store.upsert(lat_ids.tolist(), latents, features[np.isin(feat_ids, lat_ids)])
+            if self._store is None or not ids:
+                return  # not loaded yet: it will read them from the database when it is
+            version = self.model.version
+            lat_ids, latents = self.library.load_vectors("latent", ids=list(ids), model_version=version)
+            feat_ids, features = self.library.load_vectors("feature", ids=list(ids), model_version=version)
+            self._store.upsert(lat_ids.tolist(), latents, features[np.isin(feat_ids, lat_ids)])
 
     def photos_removed(self, ids: Sequence[int]) -> None:
-        if "store" in self.__dict__:
-            with self._store_lock:
-                self.store.remove(ids)
+        with self._store_lock:
+            if self._store is not None:
+                self._store.remove(ids)
+
+    def errors(self, limit: int | None = None) -> list[tuple[str, str]]:
+        """(path, reason) of the photos that could not be indexed."""
+        return self.library.errors(limit)
 
     # search
 
