@@ -51,6 +51,7 @@ from photoscope.gui.desktop import PHOTO_SUFFIXES, photo_from_mime
 from photoscope.gui.detail_view import DetailView
 from photoscope.gui.index_status import IndexStatus, describe_counts
 from photoscope.gui.library_dialog import LibraryDialog, choose_folder
+from photoscope.gui.map_window import MapWindow
 from photoscope.gui.results_model import ResultsModel
 from photoscope.gui.results_view import MAX_TILE, MIN_TILE, ResultsView
 from photoscope.gui.search_panel import PhotoQuery, SearchPanel
@@ -140,6 +141,7 @@ class MainWindow(QMainWindow):
         self.io = TaskRunner(threads=2, parent=self)  # file decoding for previews
         self.loader = ThumbnailLoader(parent=self)
         self.relay = Relay(self)
+        self.maps: MapWindow | None = None
         self._build_widgets()
         self._build_menus()
         self._connect()
@@ -208,6 +210,7 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu("&View")
         self._action(view_menu, "&Find", self._focus_search, QKeySequence.StandardKey.Find)
         view_menu.addAction(self.words.toggleViewAction())
+        self._action(view_menu, "&Maps…", self.show_maps, "Ctrl+M")
         self._action(
             view_menu, "&Larger tiles", lambda: self._step_tiles(+32), QKeySequence.StandardKey.ZoomIn
         )
@@ -528,6 +531,37 @@ class MainWindow(QMainWindow):
                 self.search.chip.set_thumbnail(pixmap)
 
     # results
+
+    def show_maps(self) -> None:
+        """The photo and word maps, with the current results framed on the photo map."""
+        if self.api is None:
+            return
+        if self.maps is None:
+            # Its own runner: laying out a large library takes up to a minute and must not queue
+            # searches behind it.
+            self.maps = MapWindow(self.api, TaskRunner(threads=1, parent=self), self)
+            self.maps.photo_activated.connect(self.open_photo)
+            self.maps.load()
+        self.maps.highlight([m.photo.id for m in self.model.matches()])
+        self.maps.show()
+        self.maps.raise_()
+
+    def open_photo(self, photo_id: int) -> None:
+        """Show one photo (chosen on the map) in the detail view."""
+        api = self.api
+        if api is None:
+            return
+
+        def opened(records: object) -> None:
+            from photoscope.api import Match
+
+            found = list(records)  # type: ignore[call-overload]
+            if found:
+                self.model.set_matches([Match(found[0], 1.0)])
+                self.pages.setCurrentWidget(self.view)
+                self.detail.show_row(0)
+
+        self.runner.submit(lambda: api.library.photos_by_ids([photo_id]), opened)
 
     def open_detail(self, index: QModelIndex) -> None:
         if index.isValid():

@@ -7,7 +7,7 @@ responsive and says what it is doing (and when a large library was sampled).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage
@@ -105,7 +105,7 @@ class MapWindow(QDialog):
         self.tasks.submit(self.app.word_map, self._words_ready, self._failed, key="word-map")
 
     def _photos_ready(self, result: object) -> None:
-        layout, items = result  # type: ignore[misc]
+        layout, items = cast("tuple[Layout, list[MapPhoto]]", result)
         self.busy.hide()
         if not items:
             self.status.setText("No photos are indexed yet.")
