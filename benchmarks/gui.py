@@ -62,52 +62,12 @@ def make_model(folder: Path) -> Path:
 
 
 def build_library(path: Path, photos: int, model_dir: Path) -> None:
-    """Rows as the worker writes them, in batches of 5,000, with vectors for this model."""
-    import numpy as np
+    from synthetic_library import build
 
-    from photoscope.db import IndexedPhoto, Library, NewFile
     from photoscope.model import PhotoscopeModel
 
     model = PhotoscopeModel(model_dir)
-    dim, version = model.bundle.network.config.latent_dim, model.version
-    rng = np.random.default_rng(0)
-    with Library(path) as library:
-        folder = library.add_folder("/synthetic/Pictures")
-        for first in range(0, photos, 5000):
-            n = min(5000, photos - first)
-            new = [
-                NewFile(
-                    folder.id,
-                    f"/synthetic/Pictures/{i // 5000}/IMG_{i:06d}.jpg",
-                    3_000_000 + i,
-                    1.6e9 + i,
-                    f"{i:032x}",
-                )
-                for i in range(first, first + n)
-            ]
-            ids = library.add_photos(new)
-            latents = rng.standard_normal((n, dim), dtype=np.float32)
-            features = rng.random((n, 1280), dtype=np.float32).astype(np.float16)
-            library.write_results(
-                [
-                    IndexedPhoto(
-                        pid,
-                        f.size,
-                        f.mtime,
-                        4000,
-                        3000,
-                        "2020-06-01T12:00:00",
-                        "Canon EOS R5",
-                        " ".join(rng.choice(WORDS, 9)),
-                        -0.8,
-                        [("seashore", 0.2)],
-                        latents[j],
-                        features[j],
-                        version,
-                    )
-                    for j, (pid, f) in enumerate(zip(ids, new, strict=True))
-                ]
-            )
+    build(path, photos, model.bundle.network.config.latent_dim, model.version)
 
 
 def write_photos(folder: Path, count: int) -> None:
