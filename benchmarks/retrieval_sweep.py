@@ -31,6 +31,13 @@ VARIANTS = {
     "refine 20 + rerank 20 w.05": TextSearchOptions(rerank=20, rerank_weight=0.05),
     "refine 20 + rerank 50 w.1": TextSearchOptions(rerank=50, rerank_weight=0.1),
     "refine 20 + rerank 50 w.03": TextSearchOptions(rerank=50, rerank_weight=0.03),
+    "refine 20, start 0.3 + rerank 50 w.1": TextSearchOptions(start_weight=0.3, rerank=50, rerank_weight=0.1),
+    "refine 20, start 0.3 + rerank 50 w.2": TextSearchOptions(start_weight=0.3, rerank=50, rerank_weight=0.2),
+    "refine 10, start 0.3 + rerank 50 w.1": TextSearchOptions(
+        inversion=InversionOptions(steps=10), start_weight=0.3, rerank=50, rerank_weight=0.1
+    ),
+    "encoder + rerank 50 w.1": TextSearchOptions(method="encoder", rerank=50, rerank_weight=0.1),
+    "encoder + rerank 50 w.2": TextSearchOptions(method="encoder", rerank=50, rerank_weight=0.2),
 }
 
 

@@ -47,8 +47,9 @@ class TextSearchOptions:
     method: TextMethod = "shipped"
     inversion: InversionOptions = field(default_factory=InversionOptions)
     start_weight: float = 0.5  # share of the first guess in the ranking latent
-    rerank: int = 0  # re-score this many best photos by the caption likelihood (0: off)
-    rerank_weight: float = 0.05  # weight of log p(text | photo) per word, added to the cosine
+    # Re-scoring the 50 best by the caption likelihood won +1.6 R@1 on Flickr8k val (closing notes).
+    rerank: int = 50  # re-score this many best photos by the caption likelihood (0: off)
+    rerank_weight: float = 0.1  # weight of log p(text | photo) per word, added to the cosine
 
 
 class TextRanker:
@@ -61,7 +62,7 @@ class TextRanker:
     def scores(self, texts: Sequence[str], options: TextSearchOptions) -> torch.Tensor:
         """Q x N scores (higher is better) of the store's photos for each text."""
         scores = self.store.scores(self.latents(texts, options), "latent")
-        if options.rerank > 0 and options.method != "plain":
+        if options.rerank > 0 and options.method != "plain":  # plain inversion stays the plain baseline
             scores = self._rerank(texts, scores, options)
         return scores
 
