@@ -57,4 +57,5 @@ def test_exif_orientation_is_applied(tmp_path) -> None:
     exif[0x0112] = 6
     path = tmp_path / "rotated.jpg"
     image.save(path, exif=exif)
-    assert load_photo(path, min_side=16).size == (100, 300)
+    width, height = load_photo(path, min_side=16).size  # draft mode may decode it smaller
+    assert height == 3 * width and width >= 16
