@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).parent))
 
 from photoscope.config import default_model_dir
+from photoscope.db import Library
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "flickr8k"
 
@@ -107,3 +109,10 @@ def shapes_library_db(trained_tiny: Path, tmp_path_factory: pytest.TempPathFacto
         app.scanner().scan()
         app.indexer(thumbnails=False).run()
     return db, photos
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Iterator[Library]:
+    """An empty library database of the test's own."""
+    with Library(tmp_path / "library.db") as lib:
+        yield lib

@@ -62,12 +62,6 @@ def counting(model: PhotoscopeModel) -> CountingModel:
 
 
 @pytest.fixture
-def library(tmp_path: Path) -> Iterator[Library]:
-    with Library(tmp_path / "library.db") as lib:
-        yield lib
-
-
-@pytest.fixture
 def pictures(tmp_path: Path, library: Library) -> Path:
     root = tmp_path / "Pictures"
     root.mkdir()

@@ -56,12 +56,6 @@ def private_thumbnail_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
 
 
 @pytest.fixture
-def library(tmp_path: Path) -> Iterator[Library]:
-    with Library(tmp_path / "library.db") as lib:
-        yield lib
-
-
-@pytest.fixture
 def pictures(tmp_path: Path, library: Library) -> Path:
     root = tmp_path / "Pictures"
     write_library(root, 2)

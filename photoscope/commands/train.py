@@ -16,7 +16,12 @@ from photoscope.training.trainer import TrainConfig, Trainer
 def train(args: argparse.Namespace) -> int:
     if args.threads:
         torch.set_num_threads(args.threads)
-    chosen = {"epochs": args.epochs, "seed": args.seed, "dropout": args.dropout, "weight_decay": args.weight_decay}
+    chosen = {
+        "epochs": args.epochs,
+        "seed": args.seed,
+        "dropout": args.dropout,
+        "weight_decay": args.weight_decay,
+    }
     overrides = {k: v for k, v in chosen.items() if v is not None}
     config = dataclasses.replace(TrainConfig(), **overrides)
     trainer = Trainer(args.data, args.out, config)
