@@ -373,6 +373,13 @@ class Library:
         )
         return {r[1]: StoredFile(*r) for r in rows}
 
+    def files_with_hashes(self, hashes: Iterable[str]) -> list[StoredFile]:
+        rows = self._query(
+            "SELECT id, path, size, mtime, hash FROM photos WHERE hash IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(hashes)),),
+        )
+        return [StoredFile(*r) for r in rows]
+
     def files_at(self, paths: Iterable[str]) -> dict[str, StoredFile]:
         rows = self._query(
             "SELECT id, path, size, mtime, hash FROM photos WHERE path IN (SELECT value FROM json_each(?))",

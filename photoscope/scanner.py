@@ -22,6 +22,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from photoscope import thumbnails
 from photoscope.db import Folder, Library, Move, NewFile, StoredFile
@@ -173,6 +174,7 @@ class Scanner:
             for p, s in sweep.stored.items()
             if p not in sweep.seen and not any(is_under(p, d) for d in sweep.unreadable)
         ]
+        gone += self._vanished_elsewhere(new, gone, sweep.seen)
         moves, new, gone = _match_moves(new, gone)
         report.changed, report.moved = len(changed), len(moves)
         report.removed = [s.id for s in gone]
@@ -182,6 +184,23 @@ class Scanner:
         self._tidy_thumbnails(moves, gone)
         if report.removed and self.on_removed is not None:
             self.on_removed(report.removed)
+
+    def _vanished_elsewhere(self, new: list[NewFile], gone: list[StoredFile], seen: Any) -> list[StoredFile]:
+        """Rows outside this scan's targets that a new file may have moved from: same partial hash,
+        gone from disk though their folder is there. (A watcher may report a move's two ends in two
+        batches; matching only within one scan would index the photo anew and drop the old row.)"""
+        hashes = [n.hash for n in new if n.hash is not None]
+        if not hashes:
+            return []
+        known = {s.id for s in gone}
+        return [
+            s
+            for s in self.library.files_with_hashes(hashes)
+            if s.id not in known
+            and s.path not in seen
+            and os.path.isdir(os.path.dirname(s.path))
+            and not os.path.exists(s.path)
+        ]
 
     def _tidy_thumbnails(self, moves: list[tuple[Move, str]], gone: list[StoredFile]) -> None:
         for move, old_path in moves:
