@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -88,6 +89,7 @@ def run_child(mode: str, db: str, model: str, photos_dir: str) -> None:
         marks.setdefault(name, time.perf_counter() - START)
 
     QTimer.singleShot(0, lambda: mark("usable"))
+    sampler = StallSampler(gaps) if os.environ.get("PHOTOSCOPE_DIAGNOSE") else None
     window.open_library(lambda: open_api(Path(db), Path(model)))
     if mode == "launch":
         window.indexing_started.connect(lambda: (mark("ready"), window.search.set_text(QUERIES[0])))
@@ -105,9 +107,48 @@ def run_child(mode: str, db: str, model: str, photos_dir: str) -> None:
                 "ticks": gaps.ticks,
                 "opening_gap_ms": gaps.opening_worst_ms,
                 "stalls": gaps.stalls,
+                "samples": sorted(sampler.samples.items(), key=lambda kv: -kv[1])[:25] if sampler else [],
             }
         )
     )
+
+
+class StallSampler:
+    """With --diagnose: a thread that, while the GUI thread is late, records every thread's stack.
+
+    It needs the GIL to look, so it sees the GUI thread where it is blocked (usually a call into C that
+    waits for the GIL or the CPU) and what the other threads were running at that moment.
+    """
+
+    def __init__(self, heartbeat: Heartbeat) -> None:
+        import threading
+
+        self.heartbeat = heartbeat
+        self.gui = threading.get_ident()
+        self.samples: dict[str, int] = {}
+        threading.Thread(target=self.run, daemon=True, name="stall-sampler").start()
+
+    def run(self) -> None:
+        import sys
+        import threading
+        import traceback
+
+        names = {}
+        while True:
+            time.sleep(0.005)
+            late = (time.perf_counter() - self.heartbeat.last) * 1000 - 10
+            if self.heartbeat.last == 0 or late < 30:
+                continue
+            names.update({t.ident: t.name for t in threading.enumerate()})
+            for ident, frame in sys._current_frames().items():
+                if ident == threading.get_ident():
+                    continue
+                where = " < ".join(
+                    f"{Path(f.filename).name}:{f.lineno}:{f.name}"
+                    for f in traceback.extract_stack(frame)[-3:][::-1]
+                )
+                key = f"{'GUI' if ident == self.gui else names.get(ident, ident)}: {where}"
+                self.samples[key] = self.samples.get(key, 0) + 1
 
 
 class Heartbeat:
@@ -203,8 +244,11 @@ def main() -> None:
     parser.add_argument("--new-photos", type=int, default=36)
     parser.add_argument("--model", type=Path, help="a model bundle (default: a random one)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "photoscope-gui-bench")
+    parser.add_argument("--diagnose", action="store_true", help="print the stalls and what the threads did")
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.diagnose:
+        os.environ["PHOTOSCOPE_DIAGNOSE"] = "1"
     if args.child:
         run_child(*args.child)
         return
@@ -239,6 +283,10 @@ def main() -> None:
         f"indexing {args.new_photos} photos (done at {m.get('indexed', nan):.1f} s) and searching; "
         f"before that, while the API module (PyTorch) was imported: {beat['opening_gap_ms']:.0f} ms"
     )
+    if args.diagnose:
+        print("stalls over 50 ms (seconds since start, gap ms, phase):", beat["stalls"])
+        for where, count in beat["samples"]:  # type: ignore[union-attr]
+            print(f"{count:5d}  {where}")
 
 
 if __name__ == "__main__":

@@ -72,5 +72,3 @@ def build(path: Path, photos: int, latent_dim: int, model_version: str) -> None:
     print(
         f"built {photos} photos in {time.perf_counter() - start:.1f} s ({path.stat().st_size / 1e6:.0f} MB)"
     )
-
-

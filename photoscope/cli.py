@@ -16,7 +16,7 @@ from photoscope import __version__
 Handler = Callable[[argparse.Namespace], int]
 
 # Modules under photoscope.commands, each with ``register(subparsers)``; order is --help's order.
-COMMAND_MODULES = ("gui", "index", "search", "caption", "words", "map", "train", "evaluate")
+COMMAND_MODULES = ("gui", "index", "search", "caption", "words", "map", "train", "finetune", "evaluate")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -34,6 +34,7 @@ from photoscope.db import FailedPhoto, IndexedPhoto, Library, PendingPhoto
 from photoscope.decoding import Caption
 from photoscope.imaging import INPUT_SIZE, load_photo
 from photoscope.model import PhotoEmbedding
+from photoscope.threads import lower_priority
 from photoscope.thumbnails import LARGE_SIZE, write_thumbnail
 
 log = logging.getLogger(__name__)
@@ -268,6 +269,7 @@ class IndexWorker:
             self._thread = None
 
     def _serve(self) -> None:
+        lower_priority()  # indexing gives way to the GUI and to searches
         while not self._stop.is_set():
             self._work.wait()
             self._work.clear()
@@ -290,7 +292,11 @@ class IndexWorker:
             self.library.requeue_other_versions(self.model.version)
             self._requeued_for = self.model.version
         tracker = _Tracker(self.library)
-        with ThreadPoolExecutor(self.decode_threads, thread_name_prefix="photoscope-decode") as pool:
+        # In the background, the decode threads give way to the foreground like the indexing thread.
+        initializer = lower_priority if threading.current_thread() is self._thread else None
+        with ThreadPoolExecutor(
+            self.decode_threads, thread_name_prefix="photoscope-decode", initializer=initializer
+        ) as pool:
             while not self._cancel.is_set():  # passes: rows re-queued during a pass are done in the next
                 if not self._one_pass(pool, tracker) or self.library.pending_count() == 0:
                     break

@@ -29,6 +29,7 @@ from watchdog.observers.api import ObservedWatch
 from photoscope.db import Library
 from photoscope.fs import is_hidden, is_photo_name
 from photoscope.scanner import Scanner, ScanReport
+from photoscope.threads import lower_priority
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +129,7 @@ class FolderWatcher:
     # the watcher thread
 
     def _loop(self, catch_up: bool) -> None:
+        lower_priority()  # scans of big folders give way to the GUI and to searches
         if catch_up:
             self._safely(lambda: self._report(self.scanner.scan()))
         next_root_check = time.monotonic() + self.root_check_s

@@ -48,8 +48,9 @@ def test_first_launch_offers_pictures_then_indexes_with_progress_and_pause(qtbot
     assert window.worker is not None and window.worker.paused
     window.index_status.pause_button.setChecked(False)
     assert not window.worker.paused
-    qtbot.waitUntil(lambda: (p := window.index_status.last) is not None and p.total == 8 and p.done == 8,
-                    timeout=60_000)
+    qtbot.waitUntil(
+        lambda: (p := window.index_status.last) is not None and p.total == 8 and p.done == 8, timeout=60_000
+    )
     assert "8 photos" in window.index_status.label.text()
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
         window.search.set_text("a blue circle")
@@ -73,8 +74,9 @@ def test_library_dialog_lists_adds_and_removes_folders(
     qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 2)
     assert window.search.folder_combo.count() == 3
     # Indexing the new folder runs in the background and reports in the status bar.
-    qtbot.waitUntil(lambda: (p := window.index_status.last) is not None and p.done == p.total == 8,
-                    timeout=60_000)
+    qtbot.waitUntil(
+        lambda: (p := window.index_status.last) is not None and p.done == p.total == 8, timeout=60_000
+    )
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     dialog.tree.setCurrentItem(dialog.tree.topLevelItem(0))
     with qtbot.waitSignal(window.folders_changed, timeout=10_000):
@@ -128,19 +130,28 @@ def test_words_panel_similar_words_analogies_and_unknown_words(qtbot, make_windo
     words = window.words
     words.show()
     words.word_edit.setText("red")
-    with qtbot.waitSignal(window.runner.busy_changed, timeout=20_000,
-                          check_params_cb=lambda key, busy: key == "words" and not busy):
+    with qtbot.waitSignal(
+        window.runner.busy_changed,
+        timeout=20_000,
+        check_params_cb=lambda key, busy: key == "words" and not busy,
+    ):
         qtbot.keyClick(words.word_edit, Qt.Key.Key_Return)
     assert words.results.count() > 0 and "red" in words.message.text()
     for edit, word in ((words.a_edit, "red"), (words.b_edit, "circle"), (words.c_edit, "blue")):
         edit.setText(word)
-    with qtbot.waitSignal(window.runner.busy_changed, timeout=20_000,
-                          check_params_cb=lambda key, busy: key == "words" and not busy):
+    with qtbot.waitSignal(
+        window.runner.busy_changed,
+        timeout=20_000,
+        check_params_cb=lambda key, busy: key == "words" and not busy,
+    ):
         qtbot.keyClick(words.c_edit, Qt.Key.Key_Return)
     assert words.results.count() > 0
     words.word_edit.setText("circel")
-    with qtbot.waitSignal(window.runner.busy_changed, timeout=20_000,
-                          check_params_cb=lambda key, busy: key == "words" and not busy):
+    with qtbot.waitSignal(
+        window.runner.busy_changed,
+        timeout=20_000,
+        check_params_cb=lambda key, busy: key == "words" and not busy,
+    ):
         qtbot.keyClick(words.word_edit, Qt.Key.Key_Return)
     assert "does not know" in words.message.text() and "circle" in words.message.text()
     assert words.results.count() == 0

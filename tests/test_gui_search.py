@@ -84,8 +84,12 @@ def test_a_dropped_photo_finds_its_neighbours_first_and_the_chip_clears(
         drop(window, mime, target=window.centralWidget())  # anywhere on the window
     assert all(n.startswith("green_square") for n in names(window, 3)), names(window)
     assert window.search.chip.isVisible() and "query.jpg" in window.search.chip.label.text()
-    qtbot.waitUntil(lambda: window.search.chip.thumb.pixmap() is not None
-                    and not window.search.chip.thumb.pixmap().isNull(), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: (
+            window.search.chip.thumb.pixmap() is not None and not window.search.chip.thumb.pixmap().isNull()
+        ),
+        timeout=10_000,
+    )
     window.search.chip.clear_button.click()
     assert not window.search.chip.isVisible() and window.model.rowCount() == 0
 

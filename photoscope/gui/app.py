@@ -55,6 +55,10 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     # follows the system's light or dark scheme without a single hard-coded colour.
     app.setStyle("Fusion")
     app.setWindowIcon(app_icon())
+    # Every call from Qt into Python (a slot, a model's data()) must take the GIL. A background thread
+    # running Python holds it up to the switch interval (5 ms by default) before handing it over, and
+    # painting a grid makes dozens of such calls: a 1 ms interval keeps each wait short.
+    sys.setswitchinterval(0.001)
     return app
 
 
