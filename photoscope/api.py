@@ -166,9 +166,12 @@ class Photoscope:
         version = self.model.version
         ids, latents = self.library.load_vectors("latent", model_version=version)
         feature_ids, features = self.library.load_vectors("feature", model_version=version)
-        keep = np.isin(ids, feature_ids)  # both kinds are written together; guard anyway
+        if not np.array_equal(ids, feature_ids):  # both kinds are written together; guard anyway
+            keep = np.isin(ids, feature_ids)
+            features = features[np.isin(feature_ids, ids)]
+            ids, latents = ids[keep], latents[keep]
         store = VectorStore(self.model.bundle.network.config.latent_dim)
-        store.upsert(ids[keep].tolist(), latents[keep], features[np.isin(feature_ids, ids)])
+        store.upsert(ids.tolist(), latents, features)
         return store
 
     @property

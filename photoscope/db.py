@@ -560,8 +560,10 @@ class Library:
 
     def load_vectors(
         self, kind: VectorKind, ids: Sequence[int] | None = None, model_version: str | None = None
-    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
-        """All stored vectors of one kind (or those of ``ids``) as (int64 ids, float32 N x D), by id.
+    ) -> tuple[npt.NDArray[np.int64], np.ndarray]:
+        """All stored vectors of one kind (or those of ``ids``) as (int64 ids, N x D), by id.
+
+        Latents come as float32 and features as float16, the dtypes they are stored in.
 
         Rows are fetched in chunks straight into a preallocated matrix, so memory peaks at the result
         plus one chunk. ``model_version`` keeps only photos indexed by that model.
@@ -659,19 +661,20 @@ def _iso(value: date | datetime | str) -> str:
 
 def _fill_matrix(
     cursor: sqlite3.Cursor, n: int, dtype: npt.DTypeLike
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+) -> tuple[npt.NDArray[np.int64], np.ndarray]:
+    """Ids and an N x D matrix in the stored dtype (features stay float16: 100,000 of them are 256 MB)."""
     ids = np.empty(n, np.int64)
-    matrix: npt.NDArray[np.float32] | None = None
+    matrix: np.ndarray | None = None
     at = 0
     while rows := cursor.fetchmany(_FETCH_ROWS):
         chunk_ids, blobs = zip(*rows, strict=True)
         block = np.frombuffer(b"".join(blobs), dtype=dtype)
         if matrix is None:
-            matrix = np.empty((n, len(rows[0][1]) // np.dtype(dtype).itemsize), np.float32)
+            matrix = np.empty((n, len(rows[0][1]) // np.dtype(dtype).itemsize), dtype)
         block = block.reshape(len(rows), matrix.shape[1])
         ids[at : at + len(rows)] = chunk_ids
         matrix[at : at + len(rows)] = block
         at += len(rows)
     if matrix is None:
-        matrix = np.empty((0, 0), np.float32)
+        matrix = np.empty((0, 0), dtype)
     return ids[:at], matrix[:at]

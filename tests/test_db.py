@@ -163,8 +163,8 @@ def test_load_vectors_returns_compact_matrices_by_id(library: Library, tmp_path:
     np.testing.assert_array_equal(latents[2], results[2].latent)
     sub_ids, features = library.load_vectors("feature", ids=[ids[3], ids[1]])
     assert sub_ids.tolist() == [ids[1], ids[3]]
-    assert features.shape == (2, 1280) and features.dtype == np.float32
-    np.testing.assert_array_equal(features[0], results[1].feature.astype(np.float32))  # type: ignore[union-attr]
+    assert features.shape == (2, 1280) and features.dtype == np.float16  # as stored: half the memory
+    np.testing.assert_array_equal(features[0], results[1].feature)  # type: ignore[union-attr]
     assert library.load_vectors("latent", model_version="other")[1].shape[0] == 0
 
 
