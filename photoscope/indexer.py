@@ -292,11 +292,8 @@ class IndexWorker:
             self.library.requeue_other_versions(self.model.version)
             self._requeued_for = self.model.version
         tracker = _Tracker(self.library)
-        # In the background, the decode threads give way to the foreground like the indexing thread.
-        initializer = lower_priority if threading.current_thread() is self._thread else None
-        with ThreadPoolExecutor(
-            self.decode_threads, thread_name_prefix="photoscope-decode", initializer=initializer
-        ) as pool:
+        # Linux threads inherit their creator's priority: in the background, the decode threads give way too.
+        with ThreadPoolExecutor(self.decode_threads, thread_name_prefix="photoscope-decode") as pool:
             while not self._cancel.is_set():  # passes: rows re-queued during a pass are done in the next
                 if not self._one_pass(pool, tracker) or self.library.pending_count() == 0:
                     break

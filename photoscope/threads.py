@@ -17,11 +17,12 @@ BACKGROUND_NICENESS = 10  # CFS weight 110 against the foreground's 1024: about 
 
 
 def lower_priority(niceness: int = BACKGROUND_NICENESS) -> bool:
-    """Lower the calling thread's priority; True if it was lowered."""
+    """Lower the calling thread's priority by ``niceness`` steps; True if it was lowered."""
     if not sys.platform.startswith("linux"):
         return False
+    tid = threading.get_native_id()
     try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + niceness))
     except OSError:  # not permitted (e.g. a sandbox): run at normal priority
         return False
     return True

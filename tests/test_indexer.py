@@ -35,6 +35,7 @@ from photoscope.db import Library
 from photoscope.indexer import IndexWorker, Progress
 from photoscope.model import PhotoscopeModel
 from photoscope.scanner import Scanner
+from photoscope.threads import BACKGROUND_NICENESS, thread_priority
 from photoscope.thumbnails import thumbnail_path
 
 TESTS = Path(__file__).resolve().parent
@@ -242,6 +243,36 @@ def test_cancel_pause_and_resume(
     assert worker.wait_idle(timeout=30)
     worker.stop(timeout=10)
     assert library.counts() == {"pending": 0, "indexed": 12, "error": 0}
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread priority is Linux's")
+def test_background_indexing_gives_way_to_the_foreground(
+    library: Library, pictures: Path, model: PhotoscopeModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_library(pictures, 6)
+    Scanner(library).scan()
+    seen: dict[str, set[int]] = {"decode": set(), "infer": set()}
+    real_decode = indexer.decode
+
+    def decode(*args: object) -> object:
+        seen["decode"].add(thread_priority())
+        return real_decode(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(indexer, "decode", decode)
+    worker = _worker(library, model, tmp_path, decode_threads=2)
+    worker.on_progress = lambda p: seen["infer"].add(thread_priority())
+    worker.run()  # in the caller's thread: its priority is left alone
+    assert seen == {"decode": {thread_priority()}, "infer": {thread_priority()}}
+    seen["decode"].clear()
+    seen["infer"].clear()
+    library.requeue_other_versions("another model")  # make work for the background run
+    worker.start()
+    worker.wake()
+    assert worker.wait_idle(timeout=60)
+    worker.stop(timeout=10)
+    lowered = min(19, thread_priority() + BACKGROUND_NICENESS)
+    assert seen == {"decode": {lowered}, "infer": {lowered}}
+    assert thread_priority() < lowered  # the test's own thread is untouched
 
 
 def test_offline_folder_keeps_its_photos_and_comes_back(
