@@ -16,7 +16,6 @@ The bundle kept is the one with the best validation CIDEr.
 from __future__ import annotations
 
 import copy
-import json
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -30,6 +29,7 @@ import torch.nn.functional as F
 from photoscope.bundle import Bundle, load_bundle, save_bundle
 from photoscope.decoding import pad_batch, teacher_inputs
 from photoscope.network import CaptionNetwork
+from photoscope.training.checkpoint import load_checkpoint, save_checkpoint
 from photoscope.training.cider_reward import CiderD
 from photoscope.training.evaluate import evaluate_captions
 from photoscope.training.features import cached_features
@@ -135,17 +135,13 @@ class CiderTuner:
         self.val_features = torch.from_numpy(features[len(self.train_names) :, 0].astype(np.float32))
 
     def resume(self) -> bool:
-        path = self.out / CHECKPOINT
-        if not path.is_file():
+        state = load_checkpoint(self.out / CHECKPOINT, self.config)
+        if state is None:
             return False
-        state = torch.load(path, map_location="cpu", weights_only=True)
-        if state["config"] != json.dumps(asdict(self.config), sort_keys=True):
-            raise ValueError(f"{path} was made with another configuration; use a new --out")
         self.net.load_state_dict(state["net"])
         self.optimizer.load_state_dict(state["optimizer"])
         self.generator.set_state(state["generator"])
-        torch.set_rng_state(state["torch_rng"])
-        self.history = [TuningReport(**h) for h in json.loads(state["history"])]
+        self.history = [TuningReport(**h) for h in state["history"]]
         self.start_epoch = state["epoch"]
         self.best_cider = max((h.metrics["cider"] for h in self.history), default=-1.0)
         return True
@@ -240,15 +236,12 @@ class CiderTuner:
         save_bundle(bundle, self.out / "bundle")
 
     def _save_checkpoint(self) -> None:
-        state = {
-            "config": json.dumps(asdict(self.config), sort_keys=True),
-            "epoch": self.start_epoch,
-            "net": self.net.state_dict(),
-            "optimizer": self.optimizer.state_dict(),
-            "generator": self.generator.get_state(),
-            "torch_rng": torch.get_rng_state(),
-            "history": json.dumps([asdict(h) for h in self.history]),
-        }
-        tmp = self.out / (CHECKPOINT + ".tmp")
-        torch.save(state, tmp)
-        tmp.replace(self.out / CHECKPOINT)
+        save_checkpoint(
+            self.out / CHECKPOINT,
+            self.config,
+            self.history,
+            epoch=self.start_epoch,
+            net=self.net.state_dict(),
+            optimizer=self.optimizer.state_dict(),
+            generator=self.generator.get_state(),
+        )

@@ -9,7 +9,6 @@ what gets evaluated and shipped; the epoch kept is the one with the best validat
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from collections.abc import Callable
@@ -26,6 +25,7 @@ from photoscope.bundle import Bundle, save_bundle
 from photoscope.decoding import pad_batch, teacher_inputs
 from photoscope.encoder import ImageEncoder
 from photoscope.network import CaptionNetwork, NetworkConfig
+from photoscope.training.checkpoint import load_checkpoint, save_checkpoint
 from photoscope.training.evaluate import evaluate_captions, photo_latents, text_encoder_retrieval
 from photoscope.training.features import cached_features
 from photoscope.training.flickr8k import CaptionDataset
@@ -130,19 +130,15 @@ class Trainer:
         self.val_features = cache[len(self.train_names) :]
 
     def resume(self) -> bool:
-        path = self.out / CHECKPOINT
-        if not path.is_file():
+        state = load_checkpoint(self.out / CHECKPOINT, self.config)
+        if state is None:
             return False
-        state = torch.load(path, map_location="cpu", weights_only=True)
-        if state["config"] != _config_key(self.config):
-            raise ValueError(f"{path} was made with another configuration; use a new --out")
         self.net.load_state_dict(state["net"])
         self.ema.load_state_dict(state["ema"])
         self.optimizer.load_state_dict(state["optimizer"])
         self.scheduler.load_state_dict(state["scheduler"])
         self.generator.set_state(state["generator"])
-        torch.set_rng_state(state["torch_rng"])
-        self.history = [EpochReport(**h) for h in json.loads(state["history"])]
+        self.history = [EpochReport(**h) for h in state["history"]]
         self.start_epoch = len(self.history)
         self.best_cider = max((h.metrics.get("cider", -1.0) for h in self.history), default=-1.0)
         return True
@@ -233,23 +229,16 @@ class Trainer:
         save_bundle(bundle, self.out / "bundle")
 
     def _save_checkpoint(self) -> None:
-        state = {
-            "config": _config_key(self.config),
-            "net": self.net.state_dict(),
-            "ema": self.ema.state_dict(),
-            "optimizer": self.optimizer.state_dict(),
-            "scheduler": self.scheduler.state_dict(),
-            "generator": self.generator.get_state(),
-            "torch_rng": torch.get_rng_state(),
-            "history": json.dumps([asdict(h) for h in self.history]),
-        }
-        tmp = self.out / (CHECKPOINT + ".tmp")
-        torch.save(state, tmp)
-        tmp.replace(self.out / CHECKPOINT)
-
-
-def _config_key(config: TrainConfig) -> str:
-    return json.dumps(asdict(config), sort_keys=True)
+        save_checkpoint(
+            self.out / CHECKPOINT,
+            self.config,
+            self.history,
+            net=self.net.state_dict(),
+            ema=self.ema.state_dict(),
+            optimizer=self.optimizer.state_dict(),
+            scheduler=self.scheduler.state_dict(),
+            generator=self.generator.get_state(),
+        )
 
 
 def _data_name(data: CaptionDataset) -> str:

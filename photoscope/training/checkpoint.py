@@ -1,0 +1,43 @@
+"""Resumable training state: one file per run, written atomically, refused under another configuration."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import torch
+
+
+def config_key(config: Any) -> str:
+    """A dataclass configuration as canonical JSON: a checkpoint resumes only under the same one."""
+    return json.dumps(asdict(config), sort_keys=True)
+
+
+def save_checkpoint(path: Path, config: Any, history: list[Any], **state: Any) -> None:
+    """Save ``state`` (state dicts, generator states...) with the configuration and the history.
+
+    Written to a temporary file and renamed, so a kill mid-write leaves the previous checkpoint intact.
+    """
+    full = {
+        **state,
+        "config": config_key(config),
+        "torch_rng": torch.get_rng_state(),
+        "history": json.dumps([asdict(h) for h in history]),
+    }
+    tmp = path.with_name(path.name + ".tmp")
+    torch.save(full, tmp)
+    tmp.replace(path)
+
+
+def load_checkpoint(path: Path, config: Any) -> dict[str, Any] | None:
+    """The saved state (``history`` as a list of dicts), None if there is none; restores torch's RNG."""
+    if not path.is_file():
+        return None
+    state: dict[str, Any] = torch.load(path, map_location="cpu", weights_only=True)
+    if state["config"] != config_key(config):
+        raise ValueError(f"{path} was made with another configuration; use a new --out")
+    torch.set_rng_state(state["torch_rng"])
+    state["history"] = json.loads(state["history"])
+    return state
