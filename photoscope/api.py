@@ -163,16 +163,7 @@ class Photoscope:
             return self._store
 
     def _load_store(self) -> VectorStore:
-        version = self.model.version
-        ids, latents = self.library.load_vectors("latent", model_version=version)
-        feature_ids, features = self.library.load_vectors("feature", model_version=version)
-        if not np.array_equal(ids, feature_ids):  # both kinds are written together; guard anyway
-            keep = np.isin(ids, feature_ids)
-            features = features[np.isin(feature_ids, ids)]
-            ids, latents = ids[keep], latents[keep]
-        store = VectorStore(self.model.bundle.network.config.latent_dim)
-        store.upsert(ids.tolist(), latents, features)
-        return store
+        return load_store(self.library, self.model.version, self.model.bundle.network.config.latent_dim)
 
     @property
     def engine(self) -> SearchEngine:
@@ -293,3 +284,16 @@ class Photoscope:
     def caption_photos(self, photos: Sequence[Image.Image]) -> list[str]:
         latents = torch.stack([e.latent for e in self.model.embed(photos)])
         return [c.text for c in self.model.caption(latents)]
+
+
+def load_store(library: Library, model_version: str, latent_dim: int) -> VectorStore:
+    """The in-memory vectors of the photos a model indexed, read from the library."""
+    ids, latents = library.load_vectors("latent", model_version=model_version)
+    feature_ids, features = library.load_vectors("feature", model_version=model_version)
+    if not np.array_equal(ids, feature_ids):  # both kinds are written together; guard anyway
+        keep = np.isin(ids, feature_ids)
+        features = features[np.isin(feature_ids, ids)]
+        ids, latents = ids[keep], latents[keep]
+    store = VectorStore(latent_dim)
+    store.upsert(ids.tolist(), latents, features)
+    return store

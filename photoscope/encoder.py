@@ -15,6 +15,7 @@ from typing import Any, cast
 import torch
 from PIL import Image
 
+from photoscope.config import resources_dir
 from photoscope.imaging import INPUT_SIZE, preprocess
 from photoscope.inference import InferenceModel
 
@@ -30,10 +31,12 @@ class EncoderOutput:
 
 @cache
 def imagenet_classes() -> tuple[str, ...]:
-    """The 1000 ImageNet class names, from torchvision's bundled metadata (no download)."""
-    from torchvision.models import ResNet18_Weights
-
-    return tuple(ResNet18_Weights.IMAGENET1K_V1.meta["categories"])
+    """The 1000 ImageNet class names in the classifier's order (torchvision's list, shipped as a
+    text file so the app needs no torchvision, whose wheels link CUDA libraries)."""
+    names = (resources_dir() / "imagenet-classes.txt").read_text(encoding="utf-8").splitlines()
+    if len(names) != 1000:
+        raise FileNotFoundError("resources/imagenet-classes.txt is damaged; reinstall Photoscope")
+    return tuple(names)
 
 
 class _FeaturesAndLogits(torch.nn.Module):

@@ -94,3 +94,20 @@ def test_similar_with_a_photo_outside_the_library(
     assert code == 0 and Path(out.strip()).name.startswith("green square")
     code, _, err = _run(capsys, "similar", str(tmp_path / "missing.jpg"), "--db", str(db))
     assert code == 2 and "no such photo" in err
+
+
+def test_help_and_version_start_without_torch_or_qt() -> None:
+    """Every subcommand registers at start-up: none may import PyTorch or Qt until it runs."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from photoscope.cli import build_parser; build_parser().format_help(); "
+        "print(sorted(m for m in ('torch', 'PySide6', 'numpy') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+    version = subprocess.run(
+        [sys.executable, "-m", "photoscope", "--version"], capture_output=True, text=True, check=True
+    )
+    assert version.stdout.startswith("photoscope ")

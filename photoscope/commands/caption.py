@@ -7,14 +7,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import torch
-
 from photoscope.commands.common import add_model_option
-from photoscope.imaging import load_photo
-from photoscope.model import DecodeOptions, PhotoscopeModel
 
 
 def caption(args: argparse.Namespace) -> int:
+    import torch
+
+    from photoscope.imaging import load_photo
+    from photoscope.model import DecodeOptions, PhotoscopeModel
+
     model = PhotoscopeModel(args.model)
     options = DecodeOptions(1 if args.greedy else args.beam, args.max_len, args.length_penalty)
     failed = 0

@@ -5,21 +5,24 @@ from __future__ import annotations
 import argparse
 import hashlib
 from pathlib import Path
-from typing import Any
-
-import torch
+from typing import TYPE_CHECKING, Any
 
 from photoscope.commands.common import add_model_option
-from photoscope.config import cache_dir
-from photoscope.model import PhotoscopeModel
-from photoscope.search import TextSearchOptions
-from photoscope.training.evaluate import evaluate_captions
-from photoscope.training.features import cached_features
-from photoscope.training.flickr8k import CaptionDataset
-from photoscope.training.retrieval import evaluate_retrieval
+
+if TYPE_CHECKING:
+    import torch
+
+    from photoscope.model import PhotoscopeModel
 
 
 def evaluate(args: argparse.Namespace) -> int:
+    import torch
+
+    from photoscope.config import cache_dir
+    from photoscope.model import PhotoscopeModel
+    from photoscope.training.features import cached_features
+    from photoscope.training.flickr8k import CaptionDataset
+
     data = CaptionDataset.load(args.data)
     names = data.split(args.split)
     if not names:
@@ -42,6 +45,9 @@ def evaluate(args: argparse.Namespace) -> int:
 def _retrieval(
     args: argparse.Namespace, model: PhotoscopeModel, latents: torch.Tensor, refs: list[list[str]]
 ) -> int:
+    from photoscope.search import TextSearchOptions
+    from photoscope.training.retrieval import evaluate_retrieval
+
     methods = {
         "plain inversion": TextSearchOptions(method="plain"),
         "text encoder": TextSearchOptions(method="encoder"),
@@ -61,6 +67,8 @@ def _retrieval(
 def _captions(
     args: argparse.Namespace, model: PhotoscopeModel, latents: torch.Tensor, refs: list[list[str]]
 ) -> int:
+    from photoscope.training.evaluate import evaluate_captions
+
     net = model.bundle.network
     metrics, _ = evaluate_captions(net, model.bundle.vocab, latents, refs, args.beam, args.length_penalty)
     print(f"beam {args.beam}, length penalty {args.length_penalty}")

@@ -6,14 +6,15 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-import torch
-
 from photoscope.commands.common import add_model_option, add_run_options, configured, step_bar
-from photoscope.config import default_model_dir
-from photoscope.training.cider_tuning import CiderTuner, CiderTuningConfig
 
 
 def finetune(args: argparse.Namespace) -> int:
+    import torch
+
+    from photoscope.config import default_model_dir
+    from photoscope.training.cider_tuning import CiderTuner, CiderTuningConfig
+
     if args.threads:
         torch.set_num_threads(args.threads)
     config = configured(CiderTuningConfig(), args, "epochs", "seed", "lr", "xe_weight")

@@ -5,14 +5,15 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-import torch
-from tqdm import tqdm
-
 from photoscope.commands.common import add_run_options, configured, step_bar
-from photoscope.training.trainer import TrainConfig, Trainer
 
 
 def train(args: argparse.Namespace) -> int:
+    import torch
+    from tqdm import tqdm
+
+    from photoscope.training.trainer import TrainConfig, Trainer
+
     if args.threads:
         torch.set_num_threads(args.threads)
     config = configured(TrainConfig(), args, "epochs", "seed", "dropout", "weight_decay")
