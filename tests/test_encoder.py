@@ -59,3 +59,31 @@ def test_exif_orientation_is_applied(tmp_path) -> None:
     image.save(path, exif=exif)
     width, height = load_photo(path, min_side=16).size  # draft mode may decode it smaller
     assert height == 3 * width and width >= 16
+
+
+def test_the_frozen_graph_is_cached_and_matches_eager_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    from photoscope import encoder as encoder_module
+    from photoscope.config import cache_dir
+
+    photo = preprocess([Image.fromarray(data.chelsea())])
+    first = ImageEncoder()
+    frozen_out = first.predict(photo).features
+    assert isinstance(first._net, torch.jit.ScriptModule)  # frozen, not the eager fallback
+    (cached,) = (cache_dir() / "encoder").glob("*.pt")
+
+    def no_tracing(*_: object) -> None:
+        raise AssertionError("traced again although a frozen graph was cached")
+
+    freeze = encoder_module._freeze
+    monkeypatch.setattr(encoder_module, "_freeze", no_tracing)
+    second = ImageEncoder()
+    assert torch.allclose(second.predict(photo).features, frozen_out)
+    eager = ImageEncoder(optimize=False).predict(photo).features
+    assert torch.allclose(eager, frozen_out, atol=1e-3)  # freezing folds batch norms: rounding only
+    monkeypatch.setattr(
+        encoder_module, "_freeze", freeze
+    )  # not undo(): that would unset the private XDG dirs
+    cached.write_bytes(b"damaged")
+    third = ImageEncoder()
+    assert torch.allclose(third.predict(photo).features, frozen_out)  # traced again, cache replaced
+    assert cached.stat().st_size > 1_000_000
