@@ -48,12 +48,13 @@ def _retrieval(
     from photoscope.search import TextSearchOptions
     from photoscope.training.retrieval import evaluate_retrieval
 
-    methods = {
-        "plain inversion": TextSearchOptions(method="plain"),
-        "text encoder": TextSearchOptions(method="encoder"),
-        "shipped": TextSearchOptions(),
+    methods = {  # --methods name: (printed name, options)
+        "plain": ("plain inversion", TextSearchOptions(method="plain")),
+        "encoder": ("text encoder", TextSearchOptions(method="encoder", rerank=0)),
+        "encoder-rerank": ("encoder + re-rank", TextSearchOptions(method="encoder")),
+        "shipped": ("shipped", TextSearchOptions()),
     }
-    chosen = {k: v for k, v in methods.items() if not args.methods or v.method in args.methods}
+    chosen = dict(v for k, v in methods.items() if not args.methods or k in args.methods)
     for report in evaluate_retrieval(model, latents, refs, chosen, max_queries=args.queries):
         m = report.metrics
         print(
@@ -86,7 +87,12 @@ def register(sub: Any) -> None:
     p.add_argument("--split", default="val")
     p.add_argument("--beam", type=int, default=5)
     p.add_argument("--length-penalty", type=float, default=0.5)
-    p.add_argument("--methods", nargs="*", choices=["plain", "encoder", "shipped"], help="retrieval methods")
+    p.add_argument(
+        "--methods",
+        nargs="*",
+        choices=["plain", "encoder", "encoder-rerank", "shipped"],
+        help="retrieval methods (default: all)",
+    )
     p.add_argument("--queries", type=int, help="evaluate retrieval on a random sample of this many queries")
     p.add_argument("--mirror", action="store_true", help="average latents with mirror images")
     p.add_argument("--cache", type=Path, help="feature cache folder (default: user cache)")
