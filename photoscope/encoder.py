@@ -102,7 +102,10 @@ Net = Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]]
 def _eager(weights: Path) -> torch.nn.Module:
     from efficientnet_lite_pytorch import EfficientNet
 
-    net = EfficientNet.from_name(MODEL_NAME)
+    # Building the network draws random initial weights (then replaced): under a forked RNG, so loading
+    # the encoder (or not, when its frozen graph is cached) never changes a caller's random stream.
+    with torch.random.fork_rng(devices=[]):
+        net = EfficientNet.from_name(MODEL_NAME)
     net.load_state_dict(torch.load(weights, map_location="cpu", weights_only=True))
     # eval() on the wrapper too: freezing refuses a module in training mode (and fell back to eager).
     return _FeaturesAndLogits(net).eval().requires_grad_(False).to(memory_format=torch.channels_last)
