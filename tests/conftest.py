@@ -16,6 +16,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 from photoscope.config import default_model_dir
 from photoscope.db import Library
 
+# Fixtures of the GUI tests (the windows, an indexed library); registered here, the one root conftest,
+# so pytest rewrites its asserts before any test module imports its helpers.
+pytest_plugins = ["gui_support"]
+
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "flickr8k"
 
 

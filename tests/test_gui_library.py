@@ -13,8 +13,6 @@ from PySide6.QtWidgets import QMessageBox
 from photoscope.gui import desktop
 from photoscope.gui.main_window import MainWindow
 
-pytest_plugins = ["gui_support"]  # the windows and the indexed library
-
 
 @pytest.fixture
 def opened_urls(monkeypatch: pytest.MonkeyPatch) -> list[str]:

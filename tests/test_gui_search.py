@@ -15,8 +15,6 @@ from synthetic import shape_photo
 from photoscope.gui.results_model import PATH_ROLE
 from photoscope.gui.thumbnail_loader import pil_to_qimage
 
-pytest_plugins = ["gui_support"]  # the windows and the indexed library
-
 
 def drop(window, mime: QMimeData, target=None) -> None:  # type: ignore[no-untyped-def]
     """What Qt's drag manager sends: an enter (that the widget must accept), then the drop."""
