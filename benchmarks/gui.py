@@ -269,7 +269,8 @@ def main() -> None:
         f"library ready {m.get('ready', nan):.2f} s; first search results {m.get('first_results', nan):.2f} s"
     )
     heartbeat_db = args.work / "heartbeat.db"
-    heartbeat_db.unlink(missing_ok=True)
+    for stale in (heartbeat_db, *(heartbeat_db.with_name(heartbeat_db.name + s) for s in ("-wal", "-shm"))):
+        stale.unlink(missing_ok=True)  # a previous run's WAL would replay its indexing onto the copy
     subprocess.run(["cp", str(db), str(heartbeat_db)], check=True)
     photos = args.work / "new-photos"
     if not photos.is_dir():

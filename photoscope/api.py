@@ -177,7 +177,7 @@ class Photoscope:
             version = self.model.version
             lat_ids, latents = self.library.load_vectors("latent", ids=list(ids), model_version=version)
             feat_ids, features = self.library.load_vectors("feature", ids=list(ids), model_version=version)
-            self._store.upsert(lat_ids.tolist(), latents, features[np.isin(feat_ids, lat_ids)])
+            self._store.upsert(lat_ids.tolist(), latents, features[np.isin(feat_ids, lat_ids)], copy=False)
 
     def photos_removed(self, ids: Sequence[int]) -> None:
         with self._store_lock:
@@ -295,5 +295,5 @@ def load_store(library: Library, model_version: str, latent_dim: int) -> VectorS
         features = features[np.isin(feature_ids, ids)]
         ids, latents = ids[keep], latents[keep]
     store = VectorStore(latent_dim)
-    store.upsert(ids.tolist(), latents, features)
+    store.upsert(ids.tolist(), latents, features, copy=False)  # the arrays are ours: no second copy
     return store

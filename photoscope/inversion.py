@@ -44,18 +44,18 @@ def invert(
     o = options or InversionOptions()
     net.eval()
     anchor = starts.detach()
-    latent = anchor.clone().requires_grad_(True)
-    optimizer = torch.optim.Adam([latent], lr=o.lr)
+    latent = anchor.clone()
+    adam = _Adam(latent, o.lr)
     best = torch.full((len(starts),), float("inf"))
     steps = 0
     with torch.enable_grad():
         while steps < o.steps:
             steps += 1
+            latent.requires_grad_(True)
             nll = -caption_log_prob(net, latent, targets, lengths, start_token) / lengths
             loss = nll + o.prior_weight * (latent - anchor).pow(2).sum(1)
-            optimizer.zero_grad(set_to_none=True)
-            loss.sum().backward()
-            optimizer.step()
+            (grad,) = torch.autograd.grad(loss.sum(), latent)
+            latent = adam.step(latent.detach(), grad)
             improved = best - loss.detach()
             best = torch.minimum(best, loss.detach())
             if bool((improved < o.tolerance).all()):
@@ -63,3 +63,25 @@ def invert(
     with torch.inference_mode():
         final = -caption_log_prob(net, latent.detach(), targets, lengths, start_token) / lengths
     return InversionResult(latent.detach(), final, steps)
+
+
+class _Adam:
+    """Adam (Kingma and Ba; the same update as ``torch.optim.Adam``'s defaults) on one tensor.
+
+    Written out because constructing ``torch.optim.Adam`` imports TorchDynamo and SymPy: a second
+    of import holding the GIL on the first search, which froze the app's window.
+    """
+
+    def __init__(self, like: torch.Tensor, lr: float, betas: tuple[float, float] = (0.9, 0.999)) -> None:
+        self.lr, (self.beta1, self.beta2) = lr, betas
+        self.eps = 1e-8
+        self.m = torch.zeros_like(like)
+        self.v = torch.zeros_like(like)
+        self.t = 0
+
+    def step(self, value: torch.Tensor, grad: torch.Tensor) -> torch.Tensor:
+        self.t += 1
+        self.m.mul_(self.beta1).add_(grad, alpha=1 - self.beta1)
+        self.v.mul_(self.beta2).addcmul_(grad, grad, value=1 - self.beta2)
+        denom = (self.v.sqrt() / (1 - self.beta2**self.t) ** 0.5).add_(self.eps)
+        return value.addcdiv(self.m, denom, value=-self.lr / (1 - self.beta1**self.t))

@@ -51,11 +51,12 @@ class _Matrix:
         return self.data[: self.size]
 
 
-def _normalise(rows: np.ndarray | torch.Tensor, dtype: torch.dtype = torch.float32) -> torch.Tensor:
-    """Unit rows in ``dtype``, computed a block at a time: a library's features in float32 would
-    need 5 KB per photo at once (half a gigabyte for 100,000 photos) for what is kept in float16."""
+def _normalise(rows: np.ndarray | torch.Tensor, dtype: torch.dtype, copy: bool = True) -> torch.Tensor:
+    """Unit rows in ``dtype``, a block at a time: 100,000 features in float32 would take half a
+    gigabyte at once for what is kept in float16. With ``copy=False`` the rows (if already of
+    ``dtype``) are normalised in place, so loading a library holds its vectors once, not twice."""
     tensor = torch.as_tensor(rows)
-    out = torch.empty(tensor.shape, dtype=dtype)
+    out = tensor if not copy and tensor.dtype == dtype else torch.empty(tensor.shape, dtype=dtype)
     for lo in range(0, len(tensor), _BLOCK):
         out[lo : lo + _BLOCK] = torch.nn.functional.normalize(tensor[lo : lo + _BLOCK].float(), dim=-1)
     return out
@@ -80,12 +81,18 @@ class VectorStore:
         return np.asarray(self._ids, dtype=np.int64)
 
     def upsert(
-        self, ids: Iterable[int], latents: np.ndarray | torch.Tensor, features: np.ndarray | torch.Tensor
+        self,
+        ids: Iterable[int],
+        latents: np.ndarray | torch.Tensor,
+        features: np.ndarray | torch.Tensor,
+        copy: bool = True,
     ) -> None:
+        """Add or replace photos' vectors. ``copy=False`` hands the arrays over: they are normalised
+        in place and may be kept, so the caller must not use them afterwards."""
         ids = list(ids)
         raw = torch.as_tensor(latents, dtype=torch.float32)
         norms = raw.norm(dim=-1, keepdim=True)
-        lat, feat = _normalise(raw), _normalise(features, torch.float16)
+        lat, feat = _normalise(raw, torch.float32, copy), _normalise(features, torch.float16, copy)
         fresh = [i for i, pid in enumerate(ids) if pid not in self._row]
         for i, pid in enumerate(ids):
             if pid in self._row:  # re-indexed photo: overwrite in place

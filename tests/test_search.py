@@ -111,3 +111,20 @@ def test_similar_words_and_analogies_from_embeddings(tiny_model_dir: Path) -> No
     rare = WordSpace(net, type(vocab)(vocab.words, tuple(5 for _ in vocab.words)), min_count=20)
     with pytest.raises(UnknownWordError):
         rare.similar("dog")
+
+
+def test_inversion_adam_is_torch_adam() -> None:
+    """The inversion's own Adam (it avoids importing TorchDynamo) takes torch.optim.Adam's steps."""
+    from photoscope.inversion import _Adam
+
+    target = torch.randn(4, 8, generator=torch.Generator().manual_seed(0))
+    theirs = torch.zeros(4, 8, requires_grad=True)
+    optimizer = torch.optim.Adam([theirs], lr=0.05)
+    ours = torch.zeros(4, 8)
+    adam = _Adam(ours, lr=0.05)
+    for _ in range(10):
+        optimizer.zero_grad()
+        (theirs - target).pow(2).sum().backward()
+        optimizer.step()
+        ours = adam.step(ours, 2 * (ours - target))
+    assert torch.allclose(ours, theirs.detach(), atol=1e-6)
