@@ -41,3 +41,13 @@ def load_checkpoint(path: Path, config: Any) -> dict[str, Any] | None:
     torch.set_rng_state(state["torch_rng"])
     state["history"] = json.loads(state["history"])
     return state
+
+
+def restore(state: dict[str, Any], **targets: Any) -> None:
+    """Load each saved entry into the object of the same name: modules, optimizers and schedulers
+    through ``load_state_dict``, random generators through ``set_state``."""
+    for name, target in targets.items():
+        if isinstance(target, torch.Generator):
+            target.set_state(state[name])
+        else:
+            target.load_state_dict(state[name])

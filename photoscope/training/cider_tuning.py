@@ -29,7 +29,7 @@ import torch.nn.functional as F
 from photoscope.bundle import Bundle, load_bundle, save_bundle
 from photoscope.decoding import pad_batch, teacher_inputs
 from photoscope.network import CaptionNetwork
-from photoscope.training.checkpoint import load_checkpoint, save_checkpoint
+from photoscope.training.checkpoint import load_checkpoint, restore, save_checkpoint
 from photoscope.training.cider_reward import CiderD
 from photoscope.training.evaluate import evaluate_captions
 from photoscope.training.features import cached_features
@@ -138,9 +138,7 @@ class CiderTuner:
         state = load_checkpoint(self.out / CHECKPOINT, self.config)
         if state is None:
             return False
-        self.net.load_state_dict(state["net"])
-        self.optimizer.load_state_dict(state["optimizer"])
-        self.generator.set_state(state["generator"])
+        restore(state, net=self.net, optimizer=self.optimizer, generator=self.generator)
         self.history = [TuningReport(**h) for h in state["history"]]
         self.start_epoch = state["epoch"]
         self.best_cider = max((h.metrics["cider"] for h in self.history), default=-1.0)

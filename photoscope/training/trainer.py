@@ -25,7 +25,7 @@ from photoscope.bundle import Bundle, save_bundle
 from photoscope.decoding import pad_batch, teacher_inputs
 from photoscope.encoder import ImageEncoder
 from photoscope.network import CaptionNetwork, NetworkConfig
-from photoscope.training.checkpoint import load_checkpoint, save_checkpoint
+from photoscope.training.checkpoint import load_checkpoint, restore, save_checkpoint
 from photoscope.training.evaluate import evaluate_captions, photo_latents, text_encoder_retrieval
 from photoscope.training.features import cached_features
 from photoscope.training.flickr8k import CaptionDataset
@@ -133,11 +133,14 @@ class Trainer:
         state = load_checkpoint(self.out / CHECKPOINT, self.config)
         if state is None:
             return False
-        self.net.load_state_dict(state["net"])
-        self.ema.load_state_dict(state["ema"])
-        self.optimizer.load_state_dict(state["optimizer"])
-        self.scheduler.load_state_dict(state["scheduler"])
-        self.generator.set_state(state["generator"])
+        restore(
+            state,
+            net=self.net,
+            ema=self.ema,
+            optimizer=self.optimizer,
+            scheduler=self.scheduler,
+            generator=self.generator,
+        )
         self.history = [EpochReport(**h) for h in state["history"]]
         self.start_epoch = len(self.history)
         self.best_cider = max((h.metrics.get("cider", -1.0) for h in self.history), default=-1.0)
