@@ -174,10 +174,7 @@ class Photoscope:
         with self._store_lock:
             if self._store is None or not ids:
                 return  # not loaded yet: it will read them from the database when it is
-            version = self.model.version
-            lat_ids, latents = self.library.load_vectors("latent", ids=list(ids), model_version=version)
-            feat_ids, features = self.library.load_vectors("feature", ids=list(ids), model_version=version)
-            self._store.upsert(lat_ids.tolist(), latents, features[np.isin(feat_ids, lat_ids)], copy=False)
+            self._store.upsert(*_read_vectors(self.library, self.model.version, ids), copy=False)
 
     def photos_removed(self, ids: Sequence[int]) -> None:
         with self._store_lock:
@@ -288,12 +285,20 @@ class Photoscope:
 
 def load_store(library: Library, model_version: str, latent_dim: int) -> VectorStore:
     """The in-memory vectors of the photos a model indexed, read from the library."""
-    ids, latents = library.load_vectors("latent", model_version=model_version)
-    feature_ids, features = library.load_vectors("feature", model_version=model_version)
-    if not np.array_equal(ids, feature_ids):  # both kinds are written together; guard anyway
-        keep = np.isin(ids, feature_ids)
-        features = features[np.isin(feature_ids, ids)]
-        ids, latents = ids[keep], latents[keep]
     store = VectorStore(latent_dim)
-    store.upsert(ids.tolist(), latents, features, copy=False)  # the arrays are ours: no second copy
+    store.upsert(*_read_vectors(library, model_version), copy=False)  # the arrays are ours: no second copy
     return store
+
+
+def _read_vectors(
+    library: Library, model_version: str, ids: Sequence[int] | None = None
+) -> tuple[list[int], np.ndarray, np.ndarray]:
+    """Photo ids with their latents and features, row for row (all photos, or those of ``ids``)."""
+    wanted = None if ids is None else list(ids)
+    lat_ids, latents = library.load_vectors("latent", ids=wanted, model_version=model_version)
+    feat_ids, features = library.load_vectors("feature", ids=wanted, model_version=model_version)
+    if not np.array_equal(lat_ids, feat_ids):  # both kinds are written together; guard anyway
+        features = features[np.isin(feat_ids, lat_ids)]
+        keep = np.isin(lat_ids, feat_ids)
+        lat_ids, latents = lat_ids[keep], latents[keep]
+    return lat_ids.tolist(), latents, features

@@ -143,9 +143,9 @@ def _freeze(module: torch.nn.Module, cache: Path | None = None) -> Net:
 
 def _save_quietly(frozen: torch.jit.ScriptModule, path: Path) -> None:
     """Save atomically; a read-only or full cache only costs the next start its tracing time."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", FutureWarning)
             torch.jit.save(frozen, str(tmp))

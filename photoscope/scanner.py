@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from photoscope import thumbnails
 from photoscope.db import Folder, Library, Move, NewFile, StoredFile
@@ -185,7 +184,9 @@ class Scanner:
         if report.removed and self.on_removed is not None:
             self.on_removed(report.removed)
 
-    def _vanished_elsewhere(self, new: list[NewFile], gone: list[StoredFile], seen: Any) -> list[StoredFile]:
+    def _vanished_elsewhere(
+        self, new: list[NewFile], gone: list[StoredFile], seen: Container[str]
+    ) -> list[StoredFile]:
         """Rows outside this scan's targets that a new file may have moved from: same partial hash,
         gone from disk though their folder is there. (A watcher may report a move's two ends in two
         batches; matching only within one scan would index the photo anew and drop the old row.)"""

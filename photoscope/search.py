@@ -69,10 +69,7 @@ class TextRanker:
         return scores
 
     def _rerank(self, texts: Sequence[str], scores: torch.Tensor, options: TextSearchOptions) -> torch.Tensor:
-        """Add the exact caption likelihood to the cosine of each text's best candidates.
-
-        The re-scored candidates are lifted above all others so the ranking below them is kept.
-        """
+        """Add the exact caption likelihood to the cosine of each text's best candidates."""
         net, vocab = self.model.bundle.network, self.model.bundle.vocab
         k = min(options.rerank, scores.shape[1])
         top, rows = scores.topk(k, dim=1)
@@ -83,9 +80,7 @@ class TextRanker:
                 net, latents, targets.repeat_interleave(k, 0), lengths.repeat_interleave(k, 0), vocab.start
             )
         per_word = (log_p / lengths.repeat_interleave(k, 0)).reshape(-1, k)
-        fused = top + options.rerank_weight * per_word
-        lifted = fused - fused.min(dim=1, keepdim=True).values + top.max(dim=1, keepdim=True).values + 1e-3
-        return scores.scatter(1, rows, lifted)
+        return rescore_top(scores, top, rows, per_word, options.rerank_weight)
 
     def latents(self, texts: Sequence[str], options: TextSearchOptions) -> torch.Tensor:
         net, vocab = self.model.bundle.network, self.model.bundle.vocab
@@ -103,6 +98,17 @@ class TextRanker:
             return refined
         w = options.start_weight
         return w * F.normalize(starts, dim=-1) + (1 - w) * F.normalize(refined, dim=-1)
+
+
+def rescore_top(
+    scores: torch.Tensor, top: torch.Tensor, rows: torch.Tensor, per_word: torch.Tensor, weight: float
+) -> torch.Tensor:
+    """Scores with each row's candidates (``top`` at columns ``rows``) re-scored as cosine plus
+    ``weight`` times their per-word log-likelihood, and lifted above all other photos so the ranking
+    below them is kept."""
+    fused = top + weight * per_word
+    lifted = fused - fused.min(dim=1, keepdim=True).values + top.max(dim=1, keepdim=True).values + 1e-3
+    return scores.scatter(1, rows, lifted)
 
 
 class SearchEngine:

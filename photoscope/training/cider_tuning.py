@@ -129,10 +129,15 @@ class CiderTuner:
         return self.vocab.encode(caption, add_end=False)[: self.config.max_words]
 
     def features(self, cache: Path | None = None) -> None:
+        """The photos' latents, computed once: the projection is frozen, so they never change."""
         names = self.train_names + self.val_names
-        features = cached_features(names, self.data.root / "images", cache or self.out / "cache")
-        self.train_features = torch.from_numpy(features[: len(self.train_names)].astype(np.float32))
-        self.val_features = torch.from_numpy(features[len(self.train_names) :, 0].astype(np.float32))
+        features = torch.from_numpy(
+            cached_features(names, self.data.root / "images", cache or self.out / "cache").astype(np.float32)
+        )
+        with torch.inference_mode():
+            latents = self.net.latent(features)
+        self.train_latents = latents[: len(self.train_names)].clone()  # N x (photo, mirror image) x D
+        self.val_latents = latents[len(self.train_names) :, 0].clone()
 
     def resume(self) -> bool:
         state = load_checkpoint(self.out / CHECKPOINT, self.config)
@@ -177,8 +182,7 @@ class CiderTuner:
     def _step(self, photos: torch.Tensor, mirrored: torch.Tensor) -> float:
         c, v = self.config, self.vocab
         self.net.eval()  # sampling explores; dropout would only add noise to the gradient
-        with torch.no_grad():
-            latents = self.net.latent(self.train_features[photos, mirrored])
+        latents = self.train_latents[photos, mirrored]
         words, log_p = sample_captions(self.net, v, latents, c.samples, c.max_words, self.generator)
         items = photos.repeat_interleave(c.samples).tolist()
         reward = torch.tensor([self.reward.score(i, w) for i, w in zip(items, words, strict=True)])
@@ -209,10 +213,8 @@ class CiderTuner:
     def _validate(self, epoch: float, reward: float, started: float, log: Callable[[str], None]) -> None:
         c = self.config
         self.net.eval()
-        with torch.inference_mode():
-            latents = self.net.latent(self.val_features)
         refs = [self.data.captions[n] for n in self.val_names]
-        metrics, _ = evaluate_captions(self.net, self.vocab, latents, refs, c.beam, c.length_penalty)
+        metrics, _ = evaluate_captions(self.net, self.vocab, self.val_latents, refs, c.beam, c.length_penalty)
         report = TuningReport(epoch, reward, time.time() - started, metrics)
         self.history.append(report)
         if metrics["cider"] > self.best_cider:
