@@ -78,6 +78,7 @@ def run_child(mode: str, db: str, model: str, photos_dir: str) -> None:
     from photoscope.gui.app import create_application, open_api
     from photoscope.gui.main_window import MainWindow
 
+    slow_events = SlowEvents() if os.environ.get("PHOTOSCOPE_DIAGNOSE") else None
     app = create_application()
     settings = QSettings(str(Path(tempfile.mkdtemp()) / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(settings)
@@ -108,9 +109,42 @@ def run_child(mode: str, db: str, model: str, photos_dir: str) -> None:
                 "opening_gap_ms": gaps.opening_worst_ms,
                 "stalls": gaps.stalls,
                 "samples": sorted(sampler.samples.items(), key=lambda kv: -kv[1])[:25] if sampler else [],
+                "slow_events": slow_events.slow if slow_events else [],
             }
         )
     )
+
+
+def SlowEvents():  # type: ignore[no-untyped-def]
+    """With --diagnose: the QApplication itself, timing every event it delivers on the GUI thread.
+
+    A stall inside an event handler (a paint, a slot, a model's data()) shows here with the receiver and
+    the event type; a stall between events (the GUI thread waiting outside Qt's dispatch) does not.
+    """
+    import sys
+
+    from PySide6.QtWidgets import QApplication
+
+    class _SlowEvents(QApplication):
+        def __init__(self) -> None:
+            super().__init__(sys.argv[:1])
+            self.slow: list[tuple[float, int, int, str, str]] = []  # (when, ms, depth, receiver, event)
+            self.depth = 0
+
+        def notify(self, receiver, event):  # type: ignore[no-untyped-def]
+            began = time.perf_counter()
+            self.depth += 1
+            try:
+                return super().notify(receiver, event)
+            finally:
+                self.depth -= 1
+                ms = (time.perf_counter() - began) * 1000
+                if ms > 20:
+                    name = f"{type(receiver).__name__}({receiver.objectName()})"
+                    when = round(began - START, 2)
+                    self.slow.append((when, round(ms), self.depth, name, str(event.type())))
+
+    return _SlowEvents()
 
 
 class StallSampler:
@@ -288,6 +322,9 @@ def main() -> None:
         print("stalls over 50 ms (seconds since start, gap ms, phase):", beat["stalls"])
         for where, count in beat["samples"]:  # type: ignore[union-attr]
             print(f"{count:5d}  {where}")
+        print("events over 20 ms on the GUI thread (seconds since start, ms, depth, receiver, event):")
+        for slow in beat["slow_events"]:  # type: ignore[union-attr]
+            print("   ", slow)
 
 
 if __name__ == "__main__":

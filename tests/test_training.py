@@ -47,6 +47,23 @@ def test_features_are_encoded_once(shapes_dataset: Path, tmp_path: Path) -> None
     assert CountingEncoder.calls == 0
 
 
+def test_crop_views_are_cached_and_drawn_by_training(shapes_dataset: Path, tmp_path: Path) -> None:
+    config = dataclasses.replace(CONFIG, epochs=1, crop_views=True)
+    trainer = Trainer(shapes_dataset, tmp_path, config)
+    trainer.features()
+    # the photo, its mirror image, then four crops and their mirror images: all different features
+    assert trainer.train_features.shape[1] == 2 + 8
+    first = trainer.train_features[0]
+    assert torch.cdist(first, first).fill_diagonal_(1.0).min() > 0
+    assert trainer.val_features.shape[1] == 2  # validation keeps the photo and its mirror image
+    assert (tmp_path / "cache" / "crops.npy").is_file()
+    CountingEncoder.calls = 0
+    Trainer(shapes_dataset, tmp_path, config).features(encoder=CountingEncoder())
+    assert CountingEncoder.calls == 0
+    trainer.run(log=lambda _: None)
+    assert (tmp_path / "bundle" / "bundle.json").is_file()
+
+
 def _final_weights(out: Path) -> dict[str, torch.Tensor]:
     return torch.load(out / "checkpoint.pt", weights_only=True)["net"]
 

@@ -16,7 +16,7 @@ def train(args: argparse.Namespace) -> int:
 
     if args.threads:
         torch.set_num_threads(args.threads)
-    config = configured(TrainConfig(), args, "epochs", "seed", "dropout", "weight_decay")
+    config = configured(TrainConfig(), args, "epochs", "seed", "dropout", "weight_decay", "crop_views")
     trainer = Trainer(args.data, args.out, config)
     if trainer.resume():
         print(f"resuming after epoch {trainer.start_epoch} from {args.out}")
@@ -40,4 +40,10 @@ def register(sub: Any) -> None:
     add_run_options(p, "checkpoints, bundle")
     p.add_argument("--dropout", type=float, default=None, help="dropout on the decoder's inputs and outputs")
     p.add_argument("--weight-decay", type=float, default=None, help="AdamW weight decay")
+    p.add_argument(
+        "--crop-views",
+        action="store_true",
+        default=None,
+        help="also train on four crops of each photo and their mirror images (encoded once, cached)",
+    )
     p.set_defaults(handler=train)

@@ -1,7 +1,8 @@
 """Training the caption network on a caption dataset, with resumable per-epoch checkpoints.
 
 Recipe (starting point: shared/notes/model-study.md, then measured here): frozen encoder features
-cached once; each sample takes the photo's or its mirror image's feature at random; dropout on the
+cached once; each sample takes the feature of one view of its photo at random (the photo or its
+mirror image, and with ``crop_views`` also four crops and their mirror images); dropout on the
 decoder's inputs and outputs; label smoothing; a symmetric InfoNCE term that trains the text
 encoder jointly; AdamW with a one-cycle schedule; an exponential moving average of the weights is
 what gets evaluated and shipped; the epoch kept is the one with the best validation CIDEr.
@@ -54,6 +55,7 @@ class TrainConfig:
     length_penalty: float = 0.5
     seed: int = 0
     train_splits: tuple[str, ...] = ("train", "unsplit")
+    crop_views: bool = False
 
 
 @dataclass
@@ -125,8 +127,13 @@ class Trainer:
         """Load (or compute once and cache) the train and val photos' encoder features."""
         hook = (lambda d, n: progress(d, n, 0.0)) if progress else None
         names = self.train_names + self.val_names
-        cache = cached_features(names, self.data.root / "images", self.out / "cache", encoder, hook)
-        self.train_features = torch.from_numpy(cache[: len(self.train_names)].astype(np.float32))
+        images, cache_dir = self.data.root / "images", self.out / "cache"
+        cache = cached_features(names, images, cache_dir, encoder, hook)
+        train = cache[: len(self.train_names)]
+        if self.config.crop_views:
+            crops = cached_features(self.train_names, images, cache_dir, encoder, hook, kind="crops")
+            train = np.concatenate([train, crops], axis=1)
+        self.train_features = torch.from_numpy(train.astype(np.float32))
         self.val_features = cache[len(self.train_names) :]
 
     def resume(self) -> bool:
@@ -166,11 +173,11 @@ class Trainer:
         c, v = self.config, self.vocab
         self.net.train()
         order = torch.randperm(len(self.pairs.targets), generator=self.generator)
-        mirrored = torch.randint(0, 2, (len(order),), generator=self.generator)
+        view = torch.randint(0, self.train_features.shape[1], (len(order),), generator=self.generator)
         total = 0.0
         for step, batch in enumerate(order.split(c.batch_size)):
             photos = self.pairs.photo[batch]
-            features = self.train_features[photos, mirrored[batch]]
+            features = self.train_features[photos, view[batch]]
             targets, lengths = pad_batch([self.pairs.targets[int(i)] for i in batch], v.pad)
             latent = self.net.latent(features)
             logits = self.net.decoder_logits(latent, teacher_inputs(targets, v.start))[:, 1:]
