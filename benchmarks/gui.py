@@ -18,11 +18,13 @@ the timings concern the app, not the model's quality.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -78,7 +80,6 @@ def run_child(mode: str, db: str, model: str, photos_dir: str) -> None:
     from photoscope.gui.app import create_application, open_api
     from photoscope.gui.main_window import MainWindow
 
-    slow_events = SlowEvents() if os.environ.get("PHOTOSCOPE_DIAGNOSE") else None
     app = create_application()
     settings = QSettings(str(Path(tempfile.mkdtemp()) / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(settings)
@@ -109,62 +110,44 @@ def run_child(mode: str, db: str, model: str, photos_dir: str) -> None:
                 "opening_gap_ms": gaps.opening_worst_ms,
                 "stalls": gaps.stalls,
                 "samples": sorted(sampler.samples.items(), key=lambda kv: -kv[1])[:25] if sampler else [],
-                "slow_events": slow_events.slow if slow_events else [],
+                "collections": sampler.collections if sampler else [],
             }
         )
     )
-
-
-def SlowEvents():  # type: ignore[no-untyped-def]
-    """With --diagnose: the QApplication itself, timing every event it delivers on the GUI thread.
-
-    A stall inside an event handler (a paint, a slot, a model's data()) shows here with the receiver and
-    the event type; a stall between events (the GUI thread waiting outside Qt's dispatch) does not.
-    """
-    import sys
-
-    from PySide6.QtWidgets import QApplication
-
-    class _SlowEvents(QApplication):
-        def __init__(self) -> None:
-            super().__init__(sys.argv[:1])
-            self.slow: list[tuple[float, int, int, str, str]] = []  # (when, ms, depth, receiver, event)
-            self.depth = 0
-
-        def notify(self, receiver, event):  # type: ignore[no-untyped-def]
-            began = time.perf_counter()
-            self.depth += 1
-            try:
-                return super().notify(receiver, event)
-            finally:
-                self.depth -= 1
-                ms = (time.perf_counter() - began) * 1000
-                if ms > 20:
-                    name = f"{type(receiver).__name__}({receiver.objectName()})"
-                    when = round(began - START, 2)
-                    self.slow.append((when, round(ms), self.depth, name, str(event.type())))
-
-    return _SlowEvents()
 
 
 class StallSampler:
     """With --diagnose: a thread that, while the GUI thread is late, records every thread's stack.
 
     It needs the GIL to look, so it sees the GUI thread where it is blocked (usually a call into C that
-    waits for the GIL or the CPU) and what the other threads were running at that moment.
+    waits for the GIL or the CPU) and what the other threads were running at that moment. It also
+    records the garbage collections over 5 ms: a full one walks every object holding the GIL.
     """
 
     def __init__(self, heartbeat: Heartbeat) -> None:
-        import threading
 
         self.heartbeat = heartbeat
         self.gui = threading.get_ident()
         self.samples: dict[str, int] = {}
+        self.collections: list[tuple[float, float, int, str]] = []  # (when, ms, generation, thread)
+        self._collecting = 0.0
+        gc.callbacks.append(self.on_collection)
         threading.Thread(target=self.run, daemon=True, name="stall-sampler").start()
+
+    def on_collection(self, phase: str, info: dict[str, int]) -> None:
+        """A garbage collection holds the GIL throughout: the slow ones are stalls for the GUI."""
+        now = time.perf_counter()
+        if phase == "start":
+            self._collecting = now
+        elif (now - self._collecting) * 1000 > 5:
+            ms = (now - self._collecting) * 1000
+            when = self._collecting - START
+            self.collections.append(
+                (round(when, 2), round(ms, 1), info["generation"], threading.current_thread().name)
+            )
 
     def run(self) -> None:
         import sys
-        import threading
         import traceback
 
         names = {}
@@ -322,9 +305,8 @@ def main() -> None:
         print("stalls over 50 ms (seconds since start, gap ms, phase):", beat["stalls"])
         for where, count in beat["samples"]:  # type: ignore[union-attr]
             print(f"{count:5d}  {where}")
-        print("events over 20 ms on the GUI thread (seconds since start, ms, depth, receiver, event):")
-        for slow in beat["slow_events"]:  # type: ignore[union-attr]
-            print("   ", slow)
+        print("garbage collections over 5 ms (seconds since start, ms, generation, thread):")
+        print("   ", beat["collections"])
 
 
 if __name__ == "__main__":

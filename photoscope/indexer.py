@@ -5,6 +5,12 @@ so this overlaps with the encoder), reading each file once: JPEG draft mode deco
 256 px, and that one decoded image yields both the 256 px grid thumbnail and the encoder's 224 px input.
 The inference thread embeds and captions a batch at a time and writes the batch in ONE transaction.
 
+CPU split: decoding a 12 MP JPEG costs about twice the encoder's CPU per photo, even in draft mode
+(``benchmarks/index_stages.py``: 32 ms against 16 ms on one core). So the inference thread runs PyTorch
+on a third of the cores (one, on a 2-core laptop) and the decoders get the rest: on 2 cores this
+indexes about 1.5x faster than letting PyTorch take every core and fight the decoders for them.
+PyTorch's thread count is per calling thread, so searches on other threads keep every core.
+
 Crash safety comes from the database: a photo stays 'pending' until the transaction holding its results
 commits, so after a kill the next run redoes at most the batch that was in flight.
 
@@ -14,7 +20,9 @@ too large, unreadable) is stored as status 'error' with a reason, and the run ca
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import threading
 import time
 import warnings
@@ -188,6 +196,24 @@ def describe_error(error: BaseException) -> str:
     return f"cannot read this photo ({type(error).__name__}: {error})"
 
 
+def default_threads(cores: int | None = None) -> tuple[int, int]:
+    """(PyTorch threads, decode threads) for indexing: a third of the cores infer, the rest decode."""
+    cores = cores or os.cpu_count() or 2
+    inference = max(1, cores // 3)
+    return inference, max(2, cores - inference)
+
+
+@contextlib.contextmanager
+def torch_threads(count: int) -> Iterator[None]:
+    """Run PyTorch on ``count`` threads in the calling thread only, restoring its setting after."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 # --- the worker --------------------------------------------------------------------------------------
 
 
@@ -204,7 +230,8 @@ class IndexWorker:
         model: IndexModel,
         *,
         batch_size: int = 16,
-        decode_threads: int = 2,
+        decode_threads: int | None = None,
+        torch_threads: int | None = None,
         thumbnails: bool = True,
         thumbnail_root: Path | None = None,
         max_pixels: int = DEFAULT_MAX_PIXELS,
@@ -212,7 +239,10 @@ class IndexWorker:
         on_added: AddedListener | None = None,
     ) -> None:
         self.library, self.model = library, model
-        self.batch_size, self.decode_threads = batch_size, decode_threads
+        default_torch, default_decode = default_threads()
+        self.batch_size = batch_size
+        self.decode_threads = decode_threads or default_decode
+        self.torch_threads = torch_threads or default_torch
         self.thumbnails, self.thumbnail_root, self.max_pixels = thumbnails, thumbnail_root, max_pixels
         self.on_progress, self.on_added = on_progress, on_added
         self._unpaused = threading.Event()
@@ -293,7 +323,8 @@ class IndexWorker:
             self._requeued_for = self.model.version
         tracker = _Tracker(self.library)
         # Linux threads inherit their creator's priority: in the background, the decode threads give way too.
-        with ThreadPoolExecutor(self.decode_threads, thread_name_prefix="photoscope-decode") as pool:
+        pool = ThreadPoolExecutor(self.decode_threads, thread_name_prefix="photoscope-decode")
+        with pool, torch_threads(self.torch_threads):
             while not self._cancel.is_set():  # passes: rows re-queued during a pass are done in the next
                 if not self._one_pass(pool, tracker) or self.library.pending_count() == 0:
                     break

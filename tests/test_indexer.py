@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from photos import (
     CountingModel,
     fast_model,
@@ -32,7 +33,7 @@ from PIL import Image
 
 from photoscope import indexer
 from photoscope.db import Library
-from photoscope.indexer import IndexWorker, Progress
+from photoscope.indexer import IndexWorker, Progress, default_threads
 from photoscope.model import PhotoscopeModel
 from photoscope.scanner import Scanner
 from photoscope.threads import BACKGROUND_NICENESS, thread_priority
@@ -273,6 +274,26 @@ def test_background_indexing_gives_way_to_the_foreground(
     lowered = min(19, thread_priority() + BACKGROUND_NICENESS)
     assert seen == {"decode": {lowered}, "infer": {lowered}}
     assert thread_priority() < lowered  # the test's own thread is untouched
+
+
+def test_inference_takes_a_third_of_the_cores_and_decoding_the_rest() -> None:
+    assert default_threads(2) == (1, 2)  # decoding a camera JPEG costs twice the encoder's CPU
+    assert default_threads(12) == (4, 8)
+    assert default_threads(1) == (1, 2)
+
+
+def test_the_run_limits_pytorch_threads_in_its_own_thread_only(
+    library: Library, pictures: Path, model: PhotoscopeModel, tmp_path: Path
+) -> None:
+    write_library(pictures, 4)
+    Scanner(library).scan()
+    before = torch.get_num_threads()
+    inside: set[int] = set()
+    worker = _worker(library, model, tmp_path, torch_threads=1)
+    worker.on_progress = lambda p: inside.add(torch.get_num_threads())
+    worker.run()
+    assert inside == {1}
+    assert torch.get_num_threads() == before  # restored for the caller (a CLI search, a benchmark)
 
 
 def test_offline_folder_keeps_its_photos_and_comes_back(

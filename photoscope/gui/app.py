@@ -7,6 +7,7 @@ attached when ready, so launching takes Qt's start-up time, not the model's.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -66,7 +67,20 @@ def open_api(db: Path | None, model: Path | None) -> Photoscope:
     """Runs on a worker thread: the first import of the API pulls in PyTorch."""
     from photoscope.api import Photoscope
 
-    return Photoscope(db, model_dir=model)
+    api = Photoscope(db, model_dir=model)
+    freeze_heap()
+    return api
+
+
+def freeze_heap() -> None:
+    """Exempt everything alive now (PyTorch's and Qt's ~200,000 objects) from garbage collection.
+
+    A full collection walks every tracked object holding the GIL: after PyTorch's import that is
+    ~100 ms in whichever thread allocates, so loading vectors or indexing stalled the GUI thread by
+    as much, at random moments. Frozen, they are never walked again. (Not collected first: that would
+    be the same stall once more; the little garbage alive now stays.)
+    """
+    gc.freeze()
 
 
 def run_app(args: argparse.Namespace) -> int:

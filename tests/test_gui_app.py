@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from photoscope.gui.app import open_api
+
+
+@pytest.fixture
+def unfrozen() -> Iterator[None]:
+    gc.unfreeze()
+    yield
+    gc.unfreeze()
+
+
+def test_opening_the_library_exempts_the_imported_heap_from_collection(
+    tmp_path: Path, trained_tiny: Path, unfrozen: None
+) -> None:
+    # A full collection of PyTorch's objects holds the GIL ~100 ms: a stall for the GUI thread.
+    api = open_api(tmp_path / "library.db", trained_tiny)
+    try:
+        assert gc.get_freeze_count() > 50_000
+    finally:
+        api.close()
