@@ -14,7 +14,7 @@ import time
 import torch
 
 from photoscope.decoding import beam_search
-from photoscope.model import PhotoscopeModel
+from photoscope.model import DecodeOptions, PhotoscopeModel
 
 
 def features_from_samples(model: PhotoscopeModel, count: int) -> torch.Tensor:
@@ -35,18 +35,21 @@ def main() -> None:
     parser.add_argument("--photos", type=int, default=1000)
     parser.add_argument("--beam", type=int, default=3)
     parser.add_argument("--batch", type=int, default=250)
+    parser.add_argument("--rerank", type=float, default=DecodeOptions().rerank)
     parser.add_argument("--model", default=None)
     args = parser.parse_args()
     model = PhotoscopeModel(args.model)
     with torch.inference_mode():
         latents = model.bundle.network.latent(features_from_samples(model, args.photos))
-    beam_search(model.bundle.network, model.bundle.vocab, latents[:8], args.beam)  # warm-up
+    net, vocab = model.bundle.network, model.bundle.vocab
+    beam_search(net, vocab, latents[:8], args.beam, rerank=args.rerank)  # warm-up
     started = time.perf_counter()
     for chunk in latents.split(args.batch):
-        beam_search(model.bundle.network, model.bundle.vocab, chunk, args.beam)
+        beam_search(net, vocab, chunk, args.beam, rerank=args.rerank)
     seconds = time.perf_counter() - started
     print(
-        f"{args.photos} photos, beam {args.beam}, batch {args.batch}: {args.photos / seconds:.0f} photos/s "
+        f"{args.photos} photos, beam {args.beam}, re-rank {args.rerank}, batch {args.batch}: "
+        f"{args.photos / seconds:.0f} photos/s "
         f"({seconds * 1000 / args.photos:.1f} ms per photo); torch threads {torch.get_num_threads()}"
     )
 

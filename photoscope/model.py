@@ -34,6 +34,9 @@ class DecodeOptions:
     beam: int = 5
     max_len: int = 20
     length_penalty: float = 0.5
+    # Re-rank finished hypotheses by the text encoder (see decoding.py): CIDEr rose steadily up to a
+    # weight of 8 on both halves of Flickr8k val, then fell (captions grow long).
+    rerank: float = 8.0
 
 
 class PhotoscopeModel:
@@ -78,7 +81,7 @@ class PhotoscopeModel:
     def caption(self, latents: torch.Tensor, options: DecodeOptions | None = None) -> list[Caption]:
         o = options or DecodeOptions()
         net, vocab = self.bundle.network, self.bundle.vocab
-        return beam_search(net, vocab, latents, o.beam, o.max_len, o.length_penalty)
+        return beam_search(net, vocab, latents, o.beam, o.max_len, o.length_penalty, o.rerank)
 
     def text_latents(self, texts: Sequence[str]) -> torch.Tensor:
         """The text encoder's latent for each text (the first guess of search by description)."""

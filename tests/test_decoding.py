@@ -70,3 +70,28 @@ def test_wider_beam_finds_at_least_as_likely_captions(tiny) -> None:
 
 def test_empty_batch_gives_no_captions(tiny) -> None:
     assert beam_search(tiny.network, tiny.vocab, torch.zeros(0, tiny.network.config.latent_dim)) == []
+
+
+def _similarity(tiny, latent: torch.Tensor, text: str) -> float:
+    tokens = torch.tensor([tiny.vocab.encode(text, add_end=False) or [tiny.vocab.pad]])
+    with torch.no_grad():
+        encoded = tiny.network.encode_text(tokens, torch.tensor([tokens.shape[1]]))
+    return float(torch.nn.functional.cosine_similarity(encoded, latent.unsqueeze(0)))
+
+
+def test_reranking_chooses_the_best_text_match_among_the_likeliest_captions(tiny) -> None:
+    torch.manual_seed(4)
+    latents = torch.randn(8, tiny.network.config.latent_dim) * 3
+    plain = beam_search(tiny.network, tiny.vocab, latents, beam=4, max_len=6)
+    assert beam_search(tiny.network, tiny.vocab, latents, beam=4, max_len=6, rerank=1e-9) == plain
+    matched = beam_search(tiny.network, tiny.vocab, latents, beam=4, max_len=6, rerank=1e6)
+    assert matched != plain  # the likeliest caption is not always the best match
+    for latent, p, m in zip(latents, plain, matched, strict=True):
+        # the likeliest caption is a candidate too, so the chosen one matches at least as well
+        assert _similarity(tiny, latent, m.text) >= _similarity(tiny, latent, p.text) - 1e-5
+        assert m.score <= p.score  # and it is no likelier
+    # the figures reported are the chosen caption's own likelihood
+    targets, lengths = pad_batch([tiny.vocab.encode(c.text) for c in matched], tiny.vocab.pad)
+    with torch.no_grad():
+        exact = caption_log_prob(tiny.network, latents, targets, lengths, tiny.vocab.start)
+    assert torch.allclose(exact, torch.tensor([c.log_prob for c in matched]), atol=1e-4)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from photoscope.commands.common import add_model_option
+from photoscope.commands.common import add_model_option, add_rerank_option
 
 
 def caption(args: argparse.Namespace) -> int:
@@ -17,7 +17,7 @@ def caption(args: argparse.Namespace) -> int:
     from photoscope.model import DecodeOptions, PhotoscopeModel
 
     model = PhotoscopeModel(args.model)
-    options = DecodeOptions(1 if args.greedy else args.beam, args.max_len, args.length_penalty)
+    options = DecodeOptions(1 if args.greedy else args.beam, args.max_len, args.length_penalty, args.rerank)
     failed = 0
     for path in args.photos:
         try:
@@ -40,6 +40,7 @@ def register(sub: Any) -> None:
     p.add_argument("--greedy", action="store_true", help="greedy decoding (same as --beam 1)")
     p.add_argument("--max-len", type=int, default=20, help="longest caption in words")
     p.add_argument("--length-penalty", type=float, default=0.5)
+    add_rerank_option(p)
     p.add_argument("--scores", action="store_true", help="print each caption's score too")
     add_model_option(p)
     p.set_defaults(handler=caption)

@@ -30,6 +30,15 @@ def add_run_options(parser: argparse.ArgumentParser, out_holds: str) -> None:
     parser.add_argument("--threads", type=int, default=None, help="CPU threads for PyTorch")
 
 
+def add_rerank_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rerank",
+        type=float,
+        default=8.0,  # the app's default (model.DecodeOptions); not imported: that would load PyTorch
+        help="weight of the text encoder's match when choosing among the finished captions (0: off)",
+    )
+
+
 def configured(default: T, args: argparse.Namespace, *names: str) -> T:
     """``default`` (a dataclass configuration) with the options among ``names`` that were given."""
     given = {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}

@@ -7,7 +7,7 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from photoscope.commands.common import add_model_option
+from photoscope.commands.common import add_model_option, add_rerank_option
 
 if TYPE_CHECKING:
     import torch
@@ -71,8 +71,10 @@ def _captions(
     from photoscope.training.evaluate import evaluate_captions
 
     net = model.bundle.network
-    metrics, _ = evaluate_captions(net, model.bundle.vocab, latents, refs, args.beam, args.length_penalty)
-    print(f"beam {args.beam}, length penalty {args.length_penalty}")
+    metrics, _ = evaluate_captions(
+        net, model.bundle.vocab, latents, refs, args.beam, args.length_penalty, rerank=args.rerank
+    )
+    print(f"beam {args.beam}, length penalty {args.length_penalty}, re-rank weight {args.rerank}")
     print(
         " ".join(f"BLEU-{i} {metrics[f'bleu{i}']:.4f}" for i in range(1, 5))
         + f" CIDEr {metrics['cider']:.4f}"
@@ -87,6 +89,7 @@ def register(sub: Any) -> None:
     p.add_argument("--split", default="val")
     p.add_argument("--beam", type=int, default=5)
     p.add_argument("--length-penalty", type=float, default=0.5)
+    add_rerank_option(p)
     p.add_argument(
         "--methods",
         nargs="*",

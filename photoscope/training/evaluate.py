@@ -28,10 +28,12 @@ def evaluate_captions(
     beam: int = 3,
     length_penalty: float = 0.5,
     batch: int = 250,
+    rerank: float = 0.0,
 ) -> tuple[dict[str, float], list[str]]:
     captions: list[str] = []
     for chunk in latents.split(batch):
-        captions += [c.text for c in beam_search(net, vocab, chunk, beam, length_penalty=length_penalty)]
+        found = beam_search(net, vocab, chunk, beam, length_penalty=length_penalty, rerank=rerank)
+        captions += [c.text for c in found]
     keys = [str(i) for i in range(len(captions))]
     metrics = caption_metrics(
         dict(zip(keys, captions, strict=True)), dict(zip(keys, references, strict=True))

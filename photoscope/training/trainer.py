@@ -53,6 +53,7 @@ class TrainConfig:
     rnn: str = "gru"
     beam: int = 5
     length_penalty: float = 0.5
+    rerank: float = 8.0  # validation decodes as the app does (model.DecodeOptions)
     seed: int = 0
     train_splits: tuple[str, ...] = ("train", "unsplit")
     crop_views: bool = False
@@ -224,7 +225,13 @@ class Trainer:
         latents = photo_latents(net, self.val_features)
         refs = [self.data.captions[n] for n in self.val_names]
         metrics, _ = evaluate_captions(
-            net, self.vocab, latents, refs, self.config.beam, self.config.length_penalty
+            net,
+            self.vocab,
+            latents,
+            refs,
+            self.config.beam,
+            self.config.length_penalty,
+            rerank=self.config.rerank,
         )
         with torch.inference_mode():
             metrics.update(text_encoder_retrieval(net, self.vocab, latents, refs))
