@@ -78,18 +78,9 @@ class _Finished:
 def _text_similarity(
     net: CaptionNetwork, seqs: torch.Tensor, lengths: torch.Tensor, latents: torch.Tensor
 ) -> torch.Tensor:
-    """Cosine between each word sequence's text encoding and its latent.
-
-    Sequences are encoded in groups of one length, unpadded: the bidirectional encoder's backward
-    pass would otherwise read padding first, and a caption's encoding would depend on its batch.
-    """
-    similarity = torch.zeros(len(seqs))
-    for length in lengths.unique().tolist():
-        rows = (lengths == length).nonzero().squeeze(1)
-        tokens = seqs[rows, : max(1, length)]
-        text = net.encode_text(tokens, lengths[rows].clamp(min=1))
-        similarity[rows] = F.cosine_similarity(text, latents[rows], dim=1)
-    return similarity
+    """Cosine between each word sequence's text encoding (as a search query's) and its latent."""
+    tokens = seqs[:, : max(1, int(lengths.max()))]
+    return F.cosine_similarity(net.encode_texts_alone(tokens, lengths), latents, dim=1)
 
 
 @torch.inference_mode()

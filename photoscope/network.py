@@ -13,6 +13,7 @@ from typing import Any
 
 import torch
 from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,23 @@ class CaptionNetwork(nn.Module):
         """The recurrent state after reading the latent (then <start> is fed by the decoder)."""
         _, state = self.rnn(latent.unsqueeze(1))
         return state
+
+    def encode_texts_alone(self, tokens: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        """What ``encode_text`` gives each row encoded alone, unpadded, as a search query is.
+
+        In a padded batch the backward direction reads the padding first, so a text's encoding
+        would depend on its batch-mates; packing runs each row over its own words only.
+        """
+        lengths = lengths.clamp(min=1)
+        packed = pack_padded_sequence(
+            self.text_embed(tokens), lengths, batch_first=True, enforce_sorted=False
+        )
+        hidden, _ = pad_packed_sequence(
+            self.text_rnn(packed)[0], batch_first=True, total_length=tokens.shape[1]
+        )
+        pooled = hidden.sum(1) / lengths.unsqueeze(1)  # padded outputs are zeros
+        latent: torch.Tensor = self.text_out(pooled)
+        return latent
 
     def encode_text(self, tokens: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """Latents for padded token batches (B x T) with their true ``lengths`` (B)."""

@@ -39,8 +39,9 @@ def test_captions_real_photos_with_sensible_words(shipped: PhotoscopeModel, name
 
 def test_bundle_carries_its_validation_metrics(shipped: PhotoscopeModel) -> None:
     metrics = shipped.bundle.metrics
-    # What training measured on val when it kept this epoch (a regression guard, not the targets).
-    assert metrics["bleu4"] > 0.18 and metrics["cider"] > 0.44 and metrics["r10"] > 50
+    # Val figures of the captions as the app writes them (`photoscope evaluate captions`), and of the
+    # text encoder alone at training: the caption issue's targets, and a floor for search.
+    assert metrics["bleu4"] >= 0.20 and metrics["cider"] >= 0.50 and metrics["r10"] > 50
     assert "flickr8k" in shipped.bundle.training_data
 
 
