@@ -23,5 +23,6 @@ def test_opening_the_library_exempts_the_imported_heap_from_collection(
     api = open_api(tmp_path / "library.db", trained_tiny)
     try:
         assert gc.get_freeze_count() > 50_000
+        assert gc.isenabled()
     finally:
         api.close()

@@ -64,23 +64,23 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 
 def open_api(db: Path | None, model: Path | None) -> Photoscope:
-    """Runs on a worker thread: the first import of the API pulls in PyTorch."""
-    from photoscope.api import Photoscope
+    """Runs on a worker thread: the first import of the API pulls in PyTorch.
 
-    api = Photoscope(db, model_dir=model)
-    freeze_heap()
-    return api
-
-
-def freeze_heap() -> None:
-    """Exempt everything alive now (PyTorch's and Qt's ~200,000 objects) from garbage collection.
-
-    A full collection walks every tracked object holding the GIL: after PyTorch's import that is
-    ~100 ms in whichever thread allocates, so loading vectors or indexing stalled the GUI thread by
-    as much, at random moments. Frozen, they are never walked again. (Not collected first: that would
-    be the same stall once more; the little garbage alive now stays.)
+    A full garbage collection walks every tracked object holding the GIL: during PyTorch's import
+    such collections stalled the GUI thread 20-90 ms each, and afterwards one over PyTorch's ~200,000
+    objects took ~100 ms in whichever thread allocated (loading vectors, indexing). So collection is
+    off while the import creates its long-lived objects, and they are then frozen: later collections
+    walk only newer objects. (No collection first: that would be the same stall once more; the little
+    garbage alive now stays.)
     """
-    gc.freeze()
+    gc.disable()
+    try:
+        from photoscope.api import Photoscope
+
+        return Photoscope(db, model_dir=model)
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 def run_app(args: argparse.Namespace) -> int:
