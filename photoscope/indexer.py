@@ -8,7 +8,7 @@ The inference thread embeds and captions a batch at a time and writes the batch 
 CPU split: decoding a 12 MP JPEG costs about twice the encoder's CPU per photo, even in draft mode
 (``benchmarks/index_stages.py``: 32 ms against 16 ms on one core). So the inference thread runs PyTorch
 on a third of the cores (one, on a 2-core laptop) and the decoders get the rest: on 2 cores this
-indexes about 1.5x faster than letting PyTorch take every core and fight the decoders for them.
+indexes about 1.4x faster than letting PyTorch take every core and fight the decoders for them.
 PyTorch's thread count is per calling thread, so searches on other threads keep every core.
 
 Crash safety comes from the database: a photo stays 'pending' until the transaction holding its results

@@ -111,3 +111,14 @@ def test_help_and_version_start_without_torch_or_qt() -> None:
         [sys.executable, "-m", "photoscope", "--version"], capture_output=True, text=True, check=True
     )
     assert version.stdout.startswith("photoscope ")
+
+
+def test_caption_commands_decode_as_the_app_does_by_default() -> None:
+    from photoscope.cli import build_parser
+    from photoscope.model import DecodeOptions
+
+    parser = build_parser()
+    app = DecodeOptions()
+    for argv in (["caption", "x.jpg"], ["evaluate", "captions", "--data", "d"]):
+        args = parser.parse_args(argv)
+        assert (args.beam, args.length_penalty, args.rerank) == (app.beam, app.length_penalty, app.rerank)
