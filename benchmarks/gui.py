@@ -125,7 +125,6 @@ class StallSampler:
     """
 
     def __init__(self, heartbeat: Heartbeat) -> None:
-
         self.heartbeat = heartbeat
         self.gui = threading.get_ident()
         self.samples: dict[str, int] = {}
@@ -139,9 +138,9 @@ class StallSampler:
         now = time.perf_counter()
         if phase == "start":
             self._collecting = now
-        elif (now - self._collecting) * 1000 > 5:
-            ms = (now - self._collecting) * 1000
-            when = self._collecting - START
+            return
+        ms, when = (now - self._collecting) * 1000, self._collecting - START
+        if ms > 5:
             self.collections.append(
                 (round(when, 2), round(ms, 1), info["generation"], threading.current_thread().name)
             )

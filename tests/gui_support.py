@@ -12,12 +12,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from photos import torch_threads
 from PySide6.QtCore import QSettings
 from synthetic import COLOURS, SHAPES, shape_photo
 
 from photoscope.api import Photoscope
 from photoscope.gui.main_window import MainWindow
+from photoscope.indexer import torch_threads
 from photoscope.model import PhotoscopeModel
 
 PER_KIND = 3  # photos of each colour and shape

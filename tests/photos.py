@@ -10,8 +10,7 @@ from __future__ import annotations
 import random
 import struct
 import zlib
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,18 +23,6 @@ from photoscope.encoder import FEATURE_DIM, EncoderOutput, ImageEncoder
 from photoscope.model import PhotoEmbedding, PhotoscopeModel
 
 _EXIF_IFD, _DATE_TIME_ORIGINAL = 0x8769, 36867
-
-
-@contextmanager
-def torch_threads(n: int) -> Iterator[None]:
-    """The tiny network's ops are microseconds of work; on a busy 2-core machine two OpenMP threads
-    spin-waiting on each other make each take tens of milliseconds. Tests run them on one thread."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def photo_image(seed: int, size: tuple[int, int] = (96, 64)) -> Image.Image:

@@ -6,11 +6,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from photos import torch_threads
 from PIL import Image
 from synthetic import shape_photo
 
 from photoscope.api import Filters, Photoscope
+from photoscope.indexer import torch_threads
 
 EXIF_IFD, DATE_TAKEN = 0x8769, 36867
 

@@ -20,7 +20,6 @@ import torch
 from photos import (
     CountingModel,
     fast_model,
-    torch_threads,
     write_bomb_png,
     write_garbage,
     write_library,
@@ -33,7 +32,7 @@ from PIL import Image
 
 from photoscope import indexer
 from photoscope.db import Library
-from photoscope.indexer import IndexWorker, Progress, default_threads
+from photoscope.indexer import IndexWorker, Progress, default_threads, torch_threads
 from photoscope.model import PhotoscopeModel
 from photoscope.scanner import Scanner
 from photoscope.threads import BACKGROUND_NICENESS, thread_priority
@@ -44,6 +43,8 @@ TESTS = Path(__file__).resolve().parent
 
 @pytest.fixture(scope="module", autouse=True)
 def one_torch_thread() -> Iterator[None]:
+    # The tiny network's ops are microseconds of work; on a busy 2-core machine two OpenMP threads
+    # spin-waiting on each other make each take tens of milliseconds.
     with torch_threads(1):
         yield
 

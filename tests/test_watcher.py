@@ -9,10 +9,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from photos import CountingModel, fast_model, torch_threads, write_library, write_photo
+from photos import CountingModel, fast_model, write_library, write_photo
 
 from photoscope.db import Library
-from photoscope.indexer import IndexWorker
+from photoscope.indexer import IndexWorker, torch_threads
 from photoscope.scanner import Scanner, ScanReport
 from photoscope.watcher import FolderWatcher
 

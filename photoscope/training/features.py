@@ -22,29 +22,33 @@ from photoscope.imaging import load_photo
 
 Progress = Callable[[int, int], None]
 
-# Crop boxes as fractions of the width and height (left, top, right, bottom).
-CROPS = ((0.0, 0.0, 0.85, 0.85), (0.15, 0.0, 1.0, 0.85), (0.0, 0.15, 0.85, 1.0), (0.15, 0.15, 1.0, 1.0))
-
-
-def _crop(photo: Image.Image, box: tuple[float, float, float, float]) -> Image.Image:
-    w, h = photo.size
-    return photo.crop((round(box[0] * w), round(box[1] * h), round(box[2] * w), round(box[3] * h)))
-
-
-def _flip_views(photo: Image.Image) -> list[Image.Image]:
-    return [photo, ImageOps.mirror(photo)]
-
-
-def _crop_views(photo: Image.Image) -> list[Image.Image]:
-    return [view for box in CROPS for view in _flip_views(_crop(photo, box))]
-
-
-VIEWS: dict[str, Callable[[Image.Image], list[Image.Image]]] = {"flip": _flip_views, "crops": _crop_views}
+Box = tuple[float, float, float, float]  # left, top, right, bottom, as fractions of width and height
+WHOLE: Box = (0.0, 0.0, 1.0, 1.0)
+CROPS: tuple[Box, ...] = (
+    (0.0, 0.0, 0.85, 0.85),
+    (0.15, 0.0, 1.0, 0.85),
+    (0.0, 0.15, 0.85, 1.0),
+    (0.15, 0.15, 1.0, 1.0),
+)
+# Each box of a kind gives two views: the region as it is and mirrored.
+VIEW_BOXES: dict[str, tuple[Box, ...]] = {"flip": (WHOLE,), "crops": CROPS}
 _CACHE_STEM = {"flip": "features", "crops": "crops"}
 
 
 def view_count(kind: str) -> int:
-    return len(VIEWS[kind](Image.new("RGB", (8, 8))))
+    return 2 * len(VIEW_BOXES[kind])
+
+
+def _region(photo: Image.Image, box: Box) -> Image.Image:
+    if box == WHOLE:
+        return photo
+    w, h = photo.size
+    return photo.crop((round(box[0] * w), round(box[1] * h), round(box[2] * w), round(box[3] * h)))
+
+
+def _views(photo: Image.Image, kind: str) -> list[Image.Image]:
+    regions = [_region(photo, box) for box in VIEW_BOXES[kind]]
+    return [view for region in regions for view in (region, ImageOps.mirror(region))]
 
 
 def encode_photos(
@@ -55,10 +59,9 @@ def encode_photos(
     kind: str = "flip",
 ) -> np.ndarray:
     """N x V x 1280 float16 features: the V views ``kind`` makes of each photo."""
-    views = VIEWS[kind]
     out = np.zeros((len(paths), view_count(kind), 1280), dtype=np.float16)
     for lo in range(0, len(paths), batch):
-        images = [views(load_photo(p)) for p in paths[lo : lo + batch]]
+        images = [_views(load_photo(p), kind) for p in paths[lo : lo + batch]]
         features = encoder.encode_images([v for photo in images for v in photo]).features.numpy()
         m = len(images)
         out[lo : lo + m] = features.reshape(m, out.shape[1], -1)

@@ -25,6 +25,7 @@ from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from photoscope.bundle import Bundle, save_bundle
 from photoscope.decoding import pad_batch, teacher_inputs
 from photoscope.encoder import ImageEncoder
+from photoscope.model import DecodeOptions
 from photoscope.network import CaptionNetwork, NetworkConfig
 from photoscope.training.checkpoint import load_checkpoint, restore, save_checkpoint
 from photoscope.training.evaluate import evaluate_captions, photo_latents, text_encoder_retrieval
@@ -51,9 +52,10 @@ class TrainConfig:
     text_hidden_dim: int = 256
     dropout: float = 0.3
     rnn: str = "gru"
-    beam: int = 5
-    length_penalty: float = 0.5
-    rerank: float = 8.0  # validation decodes as the app does (model.DecodeOptions)
+    # Validation decodes as the app does.
+    beam: int = DecodeOptions.beam
+    length_penalty: float = DecodeOptions.length_penalty
+    rerank: float = DecodeOptions.rerank
     seed: int = 0
     train_splits: tuple[str, ...] = ("train", "unsplit")
     crop_views: bool = False
