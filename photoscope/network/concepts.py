@@ -1,0 +1,92 @@
+"""The English words that name the encoder's 1000 ImageNet classes, and the words above them.
+
+Reads ``resources/concepts.json``, built at development time by ``tools/build_concepts.py`` from
+ImageNet's WordNet ids and WordNet 3.0. A *concept word* is a noun lemma of a class synset
+("espresso", "bald eagle", "laptop") or of one of its hypernyms ("eagle", "bird", "fruit", "dog");
+it covers every class below it. Plain Python and JSON: nothing here imports torch.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from photoscope import config
+
+RESOURCE_NAME = "concepts.json"
+
+
+def _normal(word: str) -> str:
+    return " ".join(word.replace("_", " ").lower().split())
+
+
+@dataclass(frozen=True, eq=False)
+class Concepts:
+    """The classes' readable names, their hypernyms, and the word -> classes index."""
+
+    names: tuple[str, ...]
+    """Readable English name of each class, in class order ("Egyptian cat", "espresso")."""
+    wnids: tuple[str, ...]
+    lemmas: tuple[tuple[str, ...], ...]
+    _ancestors: tuple[tuple[int, ...], ...]
+    _synset_lemmas: tuple[tuple[str, ...], ...]
+    _words: dict[str, tuple[int, ...]]
+    _own: frozenset[str]
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def classes_for(self, word: str) -> tuple[int, ...]:
+        """Every class ``word`` names or covers, ascending; empty when it is not a concept word."""
+        return self._words.get(_normal(word), ())
+
+    def is_concept(self, word: str) -> bool:
+        return _normal(word) in self._words
+
+    def is_class_lemma(self, word: str) -> bool:
+        """True when ``word`` (or the singular it is a plural of) is a lemma of a class itself."""
+        return _normal(word) in self._own
+
+    def hypernyms(self, class_index: int) -> list[str]:
+        """The first lemma of every ancestor synset, nearest first, up to "entity"."""
+        return [self._synset_lemmas[up][0] for up in self._ancestors[class_index]]
+
+    def covering_words(self, class_index: int) -> list[str]:
+        """Words a caption may use for the class, most specific first, each a concept word.
+
+        The class's own lemmas come first, then its ancestors' lemmas, nearest first; e.g. for
+        "bald eagle": ["bald eagle", "american eagle", ..., "eagle", "bird of prey", "raptor", ...,
+        "bird", ..., "animal", ...]. Singular lemmas only (no plurals).
+        """
+        out: list[str] = []
+        groups = [self.lemmas[class_index]]
+        groups += [self._synset_lemmas[up] for up in self._ancestors[class_index]]
+        for group in groups:
+            for lemma in group:
+                word = _normal(lemma)
+                if word not in out and class_index in self._words.get(word, ()):
+                    out.append(word)
+        return out
+
+
+def _parse(text: str) -> Concepts:
+    data = json.loads(text)
+    classes = data["classes"]
+    return Concepts(
+        names=tuple(str(entry[1]) for entry in classes),
+        wnids=tuple(str(entry[0]) for entry in classes),
+        lemmas=tuple(tuple(str(lemma) for lemma in entry[2]) for entry in classes),
+        _ancestors=tuple(tuple(int(up) for up in entry[3]) for entry in classes),
+        _synset_lemmas=tuple(tuple(str(lemma) for lemma in entry[1]) for entry in data["synsets"]),
+        _words={str(word): tuple(int(i) for i in indices) for word, indices in data["words"].items()},
+        _own=frozenset(str(word) for word in data["own"]),
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def load_concepts(path: Path | str | None = None) -> Concepts:
+    """Load (once) the concept resource; default ``resources/concepts.json`` of the package."""
+    where = Path(path) if path is not None else config.resources_dir() / RESOURCE_NAME
+    return _parse(where.read_text(encoding="utf-8"))
