@@ -13,8 +13,8 @@ import time
 
 import torch
 
-from photoscope.decoding import beam_search
-from photoscope.model import DecodeOptions, PhotoscopeModel
+from photoscope.network.decoding import beam_search
+from photoscope.network.model import DecodeOptions, PhotoscopeModel
 
 
 def features_from_samples(model: PhotoscopeModel, count: int) -> torch.Tensor:

@@ -21,14 +21,14 @@ from pathlib import Path
 
 from synthetic_library import build
 
-from photoscope.db import Library
+from photoscope.library.db import Library
 
 
 def measure(path: str, kind: str, latent_dim: str) -> None:
     """Runs in the child: open, load one kind of vectors (or, for "store", both into the in-memory
     vector store that search uses), run one full-text search; print JSON."""
     if kind == "store":
-        from photoscope.api import load_store  # imports PyTorch: before the clock starts
+        from photoscope.search.vectors import load_store  # imports PyTorch: before the clock starts
     start = time.perf_counter()
     library = Library(path)
     opened = time.perf_counter() - start

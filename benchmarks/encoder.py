@@ -13,7 +13,7 @@ import time
 
 import torch
 
-from photoscope.encoder import ImageEncoder
+from photoscope.network.encoder import ImageEncoder
 
 
 def main() -> None:

@@ -39,9 +39,9 @@ QUERIES = ["a dog runs on the grass", "a man on the beach", "two dogs play in sn
 def make_model(folder: Path) -> Path:
     import torch
 
-    from photoscope.bundle import Bundle, save_bundle
-    from photoscope.network import CaptionNetwork, NetworkConfig
-    from photoscope.vocab import Vocabulary
+    from photoscope.network.bundle import Bundle, save_bundle
+    from photoscope.network.caption_network import CaptionNetwork, NetworkConfig
+    from photoscope.network.vocab import Vocabulary
 
     torch.manual_seed(0)
     vocab = Vocabulary.build([" ".join(WORDS), *QUERIES], min_count=1)
@@ -53,7 +53,7 @@ def make_model(folder: Path) -> Path:
 def build_library(path: Path, photos: int, model_dir: Path) -> None:
     from synthetic_library import build
 
-    from photoscope.model import PhotoscopeModel
+    from photoscope.network.model import PhotoscopeModel
 
     model = PhotoscopeModel(model_dir)
     build(path, photos, model.bundle.network.config.latent_dim, model.version)

@@ -21,11 +21,11 @@ import torch
 from PIL import Image
 
 from photoscope.config import default_model_dir
-from photoscope.db import Library
-from photoscope.imaging import preprocess
-from photoscope.indexer import IndexWorker
-from photoscope.model import PhotoscopeModel
-from photoscope.scanner import Scanner
+from photoscope.library.db import Library
+from photoscope.library.indexer import IndexWorker
+from photoscope.library.scanner import Scanner
+from photoscope.network.model import PhotoscopeModel
+from photoscope.network.preprocess import preprocess
 
 SIZE = (4000, 3000)
 
@@ -62,9 +62,9 @@ def load_model(tmp: Path) -> tuple[PhotoscopeModel, str]:
     shipped = default_model_dir()
     if (shipped / "bundle.json").is_file():
         return PhotoscopeModel(shipped), f"shipped model ({shipped})"
-    from photoscope.bundle import Bundle, save_bundle
-    from photoscope.network import CaptionNetwork, NetworkConfig
-    from photoscope.vocab import Vocabulary
+    from photoscope.network.bundle import Bundle, save_bundle
+    from photoscope.network.caption_network import CaptionNetwork, NetworkConfig
+    from photoscope.network.vocab import Vocabulary
 
     vocab = Vocabulary.build(
         ["a dog runs on the grass", "a red square", "two dogs play in snow"], min_count=1

@@ -24,10 +24,10 @@ import torch
 from index import camera_jpeg_bytes, load_model
 from PIL import Image, ImageOps
 
-from photoscope.fs import partial_hash
-from photoscope.imaging import INPUT_SIZE, preprocess
-from photoscope.indexer import read_metadata
-from photoscope.thumbnails import LARGE_SIZE, write_thumbnail
+from photoscope.library.fs import partial_hash
+from photoscope.library.indexer import read_metadata
+from photoscope.library.thumbnails import LARGE_SIZE, write_thumbnail
+from photoscope.network.preprocess import INPUT_SIZE, preprocess
 
 
 def per_photo_ms(work: Callable[[Any], Any], items: list[Any], per_call: int = 1) -> float:

@@ -14,8 +14,8 @@ import time
 import numpy as np
 import torch
 
-from photoscope.maps import photo_layout
-from photoscope.model import PhotoscopeModel
+from photoscope.network.model import PhotoscopeModel
+from photoscope.search.maps import photo_layout
 
 
 def main() -> None:

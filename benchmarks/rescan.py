@@ -15,8 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from photoscope.db import Library
-from photoscope.scanner import Scanner
+from photoscope.library.db import Library
+from photoscope.library.scanner import Scanner
 
 
 def make_files(root: Path, count: int, per_folder: int = 100) -> None:

@@ -18,10 +18,10 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from photoscope.decoding import caption_log_prob, pad_batch
-from photoscope.inversion import InversionOptions, invert
-from photoscope.model import PhotoscopeModel
-from photoscope.search import rescore_top
+from photoscope.network.decoding import caption_log_prob, pad_batch
+from photoscope.network.inversion import InversionOptions, invert
+from photoscope.network.model import PhotoscopeModel
+from photoscope.search.ranking import rescore_top
 from photoscope.training.evaluate import recall_at
 from photoscope.training.features import cached_features
 from photoscope.training.flickr8k import CaptionDataset
@@ -52,7 +52,7 @@ def main() -> None:
     starts, refined = [], []
     for lo in range(0, len(queries), 250):
         texts = [c for _, c in queries[lo : lo + 250]]
-        s = model.text_latents(texts)
+        s = model.encode_text(texts)
         targets, lengths = pad_batch([vocab.encode(t) for t in texts], vocab.pad)
         r = invert(net, s, targets, lengths, vocab.start, InversionOptions()).latents
         starts.append(F.normalize(s, dim=1))

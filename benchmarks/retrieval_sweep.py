@@ -13,9 +13,9 @@ from pathlib import Path
 
 import torch
 
-from photoscope.inversion import InversionOptions
-from photoscope.model import PhotoscopeModel
-from photoscope.search import TextSearchOptions
+from photoscope.network.inversion import InversionOptions
+from photoscope.network.model import PhotoscopeModel
+from photoscope.search.ranking import TextSearchOptions
 from photoscope.training.features import cached_features
 from photoscope.training.flickr8k import CaptionDataset
 from photoscope.training.retrieval import evaluate_retrieval

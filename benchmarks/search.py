@@ -16,9 +16,9 @@ import torch
 from PIL import Image
 from skimage import data
 
-from photoscope.model import PhotoscopeModel
-from photoscope.search import SearchEngine
-from photoscope.vectors import VectorStore
+from photoscope.network.model import PhotoscopeModel
+from photoscope.search.ranking import SearchEngine
+from photoscope.search.vectors import VectorStore
 
 QUERIES = [
     "a dog running on the grass",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from photoscope.db import IndexedPhoto, Library, NewFile
+from photoscope.library.db import IndexedPhoto, Library, NewFile
 
 WORDS = [
     "a",

@@ -13,28 +13,88 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
+from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import torch
 from PIL import Image
 
 from photoscope.config import cache_dir, default_db_path
-from photoscope.db import Folder, Library, PhotoRecord
-from photoscope.fs import normalize_path
-from photoscope.imaging import load_photo
-from photoscope.indexer import IndexWorker, ProgressListener
-from photoscope.maps import MAX_PHOTOS, Layout, PhotoMapCache, photo_layout, word_layout
-from photoscope.maps import Progress as MapProgress
-from photoscope.model import PhotoscopeModel
-from photoscope.scanner import Scanner, ScanReport
-from photoscope.search import SearchEngine, SearchResult, TextSearchOptions, UnknownWord
-from photoscope.thumbnails import LARGE_SIZE as THUMBNAIL_SIZE
-from photoscope.thumbnails import thumbnail_path
-from photoscope.vectors import VectorStore
-from photoscope.watcher import FolderWatcher
-from photoscope.words import WordSpace
+from photoscope.library.db import Folder, Library, LibraryError, PhotoRecord
+from photoscope.library.fs import normalize_path
+from photoscope.library.indexer import IndexWorker, ProgressListener
+from photoscope.library.indexer import Progress as IndexProgress
+from photoscope.library.photos import load_photo
+from photoscope.library.scanner import Scanner, ScanReport
+from photoscope.library.thumbnails import LARGE_SIZE as THUMBNAIL_SIZE
+from photoscope.library.thumbnails import thumbnail_path
+from photoscope.library.watcher import FolderWatcher
+from photoscope.search.maps import (
+    MAX_PHOTOS,
+    Layout,
+    PhotoMapCache,
+    photo_layout,
+    render_photos,
+    render_words,
+    word_layout,
+)
+from photoscope.search.maps import Progress as MapProgress
+
+if TYPE_CHECKING:
+    from photoscope.network import BundleError, DecodeOptions, PhotoscopeModel, torch_threads
+    from photoscope.search.ranking import SearchEngine, SearchResult, TextSearchOptions, UnknownWord
+    from photoscope.search.vectors import VectorStore
+    from photoscope.search.words import UnknownWordError, WordScore, WordSpace
+
+# What needs PyTorch is imported on first use, so commands that never run the network (status,
+# folders) and the GUI's first window start without it: seconds and hundreds of MB saved.
+_LAZY = {
+    "BundleError": "photoscope.network",
+    "DecodeOptions": "photoscope.network",
+    "torch_threads": "photoscope.network",
+    "TextSearchOptions": "photoscope.search.ranking",
+    "UnknownWord": "photoscope.search.ranking",
+    "UnknownWordError": "photoscope.search.words",
+    "WordScore": "photoscope.search.words",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# The value types the GUI and the CLI use come from here, so neither imports below this door.
+__all__ = [
+    "THUMBNAIL_SIZE",
+    "BundleError",
+    "CaptionedPhoto",
+    "DecodeOptions",
+    "Filters",
+    "Folder",
+    "IndexProgress",
+    "IndexWorker",
+    "Layout",
+    "LibraryError",
+    "MapProgress",
+    "Match",
+    "ModelInfo",
+    "PhotoRecord",
+    "Photoscope",
+    "Results",
+    "ScanReport",
+    "TextSearchOptions",
+    "UnknownWord",
+    "UnknownWordError",
+    "WordScore",
+    "load_photo",
+    "render_photos",
+    "render_words",
+    "thumbnail_path",
+    "torch_threads",
+]
 
 
 @dataclass(frozen=True)
@@ -63,6 +123,22 @@ class Results:
     unknown_words: list[UnknownWord]
 
 
+@dataclass(frozen=True)
+class ModelInfo:
+    """The model a library is searched with, as the About box and ``status`` show it."""
+
+    name: str
+    version: str
+    training_data: str
+    metrics: dict[str, float]
+
+
+@dataclass(frozen=True)
+class CaptionedPhoto:
+    caption: str
+    score: float  # length-normalised log-probability (higher is better, <= 0)
+
+
 class Photoscope:
     def __init__(
         self,
@@ -70,14 +146,28 @@ class Photoscope:
         model_dir: str | Path | None = None,
         model: PhotoscopeModel | None = None,
     ) -> None:
-        self.library = Library(db_path or default_db_path())
-        self.model = model or PhotoscopeModel(model_dir)
+        self._db_path = Path(db_path or default_db_path())
+        self._model_dir = model_dir
+        if model is not None:
+            self.model = model
         self._store_lock = threading.RLock()
         self._store: VectorStore | None = None
         self._worker: IndexWorker | None = None
         self._watcher: FolderWatcher | None = None
 
+    @cached_property
+    def model(self) -> PhotoscopeModel:
+        """The network, imported and built on first use (its weights load lazily too)."""
+        from photoscope.network import PhotoscopeModel
+
+        return PhotoscopeModel(self._model_dir)
+
     # the library: folders, scanning and indexing
+
+    @cached_property
+    def library(self) -> Library:
+        """The library database, opened on first use (captioning a file needs none)."""
+        return Library(self._db_path)
 
     def folders(self) -> list[Folder]:
         return self.library.folders()
@@ -139,11 +229,32 @@ class Photoscope:
             self._worker = None
 
     def status(self) -> dict[str, int]:
+        """Photos by state: indexed, pending, error."""
         return self.library.counts()
+
+    def model_versions(self) -> dict[str, int]:
+        """Indexed photos by the model version that described them."""
+        return self.library.model_versions()
+
+    def pending_count(self) -> int:
+        return self.library.pending_count()
+
+    def photos_by_ids(self, ids: Sequence[int]) -> list[PhotoRecord]:
+        return self.library.photos_by_ids(list(ids))
+
+    def model_version(self) -> str:
+        """The model's version as the index records it (loads the bundle)."""
+        return self.model.version
+
+    def model_info(self) -> ModelInfo:
+        """The model's name, version and validation metrics (loads the bundle)."""
+        bundle = self.model.bundle
+        return ModelInfo(bundle.name, bundle.version, bundle.training_data, dict(bundle.metrics))
 
     def close(self) -> None:
         self.stop_background()
-        self.library.close()
+        if "library" in self.__dict__:
+            self.library.close()
 
     def __enter__(self) -> Photoscope:
         return self
@@ -163,10 +274,14 @@ class Photoscope:
             return self._store
 
     def _load_store(self) -> VectorStore:
-        return load_store(self.library, self.model.version, self.model.bundle.network.config.latent_dim)
+        from photoscope.search.vectors import load_store
+
+        return load_store(self.library, self.model.version, self.model.latent_dim)
 
     @property
     def engine(self) -> SearchEngine:
+        from photoscope.search.ranking import SearchEngine
+
         return SearchEngine(self.model, self.store)
 
     def photos_added(self, ids: Sequence[int]) -> None:
@@ -174,7 +289,9 @@ class Photoscope:
         with self._store_lock:
             if self._store is None or not ids:
                 return  # not loaded yet: it will read them from the database when it is
-            self._store.upsert(*_read_vectors(self.library, self.model.version, ids), copy=False)
+            from photoscope.search.vectors import read_vectors
+
+            self._store.upsert(*read_vectors(self.library, self.model.version, ids), copy=False)
 
     def photos_removed(self, ids: Sequence[int]) -> None:
         with self._store_lock:
@@ -184,6 +301,10 @@ class Photoscope:
     def errors(self, limit: int | None = None) -> list[tuple[str, str]]:
         """(path, reason) of the photos that could not be indexed."""
         return self.library.errors(limit)
+
+    @property
+    def library_path(self) -> Path:
+        return self._db_path
 
     # search
 
@@ -242,7 +363,17 @@ class Photoscope:
 
     @cached_property
     def words(self) -> WordSpace:
-        return WordSpace(self.model.bundle.network, self.model.bundle.vocab)
+        from photoscope.search.words import WordSpace
+
+        return WordSpace(self.model)
+
+    def similar_words(self, word: str, limit: int = 10) -> list[WordScore]:
+        """Words the network uses like ``word``; raises ``UnknownWordError``."""
+        return self.words.similar(word, limit)
+
+    def analogy(self, a: str, b: str, c: str, limit: int = 5) -> list[WordScore]:
+        """a is to b as c is to ?; raises ``UnknownWordError``."""
+        return self.words.analogy(a, b, c, limit)
 
     def word_map(self, count: int = 300) -> Layout:
         """The most frequent known words laid out by their embeddings."""
@@ -278,27 +409,8 @@ class Photoscope:
         photo.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
         return photo
 
-    def caption_photos(self, photos: Sequence[Image.Image]) -> list[str]:
-        latents = torch.stack([e.latent for e in self.model.embed(photos)])
-        return [c.text for c in self.model.caption(latents)]
-
-
-def load_store(library: Library, model_version: str, latent_dim: int) -> VectorStore:
-    """The in-memory vectors of the photos a model indexed, read from the library."""
-    store = VectorStore(latent_dim)
-    store.upsert(*_read_vectors(library, model_version), copy=False)  # the arrays are ours: no second copy
-    return store
-
-
-def _read_vectors(
-    library: Library, model_version: str, ids: Sequence[int] | None = None
-) -> tuple[list[int], np.ndarray, np.ndarray]:
-    """Photo ids with their latents and features, row for row (all photos, or those of ``ids``)."""
-    wanted = None if ids is None else list(ids)
-    lat_ids, latents = library.load_vectors("latent", ids=wanted, model_version=model_version)
-    feat_ids, features = library.load_vectors("feature", ids=wanted, model_version=model_version)
-    if not np.array_equal(lat_ids, feat_ids):  # both kinds are written together; guard anyway
-        features = features[np.isin(feat_ids, lat_ids)]
-        keep = np.isin(lat_ids, feat_ids)
-        lat_ids, latents = lat_ids[keep], latents[keep]
-    return lat_ids.tolist(), latents, features
+    def caption(
+        self, photos: Sequence[Image.Image], options: DecodeOptions | None = None
+    ) -> list[CaptionedPhoto]:
+        """The caption the index would store for each photo (they need not be in the library)."""
+        return [CaptionedPhoto(d.caption, d.caption_score) for d in self.model.describe(photos, options)]

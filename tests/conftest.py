@@ -14,7 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).parent))
 
 from photoscope.config import default_model_dir
-from photoscope.db import Library
+from photoscope.library.db import Library
 
 # Fixtures of the GUI tests (the windows, an indexed library); registered here, the one root conftest,
 # so pytest rewrites its asserts before any test module imports its helpers.
@@ -40,9 +40,9 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """
     import torch
 
-    from photoscope.bundle import Bundle, save_bundle
-    from photoscope.network import CaptionNetwork, NetworkConfig
-    from photoscope.vocab import Vocabulary
+    from photoscope.network.bundle import Bundle, save_bundle
+    from photoscope.network.caption_network import CaptionNetwork, NetworkConfig
+    from photoscope.network.vocab import Vocabulary
 
     torch.manual_seed(0)
     vocab = Vocabulary.build(

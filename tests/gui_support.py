@@ -17,8 +17,8 @@ from synthetic import COLOURS, SHAPES, shape_photo
 
 from photoscope.api import Photoscope
 from photoscope.gui.main_window import MainWindow
-from photoscope.indexer import torch_threads
-from photoscope.model import PhotoscopeModel
+from photoscope.network import torch_threads
+from photoscope.network.model import PhotoscopeModel
 
 PER_KIND = 3  # photos of each colour and shape
 

@@ -7,6 +7,7 @@ while a test pays milliseconds instead of the encoder's seconds of loading and t
 
 from __future__ import annotations
 
+import contextlib
 import random
 import struct
 import zlib
@@ -18,9 +19,8 @@ import numpy as np
 import torch
 from PIL import Image
 
-from photoscope.decoding import Caption
-from photoscope.encoder import FEATURE_DIM, EncoderOutput, ImageEncoder
-from photoscope.model import PhotoEmbedding, PhotoscopeModel
+from photoscope.network.encoder import FEATURE_DIM, EncoderOutput, ImageEncoder
+from photoscope.network.model import PhotoDescription, PhotoscopeModel
 
 _EXIF_IFD, _DATE_TIME_ORIGINAL = 0x8769, 36867
 
@@ -142,10 +142,14 @@ class CountingModel:
     def version(self) -> str:
         return self._version or self.model.version
 
-    def embed(self, photos: Sequence[Image.Image]) -> list[PhotoEmbedding]:
+    @property
+    def input_size(self) -> int:
+        return self.model.input_size
+
+    def threads(self, count: int) -> contextlib.AbstractContextManager[None]:
+        return self.model.threads(count)
+
+    def describe(self, photos: Sequence[Image.Image]) -> list[PhotoDescription]:
         self.calls += 1
         self.embedded += len(photos)
-        return self.model.embed(photos)
-
-    def caption(self, latents: torch.Tensor) -> list[Caption]:
-        return self.model.caption(latents)
+        return self.model.describe(photos)

@@ -10,7 +10,7 @@ from PIL import Image
 from synthetic import shape_photo
 
 from photoscope.api import Filters, Photoscope
-from photoscope.indexer import torch_threads
+from photoscope.network import torch_threads
 
 EXIF_IFD, DATE_TAKEN = 0x8769, 36867
 

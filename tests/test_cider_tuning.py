@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from photoscope.bundle import load_bundle
 from photoscope.cli import main
+from photoscope.network.bundle import load_bundle
 from photoscope.training.cider_reward import CiderD
 from photoscope.training.cider_tuning import CiderTuner, CiderTuningConfig, sample_captions
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from photos import fast_model, write_garbage, write_library, write_photo, write_zero_byte
 
-from photoscope import model as model_module
 from photoscope.cli import main
 from photoscope.commands import index as index_command
-from photoscope.db import Library
-from photoscope.indexer import torch_threads
+from photoscope.library.db import Library
+from photoscope.network import model as model_module
+from photoscope.network import torch_threads
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -115,7 +115,7 @@ def test_help_and_version_start_without_torch_or_qt() -> None:
 
 def test_caption_commands_decode_as_the_app_does_by_default() -> None:
     from photoscope.cli import build_parser
-    from photoscope.model import DecodeOptions
+    from photoscope.network.model import DecodeOptions
 
     parser = build_parser()
     app = DecodeOptions()

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from photoscope.bundle import load_bundle
-from photoscope.decoding import beam_search, caption_log_prob, pad_batch
+from photoscope.network.bundle import load_bundle
+from photoscope.network.decoding import beam_search, caption_log_prob, pad_batch
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,9 @@ import torch
 from PIL import Image
 from skimage import data
 
-from photoscope.encoder import FEATURE_DIM, ImageEncoder, imagenet_classes, top_classes
-from photoscope.imaging import INPUT_SIZE, load_photo, preprocess
+from photoscope.library.photos import load_photo
+from photoscope.network.encoder import FEATURE_DIM, ImageEncoder, imagenet_classes, top_classes
+from photoscope.network.preprocess import INPUT_SIZE, preprocess
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +63,8 @@ def test_exif_orientation_is_applied(tmp_path) -> None:
 
 
 def test_the_frozen_graph_is_cached_and_matches_eager_mode(monkeypatch: pytest.MonkeyPatch) -> None:
-    from photoscope import encoder as encoder_module
     from photoscope.config import cache_dir
+    from photoscope.network import encoder as encoder_module
 
     photo = preprocess([Image.fromarray(data.chelsea())])
     first = ImageEncoder()

@@ -10,8 +10,8 @@ from urllib.parse import quote
 from photos import photo_image, write_photo
 from PIL import Image
 
-from photoscope.fs import HASH_CHUNK, is_photo_name, partial_hash, walk_photos
-from photoscope.thumbnails import is_current, thumbnail_path, write_thumbnail
+from photoscope.library.fs import HASH_CHUNK, is_photo_name, partial_hash, walk_photos
+from photoscope.library.thumbnails import is_current, thumbnail_path, write_thumbnail
 
 
 def _names(root: Path) -> set[str]:

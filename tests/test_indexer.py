@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -30,13 +30,14 @@ from photos import (
 )
 from PIL import Image
 
-from photoscope import indexer
-from photoscope.db import Library
-from photoscope.indexer import IndexWorker, Progress, default_threads, torch_threads
-from photoscope.model import PhotoscopeModel
-from photoscope.scanner import Scanner
+from photoscope.library import indexer
+from photoscope.library.db import Library
+from photoscope.library.indexer import IndexWorker, Progress, default_threads
+from photoscope.library.scanner import Scanner
+from photoscope.library.thumbnails import thumbnail_path
+from photoscope.network import PhotoDescription, torch_threads
+from photoscope.network.model import PhotoscopeModel
 from photoscope.threads import BACKGROUND_NICENESS, thread_priority
-from photoscope.thumbnails import thumbnail_path
 
 TESTS = Path(__file__).resolve().parent
 
@@ -194,14 +195,14 @@ def test_a_photo_that_breaks_the_model_fails_alone(
     class Fragile(CountingModel):
         poison: object = None
 
-        def embed(self, photos: list[Image.Image]) -> list[object]:  # type: ignore[override]
+        def describe(self, photos: Sequence[Image.Image]) -> list[PhotoDescription]:
             if len(photos) > 1 or photos[0].getpixel((0, 0)) == self.poison:
                 raise RuntimeError("out of memory")
-            return super().embed(photos)  # type: ignore[return-value]
+            return super().describe(photos)
 
     fragile = Fragile(model)
     Scanner(library).scan()
-    fragile.poison = indexer.decode(library.pending()[2], None, False, 10**9).image.getpixel((0, 0))  # type: ignore[union-attr]
+    fragile.poison = indexer.decode(library.pending()[2], None, False, 10**9, 224).image.getpixel((0, 0))  # type: ignore[union-attr]
     result = _worker(library, fragile, tmp_path).run()
     assert (result.indexed, result.errors) == (3, 1)
     assert library.errors()[0][1] == "the model failed: out of memory"
@@ -350,8 +351,8 @@ import sys, time
 import torch
 from photos import fast_model
 torch.set_num_threads(1)
-from photoscope.db import Library
-from photoscope.indexer import IndexWorker
+from photoscope.library.db import Library
+from photoscope.library.indexer import IndexWorker
 library = Library(sys.argv[1])
 worker = IndexWorker(library, fast_model(sys.argv[2]), batch_size=4, decode_threads=1, thumbnails=False,
                      on_progress=lambda p: time.sleep(0.05))  # slow enough to be killed mid-way
@@ -404,7 +405,7 @@ def test_real_encoder_end_to_end(
     library: Library, pictures: Path, tiny_model_dir: Path, tmp_path: Path
 ) -> None:
     """One pass through the real EfficientNet (eager mode: no tracing cost) to check shapes and tags."""
-    from photoscope.encoder import ImageEncoder, imagenet_classes
+    from photoscope.network.encoder import ImageEncoder, imagenet_classes
 
     write_library(pictures, 2, size=(300, 200))
     shutil.rmtree(tmp_path / "thumbs", ignore_errors=True)

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from photoscope import maps
 from photoscope.cli import main
-from photoscope.maps import PhotoMapCache, photo_layout
+from photoscope.search import maps
+from photoscope.search.maps import PhotoMapCache, photo_layout
 
 
 def _clusters(n_per: int = 20, dim: int = 16, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

@@ -5,13 +5,13 @@ from pathlib import Path
 import pytest
 import torch
 
-from photoscope.decoding import pad_batch
-from photoscope.imaging import load_photo
-from photoscope.inversion import InversionOptions, invert
-from photoscope.model import PhotoscopeModel
-from photoscope.search import SearchEngine, TextSearchOptions
-from photoscope.vectors import VectorStore
-from photoscope.words import UnknownWordError, WordSpace
+from photoscope.library.photos import load_photo
+from photoscope.network.decoding import pad_batch
+from photoscope.network.inversion import InversionOptions, invert
+from photoscope.network.model import PhotoscopeModel
+from photoscope.search.ranking import SearchEngine, TextSearchOptions
+from photoscope.search.vectors import VectorStore
+from photoscope.search.words import UnknownWordError, WordSpace
 
 
 @pytest.fixture(scope="module")
@@ -83,10 +83,11 @@ def test_search_by_example_finds_the_same_kind_and_flags_copies(shapes_library) 
 
 
 def test_similar_words_and_analogies_from_embeddings(tiny_model_dir: Path) -> None:
-    bundle = PhotoscopeModel(tiny_model_dir).bundle
+    model = PhotoscopeModel(tiny_model_dir)
+    bundle = model.bundle
     net, vocab = bundle.network, bundle.vocab
     words = ["a", "dog", "runs", "red", "square", "two", "dogs", "play"]
-    vocab = type(vocab)(vocab.words, tuple(0 if w not in words else 50 for w in vocab.words))
+    bundle.vocab = type(vocab)(vocab.words, tuple(0 if w not in words else 50 for w in vocab.words))
     emb = torch.zeros_like(net.embed.weight)
     axes = {
         "dog": [1, 0, 0],
@@ -102,20 +103,21 @@ def test_similar_words_and_analogies_from_embeddings(tiny_model_dir: Path) -> No
     emb[vocab.index("a"), 5] = 1.0
     with torch.no_grad():
         net.embed.weight.copy_(emb)
-    space = WordSpace(net, vocab, min_count=20)
+    space = WordSpace(model, min_count=20)
     assert space.similar("square", 1)[0].word == "red"
     # dog : dogs :: runs : ?  ->  dogs - dog + runs = play
     assert space.analogy("dog", "dogs", "runs", 1)[0].word == "play"
     with pytest.raises(UnknownWordError, match="did you mean"):
         space.similar("squar")
-    rare = WordSpace(net, type(vocab)(vocab.words, tuple(5 for _ in vocab.words)), min_count=20)
+    bundle.vocab = type(vocab)(vocab.words, tuple(5 for _ in vocab.words))
+    rare = WordSpace(model, min_count=20)
     with pytest.raises(UnknownWordError):
         rare.similar("dog")
 
 
 def test_inversion_adam_is_torch_adam() -> None:
     """The inversion's own Adam (it avoids importing TorchDynamo) takes torch.optim.Adam's steps."""
-    from photoscope.inversion import _Adam
+    from photoscope.network.inversion import _Adam
 
     target = torch.randn(4, 8, generator=torch.Generator().manual_seed(0))
     theirs = torch.zeros(4, 8, requires_grad=True)

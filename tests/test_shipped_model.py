@@ -10,7 +10,7 @@ from PIL import Image
 from skimage import data
 
 from photoscope.cli import main
-from photoscope.model import PhotoscopeModel
+from photoscope.network.model import PhotoscopeModel
 
 PEOPLE = {"man", "woman", "person", "boy", "girl", "lady", "people", "men", "women"}
 # scikit-image sample -> words a sensible caption of it uses (the model only knows Flickr8k's words)

@@ -8,11 +8,11 @@ import pytest
 import torch
 from conftest import TINY_TRAINING
 
-from photoscope.bundle import BundleError, load_bundle
 from photoscope.cli import main
-from photoscope.encoder import ImageEncoder
-from photoscope.imaging import load_photo
-from photoscope.model import PhotoscopeModel
+from photoscope.library.photos import load_photo
+from photoscope.network.bundle import BundleError, load_bundle
+from photoscope.network.encoder import ImageEncoder
+from photoscope.network.model import PhotoscopeModel
 from photoscope.training.trainer import TrainConfig, Trainer
 
 CONFIG = TrainConfig(**{**TINY_TRAINING, "epochs": 3})  # type: ignore[arg-type]

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from photoscope.vectors import VectorStore
+from photoscope.search.vectors import VectorStore
 
 
 def _store(n: int = 6, dim: int = 4) -> tuple[VectorStore, torch.Tensor]:

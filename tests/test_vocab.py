@@ -1,4 +1,4 @@
-from photoscope.vocab import END, PAD, START, UNK, Vocabulary, tokenize
+from photoscope.network.vocab import END, PAD, START, UNK, Vocabulary, tokenize
 
 
 def test_tokenize_lowercases_and_drops_punctuation_and_digits() -> None:

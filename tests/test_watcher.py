@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from photos import CountingModel, fast_model, write_library, write_photo
 
-from photoscope.db import Library
-from photoscope.indexer import IndexWorker, torch_threads
-from photoscope.scanner import Scanner, ScanReport
-from photoscope.watcher import FolderWatcher
+from photoscope.library.db import Library
+from photoscope.library.indexer import IndexWorker
+from photoscope.library.scanner import Scanner, ScanReport
+from photoscope.library.watcher import FolderWatcher
+from photoscope.network import torch_threads
 
 TIMEOUT = 20.0
 DEBOUNCE = 0.5  # generous: a stall on a busy machine must not split one burst of saves in two

@@ -11,12 +11,9 @@ from photoscope.commands.common import add_model_option, add_rerank_option
 
 
 def caption(args: argparse.Namespace) -> int:
-    import torch
+    from photoscope.api import DecodeOptions, Photoscope, load_photo
 
-    from photoscope.imaging import load_photo
-    from photoscope.model import DecodeOptions, PhotoscopeModel
-
-    model = PhotoscopeModel(args.model)
+    app = Photoscope(model_dir=args.model)
     options = DecodeOptions(1 if args.greedy else args.beam, args.max_len, args.length_penalty, args.rerank)
     failed = 0
     for path in args.photos:
@@ -26,10 +23,9 @@ def caption(args: argparse.Namespace) -> int:
             print(f"{path}: cannot read this photo ({error})", file=sys.stderr)
             failed += 1
             continue
-        latent = model.embed([photo])[0].latent
-        result = model.caption(torch.stack([latent]), options)[0]
+        result = app.caption([photo], options)[0]
         score = f"\t{result.score:.3f}" if args.scores else ""
-        print(f"{path}\t{result.text}{score}")
+        print(f"{path}\t{result.caption}{score}")
     return 1 if failed else 0
 
 

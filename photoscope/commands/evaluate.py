@@ -12,14 +12,14 @@ from photoscope.commands.common import add_model_option, add_rerank_option
 if TYPE_CHECKING:
     import torch
 
-    from photoscope.model import PhotoscopeModel
+    from photoscope.network import PhotoscopeModel
 
 
 def evaluate(args: argparse.Namespace) -> int:
     import torch
 
     from photoscope.config import cache_dir
-    from photoscope.model import PhotoscopeModel
+    from photoscope.network import PhotoscopeModel
     from photoscope.training.features import cached_features
     from photoscope.training.flickr8k import CaptionDataset
 
@@ -45,7 +45,7 @@ def evaluate(args: argparse.Namespace) -> int:
 def _retrieval(
     args: argparse.Namespace, model: PhotoscopeModel, latents: torch.Tensor, refs: list[list[str]]
 ) -> int:
-    from photoscope.search import TextSearchOptions
+    from photoscope.api import TextSearchOptions
     from photoscope.training.retrieval import evaluate_retrieval
 
     methods = {  # --methods name: (printed name, options)

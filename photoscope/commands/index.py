@@ -12,18 +12,17 @@ from photoscope.commands.common import add_db_option, add_model_option
 
 if TYPE_CHECKING:
     from photoscope.api import Photoscope
-    from photoscope.db import Library
-    from photoscope.model import PhotoscopeModel
 
 
-def _open(args: argparse.Namespace, model: PhotoscopeModel | None = None) -> Photoscope:
-    from photoscope.api import Photoscope
-    from photoscope.db import LibraryError
+def _open(args: argparse.Namespace) -> Photoscope:
+    from photoscope.api import LibraryError, Photoscope
 
+    app = Photoscope(args.db, getattr(args, "model", None))
     try:
-        return Photoscope(args.db, getattr(args, "model", None), model=model)
+        app.library  # noqa: B018 - opened now, so a damaged or newer library is said before any work
     except LibraryError as error:
         sys.exit(f"photoscope: {error}")  # exit status 1, the message on stderr
+    return app
 
 
 def _check_dirs(paths: list[Path]) -> list[str]:
@@ -38,7 +37,7 @@ def _check_dirs(paths: list[Path]) -> list[str]:
 
 
 def _add_folders(app: Photoscope, paths: list[Path]) -> list[str] | None:
-    from photoscope.db import LibraryError
+    from photoscope.api import LibraryError
 
     added = []
     for path in paths:
@@ -55,16 +54,14 @@ def index(args: argparse.Namespace) -> int:
     if problems:
         print("\n".join(f"photoscope: {p}" for p in problems), file=sys.stderr)
         return 2
-    from photoscope.bundle import BundleError
-    from photoscope.model import PhotoscopeModel
+    from photoscope.api import BundleError
 
-    model = PhotoscopeModel(args.model)
-    try:
-        version = model.version  # loads the bundle now: a missing model is said before any work
-    except BundleError as error:
-        print(f"photoscope: cannot load the model: {error}", file=sys.stderr)
-        return 1
-    with _open(args, model) as app:
+    with _open(args) as app:
+        try:
+            version = app.model_version()  # loads the bundle now: a missing model is said before any work
+        except BundleError as error:
+            print(f"photoscope: cannot load the model: {error}", file=sys.stderr)
+            return 1
         folders = _add_folders(app, args.paths)
         if folders is None:
             return 2
@@ -75,19 +72,19 @@ def index(args: argparse.Namespace) -> int:
         code = _run_worker(app, args)
         if args.watch and code == 0:
             code = _watch(app, args)
-        print(f"model {version}; {_counts_line(app.library)}")
+        print(f"model {version}; {_counts_line(app)}")
         return code
 
 
 def _run_worker(app: Photoscope, args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from photoscope.indexer import Progress
+    from photoscope.api import IndexProgress
 
-    total = app.library.pending_count()
+    total = app.pending_count()
     bar = tqdm(total=total, unit="photo", disable=args.quiet or None, dynamic_ncols=True)
 
-    def show(p: Progress) -> None:
+    def show(p: IndexProgress) -> None:
         bar.total = p.total
         bar.update(p.done - bar.n)
         bar.set_postfix(errors=p.errors, refresh=False)
@@ -103,10 +100,9 @@ def _run_worker(app: Photoscope, args: argparse.Namespace) -> int:
 
 
 def _watch(app: Photoscope, args: argparse.Namespace) -> int:
-    from photoscope.indexer import Progress
-    from photoscope.scanner import ScanReport
+    from photoscope.api import IndexProgress, ScanReport
 
-    def done(p: Progress) -> None:
+    def done(p: IndexProgress) -> None:
         if p.done == p.total:
             print(f"indexed {p.indexed} photos, {p.errors} errors", flush=True)
 
@@ -134,7 +130,7 @@ def _wait_for_interrupt() -> None:
 
 
 def folders(args: argparse.Namespace) -> int:
-    from photoscope.db import LibraryError
+    from photoscope.api import LibraryError
 
     with _open(args) as app:
         if args.action == "list":
@@ -164,18 +160,17 @@ def folders(args: argparse.Namespace) -> int:
 
 def status(args: argparse.Namespace) -> int:
     with _open(args) as app:
-        library = app.library
-        print(f"library: {library.path}")
-        counts = library.counts()
-        print(f"photos: {sum(counts.values())} ({_counts_line(library)})")
-        all_folders = library.folders()
+        print(f"library: {app.library_path}")
+        counts = app.status()
+        print(f"photos: {sum(counts.values())} ({_counts_line(app)})")
+        all_folders = app.folders()
         print(f"folders: {len(all_folders)}")
         for f in all_folders:
             note = "" if f.online else ", OFFLINE: photos kept, still searchable"
             print(f"  {f.path} ({f.photos} photos{note})")
-        versions = library.model_versions()
+        versions = app.model_versions()
         print("model: " + (", ".join(f"{v} ({n} photos)" for v, n in versions.items()) or "none yet"))
-        errors = library.errors(None if args.all else 20)
+        errors = app.errors(None if args.all else 20)
         if errors:
             print(f"could not index {counts['error']} photos:")
             for path, reason in errors:
@@ -185,8 +180,8 @@ def status(args: argparse.Namespace) -> int:
     return 0
 
 
-def _counts_line(library: Library) -> str:
-    c = library.counts()
+def _counts_line(app: Photoscope) -> str:
+    c = app.status()
     return f"{c['indexed']} indexed, {c['pending']} pending, {c['error']} errors"
 
 

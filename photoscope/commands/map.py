@@ -35,8 +35,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from photoscope.api import Photoscope
-    from photoscope.maps import render_photos, render_words
+    from photoscope.api import Photoscope, render_photos, render_words
 
     with Photoscope(args.db, args.model) as app:
         if args.what == "words":

@@ -28,16 +28,14 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from photoscope.model import PhotoscopeModel
-    from photoscope.words import UnknownWordError, WordSpace
+    from photoscope.api import Photoscope, UnknownWordError
 
-    bundle = PhotoscopeModel(args.model).bundle
-    space = WordSpace(bundle.network, bundle.vocab)
+    app = Photoscope(model_dir=args.model)
     try:
         if hasattr(args, "word"):
-            found = space.similar(args.word, args.limit)
+            found = app.similar_words(args.word, args.limit)
         else:
-            found = space.analogy(args.a, args.b, args.c, args.limit)
+            found = app.analogy(args.a, args.b, args.c, args.limit)
     except UnknownWordError as error:
         print(error, file=sys.stderr)
         return 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -11,19 +10,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from photoscope import __version__
 
 if TYPE_CHECKING:
-    from photoscope.bundle import Bundle
-
-
-@dataclass(frozen=True)
-class ModelInfo:
-    name: str
-    version: str
-    training_data: str
-    metrics: dict[str, float] = field(default_factory=dict)
-
-
-def model_info(bundle: Bundle) -> ModelInfo:
-    return ModelInfo(bundle.name, bundle.version, bundle.training_data, dict(bundle.metrics))
+    from photoscope.api import ModelInfo
 
 
 def about_html(info: ModelInfo | None, error: str = "") -> str:

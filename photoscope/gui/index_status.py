@@ -8,7 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
 if TYPE_CHECKING:
-    from photoscope.indexer import Progress
+    from photoscope.api import IndexProgress as Progress
 
 
 def duration(seconds: float) -> str:

@@ -25,8 +25,7 @@ from photoscope.gui.index_status import describe_counts
 from photoscope.gui.tasks import TaskRunner
 
 if TYPE_CHECKING:
-    from photoscope.api import Photoscope
-    from photoscope.db import Folder
+    from photoscope.api import Folder, Photoscope
 
 COLUMNS = ("Folder", "Status", "Photos", "Last scanned")
 

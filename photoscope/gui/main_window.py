@@ -60,9 +60,8 @@ from photoscope.gui.thumbnail_loader import ThumbnailLoader, qimage_to_pil
 from photoscope.gui.words_panel import WordsPanel
 
 if TYPE_CHECKING:
-    from photoscope.api import Filters, Photoscope, Results
-    from photoscope.indexer import IndexWorker, Progress
-    from photoscope.search import UnknownWord
+    from photoscope.api import Filters, IndexWorker, Photoscope, Results, UnknownWord
+    from photoscope.api import IndexProgress as Progress
 
 RESULT_LIMIT = 1000
 REFRESH_MS = 1500  # while indexing, re-run the query at most this often so new photos show up
@@ -561,7 +560,7 @@ class MainWindow(QMainWindow):
                 self.pages.setCurrentWidget(self.view)
                 self.detail.show_row(0)
 
-        self.runner.submit(lambda: api.library.photos_by_ids([photo_id]), opened)
+        self.runner.submit(lambda: api.photos_by_ids([photo_id]), opened)
 
     def open_detail(self, index: QModelIndex) -> None:
         if index.isValid():
@@ -583,7 +582,7 @@ class MainWindow(QMainWindow):
             about.show_about(self, None)
             return
         self.runner.submit(
-            lambda: about.model_info(api.model.bundle),
+            api.model_info,
             lambda info: about.show_about(self, info),
             lambda error: about.show_about(self, None, str(error)),
         )

@@ -28,14 +28,13 @@ from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.thumbnail_loader import load_thumbnail
 
 if TYPE_CHECKING:
-    from photoscope.api import Photoscope
-    from photoscope.maps import Layout
+    from photoscope.api import Layout, Photoscope
 
 
 def photo_map_items(app: Photoscope) -> tuple[Layout, list[MapPhoto]]:
     """Runs on the task pool: the layout and a small image for each photo on it."""
     layout = app.photo_map()
-    records = {p.id: p for p in app.library.photos_by_ids([int(k) for k in layout.keys])}
+    records = {p.id: p for p in app.photos_by_ids([int(k) for k in layout.keys])}
     items = []
     for key, (x, y) in zip(layout.keys, layout.xy.tolist(), strict=True):
         record = records.get(int(key))
@@ -132,7 +131,7 @@ class MapWindow(QDialog):
             self.photos.highlight(self._pending_highlight)
 
     def find_word(self) -> None:
-        from photoscope.words import UnknownWordError
+        from photoscope.api import UnknownWordError
 
         word = self.word_box.text().strip().lower()
         try:

@@ -1,6 +1,6 @@
 """Thumbnails for the grid, loaded off the GUI thread for the rows being painted.
 
-The indexer writes a 256 px PNG per photo into the freedesktop.org cache (``photoscope.thumbnails``);
+The indexer writes a 256 px PNG per photo into the freedesktop.org cache (``photoscope.library.thumbnails``);
 reading one is a millisecond. A photo with no thumbnail yet (or a stale one, or a query photo from
 outside the library) is decoded from the file itself with the pipeline's ``load_photo``.
 
@@ -20,7 +20,8 @@ from PIL import Image
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtGui import QImage, QImageReader, QPixmap
 
-from photoscope.thumbnails import LARGE_SIZE, thumbnail_path
+from photoscope.api import THUMBNAIL_SIZE as LARGE_SIZE
+from photoscope.api import load_photo, thumbnail_path
 
 
 def pil_to_qimage(image: Image.Image) -> QImage:
@@ -49,8 +50,6 @@ def read_cached(photo: str, mtime: float | None, root: Path | None = None) -> QI
 
 def decode_photo(photo: str, max_side: int) -> QImage:
     """Decode a photo file (any format the indexer reads) to at most ``max_side`` pixels."""
-    from photoscope.imaging import load_photo  # imports PyTorch: only when a photo must be decoded
-
     image = load_photo(photo, min_side=max_side)
     image.thumbnail((max_side, max_side), Image.Resampling.BILINEAR)
     return pil_to_qimage(image)

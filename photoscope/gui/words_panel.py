@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
 from photoscope.gui.tasks import TaskRunner
 
 if TYPE_CHECKING:
-    from photoscope.api import Photoscope
-    from photoscope.words import WordScore
+    from photoscope.api import Photoscope, WordScore
 
 SIMILAR_K, ANALOGY_K = 12, 6
 

@@ -26,15 +26,15 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from photoscope.bundle import Bundle, load_bundle, save_bundle
-from photoscope.decoding import pad_batch, teacher_inputs
-from photoscope.network import CaptionNetwork
+from photoscope.network.bundle import Bundle, load_bundle, save_bundle
+from photoscope.network.caption_network import CaptionNetwork
+from photoscope.network.decoding import pad_batch, teacher_inputs
+from photoscope.network.vocab import Vocabulary
 from photoscope.training.checkpoint import load_checkpoint, restore, save_checkpoint
 from photoscope.training.cider_reward import CiderD
 from photoscope.training.evaluate import evaluate_captions
 from photoscope.training.features import cached_features
 from photoscope.training.flickr8k import CaptionDataset
-from photoscope.vocab import Vocabulary
 
 CHECKPOINT = "cider-checkpoint.pt"
 

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
-from photoscope.decoding import beam_search, pad_batch
-from photoscope.network import CaptionNetwork
+from photoscope.network.caption_network import CaptionNetwork
+from photoscope.network.decoding import beam_search, pad_batch
+from photoscope.network.vocab import Vocabulary
 from photoscope.training.metrics import caption_metrics
-from photoscope.vocab import Vocabulary
 
 
 @torch.inference_mode()

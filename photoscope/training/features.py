@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps
 
-from photoscope.encoder import MODEL_NAME, ImageEncoder
-from photoscope.imaging import load_photo
+from photoscope.library.photos import load_photo
+from photoscope.network.encoder import MODEL_NAME, ImageEncoder
 
 Progress = Callable[[int, int], None]
 

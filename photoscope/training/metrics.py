@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from photoscope.vocab import tokenize
+from photoscope.network.vocab import tokenize
 
 
 def caption_metrics(

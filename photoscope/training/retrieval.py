@@ -10,10 +10,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from photoscope.model import PhotoscopeModel
-from photoscope.search import TextRanker, TextSearchOptions
+from photoscope.network.model import PhotoscopeModel
+from photoscope.search.ranking import TextRanker, TextSearchOptions
+from photoscope.search.vectors import VectorStore
 from photoscope.training.evaluate import ranks_of, recall_at
-from photoscope.vectors import VectorStore
 
 
 @dataclass(frozen=True)

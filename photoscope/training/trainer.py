@@ -22,16 +22,16 @@ import torch
 import torch.nn.functional as F
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
-from photoscope.bundle import Bundle, save_bundle
-from photoscope.decoding import pad_batch, teacher_inputs
-from photoscope.encoder import ImageEncoder
-from photoscope.model import DecodeOptions
-from photoscope.network import CaptionNetwork, NetworkConfig
+from photoscope.network.bundle import Bundle, save_bundle
+from photoscope.network.caption_network import CaptionNetwork, NetworkConfig
+from photoscope.network.decoding import pad_batch, teacher_inputs
+from photoscope.network.encoder import ImageEncoder
+from photoscope.network.model import DecodeOptions
+from photoscope.network.vocab import Vocabulary
 from photoscope.training.checkpoint import load_checkpoint, restore, save_checkpoint
 from photoscope.training.evaluate import evaluate_captions, photo_latents, text_encoder_retrieval
 from photoscope.training.features import cached_features
 from photoscope.training.flickr8k import CaptionDataset
-from photoscope.vocab import Vocabulary
 
 CHECKPOINT = "checkpoint.pt"
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import torch
 
-from photoscope.decoding import caption_log_prob
-from photoscope.network import CaptionNetwork
+from photoscope.network.caption_network import CaptionNetwork
+from photoscope.network.decoding import caption_log_prob
 
 
 @dataclass(frozen=True)

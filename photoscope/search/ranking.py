@@ -10,7 +10,6 @@ Plain inversion (from the library's mean latent, no text encoder) is kept as a m
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -19,10 +18,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from photoscope.decoding import caption_log_prob, pad_batch
-from photoscope.inversion import InversionOptions, invert
-from photoscope.model import PhotoscopeModel
-from photoscope.vectors import Hit, VectorStore
+from photoscope.network import InversionOptions, PhotoscopeModel
+from photoscope.search.vectors import Hit, VectorStore
 
 TextMethod = Literal["shipped", "encoder", "plain"]
 PLAIN_INVERSION = InversionOptions(steps=50, lr=0.1, prior_weight=0.0)
@@ -70,32 +67,19 @@ class TextRanker:
 
     def _rerank(self, texts: Sequence[str], scores: torch.Tensor, options: TextSearchOptions) -> torch.Tensor:
         """Add the exact caption likelihood to the cosine of each text's best candidates."""
-        net, vocab = self.model.bundle.network, self.model.bundle.vocab
         k = min(options.rerank, scores.shape[1])
         top, rows = scores.topk(k, dim=1)
-        targets, lengths = pad_batch([vocab.encode(t) for t in texts], vocab.pad)
-        latents = self.store.raw_latents(rows.reshape(-1))
-        with torch.inference_mode():
-            log_p = caption_log_prob(
-                net, latents, targets.repeat_interleave(k, 0), lengths.repeat_interleave(k, 0), vocab.start
-            )
-        per_word = (log_p / lengths.repeat_interleave(k, 0)).reshape(-1, k)
+        per_word = self.model.text_log_prob(self.store.raw_latents(rows.reshape(-1)), texts)
         return rescore_top(scores, top, rows, per_word, options.rerank_weight)
 
     def latents(self, texts: Sequence[str], options: TextSearchOptions) -> torch.Tensor:
-        net, vocab = self.model.bundle.network, self.model.bundle.vocab
         if options.method == "plain":
-            mean = self.store.mean_latent() if len(self.store) else torch.zeros(net.config.latent_dim)
-            starts = mean.expand(len(texts), -1)
-        else:
-            starts = self.model.text_latents(texts)
-            if options.method == "encoder":
-                return starts
-        targets, lengths = pad_batch([vocab.encode(t) for t in texts], vocab.pad)
-        inversion = PLAIN_INVERSION if options.method == "plain" else options.inversion
-        refined = invert(net, starts, targets, lengths, vocab.start, inversion).latents
-        if options.method == "plain":
-            return refined
+            mean = self.store.mean_latent() if len(self.store) else torch.zeros(self.model.latent_dim)
+            return self.model.invert_text(texts, mean.expand(len(texts), -1), PLAIN_INVERSION)
+        starts = self.model.encode_text(texts)
+        if options.method == "encoder":
+            return starts
+        refined = self.model.invert_text(texts, starts, options.inversion)
         w = options.start_weight
         return w * F.normalize(starts, dim=-1) + (1 - w) * F.normalize(refined, dim=-1)
 
@@ -124,8 +108,7 @@ class SearchEngine:
         options: TextSearchOptions | None = None,
     ) -> SearchResult:
         unknown = self.unknown_words(text)
-        vocab = self.model.bundle.vocab
-        if all(t == vocab.unk for t in vocab.encode(text, add_end=False)) or len(self.store) == 0:
+        if not self.model.knows_any(text) or len(self.store) == 0:
             return SearchResult([], unknown)
         scores = TextRanker(self.model, self.store).scores([text], options or TextSearchOptions())
         return SearchResult(self.store.top_k(scores, k, allowed), unknown)
@@ -152,9 +135,4 @@ class SearchEngine:
         return self.search_vector(self.store.vector_of(photo_id, "feature"), k, allowed, exclude=[photo_id])
 
     def unknown_words(self, text: str) -> list[UnknownWord]:
-        vocab = self.model.bundle.vocab
-        known = [w for w in vocab.words[4:]]
-        return [
-            UnknownWord(w, tuple(difflib.get_close_matches(w, known, n=3, cutoff=0.75)))
-            for w in vocab.unknown_words(text)
-        ]
+        return [UnknownWord(w, self.model.suggest(w)) for w in self.model.unknown_words(text)]

@@ -16,8 +16,8 @@ from typing import Any
 
 from safetensors.torch import load_file, save_file
 
-from photoscope.network import CaptionNetwork, NetworkConfig
-from photoscope.vocab import Vocabulary
+from photoscope.network.caption_network import CaptionNetwork, NetworkConfig
+from photoscope.network.vocab import Vocabulary
 
 FORMAT_VERSION = 1
 WEIGHTS_FILE = "model.safetensors"

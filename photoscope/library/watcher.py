@@ -26,9 +26,9 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
-from photoscope.db import Library
-from photoscope.fs import is_hidden, is_photo_name
-from photoscope.scanner import Scanner, ScanReport
+from photoscope.library.db import Library
+from photoscope.library.fs import is_hidden, is_photo_name
+from photoscope.library.scanner import Scanner, ScanReport
 from photoscope.threads import lower_priority
 
 log = logging.getLogger(__name__)

@@ -30,39 +30,60 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
-import torch
-from PIL import Image, UnidentifiedImageError
+import numpy.typing as npt
+from PIL import Image
 
-from photoscope.db import FailedPhoto, IndexedPhoto, Library, PendingPhoto
-from photoscope.decoding import Caption
-from photoscope.imaging import INPUT_SIZE, load_photo
-from photoscope.model import PhotoEmbedding
+from photoscope.library.db import FailedPhoto, IndexedPhoto, Library, PendingPhoto
+from photoscope.library.photos import (
+    DEFAULT_MAX_PIXELS,
+    EmptyFile,
+    PhotoMeta,
+    describe_error,
+    load_photo,
+    read_metadata,
+)
+from photoscope.library.thumbnails import LARGE_SIZE, write_thumbnail
 from photoscope.threads import lower_priority
-from photoscope.thumbnails import LARGE_SIZE, write_thumbnail
 
 log = logging.getLogger(__name__)
 
-# PIL refuses images above twice its MAX_IMAGE_PIXELS as decompression bombs; we refuse at the same size
-# but without PIL's warning zone, so a 120 MP panorama indexes quietly and a crafted header does not.
-DEFAULT_MAX_PIXELS = 2 * 89_478_485
-_EXIF_IFD, _DATE_TIME_ORIGINAL, _MAKE, _MODEL, _ORIENTATION = 0x8769, 36867, 271, 272, 274
 _PAGE = 512  # pending rows fetched per query
 
 
+class Description(Protocol):
+    """What the model says of one photo (``network.PhotoDescription``), as the index stores it."""
+
+    @property
+    def feature(self) -> npt.NDArray[np.float16]: ...
+    @property
+    def latent(self) -> npt.NDArray[np.float32]: ...
+    @property
+    def tags(self) -> list[tuple[str, float]]: ...
+    @property
+    def caption(self) -> str: ...
+    @property
+    def caption_score(self) -> float: ...
+
+
 class IndexModel(Protocol):
-    """What the worker needs from ``PhotoscopeModel`` (tests wrap it to count calls)."""
+    """What the worker needs from the network's ``PhotoscopeModel`` (tests wrap it to count calls).
+
+    The library never imports the network: the API hands the model in.
+    """
 
     @property
     def version(self) -> str: ...
 
-    def embed(self, photos: Sequence[Image.Image]) -> list[PhotoEmbedding]: ...
+    @property
+    def input_size(self) -> int: ...
 
-    def caption(self, latents: torch.Tensor) -> list[Caption]: ...
+    def describe(self, photos: Sequence[Image.Image]) -> Sequence[Description]: ...
+
+    def threads(self, count: int) -> contextlib.AbstractContextManager[None]: ...
 
 
 @dataclass(frozen=True)
@@ -86,22 +107,6 @@ AddedListener = Callable[[list[int]], None]
 # --- decoding (runs in the pool threads) ---------------------------------------------------------------
 
 
-class PhotoTooLarge(ValueError):
-    pass
-
-
-class EmptyFile(ValueError):
-    pass
-
-
-@dataclass(frozen=True)
-class PhotoMeta:
-    width: int  # upright, full-size dimensions
-    height: int
-    taken_at: str | None
-    camera: str | None
-
-
 @dataclass(frozen=True)
 class Decoded:
     photo: PendingPhoto
@@ -109,52 +114,8 @@ class Decoded:
     meta: PhotoMeta
 
 
-def read_metadata(path: str, max_pixels: int = DEFAULT_MAX_PIXELS) -> PhotoMeta:
-    """Size, date taken and camera from the file header: no pixels are decoded."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        with Image.open(path) as image:
-            width, height = image.size
-            if width * height > max_pixels:
-                raise PhotoTooLarge(
-                    f"{width}x{height} pixels ({width * height / 1e6:.0f} MP) is over the "
-                    f"{max_pixels / 1e6:.0f} MP limit: refused as a possible decompression bomb"
-                )
-            exif = _exif(image)
-    if exif.get(_ORIENTATION) in (5, 6, 7, 8):  # stored sideways: the upright photo is the other way
-        width, height = height, width
-    return PhotoMeta(
-        width, height, _exif_date(exif.get_ifd(_EXIF_IFD).get(_DATE_TIME_ORIGINAL)), _camera(exif)
-    )
-
-
-def _exif(image: Image.Image) -> Image.Exif:
-    try:
-        exif = image.getexif()
-        exif.get_ifd(_EXIF_IFD)  # parsed lazily: make a broken sub-IFD fail here, not later
-        return exif
-    except Exception:  # damaged EXIF costs the photo its date and camera, not its place in the index
-        return Image.Exif()
-
-
-def _exif_date(value: object) -> str | None:
-    if not isinstance(value, str):
-        return None
-    try:  # EXIF writes "2021:07:04 12:30:00"; cameras with no clock write zeros or blanks
-        return datetime.strptime(value.strip("\x00 ")[:19], "%Y:%m:%d %H:%M:%S").isoformat()
-    except ValueError:
-        return None
-
-
-def _camera(exif: Image.Exif) -> str | None:
-    make, model = (str(exif.get(tag, "")).strip("\x00 ") for tag in (_MAKE, _MODEL))
-    if model.lower().startswith(make.lower()):  # "Canon" + "Canon EOS R5" reads better as the model alone
-        make = ""
-    return " ".join(p for p in (make, model) if p) or None
-
-
 def decode(
-    photo: PendingPhoto, thumbnail_root: Path | None, thumbnails: bool, max_pixels: int
+    photo: PendingPhoto, thumbnail_root: Path | None, thumbnails: bool, max_pixels: int, input_size: int
 ) -> Decoded | FailedPhoto:
     """Read one photo for the encoder (and its thumbnail), or the reason it cannot be read."""
     try:
@@ -166,7 +127,7 @@ def decode(
             image = load_photo(photo.path, min_side=LARGE_SIZE)
         if thumbnails:
             _thumbnail(image, photo, thumbnail_root)
-        encoder_input = image.resize((INPUT_SIZE, INPUT_SIZE), Image.Resampling.BILINEAR)
+        encoder_input = image.resize((input_size, input_size), Image.Resampling.BILINEAR)
         return Decoded(photo, encoder_input, meta)
     except Exception as error:  # anything a broken file can make PIL raise; the worker must go on
         return FailedPhoto(photo.id, photo.size, photo.mtime, describe_error(error))
@@ -179,39 +140,11 @@ def _thumbnail(image: Image.Image, photo: PendingPhoto, root: Path | None) -> No
         log.warning("cannot write the thumbnail of %s: %s", photo.path, error)
 
 
-def describe_error(error: BaseException) -> str:
-    """A reason a user can act on, for ``photoscope status``."""
-    if isinstance(error, EmptyFile):
-        return str(error)
-    if isinstance(error, PhotoTooLarge | Image.DecompressionBombError):
-        return f"image too large: {error}"
-    if isinstance(error, PermissionError):
-        return "permission denied: Photoscope may not read this file"
-    if isinstance(error, FileNotFoundError):
-        return "the file disappeared before it could be read"
-    if isinstance(error, UnidentifiedImageError):
-        return "not an image, or an image format Photoscope cannot read"
-    if isinstance(error, OSError | ValueError | SyntaxError | EOFError):  # PIL's ways of saying "corrupt"
-        return f"truncated or corrupt image ({error})"
-    return f"cannot read this photo ({type(error).__name__}: {error})"
-
-
 def default_threads(cores: int | None = None) -> tuple[int, int]:
     """(PyTorch threads, decode threads) for indexing: a third of the cores infer, the rest decode."""
     cores = cores or os.cpu_count() or 2
     inference = max(1, cores // 3)
     return inference, max(2, cores - inference)
-
-
-@contextlib.contextmanager
-def torch_threads(count: int) -> Iterator[None]:
-    """Run PyTorch on ``count`` threads in the calling thread only, restoring its setting after."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(count)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 # --- the worker --------------------------------------------------------------------------------------
@@ -324,7 +257,7 @@ class IndexWorker:
         tracker = _Tracker(self.library)
         # Linux threads inherit their creator's priority: in the background, the decode threads give way too.
         pool = ThreadPoolExecutor(self.decode_threads, thread_name_prefix="photoscope-decode")
-        with pool, torch_threads(self.torch_threads):
+        with pool, self.model.threads(self.torch_threads):
             while not self._cancel.is_set():  # passes: rows re-queued during a pass are done in the next
                 if not self._one_pass(pool, tracker) or self.library.pending_count() == 0:
                     break
@@ -362,7 +295,16 @@ class IndexWorker:
         # stays bounded (a few hundred small images) however many photos are pending.
         added = 0
         while len(window) < 2 * self.batch_size and (photo := next(photos, None)) is not None:
-            window.append(pool.submit(decode, photo, self.thumbnail_root, self.thumbnails, self.max_pixels))
+            window.append(
+                pool.submit(
+                    decode,
+                    photo,
+                    self.thumbnail_root,
+                    self.thumbnails,
+                    self.max_pixels,
+                    self.model.input_size,
+                )
+            )
             added += 1
         return added
 
@@ -395,8 +337,7 @@ class IndexWorker:
     def _encode(self, decoded: list[Decoded]) -> list[IndexedPhoto | FailedPhoto]:
         if not decoded:
             return []
-        embeddings = self.model.embed([d.image for d in decoded])
-        captions = self.model.caption(torch.stack([e.latent for e in embeddings]))
+        descriptions = self.model.describe([d.image for d in decoded])
         version = self.model.version
         return [
             IndexedPhoto(
@@ -407,14 +348,14 @@ class IndexWorker:
                 height=d.meta.height,
                 taken_at=d.meta.taken_at,
                 camera=d.meta.camera,
-                caption=c.text,
-                caption_score=c.score,
+                caption=e.caption,
+                caption_score=e.caption_score,
                 tags=e.tags,
-                latent=e.latent.float().numpy().astype(np.float32),
-                feature=e.feature.float().numpy().astype(np.float16),
+                latent=e.latent,
+                feature=e.feature,
                 model_version=version,
             )
-            for d, e, c in zip(decoded, embeddings, captions, strict=True)
+            for d, e in zip(decoded, descriptions, strict=True)
         ]
 
 

@@ -14,8 +14,8 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from photoscope.network import CaptionNetwork
-from photoscope.vocab import Vocabulary
+from photoscope.network.caption_network import CaptionNetwork
+from photoscope.network.vocab import Vocabulary
 
 
 @dataclass(frozen=True)

@@ -11,17 +11,17 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from photoscope.network import CaptionNetwork
-from photoscope.vocab import SPECIALS, Vocabulary
-
-MIN_COUNT = 20
+from photoscope.network import PhotoscopeModel
+from photoscope.search.ranking import UnknownWord
 
 
 class UnknownWordError(KeyError):
-    def __init__(self, word: str, suggestions: list[str]) -> None:
-        super().__init__(word)
-        self.word = word
-        self.suggestions = suggestions
+    """A word the words tools cannot use (search reports the same ``UnknownWord`` without raising)."""
+
+    def __init__(self, unknown: UnknownWord) -> None:
+        super().__init__(unknown.word)
+        self.word = unknown.word
+        self.suggestions = unknown.suggestions
 
     def __str__(self) -> str:
         hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
@@ -35,15 +35,12 @@ class WordScore:
 
 
 class WordSpace:
-    def __init__(self, net: CaptionNetwork, vocab: Vocabulary, min_count: int = MIN_COUNT) -> None:
-        keep = [
-            i
-            for i, (w, c) in enumerate(zip(vocab.words, vocab.counts, strict=True))
-            if c >= min_count and w not in SPECIALS
-        ]
-        self.words = [vocab.words[i] for i in keep]
+    def __init__(self, model: PhotoscopeModel, min_count: int | None = None) -> None:
+        embeddings = model.word_embeddings() if min_count is None else model.word_embeddings(min_count)
+        self.model = model
+        self.words = embeddings.words
         self._row = {w: r for r, w in enumerate(self.words)}
-        self.vectors = F.normalize(net.embed.weight.detach()[keep], dim=1)
+        self.vectors = F.normalize(embeddings.vectors, dim=1)
 
     def __contains__(self, word: object) -> bool:
         return word in self._row
@@ -51,9 +48,7 @@ class WordSpace:
     def vector(self, word: str) -> torch.Tensor:
         word = word.lower().strip()
         if word not in self._row:
-            import difflib
-
-            raise UnknownWordError(word, difflib.get_close_matches(word, self.words, n=3, cutoff=0.7))
+            raise UnknownWordError(UnknownWord(word, self.model.suggest(word, among=self.words)))
         return self.vectors[self._row[word]]
 
     def nearest(self, query: torch.Tensor, k: int, exclude: set[str]) -> list[WordScore]:

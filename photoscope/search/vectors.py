@@ -8,9 +8,9 @@ about 250 MB and 25 ms on one core here).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import torch
@@ -18,6 +18,10 @@ import torch
 _BLOCK = 8192  # rows normalised at a time
 
 Kind = Literal["latent", "feature"]
+
+
+if TYPE_CHECKING:
+    from photoscope.library.db import Library
 
 
 @dataclass(frozen=True)
@@ -167,3 +171,24 @@ class VectorStore:
         return [
             Hit(self._ids[int(r)], float(v)) for v, r in zip(values, rows, strict=True) if v != float("-inf")
         ]
+
+
+def load_store(library: Library, model_version: str, latent_dim: int) -> VectorStore:
+    """The in-memory vectors of the photos a model indexed, read from the library."""
+    store = VectorStore(latent_dim)
+    store.upsert(*read_vectors(library, model_version), copy=False)  # the arrays are ours: no second copy
+    return store
+
+
+def read_vectors(
+    library: Library, model_version: str, ids: Sequence[int] | None = None
+) -> tuple[list[int], np.ndarray, np.ndarray]:
+    """Photo ids with their latents and features, row for row (all photos, or those of ``ids``)."""
+    wanted = None if ids is None else list(ids)
+    lat_ids, latents = library.load_vectors("latent", ids=wanted, model_version=model_version)
+    feat_ids, features = library.load_vectors("feature", ids=wanted, model_version=model_version)
+    if not np.array_equal(lat_ids, feat_ids):  # both kinds are written together; guard anyway
+        features = features[np.isin(feat_ids, lat_ids)]
+        keep = np.isin(lat_ids, feat_ids)
+        lat_ids, latents = lat_ids[keep], latents[keep]
+    return lat_ids.tolist(), latents, features

@@ -20,8 +20,8 @@ import torch
 from PIL import Image
 
 from photoscope.config import cache_dir, resources_dir
-from photoscope.imaging import INPUT_SIZE, preprocess
-from photoscope.inference import InferenceModel
+from photoscope.network.inference import InferenceModel
+from photoscope.network.preprocess import INPUT_SIZE, preprocess
 
 FEATURE_DIM = 1280
 MODEL_NAME = "efficientnet-lite0"
@@ -108,7 +108,10 @@ def _eager(weights: Path) -> torch.nn.Module:
         net = EfficientNet.from_name(MODEL_NAME)
     net.load_state_dict(torch.load(weights, map_location="cpu", weights_only=True))
     # eval() on the wrapper too: freezing refuses a module in training mode (and fell back to eager).
-    return _FeaturesAndLogits(net).eval().requires_grad_(False).to(memory_format=torch.channels_last)
+    wrapper = _FeaturesAndLogits(net).eval().requires_grad_(False)
+    # Module.to's stubs in some PyTorch releases omit memory_format, which it takes at run time.
+    converted: torch.nn.Module = wrapper.to(memory_format=torch.channels_last)  # type: ignore[call-overload,unused-ignore]
+    return converted
 
 
 def _file_key(path: Path) -> str:

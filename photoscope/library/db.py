@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 import sqlite_utils
 
-from photoscope.fs import is_under, normalize_path
+from photoscope.library.fs import is_under, normalize_path
 
 Status = Literal["pending", "indexed", "error"]
 VectorKind = Literal["latent", "feature"]

@@ -23,9 +23,9 @@ from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from photoscope import thumbnails
-from photoscope.db import Folder, Library, Move, NewFile, StoredFile
-from photoscope.fs import (
+from photoscope.library import thumbnails
+from photoscope.library.db import Folder, Library, Move, NewFile, StoredFile
+from photoscope.library.fs import (
     FileStat,
     has_hidden_part,
     is_under,
