@@ -1,29 +1,59 @@
 """The network: the frozen encoder, the caption network and everything that runs them.
 
 Its door is ``PhotoscopeModel`` and the value types below; nothing outside this package (but
-``training``, which builds the network) imports its modules.
+``training``, which builds the network) imports its modules. Names are imported on first use, so
+what needs no PyTorch (the concept words, say) costs no PyTorch import.
 """
 
-from photoscope.network.bundle import BundleError
-from photoscope.network.decoding import Caption
-from photoscope.network.inversion import InversionOptions
-from photoscope.network.model import (
-    DecodeOptions,
-    PhotoDescription,
-    PhotoEmbedding,
-    PhotoscopeModel,
-    WordEmbeddings,
-    torch_threads,
-)
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from photoscope.network.bundle import BundleError
+    from photoscope.network.concepts import Concepts, load_concepts
+    from photoscope.network.decoding import Caption
+    from photoscope.network.inversion import InversionOptions
+    from photoscope.network.model import (
+        DecodeOptions,
+        PhotoDescription,
+        PhotoEmbedding,
+        PhotoscopeModel,
+        WordEmbeddings,
+        torch_threads,
+    )
+
+_HOMES = {
+    "BundleError": "bundle",
+    "Caption": "decoding",
+    "Concepts": "concepts",
+    "DecodeOptions": "model",
+    "InversionOptions": "inversion",
+    "PhotoDescription": "model",
+    "PhotoEmbedding": "model",
+    "PhotoscopeModel": "model",
+    "WordEmbeddings": "model",
+    "load_concepts": "concepts",
+    "torch_threads": "model",
+}
 
 __all__ = [
     "BundleError",
     "Caption",
+    "Concepts",
     "DecodeOptions",
     "InversionOptions",
     "PhotoDescription",
     "PhotoEmbedding",
     "PhotoscopeModel",
     "WordEmbeddings",
+    "load_concepts",
     "torch_threads",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        return getattr(import_module(f"photoscope.network.{_HOMES[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
