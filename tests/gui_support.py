@@ -105,4 +105,4 @@ def make_window(qtbot, settings: QSettings, gui_model: PhotoscopeModel) -> Itera
 
 
 def names(window: MainWindow, n: int | None = None) -> list[str]:
-    return [Path(m.photo.path).name for m in window.model.matches()[:n]]
+    return [Path(m.photo.path).name for m in window.results.matches()[:n]]

@@ -95,12 +95,12 @@ def test_keyboard_navigation_and_the_detail_actions(qtbot, make_window, library_
     qtbot.keyClick(view, Qt.Key.Key_Return)
     detail = window.detail
     assert detail.isVisible() and detail.row == 1
-    match = window.model.match(1)
+    match = window.results.match(1)
     assert detail.fields["path"].text() == match.photo.path
     assert detail.fields["caption"].text() == match.photo.caption
     qtbot.keyClick(detail, Qt.Key.Key_Right)
     assert detail.row == 2
-    path = window.model.match(2).photo.path
+    path = window.results.match(2).photo.path
     detail.copy_button.click()
     assert QGuiApplication.clipboard().text() == path
     assert QGuiApplication.clipboard().mimeData().urls()[0].toLocalFile() == path
@@ -109,14 +109,14 @@ def test_keyboard_navigation_and_the_detail_actions(qtbot, make_window, library_
     assert opened_urls == [path, str(Path(path).parent)]
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
         detail.similar_button.click()
-    assert path not in [m.photo.path for m in window.model.matches()]
+    assert path not in [m.photo.path for m in window.results.matches()]
     assert names(window, 1)[0].startswith("green_square") and all("square" in n for n in names(window, 5))
     assert window.search.chip.isVisible() and Path(path).name in window.search.chip.label.text()
     # Results drag out to other apps as files.
-    mime = window.model.mimeData([window.model.index(0), window.model.index(1)])
-    assert [u.toLocalFile() for u in mime.urls()] == [m.photo.path for m in window.model.matches()[:2]]
+    mime = window.results.mimeData([window.results.index(0), window.results.index(1)])
+    assert [u.toLocalFile() for u in mime.urls()] == [m.photo.path for m in window.results.matches()[:2]]
     # A double-click opens the detail view too.
-    rect = view.visualRect(window.model.index(0))
+    rect = view.visualRect(window.results.index(0))
     detail.hide()
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())

@@ -35,9 +35,9 @@ def test_typing_a_query_shows_the_described_photos_with_thumbnails(qtbot, make_w
         qtbot.keyClicks(window.search.edit, "a red circle")  # the pause after typing runs it
     assert all(n.startswith("red_circle") for n in names(window, 3)), names(window)
     assert window.pages.currentWidget() is window.view
-    first = window.model.index(0)
+    first = window.results.index(0)
     tip = first.data(Qt.ItemDataRole.ToolTipRole)
-    assert "score" in tip and window.model.match(0).photo.caption in tip
+    assert "score" in tip and window.results.match(0).photo.caption in tip
     # The visible tiles get their thumbnails from the cache the indexer filled.
     qtbot.waitUntil(lambda: isinstance(first.data(Qt.ItemDataRole.DecorationRole), QPixmap), timeout=10_000)
     assert window.loader.pixmap(first.data(PATH_ROLE)).width() > 100
@@ -62,10 +62,10 @@ def test_unknown_words_and_empty_results_are_explained(qtbot, make_window, libra
     message = window.search.message.text()
     assert window.search.message.isVisible()
     assert "does not know “cirle”" in message and "did you mean “circle”" in message
-    assert window.model.rowCount() > 0  # the known words still search
+    assert window.results.rowCount() > 0  # the known words still search
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
         window.search.set_text("zebras")
-    assert window.model.rowCount() == 0
+    assert window.results.rowCount() == 0
     assert window.pages.currentWidget() is window.pages.message
     assert "No photos found" in window.pages.message.text()
 
@@ -89,7 +89,7 @@ def test_a_dropped_photo_finds_its_neighbours_first_and_the_chip_clears(
         timeout=10_000,
     )
     window.search.chip.clear_button.click()
-    assert not window.search.chip.isVisible() and window.model.rowCount() == 0
+    assert not window.search.chip.isVisible() and window.results.rowCount() == 0
 
 
 def test_a_copy_dropped_on_the_search_box_finds_its_original_first(
@@ -103,9 +103,9 @@ def test_a_copy_dropped_on_the_search_box_finds_its_original_first(
     with qtbot.waitSignal(window.results_shown, timeout=30_000):
         drop(window, mime, target=window.search.edit)
     assert window.search.edit.text() == ""  # the path was not pasted as text
-    first = window.model.match(0)
+    first = window.results.match(0)
     assert Path(first.photo.path).name == "blue_circle_1.jpg" and first.near_duplicate
-    assert "copy of the query photo" in window.model.index(0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "copy of the query photo" in window.results.index(0).data(Qt.ItemDataRole.ToolTipRole)
 
 
 def test_a_pasted_image_searches_by_example(qtbot, make_window, library_db) -> None:
@@ -129,9 +129,9 @@ def test_filters_reach_the_search(qtbot, make_window, library_db, indexed_librar
     window.search.folder_combo.setCurrentIndex(1)
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
         window.search.set_text("a blue square")
-    assert window.model.rowCount() == 24
+    assert window.results.rowCount() == 24
     # The generated photos carry no date taken, so a date filter leaves none, and says why.
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
         window.search.date_from.check.setChecked(True)
-    assert window.model.rowCount() == 0
+    assert window.results.rowCount() == 0
     assert "filters" in window.pages.message.text()

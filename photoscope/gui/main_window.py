@@ -60,7 +60,7 @@ from photoscope.gui.thumbnail_loader import ThumbnailLoader, qimage_to_pil
 from photoscope.gui.words_panel import WordsPanel
 
 if TYPE_CHECKING:
-    from photoscope.api import Filters, IndexWorker, Photoscope, Results, UnknownWord
+    from photoscope.api import Filters, Folder, IndexWorker, PhotoRecord, Photoscope, Results, UnknownWord
     from photoscope.api import IndexProgress as Progress
 
 RESULT_LIMIT = 1000
@@ -96,7 +96,7 @@ class _PhotoDropFilter(QObject):
         if isinstance(event, QDropEvent) and photo_from_mime(event.mimeData()):
             return self.window.handle_drop(event)
         is_down = isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Down
-        if is_down and event.type() == QEvent.Type.KeyPress and self.window.model.rowCount():
+        if is_down and event.type() == QEvent.Type.KeyPress and self.window.results.rowCount():
             self.window.view.setFocus()  # from the search box straight into the results
             return True
         return False
@@ -133,7 +133,7 @@ class MainWindow(QMainWindow):
         self.result_limit = result_limit
         self.api: Photoscope | None = None
         self.worker: IndexWorker | None = None
-        self.folders: list[Any] = []
+        self.folders: list[Folder] = []
         self._query_waiting = False
         self._similar: tuple[int, str] | None = None  # (photo id, path) while "Find similar" is the query
         self.runner = TaskRunner(threads=1, parent=self)  # API calls, in order
@@ -150,9 +150,9 @@ class MainWindow(QMainWindow):
 
     def _build_widgets(self) -> None:
         self.search = SearchPanel()
-        self.model = ResultsModel(self.loader, self)
+        self.results = ResultsModel(self.loader, self)
         self.view = ResultsView()
-        self.view.setModel(self.model)
+        self.view.setModel(self.results)
         self.welcome = self._welcome_page()
         self.pages = _Pages(self.welcome, self.view)
         central = QWidget()
@@ -169,7 +169,7 @@ class MainWindow(QMainWindow):
         self.tile_slider.setToolTip("Tile size")
         self.statusBar().addWidget(self.index_status, 1)
         self.statusBar().addPermanentWidget(self.tile_slider)
-        self.detail = DetailView(self.model, self.io, self)
+        self.detail = DetailView(self.results, self.io, self)
         self.library_dialog = LibraryDialog(lambda: self.api, self.runner, self)
         self.words = WordsPanel(lambda: self.api, self.runner, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.words)
@@ -286,7 +286,7 @@ class MainWindow(QMainWindow):
         self.index_status.show_text("The library could not be opened")
         QMessageBox.critical(self, "Photoscope", f"The library could not be opened:\n\n{error}")
 
-    def _library_opened(self, folders: list[Any]) -> None:
+    def _library_opened(self, folders: list[Folder]) -> None:
         self._set_folders(folders)
         self.library_opened.emit()
         if not folders:
@@ -350,7 +350,7 @@ class MainWindow(QMainWindow):
             self.runner.submit(self.api.folders, self._set_folders, key="folders")
         self._refresh_counts()
 
-    def _set_folders(self, folders: list[Any]) -> None:
+    def _set_folders(self, folders: list[Folder]) -> None:
         self.folders = folders
         self.search.set_folders([(f.id, f.path) for f in folders])
         self.folders_changed.emit(folders)
@@ -377,7 +377,7 @@ class MainWindow(QMainWindow):
 
     def _refresh_while_indexing(self) -> None:
         # New photos join the results, unless the user is already looking at a full page of them.
-        if self.model.rowCount() < self.result_limit and not self.view.selectionModel().hasSelection():
+        if self.results.rowCount() < self.result_limit and not self.view.selectionModel().hasSelection():
             self.run_query(quiet=True)
 
     def _pause(self, paused: bool) -> None:
@@ -414,7 +414,7 @@ class MainWindow(QMainWindow):
         job = self._query_job(api)
         if job is None:
             self.runner.obsolete("search")
-            self.model.set_matches([])
+            self.results.set_matches([])
             self._show_idle()
             return
         fn, described = job
@@ -448,12 +448,12 @@ class MainWindow(QMainWindow):
     def _show_results(self, results: Results, described: str, seconds: float) -> None:
         self.detail.hide()
         selected = self.view.currentIndex().row()
-        self.model.set_matches(results.matches)
+        self.results.set_matches(results.matches)
         self.search.show_message(unknown_words_message(results.unknown_words))
         count = len(results.matches)
         if count:
             self.pages.setCurrentWidget(self.view)
-            self.view.setCurrentIndex(self.model.index(max(0, min(selected, count - 1))))
+            self.view.setCurrentIndex(self.results.index(max(0, min(selected, count - 1))))
             self.statusBar().showMessage(f"{count:,} photos for {described} ({seconds:.2f} s)", 8000)
         else:
             self._show_empty(results)
@@ -478,7 +478,7 @@ class MainWindow(QMainWindow):
 
     def _search_failed(self, error: BaseException) -> None:
         self.statusBar().clearMessage()
-        self.model.set_matches([])
+        self.results.set_matches([])
         self.pages.show_message("The search failed", str(error))
         self.results_shown.emit(0)
 
@@ -490,7 +490,7 @@ class MainWindow(QMainWindow):
         self.pages.show_message("Describe what you are looking for", detail)
 
     def find_similar(self, photo_id: int) -> None:
-        path = next((m.photo.path for m in self.model.matches() if m.photo.id == photo_id), "")
+        path = next((m.photo.path for m in self.results.matches() if m.photo.id == photo_id), "")
         self._similar = (photo_id, path)
         self.search.set_photo(path)
 
@@ -541,7 +541,7 @@ class MainWindow(QMainWindow):
             self.maps = MapWindow(self.api, TaskRunner(threads=1, parent=self), self)
             self.maps.photo_activated.connect(self.open_photo)
             self.maps.load()
-        self.maps.highlight([m.photo.id for m in self.model.matches()])
+        self.maps.highlight([m.photo.id for m in self.results.matches()])
         self.maps.show()
         self.maps.raise_()
 
@@ -551,12 +551,11 @@ class MainWindow(QMainWindow):
         if api is None:
             return
 
-        def opened(records: object) -> None:
+        def opened(found: list[PhotoRecord]) -> None:
             from photoscope.api import Match
 
-            found = list(records)  # type: ignore[call-overload]
             if found:
-                self.model.set_matches([Match(found[0], 1.0)])
+                self.results.set_matches([Match(found[0], 1.0)])
                 self.pages.setCurrentWidget(self.view)
                 self.detail.show_row(0)
 

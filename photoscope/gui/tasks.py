@@ -13,13 +13,14 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
 
-DoneCallback = Callable[[Any], None]
+T = TypeVar("T")
+DoneCallback = Callable[[Any], None]  # as stored: ``submit`` ties each one to its task's result type
 ErrorCallback = Callable[[BaseException], None]
 
 
@@ -78,8 +79,8 @@ class TaskRunner(QObject):
 
     def submit(
         self,
-        fn: Callable[[], Any],
-        on_done: DoneCallback | None = None,
+        fn: Callable[[], T],
+        on_done: Callable[[T], None] | None = None,
         on_error: ErrorCallback | None = None,
         key: str | None = None,
     ) -> int:
