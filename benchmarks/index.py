@@ -70,7 +70,7 @@ def load_model(tmp: Path) -> tuple[PhotoscopeModel, str]:
         ["a dog runs on the grass", "a red square", "two dogs play in snow"], min_count=1
     )
     network = CaptionNetwork(
-        NetworkConfig(len(vocab), latent_dim=32, hidden_dim=48, text_hidden_dim=16)
+        NetworkConfig(vocab_size=len(vocab), latent_dim=32, hidden_dim=48, text_hidden_dim=16)
     ).eval()
     directory = save_bundle(Bundle(network, vocab, name="tiny-bench"), tmp / "tiny-model")
     return PhotoscopeModel(

@@ -48,7 +48,9 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     vocab = Vocabulary.build(
         ["a dog runs on the grass", "a red square", "two dogs play in snow"], min_count=1
     )
-    network = CaptionNetwork(NetworkConfig(len(vocab), latent_dim=32, hidden_dim=48, text_hidden_dim=16))
+    network = CaptionNetwork(
+        NetworkConfig(vocab_size=len(vocab), latent_dim=32, hidden_dim=48, text_hidden_dim=16)
+    )
     network.eval()
     return save_bundle(Bundle(network, vocab, name="tiny-test"), tmp_path_factory.mktemp("tiny-model"))
 

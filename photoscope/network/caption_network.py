@@ -8,7 +8,7 @@ a fast first guess that inversion of the decoder then refines.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 import torch
@@ -17,14 +17,23 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 
 @dataclass(frozen=True)
-class NetworkConfig:
-    vocab_size: int
-    feature_dim: int = 1280
+class NetworkShape:
+    """The sizes a training run chooses; ``TrainConfig`` extends it, so each is declared once."""
+
     latent_dim: int = 256
     hidden_dim: int = 512
     text_hidden_dim: int = 256
     dropout: float = 0.3
     rnn: str = "gru"
+
+    def shape(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(NetworkShape)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class NetworkConfig(NetworkShape):
+    vocab_size: int
+    feature_dim: int = 1280
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -9,6 +9,12 @@ from typing import Any
 
 import torch
 
+from photoscope.network.bundle import Bundle, save_bundle
+from photoscope.network.caption_network import CaptionNetwork
+from photoscope.network.vocab import Vocabulary
+
+BUNDLE_DIR = "bundle"
+
 
 def config_key(config: Any) -> str:
     """A dataclass configuration as canonical JSON: a checkpoint resumes only under the same one."""
@@ -51,3 +57,11 @@ def restore(state: dict[str, Any], **targets: Any) -> None:
             target.set_state(state[name])
         else:
             target.load_state_dict(state[name])
+
+
+def save_run_bundle(
+    out: Path, net: CaptionNetwork, vocab: Vocabulary, training_data: str, metrics: Any, extra: dict[str, Any]
+) -> Path:
+    """Save a run's best network as the model bundle ``out/bundle`` (training and CIDEr tuning alike)."""
+    bundle = Bundle(net, vocab, training_data=training_data, metrics=metrics, extra=extra)
+    return save_bundle(bundle, out / BUNDLE_DIR)

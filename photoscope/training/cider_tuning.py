@@ -26,11 +26,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from photoscope.network.bundle import Bundle, load_bundle, save_bundle
+from photoscope.network.bundle import load_bundle
 from photoscope.network.caption_network import CaptionNetwork
 from photoscope.network.decoding import pad_batch, teacher_inputs
 from photoscope.network.vocab import Vocabulary
-from photoscope.training.checkpoint import load_checkpoint, restore, save_checkpoint
+from photoscope.training.checkpoint import load_checkpoint, restore, save_checkpoint, save_run_bundle
 from photoscope.training.cider_reward import CiderD
 from photoscope.training.evaluate import evaluate_captions
 from photoscope.training.features import cached_features
@@ -230,10 +230,7 @@ class CiderTuner:
             **self.source.extra,
             "cider_tuning": {**asdict(self.config), "epoch": report.epoch, "from": self.source.version},
         }
-        bundle = Bundle(
-            self.net, self.vocab, training_data=self.source.training_data, metrics=report.metrics, extra=extra
-        )
-        save_bundle(bundle, self.out / "bundle")
+        save_run_bundle(self.out, self.net, self.vocab, self.source.training_data, report.metrics, extra)
 
     def _save_checkpoint(self) -> None:
         save_checkpoint(

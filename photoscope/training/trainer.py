@@ -22,13 +22,12 @@ import torch
 import torch.nn.functional as F
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
-from photoscope.network.bundle import Bundle, save_bundle
-from photoscope.network.caption_network import CaptionNetwork, NetworkConfig
+from photoscope.network.caption_network import CaptionNetwork, NetworkConfig, NetworkShape
 from photoscope.network.decoding import pad_batch, teacher_inputs
 from photoscope.network.encoder import ImageEncoder
 from photoscope.network.model import DecodeOptions
 from photoscope.network.vocab import Vocabulary
-from photoscope.training.checkpoint import load_checkpoint, restore, save_checkpoint
+from photoscope.training.checkpoint import load_checkpoint, restore, save_checkpoint, save_run_bundle
 from photoscope.training.evaluate import evaluate_captions, photo_latents, text_encoder_retrieval
 from photoscope.training.features import cached_features
 from photoscope.training.flickr8k import CaptionDataset
@@ -37,7 +36,7 @@ CHECKPOINT = "checkpoint.pt"
 
 
 @dataclass(frozen=True)
-class TrainConfig:
+class TrainConfig(NetworkShape):
     epochs: int = 16
     batch_size: int = 128
     lr: float = 2e-3
@@ -47,11 +46,6 @@ class TrainConfig:
     ema_decay: float = 0.998
     min_count: int = 5
     max_words: int = 20
-    latent_dim: int = 256
-    hidden_dim: int = 512
-    text_hidden_dim: int = 256
-    dropout: float = 0.3
-    rnn: str = "gru"
     # Validation decodes as the app does.
     beam: int = DecodeOptions.beam
     length_penalty: float = DecodeOptions.length_penalty
@@ -104,16 +98,7 @@ class Trainer:
         self.vocab = Vocabulary.build(captions, config.min_count)
         torch.manual_seed(config.seed)
         c = config
-        self.net = CaptionNetwork(
-            NetworkConfig(
-                len(self.vocab),
-                latent_dim=c.latent_dim,
-                hidden_dim=c.hidden_dim,
-                text_hidden_dim=c.text_hidden_dim,
-                dropout=c.dropout,
-                rnn=c.rnn,
-            )
-        )
+        self.net = CaptionNetwork(NetworkConfig(vocab_size=len(self.vocab), **c.shape()))
         self.ema = AveragedModel(self.net, multi_avg_fn=get_ema_multi_avg_fn(c.ema_decay))
         self.pairs = _pairs(self.train_names, self.data, self.vocab, c.max_words)
         self.steps_per_epoch = math.ceil(len(self.pairs.targets) / c.batch_size)
@@ -242,10 +227,7 @@ class Trainer:
     def _save_bundle(self, report: EpochReport) -> None:
         net = self.averaged
         extra: dict[str, Any] = {"epoch": report.epoch, "train_config": asdict(self.config)}
-        bundle = Bundle(
-            net, self.vocab, training_data=_data_name(self.data), metrics=report.metrics, extra=extra
-        )
-        save_bundle(bundle, self.out / "bundle")
+        save_run_bundle(self.out, net, self.vocab, _data_name(self.data), report.metrics, extra)
 
     def _save_checkpoint(self) -> None:
         save_checkpoint(
