@@ -365,7 +365,11 @@ class Photoscope:
     def words(self) -> WordSpace:
         from photoscope.search.words import WordSpace
 
-        return WordSpace(self.model)
+        if "model" in self.__dict__:
+            return WordSpace(self.model)
+        from photoscope.network import load_lexicon
+
+        return WordSpace(load_lexicon(self._model_dir))  # from the bundle's files: no PyTorch
 
     def similar_words(self, word: str, limit: int = 10) -> list[WordScore]:
         """Words the network uses like ``word``; raises ``UnknownWordError``."""
@@ -379,7 +383,7 @@ class Photoscope:
         """The most frequent known words laid out by their embeddings."""
         space = self.words
         words = space.words[:count]  # the vocabulary is sorted by frequency
-        return word_layout(words, space.vectors[: len(words)].numpy())
+        return word_layout(words, space.vectors[: len(words)])
 
     # maps
 

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from photoscope.network.concepts import Concepts, load_concepts
     from photoscope.network.decoding import Caption
     from photoscope.network.inversion import InversionOptions
+    from photoscope.network.lexicon import Lexicon, load_lexicon
     from photoscope.network.model import (
         DecodeOptions,
         PhotoDescription,
@@ -30,11 +31,13 @@ _HOMES = {
     "Concepts": "concepts",
     "DecodeOptions": "model",
     "InversionOptions": "inversion",
+    "Lexicon": "lexicon",
     "PhotoDescription": "model",
     "PhotoEmbedding": "model",
     "PhotoscopeModel": "model",
     "WordEmbeddings": "model",
     "load_concepts": "concepts",
+    "load_lexicon": "lexicon",
     "torch_threads": "model",
 }
 
@@ -44,11 +47,13 @@ __all__ = [
     "Concepts",
     "DecodeOptions",
     "InversionOptions",
+    "Lexicon",
     "PhotoDescription",
     "PhotoEmbedding",
     "PhotoscopeModel",
     "WordEmbeddings",
     "load_concepts",
+    "load_lexicon",
     "torch_threads",
 ]
 

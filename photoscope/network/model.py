@@ -9,7 +9,6 @@ likelihood of a text given latents; the decoder's words. Everything outside ``ph
 from __future__ import annotations
 
 import contextlib
-import difflib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,11 +23,9 @@ from photoscope.network.bundle import Bundle, load_bundle
 from photoscope.network.decoding import Caption, beam_search, caption_log_prob, pad_batch
 from photoscope.network.encoder import ImageEncoder, top_classes
 from photoscope.network.inversion import InversionOptions, invert
+from photoscope.network.lexicon import WORD_MIN_COUNT, suggest_words
 from photoscope.network.preprocess import INPUT_SIZE, preprocess
 from photoscope.network.vocab import SPECIALS
-
-SUGGESTION_CUTOFF = 0.75  # difflib similarity above which a known word is offered for a misspelt one
-WORD_MIN_COUNT = 20  # training count below which a word's embedding has had too few updates to mean much
 
 
 @dataclass(frozen=True)
@@ -185,7 +182,7 @@ class PhotoscopeModel:
     def suggest(self, word: str, among: Sequence[str] | None = None) -> tuple[str, ...]:
         """Known words spelled like ``word`` (the one suggestion rule of search and the words tools)."""
         known = among if among is not None else [w for w in self.bundle.vocab.words if w not in SPECIALS]
-        return tuple(difflib.get_close_matches(word, known, n=3, cutoff=SUGGESTION_CUTOFF))
+        return suggest_words(word, known)
 
     def word_embeddings(self, min_count: int = WORD_MIN_COUNT) -> WordEmbeddings:
         """The decoder's embeddings of the words seen at least ``min_count`` times in training."""

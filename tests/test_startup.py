@@ -1,0 +1,84 @@
+"""Commands that need no network start light: neither PyTorch nor Qt is imported (issue #18).
+
+Each command runs in a fresh interpreter, as from the shell, and reports which heavy packages
+ended up in ``sys.modules``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("torch", "PySide6", "shiboken6", "torchvision")
+
+_PROBE = """
+import json, sys
+from photoscope.cli import main
+try:
+    code = main(sys.argv[1:])
+except SystemExit as done:
+    code = done.code
+heavy = sorted({m.split(".")[0] for m in sys.modules} & set(HEAVY))
+print("\\n" + json.dumps({"code": code, "heavy": heavy}))
+"""
+
+
+def _run(args: list[str], home: Path) -> dict[str, object]:
+    env = dict(os.environ)
+    for name in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_RUNTIME_DIR"):
+        env[name] = str(home / name.lower())
+    probe = f"HEAVY = {HEAVY!r}\n{_PROBE}"
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *args], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.stdout.strip(), done.stderr
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    result["stdout"] = done.stdout
+    return result
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["--version"],
+        ["status"],
+        ["folders", "list"],
+        ["words", "--help"],
+        ["search", "--help"],
+    ],
+)
+def test_commands_without_the_network_import_neither_pytorch_nor_qt(args: list[str], tmp_path: Path) -> None:
+    db = ["--db", str(tmp_path / "lib.db")] if args[0] in ("status", "folders") else []
+    result = _run([*args, *db], tmp_path)
+    assert result["code"] in (0, None)
+    assert result["heavy"] == []
+
+
+def test_words_reads_the_embeddings_without_pytorch(shipped_model_dir: Path, tmp_path: Path) -> None:
+    result = _run(["words", "similar", "dog", "-n", "3"], tmp_path)
+    assert result["code"] == 0
+    assert result["heavy"] == []
+    lines = [line for line in str(result["stdout"]).splitlines() if line.strip()]
+    assert len(lines) == 4  # three words, then the probe's line
+
+
+def test_words_answer_as_the_loaded_model_does(tiny_model_dir: Path) -> None:
+    """The NumPy word space over the bundle's files ranks as the one built from the loaded network."""
+    from photoscope.network import PhotoscopeModel, load_lexicon
+    from photoscope.search.words import WordSpace
+
+    model = PhotoscopeModel(tiny_model_dir)
+    from_files = WordSpace(load_lexicon(tiny_model_dir, min_count=1))
+    from_model = WordSpace(model, min_count=1)
+    assert from_files.words == from_model.words
+    for word in ("dog", "square"):
+        a, b = from_files.similar(word, 5), from_model.similar(word, 5)
+        assert [s.word for s in a] == [s.word for s in b]
+        assert [round(s.score, 5) for s in a] == [round(s.score, 5) for s in b]
+    assert from_files.source.suggest("dgo") == model.suggest("dgo")
