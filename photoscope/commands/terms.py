@@ -1,0 +1,81 @@
+"""The combined-query options of ``search`` and ``similar`` (rclip's ``--add``/``--subtract``):
+
+    photoscope search "beach" --add "sunset" --subtract "people" --add-photo a.jpg --weight 0.5
+    photoscope similar a.jpg --add "at night"
+
+``--weight W`` sets the weight of the term just before it, or of the query itself when it comes
+before any other term.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from photoscope.api import QueryTerm
+
+# option -> (a photo?, taken away?)
+_KINDS = {
+    "--add": (False, False),
+    "--subtract": (False, True),
+    "--add-photo": (True, False),
+    "--subtract-photo": (True, True),
+}
+
+
+class _Term(argparse.Action):
+    def __call__(
+        self, parser: argparse.ArgumentParser, ns: argparse.Namespace, value: Any, option: str | None = None
+    ) -> None:
+        photo, negative = _KINDS[self.option_strings[0]]
+        ns.terms = [*(ns.terms or []), [photo, negative, value, 1.0]]
+
+
+class _Weight(argparse.Action):
+    def __call__(
+        self, parser: argparse.ArgumentParser, ns: argparse.Namespace, value: Any, option: str | None = None
+    ) -> None:
+        if value < 0:
+            parser.error("--weight is 0 or more (use --subtract to take a term away)")
+        if ns.terms:
+            ns.terms[-1][3] = value
+        else:
+            ns.query_weight = value
+
+
+def add_term_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("combined queries")
+    group.add_argument("--add", action=_Term, metavar="TEXT", help="also this (repeatable)")
+    group.add_argument("--subtract", action=_Term, metavar="TEXT", help="but not this (repeatable)")
+    group.add_argument("--add-photo", action=_Term, type=Path, metavar="PHOTO", help="also like this photo")
+    group.add_argument(
+        "--subtract-photo", action=_Term, type=Path, metavar="PHOTO", help="but unlike this photo"
+    )
+    group.add_argument(
+        "--weight", action=_Weight, type=float, metavar="W", help="weight of the term before it (default 1)"
+    )
+    parser.set_defaults(terms=None, query_weight=1.0)
+
+
+def query_terms(
+    args: argparse.Namespace, text: str | None = None, photo: Path | None = None
+) -> list[QueryTerm]:
+    """The query (``text`` or ``photo``) and the terms the options added, in order."""
+    from photoscope.api import QueryTerm
+
+    first = QueryTerm(text=text, photo=photo, weight=args.query_weight)
+    extra = [
+        QueryTerm(photo=value, weight=w, negative=neg)
+        if is_photo
+        else QueryTerm(text=value, weight=w, negative=neg)
+        for is_photo, neg, value, w in args.terms or []
+    ]
+    return [first, *extra]
+
+
+def missing_photos(terms: Sequence[QueryTerm]) -> list[str]:
+    """Messages for photo terms that are not files."""
+    return [f"{t.photo}: no such photo" for t in terms if isinstance(t.photo, Path) and not t.photo.is_file()]

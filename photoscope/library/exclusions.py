@@ -1,0 +1,195 @@
+"""What the index leaves out of a watched folder: excluded subfolders, glob patterns, ignore files.
+
+- A *folder* rule names a subfolder of a watched folder (stored relative to it): everything below
+  it is left out.
+- A *pattern* rule is a glob matched case-insensitively: one without ``/`` against the file's
+  name (``*.png`` leaves out PNGs), one with ``/`` against its path below the watched folder
+  written with a leading ``/`` (``*`` also crosses ``/``: ``*/Screenshots/*`` leaves out every
+  Screenshots folder at any depth).
+- A folder holding a ``.nomedia`` (Android's convention) or ``.photoscopeignore`` file is left out
+  with everything below it.
+- Hidden files and folders (a name starting with ``.``) are never indexed (``fs.walk_photos``).
+
+Rules are kept in the library (``Library.exclusion_rules``). Every scan applies them (the
+scanner drops excluded files from what it saw, so their rows, vectors and thumbnails leave the
+index like deleted photos'); the watcher rescans a folder whose ignore file appears or goes. A
+``Stash`` keeps the index entries of the photos a rule took out for the rest of the session, so
+that when the rule goes they come back without being encoded again.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+from photoscope.library.fs import is_under, normalize_path
+
+if TYPE_CHECKING:
+    from photoscope.library.db import IndexedPhoto, Library, StoredFile
+    from photoscope.library.fs import FileStat
+
+Kind = Literal["folder", "pattern"]
+IGNORE_FILES = (".nomedia", ".photoscopeignore")
+
+
+@dataclass(frozen=True)
+class ExclusionRule:
+    folder: str  # the watched folder's path
+    kind: Kind
+    pattern: str  # folder rules: the subfolder relative to ``folder``; pattern rules: the glob
+
+    def describe(self) -> str:
+        return os.path.join(self.folder, self.pattern) if self.kind == "folder" else self.pattern
+
+
+def _relative(path: str, root: str) -> str:
+    return path[len(root.rstrip(os.sep)) :].replace(os.sep, "/")  # "/sub/photo.jpg"
+
+
+def rule_for(
+    folders: Sequence[str], path: str | None = None, pattern: str | None = None, folder: str | None = None
+) -> list[ExclusionRule]:
+    """The rules a user means: a subfolder ``path`` (of the watched folder that holds it), or a glob
+    ``pattern`` for the watched ``folder`` (every watched folder when None). Raises ``ValueError``."""
+    if (path is None) == (pattern is None):
+        raise ValueError("give a subfolder or a pattern")
+    if path is not None:
+        target = normalize_path(path)
+        owner = max((f for f in folders if is_under(target, f) and target != f), key=len, default=None)
+        if owner is None:
+            raise ValueError(f"{target} is not inside a watched folder")
+        return [ExclusionRule(owner, "folder", _relative(target, owner).strip("/"))]
+    assert pattern is not None
+    if not pattern.strip():
+        raise ValueError("an empty pattern")
+    if folder is None:
+        return [ExclusionRule(f, "pattern", pattern) for f in folders]
+    key = normalize_path(folder)
+    if key not in folders:
+        raise ValueError(f"{key} is not a watched folder")
+    return [ExclusionRule(key, "pattern", pattern)]
+
+
+class Rules:
+    """The rules of a library at one moment, with a cache of which directories hold an ignore file."""
+
+    def __init__(self, rules: Iterable[ExclusionRule], folders: Iterable[str]) -> None:
+        self.folders = sorted(folders, key=len, reverse=True)
+        self.by_folder: dict[str, list[ExclusionRule]] = {}
+        for rule in rules:
+            self.by_folder.setdefault(rule.folder, []).append(rule)
+        self._ignored_dirs: dict[str, bool] = {}
+
+    @classmethod
+    def load(cls, library: Library) -> Rules:
+        return cls(library.exclusion_rules(), [f.path for f in library.folders()])
+
+    def excludes(self, path: str) -> bool:
+        """Whether a photo at ``path`` is left out of the index."""
+        root = next((f for f in self.folders if is_under(path, f)), None)
+        if root is None:
+            return False
+        relative = _relative(path, root)
+        for rule in self.by_folder.get(root, ()):
+            if rule.kind == "folder":
+                if relative.startswith(f"/{rule.pattern}/"):
+                    return True
+            elif fnmatch.fnmatchcase(
+                (relative if "/" in rule.pattern else os.path.basename(path)).lower(), rule.pattern.lower()
+            ):
+                return True
+        return self._ignored(os.path.dirname(path), root)
+
+    def _ignored(self, directory: str, root: str) -> bool:
+        """Whether ``directory`` or one above it, up to the watched folder, holds an ignore file."""
+        known = self._ignored_dirs.get(directory)
+        if known is not None:
+            return known
+        here = any(os.path.lexists(os.path.join(directory, name)) for name in IGNORE_FILES)
+        parent = os.path.dirname(directory)
+        found = here or (directory != root and is_under(parent, root) and self._ignored(parent, root))
+        self._ignored_dirs[directory] = found
+        return found
+
+
+# --- keeping what a rule took out, for the session --------------------------------------------------
+
+
+@dataclass
+class Stash:
+    """Index entries of photos that rules took out, keyed by (partial hash, size, mtime): a photo
+    that comes back unchanged is written back as indexed, not encoded again. ``model_version`` says
+    which model's vectors to keep (None: keep nothing, e.g. no vectors loaded this session)."""
+
+    model_version: Callable[[], str | None]
+    on_restored: Callable[[list[int]], None] | None = None
+    entries: dict[tuple[str, int, float], IndexedPhoto] = field(default_factory=dict)
+
+    def keep(self, library: Library, files: Sequence[StoredFile]) -> None:
+        from photoscope.library.db import IndexedPhoto
+
+        version = self.model_version()
+        hashed = {f.id: f for f in files if f.hash is not None}
+        if version is None or not hashed:
+            return
+        ids = sorted(hashed)
+        lat_ids, latents = library.load_vectors("latent", ids=ids, model_version=version)
+        feat_ids, features = library.load_vectors("feature", ids=ids, model_version=version)
+        feature_of = {int(i): features[n] for n, i in enumerate(feat_ids)}
+        records = {r.id: r for r in library.photos_by_ids([int(i) for i in lat_ids])}
+        for n, photo_id in enumerate(lat_ids.tolist()):
+            r, f = records.get(photo_id), hashed[photo_id]
+            if r is None or r.status != "indexed" or r.caption is None or f.hash is None:
+                continue
+            self.entries[(f.hash, f.size, f.mtime)] = IndexedPhoto(
+                id=photo_id,
+                size=f.size,
+                mtime=f.mtime,
+                width=r.width or 0,
+                height=r.height or 0,
+                taken_at=r.taken_at,
+                camera=r.camera,
+                caption=r.caption,
+                caption_score=r.caption_score or 0.0,
+                tags=list(r.tags),
+                latent=np.array(latents[n]),
+                feature=feature_of.get(photo_id),
+                model_version=version,
+            )
+
+    def restore(self, library: Library, new_ids: Sequence[int]) -> list[int]:
+        """Write back the stashed entries of photos just added again; returns their ids."""
+        if not self.entries or not new_ids:
+            return []
+        records = library.photos_by_ids(list(new_ids))
+        stored = library.files_at([r.path for r in records])
+        batch = []
+        for f in stored.values():
+            entry = self.entries.pop((f.hash, f.size, f.mtime), None) if f.hash is not None else None
+            if entry is not None:
+                batch.append(replace(entry, id=f.id))
+        written = library.write_results(batch) if batch else []
+        if written and self.on_restored is not None:
+            self.on_restored(written)
+        return written
+
+
+def exclude(
+    library: Library,
+    seen: dict[str, tuple[FileStat, int]],
+    stored: dict[str, StoredFile],
+    stash: Stash | None = None,
+) -> None:
+    """A scan's findings with the library's rules applied: excluded files are dropped from what it
+    ``seen`` (so stored ones among them leave the index), their entries stashed first."""
+    rules = Rules.load(library)
+    dropped = [p for p in seen if rules.excludes(p)]
+    for path in dropped:
+        del seen[path]
+    if stash is not None:
+        stash.keep(library, [stored[p] for p in dropped if p in stored])

@@ -1,0 +1,190 @@
+"""Exclusion rules: subfolders, glob patterns and ignore files, applied by scans and the watcher;
+photos a rule took out come back when it goes, without being encoded again."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+from photos import write_photo
+
+from photoscope.cli import main
+from photoscope.library.db import IndexedPhoto, Library
+from photoscope.library.exclusions import ExclusionRule, Rules, Stash, rule_for
+from photoscope.library.scanner import Scanner, ScanReport
+from photoscope.library.watcher import FolderWatcher
+
+TIMEOUT = 20.0
+
+
+def test_every_rule_kind(tmp_path: Path) -> None:
+    root = str(tmp_path / "Pictures")
+    (tmp_path / "Pictures" / "Phone" / "cache").mkdir(parents=True)
+    (tmp_path / "Pictures" / "Phone" / "cache" / ".nomedia").touch()
+    (tmp_path / "Pictures" / "Private").mkdir()
+    (tmp_path / "Pictures" / "Private" / ".photoscopeignore").touch()
+    rules = Rules(
+        [
+            ExclusionRule(root, "folder", "Work/Scans"),
+            ExclusionRule(root, "pattern", "*.png"),
+            ExclusionRule(root, "pattern", "*/Screenshots/*"),
+        ],
+        [root],
+    )
+    out = [
+        "Work/Scans/a.jpg",  # a subfolder rule, and everything below it
+        "Work/Scans/2020/b.jpg",
+        "trip/map.PNG",  # a glob, whatever the case
+        "Screenshots/s.jpg",  # */Screenshots/* at the top ...
+        "Phone/Screenshots/s.jpg",  # ... and deeper
+        "Phone/cache/thumb.jpg",  # .nomedia
+        "Private/x/y.jpg",  # .photoscopeignore, below too
+    ]
+    kept = ["Work/Scans2/a.jpg", "Work/a.jpg", "trip/png.jpg", "Phone/photo.jpg", "Screenshots.jpg"]
+    assert [p for p in out if not rules.excludes(f"{root}/{p}")] == []
+    assert [p for p in kept if rules.excludes(f"{root}/{p}")] == []
+    assert not rules.excludes(str(tmp_path / "elsewhere" / "a.png"))  # not in a watched folder
+
+
+def test_rules_from_what_the_user_names(tmp_path: Path) -> None:
+    root = str(tmp_path / "Pictures")
+    other = str(tmp_path / "Other")
+    assert rule_for([root, other], path=f"{root}/Work/Scans/") == [
+        ExclusionRule(root, "folder", "Work/Scans")
+    ]
+    assert rule_for([root, other], pattern="*.png") == [
+        ExclusionRule(root, "pattern", "*.png"),
+        ExclusionRule(other, "pattern", "*.png"),
+    ]
+    assert rule_for([root, other], pattern="*.png", folder=other) == [
+        ExclusionRule(other, "pattern", "*.png")
+    ]
+    for bad in (
+        dict(path=str(tmp_path / "nowhere")),
+        dict(path=root),  # the watched folder itself: remove it instead
+        dict(pattern=" "),
+        dict(pattern="*.png", folder=str(tmp_path)),
+        dict(),
+    ):
+        with pytest.raises(ValueError):
+            rule_for([root, other], **bad)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def pictures(tmp_path: Path, library: Library) -> Path:
+    root = tmp_path / "Pictures"
+    for i in range(3):
+        write_photo(root / f"photo_{i}.jpg", seed=i)
+        write_photo(root / "Screenshots" / f"shot_{i}.png", seed=10 + i)
+    library.add_folder(root)
+    return root
+
+
+def _paths(library: Library) -> set[str]:
+    return {Path(r[0]).name for r in library.db.execute("SELECT path FROM photos").fetchall()}
+
+
+def _index_all(library: Library) -> None:
+    """Write every pending photo as indexed, as the worker would (vectors made up, one per id)."""
+    batch = [
+        IndexedPhoto(
+            id=p.id,
+            size=p.size,
+            mtime=p.mtime,
+            width=96,
+            height=64,
+            taken_at=None,
+            camera=None,
+            caption=f"photo {p.id}",
+            caption_score=-1.0,
+            tags=[("tag", 0.5)],
+            latent=np.full(8, p.id, np.float32),
+            feature=np.full(16, p.id, np.float16),
+            model_version="tiny@1",
+        )
+        for p in library.pending()
+    ]
+    library.write_results(batch)
+
+
+def test_rescans_apply_rules_and_photos_come_back_without_encoding(library: Library, pictures: Path) -> None:
+    restored: list[int] = []
+    stash = Stash(lambda: "tiny@1", restored.extend)
+    scanner = Scanner(library, stash=stash)
+    scanner.scan()
+    _index_all(library)
+    captions = {r.path: (r.caption, r.tags) for r in library.photos_by_ids(library.photo_ids())}
+    _, before = library.load_vectors("latent")
+    root = library.folders()[0].path
+    rule = ExclusionRule(root, "pattern", "*.png")
+    assert library.set_exclusion_rule(rule, True) and library.exclusion_rules() == [rule]
+    assert not library.set_exclusion_rule(rule, True)  # already there
+    report = scanner.scan()
+    assert len(report.removed) == 3 and _paths(library) == {f"photo_{i}.jpg" for i in range(3)}
+    assert len(library.load_vectors("latent")[0]) == 3 and len(library.load_vectors("feature")[0]) == 3
+    assert scanner.scan().anything is False  # a rescan keeps them out
+    assert library.set_exclusion_rule(rule, False) and library.exclusion_rules() == []
+    report = scanner.scan()
+    assert len(report.added) == 3 and sorted(restored) == sorted(report.added)
+    # Back as indexed with their captions, tags and vectors: the worker has nothing to encode.
+    assert library.counts() == {"pending": 0, "indexed": 6, "error": 0}
+    after = {r.path: (r.caption, r.tags) for r in library.photos_by_ids(library.photo_ids())}
+    assert sorted(after.values()) == sorted(captions.values())
+    _, vectors = library.load_vectors("latent")
+    assert np.array_equal(np.sort(before[:, 0]), np.sort(vectors[:, 0]))
+    assert len(library.load_vectors("feature")[0]) == 6
+
+
+def test_without_a_stash_they_come_back_pending(library: Library, pictures: Path) -> None:
+    scanner = Scanner(library)
+    scanner.scan()
+    library.set_exclusion_rule(ExclusionRule(library.folders()[0].path, "folder", "Screenshots"), True)
+    assert len(scanner.scan().removed) == 3
+    library.set_exclusion_rule(ExclusionRule(library.folders()[0].path, "folder", "Screenshots"), False)
+    assert len(scanner.scan().added) == 3 and library.pending_count() == 6
+
+
+def test_the_watcher_applies_ignore_files_live(library: Library, pictures: Path) -> None:
+    reports: list[ScanReport] = []
+    changed = threading.Condition()
+
+    def queued(report: ScanReport) -> None:
+        with changed:
+            reports.append(report)
+            changed.notify_all()
+
+    def wait(match: object) -> None:
+        with changed:
+            assert changed.wait_for(lambda: any(match(r) for r in reports), TIMEOUT), reports  # type: ignore[operator]
+
+    watcher = FolderWatcher(library, Scanner(library), debounce_s=0.3, root_check_s=0.2, on_queued=queued)
+    watcher.start()
+    try:
+        wait(lambda r: len(r.added) == 6)
+        (pictures / "Screenshots" / ".nomedia").touch()
+        wait(lambda r: len(r.removed) == 3)
+        assert _paths(library) == {f"photo_{i}.jpg" for i in range(3)}
+        (pictures / "Screenshots" / ".nomedia").unlink()
+        wait(lambda r: len(r.added) == 3)
+        assert len(_paths(library)) == 6
+    finally:
+        watcher.stop()
+
+
+def test_folders_exclude_include_and_list(pictures: Path, library: Library, capsys) -> None:  # type: ignore[no-untyped-def]
+    db = str(library.path)
+    Scanner(library).scan()
+    assert main(["folders", "exclude", str(pictures / "Screenshots"), "--db", db]) == 0
+    assert "3 photos left the index" in capsys.readouterr().out
+    assert main(["folders", "exclude", "--pattern", "photo_0.*", "--db", db]) == 0
+    assert "1 photos left the index" in capsys.readouterr().out
+    assert main(["folders", "list", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert f"excluded: {pictures / 'Screenshots'}" in out and "excluded: photo_0.*" in out
+    assert main(["folders", "include", str(pictures / "Screenshots"), "--db", db]) == 0
+    assert "3 photos back" in capsys.readouterr().out
+    assert main(["folders", "exclude", "--db", db]) == 2
+    assert main(["folders", "exclude", "/nowhere/at/all", "--db", db]) == 2
+    assert _paths(library) == {"photo_1.jpg", "photo_2.jpg", *(f"shot_{i}.png" for i in range(3))}
