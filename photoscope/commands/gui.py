@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,12 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from photoscope.gui.platform_check import EXIT_MISSING, check
+
+    problem = check()  # before Qt is imported: a missing system library would abort it unexplained
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return EXIT_MISSING
     from photoscope.gui.app import run_app
 
     return run_app(args)

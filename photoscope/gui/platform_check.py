@@ -1,0 +1,143 @@
+"""Before Qt starts on Linux: are the system libraries it links there?
+
+PySide6's wheels carry Qt itself but not the X11/xcb, OpenGL, font and D-Bus libraries Qt links from
+the system. On a minimal Linux a missing one makes Qt abort with "This application failed to start
+because no Qt platform plugin could be initialized. Reinstalling the application may fix this
+problem." (which it won't), or makes ``import PySide6.QtGui`` fail with a traceback. This module
+names the missing libraries and the one command that installs them, before Qt is imported.
+
+The check loads each library by its soname with ``ctypes.CDLL`` (the dynamic loader's own search,
+no subprocess): Qt would load the same libraries a moment later anyway.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import importlib.util
+import os
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+# Tells whether a library (by soname, e.g. "libxcb-cursor.so.0") can be loaded.
+Loader = Callable[[str], bool]
+
+EXIT_MISSING = 2
+SKIP_VARIABLE = "PHOTOSCOPE_SKIP_PLATFORM_CHECK"  # set to 1 to start Qt without the check
+
+
+@dataclass(frozen=True)
+class SystemLibrary:
+    soname: str
+    debian: str  # the Debian/Ubuntu package that ships it
+    fedora: str  # the Fedora package that ships it
+
+
+# What Qt's GUI libraries (libQt6Gui, libQt6Widgets, libQt6DBus) link from the system besides glibc,
+# libstdc++ and zlib (readelf -d, PySide6 6.11): needed on every platform plugin, offscreen included.
+GUI_LIBRARIES = (
+    SystemLibrary("libGL.so.1", "libgl1", "libglvnd-glx"),
+    SystemLibrary("libEGL.so.1", "libegl1", "libglvnd-egl"),
+    SystemLibrary("libfontconfig.so.1", "libfontconfig1", "fontconfig"),
+    SystemLibrary("libfreetype.so.6", "libfreetype6", "freetype"),
+    SystemLibrary("libglib-2.0.so.0", "libglib2.0-0", "glib2"),
+    SystemLibrary("libgthread-2.0.so.0", "libglib2.0-0", "glib2"),
+    SystemLibrary("libX11.so.6", "libx11-6", "libX11"),
+    SystemLibrary("libxkbcommon.so.0", "libxkbcommon0", "libxkbcommon"),
+    SystemLibrary("libdbus-1.so.3", "libdbus-1-3", "dbus-libs"),
+)
+
+# What the xcb platform plugin (Qt/plugins/platforms/libqxcb.so and libQt6XcbQpa.so.6) links besides
+# those. The first three are the ones a minimal Debian or Ubuntu desktop most often lacks.
+XCB_LIBRARIES = (
+    SystemLibrary("libxcb-cursor.so.0", "libxcb-cursor0", "xcb-util-cursor"),
+    SystemLibrary("libxcb-icccm.so.4", "libxcb-icccm4", "xcb-util-wm"),
+    SystemLibrary("libxcb-keysyms.so.1", "libxcb-keysyms1", "xcb-util-keysyms"),
+    SystemLibrary("libxcb-image.so.0", "libxcb-image0", "xcb-util-image"),
+    SystemLibrary("libxcb-render-util.so.0", "libxcb-render-util0", "xcb-util-renderutil"),
+    SystemLibrary("libxcb-util.so.1", "libxcb-util1", "xcb-util"),
+    SystemLibrary("libxcb-randr.so.0", "libxcb-randr0", "libxcb"),
+    SystemLibrary("libxcb-render.so.0", "libxcb-render0", "libxcb"),
+    SystemLibrary("libxcb-shape.so.0", "libxcb-shape0", "libxcb"),
+    SystemLibrary("libxcb-shm.so.0", "libxcb-shm0", "libxcb"),
+    SystemLibrary("libxcb-sync.so.1", "libxcb-sync1", "libxcb"),
+    SystemLibrary("libxcb-xfixes.so.0", "libxcb-xfixes0", "libxcb"),
+    SystemLibrary("libxcb-xkb.so.1", "libxcb-xkb1", "libxcb"),
+    SystemLibrary("libxcb.so.1", "libxcb1", "libxcb"),
+    SystemLibrary("libX11-xcb.so.1", "libx11-xcb1", "libX11-xcb"),
+    SystemLibrary("libxkbcommon-x11.so.0", "libxkbcommon-x11-0", "libxkbcommon-x11"),
+)
+
+
+def uses_xcb(environ: Mapping[str, str]) -> bool:
+    """Whether Qt will start its xcb (X11) platform plugin in this environment."""
+    requested = environ.get("QT_QPA_PLATFORM", "")
+    if requested:  # "xcb", "xcb:option", or a list "wayland;xcb": the first one is tried first
+        return requested.split(";")[0].split(":")[0].strip() == "xcb" and bool(environ.get("DISPLAY"))
+    if not environ.get("DISPLAY"):
+        return False
+    # In a Wayland session Qt 6 picks its Wayland plugin, which needs none of the xcb libraries.
+    wayland = environ.get("XDG_SESSION_TYPE") == "wayland" and bool(environ.get("WAYLAND_DISPLAY"))
+    return not wayland
+
+
+def required_libraries(environ: Mapping[str, str], platform: str | None = None) -> list[SystemLibrary]:
+    if not (platform or sys.platform).startswith("linux"):
+        return []  # macOS and Windows: Qt's wheels carry everything they need
+    return [*GUI_LIBRARIES, *(XCB_LIBRARIES if uses_xcb(environ) else ())]
+
+
+def _bundled_dirs() -> list[Path]:
+    """Folders that may hold libraries shipped with the app: Qt's own, and a frozen app's."""
+    dirs = []
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        dirs.append(Path(frozen))
+    spec = importlib.util.find_spec("PySide6")  # finds the package without importing it
+    if spec is not None and spec.origin:
+        dirs.append(Path(spec.origin).parent / "Qt" / "lib")
+    return dirs
+
+
+def loadable(soname: str) -> bool:
+    """Whether the dynamic loader can load this library (from the system, or bundled beside Qt)."""
+    for candidate in [soname, *(str(d / soname) for d in _bundled_dirs())]:
+        try:
+            ctypes.CDLL(candidate)
+        except OSError:
+            continue
+        return True
+    return False
+
+
+def missing_libraries(
+    environ: Mapping[str, str] | None = None, loader: Loader | None = None, platform: str | None = None
+) -> list[SystemLibrary]:
+    env = os.environ if environ is None else environ
+    if env.get(SKIP_VARIABLE):
+        return []
+    test = loader or loadable
+    return [lib for lib in required_libraries(env, platform) if not test(lib.soname)]
+
+
+def _unique(names: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(names))
+
+
+def missing_message(missing: Sequence[SystemLibrary]) -> str:
+    """One line: what is missing, and how to install it on Debian/Ubuntu and Fedora."""
+    sonames = ", ".join(lib.soname for lib in missing)
+    debian = " ".join(_unique(lib.debian for lib in missing))
+    fedora = " ".join(_unique(lib.fedora for lib in missing))
+    return (
+        f"photoscope: the desktop app cannot start: Qt needs system libraries that are missing: {sonames}. "
+        f"Install them with: sudo apt install {debian} (Debian, Ubuntu) "
+        f"or: sudo dnf install {fedora} (Fedora)"
+    )
+
+
+def check(environ: Mapping[str, str] | None = None, loader: Loader | None = None) -> str | None:
+    """The message to print if Qt cannot start here for want of system libraries, else None."""
+    missing = missing_libraries(environ, loader)
+    return missing_message(missing) if missing else None
