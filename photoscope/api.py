@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from photoscope.search.ranking import SearchEngine, SearchResult, TextSearchOptions, UnknownWord
     from photoscope.search.vectors import VectorStore
     from photoscope.search.words import UnknownWordError, WordScore, WordSpace
+    from photoscope.service import SearchService
 
 # What needs PyTorch is imported on first use, so commands that never run the network (status,
 # folders) and the GUI's first window start without it: seconds and hundreds of MB saved.
@@ -154,6 +155,7 @@ class Photoscope:
         self._store: VectorStore | None = None
         self._worker: IndexWorker | None = None
         self._watcher: FolderWatcher | None = None
+        self._service: SearchService | None = None
 
     @cached_property
     def model(self) -> PhotoscopeModel:
@@ -192,8 +194,15 @@ class Photoscope:
 
     def indexer(self, on_progress: ProgressListener | None = None, **options: Any) -> IndexWorker:
         """An indexing worker whose results flow into this API's vectors as they are written."""
+
+        def progressed(progress: IndexProgress) -> None:
+            if on_progress is not None:
+                on_progress(progress)
+            if progress.done >= progress.total:  # idle: keep the mapped vectors current
+                self.refresh_vectors()
+
         return IndexWorker(
-            self.library, self.model, on_progress=on_progress, on_added=self.photos_added, **options
+            self.library, self.model, on_progress=progressed, on_added=self.photos_added, **options
         )
 
     def start_background(
@@ -251,7 +260,22 @@ class Photoscope:
         bundle = self.model.bundle
         return ModelInfo(bundle.name, bundle.version, bundle.training_data, dict(bundle.metrics))
 
+    def serve(self) -> bool:
+        """Answer other processes' searches on this library (``photoscope search`` asks a running app
+        first) over a user-only local socket, until ``close()``; False if another process does."""
+        from photoscope.service import SearchService
+
+        if self._service is None:
+            service = SearchService(self)
+            if not service.start():
+                return False
+            self._service = service
+        return True
+
     def close(self) -> None:
+        if self._service is not None:
+            self._service.stop()
+            self._service = None
         self.stop_background()
         if "library" in self.__dict__:
             self.library.close()
@@ -274,9 +298,29 @@ class Photoscope:
             return self._store
 
     def _load_store(self) -> VectorStore:
+        from photoscope.search.sidecar import open_store, sidecar_path
         from photoscope.search.vectors import load_store
 
-        return load_store(self.library, self.model.version, self.model.latent_dim)
+        try:  # the vectors' memory-mapped file next to the database, checked against it
+            path = sidecar_path(self._db_path)
+            return open_store(self.library, self.model.version, self.model.latent_dim, path)
+        except OSError:  # a read-only folder, a full disk: load them into memory
+            return load_store(self.library, self.model.version, self.model.latent_dim)
+
+    def refresh_vectors(self) -> None:
+        """Rewrite the vectors' mapped file if enough changed since (the indexer calls it when idle)."""
+        from photoscope.search.sidecar import MappedStore, refresh_sidecar, sidecar_path
+
+        with self._store_lock:
+            live = self._store if isinstance(self._store, MappedStore) else None
+            try:
+                fresh = refresh_sidecar(
+                    self.library, self.model.version, self.model.latent_dim, sidecar_path(self._db_path), live
+                )
+            except OSError:
+                return  # the next open rebuilds it
+            if fresh is not None and self._store is not None:
+                self._store = fresh
 
     @property
     def engine(self) -> SearchEngine:

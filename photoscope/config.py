@@ -33,3 +33,15 @@ def default_db_path() -> Path:
 
 def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
+def service_socket(db_path: str | Path) -> Path:
+    """Where a running app (the GUI, ``index --watch``) answers searches on a library: a Unix socket
+    in the user's runtime folder (``$XDG_RUNTIME_DIR``, else the cache folder), one per database."""
+    import hashlib
+    import os
+
+    key = hashlib.sha1(str(Path(db_path).expanduser().resolve()).encode()).hexdigest()[:12]
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    folder = Path(runtime) / APP_NAME if runtime else cache_dir() / "run"
+    return folder / f"search-{key}.sock"

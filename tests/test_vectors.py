@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import numpy as np
+import pytest
 import torch
 
-from photoscope.search.vectors import VectorStore
+from photoscope.library.db import Library
+from photoscope.search import sidecar
+from photoscope.search.vectors import VectorStore, load_store
 
 
 def _store(n: int = 6, dim: int = 4) -> tuple[VectorStore, torch.Tensor]:
@@ -64,3 +70,139 @@ def test_features_are_kept_in_half_precision() -> None:
     store, _ = _store()
     assert store.vectors("feature").dtype == torch.float16
     assert store.vectors("latent").dtype == torch.float32
+
+
+# the memory-mapped vectors (search/sidecar.py)
+
+
+def _indexed_library(
+    tmp_path: Path, n: int, seed: int = 0
+) -> tuple[Library, list[int], np.ndarray, np.ndarray]:
+    from photoscope.library.db import NewFile
+
+    library = Library(tmp_path / "library.db")
+    folder = library.add_folder(str(tmp_path))
+    new = [NewFile(folder.id, f"{tmp_path}/p{i}.jpg", 100 + i, 1.0 + i, f"{i:032x}") for i in range(n)]
+    ids = library.add_photos(new)
+    rng = np.random.default_rng(seed)
+    latents = rng.standard_normal((n, 8), dtype=np.float32)
+    features = rng.random((n, 1280), dtype=np.float32)
+    _write(library, ids, new, latents, features, range(n))
+    return library, ids, latents, features
+
+
+def _write(
+    library: Library, ids: list[int], new: list[Any], latents: np.ndarray, features: np.ndarray, rows: Any
+) -> None:
+    from photoscope.library.db import IndexedPhoto
+
+    library.write_results(
+        [
+            IndexedPhoto(
+                id=ids[j],
+                size=100 + j,
+                mtime=1.0 + j,
+                width=1,
+                height=1,
+                taken_at=None,
+                camera=None,
+                caption="a dog",
+                caption_score=-1.0,
+                tags=[],
+                latent=latents[j],
+                feature=features[j].astype(np.float16),
+                model_version="m@1",
+            )
+            for j in rows
+        ]
+    )
+
+
+def test_the_mapped_store_ranks_as_the_in_memory_one(tmp_path: Path) -> None:
+    library, ids, latents, features = _indexed_library(tmp_path, 60)
+    path = sidecar.sidecar_path(tmp_path / "library.db")
+    store = sidecar.open_store(library, "m@1", 8, path)
+    assert path.is_file() and isinstance(store, sidecar.MappedStore) and store.base.basis is None
+    memory = load_store(library, "m@1", 8)
+    for q in torch.randn(5, 8):
+        assert [h.photo_id for h in store.top_k(store.scores(q, "latent"), 10)] == [
+            h.photo_id for h in memory.top_k(memory.scores(q, "latent"), 10)
+        ]
+    feature = torch.from_numpy(features[7])
+    hits = store.top_k(store.scores(feature, "feature"), 3)
+    assert hits[0].photo_id == ids[7] and hits[0].score > 0.999
+    assert torch.allclose(store.raw_latents(torch.tensor([7])), torch.from_numpy(latents[7:8]), atol=1e-2)
+    assert torch.allclose(store.mean_latent(), memory.mean_latent(), atol=1e-3)
+
+
+def test_the_file_catches_up_with_the_database_at_open(tmp_path: Path) -> None:
+    library, ids, latents, features = _indexed_library(tmp_path, 40)
+    path = sidecar.sidecar_path(tmp_path / "library.db")
+    sidecar.open_store(library, "m@1", 8, path)
+    stamp = path.stat().st_mtime_ns
+    latents[3] = -latents[3]  # re-indexed: new vectors
+    _write(library, ids, [], latents, features, [3])
+    library.delete_photos(ids[10:12])
+    store = sidecar.open_store(library, "m@1", 8, path)
+    assert path.stat().st_mtime_ns == stamp  # patched in memory, not rewritten
+    assert len(store) == 38 and ids[10] not in store and ids[3] in store
+    assert store.scores(torch.randn(8), "latent").shape == (1, 38) and len(store.concept_scores([1])) == 38
+    assert sorted(store.ids.tolist()) == sorted(set(ids) - {ids[10], ids[11]})
+    hit = store.top_k(store.scores(torch.from_numpy(latents[3]), "latent"), 1)[0]
+    assert hit.photo_id == ids[3] and hit.score > 0.999
+    assert store.top_k(store.scores(torch.randn(8), "latent"), 40, exclude=[ids[3]])[-1].photo_id != ids[3]
+    assert all(
+        h.photo_id not in (ids[10], ids[11]) for h in store.top_k(store.scores(torch.randn(8), "latent"), 40)
+    )
+
+
+def test_the_indexer_s_refresh_rewrites_the_file_and_prunes_the_log(tmp_path: Path) -> None:
+    library, ids, _, _ = _indexed_library(tmp_path, 30)
+    path = sidecar.sidecar_path(tmp_path / "library.db")
+    store = sidecar.open_store(library, "m@1", 8, path)
+    library.delete_photos(ids[:5])
+    assert sidecar.refresh_sidecar(library, "m@1", 8, path, store, threshold=100) is None  # too few changes
+    fresh = sidecar.refresh_sidecar(library, "m@1", 8, path, store, threshold=1)
+    assert fresh is not None and fresh.changed == 0 and fresh.base.count == 25
+    assert library.vector_changes(fresh.generation) == (library.vector_generation(), [])
+    reopened = sidecar.open_store(library, "m@1", 8, path)
+    assert sorted(reopened.ids.tolist()) == ids[5:]
+
+
+def test_a_damaged_foreign_or_unreachable_file_is_rebuilt(tmp_path: Path) -> None:
+    library, ids, _, _ = _indexed_library(tmp_path, 20)
+    path = sidecar.sidecar_path(tmp_path / "library.db")
+    sidecar.open_store(library, "m@1", 8, path)
+    assert sidecar.read_sidecar(path, "other@2", 8) is None  # another model's vectors
+    path.write_bytes(b"junk")
+    assert sidecar.read_sidecar(path, "m@1", 8) is None
+    assert sorted(sidecar.open_store(library, "m@1", 8, path).ids.tolist()) == ids
+    library.delete_photos(ids[:2])
+    library.prune_vector_log(library.vector_generation())  # the log no longer reaches the file's stamp
+    assert sorted(sidecar.open_store(library, "m@1", 8, path).ids.tolist()) == ids[2:]
+
+
+def test_big_libraries_keep_reduced_features(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sidecar, "REDUCE_FROM", 50)
+    monkeypatch.setattr(sidecar, "REDUCED_DIM", 16)
+    library, ids, _, features = _indexed_library(tmp_path, 80)
+    store = sidecar.open_store(library, "m@1", 8, sidecar.sidecar_path(tmp_path / "library.db"))
+    assert store.base.basis is not None and store.vectors("feature").shape == (80, 16)
+    hits = store.top_k(store.scores(torch.from_numpy(features[9]), "feature"), 1)
+    assert hits[0].photo_id == ids[9] and hits[0].score > 0.999  # a copy is still a copy
+    similar = store.top_k(store.scores(store.vector_of(ids[9], "feature"), "feature"), 2, exclude=[ids[9]])
+    assert ids[9] not in [h.photo_id for h in similar]
+    # the best photos are scored again on their whole features: exact cosines, exact copy marks
+    query = torch.from_numpy(features[3] + np.random.default_rng(1).random(1280, dtype=np.float32))
+    unit = features / np.linalg.norm(features, axis=1, keepdims=True)
+    exact = unit @ (query.numpy() / np.linalg.norm(query.numpy()))
+    hits = store.top_k(store.scores(query, "feature"), 5)
+    assert [h.photo_id for h in hits] == [ids[i] for i in np.argsort(-exact)[:5]]
+    assert np.allclose([h.score for h in hits], np.sort(exact)[::-1][:5], atol=2e-3)
+    store.upsert([ids[9]], torch.randn(1, 8), torch.from_numpy(features[9:10]))  # in memory: reduced too
+    assert store.vector_of(ids[9], "feature").shape == (1280,)
+    hits = store.top_k(store.scores(torch.from_numpy(features[9]), "feature"), 1)
+    assert hits[0].photo_id == ids[9] and hits[0].score > 0.999
+    fresh = sidecar.MappedStore(store.write("m@1"), 8)
+    assert fresh.base.count == 80 and fresh.changed == 0
+    assert torch.allclose(fresh.vector_of(ids[20], "feature"), store.vector_of(ids[20], "feature"))

@@ -1,0 +1,77 @@
+"""Ask a running app (the GUI, ``index --watch``) to search, over its local socket (``photoscope.service``).
+
+A pipeline of searches then costs milliseconds each instead of a PyTorch start. Nobody answering
+within a short connect timeout, or any failure, returns None: the caller searches on its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from photoscope.config import default_db_path, service_socket
+
+CONNECT_TIMEOUT_S = 0.2
+ANSWER_TIMEOUT_S = 120.0  # a running app may still be loading the model for its first search
+
+
+def _namespace(value: Any) -> Any:
+    """JSON objects as attribute objects, so results print as the local search's dataclasses do."""
+    if isinstance(value, dict):
+        return SimpleNamespace(**{k: _namespace(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [_namespace(v) for v in value]
+    return value
+
+
+def ask(db: Path | None, request: dict[str, Any]) -> dict[str, Any] | None:
+    """The running app's answer to one request, or None when none answers (or it failed)."""
+    path = service_socket(db or default_db_path())
+    if not hasattr(socket, "AF_UNIX") or not path.exists():
+        return None
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+        conn.settimeout(CONNECT_TIMEOUT_S)
+        try:
+            conn.connect(str(path))
+            conn.settimeout(ANSWER_TIMEOUT_S)
+            conn.sendall(json.dumps(request).encode() + b"\n")
+            with conn.makefile("rb") as reader:
+                line = reader.readline()
+        except OSError:
+            return None
+    try:
+        answer: dict[str, Any] = json.loads(line)
+    except ValueError:
+        return None
+    return answer if answer.get("ok") else None
+
+
+def remote_search(args: argparse.Namespace, terms: Any) -> Any | None:
+    """Results of a search command's query from the running app, or None (search locally)."""
+    if getattr(args, "model", None) is not None:
+        return None  # another model than the running app's
+    db = Path(args.db or default_db_path()).expanduser().resolve()
+
+    def photo(value: Any) -> Any:
+        return str(Path(value).expanduser().resolve()) if isinstance(value, str | Path) else value
+
+    request = {
+        "op": "search",
+        "db": str(db),
+        "terms": [
+            {"text": t.text, "photo": photo(t.photo), "weight": t.weight, "negative": t.negative}
+            for t in terms
+        ],
+        "limit": args.limit,
+        "filters": {
+            "folder": str(Path(args.folder).expanduser().resolve()) if args.folder else None,
+            "taken_from": args.taken_from.isoformat() if args.taken_from else None,
+            "taken_to": args.taken_to.isoformat() if args.taken_to else None,
+        },
+    }
+    answer = ask(db, request)
+    return None if answer is None else _namespace(answer["results"])

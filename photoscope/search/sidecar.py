@@ -1,0 +1,654 @@
+"""The search's vectors in a memory-mapped file next to the library database (``library.db.vectors``).
+
+Loading a million photos' vectors from SQLite takes half a minute; mapping this file takes
+milliseconds, and the operating system pages it in as search touches it (and shares it between
+processes). SQLite stays the source of truth: the file records the database's vector generation (a
+counter kept by triggers, ``Library.vector_changes``), and at open the few photos changed since are
+read from SQLite and kept in memory on top of the mapped rows. A missing, damaged, foreign or too
+stale file is rebuilt from SQLite, a chunk at a time.
+
+What the file holds per photo, sorted by photo id:
+- the unit latent as float16 and its norm (float32): text search and the decoder's re-ranking;
+- the 1280-d encoder feature for example search: kept whole (float16) below ``REDUCE_FROM`` photos,
+  above it projected on the library's own principal directions (``REDUCED_DIM``, uncentred PCA fitted
+  on a sample) and renormalised, float16: a million photos' features take 512 MB, not 2.6 GB
+  (``benchmarks/feature_precision.py`` measures what that costs example search);
+- the encoder head's top classes and their probabilities (concept search), when the store has them.
+
+Layout: a 4,096-byte header (magic line, then JSON: format, model version, generation, count,
+dimensions, section offsets), then each section at a 4,096-byte boundary.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+import numpy as np
+import numpy.typing as npt
+import torch
+
+from photoscope.search.vectors import Hit, Kind, VectorStore, read_vectors
+
+if TYPE_CHECKING:
+    from photoscope.library.db import Library
+
+MAGIC = b"PHOTOSCOPE-VECTORS\n"
+FORMAT = 1
+HEADER = 4096
+FEATURE_DIM = 1280
+REDUCE_FROM = 20_000  # photos from which features are stored reduced
+REDUCED_DIM = 256  # principal directions kept (see the module's notes)
+FIT_SAMPLE = 10_000  # features the directions are fitted on
+REFIT_GROWTH = 2  # refit (rebuild) once the library has grown this many times since the fit
+CATCH_UP_LIMIT = 50_000  # changed photos above which the file is rebuilt rather than patched at open
+CHUNK = 20_000  # photos read from SQLite or written at a time
+RESCORE = 1_000  # best photos of an example search scored again on their whole features
+CONCEPTS = 5  # top classes per photo (vectors.CONCEPTS_PER_PHOTO where the store keeps them)
+
+
+def sidecar_path(db_path: str | Path) -> Path:
+    return Path(f"{db_path}.vectors")
+
+
+@dataclass(frozen=True)
+class Sidecar:
+    """An opened file: its header and its mapped sections (read-only, copy-on-write mapped)."""
+
+    path: Path
+    model_version: str
+    generation: int
+    basis_rows: int  # photos the feature directions were fitted on (0: features kept whole)
+    ids: npt.NDArray[np.int64]
+    latents: npt.NDArray[np.float16]  # unit rows
+    norms: npt.NDArray[np.float32]
+    features: npt.NDArray[np.float16]  # unit rows, whole or reduced
+    classes: npt.NDArray[np.int16]
+    class_probs: npt.NDArray[np.float32]
+    basis: npt.NDArray[np.float32] | None  # 1280 x reduced, or None
+    full_offset: int = 0  # where the whole unit features start (reduced files only)
+
+    @property
+    def count(self) -> int:
+        return len(self.ids)
+
+    def full_features(self, rows: np.ndarray) -> npt.NDArray[np.float16]:
+        """The whole unit features of some rows, read from the file (not mapped: search reads a few
+        hundred rows per query, and mapped pages would stay resident)."""
+        size = FEATURE_DIM * 2
+        out = np.empty((len(rows), FEATURE_DIM), np.float16)
+        with self.path.open("rb", buffering=0) as f:
+            fd = f.fileno()
+            order = np.argsort(rows)
+            for i in order.tolist():
+                out[i] = np.frombuffer(os.pread(fd, size, self.full_offset + int(rows[i]) * size), np.float16)
+        return out
+
+    def full_range(self, lo: int, hi: int) -> npt.NDArray[np.float16]:
+        size = FEATURE_DIM * 2
+        with self.path.open("rb", buffering=0) as f:
+            data = os.pread(f.fileno(), size * (hi - lo), self.full_offset + lo * size)
+        return np.frombuffer(data, np.float16).reshape(hi - lo, FEATURE_DIM)
+
+
+def _sections(
+    count: int, latent_dim: int, feature_width: int, reduced: bool
+) -> dict[str, tuple[str, tuple[int, ...]]]:
+    sections: dict[str, tuple[str, tuple[int, ...]]] = {
+        "ids": ("<i8", (count,)),
+        "latents": ("<f2", (count, latent_dim)),
+        "norms": ("<f4", (count,)),
+        "features": ("<f2", (count, feature_width)),
+        "classes": ("<i2", (count, CONCEPTS)),
+        "class_probs": ("<f4", (count, CONCEPTS)),
+    }
+    if reduced:
+        sections["basis"] = ("<f4", (FEATURE_DIM, feature_width))
+        sections["full"] = ("<f2", (count, FEATURE_DIM))  # read row by row (pread), never mapped
+    return sections
+
+
+def _layout(sections: dict[str, tuple[str, tuple[int, ...]]]) -> tuple[dict[str, int], int]:
+    offsets, at = {}, HEADER
+    for name, (dtype, shape) in sections.items():
+        offsets[name] = at
+        at += -(-int(np.dtype(dtype).itemsize * np.prod(shape)) // HEADER) * HEADER
+    return offsets, at
+
+
+def read_sidecar(path: Path, model_version: str, latent_dim: int) -> Sidecar | None:
+    """The mapped file, or None if it is missing, damaged, of another format or of another model."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(HEADER)
+            size = os.fstat(f.fileno()).st_size
+        if not head.startswith(MAGIC):
+            return None
+        meta = json.loads(head[len(MAGIC) :].rstrip(b"\0 \n"))
+        if (
+            meta.get("format") != FORMAT
+            or meta.get("model_version") != model_version
+            or meta.get("latent_dim") != latent_dim
+        ):
+            return None
+        count, width, reduced = int(meta["count"]), int(meta["feature_width"]), bool(meta["basis_rows"])
+        capacity = int(meta["capacity"])
+        sections = _sections(capacity, latent_dim, width, reduced)
+        offsets, end = _layout(sections)
+        if size < end:
+            return None
+        mapped: dict[str, Any] = {}
+        for name, (dtype, shape) in sections.items():
+            if name == "full":
+                continue
+            array = np.memmap(path, dtype=dtype, mode="c", offset=offsets[name], shape=shape)
+            mapped[name] = array if name == "basis" else array[:count]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return Sidecar(
+        path,
+        model_version,
+        int(meta["generation"]),
+        int(meta["basis_rows"]),
+        mapped["ids"],
+        mapped["latents"],
+        mapped["norms"],
+        mapped["features"],
+        mapped["classes"],
+        mapped["class_probs"],
+        np.asarray(mapped["basis"]) if reduced else None,
+        offsets.get("full", 0),
+    )
+
+
+class _Writer:
+    """Writes a new file beside the old one (rows in id order, a chunk at a time), then swaps it in."""
+
+    def __init__(
+        self,
+        path: Path,
+        capacity: int,
+        latent_dim: int,
+        basis: npt.NDArray[np.float32] | None,
+        basis_rows: int,
+    ) -> None:
+        self.path, self.capacity, self.latent_dim = path, capacity, latent_dim
+        self.basis, self.basis_rows = basis, basis_rows
+        width = FEATURE_DIM if basis is None else basis.shape[1]
+        self.sections = _sections(capacity, latent_dim, width, basis is not None)
+        self.offsets, end = _layout(self.sections)
+        self.tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
+        with self.tmp.open("wb") as f:
+            f.truncate(end)  # sparse: the unused capacity costs no disk
+        self.maps = {
+            name: np.memmap(self.tmp, dtype=dtype, mode="r+", offset=self.offsets[name], shape=shape)
+            for name, (dtype, shape) in self.sections.items()
+            if name != "full"
+        }
+        if basis is not None:
+            self.maps["basis"][:] = basis
+        self.count = 0
+        self.width = width
+
+    def put(
+        self,
+        ids: npt.NDArray[np.int64],
+        latents: np.ndarray,
+        norms: np.ndarray,
+        features: np.ndarray,
+        classes: np.ndarray | None = None,
+        class_probs: np.ndarray | None = None,
+        full: np.ndarray | None = None,
+    ) -> None:
+        """Rows already normalised (and features reduced) as the file keeps them; ``full``: the
+        whole unit features, for a reduced file."""
+        lo, hi = self.count, self.count + len(ids)
+        if "full" in self.offsets and full is not None:
+            with self.tmp.open("r+b") as f:
+                f.seek(self.offsets["full"] + lo * FEATURE_DIM * 2)
+                f.write(np.ascontiguousarray(full, np.float16).tobytes())
+        self.maps["ids"][lo:hi] = ids
+        self.maps["latents"][lo:hi] = latents
+        self.maps["norms"][lo:hi] = np.asarray(norms).reshape(-1)
+        self.maps["features"][lo:hi] = features
+        self.maps["classes"][lo:hi] = -1 if classes is None else classes
+        self.maps["class_probs"][lo:hi] = 0 if class_probs is None else class_probs
+        self.count = hi
+
+    def finish(self, model_version: str, generation: int) -> Path:
+        for array in self.maps.values():
+            array.flush()
+        meta = {
+            "format": FORMAT,
+            "model_version": model_version,
+            "generation": generation,
+            "count": self.count,
+            "capacity": self.capacity,
+            "latent_dim": self.latent_dim,
+            "feature_width": self.width,
+            "basis_rows": self.basis_rows,
+        }
+        head = MAGIC + json.dumps(meta).encode()
+        with self.tmp.open("r+b") as f:
+            f.write(head.ljust(HEADER, b"\0"))
+            f.flush()
+            os.fsync(f.fileno())
+        self.maps.clear()
+        os.replace(self.tmp, self.path)  # readers keep the old file mapped until they let it go
+        return self.path
+
+    def abandon(self) -> None:
+        self.maps.clear()
+        self.tmp.unlink(missing_ok=True)
+
+
+def fit_basis(features: np.ndarray, dims: int | None = None) -> npt.NDArray[np.float32]:
+    """The ``dims`` principal directions of unit features (uncentred: cosine is about directions
+    from the origin), 1280 x dims, strongest first."""
+    unit = _unit(np.asarray(features, np.float32))
+    gram = unit.T.astype(np.float64) @ unit.astype(np.float64)
+    values, vectors = np.linalg.eigh(gram)
+    order = np.argsort(values)[::-1][: dims or REDUCED_DIM]
+    basis: npt.NDArray[np.float32] = np.ascontiguousarray(vectors[:, order], dtype=np.float32)
+    return basis
+
+
+def _unit(rows: np.ndarray) -> np.ndarray:
+    rows = np.asarray(rows, np.float32)
+    unit: np.ndarray = rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+    return unit
+
+
+def reduce_features(features: np.ndarray | torch.Tensor, basis: npt.NDArray[np.float32] | None) -> np.ndarray:
+    """Features as the file keeps them: unit, projected on ``basis`` (if any) and renormalised."""
+    rows = _unit(np.asarray(features, np.float32).reshape(-1, FEATURE_DIM))
+    if basis is not None:
+        rows = _unit(rows @ basis)
+    return rows.astype(np.float16)
+
+
+def build_sidecar(library: Library, model_version: str, latent_dim: int, path: Path) -> Sidecar:
+    """Write the file afresh from SQLite (a chunk at a time: memory stays at a chunk and a sample)."""
+    generation = library.vector_generation()  # first: what changes while this reads is caught up at open
+    ids = np.asarray(library.photo_ids(), np.int64)
+    basis, basis_rows = None, 0
+    if len(ids) >= REDUCE_FROM:
+        sample = ids[np.linspace(0, len(ids) - 1, min(len(ids), FIT_SAMPLE)).astype(np.int64)]
+        found = read_vectors(library, model_version, sample.tolist())
+        if len(found[0]) >= min(FIT_SAMPLE, REDUCE_FROM // 2):
+            basis, basis_rows = fit_basis(found[2]), len(ids)
+    writer = _Writer(path, len(ids), latent_dim, basis, basis_rows)
+    try:
+        for lo in range(0, len(ids), CHUNK):
+            found = read_vectors(library, model_version, ids[lo : lo + CHUNK].tolist())
+            if not found[0]:
+                continue
+            latents = np.asarray(found[1], np.float32)
+            norms = np.linalg.norm(latents, axis=1)
+            concepts: Any = cast(Any, found)[3] if len(found) > 3 else None
+            writer.put(
+                np.asarray(found[0], np.int64),
+                (latents / np.maximum(norms[:, None], 1e-12)).astype(np.float16),
+                norms,
+                reduce_features(found[2], basis),
+                None if concepts is None else concepts[0],
+                None if concepts is None else concepts[1],
+                full=reduce_features(found[2], None) if basis is not None else None,
+            )
+        writer.finish(model_version, generation)
+    except BaseException:
+        writer.abandon()
+        raise
+    opened = read_sidecar(path, model_version, latent_dim)
+    assert opened is not None
+    library.prune_vector_log(generation)
+    return opened
+
+
+class MappedStore(VectorStore):
+    """The vector store over a mapped file (``base``) plus the photos changed since, in memory.
+
+    Rows number the base's rows first, then the in-memory ones; a base row replaced or removed since
+    is dead (it scores -inf). Latents of the base are float16; example search compares features in
+    the file's space (reduced above ``REDUCE_FROM`` photos): query features are projected on the way in.
+    """
+
+    def __init__(self, base: Sidecar, latent_dim: int) -> None:
+        width = base.features.shape[1]
+        super().__init__(latent_dim, feature_dim=width)
+        self.base = base
+        self.generation = base.generation
+        self._tail = VectorStore(latent_dim, feature_dim=width)
+        self._tail_full: dict[int, npt.NDArray[np.float16]] = {}  # whole unit features, reduced files
+        self._alive = torch.ones(base.count, dtype=torch.bool)
+        self._dead = 0
+        self._live: torch.Tensor | None = None  # base rows still live, once some are dead
+        self._b_ids = base.ids
+        self._b_latents = torch.from_numpy(base.latents)
+        self._b_norms = torch.from_numpy(base.norms)
+        self._b_features = torch.from_numpy(base.features)
+        self._b_classes = torch.from_numpy(base.classes)
+        self._b_class_probs = torch.from_numpy(base.class_probs)
+
+    # rows
+
+    def _base_row(self, photo_id: int) -> int | None:
+        i = int(np.searchsorted(self._b_ids, photo_id))
+        if i < len(self._b_ids) and int(self._b_ids[i]) == photo_id and bool(self._alive[i]):
+            return i
+        return None
+
+    def _kill(self, ids: Iterable[int]) -> None:
+        wanted = np.asarray(list(ids), np.int64)
+        if not len(wanted) or not len(self._b_ids):
+            return
+        at = np.minimum(np.searchsorted(self._b_ids, wanted), len(self._b_ids) - 1)
+        rows = torch.from_numpy(at[self._b_ids[at] == wanted])
+        self._dead += int(self._alive[rows].sum())
+        self._alive[rows] = False
+        self._live = torch.from_numpy(np.flatnonzero(self._alive.numpy())) if self._dead else None
+
+    def __len__(self) -> int:
+        return len(self._b_ids) - self._dead + len(self._tail)
+
+    def __contains__(self, photo_id: object) -> bool:
+        return photo_id in self._tail or (isinstance(photo_id, int) and self._base_row(photo_id) is not None)
+
+    # Rows number the live base rows first, then the in-memory ones (as ``ids``, ``scores``).
+
+    def _base_rows(self, rows: torch.Tensor) -> torch.Tensor:
+        """Base file rows of row numbers below the live base count."""
+        return rows if self._live is None else self._live[rows]
+
+    def _base_part(self, values: torch.Tensor) -> torch.Tensor:
+        """The live base rows' values of a per-base-row tensor (last dimension)."""
+        return values if self._live is None else values[..., self._live]
+
+    @property
+    def ids(self) -> np.ndarray:
+        alive = self._b_ids if not self._dead else self._b_ids[self._alive.numpy()]
+        return np.concatenate([alive, self._tail.ids])
+
+    @property
+    def changed(self) -> int:
+        """Photos changed since the file was written (kept in memory on top of it)."""
+        return self._dead + len(self._tail)
+
+    def upsert(
+        self,
+        ids: Iterable[int],
+        latents: np.ndarray | torch.Tensor,
+        features: np.ndarray | torch.Tensor,
+        *args: Any,
+        copy: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        ids = list(ids)
+        self._kill(ids)
+        if self.base.basis is not None:
+            whole = reduce_features(features, None)
+            self._tail_full.update(zip(ids, whole, strict=True))
+        reduced = torch.from_numpy(reduce_features(features, self.base.basis))
+        cast(Any, self._tail).upsert(ids, latents, reduced, *args, copy=copy, **kwargs)
+
+    def remove(self, ids: Iterable[int]) -> None:
+        ids = list(ids)
+        self._kill(ids)
+        self._tail.remove(ids)
+        for pid in ids:
+            self._tail_full.pop(pid, None)
+
+    # vectors
+
+    def _base(self, kind: Kind) -> torch.Tensor:
+        return self._b_latents if kind == "latent" else self._b_features
+
+    def vectors(self, kind: Kind) -> torch.Tensor:
+        """The live rows' normalised matrix, in the order of ``ids`` (a copy: the rows are in two parts)."""
+        base = self._base(kind)
+        if self._dead:
+            base = base[self._alive]
+        return torch.cat([base.float(), self._tail.vectors(kind).float()])
+
+    def _query(self, query: torch.Tensor, kind: Kind) -> torch.Tensor:
+        q = query.float()
+        if kind == "feature" and self.base.basis is not None and q.shape[-1] == FEATURE_DIM:
+            q = torch.from_numpy(reduce_features(q.reshape(-1, FEATURE_DIM).numpy(), self.base.basis)).float()
+        return torch.nn.functional.normalize(q.reshape(-1, self._base(kind).shape[1]), dim=-1)
+
+    def scores(self, query: torch.Tensor, kind: Kind) -> torch.Tensor:
+        """Cosine similarities (Q x rows). With reduced features, the best ``RESCORE`` photos of a
+        whole 1280-d query are scored again exactly on their whole features (read from the file), and
+        the rest kept in their order below them: the top results and their copy marks are exact."""
+        q = self._query(query, kind)
+        base = self._base_part((q.to(self._base(kind).dtype) @ self._base(kind).T).float())
+        tail = self._tail.scores(q, kind) if len(self._tail) else torch.zeros((len(q), 0))
+        scores = torch.cat([base, tail], dim=1)
+        whole = query.float().reshape(-1, query.shape[-1])
+        if kind == "feature" and self.base.basis is not None and whole.shape[1] == FEATURE_DIM:
+            scores = self._rescore(scores, torch.nn.functional.normalize(whole, dim=-1))
+        return scores
+
+    def _rescore(self, scores: torch.Tensor, whole: torch.Tensor) -> torch.Tensor:
+        k = min(RESCORE, scores.shape[1])
+        top, rows = scores.topk(k, dim=1)
+        out = scores - 2.0  # below every exact cosine, in the same order
+        for i in range(len(scores)):
+            live = torch.isfinite(top[i])
+            r = rows[i][live]
+            exact = torch.from_numpy(self._full_rows(r.numpy()).astype(np.float32)) @ whole[i]
+            out[i, r] = exact
+        return out
+
+    def _full_rows(self, rows: np.ndarray) -> npt.NDArray[np.float16]:
+        nb = len(self._b_ids) - self._dead
+        out = np.empty((len(rows), FEATURE_DIM), np.float16)
+        in_base = rows < nb
+        if in_base.any():
+            out[in_base] = self.base.full_features(self._base_rows(torch.from_numpy(rows[in_base])).numpy())
+        tail_ids = self._tail.ids
+        for i in np.flatnonzero(~in_base).tolist():
+            out[i] = self._tail_full[int(tail_ids[rows[i] - nb])]
+        return out
+
+    def mean_latent(self) -> torch.Tensor:
+        total = torch.zeros(self._b_latents.shape[1], dtype=torch.float64)
+        for lo in range(0, len(self._b_ids), CHUNK):
+            rows = self._b_latents[lo : lo + CHUNK].float() * self._b_norms[lo : lo + CHUNK, None]
+            total += (rows * self._alive[lo : lo + CHUNK, None]).sum(0).double()
+        n = len(self)
+        if len(self._tail):
+            total += self._tail.mean_latent().double() * len(self._tail)
+        return (total / max(n, 1)).float()
+
+    def raw_latents(self, rows: torch.Tensor) -> torch.Tensor:
+        rows = rows.reshape(-1).long()
+        out = torch.empty((len(rows), self._b_latents.shape[1]), dtype=torch.float32)
+        nb = len(self._b_ids) - self._dead
+        in_base = rows < nb
+        if in_base.any():
+            r = self._base_rows(rows[in_base])
+            out[in_base] = self._b_latents[r].float() * self._b_norms[r, None]
+        if (~in_base).any():
+            out[~in_base] = self._tail.raw_latents(rows[~in_base] - nb)
+        return out
+
+    def vector_of(self, photo_id: int, kind: Kind) -> torch.Tensor:
+        """A photo's unit vector; for features the whole 1280-d one (read from the file if reduced)."""
+        if kind == "feature" and self.base.basis is not None:
+            if photo_id in self._tail_full:
+                return torch.from_numpy(self._tail_full[photo_id].astype(np.float32))
+            row = self._base_row(photo_id)
+            if row is None:
+                raise KeyError(photo_id)
+            return torch.from_numpy(self.base.full_features(np.array([row]))[0].astype(np.float32))
+        if photo_id in self._tail:
+            return self._tail.vector_of(photo_id, kind)
+        row = self._base_row(photo_id)
+        if row is None:
+            raise KeyError(photo_id)
+        return self._base(kind)[row].float()
+
+    def concept_scores(self, classes: Sequence[int]) -> torch.Tensor:
+        covered = torch.zeros(1001, dtype=torch.float32)  # index 1000: the -1 of empty slots
+        covered[torch.as_tensor(list(classes), dtype=torch.long)] = 1.0
+        base = self._base_part((self._b_class_probs * covered[self._b_classes.long() % 1001]).sum(1))
+        tail_scores = getattr(self._tail, "concept_scores", None)
+        tail = tail_scores(classes) if tail_scores is not None and len(self._tail) else torch.zeros(0)
+        return torch.cat([base, tail])
+
+    def top_k(
+        self,
+        scores: torch.Tensor,
+        k: int,
+        allowed: np.ndarray | None = None,
+        exclude: Iterable[int] = (),
+    ) -> list[Hit]:
+        scores = scores.reshape(-1).clone()
+        row_ids = self.ids
+        if allowed is not None:
+            scores[~torch.from_numpy(np.isin(row_ids, allowed))] = float("-inf")
+        nb = len(self._b_ids) - self._dead
+        for pid in exclude:
+            row = self._base_row(pid)
+            if row is not None:
+                scores[row if self._live is None else int(np.searchsorted(self._live.numpy(), row))] = float(
+                    "-inf"
+                )
+            if pid in self._tail:
+                tail_rows = np.flatnonzero(self._tail.ids == pid)
+                scores[nb + int(tail_rows[0])] = float("-inf")
+        k = min(k, len(scores))
+        values, rows = torch.topk(scores, k)
+        return [
+            Hit(int(row_ids[int(r)]), float(v))
+            for v, r in zip(values, rows, strict=True)
+            if v != float("-inf")
+        ]
+
+    # keeping the file current
+
+    def catch_up(self, library: Library, model_version: str) -> bool:
+        """Take in the photos changed in the database since this store's generation; False when the
+        log no longer reaches back that far (the store must be reopened)."""
+        now, changed = library.vector_changes(self.generation)
+        if changed is None:
+            return False
+        if changed:
+            found = read_vectors(library, model_version, changed)
+            gone = set(changed) - set(found[0])
+            if found[0]:
+                self.upsert(*found, copy=False)
+            if gone:
+                self.remove(gone)
+        self.generation = now
+        return True
+
+    def write(self, model_version: str) -> Sidecar:
+        """A new file of this store's rows, stamped with its generation (call it with the store's
+        changes caught up and no writer in between: under the API's store lock)."""
+        base_rows = np.flatnonzero(self._alive.numpy())
+        tail_ids = self._tail.ids
+        order = np.argsort(np.concatenate([self._b_ids[base_rows], tail_ids]), kind="stable")
+        source = np.concatenate([base_rows, len(self._b_ids) + np.arange(len(tail_ids))])[order]
+        writer = _Writer(
+            self.base.path, len(source), self._b_latents.shape[1], self.base.basis, self.base.basis_rows
+        )
+        nb = len(self._b_ids)
+        tail_latents = self._tail.vectors("latent").to(torch.float16).numpy()
+        tail_norms = (
+            (self._tail.raw_latents(torch.arange(len(tail_ids))).norm(dim=-1)).numpy()
+            if len(tail_ids)
+            else np.zeros(0, np.float32)
+        )
+        tail_features = self._tail.vectors("feature").to(torch.float16).numpy()
+        try:
+            for lo in range(0, len(source), CHUNK):
+                rows = source[lo : lo + CHUNK]
+                b, t = rows[rows < nb], rows[rows >= nb] - nb
+                from_base = rows < nb  # keep the merged id order: fill by position
+                ids = np.empty(len(rows), np.int64)
+                lat = np.empty((len(rows), self._b_latents.shape[1]), np.float16)
+                norms = np.empty(len(rows), np.float32)
+                feats = np.empty((len(rows), self._b_features.shape[1]), np.float16)
+                ids[from_base], ids[~from_base] = self._b_ids[b], tail_ids[t]
+                lat[from_base], lat[~from_base] = self.base.latents[b], tail_latents[t]
+                norms[from_base], norms[~from_base] = self.base.norms[b], tail_norms[t]
+                feats[from_base], feats[~from_base] = self.base.features[b], tail_features[t]
+                classes = np.full((len(rows), CONCEPTS), -1, np.int16)
+                probs = np.zeros((len(rows), CONCEPTS), np.float32)
+                classes[from_base], probs[from_base] = self.base.classes[b], self.base.class_probs[b]
+                full = None
+                if self.base.basis is not None:
+                    full = np.empty((len(rows), FEATURE_DIM), np.float16)
+                    if len(b):
+                        full[from_base] = self.base.full_range(int(b.min()), int(b.max()) + 1)[b - b.min()]
+                    full[~from_base] = [self._tail_full[int(i)] for i in tail_ids[t]] if len(t) else 0
+                writer.put(ids, lat, norms, feats, classes, probs, full)
+            writer.finish(model_version, self.generation)
+        except BaseException:
+            writer.abandon()
+            raise
+        opened = read_sidecar(self.base.path, model_version, self._b_latents.shape[1])
+        assert opened is not None
+        return opened
+
+
+def open_store(library: Library, model_version: str, latent_dim: int, path: Path) -> MappedStore:
+    """The search's store: the file mapped (rebuilt first if missing, foreign or too stale) and
+    the database's changes since it was written taken in."""
+    side = read_sidecar(path, model_version, latent_dim)
+    if side is not None:
+        _, changed = library.vector_changes(side.generation)
+        if changed is None or len(changed) > max(CATCH_UP_LIMIT, side.count // 4) or _needs_refit(side):
+            side = None
+    if side is None:
+        side = build_sidecar(library, model_version, latent_dim, path)
+    store = MappedStore(side, latent_dim)
+    if not store.catch_up(library, model_version):  # pruned meanwhile by another process: start over
+        store = MappedStore(build_sidecar(library, model_version, latent_dim, path), latent_dim)
+        store.catch_up(library, model_version)
+    return store
+
+
+def _needs_refit(side: Sidecar) -> bool:
+    """Features kept whole and the library now big enough to reduce, or fitted on a much smaller one."""
+    if side.basis is None:
+        return side.count >= REDUCE_FROM
+    return side.count >= REFIT_GROWTH * side.basis_rows and side.basis_rows < 10 * FIT_SAMPLE
+
+
+def refresh_sidecar(
+    library: Library,
+    model_version: str,
+    latent_dim: int,
+    path: Path,
+    store: MappedStore | None = None,
+    threshold: int = 2_000,
+) -> MappedStore | None:
+    """Rewrite the file when enough has changed since it was written (the indexer calls this when it
+    goes idle): from ``store`` if given (caught up first), else from the file and the database.
+    Returns the store over the new file, or None when nothing needed writing."""
+    if store is None:
+        side = read_sidecar(path, model_version, latent_dim)
+        if side is None:
+            if library.vector_generation() == 0:
+                return None  # nothing indexed yet
+            return MappedStore(build_sidecar(library, model_version, latent_dim, path), latent_dim)
+        store = MappedStore(side, latent_dim)
+        if not store.catch_up(library, model_version):
+            return MappedStore(build_sidecar(library, model_version, latent_dim, path), latent_dim)
+    elif not store.catch_up(library, model_version):
+        return MappedStore(build_sidecar(library, model_version, latent_dim, path), latent_dim)
+    if store.changed < max(threshold, store.base.count // 20) and not _needs_refit(store.base):
+        return None
+    if _needs_refit(store.base):
+        return MappedStore(build_sidecar(library, model_version, latent_dim, path), latent_dim)
+    written = store.write(model_version)
+    library.prune_vector_log(written.generation)
+    return MappedStore(written, latent_dim)

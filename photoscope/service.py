@@ -1,0 +1,199 @@
+"""A running app answers other processes' searches over a local socket.
+
+When the GUI or ``photoscope index --watch`` runs, it has the model loaded and the vectors mapped;
+``photoscope search`` and ``similar`` ask it first (``commands/remote.py``) and get their results in
+milliseconds instead of starting PyTorch. Whoever finds no one answering searches on its own.
+
+The socket is a Unix domain socket at ``config.service_socket(db)`` (the user's runtime folder), made
+with owner-only permissions (0600) in an owner-only folder, and a connection from another user is
+refused (``SO_PEERCRED``). Protocol: JSON lines; each request line gets one response line, and a
+client may send many requests on one connection (a pipeline of searches).
+
+    {"op": "ping"}                                  -> {"ok": true, "db": "/path/library.db"}
+    {"op": "search", "db": ..., "terms": [{"text"|"photo", "weight", "negative"}], "limit": 20,
+     "filters": {"folder", "taken_from", "taken_to"}}  -> {"ok": true, "results": {...}}
+    anything that fails                             -> {"ok": false, "error": "..."}
+
+Results travel as their dataclasses' fields (nested objects as JSON objects), so the client prints
+exactly what a local search would.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import logging
+import os
+import socket
+import struct
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from photoscope.config import service_socket
+
+if TYPE_CHECKING:
+    from photoscope.api import Photoscope
+
+log = logging.getLogger(__name__)
+
+MAX_REQUEST = 1 << 20  # bytes of one request line
+
+
+def to_json(value: Any) -> Any:
+    """Dataclasses (records, matches, results) as plain JSON values, recursively."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, list | tuple | frozenset | set):
+        return [to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_json(v) for k, v in value.items()}
+    if isinstance(value, Path):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+class SearchService:
+    """Serves one app's searches on its library's socket, from a background thread."""
+
+    def __init__(self, app: Photoscope, path: Path | None = None) -> None:
+        self.app = app
+        self.path = path or service_socket(app.library_path)
+        self._server: socket.socket | None = None
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self.handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+            "ping": self._ping,
+            "search": self._search,
+        }
+
+    def start(self) -> bool:
+        """Listen; False (and nothing started) when another process already answers on this socket
+        or sockets are not available here."""
+        if not hasattr(socket, "AF_UNIX"):
+            return False
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with contextlib.suppress(OSError):
+            os.chmod(self.path.parent, 0o700)
+        if self.path.exists():
+            if _answers(self.path):
+                return False
+            self.path.unlink(missing_ok=True)  # left by a process that died
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        old = os.umask(0o177)  # the socket is born 0600: no moment when others could connect
+        try:
+            server.bind(str(self.path))
+        except OSError:
+            server.close()
+            return False
+        finally:
+            os.umask(old)
+        server.listen(16)
+        server.settimeout(0.5)
+        self._server = server
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._accept, name="photoscope-service", daemon=True)
+        self._thread.start()
+        return True
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(2)
+            self._thread = None
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+
+    def _accept(self) -> None:
+        assert self._server is not None
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._server.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                break
+            if not _same_user(conn):
+                conn.close()
+                continue
+            threading.Thread(
+                target=self._serve, args=(conn,), name="photoscope-service-client", daemon=True
+            ).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        with conn, conn.makefile("rb") as reader, conn.makefile("wb") as writer:
+            for line in iter(lambda: reader.readline(MAX_REQUEST), b""):
+                try:
+                    request = json.loads(line)
+                    answer = self.handlers[request.get("op", "")](request)
+                except Exception as error:  # a bad request or a failed search: the client falls back
+                    log.debug("service request failed", exc_info=True)
+                    answer = {"ok": False, "error": f"{type(error).__name__}: {error}"}
+                try:
+                    writer.write(json.dumps(answer).encode() + b"\n")
+                    writer.flush()
+                except OSError:
+                    return
+
+    def _ping(self, _request: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "db": str(self.app.library_path), "pid": os.getpid()}
+
+    def _search(self, request: dict[str, Any]) -> dict[str, Any]:
+        from photoscope.api import Filters
+
+        if Path(request["db"]).resolve() != Path(self.app.library_path).resolve():
+            return {"ok": False, "error": "another library"}
+        f = request.get("filters") or {}
+        filters = Filters(f.get("folder"), f.get("taken_from"), f.get("taken_to"))
+        limit = int(request.get("limit", 20))
+        terms = request["terms"]
+        if len(terms) == 1 and not terms[0].get("negative") and terms[0].get("text") is not None:
+            results = self.app.search_text(terms[0]["text"], limit, filters)
+        elif len(terms) == 1 and not terms[0].get("negative") and isinstance(terms[0].get("photo"), str):
+            results = self.app.search_photo(terms[0]["photo"], limit, filters)
+        else:  # a combined query
+            from photoscope import api
+
+            query = [
+                cast(Any, api).QueryTerm(
+                    text=t.get("text"),
+                    photo=t.get("photo"),
+                    weight=float(t.get("weight", 1.0)),
+                    negative=bool(t.get("negative", False)),
+                )
+                for t in terms
+            ]
+            results = cast(Any, self.app).search_terms(query, limit, filters)
+        return {"ok": True, "results": to_json(results)}
+
+
+def _answers(path: Path) -> bool:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        probe.settimeout(0.5)
+        try:
+            probe.connect(str(path))
+        except OSError:
+            return False
+    return True
+
+
+def _same_user(conn: socket.socket) -> bool:
+    """The peer runs as this user (Linux: SO_PEERCRED; elsewhere the socket's 0600 mode decides)."""
+    if not sys.platform.startswith("linux"):
+        return True
+    try:
+        creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    except OSError:
+        return False
+    _pid, uid, _gid = struct.unpack("3i", creds)
+    return bool(uid == os.getuid())

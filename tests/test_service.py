@@ -1,0 +1,141 @@
+"""A running app answers `photoscope search` over its local socket (photoscope.service)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import stat
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from photoscope.api import Filters, Match, PhotoRecord, Results
+from photoscope.config import service_socket
+from photoscope.service import SearchService
+
+
+class FakeApp:
+    """Answers like the API, without a model: what the service hands over is what is tested."""
+
+    def __init__(self, db: Path) -> None:
+        self.library_path = db
+        self.asked: list[tuple[str, int, Filters]] = []
+
+    def search_text(self, text: str, limit: int, filters: Filters) -> Results:
+        self.asked.append((text, limit, filters))
+        caption = "a dog runs on the grass"
+        photo = PhotoRecord(
+            7, "/photos/dog on grass.jpg", 1, caption, -0.5, "2024-05-01", None, 640, 480, 1000, 1.0
+        )
+        return Results([Match(photo, 0.8125, near_duplicate=True)], [])
+
+
+@pytest.fixture
+def runtime(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="ps-run-") as folder:  # short: socket paths are limited
+        monkeypatch.setenv("XDG_RUNTIME_DIR", folder)
+        yield Path(folder)
+
+
+@pytest.fixture
+def served(tmp_path: Path, runtime: Path) -> Iterator[tuple[FakeApp, SearchService]]:
+    app = FakeApp(tmp_path / "library.db")
+    service = SearchService(app)  # type: ignore[arg-type]
+    assert service.start()
+    yield app, service
+    service.stop()
+
+
+def _ask(path: Path, *requests: dict[str, Any]) -> list[dict[str, Any]]:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+        conn.connect(str(path))
+        conn.sendall(b"".join(json.dumps(r).encode() + b"\n" for r in requests))
+        with conn.makefile("rb") as reader:
+            return [json.loads(reader.readline()) for _ in requests]
+
+
+def test_the_socket_is_the_user_s_alone(served: tuple[FakeApp, SearchService], runtime: Path) -> None:
+    _, service = served
+    assert service.path == service_socket(served[0].library_path)
+    assert service.path.is_relative_to(runtime)
+    assert stat.S_IMODE(service.path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(service.path.parent.stat().st_mode) == 0o700
+
+
+def test_a_pipeline_of_requests_on_one_connection(served: tuple[FakeApp, SearchService]) -> None:
+    app, service = served
+    search = {"op": "search", "db": str(app.library_path), "terms": [{"text": "a dog"}], "limit": 5}
+    answers = _ask(service.path, {"op": "ping"}, search, {"op": "nonsense"}, search)
+    assert answers[0]["ok"] and answers[0]["pid"] == os.getpid()
+    assert answers[1]["results"]["matches"][0]["photo"]["path"] == "/photos/dog on grass.jpg"
+    assert answers[2]["ok"] is False  # a bad request is answered, and the connection goes on
+    assert answers[3]["ok"] and len(app.asked) == 2
+    other = dict(search, db="/elsewhere/library.db")
+    assert _ask(service.path, other)[0]["ok"] is False  # only its own library
+
+
+def test_a_second_app_on_the_same_library_does_not_take_over(served: tuple[FakeApp, SearchService]) -> None:
+    app, _ = served
+    assert not SearchService(app).start()  # type: ignore[arg-type]
+
+
+def test_a_dead_app_s_socket_is_replaced(tmp_path: Path, runtime: Path) -> None:
+    app = FakeApp(tmp_path / "library.db")
+    path = service_socket(app.library_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as dead:
+        dead.bind(str(path))  # bound, never listening: like a socket left by a killed app
+    service = SearchService(app)  # type: ignore[arg-type]
+    try:
+        assert service.start()
+        assert _ask(path, {"op": "ping"})[0]["ok"]
+    finally:
+        service.stop()
+    assert not path.exists()
+
+
+def _cli(args: list[str], runtime: Path) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    probe = (
+        "import sys\nfrom photoscope.cli import main\ncode = main(sys.argv[1:])\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'torch', 'PySide6'})\n"
+        "print('HEAVY', ','.join(heavy), file=sys.stderr)\nsys.exit(code)"
+    )
+    env = dict(os.environ, XDG_RUNTIME_DIR=str(runtime))
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *args], capture_output=True, text=True, env=env, timeout=300
+    )
+    heavy = [line for line in done.stderr.splitlines() if line.startswith("HEAVY")]
+    return done, heavy
+
+
+def test_search_asks_the_running_app_and_needs_no_pytorch(
+    served: tuple[FakeApp, SearchService], runtime: Path
+) -> None:
+    app, _ = served
+    done, heavy = _cli(
+        ["search", "a dog", "--db", str(app.library_path), "--json", "-n", "3", "--from", "2024-01-01"],
+        runtime,
+    )
+    assert done.returncode == 0, done.stderr
+    assert heavy == ["HEAVY "]
+    row = json.loads(done.stdout.splitlines()[0])
+    assert row["path"] == "/photos/dog on grass.jpg" and row["score"] == 0.8125 and row["near_duplicate"]
+    text, limit, filters = app.asked[0]
+    assert (text, limit, str(filters.taken_from)) == ("a dog", 3, "2024-01-01")
+
+
+def test_search_without_a_running_app_searches_itself(tmp_path: Path, runtime: Path) -> None:
+    """Nobody answers (no socket, or a dead one): the command falls back to its own search."""
+    from photoscope.commands.remote import ask
+
+    assert ask(tmp_path / "library.db", {"op": "ping"}) is None
+    path = service_socket(tmp_path / "library.db")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch()
+    assert ask(tmp_path / "library.db", {"op": "ping"}) is None
