@@ -266,6 +266,17 @@ class TimelineScroll:
     def connect(self) -> None:
         self.window.timeline.modelReset.connect(lambda: self.mark("timeline_model"))
         self.window.loader.loaded.connect(self.loaded)
+        self.window.indexing_started.connect(self.background_ready)
+        self.full = self.ready = False
+        self.gaps.start()  # the "opening" phase: until the search index is loaded
+
+    def background_ready(self) -> None:
+        """The search index is loaded (PyTorch imported, the vectors read): scrolling starts then,
+        so the figure is the grid's own, not the one-off import's (reported apart)."""
+        self.mark("search_ready")
+        self.ready = True
+        if self.full:
+            self.start()
 
     def visible_rows(self) -> list[int]:
         view = self.window.browse
@@ -290,14 +301,14 @@ class TimelineScroll:
         model = window.timeline
         if rows and all(window.loader._cache.get(model.path_of(model.photo_at(r))) is not None for r in rows):
             self.mark("screen_full")
-            self.start()
+            self.full = True
+            if self.ready:
+                self.start()
 
     def start(self) -> None:
-        from PySide6.QtCore import QTimer
 
         self.started = time.perf_counter()
         self.gaps.phase = "scrolling"
-        QTimer.singleShot(0, self.gaps.start)
         self.timer.start()
 
     def step(self) -> None:
@@ -435,7 +446,9 @@ def timeline_bench(args: argparse.Namespace, db: Path, model: Path) -> None:
         f"thumbnail {m.get('first_thumbnail', nan):.2f} s after launch (target <= 1.5 s), a screen full "
         f"{m.get('screen_full', nan):.2f} s; scrolled top to bottom in {t['steps']} steps over "
         f"{t['scroll_s']:.1f} s with the worst GUI-thread gap {result['worst_gap_ms']:.0f} ms beyond the "
-        f"10 ms tick (target <= 50 ms) over {result['ticks']} ticks"
+        f"10 ms tick (target <= 50 ms) over {result['ticks']} ticks; before that, while the search index "
+        f"loaded (PyTorch imported, vectors read; ready at {m.get('search_ready', nan):.1f} s): "
+        f"{result['opening_gap_ms']:.0f} ms"
     )
     if args.diagnose:
         print("stalls over 50 ms (seconds since start, gap ms, phase):", result["stalls"])

@@ -8,10 +8,12 @@ Nothing here knows about Qt or the terminal.
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 from importlib import import_module
 from pathlib import Path
@@ -69,6 +71,8 @@ def __getattr__(name: str) -> Any:
 
 # The value types the GUI and the CLI use come from here, so neither imports below this door.
 __all__ = [
+    "GROUPINGS",
+    "SORTS",
     "THUMBNAIL_SIZE",
     "BundleError",
     "CaptionedPhoto",
@@ -82,15 +86,18 @@ __all__ = [
     "MapProgress",
     "Match",
     "ModelInfo",
+    "MonthGroup",
     "PhotoRecord",
     "Photoscope",
     "Results",
     "ScanReport",
     "TextSearchOptions",
+    "Timeline",
     "UnknownWord",
     "UnknownWordError",
     "WordScore",
     "load_photo",
+    "relevance",
     "render_photos",
     "render_words",
     "thumbnail_path",
@@ -116,12 +123,107 @@ class Match:
     photo: PhotoRecord
     score: float
     near_duplicate: bool = False
+    strength: float = 1.0  # how strongly it matches, 0..1, comparable between text and photo queries
 
 
 @dataclass(frozen=True)
 class Results:
     matches: list[Match]
     unknown_words: list[UnknownWord]
+    relevant: int = 0  # the first ``relevant`` matches are likely relevant (see ``relevance``)
+    undated: int = 0  # with a date filter: matches placed by their file's time (no date taken)
+
+
+# Function words carry no content: "a giraffe" with "giraffe" unknown is a query the model cannot answer.
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "with",
+        "and",
+        "or",
+        "is",
+        "are",
+        "some",
+        "two",
+        "three",
+        "one",
+        "his",
+        "her",
+        "its",
+        "their",
+        "near",
+        "by",
+        "for",
+    ]
+)
+KNEE_SPAN = 200  # the knee is sought among this many best scores
+MIN_BLOCK = 8  # a block of best scores above a cliff is searched on its own from this size
+
+
+def relevance(scores: Sequence[float], copies: int = 0) -> tuple[int, list[float]]:
+    """How many of these best-first scores are likely relevant, and each one's strength in 0..1.
+
+    A knee rule, not a calibrated threshold: relevant are the scores before the knee of the curve of
+    the best ``KNEE_SPAN`` (the point furthest below the chord from the best to the last, Kneedle),
+    at least one and at least the ``copies``. When the best scores stand as a block above a cliff
+    (text search lifts its re-ranked best 50 above the rest), the knee is sought inside that block.
+    Strength is the score's place between the typical score (the median of those given) and the
+    best: 1 for the best, 0 at or below the median; it is rank-based within one query, so text and
+    photo queries read alike.
+    """
+    s = np.asarray(scores, dtype=np.float64)
+    n = len(s)
+    if n == 0:
+        return 0, []
+    floor = float(np.median(s)) if n >= 8 else float(s[-1])
+    span = float(s[0]) - floor
+    strength = [float(v) for v in (np.clip((s - floor) / span, 0.0, 1.0) if span > 1e-9 else np.ones(n))]
+    top = s[: min(n, KNEE_SPAN)]
+    if len(top) > 2:
+        cliff = int(np.argmax(top[:-1] - top[1:])) + 1  # the end of the block above the largest drop
+        if MIN_BLOCK <= cliff < len(top):
+            top = top[:cliff]
+    if len(top) < 3:
+        return max(len(top), copies), strength
+    if top[0] - top[-1] <= 1e-9:
+        return max(1, copies), strength
+    x = np.arange(len(top)) / (len(top) - 1)
+    y = (top - top[-1]) / (top[0] - top[-1])
+    knee = int(np.argmax((1.0 - x) - y))  # furthest below the chord
+    return max(1, knee, copies), strength
+
+
+@dataclass(frozen=True)
+class MonthGroup:
+    """One header of the browsing grid: a month (or a folder, a letter) and where its photos are."""
+
+    label: str
+    start: int  # index of its first photo in ``Timeline.ids``
+    count: int
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Every photo of the library in browsing order, cheap to hold at 100,000 photos: ids, paths and
+    times as arrays; the full records are fetched a page at a time (``photos_by_ids``)."""
+
+    ids: np.ndarray  # int64
+    paths: list[str]
+    mtimes: list[float]
+    groups: list[MonthGroup]
+    sort: str
+    undated: int  # photos without a date taken, placed by their file's time
+
+
+SORTS = ("newest", "oldest", "name", "folder")
+GROUPINGS = ("month", "folder", "none")
 
 
 @dataclass(frozen=True)
@@ -350,22 +452,139 @@ class Photoscope:
     def library_path(self) -> Path:
         return self._db_path
 
+    # browsing: the whole library in order, without a query
+
+    def timeline(self, sort: str = "newest", group: str = "month") -> Timeline:
+        """Every photo (but the unreadable ones) sorted ``newest``/``oldest`` (date taken, else the
+        file's time), by ``name`` or by ``folder``, with headers by ``month``, ``folder`` or ``none``."""
+        rows = self.library.browse_rows()  # (id, path, folder id, date key, mtime, has date taken)
+        if sort == "oldest":
+            rows.sort(key=lambda r: (r[3], r[1]))
+        elif sort == "name":
+            rows.sort(key=lambda r: (os.path.basename(r[1]).lower(), r[1]))
+        elif sort == "folder":
+            rows.sort(key=lambda r: (os.path.dirname(r[1]).lower(), os.path.basename(r[1]).lower()))
+        else:
+            rows.sort(key=lambda r: (r[3], r[1]), reverse=True)
+        groups: list[MonthGroup] = []
+        label_of: Callable[[tuple[Any, ...]], str] | None = None
+        if group == "month":
+            label_of = _month_label
+        elif group == "folder":
+            label_of = lambda r: os.path.dirname(r[1])  # noqa: E731
+        if label_of is not None:
+            last = None
+            for i, row in enumerate(rows):
+                label = label_of(row)
+                if label != last:
+                    groups.append(MonthGroup(label, i, 0))
+                    last = label
+            ends = [g.start for g in groups[1:]] + [len(rows)] if groups else []
+            groups = [
+                MonthGroup(g.label, g.start, end - g.start) for g, end in zip(groups, ends, strict=True)
+            ]
+        return Timeline(
+            np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
+            [r[1] for r in rows],
+            [r[4] for r in rows],
+            groups,
+            sort,
+            sum(1 for r in rows if not r[5]),
+        )
+
+    def folder_choices(self) -> list[tuple[str, int, int]]:
+        """(directory, depth below its watched folder, photos below it) of each watched folder and
+        every subfolder holding photos, in tree order: the choices of the folder filter."""
+        counts: dict[str, int] = {}
+        roots = [f.path for f in self.library.folders()]
+        for row in self.library.browse_rows():
+            directory = os.path.dirname(row[1])
+            root = next(
+                (r for r in roots if directory == r or directory.startswith(r.rstrip(os.sep) + os.sep)), None
+            )
+            if root is None:
+                continue
+            while True:
+                counts[directory] = counts.get(directory, 0) + 1
+                if directory == root or len(directory) <= len(root):
+                    break
+                directory = os.path.dirname(directory)
+        choices = []
+        for root in roots:
+            below = sorted(d for d in counts if d == root or d.startswith(root.rstrip(os.sep) + os.sep))
+            for d in below or [root]:
+                depth = 0 if d == root else d[len(root.rstrip(os.sep)) :].count(os.sep)
+                choices.append((d, depth, counts.get(d, 0)))
+        return choices
+
+    def remove_photos(self, ids: Sequence[int]) -> None:
+        """Take photos out of the index at once (the app moved their files to the trash): searches
+        and counts stop showing them without waiting for the watcher."""
+        self.library.delete_photos(list(ids))
+        self.photos_removed(ids)
+
+    def duplicate_groups(self, threshold: float = 0.97, block: int = 1024) -> list[list[int]]:
+        """Groups of near-duplicate photos (encoder features with cosine >= ``threshold``: resized,
+        recompressed or lightly edited copies), largest first. Compares every pair a block at a time:
+        about N^2 x 1280 multiply-adds (a few seconds at 20,000 photos on a laptop)."""
+        import torch
+
+        with self._store_lock:
+            store = self.store
+            ids = store.ids
+            features = store.vectors("feature")
+            parent = list(range(len(ids)))
+
+            def find(i: int) -> int:
+                while parent[i] != i:
+                    parent[i] = parent[parent[i]]
+                    i = parent[i]
+                return i
+
+            for lo in range(0, len(ids), block):
+                rows = features[lo : lo + block].float()
+                sims = rows @ features[lo:].float().T
+                pairs = torch.nonzero(sims >= threshold)
+                for a, b in pairs.tolist():
+                    i, j = lo + a, lo + b
+                    if i < j:
+                        parent[find(i)] = find(j)
+        groups: dict[int, list[int]] = {}
+        for i in range(len(ids)):
+            groups.setdefault(find(i), []).append(int(ids[i]))
+        return sorted((g for g in groups.values() if len(g) > 1), key=lambda g: (-len(g), g[0]))
+
     # search
 
     def _allowed(self, filters: Filters | None) -> np.ndarray | None:
         if filters is None or not filters.active:
             return None
-        ids = self.library.photo_ids(filters.folder, filters.taken_from, filters.taken_to)
-        return np.asarray(ids, dtype=np.int64)
-
-    def _results(self, result: SearchResult) -> Results:
-        records = {p.id: p for p in self.library.photos_by_ids([h.photo_id for h in result.hits])}
-        matches = [
-            Match(records[h.photo_id], h.score, h.photo_id in result.near_duplicates)
-            for h in result.hits
-            if h.photo_id in records
+        ids = np.asarray(self.library.photo_ids(filters.folder), dtype=np.int64)
+        if filters.taken_from is None and filters.taken_to is None:
+            return ids
+        # Dates: the date taken, else the file's time (most photos from phones' apps, scans and
+        # downloads carry no EXIF date: a date filter must not silently hide them).
+        low = _day(filters.taken_from)
+        high = _day(filters.taken_to, next_day=True)
+        dated = [
+            row[0]
+            for row in self.library.browse_rows()
+            if (low is None or row[3] >= low) and (high is None or row[3] < high)
         ]
-        return Results(matches, result.unknown_words)
+        return np.intersect1d(ids, np.asarray(dated, dtype=np.int64))
+
+    def _results(self, result: SearchResult, filters: Filters | None = None) -> Results:
+        records = {p.id: p for p in self.library.photos_by_ids([h.photo_id for h in result.hits])}
+        hits = [h for h in result.hits if h.photo_id in records]
+        copies = sum(1 for h in hits if h.photo_id in result.near_duplicates)
+        relevant, strengths = relevance([h.score for h in hits], copies)
+        matches = [
+            Match(records[h.photo_id], h.score, h.photo_id in result.near_duplicates, strength)
+            for h, strength in zip(hits, strengths, strict=True)
+        ]
+        dated = filters is not None and (filters.taken_from is not None or filters.taken_to is not None)
+        undated = sum(1 for m in matches if m.photo.taken_at is None) if dated else 0
+        return Results(matches, result.unknown_words, relevant, undated)
 
     def search_text(
         self,
@@ -376,8 +595,43 @@ class Photoscope:
     ) -> Results:
         allowed = self._allowed(filters)
         with self._store_lock:
-            result = self.engine.search_text(text, limit, allowed, options)
-        return self._results(result)
+            result = self._search_text(text, limit, allowed, options)
+        if result.hits and self._only_function_words_known(text, result.unknown_words):
+            return Results([], result.unknown_words)  # "a giraffe": "a" alone would rank every photo
+        return self._results(result, filters)
+
+    def _search_text(
+        self, text: str, limit: int, allowed: np.ndarray | None, options: TextSearchOptions | None
+    ) -> SearchResult:
+        """The engine's text search with the photos whose folder or file names have the query's words
+        lifted (``search.path_words``); words that name paths are not reported as unknown."""
+        from photoscope.search import path_words
+        from photoscope.search.ranking import SearchResult, TextRanker, TextSearchOptions
+
+        engine = self.engine
+        matches, named = path_words.path_matches(self.library, text, [f.path for f in self.folders()])
+        if not matches or len(self.store) == 0:
+            return engine.search_text(text, limit, allowed, options)
+        unknown = engine.unknown_words(text)
+        unknown_words = {w for u in unknown for w in path_words.tokens(u.word)}
+        scores = None  # no word the network knows: the names alone rank, among the photos they name
+        if set(path_words.query_words(text)) - unknown_words:
+            given = path_words.network_text(text, unknown_words, named)  # "paris" in "a dog in paris"
+            scores = TextRanker(self.model, self.store).scores([given], options or TextSearchOptions())[0]
+        else:
+            matched = np.fromiter(matches, dtype=np.int64, count=len(matches))
+            allowed = matched if allowed is None else np.intersect1d(allowed, matched)
+        lifted = path_words.lift(scores, self.store.ids, matches)
+        unknown = [u for u in unknown if not set(path_words.tokens(u.word)) <= named]
+        return SearchResult(self.store.top_k(lifted, limit, allowed), unknown)
+
+    @staticmethod
+    def _only_function_words_known(text: str, unknown: Sequence[UnknownWord]) -> bool:
+        if not unknown:
+            return False
+        missing = {u.word.lower() for u in unknown}
+        words = [w for w in re.findall(r"[\w']+", text.lower()) if w not in missing]
+        return all(w in STOP_WORDS for w in words)
 
     def search_photo(
         self, photo: str | Path | Image.Image, limit: int = 50, filters: Filters | None = None
@@ -389,13 +643,13 @@ class Photoscope:
         allowed = self._allowed(filters)
         with self._store_lock:
             result = self.engine.search_vector(feature, limit, allowed, exclude)
-        return self._results(result)
+        return self._results(result, filters)
 
     def similar_to(self, photo_id: int, limit: int = 50, filters: Filters | None = None) -> Results:
         allowed = self._allowed(filters)
         with self._store_lock:
             result = self.engine.search_similar_to(photo_id, limit, allowed)
-        return self._results(result)
+        return self._results(result, filters)
 
     def _library_ids_of(self, photo: str | Path | Image.Image) -> list[int]:
         if isinstance(photo, Image.Image):
@@ -462,3 +716,19 @@ class Photoscope:
     ) -> list[CaptionedPhoto]:
         """The caption the index would store for each photo (they need not be in the library)."""
         return [CaptionedPhoto(d.caption, d.caption_score) for d in self.model.describe(photos, options)]
+
+
+def _day(value: date | str | None, next_day: bool = False) -> str | None:
+    """A date filter's bound as the ISO text the date keys are compared with."""
+    if value is None:
+        return None
+    day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    return (day + timedelta(days=1) if next_day else day).isoformat()
+
+
+def _month_label(row: tuple[Any, ...]) -> str:
+    key = str(row[3])
+    try:
+        return date(int(key[:4]), int(key[5:7]), 1).strftime("%B %Y")
+    except ValueError:
+        return "Unknown date"

@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
 from synthetic import COLOURS, SHAPES, shape_photo
 
 from photoscope.api import Photoscope
@@ -106,3 +107,10 @@ def make_window(qtbot, settings: QSettings, gui_model: PhotoscopeModel) -> Itera
 
 def names(window: MainWindow, n: int | None = None) -> list[str]:
     return [Path(m.photo.path).name for m in window.results.matches()[:n]]
+
+
+def press(qtbot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:  # type: ignore[no-untyped-def]
+    """A key as the user presses it: to the widget that has the keyboard focus, whichever that is."""
+    widget = QApplication.focusWidget()
+    assert widget is not None, "no widget has the focus"
+    qtbot.keyClick(widget, key, modifier)

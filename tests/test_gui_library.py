@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from gui_support import names, write_shapes
+from gui_support import names, press, write_shapes
 from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from photoscope.gui import desktop
 from photoscope.gui.main_window import MainWindow
@@ -87,18 +87,25 @@ def test_keyboard_navigation_and_the_detail_actions(qtbot, make_window, library_
     window = make_window(library_db)
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
         window.search.set_text("a green square")
+    window.show_more()
     view = window.view
-    qtbot.keyClick(window.search.edit, Qt.Key.Key_Down)  # from the search box into the grid
+    window.activateWindow()
+    window.search.edit.setFocus()
+    press(qtbot, Qt.Key.Key_Down)  # from the search box into the grid
     assert view.hasFocus() and view.currentIndex().row() == 0
-    qtbot.keyClick(view, Qt.Key.Key_Right)
+    press(qtbot, Qt.Key.Key_Right)
     assert view.currentIndex().row() == 1
-    qtbot.keyClick(view, Qt.Key.Key_Return)
+    press(qtbot, Qt.Key.Key_Return)
     detail = window.detail
     assert detail.isVisible() and detail.row == 1
     match = window.results.match(1)
     assert detail.fields["path"].text() == match.photo.path
     assert detail.fields["caption"].text() == match.photo.caption
-    qtbot.keyClick(detail, Qt.Key.Key_Right)
+    detail.activateWindow()
+    qtbot.waitUntil(
+        lambda: QApplication.focusWidget() is not None and QApplication.focusWidget().window() is detail
+    )
+    press(qtbot, Qt.Key.Key_Right)  # to whichever of its buttons has the focus
     assert detail.row == 2
     path = window.results.match(2).photo.path
     detail.copy_button.click()
@@ -109,6 +116,7 @@ def test_keyboard_navigation_and_the_detail_actions(qtbot, make_window, library_
     assert opened_urls == [path, str(Path(path).parent)]
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
         detail.similar_button.click()
+    window.show_more()
     assert path not in [m.photo.path for m in window.results.matches()]
     assert names(window, 1)[0].startswith("green_square") and all("square" in n for n in names(window, 5))
     assert window.search.chip.isVisible() and Path(path).name in window.search.chip.label.text()

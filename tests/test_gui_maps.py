@@ -56,3 +56,18 @@ def test_word_map_centres_a_word_and_its_neighbours(window: MapWindow, qtbot) ->
     window.word_box.setText("zebra")
     qtbot.keyClick(window.word_box, Qt.Key.Key_Return)
     assert "does not know" in window.word_note.text()
+
+
+def test_photos_open_large_enough_to_see_and_word_labels_never_overlap(window: MapWindow, qtbot) -> None:
+    # The photo map opened fitted to a 4000-unit canvas: 56-unit tiles became ~8 px specks.
+    assert window.photos.tile_on_screen() >= 32
+    visible = window.words.visible_words()
+    assert 5 < len(visible) <= len(window.words.words())
+    rects = [window.words.screen_rect(w) for w in visible]
+    assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1 :])
+    before = len(visible)
+    for _ in range(4):
+        window.words.zoom(1.25)  # zooming in makes room for more words
+    assert len(window.words.visible_words()) >= before
+    # Each tab says what it shows: the words' tab does not count photos.
+    assert "photos" not in window.word_status.text() and "words" in window.word_status.text()

@@ -37,7 +37,7 @@ def test_typing_a_query_shows_the_described_photos_with_thumbnails(qtbot, make_w
     assert window.pages.currentWidget() is window.view
     first = window.results.index(0)
     tip = first.data(Qt.ItemDataRole.ToolTipRole)
-    assert "score" in tip and window.results.match(0).photo.caption in tip
+    assert "% match" in tip and window.results.match(0).photo.caption in tip
     # The visible tiles get their thumbnails from the cache the indexer filled.
     qtbot.waitUntil(lambda: isinstance(first.data(Qt.ItemDataRole.DecorationRole), QPixmap), timeout=10_000)
     assert window.loader.pixmap(first.data(PATH_ROLE)).width() > 100
@@ -129,9 +129,18 @@ def test_filters_reach_the_search(qtbot, make_window, library_db, indexed_librar
     window.search.folder_combo.setCurrentIndex(1)
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
         window.search.set_text("a blue square")
+    window.show_more()
     assert window.results.rowCount() == 24
-    # The generated photos carry no date taken, so a date filter leaves none, and says why.
+    # The generated photos carry no date taken: a date filter goes by their file's time (today), and
+    # says so.
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
-        window.search.date_from.check.setChecked(True)
+        window.search.date_from.check.setChecked(True)  # from today
+    window.show_more()
+    assert window.results.rowCount() == 24
+    assert "24 photos with no date taken are placed by the file's date" in window.search.message.text()
+    # A range that holds none of them leaves none, and says why.
+    window.search.date_to.edit.setDate(window.search.date_to.edit.date().addDays(-1))
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.date_to.check.setChecked(True)  # to yesterday
     assert window.results.rowCount() == 0
     assert "filters" in window.pages.message.text()

@@ -94,7 +94,8 @@ def _run_worker(app: Photoscope, args: argparse.Namespace) -> int:
         result = worker.run()
     finally:
         bar.close()
-    print(f"indexed {result.indexed} photos, {result.errors} could not be read", end="")
+    photos = "photo" if result.indexed == 1 else "photos"
+    print(f"indexed {result.indexed} {photos}, {result.errors} could not be read", end="")
     print(" (see `photoscope status`)" if result.errors else "")
     return 0
 
@@ -104,7 +105,7 @@ def _watch(app: Photoscope, args: argparse.Namespace) -> int:
 
     def done(p: IndexProgress) -> None:
         if p.done == p.total:
-            print(f"indexed {p.indexed} photos, {p.errors} errors", flush=True)
+            print(f"indexed {p.indexed} photo{'' if p.indexed == 1 else 's'}, {p.errors} errors", flush=True)
 
     def changed(report: ScanReport) -> None:
         print(f"changes: {report.summary()}", flush=True)

@@ -25,17 +25,48 @@ def about_html(info: ModelInfo | None, error: str = "") -> str:
         parts.append("</p>")
         if info.metrics:
             rows = "".join(
-                f"<tr><td>{html.escape(str(k))}</td><td align='right'>{_number(v)}</td></tr>"
-                for k, v in sorted(info.metrics.items())
+                f"<tr><td>{html.escape(metric_name(k))}</td><td align='right'>{metric_value(k, v)}</td></tr>"
+                for k, v in sorted(info.metrics.items(), key=lambda kv: _ORDER.get(kv[0], len(_ORDER)))
             )
-            parts.append(f"<p><b>Validation metrics</b></p><table cellspacing='6'>{rows}</table>")
+            parts.append(
+                "<p><b>How well it did on photos it never saw</b> (Flickr8k validation)</p>"
+                f"<table cellspacing='6'>{rows}</table>"
+            )
     elif error:
         parts.append(f"<p>The model could not be loaded: {html.escape(error)}</p>")
     return "".join(parts)
 
 
-def _number(value: object) -> str:
-    return f"{value:.3f}" if isinstance(value, float) else html.escape(str(value))
+METRIC_NAMES = {
+    "bleu1": "Captions: BLEU-1 (word overlap with people's captions, 0 to 1)",
+    "bleu2": "Captions: BLEU-2",
+    "bleu3": "Captions: BLEU-3",
+    "bleu4": "Captions: BLEU-4",
+    "cider": "Captions: CIDEr (agreement with people's captions)",
+    "r1": "Search: the right photo first",
+    "r5": "Search: the right photo in the top 5",
+    "r10": "Search: the right photo in the top 10",
+    "median_rank": "Search: median place of the right photo",
+}
+_ORDER = {
+    key: i
+    for i, key in enumerate(("r1", "r5", "r10", "median_rank", "cider", "bleu4", "bleu1", "bleu2", "bleu3"))
+}
+
+
+def metric_name(key: str) -> str:
+    return METRIC_NAMES.get(key, key.replace("_", " ").capitalize())
+
+
+def metric_value(key: str, value: object) -> str:
+    """Recalls as percentages (they are stored as such), ranks as whole places, scores to 3 places."""
+    if not isinstance(value, int | float):
+        return html.escape(str(value))
+    if key.startswith("r") and key[1:].isdigit():
+        return f"{value:.1f} %"
+    if key == "median_rank":
+        return f"{value:.0f}"
+    return f"{value:.3f}"
 
 
 def show_about(parent: QWidget, info: ModelInfo | None, error: str = "") -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QUrl
+from PySide6.QtCore import QFile, QMimeData, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QImage
 
 PHOTO_SUFFIXES = {
@@ -54,6 +54,12 @@ def _file_manager_show_items(path: str) -> bool:
         return False
     reply = manager.call("ShowItems", [QUrl.fromLocalFile(path).toString()], "")
     return reply.type() != QDBusMessage.MessageType.ErrorMessage
+
+
+def move_to_trash(path: str) -> bool:
+    """The file into the desktop's trash (restorable from there); False if it could not be moved."""
+    result = QFile.moveToTrash(path)
+    return bool(result[0] if isinstance(result, tuple) else result)
 
 
 def copy_path(path: str) -> None:

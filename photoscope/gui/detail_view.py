@@ -7,20 +7,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QImage, QKeyEvent, QPixmap, QResizeEvent
+from PySide6.QtGui import QImage, QKeySequence, QPixmap, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from photoscope.gui import desktop
-from photoscope.gui.results_model import ResultsModel
+from photoscope.gui.results_model import PhotoGridModel, ResultsModel
 from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.thumbnail_loader import decode_photo
 
@@ -28,6 +31,18 @@ if TYPE_CHECKING:
     from photoscope.api import Match
 
 PREVIEW_SIDE = 1280
+FULL_SIDE = 20_000  # "100 %": the photo at its own size (up to this many pixels a side)
+
+
+def human_size(size: int) -> str:
+    """A file size as people read it: 17 KB, 3.2 MB, 1.1 GB."""
+    if size < 1000:
+        return f"{size} bytes"
+    for unit, scale in (("KB", 1e3), ("MB", 1e6), ("GB", 1e9)):
+        if size < scale * 1000 or unit == "GB":
+            value = size / scale
+            return f"{value:.0f} {unit}" if value >= 10 else f"{value:.1f} {unit}"
+    return f"{size} bytes"
 
 
 def format_taken(taken_at: str | None) -> str:
@@ -72,35 +87,85 @@ class _Preview(QLabel):
 
 
 class DetailView(QDialog):
-    """Left/Right step through the results; Escape closes."""
+    """One photo of the current results or timeline. Left/Right (and Space, Backspace) step through
+    them whatever button has the focus; Escape closes; "100 %" shows the photo at its own size."""
 
-    find_similar = Signal(int)  # photo id
+    find_similar = Signal(int, str)  # photo id, path
     status_message = Signal(str)
 
-    def __init__(self, model: ResultsModel, io: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, model: PhotoGridModel, io: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model, self.io = model, io
+        self._single: ResultsModel | None = None  # a lone photo (from the map), not the results
         self.row = -1
         self.setWindowTitle("Photo")
         self.preview = _Preview()
+        self.full = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.zoom_area = QScrollArea()
+        self.zoom_area.setWidget(self.full)
+        self.zoom_area.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.zoom_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.preview)
+        self.stack.addWidget(self.zoom_area)
         self.fields = {
             name: QLabel(wordWrap=True, textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse)
             for name in ("caption", "tags", "taken", "camera", "size", "path")
         }
         self.buttons = self._make_buttons()
         layout = QVBoxLayout(self)
-        layout.addWidget(self.preview, 1)
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(self._make_nav())
         layout.addLayout(self._make_form())
         layout.addWidget(self.buttons)
+        self._make_shortcuts()
         self.resize(900, 760)
+        model.records_loaded.connect(self._refill)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        # Arrow keys reach here when the focused button does not use them (it never does, alone).
-        step = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: +1}.get(Qt.Key(event.key()))
-        if step is None:
-            super().keyPressEvent(event)
-        else:
-            self.show_row(self.row + step)
+    def set_model(self, model: PhotoGridModel) -> None:
+        """Step through another grid (the timeline or the search results)."""
+        if model is not self.model:
+            self.model.records_loaded.disconnect(self._refill)
+            self.model = model
+            model.records_loaded.connect(self._refill)
+        self._single = None
+
+    def _make_shortcuts(self) -> None:
+        # Shortcuts, not keyPressEvent: a focused button would take the arrow keys (focus moves) and
+        # Space (a click) before the dialog ever saw them.
+        keys = {
+            Qt.Key.Key_Left: self.previous,
+            Qt.Key.Key_Right: self.next,
+            Qt.Key.Key_Space: self.next,
+            Qt.Key.Key_Backspace: self.previous,
+            Qt.Key.Key_Home: lambda: self.show_row(self.grid().step(-1, 1)),
+            Qt.Key.Key_End: lambda: self.show_row(self.grid().row_of(self.grid().photo_count() - 1)),
+        }
+        for key, slot in keys.items():
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+        zoom = QShortcut(QKeySequence("1"), self)
+        zoom.activated.connect(self.zoom_button.toggle)
+
+    def _make_nav(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.previous_button = QPushButton("\N{BLACK LEFT-POINTING TRIANGLE} Previous")
+        self.previous_button.setToolTip("Previous photo (Left)")
+        self.previous_button.clicked.connect(self.previous)
+        self.next_button = QPushButton("Next \N{BLACK RIGHT-POINTING TRIANGLE}")
+        self.next_button.setToolTip("Next photo (Right or Space)")
+        self.next_button.clicked.connect(self.next)
+        self.zoom_button = QPushButton("100 %")
+        self.zoom_button.setCheckable(True)
+        self.zoom_button.setToolTip("Show the photo at its own size (1); drag the scroll bars to look around")
+        self.zoom_button.toggled.connect(self._zoom)
+        self.position = QLabel()
+        row.addWidget(self.previous_button)
+        row.addWidget(self.next_button)
+        row.addWidget(self.position, 1, Qt.AlignmentFlag.AlignCenter)
+        row.addWidget(self.zoom_button)
+        return row
 
     def _make_form(self) -> QFormLayout:
         form = QFormLayout()
@@ -133,50 +198,104 @@ class DetailView(QDialog):
 
     # which photo
 
-    def show_row(self, row: int) -> None:
-        if not 0 <= row < self.model.rowCount():
+    def grid(self) -> PhotoGridModel:
+        return self._single if self._single is not None else self.model
+
+    def show_match(self, match: Match) -> None:
+        """Show one photo on its own (chosen on the map): the results stay as they are."""
+        if self._single is None:
+            self._single = ResultsModel(self.model.loader, self)
+        self._single.set_matches([match])
+        self.show_row(0, single=True)
+
+    def show_row(self, row: int, single: bool = False) -> None:
+        if not single:
+            self._single = None
+        grid = self.grid()
+        if grid.photo_at(row) < 0:
             return
         self.row = row
-        m = self.match()
-        self._fill(m)
-        self.preview.set_source(self.model.loader.pixmap(m.photo.path, m.photo.mtime) or QPixmap())
-        path = m.photo.path
+        photo = grid.photo_at(row)
+        path = grid.path_of(photo)
+        self._refill()
+        self.preview.set_source(grid.loader.pixmap(path, grid.mtime_of(photo)) or QPixmap())
         self.io.submit(
             lambda: decode_photo(path, PREVIEW_SIDE), self._preview_loaded, lambda _: None, key="preview"
         )
+        if self.zoom_button.isChecked():
+            self._load_full()
         self.show()
         self.raise_()
 
-    def _fill(self, m: Match) -> None:
+    def _refill(self) -> None:
+        grid = self.grid()
+        photo = grid.photo_at(self.row)
+        if photo < 0:
+            return
+        count = grid.photo_count()
+        self.position.setText(f"{photo + 1:,} of {count:,}")
+        self.previous_button.setEnabled(photo > 0)
+        self.next_button.setEnabled(photo + 1 < count)
+        match = grid.match_of(photo)
+        if match is not None:
+            self._fill(match, photo, count)
+        else:  # a timeline page still loading: the file name now, the rest when it comes
+            self.setWindowTitle(f"{Path(grid.path_of(photo)).name} — {photo + 1:,} of {count:,}")
+            self.fields["path"].setText(grid.path_of(photo))
+
+    def _fill(self, m: Match, photo: int, count: int) -> None:
         p = m.photo
-        self.setWindowTitle(f"{Path(p.path).name} — {self.row + 1} of {self.model.rowCount()}")
+        self.setWindowTitle(f"{Path(p.path).name} — {photo + 1:,} of {count:,}")
         self.fields["caption"].setText(p.caption or "not captioned yet")
         self.fields["tags"].setText(format_tags(p.tags))
         self.fields["taken"].setText(format_taken(p.taken_at))
         self.fields["camera"].setText(p.camera or "unknown")
         size = f"{p.width} \N{MULTIPLICATION SIGN} {p.height} pixels, " if p.width and p.height else ""
-        self.fields["size"].setText(f"{size}{p.size / 1e6:.1f} MB")
+        self.fields["size"].setText(f"{size}{human_size(p.size)}")
         self.fields["path"].setText(p.path)
 
     def _preview_loaded(self, image: QImage) -> None:
         self.preview.set_source(QPixmap.fromImage(image))
 
+    def _zoom(self, on: bool) -> None:
+        self.stack.setCurrentWidget(self.zoom_area if on else self.preview)
+        if on and self.row >= 0:
+            self._load_full()
+
+    def _load_full(self) -> None:
+        path = self.path()
+        self.full.setText("Loading…")
+        self.io.submit(lambda: decode_photo(path, FULL_SIDE), self._full_loaded, lambda _: None, key="full")
+
+    def _full_loaded(self, image: QImage) -> None:
+        self.full.setPixmap(QPixmap.fromImage(image))
+        self.full.adjustSize()
+
     def match(self) -> Match:
-        return self.model.match(self.row)
+        return self.grid().match(self.row)
 
     def path(self) -> str:
-        return self.match().photo.path
+        grid = self.grid()
+        return grid.path_of(grid.photo_at(self.row))
 
     def next(self) -> None:
-        self.show_row(self.row + 1)
+        self._step(+1)
 
     def previous(self) -> None:
-        self.show_row(self.row - 1)
+        self._step(-1)
+
+    def _step(self, step: int) -> None:
+        row = self.grid().step(self.row, step)
+        if row >= 0:
+            self.show_row(row, single=self._single is not None)
 
     # actions
 
     def _find_similar(self) -> None:
-        self.find_similar.emit(self.match().photo.id)
+        grid = self.grid()
+        photo = grid.photo_at(self.row)
+        if photo >= 0:
+            self.find_similar.emit(grid.id_of(photo), grid.path_of(photo))
 
     def _copy_path(self) -> None:
         desktop.copy_path(self.path())

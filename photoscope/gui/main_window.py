@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import (
     QByteArray,
     QEvent,
+    QItemSelectionModel,
     QModelIndex,
     QObject,
     QSettings,
@@ -26,6 +27,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QAction,
+    QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
     QDragMoveEvent,
@@ -36,6 +38,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QFileDialog,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -52,19 +55,37 @@ from photoscope.gui.detail_view import DetailView
 from photoscope.gui.index_status import IndexStatus, describe_counts
 from photoscope.gui.library_dialog import LibraryDialog, choose_folder
 from photoscope.gui.map_window import MapWindow
-from photoscope.gui.results_model import ResultsModel
+from photoscope.gui.results_model import PhotoGridModel, ResultsModel, TimelineModel
 from photoscope.gui.results_view import MAX_TILE, MIN_TILE, ResultsView
 from photoscope.gui.search_panel import PhotoQuery, SearchPanel
 from photoscope.gui.tasks import Relay, TaskRunner
 from photoscope.gui.thumbnail_loader import ThumbnailLoader, qimage_to_pil
+from photoscope.gui.tile_actions import TileActions
 from photoscope.gui.words_panel import WordsPanel
 
 if TYPE_CHECKING:
-    from photoscope.api import Filters, Folder, IndexWorker, PhotoRecord, Photoscope, Results, UnknownWord
+    from photoscope.api import (
+        Filters,
+        Folder,
+        IndexWorker,
+        PhotoRecord,
+        Photoscope,
+        Results,
+        ScanReport,
+        Timeline,
+        UnknownWord,
+    )
     from photoscope.api import IndexProgress as Progress
 
 RESULT_LIMIT = 1000
 REFRESH_MS = 1500  # while indexing, re-run the query at most this often so new photos show up
+BROWSE_REFRESH_MS = 4000  # while indexing, re-read the timeline at most this often
+SORT_NAMES = {"newest": "Newest first", "oldest": "Oldest first", "name": "Name", "folder": "Folder"}
+GROUP_NAMES = {"month": "Month", "folder": "Folder", "none": "No groups"}
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    return f"{count:,} {word if count == 1 else words or word + 's'}"
 
 
 def pictures_folder() -> str:
@@ -96,22 +117,26 @@ class _PhotoDropFilter(QObject):
         if isinstance(event, QDropEvent) and photo_from_mime(event.mimeData()):
             return self.window.handle_drop(event)
         is_down = isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Down
-        if is_down and event.type() == QEvent.Type.KeyPress and self.window.results.rowCount():
-            self.window.view.setFocus()  # from the search box straight into the results
+        grid = self.window.grid()
+        if is_down and event.type() == QEvent.Type.KeyPress and grid.model().rowCount():
+            grid.setFocus()  # from the search box straight into the results (or the timeline)
+            if not grid.currentIndex().isValid():
+                grid.setCurrentIndex(grid.model().index(self.window.grid_model().step(-1, 1), 0))
             return True
         return False
 
 
 class _Pages(QStackedWidget):
-    """The central area: the welcome offer, a message (no results, hints), or the results grid."""
+    """The central area: a message (opening, no results, hints), the welcome offer, the results grid,
+    or the timeline (the library browsed without a query)."""
 
-    def __init__(self, welcome: QWidget, view: ResultsView) -> None:
+    def __init__(self, welcome: QWidget, view: ResultsView, browse: ResultsView) -> None:
         super().__init__()
-        self.welcome, self.view = welcome, view
+        self.welcome, self.view, self.browse = welcome, view, browse
         self.message = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
         self.message.setTextFormat(Qt.TextFormat.RichText)
         self.message.setMargin(40)
-        for page in (welcome, self.message, view):
+        for page in (self.message, welcome, view, browse):  # a message first: "Opening…", not "Welcome"
             self.addWidget(page)
 
     def show_message(self, title: str, detail: str = "") -> None:
@@ -136,10 +161,15 @@ class MainWindow(QMainWindow):
         self.folders: list[Folder] = []
         self._query_waiting = False
         self._similar: tuple[int, str] | None = None  # (photo id, path) while "Find similar" is the query
+        self._back: str | None = None  # the text query that "Find similar" left, for Back
+        self._adding_folder = False  # --folder given: no welcome page while it is added
+        self._start_when_browsing = False
         self.runner = TaskRunner(threads=1, parent=self)  # API calls, in order
         self.io = TaskRunner(threads=2, parent=self)  # file decoding for previews
+        self.pages_runner = TaskRunner(threads=1, parent=self)  # timeline records, never behind a search
         self.loader = ThumbnailLoader(parent=self)
         self.relay = Relay(self)
+        self.changes = Relay(self)  # the watcher's scan reports (photos added, moved, deleted)
         self.maps: MapWindow | None = None
         self._build_widgets()
         self._build_menus()
@@ -153,14 +183,21 @@ class MainWindow(QMainWindow):
         self.results = ResultsModel(self.loader, self)
         self.view = ResultsView()
         self.view.setModel(self.results)
+        self.timeline = TimelineModel(self.loader, self._fetch_records, self.pages_runner, self)
+        self.browse = ResultsView()
+        self.browse.setModel(self.timeline)
         self.welcome = self._welcome_page()
-        self.pages = _Pages(self.welcome, self.view)
+        self.pages = _Pages(self.welcome, self.view, self.browse)
+        self.pages.show_message("Opening your library…")
+        self.more_bar = self._more_bar()
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.search)
         layout.addWidget(self.pages, 1)
+        layout.addWidget(self.more_bar)
         self.setCentralWidget(central)
         self.index_status = IndexStatus()
+        self.result_label = QLabel()  # what the grid shows: stays until the grid changes
         self.tile_slider = QSlider(Qt.Orientation.Horizontal)
         self.tile_slider.setRange(MIN_TILE, MAX_TILE)
         self.tile_slider.setSingleStep(16)
@@ -168,13 +205,28 @@ class MainWindow(QMainWindow):
         self.tile_slider.setMaximumWidth(140)
         self.tile_slider.setToolTip("Tile size")
         self.statusBar().addWidget(self.index_status, 1)
+        self.statusBar().addPermanentWidget(self.result_label)
         self.statusBar().addPermanentWidget(self.tile_slider)
-        self.detail = DetailView(self.results, self.io, self)
+        self.detail = DetailView(self.timeline, self.io, self)
+        self.actions_ = TileActions(self.grid, self.settings, self)
         self.library_dialog = LibraryDialog(lambda: self.api, self.runner, self)
         self.words = WordsPanel(lambda: self.api, self.runner, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.words)
         self.words.hide()
         self.search.edit.installEventFilter(_PhotoDropFilter(self))
+
+    def _more_bar(self) -> QWidget:
+        bar = QWidget()
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.more_label = QLabel()
+        self.more_button = QPushButton("Show more")
+        self.more_button.setToolTip("Show the weaker matches too (Ctrl+Shift+M)")
+        self.more_button.clicked.connect(self.show_more)
+        row.addWidget(self.more_label, 1)
+        row.addWidget(self.more_button)
+        bar.hide()
+        return bar
 
     def _welcome_page(self) -> QWidget:
         page = QWidget()
@@ -204,10 +256,19 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "&Add folder…", self.choose_and_add_folder)
         self._action(file_menu, "&Library…", self.show_library, "Ctrl+L")
+        self._action(file_menu, "Find &copies in the library", self.find_copies, "Ctrl+Shift+D")
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        photo_menu = self.menuBar().addMenu("&Photo")
+        self.actions_.fill(photo_menu)
         view_menu = self.menuBar().addMenu("&View")
         self._action(view_menu, "&Find", self._focus_search, QKeySequence.StandardKey.Find)
+        self._action(view_menu, "&Back to the previous search", self.go_back, "Alt+Left")
+        self._action(view_menu, "All &photos (timeline)", self.browse_all, "Ctrl+Home")
+        self._action(view_menu, "Show &more matches", self.show_more, "Ctrl+Shift+M")
+        self._choice_menu(view_menu.addMenu("&Sort by"), "browse/sort", SORT_NAMES, "newest")
+        self._choice_menu(view_menu.addMenu("&Group by"), "browse/group", GROUP_NAMES, "month")
+        view_menu.addSeparator()
         view_menu.addAction(self.words.toggleViewAction())
         self._action(view_menu, "&Maps…", self.show_maps, "Ctrl+M")
         self._action(
@@ -218,6 +279,26 @@ class MainWindow(QMainWindow):
         )
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "&About Photoscope", self.show_about)
+
+    def _choice_menu(self, menu: Any, key: str, names: dict[str, str], default: str) -> None:
+        """Radio actions for a browsing option, remembered in the settings."""
+        group = QActionGroup(self)
+        current = str(self.settings.value(key, default))
+        for value, text in names.items():
+            action = QAction(text, self, checkable=True)
+            action.setChecked(value == current)
+            action.triggered.connect(lambda _=False, v=value: self.set_browse_option(key, v))
+            group.addAction(action)
+            menu.addAction(action)
+
+    def set_browse_option(self, key: str, value: str) -> None:
+        self.settings.setValue(key, value)
+        self.reload_timeline()
+
+    def browse_options(self) -> tuple[str, str]:
+        return str(self.settings.value("browse/sort", "newest")), str(
+            self.settings.value("browse/group", "month")
+        )
 
     def _action(self, menu: Any, text: str, slot: Callable[[], Any], shortcut: Any = None) -> QAction:
         action = QAction(text, self)
@@ -230,10 +311,16 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.search.text_query.connect(lambda _: self._new_query())
         self.search.photo_query.connect(self._photo_query)
-        self.search.photo_cleared.connect(self._new_query)
+        self.search.photo_cleared.connect(self._photo_cleared)
         self.search.filters_changed.connect(self.run_query)
         self.search.choose_photo.connect(self.choose_photo)
-        self.view.open_requested.connect(self.open_detail)
+        for grid in (self.view, self.browse):
+            grid.open_requested.connect(self.open_detail)
+            grid.menu_requested.connect(self.actions_.popup)
+        self.actions_.open_requested.connect(lambda row: self.open_detail(self.grid_model().index(row)))
+        self.actions_.find_similar.connect(self.find_similar)
+        self.actions_.trash_requested.connect(self._trashed)
+        self.actions_.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.detail.find_similar.connect(self.find_similar)
         self.detail.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.library_dialog.add_requested.connect(self.choose_and_add_folder)
@@ -242,10 +329,13 @@ class MainWindow(QMainWindow):
         self.tile_slider.valueChanged.connect(self._set_tile_size)
         self.index_status.pause_toggled.connect(self._pause)
         self.relay.fired.connect(self._on_progress)
+        self.changes.fired.connect(self._library_changed)
         self.runner.failed.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.loader.loaded.connect(self._chip_thumbnail)
         self.refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_MS)
         self.refresh_timer.timeout.connect(self._refresh_while_indexing)
+        self.browse_timer = QTimer(self, singleShot=True, interval=BROWSE_REFRESH_MS)
+        self.browse_timer.timeout.connect(self.reload_timeline)
 
     # settings
 
@@ -258,7 +348,7 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         tile = int(self.settings.value("grid/tile", self.view.tile_size()))  # type: ignore[call-overload]
         self.tile_slider.setValue(tile)
-        self.view.set_tile_size(tile)
+        self._set_tile_size(tile)
 
     def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
@@ -274,10 +364,12 @@ class MainWindow(QMainWindow):
     def open_library(self, factory: Callable[[], Photoscope], add_folder: str | Path | None = None) -> None:
         """Build the API off the GUI thread (imports, database), then attach it."""
         self.index_status.show_text("Opening the library…")
+        self._adding_folder = add_folder is not None
         self.runner.submit(factory, lambda api: self.attach(api, add_folder), self._open_failed)
 
     def attach(self, api: Photoscope, add_folder: str | Path | None = None) -> None:
         self.api = api
+        self.reload_timeline()  # the first screen is the photos: before anything else loads
         if add_folder is not None:
             self.add_folder(add_folder)
         self.runner.submit(api.folders, self._library_opened)
@@ -293,7 +385,10 @@ class MainWindow(QMainWindow):
             self.index_status.show_text("No folders yet")
             self.pages.setCurrentWidget(self.welcome)
             return
-        self.start_background()
+        if self._query_waiting or self.timeline.timeline is not None:
+            self.start_background()
+        else:  # the search index (PyTorch, every vector) loads once the timeline is on screen
+            self._start_when_browsing = True
         self._show_idle()
         if self._query_waiting:
             self.run_query()
@@ -308,7 +403,7 @@ class MainWindow(QMainWindow):
             # Load the vectors before the indexer can write: the API only streams new vectors into a
             # store that exists, so this ordering loses none. It also makes the first search quick.
             _ = api.store
-            return api.start_background(on_progress=self.relay, watch=True)
+            return api.start_background(on_progress=self.relay, on_changes=self.changes, watch=True)
 
         self.worker = None
         self.runner.submit(start, self._background_started)
@@ -336,8 +431,10 @@ class MainWindow(QMainWindow):
         self.runner.submit(lambda: api.add_folder(path), lambda _: self._folder_added(), self._add_failed)
 
     def _folder_added(self) -> None:
+        self._adding_folder = False
         self._refresh_folders()
         self.start_background()
+        self.reload_timeline()
         self._show_idle()
         if self.library_dialog.isVisible():
             self.library_dialog.refresh()
@@ -352,7 +449,11 @@ class MainWindow(QMainWindow):
 
     def _set_folders(self, folders: list[Folder]) -> None:
         self.folders = folders
-        self.search.set_folders([(f.id, f.path) for f in folders])
+        roots = [(f.path, 0, f.photos) for f in folders]
+        if self.search.folder_choices()[: len(roots)] != [r[0] for r in roots]:
+            self.search.set_folders(roots)  # at once; the subfolders follow
+        if self.api is not None:  # the filter lists the subfolders too
+            self.runner.submit(self.api.folder_choices, self.search.set_folders, key="folder-choices")
         self.folders_changed.emit(folders)
 
     def _refresh_counts(self) -> None:
@@ -370,10 +471,19 @@ class MainWindow(QMainWindow):
         self.index_status.show_progress(progress)
         if progress.done >= progress.total:
             self._refresh_folders()
+            self.reload_timeline()
             if self.library_dialog.isVisible():
                 self.library_dialog.refresh()
+        elif not self.browse_timer.isActive():
+            self.browse_timer.start()  # new photos join the timeline every few seconds
         if self._has_query() and not self.refresh_timer.isActive():
             self.refresh_timer.start()
+
+    def _library_changed(self, report: ScanReport) -> None:
+        """The watcher saw photos added, moved or deleted: counts and the timeline follow at once."""
+        self._refresh_counts()
+        if not self.browse_timer.isActive():
+            self.browse_timer.start(300)
 
     def _refresh_while_indexing(self) -> None:
         # New photos join the results, unless the user is already looking at a full page of them.
@@ -391,7 +501,29 @@ class MainWindow(QMainWindow):
 
     def _new_query(self) -> None:
         self._similar = None
+        self._back = None
         self.run_query()
+
+    def _photo_cleared(self) -> None:
+        """Clearing the chip of a "Find similar" query goes back to the text query it came from."""
+        if self._back:
+            self.go_back()
+        else:
+            self._new_query()
+
+    def go_back(self) -> None:
+        """Back to the text query that "Find similar" replaced (else to the timeline)."""
+        back, self._back, self._similar = self._back, None, None
+        if back:
+            self.search.set_text(back)
+        else:
+            self.browse_all()
+
+    def browse_all(self) -> None:
+        """Leave any query: the whole library, newest first."""
+        self._similar = self._back = None
+        self.search.clear_photo()
+        self.search.edit.clear()
 
     def _photo_query(self, photo: PhotoQuery) -> None:
         if self._similar is not None and photo != self._similar[1]:
@@ -403,7 +535,7 @@ class MainWindow(QMainWindow):
     def _filters(self) -> Filters:
         from photoscope.api import Filters  # the API module is loaded by now; importing it is a lookup
 
-        return Filters(self.search.folder_id(), self.search.date_from.value(), self.search.date_to.value())
+        return Filters(self.search.folder(), self.search.date_from.value(), self.search.date_to.value())
 
     def run_query(self, quiet: bool = False) -> None:
         """Run whatever the search panel says, replacing any search still running."""
@@ -423,7 +555,7 @@ class MainWindow(QMainWindow):
         started = time.perf_counter()
         self.runner.submit(
             fn,
-            lambda r: self._show_results(r, described, time.perf_counter() - started),
+            lambda r: self._show_results(r, described, time.perf_counter() - started, quiet),
             self._search_failed,
             key="search",
         )
@@ -445,19 +577,60 @@ class MainWindow(QMainWindow):
             return lambda: api.search_text(text, limit, filters), f"“{text}”"
         return None
 
-    def _show_results(self, results: Results, described: str, seconds: float) -> None:
-        self.detail.hide()
-        selected = self.view.currentIndex().row()
-        self.results.set_matches(results.matches)
-        self.search.show_message(unknown_words_message(results.unknown_words))
+    def _show_results(self, results: Results, described: str, seconds: float, quiet: bool = False) -> None:
+        """A new query's results start at the best match with nothing selected; a refresh while
+        indexing (``quiet``) keeps what the user selected and how far they scrolled."""
+        if not quiet:
+            self.detail.hide()
+        showing_all = quiet and self.results.hidden() == 0 and self.results.rowCount() > 0
+        selected = self.view.currentIndex().row() if quiet else -1
+        scrolled = self.view.verticalScrollBar().value() if quiet else 0
+        self.results.set_matches(results.matches, None if showing_all else results.relevant)
+        messages = [unknown_words_message(results.unknown_words)]
+        if results.undated:
+            messages.append(
+                f"{plural(results.undated, 'photo')} with no date taken "
+                "{} placed by the file's date.".format("is" if results.undated == 1 else "are")
+            )
+        self.search.show_message(" ".join(m for m in messages if m))
         count = len(results.matches)
+        self.statusBar().clearMessage()
         if count:
             self.pages.setCurrentWidget(self.view)
-            self.view.setCurrentIndex(self.results.index(max(0, min(selected, count - 1))))
-            self.statusBar().showMessage(f"{count:,} photos for {described} ({seconds:.2f} s)", 8000)
+            if not self.detail.isVisible():
+                self.detail.set_model(self.results)
+            if selected >= 0:
+                self.view.setCurrentIndex(self.results.index(min(selected, self.results.rowCount() - 1)))
+                self.view.verticalScrollBar().setValue(scrolled)
+            else:
+                self.view.clearSelection()
+                self.view.selectionModel().setCurrentIndex(
+                    self.results.index(0), QItemSelectionModel.SelectionFlag.NoUpdate
+                )
+                self.view.scrollToTop()
+            likely = results.relevant if 0 < results.relevant < count else count
+            what = (
+                plural(likely, "likely match", "likely matches") if likely < count else plural(count, "photo")
+            )
+            self.result_label.setText(f"{what} for {described} ({seconds:.2f} s)")
         else:
+            self.result_label.setText(f"No photos for {described}")
             self._show_empty(results)
+        self._update_more_bar()
         self.results_shown.emit(count)
+
+    def _update_more_bar(self) -> None:
+        hidden = self.results.hidden()
+        self.more_bar.setVisible(bool(hidden) and self.pages.currentWidget() is self.view)
+        self.more_label.setText(f"{plural(hidden, 'weaker match', 'weaker matches')} not shown")
+        self.more_button.setText(f"Show {hidden:,} more")
+
+    def show_more(self) -> None:
+        """The weaker matches too, after the likely ones."""
+        if self.results.hidden():
+            self.results.show_more()
+            self._update_more_bar()
+            self.results_shown.emit(self.results.rowCount())
 
     def _show_empty(self, results: Results) -> None:
         self.statusBar().clearMessage()
@@ -471,7 +644,7 @@ class MainWindow(QMainWindow):
             and self.index_status.last.done < self.index_status.last.total
         ):
             self.pages.show_message("Nothing found yet", "Photos show up here as they are indexed.")
-        elif any((self.search.folder_id(), self.search.date_from.value(), self.search.date_to.value())):
+        elif any((self.search.folder(), self.search.date_from.value(), self.search.date_to.value())):
             self.pages.show_message("No photos match these filters", "Try another folder or date range.")
         else:
             self.pages.show_message("No photos found", "Try describing it in other words.")
@@ -483,16 +656,140 @@ class MainWindow(QMainWindow):
         self.results_shown.emit(0)
 
     def _show_idle(self) -> None:
+        """No query: the timeline (once it has photos)."""
         if self._has_query():
             return
         self.search.show_message("")
-        detail = "Or drop a photo anywhere on this window to find photos like it."
-        self.pages.show_message("Describe what you are looking for", detail)
+        self.more_bar.hide()
+        if self.timeline.photo_count():
+            self.pages.setCurrentWidget(self.browse)
+            if not self.detail.isVisible():
+                self.detail.set_model(self.timeline)
+            sort, _ = self.browse_options()
+            self.result_label.setText(
+                f"{plural(self.timeline.photo_count(), 'photo')}, {SORT_NAMES[sort].lower()}"
+            )
+        elif self._adding_folder:
+            self.pages.show_message("Adding your folder…")
+        elif self.folders:
+            self.result_label.clear()
+            detail = (
+                "Photos show up here as they are indexed. Describe what you are looking for, or drop a photo."
+            )
+            self.pages.show_message("Your library is empty so far", detail)
 
-    def find_similar(self, photo_id: int) -> None:
-        path = next((m.photo.path for m in self.results.matches() if m.photo.id == photo_id), "")
+    # browsing
+
+    def _fetch_records(self, ids: list[int]) -> list[PhotoRecord]:
+        api = self.api
+        return api.photos_by_ids(ids) if api is not None else []
+
+    def reload_timeline(self) -> None:
+        """Re-read the library's browsing order (off the GUI thread) with the chosen sort and groups."""
+        api = self.api
+        if api is None:
+            return
+        sort, group = self.browse_options()
+        self.pages_runner.submit(
+            lambda: api.timeline(sort, group), self._timeline_ready, self._timeline_failed, key="timeline"
+        )
+
+    def _timeline_failed(self, error: BaseException) -> None:
+        self.statusBar().showMessage(f"The library could not be listed: {error}", 8000)
+        self._background_after_timeline()
+
+    def _background_after_timeline(self) -> None:
+        if self._start_when_browsing:
+            self._start_when_browsing = False
+            QTimer.singleShot(0, self.start_background)
+
+    def _timeline_ready(self, timeline: Timeline) -> None:
+        same = self.timeline.timeline is not None and self.timeline.timeline.sort == timeline.sort
+        scrolled = self.browse.verticalScrollBar().value() if same else 0
+        current = self.browse.currentIndex()
+        current_id = None
+        if current.isValid() and self.timeline.photo_at(current.row()) >= 0:
+            current_id = self.timeline.id_of(self.timeline.photo_at(current.row()))
+        self.timeline.set_timeline(timeline)
+        self.browse.verticalScrollBar().setValue(scrolled)
+        if current_id is not None:
+            found = [int(i) for i in (timeline.ids == current_id).nonzero()[0][:1]]
+            if found:
+                self.browse.selectionModel().setCurrentIndex(
+                    self.timeline.index(self.timeline.row_of(found[0])),
+                    QItemSelectionModel.SelectionFlag.NoUpdate,
+                )
+        self._show_idle()
+        self._background_after_timeline()
+
+    def find_similar(self, photo_id: int, path: str = "") -> None:
+        if not path:
+            path = next((m.photo.path for m in self.results.matches() if m.photo.id == photo_id), "")
+        if self._similar is None and self.search.query_photo is None and self.search.text():
+            self._back = self.search.text()  # Back (and clearing the chip) returns to it
         self._similar = (photo_id, path)
         self.search.set_photo(path)
+
+    def find_copies(self) -> None:
+        """Every group of near-duplicate photos in the library, one header per group."""
+        api = self.api
+        if api is None:
+            return
+
+        def groups() -> tuple[list[list[int]], list[PhotoRecord]]:
+            found = api.duplicate_groups()
+            return found, api.photos_by_ids([i for g in found for i in g])
+
+        self.statusBar().showMessage("Looking for copies…")
+        self.runner.submit(groups, self._show_copies, key="search")
+
+    def _show_copies(self, found: tuple[list[list[int]], list[PhotoRecord]]) -> None:
+        from photoscope.api import Match
+
+        groups, records = found
+        by_id = {r.id: r for r in records}
+        matches: list[Match] = []
+        headers: list[tuple[str, int]] = []
+        for n, group in enumerate(groups, 1):
+            headers.append((f"Copies {n}: {len(group)} photos", len(matches)))
+            matches.extend(Match(by_id[i], 1.0, True) for i in group if i in by_id)
+        self.statusBar().clearMessage()
+        self.results.set_matches(matches, groups=headers)
+        self.more_bar.hide()
+        if matches:
+            self.pages.setCurrentWidget(self.view)
+            self.detail.set_model(self.results)
+            self.result_label.setText(
+                f"{plural(len(groups), 'group')} of copies ({plural(len(matches), 'photo')})"
+            )
+        else:
+            self.result_label.setText("No copies")
+            self.pages.show_message(
+                "No copies found", "No two photos in the library are copies of each other."
+            )
+        self.results_shown.emit(len(matches))
+
+    def _trashed(self, ids: list[int]) -> None:
+        api = self.api
+        if api is None:
+            return
+        self.runner.submit(lambda: api.remove_photos(ids), lambda _: self._after_trash(), key=None)
+
+    def _after_trash(self) -> None:
+        self._refresh_counts()
+        self._refresh_folders()
+        self.reload_timeline()
+        if self._has_query():
+            self.run_query(quiet=True)
+
+    def grid(self) -> ResultsView:
+        """The grid on show: the results, or the timeline."""
+        return self.view if self.pages.currentWidget() is self.view else self.browse
+
+    def grid_model(self) -> PhotoGridModel:
+        model = self.grid().model()
+        assert isinstance(model, PhotoGridModel)
+        return model
 
     # photo queries: drops, pastes, the chooser
 
@@ -546,7 +843,7 @@ class MainWindow(QMainWindow):
         self.maps.raise_()
 
     def open_photo(self, photo_id: int) -> None:
-        """Show one photo (chosen on the map) in the detail view."""
+        """Show one photo (chosen on the map) in the detail view; the search stays as it is."""
         api = self.api
         if api is None:
             return
@@ -555,18 +852,19 @@ class MainWindow(QMainWindow):
             from photoscope.api import Match
 
             if found:
-                self.results.set_matches([Match(found[0], 1.0)])
-                self.pages.setCurrentWidget(self.view)
-                self.detail.show_row(0)
+                self.detail.show_match(Match(found[0], 1.0))
 
         self.runner.submit(lambda: api.photos_by_ids([photo_id]), opened)
 
     def open_detail(self, index: QModelIndex) -> None:
-        if index.isValid():
+        model = index.model()
+        if index.isValid() and isinstance(model, PhotoGridModel) and model.photo_at(index.row()) >= 0:
+            self.detail.set_model(model)
             self.detail.show_row(index.row())
 
     def _set_tile_size(self, size: int) -> None:
         self.view.set_tile_size(size)
+        self.browse.set_tile_size(size)
 
     def _step_tiles(self, step: int) -> None:
         self.tile_slider.setValue(self.tile_slider.value() + step)
@@ -597,8 +895,10 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop the background work (the API itself is closed by its owner)."""
         self.refresh_timer.stop()
+        self.browse_timer.stop()
         self.loader.shutdown()
         self.io.shutdown()
+        self.pages_runner.shutdown()
         self.runner.shutdown()
         if self.api is not None:
             self.api.stop_background()

@@ -6,6 +6,7 @@ thread with the thumbnails they show; this module only draws them and reports cl
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,9 +22,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-SCENE_SIZE = 4000.0  # layouts are in [0, 1]^2; this is their size on the canvas at zoom 1
+SCENE_SIZE = 4000.0  # layouts are in [0, 1]^2; the word map's size on the canvas at zoom 1
 TILE = 56
+MIN_TILE_ON_SCREEN = 40  # the photo map opens zoomed in at least this far: photos, not specks
 ITEMS_PER_TICK = 400  # photos added to the scene per event-loop turn, so the GUI never stalls
+
+
+def photo_extent(count: int) -> float:
+    """The photo map's size on the canvas: it grows with the square root of the photo count, so a
+    small library is not a few specks on a vast canvas and a big one is not a heap."""
+    return max(TILE * 6.0, TILE * 1.6 * math.sqrt(max(1, count)))
 
 
 @dataclass(frozen=True)
@@ -55,9 +63,14 @@ class ZoomableView(QGraphicsView):
         scale = self.transform().m11() * factor
         if 0.02 <= scale <= 8:
             self.scale(factor, factor)
+            self.zoomed()
 
     def fit(self) -> None:
         self.fitInView(self.scene().itemsBoundingRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        self.zoomed()
+
+    def zoomed(self) -> None:
+        """Called after every zoom (subclasses re-arrange what depends on the scale)."""
 
 
 class PhotoMapView(ZoomableView):
@@ -66,6 +79,7 @@ class PhotoMapView(ZoomableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._items: dict[int, QGraphicsPixmapItem | QGraphicsRectItem] = {}
+        self.extent = SCENE_SIZE
         self._marks: list[QGraphicsRectItem] = []
         self._queue: list[MapPhoto] = []
         self._feeder = QTimer(self, interval=0)
@@ -77,7 +91,8 @@ class PhotoMapView(ZoomableView):
         self._items.clear()
         self._marks.clear()
         self._queue = list(photos)
-        self.setSceneRect(QRectF(-TILE, -TILE, SCENE_SIZE + 2 * TILE, SCENE_SIZE + 2 * TILE))
+        self.extent = photo_extent(len(photos))
+        self.setSceneRect(QRectF(-TILE, -TILE, self.extent + 2 * TILE, self.extent + 2 * TILE))
         self._feeder.start()
 
     @property
@@ -94,6 +109,14 @@ class PhotoMapView(ZoomableView):
         if not self._queue:
             self._feeder.stop()
             self.fit()
+            shown = TILE * self.transform().m11()
+            if shown < MIN_TILE_ON_SCREEN:  # a big library: start closer, on its middle
+                self.zoom(MIN_TILE_ON_SCREEN / shown)
+                self.centerOn(self.extent / 2, self.extent / 2)
+
+    def tile_on_screen(self) -> float:
+        """How many pixels a photo's tile spans at the current zoom."""
+        return TILE * self.transform().m11()
 
     def _item(self, photo: MapPhoto) -> QGraphicsPixmapItem | QGraphicsRectItem:
         item: QGraphicsPixmapItem | QGraphicsRectItem
@@ -106,7 +129,7 @@ class PhotoMapView(ZoomableView):
         else:
             item = QGraphicsRectItem(-TILE / 4, -TILE / 4, TILE / 2, TILE / 2)
             item.setBrush(QBrush(self.palette().mid().color()))
-        item.setPos(QPointF(photo.x * SCENE_SIZE, photo.y * SCENE_SIZE))
+        item.setPos(QPointF(photo.x * self.extent, photo.y * self.extent))
         item.setToolTip(photo.caption)
         item.setData(0, photo.photo_id)
         item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
@@ -147,18 +170,51 @@ class PhotoMapView(ZoomableView):
 
 
 class WordMapView(ZoomableView):
+    """Words at their places; labels keep their size on screen, and where they would overlap the
+    more frequent word shows (zooming in makes room for the others)."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._labels: dict[str, QGraphicsSimpleTextItem] = {}
+        self._labels: dict[str, QGraphicsSimpleTextItem] = {}  # most frequent first
+        self._pinned: set[str] = set()  # the found word and its neighbours always show
 
     def show_words(self, words: Sequence[str], xy: Sequence[tuple[float, float]]) -> None:
         self.scene().clear()
         self._labels.clear()
+        self._pinned.clear()
         for word, (x, y) in zip(words, xy, strict=True):
             label = self.scene().addSimpleText(word)
-            label.setPos(QPointF(x * SCENE_SIZE / 2, y * SCENE_SIZE / 2) - label.boundingRect().center())
+            label.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+            label.setPos(QPointF(x * SCENE_SIZE / 2, y * SCENE_SIZE / 2))
             self._labels[word] = label
         self.fit()
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().resizeEvent(event)
+        self.zoomed()
+
+    def zoomed(self) -> None:
+        """Hide the labels that would overlap a more frequent (or a pinned) one at this zoom."""
+        taken: list[QRectF] = []
+        order = [w for w in self._labels if w in self._pinned] + [
+            w for w in self._labels if w not in self._pinned
+        ]
+        for word in order:
+            rect = self.screen_rect(word)
+            free = word in self._pinned or not any(rect.intersects(r) for r in taken)
+            self._labels[word].setVisible(free)
+            if free:
+                taken.append(rect)
+
+    def screen_rect(self, word: str) -> QRectF:
+        """Where a label is drawn, in the view's pixels."""
+        label = self._labels[word]
+        top_left = QPointF(self.mapFromScene(label.pos()))
+        size = label.boundingRect().size() * label.scale()
+        return QRectF(top_left, size).adjusted(-2, -1, 2, 1)
+
+    def visible_words(self) -> list[str]:
+        return [w for w, label in self._labels.items() if label.isVisible()]
 
     def words(self) -> list[str]:
         return list(self._labels)
@@ -172,11 +228,13 @@ class WordMapView(ZoomableView):
         target = self._labels.get(word)
         if target is None:
             return False
+        self._pinned = {w for w in (word, *neighbours) if w in self._labels}
         for other in (word, *neighbours):
             if other in self._labels:
                 self._labels[other].setBrush(QBrush(accent if other == word else QColor(accent).darker(130)))
                 self._labels[other].setScale(1.6 if other == word else 1.2)
         self.centerOn(target)
+        self.zoomed()
         return True
 
     def label(self, word: str) -> QGraphicsSimpleTextItem | None:

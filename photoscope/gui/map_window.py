@@ -60,19 +60,20 @@ class MapWindow(QDialog):
         self.photos = PhotoMapView()
         self.photos.photo_activated.connect(self.photo_activated)
         self.words = WordMapView()
-        self.status = QLabel()
+        self.status = QLabel()  # the photo map's line
+        self.word_status = QLabel()  # the word map's own
         self.busy = QProgressBar(maximum=0)  # indeterminate: t-SNE reports no steps
         self.busy.hide()
         self.word_box = QLineEdit(placeholderText="Find a word…")
         self.word_box.returnPressed.connect(self.find_word)
         self.word_note = QLabel()
-        tabs = QTabWidget()
-        tabs.addTab(self._with_bar(self.photos, self._refresh_button()), "Photos")
-        tabs.addTab(self._with_bar(self.words, self.word_box, self.word_note), "Words")
+        self.tabs = tabs = QTabWidget()
+        tabs.addTab(self._with_bar(self.photos, self.status, self._refresh_button()), "Photos")
+        tabs.addTab(self._with_bar(self.words, self.word_box, self.word_note, self.word_status), "Words")
         layout = QVBoxLayout(self)
         layout.addWidget(tabs)
         status = QHBoxLayout()
-        status.addWidget(self.status, 1)
+        status.addStretch(1)
         status.addWidget(self.busy)
         layout.addLayout(status)
         self._pending_highlight: list[int] = []
@@ -97,6 +98,7 @@ class MapWindow(QDialog):
     def load(self) -> None:
         """Compute both maps in the background (a cached photo layout comes back at once)."""
         self.status.setText("Laying out the library's photos…")
+        self.word_status.setText("Laying out the words…")
         self.busy.show()
         self.tasks.submit(
             lambda: photo_map_items(self.app), self._photos_ready, self._failed, key="photo-map"
@@ -118,7 +120,11 @@ class MapWindow(QDialog):
             self.highlight(self._pending_highlight)
 
     def _words_ready(self, layout: object) -> None:
-        self.words.show_words([str(k) for k in layout.keys], layout.xy.tolist())  # type: ignore[attr-defined]
+        words = [str(k) for k in layout.keys]  # type: ignore[attr-defined]
+        self.words.show_words(words, layout.xy.tolist())  # type: ignore[attr-defined]
+        self.word_status.setText(
+            f"The network's {len(words):,} most frequent words. Zoom in to see them all."
+        )
 
     def _failed(self, error: BaseException) -> None:
         self.busy.hide()

@@ -1,11 +1,17 @@
-"""The search results as a Qt list model: one row per ``api.Match``, thumbnails from the loader."""
+"""The grid's Qt list models: search results (one row per ``api.Match``) and the browsing timeline.
+
+Both are a ``PhotoGridModel``: photos in order, optionally split by header rows (a month, a folder, a
+group of copies) that the delegate paints as a label tile. Thumbnails come from the loader for the rows
+being painted only.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from PySide6.QtCore import (
     QAbstractListModel,
     QMimeData,
@@ -14,73 +20,150 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
     QUrl,
+    Signal,
     Slot,
 )
 
+from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.thumbnail_loader import ThumbnailLoader
 
 if TYPE_CHECKING:
-    from photoscope.api import Match
+    from photoscope.api import Match, MonthGroup, PhotoRecord, Timeline
 
-MATCH_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's api.Match
+MATCH_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's api.Match (None while a timeline page loads)
 PATH_ROLE = Qt.ItemDataRole.UserRole + 2
 FAILED_ROLE = Qt.ItemDataRole.UserRole + 3  # True when the photo cannot be decoded
+HEADER_ROLE = Qt.ItemDataRole.UserRole + 4  # a header row's text (None on photo rows)
+STRENGTH_ROLE = Qt.ItemDataRole.UserRole + 5  # match strength 0..1 (None when browsing)
+COPY_ROLE = Qt.ItemDataRole.UserRole + 6  # True for a copy of the query photo, or of its group
+PAGE = 256  # timeline records fetched at a time
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def strength_text(strength: float) -> str:
+    return f"{round(strength * 100)} % match"
 
 
 def tooltip(match: Match) -> str:
     caption = match.photo.caption or "not captioned yet"
     copy = " · a copy of the query photo" if match.near_duplicate else ""
-    return f"{caption}\n{Path(match.photo.path).name} · score {match.score:.2f}{copy}"
+    return f"{caption}\n{Path(match.photo.path).name} · {strength_text(match.strength)}{copy}"
 
 
-class ResultsModel(QAbstractListModel):
+def record_tooltip(record: PhotoRecord) -> str:
+    return f"{record.caption or 'not captioned yet'}\n{Path(record.path).name}"
+
+
+class PhotoGridModel(QAbstractListModel):
+    """Photos ``0..n-1`` in order with header rows before the groups; subclasses say what each is."""
+
+    records_loaded = Signal()  # more photos' records came in (the timeline fetches them by pages)
+
     def __init__(self, loader: ThumbnailLoader, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.loader = loader
-        self._matches: list[Match] = []
+        self._headers: dict[int, str] = {}  # row -> header text
+        self._photo_of_row = np.zeros(0, dtype=np.int64)  # row -> photo index, -1 on headers
+        self._row_of_photo = np.zeros(0, dtype=np.int64)
         self._rows: dict[str, int] = {}  # path -> row, to repaint one tile when its thumbnail arrives
         loader.loaded.connect(self._thumbnail_loaded)
 
-    def set_matches(self, matches: Sequence[Match]) -> None:
-        self.loader.forget_pending()  # the old rows' queued loads are no longer wanted
-        self.beginResetModel()
-        self._matches = list(matches)
-        self._rows = {m.photo.path: row for row, m in enumerate(self._matches)}
-        self.endResetModel()
+    # what subclasses give
 
-    def matches(self) -> list[Match]:
-        return list(self._matches)
+    def photo_count(self) -> int:
+        return len(self._row_of_photo)
+
+    def path_of(self, photo: int) -> str:
+        raise NotImplementedError
+
+    def id_of(self, photo: int) -> int:
+        raise NotImplementedError
+
+    def mtime_of(self, photo: int) -> float | None:
+        return None
+
+    def match_of(self, photo: int) -> Match | None:
+        raise NotImplementedError
+
+    def tooltip_of(self, photo: int) -> str:
+        match = self.match_of(photo)
+        return tooltip(match) if match is not None else Path(self.path_of(photo)).name
+
+    # the row layout
+
+    def _layout(self, count: int, groups: Sequence[tuple[str, int]] = ()) -> None:
+        """``count`` photos; ``groups`` are (header, first photo index) in order. Call inside a reset."""
+        starts = {start: label for label, start in groups}
+        rows = np.arange(count, dtype=np.int64)
+        if starts:
+            first = np.asarray(sorted(starts), dtype=np.int64)
+            rows = rows + np.searchsorted(first, rows, side="right")  # one row per header before it
+        self._row_of_photo = rows
+        self._photo_of_row = np.full(count + len(starts), -1, dtype=np.int64)
+        self._photo_of_row[rows] = np.arange(count)
+        self._headers = {int(rows[start]) - 1: label for start, label in starts.items() if start < count}
+        self._rows = {}
+
+    def photo_at(self, row: int) -> int:
+        """The photo index of a row, -1 for a header or out of range."""
+        return int(self._photo_of_row[row]) if 0 <= row < len(self._photo_of_row) else -1
+
+    def row_of(self, photo: int) -> int:
+        return int(self._row_of_photo[photo])
+
+    def is_header(self, row: int) -> bool:
+        return row in self._headers
+
+    def step(self, row: int, step: int) -> int:
+        """The photo row ``step`` photos away from ``row`` (headers skipped), or -1 past either end."""
+        photo = self.photo_at(row) + step
+        return self.row_of(photo) if 0 <= photo < self.photo_count() else -1
 
     def match(self, row: int) -> Match:  # type: ignore[override]
-        return self._matches[row]
+        """The row's match; only for loaded rows (search results always are)."""
+        found = self.match_of(self.photo_at(row))
+        assert found is not None
+        return found
+
+    # Qt's side
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._matches)
+        return 0 if parent.isValid() else len(self._photo_of_row)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._matches):
+        row = index.row()
+        if not index.isValid() or not 0 <= row < len(self._photo_of_row):
             return None
-        m = self._matches[index.row()]
+        header = self._headers.get(row)
+        if header is not None:
+            return header if role in (HEADER_ROLE, Qt.ItemDataRole.DisplayRole) else None
+        photo = int(self._photo_of_row[row])
         if role == Qt.ItemDataRole.DecorationRole:
             # Only painted rows ask, so only visible rows are loaded.
-            return self.loader.pixmap(m.photo.path, m.photo.mtime)
+            path = self.path_of(photo)
+            self._rows[path] = row
+            return self.loader.pixmap(path, self.mtime_of(photo))
         if role == Qt.ItemDataRole.DisplayRole:
-            return Path(m.photo.path).name  # typing in the grid jumps to a file name
+            return Path(self.path_of(photo)).name  # typing in the grid jumps to a file name
         if role == Qt.ItemDataRole.ToolTipRole:
-            return tooltip(m)
+            return self.tooltip_of(photo)
         if role == MATCH_ROLE:
-            return m
+            return self.match_of(photo)
         if role == PATH_ROLE:
-            return m.photo.path
+            return self.path_of(photo)
         if role == FAILED_ROLE:
-            return self.loader.failed(m.photo.path)
+            return self.loader.failed(self.path_of(photo))
+        return self.extra_data(photo, role)
+
+    def extra_data(self, photo: int, role: int) -> Any:
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
+        if index.row() in self._headers:
+            return Qt.ItemFlag.ItemIsEnabled  # not selectable: a selection is photos only
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
 
     # dragging results out to other apps, as files
@@ -88,8 +171,12 @@ class ResultsModel(QAbstractListModel):
     def mimeTypes(self) -> list[str]:
         return ["text/uri-list", "text/plain"]
 
+    def paths(self, indexes: Sequence[QModelIndex]) -> list[str]:
+        rows = sorted({i.row() for i in indexes})
+        return [self.path_of(p) for p in (self.photo_at(r) for r in rows) if p >= 0]
+
     def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
-        paths = [self._matches[i.row()].photo.path for i in sorted(indexes, key=lambda i: i.row())]
+        paths = self.paths(indexes)
         mime = QMimeData()
         mime.setUrls([QUrl.fromLocalFile(p) for p in paths])
         mime.setText("\n".join(paths))
@@ -101,6 +188,135 @@ class ResultsModel(QAbstractListModel):
     @Slot(str)
     def _thumbnail_loaded(self, path: str) -> None:
         row = self._rows.get(path)
-        if row is not None:
+        if row is not None and row < len(self._photo_of_row):
             index = self.index(row)
             self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
+
+
+class ResultsModel(PhotoGridModel):
+    """Search results, best first. Only the likely relevant ones show until ``show_more``."""
+
+    def __init__(self, loader: ThumbnailLoader, parent: QObject | None = None) -> None:
+        super().__init__(loader, parent)
+        self._all: list[Match] = []
+        self._matches: list[Match] = []
+
+    def set_matches(
+        self, matches: Sequence[Match], shown: int | None = None, groups: Sequence[tuple[str, int]] = ()
+    ) -> None:
+        """Show ``matches`` (the first ``shown`` of them until ``show_more``), with optional headers."""
+        self.loader.forget_pending()  # the old rows' queued loads are no longer wanted
+        self.beginResetModel()
+        self._all = list(matches)
+        self._matches = self._all[: len(self._all) if shown is None else max(0, shown)]
+        self._layout(len(self._matches), [g for g in groups if g[1] < len(self._matches)])
+        self.endResetModel()
+
+    def hidden(self) -> int:
+        """How many weaker matches ``show_more`` would add."""
+        return len(self._all) - len(self._matches)
+
+    def show_more(self) -> None:
+        if self.hidden():
+            self.set_matches(self._all)
+
+    def matches(self) -> list[Match]:
+        return list(self._matches)
+
+    def path_of(self, photo: int) -> str:
+        return self._matches[photo].photo.path
+
+    def id_of(self, photo: int) -> int:
+        return self._matches[photo].photo.id
+
+    def mtime_of(self, photo: int) -> float | None:
+        return self._matches[photo].photo.mtime
+
+    def match_of(self, photo: int) -> Match | None:
+        return self._matches[photo] if 0 <= photo < len(self._matches) else None
+
+    def extra_data(self, photo: int, role: int) -> Any:
+        if role == STRENGTH_ROLE:
+            return self._matches[photo].strength
+        if role == COPY_ROLE:
+            return self._matches[photo].near_duplicate
+        return None
+
+
+class TimelineModel(PhotoGridModel):
+    """The whole library in browsing order (``api.Timeline``), with its month (or folder) headers.
+
+    Paths and times are all in memory from the start, so thumbnails load as soon as tiles are painted;
+    the full records (caption, tags) are fetched a page at a time when a tooltip or the detail view
+    needs them, and ``records_loaded`` says when a page is in.
+    """
+
+    def __init__(
+        self,
+        loader: ThumbnailLoader,
+        fetch: Callable[[list[int]], list[PhotoRecord]],
+        runner: TaskRunner,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(loader, parent)
+        self.fetch, self.runner = fetch, runner
+        self.timeline: Timeline | None = None
+        self._records: dict[int, PhotoRecord] = {}
+        self._asked: set[int] = set()  # pages requested
+        self._generation = 0
+
+    def set_timeline(self, timeline: Timeline) -> None:
+        self.loader.forget_pending()
+        self.beginResetModel()
+        self.timeline = timeline
+        self._records.clear()
+        self._asked.clear()
+        self._generation += 1
+        self._layout(len(timeline.ids), [(g.label, g.start) for g in timeline.groups])
+        self.endResetModel()
+
+    def groups(self) -> list[MonthGroup]:
+        return list(self.timeline.groups) if self.timeline is not None else []
+
+    def path_of(self, photo: int) -> str:
+        assert self.timeline is not None
+        return self.timeline.paths[photo]
+
+    def mtime_of(self, photo: int) -> float | None:
+        assert self.timeline is not None
+        return self.timeline.mtimes[photo]
+
+    def id_of(self, photo: int) -> int:
+        assert self.timeline is not None
+        return int(self.timeline.ids[photo])
+
+    def match_of(self, photo: int) -> Match | None:
+        if not 0 <= photo < self.photo_count():
+            return None
+        record = self._records.get(self.id_of(photo))
+        if record is None:
+            self.request(photo)
+            return None
+        from photoscope.api import Match  # loaded by the time a timeline exists: a lookup
+
+        return Match(record, 1.0)
+
+    def tooltip_of(self, photo: int) -> str:
+        match = self.match_of(photo)
+        return record_tooltip(match.photo) if match is not None else Path(self.path_of(photo)).name
+
+    def request(self, photo: int) -> None:
+        """Fetch the page of records around ``photo`` (once)."""
+        page = photo // PAGE
+        if page in self._asked or self.timeline is None:
+            return
+        self._asked.add(page)
+        ids = [int(i) for i in self.timeline.ids[page * PAGE : (page + 1) * PAGE]]
+        generation = self._generation
+        self.runner.submit(lambda: self.fetch(ids), lambda found: self._loaded(generation, found))
+
+    def _loaded(self, generation: int, records: list[PhotoRecord]) -> None:
+        if generation != self._generation:
+            return  # a newer timeline replaced the one that asked
+        self._records.update((r.id, r) for r in records)
+        self.records_loaded.emit()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QPainter, QPalette, QPixmap
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QContextMenuEvent, QFont, QKeyEvent, QPainter, QPalette, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoscope.gui.results_model import FAILED_ROLE
+from photoscope.gui.results_model import COPY_ROLE, FAILED_ROLE, HEADER_ROLE, STRENGTH_ROLE
 
 DEFAULT_TILE = 160
 MIN_TILE, MAX_TILE = 96, 256
@@ -38,6 +38,15 @@ class TileDelegate(QStyledItemDelegate):
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
         widget = option.widget
+        header = index.data(HEADER_ROLE)
+        if header is not None:
+            self._paint_header(
+                painter,
+                option.rect.adjusted(_PADDING, _PADDING, -_PADDING, -_PADDING),
+                option.palette,
+                str(header),
+            )
+            return
         style = widget.style() if widget is not None else QApplication.style()
         # The item panel alone: the selection and hover background in the style's own colours.
         style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
@@ -47,6 +56,54 @@ class TileDelegate(QStyledItemDelegate):
             self._paint_pixmap(painter, rect, pixmap)
         else:
             self._paint_placeholder(painter, rect, option.palette, bool(index.data(FAILED_ROLE)))
+        strength = index.data(STRENGTH_ROLE)
+        if isinstance(strength, float):
+            self._paint_strength(painter, rect, option.palette, strength)
+        if index.data(COPY_ROLE):
+            self._paint_badge(painter, rect, option.palette, "copy")
+
+    @staticmethod
+    def _paint_header(painter: QPainter, rect: QRect, palette: QPalette, text: str) -> None:
+        """A group's header (a month, a folder) as a label tile before its photos."""
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(palette.color(QPalette.ColorRole.Mid))
+        painter.setBrush(palette.color(QPalette.ColorRole.Window))
+        painter.drawRoundedRect(rect.adjusted(2, 2, -2, -2), 8, 8)
+        font = QFont(painter.font())
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        painter.setFont(font)
+        painter.setPen(palette.color(QPalette.ColorRole.WindowText))
+        flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+        painter.drawText(rect.adjusted(8, 8, -8, -8), int(flags), text.replace(" ", "\n", 1))
+        painter.restore()
+
+    @staticmethod
+    def _paint_strength(painter: QPainter, rect: QRect, palette: QPalette, strength: float) -> None:
+        """How strongly the photo matches: a thin bar along the tile's foot."""
+        bar = QRect(rect.left() + 6, rect.bottom() - 6, rect.width() - 12, 4)
+        painter.save()
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(palette.color(QPalette.ColorRole.Mid))
+        painter.drawRect(bar)
+        painter.setBrush(palette.color(QPalette.ColorRole.Highlight))
+        painter.drawRect(QRect(bar.left(), bar.top(), round(bar.width() * max(0.0, min(1.0, strength))), 4))
+        painter.restore()
+
+    @staticmethod
+    def _paint_badge(painter: QPainter, rect: QRect, palette: QPalette, text: str) -> None:
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        metrics = painter.fontMetrics()
+        box = QRect(0, 0, metrics.horizontalAdvance(text) + 12, metrics.height() + 4)
+        box.moveTopRight(rect.topRight() + QPoint(-4, 4))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(palette.color(QPalette.ColorRole.Highlight))
+        painter.drawRoundedRect(box, 6, 6)
+        painter.setPen(palette.color(QPalette.ColorRole.HighlightedText))
+        painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), text)
+        painter.restore()
 
     @staticmethod
     def _paint_pixmap(painter: QPainter, rect: QRect, pixmap: QPixmap) -> None:
@@ -75,6 +132,7 @@ class ResultsView(QListView):
     """Icon-mode grid: arrow keys move, Enter or a double-click opens, drags carry file URLs."""
 
     open_requested = Signal(QModelIndex)
+    menu_requested = Signal(QPoint)  # a context menu at this global position, for the selected tiles
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -88,6 +146,8 @@ class ResultsView(QListView):
         self.setBatchSize(2000)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # Always there: the viewport's width, and so the columns, stay put as results come and go.
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         # Static movement turns dragging off; turn it back on, outward only (drops go to the window).
         self.setDragEnabled(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
@@ -99,14 +159,35 @@ class ResultsView(QListView):
         size = max(MIN_TILE, min(MAX_TILE, size))
         self.delegate.tile = size
         self.setIconSize(QSize(size, size))
-        self.setGridSize(QSize(size + 2 * _PADDING, size + 2 * _PADDING))
+        self._fit_columns()
         self.verticalScrollBar().setSingleStep(max(8, size // 4))
 
     def tile_size(self) -> int:
         return self.delegate.tile
+
+    def _fit_columns(self) -> None:
+        """Spread the columns over the whole width: cells as wide as the width allows for the number
+        of tiles that fit, so no strip is left empty at the right edge."""
+        cell = self.delegate.tile + 2 * _PADDING
+        width = max(1, self.viewport().width() - 1)
+        columns = max(1, width // cell)
+        grid = QSize(max(cell, width // columns), cell)
+        if grid != self.gridSize():
+            self.setGridSize(grid)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
             self.open_requested.emit(self.currentIndex())
             return
         super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        index = self.indexAt(event.pos())
+        if index.isValid() and index.flags() & Qt.ItemFlag.ItemIsSelectable:
+            if not self.selectionModel().isSelected(index):
+                self.setCurrentIndex(index)  # a right-click on an unselected tile acts on that one
+            self.menu_requested.emit(event.globalPos())

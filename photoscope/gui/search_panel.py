@@ -145,7 +145,14 @@ class SearchPanel(QWidget):
         self.message.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(self.search_row)
+        # As tall as its tallest control (the query chip) from the start, so showing the chip moves
+        # nothing under the pointer.
+        search_bar = QWidget()
+        search_bar.setLayout(self.search_row)
+        self.search_row.setContentsMargins(0, 0, 0, 0)
+        chip_height = max(w.sizeHint().height() for w in (self.chip, self.edit, self.photo_button))
+        search_bar.setFixedHeight(chip_height)
+        layout.addWidget(search_bar)
         layout.addLayout(self.filter_row)
         layout.addWidget(self.message)
 
@@ -242,23 +249,33 @@ class SearchPanel(QWidget):
 
     # filters and messages
 
-    def set_folders(self, folders: list[tuple[int, str]]) -> None:
-        """(id, path) of the watched folders; keeps the selection if that folder is still there."""
+    def set_folders(self, folders: list[tuple[str, int, int]]) -> None:
+        """(path, depth below its watched folder, photos) of the watched folders and their subfolders,
+        in tree order (subfolders indented); keeps the selection if that folder is still there."""
         current = self.folder_combo.currentData()
         self.folder_combo.blockSignals(True)
         self.folder_combo.clear()
         self.folder_combo.addItem("All folders", None)
-        for folder_id, path in folders:
-            self.folder_combo.addItem(Path(path).name or path, folder_id)
+        for path, depth, count in folders:
+            label = "    " * depth + (Path(path).name or path) + (f"  ({count:,})" if count else "")
+            self.folder_combo.addItem(label, path)
             self.folder_combo.setItemData(self.folder_combo.count() - 1, path, Qt.ItemDataRole.ToolTipRole)
         self.folder_combo.setCurrentIndex(max(0, self.folder_combo.findData(current)))
         self.folder_combo.blockSignals(False)
         if self.folder_combo.currentData() != current:
             self.filters_changed.emit()
 
-    def folder_id(self) -> int | None:
+    def folder_choices(self) -> list[str]:
+        """The watched folders, in the order listed (subfolders left out)."""
+        combo = self.folder_combo
+        return [
+            str(combo.itemData(i)) for i in range(1, combo.count()) if not combo.itemText(i).startswith(" ")
+        ]
+
+    def folder(self) -> str | None:
+        """The chosen folder (a watched one or any folder below it), None for all."""
         data = self.folder_combo.currentData()
-        return int(data) if data is not None else None
+        return str(data) if data is not None else None
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)

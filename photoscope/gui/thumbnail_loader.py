@@ -18,7 +18,7 @@ from pathlib import Path
 
 from PIL import Image
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
-from PySide6.QtGui import QImage, QImageReader, QPixmap
+from PySide6.QtGui import QImage, QPixmap
 
 from photoscope.api import THUMBNAIL_SIZE as LARGE_SIZE
 from photoscope.api import load_photo, thumbnail_path
@@ -37,14 +37,31 @@ def qimage_to_pil(image: QImage) -> Image.Image:
     return Image.frombuffer("RGB", (rgb.width(), rgb.height()), raw, "raw", "RGB", rgb.bytesPerLine(), 1)
 
 
+def png_text(data: bytes, key: bytes) -> str | None:
+    """A PNG ``tEXt`` chunk's value, from the chunks before the pixels. (Qt's reader splits keys at
+    ':', so it cannot read the thumbnail spec's "Thumb::MTime": every cached thumbnail read as stale.)"""
+    pos = 8  # after the signature
+    while pos + 8 <= len(data):
+        length, kind = int.from_bytes(data[pos : pos + 4], "big"), data[pos + 4 : pos + 8]
+        if kind in (b"IDAT", b"IEND"):
+            break
+        if kind == b"tEXt":
+            name, _, value = data[pos + 8 : pos + 8 + length].partition(b"\0")
+            if name == key:
+                return value.decode("latin-1")
+        pos += 12 + length
+    return None
+
+
 def read_cached(photo: str, mtime: float | None, root: Path | None = None) -> QImage | None:
     """The cached thumbnail if it exists and was made from this version of the photo."""
-    reader = QImageReader(str(thumbnail_path(photo, root)))
-    if not reader.canRead():
+    try:
+        data = thumbnail_path(photo, root).read_bytes()
+    except OSError:
         return None
-    if mtime is not None and reader.text("Thumb::MTime") != str(int(mtime)):
+    if mtime is not None and png_text(data, b"Thumb::MTime") != str(int(mtime)):
         return None  # the photo changed since: the indexer will write a new one, decode meanwhile
-    image = reader.read()
+    image = QImage.fromData(data)
     return None if image.isNull() else image
 
 

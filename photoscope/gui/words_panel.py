@@ -82,14 +82,31 @@ class WordsPanel(QDockWidget):
 
     def find_similar(self) -> None:
         word, api = self.word_edit.text().strip(), self.api()
-        if word and api is not None:
+        if not word:
+            self._ask("Type a word to find the words the network uses like it.", self.word_edit)
+        elif api is None:
+            self.message.setText("The library is still opening: try again in a moment.")
+        else:
             self._run(lambda: api.words.similar(word, SIMILAR_K), f"Words like “{word}”:")
 
     def solve_analogy(self) -> None:
-        a, b, c = (e.text().strip() for e in (self.a_edit, self.b_edit, self.c_edit))
+        edits = (self.a_edit, self.b_edit, self.c_edit)
+        a, b, c = (e.text().strip() for e in edits)
         api = self.api()
-        if a and b and c and api is not None:
+        empty = [name for name, e in zip("abc", edits, strict=True) if not e.text().strip()]
+        if empty:
+            names = " and ".join(", ".join(empty).rsplit(", ", 1))
+            first = edits["abc".index(empty[0])]
+            self._ask(f"Fill in {names}: “a is to b as c is to …” needs all three words.", first)
+        elif api is None:
+            self.message.setText("The library is still opening: try again in a moment.")
+        else:
             self._run(lambda: api.words.analogy(a, b, c, ANALOGY_K), f"{a} is to {b} as {c} is to:")
+
+    def _ask(self, text: str, edit: QLineEdit) -> None:
+        self.results.clear()
+        self.message.setText(text)
+        edit.setFocus()
 
     def _run(self, fn: Callable[[], list[WordScore]], title: str) -> None:
         self.message.setText("Thinking…")

@@ -633,6 +633,17 @@ class Library:
         rows = self._query(f"SELECT id FROM photos WHERE {' AND '.join(where)} ORDER BY id", params)
         return [int(r[0]) for r in rows]
 
+    def browse_rows(self) -> list[tuple[int, str, int, str, float, bool]]:
+        """(id, path, folder id, date key, mtime, has a date taken) of every photo but the unreadable
+        ones, for browsing and date filters. The date key is the date taken, else the file's time, as
+        local ISO text ("2024-06-01T12:00:00"), so the two sort and compare together."""
+        rows = self._query(
+            "SELECT id, path, folder_id,"
+            " COALESCE(taken_at, strftime('%Y-%m-%dT%H:%M:%S', mtime, 'unixepoch', 'localtime')),"
+            " mtime, taken_at IS NOT NULL FROM photos WHERE status != 'error'"
+        )
+        return [(int(r[0]), str(r[1]), int(r[2]), str(r[3]), float(r[4]), bool(r[5])) for r in rows]
+
     def counts(self) -> dict[str, int]:
         counts = {"pending": 0, "indexed": 0, "error": 0}
         for status, n in self._query("SELECT status, count(*) FROM photos GROUP BY status"):

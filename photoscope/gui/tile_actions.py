@@ -1,0 +1,166 @@
+"""What can be done with the selected tiles: the grid's context menu and the window's Photo menu.
+
+One set of ``QAction``s (with their shortcuts) acts on whichever grid is showing: open, open with,
+show in folder, copy (the files), copy path, find similar, move to the trash (after asking). What
+leaves the process goes through ``desktop``; the index is told of trashed photos through the API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QPoint, QProcess, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+
+from photoscope.gui import desktop
+from photoscope.gui.results_model import PhotoGridModel
+from photoscope.gui.results_view import ResultsView
+
+
+def selected_rows(view: ResultsView) -> list[int]:
+    """The selected photo rows in grid order (the current tile when nothing is selected)."""
+    model = view.model()
+    assert isinstance(model, PhotoGridModel)
+    rows = sorted({i.row() for i in view.selectionModel().selectedIndexes()})
+    if not rows and view.currentIndex().isValid():
+        rows = [view.currentIndex().row()]
+    return [r for r in rows if model.photo_at(r) >= 0]
+
+
+class TileActions(QObject):
+    open_requested = Signal(int)  # a row of the current grid
+    find_similar = Signal(int, str)  # photo id, path
+    trash_requested = Signal(list)  # photo ids, their files already in the trash
+    status_message = Signal(str)
+
+    def __init__(self, view: Callable[[], ResultsView], settings: QSettings, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.view, self.settings, self.parent_widget = view, settings, parent
+        self.open = self._action("&Open", self._open, "Ctrl+Return")
+        self.open_with = self._action("Open &with…", self._open_with)
+        self.show_folder = self._action("Show in &folder", self._show_in_folder, "Ctrl+Shift+R")
+        self.copy = self._action("&Copy", self._copy, QKeySequence.StandardKey.Copy)
+        self.copy_path = self._action("Copy &path", self._copy_path, "Ctrl+Shift+C")
+        self.similar = self._action("Find &similar", self._find_similar, "Ctrl+Shift+F")
+        self.trash = self._action("Move to &trash…", self._trash, QKeySequence.StandardKey.Delete)
+        self.all = [self.open, self.open_with, self.show_folder, self.copy, self.copy_path, self.similar]
+
+    def _action(self, text: str, slot: Callable[[], None], shortcut: object = None) -> QAction:
+        action = QAction(text, self.parent_widget)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))  # type: ignore[call-overload]
+            # Only while the main window has the focus: a dialog's own keys stay its own.
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda _=False: slot())
+        self.parent_widget.addAction(action)
+        return action
+
+    def fill(self, menu: QMenu) -> None:
+        for action in self.all:
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.trash)
+
+    def popup(self, where: QPoint) -> QMenu:
+        menu = QMenu(self.parent_widget)
+        self.fill(menu)
+        menu.popup(where)
+        return menu
+
+    # the selection
+
+    def rows(self) -> list[int]:
+        return selected_rows(self.view())
+
+    def grid(self) -> PhotoGridModel:
+        model = self.view().model()
+        assert isinstance(model, PhotoGridModel)
+        return model
+
+    def paths(self) -> list[str]:
+        grid = self.grid()
+        return [grid.path_of(grid.photo_at(r)) for r in self.rows()]
+
+    # the actions
+
+    def _open(self) -> None:
+        rows = self.rows()
+        if rows:
+            self.open_requested.emit(rows[0])
+
+    def _open_with(self) -> None:
+        paths = self.paths()
+        if not paths:
+            return
+        program = str(self.settings.value("actions/open_with", "") or "")
+        program, _ = QFileDialog.getOpenFileName(
+            self.parent_widget, "Open with which program?", program or "/usr/bin"
+        )
+        if program:
+            self.settings.setValue("actions/open_with", program)
+            if not QProcess.startDetached(program, paths):
+                self.status_message.emit(f"Could not start {program}")
+
+    def _show_in_folder(self) -> None:
+        for path in self.paths()[:1]:
+            if not desktop.show_in_folder(path):
+                self.status_message.emit(f"Could not show {path}: no file manager handles it")
+
+    def _copy(self) -> None:
+        """The files (a file manager pastes them), with their paths as text."""
+        paths = self.paths()
+        if paths:
+            mime = self.grid().mimeData([self.grid().index(r) for r in self.rows()])
+            QGuiApplication.clipboard().setMimeData(mime)
+            self.status_message.emit(f"Copied {len(paths):,} photo{'s' if len(paths) != 1 else ''}")
+
+    def _copy_path(self) -> None:
+        paths = self.paths()
+        if len(paths) == 1:
+            desktop.copy_path(paths[0])
+        elif paths:
+            QGuiApplication.clipboard().setText("\n".join(paths))
+        if paths:
+            self.status_message.emit(
+                f"Copied {paths[0]}" if len(paths) == 1 else f"Copied {len(paths)} paths"
+            )
+
+    def _find_similar(self) -> None:
+        rows = self.rows()
+        if rows:
+            grid = self.grid()
+            photo = grid.photo_at(rows[0])
+            self.find_similar.emit(grid.id_of(photo), grid.path_of(photo))
+
+    def _trash(self) -> None:
+        grid = self.grid()
+        found = [(grid.id_of(p), grid.path_of(p)) for p in (grid.photo_at(r) for r in self.rows())]
+        if not found:
+            return
+        what = Path(found[0][1]).name if len(found) == 1 else f"these {len(found):,} photos"
+        answer = QMessageBox.question(
+            self.parent_widget,
+            "Move to trash",
+            f"Move {what} to the trash?\n\nThey leave the library; the trash can give them back.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        moved: list[int] = []
+        failed: list[str] = []
+        for photo_id, path in found:
+            if desktop.move_to_trash(path):
+                moved.append(photo_id)
+            else:
+                failed.append(path)
+        if moved:
+            self.trash_requested.emit(moved)
+        if failed:
+            self.status_message.emit(f"Could not move {failed[0]} to the trash")
+        else:
+            self.status_message.emit(
+                f"Moved {len(moved):,} photo{'s' if len(moved) != 1 else ''} to the trash"
+            )

@@ -1,0 +1,446 @@
+"""The desktop app as a daily tool (issue #16): each item a new user ran into, reproduced, then fixed.
+
+Keys go to the widget that really has the focus (``QApplication.focusWidget()``), as a user's would.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from gui_support import WindowFactory, names, press
+from PySide6.QtCore import QItemSelectionModel, QSettings, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+from synthetic import shape_photo
+
+from photoscope.api import Photoscope, relevance
+from photoscope.gui import about, desktop
+from photoscope.gui.detail_view import human_size
+from photoscope.gui.main_window import MainWindow
+from photoscope.gui.results_model import COPY_ROLE, HEADER_ROLE, STRENGTH_ROLE
+from photoscope.network import torch_threads
+from photoscope.network.model import PhotoscopeModel
+
+# --- a library of its own: subfolders, a copy, photos without a date taken ---------------------------
+
+
+@pytest.fixture(scope="module")
+def daily_library(tmp_path_factory: pytest.TempPathFactory, gui_model: PhotoscopeModel) -> tuple[Path, Path]:
+    """(database, photos folder): 8 shapes, 2 more in Photos/Trip/2023, and a copy of one."""
+    photos = tmp_path_factory.mktemp("daily") / "Photos"
+    trip = photos / "Trip" / "2023"
+    trip.mkdir(parents=True)
+    for colour in ("red", "green", "blue", "yellow"):
+        for shape in ("circle", "square"):
+            shape_photo(colour, shape, seed=20).save(photos / f"{colour}_{shape}.jpg", quality=90)
+    shape_photo("red", "square", seed=31).save(trip / "trip_red_square.jpg", quality=90)
+    shape_photo("blue", "circle", seed=32).save(trip / "trip_blue_circle.jpg", quality=90)
+    shutil.copy(photos / "yellow_circle.jpg", photos / "copy_of_yellow_circle.jpg")
+    # File times a year apart: the timeline's months, and the date filter's fallback.
+    for i, path in enumerate(sorted(photos.rglob("*.jpg"))):
+        stamp = time.mktime((2024, 1 + i % 12, 10, 12, 0, 0, 0, 0, -1))
+        os.utime(path, (stamp, stamp))
+    db = tmp_path_factory.mktemp("daily-db") / "library.db"
+    with torch_threads(1), Photoscope(db, model=gui_model) as api:
+        api.add_folder(photos)
+        api.scanner().scan()
+        api.indexer(thumbnails=False).run()
+    return db, photos
+
+
+@pytest.fixture
+def daily_db(daily_library: tuple[Path, Path], tmp_path: Path) -> Path:
+    copy = tmp_path / "library.db"
+    copy.write_bytes(daily_library[0].read_bytes())
+    return copy
+
+
+def browse_ready(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.browse, timeout=20_000)
+
+
+# --- 1. relevance --------------------------------------------------------------------------------------
+
+
+def test_relevance_cuts_at_the_knee_and_scores_read_as_strength() -> None:
+    scores = [0.91, 0.9, 0.88, 0.41, 0.4, 0.39, 0.385, 0.38, 0.37, 0.36, 0.35, 0.34]
+    relevant, strength = relevance(scores)
+    assert relevant == 3
+    assert strength[0] == 1.0 and all(0.0 <= s <= 1.0 for s in strength)
+    assert strength == sorted(strength, reverse=True) and strength[-1] == 0.0
+    assert relevance([]) == (0, [])
+    assert relevance([0.5, 0.5, 0.5])[0] >= 1  # a flat curve: no knee, still one
+    assert relevance(scores, copies=5)[0] == 5  # copies of the query photo always count
+    # Text search lifts its re-ranked best 50 above the rest: the knee is found inside that block,
+    # not at the cliff the lift made (which listed 50 "likely matches" for every query).
+    lifted = [2.0, 1.95, 1.9] + [1.5 - 0.004 * i for i in range(47)] + [0.3 - 0.001 * i for i in range(100)]
+    assert relevance(lifted)[0] == 3
+
+
+def test_a_query_shows_its_likely_matches_then_more_on_request(qtbot, make_window, library_db) -> None:
+    window = make_window(library_db)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.set_text("a red circle")
+    shown = window.results.rowCount()
+    assert 1 <= shown < 24, "the whole library was listed"  # 24 photos, 3 of them red circles
+    assert all(n.startswith("red_circle") for n in names(window, min(shown, 3))), names(window)
+    assert window.more_bar.isVisible() and f"{24 - shown}" in window.more_button.text()
+    assert "likely match" in window.result_label.text()
+    first = window.results.index(0)
+    assert "% match" in first.data(Qt.ItemDataRole.ToolTipRole) and "score" not in first.data(
+        Qt.ItemDataRole.ToolTipRole
+    )
+    assert first.data(STRENGTH_ROLE) == 1.0
+    with qtbot.waitSignal(window.results_shown, timeout=5000):
+        window.more_button.click()
+    assert window.results.rowCount() == 24 and not window.more_bar.isVisible()
+
+
+def test_a_query_of_unknown_words_lists_nothing(qtbot, make_window, library_db) -> None:
+    window = make_window(library_db)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.set_text("a giraffe")  # "a" is known, "giraffe" is not: nothing to rank by
+    assert window.results.rowCount() == 0
+    assert "does not know “giraffe”" in window.search.message.text()
+
+
+# --- 2. browsing: the timeline --------------------------------------------------------------------------
+
+
+def test_the_first_screen_is_the_library_by_month_with_a_remembered_sort(
+    qtbot, make_window, daily_db, settings: QSettings
+) -> None:
+    window = make_window(daily_db)
+    browse_ready(qtbot, window)
+    timeline = window.timeline
+    assert timeline.photo_count() == 11
+    headers = [timeline.index(r).data(HEADER_ROLE) for r in range(timeline.rowCount())]
+    months = [h for h in headers if h]
+    assert len(months) == 11 and months[0] == "November 2024"  # newest first, one month per photo here
+    assert headers[0] == "November 2024"
+    assert "11 photos" in window.result_label.text()
+    # Sort by name, remembered for the next launch.
+    with qtbot.waitSignal(window.timeline.modelReset, timeout=10_000):
+        window.set_browse_option("browse/sort", "name")
+    window.set_browse_option("browse/group", "none")
+    qtbot.waitUntil(lambda: window.timeline.rowCount() == 11, timeout=10_000)
+    first = window.timeline.index(0)
+    assert Path(first.data(Qt.ItemDataRole.DisplayRole)).name == "blue_circle.jpg"
+    assert settings.value("browse/sort") == "name" and window.browse_options() == ("name", "none")
+
+
+def test_keys_move_through_the_grid_and_enter_opens(qtbot, make_window, daily_db) -> None:
+    window = make_window(daily_db)
+    window.set_browse_option("browse/group", "none")
+    qtbot.waitUntil(lambda: window.timeline.rowCount() == 11, timeout=20_000)
+    browse_ready(qtbot, window)
+    window.activateWindow()
+    press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)  # Ctrl+F: the search box
+    assert QApplication.focusWidget() is window.search.edit
+    press(qtbot, Qt.Key.Key_Down)  # into the grid
+    grid = window.browse
+    assert QApplication.focusWidget() is grid and grid.currentIndex().row() == 0
+    press(qtbot, Qt.Key.Key_Right)
+    assert grid.currentIndex().row() == 1
+    press(qtbot, Qt.Key.Key_End)
+    assert grid.currentIndex().row() == 10
+    press(qtbot, Qt.Key.Key_Home)
+    assert grid.currentIndex().row() == 0
+    press(qtbot, Qt.Key.Key_PageDown)
+    assert grid.currentIndex().row() > 0
+    press(qtbot, Qt.Key.Key_Return)
+    assert window.detail.isVisible() and window.detail.row == grid.currentIndex().row()
+
+
+# --- 3. the detail view ---------------------------------------------------------------------------------
+
+
+def test_detail_view_steps_with_the_keys_whatever_has_the_focus_and_zooms_to_100(
+    qtbot, make_window, daily_db
+) -> None:
+    window = make_window(daily_db)
+    window.set_browse_option("browse/group", "none")
+    qtbot.waitUntil(lambda: window.timeline.rowCount() == 11, timeout=20_000)
+    browse_ready(qtbot, window)
+    window.open_detail(window.timeline.index(0))
+    detail = window.detail
+    detail.activateWindow()
+    detail.similar_button.setFocus()  # a button has the focus: arrows used to move it instead
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is detail.similar_button)
+    press(qtbot, Qt.Key.Key_Right)
+    assert detail.row == 1 and QApplication.focusWidget() is detail.similar_button
+    press(qtbot, Qt.Key.Key_Space)
+    assert detail.row == 2
+    press(qtbot, Qt.Key.Key_Left)
+    assert detail.row == 1
+    assert "2 of 11" in detail.windowTitle() and detail.position.text() == "2 of 11"
+    detail.next_button.click()
+    assert detail.row == 2
+    detail.previous_button.click()
+    detail.previous_button.click()
+    assert detail.row == 0 and not detail.previous_button.isEnabled()
+    qtbot.waitUntil(lambda: detail.fields["caption"].text() != "", timeout=10_000)
+    detail.zoom_button.click()
+    qtbot.waitUntil(
+        lambda: detail.full.pixmap() is not None and not detail.full.pixmap().isNull(), timeout=10_000
+    )
+    assert detail.full.pixmap().width() == 224  # the photo at its own size
+    press(qtbot, Qt.Key.Key_Escape)
+    assert not detail.isVisible()
+
+
+def test_sizes_read_as_people_write_them() -> None:
+    assert human_size(17_000) == "17 KB"
+    assert human_size(3_240_000) == "3.2 MB"
+    assert human_size(512) == "512 bytes"
+
+
+# --- 4. maps --------------------------------------------------------------------------------------------
+
+
+def test_a_photo_opened_from_the_map_leaves_the_search_as_it_was(qtbot, make_window, library_db) -> None:
+    window = make_window(library_db)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.set_text("a blue square")
+    before = names(window)
+    other = window.results.match(0).photo.id + 1
+    window.open_photo(other)
+    qtbot.waitUntil(lambda: window.detail.isVisible(), timeout=10_000)
+    assert window.detail.match().photo.id == other
+    assert names(window) == before and window.search.text() == "a blue square"
+    assert not window.search.chip.isVisible()
+
+
+# --- 5. copies ------------------------------------------------------------------------------------------
+
+
+def test_copies_have_a_badge_and_the_library_lists_its_groups_of_copies(qtbot, make_window, daily_db) -> None:
+    window = make_window(daily_db)
+    browse_ready(qtbot, window)
+    with qtbot.waitSignal(window.results_shown, timeout=30_000):
+        window.find_copies()
+    rows = range(window.results.rowCount())
+    headers = [window.results.index(r).data(HEADER_ROLE) for r in rows]
+    assert headers[0] and headers[0].startswith("Copies 1")
+    groups: list[list[str]] = []
+    for r, header in zip(rows, headers, strict=True):
+        if header:
+            groups.append([])
+        else:
+            groups[-1].append(Path(window.results.index(r).data(Qt.ItemDataRole.DisplayRole)).name)
+            assert window.results.index(r).data(COPY_ROLE) is True  # the tile's badge
+    assert any({"yellow_circle.jpg", "copy_of_yellow_circle.jpg"} <= set(g) for g in groups), groups
+
+
+# --- 6. the tiles' context menu, multi-select -----------------------------------------------------------
+
+
+def test_tile_menu_copies_several_and_trashes_after_asking(
+    qtbot, make_window, daily_db, daily_library, monkeypatch
+) -> None:
+    window = make_window(daily_db)
+    window.set_browse_option("browse/group", "none")
+    qtbot.waitUntil(lambda: window.timeline.rowCount() == 11, timeout=20_000)
+    browse_ready(qtbot, window)
+    grid = window.browse
+    for row in (0, 2):  # Ctrl+click two tiles
+        rect = grid.visualRect(window.timeline.index(row))
+        qtbot.mouseClick(
+            grid.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, rect.center()
+        )
+    assert len(grid.selectionModel().selectedIndexes()) == 2
+    menu = window.actions_.popup(grid.mapToGlobal(grid.visualRect(window.timeline.index(0)).center()))
+    texts = [a.text().replace("&", "") for a in menu.actions() if a.text()]
+    assert texts == [
+        "Open",
+        "Open with…",
+        "Show in folder",
+        "Copy",
+        "Copy path",
+        "Find similar",
+        "Move to trash…",
+    ]
+    menu.close()
+    window.actions_.copy.trigger()
+    urls = [u.toLocalFile() for u in QGuiApplication.clipboard().mimeData().urls()]
+    assert urls == [window.timeline.path_of(0), window.timeline.path_of(2)]
+    # Move to trash: asked first; "Cancel" keeps the photo.
+    trashed: list[str] = []
+    monkeypatch.setattr(desktop, "move_to_trash", lambda path: trashed.append(path) or True)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Cancel)
+    grid.selectionModel().select(window.timeline.index(0), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    window.actions_.trash.trigger()
+    assert trashed == []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    gone = window.timeline.path_of(0)
+    window.actions_.trash.trigger()
+    assert trashed == [gone]
+    # The photo leaves the timeline and the counts at once (item 8: the count kept "174" for 20 s).
+    qtbot.waitUntil(lambda: window.timeline.photo_count() == 10, timeout=10_000)
+    qtbot.waitUntil(lambda: "10 photos indexed" in window.index_status.label.text(), timeout=10_000)
+    assert gone not in [window.timeline.path_of(i) for i in range(10)]
+
+
+# --- 7. filters -----------------------------------------------------------------------------------------
+
+
+def test_date_filter_falls_back_to_the_file_time_and_says_so_and_subfolders_are_listed(
+    qtbot, make_window, daily_db
+) -> None:
+    window = make_window(daily_db)
+    browse_ready(qtbot, window)
+    combo = window.search.folder_combo
+    qtbot.waitUntil(lambda: combo.count() == 4, timeout=10_000)  # all, Photos, Trip, Trip/2023
+    labels = [combo.itemText(i) for i in range(combo.count())]
+    assert labels[2].strip().startswith("Trip") and labels[3].strip().startswith("2023"), labels
+    combo.setCurrentIndex(3)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.set_text("a red square")
+    window.show_more()
+    assert sorted(names(window)) == ["trip_blue_circle.jpg", "trip_red_square.jpg"]
+    combo.setCurrentIndex(0)
+    # None of these photos has a date taken: file times (January to November 2024) stand in.
+    window.search.date_from.set_value(date(2024, 6, 1))
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.date_to.set_value(date(2024, 8, 31))
+    window.show_more()
+    assert window.results.rowCount() == 3
+    assert "no date taken" in window.search.message.text() and "file's date" in window.search.message.text()
+
+
+# --- 8. stale state -------------------------------------------------------------------------------------
+
+
+def test_a_new_query_selects_nothing_and_its_count_stays(qtbot, make_window, library_db) -> None:
+    window = make_window(library_db)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.set_text("a green square")
+    window.view.setCurrentIndex(window.results.index(2))  # the user picks a tile
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.set_text("a yellow circle")
+    assert window.view.selectionModel().selectedIndexes() == []  # no tile reads as "the best match"
+    assert "yellow circle" in window.result_label.text()
+    window.statusBar().showMessage("something else", 10)  # a passing message does not replace it
+    qtbot.wait(50)
+    assert "yellow circle" in window.result_label.text() and window.result_label.isVisible()
+
+
+def test_no_welcome_page_when_a_folder_is_given(qtbot, settings, gui_model, tmp_path) -> None:
+    from gui_support import write_shapes
+
+    write_shapes(tmp_path / "Pictures", per_kind=1)
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    seen = [window.pages.currentWidget()]
+    window.pages.currentChanged.connect(lambda _: seen.append(window.pages.currentWidget()))
+    window.show()
+    api = Photoscope(tmp_path / "library.db", model=gui_model)
+    try:
+        with qtbot.waitSignal(window.library_opened, timeout=20_000):
+            window.open_library(lambda: api, add_folder=tmp_path / "Pictures")
+        qtbot.waitUntil(lambda: window.pages.currentWidget() is window.browse, timeout=60_000)
+        assert window.welcome not in seen
+    finally:
+        window.shutdown()
+        api.close()
+
+
+# --- 9. layout and text ---------------------------------------------------------------------------------
+
+
+def test_grid_fills_its_width_and_the_chip_moves_nothing(qtbot, make_window, library_db) -> None:
+    window = make_window(library_db)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.set_text("a red circle")
+    view = window.view
+    width = view.viewport().width()
+    columns = width // view.gridSize().width()
+    assert width - columns * view.gridSize().width() < columns + 2  # no empty strip at the right
+    height = window.search.height()
+    top = window.pages.mapTo(window, window.pages.rect().topLeft()).y()
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.find_similar(window.results.match(0).photo.id, window.results.match(0).photo.path)
+    assert window.search.chip.isVisible()
+    qtbot.wait(20)
+    assert window.search.height() == height or window.search.message.isVisible()
+    assert window.pages.mapTo(window, window.pages.rect().topLeft()).y() == top
+
+
+def test_about_names_its_metrics_and_the_words_panel_asks_for_what_is_missing(
+    qtbot, make_window, library_db
+) -> None:
+    from photoscope.api import ModelInfo
+
+    text = about.about_html(ModelInfo("m", "1", "Flickr8k", {"r1": 17.6, "median_rank": 8.0, "cider": 0.51}))
+    assert "r1" not in text and "median_rank" not in text and "8.000" not in text
+    assert "the right photo first" in text and "17.6 %" in text
+    window = make_window(library_db)
+    words = window.words
+    words.show()
+    words.a_edit.setText("red")
+    words.solve_analogy()
+    assert "b and c" in words.message.text()
+    words.word_edit.clear()
+    words.find_similar()
+    assert "Type a word" in words.message.text()
+
+
+# --- the whole round trip -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def window_on_daily(make_window: WindowFactory, daily_db: Path) -> Iterator[MainWindow]:
+    yield make_window(daily_db)
+
+
+def test_browse_query_detail_next_similar_and_back(qtbot, window_on_daily: MainWindow) -> None:
+    window = window_on_daily
+    browse_ready(qtbot, window)  # browse: the timeline first
+    window.activateWindow()
+    press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(QApplication.focusWidget(), "a green circle")
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        press(qtbot, Qt.Key.Key_Return)  # query
+    assert window.pages.currentWidget() is window.view
+    press(qtbot, Qt.Key.Key_Down)
+    assert QApplication.focusWidget() is window.view
+    press(qtbot, Qt.Key.Key_Return)  # detail
+    detail = window.detail
+    assert detail.isVisible() and detail.row == 0
+    detail.activateWindow()
+    qtbot.waitUntil(
+        lambda: QApplication.focusWidget() is not None and QApplication.focusWidget().window() is detail
+    )
+    if window.results.rowCount() < 2:
+        window.show_more()
+    press(qtbot, Qt.Key.Key_Right)  # next
+    assert detail.row == 1
+    photo = detail.match().photo
+    with qtbot.waitSignal(window.results_shown, timeout=30_000):
+        detail.similar_button.click()  # find similar
+    assert window.search.chip.isVisible() and Path(photo.path).name in window.search.chip.label.text()
+    assert photo.path not in [m.photo.path for m in window.results.matches()]
+    window.activateWindow()
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        press(qtbot, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)  # back to the query
+    assert window.search.text() == "a green circle" and not window.search.chip.isVisible()
+    assert names(window, 1) == ["green_circle.jpg"]
+
+
+def test_cached_thumbnails_are_read_not_decoded_again(tmp_path: Path) -> None:
+    # Qt's PNG reader splits text keys at ':', so "Thumb::MTime" never matched and every thumbnail
+    # was decoded again from the photo: a missing photo (a 100,000-photo timeline's) got no tile at all.
+    from photoscope.gui.thumbnail_loader import read_cached
+    from photoscope.library.thumbnails import write_thumbnail
+
+    photo = str(tmp_path / "gone.jpg")  # no such file: only the cache can answer
+    write_thumbnail(shape_photo("red", "circle"), photo, 1_700_000_000.5, tmp_path / "thumbs")
+    image = read_cached(photo, 1_700_000_000.5, tmp_path / "thumbs")
+    assert image is not None and image.width() == 224
+    assert read_cached(photo, 1_700_000_999.0, tmp_path / "thumbs") is None  # made from an older version
