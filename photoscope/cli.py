@@ -2,29 +2,51 @@
 
 Each module in ``photoscope.commands`` registers its own subcommands; they import heavy
 dependencies (PyTorch, Qt) only when run, so ``--help`` and ``--version`` stay instant.
+
+Errors reach the user one way: a command lets what it cannot handle through, and ``main`` prints one
+line naming the file and what to do, with an exit status of its kind (``commands.common.explain``);
+the traceback only with ``--debug``.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 
 from photoscope import __version__
+from photoscope.commands.common import EXIT_CODES_HELP, EXIT_INTERRUPTED, explain
 
 Handler = Callable[[argparse.Namespace], int]
 
 # Modules under photoscope.commands, each with ``register(subparsers)``; order is --help's order.
-COMMAND_MODULES = ("gui", "index", "search", "caption", "words", "map", "train", "finetune", "evaluate")
+COMMAND_MODULES = (
+    "gui",
+    "index",
+    "search",
+    "caption",
+    "words",
+    "map",
+    "doctor",
+    "train",
+    "finetune",
+    "evaluate",
+)
+_DEBUG_HELP = "on an error, show the full traceback (and log what the library does)"
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="photoscope",
         description="Search your photo library offline: captions, search by description or by example.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"photoscope {__version__}")
+    parser.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     for name in COMMAND_MODULES:
         try:
@@ -34,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
                 raise
             continue  # a command still being built
         module.register(sub)
+    for command in sub.choices.values():  # --debug also after the command's name
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG_HELP)
     gui = importlib.import_module("photoscope.commands.gui")
     parser.set_defaults(handler=gui.run, folder=None, model=None, db=None)
     return parser
@@ -42,11 +66,22 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
+    debug = bool(getattr(args, "debug", False))
+    if debug:
+        logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     try:
         return handler(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    except SystemExit:
+        raise
+    except Exception as error:
+        if debug:
+            traceback.print_exc()
+        code, message = explain(error, getattr(args, "db", None))
+        print(f"photoscope: {message}", file=sys.stderr)
+        return code
 
 
 if __name__ == "__main__":

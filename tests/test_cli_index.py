@@ -145,6 +145,7 @@ def test_index_watch_indexes_new_photos_until_interrupted(
 
 def test_a_damaged_database_is_explained(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     (tmp_path / "library.db").write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(SystemExit) as exit_info:
-        main(["status", "--db", str(tmp_path / "library.db")])
-    assert "is not a Photoscope library, or it is damaged" in str(exit_info.value.code)
+    code, out, err = _run(capsys, "status", "--db", str(tmp_path / "library.db"))
+    assert code == 4 and not out  # EXIT_DAMAGED
+    assert "is not a Photoscope library, or it is damaged" in err and "doctor --repair" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1

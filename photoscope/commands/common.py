@@ -1,16 +1,110 @@
-"""Options several subcommands share."""
+"""Options several subcommands share, and the one way an error reaches the user."""
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import errno
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TypeVar
 
 T = TypeVar("T")
 StepHook = Callable[[int, int, float], None]  # (step, total steps, running figure)
+
+
+# Exit statuses: each kind of failure has its own, so scripts can tell them apart.
+EXIT_OK = 0
+EXIT_FAILED = 1  # some photo or file could not be processed (or nothing matched a search)
+EXIT_USAGE = 2  # a bad command line: wrong argument, missing or wrong path
+EXIT_BUSY = 3  # the library is in use: another program held its lock too long
+EXIT_DAMAGED = 4  # the library is damaged, not a library, or from a newer Photoscope
+EXIT_UNWRITABLE = 5  # a full disk, a read-only file, folder or disk, no permission
+EXIT_BUG = 70  # an unexpected error: a bug (run with --debug and report it)
+EXIT_INTERRUPTED = 130
+
+EXIT_CODES_HELP = """exit status:
+  0  done
+  1  some photo or file could not be processed (or nothing matched)
+  2  bad usage: a wrong argument or path
+  3  the library is in use by another program (its lock was held too long)
+  4  the library is damaged or from a newer Photoscope (try `photoscope doctor --repair`)
+  5  cannot write: the disk is full, or a file, folder or disk is read-only
+ 70  an unexpected error (a bug: rerun with --debug and report it)
+130  interrupted (Ctrl-C)"""
+
+
+def explain(error: BaseException, db: Path | None = None) -> tuple[int, str]:
+    """The exit status and the one line to print for an error a command let through."""
+    from photoscope import api
+
+    if isinstance(error, sqlite3.Error):  # from code that reads the database directly
+        from photoscope.config import default_db_path
+
+        error = api.translate_sqlite_error(error, db or default_db_path())
+    if isinstance(error, api.LibraryBusy):
+        return EXIT_BUSY, str(error)
+    if isinstance(error, api.LibraryDamaged | api.LibraryTooNew):
+        return EXIT_DAMAGED, str(error)
+    if isinstance(error, api.LibraryUnwritable):
+        return EXIT_UNWRITABLE, str(error)
+    if isinstance(error, api.LibraryError):
+        return EXIT_FAILED, str(error)
+    if isinstance(error, api.BundleError):
+        return EXIT_FAILED, f"cannot load the model: {error}"
+    if isinstance(error, OSError):
+        where = f"{error.filename}: " if error.filename else ""
+        what = error.strerror or str(error)
+        if error.errno == errno.ENOSPC:
+            return EXIT_UNWRITABLE, f"{where}the disk is full: free some space, then try again"
+        if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return EXIT_UNWRITABLE, f"{where}{what}: check the permissions, or choose another place"
+        return EXIT_FAILED, f"{where}{what}"
+    if isinstance(error, MemoryError):
+        return EXIT_FAILED, "out of memory: close other programs, or index fewer photos at once"
+    return EXIT_BUG, (
+        f"unexpected error ({type(error).__name__}: {error}); rerun with --debug for the details "
+        "and please report it"
+    )
+
+
+# --- argument types: bad values are the parser's to reject (exit status 2, with the usage line) ---
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
+    return value
+
+
+def day(text: str) -> date:
+    """A calendar day: YYYY-MM-DD, or today / yesterday."""
+    named = {"today": 0, "yesterday": 1}
+    if text.lower() in named:
+        return date.today() - timedelta(days=named[text.lower()])
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a date: {text!r} (give YYYY-MM-DD, e.g. 2021-07-04, or today or yesterday)"
+        ) from None
 
 
 def add_model_option(parser: argparse.ArgumentParser) -> None:

@@ -8,21 +8,42 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from photoscope.commands.common import add_db_option, add_model_option
+from photoscope.commands.common import (
+    EXIT_DAMAGED,
+    EXIT_FAILED,
+    EXIT_USAGE,
+    add_db_option,
+    add_model_option,
+    positive_int,
+)
+from photoscope.commands.exclude import print_rules, run_rule
 
 if TYPE_CHECKING:
-    from photoscope.api import Photoscope
+    from photoscope.api import Photoscope, ScanReport
 
 
 def _open(args: argparse.Namespace) -> Photoscope:
-    from photoscope.api import LibraryError, Photoscope
+    """The app with its library opened now, so a damaged, locked or newer library is said before any
+    work (the error goes up to ``cli.main``, which says it in one line)."""
+    from photoscope.api import Photoscope
 
     app = Photoscope(args.db, getattr(args, "model", None))
     try:
-        app.library  # noqa: B018 - opened now, so a damaged or newer library is said before any work
-    except LibraryError as error:
-        sys.exit(f"photoscope: {error}")  # exit status 1, the message on stderr
+        app.library  # noqa: B018 - opened now
+    except BaseException:
+        app.close()
+        raise
     return app
+
+
+def _print_scan_problems(report: ScanReport) -> None:
+    """What the scan could not look at (kept as it was) or cannot index: never silent."""
+    for path in report.unreadable_dirs:
+        print(f"could not read (its photos are kept as they were): {path}")
+    for path, why in report.skipped:
+        print(f"not indexed: {path}: {why}")
+    for path in report.absent_mounts:
+        print(f"drive not mounted (its photos stay in the index): {path}")
 
 
 def _check_dirs(paths: list[Path]) -> list[str]:
@@ -44,6 +65,8 @@ def _add_folders(app: Photoscope, paths: list[Path]) -> list[str] | None:
         try:
             added.append(app.add_folder(path).path)
         except LibraryError as error:
+            if type(error) is not LibraryError:
+                raise  # locked, read-only, damaged: said by cli.main with its own exit status
             print(f"photoscope: {error}", file=sys.stderr)
             return None
     return added
@@ -53,7 +76,7 @@ def index(args: argparse.Namespace) -> int:
     problems = _check_dirs(args.paths)
     if problems:
         print("\n".join(f"photoscope: {p}" for p in problems), file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     from photoscope.api import BundleError
 
     with _open(args) as app:
@@ -61,18 +84,28 @@ def index(args: argparse.Namespace) -> int:
             version = app.model_version()  # loads the bundle now: a missing model is said before any work
         except BundleError as error:
             print(f"photoscope: cannot load the model: {error}", file=sys.stderr)
-            return 1
+            return EXIT_FAILED
         folders = _add_folders(app, args.paths)
         if folders is None:
-            return 2
+            return EXIT_USAGE
+        if args.watch:  # watch from before the scan: what is copied in during the first indexing counts
+            app.watch(_print_changes)
         report = app.scanner().scan(folders or None)
         print(f"scanned: {report.summary()}")
         for path in report.offline:
             print(f"offline (its photos stay in the index): {path}")
+        _print_scan_problems(report)
         code = _run_worker(app, args)
         if args.watch and code == 0:
             code = _watch(app, args)
         print(f"model {version}; {_counts_line(app)}")
+        damage = app.library.quick_check()
+        if damage:
+            print(
+                f"photoscope: {app.library_path} is damaged ({damage[0]}): run `photoscope doctor --repair`",
+                file=sys.stderr,
+            )
+            return EXIT_DAMAGED
         return code
 
 
@@ -89,7 +122,10 @@ def _run_worker(app: Photoscope, args: argparse.Namespace) -> int:
         bar.update(p.done - bar.n)
         bar.set_postfix(errors=p.errors, refresh=False)
 
-    worker = app.indexer(show, batch_size=args.batch_size)
+    def waiting() -> None:
+        bar.write("another Photoscope is indexing this library: waiting for it to finish (Ctrl-C stops)")
+
+    worker = app.indexer(show, batch_size=args.batch_size, on_wait=waiting)
     try:
         result = worker.run()
     finally:
@@ -100,23 +136,27 @@ def _run_worker(app: Photoscope, args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_changes(report: ScanReport) -> None:
+    print(f"changes: {report.summary()}", flush=True)
+    for path in report.offline:
+        print(f"offline: {path}", flush=True)
+    for path in report.back_online:
+        print(f"back online: {path}", flush=True)
+    _print_scan_problems(report)
+
+
 def _watch(app: Photoscope, args: argparse.Namespace) -> int:
-    from photoscope.api import IndexProgress, ScanReport
+    from photoscope.api import IndexProgress
 
     def done(p: IndexProgress) -> None:
         if p.done == p.total:
             print(f"indexed {p.indexed} photo{'' if p.indexed == 1 else 's'}, {p.errors} errors", flush=True)
 
-    def changed(report: ScanReport) -> None:
-        print(f"changes: {report.summary()}", flush=True)
-        for path in report.offline:
-            print(f"offline: {path}", flush=True)
-        for path in report.back_online:
-            print(f"back online: {path}", flush=True)
-
     print("watching for changes; press Ctrl-C to stop", flush=True)
-    # The scan above was the catch-up.
-    app.start_background(done, changed, catch_up=False, batch_size=args.batch_size)
+    # The scan above was the catch-up, and the folders have been watched since before it.
+    app.start_background(done, _print_changes, catch_up=False, batch_size=args.batch_size)
+    if app.serve():  # `photoscope search` asks this process instead of loading the model itself
+        print("answering searches on this library", flush=True)
     try:
         _wait_for_interrupt()
     except KeyboardInterrupt:
@@ -138,24 +178,29 @@ def folders(args: argparse.Namespace) -> int:
             for f in app.folders():
                 state = "online" if f.online else "offline"
                 print(f"{f.path}\t{state}\t{f.photos} photos\tlast scan {f.last_scan_at or 'never'}")
+                print_rules(app, f.path)
             return 0
+        if args.action in ("exclude", "include"):
+            return run_rule(app, args)
         if args.path is None:
             print(f"photoscope: folders {args.action} needs a PATH", file=sys.stderr)
-            return 2
+            return EXIT_USAGE
         try:
             if args.action == "add":
                 problems = _check_dirs([args.path])
                 if problems:
                     print(f"photoscope: {problems[0]}", file=sys.stderr)
-                    return 2
+                    return EXIT_USAGE
                 added = app.add_folder(args.path)
                 print(f"watching {added.path}; run `photoscope index` to index it")
             else:
                 removed = app.remove_folder(args.path)
                 print(f"stopped watching {args.path}; {removed} photos left the index")
         except LibraryError as error:
+            if type(error) is not LibraryError:
+                raise  # locked, read-only, damaged: said by cli.main with its own exit status
             print(f"photoscope: {error}", file=sys.stderr)
-            return 1
+            return EXIT_FAILED
     return 0
 
 
@@ -178,6 +223,17 @@ def status(args: argparse.Namespace) -> int:
                 print(f"  {path}: {reason}")
             if counts["error"] > len(errors):
                 print(f"  ... and {counts['error'] - len(errors)} more (--all lists them)")
+        problems = app.scan_problems()
+        if problems:
+            print(f"could not look at or index {len(problems)} files and folders:")
+            for path, reason in problems if args.all else problems[:20]:
+                print(f"  {path}: {reason}")
+            if len(problems) > 20 and not args.all:
+                print(f"  ... and {len(problems) - 20} more (--all lists them)")
+        damage = app.library.quick_check()
+        if damage:
+            print(f"DAMAGED: {damage[0]}: run `photoscope doctor --repair` (it keeps a copy of the file)")
+            return EXIT_DAMAGED
     return 0
 
 
@@ -190,15 +246,20 @@ def register(sub: Any) -> None:
     p = sub.add_parser("index", help="watch folders and index their photos")
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="folders to add (default: rescan all)")
     p.add_argument("--watch", action="store_true", help="keep watching for changes until Ctrl-C")
-    p.add_argument("--batch-size", type=int, default=16, help="photos per model batch and transaction")
+    p.add_argument(
+        "--batch-size", type=positive_int, default=16, help="photos per model batch and transaction"
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     add_db_option(p)
     add_model_option(p)
     p.set_defaults(handler=index)
 
-    f = sub.add_parser("folders", help="list, add or remove watched folders")
-    f.add_argument("action", choices=("list", "add", "remove"))
+    f = sub.add_parser(
+        "folders", help="list, add or remove watched folders; exclude or include their subfolders and files"
+    )
+    f.add_argument("action", choices=("list", "add", "remove", "exclude", "include"))
     f.add_argument("path", nargs="?", type=Path, metavar="PATH")
+    f.add_argument("--pattern", metavar="GLOB", help="exclude/include files matching a glob ('*.png')")
     add_db_option(f)
     f.set_defaults(handler=folders)
 

@@ -14,23 +14,29 @@ No model code here: the worker computes, this module stores. Every public method
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import re
+import shutil
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 import sqlite_utils
 
-from photoscope.library.fs import is_under, normalize_path
+from photoscope.library.fs import folder_path, is_under, normalize_path
+
+if TYPE_CHECKING:
+    from photoscope.library.exclusions import ExclusionRule
 
 Status = Literal["pending", "indexed", "error"]
 VectorKind = Literal["latent", "feature"]
@@ -39,7 +45,31 @@ _FETCH_ROWS = 1024  # rows per fetch: bigger chunks hold the GIL for tens of ms 
 
 
 class LibraryError(Exception):
-    """The database cannot be used as asked (a newer schema, a folder inside a watched one...)."""
+    """The database cannot be used as asked (a newer schema, a folder inside a watched one...).
+
+    The subclasses say why, so the CLI and the GUI can each give one clear line (and the CLI a
+    distinct exit status); their messages name the file and what to do.
+    """
+
+
+class LibraryBusy(LibraryError):
+    """Another program held the library's write lock for longer than the busy timeout."""
+
+
+class LibraryDamaged(LibraryError):
+    """Not a Photoscope library, or a damaged one: ``photoscope doctor --repair`` may help."""
+
+
+class LibraryTooNew(LibraryError):
+    """Written by a newer Photoscope (a schema this one does not know)."""
+
+
+class LibraryUnwritable(LibraryError):
+    """The library cannot be written: a read-only file or folder, no permission, or a full disk."""
+
+
+BUSY_TIMEOUT_MS = 10_000
+_DB_SUFFIXES = {".db", ".sqlite", ".sqlite3", ".db3"}
 
 
 # --- schema -----------------------------------------------------------------------------------------
@@ -112,8 +142,60 @@ def _v2_features_apart(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE vectors DROP COLUMN feature")
 
 
+def _v3_mounts_and_problems(db: sqlite_utils.Database) -> None:
+    """Mount points seen below each watched folder (an unplugged drive leaves an empty directory that
+    must not read as "every photo deleted"), and what the last scans could not look at or index."""
+    db.execute(
+        """CREATE TABLE mounts (
+            folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            PRIMARY KEY (folder_id, path))"""
+    )
+    db.execute("CREATE TABLE problems (path TEXT PRIMARY KEY, reason TEXT NOT NULL)")
+
+
+def _v4_exclusions(db: sqlite_utils.Database) -> None:
+    """Exclusion rules of each watched folder: subfolders and glob patterns (``library.exclusions``)."""
+    db.execute(
+        """CREATE TABLE exclusions (
+            folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('folder', 'pattern')),
+            pattern TEXT NOT NULL,
+            PRIMARY KEY (folder_id, kind, pattern))"""
+    )
+
+
+def _v5_vector_log(db: sqlite_utils.Database) -> None:
+    """A log of the photos whose vectors changed (written, replaced or deleted), kept by triggers, so
+    the search's memory-mapped copy of the vectors (``search/sidecar.py``) can tell at open whether it
+    is current and catch up on the few rows that are not; the copy prunes what it has taken in."""
+    db.execute(
+        "CREATE TABLE vector_log (generation INTEGER PRIMARY KEY AUTOINCREMENT, photo_id INTEGER NOT NULL)"
+    )
+    for table in ("vectors", "features"):
+        for event, row in (("INSERT", "new"), ("UPDATE", "new"), ("DELETE", "old")):
+            db.execute(
+                f"CREATE TRIGGER {table}_{event.lower()}_log AFTER {event} ON {table}"
+                f" BEGIN INSERT INTO vector_log (photo_id) VALUES ({row}.photo_id); END"
+            )
+
+
+def _v6_description_version(db: sqlite_utils.Database) -> None:
+    """Which version of the rule that turns a photo's vectors into its caption wrote it (NULL: before
+    the rule had versions), so a new rule re-describes photos from their stored vectors without
+    re-encoding them (``Library.stale_descriptions``)."""
+    db.execute("ALTER TABLE photos ADD COLUMN description_version TEXT")
+
+
 # One step per schema version, applied in order; never edit a released step, append a new one.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_features_apart]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _v1_initial,
+    _v2_features_apart,
+    _v3_mounts_and_problems,
+    _v4_exclusions,
+    _v5_vector_log,
+    _v6_description_version,
+]
 _VECTOR_TABLES: dict[VectorKind, str] = {"latent": "vectors", "feature": "features"}
 
 
@@ -183,6 +265,7 @@ class IndexedPhoto:
     latent: npt.NDArray[np.float32]
     feature: npt.NDArray[np.float16] | None
     model_version: str
+    description_version: str | None = None  # the caption rule's version (see Library.stale_descriptions)
 
 
 @dataclass(frozen=True)
@@ -226,6 +309,37 @@ def _prefix_range(directory: str) -> tuple[str, str]:
     return base, base[:-1] + chr(ord("/") + 1)
 
 
+def translate_sqlite_error(error: sqlite3.Error, where: Path) -> LibraryError:
+    """The one line a user needs for an SQLite error, as the ``LibraryError`` kind it is."""
+    code = getattr(error, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    text = str(error)
+    if primary in (5, 6) or "locked" in text:  # SQLITE_BUSY, SQLITE_LOCKED
+        return LibraryBusy(
+            f"{where} is in use by another program (it held the library for over "
+            f"{BUSY_TIMEOUT_MS // 1000} s): wait for it to finish, or close it, and try again"
+        )
+    if primary == 13 or "full" in text:  # SQLITE_FULL
+        return LibraryUnwritable(f"the disk holding {where} is full: free some space, then try again")
+    if primary in (8, 3) or "readonly" in text or "read-only" in text:  # SQLITE_READONLY, SQLITE_PERM
+        return LibraryUnwritable(
+            f"{where} is read-only (the file, its folder or the disk): fix the permissions, "
+            "or choose another --db"
+        )
+    if primary == 14 or "unable to open" in text:  # SQLITE_CANTOPEN
+        return LibraryUnwritable(
+            f"cannot open {where}: check that its folder exists and that you may write there"
+        )
+    if primary == 10 or "I/O error" in text:  # SQLITE_IOERR: a full disk often reads as this
+        if _disk_full(where):
+            return LibraryUnwritable(f"the disk holding {where} is full: free some space, then try again")
+        return LibraryUnwritable(f"cannot read or write {where} (disk I/O error): check the disk")
+    return LibraryDamaged(
+        f"{where} is not a Photoscope library, or it is damaged ({text}): "
+        "run `photoscope doctor --repair` (it keeps a copy of the damaged file)"
+    )
+
+
 # --- the library ------------------------------------------------------------------------------------
 
 
@@ -234,30 +348,92 @@ class Library:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: transactions are explicit (``_transaction``), so a batch is exactly one.
-        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self.db = sqlite_utils.Database(conn)
         self._lock = threading.RLock()
+        self.scan_lock = threading.Lock()  # one scan at a time (``Scanner``), however many scanners
+        if not self.path.exists():
+            self._create()
+        elif self.path.is_file() and self.path.stat().st_size == 0:
+            # Every library this app creates is complete when it appears (``_create``): an empty file is
+            # someone else's, and turning it into a library would hide a mistyped --db.
+            raise LibraryDamaged(
+                f"{self.path} is an empty file, not a Photoscope library: give a new file name, "
+                "or delete the empty file"
+            )
+        self.db = self._connect(self.path)
+
+    def _connect(self, path: Path) -> sqlite_utils.Database:
         try:
-            conn.execute("PRAGMA busy_timeout = 10000")  # a CLI run and the GUI may share the file
-            self.db.enable_wal()
+            # isolation_level=None: transactions are explicit (``_transaction``), so a batch is exactly one.
+            conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        except sqlite3.Error as error:
+            raise self._translate(error) from error
+        self.db = db = sqlite_utils.Database(conn)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")  # a CLI run and the GUI may share it
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                db.enable_wal()
             # NORMAL in WAL mode: a crash of the app loses nothing committed; a power cut may lose the last
             # transactions but never corrupts the file. FULL would fsync every batch for little gain.
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
             self._migrate()
-        except sqlite3.DatabaseError as error:
+        except (sqlite3.Error, LibraryError) as error:
             conn.close()
-            raise LibraryError(
-                f"{self.path} is not a Photoscope library, or it is damaged ({error})"
+            if isinstance(error, LibraryError):
+                raise
+            raise self._translate(error) from error
+        return db
+
+    def _create(self) -> None:
+        """Make a new library atomically: built under a temporary name (private to this user: 0600),
+        then linked into place, so no other process ever opens a half-made one and two processes
+        creating the same library at once both end up with the one that won."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as error:
+            raise LibraryUnwritable(
+                f"cannot create the library {self.path}: {error.strerror or error} "
+                f"({error.filename or self.path.parent}); choose another --db"
             ) from error
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{threading.get_ident()}.new")
+        try:
+            os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            self._connect(tmp).conn.close()  # the last connection's close folds the WAL into the file
+            try:
+                os.link(tmp, self.path)
+            except FileExistsError:
+                pass  # another process made it first: use that one
+            except OSError as error:  # a filesystem without hard links
+                if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+                    raise
+                if not self.path.exists():
+                    os.replace(tmp, self.path)
+        except OSError as error:
+            raise LibraryUnwritable(self._os_message(error, "create")) from error
+        finally:
+            for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+                with suppress(OSError):
+                    leftover.unlink()
+
+    def _os_message(self, error: OSError, doing: str) -> str:
+        if error.errno == errno.ENOSPC:
+            return f"the disk holding {self.path} is full: free some space, then try again"
+        if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return (
+                f"cannot {doing} the library {self.path}: {error.strerror} (a read-only disk or folder?); "
+                "choose another --db or fix the folder's permissions"
+            )
+        return f"cannot {doing} the library {self.path}: {error.strerror or error}"
+
+    def _translate(self, error: sqlite3.Error) -> LibraryError:
+        return translate_sqlite_error(error, self.path)
 
     # life cycle
 
     def close(self) -> None:
         with self._lock:
-            self.db.execute("PRAGMA optimize")
+            with suppress(sqlite3.Error):  # a read-only or full disk must not turn closing into an error
+                self.db.execute("PRAGMA optimize")
             self.db.conn.close()
 
     def __enter__(self) -> Library:
@@ -271,39 +447,71 @@ class Library:
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Cursor]:
         with self._lock:
-            cur = self.db.conn.cursor()
-            # IMMEDIATE takes the write lock up front, so a second process waits (busy_timeout) instead of
-            # failing half way through with SQLITE_BUSY on its first write.
-            cur.execute("BEGIN IMMEDIATE")
+            try:
+                cur = self.db.conn.cursor()
+                # IMMEDIATE takes the write lock up front, so a second process waits (busy_timeout) instead
+                # of failing half way through with SQLITE_BUSY on its first write.
+                cur.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as error:
+                raise self._translate(error) from error
             try:
                 yield cur
-            except BaseException:
-                cur.execute("ROLLBACK")
+            except BaseException as error:
+                with suppress(sqlite3.Error):  # a failed COMMIT (disk full) may have rolled back already
+                    cur.execute("ROLLBACK")
+                if isinstance(error, sqlite3.Error):
+                    raise self._translate(error) from error
                 raise
-            cur.execute("COMMIT")
+            try:
+                cur.execute("COMMIT")
+            except sqlite3.Error as error:
+                with suppress(sqlite3.Error):
+                    cur.execute("ROLLBACK")
+                raise self._translate(error) from error
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
-            return list(self.db.conn.execute(sql, params).fetchall())
+            try:
+                return list(self.db.conn.execute(sql, params).fetchall())
+            except sqlite3.Error as error:
+                raise self._translate(error) from error
 
     @property
     def schema_version(self) -> int:
         return int(self._query("PRAGMA user_version")[0][0])
 
     def _migrate(self) -> None:
+        while True:
+            if self._check_version() == len(MIGRATIONS):
+                return
+            # Read the version again under the write lock: another process may be creating or upgrading
+            # the same file right now, and a step must run once.
+            with self._transaction():
+                version = self._check_version()
+                if version < len(MIGRATIONS):
+                    MIGRATIONS[version](self.db)
+                    self.db.execute(f"PRAGMA user_version = {version + 1}")
+
+    def _check_version(self) -> int:
         current = self.schema_version
         if current > len(MIGRATIONS):
-            raise LibraryError(
+            raise LibraryTooNew(
                 f"{self.path} was written by a newer Photoscope (schema {current}, this one knows "
                 f"{len(MIGRATIONS)}); update Photoscope to open it"
             )
-        for version in range(current, len(MIGRATIONS)):
-            with self._transaction():
-                MIGRATIONS[version](self.db)
-                self.db.execute(f"PRAGMA user_version = {version + 1}")
+        return current
 
     def integrity_check(self) -> str:
         return str(self._query("PRAGMA integrity_check")[0][0])
+
+    def quick_check(self) -> list[str]:
+        """SQLite's quick check: [] when the file's pages are sound, else what is wrong."""
+        try:
+            rows = self._query("PRAGMA quick_check")
+        except LibraryDamaged as error:
+            return [str(error)]
+        found = [str(r[0]) for r in rows]
+        return [] if found == ["ok"] else found
 
     # folders
 
@@ -315,13 +523,15 @@ class Library:
         return [Folder(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) for r in rows]
 
     def folder(self, path: str | Path) -> Folder | None:
-        key = normalize_path(path)
-        return next((f for f in self.folders() if f.path == key), None)
+        """The watched folder at ``path`` (as given, or with its symlinks resolved)."""
+        keys = {normalize_path(path), folder_path(path)}
+        return next((f for f in self.folders() if f.path in keys), None)
 
     def add_folder(self, path: str | Path) -> Folder:
-        """Watch a folder. A folder inside a watched one is refused; one containing watched folders
-        absorbs them (their photos keep their ids and index entries)."""
-        key = normalize_path(path)
+        """Watch a folder, under its real path (``fs.folder_path``). A folder inside a watched one is
+        refused; one containing watched folders absorbs them (their photos keep their ids and index
+        entries)."""
+        key = folder_path(path)
         with self._transaction() as cur:
             existing = self.folder(key)
             if existing is not None:
@@ -335,6 +545,11 @@ class Library:
             if children:
                 cur.execute(
                     "UPDATE photos SET folder_id = ? WHERE folder_id IN (SELECT value FROM json_each(?))",
+                    (new_id, _json_ids(children)),
+                )
+                cur.execute(
+                    "UPDATE OR IGNORE mounts SET folder_id = ?"
+                    " WHERE folder_id IN (SELECT value FROM json_each(?))",
                     (new_id, _json_ids(children)),
                 )
                 cur.execute(
@@ -353,6 +568,10 @@ class Library:
             ids = [r[0] for r in cur.execute("SELECT id FROM photos WHERE folder_id = ?", (folder.id,))]
             self._delete(cur, ids)
             cur.execute("DELETE FROM folders WHERE id = ?", (folder.id,))
+            cur.execute(
+                "DELETE FROM problems WHERE path = ? OR (path > ? AND path < ?)",
+                (folder.path, *_prefix_range(folder.path)),
+            )
         return ids
 
     def set_folder_online(self, folder_id: int, online: bool) -> None:
@@ -362,6 +581,37 @@ class Library:
     def mark_scanned(self, folder_id: int) -> None:
         with self._transaction() as cur:
             cur.execute("UPDATE folders SET last_scan_at = ? WHERE id = ?", (now_iso(), folder_id))
+
+    # mount points and scan problems, for the scanner
+
+    def mounts(self, folder_id: int | None = None) -> set[str]:
+        """Mount points recorded at or below a watched folder (all folders' with None)."""
+        if folder_id is None:
+            return {str(r[0]) for r in self._query("SELECT path FROM mounts")}
+        return {str(r[0]) for r in self._query("SELECT path FROM mounts WHERE folder_id = ?", (folder_id,))}
+
+    def set_mounts(self, folder_id: int, paths: Iterable[str]) -> None:
+        with self._transaction() as cur:
+            cur.execute("DELETE FROM mounts WHERE folder_id = ?", (folder_id,))
+            cur.executemany("INSERT INTO mounts VALUES (?, ?)", [(folder_id, p) for p in sorted(set(paths))])
+
+    def replace_problems(self, targets: Iterable[str], problems: Iterable[tuple[str, str]]) -> None:
+        """Forget the problems recorded at or below ``targets`` (just scanned) and record ``problems``:
+        (display path, reason) of what the scan could not look at or could not index."""
+        with self._transaction() as cur:
+            for target in targets:
+                cur.execute(
+                    "DELETE FROM problems WHERE path = ? OR (path > ? AND path < ?)",
+                    (target, *_prefix_range(target)),
+                )
+            cur.executemany("INSERT OR REPLACE INTO problems VALUES (?, ?)", list(problems))
+
+    def problems(self, limit: int | None = None) -> list[tuple[str, str]]:
+        """(path, reason) of what the scans could not look at or index (not photos that failed to decode)."""
+        rows = self._query(
+            "SELECT path, reason FROM problems ORDER BY path LIMIT ?", (-1 if limit is None else limit,)
+        )
+        return [(str(r[0]), str(r[1])) for r in rows]
 
     # photos, for the scanner
 
@@ -409,12 +659,14 @@ class Library:
             )
             new_ids = []
             for n in new:
+                # OR IGNORE: another process's scan may have stored the same new file a moment ago.
                 cur.execute(
-                    "INSERT INTO photos (folder_id, path, size, mtime, hash) VALUES (?, ?, ?, ?, ?)",
+                    "INSERT OR IGNORE INTO photos (folder_id, path, size, mtime, hash)"
+                    " VALUES (?, ?, ?, ?, ?)",
                     (n.folder_id, n.path, n.size, n.mtime, n.hash),
                 )
-                assert cur.lastrowid is not None
-                new_ids.append(cur.lastrowid)
+                if cur.rowcount == 1 and cur.lastrowid is not None:
+                    new_ids.append(cur.lastrowid)
         return new_ids
 
     def add_photos(self, new: Sequence[NewFile]) -> list[int]:
@@ -499,6 +751,7 @@ class Library:
         )
         if cur.rowcount != 1:
             return False
+        cur.execute("UPDATE photos SET description_version = ? WHERE id = ?", (r.description_version, r.id))
         cur.execute("INSERT OR REPLACE INTO captions VALUES (?, ?, ?)", (r.id, r.caption, r.caption_score))
         cur.execute("DELETE FROM tags WHERE photo_id = ?", (r.id,))
         cur.executemany(
@@ -558,6 +811,52 @@ class Library:
         }
         return [by_id[i] for i in ids if i in by_id]
 
+    def stale_descriptions(
+        self, version: str, model_version: str, limit: int = 256, after_id: int = 0
+    ) -> list[int]:
+        """Indexed photos (by ``model_version``, ids above ``after_id``) whose caption an older
+        caption rule wrote."""
+        rows = self._query(
+            "SELECT id FROM photos WHERE status = 'indexed' AND model_version = ? AND id > ?"
+            " AND description_version IS NOT ? ORDER BY id LIMIT ?",
+            (model_version, after_id, version, limit),
+        )
+        return [int(r[0]) for r in rows]
+
+    def write_descriptions(self, rows: Sequence[tuple[int, str, float]], version: str) -> None:
+        """New captions (photo id, caption, score) written from stored vectors by caption rule ``version``."""
+        with self._transaction() as cur:
+            for photo_id, caption, score in rows:
+                cur.execute(
+                    "UPDATE photos SET description_version = ? WHERE id = ? AND status = 'indexed'",
+                    (version, photo_id),
+                )
+                if cur.rowcount != 1:
+                    continue
+                cur.execute("INSERT OR REPLACE INTO captions VALUES (?, ?, ?)", (photo_id, caption, score))
+                cur.execute("UPDATE search SET caption = ? WHERE rowid = ?", (caption, photo_id))
+
+    def load_tags(
+        self, ids: Sequence[int] | None = None, model_version: str | None = None
+    ) -> tuple[npt.NDArray[np.int64], list[str], npt.NDArray[np.float32]]:
+        """Every stored tag (the encoder head's top classes) as photo ids, labels and probabilities,
+        by photo id (all photos, or those of ``ids``; ``model_version`` keeps one model's)."""
+        where, params = ["1"], list[Any]()
+        if ids is not None:
+            where.append("photo_id IN (SELECT value FROM json_each(?))")
+            params.append(_json_ids(ids))
+        if model_version is not None:
+            where.append("photo_id IN (SELECT id FROM photos WHERE model_version = ?)")
+            params.append(model_version)
+        rows = self._query(
+            f"SELECT photo_id, label, score FROM tags WHERE {' AND '.join(where)} ORDER BY photo_id", params
+        )
+        return (
+            np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
+            [str(r[1]) for r in rows],
+            np.fromiter((r[2] for r in rows), dtype=np.float32, count=len(rows)),
+        )
+
     def load_vectors(
         self, kind: VectorKind, ids: Sequence[int] | None = None, model_version: str | None = None
     ) -> tuple[npt.NDArray[np.int64], np.ndarray]:
@@ -579,13 +878,16 @@ class Library:
         sql = f"FROM {_VECTOR_TABLES[kind]} v WHERE {' AND '.join(where)}"
         with self._lock:
             conn = self.db.conn
-            conn.execute("BEGIN")  # one read snapshot: the count and the rows agree
             try:
-                n = int(conn.execute(f"SELECT count(*) {sql}", params).fetchone()[0])
-                cursor = conn.execute(f"SELECT v.photo_id, v.{kind} {sql} ORDER BY v.photo_id", params)
-                return _fill_matrix(cursor, n, dtype)
-            finally:
-                conn.execute("COMMIT")
+                conn.execute("BEGIN")  # one read snapshot: the count and the rows agree
+                try:
+                    n = int(conn.execute(f"SELECT count(*) {sql}", params).fetchone()[0])
+                    cursor = conn.execute(f"SELECT v.photo_id, v.{kind} {sql} ORDER BY v.photo_id", params)
+                    return _fill_matrix(cursor, n, dtype)
+                finally:
+                    conn.execute("COMMIT")
+            except sqlite3.Error as error:
+                raise self._translate(error) from error
 
     def text_search(self, query: str, limit: int = 50) -> list[tuple[int, float]]:
         """Photos whose caption, tags or path match every word of ``query`` (the last as a prefix).
@@ -664,6 +966,77 @@ class Library:
             " GROUP BY model_version"
         )
         return {str(r[0]): int(r[1]) for r in rows}
+
+    def vector_generation(self) -> int:
+        """The number of the last vector change (0 before any): a stamp for copies of the vectors."""
+        rows = self._query("SELECT seq FROM sqlite_sequence WHERE name = 'vector_log'")
+        return int(rows[0][0]) if rows else 0
+
+    def vector_changes(self, since: int) -> tuple[int, list[int] | None]:
+        """(the current generation, ids of the photos whose vectors changed after ``since``), the ids
+        None when the log no longer reaches back that far (it was pruned past it)."""
+        with self._lock:
+            conn = self.db.conn
+            try:
+                conn.execute("BEGIN")  # one read snapshot: the generation and the ids agree
+                try:
+                    row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'vector_log'").fetchone()
+                    now = int(row[0]) if row else 0
+                    first = conn.execute("SELECT min(generation) FROM vector_log").fetchone()[0]
+                    if since > now or since < (now if first is None else int(first) - 1):
+                        return now, None
+                    ids = conn.execute(
+                        "SELECT DISTINCT photo_id FROM vector_log WHERE generation > ?", (since,)
+                    ).fetchall()
+                    return now, [int(r[0]) for r in ids]
+                finally:
+                    conn.execute("COMMIT")
+            except sqlite3.Error as error:
+                raise self._translate(error) from error
+
+    def prune_vector_log(self, upto: int) -> None:
+        """Forget the vector changes up to generation ``upto`` (a copy of the vectors has them)."""
+        with self._transaction() as cur:
+            cur.execute("DELETE FROM vector_log WHERE generation <= ?", (upto,))
+
+    def paths_with_word(self, word: str) -> list[tuple[int, str]]:
+        """(photo id, path) of the indexed photos whose path has ``word`` as a token (FTS5)."""
+        token = word.replace('"', "")
+        if not token:
+            return []
+        rows = self._query("SELECT rowid, path FROM search WHERE search MATCH ?", (f'path : "{token}"',))
+        return [(int(r[0]), str(r[1])) for r in rows]
+
+
+    def exclusion_rules(self) -> list[ExclusionRule]:
+        """Every watched folder's exclusion rules (``library.exclusions``)."""
+        from photoscope.library.exclusions import ExclusionRule
+
+        rows = self._query(
+            "SELECT f.path, e.kind, e.pattern FROM exclusions e JOIN folders f ON f.id = e.folder_id"
+            " ORDER BY f.path, e.kind, e.pattern"
+        )
+        return [ExclusionRule(str(r[0]), r[1], str(r[2])) for r in rows]
+
+    def set_exclusion_rule(self, rule: ExclusionRule, present: bool) -> bool:
+        """Add (``present``) or remove a rule; returns whether that changed anything."""
+        with self._transaction() as cur:
+            folder = cur.execute("SELECT id FROM folders WHERE path = ?", (rule.folder,)).fetchone()
+            if folder is None:
+                raise LibraryError(f"{rule.folder} is not a watched folder")
+            values = (folder[0], rule.kind, rule.pattern)
+            if present:
+                cur.execute("INSERT OR IGNORE INTO exclusions VALUES (?, ?, ?)", values)
+            else:
+                cur.execute("DELETE FROM exclusions WHERE folder_id = ? AND kind = ? AND pattern = ?", values)
+            return cur.rowcount == 1
+
+
+def _disk_full(path: Path, margin: int = 1 << 20) -> bool:
+    try:
+        return shutil.disk_usage(path.parent).free < margin
+    except OSError:
+        return False
 
 
 def _iso(value: date | datetime | str) -> str:

@@ -8,9 +8,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import stat as stat_module
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import IO, NamedTuple
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +47,42 @@ def storable(path: str) -> bool:
     return True
 
 
+def display_path(path: str) -> str:
+    """A path as text that can be stored and printed: bytes that are not UTF-8 shown as ``\\xff``."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def normalize_path(path: str | os.PathLike[str]) -> str:
     """The one spelling of a path the index uses: absolute, user-expanded, no ``..`` or trailing slash.
 
-    Symlinks are not resolved: a folder reached through a link keeps the path the user chose.
+    Symlinks are not resolved here (a photo path is the one the walk found); watched folders are
+    stored resolved (``folder_path``) so the watcher's events and the walks name the same files.
     """
     return os.path.normpath(os.path.abspath(os.path.expanduser(os.fspath(path))))
+
+
+def folder_path(path: str | os.PathLike[str]) -> str:
+    """A watched folder's one spelling: ``normalize_path`` with symlinks resolved. Filesystem events
+    name real paths, so a folder kept under a link's path would be walked and watched under two names."""
+    return os.path.realpath(normalize_path(path))
+
+
+class NotAFile(ValueError):
+    """A photo name on something that is not a regular file (a FIFO, a device): never read from."""
+
+
+def open_regular(path: str | os.PathLike[str]) -> IO[bytes]:
+    """Open a regular file for reading, refusing FIFOs and devices without blocking on them."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat_module.S_ISREG(os.fstat(fd).st_mode):
+            raise NotAFile(f"{display_path(os.fspath(path))} is not a regular file")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def is_under(path: str, directory: str) -> bool:
@@ -65,26 +96,53 @@ def has_hidden_part(path: str, root: str) -> bool:
 
 
 def stat_photo(path: str) -> FileStat | None:
-    """The stat of a regular photo file, or None if it is missing, not a file or not a photo name."""
+    """The stat of a regular photo file, or None if it is missing, not a file or not a photo name.
+
+    Raises ``OSError`` when it cannot be looked at (no permission): that is not "missing"."""
     if not is_photo_name(os.path.basename(path)) or not storable(path):
         return None
     try:
         st = os.stat(path)
-    except OSError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
-    if not os.path.isfile(path):
+    if not stat_module.S_ISREG(st.st_mode):
         return None
     return FileStat(path, st.st_size, st.st_mtime)
 
 
-def walk_photos(root: str, on_error: Callable[[OSError], None] | None = None) -> Iterator[FileStat]:
+ErrorListener = Callable[[OSError], None]
+SkippedListener = Callable[[str, str], None]  # (display path, reason)
+UNSTORABLE = "the file name is not valid UTF-8, so it cannot be indexed: rename the file"
+
+
+def walk_photos(
+    root: str,
+    on_error: ErrorListener | None = None,
+    home: str | None = None,
+    on_skipped: SkippedListener | None = None,
+) -> Iterator[FileStat]:
     """Every photo under ``root``, skipping hidden entries and never visiting a directory twice.
 
     Symlinked directories are followed (people link albums into their Pictures folder) but each
-    directory's (device, inode) is remembered, so a link back up the tree cannot loop.
+    directory's (device, inode) is remembered, so a link back up the tree cannot loop. A link to a
+    directory inside ``home`` (the watched folder) is not followed: that directory is walked under its
+    own path, so a photo has one path whatever order the walk takes.
+
+    Whatever cannot be looked at (a directory that cannot be listed, an entry that cannot be
+    stat'ed) goes to ``on_error`` with its path as ``filename``, never silently counted as absent: the
+    scanner keeps the photos it knew there. Photos that cannot be indexed go to ``on_skipped``.
     """
+    home_real = os.path.realpath(home) if home is not None else None
     visited: set[tuple[int, int]] = set()
     stack = [root]
+
+    def failed(error: OSError, path: str) -> None:
+        if error.filename is None:
+            error.filename = path
+        log.warning("skipping %s: %s", display_path(path), error)
+        if on_error is not None:
+            on_error(error)
+
     while stack:
         directory = stack.pop()
         try:
@@ -95,26 +153,40 @@ def walk_photos(root: str, on_error: Callable[[OSError], None] | None = None) ->
             visited.add(key)
             with os.scandir(directory) as entries:
                 for entry in entries:
-                    found = _visit(entry, stack)
+                    found = _visit(entry, stack, home_real, failed, on_skipped)
                     if found is not None:
                         yield found
         except OSError as error:  # unreadable or vanished directory: skip it, keep walking the rest
-            log.warning("skipping %s: %s", directory, error)
-            if on_error is not None:
-                on_error(error)
+            failed(error, directory)
 
 
-def _visit(entry: os.DirEntry[str], stack: list[str]) -> FileStat | None:
+def _visit(
+    entry: os.DirEntry[str],
+    stack: list[str],
+    home_real: str | None,
+    failed: Callable[[OSError, str], None],
+    on_skipped: SkippedListener | None,
+) -> FileStat | None:
     if is_hidden(entry.name):
         return None
     try:
         if entry.is_dir():
+            linked = home_real is not None and entry.is_symlink()
+            if linked and is_under(os.path.realpath(entry.path), str(home_real)):
+                return None  # walked under its own path
             stack.append(entry.path)
             return None
-        if not is_photo_name(entry.name) or not entry.is_file() or not storable(entry.path):
+        if not is_photo_name(entry.name) or not entry.is_file():
             return None
         st = entry.stat()
-    except OSError:  # a broken symlink or a file deleted while we walk
+    except FileNotFoundError:  # a file deleted while we walk (or a broken symlink)
+        return None
+    except OSError as error:  # no permission to look: unknown, not absent
+        failed(error, entry.path)
+        return None
+    if not storable(entry.path):
+        if on_skipped is not None:
+            on_skipped(display_path(entry.path), UNSTORABLE)
         return None
     return FileStat(entry.path, st.st_size, st.st_mtime)
 
@@ -122,7 +194,7 @@ def _visit(entry: os.DirEntry[str], stack: list[str]) -> FileStat | None:
 def partial_hash(path: str, size: int | None = None) -> str:
     """Hash of the size and the first and last 64 KiB: cheap, and stable across moves and renames."""
     digest = hashlib.blake2b(digest_size=16)
-    with open(path, "rb") as f:
+    with open_regular(path) as f:
         if size is None:
             size = os.fstat(f.fileno()).st_size
         digest.update(size.to_bytes(8, "little"))
@@ -133,3 +205,44 @@ def partial_hash(path: str, size: int | None = None) -> str:
         elif size > HASH_CHUNK:
             digest.update(f.read())
     return digest.hexdigest()
+
+
+# --- mount points ------------------------------------------------------------------------------------
+
+
+def mount_points() -> set[str] | None:
+    """Every mount point of this system (Linux: ``/proc/self/mountinfo``, bind mounts included);
+    None where the system does not say (then ``os.path.ismount`` is asked about single paths)."""
+    try:
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="surrogateescape") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return None
+    points = set()
+    for line in lines:
+        fields = line.split(" ")
+        if len(fields) > 4:
+            points.add(_unescape_mount(fields[4]))
+    return points
+
+
+def _unescape_mount(text: str) -> str:
+    # mountinfo writes space, tab, newline and backslash as octal escapes (\040 ...)
+    out, i = [], 0
+    while i < len(text):
+        if text[i] == "\\" and text[i + 1 : i + 4].isdigit() and len(text[i + 1 : i + 4]) == 3:
+            out.append(chr(int(text[i + 1 : i + 4], 8)))
+            i += 4
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def mounts_under(directory: str, points: set[str] | None = None) -> set[str]:
+    """The mount points at or below ``directory`` (where the system cannot list them: the directory
+    itself, if it is one)."""
+    points = mount_points() if points is None else points
+    if points is None:
+        return {directory} if os.path.ismount(directory) else set()
+    return {p for p in points if is_under(p, directory)}

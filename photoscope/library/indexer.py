@@ -16,6 +16,13 @@ commits, so after a kill the next run redoes at most the batch that was in fligh
 
 Bad input never stops the worker: whatever fails to decode (empty, truncated, corrupt, not an image,
 too large, unreadable) is stored as status 'error' with a reason, and the run carries on.
+
+Memory: decodes share a budget of decoded bytes (``photos.MemoryBudget``), so huge PNGs and TIFFs
+decode one at a time however many decode threads the cores allow.
+
+Work once: a run holds an exclusive lock on ``<library>.indexing`` (``flock``, released by the system
+even after a kill -9); a second worker on the same library, in this process or another, waits for it
+and then finds nothing left to do, so no photo is encoded twice.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sys
 import threading
 import time
 import warnings
@@ -39,14 +47,16 @@ from PIL import Image
 
 from photoscope.library.db import FailedPhoto, IndexedPhoto, Library, PendingPhoto
 from photoscope.library.photos import (
+    DEFAULT_DECODE_BUDGET,
     DEFAULT_MAX_PIXELS,
     EmptyFile,
+    MemoryBudget,
     PhotoMeta,
     describe_error,
     load_photo,
     read_metadata,
 )
-from photoscope.library.thumbnails import LARGE_SIZE, write_thumbnail
+from photoscope.library.thumbnails import LARGE_SIZE, remove_stale_temporaries, write_thumbnail
 from photoscope.threads import lower_priority
 
 log = logging.getLogger(__name__)
@@ -115,7 +125,12 @@ class Decoded:
 
 
 def decode(
-    photo: PendingPhoto, thumbnail_root: Path | None, thumbnails: bool, max_pixels: int, input_size: int
+    photo: PendingPhoto,
+    thumbnail_root: Path | None,
+    thumbnails: bool,
+    max_pixels: int,
+    input_size: int,
+    budget: MemoryBudget | None = None,
 ) -> Decoded | FailedPhoto:
     """Read one photo for the encoder (and its thumbnail), or the reason it cannot be read."""
     try:
@@ -124,7 +139,7 @@ def decode(
         meta = read_metadata(photo.path, max_pixels)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image = load_photo(photo.path, min_side=LARGE_SIZE)
+            image = load_photo(photo.path, min_side=LARGE_SIZE, max_pixels=max_pixels, budget=budget)
         if thumbnails:
             _thumbnail(image, photo, thumbnail_root)
         encoder_input = image.resize((input_size, input_size), Image.Resampling.BILINEAR)
@@ -168,8 +183,10 @@ class IndexWorker:
         thumbnails: bool = True,
         thumbnail_root: Path | None = None,
         max_pixels: int = DEFAULT_MAX_PIXELS,
+        decode_budget: int = DEFAULT_DECODE_BUDGET,
         on_progress: ProgressListener | None = None,
         on_added: AddedListener | None = None,
+        on_wait: Callable[[], None] | None = None,
     ) -> None:
         self.library, self.model = library, model
         default_torch, default_decode = default_threads()
@@ -177,7 +194,9 @@ class IndexWorker:
         self.decode_threads = decode_threads or default_decode
         self.torch_threads = torch_threads or default_torch
         self.thumbnails, self.thumbnail_root, self.max_pixels = thumbnails, thumbnail_root, max_pixels
-        self.on_progress, self.on_added = on_progress, on_added
+        self.on_progress, self.on_added, self.on_wait = on_progress, on_added, on_wait
+        self.budget = MemoryBudget(decode_budget)
+        self._tidied = False
         self._unpaused = threading.Event()
         self._unpaused.set()
         self._cancel = threading.Event()
@@ -249,8 +268,22 @@ class IndexWorker:
     # the run
 
     def run(self) -> Progress:
-        """Index everything pending (in online folders) until none is left or ``cancel()``."""
+        """Index everything pending (in online folders) until none is left or ``cancel()``.
+
+        Waits first while another worker indexes the same library (``on_wait`` is told once)."""
         self._cancel.clear()
+        with _IndexingLock(self.library.path) as lock:
+            while not lock.acquire():
+                if self.on_wait is not None and lock.attempts == 1:
+                    self.on_wait()
+                if self._cancel.wait(0.2):
+                    return _Tracker(self.library).progress()
+            return self._run_locked()
+
+    def _run_locked(self) -> Progress:
+        if not self._tidied and self.thumbnails:
+            self._tidied = True
+            remove_stale_temporaries(self.thumbnail_root)
         if self._requeued_for != self.model.version:  # once per model, not on every wake
             self.library.requeue_other_versions(self.model.version)
             self._requeued_for = self.model.version
@@ -303,6 +336,7 @@ class IndexWorker:
                     self.thumbnails,
                     self.max_pixels,
                     self.model.input_size,
+                    self.budget,
                 )
             )
             added += 1
@@ -354,9 +388,49 @@ class IndexWorker:
                 latent=e.latent,
                 feature=e.feature,
                 model_version=version,
+                description_version=getattr(self.model, "description_version", None),
             )
             for d, e in zip(decoded, descriptions, strict=True)
         ]
+
+
+class _IndexingLock:
+    """An exclusive ``flock`` on ``<library>.indexing``: one indexing run per library at a time, across
+    processes and threads (each holder opens the file itself). Where the file cannot be made (a
+    read-only folder) or locks are not supported, runs are not serialised."""
+
+    def __init__(self, library_path: Path) -> None:
+        self.path = library_path.with_name(library_path.name + ".indexing")
+        self.attempts = 0
+        self._fd: int | None = None
+
+    def __enter__(self) -> _IndexingLock:
+        return self
+
+    def acquire(self) -> bool:
+        self.attempts += 1
+        if sys.platform == "win32":  # pragma: no cover - no flock
+            return True
+        import fcntl
+
+        if self._fd is None:
+            try:
+                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+            except OSError as error:
+                log.warning("cannot lock %s (%s): indexing without it", self.path, error)
+                return True
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        except OSError as error:  # a filesystem without locks
+            log.warning("cannot lock %s (%s): indexing without it", self.path, error)
+        return True
+
+    def __exit__(self, *_: object) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # releases the lock
+            self._fd = None
 
 
 class _Tracker:

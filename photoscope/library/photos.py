@@ -4,12 +4,17 @@ cannot be read. No PyTorch here, so the GUI can decode a thumbnail without impor
 
 from __future__ import annotations
 
+import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
+
+from photoscope.library.fs import NotAFile, open_regular
 
 # Registering HEIF support once at import lets every Image.open below read HEIC/HEIF photos.
 try:
@@ -24,25 +29,104 @@ except ImportError:  # pragma: no cover - pillow-heif is a declared dependency
 DEFAULT_MAX_PIXELS = 2 * 89_478_485
 DEFAULT_MIN_SIDE = 224  # the encoder's input side: the smallest decode that loses nothing it sees
 _EXIF_IFD, _DATE_TIME_ORIGINAL, _MAKE, _MODEL, _ORIENTATION = 0x8769, 36867, 271, 272, 274
-
-
-def load_photo(path: str | Path, min_side: int = DEFAULT_MIN_SIDE) -> Image.Image:
-    """Decode a photo upright and in RGB, at no less than ``min_side`` pixels on its short side.
-
-    JPEG draft mode lets libjpeg decode at 1/2, 1/4 or 1/8 scale, so a 12 MP photo costs
-    little more than a thumbnail; the result is still at least ``min_side`` on each side.
-    Raises ``OSError``/``ValueError``/``Image.DecompressionBombError`` for unreadable input.
-    """
-    with Image.open(path) as image:
-        if image.format == "JPEG":
-            image.draft("RGB", (min_side, min_side))
-        image.seek(0)  # first frame of a GIF or a multi-page TIFF
-        upright = ImageOps.exif_transpose(image)
-        return upright.convert("RGB")
+_TRANSPOSE = {  # EXIF orientation -> the transpose that makes the photo upright (as ImageOps.exif_transpose)
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
 class PhotoTooLarge(ValueError):
     pass
+
+
+class MemoryBudget:
+    """Bytes of decoded pixels that may be in memory at once, shared by the decode threads.
+
+    A photo reserves what its decode needs before decoding; one that needs more than the whole budget
+    waits until it is alone. So a few huge PNGs or TIFFs decode one at a time whatever the core count,
+    while camera JPEGs (decoded small in draft mode) still decode side by side.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.used = 0
+        self.peak = 0
+        self._free = threading.Condition()
+
+    @contextmanager
+    def reserve(self, amount: int) -> Iterator[None]:
+        with self._free:
+            self._free.wait_for(lambda: self.used == 0 or self.used + amount <= self.limit)
+            self.used += amount
+            self.peak = max(self.peak, self.used)
+        try:
+            yield
+        finally:
+            with self._free:
+                self.used -= amount
+                self._free.notify_all()
+
+
+# Decoding a 169 MP PNG takes about 0.7 GB; two at once would not fit a 1.5 GB indexing budget.
+DEFAULT_DECODE_BUDGET = 768 * 1024 * 1024
+_UNLIMITED = MemoryBudget(1 << 62)
+
+
+def decode_cost(image: Image.Image) -> int:
+    """Bytes decoding ``image`` (as opened, after any draft) will take: PIL keeps 4 bytes a pixel for
+    RGB, and the reduced, upright copies add about half as much again at worst."""
+    width, height = image.size
+    return width * height * 6
+
+
+def load_photo(
+    path: str | Path,
+    min_side: int = DEFAULT_MIN_SIDE,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    budget: MemoryBudget | None = None,
+) -> Image.Image:
+    """Decode a photo upright and in RGB, at no less than ``min_side`` pixels on its short side.
+
+    JPEG draft mode lets libjpeg decode at 1/2, 1/4 or 1/8 scale, so a 12 MP photo costs
+    little more than a thumbnail; the result is still at least ``min_side`` on each side. Other
+    formats are decoded whole (under ``budget``, so big ones one at a time) and reduced at once,
+    before any copy is made.
+    Only regular files are opened (a FIFO named like a photo would block forever).
+    Raises ``OSError``/``ValueError`` (``PhotoTooLarge``, ``NotAFile``) for unreadable input.
+    """
+    with open_regular(path) as f, warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            opened = Image.open(f)
+        except Image.DecompressionBombError as error:
+            raise PhotoTooLarge(str(error)) from error
+        with opened as image:
+            _check_pixels(image, max_pixels)
+            if image.format == "JPEG":
+                image.draft("RGB", (min_side, min_side))
+            image.seek(0)  # first frame of a GIF or a multi-page TIFF
+            orientation = _exif(image).get(_ORIENTATION)
+            with (budget or _UNLIMITED).reserve(decode_cost(image)):
+                image.load()
+                factor = min(image.size) // max(1, min_side)
+                small = image.reduce(factor) if factor >= 2 else image
+                method = _TRANSPOSE.get(orientation) if isinstance(orientation, int) else None
+                upright = small.transpose(method) if method is not None else small
+                return upright.convert("RGB") if upright.mode != "RGB" or upright is image else upright
+
+
+def _check_pixels(image: Image.Image, max_pixels: int) -> None:
+    width, height = image.size
+    if width * height > max_pixels:
+        raise PhotoTooLarge(
+            f"{width}x{height} pixels ({width * height / 1e6:.0f} MP) is over the "
+            f"{max_pixels / 1e6:.0f} MP limit: refused as a possible decompression bomb"
+        )
 
 
 class EmptyFile(ValueError):
@@ -59,15 +143,15 @@ class PhotoMeta:
 
 def read_metadata(path: str, max_pixels: int = DEFAULT_MAX_PIXELS) -> PhotoMeta:
     """Size, date taken and camera from the file header: no pixels are decoded."""
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), open_regular(path) as f:
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        with Image.open(path) as image:
+        try:
+            opened = Image.open(f)
+        except Image.DecompressionBombError as error:
+            raise PhotoTooLarge(str(error)) from error
+        with opened as image:
+            _check_pixels(image, max_pixels)
             width, height = image.size
-            if width * height > max_pixels:
-                raise PhotoTooLarge(
-                    f"{width}x{height} pixels ({width * height / 1e6:.0f} MP) is over the "
-                    f"{max_pixels / 1e6:.0f} MP limit: refused as a possible decompression bomb"
-                )
             exif = _exif(image)
     if exif.get(_ORIENTATION) in (5, 6, 7, 8):  # stored sideways: the upright photo is the other way
         width, height = height, width
@@ -105,6 +189,8 @@ def describe_error(error: BaseException) -> str:
     """A reason a user can act on, for ``photoscope status``."""
     if isinstance(error, EmptyFile):
         return str(error)
+    if isinstance(error, NotAFile):
+        return "not a regular file (a pipe or a device named like a photo): nothing to read"
     if isinstance(error, PhotoTooLarge | Image.DecompressionBombError):
         return f"image too large: {error}"
     if isinstance(error, PermissionError):

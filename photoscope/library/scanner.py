@@ -11,24 +11,32 @@ records in one transaction what it found:
 - files that are gone leave the index.
 
 A folder whose root is missing (an unplugged drive) is marked offline and left alone, photos included;
-the first scan after it returns brings it current. A directory that cannot be read is never taken as
-empty, so a permission problem does not drop photos either.
+the first scan after it returns brings it current. So is a root, or a directory inside a folder, that
+was a mount point at an earlier scan and is not one now: an unplugged drive leaves its (empty, or
+hidden-file-holding) mount point behind, which must not read as "every photo deleted". A directory or
+file that cannot be looked at is never taken as empty or gone either, so a permission problem does not
+drop photos; it is reported (``ScanReport.unreadable_dirs``) and recorded (``Library.problems``) with
+the names that cannot be indexed (``ScanReport.skipped``).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from photoscope.library import thumbnails
 from photoscope.library.db import Folder, Library, Move, NewFile, StoredFile
+from photoscope.library.exclusions import Stash, exclude
 from photoscope.library.fs import (
     FileStat,
+    display_path,
     has_hidden_part,
     is_under,
+    mount_points,
+    mounts_under,
     normalize_path,
     partial_hash,
     stat_photo,
@@ -49,7 +57,9 @@ class ScanReport:
     unchanged: int = 0
     offline: list[str] = field(default_factory=list)  # folders found missing by this scan
     back_online: list[str] = field(default_factory=list)
-    unreadable_dirs: list[str] = field(default_factory=list)
+    unreadable_dirs: list[str] = field(default_factory=list)  # and files: looked at, could not see
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (display path, why) never indexed
+    absent_mounts: list[str] = field(default_factory=list)  # unplugged drives inside watched folders
 
     @property
     def queued(self) -> int:
@@ -73,6 +83,15 @@ class _Sweep:
     seen: dict[str, tuple[FileStat, int]] = field(default_factory=dict)  # path -> (stat, folder id)
     stored: dict[str, StoredFile] = field(default_factory=dict)
     unreadable: list[str] = field(default_factory=list)
+    reasons: dict[str, str] = field(default_factory=dict)  # unreadable path -> why
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    absent: set[str] = field(default_factory=set)  # mount points whose drive is gone: keep what is below
+    points: set[str] | None = None  # the system's mount points now (None: it cannot say)
+
+    def failed(self, error: OSError) -> None:
+        path = str(error.filename)
+        self.unreadable.append(path)
+        self.reasons[path] = f"cannot be read: {error.strerror or error}; its photos are kept as they were"
 
 
 class Scanner:
@@ -84,17 +103,20 @@ class Scanner:
         library: Library,
         on_removed: RemovedListener | None = None,
         thumbnail_root: Path | None = None,
+        stash: Stash | None = None,
     ) -> None:
         self.library = library
         self.on_removed = on_removed
         self.thumbnail_root = thumbnail_root
+        self.stash = stash  # keeps what exclusion rules take out, so it comes back without encoding
 
-    def check_folders(self, report: ScanReport | None = None) -> list[Folder]:
+    def check_folders(self, report: ScanReport | None = None, points: set[str] | None = None) -> list[Folder]:
         """Mark folders whose root vanished offline and returned ones online; returns the online folders."""
         report = report if report is not None else ScanReport()
+        points = mount_points() if points is None else points
         online = []
         for folder in self.library.folders():
-            present = root_present(folder)
+            present = root_present(folder) and not self._unmounted_root(folder, points)
             if present != folder.online:
                 self.library.set_folder_online(folder.id, present)
                 (report.back_online if present else report.offline).append(folder.path)
@@ -103,24 +125,50 @@ class Scanner:
                 online.append(folder)
         return online
 
+    def _unmounted_root(self, folder: Folder, points: set[str] | None) -> bool:
+        """Whether the folder's root was a mount point at an earlier scan and is not one now."""
+        if folder.path not in self.library.mounts(folder.id):
+            return False
+        return folder.path not in mounts_under(folder.path, points)
+
     def scan(self, targets: Iterable[str | Path] | None = None) -> ScanReport:
         """Scan whole watched folders (``targets=None``) or only some files and directories in them.
 
         Folders that came back online are scanned whole whatever ``targets`` says.
         """
+        with self.library.scan_lock:  # scans in one process one at a time (the watcher's and a command's)
+            return self._scan(targets)
+
+    def _scan(self, targets: Iterable[str | Path] | None) -> ScanReport:
         report = ScanReport()
-        online = self.check_folders(report)
+        points = mount_points()
+        online = self.check_folders(report, points)
         if targets is None:
             chosen = [(f.path, f) for f in online]
         else:
             chosen = self._resolve(targets, online)
             chosen += [(f.path, f) for f in online if f.path in report.back_online]
         chosen = _outermost(chosen)
-        sweep = _Sweep()
+        sweep = _Sweep(points=points)
+        for folder in {f.id: f for _, f in chosen}.values():
+            current = mounts_under(folder.path, points)
+            absent = self.library.mounts(folder.id) - current
+            sweep.absent |= absent
+            report.absent_mounts += sorted(absent)
+            if current | absent != self.library.mounts(folder.id):
+                self.library.set_mounts(folder.id, current | absent)
         for target, folder in chosen:
             self._collect(sweep, target, folder)
         self._drop_vanished_roots(sweep, {f.id: f for _, f in chosen}, report)
+        exclude(self.library, sweep.seen, sweep.stored, self.stash)  # excluded: as if not on disk
         self._apply(sweep, report)
+        if self.stash is not None:
+            self.stash.restore(self.library, report.added)
+        self.library.replace_problems(
+            [display_path(t) for t, _ in chosen],
+            [(display_path(p), sweep.reasons.get(p, "cannot be read")) for p in sweep.unreadable]
+            + sweep.skipped,
+        )
         for target, folder in chosen:
             if target == folder.path and folder.path not in report.offline:
                 self.library.mark_scanned(folder.id)
@@ -132,15 +180,32 @@ class Scanner:
         for target in map(normalize_path, targets):
             owner = next((f for f in online if is_under(target, f.path)), None)
             if owner is not None and not has_hidden_part(target, owner.path):
+                real = os.path.realpath(target)
+                if real != target and is_under(real, owner.path):
+                    target = real  # a link to a place in the folder: walked under the real path (fs)
                 chosen.append((target, owner))
         return chosen
 
     def _collect(self, sweep: _Sweep, target: str, folder: Folder) -> None:
+        absent = [m for m in sweep.absent if is_under(target, m)]
+        if absent:  # inside an unplugged drive: nothing to look at, nothing to drop
+            return
         if os.path.isdir(target):
-            for stat in walk_photos(target, on_error=lambda e: sweep.unreadable.append(str(e.filename))):
+            for stat in walk_photos(
+                target,
+                on_error=sweep.failed,
+                home=folder.path,
+                on_skipped=lambda path, why: sweep.skipped.append((path, why)),
+            ):
                 sweep.seen[stat.path] = (stat, folder.id)
         else:  # a file, or something that is gone: a deleted file or a whole deleted directory
-            found = stat_photo(target)
+            try:
+                found = stat_photo(target)
+            except OSError as error:  # cannot look: not the same as gone
+                if error.filename is None:
+                    error.filename = target
+                sweep.failed(error)
+                found = None
             if found is not None:
                 sweep.seen[found.path] = (found, folder.id)
             sweep.stored.update(self.library.files_at([target]))
@@ -158,6 +223,7 @@ class Scanner:
 
     def _apply(self, sweep: _Sweep, report: ScanReport) -> None:
         report.unreadable_dirs = sweep.unreadable
+        report.skipped = sweep.skipped
         new: list[NewFile] = []
         changed: list[NewFile] = []
         for path, (stat, folder_id) in sweep.seen.items():
@@ -168,12 +234,13 @@ class Scanner:
                 changed.append(NewFile(folder_id, path, stat.size, stat.mtime, _hash(stat)))
             else:
                 report.unchanged += 1
+        keep = [*sweep.unreadable, *sweep.absent]
         gone = [
             s
             for p, s in sweep.stored.items()
-            if p not in sweep.seen and not any(is_under(p, d) for d in sweep.unreadable)
+            if p not in sweep.seen and not any(is_under(p, d) for d in keep)
         ]
-        gone += self._vanished_elsewhere(new, gone, sweep.seen)
+        gone += self._vanished_elsewhere(new, gone, sweep)
         moves, new, gone = _match_moves(new, gone)
         report.changed, report.moved = len(changed), len(moves)
         report.removed = [s.id for s in gone]
@@ -185,20 +252,27 @@ class Scanner:
             self.on_removed(report.removed)
 
     def _vanished_elsewhere(
-        self, new: list[NewFile], gone: list[StoredFile], seen: Container[str]
+        self, new: list[NewFile], gone: list[StoredFile], sweep: _Sweep
     ) -> list[StoredFile]:
         """Rows outside this scan's targets that a new file may have moved from: same partial hash,
         gone from disk though their folder is there. (A watcher may report a move's two ends in two
-        batches; matching only within one scan would index the photo anew and drop the old row.)"""
+        batches; matching only within one scan would index the photo anew and drop the old row.)
+
+        Never rows of an offline folder or of an unplugged drive inside one: their empty mount point
+        is there, but their photos are not gone, and a copy of them is a new photo, not a move."""
         hashes = [n.hash for n in new if n.hash is not None]
         if not hashes:
             return []
         known = {s.id for s in gone}
+        away = [f.path for f in self.library.folders() if not f.online]
+        away += [m for m in self.library.mounts() if m not in mounts_under(m, sweep.points)]
+        away += sweep.unreadable
         return [
             s
             for s in self.library.files_with_hashes(hashes)
             if s.id not in known
-            and s.path not in seen
+            and s.path not in sweep.seen
+            and not any(is_under(s.path, a) for a in away)
             and os.path.isdir(os.path.dirname(s.path))
             and not os.path.exists(s.path)
         ]
@@ -213,9 +287,12 @@ class Scanner:
 def root_present(folder: Folder) -> bool:
     """Whether a watched folder is there. An empty root that used to hold photos counts as missing: it
     is most likely the bare mount point of an unmounted drive, and forgetting a whole library by
-    mistake is the worse error (a folder the user really emptied just keeps its entries, offline)."""
+    mistake is the worse error (a folder the user really emptied just keeps its entries, offline).
+    Hidden entries do not count: a mount point often holds a ``.keep`` or ``.Trash`` of its own."""
     try:
-        return os.path.isdir(folder.path) and (folder.photos == 0 or bool(os.listdir(folder.path)))
+        if not os.path.isdir(folder.path):
+            return False
+        return folder.photos == 0 or any(not name.startswith(".") for name in os.listdir(folder.path))
     except OSError:
         return False
 

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from PIL import Image, PngImagePlugin
 
 LARGE_SIZE = 256
+_TEMP_PREFIX = ".photoscope-"
 
 
 def cache_root() -> Path:
@@ -45,11 +48,13 @@ def write_thumbnail(image: Image.Image, photo: str | Path, mtime: float, root: P
     info.add_text("Thumb::URI", file_uri(photo))
     info.add_text("Thumb::MTime", str(int(mtime)))
     info.add_text("Software", "Photoscope")
+    png = io.BytesIO()  # encoded first: the temporary file lives microseconds, not the PNG encode
+    thumb.save(png, format="PNG", pnginfo=info, compress_level=1)  # speed over a few KB
     # mkstemp creates the file 0600 as the spec asks, in the same folder so os.replace is atomic.
-    fd, tmp = tempfile.mkstemp(prefix=".photoscope-", suffix=".png", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".png", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as f:
-            thumb.save(f, format="PNG", pnginfo=info, compress_level=1)  # speed over a few KB
+            f.write(png.getbuffer())
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -89,3 +94,22 @@ def move_thumbnail(old: str | Path, new: str | Path, root: Path | None = None) -
 def remove_thumbnail(photo: str | Path, root: Path | None = None) -> None:
     with contextlib.suppress(OSError):
         thumbnail_path(photo, root).unlink()
+
+
+def remove_stale_temporaries(root: Path | None = None, older_than_s: float = 600.0) -> int:
+    """Delete temporary thumbnails a killed process left behind (older than any write takes);
+    returns how many went."""
+    folder = (root or cache_root()) / "large"
+    removed = 0
+    cutoff = time.time() - older_than_s
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith(_TEMP_PREFIX) and entry.name.endswith(".png"):
+                    with contextlib.suppress(OSError):
+                        if entry.stat().st_mtime < cutoff:
+                            os.unlink(entry.path)
+                            removed += 1
+    except OSError:
+        pass
+    return removed

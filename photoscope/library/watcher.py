@@ -27,6 +27,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
 from photoscope.library.db import Library
+from photoscope.library.exclusions import IGNORE_FILES
 from photoscope.library.fs import is_hidden, is_photo_name
 from photoscope.library.scanner import Scanner, ScanReport
 from photoscope.threads import lower_priority
@@ -55,6 +56,8 @@ class _Handler(FileSystemEventHandler):
             name = os.path.basename(path)
             if not is_hidden(name) and (event.is_directory or is_photo_name(name)):
                 self.note(path)
+            elif name in IGNORE_FILES:  # a folder's ignore file came or went: rescan the folder
+                self.note(os.path.dirname(path))
 
 
 class FolderWatcher:
