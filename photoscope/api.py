@@ -23,11 +23,21 @@ import numpy as np
 from PIL import Image
 
 from photoscope.config import cache_dir, default_db_path
-from photoscope.library.db import Folder, Library, LibraryError, PhotoRecord
+from photoscope.library.db import (  # the failures' kinds: the CLI maps each to an exit status
+    Folder,
+    Library,
+    LibraryBusy,
+    LibraryDamaged,
+    LibraryError,
+    LibraryTooNew,
+    LibraryUnwritable,
+    PhotoRecord,
+    translate_sqlite_error,
+)
 from photoscope.library.fs import normalize_path
 from photoscope.library.indexer import IndexWorker, ProgressListener
 from photoscope.library.indexer import Progress as IndexProgress
-from photoscope.library.photos import load_photo
+from photoscope.library.photos import describe_error, load_photo
 from photoscope.library.scanner import Scanner, ScanReport
 from photoscope.library.thumbnails import LARGE_SIZE as THUMBNAIL_SIZE
 from photoscope.library.thumbnails import thumbnail_path
@@ -82,7 +92,11 @@ __all__ = [
     "IndexProgress",
     "IndexWorker",
     "Layout",
+    "LibraryBusy",
+    "LibraryDamaged",
     "LibraryError",
+    "LibraryTooNew",
+    "LibraryUnwritable",
     "MapProgress",
     "Match",
     "ModelInfo",
@@ -96,12 +110,14 @@ __all__ = [
     "UnknownWord",
     "UnknownWordError",
     "WordScore",
+    "describe_error",
     "load_photo",
     "relevance",
     "render_photos",
     "render_words",
     "thumbnail_path",
     "torch_threads",
+    "translate_sqlite_error",
 ]
 
 
@@ -257,6 +273,7 @@ class Photoscope:
         self._store: VectorStore | None = None
         self._worker: IndexWorker | None = None
         self._watcher: FolderWatcher | None = None
+        self._on_changes: Callable[[ScanReport], None] | None = None
         self._service: SearchService | None = None
 
     @cached_property
@@ -320,16 +337,27 @@ class Photoscope:
         if self._worker is None:
             worker = self._worker = self.indexer(on_progress, **options)
             worker.start()
-
-            def changed(report: ScanReport) -> None:
-                if on_changes is not None:
-                    on_changes(report)
-                worker.wake()
-
-            self._watcher = FolderWatcher(self.library, self.scanner(), on_queued=changed)
-            if watch:
-                self._watcher.start(catch_up=catch_up)
+            if self._watcher is None:  # else already following the folders (``watch``)
+                self._on_changes = on_changes
+                self._watcher = FolderWatcher(self.library, self.scanner(), on_queued=self._changed)
+                if watch:
+                    self._watcher.start(catch_up=catch_up)
         return self._worker
+
+    def watch(self, on_changes: Callable[[ScanReport], None] | None = None) -> None:
+        """Follow the folders from now on (no catch-up scan): changes are scanned as they happen and
+        the background worker, once started, is woken for them. ``index --watch`` starts this before
+        its first scan, so photos copied in during a long first indexing are not missed."""
+        if self._watcher is None:
+            self._on_changes = on_changes
+            self._watcher = FolderWatcher(self.library, self.scanner(), on_queued=self._changed)
+            self._watcher.start(catch_up=False)
+
+    def _changed(self, report: ScanReport) -> None:
+        if self._on_changes is not None:
+            self._on_changes(report)
+        if self._worker is not None:
+            self._worker.wake()
 
     def stop_background(self) -> None:
         if self._watcher is not None:
@@ -447,6 +475,11 @@ class Photoscope:
     def errors(self, limit: int | None = None) -> list[tuple[str, str]]:
         """(path, reason) of the photos that could not be indexed."""
         return self.library.errors(limit)
+
+    def scan_problems(self, limit: int | None = None) -> list[tuple[str, str]]:
+        """(path, reason) of what the scans could not look at (kept as it was) or cannot index (a file
+        name that is not UTF-8): with ``errors`` it accounts for every file that is not indexed."""
+        return self.library.problems(limit)
 
     @property
     def library_path(self) -> Path:

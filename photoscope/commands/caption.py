@@ -7,35 +7,41 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from photoscope.commands.common import add_model_option, add_rerank_option
+from photoscope.commands.common import (
+    EXIT_FAILED,
+    add_model_option,
+    add_rerank_option,
+    non_negative_float,
+    positive_int,
+)
 
 
 def caption(args: argparse.Namespace) -> int:
-    from photoscope.api import DecodeOptions, Photoscope, load_photo
+    from photoscope.api import DecodeOptions, Photoscope, describe_error, load_photo
 
     app = Photoscope(model_dir=args.model)
     options = DecodeOptions(1 if args.greedy else args.beam, args.max_len, args.length_penalty, args.rerank)
     failed = 0
     for path in args.photos:
         try:
-            photo = load_photo(path)
+            photo = load_photo(path)  # regular files only (a FIFO would block), bombs refused
         except (OSError, ValueError) as error:
-            print(f"{path}: cannot read this photo ({error})", file=sys.stderr)
+            print(f"{path}: {describe_error(error)}", file=sys.stderr)
             failed += 1
             continue
         result = app.caption([photo], options)[0]
         score = f"\t{result.score:.3f}" if args.scores else ""
         print(f"{path}\t{result.caption}{score}")
-    return 1 if failed else 0
+    return EXIT_FAILED if failed else 0
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("caption", help="print a caption for each photo")
     p.add_argument("photos", nargs="+", type=Path)
-    p.add_argument("--beam", type=int, default=5, help="beam width (1 = greedy)")
+    p.add_argument("--beam", type=positive_int, default=5, help="beam width (1 = greedy)")
     p.add_argument("--greedy", action="store_true", help="greedy decoding (same as --beam 1)")
-    p.add_argument("--max-len", type=int, default=20, help="longest caption in words")
-    p.add_argument("--length-penalty", type=float, default=0.5)
+    p.add_argument("--max-len", type=positive_int, default=20, help="longest caption in words")
+    p.add_argument("--length-penalty", type=non_negative_float, default=0.5)
     add_rerank_option(p)
     p.add_argument("--scores", action="store_true", help="print each caption's score too")
     add_model_option(p)

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from photoscope.commands.common import add_db_option, add_model_option
+from photoscope.commands.common import EXIT_FAILED, add_db_option, add_model_option, day, positive_int
 
 
 def register(sub: Any) -> None:
@@ -23,25 +23,40 @@ def register(sub: Any) -> None:
 
 
 def _add_output_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-n", "--limit", type=int, default=20, help="how many results (default 20)")
+    p.add_argument("-n", "--limit", type=positive_int, default=20, help="how many results (default 20)")
     p.add_argument("--json", action="store_true", help="one JSON object per result")
-    p.add_argument("--paths-only", action="store_true", help="only the paths, one a line (for pipes)")
+    p.add_argument(
+        "--paths-only",
+        action="store_true",
+        help="only the paths, one a line (for pipes); control and bidi characters in a name are escaped",
+    )
+    p.add_argument(
+        "--null", action="store_true", help="only the paths, exactly, each ended by NUL (for xargs -0)"
+    )
     p.add_argument("--folder", help="only photos below this folder")
-    p.add_argument("--from", dest="taken_from", help="only photos taken on or after YYYY-MM-DD")
-    p.add_argument("--to", dest="taken_to", help="only photos taken on or before YYYY-MM-DD")
+    p.add_argument("--from", dest="taken_from", type=day, help="only photos taken on or after YYYY-MM-DD")
+    p.add_argument("--to", dest="taken_to", type=day, help="only photos taken on or before YYYY-MM-DD")
     add_db_option(p)
     add_model_option(p)
 
 
 def _filters(args: argparse.Namespace) -> Any:
-    from datetime import date
-
     from photoscope.api import Filters
 
-    def day(text: str | None) -> date | None:
-        return date.fromisoformat(text) if text else None
+    return Filters(args.folder, args.taken_from, args.taken_to)  # dates parsed (and checked) by argparse
 
-    return Filters(args.folder, day(args.taken_from), day(args.taken_to))
+
+# Characters a file name may hold that would break one-path-a-line output or spoof what is shown:
+# C0/C1 controls (newline, escape...) and the Unicode bidi controls (an RTL override flips the text).
+_UNSAFE = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]} | {
+    c: f"\\u{c:04x}" for c in [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+}
+
+
+def safe_text(text: str) -> str:
+    """``text`` with control and bidi characters escaped (``\\x0a``, ``\\u202e``), for a terminal."""
+    text = text.replace("\\", "\\\\") if any(ord(c) in _UNSAFE for c in text) else text
+    return text.translate(_UNSAFE)
 
 
 def _print(results: Any, args: argparse.Namespace) -> int:
@@ -51,9 +66,14 @@ def _print(results: Any, args: argparse.Namespace) -> int:
     if not results.matches:
         print("no matching photos", file=sys.stderr)
         return 1
+    escaped = 0
     for m in results.matches:
-        if args.paths_only:
-            print(m.photo.path)
+        if args.null:
+            sys.stdout.write(m.photo.path + "\0")
+        elif args.paths_only:
+            shown = safe_text(m.photo.path)
+            escaped += shown != m.photo.path
+            print(shown)
         elif args.json:
             print(
                 json.dumps(
@@ -68,7 +88,13 @@ def _print(results: Any, args: argparse.Namespace) -> int:
             )
         else:
             dup = "  [copy]" if m.near_duplicate else ""
-            print(f"{m.score:6.3f}  {m.photo.path}  — {m.photo.caption or ''}{dup}")
+            print(f"{m.score:6.3f}  {safe_text(m.photo.path)}  — {m.photo.caption or ''}{dup}")
+    if escaped:
+        print(
+            f"note: {escaped} paths hold control or bidi characters and are shown escaped; "
+            "--null prints them exactly",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -89,6 +115,8 @@ def run_similar(args: argparse.Namespace) -> int:
         try:
             results = app.search_photo(args.photo, args.limit, _filters(args))
         except (OSError, ValueError) as error:
-            print(f"{args.photo}: cannot read this photo ({error})", file=sys.stderr)
-            return 2
+            from photoscope.api import describe_error
+
+            print(f"{args.photo}: {describe_error(error)}", file=sys.stderr)
+            return EXIT_FAILED
         return _print(results, args)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
 import warnings
 from collections.abc import Callable, Sequence
@@ -145,17 +146,44 @@ def _freeze(module: torch.nn.Module, cache: Path | None = None) -> Net:
 
 
 def _save_quietly(frozen: torch.jit.ScriptModule, path: Path) -> None:
-    """Save atomically; a read-only or full cache only costs the next start its tracing time."""
+    """Save atomically; a read-only or full cache only costs the next start its tracing time.
+
+    The graph is serialised in memory and written by Python: ``torch.jit.save`` to a file aborts the
+    whole process (SIGABRT) when the disk fills up under it. Temporary files left by killed runs go.
+    """
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_temporaries(path.parent)
+        buffer = io.BytesIO()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", FutureWarning)
-            torch.jit.save(frozen, str(tmp))
+            torch.jit.save(frozen, buffer)
+        with open(tmp, "wb") as f:
+            f.write(buffer.getbuffer())
         os.replace(tmp, path)
     except (OSError, RuntimeError):
         with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+def _remove_stale_temporaries(folder: Path) -> None:
+    """Delete ``.<name>.<pid>.tmp`` files whose process is gone (a kill during a save)."""
+    for leftover in folder.glob(".*.tmp"):
+        pid = leftover.suffixes[-2].lstrip(".") if len(leftover.suffixes) >= 2 else ""
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def top_classes(logits: torch.Tensor, k: int = 5) -> list[list[tuple[str, float]]]:
