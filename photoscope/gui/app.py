@@ -77,7 +77,9 @@ def open_api(db: Path | None, model: Path | None) -> Photoscope:
     try:
         from photoscope.api import Photoscope
 
-        return Photoscope(db, model_dir=model)
+        api = Photoscope(db, model_dir=model)
+        api.serve()  # `photoscope search` asks the running app (photoscope.service); closed with the API
+        return api
     finally:
         gc.freeze()
         gc.enable()

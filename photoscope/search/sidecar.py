@@ -325,6 +325,7 @@ class MappedStore(VectorStore):
         self.generation = base.generation
         self._tail = VectorStore(latent_dim, feature_dim=width)
         self._tail_full: dict[int, npt.NDArray[np.float16]] = {}  # whole unit features, reduced files
+        self._tail_concepts: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # classes, probabilities
         self._alive = torch.ones(base.count, dtype=torch.bool)
         self._dead = 0
         self._live: torch.Tensor | None = None  # base rows still live, once some are dead
@@ -393,6 +394,9 @@ class MappedStore(VectorStore):
         if self.base.basis is not None:
             whole = reduce_features(features, None)
             self._tail_full.update(zip(ids, whole, strict=True))
+        if args and args[0] is not None:  # the head's top classes and their probabilities
+            classes, probs = (np.asarray(a) for a in args[0])
+            self._tail_concepts.update(zip(ids, zip(classes, probs, strict=True), strict=True))
         reduced = torch.from_numpy(reduce_features(features, self.base.basis))
         cast(Any, self._tail).upsert(ids, latents, reduced, *args, copy=copy, **kwargs)
 
@@ -402,6 +406,7 @@ class MappedStore(VectorStore):
         self._tail.remove(ids)
         for pid in ids:
             self._tail_full.pop(pid, None)
+            self._tail_concepts.pop(pid, None)
 
     # vectors
 
@@ -583,6 +588,11 @@ class MappedStore(VectorStore):
                 classes = np.full((len(rows), CONCEPTS), -1, np.int16)
                 probs = np.zeros((len(rows), CONCEPTS), np.float32)
                 classes[from_base], probs[from_base] = self.base.classes[b], self.base.class_probs[b]
+                for i, pid in zip(np.flatnonzero(~from_base).tolist(), tail_ids[t].tolist(), strict=True):
+                    if pid in self._tail_concepts:
+                        k = min(CONCEPTS, len(self._tail_concepts[pid][0]))
+                        classes[i, :k] = self._tail_concepts[pid][0][:k]
+                        probs[i, :k] = self._tail_concepts[pid][1][:k]
                 full = None
                 if self.base.basis is not None:
                     full = np.empty((len(rows), FEATURE_DIM), np.float16)
