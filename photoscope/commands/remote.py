@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import socket
+from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -48,6 +49,16 @@ def ask(db: Path | None, request: dict[str, Any]) -> dict[str, Any] | None:
     except ValueError:
         return None
     return answer if answer.get("ok") else None
+
+
+@dataclass(frozen=True)
+class Term:
+    """One query term as the service takes it (``api.QueryTerm`` has the same fields)."""
+
+    text: str | None = None
+    photo: Path | str | int | None = None
+    weight: float = 1.0
+    negative: bool = False
 
 
 def remote_search(args: argparse.Namespace, terms: Any) -> Any | None:

@@ -100,7 +100,11 @@ def _print(results: Any, args: argparse.Namespace) -> int:
 
 def run_search(args: argparse.Namespace) -> int:
     from photoscope.api import Photoscope
+    from photoscope.commands.remote import Term, remote_search
 
+    answered = remote_search(args, [Term(text=args.text)])  # a running app answers in milliseconds
+    if answered is not None:
+        return _print(answered, args)
     with Photoscope(args.db, args.model) as app:
         return _print(app.search_text(args.text, args.limit, _filters(args)), args)
 
@@ -111,6 +115,11 @@ def run_similar(args: argparse.Namespace) -> int:
     if not args.photo.is_file():
         print(f"{args.photo}: no such photo", file=sys.stderr)
         return 2
+    from photoscope.commands.remote import Term, remote_search
+
+    answered = remote_search(args, [Term(photo=args.photo)])
+    if answered is not None:
+        return _print(answered, args)
     with Photoscope(args.db, args.model) as app:
         try:
             results = app.search_photo(args.photo, args.limit, _filters(args))
