@@ -321,6 +321,8 @@ def translate_sqlite_error(error: sqlite3.Error, where: Path) -> LibraryError:
         )
     if primary == 13 or "full" in text:  # SQLITE_FULL
         return LibraryUnwritable(f"the disk holding {where} is full: free some space, then try again")
+    if primary in (8, 3, 14) and _read_only(where):  # a read-only disk or folder fails opens too
+        primary = 8
     if primary in (8, 3) or "readonly" in text or "read-only" in text:  # SQLITE_READONLY, SQLITE_PERM
         return LibraryUnwritable(
             f"{where} is read-only (the file, its folder or the disk): fix the permissions, "
@@ -1030,6 +1032,15 @@ class Library:
             else:
                 cur.execute("DELETE FROM exclusions WHERE folder_id = ? AND kind = ? AND pattern = ?", values)
             return cur.rowcount == 1
+
+
+def _read_only(path: Path) -> bool:
+    """Whether the library file (or, for a new one, its folder) cannot be written."""
+    target = path if path.exists() else path.parent
+    try:
+        return not os.access(target, os.W_OK) or not os.access(path.parent, os.W_OK)
+    except OSError:
+        return False
 
 
 def _disk_full(path: Path, margin: int = 1 << 20) -> bool:

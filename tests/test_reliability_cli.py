@@ -1,0 +1,375 @@
+"""Issue #15, one error path: no hang, no traceback; one line naming the file and what to do, with an
+exit status of its kind (``photoscope --help`` lists them); bad arguments rejected by the parser.
+Also item 17: ``index --watch`` follows the folders from before its first indexing."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sqlite3
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from photos import fast_model, write_bomb_png, write_library, write_photo
+
+from photoscope.cli import build_parser, main
+from photoscope.commands import index as index_command
+from photoscope.commands import search as search_command
+from photoscope.library import db as db_module
+from photoscope.library.db import (
+    Library,
+    LibraryBusy,
+    LibraryDamaged,
+    LibraryUnwritable,
+    translate_sqlite_error,
+)
+from photoscope.library.fs import NotAFile
+from photoscope.library.photos import PhotoTooLarge, load_photo
+
+EXIT = {"failed": 1, "usage": 2, "busy": 3, "damaged": 4, "unwritable": 5}
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _one_clean_line(err: str) -> str:
+    assert "Traceback" not in err
+    lines = [line for line in err.strip().splitlines() if line]
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+@pytest.fixture
+def fast_models(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from photoscope.network import model as model_module
+
+    monkeypatch.setattr(model_module, "PhotoscopeModel", lambda model_dir=None: fast_model(model_dir))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+# --- exit statuses, --debug --------------------------------------------------------------------
+
+
+def test_exit_statuses_are_documented_in_help() -> None:
+    epilog = build_parser().epilog or ""
+    for code in ("0", "1", "2", "3", "4", "5", "70", "130"):
+        assert any(line.strip().startswith(code + " ") for line in epilog.splitlines()), code
+
+
+def test_debug_shows_the_traceback_and_only_then(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    damaged = tmp_path / "library.db"
+    damaged.write_bytes(b"not sqlite at all" * 200)
+    code, _, err = _run(capsys, "status", "--db", str(damaged))
+    assert code == EXIT["damaged"] and "doctor --repair" in _one_clean_line(err)
+    code, _, err = _run(capsys, "--debug", "status", "--db", str(damaged))
+    assert code == EXIT["damaged"] and "Traceback" in err
+    code, _, err = _run(capsys, "status", "--debug", "--db", str(damaged))  # after the command too
+    assert code == EXIT["damaged"] and "Traceback" in err
+
+
+# --- 6, 7: a FIFO named like a photo, a decompression bomb -------------------------------------
+
+
+def test_6_caption_on_a_fifo_does_not_hang(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    fifo = tmp_path / "x.jpg"
+    os.mkfifo(fifo)
+    result: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            load_photo(fifo)
+        except BaseException as error:
+            result.append(error)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(10)
+    assert not reader.is_alive(), "load_photo blocked on a FIFO"
+    assert isinstance(result[0], NotAFile)
+    code, out, err = _run(capsys, "caption", str(fifo))
+    assert code == EXIT["failed"] and not out
+    assert "not a regular file" in _one_clean_line(err) and str(fifo) in err
+
+
+def test_7_a_decompression_bomb_is_refused_in_words(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bomb = write_bomb_png(tmp_path / "bomb.png", side=60_000)  # 3.6 GP: PIL's own bomb error zone
+    with pytest.raises(PhotoTooLarge):
+        load_photo(bomb)
+    code, _, err = _run(capsys, "caption", str(bomb))
+    assert code == EXIT["failed"] and "image too large" in _one_clean_line(err)
+
+
+# --- 9: locked, damaged, newer, read-only, full, bad --db, bad arguments ------------------------
+
+
+def test_9_a_library_locked_too_long_is_said(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fast_models: None
+) -> None:
+    db = tmp_path / "library.db"
+    Library(db).close()
+    monkeypatch.setattr(db_module, "BUSY_TIMEOUT_MS", 300)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    try:
+        write_library(tmp_path / "P", 1)
+        code, _, err = _run(capsys, "index", str(tmp_path / "P"), "--db", str(db), "--quiet")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert code == EXIT["busy"]
+    assert "in use by another program" in _one_clean_line(err) and str(db) in err
+
+
+def test_9_a_newer_schema_is_said_by_search_and_status(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
+) -> None:
+    db = tmp_path / "library.db"
+    Library(db).close()
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA user_version = 99")
+    for argv in (["status"], ["search", "a dog", "--model", str(tiny_model_dir)]):
+        code, _, err = _run(capsys, *argv, "--db", str(db))
+        assert code == EXIT["damaged"] and "newer Photoscope" in _one_clean_line(err)
+
+
+def _damage_pages(db: Path, table: str) -> None:
+    """Overwrite the pages of one table's b-tree with garbage (what a bad sector does)."""
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    with open(db, "r+b") as f:
+        f.seek((root - 1) * page_size)
+        f.write(b"\xa5" * page_size)
+
+
+def test_9_damaged_pages_are_said_by_status_and_search(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
+) -> None:
+    db = tmp_path / "library.db"
+    write_library(tmp_path / "P", 3)
+    code, _, _ = _run(
+        capsys, "index", str(tmp_path / "P"), "--db", str(db), "--model", str(tiny_model_dir), "--quiet"
+    )
+    assert code == 0
+    _damage_pages(db, "photos")
+    for argv in (["status"], ["search", "a dog", "--model", str(tiny_model_dir)]):
+        code, out, err = _run(capsys, *argv, "--db", str(db))
+        assert code == EXIT["damaged"], (argv, out, err)
+        assert "Traceback" not in err and "doctor --repair" in err + out
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("database is locked", LibraryBusy),
+        ("attempt to write a readonly database", LibraryUnwritable),
+        ("database or disk is full", LibraryUnwritable),
+        ("unable to open database file", LibraryUnwritable),
+        ("database disk image is malformed", LibraryDamaged),
+        ("file is not a database", LibraryDamaged),
+    ],
+)
+def test_9_unit_every_sqlite_failure_has_a_kind(message: str, kind: type, tmp_path: Path) -> None:
+    translated = translate_sqlite_error(sqlite3.OperationalError(message), tmp_path / "library.db")
+    assert type(translated) is kind and str(tmp_path / "library.db") in str(translated)
+
+
+def test_9_a_full_disk_reading_as_an_io_error_is_said_to_be_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(db_module, "_disk_full", lambda path, margin=0: True)
+    translated = translate_sqlite_error(sqlite3.OperationalError("disk I/O error"), tmp_path / "l.db")
+    assert isinstance(translated, LibraryUnwritable) and "full" in str(translated)
+
+
+@contextmanager
+def small_tmpfs(where: Path, size: str = "2m", read_only: bool = False) -> Iterator[Path]:
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    where.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)], capture_output=True
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", "-l", str(where)], check=False)
+
+
+def test_9_a_full_disk_is_said_real_tmpfs(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
+) -> None:
+    write_library(tmp_path / "P", 40, size=(320, 240))
+    with small_tmpfs(tmp_path / "disk", "300k") as disk:
+        db = disk / "library.db"
+        Library(db).close()
+        try:  # the disk fills up
+            with open(disk / "filler", "wb") as f:
+                while True:
+                    f.write(b"\0" * 4096)
+                    f.flush()
+        except OSError:
+            pass
+        code, _, err = _run(
+            capsys, "index", str(tmp_path / "P"), "--db", str(db), "--model", str(tiny_model_dir), "--quiet"
+        )
+    assert code == EXIT["unwritable"], err
+    assert "Traceback" not in err and "full" in err
+
+
+def test_9_a_read_only_library_is_said_real_mount(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
+) -> None:
+    write_library(tmp_path / "P", 2)
+    with small_tmpfs(tmp_path / "disk", "4m") as disk:
+        Library(disk / "library.db").close()
+        if subprocess.run(["mount", "-o", "remount,ro", str(disk)], capture_output=True).returncode:
+            pytest.skip("cannot remount read-only here")
+        code, _, err = _run(
+            capsys, "index", str(tmp_path / "P"), "--db", str(disk / "library.db"),
+            "--model", str(tiny_model_dir), "--quiet",
+        )  # fmt: skip
+    assert code == EXIT["unwritable"], err
+    assert "Traceback" not in err and "read-only" in err
+
+
+def test_9_db_below_a_file_is_said(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("x")
+    code, _, err = _run(capsys, "status", "--db", str(tmp_path / "a-file" / "library.db"))
+    assert code == EXIT["unwritable"]
+    assert "cannot create the library" in _one_clean_line(err)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["search", "x", "--from", "2020-13-45"],
+        ["search", "x", "--to", "next week"],
+        ["search", "x", "-n", "-5"],
+        ["search", "x", "-n", "0"],
+        ["similar", "x.jpg", "--limit", "many"],
+        ["index", "--batch-size", "0"],
+        ["caption", "x.jpg", "--beam", "0"],
+    ],
+)
+def test_9_bad_arguments_are_rejected_by_the_parser(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == EXIT["usage"]
+    _, err = capsys.readouterr()
+    assert "usage:" in err and "Traceback" not in err
+
+
+def test_9_named_days_are_accepted(capsys: pytest.CaptureFixture[str]) -> None:
+    args = build_parser().parse_args(["search", "x", "--to", "yesterday", "--from", "2020-02-29"])
+    assert args.taken_to < args.taken_to.today() and args.taken_from.isoformat() == "2020-02-29"
+
+
+# --- 10: two processes creating one library; an empty file is not a library -------------------
+
+
+def _open_library(path: str) -> str:
+    try:
+        with Library(path) as library:
+            return str(library.schema_version)
+    except Exception as error:
+        return f"{type(error).__name__}: {error}"
+
+
+def test_10_processes_creating_one_library_at_once_all_succeed(tmp_path: Path) -> None:
+    context = multiprocessing.get_context("fork")
+    for round_ in range(6):
+        path = str(tmp_path / f"library-{round_}.db")
+        with context.Pool(4) as pool:
+            results = pool.map(_open_library, [path] * 8)
+        assert set(results) == {str(len(db_module.MIGRATIONS))}, results
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(f".library-{round_}")) == []
+
+
+def test_10_an_empty_file_is_not_turned_into_a_library(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    empty = tmp_path / "photo.jpg"
+    empty.touch()
+    code, _, err = _run(capsys, "status", "--db", str(empty))
+    assert code == EXIT["damaged"] and "empty file" in _one_clean_line(err)
+    assert empty.stat().st_size == 0
+
+
+# --- 14: names that would break one-path-a-line output ------------------------------------------
+
+
+def test_14_paths_only_escapes_control_and_bidi_characters(capsys: pytest.CaptureFixture[str]) -> None:
+    names = ["/p/two\nlines.jpg", "/p/evil\u202egpj.exe.jpg", "/p/plain.jpg", "/p/back\\slash\x1b.jpg"]
+    results = SimpleNamespace(
+        unknown_words=[],
+        matches=[
+            SimpleNamespace(photo=SimpleNamespace(path=n, caption="c"), score=1.0, near_duplicate=False)
+            for n in names
+        ],
+    )
+    args = SimpleNamespace(paths_only=True, null=False, json=False)
+    assert search_command._print(results, args) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [
+        "/p/two\\x0alines.jpg",
+        "/p/evil\\u202egpj.exe.jpg",
+        "/p/plain.jpg",
+        "/p/back\\\\slash\\x1b.jpg",
+    ]
+    assert "3 paths" in err and "--null" in err
+    args = SimpleNamespace(paths_only=False, null=True, json=False)
+    search_command._print(results, args)
+    out, _ = capsys.readouterr()
+    assert out.split("\0")[:-1] == names  # exact, for xargs -0
+
+
+# --- 17: index --watch sees what is copied in during its first indexing -------------------------
+
+
+def test_17_watch_follows_changes_made_during_the_first_indexing(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    tiny_model_dir: Path,
+    fast_models: None,
+) -> None:
+    pictures, db = tmp_path / "P", tmp_path / "library.db"
+    write_library(pictures, 3)
+    first_run = index_command._run_worker
+
+    def copy_in_while_indexing(app: object, args: object) -> int:
+        write_photo(pictures / "copied during indexing.jpg", seed=77)
+        time.sleep(2.5)  # the copy lands while the first run is busy (past the watcher's debounce)
+        return first_run(app, args)  # type: ignore[arg-type]
+
+    def until_indexed() -> None:
+        deadline = time.monotonic() + 30
+        with Library(db) as library:
+            while library.counts()["indexed"] < 4 and time.monotonic() < deadline:
+                time.sleep(0.05)  # poll interval
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(index_command, "_run_worker", copy_in_while_indexing)
+    monkeypatch.setattr(index_command, "_wait_for_interrupt", until_indexed)
+    code, out, _ = _run(
+        capsys, "index", str(pictures), "--watch", "--db", str(db), "--model", str(tiny_model_dir)
+    )
+    assert code == 0
+    assert "4 indexed, 0 pending, 0 errors" in out
