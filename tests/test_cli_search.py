@@ -33,7 +33,9 @@ def test_search_json_and_paths_only_are_pipeable(shapes_library_db, trained_tiny
     common = ("--db", str(db), "--model", str(trained_tiny))
     _, out, _ = _run(capsys, "search", "a blue square", "-n", "2", "--json", *common)
     rows = [json.loads(line) for line in out.splitlines()]
-    assert [sorted(r) for r in rows] == [["caption", "near_duplicate", "path", "score", "taken_at"]] * 2
+    assert [sorted(r) for r in rows] == [
+        ["caption", "concepts", "near_duplicate", "path", "score", "taken_at"]
+    ] * 2
     assert all(Path(r["path"]).name.startswith("blue square") for r in rows)
     assert rows[0]["score"] >= rows[1]["score"]
     _, out, _ = _run(capsys, "search", "a blue square", "-n", "4", "--paths-only", *common)

@@ -1,4 +1,5 @@
-"""``photoscope caption PHOTO...``: one line per photo."""
+"""``photoscope caption PHOTO...``: one line per photo: its caption (and with ``--scores`` the
+decoder's score), then what the encoder's ImageNet head sees, as the library stores them."""
 
 from __future__ import annotations
 
@@ -31,7 +32,10 @@ def caption(args: argparse.Namespace) -> int:
             continue
         result = app.caption([photo], options)[0]
         score = f"\t{result.score:.3f}" if args.scores else ""
-        print(f"{path}\t{result.caption}{score}")
+        # What the library stores as the photo's description: the caption and what the encoder's
+        # ImageNet head sees, in words.
+        seen = ", ".join(f"{word} ({p:.0%})" for word, p in result.concepts)
+        print(f"{path}\t{result.caption}{score}" + (f"\tlooks like: {seen}" if seen else ""))
     return EXIT_FAILED if failed else 0
 
 

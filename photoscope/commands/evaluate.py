@@ -23,6 +23,8 @@ def evaluate(args: argparse.Namespace) -> int:
     from photoscope.training.features import cached_features
     from photoscope.training.flickr8k import CaptionDataset
 
+    if args.what == "open-world":
+        return _open_world(args)
     data = CaptionDataset.load(args.data)
     names = data.split(args.split)
     if not names:
@@ -65,6 +67,55 @@ def _retrieval(
     return 0
 
 
+def _open_world(args: argparse.Namespace) -> int:
+    """Open-world photos (``tools/open_world_photos.py``): captions that name a right word or invent
+    an object, and each photo's rank for its own query among them plus Flickr8k val's photos."""
+    from photoscope.api import TextSearchOptions
+    from photoscope.config import cache_dir
+    from photoscope.network import CaptionRule, DecodeOptions, PhotoscopeModel
+    from photoscope.training.features import cached_features
+    from photoscope.training.flickr8k import CaptionDataset
+    from photoscope.training.open_world import cached_features as open_world_features
+    from photoscope.training.open_world import evaluate_open_world, load_labels
+
+    if not (args.data / "labels.json").is_file():
+        print(f"{args.data} has no labels.json (make one with tools/open_world_photos.py)")
+        return 2
+    model = PhotoscopeModel(args.model)
+    photos = load_labels(args.data)
+    key = hashlib.sha1(str(args.data.resolve()).encode()).hexdigest()[:10]
+    features = open_world_features(args.data, photos, args.cache or cache_dir() / "datasets" / key)
+    distractors = None
+    if args.flickr8k is not None:
+        data = CaptionDataset.load(args.flickr8k)
+        fkey = hashlib.sha1(str(data.root.resolve()).encode()).hexdigest()[:10]
+        names = data.split(args.split)
+        cache = args.flickr8k_cache or cache_dir() / "datasets" / fkey
+        distractors = cached_features(names, data.root / "images", cache)[:, 0]  # as the indexer: no mirror
+    decode = DecodeOptions(
+        args.beam,
+        length_penalty=args.length_penalty,
+        rerank=args.rerank,
+        rule=CaptionRule(enabled=not args.no_rule),
+    )
+    search = TextSearchOptions(concepts=not args.no_concepts)
+    metrics, results = evaluate_open_world(model, photos, features, distractors, decode, search)
+    if args.show:
+        for r in results:
+            mark = ("R" if r.right_word else "-") + ("I" if r.invented else "-")
+            print(f"{mark} rank {r.rank + 1:5d}  {r.photo.query!r:30s} {r.caption}")
+    print(
+        f"model {model.version}, caption rule {'off' if args.no_rule else 'on'}, "
+        f"concepts in search {'off' if args.no_concepts else 'on'}"
+    )
+    print(
+        f"{int(metrics['photos'])} photos: captions naming a right word {metrics['right_word']:.1f} %, "
+        f"inventing an object {metrics['invented']:.1f} %; own query in a library of "
+        f"{int(metrics['library'])}: first {metrics['top1']:.1f} %, top 10 {metrics['top10']:.1f} %"
+    )
+    return 0
+
+
 def _captions(
     args: argparse.Namespace, model: PhotoscopeModel, latents: torch.Tensor, refs: list[list[str]]
 ) -> int:
@@ -84,7 +135,7 @@ def _captions(
 
 def register(sub: Any) -> None:
     p = sub.add_parser("evaluate", help="measure the model on a dataset split")
-    p.add_argument("what", choices=["captions", "retrieval"], help="what to evaluate")
+    p.add_argument("what", choices=["captions", "retrieval", "open-world"], help="what to evaluate")
     p.add_argument("--data", type=Path, required=True)
     p.add_argument("--split", default="val")
     p.add_argument("--beam", type=int, default=5)
@@ -99,5 +150,16 @@ def register(sub: Any) -> None:
     p.add_argument("--queries", type=int, help="evaluate retrieval on a random sample of this many queries")
     p.add_argument("--mirror", action="store_true", help="average latents with mirror images")
     p.add_argument("--cache", type=Path, help="feature cache folder (default: user cache)")
+    p.add_argument(
+        "--flickr8k",
+        type=Path,
+        help="open-world: also put this dataset's --split photos in the search library",
+    )
+    p.add_argument("--flickr8k-cache", type=Path, help="open-world: --flickr8k's feature cache folder")
+    p.add_argument("--no-rule", action="store_true", help="open-world: the decoder's captions, unchecked")
+    p.add_argument(
+        "--no-concepts", action="store_true", help="open-world: search by the decoder's words only"
+    )
+    p.add_argument("--show", action="store_true", help="open-world: print each photo's caption and rank")
     add_model_option(p)
     p.set_defaults(handler=evaluate)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoscope.gui import desktop
-from photoscope.gui.results_model import PhotoGridModel, ResultsModel
+from photoscope.gui.results_model import PhotoGridModel, ResultsModel, concepts_text
 from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.thumbnail_loader import decode_photo
 
@@ -247,7 +247,7 @@ class DetailView(QDialog):
         p = m.photo
         self.setWindowTitle(f"{Path(p.path).name} — {photo + 1:,} of {count:,}")
         self.fields["caption"].setText(p.caption or "not captioned yet")
-        self.fields["tags"].setText(format_tags(p.tags))
+        self.fields["tags"].setText(concepts_text(p) or format_tags(p.tags))
         self.fields["taken"].setText(format_taken(p.taken_at))
         self.fields["camera"].setText(p.camera or "unknown")
         size = f"{p.width} \N{MULTIPLICATION SIGN} {p.height} pixels, " if p.width and p.height else ""

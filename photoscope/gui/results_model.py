@@ -45,14 +45,28 @@ def strength_text(strength: float) -> str:
     return f"{round(strength * 100)} % match"
 
 
+def concepts_text(record: PhotoRecord) -> str:
+    """What the encoder's ImageNet head sees in the photo, in plain words ("cat (91 %), Egyptian
+    cat (62 %)"); empty before the photo is indexed."""
+    from photoscope.api import photo_concepts
+
+    return ", ".join(f"{word} ({round(p * 100)} %)" for word, p in photo_concepts(record))
+
+
+def _looks_like(record: PhotoRecord) -> str:
+    seen = concepts_text(record)
+    return f"\nLooks like: {seen}" if seen else ""
+
+
 def tooltip(match: Match) -> str:
     caption = match.photo.caption or "not captioned yet"
     copy = " · a copy of the query photo" if match.near_duplicate else ""
-    return f"{caption}\n{Path(match.photo.path).name} · {strength_text(match.strength)}{copy}"
+    name = Path(match.photo.path).name
+    return f"{caption}{_looks_like(match.photo)}\n{name} · {strength_text(match.strength)}{copy}"
 
 
 def record_tooltip(record: PhotoRecord) -> str:
-    return f"{record.caption or 'not captioned yet'}\n{Path(record.path).name}"
+    return f"{record.caption or 'not captioned yet'}{_looks_like(record)}\n{Path(record.path).name}"
 
 
 class PhotoGridModel(QAbstractListModel):

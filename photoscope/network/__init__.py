@@ -17,25 +17,33 @@ if TYPE_CHECKING:
     from photoscope.network.inversion import InversionOptions
     from photoscope.network.lexicon import Lexicon, load_lexicon
     from photoscope.network.model import (
+        CaptionRule,
         DecodeOptions,
         PhotoDescription,
         PhotoEmbedding,
         PhotoscopeModel,
+        QueryWords,
         WordEmbeddings,
         torch_threads,
     )
+    from photoscope.network.naming import Namer, concepts_from_tags, decoder_words
 
 _HOMES = {
     "BundleError": "bundle",
     "Caption": "decoding",
+    "CaptionRule": "model",
     "Concepts": "concepts",
     "DecodeOptions": "model",
     "InversionOptions": "inversion",
     "Lexicon": "lexicon",
+    "Namer": "naming",
     "PhotoDescription": "model",
     "PhotoEmbedding": "model",
     "PhotoscopeModel": "model",
+    "QueryWords": "model",
     "WordEmbeddings": "model",
+    "concepts_from_tags": "naming",
+    "decoder_words": "naming",
     "load_concepts": "concepts",
     "load_lexicon": "lexicon",
     "torch_threads": "model",
@@ -44,14 +52,19 @@ _HOMES = {
 __all__ = [
     "BundleError",
     "Caption",
+    "CaptionRule",
     "Concepts",
     "DecodeOptions",
     "InversionOptions",
     "Lexicon",
+    "Namer",
     "PhotoDescription",
     "PhotoEmbedding",
     "PhotoscopeModel",
+    "QueryWords",
     "WordEmbeddings",
+    "concepts_from_tags",
+    "decoder_words",
     "load_concepts",
     "load_lexicon",
     "torch_threads",

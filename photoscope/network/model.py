@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -20,12 +21,14 @@ from PIL import Image, ImageOps
 
 from photoscope.config import default_model_dir
 from photoscope.network.bundle import Bundle, load_bundle
+from photoscope.network.concepts import Concepts, load_concepts
 from photoscope.network.decoding import Caption, beam_search, caption_log_prob, pad_batch
-from photoscope.network.encoder import ImageEncoder, top_classes
+from photoscope.network.encoder import ImageEncoder, head_logits, top_classes
 from photoscope.network.inversion import InversionOptions, invert
 from photoscope.network.lexicon import WORD_MIN_COUNT, suggest_words
+from photoscope.network.naming import RISKY_WORDS, Name, Namer, Presence, article, load_presence, risky_groups
 from photoscope.network.preprocess import INPUT_SIZE, preprocess
-from photoscope.network.vocab import SPECIALS
+from photoscope.network.vocab import SPECIALS, tokenize
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,105 @@ class PhotoDescription:
     tags: list[tuple[str, float]]
     caption: str
     caption_score: float
+    concepts: list[tuple[str, float]] = field(default_factory=list)  # plain words and probabilities
+
+
+@dataclass(frozen=True)
+class CaptionRule:
+    """How the encoder's ImageNet head checks the decoder's caption (see ``naming.py``).
+
+    A caption word naming a person, a dog or a ball stays only where the photo supports it (p >=
+    ``support``); otherwise the decoder writes again without those words. When the head names the
+    photo (the classes of one word have p >= ``name_threshold``) and the caption had to change or
+    does not use that word, the caption becomes the name.
+    """
+
+    enabled: bool = True
+    name_threshold: float = 0.5
+    support: tuple[tuple[str, float], ...] = (("person", 0.5), ("dog", 0.5), ("ball", 0.5))
+    # The probes learned on Flickr8k; they are not trusted on photos whose head probability lies
+    # mostly (>= foreign_max) on classes Flickr8k rarely shows (mean probability < rare).
+    rare: float = 1e-3
+    foreign_max: float = 0.95
+    # Nor on photos the head names (p >= name_threshold) by a word whose classes Flickr8k's photos
+    # together rarely show (summed mean probability < rare_name; 0 turns this off).
+    rare_name: float = 0.0
+    # When the caption had to change, it becomes the most specific word whose classes have this
+    # much probability, if the re-written caption does not already use it.
+    fallback_threshold: float = 0.3
+
+
+@dataclass(frozen=True)
+class DescribedCaption:
+    text: str
+    score: float  # the decoder's length-normalised log-probability of its own caption
+    concepts: list[tuple[str, float]]
+    decoder_text: str  # the decoder's caption before the rule
+
+
+# The version of the rule that turns a photo's stored vectors into its caption (the caption rule
+# below). A library whose captions an older rule wrote re-captions its photos from their stored
+# vectors (``Photoscope.redescribe``); the model's version, which re-encodes photos, stays.
+DESCRIPTION_VERSION = "concepts-1"
+
+# Words a query uses to join its content words; never "unknown", never concepts.
+FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "with",
+        "and",
+        "or",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "by",
+        "for",
+        "from",
+        "into",
+        "onto",
+        "over",
+        "under",
+        "near",
+        "its",
+        "it",
+        "their",
+        "his",
+        "her",
+        "this",
+        "that",
+        "these",
+        "those",
+        "some",
+        "very",
+        "while",
+        "as",
+        "up",
+        "down",
+        "out",
+        "off",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class QueryWords:
+    """What the network knows of a search query's content words."""
+
+    concepts: list[tuple[str, tuple[int, ...]]]  # concept words or phrases and the classes they cover
+    decoder_words: list[str]  # content words the caption decoder knows
+    unknown: list[str]  # content words neither the decoder nor the concepts know
+    content: list[str]  # every word but the function words
 
 
 @dataclass(frozen=True)
@@ -57,6 +159,7 @@ class DecodeOptions:
     # Re-rank finished hypotheses by the text encoder (see decoding.py): CIDEr rose steadily up to a
     # weight of 8 on both halves of Flickr8k val, then fell (captions grow long).
     rerank: float = 8.0
+    rule: CaptionRule = field(default_factory=CaptionRule)
 
 
 @dataclass(frozen=True)
@@ -88,6 +191,11 @@ class PhotoscopeModel:
         return f"{self.bundle.name}@{self.bundle.version}"
 
     @property
+    def description_version(self) -> str:
+        """The caption rule's version the index records with each caption (``DESCRIPTION_VERSION``)."""
+        return DESCRIPTION_VERSION
+
+    @property
     def latent_dim(self) -> int:
         return self.bundle.network.config.latent_dim
 
@@ -116,10 +224,16 @@ class PhotoscopeModel:
         classes = top_classes(out.logits[:n], tags)
         return [PhotoEmbedding(out.features[i], latents[i], classes[i]) for i in range(n)]
 
-    def caption(self, latents: torch.Tensor, options: DecodeOptions | None = None) -> list[Caption]:
+    def caption(
+        self,
+        latents: torch.Tensor,
+        options: DecodeOptions | None = None,
+        banned_words: torch.Tensor | None = None,
+    ) -> list[Caption]:
+        """The decoder's own captions (no check by the head: see ``describe_vectors``)."""
         o = options or DecodeOptions()
         net, vocab = self.bundle.network, self.bundle.vocab
-        return beam_search(net, vocab, latents, o.beam, o.max_len, o.length_penalty, o.rerank)
+        return beam_search(net, vocab, latents, o.beam, o.max_len, o.length_penalty, o.rerank, banned_words)
 
     def describe(
         self, photos: Sequence[Image.Image], options: DecodeOptions | None = None
@@ -128,7 +242,8 @@ class PhotoscopeModel:
         embeddings = self.embed(photos)
         if not embeddings:
             return []
-        captions = self.caption(torch.stack([e.latent for e in embeddings]), options)
+        features = torch.stack([e.feature for e in embeddings])
+        described = self.describe_vectors(features, torch.stack([e.latent for e in embeddings]), options)
         return [
             PhotoDescription(
                 feature=e.feature.float().numpy().astype(np.float16),
@@ -136,9 +251,102 @@ class PhotoscopeModel:
                 tags=e.tags,
                 caption=c.text,
                 caption_score=c.score,
+                concepts=c.concepts,
             )
-            for e, c in zip(embeddings, captions, strict=True)
+            for e, c in zip(embeddings, described, strict=True)
         ]
+
+    # the encoder's ImageNet head: concepts
+
+    @property
+    def concepts(self) -> Concepts:
+        return load_concepts()
+
+    @cached_property
+    def namer(self) -> Namer:
+        return Namer(self.concepts, self.bundle.vocab.words)
+
+    @cached_property
+    def presence(self) -> Presence:
+        return load_presence()
+
+    def concept_probs(self, features: torch.Tensor) -> torch.Tensor:
+        """The head's N x 1000 class probabilities from N x 1280 encoder features (stored float16
+        features too: no photo needed)."""
+        return head_logits(features).softmax(dim=-1)
+
+    def describe_vectors(
+        self, features: torch.Tensor, latents: torch.Tensor, options: DecodeOptions | None = None
+    ) -> list[DescribedCaption]:
+        """Captions and concepts from a photo's stored vectors (the 1280-d feature and the latent):
+        the decoder's caption, checked by the head (``CaptionRule``)."""
+        o = options or DecodeOptions()
+        rule = o.rule
+        first = self.caption(latents, o)
+        probs = self.concept_probs(features).numpy()
+        shown = [
+            [(n.word, round(n.p, 4)) for n in self.namer.words_shown(row, rule.name_threshold)]
+            for row in probs
+        ]
+        if not rule.enabled:
+            return [DescribedCaption(c.text, c.score, s, c.text) for c, s in zip(first, shown, strict=True)]
+        support = self.support(features, probs, rule)
+        thresholds = dict(rule.support)
+        unsupported = [{g for g, p in row.items() if p < thresholds.get(g, 0.5)} for row in support]
+        vocab = self.bundle.vocab
+        texts = [c.text for c in first]
+        redo = [i for i, c in enumerate(first) if risky_groups(c.text.split()) & unsupported[i]]
+        if redo:
+            bans = torch.zeros(len(redo), len(vocab), dtype=torch.bool)
+            for row, i in enumerate(redo):
+                for group in unsupported[i]:
+                    bans[row, [vocab.index(w) for w in RISKY_WORDS[group] if w in vocab]] = True
+            for i, c in zip(redo, self.caption(latents[redo], o, bans), strict=True):
+                texts[i] = c.text
+        out = []
+        for i, c in enumerate(first):
+            text = texts[i]
+            if i in redo:  # the decoder's caption named what the photo does not support
+                name = self.namer.name(probs[i], rule.fallback_threshold)
+                if name is not None and not self._uses(text, name):
+                    text = article(name.word)
+            out.append(DescribedCaption(text, c.score, shown[i], c.text))
+        return out
+
+    def support(
+        self, features: torch.Tensor, probs: npt.NDArray[np.floating], rule: CaptionRule | None = None
+    ) -> list[dict[str, float]]:
+        """Per photo, the probability that it shows each group of ``RISKY_WORDS``: the presence
+        probes' where the photo is like Flickr8k's (else 0), and for dogs and balls the head's
+        too, whichever is larger."""
+        r = rule or CaptionRule()
+        probe = self.presence.probs(features.float().numpy())
+        familiar = self.presence.foreign(probs, r.rare) < r.foreign_max
+        if r.rare_name > 0:
+            prior = self.presence.class_prior
+            for i, head in enumerate(probs):
+                name = self.namer.name(head, r.name_threshold)
+                if name is not None and float(prior[self.namer.classes(name.word)].sum()) < r.rare_name:
+                    familiar[i] = False
+        out = []
+        for row, head, known in zip(probe, probs, familiar, strict=True):
+            found = {g: float(p) if known else 0.0 for g, p in zip(self.presence.groups, row, strict=True)}
+            found["dog"] = max(found["dog"], self.namer.group_p(head, "dog"))
+            # Balls are small: neither the head nor the probe sees them well on Flickr8k's own photos.
+            found["ball"] = 1.0 if known else self.namer.group_p(head, "ball")
+            out.append(found)
+        return out
+
+    def _uses(self, text: str, name: Name) -> bool:
+        """Whether ``text`` already uses the name or a word above or below it (a bird for an eagle)."""
+        words = text.split()
+        grams = {" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1)}
+        classes = set(self.namer.classes(name.word).tolist())
+        for gram in grams:
+            covered = set(self.concepts.classes_for(gram))
+            if covered and (covered & classes) and gram not in {"animal", "animals"}:
+                return True
+        return False
 
     # text
 
@@ -171,6 +379,36 @@ class PhotoscopeModel:
         return (log_p / lengths_k).reshape(-1, k)
 
     # words
+
+    def query_words(self, text: str) -> QueryWords:
+        """The concept words and phrases of a query (longest first: "bald eagle", "hot dog"), the
+        words the decoder knows and those neither knows. Words for people are never concepts (the
+        head has no class for a person: "person" would mean a scuba diver)."""
+        words = tokenize(text)
+        vocab, concepts = self.bundle.vocab, self.concepts
+        found: list[tuple[str, tuple[int, ...]]] = []
+        in_concept = [False] * len(words)
+        i = 0
+        while i < len(words):
+            for n in (3, 2, 1):
+                gram = " ".join(words[i : i + n])
+                if i + n > len(words) or words[i] in FUNCTION_WORDS or gram in RISKY_WORDS["person"]:
+                    continue
+                classes = concepts.classes_for(gram)
+                if classes:
+                    found.append((gram, classes))
+                    in_concept[i : i + n] = [True] * n
+                    i += n - 1
+                    break
+            i += 1
+        content = [w for w in words if w not in FUNCTION_WORDS]
+        known = [w for w in content if w in vocab]
+        unknown = [
+            w
+            for w, c in zip(words, in_concept, strict=True)
+            if w not in FUNCTION_WORDS and not c and w not in vocab
+        ]
+        return QueryWords(found, known, unknown, content)
 
     def knows_any(self, text: str) -> bool:
         vocab = self.bundle.vocab

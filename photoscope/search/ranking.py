@@ -18,7 +18,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from photoscope.network import InversionOptions, PhotoscopeModel
+from photoscope.network import InversionOptions, PhotoscopeModel, QueryWords
 from photoscope.search.vectors import Hit, VectorStore
 
 TextMethod = Literal["shipped", "encoder", "plain"]
@@ -49,6 +49,11 @@ class TextSearchOptions:
     # 20.0/45.8/58.6, 0.4 gives 20.5/46.4/60.0 (the best), 1.0 gives 19.5/45.6/60.1.
     rerank: int = 50  # re-score this many best photos by the caption likelihood (0: off)
     rerank_weight: float = 0.4  # weight of log p(text | photo) per word, added to the cosine
+    # The encoder head's word: a query's concept words ("eagle", "espresso", "dog") add
+    # ``concept_weight`` times the mean over them of log(concept_floor + p(photo shows it)).
+    concept_weight: float = 0.1
+    concept_floor: float = 0.01
+    concepts: bool = True  # False: the decoder's words alone (the app before the concepts)
 
 
 class TextRanker:
@@ -59,11 +64,33 @@ class TextRanker:
         self.store = store
 
     def scores(self, texts: Sequence[str], options: TextSearchOptions) -> torch.Tensor:
-        """Q x N scores (higher is better) of the store's photos for each text."""
+        """Q x N scores (higher is better) of the store's photos for each text.
+
+        A text whose content words the decoder does not know (but the concepts do: "espresso") is
+        scored by the concepts alone; one that neither knows scores every photo -inf."""
+        queries = [self.model.query_words(t) for t in texts]
+        if not options.concepts:
+            queries = [QueryWords([], q.decoder_words, q.unknown, q.content) for q in queries]
+        concept = self.concept_scores(queries, options)
         scores = self.store.scores(self.latents(texts, options), "latent")
+        if options.method != "plain" and options.concept_weight > 0:
+            scores = scores + options.concept_weight * concept
         if options.rerank > 0 and options.method != "plain":  # plain inversion stays the plain baseline
             scores = self._rerank(texts, scores, options)
+        for i, q in enumerate(queries):
+            if not q.decoder_words:  # the decoder's latent of "<unknown>" says nothing
+                scores[i] = concept[i] + 1e-3 * scores[i] if q.concepts else float("-inf")
         return scores
+
+    def concept_scores(self, queries: Sequence[QueryWords], options: TextSearchOptions) -> torch.Tensor:
+        """Q x N: each query's mean over its concept words of log(floor + p(photo shows it)),
+        0 for a query without concept words."""
+        out = torch.zeros(len(queries), len(self.store))
+        for i, q in enumerate(queries):
+            if q.concepts:
+                logs = [(options.concept_floor + self.store.concept_scores(c)).log() for _, c in q.concepts]
+                out[i] = torch.stack(logs).mean(0)
+        return out
 
     def _rerank(self, texts: Sequence[str], scores: torch.Tensor, options: TextSearchOptions) -> torch.Tensor:
         """Add the exact caption likelihood to the cosine of each text's best candidates."""
@@ -107,8 +134,11 @@ class SearchEngine:
         allowed: np.ndarray | None = None,
         options: TextSearchOptions | None = None,
     ) -> SearchResult:
-        unknown = self.unknown_words(text)
-        if not self.model.knows_any(text) or len(self.store) == 0:
+        """The best photos for a description. Words that neither the decoder nor the concepts know
+        are reported; when no content word is known there are no results (not arbitrary photos)."""
+        query = self.model.query_words(text)
+        unknown = [UnknownWord(w, self.model.suggest(w)) for w in query.unknown]
+        if not (query.decoder_words or query.concepts) or len(self.store) == 0:
             return SearchResult([], unknown)
         scores = TextRanker(self.model, self.store).scores([text], options or TextSearchOptions())
         return SearchResult(self.store.top_k(scores, k, allowed), unknown)
@@ -135,4 +165,5 @@ class SearchEngine:
         return self.search_vector(self.store.vector_of(photo_id, "feature"), k, allowed, exclude=[photo_id])
 
     def unknown_words(self, text: str) -> list[UnknownWord]:
-        return [UnknownWord(w, self.model.suggest(w)) for w in self.model.unknown_words(text)]
+        """The query's content words that neither the decoder nor the concepts know."""
+        return [UnknownWord(w, self.model.suggest(w)) for w in self.model.query_words(text).unknown]

@@ -8,6 +8,7 @@ about 250 MB and 25 ms on one core here).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -15,9 +16,12 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import torch
 
+from photoscope.config import resources_dir
+
 _BLOCK = 8192  # rows normalised at a time
 
 Kind = Literal["latent", "feature"]
+CONCEPTS_PER_PHOTO = 5  # the head's top classes kept per photo (the "Looks like" tags the index stores)
 
 
 if TYPE_CHECKING:
@@ -73,6 +77,14 @@ class VectorStore:
         self._latents = _Matrix(latent_dim, torch.float32)
         self._latent_norms = _Matrix(1, torch.float32)  # to recover raw latents (the decoder's scale)
         self._features = _Matrix(feature_dim, torch.float16)
+        # The encoder head's likeliest classes per photo and their probabilities (class -1: none),
+        # so a concept word scores 100,000 photos with a gather and a sum (see ``concept_scores``).
+        self._classes = _Matrix(CONCEPTS_PER_PHOTO, torch.int16)
+        self._class_probs = _Matrix(CONCEPTS_PER_PHOTO, torch.float32)
+
+    @property
+    def _matrices(self) -> tuple[_Matrix, ...]:
+        return (self._latents, self._latent_norms, self._features, self._classes, self._class_probs)
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -89,11 +101,14 @@ class VectorStore:
         ids: Iterable[int],
         latents: np.ndarray | torch.Tensor,
         features: np.ndarray | torch.Tensor,
+        concepts: tuple[np.ndarray | torch.Tensor, np.ndarray | torch.Tensor] | None = None,
         copy: bool = True,
     ) -> None:
         """Add or replace photos' vectors. ``copy=False`` hands the arrays over: they are normalised
-        in place and may be kept, so the caller must not use them afterwards."""
+        in place and may be kept, so the caller must not use them afterwards. ``concepts`` are the
+        head's top classes (N x k class indices, -1 for none) and their probabilities (N x k)."""
         ids = list(ids)
+        classes, class_probs = _concept_rows(len(ids), concepts)
         raw = torch.as_tensor(latents, dtype=torch.float32)
         norms = raw.norm(dim=-1, keepdim=True)
         lat, feat = _normalise(raw, torch.float32, copy), _normalise(features, torch.float16, copy)
@@ -104,6 +119,8 @@ class VectorStore:
                 self._latents.data[row] = lat[i]
                 self._latent_norms.data[row] = norms[i]
                 self._features.data[row] = feat[i]
+                self._classes.data[row] = classes[i]
+                self._class_probs.data[row] = class_probs[i]
         if fresh:
             # All new (the first load): take the normalised matrices as they are, without a gather copy.
             index = torch.tensor(fresh) if len(fresh) < len(ids) else slice(None)
@@ -113,6 +130,8 @@ class VectorStore:
             self._latents.append(lat[index])
             self._latent_norms.append(norms[index])
             self._features.append(feat[index])
+            self._classes.append(classes[index])
+            self._class_probs.append(class_probs[index])
 
     def remove(self, ids: Iterable[int]) -> None:
         for pid in ids:
@@ -124,10 +143,10 @@ class VectorStore:
                 moved = self._ids[last]
                 self._ids[row] = moved
                 self._row[moved] = row
-                for matrix in (self._latents, self._latent_norms, self._features):
+                for matrix in self._matrices:
                     matrix.data[row] = matrix.data[last]
             self._ids.pop()
-            for matrix in (self._latents, self._latent_norms, self._features):
+            for matrix in self._matrices:
                 matrix.size -= 1
 
     def vectors(self, kind: Kind) -> torch.Tensor:
@@ -141,6 +160,14 @@ class VectorStore:
     def raw_latents(self, rows: torch.Tensor) -> torch.Tensor:
         """Latents at their original scale for store rows (as the decoder takes them)."""
         return self._latents.view()[rows] * self._latent_norms.view()[rows]
+
+    def concept_scores(self, classes: Sequence[int]) -> torch.Tensor:
+        """Each photo's probability (N) that it shows one of ``classes``, summed over its stored
+        top classes (the probability beyond them counts as none)."""
+        covered = torch.zeros(1001, dtype=torch.float32)  # index 1000: the -1 of empty slots
+        covered[torch.as_tensor(list(classes), dtype=torch.long)] = 1.0
+        rows = self._classes.view().long() % 1001
+        return (self._class_probs.view() * covered[rows]).sum(1)
 
     def vector_of(self, photo_id: int, kind: Kind) -> torch.Tensor:
         return self.vectors(kind)[self._row[photo_id]].float()
@@ -173,6 +200,20 @@ class VectorStore:
         ]
 
 
+def _concept_rows(
+    n: int, concepts: tuple[np.ndarray | torch.Tensor, np.ndarray | torch.Tensor] | None
+) -> tuple[torch.Tensor, torch.Tensor]:
+    classes = torch.full((n, CONCEPTS_PER_PHOTO), -1, dtype=torch.int16)
+    probs = torch.zeros((n, CONCEPTS_PER_PHOTO), dtype=torch.float32)
+    if concepts is not None:
+        given_classes = torch.as_tensor(concepts[0]).reshape(n, -1)[:, :CONCEPTS_PER_PHOTO]
+        given_probs = torch.as_tensor(concepts[1]).reshape(n, -1)[:, :CONCEPTS_PER_PHOTO]
+        k = given_classes.shape[1]
+        classes[:, :k] = given_classes.to(torch.int16)
+        probs[:, :k] = given_probs.float()
+    return classes, probs
+
+
 def load_store(library: Library, model_version: str, latent_dim: int) -> VectorStore:
     """The in-memory vectors of the photos a model indexed, read from the library."""
     store = VectorStore(latent_dim)
@@ -182,8 +223,9 @@ def load_store(library: Library, model_version: str, latent_dim: int) -> VectorS
 
 def read_vectors(
     library: Library, model_version: str, ids: Sequence[int] | None = None
-) -> tuple[list[int], np.ndarray, np.ndarray]:
-    """Photo ids with their latents and features, row for row (all photos, or those of ``ids``)."""
+) -> tuple[list[int], np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """Photo ids with their latents, features and concepts (the head's top classes and their
+    probabilities, from the stored tags), row for row (all photos, or those of ``ids``)."""
     wanted = None if ids is None else list(ids)
     lat_ids, latents = library.load_vectors("latent", ids=wanted, model_version=model_version)
     feat_ids, features = library.load_vectors("feature", ids=wanted, model_version=model_version)
@@ -191,4 +233,35 @@ def read_vectors(
         features = features[np.isin(feat_ids, lat_ids)]
         keep = np.isin(lat_ids, feat_ids)
         lat_ids, latents = lat_ids[keep], latents[keep]
-    return lat_ids.tolist(), latents, features
+    return lat_ids.tolist(), latents, features, read_concepts(library, lat_ids, model_version, wanted)
+
+
+def read_concepts(
+    library: Library, photo_ids: np.ndarray, model_version: str, ids: Sequence[int] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """N x k class indices (-1: none) and probabilities of ``photo_ids`` (ascending), from their
+    stored tags: the concept scores of search need no features through the head."""
+    n = len(photo_ids)
+    classes = np.full((n, CONCEPTS_PER_PHOTO), -1, dtype=np.int16)
+    probs = np.zeros((n, CONCEPTS_PER_PHOTO), dtype=np.float32)
+    tag_ids, labels, scores = library.load_tags(ids=ids, model_version=model_version)
+    if not n or not len(tag_ids):
+        return classes, probs
+    index = _class_index()
+    rows = np.searchsorted(photo_ids, tag_ids)
+    rows = np.minimum(rows, n - 1)
+    slot = np.zeros(n, dtype=np.int64)
+    for row, pid, label, score in zip(rows.tolist(), tag_ids.tolist(), labels, scores.tolist(), strict=True):
+        c = index.get(label)
+        if c is None or int(photo_ids[row]) != pid or slot[row] >= CONCEPTS_PER_PHOTO:
+            continue
+        classes[row, slot[row]], probs[row, slot[row]] = c, score
+        slot[row] += 1
+    return classes, probs
+
+
+@functools.cache
+def _class_index() -> dict[str, int]:
+    """ImageNet class name -> index, as the stored tags name the classes."""
+    names = (resources_dir() / "imagenet-classes.txt").read_text(encoding="utf-8").splitlines()
+    return {name: i for i, name in enumerate(names)}

@@ -12,7 +12,7 @@ import torch
 
 from photoscope.network.model import PhotoscopeModel
 from photoscope.search.ranking import TextRanker, TextSearchOptions
-from photoscope.search.vectors import VectorStore
+from photoscope.search.vectors import CONCEPTS_PER_PHOTO, VectorStore
 from photoscope.training.evaluate import ranks_of, recall_at
 
 
@@ -32,9 +32,16 @@ def evaluate_retrieval(
     batch: int = 250,
     max_queries: int | None = None,
     latency_queries: int = 20,
+    features: torch.Tensor | None = None,
 ) -> list[RetrievalReport]:
+    """``features`` (the photos' 1280-d encoder features) give the store the head's top classes,
+    as the app's library has them (the concept words of search); without them concepts score 0."""
     store = VectorStore(latents.shape[1])
-    store.upsert(range(len(latents)), latents, torch.zeros(len(latents), 1280))
+    if features is None:
+        store.upsert(range(len(latents)), latents, torch.zeros(len(latents), 1280))
+    else:
+        top = model.concept_probs(features).topk(CONCEPTS_PER_PHOTO, dim=1)
+        store.upsert(range(len(latents)), latents, features, (top.indices, top.values))
     queries = [(i, c) for i, caps in enumerate(captions) for c in caps]
     if max_queries and max_queries < len(queries):
         pick = np.random.default_rng(0).choice(len(queries), max_queries, replace=False)

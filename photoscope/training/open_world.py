@@ -1,0 +1,173 @@
+"""The open-world evaluation: everyday photos Flickr8k never showed the network.
+
+A folder made by ``tools/open_world_photos.py`` holds photos and ``labels.json``: per photo its plain
+query ("a cat"), the words a caption may rightly use for it and which of the objects Flickr8k taught
+the decoder to invent are really there. Measured, as ``photoscope evaluate open-world`` prints:
+
+- captions that name a right word (a label word, or a two- or three-word label phrase);
+- captions that invent an object: "dog", "boy", "girl", "man", "woman" or "ball" (or their plurals)
+  written for a photo without it;
+- each photo's rank for its own query in a library of the open-world photos, plus (if given) the
+  Flickr8k val photos, searched as the app searches (a query nothing knows ranks its photo last).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from photoscope.library.photos import load_photo
+from photoscope.network.encoder import ImageEncoder
+from photoscope.network.model import DecodeOptions, DescribedCaption, PhotoscopeModel
+from photoscope.network.preprocess import preprocess
+from photoscope.network.vocab import tokenize
+from photoscope.search.ranking import TextRanker, TextSearchOptions
+from photoscope.search.vectors import CONCEPTS_PER_PHOTO, VectorStore
+
+# The invented objects counted, each with the caption words that name it.
+INVENTED: dict[str, frozenset[str]] = {
+    "dog": frozenset({"dog", "dogs"}),
+    "boy": frozenset({"boy", "boys"}),
+    "girl": frozenset({"girl", "girls"}),
+    "man": frozenset({"man", "men"}),
+    "woman": frozenset({"woman", "women"}),
+    "ball": frozenset({"ball", "balls"}),
+}
+
+
+@dataclass(frozen=True)
+class OpenWorldPhoto:
+    file: str
+    query: str
+    words: tuple[str, ...]
+    present: frozenset[str]
+
+
+@dataclass(frozen=True)
+class PhotoResult:
+    photo: OpenWorldPhoto
+    caption: str
+    decoder_caption: str
+    right_word: bool
+    invented: tuple[str, ...]
+    rank: int  # 0-based rank of the photo for its own query (the library's size when not found)
+    concepts: list[tuple[str, float]]
+
+
+def load_labels(folder: Path) -> list[OpenWorldPhoto]:
+    out = []
+    for entry in json.loads((folder / "labels.json").read_text(encoding="utf-8")):
+        present = entry.get("present", {})
+        if isinstance(present, dict):
+            there = frozenset(k for k, v in present.items() if v)
+        else:
+            there = frozenset(present)
+        out.append(
+            OpenWorldPhoto(entry["file"], entry["query"], tuple(w.lower() for w in entry["words"]), there)
+        )
+    return out
+
+
+def cached_features(folder: Path, photos: Sequence[OpenWorldPhoto], cache: Path) -> np.ndarray:
+    """N x 1280 float16 features of the photos as the indexer encodes them (no mirror image)."""
+    path = cache / "open-world-features.npz"
+    names = [p.file for p in photos]
+    if path.is_file():
+        stored = np.load(path)
+        if [str(n) for n in stored["files"]] == names:
+            return np.asarray(stored["features"])
+    encoder = ImageEncoder()
+    chunks = []
+    for lo in range(0, len(photos), 16):
+        images = [load_photo(folder / p.file) for p in photos[lo : lo + 16]]
+        chunks.append(encoder.predict(preprocess(images)).features.numpy().astype(np.float16))
+    features = np.concatenate(chunks)
+    cache.mkdir(parents=True, exist_ok=True)
+    np.savez(path, files=np.asarray(names), features=features)
+    return features
+
+
+def phrases(words: Sequence[str]) -> set[str]:
+    return {" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1)}
+
+
+def right_word(caption: str, photo: OpenWorldPhoto) -> bool:
+    return bool(phrases(tokenize(caption)) & set(photo.words))
+
+
+def invented(caption: str, photo: OpenWorldPhoto) -> tuple[str, ...]:
+    words = set(tokenize(caption))
+    return tuple(obj for obj, names in INVENTED.items() if words & names and obj not in photo.present)
+
+
+def store_of(model: PhotoscopeModel, features: torch.Tensor, latents: torch.Tensor) -> VectorStore:
+    """A vector store as the app's, with the head's top classes as its stored tags."""
+    store = VectorStore(latents.shape[1])
+    top = model.concept_probs(features).topk(CONCEPTS_PER_PHOTO, dim=1)
+    store.upsert(range(len(latents)), latents, features, (top.indices, top.values))
+    return store
+
+
+def query_ranks(
+    model: PhotoscopeModel, store: VectorStore, queries: Sequence[str], options: TextSearchOptions
+) -> np.ndarray:
+    """0-based rank of photo i (store row i) for query i; ties and unanswerable queries count against."""
+    ranker = TextRanker(model, store)
+    ranks = []
+    for lo in range(0, len(queries), 50):
+        chunk = list(queries[lo : lo + 50])
+        scores = ranker.scores(chunk, options)
+        truth = torch.arange(lo, lo + len(chunk))
+        true_scores = scores.gather(1, truth.unsqueeze(1))
+        ahead = (scores >= true_scores).sum(1) - 1
+        ahead[~torch.isfinite(true_scores.squeeze(1))] = scores.shape[1]
+        ranks.append(ahead.numpy())
+    return np.concatenate(ranks)
+
+
+def evaluate_open_world(
+    model: PhotoscopeModel,
+    photos: Sequence[OpenWorldPhoto],
+    features: np.ndarray,
+    distractors: np.ndarray | None = None,
+    decode: DecodeOptions | None = None,
+    search: TextSearchOptions | None = None,
+    captions: bool = True,
+) -> tuple[dict[str, float], list[PhotoResult]]:
+    """Figures (percent of photos) and per-photo results; ``distractors`` are more photos'
+    features (Flickr8k val, say) put in the search library after the open-world photos."""
+    own = torch.from_numpy(features.astype(np.float32))
+    with torch.inference_mode():
+        latents = model.bundle.network.latent(own)
+    if captions:
+        described = model.describe_vectors(own, latents, decode)
+    else:
+        described = [DescribedCaption("", 0.0, [], "") for _ in photos]
+    all_features = own
+    all_latents = latents
+    if distractors is not None and len(distractors):
+        extra = torch.from_numpy(distractors.astype(np.float32))
+        with torch.inference_mode():
+            all_latents = torch.cat([latents, model.bundle.network.latent(extra)])
+        all_features = torch.cat([own, extra])
+    store = store_of(model, all_features, all_latents)
+    ranks = query_ranks(model, store, [p.query for p in photos], search or TextSearchOptions())
+    results = [
+        PhotoResult(p, d.text, d.decoder_text, right_word(d.text, p), invented(d.text, p), int(r), d.concepts)
+        for p, d, r in zip(photos, described, ranks, strict=True)
+    ]
+    n = max(1, len(results))
+    metrics = {
+        "photos": float(len(results)),
+        "library": float(len(store)),
+        "right_word": 100 * sum(r.right_word for r in results) / n,
+        "invented": 100 * sum(bool(r.invented) for r in results) / n,
+        "top1": 100 * sum(r.rank < 1 for r in results) / n,
+        "top10": 100 * sum(r.rank < 10 for r in results) / n,
+    }
+    return metrics, results

@@ -1,0 +1,75 @@
+"""The concepts shown to the user (CLI, tooltips, detail view) and the upgrade of an existing
+library's captions from its stored vectors (no ../shared data)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from photoscope.api import Photoscope, photo_concepts
+from photoscope.cli import main
+from photoscope.library.db import PhotoRecord
+
+
+def _record(tags: list[tuple[str, float]]) -> PhotoRecord:
+    return PhotoRecord(1, "/p/espresso.jpg", 1, "a cup of coffee", -1.0, None, None, 10, 10, 1, 0.0, tags)
+
+
+def test_stored_tags_show_as_plain_words() -> None:
+    shown = photo_concepts(_record([("espresso", 0.8), ("cup", 0.1), ("eggnog", 0.05)]))
+    assert shown[0] == ("espresso", pytest.approx(0.8))
+    assert ("cup", pytest.approx(0.1)) in shown
+    assert photo_concepts(_record([])) == []
+
+
+def test_tooltips_and_detail_view_name_the_concepts() -> None:
+    from photoscope.gui.results_model import concepts_text, record_tooltip
+
+    record = _record([("bald eagle", 0.7), ("kite", 0.2)])
+    assert concepts_text(record).startswith("bald eagle (70 %)")
+    tip = record_tooltip(record)
+    assert tip.splitlines()[0] == "a cup of coffee" and "Looks like: bald eagle (70 %)" in tip
+    assert "Looks like" not in record_tooltip(_record([]))
+
+
+def test_caption_command_prints_the_concepts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    photo = tmp_path / "grey.png"
+    Image.new("RGB", (64, 64), (128, 128, 128)).save(photo)
+    assert main(["caption", str(photo), "--scores"]) == 0
+    line = capsys.readouterr().out.strip()
+    path, caption, score, seen = line.split("\t")
+    assert path == str(photo) and caption and float(score) <= 0
+    assert seen.startswith("looks like: ") and "%" in seen
+
+
+def test_search_json_carries_concepts(
+    shapes_library_db: tuple[Path, Path], trained_tiny: Path, capsys
+) -> None:
+    db, _ = shapes_library_db
+    assert main(["search", "a red square", "--db", str(db), "--model", str(trained_tiny), "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert rows and all(isinstance(r["concepts"], list) for r in rows)
+    first = rows[0]["concepts"]
+    assert first and set(first[0]) == {"word", "p"} and 0 < first[0]["p"] <= 1
+
+
+def test_old_captions_are_rewritten_from_stored_vectors(
+    shapes_library_db: tuple[Path, Path], trained_tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "library.db"
+    shutil.copy(shapes_library_db[0], db)
+    with sqlite3.connect(db) as conn:  # as a library captioned before the caption rule had versions
+        conn.execute("UPDATE photos SET description_version = NULL")
+        conn.execute("UPDATE captions SET caption = 'old caption'")
+    with Photoscope(db, trained_tiny) as app:
+        indexed = app.status()["indexed"]
+        monkeypatch.setattr(app.model, "embed", lambda *a, **k: pytest.fail("re-encoded a photo"))
+        assert app.redescribe(batch=7) == indexed
+        assert app.redescribe() == 0  # all current now
+        records = app.photos_by_ids(app.library.photo_ids())
+        assert records and all(r.caption and r.caption != "old caption" for r in records)

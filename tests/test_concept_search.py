@@ -1,0 +1,132 @@
+"""The encoder head's concepts: the resource's mapping, naming, search fusion, the unknown-word
+behaviour and the caption rule (shipped bundle; no ../shared data)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from photoscope.network.concepts import load_concepts
+from photoscope.network.encoder import imagenet_head
+from photoscope.network.model import CaptionRule, DecodeOptions, PhotoscopeModel
+from photoscope.network.naming import RISKY_WORDS, Namer, article, concepts_from_tags, load_presence
+from photoscope.search.ranking import SearchEngine, TextSearchOptions
+from photoscope.search.vectors import VectorStore
+
+ESPRESSO, BALD_EAGLE, EGYPTIAN_CAT, TABBY, LAPTOP, GERMAN_SHEPHERD = 967, 22, 285, 281, 620, 235
+
+
+@pytest.fixture(scope="module")
+def model(shipped_model_dir: Path) -> PhotoscopeModel:
+    return PhotoscopeModel(shipped_model_dir)
+
+
+def probs_of(**classes: float) -> np.ndarray:
+    names = {"espresso": ESPRESSO, "eagle": BALD_EAGLE, "egyptian": EGYPTIAN_CAT, "tabby": TABBY}
+    p = np.zeros(1000, dtype=np.float32)
+    for key, value in classes.items():
+        p[names[key]] = value
+    return p
+
+
+def test_concept_words_cover_the_classes_below_them() -> None:
+    c = load_concepts()
+    assert c.classes_for("espresso") == (ESPRESSO,)
+    assert BALD_EAGLE in c.classes_for("eagle") and BALD_EAGLE in c.classes_for("bird")
+    assert GERMAN_SHEPHERD in c.classes_for("dog") and len(c.classes_for("dog")) > 100
+    assert LAPTOP in c.classes_for("laptop")
+    assert not c.is_concept("beach") and not c.is_concept("giraffe")
+
+
+def test_namer_picks_the_most_specific_confident_word(model: PhotoscopeModel) -> None:
+    namer = model.namer
+    assert namer.name(probs_of(espresso=0.9), 0.5).word == "espresso"  # type: ignore[union-attr]
+    assert namer.name(probs_of(eagle=0.8), 0.5).word == "bald eagle"  # type: ignore[union-attr]
+    cat = namer.name(probs_of(egyptian=0.3, tabby=0.3), 0.5)  # neither class alone, together a cat
+    assert cat is not None and cat.word == "cat" and cat.p == pytest.approx(0.6)
+    assert namer.name(probs_of(espresso=0.2), 0.5) is None
+    assert [article(w) for w in ("eagle", "cup", "unicycle", "espresso")] == [
+        "an eagle",
+        "a cup",
+        "a unicycle",
+        "an espresso",
+    ]
+
+
+def test_concepts_from_stored_tags_are_plain_words() -> None:
+    namer = Namer(load_concepts(), ["cat", "bird", "dog", "animal"])
+    shown = concepts_from_tags([("Egyptian cat", 0.35), ("tabby", 0.3), ("lynx", 0.01)], namer)
+    assert shown[0] == ("cat", pytest.approx(0.66, abs=1e-3))  # "cat" covers the lynx too
+    assert ("Egyptian cat", pytest.approx(0.35)) in shown and all(w != "lynx" for w, _ in shown)
+    assert concepts_from_tags([], namer) == []
+
+
+def _store(model: PhotoscopeModel) -> VectorStore:
+    """Twelve photos: 0 an espresso, 1 a bald eagle, the rest dogs (German shepherds)."""
+    g = torch.Generator().manual_seed(0)
+    n = 12
+    latents = torch.randn(n, model.latent_dim, generator=g)
+    classes = torch.full((n, 5), -1, dtype=torch.int64)
+    probs = torch.zeros(n, 5)
+    classes[:, 0] = GERMAN_SHEPHERD
+    probs[:, 0] = 0.9
+    classes[0, 0], classes[1, 0] = ESPRESSO, BALD_EAGLE
+    store = VectorStore(model.latent_dim)
+    store.upsert(range(100, 100 + n), latents, torch.randn(n, 1280, generator=g), (classes, probs))
+    return store
+
+
+@pytest.mark.parametrize(("query", "first"), [("espresso", 100), ("an eagle", 101), ("bird", 101)])
+def test_a_concept_word_finds_its_photo(model: PhotoscopeModel, query: str, first: int) -> None:
+    result = SearchEngine(model, _store(model)).search_text(query, k=5)
+    assert result.hits[0].photo_id == first and not result.unknown_words
+
+
+def test_concepts_fuse_with_the_decoders_words(model: PhotoscopeModel) -> None:
+    store = _store(model)
+    engine = SearchEngine(model, store)
+    result = engine.search_text("a dog running on the grass", k=12)
+    assert not result.unknown_words and len(result.hits) == 12
+    assert {h.photo_id for h in result.hits[:10]} <= set(range(102, 112)) | {100, 101}
+    assert {100, 101} & {h.photo_id for h in result.hits[-2:]}  # neither dog sits in front
+    # Off: the decoder's words alone (the ranking before the concepts), still answering.
+    off = engine.search_text("a dog", k=12, options=TextSearchOptions(concepts=False))
+    assert len(off.hits) == 12
+
+
+def test_a_query_nothing_knows_returns_nothing_and_says_so(model: PhotoscopeModel) -> None:
+    engine = SearchEngine(model, _store(model))
+    result = engine.search_text("a giraffe", k=5)
+    assert result.hits == [] and [u.word for u in result.unknown_words] == ["giraffe"]
+    partly = engine.search_text("a giraffe on the grass", k=5)
+    assert partly.hits and [u.word for u in partly.unknown_words] == ["giraffe"]
+    assert engine.search_text("eagle", k=5).unknown_words == []  # no "did you mean beagle?"
+
+
+def _feature_for(class_index: int, scale: float = 0.5) -> torch.Tensor:
+    """A 1280-d feature the head reads as ``class_index`` (its classifier row, scaled)."""
+    weight, _ = imagenet_head()
+    return (scale * weight[class_index] / weight[class_index].norm() * 40).unsqueeze(0)
+
+
+def test_the_caption_names_what_the_head_sees_and_invents_nothing(model: PhotoscopeModel) -> None:
+    feature = _feature_for(ESPRESSO)
+    assert float(model.concept_probs(feature)[0, ESPRESSO]) > 0.9
+    with torch.inference_mode():
+        latent = model.bundle.network.latent(feature)
+    # Whatever the decoder says of this latent, the rule may not keep a person, a dog or a ball.
+    described = model.describe_vectors(feature, latent)[0]
+    words = set(described.text.split())
+    assert not words & (RISKY_WORDS["dog"] | RISKY_WORDS["ball"] | RISKY_WORDS["person"]), described
+    assert described.concepts[0][0] == "espresso"
+    off = model.describe_vectors(feature, latent, DecodeOptions(rule=CaptionRule(enabled=False)))[0]
+    assert off.text == off.decoder_text == described.decoder_text
+
+
+def test_presence_probes_ship_with_their_provenance() -> None:
+    presence = load_presence()
+    assert presence.groups == tuple(RISKY_WORDS) and presence.weight.shape == (3, 1280)
+    assert presence.class_prior.shape == (1000,) and "trained_on" in presence.info
