@@ -113,12 +113,12 @@ __all__ = [
     "WordScore",
     "describe_error",
     "load_photo",
+    "photo_concepts",
     "relevance",
     "render_photos",
     "render_words",
     "thumbnail_path",
     "torch_threads",
-    "photo_concepts",
     "translate_sqlite_error",
 ]
 
@@ -258,6 +258,7 @@ class ModelInfo:
 class CaptionedPhoto:
     caption: str
     score: float  # length-normalised log-probability (higher is better, <= 0)
+    concepts: tuple[tuple[str, float], ...] = ()  # what the encoder's ImageNet head sees, in words
 
 
 class Photoscope:
@@ -281,7 +282,6 @@ class Photoscope:
     @cached_property
     def model(self) -> PhotoscopeModel:
         """The network, imported and built on first use (its weights load lazily too)."""
-    concepts: tuple[tuple[str, float], ...] = ()  # what the encoder's ImageNet head sees, in words
         from photoscope.network import PhotoscopeModel
 
         return PhotoscopeModel(self._model_dir)
@@ -322,10 +322,38 @@ class Photoscope:
                 on_progress(progress)
             if progress.done >= progress.total:  # idle: keep the mapped vectors current
                 self.refresh_vectors()
+                self.redescribe()  # captions an older caption rule wrote, from the stored vectors
 
         return IndexWorker(
             self.library, self.model, on_progress=progressed, on_added=self.photos_added, **options
         )
+
+    def redescribe(self, batch: int = 256, limit: int | None = None) -> int:
+        """Re-caption indexed photos whose caption an older caption rule wrote (a library indexed
+        before the encoder head's concepts, say) from their stored vectors: the decoder runs again,
+        the encoder does not. Stops early when photos are waiting to be indexed (the next idle moment
+        goes on). Returns how many photos got a new caption."""
+        import torch
+
+        from photoscope.search.vectors import read_vectors
+
+        model = self.model
+        version, done, after = model.description_version, 0, 0
+        while limit is None or done < limit:
+            ids = self.library.stale_descriptions(version, model.version, batch, after)
+            if not ids or (done and self.library.pending_count()):
+                break
+            after = ids[-1]
+            found_ids, latents, features, _ = read_vectors(self.library, model.version, ids)
+            if not found_ids:
+                continue
+            described = model.describe_vectors(
+                torch.from_numpy(np.asarray(features, np.float32)), torch.from_numpy(np.asarray(latents))
+            )
+            rows = [(i, d.text, d.score) for i, d in zip(found_ids, described, strict=True)]
+            self.library.write_descriptions(rows, version)
+            done += len(rows)
+        return done
 
     def start_background(
         self,
@@ -384,40 +412,11 @@ class Photoscope:
     def photos_by_ids(self, ids: Sequence[int]) -> list[PhotoRecord]:
         return self.library.photos_by_ids(list(ids))
 
-                self.redescribe()  # captions an older caption rule wrote, from the stored vectors
     def model_version(self) -> str:
         """The model's version as the index records it (loads the bundle)."""
         return self.model.version
 
     def model_info(self) -> ModelInfo:
-    def redescribe(self, batch: int = 256, limit: int | None = None) -> int:
-        """Re-caption indexed photos whose caption an older caption rule wrote (a library indexed
-        before the encoder head's concepts, say) from their stored vectors: the decoder runs again,
-        the encoder does not. Stops early when photos are waiting to be indexed (the next idle moment
-        goes on). Returns how many photos got a new caption."""
-        from photoscope.search.vectors import read_vectors
-
-        import torch
-
-        model = self.model
-        version, done, after = model.description_version, 0, 0
-        while limit is None or done < limit:
-            ids = self.library.stale_descriptions(version, model.version, batch, after)
-            if not ids or (done and self.library.pending_count()):
-                break
-            after = ids[-1]
-            found_ids, latents, features, _ = read_vectors(self.library, model.version, ids)
-            if not found_ids:
-                continue
-
-            described = model.describe_vectors(
-                torch.from_numpy(np.asarray(features, np.float32)), torch.from_numpy(np.asarray(latents))
-            )
-            rows = [(i, d.text, d.score) for i, d in zip(found_ids, described, strict=True)]
-            self.library.write_descriptions(rows, version)
-            done += len(rows)
-        return done
-
         """The model's name, version and validation metrics (loads the bundle)."""
         bundle = self.model.bundle
         return ModelInfo(bundle.name, bundle.version, bundle.training_data, dict(bundle.metrics))
@@ -780,7 +779,31 @@ class Photoscope:
         self, photos: Sequence[Image.Image], options: DecodeOptions | None = None
     ) -> list[CaptionedPhoto]:
         """The caption the index would store for each photo (they need not be in the library)."""
-        return [CaptionedPhoto(d.caption, d.caption_score) for d in self.model.describe(photos, options)]
+        return [
+            CaptionedPhoto(d.caption, d.caption_score, tuple(d.concepts))
+            for d in self.model.describe(photos, options)
+        ]
+
+    def photo_concepts(self, photo: PhotoRecord) -> list[tuple[str, float]]:
+        """What the encoder's ImageNet head sees in an indexed photo, in plain words with
+        probabilities ("cat" 0.91, "Egyptian cat" 0.62, ...), from its stored tags (no network)."""
+        return photo_concepts(photo, self._model_dir)
+
+
+def photo_concepts(photo: PhotoRecord, model_dir: str | Path | None = None) -> list[tuple[str, float]]:
+    """An indexed photo's concepts in plain words (``Photoscope.photo_concepts``), for a caller
+    without a ``Photoscope`` (the search command answered by a running app)."""
+    from photoscope.network import concepts_from_tags
+
+    return concepts_from_tags(photo.tags, _namer(str(model_dir) if model_dir else None))
+
+
+@functools.lru_cache(maxsize=2)
+def _namer(model_dir: str | None) -> Namer:
+    from photoscope.config import default_model_dir
+    from photoscope.network import Namer, decoder_words, load_concepts
+
+    return Namer(load_concepts(), decoder_words(model_dir or default_model_dir()))
 
 
 def _day(value: date | str | None, next_day: bool = False) -> str | None:
@@ -795,58 +818,5 @@ def _month_label(row: tuple[Any, ...]) -> str:
     key = str(row[3])
     try:
         return date(int(key[:4]), int(key[5:7]), 1).strftime("%B %Y")
-    def search_terms(
-        self, terms: Sequence[QueryTerm], limit: int = 50, filters: Filters | None = None
-    ) -> Results:
-        """Photos for a combined query: texts and photos, each added or taken away, with weights
-        (``photoscope.search.combine``). One added text alone is ``search_text``, one photo alone
-        ``search_photo``; the query's own library photos are left out."""
-        from photoscope.search.combine import CombinedRanker, Term
-        from photoscope.search.ranking import SearchResult
-
-        terms = [t for t in terms if t.weight > 0]
-        if len(terms) == 1 and not terms[0].negative:
-            only = terms[0]
-            if only.text is not None:
-                return self.search_text(only.text, limit, filters)
-            assert only.photo is not None
-            if isinstance(only.photo, int):
-                return self.similar_to(only.photo, limit, filters)
-            return self.search_photo(only.photo, limit, filters)
-        engine = self.engine
-        unknown = [u for t in terms if t.text is not None for u in engine.unknown_words(t.text)]
-        resolved, exclude = [], []
-        for t in terms:
-            if t.text is not None:
-                if self.model.knows_any(t.text):
-                    resolved.append(Term(text=t.text, weight=t.weight, negative=t.negative))
-                continue
-            assert t.photo is not None
-            known = [t.photo] if isinstance(t.photo, int) else self._library_ids_of(t.photo)
-            with self._store_lock:  # a library photo's stored vectors: nothing to encode
-                known = [i for i in known if i in self.store]
-                if known:
-                    feature = self.store.vector_of(known[0], "feature")
-                    latent = self.store.vector_of(known[0], "latent")
-            if known:
-                exclude += known
-            elif isinstance(t.photo, int):
-                continue
-            else:
-                image = t.photo if isinstance(t.photo, Image.Image) else load_photo(t.photo)
-                embedding = self.model.embed([image])[0]
-                feature, latent = embedding.feature, embedding.latent
-            resolved.append(Term(feature=feature, latent=latent, weight=t.weight, negative=t.negative))
-        allowed = self._allowed(filters)
-        with self._store_lock:
-            store = self.store
-            if not resolved or len(store) == 0:
-                hits = []
-            else:
-                hits = store.top_k(
-                    CombinedRanker(self.model, store).scores(resolved), limit, allowed, exclude
-                )
-        return self._results(SearchResult(hits, unknown))
-
     except ValueError:
         return "Unknown date"

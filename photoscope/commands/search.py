@@ -75,24 +75,23 @@ def _print(results: Any, args: argparse.Namespace) -> int:
             escaped += shown != m.photo.path
             print(shown)
         elif args.json:
+            from photoscope.api import photo_concepts  # the head's words, from the stored tags
+
             print(
                 json.dumps(
                     {
-            from photoscope.api import photo_concepts  # the head's words, from the stored tags (only here:
-            # the API's import is most of a search answered by a running app)
-
                         "path": m.photo.path,
                         "score": round(m.score, 4),
                         "caption": m.photo.caption,
                         "near_duplicate": m.near_duplicate,
                         "taken_at": m.photo.taken_at,
-                    }
-                )
-            )
                         "concepts": [
                             {"word": w, "p": p}
                             for w, p in photo_concepts(m.photo, getattr(args, "model", None))
                         ],
+                    }
+                )
+            )
         else:
             dup = "  [copy]" if m.near_duplicate else ""
             print(f"{m.score:6.3f}  {safe_text(m.photo.path)}  — {m.photo.caption or ''}{dup}")
