@@ -188,13 +188,13 @@ MIN_BLOCK = 8  # a block of best scores above a cliff is searched on its own fro
 def relevance(scores: Sequence[float], copies: int = 0) -> tuple[int, list[float]]:
     """How many of these best-first scores are likely relevant, and each one's strength in 0..1.
 
-    A knee rule, not a calibrated threshold: relevant are the scores before the knee of the curve of
-    the best ``KNEE_SPAN`` (the point furthest below the chord from the best to the last, Kneedle),
-    at least one and at least the ``copies``. When the best scores stand as a block above a cliff
-    (text search lifts its re-ranked best 50 above the rest), the knee is sought inside that block.
-    Strength is the score's place between the typical score (the median of those given) and the
-    best: 1 for the best, 0 at or below the median; it is rank-based within one query, so text and
-    photo queries read alike.
+    A rule on the score curve, not a calibrated threshold. Among the best ``KNEE_SPAN`` scores (or,
+    when the best stand as a block above a cliff, as text search lifts its re-ranked best 50 above
+    the rest, among that block) relevant are those in the upper half between the typical score (the
+    median) and the best, and at least those before the knee of the curve (the point furthest below
+    the chord from the best to the last, Kneedle); at least one, and at least the ``copies``.
+    Strength is the score's place between the median of all the scores given and the best: 1 for the
+    best, 0 at or below the median; rank-based within one query, so text and photo queries read alike.
     """
     s = np.asarray(scores, dtype=np.float64)
     n = len(s)
@@ -215,7 +215,8 @@ def relevance(scores: Sequence[float], copies: int = 0) -> tuple[int, list[float
     x = np.arange(len(top)) / (len(top) - 1)
     y = (top - top[-1]) / (top[0] - top[-1])
     knee = int(np.argmax((1.0 - x) - y))  # furthest below the chord
-    return max(1, knee, copies), strength
+    upper = int(np.sum(top >= (top[0] + float(np.median(top))) / 2))
+    return max(1, knee, upper, copies), strength
 
 
 @dataclass(frozen=True)

@@ -426,7 +426,8 @@ def test_browse_query_detail_next_similar_and_back(qtbot, window_on_daily: MainW
         detail.similar_button.click()  # find similar
     assert window.search.chip.isVisible() and Path(photo.path).name in window.search.chip.label.text()
     assert photo.path not in [m.photo.path for m in window.results.matches()]
-    window.activateWindow()
+    window.activateWindow()  # the photo view closed with the new results: the window has the keys
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window and QApplication.focusWidget() is not None)
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
         press(qtbot, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)  # back to the query
     assert window.search.text() == "a green circle" and not window.search.chip.isVisible()

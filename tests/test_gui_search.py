@@ -64,7 +64,7 @@ def test_unknown_words_and_empty_results_are_explained(qtbot, make_window, libra
     assert "does not know “cirle”" in message and "did you mean “circle”" in message
     assert window.results.rowCount() > 0  # the known words still search
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
-        window.search.set_text("zebras")
+        window.search.set_text("blorptastic")  # no word of the model's, nor an ImageNet concept
     assert window.results.rowCount() == 0
     assert window.pages.currentWidget() is window.pages.message
     assert "No photos found" in window.pages.message.text()

@@ -900,6 +900,8 @@ class MainWindow(QMainWindow):
         self.io.shutdown()
         self.pages_runner.shutdown()
         self.runner.shutdown()
+        if self.maps is not None:
+            self.maps.tasks.shutdown()
         if self.api is not None:
             self.api.stop_background()
         self.worker = None
