@@ -123,6 +123,7 @@ def test_the_mapped_store_ranks_as_the_in_memory_one(tmp_path: Path) -> None:
     path = sidecar.sidecar_path(tmp_path / "library.db")
     store = sidecar.open_store(library, "m@1", 8, path)
     assert path.is_file() and isinstance(store, sidecar.MappedStore) and store.base.basis is None
+    assert path.stat().st_mode & 0o777 == 0o600
     memory = load_store(library, "m@1", 8)
     for q in torch.randn(5, 8):
         assert [h.photo_id for h in store.top_k(store.scores(q, "latent"), 10)] == [

@@ -61,6 +61,15 @@ class Term:
     negative: bool = False
 
 
+def terms_of(args: argparse.Namespace, text: str | None = None, photo: Path | None = None) -> list[Term]:
+    """The query and its --add/--subtract terms (as ``commands.terms.query_terms``, without the API)."""
+    extra = [
+        Term(photo=value, weight=w, negative=neg) if is_photo else Term(text=value, weight=w, negative=neg)
+        for is_photo, neg, value, w in getattr(args, "terms", None) or []
+    ]
+    return [Term(text=text, photo=photo, weight=getattr(args, "query_weight", 1.0)), *extra]
+
+
 def remote_search(args: argparse.Namespace, terms: Any) -> Any | None:
     """Results of a search command's query from the running app, or None (search locally)."""
     if getattr(args, "model", None) is not None:

@@ -183,7 +183,8 @@ class _Writer:
         self.sections = _sections(capacity, latent_dim, width, basis is not None)
         self.offsets, end = _layout(self.sections)
         self.tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
-        with self.tmp.open("wb") as f:
+        fd = os.open(self.tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)  # private, as the database
+        with os.fdopen(fd, "wb") as f:
             f.truncate(end)  # sparse: the unused capacity costs no disk
         self.maps = {
             name: np.memmap(self.tmp, dtype=dtype, mode="r+", offset=self.offsets[name], shape=shape)
