@@ -39,13 +39,18 @@ def evaluate(args: argparse.Namespace) -> int:
     refs = [data.captions[n] for n in names]
     mirror = "on" if args.mirror else "off"
     print(f"model {model.version} on {args.split} ({len(names)} photos), mirror {mirror}")
+    photo_features = torch.from_numpy(features[:, 0].astype("float32"))  # as the indexer: no mirror
     if args.what == "captions":
-        return _captions(args, model, latents, refs)
-    return _retrieval(args, model, latents, refs)
+        return _captions(args, model, latents, refs, photo_features)
+    return _retrieval(args, model, latents, refs, photo_features)
 
 
 def _retrieval(
-    args: argparse.Namespace, model: PhotoscopeModel, latents: torch.Tensor, refs: list[list[str]]
+    args: argparse.Namespace,
+    model: PhotoscopeModel,
+    latents: torch.Tensor,
+    refs: list[list[str]],
+    features: torch.Tensor,
 ) -> int:
     from photoscope.api import TextSearchOptions
     from photoscope.training.retrieval import evaluate_retrieval
@@ -57,7 +62,14 @@ def _retrieval(
         "shipped": ("shipped", TextSearchOptions()),
     }
     chosen = dict(v for k, v in methods.items() if not args.methods or k in args.methods)
-    for report in evaluate_retrieval(model, latents, refs, chosen, max_queries=args.queries):
+    for report in evaluate_retrieval(
+        model,
+        latents,
+        refs,
+        chosen,
+        max_queries=args.queries,
+        features=None if args.no_concepts else features,
+    ):
         m = report.metrics
         print(
             f"{report.method:16s} R@1 {m['r1']:5.1f}  R@5 {m['r5']:5.1f}  R@10 {m['r10']:5.1f}  "
@@ -117,15 +129,36 @@ def _open_world(args: argparse.Namespace) -> int:
 
 
 def _captions(
-    args: argparse.Namespace, model: PhotoscopeModel, latents: torch.Tensor, refs: list[list[str]]
+    args: argparse.Namespace,
+    model: PhotoscopeModel,
+    latents: torch.Tensor,
+    refs: list[list[str]],
+    features: torch.Tensor,
 ) -> int:
+    """The captions the app stores: the decoder's, checked by the encoder head (``--no-rule``: the
+    decoder's alone)."""
+    from photoscope.network import CaptionRule, DecodeOptions
     from photoscope.training.evaluate import evaluate_captions
+    from photoscope.training.metrics import caption_metrics
 
     net = model.bundle.network
-    metrics, _ = evaluate_captions(
-        net, model.bundle.vocab, latents, refs, args.beam, args.length_penalty, rerank=args.rerank
+    if args.no_rule:
+        metrics, _ = evaluate_captions(
+            net, model.bundle.vocab, latents, refs, args.beam, args.length_penalty, rerank=args.rerank
+        )
+    else:
+        options = DecodeOptions(args.beam, length_penalty=args.length_penalty, rerank=args.rerank)
+        texts = []
+        for lo in range(0, len(latents), 250):
+            found = model.describe_vectors(features[lo : lo + 250], latents[lo : lo + 250], options)
+            texts += [d.text for d in found]
+        keys = [str(i) for i in range(len(texts))]
+        metrics = caption_metrics(dict(zip(keys, texts, strict=True)), dict(zip(keys, refs, strict=True)))
+    rule = "off" if args.no_rule else f"on (probes off at {CaptionRule().foreign_max:.0%} foreign)"
+    print(
+        f"beam {args.beam}, length penalty {args.length_penalty}, re-rank weight {args.rerank}, "
+        f"caption rule {rule}"
     )
-    print(f"beam {args.beam}, length penalty {args.length_penalty}, re-rank weight {args.rerank}")
     print(
         " ".join(f"BLEU-{i} {metrics[f'bleu{i}']:.4f}" for i in range(1, 5))
         + f" CIDEr {metrics['cider']:.4f}"
@@ -156,10 +189,8 @@ def register(sub: Any) -> None:
         help="open-world: also put this dataset's --split photos in the search library",
     )
     p.add_argument("--flickr8k-cache", type=Path, help="open-world: --flickr8k's feature cache folder")
-    p.add_argument("--no-rule", action="store_true", help="open-world: the decoder's captions, unchecked")
-    p.add_argument(
-        "--no-concepts", action="store_true", help="open-world: search by the decoder's words only"
-    )
+    p.add_argument("--no-rule", action="store_true", help="captions as the decoder writes them, unchecked")
+    p.add_argument("--no-concepts", action="store_true", help="search by the decoder's words only")
     p.add_argument("--show", action="store_true", help="open-world: print each photo's caption and rank")
     add_model_option(p)
     p.set_defaults(handler=evaluate)
