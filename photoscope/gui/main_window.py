@@ -8,6 +8,7 @@ and a query typed meanwhile runs as soon as the library is open.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -403,6 +404,10 @@ class MainWindow(QMainWindow):
             # Load the vectors before the indexer can write: the API only streams new vectors into a
             # store that exists, so this ordering loses none. It also makes the first search quick.
             _ = api.store
+            # PyTorch is imported by now (the API imports it on first use, after ``open_api`` froze
+            # the heap): freeze again, or each full collection walks its ~200,000 objects holding the
+            # GIL (~100 ms of frozen GUI).
+            gc.freeze()
             return api.start_background(on_progress=self.relay, on_changes=self.changes, watch=True)
 
         self.worker = None
