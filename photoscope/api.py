@@ -651,6 +651,27 @@ class Photoscope:
         undated = sum(1 for m in matches if m.photo.taken_at is None) if dated else 0
         return Results(matches, result.unknown_words, relevant, undated)
 
+    @property
+    def model_ready(self) -> bool:
+        """The network is built (PyTorch imported): a search now costs milliseconds, not seconds."""
+        return "model" in self.__dict__
+
+    def search_captions(self, text: str, limit: int = 50, filters: Filters | None = None) -> Results:
+        """Photos whose caption, tags or path hold every word of ``text`` (SQLite's full-text index,
+        no network): what the app shows for a query typed while PyTorch is still loading."""
+        allowed = self._allowed(filters)
+        hits = self.library.text_search(text, limit if allowed is None else 20 * limit)
+        if allowed is not None:
+            keep = set(allowed.tolist())
+            hits = [h for h in hits if h[0] in keep]
+        records = {p.id: p for p in self.library.photos_by_ids([i for i, _ in hits[:limit]])}
+        found = [(records[i], score) for i, score in hits[:limit] if i in records]
+        relevant, strengths = relevance([score for _, score in found], 0)
+        matches = [
+            Match(p, score, False, strength) for (p, score), strength in zip(found, strengths, strict=True)
+        ]
+        return Results(matches, [], relevant)
+
     def search_text(
         self,
         text: str,

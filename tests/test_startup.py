@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 HEAVY = ("torch", "PySide6", "shiboken6", "torchvision")
@@ -82,3 +83,41 @@ def test_words_answer_as_the_loaded_model_does(tiny_model_dir: Path) -> None:
         assert [s.word for s in a] == [s.word for s in b]
         assert [round(s.score, 5) for s in a] == [round(s.score, 5) for s in b]
     assert from_files.source.suggest("dgo") == model.suggest("dgo")
+
+
+def test_captions_answer_before_the_network_is_loaded(tmp_path: Path) -> None:
+    """A query typed while PyTorch loads is answered from the caption index (the GUI shows these
+    first, then the model's ranking): no network is built for it."""
+    from photoscope.api import Filters, Photoscope
+    from photoscope.library.db import IndexedPhoto, NewFile
+
+    db = tmp_path / "library.db"
+    with Photoscope(db) as app:
+        folder = app.library.add_folder(str(tmp_path))
+        new = [NewFile(folder.id, f"{tmp_path}/{i}.jpg", 10 + i, 1.0 + i, f"{i:032x}") for i in range(3)]
+        ids = app.library.add_photos(new)
+        captions = ["a dog runs on the beach", "a cat sleeps", "two dogs play on the beach"]
+        app.library.write_results(
+            [
+                IndexedPhoto(
+                    id=ids[i],
+                    size=10 + i,
+                    mtime=1.0 + i,
+                    width=1,
+                    height=1,
+                    taken_at=None,
+                    camera=None,
+                    caption=captions[i],
+                    caption_score=-1.0,
+                    tags=[],
+                    latent=np.zeros(4, np.float32),
+                    feature=None,
+                    model_version="m@1",
+                )
+                for i in range(3)
+            ]
+        )
+        found = app.search_captions("beach", 10)
+        assert sorted(m.photo.id for m in found.matches) == [ids[0], ids[2]]
+        assert found.matches[0].strength == 1.0 and not app.model_ready
+        assert app.search_captions("beach", 10, Filters(folder=str(tmp_path / "elsewhere"))).matches == []
