@@ -480,7 +480,9 @@ class MainWindow(QMainWindow):
             if self.library_dialog.isVisible():
                 self.library_dialog.refresh()
         elif not self.browse_timer.isActive():
-            self.browse_timer.start()  # new photos join the timeline every few seconds
+            # New photos join the timeline every few seconds; a big library's less often (re-reading
+            # 100,000 rows costs the worker a second or so).
+            self.browse_timer.start(BROWSE_REFRESH_MS + self.timeline.photo_count() // 10)
         if self._has_query() and not self.refresh_timer.isActive():
             self.refresh_timer.start()
 
