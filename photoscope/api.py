@@ -35,6 +35,7 @@ from photoscope.library.db import (  # the failures' kinds: the CLI maps each to
     PhotoRecord,
     translate_sqlite_error,
 )
+from photoscope.library.exclusions import ExclusionRule, Stash, rule_for
 from photoscope.library.fs import normalize_path
 from photoscope.library.indexer import IndexWorker, ProgressListener
 from photoscope.library.indexer import Progress as IndexProgress
@@ -88,6 +89,7 @@ __all__ = [
     "BundleError",
     "CaptionedPhoto",
     "DecodeOptions",
+    "ExclusionRule",
     "Filters",
     "Folder",
     "IndexProgress",
@@ -104,6 +106,7 @@ __all__ = [
     "MonthGroup",
     "PhotoRecord",
     "Photoscope",
+    "QueryTerm",
     "Results",
     "ScanReport",
     "TextSearchOptions",
@@ -246,6 +249,23 @@ GROUPINGS = ("month", "folder", "none")
 
 
 @dataclass(frozen=True)
+class QueryTerm:
+    """One term of a combined query (``Photoscope.search_terms``): a text, or a photo (a file, an
+    image, or a library photo's id), with a weight, added or (``negative``) taken away."""
+
+    text: str | None = None
+    photo: str | Path | Image.Image | int | None = None
+    weight: float = 1.0
+    negative: bool = False
+
+    def __post_init__(self) -> None:
+        if (self.text is None) == (self.photo is None):
+            raise ValueError("a query term is either a text or a photo")
+        if not self.weight >= 0:
+            raise ValueError("a query term's weight is 0 or more (mark it negative to take it away)")
+
+
+@dataclass(frozen=True)
 class ModelInfo:
     """The model a library is searched with, as the About box and ``status`` show it."""
 
@@ -313,7 +333,46 @@ class Photoscope:
         return len(removed)
 
     def scanner(self) -> Scanner:
-        return Scanner(self.library, on_removed=self.photos_removed)
+        return Scanner(self.library, on_removed=self.photos_removed, stash=self._exclusion_stash)
+
+    # exclusions: subfolders, glob patterns and ignore files the index leaves out (library.exclusions)
+
+    @cached_property
+    def _exclusion_stash(self) -> Stash:
+        """What rules took out this session, kept while the vectors are loaded (so it comes back
+        without being encoded again)."""
+        return Stash(lambda: self.model.version if self._store is not None else None, self.photos_added)
+
+    def exclusion_rules(self) -> list[ExclusionRule]:
+        return self.library.exclusion_rules()
+
+    def exclude(
+        self, path: str | Path | None = None, pattern: str | None = None, folder: str | Path | None = None
+    ) -> ScanReport:
+        """Leave out a subfolder ``path``, or files matching a glob ``pattern`` in the watched
+        ``folder`` (all of them when None); their photos leave the index now. Raises ``ValueError``."""
+        return self._set_rules(path, pattern, folder, True)
+
+    def include(
+        self, path: str | Path | None = None, pattern: str | None = None, folder: str | Path | None = None
+    ) -> ScanReport:
+        """Drop an exclusion rule; its photos come back (those taken out this session, unchanged,
+        without being encoded again; the others pending)."""
+        return self._set_rules(path, pattern, folder, False)
+
+    def _set_rules(
+        self, path: str | Path | None, pattern: str | None, folder: str | Path | None, present: bool
+    ) -> ScanReport:
+        roots = [f.path for f in self.folders()]
+        rules = rule_for(
+            roots, None if path is None else str(path), pattern, None if folder is None else str(folder)
+        )
+        changed = [r for r in rules if self.library.set_exclusion_rule(r, present)]
+        targets = {str(Path(r.folder) / r.pattern) if r.kind == "folder" else r.folder for r in changed}
+        report = self.scanner().scan(sorted(targets)) if targets else ScanReport()
+        if report.queued and self._worker is not None:
+            self._worker.wake()
+        return report
 
     def indexer(self, on_progress: ProgressListener | None = None, **options: Any) -> IndexWorker:
         """An indexing worker whose results flow into this API's vectors as they are written."""
@@ -736,6 +795,59 @@ class Photoscope:
         with self._store_lock:
             result = self.engine.search_similar_to(photo_id, limit, allowed)
         return self._results(result, filters)
+
+    def search_terms(
+        self, terms: Sequence[QueryTerm], limit: int = 50, filters: Filters | None = None
+    ) -> Results:
+        """Photos for a combined query: texts and photos, each added or taken away, with weights
+        (``photoscope.search.combine``). One added text alone is ``search_text``, one photo alone
+        ``search_photo``; the query's own library photos are left out."""
+        from photoscope.search.combine import CombinedRanker, Term
+        from photoscope.search.ranking import SearchResult
+
+        terms = [t for t in terms if t.weight > 0]
+        if len(terms) == 1 and not terms[0].negative:
+            only = terms[0]
+            if only.text is not None:
+                return self.search_text(only.text, limit, filters)
+            assert only.photo is not None
+            if isinstance(only.photo, int):
+                return self.similar_to(only.photo, limit, filters)
+            return self.search_photo(only.photo, limit, filters)
+        engine = self.engine
+        unknown = [u for t in terms if t.text is not None for u in engine.unknown_words(t.text)]
+        resolved, exclude = [], []
+        for t in terms:
+            if t.text is not None:
+                if self.model.knows_any(t.text):
+                    resolved.append(Term(text=t.text, weight=t.weight, negative=t.negative))
+                continue
+            assert t.photo is not None
+            known = [t.photo] if isinstance(t.photo, int) else self._library_ids_of(t.photo)
+            with self._store_lock:  # a library photo's stored vectors: nothing to encode
+                known = [i for i in known if i in self.store]
+                if known:
+                    feature = self.store.vector_of(known[0], "feature")
+                    latent = self.store.vector_of(known[0], "latent")
+            if known:
+                exclude += known
+            elif isinstance(t.photo, int):
+                continue
+            else:
+                image = t.photo if isinstance(t.photo, Image.Image) else load_photo(t.photo)
+                embedding = self.model.embed([image])[0]
+                feature, latent = embedding.feature, embedding.latent
+            resolved.append(Term(feature=feature, latent=latent, weight=t.weight, negative=t.negative))
+        allowed = self._allowed(filters)
+        with self._store_lock:
+            store = self.store
+            if not resolved or len(store) == 0:
+                hits = []
+            else:
+                hits = store.top_k(
+                    CombinedRanker(self.model, store).scores(resolved), limit, allowed, exclude
+                )
+        return self._results(SearchResult(hits, unknown))
 
     def _library_ids_of(self, photo: str | Path | Image.Image) -> list[int]:
         if isinstance(photo, Image.Image):

@@ -9,16 +9,19 @@ from pathlib import Path
 from typing import Any
 
 from photoscope.commands.common import EXIT_FAILED, add_db_option, add_model_option, day, positive_int
+from photoscope.commands.terms import add_term_options, missing_photos, query_terms
 
 
 def register(sub: Any) -> None:
     search = sub.add_parser("search", help="find photos by a description")
     search.add_argument("text", help='what the photo shows, e.g. "two dogs running in the snow"')
     _add_output_options(search)
+    add_term_options(search)
     search.set_defaults(handler=run_search)
     similar = sub.add_parser("similar", help="find photos that look like a photo")
     similar.add_argument("photo", type=Path, help="a photo, in the library or anywhere else")
     _add_output_options(similar)
+    add_term_options(similar)
     similar.set_defaults(handler=run_similar)
 
 
@@ -105,33 +108,41 @@ def _print(results: Any, args: argparse.Namespace) -> int:
 
 
 def run_search(args: argparse.Namespace) -> int:
-    from photoscope.api import Photoscope
     from photoscope.commands.remote import Term, remote_search
 
-    answered = remote_search(args, [Term(text=args.text)])  # a running app answers in milliseconds
-    if answered is not None:
-        return _print(answered, args)
-    with Photoscope(args.db, args.model) as app:
-        return _print(app.search_text(args.text, args.limit, _filters(args)), args)
+    terms = query_terms(args, text=args.text)
+    if len(terms) == 1:  # a running app answers in milliseconds
+        answered = remote_search(args, [Term(text=args.text)])
+        if answered is not None:
+            return _print(answered, args)
+    return _run_terms(args, terms)
 
 
 def run_similar(args: argparse.Namespace) -> int:
-    from photoscope.api import Photoscope
-
-    if not args.photo.is_file():
-        print(f"{args.photo}: no such photo", file=sys.stderr)
-        return 2
     from photoscope.commands.remote import Term, remote_search
 
-    answered = remote_search(args, [Term(photo=args.photo)])
-    if answered is not None:
-        return _print(answered, args)
+    terms = query_terms(args, photo=args.photo)
+    if len(terms) == 1 and args.photo.is_file():
+        answered = remote_search(args, [Term(photo=args.photo)])
+        if answered is not None:
+            return _print(answered, args)
+    return _run_terms(args, terms)
+
+
+def _run_terms(args: argparse.Namespace, terms: Any) -> int:
+    """The query with its --add/--subtract terms (one term alone: a plain search)."""
+    from photoscope.api import Photoscope
+
+    for problem in missing_photos(terms):
+        print(problem, file=sys.stderr)
+        return 2
     with Photoscope(args.db, args.model) as app:
         try:
-            results = app.search_photo(args.photo, args.limit, _filters(args))
+            results = app.search_terms(terms, args.limit, _filters(args))
         except (OSError, ValueError) as error:
             from photoscope.api import describe_error
 
-            print(f"{args.photo}: {describe_error(error)}", file=sys.stderr)
+            photos = [str(t.photo) for t in terms if t.photo is not None]
+            print(f"{', '.join(photos) or 'the query'}: {describe_error(error)}", file=sys.stderr)
             return EXIT_FAILED
         return _print(results, args)

@@ -21,11 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photoscope.gui.exclusion_rules import ExclusionButtons
 from photoscope.gui.index_status import describe_counts
 from photoscope.gui.tasks import TaskRunner
 
 if TYPE_CHECKING:
-    from photoscope.api import Folder, Photoscope
+    from photoscope.api import ExclusionRule, Folder, Photoscope
 
 COLUMNS = ("Folder", "Status", "Photos", "Last scanned")
 
@@ -49,7 +50,7 @@ class LibraryDialog(QDialog):
         self.api, self.runner = api, runner
         self.setWindowTitle("Library")
         self.tree = QTreeWidget()
-        self.tree.setRootIsDecorated(False)
+        self.tree.setRootIsDecorated(True)  # a folder's exclusion rules are its children
         self.tree.setUniformRowHeights(True)
         self.tree.setHeaderLabels(list(COLUMNS))
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -63,9 +64,12 @@ class LibraryDialog(QDialog):
         self.tree.itemSelectionChanged.connect(
             lambda: self.remove_button.setEnabled(bool(self.tree.selectedItems()))
         )
+        self.exclusions = ExclusionButtons(self)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(self.add_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.remove_button, QDialogButtonBox.ButtonRole.ActionRole)
+        for button in self.exclusions.buttons:
+            buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tree)
@@ -76,16 +80,19 @@ class LibraryDialog(QDialog):
     def refresh(self) -> None:
         api = self.api()
         if api is not None:
-            self.runner.submit(lambda: (api.folders(), api.status()), self._show, key="library-dialog")
+            self.runner.submit(
+                lambda: (api.folders(), api.status(), api.exclusion_rules()), self._show, key="library-dialog"
+            )
 
-    def _show(self, result: tuple[list[Folder], dict[str, int]]) -> None:
-        folders, counts = result
+    def _show(self, result: tuple[list[Folder], dict[str, int], list[ExclusionRule]]) -> None:
+        folders, counts, rules = result
         self.tree.clear()
         for folder in folders:
             item = QTreeWidgetItem(folder_row(folder))
             item.setData(0, Qt.ItemDataRole.UserRole, folder.path)
             item.setToolTip(0, folder.path)
             self.tree.addTopLevelItem(item)
+            self.exclusions.show_rules(item, [r for r in rules if r.folder == folder.path])
         none = "No folders watched yet: add the folders that hold your photos."
         self.summary.setText(describe_counts(counts) if folders else none)
 
@@ -93,6 +100,8 @@ class LibraryDialog(QDialog):
         items = self.tree.selectedItems()
         api = self.api()
         if not items or api is None:
+            return
+        if self.exclusions.include_selected(items[0], api):
             return
         path = str(items[0].data(0, Qt.ItemDataRole.UserRole))
         answer = QMessageBox.question(

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoscope.gui.desktop import photo_from_mime
+from photoscope.gui.term_chips import TermBar, TermKeys
 
 DEBOUNCE_MS = 400
 CHIP_SIZE = 40
@@ -135,6 +136,7 @@ class SearchPanel(QWidget):
     photo_cleared = Signal()
     filters_changed = Signal()
     choose_photo = Signal()
+    terms_changed = Signal()  # the chips (extra terms of a combined query) changed
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -153,6 +155,7 @@ class SearchPanel(QWidget):
         chip_height = max(w.sizeHint().height() for w in (self.chip, self.edit, self.photo_button))
         search_bar.setFixedHeight(chip_height)
         layout.addWidget(search_bar)
+        layout.addWidget(self.terms_bar)
         layout.addLayout(self.filter_row)
         layout.addWidget(self.message)
 
@@ -171,8 +174,18 @@ class SearchPanel(QWidget):
         self.photo_button.clicked.connect(self.choose_photo)
         self.chip = QueryChip()
         self.chip.cleared.connect(self.clear_photo)
+        # Chips: the typed words become an added or taken-away term of a combined query.
+        self.terms_bar = TermBar()
+        self.terms_bar.changed.connect(self.terms_changed)
+        self.edit.installEventFilter(TermKeys(self, self.add_text_term))
+        self.add_button = tool_button("+", "Add the typed words as a term (Ctrl+Enter)")
+        self.add_button.clicked.connect(lambda: self.add_text_term(False))
+        self.subtract_button = tool_button("\N{MINUS SIGN}", "Take the typed words away (Ctrl+Shift+Enter)")
+        self.subtract_button.clicked.connect(lambda: self.add_text_term(True))
         self.search_row = QHBoxLayout()
         self.search_row.addWidget(self.edit, 1)
+        self.search_row.addWidget(self.add_button)
+        self.search_row.addWidget(self.subtract_button)
         self.search_row.addWidget(self.chip)
         self.search_row.addWidget(self.photo_button)
 
@@ -243,9 +256,30 @@ class SearchPanel(QWidget):
 
     def paste_photo(self) -> bool:
         photo = self.clipboard_photo()
-        if photo is not None:
+        if photo is not None and self.has_query():
+            self.terms_bar.add(photo=photo)  # joins the query as a term
+        elif photo is not None:
             self.set_photo(photo)
         return photo is not None
+
+    # chips: the extra terms of a combined query (``term_chips``)
+
+    def has_query(self) -> bool:
+        return bool(self.text() or self.query_photo is not None or self.terms_bar.chips)
+
+    def add_text_term(self, negative: bool) -> None:
+        """The typed words become a chip (taken away if ``negative``); the box is free for more."""
+        text = self.text()
+        if not text:
+            return
+        self.debounce.stop()
+        self.edit.blockSignals(True)
+        self.edit.clear()
+        self.edit.blockSignals(False)
+        self.terms_bar.add(text=text, negative=negative)
+
+    def add_photo_term(self, photo: PhotoQuery, negative: bool = False) -> None:
+        self.terms_bar.add(photo=photo, negative=negative)
 
     # filters and messages
 

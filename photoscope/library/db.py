@@ -1009,7 +1009,6 @@ class Library:
         rows = self._query("SELECT rowid, path FROM search WHERE search MATCH ?", (f'path : "{token}"',))
         return [(int(r[0]), str(r[1])) for r in rows]
 
-
     def exclusion_rules(self) -> list[ExclusionRule]:
         """Every watched folder's exclusion rules (``library.exclusions``)."""
         from photoscope.library.exclusions import ExclusionRule

@@ -1,0 +1,432 @@
+"""Combined queries on Flickr8k val: precision@10 of combined search against plain search.
+
+    python benchmarks/combined_queries.py --data ../shared/datasets/flickr8k [--per-type 300]
+    python benchmarks/combined_queries.py --latency [--sizes 10000 100000]
+
+The library is the split's photos (latent and feature of each photo as the indexer stores them);
+words are lowercase ``[a-z]+`` tokens of the reference captions, plurals folded to the singular
+("dogs" -> "dog"), kept if the network knows them and they are content words: those that follow
+a determiner or a number at least a quarter of the time ("a dog", "the water"; not "across"). A photo *has* a word if any of its five captions
+has it, and it is *about* a word if three or more do. Queries, drawn with a fixed seed:
+
+- photo + word: a photo P about a word A, plus a word W none of P's captions has; relevant: the
+  other photos that have both A and W. Plain search: P alone (by example), and W alone (text).
+- text - word: text A minus a word N that at least a quarter of A's photos also have; relevant:
+  photos that have A and not N. Plain search: A alone.
+- photo - word: P (about A and about N) minus N; relevant: other photos with A and without N.
+  Plain search: P alone.
+- word + word: A + W; relevant: photos with both. Plain search: the text "A W".
+
+Each query needs at least 5 relevant photos. The query photo never counts (the app leaves it out).
+Weights are swept on the even-numbered queries of each type and reported on the odd ones, so the
+figures are not tuned on the queries they are reported on. Latent arithmetic (sum of unit latents,
+photos by their own latent) and score sums (z-scored cosines, photos by their features) are
+both measured, with and without the likelihood re-rank; the app's defaults are printed last.
+
+``--latency`` times one text query against a three-term query (two texts and a photo) over a
+synthetic library as benchmarks/search.py does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import itertools
+import re
+import statistics
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from photoscope.config import cache_dir
+from photoscope.network import PhotoscopeModel
+from photoscope.search.combine import (
+    CombinedRanker,
+    CombineOptions,
+    Term,
+    combine_latents,
+    combine_scores,
+    signed_weights,
+)
+from photoscope.search.ranking import SearchEngine, TextRanker, TextSearchOptions, rescore_top
+from photoscope.search.vectors import VectorStore
+from photoscope.training.features import cached_features
+from photoscope.training.flickr8k import CaptionDataset
+
+FUNCTION_WORDS = set(
+    "a an the in on at of to and or is are be his her its their there this that with while "  # noqa: SIM905
+    "from for by into onto as up down out over under near next it he she they them one some "
+    "other another something each has have very".split()
+)
+DETERMINERS = {"a", "an", "the", "two", "three", "four", "several", "some", "many", "his", "her", "their"}
+MIN_RELEVANT = 5
+K = 10
+
+
+@dataclass(frozen=True)
+class Query:
+    kind: str
+    texts: tuple[str, ...]  # text terms
+    photo: int | None  # photo term (row of the store), also left out of the results
+    negative: str | None  # the negative word (the last term)
+    relevant: frozenset[int]
+    plain: tuple[str, ...]  # plain search baselines: "photo" or a text
+
+
+# --- building the queries ----------------------------------------------------------------------------
+
+
+def caption_words(
+    captions: Sequence[Sequence[str]], known: set[str]
+) -> tuple[list[set[str]], list[set[str]]]:
+    """Per photo: the words any caption has, and those three or more captions have (plurals folded)."""
+    tokens = [[re.findall(r"[a-z]+", c.lower()) for c in caps] for caps in captions]
+    vocab = {w for caps in tokens for c in caps for w in c}
+
+    def fold(w: str) -> str:
+        return w[:-1] if w.endswith("s") and len(w) > 3 and w[:-1] in vocab else w
+
+    # Content words: those that follow a determiner or a number at least a quarter of the time
+    # ("a dog", "the water", "two people"), which leaves out verbs and prepositions ("across").
+    after, total = Counter(), Counter()
+    for caps in tokens:
+        for c in caps:
+            for prev, w in zip(["."] + c, c, strict=False):
+                total[fold(w)] += 1
+                after[fold(w)] += prev in DETERMINERS
+    content = {w for w, n in total.items() if after[w] >= 0.25 * n}
+    has, about = [], []
+    for caps in tokens:
+        per_caption = [
+            {fold(w) for w in c if w not in FUNCTION_WORDS and fold(w) in known and fold(w) in content}
+            for c in caps
+        ]
+        count = Counter(w for c in per_caption for w in c)
+        has.append(set(count))
+        about.append({w for w, n in count.items() if n >= 3})
+    return has, about
+
+
+def build_queries(has: list[set[str]], about: list[set[str]], per_type: int, seed: int = 0) -> list[Query]:
+    rng = np.random.default_rng(seed)
+    photos_with: dict[str, set[int]] = defaultdict(set)
+    for i, words in enumerate(has):
+        for w in words:
+            photos_with[w].add(i)
+    common = sorted(w for w, p in photos_with.items() if len(p) >= 15)
+    queries: list[Query] = []
+
+    def pick(options: list[Query]) -> list[Query]:
+        order = rng.permutation(len(options))[:per_type]
+        return [options[i] for i in sorted(order)]
+
+    photo_word, photo_minus = [], []
+    for p in range(len(has)):
+        anchors = sorted(w for w in about[p] if w in common)
+        if not anchors:
+            continue
+        a = anchors[rng.integers(len(anchors))]
+        words = [
+            w
+            for w in common
+            if w not in has[p] and len(photos_with[a] & photos_with[w] - {p}) >= MIN_RELEVANT
+        ]
+        if words:
+            w = words[rng.integers(len(words))]
+            rel = frozenset(photos_with[a] & photos_with[w] - {p})
+            photo_word.append(Query("photo + word", (w,), p, None, rel, ("photo", w)))
+        others = [n for n in anchors if n != a and len(photos_with[a] - photos_with[n] - {p}) >= MIN_RELEVANT]
+        if others:
+            n = others[rng.integers(len(others))]
+            rel = frozenset(photos_with[a] - photos_with[n] - {p})
+            photo_minus.append(Query("photo - word", (), p, n, rel, ("photo",)))
+    text_minus, word_word = [], []
+    for a, n in itertools.permutations([w for w in common if len(photos_with[w]) >= 30], 2):
+        both = photos_with[a] & photos_with[n]
+        if len(both) >= 0.25 * len(photos_with[a]) and len(photos_with[a] - both) >= MIN_RELEVANT:
+            text_minus.append(Query("text - word", (a,), None, n, frozenset(photos_with[a] - both), (a,)))
+        if a < n and len(both) >= MIN_RELEVANT:
+            word_word.append(Query("word + word", (a, n), None, None, frozenset(both), (f"{a} {n}",)))
+    for group in (photo_word, text_minus, photo_minus, word_word):
+        queries += pick(group)
+    return queries
+
+
+# --- scoring -----------------------------------------------------------------------------------------
+
+
+class Scorer:
+    """Score rows of every text and photo the queries use, computed once; then any combination."""
+
+    def __init__(self, model: PhotoscopeModel, store: VectorStore, queries: list[Query]) -> None:
+        self.model, self.store = model, store
+        texts = sorted({t for q in queries for t in (*q.texts, *([q.negative] if q.negative else []))})
+        plain = sorted({t for q in queries for t in q.plain if t != "photo"})
+        ranker, options = TextRanker(model, store), TextSearchOptions()
+        started = time.perf_counter()
+        self.latent = dict(zip(texts, ranker.latents(texts, options), strict=True))
+        self.cos = dict(
+            zip(texts, store.scores(torch.stack(list(self.latent.values())), "latent"), strict=True)
+        )
+        self.shipped = {}
+        for lo in range(0, len(plain), 100):
+            chunk = plain[lo : lo + 100]
+            self.shipped.update(zip(chunk, ranker.scores(chunk, options), strict=True))
+        self.raw = store.raw_latents(torch.arange(len(store)))
+        self.log_p: dict[str, torch.Tensor] = {}  # per-word log p, filled for the candidates asked
+        self.features = store.vectors("feature").float()
+        self.latents = store.vectors("latent")
+        print(
+            f"term rows for {len(texts)} words, {len(plain)} plain texts: {time.perf_counter() - started:.0f} s"
+        )
+
+    def text_log_p(self, text: str, rows: torch.Tensor) -> torch.Tensor:
+        """Per-word log p(text | photo) for store rows, computed once per (text, photo)."""
+        known = self.log_p.setdefault(text, torch.full((len(self.raw),), float("nan")))
+        missing = rows[torch.isnan(known[rows])]
+        if len(missing):
+            known[missing] = self.model.text_log_prob(self.raw[missing], [text])[0]
+        return known[rows]
+
+    def plain(self, q: Query, what: str) -> torch.Tensor:
+        if what == "photo":
+            assert q.photo is not None
+            return self.features @ self.features[q.photo]
+        return self.shipped[what].clone()
+
+    def combined(self, q: Query, o: CombineOptions) -> torch.Tensor:
+        terms = [Term(text=t) for t in q.texts]
+        if q.photo is not None:
+            terms.insert(0, Term(feature=self.features[q.photo], latent=self.latents[q.photo]))
+        if q.negative is not None:
+            terms.append(Term(text=q.negative, negative=True))
+        weights = signed_weights(terms, o)
+        if o.method == "latent":
+            rows = [self.latent[t.text] if t.text else self.latents[q.photo] for t in terms]
+            scores = self.latents @ combine_latents(torch.stack(rows), weights)
+        else:
+            rows = [self.cos[t.text] if t.text else self.plain(q, "photo") for t in terms]
+            scores = combine_scores(torch.stack(rows), weights)
+        if o.rerank > 0 and q.texts:
+            top, idx = scores.topk(o.rerank)
+            per_word = torch.stack([self.text_log_p(t, idx) for t in q.texts]).mean(0)
+            scores = rescore_top(scores[None], top[None], idx[None], per_word[None], o.rerank_weight)[0]
+        return scores
+
+
+def precision(scores: torch.Tensor, q: Query) -> float:
+    if q.photo is not None:
+        scores = scores.clone()
+        scores[q.photo] = float("-inf")
+    top = scores.topk(K).indices.tolist()
+    return sum(i in q.relevant for i in top) / K
+
+
+def mean_precision(queries: list[Query], score: object) -> float:
+    return 100 * statistics.fmean(precision(score(q), q) for q in queries)  # type: ignore[operator]
+
+
+def evaluate(args: argparse.Namespace) -> None:
+    data = CaptionDataset.load(args.data)
+    names = data.split(args.split)
+    model = PhotoscopeModel(args.model)
+    key = hashlib.sha1(str(data.root.resolve()).encode()).hexdigest()[:10]
+    features = cached_features(names, data.root / "images", cache_dir() / "datasets" / key)[:, 0]
+    with torch.inference_mode():
+        latents = model.bundle.network.latent(torch.from_numpy(features.astype("float32")))
+    store = VectorStore(latents.shape[1])
+    store.upsert(range(len(names)), latents, features)
+    known = {w for w in model.bundle.vocab.words}
+    has, about = caption_words([data.captions[n] for n in names], known)
+    queries = build_queries(has, about, args.per_type)
+    scorer = Scorer(model, store, queries)
+    kinds = list(dict.fromkeys(q.kind for q in queries))
+    print(
+        f"model {model.version}, {args.split}: {len(names)} photos; precision@{K} (%), tuned on even queries, shown on odd"
+    )
+    grid = [
+        CombineOptions(method=m, photo_weight=pw, negative_weight=nw, rerank=r, rerank_weight=rw)
+        for m in ("latent", "scores")
+        for pw in (0.5, 1.0, 2.0)
+        for nw in (0.25, 0.5, 1.0)
+        for r, rw in ((0, 0.0), (50, 1.0), (50, 4.0))
+    ]
+    for kind in kinds:
+        qs = [q for q in queries if q.kind == kind]
+        tune, test = qs[0::2], qs[1::2]
+        chance = 100 * statistics.fmean(len(q.relevant) / len(names) for q in test)
+        print(
+            f"\n{kind}: {len(qs)} queries ({len(test)} shown), e.g. {_example(qs[0], names)}; chance {chance:.1f}"
+        )
+        for i, what in enumerate(test[0].plain):
+            label = "photo alone" if what == "photo" else ("text alone" if i == 0 else "word alone")
+            if kind == "word + word":
+                label = 'text "A W"'
+            print(
+                f"  plain: {label:24s} {mean_precision(test, lambda q, i=i: scorer.plain(q, q.plain[i])):5.1f}"
+            )
+        for method, rerank in (("latent", False), ("latent", True), ("scores", False), ("scores", True)):
+            options = [o for o in grid if o.method == method and (o.rerank > 0) == rerank]
+            if kind in ("photo + word", "word + word"):  # no negatives: one negative weight is enough
+                options = [o for o in options if o.negative_weight == 0.5]
+            if kind in ("text - word", "word + word"):  # no photos
+                options = [o for o in options if o.photo_weight == 1.0]
+            best = max(options, key=lambda o: mean_precision(tune, lambda q: scorer.combined(q, o)))
+            shown = mean_precision(test, lambda q: scorer.combined(q, best))
+            print(
+                f"  {method} sum{' + re-rank' if rerank else '':11s} {shown:5.1f}  "
+                f"(photo weight {best.photo_weight}, negative weight {best.negative_weight}, "
+                f"re-rank weight {best.rerank_weight})"
+            )
+        shown = mean_precision(test, lambda q: scorer.combined(q, CombineOptions()))
+        print(f"  app defaults {'':19s} {shown:5.1f}")
+
+
+def _example(q: Query, names: list[str]) -> str:
+    parts = ([f"photo {names[q.photo]}"] if q.photo is not None else []) + [f'"{t}"' for t in q.texts]
+    return " + ".join(parts) + (f' - "{q.negative}"' if q.negative else "") + f" ({len(q.relevant)} relevant)"
+
+
+# --- path words --------------------------------------------------------------------------------------
+
+FOLDER_WORDS = ("paris", "wedding", "holiday", "grandma", "2019", "birthday", "camping", "office")
+
+
+def path_words_sweep(args: argparse.Namespace) -> None:
+    """The path bonus on a library of the split's photos filed at random in folders named by words.
+
+    Queries are "A F": a caption word A (in 30+ photos) and a folder word F; relevant are the
+    photos in F that have A. Plain search ranks by the text alone (the folder word unknown or
+    meaningless to the network); the app adds ``PATH_BONUS`` x the share of the query's words
+    in the photo's path. Also shown: how many of the 10 best have A (content kept)."""
+    import tempfile
+
+    from photoscope.library.db import IndexedPhoto, Library, NewFile
+    from photoscope.search import path_words
+
+    data = CaptionDataset.load(args.data)
+    names = data.split(args.split)
+    model = PhotoscopeModel(args.model)
+    key = hashlib.sha1(str(data.root.resolve()).encode()).hexdigest()[:10]
+    features = cached_features(names, data.root / "images", cache_dir() / "datasets" / key)[:, 0]
+    with torch.inference_mode():
+        latents = model.bundle.network.latent(torch.from_numpy(features.astype("float32")))
+    rng = np.random.default_rng(0)
+    folder_of = rng.integers(len(FOLDER_WORDS), size=len(names))
+    with tempfile.TemporaryDirectory() as tmp, Library(Path(tmp) / "library.db") as library:
+        root = Path(tmp) / "Pictures"
+        root.mkdir()
+        folder = library.add_folder(root)
+        new = [
+            NewFile(folder.id, str(root / f"{FOLDER_WORDS[f]} trip" / n), 1, 0.0, None)
+            for n, f in zip(names, folder_of, strict=True)
+        ]
+        ids = library.add_photos(new)
+        library.write_results(
+            [
+                IndexedPhoto(i, 1, 0.0, 1, 1, None, None, "", 0.0, [], latents[r].numpy(), features[r], "v")
+                for r, i in enumerate(ids)
+            ]
+        )
+        store = VectorStore(latents.shape[1])
+        store.upsert(ids, latents, features)
+        known = set(model.bundle.vocab.words)
+        has, _ = caption_words([data.captions[n] for n in names], known)
+        common = sorted({w for h in has for w in h if sum(w in x for x in has) >= 30})
+        pairs = [(a, f) for a in common for f in range(len(FOLDER_WORDS))]
+        pick = sorted(rng.permutation(len(pairs))[: args.per_type])
+        queries = [pairs[i] for i in pick]
+        texts = [f"{a} {FOLDER_WORDS[f]}" for a, f in queries]
+        found = [path_words.path_matches(library, t, [folder.path]) for t in texts]
+        matches = [m for m, _ in found]
+        # What the app gives the network: the query without the words that only name folders.
+        stripped = [
+            path_words.network_text(t, set(model.unknown_words(t)), named)
+            for t, (_, named) in zip(texts, found, strict=True)
+        ]
+        ranker, row_ids = TextRanker(model, store), store.ids
+        print(f"{len(texts)} queries 'A F' on {len(names)} photos in {len(FOLDER_WORDS)} folders")
+        for label, given in (("whole query to the network", texts), ("folder-only words left out", stripped)):
+            scores: list[torch.Tensor] = []
+            for lo in range(0, len(given), 50):
+                scores += list(ranker.scores(given[lo : lo + 50], TextSearchOptions()))
+            print(f" {label}:")
+            variants = [(f"bonus {b:4.2f}", b, 0) for b in (0.0, 0.1, 0.3, 1.0, 2.0)]
+            variants += [
+                (f"named first among the best {n}", path_words.PATH_BONUS, n) for n in (20, 50, 100, 200)
+            ]
+            for name, bonus, within in variants:
+                both, content = [], []
+                for (a, f), row, m in zip(queries, scores, matches, strict=True):
+                    top = path_words.lift(row, row_ids, m, bonus, within).topk(K).indices.tolist()
+                    both.append(sum(a in has[r] and folder_of[r] == f for r in top) / K)
+                    content.append(sum(a in has[r] for r in top) / K)
+                print(
+                    f"  {name:32s} P@10 (A and in F) {100 * statistics.fmean(both):5.1f}"
+                    f"   P@10 (A) {100 * statistics.fmean(content):5.1f}"
+                )
+
+
+# --- latency -----------------------------------------------------------------------------------------
+
+
+def latency(args: argparse.Namespace) -> None:
+    sys.path.insert(0, str(Path(__file__).parent))
+    from search import QUERIES, percentiles, synthetic_store  # benchmarks/search.py
+
+    model = PhotoscopeModel(args.model)
+    for size in args.sizes:
+        store = synthetic_store(model, size)
+        engine, ranker = SearchEngine(model, store), CombinedRanker(model, store)
+        photo = Term(feature=store.vector_of(7, "feature"), latent=store.raw_latents(torch.tensor([7]))[0])
+        engine.search_text(QUERIES[0])  # warm-up
+        one, three = [], []
+        for i in range(args.queries):
+            text = QUERIES[i % len(QUERIES)]
+            started = time.perf_counter()
+            engine.search_text(text, k=50)
+            one.append((time.perf_counter() - started) * 1000)
+            terms = [
+                replace(photo),
+                Term(text=text),
+                Term(text=QUERIES[(i + 1) % len(QUERIES)], negative=True),
+            ]
+            started = time.perf_counter()
+            store.top_k(ranker.scores(terms), 50, exclude=[7])
+            three.append((time.perf_counter() - started) * 1000)
+        print(
+            f"{size:>7} photos  1 text term: {percentiles(one)}  |  photo + text - text: {percentiles(three)}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--data", type=Path)
+    parser.add_argument("--split", default="val")
+    parser.add_argument("--per-type", type=int, default=300)
+    parser.add_argument("--model")
+    parser.add_argument("--latency", action="store_true")
+    parser.add_argument("--path-words", action="store_true", help="sweep the path-word bonus instead")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--queries", type=int, default=15)
+    args = parser.parse_args()
+    if args.latency:
+        latency(args)
+    elif args.path_words and args.data is not None:
+        path_words_sweep(args)
+    elif args.data is None:
+        parser.error("--data is needed (or --latency)")
+    else:
+        evaluate(args)
+
+
+if __name__ == "__main__":
+    main()

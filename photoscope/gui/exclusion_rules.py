@@ -1,0 +1,93 @@
+"""The library dialog's exclusions: each watched folder's rules listed under it, buttons to exclude a
+subfolder or a glob pattern, and Remove on a rule to include its photos again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QPushButton, QTreeWidgetItem
+
+if TYPE_CHECKING:
+    from photoscope.api import ExclusionRule, Photoscope
+    from photoscope.gui.library_dialog import LibraryDialog
+
+RULE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class ExclusionButtons:
+    def __init__(self, dialog: LibraryDialog) -> None:
+        self.dialog = dialog
+        self.subfolder_button = QPushButton("Exclude subfolder…")
+        self.subfolder_button.setToolTip("Leave a subfolder of the selected folder out of the index")
+        self.pattern_button = QPushButton("Exclude pattern…")
+        self.pattern_button.setToolTip(
+            "Leave out the files matching a pattern, such as *.png or */Screenshots/*"
+        )
+        self.subfolder_button.clicked.connect(self._exclude_subfolder)
+        self.pattern_button.clicked.connect(self._exclude_pattern)
+        self.buttons = [self.subfolder_button, self.pattern_button]
+        dialog.tree.itemSelectionChanged.connect(self._selection_changed)
+        self._selection_changed()
+
+    def show_rules(self, folder_item: QTreeWidgetItem, rules: list[ExclusionRule]) -> None:
+        for rule in rules:
+            kind = "subfolder" if rule.kind == "folder" else "pattern"
+            child = QTreeWidgetItem([rule.describe(), f"excluded {kind}", "", ""])
+            child.setData(0, RULE_ROLE, rule)
+            child.setToolTip(0, f"Excluded: {rule.describe()} (Remove includes it again)")
+            folder_item.addChild(child)
+        folder_item.setExpanded(True)
+
+    def _folder(self) -> str | None:
+        """The selected watched folder (or the folder of the selected rule)."""
+        items = self.dialog.tree.selectedItems()
+        if not items:
+            return None
+        item = items[0].parent() or items[0]
+        return str(item.data(0, Qt.ItemDataRole.UserRole))
+
+    def _selection_changed(self) -> None:
+        for button in self.buttons:
+            button.setEnabled(self._folder() is not None)
+
+    def include_selected(self, item: QTreeWidgetItem, api: Photoscope) -> bool:
+        """Remove on a rule: drop it (its photos come back). False if ``item`` is not a rule."""
+        rule = item.data(0, RULE_ROLE)
+        if rule is None:
+            return False
+        if rule.kind == "folder":
+            path = str(Path(rule.folder) / rule.pattern)
+            self.dialog.runner.submit(lambda: api.include(path), self.dialog._done, self.dialog._failed)
+        else:
+            self.dialog.runner.submit(
+                lambda: api.include(pattern=rule.pattern, folder=rule.folder),
+                self.dialog._done,
+                self.dialog._failed,
+            )
+        return True
+
+    def _exclude_subfolder(self) -> None:
+        folder, api = self._folder(), self.dialog.api()
+        if folder is None or api is None:
+            return
+        path = QFileDialog.getExistingDirectory(self.dialog, "Exclude a subfolder", folder)
+        if path:
+            self.dialog.runner.submit(lambda: api.exclude(path), self.dialog._done, self.dialog._failed)
+
+    def _exclude_pattern(self) -> None:
+        folder, api = self._folder(), self.dialog.api()
+        if folder is None or api is None:
+            return
+        pattern, ok = QInputDialog.getText(
+            self.dialog,
+            "Exclude files",
+            f"Files in {folder} to leave out (a pattern: *.png, */Screenshots/*):",
+        )
+        if ok and pattern.strip():
+            self.dialog.runner.submit(
+                lambda: api.exclude(pattern=pattern.strip(), folder=folder),
+                self.dialog._done,
+                self.dialog._failed,
+            )

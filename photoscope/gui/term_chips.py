@@ -1,0 +1,229 @@
+"""The search bar's chips: extra terms of a combined query, each a text or a photo, added (+) or
+taken away (-), with a weight.
+
+Typed words become a chip with the + and - buttons beside the text box (Ctrl+Enter and
+Ctrl+Shift+Enter); a photo dropped or pasted onto the search bar while there is a query becomes a
+photo chip (Alt while dropping: taken away). Every chip is reachable with Tab: Space on its sign
+flips it, the weight box takes arrows and typing, Delete (or its close button) removes it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QImage, QImageReader, QKeyEvent, QPixmap
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QToolButton,
+    QWidget,
+)
+
+if TYPE_CHECKING:
+    from photoscope.api import QueryTerm
+
+ChipPhoto = str | QImage  # a file path, or pasted image data
+THUMB = 28
+PLUS, MINUS = "+", "\N{MINUS SIGN}"
+_STYLE = """
+TermChip { border: 1px solid palette(mid); border-radius: 6px; }
+TermChip[negative="true"] { border: 1px solid #c0392b; }
+TermChip[negative="true"] QLabel#name { text-decoration: line-through; }
+"""
+
+
+class TermChip(QFrame):
+    """One term: its sign (a toggle), a thumbnail for a photo, its words or name, weight, remove."""
+
+    changed = Signal()
+    removed = Signal(object)  # this chip
+
+    def __init__(
+        self, text: str | None, photo: ChipPhoto | None, negative: bool, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.text, self.photo = text, photo
+        self.setStyleSheet(_STYLE)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.sign = QToolButton()
+        self.sign.setCheckable(True)
+        self.sign.setAutoRaise(True)
+        self.sign.setChecked(negative)
+        self.sign.toggled.connect(self._sign_toggled)
+        self.thumb = QLabel()
+        self.thumb.setFixedSize(THUMB, THUMB)
+        self.thumb.setVisible(photo is not None)
+        if isinstance(photo, QImage):
+            self.set_thumbnail(QPixmap.fromImage(photo))
+        elif isinstance(photo, str):
+            reader = QImageReader(photo)
+            reader.setAutoTransform(True)
+            size = reader.size()
+            if size.isValid():  # JPEGs decode straight at the small size: cheap on the GUI thread
+                reader.setScaledSize(size.scaled(2 * THUMB, 2 * THUMB, Qt.AspectRatioMode.KeepAspectRatio))
+            self.set_thumbnail(QPixmap.fromImage(reader.read()))
+        self.name = QLabel(self.describe())
+        self.name.setObjectName("name")
+        self.weight = QDoubleSpinBox(
+            minimum=0.0, maximum=5.0, singleStep=0.25, value=1.0, suffix="\N{MULTIPLICATION SIGN}"
+        )
+        self.weight.setToolTip("Weight of this term (1: as much as the query)")
+        self.weight.valueChanged.connect(lambda _: self._changed())
+        self.remove_button = QToolButton(autoRaise=True)
+        self.remove_button.setText("\N{MULTIPLICATION X}")
+        self.remove_button.setToolTip("Remove this term (Delete)")
+        self.remove_button.clicked.connect(lambda: self.removed.emit(self))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(2, 1, 2, 1)
+        layout.setSpacing(2)
+        for widget in (self.sign, self.thumb, self.name, self.weight, self.remove_button):
+            layout.addWidget(widget)
+        self._sign_toggled(negative)
+
+    @property
+    def negative(self) -> bool:
+        return self.sign.isChecked()
+
+    def describe(self) -> str:
+        if self.text is not None:
+            return f"“{self.text}”"
+        return Path(self.photo).name if isinstance(self.photo, str) else "pasted image"
+
+    def set_thumbnail(self, pixmap: QPixmap) -> None:
+        self.thumb.setPixmap(
+            pixmap.scaled(
+                THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+            )
+        )
+
+    def _sign_toggled(self, negative: bool) -> None:
+        self.sign.setText(MINUS if negative else PLUS)
+        self.sign.setToolTip("Taken away: click to add it" if negative else "Added: click to take it away")
+        self.setProperty("negative", negative)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self._changed()
+
+    def _changed(self) -> None:
+        verb = "without" if self.negative else "with"
+        self.setAccessibleName(f"{verb} {self.describe()}, weight {self.weight.value():g}")
+        self.setToolTip(self.accessibleName())
+        self.changed.emit()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.removed.emit(self)
+        elif event.key() in (Qt.Key.Key_Space, Qt.Key.Key_Minus, Qt.Key.Key_Plus):
+            self.sign.setChecked(
+                event.key() == Qt.Key.Key_Minus or (event.key() == Qt.Key.Key_Space and not self.negative)
+            )
+        else:
+            super().keyPressEvent(event)
+
+    def term(self) -> QueryTerm:
+        from photoscope.api import QueryTerm  # loaded by the time there is a query
+
+        photo: Any = self.photo
+        if isinstance(photo, QImage):
+            from photoscope.gui.thumbnail_loader import qimage_to_pil
+
+            photo = qimage_to_pil(photo)
+        return QueryTerm(text=self.text, photo=photo, weight=self.weight.value(), negative=self.negative)
+
+
+class TermBar(QWidget):
+    """The chips, in the order they were added; hidden while there are none."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.chips: list[TermChip] = []
+        self.row = QHBoxLayout(self)
+        self.row.setContentsMargins(0, 0, 0, 0)
+        self.row.addStretch(1)
+        self.hide()
+
+    def add(
+        self, text: str | None = None, photo: ChipPhoto | None = None, negative: bool = False
+    ) -> TermChip:
+        chip = TermChip(text, photo, negative)
+        chip.changed.connect(self.changed)
+        chip.removed.connect(self.remove)
+        self.row.insertWidget(len(self.chips), chip)
+        self.chips.append(chip)
+        self.show()
+        self.changed.emit()
+        return chip
+
+    def remove(self, chip: TermChip) -> None:
+        if chip in self.chips:
+            self.chips.remove(chip)
+            chip.deleteLater()
+            self.setVisible(bool(self.chips))
+            self.changed.emit()
+
+    def clear(self) -> None:
+        had = bool(self.chips)
+        for chip in self.chips:
+            chip.deleteLater()
+        self.chips = []
+        self.hide()
+        if had:
+            self.changed.emit()
+
+    def terms(self) -> list[QueryTerm]:
+        return [chip.term() for chip in self.chips]
+
+
+class TermKeys(QObject):
+    """On the text box: Ctrl+Enter makes the typed words a chip, Ctrl+Shift+Enter a taken-away one."""
+
+    def __init__(self, parent: QObject, add: Any) -> None:
+        super().__init__(parent)
+        self.add = add  # add(negative: bool) -> None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+            if ctrl and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.add(bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier))
+                return True
+        return False
+
+
+def first_term(similar_id: int | None, photo: ChipPhoto | None, text: str) -> list[QueryTerm]:
+    """The query the chips join: a library photo ("Find similar"), a dropped or pasted photo, or
+    the typed words (none when the box is empty)."""
+    from photoscope.api import QueryTerm
+
+    if similar_id is not None:
+        return [QueryTerm(photo=similar_id)]
+    if isinstance(photo, QImage):
+        from photoscope.gui.thumbnail_loader import qimage_to_pil
+
+        return [QueryTerm(photo=qimage_to_pil(QImage(photo)))]
+    if isinstance(photo, str):
+        return [QueryTerm(photo=photo)]
+    return [QueryTerm(text=text)] if text else []
+
+
+def describe_terms(terms: list[QueryTerm]) -> str:
+    """“beach” + “sunset” - “people”: what the status bar says while it searches."""
+    parts = []
+    for i, t in enumerate(terms):
+        if t.text is not None:
+            name = f"“{t.text}”"
+        elif isinstance(t.photo, str):
+            name = Path(t.photo).name
+        else:
+            name = "the photo" if isinstance(t.photo, int) else "the pasted image"
+        weight = f" {t.weight:g}\N{MULTIPLICATION SIGN}" if t.weight != 1 else ""
+        sign = f" {MINUS} " if t.negative else (" + " if i else "")
+        parts.append(f"{sign}{weight.strip()}{' ' if weight else ''}{name}")
+    return "".join(parts).strip()

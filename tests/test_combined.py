@@ -1,0 +1,111 @@
+"""Combined queries: photo and text terms, added or taken away, through the API and the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+from photoscope.api import Photoscope, QueryTerm
+from photoscope.cli import main
+from photoscope.search.combine import (
+    CombineOptions,
+    Term,
+    combine_latents,
+    combine_scores,
+    signed_weights,
+    standardise,
+)
+
+
+def test_rows_are_standardised_and_summed_with_signed_weights() -> None:
+    rows = torch.tensor([[1.0, 2.0, 3.0], [10.0, 10.0, 40.0]])
+    z = standardise(rows)
+    assert torch.allclose(z.mean(1), torch.zeros(2), atol=1e-6)
+    assert torch.allclose(z.std(1), torch.ones(2))
+    terms = [Term(text="a"), Term(text="b", negative=True, weight=2.0)]
+    weights = signed_weights(terms, CombineOptions(negative_weight=0.5))
+    assert weights.tolist() == [1.0, -1.0]
+    assert torch.allclose(combine_scores(rows, weights), z[0] - z[1])
+    # Photo terms are scaled by the photo weight; one-photo libraries are only centred.
+    photo = Term(feature=torch.ones(4), latent=torch.ones(2), weight=2.0)
+    assert signed_weights([photo], CombineOptions(photo_weight=0.25)).tolist() == [0.5]
+    assert standardise(torch.tensor([[3.0]])).tolist() == [[0.0]]
+    latent = combine_latents(torch.tensor([[2.0, 0.0], [0.0, 3.0]]), torch.tensor([1.0, -1.0]))
+    assert latent.tolist() == [1.0, -1.0]
+
+
+def test_terms_are_a_text_or_a_photo_never_both_or_neither() -> None:
+    with pytest.raises(ValueError):
+        QueryTerm()
+    with pytest.raises(ValueError):
+        QueryTerm(text="a dog", photo=3)
+    with pytest.raises(ValueError):
+        QueryTerm(text="a dog", weight=-1)
+    with pytest.raises(ValueError):
+        Term(text="a", feature=torch.ones(3))
+
+
+@pytest.fixture(scope="module")
+def app(shapes_library_db: tuple[Path, Path], trained_tiny: Path) -> Photoscope:
+    db, _ = shapes_library_db
+    with Photoscope(db, trained_tiny) as app:
+        yield app
+
+
+def _names(results) -> list[str]:  # type: ignore[no-untyped-def]
+    return [Path(m.photo.path).stem for m in results.matches]
+
+
+def test_text_minus_a_word_drops_the_photos_with_it(app: Photoscope) -> None:
+    plain = _names(app.search_text("red", 6))
+    assert any("square" in n for n in plain)  # the subtraction has something to take away
+    minus = _names(app.search_terms([QueryTerm(text="red"), QueryTerm(text="square", negative=True)], 3))
+    assert all(n.startswith("red circle") for n in minus), minus
+
+
+def test_photo_plus_words_finds_the_same_shape_in_the_new_colour(app: Photoscope) -> None:
+    photo = next(
+        m.photo for m in app.search_text("a green circle", 12).matches if "green circle" in m.photo.path
+    )
+    terms = [QueryTerm(photo=photo.id), QueryTerm(text="blue"), QueryTerm(text="green", negative=True)]
+    found = _names(app.search_terms(terms, 3))
+    assert Path(photo.path).stem not in found  # the query's own photo is left out
+    assert all(n.startswith("blue") for n in found), found
+
+
+def test_one_term_alone_is_a_plain_search(app: Photoscope, shapes_library_db: tuple[Path, Path]) -> None:
+    _, photos = shapes_library_db
+    text = app.search_terms([QueryTerm(text="a yellow square")], 5)
+    assert _names(text) == _names(app.search_text("a yellow square", 5))
+    photo = photos / "red circle 1.jpg"
+    assert _names(app.search_terms([QueryTerm(photo=photo)], 5)) == _names(app.search_photo(photo, 5))
+    # Terms of weight 0 are left out; unknown words are reported; nothing known: no results.
+    result = app.search_terms([QueryTerm(text="qwxzv"), QueryTerm(text="red", weight=0)], 5)
+    assert result.matches == [] and [u.word for u in result.unknown_words] == ["qwxzv"]
+
+
+def _run(capsys, *args: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_add_subtract_and_weights(
+    shapes_library_db: tuple[Path, Path], trained_tiny: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    db, photos = shapes_library_db
+    common = ("--db", str(db), "--model", str(trained_tiny), "--paths-only", "-n", "3")
+    code, out, _ = _run(capsys, "search", "red", "--subtract", "square", *common)
+    assert code == 0 and all(Path(p).stem.startswith("red circle") for p in out.splitlines()), out
+    # --weight 0 on the subtracted term: the plain search again.
+    _, plain, _ = _run(capsys, "search", "red", *common)
+    _, zero, _ = _run(capsys, "search", "red", "--subtract", "square", "--weight", "0", *common)
+    assert zero == plain
+    code, out, _ = _run(
+        capsys, "similar", str(photos / "green circle 0.jpg"), "--add", "blue", "--subtract", "green", *common
+    )
+    assert code == 0 and all(Path(p).stem.startswith("blue") for p in out.splitlines()), out
+    code, _, err = _run(capsys, "search", "red", "--add-photo", str(photos / "nothing.jpg"), *common)
+    assert code == 2 and "nothing.jpg: no such photo" in err
