@@ -60,6 +60,7 @@ from photoscope.gui.results_model import PhotoGridModel, ResultsModel, TimelineM
 from photoscope.gui.results_view import MAX_TILE, MIN_TILE, ResultsView
 from photoscope.gui.search_panel import PhotoQuery, SearchPanel
 from photoscope.gui.tasks import Relay, TaskRunner
+from photoscope.gui.term_chips import describe_terms, first_term
 from photoscope.gui.thumbnail_loader import ThumbnailLoader, qimage_to_pil
 from photoscope.gui.tile_actions import TileActions
 from photoscope.gui.words_panel import WordsPanel
@@ -116,7 +117,7 @@ class _PhotoDropFilter(QObject):
             event.acceptProposedAction()
             return True
         if isinstance(event, QDropEvent) and photo_from_mime(event.mimeData()):
-            return self.window.handle_drop(event)
+            return self.window.handle_drop(event, on_search_bar=True)
         is_down = isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Down
         grid = self.window.grid()
         if is_down and event.type() == QEvent.Type.KeyPress and grid.model().rowCount():
@@ -315,6 +316,7 @@ class MainWindow(QMainWindow):
         self.search.photo_cleared.connect(self._photo_cleared)
         self.search.filters_changed.connect(self.run_query)
         self.search.choose_photo.connect(self.choose_photo)
+        self.search.terms_changed.connect(self.run_query)
         for grid in (self.view, self.browse):
             grid.open_requested.connect(self.open_detail)
             grid.menu_requested.connect(self.actions_.popup)
@@ -504,7 +506,7 @@ class MainWindow(QMainWindow):
     # queries
 
     def _has_query(self) -> bool:
-        return bool(self.search.text() or self.search.query_photo is not None)
+        return self.search.has_query()
 
     def _new_query(self) -> None:
         self._similar = None
@@ -530,6 +532,7 @@ class MainWindow(QMainWindow):
         """Leave any query: the whole library, newest first."""
         self._similar = self._back = None
         self.search.clear_photo()
+        self.search.terms_bar.clear()
         self.search.edit.clear()
 
     def _photo_query(self, photo: PhotoQuery) -> None:
@@ -570,6 +573,10 @@ class MainWindow(QMainWindow):
     def _query_job(self, api: Photoscope) -> tuple[Callable[[], Results], str] | None:
         filters, limit = self._filters(), self.result_limit
         photo, text = self.search.query_photo, self.search.text()
+        extra = self.search.terms_bar.terms()
+        if extra:  # a combined query: the box's words or the query photo, then the chips
+            terms = [*first_term(self._similar[0] if self._similar else None, photo, text), *extra]
+            return lambda: api.search_terms(terms, limit, filters), describe_terms(terms)
         if self._similar is not None:
             photo_id, path = self._similar
             return lambda: api.similar_to(photo_id, limit, filters), f"photos like {Path(path).name}"
@@ -811,12 +818,15 @@ class MainWindow(QMainWindow):
     def dropEvent(self, event: QDropEvent) -> None:
         self.handle_drop(event)
 
-    def handle_drop(self, event: QDropEvent) -> bool:
+    def handle_drop(self, event: QDropEvent, on_search_bar: bool = False) -> bool:
         photo = photo_from_mime(event.mimeData())
         if photo is None:
             return False
         event.acceptProposedAction()
-        self.search.set_photo(photo)
+        if on_search_bar and self.search.has_query():  # joins the query as a term; Alt: taken away
+            self.search.add_photo_term(photo, bool(event.modifiers() & Qt.KeyboardModifier.AltModifier))
+        else:
+            self.search.set_photo(photo)
         return True
 
     def choose_photo(self) -> None:
