@@ -36,6 +36,9 @@ QUERIES = [
     "a surfer on a wave",
     "a cat",
     "a baby",
+    "an eagle",  # the encoder head's concept words (the decoder knows neither of these two)
+    "espresso",
+    "a laptop on a desk",
 ]
 
 
@@ -46,7 +49,10 @@ def synthetic_store(model: PhotoscopeModel, size: int) -> VectorStore:
     store = VectorStore(dim)
     for lo in range(0, size, 20_000):
         n = min(20_000, size - lo)
-        store.upsert(range(lo, lo + n), torch.randn(n, dim), torch.rand(n, 1280))
+        top = torch.rand(n, 5).sort(dim=1, descending=True).values / 5  # the head's top-5 classes
+        store.upsert(
+            range(lo, lo + n), torch.randn(n, dim), torch.rand(n, 1280), (torch.randint(0, 1000, (n, 5)), top)
+        )
     return store
 
 

@@ -247,16 +247,15 @@ def read_concepts(
     tag_ids, labels, scores = library.load_tags(ids=ids, model_version=model_version)
     if not n or not len(tag_ids):
         return classes, probs
+    # Vectorised: 100,000 photos have 500,000 tags. A tag's slot is its place among its photo's tags
+    # (they come ordered by photo id).
     index = _class_index()
-    rows = np.searchsorted(photo_ids, tag_ids)
-    rows = np.minimum(rows, n - 1)
-    slot = np.zeros(n, dtype=np.int64)
-    for row, pid, label, score in zip(rows.tolist(), tag_ids.tolist(), labels, scores.tolist(), strict=True):
-        c = index.get(label)
-        if c is None or int(photo_ids[row]) != pid or slot[row] >= CONCEPTS_PER_PHOTO:
-            continue
-        classes[row, slot[row]], probs[row, slot[row]] = c, score
-        slot[row] += 1
+    label_class = np.fromiter((index.get(label, -1) for label in labels), dtype=np.int64, count=len(labels))
+    rows = np.minimum(np.searchsorted(photo_ids, tag_ids), n - 1)
+    slot = np.arange(len(tag_ids)) - np.searchsorted(tag_ids, tag_ids)
+    keep = (photo_ids[rows] == tag_ids) & (label_class >= 0) & (slot < CONCEPTS_PER_PHOTO)
+    classes[rows[keep], slot[keep]] = label_class[keep]
+    probs[rows[keep], slot[keep]] = scores[keep]
     return classes, probs
 
 
