@@ -124,6 +124,7 @@ def run_child(mode: str, db: str, model: str, photos_dir: str) -> None:
                 "samples": sorted(sampler.samples.items(), key=lambda kv: -kv[1])[:25] if sampler else [],
                 "collections": sampler.collections if sampler else [],
                 "timeline": scroller.figures() if scroller else {},
+                "cpu_worst_ms": gaps.cpu_worst_ms,
             }
         )
     )
@@ -192,9 +193,14 @@ class Heartbeat:
         self.phase = "opening"
         self.stalls: list[tuple[float, int, str]] = []  # (when, gap ms, phase) of gaps over 50 ms
         self.ticks = 0
+        # The GUI thread's own CPU time between ticks: on a machine busy with other work the wall-clock
+        # gap also counts the time the OS ran something else; this is what the app itself spent.
+        self.cpu_last = 0.0
+        self.cpu_worst_ms = 0.0
 
     def start(self) -> None:
         self.last = time.perf_counter()
+        self.cpu_last = time.thread_time()
         self.timer.start()
 
     def tick(self) -> None:
@@ -206,7 +212,9 @@ class Heartbeat:
             self.opening_worst_ms = max(self.opening_worst_ms, gap)
         else:
             self.worst_ms = max(self.worst_ms, gap)
+            self.cpu_worst_ms = max(self.cpu_worst_ms, (time.thread_time() - self.cpu_last) * 1000)
         self.last = now
+        self.cpu_last = time.thread_time()
         self.ticks += 1
 
 
@@ -446,7 +454,8 @@ def timeline_bench(args: argparse.Namespace, db: Path, model: Path) -> None:
         f"thumbnail {m.get('first_thumbnail', nan):.2f} s after launch (target <= 1.5 s), a screen full "
         f"{m.get('screen_full', nan):.2f} s; scrolled top to bottom in {t['steps']} steps over "
         f"{t['scroll_s']:.1f} s with the worst GUI-thread gap {result['worst_gap_ms']:.0f} ms beyond the "
-        f"10 ms tick (target <= 50 ms) over {result['ticks']} ticks; before that, while the search index "
+        f"10 ms tick (target <= 50 ms) over {result['ticks']} ticks (the GUI thread's own CPU between two "
+        f"ticks at most {result['cpu_worst_ms']:.0f} ms); before that, while the search index "
         f"loaded (PyTorch imported, vectors read; ready at {m.get('search_ready', nan):.1f} s): "
         f"{result['opening_gap_ms']:.0f} ms"
     )

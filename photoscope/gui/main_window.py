@@ -787,6 +787,7 @@ class MainWindow(QMainWindow):
         api = self.api
         if api is None:
             return
+        self.timeline.remove_ids(ids)  # gone from the grid at once; the index follows
         self.runner.submit(lambda: api.remove_photos(ids), lambda _: self._after_trash(), key=None)
 
     def _after_trash(self) -> None:

@@ -8,6 +8,7 @@ being painted only.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -288,6 +289,31 @@ class TimelineModel(PhotoGridModel):
         self._generation += 1
         self._layout(len(timeline.ids), [(g.label, g.start) for g in timeline.groups])
         self.endResetModel()
+
+    def remove_ids(self, ids: Sequence[int]) -> None:
+        """Take photos out at once (moved to the trash): the re-read timeline follows later."""
+        timeline = self.timeline
+        if timeline is None or not len(ids):
+            return
+        keep = ~np.isin(timeline.ids, np.asarray(list(ids), dtype=np.int64))
+        if keep.all():
+            return
+        before = np.concatenate([[0], np.cumsum(keep)])  # kept photos before each index
+        groups = [
+            replace(g, start=int(before[g.start]), count=int(before[g.start + g.count] - before[g.start]))
+            for g in timeline.groups
+        ]
+        paths = [p for p, k in zip(timeline.paths, keep.tolist(), strict=True) if k]
+        mtimes = [m for m, k in zip(timeline.mtimes, keep.tolist(), strict=True) if k]
+        self.set_timeline(
+            replace(
+                timeline,
+                ids=timeline.ids[keep],
+                paths=paths,
+                mtimes=mtimes,
+                groups=[g for g in groups if g.count],
+            )
+        )
 
     def groups(self) -> list[MonthGroup]:
         return list(self.timeline.groups) if self.timeline is not None else []
