@@ -47,8 +47,41 @@ def child_build(db: str, latent_dim: int) -> dict[str, float]:
             "file_mb": path.stat().st_blocks * 512 / 1e6}  # fmt: skip
 
 
+def child_fake(db: str, latent_dim: int, photos: int) -> dict[str, float]:
+    """A sidecar of random vectors for ``photos`` photos next to an empty library (no SQLite rows:
+    what the store's open, memory and queries cost does not depend on them)."""
+    import numpy as np
+
+    from photoscope.library.db import Library
+    from photoscope.search import sidecar
+
+    start = time.perf_counter()
+    rng = np.random.default_rng(0)
+    with Library(db) as library:
+        generation = library.vector_generation()
+    basis = np.linalg.qr(rng.standard_normal((sidecar.FEATURE_DIM, sidecar.REDUCED_DIM)))[0].astype(
+        np.float32
+    )
+    writer = sidecar._Writer(sidecar.sidecar_path(db), photos, latent_dim, basis, photos)
+
+    def unit(n: int, d: int) -> np.ndarray:
+        rows = rng.standard_normal((n, d), dtype=np.float32)
+        out: np.ndarray = (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float16)
+        return out
+
+    for lo in range(0, photos, sidecar.CHUNK):
+        n = min(sidecar.CHUNK, photos - lo)
+        ids = np.arange(lo + 1, lo + n + 1, dtype=np.int64)
+        norms = rng.uniform(5, 15, n).astype(np.float32)
+        full = unit(n, sidecar.FEATURE_DIM)
+        reduced = unit(n, sidecar.REDUCED_DIM)  # random too: projecting a million costs minutes
+        writer.put(ids, unit(n, latent_dim), norms, reduced, None, None, full)
+    writer.finish(MODEL_VERSION, generation)
+    return {"build_s": time.perf_counter() - start, "count": photos, "rss_mb": rss_mb(),
+            "file_mb": sidecar.sidecar_path(db).stat().st_blocks * 512 / 1e6}  # fmt: skip
+
+
 def child_ready(db: str, latent_dim: int, queries: int) -> dict[str, float]:
-    import torch
     from PIL import Image
     from skimage import data
 
@@ -76,14 +109,13 @@ def child_ready(db: str, latent_dim: int, queries: int) -> dict[str, float]:
     engine.search_vector(model.embed(photos[:1])[0].feature)
     first_example = time.perf_counter() - start
     text, example = [], []
-    with torch.inference_mode():
-        for i in range(queries):
-            started = time.perf_counter()
-            engine.search_text(texts[i % len(texts)], k=50)
-            text.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            engine.search_vector(model.embed([photos[i % len(photos)]])[0].feature, k=50)
-            example.append(time.perf_counter() - started)
+    for i in range(queries):
+        started = time.perf_counter()
+        engine.search_text(texts[i % len(texts)], k=50)
+        text.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        engine.search_vector(model.embed([photos[i % len(photos)]])[0].feature, k=50)
+        example.append(time.perf_counter() - started)
     return {
         "count": len(store),
         "rss_imports_mb": imported,
@@ -106,16 +138,22 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=Path("/tmp/photoscope-bench-1m.db"))
     parser.add_argument("--queries", type=int, default=15)
     parser.add_argument("--skip-build", action="store_true", help="keep the sidecar already written")
+    parser.add_argument(
+        "--fake", action="store_true", help="random vectors straight into the sidecar of an empty library"
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         kind, db, *rest = args.child
-        result = (
-            child_build(db, int(rest[0])) if kind == "build" else child_ready(db, int(rest[0]), int(rest[1]))
-        )
+        if kind == "build":
+            result = child_build(db, int(rest[0]))
+        elif kind == "fake":
+            result = child_fake(db, int(rest[0]), int(rest[1]))
+        else:
+            result = child_ready(db, int(rest[0]), int(rest[1]))
         print(json.dumps(result))
         return
-    if not args.db.exists():
+    if not args.db.exists() and not args.fake:
         build(args.db, args.photos, args.latent_dim, MODEL_VERSION)
 
     def child(*extra: str) -> dict[str, float]:
@@ -125,7 +163,11 @@ def main() -> None:
         result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
         return result
 
-    if not args.skip_build:
+    if args.fake and not args.skip_build:
+        b = child("fake", str(args.db), str(args.latent_dim), str(args.photos))
+        written = f"{b['count']:,} photos written in {b['build_s']:.1f} s"
+        print(f"random sidecar: {written}, file {b['file_mb']:.0f} MB")
+    elif not args.skip_build:
         b = child("build", str(args.db), str(args.latent_dim))
         print(f"sidecar built from SQLite: {b['count']:,} photos in {b['build_s']:.1f} s, "
               f"peak RSS {b['rss_mb']:.0f} MB, file {b['file_mb']:.0f} MB on disk", flush=True)  # fmt: skip
