@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import errno
 import json
+import logging
 import os
 import re
 import shutil
@@ -69,6 +70,8 @@ class LibraryUnwritable(LibraryError):
 
 
 BUSY_TIMEOUT_MS = 10_000
+BACKUP_EVERY_S = 300.0  # the rolling backup of the small tables is at most this old after a change
+log = logging.getLogger(__name__)
 _DB_SUFFIXES = {".db", ".sqlite", ".sqlite3", ".db3"}
 
 
@@ -352,6 +355,8 @@ class Library:
         self.path = Path(path)
         self._lock = threading.RLock()
         self.scan_lock = threading.Lock()  # one scan at a time (``Scanner``), however many scanners
+        self._written = False  # anything committed since the last backup
+        self._backed_up = -1  # photos in the last backup this process wrote
         if not self.path.exists():
             self._create()
         elif self.path.is_file() and self.path.stat().st_size == 0:
@@ -434,9 +439,34 @@ class Library:
 
     def close(self) -> None:
         with self._lock:
+            if self._written:
+                self.backup(min_age_s=0)
             with suppress(sqlite3.Error):  # a read-only or full disk must not turn closing into an error
                 self.db.execute("PRAGMA optimize")
             self.db.conn.close()
+
+    def backup(self, max_age_s: float = BACKUP_EVERY_S, min_age_s: float = 30.0) -> bool:
+        """Write the rolling backup of the small tables (``library.backup``) when the last one is older
+        than ``max_age_s``, or older than ``min_age_s`` and the photos have come or gone since; True if
+        written. A failure (a full disk) is logged, never raised."""
+        from photoscope.library.backup import backup_age, write_backup
+
+        age = backup_age(self.path)
+        recent = age is not None and age < max_age_s
+        if recent and (age < min_age_s or self._count_photos() == self._backed_up):  # type: ignore[operator]
+            return False
+        with self._lock:
+            try:
+                write_backup(self.db.conn, self.path)
+                self._backed_up = self._count_photos()
+            except (OSError, sqlite3.Error, LibraryError) as error:
+                log.warning("cannot write the backup of %s: %s", self.path, error)
+                return False
+            self._written = False
+        return True
+
+    def _count_photos(self) -> int:
+        return int(self._query("SELECT count(*) FROM photos")[0][0])
 
     def __enter__(self) -> Library:
         return self
@@ -470,6 +500,7 @@ class Library:
                 with suppress(sqlite3.Error):
                     cur.execute("ROLLBACK")
                 raise self._translate(error) from error
+            self._written = True
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
@@ -559,6 +590,7 @@ class Library:
                 )
         folder = self.folder(key)
         assert folder is not None
+        self.backup(max_age_s=0)  # the folder list is the configuration a lost file must not lose
         return folder
 
     def remove_folder(self, path: str | Path) -> list[int]:
@@ -574,6 +606,7 @@ class Library:
                 "DELETE FROM problems WHERE path = ? OR (path > ? AND path < ?)",
                 (folder.path, *_prefix_range(folder.path)),
             )
+        self.backup(max_age_s=0)
         return ids
 
     def set_folder_online(self, folder_id: int, online: bool) -> None:

@@ -294,6 +294,7 @@ class IndexWorker:
             while not self._cancel.is_set():  # passes: rows re-queued during a pass are done in the next
                 if not self._one_pass(pool, tracker) or self.library.pending_count() == 0:
                     break
+        self.library.backup()  # the rolling backup of ids and captions, if the last one is old
         return tracker.progress()
 
     def _one_pass(self, pool: ThreadPoolExecutor, tracker: _Tracker) -> int:

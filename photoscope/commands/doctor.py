@@ -1,0 +1,51 @@
+"""``photoscope doctor [--repair]``: check the library, and repair what can be rebuilt."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from photoscope.commands.common import EXIT_DAMAGED, add_db_option, add_model_option
+
+
+def doctor(args: argparse.Namespace) -> int:
+    from photoscope.api import Photoscope
+
+    with Photoscope(args.db, args.model) as app:
+        print(f"library: {app.library_path}")
+        report = app.doctor(repair=args.repair)
+    for problem in report.problems:
+        print(f"problem: {problem}")
+    for done in report.repaired:
+        print(f"repaired: {done}")
+    for note in report.notes:
+        print(f"note: {note}")
+    if report.ok:
+        print(
+            "all good"
+            if not report.problems
+            else "repaired; run `photoscope index` to re-encode what was lost"
+        )
+        return 0
+    print(
+        "run `photoscope doctor --repair` to repair it (a damaged file is kept aside, never deleted)",
+        file=sys.stderr,
+    )
+    return EXIT_DAMAGED
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "doctor",
+        help="check the library's integrity; --repair rebuilds what can be rebuilt",
+        description="Checks SQLite's integrity, the text search index, the vectors against the photos, "
+        "thumbnails and the model version. --repair moves a damaged file aside (never deletes it) and "
+        "builds a new library from what can be read and from the rolling backup: the folder list, "
+        "photo ids and captions are kept, and photos whose vectors were lost are re-encoded by the next "
+        "`photoscope index`.",
+    )
+    p.add_argument("--repair", action="store_true", help="repair what can be rebuilt")
+    add_db_option(p)
+    add_model_option(p)
+    p.set_defaults(handler=doctor)

@@ -1,0 +1,80 @@
+"""A rolling backup of the library's small tables, beside the database.
+
+What a destroyed database would cost the user is not the vectors (re-encoding rebuilds them) but the
+configuration: the watched folders, the mount points seen in them, and which id each photo had. These
+are written to ``<library>.backup.json.gz`` (private, 0600), the previous one kept as ``...gz.1``, by
+``write_backup`` at most every few minutes (``Library.close``, the end of an indexing run) and at once
+when the folder list changes. ``photoscope doctor --repair`` reads them back when the database cannot.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import json
+import os
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1
+
+
+def backup_path(library_path: Path, generation: int = 0) -> Path:
+    name = f"{library_path.name}.backup.json.gz" + (f".{generation}" if generation else "")
+    return library_path.with_name(name)
+
+
+def write_backup(conn: sqlite3.Connection, library_path: Path) -> Path:
+    """Write the backup from an open connection (one read snapshot) and rotate the previous one."""
+    data: dict[str, Any] = {"format": FORMAT, "written_at": time.time()}
+    conn.execute("BEGIN")
+    try:
+        data["folders"] = [
+            list(r) for r in conn.execute("SELECT id, path, added_at, online, last_scan_at FROM folders")
+        ]
+        data["mounts"] = [list(r) for r in conn.execute("SELECT folder_id, path FROM mounts")]
+        data["photos"] = [
+            list(r)
+            for r in conn.execute(
+                "SELECT p.id, p.folder_id, p.path, p.size, p.mtime, p.hash, c.text, c.score"
+                " FROM photos p LEFT JOIN captions c ON c.photo_id = p.id ORDER BY p.id"
+            )
+        ]
+    finally:
+        conn.execute("COMMIT")
+    target = backup_path(library_path)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=3) as f:
+            f.write(json.dumps(data, separators=(",", ":")).encode("utf-8"))
+        if target.exists():
+            os.replace(target, backup_path(library_path, 1))
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return target
+
+
+def read_backup(library_path: Path) -> dict[str, Any] | None:
+    """The newest backup that can be read, or None."""
+    for generation in (0, 1):
+        try:
+            with gzip.open(backup_path(library_path, generation), "rb") as f:
+                data = json.loads(f.read().decode("utf-8"))
+            if isinstance(data, dict) and data.get("format") == FORMAT:
+                return data
+        except (OSError, ValueError, EOFError):
+            continue
+    return None
+
+
+def backup_age(library_path: Path) -> float | None:
+    try:
+        return time.time() - backup_path(library_path).stat().st_mtime
+    except OSError:
+        return None

@@ -1,0 +1,339 @@
+"""``photoscope doctor``: check a library and repair what can be rebuilt.
+
+Checks: SQLite's own integrity check, the full-text index, every stored vector against its photo (one
+per indexed photo, of the right length, finite), thumbnails of indexed photos, the model version the
+photos were indexed with, and the rolling backup (``library.backup``).
+
+Repairs (``repair=True``) never delete what cannot be rebuilt:
+
+- a damaged file is moved aside (``library.db.damaged-<time>``, with its WAL) and a new library is built
+  from what can still be read in it, table by table and row range by row range, topped up from the
+  backup: folders, photo ids and paths, captions and tags are kept; photos whose vectors were lost
+  become pending, so the next ``photoscope index`` re-encodes exactly those;
+- a damaged full-text index is rebuilt from the photos' captions and tags;
+- damaged vectors are dropped and their photos made pending;
+- temporary thumbnails left by killed runs are removed.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from photoscope.library.backup import backup_age, read_backup
+from photoscope.library.db import Library, LibraryError, LibraryTooNew
+from photoscope.library.thumbnails import is_current, remove_stale_temporaries
+
+FEATURE_BYTES = 1280 * 2  # float16 encoder features
+
+
+@dataclass
+class DoctorReport:
+    library: Path
+    problems: list[str] = field(default_factory=list)  # what is wrong, in words
+    repaired: list[str] = field(default_factory=list)  # what --repair did
+    notes: list[str] = field(default_factory=list)  # worth knowing, nothing to repair
+    moved_aside: Path | None = None
+    fixed: bool = False  # --repair dealt with every problem found
+
+    @property
+    def ok(self) -> bool:
+        """Nothing wrong is left (after repairs, if asked for)."""
+        return not self.problems or self.fixed
+
+
+def examine(
+    path: Path,
+    repair: bool = False,
+    latent_dim: int | None = None,
+    model_version: str | None = None,
+    thumbnail_root: Path | None = None,
+) -> DoctorReport:
+    report = DoctorReport(path)
+    if not path.exists():
+        report.problems.append(f"{path} does not exist (nothing indexed yet?)")
+        return report
+    try:
+        library = Library(path)
+    except LibraryTooNew as error:
+        report.problems.append(str(error))
+        return report
+    except LibraryError as error:
+        report.problems.append(f"the file cannot be opened: {error}")
+        if repair:
+            _rebuild(path, report)
+        return report
+    with library:
+        damage = _integrity(library)
+        if damage:
+            report.problems.append(f"SQLite finds the file damaged: {'; '.join(damage[:3])}")
+    if damage:
+        if repair:
+            _rebuild(path, report)
+        return report
+    with Library(path) as library:
+        _check_search(library, report, repair)
+        _check_vectors(library, report, repair, latent_dim)
+        _check_versions(library, report, model_version)
+        _check_thumbnails(library, report, repair, thumbnail_root)
+        _check_backup(library, report, repair)
+    report.fixed = repair
+    return report
+
+
+def _integrity(library: Library) -> list[str]:
+    try:
+        rows = library.db.conn.execute("PRAGMA integrity_check").fetchall()
+    except sqlite3.Error as error:
+        return [str(error)]
+    found = [str(r[0]) for r in rows]
+    return [] if found == ["ok"] else found
+
+
+def _check_search(library: Library, report: DoctorReport, repair: bool) -> None:
+    conn = library.db.conn
+    try:
+        conn.execute("INSERT INTO search(search) VALUES ('integrity-check')")
+        indexed = conn.execute("SELECT count(*) FROM photos WHERE status = 'indexed'").fetchone()[0]
+        searchable = conn.execute("SELECT count(*) FROM search").fetchone()[0]
+        if searchable < indexed:
+            raise sqlite3.DatabaseError(f"{indexed - searchable} indexed photos are missing from it")
+    except sqlite3.DatabaseError as error:
+        report.problems.append(f"the text search index is damaged ({error})")
+        if repair:
+            with library._transaction() as cur:
+                _fill_search(cur)
+            report.repaired.append("rebuilt the text search index from the captions and tags")
+
+
+def _fill_search(cur: sqlite3.Cursor) -> None:
+    cur.execute("DELETE FROM search")
+    cur.execute(
+        "INSERT INTO search (rowid, path, caption, tags)"
+        " SELECT p.id, p.path, COALESCE(c.text, ''),"
+        " COALESCE((SELECT group_concat(label, ' ') FROM tags t WHERE t.photo_id = p.id), '')"
+        " FROM photos p LEFT JOIN captions c ON c.photo_id = p.id WHERE p.status = 'indexed'"
+    )
+
+
+def _bad_vector(blob: Any, size: int | None, dtype: type) -> bool:
+    if not isinstance(blob, bytes) or (size is not None and len(blob) != size) or len(blob) == 0:
+        return True
+    if len(blob) % np.dtype(dtype).itemsize:
+        return True
+    return not bool(np.isfinite(np.frombuffer(blob, dtype=dtype)).all())
+
+
+def _check_vectors(library: Library, report: DoctorReport, repair: bool, latent_dim: int | None) -> None:
+    conn = library.db.conn
+    latent_bytes = latent_dim * 4 if latent_dim else None
+    if latent_bytes is None:  # the most common length is the right one
+        row = conn.execute(
+            "SELECT length(latent) AS n FROM vectors GROUP BY n ORDER BY count(*) DESC LIMIT 1"
+        ).fetchone()
+        latent_bytes = int(row[0]) if row else None
+    bad: set[int] = set()
+    for photo_id, blob in conn.execute("SELECT photo_id, latent FROM vectors"):
+        if _bad_vector(blob, latent_bytes, np.float32):
+            bad.add(int(photo_id))
+    for photo_id, blob in conn.execute("SELECT photo_id, feature FROM features"):
+        if _bad_vector(blob, FEATURE_BYTES, np.float16):
+            bad.add(int(photo_id))
+    missing = [
+        int(r[0])
+        for r in conn.execute(
+            "SELECT id FROM photos WHERE status = 'indexed' AND id NOT IN (SELECT photo_id FROM vectors)"
+        )
+    ]
+    if bad or missing:
+        report.problems.append(
+            f"{len(bad)} photos have damaged vectors and {len(missing)} indexed photos have none"
+        )
+        if repair:
+            ids = sorted(bad | set(missing))
+            with library._transaction() as cur:
+                for table in ("vectors", "features"):
+                    cur.executemany(f"DELETE FROM {table} WHERE photo_id = ?", [(i,) for i in ids])
+                cur.executemany("UPDATE photos SET status = 'pending' WHERE id = ?", [(i,) for i in ids])
+            report.repaired.append(f"{len(ids)} photos will be re-encoded by the next `photoscope index`")
+
+
+def _check_versions(library: Library, report: DoctorReport, model_version: str | None) -> None:
+    versions = library.model_versions()
+    if model_version is not None:
+        others = sum(n for v, n in versions.items() if v != model_version)
+        if others:
+            report.notes.append(
+                f"{others} photos were indexed by another model version; `photoscope index` re-indexes them"
+            )
+
+
+def _check_thumbnails(library: Library, report: DoctorReport, repair: bool, root: Path | None) -> None:
+    rows = library.db.conn.execute("SELECT path, mtime FROM photos WHERE status = 'indexed'").fetchall()
+    stale = sum(not is_current(path, mtime, root) for path, mtime in rows[:20000])
+    if stale:
+        report.notes.append(
+            f"{stale} indexed photos have no current thumbnail (they are drawn from the photo)"
+        )
+    if repair:
+        removed = remove_stale_temporaries(root)
+        if removed:
+            report.repaired.append(f"removed {removed} temporary thumbnails left by interrupted runs")
+
+
+def _check_backup(library: Library, report: DoctorReport, repair: bool) -> None:
+    age = backup_age(library.path)
+    if age is None or repair:
+        if library.backup(max_age_s=0):
+            report.notes.append("wrote a fresh backup of the folder list, photo ids and captions")
+    elif age is not None:
+        report.notes.append(f"backup of the folder list and photo ids: {age / 60:.0f} minutes old")
+
+
+# --- rebuilding a damaged file ----------------------------------------------------------------------
+
+
+def _rebuild(path: Path, report: DoctorReport) -> None:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.damaged-{stamp}")
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(f"{path}{suffix}")
+        if source.exists():
+            os.replace(source, Path(f"{aside}{suffix}"))
+    report.moved_aside = aside
+    salvaged = _salvage(aside)
+    backup = read_backup(path)
+    with Library(path) as library, library._transaction() as cur:
+        kept = _restore(cur, salvaged, backup)
+        _fill_search(cur)
+    report.repaired.append(
+        f"moved the damaged file aside to {aside} and built a new library from what could be read: "
+        f"{kept['folders']} folders, {kept['photos']} photos ({kept['indexed']} still indexed, "
+        f"{kept['pending']} to re-encode), {kept['captions']} captions"
+        + (" (topped up from the backup)" if backup else "")
+    )
+    report.fixed = True
+
+
+_TABLES = ("folders", "mounts", "photos", "captions", "tags", "vectors", "features")
+
+
+def _salvage(damaged: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row that can still be read from each table (ranges of rowids around damaged pages)."""
+    out: dict[str, list[tuple[Any, ...]]] = {t: [] for t in _TABLES}
+    try:
+        conn = sqlite3.connect(f"file:{damaged}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return out
+    with conn:
+        for table in _TABLES:
+            try:
+                columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+            except sqlite3.Error:
+                continue
+            if not columns:
+                continue
+            out[table] = list(_rows(conn, table, columns))
+    conn.close()
+    return out
+
+
+def _rows(conn: sqlite3.Connection, table: str, columns: list[str]) -> Iterator[tuple[Any, ...]]:
+    select = f"SELECT {', '.join(columns)} FROM {table}"
+    try:
+        yield from conn.execute(select).fetchall()
+        return
+    except sqlite3.Error:
+        pass
+    try:
+        top = conn.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0
+    except sqlite3.Error:
+        top = 1 << 20
+    stack = [(1, int(top) + 1)]
+    while stack:
+        low, high = stack.pop()
+        try:
+            yield from conn.execute(f"{select} WHERE rowid >= ? AND rowid < ?", (low, high)).fetchall()
+        except sqlite3.Error:
+            if high - low > 1:
+                middle = (low + high) // 2
+                stack += [(middle, high), (low, middle)]
+
+
+def _restore(
+    cur: sqlite3.Cursor, salvaged: dict[str, list[tuple[Any, ...]]], backup: dict[str, Any] | None
+) -> dict[str, int]:
+    folders = {int(r[0]): r for r in salvaged["folders"]}
+    for r in (backup or {}).get("folders", []):
+        folders.setdefault(int(r[0]), tuple(r))
+    for f in folders.values():
+        cur.execute(
+            "INSERT OR IGNORE INTO folders (id, path, added_at, online, last_scan_at) VALUES (?, ?, ?, ?, ?)",
+            tuple(f[:5]),
+        )
+    for r in salvaged["mounts"] or [tuple(m) for m in (backup or {}).get("mounts", [])]:
+        if int(r[0]) in folders:
+            cur.execute("INSERT OR IGNORE INTO mounts VALUES (?, ?)", (r[0], r[1]))
+    vectors = {int(r[0]): r[1] for r in salvaged["vectors"] if isinstance(r[1], bytes) and r[1]}
+    features = {int(r[0]): r[1] for r in salvaged["features"] if isinstance(r[1], bytes)}
+    captions = {int(r[0]): (r[1], r[2]) for r in salvaged["captions"]}
+    for r in (backup or {}).get("photos", []):
+        if r[6] is not None:
+            captions.setdefault(int(r[0]), (r[6], r[7] if r[7] is not None else 0.0))
+    photos: dict[int, dict[str, Any]] = {}
+    names = ["id", "folder_id", "path", "size", "mtime", "hash", "width", "height", "taken_at", "camera"]
+    names += ["status", "error", "model_version", "indexed_at"]
+    for r in salvaged["photos"]:
+        row = dict(zip(names, r, strict=False))
+        photos[int(row["id"])] = row
+    for r in (backup or {}).get("photos", []):
+        photo_id = int(r[0])
+        if photo_id not in photos:
+            photos[photo_id] = dict(
+                zip(["id", "folder_id", "path", "size", "mtime", "hash"], r[:6], strict=True)
+            )
+    counts = {"folders": len(folders), "photos": 0, "indexed": 0, "pending": 0, "captions": 0}
+    for p in photos.values():
+        if int(p["folder_id"]) not in folders or not isinstance(p.get("path"), str):
+            continue
+        whole = p.get("status") == "indexed" and p["id"] in vectors and p["id"] in captions
+        status = p.get("status") if whole or p.get("status") == "error" else "pending"
+        size = p.get("size") if isinstance(p.get("size"), int) else 0
+        mtime = (
+            p.get("mtime") if isinstance(p.get("mtime"), float | int) and math.isfinite(p["mtime"]) else 0.0
+        )
+        cur.execute(
+            "INSERT OR IGNORE INTO photos (id, folder_id, path, size, mtime, hash, width, height, taken_at,"
+            " camera, status, error, model_version, indexed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                p["id"], p["folder_id"], p["path"], size, mtime, p.get("hash"), p.get("width"),
+                p.get("height"), p.get("taken_at"), p.get("camera"), status, p.get("error"),
+                p.get("model_version"), p.get("indexed_at"),
+            ),
+        )  # fmt: skip
+        if cur.rowcount != 1:
+            continue
+        counts["photos"] += 1
+        counts["indexed" if status == "indexed" else "pending"] += status != "error"
+        if p["id"] in captions:
+            text, score = captions[p["id"]]
+            cur.execute("INSERT OR REPLACE INTO captions VALUES (?, ?, ?)", (p["id"], text, score))
+            counts["captions"] += 1
+        if status == "indexed":
+            cur.execute("INSERT OR REPLACE INTO vectors VALUES (?, ?)", (p["id"], vectors[p["id"]]))
+            if p["id"] in features:
+                cur.execute("INSERT OR REPLACE INTO features VALUES (?, ?)", (p["id"], features[p["id"]]))
+    known = {int(p["id"]) for p in photos.values()}
+    cur.executemany(
+        "INSERT INTO tags SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM photos WHERE id = ?)",
+        [(r[0], r[1], r[2], r[0]) for r in salvaged["tags"] if int(r[0]) in known],
+    )
+    return counts

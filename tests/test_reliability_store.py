@@ -1,0 +1,292 @@
+"""Issue #15, what is left behind and what is shared: no abort on a full cache (8), no temp files after
+kills (8), one encode per photo with two indexers (11), a memory budget for decoding (12), a private
+database (13), damage found by status and repaired by doctor, with a rolling backup (16)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from photos import CountingModel, fast_model, write_library, write_photo
+from PIL import Image
+
+from photoscope.cli import main
+from photoscope.library.backup import backup_path, read_backup
+from photoscope.library.db import Library
+from photoscope.library.indexer import IndexWorker
+from photoscope.library.photos import MemoryBudget, load_photo
+from photoscope.library.scanner import Scanner
+from photoscope.library.thumbnails import remove_stale_temporaries
+from photoscope.network import torch_threads
+from photoscope.network.model import PhotoscopeModel
+
+TESTS = Path(__file__).resolve().parent
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_torch_thread() -> Iterator[None]:
+    with torch_threads(1):
+        yield
+
+
+@pytest.fixture(scope="module")
+def model(tiny_model_dir: Path) -> PhotoscopeModel:
+    return fast_model(tiny_model_dir)
+
+
+@pytest.fixture
+def fast_models(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from photoscope.network import model as model_module
+
+    monkeypatch.setattr(model_module, "PhotoscopeModel", lambda model_dir=None: fast_model(model_dir))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+# --- 8. a full cache disk, temporary files of killed runs ---------------------------------------
+
+SAVE_ON_A_FULL_DISK = """
+import sys, torch
+from pathlib import Path
+from photoscope.network.encoder import _save_quietly
+frozen = torch.jit.script(torch.nn.Linear(512, 512))
+_save_quietly(frozen, Path(sys.argv[1]) / "encoder.pt")
+print("survived")
+"""
+
+
+def test_8_saving_the_frozen_encoder_to_a_full_disk_does_not_abort(tmp_path: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    disk = tmp_path / "cache"
+    disk.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(disk)]).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", SAVE_ON_A_FULL_DISK, str(disk)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        left = os.listdir(disk)
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+    assert done.returncode == 0, (done.returncode, done.stderr[-2000:])  # 134 was SIGABRT
+    assert "survived" in done.stdout and left == []  # no partial .tmp left behind
+
+
+def test_8_temporaries_of_dead_processes_are_removed(tmp_path: Path) -> None:
+    import torch
+
+    from photoscope.network.encoder import _save_quietly
+
+    cache = tmp_path / "encoder"
+    cache.mkdir()
+    dead = cache / ".encoder.pt.999999999.tmp"  # no such process
+    dead.write_bytes(b"partial")
+    _save_quietly(torch.jit.script(torch.nn.Linear(2, 2)), cache / "encoder.pt")
+    assert sorted(os.listdir(cache)) == ["encoder.pt"]
+
+
+def test_8_stale_temporary_thumbnails_are_removed(
+    library: Library, model: PhotoscopeModel, tmp_path: Path
+) -> None:
+    large = tmp_path / "thumbs" / "large"
+    large.mkdir(parents=True)
+    old, fresh = large / ".photoscope-killed.png", large / ".photoscope-writing-now.png"
+    old.touch()
+    fresh.touch()
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    write_library(tmp_path / "P", 2)
+    library.add_folder(tmp_path / "P")
+    Scanner(library).scan()
+    IndexWorker(library, model, thumbnail_root=tmp_path / "thumbs").run()
+    assert not old.exists() and fresh.exists()  # another process may be writing the fresh one
+    assert remove_stale_temporaries(tmp_path / "thumbs", older_than_s=0) == 1
+
+
+# --- 11. two indexers on one library encode each photo once ----------------------------------
+
+
+def test_11_two_workers_on_one_library_encode_each_photo_once(tmp_path: Path, model: PhotoscopeModel) -> None:
+    db = tmp_path / "library.db"
+    write_library(tmp_path / "P", 24)
+    with Library(db) as library:
+        library.add_folder(tmp_path / "P")
+        Scanner(library).scan()
+    counters = [CountingModel(model), CountingModel(model)]
+    waited: list[int] = []
+
+    def index(i: int) -> None:
+        with Library(db) as library:  # as two processes would: each its own connection and lock file
+            worker = IndexWorker(
+                library, counters[i], thumbnails=False, batch_size=4, on_wait=lambda: waited.append(i)
+            )
+            worker.run()
+
+    threads = [threading.Thread(target=index, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert sum(c.embedded for c in counters) == 24
+    assert waited  # one of them waited for the other
+    with Library(db) as library:
+        assert library.counts()["indexed"] == 24
+
+
+# --- 12. decoding under a memory budget ------------------------------------------------------
+
+
+def test_12_photos_over_the_budget_decode_one_at_a_time() -> None:
+    budget = MemoryBudget(100)
+    inside, most = [0], [0]
+    lock = threading.Lock()
+
+    def decode(cost: int) -> None:
+        with budget.reserve(cost):
+            with lock:
+                inside[0] += 1
+                most[0] = max(most[0], inside[0])
+            time.sleep(0.05)
+            with lock:
+                inside[0] -= 1
+
+    threads = [threading.Thread(target=decode, args=(80,)) for _ in range(4)]
+    threads += [threading.Thread(target=decode, args=(500,))]  # bigger than the budget: alone
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert most[0] == 1 and budget.peak <= 500 and budget.used == 0
+
+
+def test_12_a_large_png_is_reduced_as_soon_as_it_is_decoded(tmp_path: Path) -> None:
+    Image.new("RGB", (3000, 2000), (10, 200, 30)).save(tmp_path / "big.png")
+    budget = MemoryBudget(1 << 30)
+    image = load_photo(tmp_path / "big.png", min_side=256, budget=budget)
+    assert image.mode == "RGB" and 256 <= min(image.size) < 512
+    assert budget.peak >= 3000 * 2000 * 4  # it reserved what the full decode takes
+
+
+# --- 13. a private database ------------------------------------------------------------------
+
+
+def test_13_a_new_library_and_its_backup_are_private(tmp_path: Path) -> None:
+    db = tmp_path / "data" / "photoscope" / "library.db"
+    with Library(db) as library:
+        write_library(tmp_path / "P", 1)
+        library.add_folder(tmp_path / "P")
+    assert oct(db.stat().st_mode & 0o777) == oct(0o600)
+    assert oct(db.parent.stat().st_mode & 0o777) == oct(0o700)
+    assert oct(backup_path(db).stat().st_mode & 0o777) == oct(0o600)
+
+
+# --- 16. damage is found by status and index, repaired by doctor; the backup ------------------
+
+
+def _damage_pages(db: Path, table: str) -> None:
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    with open(db, "r+b") as f:  # the table's root page and every page after it that is not the last
+        for page in range(root, min(root + 4, pages)):
+            f.seek((page - 1) * page_size)
+            f.write(b"\x5a" * page_size)
+
+
+def _index(
+    capsys: pytest.CaptureFixture[str], db: Path, model_dir: Path, *paths: Path
+) -> tuple[int, str, str]:
+    code = main(["index", *map(str, paths), "--db", str(db), "--model", str(model_dir), "--quiet"])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_16_damaged_vector_pages_are_found_and_repaired(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
+) -> None:
+    db = tmp_path / "library.db"
+    write_library(tmp_path / "P", 30, size=(160, 120))
+    assert _index(capsys, db, tiny_model_dir, tmp_path / "P")[0] == 0
+    with Library(db) as library:
+        captions = dict(library.db.execute("SELECT photo_id, text FROM captions").fetchall())
+    _damage_pages(db, "vectors")
+
+    code = main(["status", "--db", str(db)])
+    out, _ = capsys.readouterr()
+    assert code == 4 and "DAMAGED" in out and "doctor --repair" in out
+    code, _, err = _index(capsys, db, tiny_model_dir)
+    assert code == 4 and "doctor --repair" in err
+    code = main(["doctor", "--db", str(db), "--model", str(tiny_model_dir)])
+    out, _ = capsys.readouterr()
+    assert code == 4 and "problem: SQLite finds the file damaged" in out
+
+    code = main(["doctor", "--repair", "--db", str(db), "--model", str(tiny_model_dir)])
+    out, _ = capsys.readouterr()
+    assert code == 0 and "moved the damaged file aside" in out
+    assert list(tmp_path.glob("library.db.damaged-*"))  # kept, never deleted
+    with Library(db) as library:
+        assert [f.path for f in library.folders()] == [str(tmp_path / "P")]
+        assert library.integrity_check() == "ok"
+        kept = dict(library.db.execute("SELECT photo_id, text FROM captions").fetchall())
+        assert kept == captions  # every caption kept
+        assert library.counts()["pending"] > 0  # the photos whose vectors were lost
+    code, out, _ = _index(capsys, db, tiny_model_dir)
+    assert code == 0 and "30 indexed, 0 pending, 0 errors" in out
+    assert main(["doctor", "--db", str(db), "--model", str(tiny_model_dir)]) == 0
+    assert "all good" in capsys.readouterr()[0]
+
+
+def test_16_a_destroyed_database_keeps_its_folders_ids_and_captions_from_the_backup(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
+) -> None:
+    db = tmp_path / "library.db"
+    write_library(tmp_path / "P", 5)
+    write_library(tmp_path / "Q", 3, start=10)
+    assert _index(capsys, db, tiny_model_dir, tmp_path / "P", tmp_path / "Q")[0] == 0
+    with Library(db) as library:
+        before = dict(library.db.execute("SELECT id, path FROM photos").fetchall())
+        captions = dict(library.db.execute("SELECT photo_id, text FROM captions").fetchall())
+    backup = read_backup(db)
+    assert backup is not None and len(backup["folders"]) == 2 and len(backup["photos"]) == 8
+    db.write_bytes(os.urandom(8192))  # destroyed
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    assert main(["doctor", "--repair", "--db", str(db), "--model", str(tiny_model_dir)]) == 0
+    capsys.readouterr()
+    with Library(db) as library:
+        assert sorted(f.path for f in library.folders()) == [str(tmp_path / "P"), str(tmp_path / "Q")]
+        assert dict(library.db.execute("SELECT id, path FROM photos").fetchall()) == before
+        assert dict(library.db.execute("SELECT photo_id, text FROM captions").fetchall()) == captions
+    code, out, _ = _index(capsys, db, tiny_model_dir)
+    assert code == 0 and "8 indexed, 0 pending, 0 errors" in out
+    with Library(db) as library:  # same ids: nothing was dropped and added anew
+        assert dict(library.db.execute("SELECT id, path FROM photos").fetchall()) == before
+
+
+def test_16_a_damaged_text_index_is_rebuilt(library: Library, model: PhotoscopeModel, tmp_path: Path) -> None:
+    from photoscope.library.doctor import examine
+
+    write_library(tmp_path / "P", 4)
+    write_photo(tmp_path / "P" / "dog.jpg", seed=5)
+    library.add_folder(tmp_path / "P")
+    Scanner(library).scan()
+    IndexWorker(library, model, thumbnails=False).run()
+    library.db.execute("DELETE FROM search WHERE rowid IN (SELECT rowid FROM search LIMIT 2)")
+    path = library.path
+    report = examine(path)
+    assert not report.ok and any("text search index" in p for p in report.problems)
+    report = examine(path, repair=True)
+    assert report.ok and any("rebuilt the text search index" in r for r in report.repaired)
+    assert examine(path).problems == []
+    assert library.text_search("dog")
