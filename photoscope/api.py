@@ -35,6 +35,7 @@ from photoscope.library.db import (  # the failures' kinds: the CLI maps each to
     PhotoRecord,
     translate_sqlite_error,
 )
+from photoscope.library.doctor import DoctorReport, examine
 from photoscope.library.exclusions import ExclusionRule, Stash, rule_for
 from photoscope.library.fs import normalize_path
 from photoscope.library.indexer import IndexWorker, ProgressListener
@@ -89,6 +90,7 @@ __all__ = [
     "BundleError",
     "CaptionedPhoto",
     "DecodeOptions",
+    "DoctorReport",
     "ExclusionRule",
     "Filters",
     "Folder",
@@ -492,6 +494,22 @@ class Photoscope:
                 return False
             self._service = service
         return True
+
+    def doctor(self, repair: bool = False) -> DoctorReport:
+        """Check the library's integrity (SQLite, text index, vectors against photos, thumbnails, model
+        version, backup); with ``repair``, rebuild what can be rebuilt (``library.doctor``). What is
+        open is closed first and reopened on next use: a repair may move a damaged file aside."""
+        self.stop_background()
+        if "library" in self.__dict__:
+            self.library.close()
+            del self.__dict__["library"]
+        with self._store_lock:
+            self._store = None
+        try:
+            version, latent_dim = self.model.version, self.model.latent_dim
+        except Exception:  # no model (a missing bundle): the checks that need it are skipped
+            version, latent_dim = None, None
+        return examine(self._db_path, repair, latent_dim=latent_dim, model_version=version)
 
     def close(self) -> None:
         if self._service is not None:
