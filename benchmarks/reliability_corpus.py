@@ -271,7 +271,8 @@ def main() -> int:
     hangs = [c for c, r, _ in log if r == "hang"]
     tracebacks = [c for c, _, err in log if "Traceback" in err]
     print(
-        f"corpus: 50 photos, {odd} odd entries, drives {'mounted (root)' if mounted else 'skipped (needs root)'}"
+        f"corpus: 50 photos, {odd} odd entries, "
+        f"drives {'mounted (root)' if mounted else 'skipped (needs root)'}"
     )
     print(f"commands run: {len(log)}; photos in the index: {len(final)}; not indexed (errors): {len(errors)}")
     print(f"photos dropped {dropped}")

@@ -72,7 +72,8 @@ def main() -> int:
     wall = re.search(r"Elapsed \(wall clock\) time.*: (\S+)", done.stderr).group(1)  # type: ignore[union-attr]
     print(done.stdout.strip())
     print(
-        f"exit {done.returncode}; peak RSS {peak / 1024**2:.2f} GB ({peak} kB); wall {wall}; cores {os.cpu_count()}"
+        f"exit {done.returncode}; peak RSS {peak / 1024**2:.2f} GB ({peak} kB); wall {wall}; "
+        f"cores {os.cpu_count()}"
     )
     if args.keep is None:
         shutil.rmtree(base, ignore_errors=True)

@@ -373,3 +373,39 @@ def test_17_watch_follows_changes_made_during_the_first_indexing(
     )
     assert code == 0
     assert "4 indexed, 0 pending, 0 errors" in out
+
+
+# --- 5: what cannot be looked at or indexed is shown by index and status ---------------------------
+
+
+def test_5_index_and_status_show_unreadable_folders_and_unindexable_names(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    tiny_model_dir: Path,
+    fast_models: None,
+) -> None:
+    from photoscope.library import fs
+
+    pictures, db = tmp_path / "P", tmp_path / "library.db"
+    write_library(pictures / "locked", 2)
+    write_photo(pictures / "a.jpg")
+    with open(os.fsencode(pictures) + b"/bad\xff.jpg", "wb") as f:
+        f.write((pictures / "a.jpg").read_bytes())
+    real_scandir = os.scandir
+
+    def deny(path: str) -> object:
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(fs.os, "scandir", deny)
+    code, out, _ = _run(
+        capsys, "index", str(pictures), "--db", str(db), "--model", str(tiny_model_dir), "--quiet"
+    )
+    assert code == 0
+    assert f"could not read (its photos are kept as they were): {pictures / 'locked'}" in out
+    assert f"not indexed: {pictures}/bad\\xff.jpg: the file name is not valid UTF-8" in out
+    code, out, _ = _run(capsys, "status", "--db", str(db))
+    assert code == 0 and "could not look at or index 2 files and folders:" in out
+    assert f"  {pictures / 'locked'}: cannot be read: Permission denied" in out
