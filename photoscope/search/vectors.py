@@ -79,7 +79,7 @@ class VectorStore:
         self._features = _Matrix(feature_dim, torch.float16)
         # The encoder head's likeliest classes per photo and their probabilities (class -1: none),
         # so a concept word scores 100,000 photos with a gather and a sum (see ``concept_scores``).
-        self._classes = _Matrix(CONCEPTS_PER_PHOTO, torch.int16)
+        self._classes = _Matrix(CONCEPTS_PER_PHOTO, torch.int64)  # NumPy takes int64 without a copy
         self._class_probs = _Matrix(CONCEPTS_PER_PHOTO, torch.float32)
 
     @property
@@ -164,10 +164,12 @@ class VectorStore:
     def concept_scores(self, classes: Sequence[int]) -> torch.Tensor:
         """Each photo's probability (N) that it shows one of ``classes``, summed over its stored
         top classes (the probability beyond them counts as none)."""
-        covered = torch.zeros(1001, dtype=torch.float32)  # index 1000: the -1 of empty slots
-        covered[torch.as_tensor(list(classes), dtype=torch.long)] = 1.0
-        rows = self._classes.view().long() % 1001
-        return (self._class_probs.view() * covered[rows]).sum(1)
+        covered = np.zeros(1001, dtype=np.float32)  # the last: where the -1 of an empty slot points
+        covered[np.asarray(list(classes), dtype=np.intp)] = 1.0
+        # NumPy's take and einsum: ~1 ms for 100,000 photos, where indexing a tensor by the class
+        # matrix took tens of milliseconds.
+        hits = covered.take(self._classes.view().numpy())
+        return torch.from_numpy(np.einsum("ij,ij->i", self._class_probs.view().numpy(), hits))
 
     def vector_of(self, photo_id: int, kind: Kind) -> torch.Tensor:
         return self.vectors(kind)[self._row[photo_id]].float()
@@ -203,13 +205,13 @@ class VectorStore:
 def _concept_rows(
     n: int, concepts: tuple[np.ndarray | torch.Tensor, np.ndarray | torch.Tensor] | None
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    classes = torch.full((n, CONCEPTS_PER_PHOTO), -1, dtype=torch.int16)
+    classes = torch.full((n, CONCEPTS_PER_PHOTO), -1, dtype=torch.int64)
     probs = torch.zeros((n, CONCEPTS_PER_PHOTO), dtype=torch.float32)
     if concepts is not None:
         given_classes = torch.as_tensor(concepts[0]).reshape(n, -1)[:, :CONCEPTS_PER_PHOTO]
         given_probs = torch.as_tensor(concepts[1]).reshape(n, -1)[:, :CONCEPTS_PER_PHOTO]
         k = given_classes.shape[1]
-        classes[:, :k] = given_classes.to(torch.int16)
+        classes[:, :k] = given_classes.long()
         probs[:, :k] = given_probs.float()
     return classes, probs
 
