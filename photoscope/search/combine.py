@@ -1,16 +1,18 @@
 """Combined queries: weighted terms, each a text or a photo, each positive or negative.
 
 "this photo, but at night" is a photo term plus a text term; "a dog on the beach - people" a text
-term minus another. Each term scores every stored photo on its own, in the space it is made for: a
-text by cosine to its latent (the text encoder's guess refined by inversion, as plain text search),
-a photo by cosine of the encoder features (as search by example). The rows are standardised over
-the library (z-scores: the two spaces' cosines have different scales) and summed with signed
-weights, negatives times ``negative_weight``; the best ``rerank`` photos are then re-scored by the
-positive texts' caption likelihood, as plain text search does.
+term minus another. A text's latent is the one plain text search ranks by (the text encoder's
+guess refined by inversion), a photo's its own latent (the projection of its encoder feature).
 
-Chosen by measurement on Flickr8k val (``benchmarks/combined_queries.py``, figures in its
-docstring and the README): summing scores beat summing the terms' latents for every query type,
-most for negatives.
+Two ways to combine, both kept and measured (``benchmarks/combined_queries.py``):
+
+- ``latent`` (the default): the weighted sum of the terms' unit latents, negatives times
+  ``negative_weight``, photos times ``photo_weight``; photos are ranked by cosine to it.
+- ``scores``: each term scores every photo in its own space (texts by latent cosine, photos by
+  encoder-feature cosine, as search by example), the rows are standardised over the library
+  (z-scores: the spaces' cosines differ in scale) and summed with the same signed weights.
+
+Either may then re-score its best ``rerank`` photos by the positive texts' caption likelihood.
 """
 
 from __future__ import annotations
@@ -48,13 +50,15 @@ class Term:
 
 @dataclass(frozen=True)
 class CombineOptions:
-    method: Method = "scores"
-    # Weights measured on Flickr8k val, tuned on half the queries, reported on the other half
-    # (benchmarks/combined_queries.py).
+    # Measured on Flickr8k val, weights tuned on half the queries and reported on the other half
+    # (benchmarks/combined_queries.py; figures in the README): the latent sum was as good as the
+    # score sum where there is no photo to take from (text - word, photo + word) and far better
+    # taking a word from a photo; the likelihood re-rank did not help any combination.
+    method: Method = "latent"
     negative_weight: float = 0.5  # a negative term counts this much of a positive one
-    photo_weight: float = 1.0  # a photo term's weight relative to a text term of the same weight
-    rerank: int = 50  # re-score this many best photos by the positive texts' likelihood (0: off)
-    rerank_weight: float = 2.0  # per-word log p added to the combined z-score
+    photo_weight: float = 0.5  # a photo term's weight relative to a text term of the same weight
+    rerank: int = 0  # re-score this many best photos by the positive texts' likelihood (0: off)
+    rerank_weight: float = 1.0  # per-word log p added to the combined score
     text: TextSearchOptions = field(default_factory=TextSearchOptions)
 
 
