@@ -4,6 +4,8 @@ cannot be read. No PyTorch here, so the GUI can decode a thumbnail without impor
 
 from __future__ import annotations
 
+import ctypes
+import sys
 import threading
 import warnings
 from collections.abc import Iterator
@@ -57,6 +59,7 @@ class MemoryBudget:
         self.used = 0
         self.peak = 0
         self._free = threading.Condition()
+        _map_large_allocations()
 
     @contextmanager
     def reserve(self, amount: int) -> Iterator[None]:
@@ -70,6 +73,25 @@ class MemoryBudget:
             with self._free:
                 self.used -= amount
                 self._free.notify_all()
+
+
+_MAPPED = False
+
+
+def _map_large_allocations() -> None:
+    """Make glibc give every large allocation (a decoded image's 16 MB blocks) its own mapping, returned
+    to the system when freed. By default glibc raises its mmap threshold after the first big free, so
+    the next huge photo is decoded on the heap of its thread's arena and stays in RSS once freed: with
+    two decode threads, two 169 MP photos' worth (measured: 1.52 GB peak for 4 x 169 MP PNGs)."""
+    global _MAPPED
+    if _MAPPED or not sys.platform.startswith("linux"):
+        return
+    _MAPPED = True
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-3, 4 * 1024 * 1024)  # M_MMAP_THRESHOLD: fixed at 4 MB (also ends its raising)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 # Decoding a 169 MP PNG takes about 0.7 GB; two at once would not fit a 1.5 GB indexing budget.
@@ -161,6 +183,11 @@ def read_metadata(path: str, max_pixels: int = DEFAULT_MAX_PIXELS) -> PhotoMeta:
 
 
 def _exif(image: Image.Image) -> Image.Exif:
+    if image.format == "PNG" and "exif" not in image.info and not getattr(image, "_exif", None):
+        # PIL's PNG getexif() decodes every pixel to look for an eXIf chunk after the image data: a
+        # whole 169 MP decode (0.7 GB) outside the memory budget, just for the header. An eXIf chunk
+        # before the data is in ``info`` already.
+        return Image.Exif()
     try:
         exif = image.getexif()
         exif.get_ifd(_EXIF_IFD)  # parsed lazily: make a broken sub-IFD fail here, not later
