@@ -108,25 +108,23 @@ def _print(results: Any, args: argparse.Namespace) -> int:
 
 
 def run_search(args: argparse.Namespace) -> int:
-    from photoscope.commands.remote import Term, remote_search
+    from photoscope.commands.remote import remote_search, terms_of
 
-    terms = query_terms(args, text=args.text)
-    if len(terms) == 1:  # a running app answers in milliseconds
-        answered = remote_search(args, [Term(text=args.text)])
-        if answered is not None:
-            return _print(answered, args)
-    return _run_terms(args, terms)
+    # A running app answers in milliseconds; asked before query_terms, which imports the API (most
+    # of such a search's cost otherwise).
+    answered = remote_search(args, terms_of(args, text=args.text))
+    if answered is not None:
+        return _print(answered, args)
+    return _run_terms(args, query_terms(args, text=args.text))
 
 
 def run_similar(args: argparse.Namespace) -> int:
-    from photoscope.commands.remote import Term, remote_search
+    from photoscope.commands.remote import remote_search, terms_of
 
-    terms = query_terms(args, photo=args.photo)
-    if len(terms) == 1 and args.photo.is_file():
-        answered = remote_search(args, [Term(photo=args.photo)])
-        if answered is not None:
-            return _print(answered, args)
-    return _run_terms(args, terms)
+    answered = remote_search(args, terms_of(args, photo=args.photo))  # a missing photo fails there too
+    if answered is not None:
+        return _print(answered, args)
+    return _run_terms(args, query_terms(args, photo=args.photo))
 
 
 def _run_terms(args: argparse.Namespace, terms: Any) -> int:
