@@ -2,12 +2,16 @@
 
     python benchmarks/combined_queries.py --data ../shared/datasets/flickr8k [--per-type 300]
     python benchmarks/combined_queries.py --latency [--sizes 10000 100000]
+    python benchmarks/combined_queries.py --data ../shared/datasets/flickr8k --path-words --per-type 120
+
+The README's figures: ``--per-type 200`` (about 50 minutes on a loaded 2-core machine).
 
 The library is the split's photos (latent and feature of each photo as the indexer stores them);
 words are lowercase ``[a-z]+`` tokens of the reference captions, plurals folded to the singular
 ("dogs" -> "dog"), kept if the network knows them and they are content words: those that follow
-a determiner or a number at least a quarter of the time ("a dog", "the water"; not "across"). A photo *has* a word if any of its five captions
-has it, and it is *about* a word if three or more do. Queries, drawn with a fixed seed:
+a determiner or a number at least a quarter of the time ("a dog", "the water"; not "across").
+A photo *has* a word if any of its five captions has it, and it is *about* a word if three or
+more do. Queries, drawn with a fixed seed:
 
 - photo + word: a photo P about a word A, plus a word W none of P's captions has; relevant: the
   other photos that have both A and W. Plain search: P alone (by example), and W alone (text).
@@ -97,7 +101,7 @@ def caption_words(
     after, total = Counter(), Counter()
     for caps in tokens:
         for c in caps:
-            for prev, w in zip(["."] + c, c, strict=False):
+            for prev, w in zip([".", *c], c, strict=False):
                 total[fold(w)] += 1
                 after[fold(w)] += prev in DETERMINERS
     content = {w for w, n in total.items() if after[w] >= 0.25 * n}
@@ -183,7 +187,8 @@ class Scorer:
         self.features = store.vectors("feature").float()
         self.latents = store.vectors("latent")
         print(
-            f"term rows for {len(texts)} words, {len(plain)} plain texts: {time.perf_counter() - started:.0f} s"
+            f"term rows for {len(texts)} words, {len(plain)} plain texts:"
+            f" {time.perf_counter() - started:.0f} s"
         )
 
     def text_log_p(self, text: str, rows: torch.Tensor) -> torch.Tensor:
@@ -248,7 +253,8 @@ def evaluate(args: argparse.Namespace) -> None:
     scorer = Scorer(model, store, queries)
     kinds = list(dict.fromkeys(q.kind for q in queries))
     print(
-        f"model {model.version}, {args.split}: {len(names)} photos; precision@{K} (%), tuned on even queries, shown on odd"
+        f"model {model.version}, {args.split}: {len(names)} photos;"
+        f" precision@{K} (%), tuned on even queries, shown on odd"
     )
     grid = [
         CombineOptions(method=m, photo_weight=pw, negative_weight=nw, rerank=r, rerank_weight=rw)
@@ -262,14 +268,16 @@ def evaluate(args: argparse.Namespace) -> None:
         tune, test = qs[0::2], qs[1::2]
         chance = 100 * statistics.fmean(len(q.relevant) / len(names) for q in test)
         print(
-            f"\n{kind}: {len(qs)} queries ({len(test)} shown), e.g. {_example(qs[0], names)}; chance {chance:.1f}"
+            f"\n{kind}: {len(qs)} queries ({len(test)} shown),"
+            f" e.g. {_example(qs[0], names)}; chance {chance:.1f}"
         )
         for i, what in enumerate(test[0].plain):
             label = "photo alone" if what == "photo" else ("text alone" if i == 0 else "word alone")
             if kind == "word + word":
                 label = 'text "A W"'
             print(
-                f"  plain: {label:24s} {mean_precision(test, lambda q, i=i: scorer.plain(q, q.plain[i])):5.1f}"
+                f"  plain: {label:24s}"
+                f" {mean_precision(test, lambda q, i=i: scorer.plain(q, q.plain[i])):5.1f}"
             )
         for method, rerank in (("latent", False), ("latent", True), ("scores", False), ("scores", True)):
             options = [o for o in grid if o.method == method and (o.rerank > 0) == rerank]
@@ -277,8 +285,8 @@ def evaluate(args: argparse.Namespace) -> None:
                 options = [o for o in options if o.negative_weight == 0.5]
             if kind in ("text - word", "word + word"):  # no photos
                 options = [o for o in options if o.photo_weight == 1.0]
-            best = max(options, key=lambda o: mean_precision(tune, lambda q: scorer.combined(q, o)))
-            shown = mean_precision(test, lambda q: scorer.combined(q, best))
+            best = max(options, key=lambda o: mean_precision(tune, lambda q, o=o: scorer.combined(q, o)))
+            shown = mean_precision(test, lambda q, best=best: scorer.combined(q, best))
             print(
                 f"  {method} sum{' + re-rank' if rerank else '':11s} {shown:5.1f}  "
                 f"(photo weight {best.photo_weight}, negative weight {best.negative_weight}, "
