@@ -30,11 +30,13 @@ import numpy as np
 from photoscope.search.sidecar import fit_basis, reduce_features
 
 ROOT = Path(__file__).resolve().parents[1]
-NOUNS = """dog dogs puppy cat man men woman women boy boys girl girls child children kid kids baby people
+NOUNS = set(
+    """dog dogs puppy cat man men woman women boy boys girl girls child children kid kids baby people
 person crowd player team water pool ocean sea lake river beach sand wave waves surf surfer snow
 grass field park street road city building car bike bicycle motorcycle horse ball mountain hill rock
 rocks climber tree trees forest dirt mud trail stage fountain bench snowboarder skier skateboard
-skateboarder swing sled boat frisbee football soccer basketball""".split()
+skateboarder swing sled boat frisbee football soccer basketball""".split()  # noqa: SIM905
+)
 NEAR_DUPLICATE = 0.97
 
 
@@ -50,7 +52,7 @@ def labels(data: Path, names: list[str]) -> list[set[str]]:
     for name in names:
         counts: Counter[str] = Counter()
         for caption in captions.get(name, []):
-            words = set(re.findall(r"[a-z]+", caption)) & set(NOUNS)
+            words = set(re.findall(r"[a-z]+", caption)) & NOUNS
             counts.update({singular.get(w, w) for w in words})
         out.append({w for w, c in counts.items() if c >= 2})
     return out
@@ -58,7 +60,8 @@ def labels(data: Path, names: list[str]) -> list[set[str]]:
 
 def unit16(rows: np.ndarray) -> np.ndarray:
     rows = rows.astype(np.float32)
-    return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float16)
+    out: np.ndarray = (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float16)
+    return out
 
 
 def precision_at(vectors: np.ndarray, tags: list[set[str]], k: int = 10) -> float:
@@ -78,7 +81,8 @@ def copies(library: np.ndarray, queries: np.ndarray) -> tuple[float, float]:
     near-duplicate threshold)."""
     sims = queries.astype(np.float32) @ library.astype(np.float32).T
     first = sims.argmax(1) == np.arange(len(queries))
-    return float(first.mean()), float((sims[np.arange(len(queries)), np.arange(len(queries))] >= NEAR_DUPLICATE).mean())
+    own = sims[np.arange(len(queries)), np.arange(len(queries))]
+    return float(first.mean()), float((own >= NEAR_DUPLICATE).mean())
 
 
 def main() -> None:
@@ -107,8 +111,9 @@ def main() -> None:
         held = reduce_features(photos[b], fit_basis(photos[a], dims))
         p, p_held = precision_at(reduced, tags), precision_at(held, tags[b])
         first, dup = copies(reduced, reduce_features(mirrored, basis))
-        print(f"reduced to {dims:>3}: P@10 in-sample {p:.4f} ({p - base:+.4f}), held-out {p_held:.4f} "
-              f"({p_held - base_b:+.4f}); mirror first {first:.3f}, at >= {NEAR_DUPLICATE} {dup:.3f}")  # fmt: skip
+        held_out = f"held-out {p_held:.4f} ({p_held - base_b:+.4f})"
+        print(f"reduced to {dims:>3}: P@10 in-sample {p:.4f} ({p - base:+.4f}), {held_out}; "
+              f"mirror first {first:.3f}, at >= {NEAR_DUPLICATE} {dup:.3f}")  # fmt: skip
 
 
 if __name__ == "__main__":
