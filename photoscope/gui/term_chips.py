@@ -188,11 +188,13 @@ class TermKeys(QObject):
         self.add = add  # add(negative: bool) -> None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress:
+        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
             assert isinstance(event, QKeyEvent)
             ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
             if ctrl and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self.add(bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier))
+                if event.type() == QEvent.Type.KeyPress:
+                    self.add(bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier))
+                event.accept()  # the key is the box's, not a window shortcut's
                 return True
         return False
 
