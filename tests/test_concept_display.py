@@ -65,7 +65,7 @@ def test_old_captions_are_rewritten_from_stored_vectors(
     shutil.copy(shapes_library_db[0], db)
     with sqlite3.connect(db) as conn:  # as a library captioned before the caption rule had versions
         conn.execute("UPDATE photos SET description_version = NULL")
-        conn.execute("UPDATE captions SET caption = 'old caption'")
+        conn.execute("UPDATE captions SET text = 'old caption'")
     with Photoscope(db, trained_tiny) as app:
         indexed = app.status()["indexed"]
         monkeypatch.setattr(app.model, "embed", lambda *a, **k: pytest.fail("re-encoded a photo"))
