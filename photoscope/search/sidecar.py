@@ -506,9 +506,10 @@ class MappedStore(VectorStore):
         return self._base(kind)[row].float()
 
     def concept_scores(self, classes: Sequence[int]) -> torch.Tensor:
-        covered = torch.zeros(1001, dtype=torch.float32)  # index 1000: the -1 of empty slots
-        covered[torch.as_tensor(list(classes), dtype=torch.long)] = 1.0
-        base = self._base_part((self._b_class_probs * covered[self._b_classes.long() % 1001]).sum(1))
+        covered = np.zeros(1001, dtype=np.float32)  # the last: where the -1 of an empty slot points
+        covered[np.asarray(list(classes), dtype=np.intp)] = 1.0
+        hits = covered.take(self.base.classes)  # NumPy take + einsum, as VectorStore.concept_scores
+        base = self._base_part(torch.from_numpy(np.einsum("ij,ij->i", self.base.class_probs, hits)))
         tail_scores = getattr(self._tail, "concept_scores", None)
         tail = tail_scores(classes) if tail_scores is not None and len(self._tail) else torch.zeros(0)
         return torch.cat([base, tail])
