@@ -24,7 +24,7 @@ import numpy as np
 from PIL import Image
 
 from photoscope.config import cache_dir, default_db_path
-from photoscope.library.db import (  # the failures' kinds: the CLI maps each to an exit status
+from photoscope.library.db import (  # what can go wrong, by kind (the CLI maps each to an exit status)
     Folder,
     Library,
     LibraryBusy,
@@ -299,8 +299,8 @@ class Photoscope:
         self._store: VectorStore | None = None
         self._worker: IndexWorker | None = None
         self._watcher: FolderWatcher | None = None
-        self._on_changes: Callable[[ScanReport], None] | None = None
         self._service: SearchService | None = None
+        self._on_changes: Callable[[ScanReport], None] | None = None
 
     @cached_property
     def model(self) -> PhotoscopeModel:
@@ -544,8 +544,9 @@ class Photoscope:
         from photoscope.search.vectors import load_store
 
         try:  # the vectors' memory-mapped file next to the database, checked against it
-            path = sidecar_path(self._db_path)
-            return open_store(self.library, self.model.version, self.model.latent_dim, path)
+            return open_store(
+                self.library, self.model.version, self.model.latent_dim, sidecar_path(self._db_path)
+            )
         except OSError:  # a read-only folder, a full disk: load them into memory
             return load_store(self.library, self.model.version, self.model.latent_dim)
 

@@ -287,6 +287,42 @@ def test_tile_menu_copies_several_and_trashes_after_asking(
     assert gone not in [window.timeline.path_of(i) for i in range(10)]
 
 
+def test_delete_outside_the_grid_never_asks_to_trash_photos(
+    qtbot, make_window, daily_db, monkeypatch
+) -> None:
+    """The tile keys (Delete: move to trash, Ctrl+C: copy the files) act only while a grid has the
+    focus: Delete in the search box or on a query chip edits the query, it does not trash the photo
+    that happens to be selected."""
+    window = make_window(daily_db)
+    window.set_browse_option("browse/group", "none")  # row 0 is a photo, not a month's header
+    qtbot.waitUntil(lambda: window.timeline.rowCount() == 11, timeout=20_000)
+    browse_ready(qtbot, window)
+    grid = window.browse
+    grid.selectionModel().select(window.timeline.index(0), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    asked: list[object] = []
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: asked.append(a) or QMessageBox.StandardButton.Cancel
+    )
+    window.activateWindow()  # shortcuts answer in the active window only
+    qtbot.waitUntil(window.isActiveWindow)
+    grid.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is grid)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Delete)
+    assert len(asked) == 1  # in the grid, Delete is the trash (after asking; "Cancel" here)
+    box = window.search.edit
+    box.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is box)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Delete)
+    qtbot.keyClicks(box, "red")
+    qtbot.keyClick(box, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # the words become a chip
+    chip = window.search.terms_bar.chips[0]
+    chip.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is chip)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Delete)
+    assert len(asked) == 1 and window.search.terms_bar.chips == []
+    qtbot.waitUntil(lambda: window.runner.is_busy("search") is False, timeout=30_000)
+
+
 # --- 7. filters -----------------------------------------------------------------------------------------
 
 

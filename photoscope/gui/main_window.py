@@ -320,6 +320,7 @@ class MainWindow(QMainWindow):
         for grid in (self.view, self.browse):
             grid.open_requested.connect(self.open_detail)
             grid.menu_requested.connect(self.actions_.popup)
+            self.actions_.attach(grid)
         self.actions_.open_requested.connect(lambda row: self.open_detail(self.grid_model().index(row)))
         self.actions_.find_similar.connect(self.find_similar)
         self.actions_.trash_requested.connect(self._trashed)
@@ -563,12 +564,29 @@ class MainWindow(QMainWindow):
         if not quiet:
             self.statusBar().showMessage(f"Searching for {described}…")
         started = time.perf_counter()
-        self.runner.submit(
-            fn,
-            lambda r: self._show_results(r, described, time.perf_counter() - started, quiet),
-            self._search_failed,
-            key="search",
+        self.runner.obsolete("captions")  # an earlier query's caption answer must not show now
+        if self._captions_first(api):  # PyTorch still loading: the caption index answers at once
+            text, limit, filters = self.search.text(), self.result_limit, self._filters()
+            self.runner.submit(
+                lambda: api.search_captions(text, limit, filters),
+                lambda r: self._show_results(
+                    r, f"{described} in captions (the model is loading)", 0.0, quiet
+                ),
+                key="captions",
+            )
+
+        def answered(results: Results) -> None:
+            self.runner.obsolete("captions")  # the model's ranking replaces the captions' for good
+            self._show_results(results, described, time.perf_counter() - started, quiet)
+
+        self.runner.submit(fn, answered, self._search_failed, key="search")
+
+    def _captions_first(self, api: Photoscope) -> bool:
+        """A plain text query before the network is loaded (issue #18: first results before PyTorch)."""
+        plain = (
+            self._similar is None and self.search.query_photo is None and not self.search.terms_bar.terms()
         )
+        return plain and bool(self.search.text()) and not api.model_ready
 
     def _query_job(self, api: Photoscope) -> tuple[Callable[[], Results], str] | None:
         filters, limit = self._filters(), self.result_limit

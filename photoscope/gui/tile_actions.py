@@ -51,11 +51,15 @@ class TileActions(QObject):
         action = QAction(text, self.parent_widget)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))  # type: ignore[call-overload]
-            # Only while the main window has the focus: a dialog's own keys stay its own.
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            # Only while a grid (``attach``) or a menu showing the action has the focus: Delete in the
+            # search box or on a query chip edits the query, it must never trash the selected photo.
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         action.triggered.connect(lambda _=False: slot())
-        self.parent_widget.addAction(action)
         return action
+
+    def attach(self, grid: QWidget) -> None:
+        """Make the actions' keys work while ``grid`` has the focus."""
+        grid.addActions([*self.all, self.trash])
 
     def fill(self, menu: QMenu) -> None:
         for action in self.all:
