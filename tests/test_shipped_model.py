@@ -55,7 +55,9 @@ def test_caption_command_prints_one_line_per_photo(tmp_path: Path, capsys) -> No
     lines = out.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(str(good))
     assert float(lines[0].split("\t")[2]) <= 0
-    assert "broken.jpg: cannot read this photo" in err
+    assert (
+        "broken.jpg: not an image, or an image format Photoscope cannot read" in err
+    )  # one line, no traceback
 
 
 def test_mirror_averaging_changes_only_the_latent(shipped: PhotoscopeModel) -> None:
