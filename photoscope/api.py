@@ -498,6 +498,12 @@ class Photoscope:
             self._service = service
         return True
 
+    def open(self) -> Photoscope:
+        """Open the library now, so a damaged, newer or unwritable file is said at once (raises the
+        ``LibraryError`` of its kind) instead of by whichever call touches it first."""
+        self.library  # noqa: B018 - opening is the point
+        return self
+
     def doctor(self, repair: bool = False) -> DoctorReport:
         """Check the library's integrity (SQLite, text index, vectors against photos, thumbnails, model
         version, backup); with ``repair``, rebuild what can be rebuilt (``library.doctor``). What is

@@ -481,3 +481,29 @@ def test_cached_thumbnails_are_read_not_decoded_again(tmp_path: Path) -> None:
     image = read_cached(photo, 1_700_000_000.5, tmp_path / "thumbs")
     assert image is not None and image.width() == 224
     assert read_cached(photo, 1_700_000_999.0, tmp_path / "thumbs") is None  # made from an older version
+
+
+# --- #15: opening a damaged library offers a way out ------------------------------------------------------
+
+
+def test_a_library_that_cannot_be_opened_is_offered_repair_then_opens(
+    qtbot, settings, tmp_path, gui_model, monkeypatch
+) -> None:
+    from photoscope.gui.app import open_api, repair_library
+
+    db = tmp_path / "library.db"
+    db.write_bytes(b"this is not a Photoscope library at all" * 100)  # damaged beyond reading
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.show()
+    offered: list[str] = []
+    monkeypatch.setattr(window, "ask_repair", lambda error: offered.append(error) or True)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.StandardButton.Ok)
+    with qtbot.waitSignal(window.library_opened, timeout=60_000):
+        window.open_library(lambda: open_api(db, None), repair=lambda: repair_library(db, None))
+    assert len(offered) == 1 and str(db) in offered[0]  # the message names the file
+    assert window.api is not None and window.api.folders() == []
+    kept = [p for p in tmp_path.iterdir() if p.name.startswith("library.db.damaged")]
+    assert kept and kept[0].read_bytes().startswith(b"this is not")  # moved aside, never deleted
+    window.shutdown()
+    window.api.close()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication
 from photoscope import __version__
 
 if TYPE_CHECKING:
-    from photoscope.api import Photoscope
+    from photoscope.api import DoctorReport, Photoscope
 
 ICON_SIZES = (16, 32, 48, 64, 128, 256)
 
@@ -77,12 +77,22 @@ def open_api(db: Path | None, model: Path | None) -> Photoscope:
     try:
         from photoscope.api import Photoscope
 
-        api = Photoscope(db, model_dir=model)
+        api = Photoscope(
+            db, model_dir=model
+        ).open()  # a damaged library is said now: the window offers repair
         api.serve()  # `photoscope search` asks the running app (photoscope.service); closed with the API
         return api
     finally:
         gc.freeze()
         gc.enable()
+
+
+def repair_library(db: Path | None, model: Path | None) -> DoctorReport:
+    """Runs on a worker thread: ``photoscope doctor --repair`` for the window whose library failed."""
+    from photoscope.api import Photoscope
+
+    with Photoscope(db, model_dir=model) as api:
+        return api.doctor(repair=True)
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -92,7 +102,11 @@ def run_app(args: argparse.Namespace) -> int:
     window = MainWindow(QSettings())
     window.show()
     db, model = getattr(args, "db", None), getattr(args, "model", None)
-    window.open_library(lambda: open_api(db, model), add_folder=getattr(args, "folder", None))
+    window.open_library(
+        lambda: open_api(db, model),
+        add_folder=getattr(args, "folder", None),
+        repair=lambda: repair_library(db, model),
+    )
     code = int(app.exec())
     window.shutdown()
     if window.api is not None:

@@ -67,6 +67,7 @@ from photoscope.gui.words_panel import WordsPanel
 
 if TYPE_CHECKING:
     from photoscope.api import (
+        DoctorReport,
         Filters,
         Folder,
         IndexWorker,
@@ -88,6 +89,16 @@ GROUP_NAMES = {"month": "Month", "folder": "Folder", "none": "No groups"}
 
 def plural(count: int, word: str, words: str | None = None) -> str:
     return f"{count:,} {word if count == 1 else words or word + 's'}"
+
+
+def describe_repair(report: DoctorReport) -> str:
+    """What ``doctor --repair`` found and did, in the words the CLI prints."""
+    lines = [f"Problem: {p}" for p in report.problems] + [f"Repaired: {r}" for r in report.repaired]
+    lines += [f"Note: {n}" for n in report.notes]
+    if report.moved_aside is not None:
+        lines.append(f"The damaged file was kept as {report.moved_aside}.")
+    verdict = "The library is in order." if report.ok else "Some problems could not be repaired."
+    return "\n".join([verdict, *lines])
 
 
 def pictures_folder() -> str:
@@ -165,6 +176,8 @@ class MainWindow(QMainWindow):
         self._similar: tuple[int, str] | None = None  # (photo id, path) while "Find similar" is the query
         self._back: str | None = None  # the text query that "Find similar" left, for Back
         self._adding_folder = False  # --folder given: no welcome page while it is added
+        # How the library was opened (factory, folder to add, repair), to open it again after a repair.
+        self._opening: tuple[Callable[[], Photoscope], str | Path | None, Callable[[], DoctorReport] | None]
         self._start_when_browsing = False
         self.runner = TaskRunner(threads=1, parent=self)  # API calls, in order
         self.io = TaskRunner(threads=2, parent=self)  # file decoding for previews
@@ -365,8 +378,15 @@ class MainWindow(QMainWindow):
 
     # opening the library
 
-    def open_library(self, factory: Callable[[], Photoscope], add_folder: str | Path | None = None) -> None:
-        """Build the API off the GUI thread (imports, database), then attach it."""
+    def open_library(
+        self,
+        factory: Callable[[], Photoscope],
+        add_folder: str | Path | None = None,
+        repair: Callable[[], DoctorReport] | None = None,
+    ) -> None:
+        """Build the API off the GUI thread (imports, database), then attach it. ``repair`` is offered
+        when the library cannot be opened (``photoscope doctor --repair``), then opening is tried again."""
+        self._opening = (factory, add_folder, repair)
         self.index_status.show_text("Opening the library…")
         self._adding_folder = add_folder is not None
         self.runner.submit(factory, lambda api: self.attach(api, add_folder), self._open_failed)
@@ -380,7 +400,34 @@ class MainWindow(QMainWindow):
 
     def _open_failed(self, error: BaseException) -> None:
         self.index_status.show_text("The library could not be opened")
-        QMessageBox.critical(self, "Photoscope", f"The library could not be opened:\n\n{error}")
+        factory, add_folder, repair = self._opening
+        if repair is None or not self.ask_repair(str(error)):
+            return
+        self.index_status.show_text("Checking and repairing the library…")
+
+        def repaired(report: DoctorReport) -> None:
+            QMessageBox.information(self, "Photoscope", describe_repair(report))
+            self.open_library(factory, add_folder, repair if report.ok else None)
+
+        self.runner.submit(repair, repaired, self._repair_failed)
+
+    def ask_repair(self, error: str) -> bool:
+        """The way out when the library cannot be opened: check and repair it, or close this message."""
+        box = QMessageBox(
+            QMessageBox.Icon.Critical, "Photoscope", f"The library could not be opened:\n\n{error}"
+        )
+        box.setParent(self, box.windowFlags())
+        repair = box.addButton("Check and repair", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.setInformativeText(
+            "Repair keeps your folders, captions and photo ids; a damaged file is moved aside, never deleted."
+        )
+        box.exec()
+        return box.clickedButton() is repair
+
+    def _repair_failed(self, error: BaseException) -> None:
+        self.index_status.show_text("The library could not be repaired")
+        QMessageBox.critical(self, "Photoscope", f"The library could not be repaired:\n\n{error}")
 
     def _library_opened(self, folders: list[Folder]) -> None:
         self._set_folders(folders)
