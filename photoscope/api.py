@@ -83,6 +83,10 @@ def __getattr__(name: str) -> Any:
 
 
 # The value types the GUI and the CLI use come from here, so neither imports below this door.
+# A query whose known words are all function words or numbers ("a giraffe" with "giraffe" unknown)
+# carries nothing the network can rank by: it finds nothing (the network's FUNCTION_WORDS plus these).
+NUMBERS = frozenset({"one", "two", "three"})
+
 __all__ = [
     "GROUPINGS",
     "SORTS",
@@ -157,35 +161,6 @@ class Results:
     undated: int = 0  # with a date filter: matches placed by their file's time (no date taken)
 
 
-# Function words carry no content: "a giraffe" with "giraffe" unknown is a query the model cannot answer.
-STOP_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "in",
-        "on",
-        "at",
-        "to",
-        "with",
-        "and",
-        "or",
-        "is",
-        "are",
-        "some",
-        "two",
-        "three",
-        "one",
-        "his",
-        "her",
-        "its",
-        "their",
-        "near",
-        "by",
-        "for",
-    ]
-)
 KNEE_SPAN = 200  # the knee is sought among this many best scores
 MIN_BLOCK = 8  # a block of best scores above a cliff is searched on its own from this size
 
@@ -804,7 +779,9 @@ class Photoscope:
             return False
         missing = {u.word.lower() for u in unknown}
         words = [w for w in re.findall(r"[\w']+", text.lower()) if w not in missing]
-        return all(w in STOP_WORDS for w in words)
+        from photoscope.network import FUNCTION_WORDS  # plain Python: no PyTorch import
+
+        return all(w in FUNCTION_WORDS or w in NUMBERS for w in words)
 
     def search_photo(
         self, photo: str | Path | Image.Image, limit: int = 50, filters: Filters | None = None

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from photoscope.network.concepts import Concepts, load_concepts
     from photoscope.network.decoding import Caption
     from photoscope.network.inversion import InversionOptions
-    from photoscope.network.lexicon import Lexicon, load_lexicon
+    from photoscope.network.lexicon import FUNCTION_WORDS, Lexicon, load_lexicon
     from photoscope.network.model import (
         CaptionRule,
         DecodeOptions,
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from photoscope.network.naming import Namer, concepts_from_tags, decoder_words
 
 _HOMES = {
+    "FUNCTION_WORDS": "lexicon",
     "BundleError": "bundle",
     "Caption": "decoding",
     "CaptionRule": "model",
@@ -50,6 +51,7 @@ _HOMES = {
 }
 
 __all__ = [
+    "FUNCTION_WORDS",
     "BundleError",
     "Caption",
     "CaptionRule",

@@ -55,3 +55,53 @@ def load_lexicon(model_dir: str | Path | None = None, min_count: int = WORD_MIN_
     with safe_open(str(weights), framework="numpy") as tensors:
         table = np.asarray(tensors.get_tensor(EMBEDDING), dtype=np.float32)
     return Lexicon([words[i] for i in keep], table[keep], tuple(w for w in words if w not in SPECIALS))
+
+
+# Words a query uses to join its content words; never "unknown", never concepts.
+FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "with",
+        "and",
+        "or",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "by",
+        "for",
+        "from",
+        "into",
+        "onto",
+        "over",
+        "under",
+        "near",
+        "its",
+        "it",
+        "their",
+        "his",
+        "her",
+        "this",
+        "that",
+        "these",
+        "those",
+        "some",
+        "very",
+        "while",
+        "as",
+        "up",
+        "down",
+        "out",
+        "off",
+    ]
+)

@@ -25,7 +25,7 @@ from photoscope.network.concepts import Concepts, load_concepts
 from photoscope.network.decoding import Caption, beam_search, caption_log_prob, pad_batch
 from photoscope.network.encoder import ImageEncoder, head_logits, top_classes
 from photoscope.network.inversion import InversionOptions, invert
-from photoscope.network.lexicon import WORD_MIN_COUNT, suggest_words
+from photoscope.network.lexicon import FUNCTION_WORDS, WORD_MIN_COUNT, suggest_words
 from photoscope.network.naming import RISKY_WORDS, Name, Namer, Presence, article, load_presence, risky_groups
 from photoscope.network.preprocess import INPUT_SIZE, preprocess
 from photoscope.network.vocab import SPECIALS, tokenize
@@ -89,55 +89,6 @@ class DescribedCaption:
 # below). A library whose captions an older rule wrote re-captions its photos from their stored
 # vectors (``Photoscope.redescribe``); the model's version, which re-encodes photos, stays.
 DESCRIPTION_VERSION = "concepts-1"
-
-# Words a query uses to join its content words; never "unknown", never concepts.
-FUNCTION_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "in",
-        "on",
-        "at",
-        "to",
-        "with",
-        "and",
-        "or",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "by",
-        "for",
-        "from",
-        "into",
-        "onto",
-        "over",
-        "under",
-        "near",
-        "its",
-        "it",
-        "their",
-        "his",
-        "her",
-        "this",
-        "that",
-        "these",
-        "those",
-        "some",
-        "very",
-        "while",
-        "as",
-        "up",
-        "down",
-        "out",
-        "off",
-    ]
-)
 
 
 @dataclass(frozen=True)
