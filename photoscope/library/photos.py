@@ -121,6 +121,23 @@ def load_photo(
     Only regular files are opened (a FIFO named like a photo would block forever).
     Raises ``OSError``/``ValueError`` (``PhotoTooLarge``, ``NotAFile``) for unreadable input.
     """
+    with _open_checked(path, max_pixels) as image:
+        if image.format == "JPEG":
+            image.draft("RGB", (min_side, min_side))
+        image.seek(0)  # first frame of a GIF or a multi-page TIFF
+        orientation = _exif(image).get(_ORIENTATION)
+        with (budget or _UNLIMITED).reserve(decode_cost(image)):
+            image.load()
+            factor = min(image.size) // max(1, min_side)
+            small = image.reduce(factor) if factor >= 2 else image
+            method = _TRANSPOSE.get(orientation) if isinstance(orientation, int) else None
+            upright = small.transpose(method) if method is not None else small
+            return upright.convert("RGB") if upright.mode != "RGB" or upright is image else upright
+
+
+@contextmanager
+def _open_checked(path: str | Path, max_pixels: int) -> Iterator[Image.Image]:
+    """A regular file opened by PIL (header only), refused above ``max_pixels`` as a possible bomb."""
     with open_regular(path) as f, warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
@@ -129,17 +146,7 @@ def load_photo(
             raise PhotoTooLarge(str(error)) from error
         with opened as image:
             _check_pixels(image, max_pixels)
-            if image.format == "JPEG":
-                image.draft("RGB", (min_side, min_side))
-            image.seek(0)  # first frame of a GIF or a multi-page TIFF
-            orientation = _exif(image).get(_ORIENTATION)
-            with (budget or _UNLIMITED).reserve(decode_cost(image)):
-                image.load()
-                factor = min(image.size) // max(1, min_side)
-                small = image.reduce(factor) if factor >= 2 else image
-                method = _TRANSPOSE.get(orientation) if isinstance(orientation, int) else None
-                upright = small.transpose(method) if method is not None else small
-                return upright.convert("RGB") if upright.mode != "RGB" or upright is image else upright
+            yield image
 
 
 def _check_pixels(image: Image.Image, max_pixels: int) -> None:
@@ -165,16 +172,9 @@ class PhotoMeta:
 
 def read_metadata(path: str, max_pixels: int = DEFAULT_MAX_PIXELS) -> PhotoMeta:
     """Size, date taken and camera from the file header: no pixels are decoded."""
-    with warnings.catch_warnings(), open_regular(path) as f:
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        try:
-            opened = Image.open(f)
-        except Image.DecompressionBombError as error:
-            raise PhotoTooLarge(str(error)) from error
-        with opened as image:
-            _check_pixels(image, max_pixels)
-            width, height = image.size
-            exif = _exif(image)
+    with _open_checked(path, max_pixels) as image:
+        width, height = image.size
+        exif = _exif(image)
     if exif.get(_ORIENTATION) in (5, 6, 7, 8):  # stored sideways: the upright photo is the other way
         width, height = height, width
     return PhotoMeta(

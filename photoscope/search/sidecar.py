@@ -38,7 +38,7 @@ import numpy as np
 import numpy.typing as npt
 import torch
 
-from photoscope.search.vectors import Hit, Kind, VectorStore, read_vectors
+from photoscope.search.vectors import Hit, Kind, VectorStore, best_hits, read_vectors
 
 if TYPE_CHECKING:
     from photoscope.library.db import Library
@@ -521,27 +521,15 @@ class MappedStore(VectorStore):
         allowed: np.ndarray | None = None,
         exclude: Iterable[int] = (),
     ) -> list[Hit]:
-        scores = scores.reshape(-1).clone()
-        row_ids = self.ids
-        if allowed is not None:
-            scores[~torch.from_numpy(np.isin(row_ids, allowed))] = float("-inf")
         nb = len(self._b_ids) - self._dead
+        excluded: list[int] = []
         for pid in exclude:
             row = self._base_row(pid)
             if row is not None:
-                scores[row if self._live is None else int(np.searchsorted(self._live.numpy(), row))] = float(
-                    "-inf"
-                )
+                excluded.append(row if self._live is None else int(np.searchsorted(self._live.numpy(), row)))
             if pid in self._tail:
-                tail_rows = np.flatnonzero(self._tail.ids == pid)
-                scores[nb + int(tail_rows[0])] = float("-inf")
-        k = min(k, len(scores))
-        values, rows = torch.topk(scores, k)
-        return [
-            Hit(int(row_ids[int(r)]), float(v))
-            for v, r in zip(values, rows, strict=True)
-            if v != float("-inf")
-        ]
+                excluded.append(nb + int(np.flatnonzero(self._tail.ids == pid)[0]))
+        return best_hits(scores, self.ids, k, allowed, excluded)
 
     # keeping the file current
 

@@ -188,18 +188,25 @@ class VectorStore:
         exclude: Iterable[int] = (),
     ) -> list[Hit]:
         """The best ``k`` photos by a row of scores, among ``allowed`` ids, without ``exclude``."""
-        scores = scores.reshape(-1).clone()
-        if allowed is not None:
-            keep = torch.from_numpy(np.isin(self.ids, allowed))
-            scores[~keep] = float("-inf")
-        for pid in exclude:
-            if pid in self._row:
-                scores[self._row[pid]] = float("-inf")
-        k = min(k, len(scores))
-        values, rows = torch.topk(scores, k)
-        return [
-            Hit(self._ids[int(r)], float(v)) for v, r in zip(values, rows, strict=True) if v != float("-inf")
-        ]
+        return best_hits(scores, self.ids, k, allowed, [self._row[p] for p in exclude if p in self._row])
+
+
+def best_hits(
+    scores: torch.Tensor,
+    ids: Sequence[int] | np.ndarray,
+    k: int,
+    allowed: np.ndarray | None,
+    excluded_rows: Iterable[int],
+) -> list[Hit]:
+    """The best ``k`` rows of ``scores`` as hits, among ``allowed`` photo ids, without ``excluded_rows``
+    (one rule for the in-memory and the memory-mapped stores)."""
+    scores = scores.reshape(-1).clone()
+    if allowed is not None:
+        scores[~torch.from_numpy(np.isin(np.asarray(ids), allowed))] = float("-inf")
+    for row in excluded_rows:
+        scores[row] = float("-inf")
+    values, rows = torch.topk(scores, min(k, len(scores)))
+    return [Hit(int(ids[int(r)]), float(v)) for v, r in zip(values, rows, strict=True) if v != float("-inf")]
 
 
 def _concept_rows(
