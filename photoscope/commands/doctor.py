@@ -15,12 +15,8 @@ def doctor(args: argparse.Namespace) -> int:
     with Photoscope(args.db, args.model) as app:
         print(f"library: {app.library_path}")
         report = app.doctor(repair=args.repair)
-    for problem in report.problems:
-        print(f"problem: {problem}")
-    for done in report.repaired:
-        print(f"repaired: {done}")
-    for note in report.notes:
-        print(f"note: {note}")
+    for line in report.lines():
+        print(line)
     if report.ok:
         print(
             "all good"

@@ -93,8 +93,7 @@ def plural(count: int, word: str, words: str | None = None) -> str:
 
 def describe_repair(report: DoctorReport) -> str:
     """What ``doctor --repair`` found and did, in the words the CLI prints."""
-    lines = [f"Problem: {p}" for p in report.problems] + [f"Repaired: {r}" for r in report.repaired]
-    lines += [f"Note: {n}" for n in report.notes]
+    lines = report.lines()
     if report.moved_aside is not None:
         lines.append(f"The damaged file was kept as {report.moved_aside}.")
     verdict = "The library is in order." if report.ok else "Some problems could not be repaired."

@@ -49,6 +49,14 @@ class DoctorReport:
         """Nothing wrong is left (after repairs, if asked for)."""
         return not self.problems or self.fixed
 
+    def lines(self) -> list[str]:
+        """What was found and done, one line each, as the CLI and the GUI say it."""
+        return (
+            [f"problem: {p}" for p in self.problems]
+            + [f"repaired: {r}" for r in self.repaired]
+            + [f"note: {n}" for n in self.notes]
+        )
+
 
 def examine(
     path: Path,
