@@ -38,7 +38,7 @@ import numpy as np
 import numpy.typing as npt
 import torch
 
-from photoscope.search.vectors import Hit, Kind, VectorStore, best_hits, read_vectors
+from photoscope.search.vectors import Kind, VectorStore, probability_of_classes, read_vectors
 
 if TYPE_CHECKING:
     from photoscope.library.db import Library
@@ -506,30 +506,23 @@ class MappedStore(VectorStore):
         return self._base(kind)[row].float()
 
     def concept_scores(self, classes: Sequence[int]) -> torch.Tensor:
-        covered = np.zeros(1001, dtype=np.float32)  # the last: where the -1 of an empty slot points
-        covered[np.asarray(list(classes), dtype=np.intp)] = 1.0
-        hits = covered.take(self.base.classes)  # NumPy take + einsum, as VectorStore.concept_scores
-        base = self._base_part(torch.from_numpy(np.einsum("ij,ij->i", self.base.class_probs, hits)))
+        base = self._base_part(
+            torch.from_numpy(probability_of_classes(classes, self.base.classes, self.base.class_probs))
+        )
         tail_scores = getattr(self._tail, "concept_scores", None)
         tail = tail_scores(classes) if tail_scores is not None and len(self._tail) else torch.zeros(0)
         return torch.cat([base, tail])
 
-    def top_k(
-        self,
-        scores: torch.Tensor,
-        k: int,
-        allowed: np.ndarray | None = None,
-        exclude: Iterable[int] = (),
-    ) -> list[Hit]:
+    def _rows_of(self, photo_ids: Iterable[int]) -> list[int]:
         nb = len(self._b_ids) - self._dead
-        excluded: list[int] = []
-        for pid in exclude:
+        rows: list[int] = []
+        for pid in photo_ids:
             row = self._base_row(pid)
             if row is not None:
-                excluded.append(row if self._live is None else int(np.searchsorted(self._live.numpy(), row)))
+                rows.append(row if self._live is None else int(np.searchsorted(self._live.numpy(), row)))
             if pid in self._tail:
-                excluded.append(nb + int(np.flatnonzero(self._tail.ids == pid)[0]))
-        return best_hits(scores, self.ids, k, allowed, excluded)
+                rows.append(nb + int(np.flatnonzero(self._tail.ids == pid)[0]))
+        return rows
 
     # keeping the file current
 

@@ -164,12 +164,9 @@ class VectorStore:
     def concept_scores(self, classes: Sequence[int]) -> torch.Tensor:
         """Each photo's probability (N) that it shows one of ``classes``, summed over its stored
         top classes (the probability beyond them counts as none)."""
-        covered = np.zeros(1001, dtype=np.float32)  # the last: where the -1 of an empty slot points
-        covered[np.asarray(list(classes), dtype=np.intp)] = 1.0
-        # NumPy's take and einsum: ~1 ms for 100,000 photos, where indexing a tensor by the class
-        # matrix took tens of milliseconds.
-        hits = covered.take(self._classes.view().numpy())
-        return torch.from_numpy(np.einsum("ij,ij->i", self._class_probs.view().numpy(), hits))
+        return torch.from_numpy(
+            probability_of_classes(classes, self._classes.view().numpy(), self._class_probs.view().numpy())
+        )
 
     def vector_of(self, photo_id: int, kind: Kind) -> torch.Tensor:
         return self.vectors(kind)[self._row[photo_id]].float()
@@ -188,7 +185,25 @@ class VectorStore:
         exclude: Iterable[int] = (),
     ) -> list[Hit]:
         """The best ``k`` photos by a row of scores, among ``allowed`` ids, without ``exclude``."""
-        return best_hits(scores, self.ids, k, allowed, [self._row[p] for p in exclude if p in self._row])
+        return best_hits(scores, self.ids, k, allowed, self._rows_of(exclude))
+
+    def _rows_of(self, photo_ids: Iterable[int]) -> list[int]:
+        """The row numbers (as ``ids`` and ``scores`` number them) of those photos the store holds."""
+        return [self._row[p] for p in photo_ids if p in self._row]
+
+
+def probability_of_classes(
+    classes: Sequence[int], photo_classes: np.ndarray, photo_probs: np.ndarray
+) -> np.ndarray:
+    """Each photo's summed probability of those of its stored top classes (``photo_classes``, N x k,
+    -1 in an empty slot) that are among ``classes`` (one rule for the in-memory and the mapped stores)."""
+    covered = np.zeros(1001, dtype=np.float32)  # the last: where the -1 of an empty slot points
+    covered[np.asarray(list(classes), dtype=np.intp)] = 1.0
+    # NumPy's take and einsum: ~1 ms for 100,000 photos, where indexing a tensor by the class
+    # matrix took tens of milliseconds.
+    hits = covered.take(photo_classes)
+    summed: np.ndarray = np.einsum("ij,ij->i", photo_probs, hits)
+    return summed
 
 
 def best_hits(
