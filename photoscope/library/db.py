@@ -306,6 +306,21 @@ def _json_ids(ids: Iterable[int]) -> str:
     return json.dumps([int(i) for i in ids])
 
 
+def _photo_filter(
+    column: str, ids: Sequence[int] | None, model_version: str | None, *conditions: str
+) -> tuple[str, list[Any]]:
+    """A WHERE clause and its parameters keeping the rows whose photo id (``column``) is among ``ids``
+    and was indexed by ``model_version`` (either None: no such limit), and that meet ``conditions``."""
+    where, params = list(conditions), list[Any]()
+    if ids is not None:
+        where.append(f"{column} IN (SELECT value FROM json_each(?))")
+        params.append(_json_ids(ids))
+    if model_version is not None:
+        where.append(f"{column} IN (SELECT id FROM photos WHERE model_version = ?)")
+        params.append(model_version)
+    return " AND ".join(where) or "1", params
+
+
 def _prefix_range(directory: str) -> tuple[str, str]:
     """Bounds selecting every path strictly below ``directory`` with the path index (no LIKE scan)."""
     base = directory.rstrip("/\\") + "/"
@@ -876,16 +891,8 @@ class Library:
     ) -> tuple[npt.NDArray[np.int64], list[str], npt.NDArray[np.float32]]:
         """Every stored tag (the encoder head's top classes) as photo ids, labels and probabilities,
         by photo id (all photos, or those of ``ids``; ``model_version`` keeps one model's)."""
-        where, params = ["1"], list[Any]()
-        if ids is not None:
-            where.append("photo_id IN (SELECT value FROM json_each(?))")
-            params.append(_json_ids(ids))
-        if model_version is not None:
-            where.append("photo_id IN (SELECT id FROM photos WHERE model_version = ?)")
-            params.append(model_version)
-        rows = self._query(
-            f"SELECT photo_id, label, score FROM tags WHERE {' AND '.join(where)} ORDER BY photo_id", params
-        )
+        where, params = _photo_filter("photo_id", ids, model_version)
+        rows = self._query(f"SELECT photo_id, label, score FROM tags WHERE {where} ORDER BY photo_id", params)
         return (
             np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
             [str(r[1]) for r in rows],
@@ -903,14 +910,8 @@ class Library:
         plus one chunk. ``model_version`` keeps only photos indexed by that model.
         """
         dtype = _VECTOR_DTYPES[kind]
-        where, params = [f"v.{kind} IS NOT NULL"], list[Any]()
-        if ids is not None:
-            where.append("v.photo_id IN (SELECT value FROM json_each(?))")
-            params.append(_json_ids(ids))
-        if model_version is not None:
-            where.append("v.photo_id IN (SELECT id FROM photos WHERE model_version = ?)")
-            params.append(model_version)
-        sql = f"FROM {_VECTOR_TABLES[kind]} v WHERE {' AND '.join(where)}"
+        where, params = _photo_filter("v.photo_id", ids, model_version, f"v.{kind} IS NOT NULL")
+        sql = f"FROM {_VECTOR_TABLES[kind]} v WHERE {where}"
         with self._lock:
             conn = self.db.conn
             try:
