@@ -17,7 +17,7 @@ Either may then re-score its best ``rerank`` photos by the positive texts' capti
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -89,6 +89,23 @@ def combine_latents(latents: torch.Tensor, weights: torch.Tensor) -> torch.Tenso
     return (weights[:, None] * F.normalize(latents.float(), dim=-1)).sum(0)
 
 
+def _one_row_a_term(
+    terms: Sequence[Term],
+    text_rows: Callable[[list[str]], torch.Tensor],
+    photo_row: Callable[[Term], torch.Tensor],
+) -> torch.Tensor:
+    """One row a term, in the terms' order: the texts' rows from one batch (``text_rows`` of all
+    the texts at once), each photo's from ``photo_row``."""
+    texts = [t.text for t in terms if t.text is not None]
+    batch = iter(list(text_rows(texts)) if texts else [])
+    return torch.stack([next(batch) if t.text is not None else photo_row(t) for t in terms])
+
+
+def _photo_latent(term: Term) -> torch.Tensor:
+    assert term.latent is not None
+    return term.latent.float().reshape(-1)
+
+
 class CombinedRanker:
     """Scores every stored photo for one combined query."""
 
@@ -99,31 +116,19 @@ class CombinedRanker:
 
     def term_latents(self, terms: Sequence[Term], options: CombineOptions) -> torch.Tensor:
         """T x D: each text's search latent (one batch for all texts), each photo's own latent."""
-        texts = [t.text for t in terms if t.text is not None]
-        text_latents = iter(list(self.texts.latents(texts, options.text)) if texts else [])
-        rows = []
-        for t in terms:
-            if t.text is not None:
-                rows.append(next(text_latents))
-            else:
-                assert t.latent is not None
-                rows.append(t.latent.float().reshape(-1))
-        return torch.stack(rows)
+        return _one_row_a_term(terms, lambda texts: self.texts.latents(texts, options.text), _photo_latent)
 
     def term_scores(self, terms: Sequence[Term], options: CombineOptions) -> torch.Tensor:
         """T x N raw cosines: texts against the latents, photos against the features."""
-        texts = [t.text for t in terms if t.text is not None]
-        text_rows = iter(
-            list(self.store.scores(self.texts.latents(texts, options.text), "latent")) if texts else []
+        return _one_row_a_term(
+            terms,
+            lambda texts: self.store.scores(self.texts.latents(texts, options.text), "latent"),
+            self._photo_scores,
         )
-        rows = []
-        for t in terms:
-            if t.text is not None:
-                rows.append(next(text_rows))
-            else:
-                assert t.feature is not None
-                rows.append(self.store.scores(t.feature, "feature")[0])
-        return torch.stack(rows)
+
+    def _photo_scores(self, term: Term) -> torch.Tensor:
+        assert term.feature is not None
+        return self.store.scores(term.feature, "feature")[0]
 
     def scores(self, terms: Sequence[Term], options: CombineOptions | None = None) -> torch.Tensor:
         """N scores (higher is better) of the store's photos for the combined query."""
