@@ -29,6 +29,7 @@ import torch.nn.functional as F
 from photoscope.network.bundle import load_bundle
 from photoscope.network.caption_network import CaptionNetwork
 from photoscope.network.decoding import pad_batch, teacher_inputs
+from photoscope.network.model import DecodeOptions
 from photoscope.network.vocab import Vocabulary
 from photoscope.training.checkpoint import load_checkpoint, restore, save_checkpoint, save_run_bundle
 from photoscope.training.cider_reward import CiderD
@@ -48,8 +49,9 @@ class CiderTuningConfig:
     xe_weight: float = 0.1  # weight of the cross-entropy on human captions
     max_words: int = 20
     evals_per_epoch: int = 2
-    beam: int = 5
-    length_penalty: float = 0.5
+    # Validation decodes with the app's beam and length penalty (as TrainConfig).
+    beam: int = DecodeOptions.beam
+    length_penalty: float = DecodeOptions.length_penalty
     seed: int = 0
 
 
