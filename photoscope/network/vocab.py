@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 PAD, START, END, UNK = "<pad>", "<start>", "<end>", "<unk>"
 SPECIALS = (PAD, START, END, UNK)
@@ -21,9 +21,16 @@ def tokenize(text: str) -> list[str]:
 class Vocabulary:
     words: tuple[str, ...]  # index -> word; the four specials come first
     counts: tuple[int, ...]  # training-set frequency of each word (0 for specials)
+    # The special tokens' ids, looked up once from ``words``.
+    pad: int = field(init=False, repr=False, compare=False)
+    start: int = field(init=False, repr=False, compare=False)
+    end: int = field(init=False, repr=False, compare=False)
+    unk: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {w: i for i, w in enumerate(self.words)})
+        for name, token in (("pad", PAD), ("start", START), ("end", END), ("unk", UNK)):
+            object.__setattr__(self, name, self.index(token))
 
     @classmethod
     def build(cls, captions: Iterable[str], min_count: int = 5) -> Vocabulary:
@@ -41,22 +48,6 @@ class Vocabulary:
 
     def index(self, word: str) -> int:
         return int(self._index.get(word, self._index[UNK]))  # type: ignore[attr-defined]
-
-    @property
-    def pad(self) -> int:
-        return self.index(PAD)
-
-    @property
-    def start(self) -> int:
-        return self.index(START)
-
-    @property
-    def end(self) -> int:
-        return self.index(END)
-
-    @property
-    def unk(self) -> int:
-        return self.index(UNK)
 
     def encode(self, text: str, add_end: bool = True) -> list[int]:
         ids = [self.index(w) for w in tokenize(text)]
