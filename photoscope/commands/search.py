@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,16 +14,21 @@ from photoscope.commands.terms import add_term_options, missing_photos, query_te
 
 
 def register(sub: Any) -> None:
-    search = sub.add_parser("search", help="find photos by a description")
+    search = _add_command(sub, "search", "find photos by a description", run_search)
     search.add_argument("text", help='what the photo shows, e.g. "two dogs running in the snow"')
-    _add_output_options(search)
-    add_term_options(search)
-    search.set_defaults(handler=run_search)
-    similar = sub.add_parser("similar", help="find photos that look like a photo")
+    similar = _add_command(sub, "similar", "find photos that look like a photo", run_similar)
     similar.add_argument("photo", type=Path, help="a photo, in the library or anywhere else")
-    _add_output_options(similar)
-    add_term_options(similar)
-    similar.set_defaults(handler=run_similar)
+
+
+def _add_command(
+    sub: Any, name: str, help: str, handler: Callable[[argparse.Namespace], int]
+) -> argparse.ArgumentParser:
+    """A search command with the options ``search`` and ``similar`` share; the caller adds its query."""
+    p: argparse.ArgumentParser = sub.add_parser(name, help=help)
+    _add_output_options(p)
+    add_term_options(p)
+    p.set_defaults(handler=handler)
+    return p
 
 
 def _add_output_options(p: argparse.ArgumentParser) -> None:
