@@ -34,39 +34,48 @@ class SystemLibrary:
     fedora: str  # the Fedora package that ships it
 
 
+def _table(text: str) -> tuple[SystemLibrary, ...]:
+    """The rows of a table of libraries, one a line: soname, Debian package, Fedora package."""
+    return tuple(SystemLibrary(*line.split()) for line in text.strip().splitlines())
+
+
 # What Qt's GUI libraries (libQt6Gui, libQt6Widgets, libQt6DBus) link from the system besides glibc,
 # libstdc++ and zlib (readelf -d, PySide6 6.11): needed on every platform plugin, offscreen included.
-GUI_LIBRARIES = (
-    SystemLibrary("libGL.so.1", "libgl1", "libglvnd-glx"),
-    SystemLibrary("libEGL.so.1", "libegl1", "libglvnd-egl"),
-    SystemLibrary("libfontconfig.so.1", "libfontconfig1", "fontconfig"),
-    SystemLibrary("libfreetype.so.6", "libfreetype6", "freetype"),
-    SystemLibrary("libglib-2.0.so.0", "libglib2.0-0", "glib2"),
-    SystemLibrary("libgthread-2.0.so.0", "libglib2.0-0", "glib2"),
-    SystemLibrary("libX11.so.6", "libx11-6", "libX11"),
-    SystemLibrary("libxkbcommon.so.0", "libxkbcommon0", "libxkbcommon"),
-    SystemLibrary("libdbus-1.so.3", "libdbus-1-3", "dbus-libs"),
+GUI_LIBRARIES = _table(
+    """
+    libGL.so.1               libgl1               libglvnd-glx
+    libEGL.so.1              libegl1              libglvnd-egl
+    libfontconfig.so.1       libfontconfig1       fontconfig
+    libfreetype.so.6         libfreetype6         freetype
+    libglib-2.0.so.0         libglib2.0-0         glib2
+    libgthread-2.0.so.0      libglib2.0-0         glib2
+    libX11.so.6              libx11-6             libX11
+    libxkbcommon.so.0        libxkbcommon0        libxkbcommon
+    libdbus-1.so.3           libdbus-1-3          dbus-libs
+"""
 )
 
 # What the xcb platform plugin (Qt/plugins/platforms/libqxcb.so and libQt6XcbQpa.so.6) links besides
 # those. The first three are the ones a minimal Debian or Ubuntu desktop most often lacks.
-XCB_LIBRARIES = (
-    SystemLibrary("libxcb-cursor.so.0", "libxcb-cursor0", "xcb-util-cursor"),
-    SystemLibrary("libxcb-icccm.so.4", "libxcb-icccm4", "xcb-util-wm"),
-    SystemLibrary("libxcb-keysyms.so.1", "libxcb-keysyms1", "xcb-util-keysyms"),
-    SystemLibrary("libxcb-image.so.0", "libxcb-image0", "xcb-util-image"),
-    SystemLibrary("libxcb-render-util.so.0", "libxcb-render-util0", "xcb-util-renderutil"),
-    SystemLibrary("libxcb-util.so.1", "libxcb-util1", "xcb-util"),
-    SystemLibrary("libxcb-randr.so.0", "libxcb-randr0", "libxcb"),
-    SystemLibrary("libxcb-render.so.0", "libxcb-render0", "libxcb"),
-    SystemLibrary("libxcb-shape.so.0", "libxcb-shape0", "libxcb"),
-    SystemLibrary("libxcb-shm.so.0", "libxcb-shm0", "libxcb"),
-    SystemLibrary("libxcb-sync.so.1", "libxcb-sync1", "libxcb"),
-    SystemLibrary("libxcb-xfixes.so.0", "libxcb-xfixes0", "libxcb"),
-    SystemLibrary("libxcb-xkb.so.1", "libxcb-xkb1", "libxcb"),
-    SystemLibrary("libxcb.so.1", "libxcb1", "libxcb"),
-    SystemLibrary("libX11-xcb.so.1", "libx11-xcb1", "libX11-xcb"),
-    SystemLibrary("libxkbcommon-x11.so.0", "libxkbcommon-x11-0", "libxkbcommon-x11"),
+XCB_LIBRARIES = _table(
+    """
+    libxcb-cursor.so.0       libxcb-cursor0       xcb-util-cursor
+    libxcb-icccm.so.4        libxcb-icccm4        xcb-util-wm
+    libxcb-keysyms.so.1      libxcb-keysyms1      xcb-util-keysyms
+    libxcb-image.so.0        libxcb-image0        xcb-util-image
+    libxcb-render-util.so.0  libxcb-render-util0  xcb-util-renderutil
+    libxcb-util.so.1         libxcb-util1         xcb-util
+    libxcb-randr.so.0        libxcb-randr0        libxcb
+    libxcb-render.so.0       libxcb-render0       libxcb
+    libxcb-shape.so.0        libxcb-shape0        libxcb
+    libxcb-shm.so.0          libxcb-shm0          libxcb
+    libxcb-sync.so.1         libxcb-sync1         libxcb
+    libxcb-xfixes.so.0       libxcb-xfixes0       libxcb
+    libxcb-xkb.so.1          libxcb-xkb1          libxcb
+    libxcb.so.1              libxcb1              libxcb
+    libX11-xcb.so.1          libx11-xcb1          libX11-xcb
+    libxkbcommon-x11.so.0    libxkbcommon-x11-0   libxkbcommon-x11
+"""
 )
 
 
