@@ -1,0 +1,127 @@
+"""What Photoscope can do: the one core API that the CLI and the desktop app both call.
+
+It ties the library index (``photoscope.library``), the network (``photoscope.network``) and search
+(``photoscope.search``) together, and keeps the in-memory vectors in step with the indexer's changes.
+Nothing here knows about Qt or the terminal. The package is thin, one module a job:
+
+- ``types``: the value types callers give and get (filters, query terms, results, the timeline);
+- ``core``: the state every part shares (the library file, the network, the vectors);
+- ``indexing``: folders, exclusion rules, background indexing, what the index holds, doctor;
+- ``browsing``: the timeline, the folder filter's choices, near-duplicates, removing photos;
+- ``searching`` and ``scoring``: every kind of search, and how many results are likely relevant;
+- ``describing``: single photos and the model (captions, concepts, thumbnails, model info);
+- ``maps``: the network's words and the t-SNE maps;
+- ``app``: ``Photoscope``, all of them as one object.
+
+Callers import from ``photoscope.api`` itself, never its modules: what they need is re-exported here.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from photoscope.api.app import Photoscope
+from photoscope.api.describing import photo_concepts
+from photoscope.api.scoring import relevance
+from photoscope.api.types import (
+    GROUPINGS,
+    SORTS,
+    CaptionedPhoto,
+    Filters,
+    Match,
+    ModelInfo,
+    MonthGroup,
+    QueryTerm,
+    Results,
+    Timeline,
+)
+from photoscope.library.db import (  # what can go wrong, by kind (the CLI maps each to an exit status)
+    Folder,
+    LibraryBusy,
+    LibraryDamaged,
+    LibraryError,
+    LibraryTooNew,
+    LibraryUnwritable,
+    PhotoRecord,
+    translate_sqlite_error,
+)
+from photoscope.library.doctor import DoctorReport
+from photoscope.library.exclusions import ExclusionRule
+from photoscope.library.indexer import IndexWorker
+from photoscope.library.indexer import Progress as IndexProgress
+from photoscope.library.photos import describe_error, load_photo
+from photoscope.library.scanner import ScanReport
+from photoscope.library.thumbnails import LARGE_SIZE as THUMBNAIL_SIZE
+from photoscope.library.thumbnails import thumbnail_path
+from photoscope.search.maps import Layout, render_photos, render_words
+from photoscope.search.maps import Progress as MapProgress
+
+if TYPE_CHECKING:
+    from photoscope.network import BundleError, DecodeOptions, torch_threads
+    from photoscope.search.ranking import TextSearchOptions, UnknownWord
+    from photoscope.search.words import UnknownWordError, WordScore
+
+# What needs PyTorch is imported on first use, so commands that never run the network (status,
+# folders) and the GUI's first window start without it: seconds and hundreds of MB saved.
+_LAZY = {
+    "BundleError": "photoscope.network",
+    "DecodeOptions": "photoscope.network",
+    "torch_threads": "photoscope.network",
+    "TextSearchOptions": "photoscope.search.ranking",
+    "UnknownWord": "photoscope.search.ranking",
+    "UnknownWordError": "photoscope.search.words",
+    "WordScore": "photoscope.search.words",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# The value types the GUI and the CLI use come from here, so neither imports below this door.
+__all__ = [
+    "GROUPINGS",
+    "SORTS",
+    "THUMBNAIL_SIZE",
+    "BundleError",
+    "CaptionedPhoto",
+    "DecodeOptions",
+    "DoctorReport",
+    "ExclusionRule",
+    "Filters",
+    "Folder",
+    "IndexProgress",
+    "IndexWorker",
+    "Layout",
+    "LibraryBusy",
+    "LibraryDamaged",
+    "LibraryError",
+    "LibraryTooNew",
+    "LibraryUnwritable",
+    "MapProgress",
+    "Match",
+    "ModelInfo",
+    "MonthGroup",
+    "PhotoRecord",
+    "Photoscope",
+    "QueryTerm",
+    "Results",
+    "ScanReport",
+    "TextSearchOptions",
+    "Timeline",
+    "UnknownWord",
+    "UnknownWordError",
+    "WordScore",
+    "describe_error",
+    "load_photo",
+    "photo_concepts",
+    "relevance",
+    "render_photos",
+    "render_words",
+    "thumbnail_path",
+    "torch_threads",
+    "translate_sqlite_error",
+]

@@ -1,0 +1,46 @@
+"""``Photoscope``: the whole API as one object, its parts (``indexing``, ``browsing``, ``searching``,
+``describing``, ``maps``) over their shared ``core``, with its lifetime: open, serve, close."""
+
+from __future__ import annotations
+
+from photoscope.api.browsing import Browsing
+from photoscope.api.describing import Describing
+from photoscope.api.indexing import Indexing
+from photoscope.api.maps import WordsAndMaps
+from photoscope.api.searching import Searching
+
+
+class Photoscope(Indexing, Browsing, Searching, Describing, WordsAndMaps):
+    """One library and the network, as the CLI and the desktop app use them (``photoscope.api``)."""
+
+    def serve(self) -> bool:
+        """Answer other processes' searches on this library (``photoscope search`` asks a running app
+        first) over a user-only local socket, until ``close()``; False if another process does."""
+        from photoscope.service import SearchService
+
+        if self._service is None:
+            service = SearchService(self)
+            if not service.start():
+                return False
+            self._service = service
+        return True
+
+    def open(self) -> Photoscope:
+        """Open the library now, so a damaged, newer or unwritable file is said at once (raises the
+        ``LibraryError`` of its kind) instead of by whichever call touches it first."""
+        self.library  # noqa: B018 - opening is the point
+        return self
+
+    def close(self) -> None:
+        if self._service is not None:
+            self._service.stop()
+            self._service = None
+        self.stop_background()
+        if "library" in self.__dict__:
+            self.library.close()
+
+    def __enter__(self) -> Photoscope:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()

@@ -1,0 +1,124 @@
+"""Browsing: the whole library in order without a query (the timeline and its headers), the folder
+filter's choices, near-duplicate groups, and taking photos out of the index."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from photoscope.api.core import Core
+from photoscope.api.types import MonthGroup, Timeline
+
+
+class Browsing(Core):
+    def timeline(self, sort: str = "newest", group: str = "month") -> Timeline:
+        """Every photo (but the unreadable ones) sorted ``newest``/``oldest`` (date taken, else the
+        file's time), by ``name`` or by ``folder``, with headers by ``month``, ``folder`` or ``none``."""
+        rows = self.library.browse_rows()  # (id, path, folder id, date key, mtime, has date taken)
+        if sort == "oldest":
+            rows.sort(key=lambda r: (r[3], r[1]))
+        elif sort == "name":
+            rows.sort(key=lambda r: (os.path.basename(r[1]).lower(), r[1]))
+        elif sort == "folder":
+            rows.sort(key=lambda r: (os.path.dirname(r[1]).lower(), os.path.basename(r[1]).lower()))
+        else:
+            rows.sort(key=lambda r: (r[3], r[1]), reverse=True)
+        groups: list[MonthGroup] = []
+        label_of: Callable[[tuple[Any, ...]], str] | None = None
+        if group == "month":
+            label_of = _month_label
+        elif group == "folder":
+            label_of = lambda r: os.path.dirname(r[1])  # noqa: E731
+        if label_of is not None:
+            last = None
+            for i, row in enumerate(rows):
+                label = label_of(row)
+                if label != last:
+                    groups.append(MonthGroup(label, i, 0))
+                    last = label
+            ends = [g.start for g in groups[1:]] + [len(rows)] if groups else []
+            groups = [
+                MonthGroup(g.label, g.start, end - g.start) for g, end in zip(groups, ends, strict=True)
+            ]
+        return Timeline(
+            np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
+            [r[1] for r in rows],
+            [r[4] for r in rows],
+            groups,
+            sort,
+            sum(1 for r in rows if not r[5]),
+        )
+
+    def folder_choices(self) -> list[tuple[str, int, int]]:
+        """(directory, depth below its watched folder, photos below it) of each watched folder and
+        every subfolder holding photos, in tree order: the choices of the folder filter."""
+        counts: dict[str, int] = {}
+        roots = [f.path for f in self.library.folders()]
+        for row in self.library.browse_rows():
+            directory = os.path.dirname(row[1])
+            root = next(
+                (r for r in roots if directory == r or directory.startswith(r.rstrip(os.sep) + os.sep)), None
+            )
+            if root is None:
+                continue
+            while True:
+                counts[directory] = counts.get(directory, 0) + 1
+                if directory == root or len(directory) <= len(root):
+                    break
+                directory = os.path.dirname(directory)
+        choices = []
+        for root in roots:
+            below = sorted(d for d in counts if d == root or d.startswith(root.rstrip(os.sep) + os.sep))
+            for d in below or [root]:
+                depth = 0 if d == root else d[len(root.rstrip(os.sep)) :].count(os.sep)
+                choices.append((d, depth, counts.get(d, 0)))
+        return choices
+
+    def remove_photos(self, ids: Sequence[int]) -> None:
+        """Take photos out of the index at once (the app moved their files to the trash): searches
+        and counts stop showing them without waiting for the watcher."""
+        self.library.delete_photos(list(ids))
+        self.photos_removed(ids)
+
+    def duplicate_groups(self, threshold: float = 0.97, block: int = 1024) -> list[list[int]]:
+        """Groups of near-duplicate photos (encoder features with cosine >= ``threshold``: resized,
+        recompressed or lightly edited copies), largest first. Compares every pair a block at a time:
+        about N^2 x 1280 multiply-adds (a few seconds at 20,000 photos on a laptop)."""
+        import torch
+
+        with self._store_lock:
+            store = self.store
+            ids = store.ids
+            features = store.vectors("feature")
+            parent = list(range(len(ids)))
+
+            def find(i: int) -> int:
+                while parent[i] != i:
+                    parent[i] = parent[parent[i]]
+                    i = parent[i]
+                return i
+
+            for lo in range(0, len(ids), block):
+                rows = features[lo : lo + block].float()
+                sims = rows @ features[lo:].float().T
+                pairs = torch.nonzero(sims >= threshold)
+                for a, b in pairs.tolist():
+                    i, j = lo + a, lo + b
+                    if i < j:
+                        parent[find(i)] = find(j)
+        groups: dict[int, list[int]] = {}
+        for i in range(len(ids)):
+            groups.setdefault(find(i), []).append(int(ids[i]))
+        return sorted((g for g in groups.values() if len(g) > 1), key=lambda g: (-len(g), g[0]))
+
+
+def _month_label(row: tuple[Any, ...]) -> str:
+    key = str(row[3])
+    try:
+        return date(int(key[:4]), int(key[5:7]), 1).strftime("%B %Y")
+    except ValueError:
+        return "Unknown date"

@@ -1,0 +1,121 @@
+"""What every part of the API stands on: the library file, the network and the in-memory vectors,
+each opened or built on first use, and the vectors kept in step with the indexer's changes."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from photoscope.config import default_db_path
+from photoscope.library.db import Library
+from photoscope.library.indexer import IndexWorker
+from photoscope.library.scanner import ScanReport
+from photoscope.library.watcher import FolderWatcher
+
+if TYPE_CHECKING:
+    from photoscope.network import PhotoscopeModel
+    from photoscope.search.ranking import SearchEngine
+    from photoscope.search.vectors import VectorStore
+    from photoscope.service import SearchService
+
+
+class Core:
+    """The state the API's parts share (``Photoscope`` is all of them together)."""
+
+    def __init__(
+        self,
+        db_path: str | Path | None = None,
+        model_dir: str | Path | None = None,
+        model: PhotoscopeModel | None = None,
+    ) -> None:
+        self._db_path = Path(db_path or default_db_path())
+        self._model_dir = model_dir
+        if model is not None:
+            self.model = model
+        self._store_lock = threading.RLock()
+        self._store: VectorStore | None = None
+        self._worker: IndexWorker | None = None
+        self._watcher: FolderWatcher | None = None
+        self._service: SearchService | None = None
+        self._on_changes: Callable[[ScanReport], None] | None = None
+
+    @cached_property
+    def model(self) -> PhotoscopeModel:
+        """The network, imported and built on first use (its weights load lazily too)."""
+        from photoscope.network import PhotoscopeModel
+
+        return PhotoscopeModel(self._model_dir)
+
+    @cached_property
+    def library(self) -> Library:
+        """The library database, opened on first use (captioning a file needs none)."""
+        return Library(self._db_path)
+
+    @property
+    def library_path(self) -> Path:
+        return self._db_path
+
+    @property
+    def model_ready(self) -> bool:
+        """The network is built (PyTorch imported): a search now costs milliseconds, not seconds."""
+        return "model" in self.__dict__
+
+    # the in-memory vectors, loaded on first use and then kept in step
+
+    @property
+    def store(self) -> VectorStore:
+        """The library's vectors, loaded on first use (under the lock, so the indexer's updates
+        made meanwhile wait for the load instead of being lost)."""
+        with self._store_lock:
+            if self._store is None:
+                self._store = self._load_store()
+            return self._store
+
+    def _load_store(self) -> VectorStore:
+        from photoscope.search.sidecar import open_store, sidecar_path
+        from photoscope.search.vectors import load_store
+
+        try:  # the vectors' memory-mapped file next to the database, checked against it
+            return open_store(
+                self.library, self.model.version, self.model.latent_dim, sidecar_path(self._db_path)
+            )
+        except OSError:  # a read-only folder, a full disk: load them into memory
+            return load_store(self.library, self.model.version, self.model.latent_dim)
+
+    def refresh_vectors(self) -> None:
+        """Rewrite the vectors' mapped file if enough changed since (the indexer calls it when idle)."""
+        from photoscope.search.sidecar import MappedStore, refresh_sidecar, sidecar_path
+
+        with self._store_lock:
+            live = self._store if isinstance(self._store, MappedStore) else None
+            try:
+                fresh = refresh_sidecar(
+                    self.library, self.model.version, self.model.latent_dim, sidecar_path(self._db_path), live
+                )
+            except OSError:
+                return  # the next open rebuilds it
+            if fresh is not None and self._store is not None:
+                self._store = fresh
+
+    @property
+    def engine(self) -> SearchEngine:
+        from photoscope.search.ranking import SearchEngine
+
+        return SearchEngine(self.model, self.store)
+
+    def photos_added(self, ids: Sequence[int]) -> None:
+        """Indexer listener: (re)load these photos' vectors into the store."""
+        with self._store_lock:
+            if self._store is None or not ids:
+                return  # not loaded yet: it will read them from the database when it is
+            from photoscope.search.vectors import read_vectors
+
+            self._store.upsert(*read_vectors(self.library, self.model.version, ids), copy=False)
+
+    def photos_removed(self, ids: Sequence[int]) -> None:
+        with self._store_lock:
+            if self._store is not None:
+                self._store.remove(ids)

@@ -1,0 +1,83 @@
+"""What the API says of single photos and of the model: records, captions, the encoder head's concepts
+in plain words, thumbnails, and the model's name, version and metrics."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PIL import Image
+
+from photoscope.api.core import Core
+from photoscope.api.types import CaptionedPhoto, ModelInfo
+from photoscope.library.db import PhotoRecord
+from photoscope.library.photos import load_photo
+from photoscope.library.thumbnails import LARGE_SIZE as THUMBNAIL_SIZE
+from photoscope.library.thumbnails import thumbnail_path
+
+if TYPE_CHECKING:
+    from photoscope.network import DecodeOptions, Namer
+
+
+class Describing(Core):
+    def photos_by_ids(self, ids: Sequence[int]) -> list[PhotoRecord]:
+        return self.library.photos_by_ids(list(ids))
+
+    def model_version(self) -> str:
+        """The model's version as the index records it (loads the bundle)."""
+        return self.model.version
+
+    def model_info(self) -> ModelInfo:
+        """The model's name, version and validation metrics (loads the bundle)."""
+        bundle = self.model.bundle
+        return ModelInfo(bundle.name, bundle.version, bundle.training_data, dict(bundle.metrics))
+
+    def thumbnail(self, photo_id: int) -> Image.Image | None:
+        """The photo's grid thumbnail from the shared cache, else decoded small from the photo itself;
+        None if the photo is unknown or unreadable (an offline drive, say)."""
+        records = self.library.photos_by_ids([photo_id])
+        if not records:
+            return None
+        try:
+            with Image.open(thumbnail_path(records[0].path)) as image:
+                return image.convert("RGB")
+        except OSError:
+            pass
+        try:
+            photo = load_photo(records[0].path, min_side=THUMBNAIL_SIZE)
+        except (OSError, ValueError):
+            return None
+        photo.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
+        return photo
+
+    def caption(
+        self, photos: Sequence[Image.Image], options: DecodeOptions | None = None
+    ) -> list[CaptionedPhoto]:
+        """The caption the index would store for each photo (they need not be in the library)."""
+        return [
+            CaptionedPhoto(d.caption, d.caption_score, tuple(d.concepts))
+            for d in self.model.describe(photos, options)
+        ]
+
+    def photo_concepts(self, photo: PhotoRecord) -> list[tuple[str, float]]:
+        """What the encoder's ImageNet head sees in an indexed photo, in plain words with
+        probabilities ("cat" 0.91, "Egyptian cat" 0.62, ...), from its stored tags (no network)."""
+        return photo_concepts(photo, self._model_dir)
+
+
+def photo_concepts(photo: PhotoRecord, model_dir: str | Path | None = None) -> list[tuple[str, float]]:
+    """An indexed photo's concepts in plain words (``Photoscope.photo_concepts``), for a caller
+    without a ``Photoscope`` (the search command answered by a running app)."""
+    from photoscope.network import concepts_from_tags
+
+    return concepts_from_tags(photo.tags, _namer(str(model_dir) if model_dir else None))
+
+
+@functools.lru_cache(maxsize=2)
+def _namer(model_dir: str | None) -> Namer:
+    from photoscope.config import default_model_dir
+    from photoscope.network import Namer, decoder_words, load_concepts
+
+    return Namer(load_concepts(), decoder_words(model_dir or default_model_dir()))

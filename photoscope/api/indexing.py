@@ -1,0 +1,211 @@
+"""The library's folders, exclusion rules and indexing: what is watched, what is left out, keeping the
+index current in the background, and what it holds (counts, errors, an integrity check)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from photoscope.api.core import Core
+from photoscope.library.db import Folder
+from photoscope.library.doctor import DoctorReport, examine
+from photoscope.library.exclusions import ExclusionRule, Stash, rule_for
+from photoscope.library.indexer import IndexWorker, ProgressListener
+from photoscope.library.indexer import Progress as IndexProgress
+from photoscope.library.scanner import Scanner, ScanReport
+from photoscope.library.watcher import FolderWatcher
+
+
+class Indexing(Core):
+    # the library: folders, scanning and indexing
+
+    def folders(self) -> list[Folder]:
+        return self.library.folders()
+
+    def add_folder(self, path: str | Path) -> Folder:
+        """Watch a folder; a running background indexer picks it up at once."""
+        folder = self.library.add_folder(path)
+        if self._watcher is not None:
+            self._watcher.refresh()
+        return folder
+
+    def remove_folder(self, path: str | Path) -> int:
+        """Stop watching a folder; its photos leave the index. Returns how many left."""
+        removed = self.library.remove_folder(path)
+        self.photos_removed(removed)
+        if self._watcher is not None:
+            self._watcher.refresh()
+        return len(removed)
+
+    def scanner(self) -> Scanner:
+        return Scanner(self.library, on_removed=self.photos_removed, stash=self._exclusion_stash)
+
+    # exclusions: subfolders, glob patterns and ignore files the index leaves out (library.exclusions)
+
+    @cached_property
+    def _exclusion_stash(self) -> Stash:
+        """What rules took out this session, kept while the vectors are loaded (so it comes back
+        without being encoded again)."""
+        return Stash(lambda: self.model.version if self._store is not None else None, self.photos_added)
+
+    def exclusion_rules(self) -> list[ExclusionRule]:
+        return self.library.exclusion_rules()
+
+    def exclude(
+        self, path: str | Path | None = None, pattern: str | None = None, folder: str | Path | None = None
+    ) -> ScanReport:
+        """Leave out a subfolder ``path``, or files matching a glob ``pattern`` in the watched
+        ``folder`` (all of them when None); their photos leave the index now. Raises ``ValueError``."""
+        return self._set_rules(path, pattern, folder, True)
+
+    def include(
+        self, path: str | Path | None = None, pattern: str | None = None, folder: str | Path | None = None
+    ) -> ScanReport:
+        """Drop an exclusion rule; its photos come back (those taken out this session, unchanged,
+        without being encoded again; the others pending)."""
+        return self._set_rules(path, pattern, folder, False)
+
+    def _set_rules(
+        self, path: str | Path | None, pattern: str | None, folder: str | Path | None, present: bool
+    ) -> ScanReport:
+        roots = [f.path for f in self.folders()]
+        rules = rule_for(
+            roots, None if path is None else str(path), pattern, None if folder is None else str(folder)
+        )
+        changed = [r for r in rules if self.library.set_exclusion_rule(r, present)]
+        targets = {str(Path(r.folder) / r.pattern) if r.kind == "folder" else r.folder for r in changed}
+        report = self.scanner().scan(sorted(targets)) if targets else ScanReport()
+        if report.queued and self._worker is not None:
+            self._worker.wake()
+        return report
+
+    # indexing in the background
+
+    def indexer(self, on_progress: ProgressListener | None = None, **options: Any) -> IndexWorker:
+        """An indexing worker whose results flow into this API's vectors as they are written."""
+
+        def progressed(progress: IndexProgress) -> None:
+            if on_progress is not None:
+                on_progress(progress)
+            if progress.done >= progress.total:  # idle: keep the mapped vectors current
+                self.refresh_vectors()
+                self.redescribe()  # captions an older caption rule wrote, from the stored vectors
+
+        return IndexWorker(
+            self.library, self.model, on_progress=progressed, on_added=self.photos_added, **options
+        )
+
+    def redescribe(self, batch: int = 256, limit: int | None = None) -> int:
+        """Re-caption indexed photos whose caption an older caption rule wrote (a library indexed
+        before the encoder head's concepts, say) from their stored vectors: the decoder runs again,
+        the encoder does not. Stops early when photos are waiting to be indexed (the next idle moment
+        goes on). Returns how many photos got a new caption."""
+        import torch
+
+        from photoscope.search.vectors import read_vectors
+
+        model = self.model
+        version = getattr(model, "description_version", None)
+        if version is None or not hasattr(model, "describe_vectors"):  # a stand-in model (tests)
+            return 0
+        done, after = 0, 0
+        while limit is None or done < limit:
+            ids = self.library.stale_descriptions(version, model.version, batch, after)
+            if not ids or (done and self.library.pending_count()):
+                break
+            after = ids[-1]
+            found_ids, latents, features, _ = read_vectors(self.library, model.version, ids)
+            if not found_ids:
+                continue
+            described = model.describe_vectors(
+                torch.from_numpy(np.asarray(features, np.float32)), torch.from_numpy(np.asarray(latents))
+            )
+            rows = [(i, d.text, d.score) for i, d in zip(found_ids, described, strict=True)]
+            self.library.write_descriptions(rows, version)
+            done += len(rows)
+        return done
+
+    def start_background(
+        self,
+        on_progress: ProgressListener | None = None,
+        on_changes: Callable[[ScanReport], None] | None = None,
+        watch: bool = True,
+        catch_up: bool = True,
+        **options: Any,
+    ) -> IndexWorker:
+        """Keep the index current in the background: index what is pending and, with ``watch``,
+        follow the folders (``catch_up`` first scans for changes made while the app was closed)."""
+        if self._worker is None:
+            worker = self._worker = self.indexer(on_progress, **options)
+            worker.start()
+            if self._watcher is None:  # else already following the folders (``watch``)
+                self._on_changes = on_changes
+                self._watcher = FolderWatcher(self.library, self.scanner(), on_queued=self._changed)
+                if watch:
+                    self._watcher.start(catch_up=catch_up)
+        return self._worker
+
+    def watch(self, on_changes: Callable[[ScanReport], None] | None = None) -> None:
+        """Follow the folders from now on (no catch-up scan): changes are scanned as they happen and
+        the background worker, once started, is woken for them. ``index --watch`` starts this before
+        its first scan, so photos copied in during a long first indexing are not missed."""
+        if self._watcher is None:
+            self._on_changes = on_changes
+            self._watcher = FolderWatcher(self.library, self.scanner(), on_queued=self._changed)
+            self._watcher.start(catch_up=False)
+
+    def _changed(self, report: ScanReport) -> None:
+        if self._on_changes is not None:
+            self._on_changes(report)
+        if self._worker is not None:
+            self._worker.wake()
+
+    def stop_background(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()
+            self._watcher = None
+        if self._worker is not None:
+            self._worker.stop()
+            self._worker = None
+
+    # what the index holds
+
+    def status(self) -> dict[str, int]:
+        """Photos by state: indexed, pending, error."""
+        return self.library.counts()
+
+    def model_versions(self) -> dict[str, int]:
+        """Indexed photos by the model version that described them."""
+        return self.library.model_versions()
+
+    def pending_count(self) -> int:
+        return self.library.pending_count()
+
+    def errors(self, limit: int | None = None) -> list[tuple[str, str]]:
+        """(path, reason) of the photos that could not be indexed."""
+        return self.library.errors(limit)
+
+    def scan_problems(self, limit: int | None = None) -> list[tuple[str, str]]:
+        """(path, reason) of what the scans could not look at (kept as it was) or cannot index (a file
+        name that is not UTF-8): with ``errors`` it accounts for every file that is not indexed."""
+        return self.library.problems(limit)
+
+    def doctor(self, repair: bool = False) -> DoctorReport:
+        """Check the library's integrity (SQLite, text index, vectors against photos, thumbnails, model
+        version, backup); with ``repair``, rebuild what can be rebuilt (``library.doctor``). What is
+        open is closed first and reopened on next use: a repair may move a damaged file aside."""
+        self.stop_background()
+        if "library" in self.__dict__:
+            self.library.close()
+            del self.__dict__["library"]
+        with self._store_lock:
+            self._store = None
+        try:
+            version, latent_dim = self.model.version, self.model.latent_dim
+        except Exception:  # no model (a missing bundle): the checks that need it are skipped
+            version, latent_dim = None, None
+        return examine(self._db_path, repair, latent_dim=latent_dim, model_version=version)

@@ -1,0 +1,54 @@
+"""The network's words (similar words, analogies) and the maps: the library's photos and the words
+laid out by t-SNE."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from photoscope.api.core import Core
+from photoscope.config import cache_dir
+from photoscope.search.maps import MAX_PHOTOS, Layout, PhotoMapCache, photo_layout, word_layout
+from photoscope.search.maps import Progress as MapProgress
+
+if TYPE_CHECKING:
+    from photoscope.search.words import WordScore, WordSpace
+
+
+class WordsAndMaps(Core):
+    # the network's words
+
+    @cached_property
+    def words(self) -> WordSpace:
+        from photoscope.search.words import WordSpace
+
+        if "model" in self.__dict__:
+            return WordSpace(self.model)
+        from photoscope.network import load_lexicon
+
+        return WordSpace(load_lexicon(self._model_dir))  # from the bundle's files: no PyTorch
+
+    def similar_words(self, word: str, limit: int = 10) -> list[WordScore]:
+        """Words the network uses like ``word``; raises ``UnknownWordError``."""
+        return self.words.similar(word, limit)
+
+    def analogy(self, a: str, b: str, c: str, limit: int = 5) -> list[WordScore]:
+        """a is to b as c is to ?; raises ``UnknownWordError``."""
+        return self.words.analogy(a, b, c, limit)
+
+    def word_map(self, count: int = 300) -> Layout:
+        """The most frequent known words laid out by their embeddings."""
+        space = self.words
+        words = space.words[:count]  # the vocabulary is sorted by frequency
+        return word_layout(words, space.vectors[: len(words)])
+
+    # maps
+
+    def photo_map(self, progress: MapProgress | None = None, limit: int = MAX_PHOTOS) -> Layout:
+        """The library's photos laid out by their latents (cached; sampled above ``limit``)."""
+        ids, latents = self.library.load_vectors("latent", model_version=self.model.version)
+        cache = PhotoMapCache(
+            cache_dir() / "maps" / hashlib.sha1(str(self.library.path).encode()).hexdigest()[:10]
+        )
+        return photo_layout(ids, latents, cache, self.model.version, limit, progress)

@@ -1,0 +1,44 @@
+"""How many of a query's best matches are likely relevant, and how strongly each one matches."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+KNEE_SPAN = 200  # the knee is sought among this many best scores
+MIN_BLOCK = 8  # a block of best scores above a cliff is searched on its own from this size
+
+
+def relevance(scores: Sequence[float], copies: int = 0) -> tuple[int, list[float]]:
+    """How many of these best-first scores are likely relevant, and each one's strength in 0..1.
+
+    A rule on the score curve, not a calibrated threshold. Among the best ``KNEE_SPAN`` scores (or,
+    when the best stand as a block above a cliff, as text search lifts its re-ranked best 50 above
+    the rest, among that block) relevant are those in the upper half between the typical score (the
+    median) and the best, and at least those before the knee of the curve (the point furthest below
+    the chord from the best to the last, Kneedle); at least one, and at least the ``copies``.
+    Strength is the score's place between the median of all the scores given and the best: 1 for the
+    best, 0 at or below the median; rank-based within one query, so text and photo queries read alike.
+    """
+    s = np.asarray(scores, dtype=np.float64)
+    n = len(s)
+    if n == 0:
+        return 0, []
+    floor = float(np.median(s)) if n >= 8 else float(s[-1])
+    span = float(s[0]) - floor
+    strength = [float(v) for v in (np.clip((s - floor) / span, 0.0, 1.0) if span > 1e-9 else np.ones(n))]
+    top = s[: min(n, KNEE_SPAN)]
+    if len(top) > 2:
+        cliff = int(np.argmax(top[:-1] - top[1:])) + 1  # the end of the block above the largest drop
+        if MIN_BLOCK <= cliff < len(top):
+            top = top[:cliff]
+    if len(top) < 3:
+        return max(len(top), copies), strength
+    if top[0] - top[-1] <= 1e-9:
+        return max(1, copies), strength
+    x = np.arange(len(top)) / (len(top) - 1)
+    y = (top - top[-1]) / (top[0] - top[-1])
+    knee = int(np.argmax((1.0 - x) - y))  # furthest below the chord
+    upper = int(np.sum(top >= (top[0] + float(np.median(top))) / 2))
+    return max(1, knee, upper, copies), strength

@@ -1,0 +1,209 @@
+"""Search: by a description, by an example photo, by a combined query of texts and photos, or by the
+caption index while the network loads; with the folder and date filters, as ready-to-show results."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PIL import Image
+
+from photoscope.api.core import Core
+from photoscope.api.scoring import relevance
+from photoscope.api.types import Filters, Match, QueryTerm, Results
+from photoscope.library.fs import normalize_path
+from photoscope.library.photos import load_photo
+
+if TYPE_CHECKING:
+    from photoscope.search.ranking import SearchResult, TextSearchOptions, UnknownWord
+
+
+# A query whose known words are all function words or numbers ("a giraffe" with "giraffe" unknown)
+# carries nothing the network can rank by: it finds nothing (the network's FUNCTION_WORDS plus these).
+NUMBERS = frozenset({"one", "two", "three"})
+
+
+class Searching(Core):
+    def _allowed(self, filters: Filters | None) -> np.ndarray | None:
+        if filters is None or not filters.active:
+            return None
+        ids = np.asarray(self.library.photo_ids(filters.folder), dtype=np.int64)
+        if filters.taken_from is None and filters.taken_to is None:
+            return ids
+        # Dates: the date taken, else the file's time (most photos from phones' apps, scans and
+        # downloads carry no EXIF date: a date filter must not silently hide them).
+        low = _day(filters.taken_from)
+        high = _day(filters.taken_to, next_day=True)
+        dated = [
+            row[0]
+            for row in self.library.browse_rows()
+            if (low is None or row[3] >= low) and (high is None or row[3] < high)
+        ]
+        return np.intersect1d(ids, np.asarray(dated, dtype=np.int64))
+
+    def _results(self, result: SearchResult, filters: Filters | None = None) -> Results:
+        records = {p.id: p for p in self.library.photos_by_ids([h.photo_id for h in result.hits])}
+        hits = [h for h in result.hits if h.photo_id in records]
+        copies = sum(1 for h in hits if h.photo_id in result.near_duplicates)
+        relevant, strengths = relevance([h.score for h in hits], copies)
+        matches = [
+            Match(records[h.photo_id], h.score, h.photo_id in result.near_duplicates, strength)
+            for h, strength in zip(hits, strengths, strict=True)
+        ]
+        dated = filters is not None and (filters.taken_from is not None or filters.taken_to is not None)
+        undated = sum(1 for m in matches if m.photo.taken_at is None) if dated else 0
+        return Results(matches, result.unknown_words, relevant, undated)
+
+    def search_captions(self, text: str, limit: int = 50, filters: Filters | None = None) -> Results:
+        """Photos whose caption, tags or path hold every word of ``text`` (SQLite's full-text index,
+        no network): what the app shows for a query typed while PyTorch is still loading."""
+        allowed = self._allowed(filters)
+        hits = self.library.text_search(text, limit if allowed is None else 20 * limit)
+        if allowed is not None:
+            keep = set(allowed.tolist())
+            hits = [h for h in hits if h[0] in keep]
+        records = {p.id: p for p in self.library.photos_by_ids([i for i, _ in hits[:limit]])}
+        found = [(records[i], score) for i, score in hits[:limit] if i in records]
+        relevant, strengths = relevance([score for _, score in found], 0)
+        matches = [
+            Match(p, score, False, strength) for (p, score), strength in zip(found, strengths, strict=True)
+        ]
+        return Results(matches, [], relevant)
+
+    def search_text(
+        self,
+        text: str,
+        limit: int = 50,
+        filters: Filters | None = None,
+        options: TextSearchOptions | None = None,
+    ) -> Results:
+        allowed = self._allowed(filters)
+        with self._store_lock:
+            result = self._search_text(text, limit, allowed, options)
+        if result.hits and self._only_function_words_known(text, result.unknown_words):
+            return Results([], result.unknown_words)  # "a giraffe": "a" alone would rank every photo
+        return self._results(result, filters)
+
+    def _search_text(
+        self, text: str, limit: int, allowed: np.ndarray | None, options: TextSearchOptions | None
+    ) -> SearchResult:
+        """The engine's text search with the photos whose folder or file names have the query's words
+        lifted (``search.path_words``); words that name paths are not reported as unknown."""
+        from photoscope.search import path_words
+        from photoscope.search.ranking import SearchResult, TextRanker, TextSearchOptions
+
+        engine = self.engine
+        matches, named = path_words.path_matches(self.library, text, [f.path for f in self.library.folders()])
+        if not matches or len(self.store) == 0:
+            return engine.search_text(text, limit, allowed, options)
+        unknown = engine.unknown_words(text)
+        unknown_words = {w for u in unknown for w in path_words.tokens(u.word)}
+        scores = None  # no word the network knows: the names alone rank, among the photos they name
+        if set(path_words.query_words(text)) - unknown_words:
+            given = path_words.network_text(text, unknown_words, named)  # "paris" in "a dog in paris"
+            scores = TextRanker(self.model, self.store).scores([given], options or TextSearchOptions())[0]
+        else:
+            matched = np.fromiter(matches, dtype=np.int64, count=len(matches))
+            allowed = matched if allowed is None else np.intersect1d(allowed, matched)
+        lifted = path_words.lift(scores, self.store.ids, matches)
+        unknown = [u for u in unknown if not set(path_words.tokens(u.word)) <= named]
+        return SearchResult(self.store.top_k(lifted, limit, allowed), unknown)
+
+    @staticmethod
+    def _only_function_words_known(text: str, unknown: Sequence[UnknownWord]) -> bool:
+        if not unknown:
+            return False
+        missing = {u.word.lower() for u in unknown}
+        words = [w for w in re.findall(r"[\w']+", text.lower()) if w not in missing]
+        from photoscope.network import FUNCTION_WORDS  # plain Python: no PyTorch import
+
+        return all(w in FUNCTION_WORDS or w in NUMBERS for w in words)
+
+    def search_photo(
+        self, photo: str | Path | Image.Image, limit: int = 50, filters: Filters | None = None
+    ) -> Results:
+        """Photos like ``photo`` (a path anywhere, or an image); the photo itself is left out."""
+        image = photo if isinstance(photo, Image.Image) else load_photo(photo)
+        feature = self.model.embed([image])[0].feature
+        exclude = self._library_ids_of(photo)
+        allowed = self._allowed(filters)
+        with self._store_lock:
+            result = self.engine.search_vector(feature, limit, allowed, exclude)
+        return self._results(result, filters)
+
+    def similar_to(self, photo_id: int, limit: int = 50, filters: Filters | None = None) -> Results:
+        allowed = self._allowed(filters)
+        with self._store_lock:
+            result = self.engine.search_similar_to(photo_id, limit, allowed)
+        return self._results(result, filters)
+
+    def search_terms(
+        self, terms: Sequence[QueryTerm], limit: int = 50, filters: Filters | None = None
+    ) -> Results:
+        """Photos for a combined query: texts and photos, each added or taken away, with weights
+        (``photoscope.search.combine``). One added text alone is ``search_text``, one photo alone
+        ``search_photo``; the query's own library photos are left out."""
+        from photoscope.search.combine import CombinedRanker, Term
+        from photoscope.search.ranking import SearchResult
+
+        terms = [t for t in terms if t.weight > 0]
+        if len(terms) == 1 and not terms[0].negative:
+            only = terms[0]
+            if only.text is not None:
+                return self.search_text(only.text, limit, filters)
+            assert only.photo is not None
+            if isinstance(only.photo, int):
+                return self.similar_to(only.photo, limit, filters)
+            return self.search_photo(only.photo, limit, filters)
+        engine = self.engine
+        unknown = [u for t in terms if t.text is not None for u in engine.unknown_words(t.text)]
+        resolved, exclude = [], []
+        for t in terms:
+            if t.text is not None:
+                if self.model.knows_any(t.text):
+                    resolved.append(Term(text=t.text, weight=t.weight, negative=t.negative))
+                continue
+            assert t.photo is not None
+            known = [t.photo] if isinstance(t.photo, int) else self._library_ids_of(t.photo)
+            with self._store_lock:  # a library photo's stored vectors: nothing to encode
+                known = [i for i in known if i in self.store]
+                if known:
+                    feature = self.store.vector_of(known[0], "feature")
+                    latent = self.store.vector_of(known[0], "latent")
+            if known:
+                exclude += known
+            elif isinstance(t.photo, int):
+                continue
+            else:
+                image = t.photo if isinstance(t.photo, Image.Image) else load_photo(t.photo)
+                embedding = self.model.embed([image])[0]
+                feature, latent = embedding.feature, embedding.latent
+            resolved.append(Term(feature=feature, latent=latent, weight=t.weight, negative=t.negative))
+        allowed = self._allowed(filters)
+        with self._store_lock:
+            store = self.store
+            if not resolved or len(store) == 0:
+                hits = []
+            else:
+                hits = store.top_k(
+                    CombinedRanker(self.model, store).scores(resolved), limit, allowed, exclude
+                )
+        return self._results(SearchResult(hits, unknown))
+
+    def _library_ids_of(self, photo: str | Path | Image.Image) -> list[int]:
+        if isinstance(photo, Image.Image):
+            return []
+        found = self.library.files_at([normalize_path(photo)])
+        return [f.id for f in found.values()]
+
+
+def _day(value: date | str | None, next_day: bool = False) -> str | None:
+    """A date filter's bound as the ISO text the date keys are compared with."""
+    if value is None:
+        return None
+    day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    return (day + timedelta(days=1) if next_day else day).isoformat()

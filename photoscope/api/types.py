@@ -1,0 +1,106 @@
+"""The value types the GUI and the CLI get from the API and give it: queries, filters, results, the
+browsing timeline, the model's description. Plain data: no PyTorch, no Qt."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PIL import Image
+
+from photoscope.library.db import PhotoRecord
+
+if TYPE_CHECKING:
+    from photoscope.search.ranking import UnknownWord
+
+
+@dataclass(frozen=True)
+class Filters:
+    folder: str | Path | int | None = None
+    taken_from: date | str | None = None
+    taken_to: date | str | None = None
+
+    @property
+    def active(self) -> bool:
+        return any(v is not None for v in (self.folder, self.taken_from, self.taken_to))
+
+
+@dataclass(frozen=True)
+class Match:
+    """One search result, ready to show: the photo, its score and why it matched."""
+
+    photo: PhotoRecord
+    score: float
+    near_duplicate: bool = False
+    strength: float = 1.0  # how strongly it matches, 0..1, comparable between text and photo queries
+
+
+@dataclass(frozen=True)
+class Results:
+    matches: list[Match]
+    unknown_words: list[UnknownWord]
+    relevant: int = 0  # the first ``relevant`` matches are likely relevant (see ``relevance``)
+    undated: int = 0  # with a date filter: matches placed by their file's time (no date taken)
+
+
+@dataclass(frozen=True)
+class MonthGroup:
+    """One header of the browsing grid: a month (or a folder, a letter) and where its photos are."""
+
+    label: str
+    start: int  # index of its first photo in ``Timeline.ids``
+    count: int
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Every photo of the library in browsing order, cheap to hold at 100,000 photos: ids, paths and
+    times as arrays; the full records are fetched a page at a time (``photos_by_ids``)."""
+
+    ids: np.ndarray  # int64
+    paths: list[str]
+    mtimes: list[float]
+    groups: list[MonthGroup]
+    sort: str
+    undated: int  # photos without a date taken, placed by their file's time
+
+
+SORTS = ("newest", "oldest", "name", "folder")
+GROUPINGS = ("month", "folder", "none")
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    """One term of a combined query (``Photoscope.search_terms``): a text, or a photo (a file, an
+    image, or a library photo's id), with a weight, added or (``negative``) taken away."""
+
+    text: str | None = None
+    photo: str | Path | Image.Image | int | None = None
+    weight: float = 1.0
+    negative: bool = False
+
+    def __post_init__(self) -> None:
+        if (self.text is None) == (self.photo is None):
+            raise ValueError("a query term is either a text or a photo")
+        if not self.weight >= 0:
+            raise ValueError("a query term's weight is 0 or more (mark it negative to take it away)")
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """The model a library is searched with, as the About box and ``status`` show it."""
+
+    name: str
+    version: str
+    training_data: str
+    metrics: dict[str, float]
+
+
+@dataclass(frozen=True)
+class CaptionedPhoto:
+    caption: str
+    score: float  # length-normalised log-probability (higher is better, <= 0)
+    concepts: tuple[tuple[str, float], ...] = ()  # what the encoder's ImageNet head sees, in words
