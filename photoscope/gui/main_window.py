@@ -12,40 +12,30 @@ import gc
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QByteArray,
-    QEvent,
     QItemSelectionModel,
     QModelIndex,
-    QObject,
     QSettings,
-    QStandardPaths,
     Qt,
     QTimer,
     Signal,
 )
 from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
     QImage,
-    QKeyEvent,
-    QKeySequence,
 )
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QPushButton,
     QSlider,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -56,6 +46,9 @@ from photoscope.gui.detail_view import DetailView
 from photoscope.gui.index_status import IndexStatus, describe_counts
 from photoscope.gui.library_dialog import LibraryDialog, choose_folder
 from photoscope.gui.map_window import MapWindow
+from photoscope.gui.menus import SORT_NAMES, build_menus
+from photoscope.gui.pages import MoreBar, Pages, WelcomePage, pictures_folder
+from photoscope.gui.photo_drops import PhotoDropFilter
 from photoscope.gui.results_model import PhotoGridModel, ResultsModel, TimelineModel
 from photoscope.gui.results_view import MAX_TILE, MIN_TILE, ResultsView
 from photoscope.gui.search_panel import PhotoQuery, SearchPanel
@@ -63,6 +56,7 @@ from photoscope.gui.tasks import Relay, TaskRunner
 from photoscope.gui.term_chips import describe_terms, first_term
 from photoscope.gui.thumbnail_loader import ThumbnailLoader, qimage_to_pil
 from photoscope.gui.tile_actions import TileActions
+from photoscope.gui.wording import describe_repair, plural, unknown_words_message
 from photoscope.gui.words_panel import WordsPanel
 
 if TYPE_CHECKING:
@@ -76,84 +70,12 @@ if TYPE_CHECKING:
         Results,
         ScanReport,
         Timeline,
-        UnknownWord,
     )
     from photoscope.api import IndexProgress as Progress
 
 RESULT_LIMIT = 1000
 REFRESH_MS = 1500  # while indexing, re-run the query at most this often so new photos show up
 BROWSE_REFRESH_MS = 4000  # while indexing, re-read the timeline at most this often
-SORT_NAMES = {"newest": "Newest first", "oldest": "Oldest first", "name": "Name", "folder": "Folder"}
-GROUP_NAMES = {"month": "Month", "folder": "Folder", "none": "No groups"}
-
-
-def plural(count: int, word: str, words: str | None = None) -> str:
-    return f"{count:,} {word if count == 1 else words or word + 's'}"
-
-
-def describe_repair(report: DoctorReport) -> str:
-    """What ``doctor --repair`` found and did, in the words the CLI prints."""
-    lines = report.lines()
-    if report.moved_aside is not None:
-        lines.append(f"The damaged file was kept as {report.moved_aside}.")
-    verdict = "The library is in order." if report.ok else "Some problems could not be repaired."
-    return "\n".join([verdict, *lines])
-
-
-def pictures_folder() -> str:
-    return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
-
-
-def unknown_words_message(unknown: list[UnknownWord]) -> str:
-    parts = []
-    for u in unknown:
-        text = f"the model does not know “{u.word}”"
-        if u.suggestions:
-            text += " — did you mean " + " or ".join(f"“{s}”" for s in u.suggestions) + "?"
-        parts.append(text)
-    message = "; ".join(parts)
-    return message[:1].upper() + message[1:]
-
-
-class _PhotoDropFilter(QObject):
-    """Lets a photo dropped on the text box reach the window instead of pasting its path as text."""
-
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if isinstance(event, QDragEnterEvent | QDragMoveEvent) and photo_from_mime(event.mimeData()):
-            event.acceptProposedAction()
-            return True
-        if isinstance(event, QDropEvent) and photo_from_mime(event.mimeData()):
-            return self.window.handle_drop(event, on_search_bar=True)
-        is_down = isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Down
-        grid = self.window.grid()
-        if is_down and event.type() == QEvent.Type.KeyPress and grid.model().rowCount():
-            grid.setFocus()  # from the search box straight into the results (or the timeline)
-            if not grid.currentIndex().isValid():
-                grid.setCurrentIndex(grid.model().index(self.window.grid_model().step(-1, 1), 0))
-            return True
-        return False
-
-
-class _Pages(QStackedWidget):
-    """The central area: a message (opening, no results, hints), the welcome offer, the results grid,
-    or the timeline (the library browsed without a query)."""
-
-    def __init__(self, welcome: QWidget, view: ResultsView, browse: ResultsView) -> None:
-        super().__init__()
-        self.welcome, self.view, self.browse = welcome, view, browse
-        self.message = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
-        self.message.setTextFormat(Qt.TextFormat.RichText)
-        self.message.setMargin(40)
-        for page in (self.message, welcome, view, browse):  # a message first: "Opening…", not "Welcome"
-            self.addWidget(page)
-
-    def show_message(self, title: str, detail: str = "") -> None:
-        self.message.setText(f"<h2>{title}</h2><p>{detail}</p>")
-        self.setCurrentWidget(self.message)
 
 
 class MainWindow(QMainWindow):
@@ -186,7 +108,7 @@ class MainWindow(QMainWindow):
         self.changes = Relay(self)  # the watcher's scan reports (photos added, moved, deleted)
         self.maps: MapWindow | None = None
         self._build_widgets()
-        self._build_menus()
+        build_menus(self)
         self._connect()
         self._restore_settings()
 
@@ -200,10 +122,13 @@ class MainWindow(QMainWindow):
         self.timeline = TimelineModel(self.loader, self._fetch_records, self.pages_runner, self)
         self.browse = ResultsView()
         self.browse.setModel(self.timeline)
-        self.welcome = self._welcome_page()
-        self.pages = _Pages(self.welcome, self.view, self.browse)
+        self.welcome = WelcomePage()
+        self.pictures_button = self.welcome.pictures_button
+        self.add_folder_button = self.welcome.add_folder_button
+        self.pages = Pages(self.welcome, self.view, self.browse)
         self.pages.show_message("Opening your library…")
-        self.more_bar = self._more_bar()
+        self.more_bar = MoreBar()
+        self.more_button = self.more_bar.button
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.search)
@@ -227,83 +152,7 @@ class MainWindow(QMainWindow):
         self.words = WordsPanel(lambda: self.api, self.runner, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.words)
         self.words.hide()
-        self.search.edit.installEventFilter(_PhotoDropFilter(self))
-
-    def _more_bar(self) -> QWidget:
-        bar = QWidget()
-        row = QHBoxLayout(bar)
-        row.setContentsMargins(0, 0, 0, 0)
-        self.more_label = QLabel()
-        self.more_button = QPushButton("Show more")
-        self.more_button.setToolTip("Show the weaker matches too (Ctrl+Shift+M)")
-        self.more_button.clicked.connect(self.show_more)
-        row.addWidget(self.more_label, 1)
-        row.addWidget(self.more_button)
-        bar.hide()
-        return bar
-
-    def _welcome_page(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addStretch(1)
-        title = QLabel(
-            "<h1>Welcome to Photoscope</h1><p>Photoscope finds your photos by what is in them, "
-            "offline. Which folder holds your photos?</p>",
-            alignment=Qt.AlignmentFlag.AlignCenter,
-        )
-        layout.addWidget(title)
-        pictures = pictures_folder()
-        self.pictures_button = QPushButton(f"Index my Pictures folder ({pictures})")
-        self.pictures_button.setVisible(bool(pictures) and Path(pictures).is_dir())
-        self.pictures_button.clicked.connect(lambda: self.add_folder(pictures))
-        self.add_folder_button = QPushButton("Add folder…")
-        self.add_folder_button.clicked.connect(self.choose_and_add_folder)
-        for button in (self.pictures_button, self.add_folder_button):
-            layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addStretch(2)
-        return page
-
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self._action(file_menu, "Search by &photo…", self.choose_photo, QKeySequence.StandardKey.Open)
-        self._action(file_menu, "Search by pasted p&hoto", self.search.paste_photo, "Ctrl+Shift+V")
-        file_menu.addSeparator()
-        self._action(file_menu, "&Add folder…", self.choose_and_add_folder)
-        self._action(file_menu, "&Library…", self.show_library, "Ctrl+L")
-        self._action(file_menu, "Find &copies in the library", self.find_copies, "Ctrl+Shift+D")
-        file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-        photo_menu = self.menuBar().addMenu("&Photo")
-        self.actions_.fill(photo_menu)
-        view_menu = self.menuBar().addMenu("&View")
-        self._action(view_menu, "&Find", self._focus_search, QKeySequence.StandardKey.Find)
-        self._action(view_menu, "&Back to the previous search", self.go_back, "Alt+Left")
-        self._action(view_menu, "All &photos (timeline)", self.browse_all, "Ctrl+Home")
-        self._action(view_menu, "Show &more matches", self.show_more, "Ctrl+Shift+M")
-        self._choice_menu(view_menu.addMenu("&Sort by"), "browse/sort", SORT_NAMES, "newest")
-        self._choice_menu(view_menu.addMenu("&Group by"), "browse/group", GROUP_NAMES, "month")
-        view_menu.addSeparator()
-        view_menu.addAction(self.words.toggleViewAction())
-        self._action(view_menu, "&Maps…", self.show_maps, "Ctrl+M")
-        self._action(
-            view_menu, "&Larger tiles", lambda: self._step_tiles(+32), QKeySequence.StandardKey.ZoomIn
-        )
-        self._action(
-            view_menu, "&Smaller tiles", lambda: self._step_tiles(-32), QKeySequence.StandardKey.ZoomOut
-        )
-        help_menu = self.menuBar().addMenu("&Help")
-        self._action(help_menu, "&About Photoscope", self.show_about)
-
-    def _choice_menu(self, menu: Any, key: str, names: dict[str, str], default: str) -> None:
-        """Radio actions for a browsing option, remembered in the settings."""
-        group = QActionGroup(self)
-        current = str(self.settings.value(key, default))
-        for value, text in names.items():
-            action = QAction(text, self, checkable=True)
-            action.setChecked(value == current)
-            action.triggered.connect(lambda _=False, v=value: self.set_browse_option(key, v))
-            group.addAction(action)
-            menu.addAction(action)
+        self.search.edit.installEventFilter(PhotoDropFilter(self))
 
     def set_browse_option(self, key: str, value: str) -> None:
         self.settings.setValue(key, value)
@@ -314,15 +163,10 @@ class MainWindow(QMainWindow):
             self.settings.value("browse/group", "month")
         )
 
-    def _action(self, menu: Any, text: str, slot: Callable[[], Any], shortcut: Any = None) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(lambda _=False: slot())
-        menu.addAction(action)
-        return action
-
     def _connect(self) -> None:
+        self.welcome.add_folder.connect(self.add_folder)
+        self.welcome.choose_folder.connect(self.choose_and_add_folder)
+        self.more_bar.more_requested.connect(self.show_more)
         self.search.text_query.connect(lambda _: self._new_query())
         self.search.photo_query.connect(self._photo_query)
         self.search.photo_cleared.connect(self._photo_cleared)
@@ -698,10 +542,7 @@ class MainWindow(QMainWindow):
         self.results_shown.emit(count)
 
     def _update_more_bar(self) -> None:
-        hidden = self.results.hidden()
-        self.more_bar.setVisible(bool(hidden) and self.pages.currentWidget() is self.view)
-        self.more_label.setText(f"{plural(hidden, 'weaker match', 'weaker matches')} not shown")
-        self.more_button.setText(f"Show {hidden:,} more")
+        self.more_bar.show_hidden(self.results.hidden(), self.pages.currentWidget() is self.view)
 
     def show_more(self) -> None:
         """The weaker matches too, after the likely ones."""
@@ -948,10 +789,10 @@ class MainWindow(QMainWindow):
         self.view.set_tile_size(size)
         self.browse.set_tile_size(size)
 
-    def _step_tiles(self, step: int) -> None:
+    def step_tiles(self, step: int) -> None:
         self.tile_slider.setValue(self.tile_slider.value() + step)
 
-    def _focus_search(self) -> None:
+    def focus_search(self) -> None:
         self.search.edit.setFocus()
         self.search.edit.selectAll()
 

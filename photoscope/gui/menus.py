@@ -1,0 +1,70 @@
+"""The main window's menu bar: every menu action, its shortcut and the window method it calls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+
+if TYPE_CHECKING:
+    from photoscope.gui.main_window import MainWindow
+
+SORT_NAMES = {"newest": "Newest first", "oldest": "Oldest first", "name": "Name", "folder": "Folder"}
+GROUP_NAMES = {"month": "Month", "folder": "Folder", "none": "No groups"}
+
+
+def build_menus(window: MainWindow) -> None:
+    def add_action(menu: Any, text: str, slot: Callable[[], Any], shortcut: Any = None) -> QAction:
+        return window_action(window, menu, text, slot, shortcut)
+
+    bar = window.menuBar()
+    file_menu = bar.addMenu("&File")
+    add_action(file_menu, "Search by &photo…", window.choose_photo, QKeySequence.StandardKey.Open)
+    add_action(file_menu, "Search by pasted p&hoto", window.search.paste_photo, "Ctrl+Shift+V")
+    file_menu.addSeparator()
+    add_action(file_menu, "&Add folder…", window.choose_and_add_folder)
+    add_action(file_menu, "&Library…", window.show_library, "Ctrl+L")
+    add_action(file_menu, "Find &copies in the library", window.find_copies, "Ctrl+Shift+D")
+    file_menu.addSeparator()
+    add_action(file_menu, "&Quit", window.close, QKeySequence.StandardKey.Quit)
+    photo_menu = bar.addMenu("&Photo")
+    window.actions_.fill(photo_menu)
+    view_menu = bar.addMenu("&View")
+    add_action(view_menu, "&Find", window.focus_search, QKeySequence.StandardKey.Find)
+    add_action(view_menu, "&Back to the previous search", window.go_back, "Alt+Left")
+    add_action(view_menu, "All &photos (timeline)", window.browse_all, "Ctrl+Home")
+    add_action(view_menu, "Show &more matches", window.show_more, "Ctrl+Shift+M")
+    _choice_menu(window, view_menu.addMenu("&Sort by"), "browse/sort", SORT_NAMES, "newest")
+    _choice_menu(window, view_menu.addMenu("&Group by"), "browse/group", GROUP_NAMES, "month")
+    view_menu.addSeparator()
+    view_menu.addAction(window.words.toggleViewAction())
+    add_action(view_menu, "&Maps…", window.show_maps, "Ctrl+M")
+    add_action(view_menu, "&Larger tiles", lambda: window.step_tiles(+32), QKeySequence.StandardKey.ZoomIn)
+    add_action(view_menu, "&Smaller tiles", lambda: window.step_tiles(-32), QKeySequence.StandardKey.ZoomOut)
+    help_menu = bar.addMenu("&Help")
+    add_action(help_menu, "&About Photoscope", window.show_about)
+
+
+def window_action(
+    window: MainWindow, menu: Any, text: str, slot: Callable[[], Any], shortcut: Any = None
+) -> QAction:
+    """An action of the window, in ``menu``, calling ``slot``."""
+    action = QAction(text, window)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    action.triggered.connect(lambda _=False: slot())
+    menu.addAction(action)
+    return action
+
+
+def _choice_menu(window: MainWindow, menu: Any, key: str, names: dict[str, str], default: str) -> None:
+    """Radio actions for a browsing option, remembered in the settings."""
+    group = QActionGroup(window)
+    current = str(window.settings.value(key, default))
+    for value, text in names.items():
+        action = QAction(text, window, checkable=True)
+        action.setChecked(value == current)
+        action.triggered.connect(lambda _=False, v=value: window.set_browse_option(key, v))
+        group.addAction(action)
+        menu.addAction(action)
