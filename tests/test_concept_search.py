@@ -16,7 +16,7 @@ from photoscope.network.naming import RISKY_WORDS, Namer, article, concepts_from
 from photoscope.search.ranking import SearchEngine, TextSearchOptions
 from photoscope.search.vectors import VectorStore
 
-ESPRESSO, BALD_EAGLE, EGYPTIAN_CAT, TABBY, LAPTOP, GERMAN_SHEPHERD = 967, 22, 285, 281, 620, 235
+ESPRESSO, BALD_EAGLE, EGYPTIAN_CAT, TABBY, LAPTOP, GERMAN_SHEPHERD, CHURCH = 967, 22, 285, 281, 620, 235, 497
 
 
 @pytest.fixture(scope="module")
@@ -99,11 +99,33 @@ def test_concepts_fuse_with_the_decoders_words(model: PhotoscopeModel) -> None:
 
 def test_a_query_nothing_knows_returns_nothing_and_says_so(model: PhotoscopeModel) -> None:
     engine = SearchEngine(model, _store(model))
-    result = engine.search_text("a giraffe", k=5)
-    assert result.hits == [] and [u.word for u in result.unknown_words] == ["giraffe"]
-    partly = engine.search_text("a giraffe on the grass", k=5)
-    assert partly.hits and [u.word for u in partly.unknown_words] == ["giraffe"]
+    result = engine.search_text("a blorf", k=5)
+    assert result.hits == [] and [u.word for u in result.unknown_words] == ["blorf"]
+    assert not result.unknown_words[0].searched_as
+    partly = engine.search_text("a blorf on the grass", k=5)
+    assert partly.hits and [u.word for u in partly.unknown_words] == ["blorf"]
     assert engine.search_text("eagle", k=5).unknown_words == []  # no "did you mean beagle?"
+
+
+def test_a_word_below_or_beside_the_classes_is_searched_by_its_stand_in(model: PhotoscopeModel) -> None:
+    """ "cathedral" names no ImageNet class; WordNet files it under "church" (a class): the church
+    photo comes first, and the result says which concept stood in."""
+    store = _store(model)
+    classes = torch.tensor([[CHURCH, -1, -1, -1, -1]])
+    store.upsert(
+        [200],
+        torch.randn(1, model.latent_dim),
+        torch.randn(1, 1280),
+        (classes, torch.tensor([[0.9, 0, 0, 0, 0.0]])),
+    )
+    engine = SearchEngine(model, store)
+    result = engine.search_text("a cathedral", k=5)
+    assert result.hits[0].photo_id == 200
+    assert [(u.word, u.searched_as) for u in result.unknown_words] == [("cathedral", "church")]
+    assert model.query_words("a giraffe").stand_ins == [("giraffe", "ruminant")]
+    # never for words the decoder or the concepts know, nor for people
+    assert model.query_words("a dog on the grass").stand_ins == []
+    assert model.query_words("a boy").stand_ins == [] and model.query_words("a blorf").unknown == ["blorf"]
 
 
 def _feature_for(class_index: int, scale: float = 0.5) -> torch.Tensor:

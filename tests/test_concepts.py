@@ -11,7 +11,7 @@ from types import ModuleType
 import pytest
 
 from photoscope import config
-from photoscope.network.concepts import load_concepts
+from photoscope.network.concepts import load_concepts, stand_in
 
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "tools" / "build_concepts.py"
@@ -114,6 +114,39 @@ def test_the_resource_is_in_step_with_its_script() -> None:
     assert set(script.STOP_SYNSETS) & {wnid for wnid, _l, _f in data["synsets"]} <= dropped
     assert path.stat().st_size < 1_500_000
     assert load_concepts() is load_concepts()  # cached
+
+
+def test_related_words_stand_in_by_their_nearest_covering_ancestor() -> None:
+    concepts = load_concepts()
+    church = concepts.names.index("church")
+    cathedral = stand_in("cathedral")
+    assert cathedral is not None and cathedral.name == "church" and cathedral.classes == (church,)
+    giraffe = stand_in("Giraffes")  # case and plurals
+    assert giraffe is not None and giraffe.name == "ruminant"
+    assert set(giraffe.classes) <= set(concepts.classes_for("animal")) and 1 < len(giraffe.classes) <= 20
+    kitten = stand_in("kitten")  # WordNet files young animals under "young mammal": the YOUNG table
+    assert kitten is not None and set(kitten.classes) <= set(concepts.classes_for("cat"))
+    eiffel = stand_in("eiffel tower")  # a named instance
+    assert eiffel is not None and eiffel.name == "tower"
+    # none for concept words, people, words whose main sense is too broad, or made-up words
+    for word in ("dog", "espresso", "boy", "woman", "caterpillar", "blorf"):
+        assert stand_in(word) is None, word
+
+
+def test_the_related_words_are_in_step_with_their_script() -> None:
+    script = build_script()
+    path = config.resources_dir() / "related-words.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert all(classes for _name, classes in data["stand_ins"])
+    young = {data["words"][word] for word in script.YOUNG}  # "puppy" stands for every dog
+    # each sense's stand-in covers at most MAX_RELATED classes; a word unites its few senses
+    assert all(
+        len(classes) <= 3 * script.MAX_RELATED
+        for at, (_name, classes) in enumerate(data["stand_ins"])
+        if at not in young
+    )
+    assert not set(data["words"]) & set(load_concepts()._words)
+    assert path.stat().st_size < 1_500_000
 
 
 @pytest.mark.skipif(

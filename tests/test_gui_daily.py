@@ -105,9 +105,17 @@ def test_a_query_shows_its_likely_matches_then_more_on_request(qtbot, make_windo
 def test_a_query_of_unknown_words_lists_nothing(qtbot, make_window, library_db) -> None:
     window = make_window(library_db)
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
-        window.search.set_text("a giraffe")  # "a" is known, "giraffe" is not: nothing to rank by
+        window.search.set_text("a blorf")  # "a" is known, "blorf" is not: nothing to rank by
     assert window.results.rowCount() == 0
-    assert "does not know “giraffe”" in window.search.message.text()
+    assert "does not know “blorf”" in window.search.message.text()
+
+
+def test_a_word_searched_by_its_stand_in_says_so(qtbot, make_window, library_db) -> None:
+    window = make_window(library_db)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.set_text("a cathedral")  # WordNet: a cathedral is a church (an ImageNet class)
+    assert "does not know “cathedral”" in window.search.message.text()
+    assert "nearest concept it knows, “church”" in window.search.message.text()
 
 
 # --- 2. browsing: the timeline --------------------------------------------------------------------------

@@ -32,6 +32,14 @@ What the resource holds (compact JSON)
         the machine; ``cat`` covers "true cat" and "big cat").
     ``own``: the words (and their plurals) that are a lemma of some class synset itself; every other
         word in ``words`` is only a hypernym's.
+    ``related``: ``{word: [stand-in, [class indices]]}`` for the other WordNet nouns a person may type
+        ("cathedral", "giraffe", "scissors"): no class is named by the word or below it, so it
+        stands for the classes of its nearest ancestor that covers between 1 and ``MAX_RELATED``
+        classes ("church" for a cathedral, "ruminant" for a giraffe), over every sense of the word
+        whose ancestor qualifies (``alpaca``: the llama, and the fabric). The stand-in is that
+        ancestor's first lemma (of the first sense), which the app names when it searches by it.
+        Young animals, which WordNet files under "young mammal" rather than under their kind, come
+        from ``YOUNG`` ("kitten" stands in for the domestic cats).
 
 Over-general words are dropped (no word of theirs enters ``words``):
     * any ancestor synset covering more than ``MAX_COVER`` (400) of the 1000 classes ("entity",
@@ -60,6 +68,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 RESOURCE = REPO / "resources" / "concepts.json"
+RELATED = REPO / "resources" / "related-words.json"
 CLASS_NAMES = REPO / "resources" / "imagenet-classes.txt"
 WORDNET_DIR = Path("/usr/share/wordnet")
 INFO = "timm/data/_info/"
@@ -96,6 +105,45 @@ STOP_SYNSETS = {
     "n11675842": "reproductive structure",
     "n13087625": "plant organ",
     "n13086908": "plant part, plant structure",
+}
+
+# A related word stands for its nearest ancestor's classes only when they are this few: "ruminant"
+# (9 classes) for a giraffe is a useful guess, "structure" (58) for an amphitheater is not.
+MAX_RELATED = 20
+PERSON = "n00007846"  # the head has no class for a person: words for people never stand in
+# Ancestors that never stand in: abstract senses ("pyramid" the polyhedron, "orchestra" the seats).
+NOT_STAND_INS = {
+    "n00027807": "shape, form",
+    "n13860793": "shape, form",
+    "n00031921": "relation",
+    "n14580897": "material, stuff",
+    "n00019613": "substance",
+    "n00020090": "substance",
+    "n00002137": "abstraction",
+    "n00001930": "physical entity",
+}
+# Young animals: WordNet files them under "young mammal"/"young bird", not under their kind.
+YOUNG = {
+    "kitten": "n02121808",  # domestic cat
+    "kittens": "n02121808",
+    "puppy": "n02084071",  # dog
+    "puppies": "n02084071",
+    "calf": "n02402425",  # cattle
+    "calves": "n02402425",
+    "foal": "n02374451",  # horse
+    "foals": "n02374451",
+    "colt": "n02374451",
+    "filly": "n02374451",
+    "lamb": "n02411705",  # sheep
+    "lambs": "n02411705",
+    "piglet": "n02395406",  # hog
+    "piglets": "n02395406",
+    "cub": "n02131653",  # bear
+    "cubs": "n02131653",
+    "chick": "n01514859",  # hen (ImageNet's chickens are "hen" and "cock", under no "chicken")
+    "chicks": "n01514859",
+    "duckling": "n01846331",  # duck
+    "ducklings": "n01846331",
 }
 
 # Readable names where the first lemma would be ambiguous or odd (class wnid -> name).
@@ -138,6 +186,8 @@ class WordNet:
         self.lemmas: dict[str, list[str]] = {}
         self.hypernyms: dict[str, list[str]] = {}
         self.gloss: dict[str, str] = {}
+        self.instances: set[str] = set()  # synsets that are named instances ("Eiffel Tower")
+        self.cased: dict[str, str] = {}  # lower-case lemma -> as WordNet writes it
         with open(data, encoding="utf-8") as lines:
             for line in lines:
                 if line.startswith("  "):  # licence header
@@ -147,6 +197,10 @@ class WordNet:
                 wnid = "n" + fields[0]
                 count = int(fields[3], 16)
                 self.lemmas[wnid] = [fields[4 + 2 * k] for k in range(count)]
+                for lemma in self.lemmas[wnid]:
+                    self.cased.setdefault(
+                        re.sub(r"\(.*\)$", "", lemma).lower(), re.sub(r"\(.*\)$", "", lemma)
+                    )
                 at = 4 + 2 * count
                 pointers = int(fields[at])
                 ups = []
@@ -154,8 +208,19 @@ class WordNet:
                     symbol, offset, pos = fields[at + 1 + 4 * k : at + 4 + 4 * k]
                     if symbol in ("@", "@i") and pos == "n":
                         ups.append("n" + offset)
+                    if symbol == "@i":
+                        self.instances.add(wnid)
                 self.hypernyms[wnid] = ups
                 self.gloss[wnid] = gloss.strip()
+        # every noun lemma's senses, most frequent first (index.noun)
+        self.senses: dict[str, list[str]] = {}
+        with open(folder / "index.noun", encoding="utf-8") as lines:
+            for line in lines:
+                if line.startswith(" "):
+                    continue
+                fields = line.split()
+                pointer_kinds = int(fields[3])
+                self.senses[fields[0]] = ["n" + offset for offset in fields[6 + pointer_kinds :]]
         # irregular plurals: plural -> singulars
         self.plurals: dict[str, list[str]] = {}
         with open(folder / "noun.exc", encoding="utf-8") as lines:
@@ -274,6 +339,8 @@ def build(timm: str | None, wordnet_dir: Path) -> tuple[dict[str, object], list[
         for lemma in wordnet.lemmas[up]:
             add(lemma, classes, False)
 
+    stand_ins, related = related_words(wordnet, class_ids, below, covers)
+
     classes_out = []
     for wnid in class_ids:
         lemmas = [readable(lemma) for lemma in wordnet.lemmas[wnid]]
@@ -295,7 +362,113 @@ def build(timm: str | None, wordnet_dir: Path) -> tuple[dict[str, object], list[
         "words": {word: sorted(covers[word]) for word in sorted(covers)},
         "own": sorted(own),
     }
-    return resource, notes
+    related_resource: dict[str, object] = {
+        "format": 1,
+        "about": "WordNet nouns that name no ImageNet class nor one above; built by tools/build_concepts.py",
+        "stand_ins": stand_ins,
+        "words": {word: related[word] for word in sorted(related)},
+    }
+    return resource, related_resource, notes
+
+
+def related_words(
+    wordnet: WordNet, class_ids: list[str], below: dict[str, set[int]], covers: dict[str, set[int]]
+) -> tuple[list[list[object]], dict[str, int]]:
+    """The stand-ins (``[name, classes]``) and ``{word: stand-in index}`` for WordNet nouns that
+    are not concept words (see the module docstring).
+
+    A sense's stand-in is its nearest ancestor (or the synset itself) that covers classes, when it
+    covers at most ``MAX_RELATED``. Senses are read most frequent first: abstract ones (a shape, a
+    material) are passed over, but a word whose first concrete sense is too broad ("caterpillar":
+    an animal) or a person ("boy") gets no stand-in: its rarer senses (a tracked vehicle) would
+    mislead. Capitalised lemmas count only as named instances ("Eiffel Tower", not "Giraffa")."""
+    position = {wnid: i for i, wnid in enumerate(class_ids)}
+
+    def covered(wnid: str) -> set[int]:
+        out = set(below.get(wnid, ()))
+        if wnid in position:
+            out.add(position[wnid])
+        return out
+
+    def nearest(sense: str) -> str | None:
+        """The sense's stand-in; ``""`` when the sense is abstract; None when too broad."""
+        chain = [sense, *wordnet.ancestors(sense)]
+        if PERSON in chain:
+            return None
+        for up in chain:
+            if up in NOT_STAND_INS or up in STOP_SYNSETS:
+                return ""
+            if covered(up):
+                return up if len(covered(up)) <= MAX_RELATED else None
+        return ""
+
+    def stand_ins(lemma: str, senses: list[str]) -> list[str]:
+        found: list[str] = []
+        for sense in senses:
+            if lemma[0].isupper() and sense not in wordnet.instances:
+                continue
+            up = nearest(sense)
+            if up is None and not found:
+                return []  # its main concrete sense is too broad to guess from
+            if up:
+                found.append(up)
+        return found
+
+    names: list[list[object]] = []
+    index: dict[tuple[str, ...], int] = {}
+    words: dict[str, int] = {}
+
+    def add(word: str, ups: list[str]) -> None:
+        key = tuple(ups)
+        if key not in index:
+            classes = sorted(set().union(*(covered(up) for up in ups)))
+            index[key] = len(names)
+            names.append([readable(wordnet.lemmas[ups[0]][0]).lower(), classes])
+        words[word] = index[key]
+
+    plurals: dict[str, list[str]] = {}
+    for lemma, senses in wordnet.senses.items():
+        word = readable(lemma).lower()
+        if word in covers or not re.match(r"^[a-z][a-z' -]*$", word):
+            continue
+        ups = stand_ins(wordnet.cased.get(lemma, lemma), senses)
+        if ups:
+            add(word, ups)
+            for form in plural_forms(word, wordnet):
+                plurals.setdefault(form, ups)
+    for form, ups in plurals.items():
+        if form not in covers and form not in words:
+            add(form, ups)
+    for word, wnid in YOUNG.items():
+        if not covered(wnid):
+            sys.exit(f"YOUNG[{word!r}]: {wnid} covers no class")
+        add(word, [wnid])
+    return names, words
+
+    def stand_in(sense: str) -> str | None:
+        for up in [sense, *wordnet.ancestors(sense)]:
+            classes = covered(up)
+            if classes:
+                ok = len(classes) <= MAX_RELATED and up not in NOT_STAND_INS and up not in STOP_SYNSETS
+                return up if ok else None
+        return None
+
+    out: dict[str, list[object]] = {}
+    for lemma, senses in wordnet.senses.items():
+        word = readable(lemma).lower()
+        if word in covers or not re.match(r"^[a-z][a-z' -]*$", word):
+            continue
+        ups = [up for up in (stand_in(sense) for sense in senses) if up is not None]
+        if not ups:
+            continue
+        classes = sorted(set().union(*(covered(up) for up in ups)))
+        entry: list[object] = [readable(wordnet.lemmas[ups[0]][0]).lower(), classes]
+        for form in [word, *plural_forms(word, wordnet)]:
+            if form not in covers:
+                out.setdefault(form, entry)
+    for word, wnid in YOUNG.items():
+        out[word] = [readable(wordnet.lemmas[wnid][0]).lower(), sorted(covered(wnid))]
+    return out
 
 
 def dump(resource: dict[str, object]) -> str:
@@ -310,7 +483,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 if --out differs from a rebuild")
     args = parser.parse_args(argv)
 
-    resource, notes = build(args.timm, args.wordnet)
+    resource, related, notes = build(args.timm, args.wordnet)
     for note in notes:
         print("class order:", note)
     print(
@@ -318,19 +491,18 @@ def main(argv: list[str] | None = None) -> int:
         + ("MISMATCHES" if notes else "matches")
         + f" {CLASS_NAMES.name}"
     )
-    text = dump(resource)
-    words = resource["words"]
-    assert isinstance(words, dict)
-    if args.check:
-        current = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
-        if current != text:
-            print(f"{args.out} is stale: rerun tools/build_concepts.py")
-            return 1
-        print(f"{args.out} is up to date ({len(words)} words)")
-        return 1 if notes else 0
-    args.out.write_text(text, encoding="utf-8")
-    print(f"wrote {args.out}: {len(text.encode()) / 1e6:.2f} MB, {len(words)} words")
-    return 1 if notes else 0
+    outputs = {args.out: dump(resource), args.out.with_name(RELATED.name): dump(related)}
+    stale = 0
+    for path, text in outputs.items():
+        words = json.loads(text)["words"]
+        if args.check:
+            current = path.read_text(encoding="utf-8") if path.is_file() else ""
+            stale += current != text
+            print(f"{path} is {'stale: rerun tools/build_concepts.py' if current != text else 'up to date'}")
+            continue
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path}: {len(text.encode()) / 1e6:.2f} MB, {len(words)} words")
+    return 1 if notes or stale else 0
 
 
 if __name__ == "__main__":

@@ -117,7 +117,7 @@ class Searching(Core):
     def _only_function_words_known(text: str, unknown: Sequence[UnknownWord]) -> bool:
         if not unknown:
             return False
-        missing = {u.word.lower() for u in unknown}
+        missing = {u.word.lower() for u in unknown if not u.searched_as}  # stand-ins were searched
         words = [w for w in re.findall(r"[\w']+", text.lower()) if w not in missing]
         from photoscope.network import FUNCTION_WORDS  # plain Python: no PyTorch import
 

@@ -70,6 +70,13 @@ def safe_text(text: str) -> str:
 
 def _print(results: Any, args: argparse.Namespace) -> int:
     for word in results.unknown_words:
+        if word.searched_as:
+            print(
+                f"note: the model does not know '{word.word}'; searched by the nearest concept "
+                f"it knows, '{word.searched_as}'",
+                file=sys.stderr,
+            )
+            continue
         hint = f" (did you mean: {', '.join(word.suggestions)}?)" if word.suggestions else ""
         print(f"note: the model does not know '{word.word}'{hint}", file=sys.stderr)
     if not results.matches:

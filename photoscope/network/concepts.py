@@ -4,6 +4,11 @@ Reads ``resources/concepts.json``, built at development time by ``tools/build_co
 ImageNet's WordNet ids and WordNet 3.0. A *concept word* is a noun lemma of a class synset
 ("espresso", "bald eagle", "laptop") or of one of its hypernyms ("eagle", "bird", "fruit", "dog");
 it covers every class below it. Plain Python and JSON: nothing here imports torch.
+
+Other nouns ("cathedral", "giraffe", "scissors") name no class and none above one; each may have a
+*stand-in* in ``resources/related-words.json``: its nearest WordNet ancestor that covers a few
+classes ("church", "ruminant", "edge tool"). Search uses a stand-in only for a word that neither the
+decoder nor the concepts know, and says so. That file is read the first time one is needed.
 """
 
 from __future__ import annotations
@@ -16,6 +21,15 @@ from pathlib import Path
 from photoscope import config
 
 RESOURCE_NAME = "concepts.json"
+RELATED_RESOURCE_NAME = "related-words.json"
+
+
+@dataclass(frozen=True)
+class StandIn:
+    """The concept a word that names no class is searched by: "church" for "cathedral"."""
+
+    name: str
+    classes: tuple[int, ...]
 
 
 def _normal(word: str) -> str:
@@ -83,6 +97,20 @@ def _parse(text: str) -> Concepts:
         _words={str(word): tuple(int(i) for i in indices) for word, indices in data["words"].items()},
         _own=frozenset(str(word) for word in data["own"]),
     )
+
+
+def stand_in(word: str, path: Path | str | None = None) -> StandIn | None:
+    """The stand-in concept of a word that is not a concept word (None when WordNet gives none)."""
+    found = _related(str(path) if path is not None else None)
+    return found.get(_normal(word))
+
+
+@functools.lru_cache(maxsize=2)
+def _related(path: str | None) -> dict[str, StandIn]:
+    where = Path(path) if path is not None else config.resources_dir() / RELATED_RESOURCE_NAME
+    data = json.loads(where.read_text(encoding="utf-8"))
+    stand_ins = [StandIn(str(name), tuple(int(i) for i in classes)) for name, classes in data["stand_ins"]]
+    return {str(word): stand_ins[int(at)] for word, at in data["words"].items()}
 
 
 @functools.lru_cache(maxsize=4)

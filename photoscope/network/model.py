@@ -21,7 +21,7 @@ from PIL import Image, ImageOps
 
 from photoscope.config import default_model_dir
 from photoscope.network.bundle import Bundle, load_bundle
-from photoscope.network.concepts import Concepts, load_concepts
+from photoscope.network.concepts import Concepts, load_concepts, stand_in
 from photoscope.network.decoding import Caption, beam_search, caption_log_prob, pad_batch
 from photoscope.network.encoder import ImageEncoder, head_logits, top_classes
 from photoscope.network.inversion import InversionOptions, invert
@@ -99,6 +99,9 @@ class QueryWords:
     decoder_words: list[str]  # content words the caption decoder knows
     unknown: list[str]  # content words neither the decoder nor the concepts know
     content: list[str]  # every word but the function words
+    # Words neither knows that are searched by a stand-in concept ("cathedral" by "church"); their
+    # classes are in ``concepts`` too.
+    stand_ins: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -337,7 +340,12 @@ class PhotoscopeModel:
         head has no class for a person: "person" would mean a scuba diver)."""
         words = tokenize(text)
         vocab, concepts = self.bundle.vocab, self.concepts
+
+        def unknown_word(w: str) -> bool:
+            return w not in FUNCTION_WORDS and w not in vocab and not concepts.is_concept(w)
+
         found: list[tuple[str, tuple[int, ...]]] = []
+        stand_ins: list[tuple[str, str]] = []
         in_concept = [False] * len(words)
         i = 0
         while i < len(words):
@@ -346,6 +354,11 @@ class PhotoscopeModel:
                 if i + n > len(words) or words[i] in FUNCTION_WORDS or gram in RISKY_WORDS["person"]:
                     continue
                 classes = concepts.classes_for(gram)
+                if not classes and any(unknown_word(w) for w in words[i : i + n]):
+                    related = stand_in(gram)  # "cathedral": searched as "church", and said so
+                    if related is not None:
+                        classes = related.classes
+                        stand_ins.append((gram, related.name))
                 if classes:
                     found.append((gram, classes))
                     in_concept[i : i + n] = [True] * n
@@ -359,7 +372,7 @@ class PhotoscopeModel:
             for w, c in zip(words, in_concept, strict=True)
             if w not in FUNCTION_WORDS and not c and w not in vocab
         ]
-        return QueryWords(found, known, unknown, content)
+        return QueryWords(found, known, unknown, content, stand_ins)
 
     def knows_any(self, text: str) -> bool:
         vocab = self.bundle.vocab

@@ -30,6 +30,9 @@ NEAR_DUPLICATE = 0.97  # feature cosine above which two photos are copies (resiz
 class UnknownWord:
     word: str
     suggestions: tuple[str, ...]  # known words spelled alike
+    # The concept the word was searched by instead ("church" for "cathedral"; see
+    # ``network.concepts``), empty when it was not searched at all.
+    searched_as: str = ""
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,7 @@ class SearchEngine:
         """The best photos for a description. Words that neither the decoder nor the concepts know
         are reported; when no content word is known there are no results (not arbitrary photos)."""
         query = self.model.query_words(text)
-        unknown = [UnknownWord(w, self.model.suggest(w)) for w in query.unknown]
+        unknown = self._unknown(query)
         if not (query.decoder_words or query.concepts) or len(self.store) == 0:
             return SearchResult([], unknown)
         scores = TextRanker(self.model, self.store).scores([text], options or TextSearchOptions())
@@ -165,5 +168,10 @@ class SearchEngine:
         return self.search_vector(self.store.vector_of(photo_id, "feature"), k, allowed, exclude=[photo_id])
 
     def unknown_words(self, text: str) -> list[UnknownWord]:
-        """The query's content words that neither the decoder nor the concepts know."""
-        return [UnknownWord(w, self.model.suggest(w)) for w in self.model.query_words(text).unknown]
+        """The query's content words that neither the decoder nor the concepts know, with the
+        stand-in concept of those searched by one."""
+        return self._unknown(self.model.query_words(text))
+
+    def _unknown(self, query: QueryWords) -> list[UnknownWord]:
+        stand_ins = [UnknownWord(word, (), searched_as=name) for word, name in query.stand_ins]
+        return stand_ins + [UnknownWord(w, self.model.suggest(w)) for w in query.unknown]
