@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,17 @@ if TYPE_CHECKING:
     import torch
 
     from photoscope.network import PhotoscopeModel
+
+
+@dataclass(frozen=True)
+class _Encoded:
+    """A split as the network sees it, what ``captions`` and ``retrieval`` both measure: the model,
+    each photo's latent, its reference captions and its encoder features (as the indexer: no mirror)."""
+
+    model: PhotoscopeModel
+    latents: torch.Tensor
+    refs: list[list[str]]
+    features: torch.Tensor
 
 
 def evaluate(args: argparse.Namespace) -> int:
@@ -40,18 +52,11 @@ def evaluate(args: argparse.Namespace) -> int:
     mirror = "on" if args.mirror else "off"
     print(f"model {model.version} on {args.split} ({len(names)} photos), mirror {mirror}")
     photo_features = torch.from_numpy(features[:, 0].astype("float32"))  # as the indexer: no mirror
-    if args.what == "captions":
-        return _captions(args, model, latents, refs, photo_features)
-    return _retrieval(args, model, latents, refs, photo_features)
+    encoded = _Encoded(model, latents, refs, photo_features)
+    return (_captions if args.what == "captions" else _retrieval)(args, encoded)
 
 
-def _retrieval(
-    args: argparse.Namespace,
-    model: PhotoscopeModel,
-    latents: torch.Tensor,
-    refs: list[list[str]],
-    features: torch.Tensor,
-) -> int:
+def _retrieval(args: argparse.Namespace, split: _Encoded) -> int:
     from photoscope.api import TextSearchOptions
     from photoscope.training.retrieval import evaluate_retrieval
 
@@ -63,12 +68,12 @@ def _retrieval(
     }
     chosen = dict(v for k, v in methods.items() if not args.methods or k in args.methods)
     for report in evaluate_retrieval(
-        model,
-        latents,
-        refs,
+        split.model,
+        split.latents,
+        split.refs,
         chosen,
         max_queries=args.queries,
-        features=None if args.no_concepts else features,
+        features=None if args.no_concepts else split.features,
     ):
         m = report.metrics
         print(
@@ -128,29 +133,29 @@ def _open_world(args: argparse.Namespace) -> int:
     return 0
 
 
-def _captions(
-    args: argparse.Namespace,
-    model: PhotoscopeModel,
-    latents: torch.Tensor,
-    refs: list[list[str]],
-    features: torch.Tensor,
-) -> int:
+def _captions(args: argparse.Namespace, split: _Encoded) -> int:
     """The captions the app stores: the decoder's, checked by the encoder head (``--no-rule``: the
     decoder's alone)."""
     from photoscope.network import CaptionRule, DecodeOptions
     from photoscope.training.evaluate import evaluate_captions
     from photoscope.training.metrics import caption_metrics
 
-    net = model.bundle.network
+    model, latents, refs = split.model, split.latents, split.refs
     if args.no_rule:
         metrics, _ = evaluate_captions(
-            net, model.bundle.vocab, latents, refs, args.beam, args.length_penalty, rerank=args.rerank
+            model.bundle.network,
+            model.bundle.vocab,
+            latents,
+            refs,
+            args.beam,
+            args.length_penalty,
+            rerank=args.rerank,
         )
     else:
         options = DecodeOptions(args.beam, length_penalty=args.length_penalty, rerank=args.rerank)
         texts = []
         for lo in range(0, len(latents), 250):
-            found = model.describe_vectors(features[lo : lo + 250], latents[lo : lo + 250], options)
+            found = model.describe_vectors(split.features[lo : lo + 250], latents[lo : lo + 250], options)
             texts += [d.text for d in found]
         keys = [str(i) for i in range(len(texts))]
         metrics = caption_metrics(dict(zip(keys, texts, strict=True)), dict(zip(keys, refs, strict=True)))
