@@ -10,7 +10,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-import sqlite_utils
 
 from photoscope.library import db as dbmod
 from photoscope.library.db import FailedPhoto, IndexedPhoto, Library, LibraryError, Move, NewFile
@@ -62,7 +61,7 @@ def test_migrations_run_step_by_step_once(tmp_path: Path, monkeypatch: pytest.Mo
     Library(tmp_path / "l.db").close()
     calls: list[int] = []
 
-    def v2(db: sqlite_utils.Database) -> None:
+    def v2(db: sqlite3.Connection) -> None:
         calls.append(1)
         db.execute("ALTER TABLE photos ADD COLUMN rating INTEGER")
 

@@ -16,6 +16,8 @@ import numpy as np
 import pytest
 
 HEAVY = ("torch", "PySide6", "shiboken6", "torchvision")
+# Nor do the commands that only read the library load what only indexing, watching or tools need.
+LIBRARY_EXTRAS = ("sqlite_utils", "watchdog")
 
 _PROBE = """
 import json, sys
@@ -33,7 +35,7 @@ def _run(args: list[str], home: Path) -> dict[str, object]:
     env = dict(os.environ)
     for name in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_RUNTIME_DIR"):
         env[name] = str(home / name.lower())
-    probe = f"HEAVY = {HEAVY!r}\n{_PROBE}"
+    probe = f"HEAVY = {HEAVY + LIBRARY_EXTRAS!r}\n{_PROBE}"
     done = subprocess.run(
         [sys.executable, "-c", probe, *args], capture_output=True, text=True, env=env, timeout=120
     )
@@ -121,3 +123,78 @@ def test_captions_answer_before_the_network_is_loaded(tmp_path: Path) -> None:
         assert sorted(m.photo.id for m in found.matches) == [ids[0], ids[2]]
         assert found.matches[0].strength == 1.0 and not app.model_ready
         assert app.search_captions("beach", 10, Filters(folder=str(tmp_path / "elsewhere"))).matches == []
+
+
+def _small_library(db: Path, folder: Path) -> None:
+    from photoscope.library.db import IndexedPhoto, Library, NewFile
+
+    with Library(db) as library:
+        added = library.add_folder(str(folder))
+        ids = library.add_photos(
+            [NewFile(added.id, f"{folder}/{i}.jpg", 10, 1.0, f"{i:032x}") for i in range(3)]
+        )
+        library.write_results(
+            [
+                IndexedPhoto(
+                    id=i,
+                    size=10,
+                    mtime=1.0,
+                    width=1,
+                    height=1,
+                    taken_at=None,
+                    camera=None,
+                    caption="a dog",
+                    caption_score=-1.0,
+                    tags=[],
+                    latent=np.zeros(4, np.float32),
+                    feature=None,
+                    model_version="m@1",
+                )
+                for i in ids
+            ]
+        )
+
+
+def test_status_reads_a_few_pages_not_the_whole_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SQLite's quick_check reads every page (seconds at 100,000 photos): ``status`` leaves it to
+    ``photoscope doctor`` and checks only that every table's and index's first pages read."""
+    from photoscope.cli import main
+    from photoscope.library.db import Library
+
+    db = tmp_path / "library.db"
+    _small_library(db, tmp_path)
+
+    def whole_file(self: Library) -> list[str]:
+        raise AssertionError("status ran the whole-file check")
+
+    monkeypatch.setattr(Library, "quick_check", whole_file)
+    assert main(["status", "--db", str(db)]) == 0
+    assert "photos: 3 (3 indexed, 0 pending, 0 errors)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("tree", ["captions", "features", "search_data", "tags_photo"])
+def test_status_says_a_damaged_table_it_does_not_read(
+    tree: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bad sector over the first page of a table (or index) that status's own counts never touch is
+    still said: exit status 4, one line naming ``doctor --repair``, no traceback."""
+    import sqlite3
+
+    from photoscope.cli import main
+
+    db = tmp_path / "library.db"
+    _small_library(db, tmp_path)
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (tree,)).fetchone()[0]
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    with open(db, "r+b") as f:
+        f.seek((root - 1) * page_size)
+        f.write(b"\xa5" * page_size)
+    code = main(["status", "--db", str(db)])
+    out, err = capsys.readouterr()
+    assert code == 4, (out, err)
+    assert "Traceback" not in err and "doctor --repair" in out + err

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 
 from photoscope.config import default_db_path
 from photoscope.library.db import Library
-from photoscope.library.indexer import IndexWorker
-from photoscope.library.scanner import ScanReport
-from photoscope.library.watcher import FolderWatcher
 
 if TYPE_CHECKING:
+    from photoscope.library.indexer import IndexWorker
+    from photoscope.library.scanner import ScanReport
+    from photoscope.library.watcher import FolderWatcher
     from photoscope.network import PhotoscopeModel
     from photoscope.search.ranking import SearchEngine
     from photoscope.search.vectors import VectorStore

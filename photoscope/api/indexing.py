@@ -17,7 +17,6 @@ from photoscope.library.exclusions import ExclusionRule, Stash, rule_for
 from photoscope.library.indexer import IndexWorker, ProgressListener
 from photoscope.library.indexer import Progress as IndexProgress
 from photoscope.library.scanner import Scanner, ScanReport
-from photoscope.library.watcher import FolderWatcher
 
 
 class Indexing(Core):
@@ -139,6 +138,8 @@ class Indexing(Core):
     ) -> IndexWorker:
         """Keep the index current in the background: index what is pending and, with ``watch``,
         follow the folders (``catch_up`` first scans for changes made while the app was closed)."""
+        from photoscope.library.watcher import FolderWatcher  # watchdog: only for watching (not `status`)
+
         if self._worker is None:
             worker = self._worker = self.indexer(on_progress, **options)
             worker.start()
@@ -153,6 +154,8 @@ class Indexing(Core):
         """Follow the folders from now on (no catch-up scan): changes are scanned as they happen and
         the background worker, once started, is woken for them. ``index --watch`` starts this before
         its first scan, so photos copied in during a long first indexing are not missed."""
+        from photoscope.library.watcher import FolderWatcher
+
         if self._watcher is None:
             self._on_changes = on_changes
             self._watcher = FolderWatcher(self.library, self.scanner(), on_queued=self._changed)

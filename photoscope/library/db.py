@@ -8,6 +8,9 @@ Vectors are stored as raw ``numpy.tobytes()`` blobs (latent float32 in ``vectors
 ``features``): loading 100,000 of them is one query and one ``frombuffer`` per chunk, with no per-row
 Python objects kept.
 
+Opening a library needs only ``sqlite3``: NumPy is imported by the methods that handle vectors and
+sqlite-utils (``Library.db``) on first use, so ``photoscope status`` starts in a fraction of a second.
+
 No model code here: the worker computes, this module stores. Every public method takes a lock, so one
 ``Library`` may be shared by the worker, the scanner and the GUI threads.
 """
@@ -30,18 +33,18 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-import numpy as np
-import numpy.typing as npt
-import sqlite_utils
-
 from photoscope.library.fs import folder_path, is_under, normalize_path
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+    import sqlite_utils
+
     from photoscope.library.exclusions import ExclusionRule
 
 Status = Literal["pending", "indexed", "error"]
 VectorKind = Literal["latent", "feature"]
-_VECTOR_DTYPES: dict[VectorKind, npt.DTypeLike] = {"latent": np.float32, "feature": np.float16}
+_VECTOR_DTYPES: dict[VectorKind, str] = {"latent": "float32", "feature": "float16"}
 _FETCH_ROWS = 1024  # rows per fetch: bigger chunks hold the GIL for tens of ms (measured: GUI stalls)
 
 
@@ -78,7 +81,7 @@ _DB_SUFFIXES = {".db", ".sqlite", ".sqlite3", ".db3"}
 # --- schema -----------------------------------------------------------------------------------------
 
 
-def _v1_initial(db: sqlite_utils.Database) -> None:
+def _v1_initial(db: sqlite3.Connection) -> None:
     statements = [
         """CREATE TABLE folders (
             id INTEGER PRIMARY KEY,
@@ -129,7 +132,7 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
         db.execute(sql)
 
 
-def _v2_features_apart(db: sqlite_utils.Database) -> None:
+def _v2_features_apart(db: sqlite3.Connection) -> None:
     """Move the 1280-d features out of ``vectors`` into their own table.
 
     Side by side, each row (about 3.6 KB) filled a page of its own, so loading only the latents at
@@ -145,7 +148,7 @@ def _v2_features_apart(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE vectors DROP COLUMN feature")
 
 
-def _v3_mounts_and_problems(db: sqlite_utils.Database) -> None:
+def _v3_mounts_and_problems(db: sqlite3.Connection) -> None:
     """Mount points seen below each watched folder (an unplugged drive leaves an empty directory that
     must not read as "every photo deleted"), and what the last scans could not look at or index."""
     db.execute(
@@ -157,7 +160,7 @@ def _v3_mounts_and_problems(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE problems (path TEXT PRIMARY KEY, reason TEXT NOT NULL)")
 
 
-def _v4_exclusions(db: sqlite_utils.Database) -> None:
+def _v4_exclusions(db: sqlite3.Connection) -> None:
     """Exclusion rules of each watched folder: subfolders and glob patterns (``library.exclusions``)."""
     db.execute(
         """CREATE TABLE exclusions (
@@ -168,7 +171,7 @@ def _v4_exclusions(db: sqlite_utils.Database) -> None:
     )
 
 
-def _v5_vector_log(db: sqlite_utils.Database) -> None:
+def _v5_vector_log(db: sqlite3.Connection) -> None:
     """A log of the photos whose vectors changed (written, replaced or deleted), kept by triggers, so
     the search's memory-mapped copy of the vectors (``search/sidecar.py``) can tell at open whether it
     is current and catch up on the few rows that are not; the copy prunes what it has taken in."""
@@ -183,7 +186,7 @@ def _v5_vector_log(db: sqlite_utils.Database) -> None:
             )
 
 
-def _v6_description_version(db: sqlite_utils.Database) -> None:
+def _v6_description_version(db: sqlite3.Connection) -> None:
     """Which version of the rule that turns a photo's vectors into its caption wrote it (NULL: before
     the rule had versions), so a new rule re-describes photos from their stored vectors without
     re-encoding them (``Library.stale_descriptions``)."""
@@ -191,7 +194,7 @@ def _v6_description_version(db: sqlite_utils.Database) -> None:
 
 
 # One step per schema version, applied in order; never edit a released step, append a new one.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_initial,
     _v2_features_apart,
     _v3_mounts_and_problems,
@@ -381,19 +384,30 @@ class Library:
                 f"{self.path} is an empty file, not a Photoscope library: give a new file name, "
                 "or delete the empty file"
             )
-        self.db = self._connect(self.path)
+        self.conn = self._connect(self.path)
 
-    def _connect(self, path: Path) -> sqlite_utils.Database:
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The connection as a ``sqlite_utils.Database`` (for tools and tests); the library itself uses
+        ``conn``. Made on first use: importing sqlite-utils (and its plugins) is a tenth of a second."""
+        db = self.__dict__.get("_db")
+        if db is None or db.conn is not self.conn:
+            import sqlite_utils
+
+            db = self.__dict__["_db"] = sqlite_utils.Database(self.conn)
+        return db
+
+    def _connect(self, path: Path) -> sqlite3.Connection:
         try:
             # isolation_level=None: transactions are explicit (``_transaction``), so a batch is exactly one.
             conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         except sqlite3.Error as error:
             raise self._translate(error) from error
-        self.db = db = sqlite_utils.Database(conn)
+        self.conn = conn
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")  # a CLI run and the GUI may share it
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                db.enable_wal()
+                conn.execute("PRAGMA journal_mode = wal")
             # NORMAL in WAL mode: a crash of the app loses nothing committed; a power cut may lose the last
             # transactions but never corrupts the file. FULL would fsync every batch for little gain.
             conn.execute("PRAGMA synchronous = NORMAL")
@@ -404,7 +418,7 @@ class Library:
             if isinstance(error, LibraryError):
                 raise
             raise self._translate(error) from error
-        return db
+        return conn
 
     def _create(self) -> None:
         """Make a new library atomically: built under a temporary name (private to this user: 0600),
@@ -420,7 +434,7 @@ class Library:
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{threading.get_ident()}.new")
         try:
             os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-            self._connect(tmp).conn.close()  # the last connection's close folds the WAL into the file
+            self._connect(tmp).close()  # the last connection's close folds the WAL into the file
             try:
                 os.link(tmp, self.path)
             except FileExistsError:
@@ -457,8 +471,8 @@ class Library:
             if self._written:
                 self.backup(min_age_s=0)
             with suppress(sqlite3.Error):  # a read-only or full disk must not turn closing into an error
-                self.db.execute("PRAGMA optimize")
-            self.db.conn.close()
+                self.conn.execute("PRAGMA optimize")
+            self.conn.close()
 
     def backup(self, max_age_s: float = BACKUP_EVERY_S, min_age_s: float = 30.0) -> bool:
         """Write the rolling backup of the small tables (``library.backup``) when the last one is older
@@ -472,7 +486,7 @@ class Library:
             return False
         with self._lock:
             try:
-                write_backup(self.db.conn, self.path)
+                write_backup(self.conn, self.path)
                 self._backed_up = self._count_photos()
             except (OSError, sqlite3.Error, LibraryError) as error:
                 log.warning("cannot write the backup of %s: %s", self.path, error)
@@ -495,7 +509,7 @@ class Library:
     def _transaction(self) -> Iterator[sqlite3.Cursor]:
         with self._lock:
             try:
-                cur = self.db.conn.cursor()
+                cur = self.conn.cursor()
                 # IMMEDIATE takes the write lock up front, so a second process waits (busy_timeout) instead
                 # of failing half way through with SQLITE_BUSY on its first write.
                 cur.execute("BEGIN IMMEDIATE")
@@ -520,7 +534,7 @@ class Library:
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
             try:
-                return list(self.db.conn.execute(sql, params).fetchall())
+                return list(self.conn.execute(sql, params).fetchall())
             except sqlite3.Error as error:
                 raise self._translate(error) from error
 
@@ -537,8 +551,8 @@ class Library:
             with self._transaction():
                 version = self._check_version()
                 if version < len(MIGRATIONS):
-                    MIGRATIONS[version](self.db)
-                    self.db.execute(f"PRAGMA user_version = {version + 1}")
+                    MIGRATIONS[version](self.conn)
+                    self.conn.execute(f"PRAGMA user_version = {version + 1}")
 
     def _check_version(self) -> int:
         current = self.schema_version
@@ -560,6 +574,23 @@ class Library:
             return [str(error)]
         found = [str(r[0]) for r in rows]
         return [] if found == ["ok"] else found
+
+    def root_check(self) -> list[str]:
+        """A cheap check, for every open: [] when the first pages of every table and index can be read,
+        else what is wrong. It reads a few pages a b-tree (a bad sector over a table's root, a file
+        overwritten from the start), not the whole file as ``quick_check`` does, so it costs the same
+        milliseconds at a million photos; damage deeper in a b-tree is for ``photoscope doctor``."""
+        try:
+            trees = self._query(
+                "SELECT type, name, tbl_name FROM sqlite_master"
+                " WHERE type IN ('table', 'index') AND rootpage > 0 ORDER BY rootpage"
+            )
+            for kind, name, table in trees:
+                source = _quoted(table) + (f" INDEXED BY {_quoted(name)}" if kind == "index" else "")
+                self._query(f"SELECT 1 FROM {source} LIMIT 1")
+        except LibraryDamaged as error:
+            return [str(error)]
+        return []
 
     # folders
 
@@ -801,6 +832,8 @@ class Library:
         )
         if cur.rowcount != 1:
             return False
+        import numpy as np
+
         cur.execute("UPDATE photos SET description_version = ? WHERE id = ?", (r.description_version, r.id))
         cur.execute("INSERT OR REPLACE INTO captions VALUES (?, ?, ?)", (r.id, r.caption, r.caption_score))
         cur.execute("DELETE FROM tags WHERE photo_id = ?", (r.id,))
@@ -893,6 +926,8 @@ class Library:
         by photo id (all photos, or those of ``ids``; ``model_version`` keeps one model's)."""
         where, params = _photo_filter("photo_id", ids, model_version)
         rows = self._query(f"SELECT photo_id, label, score FROM tags WHERE {where} ORDER BY photo_id", params)
+        import numpy as np
+
         return (
             np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
             [str(r[1]) for r in rows],
@@ -913,7 +948,7 @@ class Library:
         where, params = _photo_filter("v.photo_id", ids, model_version, f"v.{kind} IS NOT NULL")
         sql = f"FROM {_VECTOR_TABLES[kind]} v WHERE {where}"
         with self._lock:
-            conn = self.db.conn
+            conn = self.conn
             try:
                 conn.execute("BEGIN")  # one read snapshot: the count and the rows agree
                 try:
@@ -1012,7 +1047,7 @@ class Library:
         """(the current generation, ids of the photos whose vectors changed after ``since``), the ids
         None when the log no longer reaches back that far (it was pruned past it)."""
         with self._lock:
-            conn = self.db.conn
+            conn = self.conn
             try:
                 conn.execute("BEGIN")  # one read snapshot: the generation and the ids agree
                 try:
@@ -1083,6 +1118,11 @@ def _disk_full(path: Path, margin: int = 1 << 20) -> bool:
         return False
 
 
+def _quoted(name: str) -> str:
+    """An SQL identifier, quoted."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 def _iso(value: date | datetime | str) -> str:
     return value if isinstance(value, str) else value.isoformat()
 
@@ -1091,6 +1131,8 @@ def _fill_matrix(
     cursor: sqlite3.Cursor, n: int, dtype: npt.DTypeLike
 ) -> tuple[npt.NDArray[np.int64], np.ndarray]:
     """Ids and an N x D matrix in the stored dtype (features stay float16: 100,000 of them are 256 MB)."""
+    import numpy as np
+
     ids = np.empty(n, np.int64)
     matrix: np.ndarray | None = None
     at = 0

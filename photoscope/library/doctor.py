@@ -99,7 +99,7 @@ def examine(
 
 def _integrity(library: Library) -> list[str]:
     try:
-        rows = library.db.conn.execute("PRAGMA integrity_check").fetchall()
+        rows = library.conn.execute("PRAGMA integrity_check").fetchall()
     except sqlite3.Error as error:
         return [str(error)]
     found = [str(r[0]) for r in rows]
@@ -107,7 +107,7 @@ def _integrity(library: Library) -> list[str]:
 
 
 def _check_search(library: Library, report: DoctorReport, repair: bool) -> None:
-    conn = library.db.conn
+    conn = library.conn
     try:
         conn.execute("INSERT INTO search(search) VALUES ('integrity-check')")
         indexed = conn.execute("SELECT count(*) FROM photos WHERE status = 'indexed'").fetchone()[0]
@@ -141,7 +141,7 @@ def _bad_vector(blob: Any, size: int | None, dtype: type) -> bool:
 
 
 def _check_vectors(library: Library, report: DoctorReport, repair: bool, latent_dim: int | None) -> None:
-    conn = library.db.conn
+    conn = library.conn
     latent_bytes = latent_dim * 4 if latent_dim else None
     if latent_bytes is None:  # the most common length is the right one
         row = conn.execute(
@@ -185,7 +185,7 @@ def _check_versions(library: Library, report: DoctorReport, model_version: str |
 
 
 def _check_thumbnails(library: Library, report: DoctorReport, repair: bool, root: Path | None) -> None:
-    rows = library.db.conn.execute("SELECT path, mtime FROM photos WHERE status = 'indexed'").fetchall()
+    rows = library.conn.execute("SELECT path, mtime FROM photos WHERE status = 'indexed'").fetchall()
     stale = sum(not is_current(path, mtime, root) for path, mtime in rows[:20000])
     if stale:
         report.notes.append(
