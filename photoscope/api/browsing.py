@@ -1,5 +1,5 @@
 """Browsing: the whole library in order without a query (the timeline and its headers), the folder
-filter's choices, near-duplicate groups, and taking photos out of the index."""
+filter's choices, near-duplicate groups (and the copies to show), and taking photos out of the index."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from photoscope.api.core import Core
-from photoscope.api.types import MonthGroup, Timeline
+from photoscope.api.types import Copies, Match, MonthGroup, Timeline
 
 
 class Browsing(Core):
@@ -114,6 +114,18 @@ class Browsing(Core):
         for i in range(len(ids)):
             groups.setdefault(find(i), []).append(int(ids[i]))
         return sorted((g for g in groups.values() if len(g) > 1), key=lambda g: (-len(g), g[0]))
+
+    def copies(self, threshold: float = 0.97) -> Copies:
+        """``duplicate_groups`` as photos to show, each group under its header, largest first."""
+        found = self.duplicate_groups(threshold)
+        by_id = {r.id: r for r in self.library.photos_by_ids([i for g in found for i in g])}
+        matches: list[Match] = []
+        groups: list[MonthGroup] = []
+        for n, group in enumerate(found, 1):
+            shown = [Match(by_id[i], 1.0, near_duplicate=True) for i in group if i in by_id]
+            groups.append(MonthGroup(f"Copies {n}: {len(group)} photos", len(matches), len(shown)))
+            matches += shown
+        return Copies(matches, groups)
 
 
 def _month_label(row: tuple[Any, ...]) -> str:

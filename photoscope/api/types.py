@@ -48,7 +48,7 @@ class Results:
 
 @dataclass(frozen=True)
 class MonthGroup:
-    """One header of the browsing grid: a month (or a folder, a letter) and where its photos are."""
+    """One header of a grid: a month (or a folder, a letter, a group of copies) and where its photos are."""
 
     label: str
     start: int  # index of its first photo in ``Timeline.ids``
@@ -66,6 +66,15 @@ class Timeline:
     groups: list[MonthGroup]
     sort: str
     undated: int  # photos without a date taken, placed by their file's time
+
+
+@dataclass(frozen=True)
+class Copies:
+    """The library's groups of near-duplicate photos, ready to show: every group's photos one group
+    after another, and a header a group ("Copies 1: 3 photos", where its photos start)."""
+
+    matches: list[Match]
+    groups: list[MonthGroup]
 
 
 SORTS = ("newest", "oldest", "name", "folder")

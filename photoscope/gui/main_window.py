@@ -61,6 +61,7 @@ from photoscope.gui.words_panel import WordsPanel
 
 if TYPE_CHECKING:
     from photoscope.api import (
+        Copies,
         DoctorReport,
         Filters,
         Folder,
@@ -654,32 +655,19 @@ class MainWindow(QMainWindow):
         api = self.api
         if api is None:
             return
-
-        def groups() -> tuple[list[list[int]], list[PhotoRecord]]:
-            found = api.duplicate_groups()
-            return found, api.photos_by_ids([i for g in found for i in g])
-
         self.statusBar().showMessage("Looking for copies…")
-        self.runner.submit(groups, self._show_copies, key="search")
+        self.runner.submit(api.copies, self._show_copies, key="search")
 
-    def _show_copies(self, found: tuple[list[list[int]], list[PhotoRecord]]) -> None:
-        from photoscope.api import Match
-
-        groups, records = found
-        by_id = {r.id: r for r in records}
-        matches: list[Match] = []
-        headers: list[tuple[str, int]] = []
-        for n, group in enumerate(groups, 1):
-            headers.append((f"Copies {n}: {len(group)} photos", len(matches)))
-            matches.extend(Match(by_id[i], 1.0, True) for i in group if i in by_id)
+    def _show_copies(self, copies: Copies) -> None:
+        matches = copies.matches
         self.statusBar().clearMessage()
-        self.results.set_matches(matches, groups=headers)
+        self.results.set_matches(matches, groups=[(g.label, g.start) for g in copies.groups])
         self.more_bar.hide()
         if matches:
             self.pages.setCurrentWidget(self.view)
             self.detail.set_model(self.results)
             self.result_label.setText(
-                f"{plural(len(groups), 'group')} of copies ({plural(len(matches), 'photo')})"
+                f"{plural(len(copies.groups), 'group')} of copies ({plural(len(matches), 'photo')})"
             )
         else:
             self.result_label.setText("No copies")
