@@ -45,6 +45,7 @@ from photoscope.gui.desktop import PHOTO_SUFFIXES, photo_from_mime
 from photoscope.gui.detail_view import DetailView
 from photoscope.gui.index_status import IndexStatus, describe_counts
 from photoscope.gui.library_dialog import LibraryDialog, choose_folder
+from photoscope.gui.library_opener import LibraryOpener
 from photoscope.gui.map_window import MapWindow
 from photoscope.gui.menus import SORT_NAMES, build_menus
 from photoscope.gui.pages import MoreBar, Pages, WelcomePage, pictures_folder
@@ -98,10 +99,9 @@ class MainWindow(QMainWindow):
         self._similar: tuple[int, str] | None = None  # (photo id, path) while "Find similar" is the query
         self._back: str | None = None  # the text query that "Find similar" left, for Back
         self._adding_folder = False  # --folder given: no welcome page while it is added
-        # How the library was opened (factory, folder to add, repair), to open it again after a repair.
-        self._opening: tuple[Callable[[], Photoscope], str | Path | None, Callable[[], DoctorReport] | None]
         self._start_when_browsing = False
         self.runner = TaskRunner(threads=1, parent=self)  # API calls, in order
+        self.opener = LibraryOpener(self.runner, lambda error: self.ask_repair(error), self)
         self.io = TaskRunner(threads=2, parent=self)  # file decoding for previews
         self.pages_runner = TaskRunner(threads=1, parent=self)  # timeline records, never behind a search
         self.loader = ThumbnailLoader(parent=self)
@@ -165,6 +165,16 @@ class MainWindow(QMainWindow):
         )
 
     def _connect(self) -> None:
+        self.opener.state.connect(self.index_status.show_text)
+        self.opener.opened.connect(self.attach)
+        self.opener.repaired.connect(
+            lambda report: QMessageBox.information(self, "Photoscope", describe_repair(report))
+        )
+        self.opener.repair_failed.connect(
+            lambda error: QMessageBox.critical(
+                self, "Photoscope", f"The library could not be repaired:\n\n{error}"
+            )
+        )
         self.welcome.add_folder.connect(self.add_folder)
         self.welcome.choose_folder.connect(self.choose_and_add_folder)
         self.more_bar.more_requested.connect(self.show_more)
@@ -230,10 +240,8 @@ class MainWindow(QMainWindow):
     ) -> None:
         """Build the API off the GUI thread (imports, database), then attach it. ``repair`` is offered
         when the library cannot be opened (``photoscope doctor --repair``), then opening is tried again."""
-        self._opening = (factory, add_folder, repair)
-        self.index_status.show_text("Opening the library…")
         self._adding_folder = add_folder is not None
-        self.runner.submit(factory, lambda api: self.attach(api, add_folder), self._open_failed)
+        self.opener.open(factory, add_folder, repair)
 
     def attach(self, api: Photoscope, add_folder: str | Path | None = None) -> None:
         self.api = api
@@ -241,19 +249,6 @@ class MainWindow(QMainWindow):
         if add_folder is not None:
             self.add_folder(add_folder)
         self.runner.submit(api.folders, self._library_opened)
-
-    def _open_failed(self, error: BaseException) -> None:
-        self.index_status.show_text("The library could not be opened")
-        factory, add_folder, repair = self._opening
-        if repair is None or not self.ask_repair(str(error)):
-            return
-        self.index_status.show_text("Checking and repairing the library…")
-
-        def repaired(report: DoctorReport) -> None:
-            QMessageBox.information(self, "Photoscope", describe_repair(report))
-            self.open_library(factory, add_folder, repair if report.ok else None)
-
-        self.runner.submit(repair, repaired, self._repair_failed)
 
     def ask_repair(self, error: str) -> bool:
         """The way out when the library cannot be opened: check and repair it, or close this message."""
@@ -268,10 +263,6 @@ class MainWindow(QMainWindow):
         )
         box.exec()
         return box.clickedButton() is repair
-
-    def _repair_failed(self, error: BaseException) -> None:
-        self.index_status.show_text("The library could not be repaired")
-        QMessageBox.critical(self, "Photoscope", f"The library could not be repaired:\n\n{error}")
 
     def _library_opened(self, folders: list[Folder]) -> None:
         self._set_folders(folders)
