@@ -9,7 +9,8 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
-from photoscope.gui.term_chips import MINUS, PLUS, describe_terms
+from photoscope.api import describe_terms
+from photoscope.gui.term_chips import MINUS, PLUS
 
 
 def drop(widget, mime: QMimeData, modifiers: Qt.KeyboardModifier) -> None:  # type: ignore[no-untyped-def]

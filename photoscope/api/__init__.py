@@ -9,6 +9,7 @@ Nothing here knows about Qt or the terminal. The package is thin, one module a j
 - ``indexing``: folders, exclusion rules, background indexing, what the index holds, doctor;
 - ``browsing``: the timeline, the folder filter's choices, near-duplicates, removing photos;
 - ``searching`` and ``scoring``: every kind of search, and how many results are likely relevant;
+- ``queries``: a search bar's query as one value (``Query``): which search answers it, how it reads;
 - ``describing``: single photos and the model (captions, concepts, thumbnails, model info);
 - ``maps``: the network's words and the t-SNE maps;
 - ``app``: ``Photoscope``, all of them as one object.
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from photoscope.api.app import Photoscope
 from photoscope.api.describing import photo_concepts
+from photoscope.api.queries import Query, describe_terms
 from photoscope.api.scoring import relevance
 from photoscope.api.types import (
     GROUPINGS,
@@ -109,6 +111,7 @@ __all__ = [
     "MonthGroup",
     "PhotoRecord",
     "Photoscope",
+    "Query",
     "QueryTerm",
     "Results",
     "ScanReport",
@@ -118,6 +121,7 @@ __all__ = [
     "UnknownWordError",
     "WordScore",
     "describe_error",
+    "describe_terms",
     "load_photo",
     "photo_concepts",
     "relevance",

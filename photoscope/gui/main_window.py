@@ -54,21 +54,22 @@ from photoscope.gui.results_model import PhotoGridModel, ResultsModel, TimelineM
 from photoscope.gui.results_view import MAX_TILE, MIN_TILE, ResultsView
 from photoscope.gui.search_panel import PhotoQuery, SearchPanel
 from photoscope.gui.tasks import Relay, TaskRunner
-from photoscope.gui.term_chips import describe_terms, first_term
 from photoscope.gui.thumbnail_loader import ThumbnailLoader, qimage_to_pil
 from photoscope.gui.tile_actions import TileActions
 from photoscope.gui.wording import describe_repair, plural, unknown_words_message
 from photoscope.gui.words_panel import WordsPanel
 
 if TYPE_CHECKING:
+    from PIL import Image
+
     from photoscope.api import (
         Copies,
         DoctorReport,
-        Filters,
         Folder,
         IndexWorker,
         PhotoRecord,
         Photoscope,
+        Query,
         Results,
         ScanReport,
         Timeline,
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
         self._query_waiting = False
         self._similar: tuple[int, str] | None = None  # (photo id, path) while "Find similar" is the query
         self._back: str | None = None  # the text query that "Find similar" left, for Back
+        self._pasted: tuple[int, Image.Image] | None = None  # the pasted image's key and PIL copy
         self._adding_folder = False  # --folder given: no welcome page while it is added
         self._start_when_browsing = False
         self.runner = TaskRunner(threads=1, parent=self)  # API calls, in order
@@ -425,10 +427,25 @@ class MainWindow(QMainWindow):
             self._chip_thumbnail(photo)
         self.run_query()
 
-    def _filters(self) -> Filters:
-        from photoscope.api import Filters  # the API module is loaded by now; importing it is a lookup
+    def query(self) -> Query:
+        """What the search panel asks, as the API's ``Query`` (a pasted image handed over as PIL's)."""
+        from photoscope.api import Filters, Query  # the API is loaded by now: importing is a lookup
 
-        return Filters(self.search.folder(), self.search.date_from.value(), self.search.date_to.value())
+        photo = self.search.query_photo
+        return Query(
+            text=self.search.text(),
+            photo=self._pil_of(photo) if isinstance(photo, QImage) else photo,
+            similar=self._similar,
+            terms=tuple(self.search.terms_bar.terms()),
+            filters=Filters(self.search.folder(), self.search.date_from.value(), self.search.date_to.value()),
+            limit=self.result_limit,
+        )
+
+    def _pil_of(self, image: QImage) -> Image.Image:
+        """A pasted image as PIL's, converted once (12 MP take 0.2 s; a refresh must not pay again)."""
+        if self._pasted is None or self._pasted[0] != image.cacheKey():
+            self._pasted = (image.cacheKey(), qimage_to_pil(image))
+        return self._pasted[1]
 
     def run_query(self, quiet: bool = False) -> None:
         """Run whatever the search panel says, replacing any search still running."""
@@ -436,21 +453,20 @@ class MainWindow(QMainWindow):
         if api is None:
             self._query_waiting = self._has_query()
             return
-        job = self._query_job(api)
-        if job is None:
+        query = self.query()
+        if query.empty:
             self.runner.obsolete("search")
             self.results.set_matches([])
             self._show_idle()
             return
-        fn, described = job
+        described = query.describe()
         if not quiet:
             self.statusBar().showMessage(f"Searching for {described}…")
         started = time.perf_counter()
         self.runner.obsolete("captions")  # an earlier query's caption answer must not show now
-        if self._captions_first(api):  # PyTorch still loading: the caption index answers at once
-            text, limit, filters = self.search.text(), self.result_limit, self._filters()
+        if query.answer_from_captions(api):  # PyTorch still loading: the caption index answers at once
             self.runner.submit(
-                lambda: api.search_captions(text, limit, filters),
+                lambda: query.run_on_captions(api),
                 lambda r: self._show_results(
                     r, f"{described} in captions (the model is loading)", 0.0, quiet
                 ),
@@ -461,35 +477,7 @@ class MainWindow(QMainWindow):
             self.runner.obsolete("captions")  # the model's ranking replaces the captions' for good
             self._show_results(results, described, time.perf_counter() - started, quiet)
 
-        self.runner.submit(fn, answered, self._search_failed, key="search")
-
-    def _captions_first(self, api: Photoscope) -> bool:
-        """A plain text query before the network is loaded (issue #18: first results before PyTorch)."""
-        plain = (
-            self._similar is None and self.search.query_photo is None and not self.search.terms_bar.terms()
-        )
-        return plain and bool(self.search.text()) and not api.model_ready
-
-    def _query_job(self, api: Photoscope) -> tuple[Callable[[], Results], str] | None:
-        filters, limit = self._filters(), self.result_limit
-        photo, text = self.search.query_photo, self.search.text()
-        extra = self.search.terms_bar.terms()
-        if extra:  # a combined query: the box's words or the query photo, then the chips
-            terms = [*first_term(self._similar[0] if self._similar else None, photo, text), *extra]
-            return lambda: api.search_terms(terms, limit, filters), describe_terms(terms)
-        if self._similar is not None:
-            photo_id, path = self._similar
-            return lambda: api.similar_to(photo_id, limit, filters), f"photos like {Path(path).name}"
-        if isinstance(photo, QImage):
-            image = QImage(photo)
-            return lambda: api.search_photo(
-                qimage_to_pil(image), limit, filters
-            ), "photos like the pasted image"
-        if isinstance(photo, str):
-            return lambda: api.search_photo(photo, limit, filters), f"photos like {Path(photo).name}"
-        if text:
-            return lambda: api.search_text(text, limit, filters), f"“{text}”"
-        return None
+        self.runner.submit(lambda: query.run(api), answered, self._search_failed, key="search")
 
     def _show_results(self, results: Results, described: str, seconds: float, quiet: bool = False) -> None:
         """A new query's results start at the best match with nothing selected; a refresh while

@@ -197,35 +197,3 @@ class TermKeys(QObject):
                 event.accept()  # the key is the box's, not a window shortcut's
                 return True
         return False
-
-
-def first_term(similar_id: int | None, photo: ChipPhoto | None, text: str) -> list[QueryTerm]:
-    """The query the chips join: a library photo ("Find similar"), a dropped or pasted photo, or
-    the typed words (none when the box is empty)."""
-    from photoscope.api import QueryTerm
-
-    if similar_id is not None:
-        return [QueryTerm(photo=similar_id)]
-    if isinstance(photo, QImage):
-        from photoscope.gui.thumbnail_loader import qimage_to_pil
-
-        return [QueryTerm(photo=qimage_to_pil(QImage(photo)))]
-    if isinstance(photo, str):
-        return [QueryTerm(photo=photo)]
-    return [QueryTerm(text=text)] if text else []
-
-
-def describe_terms(terms: list[QueryTerm]) -> str:
-    """“beach” + “sunset” - “people”: what the status bar says while it searches."""
-    parts = []
-    for i, t in enumerate(terms):
-        if t.text is not None:
-            name = f"“{t.text}”"
-        elif isinstance(t.photo, str):
-            name = Path(t.photo).name
-        else:
-            name = "the photo" if isinstance(t.photo, int) else "the pasted image"
-        weight = f" {t.weight:g}\N{MULTIPLICATION SIGN}" if t.weight != 1 else ""
-        sign = f" {MINUS} " if t.negative else (" + " if i else "")
-        parts.append(f"{sign}{weight.strip()}{' ' if weight else ''}{name}")
-    return "".join(parts).strip()

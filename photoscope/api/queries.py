@@ -1,0 +1,101 @@
+"""A query as one value: what a search bar (or a command line) asks, how it is described, how it runs.
+
+The search bar holds words, or a photo (a file, a pasted image, a library photo's "Find similar"),
+and optionally chips: extra terms added or taken away. ``Query`` gathers them with the filters and
+the limit, picks the API call that answers them (a combined query, photos like one, or words), and
+says what it searches for in the words the status bar shows. No Qt: the GUI hands pasted images in
+as PIL images.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+
+from photoscope.api.searching import Searching
+from photoscope.api.types import Filters, QueryTerm, Results
+
+MINUS = "\N{MINUS SIGN}"
+
+
+@dataclass(frozen=True)
+class Query:
+    """What to search for. Which part answers, first found: the chips with the query they join
+    (``terms``), a library photo (``similar``: its id and path), a photo, the words."""
+
+    text: str = ""
+    photo: str | Path | Image.Image | None = None  # a file anywhere, or an image (pasted)
+    similar: tuple[int, str] | None = None  # "Find similar" on a library photo: (id, path)
+    terms: tuple[QueryTerm, ...] = ()  # extra terms (the search bar's chips)
+    filters: Filters | None = None
+    limit: int = 50
+
+    @property
+    def empty(self) -> bool:
+        return not (self.text or self.photo is not None or self.similar is not None or self.terms)
+
+    @property
+    def words_only(self) -> bool:
+        """Words and nothing else: the caption index can answer it without the network."""
+        return bool(self.text) and self.photo is None and self.similar is None and not self.terms
+
+    def all_terms(self) -> list[QueryTerm]:
+        """The combined query: the photo or words the chips join (if any), then the chips."""
+        if self.similar is not None:
+            first = [QueryTerm(photo=self.similar[0])]
+        elif self.photo is not None:
+            first = [QueryTerm(photo=self.photo)]
+        else:
+            first = [QueryTerm(text=self.text)] if self.text else []
+        return [*first, *self.terms]
+
+    def describe(self) -> str:
+        """What it searches for, as the status bar says it: “beach”, photos like IMG_0042.jpg, or the
+        terms of a combined query (``describe_terms``)."""
+        if self.terms:
+            return describe_terms(self.all_terms())
+        if self.similar is not None:
+            return f"photos like {Path(self.similar[1]).name}"
+        if isinstance(self.photo, Image.Image):
+            return "photos like the pasted image"
+        if self.photo is not None:
+            return f"photos like {Path(self.photo).name}"
+        return f"“{self.text}”"
+
+    def run(self, app: Searching) -> Results:
+        """The answer (slow while the network loads: see ``answer_from_captions``)."""
+        if self.terms:
+            return app.search_terms(self.all_terms(), self.limit, self.filters)
+        if self.similar is not None:
+            return app.similar_to(self.similar[0], self.limit, self.filters)
+        if self.photo is not None:
+            return app.search_photo(self.photo, self.limit, self.filters)
+        return app.search_text(self.text, self.limit, self.filters)
+
+    def answer_from_captions(self, app: Searching) -> bool:
+        """Whether the caption index should answer first: words only, and the network is not loaded
+        yet (PyTorch takes seconds to import; first results should not wait for it)."""
+        return self.words_only and not app.model_ready
+
+    def run_on_captions(self, app: Searching) -> Results:
+        """The caption index's answer to the words (no network)."""
+        return app.search_captions(self.text, self.limit, self.filters)
+
+
+def describe_terms(terms: list[QueryTerm]) -> str:
+    """“beach” + “sunset” - 2x “people”: a combined query's terms with their signs (a minus sign, not
+    a hyphen) and weights."""
+    parts = []
+    for i, t in enumerate(terms):
+        if t.text is not None:
+            name = f"“{t.text}”"
+        elif isinstance(t.photo, (str, Path)):
+            name = Path(t.photo).name
+        else:
+            name = "the photo" if isinstance(t.photo, int) else "the pasted image"
+        weight = f" {t.weight:g}\N{MULTIPLICATION SIGN}" if t.weight != 1 else ""
+        sign = f" {MINUS} " if t.negative else (" + " if i else "")
+        parts.append(f"{sign}{weight.strip()}{' ' if weight else ''}{name}")
+    return "".join(parts).strip()

@@ -1,0 +1,53 @@
+"""``Query``: which search answers the search bar, and how the status bar names it (no Qt, no network)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PIL import Image
+
+from photoscope.api import Filters, Query, QueryTerm
+
+
+class _App:
+    """Records which search a query calls, as ``Photoscope`` would answer it."""
+
+    def __init__(self, model_ready: bool = True) -> None:
+        self.model_ready = model_ready
+        self.calls: list[tuple[str, Any]] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return lambda first, *rest: self.calls.append((name, first))
+
+
+def _run(query: Query, app: _App | None = None) -> tuple[str, Any]:
+    app = app or _App()
+    query.run(app)  # type: ignore[arg-type]
+    return app.calls[-1]
+
+
+def test_the_part_that_answers_and_its_description() -> None:
+    words = Query(text="a red car")
+    assert _run(words) == ("search_text", "a red car") and words.describe() == "“a red car”"
+    photo = Query(text="ignored", photo="/photos/IMG_1.jpg")
+    assert _run(photo) == ("search_photo", "/photos/IMG_1.jpg")
+    assert photo.describe() == "photos like IMG_1.jpg"
+    pasted = Query(photo=Image.new("RGB", (4, 4)))
+    assert pasted.describe() == "photos like the pasted image"
+    similar = Query(photo="/photos/IMG_2.jpg", similar=(7, "/photos/IMG_2.jpg"))
+    assert _run(similar) == ("similar_to", 7) and similar.describe() == "photos like IMG_2.jpg"
+    chips = (QueryTerm(text="people", weight=2, negative=True),)
+    combined = Query(text="beach", terms=chips)
+    assert _run(combined) == ("search_terms", [QueryTerm(text="beach"), *chips])
+    assert combined.describe() == "“beach” \N{MINUS SIGN} 2\N{MULTIPLICATION SIGN} “people”"
+    assert Query(similar=(7, "x.jpg"), terms=chips).all_terms()[0] == QueryTerm(photo=7)
+
+
+def test_empty_and_the_caption_index_first_only_for_words_before_the_network() -> None:
+    assert Query(filters=Filters(folder="/photos")).empty and not Query(text="dog").empty
+    loading, ready = _App(model_ready=False), _App(model_ready=True)
+    assert Query(text="dog").answer_from_captions(loading)  # type: ignore[arg-type]
+    assert not Query(text="dog").answer_from_captions(ready)  # type: ignore[arg-type]
+    assert not Query(text="dog", photo="x.jpg").answer_from_captions(loading)  # type: ignore[arg-type]
+    Query(text="dog", limit=5).run_on_captions(loading)  # type: ignore[arg-type]
+    assert loading.calls == [("search_captions", "dog")]
