@@ -56,7 +56,7 @@ from photoscope.gui.search_panel import PhotoQuery, SearchPanel
 from photoscope.gui.tasks import Relay, TaskRunner
 from photoscope.gui.thumbnail_loader import ThumbnailLoader, qimage_to_pil
 from photoscope.gui.tile_actions import TileActions
-from photoscope.gui.wording import describe_repair, plural, unknown_words_message
+from photoscope.gui.wording import describe_repair, plural, results_count, results_message
 from photoscope.gui.words_panel import WordsPanel
 
 if TYPE_CHECKING:
@@ -488,13 +488,7 @@ class MainWindow(QMainWindow):
         selected = self.view.currentIndex().row() if quiet else -1
         scrolled = self.view.verticalScrollBar().value() if quiet else 0
         self.results.set_matches(results.matches, None if showing_all else results.relevant)
-        messages = [unknown_words_message(results.unknown_words)]
-        if results.undated:
-            messages.append(
-                f"{plural(results.undated, 'photo')} with no date taken "
-                "{} placed by the file's date.".format("is" if results.undated == 1 else "are")
-            )
-        self.search.show_message(" ".join(m for m in messages if m))
+        self.search.show_message(results_message(results))
         count = len(results.matches)
         self.statusBar().clearMessage()
         if count:
@@ -510,11 +504,7 @@ class MainWindow(QMainWindow):
                     self.results.index(0), QItemSelectionModel.SelectionFlag.NoUpdate
                 )
                 self.view.scrollToTop()
-            likely = results.relevant if 0 < results.relevant < count else count
-            what = (
-                plural(likely, "likely match", "likely matches") if likely < count else plural(count, "photo")
-            )
-            self.result_label.setText(f"{what} for {described} ({seconds:.2f} s)")
+            self.result_label.setText(f"{results_count(results)} for {described} ({seconds:.2f} s)")
         else:
             self.result_label.setText(f"No photos for {described}")
             self._show_empty(results)

@@ -1,11 +1,12 @@
-"""What the main window says, in words: counts, unknown words, a repair's report. Plain text, no Qt."""
+"""What the main window says, in words: counts, results, unknown words, a repair's report. Plain text,
+no Qt."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from photoscope.api import DoctorReport, UnknownWord
+    from photoscope.api import DoctorReport, Results, UnknownWord
 
 
 def plural(count: int, word: str, words: str | None = None) -> str:
@@ -32,3 +33,23 @@ def unknown_words_message(unknown: list[UnknownWord]) -> str:
         parts.append(text)
     message = "; ".join(parts)
     return message[:1].upper() + message[1:]
+
+
+def results_count(results: Results) -> str:
+    """What the grid holds: “12 likely matches” while weaker ones wait behind, else “40 photos”."""
+    count, likely = len(results.matches), results.relevant
+    if 0 < likely < count:
+        return plural(likely, "likely match", "likely matches")
+    return plural(count, "photo")
+
+
+def results_message(results: Results) -> str:
+    """The search bar's note on results: the words the model does not know, and with a date filter
+    how many photos were placed by their file's date (no date taken)."""
+    messages = [unknown_words_message(results.unknown_words)]
+    if results.undated:
+        verb = "is" if results.undated == 1 else "are"
+        messages.append(
+            f"{plural(results.undated, 'photo')} with no date taken {verb} placed by the file's date."
+        )
+    return " ".join(m for m in messages if m)
