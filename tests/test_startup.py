@@ -198,3 +198,15 @@ def test_status_says_a_damaged_table_it_does_not_read(
     out, err = capsys.readouterr()
     assert code == 4, (out, err)
     assert "Traceback" not in err and "doctor --repair" in out + err
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, "PASSIVE"), ("ACTIVE", "ACTIVE")])
+def test_openmp_threads_sleep_when_waiting_unless_told_otherwise(given: str | None, expected: str) -> None:
+    """Spinning OpenMP threads made a text query 10x slower, and the encoder 5x, when another
+    program (or the app's indexer) held a core; the package sets the wait policy before PyTorch loads."""
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    if given is not None:
+        env["OMP_WAIT_POLICY"] = given
+    probe = "import os, sys, photoscope; print(os.environ['OMP_WAIT_POLICY'], 'torch' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.split() == [expected, "False"]
