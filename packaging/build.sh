@@ -49,7 +49,7 @@ start=$(date +%s.%N)
 "$app" caption "$photo" > /dev/null
 echo "caption one photo (later runs): $(echo "$(date +%s.%N) - $start" | bc) s"
 map=$(mktemp --suffix=.png)
-QT_QPA_PLATFORM=offscreen "$app" map words --words 100 --out "$map" > /dev/null  # t-SNE (scikit-learn)
+QT_QPA_PLATFORM=offscreen "$app" map words --words 100 --out "$map" > /dev/null  # t-SNE (photoscope.search.tsne)
 [ -s "$map" ] && echo "t-SNE word map drawn"
 set +e
 QT_QPA_PLATFORM=offscreen timeout 20 "$app" gui > "$map.log" 2>&1  # the GUI must still run after 20 s

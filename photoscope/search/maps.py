@@ -1,11 +1,12 @@
 """Maps of what the network has learned: photos and words laid out in 2-D by t-SNE.
 
 Photos: the library's latents, reduced to 50 dimensions by PCA (the usual first step, which makes
-t-SNE both faster and less noisy) and laid out by scikit-learn's Barnes-Hut t-SNE with a fixed seed,
-so the same library gives the same map. Layouts are cached per model; a cached one is reused while
-the library has changed by less than ``STALE_FRACTION`` (new photos are placed beside their nearest
-laid-out neighbour, removed ones dropped), and recomputed when it has changed more. Libraries above
-``MAX_PHOTOS`` are sampled (the map says so): t-SNE on 5,000 photos takes about a minute here.
+t-SNE both faster and less noisy) and laid out by t-SNE (``photoscope.search.tsne``, NumPy alone), which
+is deterministic: the same library gives the same map. Layouts are cached per model; a cached one is
+reused while the library has changed by less than ``STALE_FRACTION`` (new photos are placed beside their
+nearest laid-out neighbour, removed ones dropped), and recomputed when it has changed more. Libraries above
+``MAX_PHOTOS`` are sampled (the map says so): t-SNE on 5,000 photos takes about 20 s here
+(``benchmarks/maps.py``).
 
 Words: the decoder's embeddings of the most frequent words, laid out the same way.
 """
@@ -23,6 +24,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageDraw, ImageFont
+
+from photoscope.search.tsne import pca
+from photoscope.search.tsne import tsne as tsne_2d
 
 MAX_PHOTOS = 5000
 STALE_FRACTION = 0.1
@@ -45,20 +49,14 @@ class Layout:
 
 def tsne(vectors: npt.NDArray[np.float32], seed: int = 0) -> npt.NDArray[np.float32]:
     """2-D t-SNE of the rows (cosine geometry: rows are normalised first), scaled into [0, 1]."""
-    from sklearn.decomposition import PCA
-    from sklearn.manifold import TSNE
-
     n = len(vectors)
     if n < 3:  # t-SNE needs a neighbourhood; put one or two points in the middle
         return np.full((n, 2), 0.5, dtype=np.float32)
     rows = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
     if rows.shape[1] > 50 and n > 50:
-        rows = PCA(50, random_state=seed).fit_transform(rows)
+        rows = pca(rows, 50)
     perplexity = float(min(30, max(2, (n - 1) // 3)))
-    xy = TSNE(2, perplexity=perplexity, init="pca", learning_rate="auto", random_state=seed).fit_transform(
-        rows
-    )
-    return _unit_square(xy)
+    return _unit_square(tsne_2d(rows, perplexity, seed))
 
 
 def _unit_square(xy: npt.NDArray[np.floating[Any]]) -> npt.NDArray[np.float32]:
