@@ -12,7 +12,15 @@ import torch
 from photoscope.network.concepts import load_concepts
 from photoscope.network.encoder import imagenet_head
 from photoscope.network.model import CaptionRule, DecodeOptions, PhotoscopeModel
-from photoscope.network.naming import RISKY_WORDS, Namer, article, concepts_from_tags, load_presence
+from photoscope.network.naming import (
+    RISKY_WORDS,
+    Familiarity,
+    Namer,
+    article,
+    concepts_from_tags,
+    load_presence,
+    scene_phrase,
+)
 from photoscope.search.ranking import SearchEngine, TextSearchOptions
 from photoscope.search.vectors import VectorStore
 
@@ -151,4 +159,44 @@ def test_the_caption_names_what_the_head_sees_and_invents_nothing(model: Photosc
 def test_presence_probes_ship_with_their_provenance() -> None:
     presence = load_presence()
     assert presence.groups == tuple(RISKY_WORDS) and presence.weight.shape == (3, 1280)
-    assert presence.class_prior.shape == (1000,) and "trained_on" in presence.info
+    assert "trained_on" in presence.info and presence.familiar.centroids.shape[1] == 1280
+
+
+def test_a_caption_that_invented_its_subject_says_less(model: PhotoscopeModel) -> None:
+    """On a photo unlike Flickr8k's, a caption whose person or dog the photo does not support is
+    replaced by what is true: the head's name, else the scene the decoder saw; never a sentence
+    re-written around a new invention."""
+    rule = CaptionRule()
+    named = model.say_less("a dog is running in the grass", "a bird is running", probs_of(espresso=0.9), rule)
+    assert named == "an espresso"
+    unsure = probs_of(espresso=0.2, eagle=0.2)  # no word of the head is likely enough to say
+    caption = "a man is standing in front of a large building"
+    assert (
+        model.say_less(caption, "a large bird stands in front of a building", unsure, rule)
+        == "a large building"
+    )
+    assert (
+        model.say_less("a dog with a ball in its mouth", "a bird in the water", unsure, rule) == "the water"
+    )
+
+
+def test_scene_phrases_keep_the_place_and_drop_the_invented_subject() -> None:
+    assert scene_phrase("a man is standing in front of a large building") == "a large building"
+    assert scene_phrase("a woman in a red jacket is sitting in a field of flowers") == "a field of flowers"
+    assert scene_phrase("a brown dog is running through the grass") == "the grass"
+    assert scene_phrase("a boy in a red shirt is standing in front of a large crowd") is None
+    assert scene_phrase("a dog with a ball in its mouth") is None
+
+
+def test_familiarity_is_the_mean_cosine_to_the_nearest_centroids() -> None:
+    centroids = np.eye(4, dtype=np.float32)[:3]  # three unit directions around the origin
+    familiar = Familiarity(np.zeros(4, dtype=np.float32), centroids, top=2)
+    near = np.array([[1.0, 1.0, 0.0, 0.0]], dtype=np.float32)  # between the first two
+    far = np.array([[0.0, 0.0, 0.0, 1.0]], dtype=np.float32)  # orthogonal to all three
+    assert familiar.of(near)[0] == pytest.approx(np.sqrt(0.5)) and familiar.of(far)[0] == pytest.approx(0.0)
+    again = Familiarity.from_json(familiar.to_json())  # float16 in the resource
+    assert np.allclose(again.centroids, centroids) and again.top == 2
+    shipped = load_presence().familiar
+    assert shipped.centroids.shape[0] >= 64
+    # The classifier row of "espresso" is nothing like a Flickr8k photo.
+    assert shipped.of(_feature_for(ESPRESSO).numpy())[0] < CaptionRule().familiar

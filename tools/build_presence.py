@@ -4,7 +4,11 @@ Usage::
 
     python tools/build_presence.py --data ../shared/datasets/flickr8k [--cache runs/cache/flickr8k]
 
-Also the head's mean class probabilities over those photos (``class_prior``): what Flickr8k shows.
+Also the *familiarity* summary: ``FAMILIAR_CENTROIDS`` k-means centroids of the train photos' centred,
+unit-length features. A photo's familiarity is the mean cosine of its centred feature to its
+``FAMILIAR_TOP`` nearest centroids: how close it lies to the photos the decoder and the probes learned
+from (0.4: as close as the 60 % least typical Flickr8k val photos). The probes' word is trusted only
+on familiar photos (see ``photoscope.network.model.CaptionRule``).
 
 One logistic regression per group of ``photoscope.network.naming.RISKY_WORDS`` (people, dogs, balls)
 on the frozen encoder's 1280-d feature of each train photo and of its mirror image; a photo shows a
@@ -21,8 +25,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from photoscope.network.encoder import head_logits
-from photoscope.network.naming import PRESENCE_RESOURCE, RISKY_WORDS, Presence
+from photoscope.network.naming import PRESENCE_RESOURCE, RISKY_WORDS, Familiarity, Presence
 from photoscope.network.vocab import tokenize
 from photoscope.training.features import cached_features
 from photoscope.training.flickr8k import CaptionDataset
@@ -44,6 +47,28 @@ def average_precision(scores: np.ndarray, truth: np.ndarray) -> float:
         return float("nan")
     precision = np.cumsum(hits) / np.arange(1, len(hits) + 1)
     return float((precision * hits).sum() / hits.sum())
+
+
+FAMILIAR_CENTROIDS = 256
+FAMILIAR_TOP = 3
+
+
+def familiar_centroids(
+    x: torch.Tensor, k: int = FAMILIAR_CENTROIDS, rounds: int = 25
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """The features' mean and ``k`` spherical k-means centroids of the centred unit features
+    (seeded: the resource is reproducible)."""
+    centre = x.mean(0)
+    unit = torch.nn.functional.normalize(x - centre, dim=1)
+    g = torch.Generator().manual_seed(0)
+    centroids = unit[torch.randperm(len(unit), generator=g)[:k]].clone()
+    for _ in range(rounds):
+        nearest = (unit @ centroids.T).argmax(1)
+        for j in range(k):
+            members = unit[nearest == j]
+            if len(members):
+                centroids[j] = torch.nn.functional.normalize(members.mean(0), dim=0)
+    return centre, centroids
 
 
 def fit(x: torch.Tensor, y: torch.Tensor, l2: float) -> tuple[torch.Tensor, torch.Tensor]:
@@ -72,7 +97,9 @@ def main(argv: list[str] | None = None) -> int:
         "on instead of every train photo and its mirror image from --cache",
     )
     p.add_argument("--min-captions", type=int, default=2)
-    p.add_argument("--l2", type=float, default=1e-4)
+    # 1e-3 measured best on the open-world dev set's photos without people (fewer claimed), at
+    # the same val average precision as 1e-4 (0.994 vs 0.992 for people, 0.978 vs 0.973 for dogs)
+    p.add_argument("--l2", type=float, default=1e-3)
     p.add_argument(
         "--out", type=Path, default=Path(__file__).resolve().parents[1] / "resources" / PRESENCE_RESOURCE
     )
@@ -92,8 +119,9 @@ def main(argv: list[str] | None = None) -> int:
         y = torch.from_numpy(np.repeat(labels(data, train, args.min_captions), 2, axis=0))
         views = "each and its mirror image"
     w, b = fit(x, y, args.l2)
-    prior = head_logits(x).softmax(dim=-1).mean(0).numpy()
-    probe = Presence(tuple(RISKY_WORDS), w.numpy(), b.numpy(), {}, prior)
+    centre, centroids = familiar_centroids(x)
+    familiar = Familiarity(centre.numpy(), centroids.numpy(), FAMILIAR_TOP)
+    probe = Presence(tuple(RISKY_WORDS), w.detach().numpy(), b.detach().numpy(), {}, familiar)
     y_val = labels(data, val, args.min_captions)
     p_val = probe.probs(val_features[:, 0].astype(np.float32))
     info: dict[str, object] = {
@@ -106,7 +134,11 @@ def main(argv: list[str] | None = None) -> int:
         info[f"val_ap_{group}"] = round(ap, 4)
         info[f"val_rate_{group}"] = round(float(y_val[:, g].mean()), 4)
         print(f"{group:8s} val AP {ap:.3f} (present in {y_val[:, g].mean():.1%} of val photos)")
-    probe = Presence(probe.groups, probe.weight, probe.bias, info, prior)
+    val_familiar = familiar.of(val_features[:, 0].astype(np.float32))
+    info["val_familiarity_percentiles_10_50_90"] = [
+        round(float(q), 3) for q in np.percentile(val_familiar, [10, 50, 90])
+    ]
+    probe = Presence(probe.groups, probe.weight, probe.bias, info, familiar)
     args.out.write_text(probe.to_json() + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
     return 0

@@ -159,7 +159,7 @@ def _captions(args: argparse.Namespace, split: _Encoded) -> int:
             texts += [d.text for d in found]
         keys = [str(i) for i in range(len(texts))]
         metrics = caption_metrics(dict(zip(keys, texts, strict=True)), dict(zip(keys, refs, strict=True)))
-    rule = "off" if args.no_rule else f"on (probes off at {CaptionRule().foreign_max:.0%} foreign)"
+    rule = "off" if args.no_rule else f"on (probes trusted from familiarity {CaptionRule().familiar})"
     print(
         f"beam {args.beam}, length penalty {args.length_penalty}, re-rank weight {args.rerank}, "
         f"caption rule {rule}"

@@ -26,7 +26,16 @@ from photoscope.network.decoding import Caption, beam_search, caption_log_prob, 
 from photoscope.network.encoder import ImageEncoder, head_logits, top_classes
 from photoscope.network.inversion import InversionOptions, invert
 from photoscope.network.lexicon import FUNCTION_WORDS, WORD_MIN_COUNT, suggest_words
-from photoscope.network.naming import RISKY_WORDS, Name, Namer, Presence, article, load_presence, risky_groups
+from photoscope.network.naming import (
+    RISKY_WORDS,
+    Name,
+    Namer,
+    Presence,
+    article,
+    load_presence,
+    risky_groups,
+    scene_phrase,
+)
 from photoscope.network.preprocess import INPUT_SIZE, preprocess
 from photoscope.network.vocab import SPECIALS, tokenize
 
@@ -57,24 +66,32 @@ class CaptionRule:
     """How the encoder's ImageNet head checks the decoder's caption (see ``naming.py``).
 
     A caption word naming a person, a dog or a ball stays only where the photo supports it (p >=
-    ``support``); otherwise the decoder writes again without those words. When the head names the
-    photo (the classes of one word have p >= ``name_threshold``) and the caption had to change or
-    does not use that word, the caption becomes the name.
+    ``support``); otherwise the caption says less: the name the head gives the photo, else the
+    scene the decoder saw ("a large building"), never a re-written sentence (banned from its
+    usual words, the decoder invents birds and limousines instead).
+
+    The values were chosen on the open-world dev set (``photoscope evaluate open-world``) under the
+    constraint that Flickr8k val captions keep BLEU-4 >= 0.204 and CIDEr >= 0.50.
     """
 
     enabled: bool = True
     name_threshold: float = 0.5
     support: tuple[tuple[str, float], ...] = (("person", 0.5), ("dog", 0.5), ("ball", 0.5))
-    # The probes learned on Flickr8k; they are not trusted on photos whose head probability lies
-    # mostly (>= foreign_max) on classes Flickr8k rarely shows (mean probability < rare).
-    rare: float = 1e-3
-    foreign_max: float = 0.95
-    # Nor on photos the head names (p >= name_threshold) by a word whose classes Flickr8k's photos
-    # together rarely show (summed mean probability < rare_name; 0 turns this off).
-    rare_name: float = 0.0
+    # The probes learned on Flickr8k, where every building has tourists and every animal is a
+    # dog: on photos less familiar than this (``naming.Familiarity``; 0.4 is Flickr8k val's 40th
+    # percentile) they are trusted only when they are this sure.
+    familiar: float = 0.4
+    unfamiliar_support: float = 0.9
+    # Below this familiarity a caption that had to change says less (``say_less``); above it the
+    # decoder writes again without the unsupported words.
+    say_less_below: float = 0.32
+    # A dog probe that fires while the head sees another animal (a cow, a sheep) may be discounted:
+    # support x (1 - other animals' probability / other_animals), floored at 0; 0 turns it off
+    # (at 0.5 it cut invented dogs on the dev set but cost val CIDEr 0.0015-0.003).
+    other_animals: float = 0.0
     # When the caption had to change, it becomes the most specific word whose classes have this
-    # much probability, if the re-written caption does not already use it.
-    fallback_threshold: float = 0.3
+    # much probability.
+    fallback_threshold: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -88,7 +105,7 @@ class DescribedCaption:
 # The version of the rule that turns a photo's stored vectors into its caption (the caption rule
 # below). A library whose captions an older rule wrote re-captions its photos from their stored
 # vectors (``Photoscope.redescribe``); the model's version, which re-encodes photos, stays.
-DESCRIPTION_VERSION = "concepts-1"
+DESCRIPTION_VERSION = "concepts-2"
 
 
 @dataclass(frozen=True)
@@ -244,48 +261,77 @@ class PhotoscopeModel:
         ]
         if not rule.enabled:
             return [DescribedCaption(c.text, c.score, s, c.text) for c, s in zip(first, shown, strict=True)]
-        support = self.support(features, probs, rule)
+        familiarity = self.presence.familiar.of(features.float().numpy())
+        support = self.support(features, probs, rule, familiarity >= rule.familiar)
         thresholds = dict(rule.support)
         unsupported = [{g for g, p in row.items() if p < thresholds.get(g, 0.5)} for row in support]
-        vocab = self.bundle.vocab
         texts = [c.text for c in first]
-        redo = [i for i, c in enumerate(first) if risky_groups(c.text.split()) & unsupported[i]]
-        if redo:
-            bans = torch.zeros(len(redo), len(vocab), dtype=torch.bool)
-            for row, i in enumerate(redo):
-                for group in unsupported[i]:
-                    bans[row, [vocab.index(w) for w in RISKY_WORDS[group] if w in vocab]] = True
-            for i, c in zip(redo, self.caption(latents[redo], o, bans), strict=True):
-                texts[i] = c.text
-        out = []
-        for i, c in enumerate(first):
-            text = texts[i]
-            if i in redo:  # the decoder's caption named what the photo does not support
-                name = self.namer.name(probs[i], rule.fallback_threshold)
-                if name is not None and not self._uses(text, name):
-                    text = article(name.word)
-            out.append(DescribedCaption(text, c.score, shown[i], c.text))
-        return out
+        vetoed = [i for i, c in enumerate(first) if risky_groups(c.text.split()) & unsupported[i]]
+        rewritten = dict(zip(vetoed, self._caption_without(latents, vetoed, unsupported, o), strict=True))
+        for i in vetoed:
+            # On a photo like Flickr8k's the decoder's sentence without the unsupported words stays
+            # true; on others it invents something else (birds, limousines): say less. A ball alone
+            # is a detail: the sentence about the (supported) dog or person stays.
+            subject_invented = bool(risky_groups(first[i].text.split()) & unsupported[i] - {"ball"})
+            if familiarity[i] >= rule.say_less_below or not subject_invented:
+                texts[i] = rewritten[i].text
+            else:
+                texts[i] = self.say_less(first[i].text, rewritten[i].text, probs[i], rule)
+        return [
+            DescribedCaption(text, c.score, concepts, c.text)
+            for text, c, concepts in zip(texts, first, shown, strict=True)
+        ]
+
+    def _caption_without(
+        self, latents: torch.Tensor, rows: list[int], groups: list[set[str]], options: DecodeOptions
+    ) -> list[Caption]:
+        """Captions of ``latents[rows]`` with each row's unsupported groups' words banned."""
+        if not rows:
+            return []
+        vocab = self.bundle.vocab
+        bans = torch.zeros(len(rows), len(vocab), dtype=torch.bool)
+        for at, i in enumerate(rows):
+            for group in groups[i]:
+                bans[at, [vocab.index(w) for w in RISKY_WORDS[group] if w in vocab]] = True
+        return self.caption(latents[rows], options, bans)
+
+    def say_less(
+        self, caption: str, rewritten: str, probs: npt.NDArray[np.floating], rule: CaptionRule
+    ) -> str:
+        """A short, true caption for a photo whose caption invented someone or something: the
+        head's name for it ("a goose"), else the scene the decoder saw ("a large building"), else
+        the scene of the decoder's sentence without the invented words, else that sentence."""
+        name = self.namer.name(probs, rule.fallback_threshold)
+        if name is not None:
+            return article(name.word)
+        return scene_phrase(caption) or scene_phrase(rewritten) or rewritten
 
     def support(
-        self, features: torch.Tensor, probs: npt.NDArray[np.floating], rule: CaptionRule | None = None
+        self,
+        features: torch.Tensor,
+        probs: npt.NDArray[np.floating],
+        rule: CaptionRule | None = None,
+        familiar: npt.NDArray[np.bool_] | None = None,
     ) -> list[dict[str, float]]:
         """Per photo, the probability that it shows each group of ``RISKY_WORDS``: the presence
-        probes' where the photo is like Flickr8k's (else 0), and for dogs and balls the head's
-        too, whichever is larger."""
+        probes' on familiar photos (on others only when very sure), and for dogs and balls the
+        head's too, whichever is larger."""
         r = rule or CaptionRule()
-        probe = self.presence.probs(features.float().numpy())
-        familiar = self.presence.foreign(probs, r.rare) < r.foreign_max
-        if r.rare_name > 0:
-            prior = self.presence.class_prior
-            for i, head in enumerate(probs):
-                name = self.namer.name(head, r.name_threshold)
-                if name is not None and float(prior[self.namer.classes(name.word)].sum()) < r.rare_name:
-                    familiar[i] = False
+        vectors = features.float().numpy()
+        probe = self.presence.probs(vectors)
+        if familiar is None:
+            familiar = self.presence.familiar.of(vectors) >= r.familiar
         out = []
         for row, head, known in zip(probe, probs, familiar, strict=True):
-            found = {g: float(p) if known else 0.0 for g, p in zip(self.presence.groups, row, strict=True)}
-            found["dog"] = max(found["dog"], self.namer.group_p(head, "dog"))
+            found = {
+                g: float(p) if known or p >= r.unfamiliar_support else 0.0
+                for g, p in zip(self.presence.groups, row, strict=True)
+            }
+            dog = self.namer.group_p(head, "dog")
+            if r.other_animals > 0:
+                other = self.namer.group_p(head, "animal") - dog
+                found["dog"] *= max(0.0, 1.0 - other / r.other_animals)
+            found["dog"] = max(dog, found["dog"])
             # Balls are small: neither the head nor the probe sees them well on Flickr8k's own photos.
             found["ball"] = 1.0 if known else self.namer.group_p(head, "ball")
             out.append(found)
