@@ -200,3 +200,24 @@ def test_familiarity_is_the_mean_cosine_to_the_nearest_centroids() -> None:
     assert shipped.centroids.shape[0] >= 64
     # The classifier row of "espresso" is nothing like a Flickr8k photo.
     assert shipped.of(_feature_for(ESPRESSO).numpy())[0] < CaptionRule().familiar
+
+
+def test_a_forced_rewrite_says_less_instead(model: PhotoscopeModel, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Even on a familiar photo, a sentence the decoder had to twist far off its own ("a black and
+    white snow is running") is not kept: the caption says less."""
+    from photoscope.network.decoding import Caption
+
+    def caption(latents, options=None, banned_words=None):
+        if banned_words is None:
+            return [Caption("a man is standing in front of a large building", -2.0, -18.0)]
+        return [Caption(rewritten[0], rewritten[1], rewritten[1] * 9)]
+
+    monkeypatch.setattr(model, "caption", caption)
+    feature = _feature_for(ESPRESSO)
+    latent = torch.zeros(1, model.latent_dim)
+    everywhere = CaptionRule(familiar=-1.0, say_less_below=-1.0, support=(("person", 1.01),))  # all familiar
+    rewritten = ("a white building with a large window", -2.5)  # a small drop: kept
+    kept = model.describe_vectors(feature, latent, DecodeOptions(rule=everywhere))[0]
+    assert kept.text == "a white building with a large window"
+    rewritten = ("a black and white snow is standing in front of a building", -5.0)  # forced: says less
+    assert model.describe_vectors(feature, latent, DecodeOptions(rule=everywhere))[0].text == "an espresso"

@@ -85,6 +85,9 @@ class CaptionRule:
     # Below this familiarity a caption that had to change says less (``say_less``); above it the
     # decoder writes again without the unsupported words.
     say_less_below: float = 0.32
+    # ... or when the re-written sentence is this much less likely (per word, in nats) than the
+    # decoder's own: forced off its subject it writes "a black and white snow is running".
+    rewrite_drop: float = 2.0
     # A dog probe that fires while the head sees another animal (a cow, a sheep) may be discounted:
     # support x (1 - other animals' probability / other_animals), floored at 0; 0 turns it off
     # (at 0.5 it cut invented dogs on the dev set but cost val CIDEr 0.0015-0.003).
@@ -273,7 +276,8 @@ class PhotoscopeModel:
             # true; on others it invents something else (birds, limousines): say less. A ball alone
             # is a detail: the sentence about the (supported) dog or person stays.
             subject_invented = bool(risky_groups(first[i].text.split()) & unsupported[i] - {"ball"})
-            if familiarity[i] >= rule.say_less_below or not subject_invented:
+            forced = first[i].score - rewritten[i].score > rule.rewrite_drop
+            if (familiarity[i] >= rule.say_less_below and not forced) or not subject_invented:
                 texts[i] = rewritten[i].text
             else:
                 texts[i] = self.say_less(first[i].text, rewritten[i].text, probs[i], rule)
