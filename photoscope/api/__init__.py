@@ -51,23 +51,30 @@ from photoscope.library.db import (  # what can go wrong, by kind (the CLI maps 
 )
 from photoscope.library.doctor import DoctorReport
 from photoscope.library.exclusions import ExclusionRule
-from photoscope.library.indexer import IndexWorker
-from photoscope.library.indexer import Progress as IndexProgress
-from photoscope.library.photos import describe_error, load_photo
 from photoscope.library.scanner import ScanReport
 from photoscope.library.thumbnails import LARGE_SIZE as THUMBNAIL_SIZE
 from photoscope.library.thumbnails import thumbnail_path
-from photoscope.search.maps import Layout, render_photos, render_words
-from photoscope.search.maps import Progress as MapProgress
 
 if TYPE_CHECKING:
+    from photoscope.library.indexer import IndexWorker
+    from photoscope.library.indexer import Progress as IndexProgress
+    from photoscope.library.photos import describe_error, load_photo
     from photoscope.network import BundleError, DecodeOptions, torch_threads
+    from photoscope.search.maps import Layout, render_photos, render_words
+    from photoscope.search.maps import Progress as MapProgress
     from photoscope.search.ranking import TextSearchOptions, UnknownWord
     from photoscope.search.words import UnknownWordError, WordScore
 
 # What needs PyTorch is imported on first use, so commands that never run the network (status,
-# folders) and the GUI's first window start without it: seconds and hundreds of MB saved.
+# folders) and the GUI's first window start without it: seconds and hundreds of MB saved. So is what
+# needs NumPy or PIL (the indexer, decoding photos, the maps): 0.1-0.2 s more off `status`.
 _LAZY = {
+    "IndexWorker": "photoscope.library.indexer",
+    "describe_error": "photoscope.library.photos",
+    "load_photo": "photoscope.library.photos",
+    "Layout": "photoscope.search.maps",
+    "render_photos": "photoscope.search.maps",
+    "render_words": "photoscope.search.maps",
     "BundleError": "photoscope.network",
     "DecodeOptions": "photoscope.network",
     "torch_threads": "photoscope.network",
@@ -78,9 +85,18 @@ _LAZY = {
 }
 
 
+_RENAMED = {  # re-exported under another name: (module, its name there)
+    "IndexProgress": ("photoscope.library.indexer", "Progress"),
+    "MapProgress": ("photoscope.search.maps", "Progress"),
+}
+
+
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(import_module(_LAZY[name]), name)
+    if name in _RENAMED:
+        module, original = _RENAMED[name]
+        return getattr(import_module(module), original)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -8,8 +8,6 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-import numpy as np
-
 from photoscope.api.core import Core
 from photoscope.api.types import Copies, Match, MonthGroup, Timeline
 
@@ -18,6 +16,8 @@ class Browsing(Core):
     def timeline(self, sort: str = "newest", group: str = "month") -> Timeline:
         """Every photo (but the unreadable ones) sorted ``newest``/``oldest`` (date taken, else the
         file's time), by ``name`` or by ``folder``, with headers by ``month``, ``folder`` or ``none``."""
+        import numpy as np  # here, not at the top: commands that only read the library (status) skip it
+
         rows = self.library.browse_rows()  # (id, path, folder id, date key, mtime, has date taken)
         if sort == "oldest":
             rows.sort(key=lambda r: (r[3], r[1]))

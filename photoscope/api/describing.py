@@ -8,16 +8,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PIL import Image
-
 from photoscope.api.core import Core
 from photoscope.api.types import CaptionedPhoto, ModelInfo
 from photoscope.library.db import PhotoRecord
-from photoscope.library.photos import load_photo
 from photoscope.library.thumbnails import LARGE_SIZE as THUMBNAIL_SIZE
 from photoscope.library.thumbnails import thumbnail_path
 
 if TYPE_CHECKING:
+    from PIL import Image
+
     from photoscope.network import DecodeOptions, Namer
 
 
@@ -37,6 +36,10 @@ class Describing(Core):
     def thumbnail(self, photo_id: int) -> Image.Image | None:
         """The photo's grid thumbnail from the shared cache, else decoded small from the photo itself;
         None if the photo is unknown or unreadable (an offline drive, say)."""
+        from PIL import Image
+
+        from photoscope.library.photos import load_photo
+
         records = self.library.photos_by_ids([photo_id])
         if not records:
             return None

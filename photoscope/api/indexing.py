@@ -6,17 +6,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from photoscope.api.core import Core
 from photoscope.library.db import Folder
 from photoscope.library.doctor import DoctorReport, examine
 from photoscope.library.exclusions import ExclusionRule, Stash, rule_for
-from photoscope.library.indexer import IndexWorker, ProgressListener
-from photoscope.library.indexer import Progress as IndexProgress
 from photoscope.library.scanner import Scanner, ScanReport
+
+if TYPE_CHECKING:  # the indexer (NumPy, PIL) is imported when one is made: not by `status`
+    from photoscope.library.indexer import IndexWorker, ProgressListener
+    from photoscope.library.indexer import Progress as IndexProgress
 
 
 class Indexing(Core):
@@ -86,6 +86,7 @@ class Indexing(Core):
 
     def indexer(self, on_progress: ProgressListener | None = None, **options: Any) -> IndexWorker:
         """An indexing worker whose results flow into this API's vectors as they are written."""
+        from photoscope.library.indexer import IndexWorker
 
         def progressed(progress: IndexProgress) -> None:
             if on_progress is not None:
@@ -103,6 +104,7 @@ class Indexing(Core):
         before the encoder head's concepts, say) from their stored vectors: the decoder runs again,
         the encoder does not. Stops early when photos are waiting to be indexed (the next idle moment
         goes on). Returns how many photos got a new caption."""
+        import numpy as np
         import torch
 
         from photoscope.search.vectors import read_vectors

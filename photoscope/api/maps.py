@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 
 from photoscope.api.core import Core
 from photoscope.config import cache_dir
-from photoscope.search.maps import MAX_PHOTOS, Layout, PhotoMapCache, photo_layout, word_layout
-from photoscope.search.maps import Progress as MapProgress
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the maps (NumPy, PIL) are imported when one is drawn: not by `status`
+    from photoscope.search.maps import Layout
+    from photoscope.search.maps import Progress as MapProgress
     from photoscope.search.words import WordScore, WordSpace
 
 
@@ -39,16 +39,23 @@ class WordsAndMaps(Core):
 
     def word_map(self, count: int = 300) -> Layout:
         """The most frequent known words laid out by their embeddings."""
+        from photoscope.search.maps import word_layout
+
         space = self.words
         words = space.words[:count]  # the vocabulary is sorted by frequency
         return word_layout(words, space.vectors[: len(words)])
 
     # maps
 
-    def photo_map(self, progress: MapProgress | None = None, limit: int = MAX_PHOTOS) -> Layout:
-        """The library's photos laid out by their latents (cached; sampled above ``limit``)."""
+    def photo_map(self, progress: MapProgress | None = None, limit: int | None = None) -> Layout:
+        """The library's photos laid out by their latents (cached; sampled above ``limit``, by default
+        ``search.maps.MAX_PHOTOS``)."""
+        from photoscope.search.maps import MAX_PHOTOS, PhotoMapCache, photo_layout
+
         ids, latents = self.library.load_vectors("latent", model_version=self.model.version)
         cache = PhotoMapCache(
             cache_dir() / "maps" / hashlib.sha1(str(self.library.path).encode()).hexdigest()[:10]
         )
-        return photo_layout(ids, latents, cache, self.model.version, limit, progress)
+        return photo_layout(
+            ids, latents, cache, self.model.version, MAX_PHOTOS if limit is None else limit, progress
+        )

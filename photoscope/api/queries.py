@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-from PIL import Image
+from typing import TYPE_CHECKING
 
 from photoscope.api.searching import Searching
 from photoscope.api.types import Filters, QueryTerm, Results
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 MINUS = "\N{MINUS SIGN}"
 
@@ -58,9 +60,11 @@ class Query:
             return describe_terms(self.all_terms())
         if self.similar is not None:
             return f"photos like {Path(self.similar[1]).name}"
-        if isinstance(self.photo, Image.Image):
-            return "photos like the pasted image"
         if self.photo is not None:
+            from PIL import Image  # only with a photo: the package loads without PIL
+
+            if isinstance(self.photo, Image.Image):
+                return "photos like the pasted image"
             return f"photos like {Path(self.photo).name}"
         return f"“{self.text}”"
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
-
 KNEE_SPAN = 200  # the knee is sought among this many best scores
 MIN_BLOCK = 8  # a block of best scores above a cliff is searched on its own from this size
 
@@ -21,6 +19,8 @@ def relevance(scores: Sequence[float], copies: int = 0) -> tuple[int, list[float
     Strength is the score's place between the median of all the scores given and the best: 1 for the
     best, 0 at or below the median; rank-based within one query, so text and photo queries read alike.
     """
+    import numpy as np  # here, not at the top: the api package loads without NumPy (`status` skips it)
+
     s = np.asarray(scores, dtype=np.float64)
     n = len(s)
     if n == 0:

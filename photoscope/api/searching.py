@@ -9,16 +9,15 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-from PIL import Image
-
 from photoscope.api.core import Core
 from photoscope.api.scoring import relevance
 from photoscope.api.types import Filters, Match, QueryTerm, Results
 from photoscope.library.fs import normalize_path
-from photoscope.library.photos import load_photo
 
 if TYPE_CHECKING:
+    import numpy as np
+    from PIL import Image
+
     from photoscope.search.ranking import SearchResult, TextSearchOptions, UnknownWord
 
 
@@ -31,6 +30,8 @@ class Searching(Core):
     def _allowed(self, filters: Filters | None) -> np.ndarray | None:
         if filters is None or not filters.active:
             return None
+        import numpy as np  # here and below, not at the top: the api package loads without NumPy
+
         ids = np.asarray(self.library.photo_ids(filters.folder), dtype=np.int64)
         if filters.taken_from is None and filters.taken_to is None:
             return ids
@@ -93,6 +94,8 @@ class Searching(Core):
     ) -> SearchResult:
         """The engine's text search with the photos whose folder or file names have the query's words
         lifted (``search.path_words``); words that name paths are not reported as unknown."""
+        import numpy as np
+
         from photoscope.search import path_words
         from photoscope.search.ranking import SearchResult, TextRanker, TextSearchOptions
 
@@ -127,8 +130,7 @@ class Searching(Core):
         self, photo: str | Path | Image.Image, limit: int = 50, filters: Filters | None = None
     ) -> Results:
         """Photos like ``photo`` (a path anywhere, or an image); the photo itself is left out."""
-        image = photo if isinstance(photo, Image.Image) else load_photo(photo)
-        feature = self.model.embed([image])[0].feature
+        feature = self.model.embed([_pixels(photo)])[0].feature
         exclude = self._library_ids_of(photo)
         allowed = self._allowed(filters)
         with self._store_lock:
@@ -179,8 +181,7 @@ class Searching(Core):
             elif isinstance(t.photo, int):
                 continue
             else:
-                image = t.photo if isinstance(t.photo, Image.Image) else load_photo(t.photo)
-                embedding = self.model.embed([image])[0]
+                embedding = self.model.embed([_pixels(t.photo)])[0]
                 feature, latent = embedding.feature, embedding.latent
             resolved.append(Term(feature=feature, latent=latent, weight=t.weight, negative=t.negative))
         allowed = self._allowed(filters)
@@ -195,10 +196,21 @@ class Searching(Core):
         return self._results(SearchResult(hits, unknown))
 
     def _library_ids_of(self, photo: str | Path | Image.Image) -> list[int]:
+        from PIL import Image
+
         if isinstance(photo, Image.Image):
             return []
         found = self.library.files_at([normalize_path(photo)])
         return [f.id for f in found.values()]
+
+
+def _pixels(photo: str | Path | Image.Image) -> Image.Image:
+    """An image as it is given; a file decoded (``load_photo``). PIL is imported here, on first use."""
+    from PIL import Image
+
+    from photoscope.library.photos import load_photo
+
+    return photo if isinstance(photo, Image.Image) else load_photo(photo)
 
 
 def _day(value: date | str | None, next_day: bool = False) -> str | None:

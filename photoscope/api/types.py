@@ -8,12 +8,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-from PIL import Image
-
 from photoscope.library.db import PhotoRecord
 
 if TYPE_CHECKING:
+    import numpy as np
+    from PIL import Image
+
     from photoscope.search.ranking import UnknownWord
 
 

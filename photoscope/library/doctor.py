@@ -26,8 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from photoscope.library.backup import backup_age, read_backup
 from photoscope.library.db import Library, LibraryError, LibraryTooNew
 from photoscope.library.thumbnails import is_current, remove_stale_temporaries
@@ -132,9 +130,11 @@ def _fill_search(cur: sqlite3.Cursor) -> None:
     )
 
 
-def _bad_vector(blob: Any, size: int | None, dtype: type) -> bool:
+def _bad_vector(blob: Any, size: int | None, dtype: str) -> bool:
     if not isinstance(blob, bytes) or (size is not None and len(blob) != size) or len(blob) == 0:
         return True
+    import numpy as np  # here, not at the top: `status` imports this module, and never checks vectors
+
     if len(blob) % np.dtype(dtype).itemsize:
         return True
     return not bool(np.isfinite(np.frombuffer(blob, dtype=dtype)).all())
@@ -150,10 +150,10 @@ def _check_vectors(library: Library, report: DoctorReport, repair: bool, latent_
         latent_bytes = int(row[0]) if row else None
     bad: set[int] = set()
     for photo_id, blob in conn.execute("SELECT photo_id, latent FROM vectors"):
-        if _bad_vector(blob, latent_bytes, np.float32):
+        if _bad_vector(blob, latent_bytes, "float32"):
             bad.add(int(photo_id))
     for photo_id, blob in conn.execute("SELECT photo_id, feature FROM features"):
-        if _bad_vector(blob, FEATURE_BYTES, np.float16):
+        if _bad_vector(blob, FEATURE_BYTES, "float16"):
             bad.add(int(photo_id))
     missing = [
         int(r[0])

@@ -25,8 +25,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
-import numpy as np
-
 from photoscope.library.fs import is_under, normalize_path
 
 if TYPE_CHECKING:
@@ -131,6 +129,8 @@ class Stash:
     entries: dict[tuple[str, int, float], IndexedPhoto] = field(default_factory=dict)
 
     def keep(self, library: Library, files: Sequence[StoredFile]) -> None:
+        import numpy as np  # here, not at the top: `status` imports this module, and never stashes
+
         from photoscope.library.db import IndexedPhoto
 
         version = self.model_version()

@@ -15,8 +15,10 @@ import os
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image, PngImagePlugin
+if TYPE_CHECKING:
+    from PIL import Image
 
 LARGE_SIZE = 256
 _TEMP_PREFIX = ".photoscope-"
@@ -40,6 +42,8 @@ def thumbnail_path(photo: str | Path, root: Path | None = None) -> Path:
 
 def write_thumbnail(image: Image.Image, photo: str | Path, mtime: float, root: Path | None = None) -> Path:
     """Save a 256 px thumbnail of ``image`` (already decoded, upright) for the photo at ``photo``."""
+    from PIL import Image, PngImagePlugin  # PIL on first use: `status` imports this module, draws nothing
+
     target = thumbnail_path(photo, root)
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     thumb = image.copy()
@@ -65,6 +69,8 @@ def write_thumbnail(image: Image.Image, photo: str | Path, mtime: float, root: P
 
 def is_current(photo: str | Path, mtime: float, root: Path | None = None) -> bool:
     """Whether a thumbnail exists and was made from this version of the photo."""
+    from PIL import Image
+
     try:
         with Image.open(thumbnail_path(photo, root)) as thumb:
             return bool(thumb.info.get("Thumb::MTime") == str(int(mtime)))
@@ -78,6 +84,8 @@ def move_thumbnail(old: str | Path, new: str | Path, root: Path | None = None) -
     The URI chunk must name the new path for other viewers to accept it, so this rewrites the PNG rather
     than renaming it; the mtime is kept from the old one. Returns False if there was none to move.
     """
+    from PIL import Image
+
     source = thumbnail_path(old, root)
     try:
         with Image.open(source) as thumb:
