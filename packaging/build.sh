@@ -32,6 +32,25 @@ find dist/photoscope/_internal -name '*.so*' -type f ! -path '*.libs/*' | grep -
   | while read -r lib; do
       if readelf -S -W "$lib" 2>/dev/null | grep -qE ' \.(symtab|debug_info) '; then strip --strip-unneeded "$lib"; fi
     done
+# pillow-heif's libheif links the x265 HEVC *encoder* (23 MB), for writing HEIC, which the app never does
+# (it reads HEIC with libde265). It is swapped for a stub of the same name with the only two symbols
+# libheif takes from it: x265_api_get_<build>() returns no encoder (libheif then reports HEIC encoding as
+# unsupported) and x265_cleanup() does nothing. If libheif ever asks for more, the real one stays.
+heif_libs=dist/photoscope/_internal/pillow_heif.libs
+for x265 in "$heif_libs"/libx265*.so*; do
+  [ -f "$x265" ] && [ "$(stat -c %s "$x265")" -gt 100000 ] || continue
+  wanted=$(nm -D --undefined-only "$heif_libs"/libheif*.so* | awk '$2 ~ /^x265_/ {print $2}' | sort -u)
+  api=$(echo "$wanted" | grep -E '^x265_api_get_[0-9]+$' || true)
+  if [ "$(echo "$wanted" | wc -l)" -ne 2 ] || [ -z "$api" ] || ! echo "$wanted" | grep -qx x265_cleanup \
+      || ! command -v cc > /dev/null; then
+    echo "libx265 kept: libheif asks for $(echo $wanted), or there is no C compiler" >&2
+    continue
+  fi
+  soname=$(readelf -d "$x265" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+  printf 'const void *%s(int depth) { (void)depth; return 0; }\nvoid x265_cleanup(void) {}\n' "$api" \
+    | cc -shared -fPIC -O2 -s -Wl,-soname,"$soname" -x c -o "$x265" -
+  echo "libx265 replaced by a stub (no HEIC encoder; decoding unchanged)"
+done
 echo "bundle: $(du -sh dist/photoscope | cut -f1) in $(find dist/photoscope -type f | wc -l) files; largest parts (MB):"
 du -sm dist/photoscope/_internal/* | sort -rn | head -12 | sed 's|dist/photoscope/_internal/||; s/^/  /'
 
@@ -48,6 +67,13 @@ echo "caption one photo (first run: traces and caches the encoder): $(echo "$(da
 start=$(date +%s.%N)
 "$app" caption "$photo" > /dev/null
 echo "caption one photo (later runs): $(echo "$(date +%s.%N) - $start" | bc) s"
+heic=$(mktemp --suffix=.heic)  # a HEIC photo (written by the build venv's full pillow-heif): read with the stub
+"$venv/bin/python" -c 'import sys, pillow_heif; from PIL import Image; pillow_heif.register_heif_opener()
+Image.open(sys.argv[1]).convert("RGB").save(sys.argv[2], format="HEIF")' "$photo" "$heic"
+caption=$("$app" caption "$heic")
+echo "$caption"
+[ -n "$caption" ] && echo "caption of a HEIC photo"
+rm -f "$heic"
 map=$(mktemp --suffix=.png)
 QT_QPA_PLATFORM=offscreen "$app" map words --words 100 --out "$map" > /dev/null  # t-SNE (photoscope.search.tsne)
 [ -s "$map" ] && echo "t-SNE word map drawn"
