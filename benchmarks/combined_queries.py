@@ -1,6 +1,7 @@
 """Combined queries on Flickr8k val: precision@10 of combined search against plain search.
 
     python benchmarks/combined_queries.py --data ../shared/datasets/flickr8k [--per-type 300]
+    python benchmarks/combined_queries.py --data ../shared/datasets/flickr8k --per-type 200 --defaults
     python benchmarks/combined_queries.py --latency [--sizes 10000 100000]
     python benchmarks/combined_queries.py --data ../shared/datasets/flickr8k --path-words --per-type 120
 
@@ -25,10 +26,13 @@ Each query needs at least 5 relevant photos. The query photo never counts (the a
 Weights are swept on the even-numbered queries of each type and reported on the odd ones, so the
 figures are not tuned on the queries they are reported on. Latent arithmetic (sum of unit latents,
 photos by their own latent) and score sums (z-scored cosines, photos by their features) are
-both measured, with and without the likelihood re-rank; the app's defaults are printed last.
+both measured, with and without the likelihood re-rank; the app's defaults are printed last, and
+again with each taken-away word's latent the text encoder's guess alone instead of inverted
+(``CombineOptions(invert_negatives=False)``: less time, see ``benchmarks/search.py --terms``).
+``--defaults`` prints only the plain searches and those two (a minute instead of most of an hour:
+no sweep).
 
-``--latency`` times one text query against a three-term query (two texts and a photo) over a
-synthetic library as benchmarks/search.py does.
+``--latency`` is ``benchmarks/search.py --terms``: three-term queries against one text query.
 """
 
 from __future__ import annotations
@@ -42,23 +46,25 @@ import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
+import photoscope  # noqa: F401  # first: it sets the app's OpenMP wait policy before PyTorch loads
+
+# isort: split
 import numpy as np
 import torch
 
 from photoscope.config import cache_dir
 from photoscope.network import PhotoscopeModel
 from photoscope.search.combine import (
-    CombinedRanker,
     CombineOptions,
     Term,
     combine_latents,
     combine_scores,
     signed_weights,
 )
-from photoscope.search.ranking import SearchEngine, TextRanker, TextSearchOptions, rescore_top
+from photoscope.search.ranking import TextRanker, TextSearchOptions, rescore_top
 from photoscope.search.vectors import VectorStore
 from photoscope.training.features import cached_features
 from photoscope.training.flickr8k import CaptionDataset
@@ -98,7 +104,8 @@ def caption_words(
 
     # Content words: those that follow a determiner or a number at least a quarter of the time
     # ("a dog", "the water", "two people"), which leaves out verbs and prepositions ("across").
-    after, total = Counter(), Counter()
+    after: Counter[str] = Counter()
+    total: Counter[str] = Counter()
     for caps in tokens:
         for c in caps:
             for prev, w in zip([".", *c], c, strict=False):
@@ -120,8 +127,8 @@ def caption_words(
 def build_queries(has: list[set[str]], about: list[set[str]], per_type: int, seed: int = 0) -> list[Query]:
     rng = np.random.default_rng(seed)
     photos_with: dict[str, set[int]] = defaultdict(set)
-    for i, words in enumerate(has):
-        for w in words:
+    for i, photo_words in enumerate(has):
+        for w in photo_words:
             photos_with[w].add(i)
     common = sorted(w for w, p in photos_with.items() if len(p) >= 15)
     queries: list[Query] = []
@@ -178,7 +185,12 @@ class Scorer:
         self.cos = dict(
             zip(texts, store.scores(torch.stack(list(self.latent.values())), "latent"), strict=True)
         )
-        self.shipped = {}
+        # The text encoder's guess alone: what a taken-away text is ranked by unless inverted.
+        self.guess = dict(zip(texts, model.encode_text(texts), strict=True))
+        self.guess_cos = dict(
+            zip(texts, store.scores(torch.stack(list(self.guess.values())), "latent"), strict=True)
+        )
+        self.shipped: dict[str, torch.Tensor] = {}
         for lo in range(0, len(plain), 100):
             chunk = plain[lo : lo + 100]
             self.shipped.update(zip(chunk, ranker.scores(chunk, options), strict=True))
@@ -202,7 +214,7 @@ class Scorer:
     def plain(self, q: Query, what: str) -> torch.Tensor:
         if what == "photo":
             assert q.photo is not None
-            return self.features @ self.features[q.photo]
+            return torch.mv(self.features, self.features[q.photo])
         return self.shipped[what].clone()
 
     def combined(self, q: Query, o: CombineOptions) -> torch.Tensor:
@@ -212,11 +224,16 @@ class Scorer:
         if q.negative is not None:
             terms.append(Term(text=q.negative, negative=True))
         weights = signed_weights(terms, o)
+        guessed = not o.invert_negatives and o.text.method != "plain"  # as CombinedRanker does
+        latent = {True: self.guess, False: self.latent}
+        cos = {True: self.guess_cos, False: self.cos}
         if o.method == "latent":
-            rows = [self.latent[t.text] if t.text else self.latents[q.photo] for t in terms]
+            rows = [
+                latent[guessed and t.negative][t.text] if t.text else self.latents[q.photo] for t in terms
+            ]
             scores = self.latents @ combine_latents(torch.stack(rows), weights)
         else:
-            rows = [self.cos[t.text] if t.text else self.plain(q, "photo") for t in terms]
+            rows = [cos[guessed and t.negative][t.text] if t.text else self.plain(q, "photo") for t in terms]
             scores = combine_scores(torch.stack(rows), weights)
         if o.rerank > 0 and q.texts:
             top, idx = scores.topk(o.rerank)
@@ -263,6 +280,7 @@ def evaluate(args: argparse.Namespace) -> None:
         for nw in (0.25, 0.5, 1.0)
         for r, rw in ((0, 0.0), (50, 1.0), (50, 4.0))
     ]
+    methods = (("latent", False), ("latent", True), ("scores", False), ("scores", True))
     for kind in kinds:
         qs = [q for q in queries if q.kind == kind]
         tune, test = qs[0::2], qs[1::2]
@@ -279,7 +297,7 @@ def evaluate(args: argparse.Namespace) -> None:
                 f"  plain: {label:24s}"
                 f" {mean_precision(test, lambda q, i=i: scorer.plain(q, q.plain[i])):5.1f}"
             )
-        for method, rerank in (("latent", False), ("latent", True), ("scores", False), ("scores", True)):
+        for method, rerank in () if args.defaults else methods:
             options = [o for o in grid if o.method == method and (o.rerank > 0) == rerank]
             if kind in ("photo + word", "word + word"):  # no negatives: one negative weight is enough
                 options = [o for o in options if o.negative_weight == 0.5]
@@ -293,7 +311,11 @@ def evaluate(args: argparse.Namespace) -> None:
                 f"re-rank weight {best.rerank_weight})"
             )
         shown = mean_precision(test, lambda q: scorer.combined(q, CombineOptions()))
-        print(f"  app defaults {'':19s} {shown:5.1f}")
+        print(f"  {'app defaults':31s} {shown:5.1f}")
+        if any(q.negative for q in test):
+            guessed = CombineOptions(invert_negatives=False)
+            shown = mean_precision(test, lambda q, o=guessed: scorer.combined(q, o))
+            print(f"  {'app defaults, taken-away guessed':31s} {shown:5.1f}")
 
 
 def _example(q: Query, names: list[str]) -> str:
@@ -386,31 +408,9 @@ def path_words_sweep(args: argparse.Namespace) -> None:
 
 def latency(args: argparse.Namespace) -> None:
     sys.path.insert(0, str(Path(__file__).parent))
-    from search import QUERIES, percentiles, synthetic_store  # benchmarks/search.py
+    from search import terms_latency  # benchmarks/search.py
 
-    model = PhotoscopeModel(args.model)
-    for size in args.sizes:
-        store = synthetic_store(model, size)
-        engine, ranker = SearchEngine(model, store), CombinedRanker(model, store)
-        photo = Term(feature=store.vector_of(7, "feature"), latent=store.raw_latents(torch.tensor([7]))[0])
-        engine.search_text(QUERIES[0])  # warm-up
-        one, three = [], []
-        for i in range(args.queries):
-            text = QUERIES[i % len(QUERIES)]
-            started = time.perf_counter()
-            engine.search_text(text, k=50)
-            one.append((time.perf_counter() - started) * 1000)
-            terms = [
-                replace(photo),
-                Term(text=text),
-                Term(text=QUERIES[(i + 1) % len(QUERIES)], negative=True),
-            ]
-            started = time.perf_counter()
-            store.top_k(ranker.scores(terms), 50, exclude=[7])
-            three.append((time.perf_counter() - started) * 1000)
-        print(
-            f"{size:>7} photos  1 text term: {percentiles(one)}  |  photo + text - text: {percentiles(three)}"
-        )
+    terms_latency(PhotoscopeModel(args.model), args.sizes, args.queries)
 
 
 def main() -> None:
@@ -422,6 +422,7 @@ def main() -> None:
     parser.add_argument("--per-type", type=int, default=300)
     parser.add_argument("--model")
     parser.add_argument("--latency", action="store_true")
+    parser.add_argument("--defaults", action="store_true", help="plain search and the app's defaults only")
     parser.add_argument("--path-words", action="store_true", help="sweep the path-word bonus instead")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--queries", type=int, default=15)

@@ -1,9 +1,18 @@
 """Search latency with a library of synthetic vectors (the network and the queries are real).
 
     python benchmarks/search.py [--sizes 10000 100000] [--queries 15] [--model DIR]
+    python benchmarks/search.py --terms [--sizes 10000] [--queries 8]
 
 Text queries run the shipped pipeline (text encoder, inversion refinement, cosine ranking over
 all latents, top 50); example-photo queries include encoding the photo. Prints p50 and p90.
+
+``--terms`` times combined queries of three terms against one text query (issue #17's goal: at
+most twice as long): photo + text - word and text + text - word, as the app ranks them (every
+text inverted) and with the taken-away word's latent the text encoder's guess alone
+(``CombineOptions(invert_negatives=False)``), interleaved query by query so the same load falls
+on each. Wall and CPU time (the process's, all threads), and the median over queries of
+each query's ratio to the one-text query run just before it (steadier than a ratio of medians on a
+loaded machine).
 """
 
 from __future__ import annotations
@@ -11,12 +20,18 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from collections.abc import Callable
+from functools import partial
 
+import photoscope  # noqa: F401  # first: it sets the app's OpenMP wait policy before PyTorch loads
+
+# isort: split
 import torch
 from PIL import Image
 from skimage import data
 
 from photoscope.network.model import PhotoscopeModel
+from photoscope.search.combine import CombinedRanker, CombineOptions, Term
 from photoscope.search.ranking import SearchEngine
 from photoscope.search.vectors import VectorStore
 
@@ -40,6 +55,7 @@ QUERIES = [
     "espresso",
     "a laptop on a desk",
 ]
+TAKEN_AWAY = ["people", "water", "a dog", "snow", "grass", "a man", "the street", "trees"]
 
 
 def synthetic_store(model: PhotoscopeModel, size: int) -> VectorStore:
@@ -61,13 +77,71 @@ def percentiles(samples: list[float]) -> str:
     return f"p50 {statistics.median(ordered):6.1f} ms, p90 {ordered[int(0.9 * (len(ordered) - 1))]:6.1f} ms"
 
 
+def timed(run: Callable[[], object]) -> tuple[float, float]:
+    """Wall and CPU milliseconds of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    run()
+    return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
+
+
+def terms_latency(model: PhotoscopeModel, sizes: list[int], queries: int) -> None:
+    for size in sizes:
+        store = synthetic_store(model, size)
+        samples = _terms_samples(SearchEngine(model, store), CombinedRanker(model, store), queries)
+        one = samples["1 text"]
+        print(f"{size:>7,} photos, {queries} queries each, interleaved; p50 wall / CPU ms, ratio to 1 text")
+        for name, times in samples.items():
+            wall = statistics.median(t[0] for t in times)
+            cpu = statistics.median(t[1] for t in times)
+            line = f"  {name:34s} wall {wall:7.1f}  CPU {cpu:7.1f}"
+            if times is not one:
+                ratio_wall = statistics.median(t[0] / o[0] for t, o in zip(times, one, strict=True))
+                ratio_cpu = statistics.median(t[1] / o[1] for t, o in zip(times, one, strict=True))
+                line += f"   x{ratio_wall:4.2f} wall  x{ratio_cpu:4.2f} CPU"
+            print(line, flush=True)
+
+
+def _terms_samples(
+    engine: SearchEngine, ranker: CombinedRanker, queries: int
+) -> dict[str, list[tuple[float, float]]]:
+    """(wall, CPU) ms of each query shape, query by query in turn."""
+    store = ranker.store
+    photo = Term(feature=store.vector_of(7, "feature"), latent=store.raw_latents(torch.tensor([7]))[0])
+    app, guessed = CombineOptions(), CombineOptions(invert_negatives=False)
+
+    def combined(terms: list[Term], options: CombineOptions) -> None:
+        store.top_k(ranker.scores(terms, options), 50, exclude=[7])
+
+    engine.search_text(QUERIES[0])  # warm-up
+    combined([photo, Term(text=QUERIES[1]), Term(text="people", negative=True)], app)
+    samples: dict[str, list[tuple[float, float]]] = {}
+    for i in range(queries):
+        text, other = QUERIES[i % len(QUERIES)], QUERIES[(i + 5) % len(QUERIES)]
+        minus = Term(text=TAKEN_AWAY[i % len(TAKEN_AWAY)], negative=True)
+        shapes = {
+            "photo + text - word": [photo, Term(text=text), minus],
+            "text + text - word": [Term(text=text), Term(text=other), minus],
+        }
+        samples.setdefault("1 text", []).append(timed(partial(engine.search_text, text, k=50)))
+        for name, terms in shapes.items():
+            for label, options in (("app", app), ("- guessed", guessed)):
+                samples.setdefault(f"{name} ({label})", []).append(timed(partial(combined, terms, options)))
+    return samples
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--queries", type=int, default=15)
     parser.add_argument("--model")
+    parser.add_argument("--terms", action="store_true", help="three-term queries against one text query")
     args = parser.parse_args()
     model = PhotoscopeModel(args.model)
+    if args.terms:
+        terms_latency(model, args.sizes, args.queries)
+        return
     photos = [
         Image.fromarray(getattr(data, n)()).convert("RGB")
         for n in ("astronaut", "coffee", "chelsea", "rocket")

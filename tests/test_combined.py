@@ -10,6 +10,7 @@ import torch
 from photoscope.api import Photoscope, QueryTerm
 from photoscope.cli import main
 from photoscope.search.combine import (
+    CombinedRanker,
     CombineOptions,
     Term,
     combine_latents,
@@ -17,6 +18,7 @@ from photoscope.search.combine import (
     signed_weights,
     standardise,
 )
+from photoscope.search.ranking import TextRanker, TextSearchOptions, rescore_top
 
 
 def test_rows_are_standardised_and_summed_with_signed_weights() -> None:
@@ -75,12 +77,17 @@ def test_photo_plus_words_finds_the_same_shape_in_the_new_colour(app: Photoscope
     assert all(n.startswith("blue") for n in found), found
 
 
+def _ranked(results) -> list[tuple[int, float]]:  # type: ignore[no-untyped-def]
+    return [(m.photo.id, m.score) for m in results.matches]
+
+
 def test_one_term_alone_is_a_plain_search(app: Photoscope, shapes_library_db: tuple[Path, Path]) -> None:
     _, photos = shapes_library_db
+    # The same photos with the same scores, to the bit.
     text = app.search_terms([QueryTerm(text="a yellow square")], 5)
-    assert _names(text) == _names(app.search_text("a yellow square", 5))
+    assert _ranked(text) == _ranked(app.search_text("a yellow square", 5))
     photo = photos / "red circle 1.jpg"
-    assert _names(app.search_terms([QueryTerm(photo=photo)], 5)) == _names(app.search_photo(photo, 5))
+    assert _ranked(app.search_terms([QueryTerm(photo=photo)], 5)) == _ranked(app.search_photo(photo, 5))
     # Terms of weight 0 are left out; unknown words are reported; nothing known: no results.
     result = app.search_terms([QueryTerm(text="qwxzv"), QueryTerm(text="red", weight=0)], 5)
     assert result.matches == [] and [u.word for u in result.unknown_words] == ["qwxzv"]
@@ -109,3 +116,50 @@ def test_cli_add_subtract_and_weights(
     assert code == 0 and all(Path(p).stem.startswith("blue") for p in out.splitlines()), out
     code, _, err = _run(capsys, "search", "red", "--add-photo", str(photos / "nothing.jpg"), *common)
     assert code == 2 and "nothing.jpg: no such photo" in err
+
+
+def test_texts_are_inverted_in_one_batch_or_taken_away_texts_guessed(app: Photoscope) -> None:
+    """By default every text is inverted, all in one batch (the latents as before issue #17);
+    ``invert_negatives=False`` inverts the added texts only and takes a taken-away text's latent
+    from the text encoder alone."""
+    ranker, texts = CombinedRanker(app.model, app.store), TextRanker(app.model, app.store)
+    search = TextSearchOptions()
+    feature = app.store.vectors("feature")[0].float()
+    photo = Term(feature=feature, latent=app.store.raw_latents(torch.tensor([0]))[0])
+    terms = [Term(text="red"), photo, Term(text="a square", negative=True), Term(text="blue")]
+    inverted = ranker.term_latents(terms, CombineOptions())
+    assert torch.equal(inverted[[0, 2, 3]], texts.latents(["red", "a square", "blue"], search))
+    assert torch.equal(inverted[1], photo.latent)  # type: ignore[arg-type]
+    guessed = ranker.term_latents(terms, CombineOptions(invert_negatives=False))
+    added = texts.latents(["red", "blue"], search)
+    assert torch.equal(guessed[0], added[0]) and torch.equal(guessed[3], added[1])
+    assert torch.equal(guessed[1], inverted[1])
+    guess = app.model.encode_text(["a square"])
+    assert torch.equal(guessed[2], guess[0])
+    # Score sums take the same rows.
+    cos = ranker.term_scores(terms, CombineOptions(method="scores", invert_negatives=False))
+    assert torch.equal(cos[2], app.store.scores(guess, "latent")[0])
+    assert torch.equal(cos[1], app.store.scores(feature, "feature")[0])
+    # Without a taken-away text nothing changes.
+    added_only = [Term(text="red"), Term(text="blue", weight=0.5)]
+    for method in ("latent", "scores"):
+        both = [CombineOptions(method=method, invert_negatives=i) for i in (True, False)]
+        assert torch.equal(ranker.scores(added_only, both[0]), ranker.scores(added_only, both[1]))
+    # The plain-inversion method has no encoder guess: its taken-away texts are inverted.
+    plain = CombineOptions(invert_negatives=False, text=TextSearchOptions(method="plain"))
+    assert torch.equal(
+        ranker.term_latents(terms, plain)[2], texts.latents(["red", "a square", "blue"], plain.text)[1]
+    )
+
+
+def test_likelihood_rerank_of_several_texts_in_one_pass(app: Photoscope) -> None:
+    """The positive texts' per-word log p of the candidates, in one decoder pass, is their mean
+    taken text by text."""
+    ranker = CombinedRanker(app.model, app.store)
+    scores = app.store.scores(app.model.encode_text(["red"]), "latent")
+    texts = ["red", "a blue square"]
+    top, rows = scores.topk(5, dim=1)
+    latents = app.store.raw_latents(rows.reshape(-1))
+    one_by_one = torch.stack([app.model.text_log_prob(latents, [t])[0] for t in texts]).mean(0)
+    expected = rescore_top(scores, top, rows, one_by_one.reshape(rows.shape), 1.0)
+    assert torch.allclose(ranker.rerank(scores, texts, 5, 1.0), expected, atol=1e-5)

@@ -13,6 +13,10 @@ Two ways to combine, both kept and measured (``benchmarks/combined_queries.py``)
   (z-scores: the spaces' cosines differ in scale) and summed with the same signed weights.
 
 Either may then re-score its best ``rerank`` photos by the positive texts' caption likelihood.
+
+A taken-away text's latent may be the text encoder's guess alone, without the inversion that
+refines a searched text (``invert_negatives=False``): faster, but measured less precise, so not
+the default (figures in ``CombineOptions``).
 """
 
 from __future__ import annotations
@@ -59,6 +63,17 @@ class CombineOptions:
     photo_weight: float = 0.5  # a photo term's weight relative to a text term of the same weight
     rerank: int = 0  # re-score this many best photos by the positive texts' likelihood (0: off)
     rerank_weight: float = 1.0  # per-word log p added to the combined score
+    # True: a taken-away text is inverted like an added one, all texts in one batch. False: its
+    # latent is the text encoder's guess alone, and only the added texts are inverted (20 decoder
+    # steps on a batch one row smaller). Measured (issue #17; benchmarks/search.py --terms --queries
+    # 10 and benchmarks/combined_queries.py --per-type 200 --defaults, loaded 2-core machine), the
+    # median query's time over one text query's, 10,000 photos: photo + text - word x1.15 -> x0.73,
+    # text + text - word x1.54 -> x1.15 (100,000: x1.19 -> x0.75, x1.50 -> x1.16); but precision@10
+    # on Flickr8k val text - word 29.2 -> 27.8 (the 100 shown queries; 31.6 -> 30.4 on all 200, and
+    # lower at every taken-away weight swept), photo - word 28.4 -> 28.2. Inverted, both shapes are
+    # within twice one text query, so the precision is kept. Ignored by the plain-inversion text
+    # method, which has no encoder guess.
+    invert_negatives: bool = True
     text: TextSearchOptions = field(default_factory=TextSearchOptions)
 
 
@@ -93,12 +108,22 @@ def _one_row_a_term(
     terms: Sequence[Term],
     text_rows: Callable[[list[str]], torch.Tensor],
     photo_row: Callable[[Term], torch.Tensor],
+    guess_rows: Callable[[list[str]], torch.Tensor] | None = None,
 ) -> torch.Tensor:
     """One row a term, in the terms' order: the texts' rows from one batch (``text_rows`` of all
-    the texts at once), each photo's from ``photo_row``."""
-    texts = [t.text for t in terms if t.text is not None]
+    the texts at once), each photo's from ``photo_row``. With ``guess_rows``, the taken-away
+    texts' rows come from it instead (one batch of them), the added texts' from ``text_rows``."""
+
+    def guessed(t: Term) -> bool:
+        return guess_rows is not None and t.negative
+
+    texts = [t.text for t in terms if t.text is not None and not guessed(t)]
+    guesses = [t.text for t in terms if t.text is not None and guessed(t)]
     batch = iter(list(text_rows(texts)) if texts else [])
-    return torch.stack([next(batch) if t.text is not None else photo_row(t) for t in terms])
+    guess = iter(list(guess_rows(guesses)) if guesses and guess_rows is not None else [])
+    return torch.stack(
+        [photo_row(t) if t.text is None else next(guess) if guessed(t) else next(batch) for t in terms]
+    )
 
 
 def _photo_latent(term: Term) -> torch.Tensor:
@@ -115,16 +140,30 @@ class CombinedRanker:
         self.texts = TextRanker(model, store)
 
     def term_latents(self, terms: Sequence[Term], options: CombineOptions) -> torch.Tensor:
-        """T x D: each text's search latent (one batch for all texts), each photo's own latent."""
-        return _one_row_a_term(terms, lambda texts: self.texts.latents(texts, options.text), _photo_latent)
+        """T x D: each text's search latent (one batch for all texts; without ``invert_negatives``
+        the added texts' only, the taken-away texts' encoder guess), each photo's own latent."""
+        return _one_row_a_term(
+            terms,
+            lambda texts: self.texts.latents(texts, options.text),
+            _photo_latent,
+            self._guesses(options),
+        )
 
     def term_scores(self, terms: Sequence[Term], options: CombineOptions) -> torch.Tensor:
         """T x N raw cosines: texts against the latents, photos against the features."""
+        guesses = self._guesses(options)
         return _one_row_a_term(
             terms,
             lambda texts: self.store.scores(self.texts.latents(texts, options.text), "latent"),
             self._photo_scores,
+            None if guesses is None else lambda texts: self.store.scores(guesses(texts), "latent"),
         )
+
+    def _guesses(self, options: CombineOptions) -> Callable[[list[str]], torch.Tensor] | None:
+        """How taken-away texts get their latents when not inverted: the text encoder's guess."""
+        if options.invert_negatives or options.text.method == "plain":
+            return None
+        return self.model.encode_text
 
     def _photo_scores(self, term: Term) -> torch.Tensor:
         assert term.feature is not None
@@ -150,5 +189,6 @@ class CombinedRanker:
         k = min(k, scores.shape[1])
         top, rows = scores.topk(k, dim=1)
         latents = self.store.raw_latents(rows.reshape(-1))
-        per_word = torch.stack([self.model.text_log_prob(latents, [text])[0] for text in texts]).mean(0)
+        # One decoder pass for all the texts: each text's rows together, as text_log_prob takes them.
+        per_word = self.model.text_log_prob(latents.repeat(len(texts), 1), list(texts)).mean(0)
         return rescore_top(scores, top, rows, per_word.reshape(rows.shape), weight)
