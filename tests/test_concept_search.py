@@ -221,3 +221,10 @@ def test_a_forced_rewrite_says_less_instead(model: PhotoscopeModel, monkeypatch:
     assert kept.text == "a white building with a large window"
     rewritten = ("a black and white snow is standing in front of a building", -5.0)  # forced: says less
     assert model.describe_vectors(feature, latent, DecodeOptions(rule=everywhere))[0].text == "an espresso"
+
+
+def test_a_class_is_named_by_the_lemma_that_names_its_kind(model: PhotoscopeModel) -> None:
+    names = model.concepts.names
+    assert model.namer._candidates[names.index("monarch")][0] == "monarch butterfly"
+    assert model.namer._candidates[names.index("Madagascar cat")][0] == "ring-tailed lemur"
+    assert model.namer._candidates[names.index("bald eagle")][0] == "bald eagle"  # already its kind

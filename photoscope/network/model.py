@@ -424,6 +424,15 @@ class PhotoscopeModel:
         ]
         return QueryWords(found, known, unknown, content, stand_ins)
 
+    def word_count(self, word: str) -> int:
+        """How often the decoder saw ``word`` in training (0: not one of its words)."""
+        return self._word_counts.get(word, 0)
+
+    @cached_property
+    def _word_counts(self) -> dict[str, int]:
+        vocab = self.bundle.vocab
+        return dict(zip(vocab.words, vocab.counts, strict=True))
+
     def knows_any(self, text: str) -> bool:
         vocab = self.bundle.vocab
         return any(t != vocab.unk for t in vocab.encode(text, add_end=False))

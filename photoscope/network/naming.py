@@ -232,11 +232,21 @@ class Namer:
         known = frozenset(decoder_words) - _NOT_NAMES
         self._candidates: list[list[str]] = []
         for i, name in enumerate(concepts.names):
-            own = name.lower()
+            own = self._kind_name(i, name.lower())
             words = [own] if concepts.is_concept(own) else []
             words += [w for w in concepts.covering_words(i) if w in known and w not in words]
             self._candidates.append(words)
         self._classes: dict[str, npt.NDArray[np.int64]] = {}
+
+    def _kind_name(self, index: int, name: str) -> str:
+        """The class's lemma that names its kind, when one does ("monarch butterfly" rather than
+        "monarch", "ring-tailed lemur" rather than "Madagascar cat"), else its readable name."""
+        above = set(self.concepts.covering_words(index))
+        for lemma in self.concepts.lemmas[index]:
+            word = lemma.lower()
+            if " " in word and word.rsplit(" ", 1)[1] in above and self.concepts.is_concept(word):
+                return word
+        return name
 
     def classes(self, word: str) -> npt.NDArray[np.int64]:
         found = self._classes.get(word)

@@ -56,6 +56,11 @@ class TextSearchOptions:
     # ``concept_weight`` times the mean over them of log(concept_floor + p(photo shows it)).
     concept_weight: float = 0.1
     concept_floor: float = 0.01
+    # ... but a concept word the decoder saw fewer than ``rare_count`` times in training ("cow",
+    # "cat", "castle": Flickr8k hardly shows them) weighs ``rare_concept_weight``: there the head
+    # knows better than the decoder's latent.
+    rare_concept_weight: float = 0.1
+    rare_count: int = 100
     concepts: bool = True  # False: the decoder's words alone (the app before the concepts)
 
 
@@ -76,24 +81,35 @@ class TextRanker:
             queries = [QueryWords([], q.decoder_words, q.unknown, q.content) for q in queries]
         concept = self.concept_scores(queries, options)
         scores = self.store.scores(self.latents(texts, options), "latent")
-        if options.method != "plain" and options.concept_weight > 0:
-            scores = scores + options.concept_weight * concept
+        if options.method != "plain":
+            scores = scores + concept
         if options.rerank > 0 and options.method != "plain":  # plain inversion stays the plain baseline
             scores = self._rerank(texts, scores, options)
         for i, q in enumerate(queries):
-            if not q.decoder_words:  # the decoder's latent of "<unknown>" says nothing
-                scores[i] = concept[i] + 1e-3 * scores[i] if q.concepts else float("-inf")
+            if not q.decoder_words:  # the decoder's latent of "<unknown>" says nothing: concepts alone
+                # (all its words are rare to the decoder: undo their weight, the latent breaks ties)
+                alone = concept[i] / max(options.rare_concept_weight, 1e-6)
+                scores[i] = alone + 1e-3 * scores[i] if q.concepts else float("-inf")
         return scores
 
     def concept_scores(self, queries: Sequence[QueryWords], options: TextSearchOptions) -> torch.Tensor:
         """Q x N: each query's mean over its concept words of log(floor + p(photo shows it)),
-        0 for a query without concept words."""
+        each weighed by how little the decoder knows the word (``TextSearchOptions``), 0 for a
+        query without concept words."""
         out = torch.zeros(len(queries), len(self.store))
         for i, q in enumerate(queries):
             if q.concepts:
-                logs = [(options.concept_floor + self.store.concept_scores(c)).log() for _, c in q.concepts]
+                logs = [
+                    self._concept_weight(word, options)
+                    * (options.concept_floor + self.store.concept_scores(classes)).log()
+                    for word, classes in q.concepts
+                ]
                 out[i] = torch.stack(logs).mean(0)
         return out
+
+    def _concept_weight(self, word: str, options: TextSearchOptions) -> float:
+        rare = min(self.model.word_count(w) for w in word.split()) < options.rare_count
+        return options.rare_concept_weight if rare else options.concept_weight
 
     def _rerank(self, texts: Sequence[str], scores: torch.Tensor, options: TextSearchOptions) -> torch.Tensor:
         """Add the exact caption likelihood to the cosine of each text's best candidates."""
