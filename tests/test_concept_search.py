@@ -3,6 +3,7 @@ behaviour and the caption rule (shipped bundle; no ../shared data)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -216,9 +217,12 @@ def test_a_forced_rewrite_says_less_instead(model: PhotoscopeModel, monkeypatch:
     feature = _feature_for(ESPRESSO)
     latent = torch.zeros(1, model.latent_dim)
     everywhere = CaptionRule(familiar=-1.0, say_less_below=-1.0, support=(("person", 1.01),))  # all familiar
-    rewritten = ("a white building with a large window", -2.5)  # a small drop: kept
-    kept = model.describe_vectors(feature, latent, DecodeOptions(rule=everywhere))[0]
-    assert kept.text == "a white building with a large window"
+    rewritten = ("a white building with a large window", -2.5)  # a small drop: kept, unless ...
+    unnamed = replace(everywhere, name_over_rewrite=False)
+    assert model.describe_vectors(feature, latent, DecodeOptions(rule=unnamed))[0].text == rewritten[0]
+    # ... the head names the photo (an espresso) and the sentence does not use the name
+    assert model.describe_vectors(feature, latent, DecodeOptions(rule=everywhere))[0].text == "an espresso"
+    everywhere = unnamed
     rewritten = ("a black and white snow is standing in front of a building", -5.0)  # forced: says less
     assert model.describe_vectors(feature, latent, DecodeOptions(rule=everywhere))[0].text == "an espresso"
 

@@ -88,6 +88,8 @@ class CaptionRule:
     # ... or when the re-written sentence is this much less likely (per word, in nats) than the
     # decoder's own: forced off its subject it writes "a black and white snow is running".
     rewrite_drop: float = 2.0
+    # ... or when the head names the photo and the re-written sentence does not use that name.
+    name_over_rewrite: bool = True
     # A dog probe that fires while the head sees another animal (a cow, a sheep) may be discounted:
     # support x (1 - other animals' probability / other_animals), floored at 0; 0 turns it off
     # (at 0.5 it cut invented dogs on the dev set but cost val CIDEr 0.0015-0.003).
@@ -277,7 +279,13 @@ class PhotoscopeModel:
             # is a detail: the sentence about the (supported) dog or person stays.
             subject_invented = bool(risky_groups(first[i].text.split()) & unsupported[i] - {"ball"})
             forced = first[i].score - rewritten[i].score > rule.rewrite_drop
-            if (familiarity[i] >= rule.say_less_below and not forced) or not subject_invented:
+            named = self.namer.name(probs[i], rule.fallback_threshold)
+            ignores_name = (
+                rule.name_over_rewrite and named is not None and not self._uses(rewritten[i].text, named)
+            )
+            if (
+                familiarity[i] >= rule.say_less_below and not forced and not ignores_name
+            ) or not subject_invented:
                 texts[i] = rewritten[i].text
             else:
                 texts[i] = self.say_less(first[i].text, rewritten[i].text, probs[i], rule)
