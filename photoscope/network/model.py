@@ -36,7 +36,6 @@ from photoscope.network.naming import (
     risky_groups,
     scene_phrase,
 )
-from photoscope.network.preprocess import INPUT_SIZE, preprocess
 from photoscope.network.vocab import SPECIALS, tokenize
 
 
@@ -128,9 +127,11 @@ class QueryWords:
 
 @dataclass(frozen=True)
 class DecodeOptions:
+    """How the decoder writes a caption: the beam, its length rule, the re-rank and the rule."""
+
     # Beam 5 with length penalty 0.5 measured best on Flickr8k val (closing notes of the caption issue).
     beam: int = 5
-    max_len: int = 20
+    max_len: int = 20  # words; Flickr8k's captions average 11.8 words
     length_penalty: float = 0.5
     # Re-rank finished hypotheses by the text encoder (see decoding.py): CIDEr rose steadily up to a
     # weight of 8 on both halves of Flickr8k val, then fell (captions grow long).
@@ -147,8 +148,6 @@ class WordEmbeddings:
 class PhotoscopeModel:
     """The encoder and the trained caption network, loaded lazily and used on the CPU."""
 
-    input_size = INPUT_SIZE
-
     def __init__(self, model_dir: str | Path | None = None, encoder: ImageEncoder | None = None) -> None:
         self.model_dir = Path(model_dir) if model_dir else default_model_dir()
         self.encoder = encoder or ImageEncoder()
@@ -159,8 +158,15 @@ class PhotoscopeModel:
         if self._bundle is None:
             # Parameters made under inference mode could never take part in autograd (inversion).
             with torch.inference_mode(False):
-                self._bundle = load_bundle(self.model_dir)
+                bundle = load_bundle(self.model_dir)
+            self.encoder.use(bundle.encoder)  # the encoder it names: refused if not installed as made
+            self._bundle = bundle
         return self._bundle
+
+    @property
+    def input_size(self) -> int:
+        """The side photos are resized to for the encoder (the bundle's ``EncoderSpec``)."""
+        return self.bundle.encoder.input_size
 
     @property
     def version(self) -> str:
@@ -193,9 +199,10 @@ class PhotoscopeModel:
             return []
         n = len(photos)
         batch = [*photos, *(ImageOps.mirror(p) for p in photos)] if mirror else list(photos)
-        out = self.encoder.predict(preprocess(batch))
+        network = self.bundle.network  # first: loading the bundle sets the encoder it names
+        out = self.encoder.predict(self.encoder.preprocess(batch))
         with torch.inference_mode():
-            all_latents = self.bundle.network.latent(out.features)
+            all_latents = network.latent(out.features)
             latents = all_latents.reshape(-1, n, all_latents.shape[1]).mean(0)
         classes = top_classes(out.logits[:n], tags)
         return [PhotoEmbedding(out.features[i], latents[i], classes[i]) for i in range(n)]
@@ -249,7 +256,7 @@ class PhotoscopeModel:
     def concept_probs(self, features: torch.Tensor) -> torch.Tensor:
         """The head's N x 1000 class probabilities from N x 1280 encoder features (stored float16
         features too: no photo needed)."""
-        return head_logits(features).softmax(dim=-1)
+        return head_logits(features, self.bundle.encoder).softmax(dim=-1)
 
     def describe_vectors(
         self, features: torch.Tensor, latents: torch.Tensor, options: DecodeOptions | None = None

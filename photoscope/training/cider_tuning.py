@@ -29,6 +29,7 @@ import torch.nn.functional as F
 from photoscope.network.bundle import load_bundle
 from photoscope.network.caption_network import CaptionNetwork
 from photoscope.network.decoding import pad_batch, teacher_inputs
+from photoscope.network.encoder import ImageEncoder
 from photoscope.network.model import DecodeOptions
 from photoscope.network.vocab import Vocabulary
 from photoscope.training.checkpoint import load_checkpoint, restore, save_checkpoint, save_run_bundle
@@ -57,10 +58,12 @@ class CiderTuningConfig:
 
 @dataclass(frozen=True)
 class TuningReport:
-    epoch: float
-    reward: float
-    seconds: float
-    metrics: dict[str, float]
+    """One validation point of the CIDEr tuning, as the run's history records it."""
+
+    epoch: float  # fractional: validation runs ``evals_per_epoch`` times an epoch
+    reward: float  # the mean CIDEr reward of the sampled captions since the last report
+    seconds: float  # of training since the last report
+    metrics: dict[str, float]  # val BLEU-4 and CIDEr with the tuning's beam and length penalty
 
 
 def sample_captions(
@@ -133,8 +136,11 @@ class CiderTuner:
     def features(self, cache: Path | None = None) -> None:
         """The photos' latents, computed once: the projection is frozen, so they never change."""
         names = self.train_names + self.val_names
+        encoder = ImageEncoder(spec=self.source.encoder)  # the features the source bundle was made on
         features = torch.from_numpy(
-            cached_features(names, self.data.root / "images", cache or self.out / "cache").astype(np.float32)
+            cached_features(names, self.data.root / "images", cache or self.out / "cache", encoder).astype(
+                np.float32
+            )
         )
         with torch.inference_mode():
             latents = self.net.latent(features)
@@ -232,7 +238,15 @@ class CiderTuner:
             **self.source.extra,
             "cider_tuning": {**asdict(self.config), "epoch": report.epoch, "from": self.source.version},
         }
-        save_run_bundle(self.out, self.net, self.vocab, self.source.training_data, report.metrics, extra)
+        save_run_bundle(
+            self.out,
+            self.net,
+            self.vocab,
+            self.source.training_data,
+            report.metrics,
+            extra,
+            encoder=self.source.encoder,
+        )
 
     def _save_checkpoint(self) -> None:
         save_checkpoint(
