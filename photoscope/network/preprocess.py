@@ -1,8 +1,10 @@
 """The encoder's one preprocessing (documented once, used everywhere).
 
 EXIF orientation is applied when the photo is loaded (``library.photos.load_photo``); here the
-upright photo is converted to RGB, resized whole to 224x224 without cropping (aspect ratio not
-kept, so nothing at the edges is lost for search), and scaled to [-1, 1] as EfficientNet-Lite expects.
+upright photo is converted to RGB, resized whole to the encoder's input size (224x224 for the
+shipped EfficientNet-Lite0; a bundle's ``EncoderSpec.input_size``) without cropping (aspect ratio
+not kept, so nothing at the edges is lost for search), and scaled to [-1, 1] as EfficientNet-Lite
+expects.
 """
 
 from __future__ import annotations
@@ -13,14 +15,14 @@ import numpy as np
 import torch
 from PIL import Image
 
-INPUT_SIZE = 224
+INPUT_SIZE = 224  # the default encoder's (EfficientNet-Lite0's, as the shipped model uses it)
 
 
-def preprocess(images: Sequence[Image.Image]) -> torch.Tensor:
-    """Turn RGB photos into the encoder's input batch: float32, N x 3 x 224 x 224, in [-1, 1]."""
+def preprocess(images: Sequence[Image.Image], size: int = INPUT_SIZE) -> torch.Tensor:
+    """Turn RGB photos into the encoder's input batch: float32, N x 3 x size x size, in [-1, 1]."""
     arrays = [
         np.asarray(
-            image.convert("RGB").resize((INPUT_SIZE, INPUT_SIZE), Image.Resampling.BILINEAR),
+            image.convert("RGB").resize((size, size), Image.Resampling.BILINEAR),
             dtype=np.uint8,
         )
         for image in images

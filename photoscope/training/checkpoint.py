@@ -9,7 +9,7 @@ from typing import Any
 
 import torch
 
-from photoscope.network.bundle import Bundle, save_bundle
+from photoscope.network.bundle import Bundle, EncoderSpec, save_bundle
 from photoscope.network.caption_network import CaptionNetwork
 from photoscope.network.vocab import Vocabulary
 
@@ -60,8 +60,16 @@ def restore(state: dict[str, Any], **targets: Any) -> None:
 
 
 def save_run_bundle(
-    out: Path, net: CaptionNetwork, vocab: Vocabulary, training_data: str, metrics: Any, extra: dict[str, Any]
+    out: Path,
+    net: CaptionNetwork,
+    vocab: Vocabulary,
+    training_data: str,
+    metrics: Any,
+    extra: dict[str, Any],
+    *,
+    encoder: EncoderSpec,
 ) -> Path:
-    """Save a run's best network as the model bundle ``out/bundle`` (training and CIDEr tuning alike)."""
-    bundle = Bundle(net, vocab, training_data=training_data, metrics=metrics, extra=extra)
+    """Save a run's best network as the model bundle ``out/bundle`` (training and CIDEr tuning alike),
+    with the spec of the encoder whose features it was trained on (the bundle's ``encoder``)."""
+    bundle = Bundle(net, vocab, training_data=training_data, metrics=metrics, extra=extra, encoder=encoder)
     return save_bundle(bundle, out / BUNDLE_DIR)

@@ -18,7 +18,8 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from photoscope.library.photos import load_photo
-from photoscope.network.encoder import MODEL_NAME, ImageEncoder
+from photoscope.network.bundle import DEFAULT_ENCODER, EncoderSpec
+from photoscope.network.encoder import ImageEncoder
 
 Progress = Callable[[int, int], None]
 
@@ -58,8 +59,9 @@ def encode_photos(
     progress: Progress | None = None,
     kind: str = "flip",
 ) -> np.ndarray:
-    """N x V x 1280 float16 features: the V views ``kind`` makes of each photo."""
-    out = np.zeros((len(paths), view_count(kind), 1280), dtype=np.float16)
+    """N x V x F float16 features (F: 1280 for EfficientNet-Lite): the V views ``kind`` makes of
+    each photo."""
+    out = np.zeros((len(paths), view_count(kind), encoder.spec.feature_dim), dtype=np.float16)
     for lo in range(0, len(paths), batch):
         images = [_views(load_photo(p), kind) for p in paths[lo : lo + batch]]
         features = encoder.encode_images([v for photo in images for v in photo]).features.numpy()
@@ -78,29 +80,39 @@ def cached_features(
     progress: Progress | None = None,
     kind: str = "flip",
 ) -> np.ndarray:
-    """Features for ``names`` from ``cache_dir``; encodes (and caches) only what is missing."""
+    """Features for ``names`` from ``cache_dir``; encodes (and caches) only what is missing.
+
+    The cache is ``encoder``'s (default: EfficientNet-Lite0 at 224 px): another encoder's, or another
+    input size's, is made again."""
+    encoder = encoder or ImageEncoder()
+    key = _cache_key(encoder.spec)
     cache_dir.mkdir(parents=True, exist_ok=True)
     stem = _CACHE_STEM[kind]
     array_path, index_path = cache_dir / f"{stem}.npy", cache_dir / f"{stem}.json"
     known: dict[str, int] = {}
-    stored = np.zeros((0, view_count(kind), 1280), dtype=np.float16)
+    stored = np.zeros((0, view_count(kind), encoder.spec.feature_dim), dtype=np.float16)
     if array_path.is_file() and index_path.is_file():
         meta = json.loads(index_path.read_text())
-        if meta.get("encoder") == MODEL_NAME:
+        if meta.get("encoder") == key:
             known = {n: i for i, n in enumerate(meta["names"])}
             stored = np.load(array_path)
     missing = [n for n in names if n not in known]
     if missing:
         paths = [image_dir / n for n in missing]
-        new = encode_photos(paths, encoder or ImageEncoder(), progress=progress, kind=kind)
+        new = encode_photos(paths, encoder, progress=progress, kind=kind)
         all_names = [*known, *missing]
         stored = np.concatenate([stored, new])
         _atomic_save(array_path, stored)
         tmp = index_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"encoder": MODEL_NAME, "names": all_names}))
+        tmp.write_text(json.dumps({"encoder": key, "names": all_names}))
         os.replace(tmp, index_path)
         known = {n: i for i, n in enumerate(all_names)}
     return stored[[known[n] for n in names]]
+
+
+def _cache_key(spec: EncoderSpec) -> str:
+    """The cache's encoder: the default one's name alone, as caches made before encoder specs say."""
+    return spec.name if spec == DEFAULT_ENCODER else spec.key
 
 
 def _atomic_save(path: Path, array: np.ndarray) -> None:

@@ -22,6 +22,7 @@ import torch
 import torch.nn.functional as F
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
+from photoscope.network.bundle import DEFAULT_ENCODER
 from photoscope.network.caption_network import CaptionNetwork, NetworkConfig, NetworkShape
 from photoscope.network.decoding import pad_batch, teacher_inputs
 from photoscope.network.encoder import ImageEncoder
@@ -110,10 +111,13 @@ class Trainer:
         self.history: list[EpochReport] = []
         self.start_epoch = 0
         self.best_cider = -1.0
+        self.encoder_spec = DEFAULT_ENCODER  # the features' encoder, which the bundle will name
 
     def features(self, encoder: ImageEncoder | None = None, progress: ProgressHook | None = None) -> None:
         """Load (or compute once and cache) the train and val photos' encoder features."""
         hook = (lambda d, n: progress(d, n, 0.0)) if progress else None
+        encoder = encoder or ImageEncoder()
+        self.encoder_spec = encoder.spec
         names = self.train_names + self.val_names
         images, cache_dir = self.data.root / "images", self.out / "cache"
         cache = cached_features(names, images, cache_dir, encoder, hook)
@@ -227,7 +231,9 @@ class Trainer:
     def _save_bundle(self, report: EpochReport) -> None:
         net = self.averaged
         extra: dict[str, Any] = {"epoch": report.epoch, "train_config": asdict(self.config)}
-        save_run_bundle(self.out, net, self.vocab, _data_name(self.data), report.metrics, extra)
+        save_run_bundle(
+            self.out, net, self.vocab, _data_name(self.data), report.metrics, extra, encoder=self.encoder_spec
+        )
 
     def _save_checkpoint(self) -> None:
         save_checkpoint(
