@@ -18,7 +18,9 @@ qt_depends=$(python3 -c '
 import sys; sys.path.insert(0, ".")
 from photoscope.gui.platform_check import GUI_LIBRARIES, XCB_LIBRARIES
 print(", ".join(dict.fromkeys(lib.debian for lib in (*GUI_LIBRARIES, *XCB_LIBRARIES))))')
-depends="libc6 (>= 2.36), $qt_depends, libxcb-glx0"
+# Qt's Wayland client (libQt6WaylandClient, the wl-shell integration) links libwayland-client and
+# libwayland-cursor, which a minimal system lacks (the smoke test's ldd check).
+depends="libc6 (>= 2.36), $qt_depends, libxcb-glx0, libwayland-client0, libwayland-cursor0"
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT

@@ -35,8 +35,10 @@ in_root apt-get install -y -qq --no-install-recommends /tmp/photoscope.deb >/dev
 after=$(in_root dpkg-query -W -f='${Installed-Size}\n' | awk '{s+=$1} END {print s}')
 echo "installed with its dependencies: $(( (after - before) / 1024 )) MB ($(in_root dpkg-query -W | wc -l) packages in the root)"
 
-# Every library the bundle links resolves (the bundle's own, or a declared dependency's).
-missing=$(in_root sh -c 'find /opt/photoscope -name "*.so*" -type f | xargs ldd 2>/dev/null | grep "not found" | sort -u' || true)
+# Every library the bundle links resolves (the bundle's own, or a declared dependency's). The
+# bootloader puts the bundle's top folder (_internal) on LD_LIBRARY_PATH, and so does this check.
+missing=$(in_root sh -c 'find /opt/photoscope -name "*.so*" -type f | LD_LIBRARY_PATH=/opt/photoscope/_internal \
+  xargs ldd 2>/dev/null | grep "not found" | sort -u' || true)
 [ -z "$missing" ] || { echo "unresolved libraries:"; echo "$missing"; exit 1; }
 echo "ok: every bundled library resolves"
 
