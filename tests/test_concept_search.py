@@ -232,3 +232,11 @@ def test_a_class_is_named_by_the_lemma_that_names_its_kind(model: PhotoscopeMode
     assert model.namer._candidates[names.index("monarch")][0] == "monarch butterfly"
     assert model.namer._candidates[names.index("Madagascar cat")][0] == "ring-tailed lemur"
     assert model.namer._candidates[names.index("bald eagle")][0] == "bald eagle"  # already its kind
+
+
+def test_a_concept_no_photo_shows_finds_nothing(model: PhotoscopeModel) -> None:
+    """"koala" is a concept the decoder never learned: only photos the head saw a koala in are
+    answers; in a library of an espresso, an eagle and dogs there are none."""
+    engine = SearchEngine(model, _store(model))
+    assert engine.search_text("a koala", k=5).hits == []
+    assert [h.photo_id for h in engine.search_text("espresso", k=5).hits] == [100]

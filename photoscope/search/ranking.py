@@ -10,6 +10,7 @@ Plain inversion (from the library's mean latent, no text encoder) is kept as a m
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -61,6 +62,9 @@ class TextSearchOptions:
     # knows better than the decoder's latent.
     rare_concept_weight: float = 0.1
     rare_count: int = 100
+    # A query only the concepts know ("espresso") lists only photos whose stored top classes give it
+    # at least this probability: a library without an espresso says so instead of listing photos.
+    concept_min: float = 0.02
     concepts: bool = True  # False: the decoder's words alone (the app before the concepts)
 
 
@@ -90,6 +94,8 @@ class TextRanker:
                 # (all its words are rare to the decoder: undo their weight, the latent breaks ties)
                 alone = concept[i] / max(options.rare_concept_weight, 1e-6)
                 scores[i] = alone + 1e-3 * scores[i] if q.concepts else float("-inf")
+                # photos the head does not see it in are not answers, however they rank
+                scores[i][alone < math.log(options.concept_floor + options.concept_min)] = float("-inf")
         return scores
 
     def concept_scores(self, queries: Sequence[QueryWords], options: TextSearchOptions) -> torch.Tensor:
