@@ -106,8 +106,17 @@ def run_child(mode: str, db: str, model: str, photos_dir: str) -> None:
         scroller = TimelineScroll(window, mark, gaps, app.quit)
         scroller.connect()
     elif mode == "launch":
-        window.indexing_started.connect(lambda: (mark("ready"), window.search.set_text(QUERIES[0])))
-        window.results_shown.connect(lambda _: (mark("first_results"), app.quit()))
+
+        def ready() -> None:
+            mark("ready")
+            window.search.set_text(QUERIES[0])
+
+        def first_results(_: object) -> None:
+            mark("first_results")
+            app.quit()
+
+        window.indexing_started.connect(ready)
+        window.results_shown.connect(first_results)
     else:
         Indexing(window, Path(photos_dir), mark, gaps, app.quit).connect()
     QTimer.singleShot(240_000, app.quit)
@@ -125,6 +134,7 @@ def run_child(mode: str, db: str, model: str, photos_dir: str) -> None:
                 "collections": sampler.collections if sampler else [],
                 "timeline": scroller.figures() if scroller else {},
                 "cpu_worst_ms": gaps.cpu_worst_ms,
+                "worst_parts_ms": gaps.worst_parts,
             }
         )
     )
@@ -191,31 +201,57 @@ class Heartbeat:
         self.worst_ms = 0.0  # since the library opened: while indexing and searching
         self.opening_worst_ms = 0.0  # before: PyTorch's import in the worker holds the GIL
         self.phase = "opening"
-        self.stalls: list[tuple[float, int, str]] = []  # (when, gap ms, phase) of gaps over 50 ms
+        self.stalls: list[tuple[object, ...]] = []  # (when, gap ms, phase, running, waiting, asleep)
         self.ticks = 0
         # The GUI thread's own CPU time between ticks: on a machine busy with other work the wall-clock
         # gap also counts the time the OS ran something else; this is what the app itself spent.
         self.cpu_last = 0.0
         self.cpu_worst_ms = 0.0
+        # Where the worst gap went, from the kernel's account of this thread (Linux): running, ready
+        # but waiting for a CPU (the machine's load, the app's own threads included), and asleep (the
+        # GIL held by another thread, or the event loop idle). Each is the worst over any one gap.
+        self.sched_last = _schedstat()
+        self.worst_parts = {"running": 0.0, "waiting_cpu": 0.0, "asleep": 0.0}
 
     def start(self) -> None:
         self.last = time.perf_counter()
         self.cpu_last = time.thread_time()
+        self.sched_last = _schedstat()
         self.timer.start()
 
     def tick(self) -> None:
         now = time.perf_counter()
         gap = (now - self.last) * 1000 - 10  # beyond the 10 ms asked for
+        sched = _schedstat()
+        parts = None
+        if sched is not None and self.sched_last is not None:
+            running, waiting = ((a - b) / 1e6 for a, b in zip(sched, self.sched_last, strict=True))
+            parts = (running, waiting, max(0.0, (now - self.last) * 1000 - running - waiting))
         if gap > 50:
-            self.stalls.append((round(now - START, 2), round(gap), self.phase))
+            self.stalls.append(
+                (round(now - START, 2), round(gap), self.phase, *(round(p) for p in parts or ()))
+            )
         if self.phase == "opening":
             self.opening_worst_ms = max(self.opening_worst_ms, gap)
         else:
             self.worst_ms = max(self.worst_ms, gap)
             self.cpu_worst_ms = max(self.cpu_worst_ms, (time.thread_time() - self.cpu_last) * 1000)
+            for key, value in zip(self.worst_parts, parts or (), strict=False):
+                self.worst_parts[key] = max(self.worst_parts[key], value)
         self.last = now
         self.cpu_last = time.thread_time()
+        self.sched_last = _schedstat()
         self.ticks += 1
+
+
+def _schedstat() -> tuple[int, int] | None:
+    """This thread's nanoseconds on a CPU and waiting for one (Linux's /proc schedstat)."""
+    try:
+        with open("/proc/thread-self/schedstat") as f:
+            running, waiting, _ = f.read().split()
+    except (OSError, ValueError):
+        return None
+    return int(running), int(waiting)
 
 
 class Indexing:
@@ -272,6 +308,7 @@ class TimelineScroll:
         self.started = 0.0
 
     def connect(self) -> None:
+        self.window.opener.opened.connect(lambda *_: self.mark("library_open"))
         self.window.timeline.modelReset.connect(lambda: self.mark("timeline_model"))
         self.window.loader.loaded.connect(self.loaded)
         self.window.indexing_started.connect(self.background_ready)
@@ -436,7 +473,7 @@ def main() -> None:
     )
     if args.diagnose:
         print("stalls over 50 ms (seconds since start, gap ms, phase):", beat["stalls"])
-        for where, count in beat["samples"]:  # type: ignore[union-attr]
+        for where, count in beat["samples"]:  # type: ignore[attr-defined]
             print(f"{count:5d}  {where}")
         print("garbage collections over 5 ms (seconds since start, ms, generation, thread):")
         print("   ", beat["collections"])
@@ -459,9 +496,19 @@ def timeline_bench(args: argparse.Namespace, db: Path, model: Path) -> None:
         f"loaded (PyTorch imported, vectors read; ready at {m.get('search_ready', nan):.1f} s): "
         f"{result['opening_gap_ms']:.0f} ms"
     )
+    parts = result["worst_parts_ms"]
+    assert isinstance(parts, dict)
+    print(
+        "  scrolling, the most in any one gap: GUI thread running {running:.0f} ms, ready but waiting "
+        "for a CPU {waiting_cpu:.0f} ms, asleep (the GIL, or idle) {asleep:.0f} ms".format(**parts)
+    )
     if args.diagnose:
-        print("stalls over 50 ms (seconds since start, gap ms, phase):", result["stalls"])
-        for where, count in result["samples"]:  # type: ignore[union-attr]
+        print("marks (s):", {k: round(v, 2) for k, v in m.items()})
+        print(
+            "stalls over 50 ms (s since start, gap ms, phase; ms running, waiting for a CPU, asleep):",
+            result["stalls"],
+        )
+        for where, count in result["samples"]:  # type: ignore[attr-defined]
             print(f"{count:5d}  {where}")
 
 

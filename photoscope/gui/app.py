@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,6 +47,11 @@ def app_icon() -> QIcon:
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
+    # Qt's raster engine splits a fill over 96 scanlines (a scaled thumbnail, the scroll bar's groove)
+    # across its own thread pool and waits for the pieces: on a busy machine each wait is a CPU
+    # that is not free, and the GUI thread froze in them (a fifth of its time while scrolling the
+    # timeline). One thread drawing a grid of small tiles is fast enough.
+    os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
     app.setApplicationName("Photoscope")

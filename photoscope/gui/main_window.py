@@ -78,6 +78,7 @@ if TYPE_CHECKING:
 
 RESULT_LIMIT = 1000
 REFRESH_MS = 1500  # while indexing, re-run the query at most this often so new photos show up
+TIMELINE_HEAD = 500  # photos read first at launch: more than a screen holds at the smallest tiles
 BROWSE_REFRESH_MS = 4000  # while indexing, re-read the timeline at most this often
 
 
@@ -273,7 +274,7 @@ class MainWindow(QMainWindow):
             self.index_status.show_text("No folders yet")
             self.pages.setCurrentWidget(self.welcome)
             return
-        if self._query_waiting or self.timeline.timeline is not None:
+        if self._query_waiting or self.timeline.complete:
             self.start_background()
         else:  # the search index (PyTorch, every vector) loads once the timeline is on screen
             self._start_when_browsing = True
@@ -555,9 +556,12 @@ class MainWindow(QMainWindow):
             if not self.detail.isVisible():
                 self.detail.set_model(self.timeline)
             sort, _ = self.browse_options()
-            self.result_label.setText(
-                f"{plural(self.timeline.photo_count(), 'photo')}, {SORT_NAMES[sort].lower()}"
-            )
+            if self.timeline.complete:  # not "500 photos" while the first screen only is in
+                self.result_label.setText(
+                    f"{plural(self.timeline.photo_count(), 'photo')}, {SORT_NAMES[sort].lower()}"
+                )
+            else:
+                self.result_label.clear()
         elif self._adding_folder:
             self.pages.show_message("Adding your folder…")
         elif self.folders:
@@ -579,9 +583,23 @@ class MainWindow(QMainWindow):
         if api is None:
             return
         sort, group = self.browse_options()
+        if self.timeline.timeline is None and sort in ("newest", "oldest"):  # at launch: 50 ms, not 0.5 s
+            self.pages_runner.submit(
+                lambda: api.timeline(sort, group, limit=TIMELINE_HEAD),
+                self._timeline_head_ready,
+                lambda _: None,
+                key="timeline-head",
+            )
         self.pages_runner.submit(
             lambda: api.timeline(sort, group), self._timeline_ready, self._timeline_failed, key="timeline"
         )
+
+    def _timeline_head_ready(self, head: Timeline) -> None:
+        """The newest photos, shown while the rest of the library is read (the labels wait for it)."""
+        if self.timeline.timeline is not None or self._has_query() or not len(head.ids):
+            return
+        self.timeline.set_timeline(head, complete=False)
+        self.pages.setCurrentWidget(self.browse)
 
     def _timeline_failed(self, error: BaseException) -> None:
         self.statusBar().showMessage(f"The library could not be listed: {error}", 8000)

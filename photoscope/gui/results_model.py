@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 from PySide6.QtCore import (
@@ -24,6 +24,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
+from PySide6.QtGui import QPixmap
 
 from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.thumbnail_loader import ThumbnailLoader
@@ -40,6 +41,16 @@ COPY_ROLE = Qt.ItemDataRole.UserRole + 6  # True for a copy of the query photo, 
 PAGE = 256  # timeline records fetched at a time
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class Tile(NamedTuple):
+    """What a grid tile shows (``PhotoGridModel.tile``)."""
+
+    header: str | None  # a header row's text; the rest is empty then
+    pixmap: QPixmap | None = None  # None while loading, or unreadable
+    failed: bool = False
+    strength: float | None = None
+    copy: bool = False
 
 
 def strength_text(strength: float) -> str:
@@ -82,7 +93,7 @@ class PhotoGridModel(QAbstractListModel):
         self._photo_of_row = np.zeros(0, dtype=np.int64)  # row -> photo index, -1 on headers
         self._row_of_photo = np.zeros(0, dtype=np.int64)
         self._rows: dict[str, int] = {}  # path -> row, to repaint one tile when its thumbnail arrives
-        loader.loaded.connect(self._thumbnail_loaded)
+        loader.batch_loaded.connect(self._thumbnails_loaded)
 
     # what subclasses give
 
@@ -174,6 +185,25 @@ class PhotoGridModel(QAbstractListModel):
     def extra_data(self, photo: int, role: int) -> Any:
         return None
 
+    def tile(self, row: int) -> Tile:
+        """All the delegate paints for ``row``, in one call: each ``index.data()`` goes through Qt and
+        back, taking the GIL twice, a wait each time a loading thread holds it."""
+        header = self._headers.get(row)
+        if header is not None or not 0 <= row < len(self._photo_of_row):
+            return Tile(header)
+        photo = int(self._photo_of_row[row])
+        path = self.path_of(photo)
+        self._rows[path] = row
+        pixmap = self.loader.pixmap(path, self.mtime_of(photo))
+        strength = self.extra_data(photo, STRENGTH_ROLE)
+        return Tile(
+            None,
+            pixmap,
+            pixmap is None and self.loader.failed(path),
+            strength if isinstance(strength, float) else None,
+            bool(self.extra_data(photo, COPY_ROLE)),
+        )
+
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
@@ -200,12 +230,19 @@ class PhotoGridModel(QAbstractListModel):
     def supportedDragActions(self) -> Qt.DropAction:
         return Qt.DropAction.CopyAction
 
-    @Slot(str)
-    def _thumbnail_loaded(self, path: str) -> None:
-        row = self._rows.get(path)
-        if row is not None and row < len(self._photo_of_row):
-            index = self.index(row)
-            self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
+    @Slot(list)
+    def _thumbnails_loaded(self, paths: list[str]) -> None:
+        """Repaint the tiles whose thumbnails came in: one ``dataChanged`` for the rows on screen (near
+        each other), so the view repaints once, not once per tile. Rows far apart (one scrolled past
+        that was already loading) get their own: Qt's icon view walks every row of a range."""
+        count = len(self._photo_of_row)
+        rows = sorted(row for row in map(self._rows.get, paths) if row is not None and row < count)
+        start = 0
+        for i in range(1, len(rows) + 1):
+            if i == len(rows) or rows[i] - rows[i - 1] > 64:
+                first, last = self.index(rows[start]), self.index(rows[i - 1])
+                self.dataChanged.emit(first, last, [Qt.ItemDataRole.DecorationRole])
+                start = i
 
 
 class ResultsModel(PhotoGridModel):
@@ -276,14 +313,18 @@ class TimelineModel(PhotoGridModel):
         super().__init__(loader, parent)
         self.fetch, self.runner = fetch, runner
         self.timeline: Timeline | None = None
+        self.complete = False  # whether ``timeline`` is the whole library, not its first screen only
         self._records: dict[int, PhotoRecord] = {}
         self._asked: set[int] = set()  # pages requested
         self._generation = 0
 
-    def set_timeline(self, timeline: Timeline) -> None:
+    def set_timeline(self, timeline: Timeline, complete: bool = True) -> None:
+        """Show ``timeline``; ``complete=False`` for the first screen's photos only, the whole library
+        following (``complete`` says which is shown)."""
         self.loader.forget_pending()
         self.beginResetModel()
         self.timeline = timeline
+        self.complete = complete
         self._records.clear()
         self._asked.clear()
         self._generation += 1

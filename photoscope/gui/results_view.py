@@ -14,7 +14,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoscope.gui.results_model import COPY_ROLE, FAILED_ROLE, HEADER_ROLE, STRENGTH_ROLE
+from photoscope.gui.results_model import (
+    COPY_ROLE,
+    FAILED_ROLE,
+    HEADER_ROLE,
+    STRENGTH_ROLE,
+    PhotoGridModel,
+    Tile,
+)
 
 DEFAULT_TILE = 160
 MIN_TILE, MAX_TILE = 96, 256
@@ -30,6 +37,7 @@ class TileDelegate(QStyledItemDelegate):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tile = DEFAULT_TILE
+        self._placeholders: dict[tuple[int, int, float, int, bool], QPixmap] = {}
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         return QSize(self.tile + 2 * _PADDING, self.tile + 2 * _PADDING)
@@ -38,29 +46,52 @@ class TileDelegate(QStyledItemDelegate):
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
         widget = option.widget
-        header = index.data(HEADER_ROLE)
-        if header is not None:
-            self._paint_header(
-                painter,
-                option.rect.adjusted(_PADDING, _PADDING, -_PADDING, -_PADDING),
-                option.palette,
-                str(header),
+        model = index.model()
+        if isinstance(model, PhotoGridModel):
+            tile = model.tile(index.row())  # one call into Python, not one per role
+        else:
+            pixmap = index.data(Qt.ItemDataRole.DecorationRole)
+            tile = Tile(
+                index.data(HEADER_ROLE),
+                pixmap if isinstance(pixmap, QPixmap) else None,
+                bool(index.data(FAILED_ROLE)),
+                index.data(STRENGTH_ROLE),
+                bool(index.data(COPY_ROLE)),
             )
+        rect: QRect = option.rect.adjusted(_PADDING, _PADDING, -_PADDING, -_PADDING)
+        if tile.header is not None:
+            self._paint_header(painter, rect, option.palette, str(tile.header))
             return
         style = widget.style() if widget is not None else QApplication.style()
         # The item panel alone: the selection and hover background in the style's own colours.
         style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
-        rect: QRect = option.rect.adjusted(_PADDING, _PADDING, -_PADDING, -_PADDING)
-        pixmap = index.data(Qt.ItemDataRole.DecorationRole)
-        if isinstance(pixmap, QPixmap) and not pixmap.isNull():
-            self._paint_pixmap(painter, rect, pixmap)
+        if tile.pixmap is not None and not tile.pixmap.isNull():
+            self._paint_pixmap(painter, rect, tile.pixmap)
         else:
-            self._paint_placeholder(painter, rect, option.palette, bool(index.data(FAILED_ROLE)))
-        strength = index.data(STRENGTH_ROLE)
-        if isinstance(strength, float):
-            self._paint_strength(painter, rect, option.palette, strength)
-        if index.data(COPY_ROLE):
+            painter.drawPixmap(rect.topLeft(), self._placeholder(painter, rect, option.palette, tile.failed))
+        if isinstance(tile.strength, float):
+            self._paint_strength(painter, rect, option.palette, tile.strength)
+        if tile.copy:
             self._paint_badge(painter, rect, option.palette, "copy")
+
+    def _placeholder(self, painter: QPainter, rect: QRect, palette: QPalette, failed: bool) -> QPixmap:
+        """The empty tile, drawn once per size and palette (its rounded corners and text are most of
+        a tile's painting while scrolling past photos not loaded yet)."""
+        ratio = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
+        key = (rect.width(), rect.height(), ratio, palette.cacheKey(), failed)
+        pixmap = self._placeholders.get(key)
+        if pixmap is None:
+            if len(self._placeholders) > 16:  # sizes and palettes come and go: keep the latest few
+                self._placeholders.clear()
+            pixmap = QPixmap(QSize(round(rect.width() * ratio), round(rect.height() * ratio)))
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            inner = QPainter(pixmap)
+            inner.setFont(painter.font())
+            self._paint_placeholder(inner, QRect(0, 0, rect.width(), rect.height()), palette, failed)
+            inner.end()
+            self._placeholders[key] = pixmap
+        return pixmap
 
     @staticmethod
     def _paint_header(painter: QPainter, rect: QRect, palette: QPalette, text: str) -> None:

@@ -6,18 +6,19 @@ outside the library) is decoded from the file itself with the pipeline's ``load_
 
 Requests come from the model's ``data()`` as rows are painted, so only visible rows ask. The newest
 request is served first and old ones are forgotten beyond a limit: flinging through 100,000 results
-loads what is on screen now, not everything scrolled past. Decoding makes a ``QImage`` in a pool
+loads what is on screen now, not everything scrolled past. Decoding makes a ``QImage`` in a loading
 thread; the GUI thread turns it into a ``QPixmap`` (which only it may create) kept in a small LRU.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from pathlib import Path
 
 from PIL import Image
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QImage, QPixmap
 
 from photoscope.api import THUMBNAIL_SIZE as LARGE_SIZE
@@ -83,26 +84,20 @@ def load_thumbnail(photo: str, mtime: float | None, root: Path | None = None) ->
         return QImage()
 
 
-class _LoadJob(QRunnable):
-    def __init__(self, loader: ThumbnailLoader) -> None:
-        super().__init__()
-        self.loader = loader
-
-    def run(self) -> None:
-        while (request := self.loader._next_request()) is not None:
-            path, mtime = request
-            image = load_thumbnail(path, mtime, self.loader.root)
-            try:
-                self.loader._decoded.emit(path, image)
-            except RuntimeError:  # the loader went with its window while this photo decoded
-                return
-
-
 class ThumbnailLoader(QObject):
-    """``pixmap(path, mtime)`` answers from the cache or queues a load; ``loaded`` says when it is in."""
+    """``pixmap(path, mtime)`` answers from the cache or queues a load; ``loaded`` says when it is in.
 
-    loaded = Signal(str)
-    _decoded = Signal(str, QImage)  # from pool threads
+    The GUI thread and the loading threads share one GIL, and every call from Qt into Python (a
+    delegate's paint, a model's ``data()``) must take it back: a loading thread running Python while
+    a screen of tiles is painted makes each of those calls wait. So the threads are woken once the
+    event that asked has finished (not at each tile's request), and what they load comes back in
+    batches: one queued event for everything loaded meanwhile, one ``batch_loaded`` for the models
+    (one repaint), instead of an event and a repaint per tile.
+    """
+
+    loaded = Signal(str)  # one per thumbnail, for single views (the search chip)
+    batch_loaded = Signal(list)  # the paths loaded since the last batch, for the grids
+    _ready = Signal()  # from a loading thread: results wait in ``_done``
 
     def __init__(
         self,
@@ -114,16 +109,18 @@ class ThumbnailLoader(QObject):
     ) -> None:
         super().__init__(parent)
         self.capacity, self.threads, self.pending_limit, self.root = capacity, threads, pending_limit, root
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(threads)
         self._cache: OrderedDict[str, QPixmap] = OrderedDict()
         self._failed: set[str] = set()
-        self._lock = threading.Lock()  # guards the three below, shared with the pool threads
+        self._lock = threading.Lock()  # guards what follows, shared with the loading threads
+        self._work = threading.Condition(self._lock)
         self._wanted: OrderedDict[str, float | None] = OrderedDict()  # newest last
         self._in_flight: set[str] = set()
-        self._jobs = 0
+        self._done: list[tuple[str, QImage]] = []
+        self._workers: list[threading.Thread] = []
+        self._waiting = 0  # threads asleep on ``_work``
         self._closed = False
-        self._decoded.connect(self._store)
+        self._wake_queued = False
+        self._ready.connect(self._store, Qt.ConnectionType.QueuedConnection)
 
     def pixmap(self, path: str, mtime: float | None = None) -> QPixmap | None:
         """The thumbnail if loaded (None meanwhile, and for unreadable photos: see ``failed``)."""
@@ -146,32 +143,69 @@ class ThumbnailLoader(QObject):
             self._wanted.move_to_end(path)
             while len(self._wanted) > self.pending_limit:
                 self._wanted.popitem(last=False)  # scrolled past long ago
-            start = self._jobs < self.threads
-            if start:
-                self._jobs += 1
-        if start:
-            self.pool.start(_LoadJob(self))
+            if self._wake_queued:
+                return
+            self._wake_queued = True
+        # After the event asking (a paint asks for every new tile) is done: a thread woken now would
+        # take the GIL from the painting between two tiles.
+        QTimer.singleShot(0, self._wake)
 
-    def _next_request(self) -> tuple[str, float | None] | None:
+    def _wake(self) -> None:
         with self._lock:
+            self._wake_queued = False
             if self._closed or not self._wanted:
-                self._jobs -= 1
-                return None
-            path, mtime = self._wanted.popitem(last=True)  # newest first: what is on screen now
-            self._in_flight.add(path)
-            return path, mtime
+                return
+            if self._waiting:
+                self._work.notify(min(self._waiting, len(self._wanted)))
+            start = len(self._workers) < self.threads and len(self._wanted) > self._waiting
+            if start:
+                worker = threading.Thread(target=self._run, name="photoscope-thumbnails", daemon=True)
+                self._workers.append(worker)
+        if start:
+            worker.start()
 
-    @Slot(str, QImage)
-    def _store(self, path: str, image: QImage) -> None:
-        if image.isNull():
-            self._failed.add(path)
-        else:
-            self._cache[path] = QPixmap.fromImage(image)
-            while len(self._cache) > self.capacity:
-                self._cache.popitem(last=False)
+    def _run(self) -> None:
+        """A loading thread: the newest request first (what is on screen now), until shut down."""
+        while True:
+            with self._lock:
+                while not self._wanted and not self._closed:
+                    self._waiting += 1
+                    self._work.wait()
+                    self._waiting -= 1
+                if self._closed:
+                    return
+                path, mtime = self._wanted.popitem(last=True)
+                self._in_flight.add(path)
+            image = load_thumbnail(path, mtime, self.root)
+            with self._lock:
+                first = not self._done
+                self._done.append((path, image))
+            if first:  # the GUI thread takes everything loaded by the time it gets to it
+                try:
+                    self._ready.emit()
+                except RuntimeError:  # the loader went with its window while this photo decoded
+                    return
+
+    @Slot()
+    def _store(self) -> None:
         with self._lock:
-            self._in_flight.discard(path)
-        self.loaded.emit(path)
+            done, self._done = self._done, []
+            for path, _ in done:
+                self._in_flight.discard(path)
+        if not done:
+            return
+        for path, image in done:
+            if image.isNull():
+                self._failed.add(path)
+            else:
+                self._cache[path] = QPixmap.fromImage(image)
+                self._cache.move_to_end(path)
+        while len(self._cache) > self.capacity:
+            self._cache.popitem(last=False)
+        paths = [path for path, _ in done]
+        self.batch_loaded.emit(paths)
+        for path in paths:
+            self.loaded.emit(path)
 
     def forget_pending(self) -> None:
         """Drop queued loads (a new result set replaces the rows that asked for them)."""
@@ -182,4 +216,8 @@ class ThumbnailLoader(QObject):
         with self._lock:
             self._closed = True
             self._wanted.clear()
-        self.pool.waitForDone(wait_ms)
+            self._work.notify_all()
+            workers = list(self._workers)
+        deadline = time.monotonic() + wait_ms / 1000
+        for worker in workers:
+            worker.join(max(0.0, deadline - time.monotonic()))

@@ -15,6 +15,7 @@ import json
 import os
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,8 @@ def write_backup(conn: sqlite3.Connection, library_path: Path) -> Path:
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=3) as f:
-            f.write(json.dumps(data, separators=(",", ":")).encode("utf-8"))
+            for chunk in _json_chunks(data):
+                f.write(chunk)
         if target.exists():
             os.replace(target, backup_path(library_path, 1))
         os.replace(tmp, target)
@@ -58,6 +60,18 @@ def write_backup(conn: sqlite3.Connection, library_path: Path) -> Path:
             tmp.unlink()
         raise
     return target
+
+
+def _json_chunks(data: dict[str, Any], rows: int = 1000) -> Iterator[bytes]:
+    """``json.dumps(data)`` (compact) in pieces, the photos ``rows`` at a time: one call over 100,000
+    photos is 0.3 s of C that never lets go of the GIL, a frozen window while the indexer backs up."""
+    photos = data["photos"]
+    head = json.dumps({k: v for k, v in data.items() if k != "photos"}, separators=(",", ":"))
+    yield (head[:-1] + ("," if len(head) > 2 else "") + '"photos":[').encode("utf-8")
+    for start in range(0, len(photos), rows):
+        chunk = json.dumps(photos[start : start + rows], separators=(",", ":"))[1:-1]
+        yield (("," if start else "") + chunk).encode("utf-8")
+    yield b"]}"
 
 
 def read_backup(library_path: Path) -> dict[str, Any] | None:
