@@ -235,7 +235,7 @@ def test_a_class_is_named_by_the_lemma_that_names_its_kind(model: PhotoscopeMode
 
 
 def test_a_concept_no_photo_shows_finds_nothing(model: PhotoscopeModel) -> None:
-    """"koala" is a concept the decoder never learned: only photos the head saw a koala in are
+    """ "koala" is a concept the decoder never learned: only photos the head saw a koala in are
     answers; in a library of an espresso, an eagle and dogs there are none."""
     engine = SearchEngine(model, _store(model))
     assert engine.search_text("a koala", k=5).hits == []
