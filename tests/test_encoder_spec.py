@@ -251,7 +251,7 @@ def _assert_only(app: Photoscope, ids: set[int], query: Path) -> None:
         app.search_text("a dog runs on the grass"),
         app.search_photo(query),
         app.similar_to(min(ids)),
-        app.search_text("photo"),  # names the files: the path-word lift ranks among these alone too
+        app.search_text("a dog 0001"),  # "0001" names a file: the path-word lift ranks among these too
     ):
         assert results.matches and {m.photo.id for m in results.matches} <= ids
     other = next(iter(set(range(1, 7)) - ids))

@@ -110,6 +110,10 @@ STOP_SYNSETS = {
 # A related word stands for its nearest ancestor's classes only when they are this few: "ruminant"
 # (9 classes) for a giraffe is a useful guess, "structure" (58) for an amphitheater is not.
 MAX_RELATED = 20
+# ... and only when it is a kind of those classes, not a broad node that happens to cover one
+# ("creation" covers just the crossword puzzle, yet 657 synsets lie below it, "photograph" among
+# them): at most this many WordNet synsets below it per class it covers ("church": 13).
+MAX_SPREAD = 100
 PERSON = "n00007846"  # the head has no class for a person: words for people never stand in
 # Ancestors that never stand in: abstract senses ("pyramid" the polyhedron, "orchestra" the seats).
 NOT_STAND_INS = {
@@ -228,6 +232,25 @@ class WordNet:
                 plural, *singulars = line.split()
                 for singular in singulars:
                     self.plurals.setdefault(singular, []).append(plural)
+
+    def descendants(self, wnid: str) -> int:
+        """How many synsets lie below ``wnid`` (hyponyms and instances, all levels)."""
+        if not hasattr(self, "_below"):
+            self._below: dict[str, list[str]] = {}
+            for synset, ups in self.hypernyms.items():
+                for up in ups:
+                    self._below.setdefault(up, []).append(synset)
+            self._counts: dict[str, int] = {}
+        if wnid not in self._counts:
+            seen: set[str] = set()
+            stack = [wnid]
+            while stack:
+                for child in self._below.get(stack.pop(), []):
+                    if child not in seen:
+                        seen.add(child)
+                        stack.append(child)
+            self._counts[wnid] = len(seen)
+        return self._counts[wnid]
 
     def ancestors(self, wnid: str) -> list[str]:
         """Every ancestor, breadth first (nearest first), each once."""
@@ -399,7 +422,8 @@ def related_words(
             if up in NOT_STAND_INS or up in STOP_SYNSETS:
                 return ""
             if covered(up):
-                return up if len(covered(up)) <= MAX_RELATED else None
+                few = len(covered(up)) <= MAX_RELATED
+                return up if few and wordnet.descendants(up) <= MAX_SPREAD * len(covered(up)) else None
         return ""
 
     def stand_ins(lemma: str, senses: list[str]) -> list[str]:
