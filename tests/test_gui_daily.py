@@ -250,7 +250,7 @@ def test_copies_have_a_badge_and_the_library_lists_its_groups_of_copies(qtbot, m
 
 
 def test_tile_menu_copies_several_and_trashes_after_asking(
-    qtbot, make_window, daily_db, daily_library, monkeypatch
+    qtbot, make_window, daily_db, daily_library, monkeypatch, tmp_path
 ) -> None:
     window = make_window(daily_db)
     window.set_browse_option("browse/group", "none")
@@ -280,7 +280,13 @@ def test_tile_menu_copies_several_and_trashes_after_asking(
     assert urls == [window.timeline.path_of(0), window.timeline.path_of(2)]
     # Move to trash: asked first; "Cancel" keeps the photo.
     trashed: list[str] = []
-    monkeypatch.setattr(desktop, "move_to_trash", lambda path: trashed.append(path) or True)
+
+    def move_to_trash(path: str) -> bool:  # as the desktop's trash does: the file leaves the folder
+        trashed.append(path)
+        shutil.move(path, tmp_path / Path(path).name)
+        return True
+
+    monkeypatch.setattr(desktop, "move_to_trash", move_to_trash)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Cancel)
     grid.selectionModel().select(window.timeline.index(0), QItemSelectionModel.SelectionFlag.ClearAndSelect)
     window.actions_.trash.trigger()

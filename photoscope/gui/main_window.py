@@ -668,7 +668,13 @@ class MainWindow(QMainWindow):
         if api is None:
             return
         self.timeline.remove_ids(ids)  # gone from the grid at once; the index follows
-        self.runner.submit(lambda: api.remove_photos(ids), lambda _: self._after_trash(), key=None)
+        # A listing read before the removal (the full timeline after the first screen's, at launch)
+        # would bring the photos back: it is dropped, and _after_trash reads the library again.
+        self.pages_runner.obsolete("timeline-head")
+        self.pages_runner.obsolete("timeline")
+        self.runner.submit(
+            lambda: api.remove_photos(ids), lambda _: self._after_trash(), lambda _: self._after_trash()
+        )
 
     def _after_trash(self) -> None:
         self._refresh_counts()

@@ -317,10 +317,18 @@ class TimelineModel(PhotoGridModel):
         self._records: dict[int, PhotoRecord] = {}
         self._asked: set[int] = set()  # pages requested
         self._generation = 0
+        # Photos taken out (moved to the trash) that a listing read before their removal may still
+        # hold; forgotten once a listing comes without them.
+        self._removed: set[int] = set()
 
     def set_timeline(self, timeline: Timeline, complete: bool = True) -> None:
         """Show ``timeline``; ``complete=False`` for the first screen's photos only, the whole library
         following (``complete`` says which is shown)."""
+        if self._removed:
+            stale = {int(i) for i in timeline.ids[np.isin(timeline.ids, list(self._removed))]}
+            self._removed &= stale
+            if stale:
+                timeline = _without(timeline, stale)
         self.loader.forget_pending()
         self.beginResetModel()
         self.timeline = timeline
@@ -336,25 +344,8 @@ class TimelineModel(PhotoGridModel):
         timeline = self.timeline
         if timeline is None or not len(ids):
             return
-        keep = ~np.isin(timeline.ids, np.asarray(list(ids), dtype=np.int64))
-        if keep.all():
-            return
-        before = np.concatenate([[0], np.cumsum(keep)])  # kept photos before each index
-        groups = [
-            replace(g, start=int(before[g.start]), count=int(before[g.start + g.count] - before[g.start]))
-            for g in timeline.groups
-        ]
-        paths = [p for p, k in zip(timeline.paths, keep.tolist(), strict=True) if k]
-        mtimes = [m for m, k in zip(timeline.mtimes, keep.tolist(), strict=True) if k]
-        self.set_timeline(
-            replace(
-                timeline,
-                ids=timeline.ids[keep],
-                paths=paths,
-                mtimes=mtimes,
-                groups=[g for g in groups if g.count],
-            )
-        )
+        self._removed |= {int(i) for i in ids}
+        self.set_timeline(timeline, complete=self.complete)  # the first screen's stays the first screen's
 
     def groups(self) -> list[MonthGroup]:
         return list(self.timeline.groups) if self.timeline is not None else []
@@ -401,3 +392,20 @@ class TimelineModel(PhotoGridModel):
             return  # a newer timeline replaced the one that asked
         self._records.update((r.id, r) for r in records)
         self.records_loaded.emit()
+
+
+def _without(timeline: Timeline, ids: set[int]) -> Timeline:
+    """``timeline`` without the photos ``ids``, its groups shrunk (empty ones dropped)."""
+    keep = ~np.isin(timeline.ids, np.asarray(sorted(ids), dtype=np.int64))
+    before = np.concatenate([[0], np.cumsum(keep)])  # kept photos before each index
+    groups = [
+        replace(g, start=int(before[g.start]), count=int(before[g.start + g.count] - before[g.start]))
+        for g in timeline.groups
+    ]
+    return replace(
+        timeline,
+        ids=timeline.ids[keep],
+        paths=[p for p, k in zip(timeline.paths, keep.tolist(), strict=True) if k],
+        mtimes=[m for m, k in zip(timeline.mtimes, keep.tolist(), strict=True) if k],
+        groups=[g for g in groups if g.count],
+    )
