@@ -254,7 +254,10 @@ def mean_precision(queries: list[Query], score: object) -> float:
     return 100 * statistics.fmean(precision(score(q), q) for q in queries)  # type: ignore[operator]
 
 
-def evaluate(args: argparse.Namespace) -> None:
+def encoded_split(
+    args: argparse.Namespace,
+) -> tuple[CaptionDataset, list[str], PhotoscopeModel, np.ndarray, torch.Tensor]:
+    """The split's photos as the app indexes them: features (cached, no mirror view) and latents."""
     data = CaptionDataset.load(args.data)
     names = data.split(args.split)
     model = PhotoscopeModel(args.model)
@@ -262,6 +265,11 @@ def evaluate(args: argparse.Namespace) -> None:
     features = cached_features(names, data.root / "images", cache_dir() / "datasets" / key)[:, 0]
     with torch.inference_mode():
         latents = model.bundle.network.latent(torch.from_numpy(features.astype("float32")))
+    return data, list(names), model, features, latents
+
+
+def evaluate(args: argparse.Namespace) -> None:
+    data, names, model, features, latents = encoded_split(args)
     store = VectorStore(latents.shape[1])
     store.upsert(range(len(names)), latents, features)
     known = {w for w in model.bundle.vocab.words}
@@ -340,13 +348,7 @@ def path_words_sweep(args: argparse.Namespace) -> None:
     from photoscope.library.db import IndexedPhoto, Library, NewFile
     from photoscope.search import path_words
 
-    data = CaptionDataset.load(args.data)
-    names = data.split(args.split)
-    model = PhotoscopeModel(args.model)
-    key = hashlib.sha1(str(data.root.resolve()).encode()).hexdigest()[:10]
-    features = cached_features(names, data.root / "images", cache_dir() / "datasets" / key)[:, 0]
-    with torch.inference_mode():
-        latents = model.bundle.network.latent(torch.from_numpy(features.astype("float32")))
+    data, names, model, features, latents = encoded_split(args)
     rng = np.random.default_rng(0)
     folder_of = rng.integers(len(FOLDER_WORDS), size=len(names))
     with tempfile.TemporaryDirectory() as tmp, Library(Path(tmp) / "library.db") as library:
