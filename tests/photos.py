@@ -153,3 +153,26 @@ class CountingModel:
         self.calls += 1
         self.embedded += len(photos)
         return self.model.describe(photos)
+
+
+def indexed_row(photo_id: int, caption: str = "a dog", **fields: Any) -> Any:
+    """An ``IndexedPhoto`` as the indexer writes it, with small defaults (a 1x1 photo, a zero latent,
+    no feature, model "m@1"); ``fields`` override them."""
+    from photoscope.library.db import IndexedPhoto
+
+    row: dict[str, Any] = {
+        "id": photo_id,
+        "size": 10,
+        "mtime": 1.0,
+        "width": 1,
+        "height": 1,
+        "taken_at": None,
+        "camera": None,
+        "caption": caption,
+        "caption_score": -1.0,
+        "tags": [],
+        "latent": np.zeros(4, np.float32),
+        "feature": None,
+        "model_version": "m@1",
+    } | fields
+    return IndexedPhoto(**row)

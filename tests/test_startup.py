@@ -14,7 +14,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 HEAVY = ("torch", "PySide6", "shiboken6", "torchvision")
@@ -101,8 +100,10 @@ def test_words_answer_as_the_loaded_model_does(tiny_model_dir: Path) -> None:
 def test_captions_answer_before_the_network_is_loaded(tmp_path: Path) -> None:
     """A query typed while PyTorch loads is answered from the caption index (the GUI shows these
     first, then the model's ranking): no network is built for it."""
+    from photos import indexed_row
+
     from photoscope.api import Filters, Photoscope
-    from photoscope.library.db import IndexedPhoto, NewFile
+    from photoscope.library.db import NewFile
 
     db = tmp_path / "library.db"
     with Photoscope(db) as app:
@@ -111,24 +112,7 @@ def test_captions_answer_before_the_network_is_loaded(tmp_path: Path) -> None:
         ids = app.library.add_photos(new)
         captions = ["a dog runs on the beach", "a cat sleeps", "two dogs play on the beach"]
         app.library.write_results(
-            [
-                IndexedPhoto(
-                    id=ids[i],
-                    size=10 + i,
-                    mtime=1.0 + i,
-                    width=1,
-                    height=1,
-                    taken_at=None,
-                    camera=None,
-                    caption=captions[i],
-                    caption_score=-1.0,
-                    tags=[],
-                    latent=np.zeros(4, np.float32),
-                    feature=None,
-                    model_version="m@1",
-                )
-                for i in range(3)
-            ]
+            [indexed_row(ids[i], captions[i], size=10 + i, mtime=1.0 + i) for i in range(3)]
         )
         found = app.search_captions("beach", 10)
         assert sorted(m.photo.id for m in found.matches) == [ids[0], ids[2]]
@@ -137,33 +121,16 @@ def test_captions_answer_before_the_network_is_loaded(tmp_path: Path) -> None:
 
 
 def _small_library(db: Path, folder: Path) -> None:
-    from photoscope.library.db import IndexedPhoto, Library, NewFile
+    from photos import indexed_row
+
+    from photoscope.library.db import Library, NewFile
 
     with Library(db) as library:
         added = library.add_folder(str(folder))
         ids = library.add_photos(
             [NewFile(added.id, f"{folder}/{i}.jpg", 10, 1.0, f"{i:032x}") for i in range(3)]
         )
-        library.write_results(
-            [
-                IndexedPhoto(
-                    id=i,
-                    size=10,
-                    mtime=1.0,
-                    width=1,
-                    height=1,
-                    taken_at=None,
-                    camera=None,
-                    caption="a dog",
-                    caption_score=-1.0,
-                    tags=[],
-                    latent=np.zeros(4, np.float32),
-                    feature=None,
-                    model_version="m@1",
-                )
-                for i in ids
-            ]
-        )
+        library.write_results([indexed_row(i) for i in ids])
 
 
 def test_status_reads_a_few_pages_not_the_whole_file(

@@ -6,6 +6,7 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
+from photos import indexed_row
 
 from photoscope.library.db import Library
 from photoscope.search import sidecar
@@ -94,24 +95,14 @@ def _indexed_library(
 def _write(
     library: Library, ids: list[int], new: list[Any], latents: np.ndarray, features: np.ndarray, rows: Any
 ) -> None:
-    from photoscope.library.db import IndexedPhoto
-
     library.write_results(
         [
-            IndexedPhoto(
-                id=ids[j],
+            indexed_row(
+                ids[j],
                 size=100 + j,
                 mtime=1.0 + j,
-                width=1,
-                height=1,
-                taken_at=None,
-                camera=None,
-                caption="a dog",
-                caption_score=-1.0,
-                tags=[],
                 latent=latents[j],
                 feature=features[j].astype(np.float16),
-                model_version="m@1",
             )
             for j in rows
         ]
