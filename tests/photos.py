@@ -8,6 +8,7 @@ while a test pays milliseconds instead of the encoder's seconds of loading and t
 from __future__ import annotations
 
 import contextlib
+import os
 import random
 import struct
 import zlib
@@ -176,3 +177,18 @@ def indexed_row(photo_id: int, caption: str = "a dog", **fields: Any) -> Any:
         "model_version": "m@1",
     } | fields
     return IndexedPhoto(**row)
+
+
+def deny_listing(monkeypatch: Any, folder_name: str) -> None:
+    """Make every folder whose name ends with ``folder_name`` unreadable to the scanner, as a folder
+    without read permission is (``os.scandir`` raises PermissionError; works as root too)."""
+    from photoscope.library import fs
+
+    real_scandir = os.scandir
+
+    def deny(path: str) -> object:
+        if str(path).endswith(folder_name):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(fs.os, "scandir", deny)

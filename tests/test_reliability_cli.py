@@ -16,7 +16,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from photos import fast_model, write_bomb_png, write_library, write_photo
+from photos import deny_listing, fast_model, write_bomb_png, write_library, write_photo
 
 from photoscope.cli import build_parser, main
 from photoscope.commands import index as index_command
@@ -385,21 +385,13 @@ def test_5_index_and_status_show_unreadable_folders_and_unindexable_names(
     tiny_model_dir: Path,
     fast_models: None,
 ) -> None:
-    from photoscope.library import fs
 
     pictures, db = tmp_path / "P", tmp_path / "library.db"
     write_library(pictures / "locked", 2)
     write_photo(pictures / "a.jpg")
     with open(os.fsencode(pictures) + b"/bad\xff.jpg", "wb") as f:
         f.write((pictures / "a.jpg").read_bytes())
-    real_scandir = os.scandir
-
-    def deny(path: str) -> object:
-        if str(path).endswith("locked"):
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_scandir(path)
-
-    monkeypatch.setattr(fs.os, "scandir", deny)
+    deny_listing(monkeypatch, "locked")
     code, out, _ = _run(
         capsys, "index", str(pictures), "--db", str(db), "--model", str(tiny_model_dir), "--quiet"
     )

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from photos import write_library, write_photo
+from photos import deny_listing, write_library, write_photo
 
 from photoscope.library import fs, scanner
 from photoscope.library.db import Library
@@ -316,14 +316,7 @@ def test_5_an_unreadable_folder_is_recorded_for_status(
     pictures = tmp_path / "P"
     write_library(pictures / "locked", 2)
     library.add_folder(pictures)
-    real_scandir = os.scandir
-
-    def deny(path: str) -> object:
-        if str(path).endswith("locked"):
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_scandir(path)
-
-    monkeypatch.setattr(fs.os, "scandir", deny)
+    deny_listing(monkeypatch, "locked")
     report = Scanner(library).scan()
     assert report.unreadable_dirs == [str(pictures / "locked")]
     [(path, reason)] = library.problems()
