@@ -12,6 +12,8 @@ from photoscope.api.core import Core
 from photoscope.library.db import Folder
 from photoscope.library.doctor import DoctorReport, examine
 from photoscope.library.exclusions import ExclusionRule, Stash, rule_for
+from photoscope.library.exclusions import indexes_hidden as _indexes_hidden
+from photoscope.library.exclusions import set_indexes_hidden as _set_indexes_hidden
 from photoscope.library.scanner import Scanner, ScanReport
 
 if TYPE_CHECKING:  # the indexer (NumPy, PIL) is imported when one is made: not by `status`
@@ -78,6 +80,22 @@ class Indexing(Core):
         changed = [r for r in rules if self.library.set_exclusion_rule(r, present)]
         targets = {str(Path(r.folder) / r.pattern) if r.kind == "folder" else r.folder for r in changed}
         report = self.scanner().scan(sorted(targets)) if targets else ScanReport()
+        if report.queued and self._worker is not None:
+            self._worker.wake()
+        return report
+
+    def indexes_hidden(self) -> bool:
+        """Whether hidden folders and files below the watched folders are indexed (default no)."""
+        return _indexes_hidden(self.library)
+
+    def set_indexes_hidden(self, on: bool) -> ScanReport:
+        """Index hidden folders and files below the watched folders (names starting with "."), or
+        leave them out again: every folder is scanned now, so their photos come back (those taken
+        out this session without being encoded again) or leave the index. A watched folder that is
+        itself hidden is indexed either way."""
+        if not _set_indexes_hidden(self.library, on):
+            return ScanReport()
+        report = self.scanner().scan()
         if report.queued and self._worker is not None:
             self._worker.wake()
         return report

@@ -4,6 +4,9 @@ photoscope folders exclude ~/Pictures/Screenshots      # a subfolder
 photoscope folders exclude --pattern '*.png'           # a glob, in every watched folder
 photoscope folders exclude --pattern '*/tmp/*' ~/Pictures   # a glob, in one watched folder
 photoscope folders include ~/Pictures/Screenshots      # drop a rule: its photos come back
+photoscope folders hidden on                           # index hidden folders and files too
+photoscope folders hidden off                          # leave them out again (the default)
+photoscope folders hidden                              # say which
 """
 
 from __future__ import annotations
@@ -36,6 +39,30 @@ def run_rule(app: Photoscope, args: argparse.Namespace) -> int:
     else:
         print(f"included {what} again; {len(report.added)} photos back in the index")
     return 0
+
+
+def run_hidden(app: Photoscope, args: argparse.Namespace) -> int:
+    """``folders hidden [on|off]``: set whether hidden folders and files are indexed, or say it."""
+    value = None if args.path is None else str(args.path).lower()
+    if value is None:
+        print(hidden_line(app.indexes_hidden()))
+        return 0
+    if value not in ("on", "off"):
+        print(f"photoscope: folders hidden takes on or off, not {args.path}", file=sys.stderr)
+        return EXIT_USAGE
+    on = value == "on"
+    report = app.set_indexes_hidden(on)
+    if on:
+        print(f"hidden folders and files are indexed; {len(report.added)} photos back in the index")
+    else:
+        print(f"hidden folders and files are left out; {len(report.removed)} photos left the index")
+    return 0
+
+
+def hidden_line(on: bool) -> str:
+    if on:
+        return "hidden folders and files: indexed (`photoscope folders hidden off` leaves them out)"
+    return "hidden folders and files: left out (`photoscope folders hidden on` indexes them)"
 
 
 def print_rules(app: Photoscope, folder: str) -> None:

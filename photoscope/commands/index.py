@@ -16,7 +16,7 @@ from photoscope.commands.common import (
     add_model_option,
     positive_int,
 )
-from photoscope.commands.exclude import print_rules, run_rule
+from photoscope.commands.exclude import hidden_line, print_rules, run_hidden, run_rule
 
 if TYPE_CHECKING:
     from photoscope.api import Photoscope, ScanReport
@@ -179,9 +179,12 @@ def folders(args: argparse.Namespace) -> int:
                 state = "online" if f.online else "offline"
                 print(f"{f.path}\t{state}\t{f.photos} photos\tlast scan {f.last_scan_at or 'never'}")
                 print_rules(app, f.path)
+            print(hidden_line(app.indexes_hidden()))
             return 0
         if args.action in ("exclude", "include"):
             return run_rule(app, args)
+        if args.action == "hidden":
+            return run_hidden(app, args)
         if args.path is None:
             print(f"photoscope: folders {args.action} needs a PATH", file=sys.stderr)
             return EXIT_USAGE
@@ -257,10 +260,15 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=index)
 
     f = sub.add_parser(
-        "folders", help="list, add or remove watched folders; exclude or include their subfolders and files"
+        "folders",
+        help="list, add or remove watched folders; exclude or include their subfolders and files;"
+        " index hidden folders or not",
+        description="folders hidden on|off: index hidden folders and files (names starting with '.')"
+        " below the watched folders, or leave them out (the default); a watched folder that is itself"
+        " hidden is always indexed. Without on or off it says which.",
     )
-    f.add_argument("action", choices=("list", "add", "remove", "exclude", "include"))
-    f.add_argument("path", nargs="?", type=Path, metavar="PATH")
+    f.add_argument("action", choices=("list", "add", "remove", "exclude", "include", "hidden"))
+    f.add_argument("path", nargs="?", type=Path, metavar="PATH", help="the folder; for hidden: on or off")
     f.add_argument("--pattern", metavar="GLOB", help="exclude/include files matching a glob ('*.png')")
     add_db_option(f)
     f.set_defaults(handler=folders)

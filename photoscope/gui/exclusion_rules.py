@@ -1,5 +1,6 @@
 """The library dialog's exclusions: each watched folder's rules listed under it, buttons to exclude a
-subfolder or a glob pattern, and Remove on a rule to include its photos again."""
+subfolder or a glob pattern, Remove on a rule to include its photos again, and the setting that
+indexes hidden folders and files (or leaves them out: the default)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QPushButton, QTreeWidgetItem
+from PySide6.QtWidgets import QCheckBox, QFileDialog, QInputDialog, QPushButton, QTreeWidgetItem
 
 if TYPE_CHECKING:
     from photoscope.api import ExclusionRule, Photoscope
@@ -30,6 +31,31 @@ class ExclusionButtons:
         self.buttons = [self.subfolder_button, self.pattern_button]
         dialog.tree.itemSelectionChanged.connect(self._selection_changed)
         self._selection_changed()
+        self.hidden_box = QCheckBox("Index &hidden folders and files")
+        self.hidden_box.setToolTip(
+            "Folders and files whose name starts with a dot (.thumbnails, .trash) are left out unless"
+            " this is on. A watched folder that is itself hidden is always indexed."
+        )
+        self.hidden_box.setEnabled(False)  # until the library says which
+        self.hidden_box.toggled.connect(self._hidden_toggled)
+
+    def show_hidden(self, on: bool) -> None:
+        """The library's setting, as read (not a change of it)."""
+        self.hidden_box.blockSignals(True)
+        self.hidden_box.setChecked(on)
+        self.hidden_box.blockSignals(False)
+        self.hidden_box.setEnabled(True)
+
+    def _hidden_toggled(self, on: bool) -> None:
+        api = self.dialog.api()
+        if api is None:
+            return
+        self.hidden_box.setEnabled(False)  # one change at a time: the rescan may take a while
+        self.dialog.runner.submit(lambda: api.set_indexes_hidden(on), self.dialog._done, self._hidden_failed)
+
+    def _hidden_failed(self, error: BaseException) -> None:
+        self.dialog._failed(error)
+        self.dialog.refresh()  # show the setting as it is
 
     def show_rules(self, folder_item: QTreeWidgetItem, rules: list[ExclusionRule]) -> None:
         for rule in rules:

@@ -1,4 +1,5 @@
-"""The library: watched folders (online or not, photo counts), adding and removing them."""
+"""The library: watched folders (online or not, photo counts), adding and removing them, their
+exclusions and whether hidden folders are indexed."""
 
 from __future__ import annotations
 
@@ -73,6 +74,7 @@ class LibraryDialog(QDialog):
         buttons.rejected.connect(self.close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tree)
+        layout.addWidget(self.exclusions.hidden_box)
         layout.addWidget(self.summary)
         layout.addWidget(buttons)
         self.resize(760, 380)
@@ -81,11 +83,14 @@ class LibraryDialog(QDialog):
         api = self.api()
         if api is not None:
             self.runner.submit(
-                lambda: (api.folders(), api.status(), api.exclusion_rules()), self._show, key="library-dialog"
+                lambda: (api.folders(), api.status(), api.exclusion_rules(), api.indexes_hidden()),
+                self._show,
+                key="library-dialog",
             )
 
-    def _show(self, result: tuple[list[Folder], dict[str, int], list[ExclusionRule]]) -> None:
-        folders, counts, rules = result
+    def _show(self, result: tuple[list[Folder], dict[str, int], list[ExclusionRule], bool]) -> None:
+        folders, counts, rules, hidden = result
+        self.exclusions.show_hidden(hidden)
         self.tree.clear()
         for folder in folders:
             item = QTreeWidgetItem(folder_row(folder))

@@ -1,7 +1,8 @@
 """A rolling backup of the library's small tables, beside the database.
 
 What a destroyed database would cost the user is not the vectors (re-encoding rebuilds them) but the
-configuration: the watched folders, the mount points seen in them, and which id each photo had. These
+configuration: the watched folders, the mount points seen in them, the library's settings (whether
+hidden folders are indexed) and which id each photo had. These
 are written to ``<library>.backup.json.gz`` (private, 0600), the previous one kept as ``...gz.1``, by
 ``write_backup`` at most every few minutes (``Library.close``, the end of an indexing run) and at once
 when the folder list changes. ``photoscope doctor --repair`` reads them back when the database cannot.
@@ -36,6 +37,7 @@ def write_backup(conn: sqlite3.Connection, library_path: Path) -> Path:
             list(r) for r in conn.execute("SELECT id, path, added_at, online, last_scan_at FROM folders")
         ]
         data["mounts"] = [list(r) for r in conn.execute("SELECT folder_id, path FROM mounts")]
+        data["settings"] = [list(r) for r in conn.execute("SELECT key, value FROM settings")]
         data["photos"] = [
             list(r)
             for r in conn.execute(

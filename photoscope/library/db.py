@@ -193,6 +193,12 @@ def _v6_description_version(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE photos ADD COLUMN description_version TEXT")
 
 
+def _v7_settings(db: sqlite3.Connection) -> None:
+    """The library's settings, one text value a key: whether hidden folders and files are indexed
+    (``library.exclusions``); a key that is not there has its default."""
+    db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
 # One step per schema version, applied in order; never edit a released step, append a new one.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_initial,
@@ -201,6 +207,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v4_exclusions,
     _v5_vector_log,
     _v6_description_version,
+    _v7_settings,
 ]
 _VECTOR_TABLES: dict[VectorKind, str] = {"latent": "vectors", "feature": "features"}
 
@@ -1108,6 +1115,23 @@ class Library:
             else:
                 cur.execute("DELETE FROM exclusions WHERE folder_id = ? AND kind = ? AND pattern = ?", values)
             return cur.rowcount == 1
+
+    def setting(self, key: str) -> str | None:
+        """A library setting's value (``settings``), None when it has its default."""
+        rows = self._query("SELECT value FROM settings WHERE key = ?", (key,))
+        return str(rows[0][0]) if rows else None
+
+    def set_setting(self, key: str, value: str | None) -> bool:
+        """Set a library setting (None: back to its default); returns whether that changed anything."""
+        with self._transaction() as cur:
+            old = cur.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+            if (None if old is None else str(old[0])) == value:
+                return False
+            if value is None:
+                cur.execute("DELETE FROM settings WHERE key = ?", (key,))
+            else:
+                cur.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, value))
+            return True
 
 
 def _read_only(path: Path) -> bool:

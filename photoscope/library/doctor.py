@@ -8,7 +8,7 @@ Repairs (``repair=True``) never delete what cannot be rebuilt:
 
 - a damaged file is moved aside (``library.db.damaged-<time>``, with its WAL) and a new library is built
   from what can still be read in it, table by table and row range by row range, topped up from the
-  backup: folders, photo ids and paths, captions and tags are kept; photos whose vectors were lost
+  backup: folders, settings, photo ids and paths, captions and tags are kept; photos whose vectors were lost
   become pending, so the next ``photoscope index`` re-encodes exactly those;
 - a damaged full-text index is rebuilt from the photos' captions and tags;
 - damaged vectors are dropped and their photos made pending;
@@ -231,7 +231,7 @@ def _rebuild(path: Path, report: DoctorReport) -> None:
     report.fixed = True
 
 
-_TABLES = ("folders", "mounts", "photos", "captions", "tags", "vectors", "features")
+_TABLES = ("folders", "mounts", "settings", "photos", "captions", "tags", "vectors", "features")
 
 
 def _salvage(damaged: Path) -> dict[str, list[tuple[Any, ...]]]:
@@ -290,6 +290,11 @@ def _restore(
     for r in salvaged["mounts"] or [tuple(m) for m in (backup or {}).get("mounts", [])]:
         if int(r[0]) in folders:
             cur.execute("INSERT OR IGNORE INTO mounts VALUES (?, ?)", (r[0], r[1]))
+    # Settings decide what the index holds (hidden folders): a repair keeps them, else their photos
+    # would leave the index at the next scan.
+    for r in salvaged["settings"] or [tuple(s) for s in (backup or {}).get("settings", [])]:
+        if len(r) >= 2 and isinstance(r[0], str) and isinstance(r[1], str):
+            cur.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (r[0], r[1]))
     vectors = {int(r[0]): r[1] for r in salvaged["vectors"] if isinstance(r[1], bytes) and r[1]}
     features = {int(r[0]): r[1] for r in salvaged["features"] if isinstance(r[1], bytes)}
     captions = {int(r[0]): (r[1], r[2]) for r in salvaged["captions"]}

@@ -8,11 +8,16 @@
   Screenshots folder at any depth).
 - A folder holding a ``.nomedia`` (Android's convention) or ``.photoscopeignore`` file is left out
   with everything below it.
-- Hidden files and folders (a name starting with ``.``) are never indexed (``fs.walk_photos``).
+- Hidden files and folders below a watched folder (a name starting with ``.``; on Windows also the
+  hidden attribute) are left out unless the library's setting says to index them
+  (``indexes_hidden``; off by default). A watched folder that is itself hidden (``~/.photos``) is
+  indexed: the user named it.
 
 Rules are kept in the library (``Library.exclusion_rules``). Every scan applies them (the
 scanner drops excluded files from what it saw, so their rows, vectors and thumbnails leave the
-index like deleted photos'); the watcher rescans a folder whose ignore file appears or goes. A
+index like deleted photos'; walks skip hidden folders while the setting is off, and the stored
+photos below them are stashed before they leave); the watcher rescans a folder whose ignore file
+appears or goes, and scans hidden paths only while the setting is on. A
 ``Stash`` keeps the index entries of the photos a rule took out for the rest of the session, so
 that when the rule goes they come back without being encoded again.
 """
@@ -25,7 +30,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
-from photoscope.library.fs import is_under, normalize_path
+from photoscope.library.fs import HIDDEN_ATTRIBUTES, hidden_by_attribute, is_under, normalize_path
 
 if TYPE_CHECKING:
     from photoscope.library.db import IndexedPhoto, Library, StoredFile
@@ -33,6 +38,23 @@ if TYPE_CHECKING:
 
 Kind = Literal["folder", "pattern"]
 IGNORE_FILES = (".nomedia", ".photoscopeignore")
+HIDDEN_SETTING = "index_hidden"  # the library setting (``Library.setting``): "on" indexes hidden ones
+
+
+def indexes_hidden(library: Library) -> bool:
+    """Whether the library indexes hidden folders and files below its watched folders (default no)."""
+    return library.setting(HIDDEN_SETTING) == "on"
+
+
+def set_indexes_hidden(library: Library, on: bool) -> bool:
+    """Turn the hidden-folders setting on or off; returns whether that changed it."""
+    return library.set_setting(HIDDEN_SETTING, "on" if on else None)
+
+
+def hidden_below(path: str, root: str) -> bool:
+    """Whether ``path`` is, or is inside, a hidden entry below the watched folder ``root`` (by name;
+    the root itself and the folders above it do not count)."""
+    return "/." in _relative(path, root)
 
 
 @dataclass(frozen=True)
@@ -76,16 +98,18 @@ def rule_for(
 class Rules:
     """The rules of a library at one moment, with a cache of which directories hold an ignore file."""
 
-    def __init__(self, rules: Iterable[ExclusionRule], folders: Iterable[str]) -> None:
+    def __init__(self, rules: Iterable[ExclusionRule], folders: Iterable[str], hidden: bool = False) -> None:
         self.folders = sorted(folders, key=len, reverse=True)
+        self.hidden = hidden  # index hidden folders and files (the library's setting)
         self.by_folder: dict[str, list[ExclusionRule]] = {}
         for rule in rules:
             self.by_folder.setdefault(rule.folder, []).append(rule)
         self._ignored_dirs: dict[str, bool] = {}
+        self._hidden_paths: dict[str, bool] = {}
 
     @classmethod
     def load(cls, library: Library) -> Rules:
-        return cls(library.exclusion_rules(), [f.path for f in library.folders()])
+        return cls(library.exclusion_rules(), [f.path for f in library.folders()], indexes_hidden(library))
 
     def excludes(self, path: str) -> bool:
         """Whether a photo at ``path`` is left out of the index."""
@@ -93,6 +117,8 @@ class Rules:
         if root is None:
             return False
         relative = _relative(path, root)
+        if not self.hidden and ("/." in relative or self._hidden_attribute(path, root)):
+            return True
         for rule in self.by_folder.get(root, ()):
             if rule.kind == "folder":
                 if relative.startswith(f"/{rule.pattern}/"):
@@ -102,6 +128,21 @@ class Rules:
             ):
                 return True
         return self._ignored(os.path.dirname(path), root)
+
+    def _hidden_attribute(self, path: str, root: str) -> bool:
+        """Whether ``path`` or a folder above it, below the watched folder, has Windows's hidden
+        attribute (never elsewhere)."""
+        if not HIDDEN_ATTRIBUTES or path == root or not is_under(path, root):
+            return False
+        known = self._hidden_paths.get(path)
+        if known is None:
+            try:
+                here = hidden_by_attribute(os.stat(path, follow_symlinks=False))
+            except OSError:
+                here = False
+            known = here or self._hidden_attribute(os.path.dirname(path), root)
+            self._hidden_paths[path] = known
+        return known
 
     def _ignored(self, directory: str, root: str) -> bool:
         """Whether ``directory`` or one above it, up to the watched folder, holds an ignore file."""
@@ -186,10 +227,13 @@ def exclude(
     stash: Stash | None = None,
 ) -> None:
     """A scan's findings with the library's rules applied: excluded files are dropped from what it
-    ``seen`` (so stored ones among them leave the index), their entries stashed first."""
+    ``seen`` (so stored ones among them leave the index), their entries stashed first. So are those
+    of stored photos the walk did not see because a rule kept it out (hidden folders: never walked
+    while the setting is off)."""
     rules = Rules.load(library)
     dropped = [p for p in seen if rules.excludes(p)]
     for path in dropped:
         del seen[path]
     if stash is not None:
-        stash.keep(library, [stored[p] for p in dropped if p in stored])
+        unseen = [p for p in stored if p not in seen and rules.excludes(p)]  # dropped ones included
+        stash.keep(library, [stored[p] for p in unseen])

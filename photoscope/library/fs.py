@@ -30,12 +30,26 @@ class FileStat(NamedTuple):
     mtime: float
 
 
+# Windows marks hidden files and folders with an attribute rather than a leading dot.
+_FILE_ATTRIBUTE_HIDDEN = getattr(stat_module, "FILE_ATTRIBUTE_HIDDEN", 2)
+HIDDEN_ATTRIBUTES = os.name == "nt"
+
+
 def is_hidden(name: str) -> bool:
     return name.startswith(".")
 
 
-def is_photo_name(name: str) -> bool:
-    return not is_hidden(name) and os.path.splitext(name)[1].lower() in PHOTO_EXTENSIONS
+def hidden_by_attribute(st: os.stat_result) -> bool:
+    """Whether a stat says hidden by the Windows attribute (always False elsewhere)."""
+    return HIDDEN_ATTRIBUTES and bool(getattr(st, "st_file_attributes", 0) & _FILE_ATTRIBUTE_HIDDEN)
+
+
+def is_photo_name(name: str, hidden: bool = False) -> bool:
+    """A photo's file name: a photo extension, not hidden unless ``hidden`` (the library's setting),
+    and never macOS's ``._`` companion files (the Finder's metadata beside a copied photo)."""
+    if name.startswith("._") or (is_hidden(name) and not hidden):
+        return False
+    return os.path.splitext(name)[1].lower() in PHOTO_EXTENSIONS
 
 
 def storable(path: str) -> bool:
@@ -95,11 +109,12 @@ def has_hidden_part(path: str, root: str) -> bool:
     return any(is_hidden(part) for part in Path(relative).parts if part not in (".", ".."))
 
 
-def stat_photo(path: str) -> FileStat | None:
-    """The stat of a regular photo file, or None if it is missing, not a file or not a photo name.
+def stat_photo(path: str, hidden: bool = False) -> FileStat | None:
+    """The stat of a regular photo file, or None if it is missing, not a file or not a photo name
+    (a hidden name counts with ``hidden``).
 
     Raises ``OSError`` when it cannot be looked at (no permission): that is not "missing"."""
-    if not is_photo_name(os.path.basename(path)) or not storable(path):
+    if not is_photo_name(os.path.basename(path), hidden) or not storable(path):
         return None
     try:
         st = os.stat(path)
@@ -120,8 +135,11 @@ def walk_photos(
     on_error: ErrorListener | None = None,
     home: str | None = None,
     on_skipped: SkippedListener | None = None,
+    hidden: bool = False,
 ) -> Iterator[FileStat]:
-    """Every photo under ``root``, skipping hidden entries and never visiting a directory twice.
+    """Every photo under ``root``, never visiting a directory twice. Hidden entries below ``root``
+    (a name starting with ``.``; on Windows also the hidden attribute) are skipped unless ``hidden``;
+    ``root`` itself is walked even when it is hidden.
 
     Symlinked directories are followed (people link albums into their Pictures folder) but each
     directory's (device, inode) is remembered, so a link back up the tree cannot loop. A link to a
@@ -153,7 +171,7 @@ def walk_photos(
             visited.add(key)
             with os.scandir(directory) as entries:
                 for entry in entries:
-                    found = _visit(entry, stack, home_real, failed, on_skipped)
+                    found = _visit(entry, stack, home_real, failed, on_skipped, hidden)
                     if found is not None:
                         yield found
         except OSError as error:  # unreadable or vanished directory: skip it, keep walking the rest
@@ -166,8 +184,9 @@ def _visit(
     home_real: str | None,
     failed: Callable[[OSError, str], None],
     on_skipped: SkippedListener | None,
+    hidden: bool,
 ) -> FileStat | None:
-    if is_hidden(entry.name):
+    if not hidden and _hidden_entry(entry):
         return None
     try:
         if entry.is_dir():
@@ -176,7 +195,7 @@ def _visit(
                 return None  # walked under its own path
             stack.append(entry.path)
             return None
-        if not is_photo_name(entry.name) or not entry.is_file():
+        if not is_photo_name(entry.name, hidden) or not entry.is_file():
             return None
         st = entry.stat()
     except FileNotFoundError:  # a file deleted while we walk (or a broken symlink)
@@ -189,6 +208,17 @@ def _visit(
             on_skipped(display_path(entry.path), UNSTORABLE)
         return None
     return FileStat(entry.path, st.st_size, st.st_mtime)
+
+
+def _hidden_entry(entry: os.DirEntry[str]) -> bool:
+    if is_hidden(entry.name):
+        return True
+    if not HIDDEN_ATTRIBUTES:
+        return False
+    try:  # on Windows the listing already holds the attributes: no system call
+        return hidden_by_attribute(entry.stat(follow_symlinks=False))
+    except OSError:
+        return False
 
 
 def partial_hash(path: str, size: int | None = None) -> str:

@@ -8,7 +8,8 @@ records in one transaction what it found:
 - files whose size or mtime changed become pending again (their old caption stays until re-indexed);
 - a file that vanished while a new one with the same partial hash appeared is a move: the row keeps its
   id, caption and vectors, only its path changes, and nothing is re-encoded;
-- files that are gone leave the index.
+- files that are gone leave the index, and so do those an exclusion rule or the hidden-folders setting
+  leaves out (``library.exclusions``; hidden folders are not walked while the setting is off).
 
 A folder whose root is missing (an unplugged drive) is marked offline and left alone, photos included;
 the first scan after it returns brings it current. So is a root, or a directory inside a folder, that
@@ -29,11 +30,10 @@ from pathlib import Path
 
 from photoscope.library import thumbnails
 from photoscope.library.db import Folder, Library, Move, NewFile, StoredFile
-from photoscope.library.exclusions import Stash, exclude
+from photoscope.library.exclusions import Stash, exclude, hidden_below, indexes_hidden
 from photoscope.library.fs import (
     FileStat,
     display_path,
-    has_hidden_part,
     is_under,
     mount_points,
     mounts_under,
@@ -87,6 +87,7 @@ class _Sweep:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     absent: set[str] = field(default_factory=set)  # mount points whose drive is gone: keep what is below
     points: set[str] | None = None  # the system's mount points now (None: it cannot say)
+    hidden: bool = False  # walk hidden folders and files too (the library's setting)
 
     def failed(self, error: OSError) -> None:
         path = str(error.filename)
@@ -143,13 +144,14 @@ class Scanner:
         report = ScanReport()
         points = mount_points()
         online = self.check_folders(report, points)
+        hidden = indexes_hidden(self.library)
         if targets is None:
             chosen = [(f.path, f) for f in online]
         else:
-            chosen = self._resolve(targets, online)
+            chosen = self._resolve(targets, online, hidden)
             chosen += [(f.path, f) for f in online if f.path in report.back_online]
         chosen = _outermost(chosen)
-        sweep = _Sweep(points=points)
+        sweep = _Sweep(points=points, hidden=hidden)
         for folder in {f.id: f for _, f in chosen}.values():
             current = mounts_under(folder.path, points)
             absent = self.library.mounts(folder.id) - current
@@ -175,11 +177,15 @@ class Scanner:
         return report
 
     @staticmethod
-    def _resolve(targets: Iterable[str | Path], online: list[Folder]) -> list[tuple[str, Folder]]:
+    def _resolve(
+        targets: Iterable[str | Path], online: list[Folder], hidden: bool
+    ) -> list[tuple[str, Folder]]:
+        """The targets inside online folders; not those in hidden folders unless ``hidden`` (a full
+        scan of the folder takes out what is stored there when the setting goes off)."""
         chosen = []
         for target in map(normalize_path, targets):
             owner = next((f for f in online if is_under(target, f.path)), None)
-            if owner is not None and not has_hidden_part(target, owner.path):
+            if owner is not None and (hidden or not hidden_below(target, owner.path)):
                 real = os.path.realpath(target)
                 if real != target and is_under(real, owner.path):
                     target = real  # a link to a place in the folder: walked under the real path (fs)
@@ -196,11 +202,12 @@ class Scanner:
                 on_error=sweep.failed,
                 home=folder.path,
                 on_skipped=lambda path, why: sweep.skipped.append((path, why)),
+                hidden=sweep.hidden,
             ):
                 sweep.seen[stat.path] = (stat, folder.id)
         else:  # a file, or something that is gone: a deleted file or a whole deleted directory
             try:
-                found = stat_photo(target)
+                found = stat_photo(target, sweep.hidden)
             except OSError as error:  # cannot look: not the same as gone
                 if error.filename is None:
                     error.filename = target

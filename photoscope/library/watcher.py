@@ -6,6 +6,9 @@ for ``debounce_s`` (or dirty for ``max_delay_s`` at most, so a long copy still s
 targeted mark-and-sweep scan over them. Moves need no special case: the scan sees the old path gone and
 the new one appear with the same partial hash, and keeps the photo's entry.
 
+Hidden folders and files (``.git``, ``.cache``) are followed too, but scanned only while the
+library's setting indexes them (``library.exclusions``).
+
 A periodic check of the folder roots catches drives being unplugged and plugged back in (an event on a
 vanished mount is not reliable); a catch-up scan at start finds what changed while the app was closed.
 
@@ -27,8 +30,8 @@ from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
 from photoscope.library.db import Library
-from photoscope.library.exclusions import IGNORE_FILES
-from photoscope.library.fs import is_hidden, is_photo_name
+from photoscope.library.exclusions import IGNORE_FILES, hidden_below, indexes_hidden
+from photoscope.library.fs import is_photo_name, is_under
 from photoscope.library.scanner import Scanner, ScanReport
 from photoscope.threads import lower_priority
 
@@ -54,10 +57,10 @@ class _Handler(FileSystemEventHandler):
         for raw in paths:
             path = os.fsdecode(raw)
             name = os.path.basename(path)
-            if not is_hidden(name) and (event.is_directory or is_photo_name(name)):
-                self.note(path)
-            elif name in IGNORE_FILES:  # a folder's ignore file came or went: rescan the folder
+            if name in IGNORE_FILES:  # a folder's ignore file came or went: rescan the folder
                 self.note(os.path.dirname(path))
+            elif event.is_directory or is_photo_name(name, hidden=True):
+                self.note(path)  # hidden ones too: whether they count is the setting's, at the flush
 
 
 class FolderWatcher:
@@ -171,7 +174,23 @@ class FolderWatcher:
             if not quiet and now - self._first_dirty < self.max_delay_s:
                 return
             targets, self._dirty = list(self._dirty), {}
-        self._report(self.scanner.scan(targets))
+        targets = self._wanted(targets)
+        if targets:
+            self._report(self.scanner.scan(targets))
+
+    def _wanted(self, targets: list[str]) -> list[str]:
+        """The dirty paths worth a scan: not those in hidden folders (or hidden files) while the
+        library leaves them out, so a busy ``.cache`` or ``.git`` costs no scans. The setting is read
+        here, at each flush, so a change made by another process counts at once."""
+        if indexes_hidden(self.library):
+            return targets
+        roots = [f.path for f in self.library.folders()]
+        wanted = []
+        for target in targets:
+            root = max((r for r in roots if is_under(target, r)), key=len, default=None)
+            if root is None or not hidden_below(target, root):
+                wanted.append(target)
+        return wanted
 
     def _report(self, report: ScanReport) -> None:
         if report.offline or report.back_online:

@@ -1,0 +1,225 @@
+"""Hidden folders and files (issue #17): left out by default, a library setting indexes them; the
+scanner and the watcher apply it, photos leave the index when it goes off and come back, without
+being encoded again, when it comes on; a watched folder that is itself hidden is always indexed."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from gui_support import press, write_shapes
+from photos import photo_image, write_photo
+from PySide6.QtCore import QPoint, Qt
+
+from photoscope.api import Photoscope
+from photoscope.cli import main
+from photoscope.library import thumbnails
+from photoscope.library.db import IndexedPhoto, Library
+from photoscope.library.exclusions import Rules, Stash, indexes_hidden, set_indexes_hidden
+from photoscope.library.scanner import Scanner, ScanReport
+from photoscope.library.watcher import FolderWatcher
+
+TIMEOUT = 20.0
+SHOWN = {"photo_0.jpg", "ok.jpg"}
+HIDDEN = {"in_hidden_folder.jpg", ".hidden_file.jpg"}
+
+
+@pytest.fixture
+def dot_photos(tmp_path: Path, library: Library) -> Path:
+    """A watched folder that is itself hidden (the user named it), holding a hidden folder, a hidden
+    file and a macOS ``._`` companion file beside its ordinary photos."""
+    root = tmp_path / ".photos"
+    write_photo(root / "photo_0.jpg", seed=0)
+    write_photo(root / "sub" / "ok.jpg", seed=1)
+    write_photo(root / ".album" / "in_hidden_folder.jpg", seed=2)
+    write_photo(root / "sub" / ".hidden_file.jpg", seed=3)
+    write_photo(root / "sub" / "._ok.jpg", seed=4)  # the Finder's metadata: never a photo
+    library.add_folder(root)
+    return root
+
+
+def _names(library: Library) -> set[str]:
+    return {Path(r[0]).name for r in library.db.execute("SELECT path FROM photos").fetchall()}
+
+
+def _index_all(library: Library) -> None:
+    """Write every pending photo as indexed, as the worker would (vectors made up, one per id)."""
+    library.write_results(
+        [
+            IndexedPhoto(
+                id=p.id,
+                size=p.size,
+                mtime=p.mtime,
+                width=96,
+                height=64,
+                taken_at=None,
+                camera=None,
+                caption=f"photo {p.id}",
+                caption_score=-1.0,
+                tags=[("tag", 0.5)],
+                latent=np.full(8, p.id, np.float32),
+                feature=np.full(16, p.id, np.float16),
+                model_version="tiny@1",
+            )
+            for p in library.pending()
+        ]
+    )
+
+
+def test_rules_leave_out_hidden_entries_below_the_root_only(tmp_path: Path) -> None:
+    root = str(tmp_path / ".photos")
+    off, on = Rules([], [root]), Rules([], [root], hidden=True)
+    for path in (".album/a.jpg", "sub/.a.jpg", "a/.b/c/d.jpg"):
+        assert off.excludes(f"{root}/{path}") and not on.excludes(f"{root}/{path}"), path
+    for path in ("a.jpg", "sub/a.b.jpg", "sub.d/a.jpg"):
+        assert not off.excludes(f"{root}/{path}"), path
+
+
+def test_a_scan_skips_hidden_folders_unless_the_setting_says_and_they_come_back_without_encoding(
+    library: Library, dot_photos: Path, tmp_path: Path
+) -> None:
+    restored: list[int] = []
+    thumbs = tmp_path / "thumbnails"
+    scanner = Scanner(library, thumbnail_root=thumbs, stash=Stash(lambda: "tiny@1", restored.extend))
+    assert not indexes_hidden(library)
+    scanner.scan()
+    assert _names(library) == SHOWN  # the hidden root itself is indexed, what is hidden below it not
+    assert set_indexes_hidden(library, True) and not set_indexes_hidden(library, True)
+    report = scanner.scan()
+    assert len(report.added) == 2 and _names(library) == SHOWN | HIDDEN  # never "._ok.jpg"
+    _index_all(library)
+    hidden_paths = [dot_photos / ".album" / "in_hidden_folder.jpg", dot_photos / "sub" / ".hidden_file.jpg"]
+    for path in hidden_paths:
+        thumbnails.write_thumbnail(photo_image(0), path, path.stat().st_mtime, thumbs)
+    captions = {r.caption for r in library.photos_by_ids(library.photo_ids())}
+
+    # Off: their rows, vectors and thumbnails leave the index; a rescan keeps them out.
+    assert set_indexes_hidden(library, False)
+    report = scanner.scan()
+    assert len(report.removed) == 2 and _names(library) == SHOWN
+    assert len(library.load_vectors("latent")[0]) == 2 and len(library.load_vectors("feature")[0]) == 2
+    assert not any(thumbnails.thumbnail_path(p, thumbs).exists() for p in hidden_paths)
+    assert scanner.scan().anything is False
+
+    # On again: back as indexed, with their captions and vectors; nothing for the worker to encode.
+    set_indexes_hidden(library, True)
+    report = scanner.scan()
+    assert len(report.added) == 2 and sorted(restored) == sorted(report.added)
+    assert library.counts() == {"pending": 0, "indexed": 4, "error": 0}
+    assert {r.caption for r in library.photos_by_ids(library.photo_ids())} == captions
+    assert len(library.load_vectors("latent")[0]) == 4
+
+
+def test_a_targeted_scan_of_a_hidden_path_follows_the_setting(library: Library, dot_photos: Path) -> None:
+    scanner = Scanner(library)
+    scanner.scan()
+    target = dot_photos / ".album" / "in_hidden_folder.jpg"
+    assert scanner.scan([target]).added == []
+    set_indexes_hidden(library, True)
+    assert len(scanner.scan([target]).added) == 1
+    assert len(scanner.scan([dot_photos / "sub" / ".hidden_file.jpg"]).added) == 1
+
+
+def test_the_watcher_follows_hidden_folders_only_while_the_setting_is_on(
+    library: Library, dot_photos: Path
+) -> None:
+    reports: list[ScanReport] = []
+    changed = threading.Condition()
+
+    def queued(report: ScanReport) -> None:
+        with changed:
+            reports.append(report)
+            changed.notify_all()
+
+    def wait(match: object) -> None:
+        with changed:
+            assert changed.wait_for(lambda: any(match(r) for r in reports), TIMEOUT), reports  # type: ignore[operator]
+
+    scanner = Scanner(library)
+    watched: list[list[str]] = []
+    real_scan = scanner.scan
+
+    def scan(targets: Iterable[str | Path] | None = None) -> ScanReport:
+        watched.append([Path(t).name for t in targets] if targets is not None else ["<all>"])
+        return real_scan(targets)
+
+    scanner.scan = scan  # type: ignore[method-assign]
+    watcher = FolderWatcher(library, scanner, debounce_s=0.3, root_check_s=60, on_queued=queued)
+    watcher.start()
+    try:
+        wait(lambda r: len(r.added) == 2)
+        # Off: a photo in a hidden folder costs no scan; one in the (hidden) root is indexed live.
+        write_photo(dot_photos / ".album" / "new_hidden.jpg", seed=5)
+        write_photo(dot_photos / "new.jpg", seed=6)
+        wait(lambda r: len(r.added) == 1)
+        assert _names(library) == SHOWN | {"new.jpg"}
+        assert not any("new_hidden.jpg" in names or ".album" in names for names in watched), watched
+        # On (as the API turns it on: the setting, then a scan of the folders): live from now on.
+        set_indexes_hidden(library, True)
+        scanner.scan()
+        assert _names(library) == SHOWN | HIDDEN | {"new.jpg", "new_hidden.jpg"}
+        reports.clear()
+        write_photo(dot_photos / ".album" / ".deeper" / "newer_hidden.jpg", seed=7)
+        wait(lambda r: len(r.added) == 1)
+        assert "newer_hidden.jpg" in _names(library)
+        # Off again, by another process say (the setting is read at each flush): not followed.
+        set_indexes_hidden(library, False)
+        reports.clear()
+        write_photo(dot_photos / ".album" / "off_again.jpg", seed=8)
+        write_photo(dot_photos / "newest.jpg", seed=9)
+        wait(lambda r: len(r.added) == 1)
+        assert "newest.jpg" in _names(library) and "off_again.jpg" not in _names(library)
+        assert not any("off_again.jpg" in names for names in watched), watched
+    finally:
+        watcher.stop()
+
+
+def test_folders_hidden_on_off_from_the_command_line(library: Library, dot_photos: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    db = str(library.path)
+    Scanner(library).scan()
+    assert main(["folders", "hidden", "--db", db]) == 0
+    assert "hidden folders and files: left out" in capsys.readouterr().out
+    assert main(["folders", "hidden", "on", "--db", db]) == 0
+    assert "indexed; 2 photos back in the index" in capsys.readouterr().out
+    assert main(["folders", "list", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(str(dot_photos)) and "hidden folders and files: indexed" in out
+    assert _names(library) == SHOWN | HIDDEN
+    assert main(["folders", "hidden", "off", "--db", db]) == 0
+    assert "left out; 2 photos left the index" in capsys.readouterr().out
+    assert _names(library) == SHOWN
+    assert main(["folders", "hidden", "maybe", "--db", db]) == 2
+    assert "takes on or off" in capsys.readouterr().err
+
+
+def test_the_library_dialog_checkbox_turns_the_setting_on_and_off(qtbot, make_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    photos = tmp_path / "Photos"
+    write_shapes(photos, per_kind=1)
+    write_shapes(photos / ".kept", per_kind=1, seed=40)
+    db = tmp_path / "library.db"
+    with Photoscope(db) as api:
+        api.add_folder(photos)
+        api.scanner().scan()
+        assert api.status()["pending"] == 8
+    window = make_window(db)
+    window.index_status.pause_button.setChecked(True)  # the counts stay put: nothing is encoded
+    window.show_library()
+    dialog = window.library_dialog
+    box = dialog.exclusions.hidden_box
+    qtbot.waitUntil(lambda: box.isEnabled())
+    assert not box.isChecked() and "hidden" in box.text()
+    box.setFocus()
+    qtbot.waitUntil(lambda: box.hasFocus())
+    with qtbot.waitSignal(dialog.changed, timeout=20_000):
+        press(qtbot, Qt.Key.Key_Space)
+    api = window.api
+    assert api is not None and api.indexes_hidden()
+    assert sum(api.status().values()) == 16
+    qtbot.waitUntil(lambda: box.isEnabled() and box.isChecked())
+    with qtbot.waitSignal(dialog.changed, timeout=20_000):
+        qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(6, box.height() // 2))  # the box
+    assert not api.indexes_hidden() and sum(api.status().values()) == 8
+    qtbot.waitUntil(lambda: box.isEnabled() and not box.isChecked())
