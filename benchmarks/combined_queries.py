@@ -30,7 +30,14 @@ both measured, with and without the likelihood re-rank; the app's defaults are p
 again with each taken-away word's latent the text encoder's guess alone instead of inverted
 (``CombineOptions(invert_negatives=False)``: less time, see ``benchmarks/search.py --terms``).
 ``--defaults`` prints only the plain searches and those two (a minute instead of most of an hour:
-no sweep).
+no sweep), and the app's defaults without the text terms' concept evidence.
+
+The library's photos carry the encoder head's top classes as the app stores them, so plain text
+search and the combined terms' concept words ("dog", "ball") use the head as in the app.
+``--concepts`` sweeps the concept weights of added and taken-away text terms
+(``CombineOptions.concepts``, ``negative_concepts``) on the even queries: the best per kind, and one
+pair for all kinds (the best summed over the kinds' tuning halves, what the app ships), each shown
+on the odd queries.
 
 ``--latency`` is ``benchmarks/search.py --terms``: three-term queries against one text query.
 """
@@ -54,18 +61,21 @@ import photoscope  # noqa: F401  # first: it sets the app's OpenMP wait policy b
 # isort: split
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 from photoscope.config import cache_dir
 from photoscope.network import PhotoscopeModel
 from photoscope.search.combine import (
     CombineOptions,
     Term,
+    add_concepts,
     combine_latents,
     combine_scores,
+    concepts_only,
     signed_weights,
 )
 from photoscope.search.ranking import TextRanker, TextSearchOptions, rescore_top
-from photoscope.search.vectors import VectorStore
+from photoscope.search.vectors import CONCEPTS_PER_PHOTO, VectorStore
 from photoscope.training.features import cached_features
 from photoscope.training.flickr8k import CaptionDataset
 
@@ -190,6 +200,11 @@ class Scorer:
         self.guess_cos = dict(
             zip(texts, store.scores(torch.stack(list(self.guess.values())), "latent"), strict=True)
         )
+        # Each text's concept row as plain search weighs it, and whether only the concepts know it.
+        words = {t: model.query_words(t) for t in texts}
+        rows = ranker.concept_scores([words[t] for t in texts], options)
+        self.concept = dict(zip(texts, rows, strict=True))
+        self.only = {t: concepts_only(words[t]) for t in texts}
         self.shipped: dict[str, torch.Tensor] = {}
         for lo in range(0, len(plain), 100):
             chunk = plain[lo : lo + 100]
@@ -224,6 +239,8 @@ class Scorer:
         if q.negative is not None:
             terms.append(Term(text=q.negative, negative=True))
         weights = signed_weights(terms, o)
+        only = [bool(t.text and self.only[t.text]) for t in terms]
+        summed = weights.masked_fill(torch.tensor(only), 0.0)  # concept-only texts: no latent (app)
         guessed = not o.invert_negatives and o.text.method != "plain"  # as CombinedRanker does
         latent = {True: self.guess, False: self.latent}
         cos = {True: self.guess_cos, False: self.cos}
@@ -231,10 +248,15 @@ class Scorer:
             rows = [
                 latent[guessed and t.negative][t.text] if t.text else self.latents[q.photo] for t in terms
             ]
-            scores = self.latents @ combine_latents(torch.stack(rows), weights)
+            # the cosine to the sum, as the store scores it (the scale counts beside the concepts)
+            scores = self.latents @ F.normalize(combine_latents(torch.stack(rows), summed), dim=0)
         else:
             rows = [cos[guessed and t.negative][t.text] if t.text else self.plain(q, "photo") for t in terms]
-            scores = combine_scores(torch.stack(rows), weights)
+            scores = combine_scores(torch.stack(rows), summed)
+        concept_rows = torch.stack(
+            [self.concept[t.text] if t.text else torch.zeros(len(self.raw)) for t in terms]
+        )
+        scores = add_concepts(scores, concept_rows, terms, weights, only, o)
         if o.rerank > 0 and q.texts:
             top, idx = scores.topk(o.rerank)
             per_word = torch.stack([self.text_log_p(t, idx) for t in q.texts]).mean(0)
@@ -271,7 +293,9 @@ def encoded_split(
 def evaluate(args: argparse.Namespace) -> None:
     data, names, model, features, latents = encoded_split(args)
     store = VectorStore(latents.shape[1])
-    store.upsert(range(len(names)), latents, features)
+    # The head's top classes of each photo, as the library stores them (concept words of search).
+    top = model.concept_probs(torch.from_numpy(features.astype("float32"))).topk(CONCEPTS_PER_PHOTO, dim=1)
+    store.upsert(range(len(names)), latents, features, (top.indices, top.values))
     known = {w for w in model.bundle.vocab.words}
     has, about = caption_words([data.captions[n] for n in names], known)
     queries = build_queries(has, about, args.per_type)
@@ -320,10 +344,45 @@ def evaluate(args: argparse.Namespace) -> None:
             )
         shown = mean_precision(test, lambda q: scorer.combined(q, CombineOptions()))
         print(f"  {'app defaults':31s} {shown:5.1f}")
+        bare = CombineOptions(concepts=0.0, negative_concepts=0.0)
+        shown = mean_precision(test, lambda q, o=bare: scorer.combined(q, o))
+        print(f"  {'app defaults, no concepts':31s} {shown:5.1f}")
         if any(q.negative for q in test):
             guessed = CombineOptions(invert_negatives=False)
             shown = mean_precision(test, lambda q, o=guessed: scorer.combined(q, o))
             print(f"  {'app defaults, taken-away guessed':31s} {shown:5.1f}")
+    if args.concepts:
+        concept_sweep(scorer, queries)
+
+
+CONCEPT_WEIGHTS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
+
+
+def concept_sweep(scorer: Scorer, queries: list[Query]) -> None:
+    """The concept weights of added and taken-away text terms, on the app's other defaults."""
+    kinds = list(dict.fromkeys(q.kind for q in queries))
+    grid = [CombineOptions(concepts=c, negative_concepts=n) for c in CONCEPT_WEIGHTS for n in CONCEPT_WEIGHTS]
+    tuned: dict[str, dict[CombineOptions, float]] = {}
+    print(f"\nconcept weights (added, taken away) swept over {CONCEPT_WEIGHTS}; tuned on even, shown on odd")
+    for kind in kinds:
+        qs = [q for q in queries if q.kind == kind]
+        tune, test = qs[0::2], qs[1::2]
+        tuned[kind] = {o: mean_precision(tune, lambda q, o=o: scorer.combined(q, o)) for o in grid}
+        best = max(grid, key=lambda o: (tuned[kind][o], -o.concepts, -o.negative_concepts))
+        none = CombineOptions(concepts=0.0, negative_concepts=0.0)
+        shown = mean_precision(test, lambda q, o=best: scorer.combined(q, o))
+        without = mean_precision(test, lambda q, o=none: scorer.combined(q, o))
+        print(
+            f"  {kind:14s} best ({best.concepts}, {best.negative_concepts}): {shown:5.1f}"
+            f"  (tuning half {tuned[kind][best]:5.1f}; without concepts {without:5.1f})"
+        )
+    overall = max(grid, key=lambda o: (sum(t[o] for t in tuned.values()), -o.concepts, -o.negative_concepts))
+    pair = f"({overall.concepts}, {overall.negative_concepts})"
+    print(f"  one pair for all kinds, best summed on the tuning halves: {pair}")
+    for kind in kinds:
+        test = [q for q in queries if q.kind == kind][1::2]
+        shown = mean_precision(test, lambda q, o=overall: scorer.combined(q, o))
+        print(f"    {kind:14s} {shown:5.1f}")
 
 
 def _example(q: Query, names: list[str]) -> str:
@@ -426,6 +485,9 @@ def main() -> None:
     parser.add_argument("--latency", action="store_true")
     parser.add_argument("--defaults", action="store_true", help="plain search and the app's defaults only")
     parser.add_argument("--path-words", action="store_true", help="sweep the path-word bonus instead")
+    parser.add_argument(
+        "--concepts", action="store_true", help="also sweep the text terms' concept weights (with --defaults)"
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--queries", type=int, default=15)
     args = parser.parse_args()

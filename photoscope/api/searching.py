@@ -149,7 +149,7 @@ class Searching(Core):
         """Photos for a combined query: texts and photos, each added or taken away, with weights
         (``photoscope.search.combine``). One added text alone is ``search_text``, one photo alone
         ``search_photo``; the query's own library photos are left out."""
-        from photoscope.search.combine import CombinedRanker, Term
+        from photoscope.search.combine import CombinedRanker, Term, known_term
         from photoscope.search.ranking import SearchResult
 
         terms = [t for t in terms if t.weight > 0]
@@ -166,7 +166,7 @@ class Searching(Core):
         resolved, exclude = [], []
         for t in terms:
             if t.text is not None:
-                if self.model.knows_any(t.text):
+                if known_term(self.model, t.text):  # not function words alone ("a blorf")
                     resolved.append(Term(text=t.text, weight=t.weight, negative=t.negative))
                 continue
             assert t.photo is not None
@@ -184,6 +184,8 @@ class Searching(Core):
                 embedding = self.model.embed([_pixels(t.photo)])[0]
                 feature, latent = embedding.feature, embedding.latent
             resolved.append(Term(feature=feature, latent=latent, weight=t.weight, negative=t.negative))
+        if all(t.negative for t in resolved) and not all(t.negative for t in terms):
+            resolved = []  # nothing known to add: what is taken away alone would rank every photo
         allowed = self._allowed(filters)
         with self._store_lock:
             store = self.store

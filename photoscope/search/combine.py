@@ -14,6 +14,16 @@ Two ways to combine, both kept and measured (``benchmarks/combined_queries.py``)
 
 Either may then re-score its best ``rerank`` photos by the positive texts' caption likelihood.
 
+Text terms also bring the encoder head's evidence, as plain text search does (``TextRanker``): a
+term's concept words ("dog", "espresso") score each photo by log(floor + p(photo shows it)), and
+that row is added with the term's signed weight times ``concepts`` (added terms) or
+``negative_concepts`` (taken-away ones): an added "dog" lifts the photos the head sees a dog in,
+a taken-away one lowers them. A term whose words only the concepts know ("espresso": the decoder
+never saw it) has no latent worth summing: it counts by its concepts alone (at plain search's
+weight), and when added it keeps only the photos the head sees it in (``concept_min``), as plain
+search does. A term with nothing
+known (unknown words, or function words alone) is not a term (``known_term``).
+
 A taken-away text's latent may be the text encoder's guess alone, without the inversion that
 refines a searched text (``invert_negatives=False``): faster, but measured less precise, so not
 the default (figures in ``CombineOptions``).
@@ -21,6 +31,7 @@ the default (figures in ``CombineOptions``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -28,7 +39,7 @@ from typing import Literal
 import torch
 import torch.nn.functional as F
 
-from photoscope.network import PhotoscopeModel
+from photoscope.network import PhotoscopeModel, QueryWords
 from photoscope.search.ranking import TextRanker, TextSearchOptions, rescore_top
 from photoscope.search.vectors import VectorStore
 
@@ -74,7 +85,56 @@ class CombineOptions:
     # within twice one text query, so the precision is kept. Ignored by the plain-inversion text
     # method, which has no encoder guess.
     invert_negatives: bool = True
+    # The text terms' concept evidence, in multiples of plain text search's (``TextSearchOptions``:
+    # 0.1 x the mean log(0.01 + p) of the concept words), times the term's signed weight.
+    concepts: float = 0.0
+    negative_concepts: float = 2.0
     text: TextSearchOptions = field(default_factory=TextSearchOptions)
+
+
+# Numbers carry nothing to rank by on their own, as in plain search (``api.searching.NUMBERS``).
+_NUMBERS = frozenset({"one", "two", "three"})
+
+
+def known_term(model: PhotoscopeModel, text: str) -> bool:
+    """Whether a text term has something to rank by: a content word the decoder knows (not a
+    number alone) or a concept word (stand-ins included). "a blorf" has not: its "a" would rank
+    every photo by a latent that means nothing."""
+    query = model.query_words(text)
+    return bool(query.concepts) or any(w not in _NUMBERS for w in query.decoder_words)
+
+
+def concepts_only(query: QueryWords | None) -> bool:
+    """A text term only the concepts know ("espresso"): its decoder latent is of "<unknown>"."""
+    return query is not None and bool(query.concepts) and not query.decoder_words
+
+
+def add_concepts(
+    scores: torch.Tensor,
+    rows: torch.Tensor,
+    terms: Sequence[Term],
+    weights: torch.Tensor,
+    only: Sequence[bool],
+    options: CombineOptions,
+) -> torch.Tensor:
+    """N combined scores with the text terms' concept evidence added: ``rows`` (T x N) are the
+    terms' concept rows as ``TextRanker.concept_scores`` gives them (0 for photos and texts
+    without concepts), ``weights`` the terms' signed weights, ``only`` which terms the concepts
+    alone know. An added concept-only term keeps only the photos the head sees it in."""
+    if not options.text.concepts:
+        return scores
+    out = scores.clone()
+    floor = math.log(options.text.concept_floor + options.text.concept_min)
+    for i, term in enumerate(terms):
+        if term.text is None:
+            continue
+        # A concept-only term's evidence is all it has: it counts as plain search weighs it.
+        factor = 1.0 if only[i] else options.negative_concepts if term.negative else options.concepts
+        out += float(weights[i]) * factor * rows[i]
+        if only[i] and not term.negative:
+            alone = rows[i] / max(options.text.rare_concept_weight, 1e-6)  # as plain search: unweighted
+            out[alone < floor] = float("-inf")
+    return out
 
 
 def signed_weights(terms: Sequence[Term], options: CombineOptions) -> torch.Tensor:
@@ -132,7 +192,7 @@ def _photo_latent(term: Term) -> torch.Tensor:
 
 
 class CombinedRanker:
-    """Scores every stored photo for one combined query."""
+    """Scores every stored photo for one combined query (the terms ``known_term`` keeps)."""
 
     def __init__(self, model: PhotoscopeModel, store: VectorStore) -> None:
         self.model = model
@@ -173,15 +233,31 @@ class CombinedRanker:
         """N scores (higher is better) of the store's photos for the combined query."""
         options = options or CombineOptions()
         weights = signed_weights(terms, options)
-        if options.method == "latent":
-            query = combine_latents(self.term_latents(terms, options), weights)
+        queries = [None if t.text is None else self.model.query_words(t.text) for t in terms]
+        only = [concepts_only(q) for q in queries]
+        summed = [t for t, o in zip(terms, only, strict=True) if not o]  # concept-only: no latent
+        kept = weights[[i for i, o in enumerate(only) if not o]]
+        if not summed:
+            combined = torch.zeros(len(self.store))
+        elif options.method == "latent":
+            query = combine_latents(self.term_latents(summed, options), kept)
             combined = self.store.scores(query, "latent")[0]
         else:
-            combined = combine_scores(self.term_scores(terms, options), weights)
-        positives = [t.text for t in terms if t.text is not None and not t.negative]
+            combined = combine_scores(self.term_scores(summed, options), kept)
+        combined = add_concepts(combined, self.concept_rows(queries, options), terms, weights, only, options)
+        positives = [t.text for t, o in zip(terms, only, strict=True) if t.text and not t.negative and not o]
         if options.rerank > 0 and positives:
-            combined = self.rerank(combined[None], positives, options.rerank, options.rerank_weight)[0]
+            reranked = self.rerank(combined[None], positives, options.rerank, options.rerank_weight)[0]
+            combined = reranked.masked_fill(combined == float("-inf"), float("-inf"))
         return combined
+
+    def concept_rows(self, queries: Sequence[QueryWords | None], options: CombineOptions) -> torch.Tensor:
+        """T x N: each text term's concept row (``TextRanker.concept_scores``), 0 for photo terms."""
+        rows = torch.zeros(len(queries), len(self.store))
+        texts = [(i, q) for i, q in enumerate(queries) if q is not None and q.concepts]
+        if texts and options.text.concepts:
+            rows[[i for i, _ in texts]] = self.texts.concept_scores([q for _, q in texts], options.text)
+        return rows
 
     def rerank(self, scores: torch.Tensor, texts: Sequence[str], k: int, weight: float) -> torch.Tensor:
         """Q x N scores with each row's ``k`` best re-scored by the mean per-word log-likelihood of

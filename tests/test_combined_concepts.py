@@ -1,0 +1,94 @@
+"""Combined queries and the encoder head's concepts (issue #17): a text term's concept words count in
+the combined score (added terms lift, taken-away ones lower), a term only the concepts know
+("espresso") ranks by them, and a query with nothing known to add lists nothing and says why."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import torch
+
+from photoscope.api import Photoscope, QueryTerm
+from photoscope.network.model import PhotoscopeModel
+from photoscope.search.combine import CombinedRanker, CombineOptions, Term, known_term
+from photoscope.search.vectors import VectorStore
+
+ESPRESSO, BALD_EAGLE, GERMAN_SHEPHERD = 967, 22, 235
+
+
+@pytest.fixture(scope="module")
+def model(shipped_model_dir: Path) -> PhotoscopeModel:
+    return PhotoscopeModel(shipped_model_dir)
+
+
+def _store(model: PhotoscopeModel) -> VectorStore:
+    """Twelve photos with random vectors: 0 an espresso, 1 a bald eagle, the rest dogs."""
+    g = torch.Generator().manual_seed(0)
+    n = 12
+    classes = torch.full((n, 5), -1, dtype=torch.int64)
+    probs = torch.zeros(n, 5)
+    classes[:, 0], probs[:, 0] = GERMAN_SHEPHERD, 0.9
+    classes[0, 0], classes[1, 0] = ESPRESSO, BALD_EAGLE
+    store = VectorStore(model.latent_dim)
+    latents, features = torch.randn(n, model.latent_dim, generator=g), torch.randn(n, 1280, generator=g)
+    store.upsert(range(100, 100 + n), latents, features, (classes, probs))
+    return store
+
+
+def _photo(store: VectorStore, photo_id: int) -> Term:
+    return Term(feature=store.vector_of(photo_id, "feature"), latent=store.vector_of(photo_id, "latent"))
+
+
+def test_a_photo_plus_a_word_only_the_concepts_know_finds_that_photo(model: PhotoscopeModel) -> None:
+    store = _store(model)
+    assert not model.knows_any("espresso") and known_term(model, "espresso")
+    scores = CombinedRanker(model, store).scores([_photo(store, 105), Term(text="espresso")])
+    assert int(scores.argmax()) == 0  # the espresso, not the dogs like photo 105
+    # As plain search lists only the photos the head sees an espresso in, so does the term.
+    assert torch.isfinite(scores).tolist() == [True] + [False] * 11
+    # Taken away, it lowers the espresso and keeps every photo.
+    minus = CombinedRanker(model, store).scores([_photo(store, 105), Term(text="espresso", negative=True)])
+    assert torch.isfinite(minus).all() and int(minus.argmin()) == 0
+
+
+def test_concept_words_of_text_terms_lift_and_lower(model: PhotoscopeModel) -> None:
+    store = _store(model)
+    ranker = CombinedRanker(model, store)
+    terms = [Term(text="a dog on the grass"), Term(text="bird", negative=True)]
+    bare = ranker.scores(terms, CombineOptions(concepts=0.0, negative_concepts=0.0))
+    added = ranker.scores(terms, CombineOptions(concepts=1.0, negative_concepts=0.0))
+    both = ranker.scores(terms, CombineOptions(concepts=1.0, negative_concepts=1.0))
+    dogs = list(range(2, 12))
+    # The added "dog" lifts the ten dogs over the espresso and the eagle ...
+    assert (added[dogs] - bare[dogs]).min() > (added[[0, 1]] - bare[[0, 1]]).max()
+    assert set(added.topk(10).indices.tolist()) == set(dogs)
+    # ... and the taken-away "bird" lowers the eagle below every other photo.
+    assert both[1] - added[1] < min(both[i] - added[i] for i in [0, *dogs])
+    assert int(both.argmin()) == 1
+
+
+def test_function_words_and_numbers_alone_are_not_a_term(model: PhotoscopeModel) -> None:
+    assert model.knows_any("a blorf") and not known_term(model, "a blorf")
+    assert not known_term(model, "two qwxz") and not known_term(model, "the")
+    assert known_term(model, "a dog") and known_term(model, "a cathedral")  # a stand-in counts
+
+
+@pytest.fixture(scope="module")
+def app(shapes_library_db: tuple[Path, Path], trained_tiny: Path) -> Iterator[Photoscope]:
+    db, _ = shapes_library_db
+    with Photoscope(db, trained_tiny) as app:
+        yield app
+
+
+def test_a_combined_query_with_nothing_known_to_add_lists_nothing_and_says_why(app: Photoscope) -> None:
+    # Unknown words after a function word: before, "a" was enough to rank every photo.
+    result = app.search_terms([QueryTerm(text="a blorf"), QueryTerm(text="the qwxz", negative=True)], 5)
+    assert result.matches == [] and [u.word for u in result.unknown_words] == ["blorf", "qwxz"]
+    # What is taken away alone is not what the user asked for.
+    result = app.search_terms([QueryTerm(text="a blorf"), QueryTerm(text="red", negative=True)], 5)
+    assert result.matches == [] and [u.word for u in result.unknown_words] == ["blorf"]
+    # One known added term is enough; the unknown word is still reported.
+    result = app.search_terms([QueryTerm(text="a blorf"), QueryTerm(text="red")], 5)
+    assert result.matches and [u.word for u in result.unknown_words] == ["blorf"]
