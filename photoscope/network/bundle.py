@@ -114,7 +114,7 @@ def save_bundle(bundle: Bundle, directory: str | Path) -> Path:
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     weights = directory / WEIGHTS_FILE
-    state = {k: v.detach().contiguous() for k, v in bundle.network.state_dict().items()}
+    state = {k: v.detach().cpu().contiguous() for k, v in bundle.network.state_dict().items()}
     save_file(state, str(weights))
     sha = _sha256(weights)
     bundle.extra["sha256"] = sha

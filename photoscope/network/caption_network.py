@@ -101,7 +101,8 @@ class CaptionNetwork(nn.Module):
     def encode_text(self, tokens: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """Latents for padded token batches (B x T) with their true ``lengths`` (B)."""
         hidden, _ = self.text_rnn(self.text_embed(tokens))
-        mask = (torch.arange(tokens.shape[1]).unsqueeze(0) < lengths.unsqueeze(1)).unsqueeze(-1)
+        positions = torch.arange(tokens.shape[1], device=tokens.device)
+        mask = (positions.unsqueeze(0) < lengths.unsqueeze(1)).unsqueeze(-1)
         pooled = (hidden * mask).sum(1) / lengths.clamp(min=1).unsqueeze(1)
         latent: torch.Tensor = self.text_out(pooled)
         return latent

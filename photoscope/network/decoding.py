@@ -40,12 +40,13 @@ def _select_state(state: Any, rows: torch.Tensor) -> Any:
 class _Finished:
     """Every hypothesis that ended during the search (up to ``beam`` per photo and step)."""
 
-    def __init__(self, n: int, k: int, max_len: int) -> None:
+    def __init__(self, n: int, k: int, max_len: int, device: torch.device) -> None:
         self.k = k
-        self.scores = torch.full((n, (max_len + 1) * k), float("-inf"))  # length-normalised log p
-        self.raw = torch.zeros(n, (max_len + 1) * k)
-        self.seqs = torch.zeros(n, (max_len + 1) * k, max_len + 1, dtype=torch.long)
-        self.lengths = torch.zeros(n, (max_len + 1) * k, dtype=torch.long)  # words, without <end>
+        width = (max_len + 1) * k
+        self.scores = torch.full((n, width), float("-inf"), device=device)  # length-normalised log p
+        self.raw = torch.zeros(n, width, device=device)
+        self.seqs = torch.zeros(n, width, max_len + 1, dtype=torch.long, device=device)
+        self.lengths = torch.zeros(n, width, dtype=torch.long, device=device)  # words, without <end>
 
     def add(
         self, t: int, ended: torch.Tensor, norm: torch.Tensor, raw: torch.Tensor, words: torch.Tensor
@@ -68,11 +69,13 @@ class _Finished:
         combined = torch.full_like(self.scores, float("-inf"))
         combined[rows, cols] = self.scores[rows, cols] + weight * similarity
         chosen = combined.argmax(dim=1)
-        out = []
-        for i, c in enumerate(chosen.tolist()):
-            words = self.seqs[i, c, : int(self.lengths[i, c])].tolist()
-            out.append(Caption(vocab.decode(words), float(self.scores[i, c]), float(self.raw[i, c])))
-        return out
+        every = torch.arange(len(chosen), device=chosen.device)
+        seqs, lengths = self.seqs[every, chosen].tolist(), self.lengths[every, chosen].tolist()
+        scores, raw = self.scores[every, chosen].tolist(), self.raw[every, chosen].tolist()
+        return [
+            Caption(vocab.decode(words[:length]), score, r)
+            for words, length, score, r in zip(seqs, lengths, scores, raw, strict=True)
+        ]
 
 
 def _text_similarity(
@@ -100,26 +103,26 @@ def beam_search(
     encoder's ImageNet head does not support: see ``naming.py``).
 
     Hypotheses are ranked by ``log p / (words + 1) ** length_penalty``. All photos advance
-    together as one (N x beam) batch; the loop ends early once no live hypothesis of any photo
-    can still beat that photo's best finished one. With ``rerank`` > 0 the caption is instead,
-    among the ``beam`` likeliest finished hypotheses, the one with the best
+    together as one (N x beam) batch, on the latents' device; the loop ends early once no live
+    hypothesis of any photo can still beat that photo's best finished one. With ``rerank`` > 0
+    the caption is instead, among the ``beam`` likeliest finished hypotheses, the one with the best
     ``score + rerank * cos(text encoding, latent)``.
     """
-    n, k, v = latents.shape[0], beam, len(vocab)
+    n, k, v, dev = latents.shape[0], beam, len(vocab), latents.device
     if n == 0:
         return []
     state = _repeat_state(net.start_state(latents), k)
-    tokens = torch.full((n * k,), vocab.start, dtype=torch.long)
-    scores = torch.full((n, k), float("-inf"))
+    tokens = torch.full((n * k,), vocab.start, dtype=torch.long, device=dev)
+    scores = torch.full((n, k), float("-inf"), device=dev)
     scores[:, 0] = 0.0  # all beams start identical: expand only the first
-    seqs = torch.zeros(n * k, 0, dtype=torch.long)
-    best_norm = torch.full((n,), float("-inf"))
-    best_raw = torch.zeros(n)
-    best_seq = torch.zeros(n, max_len + 1, dtype=torch.long)
-    banned = torch.tensor([vocab.pad, vocab.start, vocab.unk])
-    rank = torch.arange(2 * k).expand(n, 2 * k)
-    row_bans = None if banned_words is None else banned_words.bool().repeat_interleave(k, 0)
-    finished = _Finished(n, k, max_len) if rerank > 0 and k > 1 else None
+    seqs = torch.zeros(n * k, 0, dtype=torch.long, device=dev)
+    best_norm = torch.full((n,), float("-inf"), device=dev)
+    best_raw = torch.zeros(n, device=dev)
+    best_seq = torch.zeros(n, max_len + 1, dtype=torch.long, device=dev)
+    banned = torch.tensor([vocab.pad, vocab.start, vocab.unk], device=dev)
+    rank = torch.arange(2 * k, device=dev).expand(n, 2 * k)
+    row_bans = None if banned_words is None else banned_words.to(dev).bool().repeat_interleave(k, 0)
+    finished = _Finished(n, k, max_len, dev) if rerank > 0 and k > 1 else None
     for t in range(max_len + 1):
         log_probs, state = net.step(tokens, state)
         log_probs[:, banned] = float("-inf")
@@ -152,7 +155,7 @@ def beam_search(
         # Live hypotheses: the best k candidates that did not end.
         order = (is_end.long() * 2 * k + rank).argsort(dim=1)[:, :k]
         scores = top.gather(1, order).masked_fill(is_end.gather(1, order), float("-inf"))
-        beam_rows = (torch.arange(n).unsqueeze(1) * k + src.gather(1, order)).reshape(-1)
+        beam_rows = (torch.arange(n, device=dev).unsqueeze(1) * k + src.gather(1, order)).reshape(-1)
         tokens = tok.gather(1, order).reshape(-1)
         seqs = torch.cat([seqs[beam_rows], tokens.unsqueeze(1)], dim=1)
         state = _select_state(state, beam_rows)
@@ -163,7 +166,8 @@ def beam_search(
     if finished is not None:
         return finished.best(net, vocab, latents, rerank)
     return [
-        Caption(vocab.decode(best_seq[i].tolist()), float(best_norm[i]), float(best_raw[i])) for i in range(n)
+        Caption(vocab.decode(words), norm, raw)
+        for words, norm, raw in zip(best_seq.tolist(), best_norm.tolist(), best_raw.tolist(), strict=True)
     ]
 
 
@@ -190,5 +194,5 @@ def caption_log_prob(
     """
     logits = net.decoder_logits(latents, teacher_inputs(targets, start))[:, 1:]
     log_probs = logits.log_softmax(-1).gather(2, targets.unsqueeze(-1)).squeeze(-1)
-    mask = torch.arange(targets.shape[1]).unsqueeze(0) < lengths.unsqueeze(1)
+    mask = torch.arange(targets.shape[1], device=targets.device).unsqueeze(0) < lengths.unsqueeze(1)
     return (log_probs * mask).sum(1)

@@ -16,8 +16,12 @@ from photoscope.training.metrics import caption_metrics
 @torch.inference_mode()
 def photo_latents(net: CaptionNetwork, features: np.ndarray) -> torch.Tensor:
     """Latents of N x 2 x 1280 features: the mean of the photo's and its mirror image's."""
-    both = torch.from_numpy(features.astype(np.float32))
+    both = torch.from_numpy(features.astype(np.float32)).to(_device(net))
     return net.latent(both).mean(dim=1)
+
+
+def _device(net: torch.nn.Module) -> torch.device:
+    return next(net.parameters()).device
 
 
 def evaluate_captions(
@@ -54,7 +58,7 @@ def recall_at(ranks: np.ndarray) -> dict[str, float]:
 def ranks_of(scores: torch.Tensor, truth: torch.Tensor) -> np.ndarray:
     """0-based rank of the true photo for each query row of a Q x N score matrix."""
     true_scores = scores.gather(1, truth.unsqueeze(1))
-    return (scores > true_scores).sum(1).numpy()
+    return (scores > true_scores).sum(1).cpu().numpy()
 
 
 @torch.inference_mode()
@@ -63,8 +67,8 @@ def text_encoder_retrieval(
 ) -> dict[str, float]:
     """Retrieval by the text encoder alone: every caption queries all photos by cosine."""
     queries = [(i, vocab.encode(c, add_end=False)) for i, caps in enumerate(captions) for c in caps]
-    tokens, lengths = pad_batch([q for _, q in queries], vocab.pad)
+    tokens, lengths = (t.to(latents.device) for t in pad_batch([q for _, q in queries], vocab.pad))
     text = torch.nn.functional.normalize(net.encode_text(tokens, lengths), dim=1)
     photos = torch.nn.functional.normalize(latents, dim=1)
-    truth = torch.tensor([i for i, _ in queries])
+    truth = torch.tensor([i for i, _ in queries], device=latents.device)
     return recall_at(ranks_of(text @ photos.T, truth))

@@ -86,8 +86,14 @@ def _pairs(names: list[str], data: CaptionDataset, vocab: Vocabulary, max_words:
 
 
 class Trainer:
-    def __init__(self, data_dir: str | Path, out_dir: str | Path, config: TrainConfig) -> None:
+    """``device``: where the network trains ("cpu", or "cuda" where PyTorch has one); the random
+    streams stay on the CPU, so a run's batches and views are the same on any device."""
+
+    def __init__(
+        self, data_dir: str | Path, out_dir: str | Path, config: TrainConfig, device: str = "cpu"
+    ) -> None:
         self.config = config
+        self.device = torch.device(device)
         self.out = Path(out_dir)
         self.out.mkdir(parents=True, exist_ok=True)
         self.data = CaptionDataset.load(data_dir)
@@ -99,7 +105,7 @@ class Trainer:
         self.vocab = Vocabulary.build(captions, config.min_count)
         torch.manual_seed(config.seed)
         c = config
-        self.net = CaptionNetwork(NetworkConfig(vocab_size=len(self.vocab), **c.shape()))
+        self.net = CaptionNetwork(NetworkConfig(vocab_size=len(self.vocab), **c.shape())).to(self.device)
         self.ema = AveragedModel(self.net, multi_avg_fn=get_ema_multi_avg_fn(c.ema_decay))
         self.pairs = _pairs(self.train_names, self.data, self.vocab, c.max_words)
         self.steps_per_epoch = math.ceil(len(self.pairs.targets) / c.batch_size)
@@ -125,7 +131,7 @@ class Trainer:
         if self.config.crop_views:
             crops = cached_features(self.train_names, images, cache_dir, encoder, hook, kind="crops")
             train = np.concatenate([train, crops], axis=1)
-        self.train_features = torch.from_numpy(train.astype(np.float32))
+        self.train_features = torch.from_numpy(train.astype(np.float32)).to(self.device)
         self.val_features = cache[len(self.train_names) :]
 
     def resume(self) -> bool:
@@ -168,9 +174,10 @@ class Trainer:
         view = torch.randint(0, self.train_features.shape[1], (len(order),), generator=self.generator)
         total = 0.0
         for step, batch in enumerate(order.split(c.batch_size)):
-            photos = self.pairs.photo[batch]
-            features = self.train_features[photos, view[batch]]
-            targets, lengths = pad_batch([self.pairs.targets[int(i)] for i in batch], v.pad)
+            photos = self.pairs.photo[batch].to(self.device)
+            features = self.train_features[photos, view[batch].to(self.device)]
+            padded = pad_batch([self.pairs.targets[i] for i in batch.tolist()], v.pad)
+            targets, lengths = (t.to(self.device) for t in padded)
             latent = self.net.latent(features)
             logits = self.net.decoder_logits(latent, teacher_inputs(targets, v.start))[:, 1:]
             loss = F.cross_entropy(
@@ -201,8 +208,9 @@ class Trainer:
         """Symmetric InfoNCE; other captions of the same photo in the batch are not negatives."""
         sim = F.normalize(latent, dim=1) @ F.normalize(text, dim=1).T / self.net.log_temperature.exp()
         same = photos.unsqueeze(0) == photos.unsqueeze(1)
-        sim = sim.masked_fill(same & ~torch.eye(len(photos), dtype=torch.bool), float("-inf"))
-        labels = torch.arange(len(photos))
+        others = ~torch.eye(len(photos), dtype=torch.bool, device=photos.device)
+        sim = sim.masked_fill(same & others, float("-inf"))
+        labels = torch.arange(len(photos), device=photos.device)
         return (F.cross_entropy(sim, labels) + F.cross_entropy(sim.T, labels)) / 2
 
     @property
