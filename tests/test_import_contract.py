@@ -128,3 +128,98 @@ def test_the_doors_themselves_are_allowed(tmp_path: Path) -> None:
         (root / where).parent.mkdir(parents=True, exist_ok=True)
         (root / where).write_text(good + "\n")
     assert violations(root) == []
+
+
+# The app's first answer to a description (issue #18) is given while PyTorch is still loading: what it
+# runs must not import PyTorch when it is imported. Imports inside functions and under TYPE_CHECKING
+# run later (or never), so only a module's top-level imports count, followed from module to module.
+QUICK_PATH = (
+    "photoscope.api",
+    "photoscope.api.searching",
+    "photoscope.network.text_model",
+    "photoscope.search.quick",
+    "photoscope.search.path_words",
+)
+NOT_ON_THE_QUICK_PATH = ("torch", "torchvision", "PySide6")
+
+
+def _top_level_imports(path: Path, module: str, root: Path) -> list[str]:
+    """Every module the file imports when it is imported (not in functions, not for type checking)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found: list[str] = []
+
+    def visit(nodes: list[ast.stmt]) -> None:
+        for node in nodes:
+            if isinstance(node, ast.Import):
+                found.extend(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                    base = f"{anchor}.{base}" if base else anchor
+                found.append(base)
+                folder = root.parent.joinpath(*base.split("."))
+                found.extend(
+                    f"{base}.{a.name}"
+                    for a in node.names
+                    if (folder / f"{a.name}.py").exists() or (folder / a.name).is_dir()
+                )
+            elif isinstance(node, ast.If) and "TYPE_CHECKING" not in ast.unparse(node.test):
+                visit(node.body)
+                visit(node.orelse)
+            elif isinstance(node, ast.Try):
+                visit(node.body)
+
+    visit(tree.body)
+    return found
+
+
+def imported_when_loaded(module: str, root: Path = PACKAGE) -> dict[str, str]:
+    """Every module (ours and others) that importing ``module`` imports, each with the one of ours
+    that imports it first found."""
+    seen: dict[str, str] = {}
+    todo = [module]
+    while todo:
+        name = todo.pop()
+        parts = name.split(".")
+        for package_end in range(1, len(parts)):  # importing a.b.c imports a and a.b first
+            parent = ".".join(parts[:package_end])
+            if parent not in seen and parent.startswith("photoscope"):
+                seen[parent] = name
+                todo.append(parent)
+        base = root.parent.joinpath(*parts)
+        path = base / "__init__.py" if base.is_dir() else base.with_suffix(".py")
+        if not path.is_file():
+            continue
+        for target in _top_level_imports(path, name, root):
+            if target not in seen:
+                seen[target] = name
+                if target == "photoscope" or target.startswith("photoscope."):
+                    todo.append(target)
+    return seen
+
+
+@pytest.mark.parametrize("module", QUICK_PATH)
+def test_the_quick_answer_s_modules_import_no_pytorch_when_loaded(module: str) -> None:
+    heavy = {
+        name: by
+        for name, by in imported_when_loaded(module).items()
+        if name.split(".")[0] in NOT_ON_THE_QUICK_PATH
+    }
+    assert heavy == {}
+
+
+def test_a_pytorch_import_on_the_quick_path_is_caught(tmp_path: Path) -> None:
+    root = tmp_path / "photoscope"
+    (root / "search").mkdir(parents=True)
+    (root / "search" / "quick.py").write_text("from photoscope.search import helper\n")
+    (root / "search" / "helper.py").write_text(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    import PySide6\n"
+        "def f():\n    import torchvision\n"
+        "import torch\n"
+    )
+    found = imported_when_loaded("photoscope.search.quick", root)
+    assert found.get("torch") == "photoscope.search.helper"
+    assert "PySide6" not in found and "torchvision" not in found

@@ -120,6 +120,34 @@ def test_captions_answer_before_the_network_is_loaded(tmp_path: Path) -> None:
         assert app.search_captions("beach", 10, Filters(folder=str(tmp_path / "elsewhere"))).matches == []
 
 
+def test_the_quick_answer_imports_neither_pytorch_nor_qt(
+    trained_tiny: Path, shapes_library_db: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """A description's first answer while the app loads the network (``search_text_quick``: the text
+    encoder in NumPy over the vectors' mapped file) runs without PyTorch (issue #18)."""
+    import shutil
+
+    from photoscope.api import Photoscope
+
+    db = tmp_path / "library.db"
+    shutil.copy(shapes_library_db[0], db)
+    with Photoscope(db, trained_tiny) as app:
+        assert len(app.store)  # the first load of the vectors writes their mapped file
+    probe = (
+        "import json, sys\n"
+        "from photoscope.api import Photoscope\n"
+        f"app = Photoscope({str(db)!r}, {str(trained_tiny)!r}).open()\n"
+        "found = app.search_text_quick('a red circle', 5)\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'torch', 'PySide6', 'torchvision'})\n"
+        "print(json.dumps({'heavy': heavy, 'found': [m.photo.path for m in found.matches]}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["heavy"] == []
+    assert len(result["found"]) == 5 and "red circle" in Path(result["found"][0]).name
+
+
 def _small_library(db: Path, folder: Path) -> None:
     from photos import indexed_row
 

@@ -1,13 +1,15 @@
-"""Search: by a description, by an example photo, by a combined query of texts and photos, or by the
-caption index while the network loads; with the folder and date filters, as ready-to-show results."""
+"""Search: by a description, by an example photo, by a combined query of texts and photos; while the
+network loads, by a description's quick answer (no PyTorch) or the caption index; with the folder and
+date filters, as ready-to-show results."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from photoscope.api.core import Core
 from photoscope.api.scoring import relevance
@@ -18,12 +20,16 @@ if TYPE_CHECKING:
     import numpy as np
     from PIL import Image
 
-    from photoscope.search.ranking import SearchResult, TextSearchOptions, UnknownWord
+    from photoscope.network import TextModel
+    from photoscope.search.quick import QuickStore
+    from photoscope.search.ranking import TextSearchOptions
+    from photoscope.search.results import Hit, SearchResult, UnknownWord
 
 
 # A query whose known words are all function words or numbers ("a giraffe" with "giraffe" unknown)
 # carries nothing the network can rank by: it finds nothing (the network's FUNCTION_WORDS plus these).
 NUMBERS = frozenset({"one", "two", "three"})
+_QUICK_LOCK = threading.Lock()  # the quick answer's model and store, opened once
 
 
 class Searching(Core):
@@ -75,6 +81,63 @@ class Searching(Core):
         ]
         return Results(matches, [], relevant)
 
+    def search_text_quick(self, text: str, limit: int = 50, filters: Filters | None = None) -> Results | None:
+        """A description's quick answer, without PyTorch: the network's text encoder (run in NumPy)
+        and the concepts over the vectors' mapped file (``search.quick``), milliseconds where the
+        network takes seconds to load; what the app shows first, until ``search_text``'s answer
+        replaces it. None when it cannot answer so: no mapped file yet (it is written with the
+        vectors' first load), or an unreadable model bundle."""
+        from photoscope.search.quick import quick_scores, quick_text_search, top_hits
+        from photoscope.search.results import unknown_words
+
+        found = self._quick()
+        if found is None:
+            return None
+        model, store = found
+        allowed = self._allowed(filters)
+        result = self._with_names(
+            text,
+            limit,
+            allowed,
+            store.ids,
+            plain=lambda: quick_text_search(model, store, text, limit, allowed),
+            unknown=lambda: unknown_words(model.query_words(text), model.suggest),
+            scores=lambda given: quick_scores(model, store, given),
+            top_k=lambda scores, k, among: top_hits(scores, store.ids, k, among),
+        )
+        if result.hits and self._only_function_words_known(text, result.unknown_words):
+            return Results([], result.unknown_words)
+        return self._results(result, filters)
+
+    def _quick(self) -> tuple[TextModel, QuickStore] | None:
+        """The text model and the quick store, opened on first use; the store opened again when the
+        database's vectors changed since."""
+        from photoscope.network import BundleError, TextModel
+        from photoscope.search.quick import QuickStore
+        from photoscope.search.stored import sidecar_path
+
+        with _QUICK_LOCK:
+            quick: tuple[TextModel, QuickStore] | None = self.__dict__.get("_quick_parts")
+            try:
+                model = quick[0] if quick is not None else TextModel(self._model_dir_for_quick())
+                if quick is not None and quick[1].generation == self.library.vector_generation():
+                    return quick
+                store = QuickStore.open(
+                    self.library, model.version, model.latent_dim, sidecar_path(self.library_path)
+                )
+            except (BundleError, OSError, ValueError, KeyError):
+                return None  # the full search says what is wrong with the bundle
+            if store is None:
+                return None
+            self.__dict__["_quick_parts"] = (model, store)
+            return model, store
+
+    def _model_dir_for_quick(self) -> Path | str | None:
+        """The bundle the network loads (or was built from)."""
+        if "model" in self.__dict__:
+            return Path(self.model.model_dir)
+        return self._model_dir
+
     def search_text(
         self,
         text: str,
@@ -92,29 +155,56 @@ class Searching(Core):
     def _search_text(
         self, text: str, limit: int, allowed: np.ndarray | None, options: TextSearchOptions | None
     ) -> SearchResult:
-        """The engine's text search with the photos whose folder or file names have the query's words
-        lifted (``search.path_words``); words that name paths are not reported as unknown."""
+        """The engine's text search, with the names' lift (``_with_names``)."""
+        from photoscope.search.ranking import TextRanker, TextSearchOptions
+
+        engine, store = self.engine, self.store
+        ranker, given_options = TextRanker(self.model, store), options or TextSearchOptions()
+        return self._with_names(
+            text,
+            limit,
+            allowed,
+            store.ids,
+            plain=lambda: engine.search_text(text, limit, allowed, options),
+            unknown=lambda: engine.unknown_words(text),
+            scores=lambda given: ranker.scores([given], given_options)[0].numpy(),
+            top_k=store.top_k,
+        )
+
+    def _with_names(
+        self,
+        text: str,
+        limit: int,
+        allowed: np.ndarray | None,
+        ids: np.ndarray,
+        plain: Callable[[], SearchResult],
+        unknown: Callable[[], list[UnknownWord]],
+        scores: Callable[[str], Any],
+        top_k: Callable[[Any, int, np.ndarray | None], list[Hit]],
+    ) -> SearchResult:
+        """A text search (``plain``) with the photos whose folder or file names have the query's words
+        lifted (``search.path_words``); words that name paths are not reported as unknown. ``scores``
+        gives every photo's (``ids``) score for a text, ``top_k`` the best of such scores: the
+        network's, or the quick answer's."""
         import numpy as np
 
         from photoscope.search import path_words
-        from photoscope.search.ranking import SearchResult, TextRanker, TextSearchOptions
+        from photoscope.search.results import SearchResult
 
-        engine = self.engine
         matches, named = path_words.path_matches(self.library, text, [f.path for f in self.library.folders()])
-        if not matches or len(self.store) == 0:
-            return engine.search_text(text, limit, allowed, options)
-        unknown = engine.unknown_words(text)
-        unknown_words = {w for u in unknown for w in path_words.tokens(u.word)}
-        scores = None  # no word the network knows: the names alone rank, among the photos they name
+        if not matches or len(ids) == 0:
+            return plain()
+        found = unknown()
+        unknown_words = {w for u in found for w in path_words.tokens(u.word)}
+        given = None  # no word the network knows: the names alone rank, among the photos they name
         if set(path_words.query_words(text)) - unknown_words:
-            given = path_words.network_text(text, unknown_words, named)  # "paris" in "a dog in paris"
-            scores = TextRanker(self.model, self.store).scores([given], options or TextSearchOptions())[0]
+            given = scores(path_words.network_text(text, unknown_words, named))  # "paris" in "a dog in paris"
         else:
             matched = np.fromiter(matches, dtype=np.int64, count=len(matches))
             allowed = matched if allowed is None else np.intersect1d(allowed, matched)
-        lifted = path_words.lift(scores, self.store.ids, matches)
-        unknown = [u for u in unknown if not set(path_words.tokens(u.word)) <= named]
-        return SearchResult(self.store.top_k(lifted, limit, allowed), unknown)
+        lifted = path_words.lift(given, ids, matches)
+        found = [u for u in found if not set(path_words.tokens(u.word)) <= named]
+        return SearchResult(top_k(lifted, limit, allowed), found)
 
     @staticmethod
     def _only_function_words_known(text: str, unknown: Sequence[UnknownWord]) -> bool:

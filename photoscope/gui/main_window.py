@@ -3,7 +3,9 @@
 The window only arranges widgets and forwards what the user asks for to ``Photoscope`` on a
 ``TaskRunner`` (never on the GUI thread: every API call may touch SQLite or PyTorch). It can be shown
 before the API exists: ``open_library`` builds it off-thread (importing PyTorch alone takes seconds),
-and a query typed meanwhile runs as soon as the library is open.
+and a query typed meanwhile runs as soon as the library is open. While the network loads, a text
+query gets a first answer without it (the text encoder in NumPy, else the caption index) on a runner
+of its own, replaced by the network's ranking when that is ready.
 """
 
 from __future__ import annotations
@@ -56,7 +58,14 @@ from photoscope.gui.search_panel import PhotoQuery, SearchPanel
 from photoscope.gui.tasks import Relay, TaskRunner
 from photoscope.gui.thumbnail_loader import ThumbnailLoader, qimage_to_pil
 from photoscope.gui.tile_actions import TileActions
-from photoscope.gui.wording import describe_repair, plural, results_count, results_message
+from photoscope.gui.wording import (
+    CAPTIONS_WHILE_LOADING,
+    REFINING,
+    describe_repair,
+    plural,
+    results_count,
+    results_message,
+)
 from photoscope.gui.words_panel import WordsPanel
 
 if TYPE_CHECKING:
@@ -103,7 +112,15 @@ class MainWindow(QMainWindow):
         self._pasted: tuple[int, Image.Image] | None = None  # the pasted image's key and PIL copy
         self._adding_folder = False  # --folder given: no welcome page while it is added
         self._start_when_browsing = False
+        # A query typed before the library opened: what would share the CPUs with its first answer
+        # (reading the whole timeline, loading the network) waits for it.
+        self._after_first_answer: list[Callable[[], None]] = []
         self.runner = TaskRunner(threads=1, parent=self)  # API calls, in order
+        # First answers while the network loads: never queued behind the runner's loading of it.
+        self.quick = TaskRunner(threads=1, parent=self)
+        self._early: tuple[int, bool] | None = None  # the grid's first answer: (query number, quick?)
+        self._query_number = 0
+        self._choices_waiting = False  # the folder filter's subfolders, read once the network is in
         self.opener = LibraryOpener(self.runner, lambda error: self.ask_repair(error), self)
         self.io = TaskRunner(threads=2, parent=self)  # file decoding for previews
         self.pages_runner = TaskRunner(threads=1, parent=self)  # timeline records, never behind a search
@@ -248,7 +265,10 @@ class MainWindow(QMainWindow):
 
     def attach(self, api: Photoscope, add_folder: str | Path | None = None) -> None:
         self.api = api
-        self.reload_timeline()  # the first screen is the photos: before anything else loads
+        if self._query_waiting:  # the first screen is the query's answer
+            self._after_first_answer.append(self.reload_timeline)
+        else:
+            self.reload_timeline()  # the first screen is the photos: before anything else loads
         if add_folder is not None:
             self.add_folder(add_folder)
         self.runner.submit(api.folders, self._library_opened)
@@ -274,13 +294,22 @@ class MainWindow(QMainWindow):
             self.index_status.show_text("No folders yet")
             self.pages.setCurrentWidget(self.welcome)
             return
-        if self._query_waiting or self.timeline.complete:
+        if self._query_waiting:
+            # The network loads once the query has its first answer: importing PyTorch holds the GIL
+            # and both CPUs for seconds, and the first answer needs neither.
+            self._after_first_answer.append(self.start_background)
+        elif self.timeline.complete:
             self.start_background()
         else:  # the search index (PyTorch, every vector) loads once the timeline is on screen
             self._start_when_browsing = True
         self._show_idle()
         if self._query_waiting:
             self.run_query()
+
+    def _start_after_first_answer(self) -> None:
+        waiting, self._after_first_answer = self._after_first_answer, []
+        for task in waiting:
+            task()
 
     def start_background(self) -> None:
         """Index and watch in the background; the vectors load first (see below)."""
@@ -303,6 +332,7 @@ class MainWindow(QMainWindow):
 
     def _background_started(self, worker: IndexWorker) -> None:
         self.worker = worker
+        self._read_folder_choices()
         if self.index_status.pause_button.isChecked():
             worker.pause()
         self._refresh_counts()
@@ -345,9 +375,19 @@ class MainWindow(QMainWindow):
         roots = [(f.path, 0, f.photos) for f in folders]
         if self.search.folder_choices()[: len(roots)] != [r[0] for r in roots]:
             self.search.set_folders(roots)  # at once; the subfolders follow
-        if self.api is not None:  # the filter lists the subfolders too
-            self.runner.submit(self.api.folder_choices, self.search.set_folders, key="folder-choices")
+        self._choices_waiting = True
+        self._read_folder_choices()
         self.folders_changed.emit(folders)
+
+    def _read_folder_choices(self) -> None:
+        """The filter lists the subfolders too. Reading them goes over every photo's path (a second or
+        two at 100,000 photos): at launch it waits until the network is loaded, not to hold up the
+        search's loading behind it on the runner."""
+        api = self.api
+        if api is None or not self._choices_waiting or (self.worker is None and not api.model_ready):
+            return
+        self._choices_waiting = False
+        self.runner.submit(api.folder_choices, self.search.set_folders, key="folder-choices")
 
     def _refresh_counts(self) -> None:
         if self.api is not None:
@@ -457,38 +497,84 @@ class MainWindow(QMainWindow):
         query = self.query()
         if query.empty:
             self.runner.obsolete("search")
+            self.quick.obsolete("early")
+            self._early = None
             self.results.set_matches([])
             self._show_idle()
+            self._start_after_first_answer()
             return
         described = query.describe()
         if not quiet:
             self.statusBar().showMessage(f"Searching for {described}…")
         started = time.perf_counter()
-        self.runner.obsolete("captions")  # an earlier query's caption answer must not show now
-        if query.answer_from_captions(api):  # PyTorch still loading: the caption index answers at once
-            self.runner.submit(
-                lambda: query.run_on_captions(api),
-                lambda r: self._show_results(
-                    r, f"{described} in captions (the model is loading)", 0.0, quiet
-                ),
-                key="captions",
-            )
+        self._query_number += 1
+        number = self._query_number
+        self.quick.obsolete("early")  # an earlier query's first answer must not show now
 
         def answered(results: Results) -> None:
-            self.runner.obsolete("captions")  # the model's ranking replaces the captions' for good
+            self.quick.obsolete("early")  # the network's ranking replaces the first answer for good
+            refining = self._early is not None and self._early[0] == number
+            self._early = None
+            self._show_results(results, described, time.perf_counter() - started, quiet, refining)
+
+        def search() -> None:
+            self._start_after_first_answer()
+            self.runner.submit(lambda: query.run(api), answered, self._search_failed, key="search")
+
+        if not query.answer_from_captions(api):
+            search()
+            return
+        # The network is loading: a first answer without it, then the network's (asked for after the
+        # first answer, so that at launch the first answer does not share the CPUs with the loading).
+        self.runner.obsolete("search")
+
+        def early(answer: tuple[Results, bool]) -> None:
+            self._show_early(number, *answer, described, started, quiet)
+            search()
+
+        self.quick.submit(lambda: _first_answer(api, query), early, lambda _: search(), key="early")
+
+    def _show_early(
+        self, number: int, results: Results, quick: bool, described: str, started: float, quiet: bool
+    ) -> None:
+        """The first answer to query ``number``: the text encoder's (``quick``) or the caption index's."""
+        if number != self._query_number:
+            return
+        self._early = (number, quick)
+        if quick:
             self._show_results(results, described, time.perf_counter() - started, quiet)
+            if results.matches:
+                self.result_label.setText(f"{self.result_label.text()} · {REFINING}")
+        else:
+            self._show_results(results, f"{described} {CAPTIONS_WHILE_LOADING}", 0.0, quiet)
 
-        self.runner.submit(lambda: query.run(api), answered, self._search_failed, key="search")
+    @property
+    def refining(self) -> bool:
+        """The grid shows a first answer; the network's ranking replaces it when it is ready."""
+        return self._early is not None
 
-    def _show_results(self, results: Results, described: str, seconds: float, quiet: bool = False) -> None:
+    def _show_results(
+        self, results: Results, described: str, seconds: float, quiet: bool = False, refining: bool = False
+    ) -> None:
         """A new query's results start at the best match with nothing selected; a refresh while
-        indexing (``quiet``) keeps what the user selected and how far they scrolled."""
-        if not quiet:
+        indexing (``quiet``) keeps what the user selected and how far they scrolled. The network's
+        answer replacing a first one (``refining``) keeps the photo the user selected, where it is
+        now, if it is still among the results (and the photo view open on it)."""
+        kept = self._selected_id() if refining else None
+        if not quiet and kept is None:
             self.detail.hide()
         showing_all = quiet and self.results.hidden() == 0 and self.results.rowCount() > 0
         selected = self.view.currentIndex().row() if quiet else -1
         scrolled = self.view.verticalScrollBar().value() if quiet else 0
         self.results.set_matches(results.matches, None if showing_all else results.relevant)
+        if kept is not None:
+            row = next((i for i, m in enumerate(self.results.matches()) if m.photo.id == kept), -1)
+            if row < 0 and kept in {m.photo.id for m in results.matches}:
+                self.results.show_more()  # it is among the weaker matches now
+                row = next(i for i, m in enumerate(self.results.matches()) if m.photo.id == kept)
+            selected, scrolled = (row, -1) if row >= 0 else (-1, 0)
+            if row < 0:
+                self.detail.hide()
         self.search.show_message(results_message(results))
         count = len(results.matches)
         self.statusBar().clearMessage()
@@ -498,7 +584,12 @@ class MainWindow(QMainWindow):
                 self.detail.set_model(self.results)
             if selected >= 0:
                 self.view.setCurrentIndex(self.results.index(min(selected, self.results.rowCount() - 1)))
-                self.view.verticalScrollBar().setValue(scrolled)
+                if scrolled >= 0:
+                    self.view.verticalScrollBar().setValue(scrolled)
+                else:  # the kept photo moved: it stays in sight, and the photo view follows it
+                    self.view.scrollTo(self.view.currentIndex())
+                    if self.detail.isVisible():
+                        self.detail.show_row(self.view.currentIndex().row())
             else:
                 self.view.clearSelection()
                 self.view.selectionModel().setCurrentIndex(
@@ -511,6 +602,14 @@ class MainWindow(QMainWindow):
             self._show_empty(results)
         self._update_more_bar()
         self.results_shown.emit(count)
+
+    def _selected_id(self) -> int | None:
+        """The photo the user selected in the results (None: nothing selected)."""
+        if not self.view.selectionModel().hasSelection():
+            return None
+        row = self.view.currentIndex().row()
+        match = self.results.match_of(self.results.photo_at(row)) if row >= 0 else None
+        return match.photo.id if match is not None else None
 
     def _update_more_bar(self) -> None:
         self.more_bar.show_hidden(self.results.hidden(), self.pages.currentWidget() is self.view)
@@ -540,6 +639,7 @@ class MainWindow(QMainWindow):
             self.pages.show_message("No photos found", "Try describing it in other words.")
 
     def _search_failed(self, error: BaseException) -> None:
+        self._early = None
         self.statusBar().clearMessage()
         self.results.set_matches([])
         self.pages.show_message("The search failed", str(error))
@@ -803,6 +903,7 @@ class MainWindow(QMainWindow):
         self.loader.shutdown()
         self.io.shutdown()
         self.pages_runner.shutdown()
+        self.quick.shutdown()
         self.runner.shutdown()
         if self.maps is not None:
             self.maps.tasks.shutdown()
@@ -812,3 +913,12 @@ class MainWindow(QMainWindow):
 
     def describe_library(self, counts: dict[str, int]) -> str:
         return describe_counts(counts)
+
+
+def _first_answer(api: Photoscope, query: Query) -> tuple[Results, bool]:
+    """Runs on the quick runner: the text encoder's answer (True) if it can be given, else the caption
+    index's (False)."""
+    quick = api.search_text_quick(query.text, query.limit, query.filters)
+    if quick is not None:
+        return quick, True
+    return query.run_on_captions(api), False

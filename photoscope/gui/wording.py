@@ -9,6 +9,12 @@ if TYPE_CHECKING:
     from photoscope.api import DoctorReport, Results, UnknownWord
 
 
+# The grid shows the first answer to a query while the network loads: the text encoder's (the result
+# label adds REFINING until the network's ranking replaces it), or the caption index's.
+REFINING = "refining…"
+CAPTIONS_WHILE_LOADING = "in captions (the model is loading)"
+
+
 def plural(count: int, word: str, words: str | None = None) -> str:
     return f"{count:,} {word if count == 1 else words or word + 's'}"
 

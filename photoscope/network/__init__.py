@@ -22,11 +22,11 @@ if TYPE_CHECKING:
         PhotoDescription,
         PhotoEmbedding,
         PhotoscopeModel,
-        QueryWords,
         WordEmbeddings,
         torch_threads,
     )
     from photoscope.network.naming import Namer, concepts_from_tags, decoder_words
+    from photoscope.network.text_model import QueryWords, TextModel
 
 _HOMES = {
     "FUNCTION_WORDS": "lexicon",
@@ -41,7 +41,8 @@ _HOMES = {
     "PhotoDescription": "model",
     "PhotoEmbedding": "model",
     "PhotoscopeModel": "model",
-    "QueryWords": "model",
+    "QueryWords": "text_model",
+    "TextModel": "text_model",
     "WordEmbeddings": "model",
     "concepts_from_tags": "naming",
     "decoder_words": "naming",
@@ -64,6 +65,7 @@ __all__ = [
     "PhotoEmbedding",
     "PhotoscopeModel",
     "QueryWords",
+    "TextModel",
     "WordEmbeddings",
     "concepts_from_tags",
     "decoder_words",

@@ -14,12 +14,13 @@ import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from safetensors.torch import load_file, save_file
-
-from photoscope.network.caption_network import CaptionNetwork, NetworkConfig
 from photoscope.network.vocab import Vocabulary
+
+if TYPE_CHECKING:  # PyTorch is imported where a network is built or saved: reading what a bundle
+    # is (its version, vocabulary, encoder) needs none (``text_model``, the app's first searches)
+    from photoscope.network.caption_network import CaptionNetwork
 
 FORMAT_VERSION = 1
 WEIGHTS_FILE = "model.safetensors"
@@ -95,11 +96,15 @@ class Bundle:
         version, and the index never keeps their vectors together. Lite0 at 224 px keeps the
         version of the bundles made before bundles named their encoder: no library re-indexes.
         """
-        sha = str(self.extra.get("sha256", "unsaved"))
-        if self.encoder == DEFAULT_ENCODER:
-            return sha[:12]
-        spec = json.dumps(self.encoder.to_dict(), sort_keys=True)
-        return hashlib.sha256(f"{sha}\n{spec}".encode()).hexdigest()[:12]
+        return bundle_version(str(self.extra.get("sha256", "unsaved")), self.encoder)
+
+
+def bundle_version(weights_sha256: str, encoder: EncoderSpec) -> str:
+    """``Bundle.version`` from the weights' SHA-256 and the encoder's spec."""
+    if encoder == DEFAULT_ENCODER:
+        return weights_sha256[:12]
+    spec = json.dumps(encoder.to_dict(), sort_keys=True)
+    return hashlib.sha256(f"{weights_sha256}\n{spec}".encode()).hexdigest()[:12]
 
 
 def _sha256(path: Path) -> str:
@@ -111,6 +116,8 @@ def _sha256(path: Path) -> str:
 
 
 def save_bundle(bundle: Bundle, directory: str | Path) -> Path:
+    from safetensors.torch import save_file
+
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     weights = directory / WEIGHTS_FILE
@@ -135,7 +142,9 @@ def save_bundle(bundle: Bundle, directory: str | Path) -> Path:
     return directory
 
 
-def load_bundle(directory: str | Path) -> Bundle:
+def read_meta(directory: str | Path) -> tuple[dict[str, Any], EncoderSpec]:
+    """A bundle's ``bundle.json`` and its encoder, checked: the files exist, the format is this
+    Photoscope's, the weights match their checksum (``BundleError`` in one line otherwise)."""
     directory = Path(directory)
     meta_path, weights = directory / META_FILE, directory / WEIGHTS_FILE
     if not meta_path.is_file() or not weights.is_file():
@@ -153,18 +162,33 @@ def load_bundle(directory: str | Path) -> Bundle:
         encoder = EncoderSpec.from_dict(meta["encoder"]) if "encoder" in meta else DEFAULT_ENCODER
     except BundleError as error:
         raise BundleError(f"{meta_path}: {error}") from None
-    config = NetworkConfig(**meta["network"])
-    if config.feature_dim != encoder.feature_dim:
+    taken = meta["network"].get("feature_dim", 1280)  # NetworkConfig's default
+    if taken != encoder.feature_dim:
         raise BundleError(
-            f"{meta_path}: the network takes {config.feature_dim} features, "
+            f"{meta_path}: the network takes {taken} features, "
             f"but its encoder {encoder.name} gives {encoder.feature_dim}"
         )
-    vocab = Vocabulary(tuple(meta["vocabulary"]["words"]), tuple(meta["vocabulary"]["counts"]))
+    return meta, encoder
+
+
+def read_vocabulary(meta: dict[str, Any]) -> Vocabulary:
+    return Vocabulary(tuple(meta["vocabulary"]["words"]), tuple(meta["vocabulary"]["counts"]))
+
+
+def load_bundle(directory: str | Path) -> Bundle:
+    from safetensors.torch import load_file
+
+    from photoscope.network.caption_network import CaptionNetwork, NetworkConfig
+
+    meta, encoder = read_meta(directory)
+    config = NetworkConfig(**meta["network"])
     network = CaptionNetwork(config)
     # assign: the loaded tensors become the parameters, instead of being copied into the freshly
     # initialised ones (a tenth of a second of a cold search; GRUs re-point their flat weights).
-    network.load_state_dict(load_file(str(weights)), assign=True)
+    network.load_state_dict(load_file(str(Path(directory) / WEIGHTS_FILE)), assign=True)
     network.eval().requires_grad_(False)
     extra = dict(meta.get("extra", {}))
     extra["sha256"] = meta["weights_sha256"]
-    return Bundle(network, vocab, meta["name"], meta["training_data"], meta["metrics"], extra, encoder)
+    return Bundle(
+        network, read_vocabulary(meta), meta["name"], meta["training_data"], meta["metrics"], extra, encoder
+    )

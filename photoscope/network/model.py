@@ -21,11 +21,11 @@ from PIL import Image, ImageOps
 
 from photoscope.config import default_model_dir
 from photoscope.network.bundle import Bundle, load_bundle
-from photoscope.network.concepts import Concepts, load_concepts, stand_in
+from photoscope.network.concepts import Concepts, load_concepts
 from photoscope.network.decoding import Caption, beam_search, caption_log_prob, pad_batch
 from photoscope.network.encoder import ImageEncoder, head_logits, top_classes
 from photoscope.network.inversion import InversionOptions, invert
-from photoscope.network.lexicon import FUNCTION_WORDS, WORD_MIN_COUNT, suggest_words
+from photoscope.network.lexicon import WORD_MIN_COUNT, suggest_words
 from photoscope.network.naming import (
     RISKY_WORDS,
     Name,
@@ -36,7 +36,8 @@ from photoscope.network.naming import (
     risky_groups,
     scene_phrase,
 )
-from photoscope.network.vocab import SPECIALS, tokenize
+from photoscope.network.text_model import QueryWords, query_words
+from photoscope.network.vocab import SPECIALS
 
 
 @dataclass(frozen=True)
@@ -110,19 +111,6 @@ class DescribedCaption:
 # below). A library whose captions an older rule wrote re-captions its photos from their stored
 # vectors (``Photoscope.redescribe``); the model's version, which re-encodes photos, stays.
 DESCRIPTION_VERSION = "concepts-2"
-
-
-@dataclass(frozen=True)
-class QueryWords:
-    """What the network knows of a search query's content words."""
-
-    concepts: list[tuple[str, tuple[int, ...]]]  # concept words or phrases and the classes they cover
-    decoder_words: list[str]  # content words the caption decoder knows
-    unknown: list[str]  # content words neither the decoder nor the concepts know
-    content: list[str]  # every word but the function words
-    # Words neither knows that are searched by a stand-in concept ("cathedral" by "church"); their
-    # classes are in ``concepts`` too.
-    stand_ins: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -400,44 +388,9 @@ class PhotoscopeModel:
     # words
 
     def query_words(self, text: str) -> QueryWords:
-        """The concept words and phrases of a query (longest first: "bald eagle", "hot dog"), the
-        words the decoder knows and those neither knows. Words for people are never concepts (the
-        head has no class for a person: "person" would mean a scuba diver)."""
-        words = tokenize(text)
-        vocab, concepts = self.bundle.vocab, self.concepts
-
-        def unknown_word(w: str) -> bool:
-            return w not in FUNCTION_WORDS and w not in vocab and not concepts.is_concept(w)
-
-        found: list[tuple[str, tuple[int, ...]]] = []
-        stand_ins: list[tuple[str, str]] = []
-        in_concept = [False] * len(words)
-        i = 0
-        while i < len(words):
-            for n in (3, 2, 1):
-                gram = " ".join(words[i : i + n])
-                if i + n > len(words) or words[i] in FUNCTION_WORDS or gram in RISKY_WORDS["person"]:
-                    continue
-                classes = concepts.classes_for(gram)
-                if not classes and any(unknown_word(w) for w in words[i : i + n]):
-                    related = stand_in(gram)  # "cathedral": searched as "church", and said so
-                    if related is not None:
-                        classes = related.classes
-                        stand_ins.append((gram, related.name))
-                if classes:
-                    found.append((gram, classes))
-                    in_concept[i : i + n] = [True] * n
-                    i += n - 1
-                    break
-            i += 1
-        content = [w for w in words if w not in FUNCTION_WORDS]
-        known = [w for w in content if w in vocab]
-        unknown = [
-            w
-            for w, c in zip(words, in_concept, strict=True)
-            if w not in FUNCTION_WORDS and not c and w not in vocab
-        ]
-        return QueryWords(found, known, unknown, content, stand_ins)
+        """The concept words of a query, the words the decoder knows and those neither knows
+        (``text_model.query_words``: the app's first searches read them the same way)."""
+        return query_words(text, self.bundle.vocab, self.concepts)
 
     def word_count(self, word: str) -> int:
         """How often the decoder saw ``word`` in training (0: not one of its words)."""

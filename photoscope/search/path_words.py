@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
+import numpy.typing as npt
 
 if TYPE_CHECKING:
     from photoscope.library.db import Library
@@ -82,28 +82,29 @@ def path_matches(library: Library, text: str, roots: Iterable[str]) -> tuple[dic
 
 
 def lift(
-    scores: torch.Tensor | None,
+    scores: np.ndarray | None,
     ids: np.ndarray,
     matches: dict[int, float],
     bonus: float | None = None,
     within: int | None = None,
-) -> torch.Tensor:
+) -> npt.NDArray[np.float32]:
     """Scores (one per store row, rows named by ``ids``) with the names' lift: photos among the
     ``within`` best whose names have query words go first (most words first, then by score);
     every other named photo gains ``bonus`` times its share of the words. Without scores (no word
-    the network knows), or where they are all -inf, the names alone rank."""
+    the network knows), or where they are all -inf, the names alone rank. In NumPy: the app's first
+    answers lift names before PyTorch is loaded."""
     bonus = PATH_BONUS if bonus is None else bonus
     within = PROMOTE_WITHIN if within is None else within
-    out = torch.zeros(len(ids)) if scores is None else scores.clone().reshape(-1)
-    if not torch.isfinite(out).any():
-        out.zero_()
-    rows = np.nonzero(np.isin(ids, np.fromiter(matches, dtype=np.int64, count=len(matches))))[0]
-    shares = torch.tensor([matches[int(i)] for i in ids[rows]], dtype=out.dtype)
-    picked = torch.from_numpy(rows)
+    out = np.zeros(len(ids), np.float32) if scores is None else np.array(scores, np.float32).reshape(-1)
+    if not np.isfinite(out).any():
+        out[:] = 0.0
+    picked = np.nonzero(np.isin(ids, np.fromiter(matches, dtype=np.int64, count=len(matches))))[0]
+    shares = np.array([matches[int(i)] for i in ids[picked]], np.float32)
     if within > 0 and len(out) and scores is not None:
-        best = out.topk(min(within, len(out))).indices
-        among = torch.isin(picked, best)
-        span = float(out.max() - out[torch.isfinite(out)].min()) + 1.0
+        count = min(within, len(out))
+        best = np.argpartition(-out, count - 1)[:count]
+        among = np.isin(picked, best)
+        span = float(out.max() - out[np.isfinite(out)].min()) + 1.0
         lifted = out[picked] + bonus * shares
         lifted[among] = out[picked][among] + span * (1 + shares[among])
         out[picked] = lifted

@@ -20,27 +20,24 @@ import torch
 import torch.nn.functional as F
 
 from photoscope.network import InversionOptions, PhotoscopeModel, QueryWords
-from photoscope.search.vectors import Hit, VectorStore
+from photoscope.search.results import SearchResult, UnknownWord, unknown_words
+from photoscope.search.vectors import VectorStore
+
+__all__ = [  # the result types live in ``results`` (no PyTorch); they stay importable from here
+    "NEAR_DUPLICATE",
+    "PLAIN_INVERSION",
+    "SearchEngine",
+    "SearchResult",
+    "TextMethod",
+    "TextRanker",
+    "TextSearchOptions",
+    "UnknownWord",
+    "rescore_top",
+]
 
 TextMethod = Literal["shipped", "encoder", "plain"]
 PLAIN_INVERSION = InversionOptions(steps=50, lr=0.1, prior_weight=0.0)
 NEAR_DUPLICATE = 0.97  # feature cosine above which two photos are copies (resized, recompressed)
-
-
-@dataclass(frozen=True)
-class UnknownWord:
-    word: str
-    suggestions: tuple[str, ...]  # known words spelled alike
-    # The concept the word was searched by instead ("church" for "cathedral"; see
-    # ``network.concepts``), empty when it was not searched at all.
-    searched_as: str = ""
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    hits: list[Hit]
-    unknown_words: list[UnknownWord] = field(default_factory=list)
-    near_duplicates: frozenset[int] = frozenset()  # photo ids that are copies of the query photo
 
 
 @dataclass(frozen=True)
@@ -197,5 +194,4 @@ class SearchEngine:
         return self._unknown(self.model.query_words(text))
 
     def _unknown(self, query: QueryWords) -> list[UnknownWord]:
-        stand_ins = [UnknownWord(word, (), searched_as=name) for word, name in query.stand_ins]
-        return stand_ins + [UnknownWord(w, self.model.suggest(w)) for w in query.unknown]
+        return unknown_words(query, self.model.suggest)

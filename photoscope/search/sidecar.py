@@ -30,7 +30,6 @@ import json
 import os
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -38,15 +37,35 @@ import numpy as np
 import numpy.typing as npt
 import torch
 
+from photoscope.search.stored import (
+    CONCEPTS,
+    FEATURE_DIM,
+    FORMAT,
+    HEADER,
+    MAGIC,
+    Sidecar,
+    _layout,
+    _sections,
+    read_sidecar,
+    sidecar_path,
+)
 from photoscope.search.vectors import Kind, VectorStore, probability_of_classes, read_vectors
 
 if TYPE_CHECKING:
     from photoscope.library.db import Library
 
-MAGIC = b"PHOTOSCOPE-VECTORS\n"
-FORMAT = 1
-HEADER = 4096
-FEATURE_DIM = 1280
+__all__ = [  # the file's format and reading live in ``stored`` (no PyTorch); importable from here too
+    "MappedStore",
+    "Sidecar",
+    "build_sidecar",
+    "fit_basis",
+    "open_store",
+    "read_sidecar",
+    "reduce_features",
+    "refresh_sidecar",
+    "sidecar_path",
+]
+
 REDUCE_FROM = 20_000  # photos from which features are stored reduced
 REDUCED_DIM = 192  # principal directions kept: P@10 within 0.003 of the whole features (module notes)
 FIT_SAMPLE = 4_096  # features the directions are fitted on (500 already hold P@10, see the notes)
@@ -54,121 +73,6 @@ REFIT_GROWTH = 2  # refit (rebuild) once the library has grown this many times s
 CATCH_UP_LIMIT = 50_000  # changed photos above which the file is rebuilt rather than patched at open
 CHUNK = 20_000  # photos read from SQLite or written at a time
 RESCORE = 256  # best photos of an example search scored again on their whole features
-CONCEPTS = 5  # top classes per photo (vectors.CONCEPTS_PER_PHOTO where the store keeps them)
-
-
-def sidecar_path(db_path: str | Path) -> Path:
-    return Path(f"{db_path}.vectors")
-
-
-@dataclass(frozen=True)
-class Sidecar:
-    """An opened file: its header and its mapped sections (read-only, copy-on-write mapped)."""
-
-    path: Path
-    model_version: str
-    generation: int
-    basis_rows: int  # photos the feature directions were fitted on (0: features kept whole)
-    ids: npt.NDArray[np.int64]
-    latents: npt.NDArray[np.float16]  # unit rows
-    norms: npt.NDArray[np.float32]
-    features: npt.NDArray[np.float16]  # unit rows, whole or reduced
-    classes: npt.NDArray[np.int16]
-    class_probs: npt.NDArray[np.float32]
-    basis: npt.NDArray[np.float32] | None  # 1280 x reduced, or None
-    full_offset: int = 0  # where the whole unit features start (reduced files only)
-
-    @property
-    def count(self) -> int:
-        return len(self.ids)
-
-    def full_features(self, rows: np.ndarray) -> npt.NDArray[np.float16]:
-        """The whole unit features of some rows, read from the file (not mapped: search reads a few
-        hundred rows per query, and mapped pages would stay resident)."""
-        size = FEATURE_DIM * 2
-        out = np.empty((len(rows), FEATURE_DIM), np.float16)
-        with self.path.open("rb", buffering=0) as f:
-            fd = f.fileno()
-            order = np.argsort(rows)
-            for i in order.tolist():
-                out[i] = np.frombuffer(os.pread(fd, size, self.full_offset + int(rows[i]) * size), np.float16)
-        return out
-
-    def full_range(self, lo: int, hi: int) -> npt.NDArray[np.float16]:
-        size = FEATURE_DIM * 2
-        with self.path.open("rb", buffering=0) as f:
-            data = os.pread(f.fileno(), size * (hi - lo), self.full_offset + lo * size)
-        return np.frombuffer(data, np.float16).reshape(hi - lo, FEATURE_DIM)
-
-
-def _sections(
-    count: int, latent_dim: int, feature_width: int, reduced: bool
-) -> dict[str, tuple[str, tuple[int, ...]]]:
-    sections: dict[str, tuple[str, tuple[int, ...]]] = {
-        "ids": ("<i8", (count,)),
-        "latents": ("<f2", (count, latent_dim)),
-        "norms": ("<f4", (count,)),
-        "features": ("<f2", (count, feature_width)),
-        "classes": ("<i2", (count, CONCEPTS)),
-        "class_probs": ("<f4", (count, CONCEPTS)),
-    }
-    if reduced:
-        sections["basis"] = ("<f4", (FEATURE_DIM, feature_width))
-        sections["full"] = ("<f2", (count, FEATURE_DIM))  # read row by row (pread), never mapped
-    return sections
-
-
-def _layout(sections: dict[str, tuple[str, tuple[int, ...]]]) -> tuple[dict[str, int], int]:
-    offsets, at = {}, HEADER
-    for name, (dtype, shape) in sections.items():
-        offsets[name] = at
-        at += -(-int(np.dtype(dtype).itemsize * np.prod(shape)) // HEADER) * HEADER
-    return offsets, at
-
-
-def read_sidecar(path: Path, model_version: str, latent_dim: int) -> Sidecar | None:
-    """The mapped file, or None if it is missing, damaged, of another format or of another model."""
-    try:
-        with path.open("rb") as f:
-            head = f.read(HEADER)
-            size = os.fstat(f.fileno()).st_size
-        if not head.startswith(MAGIC):
-            return None
-        meta = json.loads(head[len(MAGIC) :].rstrip(b"\0 \n"))
-        if (
-            meta.get("format") != FORMAT
-            or meta.get("model_version") != model_version
-            or meta.get("latent_dim") != latent_dim
-        ):
-            return None
-        count, width, reduced = int(meta["count"]), int(meta["feature_width"]), bool(meta["basis_rows"])
-        capacity = int(meta["capacity"])
-        sections = _sections(capacity, latent_dim, width, reduced)
-        offsets, end = _layout(sections)
-        if size < end:
-            return None
-        mapped: dict[str, Any] = {}
-        for name, (dtype, shape) in sections.items():
-            if name == "full":
-                continue
-            array = np.memmap(path, dtype=dtype, mode="c", offset=offsets[name], shape=shape)
-            mapped[name] = array if name == "basis" else array[:count]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return Sidecar(
-        path,
-        model_version,
-        int(meta["generation"]),
-        int(meta["basis_rows"]),
-        mapped["ids"],
-        mapped["latents"],
-        mapped["norms"],
-        mapped["features"],
-        mapped["classes"],
-        mapped["class_probs"],
-        np.asarray(mapped["basis"]) if reduced else None,
-        offsets.get("full", 0),
-    )
 
 
 class _Writer:

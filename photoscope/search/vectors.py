@@ -8,30 +8,39 @@ about 250 MB and 25 ms on one core here).
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import torch
 
-from photoscope.config import resources_dir
+from photoscope.search.results import Hit
+from photoscope.search.stored import (
+    CONCEPTS_PER_PHOTO,
+    probability_of_classes,
+    read_concepts,
+    read_vectors,
+)
 
 _BLOCK = 8192  # rows normalised at a time
 
 Kind = Literal["latent", "feature"]
-CONCEPTS_PER_PHOTO = 5  # the head's top classes kept per photo (the "Looks like" tags the index stores)
 
 
 if TYPE_CHECKING:
     from photoscope.library.db import Library
 
-
-@dataclass(frozen=True)
-class Hit:
-    photo_id: int
-    score: float  # cosine similarity, or a fused score for text search
+__all__ = [  # what is read without PyTorch lives in ``stored``; these names stay importable from here
+    "CONCEPTS_PER_PHOTO",
+    "Hit",
+    "Kind",
+    "VectorStore",
+    "best_hits",
+    "load_store",
+    "probability_of_classes",
+    "read_concepts",
+    "read_vectors",
+]
 
 
 class _Matrix:
@@ -179,7 +188,7 @@ class VectorStore:
 
     def top_k(
         self,
-        scores: torch.Tensor,
+        scores: torch.Tensor | np.ndarray,
         k: int,
         allowed: np.ndarray | None = None,
         exclude: Iterable[int] = (),
@@ -192,22 +201,8 @@ class VectorStore:
         return [self._row[p] for p in photo_ids if p in self._row]
 
 
-def probability_of_classes(
-    classes: Sequence[int], photo_classes: np.ndarray, photo_probs: np.ndarray
-) -> np.ndarray:
-    """Each photo's summed probability of those of its stored top classes (``photo_classes``, N x k,
-    -1 in an empty slot) that are among ``classes`` (one rule for the in-memory and the mapped stores)."""
-    covered = np.zeros(1001, dtype=np.float32)  # the last: where the -1 of an empty slot points
-    covered[np.asarray(list(classes), dtype=np.intp)] = 1.0
-    # NumPy's take and einsum: ~1 ms for 100,000 photos, where indexing a tensor by the class
-    # matrix took tens of milliseconds.
-    hits = covered.take(photo_classes)
-    summed: np.ndarray = np.einsum("ij,ij->i", photo_probs, hits)
-    return summed
-
-
 def best_hits(
-    scores: torch.Tensor,
+    scores: torch.Tensor | np.ndarray,
     ids: Sequence[int] | np.ndarray,
     k: int,
     allowed: np.ndarray | None,
@@ -215,7 +210,7 @@ def best_hits(
 ) -> list[Hit]:
     """The best ``k`` rows of ``scores`` as hits, among ``allowed`` photo ids, without ``excluded_rows``
     (one rule for the in-memory and the memory-mapped stores)."""
-    scores = scores.reshape(-1).clone()
+    scores = torch.as_tensor(scores).reshape(-1).clone()  # (NumPy's too: ``path_words.lift``)
     if allowed is not None:
         scores[~torch.from_numpy(np.isin(np.asarray(ids), allowed))] = float("-inf")
     for row in excluded_rows:
@@ -243,48 +238,3 @@ def load_store(library: Library, model_version: str, latent_dim: int) -> VectorS
     store = VectorStore(latent_dim)
     store.upsert(*read_vectors(library, model_version), copy=False)  # the arrays are ours: no second copy
     return store
-
-
-def read_vectors(
-    library: Library, model_version: str, ids: Sequence[int] | None = None
-) -> tuple[list[int], np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
-    """Photo ids with their latents, features and concepts (the head's top classes and their
-    probabilities, from the stored tags), row for row (all photos, or those of ``ids``)."""
-    wanted = None if ids is None else list(ids)
-    lat_ids, latents = library.load_vectors("latent", ids=wanted, model_version=model_version)
-    feat_ids, features = library.load_vectors("feature", ids=wanted, model_version=model_version)
-    if not np.array_equal(lat_ids, feat_ids):  # both kinds are written together; guard anyway
-        features = features[np.isin(feat_ids, lat_ids)]
-        keep = np.isin(lat_ids, feat_ids)
-        lat_ids, latents = lat_ids[keep], latents[keep]
-    return lat_ids.tolist(), latents, features, read_concepts(library, lat_ids, model_version, wanted)
-
-
-def read_concepts(
-    library: Library, photo_ids: np.ndarray, model_version: str, ids: Sequence[int] | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """N x k class indices (-1: none) and probabilities of ``photo_ids`` (ascending), from their
-    stored tags: the concept scores of search need no features through the head."""
-    n = len(photo_ids)
-    classes = np.full((n, CONCEPTS_PER_PHOTO), -1, dtype=np.int16)
-    probs = np.zeros((n, CONCEPTS_PER_PHOTO), dtype=np.float32)
-    tag_ids, labels, scores = library.load_tags(ids=ids, model_version=model_version)
-    if not n or not len(tag_ids):
-        return classes, probs
-    # Vectorised: 100,000 photos have 500,000 tags. A tag's slot is its place among its photo's tags
-    # (they come ordered by photo id).
-    index = _class_index()
-    label_class = np.fromiter((index.get(label, -1) for label in labels), dtype=np.int64, count=len(labels))
-    rows = np.minimum(np.searchsorted(photo_ids, tag_ids), n - 1)
-    slot = np.arange(len(tag_ids)) - np.searchsorted(tag_ids, tag_ids)
-    keep = (photo_ids[rows] == tag_ids) & (label_class >= 0) & (slot < CONCEPTS_PER_PHOTO)
-    classes[rows[keep], slot[keep]] = label_class[keep]
-    probs[rows[keep], slot[keep]] = scores[keep]
-    return classes, probs
-
-
-@functools.cache
-def _class_index() -> dict[str, int]:
-    """ImageNet class name -> index, as the stored tags name the classes."""
-    names = (resources_dir() / "imagenet-classes.txt").read_text(encoding="utf-8").splitlines()
-    return {name: i for i, name in enumerate(names)}

@@ -1,0 +1,193 @@
+"""The first answer to a description, given before PyTorch is loaded (issue #18).
+
+Importing PyTorch and building the network takes seconds; the app should answer a query typed at
+launch sooner. The shipped text search (``ranking``) starts from the text encoder's latent, refines it
+by inversion and re-scores its best photos by the caption likelihood, all of which need PyTorch. The
+quick answer takes the first step alone: the text encoder's latent, computed in NumPy by the network's
+own weights (``TextModel``), ranked by cosine against the vectors' memory-mapped file, plus the
+concept scores exactly as the shipped search adds them. The app shows it at once and replaces it with
+the shipped ranking when the network is ready.
+
+``QuickStore`` is the mapped file with the photos changed since it was written (read from SQLite):
+the same photos the full store holds, as NumPy arrays.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from photoscope.search.results import Hit, SearchResult, unknown_words
+from photoscope.search.stored import (
+    CONCEPTS_PER_PHOTO,
+    Sidecar,
+    probability_of_classes,
+    read_concepts,
+    read_sidecar,
+)
+
+if TYPE_CHECKING:
+    from photoscope.library.db import Library
+    from photoscope.network import TextModel
+
+Array = npt.NDArray[np.float32]
+CATCH_UP_LIMIT = 20_000  # photos changed since the file was written above which no quick answer is given
+BLOCK = 1024  # mapped rows converted to float32 at a time (they stay in the CPU's cache)
+
+
+@dataclass(frozen=True)
+class ConceptFusion:
+    """How the concept scores join the latent's cosine: ``TextSearchOptions``' fields of the same
+    names and values (a test holds them equal; that class needs PyTorch to import)."""
+
+    concept_weight: float = 0.1
+    concept_floor: float = 0.01
+    rare_concept_weight: float = 0.1
+    rare_count: int = 100
+    concept_min: float = 0.02
+
+
+class QuickStore:
+    """The photos' unit latents and top classes: the mapped file's rows still current, then those
+    changed since it was written."""
+
+    def __init__(
+        self,
+        base: Sidecar,
+        alive: npt.NDArray[np.bool_] | None,
+        tail_ids: npt.NDArray[np.int64],
+        tail_latents: Array,
+        tail_concepts: tuple[np.ndarray, np.ndarray],
+        generation: int,
+    ) -> None:
+        self.base, self.alive, self.generation = base, alive, generation
+        self.tail_ids, self.tail_latents, self.tail_concepts = tail_ids, tail_latents, tail_concepts
+        base_ids = base.ids if alive is None else base.ids[alive]
+        self.ids: npt.NDArray[np.int64] = np.concatenate([base_ids, tail_ids])
+
+    @classmethod
+    def open(cls, library: Library, model_version: str, latent_dim: int, path: Path) -> QuickStore | None:
+        """The store over the file at ``path``; None when there is no usable file (missing, another
+        model's, or too far behind the database: the full store rebuilds it)."""
+        base = read_sidecar(path, model_version, latent_dim)
+        if base is None:
+            return None
+        generation, changed = library.vector_changes(base.generation)
+        if changed is None or len(changed) > CATCH_UP_LIMIT:
+            return None
+        alive = None
+        if changed:
+            alive = ~np.isin(base.ids, np.asarray(changed, np.int64))
+        ids, latents = np.zeros(0, np.int64), np.zeros((0, latent_dim), np.float32)
+        if changed:  # (given no ids, load_vectors would read every photo's)
+            ids, latents = library.load_vectors("latent", ids=changed, model_version=model_version)
+        unit = np.asarray(latents, np.float32)
+        unit = unit / np.maximum(np.linalg.norm(unit, axis=1, keepdims=True), 1e-12)
+        concepts = read_concepts(library, ids, model_version, changed) if len(ids) else _no_concepts()
+        return cls(base, alive, ids, unit, concepts, generation)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def cosines(self, query: Array) -> Array:
+        """Cosine similarity of every photo (in ``ids``' order) to one query latent."""
+        q = np.asarray(query, np.float32).reshape(-1)
+        q = q / max(float(np.linalg.norm(q)), 1e-12)
+        mapped = self.base.latents.view(np.uint16)
+        base = np.empty(len(mapped), np.float32)
+        block = np.empty((min(BLOCK, len(mapped)), mapped.shape[1]), np.float32)
+        table = _half_table()
+        for lo in range(0, len(mapped), BLOCK):
+            rows = block[: len(mapped[lo : lo + BLOCK])]
+            np.take(table, mapped[lo : lo + BLOCK], out=rows)  # float16 -> float32 (see _half_table)
+            base[lo : lo + BLOCK] = rows @ q
+        if self.alive is not None:
+            base = base[self.alive]
+        out: Array = np.concatenate([base, self.tail_latents @ q]).astype(np.float32)
+        return out
+
+    def concept_probability(self, classes: Sequence[int]) -> Array:
+        """Each photo's probability that it shows one of ``classes`` (as ``VectorStore.concept_scores``)."""
+        base = probability_of_classes(classes, self.base.classes, self.base.class_probs)
+        if self.alive is not None:
+            base = base[self.alive]
+        tail = probability_of_classes(classes, *self.tail_concepts)
+        out: Array = np.concatenate([base, tail]).astype(np.float32)
+        return out
+
+
+@functools.cache
+def _half_table() -> Array:
+    """Every float16 bit pattern's float32 value: NumPy converts float16 arrays one value at a time
+    (100,000 latents: ~75 ms here), a lookup in this 256 KB table takes ~45 ms; exact either way."""
+    table: Array = np.arange(1 << 16, dtype=np.uint32).astype(np.uint16).view(np.float16).astype(np.float32)
+    return table
+
+
+def _no_concepts() -> tuple[np.ndarray, np.ndarray]:
+    return np.full((0, CONCEPTS_PER_PHOTO), -1, np.int16), np.zeros((0, CONCEPTS_PER_PHOTO), np.float32)
+
+
+def quick_text_search(
+    model: TextModel,
+    store: QuickStore,
+    text: str,
+    k: int = 50,
+    allowed: np.ndarray | None = None,
+    fusion: ConceptFusion | None = None,
+) -> SearchResult:
+    """The best photos for a description by the text encoder's latent and the concepts (no inversion,
+    no re-scoring by the caption likelihood), with the words that neither the decoder nor the
+    concepts know, as ``SearchEngine.search_text`` reports them."""
+    query = model.query_words(text)
+    unknown = unknown_words(query, model.suggest)
+    if not (query.decoder_words or query.concepts) or len(store) == 0:
+        return SearchResult([], unknown)
+    return SearchResult(top_hits(quick_scores(model, store, text, fusion), store.ids, k, allowed), unknown)
+
+
+def quick_scores(
+    model: TextModel, store: QuickStore, text: str, fusion: ConceptFusion | None = None
+) -> Array:
+    """Every photo's score (in ``store.ids``' order) for ``text``: the cosine to the text encoder's
+    latent plus the concept scores, as ``TextRanker.scores`` fuses them (-inf: not an answer)."""
+    f = fusion or ConceptFusion()
+    query = model.query_words(text)
+    scores = store.cosines(model.encode_text([text])[0])
+    if not (query.decoder_words or query.concepts):
+        return np.full(len(store), -np.inf, np.float32)
+    concept = np.zeros(len(store), np.float32)
+    if query.concepts:
+        logs = []
+        for word, classes in query.concepts:
+            rare = min(model.word_count(w) for w in word.split()) < f.rare_count
+            weight = f.rare_concept_weight if rare else f.concept_weight
+            logs.append(weight * np.log(f.concept_floor + store.concept_probability(classes)))
+        concept = np.mean(logs, axis=0).astype(np.float32)
+    scores = scores + concept
+    if not query.decoder_words:  # the concepts alone rank; the latent breaks ties (as ``TextRanker``)
+        alone = concept / max(f.rare_concept_weight, 1e-6)
+        scores = alone + 1e-3 * scores
+        scores[alone < math.log(f.concept_floor + f.concept_min)] = -np.inf
+    out: Array = scores.astype(np.float32)
+    return out
+
+
+def top_hits(scores: Array, ids: npt.NDArray[np.int64], k: int, allowed: np.ndarray | None) -> list[Hit]:
+    """The best ``k`` photos by ``scores``, among ``allowed`` ids (``vectors.best_hits`` in NumPy)."""
+    scores = np.array(scores, np.float32)
+    if allowed is not None:
+        scores[~np.isin(ids, allowed)] = -np.inf
+    k = min(k, len(scores))
+    if k <= 0:
+        return []
+    best = np.argpartition(-scores, k - 1)[:k]
+    best = best[np.argsort(-scores[best], kind="stable")]
+    return [Hit(int(ids[r]), float(scores[r])) for r in best if np.isfinite(scores[r])]

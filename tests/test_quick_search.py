@@ -1,0 +1,113 @@
+"""A description's quick answer while the network loads (issue #18): the text encoder in NumPy over the
+vectors' mapped file, fused with the concepts as the shipped search fuses them, without PyTorch."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from photoscope.api import Filters, Photoscope
+
+QUERIES = ["a red circle", "a blue square on the grass", "green triangle", "a balloon", "a qwxzy"]
+
+
+@pytest.fixture
+def shapes_db(shapes_library_db: tuple[Path, Path], tmp_path: Path) -> Path:
+    """A copy of the indexed shapes library, with its vectors' mapped file written (as the app's first
+    load of the vectors writes it)."""
+    db = tmp_path / "library.db"
+    shutil.copy(shapes_library_db[0], db)
+    return db
+
+
+def _map_vectors(db: Path, model_dir: Path) -> None:
+    with Photoscope(db, model_dir) as app:
+        assert len(app.store) > 0
+
+
+def test_the_quick_answer_is_the_shipped_search_from_the_encoder_s_first_guess(
+    trained_tiny: Path, shapes_db: Path
+) -> None:
+    """Without inversion and the likelihood re-score, the shipped search ranks by the text encoder's
+    latent and the concepts: the quick answer ranks the same (folder and file names lifted alike)."""
+    from photoscope.api import TextSearchOptions
+
+    _map_vectors(shapes_db, trained_tiny)
+    with Photoscope(shapes_db, trained_tiny) as app:
+        quick = {text: app.search_text_quick(text, 12) for text in QUERIES}
+        assert not app.model_ready
+        first_guess = TextSearchOptions(method="encoder", rerank=0)
+        for text, answer in quick.items():
+            assert answer is not None
+            full = app.search_text(text, 12, options=first_guess)
+            assert [u.word for u in answer.unknown_words] == [u.word for u in full.unknown_words]
+            assert len(answer.matches) == len(full.matches), text
+            # latents are float16 in the file: scores agree to its precision, the ranking where they differ
+            np.testing.assert_allclose(
+                [m.score for m in answer.matches], [m.score for m in full.matches], atol=2e-3
+            )
+            assert {m.photo.id for m in answer.matches[:5]} == {m.photo.id for m in full.matches[:5]}, text
+            assert answer.relevant == full.relevant
+    red_circles = quick["a red circle"]
+    assert red_circles is not None
+    assert all("red circle" in Path(m.photo.path).name for m in red_circles.matches[:3])
+
+
+def test_its_concept_weights_are_the_shipped_search_s() -> None:
+    from photoscope.search.quick import ConceptFusion
+    from photoscope.search.ranking import TextSearchOptions
+
+    shipped = TextSearchOptions()
+    for field in dataclasses.fields(ConceptFusion):
+        assert getattr(ConceptFusion(), field.name) == getattr(shipped, field.name), field.name
+
+
+def test_photos_changed_since_the_file_was_written_are_answered_as_they_are_now(
+    trained_tiny: Path, shapes_db: Path
+) -> None:
+    """A photo removed since is not an answer; one indexed since is."""
+    from photos import indexed_row
+
+    from photoscope.library.db import NewFile
+    from photoscope.network import TextModel
+
+    _map_vectors(shapes_db, trained_tiny)
+    with Photoscope(shapes_db, trained_tiny) as app:
+        before = app.search_text_quick("a red circle", 5)
+        assert before is not None and before.matches
+        gone = before.matches[0].photo.id
+        app.library.delete_photos([gone])
+        folder = app.library.folders()[0]
+        [new] = app.library.add_photos([NewFile(folder.id, f"{folder.path}/x/new.jpg", 10, 1.0, "f" * 32)])
+        model = TextModel(trained_tiny)
+        latent = model.encode_text(["a red circle"])[0]
+        app.library.write_results(
+            [
+                indexed_row(
+                    new,
+                    "a red circle",
+                    latent=latent,
+                    feature=np.ones(1280, np.float16),
+                    model_version=model.version,
+                )
+            ]
+        )
+        after = app.search_text_quick("a red circle", 100)
+        assert after is not None
+        ids = [m.photo.id for m in after.matches]
+        assert new in ids and gone not in ids
+        only = app.search_text_quick("a red circle", 5, Filters(folder=f"{folder.path}/x"))
+        assert only is not None and [m.photo.id for m in only.matches] == [new]
+
+
+def test_no_quick_answer_without_the_mapped_file(trained_tiny: Path, shapes_db: Path) -> None:
+    """Before the vectors were ever loaded the app shows the caption index's answer instead."""
+    with Photoscope(shapes_db, trained_tiny) as app:
+        assert app.search_text_quick("a red circle") is None
+    with Photoscope(shapes_db, trained_tiny / "missing") as app:
+        _map_vectors(shapes_db, trained_tiny)
+        assert app.search_text_quick("a red circle") is None  # no bundle: the full search says why

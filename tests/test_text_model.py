@@ -1,0 +1,69 @@
+"""The network's text side in NumPy (``TextModel``, issue #18): the app's first searches, made before
+PyTorch is imported, use the same text encoder and read a query's words the same way as the network."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+QUERIES = [
+    "a dog runs on the grass",
+    "two dogs play in the snow",
+    "a man in a red shirt climbs a rock",
+    "beach",
+    "a qwxzy in paris",  # words the decoder does not know: <unk>, as the network reads them
+    "the cathedral and an espresso",
+    "",
+]
+
+
+def test_the_numpy_text_encoder_matches_the_networks(shipped_model_dir: Path) -> None:
+    """The shipped bundle's weights: one text, as search encodes it, and several encoded alone."""
+    import torch
+
+    from photoscope.network import PhotoscopeModel, TextModel
+
+    light = TextModel(shipped_model_dir)
+    model = PhotoscopeModel(shipped_model_dir)
+    for text in QUERIES[:-1]:
+        expected = model.encode_text([text]).numpy()
+        np.testing.assert_allclose(light.encode_text([text]), expected, rtol=1e-4, atol=1e-5)
+    vocab, network = model.bundle.vocab, model.bundle.network
+    rows = [vocab.encode(t, add_end=False) for t in QUERIES[:-1]]
+    tokens = torch.zeros(len(rows), max(map(len, rows)), dtype=torch.long)
+    for i, row in enumerate(rows):
+        tokens[i, : len(row)] = torch.tensor(row)
+    with torch.inference_mode():
+        alone = network.encode_texts_alone(tokens, torch.tensor([len(r) for r in rows])).numpy()
+    np.testing.assert_allclose(light.encode_text(QUERIES[:-1]), alone, rtol=1e-4, atol=1e-5)
+    assert light.encode_text([""]).shape == (1, model.latent_dim)
+
+
+def test_it_is_the_same_model(tiny_model_dir: Path) -> None:
+    """Version, latent size and the words of a query as ``PhotoscopeModel`` reads them (a second
+    bundle, of other sizes: the tiny one)."""
+    from photoscope.network import PhotoscopeModel, TextModel
+
+    light, model = TextModel(tiny_model_dir), PhotoscopeModel(tiny_model_dir)
+    assert (light.version, light.latent_dim) == (model.version, model.latent_dim)
+    for text in QUERIES:
+        assert light.query_words(text) == model.query_words(text)
+        np.testing.assert_allclose(light.encode_text([text]), model.encode_text([text]).numpy(), atol=1e-5)
+    assert light.word_count("dog") == model.word_count("dog")
+    assert light.suggest("dgo") == model.suggest("dgo")
+
+
+def test_a_damaged_bundle_is_refused(tiny_model_dir: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from photoscope.network import BundleError, TextModel
+
+    copy = tmp_path / "bundle"
+    shutil.copytree(tiny_model_dir, copy)
+    with (copy / "model.safetensors").open("r+b") as f:
+        f.seek(-8, 2)
+        f.write(b"\0" * 8)
+    with pytest.raises(BundleError, match="checksum"):
+        TextModel(copy)
