@@ -120,7 +120,8 @@ def run_child(mode: str, db: str, model: str, photos_dir: str) -> None:
         def results(count: int) -> None:
             mark("first_results")
             marks.setdefault("first_results_count", count)
-            marks.setdefault("first_results_quick", float(window.refining))
+            kinds = {"quick": 2.0, "captions": 1.0}
+            marks.setdefault("first_results_kind", kinds.get(window.first_answer or "", 0.0))
             if not window.refining:
                 mark("refined_results")
                 finish()
@@ -471,7 +472,7 @@ def main() -> None:
     launch = child(f"launch:{args.query_at}", db, model, args.work)
     m = launch["marks"]
     assert isinstance(m, dict)
-    first = "the quick answer" if m.get("first_results_quick") else "the network's"
+    first = ("the network's", "the caption index's", "the quick answer")[int(m.get("first_results_kind", 0))]
     print(
         f"launch ({args.photos:,} photos, query typed at {args.query_at}): usable window {m['usable']:.2f} s "
         f"(target <= 2 s); first search results {m.get('first_results', nan):.2f} s ({first}, "

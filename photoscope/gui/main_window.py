@@ -549,6 +549,14 @@ class MainWindow(QMainWindow):
             self._show_results(results, f"{described} {CAPTIONS_WHILE_LOADING}", 0.0, quiet)
 
     @property
+    def first_answer(self) -> str | None:
+        """What the grid shows while the network's ranking is awaited to replace it: the text encoder's
+        first answer ("quick"), the caption index's ("captions"), or None (the network's own)."""
+        if self._early is None:
+            return None
+        return "quick" if self._early[1] else "captions"
+
+    @property
     def refining(self) -> bool:
         """The grid shows a first answer; the network's ranking replaces it when it is ready."""
         return self._early is not None

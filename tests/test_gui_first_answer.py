@@ -1,0 +1,67 @@
+"""A query typed while the app is still loading the network (issue #18): its first answer comes from the
+text encoder in NumPy, then the network's ranking replaces it, keeping the photo the user selected."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from gui_support import names
+from PySide6.QtCore import QSettings
+
+from photoscope.api import Photoscope, Results
+from photoscope.gui.main_window import MainWindow
+from photoscope.gui.wording import REFINING
+from photoscope.network.model import PhotoscopeModel
+
+QUERY = "a red circle"
+
+
+def test_a_query_typed_before_the_network_is_ready_is_answered_then_refined(
+    qtbot: Any, settings: QSettings, library_db: Path, gui_model: PhotoscopeModel, trained_tiny: Path
+) -> None:
+    with Photoscope(library_db, model=gui_model) as loaded:
+        assert len(loaded.store)  # the vectors' mapped file, as the app's first load of them writes it
+        refined = loaded.search_text(QUERY, 1000)
+    api = Photoscope(library_db, model_dir=trained_tiny)  # the network not built: as at launch
+    network_may_answer = threading.Event()
+    search_text = api.search_text
+
+    def held_search_text(*args: Any, **kwargs: Any) -> Results:
+        network_may_answer.wait(60)
+        return search_text(*args, **kwargs)
+
+    api.search_text = held_search_text  # type: ignore[method-assign]
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        window.search.set_text(QUERY)  # typed before the library is even open
+        with qtbot.waitSignal(window.results_shown, timeout=30_000) as first:
+            window.open_library(lambda: api)
+        assert first.args[0] > 0 and window.refining and window.first_answer == "quick"
+        quick = api.search_text_quick(QUERY, 1000)
+        assert quick is not None
+        assert names(window) == [Path(m.photo.path).name for m in quick.matches[: len(names(window))]]
+        assert all(n.startswith("red_circle") for n in names(window, 3)), names(window)
+        assert REFINING in window.result_label.text()
+
+        # The user selects a photo in the first answer; the network's answer keeps it selected.
+        refined_ids = [m.photo.id for m in refined.matches]
+        row = next(
+            r for r in range(1, window.results.rowCount()) if window.results.match(r).photo.id in refined_ids
+        )
+        chosen = window.results.match(row).photo.id
+        window.view.setCurrentIndex(window.results.index(row))
+        with qtbot.waitSignal(window.results_shown, timeout=60_000):
+            network_may_answer.set()
+        assert not window.refining and window.first_answer is None
+        assert REFINING not in window.result_label.text()
+        assert [m.photo.id for m in window.results.matches()] == refined_ids[: window.results.rowCount()]
+        assert window.view.selectionModel().hasSelection()
+        assert window.results.match(window.view.currentIndex().row()).photo.id == chosen
+    finally:
+        network_may_answer.set()
+        window.shutdown()
+        api.close()
