@@ -223,3 +223,32 @@ def test_the_library_dialog_checkbox_turns_the_setting_on_and_off(qtbot, make_wi
         qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(6, box.height() // 2))  # the box
     assert not api.indexes_hidden() and sum(api.status().values()) == 8
     qtbot.waitUntil(lambda: box.isEnabled() and not box.isChecked())
+
+
+@pytest.mark.parametrize("loss", ["destroyed", "damaged"])
+def test_a_repaired_library_keeps_the_setting(tmp_path: Path, loss: str) -> None:
+    """Losing the setting would take the hidden folders' photos out at the next scan."""
+    from photoscope.library.doctor import examine
+
+    db = tmp_path / "library.db"
+    with Library(db) as library:
+        library.add_folder(tmp_path)
+        assert set_indexes_hidden(library, True)
+    if loss == "destroyed":  # the backup has it
+        db.write_bytes(b"\x5a" * 8192)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+    else:  # the damaged file's own rows have it
+        import sqlite3
+
+        with sqlite3.connect(db) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'photos'").fetchone()[0]
+            page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        with open(db, "r+b") as f:
+            f.seek((root - 1) * page_size)
+            f.write(b"\x5a" * page_size)
+        (tmp_path / "library.db.backup.json.gz").unlink()
+    assert examine(db, repair=True).fixed
+    with Library(db) as library:
+        assert indexes_hidden(library) and [f.path for f in library.folders()] == [str(tmp_path)]

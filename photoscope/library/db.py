@@ -1131,7 +1131,8 @@ class Library:
                 cur.execute("DELETE FROM settings WHERE key = ?", (key,))
             else:
                 cur.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, value))
-            return True
+        self.backup(max_age_s=0)  # configuration, like the folder list: a lost file must not lose it
+        return True
 
 
 def _read_only(path: Path) -> bool:
