@@ -1,24 +1,17 @@
-"""Model v2 study (issue #21): the shipped training recipe on each EfficientNet-Lite encoder's features.
+"""Model v2 study (issue #21): the shipped training recipe on each EfficientNet-Lite encoder.
 
-Run at development time, not by the app. Two steps, because the training runs where a GPU is and
-the photos stay here:
+Run at development time, on a machine with a CUDA GPU (the photos travel there; nothing here is
+the app's). For each encoder (Lite0 at 224 px, Lite1 at 240, Lite2 at 260: their native sizes;
+the dataset's 224 px photos are resized up, as the app resizes every photo to the encoder's input)
+the photos' flip views and crop views are encoded once on the GPU, then every variant (an encoder
+and a change to ``TrainConfig``) trains with ``Trainer`` on the GPU, one process per variant, all
+at once. Each variant's kept epoch (best val CIDEr, as the recipe keeps it) is then scored as the
+app writes captions (``DecodeOptions``: beam 5, length penalty 0.5, re-rank 8; without the caption
+rule, which was fitted to Lite0's features) and by its text encoder's retrieval. A deadline stops
+training runs that would not finish in time; their figures say how many epochs they ran.
 
-1. ``pack`` (here): the flip-view features of every Flickr8k photo, as ``photoscope train``
-   caches them for one encoder (``runs/study/<encoder>/features.npy``, made by
-   ``runs/study/encode.py`` or by ``photoscope train --encoder``), quantised to 8 bits per value
-   with a per-dimension offset and scale, so that three encoders' features travel in 55 MB.
-   The rounding error is at most half a step (1/510 of each dimension's range); the Lite0
-   control run says what it costs (its figures against the shipped model's).
-2. ``run`` (on the GPU machine): for each variant (an encoder and a change to ``TrainConfig``)
-   the features are unpacked into a training folder's feature cache and ``Trainer`` runs the
-   recipe on the GPU, one process per variant, all at once. Each variant's best epoch (by val
-   CIDEr, as the recipe keeps it) is then scored as the app writes captions (``DecodeOptions``:
-   beam 5, length penalty 0.5, re-rank 8; no caption rule, which was fitted to Lite0) and by
-   its text encoder's retrieval. A deadline stops training runs that would not finish in time;
-   what they reached is reported with how many epochs they ran.
-
-``results.json`` holds every variant's history and final figures; the bundles come back as a
-tar file for the shipped-method retrieval here (``photoscope evaluate retrieval``).
+``results.json`` holds every variant's history and final figures. The shipped search method's
+retrieval needs the bundles back here (``photoscope evaluate retrieval --model``).
 """
 
 from __future__ import annotations
@@ -33,14 +26,12 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 ENCODERS = ("efficientnet-lite0", "efficientnet-lite1", "efficientnet-lite2")
-# The shipped recipe, longer, and a stronger contrastive term (changes to TrainConfig).
+# The shipped recipe; with the crop views; with the crop views and half as many epochs again.
 _CHANGES: dict[str, dict[str, object]] = {
     "recipe": {},
-    "e24": {"epochs": 24},
-    "c1": {"contrastive_weight": 1.0},
+    "crops": {"crop_views": True},
+    "crops-e24": {"crop_views": True, "epochs": 24},
 }
 # name -> (encoder, TrainConfig changes)
 VARIANTS: dict[str, tuple[str, dict[str, object]]] = {
@@ -50,58 +41,37 @@ VARIANTS: dict[str, tuple[str, dict[str, object]]] = {
 }
 
 
-def pack(cache_root: Path, out: Path) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    for name in ENCODERS:
-        meta = json.loads((cache_root / name / "features.json").read_text())
-        features = np.load(cache_root / name / "features.npy").astype(np.float32)
-        low = features.min(axis=(0, 1))
-        scale = np.maximum(features.max(axis=(0, 1)) - low, 1e-6) / 255.0
-        codes = np.clip(np.rint((features - low) / scale), 0, 255).astype(np.uint8)
-        error = np.abs(codes * scale + low - features).max()
-        np.savez(out / f"{name}.npz", codes=codes, low=low, scale=scale, names=np.asarray(meta["names"]))
-        (out / f"{name}.json").write_text(json.dumps({"encoder": meta["encoder"], "spec": _spec(name)}))
-        print(f"{name}: {codes.shape}, largest rounding error {error:.5f}")
+def encode(encoder: str, data: Path, cache: Path, device: str) -> None:
+    """Every photo's flip views and the training photos' crop views, cached for ``Trainer``."""
+    from photoscope.network.encoder import ImageEncoder, installed_encoder
+    from photoscope.training.features import cached_features
+    from photoscope.training.flickr8k import CaptionDataset
+
+    dataset = CaptionDataset.load(data)
+    train = [n for s in ("train", "unsplit") for n in dataset.split(s)]
+    model = ImageEncoder(micro_batch=256, spec=installed_encoder(encoder), device=device)
+    started = time.time()
+    cached_features(train + dataset.split("val"), data / "images", cache, model)
+    cached_features(train, data / "images", cache, model, kind="crops")
+    print(f"{encoder}: {model.spec}, encoded in {time.time() - started:.0f} s", flush=True)
 
 
-def _spec(name: str) -> dict[str, object]:
-    from photoscope.network.encoder import installed_encoder
-
-    return installed_encoder(name).to_dict()
-
-
-def _unpack(payload: Path, encoder: str, cache_dir: Path) -> dict[str, object]:
-    """Write the encoder's features as ``Trainer``'s cache; returns the encoder's spec."""
-    meta = json.loads((payload / f"{encoder}.json").read_text())
-    packed = np.load(payload / f"{encoder}.npz")
-    features = (packed["codes"] * packed["scale"] + packed["low"]).astype(np.float16)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    np.save(cache_dir / "features.npy", features)
-    names = [str(n) for n in packed["names"]]
-    (cache_dir / "features.json").write_text(json.dumps({"encoder": meta["encoder"], "names": names}))
-    spec: dict[str, object] = meta["spec"]
-    return spec
-
-
-def train_one(variant: str, payload: Path, data: Path, out: Path, device: str) -> None:
+def train_one(variant: str, data: Path, out: Path, device: str) -> None:
     import torch
 
-    from photoscope.network.bundle import EncoderSpec
-    from photoscope.network.encoder import ImageEncoder
+    from photoscope.network.encoder import ImageEncoder, installed_encoder
     from photoscope.training.trainer import TrainConfig, Trainer
 
     torch.set_num_threads(1)
     encoder, changes = VARIANTS[variant]
-    folder = out / variant
-    spec = EncoderSpec.from_dict(_unpack(payload, encoder, folder / "cache"))
     config = dataclasses.replace(TrainConfig(), **changes)  # type: ignore[arg-type]
-    trainer = Trainer(data, folder, config, device=device)
-    trainer.features(ImageEncoder(spec=spec))  # every photo is in the cache: nothing is encoded
+    trainer = Trainer(data, out / variant, config, device=device)
+    trainer.features(ImageEncoder(spec=installed_encoder(encoder)))  # all cached: nothing is encoded
     started = time.time()
     trainer.run(log=lambda line: print(f"{variant} {line} ({time.time() - started:.0f} s)", flush=True))
 
 
-def final_scores(variant: str, out: Path, data: Path, device: str) -> dict[str, object]:
+def final_scores(variant: str, data: Path, out: Path, device: str) -> dict[str, object]:
     """The variant's kept epoch, scored as the app decodes; its per-epoch history."""
     import torch
 
@@ -116,8 +86,8 @@ def final_scores(variant: str, out: Path, data: Path, device: str) -> dict[str, 
     report: dict[str, object] = {"variant": variant, "changes": VARIANTS[variant][1]}
     checkpoint = folder / "checkpoint.pt"
     if checkpoint.is_file():
-        state = torch.load(checkpoint, map_location="cpu", weights_only=True)
-        report["history"] = state["history"]
+        history = torch.load(checkpoint, map_location="cpu", weights_only=True)["history"]
+        report["history"] = json.loads(history) if isinstance(history, str) else history
     if not (folder / "bundle").is_dir():
         return report
     bundle = load_bundle(folder / "bundle")
@@ -137,60 +107,78 @@ def final_scores(variant: str, out: Path, data: Path, device: str) -> dict[str, 
     return report
 
 
-def run(payload: Path, data: Path, out: Path, variants: list[str], deadline: float, device: str) -> None:
-    """Train ``variants`` at once (one process each) until done or ``deadline`` (epoch seconds,
-    less a minute for the scoring), then score each; ``results-<first variant>.json`` in ``out``."""
-    out.mkdir(parents=True, exist_ok=True)
+def _processes(argvs: dict[str, list[str]], logs: Path) -> dict[str, subprocess.Popen[bytes]]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    jobs = {
-        v: subprocess.Popen(
-            [sys.executable, __file__, "train-one", v, str(payload), str(data), str(out), device],
-            stdout=open(out / f"{v}.log", "w"),  # noqa: SIM115 - closed when the process ends
+    return {
+        name: subprocess.Popen(
+            [sys.executable, __file__, *argv],
+            stdout=open(logs / f"{name}.log", "w"),
             stderr=subprocess.STDOUT,
             env=env,
         )
-        for v in variants
+        for name, argv in argvs.items()
     }
-    while any(j.poll() is None for j in jobs.values()) and time.time() < deadline - 60:
+
+
+def _wait(jobs: dict[str, subprocess.Popen[bytes]], deadline: float) -> None:
+    """Until every job ends or ``deadline`` (epoch seconds) passes; then kill what still runs."""
+    while any(j.poll() is None for j in jobs.values()) and time.time() < deadline:
         time.sleep(2)
-    for v, job in jobs.items():
+    for name, job in jobs.items():
         if job.poll() is None:
-            print(f"{v}: stopped at the deadline", flush=True)
+            print(f"{name}: stopped at the deadline", flush=True)
             job.send_signal(signal.SIGKILL)
             job.wait()
+
+
+def run(data: Path, out: Path, variants: list[str], deadline: float, device: str) -> None:
+    """Encode, train ``variants`` at once until done or a minute before ``deadline``, score each:
+    ``out/results.json``."""
+    out.mkdir(parents=True, exist_ok=True)
+    encoders = sorted({VARIANTS[v][0] for v in variants})
+    caches = {e: out / "cache" / e for e in encoders}
+    _wait(_processes({e: ["encode", e, str(data), str(caches[e]), device] for e in encoders}, out), deadline)
+    for v in variants:
+        (out / v).mkdir(parents=True, exist_ok=True)
+        link = out / v / "cache"
+        if not link.exists():
+            link.symlink_to(caches[VARIANTS[v][0]].resolve())
+    jobs = _processes({v: ["train-one", v, str(data), str(out), device] for v in variants}, out)
+    _wait(jobs, deadline - 60)
     results = []
     for v in variants:
         try:
-            results.append(final_scores(v, out, data, device))
+            results.append(final_scores(v, data, out, device))
         except Exception as error:  # one variant's failure must not lose the others' figures
             results.append({"variant": v, "error": repr(error)})
-        print(json.dumps(results[-1])[:600], flush=True)
-    (out / f"results-{variants[0]}.json").write_text(json.dumps(results, indent=1))
+        print(
+            json.dumps({k: results[-1].get(k) for k in ("variant", "kept_epoch", "app_decoding")}), flush=True
+        )
+    (out / "results.json").write_text(json.dumps(results, indent=1))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     sub = parser.add_subparsers(dest="step", required=True)
-    p = sub.add_parser("pack")
-    p.add_argument("--cache", type=Path, default=Path("runs/study"))
-    p.add_argument("--out", type=Path, required=True)
     r = sub.add_parser("run")
-    r.add_argument("--payload", type=Path, required=True)
-    r.add_argument("--data", type=Path, required=True, help="Flickr8k captions and split lists")
+    r.add_argument("--data", type=Path, required=True, help="Flickr8k: images, captions, split lists")
     r.add_argument("--out", type=Path, required=True)
     r.add_argument("--variants", nargs="+", default=list(VARIANTS))
     r.add_argument("--deadline", type=float, required=True, help="epoch seconds")
     r.add_argument("--device", default="cuda")
+    e = sub.add_parser("encode")
+    for name in ("encoder", "data", "cache", "device"):
+        e.add_argument(name)
     t = sub.add_parser("train-one")
-    for name in ("variant", "payload", "data", "out", "device"):
+    for name in ("variant", "data", "out", "device"):
         t.add_argument(name)
     args = parser.parse_args()
-    if args.step == "pack":
-        pack(args.cache, args.out)
-    elif args.step == "run":
-        run(args.payload, args.data, args.out, args.variants, args.deadline, args.device)
+    if args.step == "run":
+        run(args.data, args.out, args.variants, args.deadline, args.device)
+    elif args.step == "encode":
+        encode(args.encoder, Path(args.data), Path(args.cache), args.device)
     else:
-        train_one(args.variant, Path(args.payload), Path(args.data), Path(args.out), args.device)
+        train_one(args.variant, Path(args.data), Path(args.out), args.device)
 
 
 if __name__ == "__main__":

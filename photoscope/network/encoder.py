@@ -183,11 +183,20 @@ class ImageEncoder(InferenceModel[torch.Tensor, EncoderOutput]):
     memory-bound and small batches stay in cache.
     """
 
-    def __init__(self, micro_batch: int = 4, optimize: bool = True, spec: EncoderSpec | None = None) -> None:
+    def __init__(
+        self,
+        micro_batch: int = 4,
+        optimize: bool = True,
+        spec: EncoderSpec | None = None,
+        device: str = "cpu",
+    ) -> None:
+        """``device``: where the network runs; off the CPU (training on a GPU) it runs in eager
+        mode, in micro-batches of ``micro_batch``, and gives its outputs back on the CPU."""
         super().__init__()
         self.micro_batch = micro_batch
         self.optimize = optimize
         self.spec = spec or DEFAULT_ENCODER
+        self.device = torch.device(device)
         self._net: Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]] | None = None
 
     def use(self, spec: EncoderSpec) -> None:
@@ -206,8 +215,8 @@ class ImageEncoder(InferenceModel[torch.Tensor, EncoderOutput]):
     def _load(self) -> None:
         spec = self.spec
         weights = encoder_weights(spec)
-        if not self.optimize:
-            self._net = _eager(weights, spec)
+        if not self.optimize or self.device.type != "cpu":
+            self._net = _eager(weights, spec).to(self.device)
             return
         # Tracing and freezing take seconds of GIL-heavy work (a stall for the app's GUI thread), so
         # the frozen graph is kept in the user cache, keyed by PyTorch's version and the weights file
@@ -224,9 +233,9 @@ class ImageEncoder(InferenceModel[torch.Tensor, EncoderOutput]):
         features, logits = [], []
         with torch.inference_mode():
             for chunk in inputs.split(self.micro_batch):
-                f, lg = self._net(chunk.contiguous(memory_format=torch.channels_last))
-                features.append(f)
-                logits.append(lg)
+                f, lg = self._net(chunk.to(self.device).contiguous(memory_format=torch.channels_last))
+                features.append(f.cpu())
+                logits.append(lg.cpu())
         return EncoderOutput(features=torch.cat(features), logits=torch.cat(logits))
 
     def encode_images(self, images: Sequence[Image.Image]) -> EncoderOutput:

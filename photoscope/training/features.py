@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -62,13 +63,15 @@ def encode_photos(
     """N x V x F float16 features (F: 1280 for EfficientNet-Lite): the V views ``kind`` makes of
     each photo."""
     out = np.zeros((len(paths), view_count(kind), encoder.spec.feature_dim), dtype=np.float16)
-    for lo in range(0, len(paths), batch):
-        images = [_views(load_photo(p), kind) for p in paths[lo : lo + batch]]
-        features = encoder.encode_images([v for photo in images for v in photo]).features.numpy()
-        m = len(images)
-        out[lo : lo + m] = features.reshape(m, out.shape[1], -1)
-        if progress:
-            progress(lo + m, len(paths))
+    # Decoding and cropping release the GIL: threads keep a fast encoder (a GPU's) fed.
+    with ThreadPoolExecutor(max(1, min(8, os.cpu_count() or 1))) as pool:
+        for lo in range(0, len(paths), batch):
+            images = list(pool.map(lambda p: _views(load_photo(p), kind), paths[lo : lo + batch]))
+            features = encoder.encode_images([v for photo in images for v in photo]).features.numpy()
+            m = len(images)
+            out[lo : lo + m] = features.reshape(m, out.shape[1], -1)
+            if progress:
+                progress(lo + m, len(paths))
     return out
 
 
