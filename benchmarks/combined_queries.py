@@ -355,7 +355,7 @@ def evaluate(args: argparse.Namespace) -> None:
         concept_sweep(scorer, queries)
 
 
-CONCEPT_WEIGHTS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
+CONCEPT_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 
 
 def concept_sweep(scorer: Scorer, queries: list[Query]) -> None:

@@ -86,8 +86,15 @@ class CombineOptions:
     # method, which has no encoder guess.
     invert_negatives: bool = True
     # The text terms' concept evidence, in multiples of plain text search's (``TextSearchOptions``:
-    # 0.1 x the mean log(0.01 + p) of the concept words), times the term's signed weight.
-    concepts: float = 0.0
+    # 0.1 x the mean log(0.01 + p) of the concept words), times the term's signed weight. Swept on
+    # Flickr8k val (benchmarks/combined_queries.py --per-type 200 --defaults --concepts: weights
+    # 0-8 each, the pair best summed over the kinds' tuning halves, precision@10 on the other
+    # halves; 20 of its 106 query words are concepts, in 15-31 % of the queries): without -> with,
+    # photo + word 9.2 -> 9.0, text - word 29.2 -> 29.1, photo - word 28.4 -> 28.9, word + word
+    # 14.1 -> 14.7. Within noise: the head's classes often mean other things than Flickr8k's
+    # words ("hat", "bike"); a taken-away "dog" helped most. A higher floor (0.05-0.5) changed
+    # nothing. What the concepts add is the words the decoder does not know ("espresso").
+    concepts: float = 0.25
     negative_concepts: float = 2.0
     text: TextSearchOptions = field(default_factory=TextSearchOptions)
 
