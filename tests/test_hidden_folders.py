@@ -252,3 +252,25 @@ def test_a_repaired_library_keeps_the_setting(tmp_path: Path, loss: str) -> None
     assert examine(db, repair=True).fixed
     with Library(db) as library:
         assert indexes_hidden(library) and [f.path for f in library.folders()] == [str(tmp_path)]
+
+
+def test_windows_hidden_attribute_counts_like_a_dot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On Windows a folder is hidden by its attribute; here the attribute is stood in for by inode."""
+    from photoscope.library import exclusions, fs
+
+    root = tmp_path / "Pictures"
+    write_photo(root / "Secret" / "a.jpg", seed=1)
+    write_photo(root / "b.jpg", seed=2)
+    secret = (root / "Secret").stat().st_ino
+
+    def marked(st: object) -> bool:
+        return getattr(st, "st_ino", None) == secret
+
+    for module in (fs, exclusions):
+        monkeypatch.setattr(module, "HIDDEN_ATTRIBUTES", True)
+        monkeypatch.setattr(module, "hidden_by_attribute", marked)
+    assert [Path(s.path).name for s in fs.walk_photos(str(root))] == ["b.jpg"]
+    assert sorted(Path(s.path).name for s in fs.walk_photos(str(root), hidden=True)) == ["a.jpg", "b.jpg"]
+    assert Rules([], [str(root)]).excludes(str(root / "Secret" / "a.jpg"))
+    assert not Rules([], [str(root)]).excludes(str(root / "b.jpg"))
+    assert not Rules([], [str(root)], hidden=True).excludes(str(root / "Secret" / "a.jpg"))
