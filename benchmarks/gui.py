@@ -88,6 +88,7 @@ def write_photos(folder: Path, count: int) -> None:
 
 def run_child(mode: str, db: str, model: str, photos_dir: str) -> None:
     mode, _, query_at = mode.partition(":")
+    query_at = query_at or "launch"
     from PySide6.QtCore import QSettings, QTimer
 
     from photoscope.gui.app import create_application, open_api

@@ -111,3 +111,23 @@ def test_no_quick_answer_without_the_mapped_file(trained_tiny: Path, shapes_db: 
     with Photoscope(shapes_db, trained_tiny / "missing") as app:
         _map_vectors(shapes_db, trained_tiny)
         assert app.search_text_quick("a red circle") is None  # no bundle: the full search says why
+
+
+def test_prepared_or_not_the_answer_is_the_same(trained_tiny: Path, shapes_db: Path) -> None:
+    """The app prepares the quick answer (the latents whole in float32) while the network loads, and
+    lets it go once the network is in."""
+    _map_vectors(shapes_db, trained_tiny)
+    with Photoscope(shapes_db, trained_tiny) as app:
+        plain = app.search_text_quick("a green triangle", 10)
+        assert app.prepare_quick_search()
+        prepared = app.search_text_quick("a green triangle", 10)
+        app.release_quick_search()
+        again = app.search_text_quick("a green triangle", 10)
+    assert plain is not None and prepared is not None and again is not None
+    for answer in (prepared, again):
+        assert [m.photo.id for m in answer.matches] == [m.photo.id for m in plain.matches]
+        np.testing.assert_allclose(
+            [m.score for m in answer.matches], [m.score for m in plain.matches], atol=1e-6
+        )
+    with Photoscope(shapes_db, trained_tiny / "missing") as app:
+        assert not app.prepare_quick_search()

@@ -109,6 +109,24 @@ class Searching(Core):
             return Results([], result.unknown_words)
         return self._results(result, filters)
 
+    def prepare_quick_search(self) -> bool:
+        """Open what a description's quick answer needs (the text model, the concept words, the
+        mapped vectors) ahead of the first query: the app calls it before it loads the network, whose
+        import would slow all of this down. False when there can be no quick answer."""
+        found = self._quick()
+        if found is None:
+            return False
+        model, store = found
+        model.query_words("a")  # the concept words' index: a JSON file read on first use
+        store.prepare()
+        return True
+
+    def release_quick_search(self) -> None:
+        """Let go of what quick answers hold (``prepare_quick_search``'s latents: 100 MB at 100,000
+        photos): the app calls it once the network is loaded, which answers from then on."""
+        with _QUICK_LOCK:
+            self.__dict__.pop("_quick_parts", None)
+
     def _quick(self) -> tuple[TextModel, QuickStore] | None:
         """The text model and the quick store, opened on first use; the store opened again when the
         database's vectors changed since."""

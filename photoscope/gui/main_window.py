@@ -332,6 +332,8 @@ class MainWindow(QMainWindow):
 
     def _background_started(self, worker: IndexWorker) -> None:
         self.worker = worker
+        if self.api is not None:  # the network answers from now on
+            self.quick.submit(self.api.release_quick_search)
         self._read_folder_choices()
         if self.index_status.pause_button.isChecked():
             worker.pause()
@@ -716,7 +718,16 @@ class MainWindow(QMainWindow):
     def _background_after_timeline(self) -> None:
         if self._start_when_browsing:
             self._start_when_browsing = False
+            self._prepare_quick_search()
             QTimer.singleShot(0, self.start_background)
+
+    def _prepare_quick_search(self) -> None:
+        """Get a quick answer ready while the network loads (``Photoscope.prepare_quick_search``): a
+        query typed meanwhile then costs a product and a lookup, not reading files beside PyTorch's
+        import."""
+        api = self.api
+        if api is not None and not api.model_ready:
+            self.quick.submit(api.prepare_quick_search)
 
     def _timeline_ready(self, timeline: Timeline) -> None:
         same = self.timeline.timeline is not None and self.timeline.timeline.sort == timeline.sort

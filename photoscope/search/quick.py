@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 Array = npt.NDArray[np.float32]
 CATCH_UP_LIMIT = 20_000  # photos changed since the file was written above which no quick answer is given
 BLOCK = 1024  # mapped rows converted to float32 at a time (they stay in the CPU's cache)
+# ``prepare`` keeps the latents whole in float32 up to this size (100,000 photos' 256-d: 100 MB): one
+# product per query, which needs the GIL once (while PyTorch is imported it is held for long spells).
+PREPARED_BYTES = 128 << 20
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ class QuickStore:
         self.tail_ids, self.tail_latents, self.tail_concepts = tail_ids, tail_latents, tail_concepts
         base_ids = base.ids if alive is None else base.ids[alive]
         self.ids: npt.NDArray[np.int64] = np.concatenate([base_ids, tail_ids])
+        self._whole: Array | None = None  # the mapped latents in float32 (``prepare``)
 
     @classmethod
     def open(cls, library: Library, model_version: str, latent_dim: int, path: Path) -> QuickStore | None:
@@ -96,18 +100,28 @@ class QuickStore:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def prepare(self) -> None:
+        """Get ready for queries ahead of the first: the latents in float32 if they are small enough
+        (``PREPARED_BYTES``), read from the file now."""
+        mapped = self.base.latents
+        if self._whole is None and mapped.size * 4 <= PREPARED_BYTES:
+            self._whole = _half_table().take(mapped.view(np.uint16))
+
     def cosines(self, query: Array) -> Array:
         """Cosine similarity of every photo (in ``ids``' order) to one query latent."""
         q = np.asarray(query, np.float32).reshape(-1)
         q = q / max(float(np.linalg.norm(q)), 1e-12)
-        mapped = self.base.latents.view(np.uint16)
-        base = np.empty(len(mapped), np.float32)
-        block = np.empty((min(BLOCK, len(mapped)), mapped.shape[1]), np.float32)
-        table = _half_table()
-        for lo in range(0, len(mapped), BLOCK):
-            rows = block[: len(mapped[lo : lo + BLOCK])]
-            np.take(table, mapped[lo : lo + BLOCK], out=rows)  # float16 -> float32 (see _half_table)
-            base[lo : lo + BLOCK] = rows @ q
+        if self._whole is not None:
+            base: Array = self._whole @ q
+        else:
+            mapped = self.base.latents.view(np.uint16)
+            base = np.empty(len(mapped), np.float32)
+            block = np.empty((min(BLOCK, len(mapped)), mapped.shape[1]), np.float32)
+            table = _half_table()
+            for lo in range(0, len(mapped), BLOCK):
+                rows = block[: len(mapped[lo : lo + BLOCK])]
+                np.take(table, mapped[lo : lo + BLOCK], out=rows)  # float16 -> float32 (see _half_table)
+                base[lo : lo + BLOCK] = rows @ q
         if self.alive is not None:
             base = base[self.alive]
         out: Array = np.concatenate([base, self.tail_latents @ q]).astype(np.float32)
