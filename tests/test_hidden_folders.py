@@ -274,3 +274,28 @@ def test_windows_hidden_attribute_counts_like_a_dot(tmp_path: Path, monkeypatch:
     assert Rules([], [str(root)]).excludes(str(root / "Secret" / "a.jpg"))
     assert not Rules([], [str(root)]).excludes(str(root / "b.jpg"))
     assert not Rules([], [str(root)], hidden=True).excludes(str(root / "Secret" / "a.jpg"))
+
+
+def test_a_watched_hidden_folder_is_not_absorbed_while_hidden_folders_are_left_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Watching ~/Pictures after ~/Pictures/.private would make .private a hidden folder below a
+    watched one: its photos would leave the index. Refused, until the user turns the setting on."""
+    private = tmp_path / "Pictures" / ".private"
+    write_photo(private / "a.jpg", seed=1)
+    write_photo(tmp_path / "Pictures" / "b.jpg", seed=2)
+    db = tmp_path / "library.db"
+    with Photoscope(db) as api:
+        api.add_folder(private)
+        api.scanner().scan()
+        before = {p.path: p.id for p in api.library.photos_by_ids(api.library.photo_ids())}
+    assert main(["folders", "add", str(tmp_path / "Pictures"), "--db", str(db)]) == 1
+    err = capsys.readouterr().err
+    assert "hidden inside it" in err and "photoscope folders hidden on" in err and "Traceback" not in err
+    assert main(["folders", "hidden", "on", "--db", str(db)]) == 0
+    assert main(["folders", "add", str(tmp_path / "Pictures"), "--db", str(db)]) == 0
+    with Photoscope(db) as api:
+        assert [f.path for f in api.folders()] == [str(tmp_path / "Pictures")]
+        api.scanner().scan()
+        after = {p.path: p.id for p in api.library.photos_by_ids(api.library.photo_ids())}
+    assert {path: after[path] for path in before} == before  # the same photos, the same ids

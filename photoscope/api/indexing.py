@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from photoscope.api.core import Core
-from photoscope.library.db import Folder
+from photoscope.library.db import Folder, LibraryError
 from photoscope.library.doctor import DoctorReport, examine
-from photoscope.library.exclusions import ExclusionRule, Stash, rule_for
+from photoscope.library.exclusions import ExclusionRule, Stash, hidden_below, rule_for
 from photoscope.library.exclusions import indexes_hidden as _indexes_hidden
 from photoscope.library.exclusions import set_indexes_hidden as _set_indexes_hidden
+from photoscope.library.fs import folder_path, is_under
 from photoscope.library.scanner import Scanner, ScanReport
 
 if TYPE_CHECKING:  # the indexer (NumPy, PIL) is imported when one is made: not by `status`
@@ -28,7 +29,20 @@ class Indexing(Core):
         return self.library.folders()
 
     def add_folder(self, path: str | Path) -> Folder:
-        """Watch a folder; a running background indexer picks it up at once."""
+        """Watch a folder; a running background indexer picks it up at once. A folder holding a
+        watched folder that is hidden below it (``~/Pictures/.private``) is refused while hidden
+        folders are left out: it would absorb that folder, whose photos would leave the index."""
+        key = folder_path(path)
+        hidden = [
+            f.path
+            for f in self.library.folders()
+            if f.path != key and is_under(f.path, key) and hidden_below(f.path, key)
+        ]
+        if hidden and not self.indexes_hidden():
+            raise LibraryError(
+                f"{key} holds the watched folder {hidden[0]}, which is hidden inside it: its photos"
+                " would leave the index. Turn on hidden folders first (photoscope folders hidden on)"
+            )
         folder = self.library.add_folder(path)
         if self._watcher is not None:
             self._watcher.refresh()
