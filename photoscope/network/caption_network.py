@@ -89,7 +89,7 @@ class CaptionNetwork(nn.Module):
         """
         lengths = lengths.clamp(min=1)
         packed = pack_padded_sequence(
-            self.text_embed(tokens), lengths, batch_first=True, enforce_sorted=False
+            self.text_embed(tokens), lengths.cpu(), batch_first=True, enforce_sorted=False
         )
         hidden, _ = pad_packed_sequence(
             self.text_rnn(packed)[0], batch_first=True, total_length=tokens.shape[1]

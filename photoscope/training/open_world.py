@@ -24,7 +24,6 @@ import torch
 from photoscope.library.photos import load_photo
 from photoscope.network.encoder import ImageEncoder
 from photoscope.network.model import DecodeOptions, DescribedCaption, PhotoscopeModel
-from photoscope.network.preprocess import preprocess
 from photoscope.network.vocab import tokenize
 from photoscope.search.ranking import TextRanker, TextSearchOptions
 from photoscope.search.vectors import CONCEPTS_PER_PHOTO, VectorStore
@@ -73,19 +72,22 @@ def load_labels(folder: Path) -> list[OpenWorldPhoto]:
     return out
 
 
-def cached_features(folder: Path, photos: Sequence[OpenWorldPhoto], cache: Path) -> np.ndarray:
-    """N x 1280 float16 features of the photos as the indexer encodes them (no mirror image)."""
+def cached_features(
+    folder: Path, photos: Sequence[OpenWorldPhoto], cache: Path, encoder: ImageEncoder | None = None
+) -> np.ndarray:
+    """N x 1280 float16 features of the photos as the indexer encodes them (no mirror image), by
+    ``encoder`` (default: the shipped Lite0 at 224 px); ``cache`` must be that encoder's."""
     path = cache / "open-world-features.npz"
     names = [p.file for p in photos]
     if path.is_file():
         stored = np.load(path)
         if [str(n) for n in stored["files"]] == names:
             return np.asarray(stored["features"])
-    encoder = ImageEncoder()
+    encoder = encoder or ImageEncoder()
     chunks = []
     for lo in range(0, len(photos), 16):
         images = [load_photo(folder / p.file) for p in photos[lo : lo + 16]]
-        chunks.append(encoder.predict(preprocess(images)).features.numpy().astype(np.float16))
+        chunks.append(encoder.encode_images(images).features.numpy().astype(np.float16))
     features = np.concatenate(chunks)
     cache.mkdir(parents=True, exist_ok=True)
     np.savez(path, files=np.asarray(names), features=features)
