@@ -83,7 +83,7 @@ def bare_encoder_rate(model: PhotoscopeModel, count: int, batch_size: int) -> fl
         Image.fromarray(np.random.default_rng(i).integers(0, 255, (224, 224, 3), dtype=np.uint8))
         for i in range(batch_size)
     ]
-    batch = preprocess(images)
+    batch = preprocess(images, model.bundle.encoder.input_size)
     model.encoder.predict(batch)  # warm-up
     start = time.perf_counter()
     done = 0
@@ -91,6 +91,35 @@ def bare_encoder_rate(model: PhotoscopeModel, count: int, batch_size: int) -> fl
         model.encoder.predict(batch)
         done += batch_size
     return done / (time.perf_counter() - start)
+
+
+def index_rate(model: PhotoscopeModel, photos: Path, tmp: Path, args: argparse.Namespace) -> float:
+    """Photos/s of ``IndexWorker.run`` over ``photos`` with ``model`` (a fresh library each time)."""
+    start = time.perf_counter()
+    model.embed([Image.new("RGB", (224, 224))])  # load and trace outside the timing
+    model.caption(model.embed([Image.new("RGB", (224, 224))])[0].latent[None])
+    print(f"model load + warm-up: {time.perf_counter() - start:.1f} s")
+    with Library(tmp / "library.db") as library:
+        library.add_folder(photos)
+        start = time.perf_counter()
+        Scanner(library).scan()
+        print(f"scan: {time.perf_counter() - start:.2f} s")
+        worker = IndexWorker(
+            library,
+            model,
+            batch_size=args.batch_size,
+            decode_threads=args.decode_threads or None,
+            torch_threads=args.torch_threads or None,
+            thumbnail_root=tmp / "thumbnails",
+        )
+        print(f"indexer: {worker.torch_threads} PyTorch threads, {worker.decode_threads} decode threads")
+        start = time.perf_counter()
+        result = worker.run()
+        elapsed = time.perf_counter() - start
+    e2e = result.indexed / elapsed
+    print(f"end to end: {result.indexed} photos in {elapsed:.1f} s = {e2e:.1f} photos/s", end="")
+    print(f" ({result.errors} errors)")
+    return e2e
 
 
 def main() -> None:
@@ -101,42 +130,32 @@ def main() -> None:
     parser.add_argument(
         "--torch-threads", type=int, default=0, help="the indexer's PyTorch threads (0: its default)"
     )
+    parser.add_argument(
+        "--model",
+        type=Path,
+        action="append",
+        help="a model bundle to index with (repeat to compare models on the same photos in one run; "
+        "default: the shipped one)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         make_photos(tmp / "Pictures", args.photos)
-        model, which = load_model(tmp)
-        print(f"model: {which}")
-        start = time.perf_counter()
-        model.embed([Image.new("RGB", (224, 224))])  # load and trace outside the timing
-        model.caption(model.embed([Image.new("RGB", (224, 224))])[0].latent[None])
-        print(f"model load + warm-up: {time.perf_counter() - start:.1f} s")
-        with Library(tmp / "library.db") as library:
-            library.add_folder(tmp / "Pictures")
-            start = time.perf_counter()
-            Scanner(library).scan()
-            print(f"scan: {time.perf_counter() - start:.2f} s")
-            worker = IndexWorker(
-                library,
-                model,
-                batch_size=args.batch_size,
-                decode_threads=args.decode_threads or None,
-                torch_threads=args.torch_threads or None,
-                thumbnail_root=tmp / "thumbnails",
+        rates = []
+        for i, bundle in enumerate(args.model or [None]):
+            model, which = (PhotoscopeModel(bundle), str(bundle)) if bundle else load_model(tmp)
+            spec = model.bundle.encoder
+            print(f"model: {which} (encoder {spec.name} at {spec.input_size} px)")
+            e2e = index_rate(model, tmp / "Pictures", tmp / f"run{i}", args)
+            rates.append(e2e)
+            bare = bare_encoder_rate(model, max(64, min(args.photos, 256)), args.batch_size)
+            print(
+                f"bare encoder ({model.bundle.encoder.input_size} px tensors, batches of {args.batch_size}, "
+                f"{torch.get_num_threads()} PyTorch threads): {bare:.1f} photos/s"
             )
-            print(f"indexer: {worker.torch_threads} PyTorch threads, {worker.decode_threads} decode threads")
-            start = time.perf_counter()
-            result = worker.run()
-            elapsed = time.perf_counter() - start
-        e2e = result.indexed / elapsed
-        print(f"end to end: {result.indexed} photos in {elapsed:.1f} s = {e2e:.1f} photos/s", end="")
-        print(f" ({result.errors} errors)")
-        bare = bare_encoder_rate(model, max(64, min(args.photos, 256)), args.batch_size)
-        print(
-            f"bare encoder (224 px tensors, batches of {args.batch_size}, "
-            f"{torch.get_num_threads()} PyTorch threads): {bare:.1f} photos/s"
-        )
-        print(f"ratio e2e / bare encoder: {e2e / bare:.2f}   (targets: >= 15 photos/s, >= 0.7)")
+            print(f"ratio e2e / bare encoder: {e2e / bare:.2f}   (targets: >= 15 photos/s, >= 0.7)")
+        for bundle, rate in zip(args.model or [], rates, strict=False):
+            print(f"{bundle}: {rate:.1f} photos/s, {rates[0] / rate:.2f}x the first model's time per photo")
 
 
 if __name__ == "__main__":
