@@ -31,6 +31,7 @@ import argparse
 import gc
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -120,11 +121,13 @@ def run_child(mode: str, db: str, model: str, photos_dir: str) -> None:
             finish()
 
         def results(count: int) -> None:
-            mark("first_results")
-            marks.setdefault("first_results_count", count)
-            kinds = {"quick": 2.0, "captions": 1.0}
-            marks.setdefault("first_results_kind", kinds.get(window.first_answer or "", 0.0))
-            if not window.refining:
+            first_answer = getattr(window, "first_answer", None)  # (an older checkout has none)
+            if count:  # an empty first answer (no caption has the words) is no result yet
+                mark("first_results")
+                marks.setdefault("first_results_count", count)
+                kinds = {"quick": 2.0, "captions": 1.0}
+                marks.setdefault("first_results_kind", kinds.get(first_answer or "", 0.0))
+            if first_answer is None and (count or "captions" not in window.result_label.text()):
                 mark("refined_results")
                 finish()
 
@@ -452,6 +455,7 @@ def main() -> None:
         default="launch",
         help="when the launch test types its query: launch (default), ready, or seconds after the start",
     )
+    parser.add_argument("--repeat", type=int, default=1, help="launch runs (their medians are printed too)")
     parser.add_argument("--thumbnails", type=int, default=3000, help="newest photos with cached thumbnails")
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -473,20 +477,14 @@ def main() -> None:
         timeline_bench(args, db, model)
     if args.only == "timeline":
         return
-    launch = child(f"launch:{args.query_at}", db, model, args.work)
-    m = launch["marks"]
-    assert isinstance(m, dict)
-    first = ("the network's", "the caption index's", "the quick answer")[int(m.get("first_results_kind", 0))]
-    typed = m.get("typed")
-    after = (
-        f", {m.get('first_results', nan) - typed:.2f} s after it was typed at {typed:.2f} s" if typed else ""
-    )
-    print(
-        f"launch ({args.photos:,} photos, query typed at {args.query_at}): usable window {m['usable']:.2f} s "
-        f"(target <= 2 s); first search results {m.get('first_results', nan):.2f} s ({first}, "
-        f"{int(m.get('first_results_count', 0))} photos{after}; target <= 1.5 s); refined results "
-        f"{m.get('refined_results', nan):.2f} s; library ready {m.get('ready', nan):.2f} s"
-    )
+    runs = [launch_once(args, db, model) for _ in range(args.repeat)]
+    if args.repeat > 1:
+        medians = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+        print(
+            f"median of {args.repeat}: usable window {medians['usable']:.2f} s, first search results "
+            f"{medians['first_results']:.2f} s ({medians['answered']:.2f} s after the query), refined "
+            f"results {medians['refined_results']:.2f} s, library ready {medians['ready']:.2f} s"
+        )
     if args.only == "launch":
         return
     heartbeat_db = args.work / "heartbeat.db"
@@ -511,6 +509,29 @@ def main() -> None:
             print(f"{count:5d}  {where}")
         print("garbage collections over 5 ms (seconds since start, ms, generation, thread):")
         print("   ", beat["collections"])
+
+
+def launch_once(args: argparse.Namespace, db: Path, model: Path) -> dict[str, float]:
+    launch = child(f"launch:{args.query_at}", db, model, args.work)
+    m = launch["marks"]
+    assert isinstance(m, dict)
+    first = ("the network's", "the caption index's", "the quick answer")[int(m.get("first_results_kind", 0))]
+    typed = m.get("typed")
+    after = (
+        f", {m.get('first_results', nan) - typed:.2f} s after it was typed at {typed:.2f} s" if typed else ""
+    )
+    print(
+        f"launch ({args.photos:,} photos, query typed at {args.query_at}): usable window {m['usable']:.2f} s "
+        f"(target <= 2 s); first search results {m.get('first_results', nan):.2f} s ({first}, "
+        f"{int(m.get('first_results_count', 0))} photos{after}; target <= 1.5 s); refined results "
+        f"{m.get('refined_results', nan):.2f} s; library ready {m.get('ready', nan):.2f} s; "
+        f"load {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+    names = ("usable", "first_results", "refined_results", "ready")
+    figures = {k: float(m.get(k, nan)) for k in names}
+    figures["answered"] = figures["first_results"] - float(typed or m.get("usable", 0.0))
+    return figures
 
 
 def timeline_bench(args: argparse.Namespace, db: Path, model: Path) -> None:

@@ -112,18 +112,22 @@ class MainWindow(QMainWindow):
         self._pasted: tuple[int, Image.Image] | None = None  # the pasted image's key and PIL copy
         self._adding_folder = False  # --folder given: no welcome page while it is added
         self._start_when_browsing = False
-        # A query typed before the library opened: what would share the CPUs with its first answer
-        # (reading the whole timeline, loading the network) waits for it.
+        # Launching, on two busy CPUs, one heavy thing at a time. A query typed before the library
+        # opened: its first answer, then the network loads (``_after_first_answer``), then the timeline
+        # and the folder filter's subfolders are read (``_after_network``). No query: the timeline,
+        # then the quick answer is prepared, the subfolders read and the network loaded.
         self._after_first_answer: list[Callable[[], None]] = []
+        self._after_network: list[Callable[[], None]] = []
+        self._choices_waiting = False  # the folder filter's subfolders, read by the launch's sequence
         self.runner = TaskRunner(threads=1, parent=self)  # API calls, in order
         # First answers while the network loads: never queued behind the runner's loading of it.
         self.quick = TaskRunner(threads=1, parent=self)
         self._early: tuple[int, bool] | None = None  # the grid's first answer: (query number, quick?)
         self._query_number = 0
-        self._choices_waiting = False  # the folder filter's subfolders, read once the network is in
         self.opener = LibraryOpener(self.runner, lambda error: self.ask_repair(error), self)
         self.io = TaskRunner(threads=2, parent=self)  # file decoding for previews
-        self.pages_runner = TaskRunner(threads=1, parent=self)  # timeline records, never behind a search
+        # The timeline and its records, never behind a search; then the folder filter's subfolders.
+        self.pages_runner = TaskRunner(threads=1, parent=self)
         self.loader = ThumbnailLoader(parent=self)
         self.relay = Relay(self)
         self.changes = Relay(self)  # the watcher's scan reports (photos added, moved, deleted)
@@ -266,7 +270,7 @@ class MainWindow(QMainWindow):
     def attach(self, api: Photoscope, add_folder: str | Path | None = None) -> None:
         self.api = api
         if self._query_waiting:  # the first screen is the query's answer
-            self._after_first_answer.append(self.reload_timeline)
+            self._after_network.append(self.reload_timeline)
         else:
             self.reload_timeline()  # the first screen is the photos: before anything else loads
         if add_folder is not None:
@@ -311,6 +315,28 @@ class MainWindow(QMainWindow):
         for task in waiting:
             task()
 
+    def _network_loaded(self) -> None:
+        waiting, self._after_network = self._after_network, []
+        for task in [*waiting, self._read_folder_choices]:
+            task()
+
+    def _launch_in_turn(self) -> None:
+        """No query at launch, the timeline on screen: prepare the quick answer, read the subfolders,
+        then load the network, one after the other (each takes several times as long beside another)."""
+        api = self.api
+        if api is None or api.model_ready:
+            self._read_folder_choices()
+            self.start_background()
+            return
+
+        def load_network() -> None:
+            self.start_background()
+
+        def choices(_: object = None) -> None:
+            self._read_folder_choices(then=load_network)
+
+        self.quick.submit(api.prepare_quick_search, choices, choices)
+
     def start_background(self) -> None:
         """Index and watch in the background; the vectors load first (see below)."""
         api = self.api
@@ -334,7 +360,9 @@ class MainWindow(QMainWindow):
         self.worker = worker
         if self.api is not None:  # the network answers from now on
             self.quick.submit(self.api.release_quick_search)
-        self._read_folder_choices()
+        # What waited for the network runs once the runner is through what is queued on it (the
+        # search a query typed at launch is waiting for).
+        self.runner.submit(lambda: None, lambda _: self._network_loaded())
         if self.index_status.pause_button.isChecked():
             worker.pause()
         self._refresh_counts()
@@ -378,18 +406,32 @@ class MainWindow(QMainWindow):
         if self.search.folder_choices()[: len(roots)] != [r[0] for r in roots]:
             self.search.set_folders(roots)  # at once; the subfolders follow
         self._choices_waiting = True
-        self._read_folder_choices()
+        if self.worker is not None or (self.api is not None and self.api.model_ready):
+            self._read_folder_choices()  # else the launch reads them in turn (``_launch_in_turn``)
         self.folders_changed.emit(folders)
 
-    def _read_folder_choices(self) -> None:
-        """The filter lists the subfolders too. Reading them goes over every photo's path (a second or
-        two at 100,000 photos): at launch it waits until the network is loaded, not to hold up the
-        search's loading behind it on the runner."""
+    def _read_folder_choices(self, then: Callable[[], None] | None = None) -> None:
+        """The filter lists the subfolders too. Reading them goes over every photo's path (0.6 s at
+        100,000 photos, twice that beside PyTorch's import): on the timeline's runner, in turn at
+        launch; on the API's it held up loading the network (and so every search) behind it."""
         api = self.api
-        if api is None or not self._choices_waiting or (self.worker is None and not api.model_ready):
+        if api is None or not self._choices_waiting:
+            if then is not None:
+                then()
             return
         self._choices_waiting = False
-        self.runner.submit(api.folder_choices, self.search.set_folders, key="folder-choices")
+
+        def chosen(choices: list[tuple[str, int, int]]) -> None:
+            self.search.set_folders(choices)
+            if then is not None:
+                then()
+
+        def failed(error: BaseException) -> None:
+            self.statusBar().showMessage(f"The library's folders could not be listed: {error}", 8000)
+            if then is not None:
+                then()
+
+        self.pages_runner.submit(api.folder_choices, chosen, failed)
 
     def _refresh_counts(self) -> None:
         if self.api is not None:
@@ -718,16 +760,7 @@ class MainWindow(QMainWindow):
     def _background_after_timeline(self) -> None:
         if self._start_when_browsing:
             self._start_when_browsing = False
-            self._prepare_quick_search()
-            QTimer.singleShot(0, self.start_background)
-
-    def _prepare_quick_search(self) -> None:
-        """Get a quick answer ready while the network loads (``Photoscope.prepare_quick_search``): a
-        query typed meanwhile then costs a product and a lookup, not reading files beside PyTorch's
-        import."""
-        api = self.api
-        if api is not None and not api.model_ready:
-            self.quick.submit(api.prepare_quick_search)
+            self._launch_in_turn()
 
     def _timeline_ready(self, timeline: Timeline) -> None:
         same = self.timeline.timeline is not None and self.timeline.timeline.sort == timeline.sort
