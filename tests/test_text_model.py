@@ -67,3 +67,24 @@ def test_a_damaged_bundle_is_refused(tiny_model_dir: Path, tmp_path: Path) -> No
         f.write(b"\0" * 8)
     with pytest.raises(BundleError, match="checksum"):
         TextModel(copy)
+
+
+def test_a_bundle_without_the_text_encoder_is_refused(tiny_model_dir: Path, tmp_path: Path) -> None:
+    import hashlib
+    import json
+    import shutil
+
+    from safetensors.numpy import load_file, save_file
+
+    from photoscope.network import BundleError, TextModel
+
+    copy = tmp_path / "bundle"
+    shutil.copytree(tiny_model_dir, copy)
+    weights = load_file(str(copy / "model.safetensors"))
+    del weights["text_out.bias"]
+    save_file(weights, str(copy / "model.safetensors"))
+    meta = json.loads((copy / "bundle.json").read_text())
+    meta["weights_sha256"] = hashlib.sha256((copy / "model.safetensors").read_bytes()).hexdigest()
+    (copy / "bundle.json").write_text(json.dumps(meta))
+    with pytest.raises(BundleError, match=r"text_out\.bias"):
+        TextModel(copy)

@@ -17,10 +17,16 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-from safetensors import safe_open
+from safetensors import SafetensorError, safe_open
 
 from photoscope.config import default_model_dir
-from photoscope.network.bundle import WEIGHTS_FILE, bundle_version, read_meta, read_vocabulary
+from photoscope.network.bundle import (
+    WEIGHTS_FILE,
+    BundleError,
+    bundle_version,
+    read_meta,
+    read_vocabulary,
+)
 from photoscope.network.concepts import Concepts, load_concepts, stand_in
 from photoscope.network.lexicon import FUNCTION_WORDS, suggest_words
 from photoscope.network.naming import RISKY_WORDS
@@ -110,8 +116,12 @@ class TextModel:
         self.bundle_version = bundle_version(meta["weights_sha256"], encoder)
         self.latent_dim = int(meta["network"]["latent_dim"])
         self.vocab = read_vocabulary(meta)
-        with safe_open(str(self.model_dir / WEIGHTS_FILE), framework="numpy") as tensors:
-            weights = {name: np.asarray(tensors.get_tensor(name), dtype=np.float32) for name in TEXT_WEIGHTS}
+        path = self.model_dir / WEIGHTS_FILE
+        try:
+            with safe_open(str(path), framework="numpy") as tensors:
+                weights = {name: np.asarray(tensors.get_tensor(name), np.float32) for name in TEXT_WEIGHTS}
+        except SafetensorError as error:  # a weight missing: not a caption network's bundle
+            raise BundleError(f"{path}: {error}") from None
         self._encoder = _TextEncoder(weights)
 
     @property
