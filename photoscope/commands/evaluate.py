@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     import torch
 
     from photoscope.network import PhotoscopeModel
-    from photoscope.network.bundle import EncoderSpec
 
 
 @dataclass(frozen=True)
@@ -33,8 +32,7 @@ def evaluate(args: argparse.Namespace) -> int:
 
     from photoscope.config import cache_dir
     from photoscope.network import PhotoscopeModel
-    from photoscope.network.encoder import ImageEncoder
-    from photoscope.training.features import cached_features
+    from photoscope.training.features import cached_features, encoder_cache
     from photoscope.training.flickr8k import CaptionDataset
 
     if args.what == "open-world":
@@ -46,8 +44,9 @@ def evaluate(args: argparse.Namespace) -> int:
         return 2
     model = PhotoscopeModel(args.model)
     key = hashlib.sha1(str(data.root.resolve()).encode()).hexdigest()[:10]
-    cache = _for_encoder(args.cache or cache_dir() / "datasets" / key, model.bundle.encoder)
-    features = cached_features(names, data.root / "images", cache, ImageEncoder(spec=model.bundle.encoder))
+    spec = model.bundle.encoder  # loading the bundle makes model.encoder the encoder it names
+    cache = encoder_cache(args.cache or cache_dir() / "datasets" / key, spec)
+    features = cached_features(names, data.root / "images", cache, model.encoder)
     with torch.inference_mode():
         both = model.bundle.network.latent(torch.from_numpy(features.astype("float32")))
         latents = both.mean(1) if args.mirror else both[:, 0]
@@ -57,15 +56,6 @@ def evaluate(args: argparse.Namespace) -> int:
     photo_features = torch.from_numpy(features[:, 0].astype("float32"))  # as the indexer: no mirror
     encoded = _Encoded(model, latents, refs, photo_features)
     return (_captions if args.what == "captions" else _retrieval)(args, encoded)
-
-
-def _for_encoder(cache: Path, encoder: EncoderSpec) -> Path:
-    """The feature cache of the model's encoder: the folder itself for the default one (the caches
-    made before bundles named their encoder), a subfolder for another, so that evaluating two
-    models in turn does not encode the photos again each time."""
-    from photoscope.network.bundle import DEFAULT_ENCODER
-
-    return cache if encoder == DEFAULT_ENCODER else cache / encoder.key
 
 
 def _retrieval(args: argparse.Namespace, split: _Encoded) -> int:
@@ -102,8 +92,7 @@ def _open_world(args: argparse.Namespace) -> int:
     from photoscope.api import TextSearchOptions
     from photoscope.config import cache_dir
     from photoscope.network import CaptionRule, DecodeOptions, PhotoscopeModel
-    from photoscope.network.encoder import ImageEncoder
-    from photoscope.training.features import cached_features
+    from photoscope.training.features import cached_features, encoder_cache
     from photoscope.training.flickr8k import CaptionDataset
     from photoscope.training.open_world import cached_features as open_world_features
     from photoscope.training.open_world import evaluate_open_world, load_labels
@@ -114,16 +103,16 @@ def _open_world(args: argparse.Namespace) -> int:
     model = PhotoscopeModel(args.model)
     photos = load_labels(args.data)
     key = hashlib.sha1(str(args.data.resolve()).encode()).hexdigest()[:10]
-    spec = model.bundle.encoder
-    encoder = ImageEncoder(spec=spec)
-    cache = _for_encoder(args.cache or cache_dir() / "datasets" / key, spec)
+    spec = model.bundle.encoder  # loading the bundle makes model.encoder the encoder it names
+    encoder = model.encoder
+    cache = encoder_cache(args.cache or cache_dir() / "datasets" / key, spec)
     features = open_world_features(args.data, photos, cache, encoder)
     distractors = None
     if args.flickr8k is not None:
         data = CaptionDataset.load(args.flickr8k)
         fkey = hashlib.sha1(str(data.root.resolve()).encode()).hexdigest()[:10]
         names = data.split(args.split)
-        cache = _for_encoder(args.flickr8k_cache or cache_dir() / "datasets" / fkey, spec)
+        cache = encoder_cache(args.flickr8k_cache or cache_dir() / "datasets" / fkey, spec)
         # as the indexer encodes: no mirror image
         distractors = cached_features(names, data.root / "images", cache, encoder)[:, 0]
     decode = DecodeOptions(

@@ -12,8 +12,7 @@ def train(args: argparse.Namespace) -> int:
     import torch
     from tqdm import tqdm
 
-    from photoscope.network.encoder import ImageEncoder, installed_encoder
-    from photoscope.training.trainer import TrainConfig, Trainer
+    from photoscope.training.trainer import TrainConfig, Trainer, installed_image_encoder
 
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -23,7 +22,7 @@ def train(args: argparse.Namespace) -> int:
     config = configured(
         TrainConfig(), args, "epochs", "seed", "dropout", "weight_decay", "crop_views", "contrastive_weight"
     )
-    encoder = ImageEncoder(spec=installed_encoder(args.encoder, args.input_size))
+    encoder = installed_image_encoder(args.encoder, args.input_size)
     trainer = Trainer(args.data, args.out, config, device=args.device)
     if trainer.resume():
         print(f"resuming after epoch {trainer.start_epoch} from {args.out}")

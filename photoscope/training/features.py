@@ -113,6 +113,13 @@ def cached_features(
     return stored[[known[n] for n in names]]
 
 
+def encoder_cache(cache: Path, spec: EncoderSpec) -> Path:
+    """The folder for the features of encoder ``spec`` under ``cache``: the folder itself for the
+    default encoder (the caches made before bundles named their encoder), a subfolder for another,
+    so that evaluating two models in turn does not encode the photos again each time."""
+    return cache if spec == DEFAULT_ENCODER else cache / spec.key
+
+
 def _cache_key(spec: EncoderSpec) -> str:
     """The cache's encoder: the default one's name alone, as caches made before encoder specs say."""
     return spec.name if spec == DEFAULT_ENCODER else spec.key

@@ -25,7 +25,7 @@ from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from photoscope.network.bundle import DEFAULT_ENCODER
 from photoscope.network.caption_network import CaptionNetwork, NetworkConfig, NetworkShape
 from photoscope.network.decoding import pad_batch, teacher_inputs
-from photoscope.network.encoder import ImageEncoder
+from photoscope.network.encoder import ImageEncoder, installed_encoder
 from photoscope.network.model import DecodeOptions
 from photoscope.network.vocab import Vocabulary
 from photoscope.training.checkpoint import load_checkpoint, restore, save_checkpoint, save_run_bundle
@@ -254,6 +254,12 @@ class Trainer:
             scheduler=self.scheduler.state_dict(),
             generator=self.generator.get_state(),
         )
+
+
+def installed_image_encoder(name: str, input_size: int | None = None) -> ImageEncoder:
+    """The encoder ``name`` as its pip package installed it, at ``input_size`` (default: its native
+    size): what ``features`` encodes with, and what the bundle will name."""
+    return ImageEncoder(spec=installed_encoder(name, input_size))
 
 
 def _data_name(data: CaptionDataset) -> str:
