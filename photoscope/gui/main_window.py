@@ -89,6 +89,7 @@ RESULT_LIMIT = 1000
 REFRESH_MS = 1500  # while indexing, re-run the query at most this often so new photos show up
 TIMELINE_HEAD = 500  # photos read first at launch: more than a screen holds at the smallest tiles
 BROWSE_REFRESH_MS = 4000  # while indexing, re-read the timeline at most this often
+CHOICES_AFTER_SCROLL_MS = 1500  # at launch the folder filter's subfolders are read after a pause this long
 
 
 class MainWindow(QMainWindow):
@@ -115,10 +116,10 @@ class MainWindow(QMainWindow):
         # Launching, on two busy CPUs, one heavy thing at a time. A query typed before the library
         # opened: its first answer, then the network loads (``_after_first_answer``), then the timeline
         # and the folder filter's subfolders are read (``_after_network``). No query: the timeline,
-        # then the quick answer is prepared, the subfolders read and the network loaded.
+        # then the quick answer is prepared, the network loaded and the subfolders read.
         self._after_first_answer: list[Callable[[], None]] = []
         self._after_network: list[Callable[[], None]] = []
-        self._choices_waiting = False  # the folder filter's subfolders, read by the launch's sequence
+        self._choices_waiting = False  # the folder filter's subfolders, read once the network is in
         self.runner = TaskRunner(threads=1, parent=self)  # API calls, in order
         # First answers while the network loads: never queued behind the runner's loading of it.
         self.quick = TaskRunner(threads=1, parent=self)
@@ -231,6 +232,12 @@ class MainWindow(QMainWindow):
         self.refresh_timer.timeout.connect(self._refresh_while_indexing)
         self.browse_timer = QTimer(self, singleShot=True, interval=BROWSE_REFRESH_MS)
         self.browse_timer.timeout.connect(self.reload_timeline)
+        self.choices_timer = QTimer(self, singleShot=True, interval=CHOICES_AFTER_SCROLL_MS)
+        self.choices_timer.timeout.connect(self._read_folder_choices)
+        for grid in (self.view, self.browse):  # scrolling puts the launch's reading of them off
+            grid.verticalScrollBar().valueChanged.connect(
+                lambda _: self.choices_timer.start() if self.choices_timer.isActive() else None
+            )
 
     # settings
 
@@ -317,25 +324,20 @@ class MainWindow(QMainWindow):
 
     def _network_loaded(self) -> None:
         waiting, self._after_network = self._after_network, []
-        for task in [*waiting, self._read_folder_choices]:
+        for task in waiting:
             task()
+        self.choices_timer.start()  # the subfolders: once the user pauses (``_read_folder_choices``)
 
     def _launch_in_turn(self) -> None:
-        """No query at launch, the timeline on screen: prepare the quick answer, read the subfolders,
-        then load the network, one after the other (each takes several times as long beside another)."""
+        """No query at launch, the timeline on screen: prepare the quick answer, then load the network
+        (beside PyTorch's import, preparing takes several times as long); the subfolders are read once
+        the network is in (``_network_loaded``)."""
         api = self.api
         if api is None or api.model_ready:
-            self._read_folder_choices()
             self.start_background()
             return
-
-        def load_network() -> None:
-            self.start_background()
-
-        def choices(_: object = None) -> None:
-            self._read_folder_choices(then=load_network)
-
-        self.quick.submit(api.prepare_quick_search, choices, choices)
+        start = self.start_background
+        self.quick.submit(api.prepare_quick_search, lambda _: start(), lambda _: start())
 
     def start_background(self) -> None:
         """Index and watch in the background; the vectors load first (see below)."""
@@ -407,31 +409,24 @@ class MainWindow(QMainWindow):
             self.search.set_folders(roots)  # at once; the subfolders follow
         self._choices_waiting = True
         if self.worker is not None or (self.api is not None and self.api.model_ready):
-            self._read_folder_choices()  # else the launch reads them in turn (``_launch_in_turn``)
+            self._read_folder_choices()  # else once the network is in (``_network_loaded``)
         self.folders_changed.emit(folders)
 
-    def _read_folder_choices(self, then: Callable[[], None] | None = None) -> None:
+    def _read_folder_choices(self) -> None:
         """The filter lists the subfolders too. Reading them goes over every photo's path (0.6 s at
-        100,000 photos, twice that beside PyTorch's import): on the timeline's runner, in turn at
-        launch; on the API's it held up loading the network (and so every search) behind it."""
+        100,000 photos, twice that beside PyTorch's import; its 100,000 rows cost garbage collections
+        that stall the window): at launch once the network is in and the grids have not been scrolled
+        for a moment, on the timeline's runner. On the API's runner it held up loading the network (so
+        every search) behind it; beside the import it slowed a first answer threefold."""
         api = self.api
         if api is None or not self._choices_waiting:
-            if then is not None:
-                then()
             return
         self._choices_waiting = False
 
-        def chosen(choices: list[tuple[str, int, int]]) -> None:
-            self.search.set_folders(choices)
-            if then is not None:
-                then()
-
         def failed(error: BaseException) -> None:
             self.statusBar().showMessage(f"The library's folders could not be listed: {error}", 8000)
-            if then is not None:
-                then()
 
-        self.pages_runner.submit(api.folder_choices, chosen, failed)
+        self.pages_runner.submit(api.folder_choices, self.search.set_folders, failed)
 
     def _refresh_counts(self) -> None:
         if self.api is not None:
@@ -952,6 +947,7 @@ class MainWindow(QMainWindow):
         """Stop the background work (the API itself is closed by its owner)."""
         self.refresh_timer.stop()
         self.browse_timer.stop()
+        self.choices_timer.stop()
         self.loader.shutdown()
         self.io.shutdown()
         self.pages_runner.shutdown()
