@@ -11,8 +11,9 @@ import contextlib
 import os
 import random
 import struct
+import threading
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -177,6 +178,60 @@ def indexed_row(photo_id: int, caption: str = "a dog", **fields: Any) -> Any:
         "model_version": "m@1",
     } | fields
     return IndexedPhoto(**row)
+
+
+class Reports:
+    """Scan reports as a watcher queues them (pass the object as its ``on_queued``), with a way to
+    wait for one that matches."""
+
+    def __init__(self, timeout: float = 20.0) -> None:
+        self.timeout = timeout
+        self.items: list[Any] = []
+        self.changed = threading.Condition()
+
+    def __call__(self, report: Any) -> None:
+        with self.changed:
+            self.items.append(report)
+            self.changed.notify_all()
+
+    def wait_for(self, match: Callable[[Any], bool], timeout: float | None = None) -> Any:
+        """The first queued report that matches (taken off the list), waiting up to ``timeout``."""
+        timeout = self.timeout if timeout is None else timeout
+        with self.changed:
+            found = self.changed.wait_for(lambda: next((r for r in self.items if match(r)), None), timeout)
+            assert found is not None, f"no matching report in {timeout} s; got {self.items}"
+            self.items.remove(found)
+            return found
+
+    def none_within(self, seconds: float) -> bool:
+        with self.changed:
+            return not self.changed.wait_for(lambda: bool(self.items), seconds)
+
+    def clear(self) -> None:
+        with self.changed:
+            self.items.clear()
+
+
+def index_pending(library: Any) -> None:
+    """Write every pending photo of ``library`` as indexed, as the worker would (a 96x64 photo,
+    vectors made up from its id, model "tiny@1")."""
+    library.write_results(
+        [
+            indexed_row(
+                p.id,
+                f"photo {p.id}",
+                size=p.size,
+                mtime=p.mtime,
+                width=96,
+                height=64,
+                tags=[("tag", 0.5)],
+                latent=np.full(8, p.id, np.float32),
+                feature=np.full(16, p.id, np.float16),
+                model_version="tiny@1",
+            )
+            for p in library.pending()
+        ]
+    )
 
 
 def deny_listing(monkeypatch: Any, folder_name: str) -> None:

@@ -3,17 +3,16 @@ photos a rule took out come back when it goes, without being encoded again."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import numpy as np
 import pytest
-from photos import write_photo
+from photos import Reports, index_pending, write_photo
 
 from photoscope.cli import main
-from photoscope.library.db import IndexedPhoto, Library
+from photoscope.library.db import Library
 from photoscope.library.exclusions import ExclusionRule, Rules, Stash, rule_for
-from photoscope.library.scanner import Scanner, ScanReport
+from photoscope.library.scanner import Scanner
 from photoscope.library.watcher import FolderWatcher
 
 TIMEOUT = 20.0
@@ -86,35 +85,12 @@ def _paths(library: Library) -> set[str]:
     return {Path(r[0]).name for r in library.db.execute("SELECT path FROM photos").fetchall()}
 
 
-def _index_all(library: Library) -> None:
-    """Write every pending photo as indexed, as the worker would (vectors made up, one per id)."""
-    batch = [
-        IndexedPhoto(
-            id=p.id,
-            size=p.size,
-            mtime=p.mtime,
-            width=96,
-            height=64,
-            taken_at=None,
-            camera=None,
-            caption=f"photo {p.id}",
-            caption_score=-1.0,
-            tags=[("tag", 0.5)],
-            latent=np.full(8, p.id, np.float32),
-            feature=np.full(16, p.id, np.float16),
-            model_version="tiny@1",
-        )
-        for p in library.pending()
-    ]
-    library.write_results(batch)
-
-
 def test_rescans_apply_rules_and_photos_come_back_without_encoding(library: Library, pictures: Path) -> None:
     restored: list[int] = []
     stash = Stash(lambda: "tiny@1", restored.extend)
     scanner = Scanner(library, stash=stash)
     scanner.scan()
-    _index_all(library)
+    index_pending(library)
     captions = {r.path: (r.caption, r.tags) for r in library.photos_by_ids(library.photo_ids())}
     _, before = library.load_vectors("latent")
     root = library.folders()[0].path
@@ -147,27 +123,17 @@ def test_without_a_stash_they_come_back_pending(library: Library, pictures: Path
 
 
 def test_the_watcher_applies_ignore_files_live(library: Library, pictures: Path) -> None:
-    reports: list[ScanReport] = []
-    changed = threading.Condition()
+    reports = Reports(TIMEOUT)
 
-    def queued(report: ScanReport) -> None:
-        with changed:
-            reports.append(report)
-            changed.notify_all()
-
-    def wait(match: object) -> None:
-        with changed:
-            assert changed.wait_for(lambda: any(match(r) for r in reports), TIMEOUT), reports  # type: ignore[operator]
-
-    watcher = FolderWatcher(library, Scanner(library), debounce_s=0.3, root_check_s=0.2, on_queued=queued)
+    watcher = FolderWatcher(library, Scanner(library), debounce_s=0.3, root_check_s=0.2, on_queued=reports)
     watcher.start()
     try:
-        wait(lambda r: len(r.added) == 6)
+        reports.wait_for(lambda r: len(r.added) == 6)
         (pictures / "Screenshots" / ".nomedia").touch()
-        wait(lambda r: len(r.removed) == 3)
+        reports.wait_for(lambda r: len(r.removed) == 3)
         assert _paths(library) == {f"photo_{i}.jpg" for i in range(3)}
         (pictures / "Screenshots" / ".nomedia").unlink()
-        wait(lambda r: len(r.added) == 3)
+        reports.wait_for(lambda r: len(r.added) == 3)
         assert len(_paths(library)) == 6
     finally:
         watcher.stop()

@@ -4,20 +4,18 @@ being encoded again, when it comes on; a watched folder that is itself hidden is
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from pathlib import Path
 
-import numpy as np
 import pytest
 from gui_support import press, write_shapes
-from photos import photo_image, write_photo
+from photos import Reports, index_pending, photo_image, write_photo
 from PySide6.QtCore import QPoint, Qt
 
 from photoscope.api import Photoscope
 from photoscope.cli import main
 from photoscope.library import thumbnails
-from photoscope.library.db import IndexedPhoto, Library
+from photoscope.library.db import Library
 from photoscope.library.exclusions import Rules, Stash, indexes_hidden, set_indexes_hidden
 from photoscope.library.scanner import Scanner, ScanReport
 from photoscope.library.watcher import FolderWatcher
@@ -45,30 +43,6 @@ def _names(library: Library) -> set[str]:
     return {Path(r[0]).name for r in library.db.execute("SELECT path FROM photos").fetchall()}
 
 
-def _index_all(library: Library) -> None:
-    """Write every pending photo as indexed, as the worker would (vectors made up, one per id)."""
-    library.write_results(
-        [
-            IndexedPhoto(
-                id=p.id,
-                size=p.size,
-                mtime=p.mtime,
-                width=96,
-                height=64,
-                taken_at=None,
-                camera=None,
-                caption=f"photo {p.id}",
-                caption_score=-1.0,
-                tags=[("tag", 0.5)],
-                latent=np.full(8, p.id, np.float32),
-                feature=np.full(16, p.id, np.float16),
-                model_version="tiny@1",
-            )
-            for p in library.pending()
-        ]
-    )
-
-
 def test_rules_leave_out_hidden_entries_below_the_root_only(tmp_path: Path) -> None:
     root = str(tmp_path / ".photos")
     off, on = Rules([], [root]), Rules([], [root], hidden=True)
@@ -90,7 +64,7 @@ def test_a_scan_skips_hidden_folders_unless_the_setting_says_and_they_come_back_
     assert set_indexes_hidden(library, True) and not set_indexes_hidden(library, True)
     report = scanner.scan()
     assert len(report.added) == 2 and _names(library) == SHOWN | HIDDEN  # never "._ok.jpg"
-    _index_all(library)
+    index_pending(library)
     hidden_paths = [dot_photos / ".album" / "in_hidden_folder.jpg", dot_photos / "sub" / ".hidden_file.jpg"]
     for path in hidden_paths:
         thumbnails.write_thumbnail(photo_image(0), path, path.stat().st_mtime, thumbs)
@@ -126,17 +100,7 @@ def test_a_targeted_scan_of_a_hidden_path_follows_the_setting(library: Library, 
 def test_the_watcher_follows_hidden_folders_only_while_the_setting_is_on(
     library: Library, dot_photos: Path
 ) -> None:
-    reports: list[ScanReport] = []
-    changed = threading.Condition()
-
-    def queued(report: ScanReport) -> None:
-        with changed:
-            reports.append(report)
-            changed.notify_all()
-
-    def wait(match: object) -> None:
-        with changed:
-            assert changed.wait_for(lambda: any(match(r) for r in reports), TIMEOUT), reports  # type: ignore[operator]
+    reports = Reports(TIMEOUT)
 
     scanner = Scanner(library)
     watched: list[list[str]] = []
@@ -147,14 +111,14 @@ def test_the_watcher_follows_hidden_folders_only_while_the_setting_is_on(
         return real_scan(targets)
 
     scanner.scan = scan  # type: ignore[method-assign]
-    watcher = FolderWatcher(library, scanner, debounce_s=0.3, root_check_s=60, on_queued=queued)
+    watcher = FolderWatcher(library, scanner, debounce_s=0.3, root_check_s=60, on_queued=reports)
     watcher.start()
     try:
-        wait(lambda r: len(r.added) == 2)
+        reports.wait_for(lambda r: len(r.added) == 2)
         # Off: a photo in a hidden folder costs no scan; one in the (hidden) root is indexed live.
         write_photo(dot_photos / ".album" / "new_hidden.jpg", seed=5)
         write_photo(dot_photos / "new.jpg", seed=6)
-        wait(lambda r: len(r.added) == 1)
+        reports.wait_for(lambda r: len(r.added) == 1)
         assert _names(library) == SHOWN | {"new.jpg"}
         assert not any("new_hidden.jpg" in names or ".album" in names for names in watched), watched
         # On (as the API turns it on: the setting, then a scan of the folders): live from now on.
@@ -163,14 +127,14 @@ def test_the_watcher_follows_hidden_folders_only_while_the_setting_is_on(
         assert _names(library) == SHOWN | HIDDEN | {"new.jpg", "new_hidden.jpg"}
         reports.clear()
         write_photo(dot_photos / ".album" / ".deeper" / "newer_hidden.jpg", seed=7)
-        wait(lambda r: len(r.added) == 1)
+        reports.wait_for(lambda r: len(r.added) == 1)
         assert "newer_hidden.jpg" in _names(library)
         # Off again, by another process say (the setting is read at each flush): not followed.
         set_indexes_hidden(library, False)
         reports.clear()
         write_photo(dot_photos / ".album" / "off_again.jpg", seed=8)
         write_photo(dot_photos / "newest.jpg", seed=9)
-        wait(lambda r: len(r.added) == 1)
+        reports.wait_for(lambda r: len(r.added) == 1)
         assert "newest.jpg" in _names(library) and "off_again.jpg" not in _names(library)
         assert not any("off_again.jpg" in names for names in watched), watched
     finally:

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import os
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from photos import CountingModel, fast_model, write_library, write_photo
+from photos import CountingModel, Reports, fast_model, write_library, write_photo
 
 from photoscope.library.db import Library
 from photoscope.library.indexer import IndexWorker
-from photoscope.library.scanner import Scanner, ScanReport
+from photoscope.library.scanner import Scanner
 from photoscope.library.watcher import FolderWatcher
 from photoscope.network import torch_threads
 
@@ -25,30 +24,6 @@ DEBOUNCE = 0.5  # generous: a stall on a busy machine must not split one burst o
 def one_torch_thread() -> Iterator[None]:
     with torch_threads(1):
         yield
-
-
-class Reports:
-    """Scan reports as the watcher queues them, with a way to wait for one that matches."""
-
-    def __init__(self) -> None:
-        self.items: list[ScanReport] = []
-        self.changed = threading.Condition()
-
-    def __call__(self, report: ScanReport) -> None:
-        with self.changed:
-            self.items.append(report)
-            self.changed.notify_all()
-
-    def wait_for(self, match: Callable[[ScanReport], bool], timeout: float = TIMEOUT) -> ScanReport:
-        with self.changed:
-            found = self.changed.wait_for(lambda: next((r for r in self.items if match(r)), None), timeout)
-            assert found is not None, f"no matching report in {timeout} s; got {self.items}"
-            self.items.remove(found)
-            return found
-
-    def none_within(self, seconds: float) -> bool:
-        with self.changed:
-            return not self.changed.wait_for(lambda: bool(self.items), seconds)
 
 
 @pytest.fixture(autouse=True)
@@ -66,7 +41,7 @@ def pictures(tmp_path: Path, library: Library) -> Path:
 
 @pytest.fixture
 def watched(library: Library, pictures: Path) -> Iterator[tuple[FolderWatcher, Reports]]:
-    reports = Reports()
+    reports = Reports(TIMEOUT)
     watcher = FolderWatcher(
         library, Scanner(library), debounce_s=DEBOUNCE, root_check_s=0.2, on_queued=reports
     )
