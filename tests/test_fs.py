@@ -10,7 +10,7 @@ from urllib.parse import quote
 from photos import photo_image, write_photo
 from PIL import Image
 
-from photoscope.library.fs import HASH_CHUNK, is_photo_name, partial_hash, walk_photos
+from photoscope.library.fs import HASH_CHUNK, PHOTO_EXTENSIONS, is_photo_name, partial_hash, walk_photos
 from photoscope.library.thumbnails import is_current, thumbnail_path, write_thumbnail
 
 
@@ -87,3 +87,13 @@ def test_thumbnail_follows_the_freedesktop_spec(tmp_path: Path) -> None:
     assert os.listdir(target.parent) == [target.name]  # no temporary file left behind
     assert is_current(photo, 1234567890.7, tmp_path / "cache")
     assert not is_current(photo, 1234567999.0, tmp_path / "cache")
+
+
+def test_photo_names_follow_splitext_rule_for_extensions() -> None:
+    # is_photo_name finds the extension by hand (a scan asks it of every file); it must agree with
+    # os.path.splitext, leading dots included.
+    names = ["a.jpg", "A.JPG", ".jpg", "..jpg", "a.b.jpeg", "a.", "noext", "x.png", "a.jpg.txt", "IMG.HeIc"]
+    names += ["...a.png", ".a.b.webp", "a..jpg", "é.tif", "photo.jpg ", "photo .jpg"]
+    for name in names:
+        expected = os.path.splitext(name)[1].lower() in PHOTO_EXTENSIONS and not name.startswith("._")
+        assert is_photo_name(name, hidden=True) == expected, name

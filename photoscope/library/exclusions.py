@@ -104,8 +104,16 @@ class Rules:
         self.by_folder: dict[str, list[ExclusionRule]] = {}
         for rule in rules:
             self.by_folder.setdefault(rule.folder, []).append(rule)
+        self._patterns = {  # each watched folder's glob rules, lower-cased as they are matched
+            folder: [r.pattern.lower() for r in folder_rules if r.kind == "pattern"]
+            for folder, folder_rules in self.by_folder.items()
+        }
         self._ignored_dirs: dict[str, bool] = {}
         self._hidden_paths: dict[str, bool] = {}
+        # Per directory: its watched folder, its path below it ("/sub"), and whether the folder
+        # itself is left out. A scan asks about every photo, a million in a large library; all but
+        # the file-name rules are the same for a directory's photos, so they are decided once.
+        self._directories: dict[str, tuple[str | None, str, bool]] = {}
 
     @classmethod
     def load(cls, library: Library) -> Rules:
@@ -113,21 +121,37 @@ class Rules:
 
     def excludes(self, path: str) -> bool:
         """Whether a photo at ``path`` is left out of the index."""
-        root = next((f for f in self.folders if is_under(path, f)), None)
+        cut = path.rfind(os.sep)  # os.path.split's answer for the absolute paths asked here, faster
+        directory, name = path[: cut if cut > 0 else cut + 1], path[cut + 1 :]
+        known = self._directories.get(directory)
+        if known is None:
+            known = self._directories[directory] = self._directory(directory)
+        root, below, excluded = known
         if root is None:
             return False
-        relative = _relative(path, root)
-        if not self.hidden and ("/." in relative or self._hidden_attribute(path, root)):
+        if excluded:
             return True
+        if not self.hidden and (name.startswith(".") or self._hidden_attribute(path, root)):
+            return True
+        patterns = self._patterns.get(root)
+        if not patterns:
+            return False
+        relative = f"{below}/{name}"
+        return any(fnmatch.fnmatchcase((relative if "/" in p else name).lower(), p) for p in patterns)
+
+    def _directory(self, directory: str) -> tuple[str | None, str, bool]:
+        """The watched folder that holds ``directory`` (None: none), its path below it, and
+        whether everything in it is left out: hidden, under a subfolder rule, or ignored."""
+        root = next((f for f in self.folders if is_under(directory, f)), None)
+        if root is None:
+            return None, "", False
+        below = _relative(directory, root).rstrip("/")  # "" for the watched folder itself
+        if not self.hidden and ("/." in below or self._hidden_attribute(directory, root)):
+            return root, below, True
         for rule in self.by_folder.get(root, ()):
-            if rule.kind == "folder":
-                if relative.startswith(f"/{rule.pattern}/"):
-                    return True
-            elif fnmatch.fnmatchcase(
-                (relative if "/" in rule.pattern else os.path.basename(path)).lower(), rule.pattern.lower()
-            ):
-                return True
-        return self._ignored(os.path.dirname(path), root)
+            if rule.kind == "folder" and f"{below}/".startswith(f"/{rule.pattern}/"):
+                return root, below, True
+        return root, below, self._ignored(directory, root)
 
     def _hidden_attribute(self, path: str, root: str) -> bool:
         """Whether ``path`` or a folder above it, below the watched folder, has Windows's hidden

@@ -49,7 +49,11 @@ def is_photo_name(name: str, hidden: bool = False) -> bool:
     and never macOS's ``._`` companion files (the Finder's metadata beside a copied photo)."""
     if name.startswith("._") or (is_hidden(name) and not hidden):
         return False
-    return os.path.splitext(name)[1].lower() in PHOTO_EXTENSIONS
+    # os.path.splitext's rule (leading dots are not an extension), without its cost: a scan asks
+    # this of every file, a million of them in a large library.
+    stem = name.lstrip(".")
+    dot = stem.rfind(".")
+    return dot >= 0 and stem[dot:].lower() in PHOTO_EXTENSIONS
 
 
 def storable(path: str) -> bool:
