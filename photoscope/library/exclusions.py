@@ -121,16 +121,25 @@ class Rules:
 
     def excludes(self, path: str) -> bool:
         """Whether a photo at ``path`` is left out of the index."""
-        cut = path.rfind(os.sep)  # os.path.split's answer for the absolute paths asked here, faster
-        directory, name = path[: cut if cut > 0 else cut + 1], path[cut + 1 :]
-        known = self._directories.get(directory)
-        if known is None:
-            known = self._directories[directory] = self._directory(directory)
-        root, below, excluded = known
-        if root is None:
-            return False
-        if excluded:
-            return True
+        return bool(self.excluded([path]))
+
+    def excluded(self, paths: Iterable[str]) -> list[str]:
+        """The photos among ``paths`` that are left out of the index (one loop: a scan asks this of
+        every photo it saw, a million in a large library)."""
+        directories, left_out = self._directories, []
+        for path in paths:
+            cut = path.rfind(os.sep)  # os.path.split's answer for the absolute paths asked here
+            directory, name = path[: cut if cut > 0 else cut + 1], path[cut + 1 :]
+            known = directories.get(directory)
+            if known is None:
+                known = directories[directory] = self._directory(directory)
+            root, below, excluded = known
+            if root is not None and (excluded or self._name_excluded(path, root, below, name)):
+                left_out.append(path)
+        return left_out
+
+    def _name_excluded(self, path: str, root: str, below: str, name: str) -> bool:
+        """What only the photo's own name decides: hidden, or a glob rule."""
         if not self.hidden and (name.startswith(".") or self._hidden_attribute(path, root)):
             return True
         patterns = self._patterns.get(root)
@@ -255,9 +264,9 @@ def exclude(
     of stored photos the walk did not see because a rule kept it out (hidden folders: never walked
     while the setting is off)."""
     rules = Rules.load(library)
-    dropped = [p for p in seen if rules.excludes(p)]
+    dropped = rules.excluded(seen)
     for path in dropped:
         del seen[path]
     if stash is not None:
-        unseen = [p for p in stored if p not in seen and rules.excludes(p)]  # dropped ones included
+        unseen = rules.excluded(p for p in stored if p not in seen)  # dropped ones included
         stash.keep(library, [stored[p] for p in unseen])

@@ -190,7 +190,7 @@ def _visit(
     on_skipped: SkippedListener | None,
     hidden: bool,
 ) -> FileStat | None:
-    if not hidden and _hidden_entry(entry):
+    if not hidden and (entry.name.startswith(".") or (HIDDEN_ATTRIBUTES and _hidden_entry(entry))):
         return None
     try:
         if entry.is_dir():
