@@ -58,6 +58,8 @@ def is_photo_name(name: str, hidden: bool = False) -> bool:
 
 def storable(path: str) -> bool:
     """Whether SQLite can hold this path: names that are not valid UTF-8 decode to lone surrogates."""
+    if path.isascii():  # most paths, checked without encoding a copy
+        return True
     try:
         path.encode("utf-8")
     except UnicodeEncodeError:

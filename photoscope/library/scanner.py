@@ -197,6 +197,7 @@ class Scanner:
         if absent:  # inside an unplugged drive: nothing to look at, nothing to drop
             return
         if os.path.isdir(target):
+            seen, folder_id = sweep.seen, folder.id  # looked up once: a walk can yield a million photos
             for stat in walk_photos(
                 target,
                 on_error=sweep.failed,
@@ -204,7 +205,7 @@ class Scanner:
                 on_skipped=lambda path, why: sweep.skipped.append((path, why)),
                 hidden=sweep.hidden,
             ):
-                sweep.seen[stat.path] = (stat, folder.id)
+                seen[stat.path] = (stat, folder_id)
         else:  # a file, or something that is gone: a deleted file or a whole deleted directory
             try:
                 found = stat_photo(target, sweep.hidden)
