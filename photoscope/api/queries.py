@@ -87,6 +87,14 @@ class Query:
         """The caption index's answer to the words (no network)."""
         return app.search_captions(self.text, self.limit, self.filters)
 
+    def first_answer(self, app: Searching) -> tuple[Results, bool]:
+        """The answer to show while the network loads: the text encoder's, run without PyTorch (True),
+        if it can be given, else the caption index's (False)."""
+        quick = app.search_text_quick(self.text, self.limit, self.filters)
+        if quick is not None:
+            return quick, True
+        return self.run_on_captions(app), False
+
 
 def describe_terms(terms: list[QueryTerm]) -> str:
     """“beach” + “sunset” - 2x “people”: a combined query's terms with their signs (a minus sign, not

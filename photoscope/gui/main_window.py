@@ -571,7 +571,7 @@ class MainWindow(QMainWindow):
             self._show_early(number, *answer, described, started, quiet)
             search()
 
-        self.quick.submit(lambda: _first_answer(api, query), early, lambda _: search(), key="early")
+        self.quick.submit(lambda: query.first_answer(api), early, lambda _: search(), key="early")
 
     def _show_early(
         self, number: int, results: Results, quick: bool, described: str, started: float, quiet: bool
@@ -961,12 +961,3 @@ class MainWindow(QMainWindow):
 
     def describe_library(self, counts: dict[str, int]) -> str:
         return describe_counts(counts)
-
-
-def _first_answer(api: Photoscope, query: Query) -> tuple[Results, bool]:
-    """Runs on the quick runner: the text encoder's answer (True) if it can be given, else the caption
-    index's (False)."""
-    quick = api.search_text_quick(query.text, query.limit, query.filters)
-    if quick is not None:
-        return quick, True
-    return query.run_on_captions(api), False
