@@ -59,14 +59,13 @@ def encode(encoder: str, data: Path, cache: Path, device: str) -> None:
 def train_one(variant: str, data: Path, out: Path, device: str) -> None:
     import torch
 
-    from photoscope.network.encoder import ImageEncoder, installed_encoder
-    from photoscope.training.trainer import TrainConfig, Trainer
+    from photoscope.training.trainer import TrainConfig, Trainer, installed_image_encoder
 
     torch.set_num_threads(1)
     encoder, changes = VARIANTS[variant]
     config = dataclasses.replace(TrainConfig(), **changes)  # type: ignore[arg-type]
     trainer = Trainer(data, out / variant, config, device=device)
-    trainer.features(ImageEncoder(spec=installed_encoder(encoder)))  # all cached: nothing is encoded
+    trainer.features(installed_image_encoder(encoder))  # all cached: nothing is encoded
     started = time.time()
     trainer.run(log=lambda line: print(f"{variant} {line} ({time.time() - started:.0f} s)", flush=True))
 
