@@ -97,3 +97,20 @@ def test_photo_names_follow_splitext_rule_for_extensions() -> None:
     for name in names:
         expected = os.path.splitext(name)[1].lower() in PHOTO_EXTENSIONS and not name.startswith("._")
         assert is_photo_name(name, hidden=True) == expected, name
+
+
+def test_the_walk_takes_exactly_the_files_its_rule_names(tmp_path: Path) -> None:
+    # The walk has a short road for plain photo names (a re-scan walks a million of them) and
+    # ``is_photo_name`` for the rest: both must give the rule's answer for every kind of entry.
+    names = ["a.jpg", "A.JPG", ".jpg", "..jpg", "._a.jpg", ".a.jpg", "a..jpg", "a.b.jpeg", "a.", "noext"]
+    names += ["x.txt", "a.jpg.txt", "é.tif", "photo .png", "IMG.HeIc"]
+    for name in names:
+        (tmp_path / name).write_bytes(b"x")
+    write_photo(tmp_path / "album.jpg" / "inside.jpg")  # a directory named like a photo
+    os.mkfifo(tmp_path / "pipe.jpg")  # not a regular file
+    os.symlink(tmp_path / "missing", tmp_path / "broken.png")
+    os.symlink(tmp_path / "a.jpg", tmp_path / "link.jpg")  # a link to a photo is one
+    for hidden in (False, True):
+        expected = {n for n in [*names, "link.jpg"] if is_photo_name(n, hidden)} | {"album.jpg/inside.jpg"}
+        found = {os.path.relpath(s.path, tmp_path) for s in walk_photos(str(tmp_path), hidden=hidden)}
+        assert found == expected, hidden

@@ -338,7 +338,7 @@ def test_15_a_folder_added_through_a_link_is_stored_under_its_real_path(
     assert library.folder(link) == library.folder(real)
     report = Scanner(library).scan()
     assert len(report.added) == 2
-    assert all(p.startswith(str(real) + "/") for p in library.files_under(str(real)))
+    assert all(p.startswith(str(real) + "/") for p in library.stats_under(str(real)))
     # what the watcher reports (real paths) is the same photo, not a move or a new one
     again = Scanner(library).scan([real / "photo_0000.jpg"])
     assert (again.moved, again.added, again.removed) == (0, [], [])
@@ -354,11 +354,11 @@ def test_15_a_link_to_an_album_inside_the_folder_is_walked_once_under_the_real_p
     for name in ("a-link", "z-link"):  # either side of "album" in any walk order
         os.symlink(pictures / "album", pictures / name)
     library.add_folder(pictures)
-    paths = set(library.files_under(str(pictures))) | {
+    paths = set(library.stats_under(str(pictures))) | {
         p for p in (s.path for s in walk_photos(str(pictures), home=str(pictures)))
     }
     Scanner(library).scan()
-    stored = set(library.files_under(str(pictures)))
+    stored = set(library.stats_under(str(pictures)))
     assert stored == {str(pictures / "album" / f"photo_000{i}.jpg") for i in range(2)}
     assert paths == stored
     for target in (pictures / "album", pictures / "a-link", pictures):

@@ -110,10 +110,11 @@ class Rules:
         }
         self._ignored_dirs: dict[str, bool] = {}
         self._hidden_paths: dict[str, bool] = {}
-        # Per directory: its watched folder, its path below it ("/sub"), and whether the folder
-        # itself is left out. A scan asks about every photo, a million in a large library; all but
-        # the file-name rules are the same for a directory's photos, so they are decided once.
-        self._directories: dict[str, tuple[str | None, str, bool]] = {}
+        # Per directory (``_verdict``): its watched folder, its path below it ("/sub"), whether the
+        # folder itself is left out, and whether names can be. A scan asks about every photo, a
+        # million in a large library; all but the file-name rules are the same for a directory's
+        # photos, so they are decided once.
+        self._directories: dict[str, tuple[str | None, str, bool, bool]] = {}
 
     @classmethod
     def load(cls, library: Library) -> Rules:
@@ -125,18 +126,36 @@ class Rules:
 
     def excluded(self, paths: Iterable[str]) -> list[str]:
         """The photos among ``paths`` that are left out of the index (one loop: a scan asks this of
-        every photo it saw, a million in a large library)."""
-        directories, left_out = self._directories, []
+        every photo it saw, a million in a large library; a scan's paths come a directory at a time,
+        and most directories have no rule about names, so most photos cost a string search)."""
+        left_out: list[str] = []
+        last_directory: str | None = None
+        verdict: tuple[str | None, str, bool, bool] = (None, "", False, False)
         for path in paths:
             cut = path.rfind(os.sep)  # os.path.split's answer for the absolute paths asked here
-            directory, name = path[: cut if cut > 0 else cut + 1], path[cut + 1 :]
-            known = directories.get(directory)
-            if known is None:
-                known = directories[directory] = self._directory(directory)
-            root, below, excluded = known
-            if root is not None and (excluded or self._name_excluded(path, root, below, name)):
+            directory = path[: cut if cut > 0 else cut + 1]
+            if directory != last_directory:
+                last_directory, verdict = directory, self._verdict(directory)
+            root, below, excluded, names_matter = verdict
+            if root is None:
+                continue
+            if excluded or (
+                (names_matter or path.startswith(".", cut + 1))
+                and self._name_excluded(path, root, below, path[cut + 1 :])
+            ):
                 left_out.append(path)
         return left_out
+
+    def _verdict(self, directory: str) -> tuple[str | None, str, bool, bool]:
+        """Per directory, decided once: its watched folder, its path below it, whether all in it is
+        left out, and whether a photo's own name can be (glob rules, or Windows's hidden attribute;
+        a leading dot is checked per name anyway)."""
+        known = self._directories.get(directory)
+        if known is None:
+            root, below, excluded = self._directory(directory)
+            names_matter = HIDDEN_ATTRIBUTES or bool(root is not None and self._patterns.get(root))
+            known = self._directories[directory] = (root, below, excluded, names_matter)
+        return known
 
     def _name_excluded(self, path: str, root: str, below: str, name: str) -> bool:
         """What only the photo's own name decides: hidden, or a glob rule."""
@@ -255,18 +274,19 @@ class Stash:
 
 def exclude(
     library: Library,
-    seen: dict[str, tuple[FileStat, int]],
-    stored: dict[str, StoredFile],
+    seen: dict[str, FileStat],
+    stored: Iterable[str],
     stash: Stash | None = None,
 ) -> None:
     """A scan's findings with the library's rules applied: excluded files are dropped from what it
-    ``seen`` (so stored ones among them leave the index), their entries stashed first. So are those
-    of stored photos the walk did not see because a rule kept it out (hidden folders: never walked
-    while the setting is off)."""
+    ``seen`` (so ``stored`` ones, the paths the index holds there, leave it), their entries stashed
+    first. So are those of stored photos the walk did not see because a rule kept it out (hidden
+    folders: never walked while the setting is off)."""
     rules = Rules.load(library)
     dropped = rules.excluded(seen)
     for path in dropped:
         del seen[path]
     if stash is not None:
         unseen = rules.excluded(p for p in stored if p not in seen)  # dropped ones included
-        stash.keep(library, [stored[p] for p in unseen])
+        if unseen:
+            stash.keep(library, list(library.files_at(unseen).values()))

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from photoscope.library import thumbnails
-from photoscope.library.db import Folder, Library, Move, NewFile, StoredFile
+from photoscope.library.db import Folder, Library, Move, NewFile, StoredFile, StoredStat
 from photoscope.library.exclusions import Stash, exclude, hidden_below, indexes_hidden
 from photoscope.library.fs import (
     FileStat,
@@ -80,8 +80,9 @@ class ScanReport:
 class _Sweep:
     """What one scan saw on disk and what the index holds for the same places."""
 
-    seen: dict[str, tuple[FileStat, int]] = field(default_factory=dict)  # path -> (stat, folder id)
-    stored: dict[str, StoredFile] = field(default_factory=dict)
+    seen: dict[str, FileStat] = field(default_factory=dict)
+    stored: dict[str, StoredStat] = field(default_factory=dict)  # equal to ``seen``'s where unchanged
+    targets: list[tuple[str, int]] = field(default_factory=list)  # (path walked, its folder's id)
     unreadable: list[str] = field(default_factory=list)
     reasons: dict[str, str] = field(default_factory=dict)  # unreadable path -> why
     skipped: list[tuple[str, str]] = field(default_factory=list)
@@ -160,6 +161,7 @@ class Scanner:
             if current | absent != self.library.mounts(folder.id):
                 self.library.set_mounts(folder.id, current | absent)
         for target, folder in chosen:
+            sweep.targets.append((target, folder.id))
             self._collect(sweep, target, folder)
         self._drop_vanished_roots(sweep, {f.id: f for _, f in chosen}, report)
         exclude(self.library, sweep.seen, sweep.stored, self.stash)  # excluded: as if not on disk
@@ -197,15 +199,14 @@ class Scanner:
         if absent:  # inside an unplugged drive: nothing to look at, nothing to drop
             return
         if os.path.isdir(target):
-            seen, folder_id = sweep.seen, folder.id  # looked up once: a walk can yield a million photos
-            for stat in walk_photos(
+            walk = walk_photos(
                 target,
                 on_error=sweep.failed,
                 home=folder.path,
                 on_skipped=lambda path, why: sweep.skipped.append((path, why)),
                 hidden=sweep.hidden,
-            ):
-                seen[stat.path] = (stat, folder_id)
+            )
+            sweep.seen.update((stat.path, stat) for stat in walk)
         else:  # a file, or something that is gone: a deleted file or a whole deleted directory
             try:
                 found = stat_photo(target, sweep.hidden)
@@ -215,9 +216,9 @@ class Scanner:
                 sweep.failed(error)
                 found = None
             if found is not None:
-                sweep.seen[found.path] = (found, folder.id)
-            sweep.stored.update(self.library.files_at([target]))
-        sweep.stored.update(self.library.files_under(target))
+                sweep.seen[found.path] = found
+            sweep.stored.update((p, (p, f.size, f.mtime)) for p, f in self.library.files_at([target]).items())
+        sweep.stored.update(self.library.stats_under(target))
 
     def _drop_vanished_roots(self, sweep: _Sweep, folders: dict[int, Folder], report: ScanReport) -> None:
         """A drive unplugged during the walk looks like mass deletion: check the roots again after it."""
@@ -226,7 +227,7 @@ class Scanner:
                 continue
             self.library.set_folder_online(folder.id, False)
             report.offline.append(folder.path)
-            sweep.seen = {p: s for p, s in sweep.seen.items() if s[1] != folder.id}
+            sweep.seen = {p: s for p, s in sweep.seen.items() if not is_under(p, folder.path)}
             sweep.stored = {p: s for p, s in sweep.stored.items() if not is_under(p, folder.path)}
 
     def _apply(self, sweep: _Sweep, report: ScanReport) -> None:
@@ -234,20 +235,18 @@ class Scanner:
         report.skipped = sweep.skipped
         new: list[NewFile] = []
         changed: list[NewFile] = []
-        for path, (stat, folder_id) in sweep.seen.items():
-            old = sweep.stored.get(path)
+        stored = sweep.stored
+        for path, stat in sweep.seen.items():
+            old = stored.get(path)
             if old is None:
-                new.append(NewFile(folder_id, path, stat.size, stat.mtime, _hash(stat)))
-            elif old.size != stat.size or old.mtime != stat.mtime:
-                changed.append(NewFile(folder_id, path, stat.size, stat.mtime, _hash(stat)))
+                new.append(_new_file(stat, sweep))
+            elif old != stat:  # (path, size, mtime) against the stored three
+                changed.append(_new_file(stat, sweep))
             else:
                 report.unchanged += 1
         keep = [*sweep.unreadable, *sweep.absent]
-        gone = [
-            s
-            for p, s in sweep.stored.items()
-            if p not in sweep.seen and not any(is_under(p, d) for d in keep)
-        ]
+        unseen = [p for p in stored if p not in sweep.seen and not any(is_under(p, d) for d in keep)]
+        gone = list(self.library.files_at(unseen).values()) if unseen else []
         gone += self._vanished_elsewhere(new, gone, sweep)
         moves, new, gone = _match_moves(new, gone)
         report.changed, report.moved = len(changed), len(moves)
@@ -303,6 +302,12 @@ def root_present(folder: Folder) -> bool:
         return folder.photos == 0 or any(not name.startswith(".") for name in os.listdir(folder.path))
     except OSError:
         return False
+
+
+def _new_file(stat: FileStat, sweep: _Sweep) -> NewFile:
+    """A file the index does not hold as it is: its row to write, with its partial hash."""
+    folder_id = next(f for target, f in sweep.targets if is_under(stat.path, target))
+    return NewFile(folder_id, stat.path, stat.size, stat.mtime, _hash(stat))
 
 
 def _hash(stat: FileStat) -> str | None:
