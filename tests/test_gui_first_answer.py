@@ -3,6 +3,7 @@ text encoder in NumPy, then the network's ranking replaces it, keeping the photo
 
 from __future__ import annotations
 
+import gc
 import threading
 from pathlib import Path
 from typing import Any
@@ -65,3 +66,35 @@ def test_a_query_typed_before_the_network_is_ready_is_answered_then_refined(
         network_may_answer.set()
         window.shutdown()
         api.close()
+
+
+def test_garbage_collection_waits_until_the_network_is_in(
+    qtbot: Any, settings: QSettings, library_db: Path, trained_tiny: Path
+) -> None:
+    # A full collection while PyTorch is imported stalls the window (benchmarks/gui.py): none runs
+    # from the library's opening until the network is in, and then what is alive is frozen.
+    api = Photoscope(library_db, model_dir=trained_tiny)  # the network not built: as at launch
+    network_may_load = threading.Event()
+    start_background = api.start_background
+
+    def held_start(*args: Any, **kwargs: Any) -> Any:
+        network_may_load.wait(60)
+        return start_background(*args, **kwargs)
+
+    api.start_background = held_start  # type: ignore[method-assign]
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.show()
+    frozen = gc.get_freeze_count()
+    try:
+        window.open_library(lambda: api)
+        qtbot.waitUntil(lambda: window.api is not None, timeout=30_000)
+        assert not gc.isenabled()
+        with qtbot.waitSignal(window.indexing_started, timeout=60_000):
+            network_may_load.set()
+        assert gc.isenabled() and gc.get_freeze_count() > frozen
+    finally:
+        network_may_load.set()
+        window.shutdown()
+        api.close()
+        gc.enable()

@@ -90,6 +90,7 @@ REFRESH_MS = 1500  # while indexing, re-run the query at most this often so new 
 TIMELINE_HEAD = 500  # photos read first at launch: more than a screen holds at the smallest tiles
 BROWSE_REFRESH_MS = 4000  # while indexing, re-read the timeline at most this often
 CHOICES_AFTER_SCROLL_MS = 1500  # at launch the folder filter's subfolders are read after a pause this long
+COLLECTION_PAUSE_MS = 60_000  # the longest the garbage collector waits for the network at launch
 
 
 class MainWindow(QMainWindow):
@@ -276,6 +277,8 @@ class MainWindow(QMainWindow):
 
     def attach(self, api: Photoscope, add_folder: str | Path | None = None) -> None:
         self.api = api
+        if not api.model_ready:
+            self._pause_collection()
         if self._query_waiting:  # the first screen is the query's answer
             self._after_network.append(self.reload_timeline)
         else:
@@ -349,16 +352,22 @@ class MainWindow(QMainWindow):
             # Load the vectors before the indexer can write: the API only streams new vectors into a
             # store that exists, so this ordering loses none. It also makes the first search quick.
             _ = api.store
-            # PyTorch is imported by now (the API imports it on first use, after ``open_api`` froze
-            # the heap): freeze again, or each full collection walks its ~200,000 objects holding the
-            # GIL (~100 ms of frozen GUI).
-            gc.freeze()
             return api.start_background(on_progress=self.relay, on_changes=self.changes, watch=True)
 
         self.worker = None
         self.runner.submit(start, self._background_started)
 
+    def _pause_collection(self) -> None:
+        """No cyclic garbage collection until the network is in (``_background_started``). A full
+        collection walks every object holding the GIL: during PyTorch's import (whichever task comes
+        first, a search or the vectors' load) each stalled the window 40-120 ms, and afterwards one
+        over PyTorch's ~200,000 objects took ~100 ms. Those objects are then frozen, so later
+        collections walk only newer ones. The timer resumes collection whatever becomes of the load."""
+        gc.disable()
+        QTimer.singleShot(COLLECTION_PAUSE_MS, resume_collection)
+
     def _background_started(self, worker: IndexWorker) -> None:
+        resume_collection()
         self.worker = worker
         if self.api is not None:  # the network answers from now on
             self.quick.submit(self.api.release_quick_search)
@@ -945,6 +954,7 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop the background work (the API itself is closed by its owner)."""
+        resume_collection()
         self.refresh_timer.stop()
         self.browse_timer.stop()
         self.choices_timer.stop()
@@ -961,3 +971,10 @@ class MainWindow(QMainWindow):
 
     def describe_library(self, counts: dict[str, int]) -> str:
         return describe_counts(counts)
+
+
+def resume_collection() -> None:
+    """Garbage collection back on after ``MainWindow._pause_collection``, what is alive now frozen."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
