@@ -13,12 +13,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
 
 from photoscope import __version__
-from photoscope.commands.common import EXIT_CODES_HELP, EXIT_INTERRUPTED, explain
+from photoscope.commands.common import EXIT_CODES_HELP, EXIT_INTERRUPTED, EXIT_PIPE_CLOSED, explain
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -74,6 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader has what it wanted: stop quietly, as Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
+        return EXIT_PIPE_CLOSED
     except SystemExit:
         raise
     except Exception as error:

@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import sqlite3
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -401,3 +402,16 @@ def test_5_index_and_status_show_unreadable_folders_and_unindexable_names(
     code, out, _ = _run(capsys, "status", "--db", str(db))
     assert code == 0 and "could not look at or index 2 files and folders:" in out
     assert f"  {pictures / 'locked'}: cannot be read: Permission denied" in out
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path: Path) -> None:
+    # `photoscope … | head -2`: the pipe closes under a long listing; no traceback, no error line.
+    env = {**os.environ, "HOME": str(tmp_path)}
+    command = [sys.executable, "-m", "photoscope", "words", "similar", "dog", "-n", "3000"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as child:
+        assert child.stdout is not None and child.stderr is not None
+        first = child.stdout.readline()
+        child.stdout.close()  # the reader has what it wanted
+        err = child.stderr.read().decode()
+        code = child.wait(timeout=120)
+    assert first.strip() and err == "" and code == 141

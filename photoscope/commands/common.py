@@ -25,6 +25,7 @@ EXIT_DAMAGED = 4  # the library is damaged, not a library, or from a newer Photo
 EXIT_UNWRITABLE = 5  # a full disk, a read-only file, folder or disk, no permission
 EXIT_BUG = 70  # an unexpected error: a bug (run with --debug and report it)
 EXIT_INTERRUPTED = 130
+EXIT_PIPE_CLOSED = 141  # what a Unix tool killed by SIGPIPE reports: the reader stopped (``| head``)
 
 EXIT_CODES_HELP = """exit status:
   0  done
@@ -34,7 +35,8 @@ EXIT_CODES_HELP = """exit status:
   4  the library is damaged or from a newer Photoscope (try `photoscope doctor --repair`)
   5  cannot write: the disk is full, or a file, folder or disk is read-only
  70  an unexpected error (a bug: rerun with --debug and report it)
-130  interrupted (Ctrl-C)"""
+130  interrupted (Ctrl-C)
+141  the output's reader stopped reading (as in `photoscope search … | head -3`)"""
 
 
 def explain(error: BaseException, db: Path | None = None) -> tuple[int, str]:
