@@ -38,6 +38,7 @@ def test_first_launch_offers_pictures_then_indexes_with_progress_and_pause(qtbot
     write_shapes(home / "Pictures", per_kind=1)
     window = make_window(home / "library.db")
     assert window.pages.currentWidget() is window.welcome
+    assert str(home / "library.db") in window.welcome.library_label.text()  # where the library is kept
     assert str(home / "Pictures") in window.pictures_button.text() and window.pictures_button.isVisible()
     assert window.add_folder_button.isVisible()
     window.index_status.pause_button.setChecked(True)  # paused before the first batch

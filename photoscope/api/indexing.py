@@ -131,6 +131,19 @@ class Indexing(Core):
             self.library, self.model, on_progress=progressed, on_added=self.photos_added, **options
         )
 
+    def photos_to_redo(self) -> int:
+        """How many photos another model described (after an upgrade that changed the model): this one
+        describes them again, encoder included, and until it has, search leaves them out."""
+        return self.library.indexed_by_other_versions(self.model.version)
+
+    def describe_again(self) -> int:
+        """Queue the photos another model described for this one, and wake the background worker;
+        returns how many were queued."""
+        queued = self.library.requeue_other_versions(self.model.version)
+        if queued and self._worker is not None:
+            self._worker.wake()
+        return queued
+
     def redescribe(self, batch: int = 256, limit: int | None = None) -> int:
         """Re-caption indexed photos whose caption an older caption rule wrote (a library indexed
         before the encoder head's concepts, say) from their stored vectors: the decoder runs again,
@@ -168,14 +181,16 @@ class Indexing(Core):
         on_changes: Callable[[ScanReport], None] | None = None,
         watch: bool = True,
         catch_up: bool = True,
+        upgrade: bool = True,
         **options: Any,
     ) -> IndexWorker:
         """Keep the index current in the background: index what is pending and, with ``watch``,
-        follow the folders (``catch_up`` first scans for changes made while the app was closed)."""
+        follow the folders (``catch_up`` first scans for changes made while the app was closed).
+        Without ``upgrade``, photos another model described wait for ``describe_again``."""
         from photoscope.library.watcher import FolderWatcher  # watchdog: only for watching (not `status`)
 
         if self._worker is None:
-            worker = self._worker = self.indexer(on_progress, **options)
+            worker = self._worker = self.indexer(on_progress, redo_other_models=upgrade, **options)
             worker.start()
             if self._watcher is None:  # else already following the folders (``watch``)
                 self._on_changes = on_changes

@@ -50,7 +50,7 @@ from photoscope.gui.library_dialog import LibraryDialog, choose_folder
 from photoscope.gui.library_opener import LibraryOpener
 from photoscope.gui.map_window import MapWindow
 from photoscope.gui.menus import SORT_NAMES, build_menus
-from photoscope.gui.pages import MoreBar, Pages, WelcomePage, pictures_folder
+from photoscope.gui.pages import MoreBar, Pages, UpgradeBar, WelcomePage, pictures_folder
 from photoscope.gui.photo_drops import PhotoDropFilter
 from photoscope.gui.results_model import PhotoGridModel, ResultsModel, TimelineModel
 from photoscope.gui.results_view import MAX_TILE, MIN_TILE, ResultsView
@@ -156,9 +156,11 @@ class MainWindow(QMainWindow):
         self.pages.show_message("Opening your library…")
         self.more_bar = MoreBar()
         self.more_button = self.more_bar.button
+        self.upgrade_bar = UpgradeBar()
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.search)
+        layout.addWidget(self.upgrade_bar)
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.more_bar)
         self.setCentralWidget(central)
@@ -204,6 +206,7 @@ class MainWindow(QMainWindow):
         self.welcome.add_folder.connect(self.add_folder)
         self.welcome.choose_folder.connect(self.choose_and_add_folder)
         self.more_bar.more_requested.connect(self.show_more)
+        self.upgrade_bar.chosen.connect(self._upgrade_chosen)
         self.search.text_query.connect(lambda _: self._new_query())
         self.search.photo_query.connect(self._photo_query)
         self.search.photo_cleared.connect(self._photo_cleared)
@@ -306,6 +309,8 @@ class MainWindow(QMainWindow):
         self.library_opened.emit()
         if not folders:
             self.index_status.show_text("No folders yet")
+            if self.api is not None:
+                self.welcome.show_library(self.api.library_path)
             self.pages.setCurrentWidget(self.welcome)
             return
         if self._query_waiting:
@@ -352,7 +357,10 @@ class MainWindow(QMainWindow):
             # Load the vectors before the indexer can write: the API only streams new vectors into a
             # store that exists, so this ordering loses none. It also makes the first search quick.
             _ = api.store
-            return api.start_background(on_progress=self.relay, on_changes=self.changes, watch=True)
+            # Photos an older network described wait for the user's word (``_offer_upgrade``).
+            return api.start_background(
+                on_progress=self.relay, on_changes=self.changes, watch=True, upgrade=False
+            )
 
         self.worker = None
         self.runner.submit(start, self._background_started)
@@ -378,6 +386,16 @@ class MainWindow(QMainWindow):
             worker.pause()
         self._refresh_counts()
         self.indexing_started.emit()
+        if self.api is not None:
+            self.runner.submit(self.api.photos_to_redo, self._offer_upgrade)
+
+    def _offer_upgrade(self, count: int) -> None:
+        if count:
+            self.upgrade_bar.offer(count)
+
+    def _upgrade_chosen(self, now: bool) -> None:
+        if now and self.api is not None:
+            self.runner.submit(self.api.describe_again, lambda _: self._refresh_counts())
 
     # folders
 

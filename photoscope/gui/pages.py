@@ -1,6 +1,7 @@
 """The main window's central area: the pages (a message, the welcome offer, the results grid, the
-timeline) and the bar under the results that offers the weaker matches. Widgets only: they show what
-they are given and say what the user asked for by their signals."""
+timeline), the bar under the results that offers the weaker matches, and the bar above them that
+offers an upgrade's re-description. Widgets only: they show what they are given and say what the
+user asked for by their signals."""
 
 from __future__ import annotations
 
@@ -33,6 +34,9 @@ class WelcomePage(QWidget):
             alignment=Qt.AlignmentFlag.AlignCenter,
         )
         layout.addWidget(title)
+        self.library_label = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.library_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.library_label)
         pictures = pictures_folder()
         self.pictures_button = QPushButton(f"Index my Pictures folder ({pictures})")
         self.pictures_button.setVisible(bool(pictures) and Path(pictures).is_dir())
@@ -42,6 +46,46 @@ class WelcomePage(QWidget):
         for button in (self.pictures_button, self.add_folder_button):
             layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
+
+    def show_library(self, path: Path) -> None:
+        """Where the library is kept (its captions and search index; the photos stay where they are)."""
+        self.library_label.setText(
+            f"Your library (captions and search index) is kept in {path}.\n"
+            "Your photos stay where they are: Photoscope never moves or changes them."
+        )
+
+
+class UpgradeBar(QWidget):
+    """Above the results after an upgrade that changed the network: how many photos it must describe
+    again, now or later (``chosen``: True for now). Later leaves them out of search until then."""
+
+    chosen = Signal(bool)
+
+    def __init__(self) -> None:
+        super().__init__()
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.label = QLabel(wordWrap=True)
+        self.now_button = QPushButton("Describe them &now")
+        self.later_button = QPushButton("&Later")
+        self.later_button.setToolTip("Ask again the next time Photoscope starts")
+        self.now_button.clicked.connect(lambda: self._choose(True))
+        self.later_button.clicked.connect(lambda: self._choose(False))
+        row.addWidget(self.label, 1)
+        row.addWidget(self.now_button)
+        row.addWidget(self.later_button)
+        self.hide()
+
+    def offer(self, count: int) -> None:
+        self.label.setText(
+            f"Photoscope's network has changed: {plural(count, 'photo')} must be described again "
+            "(in the background; the app stays usable). Until then, search leaves them out."
+        )
+        self.show()
+
+    def _choose(self, now: bool) -> None:
+        self.hide()
+        self.chosen.emit(now)
 
 
 class MoreBar(QWidget):

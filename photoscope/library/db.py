@@ -805,6 +805,14 @@ class Library:
         )
         return int(rows[0][0])
 
+    def indexed_by_other_versions(self, model_version: str) -> int:
+        """How many photos stand indexed by another model than ``model_version``."""
+        rows = self._query(
+            "SELECT count(*) FROM photos WHERE status = 'indexed' AND model_version IS NOT ?",
+            (model_version,),
+        )
+        return int(rows[0][0])
+
     def requeue_other_versions(self, model_version: str) -> int:
         """Make photos indexed by another model pending again: vectors of different models don't mix."""
         with self._transaction() as cur:

@@ -187,8 +187,13 @@ class IndexWorker:
         on_progress: ProgressListener | None = None,
         on_added: AddedListener | None = None,
         on_wait: Callable[[], None] | None = None,
+        redo_other_models: bool = True,
     ) -> None:
         self.library, self.model = library, model
+        # Photos another model described are described again by this one (their vectors cannot be
+        # mixed); False leaves them as they are until ``Library.requeue_other_versions`` (the app's
+        # "Later" when it offers the upgrade).
+        self.redo_other_models = redo_other_models
         default_torch, default_decode = default_threads()
         self.batch_size = batch_size
         self.decode_threads = decode_threads or default_decode
@@ -284,7 +289,7 @@ class IndexWorker:
         if not self._tidied and self.thumbnails:
             self._tidied = True
             remove_stale_temporaries(self.thumbnail_root)
-        if self._requeued_for != self.model.version:  # once per model, not on every wake
+        if self.redo_other_models and self._requeued_for != self.model.version:  # once per model
             self.library.requeue_other_versions(self.model.version)
             self._requeued_for = self.model.version
         tracker = _Tracker(self.library)

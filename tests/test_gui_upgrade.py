@@ -1,0 +1,59 @@
+"""After an upgrade that changed the network, the window says how many photos must be described again
+and lets the user postpone it (issue #20): nothing is re-encoded until the user says now."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from gui_support import press
+from PySide6.QtCore import QSettings, Qt
+
+from photoscope.api import Photoscope
+from photoscope.gui.main_window import MainWindow
+from photoscope.network.model import PhotoscopeModel
+
+OLDER = "photoscope-caption@older"
+
+
+def _described_by_an_older_network(db: Path, count: int) -> None:
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "UPDATE photos SET model_version = ? WHERE id IN (SELECT id FROM photos ORDER BY id LIMIT ?)",
+            (OLDER, count),
+        )
+    conn.close()
+
+
+@pytest.mark.parametrize("choice", ["now", "later"])
+def test_an_upgrade_asks_before_describing_photos_again(
+    qtbot: Any, settings: QSettings, library_db: Path, gui_model: PhotoscopeModel, choice: str
+) -> None:
+    _described_by_an_older_network(library_db, 3)
+    api = Photoscope(library_db, model=gui_model)
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    try:
+        window.open_library(lambda: api)
+        qtbot.waitUntil(window.upgrade_bar.isVisible, timeout=60_000)
+        assert "3 photos must be described again" in window.upgrade_bar.label.text()
+        assert window.worker is not None
+        window.worker.wait_idle(30)  # the worker runs (new photos, the watcher) but leaves them be
+        assert api.photos_to_redo() == 3 and api.library.model_versions()[OLDER] == 3
+
+        press(qtbot, Qt.Key.Key_N if choice == "now" else Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda: not window.upgrade_bar.isVisible())  # a mnemonic clicks a moment later
+        if choice == "now":
+            qtbot.waitUntil(lambda: OLDER not in api.library.model_versions(), timeout=120_000)
+            assert api.photos_to_redo() == 0
+        else:
+            qtbot.wait(500)
+            window.worker.wait_idle(30)
+            assert api.photos_to_redo() == 3
+    finally:
+        window.shutdown()
+        api.close()
