@@ -221,8 +221,13 @@ def _photos_in(
         except OSError as error:  # no permission to look: unknown, not absent
             failed(error, entry.path)
             continue
-        photos.append(FileStat(entry.path, st.st_size, st.st_mtime))
+        photos.append(_new_stat(FileStat, (entry.path, st.st_size, st.st_mtime)))
     return photos
+
+
+# FileStat(path, size, mtime) runs a NamedTuple's Python-level __new__; this C call builds the same
+# tuple in half the time, which shows at a re-scan's million photos.
+_new_stat = tuple.__new__
 
 
 def _visit(
