@@ -364,7 +364,7 @@ class TimelineScroll:
         return rows
 
     def loaded(self, path: str) -> None:
-        if self.started:
+        if self.started or self.full:  # measured: the check itself costs the GUI thread milliseconds
             return
         window = self.window
         if window.pages.currentWidget() is not window.browse or window.loader.pixmap(path) is None:
