@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import errno
-import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -41,6 +39,8 @@ EXIT_CODES_HELP = """exit status:
 
 def explain(error: BaseException, db: Path | None = None) -> tuple[int, str]:
     """The exit status and the one line to print for an error a command let through."""
+    import sqlite3
+
     from photoscope import api
 
     if isinstance(error, sqlite3.Error):  # from code that reads the database directly
@@ -137,6 +137,8 @@ def add_rerank_option(parser: argparse.ArgumentParser) -> None:
 
 def configured(default: T, args: argparse.Namespace, *names: str) -> T:
     """``default`` (a dataclass configuration) with the options among ``names`` that were given."""
+    import dataclasses  # here, as sqlite3 in ``explain``: every command imports this module
+
     given = {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
     return dataclasses.replace(default, **given)  # type: ignore[type-var]
 

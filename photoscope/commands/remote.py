@@ -9,10 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 import socket
-from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
 from photoscope.config import default_db_path, service_socket
 
@@ -51,8 +50,7 @@ def ask(db: Path | None, request: dict[str, Any]) -> dict[str, Any] | None:
     return answer if answer.get("ok") else None
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     """One query term as the service takes it (``api.QueryTerm`` has the same fields)."""
 
     text: str | None = None
