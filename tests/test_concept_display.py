@@ -73,3 +73,26 @@ def test_old_captions_are_rewritten_from_stored_vectors(
         assert app.redescribe() == 0  # all current now
         records = app.photos_by_ids(app.library.photo_ids())
         assert records and all(r.caption and r.caption != "old caption" for r in records)
+
+
+def test_rewriting_old_captions_gives_way_to_a_stopping_worker(
+    shapes_library_db: tuple[Path, Path], trained_tiny: Path, tmp_path: Path
+) -> None:
+    # Found by benchmarks/gui.py: closing the window waited minutes for the idle worker to rewrite
+    # 100,000 old captions. The rewriting runs in the worker's thread and stops when it does.
+    db = tmp_path / "library.db"
+    shutil.copy(shapes_library_db[0], db)
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE photos SET description_version = NULL")
+    with Photoscope(db, trained_tiny) as app:
+        indexed = app.status()["indexed"]
+        asked: list[int] = []
+
+        def stop() -> bool:
+            asked.append(1)
+            return len(asked) > 2  # two batches, then the worker is stopping
+
+        assert app.redescribe(batch=1, stop=stop) == 2 < indexed
+        worker = app.indexer()
+        worker.stop()  # a stopped worker's idle call rewrites nothing
+        assert worker.stopping and app.redescribe(batch=1, stop=lambda: worker.stopping) == 0

@@ -125,11 +125,14 @@ class Indexing(Core):
                 on_progress(progress)
             if progress.done >= progress.total:  # idle: keep the mapped vectors current
                 self.refresh_vectors()
-                self.redescribe()  # captions an older caption rule wrote, from the stored vectors
+                # Captions an older caption rule wrote, from the stored vectors: on the worker's
+                # thread, so it ends when the worker is stopped or paused (closing the app).
+                self.redescribe(stop=lambda: worker.stopping or worker.paused)
 
-        return IndexWorker(
+        worker = IndexWorker(
             self.library, self.model, on_progress=progressed, on_added=self.photos_added, **options
         )
+        return worker
 
     def photos_to_redo(self) -> int:
         """How many photos another model described (after an upgrade that changed the model): this one
@@ -144,11 +147,13 @@ class Indexing(Core):
             self._worker.wake()
         return queued
 
-    def redescribe(self, batch: int = 256, limit: int | None = None) -> int:
+    def redescribe(
+        self, batch: int = 256, limit: int | None = None, stop: Callable[[], bool] | None = None
+    ) -> int:
         """Re-caption indexed photos whose caption an older caption rule wrote (a library indexed
         before the encoder head's concepts, say) from their stored vectors: the decoder runs again,
-        the encoder does not. Stops early when photos are waiting to be indexed (the next idle moment
-        goes on). Returns how many photos got a new caption."""
+        the encoder does not. Stops early when photos are waiting to be indexed or ``stop()`` says so
+        before a batch (the next idle moment goes on). Returns how many photos got a new caption."""
         import numpy as np
         import torch
 
@@ -160,6 +165,8 @@ class Indexing(Core):
             return 0
         done, after = 0, 0
         while limit is None or done < limit:
+            if stop is not None and stop():
+                break
             ids = self.library.stale_descriptions(version, model.version, batch, after)
             if not ids or (done and self.library.pending_count()):
                 break

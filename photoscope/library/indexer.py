@@ -229,6 +229,11 @@ class IndexWorker:
     def paused(self) -> bool:
         return not self._unpaused.is_set()
 
+    @property
+    def stopping(self) -> bool:
+        """Asked to stop, or to end the current run: work done on its thread should end too."""
+        return self._stop.is_set() or self._cancel.is_set()
+
     def start(self) -> None:
         """Run in a background thread, indexing whenever ``wake()`` says there is work (and once now)."""
         if self._thread is not None:
