@@ -3,6 +3,7 @@ index current in the background, and what it holds (counts, errors, an integrity
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
@@ -20,6 +21,11 @@ from photoscope.library.scanner import Scanner, ScanReport
 if TYPE_CHECKING:  # the indexer (NumPy, PIL) is imported when one is made: not by `status`
     from photoscope.library.indexer import IndexWorker, ProgressListener
     from photoscope.library.indexer import Progress as IndexProgress
+
+
+# Photos re-captioned per step when the worker is idle (``redescribe``), on one of the network's
+# threads: the worker stops (the app closes) within one small step, and the other core stays free.
+IDLE_BATCH = 32
 
 
 class Indexing(Core):
@@ -127,7 +133,7 @@ class Indexing(Core):
                 self.refresh_vectors()
                 # Captions an older caption rule wrote, from the stored vectors: on the worker's
                 # thread, so it ends when the worker is stopped or paused (closing the app).
-                self.redescribe(stop=lambda: worker.stopping or worker.paused)
+                self.redescribe(IDLE_BATCH, stop=lambda: worker.stopping or worker.paused, threads=1)
 
         worker = IndexWorker(
             self.library, self.model, on_progress=progressed, on_added=self.photos_added, **options
@@ -148,12 +154,17 @@ class Indexing(Core):
         return queued
 
     def redescribe(
-        self, batch: int = 256, limit: int | None = None, stop: Callable[[], bool] | None = None
+        self,
+        batch: int = 256,
+        limit: int | None = None,
+        stop: Callable[[], bool] | None = None,
+        threads: int | None = None,
     ) -> int:
         """Re-caption indexed photos whose caption an older caption rule wrote (a library indexed
         before the encoder head's concepts, say) from their stored vectors: the decoder runs again,
         the encoder does not. Stops early when photos are waiting to be indexed or ``stop()`` says so
-        before a batch (the next idle moment goes on). Returns how many photos got a new caption."""
+        before a batch (the next idle moment goes on); ``threads`` limits the network's threads.
+        Returns how many photos got a new caption."""
         import numpy as np
         import torch
 
@@ -174,9 +185,10 @@ class Indexing(Core):
             found_ids, latents, features, _ = read_vectors(self.library, model.version, ids)
             if not found_ids:
                 continue
-            described = model.describe_vectors(
-                torch.from_numpy(np.asarray(features, np.float32)), torch.from_numpy(np.asarray(latents))
-            )
+            with model.threads(threads) if threads else contextlib.nullcontext():
+                described = model.describe_vectors(
+                    torch.from_numpy(np.asarray(features, np.float32)), torch.from_numpy(np.asarray(latents))
+                )
             rows = [(i, d.text, d.score) for i, d in zip(found_ids, described, strict=True)]
             self.library.write_descriptions(rows, version)
             done += len(rows)
