@@ -46,8 +46,8 @@ def test_the_part_that_answers_and_its_description() -> None:
 def test_empty_and_the_caption_index_first_only_for_words_before_the_network() -> None:
     assert Query(filters=Filters(folder="/photos")).empty and not Query(text="dog").empty
     loading, ready = _App(model_ready=False), _App(model_ready=True)
-    assert Query(text="dog").answer_from_captions(loading)  # type: ignore[arg-type]
-    assert not Query(text="dog").answer_from_captions(ready)  # type: ignore[arg-type]
-    assert not Query(text="dog", photo="x.jpg").answer_from_captions(loading)  # type: ignore[arg-type]
+    assert Query(text="dog").wants_first_answer(loading)  # type: ignore[arg-type]
+    assert not Query(text="dog").wants_first_answer(ready)  # type: ignore[arg-type]
+    assert not Query(text="dog", photo="x.jpg").wants_first_answer(loading)  # type: ignore[arg-type]
     Query(text="dog", limit=5).run_on_captions(loading)  # type: ignore[arg-type]
     assert loading.calls == [("search_captions", "dog")]

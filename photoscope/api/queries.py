@@ -69,7 +69,7 @@ class Query:
         return f"“{self.text}”"
 
     def run(self, app: Searching) -> Results:
-        """The answer (slow while the network loads: see ``answer_from_captions``)."""
+        """The answer (slow while the network loads: see ``wants_first_answer``)."""
         if self.terms:
             return app.search_terms(self.all_terms(), self.limit, self.filters)
         if self.similar is not None:
@@ -78,9 +78,10 @@ class Query:
             return app.search_photo(self.photo, self.limit, self.filters)
         return app.search_text(self.text, self.limit, self.filters)
 
-    def answer_from_captions(self, app: Searching) -> bool:
-        """Whether the caption index should answer first: words only, and the network is not loaded
-        yet (PyTorch takes seconds to import; first results should not wait for it)."""
+    def wants_first_answer(self, app: Searching) -> bool:
+        """Whether a first answer (``first_answer``) should come before the network's: words only,
+        and the network is not loaded yet (PyTorch takes seconds to import; first results should not
+        wait for it)."""
         return self.words_only and not app.model_ready
 
     def run_on_captions(self, app: Searching) -> Results:

@@ -587,7 +587,7 @@ class MainWindow(QMainWindow):
             self._start_after_first_answer()
             self.runner.submit(lambda: query.run(api), answered, self._search_failed, key="search")
 
-        if not query.answer_from_captions(api):
+        if not query.wants_first_answer(api):
             search()
             return
         # The network is loading: a first answer without it, then the network's (asked for after the
