@@ -44,9 +44,9 @@ def evaluate(args: argparse.Namespace) -> int:
         return 2
     model = PhotoscopeModel(args.model)
     key = hashlib.sha1(str(data.root.resolve()).encode()).hexdigest()[:10]
-    spec = model.bundle.encoder  # loading the bundle makes model.encoder the encoder it names
-    cache = encoder_cache(args.cache or cache_dir() / "datasets" / key, spec)
-    features = cached_features(names, data.root / "images", cache, model.encoder)
+    encoder = model.image_encoder()
+    cache = encoder_cache(args.cache or cache_dir() / "datasets" / key, model.bundle.encoder)
+    features = cached_features(names, data.root / "images", cache, encoder)
     with torch.inference_mode():
         both = model.bundle.network.latent(torch.from_numpy(features.astype("float32")))
         latents = both.mean(1) if args.mirror else both[:, 0]
@@ -103,16 +103,15 @@ def _open_world(args: argparse.Namespace) -> int:
     model = PhotoscopeModel(args.model)
     photos = load_labels(args.data)
     key = hashlib.sha1(str(args.data.resolve()).encode()).hexdigest()[:10]
-    spec = model.bundle.encoder  # loading the bundle makes model.encoder the encoder it names
-    encoder = model.encoder
-    cache = encoder_cache(args.cache or cache_dir() / "datasets" / key, spec)
+    encoder = model.image_encoder()
+    cache = encoder_cache(args.cache or cache_dir() / "datasets" / key, model.bundle.encoder)
     features = open_world_features(args.data, photos, cache, encoder)
     distractors = None
     if args.flickr8k is not None:
         data = CaptionDataset.load(args.flickr8k)
         fkey = hashlib.sha1(str(data.root.resolve()).encode()).hexdigest()[:10]
         names = data.split(args.split)
-        cache = encoder_cache(args.flickr8k_cache or cache_dir() / "datasets" / fkey, spec)
+        cache = encoder_cache(args.flickr8k_cache or cache_dir() / "datasets" / fkey, model.bundle.encoder)
         # as the indexer encodes: no mirror image
         distractors = cached_features(names, data.root / "images", cache, encoder)[:, 0]
     decode = DecodeOptions(

@@ -20,7 +20,7 @@ import torch
 from PIL import Image, ImageOps
 
 from photoscope.config import default_model_dir
-from photoscope.network.bundle import Bundle, load_bundle
+from photoscope.network.bundle import DEFAULT_ENCODER, Bundle, load_bundle
 from photoscope.network.concepts import Concepts, load_concepts
 from photoscope.network.decoding import Caption, beam_search, caption_log_prob, pad_batch
 from photoscope.network.encoder import ImageEncoder, head_logits, top_classes
@@ -38,6 +38,7 @@ from photoscope.network.naming import (
 )
 from photoscope.network.text_model import QueryWords, query_words
 from photoscope.network.vocab import SPECIALS
+from photoscope.network.word_probes import WordProbes, load_word_probes
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,12 @@ class PhotoscopeModel:
             self.encoder.use(bundle.encoder)  # the encoder it names: refused if not installed as made
             self._bundle = bundle
         return self._bundle
+
+    def image_encoder(self) -> ImageEncoder:
+        """The frozen encoder the bundle names, for code that encodes photos in bulk itself
+        (evaluation's feature caches): loading the bundle is what chooses it."""
+        _ = self.bundle
+        return self.encoder
 
     @property
     def input_size(self) -> int:
@@ -412,6 +419,38 @@ class PhotoscopeModel:
         """Known words spelled like ``word`` (the one suggestion rule of search and the words tools)."""
         known = among if among is not None else [w for w in self.bundle.vocab.words if w not in SPECIALS]
         return suggest_words(word, known)
+
+    # word detectors (``word_probes``): combined queries' "with W" and "without W"
+
+    @cached_property
+    def _word_probes(self) -> WordProbes | None:
+        # The detectors read the default encoder's features: a bundle on another encoder has none.
+        return load_word_probes() if self.bundle.encoder == DEFAULT_ENCODER else None
+
+    def detector_word(self, word: str) -> str | None:
+        """The word a detector answers for ``word`` ("dogs" -> "dog"), None when no detector does."""
+        return None if self._word_probes is None else self._word_probes.word_of(word)
+
+    def word_log_odds(self, words: Sequence[str], features: torch.Tensor) -> torch.Tensor:
+        """N x K: the log-odds that each photo's captions would use each of ``words`` (detector
+        words, as ``detector_word`` gives them), from N x 1280 encoder features at any scale (the
+        store's unit float16 rows too)."""
+        if self._word_probes is None:
+            raise ValueError("this model's encoder has no word detectors")
+        return self._word_probes.logits(words, features)
+
+    def likeliest_words(
+        self, feature: torch.Tensor, count: int, leave_out: Sequence[str] = ()
+    ) -> list[tuple[str, float]]:
+        """The ``count`` detector words most likely in one photo's captions, with their
+        probabilities, best first, without those in ``leave_out`` (none without detectors)."""
+        probes = self._word_probes
+        if probes is None:
+            return []
+        p = torch.sigmoid(probes.logits(probes.words, feature.reshape(1, -1))[0])
+        p[[probes.index[w] for w in leave_out if w in probes.index]] = 0.0
+        best = p.topk(min(count, len(p)))
+        return [(probes.words[i], float(v)) for v, i in zip(best.values, best.indices.tolist(), strict=True)]
 
     def word_embeddings(self, min_count: int = WORD_MIN_COUNT) -> WordEmbeddings:
         """The decoder's embeddings of the words seen at least ``min_count`` times in training."""
