@@ -11,12 +11,25 @@ from typing import Any
 from gui_support import names
 from PySide6.QtCore import QSettings
 
-from photoscope.api import Photoscope, Results
+from photoscope.api import Photoscope
 from photoscope.gui.main_window import MainWindow
 from photoscope.gui.wording import REFINING
 from photoscope.network.model import PhotoscopeModel
 
 QUERY = "a red circle"
+
+
+def _hold(api: Photoscope, method: str) -> threading.Event:
+    """Make ``api.<method>`` wait for the returned event: the network still loading, as at launch."""
+    go = threading.Event()
+    original = getattr(api, method)
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        go.wait(60)
+        return original(*args, **kwargs)
+
+    setattr(api, method, held)
+    return go
 
 
 def test_a_query_typed_before_the_network_is_ready_is_answered_then_refined(
@@ -26,14 +39,7 @@ def test_a_query_typed_before_the_network_is_ready_is_answered_then_refined(
         assert len(loaded.store)  # the vectors' mapped file, as the app's first load of them writes it
         refined = loaded.search_text(QUERY, 1000)
     api = Photoscope(library_db, model_dir=trained_tiny)  # the network not built: as at launch
-    network_may_answer = threading.Event()
-    search_text = api.search_text
-
-    def held_search_text(*args: Any, **kwargs: Any) -> Results:
-        network_may_answer.wait(60)
-        return search_text(*args, **kwargs)
-
-    api.search_text = held_search_text  # type: ignore[method-assign]
+    network_may_answer = _hold(api, "search_text")
     window = MainWindow(settings)
     qtbot.addWidget(window)
     window.show()
@@ -74,14 +80,7 @@ def test_garbage_collection_waits_until_the_network_is_in(
     # A full collection while PyTorch is imported stalls the window (benchmarks/gui.py): none runs
     # from the library's opening until the network is in, and then what is alive is frozen.
     api = Photoscope(library_db, model_dir=trained_tiny)  # the network not built: as at launch
-    network_may_load = threading.Event()
-    start_background = api.start_background
-
-    def held_start(*args: Any, **kwargs: Any) -> Any:
-        network_may_load.wait(60)
-        return start_background(*args, **kwargs)
-
-    api.start_background = held_start  # type: ignore[method-assign]
+    network_may_load = _hold(api, "start_background")
     window = MainWindow(settings)
     qtbot.addWidget(window)
     window.show()
