@@ -4,11 +4,15 @@ library backup written in pieces (no single 0.3 s ``json.dumps`` holding the GIL
 from __future__ import annotations
 
 import json
+import os
+import random
+import time
 from pathlib import Path
 
 import pytest
 
 from photoscope.api import Photoscope
+from photoscope.api.browsing import sorted_in_pieces
 from photoscope.library.backup import _json_chunks
 from photoscope.library.db import Library, NewFile
 
@@ -35,6 +39,7 @@ def test_the_first_screen_is_the_whole_timeline_s_first_photos(tmp_path: Path, s
     with Photoscope(db) as api:
         full = api.timeline(sort)
         head = api.timeline(sort, limit=25)
+    assert full.paths == _expected_order(tmp_path / "library.db", sort)
     assert head.paths == full.paths[:25]
     assert head.ids.tolist() == full.ids[:25].tolist()
     assert head.mtimes == full.mtimes[:25]
@@ -54,3 +59,25 @@ def test_the_backup_written_in_pieces_is_the_same_json(photos: int) -> None:
         "photos": [[i, 1, f"/Pictures/é {i}.jpg", 10, 1.5, "ab", None, None] for i in range(photos)],
     }
     assert b"".join(_json_chunks(data)) == json.dumps(data, separators=(",", ":")).encode("utf-8")
+
+
+def _expected_order(db: Path, sort: str) -> list[str]:
+    """The timeline's order as its documentation states it, computed here in Python."""
+    with Library(db) as library:
+        stats = library.stats_under("/")
+    by_date = {p: (time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(m)), p) for p, _, m in stats.values()}
+    keys = {
+        "newest": lambda p: by_date[p],
+        "oldest": lambda p: by_date[p],
+        "name": lambda p: (os.path.basename(p).lower(), p),
+        "folder": lambda p: (os.path.dirname(p).lower(), os.path.basename(p).lower()),
+    }
+    return sorted(by_date, key=keys[sort], reverse=sort == "newest")
+
+
+@pytest.mark.parametrize("count", [0, 1, 7, 8, 100])
+def test_sorting_in_pieces_is_sorting(count: int) -> None:
+    rng = random.Random(count)
+    rows = [(rng.randrange(20), f"p{rng.randrange(50)}") for _ in range(count)]
+    key = lambda r: (r[1], r[0])  # noqa: E731
+    assert sorted_in_pieces(rows, key, piece=8) == sorted(rows, key=key)

@@ -121,6 +121,7 @@ class MainWindow(QMainWindow):
         self._after_first_answer: list[Callable[[], None]] = []
         self._after_network: list[Callable[[], None]] = []
         self._choices_waiting = False  # the folder filter's subfolders, read once the network is in
+        self._timeline_stale = False  # changed behind a query's results: read again when shown
         self.runner = TaskRunner(threads=1, parent=self)  # API calls, in order
         # First answers while the network loads: never queued behind the runner's loading of it.
         self.quick = TaskRunner(threads=1, parent=self)
@@ -720,9 +721,11 @@ class MainWindow(QMainWindow):
         self.results_shown.emit(0)
 
     def _show_idle(self) -> None:
-        """No query: the timeline (once it has photos)."""
+        """No query: the timeline (once it has photos), read again first if it went stale."""
         if self._has_query():
             return
+        if self._timeline_stale:
+            self.reload_timeline()
         self.search.show_message("")
         self.more_bar.hide()
         if self.timeline.photo_count():
@@ -752,10 +755,17 @@ class MainWindow(QMainWindow):
         return api.photos_by_ids(ids) if api is not None else []
 
     def reload_timeline(self) -> None:
-        """Re-read the library's browsing order (off the GUI thread) with the chosen sort and groups."""
+        """Re-read the library's browsing order (off the GUI thread) with the chosen sort and groups.
+        Behind a query's results it is only marked stale, and read when it shows again
+        (``_show_idle``): reading 100,000 photos while indexing and searching stalled the window
+        100-200 ms at each re-read (``benchmarks/gui.py``'s heartbeat)."""
         api = self.api
         if api is None:
             return
+        if self._has_query() and self.timeline.timeline is not None:
+            self._timeline_stale = True
+            return
+        self._timeline_stale = False
         sort, group = self.browse_options()
         if self.timeline.timeline is None and sort in ("newest", "oldest"):  # at launch: 50 ms, not 0.5 s
             self.pages_runner.submit(
