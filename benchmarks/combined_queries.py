@@ -2,6 +2,7 @@
 
     python benchmarks/combined_queries.py --data ../shared/datasets/flickr8k [--per-type 300]
     python benchmarks/combined_queries.py --data ../shared/datasets/flickr8k --per-type 200 --defaults
+    python benchmarks/combined_queries.py --data ../shared/datasets/flickr8k --per-type 200 --defaults --words
     python benchmarks/combined_queries.py --latency [--sizes 10000 100000]
     python benchmarks/combined_queries.py --data ../shared/datasets/flickr8k --path-words --per-type 120
 
@@ -39,6 +40,12 @@ search and the combined terms' concept words ("dog", "ball") use the head as in 
 pair for all kinds (the best summed over the kinds' tuning halves, what the app ships), each shown
 on the odd queries.
 
+Combined queries also bring the word detectors (``photoscope.network.word_probes``: one probe per
+caption word on the photo's feature, trained on Flickr8k train with this benchmark's word rule);
+"app defaults, no word detectors" is the app without them. ``--words`` sweeps their weights
+(``CombineOptions.words``, ``negative_words``, ``photo_words``) on the even queries: the triple best
+summed over the kinds' tuning halves (what the app ships), shown on the odd queries.
+
 ``--latency`` is ``benchmarks/search.py --terms``: three-term queries against one text query.
 """
 
@@ -47,13 +54,11 @@ from __future__ import annotations
 import argparse
 import hashlib
 import itertools
-import re
 import statistics
 import sys
 import time
-from collections import Counter, defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import photoscope  # noqa: F401  # first: it sets the app's OpenMP wait policy before PyTorch loads
@@ -65,26 +70,24 @@ import torch.nn.functional as F
 
 from photoscope.config import cache_dir
 from photoscope.network import PhotoscopeModel
+from photoscope.network.word_probes import caption_words  # the detectors' word rule: the words queried
 from photoscope.search.combine import (
     CombineOptions,
     Term,
     add_concepts,
+    add_words,
     combine_latents,
     combine_scores,
     concepts_only,
     signed_weights,
+    uses_words,
+    word_rows,
 )
 from photoscope.search.ranking import TextRanker, TextSearchOptions, rescore_top
 from photoscope.search.vectors import CONCEPTS_PER_PHOTO, VectorStore
 from photoscope.training.features import cached_features
 from photoscope.training.flickr8k import CaptionDataset
 
-FUNCTION_WORDS = set(
-    "a an the in on at of to and or is are be his her its their there this that with while "  # noqa: SIM905
-    "from for by into onto as up down out over under near next it he she they them one some "
-    "other another something each has have very".split()
-)
-DETERMINERS = {"a", "an", "the", "two", "three", "four", "several", "some", "many", "his", "her", "their"}
 MIN_RELEVANT = 5
 K = 10
 
@@ -100,38 +103,6 @@ class Query:
 
 
 # --- building the queries ----------------------------------------------------------------------------
-
-
-def caption_words(
-    captions: Sequence[Sequence[str]], known: set[str]
-) -> tuple[list[set[str]], list[set[str]]]:
-    """Per photo: the words any caption has, and those three or more captions have (plurals folded)."""
-    tokens = [[re.findall(r"[a-z]+", c.lower()) for c in caps] for caps in captions]
-    vocab = {w for caps in tokens for c in caps for w in c}
-
-    def fold(w: str) -> str:
-        return w[:-1] if w.endswith("s") and len(w) > 3 and w[:-1] in vocab else w
-
-    # Content words: those that follow a determiner or a number at least a quarter of the time
-    # ("a dog", "the water", "two people"), which leaves out verbs and prepositions ("across").
-    after: Counter[str] = Counter()
-    total: Counter[str] = Counter()
-    for caps in tokens:
-        for c in caps:
-            for prev, w in zip([".", *c], c, strict=False):
-                total[fold(w)] += 1
-                after[fold(w)] += prev in DETERMINERS
-    content = {w for w, n in total.items() if after[w] >= 0.25 * n}
-    has, about = [], []
-    for caps in tokens:
-        per_caption = [
-            {fold(w) for w in c if w not in FUNCTION_WORDS and fold(w) in known and fold(w) in content}
-            for c in caps
-        ]
-        count = Counter(w for c in per_caption for w in c)
-        has.append(set(count))
-        about.append({w for w, n in count.items() if n >= 3})
-    return has, about
 
 
 def build_queries(has: list[set[str]], about: list[set[str]], per_type: int, seed: int = 0) -> list[Query]:
@@ -213,6 +184,8 @@ class Scorer:
         self.log_p: dict[str, torch.Tensor] = {}  # per-word log p, filled for the candidates asked
         self.features = store.vectors("feature").float()
         self.latents = store.vectors("latent")
+        self.detector_rows: dict[tuple[Query, int], torch.Tensor] = {}
+        self.without_words: dict[tuple[Query, CombineOptions], torch.Tensor] = {}
         print(
             f"term rows for {len(texts)} words, {len(plain)} plain texts:"
             f" {time.perf_counter() - started:.0f} s"
@@ -226,19 +199,38 @@ class Scorer:
             known[missing] = self.model.text_log_prob(self.raw[missing], [text])[0]
         return known[rows]
 
+    def word_rows(self, q: Query, terms: list[Term], o: CombineOptions) -> torch.Tensor:
+        """The terms' detector rows (as ``CombinedRanker`` makes them), once per query."""
+        key = (q, o.photo_word_count)
+        if key not in self.detector_rows:
+            words = [None if t.text is None else self.model.query_words(t.text) for t in terms]
+            self.detector_rows[key] = word_rows(self.model, self.features, terms, words, o)
+        return self.detector_rows[key]
+
     def plain(self, q: Query, what: str) -> torch.Tensor:
         if what == "photo":
             assert q.photo is not None
             return torch.mv(self.features, self.features[q.photo])
         return self.shipped[what].clone()
 
-    def combined(self, q: Query, o: CombineOptions) -> torch.Tensor:
+    def terms(self, q: Query) -> list[Term]:
         terms = [Term(text=t) for t in q.texts]
         if q.photo is not None:
             terms.insert(0, Term(feature=self.features[q.photo], latent=self.latents[q.photo]))
         if q.negative is not None:
             terms.append(Term(text=q.negative, negative=True))
+        return terms
+
+    def combined(self, q: Query, o: CombineOptions) -> torch.Tensor:
+        terms = self.terms(q)
         weights = signed_weights(terms, o)
+        if o.rerank == 0 and uses_words(o):
+            # The detectors come last (no re-rank after them): their sweep adds rows to scores
+            # computed once, as CombinedRanker adds them to the same scores.
+            bare = replace(o, words=0.0, negative_words=0.0, photo_words=0.0)
+            if (q, bare) not in self.without_words:
+                self.without_words[q, bare] = self.combined(q, bare)
+            return add_words(self.without_words[q, bare], self.word_rows(q, terms, o), terms, weights, o)
         only = [bool(t.text and self.only[t.text]) for t in terms]
         summed = weights.masked_fill(torch.tensor(only), 0.0)  # concept-only texts: no latent (app)
         guessed = not o.invert_negatives and o.text.method != "plain"  # as CombinedRanker does
@@ -257,6 +249,8 @@ class Scorer:
             [self.concept[t.text] if t.text else torch.zeros(len(self.raw)) for t in terms]
         )
         scores = add_concepts(scores, concept_rows, terms, weights, only, o)
+        if uses_words(o):  # with a re-rank: the words before it, as in CombinedRanker
+            scores = add_words(scores, self.word_rows(q, terms, o), terms, weights, o)
         if o.rerank > 0 and q.texts:
             top, idx = scores.topk(o.rerank)
             per_word = torch.stack([self.text_log_p(t, idx) for t in q.texts]).mean(0)
@@ -347,12 +341,58 @@ def evaluate(args: argparse.Namespace) -> None:
         bare = CombineOptions(concepts=0.0, negative_concepts=0.0)
         shown = mean_precision(test, lambda q, o=bare: scorer.combined(q, o))
         print(f"  {'app defaults, no concepts':31s} {shown:5.1f}")
+        bare = CombineOptions(words=0.0, negative_words=0.0, photo_words=0.0)
+        shown = mean_precision(test, lambda q, o=bare: scorer.combined(q, o))
+        print(f"  {'app defaults, no word detectors':31s} {shown:5.1f}")
         if any(q.negative for q in test):
             guessed = CombineOptions(invert_negatives=False)
             shown = mean_precision(test, lambda q, o=guessed: scorer.combined(q, o))
             print(f"  {'app defaults, taken-away guessed':31s} {shown:5.1f}")
     if args.concepts:
         concept_sweep(scorer, queries)
+    if args.words:
+        words_sweep(scorer, queries)
+
+
+WORD_WEIGHTS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0)
+NEGATIVE_WORD_WEIGHTS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0)
+PHOTO_WORD_COUNTS = (1, 3, 5)
+PHOTO_WEIGHTS = (0.5, 1.0)
+
+
+def words_sweep(scorer: Scorer, queries: list[Query]) -> None:
+    """The word detectors' weights (added texts, taken-away texts, photos), how many of a photo's
+    words count and the photo terms' weight, on the app's other defaults: the options best summed
+    over the kinds' tuning halves, shown on the other halves."""
+    kinds = list(dict.fromkeys(q.kind for q in queries))
+    grid = [
+        CombineOptions(words=w, negative_words=n, photo_words=p, photo_word_count=c, photo_weight=pw)
+        for w in WORD_WEIGHTS
+        for n in NEGATIVE_WORD_WEIGHTS
+        for p in WORD_WEIGHTS
+        for c in PHOTO_WORD_COUNTS
+        for pw in PHOTO_WEIGHTS
+    ]
+    print(
+        f"\nword detector weights (added {WORD_WEIGHTS}, taken away {NEGATIVE_WORD_WEIGHTS}, photos"
+        f" {WORD_WEIGHTS}), a photo's words {PHOTO_WORD_COUNTS}, photo weight {PHOTO_WEIGHTS};"
+        " tuned on even, shown on odd"
+    )
+    tuned = {}
+    for kind in kinds:
+        tune = [q for q in queries if q.kind == kind][0::2]
+        tuned[kind] = {o: mean_precision(tune, lambda q, o=o: scorer.combined(q, o)) for o in grid}
+    best = max(
+        grid, key=lambda o: (sum(t[o] for t in tuned.values()), -o.words, -o.negative_words, -o.photo_words)
+    )
+    print(
+        f"  best summed on the tuning halves: ({best.words}, {best.negative_words}, {best.photo_words}),"
+        f" {best.photo_word_count} words a photo, photo weight {best.photo_weight}"
+    )
+    for kind in kinds:
+        test = [q for q in queries if q.kind == kind][1::2]
+        shown = mean_precision(test, lambda q, o=best: scorer.combined(q, o))
+        print(f"    {kind:14s} {shown:5.1f}  (tuning half {tuned[kind][best]:5.1f})")
 
 
 CONCEPT_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
@@ -487,6 +527,9 @@ def main() -> None:
     parser.add_argument("--path-words", action="store_true", help="sweep the path-word bonus instead")
     parser.add_argument(
         "--concepts", action="store_true", help="also sweep the text terms' concept weights (with --defaults)"
+    )
+    parser.add_argument(
+        "--words", action="store_true", help="also sweep the word detectors' weights (with --defaults)"
     )
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--queries", type=int, default=15)

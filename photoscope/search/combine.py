@@ -24,6 +24,16 @@ weight), and when added it keeps only the photos the head sees it in (``concept_
 search does. A term with nothing
 known (unknown words, or function words alone) is not a term (``known_term``).
 
+Every term also brings the word detectors' evidence (``PhotoscopeModel.word_log_odds``: one logistic
+probe per caption word on the photo's encoder feature), which says "with W" and "without W" outright
+where the latent sum only leans: an added text's detector words add ``words`` x mean log p(word |
+photo), a taken-away text's take ``negative_words`` x mean -log(1 - p) away, and a photo term adds
+``photo_words`` x log of its likeliest words' probability in each photo (the photo's words, the
+latent's "about what" made explicit; the words the query's texts name are left out, so that in
+"this photo - dog" the photo's own dog does not count for it). A text with no word a detector
+knows ("square", "espresso") turns the detectors off for the whole query: the query counts as
+before, rather than be decided by the other terms' detectors alone.
+
 A taken-away text's latent may be the text encoder's guess alone, without the inversion that
 refines a searched text (``invert_negatives=False``): faster, but measured less precise, so not
 the default (figures in ``CombineOptions``).
@@ -71,7 +81,7 @@ class CombineOptions:
     # taking a word from a photo; the likelihood re-rank did not help any combination.
     method: Method = "latent"
     negative_weight: float = 0.5  # a negative term counts this much of a positive one
-    photo_weight: float = 0.5  # a photo term's weight relative to a text term of the same weight
+    photo_weight: float = 1.0  # a photo term's weight relative to a text term of the same weight
     rerank: int = 0  # re-score this many best photos by the positive texts' likelihood (0: off)
     rerank_weight: float = 1.0  # per-word log p added to the combined score
     # True: a taken-away text is inverted like an added one, all texts in one batch. False: its
@@ -96,6 +106,17 @@ class CombineOptions:
     # nothing. What the concepts add is the words the decoder does not know ("espresso").
     concepts: float = 0.25
     negative_concepts: float = 2.0
+    # The word detectors' evidence (module docstring), in multiples of each term's signed weight.
+    # Swept with the photo weight on Flickr8k val (benchmarks/combined_queries.py --per-type 200
+    # --defaults --words: 0-8 each, 1/3/5 words a photo, photo weight 0.5/1; the options best
+    # summed over the kinds' tuning halves, precision@10 on the other halves), without -> with:
+    # photo + word 9.0 -> 15.9 (the word alone 6.3), text - word 29.1 -> 42.0 (plain 25.2),
+    # photo - word 28.9 -> 30.1 (plain 22.1), word + word 14.7 -> 22.5 (plain "A W" 15.4).
+    # With the detectors a photo term's latent counts as much as a text's (0.5 before them).
+    words: float = 2.0
+    negative_words: float = 4.0
+    photo_words: float = 2.0
+    photo_word_count: int = 3  # a photo term's likeliest detector words
     text: TextSearchOptions = field(default_factory=TextSearchOptions)
 
 
@@ -142,6 +163,69 @@ def add_concepts(
             alone = rows[i] / max(options.text.rare_concept_weight, 1e-6)  # as plain search: unweighted
             out[alone < floor] = float("-inf")
     return out
+
+
+def detector_words(model: PhotoscopeModel, query: QueryWords) -> list[str]:
+    """A text's words that have a detector, folded as the detectors are ("dogs" -> "dog")."""
+    return list(dict.fromkeys(w for w in map(model.detector_word, query.content) if w is not None))
+
+
+def word_rows(
+    model: PhotoscopeModel,
+    features: torch.Tensor,
+    terms: Sequence[Term],
+    queries: Sequence[QueryWords | None],
+    options: CombineOptions,
+) -> torch.Tensor:
+    """T x N: each term's detector evidence for N photos' features (module docstring), before its
+    weight; 0 for a term without detector words. One pass over the features for all the words."""
+    texts = [detector_words(model, q) if q is not None else [] for q in queries]
+    rows = torch.zeros(len(terms), len(features))
+    if any(q is not None and not words for q, words in zip(queries, texts, strict=True)):
+        # A text no detector knows would be outvoted by the others' detectors, whose log p spans
+        # several units where latent cosines span a fraction of one: on a library of drawn shapes
+        # "red" + "square" ranked red circles first, by how red Flickr8k would call them.
+        return rows
+    named = sorted({w for words in texts for w in words})
+    photos = [
+        model.likeliest_words(t.feature, options.photo_word_count, named) if t.feature is not None else []
+        for t in terms
+    ]
+    needed = sorted({*named, *(w for words in photos for w, _ in words)})
+    if not needed:
+        return rows
+    log_odds = model.word_log_odds(needed, features)
+    column = {w: i for i, w in enumerate(needed)}
+    for i, term in enumerate(terms):
+        if texts[i]:
+            z = log_odds[:, [column[w] for w in texts[i]]]
+            # log p rewards a likely word; -log(1 - p) punishes it without bound as p -> 1.
+            rows[i] = (F.softplus(z) if term.negative else F.logsigmoid(z)).mean(1)
+        elif photos[i]:
+            share = torch.tensor([p for _, p in photos[i]])
+            p = torch.sigmoid(log_odds[:, [column[w] for w, _ in photos[i]]]) @ (share / share.sum())
+            rows[i] = torch.log(p + 1e-6)
+    return rows
+
+
+def add_words(
+    scores: torch.Tensor,
+    rows: torch.Tensor,
+    terms: Sequence[Term],
+    weights: torch.Tensor,
+    options: CombineOptions,
+) -> torch.Tensor:
+    """N combined scores with the terms' detector rows (``word_rows``) added at their signed
+    weights times ``words``, ``negative_words`` (texts) or ``photo_words`` (photos)."""
+    factors = [
+        options.photo_words if t.text is None else options.negative_words if t.negative else options.words
+        for t in terms
+    ]
+    return scores + (weights * torch.tensor(factors)) @ rows
+
+
+def uses_words(options: CombineOptions) -> bool:
+    return bool(options.words or options.negative_words or options.photo_words)
 
 
 def signed_weights(terms: Sequence[Term], options: CombineOptions) -> torch.Tensor:
@@ -252,6 +336,9 @@ class CombinedRanker:
         else:
             combined = combine_scores(self.term_scores(summed, options), kept)
         combined = add_concepts(combined, self.concept_rows(queries, options), terms, weights, only, options)
+        if uses_words(options):
+            rows = word_rows(self.model, self.store.vectors("feature"), terms, queries, options)
+            combined = add_words(combined, rows, terms, weights, options)
         positives = [t.text for t, o in zip(terms, only, strict=True) if t.text and not t.negative and not o]
         if options.rerank > 0 and positives:
             reranked = self.rerank(combined[None], positives, options.rerank, options.rerank_weight)[0]

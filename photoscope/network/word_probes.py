@@ -1,0 +1,152 @@
+"""Word detectors: per caption word, the probability that a photo's captions would use it.
+
+Latent arithmetic says "with a hat" or "without water" only weakly (issue #17): the sum of two
+latents is a photo that is neither. A direct detector per word says it outright: one logistic probe
+per content word of Flickr8k's captions on the photo's 1280-d encoder feature, the feature the
+library stores, trained on Flickr8k train (``tools/build_word_probes.py``, ``resources/word-probes.json``).
+Combined queries add log p(word | photo) for an added word and take log(1 - p) away for a
+taken-away one (``photoscope.search.combine``).
+
+The probes take the feature's direction only: the store keeps unit-length features, so they were
+trained on unit-length features and every feature is normalised before it is scored.
+
+Also the word rule they share with the combined-query benchmark: which caption words a photo *has*
+(lowercase content words, plurals folded), so the probes learn the words the benchmark asks for.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import cast
+
+import numpy as np
+import numpy.typing as npt
+import torch
+import torch.nn.functional as F
+
+from photoscope import config
+from photoscope.network.naming import _pack, _unpack
+
+WORD_PROBES_RESOURCE = "word-probes.json"
+_BLOCK = 8192
+
+# Words a caption uses for its grammar, not its content: never a photo's word.
+CAPTION_FUNCTION_WORDS = frozenset(
+    "a an the in on at of to and or is are be his her its their there this that with while "  # noqa: SIM905
+    "from for by into onto as up down out over under near next it he she they them one some "
+    "other another something each has have very".split()
+)
+DETERMINERS = frozenset(
+    {"a", "an", "the", "two", "three", "four", "several", "some", "many", "his", "her", "their"}
+)
+
+
+def _tokens(caption: str) -> list[str]:
+    return re.findall(r"[a-z]+", caption.lower())
+
+
+def caption_words(
+    captions: Sequence[Sequence[str]], known: set[str], content_share: float = 0.25
+) -> tuple[list[set[str]], list[set[str]]]:
+    """Per photo (its captions): the words any caption has, and those three or more captions have.
+
+    Words are lowercase ``[a-z]+`` tokens, plurals folded to the singular where the captions also
+    use it ("dogs" -> "dog"), kept if in ``known`` and content words: those that follow a
+    determiner or a number at least ``content_share`` of the time ("a dog", "two people"; not
+    "across"). The benchmark queries those; the detectors take every word (``content_share=0``),
+    since the rule drops nouns an adjective usually precedes ("a red shirt": "shirt", "hat")."""
+    tokens = [[_tokens(c) for c in caps] for caps in captions]
+    vocab = {w for caps in tokens for c in caps for w in c}
+
+    def fold(w: str) -> str:
+        return w[:-1] if w.endswith("s") and len(w) > 3 and w[:-1] in vocab else w
+
+    after: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for caps in tokens:
+        for c in caps:
+            for prev, w in zip([".", *c], c, strict=False):
+                total[fold(w)] += 1
+                after[fold(w)] += prev in DETERMINERS
+    content = {w for w, n in total.items() if after[w] >= content_share * n}
+    has, about = [], []
+    for caps in tokens:
+        per_caption = [
+            {
+                fold(w)
+                for w in c
+                if w not in CAPTION_FUNCTION_WORDS and fold(w) in known and fold(w) in content
+            }
+            for c in caps
+        ]
+        count = Counter(w for c in per_caption for w in c)
+        has.append(set(count))
+        about.append({w for w, n in count.items() if n >= 3})
+    return has, about
+
+
+@dataclass(frozen=True)
+class WordProbes:
+    """p(word in the photo's captions) = sigmoid(unit feature . w + b), one row per word."""
+
+    words: tuple[str, ...]
+    weight: npt.NDArray[np.float32]  # W x 1280
+    bias: npt.NDArray[np.float32]  # W
+    info: dict[str, object]
+
+    @functools.cached_property
+    def index(self) -> dict[str, int]:
+        return {w: i for i, w in enumerate(self.words)}
+
+    def word_of(self, word: str) -> str | None:
+        """The probe word a query word stands for ("dogs" -> "dog"), or None when none has a probe."""
+        word = word.lower()
+        if word in self.index:
+            return word
+        if word.endswith("s") and word[:-1] in self.index:
+            return word[:-1]
+        return None
+
+    def logits(self, words: Sequence[str], features: torch.Tensor) -> torch.Tensor:
+        """N x K log-odds of the probe words ``words`` for N x 1280 features (any scale, any float
+        dtype, as the store keeps them: unit float16 rows)."""
+        rows = [self.index[w] for w in words]
+        weight = torch.from_numpy(self.weight[rows])
+        matrix = features.reshape(-1, weight.shape[1])
+        out = torch.empty(len(matrix), len(rows))
+        # A block at a time in float32: the probe of each unit row, without a float32 copy of
+        # 100,000 stored rows (half a gigabyte) and without float16's rounding in the sums.
+        for lo in range(0, len(matrix), _BLOCK):
+            block = F.normalize(matrix[lo : lo + _BLOCK].float(), dim=1)
+            out[lo : lo + _BLOCK] = block @ weight.T
+        return out + torch.from_numpy(self.bias[rows])
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "words": list(self.words),
+                "weight": _pack(self.weight),
+                "bias": [round(float(x), 5) for x in self.bias],
+                "shape": list(self.weight.shape),
+                "info": self.info,
+            }
+        )
+
+
+@functools.lru_cache(maxsize=4)
+def load_word_probes(path: Path | str | None = None) -> WordProbes:
+    where = Path(path) if path is not None else config.resources_dir() / WORD_PROBES_RESOURCE
+    data = json.loads(where.read_text(encoding="utf-8"))
+    shape = tuple(int(n) for n in cast(list[int], data["shape"]))
+    return WordProbes(
+        words=tuple(str(w) for w in data["words"]),
+        weight=_unpack(str(data["weight"]), shape),
+        bias=np.asarray(data["bias"], dtype=np.float32),
+        info=dict(data.get("info", {})),
+    )

@@ -1,0 +1,140 @@
+"""The word detectors (issue #17): the shipped probe resource, what a probe says of real Flickr8k val
+photos, and what an added, a taken-away and an unknown word do to a combined query's ranking."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from photoscope.config import resources_dir
+from photoscope.network.model import PhotoscopeModel
+from photoscope.network.word_probes import WORD_PROBES_RESOURCE, caption_words, load_word_probes
+from photoscope.search.combine import CombinedRanker, CombineOptions, Term, word_rows
+from photoscope.search.vectors import VectorStore
+
+VAL_CACHE = Path(__file__).resolve().parents[1] / "runs" / "cache" / "flickr8k"
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "flickr8k"
+NO_WORDS = CombineOptions(words=0.0, negative_words=0.0, photo_words=0.0)
+
+
+@pytest.fixture(scope="module")
+def model(shipped_model_dir: Path) -> PhotoscopeModel:
+    return PhotoscopeModel(shipped_model_dir)
+
+
+def test_the_resource_holds_one_small_probe_a_word() -> None:
+    path = resources_dir() / WORD_PROBES_RESOURCE
+    probes = load_word_probes()
+    assert path.stat().st_size < 4_000_000
+    assert len(probes.words) > 300 and list(probes.words) == sorted(set(probes.words))
+    assert probes.weight.shape == (len(probes.words), 1280) and probes.bias.shape == (len(probes.words),)
+    assert np.isfinite(probes.weight).all() and np.isfinite(probes.bias).all()
+    assert {"dog", "beach", "water", "snow", "hat", "shirt", "red"} <= set(probes.words)
+    assert "the" not in probes.words and "dogs" not in probes.words  # function words, plurals folded
+
+
+def test_a_query_word_finds_its_detector_and_scale_does_not_matter() -> None:
+    probes = load_word_probes()
+    assert probes.word_of("dogs") == "dog" and probes.word_of("Dog") == "dog"
+    assert probes.word_of("blorf") is None and probes.word_of("the") is None
+    features = torch.randn(4, 1280, generator=torch.Generator().manual_seed(0))
+    unit = torch.nn.functional.normalize(features, dim=1)
+    # The store keeps unit float16 rows; the encoder gives raw float32 ones: the same log-odds.
+    torch.testing.assert_close(
+        probes.logits(["dog", "water"], 7 * features),
+        probes.logits(["dog", "water"], unit.half()),
+        atol=0.05,
+        rtol=0,
+    )
+
+
+def test_the_word_rule_folds_plurals_and_keeps_content_words() -> None:
+    captions = [
+        ["Two dogs run on the beach .", "A dog at the beach"] + ["A dog ."] * 3,
+        ["A man walks across a street ."] * 5,
+    ]
+    has, about = caption_words(captions, {"dog", "beach", "man", "street", "across", "run"})
+    assert has == [{"dog", "beach"}, {"man", "street"}] and about == [{"dog"}, {"man", "street"}]
+
+
+def _val_features() -> tuple[list[str], np.ndarray]:
+    """Flickr8k val photos' cached features (first view), when this checkout has them."""
+    index = VAL_CACHE / "features.json"
+    if not (SHARED_DATA / "val.txt").is_file() or not index.is_file():
+        pytest.skip("Flickr8k val (../shared) or its feature cache is not here")
+    names = json.loads(index.read_text())["names"]
+    return names, np.load(VAL_CACHE / "features.npy")[:, 0].astype(np.float32)
+
+
+def test_a_probe_scores_val_photos_with_its_word_above_those_without() -> None:
+    from photoscope.training.flickr8k import CaptionDataset
+
+    names, features = _val_features()
+    data = CaptionDataset.load(SHARED_DATA)
+    probes = load_word_probes()
+    has, _ = caption_words([data.captions[n] for n in names], set(probes.words))
+    words = ["dog", "beach", "snow", "water", "bike"]
+    log_odds = probes.logits(words, torch.from_numpy(features)).numpy()
+    for j, word in enumerate(words):
+        with_word = np.array([word in h for h in has])
+        # Val photos are not what the probes learned from: those with the word rank well above.
+        assert log_odds[with_word, j].mean() > log_odds[~with_word, j].mean() + 2.0, word
+        best = np.argsort(-log_odds[:, j])[:20]
+        assert with_word[best].mean() >= 0.6, word
+
+
+def _store(model: PhotoscopeModel) -> tuple[VectorStore, list[int]]:
+    """Sixteen photos with random latents; the first eight's features lean towards the "dog"
+    detector, the others' away from it. Returns the store and the dog photos' rows."""
+    g = torch.Generator().manual_seed(0)
+    dog = torch.from_numpy(load_word_probes().weight[load_word_probes().index["dog"]])
+    dog = torch.nn.functional.normalize(dog, dim=0)
+    sign = torch.tensor([1.0] * 8 + [-1.0] * 8)[:, None]
+    features = torch.nn.functional.normalize(torch.randn(16, 1280, generator=g), dim=1) + 0.5 * sign * dog
+    store = VectorStore(model.latent_dim)
+    store.upsert(range(16), torch.randn(16, model.latent_dim, generator=g), features)
+    return store, list(range(8))
+
+
+def test_an_added_word_lifts_and_a_taken_away_word_lowers_the_photos_its_detector_sees(
+    model: PhotoscopeModel,
+) -> None:
+    store, dogs = _store(model)
+    others = list(range(8, 16))
+    ranker = CombinedRanker(model, store)
+    added = [Term(text="beach"), Term(text="dogs")]
+    lift = ranker.scores(added) - ranker.scores(added, NO_WORDS)
+    assert lift[dogs].min() > lift[others].max()
+    taken = [Term(text="beach"), Term(text="dog", negative=True)]
+    drop = ranker.scores(taken) - ranker.scores(taken, NO_WORDS)
+    assert drop[dogs].max() < drop[others].min()
+
+
+def test_a_photo_term_lifts_photos_with_its_likeliest_words(model: PhotoscopeModel) -> None:
+    store, dogs = _store(model)
+    feature = store.vector_of(0, "feature")
+    photo = Term(feature=feature, latent=store.vector_of(0, "latent"))
+    assert "dog" in [w for w, _ in model.likeliest_words(feature, 3)]
+    ranker = CombinedRanker(model, store)
+    lift = ranker.scores([photo, Term(text="beach")]) - ranker.scores([photo, Term(text="beach")], NO_WORDS)
+    assert lift[dogs[1:]].mean() > lift[8:].mean()
+    # A word the query's texts name is not the photo's to add: "dog" taken away stays taken away.
+    words = model.likeliest_words(feature, 3, leave_out=["dog"])
+    assert "dog" not in [w for w, _ in words]
+
+
+def test_words_without_a_detector_change_nothing(model: PhotoscopeModel) -> None:
+    store, _ = _store(model)
+    ranker = CombinedRanker(model, store)
+    # "espresso" only the head's concepts know, "blorf" nobody: no detector row, the same scores.
+    terms = [Term(text="espresso"), Term(text="a blorf", negative=True)]
+    queries = [model.query_words(t.text or "") for t in terms]
+    assert not word_rows(model, store.vectors("feature"), terms, queries, CombineOptions()).any()
+    torch.testing.assert_close(ranker.scores(terms), ranker.scores(terms, NO_WORDS))
+    # Beside a text with a detector, the one without would be outvoted: the query counts as before.
+    mixed = [Term(text="dog"), Term(text="espresso")]
+    torch.testing.assert_close(ranker.scores(mixed), ranker.scores(mixed, NO_WORDS))
