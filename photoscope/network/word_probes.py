@@ -28,7 +28,6 @@ from typing import cast
 import numpy as np
 import numpy.typing as npt
 import torch
-import torch.nn.functional as F
 
 from photoscope import config
 from photoscope.network.naming import _pack, _unpack
@@ -123,8 +122,9 @@ class WordProbes:
         # A block at a time in float32: the probe of each unit row, without a float32 copy of
         # 100,000 stored rows (half a gigabyte) and without float16's rounding in the sums.
         for lo in range(0, len(matrix), _BLOCK):
-            block = F.normalize(matrix[lo : lo + _BLOCK].float(), dim=1)
-            out[lo : lo + _BLOCK] = block @ weight.T
+            block = matrix[lo : lo + _BLOCK].float()
+            # Dividing the K dot products, not the 1280 values, by the norm: half the time.
+            out[lo : lo + _BLOCK] = (block @ weight.T) / block.norm(dim=1, keepdim=True).clamp_min(1e-12)
         return out + torch.from_numpy(self.bias[rows])
 
     def to_json(self) -> str:

@@ -113,6 +113,8 @@ class CombineOptions:
     # photo + word 9.0 -> 15.9 (the word alone 6.3), text - word 29.1 -> 42.0 (plain 25.2),
     # photo - word 28.9 -> 30.1 (plain 22.1), word + word 14.7 -> 22.5 (plain "A W" 15.4).
     # With the detectors a photo term's latent counts as much as a text's (0.5 before them).
+    # Their cost (benchmarks/search.py --terms --sizes 10000 --queries 10, loaded 2-core machine):
+    # photo + text - word x1.52 one text query, text + text - word x1.80 (within twice).
     words: float = 2.0
     negative_words: float = 4.0
     photo_words: float = 2.0
