@@ -27,7 +27,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_presence import average_precision, fit  # the presence probes' fitting, reused
+from build_presence import add_training_data, average_precision, fit  # the presence probes', reused
 
 from photoscope.network.model import PhotoscopeModel
 from photoscope.network.word_probes import WORD_PROBES_RESOURCE, WordProbes, caption_words
@@ -79,14 +79,7 @@ def train_features(args: argparse.Namespace, data: CaptionDataset) -> tuple[list
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--data", type=Path, required=True)
-    p.add_argument("--cache", type=Path, default=Path("runs/cache/flickr8k"))
-    p.add_argument(
-        "--train-features",
-        type=Path,
-        help="an .npz of train photos' features (arrays 'names' and 'features', one view each) "
-        "instead of every train photo's views from --cache",
-    )
+    add_training_data(p)
     # 20 keeps every word the benchmark queries (15+ val photos, about 90 train photos) and the
     # resource about 3 MB.
     p.add_argument("--min-photos", type=int, default=20)
