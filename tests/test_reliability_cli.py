@@ -4,6 +4,7 @@ Also item 17: ``index --watch`` follows the folders from before its first indexi
 
 from __future__ import annotations
 
+import fcntl
 import multiprocessing
 import os
 import sqlite3
@@ -406,12 +407,16 @@ def test_5_index_and_status_show_unreadable_folders_and_unindexable_names(
 
 def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path: Path) -> None:
     # `photoscope … | head -2`: the pipe closes under a long listing; no traceback, no error line.
+    # The pipe holds one page, so the listing (about 40 KB) cannot fit in it before the close.
     env = {**os.environ, "HOME": str(tmp_path)}
     command = [sys.executable, "-m", "photoscope", "words", "similar", "dog", "-n", "3000"]
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as child:
-        assert child.stdout is not None and child.stderr is not None
-        first = child.stdout.readline()
-        child.stdout.close()  # the reader has what it wanted
+    read_end, write_end = os.pipe()
+    fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, 4096)
+    with subprocess.Popen(command, stdout=write_end, stderr=subprocess.PIPE, env=env) as child:
+        os.close(write_end)
+        assert child.stderr is not None
+        with os.fdopen(read_end, "rb") as reader:
+            first = reader.readline()  # the reader has what it wanted, and closes the pipe
         err = child.stderr.read().decode()
         code = child.wait(timeout=120)
     assert first.strip() and err == "" and code == 141
