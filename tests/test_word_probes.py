@@ -138,3 +138,46 @@ def test_words_without_a_detector_change_nothing(model: PhotoscopeModel) -> None
     # Beside a text with a detector, the one without would be outvoted: the query counts as before.
     mixed = [Term(text="dog"), Term(text="espresso")]
     torch.testing.assert_close(ranker.scores(mixed), ranker.scores(mixed, NO_WORDS))
+
+
+def test_a_big_library_s_reduced_features_get_the_detectors_too(
+    model: PhotoscopeModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # From sidecar.REDUCE_FROM photos the store keeps features projected on the library's principal
+    # directions; the detectors read 1280-d features, so they are projected the same way.
+    from photos import indexed_row
+
+    from photoscope.library.db import Library, NewFile
+    from photoscope.search import sidecar
+
+    monkeypatch.setattr(sidecar, "REDUCE_FROM", 50)
+    monkeypatch.setattr(sidecar, "REDUCED_DIM", 32)
+    small, dogs = _store(model)
+    features = small.vectors("feature").repeat(5, 1)  # 80 photos: 40 lean to "dog", 40 away
+    dog_rows = [r for r in range(80) if r % 16 in dogs]
+    library = Library(tmp_path / "library.db")
+    folder = library.add_folder(str(tmp_path))
+    new = [NewFile(folder.id, f"{tmp_path}/p{i}.jpg", 100 + i, 1.0 + i, f"{i:032x}") for i in range(80)]
+    ids = library.add_photos(new)
+    latent = np.ones(model.latent_dim, np.float32)
+    library.write_results(
+        [
+            indexed_row(
+                ids[j],
+                size=100 + j,
+                mtime=1.0 + j,
+                latent=latent,
+                feature=features[j].numpy().astype(np.float16),
+                model_version=model.version,
+            )
+            for j in range(80)
+        ]
+    )
+    store = sidecar.open_store(library, model.version, model.latent_dim, tmp_path / "vectors")
+    assert store.feature_basis is not None and store.vectors("feature").shape == (80, 32)
+    ranker = CombinedRanker(model, store)
+    added = [Term(text="beach"), Term(text="dogs")]
+    lift = ranker.scores(added) - ranker.scores(added, NO_WORDS)
+    others = [r for r in range(80) if r not in dog_rows]
+    assert lift[dog_rows].min() > lift[others].max()
+    library.close()

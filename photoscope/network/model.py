@@ -431,13 +431,15 @@ class PhotoscopeModel:
         """The word a detector answers for ``word`` ("dogs" -> "dog"), None when no detector does."""
         return None if self._word_probes is None else self._word_probes.word_of(word)
 
-    def word_log_odds(self, words: Sequence[str], features: torch.Tensor) -> torch.Tensor:
+    def word_log_odds(
+        self, words: Sequence[str], features: torch.Tensor, basis: npt.NDArray[np.float32] | None = None
+    ) -> torch.Tensor:
         """N x K: the log-odds that each photo's captions would use each of ``words`` (detector
         words, as ``detector_word`` gives them), from N x 1280 encoder features at any scale (the
-        store's unit float16 rows too)."""
+        store's unit float16 rows too), or N x D ones projected on ``basis`` (1280 x D)."""
         if self._word_probes is None:
             raise ValueError("this model's encoder has no word detectors")
-        return self._word_probes.logits(words, features)
+        return self._word_probes.logits(words, features, basis)
 
     def likeliest_words(
         self, feature: torch.Tensor, count: int, leave_out: Sequence[str] = ()

@@ -112,11 +112,15 @@ class WordProbes:
             return word[:-1]
         return None
 
-    def logits(self, words: Sequence[str], features: torch.Tensor) -> torch.Tensor:
+    def logits(
+        self, words: Sequence[str], features: torch.Tensor, basis: npt.NDArray[np.float32] | None = None
+    ) -> torch.Tensor:
         """N x K log-odds of the probe words ``words`` for N x 1280 features (any scale, any float
-        dtype, as the store keeps them: unit float16 rows)."""
+        dtype, as the store keeps them: unit float16 rows). With ``basis`` (1280 x D orthonormal
+        columns), the features are N x D projections on it, renormalised (a large library's store):
+        the probes are projected the same way, which keeps what the features keep."""
         rows = [self.index[w] for w in words]
-        weight = torch.from_numpy(self.weight[rows])
+        weight = torch.from_numpy(self.weight[rows] if basis is None else self.weight[rows] @ basis)
         matrix = features.reshape(-1, weight.shape[1])
         out = torch.empty(len(matrix), len(rows))
         # A block at a time in float32: the probe of each unit row, without a float32 copy of

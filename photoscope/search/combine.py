@@ -46,6 +46,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
+import numpy.typing as npt
 import torch
 import torch.nn.functional as F
 
@@ -178,9 +180,11 @@ def word_rows(
     terms: Sequence[Term],
     queries: Sequence[QueryWords | None],
     options: CombineOptions,
+    basis: npt.NDArray[np.float32] | None = None,
 ) -> torch.Tensor:
     """T x N: each term's detector evidence for N photos' features (module docstring), before its
-    weight; 0 for a term without detector words. One pass over the features for all the words."""
+    weight; 0 for a term without detector words. One pass over the features for all the words.
+    ``basis``: the features are projected on it (``VectorStore.feature_basis``)."""
     texts = [detector_words(model, q) if q is not None else [] for q in queries]
     rows = torch.zeros(len(terms), len(features))
     if any(q is not None and not words for q, words in zip(queries, texts, strict=True)):
@@ -196,7 +200,7 @@ def word_rows(
     needed = sorted({*named, *(w for words in photos for w, _ in words)})
     if not needed:
         return rows
-    log_odds = model.word_log_odds(needed, features)
+    log_odds = model.word_log_odds(needed, features, basis)
     column = {w: i for i, w in enumerate(needed)}
     for i, term in enumerate(terms):
         if texts[i]:
@@ -339,7 +343,8 @@ class CombinedRanker:
             combined = combine_scores(self.term_scores(summed, options), kept)
         combined = add_concepts(combined, self.concept_rows(queries, options), terms, weights, only, options)
         if uses_words(options):
-            rows = word_rows(self.model, self.store.vectors("feature"), terms, queries, options)
+            features = self.store.vectors("feature")
+            rows = word_rows(self.model, features, terms, queries, options, self.store.feature_basis)
             combined = add_words(combined, rows, terms, weights, options)
         positives = [t.text for t, o in zip(terms, only, strict=True) if t.text and not t.negative and not o]
         if options.rerank > 0 and positives:

@@ -323,6 +323,10 @@ class MappedStore(VectorStore):
     def _base(self, kind: Kind) -> torch.Tensor:
         return self._b_latents if kind == "latent" else self._b_features
 
+    @property
+    def feature_basis(self) -> npt.NDArray[np.float32] | None:
+        return self.base.basis
+
     def vectors(self, kind: Kind) -> torch.Tensor:
         """The live rows' normalised matrix, in the order of ``ids`` (a copy: the rows are in two parts)."""
         base = self._base(kind)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
+import numpy.typing as npt
 import torch
 
 from photoscope.search.results import Hit
@@ -157,6 +158,12 @@ class VectorStore:
             self._ids.pop()
             for matrix in self._matrices:
                 matrix.size -= 1
+
+    @property
+    def feature_basis(self) -> npt.NDArray[np.float32] | None:
+        """The directions ``vectors("feature")`` are projected on (1280 x D), None when the rows are
+        the whole 1280-d features (the memory-mapped store reduces a large library's)."""
+        return None
 
     def vectors(self, kind: Kind) -> torch.Tensor:
         """The normalised N x D matrix of one kind (a view: do not modify)."""
