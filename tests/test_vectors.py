@@ -198,3 +198,13 @@ def test_big_libraries_keep_reduced_features(tmp_path: Path, monkeypatch: pytest
     fresh = sidecar.MappedStore(store.write("m@1"), 8)
     assert fresh.base.count == 80 and fresh.changed == 0
     assert torch.allclose(fresh.vector_of(ids[20], "feature"), store.vector_of(ids[20], "feature"))
+
+
+def test_some_rows_read_from_the_mapped_store_are_those_rows(tmp_path: Path) -> None:
+    library, ids, _, features = _indexed_library(tmp_path, 30)
+    store = sidecar.open_store(library, "m@1", 8, sidecar.sidecar_path(tmp_path / "library.db"))
+    store.remove(ids[:3])  # dead base rows
+    store.upsert([ids[5], 999], torch.randn(2, 8), torch.from_numpy(features[5:7]))  # and a tail
+    rows = torch.tensor([0, 4, len(store) - 2, len(store) - 1, 10])
+    for kind in ("latent", "feature"):
+        assert torch.allclose(store.rows_of(kind, rows), store.vectors(kind)[rows])

@@ -181,3 +181,23 @@ def test_a_big_library_s_reduced_features_get_the_detectors_too(
     others = [r for r in range(80) if r not in dog_rows]
     assert lift[dog_rows].min() > lift[others].max()
     library.close()
+
+
+def test_the_detectors_score_the_combination_s_best_photos_and_the_rest_stay_below(
+    model: PhotoscopeModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from photoscope.search import combine
+
+    store, _ = _store(model)
+    ranker = CombinedRanker(model, store)
+    terms = [Term(text="beach"), Term(text="dogs")]
+    plain = ranker.scores(terms, NO_WORDS)
+    everyone = ranker.scores(terms)  # 16 photos: all of them are candidates
+    monkeypatch.setattr(combine, "DETECTOR_CANDIDATES", 4)
+    some = ranker.scores(terms)
+    best = plain.topk(4).indices
+    assert torch.allclose(some[best], everyone[best])  # the candidates: as with every photo scored
+    rest = torch.ones(16, dtype=torch.bool)
+    rest[best] = False
+    assert some[rest].max() < some[best].min()
+    assert torch.equal(some[rest].argsort(), plain[rest].argsort())  # in the combination's order

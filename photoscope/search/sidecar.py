@@ -327,6 +327,15 @@ class MappedStore(VectorStore):
     def feature_basis(self) -> npt.NDArray[np.float32] | None:
         return self.base.basis
 
+    def rows_of(self, kind: Kind, rows: torch.Tensor) -> torch.Tensor:
+        """Some rows' vectors, read where they are (``vectors`` copies every row: a million)."""
+        live_base = len(self._b_ids) - self._dead
+        in_base = rows < live_base
+        out = torch.empty(len(rows), self._base(kind).shape[1])
+        out[in_base] = self._base(kind)[self._base_rows(rows[in_base])].float()
+        out[~in_base] = self._tail.vectors(kind)[rows[~in_base] - live_base].float()
+        return out
+
     def vectors(self, kind: Kind) -> torch.Tensor:
         """The live rows' normalised matrix, in the order of ``ids`` (a copy: the rows are in two parts)."""
         base = self._base(kind)

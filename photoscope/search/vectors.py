@@ -165,6 +165,10 @@ class VectorStore:
         the whole 1280-d features (the memory-mapped store reduces a large library's)."""
         return None
 
+    def rows_of(self, kind: Kind, rows: torch.Tensor) -> torch.Tensor:
+        """The normalised vectors of some rows (numbered as ``ids``), in float32."""
+        return self.vectors(kind)[rows].float()
+
     def vectors(self, kind: Kind) -> torch.Tensor:
         """The normalised N x D matrix of one kind (a view: do not modify)."""
         return (self._latents if kind == "latent" else self._features).view()
