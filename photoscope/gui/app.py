@@ -89,6 +89,13 @@ def open_api(db: Path | None, model: Path | None) -> Photoscope:
         api.serve()  # `photoscope search` asks the running app (photoscope.service); closed with the API
         return api
     finally:
+        resume_collection()
+
+
+def resume_collection() -> None:
+    """Garbage collection back on after a pause (``open_api``, ``MainWindow._pause_collection``),
+    what is alive now frozen: later collections walk only newer objects."""
+    if not gc.isenabled():
         gc.freeze()
         gc.enable()
 

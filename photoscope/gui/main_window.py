@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoscope.gui import about
+from photoscope.gui.app import resume_collection
 from photoscope.gui.desktop import PHOTO_SUFFIXES, photo_from_mime
 from photoscope.gui.detail_view import DetailView
 from photoscope.gui.index_status import IndexStatus, describe_counts
@@ -999,10 +1000,3 @@ class MainWindow(QMainWindow):
 
     def describe_library(self, counts: dict[str, int]) -> str:
         return describe_counts(counts)
-
-
-def resume_collection() -> None:
-    """Garbage collection back on after ``MainWindow._pause_collection``, what is alive now frozen."""
-    if not gc.isenabled():
-        gc.freeze()
-        gc.enable()
