@@ -30,7 +30,7 @@ import numpy.typing as npt
 import torch
 
 from photoscope import config
-from photoscope.network.naming import _pack, _unpack
+from photoscope.network.naming import pack_halves, unpack_halves
 
 WORD_PROBES_RESOURCE = "word-probes.json"
 _BLOCK = 8192
@@ -135,7 +135,7 @@ class WordProbes:
         return json.dumps(
             {
                 "words": list(self.words),
-                "weight": _pack(self.weight),
+                "weight": pack_halves(self.weight),
                 "bias": [round(float(x), 5) for x in self.bias],
                 "shape": list(self.weight.shape),
                 "info": self.info,
@@ -150,7 +150,7 @@ def load_word_probes(path: Path | str | None = None) -> WordProbes:
     shape = tuple(int(n) for n in cast(list[int], data["shape"]))
     return WordProbes(
         words=tuple(str(w) for w in data["words"]),
-        weight=_unpack(str(data["weight"]), shape),
+        weight=unpack_halves(str(data["weight"]), shape),
         bias=np.asarray(data["bias"], dtype=np.float32),
         info=dict(data.get("info", {})),
     )
