@@ -20,12 +20,14 @@ from photoscope.network.naming import (
     article,
     concepts_from_tags,
     load_presence,
+    name_the_kind,
     scene_phrase,
 )
 from photoscope.search.ranking import SearchEngine, TextSearchOptions
 from photoscope.search.vectors import VectorStore
 
 ESPRESSO, BALD_EAGLE, EGYPTIAN_CAT, TABBY, LAPTOP, GERMAN_SHEPHERD, CHURCH = 967, 22, 285, 281, 620, 235, 497
+PALACE = 698
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +37,7 @@ def model(shipped_model_dir: Path) -> PhotoscopeModel:
 
 def probs_of(**classes: float) -> np.ndarray:
     names = {"espresso": ESPRESSO, "eagle": BALD_EAGLE, "egyptian": EGYPTIAN_CAT, "tabby": TABBY}
+    names["palace"] = PALACE
     p = np.zeros(1000, dtype=np.float32)
     for key, value in classes.items():
         p[names[key]] = value
@@ -216,7 +219,9 @@ def test_a_forced_rewrite_says_less_instead(model: PhotoscopeModel, monkeypatch:
     monkeypatch.setattr(model, "caption", caption)
     feature = _feature_for(ESPRESSO)
     latent = torch.zeros(1, model.latent_dim)
-    everywhere = CaptionRule(familiar=-1.0, say_less_below=-1.0, support=(("person", 1.01),))  # all familiar
+    everywhere = CaptionRule(  # all familiar
+        familiar=-1.0, say_less_below=-1.0, name_below=-1.0, support=(("person", 1.01),)
+    )
     rewritten = ("a white building with a large window", -2.5)  # a small drop: kept, unless ...
     unnamed = replace(everywhere, name_over_rewrite=False)
     assert model.describe_vectors(feature, latent, DecodeOptions(rule=unnamed))[0].text == rewritten[0]
@@ -240,3 +245,42 @@ def test_a_concept_no_photo_shows_finds_nothing(model: PhotoscopeModel) -> None:
     engine = SearchEngine(model, _store(model))
     assert engine.search_text("a koala", k=5).hits == []
     assert [h.photo_id for h in engine.search_text("espresso", k=5).hits] == [100]
+
+
+def test_a_vaguer_word_for_what_the_head_is_sure_of_becomes_its_name() -> None:
+    concepts = load_concepts()
+    dogs = frozenset(concepts.classes_for("dog"))
+    caption = "a man is standing in front of a large building"
+    assert name_the_kind(caption, "palace", concepts) == "a man is standing in front of a palace"
+    assert name_the_kind("a bird sits on a branch", "bald eagle", concepts) == "a bald eagle sits on a branch"
+    ball = "a dog plays with a ball"
+    assert name_the_kind(ball, "tennis ball", concepts) == "a dog plays with a tennis ball"
+    # unchanged: people say "a dog", not its breed; plurals; words beside the name, not above it
+    assert name_the_kind("a dog runs", "golden retriever", concepts, dogs) == "a dog runs"
+    assert name_the_kind("two birds fly", "bald eagle", concepts) == "two birds fly"
+    assert name_the_kind("a palace by a lake", "mosque", concepts) == "a palace by a lake"
+    assert name_the_kind("a palace by a lake", "palace", concepts) == "a palace by a lake"
+    # beside it: a building and a castle are both structures (58 classes), a dog and a cat are not
+    caption = "people stand in front of a white building"
+    assert name_the_kind(caption, "castle", concepts) == caption
+    assert name_the_kind(caption, "castle", concepts, beside=58) == "people stand in front of a castle"
+    assert name_the_kind("a dog on a sofa", "tabby", concepts, beside=58) == "a dog on a sofa"
+
+
+def test_the_caption_calls_a_sure_thing_by_its_name(model: PhotoscopeModel) -> None:
+    """The head sure of a palace: a decoder caption with "a building" in it names the palace."""
+    probs = probs_of(palace=0.9)
+    rule = CaptionRule()
+    said = model._name_the_kind("a man is standing in front of a large building", probs, rule)
+    assert said == "a man is standing in front of a palace"
+    unsure = probs_of(palace=0.5)
+    assert model._name_the_kind("a building", unsure, rule) == "a building"
+
+
+def test_an_unfamiliar_photo_the_head_is_sure_of_is_called_by_its_name(model: PhotoscopeModel) -> None:
+    rule = CaptionRule()
+    caption = "a boy in a red shirt is standing in front of a large crowd"
+    assert model._say_the_name(caption, probs_of(espresso=0.9), rule) == "an espresso"
+    assert model._say_the_name(caption, probs_of(espresso=0.5), rule) == caption  # not sure enough
+    already = "a cup of espresso on a table"
+    assert model._say_the_name(already, probs_of(espresso=0.9), rule) == already

@@ -401,6 +401,51 @@ def scene_phrase(caption: str) -> str | None:
     return None
 
 
+def name_the_kind(
+    caption: str, name: str, concepts: Concepts, avoid: frozenset[int] = frozenset(), beside: int = 0
+) -> str:
+    """``caption`` with its vaguer word for what the head names replaced by the name: "a man
+    stands in front of a large building" -> "a man stands in front of a castle" when the head is
+    sure of the castle. The noun phrase goes whole ("a large building" -> "a castle": an adjective
+    the decoder wrote for a building may not fit the castle); plurals stay ("two birds" is not
+    "two eagles"). Names inside ``avoid`` (dog breeds: people say "a dog") change nothing."""
+    named = set(concepts.classes_for(name))
+    if not named or named <= avoid:
+        return caption
+    words = caption.split()
+    for end in range(len(words) - 1, -1, -1):
+        for size in (2, 1):
+            start = end - size + 1
+            gram = " ".join(words[max(start, 0) : end + 1])
+            if start < 0 or gram == name or not _vaguer(concepts, gram, named, beside):
+                continue
+            if words[end].endswith("s") and concepts.is_concept(words[end][:-1]):
+                return caption  # a plural: "two birds" is not "two eagles"
+            while start > 0 and words[start - 1] not in _PHRASE_STARTS and end - start < 3:
+                start -= 1
+            if start > 0 and words[start - 1] in _PHRASE_STARTS:
+                return " ".join([*words[: start - 1], article(name), *words[end + 1 :]])
+            return " ".join([*words[: end - size + 1], name, *words[end + 1 :]])
+    return caption
+
+
+def _vaguer(concepts: Concepts, word: str, named: set[int], beside: int) -> bool:
+    """Whether ``word`` is a concept word above the name (it covers its classes and more), or
+    beside it: a concept of at most ``beside`` classes covers both ("building" and "castle" are
+    both structures)."""
+    covered = set(concepts.classes_for(word))
+    if not covered or named < covered:
+        return bool(covered)
+    if beside <= 0 or covered & named:
+        return False
+    first = min(named)
+    for above in concepts.hypernyms(first):
+        both = set(concepts.classes_for(above))
+        if first in both and covered <= both:
+            return len(both) <= beside
+    return False
+
+
 def risky_groups(words: Sequence[str]) -> set[str]:
     """The risky groups a caption's words name."""
     return {group for group, names in RISKY_WORDS.items() if any(w in names for w in words)}
