@@ -8,8 +8,10 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import pytest
 from gui_support import names
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QEvent, QObject, QSettings
+from PySide6.QtWidgets import QWidget
 
 from photoscope.api import Photoscope
 from photoscope.gui.main_window import MainWindow
@@ -30,6 +32,20 @@ def _hold(api: Photoscope, method: str) -> threading.Event:
 
     setattr(api, method, held)
     return go
+
+
+class PaintWatch(QObject):
+    """Whether ``widget`` has been painted while ``condition()`` held (the grid had its rows)."""
+
+    def __init__(self, widget: QWidget, condition: Any) -> None:
+        super().__init__(widget)
+        self.condition, self.seen = condition, False
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self.condition():
+            self.seen = True
+        return False
 
 
 def test_a_query_typed_before_the_network_is_ready_is_answered_then_refined(
@@ -97,3 +113,66 @@ def test_garbage_collection_waits_until_the_network_is_in(
         window.shutdown()
         api.close()
         gc.enable()
+
+
+# PyTorch's import (and before it the quick answer's files) runs Python on another thread, and loads
+# PyTorch's libraries under the dynamic loader's lock: started while the window lays out and paints
+# a new grid, each of the grid's calls into Python waits for the GIL, and a thread started for its
+# thumbnails waits for the loader. So the network loads once the first screen is painted.
+
+
+def test_the_network_loads_once_the_first_answer_is_painted(
+    qtbot: Any,
+    settings: QSettings,
+    library_db: Path,
+    trained_tiny: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    started_after_paint: list[bool] = []
+    start_background = MainWindow.start_background
+
+    def watched_start(window: MainWindow) -> None:
+        started_after_paint.append(painted.seen)
+        start_background(window)
+
+    monkeypatch.setattr(MainWindow, "start_background", watched_start)
+    api = Photoscope(library_db, model_dir=trained_tiny)  # the network not built: as at launch
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    painted = PaintWatch(window.view.viewport(), lambda: window.results.rowCount() > 0)
+    window.show()
+    try:
+        window.search.set_text(QUERY)  # typed before the library is even open
+        with qtbot.waitSignal(window.indexing_started, timeout=60_000):
+            window.open_library(lambda: api)
+        assert started_after_paint[:1] == [True]
+    finally:
+        window.shutdown()
+        api.close()
+
+
+def test_the_search_index_loads_once_the_timeline_is_painted(
+    qtbot: Any, settings: QSettings, library_db: Path, trained_tiny: Path
+) -> None:
+    api = Photoscope(library_db, model_dir=trained_tiny)  # the network not built: as at launch
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    painted = PaintWatch(window.browse.viewport(), lambda: window.timeline.complete)
+    prepared_after_paint: list[bool] = []  # the quick answer's files: the first of the loading
+    submit = window.quick.submit
+
+    def watched_submit(fn: Any, *args: Any, **kwargs: Any) -> int:
+        if fn == api.prepare_quick_search:
+            prepared_after_paint.append(painted.seen)
+        return submit(fn, *args, **kwargs)
+
+    window.quick.submit = watched_submit  # type: ignore[method-assign]
+    window.show()
+    try:
+        with qtbot.waitSignal(window.indexing_started, timeout=60_000):
+            window.open_library(lambda: api)
+        assert window.pages.currentWidget() is window.browse
+        assert prepared_after_paint == [True]
+    finally:
+        window.shutdown()
+        api.close()

@@ -93,7 +93,7 @@ def open_api(db: Path | None, model: Path | None) -> Photoscope:
 
 
 def resume_collection() -> None:
-    """Garbage collection back on after a pause (``open_api``, ``MainWindow._pause_collection``),
+    """Garbage collection back on after a pause (``open_api``, ``LaunchOrder.attached``),
     what is alive now frozen: later collections walk only newer objects."""
     if not gc.isenabled():
         gc.freeze()

@@ -10,7 +10,6 @@ of its own, replaced by the network's ranking when that is ready.
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -47,6 +46,7 @@ from photoscope.gui.app import resume_collection
 from photoscope.gui.desktop import PHOTO_SUFFIXES, photo_from_mime
 from photoscope.gui.detail_view import DetailView
 from photoscope.gui.index_status import IndexStatus, describe_counts
+from photoscope.gui.launch_order import LaunchOrder
 from photoscope.gui.library_dialog import LibraryDialog, choose_folder
 from photoscope.gui.library_opener import LibraryOpener
 from photoscope.gui.map_window import MapWindow
@@ -91,7 +91,6 @@ REFRESH_MS = 1500  # while indexing, re-run the query at most this often so new 
 TIMELINE_HEAD = 500  # photos read first at launch: more than a screen holds at the smallest tiles
 BROWSE_REFRESH_MS = 4000  # while indexing, re-read the timeline at most this often
 CHOICES_AFTER_SCROLL_MS = 1500  # at launch the folder filter's subfolders are read after a pause this long
-COLLECTION_PAUSE_MS = 60_000  # the longest the garbage collector waits for the network at launch
 
 
 class MainWindow(QMainWindow):
@@ -114,13 +113,6 @@ class MainWindow(QMainWindow):
         self._back: str | None = None  # the text query that "Find similar" left, for Back
         self._pasted: tuple[int, Image.Image] | None = None  # the pasted image's key and PIL copy
         self._adding_folder = False  # --folder given: no welcome page while it is added
-        self._start_when_browsing = False
-        # Launching, on two busy CPUs, one heavy thing at a time. A query typed before the library
-        # opened: its first answer, then the network loads (``_after_first_answer``), then the timeline
-        # and the folder filter's subfolders are read (``_after_network``). No query: the timeline,
-        # then the quick answer is prepared, the network loaded and the subfolders read.
-        self._after_first_answer: list[Callable[[], None]] = []
-        self._after_network: list[Callable[[], None]] = []
         self._choices_waiting = False  # the folder filter's subfolders, read once the network is in
         self._timeline_stale = False  # changed behind a query's results: read again when shown
         self.runner = TaskRunner(threads=1, parent=self)  # API calls, in order
@@ -128,6 +120,7 @@ class MainWindow(QMainWindow):
         self.quick = TaskRunner(threads=1, parent=self)
         self._early: tuple[int, bool] | None = None  # the grid's first answer: (query number, quick?)
         self._query_number = 0
+        self.launch = LaunchOrder(self.start_background, self.quick, self._shown_page, self)
         self.opener = LibraryOpener(self.runner, lambda error: self.ask_repair(error), self)
         self.io = TaskRunner(threads=2, parent=self)  # file decoding for previews
         # The timeline and its records, never behind a search; then the folder filter's subfolders.
@@ -282,10 +275,9 @@ class MainWindow(QMainWindow):
 
     def attach(self, api: Photoscope, add_folder: str | Path | None = None) -> None:
         self.api = api
-        if not api.model_ready:
-            self._pause_collection()
+        self.launch.attached(api)
         if self._query_waiting:  # the first screen is the query's answer
-            self._after_network.append(self.reload_timeline)
+            self.launch.after_network(self.reload_timeline)
         else:
             self.reload_timeline()  # the first screen is the photos: before anything else loads
         if add_folder is not None:
@@ -315,39 +307,19 @@ class MainWindow(QMainWindow):
                 self.welcome.show_library(self.api.library_path)
             self.pages.setCurrentWidget(self.welcome)
             return
-        if self._query_waiting:
-            # The network loads once the query has its first answer: importing PyTorch holds the GIL
-            # and both CPUs for seconds, and the first answer needs neither.
-            self._after_first_answer.append(self.start_background)
-        elif self.timeline.complete:
-            self.start_background()
-        else:  # the search index (PyTorch, every vector) loads once the timeline is on screen
-            self._start_when_browsing = True
         self._show_idle()
+        self.launch.opened(self._query_waiting, self.timeline.complete)
         if self._query_waiting:
             self.run_query()
 
-    def _start_after_first_answer(self) -> None:
-        waiting, self._after_first_answer = self._after_first_answer, []
-        for task in waiting:
-            task()
+    def _shown_page(self) -> QWidget:
+        """What the window shows below the search bar: a grid's tiles, or a message."""
+        page = self.pages.currentWidget() or self.pages
+        return page.viewport() if isinstance(page, ResultsView) else page
 
     def _network_loaded(self) -> None:
-        waiting, self._after_network = self._after_network, []
-        for task in waiting:
-            task()
+        self.launch.network_loaded()
         self.choices_timer.start()  # the subfolders: once the user pauses (``_read_folder_choices``)
-
-    def _launch_in_turn(self) -> None:
-        """No query at launch, the timeline on screen: prepare the quick answer, then load the network
-        (beside PyTorch's import, preparing takes several times as long); the subfolders are read once
-        the network is in (``_network_loaded``)."""
-        api = self.api
-        if api is None or api.model_ready:
-            self.start_background()
-            return
-        start = self.start_background
-        self.quick.submit(api.prepare_quick_search, lambda _: start(), lambda _: start())
 
     def start_background(self) -> None:
         """Index and watch in the background; the vectors load first (see below)."""
@@ -367,17 +339,8 @@ class MainWindow(QMainWindow):
         self.worker = None
         self.runner.submit(start, self._background_started)
 
-    def _pause_collection(self) -> None:
-        """No cyclic garbage collection until the network is in (``_background_started``). A full
-        collection walks every object holding the GIL: during PyTorch's import (whichever task comes
-        first, a search or the vectors' load) each stalled the window 40-120 ms, and afterwards one
-        over PyTorch's ~200,000 objects took ~100 ms. Those objects are then frozen, so later
-        collections walk only newer ones. The timer resumes collection whatever becomes of the load."""
-        gc.disable()
-        QTimer.singleShot(COLLECTION_PAUSE_MS, resume_collection)
-
     def _background_started(self, worker: IndexWorker) -> None:
-        resume_collection()
+        self.launch.network_started()
         self.worker = worker
         if self.api is not None:  # the network answers from now on
             self.quick.submit(self.api.release_quick_search)
@@ -569,7 +532,7 @@ class MainWindow(QMainWindow):
             self._early = None
             self.results.set_matches([])
             self._show_idle()
-            self._start_after_first_answer()
+            self.launch.first_answer_shown()
             return
         described = query.describe()
         if not quiet:
@@ -586,7 +549,7 @@ class MainWindow(QMainWindow):
             self._show_results(results, described, time.perf_counter() - started, quiet, refining)
 
         def search() -> None:
-            self._start_after_first_answer()
+            self.launch.first_answer_shown()
             self.runner.submit(lambda: query.run(api), answered, self._search_failed, key="search")
 
         if not query.wants_first_answer(api):
@@ -598,7 +561,9 @@ class MainWindow(QMainWindow):
 
         def early(answer: tuple[Results, bool]) -> None:
             self._show_early(number, *answer, described, started, quiet)
-            search()
+            # The network loads once the first answer is painted; a newer query meanwhile starts
+            # it itself.
+            self.launch.after_paint(lambda: search() if number == self._query_number else None)
 
         self.quick.submit(lambda: query.first_answer(api), early, lambda _: search(), key="early")
 
@@ -788,12 +753,7 @@ class MainWindow(QMainWindow):
 
     def _timeline_failed(self, error: BaseException) -> None:
         self.statusBar().showMessage(f"The library could not be listed: {error}", 8000)
-        self._background_after_timeline()
-
-    def _background_after_timeline(self) -> None:
-        if self._start_when_browsing:
-            self._start_when_browsing = False
-            self._launch_in_turn()
+        self.launch.timeline_read()
 
     def _timeline_ready(self, timeline: Timeline) -> None:
         same = self.timeline.timeline is not None and self.timeline.timeline.sort == timeline.sort
@@ -812,7 +772,7 @@ class MainWindow(QMainWindow):
                     QItemSelectionModel.SelectionFlag.NoUpdate,
                 )
         self._show_idle()
-        self._background_after_timeline()
+        self.launch.timeline_read()
 
     def find_similar(self, photo_id: int, path: str = "") -> None:
         if not path:
