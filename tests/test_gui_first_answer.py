@@ -3,8 +3,10 @@ text encoder in NumPy, then the network's ranking replaces it, keeping the photo
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,25 @@ from photoscope.gui.wording import REFINING
 from photoscope.network.model import PhotoscopeModel
 
 QUERY = "a red circle"
+
+
+def _at_launch(
+    qtbot: Any, settings: QSettings, library_db: Path, model: Path
+) -> tuple[Photoscope, MainWindow]:
+    """The library's API with its network not built yet, as at launch, and a window not shown."""
+    api = Photoscope(library_db, model_dir=model)
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    return api, window
+
+
+@contextlib.contextmanager
+def _closed_after(api: Photoscope, window: MainWindow) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        window.shutdown()
+        api.close()
 
 
 def _hold(api: Photoscope, method: str) -> threading.Event:
@@ -95,10 +116,8 @@ def test_garbage_collection_waits_until_the_network_is_in(
 ) -> None:
     # A full collection while PyTorch is imported stalls the window (benchmarks/gui.py): none runs
     # from the library's opening until the network is in, and then what is alive is frozen.
-    api = Photoscope(library_db, model_dir=trained_tiny)  # the network not built: as at launch
+    api, window = _at_launch(qtbot, settings, library_db, trained_tiny)
     network_may_load = _hold(api, "start_background")
-    window = MainWindow(settings)
-    qtbot.addWidget(window)
     window.show()
     frozen = gc.get_freeze_count()
     try:
@@ -136,27 +155,20 @@ def test_the_network_loads_once_the_first_answer_is_painted(
         start_background(window)
 
     monkeypatch.setattr(MainWindow, "start_background", watched_start)
-    api = Photoscope(library_db, model_dir=trained_tiny)  # the network not built: as at launch
-    window = MainWindow(settings)
-    qtbot.addWidget(window)
+    api, window = _at_launch(qtbot, settings, library_db, trained_tiny)
     painted = PaintWatch(window.view.viewport(), lambda: window.results.rowCount() > 0)
     window.show()
-    try:
+    with _closed_after(api, window):
         window.search.set_text(QUERY)  # typed before the library is even open
         with qtbot.waitSignal(window.indexing_started, timeout=60_000):
             window.open_library(lambda: api)
         assert started_after_paint[:1] == [True]
-    finally:
-        window.shutdown()
-        api.close()
 
 
 def test_the_search_index_loads_once_the_timeline_is_painted(
     qtbot: Any, settings: QSettings, library_db: Path, trained_tiny: Path
 ) -> None:
-    api = Photoscope(library_db, model_dir=trained_tiny)  # the network not built: as at launch
-    window = MainWindow(settings)
-    qtbot.addWidget(window)
+    api, window = _at_launch(qtbot, settings, library_db, trained_tiny)
     painted = PaintWatch(window.browse.viewport(), lambda: window.timeline.complete)
     prepared_after_paint: list[bool] = []  # the quick answer's files: the first of the loading
     submit = window.quick.submit
@@ -168,11 +180,8 @@ def test_the_search_index_loads_once_the_timeline_is_painted(
 
     window.quick.submit = watched_submit  # type: ignore[method-assign]
     window.show()
-    try:
+    with _closed_after(api, window):
         with qtbot.waitSignal(window.indexing_started, timeout=60_000):
             window.open_library(lambda: api)
         assert window.pages.currentWidget() is window.browse
         assert prepared_after_paint == [True]
-    finally:
-        window.shutdown()
-        api.close()
