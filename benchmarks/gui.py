@@ -180,6 +180,11 @@ class StallSampler:
     It needs the GIL to look, so it sees the GUI thread where it is blocked (usually a call into C that
     waits for the GIL or the CPU) and what the other threads were running at that moment. It also
     records the garbage collections over 5 ms: a full one walks every object holding the GIL.
+
+    Looking lengthens what it looks at: every 5 ms of a gap already 30 ms long it holds the GIL for
+    1-2 ms or more (the stacks of a dozen threads), which the GUI thread then waits for. Quiet runs on
+    the same code (#18): worst opening gaps 21, 65, 42 ms with it, 49, 38, 38, 43, 27, 46 ms without.
+    Targets are read from runs without --diagnose; it says where a gap comes from, not how long.
     """
 
     def __init__(self, heartbeat: Heartbeat) -> None:
@@ -478,7 +483,11 @@ def main() -> None:
     parser.add_argument("--new-photos", type=int, default=36)
     parser.add_argument("--model", type=Path, help="a model bundle (default: a random one)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "photoscope-gui-bench")
-    parser.add_argument("--diagnose", action="store_true", help="print the stalls and what the threads did")
+    parser.add_argument(
+        "--diagnose",
+        action="store_true",
+        help="print the stalls and what the threads did (lengthens them: not for the figures)",
+    )
     parser.add_argument("--only", choices=("launch", "heartbeat", "timeline"), help="run one part")
     parser.add_argument(
         "--query-at",
