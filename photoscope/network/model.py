@@ -311,18 +311,28 @@ class PhotoscopeModel:
                 texts[i] = rewritten[i].text
             else:
                 texts[i] = self.say_less(first[i].text, rewritten[i].text, probs[i], rule)
-        texts = [
-            self._name_the_kind(text, row, rule) if known < rule.familiar else text
-            for text, row, known in zip(texts, probs, familiarity, strict=True)
-        ]
-        texts = [
-            self._say_the_name(text, row, rule) if known < rule.name_below else text
-            for text, row, known in zip(texts, probs, familiarity, strict=True)
-        ]
+        texts = self._sure_names(texts, probs, familiarity, rule)
         return [
             DescribedCaption(text, c.score, concepts, c.text)
             for text, c, concepts in zip(texts, first, shown, strict=True)
         ]
+
+    def _sure_names(
+        self,
+        texts: list[str],
+        probs: npt.NDArray[np.floating],
+        familiarity: npt.NDArray[np.floating],
+        rule: CaptionRule,
+    ) -> list[str]:
+        """On unfamiliar photos, what the head is sure of called by its name (``CaptionRule``)."""
+        out = []
+        for text, row, known in zip(texts, probs, familiarity, strict=True):
+            if known < rule.familiar:
+                text = self._name_the_kind(text, row, rule)
+            if known < rule.name_below:
+                text = self._say_the_name(text, row, rule)
+            out.append(text)
+        return out
 
     def _name_the_kind(self, text: str, probs: npt.NDArray[np.floating], rule: CaptionRule) -> str:
         named = self.namer.name(probs, rule.kind_threshold)
