@@ -95,9 +95,10 @@ from photoscope.search.combine import (
     word_rows,
 )
 from photoscope.search.ranking import TextRanker, TextSearchOptions, rescore_top
-from photoscope.search.vectors import CONCEPTS_PER_PHOTO, VectorStore
+from photoscope.search.vectors import VectorStore
 from photoscope.training.features import cached_features
 from photoscope.training.flickr8k import CaptionDataset
+from photoscope.training.retrieval import store_with_concepts
 
 MIN_RELEVANT = 5
 K = 10
@@ -297,10 +298,7 @@ def encoded_split(
 
 def evaluate(args: argparse.Namespace) -> None:
     data, names, model, features, latents = encoded_split(args)
-    store = VectorStore(latents.shape[1])
-    # The head's top classes of each photo, as the library stores them (concept words of search).
-    top = model.concept_probs(torch.from_numpy(features.astype("float32"))).topk(CONCEPTS_PER_PHOTO, dim=1)
-    store.upsert(range(len(names)), latents, features, (top.indices, top.values))
+    store = store_with_concepts(model, torch.from_numpy(features.astype("float32")), latents)
     known = {w for w in model.bundle.vocab.words}
     has, about = caption_words([data.captions[n] for n in names], known)
     queries = build_queries(has, about, args.per_type)
@@ -447,9 +445,7 @@ PHOTO_WORD_GRID = ((1, 3, 5, 8), (1.0, 2.0, 3.0, 4.0))  # photo_word_count, phot
 def photo_word_all(args: argparse.Namespace) -> None:
     """Photo + word on every query the rule draws for ``--seeds`` seeds (module docstring)."""
     data, names, model, features, latents = encoded_split(args)
-    store = VectorStore(latents.shape[1])
-    top = model.concept_probs(torch.from_numpy(features.astype("float32"))).topk(CONCEPTS_PER_PHOTO, dim=1)
-    store.upsert(range(len(names)), latents, features, (top.indices, top.values))
+    store = store_with_concepts(model, torch.from_numpy(features.astype("float32")), latents)
     has, about = caption_words([data.captions[n] for n in names], {w for w in model.bundle.vocab.words})
     drawn = (q for seed in range(args.seeds) for q in build_queries(has, about, len(names), seed))
     queries = list(dict.fromkeys(q for q in drawn if q.kind == "photo + word"))

@@ -26,7 +26,8 @@ from photoscope.network.encoder import ImageEncoder
 from photoscope.network.model import DecodeOptions, DescribedCaption, PhotoscopeModel
 from photoscope.network.vocab import tokenize
 from photoscope.search.ranking import TextRanker, TextSearchOptions
-from photoscope.search.vectors import CONCEPTS_PER_PHOTO, VectorStore
+from photoscope.search.vectors import VectorStore
+from photoscope.training.retrieval import store_with_concepts
 
 # The invented objects counted, each with the caption words that name it.
 INVENTED: dict[str, frozenset[str]] = {
@@ -107,14 +108,6 @@ def invented(caption: str, photo: OpenWorldPhoto) -> tuple[str, ...]:
     return tuple(obj for obj, names in INVENTED.items() if words & names and obj not in photo.present)
 
 
-def store_of(model: PhotoscopeModel, features: torch.Tensor, latents: torch.Tensor) -> VectorStore:
-    """A vector store as the app's, with the head's top classes as its stored tags."""
-    store = VectorStore(latents.shape[1])
-    top = model.concept_probs(features).topk(CONCEPTS_PER_PHOTO, dim=1)
-    store.upsert(range(len(latents)), latents, features, (top.indices, top.values))
-    return store
-
-
 def query_ranks(
     model: PhotoscopeModel, store: VectorStore, queries: Sequence[str], options: TextSearchOptions
 ) -> np.ndarray:
@@ -157,7 +150,7 @@ def evaluate_open_world(
         with torch.inference_mode():
             all_latents = torch.cat([latents, model.bundle.network.latent(extra)])
         all_features = torch.cat([own, extra])
-    store = store_of(model, all_features, all_latents)
+    store = store_with_concepts(model, all_features, all_latents)
     ranks = query_ranks(model, store, [p.query for p in photos], search or TextSearchOptions())
     results = [
         PhotoResult(p, d.text, d.decoder_text, right_word(d.text, p), invented(d.text, p), int(r), d.concepts)

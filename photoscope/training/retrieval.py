@@ -16,6 +16,15 @@ from photoscope.search.vectors import CONCEPTS_PER_PHOTO, VectorStore
 from photoscope.training.evaluate import ranks_of, recall_at
 
 
+def store_with_concepts(model: PhotoscopeModel, features: torch.Tensor, latents: torch.Tensor) -> VectorStore:
+    """A vector store as the app's library fills it: the latents, the features, and the head's top
+    classes as the stored tags (what the concept words of search read)."""
+    store = VectorStore(latents.shape[1])
+    top = model.concept_probs(features).topk(CONCEPTS_PER_PHOTO, dim=1)
+    store.upsert(range(len(latents)), latents, features, (top.indices, top.values))
+    return store
+
+
 @dataclass(frozen=True)
 class RetrievalReport:
     method: str
@@ -36,12 +45,11 @@ def evaluate_retrieval(
 ) -> list[RetrievalReport]:
     """``features`` (the photos' 1280-d encoder features) give the store the head's top classes,
     as the app's library has them (the concept words of search); without them concepts score 0."""
-    store = VectorStore(latents.shape[1])
     if features is None:
+        store = VectorStore(latents.shape[1])
         store.upsert(range(len(latents)), latents, torch.zeros(len(latents), 1280))
     else:
-        top = model.concept_probs(features).topk(CONCEPTS_PER_PHOTO, dim=1)
-        store.upsert(range(len(latents)), latents, features, (top.indices, top.values))
+        store = store_with_concepts(model, features, latents)
     queries = [(i, c) for i, caps in enumerate(captions) for c in caps]
     if max_queries and max_queries < len(queries):
         pick = np.random.default_rng(0).choice(len(queries), max_queries, replace=False)
