@@ -387,11 +387,7 @@ def scene_phrase(caption: str) -> str | None:
     for end in range(len(words) - 1, -1, -1):
         if words[end] not in SCENE_WORDS:
             continue
-        start = end
-        while start > 0 and words[start - 1] not in _PHRASE_STARTS and end - start < 3:
-            start -= 1
-        if start > 0 and words[start - 1] in _PHRASE_STARTS:
-            start -= 1
+        start = _phrase_start(words, end, end)
         phrase = words[start : end + 1]
         # "a field of flowers": keep the "of ..." the decoder wrote after the scene word
         if end + 2 < len(words) and words[end + 1] == "of" and words[end + 2] in SCENE_WORDS:
@@ -421,12 +417,21 @@ def name_the_kind(
                 continue
             if words[end].endswith("s") and concepts.is_concept(words[end][:-1]):
                 return caption  # a plural: "two birds" is not "two eagles"
-            while start > 0 and words[start - 1] not in _PHRASE_STARTS and end - start < 3:
-                start -= 1
-            if start > 0 and words[start - 1] in _PHRASE_STARTS:
-                return " ".join([*words[: start - 1], article(name), *words[end + 1 :]])
-            return " ".join([*words[: end - size + 1], name, *words[end + 1 :]])
+            phrase = _phrase_start(words, start, end)
+            if words[phrase] in _PHRASE_STARTS:
+                return " ".join([*words[:phrase], article(name), *words[end + 1 :]])
+            return " ".join([*words[:start], name, *words[end + 1 :]])
     return caption
+
+
+def _phrase_start(words: Sequence[str], start: int, end: int) -> int:
+    """Where the noun phrase ending at ``words[end]`` begins: at its article ("a", "the", "some")
+    if one stands within three words before ``words[start]``, else as far back as that looked."""
+    while start > 0 and words[start - 1] not in _PHRASE_STARTS and end - start < 3:
+        start -= 1
+    if start > 0 and words[start - 1] in _PHRASE_STARTS:
+        start -= 1
+    return start
 
 
 def _vaguer(concepts: Concepts, word: str, named: set[int], beside: int) -> bool:
@@ -434,8 +439,10 @@ def _vaguer(concepts: Concepts, word: str, named: set[int], beside: int) -> bool
     beside it: a concept of at most ``beside`` classes covers both ("building" and "castle" are
     both structures)."""
     covered = set(concepts.classes_for(word))
-    if not covered or named < covered:
-        return bool(covered)
+    if not covered:
+        return False
+    if named < covered:
+        return True
     if beside <= 0 or covered & named:
         return False
     first = min(named)
