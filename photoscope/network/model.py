@@ -503,7 +503,7 @@ class PhotoscopeModel:
         probes = self._word_probes
         if probes is None:
             return []
-        p = torch.sigmoid(probes.logits(probes.words, feature.reshape(1, -1))[0])
+        p = torch.sigmoid(probes.all_logits(feature))
         p[[probes.index[w] for w in leave_out if w in probes.index]] = 0.0
         best = p.topk(min(count, len(p)))
         return [(probes.words[i], float(v)) for v, i in zip(best.values, best.indices.tolist(), strict=True)]

@@ -120,16 +120,13 @@ class WordProbes:
         columns), the features are N x D projections on it, renormalised (a large library's store):
         the probes are projected the same way, which keeps what the features keep."""
         rows = [self.index[w] for w in words]
-        weight = torch.from_numpy(self.weight[rows] if basis is None else self.weight[rows] @ basis)
-        matrix = features.reshape(-1, weight.shape[1])
-        out = torch.empty(len(matrix), len(rows))
-        # A block at a time in float32: the probe of each unit row, without a float32 copy of
-        # 100,000 stored rows (half a gigabyte) and without float16's rounding in the sums.
-        for lo in range(0, len(matrix), _BLOCK):
-            block = matrix[lo : lo + _BLOCK].float()
-            # Dividing the K dot products, not the 1280 values, by the norm: half the time.
-            out[lo : lo + _BLOCK] = (block @ weight.T) / block.norm(dim=1, keepdim=True).clamp_min(1e-12)
-        return out + torch.from_numpy(self.bias[rows])
+        weight = self.weight[rows] if basis is None else self.weight[rows] @ basis
+        return _unit_logits(features, weight, self.bias[rows])
+
+    def all_logits(self, feature: torch.Tensor) -> torch.Tensor:
+        """Every word's log-odds for one photo's 1280-d feature, in ``words``' order (the weights
+        as they are: picking all 779 rows would copy 4 MB a call)."""
+        return _unit_logits(feature.reshape(1, -1), self.weight, self.bias)[0]
 
     def to_json(self) -> str:
         return json.dumps(
@@ -141,6 +138,22 @@ class WordProbes:
                 "info": self.info,
             }
         )
+
+
+def _unit_logits(
+    features: torch.Tensor, weight: npt.NDArray[np.float32], bias: npt.NDArray[np.float32]
+) -> torch.Tensor:
+    """N x K: ``weight`` (K x D) on each of the N x D ``features`` scaled to unit length, plus ``bias``."""
+    probes = torch.from_numpy(weight)
+    matrix = features.reshape(-1, probes.shape[1])
+    out = torch.empty(len(matrix), len(probes))
+    # A block at a time in float32: the probe of each unit row, without a float32 copy of
+    # 100,000 stored rows (half a gigabyte) and without float16's rounding in the sums.
+    for lo in range(0, len(matrix), _BLOCK):
+        block = matrix[lo : lo + _BLOCK].float()
+        # Dividing the K dot products, not the 1280 values, by the norm: half the time.
+        out[lo : lo + _BLOCK] = (block @ probes.T) / block.norm(dim=1, keepdim=True).clamp_min(1e-12)
+    return out + torch.from_numpy(bias)
 
 
 @functools.lru_cache(maxsize=4)
