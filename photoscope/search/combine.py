@@ -349,14 +349,14 @@ class CombinedRanker:
             combined = combine_scores(self.term_scores(summed, options), kept)
         combined = add_concepts(combined, self.concept_rows(queries, options), terms, weights, only, options)
         if uses_words(options):
-            combined = self.add_words(combined, terms, queries, weights, options)
+            combined = self.add_words_to_best(combined, terms, queries, weights, options)
         positives = [t.text for t, o in zip(terms, only, strict=True) if t.text and not t.negative and not o]
         if options.rerank > 0 and positives:
             reranked = self.rerank(combined[None], positives, options.rerank, options.rerank_weight)[0]
             combined = reranked.masked_fill(combined == float("-inf"), float("-inf"))
         return combined
 
-    def add_words(
+    def add_words_to_best(
         self,
         combined: torch.Tensor,
         terms: Sequence[Term],
