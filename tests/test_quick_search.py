@@ -32,15 +32,16 @@ def _map_vectors(db: Path, model_dir: Path) -> None:
 def test_the_quick_answer_is_the_shipped_search_from_the_encoder_s_first_guess(
     trained_tiny: Path, shapes_db: Path
 ) -> None:
-    """Without inversion and the likelihood re-score, the shipped search ranks by the text encoder's
-    latent and the concepts: the quick answer ranks the same (folder and file names lifted alike)."""
+    """Without inversion, the likelihood re-score and the word detectors, the shipped search ranks by
+    the text encoder's latent and the concepts: the quick answer ranks the same (folder and file
+    names lifted alike)."""
     from photoscope.api import TextSearchOptions
 
     _map_vectors(shapes_db, trained_tiny)
     with Photoscope(shapes_db, trained_tiny) as app:
         quick = {text: app.search_text_quick(text, 12) for text in QUERIES}
         assert not app.model_ready
-        first_guess = TextSearchOptions(method="encoder", rerank=0)
+        first_guess = TextSearchOptions(method="encoder", rerank=0, words=0.0)
         for text, answer in quick.items():
             assert answer is not None
             full = app.search_text(text, 12, options=first_guess)

@@ -4,6 +4,7 @@ photos, and what an added, a taken-away and an unknown word do to a combined que
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,7 @@ from photoscope.config import resources_dir
 from photoscope.network.model import PhotoscopeModel
 from photoscope.network.word_probes import WORD_PROBES_RESOURCE, caption_words, load_word_probes
 from photoscope.search.combine import CombinedRanker, CombineOptions, Term, word_rows
+from photoscope.search.ranking import TextRanker, TextSearchOptions
 from photoscope.search.vectors import VectorStore
 
 VAL_CACHE = Path(__file__).resolve().parents[1] / "runs" / "cache" / "flickr8k"
@@ -201,3 +203,41 @@ def test_the_detectors_score_the_combination_s_best_photos_and_the_rest_stay_bel
     rest[best] = False
     assert some[rest].max() < some[best].min()
     assert torch.equal(some[rest].argsort(), plain[rest].argsort())  # in the combination's order
+
+
+# Plain text search brings the detectors too (``TextSearchOptions.words``): each word of the query
+# a detector knows adds the log-probability that a photo's captions would use it.
+BARE = TextSearchOptions(rerank=0)  # the re-rank lifts its best above the rest: compared without it
+
+
+def test_plain_text_search_lifts_the_photos_the_query_word_s_detector_sees(model: PhotoscopeModel) -> None:
+    store, dogs = _store(model)
+    others = list(range(8, 16))
+    ranker = TextRanker(model, store)
+    lift = ranker.scores(["two dogs"], BARE)[0] - ranker.scores(["two dogs"], replace(BARE, words=0.0))[0]
+    assert lift[dogs].min() > lift[others].max()
+    # the evidence is the sum over the words: a second word the detectors know adds its own
+    beach = model.word_log_odds(["beach"], store.vectors("feature"))[:, 0]
+    both = ranker.scores(["dogs on a beach"], BARE)[0] - ranker.scores(["dogs"], BARE)[0]
+    moved = both - ranker.scores(["dogs on a beach"], replace(BARE, words=0.0))[0]
+    moved += ranker.scores(["dogs"], replace(BARE, words=0.0))[0]
+    torch.testing.assert_close(moved, BARE.words * torch.nn.functional.logsigmoid(beach), atol=1e-4, rtol=0)
+
+
+def test_plain_text_search_scores_its_best_photos_by_the_detectors_and_keeps_the_rest_below(
+    model: PhotoscopeModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from photoscope.search import ranking
+
+    store, _ = _store(model)
+    ranker = TextRanker(model, store)
+    plain = ranker.scores(["a dog"], replace(BARE, words=0.0))[0]
+    everyone = ranker.scores(["a dog"], BARE)[0]
+    monkeypatch.setattr(ranking, "DETECTOR_CANDIDATES", 4)
+    some = ranker.scores(["a dog"], BARE)[0]
+    best = plain.topk(4).indices
+    torch.testing.assert_close(some[best], everyone[best])
+    rest = torch.ones(16, dtype=torch.bool)
+    rest[best] = False
+    assert some[rest].max() < some[best].min()
+    assert torch.equal(some[rest].argsort(), plain[rest].argsort())

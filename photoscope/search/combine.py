@@ -52,7 +52,14 @@ import torch
 import torch.nn.functional as F
 
 from photoscope.network import PhotoscopeModel, QueryWords
-from photoscope.search.ranking import TextRanker, TextSearchOptions, rescore_top
+from photoscope.search.ranking import (
+    DETECTOR_CANDIDATES,
+    TextRanker,
+    TextSearchOptions,
+    detector_words,
+    lift_best,
+    rescore_top,
+)
 from photoscope.search.vectors import VectorStore
 
 Method = Literal["scores", "latent"]
@@ -126,10 +133,6 @@ class CombineOptions:
     text: TextSearchOptions = field(default_factory=TextSearchOptions)
 
 
-# The photos the word detectors score in a combined query: the best of the combination without
-# them. More than a result page (the app asks for 1,000), far fewer than a large library.
-DETECTOR_CANDIDATES = 4096
-
 # Numbers carry nothing to rank by on their own, as in plain search (``api.searching.NUMBERS``).
 _NUMBERS = frozenset({"one", "two", "three"})
 
@@ -173,11 +176,6 @@ def add_concepts(
             alone = rows[i] / max(options.text.rare_concept_weight, 1e-6)  # as plain search: unweighted
             out[alone < floor] = float("-inf")
     return out
-
-
-def detector_words(model: PhotoscopeModel, query: QueryWords) -> list[str]:
-    """A text's words that have a detector, folded as the detectors are ("dogs" -> "dog")."""
-    return list(dict.fromkeys(w for w in map(model.detector_word, query.content) if w is not None))
 
 
 def word_rows(
@@ -370,13 +368,7 @@ class CombinedRanker:
         best = combined.topk(min(len(combined), DETECTOR_CANDIDATES)).indices
         features = self.store.rows_of("feature", best)
         rows = word_rows(self.model, features, terms, queries, options, self.store.feature_basis)
-        lifted = add_words(combined[best], rows, terms, weights, options)
-        out = combined.clone()
-        shift = combined.max() - lifted.min() + 1.0  # infinite: the rest are all -inf already
-        if len(best) < len(combined) and bool(torch.isfinite(shift)):
-            out -= shift  # below every candidate, in the combination's order
-        out[best] = lifted
-        return out
+        return lift_best(combined, best, add_words(combined[best], rows, terms, weights, options))
 
     def concept_rows(self, queries: Sequence[QueryWords | None], options: CombineOptions) -> torch.Tensor:
         """T x N: each text term's concept row (``TextRanker.concept_scores``), 0 for photo terms."""

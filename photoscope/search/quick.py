@@ -5,8 +5,9 @@ launch sooner. The shipped text search (``ranking``) starts from the text encode
 by inversion and re-scores its best photos by the caption likelihood, all of which need PyTorch. The
 quick answer takes the first step alone: the text encoder's latent, computed in NumPy by the network's
 own weights (``TextModel``), ranked by cosine against the vectors' memory-mapped file, plus the
-concept scores exactly as the shipped search adds them. The app shows it at once and replaces it with
-the shipped ranking when the network is ready.
+concept scores exactly as the shipped search adds them (not the word detectors, which the shipped
+search adds to its best photos). The app shows it at once and replaces it with the shipped ranking
+when the network is ready.
 
 ``QuickStore`` is the mapped file with the photos changed since it was written (read from SQLite):
 the same photos the full store holds, as NumPy arrays.
