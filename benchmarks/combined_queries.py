@@ -51,11 +51,12 @@ about a common word with its drawn anchor A and word W, for ``--seeds`` seeds (a
 each), duplicates once; the gain over the better plain search with a 95 % bootstrap interval over
 the queries, and a small grid of the photo terms' detector options (``photo_words``,
 ``photo_word_count``) on the app's other defaults. On the 100 shown queries of ``--per-type 200``
-the figure moves by points with the sample (the even half gives +11.3 where the odd half, the
-one reported, gives +9.6). On 3,511 queries (4 seeds; about 2 minutes) the app's defaults give
-+7.2, 95 % interval +6.7 to +7.8 (plain: the word alone 8.9, the photo alone 3.7; app 16.1, 9.8
-without the detectors); the grid is a plateau around the defaults (3-8 words at weight 1-3:
-+6.6 to +7.6, the best, 8 words at 2.0, within the defaults' interval), so the defaults stay.
+the figure moves by points with the sample (before plain text search had the detectors, the even
+half gave +11.3 where the odd half, the one reported, gave +9.6). On 3,511 queries (4 seeds; about
+a minute) the app's defaults give +6.8, 95 % interval +6.2 to +7.3 (plain: the word alone 9.3, with
+plain search's own detectors; the photo alone 3.7; app 16.1, 9.8 without the detectors); the grid
+is a plateau around the defaults (3-8 words at weight 1-3: +6.2 to +7.2, the best, 8 words at 2.0,
+within the defaults' interval), so the defaults stay.
 
 ``--latency`` is ``benchmarks/search.py --terms``: three-term queries against one text query.
 """

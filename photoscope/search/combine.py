@@ -122,6 +122,8 @@ class CombineOptions:
     # photo + word 9.0 -> 15.9 (the word alone 6.3), text - word 29.1 -> 42.0 (plain 25.2),
     # photo - word 28.9 -> 30.1 (plain 22.1), word + word 14.7 -> 22.5 (plain "A W" 15.4).
     # With the detectors a photo term's latent counts as much as a text's (0.5 before them).
+    # (The plain figures are from before plain text search had the detectors too: now the word
+    # alone 7.2, text A alone 27.5, "A W" 17.2; the combined ones are unchanged.)
     # Their cost (benchmarks/search.py --terms --sizes 10000 100000 --queries 10, quiet), scoring
     # the best ``DETECTOR_CANDIDATES``: photo + text - word x1.35 / x1.36 one text query at 10,000 /
     # 100,000 photos, text + text - word x1.78 / x1.71 (within twice; on every photo, x2.40 and
