@@ -284,3 +284,22 @@ def test_an_unfamiliar_photo_the_head_is_sure_of_is_called_by_its_name(model: Ph
     assert model._say_the_name(caption, probs_of(espresso=0.5), rule) == caption  # not sure enough
     already = "a cup of espresso on a table"
     assert model._say_the_name(already, probs_of(espresso=0.9), rule) == already
+
+
+def test_a_concept_phrase_the_decoder_cannot_read_is_searched_by_the_concepts(model: PhotoscopeModel) -> None:
+    """ "a red panda": the decoder never saw "panda", so its latent is of something red. The phrase
+    names one ImageNet class; its words are read by the concepts alone, not as the decoder's "red"."""
+    panda = load_concepts().names.index("lesser panda")
+    query = model.query_words("a red panda")
+    assert query.decoder_words == [] and [word for word, _ in query.concepts] == ["red panda"]
+    assert model.query_words("a red panda on the grass").decoder_words == ["grass"]
+    assert model.query_words("a red car").decoder_words == ["red", "car"]  # no phrase: as before
+    assert model.query_words("a tennis ball").decoder_words == ["tennis", "ball"]  # both well known
+    store = _store(model)
+    red = model.encode_text(["a man in a red shirt", "a girl in a red dress", "a red car"])
+    classes = torch.tensor([[panda, -1, -1, -1, -1]] + [[-1] * 5] * 3)
+    probs = torch.tensor([[0.78, 0, 0, 0, 0.0]] + [[0.0] * 5] * 3)
+    latents = torch.cat([torch.randn(1, model.latent_dim, generator=torch.Generator().manual_seed(1)), red])
+    store.upsert([300, 301, 302, 303], latents, torch.randn(4, 1280), (classes, probs))
+    hits = SearchEngine(model, store).search_text("a red panda", k=5).hits
+    assert [h.photo_id for h in hits] == [300]  # and not the red shirts the decoder would call red

@@ -65,7 +65,8 @@ class QueryWords:
 def query_words(text: str, vocab: Vocabulary, concepts: Concepts) -> QueryWords:
     """The concept words and phrases of a query (longest first: "bald eagle", "hot dog"), the
     words the decoder knows and those neither knows. Words for people are never concepts (the
-    head has no class for a person: "person" would mean a scuba diver)."""
+    head has no class for a person: "person" would mean a scuba diver). The words of a phrase the
+    decoder cannot read ("red panda": ``PHRASE_WORD_MIN_COUNT``) are the concepts' alone."""
     words = tokenize(text)
 
     def unknown_word(w: str) -> bool:
@@ -93,13 +94,28 @@ def query_words(text: str, vocab: Vocabulary, concepts: Concepts) -> QueryWords:
                 break
         i += 1
     content = [w for w in words if w not in FUNCTION_WORDS]
-    known = [w for w in content if w in vocab]
+    unread = {w for phrase, _ in found for w in _unreadable_words(phrase, vocab)}
+    known = [w for w in content if w in vocab and w not in unread]
     unknown = [
         w
         for w, c in zip(words, in_concept, strict=True)
         if w not in FUNCTION_WORDS and not c and w not in vocab
     ]
     return QueryWords(found, known, unknown, content, stand_ins)
+
+
+# A word of a concept phrase the decoder saw fewer times than this in training ("panda": never,
+# "shepherd": 54 times) leaves the decoder reading the phrase's other words alone: "a red panda"
+# would be something red. The same count as ``TextSearchOptions.rare_count``.
+PHRASE_WORD_MIN_COUNT = 100
+
+
+def _unreadable_words(phrase: str, vocab: Vocabulary) -> list[str]:
+    """The words of a concept phrase of several words that the decoder cannot read as the phrase
+    (one of them rare to it): the concepts read them, the decoder does not. [] for one word."""
+    words = phrase.split()
+    rare = any(vocab.counts[vocab.index(w)] < PHRASE_WORD_MIN_COUNT for w in words)  # unknown: 0
+    return words if len(words) > 1 and rare else []
 
 
 class TextModel:
