@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from gui_support import press
 from PySide6.QtCore import QSettings, Qt
@@ -19,11 +20,13 @@ OLDER = "photoscope-caption@older"
 
 
 def _described_by_an_older_network(db: Path, count: int) -> None:
+    """The first ``count`` photos as a network on another encoder indexed them: another version, and
+    features that are not this encoder's (a network on the same one adopts them: test_upgrade)."""
+    other = np.random.default_rng(0).standard_normal(1280).astype(np.float16).tobytes()
     with sqlite3.connect(db) as conn:
-        conn.execute(
-            "UPDATE photos SET model_version = ? WHERE id IN (SELECT id FROM photos ORDER BY id LIMIT ?)",
-            (OLDER, count),
-        )
+        first = "SELECT id FROM photos ORDER BY id LIMIT ?"
+        conn.execute(f"UPDATE photos SET model_version = ? WHERE id IN ({first})", (OLDER, count))
+        conn.execute(f"UPDATE features SET feature = ? WHERE photo_id IN ({first})", (other, count))
     conn.close()
 
 

@@ -123,8 +123,11 @@ class Indexing(Core):
     # indexing in the background
 
     def indexer(self, on_progress: ProgressListener | None = None, **options: Any) -> IndexWorker:
-        """An indexing worker whose results flow into this API's vectors as they are written."""
+        """An indexing worker whose results flow into this API's vectors as they are written (the
+        photos an older model on the same encoder indexed adopted first: ``adopt_vectors``)."""
         from photoscope.library.indexer import IndexWorker
+
+        self.adopt_vectors()
 
         def progressed(progress: IndexProgress) -> None:
             if on_progress is not None:
@@ -139,6 +142,17 @@ class Indexing(Core):
             self.library, self.model, on_progress=progressed, on_added=self.photos_added, **options
         )
         return worker
+
+    def adopt_vectors(self) -> int:
+        """After an upgrade to a model on the same encoder, the photos older versions indexed become
+        this model's from their stored features (``library.upgrade``: no photo decoded; their
+        captions are written again when the indexer is idle), and search finds them at once.
+        Returns how many photos were adopted."""
+        from photoscope.library.upgrade import adopt_vectors
+
+        adopted = adopt_vectors(self.library, self.model)
+        self.photos_added(adopted)
+        return len(adopted)
 
     def photos_to_redo(self) -> int:
         """How many photos another model described (after an upgrade that changed the model): this one

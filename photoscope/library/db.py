@@ -822,6 +822,39 @@ class Library:
             )
             return cur.rowcount
 
+    def indexed_by(self, model_version: str, limit: int, after_id: int = 0) -> list[tuple[int, str]]:
+        """(id, path) of photos indexed by ``model_version`` with a stored feature, ids above
+        ``after_id``, in id order."""
+        rows = self._query(
+            "SELECT p.id, p.path FROM photos p JOIN features f ON f.photo_id = p.id"
+            " WHERE p.status = 'indexed' AND p.model_version = ? AND p.id > ? ORDER BY p.id LIMIT ?",
+            (model_version, after_id, limit),
+        )
+        return [(int(r[0]), str(r[1])) for r in rows]
+
+    def adopt_latents(
+        self, ids: Sequence[int], latents: npt.NDArray[np.float32], from_version: str, model_version: str
+    ) -> list[int]:
+        """Photos indexed by ``from_version`` become ``model_version``'s with new latents (computed
+        from their stored features by a model on the same encoder): features and tags stay, the
+        caption waits to be written again from the vectors (``stale_descriptions``). A photo
+        indexed again meanwhile is left as it is. Returns the ids adopted."""
+        import numpy as np
+
+        adopted = []
+        with self._transaction() as cur:
+            for photo_id, latent in zip(ids, latents, strict=True):
+                cur.execute(
+                    "UPDATE photos SET model_version = ?, description_version = NULL"
+                    " WHERE id = ? AND status = 'indexed' AND model_version = ?",
+                    (model_version, photo_id, from_version),
+                )
+                if cur.rowcount == 1:
+                    blob = np.asarray(latent, np.float32).tobytes()
+                    cur.execute("UPDATE vectors SET latent = ? WHERE photo_id = ?", (blob, photo_id))
+                    adopted.append(photo_id)
+        return adopted
+
     def write_results(self, batch: Sequence[IndexedPhoto | FailedPhoto]) -> list[int]:
         """Store a batch of worker results in ONE transaction; returns the ids stored as indexed.
 

@@ -222,6 +222,18 @@ class PhotoscopeModel:
         classes = top_classes(out.logits[:n], tags)
         return [PhotoEmbedding(out.features[i], latents[i], classes[i]) for i in range(n)]
 
+    def features_of(self, photos: Sequence[Image.Image]) -> npt.NDArray[np.float32]:
+        """The encoder's N x 1280 features of upright RGB photos at ``input_size`` (what the index
+        stores for them, before float16)."""
+        return np.stack([np.asarray(e.feature, np.float32) for e in self.embed(photos)])
+
+    def latents_of(self, features: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """The latents of stored N x 1280 encoder features: what ``embed`` gives for the photos they
+        came from, without the encoder (an upgrade that keeps it adopts the stored vectors)."""
+        with torch.inference_mode():
+            latents = self.bundle.network.latent(torch.from_numpy(np.asarray(features, np.float32)))
+        return latents.numpy()
+
     def caption(
         self,
         latents: torch.Tensor,
