@@ -6,10 +6,12 @@ therefore compute every latent from the stored features, thousands of photos a s
 encoding them again decodes every file (about 20 photos a second on two cores). Only the captions
 wait: they are written again from the vectors when the indexer is idle (``stale_descriptions``).
 
-Whether an older version shares the encoder is measured, not read from its name: a few of its
-photos are encoded again and their features compared with the stored ones. Photos of a version
-that fails the check, or whose sample files cannot be read (an unplugged drive), are encoded again
-as before. The library never imports the network: the model comes in as a protocol.
+Whether an older version shares the encoder is read from the library's settings, where every model
+that indexes records its encoder (name, input size, feature size, weights' SHA-256). A version from
+before that record is measured instead: a few of its photos are encoded again and their features
+compared with the stored ones. Photos of a version that fails, or whose sample files cannot be read
+(an unplugged drive), are encoded again as before. The library never imports the network: the model
+comes in as a protocol.
 """
 
 from __future__ import annotations
@@ -31,7 +33,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SAMPLE = 3  # photos of an older version encoded again to compare its features with
-SAME_FEATURE = 0.98  # cosine above which a stored feature and a new one are the same encoder's
+# Cosine above which a stored feature and a new one are the same encoder's: the same encoder and
+# decoding give the same feature but for float16's rounding.
+SAME_FEATURE = 0.999
+ENCODER_SETTING = "encoder of {}"  # the settings key of a model version's encoder
 BATCH = 1024  # photos adopted a transaction
 
 
@@ -45,6 +50,9 @@ class AdoptingModel(Protocol):
     @property
     def input_size(self) -> int: ...
 
+    @property
+    def encoder_key(self) -> str: ...
+
     def features_of(self, photos: Sequence[Image.Image]) -> npt.NDArray[np.float32]: ...
 
     def latents_of(self, features: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]: ...
@@ -55,16 +63,21 @@ def adopt_vectors(library: Library, model: object) -> list[int]:
     computed from the stored features); returns the ids of the photos it adopted."""
     if not isinstance(model, AdoptingModel):  # a stand-in model (tests): photos are encoded again
         return []
+    library.set_setting(ENCODER_SETTING.format(model.version), model.encoder_key)
     adopted: list[int] = []
     for version in library.model_versions():
         if version != model.version and same_encoder(library, model, version):
-            adopted += _adopt(library, model, version)
+            adopted += adopt_version(library, model, version)
     return adopted
 
 
 def same_encoder(library: Library, model: AdoptingModel, version: str) -> bool:
-    """Whether ``version``'s stored features are ``model``'s encoder's: a few of its photos encoded
-    again agree with what is stored. False when none of them can be read."""
+    """Whether ``version``'s stored features are ``model``'s encoder's: its recorded encoder is, or
+    (not recorded) a few of its photos encoded again agree with what is stored. False when none of
+    them can be read."""
+    recorded = library.setting(ENCODER_SETTING.format(version))
+    if recorded is not None:
+        return recorded == model.encoder_key
     sample = library.indexed_by(version, SAMPLE)
     photos, ids = [], []
     for photo_id, path in sample:
@@ -89,9 +102,9 @@ def _cosines(a: npt.NDArray[np.float32], b: npt.NDArray[np.float32]) -> npt.NDAr
     return out
 
 
-def _adopt(library: Library, model: AdoptingModel, version: str) -> list[int]:
+def adopt_version(library: Library, model: AdoptingModel, version: str) -> list[int]:
     """Every photo of ``version`` with a stored feature, a batch a transaction (resumable: a photo
-    is adopted or not, and the next start goes on with the rest)."""
+    is adopted or not, and the next start goes on with the rest), once ``same_encoder`` agreed."""
     adopted: list[int] = []
     after = 0
     while batch := library.indexed_by(version, BATCH, after):

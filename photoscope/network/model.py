@@ -9,6 +9,7 @@ likelihood of a text given latents; the decoder's words. Everything outside ``ph
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -186,6 +187,12 @@ class PhotoscopeModel:
     @property
     def version(self) -> str:
         return f"{self.bundle.name}@{self.bundle.version}"
+
+    @property
+    def encoder_key(self) -> str:
+        """The encoder that makes this model's features (name, input size, feature size, weights'
+        SHA-256), as one text: two versions with the same key store the same features."""
+        return json.dumps(self.bundle.encoder.to_dict(), sort_keys=True)
 
     @property
     def description_version(self) -> str:
