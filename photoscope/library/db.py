@@ -1166,8 +1166,10 @@ class Library:
         rows = self._query("SELECT value FROM settings WHERE key = ?", (key,))
         return str(rows[0][0]) if rows else None
 
-    def set_setting(self, key: str, value: str | None) -> bool:
-        """Set a library setting (None: back to its default); returns whether that changed anything."""
+    def set_setting(self, key: str, value: str | None, back_up: bool = True) -> bool:
+        """Set a library setting (None: back to its default); returns whether that changed anything.
+        ``back_up=False`` for a note that is not configuration (the rolling backup takes it later):
+        a backup written now would hold back the next one, with the captions indexed meanwhile."""
         with self._transaction() as cur:
             old = cur.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
             if (None if old is None else str(old[0])) == value:
@@ -1176,7 +1178,8 @@ class Library:
                 cur.execute("DELETE FROM settings WHERE key = ?", (key,))
             else:
                 cur.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, value))
-        self.backup(max_age_s=0)  # configuration, like the folder list: a lost file must not lose it
+        if back_up:
+            self.backup(max_age_s=0)  # configuration, like the folder list: a lost file must not lose it
         return True
 
 

@@ -63,7 +63,7 @@ def adopt_vectors(library: Library, model: object) -> list[int]:
     computed from the stored features); returns the ids of the photos it adopted."""
     if not isinstance(model, AdoptingModel):  # a stand-in model (tests): photos are encoded again
         return []
-    library.set_setting(ENCODER_SETTING.format(model.version), model.encoder_key)
+    library.set_setting(ENCODER_SETTING.format(model.version), model.encoder_key, back_up=False)
     adopted: list[int] = []
     for version in library.model_versions():
         if version != model.version and same_encoder(library, model, version):
