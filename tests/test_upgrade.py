@@ -73,13 +73,19 @@ class OtherEncoder(PhotoscopeModel):
         return np.flip(super().features_of(photos), axis=1).copy()
 
 
-@pytest.mark.parametrize("recorded", [True, False])
+@pytest.fixture(params=[True, False], ids=["recorded", "measured"])
+def recorded(request: pytest.FixtureRequest, library: tuple[Path, Path]) -> bool:
+    """Whether the library knows the older model's encoder (else it is measured, as in a library
+    indexed before models recorded theirs)."""
+    if not request.param:
+        _forget_encoders(library[0])
+    return bool(request.param)
+
+
 def test_a_model_on_the_same_encoder_adopts_the_stored_vectors_without_decoding_a_photo(
     library: tuple[Path, Path], trained_tiny: Path, retrained: Path, recorded: bool
 ) -> None:
     db, _ = library
-    if not recorded:
-        _forget_encoders(db)
     older, newer = PhotoscopeModel(trained_tiny).version, NoDecoding(retrained)
     assert newer.version != older
     with Photoscope(db, model=newer) as app:
@@ -107,13 +113,11 @@ def test_a_model_on_the_same_encoder_adopts_the_stored_vectors_without_decoding_
         assert not app.library.stale_descriptions(newer.description_version, newer.version)
 
 
-@pytest.mark.parametrize("recorded", [True, False])
+@pytest.mark.usefixtures("recorded")  # measured: its features disagree with the stored ones
 def test_a_model_on_another_encoder_encodes_the_photos_again(
-    library: tuple[Path, Path], trained_tiny: Path, retrained: Path, recorded: bool
+    library: tuple[Path, Path], trained_tiny: Path, retrained: Path
 ) -> None:
     db, _ = library
-    if not recorded:
-        _forget_encoders(db)  # measured: its features disagree with the stored ones
     older = PhotoscopeModel(trained_tiny).version
     with Photoscope(db, model=OtherEncoder(retrained)) as app:
         count = app.library.model_versions()[older]
