@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,6 +69,8 @@ def _retrieval(args: argparse.Namespace, split: _Encoded) -> int:
         "shipped": ("shipped", TextSearchOptions()),
     }
     chosen = dict(v for k, v in methods.items() if not args.methods or k in args.methods)
+    if args.no_word_detectors:
+        chosen = {name: replace(o, words=0.0) for name, o in chosen.items()}
     for report in evaluate_retrieval(
         split.model,
         split.latents,
@@ -121,6 +123,8 @@ def _open_world(args: argparse.Namespace) -> int:
         rule=CaptionRule(enabled=not args.no_rule),
     )
     search = TextSearchOptions(concepts=not args.no_concepts)
+    if args.no_word_detectors:
+        search = replace(search, words=0.0)
     metrics, results = evaluate_open_world(model, photos, features, distractors, decode, search)
     if args.show:
         for r in results:
@@ -201,6 +205,11 @@ def register(sub: Any) -> None:
     p.add_argument("--flickr8k-cache", type=Path, help="open-world: --flickr8k's feature cache folder")
     p.add_argument("--no-rule", action="store_true", help="captions as the decoder writes them, unchecked")
     p.add_argument("--no-concepts", action="store_true", help="search by the decoder's words only")
+    p.add_argument(
+        "--no-word-detectors",
+        action="store_true",
+        help="search without the word detectors' evidence (the app before them)",
+    )
     p.add_argument("--show", action="store_true", help="open-world: print each photo's caption and rank")
     add_model_option(p)
     p.set_defaults(handler=evaluate)
