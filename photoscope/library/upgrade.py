@@ -73,16 +73,20 @@ def adopt_vectors(library: Library, model: object) -> list[int]:
 
 def same_encoder(library: Library, model: AdoptingModel, version: str) -> bool:
     """Whether ``version``'s stored features are ``model``'s encoder's: its recorded encoder is, or
-    (not recorded) a few of its photos encoded again agree with what is stored. False when none of
-    them can be read."""
+    (not recorded) a few of its photos encoded again agree with what is stored."""
     recorded = library.setting(ENCODER_SETTING.format(version))
     if recorded is not None:
         return recorded == model.encoder_key
-    sample = library.indexed_by(version, SAMPLE)
+    return _features_agree(library, model, version)
+
+
+def _features_agree(library: Library, model: AdoptingModel, version: str) -> bool:
+    """A few of ``version``'s photos, decoded as the indexer decodes them and encoded by ``model``,
+    have the features stored for them. False when none of them can be read."""
     photos, ids = [], []
-    for photo_id, path in sample:
+    for photo_id, path in library.indexed_by(version, SAMPLE):
         try:
-            image = load_photo(path, min_side=LARGE_SIZE)  # as the indexer decodes
+            image = load_photo(path, min_side=LARGE_SIZE)
         except Exception:  # unreadable now (moved, offline): the others decide
             continue
         photos.append(image.resize((model.input_size, model.input_size), Image.Resampling.BILINEAR))
