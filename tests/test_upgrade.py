@@ -156,3 +156,15 @@ def test_a_photo_indexed_again_meanwhile_keeps_what_it_has(
         _, after = lib.load_vectors("latent", ids=ids)
         assert not after[0].any() and np.array_equal(after[1], before[1])
         assert lib.model_versions()["new"] == 1
+
+
+def test_photoscope_index_says_what_it_kept(
+    library: tuple[Path, Path], retrained: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from photoscope.cli import main
+
+    db, _ = library
+    assert main(["index", "--db", str(db), "--model", str(retrained), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "kept the vectors of 24 photos an earlier model on the same encoder indexed" in out
+    assert "indexed 0 photos" in out  # none encoded again

@@ -88,6 +88,9 @@ def index(args: argparse.Namespace) -> int:
         folders = _add_folders(app, args.paths)
         if folders is None:
             return EXIT_USAGE
+        adopted = app.adopt_vectors()
+        if adopted:
+            print(f"kept the vectors of {adopted} photos an earlier model on the same encoder indexed")
         if args.watch:  # watch from before the scan: what is copied in during the first indexing counts
             app.watch(_print_changes)
         report = app.scanner().scan(folders or None)
