@@ -168,3 +168,15 @@ def test_photoscope_index_says_what_it_kept(
     out = capsys.readouterr().out
     assert "kept the vectors of 24 photos an earlier model on the same encoder indexed" in out
     assert "indexed 0 photos" in out  # none encoded again
+
+
+def test_the_doctor_says_how_photos_of_another_version_are_brought_up_to_date(
+    library: tuple[Path, Path], retrained: Path
+) -> None:
+    from photoscope.library.doctor import examine
+
+    report = examine(library[0], model_version=PhotoscopeModel(retrained).version)
+    assert any(
+        "24 photos were indexed by another model version" in note and "stored vectors" in note
+        for note in report.notes
+    ), report.notes

@@ -180,7 +180,8 @@ def _check_versions(library: Library, report: DoctorReport, model_version: str |
         others = sum(n for v, n in versions.items() if v != model_version)
         if others:
             report.notes.append(
-                f"{others} photos were indexed by another model version; `photoscope index` re-indexes them"
+                f"{others} photos were indexed by another model version; `photoscope index` brings them"
+                " up to date (from their stored vectors when that model had the same encoder)"
             )
 
 
