@@ -180,3 +180,24 @@ def test_the_doctor_says_how_photos_of_another_version_are_brought_up_to_date(
         "24 photos were indexed by another model version" in note and "stored vectors" in note
         for note in report.notes
     ), report.notes
+
+
+def test_a_measured_verdict_is_recorded_so_later_starts_encode_nothing(
+    library: tuple[Path, Path], trained_tiny: Path, retrained: Path
+) -> None:
+    db, _ = library
+    _forget_encoders(db)
+    older = PhotoscopeModel(trained_tiny).version
+
+    class Counting(OtherEncoder):
+        encoded = 0
+
+        def features_of(self, photos: Sequence[Image.Image]) -> npt.NDArray[np.float32]:
+            Counting.encoded += len(photos)
+            return super().features_of(photos)
+
+    for start in range(2):  # two sessions: "later" leaves the older photos as they are
+        with Photoscope(db, model=Counting(retrained)) as app:
+            assert app.adopt_vectors() == 0
+            assert app.library.model_versions()[older] == 24
+        assert Counting.encoded == 3, start  # measured at the first start only

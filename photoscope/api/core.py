@@ -38,6 +38,7 @@ class Core:
         self._store_lock = threading.RLock()
         self._store: VectorStore | None = None
         self._worker: IndexWorker | None = None
+        self._adopted_for: str | None = None  # the model whose ``adopt_vectors`` has run
         self._watcher: FolderWatcher | None = None
         self._service: SearchService | None = None
         self._on_changes: Callable[[ScanReport], None] | None = None

@@ -147,9 +147,13 @@ class Indexing(Core):
         """After an upgrade to a model on the same encoder, the photos older versions indexed become
         this model's from their stored features (``library.upgrade``: no photo decoded; their
         captions are written again when the indexer is idle), and search finds them at once.
-        Returns how many photos were adopted."""
+        Returns how many photos were adopted: once a session (``indexer`` asks too, and the CLI
+        first, to say how many)."""
         from photoscope.library.upgrade import adopt_vectors
 
+        if self._adopted_for == self.model.version:
+            return 0
+        self._adopted_for = self.model.version
         adopted = adopt_vectors(self.library, self.model)
         self.photos_added(adopted)
         return len(adopted)

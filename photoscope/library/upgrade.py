@@ -9,8 +9,9 @@ wait: they are written again from the vectors when the indexer is idle (``stale_
 Whether an older version shares the encoder is read from the library's settings, where every model
 that indexes records its encoder (name, input size, feature size, weights' SHA-256). A version from
 before that record is measured instead: a few of its photos are encoded again and their features
-compared with the stored ones. Photos of a version that fails, or whose sample files cannot be read
-(an unplugged drive), are encoded again as before. The library never imports the network: the model
+compared with the stored ones, and the verdict is recorded, so it is measured once. Photos of a
+version that fails, or whose sample files cannot be read (an unplugged drive: measured again next
+time), are encoded again as before. The library never imports the network: the model
 comes in as a protocol.
 """
 
@@ -37,6 +38,8 @@ SAMPLE = 3  # photos of an older version encoded again to compare its features w
 # decoding give the same feature but for float16's rounding.
 SAME_FEATURE = 0.999
 ENCODER_SETTING = "encoder of {}"  # the settings key of a model version's encoder
+# What is recorded for a version whose features were measured unlike this model's: not its encoder.
+OTHER_ENCODER = "another encoder than {}"
 BATCH = 1024  # photos adopted a transaction
 
 
@@ -74,15 +77,20 @@ def adopt_vectors(library: Library, model: object) -> list[int]:
 def same_encoder(library: Library, model: AdoptingModel, version: str) -> bool:
     """Whether ``version``'s stored features are ``model``'s encoder's: its recorded encoder is, or
     (not recorded) a few of its photos encoded again agree with what is stored."""
-    recorded = library.setting(ENCODER_SETTING.format(version))
-    if recorded is not None:
-        return recorded == model.encoder_key
-    return _features_agree(library, model, version)
+    key = ENCODER_SETTING.format(version)
+    recorded = library.setting(key)
+    if recorded is None:
+        agree = _features_agree(library, model, version)
+        if agree is None:  # nothing could be read: not known yet
+            return False
+        recorded = model.encoder_key if agree else OTHER_ENCODER.format(model.encoder_key)
+        library.set_setting(key, recorded, back_up=False)
+    return recorded == model.encoder_key
 
 
-def _features_agree(library: Library, model: AdoptingModel, version: str) -> bool:
-    """A few of ``version``'s photos, decoded as the indexer decodes them and encoded by ``model``,
-    have the features stored for them. False when none of them can be read."""
+def _features_agree(library: Library, model: AdoptingModel, version: str) -> bool | None:
+    """Whether a few of ``version``'s photos, decoded as the indexer decodes them and encoded by
+    ``model``, have the features stored for them; None when none of them can be read."""
     photos, ids = [], []
     for photo_id, path in library.indexed_by(version, SAMPLE):
         try:
@@ -92,7 +100,7 @@ def _features_agree(library: Library, model: AdoptingModel, version: str) -> boo
         photos.append(image.resize((model.input_size, model.input_size), Image.Resampling.BILINEAR))
         ids.append(photo_id)
     if not photos:
-        return False
+        return None
     found, stored = library.load_vectors("feature", ids=ids)
     fresh = model.features_of(photos)[[ids.index(int(i)) for i in found]]
     agree = _cosines(np.asarray(stored, np.float32), fresh) >= SAME_FEATURE
