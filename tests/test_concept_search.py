@@ -211,8 +211,8 @@ def test_a_forced_rewrite_says_less_instead(model: PhotoscopeModel, monkeypatch:
     white snow is running") is not kept: the caption says less."""
     from photoscope.network.decoding import Caption
 
-    def caption(latents, options=None, banned_words=None):
-        if banned_words is None:
+    def caption(latents, options=None, word_bias=None):
+        if word_bias is None or not torch.isinf(word_bias).any():  # not banned: the first caption
             return [Caption("a man is standing in front of a large building", -2.0, -18.0)]
         return [Caption(rewritten[0], rewritten[1], rewritten[1] * 9)]
 

@@ -95,3 +95,40 @@ def test_reranking_chooses_the_best_text_match_among_the_likeliest_captions(tiny
     with torch.no_grad():
         exact = caption_log_prob(tiny.network, latents, targets, lengths, tiny.vocab.start)
     assert torch.allclose(exact, torch.tensor([c.log_prob for c in matched]), atol=1e-4)
+
+
+def test_a_word_bias_bans_or_holds_back_words_and_counts_in_the_score(tiny) -> None:
+    torch.manual_seed(5)
+    latents = torch.randn(6, tiny.network.config.latent_dim) * 3
+    plain = beam_search(tiny.network, tiny.vocab, latents, beam=3, max_len=6)
+    assert (
+        beam_search(
+            tiny.network, tiny.vocab, latents, beam=3, max_len=6, word_bias=torch.zeros(6, len(tiny.vocab))
+        )
+        == plain
+    )
+    first_words = {row: tiny.vocab.index(c.text.split()[0]) for row, c in enumerate(plain) if c.text}
+    assert 0 in first_words and len(first_words) >= 4
+    banned = torch.zeros(6, len(tiny.vocab))
+    held_back = torch.zeros(6, len(tiny.vocab))
+    for row, word in first_words.items():
+        banned[row, word] = float("-inf")
+        held_back[row, word] = -1e4
+    without = beam_search(tiny.network, tiny.vocab, latents, beam=3, max_len=6, word_bias=banned)
+    assert all(tiny.vocab.words[w] not in without[row].text.split() for row, w in first_words.items())
+    assert beam_search(tiny.network, tiny.vocab, latents, beam=3, max_len=6, word_bias=held_back) == without
+    # A bias on one photo's words leaves the other photos' captions alone.
+    one = torch.zeros(6, len(tiny.vocab))
+    one[0] = banned[0]
+    only_first = beam_search(tiny.network, tiny.vocab, latents, beam=3, max_len=6, word_bias=one)
+    assert only_first[0] == without[0] and only_first[1:] == plain[1:]
+    # A bias on every word but <end> lowers each caption's score by it, word by word.
+    every = torch.full((6, len(tiny.vocab)), -0.5)
+    every[:, tiny.vocab.end] = 0.0
+    lowered = beam_search(
+        tiny.network, tiny.vocab, latents, beam=1, max_len=6, length_penalty=0.0, word_bias=every
+    )
+    greedy = beam_search(tiny.network, tiny.vocab, latents, beam=1, max_len=6, length_penalty=0.0)
+    for low, g in zip(lowered, greedy, strict=True):
+        if low.text == g.text:
+            assert low.score == pytest.approx(g.score - 0.5 * len(g.text.split()), abs=1e-4)

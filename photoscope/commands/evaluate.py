@@ -13,7 +13,7 @@ from photoscope.commands.common import add_model_option, add_rerank_option
 if TYPE_CHECKING:
     import torch
 
-    from photoscope.network import PhotoscopeModel
+    from photoscope.network import DecodeOptions, PhotoscopeModel
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def _open_world(args: argparse.Namespace) -> int:
     an object, and each photo's rank for its own query among them plus Flickr8k val's photos."""
     from photoscope.api import TextSearchOptions
     from photoscope.config import cache_dir
-    from photoscope.network import CaptionRule, DecodeOptions, PhotoscopeModel
+    from photoscope.network import PhotoscopeModel
     from photoscope.training.features import cached_features, encoder_cache
     from photoscope.training.flickr8k import CaptionDataset
     from photoscope.training.open_world import cached_features as open_world_features
@@ -116,12 +116,7 @@ def _open_world(args: argparse.Namespace) -> int:
         cache = encoder_cache(args.flickr8k_cache or cache_dir() / "datasets" / fkey, model.bundle.encoder)
         # as the indexer encodes: no mirror image
         distractors = cached_features(names, data.root / "images", cache, encoder)[:, 0]
-    decode = DecodeOptions(
-        args.beam,
-        length_penalty=args.length_penalty,
-        rerank=args.rerank,
-        rule=CaptionRule(enabled=not args.no_rule),
-    )
+    decode = _decode_options(args)
     search = TextSearchOptions(concepts=not args.no_concepts)
     if args.no_word_detectors:
         search = replace(search, words=0.0)
@@ -143,41 +138,43 @@ def _open_world(args: argparse.Namespace) -> int:
 
 
 def _captions(args: argparse.Namespace, split: _Encoded) -> int:
-    """The captions the app stores: the decoder's, checked by the encoder head (``--no-rule``: the
-    decoder's alone)."""
-    from photoscope.network import CaptionRule, DecodeOptions
-    from photoscope.training.evaluate import evaluate_captions
+    """The captions the app stores: the decoder's, guided by the word detectors and checked by the
+    encoder head (``--no-rule``: the decoder's alone; ``--guidance 0``: unguided)."""
+    from photoscope.network import CaptionRule
     from photoscope.training.metrics import caption_metrics
 
     model, latents, refs = split.model, split.latents, split.refs
-    if args.no_rule:
-        metrics, _ = evaluate_captions(
-            model.bundle.network,
-            model.bundle.vocab,
-            latents,
-            refs,
-            args.beam,
-            args.length_penalty,
-            rerank=args.rerank,
-        )
-    else:
-        options = DecodeOptions(args.beam, length_penalty=args.length_penalty, rerank=args.rerank)
-        texts = []
-        for lo in range(0, len(latents), 250):
-            found = model.describe_vectors(split.features[lo : lo + 250], latents[lo : lo + 250], options)
-            texts += [d.text for d in found]
-        keys = [str(i) for i in range(len(texts))]
-        metrics = caption_metrics(dict(zip(keys, texts, strict=True)), dict(zip(keys, refs, strict=True)))
+    options = _decode_options(args)
+    texts = []
+    for lo in range(0, len(latents), 250):
+        found = model.describe_vectors(split.features[lo : lo + 250], latents[lo : lo + 250], options)
+        texts += [d.text for d in found]
+    keys = [str(i) for i in range(len(texts))]
+    metrics = caption_metrics(dict(zip(keys, texts, strict=True)), dict(zip(keys, refs, strict=True)))
     rule = "off" if args.no_rule else f"on (probes trusted from familiarity {CaptionRule().familiar})"
     print(
         f"beam {args.beam}, length penalty {args.length_penalty}, re-rank weight {args.rerank}, "
-        f"caption rule {rule}"
+        f"detector guidance {options.guidance}, caption rule {rule}"
     )
     print(
         " ".join(f"BLEU-{i} {metrics[f'bleu{i}']:.4f}" for i in range(1, 5))
         + f" CIDEr {metrics['cider']:.4f}"
     )
     return 0
+
+
+def _decode_options(args: argparse.Namespace) -> DecodeOptions:
+    """The app's decoding, with the options given."""
+    from photoscope.network import CaptionRule, DecodeOptions
+
+    guidance = DecodeOptions().guidance if args.guidance is None else args.guidance
+    return DecodeOptions(
+        args.beam,
+        length_penalty=args.length_penalty,
+        rerank=args.rerank,
+        guidance=guidance,
+        rule=CaptionRule(enabled=not args.no_rule),
+    )
 
 
 def register(sub: Any) -> None:
@@ -188,6 +185,11 @@ def register(sub: Any) -> None:
     p.add_argument("--beam", type=int, default=5)
     p.add_argument("--length-penalty", type=float, default=0.5)
     add_rerank_option(p)
+    p.add_argument(
+        "--guidance",
+        type=float,
+        help="weight of the word detectors' guidance of the beam (default: the app's; 0: off)",
+    )
     p.add_argument(
         "--methods",
         nargs="*",

@@ -95,12 +95,14 @@ def beam_search(
     max_len: int = 20,
     length_penalty: float = 0.5,
     rerank: float = 0.0,
-    banned_words: torch.Tensor | None = None,
+    word_bias: torch.Tensor | None = None,
 ) -> list[Caption]:
     """One caption per latent; ``beam=1`` is greedy decoding.
 
-    ``banned_words`` (N x vocabulary, bool) are words a photo's caption may not use (the words the
-    encoder's ImageNet head does not support: see ``naming.py``).
+    ``word_bias`` (N x vocabulary) is added to each step's log-probabilities of a photo's words:
+    -inf bans a word (one the encoder's ImageNet head does not support: see ``naming.py``), a
+    negative value holds back one the word detectors do not see in the photo (``model.py``). The
+    scores reported then include it.
 
     Hypotheses are ranked by ``log p / (words + 1) ** length_penalty``. All photos advance
     together as one (N x beam) batch, on the latents' device; the loop ends early once no live
@@ -121,13 +123,13 @@ def beam_search(
     best_seq = torch.zeros(n, max_len + 1, dtype=torch.long, device=dev)
     banned = torch.tensor([vocab.pad, vocab.start, vocab.unk], device=dev)
     rank = torch.arange(2 * k, device=dev).expand(n, 2 * k)
-    row_bans = None if banned_words is None else banned_words.to(dev).bool().repeat_interleave(k, 0)
+    row_bias = None if word_bias is None else word_bias.to(dev).float().repeat_interleave(k, 0)
     finished = _Finished(n, k, max_len, dev) if rerank > 0 and k > 1 else None
     for t in range(max_len + 1):
         log_probs, state = net.step(tokens, state)
         log_probs[:, banned] = float("-inf")
-        if row_bans is not None:
-            log_probs.masked_fill_(row_bans, float("-inf"))
+        if row_bias is not None:
+            log_probs += row_bias
         if t == max_len:  # out of room: only <end> may follow
             keep = log_probs[:, vocab.end].clone()
             log_probs.fill_(float("-inf"))
