@@ -1,6 +1,10 @@
 """Captioning throughput from encoder features (beam search over the shipped network).
 
     python benchmarks/caption.py [--photos 1000] [--beam 3] [--batch 250]
+    python benchmarks/caption.py --describe [--guidance 0.8]   # the app's whole description
+
+``--describe`` times what the indexer and the re-captioning of stored vectors run per photo: the
+beam guided by the word detectors (``--guidance``, 0: off), then the caption rule.
 
 The features are scikit-image's sample photos' (encoded once) with noise added, so each
 photo's beam search does real work on realistic inputs.
@@ -37,18 +41,30 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=250)
     parser.add_argument("--rerank", type=float, default=DecodeOptions().rerank)
     parser.add_argument("--model", default=None)
+    parser.add_argument("--describe", action="store_true", help="the app's guided beam and caption rule")
+    parser.add_argument("--guidance", type=float, default=DecodeOptions().guidance)
     args = parser.parse_args()
     model = PhotoscopeModel(args.model)
+    features = features_from_samples(model, args.photos)
     with torch.inference_mode():
-        latents = model.bundle.network.latent(features_from_samples(model, args.photos))
+        latents = model.bundle.network.latent(features)
     net, vocab = model.bundle.network, model.bundle.vocab
-    beam_search(net, vocab, latents[:8], args.beam, rerank=args.rerank)  # warm-up
+    options = DecodeOptions(args.beam, rerank=args.rerank, guidance=args.guidance)
+
+    def caption(lo: int, hi: int) -> None:
+        if args.describe:
+            model.describe_vectors(features[lo:hi], latents[lo:hi], options)
+        else:
+            beam_search(net, vocab, latents[lo:hi], args.beam, rerank=args.rerank)
+
+    caption(0, 8)  # warm-up
     started = time.perf_counter()
-    for chunk in latents.split(args.batch):
-        beam_search(net, vocab, chunk, args.beam, rerank=args.rerank)
+    for lo in range(0, args.photos, args.batch):
+        caption(lo, lo + args.batch)
     seconds = time.perf_counter() - started
+    what = f"described (guidance {args.guidance}, caption rule)" if args.describe else "beam search alone"
     print(
-        f"{args.photos} photos, beam {args.beam}, re-rank {args.rerank}, batch {args.batch}: "
+        f"{args.photos} photos {what}, beam {args.beam}, re-rank {args.rerank}, batch {args.batch}: "
         f"{args.photos / seconds:.0f} photos/s "
         f"({seconds * 1000 / args.photos:.1f} ms per photo); torch threads {torch.get_num_threads()}"
     )
