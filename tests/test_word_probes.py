@@ -221,7 +221,31 @@ def test_plain_text_search_lifts_the_photos_the_query_word_s_detector_sees(model
     both = ranker.scores(["dogs on a beach"], BARE)[0] - ranker.scores(["dogs"], BARE)[0]
     moved = both - ranker.scores(["dogs on a beach"], replace(BARE, words=0.0))[0]
     moved += ranker.scores(["dogs"], replace(BARE, words=0.0))[0]
-    torch.testing.assert_close(moved, BARE.words * torch.nn.functional.logsigmoid(beach), atol=1e-4, rtol=0)
+    # ... weighed by how rare the word is among the training photos ("beach": 5 % of them)
+    rarity = float(model.word_rarity(["beach"])[0])
+    assert rarity == pytest.approx(-np.log(0.0477), abs=0.01)
+    torch.testing.assert_close(
+        moved, BARE.words * rarity * torch.nn.functional.logsigmoid(beach), atol=1e-4, rtol=0
+    )
+
+
+def test_a_rare_word_s_detector_weighs_more_and_the_shares_survive_the_resource(tmp_path: Path) -> None:
+    probes = load_word_probes()
+    assert probes.share is not None and len(probes.share) == len(probes.words)
+    assert ((probes.share > 0) & (probes.share < 1)).all()
+    common, rare = probes.rarity(["man", "frisbee"]).tolist()
+    assert 0 < common < 2 < rare  # a man is in 30 % of the photos, a frisbee in 1 %
+    path = tmp_path / "probes.json"
+    path.write_text(probes.to_json(), encoding="utf-8")
+    again = load_word_probes(path)
+    torch.testing.assert_close(
+        again.rarity(["man", "frisbee"]), probes.rarity(["man", "frisbee"]), atol=1e-3, rtol=0
+    )
+    # A resource without the shares (an older one) weighs every word alike.
+    older = replace(probes, share=None)
+    path.write_text(older.to_json(), encoding="utf-8")
+    load_word_probes.cache_clear()
+    assert load_word_probes(path).rarity(["man", "frisbee"]).tolist() == [1.0, 1.0]
 
 
 def test_plain_text_search_scores_its_best_photos_by_the_detectors_and_keeps_the_rest_below(

@@ -113,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
         "held_out_train_mean_ap": held_out,
         "val_mean_ap": round(val_ap, 4),
     }
-    probes = WordProbes(tuple(words), w.numpy(), b.numpy(), info)
+    share = np.asarray([counts[word] / len(names) for word in words], dtype=np.float32)
+    probes = WordProbes(tuple(words), w.numpy(), b.numpy(), info, share)
     args.out.write_text(probes.to_json() + "\n", encoding="utf-8")
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB)")
     return 0

@@ -563,6 +563,13 @@ class PhotoscopeModel:
             raise ValueError("this model's encoder has no word detectors")
         return self._word_probes.logits(words, features, basis)
 
+    def word_rarity(self, words: Sequence[str]) -> torch.Tensor:
+        """K: how much each detector word says of a photo: -log of the share of training photos
+        whose captions use it ("dog" 1.4, "frisbee" 4.5)."""
+        if self._word_probes is None:
+            raise ValueError("this model's encoder has no word detectors")
+        return self._word_probes.rarity(words)
+
     def likeliest_words(
         self, feature: torch.Tensor, count: int, leave_out: Sequence[str] = ()
     ) -> list[tuple[str, float]]:

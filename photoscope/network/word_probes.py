@@ -98,6 +98,9 @@ class WordProbes:
     weight: npt.NDArray[np.float32]  # W x 1280
     bias: npt.NDArray[np.float32]  # W
     info: dict[str, object]
+    # W: the share of the training photos whose captions use each word ("dog" 0.37, "frisbee"
+    # 0.03): how much a word says about a photo (``rarity``). None in a resource without it.
+    share: npt.NDArray[np.float32] | None = None
 
     @functools.cached_property
     def index(self) -> dict[str, int]:
@@ -123,6 +126,13 @@ class WordProbes:
         weight = self.weight[rows] if basis is None else self.weight[rows] @ basis
         return _unit_logits(features, weight, self.bias[rows])
 
+    def rarity(self, words: Sequence[str]) -> torch.Tensor:
+        """K: -log of the share of training photos that have each of the probe words ``words``
+        (1 for each without a recorded share): a rare word's detector says more."""
+        if self.share is None:
+            return torch.ones(len(words))
+        return -torch.from_numpy(self.share[[self.index[w] for w in words]]).log()
+
     def all_logits(self, feature: torch.Tensor) -> torch.Tensor:
         """Every word's log-odds for one photo's 1280-d feature, in ``words``' order (the weights
         as they are: picking all 779 rows would copy 4 MB a call)."""
@@ -134,6 +144,7 @@ class WordProbes:
                 "words": list(self.words),
                 "weight": pack_halves(self.weight),
                 "bias": [round(float(x), 5) for x in self.bias],
+                **({} if self.share is None else {"share": [round(float(x), 5) for x in self.share]}),
                 "shape": list(self.weight.shape),
                 "info": self.info,
             }
@@ -166,4 +177,5 @@ def load_word_probes(path: Path | str | None = None) -> WordProbes:
         weight=unpack_halves(str(data["weight"]), shape),
         bias=np.asarray(data["bias"], dtype=np.float32),
         info=dict(data.get("info", {})),
+        share=np.asarray(data["share"], dtype=np.float32) if "share" in data else None,
     )

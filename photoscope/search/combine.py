@@ -105,7 +105,9 @@ class CombineOptions:
     # method, which has no encoder guess.
     invert_negatives: bool = True
     # The text terms' concept evidence, in multiples of plain text search's (``TextSearchOptions``:
-    # 0.1 x the mean log(0.01 + p) of the concept words), times the term's signed weight. Swept on
+    # 0.05 x the mean log(0.01 + p) of the concept words), times the term's signed weight. (The
+    # multiples were swept when plain search's weight was 0.1; they doubled when it halved, so the
+    # evidence combined queries add is the one measured.) Swept on
     # Flickr8k val (benchmarks/combined_queries.py --per-type 200 --defaults --concepts: weights
     # 0-8 each, the pair best summed over the kinds' tuning halves, precision@10 on the other
     # halves; 20 of its 106 query words are concepts, in 15-31 % of the queries): without -> with,
@@ -113,8 +115,8 @@ class CombineOptions:
     # 14.1 -> 14.7. Within noise: the head's classes often mean other things than Flickr8k's
     # words ("hat", "bike"); a taken-away "dog" helped most. A higher floor (0.05-0.5) changed
     # nothing. What the concepts add is the words the decoder does not know ("espresso").
-    concepts: float = 0.25
-    negative_concepts: float = 2.0
+    concepts: float = 0.5
+    negative_concepts: float = 4.0
     # The word detectors' evidence (module docstring), in multiples of each term's signed weight.
     # Swept with the photo weight on Flickr8k val (benchmarks/combined_queries.py --per-type 200
     # --defaults --words: 0-8 each, 1/3/5 words a photo, photo weight 0.5/1; the options best

@@ -58,7 +58,10 @@ class TextSearchOptions:
     rerank_weight: float = 0.4  # weight of log p(text | photo) per word, added to the cosine
     # The encoder head's word: a query's concept words ("eagle", "espresso", "dog") add
     # ``concept_weight`` times the mean over them of log(concept_floor + p(photo shows it)).
-    concept_weight: float = 0.1
+    # With the detectors weighed by rarity (below), 0.1 -> 0.05 lifted Flickr8k val (two samples
+    # of 1,500 queries, runs/exp/search_sweep.py: R@1 +0.9 and +0.1, R@10 +0.8 and +0.6; 0.03 and
+    # 0.02 no better on both) and cost the open-world dev set one photo out of its own top 10.
+    concept_weight: float = 0.05
     concept_floor: float = 0.01
     # ... and a concept word the decoder saw fewer than ``rare_count`` times in training ("cow",
     # "cat": Flickr8k hardly shows them) weighs ``rare_concept_weight``. Raising it to 1.0 lifted the
@@ -72,15 +75,17 @@ class TextSearchOptions:
     concept_min: float = 0.02
     concepts: bool = True  # False: the decoder's words alone (the app before the concepts)
     # The word detectors (``network.word_probes``: a probe per caption word on the photo's feature)
-    # add ``words`` x the sum over the query's detector words of log p(word | photo) to the best
-    # ``DETECTOR_CANDIDATES`` photos, before the re-rank. Swept on three samples of Flickr8k val's
-    # queries (500, 500, 1,000; weights 0-0.08, the sum against the mean, re-rank weight 0.3-0.8):
-    # on the 1,000, R@1/5/10 19.9/44.6/58.0 without, 21.3/47.9/61.6 at 0.035, 20.9/48.5/62.0 at
-    # 0.05; the sum beat the mean, and the re-rank weight stayed best at 0.4. Using them only when
-    # every known word has a detector gave half the gain. All 5,000 queries (`photoscope evaluate
-    # retrieval --split val --methods shipped [--no-word-detectors]`): 21.2/47.4/60.9 without (with
-    # the concepts, which came after the sweep above), 22.8/50.3/63.9 at 0.04.
-    words: float = 0.04
+    # add ``words`` x the sum over the query's detector words of rarity x log p(word | photo) to
+    # the best ``DETECTOR_CANDIDATES`` photos, before the re-rank; a word's rarity is -log of the
+    # share of training photos that have it ("man" 1.2, "frisbee" 4.5): a rare word's detector
+    # says more about which photo is meant. All 5,000 Flickr8k val queries (`photoscope evaluate
+    # retrieval --split val --methods shipped [--no-word-detectors]`), R@1/5/10: 21.2/47.4/60.9
+    # without the detectors, 22.8/50.3/63.9 with them unweighted (0.04 x the sum), 23.4/51.5/64.9
+    # weighed by rarity at 0.013 (with the concept weight 0.05). The unweighted weight was swept
+    # on three samples of val's queries; the rarity weighting and its weight on two samples of
+    # 1,500 (R@10 +1.1 and +1.6 over unweighted; -log p clipped at p = 0.5, the captions' form,
+    # and feedback from the best photos' features were lower or level).
+    words: float = 0.013
 
 
 class TextRanker:
@@ -147,7 +152,8 @@ class TextRanker:
             else:
                 best = scores[i].topk(DETECTOR_CANDIDATES).indices
                 z = self._word_log_odds(mine, best)
-            out[i] = lift_best(scores[i], best, scores[i, best] + options.words * F.logsigmoid(z).sum(1))
+            evidence = (F.logsigmoid(z) * self.model.word_rarity(mine)).sum(1)
+            out[i] = lift_best(scores[i], best, scores[i, best] + options.words * evidence)
         return out
 
     def _every_photo_s_log_odds(self, words: Sequence[Sequence[str]]) -> dict[str, torch.Tensor]:
