@@ -106,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     val_ap = mean_ap(w, b, x_val, targets(val_has, words))
     print(f"{len(words)} words; l2 {l2:g}; val mean AP {val_ap:.3f}")
     info: dict[str, object] = {
+        "dataset": data.root.name.lower(),  # the bundles trained on its captions use the detectors
         "trained_on": f"Flickr8k train ({len(names)} photos, {views}), unit-length features",
         "label": "a photo has a word when any of its 5 captions uses it (word_probes.caption_words)",
         "min_photos": args.min_photos,

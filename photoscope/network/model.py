@@ -40,7 +40,12 @@ from photoscope.network.naming import (
 )
 from photoscope.network.text_model import QueryWords, query_words
 from photoscope.network.vocab import SPECIALS
-from photoscope.network.word_probes import CAPTION_FUNCTION_WORDS, WordProbes, load_word_probes
+from photoscope.network.word_probes import (
+    CAPTION_FUNCTION_WORDS,
+    WordProbes,
+    dataset_name,
+    load_word_probes,
+)
 
 
 @dataclass(frozen=True)
@@ -542,12 +547,18 @@ class PhotoscopeModel:
         known = among if among is not None else [w for w in self.bundle.vocab.words if w not in SPECIALS]
         return suggest_words(word, known)
 
-    # word detectors (``word_probes``): combined queries' "with W" and "without W"
+    # word detectors (``word_probes``): search's and combined queries' "with W" and "without W",
+    # and the caption beam's guide
 
     @cached_property
     def _word_probes(self) -> WordProbes | None:
-        # The detectors read the default encoder's features: a bundle on another encoder has none.
-        return load_word_probes() if self.bundle.encoder == DEFAULT_ENCODER else None
+        # The detectors read the default encoder's features and say which words of their dataset's
+        # captions a photo's captions would use: a bundle on another encoder, or one trained on
+        # other captions (whose words mean other things: "red" of a drawn shape), has none.
+        if self.bundle.encoder != DEFAULT_ENCODER:
+            return None
+        probes = load_word_probes()
+        return probes if dataset_name(self.bundle.training_data) == probes.dataset else None
 
     def detector_word(self, word: str) -> str | None:
         """The word a detector answers for ``word`` ("dogs" -> "dog"), None when no detector does."""

@@ -102,6 +102,11 @@ class WordProbes:
     # 0.03): how much a word says about a photo (``rarity``). None in a resource without it.
     share: npt.NDArray[np.float32] | None = None
 
+    @property
+    def dataset(self) -> str:
+        """The dataset whose captions the detectors learned ("flickr8k")."""
+        return str(self.info.get("dataset", ""))
+
     @functools.cached_property
     def index(self) -> dict[str, int]:
         return {w: i for i, w in enumerate(self.words)}
@@ -149,6 +154,11 @@ class WordProbes:
                 "info": self.info,
             }
         )
+
+
+def dataset_name(training_data: str) -> str:
+    """The dataset of a bundle's ``training_data`` ("flickr8k (7091 photos)": "flickr8k")."""
+    return training_data.split(" (")[0].strip().lower()
 
 
 def _unit_logits(

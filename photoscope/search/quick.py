@@ -51,7 +51,7 @@ class ConceptFusion:
     """How the concept scores join the latent's cosine: ``TextSearchOptions``' fields of the same
     names and values (a test holds them equal; that class needs PyTorch to import)."""
 
-    concept_weight: float = 0.1
+    concept_weight: float = 0.05
     concept_floor: float = 0.01
     rare_concept_weight: float = 0.1
     rare_count: int = 100
