@@ -303,3 +303,27 @@ def test_a_concept_phrase_the_decoder_cannot_read_is_searched_by_the_concepts(mo
     store.upsert([300, 301, 302, 303], latents, torch.randn(4, 1280), (classes, probs))
     hits = SearchEngine(model, store).search_text("a red panda", k=5).hits
     assert [h.photo_id for h in hits] == [300]  # and not the red shirts the decoder would call red
+
+
+def test_a_dog_probe_is_discounted_where_the_head_sees_another_animal(
+    model: PhotoscopeModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cow in a field made the Flickr8k dog probe fire ("a black and white dog is running in a
+    field"): where the head sees another animal, the probe's dog counts less."""
+    from photoscope.network.naming import Presence
+
+    ox, espresso = _feature_for(345), _feature_for(ESPRESSO)  # ImageNet's ox, and no animal
+    features = torch.cat([ox, espresso])
+    probs = model.concept_probs(features).numpy()
+    assert model.namer.group_p(probs[0], "animal") > 0.8 > 0.5 > model.namer.group_p(probs[0], "dog")
+    groups = model.presence.groups
+    monkeypatch.setattr(
+        Presence, "probs", lambda self, v: np.array([[0.9 if g == "dog" else 0.1 for g in groups]] * len(v))
+    )
+    familiar = np.array([True, True])
+    support = model.support(features, probs, CaptionRule(), familiar)
+    animal = model.namer.group_p(probs[0], "animal") - model.namer.group_p(probs[0], "dog")
+    assert support[0]["dog"] == pytest.approx(0.9 * (1 - animal / CaptionRule().other_animals), abs=1e-4)
+    assert support[0]["dog"] < 0.5 <= support[1]["dog"] == pytest.approx(0.9)
+    off = model.support(features, probs, replace(CaptionRule(), other_animals=0.0), familiar)
+    assert off[0]["dog"] == pytest.approx(0.9)
