@@ -15,6 +15,7 @@ from photoscope.network.encoder import imagenet_head
 from photoscope.network.model import CaptionRule, DecodeOptions, PhotoscopeModel
 from photoscope.network.naming import (
     RISKY_WORDS,
+    SAY_NOTHING,
     Familiarity,
     Namer,
     article,
@@ -160,6 +161,25 @@ def test_the_caption_names_what_the_head_sees_and_invents_nothing(model: Photosc
     assert off.text == off.decoder_text == described.decoder_text
 
 
+def test_a_photo_the_encoder_recognises_nothing_in_is_not_given_a_story(model: PhotoscopeModel) -> None:
+    """Plain white and plain grey: the decoder wrote "a young boy in a green shirt is standing in
+    the grass" and "a person in a black and white uniform is playing with a blue ball" for them."""
+    from PIL import Image
+
+    blank = [Image.new("RGB", (400, 300), colour) for colour in ("white", "gray")]
+    features = torch.from_numpy(model.features_of(blank))
+    with torch.inference_mode():
+        latents = model.bundle.network.latent(features)
+    assert float(model.concept_probs(features).max()) < CaptionRule().blank_below
+    described = model.describe_vectors(features, latents)
+    assert [d.text for d in described] == [SAY_NOTHING, SAY_NOTHING]
+    assert all(d.decoder_text != SAY_NOTHING for d in described)  # the decoder did write something
+    espresso = _feature_for(ESPRESSO)
+    with torch.inference_mode():
+        text = model.describe_vectors(espresso, model.bundle.network.latent(espresso))[0].text
+    assert text != SAY_NOTHING
+
+
 def test_presence_probes_ship_with_their_provenance() -> None:
     presence = load_presence()
     assert presence.groups == tuple(RISKY_WORDS) and presence.weight.shape == (3, 1280)
@@ -182,6 +202,26 @@ def test_a_caption_that_invented_its_subject_says_less(model: PhotoscopeModel) -
     assert (
         model.say_less("a dog with a ball in its mouth", "a bird in the water", unsure, rule) == "the water"
     )
+
+
+def test_a_scene_the_word_detectors_do_not_see_is_not_said(
+    model: PhotoscopeModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pencil on a white table: the decoder wrote a skier in the snow, and the snow is as
+    invented as the skier. The caption keeps only a scene the detectors see, else says nothing."""
+    log_odds = {"snow": -4.0, "building": 2.0}  # p(snow) 0.02, p(building) 0.88
+
+    def word_log_odds(words, features, basis=None):
+        return torch.tensor([[log_odds[w] for w in words]] * len(features))
+
+    monkeypatch.setattr(model, "word_log_odds", word_log_odds)
+    unsure, rule, feature = probs_of(espresso=0.2, eagle=0.2), CaptionRule(), torch.zeros(1280)
+    skier = "a man is skiing in the snow"
+    assert model.say_less(skier, "a red and white snow", unsure, rule, feature) == SAY_NOTHING
+    assert model.say_less(skier, "a big building in the snow", unsure, rule, feature) == "a big building"
+    assert model.say_less(skier, "a red and white snow", unsure, rule) == "the snow"  # no feature: unchecked
+    # A subject the decoder invents with no scene at all is not kept either.
+    assert model.say_less("a man is playing with a toy", "a red toy", unsure, rule) == SAY_NOTHING
 
 
 def test_scene_phrases_keep_the_place_and_drop_the_invented_subject() -> None:

@@ -21,7 +21,7 @@ import base64
 import functools
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -209,6 +209,9 @@ SCENE_WORDS = frozenset(
         "yard",
     ]
 )
+# What a caption says when its subject was invented and nothing else it saw is there either:
+# short and true rather than "the snow" for a pencil on a white table.
+SAY_NOTHING = "a photo"
 _PHRASE_STARTS = frozenset(["a", "an", "the", "some"])
 _VOWEL = re.compile(r"^(?:[aeio]|u(?!ni|se|su|ke|ro)|hour|honest)")
 
@@ -379,13 +382,14 @@ def load_presence(path: Path | str | None = None) -> Presence:
     )
 
 
-def scene_phrase(caption: str) -> str | None:
-    """The caption's last noun phrase that names a scene word, as written ("a large building",
-    "the snow", "a field of flowers"), or None; never one with a risky word in it."""
+def scene_phrase(caption: str, shown: Callable[[str], bool] | None = None) -> str | None:
+    """The caption's last noun phrase that names a scene word ``shown`` allows (default: any), as
+    written ("a large building", "the snow", "a field of flowers"), or None; never one with a risky
+    word in it."""
     words = caption.split()
     risky = frozenset().union(*RISKY_WORDS.values())
     for end in range(len(words) - 1, -1, -1):
-        if words[end] not in SCENE_WORDS:
+        if words[end] not in SCENE_WORDS or (shown is not None and not shown(words[end])):
             continue
         start = _phrase_start(words, end, end)
         phrase = words[start : end + 1]
