@@ -63,6 +63,18 @@ def test_the_word_rule_folds_plurals_and_keeps_content_words() -> None:
     assert has == [{"dog", "beach"}, {"man", "street"}] and about == [{"dog"}, {"man", "street"}]
 
 
+def test_a_word_ending_in_s_is_not_folded_onto_a_typo() -> None:
+    # Flickr8k's captions once write "gras": folding "grass" onto it left "grass" without a
+    # detector, since the decoder does not know the typo.
+    captions = [["A dog runs on the grass ."] * 4 + ["A dog on the gras ."], ["Two dogs in grass ."] * 5]
+    has, _ = caption_words(captions, {"dog", "grass"})
+    assert has == [{"dog", "grass"}, {"dog", "grass"}]
+
+
+def test_the_shipped_detectors_know_grass() -> None:
+    assert load_word_probes().word_of("grass") == "grass"
+
+
 def _val_features() -> tuple[list[str], np.ndarray]:
     """Flickr8k val photos' cached features (first view), when this checkout has them."""
     index = VAL_CACHE / "features.json"

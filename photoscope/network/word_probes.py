@@ -55,8 +55,8 @@ def caption_words(
 ) -> tuple[list[set[str]], list[set[str]]]:
     """Per photo (its captions): the words any caption has, and those three or more captions have.
 
-    Words are lowercase ``[a-z]+`` tokens, plurals folded to the singular where the captions also
-    use it ("dogs" -> "dog"), kept if in ``known`` and content words: those that follow a
+    Words are lowercase ``[a-z]+`` tokens, plurals folded to the singular where the captions use
+    it and ``known`` has it ("dogs" -> "dog"), kept if in ``known`` and content words: those that follow a
     determiner or a number at least ``content_share`` of the time ("a dog", "two people"; not
     "across"). The benchmark queries those; the detectors take every word (``content_share=0``),
     since the rule drops nouns an adjective usually precedes ("a red shirt": "shirt", "hat")."""
@@ -64,7 +64,8 @@ def caption_words(
     vocab = {w for caps in tokens for c in caps for w in c}
 
     def fold(w: str) -> str:
-        return w[:-1] if w.endswith("s") and len(w) > 3 and w[:-1] in vocab else w
+        # onto a singular the captions use and ``known`` has: not "grass" onto a typo "gras"
+        return w[:-1] if w.endswith("s") and len(w) > 3 and w[:-1] in vocab and w[:-1] in known else w
 
     after: Counter[str] = Counter()
     total: Counter[str] = Counter()
