@@ -498,6 +498,30 @@ def test_cached_thumbnails_are_read_not_decoded_again(tmp_path: Path) -> None:
     assert read_cached(photo, 1_700_000_999.0, tmp_path / "thumbs") is None  # made from an older version
 
 
+def test_cached_thumbnails_are_decoded_without_qt_s_image_readers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The thumbnail thread decoded cached PNGs with QImage.fromData, which holds the GIL while Qt's
+    # format probe (the SVG plugin's QTextStream) takes Qt's signal-slot lock; the GUI thread,
+    # destroying a QObject with a Python override, held that lock and waited for the GIL: the
+    # window froze for good (seen twice running the suite, test_gui_timeline_stale's search).
+    from PySide6.QtGui import QImage
+
+    from photoscope.gui.thumbnail_loader import read_cached
+    from photoscope.library.thumbnails import write_thumbnail
+
+    def no_qt_reader(*args: object, **kwargs: object) -> QImage:
+        raise AssertionError("Qt's image readers ran on the thumbnail thread")
+
+    photo = str(tmp_path / "red.jpg")
+    write_thumbnail(shape_photo("red", "circle"), photo, 1_700_000_000.5, tmp_path / "thumbs")
+    monkeypatch.setattr(QImage, "fromData", no_qt_reader)
+    image = read_cached(photo, 1_700_000_000.5, tmp_path / "thumbs")
+    assert image is not None and image.width() == 224
+    centre = image.pixelColor(112, 112)
+    assert centre.red() > 150 and centre.green() < 100 and centre.blue() < 100  # the red circle
+
+
 # --- #15: opening a damaged library offers a way out ------------------------------------------------------
 
 

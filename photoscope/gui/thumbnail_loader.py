@@ -7,11 +7,14 @@ outside the library) is decoded from the file itself with the pipeline's ``load_
 Requests come from the model's ``data()`` as rows are painted, so only visible rows ask. The newest
 request is served first and old ones are forgotten beyond a limit: flinging through 100,000 results
 loads what is on screen now, not everything scrolled past. Decoding makes a ``QImage`` in a loading
-thread; the GUI thread turns it into a ``QPixmap`` (which only it may create) kept in a small LRU.
+thread, with Pillow only (Qt's image readers there deadlocked with the GUI thread, see
+``read_cached``); the GUI thread turns it into a ``QPixmap`` (which only it may create) kept in a
+small LRU.
 """
 
 from __future__ import annotations
 
+import io
 import threading
 import time
 from collections import OrderedDict
@@ -62,8 +65,13 @@ def read_cached(photo: str, mtime: float | None, root: Path | None = None) -> QI
         return None
     if mtime is not None and png_text(data, b"Thumb::MTime") != str(int(mtime)):
         return None  # the photo changed since: the indexer will write a new one, decode meanwhile
-    image = QImage.fromData(data)
-    return None if image.isNull() else image
+    # Pillow, not QImage.fromData: Qt's format probe holds the GIL while it takes Qt's signal-slot
+    # lock, and the GUI thread, destroying a QObject, holds that lock while it waits for the GIL.
+    try:
+        with Image.open(io.BytesIO(data)) as png:
+            return pil_to_qimage(png)
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None  # a damaged cache file: decode the photo instead
 
 
 def decode_photo(photo: str, max_side: int) -> QImage:
