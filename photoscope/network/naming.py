@@ -209,8 +209,9 @@ SCENE_WORDS = frozenset(
         "yard",
     ]
 )
-# What a caption says when its subject was invented and nothing else it saw is there either:
-# short and true rather than "the snow" for a pencil on a white table.
+# What a caption says when its subject was invented and nothing else it saw is there either, or
+# when the head recognises nothing at all (``CaptionRule.blank_below``): short and true rather than
+# "the snow" for a pencil on a white table.
 SAY_NOTHING = "a photo"
 _PHRASE_STARTS = frozenset(["a", "an", "the", "some"])
 _VOWEL = re.compile(r"^(?:[aeio]|u(?!ni|se|su|ke|ro)|hour|honest)")
