@@ -25,6 +25,7 @@ from photoscope.network.naming import (
     name_the_kind,
     risky_groups,
     scene_phrase,
+    without_object,
 )
 from photoscope.search.ranking import SearchEngine, TextSearchOptions
 from photoscope.search.vectors import VectorStore
@@ -420,3 +421,49 @@ def test_a_rewritten_caption_that_brings_in_what_the_detectors_do_not_see_is_not
     assert not model._brings_unseen_words("the water on a beach", people, feature, rule)
     off = replace(rule, rewrite_support=0.0)
     assert not model._brings_unseen_words("a flock of birds on the beach", people, feature, off)
+
+
+def test_a_ball_the_photo_does_not_support_is_cut_from_the_caption() -> None:
+    """Banned from "ball" on a photo whose ball the head did not see, the decoder re-wrote "a brown
+    and white dog is playing with a ball" as "a brown and white dog is playing with a brown and
+    white dog" (Flickr8k val, three times). Saying less: the sentence without the ball."""
+    ball = frozenset(["ball", "balls"])
+    assert without_object("a brown and white dog is playing with a ball", ball) == (
+        "a brown and white dog is playing"
+    )
+    assert without_object("two young boys playing with a ball in the water", ball) == (
+        "two young boys playing in the water"
+    )
+    assert without_object("a black dog is jumping up to catch a ball", ball) == "a black dog is jumping up"
+    assert without_object("a dog with a red ball in its mouth runs on the grass", ball) == (
+        "a dog runs on the grass"
+    )
+    assert without_object("a brown dog is licking a ball in its mouth", ball) == "a brown dog"
+    assert without_object("a ball is on the grass", ball) is None  # the ball is the subject
+    assert without_object("a dog runs on the grass", ball) is None  # no ball to cut
+
+
+def test_a_caption_keeps_its_dog_and_loses_the_ball_the_head_does_not_see(
+    model: PhotoscopeModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from photoscope.network.decoding import Caption
+
+    calls: list[torch.Tensor | None] = []
+
+    def caption(latents, options=None, word_bias=None):
+        calls.append(word_bias)
+        if word_bias is None or not torch.isinf(word_bias).any():  # not banned: the first caption
+            return [Caption("a brown and white dog is playing with a ball in the grass", -1.0, -9.0)]
+        return [Caption("a brown and white dog is playing with a brown and white dog", -1.5, -13.0)]
+
+    monkeypatch.setattr(model, "caption", caption)
+    feature = _feature_for(GERMAN_SHEPHERD)  # the head sees a dog, and no ball
+    unfamiliar = CaptionRule(familiar=2.0, say_less_below=2.0, name_below=-1.0, kind_threshold=2.0)
+    latent = torch.zeros(1, model.latent_dim)
+    text = model.describe_vectors(feature, latent, DecodeOptions(rule=unfamiliar))[0].text
+    assert text == "a brown and white dog is playing in the grass"
+    assert len(calls) == 1  # cut, not written again
+    rewritten = model.describe_vectors(
+        feature, latent, DecodeOptions(rule=replace(unfamiliar, cut_ball=False))
+    )
+    assert rewritten[0].text == "a brown and white dog is playing with a brown and white dog"

@@ -544,6 +544,42 @@ def scene_phrase(caption: str, shown: Callable[[str], bool] | None = None) -> st
     return None
 
 
+# The words that lead to an object in a caption ("playing with a ball", "jumping up to catch a
+# ball"): they go with it when it is cut (``without_object``).
+_OBJECT_LEADS = frozenset(
+    ["with", "and", "to", "for", "after", "at"]
+    + [f"{verb}{ending}" for verb in ("catch", "fetch") for ending in ("", "es", "ing")]
+    + [f"{verb}{ending}" for verb in ("hold", "kick", "lick", "chew") for ending in ("", "s", "ing")]
+    + ["chase", "chases", "chasing", "carry", "carries", "carrying", "throw", "throws", "throwing"]
+    + ["hit", "hits", "hitting", "bite", "bites", "biting"]
+)
+_MOUTH = ({"in"}, {"its", "his", "her", "their"}, {"mouth", "mouths"})
+# Words a cut caption does not end on ("a brown dog is" -> "a brown dog").
+_DANGLING = frozenset(["is", "are", "a", "an", "the", "and", "with", "to", "of", "in", "on"])
+
+
+def without_object(caption: str, words: frozenset[str]) -> str | None:
+    """``caption`` without the noun phrase that names one of ``words``, the words that lead to it
+    and the "in its mouth" that follows it ("a dog is playing with a ball in the grass" -> "a dog
+    is playing in the grass"); None when the caption names none or the phrase is its subject."""
+    tokens = caption.split()
+    at = next((i for i, w in enumerate(tokens) if w in words), None)
+    if at is None:
+        return None
+    start = _phrase_start(tokens, at, at)
+    while start > 0 and tokens[start - 1] in _OBJECT_LEADS:
+        start -= 1
+    if start == 0:
+        return None
+    end = at + 1
+    if all(tokens[end + k] in options for k, options in enumerate(_MOUTH) if end + k < len(tokens)):
+        end = min(end + len(_MOUTH), len(tokens))
+    kept = tokens[:start] + tokens[end:]
+    while kept and kept[-1] in _DANGLING:
+        kept.pop()
+    return " ".join(kept) or None
+
+
 def name_the_kind(
     caption: str, name: str, concepts: Concepts, avoid: frozenset[int] = frozenset(), beside: int = 0
 ) -> str:
