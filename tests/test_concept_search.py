@@ -283,6 +283,23 @@ def test_a_class_is_named_by_the_lemma_that_names_its_kind(model: PhotoscopeMode
     assert model.namer._candidates[names.index("bald eagle")][0] == "bald eagle"  # already its kind
 
 
+def test_classes_are_named_in_everyday_english_not_latin(model: PhotoscopeModel) -> None:
+    """The open-world dev set's gorilla was "a gorilla gorilla", its ibex "a capra ibex" (WordNet's
+    scientific names, lemmas of the class like any other), its polar bear "an ice bear" and its
+    red panda "a lesser panda"."""
+    concepts, namer = model.concepts, model.namer
+
+    def name_of(wnid: str) -> str:
+        return namer._candidates[concepts.wnids.index(wnid)][0]
+
+    assert name_of("n02480855") == "gorilla" and name_of("n02417914") == "ibex"
+    assert name_of("n02134084") == "polar bear" and name_of("n02509815") == "red panda"
+    everyday = [lemma for lemmas in concepts.lemmas for lemma in lemmas]
+    assert not {"Gorilla gorilla", "Capra ibex", "Ursus Maritimus", "Lycaon pictus"} & set(everyday)
+    # Search still reads the scientific names, should anyone type one.
+    assert concepts.classes_for("gorilla gorilla") == concepts.classes_for("gorilla")
+
+
 def test_a_concept_no_photo_shows_finds_nothing(model: PhotoscopeModel) -> None:
     """ "koala" is a concept the decoder never learned: only photos the head saw a koala in are
     answers; in a library of an espresso, an eagle and dogs there are none."""
@@ -333,7 +350,7 @@ def test_an_unfamiliar_photo_the_head_is_sure_of_is_called_by_its_name(model: Ph
 def test_a_concept_phrase_the_decoder_cannot_read_is_searched_by_the_concepts(model: PhotoscopeModel) -> None:
     """ "a red panda": the decoder never saw "panda", so its latent is of something red. The phrase
     names one ImageNet class; its words are read by the concepts alone, not as the decoder's "red"."""
-    panda = load_concepts().names.index("lesser panda")
+    panda = load_concepts().wnids.index("n02509815")  # the red panda
     query = model.query_words("a red panda")
     assert query.decoder_words == [] and [word for word, _ in query.concepts] == ["red panda"]
     assert model.query_words("a red panda on the grass").decoder_words == ["grass"]

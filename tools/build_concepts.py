@@ -19,8 +19,10 @@ suit``), which must at least start with a lemma.
 What the resource holds (compact JSON)
     ``classes``: one entry per class, in class order: ``[wnid, name, lemmas, hypernyms]`` where
         ``name`` is the readable name (first lemma, underscores as spaces, a few overrides in
-        ``NAME_OVERRIDES`` where the first lemma is ambiguous between two classes), ``lemmas`` all
-        the synset's lemmas (as spaces), ``hypernyms`` indices into ``synsets``: every ancestor, breadth
+        ``NAME_OVERRIDES`` where the first lemma is ambiguous between two classes), ``lemmas`` the
+        synset's lemmas (as spaces) but its scientific names ("Gorilla gorilla"), the everyday one
+        first where WordNet's first is not (``EVERYDAY_NAMES``: "polar bear" before "ice bear"; it is
+        then the name too), ``hypernyms`` indices into ``synsets``: every ancestor, breadth
         first (nearest first; WordNet has some multiple inheritance), including dropped ones.
     ``synsets``: the ancestor synsets: ``[wnid, lemmas, dropped]``.
     ``words``: ``{word: [class indices]}``: each lower-cased noun lemma of a class synset or of an
@@ -155,6 +157,15 @@ NAME_OVERRIDES = {
     "n02012849": "crane bird",  # "crane" is also class 517, the machine
     "n03710721": "tank suit",  # "maillot" is also class 638
 }
+# Where WordNet's first lemma is not the name people use, the one they do (it becomes the class's
+# name and its first lemma, which the app's naming takes first): "an ice bear" was a polar bear.
+EVERYDAY_NAMES = {
+    "n02134084": "polar bear",  # WordNet: "ice bear"
+    "n02509815": "red panda",  # WordNet: "lesser panda"
+}
+# Scientific names WordNet gives as lemmas whose genus it does not list as "genus X" (those it
+# does are found by ``scientific``).
+SCIENTIFIC = frozenset(["Constrictor constrictor", "Lycaon pictus", "Grifola frondosa"])
 
 _IRREGULAR_OK = re.compile(r"^[a-z][a-z'-]*$")
 
@@ -274,6 +285,23 @@ def readable(lemma: str) -> str:
     return lemma.replace("_", " ")
 
 
+def scientific(lemma: str, wordnet: WordNet) -> bool:
+    """Whether a lemma is a Latin binomial ("Gorilla gorilla", "Capra ibex"): its first word is a
+    genus WordNet lists ("genus Gorilla"). Search reads these; the app never names a photo by one."""
+    first, _, rest = readable(lemma).partition(" ")
+    return bool(rest) and (
+        readable(lemma) in SCIENTIFIC or (first[:1].isupper() and f"genus_{first.lower()}" in wordnet.senses)
+    )
+
+
+def class_lemmas(wnid: str, wordnet: WordNet) -> list[str]:
+    """A class's lemmas as the app names it by: in English (no scientific names), the everyday
+    name first (``EVERYDAY_NAMES``)."""
+    lemmas = [readable(lemma) for lemma in wordnet.lemmas[wnid] if not scientific(lemma, wordnet)]
+    everyday = EVERYDAY_NAMES.get(wnid)
+    return lemmas if everyday is None else [everyday, *(lemma for lemma in lemmas if lemma != everyday)]
+
+
 def plural_forms(word: str, wordnet: WordNet) -> list[str]:
     """Plurals of a lower-case lemma; for a multiword lemma, of its last word."""
     head, _, last = word.rpartition(" ")
@@ -366,7 +394,7 @@ def build(timm: str | None, wordnet_dir: Path) -> tuple[dict[str, object], list[
 
     classes_out = []
     for wnid in class_ids:
-        lemmas = [readable(lemma) for lemma in wordnet.lemmas[wnid]]
+        lemmas = class_lemmas(wnid, wordnet)
         name = NAME_OVERRIDES.get(wnid, lemmas[0])
         classes_out.append([wnid, name, lemmas, [position[up] for up in ancestors[wnid]]])
     resource: dict[str, object] = {

@@ -177,7 +177,8 @@ class DescribedCaption:
 # 5: the detectors know "grass" and "leaves", a scene they do not see is not said, and a photo the
 # head recognises nothing in is "a photo"; 6: a person's or a dog's kind ("rollerblader", "poodle")
 # counts as the person or the dog, a re-written caption may not bring in what the detectors do not
-# see, and a ball the photo does not support is cut from the sentence
+# see, a ball the photo does not support is cut from the sentence, and classes are named in everyday
+# English ("a gorilla", not "a gorilla gorilla"; "a polar bear", not "an ice bear")
 DESCRIPTION_VERSION = "concepts-6"
 
 
