@@ -23,7 +23,7 @@ import photoscope  # noqa: F401  # first: it sets the app's OpenMP wait policy b
 import numpy as np
 import torch
 
-import photoscope.network.model as model_module
+import photoscope.network.text_model as text_model_module
 from photoscope.network.model import PhotoscopeModel
 from photoscope.search.ranking import TextRanker, TextSearchOptions
 from photoscope.search.vectors import CONCEPTS_PER_PHOTO, VectorStore
@@ -73,7 +73,7 @@ def main() -> None:
 
     def ranks(options: TextSearchOptions, stand_ins: bool = True) -> np.ndarray:
         # the query words' WordNet stand-ins, switched off for the baseline
-        off = mock.patch.object(model_module, "stand_in", lambda word, path=None: None)
+        off = mock.patch.object(text_model_module, "stand_in", lambda word, path=None: None)
         with contextlib.nullcontext() if stand_ins else off:
             out = [
                 np.asarray(ranks_of(ranker.scores(texts[lo : lo + 100], options), truth[lo : lo + 100]))
