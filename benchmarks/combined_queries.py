@@ -88,6 +88,7 @@ from photoscope.search.combine import (
     Term,
     add_concepts,
     add_words,
+    alone_weight,
     combine_latents,
     combine_scores,
     concepts_only,
@@ -189,6 +190,7 @@ class Scorer:
         rows = ranker.concept_scores([words[t] for t in texts], options)
         self.concept = dict(zip(texts, rows, strict=True))
         self.only = {t: concepts_only(words[t]) for t in texts}
+        self.alone = {t: alone_weight(words[t], options) for t in texts}
         self.shipped: dict[str, torch.Tensor] = {}
         for lo in range(0, len(plain), 100):
             chunk = plain[lo : lo + 100]
@@ -261,7 +263,8 @@ class Scorer:
         concept_rows = torch.stack(
             [self.concept[t.text] if t.text else torch.zeros(len(self.raw)) for t in terms]
         )
-        scores = add_concepts(scores, concept_rows, terms, weights, only, o)
+        alone = [self.alone[t.text] if t.text else 0.0 for t in terms]
+        scores = add_concepts(scores, concept_rows, terms, weights, alone, o)
         if uses_words(o):  # with a re-rank: the words before it, as in CombinedRanker
             scores = add_words(scores, self.word_rows(q, terms, o), terms, weights, o)
         if o.rerank > 0 and q.texts:

@@ -484,3 +484,28 @@ def test_a_caption_keeps_its_dog_and_loses_the_ball_the_head_does_not_see(
         feature, latent, DecodeOptions(rule=replace(unfamiliar, cut_ball=False))
     )
     assert rewritten[0].text == "a brown and white dog is playing with a brown and white dog"
+
+
+def test_a_short_query_trusts_the_head_for_a_word_the_decoder_hardly_knows(model: PhotoscopeModel) -> None:
+    """ "a cat": the decoder saw "cat" 42 times, the head knows five kinds of cat. In a query that
+    short the cat is what the user looks for, and the head's cat outranks a photo the decoder
+    alone would call a cat; in a long description the cat is one detail and the decoder leads."""
+    assert 0 < model.word_count("cat") < TextSearchOptions().rare_count
+    cat_latent = model.encode_text(["a cat"])  # the decoder's idea of a cat, with no cat the head sees
+    seen = torch.randn(
+        1, model.latent_dim, generator=torch.Generator().manual_seed(3)
+    )  # the head sees a tabby
+    store = VectorStore(model.latent_dim)
+    classes = torch.tensor([[TABBY, -1, -1, -1, -1], [-1] * 5])
+    probs = torch.tensor([[0.6, 0, 0, 0, 0], [0.0] * 5])
+    store.upsert([1, 2], torch.cat([seen, cat_latent]), torch.zeros(2, 1280), (classes, probs))
+    options = TextSearchOptions(words=0.0, rerank=0)  # the latent and the concepts alone
+    engine = SearchEngine(model, store)
+
+    def first(text: str, o: TextSearchOptions = options) -> int:
+        return engine.search_text(text, k=2, options=o).hits[0].photo_id
+
+    assert first("a cat") == 1
+    assert first("a cat", replace(options, short_query=0)) == 2  # weighed as in a long query
+    assert model.query_words("a cat sitting on a red chair next to a window").content[:1] == ["cat"]
+    assert first("a cat sitting on a red chair next to a window") == 2

@@ -52,6 +52,7 @@ import torch
 import torch.nn.functional as F
 
 from photoscope.network import PhotoscopeModel, QueryWords
+from photoscope.search.quick import concept_word_weight
 from photoscope.search.ranking import (
     DETECTOR_CANDIDATES,
     TextRanker,
@@ -154,18 +155,27 @@ def concepts_only(query: QueryWords | None) -> bool:
     return query is not None and bool(query.concepts) and not query.decoder_words
 
 
+def alone_weight(query: QueryWords | None, options: TextSearchOptions) -> float:
+    """The weight a concept-only term's concept row carries (all its words are rare to the
+    decoder), 0 for any other term."""
+    if query is None or not concepts_only(query):
+        return 0.0
+    return concept_word_weight(options, 0, len(query.content))
+
+
 def add_concepts(
     scores: torch.Tensor,
     rows: torch.Tensor,
     terms: Sequence[Term],
     weights: torch.Tensor,
-    only: Sequence[bool],
+    only: Sequence[float],
     options: CombineOptions,
 ) -> torch.Tensor:
     """N combined scores with the text terms' concept evidence added: ``rows`` (T x N) are the
     terms' concept rows as ``TextRanker.concept_scores`` gives them (0 for photos and texts
-    without concepts), ``weights`` the terms' signed weights, ``only`` which terms the concepts
-    alone know. An added concept-only term keeps only the photos the head sees it in."""
+    without concepts), ``weights`` the terms' signed weights, ``only`` for each term the concepts
+    alone know the weight its row carries (``alone_weight``; 0 for the others). An added
+    concept-only term keeps only the photos the head sees it in."""
     if not options.text.concepts:
         return scores
     out = scores.clone()
@@ -177,7 +187,7 @@ def add_concepts(
         factor = 1.0 if only[i] else options.negative_concepts if term.negative else options.concepts
         out += float(weights[i]) * factor * rows[i]
         if only[i] and not term.negative:
-            alone = rows[i] / max(options.text.rare_concept_weight, 1e-6)  # as plain search: unweighted
+            alone = rows[i] / max(only[i], 1e-6)  # as plain search: unweighted
             out[alone < floor] = float("-inf")
     return out
 
@@ -349,7 +359,8 @@ class CombinedRanker:
             combined = self.store.scores(query, "latent")[0]
         else:
             combined = combine_scores(self.term_scores(summed, options), kept)
-        combined = add_concepts(combined, self.concept_rows(queries, options), terms, weights, only, options)
+        alone = [alone_weight(q, options.text) for q in queries]
+        combined = add_concepts(combined, self.concept_rows(queries, options), terms, weights, alone, options)
         if uses_words(options):
             combined = self.add_words_to_best(combined, terms, queries, weights, options)
         positives = [t.text for t, o in zip(terms, only, strict=True) if t.text and not t.negative and not o]

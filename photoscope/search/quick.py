@@ -20,7 +20,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -55,7 +55,35 @@ class ConceptFusion:
     concept_floor: float = 0.01
     rare_concept_weight: float = 0.1
     rare_count: int = 100
+    short_query: int = 2
+    short_rare_concept_weight: float = 0.3
     concept_min: float = 0.02
+
+
+class ConceptWeights(Protocol):
+    """The fields ``concept_word_weight`` reads (``ConceptFusion``, ``TextSearchOptions``)."""
+
+    @property
+    def concept_weight(self) -> float: ...
+    @property
+    def rare_concept_weight(self) -> float: ...
+    @property
+    def rare_count(self) -> int: ...
+    @property
+    def short_query(self) -> int: ...
+    @property
+    def short_rare_concept_weight(self) -> float: ...
+
+
+def concept_word_weight(weights: ConceptWeights, uses: int, content_words: int) -> float:
+    """How much a concept word's evidence counts in a query (``TextSearchOptions`` gives the
+    reasons): ``uses``, how often the decoder saw the word (its rarest word's count), and
+    ``content_words``, how many content words the query has."""
+    if uses >= weights.rare_count:
+        return weights.concept_weight
+    if content_words <= weights.short_query:
+        return weights.short_rare_concept_weight
+    return weights.rare_concept_weight
 
 
 class QuickStore:
@@ -182,13 +210,13 @@ def quick_scores(
     if query.concepts:
         logs = []
         for word, classes in query.concepts:
-            rare = min(model.word_count(w) for w in word.split()) < f.rare_count
-            weight = f.rare_concept_weight if rare else f.concept_weight
+            uses = min(model.word_count(w) for w in word.split())
+            weight = concept_word_weight(f, uses, len(query.content))
             logs.append(weight * np.log(f.concept_floor + store.concept_probability(classes)))
         concept = np.mean(logs, axis=0).astype(np.float32)
     scores = scores + concept
     if not query.decoder_words:  # the concepts alone rank; the latent breaks ties (as ``TextRanker``)
-        alone = concept / max(f.rare_concept_weight, 1e-6)
+        alone = concept / max(concept_word_weight(f, 0, len(query.content)), 1e-6)
         scores = alone + 1e-3 * scores
         scores[alone < math.log(f.concept_floor + f.concept_min)] = -np.inf
     out: Array = scores.astype(np.float32)
