@@ -57,6 +57,15 @@ def test_concept_words_cover_the_classes_below_them() -> None:
     assert not c.is_concept("beach") and not c.is_concept("giraffe")
 
 
+def test_chickens_are_the_head_s_hens_and_cocks() -> None:
+    """WordNet files ImageNet's hen and cock under "bird", not "chicken": a search for chickens
+    did not reach the head's hens (the dev set's chickens ranked 13th)."""
+    c = load_concepts()
+    hen, cock = c.wnids.index("n01514859"), c.wnids.index("n01514668")
+    assert set(c.classes_for("chickens")) == set(c.classes_for("chicken")) == {hen, cock}
+    assert not c.is_class_lemma("chicken")  # a word for them, not their name
+
+
 def test_namer_picks_the_most_specific_confident_word(model: PhotoscopeModel) -> None:
     namer = model.namer
     assert namer.name(probs_of(espresso=0.9), 0.5).word == "espresso"  # type: ignore[union-attr]

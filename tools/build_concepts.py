@@ -152,6 +152,13 @@ YOUNG = {
     "ducklings": "n01846331",
 }
 
+# Words WordNet files under no class that a person uses for some ("chickens" for ImageNet's hen
+# and cock, which WordNet calls adult female and male birds of any kind): word -> class wnids.
+# They become concept words (with their plurals), never names.
+EXTRA_COVERS = {
+    "chicken": ("n01514859", "n01514668"),  # hen, cock
+}
+
 # Readable names where the first lemma would be ambiguous or odd (class wnid -> name).
 NAME_OVERRIDES = {
     "n02012849": "crane bird",  # "crane" is also class 517, the machine
@@ -389,6 +396,9 @@ def build(timm: str | None, wordnet_dir: Path) -> tuple[dict[str, object], list[
             classes.add(class_ids.index(up))
         for lemma in wordnet.lemmas[up]:
             add(lemma, classes, False)
+
+    for word, wnids in EXTRA_COVERS.items():
+        add(word, {class_ids.index(wnid) for wnid in wnids}, False)
 
     stand_ins, related = related_words(wordnet, class_ids, below, covers)
 
