@@ -66,6 +66,19 @@ def test_chickens_are_the_head_s_hens_and_cocks() -> None:
     assert not c.is_class_lemma("chicken")  # a word for them, not their name
 
 
+def test_everyday_words_wordnet_files_elsewhere_reach_the_head_s_classes() -> None:
+    """ "cow" (a sibling of ImageNet's ox under "cattle"), "tv" (whose first sense is the medium),
+    "smartphone", "bunny", "kitty": words people search with, which named no class."""
+    c = load_concepts()
+
+    def named(word: str) -> set[str]:
+        return {c.names[i] for i in c.classes_for(word)}
+
+    assert named("cows") == named("bull") == {"ox"}
+    assert named("tv") == {"television"} and named("smartphones") == {"cellular telephone"}
+    assert named("bunny") == named("rabbit") and named("kitty") == named("domestic cat")
+
+
 def test_namer_picks_the_most_specific_confident_word(model: PhotoscopeModel) -> None:
     namer = model.namer
     assert namer.name(probs_of(espresso=0.9), 0.5).word == "espresso"  # type: ignore[union-attr]

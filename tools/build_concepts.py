@@ -153,10 +153,17 @@ YOUNG = {
 }
 
 # Words WordNet files under no class that a person uses for some ("chickens" for ImageNet's hen
-# and cock, which WordNet calls adult female and male birds of any kind): word -> class wnids.
-# They become concept words (with their plurals), never names.
+# and cock, which WordNet calls adult female and male birds of any kind; "cow" for its ox, a
+# sibling under "cattle"; "tv", whose first sense is the medium): word -> wnids of classes or of
+# synsets above classes. They become concept words (with their plurals), never names.
 EXTRA_COVERS = {
     "chicken": ("n01514859", "n01514668"),  # hen, cock
+    "cow": ("n02403003",),  # ox, ImageNet's only cattle
+    "bull": ("n02403003",),
+    "bunny": ("n02324045",),  # rabbit
+    "kitty": ("n02121808",),  # domestic cat
+    "tv": ("n04404412",),  # television
+    "smartphone": ("n02992529",),  # cellular telephone
 }
 
 # Readable names where the first lemma would be ambiguous or odd (class wnid -> name).
@@ -398,7 +405,8 @@ def build(timm: str | None, wordnet_dir: Path) -> tuple[dict[str, object], list[
             add(lemma, classes, False)
 
     for word, wnids in EXTRA_COVERS.items():
-        add(word, {class_ids.index(wnid) for wnid in wnids}, False)
+        extra = set().union(*({class_ids.index(w)} if w in class_set else below[w] for w in wnids))
+        add(word, extra, False)
 
     stand_ins, related = related_words(wordnet, class_ids, below, covers)
 
