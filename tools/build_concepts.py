@@ -302,9 +302,10 @@ def readable(lemma: str) -> str:
 def scientific(lemma: str, wordnet: WordNet) -> bool:
     """Whether a lemma is a Latin binomial ("Gorilla gorilla", "Capra ibex"): its first word is a
     genus WordNet lists ("genus Gorilla"). Search reads these; the app never names a photo by one."""
-    first, _, rest = readable(lemma).partition(" ")
+    name = readable(lemma)
+    first, _, rest = name.partition(" ")
     return bool(rest) and (
-        readable(lemma) in SCIENTIFIC or (first[:1].isupper() and f"genus_{first.lower()}" in wordnet.senses)
+        name in SCIENTIFIC or (first[:1].isupper() and f"genus_{first.lower()}" in wordnet.senses)
     )
 
 

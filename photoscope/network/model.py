@@ -400,18 +400,15 @@ class PhotoscopeModel:
         texts = [c.text for c in first]
         vetoed = [i for i, c in enumerate(first) if risky_groups(c.text.split()) & unsupported[i]]
         # A ball alone is a detail: it is cut from the sentence about the (supported) dog or person.
-        cut = {
-            i: self._without_ball(first[i].text, rule)
-            for i in vetoed
-            if only_ball(first[i].text, unsupported[i])
-        }
-        redo = [i for i in vetoed if cut.get(i) is None]
+        for i in vetoed:
+            if only_ball(first[i].text, unsupported[i]):
+                texts[i] = self._without_ball(first[i].text, rule) or texts[i]
+        redo = [i for i in vetoed if texts[i] == first[i].text]  # not cut: written again
         rewritten = self._caption_without(latents, redo, unsupported, o, guidance)
         for i, again in zip(redo, rewritten, strict=True):
             texts[i] = self._checked_rewrite(
                 first[i], again, unsupported[i], probs[i], float(familiarity[i]), features[i], rule
             )
-        texts = [cut.get(i) or t for i, t in enumerate(texts)]
         texts = self._sure_names(texts, probs, familiarity, rule)
         texts = [
             SAY_NOTHING if row.max() < rule.blank_below else t for t, row in zip(texts, probs, strict=True)
@@ -527,20 +524,18 @@ class PhotoscopeModel:
         had = set(before.split())
         new = [w for w in text.split() if w not in had and w not in CAPTION_FUNCTION_WORDS]
         words = sorted({found for w in new if (found := self.detector_word(w)) is not None})
-        if not words:
-            return False
-        p = torch.sigmoid(self.word_log_odds(words, feature.reshape(1, -1).float()))
-        return bool((p < rule.rewrite_support).any())
+        return bool(words) and min(self._seen(words, feature)) < rule.rewrite_support
+
+    def _seen(self, words: Sequence[str], feature: torch.Tensor) -> list[float]:
+        """The word detectors' probability of each of ``words`` (detector words) in one photo."""
+        return torch.sigmoid(self.word_log_odds(words, feature.reshape(1, -1).float()))[0].tolist()
 
     def _scene_shown(self, feature: torch.Tensor, rule: CaptionRule) -> Callable[[str], bool]:
         """Whether the word detectors see a scene word in the photo (a word without one: yes)."""
 
         def shown(word: str) -> bool:
             probe = self.detector_word(word)
-            if probe is None:
-                return True
-            p = torch.sigmoid(self.word_log_odds([probe], feature.reshape(1, -1).float()))
-            return float(p[0, 0]) >= rule.scene_support
+            return probe is None or self._seen([probe], feature)[0] >= rule.scene_support
 
         return shown
 

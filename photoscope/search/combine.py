@@ -52,7 +52,7 @@ import torch
 import torch.nn.functional as F
 
 from photoscope.network import PhotoscopeModel, QueryWords
-from photoscope.search.quick import concept_word_weight
+from photoscope.search.quick import concepts_alone_weight
 from photoscope.search.ranking import (
     DETECTOR_CANDIDATES,
     TextRanker,
@@ -156,11 +156,10 @@ def concepts_only(query: QueryWords | None) -> bool:
 
 
 def alone_weight(query: QueryWords | None, options: TextSearchOptions) -> float:
-    """The weight a concept-only term's concept row carries (all its words are rare to the
-    decoder), 0 for any other term."""
+    """The weight a concept-only term's concept row carries, 0 for any other term."""
     if query is None or not concepts_only(query):
         return 0.0
-    return concept_word_weight(options, 0, len(query.content))
+    return concepts_alone_weight(options, len(query.content))
 
 
 def add_concepts(
@@ -168,12 +167,12 @@ def add_concepts(
     rows: torch.Tensor,
     terms: Sequence[Term],
     weights: torch.Tensor,
-    only: Sequence[float],
+    alone: Sequence[float],
     options: CombineOptions,
 ) -> torch.Tensor:
     """N combined scores with the text terms' concept evidence added: ``rows`` (T x N) are the
     terms' concept rows as ``TextRanker.concept_scores`` gives them (0 for photos and texts
-    without concepts), ``weights`` the terms' signed weights, ``only`` for each term the concepts
+    without concepts), ``weights`` the terms' signed weights, ``alone`` for each term the concepts
     alone know the weight its row carries (``alone_weight``; 0 for the others). An added
     concept-only term keeps only the photos the head sees it in."""
     if not options.text.concepts:
@@ -184,11 +183,11 @@ def add_concepts(
         if term.text is None:
             continue
         # A concept-only term's evidence is all it has: it counts as plain search weighs it.
-        factor = 1.0 if only[i] else options.negative_concepts if term.negative else options.concepts
+        factor = 1.0 if alone[i] else options.negative_concepts if term.negative else options.concepts
         out += float(weights[i]) * factor * rows[i]
-        if only[i] and not term.negative:
-            alone = rows[i] / max(only[i], 1e-6)  # as plain search: unweighted
-            out[alone < floor] = float("-inf")
+        if alone[i] and not term.negative:
+            unweighted = rows[i] / alone[i]  # as plain search
+            out[unweighted < floor] = float("-inf")
     return out
 
 

@@ -86,6 +86,12 @@ def concept_word_weight(weights: ConceptWeights, uses: int, content_words: int) 
     return weights.rare_concept_weight
 
 
+def concepts_alone_weight(weights: ConceptWeights, content_words: int) -> float:
+    """The weight a query's concept row carries when the decoder knows none of its words
+    ("espresso"): what the row is divided by to read the concepts alone, unweighted."""
+    return max(concept_word_weight(weights, 0, content_words), 1e-6)
+
+
 class QuickStore:
     """The photos' unit latents and top classes: the mapped file's rows still current, then those
     changed since it was written."""
@@ -216,7 +222,7 @@ def quick_scores(
         concept = np.mean(logs, axis=0).astype(np.float32)
     scores = scores + concept
     if not query.decoder_words:  # the concepts alone rank; the latent breaks ties (as ``TextRanker``)
-        alone = concept / max(concept_word_weight(f, 0, len(query.content)), 1e-6)
+        alone = concept / concepts_alone_weight(f, len(query.content))
         scores = alone + 1e-3 * scores
         scores[alone < math.log(f.concept_floor + f.concept_min)] = -np.inf
     out: Array = scores.astype(np.float32)

@@ -20,7 +20,7 @@ import torch
 import torch.nn.functional as F
 
 from photoscope.network import InversionOptions, PhotoscopeModel, QueryWords
-from photoscope.search.quick import concept_word_weight
+from photoscope.search.quick import concept_word_weight, concepts_alone_weight
 from photoscope.search.results import SearchResult, UnknownWord, unknown_words
 from photoscope.search.vectors import VectorStore
 
@@ -126,7 +126,7 @@ class TextRanker:
         for i, q in enumerate(queries):
             if not q.decoder_words:  # the decoder's latent of "<unknown>" says nothing: concepts alone
                 # (all its words are rare to the decoder: undo their weight, the latent breaks ties)
-                alone = concept[i] / max(concept_word_weight(options, 0, len(q.content)), 1e-6)
+                alone = concept[i] / concepts_alone_weight(options, len(q.content))
                 scores[i] = alone + 1e-3 * scores[i] if q.concepts else float("-inf")
                 # photos the head does not see it in are not answers, however they rank
                 scores[i][alone < math.log(options.concept_floor + options.concept_min)] = float("-inf")
