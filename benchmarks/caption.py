@@ -1,6 +1,6 @@
 """Captioning throughput from encoder features (beam search over the shipped network).
 
-    python benchmarks/caption.py [--photos 1000] [--beam 3] [--batch 250]
+    python benchmarks/caption.py [--photos 1000] [--beam 10] [--batch 250]
     python benchmarks/caption.py --describe [--guidance 0.8]   # the app's whole description
 
 ``--describe`` times what the indexer and the re-captioning of stored vectors run per photo: the
@@ -37,9 +37,10 @@ def features_from_samples(model: PhotoscopeModel, count: int) -> torch.Tensor:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--photos", type=int, default=1000)
-    parser.add_argument("--beam", type=int, default=3)
+    parser.add_argument("--beam", type=int, default=DecodeOptions().beam)
     parser.add_argument("--batch", type=int, default=250)
     parser.add_argument("--rerank", type=float, default=DecodeOptions().rerank)
+    parser.add_argument("--consensus", type=float, default=DecodeOptions().consensus)
     parser.add_argument("--model", default=None)
     parser.add_argument("--describe", action="store_true", help="the app's guided beam and caption rule")
     parser.add_argument("--guidance", type=float, default=DecodeOptions().guidance)
@@ -49,13 +50,13 @@ def main() -> None:
     with torch.inference_mode():
         latents = model.bundle.network.latent(features)
     net, vocab = model.bundle.network, model.bundle.vocab
-    options = DecodeOptions(args.beam, rerank=args.rerank, guidance=args.guidance)
+    options = DecodeOptions(args.beam, rerank=args.rerank, guidance=args.guidance, consensus=args.consensus)
 
     def caption(lo: int, hi: int) -> None:
         if args.describe:
             model.describe_vectors(features[lo:hi], latents[lo:hi], options)
         else:
-            beam_search(net, vocab, latents[lo:hi], args.beam, rerank=args.rerank)
+            beam_search(net, vocab, latents[lo:hi], args.beam, choice=options.choice)
 
     caption(0, 8)  # warm-up
     started = time.perf_counter()
@@ -64,7 +65,8 @@ def main() -> None:
     seconds = time.perf_counter() - started
     what = f"described (guidance {args.guidance}, caption rule)" if args.describe else "beam search alone"
     print(
-        f"{args.photos} photos {what}, beam {args.beam}, re-rank {args.rerank}, batch {args.batch}: "
+        f"{args.photos} photos {what}, beam {args.beam}, re-rank {args.rerank}, consensus {args.consensus}, "
+        f"batch {args.batch}: "
         f"{args.photos / seconds:.0f} photos/s "
         f"({seconds * 1000 / args.photos:.1f} ms per photo); torch threads {torch.get_num_threads()}"
     )

@@ -1,6 +1,7 @@
 """End-to-end indexing speed on camera-size photos, against the bare encoder in the same run.
 
     .venv/bin/python benchmarks/index.py [--photos 200] [--batch-size 16] [--decode-threads 2]
+        [--model BUNDLE ...] [--decoding beam=5,consensus=0 ...]
 
 Makes N ~12 MP (4000 x 3000) JPEGs, then times ``IndexWorker.run`` over them: decode (draft mode),
 EXIF, thumbnail (written to a temporary cache), encode, caption and the database writes. Then it
@@ -12,6 +13,7 @@ bundle if present, else a tiny random caption network (captioning is then cheape
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import tempfile
 import time
 from pathlib import Path
@@ -24,7 +26,7 @@ from photoscope.config import default_model_dir
 from photoscope.library.db import Library
 from photoscope.library.indexer import IndexWorker
 from photoscope.library.scanner import Scanner
-from photoscope.network.model import PhotoscopeModel
+from photoscope.network.model import DecodeOptions, PhotoscopeModel
 from photoscope.network.preprocess import preprocess
 
 SIZE = (4000, 3000)
@@ -122,6 +124,23 @@ def index_rate(model: PhotoscopeModel, photos: Path, tmp: Path, args: argparse.N
     return e2e
 
 
+def decoding(spec: str) -> DecodeOptions:
+    """The app's decoding with ``spec``'s changes ("beam=5,consensus=0")."""
+    fields = {f.name: f.type for f in dataclasses.fields(DecodeOptions)}
+    changes: dict[str, float | int] = {}
+    for item in filter(None, spec.split(",")):
+        name, value = item.split("=")
+        changes[name] = int(value) if fields[name] in (int, "int") else float(value)
+    return dataclasses.replace(DecodeOptions(), **changes)  # type: ignore[arg-type]
+
+
+def with_decoding(model: PhotoscopeModel, options: DecodeOptions) -> PhotoscopeModel:
+    """``model``, describing photos with ``options`` (the indexer uses the defaults)."""
+    describe = model.describe
+    model.describe = lambda photos, _=None: describe(photos, options)  # type: ignore[method-assign]
+    return model
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=int, default=200)
@@ -137,13 +156,23 @@ def main() -> None:
         help="a model bundle to index with (repeat to compare models on the same photos in one run; "
         "default: the shipped one)",
     )
+    parser.add_argument(
+        "--decoding",
+        action="append",
+        help="index again with the shipped model decoding with these changes to the app's "
+        "DecodeOptions, e.g. beam=5,consensus=0 (repeat to compare)",
+    )
     args = parser.parse_args()
+    runs: list[tuple[Path | None, str | None]] = [(bundle, None) for bundle in args.model or [None]]
+    runs += [(None, spec) for spec in args.decoding or []]
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         make_photos(tmp / "Pictures", args.photos)
         rates = []
-        for i, bundle in enumerate(args.model or [None]):
+        for i, (bundle, spec_text) in enumerate(runs):
             model, which = (PhotoscopeModel(bundle), str(bundle)) if bundle else load_model(tmp)
+            if spec_text is not None:
+                model, which = with_decoding(model, decoding(spec_text)), f"{which}, decoding {spec_text}"
             spec = model.bundle.encoder
             print(f"model: {which} (encoder {spec.name} at {spec.input_size} px)")
             e2e = index_rate(model, tmp / "Pictures", tmp / f"run{i}", args)
@@ -154,8 +183,9 @@ def main() -> None:
                 f"{torch.get_num_threads()} PyTorch threads): {bare:.1f} photos/s"
             )
             print(f"ratio e2e / bare encoder: {e2e / bare:.2f}   (targets: >= 15 photos/s, >= 0.7)")
-        for bundle, rate in zip(args.model or [], rates, strict=False):
-            print(f"{bundle}: {rate:.1f} photos/s, {rates[0] / rate:.2f}x the first model's time per photo")
+        for (bundle, spec_text), rate in zip(runs, rates, strict=True):
+            name = f"decoding {spec_text}" if spec_text else str(bundle or "shipped")
+            print(f"{name}: {rate:.1f} photos/s, {rates[0] / rate:.2f}x the first run's time per photo")
 
 
 if __name__ == "__main__":

@@ -127,4 +127,5 @@ def test_caption_commands_decode_as_the_app_does_by_default() -> None:
     app = DecodeOptions()
     for argv in (["caption", "x.jpg"], ["evaluate", "captions", "--data", "d"]):
         args = parser.parse_args(argv)
-        assert (args.beam, args.length_penalty, args.rerank) == (app.beam, app.length_penalty, app.rerank)
+        given = (args.beam, args.length_penalty, args.rerank, args.consensus)
+        assert given == (app.beam, app.length_penalty, app.rerank, app.consensus)

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+import collections
+import math
 from pathlib import Path
 
 import pytest
 import torch
 
 from photoscope.network.bundle import load_bundle
-from photoscope.network.decoding import beam_search, caption_log_prob, pad_batch
+from photoscope.network.decoding import Choice, _consensus, beam_search, caption_log_prob, pad_batch
 
 
 @pytest.fixture(scope="module")
@@ -83,8 +85,10 @@ def test_reranking_chooses_the_best_text_match_among_the_likeliest_captions(tiny
     torch.manual_seed(4)
     latents = torch.randn(8, tiny.network.config.latent_dim) * 3
     plain = beam_search(tiny.network, tiny.vocab, latents, beam=4, max_len=6)
-    assert beam_search(tiny.network, tiny.vocab, latents, beam=4, max_len=6, rerank=1e-9) == plain
-    matched = beam_search(tiny.network, tiny.vocab, latents, beam=4, max_len=6, rerank=1e6)
+    assert (
+        beam_search(tiny.network, tiny.vocab, latents, beam=4, max_len=6, choice=Choice(rerank=1e-9)) == plain
+    )
+    matched = beam_search(tiny.network, tiny.vocab, latents, beam=4, max_len=6, choice=Choice(rerank=1e6))
     assert matched != plain  # the likeliest caption is not always the best match
     for latent, p, m in zip(latents, plain, matched, strict=True):
         # the likeliest caption is a candidate too, so the chosen one matches at least as well
@@ -95,6 +99,44 @@ def test_reranking_chooses_the_best_text_match_among_the_likeliest_captions(tiny
     with torch.no_grad():
         exact = caption_log_prob(tiny.network, latents, targets, lengths, tiny.vocab.start)
     assert torch.allclose(exact, torch.tensor([c.log_prob for c in matched]), atol=1e-4)
+
+
+def _agreement_reference(a: list[int], b: list[int]) -> float:
+    """The mean over n = 1..4 of the cosine of two word lists' n-gram counts, written plainly."""
+    total = 0.0
+    for n in range(1, 5):
+        ca = collections.Counter(tuple(a[i : i + n]) for i in range(len(a) - n + 1))
+        cb = collections.Counter(tuple(b[i : i + n]) for i in range(len(b) - n + 1))
+        dot = sum(v * cb[g] for g, v in ca.items())
+        norm = math.sqrt(sum(v * v for v in ca.values()) * sum(v * v for v in cb.values()))
+        total += dot / norm if norm else 0.0
+    return total / 4
+
+
+def test_consensus_is_each_caption_s_likelihood_weighted_n_gram_agreement_with_the_others() -> None:
+    torch.manual_seed(7)
+    photos, m, length = 3, 6, 9
+    seqs = torch.randint(1, 5, (photos, m, length))  # few words: many shared n-grams
+    lengths = torch.randint(0, length + 1, (photos, m))
+    scores = torch.randn(photos, m)
+    scores[2, 4:] = float("-inf")  # photo 2 finished only four captions
+    found = _consensus(seqs, lengths, scores, temperature=2.0)
+    for p in range(photos):
+        words = [seqs[p, i, : lengths[p, i]].tolist() for i in range(m)]
+        weights = (scores[p] / 2.0).softmax(0).tolist()
+        for i in range(m):
+            expected = sum(w * _agreement_reference(words[i], words[j]) for j, w in enumerate(weights))
+            assert found[p, i].item() == pytest.approx(expected, abs=1e-5)
+
+
+def test_consensus_chooses_among_the_likeliest_captions(tiny) -> None:
+    torch.manual_seed(4)
+    latents = torch.randn(8, tiny.network.config.latent_dim) * 3
+    plain = beam_search(tiny.network, tiny.vocab, latents, beam=4, max_len=6)
+    assert beam_search(tiny.network, tiny.vocab, latents, 4, 6, choice=Choice(consensus=1e-9)) == plain
+    agreed = beam_search(tiny.network, tiny.vocab, latents, 4, 6, choice=Choice(8, consensus=1e6))
+    assert agreed != plain  # the likeliest caption is not always the one the others agree with
+    assert all(a.score <= p.score for a, p in zip(agreed, plain, strict=True))
 
 
 def test_a_word_bias_bans_or_holds_back_words_and_counts_in_the_score(tiny) -> None:

@@ -98,7 +98,7 @@ def final_scores(variant: str, data: Path, out: Path, device: str) -> dict[str, 
     latents = photo_latents(net, features)
     d = DecodeOptions()
     metrics, captions = evaluate_captions(
-        net, bundle.vocab, latents, refs, d.beam, d.length_penalty, rerank=d.rerank
+        net, bundle.vocab, latents, refs, d.beam, d.length_penalty, choice=d.choice
     )
     with torch.inference_mode():
         metrics.update(text_encoder_retrieval(net, bundle.vocab, latents, refs))

@@ -10,8 +10,8 @@ from typing import Any
 
 from photoscope.commands.common import (
     EXIT_FAILED,
+    add_choice_options,
     add_model_option,
-    add_rerank_option,
     non_negative_float,
     positive_int,
 )
@@ -21,7 +21,13 @@ def caption(args: argparse.Namespace) -> int:
     from photoscope.api import DecodeOptions, Photoscope, describe_error, load_photo
 
     app = Photoscope(model_dir=args.model)
-    options = DecodeOptions(1 if args.greedy else args.beam, args.max_len, args.length_penalty, args.rerank)
+    options = DecodeOptions(
+        1 if args.greedy else args.beam,
+        args.max_len,
+        args.length_penalty,
+        args.rerank,
+        consensus=args.consensus,
+    )
     failed = 0
     for path in args.photos:
         try:
@@ -42,11 +48,11 @@ def caption(args: argparse.Namespace) -> int:
 def register(sub: Any) -> None:
     p = sub.add_parser("caption", help="print a caption for each photo")
     p.add_argument("photos", nargs="+", type=Path)
-    p.add_argument("--beam", type=positive_int, default=5, help="beam width (1 = greedy)")
+    p.add_argument("--beam", type=positive_int, default=10, help="beam width (1 = greedy)")
     p.add_argument("--greedy", action="store_true", help="greedy decoding (same as --beam 1)")
     p.add_argument("--max-len", type=positive_int, default=20, help="longest caption in words")
     p.add_argument("--length-penalty", type=non_negative_float, default=0.5)
-    add_rerank_option(p)
+    add_choice_options(p)
     p.add_argument("--scores", action="store_true", help="print each caption's score too")
     add_model_option(p)
     p.set_defaults(handler=caption)

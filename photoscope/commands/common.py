@@ -126,12 +126,20 @@ def add_run_options(parser: argparse.ArgumentParser, out_holds: str) -> None:
     parser.add_argument("--threads", type=int, default=None, help="CPU threads for PyTorch")
 
 
-def add_rerank_option(parser: argparse.ArgumentParser) -> None:
+def add_choice_options(parser: argparse.ArgumentParser) -> None:
+    """How beam search chooses among the captions it finished. The defaults are the app's
+    (``network.DecodeOptions``), written out: importing them would load PyTorch."""
     parser.add_argument(
         "--rerank",
         type=float,
-        default=8.0,  # the app's default (model.DecodeOptions); not imported: that would load PyTorch
+        default=8.0,
         help="weight of the text encoder's match when choosing among the finished captions (0: off)",
+    )
+    parser.add_argument(
+        "--consensus",
+        type=float,
+        default=4.0,
+        help="weight of a finished caption's agreement with the others when choosing (0: off)",
     )
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from photoscope.commands.common import add_model_option, add_rerank_option
+from photoscope.commands.common import add_choice_options, add_model_option
 
 if TYPE_CHECKING:
     import torch
@@ -156,6 +156,7 @@ def _captions(args: argparse.Namespace, split: _Encoded) -> int:
     rule = "off" if args.no_rule else f"on (probes trusted from familiarity {CaptionRule().familiar})"
     print(
         f"beam {args.beam}, length penalty {args.length_penalty}, re-rank weight {args.rerank}, "
+        f"consensus {args.consensus}, "
         f"detector guidance {options.guidance}, caption rule {rule}"
     )
     print(
@@ -174,6 +175,7 @@ def _decode_options(args: argparse.Namespace) -> DecodeOptions:
         args.beam,
         length_penalty=args.length_penalty,
         rerank=args.rerank,
+        consensus=args.consensus,
         guidance=guidance,
         rule=CaptionRule(enabled=not args.no_rule),
     )
@@ -184,9 +186,9 @@ def register(sub: Any) -> None:
     p.add_argument("what", choices=["captions", "retrieval", "open-world"], help="what to evaluate")
     p.add_argument("--data", type=Path, required=True)
     p.add_argument("--split", default="val")
-    p.add_argument("--beam", type=int, default=5)
+    p.add_argument("--beam", type=int, default=10)
     p.add_argument("--length-penalty", type=float, default=0.5)
-    add_rerank_option(p)
+    add_choice_options(p)
     p.add_argument(
         "--guidance",
         type=float,

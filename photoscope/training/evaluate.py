@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 from photoscope.network.caption_network import CaptionNetwork
-from photoscope.network.decoding import beam_search, pad_batch
+from photoscope.network.decoding import Choice, beam_search, pad_batch
 from photoscope.network.vocab import Vocabulary
 from photoscope.training.metrics import caption_metrics
 
@@ -32,11 +32,11 @@ def evaluate_captions(
     beam: int = 3,
     length_penalty: float = 0.5,
     batch: int = 250,
-    rerank: float = 0.0,
+    choice: Choice | None = None,
 ) -> tuple[dict[str, float], list[str]]:
     captions: list[str] = []
     for chunk in latents.split(batch):
-        found = beam_search(net, vocab, chunk, beam, length_penalty=length_penalty, rerank=rerank)
+        found = beam_search(net, vocab, chunk, beam, length_penalty=length_penalty, choice=choice)
         captions += [c.text for c in found]
     keys = [str(i) for i in range(len(captions))]
     metrics = caption_metrics(
