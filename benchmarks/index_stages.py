@@ -1,12 +1,14 @@
 """Where the CPU time of indexing one camera photo goes, stage by stage, on one thread.
 
-    .venv/bin/python benchmarks/index_stages.py [--photos 24]
+    .venv/bin/python benchmarks/index_stages.py [--photos 24] [--decoding beam=5,consensus=0 ...]
 
 Times each stage of the indexer's per-photo work on the same ~12 MP JPEGs as ``benchmarks/index.py``
 (one thread for everything, so the figures are CPU milliseconds per photo): the header and EXIF read,
 the draft-mode decode, upright + RGB, the thumbnail, the encoder input, the encoder, the caption and
-the partial hash. Then it prints the end-to-end rate these costs allow on this machine's cores if the
-pipeline were perfect, and so the best possible ratio to the bare encoder's rate.
+the partial hash. The caption is the indexer's (guided, checked by the rule); ``--decoding``
+also times it with other decodings, for comparison. Then it prints the end-to-end rate these
+costs allow on this machine's cores if the pipeline were perfect, and so the best possible ratio
+to the bare encoder's rate.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from index import camera_jpeg_bytes, load_model
+from index import camera_jpeg_bytes, decoding, load_model
 from PIL import Image, ImageOps
 
 from photoscope.library.fs import partial_hash
@@ -51,6 +53,12 @@ def draft_decode(path: Path) -> Image.Image:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=int, default=24)
+    parser.add_argument(
+        "--decoding",
+        action="append",
+        default=[],
+        help="also time the caption with these changes to the app's DecodeOptions (repeatable)",
+    )
     args = parser.parse_args()
     torch.set_num_threads(1)
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -67,8 +75,10 @@ def main() -> None:
         inputs = [u.resize((INPUT_SIZE, INPUT_SIZE), Image.Resampling.BILINEAR) for u in uprights]
         batch = preprocess(inputs[:16])
         model.encoder.predict(batch)  # load and warm up
-        latents = torch.stack([e.latent for e in model.embed(inputs[:16])])
-        model.caption(latents)
+        embedded = model.embed(inputs[:16])
+        features = torch.stack([e.feature for e in embedded]).float()
+        latents = torch.stack([e.latent for e in embedded])
+        model.describe_vectors(features, latents)
         stages = {
             "header + EXIF": per_photo_ms(lambda p: read_metadata(str(p)), paths),
             "JPEG decode, draft 1/8": per_photo_ms(draft_decode, paths),
@@ -81,10 +91,20 @@ def main() -> None:
             ),
             "partial hash": per_photo_ms(lambda p: partial_hash(str(p)), paths),
             "encoder (batch 16)": per_photo_ms(model.encoder.predict, [batch], per_call=16),
-            "caption (batch 16, beam 5)": per_photo_ms(model.caption, [latents], per_call=16),
+            "caption (batch 16)": per_photo_ms(
+                lambda _: model.describe_vectors(features, latents), [None], per_call=16
+            ),
         }
+        others = {}
+        for spec in args.decoding:
+            options = decoding(spec)
+            others[f"caption, {spec}"] = per_photo_ms(
+                lambda _, o=options: model.describe_vectors(features, latents, o), [None], per_call=16
+            )
         for name, ms in stages.items():
             print(f"{name:28s} {ms:7.2f} ms")
+        for name, ms in others.items():
+            print(f"({name:26s} {ms:7.2f} ms: not in the total)")
         total = sum(stages.values())
         cores = os.cpu_count() or 1
         encoder = stages["encoder (batch 16)"]

@@ -139,6 +139,23 @@ def test_consensus_chooses_among_the_likeliest_captions(tiny) -> None:
     assert all(a.score <= p.score for a, p in zip(agreed, plain, strict=True))
 
 
+def test_a_photo_s_caption_does_not_depend_on_the_photos_decoded_with_it(shipped_model_dir: Path) -> None:
+    """Beam search stops each photo once no live hypothesis can still enter its candidates; when
+    the whole batch stopped together, a photo decoded beside slower ones had more candidates than
+    alone, and the indexer's batches of 16 wrote other captions than an evaluation's of 250."""
+    shipped = load_bundle(shipped_model_dir)
+    torch.manual_seed(0)
+    with torch.inference_mode():
+        latents = shipped.network.latent(torch.rand(8, 1280) * 3)
+    choice = Choice(20, rerank=8.0, consensus=4.0)
+    net, vocab = shipped.network, shipped.vocab
+    together = beam_search(net, vocab, latents, 10, 20, 0.5, choice)
+    alone = [beam_search(net, vocab, row[None], 10, 20, 0.5, choice)[0] for row in latents]
+    assert [c.text for c in together] == [c.text for c in alone]
+    for c, a in zip(together, alone, strict=True):
+        assert c.score == pytest.approx(a.score, abs=1e-5)
+
+
 def test_a_word_bias_bans_or_holds_back_words_and_counts_in_the_score(tiny) -> None:
     torch.manual_seed(5)
     latents = torch.randn(6, tiny.network.config.latent_dim) * 3

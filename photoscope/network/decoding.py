@@ -58,6 +58,15 @@ def _select_state(state: Any, rows: torch.Tensor) -> Any:
     return state[:, rows]
 
 
+def _put_state(state: Any, rows: torch.Tensor, part: Any) -> Any:
+    """``state`` with its ``rows`` replaced by ``part``."""
+    if isinstance(state, tuple):
+        return tuple(_put_state(s, rows, p) for s, p in zip(state, part, strict=True))
+    whole = state.clone()
+    whole[:, rows] = part
+    return whole
+
+
 class _Finished:
     """Every hypothesis that ended during the search (up to ``beam`` per photo and step)."""
 
@@ -78,6 +87,10 @@ class _Finished:
         self.raw[:, cols] = raw
         self.seqs[:, cols, :t] = words
         self.lengths[:, cols] = t
+
+    def kth_score(self, m: int) -> torch.Tensor:
+        """Each photo's ``m``-th best finished score (-inf while it has fewer)."""
+        return self.scores.topk(min(m, self.scores.shape[1]), dim=1).values[:, -1]
 
     def best(
         self, net: CaptionNetwork, vocab: Vocabulary, latents: torch.Tensor, choice: Choice
@@ -174,10 +187,10 @@ def beam_search(
     scores reported then include it.
 
     Hypotheses are ranked by ``log p / (words + 1) ** length_penalty``. All photos advance
-    together as one (N x beam) batch, on the latents' device; the loop ends early once no live
-    hypothesis of any photo can still beat that photo's best finished one. With a ``choice`` that
-    re-ranks or seeks consensus, the caption is instead chosen among the likeliest finished
-    hypotheses (``Choice``).
+    together as one (N x beam) batch, on the latents' device. A photo stops once none of its live
+    hypotheses can still beat its best finished one; with a ``choice`` that re-ranks or seeks
+    consensus, once none can still be among the likeliest finished ones it chooses from
+    (``Choice``). So a photo's caption does not depend on the photos decoded with it.
     """
     n, k, v, dev = latents.shape[0], beam, len(vocab), latents.device
     if n == 0:
@@ -194,8 +207,15 @@ def beam_search(
     rank = torch.arange(2 * k, device=dev).expand(n, 2 * k)
     row_bias = None if word_bias is None else word_bias.to(dev).float().repeat_interleave(k, 0)
     finished = _Finished(n, k, max_len, dev) if choice is not None and choice.chooses and k > 1 else None
+    pool = (choice.candidates or k) if finished is not None and choice is not None else 1
+    done = torch.zeros(n, dtype=torch.bool, device=dev)
     for t in range(max_len + 1):
-        log_probs, state = net.step(tokens, state)
+        # Only the photos still searching run the decoder.
+        rows = (torch.nonzero(~done) * k + torch.arange(k, device=dev)).reshape(-1)
+        stepped, stepped_state = net.step(tokens[rows], _select_state(state, rows))
+        state = _put_state(state, rows, stepped_state)
+        log_probs = torch.full((n * k, v), float("-inf"), device=dev)
+        log_probs[rows] = stepped
         log_probs[:, banned] = float("-inf")
         if row_bias is not None:
             log_probs += row_bias
@@ -232,8 +252,10 @@ def beam_search(
         state = _select_state(state, beam_rows)
         # Log-probabilities only fall, so a live score can at best be divided by the longest length.
         bound = scores.max(dim=1).values / float(max_len + 1) ** length_penalty
-        if bool((bound <= best_norm).all()):
+        done |= bound <= (best_norm if finished is None else finished.kth_score(pool))
+        if bool(done.all()):
             break
+        scores = scores.masked_fill(done.unsqueeze(1), float("-inf"))
     if finished is not None and choice is not None:
         return finished.best(net, vocab, latents, choice)
     return [
