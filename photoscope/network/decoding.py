@@ -125,9 +125,12 @@ def _consensus(
     """N x m: each candidate's expected agreement with its photo's candidates (itself included),
     each weighted by softmax(score / temperature); -inf scores are no candidates."""
     agreement = torch.zeros(*scores.shape, scores.shape[1], device=scores.device)
-    base = int(seqs.max()) + 1
+    words = int(seqs.max()) + 1
+    grams = seqs  # an id per n-gram starting at each position: for n = 1 the word
     for n in range(1, MAX_GRAM + 1):
-        counts = _gram_counts(seqs, lengths, n, base)
+        if n > 1:  # an (n-1)-gram and the word after it, numbered again from 0 (no overflow)
+            grams = torch.unique(grams[:, :, :-1] * words + seqs[:, :, n - 1 :], return_inverse=True)[1]
+        counts = _gram_counts(grams, lengths, n)
         dots = counts @ counts.transpose(1, 2)
         norms = dots.diagonal(dim1=1, dim2=2).clamp(min=1.0).sqrt()
         agreement += dots / (norms.unsqueeze(2) * norms.unsqueeze(1))
@@ -146,24 +149,20 @@ def _text_similarity(
 MAX_GRAM = 4  # the agreement counts 1- to 4-grams, as BLEU and CIDEr do
 
 
-def _gram_counts(seqs: torch.Tensor, lengths: torch.Tensor, n: int, base: int) -> torch.Tensor:
+def _gram_counts(grams: torch.Tensor, lengths: torch.Tensor, n: int) -> torch.Tensor:
     """N x m x G: how often each of a photo's G distinct n-grams occurs in each of its candidates
-    (``seqs``: N x m x L word ids below ``base``)."""
-    photos, m, length = seqs.shape
-    width = max(length - n + 1, 0)
-    ids = torch.zeros(photos, m, width, dtype=torch.long, device=seqs.device)
-    for j in range(n):
-        ids = ids * base + seqs[:, :, j : j + width]
-    inside = torch.arange(width, device=seqs.device) + n <= lengths.unsqueeze(2)
+    (``grams``: N x m x P n-gram ids, one per start position; ``lengths``: the candidates' words)."""
+    photos, m, width = grams.shape
+    inside = torch.arange(width, device=grams.device) + n <= lengths.unsqueeze(2)
     photo, candidate, _ = inside.nonzero(as_tuple=True)
     # One key per photo and n-gram: sorted, a photo's distinct n-grams are numbered consecutively.
-    span = base**n
-    keys = photo * span + ids[inside]
+    span = int(grams.max()) + 1 if grams.numel() else 1
+    keys = photo * span + grams[inside]
     distinct, which = torch.unique(keys, return_inverse=True)
-    first = torch.searchsorted(distinct, torch.arange(photos + 1, device=seqs.device) * span)
+    first = torch.searchsorted(distinct, torch.arange(photos + 1, device=grams.device) * span)
     size = max(int((first[1:] - first[:-1]).max()), 1) if photos else 1
-    counts = torch.zeros(photos * m, size, device=seqs.device)
-    ones = torch.ones(len(keys), device=seqs.device)
+    counts = torch.zeros(photos * m, size, device=grams.device)
+    ones = torch.ones(len(keys), device=grams.device)
     counts.index_put_((photo * m + candidate, which - first[photo]), ones, accumulate=True)
     return counts.view(photos, m, size)
 

@@ -636,9 +636,17 @@ def _vaguer(concepts: Concepts, word: str, named: set[int], beside: int) -> bool
     return False
 
 
+# Person words that only point back to someone already named: in a caption about a dog and no
+# one else ("a dog is playing with a stick in his mouth") they are the dog's.
+PRONOUNS = frozenset(["he", "she", "his", "her", "they"])
+
+
 def risky_groups(words: Sequence[str]) -> set[str]:
     """The risky groups a caption's words name (by their kinds too: "a rollerblader")."""
-    return {group for group, names in VETOED_WORDS.items() if any(w in names for w in words)}
+    named = {group for group, names in VETOED_WORDS.items() if any(w in names for w in words)}
+    if "dog" in named and all(w in PRONOUNS for w in words if w in VETOED_WORDS["person"]):
+        named.discard("person")
+    return named
 
 
 def decoder_words(model_dir: Path | str) -> tuple[str, ...]:
