@@ -58,6 +58,20 @@ def _select_state(state: Any, rows: torch.Tensor) -> Any:
     return state[:, rows]
 
 
+def _step_searching(
+    net: CaptionNetwork, tokens: torch.Tensor, state: Any, done: torch.Tensor, k: int
+) -> tuple[torch.Tensor, Any]:
+    """One decoding step of the photos not ``done`` (their ``k`` rows each); the others' rows get
+    -inf log-probabilities and keep their state."""
+    if not bool(done.any()):
+        return net.step(tokens, state)
+    rows = (torch.nonzero(~done) * k + torch.arange(k, device=tokens.device)).reshape(-1)
+    stepped, stepped_state = net.step(tokens[rows], _select_state(state, rows))
+    log_probs = torch.full((len(tokens), stepped.shape[1]), float("-inf"), device=tokens.device)
+    log_probs[rows] = stepped
+    return log_probs, _put_state(state, rows, stepped_state)
+
+
 def _put_state(state: Any, rows: torch.Tensor, part: Any) -> Any:
     """``state`` with its ``rows`` replaced by ``part``."""
     if isinstance(state, tuple):
@@ -209,12 +223,7 @@ def beam_search(
     pool = (choice.candidates or k) if finished is not None and choice is not None else 1
     done = torch.zeros(n, dtype=torch.bool, device=dev)
     for t in range(max_len + 1):
-        # Only the photos still searching run the decoder.
-        rows = (torch.nonzero(~done) * k + torch.arange(k, device=dev)).reshape(-1)
-        stepped, stepped_state = net.step(tokens[rows], _select_state(state, rows))
-        state = _put_state(state, rows, stepped_state)
-        log_probs = torch.full((n * k, v), float("-inf"), device=dev)
-        log_probs[rows] = stepped
+        log_probs, state = _step_searching(net, tokens, state, done, k)
         log_probs[:, banned] = float("-inf")
         if row_bias is not None:
             log_probs += row_bias

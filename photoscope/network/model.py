@@ -179,8 +179,9 @@ class DescribedCaption:
 # counts as the person or the dog, a re-written caption may not bring in what the detectors do not
 # see, a ball the photo does not support is cut from the sentence, and classes are named in everyday
 # English ("a gorilla", not "a gorilla gorilla"; "a polar bear", not "an ice bear"); 7: a wider
-# beam whose caption is the one its likeliest captions agree with (``DecodeOptions.consensus``), and
-# a re-write's new word without a detector checked by the head ("a cat" for a drum kit)
+# beam whose caption is the one its likeliest captions agree with (``DecodeOptions.consensus``), a
+# re-write's new word without a detector checked by the head ("a cat" for a drum kit), and a dog's
+# "his" is the dog's
 DESCRIPTION_VERSION = "concepts-7"
 
 
