@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from photoscope.cli import main
 
 
@@ -117,6 +119,17 @@ def test_help_and_version_start_without_torch_or_qt() -> None:
         [sys.executable, "-m", "photoscope", "--version"], capture_output=True, text=True, check=True
     )
     assert version.stdout.startswith("photoscope ")
+
+
+def test_caption_commands_refuse_a_negative_choice_weight(capsys: pytest.CaptureFixture[str]) -> None:
+    from photoscope.cli import build_parser
+
+    parser = build_parser()
+    for option in ("--rerank", "--consensus"):
+        with pytest.raises(SystemExit) as stop:
+            parser.parse_args(["caption", "x.jpg", option, "-1"])
+        assert stop.value.code == 2
+        assert f"argument {option}: must be 0 or more, not -1" in capsys.readouterr().err
 
 
 def test_caption_commands_decode_as_the_app_does_by_default() -> None:

@@ -131,13 +131,13 @@ def add_choice_options(parser: argparse.ArgumentParser) -> None:
     (``network.DecodeOptions``), written out: importing them would load PyTorch."""
     parser.add_argument(
         "--rerank",
-        type=float,
+        type=non_negative_float,
         default=8.0,
         help="weight of the text encoder's match when choosing among the finished captions (0: off)",
     )
     parser.add_argument(
         "--consensus",
-        type=float,
+        type=non_negative_float,
         default=4.0,
         help="weight of a finished caption's agreement with the others when choosing (0: off)",
     )
