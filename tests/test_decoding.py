@@ -8,7 +8,15 @@ import pytest
 import torch
 
 from photoscope.network.bundle import load_bundle
-from photoscope.network.decoding import Choice, _consensus, beam_search, caption_log_prob, pad_batch
+from photoscope.network.decoding import (
+    Choice,
+    _consensus,
+    _Finished,
+    _repeats_a_gram,
+    beam_search,
+    caption_log_prob,
+    pad_batch,
+)
 
 
 @pytest.fixture(scope="module")
@@ -137,6 +145,37 @@ def test_consensus_chooses_among_the_likeliest_captions(tiny) -> None:
     agreed = beam_search(tiny.network, tiny.vocab, latents, 4, 6, choice=Choice(8, consensus=1e6))
     assert agreed != plain  # the likeliest caption is not always the one the others agree with
     assert all(a.score <= p.score for a, p in zip(agreed, plain, strict=True))
+
+
+def test_repeated_phrases_are_found_in_each_candidate() -> None:
+    seqs = torch.tensor([[[1, 2, 3, 1, 2, 3, 0], [1, 2, 3, 4, 1, 2, 0], [5, 5, 5, 5, 0, 0, 0]]])
+    lengths = torch.tensor([[6, 6, 4]])
+    assert _repeats_a_gram(seqs, lengths, 3).tolist() == [[True, False, True]]
+    assert _repeats_a_gram(seqs, lengths, 2).tolist() == [[True, True, True]]
+    assert _repeats_a_gram(seqs, torch.tensor([[5, 5, 2]]), 3).tolist() == [[False, False, False]]
+
+
+def test_a_caption_that_repeats_a_phrase_is_chosen_only_when_every_candidate_does(tiny) -> None:
+    """The consensus rewards shared phrases, and a caption that says one twice shares it twice:
+    "a brown and white dog is playing with a brown and white dog" (the open-world dev set)."""
+    vocab = tiny.vocab
+    sentences = ["a dog runs a dog runs", "a red dog runs on grass", "two dogs play two dogs play"]
+    words = torch.tensor([[vocab.encode(s, add_end=False) for s in sentences]])
+    found = _Finished(1, 3, 6, torch.device("cpu"))
+    found.add(
+        6, torch.tensor([[True, True, True]]), torch.tensor([[-0.1, -0.5, -0.2]]), torch.zeros(1, 3), words
+    )
+    latents = torch.zeros(1, tiny.network.config.latent_dim)
+
+    def chosen(no_repeat: int) -> str:
+        return found.best(tiny.network, vocab, latents, Choice(3, no_repeat=no_repeat))[0].text
+
+    assert chosen(0) == "a dog runs a dog runs"  # the likeliest
+    assert chosen(3) == "a red dog runs on grass"
+    found.add(
+        6, torch.tensor([[True, False, True]]), torch.tensor([[-0.1, -0.5, -0.2]]), torch.zeros(1, 3), words
+    )
+    assert chosen(3) == "a dog runs a dog runs"  # every candidate repeats: the likeliest still
 
 
 def test_a_photo_s_caption_does_not_depend_on_the_photos_decoded_with_it(shipped_model_dir: Path) -> None:

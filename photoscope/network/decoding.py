@@ -13,6 +13,7 @@ favours safe, generic captions ("a dog runs through the grass"):
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,9 @@ class Choice:
     consensus: float = 0.0  # weight of the agreement with the other candidates
     # The other candidates weigh softmax(score / temperature): scores are per-word log-probabilities
     temperature: float = 3.0
+    # A candidate that repeats a phrase of this many words ("a group of people stand in front of a
+    # group of people") is chosen only when every candidate does (0: any may be)
+    no_repeat: int = 0
 
     @property
     def chooses(self) -> bool:
@@ -123,7 +127,12 @@ class _Finished:
             combined[rows, at] += choice.rerank * similarity
         if choice.consensus > 0:
             combined += choice.consensus * _consensus(seqs, lengths, scores, choice.temperature)
-        chosen = cols.gather(1, combined.masked_fill(~valid, float("-inf")).argmax(dim=1, keepdim=True))[:, 0]
+        allowed = valid
+        if choice.no_repeat > 0:
+            allowed = valid & ~_repeats_a_gram(seqs, lengths, choice.no_repeat)
+            allowed = torch.where(allowed.any(dim=1, keepdim=True), allowed, valid)
+        best = combined.masked_fill(~allowed, float("-inf")).argmax(dim=1, keepdim=True)
+        chosen = cols.gather(1, best)[:, 0]
         row = every[:, 0]
         seqs_out, lengths_out = self.seqs[row, chosen].tolist(), self.lengths[row, chosen].tolist()
         chosen_scores, raw = self.scores[row, chosen].tolist(), self.raw[row, chosen].tolist()
@@ -139,11 +148,7 @@ def _consensus(
     """N x m: each candidate's expected agreement with its photo's candidates (itself included),
     each weighted by softmax(score / temperature); -inf scores are no candidates."""
     agreement = torch.zeros(*scores.shape, scores.shape[1], device=scores.device)
-    words = int(seqs.max()) + 1
-    grams = seqs  # an id per n-gram starting at each position: for n = 1 the word
-    for n in range(1, MAX_GRAM + 1):
-        if n > 1:  # an (n-1)-gram and the word after it, numbered again from 0 (no overflow)
-            grams = torch.unique(grams[:, :, :-1] * words + seqs[:, :, n - 1 :], return_inverse=True)[1]
+    for n, grams in enumerate(_gram_ids(seqs, MAX_GRAM), start=1):
         counts = _gram_counts(grams, lengths, n)
         dots = counts @ counts.transpose(1, 2)
         norms = dots.diagonal(dim1=1, dim2=2).clamp(min=1.0).sqrt()
@@ -161,6 +166,27 @@ def _text_similarity(
 
 
 MAX_GRAM = 4  # the agreement counts 1- to 4-grams, as BLEU and CIDEr do
+
+
+def _gram_ids(seqs: torch.Tensor, longest: int) -> Iterator[torch.Tensor]:
+    """For n = 1 .. ``longest``, N x m x (L - n + 1) ids of the n-gram that starts at each position
+    of each candidate (equal ids, equal n-grams; past a candidate's end they mean nothing)."""
+    words = int(seqs.max()) + 1 if seqs.numel() else 1
+    grams = seqs  # for n = 1 the words themselves
+    for n in range(1, longest + 1):
+        if n > 1:  # an (n-1)-gram and the word after it, numbered again from 0 (no overflow)
+            grams = torch.unique(grams[:, :, :-1] * words + seqs[:, :, n - 1 :], return_inverse=True)[1]
+        yield grams
+
+
+def _repeats_a_gram(seqs: torch.Tensor, lengths: torch.Tensor, n: int) -> torch.Tensor:
+    """N x m: whether a candidate has some n-gram twice."""
+    *_, grams = _gram_ids(seqs, n)
+    width = grams.shape[2]
+    inside = torch.arange(width, device=grams.device) + n <= lengths.unsqueeze(2)
+    elsewhere = -1 - torch.arange(width, device=grams.device)  # past the end: all different
+    ordered = torch.where(inside, grams, elsewhere).sort(dim=2).values
+    return (ordered[:, :, 1:] == ordered[:, :, :-1]).any(dim=2)
 
 
 def _gram_counts(grams: torch.Tensor, lengths: torch.Tensor, n: int) -> torch.Tensor:

@@ -180,8 +180,8 @@ class DescribedCaption:
 # see, a ball the photo does not support is cut from the sentence, and classes are named in everyday
 # English ("a gorilla", not "a gorilla gorilla"; "a polar bear", not "an ice bear"); 7: a wider
 # beam whose caption is the one its likeliest captions agree with (``DecodeOptions.consensus``), a
-# re-write's new word without a detector checked by the head ("a cat" for a drum kit), and a dog's
-# "his" is the dog's
+# re-write's new word without a detector checked by the head ("a cat" for a drum kit), a dog's
+# "his" is the dog's, and a caption that repeats a phrase is chosen only when all candidates do
 DESCRIPTION_VERSION = "concepts-7"
 
 
@@ -208,6 +208,10 @@ class DecodeOptions:
     candidates: int = 20
     consensus: float = 4.0
     consensus_temperature: float = 3.0
+    # A candidate that repeats a 3-word phrase is chosen only when all do: "a group of people stand
+    # in front of a group of people", "a man wearing a black hat and a black hat". On val (no
+    # rule, with the consensus above) CIDEr 0.5560 -> 0.5602, both halves up; 4 words: 0.5573.
+    no_repeat: int = 3
     # The word detectors guide the beam (``PhotoscopeModel.detector_guidance``): a content word the
     # detectors give p < ``guidance_floor`` loses ``guidance`` x log(floor / p) of its
     # log-probability, so the beam does not follow a word the photo does not show. Flickr8k val
@@ -223,7 +227,9 @@ class DecodeOptions:
     @property
     def choice(self) -> Choice:
         """How beam search chooses among the captions it finished."""
-        return Choice(self.candidates, self.rerank, self.consensus, self.consensus_temperature)
+        return Choice(
+            self.candidates, self.rerank, self.consensus, self.consensus_temperature, self.no_repeat
+        )
 
 
 @dataclass(frozen=True)
