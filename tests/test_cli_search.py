@@ -142,3 +142,4 @@ def test_caption_commands_decode_as_the_app_does_by_default() -> None:
         args = parser.parse_args(argv)
         given = (args.beam, args.length_penalty, args.rerank, args.consensus)
         assert given == (app.beam, app.length_penalty, app.rerank, app.consensus)
+        assert getattr(args, "max_len", app.max_len) == app.max_len

@@ -48,9 +48,9 @@ def caption(args: argparse.Namespace) -> int:
 def register(sub: Any) -> None:
     p = sub.add_parser("caption", help="print a caption for each photo")
     p.add_argument("photos", nargs="+", type=Path)
-    p.add_argument("--beam", type=positive_int, default=10, help="beam width (1 = greedy)")
+    p.add_argument("--beam", type=positive_int, default=8, help="beam width (1 = greedy)")
     p.add_argument("--greedy", action="store_true", help="greedy decoding (same as --beam 1)")
-    p.add_argument("--max-len", type=positive_int, default=20, help="longest caption in words")
+    p.add_argument("--max-len", type=positive_int, default=16, help="longest caption in words")
     p.add_argument("--length-penalty", type=non_negative_float, default=0.5)
     add_choice_options(p)
     p.add_argument("--scores", action="store_true", help="print each caption's score too")

@@ -186,7 +186,7 @@ def register(sub: Any) -> None:
     p.add_argument("what", choices=["captions", "retrieval", "open-world"], help="what to evaluate")
     p.add_argument("--data", type=Path, required=True)
     p.add_argument("--split", default="val")
-    p.add_argument("--beam", type=int, default=10)
+    p.add_argument("--beam", type=int, default=8)
     p.add_argument("--length-penalty", type=float, default=0.5)
     add_choice_options(p)
     p.add_argument(
