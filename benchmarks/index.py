@@ -1,13 +1,15 @@
 """End-to-end indexing speed on camera-size photos, against the bare encoder in the same run.
 
     .venv/bin/python benchmarks/index.py [--photos 200] [--batch-size 16] [--decode-threads 2]
-        [--model BUNDLE ...] [--decoding beam=5,consensus=0 ...]
+        [--model BUNDLE ...] [--decoding beam=5,candidates=0,consensus=0 ...]
 
 Makes N ~12 MP (4000 x 3000) JPEGs, then times ``IndexWorker.run`` over them: decode (draft mode),
 EXIF, thumbnail (written to a temporary cache), encode, caption and the database writes. Then it
 times ``ImageEncoder.predict`` alone on already-preprocessed 224 px tensors. Targets on the 2-core
-machine: >= 15 photos/s end to end, and >= 0.7 of the bare encoder's rate. Uses the shipped model
-bundle if present, else a tiny random caption network (captioning is then cheaper: it says which).
+machine: >= 15 photos/s end to end, and >= 0.7 of the bare encoder's rate. To compare with an
+older version of the decoding itself (its stopping rule too), run this script from a checkout of
+that version in turn with this one. Uses the shipped model bundle if present, else a tiny random
+caption network (captioning is then cheaper: it says which).
 """
 
 from __future__ import annotations
