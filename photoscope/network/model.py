@@ -193,8 +193,9 @@ class DecodeOptions:
     # Beam 5 with length penalty 0.5 measured best on Flickr8k val (closing notes of the caption
     # issue); with the consensus below a wider beam pays: its likeliest finished captions agree on
     # what the photo shows. Val with the rule and the choice below: beam 5 and 10 candidates, CIDEr
-    # 0.5219 (without ``no_repeat``); beam 8 and 16, 0.5339; beam 10 and 20, 0.5354 at a quarter
-    # more decoding (the whole indexing of a camera photo: about 1.13x and 1.18x beam 5's time).
+    # 0.5219 (without ``no_repeat``); beam 6 and 7, 0.5166 and 0.5215; beam 8 and 16, 0.5339 (to 20
+    # words); beam 10 and 20, 0.5354 at a quarter more decoding. Indexing a camera photo with beam
+    # 8 and ``max_len`` 16 takes 1.14x beam 5's time (``benchmarks/index.py`` from both versions).
     beam: int = 8
     # Words; Flickr8k's captions average 11.8. A beam that may run to 20 words spends its last
     # steps on the few captions that ramble, and a photo searches until none of its live
