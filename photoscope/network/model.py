@@ -195,7 +195,7 @@ class DecodeOptions:
     # what the photo shows. Val with the rule and the choice below: beam 5 and 10 candidates, CIDEr
     # 0.5219 (without ``no_repeat``); beam 6 and 7, 0.5166 and 0.5215; beam 8 and 16, 0.5339 (to 20
     # words); beam 10 and 20, 0.5354 at a quarter more decoding. Indexing a camera photo with beam
-    # 8 and ``max_len`` 16 takes 1.14x beam 5's time (``benchmarks/index.py`` from both versions).
+    # 8 and ``max_len`` 16 takes 1.16x beam 5's time (``benchmarks/index.py`` from both versions).
     beam: int = 8
     # Words; Flickr8k's captions average 11.8. A beam that may run to 20 words spends its last
     # steps on the few captions that ramble, and a photo searches until none of its live
