@@ -161,20 +161,18 @@ def test_a_caption_that_repeats_a_phrase_is_chosen_only_when_every_candidate_doe
     vocab = tiny.vocab
     sentences = ["a dog runs a dog runs", "a red dog runs on grass", "two dogs play two dogs play"]
     words = torch.tensor([[vocab.encode(s, add_end=False) for s in sentences]])
-    found = _Finished(1, 3, 6, torch.device("cpu"))
-    found.add(
-        6, torch.tensor([[True, True, True]]), torch.tensor([[-0.1, -0.5, -0.2]]), torch.zeros(1, 3), words
-    )
     latents = torch.zeros(1, tiny.network.config.latent_dim)
+    ended = [True, True, True]
 
     def chosen(no_repeat: int) -> str:
-        return found.best(tiny.network, vocab, latents, Choice(3, no_repeat=no_repeat))[0].text
+        found = _Finished(1, 3, 6, torch.device("cpu"), Choice(3, no_repeat=no_repeat))
+        scores = torch.tensor([[-0.1, -0.5, -0.2]])
+        found.add(6, torch.tensor([ended]), scores, torch.zeros(1, 3), words)
+        return found.best(tiny.network, vocab, latents)[0].text
 
     assert chosen(0) == "a dog runs a dog runs"  # the likeliest
     assert chosen(3) == "a red dog runs on grass"
-    found.add(
-        6, torch.tensor([[True, False, True]]), torch.tensor([[-0.1, -0.5, -0.2]]), torch.zeros(1, 3), words
-    )
+    ended = [True, False, True]
     assert chosen(3) == "a dog runs a dog runs"  # every candidate repeats: the likeliest still
 
 

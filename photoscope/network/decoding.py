@@ -42,6 +42,10 @@ class Choice:
     def chooses(self) -> bool:
         return self.rerank > 0 or self.consensus > 0
 
+    def pool(self, beam: int) -> int:
+        """How many of the likeliest finished hypotheses it chooses among."""
+        return self.candidates or beam
+
 
 @dataclass(frozen=True)
 class Caption:
@@ -86,11 +90,14 @@ def _put_state(state: Any, rows: torch.Tensor, part: Any) -> Any:
 
 
 class _Finished:
-    """Every hypothesis that ended during the search (up to ``beam`` per photo and step)."""
+    """Every hypothesis that ended during the search (up to ``beam`` per photo and step), and the
+    ``choice`` that picks each photo's caption among them."""
 
-    def __init__(self, n: int, k: int, max_len: int, device: torch.device) -> None:
+    def __init__(self, n: int, k: int, max_len: int, device: torch.device, choice: Choice) -> None:
         self.k = k
+        self.choice = choice
         width = (max_len + 1) * k
+        self.pool = min(choice.pool(k), width)
         self.scores = torch.full((n, width), float("-inf"), device=device)  # length-normalised log p
         self.raw = torch.zeros(n, width, device=device)
         self.seqs = torch.zeros(n, width, max_len + 1, dtype=torch.long, device=device)
@@ -106,17 +113,15 @@ class _Finished:
         self.seqs[:, cols, :t] = words
         self.lengths[:, cols] = t
 
-    def kth_score(self, m: int) -> torch.Tensor:
-        """Each photo's ``m``-th best finished score (-inf while it has fewer)."""
-        return self.scores.topk(min(m, self.scores.shape[1]), dim=1).values[:, -1]
+    def last_candidate_score(self) -> torch.Tensor:
+        """Each photo's ``pool``-th best finished score (-inf while it has fewer)."""
+        return self.scores.topk(self.pool, dim=1).values[:, -1]
 
-    def best(
-        self, net: CaptionNetwork, vocab: Vocabulary, latents: torch.Tensor, choice: Choice
-    ) -> list[Caption]:
-        """Each photo's caption by ``choice`` among its ``choice.candidates`` likeliest finished
-        hypotheses (more candidates cost text encodings)."""
-        m = min(choice.candidates or self.k, self.scores.shape[1])
-        scores, cols = self.scores.topk(m, dim=1)  # N x m
+    def best(self, net: CaptionNetwork, vocab: Vocabulary, latents: torch.Tensor) -> list[Caption]:
+        """Each photo's caption by ``choice`` among its ``pool`` likeliest finished hypotheses
+        (more candidates cost text encodings)."""
+        choice = self.choice
+        scores, cols = self.scores.topk(self.pool, dim=1)  # N x m
         valid = torch.isfinite(scores)
         every = torch.arange(len(scores), device=scores.device).unsqueeze(1)
         seqs, lengths = self.seqs[every, cols], self.lengths[every, cols]  # N x m x L, N x m
@@ -179,12 +184,16 @@ def _gram_ids(seqs: torch.Tensor, longest: int) -> Iterator[torch.Tensor]:
         yield grams
 
 
+def _inside(grams: torch.Tensor, lengths: torch.Tensor, n: int) -> torch.Tensor:
+    """N x m x P: which n-gram positions lie within their candidate's ``lengths`` words."""
+    return torch.arange(grams.shape[2], device=grams.device) + n <= lengths.unsqueeze(2)
+
+
 def _repeats_a_gram(seqs: torch.Tensor, lengths: torch.Tensor, n: int) -> torch.Tensor:
     """N x m: whether a candidate has some n-gram twice."""
     *_, grams = _gram_ids(seqs, n)
-    width = grams.shape[2]
-    inside = torch.arange(width, device=grams.device) + n <= lengths.unsqueeze(2)
-    elsewhere = -1 - torch.arange(width, device=grams.device)  # past the end: all different
+    inside = _inside(grams, lengths, n)
+    elsewhere = -1 - torch.arange(grams.shape[2], device=grams.device)  # past the end: all different
     ordered = torch.where(inside, grams, elsewhere).sort(dim=2).values
     return (ordered[:, :, 1:] == ordered[:, :, :-1]).any(dim=2)
 
@@ -192,8 +201,8 @@ def _repeats_a_gram(seqs: torch.Tensor, lengths: torch.Tensor, n: int) -> torch.
 def _gram_counts(grams: torch.Tensor, lengths: torch.Tensor, n: int) -> torch.Tensor:
     """N x m x G: how often each of a photo's G distinct n-grams occurs in each of its candidates
     (``grams``: N x m x P n-gram ids, one per start position; ``lengths``: the candidates' words)."""
-    photos, m, width = grams.shape
-    inside = torch.arange(width, device=grams.device) + n <= lengths.unsqueeze(2)
+    photos, m, _ = grams.shape
+    inside = _inside(grams, lengths, n)
     photo, candidate, _ = inside.nonzero(as_tuple=True)
     # One key per photo and n-gram: sorted, a photo's distinct n-grams are numbered consecutively.
     span = int(grams.max()) + 1 if grams.numel() else 1
@@ -245,8 +254,7 @@ def beam_search(
     banned = torch.tensor([vocab.pad, vocab.start, vocab.unk], device=dev)
     rank = torch.arange(2 * k, device=dev).expand(n, 2 * k)
     row_bias = None if word_bias is None else word_bias.to(dev).float().repeat_interleave(k, 0)
-    finished = _Finished(n, k, max_len, dev) if choice is not None and choice.chooses and k > 1 else None
-    pool = (choice.candidates or k) if finished is not None and choice is not None else 1
+    finished = _Finished(n, k, max_len, dev, choice) if choice and choice.chooses and k > 1 else None
     done = torch.zeros(n, dtype=torch.bool, device=dev)
     for t in range(max_len + 1):
         log_probs, state = _step_searching(net, tokens, state, done, k)
@@ -286,12 +294,12 @@ def beam_search(
         state = _select_state(state, beam_rows)
         # Log-probabilities only fall, so a live score can at best be divided by the longest length.
         bound = scores.max(dim=1).values / float(max_len + 1) ** length_penalty
-        done |= bound <= (best_norm if finished is None else finished.kth_score(pool))
+        done |= bound <= (best_norm if finished is None else finished.last_candidate_score())
         if bool(done.all()):
             break
         scores = scores.masked_fill(done.unsqueeze(1), float("-inf"))
-    if finished is not None and choice is not None:
-        return finished.best(net, vocab, latents, choice)
+    if finished is not None:
+        return finished.best(net, vocab, latents)
     return [
         Caption(vocab.decode(words), norm, raw)
         for words, norm, raw in zip(best_seq.tolist(), best_norm.tolist(), best_raw.tolist(), strict=True)
