@@ -132,6 +132,23 @@ def test_caption_commands_refuse_a_negative_choice_weight(capsys: pytest.Capture
         assert f"argument {option}: must be 0 or more, not -1" in capsys.readouterr().err
 
 
+def test_evaluate_refuses_a_beam_or_length_penalty_it_cannot_decode_with(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``evaluate captions --beam 0`` ended in "unexpected error (IndexError …) please report it"."""
+    from photoscope.cli import build_parser
+
+    parser = build_parser()
+    for option, value, says in (
+        ("--beam", "0", "must be 1 or more"),
+        ("--length-penalty", "-1", "must be 0"),
+    ):
+        with pytest.raises(SystemExit) as stop:
+            parser.parse_args(["evaluate", "captions", "--data", "d", option, value])
+        assert stop.value.code == 2
+        assert f"argument {option}: {says}" in capsys.readouterr().err
+
+
 def test_caption_commands_decode_as_the_app_does_by_default() -> None:
     from photoscope.cli import build_parser
     from photoscope.network.model import DecodeOptions

@@ -10,9 +10,8 @@ from typing import Any
 
 from photoscope.commands.common import (
     EXIT_FAILED,
-    add_choice_options,
+    add_decoding_options,
     add_model_option,
-    non_negative_float,
     positive_int,
 )
 
@@ -48,11 +47,9 @@ def caption(args: argparse.Namespace) -> int:
 def register(sub: Any) -> None:
     p = sub.add_parser("caption", help="print a caption for each photo")
     p.add_argument("photos", nargs="+", type=Path)
-    p.add_argument("--beam", type=positive_int, default=8, help="beam width (1 = greedy)")
     p.add_argument("--greedy", action="store_true", help="greedy decoding (same as --beam 1)")
     p.add_argument("--max-len", type=positive_int, default=16, help="longest caption in words")
-    p.add_argument("--length-penalty", type=non_negative_float, default=0.5)
-    add_choice_options(p)
+    add_decoding_options(p)
     p.add_argument("--scores", action="store_true", help="print each caption's score too")
     add_model_option(p)
     p.set_defaults(handler=caption)

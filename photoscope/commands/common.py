@@ -126,9 +126,11 @@ def add_run_options(parser: argparse.ArgumentParser, out_holds: str) -> None:
     parser.add_argument("--threads", type=int, default=None, help="CPU threads for PyTorch")
 
 
-def add_choice_options(parser: argparse.ArgumentParser) -> None:
-    """How beam search chooses among the captions it finished. The defaults are the app's
+def add_decoding_options(parser: argparse.ArgumentParser) -> None:
+    """The beam and how it chooses among the captions it finished. The defaults are the app's
     (``network.DecodeOptions``), written out: importing them would load PyTorch."""
+    parser.add_argument("--beam", type=positive_int, default=8, help="beam width (1 = greedy)")
+    parser.add_argument("--length-penalty", type=non_negative_float, default=0.5)
     parser.add_argument(
         "--rerank",
         type=non_negative_float,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from photoscope.commands.common import add_choice_options, add_model_option
+from photoscope.commands.common import add_decoding_options, add_model_option
 
 if TYPE_CHECKING:
     import torch
@@ -186,9 +186,7 @@ def register(sub: Any) -> None:
     p.add_argument("what", choices=["captions", "retrieval", "open-world"], help="what to evaluate")
     p.add_argument("--data", type=Path, required=True)
     p.add_argument("--split", default="val")
-    p.add_argument("--beam", type=int, default=8)
-    p.add_argument("--length-penalty", type=float, default=0.5)
-    add_choice_options(p)
+    add_decoding_options(p)
     p.add_argument(
         "--guidance",
         type=float,
