@@ -13,7 +13,13 @@ import torch
 
 from photoscope.config import resources_dir
 from photoscope.network.model import PhotoscopeModel
-from photoscope.network.word_probes import WORD_PROBES_RESOURCE, caption_words, load_word_probes
+from photoscope.network.word_probes import (
+    WORD_PROBES_RESOURCE,
+    WordProbes,
+    caption_words,
+    content_words,
+    load_word_probes,
+)
 from photoscope.search.combine import CombinedRanker, CombineOptions, Term, word_rows
 from photoscope.search.ranking import TextRanker, TextSearchOptions
 from photoscope.search.vectors import VectorStore
@@ -61,6 +67,42 @@ def test_the_word_rule_folds_plurals_and_keeps_content_words() -> None:
     ]
     has, about = caption_words(captions, {"dog", "beach", "man", "street", "across", "run"})
     assert has == [{"dog", "beach"}, {"man", "street"}] and about == [{"dog"}, {"man", "street"}]
+
+
+def test_content_words_are_those_a_determiner_introduces() -> None:
+    # "a shirt" is rarer than "a red shirt": an adjective usually comes between, so "shirt" is
+    # not one, "red" is; "blue" here follows "in", and a verb never follows a determiner.
+    captions = [["A dog in a red shirt .", "The dog wears a red shirt ."], ["Two men run in blue shirts ."]]
+    known = {"dog", "men", "shirt", "red", "blue", "wears", "run", "in"}
+    assert content_words(captions, known) == {"dog", "men", "red"}
+
+
+def test_a_photo_s_likeliest_words_are_content_words() -> None:
+    # A photo term stands for what captions introduce with a determiner ("a dog", "the beach"),
+    # not for what its subjects do ("running"), however likely.
+    probes = WordProbes(
+        words=("beach", "dog", "running"),
+        weight=np.eye(3, 1280, dtype=np.float32),
+        bias=np.zeros(3, dtype=np.float32),
+        info={},
+        content=frozenset({"beach", "dog"}),
+    )
+    feature = torch.zeros(1280)
+    feature[:3] = torch.tensor([0.2, 0.5, 0.8])
+    assert [w for w, _ in probes.likeliest(feature, 2)] == ["dog", "beach"]
+    assert [w for w, _ in probes.likeliest(feature, 2, leave_out=["dog"])] == ["beach"]
+    # Without the content list (an older resource) every word counts.
+    assert [w for w, _ in replace(probes, content=None).likeliest(feature, 1)] == ["running"]
+
+
+def test_the_shipped_detectors_know_their_content_words(tmp_path: Path) -> None:
+    probes = load_word_probes()
+    assert probes.content is not None and probes.content <= set(probes.words)
+    assert {"dog", "beach", "water", "snow", "man", "black"} <= probes.content
+    assert not {"playing", "running", "jumping", "shirt", "through"} & probes.content
+    path = tmp_path / "probes.json"
+    path.write_text(probes.to_json(), encoding="utf-8")
+    assert load_word_probes(path).content == probes.content
 
 
 def test_a_word_ending_in_s_is_not_folded_onto_a_typo() -> None:

@@ -8,7 +8,9 @@ Usage::
 One logistic probe per word of the train captions (``word_probes.caption_words``: the combined-query
 benchmark's rule, but every word but the function words, not only those it queries) that the decoder
 knows and at least ``--min-photos`` train photos have, on the unit-length 1280-d encoder feature (the
-store keeps unit features); a photo has a word when any of its five captions uses it. Fitted together
+store keeps unit features); a photo has a word when any of its five captions uses it. The resource
+also lists which words are content words in the train captions (``word_probes.content_words``: what
+a photo term of a combined query stands for). Fitted together
 by ``build_presence.fit`` (full-batch L-BFGS, L2 penalty). Unless ``--l2`` gives it, the penalty
 is chosen on train alone: each candidate is fitted on the first ``HOLDOUT`` of the train photos and
 scored by mean average precision on the rest; the chosen one is then fitted on all train photos. Val
@@ -30,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build_presence import add_training_data, average_precision, fit  # the presence probes', reused
 
 from photoscope.network.model import PhotoscopeModel
-from photoscope.network.word_probes import WORD_PROBES_RESOURCE, WordProbes, caption_words
+from photoscope.network.word_probes import WORD_PROBES_RESOURCE, WordProbes, caption_words, content_words
 from photoscope.training.features import cached_features
 from photoscope.training.flickr8k import CaptionDataset
 
@@ -115,7 +117,9 @@ def main(argv: list[str] | None = None) -> int:
         "val_mean_ap": round(val_ap, 4),
     }
     share = np.asarray([counts[word] / len(names) for word in words], dtype=np.float32)
-    probes = WordProbes(tuple(words), w.numpy(), b.numpy(), info, share)
+    # what a photo term stands for (search.combine): the words a determiner introduces
+    content = frozenset(content_words([data.captions[n] for n in names], known) & set(words))
+    probes = WordProbes(tuple(words), w.numpy(), b.numpy(), info, share, content)
     args.out.write_text(probes.to_json() + "\n", encoding="utf-8")
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB)")
     return 0

@@ -721,15 +721,11 @@ class PhotoscopeModel:
     def likeliest_words(
         self, feature: torch.Tensor, count: int, leave_out: Sequence[str] = ()
     ) -> list[tuple[str, float]]:
-        """The ``count`` detector words most likely in one photo's captions, with their
-        probabilities, best first, without those in ``leave_out`` (none without detectors)."""
+        """The ``count`` content detector words ("dog", "beach", "black"; not "running") most
+        likely in one photo's captions, with their probabilities, best first, without those in
+        ``leave_out`` (none without detectors)."""
         probes = self._word_probes
-        if probes is None:
-            return []
-        p = torch.sigmoid(probes.all_logits(feature))
-        p[[probes.index[w] for w in leave_out if w in probes.index]] = 0.0
-        best = p.topk(min(count, len(p)))
-        return [(probes.words[i], float(v)) for v, i in zip(best.values, best.indices.tolist(), strict=True)]
+        return [] if probes is None else probes.likeliest(feature, count, leave_out)
 
     def word_embeddings(self, min_count: int = WORD_MIN_COUNT) -> WordEmbeddings:
         """The decoder's embeddings of the words seen at least ``min_count`` times in training."""

@@ -50,39 +50,54 @@ def _tokens(caption: str) -> list[str]:
     return re.findall(r"[a-z]+", caption.lower())
 
 
+def _folded(captions: Sequence[Sequence[str]], known: set[str]) -> list[list[list[tuple[str, str]]]]:
+    """Each caption's tokens, each with its fold: plurals folded to the singular where the captions
+    use it and ``known`` has it ("dogs" -> "dog"), not onto a typo ("grass": "gras" is not known)."""
+    tokens = [[_tokens(c) for c in caps] for caps in captions]
+    vocab = {w for caps in tokens for c in caps for w in c}
+
+    def fold(w: str) -> str:
+        return w[:-1] if w.endswith("s") and len(w) > 3 and w[:-1] in vocab and w[:-1] in known else w
+
+    return [[[(w, fold(w)) for w in c] for c in caps] for caps in tokens]
+
+
+def _content(folded: list[list[list[tuple[str, str]]]], content_share: float) -> set[str]:
+    after: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for caps in folded:
+        for c in caps:
+            for (prev, _), (_, w) in zip([(".", "."), *c], c, strict=False):
+                total[w] += 1
+                after[w] += prev in DETERMINERS
+    return {w for w, n in total.items() if after[w] >= content_share * n}
+
+
+def content_words(
+    captions: Sequence[Sequence[str]], known: set[str], content_share: float = 0.25
+) -> set[str]:
+    """The words of ``known`` that follow a determiner or a number at least ``content_share`` of
+    the time in the captions ("a dog", "two people", "a black dog"; not "running", "across", nor
+    "shirt", which an adjective usually precedes), plurals folded as ``caption_words`` folds them."""
+    return _content(_folded(captions, known), content_share) & known - CAPTION_FUNCTION_WORDS
+
+
 def caption_words(
     captions: Sequence[Sequence[str]], known: set[str], content_share: float = 0.25
 ) -> tuple[list[set[str]], list[set[str]]]:
     """Per photo (its captions): the words any caption has, and those three or more captions have.
 
     Words are lowercase ``[a-z]+`` tokens, plurals folded to the singular where the captions use
-    it and ``known`` has it ("dogs" -> "dog"), kept if in ``known`` and content words: those that follow a
-    determiner or a number at least ``content_share`` of the time ("a dog", "two people"; not
-    "across"). The benchmark queries those; the detectors take every word (``content_share=0``),
-    since the rule drops nouns an adjective usually precedes ("a red shirt": "shirt", "hat")."""
-    tokens = [[_tokens(c) for c in caps] for caps in captions]
-    vocab = {w for caps in tokens for c in caps for w in c}
-
-    def fold(w: str) -> str:
-        # onto a singular the captions use and ``known`` has: not "grass" onto a typo "gras"
-        return w[:-1] if w.endswith("s") and len(w) > 3 and w[:-1] in vocab and w[:-1] in known else w
-
-    after: Counter[str] = Counter()
-    total: Counter[str] = Counter()
-    for caps in tokens:
-        for c in caps:
-            for prev, w in zip([".", *c], c, strict=False):
-                total[fold(w)] += 1
-                after[fold(w)] += prev in DETERMINERS
-    content = {w for w, n in total.items() if after[w] >= content_share * n}
+    it and ``known`` has it ("dogs" -> "dog"), kept if in ``known`` and content words
+    (``content_words``, with ``content_share``). The benchmark queries those; the detectors take
+    every word (``content_share=0``), since the rule drops nouns an adjective usually precedes ("a
+    red shirt": "shirt", "hat")."""
+    folded = _folded(captions, known)
+    content = _content(folded, content_share)
     has, about = [], []
-    for caps in tokens:
+    for caps in folded:
         per_caption = [
-            {
-                fold(w)
-                for w in c
-                if w not in CAPTION_FUNCTION_WORDS and fold(w) in known and fold(w) in content
-            }
+            {w for raw, w in c if raw not in CAPTION_FUNCTION_WORDS and w in known and w in content}
             for c in caps
         ]
         count = Counter(w for c in per_caption for w in c)
@@ -102,6 +117,9 @@ class WordProbes:
     # W: the share of the training photos whose captions use each word ("dog" 0.37, "frisbee"
     # 0.03): how much a word says about a photo (``rarity``). None in a resource without it.
     share: npt.NDArray[np.float32] | None = None
+    # The content words of the train captions (``content_words``: "dog", "beach", "black"; not
+    # "running", "shirt"): what a photo term stands for. None in a resource without it: every word.
+    content: frozenset[str] | None = None
 
     @property
     def dataset(self) -> str:
@@ -144,6 +162,26 @@ class WordProbes:
         as they are: picking all 779 rows would copy 4 MB a call)."""
         return _unit_logits(feature.reshape(1, -1), self.weight, self.bias)[0]
 
+    def likeliest(
+        self, feature: torch.Tensor, count: int, leave_out: Sequence[str] = ()
+    ) -> list[tuple[str, float]]:
+        """The ``count`` content words most likely in one photo's captions (1280-d feature), with
+        their probabilities, best first, without those in ``leave_out``."""
+        p = torch.sigmoid(self.all_logits(feature))
+        p[[self.index[w] for w in leave_out if w in self.index]] = 0.0
+        if self.content is not None:
+            p[self._not_content] = 0.0
+        best = p.topk(min(count, len(p)))
+        return [
+            (self.words[i], float(v))
+            for v, i in zip(best.values, best.indices.tolist(), strict=True)
+            if v > 0
+        ]
+
+    @functools.cached_property
+    def _not_content(self) -> torch.Tensor:
+        return torch.tensor([w not in (self.content or ()) for w in self.words])
+
     def to_json(self) -> str:
         return json.dumps(
             {
@@ -151,6 +189,7 @@ class WordProbes:
                 "weight": pack_halves(self.weight),
                 "bias": [round(float(x), 5) for x in self.bias],
                 **({} if self.share is None else {"share": [round(float(x), 5) for x in self.share]}),
+                **({} if self.content is None else {"content": sorted(self.content)}),
                 "shape": list(self.weight.shape),
                 "info": self.info,
             }
@@ -189,4 +228,5 @@ def load_word_probes(path: Path | str | None = None) -> WordProbes:
         bias=np.asarray(data["bias"], dtype=np.float32),
         info=dict(data.get("info", {})),
         share=np.asarray(data["share"], dtype=np.float32) if "share" in data else None,
+        content=frozenset(str(w) for w in data["content"]) if "content" in data else None,
     )

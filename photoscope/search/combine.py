@@ -29,8 +29,9 @@ probe per caption word on the photo's encoder feature), which says "with W" and 
 where the latent sum only leans: an added text's detector words add ``words`` x mean log p(word |
 photo), a taken-away text's take ``negative_words`` x mean -log(1 - p) away, and a photo term adds
 ``photo_words`` x log of its likeliest words' probability in each photo (the photo's words, the
-latent's "about what" made explicit; the words the query's texts name are left out, so that in
-"this photo - dog" the photo's own dog does not count for it). A text with no word a detector
+latent's "about what" made explicit: content words only, those captions introduce with a
+determiner, "dog", "beach", "black", not "running"; the words the query's texts name are left out,
+so that in "this photo - dog" the photo's own dog does not count for it). A text with no word a detector
 knows ("square", "espresso") turns the detectors off for the whole query: the query counts as
 before, rather than be decided by the other terms' detectors alone.
 
@@ -134,7 +135,13 @@ class CombineOptions:
     words: float = 2.0
     negative_words: float = 4.0
     photo_words: float = 2.0
-    photo_word_count: int = 3  # a photo term's likeliest detector words
+    # A photo term's likeliest content detector words (``WordProbes.likeliest``). Its three likeliest
+    # words of any kind gave photo + word +6.7 points over plain search (all 3,531 val queries,
+    # benchmarks/combined_queries.py --photo-word-all); content words only, +7.1 with 3, +7.6 with
+    # 5, +7.7 with 8 and 12 at weight 2 (the even and odd halves of the queries agree: +7.73 /
+    # +7.66 at 8); photo - word 44.6 -> 46.8 (--per-type 200 --defaults). Verbs ("running") are
+    # likely in many photos and say little about which.
+    photo_word_count: int = 8
     text: TextSearchOptions = field(default_factory=TextSearchOptions)
 
 
