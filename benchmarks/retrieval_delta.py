@@ -3,10 +3,12 @@ option can change (those with concept words the decoder rarely saw, or with stan
 
     python benchmarks/retrieval_delta.py '[{"rare_concept_weight": 1.0}]' [--rare-count 100]
         [--sample 500] [--data ../shared/datasets/flickr8k] [--cache runs/cache/flickr8k]
+    python benchmarks/retrieval_delta.py '[{"near_classes": 0.0}]' --all-concepts
 
 Prints the stand-ins' delta against the search without them, then each option's against that
 baseline. With --sample, only that many of the affected queries are ranked and the deltas are
-scaled up to all of them.
+scaled up to all of them. ``--all-concepts`` ranks every query with a concept word (an option
+such as ``near_classes`` changes them all).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ def main() -> None:
     parser.add_argument("options", help="a JSON list of TextSearchOptions keyword sets")
     parser.add_argument("--rare-count", type=int, default=100)
     parser.add_argument("--sample", type=int, default=0)
+    parser.add_argument("--all-concepts", action="store_true", help="every query with a concept word")
     parser.add_argument("--data", type=Path, default=Path("../shared/datasets/flickr8k"))
     parser.add_argument("--cache", type=Path, default=Path("runs/cache/flickr8k"))
     args = parser.parse_args()
@@ -59,7 +62,7 @@ def main() -> None:
     affected = []
     for i, caption in queries:
         q = model.query_words(caption)
-        if q.stand_ins or any(rare(word) for word, _ in q.concepts):
+        if q.stand_ins or any(args.all_concepts or rare(word) for word, _ in q.concepts):
             affected.append((i, caption))
     print(f"{len(affected)} of {len(queries)} queries affected", flush=True)
     scale = 1.0

@@ -27,11 +27,12 @@ from photoscope.network.naming import (
     scene_phrase,
     without_object,
 )
-from photoscope.search.ranking import SearchEngine, TextSearchOptions
+from photoscope.search.ranking import SearchEngine, TextRanker, TextSearchOptions
 from photoscope.search.vectors import VectorStore
 
 ESPRESSO, BALD_EAGLE, EGYPTIAN_CAT, TABBY, LAPTOP, GERMAN_SHEPHERD, CHURCH = 967, 22, 285, 281, 620, 235, 497
 PALACE = 698
+GOOSE = 99
 
 
 @pytest.fixture(scope="module")
@@ -328,6 +329,26 @@ def test_a_concept_no_photo_shows_finds_nothing(model: PhotoscopeModel) -> None:
     engine = SearchEngine(model, _store(model))
     assert engine.search_text("a koala", k=5).hits == []
     assert [h.photo_id for h in engine.search_text("espresso", k=5).hits] == [100]
+
+
+def test_a_concept_word_reaches_the_photos_the_head_calls_by_a_near_class(model: PhotoscopeModel) -> None:
+    """The head often takes a duck for a goose: "a duck" (drake and merganser classes) finds the
+    photo it called a goose before the palace and the dogs, and with the near classes off it
+    cannot tell the goose from the palace."""
+    store = _store(model)
+    classes = torch.tensor([[GOOSE, -1, -1, -1, -1], [PALACE, -1, -1, -1, -1]])
+    probs = torch.tensor([[0.9, 0, 0, 0, 0.0], [0.9, 0, 0, 0, 0.0]])
+    g = torch.Generator().manual_seed(1)
+    store.upsert(
+        [300, 301], torch.randn(2, model.latent_dim, generator=g), torch.randn(2, 1280), (classes, probs)
+    )
+    engine = SearchEngine(model, store)
+    assert engine.search_text("a duck", k=3).hits[0].photo_id == 300
+    ranker = TextRanker(model, store)
+    goose, palace = 12, 13  # store rows, in the order upserted after the twelve
+    near = ranker.concept_scores([model.query_words("a duck")], TextSearchOptions())[0]
+    off = ranker.concept_scores([model.query_words("a duck")], TextSearchOptions(near_classes=0.0))[0]
+    assert near[goose] > near[palace] == off[palace] == off[goose]
 
 
 def test_a_vaguer_word_for_what_the_head_is_sure_of_becomes_its_name() -> None:

@@ -11,7 +11,7 @@ from types import ModuleType
 import pytest
 
 from photoscope import config
-from photoscope.network.concepts import load_concepts, stand_in
+from photoscope.network.concepts import NEAR_RESOURCE_NAME, load_concepts, load_near_classes, stand_in
 
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "tools" / "build_concepts.py"
@@ -147,6 +147,35 @@ def test_the_related_words_are_in_step_with_their_script() -> None:
     )
     assert not set(data["words"]) & set(load_concepts()._words)
     assert path.stat().st_size < 1_500_000
+
+
+def test_the_head_finds_alike_what_looks_alike() -> None:
+    concepts, near = load_concepts(), load_near_classes()
+    drake, goose, espresso = (concepts.names.index(n) for n in ("drake", "goose", "espresso"))
+    gibbon, siamang = concepts.names.index("gibbon"), concepts.names.index("siamang")
+    assert near.cosines.shape == (1000, 1000) and near.threshold == pytest.approx(0.1)
+    assert near.cosines[drake, goose] > 0.2 and near.cosines[gibbon, siamang] > 0.3
+    assert near.cosines[drake, espresso] == 0.0 and near.cosines[drake, drake] == 0.0
+    cover = near.cover([drake], 0.5)
+    assert len(cover) == 1001 and cover[drake] == 1.0 and cover[-1] == 0.0  # the last: an empty slot
+    assert 0.0 < cover[goose] <= 0.5 and cover[espresso] == 0.0
+    off = near.cover([drake], 0.0)  # off: the classes alone
+    assert off[drake] == 1.0 and off.sum() == 1.0
+    assert (config.resources_dir() / NEAR_RESOURCE_NAME).stat().st_size < 400_000
+
+
+def test_the_near_classes_are_in_step_with_their_script(tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location(
+        "build_near_classes", REPO / "tools" / "build_near_classes.py"
+    )
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    out = tmp_path / "near.json"
+    assert script.main(["--out", str(out)]) == 0
+    assert out.read_text(encoding="utf-8") == (config.resources_dir() / NEAR_RESOURCE_NAME).read_text(
+        encoding="utf-8"
+    )
 
 
 @pytest.mark.skipif(

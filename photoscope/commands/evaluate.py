@@ -110,7 +110,7 @@ def _open_world(args: argparse.Namespace) -> int:
     encoder = model.image_encoder()
     cache = encoder_cache(args.cache or cache_dir() / "datasets" / key, model.bundle.encoder)
     features = open_world_features(args.data, photos, cache, encoder)
-    distractors = None
+    distractors, distractor_captions = None, []
     if args.flickr8k is not None:
         data = CaptionDataset.load(args.flickr8k)
         fkey = hashlib.sha1(str(data.root.resolve()).encode()).hexdigest()[:10]
@@ -118,14 +118,21 @@ def _open_world(args: argparse.Namespace) -> int:
         cache = encoder_cache(args.flickr8k_cache or cache_dir() / "datasets" / fkey, model.bundle.encoder)
         # as the indexer encodes: no mirror image
         distractors = cached_features(names, data.root / "images", cache, encoder)[:, 0]
+        distractor_captions = [data.captions[n] for n in names]
     decode = _decode_options(args)
     search = TextSearchOptions(concepts=not args.no_concepts)
     if args.no_word_detectors:
         search = replace(search, words=0.0)
-    metrics, results = evaluate_open_world(model, photos, features, distractors, decode, search)
+    metrics, results = evaluate_open_world(
+        model, photos, features, distractors, decode, search, distractor_captions=distractor_captions
+    )
     if args.show:
         for r in results:
-            mark = ("R" if r.right_word else "-") + ("I" if r.invented else "-")
+            mark = (
+                ("R" if r.right_word else "-")
+                + ("I" if r.invented else "-")
+                + ("S" if r.first_shows_it else "-")
+            )
             print(f"{mark} rank {r.rank + 1:5d}  {r.photo.query!r:30s} {r.caption}")
     print(
         f"model {model.version}, caption rule {'off' if args.no_rule else 'on'}, "
@@ -134,7 +141,8 @@ def _open_world(args: argparse.Namespace) -> int:
     print(
         f"{int(metrics['photos'])} photos: captions naming a right word {metrics['right_word']:.1f} %, "
         f"inventing an object {metrics['invented']:.1f} %; own query in a library of "
-        f"{int(metrics['library'])}: first {metrics['top1']:.1f} %, top 10 {metrics['top10']:.1f} %"
+        f"{int(metrics['library'])}: first {metrics['top1']:.1f} %, top 10 {metrics['top10']:.1f} %; "
+        f"the first answer shows what was asked {metrics['first_shows_it']:.1f} %"
     )
     return 0
 

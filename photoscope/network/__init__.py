@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from photoscope.network.bundle import BundleError
-    from photoscope.network.concepts import Concepts, load_concepts
+    from photoscope.network.concepts import Concepts, NearClasses, load_concepts, load_near_classes
     from photoscope.network.decoding import Caption
     from photoscope.network.inversion import InversionOptions
     from photoscope.network.lexicon import FUNCTION_WORDS, Lexicon, load_lexicon
@@ -38,6 +38,7 @@ _HOMES = {
     "InversionOptions": "inversion",
     "Lexicon": "lexicon",
     "Namer": "naming",
+    "NearClasses": "concepts",
     "PhotoDescription": "model",
     "PhotoEmbedding": "model",
     "PhotoscopeModel": "model",
@@ -48,6 +49,7 @@ _HOMES = {
     "decoder_words": "naming",
     "load_concepts": "concepts",
     "load_lexicon": "lexicon",
+    "load_near_classes": "concepts",
     "torch_threads": "model",
 }
 
@@ -61,6 +63,7 @@ __all__ = [
     "InversionOptions",
     "Lexicon",
     "Namer",
+    "NearClasses",
     "PhotoDescription",
     "PhotoEmbedding",
     "PhotoscopeModel",
@@ -71,6 +74,7 @@ __all__ = [
     "decoder_words",
     "load_concepts",
     "load_lexicon",
+    "load_near_classes",
     "torch_threads",
 ]
 

@@ -3,25 +3,36 @@
 Reads ``resources/concepts.json``, built at development time by ``tools/build_concepts.py`` from
 ImageNet's WordNet ids and WordNet 3.0. A *concept word* is a noun lemma of a class synset
 ("espresso", "bald eagle", "laptop") or of one of its hypernyms ("eagle", "bird", "fruit", "dog");
-it covers every class below it. Plain Python and JSON: nothing here imports torch.
+it covers every class below it.
 
 Other nouns ("cathedral", "giraffe", "scissors") name no class and none above one; each may have a
 *stand-in* in ``resources/related-words.json``: its nearest WordNet ancestor that covers a few
 classes ("church", "ruminant", "edge tool"). Search uses a stand-in only for a word that neither the
 decoder nor the concepts know, and says so. That file is read the first time one is needed.
+
+WordNet says what a class *is*; the head also knows what a class *looks like*: ``NearClasses``
+(``resources/near-classes.json``, built by ``tools/build_near_classes.py`` from the head's weights)
+holds the classes it finds alike, so that a concept word reaches photos the head calls by a near
+class ("duck" the ducks it takes for geese). Plain Python, JSON and NumPy: nothing here imports
+torch.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
 
 from photoscope import config
 
 RESOURCE_NAME = "concepts.json"
 RELATED_RESOURCE_NAME = "related-words.json"
+NEAR_RESOURCE_NAME = "near-classes.json"
 
 
 @dataclass(frozen=True)
@@ -118,3 +129,37 @@ def load_concepts(path: Path | str | None = None) -> Concepts:
     """Load (once) the concept resource; default ``resources/concepts.json`` of the package."""
     where = Path(path) if path is not None else config.resources_dir() / RESOURCE_NAME
     return _parse(where.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True, eq=False)
+class NearClasses:
+    """How alike the head finds each pair of classes: the cosine of their classifier rows, kept
+    from ``threshold`` up (0 below it)."""
+
+    cosines: npt.NDArray[np.float32]  # 1000 x 1000, 0 on the diagonal and below the threshold
+    threshold: float
+
+    def cover(self, classes: Sequence[int], near_weight: float) -> npt.NDArray[np.float32]:
+        """How much a photo of each class (1001 entries: the last, an empty slot's, is 0) counts
+        for a concept covering ``classes``: 1 for those; for another class, ``near_weight`` times
+        how far its cosine to the nearest of them lies above the threshold, on a scale to 1."""
+        out = np.zeros(len(self.cosines) + 1, dtype=np.float32)
+        chosen = np.asarray(list(classes), dtype=np.intp)
+        if near_weight and len(chosen):
+            nearest = self.cosines[chosen].max(axis=0)
+            out[:-1] = near_weight * np.clip((nearest - self.threshold) / (1 - self.threshold), 0.0, None)
+        out[chosen] = 1.0
+        return out
+
+
+@functools.lru_cache(maxsize=2)
+def load_near_classes(path: Path | str | None = None) -> NearClasses:
+    """Load (once) ``resources/near-classes.json``."""
+    where = Path(path) if path is not None else config.resources_dir() / NEAR_RESOURCE_NAME
+    data = json.loads(where.read_text(encoding="utf-8"))
+    near = data["near"]
+    cosines = np.zeros((len(near), len(near)), dtype=np.float32)
+    for i, pairs in enumerate(near):
+        for j, cosine in pairs:
+            cosines[i, int(j)] = float(cosine)
+    return NearClasses(cosines, float(data["threshold"]))

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -29,6 +28,7 @@ from photoscope.search.results import Hit, SearchResult, unknown_words
 from photoscope.search.stored import (
     CONCEPTS_PER_PHOTO,
     Sidecar,
+    class_cover,
     probability_of_classes,
     read_concepts,
     read_sidecar,
@@ -58,6 +58,7 @@ class ConceptFusion:
     short_query: int = 2
     short_rare_concept_weight: float = 0.3
     concept_min: float = 0.02
+    near_classes: float = 0.5
 
 
 class ConceptWeights(Protocol):
@@ -162,12 +163,12 @@ class QuickStore:
         out: Array = np.concatenate([base, self.tail_latents @ q]).astype(np.float32)
         return out
 
-    def concept_probability(self, classes: Sequence[int]) -> Array:
-        """Each photo's probability that it shows one of ``classes`` (as ``VectorStore.concept_scores``)."""
-        base = probability_of_classes(classes, self.base.classes, self.base.class_probs)
+    def concept_probability(self, cover: Array) -> Array:
+        """Each photo's probability that it shows a concept (as ``VectorStore.concept_scores``)."""
+        base = probability_of_classes(cover, self.base.classes, self.base.class_probs)
         if self.alive is not None:
             base = base[self.alive]
-        tail = probability_of_classes(classes, *self.tail_concepts)
+        tail = probability_of_classes(cover, *self.tail_concepts)
         out: Array = np.concatenate([base, tail]).astype(np.float32)
         return out
 
@@ -218,7 +219,8 @@ def quick_scores(
         for word, classes in query.concepts:
             uses = min(model.word_count(w) for w in word.split())
             weight = concept_word_weight(f, uses, len(query.content))
-            logs.append(weight * np.log(f.concept_floor + store.concept_probability(classes)))
+            cover = class_cover(classes, f.near_classes)
+            logs.append(weight * np.log(f.concept_floor + store.concept_probability(cover)))
         concept = np.mean(logs, axis=0).astype(np.float32)
     scores = scores + concept
     if not query.decoder_words:  # the concepts alone rank; the latent breaks ties (as ``TextRanker``)

@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -422,12 +422,12 @@ class MappedStore(VectorStore):
             raise KeyError(photo_id)
         return self._base(kind)[row].float()
 
-    def concept_scores(self, classes: Sequence[int]) -> torch.Tensor:
+    def concept_scores(self, cover: np.ndarray) -> torch.Tensor:
         base = self._base_part(
-            torch.from_numpy(probability_of_classes(classes, self.base.classes, self.base.class_probs))
+            torch.from_numpy(probability_of_classes(cover, self.base.classes, self.base.class_probs))
         )
         tail_scores = getattr(self._tail, "concept_scores", None)
-        tail = tail_scores(classes) if tail_scores is not None and len(self._tail) else torch.zeros(0)
+        tail = tail_scores(cover) if tail_scores is not None and len(self._tail) else torch.zeros(0)
         return torch.cat([base, tail])
 
     def _rows_of(self, photo_ids: Iterable[int]) -> list[int]:

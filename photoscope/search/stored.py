@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from photoscope.config import resources_dir
+from photoscope.network import load_near_classes
 
 if TYPE_CHECKING:
     from photoscope.library.db import Library
@@ -144,16 +145,22 @@ def read_sidecar(path: Path, model_version: str, latent_dim: int) -> Sidecar | N
     )
 
 
+def class_cover(classes: Sequence[int], near_weight: float) -> npt.NDArray[np.float32]:
+    """How much each class counts for a concept covering ``classes`` (``NearClasses.cover``: 1 for
+    those, up to ``near_weight`` for the classes the head finds alike; 1001 entries, the last for
+    an empty slot)."""
+    return load_near_classes().cover(classes, near_weight)
+
+
 def probability_of_classes(
-    classes: Sequence[int], photo_classes: np.ndarray, photo_probs: np.ndarray
+    cover: np.ndarray, photo_classes: np.ndarray, photo_probs: np.ndarray
 ) -> np.ndarray:
-    """Each photo's summed probability of those of its stored top classes (``photo_classes``, N x k,
-    -1 in an empty slot) that are among ``classes`` (one rule for the in-memory and the mapped stores)."""
-    covered = np.zeros(1001, dtype=np.float32)  # the last: where the -1 of an empty slot points
-    covered[np.asarray(list(classes), dtype=np.intp)] = 1.0
+    """Each photo's probability of its stored top classes (``photo_classes``, N x k, -1 in an empty
+    slot), each weighed by how much it counts (``cover``, from ``class_cover``; one rule for the
+    in-memory and the mapped stores)."""
     # NumPy's take and einsum: ~1 ms for 100,000 photos, where indexing a tensor by the class
     # matrix took tens of milliseconds.
-    hits = covered.take(photo_classes)
+    hits = np.asarray(cover, dtype=np.float32).take(photo_classes)
     summed: np.ndarray = np.einsum("ij,ij->i", photo_probs, hits)
     return summed
 

@@ -181,11 +181,12 @@ class VectorStore:
         """Latents at their original scale for store rows (as the decoder takes them)."""
         return self._latents.view()[rows] * self._latent_norms.view()[rows]
 
-    def concept_scores(self, classes: Sequence[int]) -> torch.Tensor:
-        """Each photo's probability (N) that it shows one of ``classes``, summed over its stored
-        top classes (the probability beyond them counts as none)."""
+    def concept_scores(self, cover: np.ndarray) -> torch.Tensor:
+        """Each photo's probability (N) that it shows a concept, summed over its stored top classes,
+        each weighed by how much it counts (``cover``: ``stored.class_cover``); the probability
+        beyond them counts as none."""
         return torch.from_numpy(
-            probability_of_classes(classes, self._classes.view().numpy(), self._class_probs.view().numpy())
+            probability_of_classes(cover, self._classes.view().numpy(), self._class_probs.view().numpy())
         )
 
     def vector_of(self, photo_id: int, kind: Kind) -> torch.Tensor:

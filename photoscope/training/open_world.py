@@ -8,7 +8,11 @@ the decoder to invent are really there. Measured, as ``photoscope evaluate open-
 - captions that invent an object: "dog", "boy", "girl", "man", "woman" or "ball" (or their plurals)
   written for a photo without it;
 - each photo's rank for its own query in a library of the open-world photos, plus (if given) the
-  Flickr8k val photos, searched as the app searches (a query nothing knows ranks its photo last).
+  Flickr8k val photos, searched as the app searches (a query nothing knows ranks its photo last);
+- how often the first answer shows what was asked, whichever photo it is: the photo itself, or
+  another whose label words (open-world) or captions (Flickr8k, if their captions are given) use
+  the query's phrase. Own-photo ranks count a castle found first among six castles, or a chicken
+  of Flickr8k's first for "chickens", as misses; this says how often the answer was right.
 """
 
 from __future__ import annotations
@@ -57,6 +61,7 @@ class PhotoResult:
     invented: tuple[str, ...]
     rank: int  # 0-based rank of the photo for its own query (the library's size when not found)
     concepts: list[tuple[str, float]]
+    first_shows_it: bool = False  # the first answer to its query shows what it asks (module docstring)
 
 
 def load_labels(folder: Path) -> list[OpenWorldPhoto]:
@@ -103,6 +108,16 @@ def right_word(caption: str, photo: OpenWorldPhoto) -> bool:
     return bool(phrases(tokenize(caption)) & set(photo.words))
 
 
+def sought(query: str) -> set[str]:
+    """The phrase a query asks for, without its article, in the singular and the plural ("a
+    castle": castle, castles; "chickens": chickens, chicken)."""
+    words = tokenize(query)
+    if words and words[0] in {"a", "an", "the"}:
+        words = words[1:]
+    phrase = " ".join(words)
+    return {phrase, phrase[:-1] if phrase.endswith("s") else phrase + "s"}
+
+
 def invented(caption: str, photo: OpenWorldPhoto) -> tuple[str, ...]:
     words = set(tokenize(caption))
     return tuple(obj for obj, names in INVENTED.items() if words & names and obj not in photo.present)
@@ -110,10 +125,11 @@ def invented(caption: str, photo: OpenWorldPhoto) -> tuple[str, ...]:
 
 def query_ranks(
     model: PhotoscopeModel, store: VectorStore, queries: Sequence[str], options: TextSearchOptions
-) -> np.ndarray:
-    """0-based rank of photo i (store row i) for query i; ties and unanswerable queries count against."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """0-based rank of photo i (store row i) for query i (ties and unanswerable queries count
+    against), and each query's first answer (its store row; -1 when nothing answers)."""
     ranker = TextRanker(model, store)
-    ranks = []
+    ranks, firsts = [], []
     for lo in range(0, len(queries), 50):
         chunk = list(queries[lo : lo + 50])
         scores = ranker.scores(chunk, options)
@@ -122,7 +138,19 @@ def query_ranks(
         ahead = (scores >= true_scores).sum(1) - 1
         ahead[~torch.isfinite(true_scores.squeeze(1))] = scores.shape[1]
         ranks.append(ahead.numpy())
-    return np.concatenate(ranks)
+        best = scores.max(dim=1)
+        firsts.append(torch.where(torch.isfinite(best.values), best.indices, -1).numpy())
+    return np.concatenate(ranks), np.concatenate(firsts)
+
+
+def _shows(row: int, query: str, photos: Sequence[OpenWorldPhoto], captions: Sequence[Sequence[str]]) -> bool:
+    """Whether store row ``row`` (the open-world photos, then the distractors) shows what ``query`` asks."""
+    if row < 0:
+        return False
+    if row < len(photos):
+        return bool(sought(query) & set(photos[row].words))
+    extra = row - len(photos)
+    return extra < len(captions) and any(sought(query) & phrases(tokenize(c)) for c in captions[extra])
 
 
 def evaluate_open_world(
@@ -133,9 +161,11 @@ def evaluate_open_world(
     decode: DecodeOptions | None = None,
     search: TextSearchOptions | None = None,
     captions: bool = True,
+    distractor_captions: Sequence[Sequence[str]] = (),
 ) -> tuple[dict[str, float], list[PhotoResult]]:
     """Figures (percent of photos) and per-photo results; ``distractors`` are more photos'
-    features (Flickr8k val, say) put in the search library after the open-world photos."""
+    features (Flickr8k val, say) put in the search library after the open-world photos, and
+    ``distractor_captions`` their captions (without them no distractor counts as showing a query)."""
     own = torch.from_numpy(features.astype(np.float32))
     with torch.inference_mode():
         latents = model.bundle.network.latent(own)
@@ -151,10 +181,19 @@ def evaluate_open_world(
             all_latents = torch.cat([latents, model.bundle.network.latent(extra)])
         all_features = torch.cat([own, extra])
     store = store_with_concepts(model, all_features, all_latents)
-    ranks = query_ranks(model, store, [p.query for p in photos], search or TextSearchOptions())
+    ranks, firsts = query_ranks(model, store, [p.query for p in photos], search or TextSearchOptions())
     results = [
-        PhotoResult(p, d.text, d.decoder_text, right_word(d.text, p), invented(d.text, p), int(r), d.concepts)
-        for p, d, r in zip(photos, described, ranks, strict=True)
+        PhotoResult(
+            p,
+            d.text,
+            d.decoder_text,
+            right_word(d.text, p),
+            invented(d.text, p),
+            int(r),
+            d.concepts,
+            int(first) == i or _shows(int(first), p.query, photos, distractor_captions),
+        )
+        for i, (p, d, r, first) in enumerate(zip(photos, described, ranks, firsts, strict=True))
     ]
     n = max(1, len(results))
     metrics = {
@@ -164,5 +203,6 @@ def evaluate_open_world(
         "invented": 100 * sum(bool(r.invented) for r in results) / n,
         "top1": 100 * sum(r.rank < 1 for r in results) / n,
         "top10": 100 * sum(r.rank < 10 for r in results) / n,
+        "first_shows_it": 100 * sum(r.first_shows_it for r in results) / n,
     }
     return metrics, results
