@@ -29,7 +29,7 @@ from photoscope.search.stored import (
     CONCEPTS_PER_PHOTO,
     Sidecar,
     class_cover,
-    probability_of_classes,
+    probability_of_concept,
     read_concepts,
     read_sidecar,
 )
@@ -165,10 +165,10 @@ class QuickStore:
 
     def concept_probability(self, cover: Array) -> Array:
         """Each photo's probability that it shows a concept (as ``VectorStore.concept_scores``)."""
-        base = probability_of_classes(cover, self.base.classes, self.base.class_probs)
+        base = probability_of_concept(cover, self.base.classes, self.base.class_probs)
         if self.alive is not None:
             base = base[self.alive]
-        tail = probability_of_classes(cover, *self.tail_concepts)
+        tail = probability_of_concept(cover, *self.tail_concepts)
         out: Array = np.concatenate([base, tail]).astype(np.float32)
         return out
 

@@ -49,7 +49,7 @@ from photoscope.search.stored import (
     read_sidecar,
     sidecar_path,
 )
-from photoscope.search.vectors import Kind, VectorStore, probability_of_classes, read_vectors
+from photoscope.search.vectors import Kind, VectorStore, probability_of_concept, read_vectors
 
 if TYPE_CHECKING:
     from photoscope.library.db import Library
@@ -424,7 +424,7 @@ class MappedStore(VectorStore):
 
     def concept_scores(self, cover: np.ndarray) -> torch.Tensor:
         base = self._base_part(
-            torch.from_numpy(probability_of_classes(cover, self.base.classes, self.base.class_probs))
+            torch.from_numpy(probability_of_concept(cover, self.base.classes, self.base.class_probs))
         )
         tail_scores = getattr(self._tail, "concept_scores", None)
         tail = tail_scores(cover) if tail_scores is not None and len(self._tail) else torch.zeros(0)

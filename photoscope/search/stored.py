@@ -152,7 +152,7 @@ def class_cover(classes: Sequence[int], near_weight: float) -> npt.NDArray[np.fl
     return load_near_classes().cover(classes, near_weight)
 
 
-def probability_of_classes(
+def probability_of_concept(
     cover: np.ndarray, photo_classes: np.ndarray, photo_probs: np.ndarray
 ) -> np.ndarray:
     """Each photo's probability of its stored top classes (``photo_classes``, N x k, -1 in an empty

@@ -18,7 +18,7 @@ import torch
 from photoscope.search.results import Hit
 from photoscope.search.stored import (
     CONCEPTS_PER_PHOTO,
-    probability_of_classes,
+    probability_of_concept,
     read_concepts,
     read_vectors,
 )
@@ -38,7 +38,7 @@ __all__ = [  # what is read without PyTorch lives in ``stored``; these names sta
     "VectorStore",
     "best_hits",
     "load_store",
-    "probability_of_classes",
+    "probability_of_concept",
     "read_concepts",
     "read_vectors",
 ]
@@ -186,7 +186,7 @@ class VectorStore:
         each weighed by how much it counts (``cover``: ``stored.class_cover``); the probability
         beyond them counts as none."""
         return torch.from_numpy(
-            probability_of_classes(cover, self._classes.view().numpy(), self._class_probs.view().numpy())
+            probability_of_concept(cover, self._classes.view().numpy(), self._class_probs.view().numpy())
         )
 
     def vector_of(self, photo_id: int, kind: Kind) -> torch.Tensor:
