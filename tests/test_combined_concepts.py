@@ -94,3 +94,42 @@ def test_a_combined_query_with_nothing_known_to_add_lists_nothing_and_says_why(a
     # One known added term is enough; the unknown word is still reported.
     result = app.search_terms([QueryTerm(text="a blorf"), QueryTerm(text="red")], 5)
     assert result.matches and [u.word for u in result.unknown_words] == ["blorf"]
+
+
+def test_a_photo_term_says_what_it_was_searched_as(
+    shipped_model_dir: Path, shapes_library_db: tuple[Path, Path], tmp_path: Path
+) -> None:
+    # "This photo + snow" counts the photo by the content words the network sees in it (not the
+    # query's own "snow"); the results say which, so that "this photo" is not a guess to the user.
+    from photoscope.gui.wording import photo_words_message
+    from photoscope.network.word_probes import load_word_probes
+
+    _, folder = shapes_library_db
+    photo = sorted(folder.rglob("*.jpg"))[0]
+    with Photoscope(tmp_path / "empty.db", shipped_model_dir) as app:
+        terms = [QueryTerm(photo=photo), QueryTerm(text="snow"), QueryTerm(photo=photo, weight=0)]
+        words = app.search_terms(terms, 5).photo_words
+        # without a detector for a text ("espresso"), the query counts without the words
+        unworded = app.search_terms([QueryTerm(photo=photo), QueryTerm(text="espresso")], 5).photo_words
+    assert len(words) == 1 and 0 < len(words[0]) <= CombineOptions().photo_word_count
+    content = load_word_probes().content
+    assert content is not None and set(words[0]) <= content and "snow" not in words[0]
+    assert unworded == ((),)
+    assert photo_words_message(words) == f"The photo counts as what it shows: {', '.join(words[0])}."
+    assert photo_words_message(((), ("dog",), ("beach", "sand"))) == (
+        "The photos count as what they show: dog; beach, sand."
+    )
+    assert photo_words_message(((),)) == ""
+
+
+def test_the_cli_says_what_a_photo_term_was_searched_as(
+    shapes_library_db: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from photoscope.cli import main
+
+    _, folder = shapes_library_db
+    photo = sorted(folder.rglob("*.jpg"))[0]
+    code = main(["search", "snow", "--add-photo", str(photo), "--db", str(tmp_path / "empty.db")])
+    err = capsys.readouterr().err
+    assert code == 1 and "no matching photos" in err  # an empty library
+    assert f"note: {photo} counts as what it shows: " in err

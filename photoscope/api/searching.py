@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from PIL import Image
 
     from photoscope.network import TextModel
+    from photoscope.search.combine import Term as CombinedTerm
     from photoscope.search.quick import QuickStore
     from photoscope.search.ranking import TextSearchOptions
     from photoscope.search.results import Hit, SearchResult, UnknownWord
@@ -271,7 +273,9 @@ class Searching(Core):
             return self.search_photo(only.photo, limit, filters)
         engine = self.engine
         unknown = [u for t in terms if t.text is not None for u in engine.unknown_words(t.text)]
-        resolved, exclude = [], []
+        resolved: list[Term] = []
+        exclude: list[int] = []
+        photo_terms: list[Term | None] = []  # each given photo's resolved term (None: not searched)
         for t in terms:
             if t.text is not None:
                 if known_term(self.model, t.text):  # not function words alone ("a blorf")
@@ -287,11 +291,13 @@ class Searching(Core):
             if known:
                 exclude += known
             elif isinstance(t.photo, int):
+                photo_terms.append(None)
                 continue
             else:
                 embedding = self.model.embed([_pixels(t.photo)])[0]
                 feature, latent = embedding.feature, embedding.latent
             resolved.append(Term(feature=feature, latent=latent, weight=t.weight, negative=t.negative))
+            photo_terms.append(resolved[-1])
         if all(t.negative for t in resolved) and not all(t.negative for t in terms):
             resolved = []  # nothing known to add: what is taken away alone would rank every photo
         allowed = self._allowed(filters)
@@ -303,7 +309,23 @@ class Searching(Core):
                 hits = store.top_k(
                     CombinedRanker(self.model, store).scores(resolved), limit, allowed, exclude
                 )
-        return self._results(SearchResult(hits, unknown))
+        return replace(
+            self._results(SearchResult(hits, unknown)), photo_words=self._photo_words(resolved, photo_terms)
+        )
+
+    def _photo_words(
+        self, resolved: Sequence[CombinedTerm], photo_terms: Sequence[CombinedTerm | None]
+    ) -> tuple[tuple[str, ...], ...]:
+        """What each given photo term was searched as (``Results.photo_words``)."""
+        from photoscope.search.combine import CombineOptions, photo_term_words
+
+        options = CombineOptions()
+        queries = [None if t.text is None else self.model.query_words(t.text) for t in resolved]
+        found = photo_term_words(self.model, resolved, queries, options) if resolved else None
+        if found is None or not options.photo_words:
+            return tuple(() for _ in photo_terms)
+        words = {id(t): tuple(w for w, _ in ws) for t, ws in zip(resolved, found, strict=True)}
+        return tuple(words.get(id(t), ()) if t is not None else () for t in photo_terms)
 
     def _library_ids_of(self, photo: str | Path | Image.Image) -> list[int]:
         from PIL import Image

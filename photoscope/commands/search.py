@@ -68,6 +68,16 @@ def safe_text(text: str) -> str:
     return text.translate(_UNSAFE)
 
 
+def _photo_labels(args: argparse.Namespace) -> list[str]:
+    """The query's photo terms as given, in order (those the search counts: weight above 0), as
+    ``Results.photo_words`` lists them."""
+    first = [str(args.photo)] if getattr(args, "photo", None) is not None else []
+    if first and getattr(args, "query_weight", 1.0) <= 0:
+        first = []
+    extra = [str(value) for is_photo, _, value, w in getattr(args, "terms", None) or [] if is_photo and w > 0]
+    return first + extra
+
+
 def _print(results: Any, args: argparse.Namespace) -> int:
     for word in results.unknown_words:
         if word.searched_as:
@@ -79,6 +89,9 @@ def _print(results: Any, args: argparse.Namespace) -> int:
             continue
         hint = f" (did you mean: {', '.join(word.suggestions)}?)" if word.suggestions else ""
         print(f"note: the model does not know '{word.word}'{hint}", file=sys.stderr)
+    for label, words in zip(_photo_labels(args), getattr(results, "photo_words", ()), strict=False):
+        if words:
+            print(f"note: {safe_text(label)} counts as what it shows: {', '.join(words)}", file=sys.stderr)
     if not results.matches:
         print("no matching photos", file=sys.stderr)
         return 1

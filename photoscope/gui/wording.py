@@ -49,10 +49,22 @@ def results_count(results: Results) -> str:
     return plural(count, "photo")
 
 
+def photo_words_message(photo_words: tuple[tuple[str, ...], ...]) -> str:
+    """What a combined query's photos were searched as: “The photo counts as what it shows: dog,
+    grass.” (empty when none counted by its words)."""
+    shown = [", ".join(words) for words in photo_words if words]
+    if not shown:
+        return ""
+    if len(shown) == 1:
+        return f"The photo counts as what it shows: {shown[0]}."
+    return f"The photos count as what they show: {'; '.join(shown)}."
+
+
 def results_message(results: Results) -> str:
-    """The search bar's note on results: the words the model does not know, and with a date filter
-    how many photos were placed by their file's date (no date taken)."""
-    messages = [unknown_words_message(results.unknown_words)]
+    """The search bar's note on results: the words the model does not know, what a combined
+    query's photos were searched as, and with a date filter how many photos were placed by their
+    file's date (no date taken)."""
+    messages = [unknown_words_message(results.unknown_words), photo_words_message(results.photo_words)]
     if results.undated:
         verb = "is" if results.undated == 1 else "are"
         messages.append(

@@ -198,6 +198,25 @@ def add_concepts(
     return out
 
 
+def photo_term_words(
+    model: PhotoscopeModel,
+    terms: Sequence[Term],
+    queries: Sequence[QueryWords | None],
+    options: CombineOptions,
+) -> list[list[tuple[str, float]]] | None:
+    """Each term's detector words and their probabilities in the photo: a photo term's likeliest
+    content words (without the words the texts name), [] for a text term; None when the query
+    counts without the detectors (a text none of them knows: ``word_rows``)."""
+    texts = [detector_words(model, q) if q is not None else [] for q in queries]
+    if any(q is not None and not words for q, words in zip(queries, texts, strict=True)):
+        return None
+    named = sorted({w for words in texts for w in words})
+    return [
+        model.likeliest_words(t.feature, options.photo_word_count, named) if t.feature is not None else []
+        for t in terms
+    ]
+
+
 def word_rows(
     model: PhotoscopeModel,
     features: torch.Tensor,
@@ -216,12 +235,8 @@ def word_rows(
         # several units where latent cosines span a fraction of one: on a library of drawn shapes
         # "red" + "square" ranked red circles first, by how red Flickr8k would call them.
         return rows
-    named = sorted({w for words in texts for w in words})
-    photos = [
-        model.likeliest_words(t.feature, options.photo_word_count, named) if t.feature is not None else []
-        for t in terms
-    ]
-    needed = sorted({*named, *(w for words in photos for w, _ in words)})
+    photos = photo_term_words(model, terms, queries, options) or [[] for _ in terms]
+    needed = sorted({*(w for words in texts for w in words), *(w for words in photos for w, _ in words)})
     if not needed:
         return rows
     log_odds = model.word_log_odds(needed, features, basis)
