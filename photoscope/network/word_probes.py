@@ -159,7 +159,7 @@ class WordProbes:
 
     def all_logits(self, feature: torch.Tensor) -> torch.Tensor:
         """Every word's log-odds for one photo's 1280-d feature, in ``words``' order (the weights
-        as they are: picking all 779 rows would copy 4 MB a call)."""
+        as they are: picking all 788 rows would copy 4 MB a call)."""
         return _unit_logits(feature.reshape(1, -1), self.weight, self.bias)[0]
 
     def likeliest(
