@@ -67,3 +67,49 @@ def test_a_result_dropped_on_the_bar_joins_the_query_alt_takes_it_away(  # type:
     assert not any(n.startswith("green") for n in names(window, 3)), names(window)
     window.browse_all()  # leaving the query drops its chips
     assert search.terms_bar.chips == [] and not search.terms_bar.isVisible()
+
+
+def test_the_search_bar_says_what_a_dropped_photo_counts_as(  # type: ignore[no-untyped-def]
+    qtbot, settings, shipped_model_dir, tmp_path
+) -> None:
+    # The shipped model (its word detectors know Flickr8k's words; the tiny test model has none),
+    # on a few shapes indexed with it: "snow" typed, then a photo dropped on the bar joins the
+    # query, and the bar says which words the photo was searched as.
+    from gui_support import write_shapes
+
+    from photoscope.api import Photoscope
+    from photoscope.gui.main_window import MainWindow
+    from photoscope.network.model import PhotoscopeModel
+    from photoscope.network.word_probes import load_word_probes
+
+    model = PhotoscopeModel(shipped_model_dir)
+    photos = write_shapes(tmp_path / "Photos", per_kind=1)
+    db = tmp_path / "library.db"
+    with Photoscope(db, model=model) as indexing:
+        indexing.add_folder(tmp_path / "Photos")
+        indexing.scanner().scan()
+        indexing.indexer(thumbnail_root=tmp_path / "thumbnails").run()
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    api = Photoscope(db, model=model)
+    try:
+        window.show()
+        with qtbot.waitSignal(window.library_opened, timeout=10_000):
+            window.attach(api)
+        search = window.search
+        search.edit.setFocus()
+        with qtbot.waitSignal(window.results_shown, timeout=20_000):
+            qtbot.keyClicks(search.edit, "snow")
+        assert not search.message.text().startswith("The photo")
+        mime = QMimeData()
+        mime.setUrls([QUrl.fromLocalFile(str(photos[0]))])
+        with qtbot.waitSignal(window.results_shown, timeout=20_000):
+            drop(search.edit, mime, Qt.KeyboardModifier.NoModifier)
+        note = search.message.text()
+        assert search.message.isVisible() and note.startswith("The photo counts as what it shows: "), note
+        words = note.removeprefix("The photo counts as what it shows: ").rstrip(".").split(", ")
+        content = load_word_probes().content
+        assert content is not None and set(words) <= content and "snow" not in words
+    finally:
+        window.shutdown()
+        api.close()
