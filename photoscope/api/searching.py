@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from PIL import Image
 
     from photoscope.network import TextModel
-    from photoscope.search.combine import Term as CombinedTerm
     from photoscope.search.quick import QuickStore
     from photoscope.search.ranking import TextSearchOptions
     from photoscope.search.results import Hit, SearchResult, UnknownWord
@@ -262,6 +261,7 @@ class Searching(Core):
         from photoscope.search.combine import CombinedRanker, Term, known_term
         from photoscope.search.ranking import SearchResult
 
+        given = terms
         terms = [t for t in terms if t.weight > 0]
         if len(terms) == 1 and not terms[0].negative:
             only = terms[0]
@@ -275,8 +275,10 @@ class Searching(Core):
         unknown = [u for t in terms if t.text is not None for u in engine.unknown_words(t.text)]
         resolved: list[Term] = []
         exclude: list[int] = []
-        photo_terms: list[Term | None] = []  # each given photo's resolved term (None: not searched)
-        for t in terms:
+        searched: dict[int, int] = {}  # a given photo term's place -> its place among ``resolved``
+        for place, t in enumerate(given):
+            if t.weight <= 0:
+                continue
             if t.text is not None:
                 if known_term(self.model, t.text):  # not function words alone ("a blorf")
                     resolved.append(Term(text=t.text, weight=t.weight, negative=t.negative))
@@ -291,41 +293,29 @@ class Searching(Core):
             if known:
                 exclude += known
             elif isinstance(t.photo, int):
-                photo_terms.append(None)
                 continue
             else:
                 embedding = self.model.embed([_pixels(t.photo)])[0]
                 feature, latent = embedding.feature, embedding.latent
+            searched[place] = len(resolved)
             resolved.append(Term(feature=feature, latent=latent, weight=t.weight, negative=t.negative))
-            photo_terms.append(resolved[-1])
         if all(t.negative for t in resolved) and not all(t.negative for t in terms):
             resolved = []  # nothing known to add: what is taken away alone would rank every photo
         allowed = self._allowed(filters)
+        hits: list[Hit] = []
+        photo_words: list[tuple[str, ...]] = []  # per resolved term, once ranked
         with self._store_lock:
-            store = self.store
-            if not resolved or len(store) == 0:
-                hits = []
-            else:
-                hits = store.top_k(
-                    CombinedRanker(self.model, store).scores(resolved), limit, allowed, exclude
-                )
-        return replace(
-            self._results(SearchResult(hits, unknown)), photo_words=self._photo_words(resolved, photo_terms)
+            if resolved:
+                ranked = CombinedRanker(self.model, self.store).rank(resolved)
+                photo_words = ranked.photo_words
+                if len(ranked.scores):
+                    hits = self.store.top_k(ranked.scores, limit, allowed, exclude)
+        words = tuple(
+            photo_words[searched[p]] if p in searched and photo_words else ()
+            for p, t in enumerate(given)
+            if t.photo is not None and t.weight > 0
         )
-
-    def _photo_words(
-        self, resolved: Sequence[CombinedTerm], photo_terms: Sequence[CombinedTerm | None]
-    ) -> tuple[tuple[str, ...], ...]:
-        """What each given photo term was searched as (``Results.photo_words``)."""
-        from photoscope.search.combine import CombineOptions, photo_term_words
-
-        options = CombineOptions()
-        queries = [None if t.text is None else self.model.query_words(t.text) for t in resolved]
-        found = photo_term_words(self.model, resolved, queries, options) if resolved else None
-        if found is None or not options.photo_words:
-            return tuple(() for _ in photo_terms)
-        words = {id(t): tuple(w for w, _ in ws) for t, ws in zip(resolved, found, strict=True)}
-        return tuple(words.get(id(t), ()) if t is not None else () for t in photo_terms)
+        return replace(self._results(SearchResult(hits, unknown)), photo_words=words)
 
     def _library_ids_of(self, photo: str | Path | Image.Image) -> list[int]:
         from PIL import Image

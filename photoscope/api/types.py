@@ -44,9 +44,9 @@ class Results:
     unknown_words: list[UnknownWord]
     relevant: int = 0  # the first ``relevant`` matches are likely relevant (see ``relevance``)
     undated: int = 0  # with a date filter: matches placed by their file's time (no date taken)
-    # A combined query's photo terms, in the order given: the words each was searched as, what
-    # the network sees in it ("dog", "grass"; ``search.combine``), empty for one that counted by
-    # its likeness alone. Shown, so that "this photo" says what it meant.
+    # A combined query's photo terms of weight above 0, in the order given: the words each was
+    # searched as, what the network sees in it ("dog", "grass"; ``search.combine``), empty for one
+    # that counted by its likeness alone. Shown, so that "this photo" says what it meant.
     photo_words: tuple[tuple[str, ...], ...] = ()
 
 

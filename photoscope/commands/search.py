@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -68,17 +68,9 @@ def safe_text(text: str) -> str:
     return text.translate(_UNSAFE)
 
 
-def _photo_labels(args: argparse.Namespace) -> list[str]:
-    """The query's photo terms as given, in order (those the search counts: weight above 0), as
-    ``Results.photo_words`` lists them."""
-    first = [str(args.photo)] if getattr(args, "photo", None) is not None else []
-    if first and getattr(args, "query_weight", 1.0) <= 0:
-        first = []
-    extra = [str(value) for is_photo, _, value, w in getattr(args, "terms", None) or [] if is_photo and w > 0]
-    return first + extra
-
-
-def _print(results: Any, args: argparse.Namespace) -> int:
+def _print(results: Any, args: argparse.Namespace, terms: Sequence[Any] = ()) -> int:
+    """Print the results as ``args`` asks; notes (unknown words, what the query's photo ``terms``
+    counted as) on stderr."""
     for word in results.unknown_words:
         if word.searched_as:
             print(
@@ -89,9 +81,11 @@ def _print(results: Any, args: argparse.Namespace) -> int:
             continue
         hint = f" (did you mean: {', '.join(word.suggestions)}?)" if word.suggestions else ""
         print(f"note: the model does not know '{word.word}'{hint}", file=sys.stderr)
-    for label, words in zip(_photo_labels(args), getattr(results, "photo_words", ()), strict=False):
+    photos = [t for t in terms if t.photo is not None and t.weight > 0]  # as Results.photo_words
+    for term, words in zip(photos, getattr(results, "photo_words", ()), strict=False):
         if words:
-            print(f"note: {safe_text(label)} counts as what it shows: {', '.join(words)}", file=sys.stderr)
+            label = safe_text(str(term.photo))
+            print(f"note: {label} counts as what it shows: {', '.join(words)}", file=sys.stderr)
     if not results.matches:
         print("no matching photos", file=sys.stderr)
         return 1
@@ -138,18 +132,20 @@ def run_search(args: argparse.Namespace) -> int:
 
     # A running app answers in milliseconds; asked before query_terms, which imports the API (most
     # of such a search's cost otherwise).
-    answered = remote_search(args, terms_of(args, text=args.text))
+    terms = terms_of(args, text=args.text)
+    answered = remote_search(args, terms)
     if answered is not None:
-        return _print(answered, args)
+        return _print(answered, args, terms)
     return _run_terms(args, query_terms(args, text=args.text))
 
 
 def run_similar(args: argparse.Namespace) -> int:
     from photoscope.commands.remote import remote_search, terms_of
 
-    answered = remote_search(args, terms_of(args, photo=args.photo))  # a missing photo fails there too
+    terms = terms_of(args, photo=args.photo)
+    answered = remote_search(args, terms)  # a missing photo fails there too
     if answered is not None:
-        return _print(answered, args)
+        return _print(answered, args, terms)
     return _run_terms(args, query_terms(args, photo=args.photo))
 
 
@@ -169,4 +165,4 @@ def _run_terms(args: argparse.Namespace, terms: Any) -> int:
             photos = [str(t.photo) for t in terms if t.photo is not None]
             print(f"{', '.join(photos) or 'the query'}: {describe_error(error)}", file=sys.stderr)
             return EXIT_FAILED
-        return _print(results, args)
+        return _print(results, args, terms)

@@ -224,10 +224,12 @@ def word_rows(
     queries: Sequence[QueryWords | None],
     options: CombineOptions,
     basis: npt.NDArray[np.float32] | None = None,
+    photos: list[list[tuple[str, float]]] | None = None,
 ) -> torch.Tensor:
     """T x N: each term's detector evidence for N photos' features (module docstring), before its
     weight; 0 for a term without detector words. One pass over the features for all the words.
-    ``basis``: the features are projected on it (``VectorStore.feature_basis``)."""
+    ``basis``: the features are projected on it (``VectorStore.feature_basis``); ``photos``: the
+    terms' ``photo_term_words`` when the caller has them."""
     texts = [detector_words(model, q) if q is not None else [] for q in queries]
     rows = torch.zeros(len(terms), len(features))
     if any(q is not None and not words for q, words in zip(queries, texts, strict=True)):
@@ -235,7 +237,7 @@ def word_rows(
         # several units where latent cosines span a fraction of one: on a library of drawn shapes
         # "red" + "square" ranked red circles first, by how red Flickr8k would call them.
         return rows
-    photos = photo_term_words(model, terms, queries, options) or [[] for _ in terms]
+    photos = photos or photo_term_words(model, terms, queries, options) or [[] for _ in terms]
     needed = sorted({*(w for words in texts for w in words), *(w for words in photos for w, _ in words)})
     if not needed:
         return rows
@@ -327,6 +329,15 @@ def _photo_latent(term: Term) -> torch.Tensor:
     return term.latent.float().reshape(-1)
 
 
+@dataclass(frozen=True)
+class Ranked:
+    """A combined query's scores (N) and, per term, the words a photo term counted as (its
+    ``photo_term_words``; empty for a text, and for every term when the detectors did not count)."""
+
+    scores: torch.Tensor
+    photo_words: list[tuple[str, ...]]
+
+
 class CombinedRanker:
     """Scores every stored photo for one combined query (the terms ``known_term`` keeps)."""
 
@@ -367,9 +378,18 @@ class CombinedRanker:
 
     def scores(self, terms: Sequence[Term], options: CombineOptions | None = None) -> torch.Tensor:
         """N scores (higher is better) of the store's photos for the combined query."""
+        return self.rank(terms, options).scores
+
+    def rank(self, terms: Sequence[Term], options: CombineOptions | None = None) -> Ranked:
+        """The store's photos' scores for the combined query, and what its photo terms counted as."""
         options = options or CombineOptions()
         weights = signed_weights(terms, options)
         queries = [None if t.text is None else self.model.query_words(t.text) for t in terms]
+        photos = photo_term_words(self.model, terms, queries, options) if uses_words(options) else None
+        counted = photos if photos is not None and options.photo_words else [[] for _ in terms]
+        photo_words = [tuple(w for w, _ in words) for words in counted]
+        if len(self.store) == 0:  # what the photos count as, even with nothing to rank
+            return Ranked(torch.zeros(0), photo_words)
         only = [concepts_only(q) for q in queries]
         summed = [t for t, o in zip(terms, only, strict=True) if not o]  # concept-only: no latent
         kept = weights[[i for i, o in enumerate(only) if not o]]
@@ -382,13 +402,13 @@ class CombinedRanker:
             combined = combine_scores(self.term_scores(summed, options), kept)
         alone = [alone_weight(q, options.text) for q in queries]
         combined = add_concepts(combined, self.concept_rows(queries, options), terms, weights, alone, options)
-        if uses_words(options):
-            combined = self.add_words_to_best(combined, terms, queries, weights, options)
+        if photos is not None:
+            combined = self.add_words_to_best(combined, terms, queries, weights, options, photos)
         positives = [t.text for t, o in zip(terms, only, strict=True) if t.text and not t.negative and not o]
         if options.rerank > 0 and positives:
             reranked = self.rerank(combined[None], positives, options.rerank, options.rerank_weight)[0]
             combined = reranked.masked_fill(combined == float("-inf"), float("-inf"))
-        return combined
+        return Ranked(combined, photo_words)
 
     def add_words_to_best(
         self,
@@ -397,13 +417,14 @@ class CombinedRanker:
         queries: Sequence[QueryWords | None],
         weights: torch.Tensor,
         options: CombineOptions,
+        photos: list[list[tuple[str, float]]],
     ) -> torch.Tensor:
         """The detectors' evidence added to the best ``DETECTOR_CANDIDATES`` photos of the
         combination so far; the others keep their order below them all. At 100,000 photos the
         detectors on every photo took a three-term query to 2.4-2.8 times one text query."""
         best = combined.topk(min(len(combined), DETECTOR_CANDIDATES)).indices
         features = self.store.rows_of("feature", best)
-        rows = word_rows(self.model, features, terms, queries, options, self.store.feature_basis)
+        rows = word_rows(self.model, features, terms, queries, options, self.store.feature_basis, photos)
         return lift_best(combined, best, add_words(combined[best], rows, terms, weights, options))
 
     def concept_rows(self, queries: Sequence[QueryWords | None], options: CombineOptions) -> torch.Tensor:
