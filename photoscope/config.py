@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
 APP_NAME = "photoscope"
 SHIPPED_MODEL = "photoscope-caption"
+
+
+class ResourceMissing(Exception):
+    """A file Photoscope ships with is missing or damaged: the install is broken, not the library
+    or a photo (a plain ``FileNotFoundError`` would read as a photo that disappeared)."""
 
 
 def resources_dir() -> Path:
@@ -16,7 +23,29 @@ def resources_dir() -> Path:
     for candidate in (package / "resources", package.parent / "resources"):
         if candidate.is_dir():
             return candidate
-    raise FileNotFoundError("Photoscope's resources folder is missing; reinstall the package")
+    raise ResourceMissing("Photoscope's resources folder is missing: reinstall Photoscope")
+
+
+def read_resource(name: str) -> str:
+    """The text of ``resources/<name>``; ``ResourceMissing`` when the install lacks it."""
+    where = resources_dir() / name
+    try:
+        return where.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ResourceMissing(
+            f"{where}, a file Photoscope ships with, is missing or unreadable: reinstall Photoscope"
+        ) from error
+
+
+def resource_json(name: str) -> Any:
+    """``resources/<name>`` parsed as JSON; ``ResourceMissing`` when missing or damaged."""
+    try:
+        return json.loads(read_resource(name))
+    except json.JSONDecodeError as error:
+        where = resources_dir() / name
+        raise ResourceMissing(
+            f"{where}, a file Photoscope ships with, is damaged: reinstall Photoscope"
+        ) from error
 
 
 def default_model_dir() -> Path:

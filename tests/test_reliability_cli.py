@@ -34,7 +34,7 @@ from photoscope.library.db import (
 from photoscope.library.fs import NotAFile
 from photoscope.library.photos import PhotoTooLarge, load_photo
 
-EXIT = {"failed": 1, "usage": 2, "busy": 3, "damaged": 4, "unwritable": 5}
+EXIT = {"failed": 1, "usage": 2, "busy": 3, "damaged": 4, "unwritable": 5, "broken_install": 6}
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -63,7 +63,7 @@ def fast_models(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 def test_exit_statuses_are_documented_in_help() -> None:
     epilog = build_parser().epilog or ""
-    for code in ("0", "1", "2", "3", "4", "5", "70", "130"):
+    for code in ("0", "1", "2", "3", "4", "5", "6", "70", "130"):
         assert any(line.strip().startswith(code + " ") for line in epilog.splitlines()), code
 
 
@@ -420,3 +420,82 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path: Path) -> N
         err = child.stderr.read().decode()
         code = child.wait(timeout=120)
     assert first.strip() and err == "" and code == 141
+
+
+# --- a broken install: a file Photoscope ships with is missing --------------------------------
+
+
+def _without_resource(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, missing: str) -> None:
+    """Photoscope's resources as an install that lacks ``missing`` has them."""
+    from photoscope import config
+
+    shipped = config.resources_dir()
+    broken = tmp_path / "resources"
+    broken.mkdir()
+    for entry in shipped.iterdir():
+        if entry.name != missing:
+            (broken / entry.name).symlink_to(entry)
+    monkeypatch.setattr(config, "resources_dir", lambda: broken)
+    _clear_resources()  # each is loaded once per process: read the broken folder
+
+
+def _clear_resources() -> None:
+    from photoscope.network import concepts, naming, word_probes
+
+    for loader in (
+        concepts.load_near_classes,
+        concepts.load_concepts,
+        naming.load_presence,
+        word_probes.load_word_probes,
+    ):
+        loader.cache_clear()
+
+
+@pytest.fixture
+def _clear_resource_caches() -> Iterator[None]:
+    yield
+    _clear_resources()  # the shipped files again
+
+
+@pytest.mark.usefixtures("_clear_resource_caches")
+@pytest.mark.parametrize("missing", ["near-classes.json", "concepts.json"])
+def test_a_missing_resource_file_is_said_as_a_broken_install(
+    missing: str,
+    shapes_library_db: tuple[Path, Path],
+    trained_tiny: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """Reported (stop 32's note): without ``near-classes.json`` a search said "the query: the file
+    disappeared before it could be read", as if a photo had gone. It is the install that lacks a
+    file: say which, and to reinstall, with an exit status of its own."""
+    _without_resource(monkeypatch, tmp_path, missing)
+    db, _ = shapes_library_db
+    code, out, err = _run(capsys, "search", "a cathedral", "--db", str(db), "--model", str(trained_tiny))
+    line = _one_clean_line(err)
+    assert code == EXIT["broken_install"] and not out
+    assert missing in line and "reinstall" in line.lower(), line
+
+
+@pytest.mark.usefixtures("_clear_resource_caches")
+def test_photos_indexed_by_a_broken_install_stay_pending_not_failed(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    tiny_model_dir: Path,
+    fast_models: None,
+) -> None:
+    """Found with the report above: indexing without ``presence.json`` printed a traceback and
+    recorded every photo as one that "could not be indexed" (the model failed), so that they
+    stayed out of the index after a reinstall. The install is at fault, not the photos."""
+    pictures, db = tmp_path / "P", tmp_path / "library.db"
+    write_library(pictures, 3)
+    with monkeypatch.context() as broken:
+        _without_resource(broken, tmp_path, "presence.json")
+        code, _, err = _run(capsys, "index", str(pictures), "--db", str(db), "--model", str(tiny_model_dir))
+    assert code == EXIT["broken_install"] and "presence.json" in _one_clean_line(err), (code, err)
+    code, out, _ = _run(capsys, "status", "--db", str(db))
+    assert "3 pending" in out and "could not index" not in out, out
+    code, out, _ = _run(capsys, "index", str(pictures), "--db", str(db), "--model", str(tiny_model_dir))
+    assert code == 0 and "3 indexed, 0 pending, 0 errors" in out, out

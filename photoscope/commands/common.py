@@ -21,6 +21,7 @@ EXIT_USAGE = 2  # a bad command line: wrong argument, missing or wrong path
 EXIT_BUSY = 3  # the library is in use: another program held its lock too long
 EXIT_DAMAGED = 4  # the library is damaged, not a library, or from a newer Photoscope
 EXIT_UNWRITABLE = 5  # a full disk, a read-only file, folder or disk, no permission
+EXIT_BROKEN_INSTALL = 6  # a file Photoscope ships with is missing or damaged
 EXIT_BUG = 70  # an unexpected error: a bug (run with --debug and report it)
 EXIT_INTERRUPTED = 130
 EXIT_PIPE_CLOSED = 141  # what a Unix tool killed by SIGPIPE reports: the reader stopped (``| head``)
@@ -32,6 +33,7 @@ EXIT_CODES_HELP = """exit status:
   3  the library is in use by another program (its lock was held too long)
   4  the library is damaged or from a newer Photoscope (try `photoscope doctor --repair`)
   5  cannot write: the disk is full, or a file, folder or disk is read-only
+  6  Photoscope's install is missing a file it ships with (reinstall Photoscope)
  70  an unexpected error (a bug: rerun with --debug and report it)
 130  interrupted (Ctrl-C)
 141  the output's reader stopped reading (as in `photoscope search … | head -3`)"""
@@ -42,7 +44,10 @@ def explain(error: BaseException, db: Path | None = None) -> tuple[int, str]:
     import sqlite3
 
     from photoscope import api
+    from photoscope.config import ResourceMissing
 
+    if isinstance(error, ResourceMissing):
+        return EXIT_BROKEN_INSTALL, str(error)
     if isinstance(error, sqlite3.Error):  # from code that reads the database directly
         from photoscope.config import default_db_path
 

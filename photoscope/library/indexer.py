@@ -45,6 +45,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
+from photoscope.config import ResourceMissing
 from photoscope.library.db import FailedPhoto, IndexedPhoto, Library, PendingPhoto
 from photoscope.library.photos import (
     DEFAULT_DECODE_BUDGET,
@@ -368,11 +369,15 @@ class IndexWorker:
         decoded = [b for b in batch if isinstance(b, Decoded)]
         try:
             return failed + self._encode(decoded)
+        except ResourceMissing:
+            raise  # the install lacks a file: no photo is at fault, so none is marked failed
         except Exception:  # one photo broke the model? find it: redo the batch one by one
             log.exception("batch failed in the model; retrying photo by photo")
         for d in decoded:
             try:
                 failed += self._encode([d])
+            except ResourceMissing:
+                raise
             except Exception as error:
                 failed.append(
                     FailedPhoto(d.photo.id, d.photo.size, d.photo.mtime, f"the model failed: {error}")

@@ -24,6 +24,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -116,10 +117,18 @@ def stand_in(word: str, path: Path | str | None = None) -> StandIn | None:
     return found.get(_normal(word))
 
 
+def _json(path: Path | str | None, shipped: str) -> Any:
+    """A JSON file: ``path``, else the shipped resource ``shipped`` (``ResourceMissing`` if gone)."""
+    return (
+        json.loads(Path(path).read_text(encoding="utf-8"))
+        if path is not None
+        else config.resource_json(shipped)
+    )
+
+
 @functools.lru_cache(maxsize=2)
 def _related(path: str | None) -> dict[str, StandIn]:
-    where = Path(path) if path is not None else config.resources_dir() / RELATED_RESOURCE_NAME
-    data = json.loads(where.read_text(encoding="utf-8"))
+    data = _json(path, RELATED_RESOURCE_NAME)
     stand_ins = [StandIn(str(name), tuple(int(i) for i in classes)) for name, classes in data["stand_ins"]]
     return {str(word): stand_ins[int(at)] for word, at in data["words"].items()}
 
@@ -127,8 +136,8 @@ def _related(path: str | None) -> dict[str, StandIn]:
 @functools.lru_cache(maxsize=4)
 def load_concepts(path: Path | str | None = None) -> Concepts:
     """Load (once) the concept resource; default ``resources/concepts.json`` of the package."""
-    where = Path(path) if path is not None else config.resources_dir() / RESOURCE_NAME
-    return _parse(where.read_text(encoding="utf-8"))
+    text = Path(path).read_text(encoding="utf-8") if path is not None else config.read_resource(RESOURCE_NAME)
+    return _parse(text)
 
 
 @dataclass(frozen=True, eq=False)
@@ -155,8 +164,7 @@ class NearClasses:
 @functools.lru_cache(maxsize=2)
 def load_near_classes(path: Path | str | None = None) -> NearClasses:
     """Load (once) ``resources/near-classes.json``."""
-    where = Path(path) if path is not None else config.resources_dir() / NEAR_RESOURCE_NAME
-    data = json.loads(where.read_text(encoding="utf-8"))
+    data = _json(path, NEAR_RESOURCE_NAME)
     near = data["near"]
     cosines = np.zeros((len(near), len(near)), dtype=np.float32)
     for i, pairs in enumerate(near):

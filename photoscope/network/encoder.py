@@ -23,7 +23,7 @@ from typing import Any, cast
 import torch
 from PIL import Image
 
-from photoscope.config import cache_dir, resources_dir
+from photoscope.config import ResourceMissing, cache_dir, read_resource
 from photoscope.network.bundle import DEFAULT_ENCODER, BundleError, EncoderSpec
 from photoscope.network.inference import InferenceModel
 from photoscope.network.preprocess import INPUT_SIZE, preprocess
@@ -132,9 +132,9 @@ class EncoderOutput:
 def imagenet_classes() -> tuple[str, ...]:
     """The 1000 ImageNet class names in the classifier's order (torchvision's list, shipped as a
     text file so the app needs no torchvision, whose wheels link CUDA libraries)."""
-    names = (resources_dir() / "imagenet-classes.txt").read_text(encoding="utf-8").splitlines()
+    names = read_resource("imagenet-classes.txt").splitlines()
     if len(names) != 1000:
-        raise FileNotFoundError("resources/imagenet-classes.txt is damaged; reinstall Photoscope")
+        raise ResourceMissing("resources/imagenet-classes.txt is damaged: reinstall Photoscope")
     return tuple(names)
 
 

@@ -514,8 +514,11 @@ class Presence:
 
 @functools.lru_cache(maxsize=4)
 def load_presence(path: Path | str | None = None) -> Presence:
-    where = Path(path) if path is not None else config.resources_dir() / PRESENCE_RESOURCE
-    data = json.loads(where.read_text(encoding="utf-8"))
+    data = (
+        json.loads(Path(path).read_text(encoding="utf-8"))
+        if path
+        else config.resource_json(PRESENCE_RESOURCE)
+    )
     return Presence(
         groups=tuple(str(g) for g in data["groups"]),
         weight=np.asarray(data["weight"], dtype=np.float32),
@@ -657,7 +660,7 @@ def decoder_words(model_dir: Path | str) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=1)
 def _class_index() -> dict[str, int]:
-    names = (config.resources_dir() / "imagenet-classes.txt").read_text(encoding="utf-8").splitlines()
+    names = config.read_resource("imagenet-classes.txt").splitlines()
     return {name: i for i, name in enumerate(names)}
 
 

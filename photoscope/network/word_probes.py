@@ -219,8 +219,11 @@ def _unit_logits(
 
 @functools.lru_cache(maxsize=4)
 def load_word_probes(path: Path | str | None = None) -> WordProbes:
-    where = Path(path) if path is not None else config.resources_dir() / WORD_PROBES_RESOURCE
-    data = json.loads(where.read_text(encoding="utf-8"))
+    data = (
+        json.loads(Path(path).read_text(encoding="utf-8"))
+        if path
+        else config.resource_json(WORD_PROBES_RESOURCE)
+    )
     shape = tuple(int(n) for n in cast(list[int], data["shape"]))
     return WordProbes(
         words=tuple(str(w) for w in data["words"]),

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from photoscope.config import resources_dir
+from photoscope.config import read_resource
 from photoscope.network import load_near_classes
 
 if TYPE_CHECKING:
@@ -206,5 +206,5 @@ def read_concepts(
 @functools.cache
 def _class_index() -> dict[str, int]:
     """ImageNet class name -> index, as the stored tags name the classes."""
-    names = (resources_dir() / "imagenet-classes.txt").read_text(encoding="utf-8").splitlines()
+    names = read_resource("imagenet-classes.txt").splitlines()
     return {name: i for i, name in enumerate(names)}
