@@ -5,6 +5,7 @@ Also item 17: ``index --watch`` follows the folders from before its first indexi
 from __future__ import annotations
 
 import fcntl
+import logging
 import multiprocessing
 import os
 import sqlite3
@@ -16,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from photos import deny_listing, fast_model, write_bomb_png, write_library, write_photo
@@ -33,6 +35,7 @@ from photoscope.library.db import (
 )
 from photoscope.library.fs import NotAFile
 from photoscope.library.photos import PhotoTooLarge, load_photo
+from photoscope.network.model import PhotoscopeModel
 
 EXIT = {"failed": 1, "usage": 2, "busy": 3, "damaged": 4, "unwritable": 5, "broken_install": 6}
 
@@ -499,3 +502,30 @@ def test_photos_indexed_by_a_broken_install_stay_pending_not_failed(
     assert "3 pending" in out and "could not index" not in out, out
     code, out, _ = _run(capsys, "index", str(pictures), "--db", str(db), "--model", str(tiny_model_dir))
     assert code == 0 and "3 indexed, 0 pending, 0 errors" in out, out
+
+
+def test_a_batch_that_breaks_the_model_is_said_without_a_traceback(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    tiny_model_dir: Path,
+    fast_models: None,
+) -> None:
+    """Found with the report above: the indexer's "batch failed in the model" went to stderr with
+    its traceback (Python prints a logged exception's when no logging is set up), without --debug."""
+    describe = PhotoscopeModel.describe
+
+    def fragile(self: PhotoscopeModel, photos: Any, *args: Any, **kwargs: Any) -> Any:
+        if len(photos) > 1:
+            raise RuntimeError("out of memory")
+        return describe(self, photos, *args, **kwargs)
+
+    monkeypatch.setattr(PhotoscopeModel, "describe", fragile)
+    monkeypatch.setattr(logging.root, "handlers", [])  # as outside pytest, which catches log records
+    pictures, db = tmp_path / "P", tmp_path / "library.db"
+    write_library(pictures, 3)
+    argv = ("index", str(pictures), "--db", str(db), "--model", str(tiny_model_dir), "--quiet")
+    code, out, err = _run(capsys, *argv)
+    assert code == 0 and "indexed 3 photos, 0 could not be read" in out
+    line = _one_clean_line(err)
+    assert "retrying photo by photo" in line and "out of memory" in line and "--debug" in line

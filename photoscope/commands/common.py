@@ -78,6 +78,31 @@ def explain(error: BaseException, db: Path | None = None) -> tuple[int, str]:
     )
 
 
+def log_in_one_line() -> None:
+    """What background workers log (a batch that broke the model, a failed watcher step) reaches
+    stderr as one line each, the error named and no traceback; ``--debug`` set up logging with the
+    tracebacks before, and then this leaves it. Without it Python prints a logged exception whole.
+    Called by the commands that run workers, not by ``cli.main``: importing ``logging`` costs a
+    search through the running app a tenth of its time."""
+    import logging
+
+    if logging.root.handlers:
+        return
+
+    class OneLine(logging.Formatter):
+        def format(self, record: logging.LogRecord) -> str:
+            text = f"photoscope: {record.getMessage()}"
+            error = record.exc_info[1] if record.exc_info else None
+            if error is not None:
+                text += f" ({type(error).__name__}: {error}; --debug shows where)"
+            return text
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(OneLine())
+    handler.setLevel(logging.WARNING)
+    logging.root.addHandler(handler)
+
+
 # --- argument types: bad values are the parser's to reject (exit status 2, with the usage line) ---
 
 

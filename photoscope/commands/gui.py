@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from photoscope.commands.common import add_db_option, add_model_option
+from photoscope.commands.common import add_db_option, add_model_option, log_in_one_line
 
 
 def register(sub: Any) -> None:
@@ -27,4 +27,5 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_MISSING
     from photoscope.gui.app import run_app
 
+    log_in_one_line()  # a worker's failure reaches a terminal that started the app as one line
     return run_app(args)

@@ -14,6 +14,7 @@ from photoscope.commands.common import (
     EXIT_USAGE,
     add_db_option,
     add_model_option,
+    log_in_one_line,
     positive_int,
 )
 from photoscope.commands.exclude import hidden_line, print_rules, run_hidden, run_rule
@@ -73,6 +74,7 @@ def _add_folders(app: Photoscope, paths: list[Path]) -> list[str] | None:
 
 
 def index(args: argparse.Namespace) -> int:
+    log_in_one_line()
     problems = _check_dirs(args.paths)
     if problems:
         print("\n".join(f"photoscope: {p}" for p in problems), file=sys.stderr)
