@@ -175,3 +175,24 @@ def test_settings_are_remembered(qtbot, make_window, library_db, settings: QSett
     assert again.view.tile_size() == 224 and again.tile_slider.value() == 224
     assert again.size() == saved
     again.shutdown()
+
+
+def test_indexing_that_stops_says_why_and_what_to_do(
+    qtbot, make_window, home, gui_model, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run the background indexer cannot finish (here: the install lacks a file the captions
+    need) used to end in a log line only; the window kept saying nothing. It says why and what to
+    do, and the photos stay pending (nothing marked failed)."""
+    from photoscope.config import ResourceMissing
+
+    def broken(*_: object, **__: object) -> None:
+        raise ResourceMissing("/opt/photoscope/resources/presence.json is missing: reinstall Photoscope")
+
+    monkeypatch.setattr(gui_model, "describe", broken)
+    write_shapes(home / "Pictures", per_kind=1)
+    window = make_window(home / "library.db")
+    with qtbot.waitSignal(window.indexing_started, timeout=20_000):
+        qtbot.mouseClick(window.pictures_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "reinstall Photoscope" in window.index_status.label.text(), timeout=30_000)
+    assert "presence.json" in window.index_status.label.text()
+    assert window.api is not None and window.api.library.counts().get("error", 0) == 0

@@ -39,6 +39,7 @@ from photoscope.api.types import (
     Results,
     Timeline,
 )
+from photoscope.config import ResourceMissing  # the install lacks a file it ships with
 from photoscope.library.db import (  # what can go wrong, by kind (the CLI maps each to an exit status)
     Folder,
     LibraryBusy,
@@ -129,6 +130,7 @@ __all__ = [
     "Photoscope",
     "Query",
     "QueryTerm",
+    "ResourceMissing",
     "Results",
     "ScanReport",
     "TextSearchOptions",

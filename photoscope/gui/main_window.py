@@ -63,6 +63,7 @@ from photoscope.gui.wording import (
     CAPTIONS_WHILE_LOADING,
     REFINING,
     describe_repair,
+    indexing_stopped_message,
     plural,
     results_count,
     results_message,
@@ -128,6 +129,7 @@ class MainWindow(QMainWindow):
         self.loader = ThumbnailLoader(parent=self)
         self.relay = Relay(self)
         self.changes = Relay(self)  # the watcher's scan reports (photos added, moved, deleted)
+        self.index_failures = Relay(self)  # a background indexing run that stopped, with why
         self.maps: MapWindow | None = None
         self._build_widgets()
         build_menus(self)
@@ -224,6 +226,7 @@ class MainWindow(QMainWindow):
         self.tile_slider.valueChanged.connect(self._set_tile_size)
         self.index_status.pause_toggled.connect(self._pause)
         self.relay.fired.connect(self._on_progress)
+        self.index_failures.fired.connect(self._indexing_stopped)
         self.changes.fired.connect(self._library_changed)
         self.runner.failed.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.loader.loaded.connect(self._chip_thumbnail)
@@ -333,7 +336,11 @@ class MainWindow(QMainWindow):
             _ = api.store
             # Photos an older network described wait for the user's word (``_offer_upgrade``).
             return api.start_background(
-                on_progress=self.relay, on_changes=self.changes, watch=True, upgrade=False
+                on_progress=self.relay,
+                on_changes=self.changes,
+                on_failed=self.index_failures,
+                watch=True,
+                upgrade=False,
             )
 
         self.worker = None
@@ -430,6 +437,9 @@ class MainWindow(QMainWindow):
         self.library_dialog.raise_()
 
     # indexing progress
+
+    def _indexing_stopped(self, error: object) -> None:
+        self.index_status.show_text(indexing_stopped_message(error))
 
     def _on_progress(self, progress: Progress) -> None:
         self.index_status.show_progress(progress)

@@ -19,6 +19,19 @@ def plural(count: int, word: str, words: str | None = None) -> str:
     return f"{count:,} {word if count == 1 else words or word + 's'}"
 
 
+def indexing_stopped_message(error: object) -> str:
+    """What the index status says when a background indexing run could not finish: why, and what to
+    do. The photos it had not reached stay waiting; the worker runs again when a folder changes."""
+    from photoscope.api import LibraryError, ResourceMissing
+
+    if isinstance(error, ResourceMissing | LibraryError):
+        return f"Indexing stopped: {error}"  # these say what to do (reinstall; doctor --repair; …)
+    return (
+        f"Indexing stopped: {error}. It tries again when a folder changes, or when Photoscope "
+        "is opened again."
+    )
+
+
 def describe_repair(report: DoctorReport) -> str:
     """What ``doctor --repair`` found and did, in the words the CLI prints."""
     lines = report.lines()

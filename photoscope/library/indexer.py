@@ -188,6 +188,7 @@ class IndexWorker:
         on_progress: ProgressListener | None = None,
         on_added: AddedListener | None = None,
         on_wait: Callable[[], None] | None = None,
+        on_failed: Callable[[Exception], None] | None = None,
         redo_other_models: bool = True,
     ) -> None:
         self.library, self.model = library, model
@@ -201,6 +202,7 @@ class IndexWorker:
         self.torch_threads = torch_threads or default_torch
         self.thumbnails, self.thumbnail_root, self.max_pixels = thumbnails, thumbnail_root, max_pixels
         self.on_progress, self.on_added, self.on_wait = on_progress, on_added, on_wait
+        self.on_failed = on_failed  # a background run that could not finish, with why (``start``)
         self.budget = MemoryBudget(decode_budget)
         self._tidied = False
         self._unpaused = threading.Event()
@@ -270,8 +272,10 @@ class IndexWorker:
                 break
             try:
                 self.run()
-            except Exception:  # e.g. the database vanished; log it and wait for the next wake
+            except Exception as error:  # e.g. the database vanished: say it, wait for the next wake
                 log.exception("indexing run failed")
+                if self.on_failed is not None:
+                    self.on_failed(error)
             if not self._work.is_set():
                 self._idle.set()
         self._idle.set()
