@@ -250,6 +250,33 @@ def test_a_scene_the_word_detectors_do_not_see_is_not_said(
     assert model.say_less("a man is playing with a toy", "a red toy", unsure, rule) == SAY_NOTHING
 
 
+def test_a_caption_that_is_only_a_name_says_where_the_thing_is(
+    model: PhotoscopeModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "a polar bear" becomes "a polar bear in the snow" where the word detectors see the snow;
+    nothing is added where they see no place surely, to a sentence, or to a name that is a place."""
+    seen: dict[str, float] = {}
+
+    def word_log_odds(words, features, basis=None):
+        return torch.tensor([[seen.get(w, -4.0) for w in words]] * len(features))
+
+    monkeypatch.setattr(model, "word_log_odds", word_log_odds)
+    rule, feature = CaptionRule(), torch.zeros(1280)
+    seen.update(snow=2.0, grass=-1.0)  # p 0.88 and 0.27
+    assert model.say_where("a polar bear", feature, rule) == "a polar bear in the snow"
+    assert model.say_where("an animal", feature, rule) == "an animal in the snow"
+    assert model.say_where("a dog is running in the snow", feature, rule) == "a dog is running in the snow"
+    assert model.say_where("a polar bear", feature, replace(rule, place_support=1.5)) == "a polar bear"
+    seen.clear()
+    seen.update(water=1.0)  # an animal is in the water; a building by it
+    assert model.say_where("a swan", feature, rule) == "a swan in the water"
+    assert model.say_where("a castle", feature, rule) == "a castle by the water"
+    seen.update(water=-0.5)  # p 0.38: not sure enough to say
+    assert model.say_where("a castle", feature, rule) == "a castle"
+    seen.update(rock=3.0)
+    assert model.say_where("a cliff", feature, rule) == "a cliff"  # a place already
+
+
 def test_scene_phrases_keep_the_place_and_drop_the_invented_subject() -> None:
     assert scene_phrase("a man is standing in front of a large building") == "a large building"
     assert scene_phrase("a woman in a red jacket is sitting in a field of flowers") == "a field of flowers"

@@ -355,6 +355,27 @@ SCENE_WORDS = frozenset(
 # when the head recognises nothing at all (``CaptionRule.blank_below``): short and true rather than
 # "the snow" for a pencil on a white table.
 SAY_NOTHING = "a photo"
+# Where a photo's named subject is, said after the name ("a bison in a field", "a castle by the
+# water"; ``CaptionRule.place_support``): the word detectors' place words, each with its phrase
+# after an animal's name and after anything else's. Only places the detectors see from afar and a
+# named thing stands in; not trees, walls or streets (seen behind everything), nor flowers.
+PLACE_PHRASES: dict[str, tuple[str, str]] = {
+    "water": ("in the water", "by the water"),
+    "grass": ("in the grass", "on the grass"),
+    "snow": ("in the snow", "in the snow"),
+    "sand": ("on the sand", "on the sand"),
+    "beach": ("on the beach", "on the beach"),
+    "field": ("in a field", "in a field"),
+    "mountain": ("in the mountains", "in the mountains"),
+    "rock": ("on the rocks", "by the rocks"),
+    "forest": ("in the forest", "in the forest"),
+    "wood": ("in the woods", "in the woods"),
+    "desert": ("in the desert", "in the desert"),
+    "ocean": ("in the ocean", "by the ocean"),
+    "lake": ("in a lake", "by a lake"),
+    "river": ("in a river", "by a river"),
+    "shore": ("on the shore", "on the shore"),
+}
 _PHRASE_STARTS = frozenset(["a", "an", "the", "some"])
 _VOWEL = re.compile(r"^(?:[aeio]|u(?!ni|se|su|ke|ro)|hour|honest)")
 
@@ -526,6 +547,12 @@ def load_presence(path: Path | str | None = None) -> Presence:
         info=dict(data.get("info", {})),
         familiar=Familiarity.from_json(data["familiar"]),
     )
+
+
+def bare_name(caption: str, concepts: Concepts) -> str | None:
+    """The concept word of a caption that is only a name ("a polar bear" -> "polar bear"), else None."""
+    start, _, word = caption.partition(" ")
+    return word if start in ("a", "an") and concepts.is_concept(word) else None
 
 
 def scene_phrase(caption: str, shown: Callable[[str], bool] | None = None) -> str | None:
