@@ -32,6 +32,7 @@ from photoscope.search.vectors import VectorStore
 
 ESPRESSO, BALD_EAGLE, EGYPTIAN_CAT, TABBY, LAPTOP, GERMAN_SHEPHERD, CHURCH = 967, 22, 285, 281, 620, 235, 497
 PALACE = 698
+JACAMAR, LEMUR = 95, 383  # the head's words for the dev set's kingfisher and ring-tailed lemur
 GOOSE = 99
 
 
@@ -122,6 +123,28 @@ def _store(model: PhotoscopeModel) -> VectorStore:
 def test_a_concept_word_finds_its_photo(model: PhotoscopeModel, query: str, first: int) -> None:
     result = SearchEngine(model, _store(model)).search_text(query, k=5)
     assert result.hits[0].photo_id == first and not result.unknown_words
+
+
+def test_a_short_query_trusts_the_head_for_a_common_word(model: PhotoscopeModel) -> None:
+    """ "a bird": Flickr8k taught the decoder the word ("bird" is in 154 of its captions) on its own
+    photos; on a library of everyday photos its latent preferred a lemur to the kingfisher the head
+    called a bird (a jacamar). In a query of two content words at most, the head's word is what is
+    sought, however common the word."""
+    options = replace(TextSearchOptions(), words=0.0, rerank=0)  # the latent and the head alone
+    assert model.word_count("bird") >= options.rare_count
+    latents = torch.randn(6, model.latent_dim, generator=torch.Generator().manual_seed(1))
+    latents[1] = TextRanker(model, VectorStore(model.latent_dim)).latents(["a bird"], options)[0]
+    classes = torch.full((6, 5), -1, dtype=torch.int64)
+    probs = torch.zeros(6, 5)
+    classes[:, 0], probs[:, 0] = GERMAN_SHEPHERD, 0.9
+    classes[0, 0], probs[0, 0] = JACAMAR, 0.6  # the bird; the lemur has the latent "a bird" inverts to
+    classes[1, 0], probs[1, 0] = LEMUR, 0.9
+    store = VectorStore(model.latent_dim)
+    store.upsert(range(6), latents, torch.zeros(6, 1280), (classes, probs))
+    ranker = TextRanker(model, store)
+    assert int(ranker.scores(["a bird"], options)[0].argmax()) == 0
+    before = replace(options, short_concept_weight=options.concept_weight)  # the general weight
+    assert int(ranker.scores(["a bird"], before)[0].argmax()) == 1
 
 
 def test_concepts_fuse_with_the_decoders_words(model: PhotoscopeModel) -> None:

@@ -53,12 +53,33 @@ def test_a_first_answer_that_shows_what_was_asked_counts_though_it_is_another_ph
     )
     distractors = np.stack([_feature("hen", 1.5), _feature("German shepherd", 1.0)])
     captions = [["A chicken pecks in the mulch .", "A hen outside ."], ["A dog runs ."]]
-    metrics, results = evaluate_open_world(
+    metrics, results, _ = evaluate_open_world(
         model, photos, features, distractors, captions=False, distractor_captions=captions
     )
     assert [r.rank == 0 for r in results].count(True) < 4  # a castle and the chicken miss first
     assert results[3].rank == 0 and all(r.first_shows_it for r in results)
     assert metrics["first_shows_it"] == 100.0 and metrics["top1"] < 100.0
     # without the distractors' captions, a distractor shows nothing
-    _, blind = evaluate_open_world(model, photos, features, distractors, captions=False)
+    _, blind, _ = evaluate_open_world(model, photos, features, distractors, captions=False)
     assert not blind[2].first_shows_it and blind[0].first_shows_it
+
+
+def test_category_queries_are_the_labels_hypernyms_searched_among_the_photos(model: PhotoscopeModel) -> None:
+    """ "a bird" finds the three photos labelled bird (and no other) first: average precision 1;
+    "castle" (one class) and "lake" (no concept) are no categories, nor is a word two photos use."""
+    photos = [
+        _photo("an eagle", "eagle", "bird", "animal"),
+        _photo("a goose", "goose", "bird", "animal"),
+        _photo("a heron", "heron", "birds"),
+        _photo("a castle", "castle", "lake"),
+        _photo("a dog", "dog", "animal"),
+        _photo("an espresso", "espresso", "cup"),
+    ]
+    names = ["bald eagle", "goose", "little blue heron", "castle", "German shepherd", "espresso"]
+    features = np.stack([_feature(name, 1.0) for name in names])
+    metrics, _, categories = evaluate_open_world(model, photos, features, captions=False)
+    assert [c.query for c in categories] == ["an animal", "a bird"]
+    bird = categories[1]
+    assert bird.relevant == 3 and bird.average_precision == 1.0 and bird.precision10 == pytest.approx(0.3)
+    assert metrics["categories"] == 2.0
+    assert metrics["category_map"] == pytest.approx(100 * (categories[0].average_precision + 1.0) / 2)

@@ -123,7 +123,7 @@ def _open_world(args: argparse.Namespace) -> int:
     search = TextSearchOptions(concepts=not args.no_concepts)
     if args.no_word_detectors:
         search = replace(search, words=0.0)
-    metrics, results = evaluate_open_world(
+    metrics, results, categories = evaluate_open_world(
         model, photos, features, distractors, decode, search, distractor_captions=distractor_captions
     )
     if args.show:
@@ -134,6 +134,11 @@ def _open_world(args: argparse.Namespace) -> int:
                 + ("S" if r.first_shows_it else "-")
             )
             print(f"{mark} rank {r.rank + 1:5d}  {r.photo.query!r:30s} {r.caption}")
+        for c in categories:
+            print(
+                f"category {c.query!r:16s} {c.relevant:3d} photos: "
+                f"AP {c.average_precision:.2f}, P@10 {c.precision10:.1f}"
+            )
     print(
         f"model {model.version}, caption rule {'off' if args.no_rule else 'on'}, "
         f"concepts in search {'off' if args.no_concepts else 'on'}"
@@ -143,6 +148,11 @@ def _open_world(args: argparse.Namespace) -> int:
         f"inventing an object {metrics['invented']:.1f} %; own query in a library of "
         f"{int(metrics['library'])}: first {metrics['top1']:.1f} %, top 10 {metrics['top10']:.1f} %; "
         f"the first answer shows what was asked {metrics['first_shows_it']:.1f} %"
+    )
+    print(
+        f"{int(metrics['categories'])} category queries (a bird, an animal, …) among the "
+        f"{int(metrics['photos'])} photos: mean AP {metrics['category_map']:.1f} %, "
+        f"P@10 {metrics['category_p10']:.1f} %"
     )
     return 0
 

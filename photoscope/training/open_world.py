@@ -12,7 +12,11 @@ the decoder to invent are really there. Measured, as ``photoscope evaluate open-
 - how often the first answer shows what was asked, whichever photo it is: the photo itself, or
   another whose label words (open-world) or captions (Flickr8k, if their captions are given) use
   the query's phrase. Own-photo ranks count a castle found first among six castles, or a chicken
-  of Flickr8k's first for "chickens", as misses; this says how often the answer was right.
+  of Flickr8k's first for "chickens", as misses; this says how often the answer was right;
+- category queries ("a bird", "an animal", "a building"): each word of the concepts that covers
+  several ImageNet classes and that the labels of at least three photos use, searched among the
+  open-world photos alone (their labels say which show one; Flickr8k's captions do not call a dog
+  "an animal"): mean average precision and precision at 10.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import torch
 from photoscope.library.photos import load_photo
 from photoscope.network.encoder import ImageEncoder
 from photoscope.network.model import DecodeOptions, DescribedCaption, PhotoscopeModel
+from photoscope.network.naming import article
 from photoscope.network.vocab import tokenize
 from photoscope.search.ranking import TextRanker, TextSearchOptions
 from photoscope.search.vectors import VectorStore
@@ -50,6 +55,14 @@ class OpenWorldPhoto:
     query: str
     words: tuple[str, ...]
     present: frozenset[str]
+
+
+@dataclass(frozen=True)
+class CategoryResult:
+    query: str  # "a bird"
+    relevant: int  # photos whose labels use the word
+    average_precision: float
+    precision10: float
 
 
 @dataclass(frozen=True)
@@ -153,6 +166,42 @@ def _shows(row: int, query: str, photos: Sequence[OpenWorldPhoto], captions: Seq
     return extra < len(captions) and any(sought(query) & phrases(tokenize(c)) for c in captions[extra])
 
 
+def category_words(photos: Sequence[OpenWorldPhoto], model: PhotoscopeModel, least: int = 3) -> list[str]:
+    """The label words that name a category: concept words covering two or more classes that at
+    least ``least`` photos' labels use (singular forms; a plural label counts for its singular)."""
+    counts: dict[str, int] = {}
+    for photo in photos:
+        for word in {w[:-1] if w.endswith("s") else w for w in photo.words}:
+            counts[word] = counts.get(word, 0) + 1
+    concepts = model.concepts
+    return sorted(
+        w
+        for w, n in counts.items()
+        if n >= least and concepts.is_concept(w) and len(concepts.classes_for(w)) >= 2
+    )
+
+
+def category_results(
+    model: PhotoscopeModel, photos: Sequence[OpenWorldPhoto], store: VectorStore, options: TextSearchOptions
+) -> list[CategoryResult]:
+    """Each category word searched as "a <word>" in ``store`` (the open-world photos alone)."""
+    words = category_words(photos, model)
+    if not words:
+        return []
+    queries = [article(w) for w in words]
+    scores = TextRanker(model, store).scores(queries, options).numpy()
+    out = []
+    for word, query, row in zip(words, queries, scores, strict=True):
+        shows = np.array([word in p.words or word + "s" in p.words for p in photos])
+        order = np.argsort(-row, kind="stable")
+        hits = shows[order] & np.isfinite(row[order])  # a photo not listed is not found
+        found = np.flatnonzero(hits)
+        precision = (np.arange(len(found)) + 1) / (found + 1)
+        average = float(precision.sum() / shows.sum())
+        out.append(CategoryResult(query, int(shows.sum()), average, float(hits[:10].sum()) / 10))
+    return out
+
+
 def evaluate_open_world(
     model: PhotoscopeModel,
     photos: Sequence[OpenWorldPhoto],
@@ -162,7 +211,7 @@ def evaluate_open_world(
     search: TextSearchOptions | None = None,
     captions: bool = True,
     distractor_captions: Sequence[Sequence[str]] = (),
-) -> tuple[dict[str, float], list[PhotoResult]]:
+) -> tuple[dict[str, float], list[PhotoResult], list[CategoryResult]]:
     """Figures (percent of photos) and per-photo results; ``distractors`` are more photos'
     features (Flickr8k val, say) put in the search library after the open-world photos, and
     ``distractor_captions`` their captions (without them no distractor counts as showing a query)."""
@@ -180,8 +229,10 @@ def evaluate_open_world(
         with torch.inference_mode():
             all_latents = torch.cat([latents, model.bundle.network.latent(extra)])
         all_features = torch.cat([own, extra])
+    options = search or TextSearchOptions()
     store = store_with_concepts(model, all_features, all_latents)
-    ranks, firsts = query_ranks(model, store, [p.query for p in photos], search or TextSearchOptions())
+    ranks, firsts = query_ranks(model, store, [p.query for p in photos], options)
+    categories = category_results(model, photos, store_with_concepts(model, own, latents), options)
     results = [
         PhotoResult(
             p,
@@ -204,5 +255,8 @@ def evaluate_open_world(
         "top1": 100 * sum(r.rank < 1 for r in results) / n,
         "top10": 100 * sum(r.rank < 10 for r in results) / n,
         "first_shows_it": 100 * sum(r.first_shows_it for r in results) / n,
+        "categories": float(len(categories)),
+        "category_map": 100 * float(np.mean([c.average_precision for c in categories] or [0.0])),
+        "category_p10": 100 * float(np.mean([c.precision10 for c in categories] or [0.0])),
     }
-    return metrics, results
+    return metrics, results, categories
