@@ -26,3 +26,18 @@ def test_opening_the_library_exempts_the_imported_heap_from_collection(
         assert gc.isenabled()
     finally:
         api.close()
+
+
+def test_a_broken_install_without_resources_still_gets_a_window_icon_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """resources_dir says a missing folder as ResourceMissing (no longer FileNotFoundError): the
+    window's icon lookup must still give up quietly, so the window opens and can say what is wrong."""
+    from photoscope import config
+    from photoscope.gui.app import icon_dir
+
+    def missing() -> Path:
+        raise config.ResourceMissing("Photoscope's resources folder is missing: reinstall Photoscope")
+
+    monkeypatch.setattr(config, "resources_dir", missing)
+    assert icon_dir() is None

@@ -196,3 +196,32 @@ def test_indexing_that_stops_says_why_and_what_to_do(
     qtbot.waitUntil(lambda: "reinstall Photoscope" in window.index_status.label.text(), timeout=30_000)
     assert "presence.json" in window.index_status.label.text()
     assert window.api is not None and window.api.library.counts().get("error", 0) == 0
+
+
+@pytest.mark.qt_no_exception_capture  # the app's own hook is what is tested
+def test_an_unexpected_error_in_the_window_is_said_once_and_the_app_goes_on(
+    qtbot, make_window, library_db, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug in a slot used to print a traceback on the terminal (if any) and nothing in the window."""
+    import sys
+
+    from PySide6.QtCore import QTimer
+
+    from photoscope.gui.app import report_unexpected_errors
+
+    window = make_window(library_db)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # put back after the test
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: said.append(text))
+    report_unexpected_errors(window)
+
+    def buggy() -> None:
+        raise KeyError("thumbnail size")
+
+    for _ in range(2):  # the same error twice: one message
+        QTimer.singleShot(0, buggy)
+    qtbot.waitUntil(lambda: len(said) == 1)
+    qtbot.wait(50)
+    assert len(said) == 1 and "KeyError: 'thumbnail size'" in said[0] and "--debug" in said[0]
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):  # still searching
+        window.search.set_text("a red circle")

@@ -8,29 +8,33 @@ from __future__ import annotations
 
 import argparse
 import gc
+import logging
 import os
 import sys
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from photoscope import __version__
+from photoscope.gui.wording import unexpected_error_message
 
 if TYPE_CHECKING:
     from photoscope.api import DoctorReport, Photoscope
 
 ICON_SIZES = (16, 32, 48, 64, 128, 256)
+log = logging.getLogger(__name__)
 
 
 def icon_dir() -> Path | None:
-    from photoscope.config import resources_dir
+    from photoscope.config import ResourceMissing, resources_dir
 
     try:
         folder = resources_dir() / "icons"
-    except FileNotFoundError:
+    except ResourceMissing:  # a broken install still opens its window (without an icon)
         return None
     return folder if folder.is_dir() else None
 
@@ -108,11 +112,31 @@ def repair_library(db: Path | None, model: Path | None) -> DoctorReport:
         return api.doctor(repair=True)
 
 
+def report_unexpected_errors(window: QWidget) -> None:
+    """An error that reaches Qt's event loop unhandled (a bug in a slot) is logged in one line (the
+    traceback with ``--debug``) and said in a message over ``window``, once per error, instead of
+    a traceback on a terminal nobody watches; the app keeps running, as Qt lets it."""
+    shown: set[str] = set()
+
+    def hook(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, error, trace)
+            return
+        log.error("unexpected error", exc_info=(kind, error, trace))
+        key = f"{kind.__name__}: {error}"
+        if key not in shown:
+            shown.add(key)
+            QMessageBox.warning(window, "Something went wrong", unexpected_error_message(error))
+
+    sys.excepthook = hook
+
+
 def run_app(args: argparse.Namespace) -> int:
     from photoscope.gui.main_window import MainWindow
 
     app = create_application(sys.argv[:1])
     window = MainWindow(QSettings())
+    report_unexpected_errors(window)
     window.show()
     db, model = getattr(args, "db", None), getattr(args, "model", None)
     window.open_library(

@@ -32,6 +32,15 @@ def indexing_stopped_message(error: object) -> str:
     )
 
 
+def unexpected_error_message(error: BaseException) -> str:
+    """What the window says of an error no code path expected (a bug), with a way on."""
+    return (
+        f"Photoscope met an error it did not expect ({type(error).__name__}: {error}).\n\n"
+        "It keeps running; what you were doing may not have finished. If this happens again, "
+        "start Photoscope from a terminal with `photoscope gui --debug` and report what it prints."
+    )
+
+
 def describe_repair(report: DoctorReport) -> str:
     """What ``doctor --repair`` found and did, in the words the CLI prints."""
     lines = report.lines()
