@@ -516,31 +516,6 @@ def related_words(
         add(word, [wnid])
     return names, words
 
-    def stand_in(sense: str) -> str | None:
-        for up in [sense, *wordnet.ancestors(sense)]:
-            classes = covered(up)
-            if classes:
-                ok = len(classes) <= MAX_RELATED and up not in NOT_STAND_INS and up not in STOP_SYNSETS
-                return up if ok else None
-        return None
-
-    out: dict[str, list[object]] = {}
-    for lemma, senses in wordnet.senses.items():
-        word = readable(lemma).lower()
-        if word in covers or not re.match(r"^[a-z][a-z' -]*$", word):
-            continue
-        ups = [up for up in (stand_in(sense) for sense in senses) if up is not None]
-        if not ups:
-            continue
-        classes = sorted(set().union(*(covered(up) for up in ups)))
-        entry: list[object] = [readable(wordnet.lemmas[ups[0]][0]).lower(), classes]
-        for form in [word, *plural_forms(word, wordnet)]:
-            if form not in covers:
-                out.setdefault(form, entry)
-    for word, wnid in YOUNG.items():
-        out[word] = [readable(wordnet.lemmas[wnid][0]).lower(), sorted(covered(wnid))]
-    return out
-
 
 def dump(resource: dict[str, object]) -> str:
     return json.dumps(resource, ensure_ascii=False, separators=(",", ":")) + "\n"
