@@ -133,7 +133,8 @@ def test_a_short_query_trusts_the_head_for_a_common_word(model: PhotoscopeModel)
     options = replace(TextSearchOptions(), words=0.0, rerank=0)  # the latent and the head alone
     assert model.word_count("bird") >= options.rare_count
     latents = torch.randn(6, model.latent_dim, generator=torch.Generator().manual_seed(1))
-    latents[1] = TextRanker(model, VectorStore(model.latent_dim)).latents(["a bird"], options)[0]
+    wanted = TextRanker(model, VectorStore(model.latent_dim)).latents(["a bird"], options)[0]
+    latents[1] = wanted / wanted.norm() + latents[1] / latents[1].norm()  # near what "a bird" inverts to
     classes = torch.full((6, 5), -1, dtype=torch.int64)
     probs = torch.zeros(6, 5)
     classes[:, 0], probs[:, 0] = GERMAN_SHEPHERD, 0.9

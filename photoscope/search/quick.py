@@ -56,7 +56,8 @@ class ConceptFusion:
     rare_concept_weight: float = 0.1
     rare_count: int = 100
     short_query: int = 2
-    short_concept_weight: float = 0.3
+    short_concept_weight: float = 0.2
+    short_rare_concept_weight: float = 0.3
     concept_min: float = 0.02
     near_classes: float = 0.5
 
@@ -74,17 +75,18 @@ class ConceptWeights(Protocol):
     def short_query(self) -> int: ...
     @property
     def short_concept_weight(self) -> float: ...
+    @property
+    def short_rare_concept_weight(self) -> float: ...
 
 
 def concept_word_weight(weights: ConceptWeights, uses: int, content_words: int) -> float:
     """How much a concept word's evidence counts in a query (``TextSearchOptions`` gives the
     reasons): ``uses``, how often the decoder saw the word (its rarest word's count), and
     ``content_words``, how many content words the query has."""
-    if content_words <= weights.short_query:
-        return weights.short_concept_weight
+    short = content_words <= weights.short_query
     if uses >= weights.rare_count:
-        return weights.concept_weight
-    return weights.rare_concept_weight
+        return weights.short_concept_weight if short else weights.concept_weight
+    return weights.short_rare_concept_weight if short else weights.rare_concept_weight
 
 
 def concepts_alone_weight(weights: ConceptWeights, content_words: int) -> float:

@@ -74,21 +74,24 @@ class TextSearchOptions:
     rare_count: int = 100
     # ... except in a short query (at most ``short_query`` content words: "a cow", "a tape
     # measure", "drums", "a bird"), where the concept is what the user looks for rather than one
-    # detail of a scene, and the head, which knows it, is trusted at ``short_concept_weight``,
-    # however often the decoder saw the word. For rare words, on the open-world dev set (photoscope
-    # evaluate open-world) own query first 30.9 -> 33.8 %, top 10 56.6 -> 59.6 % (0.2: 33.1 / 58.8
-    # %; 1.0 as 0.3; up to 3 words as 2); raising ``rare_concept_weight`` for every query instead
-    # gave the dev set as much at 0.3 but cost val R@1/R@5/R@10 -0.30/-0.96/-0.78 (0.2:
-    # +0.14/-0.38/-0.24; benchmarks/retrieval_delta.py on all 1,782 queries it changes). For
-    # common words too ("a bird", "a building": the general 0.05 let the decoder's Flickr8k sense
-    # of "bird" list a lemur and a moose above a kingfisher): on the dev set (``evaluate
-    # open-world``) the 13 category queries' mean AP 78.6 -> 82.1 % ("a bird" 0.64 -> 0.91, "a
-    # building" 0.34 -> 0.54; 0.1 gave 80.1, 0.2 82.0, 0.5 82.2), own query top 10 63.2 -> 64.0 %
-    # (a dog 23 -> 15, a baseball 10 -> 4, tower bridge 12 -> 3), first 33.8 % both. Only 13 of
-    # Flickr8k val's 5,000 queries are that short with a concept word: their true photo's R@1 /
-    # R@5 / R@10 1 / 4 / 5 -> 0 / 3 / 5 ("A black dog ." rank 1 -> 3), -0.02 points on val.
+    # detail of a scene, and the head, which knows it, is trusted more: a rare word at
+    # ``short_rare_concept_weight``, a common one at ``short_concept_weight``. Rare words, on the
+    # open-world dev set (photoscope evaluate open-world): own query first 30.9 -> 33.8 %, top 10
+    # 56.6 -> 59.6 % (0.2: 33.1 / 58.8 %; 1.0 as 0.3; up to 3 words as 2); raising
+    # ``rare_concept_weight`` for every query instead gave the dev set as much at 0.3 but cost val
+    # R@1/R@5/R@10 -0.30/-0.96/-0.78 (0.2: +0.14/-0.38/-0.24; benchmarks/retrieval_delta.py on all
+    # 1,782 queries it changes). Common words (at the general 0.05 the decoder's Flickr8k sense of
+    # "a bird" listed a lemur and a moose above a kingfisher): the dev set's 13 category queries'
+    # mean AP 78.6 -> 80.1 / 82.0 / 82.1 / 82.2 % at 0.1 / 0.2 / 0.3 / 0.5 ("a bird" 0.64 -> 0.88
+    # at 0.2); Flickr8k val's single-word queries "a W" for its 85 content words that are concepts
+    # (relevant: a caption has W; runs/exp/single_word.py, not committed) P@10 / mean AP 33.4 / 30.9
+    # -> 34.0 / 31.3 at 0.1 and 0.2, 32.8 / 31.0 at 0.3 ("hat", "head", "light": WordNet senses
+    # that are not Flickr8k's). At 0.2, dev own query top 10 63.2 -> 64.0 % (a baseball 10 -> 6,
+    # tower bridge 12 -> 4), first 33.8 % both. Only 13 of Flickr8k val's 5,000 retrieval queries
+    # are that short with a concept word (R@1 / R@5 / R@10 of those 13: 1 / 4 / 5 -> 0 / 3 / 5).
     short_query: int = 2
-    short_concept_weight: float = 0.3
+    short_concept_weight: float = 0.2
+    short_rare_concept_weight: float = 0.3
     # A query only the concepts know ("espresso") lists only photos whose stored top classes give it
     # at least this probability: a library without an espresso says so instead of listing photos.
     concept_min: float = 0.02
