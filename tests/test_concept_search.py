@@ -290,6 +290,7 @@ def test_a_caption_that_is_only_a_name_says_where_the_thing_is(
     assert model.say_where("a polar bear", feature, rule) == "a polar bear in the snow"
     assert model.say_where("an animal", feature, rule) == "an animal in the snow"
     assert model.say_where("a dog is running in the snow", feature, rule) == "a dog is running in the snow"
+    assert model.say_where(SAY_NOTHING, feature, rule) == SAY_NOTHING  # a photo of nothing known
     assert model.say_where("a polar bear", feature, replace(rule, place_support=1.5)) == "a polar bear"
     seen.clear()
     seen.update(water=1.0)  # an animal is in the water; a building by it

@@ -482,7 +482,7 @@ class PhotoscopeModel:
 
     def say_where(self, text: str, feature: torch.Tensor, rule: CaptionRule) -> str:
         """A caption that is only a name, with where the named thing is (``rule.place_support``)."""
-        name = bare_name(text, self.concepts)
+        name = None if text == SAY_NOTHING else bare_name(text, self.concepts)
         if name is None or rule.place_support > 1 or self._word_probes is None:
             return text
         classes = set(self.namer.classes(name).tolist())
