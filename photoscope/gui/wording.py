@@ -73,13 +73,23 @@ def results_count(results: Results) -> str:
 
 def photo_words_message(photo_words: tuple[tuple[str, ...], ...]) -> str:
     """What a combined query's photos were searched as: “The photo counts as what it shows: dog,
-    grass.” (empty when none counted by its words)."""
-    shown = [", ".join(words) for words in photo_words if words]
+    grass.”, with several photos each by its place among the photo chips (“the second, dog”);
+    empty when none counted by its words."""
+    shown = [(at, ", ".join(words)) for at, words in enumerate(photo_words) if words]
     if not shown:
         return ""
-    if len(shown) == 1:
-        return f"The photo counts as what it shows: {shown[0]}."
-    return f"The photos count as what they show: {'; '.join(shown)}."
+    if len(photo_words) == 1:
+        return f"The photo counts as what it shows: {shown[0][1]}."
+    each = "; ".join(f"{_place(at)}, {words}" for at, words in shown)
+    return f"The photos count as what they show: {each}."
+
+
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+
+
+def _place(at: int) -> str:
+    """A photo chip's place in words ("the second"), counting from 0."""
+    return f"the {_ORDINALS[at]}" if at < len(_ORDINALS) else f"photo {at + 1}"
 
 
 def results_message(results: Results) -> str:
