@@ -94,6 +94,8 @@ def test_namer_picks_the_most_specific_confident_word(model: PhotoscopeModel) ->
         "a unicycle",
         "an espresso",
     ]
+    # a name that takes no "a": a chair and a table together are "some furniture", not "a furniture"
+    assert article("furniture") == "some furniture" and article("clothes") == "some clothes"
 
 
 def test_concepts_from_stored_tags_are_plain_words() -> None:

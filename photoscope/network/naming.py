@@ -376,6 +376,27 @@ PLACE_PHRASES: dict[str, tuple[str, str]] = {
     "river": ("in a river", "by a river"),
     "shore": ("on the shore", "on the shore"),
 }
+# The names a caption may give (a class's own name or a word above it) that take no "a": found
+# among the namer's 263 candidate words when a threshold sweep called a chair "a furniture".
+MASS_NOUNS = frozenset(
+    [
+        "attire",
+        "beverage",
+        "bread",
+        "cloth",
+        "clothes",
+        "denim",
+        "fabric",
+        "food",
+        "furniture",
+        "garb",
+        "gear",
+        "jewelry",
+        "liquid",
+        "makeup",
+        "rubber",
+    ]
+)
 _PHRASE_STARTS = frozenset(["a", "an", "the", "some"])
 _VOWEL = re.compile(r"^(?:[aeio]|u(?!ni|se|su|ke|ro)|hour|honest)")
 
@@ -387,7 +408,10 @@ class Name:
 
 
 def article(word: str) -> str:
-    """``word`` with its indefinite article: "an eagle", "a cup"."""
+    """``word`` with its indefinite article: "an eagle", "a cup"; a mass noun with "some" ("some
+    furniture", not "a furniture")."""
+    if word in MASS_NOUNS:
+        return f"some {word}"
     return f"{'an' if _VOWEL.match(word) else 'a'} {word}"
 
 
@@ -552,7 +576,7 @@ def load_presence(path: Path | str | None = None) -> Presence:
 def bare_name(caption: str, concepts: Concepts) -> str | None:
     """The concept word of a caption that is only a name ("a polar bear" -> "polar bear"), else None."""
     start, _, word = caption.partition(" ")
-    return word if start in ("a", "an") and concepts.is_concept(word) else None
+    return word if start in ("a", "an", "some") and concepts.is_concept(word) else None
 
 
 def scene_phrase(caption: str, shown: Callable[[str], bool] | None = None) -> str | None:
