@@ -94,6 +94,12 @@ def test_namer_picks_the_most_specific_confident_word(model: PhotoscopeModel) ->
         "a unicycle",
         "an espresso",
     ]
+    # no name from a WordNet sense that is not the photo's: a stage and a wing are not "a surface"
+    names = load_concepts().names
+    probs = np.zeros(1000, dtype=np.float32)
+    probs[names.index("stage")], probs[names.index("wing")] = 0.3, 0.25
+    assert set(load_concepts().classes_for("surface")) == {names.index("stage"), names.index("wing")}
+    assert namer.name(probs, 0.5) is None
     # a name that takes no "a": a chair and a table together are "some furniture", not "a furniture"
     assert article("furniture") == "some furniture" and article("clothes") == "some clothes"
 

@@ -193,8 +193,8 @@ class DescribedCaption:
 # beam whose caption is the one its likeliest captions agree with (``DecodeOptions.consensus``), a
 # re-write's new word without a detector checked by the head ("a cat" for a drum kit), a dog's
 # "his" is the dog's, and a caption that repeats a phrase is chosen only when all candidates do;
-# 8: a caption that is only a name says where the thing is ("a bison in a field"), and a mass
-# noun's name takes "some" ("some furniture")
+# 8: a caption that is only a name says where the thing is ("a bison in a field"), a mass noun's
+# name takes "some" ("some furniture"), and no name comes from a sense not the photo's ("a surface")
 DESCRIPTION_VERSION = "concepts-8"
 
 

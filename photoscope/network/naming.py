@@ -292,6 +292,38 @@ _NOT_NAMES = frozenset(
         "thing",
         "things",
         "whole",
+        # WordNet senses that are not the photo's: above two or more classes unlike each other
+        # ("a surface" for a stage and a wing, "a course" for a plate and a trifle, "a top" for a
+        # bottle cap and a manhole cover, "a bar" for a space bar and a sandbar, "a string" for a
+        # cello, "a racer" for a whippet), or above one whose own name says it better
+        "area",
+        "bar",
+        "bars",
+        "control",
+        "course",
+        "figure",
+        "head",
+        "jack",
+        "landing",
+        "litter",
+        "match",
+        "medium",
+        "mini",
+        "pattern",
+        "pirate",
+        "point",
+        "racer",
+        "round",
+        "site",
+        "someone",
+        "spot",
+        "stand",
+        "string",
+        "surface",
+        "top",
+        "vertical",
+        "work",
+        "works",
     ]
 )
 # Places and surfaces the decoder names well: what a caption keeps when its subject was invented
