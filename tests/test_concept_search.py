@@ -304,6 +304,7 @@ def test_a_caption_that_is_only_a_name_says_where_the_thing_is(
     seen.update(water=1.0)  # an animal is in the water; a building by it
     assert model.say_where("a swan", feature, rule) == "a swan in the water"
     assert model.say_where("a castle", feature, rule) == "a castle by the water"
+    assert model.say_where("a catamaran", feature, rule) == "a catamaran on the water"  # a boat is on it
     seen.update(water=-0.5)  # p 0.38: not sure enough to say
     assert model.say_where("a castle", feature, rule) == "a castle"
     seen.update(rock=3.0)

@@ -28,6 +28,7 @@ from photoscope.network.encoder import ImageEncoder, head_logits, top_classes
 from photoscope.network.inversion import InversionOptions, invert
 from photoscope.network.lexicon import WORD_MIN_COUNT, suggest_words
 from photoscope.network.naming import (
+    AFLOAT,
     PLACE_PHRASES,
     SAY_NOTHING,
     VETOED_WORDS,
@@ -495,11 +496,18 @@ class PhotoscopeModel:
         if seen[best] < rule.place_support:
             return text
         animal_phrase, other_phrase = PLACE_PHRASES[places[best]]
-        return f"{text} {animal_phrase if classes <= self._animal_classes else other_phrase}"
+        phrase = animal_phrase if classes <= self._animal_classes else other_phrase
+        if places[best] in AFLOAT and classes <= self._boat_classes:
+            phrase = "on " + phrase.split(" ", 1)[1]  # "a catamaran on the water", not "by" it
+        return f"{text} {phrase}"
 
     @cached_property
     def _place_classes(self) -> frozenset[int]:
         return frozenset(self.concepts.classes_for("geological formation"))
+
+    @cached_property
+    def _boat_classes(self) -> frozenset[int]:
+        return frozenset(self.concepts.classes_for("watercraft"))
 
     @cached_property
     def _animal_classes(self) -> frozenset[int]:

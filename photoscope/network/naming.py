@@ -408,6 +408,8 @@ PLACE_PHRASES: dict[str, tuple[str, str]] = {
     "river": ("in a river", "by a river"),
     "shore": ("on the shore", "on the shore"),
 }
+# The places a boat is on rather than by ("a catamaran on the water").
+AFLOAT = frozenset(["water", "ocean", "lake", "river"])
 # The names a caption may give (a class's own name or a word above it) that take no "a": found
 # among the namer's 263 candidate words when a threshold sweep called a chair "a furniture".
 MASS_NOUNS = frozenset(
