@@ -53,8 +53,8 @@ the queries, and a small grid of the photo terms' detector options (``photo_word
 ``photo_word_count``) on the app's other defaults. On the 100 shown queries of ``--per-type 200``
 the figure moves by points with the sample (before plain text search had the detectors, the even
 half gave +11.3 where the odd half, the one reported, gave +9.6). On 3,531 queries (4 seeds; about
-a minute) the app's defaults give +7.6, 95 % interval +7.1 to +8.1 (plain: the word alone 9.2, with
-plain search's own detectors; the photo alone 4.0; app 16.8, 9.7 without the detectors; the photo
+a minute) the app's defaults give +7.7, 95 % interval +7.2 to +8.3 (plain: the word alone 9.2, with
+plain search's own detectors; the photo alone 4.0; app 16.9, 9.9 without the detectors; the photo
 term's three likeliest words of any kind, the defaults before 2026-12-01, gave +6.7). The grid
 prints each cell's gain on the even and the odd queries too: choose on one half, read the other.
 
