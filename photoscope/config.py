@@ -26,8 +26,11 @@ def resources_dir() -> Path:
     raise ResourceMissing("Photoscope's resources folder is missing: reinstall Photoscope")
 
 
-def read_resource(name: str) -> str:
-    """The text of ``resources/<name>``; ``ResourceMissing`` when the install lacks it."""
+def read_resource(name: str, path: Path | str | None = None) -> str:
+    """The text of ``path`` if given (a tool's or a test's file), else of the shipped
+    ``resources/<name>``: ``ResourceMissing`` when the install lacks it."""
+    if path is not None:
+        return Path(path).read_text(encoding="utf-8")
     where = resources_dir() / name
     try:
         return where.read_text(encoding="utf-8")
@@ -37,8 +40,11 @@ def read_resource(name: str) -> str:
         ) from error
 
 
-def resource_json(name: str) -> Any:
-    """``resources/<name>`` parsed as JSON; ``ResourceMissing`` when missing or damaged."""
+def resource_json(name: str, path: Path | str | None = None) -> Any:
+    """``path`` if given, else the shipped ``resources/<name>``, parsed as JSON; the shipped file
+    ``ResourceMissing`` when missing or damaged."""
+    if path is not None:
+        return json.loads(read_resource(name, path))
     try:
         return json.loads(read_resource(name))
     except json.JSONDecodeError as error:

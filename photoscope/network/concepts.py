@@ -24,7 +24,6 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -117,18 +116,9 @@ def stand_in(word: str, path: Path | str | None = None) -> StandIn | None:
     return found.get(_normal(word))
 
 
-def _json(path: Path | str | None, shipped: str) -> Any:
-    """A JSON file: ``path``, else the shipped resource ``shipped`` (``ResourceMissing`` if gone)."""
-    return (
-        json.loads(Path(path).read_text(encoding="utf-8"))
-        if path is not None
-        else config.resource_json(shipped)
-    )
-
-
 @functools.lru_cache(maxsize=2)
 def _related(path: str | None) -> dict[str, StandIn]:
-    data = _json(path, RELATED_RESOURCE_NAME)
+    data = config.resource_json(RELATED_RESOURCE_NAME, path)
     stand_ins = [StandIn(str(name), tuple(int(i) for i in classes)) for name, classes in data["stand_ins"]]
     return {str(word): stand_ins[int(at)] for word, at in data["words"].items()}
 
@@ -136,8 +126,7 @@ def _related(path: str | None) -> dict[str, StandIn]:
 @functools.lru_cache(maxsize=4)
 def load_concepts(path: Path | str | None = None) -> Concepts:
     """Load (once) the concept resource; default ``resources/concepts.json`` of the package."""
-    text = Path(path).read_text(encoding="utf-8") if path is not None else config.read_resource(RESOURCE_NAME)
-    return _parse(text)
+    return _parse(config.read_resource(RESOURCE_NAME, path))
 
 
 @dataclass(frozen=True, eq=False)
@@ -164,7 +153,7 @@ class NearClasses:
 @functools.lru_cache(maxsize=2)
 def load_near_classes(path: Path | str | None = None) -> NearClasses:
     """Load (once) ``resources/near-classes.json``."""
-    data = _json(path, NEAR_RESOURCE_NAME)
+    data = config.resource_json(NEAR_RESOURCE_NAME, path)
     near = data["near"]
     cosines = np.zeros((len(near), len(near)), dtype=np.float32)
     for i, pairs in enumerate(near):

@@ -593,11 +593,7 @@ class Presence:
 
 @functools.lru_cache(maxsize=4)
 def load_presence(path: Path | str | None = None) -> Presence:
-    data = (
-        json.loads(Path(path).read_text(encoding="utf-8"))
-        if path
-        else config.resource_json(PRESENCE_RESOURCE)
-    )
+    data = config.resource_json(PRESENCE_RESOURCE, path)
     return Presence(
         groups=tuple(str(g) for g in data["groups"]),
         weight=np.asarray(data["weight"], dtype=np.float32),

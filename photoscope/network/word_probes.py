@@ -219,11 +219,7 @@ def _unit_logits(
 
 @functools.lru_cache(maxsize=4)
 def load_word_probes(path: Path | str | None = None) -> WordProbes:
-    data = (
-        json.loads(Path(path).read_text(encoding="utf-8"))
-        if path
-        else config.resource_json(WORD_PROBES_RESOURCE)
-    )
+    data = config.resource_json(WORD_PROBES_RESOURCE, path)
     shape = tuple(int(n) for n in cast(list[int], data["shape"]))
     return WordProbes(
         words=tuple(str(w) for w in data["words"]),
