@@ -166,12 +166,17 @@ def _shows(row: int, query: str, photos: Sequence[OpenWorldPhoto], captions: Seq
     return extra < len(captions) and any(sought(query) & phrases(tokenize(c)) for c in captions[extra])
 
 
+def _singular_labels(photo: OpenWorldPhoto) -> set[str]:
+    """A photo's label words, a plural ("birds") as its singular."""
+    return {w[:-1] if w.endswith("s") else w for w in photo.words}
+
+
 def category_words(photos: Sequence[OpenWorldPhoto], model: PhotoscopeModel, least: int = 3) -> list[str]:
     """The label words that name a category: concept words covering two or more classes that at
     least ``least`` photos' labels use (singular forms; a plural label counts for its singular)."""
     counts: dict[str, int] = {}
     for photo in photos:
-        for word in {w[:-1] if w.endswith("s") else w for w in photo.words}:
+        for word in _singular_labels(photo):
             counts[word] = counts.get(word, 0) + 1
     concepts = model.concepts
     return sorted(
@@ -192,7 +197,7 @@ def category_results(
     scores = TextRanker(model, store).scores(queries, options).numpy()
     out = []
     for word, query, row in zip(words, queries, scores, strict=True):
-        shows = np.array([word in p.words or word + "s" in p.words for p in photos])
+        shows = np.array([word in _singular_labels(p) for p in photos])
         order = np.argsort(-row, kind="stable")
         hits = shows[order] & np.isfinite(row[order])  # a photo not listed is not found
         found = np.flatnonzero(hits)
@@ -232,7 +237,8 @@ def evaluate_open_world(
     options = search or TextSearchOptions()
     store = store_with_concepts(model, all_features, all_latents)
     ranks, firsts = query_ranks(model, store, [p.query for p in photos], options)
-    categories = category_results(model, photos, store_with_concepts(model, own, latents), options)
+    alone = store if distractors is None or not len(distractors) else store_with_concepts(model, own, latents)
+    categories = category_results(model, photos, alone, options)
     results = [
         PhotoResult(
             p,
