@@ -488,7 +488,7 @@ class PhotoscopeModel:
         if name is None or rule.place_support > 1 or self._word_probes is None:
             return text
         classes = set(self.namer.classes(name).tolist())
-        if classes <= self._place_classes:
+        if self._under(classes, "geological formation"):
             return text  # "a cliff" is where it is
         places = list(PLACE_PHRASES)
         seen = self._seen([self.detector_word(p) or p for p in places], feature)
@@ -496,22 +496,14 @@ class PhotoscopeModel:
         if seen[best] < rule.place_support:
             return text
         animal_phrase, other_phrase = PLACE_PHRASES[places[best]]
-        phrase = animal_phrase if classes <= self._animal_classes else other_phrase
-        if places[best] in AFLOAT and classes <= self._boat_classes:
+        phrase = animal_phrase if self._under(classes, "animal") else other_phrase
+        if places[best] in AFLOAT and self._under(classes, "watercraft"):
             phrase = "on " + phrase.split(" ", 1)[1]  # "a catamaran on the water", not "by" it
         return f"{text} {phrase}"
 
-    @cached_property
-    def _place_classes(self) -> frozenset[int]:
-        return frozenset(self.concepts.classes_for("geological formation"))
-
-    @cached_property
-    def _boat_classes(self) -> frozenset[int]:
-        return frozenset(self.concepts.classes_for("watercraft"))
-
-    @cached_property
-    def _animal_classes(self) -> frozenset[int]:
-        return frozenset(self.concepts.classes_for("animal"))
+    def _under(self, classes: set[int], word: str) -> bool:
+        """Whether every one of ``classes`` is a kind of ``word`` ("animal", "watercraft")."""
+        return classes <= set(self.namer.classes(word).tolist())
 
     def _name_the_kind(self, text: str, probs: npt.NDArray[np.floating], rule: CaptionRule) -> str:
         named = self.namer.name(probs, rule.kind_threshold)
