@@ -20,6 +20,7 @@ from photoscope.network.naming import (
     Familiarity,
     Namer,
     article,
+    bare_name,
     concepts_from_tags,
     load_presence,
     name_the_kind,
@@ -365,6 +366,32 @@ def test_a_class_is_named_by_the_lemma_that_names_its_kind(model: PhotoscopeMode
     assert model.namer._candidates[names.index("monarch")][0] == "monarch butterfly"
     assert model.namer._candidates[names.index("Madagascar cat")][0] == "ring-tailed lemur"
     assert model.namer._candidates[names.index("bald eagle")][0] == "bald eagle"  # already its kind
+    # the kind lemma that spells out the name: "a pirate" would be a person, "a tank" a container
+    assert model.namer._candidates[names.index("pirate")][0] == "pirate ship"
+    assert model.namer._candidates[names.index("tank")][0] == "army tank"
+    assert model.namer._candidates[names.index("racer")][0] == "race car"  # a racer is a person
+
+
+def test_a_class_keeps_its_everyday_name_over_a_rarer_synonym(model: PhotoscopeModel) -> None:
+    """A synonym that happens to end in a word above the class is not its kind: the namer called a
+    dalmatian "a coach dog", sunglasses "dark glasses", a television "a television system", a
+    coyote "a prairie wolf", a bathtub "a bathing tub" and a harmonica "a mouth harp"."""
+    names = model.concepts.names
+    everyday = ["dalmatian", "sunglasses", "television", "coyote", "bathtub", "harmonica", "mailbox"]
+    assert [model.namer._candidates[names.index(n)][0] for n in everyday] == everyday
+
+
+def test_a_thing_that_comes_in_pairs_is_a_pair(model: PhotoscopeModel) -> None:
+    """ "a sunglasses", "a binoculars" and "a blue jean" were the captions' grammar."""
+    assert article("sunglasses") == "a pair of sunglasses"
+    assert article("binoculars") == "a pair of binoculars"
+    assert article("swimming trunks") == "a pair of swimming trunks"
+    jean = model.namer._candidates[model.concepts.names.index("jean")][0]
+    assert article(jean) == "a pair of jeans"
+    # a caption that is only such a name is still a name (it may say where the thing is)
+    named = bare_name("a pair of jeans", model.concepts)
+    assert named is not None and model.concepts.classes_for(named) == model.concepts.classes_for("jean")
+    assert bare_name("a pair of shoes", model.concepts) is None
 
 
 def test_classes_are_named_in_everyday_english_not_latin(model: PhotoscopeModel) -> None:

@@ -195,8 +195,10 @@ class DescribedCaption:
 # re-write's new word without a detector checked by the head ("a cat" for a drum kit), a dog's
 # "his" is the dog's, and a caption that repeats a phrase is chosen only when all candidates do;
 # 8: a caption that is only a name says where the thing is ("a bison in a field"), a mass noun's
-# name takes "some" ("some furniture"), and no name comes from a sense not the photo's ("a surface")
-DESCRIPTION_VERSION = "concepts-8"
+# name takes "some" ("some furniture"), and no name comes from a sense not the photo's ("a surface");
+# 9: a class keeps its everyday name over a rarer synonym ("a dalmatian", not "a coach dog") and a
+# thing that comes in pairs is "a pair of sunglasses"
+DESCRIPTION_VERSION = "concepts-9"
 
 
 @dataclass(frozen=True)

@@ -431,6 +431,23 @@ MASS_NOUNS = frozenset(
         "rubber",
     ]
 )
+# Kind words that tell a reader nothing the name does not: "a television", not "a television
+# system" (WordNet's lemma for the broadcasting system the class's synset also names); "a church".
+_EMPTY_KINDS = frozenset(["building", "system"])
+# Things that come in pairs, by their concept word, and the plural a caption names them by: "a
+# pair of sunglasses", not "a sunglasses"; WordNet's "jean" and the "sunglass" class's photos are
+# jeans and sunglasses.
+PAIRS: dict[str, str] = {
+    "bathing trunks": "bathing trunks",
+    "binoculars": "binoculars",
+    "blue jean": "jeans",
+    "dark glasses": "dark glasses",
+    "jean": "jeans",
+    "sunglass": "sunglasses",
+    "sunglasses": "sunglasses",
+    "swimming trunks": "swimming trunks",
+}
+_A_PAIR_OF = "a pair of "
 _PHRASE_STARTS = frozenset(["a", "an", "the", "some"])
 _VOWEL = re.compile(r"^(?:[aeio]|u(?!ni|se|su|ke|ro)|hour|honest)")
 
@@ -441,9 +458,25 @@ class Name:
     p: float  # the head's probability summed over the classes it covers
 
 
+def _spells_out(lemma: str, name: str) -> bool:
+    """Whether ``lemma`` holds ``name`` or a word of its stem: "monarch butterfly" spells out
+    "monarch", "race car" "racer", "thatched roof" "thatch"; "coach dog" does not "dalmatian"."""
+    if f" {name} " in f" {lemma} ":
+        return True
+    return " " not in name and any(_same_stem(word, name) for word in lemma.split())
+
+
+def _same_stem(word: str, other: str) -> bool:
+    """ "race" and "racer", "thatched" and "thatch": one the other and at most two letters more."""
+    short, long = sorted((word, other), key=len)
+    return len(short) >= 4 and len(long) - len(short) <= 2 and long.startswith(short)
+
+
 def article(word: str) -> str:
     """``word`` with its indefinite article: "an eagle", "a cup"; a mass noun with "some" ("some
-    furniture", not "a furniture")."""
+    furniture", not "a furniture"); a thing that comes in pairs as one ("a pair of sunglasses")."""
+    if word in PAIRS:
+        return f"{_A_PAIR_OF}{PAIRS[word]}"
     if word in MASS_NOUNS:
         return f"some {word}"
     return f"{'an' if _VOWEL.match(word) else 'a'} {word}"
@@ -464,12 +497,19 @@ class Namer:
         self._classes: dict[str, npt.NDArray[np.int64]] = {}
 
     def _kind_name(self, index: int, name: str) -> str:
-        """The class's lemma that names its kind, when one does ("monarch butterfly" rather than
-        "monarch", "ring-tailed lemur" rather than "Madagascar cat"), else its readable name."""
+        """The class's lemma that names its kind where the readable name alone could be something
+        else ("monarch butterfly" rather than "monarch", "pirate ship" rather than "pirate") or is
+        something else ("ring-tailed lemur" rather than "Madagascar cat"), else its readable name.
+        A synonym that merely ends in a word above the class is not its kind: a dalmatian stays a
+        dalmatian, not "a coach dog", sunglasses are not "dark glasses"."""
         above = set(self.concepts.covering_words(index))
+        last = name.rsplit(" ", 1)[-1]
+        misleads = " " in name and self.concepts.is_concept(last) and last not in above
         for lemma in self.concepts.lemmas[index]:
             word = lemma.lower()
-            if " " in word and word.rsplit(" ", 1)[1] in above and self.concepts.is_concept(word):
+            if " " not in word or word.rsplit(" ", 1)[1] not in above or not self.concepts.is_concept(word):
+                continue
+            if misleads or (_spells_out(word, name) and word.rsplit(" ", 1)[1] not in _EMPTY_KINDS):
                 return word
         return name
 
@@ -604,7 +644,12 @@ def load_presence(path: Path | str | None = None) -> Presence:
 
 
 def bare_name(caption: str, concepts: Concepts) -> str | None:
-    """The concept word of a caption that is only a name ("a polar bear" -> "polar bear"), else None."""
+    """The concept word of a caption that is only a name ("a polar bear" -> "polar bear", "a pair of
+    jeans" -> "jean"), else None."""
+    if caption.startswith(_A_PAIR_OF):
+        plural = caption.removeprefix(_A_PAIR_OF)
+        names = (word for word, shown in PAIRS.items() if shown == plural and concepts.is_concept(word))
+        return next(names, None)
     start, _, word = caption.partition(" ")
     return word if start in ("a", "an", "some") and concepts.is_concept(word) else None
 
