@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from photoscope.network.bundle import BundleError
-    from photoscope.network.concepts import Concepts, NearClasses, load_concepts, load_near_classes
+    from photoscope.network.concepts import (
+        Concepts,
+        NearClasses,
+        class_index,
+        imagenet_classes,
+        load_concepts,
+        load_near_classes,
+    )
     from photoscope.network.decoding import Caption
     from photoscope.network.inversion import InversionOptions
     from photoscope.network.lexicon import FUNCTION_WORDS, Lexicon, load_lexicon
@@ -45,8 +52,10 @@ _HOMES = {
     "QueryWords": "text_model",
     "TextModel": "text_model",
     "WordEmbeddings": "model",
+    "class_index": "concepts",
     "concepts_from_tags": "naming",
     "decoder_words": "naming",
+    "imagenet_classes": "concepts",
     "load_concepts": "concepts",
     "load_lexicon": "lexicon",
     "load_near_classes": "concepts",
@@ -70,8 +79,10 @@ __all__ = [
     "QueryWords",
     "TextModel",
     "WordEmbeddings",
+    "class_index",
     "concepts_from_tags",
     "decoder_words",
+    "imagenet_classes",
     "load_concepts",
     "load_lexicon",
     "load_near_classes",

@@ -30,9 +30,27 @@ import numpy.typing as npt
 
 from photoscope import config
 
+CLASS_NAMES_RESOURCE = "imagenet-classes.txt"
 RESOURCE_NAME = "concepts.json"
 RELATED_RESOURCE_NAME = "related-words.json"
 NEAR_RESOURCE_NAME = "near-classes.json"
+
+
+@functools.cache
+def imagenet_classes() -> tuple[str, ...]:
+    """The 1000 ImageNet class names in the classifier's order, as the stored "Looks like" tags name
+    the classes (torchvision's list, shipped as a text file so the app needs no torchvision, whose
+    wheels link CUDA libraries)."""
+    names = config.read_resource(CLASS_NAMES_RESOURCE).splitlines()
+    if len(names) != 1000:
+        raise config.ResourceMissing(f"resources/{CLASS_NAMES_RESOURCE} is damaged: reinstall Photoscope")
+    return tuple(names)
+
+
+@functools.cache
+def class_index() -> dict[str, int]:
+    """ImageNet class name -> its index in the classifier's order."""
+    return {name: i for i, name in enumerate(imagenet_classes())}
 
 
 @dataclass(frozen=True)

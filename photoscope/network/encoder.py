@@ -23,8 +23,9 @@ from typing import Any, cast
 import torch
 from PIL import Image
 
-from photoscope.config import ResourceMissing, cache_dir, read_resource
+from photoscope.config import cache_dir
 from photoscope.network.bundle import DEFAULT_ENCODER, BundleError, EncoderSpec
+from photoscope.network.concepts import imagenet_classes
 from photoscope.network.inference import InferenceModel
 from photoscope.network.preprocess import INPUT_SIZE, preprocess
 
@@ -126,16 +127,6 @@ def installed_encoder(name: str = MODEL_NAME, input_size: int | None = None) -> 
 class EncoderOutput:
     features: torch.Tensor  # N x 1280, the globally pooled last feature map
     logits: torch.Tensor  # N x 1000, ImageNet class scores (before softmax)
-
-
-@cache
-def imagenet_classes() -> tuple[str, ...]:
-    """The 1000 ImageNet class names in the classifier's order (torchvision's list, shipped as a
-    text file so the app needs no torchvision, whose wheels link CUDA libraries)."""
-    names = read_resource("imagenet-classes.txt").splitlines()
-    if len(names) != 1000:
-        raise ResourceMissing("resources/imagenet-classes.txt is damaged: reinstall Photoscope")
-    return tuple(names)
 
 
 @cache

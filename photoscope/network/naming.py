@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from photoscope import config
-from photoscope.network.concepts import Concepts
+from photoscope.network.concepts import Concepts, class_index
 
 PRESENCE_RESOURCE = "presence.json"
 
@@ -784,18 +784,12 @@ def decoder_words(model_dir: Path | str) -> tuple[str, ...]:
     return tuple(str(w) for w in meta["vocabulary"]["words"])
 
 
-@functools.lru_cache(maxsize=1)
-def _class_index() -> dict[str, int]:
-    names = config.read_resource("imagenet-classes.txt").splitlines()
-    return {name: i for i, name in enumerate(names)}
-
-
 def concepts_from_tags(
     tags: Sequence[tuple[str, float]], namer: Namer, threshold: float = 0.5
 ) -> list[tuple[str, float]]:
     """A photo's concepts in plain words from its stored "Looks like" tags (the head's top classes
     by their ImageNet names, with probabilities): what the app shows, without the network."""
-    index = _class_index()
+    index = class_index()
     probs = np.zeros(len(index), dtype=np.float32)
     for label, p in tags:
         if label in index:

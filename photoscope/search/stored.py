@@ -6,7 +6,6 @@ No PyTorch here: the app's first searches (``quick``) read the file while PyTorc
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 from collections.abc import Sequence
@@ -17,8 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from photoscope.config import read_resource
-from photoscope.network import load_near_classes
+from photoscope.network import class_index, load_near_classes
 
 if TYPE_CHECKING:
     from photoscope.library.db import Library
@@ -193,7 +191,7 @@ def read_concepts(
         return classes, probs
     # Vectorised: 100,000 photos have 500,000 tags. A tag's slot is its place among its photo's tags
     # (they come ordered by photo id).
-    index = _class_index()
+    index = class_index()
     label_class = np.fromiter((index.get(label, -1) for label in labels), dtype=np.int64, count=len(labels))
     rows = np.minimum(np.searchsorted(photo_ids, tag_ids), n - 1)
     slot = np.arange(len(tag_ids)) - np.searchsorted(tag_ids, tag_ids)
@@ -201,10 +199,3 @@ def read_concepts(
     classes[rows[keep], slot[keep]] = label_class[keep]
     probs[rows[keep], slot[keep]] = scores[keep]
     return classes, probs
-
-
-@functools.cache
-def _class_index() -> dict[str, int]:
-    """ImageNet class name -> index, as the stored tags name the classes."""
-    names = read_resource("imagenet-classes.txt").splitlines()
-    return {name: i for i, name in enumerate(names)}
