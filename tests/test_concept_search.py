@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 
-from photoscope.network.concepts import load_concepts
+from photoscope.network.concepts import load_concepts, load_near_classes
 from photoscope.network.decoding import Caption
 from photoscope.network.encoder import imagenet_head
 from photoscope.network.model import CaptionRule, DecodeOptions, PhotoscopeModel
@@ -28,7 +28,9 @@ from photoscope.network.naming import (
     scene_phrase,
     without_object,
 )
+from photoscope.network.text_model import TextModel
 from photoscope.search.ranking import SearchEngine, TextRanker, TextSearchOptions
+from photoscope.search.stored import class_cover
 from photoscope.search.vectors import VectorStore
 
 ESPRESSO, BALD_EAGLE, EGYPTIAN_CAT, TABBY, LAPTOP, GERMAN_SHEPHERD, CHURCH = 967, 22, 285, 281, 620, 235, 497
@@ -111,6 +113,12 @@ def test_concepts_from_stored_tags_are_plain_words() -> None:
     assert shown[0] == ("cat", pytest.approx(0.66, abs=1e-3))  # "cat" covers the lynx too
     assert ("Egyptian cat", pytest.approx(0.35)) in shown and all(w != "lynx" for w, _ in shown)
     assert concepts_from_tags([], namer) == []
+    # one class, one entry: a photo of a German shepherd "looked like" a "german shepherd dog" (its
+    # name) and a "German shepherd" (its class); a class is shown by the word its name uses
+    shown = concepts_from_tags([("German shepherd", 0.97), ("malinois", 0.01)], namer)
+    assert [w for w, _ in shown] == ["german shepherd dog"]
+    shown = concepts_from_tags([("monarch", 0.3), ("lycaenid", 0.2), ("ringlet", 0.1)], namer)
+    assert [w for w, _ in shown] == ["animal", "monarch butterfly", "lycaenid butterfly", "ringlet butterfly"]
 
 
 def _store(model: PhotoscopeModel) -> VectorStore:
@@ -437,6 +445,19 @@ def test_a_concept_word_reaches_the_photos_the_head_calls_by_a_near_class(model:
     near = ranker.concept_scores([model.query_words("a duck")], TextSearchOptions())[0]
     off = ranker.concept_scores([model.query_words("a duck")], TextSearchOptions(near_classes=0.0))[0]
     assert near[goose] > near[palace] == off[palace] == off[goose]
+
+
+def test_the_near_classes_count_only_for_the_head_they_were_measured_on(model: PhotoscopeModel) -> None:
+    """``near-classes.json`` holds the cosines of EfficientNet-Lite0's classifier rows: a bundle
+    trained on another encoder (``photoscope train --encoder``) has another head, whose alike
+    classes those are not. For it a concept word counts its own classes alone."""
+    names = load_concepts().names
+    drake, goose = names.index("drake"), names.index("goose")
+    assert model.encoder_name == "efficientnet-lite0" == load_near_classes().encoder
+    shipped = class_cover([drake], 0.5, model.encoder_name)
+    other = class_cover([drake], 0.5, "efficientnet-lite2")
+    assert shipped[goose] > 0.0 and other[goose] == 0.0 and other[drake] == 1.0 and other.sum() == 1.0
+    assert TextModel().encoder_name == model.encoder_name  # the quick answer reads the same
 
 
 def test_a_vaguer_word_for_what_the_head_is_sure_of_becomes_its_name() -> None:

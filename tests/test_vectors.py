@@ -140,7 +140,7 @@ def test_the_file_catches_up_with_the_database_at_open(tmp_path: Path) -> None:
     assert path.stat().st_mtime_ns == stamp  # patched in memory, not rewritten
     assert len(store) == 38 and ids[10] not in store and ids[3] in store
     assert store.scores(torch.randn(8), "latent").shape == (1, 38)
-    assert len(store.concept_scores(class_cover([1], 0.5))) == 38
+    assert len(store.concept_scores(class_cover([1], 0.5, "efficientnet-lite0"))) == 38
     assert sorted(store.ids.tolist()) == sorted(set(ids) - {ids[10], ids[11]})
     hit = store.top_k(store.scores(torch.from_numpy(latents[3]), "latent"), 1)[0]
     assert hit.photo_id == ids[3] and hit.score > 0.999

@@ -154,6 +154,7 @@ class NearClasses:
 
     cosines: npt.NDArray[np.float32]  # 1000 x 1000, 0 on the diagonal and below the threshold
     threshold: float
+    encoder: str  # the image encoder whose head they were measured on ("efficientnet-lite0")
 
     def cover(self, classes: Sequence[int], near_weight: float) -> npt.NDArray[np.float32]:
         """How much a photo of each class (1001 entries: the last, an empty slot's, is 0) counts
@@ -177,4 +178,4 @@ def load_near_classes(path: Path | str | None = None) -> NearClasses:
     for i, pairs in enumerate(near):
         for j, cosine in pairs:
             cosines[i, int(j)] = float(cosine)
-    return NearClasses(cosines, float(data["threshold"]))
+    return NearClasses(cosines, float(data["threshold"]), str(data["encoder"]))

@@ -301,6 +301,11 @@ class PhotoscopeModel:
         return json.dumps(self.bundle.encoder.to_dict(), sort_keys=True)
 
     @property
+    def encoder_name(self) -> str:
+        """The image encoder's name ("efficientnet-lite0"): whose ImageNet head the photos' tags are."""
+        return self.bundle.encoder.name
+
+    @property
     def description_version(self) -> str:
         """The caption rule's version the index records with each caption (``DESCRIPTION_VERSION``)."""
         return DESCRIPTION_VERSION

@@ -489,8 +489,10 @@ class Namer:
         self.concepts = concepts
         known = frozenset(decoder_words) - _NOT_NAMES
         self._candidates: list[list[str]] = []
+        self._shown: list[str] = []  # each class as the app shows it: "Egyptian cat", "monarch butterfly"
         for i, name in enumerate(concepts.names):
             own = self._kind_name(i, name.lower())
+            self._shown.append(name if own == name.lower() else own)
             words = [own] if concepts.is_concept(own) else []
             words += [w for w in concepts.covering_words(i) if w in known and w not in words]
             self._candidates.append(words)
@@ -548,8 +550,8 @@ class Namer:
         floor = float(probs[order[0]]) / 10
         for i in order:
             p = float(probs[int(i)])
-            word = self.concepts.names[int(i)]
-            if p < floor or len(out) >= limit or any(n.word == word.lower() for n in out):
+            word = self._shown[int(i)]
+            if p < floor or len(out) >= limit or any(n.word.lower() == word.lower() for n in out):
                 continue
             out.append(Name(word, p))
         return out

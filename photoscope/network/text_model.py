@@ -130,6 +130,7 @@ class TextModel:
         meta, encoder = read_meta(self.model_dir)  # the checksum too: damaged weights are refused
         self.name: str = meta["name"]
         self.bundle_version = bundle_version(meta["weights_sha256"], encoder)
+        self.encoder_name = encoder.name  # the image encoder's, as ``PhotoscopeModel.encoder_name``
         self.latent_dim = int(meta["network"]["latent_dim"])
         self.vocab = read_vocabulary(meta)
         path = self.model_dir / WEIGHTS_FILE

@@ -221,7 +221,7 @@ def quick_scores(
         for word, classes in query.concepts:
             uses = min(model.word_count(w) for w in word.split())
             weight = concept_word_weight(f, uses, len(query.content))
-            cover = class_cover(classes, f.near_classes)
+            cover = class_cover(classes, f.near_classes, model.encoder_name)
             logs.append(weight * np.log(f.concept_floor + store.concept_probability(cover)))
         concept = np.mean(logs, axis=0).astype(np.float32)
     scores = scores + concept

@@ -170,7 +170,9 @@ class TextRanker:
                     self._concept_weight(word, q, options)
                     * (
                         options.concept_floor
-                        + self.store.concept_scores(class_cover(classes, options.near_classes))
+                        + self.store.concept_scores(
+                            class_cover(classes, options.near_classes, self.model.encoder_name)
+                        )
                     ).log()
                     for word, classes in q.concepts
                 ]

@@ -143,11 +143,13 @@ def read_sidecar(path: Path, model_version: str, latent_dim: int) -> Sidecar | N
     )
 
 
-def class_cover(classes: Sequence[int], near_weight: float) -> npt.NDArray[np.float32]:
+def class_cover(classes: Sequence[int], near_weight: float, encoder: str) -> npt.NDArray[np.float32]:
     """How much each class counts for a concept covering ``classes`` (``NearClasses.cover``: 1 for
     those, up to ``near_weight`` for the classes the head finds alike; 1001 entries, the last for
-    an empty slot)."""
-    return load_near_classes().cover(classes, near_weight)
+    an empty slot). The alike classes are those of one encoder's head: for a model on another
+    ``encoder`` the classes count alone."""
+    near = load_near_classes()
+    return near.cover(classes, near_weight if near.encoder == encoder else 0.0)
 
 
 def probability_of_concept(
