@@ -17,7 +17,14 @@ import sys
 from collections.abc import Callable, Sequence
 
 from photoscope import __version__
-from photoscope.commands.common import EXIT_CODES_HELP, EXIT_INTERRUPTED, EXIT_PIPE_CLOSED, explain
+from photoscope.commands.common import (
+    EXIT_CODES_HELP,
+    EXIT_INTERRUPTED,
+    EXIT_PIPE_CLOSED,
+    EXIT_USAGE,
+    explain,
+    missing_library,
+)
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -71,6 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     try:
+        missing = missing_library(args)
+        if missing is not None:
+            print(f"photoscope: {missing}", file=sys.stderr)
+            return EXIT_USAGE
         return handler(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

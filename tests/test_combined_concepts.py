@@ -129,6 +129,8 @@ def test_the_cli_says_what_a_photo_term_was_searched_as(
 
     _, folder = shapes_library_db
     photo = sorted(folder.rglob("*.jpg"))[0]
+    (tmp_path / "nothing").mkdir()
+    assert main(["folders", "add", str(tmp_path / "nothing"), "--db", str(tmp_path / "empty.db")]) == 0
     code = main(["search", "snow", "--add-photo", str(photo), "--db", str(tmp_path / "empty.db")])
     err = capsys.readouterr().err
     assert code == 1 and "no matching photos" in err  # an empty library

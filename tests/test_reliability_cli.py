@@ -254,9 +254,12 @@ def test_9_a_read_only_library_is_said_real_mount(
 
 def test_9_db_below_a_file_is_said(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     (tmp_path / "a-file").write_text("x")
-    code, _, err = _run(capsys, "status", "--db", str(tmp_path / "a-file" / "library.db"))
+    db = str(tmp_path / "a-file" / "library.db")
+    code, _, err = _run(capsys, "folders", "add", str(tmp_path), "--db", db)
     assert code == EXIT["unwritable"]
     assert "cannot create the library" in _one_clean_line(err)
+    code, _, err = _run(capsys, "status", "--db", db)  # a reading command creates nothing
+    assert code == EXIT["usage"] and "no library at" in _one_clean_line(err)
 
 
 @pytest.mark.parametrize(

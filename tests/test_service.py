@@ -46,6 +46,7 @@ def runtime(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 @pytest.fixture
 def served(tmp_path: Path, runtime: Path) -> Iterator[tuple[FakeApp, SearchService]]:
     app = FakeApp(tmp_path / "library.db")
+    app.library_path.touch()  # a running app has its library open
     service = SearchService(app)  # type: ignore[arg-type]
     assert service.start()
     yield app, service

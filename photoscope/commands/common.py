@@ -39,6 +39,28 @@ EXIT_CODES_HELP = """exit status:
 141  the output's reader stopped reading (as in `photoscope search … | head -3`)"""
 
 
+def reads_library(args: argparse.Namespace) -> bool:
+    """For ``set_defaults(reads_library=...)``: a command that always only reads its library."""
+    return True
+
+
+def missing_library(args: argparse.Namespace) -> str | None:
+    """The line to say when the command only reads a library (its ``reads_library(args)``) and there
+    is none at its path, else None. Such a command creates none: ``status --db ~/photo.db``, a typo
+    for ``photos.db``, made an empty library there and said "photos: 0", as if the photos were gone."""
+    reads: Callable[[argparse.Namespace], bool] | None = getattr(args, "reads_library", None)
+    if reads is None or not reads(args):
+        return None
+    from photoscope.config import default_db_path
+
+    given = getattr(args, "db", None)
+    path = Path(given) if given is not None else default_db_path()
+    if path.exists():
+        return None
+    option = f" --db {path}" if given is not None else ""
+    return f"no library at {path}: check the path, or add a folder (photoscope index FOLDER{option})"
+
+
 def explain(error: BaseException, db: Path | None = None) -> tuple[int, str]:
     """The exit status and the one line to print for an error a command let through."""
     import sqlite3

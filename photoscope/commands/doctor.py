@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from photoscope.commands.common import EXIT_DAMAGED, add_db_option, add_model_option
+from photoscope.commands.common import EXIT_DAMAGED, add_db_option, add_model_option, reads_library
 
 
 def doctor(args: argparse.Namespace) -> int:
@@ -44,4 +44,4 @@ def register(sub: Any) -> None:
     p.add_argument("--repair", action="store_true", help="repair what can be rebuilt")
     add_db_option(p)
     add_model_option(p)
-    p.set_defaults(handler=doctor)
+    p.set_defaults(handler=doctor, reads_library=reads_library)

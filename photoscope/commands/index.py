@@ -16,6 +16,7 @@ from photoscope.commands.common import (
     add_model_option,
     log_in_one_line,
     positive_int,
+    reads_library,
 )
 from photoscope.commands.exclude import hidden_line, print_rules, run_hidden, run_rule
 
@@ -262,7 +263,7 @@ def register(sub: Any) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     add_db_option(p)
     add_model_option(p)
-    p.set_defaults(handler=index)
+    p.set_defaults(handler=index, reads_library=lambda a: not a.paths)  # a rescan of all: of what?
 
     f = sub.add_parser(
         "folders",
@@ -276,9 +277,9 @@ def register(sub: Any) -> None:
     f.add_argument("path", nargs="?", type=Path, metavar="PATH", help="the folder; for hidden: on or off")
     f.add_argument("--pattern", metavar="GLOB", help="exclude/include files matching a glob ('*.png')")
     add_db_option(f)
-    f.set_defaults(handler=folders)
+    f.set_defaults(handler=folders, reads_library=lambda a: a.action != "add")
 
     s = sub.add_parser("status", help="what the library holds: counts, errors, offline folders, model")
     s.add_argument("--all", action="store_true", help="list every error, not just the first 20")
     add_db_option(s)
-    s.set_defaults(handler=status)
+    s.set_defaults(handler=status, reads_library=reads_library)

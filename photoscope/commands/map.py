@@ -31,7 +31,7 @@ def register(sub: Any) -> None:
     p.add_argument("--highlight", nargs="*", default=[], help="words to draw in red")
     add_db_option(p)
     add_model_option(p)
-    p.set_defaults(handler=run)
+    p.set_defaults(handler=run, reads_library=lambda a: a.what == "photos")
 
 
 def run(args: argparse.Namespace) -> int:

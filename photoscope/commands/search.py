@@ -9,7 +9,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from photoscope.commands.common import EXIT_FAILED, add_db_option, add_model_option, day, positive_int
+from photoscope.commands.common import (
+    EXIT_FAILED,
+    add_db_option,
+    add_model_option,
+    day,
+    positive_int,
+    reads_library,
+)
 from photoscope.commands.terms import add_term_options, missing_photos, query_terms
 
 
@@ -27,7 +34,7 @@ def _add_command(
     p: argparse.ArgumentParser = sub.add_parser(name, help=help)
     _add_output_options(p)
     add_term_options(p)
-    p.set_defaults(handler=handler)
+    p.set_defaults(handler=handler, reads_library=reads_library)
     return p
 
 

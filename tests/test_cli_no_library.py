@@ -1,0 +1,53 @@
+"""A command that only reads a library creates none: ``photoscope status --db ~/photo.db`` (a typo for
+``photos.db``) made an empty library there, then said "photos: 0", and a search said "no matching
+photos", as if the photos were gone. Now each says in one line that no library is there and how to
+make one, with exit status 2, and leaves no file behind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from photos import write_photo
+
+from photoscope.cli import main
+from photoscope.commands.common import EXIT_USAGE
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["status"],
+        ["search", "a dog"],
+        ["similar", "{photo}"],
+        ["folders", "list"],
+        ["folders", "remove", "{folder}"],
+        ["folders", "exclude", "{folder}/Screenshots"],
+        ["folders", "hidden", "on"],
+        ["index"],
+        ["doctor"],
+        ["map", "photos", "--out", "{folder}/map.png"],
+    ],
+)
+def test_a_reading_command_creates_no_library(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "Pictures"
+    folder.mkdir()
+    photo = folder / "a.jpg"
+    write_photo(photo)
+    db = tmp_path / "elsewhere" / "photo.db"
+    args = [a.format(photo=photo, folder=folder) for a in command]
+    assert main([*args, "--db", str(db)]) == EXIT_USAGE
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and str(db) in err and "photoscope index" in err
+    assert not db.exists() and not db.parent.exists()
+
+
+def test_commands_that_add_photos_still_create_the_library(tmp_path: Path) -> None:
+    folder = tmp_path / "Pictures"
+    folder.mkdir()
+    db = tmp_path / "new" / "library.db"
+    assert main(["folders", "add", str(folder), "--db", str(db)]) == 0
+    assert db.exists()
+    assert main(["status", "--db", str(db)]) == 0
