@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from PIL import Image
 
     from photoscope.network import TextModel
+    from photoscope.search.combine import Term
     from photoscope.search.quick import QuickStore
     from photoscope.search.ranking import TextSearchOptions
     from photoscope.search.results import Hit, SearchResult, UnknownWord
@@ -258,64 +259,87 @@ class Searching(Core):
         """Photos for a combined query: texts and photos, each added or taken away, with weights
         (``photoscope.search.combine``). One added text alone is ``search_text``, one photo alone
         ``search_photo``; the query's own library photos are left out."""
-        from photoscope.search.combine import CombinedRanker, Term, known_term
         from photoscope.search.ranking import SearchResult
 
-        given = terms
-        terms = [t for t in terms if t.weight > 0]
-        if len(terms) == 1 and not terms[0].negative:
-            only = terms[0]
-            if only.text is not None:
-                return self.search_text(only.text, limit, filters)
-            assert only.photo is not None
-            if isinstance(only.photo, int):
-                return self.similar_to(only.photo, limit, filters)
-            return self.search_photo(only.photo, limit, filters)
-        engine = self.engine
-        unknown = [u for t in terms if t.text is not None for u in engine.unknown_words(t.text)]
-        resolved: list[Term] = []
-        exclude: list[int] = []
-        searched: dict[int, int] = {}  # a given photo term's place -> its place among ``resolved``
-        for place, t in enumerate(given):
-            if t.weight <= 0:
-                continue
-            if t.text is not None:
-                if known_term(self.model, t.text):  # not function words alone ("a blorf")
-                    resolved.append(Term(text=t.text, weight=t.weight, negative=t.negative))
-                continue
-            assert t.photo is not None
-            known = [t.photo] if isinstance(t.photo, int) else self._library_ids_of(t.photo)
-            with self._store_lock:  # a library photo's stored vectors: nothing to encode
-                known = [i for i in known if i in self.store]
-                if known:
-                    feature = self.store.vector_of(known[0], "feature")
-                    latent = self.store.vector_of(known[0], "latent")
-            if known:
-                exclude += known
-            elif isinstance(t.photo, int):
-                continue
-            else:
-                embedding = self.model.embed([_pixels(t.photo)])[0]
-                feature, latent = embedding.feature, embedding.latent
-            searched[place] = len(resolved)
-            resolved.append(Term(feature=feature, latent=latent, weight=t.weight, negative=t.negative))
-        if all(t.negative for t in resolved) and not all(t.negative for t in terms):
-            resolved = []  # nothing known to add: what is taken away alone would rank every photo
-        allowed = self._allowed(filters)
-        hits: list[Hit] = []
-        photo_words: list[tuple[str, ...]] = []  # per resolved term, once ranked
-        with self._store_lock:
-            if resolved:
-                ranked = CombinedRanker(self.model, self.store).rank(resolved)
-                photo_words = ranked.photo_words
-                if len(ranked.scores):
-                    hits = self.store.top_k(ranked.scores, limit, allowed, exclude)
+        kept = [t for t in terms if t.weight > 0]
+        if len(kept) == 1 and not kept[0].negative:
+            return self._search_one(kept[0], limit, filters)
+        unknown = [u for t in kept if t.text is not None for u in self.engine.unknown_words(t.text)]
+        resolved = self._resolve(terms)
+        if all(t.negative for t in resolved.terms) and not all(t.negative for t in kept):
+            resolved.terms.clear()  # nothing known to add: what is taken away alone would rank every photo
+        hits, photo_words = self._rank_combined(resolved, limit, filters)
         words = tuple(
-            photo_words[searched[p]] if p in searched and photo_words else ()
-            for p, t in enumerate(given)
+            photo_words[resolved.places[p]] if p in resolved.places and photo_words else ()
+            for p, t in enumerate(terms)
             if t.photo is not None and t.weight > 0
         )
         return replace(self._results(SearchResult(hits, unknown)), photo_words=words)
+
+    def _search_one(self, term: QueryTerm, limit: int, filters: Filters | None) -> Results:
+        """A query of one added term: plain search by its text or its photo."""
+        if term.text is not None:
+            return self.search_text(term.text, limit, filters)
+        assert term.photo is not None
+        if isinstance(term.photo, int):
+            return self.similar_to(term.photo, limit, filters)
+        return self.search_photo(term.photo, limit, filters)
+
+    def _resolve(self, terms: Sequence[QueryTerm]) -> _Resolved:
+        """The terms as the ranker takes them: texts that carry something to rank by (not "a
+        blorf"), photos by their vectors (``_photo_term``); terms of weight 0 left out."""
+        from photoscope.search.combine import Term, known_term
+
+        resolved = _Resolved()
+        for place, t in enumerate(terms):
+            if t.weight <= 0:
+                continue
+            if t.text is not None:
+                if known_term(self.model, t.text):
+                    resolved.terms.append(Term(text=t.text, weight=t.weight, negative=t.negative))
+                continue
+            term, library_ids = self._photo_term(t)
+            resolved.exclude += library_ids
+            if term is not None:
+                resolved.places[place] = len(resolved.terms)
+                resolved.terms.append(term)
+        return resolved
+
+    def _photo_term(self, term: QueryTerm) -> tuple[Term | None, list[int]]:
+        """A photo term as the ranker takes it, and the library photos it is (left out of the
+        results): a library photo by its stored vectors (nothing to encode), another photo encoded
+        now; None for a library photo no longer in the index."""
+        from photoscope.search.combine import Term
+
+        assert term.photo is not None
+        known = [term.photo] if isinstance(term.photo, int) else self._library_ids_of(term.photo)
+        with self._store_lock:
+            known = [i for i in known if i in self.store]
+            if known:
+                feature = self.store.vector_of(known[0], "feature")
+                latent = self.store.vector_of(known[0], "latent")
+        if not known:
+            if isinstance(term.photo, int):
+                return None, []
+            embedding = self.model.embed([_pixels(term.photo)])[0]
+            feature, latent = embedding.feature, embedding.latent
+        return Term(feature=feature, latent=latent, weight=term.weight, negative=term.negative), known
+
+    def _rank_combined(
+        self, resolved: _Resolved, limit: int, filters: Filters | None
+    ) -> tuple[list[Hit], list[tuple[str, ...]]]:
+        """The best ``limit`` photos for the resolved terms, and per term the words a photo term
+        counted as."""
+        from photoscope.search.combine import CombinedRanker
+
+        allowed = self._allowed(filters)
+        if not resolved.terms:
+            return [], []
+        with self._store_lock:
+            ranked = CombinedRanker(self.model, self.store).rank(resolved.terms)
+            if not len(ranked.scores):
+                return [], ranked.photo_words
+            return self.store.top_k(ranked.scores, limit, allowed, resolved.exclude), ranked.photo_words
 
     def _library_ids_of(self, photo: str | Path | Image.Image) -> list[int]:
         from PIL import Image
@@ -324,6 +348,16 @@ class Searching(Core):
             return []
         found = self.library.files_at([normalize_path(photo)])
         return [f.id for f in found.values()]
+
+
+@dataclass
+class _Resolved:
+    """A combined query's terms as the ranker takes them, the library photos they are (left out of
+    the results), and each given photo term's place among ``terms`` (by its place in the query)."""
+
+    terms: list[Term] = field(default_factory=list)
+    exclude: list[int] = field(default_factory=list)
+    places: dict[int, int] = field(default_factory=dict)
 
 
 def _pixels(photo: str | Path | Image.Image) -> Image.Image:
