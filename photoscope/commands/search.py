@@ -78,6 +78,35 @@ def safe_text(text: str) -> str:
 def _print(results: Any, args: argparse.Namespace, terms: Sequence[Any] = ()) -> int:
     """Print the results as ``args`` asks; notes (unknown words, what the query's photo ``terms``
     counted as) on stderr."""
+    _print_notes(results, terms)
+    if not results.matches:
+        print("no matching photos", file=sys.stderr)
+        return 1
+    escaped = 0
+    for m in results.matches:
+        if args.null:
+            sys.stdout.write(m.photo.path + "\0")
+        elif args.paths_only:
+            shown = safe_text(m.photo.path)
+            escaped += shown != m.photo.path
+            print(shown)
+        elif args.json:
+            print(json.dumps(_json_row(m, getattr(args, "model", None))))
+        else:
+            dup = "  [copy]" if m.near_duplicate else ""
+            print(f"{m.score:6.3f}  {safe_text(m.photo.path)}  — {m.photo.caption or ''}{dup}")
+    if escaped:
+        print(
+            f"note: {escaped} paths hold control or bidi characters and are shown escaped; "
+            "--null prints them exactly",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _print_notes(results: Any, terms: Sequence[Any]) -> None:
+    """On stderr: the words the model does not know (and what it searched instead), and what each
+    photo term counted as."""
     for word in results.unknown_words:
         if word.searched_as:
             print(
@@ -93,45 +122,20 @@ def _print(results: Any, args: argparse.Namespace, terms: Sequence[Any] = ()) ->
         if words:
             label = safe_text(str(term.photo))
             print(f"note: {label} counts as what it shows: {', '.join(words)}", file=sys.stderr)
-    if not results.matches:
-        print("no matching photos", file=sys.stderr)
-        return 1
-    escaped = 0
-    for m in results.matches:
-        if args.null:
-            sys.stdout.write(m.photo.path + "\0")
-        elif args.paths_only:
-            shown = safe_text(m.photo.path)
-            escaped += shown != m.photo.path
-            print(shown)
-        elif args.json:
-            from photoscope.api import photo_concepts  # the head's words, from the stored tags
 
-            print(
-                json.dumps(
-                    {
-                        "path": m.photo.path,
-                        "score": round(m.score, 4),
-                        "caption": m.photo.caption,
-                        "near_duplicate": m.near_duplicate,
-                        "taken_at": m.photo.taken_at,
-                        "concepts": [
-                            {"word": w, "p": p}
-                            for w, p in photo_concepts(m.photo, getattr(args, "model", None))
-                        ],
-                    }
-                )
-            )
-        else:
-            dup = "  [copy]" if m.near_duplicate else ""
-            print(f"{m.score:6.3f}  {safe_text(m.photo.path)}  — {m.photo.caption or ''}{dup}")
-    if escaped:
-        print(
-            f"note: {escaped} paths hold control or bidi characters and are shown escaped; "
-            "--null prints them exactly",
-            file=sys.stderr,
-        )
-    return 0
+
+def _json_row(match: Any, model: str | None) -> dict[str, Any]:
+    """One result as ``--json`` prints it, with the head's words from the stored tags."""
+    from photoscope.api import photo_concepts
+
+    return {
+        "path": match.photo.path,
+        "score": round(match.score, 4),
+        "caption": match.photo.caption,
+        "near_duplicate": match.near_duplicate,
+        "taken_at": match.photo.taken_at,
+        "concepts": [{"word": w, "p": p} for w, p in photo_concepts(match.photo, model)],
+    }
 
 
 def run_search(args: argparse.Namespace) -> int:
