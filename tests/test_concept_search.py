@@ -114,9 +114,9 @@ def test_concepts_from_stored_tags_are_plain_words() -> None:
     assert ("Egyptian cat", pytest.approx(0.35)) in shown and all(w != "lynx" for w, _ in shown)
     assert concepts_from_tags([], namer) == []
     # one class, one entry: a photo of a German shepherd "looked like" a "german shepherd dog" (its
-    # name) and a "German shepherd" (its class); a class is shown by the word its name uses
+    # name) and a "German shepherd" (its class); a class is shown by the lemma its name uses
     shown = concepts_from_tags([("German shepherd", 0.97), ("malinois", 0.01)], namer)
-    assert [w for w, _ in shown] == ["german shepherd dog"]
+    assert [w for w, _ in shown] == ["German shepherd dog"]  # as WordNet writes it
     shown = concepts_from_tags([("monarch", 0.3), ("lycaenid", 0.2), ("ringlet", 0.1)], namer)
     assert [w for w, _ in shown] == ["animal", "monarch butterfly", "lycaenid butterfly", "ringlet butterfly"]
 

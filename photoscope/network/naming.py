@@ -492,10 +492,11 @@ class Namer:
         self._shown: list[str] = []  # each class as the app shows it: "Egyptian cat", "monarch butterfly"
         for i, name in enumerate(concepts.names):
             own = self._kind_name(i, name.lower())
-            self._shown.append(name if own == name.lower() else own)
+            self._shown.append(next((lemma for lemma in concepts.lemmas[i] if lemma.lower() == own), name))
             words = [own] if concepts.is_concept(own) else []
             words += [w for w in concepts.covering_words(i) if w in known and w not in words]
             self._candidates.append(words)
+        self._shown_as = {word.lower(): word for word in self._shown}
         self._classes: dict[str, npt.NDArray[np.int64]] = {}
 
     def _kind_name(self, index: int, name: str) -> str:
@@ -544,8 +545,8 @@ class Namer:
         in plain words, down to a tenth of the top one's probability."""
         out: list[Name] = []
         named = self.name(probs, threshold)
-        if named is not None:
-            out.append(named)
+        if named is not None:  # a class's own name as WordNet writes it ("German shepherd dog")
+            out.append(Name(self._shown_as.get(named.word, named.word), named.p))
         order = np.argsort(-probs)[:limit]
         floor = float(probs[order[0]]) / 10
         for i in order:
