@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -11,9 +13,11 @@ from typing import TYPE_CHECKING, Any
 from photoscope.commands.common import add_decoding_options, add_model_option
 
 if TYPE_CHECKING:
+    import numpy as np
     import torch
 
     from photoscope.network import DecodeOptions, PhotoscopeModel
+    from photoscope.training.open_world import CategoryResult, OpenWorldPhoto, PhotoResult
 
 
 @dataclass(frozen=True)
@@ -94,53 +98,79 @@ def _open_world(args: argparse.Namespace) -> int:
     """Open-world photos (``tools/open_world_photos.py``): captions that name a right word or invent
     an object, and each photo's rank for its own query among them plus Flickr8k val's photos."""
     from photoscope.api import TextSearchOptions
-    from photoscope.config import cache_dir
     from photoscope.network import PhotoscopeModel
-    from photoscope.training.features import cached_features, encoder_cache
-    from photoscope.training.flickr8k import CaptionDataset
-    from photoscope.training.open_world import cached_features as open_world_features
     from photoscope.training.open_world import evaluate_open_world, load_labels
 
     if not (args.data / "labels.json").is_file():
-        print(f"{args.data} has no labels.json (make one with tools/open_world_photos.py)")
+        print(
+            f"photoscope: {args.data} has no labels.json (make one with tools/open_world_photos.py)",
+            file=sys.stderr,
+        )
         return 2
     model = PhotoscopeModel(args.model)
     photos = load_labels(args.data)
-    key = hashlib.sha1(str(args.data.resolve()).encode()).hexdigest()[:10]
-    encoder = model.image_encoder()
-    cache = encoder_cache(args.cache or cache_dir() / "datasets" / key, model.bundle.encoder)
-    features = open_world_features(args.data, photos, cache, encoder)
-    distractors, distractor_captions = None, []
-    if args.flickr8k is not None:
-        data = CaptionDataset.load(args.flickr8k)
-        fkey = hashlib.sha1(str(data.root.resolve()).encode()).hexdigest()[:10]
-        names = data.split(args.split)
-        cache = encoder_cache(args.flickr8k_cache or cache_dir() / "datasets" / fkey, model.bundle.encoder)
-        # as the indexer encodes: no mirror image
-        distractors = cached_features(names, data.root / "images", cache, encoder)[:, 0]
-        distractor_captions = [data.captions[n] for n in names]
-    decode = _decode_options(args)
+    features, distractors, distractor_captions = _open_world_features(args, model, photos)
     search = TextSearchOptions(concepts=not args.no_concepts)
     if args.no_word_detectors:
         search = replace(search, words=0.0)
     metrics, results, categories = evaluate_open_world(
-        model, photos, features, distractors, decode, search, distractor_captions=distractor_captions
+        model,
+        photos,
+        features,
+        distractors,
+        _decode_options(args),
+        search,
+        distractor_captions=distractor_captions,
     )
     if args.show:
-        for r in results:
-            mark = (
-                ("R" if r.right_word else "-")
-                + ("I" if r.invented else "-")
-                + ("S" if r.first_shows_it else "-")
-            )
-            print(f"{mark} rank {r.rank + 1:5d}  {r.photo.query!r:30s} {r.caption}")
-        for c in categories:
-            print(
-                f"category {c.query!r:16s} {c.relevant:3d} photos: "
-                f"AP {c.average_precision:.2f}, P@10 {c.precision10:.1f}"
-            )
+        _show_open_world(results, categories)
+    _print_open_world(args, model.version, metrics)
+    return 0
+
+
+def _open_world_features(
+    args: argparse.Namespace, model: PhotoscopeModel, photos: Sequence[OpenWorldPhoto]
+) -> tuple[np.ndarray, np.ndarray | None, list[list[str]]]:
+    """The open-world photos' features, and the Flickr8k split's (with its captions) when
+    ``--flickr8k`` mixes them in as distractors; each encoded once, then read from its cache."""
+    from photoscope.config import cache_dir
+    from photoscope.training.features import cached_features, encoder_cache
+    from photoscope.training.flickr8k import CaptionDataset
+    from photoscope.training.open_world import cached_features as open_world_features
+
+    key = hashlib.sha1(str(args.data.resolve()).encode()).hexdigest()[:10]
+    encoder = model.image_encoder()
+    cache = encoder_cache(args.cache or cache_dir() / "datasets" / key, model.bundle.encoder)
+    features = open_world_features(args.data, photos, cache, encoder)
+    if args.flickr8k is None:
+        return features, None, []
+    data = CaptionDataset.load(args.flickr8k)
+    fkey = hashlib.sha1(str(data.root.resolve()).encode()).hexdigest()[:10]
+    names = data.split(args.split)
+    cache = encoder_cache(args.flickr8k_cache or cache_dir() / "datasets" / fkey, model.bundle.encoder)
+    # as the indexer encodes: no mirror image
+    distractors = cached_features(names, data.root / "images", cache, encoder)[:, 0]
+    return features, distractors, [data.captions[n] for n in names]
+
+
+def _show_open_world(results: Sequence[PhotoResult], categories: Sequence[CategoryResult]) -> None:
+    """``--show``: each photo's marks (right word, invented object, first answer shows it), its own
+    query's rank and its caption; each category query's AP and P@10."""
+    for r in results:
+        mark = (
+            ("R" if r.right_word else "-") + ("I" if r.invented else "-") + ("S" if r.first_shows_it else "-")
+        )
+        print(f"{mark} rank {r.rank + 1:5d}  {r.photo.query!r:30s} {r.caption}")
+    for c in categories:
+        print(
+            f"category {c.query!r:16s} {c.relevant:3d} photos: "
+            f"AP {c.average_precision:.2f}, P@10 {c.precision10:.1f}"
+        )
+
+
+def _print_open_world(args: argparse.Namespace, version: str, metrics: dict[str, float]) -> None:
     print(
-        f"model {model.version}, caption rule {'off' if args.no_rule else 'on'}, "
+        f"model {version}, caption rule {'off' if args.no_rule else 'on'}, "
         f"concepts in search {'off' if args.no_concepts else 'on'}"
     )
     print(
@@ -154,7 +184,6 @@ def _open_world(args: argparse.Namespace) -> int:
         f"{int(metrics['photos'])} photos: mean AP {metrics['category_map']:.1f} %, "
         f"P@10 {metrics['category_p10']:.1f} %"
     )
-    return 0
 
 
 def _captions(args: argparse.Namespace, split: _Encoded) -> int:
