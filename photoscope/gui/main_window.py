@@ -53,6 +53,7 @@ from photoscope.gui.map_window import MapWindow
 from photoscope.gui.menus import SORT_NAMES, build_menus
 from photoscope.gui.pages import MoreBar, Pages, UpgradeBar, WelcomePage, pictures_folder
 from photoscope.gui.photo_drops import PhotoDropFilter
+from photoscope.gui.query_state import QueryState
 from photoscope.gui.results_model import PhotoGridModel, ResultsModel, TimelineModel
 from photoscope.gui.results_view import MAX_TILE, MIN_TILE, ResultsView
 from photoscope.gui.search_panel import PhotoQuery, SearchPanel
@@ -110,8 +111,7 @@ class MainWindow(QMainWindow):
         self.worker: IndexWorker | None = None
         self.folders: list[Folder] = []
         self._query_waiting = False
-        self._similar: tuple[int, str] | None = None  # (photo id, path) while "Find similar" is the query
-        self._back: str | None = None  # the text query that "Find similar" left, for Back
+        self.queries = QueryState()  # "Find similar" and Back; which query's answer the grid shows
         self._pasted: tuple[int, Image.Image] | None = None  # the pasted image's key and PIL copy
         self._adding_folder = False  # --folder given: no welcome page while it is added
         self._choices_waiting = False  # the folder filter's subfolders, read once the network is in
@@ -119,8 +119,6 @@ class MainWindow(QMainWindow):
         self.runner = TaskRunner(threads=1, parent=self)  # API calls, in order
         # First answers while the network loads: never queued behind the runner's loading of it.
         self.quick = TaskRunner(threads=1, parent=self)
-        self._early: tuple[int, bool] | None = None  # the grid's first answer: (query number, quick?)
-        self._query_number = 0
         self.launch = LaunchOrder(self.start_background, self.quick, self._shown_page, self)
         self.opener = LibraryOpener(self.runner, lambda error: self.ask_repair(error), self)
         self.io = TaskRunner(threads=2, parent=self)  # file decoding for previews
@@ -476,20 +474,19 @@ class MainWindow(QMainWindow):
         return self.search.has_query()
 
     def _new_query(self) -> None:
-        self._similar = None
-        self._back = None
+        self.queries.forget()
         self.run_query()
 
     def _photo_cleared(self) -> None:
         """Clearing the chip of a "Find similar" query goes back to the text query it came from."""
-        if self._back:
+        if self.queries.can_go_back():
             self.go_back()
         else:
             self._new_query()
 
     def go_back(self) -> None:
         """Back to the text query that "Find similar" replaced (else to the timeline)."""
-        back, self._back, self._similar = self._back, None, None
+        back = self.queries.go_back()
         if back:
             self.search.set_text(back)
         else:
@@ -497,14 +494,13 @@ class MainWindow(QMainWindow):
 
     def browse_all(self) -> None:
         """Leave any query: the whole library, newest first."""
-        self._similar = self._back = None
+        self.queries.forget()
         self.search.clear_photo()
         self.search.terms_bar.clear()
         self.search.edit.clear()
 
     def _photo_query(self, photo: PhotoQuery) -> None:
-        if self._similar is not None and photo != self._similar[1]:
-            self._similar = None
+        self.queries.photo_changed(photo)
         if isinstance(photo, str):
             self._chip_thumbnail(photo)
         self.run_query()
@@ -517,7 +513,7 @@ class MainWindow(QMainWindow):
         return Query(
             text=self.search.text(),
             photo=self._pil_of(photo) if isinstance(photo, QImage) else photo,
-            similar=self._similar,
+            similar=self.queries.similar,
             terms=tuple(self.search.terms_bar.terms()),
             filters=Filters(self.search.folder(), self.search.date_from.value(), self.search.date_to.value()),
             limit=self.result_limit,
@@ -539,7 +535,7 @@ class MainWindow(QMainWindow):
         if query.empty:
             self.runner.obsolete("search")
             self.quick.obsolete("early")
-            self._early = None
+            self.queries.cleared()
             self.results.set_matches([])
             self._show_idle()
             self.launch.first_answer_shown()
@@ -548,14 +544,12 @@ class MainWindow(QMainWindow):
         if not quiet:
             self.statusBar().showMessage(f"Searching for {described}…")
         started = time.perf_counter()
-        self._query_number += 1
-        number = self._query_number
+        number = self.queries.start()
         self.quick.obsolete("early")  # an earlier query's first answer must not show now
 
         def answered(results: Results) -> None:
             self.quick.obsolete("early")  # the network's ranking replaces the first answer for good
-            refining = self._early is not None and self._early[0] == number
-            self._early = None
+            refining = self.queries.answered(number)
             self._show_results(results, described, time.perf_counter() - started, quiet, refining)
 
         def search() -> None:
@@ -573,7 +567,7 @@ class MainWindow(QMainWindow):
             self._show_early(number, *answer, described, started, quiet)
             # The network loads once the first answer is painted; a newer query meanwhile starts
             # it itself.
-            self.launch.after_paint(lambda: search() if number == self._query_number else None)
+            self.launch.after_paint(lambda: search() if self.queries.is_latest(number) else None)
 
         self.quick.submit(lambda: query.first_answer(api), early, lambda _: search(), key="early")
 
@@ -581,9 +575,9 @@ class MainWindow(QMainWindow):
         self, number: int, results: Results, quick: bool, described: str, started: float, quiet: bool
     ) -> None:
         """The first answer to query ``number``: the text encoder's (``quick``) or the caption index's."""
-        if number != self._query_number:
+        if not self.queries.is_latest(number):
             return
-        self._early = (number, quick)
+        self.queries.first_answer_shown(number, quick)
         if quick:
             self._show_results(results, described, time.perf_counter() - started, quiet)
             if results.matches:
@@ -595,14 +589,12 @@ class MainWindow(QMainWindow):
     def first_answer(self) -> str | None:
         """What the grid shows while the network's ranking is awaited to replace it: the text encoder's
         first answer ("quick"), the caption index's ("captions"), or None (the network's own)."""
-        if self._early is None:
-            return None
-        return "quick" if self._early[1] else "captions"
+        return self.queries.first_answer
 
     @property
     def refining(self) -> bool:
         """The grid shows a first answer; the network's ranking replaces it when it is ready."""
-        return self._early is not None
+        return self.queries.first_answer is not None
 
     def _show_results(
         self, results: Results, described: str, seconds: float, quiet: bool = False, refining: bool = False
@@ -690,7 +682,7 @@ class MainWindow(QMainWindow):
             self.pages.show_message("No photos found", "Try describing it in other words.")
 
     def _search_failed(self, error: BaseException) -> None:
-        self._early = None
+        self.queries.cleared()
         self.statusBar().clearMessage()
         self.results.set_matches([])
         self.pages.show_message("The search failed", str(error))
@@ -787,9 +779,8 @@ class MainWindow(QMainWindow):
     def find_similar(self, photo_id: int, path: str = "") -> None:
         if not path:
             path = next((m.photo.path for m in self.results.matches() if m.photo.id == photo_id), "")
-        if self._similar is None and self.search.query_photo is None and self.search.text():
-            self._back = self.search.text()  # Back (and clearing the chip) returns to it
-        self._similar = (photo_id, path)
+        # Back (and clearing the chip) returns to the text query it replaces
+        self.queries.find_similar(photo_id, path, self.search.text(), self.search.query_photo is not None)
         self.search.set_photo(path)
 
     def find_copies(self) -> None:

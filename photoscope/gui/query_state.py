@@ -1,0 +1,75 @@
+"""What the window's query is beside the search bar's text and chips, and which answer the grid shows.
+
+Plain Python (no Qt): the main window asks it and paints. "Find similar" makes a library photo the
+query and remembers the text query it replaced, for Back; each query run gets a number, so that an
+older query's answer arriving late is not shown; the grid may show a first answer (the text
+encoder's, or the caption index's while the network loads) that the network's ranking replaces.
+"""
+
+from __future__ import annotations
+
+
+class QueryState:
+    def __init__(self) -> None:
+        self.similar: tuple[int, str] | None = None  # (photo id, path) while "Find similar" is the query
+        self._back: str | None = None  # the text query that "Find similar" replaced
+        self._number = 0  # the latest query's
+        self._early: tuple[int, bool] | None = None  # the grid's first answer: (query number, quick?)
+
+    # "Find similar" and Back
+
+    def find_similar(self, photo_id: int, path: str, text: str, photo_shown: bool) -> None:
+        """The photo becomes the query; a text query (``text``, with no photo in the bar) is kept
+        for Back."""
+        if self.similar is None and not photo_shown and text:
+            self._back = text
+        self.similar = (photo_id, path)
+
+    def photo_changed(self, path: object) -> None:
+        """Another photo in the bar than the similar one: that one is no longer the query."""
+        if self.similar is not None and path != self.similar[1]:
+            self.similar = None
+
+    def can_go_back(self) -> bool:
+        return bool(self._back)
+
+    def go_back(self) -> str | None:
+        """Leave "Find similar": the text query to return to (None: none, back to the timeline)."""
+        back, self._back, self.similar = self._back, None, None
+        return back
+
+    def forget(self) -> None:
+        """A new query, or none: nothing to go back to."""
+        self.similar = self._back = None
+
+    # the answers on show
+
+    def start(self) -> int:
+        """A query runs: its number; answers to earlier ones no longer show."""
+        self._number += 1
+        return self._number
+
+    def is_latest(self, number: int) -> bool:
+        return number == self._number
+
+    def first_answer_shown(self, number: int, quick: bool) -> None:
+        self._early = (number, quick)
+
+    def answered(self, number: int) -> bool:
+        """The network's answer to query ``number`` is shown: whether it replaces that query's first
+        answer (then the user's selection is kept)."""
+        refining = self._early is not None and self._early[0] == number
+        self._early = None
+        return refining
+
+    def cleared(self) -> None:
+        """No answer on show (no query, or the search failed)."""
+        self._early = None
+
+    @property
+    def first_answer(self) -> str | None:
+        """What the grid shows while the network's ranking is awaited to replace it: the text
+        encoder's first answer ("quick"), the caption index's ("captions"), or None."""
+        if self._early is None:
+            return None
+        return "quick" if self._early[1] else "captions"

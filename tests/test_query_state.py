@@ -1,0 +1,46 @@
+"""The window's query state without Qt: "Find similar" and Back, and which answer the grid shows."""
+
+from __future__ import annotations
+
+from photoscope.gui.query_state import QueryState
+
+
+def test_find_similar_keeps_the_text_query_for_back_once() -> None:
+    state = QueryState()
+    state.find_similar(7, "/p/dog.jpg", "a dog on the beach", photo_shown=False)
+    assert state.similar == (7, "/p/dog.jpg") and state.can_go_back()
+    # "Find similar" again from its results: Back still returns to the text, not to the first photo
+    state.find_similar(9, "/p/cat.jpg", "", photo_shown=True)
+    assert state.similar == (9, "/p/cat.jpg")
+    assert state.go_back() == "a dog on the beach"
+    assert state.similar is None and not state.can_go_back() and state.go_back() is None
+
+
+def test_a_photo_query_has_nothing_to_go_back_to() -> None:
+    state = QueryState()
+    state.find_similar(7, "/p/dog.jpg", "", photo_shown=True)  # the bar held a dropped photo
+    assert not state.can_go_back()
+    state.photo_changed("/p/dog.jpg")  # the same photo: still the similar query
+    assert state.similar == (7, "/p/dog.jpg")
+    state.photo_changed("/p/other.jpg")  # another photo dropped: no longer "similar to 7"
+    assert state.similar is None
+    state.find_similar(7, "/p/dog.jpg", "snow", photo_shown=False)
+    state.forget()  # a new query
+    assert state.similar is None and not state.can_go_back()
+
+
+def test_only_the_latest_query_s_answers_show() -> None:
+    state = QueryState()
+    first = state.start()
+    state.first_answer_shown(first, quick=True)
+    assert state.first_answer == "quick"
+    second = state.start()  # typed on before the network answered
+    assert not state.is_latest(first) and state.is_latest(second)
+    assert not state.answered(second)  # the grid's first answer was the earlier query's
+    assert state.first_answer is None
+    state.first_answer_shown(second, quick=False)
+    assert state.first_answer == "captions"
+    assert state.answered(second)  # replaces its own first answer: the selection is kept
+    state.first_answer_shown(state.start(), quick=True)
+    state.cleared()  # the search failed
+    assert state.first_answer is None
