@@ -280,74 +280,109 @@ def _rows(conn: sqlite3.Connection, table: str, columns: list[str]) -> Iterator[
 def _restore(
     cur: sqlite3.Cursor, salvaged: dict[str, list[tuple[Any, ...]]], backup: dict[str, Any] | None
 ) -> dict[str, int]:
-    folders = {int(r[0]): r for r in salvaged["folders"]}
-    for r in (backup or {}).get("folders", []):
-        folders.setdefault(int(r[0]), tuple(r))
-    for f in folders.values():
-        cur.execute(
-            "INSERT OR IGNORE INTO folders (id, path, added_at, online, last_scan_at) VALUES (?, ?, ?, ?, ?)",
-            tuple(f[:5]),
-        )
-    for r in salvaged["mounts"] or [tuple(m) for m in (backup or {}).get("mounts", [])]:
-        if int(r[0]) in folders:
-            cur.execute("INSERT OR IGNORE INTO mounts VALUES (?, ?)", (r[0], r[1]))
-    # Settings decide what the index holds (hidden folders): a repair keeps them, else their photos
-    # would leave the index at the next scan.
-    for r in salvaged["settings"] or [tuple(s) for s in (backup or {}).get("settings", [])]:
-        if len(r) >= 2 and isinstance(r[0], str) and isinstance(r[1], str):
-            cur.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (r[0], r[1]))
-    vectors = {int(r[0]): r[1] for r in salvaged["vectors"] if isinstance(r[1], bytes) and r[1]}
-    features = {int(r[0]): r[1] for r in salvaged["features"] if isinstance(r[1], bytes)}
-    captions = {int(r[0]): (r[1], r[2]) for r in salvaged["captions"]}
-    for r in (backup or {}).get("photos", []):
+    """Write what was salvaged from the damaged file, completed by the backup, into the new one:
+    folders (and their mounts and the settings), then each photo with what it still has, then tags.
+    The counts of what was restored."""
+    backup = backup or {}
+    folders = _restore_folders(cur, salvaged, backup)
+    photos = _salvaged_photos(salvaged, backup)
+    kept = _Kept(
+        vectors={int(r[0]): r[1] for r in salvaged["vectors"] if isinstance(r[1], bytes) and r[1]},
+        features={int(r[0]): r[1] for r in salvaged["features"] if isinstance(r[1], bytes)},
+        captions={int(r[0]): (r[1], r[2]) for r in salvaged["captions"]},
+    )
+    for r in backup.get("photos", []):
         if r[6] is not None:
-            captions.setdefault(int(r[0]), (r[6], r[7] if r[7] is not None else 0.0))
-    photos: dict[int, dict[str, Any]] = {}
-    names = ["id", "folder_id", "path", "size", "mtime", "hash", "width", "height", "taken_at", "camera"]
-    names += ["status", "error", "model_version", "indexed_at"]
-    for r in salvaged["photos"]:
-        row = dict(zip(names, r, strict=False))
-        photos[int(row["id"])] = row
-    for r in (backup or {}).get("photos", []):
-        photo_id = int(r[0])
-        if photo_id not in photos:
-            photos[photo_id] = dict(
-                zip(["id", "folder_id", "path", "size", "mtime", "hash"], r[:6], strict=True)
-            )
+            kept.captions.setdefault(int(r[0]), (r[6], r[7] if r[7] is not None else 0.0))
     counts = {"folders": len(folders), "photos": 0, "indexed": 0, "pending": 0, "captions": 0}
     for p in photos.values():
-        if int(p["folder_id"]) not in folders or not isinstance(p.get("path"), str):
-            continue
-        whole = p.get("status") == "indexed" and p["id"] in vectors and p["id"] in captions
-        status = p.get("status") if whole or p.get("status") == "error" else "pending"
-        size = p.get("size") if isinstance(p.get("size"), int) else 0
-        mtime = (
-            p.get("mtime") if isinstance(p.get("mtime"), float | int) and math.isfinite(p["mtime"]) else 0.0
-        )
-        cur.execute(
-            "INSERT OR IGNORE INTO photos (id, folder_id, path, size, mtime, hash, width, height, taken_at,"
-            " camera, status, error, model_version, indexed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                p["id"], p["folder_id"], p["path"], size, mtime, p.get("hash"), p.get("width"),
-                p.get("height"), p.get("taken_at"), p.get("camera"), status, p.get("error"),
-                p.get("model_version"), p.get("indexed_at"),
-            ),
-        )  # fmt: skip
-        if cur.rowcount != 1:
-            continue
-        counts["photos"] += 1
-        counts["indexed" if status == "indexed" else "pending"] += status != "error"
-        if p["id"] in captions:
-            text, score = captions[p["id"]]
-            cur.execute("INSERT OR REPLACE INTO captions VALUES (?, ?, ?)", (p["id"], text, score))
-            counts["captions"] += 1
-        if status == "indexed":
-            cur.execute("INSERT OR REPLACE INTO vectors VALUES (?, ?)", (p["id"], vectors[p["id"]]))
-            if p["id"] in features:
-                cur.execute("INSERT OR REPLACE INTO features VALUES (?, ?)", (p["id"], features[p["id"]]))
+        if int(p["folder_id"]) in folders and isinstance(p.get("path"), str):
+            _restore_photo(cur, p, kept, counts)
     known = {int(p["id"]) for p in photos.values()}
     cur.executemany(
         "INSERT INTO tags SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM photos WHERE id = ?)",
         [(r[0], r[1], r[2], r[0]) for r in salvaged["tags"] if int(r[0]) in known],
     )
     return counts
+
+
+@dataclass
+class _Kept:
+    """A salvaged photo's vectors, features and caption, by photo id."""
+
+    vectors: dict[int, bytes]
+    features: dict[int, bytes]
+    captions: dict[int, tuple[Any, Any]]
+
+
+def _restore_folders(
+    cur: sqlite3.Cursor, salvaged: dict[str, list[tuple[Any, ...]]], backup: dict[str, Any]
+) -> dict[int, tuple[Any, ...]]:
+    """The folders (salvaged, else from the backup), their mounts and the settings; the folders
+    by id."""
+    folders = {int(r[0]): r for r in salvaged["folders"]}
+    for r in backup.get("folders", []):
+        folders.setdefault(int(r[0]), tuple(r))
+    for f in folders.values():
+        cur.execute(
+            "INSERT OR IGNORE INTO folders (id, path, added_at, online, last_scan_at) VALUES (?, ?, ?, ?, ?)",
+            tuple(f[:5]),
+        )
+    for r in salvaged["mounts"] or [tuple(m) for m in backup.get("mounts", [])]:
+        if int(r[0]) in folders:
+            cur.execute("INSERT OR IGNORE INTO mounts VALUES (?, ?)", (r[0], r[1]))
+    # Settings decide what the index holds (hidden folders): a repair keeps them, else their photos
+    # would leave the index at the next scan.
+    for r in salvaged["settings"] or [tuple(s) for s in backup.get("settings", [])]:
+        if len(r) >= 2 and isinstance(r[0], str) and isinstance(r[1], str):
+            cur.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (r[0], r[1]))
+    return folders
+
+
+_PHOTO_COLUMNS = ["id", "folder_id", "path", "size", "mtime", "hash", "width", "height", "taken_at", "camera"]
+_PHOTO_COLUMNS += ["status", "error", "model_version", "indexed_at"]
+
+
+def _salvaged_photos(
+    salvaged: dict[str, list[tuple[Any, ...]]], backup: dict[str, Any]
+) -> dict[int, dict[str, Any]]:
+    """Every photo row salvaged, then the backup's for those it lacks (its file columns only)."""
+    photos: dict[int, dict[str, Any]] = {}
+    for r in salvaged["photos"]:
+        row = dict(zip(_PHOTO_COLUMNS, r, strict=False))
+        photos[int(row["id"])] = row
+    for r in backup.get("photos", []):
+        photo_id = int(r[0])
+        if photo_id not in photos:
+            photos[photo_id] = dict(zip(_PHOTO_COLUMNS[:6], r[:6], strict=True))
+    return photos
+
+
+def _restore_photo(cur: sqlite3.Cursor, p: dict[str, Any], kept: _Kept, counts: dict[str, int]) -> None:
+    """One photo: indexed only if its vectors and caption survived (else pending: indexed again),
+    with its caption and vectors; ``counts`` adds it."""
+    whole = p.get("status") == "indexed" and p["id"] in kept.vectors and p["id"] in kept.captions
+    status = p.get("status") if whole or p.get("status") == "error" else "pending"
+    size = p.get("size") if isinstance(p.get("size"), int) else 0
+    mtime = p.get("mtime") if isinstance(p.get("mtime"), float | int) and math.isfinite(p["mtime"]) else 0.0
+    cur.execute(
+        "INSERT OR IGNORE INTO photos (id, folder_id, path, size, mtime, hash, width, height, taken_at,"
+        " camera, status, error, model_version, indexed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            p["id"], p["folder_id"], p["path"], size, mtime, p.get("hash"), p.get("width"),
+            p.get("height"), p.get("taken_at"), p.get("camera"), status, p.get("error"),
+            p.get("model_version"), p.get("indexed_at"),
+        ),
+    )  # fmt: skip
+    if cur.rowcount != 1:
+        return
+    counts["photos"] += 1
+    counts["indexed" if status == "indexed" else "pending"] += status != "error"
+    if p["id"] in kept.captions:
+        text, score = kept.captions[p["id"]]
+        cur.execute("INSERT OR REPLACE INTO captions VALUES (?, ?, ?)", (p["id"], text, score))
+        counts["captions"] += 1
+    if status == "indexed":
+        cur.execute("INSERT OR REPLACE INTO vectors VALUES (?, ?)", (p["id"], kept.vectors[p["id"]]))
+        if p["id"] in kept.features:
+            cur.execute("INSERT OR REPLACE INTO features VALUES (?, ?)", (p["id"], kept.features[p["id"]]))
