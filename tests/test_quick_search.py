@@ -3,7 +3,6 @@ vectors' mapped file, fused with the concepts as the shipped search fuses them, 
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 from pathlib import Path
 
@@ -56,15 +55,6 @@ def test_the_quick_answer_is_the_shipped_search_from_the_encoder_s_first_guess(
     red_circles = quick["a red circle"]
     assert red_circles is not None
     assert all("red circle" in Path(m.photo.path).name for m in red_circles.matches[:3])
-
-
-def test_its_concept_weights_are_the_shipped_search_s() -> None:
-    from photoscope.search.quick import ConceptFusion
-    from photoscope.search.ranking import TextSearchOptions
-
-    shipped = TextSearchOptions()
-    for field in dataclasses.fields(ConceptFusion):
-        assert getattr(ConceptFusion(), field.name) == getattr(shipped, field.name), field.name
 
 
 def test_photos_changed_since_the_file_was_written_are_answered_as_they_are_now(

@@ -19,7 +19,7 @@ import functools
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -48,39 +48,65 @@ PREPARED_BYTES = 128 << 20
 
 @dataclass(frozen=True)
 class ConceptFusion:
-    """How the concept scores join the latent's cosine: ``TextSearchOptions``' fields of the same
-    names and values (a test holds them equal; that class needs PyTorch to import)."""
+    """How the concept scores join the latent's cosine, in the quick answer and in text search
+    (``TextSearchOptions`` extends it)."""
 
+    # The encoder head's word: a query's concept words ("eagle", "espresso", "dog") add
+    # ``concept_weight`` times the mean over them of log(concept_floor + p(photo shows it)).
+    # With the detectors weighed by rarity (below), 0.1 -> 0.05 lifted Flickr8k val (two samples
+    # of 1,500 queries, runs/exp/search_sweep.py: R@1 +0.9 and +0.1, R@10 +0.8 and +0.6; 0.03 and
+    # 0.02 no better on both) and cost the open-world dev set one photo out of its own top 10.
     concept_weight: float = 0.05
     concept_floor: float = 0.01
+    # ... and a concept word the decoder saw fewer than ``rare_count`` times in training ("cow",
+    # "cat": Flickr8k hardly shows them) weighs ``rare_concept_weight``. Raising it to 1.0 lifted the
+    # open-world dev set's own query first 28.7 -> 33.8 % and top 10 55.9 -> 60.3 %, but cost
+    # Flickr8k val R@1 about 3.7 points (runs/exp/retr_delta.py on 500 of the 1,831 queries it
+    # changes): it stays at the general weight.
     rare_concept_weight: float = 0.1
     rare_count: int = 100
+    # ... except in a short query (at most ``short_query`` content words: "a cow", "a tape
+    # measure", "drums", "a bird"), where the concept is what the user looks for rather than one
+    # detail of a scene, and the head, which knows it, is trusted more: a rare word at
+    # ``short_rare_concept_weight``, a common one at ``short_concept_weight``. Rare words, on the
+    # open-world dev set (photoscope evaluate open-world): own query first 30.9 -> 33.8 %, top 10
+    # 56.6 -> 59.6 % (0.2: 33.1 / 58.8 %; 1.0 as 0.3; up to 3 words as 2); raising
+    # ``rare_concept_weight`` for every query instead gave the dev set as much at 0.3 but cost val
+    # R@1/R@5/R@10 -0.30/-0.96/-0.78 (0.2: +0.14/-0.38/-0.24; benchmarks/retrieval_delta.py on all
+    # 1,782 queries it changes). Common words (at the general 0.05 the decoder's Flickr8k sense of
+    # "a bird" listed a lemur and a moose above a kingfisher): the dev set's 13 category queries'
+    # mean AP 78.6 -> 80.1 / 82.0 / 82.1 / 82.2 % at 0.1 / 0.2 / 0.3 / 0.5 ("a bird" 0.64 -> 0.88
+    # at 0.2); Flickr8k val's single-word queries "a W" for its 85 content words that are concepts
+    # (relevant: a caption has W; runs/exp/single_word.py, not committed) P@10 / mean AP 33.4 / 30.9
+    # -> 34.0 / 31.3 at 0.1 and 0.2, 32.8 / 31.0 at 0.3 ("hat", "head", "light": WordNet senses
+    # that are not Flickr8k's). At 0.2, dev own query top 10 63.2 -> 64.0 % (a baseball 10 -> 6,
+    # tower bridge 12 -> 4), first 33.8 % both. Only 13 of Flickr8k val's 5,000 retrieval queries
+    # are that short with a concept word (R@1 / R@5 / R@10 of those 13: 1 / 4 / 5 -> 0 / 3 / 5).
+    # The combined-query benchmark's plain one- and two-word searches on val (100 queries each,
+    # benchmarks/combined_queries.py --per-type 200 --defaults; other relevance rules) moved down:
+    # the word alone 7.9 -> 7.5, text alone 33.3 -> 32.1, "A W" 15.0 -> 14.2 (at 0.1: 7.6, 33.1,
+    # 14.6, with the dev category mean AP 80.1); the app's combined queries 15.0 / 46.1 / 46.8 /
+    # 19.6 -> 15.2 / 46.4 / 46.8 / 19.5. 0.2 for the open world's categories, where the head knows.
     short_query: int = 2
     short_concept_weight: float = 0.2
     short_rare_concept_weight: float = 0.3
+    # A query only the concepts know ("espresso") lists only photos whose stored top classes give it
+    # at least this probability: a library without an espresso says so instead of listing photos.
     concept_min: float = 0.02
+    # A concept word also reaches the photos the head calls by a class it finds alike (its
+    # classifier rows' cosine above 0.1: "duck" the ducks it takes for geese, "monkey" its gibbons;
+    # ``network.concepts.NearClasses``), counting up to ``near_classes`` of a photo of the word's
+    # own classes. On the open-world dev set (photoscope evaluate open-world) own query top 10
+    # 60.3 -> 63.2 %, first 33.8 % both ways (0.5 or 1.0 with cosines from 0.1 or 0.15 gave 62.5-63.2
+    # and 33.1-33.8 %; from 0.05, 64.0 and 32.4 %). Flickr8k val: on 1,500 of the 3,946 queries
+    # with a concept word (benchmarks/retrieval_delta.py '[{"near_classes": 0.0}]' --all-concepts
+    # --sample 1500), R@1/5/10 +0.05/+0.74/+0.42 over 0; all 5,000, R@1/5/10 23.46/52.02/65.32.
+    # 0 turns it off.
     near_classes: float = 0.5
 
 
-class ConceptWeights(Protocol):
-    """The fields ``concept_word_weight`` reads (``ConceptFusion``, ``TextSearchOptions``)."""
-
-    @property
-    def concept_weight(self) -> float: ...
-    @property
-    def rare_concept_weight(self) -> float: ...
-    @property
-    def rare_count(self) -> int: ...
-    @property
-    def short_query(self) -> int: ...
-    @property
-    def short_concept_weight(self) -> float: ...
-    @property
-    def short_rare_concept_weight(self) -> float: ...
-
-
-def concept_word_weight(weights: ConceptWeights, uses: int, content_words: int) -> float:
-    """How much a concept word's evidence counts in a query (``TextSearchOptions`` gives the
+def concept_word_weight(weights: ConceptFusion, uses: int, content_words: int) -> float:
+    """How much a concept word's evidence counts in a query (``ConceptFusion`` gives the
     reasons): ``uses``, how often the decoder saw the word (its rarest word's count), and
     ``content_words``, how many content words the query has."""
     short = content_words <= weights.short_query
@@ -89,7 +115,7 @@ def concept_word_weight(weights: ConceptWeights, uses: int, content_words: int) 
     return weights.short_rare_concept_weight if short else weights.rare_concept_weight
 
 
-def concepts_alone_weight(weights: ConceptWeights, content_words: int) -> float:
+def concepts_alone_weight(weights: ConceptFusion, content_words: int) -> float:
     """The weight a query's concept row carries when the decoder knows none of its words
     ("espresso"): what the row is divided by to read the concepts alone, unweighted."""
     return max(concept_word_weight(weights, 0, content_words), 1e-6)
