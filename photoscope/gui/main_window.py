@@ -872,7 +872,7 @@ class MainWindow(QMainWindow):
 
     def _chip_thumbnail(self, path: str) -> None:
         if self.search.query_photo == path:
-            pixmap = self.loader.pixmap(path)
+            pixmap = self.loader.pixmap(path, keep=True)  # a new result set must not drop its load
             if pixmap is not None:
                 self.search.chip.set_thumbnail(pixmap)
 

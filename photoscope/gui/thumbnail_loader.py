@@ -123,6 +123,7 @@ class ThumbnailLoader(QObject):
         self._work = threading.Condition(self._lock)
         self._wanted: OrderedDict[str, float | None] = OrderedDict()  # newest last
         self._in_flight: set[str] = set()
+        self._kept: set[str] = set()  # wanted paths ``forget_pending`` leaves (``pixmap(keep=True)``)
         self._done: list[tuple[str, QImage]] = []
         self._workers: list[threading.Thread] = []
         self._waiting = 0  # threads asleep on ``_work``
@@ -130,27 +131,32 @@ class ThumbnailLoader(QObject):
         self._wake_queued = False
         self._ready.connect(self._store, Qt.ConnectionType.QueuedConnection)
 
-    def pixmap(self, path: str, mtime: float | None = None) -> QPixmap | None:
-        """The thumbnail if loaded (None meanwhile, and for unreadable photos: see ``failed``)."""
+    def pixmap(self, path: str, mtime: float | None = None, keep: bool = False) -> QPixmap | None:
+        """The thumbnail if loaded (None meanwhile, and for unreadable photos: see ``failed``).
+        ``keep``: the request outlives ``forget_pending`` (the search chip's, not a grid's tile)."""
         pixmap = self._cache.get(path)
         if pixmap is not None:
             self._cache.move_to_end(path)
             return pixmap
         if path not in self._failed:
-            self.request(path, mtime)
+            self.request(path, mtime, keep)
         return None
 
     def failed(self, path: str) -> bool:
         return path in self._failed
 
-    def request(self, path: str, mtime: float | None = None) -> None:
+    def request(self, path: str, mtime: float | None = None, keep: bool = False) -> None:
         with self._lock:
             if self._closed or path in self._in_flight:
                 return
             self._wanted[path] = mtime
             self._wanted.move_to_end(path)
-            while len(self._wanted) > self.pending_limit:
-                self._wanted.popitem(last=False)  # scrolled past long ago
+            if keep:
+                self._kept.add(path)
+            over = len(self._wanted) - self.pending_limit
+            if over > 0:  # the oldest were scrolled past long ago
+                for old in [p for p in self._wanted if p not in self._kept][:over]:
+                    del self._wanted[old]
             if self._wake_queued:
                 return
             self._wake_queued = True
@@ -200,6 +206,7 @@ class ThumbnailLoader(QObject):
             done, self._done = self._done, []
             for path, _ in done:
                 self._in_flight.discard(path)
+                self._kept.discard(path)
         if not done:
             return
         for path, image in done:
@@ -216,9 +223,10 @@ class ThumbnailLoader(QObject):
             self.loaded.emit(path)
 
     def forget_pending(self) -> None:
-        """Drop queued loads (a new result set replaces the rows that asked for them)."""
+        """Drop queued loads (a new result set replaces the rows that asked for them), but the kept."""
         with self._lock:
-            self._wanted.clear()
+            for path in [p for p in self._wanted if p not in self._kept]:
+                del self._wanted[path]
 
     def shutdown(self, wait_ms: int = 10_000) -> None:
         with self._lock:

@@ -1,0 +1,53 @@
+"""The thumbnail loader keeps the search chip's thumbnail when a new result set drops the grid's.
+
+A dropped photo's chip asked for its thumbnail, then the query's results replaced the grid, and
+``forget_pending`` dropped every queued load: on a loaded machine the chip's had not started yet,
+and the chip stayed without its thumbnail (``test_gui_search``'s dropped-photo test timed out
+waiting for it, 1 run in 6 beside two busy processes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from photos import write_photo
+from PySide6.QtCore import QCoreApplication
+
+from photoscope.gui.thumbnail_loader import ThumbnailLoader
+
+
+def test_a_kept_request_outlives_a_new_result_set(qtbot, tmp_path: Path) -> None:
+    chip, tile = tmp_path / "chip.jpg", tmp_path / "tile.jpg"
+    write_photo(chip, seed=1)
+    write_photo(tile, seed=2)
+    loader = ThumbnailLoader(threads=1, root=tmp_path / "thumbnails")
+    try:
+        assert loader.pixmap(str(chip), keep=True) is None  # asked; the loading thread wakes later
+        assert loader.pixmap(str(tile)) is None
+        loader.forget_pending()  # the results arrive before either load started
+        with qtbot.waitSignal(loader.loaded, timeout=10_000) as loaded:
+            QCoreApplication.processEvents()
+        assert loaded.args == [str(chip)]
+        assert loader.pixmap(str(chip)) is not None
+        qtbot.wait(200)  # the tile's load was dropped: nothing more comes
+        assert str(tile) not in loader._cache
+    finally:
+        loader.shutdown()
+
+
+def test_a_kept_request_is_not_pushed_out_by_newer_tiles(qtbot, tmp_path: Path) -> None:
+    """Asking for more tiles than ``pending_limit`` drops the oldest tiles' loads, not the chip's."""
+    paths = [tmp_path / f"{name}.jpg" for name in ("chip", "a", "b", "c")]
+    for seed, path in enumerate(paths):
+        write_photo(path, seed=seed)
+    loader = ThumbnailLoader(threads=1, pending_limit=2, root=tmp_path / "thumbnails")
+    try:
+        loader.pixmap(str(paths[0]), keep=True)
+        for path in paths[1:]:
+            loader.pixmap(str(path))
+        loaded: list[str] = []
+        loader.loaded.connect(loaded.append)
+        qtbot.waitUntil(lambda: str(paths[0]) in loaded, timeout=10_000)
+        qtbot.wait(300)
+        assert str(paths[1]) not in loaded  # the oldest tile was dropped
+    finally:
+        loader.shutdown()
