@@ -89,7 +89,7 @@ def test_similar_words_and_analogies_from_embeddings(tiny_model_dir: Path) -> No
     net, vocab = bundle.network, bundle.vocab
     words = ["a", "dog", "runs", "red", "square", "two", "dogs", "play"]
     bundle.vocab = type(vocab)(vocab.words, tuple(0 if w not in words else 50 for w in vocab.words))
-    emb = torch.zeros_like(net.embed.weight)
+    emb = torch.zeros_like(net.out.weight)  # the decoder's output word vectors
     axes = {
         "dog": [1, 0, 0],
         "dogs": [1, 1, 0],
@@ -103,7 +103,7 @@ def test_similar_words_and_analogies_from_embeddings(tiny_model_dir: Path) -> No
         emb[vocab.index(word), :3] = torch.tensor(vec)
     emb[vocab.index("a"), 5] = 1.0
     with torch.no_grad():
-        net.embed.weight.copy_(emb)
+        net.out.weight.copy_(emb)
     space = WordSpace(model, min_count=20)
     assert space.similar("square", 1)[0].word == "red"
     # dog : dogs :: runs : ?  ->  dogs - dog + runs = play

@@ -258,7 +258,7 @@ class DecodeOptions:
 @dataclass(frozen=True)
 class WordEmbeddings:
     words: list[str]  # frequent words, most frequent first
-    vectors: torch.Tensor  # len(words) x D decoder input embeddings
+    vectors: torch.Tensor  # len(words) x D: the decoder's output word vectors
 
 
 class PhotoscopeModel:
@@ -773,14 +773,15 @@ class PhotoscopeModel:
         return [] if probes is None else probes.likeliest(feature, count, leave_out)
 
     def word_embeddings(self, min_count: int = WORD_MIN_COUNT) -> WordEmbeddings:
-        """The decoder's embeddings of the words seen at least ``min_count`` times in training."""
+        """The decoder's output word vectors (``lexicon.EMBEDDING`` says why those) of the words seen
+        at least ``min_count`` times in training."""
         vocab = self.bundle.vocab
         keep = [
             i
             for i, (w, c) in enumerate(zip(vocab.words, vocab.counts, strict=True))
             if c >= min_count and w not in SPECIALS
         ]
-        weights = self.bundle.network.embed.weight.detach()[keep]
+        weights = self.bundle.network.out.weight.detach()[keep]
         return WordEmbeddings([vocab.words[i] for i in keep], weights)
 
 
