@@ -96,3 +96,26 @@ def test_rewriting_old_captions_gives_way_to_a_stopping_worker(
         worker = app.indexer()
         worker.stop()  # a stopped worker's idle call rewrites nothing
         assert worker.stopping and app.redescribe(batch=1, stop=lambda: worker.stopping) == 0
+
+
+def test_the_index_command_rewrites_every_old_caption(
+    shapes_library_db: tuple[Path, Path],
+    trained_tiny: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """After an upgrade that changes the caption rule, `photoscope index` (a rescan) left the old
+    captions as they were (the open-world library's kangaroo stayed "a brush kangaroo"): only the
+    app's idle moments rewrote them, and a user of the command line never got the new captions."""
+    db = tmp_path / "library.db"
+    shutil.copy(shapes_library_db[0], db)
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE photos SET description_version = 'concepts-0'")
+        conn.execute("UPDATE captions SET text = 'old caption'")
+        indexed = conn.execute("SELECT count(*) FROM photos WHERE status = 'indexed'").fetchone()[0]
+    assert main(["index", "--db", str(db), "--model", str(trained_tiny), "--quiet"]) == 0
+    assert f"re-captioned {indexed} photos from their stored vectors" in capsys.readouterr().out
+    with Photoscope(db, trained_tiny) as app:
+        records = app.photos_by_ids(app.library.photo_ids())
+        assert records and all(r.caption != "old caption" for r in records)
+        assert app.captions_to_rewrite() == 0

@@ -171,18 +171,26 @@ class Indexing(Core):
             self._worker.wake()
         return queued
 
+    def captions_to_rewrite(self) -> int:
+        """How many indexed photos have a caption an older caption rule wrote (``redescribe``)."""
+        version = getattr(self.model, "description_version", None)
+        if version is None:
+            return 0
+        return self.library.stale_description_count(version, self.model.version)
+
     def redescribe(
         self,
         batch: int = 256,
         limit: int | None = None,
         stop: Callable[[], bool] | None = None,
         threads: int | None = None,
+        on_batch: Callable[[int], None] | None = None,
     ) -> int:
         """Re-caption indexed photos whose caption an older caption rule wrote (a library indexed
         before the encoder head's concepts, say) from their stored vectors: the decoder runs again,
         the encoder does not. Stops early when photos are waiting to be indexed or ``stop()`` says so
-        before a batch (the next idle moment goes on); ``threads`` limits the network's threads.
-        Returns how many photos got a new caption."""
+        before a batch (the next idle moment goes on); ``threads`` limits the network's threads;
+        ``on_batch`` hears how many each batch rewrote. Returns how many photos got a new caption."""
         import numpy as np
         import torch
 
@@ -210,6 +218,8 @@ class Indexing(Core):
             rows = [(i, d.text, d.score) for i, d in zip(found_ids, described, strict=True)]
             self.library.write_descriptions(rows, version)
             done += len(rows)
+            if on_batch is not None:
+                on_batch(len(rows))
         return done
 
     def start_background(

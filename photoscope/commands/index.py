@@ -102,6 +102,7 @@ def index(args: argparse.Namespace) -> int:
             print(f"offline (its photos stay in the index): {path}")
         _print_scan_problems(report)
         code = _run_worker(app, args)
+        _rewrite_old_captions(app, args)
         if args.watch and code == 0:
             code = _watch(app, args)
         print(f"model {version}; {_counts_line(app)}")
@@ -140,6 +141,21 @@ def _run_worker(app: Photoscope, args: argparse.Namespace) -> int:
     print(f"indexed {result.indexed} {photos}, {result.errors} could not be read", end="")
     print(" (see `photoscope status`)" if result.errors else "")
     return 0
+
+
+def _rewrite_old_captions(app: Photoscope, args: argparse.Namespace) -> None:
+    """Captions an older caption rule wrote (an upgrade), all written again from the stored vectors:
+    the decoder runs again, no photo is decoded (about 11 s per 1,000 photos on 2 cores). The app
+    does it in its idle moments; a command-line user asked for an up-to-date library now. Ctrl-C
+    stops between batches; the rest wait for the next run."""
+    from tqdm import tqdm
+
+    total = app.captions_to_rewrite()
+    if not total:
+        return
+    with tqdm(total=total, unit="photo", desc="re-captioning", disable=args.quiet or None) as bar:
+        done = app.redescribe(on_batch=bar.update)
+    print(f"re-captioned {done} photos from their stored vectors (the caption rule changed)")
 
 
 def _print_changes(report: ScanReport) -> None:
