@@ -113,8 +113,12 @@ def test_the_index_command_rewrites_every_old_caption(
         conn.execute("UPDATE photos SET description_version = 'concepts-0'")
         conn.execute("UPDATE captions SET text = 'old caption'")
         indexed = conn.execute("SELECT count(*) FROM photos WHERE status = 'indexed'").fetchone()[0]
+    assert main(["status", "--db", str(db)]) == 0  # said before: what an upgrade left to do
+    assert f"captions: {indexed} photos wait for captions by the new caption rule" in capsys.readouterr().out
     assert main(["index", "--db", str(db), "--model", str(trained_tiny), "--quiet"]) == 0
     assert f"re-captioned {indexed} photos from their stored vectors" in capsys.readouterr().out
+    assert main(["status", "--db", str(db)]) == 0
+    assert "captions:" not in capsys.readouterr().out
     with Photoscope(db, trained_tiny) as app:
         records = app.photos_by_ids(app.library.photo_ids())
         assert records and all(r.caption != "old caption" for r in records)

@@ -171,6 +171,13 @@ class Indexing(Core):
             self._worker.wake()
         return queued
 
+    def captions_waiting(self) -> int:
+        """How many indexed photos wait for a caption by this Photoscope's caption rule, whatever
+        model indexed them; no model loaded (``status``)."""
+        from photoscope.network import DESCRIPTION_VERSION
+
+        return self.library.stale_description_count(DESCRIPTION_VERSION)
+
     def captions_to_rewrite(self) -> int:
         """How many indexed photos have a caption an older caption rule wrote (``redescribe``)."""
         version = getattr(self.model, "description_version", None)

@@ -241,6 +241,12 @@ def status(args: argparse.Namespace) -> int:
             print(f"  {f.path} ({f.photos} photos{note})")
         versions = app.model_versions()
         print("model: " + (", ".join(f"{v} ({n} photos)" for v, n in versions.items()) or "none yet"))
+        waiting = app.captions_waiting()
+        if waiting:
+            print(
+                f"captions: {waiting} photos wait for captions by the new caption rule"
+                " (`photoscope index` writes them now, the app when it is idle)"
+            )
         errors = app.errors(None if args.all else 20)
         if errors:
             print(f"could not index {counts['error']} photos:")

@@ -958,14 +958,14 @@ class Library:
         )
         return [int(r[0]) for r in rows]
 
-    def stale_description_count(self, version: str, model_version: str) -> int:
-        """How many photos ``stale_descriptions`` would give, all of them."""
-        rows = self._query(
-            "SELECT count(*) FROM photos WHERE status = 'indexed' AND model_version = ?"
-            " AND description_version IS NOT ?",
-            (model_version, version),
-        )
-        return int(rows[0][0])
+    def stale_description_count(self, version: str, model_version: str | None = None) -> int:
+        """How many photos ``stale_descriptions`` would give, all of them (any model's without
+        ``model_version``)."""
+        query = "SELECT count(*) FROM photos WHERE status = 'indexed' AND description_version IS NOT ?"
+        args: tuple[str, ...] = (version,)
+        if model_version is not None:
+            query, args = query + " AND model_version = ?", (version, model_version)
+        return int(self._query(query, args)[0][0])
 
     def write_descriptions(self, rows: Sequence[tuple[int, str, float]], version: str) -> None:
         """New captions (photo id, caption, score) written from stored vectors by caption rule ``version``."""

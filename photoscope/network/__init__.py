@@ -34,8 +34,10 @@ if TYPE_CHECKING:
     )
     from photoscope.network.naming import Namer, concepts_from_tags, decoder_words
     from photoscope.network.text_model import QueryWords, TextModel
+    from photoscope.network.versions import DESCRIPTION_VERSION
 
 _HOMES = {
+    "DESCRIPTION_VERSION": "versions",
     "FUNCTION_WORDS": "lexicon",
     "BundleError": "bundle",
     "Caption": "decoding",
@@ -63,6 +65,7 @@ _HOMES = {
 }
 
 __all__ = [
+    "DESCRIPTION_VERSION",
     "FUNCTION_WORDS",
     "BundleError",
     "Caption",

@@ -44,6 +44,7 @@ from photoscope.network.naming import (
     without_object,
 )
 from photoscope.network.text_model import QueryWords, query_words
+from photoscope.network.versions import DESCRIPTION_VERSION
 from photoscope.network.vocab import SPECIALS
 from photoscope.network.word_probes import (
     CAPTION_FUNCTION_WORDS,
@@ -179,26 +180,6 @@ class DescribedCaption:
     score: float
     concepts: list[tuple[str, float]]
     decoder_text: str  # the decoder's caption before the rule
-
-
-# The version of the rule that turns a photo's stored vectors into its caption (the caption rule
-# below). A library whose captions an older rule wrote re-captions its photos from their stored
-# vectors (``Photoscope.redescribe``); the model's version, which re-encodes photos, stays.
-# 3: sure names (CaptionRule.kind_threshold), probes at 0.93; 4: the word detectors guide the
-# beam, probes at 0.96 on unfamiliar photos, a dog the head sees as another animal discounted;
-# 5: the detectors know "grass" and "leaves", a scene they do not see is not said, and a photo the
-# head recognises nothing in is "a photo"; 6: a person's or a dog's kind ("rollerblader", "poodle")
-# counts as the person or the dog, a re-written caption may not bring in what the detectors do not
-# see, a ball the photo does not support is cut from the sentence, and classes are named in everyday
-# English ("a gorilla", not "a gorilla gorilla"; "a polar bear", not "an ice bear"); 7: a wider
-# beam whose caption is the one its likeliest captions agree with (``DecodeOptions.consensus``), a
-# re-write's new word without a detector checked by the head ("a cat" for a drum kit), a dog's
-# "his" is the dog's, and a caption that repeats a phrase is chosen only when all candidates do;
-# 8: a caption that is only a name says where the thing is ("a bison in a field"), a mass noun's
-# name takes "some" ("some furniture"), and no name comes from a sense not the photo's ("a surface");
-# 9: a class keeps its everyday name over a rarer synonym ("a dalmatian", not "a coach dog") and a
-# thing that comes in pairs is "a pair of sunglasses"
-DESCRIPTION_VERSION = "concepts-9"
 
 
 @dataclass(frozen=True)
