@@ -43,14 +43,14 @@ def read_resource(name: str, path: Path | str | None = None) -> str:
 def resource_json(name: str, path: Path | str | None = None) -> Any:
     """``path`` if given, else the shipped ``resources/<name>``, parsed as JSON; the shipped file
     ``ResourceMissing`` when missing or damaged."""
-    if path is not None:
-        return json.loads(read_resource(name, path))
+    text = read_resource(name, path)
     try:
-        return json.loads(read_resource(name))
+        return json.loads(text)
     except json.JSONDecodeError as error:
-        where = resources_dir() / name
+        if path is not None:
+            raise  # a tool's or a test's own file
         raise ResourceMissing(
-            f"{where}, a file Photoscope ships with, is damaged: reinstall Photoscope"
+            f"{resources_dir() / name}, a file Photoscope ships with, is damaged: reinstall Photoscope"
         ) from error
 
 
