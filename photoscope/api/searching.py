@@ -332,9 +332,9 @@ class Searching(Core):
         counted as."""
         from photoscope.search.combine import CombinedRanker
 
-        allowed = self._allowed(filters)
         if not resolved.terms:
             return [], []
+        allowed = self._allowed(filters)
         with self._store_lock:
             ranked = CombinedRanker(self.model, self.store).rank(resolved.terms)
             if not len(ranked.scores):
