@@ -491,8 +491,8 @@ class Namer:
         self._candidates: list[list[str]] = []
         self._shown: list[str] = []  # each class as the app shows it: "Egyptian cat", "monarch butterfly"
         for i, name in enumerate(concepts.names):
-            own = self._kind_name(i, name.lower())
-            self._shown.append(next((lemma for lemma in concepts.lemmas[i] if lemma.lower() == own), name))
+            self._shown.append(self._kind_name(i, name))
+            own = self._shown[-1].lower()
             words = [own] if concepts.is_concept(own) else []
             words += [w for w in concepts.covering_words(i) if w in known and w not in words]
             self._candidates.append(words)
@@ -504,16 +504,18 @@ class Namer:
         else ("monarch butterfly" rather than "monarch", "pirate ship" rather than "pirate") or is
         something else ("ring-tailed lemur" rather than "Madagascar cat"), else its readable name.
         A synonym that merely ends in a word above the class is not its kind: a dalmatian stays a
-        dalmatian, not "a coach dog", sunglasses are not "dark glasses"."""
+        dalmatian, not "a coach dog", sunglasses are not "dark glasses". As WordNet writes it."""
         above = set(self.concepts.covering_words(index))
-        last = name.rsplit(" ", 1)[-1]
-        misleads = " " in name and self.concepts.is_concept(last) and last not in above
+        lowered = name.lower()
+        last = lowered.rsplit(" ", 1)[-1]
+        misleads = " " in lowered and self.concepts.is_concept(last) and last not in above
         for lemma in self.concepts.lemmas[index]:
             word = lemma.lower()
-            if " " not in word or word.rsplit(" ", 1)[1] not in above or not self.concepts.is_concept(word):
+            kind = word.rsplit(" ", 1)[-1]
+            if " " not in word or kind not in above or not self.concepts.is_concept(word):
                 continue
-            if misleads or (_spells_out(word, name) and word.rsplit(" ", 1)[1] not in _EMPTY_KINDS):
-                return word
+            if misleads or (_spells_out(word, lowered) and kind not in _EMPTY_KINDS):
+                return lemma
         return name
 
     def classes(self, word: str) -> npt.NDArray[np.int64]:
