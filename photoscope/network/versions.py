@@ -19,5 +19,6 @@ from __future__ import annotations
 # 8: a caption that is only a name says where the thing is ("a bison in a field"), a mass noun's
 # name takes "some" ("some furniture"), and no name comes from a sense not the photo's ("a surface");
 # 9: a class keeps its everyday name over a rarer synonym ("a dalmatian", not "a coach dog") and a
-# thing that comes in pairs is "a pair of sunglasses"
-DESCRIPTION_VERSION = "concepts-9"
+# thing that comes in pairs is "a pair of sunglasses"; 10: a scene the word detectors barely see is
+# not said unless the head sees it ("the sand" under a pillow is gone, a cathedral's building stays)
+DESCRIPTION_VERSION = "concepts-10"
