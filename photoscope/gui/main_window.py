@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QByteArray,
-    QItemSelectionModel,
     QModelIndex,
     QSettings,
     Qt,
@@ -55,19 +54,20 @@ from photoscope.gui.pages import MoreBar, Pages, UpgradeBar, WelcomePage, pictur
 from photoscope.gui.photo_drops import PhotoDropFilter
 from photoscope.gui.query_state import QueryState
 from photoscope.gui.results_model import PhotoGridModel, ResultsModel, TimelineModel
+from photoscope.gui.results_presenter import ResultsPresenter
 from photoscope.gui.results_view import MAX_TILE, MIN_TILE, ResultsView
 from photoscope.gui.search_panel import PhotoQuery, SearchPanel
 from photoscope.gui.tasks import Relay, TaskRunner
 from photoscope.gui.thumbnail_loader import ThumbnailLoader, qimage_to_pil
 from photoscope.gui.tile_actions import TileActions
+from photoscope.gui.timeline_reader import TimelineReader
 from photoscope.gui.wording import (
     CAPTIONS_WHILE_LOADING,
     REFINING,
+    NothingFound,
     describe_repair,
     indexing_stopped_message,
     plural,
-    results_count,
-    results_message,
 )
 from photoscope.gui.words_panel import WordsPanel
 
@@ -75,7 +75,6 @@ if TYPE_CHECKING:
     from PIL import Image
 
     from photoscope.api import (
-        Copies,
         DoctorReport,
         Folder,
         IndexWorker,
@@ -84,13 +83,11 @@ if TYPE_CHECKING:
         Query,
         Results,
         ScanReport,
-        Timeline,
     )
     from photoscope.api import IndexProgress as Progress
 
 RESULT_LIMIT = 1000
 REFRESH_MS = 1500  # while indexing, re-run the query at most this often so new photos show up
-TIMELINE_HEAD = 500  # photos read first at launch: more than a screen holds at the smallest tiles
 BROWSE_REFRESH_MS = 4000  # while indexing, re-read the timeline at most this often
 CHOICES_AFTER_SCROLL_MS = 1500  # at launch the folder filter's subfolders are read after a pause this long
 
@@ -115,7 +112,6 @@ class MainWindow(QMainWindow):
         self._pasted: tuple[int, Image.Image] | None = None  # the pasted image's key and PIL copy
         self._adding_folder = False  # --folder given: no welcome page while it is added
         self._choices_waiting = False  # the folder filter's subfolders, read once the network is in
-        self._timeline_stale = False  # changed behind a query's results: read again when shown
         self.runner = TaskRunner(threads=1, parent=self)  # API calls, in order
         # First answers while the network loads: never queued behind the runner's loading of it.
         self.quick = TaskRunner(threads=1, parent=self)
@@ -172,6 +168,22 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.tile_slider)
         self.detail = DetailView(self.timeline, self.io, self)
         self.actions_ = TileActions(self.grid, self.settings, self)
+        self.presenter = ResultsPresenter(
+            self.results,
+            self.view,
+            self.pages,
+            self.detail,
+            self.more_bar,
+            self.result_label,
+            self.statusBar(),
+            self.search.show_message,
+            self._why_empty,
+            self,
+        )
+        self.timeline_reader = TimelineReader(
+            self.timeline, self.browse, self.pages_runner, self.settings, lambda: self.api, self._has_query
+        )
+        self.timeline_reader.setParent(self)
         self.library_dialog = LibraryDialog(lambda: self.api, self.runner, self)
         self.words = WordsPanel(lambda: self.api, self.runner, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.words)
@@ -179,13 +191,10 @@ class MainWindow(QMainWindow):
         self.search.edit.installEventFilter(PhotoDropFilter(self))
 
     def set_browse_option(self, key: str, value: str) -> None:
-        self.settings.setValue(key, value)
-        self.reload_timeline()
+        self.timeline_reader.set_option(key, value)
 
     def browse_options(self) -> tuple[str, str]:
-        return str(self.settings.value("browse/sort", "newest")), str(
-            self.settings.value("browse/group", "month")
-        )
+        return self.timeline_reader.options()
 
     def _connect(self) -> None:
         self.opener.state.connect(self.index_status.show_text)
@@ -201,6 +210,10 @@ class MainWindow(QMainWindow):
         self.welcome.add_folder.connect(self.add_folder)
         self.welcome.choose_folder.connect(self.choose_and_add_folder)
         self.more_bar.more_requested.connect(self.show_more)
+        self.presenter.shown.connect(self.results_shown)
+        self.timeline_reader.head_read.connect(lambda: self.pages.setCurrentWidget(self.browse))
+        self.timeline_reader.read.connect(self._timeline_read)
+        self.timeline_reader.failed.connect(self._timeline_failed)
         self.upgrade_bar.chosen.connect(self._upgrade_chosen)
         self.search.text_query.connect(lambda _: self._new_query())
         self.search.photo_query.connect(self._photo_query)
@@ -536,7 +549,7 @@ class MainWindow(QMainWindow):
             self.runner.obsolete("search")
             self.quick.obsolete("early")
             self.queries.cleared()
-            self.results.set_matches([])
+            self.presenter.clear()
             self._show_idle()
             self.launch.first_answer_shown()
             return
@@ -550,7 +563,7 @@ class MainWindow(QMainWindow):
         def answered(results: Results) -> None:
             self.quick.obsolete("early")  # the network's ranking replaces the first answer for good
             refining = self.queries.answered(number)
-            self._show_results(results, described, time.perf_counter() - started, quiet, refining)
+            self.presenter.show(results, described, time.perf_counter() - started, quiet, refining)
 
         def search() -> None:
             self.launch.first_answer_shown()
@@ -579,11 +592,11 @@ class MainWindow(QMainWindow):
             return
         self.queries.first_answer_shown(number, quick)
         if quick:
-            self._show_results(results, described, time.perf_counter() - started, quiet)
+            self.presenter.show(results, described, time.perf_counter() - started, quiet)
             if results.matches:
                 self.result_label.setText(f"{self.result_label.text()} · {REFINING}")
         else:
-            self._show_results(results, f"{described} {CAPTIONS_WHILE_LOADING}", 0.0, quiet)
+            self.presenter.show(results, f"{described} {CAPTIONS_WHILE_LOADING}", 0.0, quiet)
 
     @property
     def first_answer(self) -> str | None:
@@ -596,104 +609,29 @@ class MainWindow(QMainWindow):
         """The grid shows a first answer; the network's ranking replaces it when it is ready."""
         return self.queries.first_answer is not None
 
-    def _show_results(
-        self, results: Results, described: str, seconds: float, quiet: bool = False, refining: bool = False
-    ) -> None:
-        """A new query's results start at the best match with nothing selected; a refresh while
-        indexing (``quiet``) keeps what the user selected and how far they scrolled. The network's
-        answer replacing a first one (``refining``) keeps the photo the user selected, where it is
-        now, if it is still among the results (and the photo view open on it)."""
-        kept = self._selected_id() if refining else None
-        if not quiet and kept is None:
-            self.detail.hide()
-        showing_all = quiet and self.results.hidden() == 0 and self.results.rowCount() > 0
-        selected = self.view.currentIndex().row() if quiet else -1
-        scrolled = self.view.verticalScrollBar().value() if quiet else 0
-        self.results.set_matches(results.matches, None if showing_all else results.relevant)
-        if kept is not None:
-            row = next((i for i, m in enumerate(self.results.matches()) if m.photo.id == kept), -1)
-            if row < 0 and kept in {m.photo.id for m in results.matches}:
-                self.results.show_more()  # it is among the weaker matches now
-                row = next(i for i, m in enumerate(self.results.matches()) if m.photo.id == kept)
-            selected, scrolled = (row, -1) if row >= 0 else (-1, 0)
-            if row < 0:
-                self.detail.hide()
-        self.search.show_message(results_message(results))
-        count = len(results.matches)
-        self.statusBar().clearMessage()
-        if count:
-            self.pages.setCurrentWidget(self.view)
-            if not self.detail.isVisible():
-                self.detail.set_model(self.results)
-            if selected >= 0:
-                self.view.setCurrentIndex(self.results.index(min(selected, self.results.rowCount() - 1)))
-                if scrolled >= 0:
-                    self.view.verticalScrollBar().setValue(scrolled)
-                else:  # the kept photo moved: it stays in sight, and the photo view follows it
-                    self.view.scrollTo(self.view.currentIndex())
-                    if self.detail.isVisible():
-                        self.detail.show_row(self.view.currentIndex().row())
-            else:
-                self.view.clearSelection()
-                self.view.selectionModel().setCurrentIndex(
-                    self.results.index(0), QItemSelectionModel.SelectionFlag.NoUpdate
-                )
-                self.view.scrollToTop()
-            self.result_label.setText(f"{results_count(results)} for {described} ({seconds:.2f} s)")
-        else:
-            self.result_label.setText(f"No photos for {described}")
-            self._show_empty(results)
-        self._update_more_bar()
-        self.results_shown.emit(count)
-
-    def _selected_id(self) -> int | None:
-        """The photo the user selected in the results (None: nothing selected)."""
-        if not self.view.selectionModel().hasSelection():
-            return None
-        row = self.view.currentIndex().row()
-        match = self.results.match_of(self.results.photo_at(row)) if row >= 0 else None
-        return match.photo.id if match is not None else None
-
-    def _update_more_bar(self) -> None:
-        self.more_bar.show_hidden(self.results.hidden(), self.pages.currentWidget() is self.view)
-
     def show_more(self) -> None:
         """The weaker matches too, after the likely ones."""
-        if self.results.hidden():
-            self.results.show_more()
-            self._update_more_bar()
-            self.results_shown.emit(self.results.rowCount())
+        self.presenter.show_more()
 
-    def _show_empty(self, results: Results) -> None:
-        self.statusBar().clearMessage()
-        if results.unknown_words and self.search.text() and not self.search.query_photo:
-            self.pages.show_message("No photos found", "None of these words is one the model knows.")
-        elif not self.folders:
-            self.pages.show_message("No folders yet", "Add a folder of photos to search it.")
-        elif (
-            self.worker is not None
-            and self.index_status.last is not None
-            and self.index_status.last.done < self.index_status.last.total
-        ):
-            self.pages.show_message("Nothing found yet", "Photos show up here as they are indexed.")
-        elif any((self.search.folder(), self.search.date_from.value(), self.search.date_to.value())):
-            self.pages.show_message("No photos match these filters", "Try another folder or date range.")
-        else:
-            self.pages.show_message("No photos found", "Try describing it in other words.")
+    def _why_empty(self, results: Results) -> NothingFound:
+        last = self.index_status.last
+        return NothingFound(
+            unknown_words=bool(results.unknown_words),
+            text_only=bool(self.search.text()) and not self.search.query_photo,
+            has_folders=bool(self.folders),
+            indexing=self.worker is not None and last is not None and last.done < last.total,
+            filtered=any((self.search.folder(), self.search.date_from.value(), self.search.date_to.value())),
+        )
 
     def _search_failed(self, error: BaseException) -> None:
         self.queries.cleared()
-        self.statusBar().clearMessage()
-        self.results.set_matches([])
-        self.pages.show_message("The search failed", str(error))
-        self.results_shown.emit(0)
+        self.presenter.show_failure(error)
 
     def _show_idle(self) -> None:
         """No query: the timeline (once it has photos), read again first if it went stale."""
         if self._has_query():
             return
-        if self._timeline_stale:
-            self.reload_timeline()
+        self.timeline_reader.reload_if_stale()
         self.search.show_message("")
         self.more_bar.hide()
         if self.timeline.photo_count():
@@ -723,56 +661,13 @@ class MainWindow(QMainWindow):
         return api.photos_by_ids(ids) if api is not None else []
 
     def reload_timeline(self) -> None:
-        """Re-read the library's browsing order (off the GUI thread) with the chosen sort and groups.
-        Behind a query's results it is only marked stale, and read when it shows again
-        (``_show_idle``): reading 100,000 photos while indexing and searching stalled the window
-        100-200 ms at each re-read (``benchmarks/gui.py``'s heartbeat)."""
-        api = self.api
-        if api is None:
-            return
-        if self._has_query() and self.timeline.timeline is not None:
-            self._timeline_stale = True
-            return
-        self._timeline_stale = False
-        sort, group = self.browse_options()
-        if self.timeline.timeline is None and sort in ("newest", "oldest"):  # at launch: 50 ms, not 0.5 s
-            self.pages_runner.submit(
-                lambda: api.timeline(sort, group, limit=TIMELINE_HEAD),
-                self._timeline_head_ready,
-                lambda _: None,
-                key="timeline-head",
-            )
-        self.pages_runner.submit(
-            lambda: api.timeline(sort, group), self._timeline_ready, self._timeline_failed, key="timeline"
-        )
+        self.timeline_reader.reload()
 
-    def _timeline_head_ready(self, head: Timeline) -> None:
-        """The newest photos, shown while the rest of the library is read (the labels wait for it)."""
-        if self.timeline.timeline is not None or self._has_query() or not len(head.ids):
-            return
-        self.timeline.set_timeline(head, complete=False)
-        self.pages.setCurrentWidget(self.browse)
-
-    def _timeline_failed(self, error: BaseException) -> None:
-        self.statusBar().showMessage(f"The library could not be listed: {error}", 8000)
+    def _timeline_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
         self.launch.timeline_read()
 
-    def _timeline_ready(self, timeline: Timeline) -> None:
-        same = self.timeline.timeline is not None and self.timeline.timeline.sort == timeline.sort
-        scrolled = self.browse.verticalScrollBar().value() if same else 0
-        current = self.browse.currentIndex()
-        current_id = None
-        if current.isValid() and self.timeline.photo_at(current.row()) >= 0:
-            current_id = self.timeline.id_of(self.timeline.photo_at(current.row()))
-        self.timeline.set_timeline(timeline)
-        self.browse.verticalScrollBar().setValue(scrolled)
-        if current_id is not None:
-            found = [int(i) for i in (timeline.ids == current_id).nonzero()[0][:1]]
-            if found:
-                self.browse.selectionModel().setCurrentIndex(
-                    self.timeline.index(self.timeline.row_of(found[0])),
-                    QItemSelectionModel.SelectionFlag.NoUpdate,
-                )
+    def _timeline_read(self) -> None:
         self._show_idle()
         self.launch.timeline_read()
 
@@ -789,35 +684,13 @@ class MainWindow(QMainWindow):
         if api is None:
             return
         self.statusBar().showMessage("Looking for copies…")
-        self.runner.submit(api.copies, self._show_copies, key="search")
-
-    def _show_copies(self, copies: Copies) -> None:
-        matches = copies.matches
-        self.statusBar().clearMessage()
-        self.results.set_matches(matches, groups=[(g.label, g.start) for g in copies.groups])
-        self.more_bar.hide()
-        if matches:
-            self.pages.setCurrentWidget(self.view)
-            self.detail.set_model(self.results)
-            self.result_label.setText(
-                f"{plural(len(copies.groups), 'group')} of copies ({plural(len(matches), 'photo')})"
-            )
-        else:
-            self.result_label.setText("No copies")
-            self.pages.show_message(
-                "No copies found", "No two photos in the library are copies of each other."
-            )
-        self.results_shown.emit(len(matches))
+        self.runner.submit(api.copies, self.presenter.show_copies, key="search")
 
     def _trashed(self, ids: list[int]) -> None:
         api = self.api
         if api is None:
             return
-        self.timeline.remove_ids(ids)  # gone from the grid at once; the index follows
-        # A listing read before the removal (the full timeline after the first screen's, at launch)
-        # would bring the photos back: it is dropped, and _after_trash reads the library again.
-        self.pages_runner.obsolete("timeline-head")
-        self.pages_runner.obsolete("timeline")
+        self.timeline_reader.forget(ids)  # gone from the grid at once; the index follows
         self.runner.submit(
             lambda: api.remove_photos(ids), lambda _: self._after_trash(), lambda _: self._after_trash()
         )

@@ -3,6 +3,7 @@ no Qt."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -103,3 +104,27 @@ def results_message(results: Results) -> str:
             f"{plural(results.undated, 'photo')} with no date taken {verb} placed by the file's date."
         )
     return " ".join(m for m in messages if m)
+
+
+@dataclass(frozen=True)
+class NothingFound:
+    """What the window knows when a query finds no photo, for saying why (``nothing_found``)."""
+
+    unknown_words: bool  # the answer lists words the model does not know
+    text_only: bool  # the query is typed text, no photo
+    has_folders: bool
+    indexing: bool  # the background indexer has photos still to read
+    filtered: bool  # a folder or a date range narrows the search
+
+
+def nothing_found(why: NothingFound) -> tuple[str, str]:
+    """The empty grid's title and what to do next, the likeliest reason first."""
+    if why.unknown_words and why.text_only:
+        return "No photos found", "None of these words is one the model knows."
+    if not why.has_folders:
+        return "No folders yet", "Add a folder of photos to search it."
+    if why.indexing:
+        return "Nothing found yet", "Photos show up here as they are indexed."
+    if why.filtered:
+        return "No photos match these filters", "Try another folder or date range."
+    return "No photos found", "Try describing it in other words."

@@ -1,0 +1,156 @@
+"""What the results grid shows for an answer: the matches, the label under them, why nothing was
+found, the copies of a "Find copies", a failed search.
+
+A new query's results start at the best match with nothing selected. A refresh while indexing
+(``quiet``) keeps what the user selected and how far they scrolled. The network's answer replacing a
+first one (``refining``) keeps the photo the user selected, where it is now, if it is still among
+the results, and the photo view open on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QItemSelectionModel, QObject, Signal
+from PySide6.QtWidgets import QLabel, QStatusBar
+
+from photoscope.gui.detail_view import DetailView
+from photoscope.gui.pages import MoreBar, Pages
+from photoscope.gui.results_model import ResultsModel
+from photoscope.gui.results_view import ResultsView
+from photoscope.gui.wording import NothingFound, nothing_found, plural, results_count, results_message
+
+if TYPE_CHECKING:
+    from photoscope.api import Copies, Results
+
+
+class ResultsPresenter(QObject):
+    """Puts answers into the results grid (``results`` shown by ``view`` on ``pages``); ``label`` says
+    what the grid holds, ``say`` shows a line above the grid, ``why_empty`` tells why nothing was
+    found."""
+
+    shown = Signal(int)  # number of results now in the grid
+
+    def __init__(
+        self,
+        results: ResultsModel,
+        view: ResultsView,
+        pages: Pages,
+        detail: DetailView,
+        more_bar: MoreBar,
+        label: QLabel,
+        status: QStatusBar,
+        say: Callable[[str], None],
+        why_empty: Callable[[Results], NothingFound],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.results, self.view, self.pages, self.detail = results, view, pages, detail
+        self.more_bar, self.label, self.status = more_bar, label, status
+        self.say, self.why_empty = say, why_empty
+
+    def show(
+        self, results: Results, described: str, seconds: float, quiet: bool = False, refining: bool = False
+    ) -> None:
+        """The answer to the query ``described``, found in ``seconds`` (module docstring)."""
+        kept = self.selected_id() if refining else None
+        if not quiet and kept is None:
+            self.detail.hide()
+        showing_all = quiet and self.results.hidden() == 0 and self.results.rowCount() > 0
+        selected = self.view.currentIndex().row() if quiet else -1
+        scrolled = self.view.verticalScrollBar().value() if quiet else 0
+        self.results.set_matches(results.matches, None if showing_all else results.relevant)
+        if kept is not None:
+            selected, scrolled = self._row_kept(kept, results)
+        self.say(results_message(results))
+        self.status.clearMessage()
+        if results.matches:
+            self._show_matches(selected, scrolled)
+            self.label.setText(f"{results_count(results)} for {described} ({seconds:.2f} s)")
+        else:
+            self.label.setText(f"No photos for {described}")
+            self.pages.show_message(*nothing_found(self.why_empty(results)))
+        self.update_more_bar()
+        self.shown.emit(len(results.matches))
+
+    def _row_kept(self, kept: int, results: Results) -> tuple[int, int]:
+        """Where the photo the user selected is in the new results: (its row, -1: scroll to it), or
+        (-1, 0) with the photo view closed when it is no longer among them."""
+        row = self._row_of(kept)
+        if row < 0 and kept in {m.photo.id for m in results.matches}:
+            self.results.show_more()  # it is among the weaker matches now
+            row = self._row_of(kept)
+        if row < 0:
+            self.detail.hide()
+            return -1, 0
+        return row, -1
+
+    def _row_of(self, photo_id: int) -> int:
+        return next((i for i, m in enumerate(self.results.matches()) if m.photo.id == photo_id), -1)
+
+    def _show_matches(self, selected: int, scrolled: int) -> None:
+        """The grid on show at ``selected`` (-1: none, at the top), scrolled to ``scrolled`` (-1: to
+        the selected photo, which the photo view follows)."""
+        self.pages.setCurrentWidget(self.view)
+        if not self.detail.isVisible():
+            self.detail.set_model(self.results)
+        if selected < 0:
+            self.view.clearSelection()
+            self.view.selectionModel().setCurrentIndex(
+                self.results.index(0), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+            self.view.scrollToTop()
+            return
+        self.view.setCurrentIndex(self.results.index(min(selected, self.results.rowCount() - 1)))
+        if scrolled >= 0:
+            self.view.verticalScrollBar().setValue(scrolled)
+            return
+        self.view.scrollTo(self.view.currentIndex())
+        if self.detail.isVisible():
+            self.detail.show_row(self.view.currentIndex().row())
+
+    def selected_id(self) -> int | None:
+        """The photo the user selected in the results (None: nothing selected)."""
+        if not self.view.selectionModel().hasSelection():
+            return None
+        row = self.view.currentIndex().row()
+        match = self.results.match_of(self.results.photo_at(row)) if row >= 0 else None
+        return match.photo.id if match is not None else None
+
+    def update_more_bar(self) -> None:
+        self.more_bar.show_hidden(self.results.hidden(), self.pages.currentWidget() is self.view)
+
+    def show_more(self) -> None:
+        """The weaker matches too, after the likely ones."""
+        if self.results.hidden():
+            self.results.show_more()
+            self.update_more_bar()
+            self.shown.emit(self.results.rowCount())
+
+    def clear(self) -> None:
+        self.results.set_matches([])
+
+    def show_failure(self, error: BaseException) -> None:
+        self.status.clearMessage()
+        self.results.set_matches([])
+        self.pages.show_message("The search failed", str(error))
+        self.shown.emit(0)
+
+    def show_copies(self, copies: Copies) -> None:
+        """Every group of near-duplicate photos, one header per group."""
+        matches = copies.matches
+        self.status.clearMessage()
+        self.results.set_matches(matches, groups=[(g.label, g.start) for g in copies.groups])
+        self.more_bar.hide()
+        if matches:
+            self.pages.setCurrentWidget(self.view)
+            self.detail.set_model(self.results)
+            groups, photos = plural(len(copies.groups), "group"), plural(len(matches), "photo")
+            self.label.setText(f"{groups} of copies ({photos})")
+        else:
+            self.label.setText("No copies")
+            self.pages.show_message(
+                "No copies found", "No two photos in the library are copies of each other."
+            )
+        self.shown.emit(len(matches))

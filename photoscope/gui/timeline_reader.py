@@ -1,0 +1,119 @@
+"""Reading the library's browsing order (the timeline) into its grid, off the GUI thread.
+
+At launch the newest photos come first (50 ms, not the 0.5 s of the whole library at 100,000
+photos), then the rest. Behind a query's results the timeline is only marked stale and read when it
+shows again: reading 100,000 photos while indexing and searching stalled the window 100-200 ms at
+each re-read (``benchmarks/gui.py``'s heartbeat). A re-read keeps the scroll position and the photo
+the user was on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QItemSelectionModel, QObject, QSettings, Signal
+
+from photoscope.gui.results_model import TimelineModel
+from photoscope.gui.results_view import ResultsView
+from photoscope.gui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from photoscope.api import Photoscope, Timeline
+
+TIMELINE_HEAD = 500  # photos read first at launch: more than a screen holds at the smallest tiles
+
+
+class TimelineReader(QObject):
+    """Fills ``model`` (shown by ``view``) on ``runner`` with the order the settings choose; ``api``
+    gives the library once it is open, ``behind_query`` whether a query's results hide the timeline."""
+
+    head_read = Signal()  # the newest photos are in: the grid can show while the rest is read
+    read = Signal()  # the whole timeline is in
+    failed = Signal(str)  # it could not be read: why
+
+    def __init__(
+        self,
+        model: TimelineModel,
+        view: ResultsView,
+        runner: TaskRunner,
+        settings: QSettings,
+        api: Callable[[], Photoscope | None],
+        behind_query: Callable[[], bool],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.model, self.view, self.runner, self.settings = model, view, runner, settings
+        self.api, self.behind_query = api, behind_query
+        self.stale = False  # changed behind a query's results: read again when shown
+
+    def options(self) -> tuple[str, str]:
+        """The chosen sort ("newest", "oldest", …) and grouping ("month", …)."""
+        return str(self.settings.value("browse/sort", "newest")), str(
+            self.settings.value("browse/group", "month")
+        )
+
+    def set_option(self, key: str, value: str) -> None:
+        self.settings.setValue(key, value)
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the timeline again (module docstring)."""
+        api = self.api()
+        if api is None:
+            return
+        if self.behind_query() and self.model.timeline is not None:
+            self.stale = True
+            return
+        self.stale = False
+        sort, group = self.options()
+        if self.model.timeline is None and sort in ("newest", "oldest"):
+            self.runner.submit(
+                lambda: api.timeline(sort, group, limit=TIMELINE_HEAD),
+                self._head_ready,
+                lambda _: None,
+                key="timeline-head",
+            )
+        self.runner.submit(lambda: api.timeline(sort, group), self._ready, self._failed, key="timeline")
+
+    def reload_if_stale(self) -> None:
+        if self.stale:
+            self.reload()
+
+    def forget(self, ids: Sequence[int]) -> None:
+        """Photos gone from the library leave the grid at once. A listing read before their removal
+        (the full timeline after the first screen's, at launch) would bring them back: it is dropped;
+        the caller reads the library again once they are removed."""
+        self.model.remove_ids(list(ids))
+        self.runner.obsolete("timeline-head")
+        self.runner.obsolete("timeline")
+
+    def _head_ready(self, head: Timeline) -> None:
+        if self.model.timeline is not None or self.behind_query() or not len(head.ids):
+            return
+        self.model.set_timeline(head, complete=False)
+        self.head_read.emit()
+
+    def _failed(self, error: BaseException) -> None:
+        self.failed.emit(f"The library could not be listed: {error}")
+
+    def _ready(self, timeline: Timeline) -> None:
+        same = self.model.timeline is not None and self.model.timeline.sort == timeline.sort
+        scrolled = self.view.verticalScrollBar().value() if same else 0
+        current_id = self._current_id()
+        self.model.set_timeline(timeline)
+        self.view.verticalScrollBar().setValue(scrolled)
+        if current_id is not None:
+            found = [int(i) for i in (timeline.ids == current_id).nonzero()[0][:1]]
+            if found:
+                self.view.selectionModel().setCurrentIndex(
+                    self.model.index(self.model.row_of(found[0])), QItemSelectionModel.SelectionFlag.NoUpdate
+                )
+        self.read.emit()
+
+    def _current_id(self) -> int | None:
+        """The photo the user is on in the timeline (None: none)."""
+        current = self.view.currentIndex()
+        if current.isValid() and self.model.photo_at(current.row()) >= 0:
+            return self.model.id_of(self.model.photo_at(current.row()))
+        return None

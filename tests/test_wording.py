@@ -1,0 +1,26 @@
+"""What the window says when a query finds nothing: the likeliest reason, with what to do next."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from photoscope.gui.wording import NothingFound, nothing_found
+
+PLAIN = NothingFound(unknown_words=False, text_only=True, has_folders=True, indexing=False, filtered=False)
+
+
+def test_words_the_model_does_not_know_come_first() -> None:
+    why = replace(PLAIN, unknown_words=True, indexing=True, filtered=True)
+    assert nothing_found(why) == ("No photos found", "None of these words is one the model knows.")
+    # with a photo in the query, the photo was searched: the unknown words are not why
+    assert nothing_found(replace(why, text_only=False))[0] == "Nothing found yet"
+
+
+def test_each_reason_says_what_to_do() -> None:
+    assert nothing_found(replace(PLAIN, has_folders=False)) == (
+        "No folders yet",
+        "Add a folder of photos to search it.",
+    )
+    assert nothing_found(replace(PLAIN, indexing=True))[1] == "Photos show up here as they are indexed."
+    assert nothing_found(replace(PLAIN, filtered=True))[1] == "Try another folder or date range."
+    assert nothing_found(PLAIN) == ("No photos found", "Try describing it in other words.")
