@@ -217,6 +217,72 @@ def _gram_counts(grams: torch.Tensor, lengths: torch.Tensor, n: int) -> torch.Te
 
 
 @torch.inference_mode()
+@dataclass(frozen=True)
+class _Words:
+    """The words of a step's candidates: candidate j of photo i continues live row ``i * k +
+    src[i, j]`` of ``seqs`` (N*k x t)."""
+
+    seqs: torch.Tensor
+    src: torch.Tensor
+    k: int
+    end: int
+
+    def of(self, photos: torch.Tensor, candidates: torch.Tensor) -> torch.Tensor:
+        return self.seqs[photos * self.k + self.src[photos, candidates]]
+
+    def top_k(self) -> torch.Tensor:
+        """N x k x t: the words of each photo's best k candidates."""
+        n, t = self.src.shape[0], self.seqs.shape[1]
+        return self.seqs.view(n, self.k, t).gather(1, self.src[:, : self.k, None].expand(n, self.k, t))
+
+
+class _BestEnded:
+    """Each photo's best hypothesis that ended, by its length-normalised score (the caption when no
+    ``Choice`` chooses among all that ended)."""
+
+    def __init__(self, n: int, max_len: int, device: torch.device) -> None:
+        self.norm = torch.full((n,), float("-inf"), device=device)
+        self.raw = torch.zeros(n, device=device)
+        self.seqs = torch.zeros(n, max_len + 1, dtype=torch.long, device=device)
+
+    def add(self, t: int, ended: torch.Tensor, norm: torch.Tensor, raw: torch.Tensor, words: _Words) -> None:
+        """Step ``t``'s candidates (N x 2k): which ``ended`` and count, their scores, and where
+        their words are (read only for the photos whose best this step beats)."""
+        step_best, at = torch.where(ended, norm, float("-inf")).max(dim=1)
+        better = step_best > self.norm
+        if not better.any():
+            return
+        rows = torch.nonzero(better).squeeze(1)
+        self.seqs[rows] = 0
+        self.seqs[rows, :t] = words.of(rows, at[rows])
+        self.seqs[rows, t] = words.end
+        self.norm[rows] = step_best[rows]
+        self.raw[rows] = raw[rows, at[rows]]
+
+    def captions(self, vocab: Vocabulary) -> list[Caption]:
+        return [
+            Caption(vocab.decode(words), norm, raw)
+            for words, norm, raw in zip(
+                self.seqs.tolist(), self.norm.tolist(), self.raw.tolist(), strict=True
+            )
+        ]
+
+
+def _allowed(
+    log_probs: torch.Tensor, banned: torch.Tensor, bias: torch.Tensor | None, only: int | None
+) -> torch.Tensor:
+    """A step's log-probabilities with the ``banned`` tokens at -inf, the photos' word ``bias``
+    added, and, when the caption is out of room, every token but ``only`` (<end>) at -inf."""
+    log_probs[:, banned] = float("-inf")
+    if bias is not None:
+        log_probs += bias
+    if only is not None:
+        keep = log_probs[:, only].clone()
+        log_probs.fill_(float("-inf"))
+        log_probs[:, only] = keep
+    return log_probs
+
+
 def beam_search(
     net: CaptionNetwork,
     vocab: Vocabulary,
@@ -248,43 +314,24 @@ def beam_search(
     scores = torch.full((n, k), float("-inf"), device=dev)
     scores[:, 0] = 0.0  # all beams start identical: expand only the first
     seqs = torch.zeros(n * k, 0, dtype=torch.long, device=dev)
-    best_norm = torch.full((n,), float("-inf"), device=dev)
-    best_raw = torch.zeros(n, device=dev)
-    best_seq = torch.zeros(n, max_len + 1, dtype=torch.long, device=dev)
+    best = _BestEnded(n, max_len, dev)
     banned = torch.tensor([vocab.pad, vocab.start, vocab.unk], device=dev)
     rank = torch.arange(2 * k, device=dev).expand(n, 2 * k)
+    in_top_k = rank < k  # a hypothesis counts as ended only if it is among the step's best k
     row_bias = None if word_bias is None else word_bias.to(dev).float().repeat_interleave(k, 0)
     finished = _Finished(n, k, max_len, dev, choice) if choice and choice.chooses and k > 1 else None
     done = torch.zeros(n, dtype=torch.bool, device=dev)
     for t in range(max_len + 1):
         log_probs, state = _step_searching(net, tokens, state, done, k)
-        log_probs[:, banned] = float("-inf")
-        if row_bias is not None:
-            log_probs += row_bias
-        if t == max_len:  # out of room: only <end> may follow
-            keep = log_probs[:, vocab.end].clone()
-            log_probs.fill_(float("-inf"))
-            log_probs[:, vocab.end] = keep
-        cand = (scores.reshape(-1, 1) + log_probs).reshape(n, k * v)
-        top, idx = cand.topk(2 * k, dim=1)
+        log_probs = _allowed(log_probs, banned, row_bias, vocab.end if t == max_len else None)
+        top, idx = (scores.reshape(-1, 1) + log_probs).reshape(n, k * v).topk(2 * k, dim=1)
         src, tok = idx // v, idx % v
-        # Finished hypotheses: an <end> among the top k candidates of this step.
         is_end = tok == vocab.end
         norm = top / float(t + 1) ** length_penalty
-        end_norm = torch.where(is_end & (rank < k), norm, float("-inf"))
-        step_best, step_arg = end_norm.max(dim=1)
-        better = step_best > best_norm
-        if better.any():
-            rows = torch.nonzero(better).squeeze(1)
-            beam_rows = rows * k + src[rows, step_arg[rows]]
-            best_seq[rows] = 0
-            best_seq[rows, :t] = seqs[beam_rows]
-            best_seq[rows, t] = vocab.end
-            best_norm[rows] = step_best[rows]
-            best_raw[rows] = top[rows, step_arg[rows]]
+        words = _Words(seqs, src, k, vocab.end)
+        best.add(t, is_end & in_top_k, norm, top, words)
         if finished is not None:
-            words = seqs.view(n, k, t).gather(1, src[:, :k, None].expand(n, k, t))
-            finished.add(t, is_end[:, :k], norm[:, :k], top[:, :k], words)
+            finished.add(t, is_end[:, :k], norm[:, :k], top[:, :k], words.top_k())
         # Live hypotheses: the best k candidates that did not end.
         order = (is_end.long() * 2 * k + rank).argsort(dim=1)[:, :k]
         scores = top.gather(1, order).masked_fill(is_end.gather(1, order), float("-inf"))
@@ -294,16 +341,11 @@ def beam_search(
         state = _select_state(state, beam_rows)
         # Log-probabilities only fall, so a live score can at best be divided by the longest length.
         bound = scores.max(dim=1).values / float(max_len + 1) ** length_penalty
-        done |= bound <= (best_norm if finished is None else finished.last_candidate_score())
+        done |= bound <= (best.norm if finished is None else finished.last_candidate_score())
         if bool(done.all()):
             break
         scores = scores.masked_fill(done.unsqueeze(1), float("-inf"))
-    if finished is not None:
-        return finished.best(net, vocab, latents)
-    return [
-        Caption(vocab.decode(words), norm, raw)
-        for words, norm, raw in zip(best_seq.tolist(), best_norm.tolist(), best_raw.tolist(), strict=True)
-    ]
+    return best.captions(vocab) if finished is None else finished.best(net, vocab, latents)
 
 
 def pad_batch(sequences: list[list[int]], pad: int) -> tuple[torch.Tensor, torch.Tensor]:
