@@ -216,7 +216,6 @@ def _gram_counts(grams: torch.Tensor, lengths: torch.Tensor, n: int) -> torch.Te
     return counts.view(photos, m, size)
 
 
-@torch.inference_mode()
 @dataclass(frozen=True)
 class _Words:
     """The words of a step's candidates: candidate j of photo i continues live row ``i * k +
@@ -283,6 +282,7 @@ def _allowed(
     return log_probs
 
 
+@torch.inference_mode()
 def beam_search(
     net: CaptionNetwork,
     vocab: Vocabulary,
