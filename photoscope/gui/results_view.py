@@ -26,6 +26,7 @@ from photoscope.gui.results_model import (
 DEFAULT_TILE = 160
 MIN_TILE, MAX_TILE = 96, 256
 _PADDING = 6  # between a thumbnail and its tile's edge, where the selection shows
+_BAR_ROOM = 10  # the strength bar's strip at a result tile's foot (``_paint_strength``), kept off the photo
 
 
 class TileDelegate(QStyledItemDelegate):
@@ -45,7 +46,6 @@ class TileDelegate(QStyledItemDelegate):
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
-        widget = option.widget
         model = index.model()
         if isinstance(model, PhotoGridModel):
             tile = model.tile(index.row())  # one call into Python, not one per role
@@ -58,6 +58,10 @@ class TileDelegate(QStyledItemDelegate):
                 index.data(STRENGTH_ROLE),
                 bool(index.data(COPY_ROLE)),
             )
+        self._paint_tile(painter, option, tile)
+
+    def _paint_tile(self, painter: QPainter, option: QStyleOptionViewItem, tile: Tile) -> None:
+        widget = option.widget
         rect: QRect = option.rect.adjusted(_PADDING, _PADDING, -_PADDING, -_PADDING)
         if tile.header is not None:
             self._paint_header(painter, rect, option.palette, str(tile.header))
@@ -66,7 +70,9 @@ class TileDelegate(QStyledItemDelegate):
         # The item panel alone: the selection and hover background in the style's own colours.
         style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
         if tile.pixmap is not None and not tile.pixmap.isNull():
-            self._paint_pixmap(painter, rect, tile.pixmap)
+            # a tall photo stops above the strength bar's strip instead of running under the bar
+            bar_room = _BAR_ROOM if isinstance(tile.strength, float) else 0
+            self._paint_pixmap(painter, rect.adjusted(0, 0, 0, -bar_room), tile.pixmap)
         else:
             painter.drawPixmap(rect.topLeft(), self._placeholder(painter, rect, option.palette, tile.failed))
         if isinstance(tile.strength, float):
