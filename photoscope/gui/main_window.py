@@ -3,14 +3,13 @@
 The window only arranges widgets and forwards what the user asks for to ``Photoscope`` on a
 ``TaskRunner`` (never on the GUI thread: every API call may touch SQLite or PyTorch). It can be shown
 before the API exists: ``open_library`` builds it off-thread (importing PyTorch alone takes seconds),
-and a query typed meanwhile runs as soon as the library is open. While the network loads, a text
-query gets a first answer without it (the text encoder in NumPy, else the caption index) on a runner
-of its own, replaced by the network's ranking when that is ready.
+and a query typed meanwhile runs as soon as the library is open. Queries go through ``SearchFlow``
+(first answers while the network loads, then its ranking), answers into the grid through
+``ResultsPresenter``, the library's browsing order through ``TimelineReader``.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,7 +27,6 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
-    QImage,
 )
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -52,18 +50,16 @@ from photoscope.gui.map_window import MapWindow
 from photoscope.gui.menus import SORT_NAMES, build_menus
 from photoscope.gui.pages import MoreBar, Pages, UpgradeBar, WelcomePage, pictures_folder
 from photoscope.gui.photo_drops import PhotoDropFilter
-from photoscope.gui.query_state import QueryState
 from photoscope.gui.results_model import PhotoGridModel, ResultsModel, TimelineModel
 from photoscope.gui.results_presenter import ResultsPresenter
 from photoscope.gui.results_view import MAX_TILE, MIN_TILE, ResultsView
+from photoscope.gui.search_flow import SearchFlow
 from photoscope.gui.search_panel import PhotoQuery, SearchPanel
 from photoscope.gui.tasks import Relay, TaskRunner
-from photoscope.gui.thumbnail_loader import ThumbnailLoader, qimage_to_pil
+from photoscope.gui.thumbnail_loader import ThumbnailLoader
 from photoscope.gui.tile_actions import TileActions
 from photoscope.gui.timeline_reader import TimelineReader
 from photoscope.gui.wording import (
-    CAPTIONS_WHILE_LOADING,
-    REFINING,
     NothingFound,
     describe_repair,
     indexing_stopped_message,
@@ -72,15 +68,12 @@ from photoscope.gui.wording import (
 from photoscope.gui.words_panel import WordsPanel
 
 if TYPE_CHECKING:
-    from PIL import Image
-
     from photoscope.api import (
         DoctorReport,
         Folder,
         IndexWorker,
         PhotoRecord,
         Photoscope,
-        Query,
         Results,
         ScanReport,
     )
@@ -107,9 +100,6 @@ class MainWindow(QMainWindow):
         self.api: Photoscope | None = None
         self.worker: IndexWorker | None = None
         self.folders: list[Folder] = []
-        self._query_waiting = False
-        self.queries = QueryState()  # "Find similar" and Back; which query's answer the grid shows
-        self._pasted: tuple[int, Image.Image] | None = None  # the pasted image's key and PIL copy
         self._adding_folder = False  # --folder given: no welcome page while it is added
         self._choices_waiting = False  # the folder filter's subfolders, read once the network is in
         self.runner = TaskRunner(threads=1, parent=self)  # API calls, in order
@@ -180,6 +170,18 @@ class MainWindow(QMainWindow):
             self._why_empty,
             self,
         )
+        self.flow = SearchFlow(
+            self.search,
+            self.presenter,
+            self.runner,
+            self.quick,
+            self.launch,
+            self.statusBar(),
+            self.result_label,
+            lambda: self.api,
+            self.result_limit,
+            self,
+        )
         self.timeline_reader = TimelineReader(
             self.timeline, self.browse, self.pages_runner, self.settings, lambda: self.api, self._has_query
         )
@@ -215,12 +217,13 @@ class MainWindow(QMainWindow):
         self.timeline_reader.read.connect(self._timeline_read)
         self.timeline_reader.failed.connect(self._timeline_failed)
         self.upgrade_bar.chosen.connect(self._upgrade_chosen)
-        self.search.text_query.connect(lambda _: self._new_query())
+        self.search.text_query.connect(lambda _: self.flow.new_query())
         self.search.photo_query.connect(self._photo_query)
-        self.search.photo_cleared.connect(self._photo_cleared)
+        self.search.photo_cleared.connect(self.flow.photo_cleared)
         self.search.filters_changed.connect(self.run_query)
         self.search.choose_photo.connect(self.choose_photo)
         self.search.terms_changed.connect(self.run_query)
+        self.flow.cleared.connect(self._show_idle)
         for grid in (self.view, self.browse):
             grid.open_requested.connect(self.open_detail)
             grid.menu_requested.connect(self.actions_.popup)
@@ -290,7 +293,7 @@ class MainWindow(QMainWindow):
     def attach(self, api: Photoscope, add_folder: str | Path | None = None) -> None:
         self.api = api
         self.launch.attached(api)
-        if self._query_waiting:  # the first screen is the query's answer
+        if self.flow.waiting:  # the first screen is the query's answer
             self.launch.after_network(self.reload_timeline)
         else:
             self.reload_timeline()  # the first screen is the photos: before anything else loads
@@ -322,8 +325,8 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.welcome)
             return
         self._show_idle()
-        self.launch.opened(self._query_waiting, self.timeline.complete)
-        if self._query_waiting:
+        self.launch.opened(self.flow.waiting, self.timeline.complete)
+        if self.flow.waiting:
             self.run_query()
 
     def _shown_page(self) -> QWidget:
@@ -486,128 +489,32 @@ class MainWindow(QMainWindow):
     def _has_query(self) -> bool:
         return self.search.has_query()
 
-    def _new_query(self) -> None:
-        self.queries.forget()
-        self.run_query()
-
-    def _photo_cleared(self) -> None:
-        """Clearing the chip of a "Find similar" query goes back to the text query it came from."""
-        if self.queries.can_go_back():
-            self.go_back()
-        else:
-            self._new_query()
-
     def go_back(self) -> None:
         """Back to the text query that "Find similar" replaced (else to the timeline)."""
-        back = self.queries.go_back()
-        if back:
-            self.search.set_text(back)
-        else:
-            self.browse_all()
+        self.flow.go_back()
 
     def browse_all(self) -> None:
         """Leave any query: the whole library, newest first."""
-        self.queries.forget()
-        self.search.clear_photo()
-        self.search.terms_bar.clear()
-        self.search.edit.clear()
+        self.flow.browse_all()
 
     def _photo_query(self, photo: PhotoQuery) -> None:
-        self.queries.photo_changed(photo)
         if isinstance(photo, str):
             self._chip_thumbnail(photo)
-        self.run_query()
-
-    def query(self) -> Query:
-        """What the search panel asks, as the API's ``Query`` (a pasted image handed over as PIL's)."""
-        from photoscope.api import Filters, Query  # the API is loaded by now: importing is a lookup
-
-        photo = self.search.query_photo
-        return Query(
-            text=self.search.text(),
-            photo=self._pil_of(photo) if isinstance(photo, QImage) else photo,
-            similar=self.queries.similar,
-            terms=tuple(self.search.terms_bar.terms()),
-            filters=Filters(self.search.folder(), self.search.date_from.value(), self.search.date_to.value()),
-            limit=self.result_limit,
-        )
-
-    def _pil_of(self, image: QImage) -> Image.Image:
-        """A pasted image as PIL's, converted once (12 MP take 0.2 s; a refresh must not pay again)."""
-        if self._pasted is None or self._pasted[0] != image.cacheKey():
-            self._pasted = (image.cacheKey(), qimage_to_pil(image))
-        return self._pasted[1]
+        self.flow.photo_changed(photo)
 
     def run_query(self, quiet: bool = False) -> None:
         """Run whatever the search panel says, replacing any search still running."""
-        api = self.api
-        if api is None:
-            self._query_waiting = self._has_query()
-            return
-        query = self.query()
-        if query.empty:
-            self.runner.obsolete("search")
-            self.quick.obsolete("early")
-            self.queries.cleared()
-            self.presenter.clear()
-            self._show_idle()
-            self.launch.first_answer_shown()
-            return
-        described = query.describe()
-        if not quiet:
-            self.statusBar().showMessage(f"Searching for {described}…")
-        started = time.perf_counter()
-        number = self.queries.start()
-        self.quick.obsolete("early")  # an earlier query's first answer must not show now
-
-        def answered(results: Results) -> None:
-            self.quick.obsolete("early")  # the network's ranking replaces the first answer for good
-            refining = self.queries.answered(number)
-            self.presenter.show(results, described, time.perf_counter() - started, quiet, refining)
-
-        def search() -> None:
-            self.launch.first_answer_shown()
-            self.runner.submit(lambda: query.run(api), answered, self._search_failed, key="search")
-
-        if not query.wants_first_answer(api):
-            search()
-            return
-        # The network is loading: a first answer without it, then the network's (asked for after the
-        # first answer, so that at launch the first answer does not share the CPUs with the loading).
-        self.runner.obsolete("search")
-
-        def early(answer: tuple[Results, bool]) -> None:
-            self._show_early(number, *answer, described, started, quiet)
-            # The network loads once the first answer is painted; a newer query meanwhile starts
-            # it itself.
-            self.launch.after_paint(lambda: search() if self.queries.is_latest(number) else None)
-
-        self.quick.submit(lambda: query.first_answer(api), early, lambda _: search(), key="early")
-
-    def _show_early(
-        self, number: int, results: Results, quick: bool, described: str, started: float, quiet: bool
-    ) -> None:
-        """The first answer to query ``number``: the text encoder's (``quick``) or the caption index's."""
-        if not self.queries.is_latest(number):
-            return
-        self.queries.first_answer_shown(number, quick)
-        if quick:
-            self.presenter.show(results, described, time.perf_counter() - started, quiet)
-            if results.matches:
-                self.result_label.setText(f"{self.result_label.text()} · {REFINING}")
-        else:
-            self.presenter.show(results, f"{described} {CAPTIONS_WHILE_LOADING}", 0.0, quiet)
+        self.flow.run(quiet)
 
     @property
     def first_answer(self) -> str | None:
-        """What the grid shows while the network's ranking is awaited to replace it: the text encoder's
-        first answer ("quick"), the caption index's ("captions"), or None (the network's own)."""
-        return self.queries.first_answer
+        """The first answer the grid shows until the network's replaces it (``SearchFlow``)."""
+        return self.flow.first_answer
 
     @property
     def refining(self) -> bool:
         """The grid shows a first answer; the network's ranking replaces it when it is ready."""
-        return self.queries.first_answer is not None
+        return self.flow.first_answer is not None
 
     def show_more(self) -> None:
         """The weaker matches too, after the likely ones."""
@@ -622,10 +529,6 @@ class MainWindow(QMainWindow):
             indexing=self.worker is not None and last is not None and last.done < last.total,
             filtered=any((self.search.folder(), self.search.date_from.value(), self.search.date_to.value())),
         )
-
-    def _search_failed(self, error: BaseException) -> None:
-        self.queries.cleared()
-        self.presenter.show_failure(error)
 
     def _show_idle(self) -> None:
         """No query: the timeline (once it has photos), read again first if it went stale."""
@@ -674,9 +577,7 @@ class MainWindow(QMainWindow):
     def find_similar(self, photo_id: int, path: str = "") -> None:
         if not path:
             path = next((m.photo.path for m in self.results.matches() if m.photo.id == photo_id), "")
-        # Back (and clearing the chip) returns to the text query it replaces
-        self.queries.find_similar(photo_id, path, self.search.text(), self.search.query_photo is not None)
-        self.search.set_photo(path)
+        self.flow.find_similar(photo_id, path)
 
     def find_copies(self) -> None:
         """Every group of near-duplicate photos in the library, one header per group."""

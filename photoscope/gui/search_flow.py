@@ -1,0 +1,189 @@
+"""From what the search panel asks to the answer in the grid, off the GUI thread.
+
+Each query replaces any search still running. While the network loads, a text query gets a first
+answer without it (the text encoder in NumPy, else the caption index) on a runner of its own, and
+the network's ranking replaces it when ready; the network is asked only once that first answer is
+painted, so that at launch the two do not share the CPUs. A query typed before the library opened
+runs as soon as it is (``waiting``). "Find similar" remembers the text query it replaces, for Back.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QLabel, QStatusBar
+
+from photoscope.gui.launch_order import LaunchOrder
+from photoscope.gui.query_state import QueryState
+from photoscope.gui.results_presenter import ResultsPresenter
+from photoscope.gui.search_panel import PhotoQuery, SearchPanel
+from photoscope.gui.tasks import TaskRunner
+from photoscope.gui.thumbnail_loader import qimage_to_pil
+from photoscope.gui.wording import CAPTIONS_WHILE_LOADING, REFINING
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from photoscope.api import Photoscope, Query, Results
+
+
+class SearchFlow(QObject):
+    """Runs what ``search`` asks on ``runner`` (first answers on ``quick``, in the ``launch`` order)
+    and hands the answers to ``presenter``; ``api`` gives the library once it is open."""
+
+    cleared = Signal()  # the query is empty: the window shows the library again
+
+    def __init__(
+        self,
+        search: SearchPanel,
+        presenter: ResultsPresenter,
+        runner: TaskRunner,
+        quick: TaskRunner,
+        launch: LaunchOrder,
+        status: QStatusBar,
+        result_label: QLabel,
+        api: Callable[[], Photoscope | None],
+        result_limit: int,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.search, self.presenter, self.runner, self.quick = search, presenter, runner, quick
+        self.launch, self.status, self.result_label, self.api = launch, status, result_label, api
+        self.result_limit = result_limit
+        self.state = QueryState()  # "Find similar" and Back; which query's answer the grid shows
+        self.waiting = False  # a query was typed before the library opened
+        self._pasted: tuple[int, Image.Image] | None = None  # the pasted image's key and PIL copy
+
+    def has_query(self) -> bool:
+        return self.search.has_query()
+
+    def new_query(self) -> None:
+        self.state.forget()
+        self.run()
+
+    def photo_changed(self, photo: PhotoQuery) -> None:
+        self.state.photo_changed(photo)
+        self.run()
+
+    def photo_cleared(self) -> None:
+        """Clearing the chip of a "Find similar" query goes back to the text query it came from."""
+        if self.state.can_go_back():
+            self.go_back()
+        else:
+            self.new_query()
+
+    def go_back(self) -> None:
+        """Back to the text query that "Find similar" replaced (else to the timeline)."""
+        back = self.state.go_back()
+        if back:
+            self.search.set_text(back)
+        else:
+            self.browse_all()
+
+    def browse_all(self) -> None:
+        """Leave any query: the whole library, newest first."""
+        self.state.forget()
+        self.search.clear_photo()
+        self.search.terms_bar.clear()
+        self.search.edit.clear()
+
+    def find_similar(self, photo_id: int, path: str) -> None:
+        """Photos like this one; Back (and clearing the chip) returns to the text query it replaces."""
+        self.state.find_similar(photo_id, path, self.search.text(), self.search.query_photo is not None)
+        self.search.set_photo(path)
+
+    def query(self) -> Query:
+        """What the search panel asks, as the API's ``Query`` (a pasted image handed over as PIL's)."""
+        from photoscope.api import Filters, Query  # the API is loaded by now: importing is a lookup
+
+        photo, search = self.search.query_photo, self.search
+        return Query(
+            text=search.text(),
+            photo=self._pil_of(photo) if isinstance(photo, QImage) else photo,
+            similar=self.state.similar,
+            terms=tuple(search.terms_bar.terms()),
+            filters=Filters(search.folder(), search.date_from.value(), search.date_to.value()),
+            limit=self.result_limit,
+        )
+
+    def _pil_of(self, image: QImage) -> Image.Image:
+        """A pasted image as PIL's, converted once (12 MP take 0.2 s; a refresh must not pay again)."""
+        if self._pasted is None or self._pasted[0] != image.cacheKey():
+            self._pasted = (image.cacheKey(), qimage_to_pil(image))
+        return self._pasted[1]
+
+    @property
+    def first_answer(self) -> str | None:
+        """What the grid shows while the network's ranking is awaited to replace it: the text encoder's
+        first answer ("quick"), the caption index's ("captions"), or None (the network's own)."""
+        return self.state.first_answer
+
+    def run(self, quiet: bool = False) -> None:
+        """Run whatever the search panel says, replacing any search still running; ``quiet``: a
+        refresh while indexing, which keeps the selection and says nothing in the status bar."""
+        api = self.api()
+        if api is None:
+            self.waiting = self.has_query()
+            return
+        query = self.query()
+        if query.empty:
+            self._clear()
+            return
+        described = query.describe()
+        if not quiet:
+            self.status.showMessage(f"Searching for {described}…")
+        started = time.perf_counter()
+        number = self.state.start()
+        self.quick.obsolete("early")  # an earlier query's first answer must not show now
+
+        def answered(results: Results) -> None:
+            self.quick.obsolete("early")  # the network's ranking replaces the first answer for good
+            refining = self.state.answered(number)
+            self.presenter.show(results, described, time.perf_counter() - started, quiet, refining)
+
+        def search() -> None:
+            self.launch.first_answer_shown()
+            self.runner.submit(lambda: query.run(api), answered, self._failed, key="search")
+
+        if not query.wants_first_answer(api):
+            search()
+            return
+        # The network is loading: a first answer without it, then the network's (module docstring).
+        self.runner.obsolete("search")
+
+        def early(answer: tuple[Results, bool]) -> None:
+            self._show_early(number, *answer, described, started, quiet)
+            # A newer query meanwhile starts the network's search itself.
+            self.launch.after_paint(lambda: search() if self.state.is_latest(number) else None)
+
+        self.quick.submit(lambda: query.first_answer(api), early, lambda _: search(), key="early")
+
+    def _clear(self) -> None:
+        self.runner.obsolete("search")
+        self.quick.obsolete("early")
+        self.state.cleared()
+        self.presenter.clear()
+        self.cleared.emit()
+        self.launch.first_answer_shown()
+
+    def _show_early(
+        self, number: int, results: Results, quick: bool, described: str, started: float, quiet: bool
+    ) -> None:
+        """The first answer to query ``number``: the text encoder's (``quick``) or the caption index's."""
+        if not self.state.is_latest(number):
+            return
+        self.state.first_answer_shown(number, quick)
+        if quick:
+            self.presenter.show(results, described, time.perf_counter() - started, quiet)
+            if results.matches:
+                self.result_label.setText(f"{self.result_label.text()} · {REFINING}")
+        else:
+            self.presenter.show(results, f"{described} {CAPTIONS_WHILE_LOADING}", 0.0, quiet)
+
+    def _failed(self, error: BaseException) -> None:
+        self.state.cleared()
+        self.presenter.show_failure(error)
