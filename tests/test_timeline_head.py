@@ -49,6 +49,29 @@ def test_the_first_screen_is_the_whole_timeline_s_first_photos(tmp_path: Path, s
     assert sum(g.count for g in head.groups) == 25
 
 
+def test_folder_headers_cover_each_folder_s_run_of_photos(tmp_path: Path) -> None:
+    db = tmp_path / "library.db"
+    pictures = tmp_path / "Pictures"
+    with Library(db) as library:
+        folder = library.add_folder(str(pictures))
+        library.add_photos(
+            [
+                NewFile(folder.id, str(pictures / sub / f"IMG_{i}.jpg"), 1000, 1.6e9 + i, f"{sub}{i:031x}")
+                for sub, count in (("a", 3), ("b", 1), ("c", 2))
+                for i in range(count)
+            ]
+        )
+    with Photoscope(db) as api:
+        by_folder = api.timeline("folder", "folder")
+        flat = api.timeline("folder", "none")
+    assert [(Path(g.label).name, g.start, g.count) for g in by_folder.groups] == [
+        ("a", 0, 3),
+        ("b", 3, 1),
+        ("c", 4, 2),
+    ]
+    assert flat.groups == [] and flat.paths == by_folder.paths
+
+
 @pytest.mark.parametrize("photos", [0, 1, 999, 1000, 2500])
 def test_the_backup_written_in_pieces_is_the_same_json(photos: int) -> None:
     data = {

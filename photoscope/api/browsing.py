@@ -24,37 +24,8 @@ class Browsing(Core):
         # (id, path, folder id, date key, mtime, has date taken). By date, SQLite sorts: Python's
         # sort of 100,000 rows holds the GIL ~50 ms, a stall of the window each time the timeline is
         # read again while photos are indexed.
-        by_date = sort in ("newest", "oldest")
-        rows = (
-            self.library.browse_rows(newest_first=sort == "newest", limit=limit)
-            if by_date
-            else self.library.browse_rows()  # sorted below, then cut to ``limit``
-        )
-        if sort == "name":
-            rows = sorted_in_pieces(rows, lambda r: (os.path.basename(r[1]).lower(), r[1]))
-        elif sort == "folder":
-            rows = sorted_in_pieces(
-                rows, lambda r: (os.path.dirname(r[1]).lower(), os.path.basename(r[1]).lower())
-            )
-        if limit is not None:
-            del rows[limit:]
-        groups: list[MonthGroup] = []
-        label_of: Callable[[tuple[Any, ...]], str] | None = None
-        if group == "month":
-            label_of = _month_labeller()
-        elif group == "folder":
-            label_of = lambda r: os.path.dirname(r[1])  # noqa: E731
-        if label_of is not None:
-            last = None
-            for i, row in enumerate(rows):
-                label = label_of(row)
-                if label != last:
-                    groups.append(MonthGroup(label, i, 0))
-                    last = label
-            ends = [g.start for g in groups[1:]] + [len(rows)] if groups else []
-            groups = [
-                MonthGroup(g.label, g.start, end - g.start) for g, end in zip(groups, ends, strict=True)
-            ]
+        rows = self._sorted_rows(sort, limit)
+        groups = _groups(rows, group)
         return Timeline(
             np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
             [r[1] for r in rows],
@@ -63,6 +34,21 @@ class Browsing(Core):
             sort,
             sum(1 for r in rows if not r[5]),
         )
+
+    def _sorted_rows(self, sort: str, limit: int | None) -> list[tuple[Any, ...]]:
+        """The library's browse rows in ``sort`` order, the first ``limit`` of them."""
+        if sort in ("newest", "oldest"):
+            return self.library.browse_rows(newest_first=sort == "newest", limit=limit)
+        rows = self.library.browse_rows()  # sorted here, then cut to ``limit``
+        if sort == "name":
+            rows = sorted_in_pieces(rows, lambda r: (os.path.basename(r[1]).lower(), r[1]))
+        elif sort == "folder":
+            rows = sorted_in_pieces(
+                rows, lambda r: (os.path.dirname(r[1]).lower(), os.path.basename(r[1]).lower())
+            )
+        if limit is not None:
+            del rows[limit:]
+        return rows
 
     def folder_choices(self) -> list[tuple[str, int, int]]:
         """(directory, depth below its watched folder, photos below it) of each watched folder and
@@ -170,3 +156,22 @@ def sorted_in_pieces(
     few, and the merge hands the GIL over as any Python loop does."""
     pieces = [sorted(rows[i : i + piece], key=key) for i in range(0, len(rows), piece)]
     return list(heapq.merge(*pieces, key=key)) if len(pieces) > 1 else (pieces[0] if pieces else [])
+
+
+def _groups(rows: list[tuple[Any, ...]], group: str) -> list[MonthGroup]:
+    """The headers of sorted browse rows: one per run of rows of the same month or folder (none
+    for ``none``)."""
+    label_of: Callable[[tuple[Any, ...]], str]
+    if group == "month":
+        label_of = _month_labeller()
+    elif group == "folder":
+        label_of = lambda r: os.path.dirname(r[1])  # noqa: E731
+    else:
+        return []
+    starts: list[tuple[str, int]] = []
+    for i, row in enumerate(rows):
+        label = label_of(row)
+        if not starts or label != starts[-1][0]:
+            starts.append((label, i))
+    ends = [start for _, start in starts[1:]] + [len(rows)]
+    return [MonthGroup(label, start, end - start) for (label, start), end in zip(starts, ends, strict=True)]
