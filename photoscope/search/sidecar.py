@@ -30,6 +30,7 @@ import json
 import os
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -462,49 +463,14 @@ class MappedStore(VectorStore):
     def write(self, model_version: str) -> Sidecar:
         """A new file of this store's rows, stamped with its generation (call it with the store's
         changes caught up and no writer in between: under the API's store lock)."""
-        base_rows = np.flatnonzero(self._alive.numpy())
-        tail_ids = self._tail.ids
-        order = np.argsort(np.concatenate([self._b_ids[base_rows], tail_ids]), kind="stable")
-        source = np.concatenate([base_rows, len(self._b_ids) + np.arange(len(tail_ids))])[order]
+        source = self._merged_order()
+        tail = self._tail_rows()
         writer = _Writer(
             self.base.path, len(source), self._b_latents.shape[1], self.base.basis, self.base.basis_rows
         )
-        nb = len(self._b_ids)
-        tail_latents = self._tail.vectors("latent").to(torch.float16).numpy()
-        tail_norms = (
-            (self._tail.raw_latents(torch.arange(len(tail_ids))).norm(dim=-1)).numpy()
-            if len(tail_ids)
-            else np.zeros(0, np.float32)
-        )
-        tail_features = self._tail.vectors("feature").to(torch.float16).numpy()
         try:
             for lo in range(0, len(source), CHUNK):
-                rows = source[lo : lo + CHUNK]
-                b, t = rows[rows < nb], rows[rows >= nb] - nb
-                from_base = rows < nb  # keep the merged id order: fill by position
-                ids = np.empty(len(rows), np.int64)
-                lat = np.empty((len(rows), self._b_latents.shape[1]), np.float16)
-                norms = np.empty(len(rows), np.float32)
-                feats = np.empty((len(rows), self._b_features.shape[1]), np.float16)
-                ids[from_base], ids[~from_base] = self._b_ids[b], tail_ids[t]
-                lat[from_base], lat[~from_base] = self.base.latents[b], tail_latents[t]
-                norms[from_base], norms[~from_base] = self.base.norms[b], tail_norms[t]
-                feats[from_base], feats[~from_base] = self.base.features[b], tail_features[t]
-                classes = np.full((len(rows), CONCEPTS), -1, np.int16)
-                probs = np.zeros((len(rows), CONCEPTS), np.float32)
-                classes[from_base], probs[from_base] = self.base.classes[b], self.base.class_probs[b]
-                for i, pid in zip(np.flatnonzero(~from_base).tolist(), tail_ids[t].tolist(), strict=True):
-                    if pid in self._tail_concepts:
-                        k = min(CONCEPTS, len(self._tail_concepts[pid][0]))
-                        classes[i, :k] = self._tail_concepts[pid][0][:k]
-                        probs[i, :k] = self._tail_concepts[pid][1][:k]
-                full = None
-                if self.base.basis is not None:
-                    full = np.empty((len(rows), FEATURE_DIM), np.float16)
-                    if len(b):
-                        full[from_base] = self.base.full_range(int(b.min()), int(b.max()) + 1)[b - b.min()]
-                    full[~from_base] = [self._tail_full[int(i)] for i in tail_ids[t]] if len(t) else 0
-                writer.put(ids, lat, norms, feats, classes, probs, full)
+                writer.put(*self._merged_chunk(source[lo : lo + CHUNK], tail))
             writer.finish(model_version, self.generation)
         except BaseException:
             writer.abandon()
@@ -512,6 +478,75 @@ class MappedStore(VectorStore):
         opened = read_sidecar(self.base.path, model_version, self._b_latents.shape[1])
         assert opened is not None
         return opened
+
+    def _merged_order(self) -> np.ndarray:
+        """The rows to write in photo id order: a live base row's index, or the base's length plus
+        a tail row's."""
+        base_rows = np.flatnonzero(self._alive.numpy())
+        tail_ids = self._tail.ids
+        order = np.argsort(np.concatenate([self._b_ids[base_rows], tail_ids]), kind="stable")
+        return np.concatenate([base_rows, len(self._b_ids) + np.arange(len(tail_ids))])[order]
+
+    def _tail_rows(self) -> _TailRows:
+        ids = self._tail.ids
+        norms = (
+            self._tail.raw_latents(torch.arange(len(ids))).norm(dim=-1).numpy()
+            if len(ids)
+            else np.zeros(0, np.float32)
+        )
+        return _TailRows(
+            ids,
+            self._tail.vectors("latent").to(torch.float16).numpy(),
+            norms,
+            self._tail.vectors("feature").to(torch.float16).numpy(),
+        )
+
+    def _merged_chunk(self, rows: np.ndarray, tail: _TailRows) -> _Chunk:
+        """One chunk of ``_merged_order``'s rows, each from the base or the tail, in that order."""
+        nb = len(self._b_ids)
+        from_base = rows < nb  # keep the merged id order: fill by position
+        b, t = rows[from_base], rows[~from_base] - nb
+        n, base = len(rows), self.base
+        ids = np.empty(n, np.int64)
+        lat = np.empty((n, self._b_latents.shape[1]), np.float16)
+        norms = np.empty(n, np.float32)
+        feats = np.empty((n, self._b_features.shape[1]), np.float16)
+        ids[from_base], ids[~from_base] = self._b_ids[b], tail.ids[t]
+        lat[from_base], lat[~from_base] = base.latents[b], tail.latents[t]
+        norms[from_base], norms[~from_base] = base.norms[b], tail.norms[t]
+        feats[from_base], feats[~from_base] = base.features[b], tail.features[t]
+        classes = np.full((n, CONCEPTS), -1, np.int16)
+        probs = np.zeros((n, CONCEPTS), np.float32)
+        classes[from_base], probs[from_base] = base.classes[b], base.class_probs[b]
+        for i, pid in zip(np.flatnonzero(~from_base).tolist(), tail.ids[t].tolist(), strict=True):
+            if pid in self._tail_concepts:
+                k = min(CONCEPTS, len(self._tail_concepts[pid][0]))
+                classes[i, :k] = self._tail_concepts[pid][0][:k]
+                probs[i, :k] = self._tail_concepts[pid][1][:k]
+        full = None
+        if base.basis is not None:
+            full = np.empty((n, FEATURE_DIM), np.float16)
+            if len(b):
+                full[from_base] = base.full_range(int(b.min()), int(b.max()) + 1)[b - b.min()]
+            full[~from_base] = [self._tail_full[int(i)] for i in tail.ids[t]] if len(t) else 0
+        return ids, lat, norms, feats, classes, probs, full
+
+
+@dataclass(frozen=True)
+class _TailRows:
+    """The rows added since the file was written, as the file stores them."""
+
+    ids: np.ndarray
+    latents: np.ndarray  # float16
+    norms: np.ndarray  # the latents' norms before they were made unit
+    features: np.ndarray  # float16
+
+
+# One chunk of a file's rows: ids, latents, norms, features, top classes, their probabilities, and
+# the full features where the file keeps a reduced copy (None: it does not).
+_Chunk = tuple[
+    npt.NDArray[np.int64], np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None
+]
 
 
 def open_store(library: Library, model_version: str, latent_dim: int, path: Path) -> MappedStore:
