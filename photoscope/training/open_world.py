@@ -227,15 +227,8 @@ def evaluate_open_world(
         described = model.describe_vectors(own, latents, decode)
     else:
         described = [DescribedCaption("", 0.0, [], "") for _ in photos]
-    all_features = own
-    all_latents = latents
-    if distractors is not None and len(distractors):
-        extra = torch.from_numpy(distractors.astype(np.float32))
-        with torch.inference_mode():
-            all_latents = torch.cat([latents, model.bundle.network.latent(extra)])
-        all_features = torch.cat([own, extra])
     options = search or TextSearchOptions()
-    store = store_with_concepts(model, all_features, all_latents)
+    store = _library(model, own, latents, distractors)
     ranks, firsts = query_ranks(model, store, [p.query for p in photos], options)
     alone = store if distractors is None or not len(distractors) else store_with_concepts(model, own, latents)
     categories = category_results(model, photos, alone, options)
@@ -252,10 +245,29 @@ def evaluate_open_world(
         )
         for i, (p, d, r, first) in enumerate(zip(photos, described, ranks, firsts, strict=True))
     ]
+    return _figures(results, len(store), categories), results, categories
+
+
+def _library(
+    model: PhotoscopeModel, own: torch.Tensor, latents: torch.Tensor, distractors: np.ndarray | None
+) -> VectorStore:
+    """The search library: the open-world photos' vectors, then the distractors'."""
+    if distractors is None or not len(distractors):
+        return store_with_concepts(model, own, latents)
+    extra = torch.from_numpy(distractors.astype(np.float32))
+    with torch.inference_mode():
+        extra_latents = model.bundle.network.latent(extra)
+    return store_with_concepts(model, torch.cat([own, extra]), torch.cat([latents, extra_latents]))
+
+
+def _figures(
+    results: Sequence[PhotoResult], library: int, categories: Sequence[CategoryResult]
+) -> dict[str, float]:
+    """The evaluation's figures: percent of photos, and the category queries' mean AP and P@10."""
     n = max(1, len(results))
-    metrics = {
+    return {
         "photos": float(len(results)),
-        "library": float(len(store)),
+        "library": float(library),
         "right_word": 100 * sum(r.right_word for r in results) / n,
         "invented": 100 * sum(bool(r.invented) for r in results) / n,
         "top1": 100 * sum(r.rank < 1 for r in results) / n,
@@ -265,4 +277,3 @@ def evaluate_open_world(
         "category_map": 100 * float(np.mean([c.average_precision for c in categories] or [0.0])),
         "category_p10": 100 * float(np.mean([c.precision10 for c in categories] or [0.0])),
     }
-    return metrics, results, categories
