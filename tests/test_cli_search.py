@@ -160,3 +160,19 @@ def test_caption_commands_decode_as_the_app_does_by_default() -> None:
         given = (args.beam, args.length_penalty, args.rerank, args.consensus)
         assert given == (app.beam, app.length_penalty, app.rerank, app.consensus)
         assert getattr(args, "max_len", app.max_len) == app.max_len
+
+
+def test_a_folder_filter_outside_the_library_says_so(shapes_library_db, trained_tiny: Path, capsys) -> None:
+    """A mistyped --folder found "no matching photos", as if the search had looked there: it says
+    that the library has no photo below that folder, and how to list the watched ones."""
+    db, photos = shapes_library_db
+    common = ("--db", str(db), "--model", str(trained_tiny))
+    typo = photos.parent / "Photoz"
+    for command in (("search", "a red circle"), ("similar", str(photos / "red circle 0.jpg"))):
+        code, out, err = _run(capsys, *command, "--folder", str(typo), *common)
+        assert code == 2 and not out
+        said = f"photoscope: no photo of the library is below {typo}: `photoscope folders` lists the watched"
+        said += " folders"
+        assert err.strip().splitlines() == [said]
+    code, out, _ = _run(capsys, "search", "a red circle", "-n", "2", "--folder", str(photos), *common)
+    assert code == 0 and len(out.splitlines()) == 2

@@ -7,6 +7,7 @@ import heapq
 import os
 from collections.abc import Callable, Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from photoscope.api.core import Core
@@ -49,6 +50,10 @@ class Browsing(Core):
         if limit is not None:
             del rows[limit:]
         return rows
+
+    def photos_below(self, directory: str | Path) -> int:
+        """How many photos the library has below ``directory`` (a ``--folder`` filter's check)."""
+        return self.library.count_below(directory)
 
     def folder_choices(self) -> list[tuple[str, int, int]]:
         """(directory, depth below its watched folder, photos below it) of each watched folder and

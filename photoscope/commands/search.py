@@ -11,6 +11,7 @@ from typing import Any
 
 from photoscope.commands.common import (
     EXIT_FAILED,
+    EXIT_USAGE,
     add_db_option,
     add_model_option,
     day,
@@ -80,8 +81,7 @@ def _print(results: Any, args: argparse.Namespace, terms: Sequence[Any] = ()) ->
     counted as) on stderr."""
     _print_notes(results, terms)
     if not results.matches:
-        print("no matching photos", file=sys.stderr)
-        return 1
+        return _nothing_found(args)
     escaped = 0
     for m in results.matches:
         if args.null:
@@ -102,6 +102,27 @@ def _print(results: Any, args: argparse.Namespace, terms: Sequence[Any] = ()) ->
             file=sys.stderr,
         )
     return 0
+
+
+def _nothing_found(args: argparse.Namespace) -> int:
+    """Why a search listed nothing: a ``--folder`` below which the library has no photo (a wrong
+    path: the search never looked anywhere), else no photo matched."""
+    if args.folder is not None and not _photos_below(args.db, args.folder):
+        print(
+            f"photoscope: no photo of the library is below {safe_text(args.folder)}: "
+            "`photoscope folders` lists the watched folders",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    print("no matching photos", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _photos_below(db: Path | None, folder: str) -> int:
+    from photoscope.api import Photoscope
+
+    with Photoscope(db) as app:
+        return app.photos_below(folder)
 
 
 def _print_notes(results: Any, terms: Sequence[Any]) -> None:

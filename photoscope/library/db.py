@@ -1038,6 +1038,11 @@ class Library:
         )
         return [(int(r[0]), -float(r[1])) for r in rows]
 
+    def count_below(self, directory: str | Path) -> int:
+        """How many photos (any status) are below ``directory``."""
+        bounds = _prefix_range(normalize_path(directory))
+        return int(self._query("SELECT count(*) FROM photos WHERE path > ? AND path < ?", bounds)[0][0])
+
     def photo_ids(
         self,
         folder: str | Path | int | None = None,
