@@ -140,11 +140,21 @@ class MainWindow(QMainWindow):
         self.upgrade_bar = UpgradeBar()
         central = QWidget()
         layout = QVBoxLayout(central)
-        layout.addWidget(self.search)
-        layout.addWidget(self.upgrade_bar)
-        layout.addWidget(self.pages, 1)
-        layout.addWidget(self.more_bar)
+        for widget, stretch in ((self.search, 0), (self.upgrade_bar, 0), (self.pages, 1), (self.more_bar, 0)):
+            layout.addWidget(widget, stretch)
         self.setCentralWidget(central)
+        self._build_status_bar()
+        self.detail = DetailView(self.timeline, self.io, self)
+        self.actions_ = TileActions(self.grid, self.settings, self)
+        self._build_controllers()
+        self.library_dialog = LibraryDialog(lambda: self.api, self.runner, self)
+        self.words = WordsPanel(lambda: self.api, self.runner, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.words)
+        self.words.hide()
+        self.search.edit.installEventFilter(PhotoDropFilter(self))
+
+    def _build_status_bar(self) -> None:
+        """Indexing on the left; what the grid shows and the tile size on the right."""
         self.index_status = IndexStatus()
         self.result_label = QLabel()  # what the grid shows: stays until the grid changes
         self.tile_slider = QSlider(Qt.Orientation.Horizontal)
@@ -156,41 +166,21 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.index_status, 1)
         self.statusBar().addPermanentWidget(self.result_label)
         self.statusBar().addPermanentWidget(self.tile_slider)
-        self.detail = DetailView(self.timeline, self.io, self)
-        self.actions_ = TileActions(self.grid, self.settings, self)
+
+    def _build_controllers(self) -> None:
+        """The parts that drive the widgets: answers into the grid, queries, the timeline's reading."""
+        status, api = self.statusBar(), lambda: self.api
         self.presenter = ResultsPresenter(
-            self.results,
-            self.view,
-            self.pages,
-            self.detail,
-            self.more_bar,
-            self.result_label,
-            self.statusBar(),
-            self.search.show_message,
-            self._why_empty,
-            self,
-        )
+            self.results, self.view, self.pages, self.detail, self.more_bar, self.result_label, status,
+            self.search.show_message, self._why_empty, self,
+        )  # fmt: skip
         self.flow = SearchFlow(
-            self.search,
-            self.presenter,
-            self.runner,
-            self.quick,
-            self.launch,
-            self.statusBar(),
-            self.result_label,
-            lambda: self.api,
-            self.result_limit,
-            self,
-        )
+            self.search, self.presenter, self.runner, self.quick, self.launch, status, self.result_label,
+            api, self.result_limit, self,
+        )  # fmt: skip
         self.timeline_reader = TimelineReader(
-            self.timeline, self.browse, self.pages_runner, self.settings, lambda: self.api, self._has_query
+            self.timeline, self.browse, self.pages_runner, self.settings, api, self._has_query, self
         )
-        self.timeline_reader.setParent(self)
-        self.library_dialog = LibraryDialog(lambda: self.api, self.runner, self)
-        self.words = WordsPanel(lambda: self.api, self.runner, self)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.words)
-        self.words.hide()
-        self.search.edit.installEventFilter(PhotoDropFilter(self))
 
     def set_browse_option(self, key: str, value: str) -> None:
         self.timeline_reader.set_option(key, value)
