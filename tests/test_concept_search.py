@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 import torch
 
+from photoscope.network.caption_check import CaptionRule
 from photoscope.network.concepts import load_concepts, load_near_classes
 from photoscope.network.decoding import Caption
 from photoscope.network.encoder import imagenet_head
-from photoscope.network.model import CaptionRule, DecodeOptions, PhotoscopeModel
+from photoscope.network.model import DecodeOptions, PhotoscopeModel
 from photoscope.network.naming import (
     RISKY_WORDS,
     SAY_NOTHING,
@@ -258,16 +259,19 @@ def test_a_caption_that_invented_its_subject_says_less(model: PhotoscopeModel) -
     replaced by what is true: the head's name, else the scene the decoder saw; never a sentence
     re-written around a new invention."""
     rule = CaptionRule()
-    named = model.say_less("a dog is running in the grass", "a bird is running", probs_of(espresso=0.9), rule)
+    named = model.caption_check.say_less(
+        "a dog is running in the grass", "a bird is running", probs_of(espresso=0.9), rule
+    )
     assert named == "an espresso"
     unsure = probs_of(espresso=0.2, eagle=0.2)  # no word of the head is likely enough to say
     caption = "a man is standing in front of a large building"
     assert (
-        model.say_less(caption, "a large bird stands in front of a building", unsure, rule)
+        model.caption_check.say_less(caption, "a large bird stands in front of a building", unsure, rule)
         == "a large building"
     )
     assert (
-        model.say_less("a dog with a ball in its mouth", "a bird in the water", unsure, rule) == "the water"
+        model.caption_check.say_less("a dog with a ball in its mouth", "a bird in the water", unsure, rule)
+        == "the water"
     )
 
 
@@ -284,11 +288,18 @@ def test_a_scene_the_word_detectors_do_not_see_is_not_said(
     monkeypatch.setattr(model, "word_log_odds", word_log_odds)
     unsure, rule, feature = probs_of(espresso=0.2, eagle=0.2), CaptionRule(), torch.zeros(1280)
     skier = "a man is skiing in the snow"
-    assert model.say_less(skier, "a red and white snow", unsure, rule, feature) == SAY_NOTHING
-    assert model.say_less(skier, "a big building in the snow", unsure, rule, feature) == "a big building"
-    assert model.say_less(skier, "a red and white snow", unsure, rule) == "the snow"  # no feature: unchecked
+    assert model.caption_check.say_less(skier, "a red and white snow", unsure, rule, feature) == SAY_NOTHING
+    assert (
+        model.caption_check.say_less(skier, "a big building in the snow", unsure, rule, feature)
+        == "a big building"
+    )
+    assert (
+        model.caption_check.say_less(skier, "a red and white snow", unsure, rule) == "the snow"
+    )  # no feature: unchecked
     # A subject the decoder invents with no scene at all is not kept either.
-    assert model.say_less("a man is playing with a toy", "a red toy", unsure, rule) == SAY_NOTHING
+    assert (
+        model.caption_check.say_less("a man is playing with a toy", "a red toy", unsure, rule) == SAY_NOTHING
+    )
 
 
 def test_a_scene_the_detectors_barely_see_is_not_said_unless_the_head_sees_it(
@@ -306,12 +317,14 @@ def test_a_scene_the_detectors_barely_see_is_not_said_unless_the_head_sees_it(
     rule, feature = CaptionRule(), torch.zeros(1280)
     unsure = probs_of(espresso=0.2, eagle=0.2)
     digging = "a dog is digging in the sand"
-    assert model.say_less(digging, "a brown and white sand", unsure, rule, feature) == SAY_NOTHING
-    assert model.say_less(digging, "a bird in the water", unsure, rule, feature) == "the water"
+    assert (
+        model.caption_check.say_less(digging, "a brown and white sand", unsure, rule, feature) == SAY_NOTHING
+    )
+    assert model.caption_check.say_less(digging, "a bird in the water", unsure, rule, feature) == "the water"
     crowd = "a man is standing in front of a large building"
-    assert model.say_less(crowd, "a bird", unsure, rule, feature) == SAY_NOTHING
+    assert model.caption_check.say_less(crowd, "a bird", unsure, rule, feature) == SAY_NOTHING
     a_palace_maybe = probs_of(palace=0.45, espresso=0.1)  # under the name threshold, a building still
-    assert model.say_less(crowd, "a bird", a_palace_maybe, rule, feature) == "a large building"
+    assert model.caption_check.say_less(crowd, "a bird", a_palace_maybe, rule, feature) == "a large building"
 
 
 def test_a_caption_that_is_only_a_name_says_where_the_thing_is(
@@ -327,20 +340,30 @@ def test_a_caption_that_is_only_a_name_says_where_the_thing_is(
     monkeypatch.setattr(model, "word_log_odds", word_log_odds)
     rule, feature = CaptionRule(), torch.zeros(1280)
     seen.update(snow=2.0, grass=-1.0)  # p 0.88 and 0.27
-    assert model.say_where("a polar bear", feature, rule) == "a polar bear in the snow"
-    assert model.say_where("an animal", feature, rule) == "an animal in the snow"
-    assert model.say_where("a dog is running in the snow", feature, rule) == "a dog is running in the snow"
-    assert model.say_where(SAY_NOTHING, feature, rule) == SAY_NOTHING  # a photo of nothing known
-    assert model.say_where("a polar bear", feature, replace(rule, place_support=1.5)) == "a polar bear"
+    assert model.caption_check.say_where("a polar bear", feature, rule) == "a polar bear in the snow"
+    assert model.caption_check.say_where("an animal", feature, rule) == "an animal in the snow"
+    assert (
+        model.caption_check.say_where("a dog is running in the snow", feature, rule)
+        == "a dog is running in the snow"
+    )
+    assert (
+        model.caption_check.say_where(SAY_NOTHING, feature, rule) == SAY_NOTHING
+    )  # a photo of nothing known
+    assert (
+        model.caption_check.say_where("a polar bear", feature, replace(rule, place_support=1.5))
+        == "a polar bear"
+    )
     seen.clear()
     seen.update(water=1.0)  # an animal is in the water; a building by it
-    assert model.say_where("a swan", feature, rule) == "a swan in the water"
-    assert model.say_where("a castle", feature, rule) == "a castle by the water"
-    assert model.say_where("a catamaran", feature, rule) == "a catamaran on the water"  # a boat is on it
+    assert model.caption_check.say_where("a swan", feature, rule) == "a swan in the water"
+    assert model.caption_check.say_where("a castle", feature, rule) == "a castle by the water"
+    assert (
+        model.caption_check.say_where("a catamaran", feature, rule) == "a catamaran on the water"
+    )  # a boat is on it
     seen.update(water=-0.5)  # p 0.38: not sure enough to say
-    assert model.say_where("a castle", feature, rule) == "a castle"
+    assert model.caption_check.say_where("a castle", feature, rule) == "a castle"
     seen.update(rock=3.0)
-    assert model.say_where("a cliff", feature, rule) == "a cliff"  # a place already
+    assert model.caption_check.say_where("a cliff", feature, rule) == "a cliff"  # a place already
 
 
 def test_scene_phrases_keep_the_place_and_drop_the_invented_subject() -> None:
@@ -507,19 +530,21 @@ def test_the_caption_calls_a_sure_thing_by_its_name(model: PhotoscopeModel) -> N
     """The head sure of a palace: a decoder caption with "a building" in it names the palace."""
     probs = probs_of(palace=0.9)
     rule = CaptionRule()
-    said = model._name_the_kind("a man is standing in front of a large building", probs, rule)
+    said = model.caption_check._name_the_kind("a man is standing in front of a large building", probs, rule)
     assert said == "a man is standing in front of a palace"
     unsure = probs_of(palace=0.5)
-    assert model._name_the_kind("a building", unsure, rule) == "a building"
+    assert model.caption_check._name_the_kind("a building", unsure, rule) == "a building"
 
 
 def test_an_unfamiliar_photo_the_head_is_sure_of_is_called_by_its_name(model: PhotoscopeModel) -> None:
     rule = CaptionRule()
     caption = "a boy in a red shirt is standing in front of a large crowd"
-    assert model._say_the_name(caption, probs_of(espresso=0.9), rule) == "an espresso"
-    assert model._say_the_name(caption, probs_of(espresso=0.5), rule) == caption  # not sure enough
+    assert model.caption_check._say_the_name(caption, probs_of(espresso=0.9), rule) == "an espresso"
+    assert (
+        model.caption_check._say_the_name(caption, probs_of(espresso=0.5), rule) == caption
+    )  # not sure enough
     already = "a cup of espresso on a table"
-    assert model._say_the_name(already, probs_of(espresso=0.9), rule) == already
+    assert model.caption_check._say_the_name(already, probs_of(espresso=0.9), rule) == already
 
 
 def test_a_concept_phrase_the_decoder_cannot_read_is_searched_by_the_concepts(model: PhotoscopeModel) -> None:
@@ -557,11 +582,11 @@ def test_a_dog_probe_is_discounted_where_the_head_sees_another_animal(
         Presence, "probs", lambda self, v: np.array([[0.9 if g == "dog" else 0.1 for g in groups]] * len(v))
     )
     familiar = np.array([True, True])
-    support = model.support(features, probs, CaptionRule(), familiar)
+    support = model.caption_check.support(features, probs, CaptionRule(), familiar)
     animal = model.namer.group_p(probs[0], "animal") - model.namer.group_p(probs[0], "dog")
     assert support[0]["dog"] == pytest.approx(0.9 * (1 - animal / CaptionRule().other_animals), abs=1e-4)
     assert support[0]["dog"] < 0.5 <= support[1]["dog"] == pytest.approx(0.9)
-    off = model.support(features, probs, replace(CaptionRule(), other_animals=0.0), familiar)
+    off = model.caption_check.support(features, probs, replace(CaptionRule(), other_animals=0.0), familiar)
     assert off[0]["dog"] == pytest.approx(0.9)
 
 
@@ -602,7 +627,9 @@ def test_a_person_or_dog_the_photo_does_not_show_is_not_renamed_by_its_kind(
         return [Caption("a red boat in the water", -1.0, -6.0)] * len(latents)
 
     monkeypatch.setattr(model, "caption", caption)
-    model._caption_without(torch.zeros(1, model.latent_dim), [0], [{"person", "dog"}], DecodeOptions(), None)
+    model.caption_check._caption_without(
+        torch.zeros(1, model.latent_dim), [0], [{"person", "dog"}], DecodeOptions(), None
+    )
     for kind in ("rollerblader", "spectators", "bride", "poodle", "greyhound"):
         assert decoded[0][0, vocab.index(kind)] == float("-inf"), kind
     assert decoded[0][0, vocab.index("boat")] == 0.0
@@ -623,10 +650,14 @@ def test_a_rewritten_caption_that_brings_in_what_the_detectors_do_not_see_is_not
     monkeypatch.setattr(model, "word_log_odds", word_log_odds)
     rule, feature, head = CaptionRule(), torch.zeros(1280), probs_of()
     people = "a group of people are standing on a beach"
-    assert model._brings_unseen_words("a flock of birds on the beach", people, feature, head, rule)
-    assert not model._brings_unseen_words("the water on a beach", people, feature, head, rule)
+    assert model.caption_check._brings_unseen_words(
+        "a flock of birds on the beach", people, feature, head, rule
+    )
+    assert not model.caption_check._brings_unseen_words("the water on a beach", people, feature, head, rule)
     off = replace(rule, rewrite_support=0.0)
-    assert not model._brings_unseen_words("a flock of birds on the beach", people, feature, head, off)
+    assert not model.caption_check._brings_unseen_words(
+        "a flock of birds on the beach", people, feature, head, off
+    )
 
 
 def test_a_rewritten_caption_that_brings_in_what_the_head_does_not_see_is_not_kept(
@@ -644,8 +675,8 @@ def test_a_rewritten_caption_that_brings_in_what_the_head_does_not_see_is_not_ke
     monkeypatch.setattr(model, "word_log_odds", word_log_odds)
     rule, feature = CaptionRule(), torch.zeros(1280)
     before, again = "a man is playing a guitar", "a cat is playing with a guitar"
-    assert model._brings_unseen_words(again, before, feature, probs_of(), rule)
-    assert not model._brings_unseen_words(again, before, feature, probs_of(tabby=0.6), rule)
+    assert model.caption_check._brings_unseen_words(again, before, feature, probs_of(), rule)
+    assert not model.caption_check._brings_unseen_words(again, before, feature, probs_of(tabby=0.6), rule)
 
 
 def test_a_ball_the_photo_does_not_support_is_cut_from_the_caption() -> None:

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 import torch
 
-from photoscope.network.model import CaptionRule, DecodeOptions, PhotoscopeModel
+from photoscope.network.caption_check import CaptionRule
+from photoscope.network.model import DecodeOptions, PhotoscopeModel
 from photoscope.network.word_probes import load_word_probes
 
 UNRULED = DecodeOptions(rule=CaptionRule(enabled=False))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from photoscope.network.bundle import BundleError
+    from photoscope.network.caption_check import CaptionRule
     from photoscope.network.concepts import (
         Concepts,
         NearClasses,
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
     from photoscope.network.inversion import InversionOptions
     from photoscope.network.lexicon import FUNCTION_WORDS, Lexicon, load_lexicon
     from photoscope.network.model import (
-        CaptionRule,
         DecodeOptions,
         PhotoDescription,
         PhotoEmbedding,
@@ -41,7 +41,7 @@ _HOMES = {
     "FUNCTION_WORDS": "lexicon",
     "BundleError": "bundle",
     "Caption": "decoding",
-    "CaptionRule": "model",
+    "CaptionRule": "caption_check",
     "Concepts": "concepts",
     "DecodeOptions": "model",
     "InversionOptions": "inversion",

@@ -30,8 +30,9 @@ import numpy as np
 import torch
 
 from photoscope.library.photos import load_photo
+from photoscope.network.caption_check import DescribedCaption
 from photoscope.network.encoder import ImageEncoder
-from photoscope.network.model import DecodeOptions, DescribedCaption, PhotoscopeModel
+from photoscope.network.model import DecodeOptions, PhotoscopeModel
 from photoscope.network.naming import article
 from photoscope.network.vocab import tokenize
 from photoscope.search.ranking import TextRanker, TextSearchOptions
