@@ -89,7 +89,10 @@ class CaptionRule:
     # 2.0 5.1 %, 0.2157 / 0.5319.
     other_animals: float = 1.5
     # When the caption had to change, it becomes the most specific word whose classes have this
-    # much probability.
+    # much probability. Surer, broader names lose more right ones than they gain ("a bird" for a
+    # toucan, "an animal" for an ibex; "some furniture" for the chair called a table): on the dev set
+    # and val (concepts-10), 0.5 62.5 % right, BLEU-4 0.2227 / CIDEr 0.5382; 0.6 61.0 %, 0.2226 /
+    # 0.5388; 0.7 58.8 %, 0.2225 / 0.5382.
     fallback_threshold: float = 0.5
     # ... else the scene the decoder saw, where the word detectors give its word this much (a
     # pencil on white is not "the snow"), else ``naming.SAY_NOTHING``. On the open-world dev set
