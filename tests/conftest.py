@@ -87,6 +87,17 @@ def trained_tiny(shapes_dataset: Path, tmp_path_factory: pytest.TempPathFactory)
     return out / "bundle"
 
 
+@pytest.fixture(scope="module")
+def one_torch_thread() -> Iterator[None]:
+    """PyTorch on one thread for a module's tests (``pytestmark = pytest.mark.usefixtures(...)``):
+    the tiny network's ops are microseconds of work, and on a busy 2-core machine two OpenMP threads
+    spin-waiting on each other make each take tens of milliseconds."""
+    from photoscope.network import torch_threads
+
+    with torch_threads(1):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _private_user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads or writes the real user's thumbnail cache, database or settings."""

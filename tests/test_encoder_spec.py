@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,7 +16,6 @@ from PIL import Image
 
 from photoscope.api import Photoscope
 from photoscope.cli import main
-from photoscope.network import torch_threads
 from photoscope.network.bundle import (
     DEFAULT_ENCODER,
     LITE0_WEIGHTS_SHA256,
@@ -40,11 +38,7 @@ from photoscope.training.checkpoint import save_run_bundle
 SHIPPED_VERSION = "photoscope-caption@bc29d3ed5204"
 LITE2 = EncoderSpec("efficientnet-lite2", 260, 1280, "9656183e" + "0" * 56)  # tests make it not installed
 
-
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread() -> Iterator[None]:
-    with torch_threads(1):
-        yield
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def _with_encoder(source: Path, folder: Path, spec: dict[str, object] | None) -> Path:

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -35,24 +35,13 @@ from photoscope.library.db import Library
 from photoscope.library.indexer import IndexWorker, Progress, default_threads
 from photoscope.library.scanner import Scanner
 from photoscope.library.thumbnails import thumbnail_path
-from photoscope.network import PhotoDescription, torch_threads
+from photoscope.network import PhotoDescription
 from photoscope.network.model import PhotoscopeModel
 from photoscope.threads import BACKGROUND_NICENESS, thread_priority
 
 TESTS = Path(__file__).resolve().parent
 
-
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread() -> Iterator[None]:
-    # The tiny network's ops are microseconds of work; on a busy 2-core machine two OpenMP threads
-    # spin-waiting on each other make each take tens of milliseconds.
-    with torch_threads(1):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def private_thumbnail_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")

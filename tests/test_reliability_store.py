@@ -10,7 +10,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,16 +23,11 @@ from photoscope.library.indexer import IndexWorker
 from photoscope.library.photos import MemoryBudget, load_photo
 from photoscope.library.scanner import Scanner
 from photoscope.library.thumbnails import remove_stale_temporaries
-from photoscope.network import torch_threads
 from photoscope.network.model import PhotoscopeModel
 
 TESTS = Path(__file__).resolve().parent
 
-
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread() -> Iterator[None]:
-    with torch_threads(1):
-        yield
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")

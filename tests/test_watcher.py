@@ -14,21 +14,11 @@ from photoscope.library.db import Library
 from photoscope.library.indexer import IndexWorker
 from photoscope.library.scanner import Scanner
 from photoscope.library.watcher import FolderWatcher
-from photoscope.network import torch_threads
 
 TIMEOUT = 20.0
 DEBOUNCE = 0.5  # generous: a stall on a busy machine must not split one burst of saves in two
 
-
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread() -> Iterator[None]:
-    with torch_threads(1):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def private_thumbnail_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture
