@@ -51,6 +51,7 @@ class LibraryDialog(QDialog):
         self.api, self.runner = api, runner
         self.setWindowTitle("Library")
         self.tree = QTreeWidget()
+        self.tree.setAccessibleName("Watched folders and their exclusions")
         self.tree.setRootIsDecorated(True)  # a folder's exclusion rules are its children
         self.tree.setUniformRowHeights(True)
         self.tree.setHeaderLabels(list(COLUMNS))

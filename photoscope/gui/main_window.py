@@ -130,6 +130,8 @@ class MainWindow(QMainWindow):
         self.timeline = TimelineModel(self.loader, self._fetch_records, self.pages_runner, self)
         self.browse = ResultsView()
         self.browse.setModel(self.timeline)
+        self.view.setAccessibleName("Search results")
+        self.browse.setAccessibleName("All photos")
         self.welcome = WelcomePage()
         self.pictures_button = self.welcome.pictures_button
         self.add_folder_button = self.welcome.add_folder_button
@@ -163,6 +165,7 @@ class MainWindow(QMainWindow):
         self.tile_slider.setPageStep(32)
         self.tile_slider.setMaximumWidth(140)
         self.tile_slider.setToolTip("Tile size")
+        self.tile_slider.setAccessibleName("Tile size")
         self.statusBar().addWidget(self.index_status, 1)
         self.statusBar().addPermanentWidget(self.result_label)
         self.statusBar().addPermanentWidget(self.tile_slider)

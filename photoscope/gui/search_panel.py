@@ -29,10 +29,14 @@ CHIP_SIZE = 40
 PhotoQuery = str | QImage  # a file path, or pasted image data
 
 
-def tool_button(text: str, tip: str) -> QToolButton:
+def tool_button(text: str, tip: str, name: str = "") -> QToolButton:
+    """A small button; ``name`` is what a screen reader says for it where its text ("+") says too
+    little."""
     button = QToolButton()
     button.setText(text)
     button.setToolTip(tip)
+    if name:
+        button.setAccessibleName(name)
     return button
 
 
@@ -96,10 +100,12 @@ class _DateFilter(QWidget):
 
     changed = Signal()
 
-    def __init__(self, label: str, parent: QWidget | None = None) -> None:
+    def __init__(self, label: str, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.check = QCheckBox(label)
+        self.check.setAccessibleName(name)  # "to" alone says nothing to a screen reader's user
         self.edit = QDateEdit()
+        self.edit.setAccessibleName(f"{name}: date")
         self.edit.setCalendarPopup(True)
         self.edit.setDisplayFormat("yyyy-MM-dd")
         self.edit.setDate(QDate.currentDate())
@@ -164,6 +170,7 @@ class SearchPanel(QWidget):
             placeholderText="Describe a photo (“a dog running on the grass”), or drop one here…"
         )
         self.edit.setClearButtonEnabled(True)
+        self.edit.setAccessibleName("Search: describe a photo")
         self.edit.installEventFilter(_PastePhotoFilter(self))
         self.debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self.debounce.timeout.connect(self.submit_text)
@@ -178,9 +185,11 @@ class SearchPanel(QWidget):
         self.terms_bar = TermBar()
         self.terms_bar.changed.connect(self.terms_changed)
         self.edit.installEventFilter(TermKeys(self, self.add_text_term))
-        self.add_button = tool_button("+", "Add the typed words as a term (Ctrl+Enter)")
+        self.add_button = tool_button("+", "Add the typed words as a term (Ctrl+Enter)", "Add as a term")
         self.add_button.clicked.connect(lambda: self.add_text_term(False))
-        self.subtract_button = tool_button("\N{MINUS SIGN}", "Take the typed words away (Ctrl+Shift+Enter)")
+        self.subtract_button = tool_button(
+            "\N{MINUS SIGN}", "Take the typed words away (Ctrl+Shift+Enter)", "Take away as a term"
+        )
         self.subtract_button.clicked.connect(lambda: self.add_text_term(True))
         self.search_row = QHBoxLayout()
         self.search_row.addWidget(self.edit, 1)
@@ -192,10 +201,11 @@ class SearchPanel(QWidget):
     def _build_filter_row(self) -> None:
         self.folder_combo = QComboBox()
         self.folder_combo.setToolTip("Only photos in this folder")
+        self.folder_combo.setAccessibleName("Folder")
         self.folder_combo.addItem("All folders", None)
         self.folder_combo.currentIndexChanged.connect(lambda _: self.filters_changed.emit())
-        self.date_from = _DateFilter("Taken from")
-        self.date_to = _DateFilter("to")
+        self.date_from = _DateFilter("Taken from", "Taken from")
+        self.date_to = _DateFilter("to", "Taken to")
         self.date_from.changed.connect(self.filters_changed)
         self.date_to.changed.connect(self.filters_changed)
         self.filter_row = QHBoxLayout()

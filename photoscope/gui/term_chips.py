@@ -112,6 +112,11 @@ class TermChip(QFrame):
         verb = "without" if self.negative else "with"
         self.setAccessibleName(f"{verb} {self.describe()}, weight {self.weight.value():g}")
         self.setToolTip(self.accessibleName())
+        # its buttons' signs say nothing to a screen reader's user: they say what they do to this term
+        term = self.describe()
+        self.sign.setAccessibleName(f"{'Add' if self.negative else 'Take away'} {term}")
+        self.weight.setAccessibleName(f"Weight of {term}")
+        self.remove_button.setAccessibleName(f"Remove {term}")
         self.changed.emit()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

@@ -46,6 +46,7 @@ class WordsPanel(QDockWidget):
         self.message = QLabel(wordWrap=True)
         layout.addWidget(self.message)
         self.results = QListWidget()
+        self.results.setAccessibleName("Words found")
         self.results.itemDoubleClicked.connect(
             lambda item: self.word_chosen.emit(item.data(Qt.ItemDataRole.UserRole))
         )
@@ -55,6 +56,7 @@ class WordsPanel(QDockWidget):
     def _similar_box(self) -> QGroupBox:
         box = QGroupBox("Similar words")
         self.word_edit = QLineEdit(placeholderText="a word, e.g. dog")
+        self.word_edit.setAccessibleName("Similar words: a word")
         self.word_edit.returnPressed.connect(self.find_similar)
         button = QPushButton("Find")
         button.clicked.connect(self.find_similar)
@@ -75,6 +77,9 @@ class WordsPanel(QDockWidget):
         form.addRow("a", self.a_edit)
         form.addRow("b", self.b_edit)
         form.addRow("c", self.c_edit)
+        # a screen reader says the form's labels, "a", "b", "c": not what they are for
+        for edit, which in ((self.a_edit, "a"), (self.b_edit, "b"), (self.c_edit, "c")):
+            edit.setAccessibleName(f"Analogy: word {which}")
         for edit in (self.a_edit, self.b_edit, self.c_edit):
             edit.returnPressed.connect(self.solve_analogy)
         form.addRow("", button)
