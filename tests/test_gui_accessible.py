@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
-from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QAbstractSpinBox, QApplication, QWidget
 
 
 def _unnamed(root: QWidget) -> list[str]:
@@ -17,12 +17,16 @@ def _unnamed(root: QWidget) -> list[str]:
     for widget in [root, *root.findChildren(QWidget)]:
         if not widget.isVisibleTo(root) or widget.focusPolicy() == Qt.FocusPolicy.NoFocus:
             continue
-        if isinstance(widget.parent(), QAbstractSpinBox):
+        parent = widget.parent()
+        if isinstance(parent, QAbstractSpinBox):
             continue  # a date field's own line edit: the reader speaks of the field
+        if isinstance(parent, QAbstractScrollArea) and widget is parent.viewport():
+            continue  # a map's or a grid's drawing area: the reader speaks of the view
         interface = QAccessible.queryAccessibleInterface(widget)
         name = interface.text(QAccessible.Text.Name).strip() if interface is not None else ""
         if len(name) < 3:  # a "+" or a minus sign is no name
-            missing.append(f"{type(widget).__name__} {widget.objectName()!r} {name!r}")
+            where = type(widget.parent()).__name__
+            missing.append(f"{type(widget).__name__} {widget.objectName()!r} {name!r} in {where}")
     return missing
 
 

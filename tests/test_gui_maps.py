@@ -73,3 +73,9 @@ def test_photos_open_large_enough_to_see_and_word_labels_never_overlap(window: M
     assert len(window.words.visible_words()) >= before
     # Each tab says what it shows: the words' tab does not count photos.
     assert "photos" not in window.word_status.text() and "words" in window.word_status.text()
+
+
+def test_every_control_of_the_maps_window_has_a_name(window: MapWindow) -> None:
+    from test_gui_accessible import _unnamed
+
+    assert _unnamed(window) == []

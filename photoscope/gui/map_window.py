@@ -58,16 +58,20 @@ class MapWindow(QDialog):
         self.resize(1000, 760)
         self.app, self.tasks = app, tasks
         self.photos = PhotoMapView()
+        self.photos.setAccessibleName("Photo map")
         self.photos.photo_activated.connect(self.photo_activated)
         self.words = WordMapView()
+        self.words.setAccessibleName("Word map")
         self.status = QLabel()  # the photo map's line
         self.word_status = QLabel()  # the word map's own
         self.busy = QProgressBar(maximum=0)  # indeterminate: t-SNE reports no steps
         self.busy.hide()
         self.word_box = QLineEdit(placeholderText="Find a word…")
+        self.word_box.setAccessibleName("Find a word on the map")
         self.word_box.returnPressed.connect(self.find_word)
         self.word_note = QLabel()
         self.tabs = tabs = QTabWidget()
+        tabs.setAccessibleName("Maps")
         tabs.addTab(self._with_bar(self.photos, self.status, self._refresh_button()), "Photos")
         tabs.addTab(self._with_bar(self.words, self.word_box, self.word_note, self.word_status), "Words")
         layout = QVBoxLayout(self)
