@@ -87,11 +87,11 @@ def trained_tiny(shapes_dataset: Path, tmp_path_factory: pytest.TempPathFactory)
     return out / "bundle"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", autouse=True)
 def one_torch_thread() -> Iterator[None]:
-    """PyTorch on one thread for a module's tests (``pytestmark = pytest.mark.usefixtures(...)``):
-    the tiny network's ops are microseconds of work, and on a busy 2-core machine two OpenMP threads
-    spin-waiting on each other make each take tens of milliseconds."""
+    """PyTorch on one thread in every test module: the tiny network's ops are microseconds of work,
+    and on a busy 2-core machine two OpenMP threads spin-waiting on each other make each take tens
+    of milliseconds."""
     from photoscope.network import torch_threads
 
     with torch_threads(1):

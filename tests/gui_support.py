@@ -58,13 +58,6 @@ def indexed_library(
     return db, cache, photos
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread() -> Iterator[None]:
-    # On a busy 2-core machine, OpenMP threads of the tiny network spin against each other.
-    with torch_threads(1):
-        yield
-
-
 @pytest.fixture
 def library_db(
     indexed_library: tuple[Path, Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch

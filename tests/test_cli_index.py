@@ -13,8 +13,6 @@ from photoscope.commands import index as index_command
 from photoscope.library.db import Library
 from photoscope.network import model as model_module
 
-pytestmark = pytest.mark.usefixtures("one_torch_thread")
-
 
 @pytest.fixture(autouse=True)
 def fast_encoder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

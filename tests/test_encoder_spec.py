@@ -38,8 +38,6 @@ from photoscope.training.checkpoint import save_run_bundle
 SHIPPED_VERSION = "photoscope-caption@bc29d3ed5204"
 LITE2 = EncoderSpec("efficientnet-lite2", 260, 1280, "9656183e" + "0" * 56)  # tests make it not installed
 
-pytestmark = pytest.mark.usefixtures("one_torch_thread")
-
 
 def _with_encoder(source: Path, folder: Path, spec: dict[str, object] | None) -> Path:
     """A copy of bundle ``source`` whose bundle.json gives ``spec`` as its encoder (None: no section)."""

@@ -41,8 +41,6 @@ from photoscope.threads import BACKGROUND_NICENESS, thread_priority
 
 TESTS = Path(__file__).resolve().parent
 
-pytestmark = pytest.mark.usefixtures("one_torch_thread")
-
 
 @pytest.fixture(scope="module")
 def model(tiny_model_dir: Path) -> PhotoscopeModel:

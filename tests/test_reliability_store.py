@@ -27,8 +27,6 @@ from photoscope.network.model import PhotoscopeModel
 
 TESTS = Path(__file__).resolve().parent
 
-pytestmark = pytest.mark.usefixtures("one_torch_thread")
-
 
 @pytest.fixture(scope="module")
 def model(tiny_model_dir: Path) -> PhotoscopeModel:

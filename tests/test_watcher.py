@@ -18,8 +18,6 @@ from photoscope.library.watcher import FolderWatcher
 TIMEOUT = 20.0
 DEBOUNCE = 0.5  # generous: a stall on a busy machine must not split one burst of saves in two
 
-pytestmark = pytest.mark.usefixtures("one_torch_thread")
-
 
 @pytest.fixture
 def pictures(tmp_path: Path, library: Library) -> Path:
