@@ -18,17 +18,16 @@ from photoscope.network.model import DecodeOptions, PhotoscopeModel
 from photoscope.network.naming import (
     RISKY_WORDS,
     SAY_NOTHING,
-    Familiarity,
     Namer,
     article,
     bare_name,
     concepts_from_tags,
-    load_presence,
     name_the_kind,
     risky_groups,
     scene_phrase,
     without_object,
 )
+from photoscope.network.presence import Familiarity, load_presence
 from photoscope.network.text_model import TextModel
 from photoscope.search.ranking import SearchEngine, TextRanker, TextSearchOptions
 from photoscope.search.stored import class_cover
@@ -571,7 +570,7 @@ def test_a_dog_probe_is_discounted_where_the_head_sees_another_animal(
 ) -> None:
     """A cow in a field made the Flickr8k dog probe fire ("a black and white dog is running in a
     field"): where the head sees another animal, the probe's dog counts less."""
-    from photoscope.network.naming import Presence
+    from photoscope.network.presence import Presence
 
     ox, espresso = _feature_for(345), _feature_for(ESPRESSO)  # ImageNet's ox, and no animal
     features = torch.cat([ox, espresso])

@@ -446,12 +446,12 @@ def _without_resource(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, missing: 
 
 
 def _clear_resources() -> None:
-    from photoscope.network import concepts, naming, word_probes
+    from photoscope.network import concepts, presence, word_probes
 
     for loader in (
         concepts.load_near_classes,
         concepts.load_concepts,
-        naming.load_presence,
+        presence.load_presence,
         word_probes.load_word_probes,
     ):
         loader.cache_clear()

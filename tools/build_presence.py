@@ -25,7 +25,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from photoscope.network.naming import PRESENCE_RESOURCE, RISKY_WORDS, Familiarity, Presence
+from photoscope.network.naming import RISKY_WORDS
+from photoscope.network.presence import PRESENCE_RESOURCE, Familiarity, Presence
 from photoscope.network.vocab import tokenize
 from photoscope.training.features import cached_features
 from photoscope.training.flickr8k import CaptionDataset

@@ -52,7 +52,7 @@ class CaptionRule:
     name_threshold: float = 0.5
     support: tuple[tuple[str, float], ...] = (("person", 0.5), ("dog", 0.5), ("ball", 0.5))
     # The probes learned on Flickr8k, where every building has tourists and every animal is a
-    # dog: on photos less familiar than this (``naming.Familiarity``; 0.4 is Flickr8k val's 40th
+    # dog: on photos less familiar than this (``presence.Familiarity``; 0.4 is Flickr8k val's 40th
     # percentile) they are trusted only when they are this sure. With the sure names below: 0.9
     # gave val BLEU-4 0.2065 / CIDEr 0.5029 and dev invented objects 8.8 %; 0.93 0.2067 / 0.5028,
     # 7.4 %; 0.95 0.2058 / 0.5012, 6.6 %; 0.96 CIDEr 0.4987, under the val bar. With the detectors'

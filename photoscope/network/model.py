@@ -28,11 +28,8 @@ from photoscope.network.decoding import Caption, Choice, beam_search, caption_lo
 from photoscope.network.encoder import ImageEncoder, head_logits, top_classes
 from photoscope.network.inversion import InversionOptions, invert
 from photoscope.network.lexicon import WORD_MIN_COUNT, suggest_words
-from photoscope.network.naming import (
-    Namer,
-    Presence,
-    load_presence,
-)
+from photoscope.network.naming import Namer
+from photoscope.network.presence import Presence, load_presence
 from photoscope.network.text_model import QueryWords, query_words
 from photoscope.network.versions import DESCRIPTION_VERSION
 from photoscope.network.vocab import SPECIALS

@@ -30,7 +30,7 @@ import numpy.typing as npt
 import torch
 
 from photoscope import config
-from photoscope.network.naming import pack_halves, unpack_halves
+from photoscope.network.presence import pack_halves, unpack_halves
 
 WORD_PROBES_RESOURCE = "word-probes.json"
 _BLOCK = 8192
