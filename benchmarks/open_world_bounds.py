@@ -35,9 +35,9 @@ import torch
 
 from photoscope.network.model import PhotoscopeModel
 from photoscope.network.naming import Namer
+from photoscope.training.evaluate import stored_caption_metrics
 from photoscope.training.features import cached_features, encoder_cache
 from photoscope.training.flickr8k import CaptionDataset
-from photoscope.training.metrics import caption_metrics
 from photoscope.training.open_world import (
     PhotoResult,
     evaluate_open_world,
@@ -117,10 +117,8 @@ def _val_captions(model: PhotoscopeModel, args: argparse.Namespace) -> str:
     whole = torch.from_numpy(features.astype(np.float32))
     with torch.inference_mode():
         latents = model.bundle.network.latent(whole)[:, 0]
-    captions = []
-    for lo in range(0, len(names), 250):
-        captions += [d.text for d in model.describe_vectors(whole[lo : lo + 250, 0], latents[lo : lo + 250])]
-    scores = caption_metrics(dict(zip(names, captions, strict=True)), {n: data.captions[n] for n in names})
+    refs = [data.captions[n] for n in names]
+    scores, _ = stored_caption_metrics(model, whole[:, 0], latents, refs)
     return f"BLEU-4 {scores['bleu4']:.4f} CIDEr {scores['cider']:.4f}"
 
 

@@ -190,16 +190,10 @@ def _captions(args: argparse.Namespace, split: _Encoded) -> int:
     """The captions the app stores: the decoder's, guided by the word detectors and checked by the
     encoder head (``--no-rule``: the decoder's alone; ``--guidance 0``: unguided)."""
     from photoscope.network import CaptionRule
-    from photoscope.training.metrics import caption_metrics
+    from photoscope.training.evaluate import stored_caption_metrics
 
-    model, latents, refs = split.model, split.latents, split.refs
     options = _decode_options(args)
-    texts = []
-    for lo in range(0, len(latents), 250):
-        found = model.describe_vectors(split.features[lo : lo + 250], latents[lo : lo + 250], options)
-        texts += [d.text for d in found]
-    keys = [str(i) for i in range(len(texts))]
-    metrics = caption_metrics(dict(zip(keys, texts, strict=True)), dict(zip(keys, refs, strict=True)))
+    metrics, _ = stored_caption_metrics(split.model, split.features, split.latents, split.refs, options)
     rule = "off" if args.no_rule else f"on (probes trusted from familiarity {CaptionRule().familiar})"
     print(
         f"beam {args.beam}, length penalty {args.length_penalty}, re-rank weight {args.rerank}, "

@@ -9,6 +9,7 @@ import torch
 
 from photoscope.network.caption_network import CaptionNetwork
 from photoscope.network.decoding import Choice, beam_search, pad_batch
+from photoscope.network.model import DecodeOptions, PhotoscopeModel
 from photoscope.network.vocab import Vocabulary
 from photoscope.training.metrics import caption_metrics
 
@@ -38,6 +39,27 @@ def evaluate_captions(
     for chunk in latents.split(batch):
         found = beam_search(net, vocab, chunk, beam, length_penalty=length_penalty, choice=choice)
         captions += [c.text for c in found]
+    keys = [str(i) for i in range(len(captions))]
+    metrics = caption_metrics(
+        dict(zip(keys, captions, strict=True)), dict(zip(keys, references, strict=True))
+    )
+    return metrics, captions
+
+
+def stored_caption_metrics(
+    model: PhotoscopeModel,
+    features: torch.Tensor,
+    latents: torch.Tensor,
+    references: Sequence[Sequence[str]],
+    options: DecodeOptions | None = None,
+    batch: int = 250,
+) -> tuple[dict[str, float], list[str]]:
+    """BLEU and CIDEr of the captions the app stores for these photos (``describe_vectors`` of
+    their 1280-d features and latents: guided, checked by the head), and the captions."""
+    captions: list[str] = []
+    for lo in range(0, len(latents), batch):
+        found = model.describe_vectors(features[lo : lo + batch], latents[lo : lo + batch], options)
+        captions += [d.text for d in found]
     keys = [str(i) for i in range(len(captions))]
     metrics = caption_metrics(
         dict(zip(keys, captions, strict=True)), dict(zip(keys, references, strict=True))
