@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from photoscope.commands.common import (
     EXIT_FAILED,
@@ -19,6 +19,9 @@ from photoscope.commands.common import (
     reads_library,
 )
 from photoscope.commands.terms import add_term_options, missing_photos, query_terms
+
+if TYPE_CHECKING:
+    from photoscope.api import Photoscope
 
 
 def register(sub: Any) -> None:
@@ -76,12 +79,14 @@ def safe_text(text: str) -> str:
     return text.translate(_UNSAFE)
 
 
-def _print(results: Any, args: argparse.Namespace, terms: Sequence[Any] = ()) -> int:
+def _print(
+    results: Any, args: argparse.Namespace, terms: Sequence[Any] = (), app: Photoscope | None = None
+) -> int:
     """Print the results as ``args`` asks; notes (unknown words, what the query's photo ``terms``
-    counted as) on stderr."""
+    counted as) on stderr. ``app``: the library the results came from, if open here."""
     _print_notes(results, terms)
     if not results.matches:
-        return _nothing_found(args)
+        return _nothing_found(args, app)
     escaped = 0
     for m in results.matches:
         if args.null:
@@ -104,10 +109,11 @@ def _print(results: Any, args: argparse.Namespace, terms: Sequence[Any] = ()) ->
     return 0
 
 
-def _nothing_found(args: argparse.Namespace) -> int:
+def _nothing_found(args: argparse.Namespace, app: Photoscope | None = None) -> int:
     """Why a search listed nothing: a ``--folder`` below which the library has no photo (a wrong
-    path: the search never looked anywhere), else no photo matched."""
-    if args.folder is not None and not _photos_below(args.db, args.folder):
+    path: the search never looked anywhere), else no photo matched. ``app``: the library if open
+    here (a running app's answer opens it for the check)."""
+    if args.folder is not None and not _photos_below(args.db, args.folder, app):
         print(
             f"photoscope: no photo of the library is below {safe_text(args.folder)}: "
             "`photoscope folders` lists the watched folders",
@@ -118,11 +124,13 @@ def _nothing_found(args: argparse.Namespace) -> int:
     return EXIT_FAILED
 
 
-def _photos_below(db: Path | None, folder: str) -> int:
+def _photos_below(db: Path | None, folder: str, app: Photoscope | None = None) -> int:
+    if app is not None:
+        return app.photos_below(folder)
     from photoscope.api import Photoscope
 
-    with Photoscope(db) as app:
-        return app.photos_below(folder)
+    with Photoscope(db) as opened:
+        return opened.photos_below(folder)
 
 
 def _print_notes(results: Any, terms: Sequence[Any]) -> None:
@@ -197,4 +205,4 @@ def _run_terms(args: argparse.Namespace, terms: Any) -> int:
             photos = [str(t.photo) for t in terms if t.photo is not None]
             print(f"{', '.join(photos) or 'the query'}: {describe_error(error)}", file=sys.stderr)
             return EXIT_FAILED
-        return _print(results, args, terms)
+        return _print(results, args, terms, app)
