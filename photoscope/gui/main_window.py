@@ -182,7 +182,7 @@ class MainWindow(QMainWindow):
             api, self.result_limit, self,
         )  # fmt: skip
         self.timeline_reader = TimelineReader(
-            self.timeline, self.browse, self.pages_runner, self.settings, api, self._has_query, self
+            self.timeline, self.browse, self.pages_runner, self.settings, api, self.search.has_query, self
         )
 
     def set_browse_option(self, key: str, value: str) -> None:
@@ -459,7 +459,7 @@ class MainWindow(QMainWindow):
             # New photos join the timeline every few seconds; a big library's less often (re-reading
             # 100,000 rows costs the worker a second or so).
             self.browse_timer.start(BROWSE_REFRESH_MS + self.timeline.photo_count() // 10)
-        if self._has_query() and not self.refresh_timer.isActive():
+        if self.search.has_query() and not self.refresh_timer.isActive():
             self.refresh_timer.start()
 
     def _library_changed(self, report: ScanReport) -> None:
@@ -478,9 +478,6 @@ class MainWindow(QMainWindow):
             (self.worker.pause if paused else self.worker.resume)()
 
     # queries
-
-    def _has_query(self) -> bool:
-        return self.search.has_query()
 
     def go_back(self) -> None:
         """Back to the text query that "Find similar" replaced (else to the timeline)."""
@@ -525,7 +522,7 @@ class MainWindow(QMainWindow):
 
     def _show_idle(self) -> None:
         """No query: the timeline (once it has photos), read again first if it went stale."""
-        if self._has_query():
+        if self.search.has_query():
             return
         self.timeline_reader.reload_if_stale()
         self.search.show_message("")
@@ -593,7 +590,7 @@ class MainWindow(QMainWindow):
         self._refresh_counts()
         self._refresh_folders()
         self.reload_timeline()
-        if self._has_query():
+        if self.search.has_query():
             self.run_query(quiet=True)
 
     def grid(self) -> ResultsView:

@@ -58,9 +58,6 @@ class SearchFlow(QObject):
         self.waiting = False  # a query was typed before the library opened
         self._pasted: tuple[int, Image.Image] | None = None  # the pasted image's key and PIL copy
 
-    def has_query(self) -> bool:
-        return self.search.has_query()
-
     def new_query(self) -> None:
         self.state.forget()
         self.run()
@@ -127,7 +124,7 @@ class SearchFlow(QObject):
         refresh while indexing, which keeps the selection and says nothing in the status bar."""
         api = self.api()
         if api is None:
-            self.waiting = self.has_query()
+            self.waiting = self.search.has_query()
             return
         query = self.query()
         if query.empty:
