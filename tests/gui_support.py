@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QAccessible
+from PySide6.QtWidgets import QAbstractScrollArea, QAbstractSpinBox, QApplication, QWidget
 from synthetic import COLOURS, SHAPES, shape_photo
 
 from photoscope.api import Photoscope
@@ -107,3 +108,23 @@ def press(qtbot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifie
     widget = QApplication.focusWidget()
     assert widget is not None, "no widget has the focus"
     qtbot.keyClick(widget, key, modifier)
+
+
+def unnamed_controls(root: QWidget) -> list[str]:
+    """The visible controls below ``root`` the keyboard reaches whose name, as a screen reader asks
+    Qt for it, is missing or a sign ("+")."""
+    missing = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        if not widget.isVisibleTo(root) or widget.focusPolicy() == Qt.FocusPolicy.NoFocus:
+            continue
+        parent = widget.parent()
+        if isinstance(parent, QAbstractSpinBox):
+            continue  # a date field's own line edit: the reader speaks of the field
+        if isinstance(parent, QAbstractScrollArea) and widget is parent.viewport():
+            continue  # a map's or a grid's drawing area: the reader speaks of the view
+        interface = QAccessible.queryAccessibleInterface(widget)
+        name = interface.text(QAccessible.Text.Name).strip() if interface is not None else ""
+        if len(name) < 3:  # a "+" or a minus sign is no name
+            where = type(parent).__name__
+            missing.append(f"{type(widget).__name__} {widget.objectName()!r} {name!r} in {where}")
+    return missing

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from gui_support import unnamed_controls
 from PySide6.QtCore import Qt
 
 from photoscope.api import Photoscope
@@ -76,6 +77,4 @@ def test_photos_open_large_enough_to_see_and_word_labels_never_overlap(window: M
 
 
 def test_every_control_of_the_maps_window_has_a_name(window: MapWindow) -> None:
-    from test_gui_accessible import _unnamed
-
-    assert _unnamed(window) == []
+    assert unnamed_controls(window) == []
