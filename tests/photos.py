@@ -160,7 +160,7 @@ class CountingModel:
 def indexed_row(photo_id: int, caption: str = "a dog", **fields: Any) -> Any:
     """An ``IndexedPhoto`` as the indexer writes it, with small defaults (a 1x1 photo, a zero latent,
     no feature, model "m@1"); ``fields`` override them."""
-    from photoscope.library.db import IndexedPhoto
+    from photoscope.library.records import IndexedPhoto
 
     row: dict[str, Any] = {
         "id": photo_id,

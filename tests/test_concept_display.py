@@ -13,7 +13,7 @@ from PIL import Image
 
 from photoscope.api import Photoscope, photo_concepts
 from photoscope.cli import main
-from photoscope.library.db import PhotoRecord
+from photoscope.library.records import PhotoRecord
 
 
 def _record(tags: list[tuple[str, float]]) -> PhotoRecord:

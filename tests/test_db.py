@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from photoscope.library import db as dbmod
-from photoscope.library.db import FailedPhoto, IndexedPhoto, Library, LibraryError, Move, NewFile
+from photoscope.library.db import Library, LibraryError
+from photoscope.library.records import FailedPhoto, IndexedPhoto, Move, NewFile
 
 
 def _indexed(photo_id: int, caption: str, size: int = 10, mtime: float = 1.5, **extra: Any) -> IndexedPhoto:

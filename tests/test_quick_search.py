@@ -63,7 +63,7 @@ def test_photos_changed_since_the_file_was_written_are_answered_as_they_are_now(
     """A photo removed since is not an answer; one indexed since is."""
     from photos import indexed_row
 
-    from photoscope.library.db import NewFile
+    from photoscope.library.records import NewFile
     from photoscope.network import TextModel
 
     _map_vectors(shapes_db, trained_tiny)

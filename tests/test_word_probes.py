@@ -203,7 +203,8 @@ def test_a_big_library_s_reduced_features_get_the_detectors_too(
     # directions; the detectors read 1280-d features, so they are projected the same way.
     from photos import indexed_row
 
-    from photoscope.library.db import Library, NewFile
+    from photoscope.library.db import Library
+    from photoscope.library.records import NewFile
     from photoscope.search import sidecar
 
     monkeypatch.setattr(sidecar, "REDUCE_FROM", 50)

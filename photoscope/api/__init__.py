@@ -41,17 +41,16 @@ from photoscope.api.types import (
 )
 from photoscope.config import ResourceMissing  # the install lacks a file it ships with
 from photoscope.library.db import (  # what can go wrong, by kind (the CLI maps each to an exit status)
-    Folder,
     LibraryBusy,
     LibraryDamaged,
     LibraryError,
     LibraryTooNew,
     LibraryUnwritable,
-    PhotoRecord,
     translate_sqlite_error,
 )
 from photoscope.library.doctor import DoctorReport
 from photoscope.library.exclusions import ExclusionRule
+from photoscope.library.records import Folder, PhotoRecord
 from photoscope.library.scanner import ScanReport
 from photoscope.library.thumbnails import LARGE_SIZE as THUMBNAIL_SIZE
 from photoscope.library.thumbnails import thumbnail_path

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from photoscope.api.core import Core
 from photoscope.api.types import CaptionedPhoto, ModelInfo
-from photoscope.library.db import PhotoRecord
+from photoscope.library.records import PhotoRecord
 from photoscope.library.thumbnails import LARGE_SIZE as THUMBNAIL_SIZE
 from photoscope.library.thumbnails import thumbnail_path
 

@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from photoscope.api.core import Core
-from photoscope.library.db import Folder, LibraryError
+from photoscope.library.db import LibraryError
 from photoscope.library.doctor import DoctorReport, examine
 from photoscope.library.exclusions import ExclusionRule, Stash, hidden_below, rule_for
 from photoscope.library.exclusions import indexes_hidden as _indexes_hidden
 from photoscope.library.exclusions import set_indexes_hidden as _set_indexes_hidden
 from photoscope.library.fs import folder_path, is_under
+from photoscope.library.records import Folder
 from photoscope.library.scanner import Scanner, ScanReport
 
 if TYPE_CHECKING:  # the indexer (NumPy, PIL) is imported when one is made: not by `status`

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from photoscope.library.db import PhotoRecord
+from photoscope.library.records import PhotoRecord
 
 if TYPE_CHECKING:
     import numpy as np

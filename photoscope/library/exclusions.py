@@ -33,8 +33,9 @@ from typing import TYPE_CHECKING, Literal
 from photoscope.library.fs import HIDDEN_ATTRIBUTES, hidden_by_attribute, is_under, normalize_path
 
 if TYPE_CHECKING:
-    from photoscope.library.db import IndexedPhoto, Library, StoredFile
+    from photoscope.library.db import Library
     from photoscope.library.fs import FileStat
+    from photoscope.library.records import IndexedPhoto, StoredFile
 
 Kind = Literal["folder", "pattern"]
 IGNORE_FILES = (".nomedia", ".photoscopeignore")
@@ -224,7 +225,7 @@ class Stash:
     def keep(self, library: Library, files: Sequence[StoredFile]) -> None:
         import numpy as np  # here, not at the top: `status` imports this module, and never stashes
 
-        from photoscope.library.db import IndexedPhoto
+        from photoscope.library.records import IndexedPhoto
 
         version = self.model_version()
         hashed = {f.id: f for f in files if f.hash is not None}

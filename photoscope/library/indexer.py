@@ -46,7 +46,7 @@ import numpy.typing as npt
 from PIL import Image
 
 from photoscope.config import ResourceMissing
-from photoscope.library.db import FailedPhoto, IndexedPhoto, Library, PendingPhoto
+from photoscope.library.db import Library
 from photoscope.library.photos import (
     DEFAULT_DECODE_BUDGET,
     DEFAULT_MAX_PIXELS,
@@ -57,6 +57,7 @@ from photoscope.library.photos import (
     load_photo,
     read_metadata,
 )
+from photoscope.library.records import FailedPhoto, IndexedPhoto, PendingPhoto
 from photoscope.library.thumbnails import LARGE_SIZE, remove_stale_temporaries, write_thumbnail
 from photoscope.threads import lower_priority
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from photoscope.library import thumbnails
-from photoscope.library.db import Folder, Library, Move, NewFile, StoredFile, StoredStat
+from photoscope.library.db import Library
 from photoscope.library.exclusions import Stash, exclude, hidden_below, indexes_hidden
 from photoscope.library.fs import (
     FileStat,
@@ -42,6 +42,7 @@ from photoscope.library.fs import (
     stat_photo,
     walk_photos,
 )
+from photoscope.library.records import Folder, Move, NewFile, StoredFile, StoredStat
 
 log = logging.getLogger(__name__)
 

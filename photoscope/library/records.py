@@ -1,0 +1,109 @@
+"""What the library database hands out and takes in: folders, files as the scanner sees them, and
+photos as the worker indexed them. Plain frozen records, no database code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal, NamedTuple
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+Status = Literal["pending", "indexed", "error"]
+
+
+@dataclass(frozen=True)
+class Folder:
+    id: int
+    path: str
+    added_at: str
+    online: bool
+    last_scan_at: str | None
+    photos: int = 0
+
+
+# A stored photo's (path, size, mtime): equal to the ``FileStat`` of its file while that is unchanged.
+StoredStat = tuple[str, int, float]
+
+
+class StoredFile(NamedTuple):
+    """What the scanner compares a file's stat with."""
+
+    id: int
+    path: str
+    size: int
+    mtime: float
+    hash: str | None
+
+
+@dataclass(frozen=True)
+class NewFile:
+    folder_id: int
+    path: str
+    size: int
+    mtime: float
+    hash: str | None
+
+
+@dataclass(frozen=True)
+class Move:
+    id: int
+    folder_id: int
+    path: str
+    size: int
+    mtime: float
+
+
+@dataclass(frozen=True)
+class PendingPhoto:
+    id: int
+    path: str
+    size: int
+    mtime: float
+
+
+@dataclass(frozen=True)
+class IndexedPhoto:
+    """One photo's index entry as the worker computed it; ``size``/``mtime`` are the stat it read."""
+
+    id: int
+    size: int
+    mtime: float
+    width: int
+    height: int
+    taken_at: str | None
+    camera: str | None
+    caption: str
+    caption_score: float
+    tags: list[tuple[str, float]]
+    latent: npt.NDArray[np.float32]
+    feature: npt.NDArray[np.float16] | None
+    model_version: str
+    description_version: str | None = None  # the caption rule's version (see Library.stale_descriptions)
+
+
+@dataclass(frozen=True)
+class FailedPhoto:
+    id: int
+    size: int
+    mtime: float
+    error: str
+
+
+@dataclass(frozen=True)
+class PhotoRecord:
+    id: int
+    path: str
+    folder_id: int
+    caption: str | None
+    caption_score: float | None
+    taken_at: str | None
+    camera: str | None
+    width: int | None
+    height: int | None
+    size: int
+    mtime: float
+    tags: list[tuple[str, float]] = field(default_factory=list)
+    status: Status = "pending"
+    error: str | None = None

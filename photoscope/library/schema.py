@@ -1,0 +1,141 @@
+"""The library database's schema, one step a version: ``MIGRATIONS[n]`` brings a version-``n`` file to
+version ``n + 1`` (``PRAGMA user_version``). ``Library`` applies each step in its own transaction, so an
+interrupted upgrade leaves the previous version intact.
+
+Never edit a released step; append a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+
+def _v1_initial(db: sqlite3.Connection) -> None:
+    statements = [
+        """CREATE TABLE folders (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL UNIQUE,
+            added_at TEXT NOT NULL,
+            online INTEGER NOT NULL DEFAULT 1,
+            last_scan_at TEXT)""",
+        """CREATE TABLE photos (
+            id INTEGER PRIMARY KEY,
+            folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+            path TEXT NOT NULL UNIQUE,
+            size INTEGER NOT NULL,
+            mtime REAL NOT NULL,
+            hash TEXT,
+            width INTEGER,
+            height INTEGER,
+            taken_at TEXT,
+            camera TEXT,
+            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'indexed', 'error')),
+            error TEXT,
+            model_version TEXT,
+            indexed_at TEXT)""",
+        "CREATE INDEX photos_folder ON photos(folder_id)",
+        # (status, id): the worker pages through pending rows in id order without a sort.
+        "CREATE INDEX photos_status ON photos(status, id)",
+        "CREATE INDEX photos_hash ON photos(hash)",
+        "CREATE INDEX photos_taken_at ON photos(taken_at)",
+        """CREATE TABLE captions (
+            photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            score REAL NOT NULL)""",
+        """CREATE TABLE tags (
+            photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+            label TEXT NOT NULL,
+            score REAL NOT NULL)""",
+        "CREATE INDEX tags_photo ON tags(photo_id)",
+        # The latent comes first in the row: reading it never has to touch the feature's overflow pages.
+        """CREATE TABLE vectors (
+            photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+            latent BLOB NOT NULL,
+            feature BLOB)""",
+        # Hand-kept FTS5 index (rowid = photo id): it spans three tables, which sqlite-utils' one-table
+        # enable_fts triggers cannot express. Written in the same transactions as the rows it mirrors.
+        """CREATE VIRTUAL TABLE search USING fts5(
+            path, caption, tags, tokenize = 'unicode61 remove_diacritics 2')""",
+    ]
+    for sql in statements:
+        db.execute(sql)
+
+
+def _v2_features_apart(db: sqlite3.Connection) -> None:
+    """Move the 1280-d features out of ``vectors`` into their own table.
+
+    Side by side, each row (about 3.6 KB) filled a page of its own, so loading only the latents at
+    start-up still read every page (100,000 photos: about 400 MB, 1 s). Apart, the latents pack
+    about four to a page.
+    """
+    db.execute(
+        """CREATE TABLE features (
+            photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+            feature BLOB NOT NULL)"""
+    )
+    db.execute("INSERT INTO features SELECT photo_id, feature FROM vectors WHERE feature IS NOT NULL")
+    db.execute("ALTER TABLE vectors DROP COLUMN feature")
+
+
+def _v3_mounts_and_problems(db: sqlite3.Connection) -> None:
+    """Mount points seen below each watched folder (an unplugged drive leaves an empty directory that
+    must not read as "every photo deleted"), and what the last scans could not look at or index."""
+    db.execute(
+        """CREATE TABLE mounts (
+            folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            PRIMARY KEY (folder_id, path))"""
+    )
+    db.execute("CREATE TABLE problems (path TEXT PRIMARY KEY, reason TEXT NOT NULL)")
+
+
+def _v4_exclusions(db: sqlite3.Connection) -> None:
+    """Exclusion rules of each watched folder: subfolders and glob patterns (``library.exclusions``)."""
+    db.execute(
+        """CREATE TABLE exclusions (
+            folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('folder', 'pattern')),
+            pattern TEXT NOT NULL,
+            PRIMARY KEY (folder_id, kind, pattern))"""
+    )
+
+
+def _v5_vector_log(db: sqlite3.Connection) -> None:
+    """A log of the photos whose vectors changed (written, replaced or deleted), kept by triggers, so
+    the search's memory-mapped copy of the vectors (``search/sidecar.py``) can tell at open whether it
+    is current and catch up on the few rows that are not; the copy prunes what it has taken in."""
+    db.execute(
+        "CREATE TABLE vector_log (generation INTEGER PRIMARY KEY AUTOINCREMENT, photo_id INTEGER NOT NULL)"
+    )
+    for table in ("vectors", "features"):
+        for event, row in (("INSERT", "new"), ("UPDATE", "new"), ("DELETE", "old")):
+            db.execute(
+                f"CREATE TRIGGER {table}_{event.lower()}_log AFTER {event} ON {table}"
+                f" BEGIN INSERT INTO vector_log (photo_id) VALUES ({row}.photo_id); END"
+            )
+
+
+def _v6_description_version(db: sqlite3.Connection) -> None:
+    """Which version of the rule that turns a photo's vectors into its caption wrote it (NULL: before
+    the rule had versions), so a new rule re-describes photos from their stored vectors without
+    re-encoding them (``Library.stale_descriptions``)."""
+    db.execute("ALTER TABLE photos ADD COLUMN description_version TEXT")
+
+
+def _v7_settings(db: sqlite3.Connection) -> None:
+    """The library's settings, one text value a key: whether hidden folders and files are indexed
+    (``library.exclusions``); a key that is not there has its default."""
+    db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+# One step per schema version, applied in order; never edit a released step, append a new one.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _v1_initial,
+    _v2_features_apart,
+    _v3_mounts_and_problems,
+    _v4_exclusions,
+    _v5_vector_log,
+    _v6_description_version,
+    _v7_settings,
+]
