@@ -525,6 +525,34 @@ def test_cached_thumbnails_are_decoded_without_qt_s_image_readers(
 # --- #15: opening a damaged library offers a way out ------------------------------------------------------
 
 
+def test_another_programs_database_is_said_and_not_offered_repair(
+    qtbot, settings, tmp_path, gui_model, monkeypatch
+) -> None:
+    """Repair would move another program's file aside: the window says what the file is instead."""
+    import sqlite3
+
+    from photoscope.gui.app import open_api, repair_library
+
+    db = tmp_path / "shop.sqlite"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE customers (name TEXT)")
+    conn.commit()
+    conn.close()
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.show()
+    offered: list[str] = []
+    said: list[str] = []
+    monkeypatch.setattr(window, "ask_repair", lambda error: offered.append(error) or True)
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: said.append(text))
+    with qtbot.waitSignal(window.opener.cannot_open, timeout=60_000):
+        window.open_library(lambda: open_api(db, None), repair=lambda: repair_library(db, None))
+    assert not offered and len(said) == 1
+    assert str(db) in said[0] and "not a Photoscope library" in said[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shop.sqlite"]
+    window.shutdown()
+
+
 def test_a_library_that_cannot_be_opened_is_offered_repair_then_opens(
     qtbot, settings, tmp_path, gui_model, monkeypatch
 ) -> None:

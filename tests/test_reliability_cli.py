@@ -248,8 +248,11 @@ def test_9_a_read_only_library_is_said_real_mount(
             capsys, "index", str(tmp_path / "P"), "--db", str(disk / "library.db"),
             "--model", str(tiny_model_dir), "--quiet",
         )  # fmt: skip
-    assert code == EXIT["unwritable"], err
-    assert "Traceback" not in err and "read-only" in err
+        assert code == EXIT["unwritable"], err
+        assert "Traceback" not in err and "read-only" in err
+        # Audit: doctor called the healthy read-only library damaged and advised --repair.
+        code, _, err = _run(capsys, "doctor", "--db", str(disk / "library.db"))
+    assert code == EXIT["unwritable"] and "read-only" in _one_clean_line(err) and "repair" not in err
 
 
 def test_9_db_below_a_file_is_said(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -318,6 +321,31 @@ def test_10_an_empty_file_is_not_turned_into_a_library(
     code, _, err = _run(capsys, "status", "--db", str(empty))
     assert code == EXIT["damaged"] and "empty file" in _one_clean_line(err)
     assert empty.stat().st_size == 0
+
+
+def _another_programs_database(path: Path) -> bytes:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE customers (name TEXT, photos INTEGER)")
+    conn.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY)")  # a name Photoscope uses too
+    conn.execute("INSERT INTO customers VALUES ('Ada', 3)")
+    conn.commit()
+    conn.close()
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("command", [["status"], ["doctor"], ["doctor", "--repair"], ["folders", "list"]])
+def test_10_another_programs_database_is_left_as_it_is(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: list[str]
+) -> None:
+    """Audit: `status --db` on another program's SQLite file added Photoscope's tables to it, switched
+    it to WAL and called it an empty library; `doctor --repair` would have moved it aside."""
+    other = tmp_path / "shop.sqlite"
+    before = _another_programs_database(other)
+    code, _, err = _run(capsys, *command, "--db", str(other))
+    line = _one_clean_line(err)
+    assert code == EXIT["usage"] and "not a Photoscope library" in line and str(other) in line
+    assert other.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shop.sqlite"]
 
 
 # --- 14: names that would break one-path-a-line output ------------------------------------------

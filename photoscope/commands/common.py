@@ -74,6 +74,8 @@ def explain(error: BaseException, db: Path | None = None) -> tuple[int, str]:
         from photoscope.config import default_db_path
 
         error = api.translate_sqlite_error(error, db or default_db_path())
+    if isinstance(error, api.LibraryForeign):
+        return EXIT_USAGE, str(error)
     if isinstance(error, api.LibraryBusy):
         return EXIT_BUSY, str(error)
     if isinstance(error, api.LibraryDamaged | api.LibraryTooNew):

@@ -29,6 +29,7 @@ class LibraryOpener(QObject):
     state = Signal(str)  # what is happening, for the status line
     repaired = Signal(object)  # the repair's DoctorReport, just before opening again
     repair_failed = Signal(str)  # why the repair failed
+    cannot_open = Signal(str)  # why, when a repair would not help (another program's file, a read-only disk)
 
     def __init__(
         self, runner: TaskRunner, ask_repair: Callable[[str], bool], parent: QObject | None = None
@@ -51,6 +52,9 @@ class LibraryOpener(QObject):
         self, error: BaseException, factory: Factory, add_folder: str | Path | None, repair: Repair | None
     ) -> None:
         self.state.emit("The library could not be opened")
+        if not _repair_helps(error):
+            self.cannot_open.emit(str(error))
+            return
         if repair is None or not self.ask_repair(str(error)):
             return
         self.state.emit("Checking and repairing the library…")
@@ -64,3 +68,11 @@ class LibraryOpener(QObject):
     def _repair_failed(self, error: BaseException) -> None:
         self.state.emit("The library could not be repaired")
         self.repair_failed.emit(str(error))
+
+
+def _repair_helps(error: BaseException) -> bool:
+    """Only a damaged file: repair moves it aside and rebuilds, which is no help for a busy, read-only
+    or newer library, and would move another program's database out of its way."""
+    from photoscope.api import LibraryDamaged  # loaded by now: opening the library imported it
+
+    return isinstance(error, LibraryDamaged)

@@ -202,6 +202,11 @@ class MainWindow(QMainWindow):
                 self, "Photoscope", f"The library could not be repaired:\n\n{error}"
             )
         )
+        self.opener.cannot_open.connect(
+            lambda error: QMessageBox.critical(
+                self, "Photoscope", f"The library could not be opened:\n\n{error}"
+            )
+        )
         self.welcome.add_folder.connect(self.add_folder)
         self.welcome.choose_folder.connect(self.choose_and_add_folder)
         self.more_bar.more_requested.connect(self.show_more)

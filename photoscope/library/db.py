@@ -79,6 +79,10 @@ class LibraryTooNew(LibraryError):
     """Written by a newer Photoscope (a schema this one does not know)."""
 
 
+class LibraryForeign(LibraryError):
+    """Another program's SQLite database: left exactly as it is (a mistyped --db, most likely)."""
+
+
 class LibraryUnwritable(LibraryError):
     """The library cannot be written: a read-only file or folder, no permission, or a full disk."""
 
@@ -198,6 +202,7 @@ class Library:
         self.conn = conn
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")  # a CLI run and the GUI may share it
+            self._refuse_foreign(conn)
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 conn.execute("PRAGMA journal_mode = wal")
             # NORMAL in WAL mode: a crash of the app loses nothing committed; a power cut may lose the last
@@ -211,6 +216,18 @@ class Library:
                 raise
             raise self._translate(error) from error
         return conn
+
+    def _refuse_foreign(self, conn: sqlite3.Connection) -> None:
+        """Every library has a schema version from the moment it appears (``_create``): tables without
+        one are another program's, and nothing may be written to them, not even the journal mode."""
+        if conn.execute("PRAGMA user_version").fetchone()[0] != 0:
+            return
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' LIMIT 1").fetchone() is None:
+            return
+        raise LibraryForeign(
+            f"{self.path} is another program's database, not a Photoscope library (left as it is): "
+            "give another --db"
+        )
 
     def _create(self) -> None:
         """Make a new library atomically: built under a temporary name (private to this user: 0600),

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from photoscope.library.backup import backup_age, read_backup
-from photoscope.library.db import Library, LibraryError, LibraryTooNew
+from photoscope.library.db import Library, LibraryDamaged, LibraryTooNew
 from photoscope.library.thumbnails import is_current, remove_stale_temporaries
 
 FEATURE_BYTES = 1280 * 2  # float16 encoder features
@@ -72,7 +72,7 @@ def examine(
     except LibraryTooNew as error:
         report.problems.append(str(error))
         return report
-    except LibraryError as error:
+    except LibraryDamaged as error:  # another program's file, a busy or read-only one: said as such
         report.problems.append(f"the file cannot be opened: {error}")
         if repair:
             _rebuild(path, report)
