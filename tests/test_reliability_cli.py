@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -234,6 +234,34 @@ def test_9_a_full_disk_is_said_real_tmpfs(
         )
     assert code == EXIT["unwritable"], err
     assert "Traceback" not in err and "full" in err
+
+
+def test_9_a_search_on_a_full_disk_answers_from_memory_real_tmpfs(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
+) -> None:
+    """Audit: after an index that filled the disk, `search` died of SIGBUS (exit 135, no word said):
+    the vectors' file was made sparse and written through a memory map, and a page the full disk
+    could not back killed the process. It must be said as a full disk, or answered from memory."""
+    write_library(tmp_path / "P", 40, size=(320, 240))
+    with small_tmpfs(tmp_path / "disk", "400k") as disk:
+        db = disk / "library.db"
+        _run(capsys, "index", str(tmp_path / "P"), "--db", str(db), "--model", str(tiny_model_dir), "--quiet")
+        with suppress(OSError), open(disk / "filler", "wb") as filler:  # whatever room is left: gone
+            while True:
+                filler.write(b"\0" * 4096)
+                filler.flush()
+        env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+        search = ["search", "a dog", "--db", str(db), "--model", str(tiny_model_dir)]
+        done = subprocess.run(
+            [sys.executable, "-m", "photoscope", *search],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=env,
+        )
+        leftovers = [p.name for p in disk.iterdir() if ".tmp-" in p.name]
+    assert done.returncode in (0, 1, EXIT["unwritable"]), (done.returncode, done.stderr)
+    assert "Traceback" not in done.stderr and not leftovers
 
 
 def test_9_a_read_only_library_is_said_real_mount(

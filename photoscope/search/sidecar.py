@@ -26,6 +26,7 @@ dimensions, section offsets), then each section at a 4,096-byte boundary.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import threading
@@ -93,9 +94,7 @@ class _Writer:
         self.sections = _sections(capacity, latent_dim, width, basis is not None)
         self.offsets, end = _layout(self.sections)
         self.tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
-        fd = os.open(self.tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)  # private, as the database
-        with os.fdopen(fd, "wb") as f:
-            f.truncate(end)  # sparse: the unused capacity costs no disk
+        _allocate(self.tmp, end)
         self.maps = {
             name: np.memmap(self.tmp, dtype=dtype, mode="r+", offset=self.offsets[name], shape=shape)
             for name, (dtype, shape) in self.sections.items()
@@ -156,6 +155,25 @@ class _Writer:
     def abandon(self) -> None:
         self.maps.clear()
         self.tmp.unlink(missing_ok=True)
+
+
+def _allocate(path: Path, size: int) -> None:
+    """A new file (private, as the database) whose ``size`` bytes the disk really holds. A sparse file
+    written through a memory map kills the process with SIGBUS when the disk fills: reserved up front,
+    a full disk is an ``OSError`` here, and the search loads its vectors into memory instead."""
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    try:
+        try:
+            os.posix_fallocate(fd, 0, max(size, 1))
+        except (AttributeError, OSError) as error:  # macOS and Windows have none; ZFS refuses it
+            if isinstance(error, OSError) and error.errno not in (errno.EINVAL, errno.EOPNOTSUPP):
+                raise
+            os.ftruncate(fd, size)
+    except OSError:
+        os.close(fd)
+        path.unlink(missing_ok=True)
+        raise
+    os.close(fd)
 
 
 def fit_basis(features: np.ndarray, dims: int | None = None) -> npt.NDArray[np.float32]:
