@@ -85,3 +85,22 @@ def test_search_by_a_photo_outside_the_library_leaves_nothing_out(app: Photoscop
     assert all(name.startswith("blue") for name in _names(app.search_photo(query, 3)))
     inside = Path(app.folders()[0].path) / "2023" / "blue 0.jpg"
     assert "blue 0.jpg" not in _names(app.search_photo(inside, 5))  # the photo itself is left out
+
+
+def test_photos_another_process_indexed_are_found_by_a_running_app(
+    app: Photoscope, trained_tiny: Path, tmp_path: Path
+) -> None:
+    """Audit: while `index --watch` (or the window) ran, photos a `photoscope index` in another
+    process added were never found by it: its vectors were loaded once, and only its own indexer's
+    changes reached them. `photoscope search` asks the running app first, and said "no matching
+    photos"."""
+    assert len(app.search_text("a green triangle", 50).matches) == 6  # the vectors are loaded now
+    elsewhere = tmp_path / "Elsewhere"
+    for i in range(2):
+        _save(shape_photo("green", "triangle", seed=i), elsewhere / f"green {i}.jpg", "2024:01:01 10:00:00")
+    with torch_threads(1), Photoscope(app.library_path, trained_tiny) as other:  # another process
+        other.add_folder(elsewhere)
+        other.scanner().scan()
+        other.indexer(thumbnails=False).run()
+    found = {Path(m.photo.path).name for m in app.search_text("a green triangle", 50).matches}
+    assert {"green 0.jpg", "green 1.jpg"} <= found and len(found) == 8

@@ -97,6 +97,20 @@ def test_a_folder_added_while_running_is_watched_after_refresh(
     assert len(reports.wait_for(lambda r: bool(r.added)).added) == 1  # and watched
 
 
+def test_a_folder_another_process_added_is_watched_without_refresh(
+    watched: tuple[FolderWatcher, Reports], library: Library, tmp_path: Path
+) -> None:
+    """Audit: `photoscope folders add` in another process while `index --watch` ran: the new folder
+    was never watched, its photos never indexed. No refresh() comes from another process."""
+    _, reports = watched
+    write_photo(tmp_path / "Phone" / "a.jpg", seed=50)
+    with Library(library.path) as other:  # another process's connection
+        other.add_folder(tmp_path / "Phone")
+    assert len(reports.wait_for(lambda r: bool(r.added)).added) == 1  # scanned at the next root check
+    write_photo(tmp_path / "Phone" / "b.jpg", seed=51)
+    assert len(reports.wait_for(lambda r: bool(r.added)).added) == 1  # and watched
+
+
 def test_catch_up_and_worker_wiring(
     library: Library, pictures: Path, tiny_model_dir: Path, tmp_path: Path
 ) -> None:

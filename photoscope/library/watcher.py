@@ -86,6 +86,7 @@ class FolderWatcher:
         self._stopping = threading.Event()
         self._observer: Observer | None = None  # type: ignore[valid-type]
         self._watches: dict[str, ObservedWatch] = {}
+        self._known_folders: set[str] = set()  # the library's folders at the last sync, online or not
         self._thread: threading.Thread | None = None
         self._sync_request = threading.Event()
 
@@ -152,6 +153,7 @@ class FolderWatcher:
                 )
             self._safely(self._flush_if_quiet)
             if time.monotonic() >= next_root_check:
+                self._safely(self._follow_other_processes)
                 # Targets [] scans nothing but the folders that came back (whole); it also notices roots gone.
                 self._safely(lambda: self._report(self.scanner.scan([])))
                 next_root_check = time.monotonic() + self.root_check_s
@@ -204,11 +206,24 @@ class FolderWatcher:
         except Exception:  # the watcher must outlive a bad scan (a locked database, a vanished path...)
             log.exception("watcher step failed")
 
+    def _follow_other_processes(self) -> None:
+        """Folders another process added or removed (`photoscope folders add` while this runs): no
+        ``refresh()`` comes from there, so the folder list is compared at each root check."""
+        paths = {f.path for f in self.library.folders()}
+        if paths == self._known_folders:
+            return
+        added = sorted(paths - self._known_folders)
+        self._sync_watches()
+        if added:
+            self._report(self.scanner.scan(added))
+
     def _sync_watches(self) -> None:
         """Watch exactly the online folders (a watch on a vanished root is dead; renew it on return)."""
         if self._observer is None:
             return
-        online = {f.path for f in self.library.folders() if f.online}
+        folders = self.library.folders()
+        self._known_folders = {f.path for f in folders}
+        online = {f.path for f in folders if f.online}
         for path in list(self._watches):
             if path not in online or not os.path.isdir(path):
                 watch = self._watches.pop(path)

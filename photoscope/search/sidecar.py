@@ -30,7 +30,7 @@ import errno
 import json
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -462,12 +462,14 @@ class MappedStore(VectorStore):
 
     # keeping the file current
 
-    def catch_up(self, library: Library, model_version: str) -> bool:
-        """Take in the photos changed in the database since this store's generation; False when the
-        log no longer reaches back that far (the store must be reopened)."""
+    def catch_up(self, library: Library, model_version: str, known: Collection[int] = ()) -> bool:
+        """Take in the photos changed in the database since this store's generation, but those
+        ``known`` (taken in already); False when the log no longer reaches back that far (the store
+        must be reopened)."""
         now, changed = library.vector_changes(self.generation)
         if changed is None:
             return False
+        changed = [photo for photo in changed if photo not in known]
         if changed:
             found = read_vectors(library, model_version, changed)
             gone = set(changed) - set(found[0])
