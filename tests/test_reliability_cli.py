@@ -236,6 +236,17 @@ def test_9_a_full_disk_is_said_real_tmpfs(
     assert "Traceback" not in err and "full" in err
 
 
+def test_9_a_new_library_on_a_disk_too_full_for_it_is_said_to_be_full_real_tmpfs(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Audit: a library created on a nearly full disk was called damaged (SQLite: "database disk image
+    is malformed", with no room for its log) and `doctor --repair` advised, which moves it aside."""
+    with small_tmpfs(tmp_path / "disk", "200k") as disk:
+        code, _, err = _run(capsys, "folders", "add", str(tmp_path), "--db", str(disk / "library.db"))
+    line = _one_clean_line(err)
+    assert code == EXIT["unwritable"] and "full" in line and "repair" not in line
+
+
 def test_9_a_search_on_a_full_disk_answers_from_memory_real_tmpfs(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
 ) -> None:

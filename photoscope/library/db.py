@@ -149,10 +149,12 @@ def translate_sqlite_error(error: sqlite3.Error, where: Path) -> LibraryError:
         return LibraryUnwritable(
             f"cannot open {where}: check that its folder exists and that you may write there"
         )
-    if primary == 10 or "I/O error" in text:  # SQLITE_IOERR: a full disk often reads as this
+    if primary in (10, 11) or "I/O error" in text or "malformed" in text:
+        # SQLITE_IOERR, SQLITE_CORRUPT: a full disk often reads as either (no room for the log)
         if _disk_full(where):
             return LibraryUnwritable(f"the disk holding {where} is full: free some space, then try again")
-        return LibraryUnwritable(f"cannot read or write {where} (disk I/O error): check the disk")
+        if primary == 10 or "I/O error" in text:
+            return LibraryUnwritable(f"cannot read or write {where} (disk I/O error): check the disk")
     return LibraryDamaged(
         f"{where} is not a Photoscope library, or it is damaged ({text}): "
         "run `photoscope doctor --repair` (it keeps a copy of the damaged file)"
