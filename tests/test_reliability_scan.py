@@ -310,6 +310,23 @@ def test_5_a_name_that_is_not_utf8_is_reported_not_silently_skipped(library: Lib
     assert library.problems() == []  # a later scan forgets what was fixed
 
 
+def test_5_a_folder_name_that_is_not_utf8_is_reported_and_the_rest_is_scanned(
+    library: Library, tmp_path: Path
+) -> None:
+    """Audit: one folder named in Latin-1 ("Caf\xe9") made every scan fail (UnicodeEncodeError, exit
+    70): the quick road checked the photo's own name, not its folder's, so nothing anywhere in the
+    library was added or removed any more."""
+    pictures = tmp_path / "P"
+    write_photo(pictures / "good.jpg")
+    os.mkdir(os.fsencode(pictures) + b"/Caf\xe9")
+    shutil.copy(pictures / "good.jpg", os.fsencode(pictures) + b"/Caf\xe9/cup.jpg")
+    library.add_folder(pictures)
+    report = Scanner(library).scan()
+    assert len(report.added) == 1
+    shown = str(pictures / "Caf\\xe9")
+    assert library.problems() == [(shown, fs.UNSTORABLE_FOLDER)]
+
+
 def test_5_an_unreadable_folder_is_recorded_for_status(
     library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -134,6 +134,7 @@ def stat_photo(path: str, hidden: bool = False) -> FileStat | None:
 ErrorListener = Callable[[OSError], None]
 SkippedListener = Callable[[str, str], None]  # (display path, reason)
 UNSTORABLE = "the file name is not valid UTF-8, so it cannot be indexed: rename the file"
+UNSTORABLE_FOLDER = "the folder name is not valid UTF-8, so its photos cannot be indexed: rename the folder"
 
 
 def walk_photos(
@@ -169,6 +170,10 @@ def walk_photos(
 
     while stack:
         directory = stack.pop()
+        if not storable(directory):  # every photo below would have a path SQLite cannot hold
+            if on_skipped is not None:
+                on_skipped(display_path(directory), UNSTORABLE_FOLDER)
+            continue
         try:
             st = os.stat(directory)
             key = (st.st_dev, st.st_ino)
