@@ -18,10 +18,12 @@ from collections.abc import Callable, Sequence
 
 from photoscope import __version__
 from photoscope.commands.common import (
+    DEBUG_HELP,
     EXIT_CODES_HELP,
     EXIT_INTERRUPTED,
     EXIT_PIPE_CLOSED,
     EXIT_USAGE,
+    add_debug_option,
     explain,
     missing_library,
 )
@@ -41,7 +43,6 @@ COMMAND_MODULES = (
     "finetune",
     "evaluate",
 )
-_DEBUG_HELP = "on an error, show the full traceback (and log what the library does)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"photoscope {__version__}")
-    parser.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
+    parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     for name in COMMAND_MODULES:
         try:
@@ -63,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
             continue  # a command still being built
         module.register(sub)
     for command in sub.choices.values():  # --debug also after the command's name
-        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG_HELP)
+        add_debug_option(command)
     gui = importlib.import_module("photoscope.commands.gui")
     parser.set_defaults(handler=gui.run, folder=None, model=None, db=None)
     return parser

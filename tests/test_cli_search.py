@@ -176,3 +176,45 @@ def test_a_folder_filter_outside_the_library_says_so(shapes_library_db, trained_
         assert err.strip().splitlines() == [said]
     code, out, _ = _run(capsys, "search", "a red circle", "-n", "2", "--folder", str(photos), *common)
     assert code == 0 and len(out.splitlines()) == 2
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e308", "101", "-1"])
+def test_search_and_similar_refuse_a_weight_that_is_not_a_sane_number(
+    capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    """``--weight nan`` ended in "unexpected error (ValueError …)"; ``inf`` and ``1e308`` scored every
+    photo ``nan``: the parser refuses them, as the query's and as an added term's weight."""
+    from photoscope.cli import build_parser
+
+    parser = build_parser()
+    for command in (["search", "dog"], ["similar", "a.jpg"]):
+        for argv in ([*command, "--weight", value], [*command, "--add", "cat", "--weight", value]):
+            with pytest.raises(SystemExit) as stop:
+                parser.parse_args(argv)
+            assert stop.value.code == 2
+            assert "argument --weight: " in capsys.readouterr().err.strip().splitlines()[-1]
+    args = parser.parse_args(["search", "dog", "--weight", "100", "--add", "cat", "--weight", "0"])
+    assert (args.query_weight, args.terms[0][3]) == (100.0, 0.0)
+
+
+def test_search_to_the_last_day_a_date_can_hold(shapes_library_db, trained_tiny: Path, capsys) -> None:
+    """``--to 9999-12-31`` ended in "unexpected error (OverflowError: date value out of range)"."""
+    db, _ = shapes_library_db
+    common = ("--db", str(db), "--model", str(trained_tiny))
+    code, out, err = _run(capsys, "search", "a red circle", "-n", "2", "--to", "9999-12-31", *common)
+    assert code == 0 and len(out.splitlines()) == 2, err
+
+
+@pytest.mark.parametrize("order", ["from first", "to first"])
+def test_search_refuses_a_reversed_date_range(capsys: pytest.CaptureFixture[str], order: str) -> None:
+    """``--from 2030-01-01 --to 2020-01-01`` silently found nothing."""
+    from photoscope.cli import build_parser
+
+    dates = ["--from", "2030-01-01", "--to", "2020-01-01"]
+    dates = dates if order == "from first" else dates[2:] + dates[:2]
+    for command in (["search", "dog"], ["similar", "a.jpg"]):
+        with pytest.raises(SystemExit) as stop:
+            build_parser().parse_args([*command, *dates])
+        assert stop.value.code == 2
+        said = capsys.readouterr().err.strip().splitlines()[-1]
+        assert said.endswith("--from 2030-01-01 is after --to 2020-01-01: swap them"), said

@@ -374,4 +374,6 @@ def _day(value: date | str | None, next_day: bool = False) -> str | None:
     if value is None:
         return None
     day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    if next_day and day == date.max:
+        return None  # no day comes after the last one a date holds: the range is open at that end
     return (day + timedelta(days=1) if next_day else day).isoformat()

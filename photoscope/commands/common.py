@@ -150,6 +150,23 @@ def non_negative_float(text: str) -> float:
     return value
 
 
+# Terms' scores are standardised, then summed by weight: one weighted 100 times another already
+# drowns it. Far larger weights overflowed the sum, and every photo scored nan.
+MAX_WEIGHT = 100.0
+
+
+def weight(text: str) -> float:
+    """A query term's weight: a number from 0 to ``MAX_WEIGHT`` (not nan, not inf)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= value <= MAX_WEIGHT:  # nan fails both comparisons
+        hint = " (use --subtract to take a term away)" if value < 0 else ""
+        raise argparse.ArgumentTypeError(f"must be from 0 to {MAX_WEIGHT:g}, not {text}{hint}")
+    return value
+
+
 def day(text: str) -> date:
     """A calendar day: YYYY-MM-DD, or today / yesterday."""
     named = {"today": 0, "yesterday": 1}
@@ -163,8 +180,23 @@ def day(text: str) -> date:
         ) from None
 
 
-def add_model_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", type=Path, help="model bundle folder (default: the shipped one)")
+def add_model_option(parser: argparse.ArgumentParser, *, of_a_job: bool = False) -> None:
+    """``of_a_job``: the option again on a job of a command that has it (``words similar``). argparse
+    copies a job's values over its command's, so the job's own has no default: else ``words --model M
+    similar dog`` had its ``--model`` overwritten by the job's None, and used the shipped model."""
+    default = argparse.SUPPRESS if of_a_job else None
+    parser.add_argument(
+        "--model", type=Path, default=default, help="model bundle folder (default: the shipped one)"
+    )
+
+
+DEBUG_HELP = "on an error, show the full traceback (and log what the library does)"
+
+
+def add_debug_option(parser: argparse.ArgumentParser) -> None:
+    """``--debug`` after a job's name too (``words similar dog --debug``), as ``cli`` adds it after
+    each command's; no default, so a job not given it keeps the one given before (as for ``--model``)."""
+    parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:

@@ -54,10 +54,30 @@ def _add_output_options(p: argparse.ArgumentParser) -> None:
         "--null", action="store_true", help="only the paths, exactly, each ended by NUL (for xargs -0)"
     )
     p.add_argument("--folder", help="only photos below this folder")
-    p.add_argument("--from", dest="taken_from", type=day, help="only photos taken on or after YYYY-MM-DD")
-    p.add_argument("--to", dest="taken_to", type=day, help="only photos taken on or before YYYY-MM-DD")
+    p.add_argument(
+        "--from",
+        dest="taken_from",
+        type=day,
+        action=_DateBound,
+        help="only photos taken on or after YYYY-MM-DD",
+    )
+    p.add_argument(
+        "--to", dest="taken_to", type=day, action=_DateBound, help="only photos taken on or before YYYY-MM-DD"
+    )
     add_db_option(p)
     add_model_option(p)
+
+
+class _DateBound(argparse.Action):
+    """``--from`` or ``--to``, refused when it closes a reversed range: that silently found nothing."""
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, ns: argparse.Namespace, value: Any, option: str | None = None
+    ) -> None:
+        setattr(ns, self.dest, value)
+        low, high = getattr(ns, "taken_from", None), getattr(ns, "taken_to", None)
+        if low is not None and high is not None and low > high:
+            parser.error(f"--from {low} is after --to {high}: swap them")
 
 
 def _filters(args: argparse.Namespace) -> Any:

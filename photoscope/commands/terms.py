@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from photoscope.commands.common import MAX_WEIGHT, weight
+
 if TYPE_CHECKING:
     from photoscope.api import QueryTerm
 
@@ -55,7 +57,11 @@ def add_term_options(parser: argparse.ArgumentParser) -> None:
         "--subtract-photo", action=_Term, type=Path, metavar="PHOTO", help="but unlike this photo"
     )
     group.add_argument(
-        "--weight", action=_Weight, type=float, metavar="W", help="weight of the term before it (default 1)"
+        "--weight",
+        action=_Weight,
+        type=weight,
+        metavar="W",
+        help=f"weight of the term before it, 0 to {MAX_WEIGHT:g} (default 1)",
     )
     parser.set_defaults(terms=None, query_weight=1.0)
 

@@ -6,25 +6,30 @@ import argparse
 import sys
 from typing import Any
 
-from photoscope.commands.common import add_model_option
+from photoscope.commands.common import add_debug_option, add_model_option, positive_int
 
 
 def register(sub: Any) -> None:
     words = sub.add_parser("words", help="the network's words: similar words and analogies")
     add_model_option(words)
     jobs = words.add_subparsers(title="jobs", metavar="JOB", required=True)
-    similar = jobs.add_parser("similar", help="words the network uses alike")
+    similar = _add_job(jobs, "similar", "words the network uses alike")
     similar.add_argument("word")
-    similar.add_argument("-n", "--limit", type=int, default=10)
-    add_model_option(similar)
-    similar.set_defaults(handler=run)
-    analogy = jobs.add_parser("analogy", help="A is to B as C is to ?")
+    similar.add_argument("-n", "--limit", type=positive_int, default=10)
+    analogy = _add_job(jobs, "analogy", "A is to B as C is to ?")
     analogy.add_argument("a")
     analogy.add_argument("b")
     analogy.add_argument("c")
-    analogy.add_argument("-n", "--limit", type=int, default=5)
-    add_model_option(analogy)
-    analogy.set_defaults(handler=run)
+    analogy.add_argument("-n", "--limit", type=positive_int, default=5)
+
+
+def _add_job(jobs: Any, name: str, help: str) -> argparse.ArgumentParser:
+    """A job with the options it takes after its name as before it (``--model``, ``--debug``)."""
+    job: argparse.ArgumentParser = jobs.add_parser(name, help=help)
+    add_model_option(job, of_a_job=True)
+    add_debug_option(job)
+    job.set_defaults(handler=run)
+    return job
 
 
 def run(args: argparse.Namespace) -> int:

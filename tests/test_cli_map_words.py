@@ -1,0 +1,179 @@
+"""``photoscope map`` and ``photoscope words``: bad arguments and paths refused at once, in one line,
+with the exit status of their kind (audit of the command line: map and words)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from photoscope.api.maps import WordsAndMaps
+from photoscope.cli import build_parser, main
+from photoscope.library.db import Library
+
+USAGE, FAILED, UNWRITABLE = 2, 1, 5
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _one_clean_line(err: str) -> str:
+    assert "Traceback" not in err
+    lines = [line for line in err.strip().splitlines() if line]
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def _refused_by_the_parser(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    """The parser's error line for ``argv`` (exit status 2, with the usage line). Only parsed, never
+    run: a size the parser let through once took all the memory the machine had."""
+    with pytest.raises(SystemExit) as stop:
+        build_parser().parse_args(list(argv))
+    assert stop.value.code == USAGE
+    err = capsys.readouterr().err
+    assert "usage:" in err and "Traceback" not in err
+    return err.strip().splitlines()[-1]
+
+
+@pytest.fixture
+def no_drawing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A map that gets as far as its layout fails the test (the layout is the slow part: t-SNE)."""
+
+    def drawn(*_: object, **__: object) -> None:
+        raise AssertionError("the layout ran before the output was checked")
+
+    monkeypatch.setattr(WordsAndMaps, "word_map", drawn)
+    monkeypatch.setattr(WordsAndMaps, "photo_map", drawn)
+
+
+# --- map --size ----------------------------------------------------------------------------------
+
+
+def test_map_refuses_a_size_too_large_to_draw(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--size 100000x100000`` asked for a 30 GB canvas: the kernel killed it (exit 137)."""
+    for size in ("100000x100000", "10001x500", "500x10001"):
+        said = _refused_by_the_parser(capsys, "map", "words", "--out", "m.png", "--size", size)
+        assert "argument --size" in said and "at most 10000x10000" in said
+    assert build_parser().parse_args(["map", "words", "--out", "m.png", "--size", "10000x10000"]).size == (
+        10000,
+        10000,
+    )
+
+
+# --- map --out -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("m.xyz", "cannot write a .xyz image"),
+        ("m.xbm", "cannot write a .xbm image"),  # Pillow knows XBM, but not for a colour image
+        ("m", "has no image type"),
+        ("folder", "is a folder"),
+        ("missing/m.png", "no such folder"),
+    ],
+)
+def test_map_checks_its_output_file_before_drawing(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    tiny_model_dir: Path,
+    no_drawing: None,
+    name: str,
+    says: str,
+) -> None:
+    """An unknown or missing extension or a folder ended in "unexpected error (ValueError …)" and a
+    missing folder in "No such file or directory" after the slow layout: each is refused first."""
+    (tmp_path / "folder").mkdir()
+    out = tmp_path / name
+    with Library(tmp_path / "library.db"):
+        pass  # an empty library, so that `map photos` gets past its check for one
+    common = ("--out", str(out), "--model", str(tiny_model_dir), "--db", str(tmp_path / "library.db"))
+    for what in ("words", "photos"):
+        code, stdout, err = _run(capsys, "map", what, *common)
+        line = _one_clean_line(err)
+        assert code == USAGE and not stdout
+        assert line.startswith(f"photoscope: {out}") and says in line, line
+        assert not out.is_file()
+
+
+def test_map_names_its_output_when_the_disk_is_full(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, trained_tiny: Path
+) -> None:
+    """A write that fails at save time is the unwritable kind (exit 5), and names the map's file."""
+    out = tmp_path / "m.png"
+    out.symlink_to("/dev/full")  # every write to it fails with "no space left on device"
+    code, stdout, err = _run(capsys, "map", "words", "--out", str(out), "--model", str(trained_tiny))
+    line = _one_clean_line(err)
+    assert code == UNWRITABLE and "wrote" not in stdout
+    assert line == f"photoscope: {out}: the disk is full: free some space, then try again"
+
+
+# --- map words --words, --highlight ----------------------------------------------------------------
+
+
+def test_map_words_refuses_fewer_than_one_word(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--words 0`` wrote a blank image and said "wrote"; ``--words -3`` mapped all words but 3."""
+    for count in ("0", "-3"):
+        said = _refused_by_the_parser(capsys, "map", "words", "--out", "w.png", "--words", count)
+        assert "argument --words: must be 1 or more" in said
+
+
+def test_map_words_notes_a_highlighted_word_it_cannot_draw(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, trained_tiny: Path
+) -> None:
+    """``--highlight xyzzyq`` was silently ignored: a word the model does not know, or one not among
+    the words mapped, is said on stderr; the map is still written."""
+    out = tmp_path / "w.png"
+    common = ("--out", str(out), "--size", "400x300", "--model", str(trained_tiny))
+    code, stdout, err = _run(capsys, "map", "words", *common, "--highlight", "xyzzyq", "Red")
+    assert code == 0 and stdout.startswith(f"wrote {out}") and out.is_file()
+    assert (
+        _one_clean_line(err) == "note: not highlighted: the model does not know the word 'xyzzyq' well enough"
+    )
+    code, _, err = _run(capsys, "map", "words", *common, "--words", "1", "--highlight", "circle")
+    assert code == 0
+    assert _one_clean_line(err) == (
+        "note: not highlighted: 'circle' is not among the 1 words on the map (--words N maps more)"
+    )
+
+
+# --- words ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", ["0", "-5"])
+def test_words_jobs_refuse_a_count_below_one(capsys: pytest.CaptureFixture[str], count: str) -> None:
+    """``words similar dog -n -5`` printed nearly the whole vocabulary; ``-n 0`` printed nothing."""
+    for job in (["similar", "dog"], ["analogy", "man", "king", "woman"]):
+        said = _refused_by_the_parser(capsys, "words", *job, "-n", count)
+        assert "argument -n/--limit: must be 1 or more" in said
+
+
+def test_words_honours_a_model_given_before_the_job(
+    capsys: pytest.CaptureFixture[str], trained_tiny: Path
+) -> None:
+    """``words --model /nonexistent similar dog`` silently used the shipped model."""
+    code, out, err = _run(capsys, "words", "--model", "/nonexistent", "similar", "dog")
+    assert code == FAILED and not out
+    assert _one_clean_line(err) == (
+        "photoscope: /nonexistent is not a model bundle (needs bundle.json and model.safetensors)"
+    )
+    code, out, _ = _run(capsys, "words", "--model", str(trained_tiny), "similar", "red", "-n", "3")
+    shapes = {"red", "green", "blue", "yellow", "circle", "square", "triangle", "a", "on", "white"}
+    assert code == 0 and len(out.splitlines()) == 3
+    assert {line.split()[1] for line in out.splitlines()} <= shapes | {"background", "black", "star"}
+
+
+def test_words_jobs_accept_debug_after_the_job(
+    capsys: pytest.CaptureFixture[str], trained_tiny: Path
+) -> None:
+    """``words similar dog --debug`` was "unrecognized arguments: --debug", though other commands
+    take it after their name."""
+    code, out, _ = _run(capsys, "words", "similar", "red", "-n", "2", "--debug", "--model", str(trained_tiny))
+    assert code == 0 and len(out.splitlines()) == 2
+    code, _, err = _run(
+        capsys, "words", "analogy", "red", "circle", "blue", "--model", "/nonexistent", "--debug"
+    )
+    assert code == FAILED and "Traceback" in err
