@@ -381,3 +381,46 @@ def test_15_a_link_to_an_album_inside_the_folder_is_walked_once_under_the_real_p
     for target in (pictures / "album", pictures / "a-link", pictures):
         report = Scanner(library).scan([target])
         assert (report.moved, report.added, report.removed) == (0, [], [])
+
+
+# --- an album linked in from elsewhere: its drive unplugged, or its folder renamed -------------------
+
+
+def _linked_album(library: Library, tmp_path: Path) -> tuple[Path, Path, Scanner]:
+    pictures, usb = tmp_path / "P", tmp_path / "usb"
+    write_library(pictures, 2)
+    write_library(usb, 2)
+    (pictures / "usb-album").symlink_to(usb, target_is_directory=True)
+    library.add_folder(pictures)
+    scan = Scanner(library)
+    assert len(scan.scan().added) == 4
+    return pictures, usb, scan
+
+
+def test_a_linked_album_whose_target_is_gone_keeps_its_photos(library: Library, tmp_path: Path) -> None:
+    """Audit: `P/usb-album -> /media/usb` with the drive unplugged (or the album renamed) left a
+    dangling link, read as "both photos deleted"; back, they were encoded again under new ids."""
+    pictures, usb, scan = _linked_album(library, tmp_path)
+    ids = sorted(r[0] for r in library.db.execute("SELECT id FROM photos").fetchall())
+    usb.rename(tmp_path / "usb.away")
+    report = scan.scan()
+    assert report.removed == [] and library.counts()["pending"] == 4
+    assert [p for p, _ in library.problems()] == [str(pictures / "usb-album")]
+    (tmp_path / "usb.away").rename(usb)
+    report = scan.scan()
+    assert report.added == [] and report.removed == [] and library.problems() == []
+    assert sorted(r[0] for r in library.db.execute("SELECT id FROM photos").fetchall()) == ids
+
+
+def test_a_linked_album_left_empty_keeps_its_photos(library: Library, tmp_path: Path) -> None:
+    """The link's drive unplugged leaves its empty mount point behind: as an empty watched root,
+    an empty linked album that held photos is taken as away, not as every photo deleted."""
+    _, usb, scan = _linked_album(library, tmp_path)
+    (tmp_path / "usb.content").mkdir()
+    for photo in list(usb.iterdir()):
+        photo.rename(tmp_path / "usb.content" / photo.name)
+    assert scan.scan().removed == [] and library.counts()["pending"] == 4
+    for photo in list((tmp_path / "usb.content").iterdir()):
+        photo.rename(usb / photo.name)
+    report = scan.scan()
+    assert report.added == [] and report.removed == [] and report.unchanged == 4

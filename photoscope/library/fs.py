@@ -133,6 +133,7 @@ def stat_photo(path: str, hidden: bool = False) -> FileStat | None:
 
 ErrorListener = Callable[[OSError], None]
 SkippedListener = Callable[[str, str], None]  # (display path, reason)
+AwayListener = Callable[[str], None]  # a link whose target is not there (path of the link)
 UNSTORABLE = "the file name is not valid UTF-8, so it cannot be indexed: rename the file"
 UNSTORABLE_FOLDER = "the folder name is not valid UTF-8, so its photos cannot be indexed: rename the folder"
 
@@ -143,6 +144,7 @@ def walk_photos(
     home: str | None = None,
     on_skipped: SkippedListener | None = None,
     hidden: bool = False,
+    on_away: AwayListener | None = None,
 ) -> Iterator[FileStat]:
     """Every photo under ``root``, never visiting a directory twice. Hidden entries below ``root``
     (a name starting with ``.``; on Windows also the hidden attribute) are skipped unless ``hidden``;
@@ -155,7 +157,9 @@ def walk_photos(
 
     Whatever cannot be looked at (a directory that cannot be listed, an entry that cannot be
     stat'ed) goes to ``on_error`` with its path as ``filename``, never silently counted as absent: the
-    scanner keeps the photos it knew there. Photos that cannot be indexed go to ``on_skipped``.
+    scanner keeps the photos it knew there. Photos that cannot be indexed go to ``on_skipped``. A
+    link whose target is not there, or a linked directory left empty (an album on a drive that is
+    unplugged, or renamed), goes to ``on_away``: the scanner keeps what it knew below it too.
     """
     home_real = os.path.realpath(home) if home is not None else None
     visited: set[tuple[int, int]] = set()
@@ -181,7 +185,7 @@ def walk_photos(
                 continue
             visited.add(key)
             with os.scandir(directory) as entries:
-                yield from _photos_in(entries, stack, home_real, failed, on_skipped, hidden)
+                yield from _photos_in(entries, stack, home_real, failed, on_skipped, hidden, on_away)
         except OSError as error:  # unreadable or vanished directory: skip it, keep walking the rest
             failed(error, directory)
 
@@ -193,6 +197,7 @@ def _photos_in(
     failed: Callable[[OSError, str], None],
     on_skipped: SkippedListener | None,
     hidden: bool,
+    on_away: AwayListener | None,
 ) -> list[FileStat]:
     """The photos of one directory's listing; its subdirectories go on ``stack``.
 
@@ -211,14 +216,14 @@ def _photos_in(
             or not name.isascii()
             or name[dot:].lower() not in PHOTO_EXTENSIONS
         ):
-            found = _visit(entry, stack, home_real, failed, on_skipped, hidden)
+            found = _visit(entry, stack, home_real, failed, on_skipped, hidden, on_away)
             if found is not None:
                 photos.append(found)
             continue
         try:  # a photo's name, not hidden (no leading dot), storable (ASCII): is it a file, and its stat
             if not entry.is_file():
-                if entry.is_dir():  # a directory named like a photo ("trip.jpg/")
-                    _visit(entry, stack, home_real, failed, on_skipped, hidden)
+                if entry.is_dir() or entry.is_symlink():  # "trip.jpg/", or a link to nothing
+                    _visit(entry, stack, home_real, failed, on_skipped, hidden, on_away)
                 continue
             st = entry.stat()
         except FileNotFoundError:  # deleted while we walk (or a broken symlink)
@@ -242,15 +247,23 @@ def _visit(
     failed: Callable[[OSError, str], None],
     on_skipped: SkippedListener | None,
     hidden: bool,
+    on_away: AwayListener | None,
 ) -> FileStat | None:
     if not hidden and (entry.name.startswith(".") or (HIDDEN_ATTRIBUTES and _hidden_entry(entry))):
         return None
     try:
         if entry.is_dir():
-            linked = home_real is not None and entry.is_symlink()
-            if linked and is_under(os.path.realpath(entry.path), str(home_real)):
-                return None  # walked under its own path
+            if entry.is_symlink():
+                if home_real is not None and is_under(os.path.realpath(entry.path), home_real):
+                    return None  # walked under its own path
+                if _left_empty(entry.path) and on_away is not None:
+                    on_away(entry.path)
+                    return None
             stack.append(entry.path)
+            return None
+        if entry.is_symlink() and not os.path.exists(entry.path):  # its target is not there now
+            if on_away is not None:
+                on_away(entry.path)
             return None
         if not is_photo_name(entry.name, hidden) or not entry.is_file():
             return None
@@ -265,6 +278,15 @@ def _visit(
             on_skipped(display_path(entry.path), UNSTORABLE)
         return None
     return FileStat(entry.path, st.st_size, st.st_mtime)
+
+
+def _left_empty(directory: str) -> bool:
+    """Nothing but hidden entries: the bare mount point of an unplugged drive looks like this (as
+    ``scanner.root_present`` reasons for a watched root)."""
+    try:
+        return not any(not name.startswith(".") for name in os.listdir(directory))
+    except OSError:
+        return False  # the walk will say why it cannot look
 
 
 def _hidden_entry(entry: os.DirEntry[str]) -> bool:

@@ -47,6 +47,7 @@ from photoscope.library.records import Folder, Move, NewFile, StoredFile, Stored
 log = logging.getLogger(__name__)
 
 RemovedListener = Callable[[list[int]], None]
+AWAY = "the link leads to nothing now (a drive unplugged, a folder renamed?): its photos are kept"
 
 
 @dataclass
@@ -61,6 +62,7 @@ class ScanReport:
     unreadable_dirs: list[str] = field(default_factory=list)  # and files: looked at, could not see
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (display path, why) never indexed
     absent_mounts: list[str] = field(default_factory=list)  # unplugged drives inside watched folders
+    away_links: list[str] = field(default_factory=list)  # links to nothing now, whose photos were kept
 
     @property
     def queued(self) -> int:
@@ -88,8 +90,13 @@ class _Sweep:
     reasons: dict[str, str] = field(default_factory=dict)  # unreadable path -> why
     skipped: list[tuple[str, str]] = field(default_factory=list)
     absent: set[str] = field(default_factory=set)  # mount points whose drive is gone: keep what is below
+    away: set[str] = field(default_factory=set)  # links to nothing, linked albums left empty: the same
     points: set[str] | None = None  # the system's mount points now (None: it cannot say)
     hidden: bool = False  # walk hidden folders and files too (the library's setting)
+
+    def away_keeping_photos(self) -> list[str]:
+        """The links to nothing that kept photos (a link that never led to any is no news)."""
+        return [link for link in sorted(self.away) if any(is_under(path, link) for path in self.stored)]
 
     def failed(self, error: OSError) -> None:
         path = str(error.filename)
@@ -172,6 +179,7 @@ class Scanner:
         self.library.replace_problems(
             [display_path(t) for t, _ in chosen],
             [(display_path(p), sweep.reasons.get(p, "cannot be read")) for p in sweep.unreadable]
+            + [(display_path(p), AWAY) for p in report.away_links]
             + sweep.skipped,
         )
         for target, folder in chosen:
@@ -206,8 +214,11 @@ class Scanner:
                 home=folder.path,
                 on_skipped=lambda path, why: sweep.skipped.append((path, why)),
                 hidden=sweep.hidden,
+                on_away=sweep.away.add,
             )
             sweep.seen.update((stat.path, stat) for stat in walk)
+        elif os.path.islink(target) and not os.path.exists(target):  # a link to nothing: not gone
+            sweep.away.add(target)
         else:  # a file, or something that is gone: a deleted file or a whole deleted directory
             try:
                 found = stat_photo(target, sweep.hidden)
@@ -245,8 +256,9 @@ class Scanner:
                 changed.append(_new_file(stat, sweep))
             else:
                 report.unchanged += 1
-        keep = [*sweep.unreadable, *sweep.absent]
+        keep = [*sweep.unreadable, *sweep.absent, *sweep.away]
         unseen = [p for p in stored if p not in sweep.seen and not any(is_under(p, d) for d in keep)]
+        report.away_links = sweep.away_keeping_photos()
         gone = list(self.library.files_at(unseen).values()) if unseen else []
         gone += self._vanished_elsewhere(new, gone, sweep)
         moves, new, gone = _match_moves(new, gone)
@@ -274,7 +286,7 @@ class Scanner:
         known = {s.id for s in gone}
         away = [f.path for f in self.library.folders() if not f.online]
         away += [m for m in self.library.mounts() if m not in mounts_under(m, sweep.points)]
-        away += sweep.unreadable
+        away += [*sweep.unreadable, *sweep.away]
         return [
             s
             for s in self.library.files_with_hashes(hashes)
