@@ -18,7 +18,7 @@ import pytest
 from photos import deny_listing, write_library, write_photo
 
 from photoscope.library import fs, scanner
-from photoscope.library.db import Library
+from photoscope.library.db import Library, LibraryError
 from photoscope.library.fs import walk_photos
 from photoscope.library.scanner import Scanner
 
@@ -424,3 +424,22 @@ def test_a_linked_album_left_empty_keeps_its_photos(library: Library, tmp_path: 
         photo.rename(usb / photo.name)
     report = scan.scan()
     assert report.added == [] and report.removed == [] and report.unchanged == 4
+
+
+def test_watching_the_parent_of_an_offline_folder_is_refused(library: Library, tmp_path: Path) -> None:
+    """Audit: adding /top while its watched /top/child was offline (unplugged) merged the child into
+    /top, whose scan then found the child's photos missing and dropped all of them."""
+    top = tmp_path / "top"
+    write_library(top / "child", 2)
+    write_library(top / "other", 1)
+    library.add_folder(top / "child")
+    Scanner(library).scan()
+    (top / "child").rename(tmp_path / "child.unplugged")
+    assert Scanner(library).scan().offline == [str(top / "child")]
+    with pytest.raises(LibraryError, match="offline"):
+        library.add_folder(top)
+    assert [f.path for f in library.folders()] == [str(top / "child")] and library.counts()["pending"] == 2
+    (tmp_path / "child.unplugged").rename(top / "child")
+    library.add_folder(top)  # back: the child's photos move into the parent with their ids
+    report = Scanner(library).scan()
+    assert report.removed == [] and len(report.added) == 1 and library.counts()["pending"] == 3

@@ -33,7 +33,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
-from photoscope.library.fs import folder_path, is_under, normalize_path
+from photoscope.library.fs import folder_path, is_under, left_empty, normalize_path
 from photoscope.library.records import (
     FailedPhoto,
     Folder,
@@ -429,6 +429,7 @@ class Library:
             for other in self.folders():
                 if is_under(key, other.path):
                     raise LibraryError(f"{key} is already watched as part of {other.path}")
+            _refuse_absorbing_offline(key, self.folders())
             cur.execute("INSERT INTO folders (path, added_at) VALUES (?, ?)", (key, now_iso()))
             new_id = cur.lastrowid
             children = [f.id for f in self.folders() if f.id != new_id and is_under(f.path, key)]
@@ -995,6 +996,22 @@ class Library:
         if back_up:
             self.backup(max_age_s=0)  # configuration, like the folder list: a lost file must not lose it
         return True
+
+
+def _refuse_absorbing_offline(key: str, folders: Sequence[Folder]) -> None:
+    """A watched folder inside ``key`` that is offline (its drive unplugged) cannot become part of
+    ``key``: the new folder's scans would find its photos missing and drop them, as nothing would
+    remember that they are away."""
+    offline = [
+        f.path
+        for f in folders
+        if not f.online and is_under(f.path, key) and (not os.path.isdir(f.path) or left_empty(f.path))
+    ]  # offline at the last scan and still away: one plugged back in since is absorbed as usual
+    if offline:
+        raise LibraryError(
+            f"{offline[0]} is watched and offline (an unplugged drive?): plug it in before watching "
+            f"{key}, which holds it, or stop watching it (`photoscope folders remove`)"
+        )
 
 
 def _read_only(path: Path) -> bool:

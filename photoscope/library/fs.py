@@ -256,7 +256,7 @@ def _visit(
             if entry.is_symlink():
                 if home_real is not None and is_under(os.path.realpath(entry.path), home_real):
                     return None  # walked under its own path
-                if _left_empty(entry.path) and on_away is not None:
+                if left_empty(entry.path) and on_away is not None:
                     on_away(entry.path)
                     return None
             stack.append(entry.path)
@@ -280,7 +280,7 @@ def _visit(
     return FileStat(entry.path, st.st_size, st.st_mtime)
 
 
-def _left_empty(directory: str) -> bool:
+def left_empty(directory: str) -> bool:
     """Nothing but hidden entries: the bare mount point of an unplugged drive looks like this (as
     ``scanner.root_present`` reasons for a watched root)."""
     try:
