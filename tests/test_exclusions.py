@@ -154,3 +154,24 @@ def test_folders_exclude_include_and_list(pictures: Path, library: Library, caps
     assert main(["folders", "exclude", "--db", db]) == 2
     assert main(["folders", "exclude", "/nowhere/at/all", "--db", db]) == 2
     assert _paths(library) == {"photo_1.jpg", "photo_2.jpg", *(f"shot_{i}.png" for i in range(3))}
+
+
+def test_in_a_running_app_excluded_photos_come_back_without_encoding(
+    shapes_library_db: tuple[Path, Path], trained_tiny: Path, tmp_path: Path
+) -> None:
+    """Audit: in `index --watch` (no search yet, so no vectors loaded) a `.nomedia` added and taken
+    away again, or a rule set and dropped, had its photos encoded again: the stash kept nothing
+    unless the search's vectors were loaded."""
+    import shutil
+
+    from photoscope.api import Photoscope
+
+    db = tmp_path / "library.db"
+    shutil.copy(shapes_library_db[0], db)
+    with Photoscope(db, trained_tiny) as app:
+        app.watch()  # the app runs; nothing searched
+        indexed = app.status()["indexed"]
+        taken_out = len(app.exclude(pattern="red *").removed)
+        assert taken_out > 0 and app.status()["indexed"] == indexed - taken_out
+        back = app.include(pattern="red *")
+        assert len(back.added) == taken_out and app.status() == {"pending": 0, "indexed": indexed, "error": 0}

@@ -70,9 +70,20 @@ class Indexing(Core):
 
     @cached_property
     def _exclusion_stash(self) -> Stash:
-        """What rules took out this session, kept while the vectors are loaded (so it comes back
-        without being encoded again)."""
-        return Stash(lambda: self.model.version if self._store is not None else None, self.photos_added)
+        """What rules took out this session, kept while the app runs (so it comes back without being
+        encoded again)."""
+        return Stash(self._stashed_version, self.photos_added)
+
+    def _stashed_version(self) -> str | None:
+        """The model whose entries a stash keeps: none in a one-off command, which ends before a photo
+        could come back (and would read their vectors for nothing); in the window or `index --watch`
+        this process's model if loaded, else the one most photos are indexed by (no PyTorch for it)."""
+        if self._watcher is None and self._worker is None:
+            return None
+        if self.model_ready:
+            return self.model.version
+        versions = self.library.model_versions()
+        return max(versions, key=versions.__getitem__) if versions else None
 
     def exclusion_rules(self) -> list[ExclusionRule]:
         return self.library.exclusion_rules()
