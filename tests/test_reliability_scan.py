@@ -443,3 +443,16 @@ def test_watching_the_parent_of_an_offline_folder_is_refused(library: Library, t
     library.add_folder(top)  # back: the child's photos move into the parent with their ids
     report = Scanner(library).scan()
     assert report.removed == [] and len(report.added) == 1 and library.counts()["pending"] == 3
+
+
+def test_a_link_into_another_watched_folder_is_not_indexed_twice(library: Library, tmp_path: Path) -> None:
+    """Audit: `A/linkB -> B` with A and B both watched indexed B's photos twice, once under each
+    path: a link was left alone only when it led into the folder being walked."""
+    write_library(tmp_path / "A", 2)
+    write_library(tmp_path / "B", 2)
+    (tmp_path / "A" / "linkB").symlink_to(tmp_path / "B", target_is_directory=True)
+    library.add_folder(tmp_path / "A")
+    library.add_folder(tmp_path / "B")
+    assert len(Scanner(library).scan().added) == 4
+    paths = [r[0] for r in library.db.execute("SELECT path FROM photos").fetchall()]
+    assert not any("linkB" in p for p in paths)

@@ -9,7 +9,7 @@ import hashlib
 import logging
 import os
 import stat as stat_module
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, NamedTuple
 
@@ -145,6 +145,7 @@ def walk_photos(
     on_skipped: SkippedListener | None = None,
     hidden: bool = False,
     on_away: AwayListener | None = None,
+    watched: Sequence[str] = (),
 ) -> Iterator[FileStat]:
     """Every photo under ``root``, never visiting a directory twice. Hidden entries below ``root``
     (a name starting with ``.``; on Windows also the hidden attribute) are skipped unless ``hidden``;
@@ -152,8 +153,9 @@ def walk_photos(
 
     Symlinked directories are followed (people link albums into their Pictures folder) but each
     directory's (device, inode) is remembered, so a link back up the tree cannot loop. A link to a
-    directory inside ``home`` (the watched folder) is not followed: that directory is walked under its
-    own path, so a photo has one path whatever order the walk takes.
+    directory inside ``home`` (the watched folder) or inside another ``watched`` folder is not
+    followed: that directory is walked under its own path, so a photo has one path whatever order the
+    walk takes.
 
     Whatever cannot be looked at (a directory that cannot be listed, an entry that cannot be
     stat'ed) goes to ``on_error`` with its path as ``filename``, never silently counted as absent: the
@@ -161,7 +163,8 @@ def walk_photos(
     link whose target is not there, or a linked directory left empty (an album on a drive that is
     unplugged, or renamed), goes to ``on_away``: the scanner keeps what it knew below it too.
     """
-    home_real = os.path.realpath(home) if home is not None else None
+    homes = [home, *watched] if home is not None else list(watched)
+    roots_real = tuple(os.path.realpath(h) for h in homes)
     visited: set[tuple[int, int]] = set()
     stack = [root]
 
@@ -185,7 +188,7 @@ def walk_photos(
                 continue
             visited.add(key)
             with os.scandir(directory) as entries:
-                yield from _photos_in(entries, stack, home_real, failed, on_skipped, hidden, on_away)
+                yield from _photos_in(entries, stack, roots_real, failed, on_skipped, hidden, on_away)
         except OSError as error:  # unreadable or vanished directory: skip it, keep walking the rest
             failed(error, directory)
 
@@ -193,7 +196,7 @@ def walk_photos(
 def _photos_in(
     entries: Iterator[os.DirEntry[str]],
     stack: list[str],
-    home_real: str | None,
+    roots_real: tuple[str, ...],
     failed: Callable[[OSError, str], None],
     on_skipped: SkippedListener | None,
     hidden: bool,
@@ -216,14 +219,14 @@ def _photos_in(
             or not name.isascii()
             or name[dot:].lower() not in PHOTO_EXTENSIONS
         ):
-            found = _visit(entry, stack, home_real, failed, on_skipped, hidden, on_away)
+            found = _visit(entry, stack, roots_real, failed, on_skipped, hidden, on_away)
             if found is not None:
                 photos.append(found)
             continue
         try:  # a photo's name, not hidden (no leading dot), storable (ASCII): is it a file, and its stat
             if not entry.is_file():
                 if entry.is_dir() or entry.is_symlink():  # "trip.jpg/", or a link to nothing
-                    _visit(entry, stack, home_real, failed, on_skipped, hidden, on_away)
+                    _visit(entry, stack, roots_real, failed, on_skipped, hidden, on_away)
                 continue
             st = entry.stat()
         except FileNotFoundError:  # deleted while we walk (or a broken symlink)
@@ -243,7 +246,7 @@ _new_stat = tuple.__new__
 def _visit(
     entry: os.DirEntry[str],
     stack: list[str],
-    home_real: str | None,
+    roots_real: tuple[str, ...],
     failed: Callable[[OSError, str], None],
     on_skipped: SkippedListener | None,
     hidden: bool,
@@ -254,7 +257,8 @@ def _visit(
     try:
         if entry.is_dir():
             if entry.is_symlink():
-                if home_real is not None and is_under(os.path.realpath(entry.path), home_real):
+                real = os.path.realpath(entry.path)
+                if any(is_under(real, root) for root in roots_real):
                     return None  # walked under its own path
                 if left_empty(entry.path) and on_away is not None:
                     on_away(entry.path)

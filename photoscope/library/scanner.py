@@ -93,6 +93,7 @@ class _Sweep:
     away: set[str] = field(default_factory=set)  # links to nothing, linked albums left empty: the same
     points: set[str] | None = None  # the system's mount points now (None: it cannot say)
     hidden: bool = False  # walk hidden folders and files too (the library's setting)
+    roots: list[str] = field(default_factory=list)  # every watched folder: links into one are not followed
 
     def away_keeping_photos(self) -> list[str]:
         """The links to nothing that kept photos (a link that never led to any is no news)."""
@@ -160,7 +161,7 @@ class Scanner:
             chosen = self._resolve(targets, online, hidden)
             chosen += [(f.path, f) for f in online if f.path in report.back_online]
         chosen = _outermost(chosen)
-        sweep = _Sweep(points=points, hidden=hidden)
+        sweep = _Sweep(points=points, hidden=hidden, roots=[f.path for f in self.library.folders()])
         for folder in {f.id: f for _, f in chosen}.values():
             current = mounts_under(folder.path, points)
             absent = self.library.mounts(folder.id) - current
@@ -215,6 +216,7 @@ class Scanner:
                 on_skipped=lambda path, why: sweep.skipped.append((path, why)),
                 hidden=sweep.hidden,
                 on_away=sweep.away.add,
+                watched=sweep.roots,
             )
             sweep.seen.update((stat.path, stat) for stat in walk)
         elif os.path.islink(target) and not os.path.exists(target):  # a link to nothing: not gone
