@@ -79,8 +79,10 @@ def test_migrations_run_step_by_step_once(tmp_path: Path, monkeypatch: pytest.Mo
 def test_version_1_vectors_move_to_their_own_tables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with monkeypatch.context() as patch:
         patch.setattr(dbmod, "MIGRATIONS", dbmod.MIGRATIONS[:1])
-        with Library(tmp_path / "l.db") as old:
-            (photo_id,) = _add(old, tmp_path / "p", ["a.jpg"])
+        with Library(tmp_path / "l.db") as old:  # rows as version 1 wrote them (its own columns)
+            folder = str(tmp_path / "p")
+            old.db.execute("INSERT INTO folders (path, added_at) VALUES (?, '2024-01-01')", (folder,))
+            (photo_id,) = old.add_photos([NewFile(1, str(tmp_path / "p" / "a.jpg"), 10, 1.5, "h-a.jpg")])
             latent, feature = np.arange(4, dtype=np.float32), np.arange(6, dtype=np.float16)
             old.db.execute(
                 "INSERT INTO vectors VALUES (?, ?, ?)", (photo_id, latent.tobytes(), feature.tobytes())

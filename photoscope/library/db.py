@@ -408,9 +408,10 @@ class Library:
     def folders(self) -> list[Folder]:
         rows = self._query(
             "SELECT f.id, f.path, f.added_at, f.online, f.last_scan_at,"
-            " (SELECT count(*) FROM photos p WHERE p.folder_id = f.id) FROM folders f ORDER BY f.path"
+            " (SELECT count(*) FROM photos p WHERE p.folder_id = f.id), f.drive"
+            " FROM folders f ORDER BY f.path"
         )
-        return [Folder(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) for r in rows]
+        return [Folder(r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6]) for r in rows]
 
     def folder(self, path: str | Path) -> Folder | None:
         """The watched folder at ``path`` (as given, or with its symlinks resolved)."""
@@ -470,6 +471,17 @@ class Library:
     def set_folder_online(self, folder_id: int, online: bool) -> None:
         with self._transaction() as cur:
             cur.execute("UPDATE folders SET online = ? WHERE id = ?", (int(online), folder_id))
+
+    def set_folder_drive(self, folder_id: int, mount_point: str) -> None:
+        with self._transaction() as cur:
+            cur.execute("UPDATE folders SET drive = ? WHERE id = ?", (mount_point, folder_id))
+
+    def some_paths(self, folder_id: int, limit: int = 20) -> list[str]:
+        """A few of a folder's photos' paths (spread over it by id): enough to see if its files are there."""
+        rows = self._query(
+            "SELECT path FROM photos WHERE folder_id = ? AND id % 97 = 0 LIMIT ?", (folder_id, limit)
+        ) or self._query("SELECT path FROM photos WHERE folder_id = ? LIMIT ?", (folder_id, limit))
+        return [str(r[0]) for r in rows]
 
     def mark_scanned(self, folder_id: int) -> None:
         with self._transaction() as cur:

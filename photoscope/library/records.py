@@ -21,6 +21,7 @@ class Folder:
     online: bool
     last_scan_at: str | None
     photos: int = 0
+    drive: str | None = None  # the mount point holding it at its last scan while online
 
 
 # A stored photo's (path, size, mtime): equal to the ``FileStat`` of its file while that is unchanged.

@@ -127,14 +127,35 @@ class Scanner:
         points = mount_points() if points is None else points
         online = []
         for folder in self.library.folders():
-            present = root_present(folder) and not self._unmounted_root(folder, points)
+            present = (
+                root_present(folder)
+                and not self._unmounted_root(folder, points)
+                and not self._drive_unplugged(folder, points)
+            )
             if present != folder.online:
                 self.library.set_folder_online(folder.id, present)
                 (report.back_online if present else report.offline).append(folder.path)
                 log.info("folder %s is %s", folder.path, "back" if present else "offline")
             if present:
                 online.append(folder)
+                self._note_drive(folder, points)
         return online
+
+    def _drive_unplugged(self, folder: Folder, points: set[str] | None) -> bool:
+        """Whether the drive mounted above the folder at an earlier scan is gone: its mount point is
+        no longer one and none of the folder's photos is there (if they are, the drive's files are on
+        the disk below now, as when a partition is merged into the system's)."""
+        if folder.drive is None or points is None or folder.drive in points:
+            return False
+        return not any(os.path.exists(path) for path in self.library.some_paths(folder.id))
+
+    def _note_drive(self, folder: Folder, points: set[str] | None) -> None:
+        """Record the mount point holding an online folder (the deepest one above or at its root)."""
+        if points is None:
+            return
+        drive = max((p for p in points if is_under(folder.path, p)), key=len, default=None)
+        if drive is not None and drive != folder.drive:
+            self.library.set_folder_drive(folder.id, drive)
 
     def _unmounted_root(self, folder: Folder, points: set[str] | None) -> bool:
         """Whether the folder's root was a mount point at an earlier scan and is not one now."""

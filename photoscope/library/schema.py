@@ -129,6 +129,13 @@ def _v7_settings(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
+def _v8_folder_drive(db: sqlite3.Connection) -> None:
+    """The mount point that held each folder at its last scan while online (NULL: none seen yet): a
+    drive mounted above a watched folder, unplugged, leaves the folder's path on the disk below, where
+    any app may create it again (``Scanner.check_folders``)."""
+    db.execute("ALTER TABLE folders ADD COLUMN drive TEXT")
+
+
 # One step per schema version, applied in order; never edit a released step, append a new one.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_initial,
@@ -138,4 +145,5 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v5_vector_log,
     _v6_description_version,
     _v7_settings,
+    _v8_folder_drive,
 ]
