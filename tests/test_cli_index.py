@@ -41,7 +41,7 @@ def test_index_then_status(
 ) -> None:
     db = str(tmp_path / "data" / "library.db")
     code, out, _ = _run(capsys, "index", str(pictures), "--db", db, "--model", str(tiny_model_dir), "--quiet")
-    assert code == 0
+    assert code == 1  # 2 photos could not be read: "some photo could not be processed"
     assert "scanned: 5 new, 0 changed, 0 moved, 0 removed, 0 unchanged" in out
     assert "indexed 3 photos, 2 could not be read (see `photoscope status`)" in out
     assert "3 indexed, 0 pending, 2 errors" in out
@@ -85,7 +85,7 @@ def test_folders_add_list_remove(capsys: pytest.CaptureFixture[str], pictures: P
     code, out, _ = _run(capsys, "folders", "remove", str(pictures), "--db", db)
     assert code == 0 and "stopped watching" in out
     code, _, err = _run(capsys, "folders", "remove", str(pictures), "--db", db)
-    assert code == 1 and "is not a watched folder" in err
+    assert code == 2 and "is not a watched folder" in err
     code, _, err = _run(capsys, "folders", "add", "--db", db)
     assert code == 2 and "needs a PATH" in err
 

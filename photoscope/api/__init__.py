@@ -23,7 +23,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from photoscope.api.app import Photoscope
-from photoscope.api.describing import photo_concepts
+from photoscope.api.describing import photo_concepts, shipped_model_version
 from photoscope.api.queries import Query, describe_terms
 from photoscope.api.scoring import relevance
 from photoscope.api.types import (
@@ -146,6 +146,7 @@ __all__ = [
     "relevance",
     "render_photos",
     "render_words",
+    "shipped_model_version",
     "thumbnail_path",
     "torch_threads",
     "translate_sqlite_error",

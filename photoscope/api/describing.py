@@ -78,6 +78,18 @@ def photo_concepts(photo: PhotoRecord, model_dir: str | Path | None = None) -> l
     return concepts_from_tags(photo.tags, _namer(str(model_dir) if model_dir else None))
 
 
+def shipped_model_version() -> str | None:
+    """The shipped model's version as the index records it (``Photoscope.model_version``), read from
+    its ``bundle.json`` without building the network; None when the bundle cannot be read."""
+    from photoscope.config import default_model_dir
+    from photoscope.network import BundleError, model_version_of
+
+    try:
+        return model_version_of(default_model_dir())
+    except (BundleError, OSError, ValueError, KeyError):
+        return None
+
+
 @functools.lru_cache(maxsize=2)
 def _namer(model_dir: str | None) -> Namer:
     from photoscope.config import default_model_dir

@@ -102,6 +102,18 @@ class Indexing(Core):
         without being encoded again; the others pending)."""
         return self._set_rules(path, pattern, folder, False)
 
+    def is_excluded(
+        self, path: str | Path | None = None, pattern: str | None = None, folder: str | Path | None = None
+    ) -> bool:
+        """Whether the library has the rule ``include`` with these arguments would drop. Raises
+        ``ValueError`` as ``include``."""
+        roots = [f.path for f in self.folders()]
+        wanted = rule_for(
+            roots, None if path is None else str(path), pattern, None if folder is None else str(folder)
+        )
+        present = self.library.exclusion_rules()
+        return any(rule in present for rule in wanted)
+
     def _set_rules(
         self, path: str | Path | None, pattern: str | None, folder: str | Path | None, present: bool
     ) -> ScanReport:

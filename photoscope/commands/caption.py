@@ -10,9 +10,11 @@ from typing import Any
 
 from photoscope.commands.common import (
     EXIT_FAILED,
+    EXIT_USAGE,
     add_decoding_options,
     add_model_option,
     positive_int,
+    wrong_photo_path,
 )
 
 
@@ -27,12 +29,17 @@ def caption(args: argparse.Namespace) -> int:
         args.rerank,
         consensus=args.consensus,
     )
-    failed = 0
+    failed = wrong = 0
     for path in args.photos:
+        problem = wrong_photo_path(path)  # a folder, no file, a link to nothing: a wrong path
+        if problem is not None:
+            print(f"photoscope: {problem}", file=sys.stderr)
+            wrong += 1
+            continue
         try:
             photo = load_photo(path)  # regular files only (a FIFO would block), bombs refused
         except (OSError, ValueError) as error:
-            print(f"{path}: {describe_error(error)}", file=sys.stderr)
+            print(f"photoscope: {path}: {describe_error(error)}", file=sys.stderr)
             failed += 1
             continue
         result = app.caption([photo], options)[0]
@@ -41,7 +48,7 @@ def caption(args: argparse.Namespace) -> int:
         # ImageNet head sees, in words.
         seen = ", ".join(f"{word} ({p:.0%})" for word, p in result.concepts)
         print(f"{path}\t{result.caption}{score}" + (f"\tlooks like: {seen}" if seen else ""))
-    return EXIT_FAILED if failed else 0
+    return EXIT_USAGE if wrong else EXIT_FAILED if failed else 0
 
 
 def register(sub: Any) -> None:

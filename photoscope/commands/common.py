@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -59,6 +60,26 @@ def missing_library(args: argparse.Namespace) -> str | None:
         return None
     option = f" --db {path}" if given is not None else ""
     return f"no library at {path}: check the path, or add a folder (photoscope index FOLDER{option})"
+
+
+def wrong_photo_path(path: Path, missing: str = "no such file") -> str | None:
+    """What is wrong with a path given as a photo (a wrong path: exit status ``EXIT_USAGE``), said as
+    it is, else None. Reading the photo would call a missing file one that "disappeared", a folder
+    "not a regular file (a pipe or a device)" and a link loop a "corrupt image". ``missing``: what to
+    say of a path where nothing is. A pipe, a permission or a damaged photo are for its reading."""
+    try:
+        os.stat(path)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return f"{path}: a symbolic link loop (it never reaches a file): check the links"
+        if error.errno not in (errno.ENOENT, errno.ENOTDIR):
+            return None
+        if os.path.islink(path):
+            return f"{path}: a symbolic link to nothing ({os.readlink(path)} does not exist)"
+        return f"{path}: {missing}"
+    if os.path.isdir(path):
+        return f"{path}: a folder, not a photo (give the photos in it, as {path / '*.jpg'})"
+    return None
 
 
 def explain(error: BaseException, db: Path | None = None) -> tuple[int, str]:
@@ -199,8 +220,22 @@ def add_debug_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
 
 
+def db_path(text: str) -> Path:
+    """``--db``: the library's file. An empty path or a folder is a wrong path, said so by the parser:
+    opening them said "cannot open …: check that its folder exists and that you may write there"
+    (exit status 5), which is not what is wrong."""
+    if not text:
+        raise argparse.ArgumentTypeError("needs a file path, not an empty one")
+    path = Path(text)
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(
+            f"{path} is a folder: give a file path inside it, such as {path / 'library.db'}"
+        )
+    return path
+
+
 def add_db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", type=Path, help="library database (default: in the user data folder)")
+    parser.add_argument("--db", type=db_path, help="library database (default: in the user data folder)")
 
 
 def add_run_options(parser: argparse.ArgumentParser, out_holds: str) -> None:

@@ -15,10 +15,10 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from photoscope.commands.common import EXIT_FAILED, EXIT_USAGE
+
 if TYPE_CHECKING:
     from photoscope.api import Photoscope
-
-EXIT_USAGE = 2
 
 
 def run_rule(app: Photoscope, args: argparse.Namespace) -> int:
@@ -28,12 +28,21 @@ def run_rule(app: Photoscope, args: argparse.Namespace) -> int:
         return EXIT_USAGE
     path, folder = (None, args.path) if args.pattern is not None else (args.path, None)
     change = app.exclude if args.action == "exclude" else app.include
+    what = args.pattern if args.pattern is not None else str(args.path)
     try:
+        if args.action == "include" and not app.is_excluded(path, args.pattern, folder):
+            # Nothing to drop: "included … again" said a rule that never was had been dropped. A well
+            # formed command that finds nothing to act on, as a search that matches nothing: 1.
+            print(
+                f"photoscope: no such exclusion rule: {what} is not excluded"
+                " (`photoscope folders list` shows the rules)",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED
         report = change(path, args.pattern, folder)
     except ValueError as error:
         print(f"photoscope: {error}", file=sys.stderr)
         return EXIT_USAGE
-    what = args.pattern if args.pattern is not None else str(args.path)
     if args.action == "exclude":
         print(f"excluded {what}; {len(report.removed)} photos left the index")
     else:

@@ -46,6 +46,8 @@ def _print_scan_problems(report: ScanReport) -> None:
         print(f"not indexed: {path}: {why}")
     for path in report.absent_mounts:
         print(f"drive not mounted (its photos stay in the index): {path}")
+    for path in report.away_links:
+        print(f"link leads to nothing now (its photos stay in the index): {path}")
 
 
 def _check_dirs(paths: list[Path]) -> list[str]:
@@ -103,17 +105,24 @@ def index(args: argparse.Namespace) -> int:
         _print_scan_problems(report)
         code = _run_worker(app, args)
         _rewrite_old_captions(app, args)
-        if args.watch and code == 0:
+        if args.watch:  # a watch stopped by Ctrl-C is done: its runs print their errors as they go
             code = _watch(app, args)
         print(f"model {version}; {_counts_line(app)}")
         damage = app.library.quick_check()
         if damage:
-            print(
-                f"photoscope: {app.library_path} is damaged ({damage[0]}): run `photoscope doctor --repair`",
-                file=sys.stderr,
-            )
+            print(f"photoscope: {_damaged(app.library_path, damage[0])}", file=sys.stderr)
             return EXIT_DAMAGED
         return code
+
+
+def _damaged(path: Path, found: str) -> str:
+    """One line for the first thing the quick check found: SQLite's own finding ("Tree 5 page 7 …"),
+    or, when the file could not even be checked, the library's whole sentence (the file, the damage
+    and what to do), said as it is: wrapped in this one it said the file and the advice twice."""
+    found = " ".join(found.split())  # SQLite's findings may span lines
+    if "doctor --repair" in found:
+        return found
+    return f"{path} is damaged ({found}): run `photoscope doctor --repair` (it keeps a copy of the file)"
 
 
 def _run_worker(app: Photoscope, args: argparse.Namespace) -> int:
@@ -140,7 +149,7 @@ def _run_worker(app: Photoscope, args: argparse.Namespace) -> int:
     photos = "photo" if result.indexed == 1 else "photos"
     print(f"indexed {result.indexed} {photos}, {result.errors} could not be read", end="")
     print(" (see `photoscope status`)" if result.errors else "")
-    return 0
+    return EXIT_FAILED if result.errors else 0
 
 
 def _rewrite_old_captions(app: Photoscope, args: argparse.Namespace) -> None:
@@ -197,6 +206,9 @@ def folders(args: argparse.Namespace) -> int:
 
     with _open(args) as app:
         if args.action == "list":
+            if args.path is not None or args.pattern is not None:  # else ignored, as if understood
+                print("photoscope: folders list takes no PATH or --pattern", file=sys.stderr)
+                return EXIT_USAGE
             for f in app.folders():
                 state = "online" if f.online else "offline"
                 print(f"{f.path}\t{state}\t{f.photos} photos\tlast scan {f.last_scan_at or 'never'}")
@@ -225,7 +237,9 @@ def folders(args: argparse.Namespace) -> int:
             if type(error) is not LibraryError:
                 raise  # locked, read-only, damaged: said by cli.main with its own exit status
             print(f"photoscope: {error}", file=sys.stderr)
-            return EXIT_FAILED
+            # remove: a folder that is not watched, a wrong path; add: one already watched, or one
+            # that would take a hidden watched folder out of the index
+            return EXIT_USAGE if args.action == "remove" else EXIT_FAILED
     return 0
 
 

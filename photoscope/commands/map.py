@@ -12,8 +12,7 @@ from photoscope.commands.common import EXIT_FAILED, EXIT_USAGE, add_db_option, a
 if TYPE_CHECKING:
     from PIL.Image import Image
 
-    from photoscope.api import Photoscope
-    from photoscope.search.maps import Layout
+    from photoscope.api import Layout, Photoscope
 
 # The largest side drawn: 10000x10000 is a 300 MB canvas, more than a print poster or an 8K screen
 # (7680 wide) needs; 100000x100000 asked for 30 GB, and the kernel killed Photoscope for memory.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -131,8 +132,9 @@ def _print(
 
 def _nothing_found(args: argparse.Namespace, app: Photoscope | None = None) -> int:
     """Why a search listed nothing: a ``--folder`` below which the library has no photo (a wrong
-    path: the search never looked anywhere), else no photo matched. ``app``: the library if open
-    here (a running app's answer opens it for the check)."""
+    path: the search never looked anywhere), else no photo matched, with the reason when the library
+    tells it (``_why_nothing``). ``app``: the library if open here (a running app's answer opens it
+    for the check)."""
     if args.folder is not None and not _photos_below(args.db, args.folder, app):
         print(
             f"photoscope: no photo of the library is below {safe_text(args.folder)}: "
@@ -140,8 +142,60 @@ def _nothing_found(args: argparse.Namespace, app: Photoscope | None = None) -> i
             file=sys.stderr,
         )
         return EXIT_USAGE
-    print("no matching photos", file=sys.stderr)
+    if app is None:
+        from photoscope.api import Photoscope
+
+        with Photoscope(args.db) as opened:  # counts only: no model, no PyTorch
+            why = _why_nothing(opened, args)
+    else:
+        why = _why_nothing(app, args)
+    print("no matching photos" + (f": {why}" if why else ""), file=sys.stderr)
     return EXIT_FAILED
+
+
+def _why_nothing(app: Photoscope, args: argparse.Namespace) -> str | None:
+    """Why no photo could match, when no photo is searchable: the library is empty, its photos wait
+    to be indexed or could not be, or another model described them (search leaves those out). That
+    last is known only when this process loaded the model (a local search); None: they just did not
+    match."""
+    counts = app.status()
+    index = _index_command(args)
+    if not sum(counts.values()):
+        return f"the library has no photos yet: add a folder with `{_index_command(args, 'FOLDER')}`"
+    other = app.photos_to_redo() if app.model_ready else 0
+    if counts["indexed"] > other:
+        return None
+    if other:
+        return _other_model(app, args, other)
+    if counts["pending"]:
+        return f"{counts['pending']} photos wait to be indexed: run `{index}`"
+    return f"none of the library's {counts['error']} photos could be indexed (`photoscope status` says why)"
+
+
+def _other_model(app: Photoscope, args: argparse.Namespace, count: int) -> str:
+    """The photos another model indexed, and the two ways to search them. ``photoscope index`` with
+    this model describes them again (the indexer requeues other models' photos), in place of the
+    other model's descriptions."""
+    others = [v for v in app.model_versions() if v != app.model.version]
+    from photoscope.api import shipped_model_version
+
+    shipped = args.model is not None and shipped_model_version() in others
+    other_way = "without --model" if shipped else "with --model set to the model that indexed them"
+    return (
+        f"the library's {count} photos were indexed by another model ({', '.join(others)}), not this one "
+        f"({app.model.version}): search {other_way}, or describe them again with this one "
+        f"(replacing the other's descriptions): `{_index_command(args)}`"
+    )
+
+
+def _index_command(args: argparse.Namespace, folder: str | None = None) -> str:
+    """The ``photoscope index`` command for the library and model this search used."""
+    parts = [
+        "photoscope index",
+        folder,
+        *(f"{o} {v}" for o, v in (("--db", args.db), ("--model", args.model)) if v),
+    ]
+    return " ".join(p for p in parts if p)
 
 
 def _photos_below(db: Path | None, folder: str, app: Photoscope | None = None) -> int:
@@ -193,6 +247,8 @@ def run_search(args: argparse.Namespace) -> int:
     # A running app answers in milliseconds; asked before query_terms, which imports the API (most
     # of such a search's cost otherwise).
     terms = terms_of(args, text=args.text)
+    if _no_words(args) or _wrong_photos(terms):
+        return EXIT_USAGE
     answered = remote_search(args, terms)
     if answered is not None:
         return _print(answered, args, terms)
@@ -203,26 +259,58 @@ def run_similar(args: argparse.Namespace) -> int:
     from photoscope.commands.remote import remote_search, terms_of
 
     terms = terms_of(args, photo=args.photo)
-    answered = remote_search(args, terms)  # a missing photo fails there too
+    if _wrong_photos(terms):
+        return EXIT_USAGE
+    answered = remote_search(args, terms)
     if answered is not None:
         return _print(answered, args, terms)
     return _run_terms(args, query_terms(args, photo=args.photo))
+
+
+def _no_words(args: argparse.Namespace) -> bool:
+    """Say it when the query alone (no --add or --subtract terms) holds no word: "", "!!!???" or only
+    emoji. It said "no matching photos", as if photos had been looked at and none matched."""
+    if args.terms or re.search(r"\w", args.text):
+        return False
+    shown = safe_text(args.text)
+    print(
+        f'photoscope: the query "{shown}" holds no words: say what the photo shows ("a dog on a beach")',
+        file=sys.stderr,
+    )
+    return True
+
+
+def _wrong_photos(terms: Sequence[Any]) -> bool:
+    """Say the first of the query's photos that is a wrong path, if any (``missing_photos``)."""
+    for problem in missing_photos(t.photo for t in terms):
+        print(f"photoscope: {problem}", file=sys.stderr)
+        return True
+    return False
 
 
 def _run_terms(args: argparse.Namespace, terms: Any) -> int:
     """The query with its --add/--subtract terms (one term alone: a plain search)."""
     from photoscope.api import Photoscope
 
-    for problem in missing_photos(terms):
-        print(problem, file=sys.stderr)
-        return 2
     with Photoscope(args.db, args.model) as app:
         try:
             results = app.search_terms(terms, args.limit, _filters(args))
         except (OSError, ValueError) as error:
-            from photoscope.api import describe_error
-
-            photos = [str(t.photo) for t in terms if t.photo is not None]
-            print(f"{', '.join(photos) or 'the query'}: {describe_error(error)}", file=sys.stderr)
+            print(f"photoscope: {_unreadable(terms, error)}", file=sys.stderr)
             return EXIT_FAILED
         return _print(results, args, terms, app)
+
+
+def _unreadable(terms: Any, error: OSError | ValueError) -> str:
+    """What the search's ``error`` reading a photo was, naming only the query's photos that cannot be
+    read (the error names none: it listed them all, the good ones too). Each is tried again: this
+    runs only when the search failed."""
+    from photoscope.api import describe_error, load_photo
+
+    said = []
+    for photo in (t.photo for t in terms if isinstance(t.photo, Path)):
+        try:
+            load_photo(photo)
+        except (OSError, ValueError) as failure:
+            said.append(f"{photo}: {describe_error(failure)}")
+    return "; ".join(said) or f"the query: {describe_error(error)}"

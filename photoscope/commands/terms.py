@@ -10,11 +10,11 @@ before any other term.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from photoscope.commands.common import MAX_WEIGHT, weight
+from photoscope.commands.common import MAX_WEIGHT, weight, wrong_photo_path
 
 if TYPE_CHECKING:
     from photoscope.api import QueryTerm
@@ -82,6 +82,9 @@ def query_terms(
     return [first, *extra]
 
 
-def missing_photos(terms: Sequence[QueryTerm]) -> list[str]:
-    """Messages for photo terms that are not files."""
-    return [f"{t.photo}: no such photo" for t in terms if isinstance(t.photo, Path) and not t.photo.is_file()]
+def missing_photos(photos: Iterable[Path | str | int | None]) -> list[str]:
+    """Messages for the query's photos (``t.photo`` of its terms) that are wrong paths: none there, a
+    folder, a link to nothing or a link loop. Asked before a running app is: resolving a link loop's
+    path for it raised, and the search ended as an unexpected error."""
+    found = (wrong_photo_path(p, "no such photo") for p in photos if isinstance(p, Path))
+    return [problem for problem in found if problem is not None]

@@ -26,6 +26,12 @@ try:
 except ImportError:  # pragma: no cover - pillow-heif is a declared dependency
     pass
 
+# PIL warns of a damaged EXIF block (a tag past its end, "Corrupt EXIF data.") with a raw Python warning
+# that names no photo; ``_exif`` already takes such metadata as missing (the photo loses its date and
+# camera, not its place in the index). Filtered once here, for the whole process: ``catch_warnings``
+# around each read is not thread-safe, and photos are decoded on several threads.
+warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.TiffImagePlugin")
+
 # PIL refuses images above twice its MAX_IMAGE_PIXELS as decompression bombs; we refuse at the same size
 # but without PIL's warning zone, so a 120 MP panorama indexes quietly and a crafted header does not.
 DEFAULT_MAX_PIXELS = 2 * 89_478_485

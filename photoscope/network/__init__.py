@@ -11,7 +11,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from photoscope.network.bundle import BundleError
+    from photoscope.network.bundle import BundleError, model_version_of
     from photoscope.network.caption_check import CaptionRule
     from photoscope.network.concepts import (
         Concepts,
@@ -61,6 +61,7 @@ _HOMES = {
     "load_concepts": "concepts",
     "load_lexicon": "lexicon",
     "load_near_classes": "concepts",
+    "model_version_of": "bundle",
     "torch_threads": "model",
 }
 
@@ -89,6 +90,7 @@ __all__ = [
     "load_concepts",
     "load_lexicon",
     "load_near_classes",
+    "model_version_of",
     "torch_threads",
 ]
 

@@ -107,6 +107,13 @@ def bundle_version(weights_sha256: str, encoder: EncoderSpec) -> str:
     return hashlib.sha256(f"{weights_sha256}\n{spec}".encode()).hexdigest()[:12]
 
 
+def model_version_of(directory: str | Path) -> str:
+    """The version ``PhotoscopeModel.version`` gives the bundle in ``directory`` (what the index
+    records), read from its ``bundle.json`` without building the network. Raises ``BundleError``."""
+    meta, encoder = read_meta(directory)
+    return f"{meta.get('name', 'photoscope-caption')}@{bundle_version(meta['weights_sha256'], encoder)}"
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as f:

@@ -1,0 +1,327 @@
+"""The command line says what is true, in one line, with the exit status of its kind: a search that
+finds nothing says why when it can know (photos waiting, another model), paths that are folders, links
+to nothing or link loops are named so, and photos that could not be indexed make ``index`` exit 1."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from photos import fast_model, write_library, write_photo, write_zero_byte
+
+from photoscope.api import Photoscope
+from photoscope.cli import main
+
+EXIT = {"failed": 1, "usage": 2, "damaged": 4}
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _one_clean_line(err: str) -> str:
+    assert "Traceback" not in err
+    lines = [line for line in err.strip().splitlines() if line]
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+@pytest.fixture
+def fast_models(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from photoscope.network import model as model_module
+
+    monkeypatch.setattr(model_module, "PhotoscopeModel", lambda model_dir=None: fast_model(model_dir))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+def _index(capsys: pytest.CaptureFixture[str], folder: Path, db: Path, model: Path) -> tuple[int, str, str]:
+    return _run(capsys, "index", str(folder), "--db", str(db), "--model", str(model), "--quiet")
+
+
+@pytest.fixture
+def weird(tmp_path: Path) -> Path:
+    """A folder of things a user may give for a photo: a good one, an empty file, a dangling link and a
+    link loop."""
+    folder = tmp_path / "weird"
+    write_photo(folder / "good.jpg", seed=3)
+    write_zero_byte(folder / "zero.jpg")
+    (folder / "dangling.jpg").symlink_to(folder / "gone.jpg")
+    (folder / "loop_a").symlink_to(folder / "loop_b")
+    (folder / "loop_b").symlink_to(folder / "loop_a")
+    return folder
+
+
+@pytest.fixture
+def indexed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
+) -> Path:
+    """A library of 3 photos the tiny model indexed: its database."""
+    db = tmp_path / "library.db"
+    write_library(tmp_path / "P", 3)
+    code, _, _ = _index(capsys, tmp_path / "P", db, tiny_model_dir)
+    assert code == 0
+    return db
+
+
+# --- A: a search that finds nothing says why ----------------------------------------------------
+
+
+def test_a_search_of_photos_still_pending_says_they_wait(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
+) -> None:
+    db = tmp_path / "library.db"
+    write_library(tmp_path / "P", 3)
+    with Photoscope(db) as app:  # added and scanned, never indexed
+        app.add_folder(tmp_path / "P")
+        app.scanner().scan()
+    code, out, err = _run(capsys, "search", "a dog", "--db", str(db), "--model", str(tiny_model_dir))
+    line = _one_clean_line(err)
+    assert code == EXIT["failed"] and not out
+    assert "3 photos wait to be indexed" in line and "photoscope index" in line
+
+
+def test_a_search_of_an_empty_library_says_it_is_empty(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
+) -> None:
+    db = tmp_path / "library.db"
+    (tmp_path / "P").mkdir()
+    assert _run(capsys, "folders", "add", str(tmp_path / "P"), "--db", str(db))[0] == 0
+    code, out, err = _run(capsys, "search", "a dog", "--db", str(db), "--model", str(tiny_model_dir))
+    line = _one_clean_line(err)
+    assert code == EXIT["failed"] and not out
+    assert "the library has no photos" in line and "photoscope index" in line
+
+
+def _renamed_model(model: Path, where: Path) -> Path:
+    """A copy of the bundle under another name: another model version, as far as the library knows."""
+    copy = Path(shutil.copytree(model, where))
+    spec = json.loads((copy / "bundle.json").read_text())
+    spec["name"] = "another-model"
+    (copy / "bundle.json").write_text(json.dumps(spec))
+    return copy
+
+
+@pytest.mark.parametrize(
+    ("model", "other_way"),
+    [
+        ("tiny_model_dir", "search with --model set to the model that indexed them"),
+        ("shipped_model_dir", "search without --model"),  # the shipped model indexed them
+    ],
+)
+def test_a_search_with_another_model_says_the_photos_are_the_other_models(
+    capsys: pytest.CaptureFixture[str],
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    fast_models: None,
+    weird: Path,
+    model: str,
+    other_way: str,
+) -> None:
+    indexed_by: Path = request.getfixturevalue(model)
+    db = tmp_path / "library.db"
+    write_library(tmp_path / "P", 3)
+    assert _index(capsys, tmp_path / "P", db, indexed_by)[0] == 0
+    other = _renamed_model(indexed_by, tmp_path / "m6")
+    for query in (["search", "a dog"], ["similar", str(weird / "good.jpg")]):
+        code, out, err = _run(capsys, *query, "--db", str(db), "--model", str(other))
+        line = _one_clean_line(err)
+        assert code == EXIT["failed"] and not out, query
+        assert "3 photos were indexed by another model (" in line and other_way in line, line
+        assert f"`photoscope index --db {db} --model {other}`" in line, line
+
+
+# --- B: index exits 1 when photos could not be indexed; damaged EXIF is no raw warning ----------
+
+
+def test_b_index_exits_1_when_photos_could_not_be_read(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
+) -> None:
+    write_library(tmp_path / "P", 2)
+    write_zero_byte(tmp_path / "P" / "empty.jpg")
+    code, out, _ = _index(capsys, tmp_path / "P", tmp_path / "library.db", tiny_model_dir)
+    assert code == EXIT["failed"]
+    assert "indexed 2 photos, 1 could not be read (see `photoscope status`)" in out
+
+
+def _corrupt_exif_jpeg(path: Path) -> Path:
+    """A good JPEG whose Exif block says it holds more tags than it does."""
+    write_photo(path, make="Camera", model="Camera X", taken="2021:07:04 12:30:00")
+    data = bytearray(path.read_bytes())
+    tiff = data.index(b"Exif\x00\x00") + 6
+    order = "little" if data[tiff : tiff + 2] == b"II" else "big"
+    first_ifd = tiff + int.from_bytes(data[tiff + 4 : tiff + 8], order)
+    data[first_ifd : first_ifd + 2] = (4000).to_bytes(2, order)  # far more entries than there are
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_b_corrupt_exif_reaches_no_terminal_as_a_python_warning(tmp_path: Path) -> None:
+    photo = _corrupt_exif_jpeg(tmp_path / "bad-exif.jpg")
+    read = (
+        "import sys; from photoscope.library.photos import load_photo, read_metadata;"
+        "read_metadata(sys.argv[1]); load_photo(sys.argv[1])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", read, str(photo)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Warning" not in done.stderr and "warnings.warn" not in done.stderr, done.stderr
+
+
+# --- C: caption says what a wrong path is -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        (".", "a folder, not a photo"),
+        ("missing.jpg", "no such file"),
+        ("dangling.jpg", "a symbolic link to nothing"),
+        ("loop_a", "a symbolic link loop"),
+    ],
+)
+def test_c_caption_of_a_wrong_path_says_what_it_is(
+    capsys: pytest.CaptureFixture[str],
+    weird: Path,
+    tiny_model_dir: Path,
+    fast_models: None,
+    name: str,
+    said: str,
+) -> None:
+    code, out, err = _run(capsys, "caption", str(weird / name), "--model", str(tiny_model_dir))
+    line = _one_clean_line(err)
+    assert code == EXIT["usage"] and not out
+    assert said in line and str(weird / name) in line
+
+
+# --- D, E: the query's photos of similar and --add-photo ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query", [["similar", "{w}/loop_a"], ["search", "a dog", "--add-photo", "{w}/loop_a"]]
+)
+def test_d_a_link_loop_as_the_query_photo_is_a_wrong_path(
+    capsys: pytest.CaptureFixture[str], weird: Path, indexed: Path, tiny_model_dir: Path, query: list[str]
+) -> None:
+    argv = [a.format(w=weird) for a in query]
+    code, out, err = _run(capsys, *argv, "--db", str(indexed), "--model", str(tiny_model_dir))
+    line = _one_clean_line(err)
+    assert code == EXIT["usage"] and not out
+    assert "a symbolic link loop" in line and str(weird / "loop_a") in line
+
+
+def test_e_only_the_unreadable_query_photo_is_named(
+    capsys: pytest.CaptureFixture[str], weird: Path, indexed: Path, tiny_model_dir: Path
+) -> None:
+    good, zero = weird / "good.jpg", weird / "zero.jpg"
+    code, out, err = _run(
+        capsys, "similar", str(good), "--subtract-photo", str(zero), "--db", str(indexed),
+        "--model", str(tiny_model_dir),
+    )  # fmt: skip
+    line = _one_clean_line(err)
+    assert code == EXIT["failed"] and not out
+    assert line.startswith(f"photoscope: {zero}: ") and str(good) not in line, line
+
+
+# --- F: --db that is a folder, or empty ---------------------------------------------------------
+
+
+def _parser_error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    """The parser's error line for a bad argument (it exits with status 2, after the usage line)."""
+    with pytest.raises(SystemExit) as exited:
+        main(list(argv))
+    err = capsys.readouterr().err
+    assert exited.value.code == EXIT["usage"] and "Traceback" not in err
+    return err.strip().splitlines()[-1]
+
+
+def test_f_db_that_is_a_folder_or_empty_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    line = _parser_error(capsys, "status", "--db", str(tmp_path))
+    assert f"argument --db: {tmp_path} is a folder: give a file path inside it" in line
+    line = _parser_error(capsys, "folders", "add", str(tmp_path), "--db", "")
+    assert "argument --db: needs a file path" in line
+
+
+# --- G: folders include of a rule that is not there; folders list with an extra word ------------
+
+
+def test_g_including_what_was_never_excluded_says_so(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = str(tmp_path / "library.db")
+    (tmp_path / "P" / "sub").mkdir(parents=True)
+    assert _run(capsys, "folders", "add", str(tmp_path / "P"), "--db", db)[0] == 0
+    for rule in ([str(tmp_path / "P" / "sub")], ["--pattern", "*.png"]):
+        code, out, err = _run(capsys, "folders", "include", *rule, "--db", db)
+        line = _one_clean_line(err)
+        assert code == EXIT["failed"] and "again" not in out, rule
+        assert "no such exclusion rule" in line, line
+    assert _run(capsys, "folders", "exclude", "--pattern", "*.png", "--db", db)[0] == 0
+    code, out, _ = _run(capsys, "folders", "include", "--pattern", "*.png", "--db", db)
+    assert code == 0 and "included *.png again" in out
+
+
+def test_g_folders_list_takes_no_path(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    db = str(tmp_path / "library.db")
+    assert _run(capsys, "folders", "add", str(tmp_path), "--db", db)[0] == 0
+    code, out, err = _run(capsys, "folders", "list", "extra", "--db", db)
+    assert code == EXIT["usage"] and not out and "folders list takes no PATH" in _one_clean_line(err)
+
+
+# --- H: a library damaged deep inside, after indexing --------------------------------------------
+
+
+def _damage_an_overflow_page(db: Path) -> None:
+    """Overwrite the last page of the file, one of a vector's overflow pages (a bad sector deep in the
+    file, below what ``status``'s quick root check reads)."""
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page_size, pages = (
+            conn.execute("PRAGMA page_size").fetchone()[0],
+            conn.execute("PRAGMA page_count").fetchone()[0],
+        )
+    with open(db, "r+b") as f:
+        f.seek((pages - 1) * page_size)
+        f.write(b"\xa5" * page_size)
+
+
+def test_h_index_says_damage_found_after_indexing_in_one_clean_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, indexed: Path
+) -> None:
+    _damage_an_overflow_page(indexed)
+    write_photo(tmp_path / "P" / "new.jpg", seed=50)
+    code, _, err = _index(capsys, tmp_path / "P", indexed, tiny_model_dir)
+    line = _one_clean_line(err)
+    assert code == EXIT["damaged"], err
+    assert line.count("doctor --repair") == 1 and line.count(str(indexed)) == 1, line
+    code, out, _ = _run(capsys, "status", "--db", str(indexed))
+    assert ("DAMAGED" in out) == (code == EXIT["damaged"]), out
+
+
+# --- I: folders remove of a path not watched; a query with no words ------------------------------
+
+
+def test_i_removing_a_folder_not_watched_is_a_wrong_path(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = str(tmp_path / "library.db")
+    assert _run(capsys, "folders", "add", str(tmp_path), "--db", db)[0] == 0
+    code, _, err = _run(capsys, "folders", "remove", str(tmp_path / "nonexistent"), "--db", db)
+    assert code == EXIT["usage"] and "nonexistent" in _one_clean_line(err)
+
+
+@pytest.mark.parametrize("text", ["", "!!!???", "\U0001f436\U0001f308"])
+def test_i_a_query_with_no_words_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], indexed: Path, tiny_model_dir: Path, text: str
+) -> None:
+    code, out, err = _run(capsys, "search", text, "--db", str(indexed), "--model", str(tiny_model_dir))
+    assert code == EXIT["usage"] and not out and "holds no words" in _one_clean_line(err)
