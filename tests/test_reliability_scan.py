@@ -497,3 +497,23 @@ def test_a_folder_whose_drive_is_merged_into_the_system_disk_stays_online(
     mounts.points = {"/"}
     report = Scanner(library).scan()
     assert report.offline == [] and report.removed == [] and report.unchanged == 3
+
+
+def test_a_photo_renamed_to_a_name_that_is_not_utf8_keeps_its_entry(library: Library, tmp_path: Path) -> None:
+    """Audit: a photo renamed to a name SQLite cannot hold (Latin-1 bytes) was dropped, caption and
+    vectors, though its file was there: the old path was gone, the new one could not be indexed.
+    Its entry stays until the name is fixed; then it is a move, nothing encoded again."""
+    pictures = tmp_path / "P"
+    write_library(pictures, 2)
+    library.add_folder(pictures)
+    scan = Scanner(library)
+    scan.scan()
+    ids = _ids(library)
+    bad = os.fsencode(pictures) + b"/caf\xe9.jpg"
+    os.rename(pictures / "photo_0000.jpg", bad)
+    report = scan.scan()
+    assert report.removed == [] and _ids(library) == ids
+    assert [why for _, why in library.problems()] == [fs.UNSTORABLE]
+    os.rename(bad, pictures / "cafe.jpg")
+    report = scan.scan()
+    assert (report.moved, report.added, report.removed) == (1, [], []) and _ids(library) == ids

@@ -132,7 +132,7 @@ def stat_photo(path: str, hidden: bool = False) -> FileStat | None:
 
 
 ErrorListener = Callable[[OSError], None]
-SkippedListener = Callable[[str, str], None]  # (display path, reason)
+SkippedListener = Callable[[str, str], None]  # (path as the system gave it, reason)
 AwayListener = Callable[[str], None]  # a link whose target is not there (path of the link)
 UNSTORABLE = "the file name is not valid UTF-8, so it cannot be indexed: rename the file"
 UNSTORABLE_FOLDER = "the folder name is not valid UTF-8, so its photos cannot be indexed: rename the folder"
@@ -179,7 +179,7 @@ def walk_photos(
         directory = stack.pop()
         if not storable(directory):  # every photo below would have a path SQLite cannot hold
             if on_skipped is not None:
-                on_skipped(display_path(directory), UNSTORABLE_FOLDER)
+                on_skipped(directory, UNSTORABLE_FOLDER)
             continue
         try:
             st = os.stat(directory)
@@ -279,7 +279,7 @@ def _visit(
         return None
     if not storable(entry.path):
         if on_skipped is not None:
-            on_skipped(display_path(entry.path), UNSTORABLE)
+            on_skipped(entry.path, UNSTORABLE)
         return None
     return FileStat(entry.path, st.st_size, st.st_mtime)
 

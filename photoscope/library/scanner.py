@@ -32,6 +32,7 @@ from photoscope.library import thumbnails
 from photoscope.library.db import Library
 from photoscope.library.exclusions import Stash, exclude, hidden_below, indexes_hidden
 from photoscope.library.fs import (
+    UNSTORABLE,
     FileStat,
     display_path,
     is_under,
@@ -91,9 +92,15 @@ class _Sweep:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     absent: set[str] = field(default_factory=set)  # mount points whose drive is gone: keep what is below
     away: set[str] = field(default_factory=set)  # links to nothing, linked albums left empty: the same
+    unstorable: list[str] = field(default_factory=list)  # photos whose names SQLite cannot hold
     points: set[str] | None = None  # the system's mount points now (None: it cannot say)
     hidden: bool = False  # walk hidden folders and files too (the library's setting)
     roots: list[str] = field(default_factory=list)  # every watched folder: links into one are not followed
+
+    def skip(self, path: str, why: str) -> None:
+        self.skipped.append((display_path(path), why))
+        if why == UNSTORABLE:
+            self.unstorable.append(path)
 
     def away_keeping_photos(self) -> list[str]:
         """The links to nothing that kept photos (a link that never led to any is no news)."""
@@ -234,7 +241,7 @@ class Scanner:
                 target,
                 on_error=sweep.failed,
                 home=folder.path,
-                on_skipped=lambda path, why: sweep.skipped.append((path, why)),
+                on_skipped=sweep.skip,
                 hidden=sweep.hidden,
                 on_away=sweep.away.add,
                 watched=sweep.roots,
@@ -282,7 +289,7 @@ class Scanner:
         keep = [*sweep.unreadable, *sweep.absent, *sweep.away]
         unseen = [p for p in stored if p not in sweep.seen and not any(is_under(p, d) for d in keep)]
         report.away_links = sweep.away_keeping_photos()
-        gone = list(self.library.files_at(unseen).values()) if unseen else []
+        gone = _not_renamed_unstorably(list(self.library.files_at(unseen).values()) if unseen else [], sweep)
         gone += self._vanished_elsewhere(new, gone, sweep)
         moves, new, gone = _match_moves(new, gone)
         report.changed, report.moved = len(changed), len(moves)
@@ -347,8 +354,22 @@ def _new_file(stat: FileStat, sweep: _Sweep) -> NewFile:
 
 
 def _hash(stat: FileStat) -> str | None:
+    return _hash_of(stat.path, stat.size)
+
+
+def _not_renamed_unstorably(gone: list[StoredFile], sweep: _Sweep) -> list[StoredFile]:
+    """The vanished rows, but those of photos renamed to a name the index cannot hold (not UTF-8):
+    the same partial hash under such a name. Their file is there: they keep their entries, and
+    become a move once the name is fixed (the name is reported with what to do)."""
+    if not sweep.unstorable or not gone:
+        return gone
+    renamed = {h for h in map(_hash_of, sweep.unstorable) if h is not None}
+    return [s for s in gone if s.hash is None or s.hash not in renamed]
+
+
+def _hash_of(path: str, size: int | None = None) -> str | None:
     try:
-        return partial_hash(stat.path, stat.size)
+        return partial_hash(path, size)
     except OSError:  # unreadable: the worker will record why; it just can't be recognised after a move
         return None
 
