@@ -133,3 +133,15 @@ def library(tmp_path: Path) -> Iterator[Library]:
     """An empty library database of the test's own."""
     with Library(tmp_path / "library.db") as lib:
         yield lib
+
+
+@pytest.fixture
+def fast_models(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Every ``PhotoscopeModel`` the code under test builds is the small fast one (``photos.fast_model``),
+    with a cache of its own: CLI commands run in seconds."""
+    from photos import fast_model
+
+    from photoscope.network import model as model_module
+
+    monkeypatch.setattr(model_module, "PhotoscopeModel", lambda model_dir=None: fast_model(model_dir))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))

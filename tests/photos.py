@@ -247,3 +247,20 @@ def deny_listing(monkeypatch: Any, folder_name: str) -> None:
         return real_scandir(path)
 
     monkeypatch.setattr(fs.os, "scandir", deny)
+
+
+def damage_page(db: Path, page: str | int) -> None:
+    """Overwrite one page of an SQLite file with garbage, as a bad sector would: the root page of the
+    table or index named ``page``, or page number ``page`` (1-based; -1: the file's last)."""
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        if isinstance(page, str):
+            page = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (page,)).fetchone()[0]
+        elif page < 0:
+            page += conn.execute("PRAGMA page_count").fetchone()[0] + 1
+    with open(db, "r+b") as f:
+        f.seek((int(page) - 1) * page_size)
+        f.write(b"\xa5" * page_size)

@@ -6,9 +6,9 @@ import time
 from pathlib import Path
 
 import pytest
+from cli_support import run
 from photos import fast_model, write_garbage, write_library, write_photo, write_zero_byte
 
-from photoscope.cli import main
 from photoscope.commands import index as index_command
 from photoscope.library.db import Library
 from photoscope.network import model as model_module
@@ -30,27 +30,21 @@ def pictures(tmp_path: Path) -> Path:
     return root
 
 
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_index_then_status(
     capsys: pytest.CaptureFixture[str], pictures: Path, tmp_path: Path, tiny_model_dir: Path
 ) -> None:
     db = str(tmp_path / "data" / "library.db")
-    code, out, _ = _run(capsys, "index", str(pictures), "--db", db, "--model", str(tiny_model_dir), "--quiet")
+    code, out, _ = run(capsys, "index", str(pictures), "--db", db, "--model", str(tiny_model_dir), "--quiet")
     assert code == 1  # 2 photos could not be read: "some photo could not be processed"
     assert "scanned: 5 new, 0 changed, 0 moved, 0 removed, 0 unchanged" in out
     assert "indexed 3 photos, 2 could not be read (see `photoscope status`)" in out
     assert "3 indexed, 0 pending, 2 errors" in out
     assert list((tmp_path / "cache" / "thumbnails" / "large").glob("*.png"))
 
-    code, out, _ = _run(capsys, "index", "--db", db, "--model", str(tiny_model_dir), "--quiet")
+    code, out, _ = run(capsys, "index", "--db", db, "--model", str(tiny_model_dir), "--quiet")
     assert code == 0 and "0 new, 0 changed, 0 moved, 0 removed, 5 unchanged" in out
 
-    code, out, _ = _run(capsys, "status", "--db", db)
+    code, out, _ = run(capsys, "status", "--db", db)
     assert code == 0
     assert "photos: 5 (3 indexed, 0 pending, 2 errors)" in out
     assert f"  {pictures} (5 photos)" in out
@@ -63,36 +57,36 @@ def test_status_shows_offline_folders(
     capsys: pytest.CaptureFixture[str], pictures: Path, tmp_path: Path, tiny_model_dir: Path
 ) -> None:
     db = str(tmp_path / "library.db")
-    _run(capsys, "index", str(pictures), "--db", db, "--model", str(tiny_model_dir), "--quiet")
+    run(capsys, "index", str(pictures), "--db", db, "--model", str(tiny_model_dir), "--quiet")
     pictures.rename(tmp_path / "elsewhere")
-    code, out, _ = _run(capsys, "index", "--db", db, "--model", str(tiny_model_dir), "--quiet")
+    code, out, _ = run(capsys, "index", "--db", db, "--model", str(tiny_model_dir), "--quiet")
     assert code == 0 and f"offline (its photos stay in the index): {pictures}" in out
-    _, out, _ = _run(capsys, "status", "--db", db)
+    _, out, _ = run(capsys, "status", "--db", db)
     assert f"{pictures} (5 photos, OFFLINE: photos kept, still searchable)" in out
 
 
 def test_folders_add_list_remove(capsys: pytest.CaptureFixture[str], pictures: Path, tmp_path: Path) -> None:
     db = str(tmp_path / "library.db")
-    code, out, _ = _run(capsys, "folders", "add", str(pictures), "--db", db)
+    code, out, _ = run(capsys, "folders", "add", str(pictures), "--db", db)
     assert code == 0 and f"watching {pictures}" in out
-    code, _, err = _run(capsys, "folders", "add", str(pictures / "sub"), "--db", db)
+    code, _, err = run(capsys, "folders", "add", str(pictures / "sub"), "--db", db)
     assert code == 2 and "no such folder" in err
     (pictures / "sub").mkdir()
-    code, _, err = _run(capsys, "folders", "add", str(pictures / "sub"), "--db", db)
+    code, _, err = run(capsys, "folders", "add", str(pictures / "sub"), "--db", db)
     assert code == 1 and "already watched as part of" in err
-    code, out, _ = _run(capsys, "folders", "list", "--db", db)
+    code, out, _ = run(capsys, "folders", "list", "--db", db)
     assert code == 0 and out.startswith(f"{pictures}\tonline\t0 photos\tlast scan never")
-    code, out, _ = _run(capsys, "folders", "remove", str(pictures), "--db", db)
+    code, out, _ = run(capsys, "folders", "remove", str(pictures), "--db", db)
     assert code == 0 and "stopped watching" in out
-    code, _, err = _run(capsys, "folders", "remove", str(pictures), "--db", db)
+    code, _, err = run(capsys, "folders", "remove", str(pictures), "--db", db)
     assert code == 2 and "is not a watched folder" in err
-    code, _, err = _run(capsys, "folders", "add", "--db", db)
+    code, _, err = run(capsys, "folders", "add", "--db", db)
     assert code == 2 and "needs a PATH" in err
 
 
 def test_index_explains_bad_paths(capsys: pytest.CaptureFixture[str], tmp_path: Path, pictures: Path) -> None:
     db = str(tmp_path / "library.db")
-    code, _, err = _run(capsys, "index", str(tmp_path / "nowhere"), str(pictures / "empty.jpg"), "--db", db)
+    code, _, err = run(capsys, "index", str(tmp_path / "nowhere"), str(pictures / "empty.jpg"), "--db", db)
     assert code == 2
     assert f"{tmp_path / 'nowhere'}: no such folder" in err
     assert "not a folder (give the folder that holds your photos)" in err
@@ -102,7 +96,7 @@ def test_index_explains_bad_paths(capsys: pytest.CaptureFixture[str], tmp_path: 
 def test_index_explains_a_missing_model(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, pictures: Path
 ) -> None:
-    code, _, err = _run(
+    code, _, err = run(
         capsys, "index", str(pictures), "--db", str(tmp_path / "l.db"), "--model", str(tmp_path)
     )
     assert code == 1 and "cannot load the model" in err and "is not a model bundle" in err
@@ -126,7 +120,7 @@ def test_index_watch_indexes_new_photos_until_interrupted(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(index_command, "_wait_for_interrupt", add_a_photo_then_interrupt)
-    code, out, _ = _run(
+    code, out, _ = run(
         capsys, "index", str(pictures), "--watch", "--db", str(db), "--model", str(tiny_model_dir)
     )
     assert code == 0
@@ -137,7 +131,7 @@ def test_index_watch_indexes_new_photos_until_interrupted(
 
 def test_a_damaged_database_is_explained(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     (tmp_path / "library.db").write_bytes(b"this is not sqlite" * 100)
-    code, out, err = _run(capsys, "status", "--db", str(tmp_path / "library.db"))
+    code, out, err = run(capsys, "status", "--db", str(tmp_path / "library.db"))
     assert code == 4 and not out  # EXIT_DAMAGED
     assert "is not a Photoscope library, or it is damaged" in err and "doctor --repair" in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1

@@ -6,25 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from cli_support import one_clean_line, run
 
 from photoscope.api.maps import WordsAndMaps
-from photoscope.cli import build_parser, main
+from photoscope.cli import build_parser
 from photoscope.library.db import Library
 
 USAGE, FAILED, UNWRITABLE = 2, 1, 5
-
-
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def _one_clean_line(err: str) -> str:
-    assert "Traceback" not in err
-    lines = [line for line in err.strip().splitlines() if line]
-    assert len(lines) == 1, err
-    return lines[0]
 
 
 def _refused_by_the_parser(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
@@ -92,8 +80,8 @@ def test_map_checks_its_output_file_before_drawing(
         pass  # an empty library, so that `map photos` gets past its check for one
     common = ("--out", str(out), "--model", str(tiny_model_dir), "--db", str(tmp_path / "library.db"))
     for what in ("words", "photos"):
-        code, stdout, err = _run(capsys, "map", what, *common)
-        line = _one_clean_line(err)
+        code, stdout, err = run(capsys, "map", what, *common)
+        line = one_clean_line(err)
         assert code == USAGE and not stdout
         assert line.startswith(f"photoscope: {out}") and says in line, line
         assert not out.is_file()
@@ -105,8 +93,8 @@ def test_map_names_its_output_when_the_disk_is_full(
     """A write that fails at save time is the unwritable kind (exit 5), and names the map's file."""
     out = tmp_path / "m.png"
     out.symlink_to("/dev/full")  # every write to it fails with "no space left on device"
-    code, stdout, err = _run(capsys, "map", "words", "--out", str(out), "--model", str(trained_tiny))
-    line = _one_clean_line(err)
+    code, stdout, err = run(capsys, "map", "words", "--out", str(out), "--model", str(trained_tiny))
+    line = one_clean_line(err)
     assert code == UNWRITABLE and "wrote" not in stdout
     assert line == f"photoscope: {out}: the disk is full: free some space, then try again"
 
@@ -128,14 +116,14 @@ def test_map_words_notes_a_highlighted_word_it_cannot_draw(
     the words mapped, is said on stderr; the map is still written."""
     out = tmp_path / "w.png"
     common = ("--out", str(out), "--size", "400x300", "--model", str(trained_tiny))
-    code, stdout, err = _run(capsys, "map", "words", *common, "--highlight", "xyzzyq", "Red")
+    code, stdout, err = run(capsys, "map", "words", *common, "--highlight", "xyzzyq", "Red")
     assert code == 0 and stdout.startswith(f"wrote {out}") and out.is_file()
     assert (
-        _one_clean_line(err) == "note: not highlighted: the model does not know the word 'xyzzyq' well enough"
+        one_clean_line(err) == "note: not highlighted: the model does not know the word 'xyzzyq' well enough"
     )
-    code, _, err = _run(capsys, "map", "words", *common, "--words", "1", "--highlight", "circle")
+    code, _, err = run(capsys, "map", "words", *common, "--words", "1", "--highlight", "circle")
     assert code == 0
-    assert _one_clean_line(err) == (
+    assert one_clean_line(err) == (
         "note: not highlighted: 'circle' is not among the 1 words on the map (--words N maps more)"
     )
 
@@ -155,12 +143,12 @@ def test_words_honours_a_model_given_before_the_job(
     capsys: pytest.CaptureFixture[str], trained_tiny: Path
 ) -> None:
     """``words --model /nonexistent similar dog`` silently used the shipped model."""
-    code, out, err = _run(capsys, "words", "--model", "/nonexistent", "similar", "dog")
+    code, out, err = run(capsys, "words", "--model", "/nonexistent", "similar", "dog")
     assert code == FAILED and not out
-    assert _one_clean_line(err) == (
+    assert one_clean_line(err) == (
         "photoscope: /nonexistent is not a model bundle (needs bundle.json and model.safetensors)"
     )
-    code, out, _ = _run(capsys, "words", "--model", str(trained_tiny), "similar", "red", "-n", "3")
+    code, out, _ = run(capsys, "words", "--model", str(trained_tiny), "similar", "red", "-n", "3")
     shapes = {"red", "green", "blue", "yellow", "circle", "square", "triangle", "a", "on", "white"}
     assert code == 0 and len(out.splitlines()) == 3
     assert {line.split()[1] for line in out.splitlines()} <= shapes | {"background", "black", "star"}
@@ -171,9 +159,9 @@ def test_words_jobs_accept_debug_after_the_job(
 ) -> None:
     """``words similar dog --debug`` was "unrecognized arguments: --debug", though other commands
     take it after their name."""
-    code, out, _ = _run(capsys, "words", "similar", "red", "-n", "2", "--debug", "--model", str(trained_tiny))
+    code, out, _ = run(capsys, "words", "similar", "red", "-n", "2", "--debug", "--model", str(trained_tiny))
     assert code == 0 and len(out.splitlines()) == 2
-    code, _, err = _run(
+    code, _, err = run(
         capsys, "words", "analogy", "red", "circle", "blue", "--model", "/nonexistent", "--debug"
     )
     assert code == FAILED and "Traceback" in err

@@ -6,43 +6,20 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from photos import fast_model, write_library, write_photo, write_zero_byte
+from cli_support import EXIT, one_clean_line, run
+from photos import damage_page, write_library, write_photo, write_zero_byte
 
 from photoscope.api import Photoscope
 from photoscope.cli import main
 
-EXIT = {"failed": 1, "usage": 2, "damaged": 4}
-
-
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def _one_clean_line(err: str) -> str:
-    assert "Traceback" not in err
-    lines = [line for line in err.strip().splitlines() if line]
-    assert len(lines) == 1, err
-    return lines[0]
-
-
-@pytest.fixture
-def fast_models(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from photoscope.network import model as model_module
-
-    monkeypatch.setattr(model_module, "PhotoscopeModel", lambda model_dir=None: fast_model(model_dir))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-
 
 def _index(capsys: pytest.CaptureFixture[str], folder: Path, db: Path, model: Path) -> tuple[int, str, str]:
-    return _run(capsys, "index", str(folder), "--db", str(db), "--model", str(model), "--quiet")
+    return run(capsys, "index", str(folder), "--db", str(db), "--model", str(model), "--quiet")
 
 
 @pytest.fixture
@@ -81,8 +58,8 @@ def test_a_search_of_photos_still_pending_says_they_wait(
     with Photoscope(db) as app:  # added and scanned, never indexed
         app.add_folder(tmp_path / "P")
         app.scanner().scan()
-    code, out, err = _run(capsys, "search", "a dog", "--db", str(db), "--model", str(tiny_model_dir))
-    line = _one_clean_line(err)
+    code, out, err = run(capsys, "search", "a dog", "--db", str(db), "--model", str(tiny_model_dir))
+    line = one_clean_line(err)
     assert code == EXIT["failed"] and not out
     assert "3 photos wait to be indexed" in line and "photoscope index" in line
 
@@ -92,9 +69,9 @@ def test_a_search_of_an_empty_library_says_it_is_empty(
 ) -> None:
     db = tmp_path / "library.db"
     (tmp_path / "P").mkdir()
-    assert _run(capsys, "folders", "add", str(tmp_path / "P"), "--db", str(db))[0] == 0
-    code, out, err = _run(capsys, "search", "a dog", "--db", str(db), "--model", str(tiny_model_dir))
-    line = _one_clean_line(err)
+    assert run(capsys, "folders", "add", str(tmp_path / "P"), "--db", str(db))[0] == 0
+    code, out, err = run(capsys, "search", "a dog", "--db", str(db), "--model", str(tiny_model_dir))
+    line = one_clean_line(err)
     assert code == EXIT["failed"] and not out
     assert "the library has no photos" in line and "photoscope index" in line
 
@@ -130,8 +107,8 @@ def test_a_search_with_another_model_says_the_photos_are_the_other_models(
     assert _index(capsys, tmp_path / "P", db, indexed_by)[0] == 0
     other = _renamed_model(indexed_by, tmp_path / "m6")
     for query in (["search", "a dog"], ["similar", str(weird / "good.jpg")]):
-        code, out, err = _run(capsys, *query, "--db", str(db), "--model", str(other))
-        line = _one_clean_line(err)
+        code, out, err = run(capsys, *query, "--db", str(db), "--model", str(other))
+        line = one_clean_line(err)
         assert code == EXIT["failed"] and not out, query
         assert "3 photos were indexed by another model (" in line and other_way in line, line
         assert f"`photoscope index --db {db} --model {other}`" in line, line
@@ -195,8 +172,8 @@ def test_c_caption_of_a_wrong_path_says_what_it_is(
     name: str,
     said: str,
 ) -> None:
-    code, out, err = _run(capsys, "caption", str(weird / name), "--model", str(tiny_model_dir))
-    line = _one_clean_line(err)
+    code, out, err = run(capsys, "caption", str(weird / name), "--model", str(tiny_model_dir))
+    line = one_clean_line(err)
     assert code == EXIT["usage"] and not out
     assert said in line and str(weird / name) in line
 
@@ -211,8 +188,8 @@ def test_d_a_link_loop_as_the_query_photo_is_a_wrong_path(
     capsys: pytest.CaptureFixture[str], weird: Path, indexed: Path, tiny_model_dir: Path, query: list[str]
 ) -> None:
     argv = [a.format(w=weird) for a in query]
-    code, out, err = _run(capsys, *argv, "--db", str(indexed), "--model", str(tiny_model_dir))
-    line = _one_clean_line(err)
+    code, out, err = run(capsys, *argv, "--db", str(indexed), "--model", str(tiny_model_dir))
+    line = one_clean_line(err)
     assert code == EXIT["usage"] and not out
     assert "a symbolic link loop" in line and str(weird / "loop_a") in line
 
@@ -221,11 +198,11 @@ def test_e_only_the_unreadable_query_photo_is_named(
     capsys: pytest.CaptureFixture[str], weird: Path, indexed: Path, tiny_model_dir: Path
 ) -> None:
     good, zero = weird / "good.jpg", weird / "zero.jpg"
-    code, out, err = _run(
+    code, out, err = run(
         capsys, "similar", str(good), "--subtract-photo", str(zero), "--db", str(indexed),
         "--model", str(tiny_model_dir),
     )  # fmt: skip
-    line = _one_clean_line(err)
+    line = one_clean_line(err)
     assert code == EXIT["failed"] and not out
     assert line.startswith(f"photoscope: {zero}: ") and str(good) not in line, line
 
@@ -259,51 +236,37 @@ def test_g_including_what_was_never_excluded_says_so(
 ) -> None:
     db = str(tmp_path / "library.db")
     (tmp_path / "P" / "sub").mkdir(parents=True)
-    assert _run(capsys, "folders", "add", str(tmp_path / "P"), "--db", db)[0] == 0
+    assert run(capsys, "folders", "add", str(tmp_path / "P"), "--db", db)[0] == 0
     for rule in ([str(tmp_path / "P" / "sub")], ["--pattern", "*.png"]):
-        code, out, err = _run(capsys, "folders", "include", *rule, "--db", db)
-        line = _one_clean_line(err)
+        code, out, err = run(capsys, "folders", "include", *rule, "--db", db)
+        line = one_clean_line(err)
         assert code == EXIT["failed"] and "again" not in out, rule
         assert "no such exclusion rule" in line, line
-    assert _run(capsys, "folders", "exclude", "--pattern", "*.png", "--db", db)[0] == 0
-    code, out, _ = _run(capsys, "folders", "include", "--pattern", "*.png", "--db", db)
+    assert run(capsys, "folders", "exclude", "--pattern", "*.png", "--db", db)[0] == 0
+    code, out, _ = run(capsys, "folders", "include", "--pattern", "*.png", "--db", db)
     assert code == 0 and "included *.png again" in out
 
 
 def test_g_folders_list_takes_no_path(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     db = str(tmp_path / "library.db")
-    assert _run(capsys, "folders", "add", str(tmp_path), "--db", db)[0] == 0
-    code, out, err = _run(capsys, "folders", "list", "extra", "--db", db)
-    assert code == EXIT["usage"] and not out and "folders list takes no PATH" in _one_clean_line(err)
+    assert run(capsys, "folders", "add", str(tmp_path), "--db", db)[0] == 0
+    code, out, err = run(capsys, "folders", "list", "extra", "--db", db)
+    assert code == EXIT["usage"] and not out and "folders list takes no PATH" in one_clean_line(err)
 
 
 # --- H: a library damaged deep inside, after indexing --------------------------------------------
 
 
-def _damage_an_overflow_page(db: Path) -> None:
-    """Overwrite the last page of the file, one of a vector's overflow pages (a bad sector deep in the
-    file, below what ``status``'s quick root check reads)."""
-    with sqlite3.connect(db) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        page_size, pages = (
-            conn.execute("PRAGMA page_size").fetchone()[0],
-            conn.execute("PRAGMA page_count").fetchone()[0],
-        )
-    with open(db, "r+b") as f:
-        f.seek((pages - 1) * page_size)
-        f.write(b"\xa5" * page_size)
-
-
 def test_h_index_says_damage_found_after_indexing_in_one_clean_line(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, indexed: Path
 ) -> None:
-    _damage_an_overflow_page(indexed)
+    damage_page(indexed, -1)  # one of a vector's overflow pages, deep in the file
     write_photo(tmp_path / "P" / "new.jpg", seed=50)
     code, _, err = _index(capsys, tmp_path / "P", indexed, tiny_model_dir)
-    line = _one_clean_line(err)
+    line = one_clean_line(err)
     assert code == EXIT["damaged"], err
     assert line.count("doctor --repair") == 1 and line.count(str(indexed)) == 1, line
-    code, out, _ = _run(capsys, "status", "--db", str(indexed))
+    code, out, _ = run(capsys, "status", "--db", str(indexed))
     assert ("DAMAGED" in out) == (code == EXIT["damaged"]), out
 
 
@@ -314,14 +277,14 @@ def test_i_removing_a_folder_not_watched_is_a_wrong_path(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     db = str(tmp_path / "library.db")
-    assert _run(capsys, "folders", "add", str(tmp_path), "--db", db)[0] == 0
-    code, _, err = _run(capsys, "folders", "remove", str(tmp_path / "nonexistent"), "--db", db)
-    assert code == EXIT["usage"] and "nonexistent" in _one_clean_line(err)
+    assert run(capsys, "folders", "add", str(tmp_path), "--db", db)[0] == 0
+    code, _, err = run(capsys, "folders", "remove", str(tmp_path / "nonexistent"), "--db", db)
+    assert code == EXIT["usage"] and "nonexistent" in one_clean_line(err)
 
 
 @pytest.mark.parametrize("text", ["", "!!!???", "\U0001f436\U0001f308"])
 def test_i_a_query_with_no_words_is_a_usage_error(
     capsys: pytest.CaptureFixture[str], indexed: Path, tiny_model_dir: Path, text: str
 ) -> None:
-    code, out, err = _run(capsys, "search", text, "--db", str(indexed), "--model", str(tiny_model_dir))
-    assert code == EXIT["usage"] and not out and "holds no words" in _one_clean_line(err)
+    code, out, err = run(capsys, "search", text, "--db", str(indexed), "--model", str(tiny_model_dir))
+    assert code == EXIT["usage"] and not out and "holds no words" in one_clean_line(err)

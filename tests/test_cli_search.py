@@ -6,19 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-
-from photoscope.cli import main
-
-
-def _run(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+from cli_support import run
 
 
 def test_search_prints_scores_paths_and_captions(shapes_library_db, trained_tiny: Path, capsys) -> None:
     db, _ = shapes_library_db
-    code, out, _ = _run(
+    code, out, _ = run(
         capsys, "search", "a red circle", "-n", "3", "--db", str(db), "--model", str(trained_tiny)
     )
     lines = out.strip().splitlines()
@@ -33,27 +26,27 @@ def test_search_prints_scores_paths_and_captions(shapes_library_db, trained_tiny
 def test_search_json_and_paths_only_are_pipeable(shapes_library_db, trained_tiny: Path, capsys) -> None:
     db, photos = shapes_library_db
     common = ("--db", str(db), "--model", str(trained_tiny))
-    _, out, _ = _run(capsys, "search", "a blue square", "-n", "2", "--json", *common)
+    _, out, _ = run(capsys, "search", "a blue square", "-n", "2", "--json", *common)
     rows = [json.loads(line) for line in out.splitlines()]
     assert [sorted(r) for r in rows] == [
         ["caption", "concepts", "near_duplicate", "path", "score", "taken_at"]
     ] * 2
     assert all(Path(r["path"]).name.startswith("blue square") for r in rows)
     assert rows[0]["score"] >= rows[1]["score"]
-    _, out, _ = _run(capsys, "search", "a blue square", "-n", "4", "--paths-only", *common)
+    _, out, _ = run(capsys, "search", "a blue square", "-n", "4", "--paths-only", *common)
     assert [Path(p).parent for p in out.splitlines()] == [photos] * 4
 
 
 def test_unknown_words_are_explained_on_stderr(shapes_library_db, trained_tiny: Path, capsys) -> None:
     db, _ = shapes_library_db
-    code, out, err = _run(capsys, "search", "a gren sqare", "--db", str(db), "--model", str(trained_tiny))
+    code, out, err = run(capsys, "search", "a gren sqare", "--db", str(db), "--model", str(trained_tiny))
     assert code == 1 and not out  # "a" alone would rank every photo: nothing is listed (issue #16)
     assert "does not know 'gren'" in err and "green" in err and "square" in err
     # "zebras" is an ImageNet concept (#14) and finds photos now: a word nobody knows
-    code, out, err = _run(capsys, "search", "blorptastic", "--db", str(db), "--model", str(trained_tiny))
+    code, out, err = run(capsys, "search", "blorptastic", "--db", str(db), "--model", str(trained_tiny))
     assert code == 1 and not out and "no matching photos" in err
     # "cathedral" is no class, but WordNet files it under one ("church"): searched by it, and said
-    _, _, err = _run(capsys, "search", "a cathedral", "--db", str(db), "--model", str(trained_tiny))
+    _, _, err = run(capsys, "search", "a cathedral", "--db", str(db), "--model", str(trained_tiny))
     assert "does not know 'cathedral'; searched by the nearest concept it knows, 'church'" in err
 
 
@@ -62,7 +55,7 @@ def test_similar_finds_the_same_kind_and_leaves_out_the_photo(
 ) -> None:
     db, photos = shapes_library_db
     query = photos / "yellow circle 0.jpg"
-    code, out, _ = _run(
+    code, out, _ = run(
         capsys,
         "similar",
         str(query),
@@ -87,7 +80,7 @@ def test_similar_with_a_photo_outside_the_library(
     db, _ = shapes_library_db
     outside = tmp_path / "query.png"
     shape_photo("green", "square", seed=99).save(outside)
-    code, out, _ = _run(
+    code, out, _ = run(
         capsys,
         "similar",
         str(outside),
@@ -100,7 +93,7 @@ def test_similar_with_a_photo_outside_the_library(
         str(trained_tiny),
     )
     assert code == 0 and Path(out.strip()).name.startswith("green square")
-    code, _, err = _run(capsys, "similar", str(tmp_path / "missing.jpg"), "--db", str(db))
+    code, _, err = run(capsys, "similar", str(tmp_path / "missing.jpg"), "--db", str(db))
     assert code == 2 and "no such photo" in err
 
 
@@ -169,12 +162,12 @@ def test_a_folder_filter_outside_the_library_says_so(shapes_library_db, trained_
     common = ("--db", str(db), "--model", str(trained_tiny))
     typo = photos.parent / "Photoz"
     for command in (("search", "a red circle"), ("similar", str(photos / "red circle 0.jpg"))):
-        code, out, err = _run(capsys, *command, "--folder", str(typo), *common)
+        code, out, err = run(capsys, *command, "--folder", str(typo), *common)
         assert code == 2 and not out
         said = f"photoscope: no photo of the library is below {typo}: `photoscope folders` lists the watched"
         said += " folders"
         assert err.strip().splitlines() == [said]
-    code, out, _ = _run(capsys, "search", "a red circle", "-n", "2", "--folder", str(photos), *common)
+    code, out, _ = run(capsys, "search", "a red circle", "-n", "2", "--folder", str(photos), *common)
     assert code == 0 and len(out.splitlines()) == 2
 
 
@@ -201,7 +194,7 @@ def test_search_to_the_last_day_a_date_can_hold(shapes_library_db, trained_tiny:
     """``--to 9999-12-31`` ended in "unexpected error (OverflowError: date value out of range)"."""
     db, _ = shapes_library_db
     common = ("--db", str(db), "--model", str(trained_tiny))
-    code, out, err = _run(capsys, "search", "a red circle", "-n", "2", "--to", "9999-12-31", *common)
+    code, out, err = run(capsys, "search", "a red circle", "-n", "2", "--to", "9999-12-31", *common)
     assert code == 0 and len(out.splitlines()) == 2, err
 
 

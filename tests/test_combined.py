@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 import torch
+from cli_support import run
 
 from photoscope.api import Photoscope, QueryTerm
-from photoscope.cli import main
 from photoscope.search.combine import (
     CombinedRanker,
     CombineOptions,
@@ -93,28 +93,22 @@ def test_one_term_alone_is_a_plain_search(app: Photoscope, shapes_library_db: tu
     assert result.matches == [] and [u.word for u in result.unknown_words] == ["qwxzv"]
 
 
-def _run(capsys, *args: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_cli_add_subtract_and_weights(
     shapes_library_db: tuple[Path, Path], trained_tiny: Path, capsys
 ) -> None:  # type: ignore[no-untyped-def]
     db, photos = shapes_library_db
     common = ("--db", str(db), "--model", str(trained_tiny), "--paths-only", "-n", "3")
-    code, out, _ = _run(capsys, "search", "red", "--subtract", "square", *common)
+    code, out, _ = run(capsys, "search", "red", "--subtract", "square", *common)
     assert code == 0 and all(Path(p).stem.startswith("red circle") for p in out.splitlines()), out
     # --weight 0 on the subtracted term: the plain search again.
-    _, plain, _ = _run(capsys, "search", "red", *common)
-    _, zero, _ = _run(capsys, "search", "red", "--subtract", "square", "--weight", "0", *common)
+    _, plain, _ = run(capsys, "search", "red", *common)
+    _, zero, _ = run(capsys, "search", "red", "--subtract", "square", "--weight", "0", *common)
     assert zero == plain
-    code, out, _ = _run(
+    code, out, _ = run(
         capsys, "similar", str(photos / "green circle 0.jpg"), "--add", "blue", "--subtract", "green", *common
     )
     assert code == 0 and all(Path(p).stem.startswith("blue") for p in out.splitlines()), out
-    code, _, err = _run(capsys, "search", "red", "--add-photo", str(photos / "nothing.jpg"), *common)
+    code, _, err = run(capsys, "search", "red", "--add-photo", str(photos / "nothing.jpg"), *common)
     assert code == 2 and "nothing.jpg: no such photo" in err
 
 

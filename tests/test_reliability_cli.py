@@ -20,7 +20,8 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from photos import deny_listing, fast_model, write_bomb_png, write_library, write_photo
+from cli_support import EXIT, one_clean_line, run
+from photos import damage_page, deny_listing, write_bomb_png, write_library, write_photo
 
 from photoscope.cli import build_parser, main
 from photoscope.commands import index as index_command
@@ -37,30 +38,6 @@ from photoscope.library.fs import NotAFile
 from photoscope.library.photos import PhotoTooLarge, load_photo
 from photoscope.network.model import PhotoscopeModel
 
-EXIT = {"failed": 1, "usage": 2, "busy": 3, "damaged": 4, "unwritable": 5, "broken_install": 6}
-
-
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def _one_clean_line(err: str) -> str:
-    assert "Traceback" not in err
-    lines = [line for line in err.strip().splitlines() if line]
-    assert len(lines) == 1, err
-    return lines[0]
-
-
-@pytest.fixture
-def fast_models(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from photoscope.network import model as model_module
-
-    monkeypatch.setattr(model_module, "PhotoscopeModel", lambda model_dir=None: fast_model(model_dir))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-
-
 # --- exit statuses, --debug --------------------------------------------------------------------
 
 
@@ -73,11 +50,11 @@ def test_exit_statuses_are_documented_in_help() -> None:
 def test_debug_shows_the_traceback_and_only_then(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     damaged = tmp_path / "library.db"
     damaged.write_bytes(b"not sqlite at all" * 200)
-    code, _, err = _run(capsys, "status", "--db", str(damaged))
-    assert code == EXIT["damaged"] and "doctor --repair" in _one_clean_line(err)
-    code, _, err = _run(capsys, "--debug", "status", "--db", str(damaged))
+    code, _, err = run(capsys, "status", "--db", str(damaged))
+    assert code == EXIT["damaged"] and "doctor --repair" in one_clean_line(err)
+    code, _, err = run(capsys, "--debug", "status", "--db", str(damaged))
     assert code == EXIT["damaged"] and "Traceback" in err
-    code, _, err = _run(capsys, "status", "--debug", "--db", str(damaged))  # after the command too
+    code, _, err = run(capsys, "status", "--debug", "--db", str(damaged))  # after the command too
     assert code == EXIT["damaged"] and "Traceback" in err
 
 
@@ -100,9 +77,9 @@ def test_6_caption_on_a_fifo_does_not_hang(capsys: pytest.CaptureFixture[str], t
     reader.join(10)
     assert not reader.is_alive(), "load_photo blocked on a FIFO"
     assert isinstance(result[0], NotAFile)
-    code, out, err = _run(capsys, "caption", str(fifo))
+    code, out, err = run(capsys, "caption", str(fifo))
     assert code == EXIT["failed"] and not out
-    assert "not a regular file" in _one_clean_line(err) and str(fifo) in err
+    assert "not a regular file" in one_clean_line(err) and str(fifo) in err
 
 
 def test_7_a_decompression_bomb_is_refused_in_words(
@@ -111,8 +88,8 @@ def test_7_a_decompression_bomb_is_refused_in_words(
     bomb = write_bomb_png(tmp_path / "bomb.png", side=60_000)  # 3.6 GP: PIL's own bomb error zone
     with pytest.raises(PhotoTooLarge):
         load_photo(bomb)
-    code, _, err = _run(capsys, "caption", str(bomb))
-    assert code == EXIT["failed"] and "image too large" in _one_clean_line(err)
+    code, _, err = run(capsys, "caption", str(bomb))
+    assert code == EXIT["failed"] and "image too large" in one_clean_line(err)
 
 
 # --- 9: locked, damaged, newer, read-only, full, bad --db, bad arguments ------------------------
@@ -128,12 +105,12 @@ def test_9_a_library_locked_too_long_is_said(
     holder.execute("BEGIN IMMEDIATE")  # another program holds the write lock
     try:
         write_library(tmp_path / "P", 1)
-        code, _, err = _run(capsys, "index", str(tmp_path / "P"), "--db", str(db), "--quiet")
+        code, _, err = run(capsys, "index", str(tmp_path / "P"), "--db", str(db), "--quiet")
     finally:
         holder.execute("ROLLBACK")
         holder.close()
     assert code == EXIT["busy"]
-    assert "in use by another program" in _one_clean_line(err) and str(db) in err
+    assert "in use by another program" in one_clean_line(err) and str(db) in err
 
 
 def test_9_a_newer_schema_is_said_by_search_and_status(
@@ -144,19 +121,8 @@ def test_9_a_newer_schema_is_said_by_search_and_status(
     with sqlite3.connect(db) as conn:
         conn.execute("PRAGMA user_version = 99")
     for argv in (["status"], ["search", "a dog", "--model", str(tiny_model_dir)]):
-        code, _, err = _run(capsys, *argv, "--db", str(db))
-        assert code == EXIT["damaged"] and "newer Photoscope" in _one_clean_line(err)
-
-
-def _damage_pages(db: Path, table: str) -> None:
-    """Overwrite the pages of one table's b-tree with garbage (what a bad sector does)."""
-    with sqlite3.connect(db) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
-        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    with open(db, "r+b") as f:
-        f.seek((root - 1) * page_size)
-        f.write(b"\xa5" * page_size)
+        code, _, err = run(capsys, *argv, "--db", str(db))
+        assert code == EXIT["damaged"] and "newer Photoscope" in one_clean_line(err)
 
 
 def test_9_damaged_pages_are_said_by_status_and_search(
@@ -164,13 +130,13 @@ def test_9_damaged_pages_are_said_by_status_and_search(
 ) -> None:
     db = tmp_path / "library.db"
     write_library(tmp_path / "P", 3)
-    code, _, _ = _run(
+    code, _, _ = run(
         capsys, "index", str(tmp_path / "P"), "--db", str(db), "--model", str(tiny_model_dir), "--quiet"
     )
     assert code == 0
-    _damage_pages(db, "photos")
+    damage_page(db, "photos")
     for argv in (["status"], ["search", "a dog", "--model", str(tiny_model_dir)]):
-        code, out, err = _run(capsys, *argv, "--db", str(db))
+        code, out, err = run(capsys, *argv, "--db", str(db))
         assert code == EXIT["damaged"], (argv, out, err)
         assert "Traceback" not in err and "doctor --repair" in err + out
 
@@ -229,7 +195,7 @@ def test_9_a_full_disk_is_said_real_tmpfs(
                     f.flush()
         except OSError:
             pass
-        code, _, err = _run(
+        code, _, err = run(
             capsys, "index", str(tmp_path / "P"), "--db", str(db), "--model", str(tiny_model_dir), "--quiet"
         )
     assert code == EXIT["unwritable"], err
@@ -242,8 +208,8 @@ def test_9_a_new_library_on_a_disk_too_full_for_it_is_said_to_be_full_real_tmpfs
     """Audit: a library created on a nearly full disk was called damaged (SQLite: "database disk image
     is malformed", with no room for its log) and `doctor --repair` advised, which moves it aside."""
     with small_tmpfs(tmp_path / "disk", "200k") as disk:
-        code, _, err = _run(capsys, "folders", "add", str(tmp_path), "--db", str(disk / "library.db"))
-    line = _one_clean_line(err)
+        code, _, err = run(capsys, "folders", "add", str(tmp_path), "--db", str(disk / "library.db"))
+    line = one_clean_line(err)
     assert code == EXIT["unwritable"] and "full" in line and "repair" not in line
 
 
@@ -256,7 +222,7 @@ def test_9_a_search_on_a_full_disk_answers_from_memory_real_tmpfs(
     write_library(tmp_path / "P", 40, size=(320, 240))
     with small_tmpfs(tmp_path / "disk", "400k") as disk:
         db = disk / "library.db"
-        _run(capsys, "index", str(tmp_path / "P"), "--db", str(db), "--model", str(tiny_model_dir), "--quiet")
+        run(capsys, "index", str(tmp_path / "P"), "--db", str(db), "--model", str(tiny_model_dir), "--quiet")
         with suppress(OSError), open(disk / "filler", "wb") as filler:  # whatever room is left: gone
             while True:
                 filler.write(b"\0" * 4096)
@@ -283,25 +249,25 @@ def test_9_a_read_only_library_is_said_real_mount(
         Library(disk / "library.db").close()
         if subprocess.run(["mount", "-o", "remount,ro", str(disk)], capture_output=True).returncode:
             pytest.skip("cannot remount read-only here")
-        code, _, err = _run(
+        code, _, err = run(
             capsys, "index", str(tmp_path / "P"), "--db", str(disk / "library.db"),
             "--model", str(tiny_model_dir), "--quiet",
         )  # fmt: skip
         assert code == EXIT["unwritable"], err
         assert "Traceback" not in err and "read-only" in err
         # Audit: doctor called the healthy read-only library damaged and advised --repair.
-        code, _, err = _run(capsys, "doctor", "--db", str(disk / "library.db"))
-    assert code == EXIT["unwritable"] and "read-only" in _one_clean_line(err) and "repair" not in err
+        code, _, err = run(capsys, "doctor", "--db", str(disk / "library.db"))
+    assert code == EXIT["unwritable"] and "read-only" in one_clean_line(err) and "repair" not in err
 
 
 def test_9_db_below_a_file_is_said(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     (tmp_path / "a-file").write_text("x")
     db = str(tmp_path / "a-file" / "library.db")
-    code, _, err = _run(capsys, "folders", "add", str(tmp_path), "--db", db)
+    code, _, err = run(capsys, "folders", "add", str(tmp_path), "--db", db)
     assert code == EXIT["unwritable"]
-    assert "cannot create the library" in _one_clean_line(err)
-    code, _, err = _run(capsys, "status", "--db", db)  # a reading command creates nothing
-    assert code == EXIT["usage"] and "no library at" in _one_clean_line(err)
+    assert "cannot create the library" in one_clean_line(err)
+    code, _, err = run(capsys, "status", "--db", db)  # a reading command creates nothing
+    assert code == EXIT["usage"] and "no library at" in one_clean_line(err)
 
 
 @pytest.mark.parametrize(
@@ -357,8 +323,8 @@ def test_10_an_empty_file_is_not_turned_into_a_library(
 ) -> None:
     empty = tmp_path / "photo.jpg"
     empty.touch()
-    code, _, err = _run(capsys, "status", "--db", str(empty))
-    assert code == EXIT["damaged"] and "empty file" in _one_clean_line(err)
+    code, _, err = run(capsys, "status", "--db", str(empty))
+    assert code == EXIT["damaged"] and "empty file" in one_clean_line(err)
     assert empty.stat().st_size == 0
 
 
@@ -380,8 +346,8 @@ def test_10_another_programs_database_is_left_as_it_is(
     it to WAL and called it an empty library; `doctor --repair` would have moved it aside."""
     other = tmp_path / "shop.sqlite"
     before = _another_programs_database(other)
-    code, _, err = _run(capsys, *command, "--db", str(other))
-    line = _one_clean_line(err)
+    code, _, err = run(capsys, *command, "--db", str(other))
+    line = one_clean_line(err)
     assert code == EXIT["usage"] and "not a Photoscope library" in line and str(other) in line
     assert other.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["shop.sqlite"]
@@ -443,7 +409,7 @@ def test_17_watch_follows_changes_made_during_the_first_indexing(
 
     monkeypatch.setattr(index_command, "_run_worker", copy_in_while_indexing)
     monkeypatch.setattr(index_command, "_wait_for_interrupt", until_indexed)
-    code, out, _ = _run(
+    code, out, _ = run(
         capsys, "index", str(pictures), "--watch", "--db", str(db), "--model", str(tiny_model_dir)
     )
     assert code == 0
@@ -467,13 +433,13 @@ def test_5_index_and_status_show_unreadable_folders_and_unindexable_names(
     with open(os.fsencode(pictures) + b"/bad\xff.jpg", "wb") as f:
         f.write((pictures / "a.jpg").read_bytes())
     deny_listing(monkeypatch, "locked")
-    code, out, _ = _run(
+    code, out, _ = run(
         capsys, "index", str(pictures), "--db", str(db), "--model", str(tiny_model_dir), "--quiet"
     )
     assert code == 0
     assert f"could not read (its photos are kept as they were): {pictures / 'locked'}" in out
     assert f"not indexed: {pictures}/bad\\xff.jpg: the file name is not valid UTF-8" in out
-    code, out, _ = _run(capsys, "status", "--db", str(db))
+    code, out, _ = run(capsys, "status", "--db", str(db))
     assert code == 0 and "could not look at or index 2 files and folders:" in out
     assert f"  {pictures / 'locked'}: cannot be read: Permission denied" in out
 
@@ -545,8 +511,8 @@ def test_a_missing_resource_file_is_said_as_a_broken_install(
     file: say which, and to reinstall, with an exit status of its own."""
     _without_resource(monkeypatch, tmp_path, missing)
     db, _ = shapes_library_db
-    code, out, err = _run(capsys, "search", "a cathedral", "--db", str(db), "--model", str(trained_tiny))
-    line = _one_clean_line(err)
+    code, out, err = run(capsys, "search", "a cathedral", "--db", str(db), "--model", str(trained_tiny))
+    line = one_clean_line(err)
     assert code == EXIT["broken_install"] and not out
     assert missing in line and "reinstall" in line.lower(), line
 
@@ -566,11 +532,11 @@ def test_photos_indexed_by_a_broken_install_stay_pending_not_failed(
     write_library(pictures, 3)
     with monkeypatch.context() as broken:
         _without_resource(broken, tmp_path, "presence.json")
-        code, _, err = _run(capsys, "index", str(pictures), "--db", str(db), "--model", str(tiny_model_dir))
-    assert code == EXIT["broken_install"] and "presence.json" in _one_clean_line(err), (code, err)
-    code, out, _ = _run(capsys, "status", "--db", str(db))
+        code, _, err = run(capsys, "index", str(pictures), "--db", str(db), "--model", str(tiny_model_dir))
+    assert code == EXIT["broken_install"] and "presence.json" in one_clean_line(err), (code, err)
+    code, out, _ = run(capsys, "status", "--db", str(db))
     assert "3 pending" in out and "could not index" not in out, out
-    code, out, _ = _run(capsys, "index", str(pictures), "--db", str(db), "--model", str(tiny_model_dir))
+    code, out, _ = run(capsys, "index", str(pictures), "--db", str(db), "--model", str(tiny_model_dir))
     assert code == 0 and "3 indexed, 0 pending, 0 errors" in out, out
 
 
@@ -595,7 +561,7 @@ def test_a_batch_that_breaks_the_model_is_said_without_a_traceback(
     pictures, db = tmp_path / "P", tmp_path / "library.db"
     write_library(pictures, 3)
     argv = ("index", str(pictures), "--db", str(db), "--model", str(tiny_model_dir), "--quiet")
-    code, out, err = _run(capsys, *argv)
+    code, out, err = run(capsys, *argv)
     assert code == 0 and "indexed 3 photos, 0 could not be read" in out
-    line = _one_clean_line(err)
+    line = one_clean_line(err)
     assert "retrying photo by photo" in line and "out of memory" in line and "--debug" in line

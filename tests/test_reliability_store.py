@@ -33,14 +33,6 @@ def model(tiny_model_dir: Path) -> PhotoscopeModel:
     return fast_model(tiny_model_dir)
 
 
-@pytest.fixture
-def fast_models(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from photoscope.network import model as model_module
-
-    monkeypatch.setattr(model_module, "PhotoscopeModel", lambda model_dir=None: fast_model(model_dir))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-
-
 # --- 8. a full cache disk, temporary files of killed runs ---------------------------------------
 
 SAVE_ON_A_FULL_DISK = """
