@@ -72,6 +72,15 @@ def test_folder_headers_cover_each_folder_s_run_of_photos(tmp_path: Path) -> Non
     assert flat.groups == [] and flat.paths == by_folder.paths
 
 
+@pytest.mark.parametrize("group", ["month", "folder", "none"])
+def test_an_empty_library_has_an_empty_timeline(tmp_path: Path, group: str) -> None:
+    """Audit: a new library's window said "The library could not be listed: zip() argument 2 is
+    longer than argument 1" (the headers of no rows)."""
+    with Photoscope(tmp_path / "library.db") as api:
+        timeline = api.timeline("newest", group)
+    assert timeline.paths == [] and timeline.groups == []
+
+
 @pytest.mark.parametrize("photos", [0, 1, 999, 1000, 2500])
 def test_the_backup_written_in_pieces_is_the_same_json(photos: int) -> None:
     data = {

@@ -178,5 +178,5 @@ def _groups(rows: list[tuple[Any, ...]], group: str) -> list[MonthGroup]:
         label = label_of(row)
         if not starts or label != starts[-1][0]:
             starts.append((label, i))
-    ends = [start for _, start in starts[1:]] + [len(rows)]
+    ends = [start for _, start in starts[1:]] + [len(rows)] if starts else []
     return [MonthGroup(label, start, end - start) for (label, start), end in zip(starts, ends, strict=True)]
