@@ -225,3 +225,20 @@ def test_an_unexpected_error_in_the_window_is_said_once_and_the_app_goes_on(
     assert len(said) == 1 and "KeyError: 'thumbnail size'" in said[0] and "--debug" in said[0]
     with qtbot.waitSignal(window.results_shown, timeout=20_000):  # still searching
         window.search.set_text("a red circle")
+
+
+def test_the_grid_follows_what_the_library_dialog_takes_out(
+    qtbot, make_window, library_db, monkeypatch
+) -> None:
+    """Audit: removing the only folder in the library dialog left its photos in the grid ("24 photos,
+    newest first") while the status bar said 0 indexed; so did exclusions and the hidden-folders
+    switch: the dialog's changes refreshed the counts, never the timeline."""
+    window = make_window(library_db)
+    qtbot.waitUntil(lambda: window.timeline.photo_count() == 24, timeout=20_000)
+    window.show_library()
+    dialog = window.library_dialog
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    dialog.tree.setCurrentItem(dialog.tree.topLevelItem(0))
+    dialog.remove_button.click()
+    qtbot.waitUntil(lambda: window.timeline.photo_count() == 0, timeout=20_000)

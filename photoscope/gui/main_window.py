@@ -233,7 +233,7 @@ class MainWindow(QMainWindow):
         self.detail.find_similar.connect(self.find_similar)
         self.detail.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.library_dialog.add_requested.connect(self.choose_and_add_folder)
-        self.library_dialog.changed.connect(self._refresh_folders)
+        self.library_dialog.changed.connect(self._index_changed)
         self.words.word_chosen.connect(lambda word: self.search.set_text(word))
         self.tile_slider.valueChanged.connect(self._set_tile_size)
         self.index_status.pause_toggled.connect(self._pause)
@@ -588,12 +588,12 @@ class MainWindow(QMainWindow):
             return
         self.timeline_reader.forget(ids)  # gone from the grid at once; the index follows
         self.runner.submit(
-            lambda: api.remove_photos(ids), lambda _: self._after_trash(), lambda _: self._after_trash()
+            lambda: api.remove_photos(ids), lambda _: self._index_changed(), lambda _: self._index_changed()
         )
 
-    def _after_trash(self) -> None:
-        self._refresh_counts()
-        self._refresh_folders()
+    def _index_changed(self) -> None:
+        """Photos left the index (trashed, a folder removed, an exclusion): every view reads it again."""
+        self._refresh_folders()  # and the counts
         self.reload_timeline()
         if self.search.has_query():
             self.run_query(quiet=True)
