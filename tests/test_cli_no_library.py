@@ -51,3 +51,18 @@ def test_commands_that_add_photos_still_create_the_library(tmp_path: Path) -> No
     assert main(["folders", "add", str(folder), "--db", str(db)]) == 0
     assert db.exists()
     assert main(["status", "--db", str(db)]) == 0
+
+
+def test_the_api_watches_only_folders_that_are_there(tmp_path: Path) -> None:
+    """Audit: the window's Add folder (and `photoscope gui --folder /typo`) watched a folder that
+    does not exist, silently, as an offline folder; a file was refused as "already watched as part
+    of" its folder. Both are said for what they are, and nothing is watched."""
+    from photoscope.api import LibraryError, Photoscope
+
+    (tmp_path / "photo.jpg").write_bytes(b"x")
+    with Photoscope(tmp_path / "library.db") as app:
+        with pytest.raises(LibraryError, match="no such folder"):
+            app.add_folder(tmp_path / "Picturs")
+        with pytest.raises(LibraryError, match="a file, not a folder"):
+            app.add_folder(tmp_path / "photo.jpg")
+        assert app.folders() == []

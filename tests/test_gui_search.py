@@ -55,6 +55,17 @@ def test_a_newer_query_obsoletes_a_stale_one(qtbot, make_window, library_db) -> 
     assert all(n.startswith("yellow_square") for n in names(window, 3)), names(window)
 
 
+def test_clearing_the_query_clears_searching_for_it(qtbot, make_window, library_db) -> None:
+    """Audit: "Searching for “a red car”…" stayed in the status bar over the timeline after the
+    query was cleared."""
+    window = make_window(library_db)
+    window.search.set_text("a green circle")
+    qtbot.waitUntil(lambda: "Searching for" in window.statusBar().currentMessage(), timeout=10_000)
+    window.search.set_text("")
+    qtbot.waitUntil(lambda: not window.runner.is_busy("search"))
+    assert "Searching" not in window.statusBar().currentMessage()
+
+
 def test_unknown_words_and_empty_results_are_explained(qtbot, make_window, library_db) -> None:
     window = make_window(library_db)
     with qtbot.waitSignal(window.results_shown, timeout=20_000):

@@ -4,6 +4,7 @@ index current in the background, and what it holds (counts, errors, an integrity
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
@@ -38,7 +39,11 @@ class Indexing(Core):
     def add_folder(self, path: str | Path) -> Folder:
         """Watch a folder; a running background indexer picks it up at once. A folder holding a
         watched folder that is hidden below it (``~/Pictures/.private``) is refused while hidden
-        folders are left out: it would absorb that folder, whose photos would leave the index."""
+        folders are left out: it would absorb that folder, whose photos would leave the index. A path
+        that is not a folder is refused (a typo would be watched as an offline folder)."""
+        if not os.path.isdir(path):
+            what = "a file, not a folder" if os.path.exists(path) else "no such folder"
+            raise LibraryError(f"{path}: {what}: choose the folder that holds your photos")
         key = folder_path(path)
         hidden = [
             f.path

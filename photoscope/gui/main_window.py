@@ -406,6 +406,8 @@ class MainWindow(QMainWindow):
             self.library_dialog.refresh()
 
     def _add_failed(self, error: BaseException) -> None:
+        self._adding_folder = False
+        self._refresh_counts()  # in place of "Adding …"
         QMessageBox.warning(self, "Add folder", f"This folder cannot be added:\n\n{error}")
 
     def _refresh_folders(self) -> None:

@@ -129,6 +129,7 @@ class ResultsPresenter(QObject):
             self.shown.emit(self.results.rowCount())
 
     def clear(self) -> None:
+        self.status.clearMessage()  # "Searching for …" of the query just cleared
         self.results.set_matches([])
 
     def show_failure(self, error: BaseException) -> None:
