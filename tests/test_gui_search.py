@@ -66,6 +66,28 @@ def test_clearing_the_query_clears_searching_for_it(qtbot, make_window, library_
     assert "Searching" not in window.statusBar().currentMessage()
 
 
+def test_a_query_before_any_photo_is_indexed_says_they_are_coming(qtbot, make_window, tmp_path) -> None:
+    """Audit: with every photo still waiting to be indexed, a query said "No photos found — Try
+    describing it in other words", beside "0 photos indexed · 61 waiting": the window judged
+    "indexing" by progress reports, and none had come yet."""
+    from gui_support import write_shapes
+
+    from photoscope.library.db import Library
+    from photoscope.library.scanner import Scanner
+
+    write_shapes(tmp_path / "P", per_kind=1)
+    with Library(tmp_path / "library.db") as library:
+        library.add_folder(tmp_path / "P")
+        Scanner(library).scan()  # found, not indexed
+    window = make_window(tmp_path / "library.db")
+    window.index_status.pause_button.setChecked(True)  # indexing stays where it is
+    qtbot.waitUntil(lambda: "waiting" in window.index_status.label.text(), timeout=10_000)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.set_text("a red circle")
+    assert window.pages.currentWidget() is window.pages.message
+    assert "Nothing found yet" in window.pages.message.text()
+
+
 def test_unknown_words_and_empty_results_are_explained(qtbot, make_window, library_db) -> None:
     window = make_window(library_db)
     with qtbot.waitSignal(window.results_shown, timeout=20_000):

@@ -57,6 +57,7 @@ class IndexStatus(QWidget):
         self.pause_button.toggled.connect(self._toggled)
         self.pause_button.hide()
         self.last: Progress | None = None
+        self.waiting = 0  # photos waiting to be indexed, at the last count
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.label)
@@ -81,6 +82,7 @@ class IndexStatus(QWidget):
         return f" · {p.errors:,} could not be read" if p.errors else ""
 
     def show_counts(self, counts: dict[str, int]) -> None:
+        self.waiting = counts.get("pending", 0)
         if self.last is None or self.last.done >= self.last.total:
             self.label.setText(describe_counts(counts))
 

@@ -523,7 +523,8 @@ class MainWindow(QMainWindow):
             unknown_words=bool(results.unknown_words),
             text_only=bool(self.search.text()) and not self.search.query_photo,
             has_folders=bool(self.folders),
-            indexing=self.worker is not None and last is not None and last.done < last.total,
+            # photos wait to be indexed: progress reports, or the counts before the first report
+            indexing=(last is not None and last.done < last.total) or self.index_status.waiting > 0,
             filtered=any((self.search.folder(), self.search.date_from.value(), self.search.date_to.value())),
         )
 
