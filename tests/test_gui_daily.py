@@ -549,6 +549,9 @@ def test_another_programs_database_is_said_and_not_offered_repair(
         window.open_library(lambda: open_api(db, None), repair=lambda: repair_library(db, None))
     assert not offered and len(said) == 1
     assert str(db) in said[0] and "not a Photoscope library" in said[0]
+    # Audit: the page said "Opening your library…" for ever after the message closed.
+    assert window.pages.currentWidget() is window.pages.message
+    assert "could not be opened" in window.pages.message.text() and str(db) in window.pages.message.text()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["shop.sqlite"]
     window.shutdown()
 

@@ -30,6 +30,7 @@ class LibraryOpener(QObject):
     repaired = Signal(object)  # the repair's DoctorReport, just before opening again
     repair_failed = Signal(str)  # why the repair failed
     cannot_open = Signal(str)  # why, when a repair would not help (another program's file, a read-only disk)
+    unavailable = Signal(str)  # why the library could not be opened, for the window's page
 
     def __init__(
         self, runner: TaskRunner, ask_repair: Callable[[str], bool], parent: QObject | None = None
@@ -52,6 +53,7 @@ class LibraryOpener(QObject):
         self, error: BaseException, factory: Factory, add_folder: str | Path | None, repair: Repair | None
     ) -> None:
         self.state.emit("The library could not be opened")
+        self.unavailable.emit(str(error))  # the page says it, whatever the user answers next
         if not _repair_helps(error):
             self.cannot_open.emit(str(error))
             return

@@ -10,6 +10,7 @@ and a query typed meanwhile runs as soon as the library is open. Queries go thro
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -200,6 +201,12 @@ class MainWindow(QMainWindow):
         self.opener.repair_failed.connect(
             lambda error: QMessageBox.critical(
                 self, "Photoscope", f"The library could not be repaired:\n\n{error}"
+            )
+        )
+        self.opener.unavailable.connect(
+            lambda error: self.pages.show_message(
+                "The library could not be opened",
+                f"{html.escape(error)}<br><br>To use another library: photoscope gui --db FILE",
             )
         )
         self.opener.cannot_open.connect(
