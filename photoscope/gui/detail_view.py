@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QImage, QKeySequence, QPixmap, QResizeEvent, QShortcut
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoscope.gui import desktop
-from photoscope.gui.results_model import PhotoGridModel, ResultsModel, concepts_text
+from photoscope.gui.results_model import PhotoGridModel, ResultsModel, TimelineModel, concepts_text
 from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.thumbnail_loader import decode_photo
 
@@ -58,6 +58,34 @@ def format_tags(tags: list[tuple[str, float]]) -> str:
     return ", ".join(f"{label} ({score:.0%})" for label, score in tags) or "none"
 
 
+def unreadable_text(path: str, error: BaseException) -> str:
+    """Why the view has no picture of ``path``, in words a user can act on."""
+    if isinstance(error, FileNotFoundError):
+        return f"The file is missing: {path}. It was deleted or moved, or its drive is not connected."
+    from photoscope.api import describe_error  # loaded by the time a photo shows: a lookup
+
+    return f"The file cannot be read: {describe_error(error)}. {path}"
+
+
+def photo_of_id(grid: PhotoGridModel, photo_id: int) -> int:
+    """Where the photo ``photo_id`` is in ``grid`` now (its photo index), -1 when it is not there."""
+    if isinstance(grid, TimelineModel):  # the whole library (100,000 photos): numpy, not a loop
+        import numpy as np  # loaded with the timeline's ids already
+
+        if grid.timeline is None:
+            return -1
+        found = np.flatnonzero(grid.timeline.ids == photo_id)
+        return int(found[0]) if len(found) else -1
+    return next((i for i in range(grid.photo_count()) if grid.id_of(i) == photo_id), -1)
+
+
+class _Shown(NamedTuple):
+    """The photo on show, kept apart from its row: rows move when the grid is read again."""
+
+    id: int
+    path: str
+
+
 class _Preview(QLabel):
     """Shows a pixmap scaled to fit, rescaled as the dialog is resized."""
 
@@ -66,9 +94,15 @@ class _Preview(QLabel):
         self.setMinimumSize(QSize(320, 240))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._source = QPixmap()
+        self._message = ""  # shown instead of a picture when there is none (the file is missing)
 
     def set_source(self, pixmap: QPixmap) -> None:
-        self._source = pixmap
+        self._source, self._message = pixmap, ""
+        self._rescale()
+
+    def set_message(self, text: str) -> None:
+        """Say ``text`` where the picture would be, unless a thumbnail already shows the photo."""
+        self._message = text
         self._rescale()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -77,7 +111,7 @@ class _Preview(QLabel):
 
     def _rescale(self) -> None:
         if self._source.isNull():
-            self.setPixmap(QPixmap())
+            self.setText(self._message)
             return
         self.setPixmap(
             self._source.scaled(
@@ -97,7 +131,9 @@ class DetailView(QDialog):
         super().__init__(parent)
         self.model, self.io = model, io
         self._single: ResultsModel | None = None  # a lone photo (from the map), not the results
-        self.row = -1
+        self.row = -1  # the shown photo's row in grid(), -1 once it left it
+        self._shown: _Shown | None = None
+        self._unreadable = ""  # why the shown photo's file gives no picture ("": it does)
         self.setWindowTitle("Photo")
         self.preview = _Preview()
         self.full = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
@@ -108,6 +144,8 @@ class DetailView(QDialog):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.preview)
         self.stack.addWidget(self.zoom_area)
+        self.note = QLabel(wordWrap=True, textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.note.hide()
         self.fields = {
             name: QLabel(wordWrap=True, textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse)
             for name in ("caption", "tags", "taken", "camera", "size", "path")
@@ -115,20 +153,26 @@ class DetailView(QDialog):
         self.buttons = self._make_buttons()
         layout = QVBoxLayout(self)
         layout.addWidget(self.stack, 1)
+        layout.addWidget(self.note)
         layout.addLayout(self._make_nav())
         layout.addLayout(self._make_form())
         layout.addWidget(self.buttons)
         self._make_shortcuts()
         self.resize(900, 760)
         model.records_loaded.connect(self._refill)
+        model.modelReset.connect(self._follow)
 
     def set_model(self, model: PhotoGridModel) -> None:
         """Step through another grid (the timeline or the search results)."""
         if model is not self.model:
             self.model.records_loaded.disconnect(self._refill)
+            self.model.modelReset.disconnect(self._follow)
             self.model = model
             model.records_loaded.connect(self._refill)
+            model.modelReset.connect(self._follow)
         self._single = None
+        if self.isVisible():  # the photo on show stays; where it is in this grid is found again
+            self._follow()
 
     def _make_shortcuts(self) -> None:
         # Shortcuts, not keyPressEvent: a focused button would take the arrow keys (focus moves) and
@@ -217,31 +261,76 @@ class DetailView(QDialog):
         self.row = row
         photo = grid.photo_at(row)
         path = grid.path_of(photo)
+        self._shown, self._unreadable = _Shown(grid.id_of(photo), path), ""
         self._refill()
         self.preview.set_source(grid.loader.pixmap(path, grid.mtime_of(photo)) or QPixmap())
         self.io.submit(
-            lambda: decode_photo(path, PREVIEW_SIDE), self._preview_loaded, lambda _: None, key="preview"
+            lambda: decode_photo(path, PREVIEW_SIDE),
+            self._preview_loaded,
+            self._preview_failed,
+            key="preview",
         )
         if self.zoom_button.isChecked():
             self._load_full()
         self.show()
         self.raise_()
 
+    def _follow(self) -> None:
+        """The grid was read again (a photo arrived or left, the results were refreshed): its rows
+        moved, so the shown photo's row is found again by its id. The old row now holds another
+        photo, which the buttons would act on while the view still showed this one."""
+        if self._shown is None:
+            return
+        grid = self.grid()
+        photo = photo_of_id(grid, self._shown.id)
+        self.row = grid.row_of(photo) if photo >= 0 else -1
+        self._refill()
+
     def _refill(self) -> None:
         grid = self.grid()
         photo = grid.photo_at(self.row)
         if photo < 0:
+            self._show_gone()
             return
         count = grid.photo_count()
         self.position.setText(f"{photo + 1:,} of {count:,}")
         self.previous_button.setEnabled(photo > 0)
         self.next_button.setEnabled(photo + 1 < count)
+        self.similar_button.setEnabled(True)
+        self._show_note()
         match = grid.match_of(photo)
         if match is not None:
             self._fill(match, photo, count)
         else:  # a timeline page still loading: the file name now, the rest when it comes
             self.setWindowTitle(f"{Path(grid.path_of(photo)).name} — {photo + 1:,} of {count:,}")
             self.fields["path"].setText(grid.path_of(photo))
+
+    def _show_gone(self) -> None:
+        """The shown photo left the grid: it stays on show, said to be gone, rather than the view
+        switching to another photo unasked. Open, Show in folder and Copy path still act on its file
+        (they name it); Find similar needs it in the index, and Previous/Next a place in the grid."""
+        if self._shown is None:
+            return
+        where = self._grid_name()
+        self.position.setText(f"No longer in {where}")
+        self.setWindowTitle(f"{Path(self._shown.path).name} — no longer in {where}")
+        for button in (self.previous_button, self.next_button, self.similar_button):
+            button.setEnabled(False)
+        self._show_note()
+
+    def _grid_name(self) -> str:
+        return "the library" if isinstance(self.grid(), TimelineModel) else "the results"
+
+    def _show_note(self) -> None:
+        """The line under the photo: why its file gives no picture, and whether it left the grid."""
+        lines = [self._unreadable] if self._unreadable else []
+        if self._shown is not None and self.row < 0:
+            lines.append(
+                f"This photo is no longer in {self._grid_name()}. Open, Show in folder and Copy path"
+                " still act on its file."
+            )
+        self.note.setText("\n".join(lines))
+        self.note.setVisible(bool(lines))
 
     def _fill(self, m: Match, photo: int, count: int) -> None:
         p = m.photo
@@ -257,26 +346,39 @@ class DetailView(QDialog):
     def _preview_loaded(self, image: QImage) -> None:
         self.preview.set_source(QPixmap.fromImage(image))
 
+    def _preview_failed(self, error: BaseException) -> None:
+        # Only the shown photo's decode reports: a newer one (key "preview") drops the older's.
+        self._unreadable = unreadable_text(self.path(), error)
+        self.preview.set_message(self._unreadable)
+        self._show_note()
+
     def _zoom(self, on: bool) -> None:
         self.stack.setCurrentWidget(self.zoom_area if on else self.preview)
-        if on and self.row >= 0:
+        if on and self._shown is not None:
             self._load_full()
 
     def _load_full(self) -> None:
         path = self.path()
         self.full.setText("Loading…")
-        self.io.submit(lambda: decode_photo(path, FULL_SIDE), self._full_loaded, lambda _: None, key="full")
+        self.full.adjustSize()
+        self.io.submit(
+            lambda: decode_photo(path, FULL_SIDE), self._full_loaded, self._full_failed, key="full"
+        )
 
     def _full_loaded(self, image: QImage) -> None:
         self.full.setPixmap(QPixmap.fromImage(image))
+        self.full.adjustSize()
+
+    def _full_failed(self, error: BaseException) -> None:
+        self.full.setText(unreadable_text(self.path(), error))
         self.full.adjustSize()
 
     def match(self) -> Match:
         return self.grid().match(self.row)
 
     def path(self) -> str:
-        grid = self.grid()
-        return grid.path_of(grid.photo_at(self.row))
+        """The shown photo's file: what Open, Show in folder and Copy path act on."""
+        return self._shown.path if self._shown is not None else ""
 
     def next(self) -> None:
         self._step(+1)
@@ -285,6 +387,8 @@ class DetailView(QDialog):
         self._step(-1)
 
     def _step(self, step: int) -> None:
+        if self.row < 0:
+            return  # the photo left the grid: no place to step from (and Next is not "the first")
         row = self.grid().step(self.row, step)
         if row >= 0:
             self.show_row(row, single=self._single is not None)
@@ -292,10 +396,9 @@ class DetailView(QDialog):
     # actions
 
     def _find_similar(self) -> None:
-        grid = self.grid()
-        photo = grid.photo_at(self.row)
-        if photo >= 0:
-            self.find_similar.emit(grid.id_of(photo), grid.path_of(photo))
+        # Gone from the grid, it may be gone from the index (deleted) too, which a search by it needs.
+        if self._shown is not None and self.row >= 0:
+            self.find_similar.emit(self._shown.id, self._shown.path)
 
     def _copy_path(self) -> None:
         desktop.copy_path(self.path())

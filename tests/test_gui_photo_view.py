@@ -1,0 +1,142 @@
+"""The photo view shows what it acts on (the audit's F1 and F12): it follows its photo when the grid
+under it is read again (a photo arrives, or leaves), and says so when the photo's file is missing
+instead of showing a blank area.
+
+Keys go to the widget that really has the focus (``QApplication.focusWidget()``), as a user's would.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from gui_support import WindowFactory, press
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from synthetic import shape_photo
+
+from photoscope.gui import desktop
+from photoscope.gui.main_window import MainWindow
+
+
+def timeline_ready(qtbot: Any, window: MainWindow) -> None:
+    qtbot.waitUntil(lambda: window.timeline.complete and window.timeline.photo_count() > 0, timeout=30_000)
+
+
+def add_photos(qtbot: Any, window: MainWindow, folder: Path, names: list[str]) -> list[str]:
+    """New photos in a new watched folder, newer than any other (first in the timeline), as the
+    watcher finds them: the timeline is read again with them in."""
+    folder.mkdir()
+    paths = []
+    for i, name in enumerate(names):
+        path = folder / name
+        shape_photo("green", "square", seed=90 + i).save(path, quality=90)
+        future = time.time() + 3600 + i
+        os.utime(path, (future, future))
+        paths.append(str(path))
+    api = window.api
+    assert api is not None
+    before = window.timeline.photo_count()
+    api.add_folder(folder)
+    qtbot.waitUntil(lambda: _reread(window) == before + len(names), timeout=30_000)
+    return paths
+
+
+def _reread(window: MainWindow) -> int:
+    # What the watcher's report asks for, again until the scan is in; not while a read is running:
+    # a new one would drop its result.
+    if not window.timeline_reader.runner.is_busy("timeline"):
+        window.reload_timeline()
+    return window.timeline.photo_count()
+
+
+def open_photo(qtbot: Any, window: MainWindow, photo: int) -> None:
+    """The photo view on the timeline's ``photo``, the keyboard in it."""
+    window.open_detail(window.timeline.index(window.timeline.row_of(photo)))
+    detail = window.detail
+    detail.activateWindow()
+    qtbot.waitUntil(
+        lambda: QApplication.focusWidget() is not None and QApplication.focusWidget().window() is detail
+    )
+
+
+def opened_paths(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What "Open" asks the desktop to open (nothing is opened)."""
+    opened: list[str] = []
+    monkeypatch.setattr(desktop, "open_file", lambda path: opened.append(path) or True)
+    return opened
+
+
+def test_the_photo_view_follows_its_photo_when_a_new_photo_arrives(
+    qtbot: Any, make_window: WindowFactory, library_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = make_window(library_db)
+    timeline = window.timeline
+    timeline_ready(qtbot, window)
+    open_photo(qtbot, window, 3)
+    detail = window.detail
+    shown, count = timeline.path_of(3), timeline.photo_count()
+    assert f"{Path(shown).name} — 4 of {count}" == detail.windowTitle()
+
+    add_photos(qtbot, window, tmp_path / "Arrivals", ["arrival.jpg"])
+    assert Path(timeline.path_of(0)).name == "arrival.jpg"  # before the shown photo: it moved one on
+
+    assert detail.path() == shown and detail.fields["path"].text() == shown
+    assert detail.windowTitle() == f"{Path(shown).name} — 5 of {count + 1}"
+    assert detail.position.text() == f"5 of {count + 1}"
+    opened = opened_paths(monkeypatch)
+    detail.open_button.click()
+    assert opened == [shown]  # the photo shown, not the one now at its old row
+    press(qtbot, Qt.Key.Key_Right)
+    assert detail.path() == timeline.path_of(5) != shown  # Next: the photo after it, not itself again
+    assert detail.position.text() == f"6 of {count + 1}"
+
+
+def test_the_photo_view_says_when_its_photo_left_the_library(
+    qtbot: Any, make_window: WindowFactory, library_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = make_window(library_db)
+    timeline = window.timeline
+    timeline_ready(qtbot, window)
+    open_photo(qtbot, window, 3)
+    detail = window.detail
+    shown, photo_id, count = timeline.path_of(3), timeline.id_of(3), timeline.photo_count()
+    api = window.api
+    assert api is not None
+
+    api.remove_photos([photo_id])  # taken out of the index (trashed, or deleted on disk)
+    qtbot.waitUntil(lambda: _reread(window) == count - 1, timeout=30_000)
+
+    assert detail.isVisible() and detail.path() == shown
+    assert Path(shown).name in detail.windowTitle() and "of" not in detail.position.text()
+    assert detail.note.isVisible() and "no longer in the library" in detail.note.text()
+    assert not detail.similar_button.isEnabled()  # the index no longer knows it
+    assert not detail.next_button.isEnabled() and not detail.previous_button.isEnabled()
+    opened = opened_paths(monkeypatch)
+    detail.open_button.click()
+    assert opened == [shown]  # the file the view names, still
+    press(qtbot, Qt.Key.Key_Right)
+    assert detail.path() == shown  # nowhere to step from: it stays on the photo it says it shows
+
+
+def test_the_photo_view_says_when_the_file_is_missing(
+    qtbot: Any, make_window: WindowFactory, library_db: Path, tmp_path: Path
+) -> None:
+    window = make_window(library_db)
+    timeline_ready(qtbot, window)
+    gone, _ = add_photos(qtbot, window, tmp_path / "Drive", ["gone.jpg", "kept.jpg"])
+    photo = next(i for i in range(window.timeline.photo_count()) if window.timeline.path_of(i) == gone)
+    os.remove(gone)  # deleted, or its drive unplugged
+
+    open_photo(qtbot, window, photo)
+    detail = window.detail
+    qtbot.waitUntil(lambda: "missing" in detail.note.text(), timeout=10_000)
+    assert detail.note.isVisible() and f"The file is missing: {gone}" in detail.note.text()
+    assert not detail.preview.pixmap().isNull() or "missing" in detail.preview.text()  # thumbnail, or why not
+
+    press(qtbot, Qt.Key.Key_1)  # 100 %
+    qtbot.waitUntil(lambda: "missing" in detail.full.text(), timeout=10_000)
+    assert detail.full.text() != "Loading…"
