@@ -24,3 +24,24 @@ def test_each_reason_says_what_to_do() -> None:
     assert nothing_found(replace(PLAIN, indexing=True))[1] == "Photos show up here as they are indexed."
     assert nothing_found(replace(PLAIN, filtered=True))[1] == "Try another folder or date range."
     assert nothing_found(PLAIN) == ("No photos found", "Try describing it in other words.")
+
+
+def test_a_failed_search_names_the_photo_and_says_what_is_wrong(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Audit: a text file named fake.jpg as the query's photo said "cannot identify image file …"
+    (the image library's words), a missing one "[Errno 2] No such file or directory: …"."""
+    from PIL import Image, UnidentifiedImageError
+
+    from photoscope.gui.wording import search_failure
+
+    fake = tmp_path / "fake.jpg"
+    fake.write_text("not a photo")
+    try:
+        Image.open(fake)
+    except UnidentifiedImageError as error:
+        said = search_failure(error)
+    assert said == f"{fake}: not an image, or an image format Photoscope cannot read"
+    try:
+        (tmp_path / "gone.jpg").read_bytes()
+    except FileNotFoundError as error:
+        said = search_failure(error)
+    assert said == f"{tmp_path / 'gone.jpg'}: no such file (moved, deleted, or on a drive not connected)"

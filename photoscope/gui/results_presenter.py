@@ -9,6 +9,7 @@ the results, and the photo view open on it.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -19,7 +20,14 @@ from photoscope.gui.detail_view import DetailView
 from photoscope.gui.pages import MoreBar, Pages
 from photoscope.gui.results_model import ResultsModel
 from photoscope.gui.results_view import ResultsView
-from photoscope.gui.wording import NothingFound, nothing_found, plural, results_count, results_message
+from photoscope.gui.wording import (
+    NothingFound,
+    nothing_found,
+    plural,
+    results_count,
+    results_message,
+    search_failure,
+)
 
 if TYPE_CHECKING:
     from photoscope.api import Copies, Results
@@ -135,7 +143,9 @@ class ResultsPresenter(QObject):
     def show_failure(self, error: BaseException) -> None:
         self.status.clearMessage()
         self.results.set_matches([])
-        self.pages.show_message("The search failed", str(error))
+        self.label.setText("")  # not the last answer's "3 likely matches for …" over no photos
+        self.more_bar.hide()
+        self.pages.show_message("The search failed", html.escape(search_failure(error)))
         self.shown.emit(0)
 
     def show_copies(self, copies: Copies) -> None:

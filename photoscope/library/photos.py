@@ -125,20 +125,30 @@ def load_photo(
     formats are decoded whole (under ``budget``, so big ones one at a time) and reduced at once,
     before any copy is made.
     Only regular files are opened (a FIFO named like a photo would block forever).
-    Raises ``OSError``/``ValueError`` (``PhotoTooLarge``, ``NotAFile``) for unreadable input.
+    Raises ``OSError``/``ValueError`` (``PhotoTooLarge``, ``NotAFile``) for unreadable input; an
+    ``OSError`` names the photo (``filename``): PIL, reading from the opened file, names none.
     """
-    with _open_checked(path, max_pixels) as image:
-        if image.format == "JPEG":
-            image.draft("RGB", (min_side, min_side))
-        image.seek(0)  # first frame of a GIF or a multi-page TIFF
-        orientation = _exif(image).get(_ORIENTATION)
-        with (budget or _UNLIMITED).reserve(decode_cost(image)):
-            image.load()
-            factor = min(image.size) // max(1, min_side)
-            small = image.reduce(factor) if factor >= 2 else image
-            method = _TRANSPOSE.get(orientation) if isinstance(orientation, int) else None
-            upright = small.transpose(method) if method is not None else small
-            return upright.convert("RGB") if upright.mode != "RGB" or upright is image else upright
+    try:
+        with _open_checked(path, max_pixels) as image:
+            return _decoded(image, min_side, budget)
+    except OSError as error:
+        if error.filename is None:
+            error.filename = str(path)
+        raise
+
+
+def _decoded(image: Image.Image, min_side: int, budget: MemoryBudget | None) -> Image.Image:
+    if image.format == "JPEG":
+        image.draft("RGB", (min_side, min_side))
+    image.seek(0)  # first frame of a GIF or a multi-page TIFF
+    orientation = _exif(image).get(_ORIENTATION)
+    with (budget or _UNLIMITED).reserve(decode_cost(image)):
+        image.load()
+        factor = min(image.size) // max(1, min_side)
+        small = image.reduce(factor) if factor >= 2 else image
+        method = _TRANSPOSE.get(orientation) if isinstance(orientation, int) else None
+        upright = small.transpose(method) if method is not None else small
+        return upright.convert("RGB") if upright.mode != "RGB" or upright is image else upright
 
 
 @contextmanager
