@@ -242,3 +242,23 @@ def test_the_grid_follows_what_the_library_dialog_takes_out(
     dialog.tree.setCurrentItem(dialog.tree.topLevelItem(0))
     dialog.remove_button.click()
     qtbot.waitUntil(lambda: window.timeline.photo_count() == 0, timeout=20_000)
+
+
+def test_an_offline_folder_is_said_in_the_window(
+    qtbot, make_window, library_db, indexed_library, tmp_path
+) -> None:
+    """Audit: a watched folder renamed away (an unplugged drive) was said only in the Library dialog;
+    the window went on saying "24 photos indexed" as if all were at hand."""
+    from photoscope.library.db import Library
+    from photoscope.library.scanner import Scanner
+
+    folder = indexed_library[2]
+    folder.rename(tmp_path / "unplugged")
+    try:
+        with Library(library_db) as library:
+            assert Scanner(library).scan().offline == [str(folder)]  # as the app's catch-up scan finds it
+        window = make_window(library_db)
+        qtbot.waitUntil(lambda: "1 folder offline" in window.index_status.label.text(), timeout=30_000)
+        assert str(folder) in window.index_status.label.toolTip()
+    finally:
+        (tmp_path / "unplugged").rename(folder)

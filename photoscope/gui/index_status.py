@@ -58,6 +58,8 @@ class IndexStatus(QWidget):
         self.pause_button.hide()
         self.last: Progress | None = None
         self.waiting = 0  # photos waiting to be indexed, at the last count
+        self.counts: dict[str, int] | None = None  # the last counts shown
+        self.offline: list[str] = []  # watched folders that are away (an unplugged drive)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.label)
@@ -82,9 +84,20 @@ class IndexStatus(QWidget):
         return f" · {p.errors:,} could not be read" if p.errors else ""
 
     def show_counts(self, counts: dict[str, int]) -> None:
-        self.waiting = counts.get("pending", 0)
+        self.waiting, self.counts = counts.get("pending", 0), counts
         if self.last is None or self.last.done >= self.last.total:
-            self.label.setText(describe_counts(counts))
+            self.label.setText(describe_counts(counts) + self._away())
+
+    def show_offline(self, folders: list[str]) -> None:
+        """Say which watched folders are away: their photos stay searchable, their files unreachable."""
+        self.offline = folders
+        self.label.setToolTip("\n".join(f"Offline (photos kept): {f}" for f in folders))
+        if self.counts is not None:
+            self.show_counts(self.counts)
+
+    def _away(self) -> str:
+        n = len(self.offline)
+        return f" · {n:,} folder{'s' if n != 1 else ''} offline (photos kept)" if n else ""
 
     def show_text(self, text: str) -> None:
         self.label.setText(text)
