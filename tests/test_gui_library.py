@@ -262,3 +262,22 @@ def test_an_offline_folder_is_said_in_the_window(
         assert str(folder) in window.index_status.label.toolTip()
     finally:
         (tmp_path / "unplugged").rename(folder)
+
+
+def test_an_exclusion_says_how_many_photos_left_and_how_to_bring_them_back(
+    qtbot, make_window, library_db, monkeypatch
+) -> None:
+    """Audit: "Exclude pattern… *.jpg" took 20 photos out of the index with no word said; only the
+    summary's count changed. (And the window's own catch-up scan, running at the same moment, could
+    apply the new rule first: the exclusion's report then said nothing was taken out.)"""
+    from PySide6.QtWidgets import QInputDialog
+
+    window = make_window(library_db)
+    window.show_library()
+    dialog = window.library_dialog
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1)
+    dialog.tree.setCurrentItem(dialog.tree.topLevelItem(0))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("red_*", True))
+    dialog.exclusions.pattern_button.click()
+    qtbot.waitUntil(lambda: "left the index" in dialog.note.text(), timeout=20_000)
+    assert "photos left the index" in dialog.note.text() and "Remove the rule" in dialog.note.text()

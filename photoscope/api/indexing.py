@@ -126,9 +126,14 @@ class Indexing(Core):
         rules = rule_for(
             roots, None if path is None else str(path), pattern, None if folder is None else str(folder)
         )
-        changed = [r for r in rules if self.library.set_exclusion_rule(r, present)]
-        targets = {str(Path(r.folder) / r.pattern) if r.kind == "folder" else r.folder for r in changed}
-        report = self.scanner().scan(sorted(targets)) if targets else ScanReport()
+
+        def change() -> list[str]:
+            changed = [r for r in rules if self.library.set_exclusion_rule(r, present)]
+            return sorted(
+                {str(Path(r.folder) / r.pattern) if r.kind == "folder" else r.folder for r in changed}
+            )
+
+        report = self.scanner().scan_after(change)
         if report.queued and self._worker is not None:
             self._worker.wake()
         return report
@@ -142,9 +147,7 @@ class Indexing(Core):
         leave them out again: every folder is scanned now, so their photos come back (those taken
         out this session without being encoded again) or leave the index. A watched folder that is
         itself hidden is indexed either way."""
-        if not _set_indexes_hidden(self.library, on):
-            return ScanReport()
-        report = self.scanner().scan()
+        report = self.scanner().scan_after(lambda: None if _set_indexes_hidden(self.library, on) else [])
         if report.queued and self._worker is not None:
             self._worker.wake()
         return report

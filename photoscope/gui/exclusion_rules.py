@@ -51,7 +51,11 @@ class ExclusionButtons:
         if api is None:
             return
         self.hidden_box.setEnabled(False)  # one change at a time: the rescan may take a while
-        self.dialog.runner.submit(lambda: api.set_indexes_hidden(on), self.dialog._done, self._hidden_failed)
+        self.dialog.runner.submit(
+            lambda: api.set_indexes_hidden(on),
+            lambda report: self.dialog._done(report, "Index hidden folders again to bring them back."),
+            self._hidden_failed,
+        )
 
     def _hidden_failed(self, error: BaseException) -> None:
         self.dialog._failed(error)

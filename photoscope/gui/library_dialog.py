@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from photoscope.gui.exclusion_rules import ExclusionButtons
 from photoscope.gui.index_status import describe_counts
 from photoscope.gui.tasks import TaskRunner
+from photoscope.gui.wording import change_note
 
 if TYPE_CHECKING:
     from photoscope.api import ExclusionRule, Folder, Photoscope
@@ -58,6 +59,7 @@ class LibraryDialog(QDialog):
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.summary = QLabel()
+        self.note = QLabel(wordWrap=True)  # what the last change did to the index
         self.add_button = QPushButton("Add folder…")
         self.remove_button = QPushButton("Remove")
         self.remove_button.setEnabled(False)
@@ -77,6 +79,7 @@ class LibraryDialog(QDialog):
         layout.addWidget(self.tree)
         layout.addWidget(self.exclusions.hidden_box)
         layout.addWidget(self.summary)
+        layout.addWidget(self.note)
         layout.addWidget(buttons)
         self.resize(760, 380)
 
@@ -118,7 +121,8 @@ class LibraryDialog(QDialog):
         if answer == QMessageBox.StandardButton.Yes:
             self.runner.submit(lambda: api.remove_folder(path), self._done, self._failed)
 
-    def _done(self, _: Any = None) -> None:
+    def _done(self, result: Any = None, back: str = "Remove the rule to bring them back.") -> None:
+        self.note.setText(change_note(result, back))
         self.changed.emit()
         self.refresh()
 

@@ -51,6 +51,21 @@ def search_failure(error: BaseException) -> str:
     return f"{path}: {reason}" if path else reason
 
 
+def change_note(result: object, back: str = "Remove the rule to bring them back.") -> str:
+    """What a change in the Library dialog did to the index (a rule set or dropped, hidden folders
+    turned on or off: a scan's report; a folder removed: how many photos left); ``back``: how the
+    photos a report took out come back."""
+    removed = getattr(result, "removed", None)
+    added = getattr(result, "added", None)
+    if isinstance(result, int) and not isinstance(result, bool):
+        return f"{plural(result, 'photo')} left the index." if result else ""
+    if removed:
+        return f"{plural(len(removed), 'photo')} left the index. {back}"
+    if added:
+        return f"{plural(len(added), 'photo')} came back into the index."
+    return ""
+
+
 def unexpected_error_message(error: BaseException) -> str:
     """What the window says of an error no code path expected (a bug), with a way on."""
     return (

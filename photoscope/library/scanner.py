@@ -178,6 +178,18 @@ class Scanner:
         with self.library.scan_lock:  # scans in one process one at a time (the watcher's and a command's)
             return self._scan(targets)
 
+    def scan_after(self, change: Callable[[], Iterable[str | Path] | None]) -> ScanReport:
+        """Make ``change`` (a rule or setting; it returns the paths it affects, None for every folder,
+        nothing when it changed nothing) and scan them, no other scan in between: a watcher's scan
+        would apply the change first, and this report would say it took nothing out."""
+        with self.library.scan_lock:
+            targets = change()
+            if targets is not None:
+                targets = list(targets)
+                if not targets:
+                    return ScanReport()
+            return self._scan(targets)
+
     def _scan(self, targets: Iterable[str | Path] | None) -> ScanReport:
         report = ScanReport()
         points = mount_points()
