@@ -175,3 +175,16 @@ def test_in_a_running_app_excluded_photos_come_back_without_encoding(
         assert taken_out > 0 and app.status()["indexed"] == indexed - taken_out
         back = app.include(pattern="red *")
         assert len(back.added) == taken_out and app.status() == {"pending": 0, "indexed": indexed, "error": 0}
+
+
+def test_a_rule_that_could_never_apply_is_refused_for_what_it_is(tmp_path: Path) -> None:
+    """Audit: "Exclude subfolder…" on the watched folder itself said it "is not inside a watched
+    folder" (it is one); patterns that can never match a path below the folder ("/etc/*",
+    "**/../*") were accepted silently as rules."""
+    root = str(tmp_path / "Pictures")
+    with pytest.raises(ValueError, match="is a watched folder itself: remove it"):
+        rule_for([root], path=root)
+    for pattern in ("/etc/*", "**/../*", "../*.png"):
+        with pytest.raises(ValueError, match="below the watched folder"):
+            rule_for([root], pattern=pattern)
+    assert rule_for([root], pattern="*/Screenshots/*") == [ExclusionRule(root, "pattern", "*/Screenshots/*")]

@@ -281,3 +281,10 @@ def test_an_exclusion_says_how_many_photos_left_and_how_to_bring_them_back(
     dialog.exclusions.pattern_button.click()
     qtbot.waitUntil(lambda: "left the index" in dialog.note.text(), timeout=20_000)
     assert "photos left the index" in dialog.note.text() and "Remove the rule" in dialog.note.text()
+
+
+def test_adding_a_folder_already_watched_says_so(qtbot, make_window, library_db, indexed_library) -> None:
+    """Audit: adding a folder the library already watches said nothing at all."""
+    window = make_window(library_db)
+    window.add_folder(indexed_library[2])
+    assert "already watched" in window.statusBar().currentMessage()

@@ -56,6 +56,7 @@ class LibraryDialog(QDialog):
         self.tree.setRootIsDecorated(True)  # a folder's exclusion rules are its children
         self.tree.setUniformRowHeights(True)
         self.tree.setHeaderLabels(list(COLUMNS))
+        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # "offline (not m…"
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.summary = QLabel()

@@ -82,12 +82,19 @@ def rule_for(
     if path is not None:
         target = normalize_path(path)
         owner = max((f for f in folders if is_under(target, f) and target != f), key=len, default=None)
+        if owner is None and target in folders:
+            raise ValueError(f"{target} is a watched folder itself: remove it to leave its photos out")
         if owner is None:
             raise ValueError(f"{target} is not inside a watched folder")
         return [ExclusionRule(owner, "folder", _relative(target, owner).strip("/"))]
     assert pattern is not None
     if not pattern.strip():
         raise ValueError("an empty pattern")
+    if pattern.startswith("/") or ".." in pattern.split("/"):
+        raise ValueError(
+            f"{pattern!r} would never match: a pattern names files below the watched folder "
+            "(*.png, */Screenshots/*), with no leading / or .."
+        )
     if folder is None:
         return [ExclusionRule(f, "pattern", pattern) for f in folders]
     key = normalize_path(folder)
