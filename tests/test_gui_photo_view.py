@@ -70,15 +70,22 @@ def opened_paths(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return opened
 
 
+def _viewing_the_fourth_photo(
+    qtbot: Any, make_window: WindowFactory, library_db: Path
+) -> tuple[Any, str, int]:
+    """A window on the library with the photo view open on the timeline's fourth photo: (the window,
+    that photo's path, how many photos the timeline holds)."""
+    window = make_window(library_db)
+    timeline_ready(qtbot, window)
+    open_photo(qtbot, window, 3)
+    return window, window.timeline.path_of(3), window.timeline.photo_count()
+
+
 def test_the_photo_view_follows_its_photo_when_a_new_photo_arrives(
     qtbot: Any, make_window: WindowFactory, library_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    window = make_window(library_db)
-    timeline = window.timeline
-    timeline_ready(qtbot, window)
-    open_photo(qtbot, window, 3)
-    detail = window.detail
-    shown, count = timeline.path_of(3), timeline.photo_count()
+    window, shown, count = _viewing_the_fourth_photo(qtbot, make_window, library_db)
+    timeline, detail = window.timeline, window.detail
     assert f"{Path(shown).name} — 4 of {count}" == detail.windowTitle()
 
     add_photos(qtbot, window, tmp_path / "Arrivals", ["arrival.jpg"])
@@ -98,12 +105,9 @@ def test_the_photo_view_follows_its_photo_when_a_new_photo_arrives(
 def test_the_photo_view_says_when_its_photo_left_the_library(
     qtbot: Any, make_window: WindowFactory, library_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    window = make_window(library_db)
-    timeline = window.timeline
-    timeline_ready(qtbot, window)
-    open_photo(qtbot, window, 3)
-    detail = window.detail
-    shown, photo_id, count = timeline.path_of(3), timeline.id_of(3), timeline.photo_count()
+    window, shown, count = _viewing_the_fourth_photo(qtbot, make_window, library_db)
+    timeline, detail = window.timeline, window.detail
+    photo_id = timeline.id_of(3)
     api = window.api
     assert api is not None
 

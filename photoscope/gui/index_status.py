@@ -58,7 +58,7 @@ class IndexStatus(QWidget):
         self.pause_button.hide()
         self.last: Progress | None = None
         self.waiting = 0  # photos waiting to be indexed, at the last count
-        self.counts: dict[str, int] | None = None  # the last counts shown
+        self._resting: str | None = None  # the text shown, when it stays (not progress, not "Adding …")
         self.offline: list[str] = []  # watched folders that are away (an unplugged drive)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -75,31 +75,37 @@ class IndexStatus(QWidget):
         self.bar.setValue(progress.done)
         if running:
             paused = " (paused)" if self.pause_button.isChecked() else ""
-            self.label.setText(describe_progress(progress) + paused)
+            self.show_text(describe_progress(progress) + paused)
         else:
-            self.label.setText(f"Indexed {progress.done:,} photos" + self._errors(progress))
+            self._rest(f"Indexed {progress.done:,} photos" + self._errors(progress))
 
     @staticmethod
     def _errors(p: Progress) -> str:
         return f" · {p.errors:,} could not be read" if p.errors else ""
 
     def show_counts(self, counts: dict[str, int]) -> None:
-        self.waiting, self.counts = counts.get("pending", 0), counts
+        self.waiting = counts.get("pending", 0)
         if self.last is None or self.last.done >= self.last.total:
-            self.label.setText(describe_counts(counts) + self._away())
+            self._rest(describe_counts(counts))
 
     def show_offline(self, folders: list[str]) -> None:
         """Say which watched folders are away: their photos stay searchable, their files unreachable."""
         self.offline = folders
         self.label.setToolTip("\n".join(f"Offline (photos kept): {f}" for f in folders))
-        if self.counts is not None:
-            self.show_counts(self.counts)
+        if self._resting is not None:
+            self._rest(self._resting)
+
+    def _rest(self, text: str) -> None:
+        """A text that stays (the counts, "Indexed N photos"), with the offline folders after it."""
+        self._resting = text
+        self.label.setText(text + self._away())
 
     def _away(self) -> str:
         n = len(self.offline)
         return f" · {n:,} folder{'s' if n != 1 else ''} offline (photos kept)" if n else ""
 
     def show_text(self, text: str) -> None:
+        self._resting = None
         self.label.setText(text)
 
     def _toggled(self, paused: bool) -> None:
