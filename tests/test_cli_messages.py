@@ -288,3 +288,29 @@ def test_i_a_query_with_no_words_is_a_usage_error(
 ) -> None:
     code, out, err = run(capsys, "search", text, "--db", str(indexed), "--model", str(tiny_model_dir))
     assert code == EXIT["usage"] and not out and "holds no words" in one_clean_line(err)
+
+
+@pytest.mark.parametrize("damage", ["not json", "wrong sizes"])
+def test_a_damaged_model_bundle_is_said_in_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, damage: str
+) -> None:
+    """Audit F12: `caption --model M` with a bundle.json that is not JSON ended in "unexpected error
+    (JSONDecodeError …)" naming no file, exit 70; one whose sizes do not fit its weights in a
+    five-line PyTorch "size mismatch" message, exit 70."""
+    import json
+    import shutil
+
+    bundle = tmp_path / "bundle"
+    shutil.copytree(tiny_model_dir, bundle)
+    meta = bundle / "bundle.json"
+    if damage == "not json":
+        meta.write_text("{bad json")
+    else:
+        data = json.loads(meta.read_text())
+        data["network"]["vocab_size"] = 100
+        meta.write_text(json.dumps(data))
+    photo = tmp_path / "a.jpg"
+    write_photo(photo)
+    code, _, err = run(capsys, "caption", str(photo), "--model", str(bundle))
+    line = one_clean_line(err)
+    assert code == EXIT["failed"] and str(bundle) in line and "damaged" in line, (code, err)

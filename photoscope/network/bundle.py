@@ -156,7 +156,10 @@ def read_meta(directory: str | Path) -> tuple[dict[str, Any], EncoderSpec]:
     meta_path, weights = directory / META_FILE, directory / WEIGHTS_FILE
     if not meta_path.is_file() or not weights.is_file():
         raise BundleError(f"{directory} is not a model bundle (needs {META_FILE} and {WEIGHTS_FILE})")
-    meta = json.loads(meta_path.read_text())
+    try:
+        meta = json.loads(meta_path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise BundleError(f"{meta_path} is damaged (not JSON: {error}): use another --model") from None
     if meta.get("format_version") != FORMAT_VERSION:
         raise BundleError(
             f"{directory}: bundle format {meta.get('format_version')} is not supported "
@@ -188,11 +191,16 @@ def load_bundle(directory: str | Path) -> Bundle:
     from photoscope.network.caption_network import CaptionNetwork, NetworkConfig
 
     meta, encoder = read_meta(directory)
-    config = NetworkConfig(**meta["network"])
-    network = CaptionNetwork(config)
-    # assign: the loaded tensors become the parameters, instead of being copied into the freshly
-    # initialised ones (a tenth of a second of a cold search; GRUs re-point their flat weights).
-    network.load_state_dict(load_file(str(Path(directory) / WEIGHTS_FILE)), assign=True)
+    try:
+        network = CaptionNetwork(NetworkConfig(**meta["network"]))
+        # assign: the loaded tensors become the parameters, instead of being copied into the freshly
+        # initialised ones (a tenth of a second of a cold search; GRUs re-point their flat weights).
+        network.load_state_dict(load_file(str(Path(directory) / WEIGHTS_FILE)), assign=True)
+    except (KeyError, TypeError, RuntimeError) as error:  # a bundle.json that does not fit its weights
+        first = str(error).strip().splitlines()[-1].strip() if str(error).strip() else type(error).__name__
+        raise BundleError(
+            f"{directory} is damaged: its {META_FILE} does not fit its weights ({first})"
+        ) from None
     network.eval().requires_grad_(False)
     extra = dict(meta.get("extra", {}))
     extra["sha256"] = meta["weights_sha256"]
