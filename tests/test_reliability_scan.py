@@ -517,3 +517,18 @@ def test_a_photo_renamed_to_a_name_that_is_not_utf8_keeps_its_entry(library: Lib
     os.rename(bad, pictures / "cafe.jpg")
     report = scan.scan()
     assert (report.moved, report.added, report.removed) == (1, [], []) and _ids(library) == ids
+
+
+def test_the_same_folder_through_a_bind_mount_is_not_watched_twice(tmp_path: Path) -> None:
+    """Audit: a folder watched, and watched again through `mount --bind` at another path, indexed
+    every photo twice (realpath cannot see through a bind mount)."""
+    from photoscope.api import LibraryError, Photoscope
+
+    pictures, alias = tmp_path / "P", tmp_path / "alias"
+    write_library(pictures, 2)
+    alias.mkdir()
+    with bind_mount(pictures, alias), Photoscope(tmp_path / "library.db") as app:
+        app.add_folder(pictures)
+        with pytest.raises(LibraryError, match="the same folder"):
+            app.add_folder(alias)
+        assert [f.path for f in app.folders()] == [str(pictures)]

@@ -45,6 +45,7 @@ class Indexing(Core):
             what = "a file, not a folder" if os.path.exists(path) else "no such folder"
             raise LibraryError(f"{path}: {what}: choose the folder that holds your photos")
         key = folder_path(path)
+        _refuse_a_second_path(key, self.library.folders())
         hidden = [
             f.path
             for f in self.library.folders()
@@ -347,3 +348,22 @@ class Indexing(Core):
         except Exception:  # no model (a missing bundle): the checks that need it are skipped
             version, latent_dim = None, None
         return examine(self._db_path, repair, latent_dim=latent_dim, model_version=version)
+
+
+def _refuse_a_second_path(key: str, folders: list[Folder]) -> None:
+    """A folder watched already under another path that realpath cannot see through (a bind mount):
+    the same directory (device and inode), whose photos would be indexed twice."""
+    same = _identity(key)
+    for folder in folders:
+        if folder.path != key and same is not None and _identity(folder.path) == same:
+            raise LibraryError(
+                f"{key} is the same folder as {folder.path} (a bind mount?), which is watched already"
+            )
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:  # an offline folder: nothing to compare
+        return None
+    return st.st_dev, st.st_ino
