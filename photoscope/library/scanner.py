@@ -9,12 +9,15 @@ records in one transaction what it found:
 - a file that vanished while a new one with the same partial hash appeared is a move: the row keeps its
   id, caption and vectors, only its path changes, and nothing is re-encoded;
 - files that are gone leave the index, and so do those an exclusion rule or the hidden-folders setting
-  leaves out (``library.exclusions``; hidden folders are not walked while the setting is off).
+  leaves out (``library.exclusions``; hidden folders are not walked while the setting is off); a
+  photo renamed to a name the index cannot hold (not UTF-8) is not gone: its entry waits for a name.
 
 A folder whose root is missing (an unplugged drive) is marked offline and left alone, photos included;
 the first scan after it returns brings it current. So is a root, or a directory inside a folder, that
 was a mount point at an earlier scan and is not one now: an unplugged drive leaves its (empty, or
-hidden-file-holding) mount point behind, which must not read as "every photo deleted". A directory or
+hidden-file-holding) mount point behind, which must not read as "every photo deleted". So is a folder
+whose drive was mounted above it and is gone (its path may be made again on the disk below), and an
+album linked in from elsewhere whose link now leads to nothing or to an empty directory. A directory or
 file that cannot be looked at is never taken as empty or gone either, so a permission problem does not
 drop photos; it is reported (``ScanReport.unreadable_dirs``) and recorded (``Library.problems``) with
 the names that cannot be indexed (``ScanReport.skipped``).
