@@ -31,7 +31,7 @@ def test_a_failed_search_names_the_photo_and_says_what_is_wrong(tmp_path) -> Non
     (the image library's words), a missing one "[Errno 2] No such file or directory: …"."""
     from PIL import Image, UnidentifiedImageError
 
-    from photoscope.gui.wording import search_failure
+    from photoscope.api import describe_failure as search_failure
 
     fake = tmp_path / "fake.jpg"
     fake.write_text("not a photo")

@@ -59,7 +59,7 @@ from photoscope.library.thumbnails import thumbnail_path
 if TYPE_CHECKING:
     from photoscope.library.indexer import IndexWorker
     from photoscope.library.indexer import Progress as IndexProgress
-    from photoscope.library.photos import describe_error, load_photo
+    from photoscope.library.photos import describe_error, describe_failure, load_photo
     from photoscope.network import BundleError, DecodeOptions, torch_threads
     from photoscope.search.maps import Layout, render_photos, render_words
     from photoscope.search.maps import Progress as MapProgress
@@ -72,6 +72,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "IndexWorker": "photoscope.library.indexer",
     "describe_error": "photoscope.library.photos",
+    "describe_failure": "photoscope.library.photos",
     "load_photo": "photoscope.library.photos",
     "Layout": "photoscope.search.maps",
     "render_photos": "photoscope.search.maps",
@@ -140,6 +141,7 @@ __all__ = [
     "UnknownWordError",
     "WordScore",
     "describe_error",
+    "describe_failure",
     "describe_terms",
     "load_photo",
     "photo_concepts",

@@ -302,11 +302,13 @@ def _run_terms(args: argparse.Namespace, terms: Any) -> int:
 
 
 def _unreadable(terms: Any, error: OSError | ValueError) -> str:
-    """What the search's ``error`` reading a photo was, naming only the query's photos that cannot be
-    read (the error names none: it listed them all, the good ones too). Each is tried again: this
-    runs only when the search failed."""
-    from photoscope.api import describe_error, load_photo
+    """What the search's ``error`` reading a photo was, naming only the query's photo that cannot be
+    read: the one the error names (``load_photo`` names it), else each is tried again (this runs
+    only when the search failed)."""
+    from photoscope.api import describe_error, describe_failure, load_photo
 
+    if getattr(error, "filename", None) is not None:
+        return describe_failure(error)
     said = []
     for photo in (t.photo for t in terms if isinstance(t.photo, Path)):
         try:

@@ -26,7 +26,6 @@ from photoscope.gui.wording import (
     plural,
     results_count,
     results_message,
-    search_failure,
 )
 
 if TYPE_CHECKING:
@@ -145,7 +144,9 @@ class ResultsPresenter(QObject):
         self.results.set_matches([])
         self.label.setText("")  # not the last answer's "3 likely matches for …" over no photos
         self.more_bar.hide()
-        self.pages.show_message("The search failed", html.escape(search_failure(error)))
+        from photoscope.api import describe_failure  # loaded by now: the search ran through it
+
+        self.pages.show_message("The search failed", html.escape(describe_failure(error)))
         self.shown.emit(0)
 
     def show_copies(self, copies: Copies) -> None:

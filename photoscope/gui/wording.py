@@ -33,24 +33,6 @@ def indexing_stopped_message(error: object) -> str:
     )
 
 
-def search_failure(error: BaseException) -> str:
-    """Why a search failed, naming the query's photo when it is one: the image library says "cannot
-    identify image file '…'", the system "[Errno 2] No such file or directory: '…'"."""
-    import re
-
-    from photoscope.api import describe_error
-
-    path = getattr(error, "filename", None)
-    if path is None:  # PIL puts the file in its words only
-        found = re.search(r"cannot identify image file '(.+)'", str(error))
-        path = found.group(1) if found else None
-    if isinstance(error, FileNotFoundError):
-        reason = "no such file (moved, deleted, or on a drive not connected)"
-    else:
-        reason = describe_error(error)
-    return f"{path}: {reason}" if path else reason
-
-
 def change_note(result: object, back: str = "Remove the rule to bring them back.") -> str:
     """What a change in the Library dialog did to the index (a rule set or dropped, hidden folders
     turned on or off: a scan's report; a folder removed: how many photos left); ``back``: how the

@@ -5,6 +5,7 @@ cannot be read. No PyTorch here, so the GUI can decode a thumbnail without impor
 from __future__ import annotations
 
 import ctypes
+import re
 import sys
 import threading
 import warnings
@@ -226,6 +227,21 @@ def _camera(exif: Image.Exif) -> str | None:
     if model.lower().startswith(make.lower()):  # "Canon" + "Canon EOS R5" reads better as the model alone
         make = ""
     return " ".join(p for p in (make, model) if p) or None
+
+
+def describe_failure(error: BaseException) -> str:
+    """``describe_error`` with the photo it is about in front, when the error names one: a failed
+    search by example photo (``load_photo`` names its photo; PIL, opening a path itself, says it only
+    in its words: "cannot identify image file '…'")."""
+    path = getattr(error, "filename", None)
+    if path is None:
+        found = re.search(r"cannot identify image file '(.+)'", str(error))
+        path = found.group(1) if found else None
+    if isinstance(error, FileNotFoundError):  # not "disappeared": a query photo may never have been there
+        reason = "no such file (moved, deleted, or on a drive not connected)"
+    else:
+        reason = describe_error(error)
+    return f"{path}: {reason}" if path else reason
 
 
 def describe_error(error: BaseException) -> str:
