@@ -116,13 +116,11 @@ def index(args: argparse.Namespace) -> int:
 
 
 def _damaged(path: Path, found: str) -> str:
-    """One line for the first thing the quick check found: SQLite's own finding ("Tree 5 page 7 …"),
-    or, when the file could not even be checked, the library's whole sentence (the file, the damage
-    and what to do), said as it is: wrapped in this one it said the file and the advice twice."""
-    found = " ".join(found.split())  # SQLite's findings may span lines
-    if "doctor --repair" in found:
-        return found
-    return f"{path} is damaged ({found}): run `photoscope doctor --repair` (it keeps a copy of the file)"
+    """One line for the first thing the quick check found (SQLite's own finding, which may span
+    lines: "Tree 5 page 7 …", "database disk image is malformed")."""
+    return (
+        f"{path} is damaged ({' '.join(found.split())}): run `photoscope doctor --repair` (it keeps a copy)"
+    )
 
 
 def _run_worker(app: Photoscope, args: argparse.Namespace) -> int:

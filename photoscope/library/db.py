@@ -381,8 +381,8 @@ class Library:
         """SQLite's quick check: [] when the file's pages are sound, else what is wrong."""
         try:
             rows = self._query("PRAGMA quick_check")
-        except LibraryDamaged as error:
-            return [str(error)]
+        except LibraryDamaged as error:  # SQLite's own words, as its findings: the caller says what to do
+            return [str(error.__cause__ or error)]
         found = [str(r[0]) for r in rows]
         return [] if found == ["ok"] else found
 
