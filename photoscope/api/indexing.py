@@ -45,11 +45,10 @@ class Indexing(Core):
             what = "a file, not a folder" if os.path.exists(path) else "no such folder"
             raise LibraryError(f"{path}: {what}: choose the folder that holds your photos")
         key = folder_path(path)
-        _refuse_a_second_path(key, self.library.folders())
+        folders = self.library.folders()
+        _refuse_a_second_path(key, folders)
         hidden = [
-            f.path
-            for f in self.library.folders()
-            if f.path != key and is_under(f.path, key) and hidden_below(f.path, key)
+            f.path for f in folders if f.path != key and is_under(f.path, key) and hidden_below(f.path, key)
         ]
         if hidden and not self.indexes_hidden():
             raise LibraryError(
@@ -113,20 +112,22 @@ class Indexing(Core):
     ) -> bool:
         """Whether the library has the rule ``include`` with these arguments would drop. Raises
         ``ValueError`` as ``include``."""
+        present = self.library.exclusion_rules()
+        return any(rule in present for rule in self._rules(path, pattern, folder))
+
+    def _rules(
+        self, path: str | Path | None, pattern: str | None, folder: str | Path | None
+    ) -> list[ExclusionRule]:
+        """The rules a user means (``library.exclusions.rule_for``). Raises ``ValueError``."""
         roots = [f.path for f in self.folders()]
-        wanted = rule_for(
+        return rule_for(
             roots, None if path is None else str(path), pattern, None if folder is None else str(folder)
         )
-        present = self.library.exclusion_rules()
-        return any(rule in present for rule in wanted)
 
     def _set_rules(
         self, path: str | Path | None, pattern: str | None, folder: str | Path | None, present: bool
     ) -> ScanReport:
-        roots = [f.path for f in self.folders()]
-        rules = rule_for(
-            roots, None if path is None else str(path), pattern, None if folder is None else str(folder)
-        )
+        rules = self._rules(path, pattern, folder)
 
         def change() -> list[str]:
             changed = [r for r in rules if self.library.set_exclusion_rule(r, present)]
