@@ -37,7 +37,6 @@ class Core:
             self.model = model
         self._store_lock = threading.RLock()
         self._store: VectorStore | None = None
-        self._own_changes: set[int] = set()  # photos the store took from this process's indexer
         self._worker: IndexWorker | None = None
         self._adopted_for: str | None = None  # the model whose ``adopt_vectors`` has run
         self._watcher: FolderWatcher | None = None
@@ -81,12 +80,11 @@ class Core:
     def _take_in_other_writers(self) -> None:
         """Photos another process indexed or dropped since (a `photoscope index` while the window or
         `index --watch` runs, which answers `photoscope search`): read from the database's change
-        log, all but those this process's own indexer handed over already (``photos_added``)."""
+        log (``MappedStore.catch_up``: all but what this process's indexer handed over already)."""
         from photoscope.search.sidecar import MappedStore
 
-        store, own = self._store, self._own_changes
-        self._own_changes = set()
-        if isinstance(store, MappedStore) and not store.catch_up(self.library, self.model.version, own):
+        store = self._store
+        if isinstance(store, MappedStore) and not store.catch_up(self.library, self.model.version):
             self._store = self._load_store()  # the log no longer reaches back: read it all again
 
     def _load_store(self) -> VectorStore:
@@ -113,7 +111,7 @@ class Core:
             except OSError:
                 return  # the next open rebuilds it
             if fresh is not None and self._store is not None:
-                self._store, self._own_changes = fresh, set()  # caught up with every writer
+                self._store = fresh
 
     @property
     def engine(self) -> SearchEngine:
@@ -129,10 +127,8 @@ class Core:
             from photoscope.search.vectors import read_vectors
 
             self._store.upsert(*read_vectors(self.library, self.model.version, ids), copy=False)
-            self._own_changes.update(ids)
 
     def photos_removed(self, ids: Sequence[int]) -> None:
         with self._store_lock:
             if self._store is not None:
                 self._store.remove(ids)
-                self._own_changes.update(ids)

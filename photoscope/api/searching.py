@@ -178,7 +178,8 @@ class Searching(Core):
         """The engine's text search, with the names' lift (``_with_names``)."""
         from photoscope.search.ranking import TextRanker, TextSearchOptions
 
-        engine, store = self.engine, self.store
+        engine = self.engine  # the store read (and caught up) once: its rows must not move mid-search
+        store = engine.store
         ranker, given_options = TextRanker(self.model, store), options or TextSearchOptions()
         return self._with_names(
             text,
@@ -264,7 +265,8 @@ class Searching(Core):
         kept = [t for t in terms if t.weight > 0]
         if len(kept) == 1 and not kept[0].negative:
             return self._search_one(kept[0], limit, filters)
-        unknown = [u for t in kept if t.text is not None for u in self.engine.unknown_words(t.text)]
+        engine = self.engine
+        unknown = [u for t in kept if t.text is not None for u in engine.unknown_words(t.text)]
         resolved = self._resolve(terms)
         if all(t.negative for t in resolved.terms) and not all(t.negative for t in kept):
             resolved.terms.clear()  # nothing known to add: what is taken away alone would rank every photo
@@ -314,10 +316,11 @@ class Searching(Core):
         assert term.photo is not None
         known = [term.photo] if isinstance(term.photo, int) else self._library_ids_of(term.photo)
         with self._store_lock:
-            known = [i for i in known if i in self.store]
+            store = self.store  # once: a catch-up between the reads could take the photo out
+            known = [i for i in known if i in store]
             if known:
-                feature = self.store.vector_of(known[0], "feature")
-                latent = self.store.vector_of(known[0], "latent")
+                feature = store.vector_of(known[0], "feature")
+                latent = store.vector_of(known[0], "latent")
         if not known:
             if isinstance(term.photo, int):
                 return None, []
@@ -336,10 +339,11 @@ class Searching(Core):
             return [], []
         allowed = self._allowed(filters)
         with self._store_lock:
-            ranked = CombinedRanker(self.model, self.store).rank(resolved.terms)
+            store = self.store  # once: the scores are for its rows as they are now
+            ranked = CombinedRanker(self.model, store).rank(resolved.terms)
             if not len(ranked.scores):
                 return [], ranked.photo_words
-            return self.store.top_k(ranked.scores, limit, allowed, resolved.exclude), ranked.photo_words
+            return store.top_k(ranked.scores, limit, allowed, resolved.exclude), ranked.photo_words
 
     def _library_ids_of(self, photo: str | Path | Image.Image) -> list[int]:
         from PIL import Image

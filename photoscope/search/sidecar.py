@@ -30,7 +30,7 @@ import errno
 import json
 import os
 import threading
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -258,6 +258,9 @@ class MappedStore(VectorStore):
         self._alive = torch.ones(base.count, dtype=torch.bool)
         self._dead = 0
         self._live: torch.Tensor | None = None  # base rows still live, once some are dead
+        # Photos upserted or removed here since the last catch-up (this process's indexer): the change
+        # log lists them too, and reading them back from the database would be work done twice.
+        self._taken_in: set[int] = set()
         self._b_ids = base.ids
         self._b_latents = torch.from_numpy(base.latents)
         self._b_norms = torch.from_numpy(base.norms)
@@ -319,6 +322,7 @@ class MappedStore(VectorStore):
         **kwargs: Any,
     ) -> None:
         ids = list(ids)
+        self._taken_in.update(ids)
         self._kill(ids)
         if self.base.basis is not None:
             whole = reduce_features(features, None)
@@ -331,6 +335,7 @@ class MappedStore(VectorStore):
 
     def remove(self, ids: Iterable[int]) -> None:
         ids = list(ids)
+        self._taken_in.update(ids)
         self._kill(ids)
         self._tail.remove(ids)
         for pid in ids:
@@ -462,13 +467,14 @@ class MappedStore(VectorStore):
 
     # keeping the file current
 
-    def catch_up(self, library: Library, model_version: str, known: Collection[int] = ()) -> bool:
-        """Take in the photos changed in the database since this store's generation, but those
-        ``known`` (taken in already); False when the log no longer reaches back that far (the store
-        must be reopened)."""
+    def catch_up(self, library: Library, model_version: str) -> bool:
+        """Take in the photos changed in the database since this store's generation (another
+        process's, or this one's not handed over here); False when the log no longer reaches back
+        that far (the store must be reopened)."""
         now, changed = library.vector_changes(self.generation)
         if changed is None:
             return False
+        known, self._taken_in = self._taken_in, set()
         changed = [photo for photo in changed if photo not in known]
         if changed:
             found = read_vectors(library, model_version, changed)
@@ -477,7 +483,7 @@ class MappedStore(VectorStore):
                 self.upsert(*found, copy=False)
             if gone:
                 self.remove(gone)
-        self.generation = now
+        self.generation, self._taken_in = now, set()
         return True
 
     def write(self, model_version: str) -> Sidecar:
