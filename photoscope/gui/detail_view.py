@@ -67,18 +67,6 @@ def unreadable_text(path: str, error: BaseException) -> str:
     return f"The file cannot be read: {describe_error(error)}. {path}"
 
 
-def photo_of_id(grid: PhotoGridModel, photo_id: int) -> int:
-    """Where the photo ``photo_id`` is in ``grid`` now (its photo index), -1 when it is not there."""
-    if isinstance(grid, TimelineModel):  # the whole library (100,000 photos): numpy, not a loop
-        import numpy as np  # loaded with the timeline's ids already
-
-        if grid.timeline is None:
-            return -1
-        found = np.flatnonzero(grid.timeline.ids == photo_id)
-        return int(found[0]) if len(found) else -1
-    return next((i for i in range(grid.photo_count()) if grid.id_of(i) == photo_id), -1)
-
-
 class _Shown(NamedTuple):
     """The photo on show, kept apart from its row: rows move when the grid is read again."""
 
@@ -279,10 +267,10 @@ class DetailView(QDialog):
         """The grid was read again (a photo arrived or left, the results were refreshed): its rows
         moved, so the shown photo's row is found again by its id. The old row now holds another
         photo, which the buttons would act on while the view still showed this one."""
-        if self._shown is None:
+        if self._shown is None or not self.isVisible():  # reopening shows a photo afresh (show_row)
             return
         grid = self.grid()
-        photo = photo_of_id(grid, self._shown.id)
+        photo = grid.photo_of_id(self._shown.id)
         self.row = grid.row_of(photo) if photo >= 0 else -1
         self._refill()
 

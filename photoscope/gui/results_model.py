@@ -106,6 +106,10 @@ class PhotoGridModel(QAbstractListModel):
     def id_of(self, photo: int) -> int:
         raise NotImplementedError
 
+    def photo_of_id(self, photo_id: int) -> int:
+        """Where the photo ``photo_id`` is now (its photo index), -1 when it is not here."""
+        return next((i for i in range(self.photo_count()) if self.id_of(i) == photo_id), -1)
+
     def mtime_of(self, photo: int) -> float | None:
         return None
 
@@ -361,6 +365,13 @@ class TimelineModel(PhotoGridModel):
     def id_of(self, photo: int) -> int:
         assert self.timeline is not None
         return int(self.timeline.ids[photo])
+
+    def photo_of_id(self, photo_id: int) -> int:
+        """As ``PhotoGridModel.photo_of_id``, over the library's ids at once (100,000 of them)."""
+        if self.timeline is None:
+            return -1
+        found = (self.timeline.ids == photo_id).nonzero()[0]
+        return int(found[0]) if len(found) else -1
 
     def match_of(self, photo: int) -> Match | None:
         if not 0 <= photo < self.photo_count():

@@ -84,17 +84,14 @@ class ResultsPresenter(QObject):
     def _row_kept(self, kept: int, results: Results) -> tuple[int, int]:
         """Where the photo the user selected is in the new results: (its row, -1: scroll to it), or
         (-1, 0) with the photo view closed when it is no longer among them."""
-        row = self._row_of(kept)
+        row = self.results.photo_of_id(kept)
         if row < 0 and kept in {m.photo.id for m in results.matches}:
             self.results.show_more()  # it is among the weaker matches now
-            row = self._row_of(kept)
+            row = self.results.photo_of_id(kept)
         if row < 0:
             self.detail.hide()
             return -1, 0
         return row, -1
-
-    def _row_of(self, photo_id: int) -> int:
-        return next((i for i, m in enumerate(self.results.matches()) if m.photo.id == photo_id), -1)
 
     def _show_matches(self, selected: int, scrolled: int) -> None:
         """The grid on show at ``selected`` (-1: none, at the top), scrolled to ``scrolled`` (-1: to
@@ -114,8 +111,10 @@ class ResultsPresenter(QObject):
             self.view.verticalScrollBar().setValue(scrolled)
             return
         self.view.scrollTo(self.view.currentIndex())
-        if self.detail.isVisible():
-            self.detail.show_row(self.view.currentIndex().row())
+        row = self.view.currentIndex().row()
+        on_it = self.detail.grid() is self.results and self.detail.row == row  # followed it (reset)
+        if self.detail.isVisible() and not on_it:  # else the same photo would be decoded again
+            self.detail.show_row(row)
 
     def selected_id(self) -> int | None:
         """The photo the user selected in the results (None: nothing selected)."""

@@ -103,12 +103,11 @@ class TimelineReader(QObject):
         current_id = self._current_id()
         self.model.set_timeline(timeline)
         self.view.verticalScrollBar().setValue(scrolled)
-        if current_id is not None:
-            found = [int(i) for i in (timeline.ids == current_id).nonzero()[0][:1]]
-            if found:
-                self.view.selectionModel().setCurrentIndex(
-                    self.model.index(self.model.row_of(found[0])), QItemSelectionModel.SelectionFlag.NoUpdate
-                )
+        photo = self.model.photo_of_id(current_id) if current_id is not None else -1
+        if photo >= 0:
+            self.view.selectionModel().setCurrentIndex(
+                self.model.index(self.model.row_of(photo)), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
         self.read.emit()
 
     def _current_id(self) -> int | None:
