@@ -57,6 +57,7 @@ from photoscope.library.thumbnails import LARGE_SIZE as THUMBNAIL_SIZE
 from photoscope.library.thumbnails import thumbnail_path
 
 if TYPE_CHECKING:
+    from photoscope.library.fs import folder_path
     from photoscope.library.indexer import IndexWorker
     from photoscope.library.indexer import Progress as IndexProgress
     from photoscope.library.photos import describe_error, describe_failure, load_photo
@@ -73,6 +74,7 @@ _LAZY = {
     "IndexWorker": "photoscope.library.indexer",
     "describe_error": "photoscope.library.photos",
     "describe_failure": "photoscope.library.photos",
+    "folder_path": "photoscope.library.fs",
     "load_photo": "photoscope.library.photos",
     "Layout": "photoscope.search.maps",
     "render_photos": "photoscope.search.maps",
@@ -143,6 +145,7 @@ __all__ = [
     "describe_error",
     "describe_failure",
     "describe_terms",
+    "folder_path",
     "load_photo",
     "photo_concepts",
     "relevance",

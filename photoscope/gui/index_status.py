@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
+from photoscope.gui.wording import plural
+
 if TYPE_CHECKING:
     from photoscope.api import IndexProgress as Progress
 
@@ -102,7 +104,7 @@ class IndexStatus(QWidget):
 
     def _away(self) -> str:
         n = len(self.offline)
-        return f" · {n:,} folder{'s' if n != 1 else ''} offline (photos kept)" if n else ""
+        return f" · {plural(n, 'folder')} offline (photos kept)" if n else ""
 
     def show_text(self, text: str) -> None:
         self._resting = None

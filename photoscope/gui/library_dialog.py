@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from photoscope.gui.exclusion_rules import ExclusionButtons
 from photoscope.gui.index_status import describe_counts
 from photoscope.gui.tasks import TaskRunner
-from photoscope.gui.wording import change_note
+from photoscope.gui.wording import RULE_BACK, change_note
 
 if TYPE_CHECKING:
     from photoscope.api import ExclusionRule, Folder, Photoscope
@@ -122,7 +122,7 @@ class LibraryDialog(QDialog):
         if answer == QMessageBox.StandardButton.Yes:
             self.runner.submit(lambda: api.remove_folder(path), self._done, self._failed)
 
-    def _done(self, result: Any = None, back: str = "Remove the rule to bring them back.") -> None:
+    def _done(self, result: Any = None, back: str = RULE_BACK) -> None:
         self.note.setText(change_note(result, back))
         self.changed.emit()
         self.refresh()

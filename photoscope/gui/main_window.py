@@ -11,7 +11,6 @@ and a query typed meanwhile runs as soon as the library is open. Queries go thro
 from __future__ import annotations
 
 import html
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -401,7 +400,9 @@ class MainWindow(QMainWindow):
         if api is None:
             return
         self.settings.setValue("library/last_folder", str(path))
-        if os.path.realpath(path) in {f.path for f in self.folders}:
+        from photoscope.api import folder_path  # the spelling the library stores folders under
+
+        if folder_path(path) in {f.path for f in self.folders}:
             self.statusBar().showMessage(f"{path} is already watched", 8000)
             return
         self.index_status.show_text(f"Adding {path}…")

@@ -139,8 +139,7 @@ class ResultsPresenter(QObject):
         self.results.set_matches([])
 
     def show_failure(self, error: BaseException) -> None:
-        self.status.clearMessage()
-        self.results.set_matches([])
+        self.clear()
         self.label.setText("")  # not the last answer's "3 likely matches for …" over no photos
         self.more_bar.hide()
         from photoscope.api import describe_failure  # loaded by now: the search ran through it

@@ -33,7 +33,10 @@ def indexing_stopped_message(error: object) -> str:
     )
 
 
-def change_note(result: object, back: str = "Remove the rule to bring them back.") -> str:
+RULE_BACK = "Remove the rule to bring them back."
+
+
+def change_note(result: object, back: str = RULE_BACK) -> str:
     """What a change in the Library dialog did to the index (a rule set or dropped, hidden folders
     turned on or off: a scan's report; a folder removed: how many photos left); ``back``: how the
     photos a report took out come back."""
