@@ -24,7 +24,7 @@ import torch
 from PIL import Image
 
 from photoscope.config import cache_dir
-from photoscope.network.bundle import DEFAULT_ENCODER, BundleError, EncoderSpec
+from photoscope.network.bundle import DEFAULT_ENCODER, BundleError, EncoderSpec, file_sha256
 from photoscope.network.concepts import imagenet_classes
 from photoscope.network.inference import InferenceModel
 from photoscope.network.preprocess import INPUT_SIZE, preprocess
@@ -82,21 +82,6 @@ def installed_weights(name: str) -> Path:
     if not path.is_file():
         raise EncoderError(f"{path}, the {name} encoder's weights, is missing: reinstall {package.pip}")
     return path
-
-
-@cache
-def _sha256_of(path: str, size: int, mtime_ns: int) -> str:  # size and mtime: a replaced file is read again
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def file_sha256(path: Path) -> str:
-    """The SHA-256 of a file, hashed once per process (about 25 ms for Lite0's 14 MB)."""
-    stat = path.stat()
-    return _sha256_of(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
 
 
 def encoder_weights(spec: EncoderSpec) -> Path:
