@@ -39,11 +39,13 @@ def evaluate_captions(
     for chunk in latents.split(batch):
         found = beam_search(net, vocab, chunk, beam, length_penalty=length_penalty, choice=choice)
         captions += [c.text for c in found]
+    return _scored(captions, references), captions
+
+
+def _scored(captions: Sequence[str], references: Sequence[Sequence[str]]) -> dict[str, float]:
+    """BLEU, CIDEr … of ``captions`` against each photo's ``references``, in order."""
     keys = [str(i) for i in range(len(captions))]
-    metrics = caption_metrics(
-        dict(zip(keys, captions, strict=True)), dict(zip(keys, references, strict=True))
-    )
-    return metrics, captions
+    return caption_metrics(dict(zip(keys, captions, strict=True)), dict(zip(keys, references, strict=True)))
 
 
 def stored_caption_metrics(
@@ -60,11 +62,7 @@ def stored_caption_metrics(
     for lo in range(0, len(latents), batch):
         found = model.describe_vectors(features[lo : lo + batch], latents[lo : lo + batch], options)
         captions += [d.text for d in found]
-    keys = [str(i) for i in range(len(captions))]
-    metrics = caption_metrics(
-        dict(zip(keys, captions, strict=True)), dict(zip(keys, references, strict=True))
-    )
-    return metrics, captions
+    return _scored(captions, references), captions
 
 
 def recall_at(ranks: np.ndarray) -> dict[str, float]:

@@ -229,9 +229,9 @@ def evaluate_open_world(
     else:
         described = [DescribedCaption("", 0.0, [], "") for _ in photos]
     options = search or TextSearchOptions()
-    store = _library(model, own, latents, distractors)
+    alone = store_with_concepts(model, own, latents)
+    store = _with_distractors(model, alone, own, latents, distractors)
     ranks, firsts = query_ranks(model, store, [p.query for p in photos], options)
-    alone = store if distractors is None or not len(distractors) else store_with_concepts(model, own, latents)
     categories = category_results(model, photos, alone, options)
     results = [
         PhotoResult(
@@ -249,12 +249,16 @@ def evaluate_open_world(
     return _figures(results, len(store), categories), results, categories
 
 
-def _library(
-    model: PhotoscopeModel, own: torch.Tensor, latents: torch.Tensor, distractors: np.ndarray | None
+def _with_distractors(
+    model: PhotoscopeModel,
+    alone: VectorStore,
+    own: torch.Tensor,
+    latents: torch.Tensor,
+    distractors: np.ndarray | None,
 ) -> VectorStore:
-    """The search library: the open-world photos' vectors, then the distractors'."""
+    """The search library: the open-world photos' vectors (``alone``), then the distractors'."""
     if distractors is None or not len(distractors):
-        return store_with_concepts(model, own, latents)
+        return alone
     extra = torch.from_numpy(distractors.astype(np.float32))
     with torch.inference_mode():
         extra_latents = model.bundle.network.latent(extra)
