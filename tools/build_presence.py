@@ -8,7 +8,7 @@ Also the *familiarity* summary: ``FAMILIAR_CENTROIDS`` k-means centroids of the 
 unit-length features. A photo's familiarity is the mean cosine of its centred feature to its
 ``FAMILIAR_TOP`` nearest centroids: how close it lies to the photos the decoder and the probes learned
 from (0.4: as close as the 60 % least typical Flickr8k val photos). The probes' word is trusted only
-on familiar photos (see ``photoscope.network.model.CaptionRule``).
+on familiar photos (see ``photoscope.network.caption_check.CaptionRule``).
 
 One logistic regression per group of ``photoscope.network.naming.RISKY_WORDS`` (people, dogs, balls)
 on the frozen encoder's 1280-d feature of each train photo and of its mirror image; a photo shows a

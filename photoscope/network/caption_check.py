@@ -366,27 +366,23 @@ class CaptionCheck:
         self,
         features: torch.Tensor,
         probs: npt.NDArray[np.floating],
-        rule: CaptionRule | None = None,
-        familiar: npt.NDArray[np.bool_] | None = None,
+        rule: CaptionRule,
+        familiar: npt.NDArray[np.bool_],
     ) -> list[dict[str, float]]:
         """Per photo, the probability that it shows each group of ``RISKY_WORDS``: the presence
-        probes' on familiar photos (on others only when very sure), and for dogs and balls the
+        probes' on ``familiar`` photos (on others only when very sure), and for dogs and balls the
         head's too, whichever is larger."""
-        r = rule or CaptionRule()
-        vectors = features.float().numpy()
-        probe = self.model.presence.probs(vectors)
-        if familiar is None:
-            familiar = self.model.presence.familiar.of(vectors) >= r.familiar
+        probe = self.model.presence.probs(features.float().numpy())
         out = []
         for row, head, known in zip(probe, probs, familiar, strict=True):
             found = {
-                g: float(p) if known or p >= r.unfamiliar_support else 0.0
+                g: float(p) if known or p >= rule.unfamiliar_support else 0.0
                 for g, p in zip(self.model.presence.groups, row, strict=True)
             }
             dog = self.model.namer.group_p(head, "dog")
-            if r.other_animals > 0:
+            if rule.other_animals > 0:
                 other = self.model.namer.group_p(head, "animal") - dog
-                found["dog"] *= max(0.0, 1.0 - other / r.other_animals)
+                found["dog"] *= max(0.0, 1.0 - other / rule.other_animals)
             found["dog"] = max(dog, found["dog"])
             # Balls are small: neither the head nor the probe sees them well on Flickr8k's own photos.
             found["ball"] = 1.0 if known else self.model.namer.group_p(head, "ball")
