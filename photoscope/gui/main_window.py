@@ -538,7 +538,7 @@ class MainWindow(QMainWindow):
             has_folders=bool(self.folders),
             # photos wait to be indexed: progress reports, or the counts before the first report
             indexing=(last is not None and last.done < last.total) or self.index_status.waiting > 0,
-            filtered=any((self.search.folder(), self.search.date_from.value(), self.search.date_to.value())),
+            filtered=self.search.filters().active,
         )
 
     def _show_idle(self) -> None:

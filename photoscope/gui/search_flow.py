@@ -95,7 +95,7 @@ class SearchFlow(QObject):
 
     def query(self) -> Query:
         """What the search panel asks, as the API's ``Query`` (a pasted image handed over as PIL's)."""
-        from photoscope.api import Filters, Query  # the API is loaded by now: importing is a lookup
+        from photoscope.api import Query  # the API is loaded by now: importing is a lookup
 
         photo, search = self.search.query_photo, self.search
         return Query(
@@ -103,7 +103,7 @@ class SearchFlow(QObject):
             photo=self._pil_of(photo) if isinstance(photo, QImage) else photo,
             similar=self.state.similar,
             terms=tuple(search.terms_bar.terms()),
-            filters=Filters(search.folder(), search.date_from.value(), search.date_to.value()),
+            filters=search.filters(),
             limit=self.result_limit,
         )
 

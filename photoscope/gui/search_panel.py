@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QKeyEvent, QKeySequence, QPixmap
@@ -22,6 +23,9 @@ from PySide6.QtWidgets import (
 
 from photoscope.gui.desktop import photo_from_mime
 from photoscope.gui.term_chips import TermBar, TermKeys
+
+if TYPE_CHECKING:
+    from photoscope.api import Filters
 
 DEBOUNCE_MS = 400
 CHIP_SIZE = 40
@@ -320,6 +324,12 @@ class SearchPanel(QWidget):
         """The chosen folder (a watched one or any folder below it), None for all."""
         data = self.folder_combo.currentData()
         return str(data) if data is not None else None
+
+    def filters(self) -> Filters:
+        """The folder and date range chosen, as the API takes them."""
+        from photoscope.api import Filters  # the API is loaded by the time a query is read
+
+        return Filters(self.folder(), self.date_from.value(), self.date_to.value())
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)
