@@ -179,8 +179,8 @@ class MainWindow(QMainWindow):
             self.search.show_message, self._why_empty, self,
         )  # fmt: skip
         self.flow = SearchFlow(
-            self.search, self.presenter, self.runner, self.quick, self.launch, status, self.result_label,
-            api, self.result_limit, self,
+            self.search, self.presenter, self.runner, self.quick, self.launch, status, api,
+            self.result_limit, self,
         )  # fmt: skip
         self.timeline_reader = TimelineReader(
             self.timeline, self.browse, self.pages_runner, self.settings, api, self.search.has_query, self

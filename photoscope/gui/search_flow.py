@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QLabel, QStatusBar
+from PySide6.QtWidgets import QStatusBar
 
 from photoscope.gui.launch_order import LaunchOrder
 from photoscope.gui.query_state import QueryState
@@ -45,14 +45,13 @@ class SearchFlow(QObject):
         quick: TaskRunner,
         launch: LaunchOrder,
         status: QStatusBar,
-        result_label: QLabel,
         api: Callable[[], Photoscope | None],
         result_limit: int,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.search, self.presenter, self.runner, self.quick = search, presenter, runner, quick
-        self.launch, self.status, self.result_label, self.api = launch, status, result_label, api
+        self.launch, self.status, self.api = launch, status, api
         self.result_limit = result_limit
         self.state = QueryState()  # "Find similar" and Back; which query's answer the grid shows
         self.waiting = False  # a query was typed before the library opened
@@ -177,7 +176,8 @@ class SearchFlow(QObject):
         if quick:
             self.presenter.show(results, described, time.perf_counter() - started, quiet)
             if results.matches:
-                self.result_label.setText(f"{self.result_label.text()} · {REFINING}")
+                label = self.presenter.label  # the presenter's: it just said what the grid shows
+                label.setText(f"{label.text()} · {REFINING}")
         else:
             self.presenter.show(results, f"{described} {CAPTIONS_WHILE_LOADING}", 0.0, quiet)
 
