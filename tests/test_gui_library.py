@@ -288,3 +288,40 @@ def test_adding_a_folder_already_watched_says_so(qtbot, make_window, library_db,
     window = make_window(library_db)
     window.add_folder(indexed_library[2])
     assert "already watched" in window.statusBar().currentMessage()
+
+
+def test_a_watched_folder_renamed_and_added_again_keeps_its_photos(
+    qtbot, make_window, library_db, indexed_library, tmp_path, monkeypatch
+) -> None:
+    """Audit: a watched folder renamed, then added under its new name, was indexed again from the
+    start while the old one stayed, offline, with the same photos. The offline folder says how to
+    bring it back; adding it where it went says what happened, and nothing waits to be indexed."""
+    import shutil
+
+    from photoscope.library.db import Library
+    from photoscope.library.scanner import Scanner
+
+    shutil.copytree(indexed_library[1], tmp_path / "cache")  # the thumbnails move with the photos
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder, moved = indexed_library[2], tmp_path / "Renamed"
+    folder.rename(moved)
+    try:
+        with Library(library_db) as library:
+            Scanner(library).scan()  # as the app's catch-up scan finds it
+        window = make_window(library_db)
+        qtbot.waitUntil(lambda: "1 folder offline" in window.index_status.label.text(), timeout=30_000)
+        assert "Add the folder at its new place" in window.index_status.label.toolTip()
+        window.show_library()
+        dialog = window.library_dialog
+        qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1)
+        assert "Add the folder at its new place" in dialog.tree.topLevelItem(0).toolTip(1)
+        with qtbot.waitSignal(window.folders_changed, timeout=10_000):
+            window.add_folder(moved)
+        qtbot.waitUntil(lambda: dialog.tree.topLevelItem(0).text(0) == str(moved), timeout=10_000)
+        assert dialog.tree.topLevelItemCount() == 1 and dialog.tree.topLevelItem(0).text(1) == "online"
+        said = f"{folder} moved to {moved}: its 24 photos keep their place in the index"
+        assert said in window.statusBar().currentMessage() and said in dialog.note.text()
+        qtbot.waitUntil(lambda: "offline" not in window.index_status.label.text(), timeout=10_000)
+        assert window.api is not None and window.api.status()["pending"] == 0
+    finally:
+        (moved if moved.exists() else folder).rename(folder)

@@ -6,11 +6,13 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from photoscope.api.core import Core
+from photoscope.library import thumbnails
 from photoscope.library.db import LibraryError
 from photoscope.library.doctor import DoctorReport, examine
 from photoscope.library.exclusions import ExclusionRule, Stash, hidden_below, rule_for
@@ -18,6 +20,7 @@ from photoscope.library.exclusions import indexes_hidden as _indexes_hidden
 from photoscope.library.exclusions import set_indexes_hidden as _set_indexes_hidden
 from photoscope.library.fs import folder_path, is_under
 from photoscope.library.records import Folder
+from photoscope.library.relocation import moved_here
 from photoscope.library.scanner import Scanner, ScanReport
 
 if TYPE_CHECKING:  # the indexer (NumPy, PIL) is imported when one is made: not by `status`
@@ -37,7 +40,8 @@ class Indexing(Core):
         return self.library.folders()
 
     def add_folder(self, path: str | Path) -> Folder:
-        """Watch a folder; a running background indexer picks it up at once. A folder holding a
+        """Watch a folder; a running background indexer picks it up at once. A watched folder moved
+        there as a whole keeps its photos' entries (the answer's ``moved_from`` says). A folder holding a
         watched folder that is hidden below it (``~/Pictures/.private``) is refused while hidden
         folders are left out: it would absorb that folder, whose photos would leave the index. A path
         that is not a folder is refused (a typo would be watched as an offline folder)."""
@@ -55,10 +59,24 @@ class Indexing(Core):
                 f"{key} holds the watched folder {hidden[0]}, which is hidden inside it: its photos"
                 " would leave the index. Turn on hidden folders first (photoscope folders hidden on)"
             )
-        folder = self.library.add_folder(path)
+        folder = self._follow_moved_folder(key) or self.library.add_folder(path)
         if self._watcher is not None:
             self._watcher.refresh()
         return folder
+
+    def _follow_moved_folder(self, key: str) -> Folder | None:
+        """The offline folder whose photos are at ``key`` now, moved there with their index entries
+        and thumbnails (``library.relocation``; ``moved_from`` names its old path), or None."""
+        with self.library.scan_lock:  # no scan in between: it would see the old folder's photos gone
+            self.scanner().check_folders()  # a folder renamed since the last scan is offline now
+            moved = moved_here(self.library, key)
+            if moved is None:
+                return None
+            old_paths = dict(self.library.photo_paths(moved.id))
+            folder = self.library.relocate_folder(moved.id, key)
+        for photo_id, path in self.library.photo_paths(folder.id):
+            thumbnails.move_thumbnail(old_paths[photo_id], path)
+        return replace(folder, moved_from=moved.path)
 
     def remove_folder(self, path: str | Path) -> int:
         """Stop watching a folder; its photos leave the index. Returns how many left."""

@@ -21,7 +21,7 @@ from photoscope.commands.common import (
 from photoscope.commands.exclude import hidden_line, print_rules, run_hidden, run_rule
 
 if TYPE_CHECKING:
-    from photoscope.api import Photoscope, ScanReport
+    from photoscope.api import Folder, Photoscope, ScanReport
 
 
 def _open(args: argparse.Namespace) -> Photoscope:
@@ -67,13 +67,25 @@ def _add_folders(app: Photoscope, paths: list[Path]) -> list[str] | None:
     added = []
     for path in paths:
         try:
-            added.append(app.add_folder(path).path)
+            folder = app.add_folder(path)
+            if folder.moved_from is not None:
+                print(_added_line(folder))
+            added.append(folder.path)
         except LibraryError as error:
             if type(error) is not LibraryError:
                 raise  # locked, read-only, damaged: said by cli.main with its own exit status
             print(f"photoscope: {error}", file=sys.stderr)
             return None
     return added
+
+
+def _added_line(folder: Folder) -> str:
+    if folder.moved_from is None:
+        return f"watching {folder.path}; run `photoscope index` to index it"
+    return (
+        f"watching {folder.path}: the folder {folder.moved_from} moved here, and its {folder.photos}"
+        " photos keep their index entries"
+    )
 
 
 def index(args: argparse.Namespace) -> int:
@@ -226,8 +238,7 @@ def folders(args: argparse.Namespace) -> int:
                 if problems:
                     print(f"photoscope: {problems[0]}", file=sys.stderr)
                     return EXIT_USAGE
-                added = app.add_folder(args.path)
-                print(f"watching {added.path}; run `photoscope index` to index it")
+                print(_added_line(app.add_folder(args.path)))
             else:
                 removed = app.remove_folder(args.path)
                 print(f"stopped watching {args.path}; {removed} photos left the index")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
-from photoscope.gui.wording import plural
+from photoscope.gui.wording import OFFLINE_WAY_OUT, plural
 
 if TYPE_CHECKING:
     from photoscope.api import IndexProgress as Progress
@@ -93,7 +93,8 @@ class IndexStatus(QWidget):
     def show_offline(self, folders: list[str]) -> None:
         """Say which watched folders are away: their photos stay searchable, their files unreachable."""
         self.offline = folders
-        self.label.setToolTip("\n".join(f"Offline (photos kept): {f}" for f in folders))
+        away = [f"Offline (photos kept): {f}" for f in folders]
+        self.label.setToolTip("\n".join([*away, OFFLINE_WAY_OUT] if away else []))
         if self._resting is not None:
             self._rest(self._resting)
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from photoscope.gui.exclusion_rules import ExclusionButtons
 from photoscope.gui.index_status import describe_counts
 from photoscope.gui.tasks import TaskRunner
-from photoscope.gui.wording import RULE_BACK, change_note
+from photoscope.gui.wording import OFFLINE_WAY_OUT, RULE_BACK, change_note
 
 if TYPE_CHECKING:
     from photoscope.api import ExclusionRule, Folder, Photoscope
@@ -101,6 +101,8 @@ class LibraryDialog(QDialog):
             item = QTreeWidgetItem(folder_row(folder))
             item.setData(0, Qt.ItemDataRole.UserRole, folder.path)
             item.setToolTip(0, folder.path)
+            if not folder.online:
+                item.setToolTip(1, OFFLINE_WAY_OUT)
             self.tree.addTopLevelItem(item)
             self.exclusions.show_rules(item, [r for r in rules if r.folder == folder.path])
         none = "No folders watched yet: add the folders that hold your photos."

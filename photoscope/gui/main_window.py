@@ -63,6 +63,7 @@ from photoscope.gui.timeline_reader import TimelineReader
 from photoscope.gui.wording import (
     NothingFound,
     describe_repair,
+    folder_added_note,
     indexing_stopped_message,
     plural,
 )
@@ -406,10 +407,14 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"{path} is already watched", 8000)
             return
         self.index_status.show_text(f"Adding {path}…")
-        self.runner.submit(lambda: api.add_folder(path), lambda _: self._folder_added(), self._add_failed)
+        self.runner.submit(lambda: api.add_folder(path), self._folder_added, self._add_failed)
 
-    def _folder_added(self) -> None:
+    def _folder_added(self, folder: Folder) -> None:
         self._adding_folder = False
+        note = folder_added_note(folder)
+        if note:
+            self.statusBar().showMessage(note, 15000)
+            self.library_dialog.note.setText(note)
         self._refresh_folders()
         self.start_background()
         self.reload_timeline()

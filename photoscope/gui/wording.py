@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from photoscope.api import DoctorReport, Results, UnknownWord
+    from photoscope.api import DoctorReport, Folder, Results, UnknownWord
 
 
 # The grid shows the first answer to a query while the network loads: the text encoder's (the result
@@ -49,6 +49,19 @@ def change_note(result: object, back: str = RULE_BACK) -> str:
     if added:
         return f"{plural(len(added), 'photo')} came back into the index."
     return ""
+
+
+def folder_added_note(folder: Folder) -> str:
+    """What adding a folder did, when the library found in it a watched folder moved there."""
+    if folder.moved_from is None:
+        return ""
+    return (
+        f"{folder.moved_from} moved to {folder.path}: its {plural(folder.photos, 'photo')} keep their"
+        " place in the index, nothing is indexed again."
+    )
+
+
+OFFLINE_WAY_OUT = "Moved, or mounted somewhere else? Add the folder at its new place: its photos follow."
 
 
 def unexpected_error_message(error: BaseException) -> str:

@@ -483,6 +483,52 @@ class Library:
         ) or self._query("SELECT path FROM photos WHERE folder_id = ? LIMIT ?", (folder_id, limit))
         return [str(r[0]) for r in rows]
 
+    def sample_files(self, folder_id: int, limit: int = 20) -> list[StoredFile]:
+        """A few of a folder's photos, spread over it (in the order of their partial hashes, which
+        no name or date sorts): enough to tell whether its files are somewhere else now."""
+        rows = self._query(
+            "SELECT id, path, size, mtime, hash FROM photos WHERE folder_id = ? ORDER BY hash LIMIT ?",
+            (folder_id, limit),
+        )
+        return [StoredFile(*r) for r in rows]
+
+    def relocate_folder(self, folder_id: int, path: str | Path) -> Folder:
+        """Watch a folder at another path, with its photos, their ids and index entries: the folder
+        was moved or renamed as a whole (``library.relocation``). Its mount points move with it; the
+        drive above it is noted again at the next scan."""
+        key = folder_path(path)
+        old = next(f for f in self.folders() if f.id == folder_id)
+        rest = len(old.path) + 1  # SQLite's substr counts characters from 1, as len() does
+        with self._transaction() as cur:
+            cur.execute(
+                "UPDATE folders SET path = ?, online = 1, drive = NULL WHERE id = ?", (key, folder_id)
+            )
+            cur.execute(
+                "UPDATE search SET path = ? || substr(path, ?)"
+                " WHERE rowid IN (SELECT id FROM photos WHERE folder_id = ?)",
+                (key, rest, folder_id),
+            )
+            for table in ("photos", "mounts"):
+                cur.execute(
+                    f"UPDATE {table} SET path = ? || substr(path, ?) WHERE folder_id = ?",
+                    (key, rest, folder_id),
+                )
+            cur.execute(
+                "DELETE FROM problems WHERE path = ? OR (path > ? AND path < ?)",
+                (old.path, *_prefix_range(old.path)),
+            )
+        self.backup(max_age_s=0)  # the folder list is the configuration a lost file must not lose
+        folder = self.folder(key)
+        assert folder is not None
+        return folder
+
+    def photo_paths(self, folder_id: int) -> list[tuple[int, str]]:
+        """(id, path) of every photo of a folder."""
+        return [
+            (r[0], str(r[1]))
+            for r in self._query("SELECT id, path FROM photos WHERE folder_id = ?", (folder_id,))
+        ]
+
     def mark_scanned(self, folder_id: int) -> None:
         with self._transaction() as cur:
             cur.execute("UPDATE folders SET last_scan_at = ? WHERE id = ?", (now_iso(), folder_id))

@@ -22,6 +22,7 @@ class Folder:
     last_scan_at: str | None
     photos: int = 0
     drive: str | None = None  # the mount point holding it at its last scan while online
+    moved_from: str | None = None  # adding it found an offline folder's photos here: that one's path
 
 
 # A stored photo's (path, size, mtime): equal to the ``FileStat`` of its file while that is unchanged.

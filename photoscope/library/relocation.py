@@ -1,0 +1,50 @@
+"""A watched folder moved or renamed as a whole (``~/Pictures`` renamed ``~/Photos``, a drive mounted at
+another place): the old folder is offline, and the user adds the new path. If the new folder holds
+the old one's photos, under the same names, the library follows the folder (``Library.relocate_folder``)
+instead of encoding every photo again under new ids while the old entries stay, offline, found twice
+by every search.
+
+Following wrongly would cost entries: the old folder's photos not in the new one are dropped by the
+next scan, and if the old folder came back (the drive plugged in again) they would be gone from the
+index. So the new folder must hold most of a sample of them, each with its size and partial hash.
+"""
+
+from __future__ import annotations
+
+import os
+
+from photoscope.library.db import Library
+from photoscope.library.fs import folder_path, is_under, partial_hash
+from photoscope.library.records import Folder, StoredFile
+
+SAMPLE = 20  # photos of the old folder looked for in the new one: at most 40 small reads
+FOLLOW_SHARE = 0.8  # the share of them that must be there; a folder made from some photos is new
+
+
+def moved_here(library: Library, path: str) -> Folder | None:
+    """The offline folder whose photos are in ``path`` now, under the same names; None if there is
+    none, or if ``path`` holds a watched folder or is inside one (adding it means something else)."""
+    key = folder_path(path)
+    folders = library.folders()
+    if any(is_under(key, f.path) or is_under(f.path, key) for f in folders):
+        return None
+    best, best_share = None, 0.0
+    for folder in folders:
+        if folder.online or folder.photos == 0:
+            continue
+        sample = library.sample_files(folder.id, SAMPLE)
+        share = sum(_there(stored, folder.path, key) for stored in sample) / len(sample)
+        if share >= FOLLOW_SHARE and share > best_share:
+            best, best_share = folder, share
+    return best
+
+
+def _there(stored: StoredFile, old_root: str, new_root: str) -> bool:
+    """Whether the photo is at the same place in ``new_root``: same size, same partial hash."""
+    candidate = os.path.join(new_root, os.path.relpath(stored.path, old_root))
+    try:
+        if os.stat(candidate).st_size != stored.size:
+            return False
+        return stored.hash is None or partial_hash(candidate, stored.size) == stored.hash
+    except (OSError, ValueError):  # not there, unreadable, not a regular file
+        return False

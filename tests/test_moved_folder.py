@@ -1,0 +1,132 @@
+"""A watched folder moved or renamed as a whole (``~/Pictures`` renamed ``~/Photos``, a drive mounted
+at another place), then added again under its new path: the library follows it. Audit (stop 36):
+every photo was encoded again under new ids, and the old folder stayed, offline, its photos listed
+twice in search.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from photos import index_pending, photo_image, write_library, write_photo
+
+from photoscope.api import Photoscope
+from photoscope.cli import main
+from photoscope.library import thumbnails
+from photoscope.library.db import Library
+from photoscope.library.scanner import Scanner
+
+
+def _indexed(root: Path, db: Path, count: int = 6) -> dict[str, int]:
+    """A library of ``count`` indexed photos in ``root``: their ids by name."""
+    write_library(root / "2019", count // 2)
+    write_library(root / "2020", count - count // 2, start=100)
+    with Library(db) as library:
+        library.add_folder(root)
+        Scanner(library).scan()
+        index_pending(library)
+        return _ids_by_name(library)
+
+
+def _ids_by_name(library: Library) -> dict[str, int]:
+    rows = library.db.execute("SELECT id, path FROM photos").fetchall()
+    return {os.path.relpath(path, library.folders()[0].path): id_ for id_, path in rows}
+
+
+def test_a_renamed_folder_added_again_keeps_its_photos_and_index(tmp_path: Path) -> None:
+    db, old, new = tmp_path / "library.db", tmp_path / "Pictures", tmp_path / "Photos"
+    before = _indexed(old, db)
+    first = old / "2019" / "photo_0000.jpg"
+    thumbnails.write_thumbnail(photo_image(0), first, first.stat().st_mtime)
+    old.rename(new)
+    with Photoscope(db) as app:
+        folder = app.add_folder(new)
+        moved_thumbnail = thumbnails.thumbnail_path(new / "2019" / "photo_0000.jpg")
+        assert moved_thumbnail.is_file() and not thumbnails.thumbnail_path(first).exists()
+        assert folder.moved_from == str(old) and folder.path == str(new) and folder.online
+        assert [(f.path, f.photos) for f in app.folders()] == [(str(new), 6)]
+        assert app.status() == {"pending": 0, "indexed": 6, "error": 0}  # nothing to encode again
+        report = app.scanner().scan()
+        assert (report.unchanged, report.added, report.removed, report.moved) == (6, [], [], 0)
+    with Library(db) as library:
+        assert _ids_by_name(library) == before  # the same photos, under the same ids
+        assert {i for i, _ in library.text_search("Photos")} == set(before.values())  # paths' words
+        assert library.text_search("Pictures") == []
+
+
+def test_a_drive_mounted_elsewhere_follows_with_what_changed_meanwhile(tmp_path: Path) -> None:
+    """The sample need not all be there: a photo deleted while the drive was away is then dropped by
+    the scan, one added is indexed; the rest keep their entries."""
+    db, old, new = tmp_path / "library.db", tmp_path / "media" / "USB" / "DCIM", tmp_path / "media" / "USB1"
+    before = _indexed(old, db, count=10)
+    os.renames(old, new / "DCIM")
+    (new / "DCIM" / "2019" / "photo_0000.jpg").unlink()
+    write_photo(new / "DCIM" / "2020" / "late.jpg", seed=77)
+    with Photoscope(db) as app:
+        assert app.add_folder(new / "DCIM").moved_from == str(old)
+        report = app.scanner().scan()
+        assert (len(report.added), len(report.removed), report.unchanged) == (1, 1, 9)
+    with Library(db) as library:
+        kept = {name: id_ for name, id_ in _ids_by_name(library).items() if name != "2020/late.jpg"}
+        assert kept == {name: id_ for name, id_ in before.items() if name != "2019/photo_0000.jpg"}
+
+
+def test_a_copy_is_a_folder_of_its_own(tmp_path: Path) -> None:
+    """The old folder still there (a backup copy, say): two folders, nothing moved."""
+    db, old, copy = tmp_path / "library.db", tmp_path / "Pictures", tmp_path / "Backup"
+    _indexed(old, db)
+    os.system(f"cp -a '{old}' '{copy}'")
+    with Photoscope(db) as app:
+        assert app.add_folder(copy).moved_from is None
+        assert {f.path for f in app.folders()} == {str(copy), str(old)}
+
+
+@pytest.mark.parametrize("how", ["other photos", "same names, other photos", "too few"])
+def test_an_offline_folder_is_not_taken_for_one_that_does_not_hold_its_photos(
+    tmp_path: Path, how: str
+) -> None:
+    db, old, new = tmp_path / "library.db", tmp_path / "Pictures", tmp_path / "Photos"
+    _indexed(old, db, count=10)
+    if how == "other photos":
+        write_library(new / "elsewhere", 10, start=500)
+        old.rename(tmp_path / "gone")
+    elif how == "same names, other photos":  # each name there, with another photo in it
+        for name in (old / "2019").iterdir():
+            write_photo(new / "2019" / name.name, seed=900 + len(name.name))
+        old.rename(tmp_path / "gone")
+    else:  # only 7 of 10 photos went with it: more likely a new folder made from some of them
+        old.rename(new)
+        for name in ("2019/photo_0000.jpg", "2019/photo_0001.jpg", "2020/photo_0100.jpg"):
+            (new / name).unlink()
+    with Photoscope(db) as app:
+        assert app.add_folder(new).moved_from is None
+        assert {f.path for f in app.folders()} == {str(old), str(new)}
+
+
+def test_folders_add_says_the_folder_moved(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db, old, new = tmp_path / "library.db", tmp_path / "Pictures", tmp_path / "Photos"
+    _indexed(old, db)
+    old.rename(new)
+    assert main(["folders", "add", str(new), "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines() == [
+        f"watching {new}: the folder {old} moved here, and its 6 photos keep their index entries"
+    ]
+    assert main(["status", "--db", str(db)]) == 0
+    status = capsys.readouterr().out
+    assert f"folders: 1\n  {new} (6 photos)\n" in status and "photos: 6 (6 indexed, 0 pending" in status
+
+
+@pytest.mark.usefixtures("fast_models")
+def test_index_says_it_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db, old, new = tmp_path / "library.db", tmp_path / "Pictures", tmp_path / "Photos"
+    write_library(old, 6)
+    assert main(["index", str(old), "--db", str(db)]) == 0
+    capsys.readouterr()
+    old.rename(new)
+    assert main(["index", str(new), "--db", str(db)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"watching {new}: the folder {old} moved here, and its 6 photos keep their index entries"
+    assert out[1] == "scanned: 0 new, 0 changed, 0 moved, 0 removed, 6 unchanged"
