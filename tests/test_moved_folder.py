@@ -6,11 +6,13 @@ twice in search.
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
 import pytest
 from photos import index_pending, photo_image, write_library, write_photo
+from PIL import Image
 
 from photoscope.api import Photoscope
 from photoscope.cli import main
@@ -44,7 +46,9 @@ def test_a_renamed_folder_added_again_keeps_its_photos_and_index(tmp_path: Path)
     with Photoscope(db) as app:
         folder = app.add_folder(new)
         moved_thumbnail = thumbnails.thumbnail_path(new / "2019" / "photo_0000.jpg")
-        assert moved_thumbnail.is_file() and not thumbnails.thumbnail_path(first).exists()
+        assert not thumbnails.thumbnail_path(first).exists()
+        uri = thumbnails.png_text(moved_thumbnail.read_bytes(), b"Thumb::URI")
+        assert uri == (new / "2019" / "photo_0000.jpg").as_uri()
         assert folder.moved_from == str(old) and folder.path == str(new) and folder.online
         assert [(f.path, f.photos) for f in app.folders()] == [(str(new), 6)]
         assert app.status() == {"pending": 0, "indexed": 6, "error": 0}  # nothing to encode again
@@ -130,3 +134,18 @@ def test_index_says_it_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     out = capsys.readouterr().out.splitlines()
     assert out[0] == f"watching {new}: the folder {old} moved here, and its 6 photos keep their index entries"
     assert out[1] == "scanned: 0 new, 0 changed, 0 moved, 0 removed, 6 unchanged"
+
+
+def test_a_thumbnail_re_filed_by_its_bytes_is_a_valid_png_naming_the_new_place(tmp_path: Path) -> None:
+    old, new, root = tmp_path / "a" / "x.jpg", tmp_path / "b c" / "é.jpg", tmp_path / "thumbs"
+    thumbnails.write_thumbnail(photo_image(3), old, 1234.9, root)
+    assert thumbnails.move_thumbnail(old, new, root)
+    assert not thumbnails.thumbnail_path(old, root).exists()
+    data = thumbnails.thumbnail_path(new, root).read_bytes()
+    assert thumbnails.png_text(data, b"Thumb::URI") == new.as_uri()
+    assert thumbnails.png_text(data, b"Thumb::MTime") == "1234"
+    with Image.open(io.BytesIO(data)) as png:
+        png.verify()  # every chunk's CRC
+    with Image.open(io.BytesIO(data)) as png:
+        assert png.size == (96, 64) and png.convert("RGB").tobytes() == photo_image(3).tobytes()
+    assert thumbnails.move_thumbnail(old, new, root) is False  # none left to move

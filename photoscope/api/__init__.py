@@ -54,7 +54,7 @@ from photoscope.library.exclusions import ExclusionRule
 from photoscope.library.records import Folder, PhotoRecord
 from photoscope.library.scanner import ScanReport
 from photoscope.library.thumbnails import LARGE_SIZE as THUMBNAIL_SIZE
-from photoscope.library.thumbnails import thumbnail_path
+from photoscope.library.thumbnails import png_text, thumbnail_path
 
 if TYPE_CHECKING:
     from photoscope.library.fs import folder_path
@@ -148,6 +148,7 @@ __all__ = [
     "folder_path",
     "load_photo",
     "photo_concepts",
+    "png_text",
     "relevance",
     "render_photos",
     "render_words",

@@ -25,7 +25,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QImage, QPixmap
 
 from photoscope.api import THUMBNAIL_SIZE as LARGE_SIZE
-from photoscope.api import load_photo, thumbnail_path
+from photoscope.api import load_photo, png_text, thumbnail_path
 
 
 def pil_to_qimage(image: Image.Image) -> QImage:
@@ -39,22 +39,6 @@ def qimage_to_pil(image: QImage) -> Image.Image:
     rgb = image.convertToFormat(QImage.Format.Format_RGB888)
     raw = bytes(rgb.constBits())  # rows may be padded to 4 bytes: bytesPerLine says by how much
     return Image.frombuffer("RGB", (rgb.width(), rgb.height()), raw, "raw", "RGB", rgb.bytesPerLine(), 1)
-
-
-def png_text(data: bytes, key: bytes) -> str | None:
-    """A PNG ``tEXt`` chunk's value, from the chunks before the pixels. (Qt's reader splits keys at
-    ':', so it cannot read the thumbnail spec's "Thumb::MTime": every cached thumbnail read as stale.)"""
-    pos = 8  # after the signature
-    while pos + 8 <= len(data):
-        length, kind = int.from_bytes(data[pos : pos + 4], "big"), data[pos + 4 : pos + 8]
-        if kind in (b"IDAT", b"IEND"):
-            break
-        if kind == b"tEXt":
-            name, _, value = data[pos + 8 : pos + 8 + length].partition(b"\0")
-            if name == key:
-                return value.decode("latin-1")
-        pos += 12 + length
-    return None
 
 
 def read_cached(photo: str, mtime: float | None, root: Path | None = None) -> QImage | None:

@@ -14,6 +14,7 @@ import io
 import os
 import tempfile
 import time
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
 LARGE_SIZE = 256
 _TEMP_PREFIX = ".photoscope-"
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def cache_root() -> Path:
@@ -45,7 +47,6 @@ def write_thumbnail(image: Image.Image, photo: str | Path, mtime: float, root: P
     from PIL import Image, PngImagePlugin  # PIL on first use: `status` imports this module, draws nothing
 
     target = thumbnail_path(photo, root)
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     thumb = image.copy()
     thumb.thumbnail((LARGE_SIZE, LARGE_SIZE), Image.Resampling.BILINEAR)
     info = PngImagePlugin.PngInfo()
@@ -54,16 +55,7 @@ def write_thumbnail(image: Image.Image, photo: str | Path, mtime: float, root: P
     info.add_text("Software", "Photoscope")
     png = io.BytesIO()  # encoded first: the temporary file lives microseconds, not the PNG encode
     thumb.save(png, format="PNG", pnginfo=info, compress_level=1)  # speed over a few KB
-    # mkstemp creates the file 0600 as the spec asks, in the same folder so os.replace is atomic.
-    fd, tmp = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".png", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(png.getbuffer())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    _write_atomically(png.getvalue(), target)
     return target
 
 
@@ -79,24 +71,86 @@ def is_current(photo: str | Path, mtime: float, root: Path | None = None) -> boo
 
 
 def move_thumbnail(old: str | Path, new: str | Path, root: Path | None = None) -> bool:
-    """Re-file a moved photo's thumbnail under its new URI (re-saving the small PNG, not decoding the photo).
+    """Re-file a moved photo's thumbnail under its new URI (the photo is not decoded again).
 
-    The URI chunk must name the new path for other viewers to accept it, so this rewrites the PNG rather
-    than renaming it; the mtime is kept from the old one. Returns False if there was none to move.
+    The URI chunk must name the new path for other viewers to accept it: the PNG's bytes are copied
+    with that one text chunk replaced (a whole folder of thumbnails re-files in seconds); one whose
+    chunks cannot be read that way is re-saved through Pillow. The mtime chunk is kept. Returns
+    False if there was none to move.
     """
-    from PIL import Image
-
     source = thumbnail_path(old, root)
     try:
-        with Image.open(source) as thumb:
-            thumb.load()
-            mtime = float(thumb.info.get("Thumb::MTime", 0))
-            write_thumbnail(thumb, new, mtime, root)
+        data = source.read_bytes()
+    except OSError:
+        return False
+    renamed = _with_text(data, b"Thumb::URI", file_uri(new).encode("utf-8"))
+    try:
+        if renamed is not None:
+            _write_atomically(renamed, thumbnail_path(new, root))
+        else:
+            _resave(source, new, root)
     except (OSError, ValueError):
         return False
     with contextlib.suppress(OSError):
         source.unlink()
     return True
+
+
+def _resave(source: Path, new: str | Path, root: Path | None) -> None:
+    from PIL import Image
+
+    with Image.open(source) as thumb:
+        thumb.load()
+        write_thumbnail(thumb, new, float(thumb.info.get("Thumb::MTime", 0)), root)
+
+
+def png_text(png: bytes, key: bytes) -> str | None:
+    """A PNG ``tEXt`` chunk's value, from the chunks before the pixels (Qt's reader splits keys at
+    ':', so it cannot read the spec's "Thumb::MTime")."""
+    found = _text_chunk(png, key)
+    return None if found is None else png[found[0] + 9 + len(key) : found[1] - 4].decode("latin-1")
+
+
+def _with_text(png: bytes, key: bytes, value: bytes) -> bytes | None:
+    """``png`` with the value of its ``tEXt`` chunk ``key`` replaced (its CRC computed anew); None if
+    it has no such chunk."""
+    found = _text_chunk(png, key)
+    if found is None:
+        return None
+    body = key + b"\0" + value
+    chunk = len(body).to_bytes(4, "big") + b"tEXt" + body + zlib.crc32(b"tEXt" + body).to_bytes(4, "big")
+    return png[: found[0]] + chunk + png[found[1] :]
+
+
+def _text_chunk(png: bytes, key: bytes) -> tuple[int, int] | None:
+    """Where the ``tEXt`` chunk ``key`` lies in ``png`` (start, end), if it comes before the pixels."""
+    if not png.startswith(_PNG_SIGNATURE):
+        return None
+    pos = len(_PNG_SIGNATURE)
+    while pos + 12 <= len(png):
+        length, kind = int.from_bytes(png[pos : pos + 4], "big"), png[pos + 4 : pos + 8]
+        end = pos + 12 + length
+        if kind in (b"IDAT", b"IEND") or end > len(png):
+            return None
+        if kind == b"tEXt" and png[pos + 8 : pos + 8 + length].partition(b"\0")[0] == key:
+            return pos, end
+        pos = end
+    return None
+
+
+def _write_atomically(data: bytes, target: Path) -> None:
+    """Write ``target`` through a temporary name in its folder, so ``os.replace`` is atomic (mkstemp
+    makes it 0600, as the spec asks)."""
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".png", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def remove_thumbnail(photo: str | Path, root: Path | None = None) -> None:
