@@ -11,10 +11,13 @@ the traceback only with ``--debug``.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any, TextIO
 
 from photoscope import __version__
 from photoscope.commands.common import (
@@ -22,6 +25,7 @@ from photoscope.commands.common import (
     EXIT_CODES_HELP,
     EXIT_INTERRUPTED,
     EXIT_PIPE_CLOSED,
+    EXIT_UNWRITABLE,
     EXIT_USAGE,
     add_debug_option,
     explain,
@@ -71,6 +75,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    output = _Output(sys.stdout)
+    sys.stdout = output
+    code = EXIT_UNWRITABLE
+    try:
+        code = _run(argv)
+        output.flush()  # here, not at exit, where a failure would be Python's "Exception ignored"
+    except (SystemExit, OSError):  # SystemExit: argparse's --help and --version swallow a failed write
+        if output.error is None:
+            raise
+    finally:
+        sys.stdout = output.stream
+    return code if output.error is None else _said(output.error)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
     debug = bool(getattr(args, "debug", False))
@@ -93,6 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit:
         raise
     except Exception as error:
+        if isinstance(error, OSError) and error is getattr(sys.stdout, "error", None):
+            raise  # the output itself: ``main`` says so
         if debug:
             import traceback
 
@@ -100,6 +121,48 @@ def main(argv: Sequence[str] | None = None) -> int:
         code, message = explain(error, getattr(args, "db", None))
         print(f"photoscope: {message}", file=sys.stderr)
         return code
+
+
+class _Output:
+    """Standard output, remembering the first error writing it (a full disk, an I/O error) so it is
+    said as the output's, not the library's; a closed pipe stays ``BrokenPipeError``, said by no one."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.error: OSError | None = None
+
+    def write(self, text: str) -> int:
+        try:
+            return self.stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            self.error = self.error or error
+            raise
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            self.error = self.error or error
+            raise
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+def _said(error: OSError) -> int:
+    """Say that the output could not be written, and why; the exit status of a write that failed."""
+    with contextlib.suppress(OSError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # what is still buffered goes nowhere at exit
+    why = "the disk is full: free some space" if error.errno == errno.ENOSPC else error.strerror or str(error)
+    print(
+        f"photoscope: cannot write the output (standard output): {why}, or send the output elsewhere",
+        file=sys.stderr,
+    )
+    return EXIT_UNWRITABLE
 
 
 if __name__ == "__main__":

@@ -565,3 +565,23 @@ def test_a_batch_that_breaks_the_model_is_said_without_a_traceback(
     assert code == 0 and "indexed 3 photos, 0 could not be read" in out
     line = one_clean_line(err)
     assert "retrying photo by photo" in line and "out of memory" in line and "--debug" in line
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("argv", [["folders", "list"], ["status"], ["--version"]])
+def test_output_to_a_full_disk_says_it_is_the_output(tmp_path: Path, argv: list[str]) -> None:
+    """Audit: `photoscope status > /dev/full` said "the disk is full" as if the library's disk were,
+    and `--version` lost its line without a word (exit 0)."""
+    db = tmp_path / "library.db"
+    with Library(db) as library:
+        library.add_folder(tmp_path)
+    args = argv if argv[0].startswith("--") else [*argv, "--db", str(db)]
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "photoscope", *args], stdout=full, stderr=subprocess.PIPE, text=True
+        )
+    assert one_clean_line(done.stderr) == (
+        "photoscope: cannot write the output (standard output): the disk is full: free some space,"
+        " or send the output elsewhere"
+    )
+    assert done.returncode == EXIT["unwritable"]
