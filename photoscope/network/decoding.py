@@ -329,8 +329,9 @@ def beam_search(
         is_end = tok == vocab.end
         norm = top / float(t + 1) ** length_penalty
         words = _Words(seqs, src, k, vocab.end)
-        best.add(t, is_end & in_top_k, norm, top, words)
-        if finished is not None:
+        if finished is None:
+            best.add(t, is_end & in_top_k, norm, top, words)
+        else:  # it chooses among all that ended: the best by score alone is not needed
             finished.add(t, is_end[:, :k], norm[:, :k], top[:, :k], words.top_k())
         # Live hypotheses: the best k candidates that did not end.
         order = (is_end.long() * 2 * k + rank).argsort(dim=1)[:, :k]
