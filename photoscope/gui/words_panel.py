@@ -77,10 +77,9 @@ class WordsPanel(QDockWidget):
         form.addRow("a", self.a_edit)
         form.addRow("b", self.b_edit)
         form.addRow("c", self.c_edit)
-        # a screen reader says the form's labels, "a", "b", "c": not what they are for
-        for edit, which in ((self.a_edit, "a"), (self.b_edit, "b"), (self.c_edit, "c")):
+        for edit, which in zip((self.a_edit, self.b_edit, self.c_edit), "abc", strict=True):
+            # a screen reader says the form's labels, "a", "b", "c": not what they are for
             edit.setAccessibleName(f"Analogy: word {which}")
-        for edit in (self.a_edit, self.b_edit, self.c_edit):
             edit.returnPressed.connect(self.solve_analogy)
         form.addRow("", button)
         return box

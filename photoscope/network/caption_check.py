@@ -28,6 +28,7 @@ from photoscope.network.naming import (
     scene_phrase,
     without_object,
 )
+from photoscope.network.vocab import phrases
 from photoscope.network.word_probes import CAPTION_FUNCTION_WORDS
 
 if TYPE_CHECKING:
@@ -391,10 +392,8 @@ class CaptionCheck:
 
     def _uses(self, text: str, name: Name) -> bool:
         """Whether ``text`` already uses the name or a word above or below it (a bird for an eagle)."""
-        words = text.split()
-        grams = {" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1)}
         classes = set(self.model.namer.classes(name.word).tolist())
-        for gram in grams:
+        for gram in phrases(text.split()):
             covered = set(self.model.concepts.classes_for(gram))
             if covered and (covered & classes) and gram not in {"animal", "animals"}:
                 return True

@@ -17,6 +17,12 @@ def tokenize(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+def phrases(words: Sequence[str], longest: int = 3) -> set[str]:
+    """Every run of one to ``longest`` consecutive words, as text ("a red car": a, red, car, a red,
+    red car, a red car)."""
+    return {" ".join(words[i : i + n]) for n in range(1, longest + 1) for i in range(len(words) - n + 1)}
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     words: tuple[str, ...]  # index -> word; the four specials come first

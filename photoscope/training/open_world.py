@@ -34,7 +34,7 @@ from photoscope.network.caption_check import DescribedCaption
 from photoscope.network.encoder import ImageEncoder
 from photoscope.network.model import DecodeOptions, PhotoscopeModel
 from photoscope.network.naming import article
-from photoscope.network.vocab import tokenize
+from photoscope.network.vocab import phrases, tokenize
 from photoscope.search.ranking import TextRanker, TextSearchOptions
 from photoscope.search.vectors import VectorStore
 from photoscope.training.retrieval import store_with_concepts
@@ -112,10 +112,6 @@ def cached_features(
     cache.mkdir(parents=True, exist_ok=True)
     np.savez(path, files=np.asarray(names), features=features)
     return features
-
-
-def phrases(words: Sequence[str]) -> set[str]:
-    return {" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1)}
 
 
 def right_word(caption: str, photo: OpenWorldPhoto) -> bool:
