@@ -25,6 +25,7 @@ caption rule runs after, as in the app. Dev right words and invented objects, an
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 import photoscope  # noqa: F401  # first: it sets the app's OpenMP wait policy before PyTorch loads
@@ -33,7 +34,7 @@ import photoscope  # noqa: F401  # first: it sets the app's OpenMP wait policy b
 import numpy as np
 import torch
 
-from photoscope.network.model import PhotoscopeModel
+from photoscope.network.model import DecodeOptions, PhotoscopeModel
 from photoscope.network.naming import Namer
 from photoscope.training.evaluate import stored_caption_metrics
 from photoscope.training.features import cached_features, encoder_cache
@@ -45,6 +46,8 @@ from photoscope.training.open_world import (
     right_word,
 )
 from photoscope.training.open_world import cached_features as open_world_features
+
+Guidance = Callable[[torch.Tensor, DecodeOptions], "torch.Tensor | None"]
 
 
 def bounds(model: PhotoscopeModel, results: list[PhotoResult], probs: np.ndarray) -> None:
@@ -62,12 +65,13 @@ def bounds(model: PhotoscopeModel, results: list[PhotoResult], probs: np.ndarray
             print(f"p >= {threshold}, {kind}: {len(gained)} more right ({best:.1f} % at best) {gained}")
 
 
-def soft_constraint(model: PhotoscopeModel, threshold: float, boost: float) -> None:
-    """Decoding with +``boost`` on the word the head names a photo by at p >= ``threshold``."""
-    guidance, vocab = model.detector_guidance, model.bundle.vocab
+def soft_constraint(model: PhotoscopeModel, guidance: Guidance, threshold: float, boost: float) -> None:
+    """Decoding with the app's ``guidance`` and +``boost`` on the word the head names a photo by at
+    p >= ``threshold``."""
+    vocab = model.bundle.vocab
 
-    def constrained(features: torch.Tensor, options: object) -> torch.Tensor | None:
-        bias = guidance(features, options)  # type: ignore[arg-type]
+    def constrained(features: torch.Tensor, options: DecodeOptions) -> torch.Tensor | None:
+        bias = guidance(features, options)
         if boost <= 0:
             return bias
         bias = torch.zeros(len(features), len(vocab)) if bias is None else bias.clone()
@@ -97,19 +101,24 @@ def main() -> None:
     )
     metrics, results, _ = evaluate_open_world(model, photos, features)
     bounds(model, results, model.concept_probs(torch.from_numpy(features.astype(np.float32))).numpy())
+    val = _val_set(model, args) if args.soft and args.flickr8k is not None else None
+    shipped_guidance = model.detector_guidance
     for spec in args.soft:
         threshold, boost = (float(x) for x in spec.split(","))
-        model = PhotoscopeModel()
-        soft_constraint(model, threshold, boost)
+        soft_constraint(model, shipped_guidance, threshold, boost)
         metrics, _, _ = evaluate_open_world(model, photos, features)
         line = f"soft {threshold},{boost}: dev right {metrics['right_word']:.1f} %"
         line += f", invented {metrics['invented']:.1f} %"
-        if args.flickr8k is not None:
-            line += ", val " + _val_captions(model, args)
+        if val is not None:
+            scores, _ = stored_caption_metrics(model, *val)
+            line += f", val BLEU-4 {scores['bleu4']:.4f} CIDEr {scores['cider']:.4f}"
         print(line, flush=True)
 
 
-def _val_captions(model: PhotoscopeModel, args: argparse.Namespace) -> str:
+def _val_set(
+    model: PhotoscopeModel, args: argparse.Namespace
+) -> tuple[torch.Tensor, torch.Tensor, list[list[str]]]:
+    """Flickr8k val's features (as the indexer stores them), latents and reference captions."""
     data = CaptionDataset.load(args.flickr8k)
     names = data.split("val")
     cache = encoder_cache(args.flickr8k_cache, model.bundle.encoder)
@@ -117,9 +126,7 @@ def _val_captions(model: PhotoscopeModel, args: argparse.Namespace) -> str:
     whole = torch.from_numpy(features.astype(np.float32))
     with torch.inference_mode():
         latents = model.bundle.network.latent(whole)[:, 0]
-    refs = [data.captions[n] for n in names]
-    scores, _ = stored_caption_metrics(model, whole[:, 0], latents, refs)
-    return f"BLEU-4 {scores['bleu4']:.4f} CIDEr {scores['cider']:.4f}"
+    return whole[:, 0], latents, [list(data.captions[n]) for n in names]
 
 
 if __name__ == "__main__":
