@@ -18,6 +18,7 @@ from photoscope.api import Photoscope
 from photoscope.cli import main
 from photoscope.library import thumbnails
 from photoscope.library.db import Library
+from photoscope.library.exclusions import ExclusionRule
 from photoscope.library.scanner import Scanner
 
 
@@ -40,6 +41,8 @@ def _ids_by_name(library: Library) -> dict[str, int]:
 def test_a_renamed_folder_added_again_keeps_its_photos_and_index(tmp_path: Path) -> None:
     db, old, new = tmp_path / "library.db", tmp_path / "Pictures", tmp_path / "Photos"
     before = _indexed(old, db)
+    with Library(db) as library:
+        library.set_exclusion_rule(ExclusionRule(str(old), "pattern", "*.png"), True)
     first = old / "2019" / "photo_0000.jpg"
     thumbnails.write_thumbnail(photo_image(0), first, first.stat().st_mtime)
     old.rename(new)
@@ -52,6 +55,7 @@ def test_a_renamed_folder_added_again_keeps_its_photos_and_index(tmp_path: Path)
         assert folder.moved_from == str(old) and folder.path == str(new) and folder.online
         assert [(f.path, f.photos) for f in app.folders()] == [(str(new), 6)]
         assert app.status() == {"pending": 0, "indexed": 6, "error": 0}  # nothing to encode again
+        assert app.exclusion_rules() == [ExclusionRule(str(new), "pattern", "*.png")]  # rules follow
         report = app.scanner().scan()
         assert (report.unchanged, report.added, report.removed, report.moved) == (6, [], [], 0)
     with Library(db) as library:
