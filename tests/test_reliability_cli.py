@@ -323,9 +323,10 @@ def test_10_an_empty_file_is_not_turned_into_a_library(
 ) -> None:
     empty = tmp_path / "photo.jpg"
     empty.touch()
-    code, _, err = run(capsys, "status", "--db", str(empty))
-    assert code == EXIT["damaged"] and "empty file" in one_clean_line(err)
-    assert empty.stat().st_size == 0
+    for command in (["status"], ["doctor", "--repair"]):  # another program's, as a photo is: exit 2
+        code, _, err = run(capsys, *command, "--db", str(empty))
+        assert code == EXIT["usage"] and "empty file" in one_clean_line(err)
+    assert empty.stat().st_size == 0 and [p.name for p in tmp_path.iterdir()] == ["photo.jpg"]
 
 
 def _another_programs_database(path: Path) -> bytes:
@@ -351,6 +352,36 @@ def test_10_another_programs_database_is_left_as_it_is(
     assert code == EXIT["usage"] and "not a Photoscope library" in line and str(other) in line
     assert other.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["shop.sqlite"]
+
+
+@pytest.mark.parametrize("command", [["status"], ["doctor", "--repair"], ["search", "a dog"]])
+@pytest.mark.parametrize("kind", ["photo", "text"])
+def test_10_a_photo_or_a_text_given_as_the_library_is_left_as_it_is(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: list[str], kind: str
+) -> None:
+    """Audit: `search --db victim.jpg` (a typo) called the photo a damaged library, and `doctor
+    --repair` then moved the photo aside and wrote a new library under its name."""
+    other = write_photo(tmp_path / "victim.jpg") if kind == "photo" else tmp_path / "notes.txt"
+    if kind == "text":
+        other.write_text("shopping: milk, eggs\n")
+    before = other.read_bytes()
+    code, _, err = run(capsys, *command, "--db", str(other))
+    line = one_clean_line(err)
+    assert code == EXIT["usage"] and "not a Photoscope library" in line and str(other) in line
+    assert ("a JPEG image" if kind == "photo" else "a text file") in line
+    assert other.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == [other.name]
+
+
+def test_10_a_library_whose_first_page_was_overwritten_is_still_damaged(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = tmp_path / "library.db"
+    Library(db).close()
+    data = bytearray(db.read_bytes())
+    data[:100] = bytes(range(7, 107))  # the header gone: not another program's file, a damaged one
+    db.write_bytes(bytes(data))
+    code, _, err = run(capsys, "status", "--db", str(db))
+    assert code == EXIT["damaged"] and "doctor --repair" in one_clean_line(err)
 
 
 # --- 14: names that would break one-path-a-line output ------------------------------------------

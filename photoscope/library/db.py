@@ -149,6 +149,11 @@ def translate_sqlite_error(error: sqlite3.Error, where: Path) -> LibraryError:
         return LibraryUnwritable(
             f"cannot open {where}: check that its folder exists and that you may write there"
         )
+    other = _other_kind_of_file(where) if primary == 26 or "not a database" in text else None
+    if other is not None:  # SQLITE_NOTADB on a photo or a text: a mistyped --db, never "repair" it
+        return LibraryForeign(
+            f"{where} is {other}, not a Photoscope library (left as it is): give another --db"
+        )
     if primary in (10, 11) or "I/O error" in text or "malformed" in text:
         # SQLITE_IOERR, SQLITE_CORRUPT: a full disk often reads as either (no room for the log)
         if _disk_full(where):
@@ -178,9 +183,9 @@ class Library:
         elif self.path.is_file() and self.path.stat().st_size == 0:
             # Every library this app creates is complete when it appears (``_create``): an empty file is
             # someone else's, and turning it into a library would hide a mistyped --db.
-            raise LibraryDamaged(
-                f"{self.path} is an empty file, not a Photoscope library: give a new file name, "
-                "or delete the empty file"
+            raise LibraryForeign(
+                f"{self.path} is an empty file, not a Photoscope library (left as it is): give a new"
+                " file name, or delete the empty file"
             )
         self.conn = self._connect(self.path)
 
@@ -1079,6 +1084,46 @@ def _read_only(path: Path) -> bool:
         return not os.access(target, os.W_OK) or not os.access(path.parent, os.W_OK)
     except OSError:
         return False
+
+
+# What a file given as the library may be instead, by its first bytes: a mistyped --db names a photo
+# or a document; a library whose header was overwritten (damaged, for `doctor`) starts with none.
+_MAGIC: tuple[tuple[int, bytes, str], ...] = (
+    (0, b"\xff\xd8\xff", "a JPEG image"),
+    (0, b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (0, b"GIF8", "a GIF image"),
+    (8, b"WEBP", "a WebP image"),
+    (0, b"II*\x00", "a TIFF image"),
+    (0, b"MM\x00*", "a TIFF image"),
+    (4, b"ftyp", "a HEIF image or a video"),
+    (0, b"%PDF", "a PDF document"),
+    (0, b"PK\x03\x04", "a ZIP archive or an office document"),
+    (0, b"\x1f\x8b", "a gzip file"),
+)
+
+
+def _other_kind_of_file(path: Path) -> str | None:
+    """What the file at ``path`` is, if it is plainly not a library: a photo, a document, a text."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return None
+    for offset, magic, kind in _MAGIC:
+        if head[offset : offset + len(magic)] == magic:
+            return kind
+    return "a text file" if _is_text(head) else None
+
+
+def _is_text(head: bytes) -> bool:
+    """Printable UTF-8, tabs and line ends allowed (a character cut off at the end forgiven)."""
+    for cut in range(4):
+        try:
+            text = head[: len(head) - cut].decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        return bool(text.strip()) and all(c.isprintable() or c in "\t\r\n" for c in text)
+    return False
 
 
 def _disk_full(path: Path, margin: int = 1 << 20) -> bool:
