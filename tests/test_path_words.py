@@ -26,10 +26,10 @@ def test_lift_adds_the_bonus_by_share_of_words() -> None:
     assert np.allclose(lifted, [0.5, 0.4 + bonus, 0.1 + bonus / 2])
     # Among the best ``within``, named photos go first (more words first); below, the bonus.
     lifted = path_words.lift(
-        np.array([0.5, 0.4, 0.3, 0.1]), np.array([5, 7, 8, 9]), {8: 0.5, 7: 1.0, 9: 1.0}, within=3
+        np.array([0.5, 0.4, 0.3, 0.1]), np.array([5, 7, 8, 9]), {8: 0.5, 7: 1.0, 9: 0.5}, within=3
     )
     assert np.argsort(-lifted, kind="stable").tolist() == [1, 2, 0, 3]
-    assert float(lifted[3]) == pytest.approx(0.1 + bonus)
+    assert float(lifted[3]) == pytest.approx(0.1 + bonus / 2)
     assert path_words.lift(None, ids, {9: 1.0}).tolist() == pytest.approx([0.0, 0.0, bonus])
 
 
@@ -85,3 +85,58 @@ def test_a_name_the_network_does_not_know_finds_the_photos_it_names(
     result = app.search_text("kitchen", 20)
     assert len(result.matches) == 6 and all("/kitchen/" in m.photo.path for m in result.matches)
     assert result.unknown_words == []  # a folder's name is not an unknown word
+
+
+def test_a_photo_whose_name_has_every_query_word_goes_first_wherever_the_network_ranks_it() -> None:
+    """Audit: "Wedding Anna" (a folder of 15 photos) listed 1 of them: only those among the
+    network's best 100 for "wedding" went first; the others gained the bonus and stayed below."""
+    scores = np.array([0.9, 0.8, 0.7, 0.6, 0.1, -np.inf], np.float32)
+    ids = np.arange(6)
+    lifted = path_words.lift(scores, ids, {4: 1.0, 5: 1.0, 3: 0.5}, within=2)
+    order = np.argsort(-lifted, kind="stable").tolist()
+    assert order[:2] == [4, 5]  # every word in their names, by the network's score (-inf last)
+    assert order[2:] == [0, 1, 3, 2] and float(lifted[3]) == pytest.approx(0.6 + path_words.PATH_BONUS / 2)
+
+
+@pytest.fixture(scope="module")
+def trips_library(
+    trained_tiny: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Photoscope, Path]]:
+    """The same photos in "trips/Paris 2019" and "trips/home"."""
+    root = tmp_path_factory.mktemp("trips") / "trips"
+    for place in ("Paris 2019", "home"):
+        (root / place).mkdir(parents=True)
+        for colour, shape in (("red", "circle"), ("blue", "square")):
+            for i in range(3):
+                shape_photo(colour, shape, seed=40 + i).save(root / place / f"{colour[0]}{shape[0]}{i}.jpg")
+    with Photoscope(root.parent / "library.db", trained_tiny) as app:
+        app.add_folder(root)
+        app.scanner().scan()
+        app.indexer(thumbnails=False).run()
+        yield app, root
+
+
+@pytest.mark.parametrize("text", ["2019", "paris 2019", "Paris"])
+def test_a_query_of_names_alone_lists_only_the_photos_they_name(
+    trips_library: tuple[Photoscope, Path], text: str
+) -> None:
+    """Audit: "2019" (a number, which the network reads as nothing) listed the folder's photos and
+    then every other photo, scored 0."""
+    app, _ = trips_library
+    result = app.search_text(text, 20)
+    assert sorted(Path(m.photo.path).parent.name for m in result.matches) == ["Paris 2019"] * 6
+    assert result.unknown_words == []
+
+
+def test_names_count_in_combined_queries(trips_library: tuple[Photoscope, Path]) -> None:
+    """Audit: `search paris --add "a red circle"` said the network does not know "paris" and
+    showed no photo from Paris; `--subtract paris` took nothing away."""
+    from photoscope.api import QueryTerm
+
+    app, _ = trips_library
+    both = app.search_terms([QueryTerm(text="paris"), QueryTerm(text="a red circle")], 12)
+    top = [(Path(m.photo.path).parent.name, Path(m.photo.path).name[:2]) for m in both.matches[:3]]
+    assert top == [("Paris 2019", "rc")] * 3 and both.unknown_words == []
+    away = app.search_terms([QueryTerm(text="a red circle"), QueryTerm(text="paris", negative=True)], 12)
+    assert away.matches and all("/home/" in m.photo.path for m in away.matches)
+    assert away.unknown_words == []

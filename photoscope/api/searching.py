@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -217,8 +218,8 @@ class Searching(Core):
             return plain()
         found = unknown()
         unknown_words = {w for u in found for w in path_words.tokens(u.word)}
-        given = None  # no word the network knows: the names alone rank, among the photos they name
-        if set(path_words.query_words(text)) - unknown_words:
+        given = None  # no word the network reads: the names alone rank, among the photos they name
+        if _network_reads(set(path_words.query_words(text)) - unknown_words):
             given = scores(path_words.network_text(text, unknown_words, named))  # "paris" in "a dog in paris"
         else:
             matched = np.fromiter(matches, dtype=np.int64, count=len(matches))
@@ -266,11 +267,18 @@ class Searching(Core):
         if len(kept) == 1 and not kept[0].negative:
             return self._search_one(kept[0], limit, filters)
         engine = self.engine
-        unknown = [u for t in kept if t.text is not None for u in engine.unknown_words(t.text)]
-        resolved = self._resolve(terms)
-        if all(t.negative for t in resolved.terms) and not all(t.negative for t in kept):
+        names = self._term_names(kept)
+        unknown = [
+            u
+            for t in kept
+            if t.text is not None
+            for u in engine.unknown_words(t.text)
+            if not set(_tokens(u.word)) <= names.words  # a folder's or file's name is not unknown
+        ]
+        resolved = self._resolve(terms, names.words)
+        if all(t.negative for t in resolved.terms) and not all(t.negative for t in kept) and not names.added:
             resolved.terms.clear()  # nothing known to add: what is taken away alone would rank every photo
-        hits, photo_words = self._rank_combined(resolved, limit, filters)
+        hits, photo_words = self._rank_combined(resolved, limit, filters, names)
         words = tuple(
             photo_words[resolved.places[p]] if p in resolved.places and photo_words else ()
             for p, t in enumerate(terms)
@@ -287,18 +295,42 @@ class Searching(Core):
             return self.similar_to(term.photo, limit, filters)
         return self.search_photo(term.photo, limit, filters)
 
-    def _resolve(self, terms: Sequence[QueryTerm]) -> _Resolved:
+    def _term_names(self, terms: Sequence[QueryTerm]) -> _Names:
+        """The photos the text terms' words name by their folder or file names (``search.path_words``):
+        those the added terms name, with their share of those terms' words, and those a taken-away
+        term names (left out); and the words that name some."""
+        from photoscope.search import path_words
+
+        roots = [f.path for f in self.library.folders()]
+        names = _Names()
+        for negative in (False, True):
+            text = " ".join(t.text for t in terms if t.text is not None and t.negative == negative)
+            if not text:
+                continue
+            matches, named = path_words.path_matches(self.library, text, roots)
+            names.words |= named
+            if negative:
+                names.taken = list(matches)
+            else:
+                names.added = matches
+        return names
+
+    def _resolve(self, terms: Sequence[QueryTerm], named: AbstractSet[str] = frozenset()) -> _Resolved:
         """The terms as the ranker takes them: texts that carry something to rank by (not "a
-        blorf"), photos by their vectors (``_photo_term``); terms of weight 0 left out."""
+        blorf"; words the network does not know that name folders or files, ``named``, left out),
+        photos by their vectors (``_photo_term``); terms of weight 0 left out."""
         from photoscope.search.combine import Term, known_term
+        from photoscope.search.path_words import network_text
 
         resolved = _Resolved()
         for place, t in enumerate(terms):
             if t.weight <= 0:
                 continue
             if t.text is not None:
-                if known_term(self.model, t.text):
-                    resolved.terms.append(Term(text=t.text, weight=t.weight, negative=t.negative))
+                unknown = {u.word for u in self.engine.unknown_words(t.text)} if named else set()
+                text = network_text(t.text, unknown, set(named)) if unknown else t.text
+                if text.strip() and known_term(self.model, text):
+                    resolved.terms.append(Term(text=text, weight=t.weight, negative=t.negative))
                 continue
             term, library_ids = self._photo_term(t)
             resolved.exclude += library_ids
@@ -329,21 +361,33 @@ class Searching(Core):
         return Term(feature=feature, latent=latent, weight=term.weight, negative=term.negative), known
 
     def _rank_combined(
-        self, resolved: _Resolved, limit: int, filters: Filters | None
+        self, resolved: _Resolved, limit: int, filters: Filters | None, names: _Names | None = None
     ) -> tuple[list[Hit], list[tuple[str, ...]]]:
-        """The best ``limit`` photos for the resolved terms, and per term the words a photo term
-        counted as."""
+        """The best ``limit`` photos for the resolved terms, with the photos the added terms name
+        lifted (``path_words.lift``) and those a taken-away term names left out; and per term the
+        words a photo term counted as."""
+        import numpy as np
+
+        from photoscope.search import path_words
         from photoscope.search.combine import CombinedRanker
 
-        if not resolved.terms:
+        names = names or _Names()
+        if not resolved.terms and not names.added:
             return [], []
         allowed = self._allowed(filters)
+        exclude = [*resolved.exclude, *names.taken]
         with self._store_lock:
             store = self.store  # once: the scores are for its rows as they are now
-            ranked = CombinedRanker(self.model, store).rank(resolved.terms)
-            if not len(ranked.scores):
-                return [], ranked.photo_words
-            return store.top_k(ranked.scores, limit, allowed, resolved.exclude), ranked.photo_words
+            ranked = CombinedRanker(self.model, store).rank(resolved.terms) if resolved.terms else None
+            scores = None if ranked is None else ranked.scores.numpy()
+            words = [] if ranked is None else ranked.photo_words
+            if names.added:
+                if ranked is None:  # names alone: among the photos they name
+                    matched = np.fromiter(names.added, dtype=np.int64, count=len(names.added))
+                    allowed = matched if allowed is None else np.intersect1d(allowed, matched)
+                scores = path_words.lift(scores, store.ids, names.added)
+            assert scores is not None
+            return store.top_k(scores, limit, allowed, exclude), words
 
     def _library_ids_of(self, photo: str | Path | Image.Image) -> list[int]:
         from PIL import Image
@@ -352,6 +396,27 @@ class Searching(Core):
             return []
         found = self.library.files_at([normalize_path(photo)])
         return [f.id for f in found.values()]
+
+
+@dataclass
+class _Names:
+    """What a combined query's words name by folder and file names (``Searching._term_names``)."""
+
+    added: dict[int, float] = field(default_factory=dict)  # photo id -> share of the added words
+    taken: list[int] = field(default_factory=list)  # photos a taken-away term names
+    words: set[str] = field(default_factory=set)  # the query words that name some photo
+
+
+def _tokens(text: str) -> list[str]:
+    from photoscope.search.path_words import tokens
+
+    return tokens(text)
+
+
+def _network_reads(words: set[str]) -> bool:
+    """Whether the network reads something in these words: digits it drops ("2019"), and a number
+    alone ranks nothing (``NUMBERS``)."""
+    return any(w not in NUMBERS and any(c.isalpha() for c in w) for w in words)
 
 
 @dataclass

@@ -4,9 +4,13 @@ The library's full-text index (``search``, FTS5 with the unicode61 tokeniser) ho
 path as tokens; a query word that is one of the tokens of a photo's path *below its watched folder*
 (the folder's own path, "/home/ann/Pictures", says nothing of one photo) names that photo. Among
 the ``PROMOTE_WITHIN`` best photos by the network, the named ones go first (most query words
-first, then by the network's score); named photos further down gain ``PATH_BONUS`` times their
-share of the query's words. Words the network does not know that name paths ("paris") are left
-out of the text it reads. Function words never count.
+first, then by the network's score), and so do photos named by every word of the query wherever
+the network ranks them ("Wedding Anna", "wedding": the folder the user names); other named photos
+further down gain ``PATH_BONUS`` times their share of the query's words. Words the network does
+not know that name paths ("paris") are left out of the text it reads; a query of such names and
+numbers alone ("paris 2019") lists the photos they name and no others. Function words never count.
+In a combined query the added texts' words lift as one query's, and the photos a taken-away
+text's words name are left out.
 
 Chosen on a test library of the 1,000 Flickr8k val photos filed at random in 8 folders named by
 words, 120 queries "A F" (a caption word and a folder word; ``benchmarks/combined_queries.py
@@ -89,8 +93,9 @@ def lift(
     within: int | None = None,
 ) -> npt.NDArray[np.float32]:
     """Scores (one per store row, rows named by ``ids``) with the names' lift: photos among the
-    ``within`` best whose names have query words go first (most words first, then by score);
-    every other named photo gains ``bonus`` times its share of the words. Without scores (no word
+    ``within`` best whose names have query words, and photos whose names have every query word,
+    go first (most words first, then by score; -inf, a photo the network leaves out, last among
+    them); every other named photo gains ``bonus`` times its share of the words. Without scores (no word
     the network knows), or where they are all -inf, the names alone rank. In NumPy: the app's first
     answers lift names before PyTorch is loaded."""
     bonus = PATH_BONUS if bonus is None else bonus
@@ -103,10 +108,12 @@ def lift(
     if within > 0 and len(out) and scores is not None:
         count = min(within, len(out))
         best = np.argpartition(-out, count - 1)[:count]
-        among = np.isin(picked, best)
-        span = float(out.max() - out[np.isfinite(out)].min()) + 1.0
+        among = np.isin(picked, best) | (shares >= 1.0)  # a name with every word: named, wherever
+        finite = out[np.isfinite(out)]
+        span = float(out.max() - finite.min()) + 2.0
+        base = np.where(np.isfinite(out[picked]), out[picked], finite.min() - 1.0)
         lifted = out[picked] + bonus * shares
-        lifted[among] = out[picked][among] + span * (1 + shares[among])
+        lifted[among] = base[among] + span * (1 + shares[among])
         out[picked] = lifted
     else:
         out[picked] += bonus * shares
