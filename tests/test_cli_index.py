@@ -130,7 +130,7 @@ def test_index_watch_indexes_new_photos_until_interrupted(
 
 
 def test_a_damaged_database_is_explained(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    (tmp_path / "library.db").write_bytes(b"this is not sqlite" * 100)
+    (tmp_path / "library.db").write_bytes(bytes(range(256)) * 20)  # binary, no known format: damaged
     code, out, err = run(capsys, "status", "--db", str(tmp_path / "library.db"))
     assert code == 4 and not out  # EXIT_DAMAGED
     assert "is not a Photoscope library, or it is damaged" in err and "doctor --repair" in err

@@ -188,3 +188,14 @@ def test_a_rule_that_could_never_apply_is_refused_for_what_it_is(tmp_path: Path)
         with pytest.raises(ValueError, match="below the watched folder"):
             rule_for([root], pattern=pattern)
     assert rule_for([root], pattern="*/Screenshots/*") == [ExclusionRule(root, "pattern", "*/Screenshots/*")]
+
+
+def test_folders_options_may_come_before_the_folder(pictures: Path, library: Library, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Audit: the README's `folders exclude --pattern '*.png' ~/Pictures` was refused ("unrecognized
+    arguments"): only `folders exclude ~/Pictures --pattern '*.png'` worked."""
+    db = str(library.path)
+    Scanner(library).scan()
+    assert main(["folders", "exclude", "--pattern", "*.png", str(pictures), "--db", db]) == 0
+    assert "3 photos left the index" in capsys.readouterr().out
+    assert main(["folders", "include", "--db", db, "--pattern", "*.png", str(pictures)]) == 0
+    assert library.exclusion_rules() == []

@@ -562,7 +562,7 @@ def test_a_library_that_cannot_be_opened_is_offered_repair_then_opens(
     from photoscope.gui.app import open_api, repair_library
 
     db = tmp_path / "library.db"
-    db.write_bytes(b"this is not a Photoscope library at all" * 100)  # damaged beyond reading
+    db.write_bytes(b"\x00\x01damaged" + bytes(range(256)) * 10)  # damaged beyond reading (not a text)
     window = MainWindow(settings)
     qtbot.addWidget(window)
     window.show()
@@ -574,6 +574,6 @@ def test_a_library_that_cannot_be_opened_is_offered_repair_then_opens(
     assert len(offered) == 1 and str(db) in offered[0]  # the message names the file
     assert window.api is not None and window.api.folders() == []
     kept = [p for p in tmp_path.iterdir() if p.name.startswith("library.db.damaged")]
-    assert kept and kept[0].read_bytes().startswith(b"this is not")  # moved aside, never deleted
+    assert kept and kept[0].read_bytes().startswith(b"\x00\x01damaged")  # moved aside, never deleted
     window.shutdown()
     window.api.close()

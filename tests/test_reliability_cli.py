@@ -49,7 +49,7 @@ def test_exit_statuses_are_documented_in_help() -> None:
 
 def test_debug_shows_the_traceback_and_only_then(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     damaged = tmp_path / "library.db"
-    damaged.write_bytes(b"not sqlite at all" * 200)
+    damaged.write_bytes(bytes(range(256)) * 20)  # binary, no known format: a damaged library
     code, _, err = run(capsys, "status", "--db", str(damaged))
     assert code == EXIT["damaged"] and "doctor --repair" in one_clean_line(err)
     code, _, err = run(capsys, "--debug", "status", "--db", str(damaged))

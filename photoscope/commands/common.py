@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import errno
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
@@ -289,3 +289,25 @@ def step_bar(
             bar.set_postfix({"epoch": 1 + (step - 1) // steps_per_epoch, figure: f"{value:.3f}"})
 
         yield stepped, bar.write
+
+
+def intermix(parser: argparse.ArgumentParser) -> None:
+    """Let a subcommand's options come between its positional arguments (``folders exclude --pattern
+    GLOB PATH``): argparse's plain parsing gives an optional positional nothing when an option
+    follows the ones before it. Only for parsers without subcommands of their own."""
+    parser.__class__ = _IntermixedParser
+
+
+class _IntermixedParser(argparse.ArgumentParser):
+    _parsing = False
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        if self._parsing:  # the intermixed parse calls this twice, for options then positionals
+            return super().parse_known_args(args, namespace)
+        self._parsing = True
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._parsing = False

@@ -14,6 +14,7 @@ from photoscope.commands.common import (
     EXIT_USAGE,
     add_db_option,
     add_model_option,
+    intermix,
     log_in_one_line,
     positive_int,
     reads_library,
@@ -314,10 +315,16 @@ def register(sub: Any) -> None:
         "folders",
         help="list, add or remove watched folders; exclude or include their subfolders and files;"
         " index hidden folders or not",
-        description="folders hidden on|off: index hidden folders and files (names starting with '.')"
-        " below the watched folders, or leave them out (the default); a watched folder that is itself"
-        " hidden is always indexed. Without on or off it says which.",
+        description="folders list: the watched folders and their exclusions. folders add|remove PATH:"
+        " watch a folder, or stop watching it (its photos leave the index; a folder moved or renamed"
+        " is followed when added at its new place). folders exclude|include PATH: leave a subfolder"
+        " out of the index, or take it back; with --pattern GLOB, the files matching it (in the"
+        " folder PATH, or in every watched folder). folders hidden on|off: index hidden folders and"
+        " files (names starting with '.') below the watched folders, or leave them out (the"
+        " default); a watched folder that is itself hidden is always indexed. Without on or off it"
+        " says which.",
     )
+    intermix(f)  # `folders exclude --pattern '*.png' ~/Pictures`, as the README writes it
     f.add_argument("action", choices=("list", "add", "remove", "exclude", "include", "hidden"))
     f.add_argument("path", nargs="?", type=Path, metavar="PATH", help="the folder; for hidden: on or off")
     f.add_argument("--pattern", metavar="GLOB", help="exclude/include files matching a glob ('*.png')")
