@@ -549,7 +549,8 @@ def path_words_sweep(args: argparse.Namespace) -> None:
             for name, bonus, within in variants:
                 both, content = [], []
                 for (a, f), row, m in zip(queries, scores, matches, strict=True):
-                    top = path_words.lift(row, row_ids, m, bonus, within).topk(K).indices.tolist()
+                    lifted = path_words.lift(row.numpy(), row_ids, m, bonus, within)
+                    top = torch.from_numpy(lifted).topk(K).indices.tolist()
                     both.append(sum(a in has[r] and folder_of[r] == f for r in top) / K)
                     content.append(sum(a in has[r] for r in top) / K)
                 print(

@@ -290,6 +290,35 @@ def test_i_a_query_with_no_words_is_a_usage_error(
     assert code == EXIT["usage"] and not out and "holds no words" in one_clean_line(err)
 
 
+@pytest.mark.parametrize("text", ["a", "the", "two", "a an of"])
+def test_i_a_query_of_function_words_alone_says_so(
+    capsys: pytest.CaptureFixture[str], indexed: Path, tiny_model_dir: Path, text: str
+) -> None:
+    """Audit: `search a` said only "no matching photos" (as if photos had been looked at), and
+    `search two` listed every photo; "" said the query holds no words."""
+    code, out, err = run(capsys, "search", text, "--db", str(indexed), "--model", str(tiny_model_dir))
+    line = one_clean_line(err)
+    assert code == EXIT["usage"] and not out and "holds no word to search by" in line and text in line
+
+
+def test_i_a_folder_the_library_has_no_photo_below_is_said_before_the_network_loads(
+    capsys: pytest.CaptureFixture[str], indexed: Path, tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Audit: `search --folder /a/typo` loaded the network (seconds) before saying the folder has
+    no photos, and its hint named `photoscope folders`, which alone is a usage error."""
+    from photoscope.network import model as model_module
+
+    def no_network(*_: object, **__: object) -> None:
+        raise AssertionError("the network was loaded")
+
+    monkeypatch.setattr(model_module.PhotoscopeModel, "__init__", no_network)
+    code, out, err = run(
+        capsys, "search", "a dog", "--folder", "/a/typo", "--db", str(indexed), "--model", str(tiny_model_dir)
+    )
+    line = one_clean_line(err)
+    assert code == EXIT["usage"] and not out and "/a/typo" in line and "`photoscope folders list`" in line
+
+
 @pytest.mark.parametrize("damage", ["not json", "wrong sizes"])
 def test_a_damaged_model_bundle_is_said_in_one_line(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, damage: str

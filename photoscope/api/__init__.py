@@ -26,6 +26,7 @@ from photoscope.api.app import Photoscope
 from photoscope.api.describing import photo_concepts, shipped_model_version
 from photoscope.api.queries import Query, describe_terms
 from photoscope.api.scoring import relevance
+from photoscope.api.searching import says_nothing
 from photoscope.api.types import (
     GROUPINGS,
     SORTS,
@@ -152,6 +153,7 @@ __all__ = [
     "relevance",
     "render_photos",
     "render_words",
+    "says_nothing",
     "shipped_model_version",
     "thumbnail_path",
     "torch_threads",

@@ -230,13 +230,10 @@ class Searching(Core):
 
     @staticmethod
     def _only_function_words_known(text: str, unknown: Sequence[UnknownWord]) -> bool:
-        if not unknown:
-            return False
+        """Whether the query's words the network knows carry nothing to rank by ("a giraffe" with
+        "giraffe" unknown; "a"; "two")."""
         missing = {u.word.lower() for u in unknown if not u.searched_as}  # stand-ins were searched
-        words = [w for w in re.findall(r"[\w']+", text.lower()) if w not in missing]
-        from photoscope.network import FUNCTION_WORDS  # plain Python: no PyTorch import
-
-        return all(w in FUNCTION_WORDS or w in NUMBERS for w in words)
+        return _all_carry_nothing([w for w in re.findall(r"[\w']+", text.lower()) if w not in missing])
 
     def search_photo(
         self, photo: str | Path | Image.Image, limit: int = 50, filters: Filters | None = None
@@ -411,6 +408,19 @@ def _tokens(text: str) -> list[str]:
     from photoscope.search.path_words import tokens
 
     return tokens(text)
+
+
+def says_nothing(text: str) -> bool:
+    """Whether a query's words, all of them, say nothing a photo could show: function words and
+    numbers ("a", "the", "two"). Such a query would rank every photo; it finds none."""
+    words = re.findall(r"[\w']+", text.lower())
+    return bool(words) and _all_carry_nothing(words)
+
+
+def _all_carry_nothing(words: Sequence[str]) -> bool:
+    from photoscope.network import FUNCTION_WORDS  # plain Python: no PyTorch import
+
+    return all(w in FUNCTION_WORDS or w in NUMBERS for w in words)
 
 
 def _network_reads(words: set[str]) -> bool:

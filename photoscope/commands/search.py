@@ -136,12 +136,7 @@ def _nothing_found(args: argparse.Namespace, app: Photoscope | None = None) -> i
     tells it (``_why_nothing``). ``app``: the library if open here (a running app's answer opens it
     for the check)."""
     if args.folder is not None and not _photos_below(args.db, args.folder, app):
-        print(
-            f"photoscope: no photo of the library is below {safe_text(args.folder)}: "
-            "`photoscope folders` lists the watched folders",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
+        return _wrong_folder(args.folder)
     if app is None:
         from photoscope.api import Photoscope
 
@@ -151,6 +146,15 @@ def _nothing_found(args: argparse.Namespace, app: Photoscope | None = None) -> i
         why = _why_nothing(app, args)
     print("no matching photos" + (f": {why}" if why else ""), file=sys.stderr)
     return EXIT_FAILED
+
+
+def _wrong_folder(folder: str) -> int:
+    print(
+        f"photoscope: no photo of the library is below {safe_text(folder)}: "
+        "`photoscope folders list` lists the watched folders",
+        file=sys.stderr,
+    )
+    return EXIT_USAGE
 
 
 def _why_nothing(app: Photoscope, args: argparse.Namespace) -> str | None:
@@ -252,6 +256,8 @@ def run_search(args: argparse.Namespace) -> int:
     answered = remote_search(args, terms)
     if answered is not None:
         return _print(answered, args, terms)
+    if _says_nothing(args):
+        return EXIT_USAGE
     return _run_terms(args, query_terms(args, text=args.text))
 
 
@@ -272,9 +278,23 @@ def _no_words(args: argparse.Namespace) -> bool:
     emoji. It said "no matching photos", as if photos had been looked at and none matched."""
     if args.terms or re.search(r"\w", args.text):
         return False
-    shown = safe_text(args.text)
+    return _say_no_words(args.text, "holds no words")
+
+
+def _says_nothing(args: argparse.Namespace) -> bool:
+    """Say it when the query alone holds no word to search by: "a", "the", "two" (``api.says_nothing``;
+    asked once the running app did not answer: the API's import is most of a quick search's time)."""
+    from photoscope.api import says_nothing
+
+    return (
+        not args.terms and says_nothing(args.text) and _say_no_words(args.text, "holds no word to search by")
+    )
+
+
+def _say_no_words(text: str, said: str) -> bool:
+    shown = safe_text(text)
     print(
-        f'photoscope: the query "{shown}" holds no words: say what the photo shows ("a dog on a beach")',
+        f'photoscope: the query "{shown}" {said}: say what the photo shows ("a dog on a beach")',
         file=sys.stderr,
     )
     return True
@@ -293,6 +313,8 @@ def _run_terms(args: argparse.Namespace, terms: Any) -> int:
     from photoscope.api import Photoscope
 
     with Photoscope(args.db, args.model) as app:
+        if args.folder is not None and not app.photos_below(args.folder):
+            return _wrong_folder(args.folder)  # said before the network loads: seconds
         try:
             results = app.search_terms(terms, args.limit, _filters(args))
         except (OSError, ValueError) as error:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     )
     from photoscope.network.decoding import Caption
     from photoscope.network.inversion import InversionOptions
-    from photoscope.network.lexicon import FUNCTION_WORDS, Lexicon, load_lexicon
+    from photoscope.network.lexicon import Lexicon, load_lexicon
     from photoscope.network.model import (
         DecodeOptions,
         PhotoDescription,
@@ -35,10 +35,11 @@ if TYPE_CHECKING:
     from photoscope.network.naming import Namer, concepts_from_tags, decoder_words
     from photoscope.network.text_model import QueryWords, TextModel
     from photoscope.network.versions import DESCRIPTION_VERSION
+    from photoscope.network.vocab import FUNCTION_WORDS
 
 _HOMES = {
     "DESCRIPTION_VERSION": "versions",
-    "FUNCTION_WORDS": "lexicon",
+    "FUNCTION_WORDS": "vocab",
     "BundleError": "bundle",
     "Caption": "decoding",
     "CaptionRule": "caption_check",

@@ -28,9 +28,9 @@ from photoscope.network.bundle import (
     read_vocabulary,
 )
 from photoscope.network.concepts import Concepts, load_concepts, stand_in
-from photoscope.network.lexicon import FUNCTION_WORDS, suggest_words
+from photoscope.network.lexicon import suggest_words
 from photoscope.network.naming import RISKY_WORDS
-from photoscope.network.vocab import SPECIALS, Vocabulary, tokenize
+from photoscope.network.vocab import FUNCTION_WORDS, SPECIALS, Vocabulary, tokenize
 
 Array = npt.NDArray[np.float32]
 # The text encoder's weights in the bundle (``CaptionNetwork``: text_embed, text_rnn, text_out).
