@@ -498,7 +498,8 @@ def path_words_sweep(args: argparse.Namespace) -> None:
     in the photo's path. Also shown: how many of the 10 best have A (content kept)."""
     import tempfile
 
-    from photoscope.library.db import IndexedPhoto, Library, NewFile
+    from photoscope.library.db import Library
+    from photoscope.library.records import IndexedPhoto, NewFile
     from photoscope.search import path_words
 
     data, names, model, features, latents = encoded_split(args)
