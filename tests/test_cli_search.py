@@ -164,8 +164,8 @@ def test_a_folder_filter_outside_the_library_says_so(shapes_library_db, trained_
     for command in (("search", "a red circle"), ("similar", str(photos / "red circle 0.jpg"))):
         code, out, err = run(capsys, *command, "--folder", str(typo), *common)
         assert code == 2 and not out
-        said = f"photoscope: no photo of the library is below {typo}: `photoscope folders` lists the watched"
-        said += " folders"
+        said = f"photoscope: no photo of the library is below {typo}: `photoscope folders list` lists the"
+        said += " watched folders"
         assert err.strip().splitlines() == [said]
     code, out, _ = run(capsys, "search", "a red circle", "-n", "2", "--folder", str(photos), *common)
     assert code == 0 and len(out.splitlines()) == 2

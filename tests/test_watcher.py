@@ -111,6 +111,37 @@ def test_a_folder_another_process_added_is_watched_without_refresh(
     assert len(reports.wait_for(lambda r: bool(r.added)).added) == 1  # and watched
 
 
+def test_photos_another_process_queued_wake_the_worker(
+    library: Library, pictures: Path, tmp_path: Path
+) -> None:
+    """Audit: `folders include` in another process while `index --watch` ran put photos back as
+    waiting to be indexed, and said they were "back in the index"; the running worker never heard
+    of them (no file changed, no folder was added), so they waited for ever."""
+    import threading
+
+    from photos import index_pending
+
+    from photoscope.library.exclusions import ExclusionRule
+
+    Scanner(library).scan()
+    index_pending(library)
+    woken = threading.Event()
+    watcher = FolderWatcher(library, Scanner(library), root_check_s=0.2, on_waiting=woken.set)
+    watcher.start(catch_up=False)
+    try:
+        assert not woken.wait(1.0)  # nothing waits: no call
+        rule = ExclusionRule(str(pictures), "pattern", "*.jpg")
+        with Library(library.path) as other:  # another process's connection: a rule set and dropped
+            other.set_exclusion_rule(rule, True)
+            Scanner(other).scan()
+            other.set_exclusion_rule(rule, False)
+            Scanner(other).scan()
+            assert other.pending_count() == 2
+        assert woken.wait(TIMEOUT)
+    finally:
+        watcher.stop()
+
+
 def test_catch_up_and_worker_wiring(
     library: Library, pictures: Path, tiny_model_dir: Path, tmp_path: Path
 ) -> None:

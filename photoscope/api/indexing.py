@@ -300,7 +300,9 @@ class Indexing(Core):
             worker.start()
             if self._watcher is None:  # else already following the folders (``watch``)
                 self._on_changes = on_changes
-                self._watcher = FolderWatcher(self.library, self.scanner(), on_queued=self._changed)
+                self._watcher = FolderWatcher(
+                    self.library, self.scanner(), on_queued=self._changed, on_waiting=self._wake_worker
+                )
                 if watch:
                     self._watcher.start(catch_up=catch_up)
         return self._worker
@@ -313,14 +315,19 @@ class Indexing(Core):
 
         if self._watcher is None:
             self._on_changes = on_changes
-            self._watcher = FolderWatcher(self.library, self.scanner(), on_queued=self._changed)
+            self._watcher = FolderWatcher(
+                self.library, self.scanner(), on_queued=self._changed, on_waiting=self._wake_worker
+            )
             self._watcher.start(catch_up=False)
+
+    def _wake_worker(self) -> None:
+        if self._worker is not None:
+            self._worker.wake()
 
     def _changed(self, report: ScanReport) -> None:
         if self._on_changes is not None:
             self._on_changes(report)
-        if self._worker is not None:
-            self._worker.wake()
+        self._wake_worker()
 
     def stop_background(self) -> None:
         if self._watcher is not None:

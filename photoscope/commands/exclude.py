@@ -15,10 +15,10 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from photoscope.commands.common import EXIT_FAILED, EXIT_USAGE
+from photoscope.commands.common import EXIT_FAILED, EXIT_USAGE, photos
 
 if TYPE_CHECKING:
-    from photoscope.api import Photoscope
+    from photoscope.api import Photoscope, ScanReport
 
 
 def run_rule(app: Photoscope, args: argparse.Namespace) -> int:
@@ -44,10 +44,21 @@ def run_rule(app: Photoscope, args: argparse.Namespace) -> int:
         print(f"photoscope: {error}", file=sys.stderr)
         return EXIT_USAGE
     if args.action == "exclude":
-        print(f"excluded {what}; {len(report.removed)} photos left the index")
+        print(f"excluded {what}; {photos(len(report.removed))} left the index")
     else:
-        print(f"included {what} again; {len(report.added)} photos back in the index")
+        print(f"included {what} again; {came_back(report)}")
     return 0
+
+
+def came_back(report: ScanReport) -> str:
+    """What a rule dropped (or hidden folders turned on) brought back: in a one-off command, photos
+    that wait to be indexed again (only a running app keeps what rules took out: ``Indexing.include``)."""
+    if not report.added:
+        return "no photo came back"
+    return (
+        f"{photos(len(report.added))} back: they wait to be indexed (`photoscope index` indexes them now,"
+        " a running app or `index --watch` as soon as it sees them)"
+    )
 
 
 def run_hidden(app: Photoscope, args: argparse.Namespace) -> int:
@@ -62,9 +73,9 @@ def run_hidden(app: Photoscope, args: argparse.Namespace) -> int:
     on = value == "on"
     report = app.set_indexes_hidden(on)
     if on:
-        print(f"hidden folders and files are indexed; {len(report.added)} photos back in the index")
+        print(f"hidden folders and files are indexed; {came_back(report)}")
     else:
-        print(f"hidden folders and files are left out; {len(report.removed)} photos left the index")
+        print(f"hidden folders and files are left out; {photos(len(report.removed))} left the index")
     return 0
 
 

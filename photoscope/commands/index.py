@@ -16,6 +16,7 @@ from photoscope.commands.common import (
     add_model_option,
     intermix,
     log_in_one_line,
+    photos,
     positive_int,
     reads_library,
 )
@@ -213,7 +214,7 @@ def _wait_for_interrupt() -> None:
 
 
 def folders(args: argparse.Namespace) -> int:
-    from photoscope.api import LibraryError
+    from photoscope.api import LibraryError, folder_path
 
     with _open(args) as app:
         if args.action == "list":
@@ -222,7 +223,7 @@ def folders(args: argparse.Namespace) -> int:
                 return EXIT_USAGE
             for f in app.folders():
                 state = "online" if f.online else "offline"
-                print(f"{f.path}\t{state}\t{f.photos} photos\tlast scan {f.last_scan_at or 'never'}")
+                print(f"{f.path}\t{state}\t{photos(f.photos)}\tlast scan {f.last_scan_at or 'never'}")
                 print_rules(app, f.path)
             print(hidden_line(app.indexes_hidden()))
             return 0
@@ -242,7 +243,7 @@ def folders(args: argparse.Namespace) -> int:
                 print(_added_line(app.add_folder(args.path)))
             else:
                 removed = app.remove_folder(args.path)
-                print(f"stopped watching {args.path}; {removed} photos left the index")
+                print(f"stopped watching {folder_path(args.path)}; {photos(removed)} left the index")
         except LibraryError as error:
             if type(error) is not LibraryError:
                 raise  # locked, read-only, damaged: said by cli.main with its own exit status
@@ -262,7 +263,7 @@ def status(args: argparse.Namespace) -> int:
         print(f"folders: {len(all_folders)}")
         for f in all_folders:
             note = "" if f.online else ", OFFLINE: photos kept, still searchable"
-            print(f"  {f.path} ({f.photos} photos{note})")
+            print(f"  {f.path} ({photos(f.photos)}{note})")
         versions = app.model_versions()
         print("model: " + (", ".join(f"{v} ({n} photos)" for v, n in versions.items()) or "none yet"))
         waiting = app.captions_waiting()

@@ -75,10 +75,13 @@ class FolderWatcher:
         max_delay_s: float = 10.0,
         root_check_s: float = 5.0,
         on_queued: QueuedListener | None = None,
+        on_waiting: Callable[[], None] | None = None,
     ) -> None:
         self.library, self.scanner = library, scanner
         self.debounce_s, self.max_delay_s, self.root_check_s = debounce_s, max_delay_s, root_check_s
         self.on_queued = on_queued
+        self.on_waiting = on_waiting  # more photos wait to be indexed than at the last root check
+        self._waiting = 0
         self._lock = threading.Lock()
         self._dirty: dict[str, float] = {}  # path -> time of its last event
         self._first_dirty = 0.0
@@ -208,7 +211,9 @@ class FolderWatcher:
 
     def _follow_other_processes(self) -> None:
         """Folders another process added or removed (`photoscope folders add` while this runs): no
-        ``refresh()`` comes from there, so the folder list is compared at each root check."""
+        ``refresh()`` comes from there, so the folder list is compared at each root check. Photos it
+        queued (`folders include`, `folders hidden on`: no file changed) are told ``on_waiting``."""
+        self._tell_waiting()
         paths = {f.path for f in self.library.folders()}
         if paths == self._known_folders:
             return
@@ -216,6 +221,14 @@ class FolderWatcher:
         self._sync_watches()
         if added:
             self._report(self.scanner.scan(added))
+
+    def _tell_waiting(self) -> None:
+        if self.on_waiting is None:
+            return
+        waiting, before = self.library.pending_count(), self._waiting
+        self._waiting = waiting
+        if waiting > before:
+            self.on_waiting()
 
     def _sync_watches(self) -> None:
         """Watch exactly the online folders (a watch on a vanished root is dead; renew it on return)."""
