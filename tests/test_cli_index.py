@@ -73,7 +73,7 @@ def test_folders_add_list_remove(capsys: pytest.CaptureFixture[str], pictures: P
     assert code == 2 and "no such folder" in err
     (pictures / "sub").mkdir()
     code, _, err = run(capsys, "folders", "add", str(pictures / "sub"), "--db", db)
-    assert code == 1 and "already watched as part of" in err
+    assert code == 2 and "already watched as part of" in err
     code, out, _ = run(capsys, "folders", "list", "--db", db)
     assert code == 0 and out.startswith(f"{pictures}\tonline\t0 photos\tlast scan never")
     code, out, _ = run(capsys, "folders", "remove", str(pictures), "--db", db)

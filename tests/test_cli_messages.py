@@ -343,3 +343,43 @@ def test_a_damaged_model_bundle_is_said_in_one_line(
     code, _, err = run(capsys, "caption", str(photo), "--model", str(bundle))
     line = one_clean_line(err)
     assert code == EXIT["failed"] and str(bundle) in line and "damaged" in line, (code, err)
+
+
+# --- J: the same kind of answer, the same exit status, whichever command gives it ----------------
+
+
+def test_j_a_model_folder_that_is_not_there_is_a_wrong_path(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Audit: `--model /tmp/nomodel` exited 1 ("could not be processed"); a wrong path is 2."""
+    line = _parser_error(capsys, "caption", str(tmp_path / "a.jpg"), "--model", str(tmp_path / "nomodel"))
+    assert "argument --model" in line and "nomodel" in line and "no such folder" in line
+
+
+def test_j_folders_add_and_index_refuse_a_folder_inside_a_watched_one_alike(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Audit: "already watched as part of …" was exit 1 from `folders add`, 2 from `index PATH`;
+    adding the very same folder again said "watching …" as if it were new."""
+    db = str(tmp_path / "library.db")
+    (tmp_path / "Pictures" / "Trip").mkdir(parents=True)
+    assert run(capsys, "folders", "add", str(tmp_path / "Pictures"), "--db", db)[0] == 0
+    for command in (["folders", "add"], ["index"]):
+        code, _, err = run(capsys, *command, str(tmp_path / "Pictures" / "Trip"), "--db", db)
+        assert code == EXIT["usage"] and "already watched as part of" in one_clean_line(err)
+    code, out, _ = run(capsys, "folders", "add", str(tmp_path / "Pictures"), "--db", db)
+    assert code == 0 and out.strip() == f"{tmp_path / 'Pictures'} is watched already"
+
+
+def test_j_exclude_says_what_it_did(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Audit: excluding twice said "0 photos left the index" (include twice says there is no such
+    rule, exit 1); excluding a subfolder that is not there said nothing of it."""
+    db = str(tmp_path / "library.db")
+    (tmp_path / "Pictures" / "Screens").mkdir(parents=True)
+    assert run(capsys, "folders", "add", str(tmp_path / "Pictures"), "--db", db)[0] == 0
+    screens = str(tmp_path / "Pictures" / "Screens")
+    assert run(capsys, "folders", "exclude", screens, "--db", db)[0] == 0
+    code, _, err = run(capsys, "folders", "exclude", screens, "--db", db)
+    assert code == EXIT["failed"] and "is already excluded" in one_clean_line(err)
+    code, out, _ = run(capsys, "folders", "exclude", str(tmp_path / "Pictures" / "Later"), "--db", db)
+    assert code == 0 and "no such folder yet: its photos are left out when it appears" in out

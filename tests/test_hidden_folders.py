@@ -253,7 +253,7 @@ def test_a_watched_hidden_folder_is_not_absorbed_while_hidden_folders_are_left_o
         api.add_folder(private)
         api.scanner().scan()
         before = {p.path: p.id for p in api.library.photos_by_ids(api.library.photo_ids())}
-    assert main(["folders", "add", str(tmp_path / "Pictures"), "--db", str(db)]) == 1
+    assert main(["folders", "add", str(tmp_path / "Pictures"), "--db", str(db)]) == 2
     err = capsys.readouterr().err
     assert "hidden inside it" in err and "photoscope folders hidden on" in err and "Traceback" not in err
     assert main(["folders", "hidden", "on", "--db", str(db)]) == 0

@@ -616,3 +616,14 @@ def test_output_to_a_full_disk_says_it_is_the_output(tmp_path: Path, argv: list[
         " or send the output elsewhere"
     )
     assert done.returncode == EXIT["unwritable"]
+
+
+def test_10_a_library_overwritten_by_a_text_is_damaged_when_its_backup_is_beside_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = tmp_path / "library.db"
+    with Library(db) as library:
+        library.add_folder(tmp_path)  # writes the rolling backup beside the library
+    db.write_text("a log line that went to the wrong file\n" * 300)
+    code, _, err = run(capsys, "status", "--db", str(db))
+    assert code == EXIT["damaged"] and "doctor --repair" in one_clean_line(err)

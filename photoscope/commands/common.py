@@ -207,8 +207,17 @@ def add_model_option(parser: argparse.ArgumentParser, *, of_a_job: bool = False)
     similar dog`` had its ``--model`` overwritten by the job's None, and used the shipped model."""
     default = argparse.SUPPRESS if of_a_job else None
     parser.add_argument(
-        "--model", type=Path, default=default, help="model bundle folder (default: the shipped one)"
+        "--model", type=model_folder, default=default, help="model bundle folder (default: the shipped one)"
     )
+
+
+def model_folder(value: str) -> Path:
+    """A ``--model`` folder: one that is not there is a wrong path (exit 2), said before anything loads."""
+    path = Path(value).expanduser()
+    if not path.is_dir():
+        what = "not a folder" if path.exists() else "no such folder"
+        raise argparse.ArgumentTypeError(f"{value}: {what} (give a model bundle's folder)")
+    return path
 
 
 DEBUG_HELP = "on an error, show the full traceback (and log what the library does)"

@@ -39,12 +39,20 @@ def run_rule(app: Photoscope, args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_FAILED
+        if args.action == "exclude" and app.is_excluded(path, args.pattern, folder):
+            print(
+                f"photoscope: {what} is already excluded (`photoscope folders list` shows the rules)",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED  # as `include` of a rule that is not there: nothing to act on
         report = change(path, args.pattern, folder)
     except ValueError as error:
         print(f"photoscope: {error}", file=sys.stderr)
         return EXIT_USAGE
     if args.action == "exclude":
-        print(f"excluded {what}; {photos(len(report.removed))} left the index")
+        later = path is not None and not path.exists()
+        note = " (no such folder yet: its photos are left out when it appears)" if later else ""
+        print(f"excluded {what}{note}; {photos(len(report.removed))} left the index")
     else:
         print(f"included {what} again; {came_back(report)}")
     return 0

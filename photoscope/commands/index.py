@@ -240,6 +240,9 @@ def folders(args: argparse.Namespace) -> int:
                 if problems:
                     print(f"photoscope: {problems[0]}", file=sys.stderr)
                     return EXIT_USAGE
+                if folder_path(args.path) in {f.path for f in app.folders()}:
+                    print(f"{folder_path(args.path)} is watched already")
+                    return 0
                 print(_added_line(app.add_folder(args.path)))
             else:
                 removed = app.remove_folder(args.path)
@@ -248,9 +251,9 @@ def folders(args: argparse.Namespace) -> int:
             if type(error) is not LibraryError:
                 raise  # locked, read-only, damaged: said by cli.main with its own exit status
             print(f"photoscope: {error}", file=sys.stderr)
-            # remove: a folder that is not watched, a wrong path; add: one already watched, or one
-            # that would take a hidden watched folder out of the index
-            return EXIT_USAGE if args.action == "remove" else EXIT_FAILED
+            # remove: a folder that is not watched; add: one inside a watched one, or one that would
+            # take a hidden watched folder out of the index: a path that cannot be taken, as `index PATH`
+            return EXIT_USAGE
     return 0
 
 

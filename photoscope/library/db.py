@@ -150,7 +150,7 @@ def translate_sqlite_error(error: sqlite3.Error, where: Path) -> LibraryError:
             f"cannot open {where}: check that its folder exists and that you may write there"
         )
     other = _other_kind_of_file(where) if primary == 26 or "not a database" in text else None
-    if other is not None:  # SQLITE_NOTADB on a photo or a text: a mistyped --db, never "repair" it
+    if other is not None and not _was_a_library(where):  # a photo or a text: a mistyped --db
         return LibraryForeign(
             f"{where} is {other}, not a Photoscope library (left as it is): give another --db"
         )
@@ -1116,14 +1116,24 @@ def _other_kind_of_file(path: Path) -> str | None:
 
 
 def _is_text(head: bytes) -> bool:
-    """Printable UTF-8, tabs and line ends allowed (a character cut off at the end forgiven)."""
+    """Printable UTF-8 with words apart (a page of one byte over and over is damage, not a text),
+    tabs and line ends allowed, a character cut off at the end forgiven."""
     for cut in range(4):
         try:
             text = head[: len(head) - cut].decode("utf-8")
         except UnicodeDecodeError:
             continue
-        return bool(text.strip()) and all(c.isprintable() or c in "\t\r\n" for c in text)
+        printable = all(c.isprintable() or c in "\t\r\n" for c in text)
+        return printable and any(c.isspace() for c in text) and len(set(text)) >= 4
     return False
+
+
+def _was_a_library(path: Path) -> bool:
+    """Whether Photoscope kept a library at ``path``: its rolling backup lies beside it (then a file
+    that reads as something else is a library overwritten: damaged, for `doctor --repair`)."""
+    from photoscope.library.backup import backup_path
+
+    return backup_path(path).exists() or backup_path(path, 1).exists()
 
 
 def _disk_full(path: Path, margin: int = 1 << 20) -> bool:
