@@ -11,7 +11,7 @@ from photos import indexed_row
 from photoscope.library.db import Library
 from photoscope.search import sidecar
 from photoscope.search.stored import class_cover
-from photoscope.search.vectors import VectorStore, load_store
+from photoscope.search.vectors import VectorStore, best_hits, load_store
 
 
 def _store(n: int = 6, dim: int = 4) -> tuple[VectorStore, torch.Tensor]:
@@ -36,6 +36,23 @@ def test_matches_a_full_sort() -> None:
     cos = torch.nn.functional.cosine_similarity(latents, query.unsqueeze(0))
     expected = (cos.argsort(descending=True)[:10] + 10).tolist()
     assert [h.photo_id for h in hits] == expected
+
+
+def test_tied_scores_keep_one_order_whatever_the_number_asked() -> None:
+    """Audit: `search paris -n 3` was not the first 3 of `-n 6` (all six scored 0.300, the names'
+    lift): a script paging through results saw photos twice and missed others."""
+    scores = np.array([0.1, 0.3, 0.3, 0.9, 0.3, 0.3, 0.3, 0.3, 0.2], np.float32)
+    ids = np.arange(100, 109)
+    full = [h.photo_id for h in best_hits(scores, ids, 9, None, [])]
+    assert full == [103, 101, 102, 104, 105, 106, 107, 108, 100]  # ties in row order
+    for k in range(1, 10):
+        assert [h.photo_id for h in best_hits(scores, ids, k, None, [])] == full[:k]
+    assert [h.photo_id for h in best_hits(torch.from_numpy(scores), ids, 4, None, [2])] == [
+        103,
+        101,
+        104,
+        105,
+    ]
 
 
 def test_filters_and_exclusions() -> None:
@@ -118,9 +135,13 @@ def test_the_mapped_store_ranks_as_the_in_memory_one(tmp_path: Path) -> None:
     assert path.stat().st_mode & 0o777 == 0o600
     memory = load_store(library, "m@1", 8)
     for q in torch.randn(5, 8):
-        assert [h.photo_id for h in store.top_k(store.scores(q, "latent"), 10)] == [
-            h.photo_id for h in memory.top_k(memory.scores(q, "latent"), 10)
-        ]
+        # The same ranking up to the file's half precision: photos whose scores tie there keep row
+        # order, so compare each place's score as the in-memory store gives it.
+        exact = {h.photo_id: h.score for h in memory.top_k(memory.scores(q, "latent"), 60)}
+        mapped = [exact[h.photo_id] for h in store.top_k(store.scores(q, "latent"), 10)]
+        assert mapped == pytest.approx(
+            [h.score for h in memory.top_k(memory.scores(q, "latent"), 10)], abs=2e-3
+        )
     feature = torch.from_numpy(features[7])
     hits = store.top_k(store.scores(feature, "feature"), 3)
     assert hits[0].photo_id == ids[7] and hits[0].score > 0.999
@@ -210,3 +231,12 @@ def test_some_rows_read_from_the_mapped_store_are_those_rows(tmp_path: Path) -> 
     rows = torch.tensor([0, 4, len(store) - 2, len(store) - 1, 10])
     for kind in ("latent", "feature"):
         assert torch.allclose(store.rows_of(kind, rows), store.vectors(kind)[rows])
+
+
+def test_the_quick_answer_breaks_ties_as_the_network_s_does() -> None:
+    from photoscope.search.quick import top_hits
+
+    scores = np.array([0.1, 0.3, 0.3, 0.9, 0.3, 0.3, 0.3, 0.3, 0.2], np.float32)
+    ids = np.arange(100, 109)
+    for k in range(1, 10):
+        assert top_hits(scores, ids, k, None) == best_hits(scores, ids, k, None, [])

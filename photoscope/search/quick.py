@@ -268,5 +268,7 @@ def top_hits(scores: Array, ids: npt.NDArray[np.int64], k: int, allowed: np.ndar
     if k <= 0:
         return []
     best = np.argpartition(-scores, k - 1)[:k]
-    best = best[np.argsort(-scores[best], kind="stable")]
-    return [Hit(int(ids[r]), float(scores[r])) for r in best if np.isfinite(scores[r])]
+    last = scores[best].min()
+    rows = np.concatenate([best[scores[best] > last], np.flatnonzero(scores == last)])[:k]
+    rows = rows[np.lexsort((rows, -scores[rows]))]  # ties in row order, as ``vectors.best_hits``
+    return [Hit(int(ids[r]), float(scores[r])) for r in rows if np.isfinite(scores[r])]

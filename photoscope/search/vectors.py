@@ -227,8 +227,23 @@ def best_hits(
         scores[~torch.from_numpy(np.isin(np.asarray(ids), allowed))] = float("-inf")
     for row in excluded_rows:
         scores[row] = float("-inf")
-    values, rows = torch.topk(scores, min(k, len(scores)))
+    values, rows = _top_in_row_order(scores, min(k, len(scores)))
     return [Hit(int(ids[int(r)]), float(v)) for v, r in zip(values, rows, strict=True) if v != float("-inf")]
+
+
+def _top_in_row_order(scores: torch.Tensor, k: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """The ``k`` best scores and their rows, ties in row order: the best 3 are the first 3 of the
+    best 6 (``topk`` breaks ties as it likes, and a names' lift gives many photos one score)."""
+    if k == 0:
+        return scores[:0], torch.zeros(0, dtype=torch.long)
+    values, rows = torch.topk(scores, k)
+    last = values[-1]
+    above = rows[values > last]
+    tied = torch.nonzero(scores == last).squeeze(1)[: k - len(above)]  # in row order
+    rows = torch.cat([above, tied])
+    order = np.lexsort((rows.numpy(), -scores[rows].numpy()))  # by score, then by row
+    rows = rows[torch.from_numpy(order)]
+    return scores[rows], rows
 
 
 def _concept_rows(
