@@ -211,3 +211,22 @@ def test_search_refuses_a_reversed_date_range(capsys: pytest.CaptureFixture[str]
         assert stop.value.code == 2
         said = capsys.readouterr().err.strip().splitlines()[-1]
         assert said.endswith("--from 2030-01-01 is after --to 2020-01-01: swap them"), said
+
+
+def test_closest_guesses_are_said_to_be_guesses(capsys: pytest.CaptureFixture[str]) -> None:
+    """Audit: `search "a banana"` listed a roller coaster with no word said."""
+    from types import SimpleNamespace
+
+    from photoscope.commands import search as search_command
+
+    match = SimpleNamespace(
+        photo=SimpleNamespace(path="/p/coaster.jpg", caption="a ride"), score=0.1, near_duplicate=False
+    )
+    results = SimpleNamespace(unknown_words=[], unsure=("banana",), matches=[match], photo_words=())
+    args = SimpleNamespace(paths_only=False, null=False, json=False)
+    assert search_command._print(results, args) == 0
+    out, err = capsys.readouterr()
+    assert "coaster.jpg" in out
+    assert (
+        err.strip() == "note: no photo clearly shows 'banana' to the network: these are its closest guesses"
+    )

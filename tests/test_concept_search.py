@@ -747,3 +747,21 @@ def test_a_short_query_trusts_the_head_for_a_word_the_decoder_hardly_knows(model
     assert first("a cat", replace(options, short_query=0)) == 2  # weighed as in a long query
     assert model.query_words("a cat sitting on a red chair next to a window").content[:1] == ["cat"]
     assert first("a cat sitting on a red chair next to a window") == 2
+
+
+def test_a_concept_no_listed_photo_clearly_shows_is_said(model: PhotoscopeModel) -> None:
+    """Audit: "a banana" listed a roller coaster, "a submarine" a street, with no word said: the
+    head gave them a banana or a submarine at a few percent. The answer stays (the closest guesses),
+    with the words no listed photo clearly shows (p >= ``CLEARLY``)."""
+    from photoscope.search.ranking import CLEARLY
+
+    store = _store(model)
+    engine = SearchEngine(model, store)
+    assert engine.unclear_concepts("espresso", [100]) == ()  # p 0.9
+    assert engine.unclear_concepts("a dog", [102]) == ()  # the decoder knows dogs: not the head's say
+    classes = torch.tensor([[ESPRESSO, -1, -1, -1, -1]])
+    unsure = torch.tensor([[CLEARLY / 2, 0, 0, 0, 0.0]])
+    store.upsert([400], torch.randn(1, model.latent_dim), torch.randn(1, 1280), (classes, unsure))
+    assert engine.unclear_concepts("an espresso", [400, 101]) == ("espresso",)
+    assert engine.unclear_concepts("an espresso", [400, 100]) == ()
+    assert engine.unclear_concepts("a koala", []) == ()  # nothing listed: "no matching photos" says it

@@ -45,3 +45,21 @@ def test_a_failed_search_names_the_photo_and_says_what_is_wrong(tmp_path) -> Non
     except FileNotFoundError as error:
         said = search_failure(error)
     assert said == f"{tmp_path / 'gone.jpg'}: no such file (moved, deleted, or on a drive not connected)"
+
+
+def test_closest_guesses_are_not_called_likely_matches() -> None:
+    """Audit: "a banana" in a library without one showed "3 likely matches" (a roller coaster)."""
+    from types import SimpleNamespace
+
+    from photoscope.api import Results
+    from photoscope.gui.wording import results_count, results_message
+
+    matches = [SimpleNamespace() for _ in range(8)]
+    sure = Results(matches, [], relevant=3)  # type: ignore[arg-type]
+    assert results_count(sure) == "3 likely matches" and results_message(sure) == ""
+    unsure = replace(sure, unsure=("banana",))
+    assert results_count(unsure) == "3 closest guesses"
+    assert (
+        results_message(unsure)
+        == "No photo clearly shows “banana” to the network: these are its closest guesses."
+    )

@@ -169,9 +169,10 @@ class Searching(Core):
         allowed = self._allowed(filters)
         with self._store_lock:
             result = self._search_text(text, limit, allowed, options)
+            unsure = self.engine.unclear_concepts(text, [h.photo_id for h in result.hits], options)
         if result.hits and self._only_function_words_known(text, result.unknown_words):
             return Results([], result.unknown_words)  # "a giraffe": "a" alone would rank every photo
-        return self._results(result, filters)
+        return replace(self._results(result, filters), unsure=unsure)
 
     def _search_text(
         self, text: str, limit: int, allowed: np.ndarray | None, options: TextSearchOptions | None

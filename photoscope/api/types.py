@@ -48,6 +48,9 @@ class Results:
     # searched as, what the network sees in it ("dog", "grass"; ``search.combine``), empty for one
     # that counted by its likeness alone. Shown, so that "this photo" says what it meant.
     photo_words: tuple[tuple[str, ...], ...] = ()
+    # Words of a description only the concepts know ("a banana") that no listed photo clearly shows:
+    # the matches are the network's closest guesses (``SearchEngine.unclear_concepts``).
+    unsure: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

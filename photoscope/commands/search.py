@@ -212,8 +212,13 @@ def _photos_below(db: Path | None, folder: str, app: Photoscope | None = None) -
 
 
 def _print_notes(results: Any, terms: Sequence[Any]) -> None:
-    """On stderr: the words the model does not know (and what it searched instead), and what each
-    photo term counted as."""
+    """On stderr: the words the model does not know (and what it searched instead), those no listed
+    photo clearly shows, and what each photo term counted as."""
+    for word in getattr(results, "unsure", ()):  # an older running app's answer has none
+        print(
+            f"note: no photo clearly shows '{word}' to the network: these are its closest guesses",
+            file=sys.stderr,
+        )
     for word in results.unknown_words:
         if word.searched_as:
             print(

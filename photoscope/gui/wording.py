@@ -96,8 +96,11 @@ def unknown_words_message(unknown: list[UnknownWord]) -> str:
 
 
 def results_count(results: Results) -> str:
-    """What the grid holds: “12 likely matches” while weaker ones wait behind, else “40 photos”."""
+    """What the grid holds: “12 likely matches” while weaker ones wait behind, else “40 photos”;
+    “3 closest guesses” when no photo clearly shows what was asked (``Results.unsure``)."""
     count, likely = len(results.matches), results.relevant
+    if results.unsure:  # no photo clearly shows what was asked: none is "likely"
+        return plural(likely if 0 < likely < count else count, "closest guess", "closest guesses")
     if 0 < likely < count:
         return plural(likely, "likely match", "likely matches")
     return plural(count, "photo")
@@ -125,10 +128,13 @@ def _place(at: int) -> str:
 
 
 def results_message(results: Results) -> str:
-    """The search bar's note on results: the words the model does not know, what a combined
-    query's photos were searched as, and with a date filter how many photos were placed by their
-    file's date (no date taken)."""
+    """The search bar's note on results: the words the model does not know, those no photo clearly
+    shows (the closest guesses), what a combined query's photos were searched as, and with a date
+    filter how many photos were placed by their file's date (no date taken)."""
     messages = [unknown_words_message(results.unknown_words), photo_words_message(results.photo_words)]
+    if results.unsure:
+        words = " or ".join(f"“{w}”" for w in results.unsure)
+        messages.append(f"No photo clearly shows {words} to the network: these are its closest guesses.")
     if results.undated:
         verb = "is" if results.undated == 1 else "are"
         messages.append(

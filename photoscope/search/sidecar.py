@@ -454,7 +454,7 @@ class MappedStore(VectorStore):
         tail = tail_scores(cover) if tail_scores is not None and len(self._tail) else torch.zeros(0)
         return torch.cat([base, tail])
 
-    def _rows_of(self, photo_ids: Iterable[int]) -> list[int]:
+    def rows_of_ids(self, photo_ids: Iterable[int]) -> list[int]:
         nb = len(self._b_ids) - self._dead
         rows: list[int] = []
         for pid in photo_ids:

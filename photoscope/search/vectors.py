@@ -206,9 +206,9 @@ class VectorStore:
         exclude: Iterable[int] = (),
     ) -> list[Hit]:
         """The best ``k`` photos by a row of scores, among ``allowed`` ids, without ``exclude``."""
-        return best_hits(scores, self.ids, k, allowed, self._rows_of(exclude))
+        return best_hits(scores, self.ids, k, allowed, self.rows_of_ids(exclude))
 
-    def _rows_of(self, photo_ids: Iterable[int]) -> list[int]:
+    def rows_of_ids(self, photo_ids: Iterable[int]) -> list[int]:
         """The row numbers (as ``ids`` and ``scores`` number them) of those photos the store holds."""
         return [self._row[p] for p in photo_ids if p in self._row]
 
