@@ -140,13 +140,14 @@ def test_words_jobs_refuse_a_count_below_one(capsys: pytest.CaptureFixture[str],
 
 
 def test_words_honours_a_model_given_before_the_job(
-    capsys: pytest.CaptureFixture[str], trained_tiny: Path
+    capsys: pytest.CaptureFixture[str], trained_tiny: Path, tmp_path: Path
 ) -> None:
-    """``words --model /nonexistent similar dog`` silently used the shipped model."""
-    code, out, err = run(capsys, "words", "--model", "/nonexistent", "similar", "dog")
+    """``words --model /nonexistent similar dog`` silently used the shipped model. (A folder that is
+    not there is now refused by the parser: a folder that holds no bundle shows it is honoured.)"""
+    code, out, err = run(capsys, "words", "--model", str(tmp_path), "similar", "dog")
     assert code == FAILED and not out
     assert one_clean_line(err) == (
-        "photoscope: /nonexistent is not a model bundle (needs bundle.json and model.safetensors)"
+        f"photoscope: {tmp_path} is not a model bundle (needs bundle.json and model.safetensors)"
     )
     code, out, _ = run(capsys, "words", "--model", str(trained_tiny), "similar", "red", "-n", "3")
     shapes = {"red", "green", "blue", "yellow", "circle", "square", "triangle", "a", "on", "white"}
@@ -155,13 +156,13 @@ def test_words_honours_a_model_given_before_the_job(
 
 
 def test_words_jobs_accept_debug_after_the_job(
-    capsys: pytest.CaptureFixture[str], trained_tiny: Path
+    capsys: pytest.CaptureFixture[str], trained_tiny: Path, tmp_path: Path
 ) -> None:
     """``words similar dog --debug`` was "unrecognized arguments: --debug", though other commands
     take it after their name."""
     code, out, _ = run(capsys, "words", "similar", "red", "-n", "2", "--debug", "--model", str(trained_tiny))
     assert code == 0 and len(out.splitlines()) == 2
     code, _, err = run(
-        capsys, "words", "analogy", "red", "circle", "blue", "--model", "/nonexistent", "--debug"
+        capsys, "words", "analogy", "red", "circle", "blue", "--model", str(tmp_path), "--debug"
     )
     assert code == FAILED and "Traceback" in err

@@ -765,3 +765,22 @@ def test_a_concept_no_listed_photo_clearly_shows_is_said(model: PhotoscopeModel)
     assert engine.unclear_concepts("an espresso", [400, 101]) == ("espresso",)
     assert engine.unclear_concepts("an espresso", [400, 100]) == ()
     assert engine.unclear_concepts("a koala", []) == ()  # nothing listed: "no matching photos" says it
+
+
+@pytest.mark.parametrize(
+    ("typo", "meant"),
+    [("dgo", "dog"), ("cta", "cat"), ("peguin", "penguin"), ("giraff", "giraffe"), ("bicylce", "bicycle")],
+)
+def test_a_misspelt_word_is_offered_the_word_meant(model: PhotoscopeModel, typo: str, meant: str) -> None:
+    """Audit: `dgo` was offered "go, do", `peguin` and `giraff` nothing: a swap, a missing or an
+    extra letter is one slip from the word meant, and the concepts' words count ("penguin")."""
+    from photoscope.network.text_model import TextModel
+
+    offered = model.suggest(typo)
+    assert offered and offered[0] == meant, offered
+    assert TextModel().suggest(typo) == offered  # the quick answer offers the same
+
+
+def test_suggestions_stay_within_what_a_tool_knows(model: PhotoscopeModel) -> None:
+    assert model.suggest("dgo", among=["dog", "door"]) == ("dog",)
+    assert model.suggest("xyzzyq") == ()

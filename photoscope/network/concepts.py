@@ -85,6 +85,11 @@ class Concepts:
         """Every class ``word`` names or covers, ascending; empty when it is not a concept word."""
         return self._words.get(_normal(word), ())
 
+    @property
+    def single_words(self) -> tuple[str, ...]:
+        """Every one-word concept word ("penguin", "fruit"), for spelling suggestions."""
+        return tuple(w for w in self._words if " " not in w)
+
     def is_concept(self, word: str) -> bool:
         return _normal(word) in self._words
 
@@ -132,6 +137,11 @@ def stand_in(word: str, path: Path | str | None = None) -> StandIn | None:
     """The stand-in concept of a word that is not a concept word (None when WordNet gives none)."""
     found = _related(str(path) if path is not None else None)
     return found.get(_normal(word))
+
+
+def stand_in_words() -> tuple[str, ...]:
+    """Every one-word word searched by a stand-in concept ("giraffe"), for spelling suggestions."""
+    return tuple(w for w in _related(None) if " " not in w)
 
 
 @functools.lru_cache(maxsize=2)

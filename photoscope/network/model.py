@@ -27,10 +27,10 @@ from photoscope.network.concepts import Concepts, load_concepts
 from photoscope.network.decoding import Caption, Choice, beam_search, caption_log_prob, pad_batch
 from photoscope.network.encoder import ImageEncoder, head_logits, top_classes
 from photoscope.network.inversion import InversionOptions, invert
-from photoscope.network.lexicon import WORD_MIN_COUNT, suggest_words
+from photoscope.network.lexicon import WORD_MIN_COUNT, Speller, suggest_words
 from photoscope.network.naming import Namer
 from photoscope.network.presence import Presence, load_presence
-from photoscope.network.text_model import QueryWords, query_words
+from photoscope.network.text_model import QueryWords, query_words, speller
 from photoscope.network.versions import DESCRIPTION_VERSION
 from photoscope.network.vocab import SPECIALS
 from photoscope.network.word_probes import (
@@ -356,10 +356,14 @@ class PhotoscopeModel:
     def unknown_words(self, text: str) -> list[str]:
         return self.bundle.vocab.unknown_words(text)
 
+    @cached_property
+    def _speller(self) -> Speller:
+        return speller(self.bundle.vocab, self.concepts)
+
     def suggest(self, word: str, among: Sequence[str] | None = None) -> tuple[str, ...]:
-        """Known words spelled like ``word`` (the one suggestion rule of search and the words tools)."""
-        known = among if among is not None else [w for w in self.bundle.vocab.words if w not in SPECIALS]
-        return suggest_words(word, known)
+        """Known words spelled like ``word`` (the one suggestion rule of search and the words tools):
+        among the decoder's and the concepts' words, or ``among`` (a tool's own)."""
+        return self._speller.suggest(word) if among is None else suggest_words(word, among)
 
     # word detectors (``word_probes``): search's and combined queries' "with W" and "without W",
     # and the caption beam's guide

@@ -27,8 +27,8 @@ from photoscope.network.bundle import (
     read_meta,
     read_vocabulary,
 )
-from photoscope.network.concepts import Concepts, load_concepts, stand_in
-from photoscope.network.lexicon import suggest_words
+from photoscope.network.concepts import Concepts, load_concepts, stand_in, stand_in_words
+from photoscope.network.lexicon import Speller
 from photoscope.network.naming import RISKY_WORDS
 from photoscope.network.vocab import FUNCTION_WORDS, SPECIALS, Vocabulary, tokenize
 
@@ -60,6 +60,13 @@ class QueryWords:
     # Words neither knows that are searched by a stand-in concept ("cathedral" by "church"); their
     # classes are in ``concepts`` too.
     stand_ins: list[tuple[str, str]] = field(default_factory=list)
+
+
+def speller(vocab: Vocabulary, concepts: Concepts) -> Speller:
+    """Suggestions among the words a search knows: the decoder's (most used first), then the
+    concepts' one-word ones ("penguin"), then those searched by a stand-in ("giraffe")."""
+    own = [w for w in vocab.words if w not in SPECIALS]
+    return Speller(dict.fromkeys([*own, *concepts.single_words, *stand_in_words()]), alike_among=len(own))
 
 
 def query_words(text: str, vocab: Vocabulary, concepts: Concepts) -> QueryWords:
@@ -170,9 +177,13 @@ class TextModel:
         """How often the decoder saw ``word`` in training (0: not one of its words)."""
         return self._word_counts.get(word, 0)
 
+    @cached_property
+    def _speller(self) -> Speller:
+        return speller(self.vocab, self.concepts)
+
     def suggest(self, word: str) -> tuple[str, ...]:
-        """Known words spelled like ``word``."""
-        return suggest_words(word, [w for w in self.vocab.words if w not in SPECIALS])
+        """Known words spelled like ``word`` (as ``PhotoscopeModel.suggest``)."""
+        return self._speller.suggest(word)
 
 
 class _TextEncoder:
