@@ -218,7 +218,7 @@ def test_a_photo_opened_from_the_map_leaves_the_search_as_it_was(qtbot, make_win
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
         window.search.set_text("a blue square")
     before = names(window)
-    other = window.results.match(0).photo.id + 1
+    other = window.results.match_at(0).photo.id + 1
     window.open_photo(other)
     qtbot.waitUntil(lambda: window.detail.isVisible(), timeout=10_000)
     assert window.detail.match().photo.id == other
@@ -416,7 +416,7 @@ def test_grid_fills_its_width_and_the_chip_moves_nothing(qtbot, make_window, lib
     height = window.search.height()
     top = window.pages.mapTo(window, window.pages.rect().topLeft()).y()
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
-        window.find_similar(window.results.match(0).photo.id, window.results.match(0).photo.path)
+        window.find_similar(window.results.match_at(0).photo.id, window.results.match_at(0).photo.path)
     assert window.search.chip.isVisible()
     qtbot.wait(20)
     assert window.search.height() == height or window.search.message.isVisible()

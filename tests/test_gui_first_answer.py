@@ -93,10 +93,9 @@ def test_a_query_typed_before_the_network_is_ready_is_answered_then_refined(
 
         # The user selects a photo in the first answer; the network's answer keeps it selected.
         refined_ids = [m.photo.id for m in refined.matches]
-        row = next(
-            r for r in range(1, window.results.rowCount()) if window.results.match(r).photo.id in refined_ids
-        )
-        chosen = window.results.match(row).photo.id
+        rows = range(1, window.results.rowCount())
+        row = next(r for r in rows if window.results.match_at(r).photo.id in refined_ids)
+        chosen = window.results.match_at(row).photo.id
         window.view.setCurrentIndex(window.results.index(row))
         with qtbot.waitSignal(window.results_shown, timeout=60_000):
             network_may_answer.set()
@@ -104,7 +103,7 @@ def test_a_query_typed_before_the_network_is_ready_is_answered_then_refined(
         assert REFINING not in window.result_label.text()
         assert [m.photo.id for m in window.results.matches()] == refined_ids[: window.results.rowCount()]
         assert window.view.selectionModel().hasSelection()
-        assert window.results.match(window.view.currentIndex().row()).photo.id == chosen
+        assert window.results.match_at(window.view.currentIndex().row()).photo.id == chosen
     finally:
         network_may_answer.set()
         window.shutdown()

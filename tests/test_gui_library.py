@@ -99,7 +99,7 @@ def test_keyboard_navigation_and_the_detail_actions(qtbot, make_window, library_
     press(qtbot, Qt.Key.Key_Return)
     detail = window.detail
     assert detail.isVisible() and detail.row == 1
-    match = window.results.match(1)
+    match = window.results.match_at(1)
     assert detail.fields["path"].text() == match.photo.path
     assert detail.fields["caption"].text() == match.photo.caption
     detail.activateWindow()
@@ -108,7 +108,7 @@ def test_keyboard_navigation_and_the_detail_actions(qtbot, make_window, library_
     )
     press(qtbot, Qt.Key.Key_Right)  # to whichever of its buttons has the focus
     assert detail.row == 2
-    path = window.results.match(2).photo.path
+    path = window.results.match_at(2).photo.path
     detail.copy_button.click()
     assert QGuiApplication.clipboard().text() == path
     assert QGuiApplication.clipboard().mimeData().urls()[0].toLocalFile() == path
@@ -325,3 +325,21 @@ def test_a_watched_folder_renamed_and_added_again_keeps_its_photos(
         assert window.api is not None and window.api.status()["pending"] == 0
     finally:
         (moved if moved.exists() else folder).rename(folder)
+
+
+def test_typing_a_letter_in_a_grid_jumps_to_a_file_name(qtbot, make_window, library_db) -> None:
+    """Audit: a letter or Space typed with a grid focused killed the app (segmentation fault): the
+    model's own ``match(row)`` stood where Qt's type-to-find calls ``match(start, role, value, …)``."""
+    window = make_window(library_db)
+    qtbot.waitUntil(lambda: window.timeline.rowCount() > 0, timeout=20_000)
+    window.activateWindow()
+    window.browse.setFocus()
+    press(qtbot, Qt.Key.Key_Right)
+    press(qtbot, Qt.Key.Key_R)
+    row = window.browse.currentIndex().row()
+    assert Path(window.timeline.data(window.timeline.index(row))).name.startswith("red")
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.set_text("a blue circle")
+    window.view.setFocus()
+    press(qtbot, Qt.Key.Key_Space)  # in the results grid too
+    assert window.isVisible()

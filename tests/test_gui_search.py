@@ -37,7 +37,7 @@ def test_typing_a_query_shows_the_described_photos_with_thumbnails(qtbot, make_w
     assert window.pages.currentWidget() is window.view
     first = window.results.index(0)
     tip = first.data(Qt.ItemDataRole.ToolTipRole)
-    assert "% match" in tip and window.results.match(0).photo.caption in tip
+    assert "% match" in tip and window.results.match_at(0).photo.caption in tip
     # The visible tiles get their thumbnails from the cache the indexer filled.
     qtbot.waitUntil(lambda: isinstance(first.data(Qt.ItemDataRole.DecorationRole), QPixmap), timeout=10_000)
     assert window.loader.pixmap(first.data(PATH_ROLE)).width() > 100
@@ -158,7 +158,7 @@ def test_a_copy_dropped_on_the_search_box_finds_its_original_first(
     with qtbot.waitSignal(window.results_shown, timeout=30_000):
         drop(window, mime, target=window.search.edit)
     assert window.search.edit.text() == ""  # the path was not pasted as text
-    first = window.results.match(0)
+    first = window.results.match_at(0)
     assert Path(first.photo.path).name == "blue_circle_1.jpg" and first.near_duplicate
     assert "copy of the query photo" in window.results.index(0).data(Qt.ItemDataRole.ToolTipRole)
 

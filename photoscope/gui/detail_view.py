@@ -362,7 +362,7 @@ class DetailView(QDialog):
         self.full.adjustSize()
 
     def match(self) -> Match:
-        return self.grid().match(self.row)
+        return self.grid().match_at(self.row)
 
     def path(self) -> str:
         """The shown photo's file: what Open, Show in folder and Copy path act on."""

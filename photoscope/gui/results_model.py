@@ -150,7 +150,7 @@ class PhotoGridModel(QAbstractListModel):
         photo = self.photo_at(row) + step
         return self.row_of(photo) if 0 <= photo < self.photo_count() else -1
 
-    def match(self, row: int) -> Match:  # type: ignore[override]
+    def match_at(self, row: int) -> Match:
         """The row's match; only for loaded rows (search results always are)."""
         found = self.match_of(self.photo_at(row))
         assert found is not None
