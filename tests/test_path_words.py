@@ -140,3 +140,16 @@ def test_names_count_in_combined_queries(trips_library: tuple[Photoscope, Path])
     away = app.search_terms([QueryTerm(text="a red circle"), QueryTerm(text="paris", negative=True)], 12)
     assert away.matches and all("/home/" in m.photo.path for m in away.matches)
     assert away.unknown_words == []
+
+
+def test_photos_asked_for_by_name_count_as_likely_matches(
+    trips_library: tuple[Photoscope, Path], named_library: tuple[Photoscope, Path]
+) -> None:
+    """Audit: "paris" listed its folder's 20 photos, all scored alike, as "1 likely match" and 19
+    weaker ones hidden; "a dog" with one photo named dog.jpg said "2 likely matches" of 40 dogs: the
+    score curve's knee was taken at the photos the names' lift put far above the rest."""
+    app, _ = trips_library
+    assert app.search_text("paris", 20).relevant == 6
+    app, _ = named_library
+    result = app.search_text("a red circle garden", 12)
+    assert result.relevant > 3 and [m.strength for m in result.matches[:3]] == [1.0] * 3

@@ -59,7 +59,7 @@ class Searching(Core):
         records = {p.id: p for p in self.library.photos_by_ids([h.photo_id for h in result.hits])}
         hits = [h for h in result.hits if h.photo_id in records]
         copies = sum(1 for h in hits if h.photo_id in result.near_duplicates)
-        relevant, strengths = relevance([h.score for h in hits], copies)
+        relevant, strengths = _relevance(hits, copies, result.named)
         matches = [
             Match(records[h.photo_id], h.score, h.photo_id in result.near_duplicates, strength)
             for h, strength in zip(hits, strengths, strict=True)
@@ -227,7 +227,8 @@ class Searching(Core):
             allowed = matched if allowed is None else np.intersect1d(allowed, matched)
         lifted = path_words.lift(given, ids, matches)
         found = [u for u in found if not set(path_words.tokens(u.word)) <= named]
-        return SearchResult(top_k(lifted, limit, allowed), found)
+        hits = top_k(lifted, limit, allowed)
+        return SearchResult(hits, found, named=_put_first(hits, given))
 
     @staticmethod
     def _only_function_words_known(text: str, unknown: Sequence[UnknownWord]) -> bool:
@@ -422,6 +423,26 @@ def _all_carry_nothing(words: Sequence[str]) -> bool:
     from photoscope.network import FUNCTION_WORDS  # plain Python: no PyTorch import
 
     return all(w in FUNCTION_WORDS or w in NUMBERS for w in words)
+
+
+def _relevance(hits: Sequence[Hit], copies: int, named: frozenset[int]) -> tuple[int, list[float]]:
+    """``relevance`` of the hits, the photos asked for by name first counting as likely (a names'
+    lift puts them far above the rest: the score curve's knee would be taken at them alone)."""
+    first = next((at for at, h in enumerate(hits) if h.photo_id not in named), len(hits))
+    relevant, strengths = relevance([h.score for h in hits[first:]], copies)
+    return first + relevant, [1.0] * first + strengths
+
+
+def _put_first(hits: Sequence[Hit], network: Any) -> frozenset[int]:
+    """The hits the names' lift put before every photo the network ranked (all of them when names
+    alone ranked): they are what was asked by name, whatever their network score."""
+    import numpy as np
+
+    if network is None:
+        return frozenset(h.photo_id for h in hits)
+    finite = np.asarray(network)[np.isfinite(network)]
+    top = float(finite.max()) if len(finite) else 0.0
+    return frozenset(h.photo_id for h in hits if h.score > top + 0.5)  # lifted by a span above the top
 
 
 def _network_reads(words: set[str]) -> bool:
