@@ -343,3 +343,19 @@ def test_typing_a_letter_in_a_grid_jumps_to_a_file_name(qtbot, make_window, libr
     window.view.setFocus()
     press(qtbot, Qt.Key.Key_Space)  # in the results grid too
     assert window.isVisible()
+
+
+def test_a_folder_that_goes_offline_while_the_window_is_open_is_said(
+    qtbot, make_window, library_db, indexed_library, tmp_path
+) -> None:
+    """Audit: a watched folder renamed away while the app ran was said in the Library dialog, but
+    the window's status line went on saying "436 photos indexed" with no word of it."""
+    window = make_window(library_db)
+    qtbot.waitUntil(lambda: window.worker is not None, timeout=30_000)
+    folder = indexed_library[2]
+    folder.rename(tmp_path / "unplugged")
+    try:
+        qtbot.waitUntil(lambda: "1 folder offline" in window.index_status.label.text(), timeout=30_000)
+    finally:
+        (tmp_path / "unplugged").rename(folder)
+    qtbot.waitUntil(lambda: "offline" not in window.index_status.label.text(), timeout=30_000)

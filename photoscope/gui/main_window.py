@@ -488,8 +488,12 @@ class MainWindow(QMainWindow):
             self.refresh_timer.start()
 
     def _library_changed(self, report: ScanReport) -> None:
-        """The watcher saw photos added, moved or deleted: counts and the timeline follow at once."""
-        self._refresh_counts()
+        """The watcher saw photos added, moved or deleted: counts and the timeline follow at once; a
+        folder gone offline or back: the status line says it (``_set_folders``)."""
+        if report.offline or report.back_online:
+            self._refresh_folders()  # and the counts
+        else:
+            self._refresh_counts()
         if not self.browse_timer.isActive():
             self.browse_timer.start(300)
 
