@@ -78,3 +78,26 @@ def test_photos_open_large_enough_to_see_and_word_labels_never_overlap(window: M
 
 def test_every_control_of_the_maps_window_has_a_name(window: MapWindow) -> None:
     assert unnamed_controls(window) == []
+
+
+def test_results_asked_to_be_framed_before_the_map_is_drawn_are_framed_once_it_is(
+    qtbot, shapes_library_db, trained_tiny: Path
+) -> None:
+    """Audit: Ctrl+M with results on show opened the map with none framed (the frames were asked
+    for while the photos were still being laid on it); a second Ctrl+M framed them."""
+    db, _ = shapes_library_db
+    app = Photoscope(db, trained_tiny)
+    tasks = TaskRunner()
+    window = MapWindow(app, tasks)
+    qtbot.addWidget(window)
+    try:
+        window.show()
+        window.highlight([m.photo.id for m in app.search_text("a red circle", 3).matches])
+        window.load()
+        qtbot.waitUntil(
+            lambda: len(window.photos.photo_ids()) == 24 and not window.photos.loading, timeout=60_000
+        )
+        qtbot.waitUntil(lambda: len(window.photos._marks) == 3, timeout=5_000)
+    finally:
+        tasks.shutdown()
+        app.close()

@@ -75,6 +75,7 @@ class ZoomableView(QGraphicsView):
 
 class PhotoMapView(ZoomableView):
     photo_activated = Signal(int)  # a photo was clicked
+    filled = Signal()  # every photo is on the map: frames asked for meanwhile can be drawn
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -113,6 +114,7 @@ class PhotoMapView(ZoomableView):
             if shown < MIN_TILE_ON_SCREEN:  # a big library: start closer, on its middle
                 self.zoom(MIN_TILE_ON_SCREEN / shown)
                 self.centerOn(self.extent / 2, self.extent / 2)
+            self.filled.emit()
 
     def tile_on_screen(self) -> float:
         """How many pixels a photo's tile spans at the current zoom."""

@@ -60,6 +60,7 @@ class MapWindow(QDialog):
         self.photos = PhotoMapView()
         self.photos.setAccessibleName("Photo map")
         self.photos.photo_activated.connect(self.photo_activated)
+        self.photos.filled.connect(lambda: self.highlight(self._pending_highlight))
         self.words = WordMapView()
         self.words.setAccessibleName("Word map")
         self.status = QLabel()  # the photo map's line
@@ -119,9 +120,7 @@ class MapWindow(QDialog):
         self.status.setText(
             f"{len(items):,} photos{note}. Scroll to zoom, drag to pan, click a photo to open it."
         )
-        self.photos.show_photos(items)
-        if self._pending_highlight:
-            self.highlight(self._pending_highlight)
+        self.photos.show_photos(items)  # the frames asked for meanwhile follow once all are on it
 
     def _words_ready(self, layout: object) -> None:
         words = [str(k) for k in layout.keys]  # type: ignore[attr-defined]
