@@ -199,3 +199,22 @@ def test_filters_reach_the_search(qtbot, make_window, library_db, indexed_librar
         window.search.date_to.check.setChecked(True)  # to yesterday
     assert window.results.rowCount() == 0
     assert "filters" in window.pages.message.text()
+
+
+def test_a_long_query_and_a_long_folder_name_stay_readable(qtbot, make_window, library_db) -> None:
+    """Audit: a long query's result line was cut mid-word and squeezed the tile-size slider to a
+    stub; the folder filter showed "    Paris" for "Paris 2019 (20)"."""
+    window = make_window(library_db)
+    window.resize(900, 600)
+    query = "a red circle " + "and a blue square beside a green triangle " * 4
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.set_text(query.strip())
+    label = window.result_label
+    assert label.toolTip().startswith(label.full_text) and query.strip()[:40] in label.full_text
+    shown = label.text()
+    assert shown.endswith("…") and label.fontMetrics().horizontalAdvance(shown) <= label.width()
+    assert window.tile_slider.width() >= 100
+    combo = window.search.folder_combo
+    window.search.set_folders([("/p/Pictures", 0, 30), ("/p/Pictures/Paris 2019", 1, 20)])
+    combo.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: combo.width() >= combo.fontMetrics().horizontalAdvance("    Paris 2019  (20)"))

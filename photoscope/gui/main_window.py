@@ -31,7 +31,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QFileDialog,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QSlider,
@@ -43,6 +42,7 @@ from photoscope.gui import about
 from photoscope.gui.app import resume_collection
 from photoscope.gui.desktop import PHOTO_SUFFIXES, photo_from_mime
 from photoscope.gui.detail_view import DetailView
+from photoscope.gui.elided_label import ElidedLabel
 from photoscope.gui.index_status import IndexStatus, describe_counts
 from photoscope.gui.launch_order import LaunchOrder
 from photoscope.gui.library_dialog import LibraryDialog, choose_folder
@@ -160,11 +160,12 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         """Indexing on the left; what the grid shows and the tile size on the right."""
         self.index_status = IndexStatus()
-        self.result_label = QLabel()  # what the grid shows: stays until the grid changes
+        self.result_label = ElidedLabel()  # what the grid shows: stays until the grid changes
         self.tile_slider = QSlider(Qt.Orientation.Horizontal)
         self.tile_slider.setRange(MIN_TILE, MAX_TILE)
         self.tile_slider.setSingleStep(16)
         self.tile_slider.setPageStep(32)
+        self.tile_slider.setMinimumWidth(100)  # a long result line is cut, not the slider
         self.tile_slider.setMaximumWidth(140)
         self.tile_slider.setToolTip("Tile size")
         self.tile_slider.setAccessibleName("Tile size")

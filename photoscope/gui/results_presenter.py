@@ -14,9 +14,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QObject, Signal
-from PySide6.QtWidgets import QLabel, QStatusBar
+from PySide6.QtWidgets import QStatusBar
 
 from photoscope.gui.detail_view import DetailView
+from photoscope.gui.elided_label import ElidedLabel
 from photoscope.gui.pages import MoreBar, Pages
 from photoscope.gui.results_model import ResultsModel
 from photoscope.gui.results_view import ResultsView
@@ -46,7 +47,7 @@ class ResultsPresenter(QObject):
         pages: Pages,
         detail: DetailView,
         more_bar: MoreBar,
-        label: QLabel,
+        label: ElidedLabel,
         status: QStatusBar,
         say: Callable[[str], None],
         why_empty: Callable[[Results], NothingFound],

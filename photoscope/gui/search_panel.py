@@ -204,6 +204,9 @@ class SearchPanel(QWidget):
 
     def _build_filter_row(self) -> None:
         self.folder_combo = QComboBox()
+        # As wide as its longest folder name, within bounds: "Paris 2019 (20)" showed as "    Paris"
+        self.folder_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.folder_combo.setMaximumWidth(360)
         self.folder_combo.setToolTip("Only photos in this folder")
         self.folder_combo.setAccessibleName("Folder")
         self.folder_combo.addItem("All folders", None)
