@@ -431,6 +431,12 @@ def test_about_names_its_metrics_and_the_words_panel_asks_for_what_is_missing(
     text = about.about_html(ModelInfo("m", "1", "Flickr8k", {"r1": 17.6, "median_rank": 8.0, "cider": 0.51}))
     assert "r1" not in text and "median_rank" not in text and "8.000" not in text
     assert "the right photo first" in text and "17.6 %" in text
+    # Audit: these figures read as the app's search (which the README gives higher: the concepts
+    # and the word detectors), and BLEU-4 came before BLEU-1.
+    assert "the network alone, as trained" in text and "photoscope evaluate retrieval" in text
+    ordered = about.about_html(ModelInfo("m", "1", "F", {f"bleu{n}": 0.1 * n for n in (4, 1, 3, 2)}))
+    places = [ordered.index(f"BLEU-{n}") for n in (1, 2, 3, 4)]
+    assert places == sorted(places)
     window = make_window(library_db)
     words = window.words
     words.show()

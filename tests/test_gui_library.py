@@ -144,6 +144,12 @@ def test_words_panel_similar_words_analogies_and_unknown_words(qtbot, make_windo
     ):
         qtbot.keyClick(words.word_edit, Qt.Key.Key_Return)
     assert words.results.count() > 0 and "red" in words.message.text()
+    # Audit: only a double-click searched for a listed word; Enter on it did nothing.
+    words.results.setFocus()
+    words.results.setCurrentRow(0)
+    chosen = words.results.item(0).data(Qt.ItemDataRole.UserRole)
+    with qtbot.waitSignal(words.word_chosen, timeout=5_000, check_params_cb=lambda word: word == chosen):
+        qtbot.keyClick(words.results, Qt.Key.Key_Return)
     for edit, word in ((words.a_edit, "red"), (words.b_edit, "circle"), (words.c_edit, "blue")):
         edit.setText(word)
     with qtbot.waitSignal(

@@ -29,7 +29,9 @@ def about_html(info: ModelInfo | None, error: str = "") -> str:
                 for k, v in sorted(info.metrics.items(), key=lambda kv: _ORDER.get(kv[0], len(_ORDER)))
             )
             parts.append(
-                "<p><b>How well it did on photos it never saw</b> (Flickr8k validation)</p>"
+                "<p><b>How the network alone, as trained, did on photos it never saw</b> (Flickr8k"
+                " validation). The app's search adds the ImageNet concepts and the word detectors to"
+                " it, and finds more: <code>photoscope evaluate retrieval</code> measures that.</p>"
                 f"<table cellspacing='6'>{rows}</table>"
             )
     elif error:
@@ -50,7 +52,7 @@ METRIC_NAMES = {
 }
 _ORDER = {
     key: i
-    for i, key in enumerate(("r1", "r5", "r10", "median_rank", "cider", "bleu4", "bleu1", "bleu2", "bleu3"))
+    for i, key in enumerate(("r1", "r5", "r10", "median_rank", "bleu1", "bleu2", "bleu3", "bleu4", "cider"))
 }
 
 

@@ -47,7 +47,7 @@ class WordsPanel(QDockWidget):
         layout.addWidget(self.message)
         self.results = QListWidget()
         self.results.setAccessibleName("Words found")
-        self.results.itemDoubleClicked.connect(
+        self.results.itemActivated.connect(  # a double-click, or Enter on the word
             lambda item: self.word_chosen.emit(item.data(Qt.ItemDataRole.UserRole))
         )
         layout.addWidget(self.results, 1)
@@ -122,7 +122,7 @@ class WordsPanel(QDockWidget):
         for w in words:
             item = QListWidgetItem(f"{w.word}  ({w.score:.2f})")
             item.setData(Qt.ItemDataRole.UserRole, w.word)
-            item.setToolTip(f"Double-click to search for “{w.word}”")
+            item.setToolTip(f"Double-click, or press Enter, to search for “{w.word}”")
             self.results.addItem(item)
 
     def _failed(self, error: BaseException) -> None:
