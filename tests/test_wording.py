@@ -63,3 +63,16 @@ def test_closest_guesses_are_not_called_likely_matches() -> None:
         results_message(unsure)
         == "No photo clearly shows “banana” to the network: these are its closest guesses."
     )
+
+
+def test_photos_added_by_a_change_are_not_said_to_come_back_unless_they_do() -> None:
+    """Audit: turning on hidden folders said "3 photos came back into the index": they had never
+    been in it, and wait to be indexed."""
+    from photoscope.api import ScanReport
+    from photoscope.gui.wording import change_note
+
+    assert change_note(ScanReport(added=[1, 2, 3], restored=3)) == "3 photos came back into the index."
+    assert change_note(ScanReport(added=[1, 2, 3])) == "3 photos joined the index: they wait to be indexed."
+    assert change_note(ScanReport(added=[1, 2, 3], restored=1)) == (
+        "3 photos came back into the index (2 wait to be indexed again)."
+    )

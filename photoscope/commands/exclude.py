@@ -60,12 +60,15 @@ def run_rule(app: Photoscope, args: argparse.Namespace) -> int:
 
 def came_back(report: ScanReport) -> str:
     """What a rule dropped (or hidden folders turned on) brought back: in a one-off command, photos
-    that wait to be indexed again (only a running app keeps what rules took out: ``Indexing.include``)."""
+    that wait to be indexed (only a running app keeps what rules took out: ``Indexing.include``)."""
     if not report.added:
         return "no photo came back"
+    waiting = len(report.added) - report.restored
+    if not waiting:
+        return f"{photos(len(report.added))} back in the index"
     return (
-        f"{photos(len(report.added))} back: they wait to be indexed (`photoscope index` indexes them now,"
-        " a running app or `index --watch` as soon as it sees them)"
+        f"{photos(len(report.added))} back: {'it waits' if waiting == 1 else 'they wait'} to be indexed"
+        " (`photoscope index` indexes them now, a running app or `index --watch` as soon as it sees them)"
     )
 
 

@@ -47,7 +47,12 @@ def change_note(result: object, back: str = RULE_BACK) -> str:
     if removed:
         return f"{plural(len(removed), 'photo')} left the index. {back}"
     if added:
-        return f"{plural(len(added), 'photo')} came back into the index."
+        restored = getattr(result, "restored", 0)
+        if not restored:
+            return f"{plural(len(added), 'photo')} joined the index: they wait to be indexed."
+        again = len(added) - restored
+        waiting = f" ({again:,} {'waits' if again == 1 else 'wait'} to be indexed again)" if again else ""
+        return f"{plural(len(added), 'photo')} came back into the index{waiting}."
     return ""
 
 

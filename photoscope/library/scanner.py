@@ -67,6 +67,7 @@ class ScanReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (display path, why) never indexed
     absent_mounts: list[str] = field(default_factory=list)  # unplugged drives inside watched folders
     away_links: list[str] = field(default_factory=list)  # links to nothing now, whose photos were kept
+    restored: int = 0  # of ``added``, those a stash wrote back as indexed (nothing to encode again)
 
     @property
     def queued(self) -> int:
@@ -219,7 +220,7 @@ class Scanner:
         exclude(self.library, sweep.seen, sweep.stored, self.stash)  # excluded: as if not on disk
         self._apply(sweep, report)
         if self.stash is not None:
-            self.stash.restore(self.library, report.added)
+            report.restored = len(self.stash.restore(self.library, report.added))
         self.library.replace_problems(
             [display_path(t) for t, _ in chosen],
             [(display_path(p), sweep.reasons.get(p, "cannot be read")) for p in sweep.unreadable]
