@@ -72,6 +72,41 @@ def test_folder_headers_cover_each_folder_s_run_of_photos(tmp_path: Path) -> Non
     assert flat.groups == [] and flat.paths == by_folder.paths
 
 
+@pytest.mark.parametrize("sort", ["newest", "oldest", "name"])
+def test_grouped_by_folder_each_folder_has_one_header_named_below_its_watched_folder(
+    tmp_path: Path, sort: str
+) -> None:
+    """Audit: grouped by folder and sorted newest first, a folder's header came twice (its photos'
+    dates interleave with another folder's), each header the whole absolute path."""
+    db = tmp_path / "library.db"
+    pictures = tmp_path / "Pictures"
+    with Library(db) as library:
+        folder = library.add_folder(str(pictures))
+        library.add_photos(
+            [
+                NewFile(
+                    folder.id,
+                    str(pictures / sub / f"IMG_{i}.jpg"),
+                    1000,
+                    1.6e9 + 10 * i + k,
+                    f"{sub}{i:031x}",
+                )
+                for k, sub in enumerate(("Trips/Paris 2019", "Trips/Rome", ""))
+                for i in range(3)
+            ]
+        )
+    with Photoscope(db) as api:
+        timeline = api.timeline(sort, "folder")
+        head = api.timeline(sort, "folder", limit=4)
+    labels = [g.label for g in timeline.groups]
+    assert sorted(labels) == ["Pictures", "Pictures/Trips/Paris 2019", "Pictures/Trips/Rome"]
+    assert [g.count for g in timeline.groups] == [3, 3, 3]
+    for g in timeline.groups:  # each folder's photos together, in the chosen order within it
+        paths = timeline.paths[g.start : g.start + g.count]
+        assert len({os.path.dirname(p) for p in paths}) == 1
+    assert head.paths == timeline.paths[:4]
+
+
 @pytest.mark.parametrize("group", ["month", "folder", "none"])
 def test_an_empty_library_has_an_empty_timeline(tmp_path: Path, group: str) -> None:
     """Audit: a new library's window said "The library could not be listed: zip() argument 2 is

@@ -12,6 +12,7 @@ from typing import Any
 
 from photoscope.api.core import Core
 from photoscope.api.types import Copies, Match, MonthGroup, Timeline
+from photoscope.library.fs import is_under
 
 
 class Browsing(Core):
@@ -25,8 +26,12 @@ class Browsing(Core):
         # (id, path, folder id, date key, mtime, has date taken). By date, SQLite sorts: Python's
         # sort of 100,000 rows holds the GIL ~50 ms, a stall of the window each time the timeline is
         # read again while photos are indexed.
-        rows = self._sorted_rows(sort, limit)
-        groups = _groups(rows, group)
+        by_folder = group == "folder" and sort != "folder"  # each folder together, in ``sort`` within
+        rows = self._sorted_rows(sort, None if by_folder else limit)
+        if by_folder:  # a stable sort: the chosen order stays within each folder
+            rows = sorted_in_pieces(rows, lambda r: os.path.dirname(r[1]).lower())
+            del rows[len(rows) if limit is None else limit :]
+        groups = _groups(rows, group, [f.path for f in self.library.folders()])
         return Timeline(
             np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
             [r[1] for r in rows],
@@ -163,14 +168,23 @@ def sorted_in_pieces(
     return list(heapq.merge(*pieces, key=key)) if len(pieces) > 1 else (pieces[0] if pieces else [])
 
 
-def _groups(rows: list[tuple[Any, ...]], group: str) -> list[MonthGroup]:
+def _folder_label(directory: str, roots: Sequence[str]) -> str:
+    root = next((r for r in roots if is_under(directory, r)), None)
+    if root is None:
+        return directory
+    below = os.path.relpath(directory, root)
+    return os.path.basename(root) if below == "." else os.path.join(os.path.basename(root), below)
+
+
+def _groups(rows: list[tuple[Any, ...]], group: str, roots: Sequence[str] = ()) -> list[MonthGroup]:
     """The headers of sorted browse rows: one per run of rows of the same month or folder (none
-    for ``none``)."""
+    for ``none``); a folder is named from its watched folder down ("Pictures/Trips/Paris 2019")."""
     label_of: Callable[[tuple[Any, ...]], str]
     if group == "month":
         label_of = _month_labeller()
     elif group == "folder":
-        label_of = lambda r: os.path.dirname(r[1])  # noqa: E731
+        longest_first = sorted(roots, key=len, reverse=True)
+        label_of = lambda r: _folder_label(os.path.dirname(r[1]), longest_first)  # noqa: E731
     else:
         return []
     starts: list[tuple[str, int]] = []
