@@ -365,3 +365,14 @@ def test_a_folder_that_goes_offline_while_the_window_is_open_is_said(
     finally:
         (tmp_path / "unplugged").rename(folder)
     qtbot.waitUntil(lambda: "offline" not in window.index_status.label.text(), timeout=30_000)
+
+
+def test_the_library_dialog_opens_with_a_folder_chosen(qtbot, make_window, library_db) -> None:
+    """Audit: the one folder had the focus outline but was not selected, and the arrow keys did
+    not select it: Remove and Exclude stayed greyed until Space was pressed."""
+    window = make_window(library_db)
+    window.show_library()
+    dialog = window.library_dialog
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1)
+    assert dialog.tree.selectedItems() == [dialog.tree.topLevelItem(0)]
+    assert dialog.remove_button.isEnabled() and dialog.exclusions.pattern_button.isEnabled()

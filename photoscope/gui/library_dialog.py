@@ -96,6 +96,7 @@ class LibraryDialog(QDialog):
     def _show(self, result: tuple[list[Folder], dict[str, int], list[ExclusionRule], bool]) -> None:
         folders, counts, rules, hidden = result
         self.exclusions.show_hidden(hidden)
+        chosen = [item.data(0, Qt.ItemDataRole.UserRole) for item in self.tree.selectedItems()]
         self.tree.clear()
         for folder in folders:
             item = QTreeWidgetItem(folder_row(folder))
@@ -105,6 +106,10 @@ class LibraryDialog(QDialog):
                 item.setToolTip(1, OFFLINE_WAY_OUT)
             self.tree.addTopLevelItem(item)
             self.exclusions.show_rules(item, [r for r in rules if r.folder == folder.path])
+            if folder.path in chosen:
+                self.tree.setCurrentItem(item)
+        if folders and not self.tree.selectedItems():  # a folder chosen: its buttons work at once
+            self.tree.setCurrentItem(self.tree.topLevelItem(0))
         none = "No folders watched yet: add the folders that hold your photos."
         self.summary.setText(describe_counts(counts) if folders else none)
 
