@@ -233,7 +233,14 @@ def test_copies_have_a_badge_and_the_library_lists_its_groups_of_copies(qtbot, m
     window = make_window(daily_db)
     browse_ready(qtbot, window)
     with qtbot.waitSignal(window.results_shown, timeout=30_000):
+        window.search.set_text("a yellow circle")
+    with qtbot.waitSignal(window.results_shown, timeout=30_000):
         window.find_copies()
+    # Audit: the query stayed in the search box over the library's copies, as if they were its
+    # answer ("No copies found" under "a dog on the beach").
+    assert window.search.text() == "" and not window.search.has_query()
+    qtbot.wait(600)  # past the search box's pause: no query of its own replaces the copies
+    assert "of copies" in window.result_label.full_text
     rows = range(window.results.rowCount())
     headers = [window.results.index(r).data(HEADER_ROLE) for r in rows]
     assert headers[0] and headers[0].startswith("Copies 1")

@@ -108,8 +108,9 @@ class LibraryDialog(QDialog):
             self.exclusions.show_rules(item, [r for r in rules if r.folder == folder.path])
             if folder.path in chosen:
                 self.tree.setCurrentItem(item)
-        if folders and not self.tree.selectedItems():  # a folder chosen: its buttons work at once
-            self.tree.setCurrentItem(self.tree.topLevelItem(0))
+        first = self.tree.topLevelItem(0)
+        if first is not None and not self.tree.selectedItems():  # a folder chosen: its buttons work
+            self.tree.setCurrentItem(first)
         none = "No folders watched yet: add the folders that hold your photos."
         self.summary.setText(describe_counts(counts) if folders else none)
 

@@ -605,6 +605,7 @@ class MainWindow(QMainWindow):
         api = self.api
         if api is None:
             return
+        self.flow.set_aside()  # the copies are the library's, not the query's answer
         self.statusBar().showMessage("Looking for copies…")
         self.runner.submit(api.copies, self.presenter.show_copies, key="search")
 

@@ -87,6 +87,11 @@ class SearchFlow(QObject):
         self.search.terms_bar.clear()
         self.search.edit.clear()
 
+    def set_aside(self) -> None:
+        """Leave any query without showing the timeline: the grid is about to show something else."""
+        self.state.forget()
+        self.search.set_aside()
+
     def find_similar(self, photo_id: int, path: str) -> None:
         """Photos like this one; Back (and clearing the chip) returns to the text query it replaces."""
         self.state.find_similar(photo_id, path, self.search.text(), self.search.query_photo is not None)

@@ -258,6 +258,18 @@ class SearchPanel(QWidget):
             self.chip.set_thumbnail(QPixmap.fromImage(photo))
         self.photo_query.emit(photo)
 
+    def set_aside(self) -> None:
+        """Empty the query without searching: the grid shows something else now (the library's
+        copies), which the old query must not seem to have asked for."""
+        self.debounce.stop()
+        for widget in (self.edit, self.terms_bar):
+            widget.blockSignals(True)
+        self.edit.clear()
+        self.terms_bar.clear()
+        for widget in (self.edit, self.terms_bar):
+            widget.blockSignals(False)
+        self._drop_photo_query()
+
     def clear_photo(self) -> None:
         if self._drop_photo_query():
             self.photo_cleared.emit()
