@@ -115,6 +115,13 @@ def test_keyboard_navigation_and_the_detail_actions(qtbot, make_window, library_
     detail.open_button.click()
     detail.folder_button.click()
     assert opened_urls == [path, str(Path(path).parent)]
+    # Audit: back from the photo view (Escape) the grid still pointed where the view was opened.
+    press(qtbot, Qt.Key.Key_Right)
+    stepped_to = detail.row
+    press(qtbot, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not detail.isVisible())
+    assert stepped_to == 3 and view.currentIndex().row() == stepped_to
+    detail.show_row(2)
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
         detail.similar_button.click()
     window.show_more()

@@ -241,6 +241,7 @@ class MainWindow(QMainWindow):
         self.actions_.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.detail.find_similar.connect(self.find_similar)
         self.detail.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.detail.finished.connect(lambda _: self._photo_view_closed())
         self.library_dialog.add_requested.connect(self.choose_and_add_folder)
         self.library_dialog.changed.connect(self._index_changed)
         self.words.word_chosen.connect(lambda word: self.search.set_text(word))
@@ -599,6 +600,14 @@ class MainWindow(QMainWindow):
         if not path:
             path = next((m.photo.path for m in self.results.matches() if m.photo.id == photo_id), "")
         self.flow.find_similar(photo_id, path)
+
+    def _photo_view_closed(self) -> None:
+        """Back from the photo view, its grid points at the photo last shown there."""
+        grid, row = self.detail.grid(), self.detail.row
+        view = next((v for v in (self.view, self.browse) if v.model() is grid), None)
+        if view is not None and row >= 0:
+            view.setCurrentIndex(grid.index(row, 0))
+            view.scrollTo(grid.index(row, 0))
 
     def find_copies(self) -> None:
         """Every group of near-duplicate photos in the library, one header per group."""
