@@ -218,3 +218,15 @@ def test_a_long_query_and_a_long_folder_name_stay_readable(qtbot, make_window, l
     window.search.set_folders([("/p/Pictures", 0, 30), ("/p/Pictures/Paris 2019", 1, 20)])
     combo.setCurrentIndex(2)
     qtbot.waitUntil(lambda: combo.width() >= combo.fontMetrics().horizontalAdvance("    Paris 2019  (20)"))
+
+
+def test_escape_in_the_search_box_empties_it(qtbot, make_window, library_db) -> None:
+    """Audit: Escape in the search box did nothing."""
+    window = make_window(library_db)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.set_text("a red circle")
+    window.activateWindow()
+    window.search.edit.setFocus()
+    qtbot.keyClick(window.search.edit, Qt.Key.Key_Escape)
+    assert window.search.text() == ""
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.browse, timeout=10_000)

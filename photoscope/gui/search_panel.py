@@ -82,7 +82,8 @@ class QueryChip(QFrame):
 
 
 class _PastePhotoFilter(QObject):
-    """Ctrl+V in the text box searches by the clipboard's photo when it holds one, else pastes text."""
+    """Ctrl+V in the text box searches by the clipboard's photo when it holds one, else pastes text;
+    Escape empties it."""
 
     def __init__(self, panel: SearchPanel) -> None:
         super().__init__(panel)
@@ -94,6 +95,11 @@ class _PastePhotoFilter(QObject):
             if event.matches(QKeySequence.StandardKey.Paste) and self.panel.clipboard_photo() is not None:
                 if event.type() == QEvent.Type.KeyPress:
                     self.panel.paste_photo()
+                event.accept()
+                return True
+            if event.key() == Qt.Key.Key_Escape and self.panel.edit.text():
+                if event.type() == QEvent.Type.KeyPress:
+                    self.panel.edit.clear()  # as the box's clear button: the query goes, the timeline shows
                 event.accept()
                 return True
         return False
