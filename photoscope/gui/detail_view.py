@@ -88,6 +88,9 @@ class _Preview(QLabel):
         self._source, self._message = pixmap, ""
         self._rescale()
 
+    def has_picture(self) -> bool:
+        return not self._source.isNull()
+
     def set_message(self, text: str) -> None:
         """Say ``text`` where the picture would be, unless a thumbnail already shows the photo."""
         self._message = text
@@ -310,8 +313,10 @@ class DetailView(QDialog):
         return "the library" if isinstance(self.grid(), TimelineModel) else "the results"
 
     def _show_note(self) -> None:
-        """The line under the photo: why its file gives no picture, and whether it left the grid."""
-        lines = [self._unreadable] if self._unreadable else []
+        """The line under the photo: why its file gives no picture (unless the picture's place says
+        it already: no thumbnail, or 100 %), and whether it left the grid."""
+        pictured = self.stack.currentWidget() is self.preview and self.preview.has_picture()
+        lines = [self._unreadable] if self._unreadable and pictured else []
         if self._shown is not None and self.row < 0:
             lines.append(
                 f"This photo is no longer in {self._grid_name()}. Open, Show in folder and Copy path"
@@ -344,6 +349,7 @@ class DetailView(QDialog):
         self.stack.setCurrentWidget(self.zoom_area if on else self.preview)
         if on and self._shown is not None:
             self._load_full()
+        self._show_note()
 
     def _load_full(self) -> None:
         path = self.path()
