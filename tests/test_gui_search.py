@@ -211,7 +211,7 @@ def test_a_long_query_and_a_long_folder_name_stay_readable(qtbot, make_window, l
         window.search.set_text(query.strip())
     label = window.result_label
     assert label.toolTip().startswith(label.full_text) and query.strip()[:40] in label.full_text
-    shown = label.text()
+    shown = label.shown_text()
     assert shown.endswith("…") and label.fontMetrics().horizontalAdvance(shown) <= label.width()
     assert window.tile_slider.width() >= 100
     combo = window.search.folder_combo

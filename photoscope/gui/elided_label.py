@@ -21,6 +21,13 @@ class ElidedLabel(QLabel):
         self.updateGeometry()
         self._elide()
 
+    def text(self) -> str:
+        """The whole text, as set (``shown_text`` is what fits)."""
+        return self.full_text
+
+    def shown_text(self) -> str:
+        return super().text()
+
     def clear(self) -> None:
         self.setText("")
 

@@ -182,7 +182,7 @@ class SearchFlow(QObject):
             self.presenter.show(results, described, time.perf_counter() - started, quiet)
             if results.matches:
                 label = self.presenter.label  # the presenter's: it just said what the grid shows
-                label.setText(f"{label.full_text} · {REFINING}")
+                label.setText(f"{label.text()} · {REFINING}")
         else:
             self.presenter.show(results, f"{described} {CAPTIONS_WHILE_LOADING}", 0.0, quiet)
 
