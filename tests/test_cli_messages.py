@@ -383,3 +383,10 @@ def test_j_exclude_says_what_it_did(capsys: pytest.CaptureFixture[str], tmp_path
     assert code == EXIT["failed"] and "is already excluded" in one_clean_line(err)
     code, out, _ = run(capsys, "folders", "exclude", str(tmp_path / "Pictures" / "Later"), "--db", db)
     assert code == 0 and "no such folder yet: its photos are left out when it appears" in out
+    # Review: a pattern one folder has already is still added to the others.
+    (tmp_path / "Other").mkdir()
+    assert run(capsys, "folders", "add", str(tmp_path / "Other"), "--db", db)[0] == 0
+    assert run(capsys, "folders", "exclude", "--pattern", "*.png", str(tmp_path / "Other"), "--db", db)[0] == 0
+    assert run(capsys, "folders", "exclude", "--pattern", "*.png", "--db", db)[0] == 0
+    code, _, err = run(capsys, "folders", "exclude", "--pattern", "*.png", "--db", db)
+    assert code == EXIT["failed"] and "already excluded" in one_clean_line(err)

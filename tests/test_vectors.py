@@ -240,3 +240,6 @@ def test_the_quick_answer_breaks_ties_as_the_network_s_does() -> None:
     ids = np.arange(100, 109)
     for k in range(1, 10):
         assert top_hits(scores, ids, k, None) == best_hits(scores, ids, k, None, [])
+    odd = np.array([0.5, np.nan, 0.2, 0.9, -np.inf], np.float32)  # review: one NaN emptied the answer
+    assert [h.photo_id for h in top_hits(odd, ids[:5], 5, None)] == [103, 100, 102]
+    assert top_hits(odd, ids[:5], 5, None) == best_hits(odd, ids[:5], 5, None, [])

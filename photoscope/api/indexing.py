@@ -126,12 +126,18 @@ class Indexing(Core):
         return self._set_rules(path, pattern, folder, False)
 
     def is_excluded(
-        self, path: str | Path | None = None, pattern: str | None = None, folder: str | Path | None = None
+        self,
+        path: str | Path | None = None,
+        pattern: str | None = None,
+        folder: str | Path | None = None,
+        everywhere: bool = False,
     ) -> bool:
-        """Whether the library has the rule ``include`` with these arguments would drop. Raises
-        ``ValueError`` as ``include``."""
+        """Whether the library has the rule ``include`` with these arguments would drop (in some
+        watched folder; with ``everywhere``, in every one a pattern without a folder names: then
+        ``exclude`` has nothing to add). Raises ``ValueError`` as ``include``."""
         present = self.library.exclusion_rules()
-        return any(rule in present for rule in self._rules(path, pattern, folder))
+        there = [rule in present for rule in self._rules(path, pattern, folder)]
+        return all(there) if everywhere else any(there)
 
     def _rules(
         self, path: str | Path | None, pattern: str | None, folder: str | Path | None

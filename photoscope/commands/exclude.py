@@ -39,7 +39,7 @@ def run_rule(app: Photoscope, args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_FAILED
-        if args.action == "exclude" and app.is_excluded(path, args.pattern, folder):
+        if args.action == "exclude" and app.is_excluded(path, args.pattern, folder, everywhere=True):
             print(
                 f"photoscope: {what} is already excluded (`photoscope folders list` shows the rules)",
                 file=sys.stderr,

@@ -80,7 +80,7 @@ class FolderWatcher:
         self.library, self.scanner = library, scanner
         self.debounce_s, self.max_delay_s, self.root_check_s = debounce_s, max_delay_s, root_check_s
         self.on_queued = on_queued
-        self.on_waiting = on_waiting  # more photos wait to be indexed than at the last root check
+        self.on_waiting = on_waiting  # other photos wait to be indexed than at the last root check
         self._waiting = 0
         self._lock = threading.Lock()
         self._dirty: dict[str, float] = {}  # path -> time of its last event
@@ -227,7 +227,7 @@ class FolderWatcher:
             return
         waiting, before = self.library.pending_count(), self._waiting
         self._waiting = waiting
-        if waiting > before:
+        if waiting and waiting != before:  # not only "more": the worker may have done some meanwhile
             self.on_waiting()
 
     def _sync_watches(self) -> None:

@@ -262,6 +262,7 @@ def quick_scores(
 def top_hits(scores: Array, ids: npt.NDArray[np.int64], k: int, allowed: np.ndarray | None) -> list[Hit]:
     """The best ``k`` photos by ``scores``, among ``allowed`` ids (``vectors.best_hits`` in NumPy)."""
     scores = np.array(scores, np.float32)
+    scores[np.isnan(scores)] = -np.inf  # NaN ranks nowhere, as -inf
     if allowed is not None:
         scores[~np.isin(ids, allowed)] = -np.inf
     k = min(k, len(scores))
