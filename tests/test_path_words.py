@@ -153,3 +153,16 @@ def test_photos_asked_for_by_name_count_as_likely_matches(
     app, _ = named_library
     result = app.search_text("a red circle garden", 12)
     assert result.relevant > 3 and [m.strength for m in result.matches[:3]] == [1.0] * 3
+
+
+def test_names_in_combined_queries_count_as_in_plain_ones(trips_library: tuple[Photoscope, Path]) -> None:
+    """Review: "paris" + "2019" listed its 6 alike photos as 1 likely match; "paris" − "a red
+    circle" listed the Paris photos, then every photo from home."""
+    from photoscope.api import QueryTerm
+
+    app, _ = trips_library
+    both = app.search_terms([QueryTerm(text="paris"), QueryTerm(text="2019")], 20)
+    assert len(both.matches) == 6 and both.relevant == 6
+    away = app.search_terms([QueryTerm(text="paris"), QueryTerm(text="a red circle", negative=True)], 20)
+    assert away.matches and all("/Paris 2019/" in m.photo.path for m in away.matches)
+    assert Path(away.matches[-1].photo.path).name.startswith("rc")  # the red circles last

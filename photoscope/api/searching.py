@@ -225,10 +225,9 @@ class Searching(Core):
         else:
             matched = np.fromiter(matches, dtype=np.int64, count=len(matches))
             allowed = matched if allowed is None else np.intersect1d(allowed, matched)
-        lifted = path_words.lift(given, ids, matches)
+        lifted, first = path_words.lift_named(given, ids, matches)
         found = [u for u in found if not set(path_words.tokens(u.word)) <= named]
-        hits = top_k(lifted, limit, allowed)
-        return SearchResult(hits, found, named=_put_first(hits, given))
+        return SearchResult(top_k(lifted, limit, allowed), found, named=first)
 
     @staticmethod
     def _only_function_words_known(text: str, unknown: Sequence[UnknownWord]) -> bool:
@@ -277,13 +276,13 @@ class Searching(Core):
         resolved = self._resolve(terms, names.words)
         if all(t.negative for t in resolved.terms) and not all(t.negative for t in kept) and not names.added:
             resolved.terms.clear()  # nothing known to add: what is taken away alone would rank every photo
-        hits, photo_words = self._rank_combined(resolved, limit, filters, names)
+        hits, photo_words, first = self._rank_combined(resolved, limit, filters, names)
         words = tuple(
             photo_words[resolved.places[p]] if p in resolved.places and photo_words else ()
             for p, t in enumerate(terms)
             if t.photo is not None and t.weight > 0
         )
-        return replace(self._results(SearchResult(hits, unknown)), photo_words=words)
+        return replace(self._results(SearchResult(hits, unknown, named=first)), photo_words=words)
 
     def _search_one(self, term: QueryTerm, limit: int, filters: Filters | None) -> Results:
         """A query of one added term: plain search by its text or its photo."""
@@ -361,10 +360,10 @@ class Searching(Core):
 
     def _rank_combined(
         self, resolved: _Resolved, limit: int, filters: Filters | None, names: _Names | None = None
-    ) -> tuple[list[Hit], list[tuple[str, ...]]]:
+    ) -> tuple[list[Hit], list[tuple[str, ...]], frozenset[int]]:
         """The best ``limit`` photos for the resolved terms, with the photos the added terms name
-        lifted (``path_words.lift``) and those a taken-away term names left out; and per term the
-        words a photo term counted as."""
+        lifted (``path_words.lift_named``) and those a taken-away term names left out; per term the
+        words a photo term counted as; and the photos the names put first."""
         import numpy as np
 
         from photoscope.search import path_words
@@ -372,21 +371,22 @@ class Searching(Core):
 
         names = names or _Names()
         if not resolved.terms and not names.added:
-            return [], []
+            return [], [], frozenset()
         allowed = self._allowed(filters)
         exclude = [*resolved.exclude, *names.taken]
+        first: frozenset[int] = frozenset()
         with self._store_lock:
             store = self.store  # once: the scores are for its rows as they are now
             ranked = CombinedRanker(self.model, store).rank(resolved.terms) if resolved.terms else None
             scores = None if ranked is None else ranked.scores.numpy()
             words = [] if ranked is None else ranked.photo_words
             if names.added:
-                if ranked is None:  # names alone: among the photos they name
+                if all(t.negative for t in resolved.terms):  # names alone add: among what they name
                     matched = np.fromiter(names.added, dtype=np.int64, count=len(names.added))
                     allowed = matched if allowed is None else np.intersect1d(allowed, matched)
-                scores = path_words.lift(scores, store.ids, names.added)
+                scores, first = path_words.lift_named(scores, store.ids, names.added)
             assert scores is not None
-            return store.top_k(scores, limit, allowed, exclude), words
+            return store.top_k(scores, limit, allowed, exclude), words, first
 
     def _library_ids_of(self, photo: str | Path | Image.Image) -> list[int]:
         from PIL import Image
@@ -431,18 +431,6 @@ def _relevance(hits: Sequence[Hit], copies: int, named: frozenset[int]) -> tuple
     first = next((at for at, h in enumerate(hits) if h.photo_id not in named), len(hits))
     relevant, strengths = relevance([h.score for h in hits[first:]], copies)
     return first + relevant, [1.0] * first + strengths
-
-
-def _put_first(hits: Sequence[Hit], network: Any) -> frozenset[int]:
-    """The hits the names' lift put before every photo the network ranked (all of them when names
-    alone ranked): they are what was asked by name, whatever their network score."""
-    import numpy as np
-
-    if network is None:
-        return frozenset(h.photo_id for h in hits)
-    finite = np.asarray(network)[np.isfinite(network)]
-    top = float(finite.max()) if len(finite) else 0.0
-    return frozenset(h.photo_id for h in hits if h.score > top + 0.5)  # lifted by a span above the top
 
 
 def _network_reads(words: set[str]) -> bool:

@@ -95,12 +95,24 @@ def lift(
     bonus: float | None = None,
     within: int | None = None,
 ) -> npt.NDArray[np.float32]:
-    """Scores (one per store row, rows named by ``ids``) with the names' lift: photos among the
-    ``within`` best whose names have query words, and photos whose names have every query word,
-    go first (most words first, then by score; -inf, a photo the network leaves out, last among
-    them); every other named photo gains ``bonus`` times its share of the words. Without scores (no word
-    the network knows), or where they are all -inf, the names alone rank. In NumPy: the app's first
-    answers lift names before PyTorch is loaded."""
+    """``lift_named``'s scores alone."""
+    return lift_named(scores, ids, matches, bonus, within)[0]
+
+
+def lift_named(
+    scores: np.ndarray | None,
+    ids: np.ndarray,
+    matches: dict[int, float],
+    bonus: float | None = None,
+    within: int | None = None,
+) -> tuple[npt.NDArray[np.float32], frozenset[int]]:
+    """Scores (one per store row, rows named by ``ids``) with the names' lift, and the photo ids it
+    put first: photos among the ``within`` best whose names have query words, and photos whose
+    names have every query word, go first (most words first, then by score; -inf, a photo the
+    network leaves out, last among them); every other named photo gains ``bonus`` times its share
+    of the words. Without scores (no word the network knows), or where they are all -inf, the names
+    alone rank (every named photo is first). In NumPy: the app's first answers lift names before
+    PyTorch is loaded."""
     bonus = PATH_BONUS if bonus is None else bonus
     within = PROMOTE_WITHIN if within is None else within
     out = np.zeros(len(ids), np.float32) if scores is None else np.array(scores, np.float32).reshape(-1)
@@ -118,6 +130,8 @@ def lift(
         lifted = out[picked] + bonus * shares
         lifted[among] = base[among] + span * (1 + shares[among])
         out[picked] = lifted
+        first = picked[among]
     else:
         out[picked] += bonus * shares
-    return out
+        first = picked if scores is None else picked[:0]
+    return out, frozenset(int(i) for i in ids[first])
