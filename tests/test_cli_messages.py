@@ -386,7 +386,9 @@ def test_j_exclude_says_what_it_did(capsys: pytest.CaptureFixture[str], tmp_path
     # Review: a pattern one folder has already is still added to the others.
     (tmp_path / "Other").mkdir()
     assert run(capsys, "folders", "add", str(tmp_path / "Other"), "--db", db)[0] == 0
-    assert run(capsys, "folders", "exclude", "--pattern", "*.png", str(tmp_path / "Other"), "--db", db)[0] == 0
+    assert (
+        run(capsys, "folders", "exclude", "--pattern", "*.png", str(tmp_path / "Other"), "--db", db)[0] == 0
+    )
     assert run(capsys, "folders", "exclude", "--pattern", "*.png", "--db", db)[0] == 0
     code, _, err = run(capsys, "folders", "exclude", "--pattern", "*.png", "--db", db)
     assert code == EXIT["failed"] and "already excluded" in one_clean_line(err)

@@ -332,7 +332,7 @@ def test_a_watched_folder_renamed_and_added_again_keeps_its_photos(
             window.add_folder(moved)
         qtbot.waitUntil(lambda: dialog.tree.topLevelItem(0).text(0) == str(moved), timeout=10_000)
         assert dialog.tree.topLevelItemCount() == 1 and dialog.tree.topLevelItem(0).text(1) == "online"
-        said = f"{folder} moved to {moved}: its 24 photos keep their place in the index"
+        said = f"{folder} moved to {moved}: 24 photos kept their place in the index"
         assert said in window.statusBar().currentMessage() and said in dialog.note.text()
         qtbot.waitUntil(lambda: "offline" not in window.index_status.label.text(), timeout=10_000)
         assert window.api is not None and window.api.status()["pending"] == 0

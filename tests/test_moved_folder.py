@@ -100,9 +100,13 @@ def test_an_offline_folder_is_not_taken_for_one_that_does_not_hold_its_photos(
     if how == "other photos":
         write_library(new / "elsewhere", 10, start=500)
         old.rename(tmp_path / "gone")
-    elif how == "same names, other photos":  # each name there, with another photo in it
-        for name in (old / "2019").iterdir():
-            write_photo(new / "2019" / name.name, seed=900 + len(name.name))
+    elif how == "same names, other photos":  # each name and size there, with other bytes in it
+        for name in (*(old / "2019").iterdir(), *(old / "2020").iterdir()):
+            data = bytearray(name.read_bytes())
+            data[len(data) // 2] ^= 0xFF  # the same size: only the partial hash tells them apart
+            target = new / name.relative_to(old)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(bytes(data))
         old.rename(tmp_path / "gone")
     else:  # only 7 of 10 photos went with it: more likely a new folder made from some of them
         old.rename(new)

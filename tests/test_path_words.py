@@ -156,7 +156,7 @@ def test_photos_asked_for_by_name_count_as_likely_matches(
 
 
 def test_names_in_combined_queries_count_as_in_plain_ones(trips_library: tuple[Photoscope, Path]) -> None:
-    """Review: "paris" + "2019" listed its 6 alike photos as 1 likely match; "paris" − "a red
+    """Review: "paris" + "2019" listed its 6 alike photos as 1 likely match; "paris" minus "a red
     circle" listed the Paris photos, then every photo from home."""
     from photoscope.api import QueryTerm
 

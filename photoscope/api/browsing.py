@@ -29,7 +29,7 @@ class Browsing(Core):
         by_folder = group == "folder" and sort != "folder"  # each folder together, in ``sort`` within
         rows = self._sorted_rows(sort, None if by_folder else limit)
         if by_folder:  # a stable sort: the chosen order stays within each folder
-            rows = sorted_in_pieces(rows, lambda r: os.path.dirname(r[1]).lower())
+            rows = sorted_in_pieces(rows, lambda r: (os.path.dirname(r[1]).lower(), os.path.dirname(r[1])))
             del rows[len(rows) if limit is None else limit :]
         groups = _groups(rows, group, [f.path for f in self.library.folders()])
         return Timeline(

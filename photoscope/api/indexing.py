@@ -21,7 +21,7 @@ from photoscope.library.exclusions import set_indexes_hidden as _set_indexes_hid
 from photoscope.library.fs import folder_path, is_under
 from photoscope.library.records import Folder
 from photoscope.library.relocation import moved_here
-from photoscope.library.scanner import Scanner, ScanReport
+from photoscope.library.scanner import Scanner, ScanReport, root_present
 
 if TYPE_CHECKING:  # the indexer (NumPy, PIL) is imported when one is made: not by `status`
     from photoscope.library.indexer import IndexWorker, ProgressListener
@@ -67,6 +67,8 @@ class Indexing(Core):
     def _follow_moved_folder(self, key: str) -> Folder | None:
         """The offline folder whose photos are at ``key`` now, moved there with their index entries
         and thumbnails (``library.relocation``; ``moved_from`` names its old path), or None."""
+        if not any(f.photos and not (f.online and root_present(f)) for f in self.library.folders()):
+            return None  # none offline or gone: no scan to wait for (the window's one task thread)
         with self.library.scan_lock:  # no scan in between: it would see the old folder's photos gone
             self.scanner().check_folders()  # a folder renamed since the last scan is offline now
             moved = moved_here(self.library, key)
@@ -74,8 +76,11 @@ class Indexing(Core):
                 return None
             old_paths = dict(self.library.photo_paths(moved.id))
             folder = self.library.relocate_folder(moved.id, key)
-        for photo_id, path in self.library.photo_paths(folder.id):
-            thumbnails.move_thumbnail(old_paths[photo_id], path)
+            renamed = [
+                (old_paths[i], path) for i, path in self.library.photo_paths(folder.id) if i in old_paths
+            ]
+        for old, new in renamed:
+            thumbnails.move_thumbnail(old, new)
         return replace(folder, moved_from=moved.path)
 
     def remove_folder(self, path: str | Path) -> int:

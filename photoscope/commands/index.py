@@ -85,8 +85,8 @@ def _added_line(folder: Folder) -> str:
     if folder.moved_from is None:
         return f"watching {folder.path}; run `photoscope index` to index it"
     return (
-        f"watching {folder.path}: the folder {folder.moved_from} moved here, and its {folder.photos}"
-        " photos keep their index entries"
+        f"watching {folder.path}: the folder {folder.moved_from} moved here, and its"
+        f" {photos(folder.photos)} keep their index entries"
     )
 
 

@@ -49,7 +49,8 @@ def change_note(result: object, back: str = RULE_BACK) -> str:
     if added:
         restored = getattr(result, "restored", 0)
         if not restored:
-            return f"{plural(len(added), 'photo')} joined the index: they wait to be indexed."
+            waits = "it waits" if len(added) == 1 else "they wait"
+            return f"{plural(len(added), 'photo')} joined the index: {waits} to be indexed."
         again = len(added) - restored
         waiting = f" ({again:,} {'waits' if again == 1 else 'wait'} to be indexed again)" if again else ""
         return f"{plural(len(added), 'photo')} came back into the index{waiting}."
@@ -61,12 +62,15 @@ def folder_added_note(folder: Folder) -> str:
     if folder.moved_from is None:
         return ""
     return (
-        f"{folder.moved_from} moved to {folder.path}: its {plural(folder.photos, 'photo')} keep their"
-        " place in the index, nothing is indexed again."
+        f"{folder.moved_from} moved to {folder.path}: {plural(folder.photos, 'photo')} kept"
+        " their place in the index, nothing is indexed again."
     )
 
 
-OFFLINE_WAY_OUT = "Moved, or mounted somewhere else? Add the folder at its new place: its photos follow."
+OFFLINE_WAY_OUT = (
+    "Moved, or mounted somewhere else? Add the folder at its new place (outside the other watched"
+    " folders): its photos follow."
+)
 
 
 def unexpected_error_message(error: BaseException) -> str:

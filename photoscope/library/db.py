@@ -490,9 +490,11 @@ class Library:
 
     def sample_files(self, folder_id: int, limit: int = 20) -> list[StoredFile]:
         """A few of a folder's photos, spread over it (in the order of their partial hashes, which
-        no name or date sorts): enough to tell whether its files are somewhere else now."""
+        no name or date sorts): enough to tell whether its files are somewhere else now. Only photos
+        with a hash: one without (unreadable when scanned) could be told by its size alone."""
         rows = self._query(
-            "SELECT id, path, size, mtime, hash FROM photos WHERE folder_id = ? ORDER BY hash LIMIT ?",
+            "SELECT id, path, size, mtime, hash FROM photos WHERE folder_id = ? AND hash IS NOT NULL"
+            " ORDER BY hash LIMIT ?",
             (folder_id, limit),
         )
         return [StoredFile(*r) for r in rows]

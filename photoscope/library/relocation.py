@@ -33,6 +33,8 @@ def moved_here(library: Library, path: str) -> Folder | None:
         if folder.online or folder.photos == 0:
             continue
         sample = library.sample_files(folder.id, SAMPLE)
+        if not sample:
+            continue
         share = sum(_there(stored, folder.path, key) for stored in sample) / len(sample)
         if share >= FOLLOW_SHARE and share > best_share:
             best, best_share = folder, share
@@ -45,6 +47,6 @@ def _there(stored: StoredFile, old_root: str, new_root: str) -> bool:
     try:
         if os.stat(candidate).st_size != stored.size:
             return False
-        return stored.hash is None or partial_hash(candidate, stored.size) == stored.hash
+        return partial_hash(candidate, stored.size) == stored.hash
     except (OSError, ValueError):  # not there, unreadable, not a regular file
         return False
