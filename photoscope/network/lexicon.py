@@ -32,11 +32,8 @@ EMBEDDING = "out.weight"
 
 def suggest_words(word: str, known: Sequence[str], limit: int = 3) -> tuple[str, ...]:
     """Known words spelled like ``word`` (the one suggestion rule of search and the words tools):
-    those one slip away first (a letter wrong, missing or extra, two letters swapped: "dgo" is
-    "dog"), in ``known``'s order (most used first), then those difflib finds alike."""
-    slips = [k for k in known if _one_slip(word, k)] if len(word) >= 3 else []
-    alike = difflib.get_close_matches(word, known, n=limit, cutoff=SUGGESTION_CUTOFF)
-    return tuple(dict.fromkeys([*slips, *alike]))[:limit]
+    ``Speller``'s, over a short list (a tool's own words)."""
+    return Speller(known).suggest(word, limit)
 
 
 class Speller:
@@ -58,7 +55,9 @@ class Speller:
 
     def suggest(self, word: str, limit: int = 3) -> tuple[str, ...]:
         slips = [self.known[at] for at in self._slip_candidates(word) if _one_slip(word, self.known[at])]
-        spread = max(2, len(word) // 4)  # difflib's 0.75 allows no more for words this long
+        # Words within a quarter of its length: difflib's 0.75 reaches a little further ("skatebord"
+        # to "skateboarders"), rarely the word meant.
+        spread = max(2, len(word) // 4)
         lengths = range(len(word) - spread, len(word) + spread + 1)
         pool = sorted(at for n in lengths for at in self._lengths.get(n, ()) if at < self.alike_among)
         alike = difflib.get_close_matches(
