@@ -19,7 +19,12 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "photoscope"
 DEV_COMMANDS = {"photoscope.commands.train", "photoscope.commands.evaluate", "photoscope.commands.finetune"}
-SHARED = ("photoscope", "photoscope.config", "photoscope.threads")  # leaves anyone may use
+SHARED = (
+    "photoscope",
+    "photoscope.config",
+    "photoscope.threads",
+    "photoscope.wordlists",
+)  # leaves anyone may use
 
 
 def _module_name(path: Path, root: Path) -> str:

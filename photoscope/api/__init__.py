@@ -26,7 +26,6 @@ from photoscope.api.app import Photoscope
 from photoscope.api.describing import photo_concepts, shipped_model_version
 from photoscope.api.queries import Query, describe_terms
 from photoscope.api.scoring import relevance
-from photoscope.api.searching import says_nothing
 from photoscope.api.types import (
     GROUPINGS,
     SORTS,
@@ -56,6 +55,7 @@ from photoscope.library.records import Folder, PhotoRecord
 from photoscope.library.scanner import ScanReport
 from photoscope.library.thumbnails import LARGE_SIZE as THUMBNAIL_SIZE
 from photoscope.library.thumbnails import png_text, thumbnail_path
+from photoscope.wordlists import says_nothing
 
 if TYPE_CHECKING:
     from photoscope.library.fs import folder_path

@@ -17,6 +17,7 @@ from photoscope.api.core import Core
 from photoscope.api.scoring import relevance
 from photoscope.api.types import Filters, Match, QueryTerm, Results
 from photoscope.library.fs import normalize_path
+from photoscope.wordlists import NUMBERS, carry_nothing
 
 if TYPE_CHECKING:
     import numpy as np
@@ -30,8 +31,7 @@ if TYPE_CHECKING:
 
 
 # A query whose known words are all function words or numbers ("a giraffe" with "giraffe" unknown)
-# carries nothing the network can rank by: it finds nothing (the network's FUNCTION_WORDS plus these).
-NUMBERS = frozenset({"one", "two", "three"})
+# carries nothing the network can rank by: it finds nothing (``photoscope.wordlists``).
 _QUICK_LOCK = threading.Lock()  # the quick answer's model and store, opened once
 
 
@@ -234,7 +234,7 @@ class Searching(Core):
         """Whether the query's words the network knows carry nothing to rank by ("a giraffe" with
         "giraffe" unknown; "a"; "two")."""
         missing = {u.word.lower() for u in unknown if not u.searched_as}  # stand-ins were searched
-        return _all_carry_nothing([w for w in re.findall(r"[\w']+", text.lower()) if w not in missing])
+        return carry_nothing([w for w in re.findall(r"[\w']+", text.lower()) if w not in missing])
 
     def search_photo(
         self, photo: str | Path | Image.Image, limit: int = 50, filters: Filters | None = None
@@ -410,19 +410,6 @@ def _tokens(text: str) -> list[str]:
     from photoscope.search.path_words import tokens
 
     return tokens(text)
-
-
-def says_nothing(text: str) -> bool:
-    """Whether a query's words, all of them, say nothing a photo could show: function words and
-    numbers ("a", "the", "two"). Such a query would rank every photo; it finds none."""
-    words = re.findall(r"[\w']+", text.lower())
-    return bool(words) and _all_carry_nothing(words)
-
-
-def _all_carry_nothing(words: Sequence[str]) -> bool:
-    from photoscope.network import FUNCTION_WORDS  # plain Python: no PyTorch import
-
-    return all(w in FUNCTION_WORDS or w in NUMBERS for w in words)
 
 
 def _relevance(hits: Sequence[Hit], copies: int, named: frozenset[int]) -> tuple[int, list[float]]:

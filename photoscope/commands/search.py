@@ -20,6 +20,7 @@ from photoscope.commands.common import (
     reads_library,
 )
 from photoscope.commands.terms import add_term_options, missing_photos, query_terms
+from photoscope.wordlists import says_nothing
 
 if TYPE_CHECKING:
     from photoscope.api import Photoscope
@@ -261,8 +262,6 @@ def run_search(args: argparse.Namespace) -> int:
     answered = remote_search(args, terms)
     if answered is not None:
         return _print(answered, args, terms)
-    if _says_nothing(args):
-        return EXIT_USAGE
     return _run_terms(args, query_terms(args, text=args.text))
 
 
@@ -279,21 +278,17 @@ def run_similar(args: argparse.Namespace) -> int:
 
 
 def _no_words(args: argparse.Namespace) -> bool:
-    """Say it when the query alone (no --add or --subtract terms) holds no word: "", "!!!???" or only
-    emoji. It said "no matching photos", as if photos had been looked at and none matched."""
-    if args.terms or re.search(r"\w", args.text):
+    """Say it when the query alone (no --add or --subtract terms) holds no word ("", "!!!???", only
+    emoji) or none to search by ("a", "the", "two"): it said "no matching photos", as if photos had
+    been looked at and none matched (or listed every photo, for "two"). Asked before the running
+    app is, so the answer is the same whether one runs or not."""
+    if args.terms:
         return False
-    return _say_no_words(args.text, "holds no words")
-
-
-def _says_nothing(args: argparse.Namespace) -> bool:
-    """Say it when the query alone holds no word to search by: "a", "the", "two" (``api.says_nothing``;
-    asked once the running app did not answer: the API's import is most of a quick search's time)."""
-    from photoscope.api import says_nothing
-
-    return (
-        not args.terms and says_nothing(args.text) and _say_no_words(args.text, "holds no word to search by")
-    )
+    if not re.search(r"\w", args.text):
+        return _say_no_words(args.text, "holds no words")
+    if says_nothing(args.text):
+        return _say_no_words(args.text, "holds no word to search by")
+    return False
 
 
 def _say_no_words(text: str, said: str) -> bool:

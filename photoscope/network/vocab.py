@@ -7,60 +7,11 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from photoscope.wordlists import FUNCTION_WORDS as FUNCTION_WORDS  # its home: a leaf the CLI reads
+
 PAD, START, END, UNK = "<pad>", "<start>", "<end>", "<unk>"
 SPECIALS = (PAD, START, END, UNK)
 _WORD = re.compile(r"[a-z]+")
-
-
-# Words a query uses to join its content words; never "unknown", never concepts (here, not in
-# ``lexicon``: the command line reads them without NumPy).
-FUNCTION_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "in",
-        "on",
-        "at",
-        "to",
-        "with",
-        "and",
-        "or",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "by",
-        "for",
-        "from",
-        "into",
-        "onto",
-        "over",
-        "under",
-        "near",
-        "its",
-        "it",
-        "their",
-        "his",
-        "her",
-        "this",
-        "that",
-        "these",
-        "those",
-        "some",
-        "very",
-        "while",
-        "as",
-        "up",
-        "down",
-        "out",
-        "off",
-    ]
-)
 
 
 def tokenize(text: str) -> list[str]:

@@ -63,6 +63,7 @@ from photoscope.search.ranking import (
     rescore_top,
 )
 from photoscope.search.vectors import VectorStore
+from photoscope.wordlists import NUMBERS
 
 Method = Literal["scores", "latent"]
 
@@ -145,16 +146,12 @@ class CombineOptions:
     text: TextSearchOptions = field(default_factory=TextSearchOptions)
 
 
-# Numbers carry nothing to rank by on their own, as in plain search (``api.searching.NUMBERS``).
-_NUMBERS = frozenset({"one", "two", "three"})
-
-
 def known_term(model: PhotoscopeModel, text: str) -> bool:
     """Whether a text term has something to rank by: a content word the decoder knows (not a
     number alone) or a concept word (stand-ins included). "a blorf" has not: its "a" would rank
     every photo by a latent that means nothing."""
     query = model.query_words(text)
-    return bool(query.concepts) or any(w not in _NUMBERS for w in query.decoder_words)
+    return bool(query.concepts) or any(w not in NUMBERS for w in query.decoder_words)
 
 
 def concepts_only(query: QueryWords | None) -> bool:

@@ -1,0 +1,70 @@
+"""Words that say nothing a photo shows, alone: a query's function words and its numbers. Plain
+Python in a leaf module: the network reads them, and the command line checks a query with them
+before it asks the running app (without NumPy, PyTorch or the API: a quick search's startup)."""
+
+from __future__ import annotations
+
+import re
+
+# Words a query uses to join its content words; never "unknown", never concepts.
+FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "with",
+        "and",
+        "or",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "by",
+        "for",
+        "from",
+        "into",
+        "onto",
+        "over",
+        "under",
+        "near",
+        "its",
+        "it",
+        "their",
+        "his",
+        "her",
+        "this",
+        "that",
+        "these",
+        "those",
+        "some",
+        "very",
+        "while",
+        "as",
+        "up",
+        "down",
+        "out",
+        "off",
+    ]
+)
+
+# Numbers carry nothing to rank by on their own ("two" would rank every photo).
+NUMBERS = frozenset({"one", "two", "three"})
+
+
+def says_nothing(text: str) -> bool:
+    """Whether a query's words, all of them, say nothing a photo could show: function words and
+    numbers ("a", "the", "two"). Such a query would rank every photo; it finds none."""
+    words = re.findall(r"[\w']+", text.lower())
+    return bool(words) and carry_nothing(words)
+
+
+def carry_nothing(words: list[str]) -> bool:
+    return all(w in FUNCTION_WORDS or w in NUMBERS for w in words)
