@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -33,22 +33,32 @@ def test_lift_adds_the_bonus_by_share_of_words() -> None:
     assert path_words.lift(None, ids, {9: 1.0}).tolist() == pytest.approx([0.0, 0.0, bonus])
 
 
+def _indexed_places(
+    root: Path, places: tuple[str, ...], name: Callable[[str, str, int], str], seed: int, model: Path
+) -> Iterator[tuple[Photoscope, Path]]:
+    """Red circles and blue squares, the same three of each in every folder of ``places`` below the
+    watched ``root``, indexed; each file named ``name(colour, shape, i)``."""
+    for place in places:
+        (root / place).mkdir(parents=True)
+        for colour, shape in (("red", "circle"), ("blue", "square")):
+            for i in range(3):
+                shape_photo(colour, shape, seed=seed + i).save(root / place / name(colour, shape, i))
+    with Photoscope(root.parent / "library.db", model) as app:
+        app.add_folder(root)
+        app.scanner().scan()
+        app.indexer(thumbnails=False).run()
+        yield app, root
+
+
 @pytest.fixture(scope="module")
 def named_library(
     trained_tiny: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Photoscope, Path]]:
     """The same photos in two folders named by words, under a watched folder named by a third."""
     root = tmp_path_factory.mktemp("named") / "holiday"
-    for place in ("garden", "kitchen"):
-        (root / place).mkdir(parents=True)
-        for colour, shape in (("red", "circle"), ("blue", "square")):
-            for i in range(3):
-                shape_photo(colour, shape, seed=20 + i).save(root / place / f"{colour}_{shape}_{i}.jpg")
-    with Photoscope(root.parent / "library.db", trained_tiny) as app:
-        app.add_folder(root)
-        app.scanner().scan()
-        app.indexer(thumbnails=False).run()
-        yield app, root
+    yield from _indexed_places(
+        root, ("garden", "kitchen"), lambda c, s, i: f"{c}_{s}_{i}.jpg", 20, trained_tiny
+    )
 
 
 def _folders(app: Photoscope, text: str, n: int) -> list[tuple[str, str]]:
@@ -102,18 +112,11 @@ def test_a_photo_whose_name_has_every_query_word_goes_first_wherever_the_network
 def trips_library(
     trained_tiny: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Photoscope, Path]]:
-    """The same photos in "trips/Paris 2019" and "trips/home"."""
+    """The same photos in "trips/Paris 2019" and "trips/home" (files named "rc0.jpg": no words)."""
     root = tmp_path_factory.mktemp("trips") / "trips"
-    for place in ("Paris 2019", "home"):
-        (root / place).mkdir(parents=True)
-        for colour, shape in (("red", "circle"), ("blue", "square")):
-            for i in range(3):
-                shape_photo(colour, shape, seed=40 + i).save(root / place / f"{colour[0]}{shape[0]}{i}.jpg")
-    with Photoscope(root.parent / "library.db", trained_tiny) as app:
-        app.add_folder(root)
-        app.scanner().scan()
-        app.indexer(thumbnails=False).run()
-        yield app, root
+    yield from _indexed_places(
+        root, ("Paris 2019", "home"), lambda c, s, i: f"{c[0]}{s[0]}{i}.jpg", 40, trained_tiny
+    )
 
 
 @pytest.mark.parametrize("text", ["2019", "paris 2019", "Paris"])

@@ -17,26 +17,23 @@ from photoscope.library.backup import _json_chunks
 from photoscope.library.db import Library, NewFile
 
 
-@pytest.mark.parametrize("sort", ["newest", "oldest", "name", "folder"])
-def test_the_first_screen_is_the_whole_timeline_s_first_photos(tmp_path: Path, sort: str) -> None:
-    db = tmp_path / "library.db"
-    pictures = tmp_path / "Pictures"
+def _library(tmp_path: Path, files: list[tuple[str, int, float, str]]) -> Path:
+    """A library watching ``tmp_path/Pictures`` with these files (path below it, size, mtime,
+    partial hash) as its photos, none indexed; its database's path."""
+    db, pictures = tmp_path / "library.db", tmp_path / "Pictures"
     with Library(db) as library:
         folder = library.add_folder(str(pictures))
-        library.add_photos(
-            [
-                # months apart, and several photos at the same time: ties are broken by path
-                NewFile(
-                    folder.id,
-                    str(pictures / f"{i % 3}" / f"IMG_{i:03d}.jpg"),
-                    1000 + i,
-                    1.6e9 + (i % 7) * 40 * 86400,
-                    f"{i:032x}",
-                )
-                for i in range(60)
-            ]
-        )
-    with Photoscope(db) as api:
+        library.add_photos([NewFile(folder.id, str(pictures / p), size, t, h) for p, size, t, h in files])
+    return db
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest", "name", "folder"])
+def test_the_first_screen_is_the_whole_timeline_s_first_photos(tmp_path: Path, sort: str) -> None:
+    # months apart, and several photos at the same time: ties are broken by path
+    files = [
+        (f"{i % 3}/IMG_{i:03d}.jpg", 1000 + i, 1.6e9 + (i % 7) * 40 * 86400, f"{i:032x}") for i in range(60)
+    ]
+    with Photoscope(_library(tmp_path, files)) as api:
         full = api.timeline(sort)
         head = api.timeline(sort, limit=25)
     assert full.paths == _expected_order(tmp_path / "library.db", sort)
@@ -50,18 +47,12 @@ def test_the_first_screen_is_the_whole_timeline_s_first_photos(tmp_path: Path, s
 
 
 def test_folder_headers_cover_each_folder_s_run_of_photos(tmp_path: Path) -> None:
-    db = tmp_path / "library.db"
-    pictures = tmp_path / "Pictures"
-    with Library(db) as library:
-        folder = library.add_folder(str(pictures))
-        library.add_photos(
-            [
-                NewFile(folder.id, str(pictures / sub / f"IMG_{i}.jpg"), 1000, 1.6e9 + i, f"{sub}{i:031x}")
-                for sub, count in (("a", 3), ("b", 1), ("c", 2))
-                for i in range(count)
-            ]
-        )
-    with Photoscope(db) as api:
+    files = [
+        (f"{sub}/IMG_{i}.jpg", 1000, 1.6e9 + i, f"{sub}{i:031x}")
+        for sub, count in (("a", 3), ("b", 1), ("c", 2))
+        for i in range(count)
+    ]
+    with Photoscope(_library(tmp_path, files)) as api:
         by_folder = api.timeline("folder", "folder")
         flat = api.timeline("folder", "none")
     assert [(Path(g.label).name, g.start, g.count) for g in by_folder.groups] == [
@@ -78,23 +69,13 @@ def test_grouped_by_folder_each_folder_has_one_header_named_below_its_watched_fo
 ) -> None:
     """Audit: grouped by folder and sorted newest first, a folder's header came twice (its photos'
     dates interleave with another folder's), each header the whole absolute path."""
-    db = tmp_path / "library.db"
-    pictures = tmp_path / "Pictures"
-    with Library(db) as library:
-        folder = library.add_folder(str(pictures))
-        library.add_photos(
-            [
-                NewFile(
-                    folder.id,
-                    str(pictures / sub / f"IMG_{i}.jpg"),
-                    1000,
-                    1.6e9 + 10 * i + k,
-                    f"{sub}{i:031x}",
-                )
-                for k, sub in enumerate(("Trips/Paris 2019", "Trips/Rome", ""))
-                for i in range(3)
-            ]
-        )
+    subs = ("Trips/Paris 2019", "Trips/Rome", "")
+    files = [
+        (f"{sub}/IMG_{i}.jpg".lstrip("/"), 1000, 1.6e9 + 10 * i + k, f"{k}{i:031x}")
+        for k, sub in enumerate(subs)
+        for i in range(3)
+    ]
+    db = _library(tmp_path, files)
     with Photoscope(db) as api:
         timeline = api.timeline(sort, "folder")
         head = api.timeline(sort, "folder", limit=4)
