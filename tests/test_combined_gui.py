@@ -43,10 +43,17 @@ def test_typed_words_become_chips_that_flip_and_combine(qtbot, make_window, libr
         qtbot.keyClick(chip, Qt.Key.Key_Space)
     assert chip.sign.text() == PLUS
     assert all(n.startswith("red_square") for n in names(window, 3)), names(window)
+    window.activateWindow()
+    chip.setFocus()
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
         qtbot.keyClick(chip, Qt.Key.Key_Delete)
     assert len(search.terms_bar.chips) == 1
     assert describe_terms(search.terms_bar.terms()) == "“red”"
+    # Audit: after Delete the focus went nowhere: to the chip beside it, then to the search box.
+    remaining = search.terms_bar.chips[0]
+    assert QApplication.focusWidget() is remaining
+    qtbot.keyClick(remaining, Qt.Key.Key_Delete)  # the query is empty now: the timeline shows
+    assert QApplication.focusWidget() is search.edit and not search.terms_bar.chips
 
 
 def test_a_result_dropped_on_the_bar_joins_the_query_alt_takes_it_away(  # type: ignore[no-untyped-def]

@@ -193,6 +193,7 @@ class SearchPanel(QWidget):
         self.chip.cleared.connect(self.clear_photo)
         # Chips: the typed words become an added or taken-away term of a combined query.
         self.terms_bar = TermBar()
+        self.terms_bar.focus_after = self.edit
         self.terms_bar.changed.connect(self.terms_changed)
         self.edit.installEventFilter(TermKeys(self, self.add_text_term))
         self.add_button = tool_button("+", "Add the typed words as a term (Ctrl+Enter)", "Add as a term")

@@ -148,6 +148,7 @@ class TermBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.chips: list[TermChip] = []
+        self.focus_after: QWidget | None = None  # what has the focus when the last chip goes
         self.row = QHBoxLayout(self)
         self.row.setContentsMargins(0, 0, 0, 0)
         self.row.addStretch(1)
@@ -166,10 +167,16 @@ class TermBar(QWidget):
         return chip
 
     def remove(self, chip: TermChip) -> None:
+        """Take a chip away; if it had the focus, the chip beside it gets it (else ``focus_after``)."""
         if chip in self.chips:
+            at, focused = self.chips.index(chip), chip.hasFocus()
             self.chips.remove(chip)
             chip.deleteLater()
             self.setVisible(bool(self.chips))
+            if focused:
+                beside = self.chips[min(at, len(self.chips) - 1)] if self.chips else self.focus_after
+                if beside is not None:
+                    beside.setFocus()
             self.changed.emit()
 
     def clear(self) -> None:
