@@ -64,21 +64,18 @@ def test_a_renamed_folder_added_again_keeps_its_photos_and_index(tmp_path: Path)
         assert library.text_search("Pictures") == []
 
 
-def test_a_drive_mounted_elsewhere_follows_with_what_changed_meanwhile(tmp_path: Path) -> None:
-    """The sample need not all be there: a photo deleted while the drive was away is then dropped by
-    the scan, one added is indexed; the rest keep their entries."""
+def test_a_drive_mounted_elsewhere_follows_with_a_photo_added_meanwhile(tmp_path: Path) -> None:
     db, old, new = tmp_path / "library.db", tmp_path / "media" / "USB" / "DCIM", tmp_path / "media" / "USB1"
     before = _indexed(old, db, count=10)
     os.renames(old, new / "DCIM")
-    (new / "DCIM" / "2019" / "photo_0000.jpg").unlink()
     write_photo(new / "DCIM" / "2020" / "late.jpg", seed=77)
     with Photoscope(db) as app:
         assert app.add_folder(new / "DCIM").moved_from == str(old)
         report = app.scanner().scan()
-        assert (len(report.added), len(report.removed), report.unchanged) == (1, 1, 9)
+        assert (len(report.added), len(report.removed), report.unchanged) == (1, 0, 10)
     with Library(db) as library:
         kept = {name: id_ for name, id_ in _ids_by_name(library).items() if name != "2020/late.jpg"}
-        assert kept == {name: id_ for name, id_ in before.items() if name != "2019/photo_0000.jpg"}
+        assert kept == before
 
 
 def test_a_copy_is_a_folder_of_its_own(tmp_path: Path) -> None:
@@ -91,7 +88,7 @@ def test_a_copy_is_a_folder_of_its_own(tmp_path: Path) -> None:
         assert {f.path for f in app.folders()} == {str(copy), str(old)}
 
 
-@pytest.mark.parametrize("how", ["other photos", "same names, other photos", "too few"])
+@pytest.mark.parametrize("how", ["other photos", "same names, other photos", "some missing"])
 def test_an_offline_folder_is_not_taken_for_one_that_does_not_hold_its_photos(
     tmp_path: Path, how: str
 ) -> None:
@@ -108,10 +105,9 @@ def test_an_offline_folder_is_not_taken_for_one_that_does_not_hold_its_photos(
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(bytes(data))
         old.rename(tmp_path / "gone")
-    else:  # only 7 of 10 photos went with it: more likely a new folder made from some of them
+    else:  # 9 of 10 photos went with it: a partial copy, say; following it would drop the tenth
         old.rename(new)
-        for name in ("2019/photo_0000.jpg", "2019/photo_0001.jpg", "2020/photo_0100.jpg"):
-            (new / name).unlink()
+        (new / "2020" / "photo_0100.jpg").unlink()
     with Photoscope(db) as app:
         assert app.add_folder(new).moved_from is None
         assert {f.path for f in app.folders()} == {str(old), str(new)}

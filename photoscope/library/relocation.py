@@ -6,7 +6,10 @@ by every search.
 
 Following wrongly would cost entries: the old folder's photos not in the new one are dropped by the
 next scan, and if the old folder came back (the drive plugged in again) they would be gone from the
-index. So the new folder must hold most of a sample of them, each with its size and partial hash.
+index. So the new folder must hold every photo of a sample of them, each with its size and partial
+hash: a partial copy (a backup of last month's state, 90 % of it) passes 50 draws with odds of
+0.9 ** 50, half a percent. A folder moved with a photo of the sample deleted on the way is taken
+for a new one: indexed again, nothing lost.
 """
 
 from __future__ import annotations
@@ -17,8 +20,7 @@ from photoscope.library.db import Library
 from photoscope.library.fs import folder_path, is_under, partial_hash
 from photoscope.library.records import Folder, StoredFile
 
-SAMPLE = 20  # photos of the old folder looked for in the new one: at most 40 small reads
-FOLLOW_SHARE = 0.8  # the share of them that must be there; a folder made from some photos is new
+SAMPLE = 50  # photos of the old folder looked for in the new one: 100 reads of 64 KiB at most
 
 
 def moved_here(library: Library, path: str) -> Folder | None:
@@ -28,17 +30,13 @@ def moved_here(library: Library, path: str) -> Folder | None:
     folders = library.folders()
     if any(is_under(key, f.path) or is_under(f.path, key) for f in folders):
         return None
-    best, best_share = None, 0.0
     for folder in folders:
         if folder.online or folder.photos == 0:
             continue
         sample = library.sample_files(folder.id, SAMPLE)
-        if not sample:
-            continue
-        share = sum(_there(stored, folder.path, key) for stored in sample) / len(sample)
-        if share >= FOLLOW_SHARE and share > best_share:
-            best, best_share = folder, share
-    return best
+        if sample and all(_there(stored, folder.path, key) for stored in sample):
+            return folder
+    return None
 
 
 def _there(stored: StoredFile, old_root: str, new_root: str) -> bool:
