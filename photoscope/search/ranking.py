@@ -46,7 +46,7 @@ PLAIN_INVERSION = InversionOptions(steps=50, lr=0.1, prior_weight=0.0)
 NEAR_DUPLICATE = 0.97  # feature cosine above which two photos are copies (resized, recompressed)
 # A concept-only word ("espresso") no listed photo shows with this probability (the head's, over the
 # word's classes) is said to be unclear: the answer is the head's closest guesses. On the open-world
-# dev set's 80 own queries of such words (the 136 photos), 0.2 says it for the 14 whose best photo
+# dev set's 80 own queries of such words (the 136 photos), 0.2 says it for the 17 whose best photo
 # the head gives under 0.2: windmills, a light bulb, solar panels, a lute … (the head has no such
 # class), and a kitten (0.196), spoons (0.117), a pencil, a pika that are there but barely seen.
 CLEARLY = 0.2
