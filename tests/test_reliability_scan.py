@@ -458,18 +458,25 @@ def test_a_link_into_another_watched_folder_is_not_indexed_twice(library: Librar
     assert not any("linkB" in p for p in paths)
 
 
+def _watched_on_a_drive(library: Library, drive: Path, monkeypatch: pytest.MonkeyPatch) -> FakeMounts:
+    """``drive/Photos`` (3 photos) watched and scanned while ``drive`` is a mount point; the mount
+    list, for the test to change."""
+    mounts = FakeMounts(monkeypatch)
+    write_library(drive / "Photos", 3)
+    mounts.points = {"/", str(drive)}
+    library.add_folder(drive / "Photos")
+    Scanner(library).scan()
+    return mounts
+
+
 def test_a_folder_on_a_drive_mounted_above_it_goes_offline_when_the_drive_does(
     library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Audit: /media/usb mounted, /media/usb/Photos watched. Unplugged, the folder was missing and so
     offline, until an app saved one photo to /media/usb/Photos on the disk below: the folder was
     present again, and its 3 photos read as deleted."""
-    mounts = FakeMounts(monkeypatch)
     drive = tmp_path / "usb"
-    write_library(drive / "Photos", 3)
-    mounts.points = {"/", str(drive)}
-    library.add_folder(drive / "Photos")
-    Scanner(library).scan()
+    mounts = _watched_on_a_drive(library, drive, monkeypatch)
     mounts.points = {"/"}  # unplugged
     (drive / "Photos").rename(tmp_path / "the drive's Photos")
     write_photo(drive / "Photos" / "saved while unplugged.jpg", seed=99)
@@ -488,12 +495,7 @@ def test_a_folder_whose_drive_is_merged_into_the_system_disk_stays_online(
 ) -> None:
     """The other side: the partition the folder lived on is no longer a mount point (its files were
     copied onto the system disk at the same path), and the photos are there: nothing is unplugged."""
-    mounts = FakeMounts(monkeypatch)
-    home = tmp_path / "home"
-    write_library(home / "Photos", 3)
-    mounts.points = {"/", str(home)}
-    library.add_folder(home / "Photos")
-    Scanner(library).scan()
+    mounts = _watched_on_a_drive(library, tmp_path / "home", monkeypatch)
     mounts.points = {"/"}
     report = Scanner(library).scan()
     assert report.offline == [] and report.removed == [] and report.unchanged == 3
