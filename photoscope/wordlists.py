@@ -1,6 +1,7 @@
-"""Words that say nothing a photo shows, alone: a query's function words and its numbers. Plain
-Python in a leaf module: the network reads them, and the command line checks a query with them
-before it asks the running app (without NumPy, PyTorch or the API: a quick search's startup)."""
+"""Words: those that say nothing a photo shows, alone (a query's function words and its numbers),
+and counts in words ("1 photo", "2 photos"). Plain Python in a leaf module: the network reads the
+words, and the command line checks a query with them before it asks the running app (without
+NumPy, PyTorch or the API: a quick search's startup); the window and the command line count alike."""
 
 from __future__ import annotations
 
@@ -68,3 +69,8 @@ def says_nothing(text: str) -> bool:
 
 def carry_nothing(words: list[str]) -> bool:
     return all(w in FUNCTION_WORDS or w in NUMBERS for w in words)
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """ "1 photo", "1,204 photos"; ``words`` for a plural that is not ``word`` + "s"."""
+    return f"{count:,} {word if count == 1 else words or word + 's'}"

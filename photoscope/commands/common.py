@@ -320,8 +320,3 @@ class _IntermixedParser(argparse.ArgumentParser):
             return self.parse_known_intermixed_args(args, namespace)
         finally:
             self._parsing = False
-
-
-def photos(count: int) -> str:
-    """ "1 photo", "2 photos", "1,204 photos"."""
-    return f"{count:,} photo" + ("" if count == 1 else "s")

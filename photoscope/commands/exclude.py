@@ -15,7 +15,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from photoscope.commands.common import EXIT_FAILED, EXIT_USAGE, photos
+from photoscope.commands.common import EXIT_FAILED, EXIT_USAGE
+from photoscope.wordlists import plural
 
 if TYPE_CHECKING:
     from photoscope.api import Photoscope, ScanReport
@@ -52,7 +53,7 @@ def run_rule(app: Photoscope, args: argparse.Namespace) -> int:
     if args.action == "exclude":
         later = path is not None and not path.exists()
         note = " (no such folder yet: its photos are left out when it appears)" if later else ""
-        print(f"excluded {what}{note}; {photos(len(report.removed))} left the index")
+        print(f"excluded {what}{note}; {plural(len(report.removed), 'photo')} left the index")
     else:
         print(f"included {what} again; {came_back(report)}")
     return 0
@@ -65,9 +66,10 @@ def came_back(report: ScanReport) -> str:
         return "no photo came back"
     waiting = len(report.added) - report.restored
     if not waiting:
-        return f"{photos(len(report.added))} back in the index"
+        return f"{plural(len(report.added), 'photo')} back in the index"
+    wait = "it waits" if waiting == 1 else "they wait"
     return (
-        f"{photos(len(report.added))} back: {'it waits' if waiting == 1 else 'they wait'} to be indexed"
+        f"{plural(len(report.added), 'photo')} back: {wait} to be indexed"
         " (`photoscope index` indexes them now, a running app or `index --watch` as soon as it sees them)"
     )
 
@@ -86,7 +88,7 @@ def run_hidden(app: Photoscope, args: argparse.Namespace) -> int:
     if on:
         print(f"hidden folders and files are indexed; {came_back(report)}")
     else:
-        print(f"hidden folders and files are left out; {photos(len(report.removed))} left the index")
+        print(f"hidden folders and files are left out; {plural(len(report.removed), 'photo')} left the index")
     return 0
 
 

@@ -16,11 +16,11 @@ from photoscope.commands.common import (
     add_model_option,
     intermix,
     log_in_one_line,
-    photos,
     positive_int,
     reads_library,
 )
 from photoscope.commands.exclude import hidden_line, print_rules, run_hidden, run_rule
+from photoscope.wordlists import plural
 
 if TYPE_CHECKING:
     from photoscope.api import Folder, Photoscope, ScanReport
@@ -86,7 +86,7 @@ def _added_line(folder: Folder) -> str:
         return f"watching {folder.path}; run `photoscope index` to index it"
     return (
         f"watching {folder.path}: the folder {folder.moved_from} moved here, and its"
-        f" {photos(folder.photos)} keep their index entries"
+        f" {plural(folder.photos, 'photo')} keep their index entries"
     )
 
 
@@ -223,7 +223,9 @@ def folders(args: argparse.Namespace) -> int:
                 return EXIT_USAGE
             for f in app.folders():
                 state = "online" if f.online else "offline"
-                print(f"{f.path}\t{state}\t{photos(f.photos)}\tlast scan {f.last_scan_at or 'never'}")
+                print(
+                    f"{f.path}\t{state}\t{plural(f.photos, 'photo')}\tlast scan {f.last_scan_at or 'never'}"
+                )
                 print_rules(app, f.path)
             print(hidden_line(app.indexes_hidden()))
             return 0
@@ -246,7 +248,7 @@ def folders(args: argparse.Namespace) -> int:
                 print(_added_line(app.add_folder(args.path)))
             else:
                 removed = app.remove_folder(args.path)
-                print(f"stopped watching {folder_path(args.path)}; {photos(removed)} left the index")
+                print(f"stopped watching {folder_path(args.path)}; {plural(removed, 'photo')} left the index")
         except LibraryError as error:
             if type(error) is not LibraryError:
                 raise  # locked, read-only, damaged: said by cli.main with its own exit status
@@ -266,7 +268,7 @@ def status(args: argparse.Namespace) -> int:
         print(f"folders: {len(all_folders)}")
         for f in all_folders:
             note = "" if f.online else ", OFFLINE: photos kept, still searchable"
-            print(f"  {f.path} ({photos(f.photos)}{note})")
+            print(f"  {f.path} ({plural(f.photos, 'photo')}{note})")
         versions = app.model_versions()
         print("model: " + (", ".join(f"{v} ({n} photos)" for v, n in versions.items()) or "none yet"))
         waiting = app.captions_waiting()

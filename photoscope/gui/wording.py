@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from photoscope.wordlists import plural as plural  # the GUI's modules count through here
+
 if TYPE_CHECKING:
     from photoscope.api import DoctorReport, Folder, Results, UnknownWord
 
@@ -14,10 +16,6 @@ if TYPE_CHECKING:
 # label adds REFINING until the network's ranking replaces it), or the caption index's.
 REFINING = "refining…"
 CAPTIONS_WHILE_LOADING = "in captions (the model is loading)"
-
-
-def plural(count: int, word: str, words: str | None = None) -> str:
-    return f"{count:,} {word if count == 1 else words or word + 's'}"
 
 
 def indexing_stopped_message(error: object) -> str:
