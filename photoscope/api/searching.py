@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -266,14 +266,15 @@ class Searching(Core):
             return self._search_one(kept[0], limit, filters)
         engine = self.engine
         names = self._term_names(kept)
+        unknown_of = {t.text: engine.unknown_words(t.text) for t in kept if t.text is not None}
         unknown = [
             u
             for t in kept
             if t.text is not None
-            for u in engine.unknown_words(t.text)
+            for u in unknown_of[t.text]
             if not set(_tokens(u.word)) <= names.words  # a folder's or file's name is not unknown
         ]
-        resolved = self._resolve(terms, names.words)
+        resolved = self._resolve(terms, names.words, unknown_of)
         if all(t.negative for t in resolved.terms) and not all(t.negative for t in kept) and not names.added:
             resolved.terms.clear()  # nothing known to add: what is taken away alone would rank every photo
         hits, photo_words, first = self._rank_combined(resolved, limit, filters, names)
@@ -313,10 +314,13 @@ class Searching(Core):
                 names.added = matches
         return names
 
-    def _resolve(self, terms: Sequence[QueryTerm], named: AbstractSet[str] = frozenset()) -> _Resolved:
+    def _resolve(
+        self, terms: Sequence[QueryTerm], named: AbstractSet[str], unknown_of: Mapping[str, list[UnknownWord]]
+    ) -> _Resolved:
         """The terms as the ranker takes them: texts that carry something to rank by (not "a
-        blorf"; words the network does not know that name folders or files, ``named``, left out),
-        photos by their vectors (``_photo_term``); terms of weight 0 left out."""
+        blorf"; words the network does not know, ``unknown_of`` each text, that name folders or
+        files, ``named``, left out), photos by their vectors (``_photo_term``); terms of weight 0
+        left out."""
         from photoscope.search.combine import Term, known_term
         from photoscope.search.path_words import network_text
 
@@ -325,7 +329,7 @@ class Searching(Core):
             if t.weight <= 0:
                 continue
             if t.text is not None:
-                unknown = {u.word for u in self.engine.unknown_words(t.text)} if named else set()
+                unknown = {u.word for u in unknown_of[t.text]} if named else set()
                 text = network_text(t.text, unknown, set(named)) if unknown else t.text
                 if text.strip() and known_term(self.model, text):
                     resolved.terms.append(Term(text=text, weight=t.weight, negative=t.negative))
