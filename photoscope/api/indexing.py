@@ -59,15 +59,15 @@ class Indexing(Core):
                 f"{key} holds the watched folder {hidden[0]}, which is hidden inside it: its photos"
                 " would leave the index. Turn on hidden folders first (photoscope folders hidden on)"
             )
-        folder = self._follow_moved_folder(key) or self.library.add_folder(path)
+        folder = self._follow_moved_folder(key, folders) or self.library.add_folder(path)
         if self._watcher is not None:
             self._watcher.refresh()
         return folder
 
-    def _follow_moved_folder(self, key: str) -> Folder | None:
+    def _follow_moved_folder(self, key: str, folders: list[Folder]) -> Folder | None:
         """The offline folder whose photos are at ``key`` now, moved there with their index entries
         and thumbnails (``library.relocation``; ``moved_from`` names its old path), or None."""
-        if not any(f.photos and not (f.online and root_present(f)) for f in self.library.folders()):
+        if not any(f.photos and not (f.online and root_present(f)) for f in folders):
             return None  # none offline or gone: no scan to wait for (the window's one task thread)
         with self.library.scan_lock:  # no scan in between: it would see the old folder's photos gone
             self.scanner().check_folders()  # a folder renamed since the last scan is offline now
