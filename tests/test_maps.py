@@ -35,7 +35,7 @@ def test_cached_layout_is_reused_until_the_library_changes_enough(tmp_path: Path
     ids, vectors = _clusters()
     calls = []
     real = maps.tsne
-    monkeypatch.setattr(maps, "tsne", lambda v, seed=0: calls.append(len(v)) or real(v, seed))
+    monkeypatch.setattr(maps, "tsne", lambda v, **options: calls.append(len(v)) or real(v, **options))
     cache = PhotoMapCache(tmp_path)
     first = photo_layout(ids, vectors, cache, "model-a")
     again = photo_layout(ids, vectors, cache, "model-a")
@@ -52,6 +52,21 @@ def test_cached_layout_is_reused_until_the_library_changes_enough(tmp_path: Path
     photo_layout(ids[15:], vectors[15:], cache, "model-a")
     photo_layout(ids, vectors, cache, "model-b")
     assert calls == [60, 45, 60]
+
+
+def test_a_layout_says_how_far_it_is(tmp_path: Path) -> None:
+    # The maps window shows a bar that fills: a library of thousands takes tens of seconds.
+    ids, vectors = _clusters()
+    said: list[tuple[str, float]] = []
+    cache = PhotoMapCache(tmp_path)
+    photo_layout(ids, vectors, cache, "model-a", progress=lambda message, done: said.append((message, done)))
+    assert {message for message, _ in said} == {"laying out 60 photos"}
+    fractions = [done for _, done in said]
+    assert fractions[0] == 0 and fractions == sorted(fractions) and fractions[-1] > 0.9
+    assert all(0 <= done < 1 for done in fractions) and len(fractions) >= 10
+    said.clear()  # a cached layout comes back at once, with nothing to say
+    photo_layout(ids, vectors, cache, "model-a", progress=lambda message, done: said.append((message, done)))
+    assert said == []
 
 
 def test_large_libraries_are_sampled(tmp_path: Path) -> None:

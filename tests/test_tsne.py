@@ -82,3 +82,11 @@ def test_pca_is_an_orthogonal_projection_with_a_fixed_sign() -> None:
     # The sign does not depend on the rows' order.
     order = rng.permutation(200)
     assert np.allclose(T.pca(x[order], 3), projected[order])
+
+
+def test_tsne_reports_the_fraction_of_its_steps_done() -> None:
+    x, _ = _clusters(n_per=20, clusters=2, dim=5)
+    done: list[float] = []
+    T.tsne(x, 10, on_step=done.append)
+    assert len(done) == T.STEPS // T.REPORT_EVERY
+    assert done[0] == 0 and done == sorted(done) and done[-1] == 1 - T.REPORT_EVERY / T.STEPS

@@ -131,11 +131,16 @@ def _note_missing_highlights(app: Photoscope, layout: Layout, highlight: list[st
         )
 
 
+def _say_what_starts(message: str, done: float) -> None:
+    if done == 0:
+        print(message, file=sys.stderr)
+
+
 def _photos_image(app: Photoscope, args: argparse.Namespace) -> Image | None:
     """The photo map, or None (said on stderr) when the library has no indexed photo."""
     from photoscope.api import render_photos
 
-    layout = app.photo_map(progress=lambda message: print(message, file=sys.stderr))
+    layout = app.photo_map(progress=_say_what_starts)
     if not layout.keys:
         print("the library has no indexed photos yet (photoscope index FOLDER)", file=sys.stderr)
         return None

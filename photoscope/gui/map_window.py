@@ -28,12 +28,12 @@ from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.thumbnail_loader import load_thumbnail
 
 if TYPE_CHECKING:
-    from photoscope.api import Layout, Photoscope
+    from photoscope.api import Layout, MapProgress, Photoscope
 
 
-def photo_map_items(app: Photoscope) -> tuple[Layout, list[MapPhoto]]:
+def photo_map_items(app: Photoscope, progress: MapProgress) -> tuple[Layout, list[MapPhoto]]:
     """Runs on the task pool: the layout and a small image for each photo on it."""
-    layout = app.photo_map()
+    layout = app.photo_map(progress)
     records = {p.id: p for p in app.photos_by_ids([int(k) for k in layout.keys])}
     items = []
     for key, (x, y) in zip(layout.keys, layout.xy.tolist(), strict=True):
@@ -51,6 +51,7 @@ def photo_map_items(app: Photoscope) -> tuple[Layout, list[MapPhoto]]:
 
 class MapWindow(QDialog):
     photo_activated = Signal(int)
+    _layout_progress = Signal(str, float)  # emitted on the task thread while the layout is computed
 
     def __init__(self, app: Photoscope, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,8 +66,9 @@ class MapWindow(QDialog):
         self.words.setAccessibleName("Word map")
         self.status = QLabel()  # the photo map's line
         self.word_status = QLabel()  # the word map's own
-        self.busy = QProgressBar(maximum=0)  # indeterminate: t-SNE reports no steps
+        self.busy = QProgressBar()
         self.busy.hide()
+        self._layout_progress.connect(self._show_progress)
         self.word_box = QLineEdit(placeholderText="Find a word…")
         self.word_box.setAccessibleName("Find a word on the map")
         self.word_box.returnPressed.connect(self.find_word)
@@ -104,11 +106,18 @@ class MapWindow(QDialog):
         """Compute both maps in the background (a cached photo layout comes back at once)."""
         self.status.setText("Laying out the library's photos…")
         self.word_status.setText("Laying out the words…")
+        self.busy.setRange(0, 0)  # indeterminate until the layout says how far it is
         self.busy.show()
+        progress = self._layout_progress.emit
         self.tasks.submit(
-            lambda: photo_map_items(self.app), self._photos_ready, self._failed, key="photo-map"
+            lambda: photo_map_items(self.app, progress), self._photos_ready, self._failed, key="photo-map"
         )
         self.tasks.submit(self.app.word_map, self._words_ready, self._failed, key="word-map")
+
+    def _show_progress(self, message: str, done: float) -> None:
+        self.busy.setRange(0, 100)
+        self.busy.setValue(round(100 * done))
+        self.status.setText(f"{message[:1].upper()}{message[1:]}…")
 
     def _photos_ready(self, result: object) -> None:
         layout, items = cast("tuple[Layout, list[MapPhoto]]", result)

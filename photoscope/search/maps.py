@@ -5,8 +5,7 @@ t-SNE both faster and less noisy) and laid out by t-SNE (``photoscope.search.tsn
 is deterministic: the same library gives the same map. Layouts are cached per model; a cached one is
 reused while the library has changed by less than ``STALE_FRACTION`` (new photos are placed beside their
 nearest laid-out neighbour, removed ones dropped), and recomputed when it has changed more. Libraries above
-``MAX_PHOTOS`` are sampled (the map says so): t-SNE on 5,000 photos takes about 20 s here
-(``benchmarks/maps.py``).
+``MAX_PHOTOS`` are sampled (the map says so); ``benchmarks/maps.py`` times the layout.
 
 Words: the decoder's embeddings of the most frequent words, laid out the same way.
 """
@@ -31,7 +30,7 @@ from photoscope.search.tsne import tsne as tsne_2d
 MAX_PHOTOS = 5000
 STALE_FRACTION = 0.1
 
-Progress = Callable[[str], None]
+Progress = Callable[[str, float], None]  # what is being done, and the fraction of it done (0 to 1)
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,9 @@ class Layout:
         return self.total > len(self.keys)
 
 
-def tsne(vectors: npt.NDArray[np.float32], seed: int = 0) -> npt.NDArray[np.float32]:
+def tsne(
+    vectors: npt.NDArray[np.float32], seed: int = 0, on_step: Callable[[float], None] | None = None
+) -> npt.NDArray[np.float32]:
     """2-D t-SNE of the rows (cosine geometry: rows are normalised first), scaled into [0, 1]."""
     n = len(vectors)
     if n < 3:  # t-SNE needs a neighbourhood; put one or two points in the middle
@@ -56,7 +57,7 @@ def tsne(vectors: npt.NDArray[np.float32], seed: int = 0) -> npt.NDArray[np.floa
     if rows.shape[1] > 50 and n > 50:
         rows = pca(rows, 50)
     perplexity = float(min(30, max(2, (n - 1) // 3)))
-    return _unit_square(tsne_2d(rows, perplexity, seed))
+    return _unit_square(tsne_2d(rows, perplexity, seed, on_step))
 
 
 def _unit_square(xy: npt.NDArray[np.floating[Any]]) -> npt.NDArray[np.float32]:
@@ -108,13 +109,12 @@ def photo_layout(
     if cached is not None and _still_fresh(cached, ids, limit):
         return _update(cached, ids, latents, limit)
     chosen = sample_ids(ids, limit)
-    if progress:
-        progress(
-            f"laying out {len(chosen):,} photos"
-            + (f" (a sample of {len(ids):,})" if len(chosen) < len(ids) else "")
-        )
+    message = f"laying out {len(chosen):,} photos" + (
+        f" (a sample of {len(ids):,})" if len(chosen) < len(ids) else ""
+    )
+    on_step = None if progress is None else lambda done: progress(message, done)
     rows = np.searchsorted(ids, chosen)
-    layout = Layout(chosen.tolist(), tsne(latents[rows]), len(ids))
+    layout = Layout(chosen.tolist(), tsne(latents[rows], on_step=on_step), len(ids))
     if cache:
         cache.save(model_version, layout)
     return layout
