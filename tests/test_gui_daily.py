@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 from gui_support import WindowFactory, names, press
-from PySide6.QtCore import QItemSelectionModel, QSettings, Qt
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QEvent, QItemSelectionModel, QSettings, Qt
+from PySide6.QtGui import QGuiApplication, QHelpEvent
+from PySide6.QtWidgets import QApplication, QMessageBox, QToolTip
 from synthetic import shape_photo
 
 from photoscope.api import Photoscope, relevance
@@ -165,6 +165,24 @@ def test_keys_move_through_the_grid_and_enter_opens(qtbot, make_window, daily_db
     assert grid.currentIndex().row() > 0
     press(qtbot, Qt.Key.Key_Return)
     assert window.detail.isVisible() and window.detail.row == grid.currentIndex().row()
+
+
+def test_a_timeline_tooltip_shows_the_caption_on_the_first_hover(qtbot, make_window, daily_db) -> None:
+    # The GUI audit: hovering a tile in the timeline showed its file name alone; the caption came
+    # only on a second hover, once the tile's page of records had been fetched for the first.
+    window = make_window(daily_db)
+    window.set_browse_option("browse/group", "none")
+    qtbot.waitUntil(lambda: window.timeline.rowCount() == 11, timeout=20_000)
+    browse_ready(qtbot, window)
+    grid = window.browse
+    centre = grid.visualRect(window.timeline.index(3)).center()
+    record = window.api.photos_by_ids([window.timeline.id_of(3)])[0]
+    assert record.caption
+    hover = QHelpEvent(QEvent.Type.ToolTip, centre, grid.viewport().mapToGlobal(centre))
+    QApplication.sendEvent(grid.viewport(), hover)
+    qtbot.waitUntil(lambda: QToolTip.isVisible() and record.caption in QToolTip.text(), timeout=10_000)
+    assert Path(record.path).name in QToolTip.text()
+    QToolTip.hideText()
 
 
 # --- 3. the detail view ---------------------------------------------------------------------------------

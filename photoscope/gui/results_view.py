@@ -2,8 +2,27 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QContextMenuEvent, QFont, QKeyEvent, QPainter, QPalette, QPixmap, QResizeEvent
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QFont,
+    QHelpEvent,
+    QKeyEvent,
+    QPainter,
+    QPalette,
+    QPixmap,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -11,6 +30,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QToolTip,
     QWidget,
 )
 
@@ -191,6 +211,27 @@ class ResultsView(QListView):
         self.setDefaultDropAction(Qt.DropAction.CopyAction)
         self.doubleClicked.connect(self.open_requested)
         self.set_tile_size(DEFAULT_TILE)
+        self._tip = (QPersistentModelIndex(), QPoint())  # the tile a shown tooltip is about, and where
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        super().setModel(model)
+        if isinstance(model, PhotoGridModel):
+            model.records_loaded.connect(self._refresh_tooltip)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            self._tip = (QPersistentModelIndex(self.indexAt(event.pos())), event.globalPos())
+        return super().viewportEvent(event)
+
+    def _refresh_tooltip(self) -> None:
+        """A timeline tile's tooltip asks for its page of records and shows the file name meanwhile:
+        once they are in, the tooltip still up says the caption."""
+        index, where = self._tip
+        if not (index.isValid() and QToolTip.isVisible()):
+            return
+        text = index.data(Qt.ItemDataRole.ToolTipRole)
+        if text and text != QToolTip.text():
+            QToolTip.showText(where, text, self.viewport(), self.visualRect(self.model().index(index.row(), 0)))
 
     def set_tile_size(self, size: int) -> None:
         size = max(MIN_TILE, min(MAX_TILE, size))
