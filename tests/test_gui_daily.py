@@ -514,6 +514,10 @@ def test_browse_query_detail_next_similar_and_back(qtbot, window_on_daily: MainW
         press(qtbot, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)  # back to the query
     assert window.search.text() == "a green circle" and not window.search.chip.isVisible()
     assert names(window, 1) == ["green_circle.jpg"]
+    # ... on the photo "Find similar" started from, as a browser's Back returns to the place left.
+    grid = window.view
+    assert grid.selectionModel().isSelected(grid.currentIndex())
+    assert window.results.match_at(grid.currentIndex().row()).photo.id == photo.id
 
 
 def test_cached_thumbnails_are_read_not_decoded_again(tmp_path: Path) -> None:

@@ -16,6 +16,17 @@ def test_find_similar_keeps_the_text_query_for_back_once() -> None:
     assert state.similar is None and not state.can_go_back() and state.go_back() is None
 
 
+def test_back_lands_on_the_photo_find_similar_started_from() -> None:
+    state = QueryState()
+    state.find_similar(7, "/p/dog.jpg", "a dog on the beach", photo_shown=False)
+    state.find_similar(9, "/p/cat.jpg", "", photo_shown=True)  # and again from its results
+    assert state.take_landing() is None  # nothing to land on before Back
+    assert state.go_back() == "a dog on the beach"
+    state.forget()  # the text query runs as a new query ...
+    assert state.take_landing() == 7  # ... whose results show the photo the user left them from
+    assert state.take_landing() is None  # once
+
+
 def test_a_photo_query_has_nothing_to_go_back_to() -> None:
     state = QueryState()
     state.find_similar(7, "/p/dog.jpg", "", photo_shown=True)  # the bar held a dropped photo

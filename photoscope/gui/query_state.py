@@ -14,6 +14,8 @@ class QueryState:
     def __init__(self) -> None:
         self.similar: tuple[int, str] | None = None  # (photo id, path) while "Find similar" is the query
         self._back: str | None = None  # the text query that "Find similar" replaced
+        self._left_from: int | None = None  # the photo of its results "Find similar" started from
+        self._landing: int | None = None  # the photo the next query's results show, after Back
         self._number = 0  # the latest query's
         self._early: tuple[int, bool] | None = None  # the grid's first answer: (query number, quick?)
 
@@ -23,7 +25,7 @@ class QueryState:
         """The photo becomes the query; a text query (``text``, with no photo in the bar) is kept
         for Back."""
         if self.similar is None and not photo_shown and text:
-            self._back = text
+            self._back, self._left_from = text, photo_id
         self.similar = (photo_id, path)
 
     def photo_changed(self, path: object) -> None:
@@ -37,7 +39,14 @@ class QueryState:
     def go_back(self) -> str | None:
         """Leave "Find similar": the text query to return to (None: none, back to the timeline)."""
         back, self._back, self.similar = self._back, None, None
+        self._landing = self._left_from if back else None
         return back
+
+    def take_landing(self) -> int | None:
+        """The photo the query now run should show selected (once): after Back, the one "Find
+        similar" started from, as a browser's Back returns to the place left."""
+        landing, self._landing = self._landing, None
+        return landing
 
     def forget(self) -> None:
         """A new query, or none: nothing to go back to."""

@@ -59,10 +59,17 @@ class ResultsPresenter(QObject):
         self.say, self.why_empty = say, why_empty
 
     def show(
-        self, results: Results, described: str, seconds: float, quiet: bool = False, refining: bool = False
+        self,
+        results: Results,
+        described: str,
+        seconds: float,
+        quiet: bool = False,
+        refining: bool = False,
+        landing: int | None = None,
     ) -> None:
-        """The answer to the query ``described``, found in ``seconds`` (module docstring)."""
-        kept = self.selected_id() if refining else None
+        """The answer to the query ``described``, found in ``seconds`` (module docstring), on the
+        photo ``landing`` when it is among them (Back returns to the photo it left)."""
+        kept = landing if landing is not None else self.selected_id() if refining else None
         if not quiet and kept is None:
             self.detail.hide()
         showing_all = quiet and self.results.hidden() == 0 and self.results.rowCount() > 0

@@ -231,7 +231,9 @@ class ResultsView(QListView):
             return
         text = index.data(Qt.ItemDataRole.ToolTipRole)
         if text and text != QToolTip.text():
-            QToolTip.showText(where, text, self.viewport(), self.visualRect(self.model().index(index.row(), 0)))
+            QToolTip.showText(
+                where, text, self.viewport(), self.visualRect(self.model().index(index.row(), 0))
+            )
 
     def set_tile_size(self, size: int) -> None:
         size = max(MIN_TILE, min(MAX_TILE, size))

@@ -139,12 +139,14 @@ class SearchFlow(QObject):
             self.status.showMessage(f"Searching for {described}…")
         started = time.perf_counter()
         number = self.state.start()
+        landing = self.state.take_landing()
         self.quick.obsolete("early")  # an earlier query's first answer must not show now
 
         def answered(results: Results) -> None:
             self.quick.obsolete("early")  # the network's ranking replaces the first answer for good
             refining = self.state.answered(number)
-            self.presenter.show(results, described, time.perf_counter() - started, quiet, refining)
+            seconds = time.perf_counter() - started
+            self.presenter.show(results, described, seconds, quiet, refining, landing)
 
         def search() -> None:
             self.launch.first_answer_shown()
@@ -157,7 +159,7 @@ class SearchFlow(QObject):
         self.runner.obsolete("search")
 
         def early(answer: tuple[Results, bool]) -> None:
-            self._show_early(number, *answer, described, started, quiet)
+            self._show_early(number, *answer, described, started, quiet, landing)
             # A newer query meanwhile starts the network's search itself.
             self.launch.after_paint(lambda: search() if self.state.is_latest(number) else None)
 
@@ -172,19 +174,26 @@ class SearchFlow(QObject):
         self.launch.first_answer_shown()
 
     def _show_early(
-        self, number: int, results: Results, quick: bool, described: str, started: float, quiet: bool
+        self,
+        number: int,
+        results: Results,
+        quick: bool,
+        described: str,
+        started: float,
+        quiet: bool,
+        landing: int | None,
     ) -> None:
         """The first answer to query ``number``: the text encoder's (``quick``) or the caption index's."""
         if not self.state.is_latest(number):
             return
         self.state.first_answer_shown(number, quick)
         if quick:
-            self.presenter.show(results, described, time.perf_counter() - started, quiet)
+            self.presenter.show(results, described, time.perf_counter() - started, quiet, landing=landing)
             if results.matches:
                 label = self.presenter.label  # the presenter's: it just said what the grid shows
                 label.setText(f"{label.text()} · {REFINING}")
         else:
-            self.presenter.show(results, f"{described} {CAPTIONS_WHILE_LOADING}", 0.0, quiet)
+            self.presenter.show(results, f"{described} {CAPTIONS_WHILE_LOADING}", 0.0, quiet, landing=landing)
 
     def _failed(self, error: BaseException) -> None:
         self.state.cleared()
