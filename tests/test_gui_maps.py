@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from gui_support import unnamed_controls
+from gui_support import press, unnamed_controls
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from photoscope.api import Photoscope
+from photoscope.gui.map_view import nearest_in_direction
 from photoscope.gui.map_window import MapWindow
 from photoscope.gui.tasks import TaskRunner
 
@@ -58,6 +60,41 @@ def test_clicking_a_photo_opens_it(window: MapWindow, qtbot) -> None:
     with qtbot.waitSignal(view.photo_activated, timeout=5000) as signal:
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
     assert signal.args == [photo_id]
+
+
+def test_the_photo_map_works_from_the_keyboard(window: MapWindow, qtbot) -> None:
+    # The GUI audit: the maps could be zoomed and opened with the mouse only.
+    view = window.photos
+    window.activateWindow()
+    view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is view)
+    assert view.current_photo() is None
+    press(qtbot, Qt.Key.Key_Right)  # the photo nearest the middle of the view becomes current
+    first = view.current_photo()
+    assert first is not None and view.current_mark is not None
+    press(qtbot, Qt.Key.Key_Right)
+    second = view.current_photo()
+    assert second is not None and second != first
+    assert view.photo_position(second).x() > view.photo_position(first).x()  # it went right
+    assert view.viewport().rect().contains(view.mapFromScene(view.photo_position(second)))
+    with qtbot.waitSignal(view.photo_activated, timeout=2000) as opened:
+        press(qtbot, Qt.Key.Key_Return)
+    assert opened.args == [second]
+    scale = view.transform().m11()
+    press(qtbot, Qt.Key.Key_Plus)
+    assert view.transform().m11() > scale
+    press(qtbot, Qt.Key.Key_Minus)
+    press(qtbot, Qt.Key.Key_Minus)
+    assert view.transform().m11() < scale
+
+
+def test_the_step_to_the_nearest_photo_in_a_direction() -> None:
+    points = [(0.0, 0.0), (1.0, 0.1), (3.0, 0.0), (0.2, 2.0), (-1.0, -0.2)]
+    assert nearest_in_direction(points, 0, (1, 0)) == 1  # right: the nearest within the cone
+    assert nearest_in_direction(points, 1, (1, 0)) == 2
+    assert nearest_in_direction(points, 2, (1, 0)) is None  # nothing further right
+    assert nearest_in_direction(points, 0, (0, 1)) == 3  # down (scene y grows downwards)
+    assert nearest_in_direction(points, 0, (-1, 0)) == 4
 
 
 def test_word_map_centres_a_word_and_its_neighbours(window: MapWindow, qtbot) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen, QPixmap, QWheelEvent
+from PySide6.QtGui import QBrush, QColor, QImage, QKeyEvent, QPainter, QPen, QPixmap, QWheelEvent
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsPixmapItem,
@@ -34,6 +34,30 @@ def photo_extent(count: int) -> float:
     return max(TILE * 6.0, TILE * 1.6 * math.sqrt(max(1, count)))
 
 
+ARROWS = {
+    Qt.Key.Key_Left: (-1, 0),
+    Qt.Key.Key_Right: (1, 0),
+    Qt.Key.Key_Up: (0, -1),
+    Qt.Key.Key_Down: (0, 1),
+}
+
+
+def nearest_in_direction(
+    points: Sequence[tuple[float, float]], current: int, direction: tuple[int, int]
+) -> int | None:
+    """The point an arrow key steps to from ``current``: the nearest within 45 degrees of
+    ``direction``, straight ahead preferred (a step sideways counts twice); None at the edge."""
+    cx, cy = points[current]
+    dx, dy = direction
+    best, best_cost = None, math.inf
+    for i, (x, y) in enumerate(points):
+        along = (x - cx) * dx + (y - cy) * dy
+        across = abs((x - cx) * dy - (y - cy) * dx)
+        if i != current and along > 0 and across <= along and along + 2 * across < best_cost:
+            best, best_cost = i, along + 2 * across
+    return best
+
+
 @dataclass(frozen=True)
 class MapPhoto:
     """One photo as the map shows it; the image is made off the GUI thread."""
@@ -46,7 +70,7 @@ class MapPhoto:
 
 
 class ZoomableView(QGraphicsView):
-    """Wheel zooms around the cursor, dragging pans."""
+    """Wheel zooms around the cursor, dragging pans; + and - zoom around the middle, 0 fits."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,6 +82,19 @@ class ZoomableView(QGraphicsView):
     def wheelEvent(self, event: QWheelEvent) -> None:
         factor = 1.25 if event.angleDelta().y() > 0 else 0.8
         self.zoom(factor)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        factor = {Qt.Key.Key_Plus: 1.25, Qt.Key.Key_Equal: 1.25, Qt.Key.Key_Minus: 0.8}.get(
+            Qt.Key(event.key())
+        )
+        if factor is not None:
+            self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+            self.zoom(factor)
+            self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        elif event.key() == Qt.Key.Key_0:
+            self.fit()
+        else:
+            super().keyPressEvent(event)
 
     def zoom(self, factor: float) -> None:
         scale = self.transform().m11() * factor
@@ -74,7 +111,9 @@ class ZoomableView(QGraphicsView):
 
 
 class PhotoMapView(ZoomableView):
-    photo_activated = Signal(int)  # a photo was clicked
+    """The library's photos; the arrow keys step from photo to photo, Enter opens the one framed."""
+
+    photo_activated = Signal(int)  # a photo was clicked, or Enter pressed on it
     filled = Signal()  # every photo is on the map: frames asked for meanwhile can be drawn
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -82,6 +121,8 @@ class PhotoMapView(ZoomableView):
         self._items: dict[int, QGraphicsPixmapItem | QGraphicsRectItem] = {}
         self.extent = SCENE_SIZE
         self._marks: list[QGraphicsRectItem] = []
+        self._current: int | None = None  # the photo the keys are on
+        self.current_mark: QGraphicsRectItem | None = None
         self._queue: list[MapPhoto] = []
         self._feeder = QTimer(self, interval=0)
         self._feeder.timeout.connect(self._add_some)
@@ -91,6 +132,7 @@ class PhotoMapView(ZoomableView):
         self.scene().clear()
         self._items.clear()
         self._marks.clear()
+        self._current, self.current_mark = None, None
         self._queue = list(photos)
         self.extent = photo_extent(len(photos))
         self.setSceneRect(QRectF(-TILE, -TILE, self.extent + 2 * TILE, self.extent + 2 * TILE))
@@ -152,6 +194,44 @@ class PhotoMapView(ZoomableView):
             mark.setZValue(1)
             self._marks.append(mark)
         return len(self._marks)
+
+    def current_photo(self) -> int | None:
+        return self._current
+
+    def photo_position(self, photo_id: int) -> QPointF:
+        return self._items[photo_id].pos()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        direction = ARROWS.get(Qt.Key(event.key()))
+        if direction is not None and self._items and not self.loading:
+            self._step(direction)
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._current is not None:
+            self.photo_activated.emit(self._current)
+        else:
+            super().keyPressEvent(event)
+
+    def _step(self, direction: tuple[int, int]) -> None:
+        """To the next photo that way; the first arrow picks the photo nearest the view's middle."""
+        ids = list(self._items)
+        points = [(p.x(), p.y()) for p in (self._items[i].pos() for i in ids)]
+        if self._current is None:
+            middle = self.mapToScene(self.viewport().rect().center())
+            chosen: int | None = min(
+                range(len(ids)), key=lambda i: math.dist(points[i], (middle.x(), middle.y()))
+            )
+        else:
+            chosen = nearest_in_direction(points, ids.index(self._current), direction)
+        if chosen is not None:
+            self._make_current(ids[chosen])
+
+    def _make_current(self, photo_id: int) -> None:
+        self._current = photo_id
+        item = self._items[photo_id]
+        if self.current_mark is None:
+            self.current_mark = self.scene().addRect(QRectF(), QPen(self.palette().text().color(), 3))
+            self.current_mark.setZValue(2)
+        self.current_mark.setRect(item.sceneBoundingRect().adjusted(-3, -3, 3, 3))
+        self.ensureVisible(item, TILE, TILE)
 
     def mouseDoubleClickEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         self._activate(self.itemAt(event.position().toPoint()))

@@ -127,7 +127,8 @@ class MapWindow(QDialog):
             return
         note = f" — a sample of {len(items):,} of {layout.total:,} photos" if layout.sampled else ""
         self.status.setText(
-            f"{len(items):,} photos{note}. Scroll to zoom, drag to pan, click a photo to open it."
+            f"{len(items):,} photos{note}. Scroll or + - to zoom, drag to pan; click a photo, or"
+            " step with the arrows and press Enter, to open it."
         )
         self.photos.show_photos(items)  # the frames asked for meanwhile follow once all are on it
 
