@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from photoscope.api import Photoscope
 from photoscope.gui import desktop
 from photoscope.gui.main_window import MainWindow
 
@@ -383,3 +384,29 @@ def test_the_library_dialog_opens_with_a_folder_chosen(qtbot, make_window, libra
     qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1)
     assert dialog.tree.selectedItems() == [dialog.tree.topLevelItem(0)]
     assert dialog.remove_button.isEnabled() and dialog.exclusions.pattern_button.isEnabled()
+
+
+def test_a_watched_folder_moved_into_another_is_said_and_not_indexed_again(
+    qtbot, make_window, gui_model, tmp_path
+) -> None:
+    """Stop 37 left it: a watched folder moved into another was indexed again there, and listed
+    twice. Its photos now follow it, and the status bar says so."""
+    pictures, trip = tmp_path / "Pictures", tmp_path / "Downloads" / "Trip"
+    write_shapes(pictures, per_kind=1, seed=10)
+    write_shapes(trip, per_kind=1, seed=40)
+    db = tmp_path / "library.db"
+    with Photoscope(db, model=gui_model) as api:
+        for folder in (pictures, trip):
+            api.add_folder(folder)
+        api.scanner().scan()
+        api.indexer(thumbnails=False).run()
+        total = api.status()["indexed"]
+    window = make_window(db)
+    qtbot.waitUntil(lambda: window.worker is not None, timeout=30_000)
+    trip.rename(pictures / "Trip")
+    qtbot.waitUntil(lambda: "moved into" in window.statusBar().currentMessage(), timeout=30_000)
+    assert window.statusBar().currentMessage() == (
+        f"{trip} moved into {pictures / 'Trip'}: its photos kept their place in the index, nothing is"
+        " indexed again."
+    )
+    assert window.api.status() == {"pending": 0, "indexed": total, "error": 0}

@@ -153,3 +153,75 @@ def test_a_thumbnail_re_filed_by_its_bytes_is_a_valid_png_naming_the_new_place(t
     with Image.open(io.BytesIO(data)) as png:
         assert png.size == (96, 64) and png.convert("RGB").tobytes() == photo_image(3).tobytes()
     assert thumbnails.move_thumbnail(old, new, root) is False  # none left to move
+
+
+def _two_watched(tmp_path: Path) -> tuple[Path, Path, Path, dict[str, int]]:
+    """(database, ~/Pictures, ~/Downloads/Trip): both watched, indexed; Trip's 6 photos' ids by name."""
+    db, pictures, trip = tmp_path / "library.db", tmp_path / "Pictures", tmp_path / "Downloads" / "Trip"
+    write_library(pictures, 2, start=500)
+    write_library(trip / "day1", 3)
+    write_library(trip / "day2", 3, start=100)
+    with Library(db) as library:
+        library.add_folder(pictures)
+        library.add_folder(trip)
+        Scanner(library).scan()
+        index_pending(library)
+        trip_id = next(f.id for f in library.folders() if f.path == str(trip))
+        ids = {os.path.relpath(p, trip): i for i, p in library.photo_paths(trip_id)}
+    return db, pictures, trip, ids
+
+
+@pytest.mark.parametrize("watcher", [False, True])
+def test_a_watched_folder_moved_into_another_keeps_its_photos_index(tmp_path: Path, watcher: bool) -> None:
+    # Stop 37 left it: Trip moved into Pictures was encoded again under new ids by Pictures' scan,
+    # and the old Trip stayed, offline, its photos listed twice by every search.
+    db, pictures, trip, before = _two_watched(tmp_path)
+    first = trip / "day1" / "photo_0000.jpg"
+    thumbnails.write_thumbnail(photo_image(0), first, first.stat().st_mtime)
+    os.rename(trip, pictures / "Trip")
+    with Library(db) as library:  # a whole scan, or the watcher's of the directory that came in
+        report = Scanner(library).scan([pictures / "Trip"] if watcher else None)
+        assert (report.added, report.removed, report.moved) == ([], [], 6)
+        assert report.arrived == [(str(trip), str(pictures / "Trip"))]
+        assert report.offline == [str(trip)]
+        by_folder = {f.path: f for f in library.folders()}
+        assert by_folder[str(pictures)].photos == 8 and by_folder[str(trip)].photos == 0
+        moved = {
+            os.path.relpath(p, pictures / "Trip"): i
+            for i, p in library.photo_paths(by_folder[str(pictures)].id)
+            if "Trip" in p
+        }
+        assert moved == before  # the same photos under the same ids: captions and vectors kept
+        assert library.counts()["pending"] == 0  # nothing to encode again
+    assert thumbnails.thumbnail_path(pictures / "Trip" / "day1" / "photo_0000.jpg").exists()
+
+
+def test_a_part_of_an_offline_folder_copied_into_another_is_new_photos(tmp_path: Path) -> None:
+    """Half of an unplugged drive's folder copied in: not the folder, so its entries stay where they are."""
+    db, pictures, trip, _ = _two_watched(tmp_path)
+    os.system(f"cp -a '{trip / 'day1'}' '{pictures / 'day1'}'")
+    os.system(f"rm -r '{trip}'")
+    with Library(db) as library:
+        report = Scanner(library).scan()
+        assert (len(report.added), report.moved, report.arrived) == (3, 0, [])
+        assert {f.path: f.photos for f in library.folders()}[str(trip)] == 6
+
+
+@pytest.mark.usefixtures("fast_models")
+def test_index_says_where_a_watched_folder_moved_into_another_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, pictures, trip = tmp_path / "library.db", tmp_path / "Pictures", tmp_path / "Downloads" / "Trip"
+    write_library(pictures, 2, start=500)
+    write_library(trip / "day1", 6)
+    assert main(["index", str(pictures), str(trip), "--db", str(db)]) == 0
+    capsys.readouterr()
+    os.rename(trip, pictures / "Trip")
+    assert main(["index", "--db", str(db)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "scanned: 0 new, 0 changed, 6 moved, 0 removed, 2 unchanged"
+    assert f"offline (its photos stay in the index): {trip}" in out
+    assert (
+        f"the photos of the offline folder {trip} are in {pictures / 'Trip'} now: they keep their index"
+        f" entries (photoscope folders remove {trip}, if it is gone for good)"
+    ) in out

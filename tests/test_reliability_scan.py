@@ -177,6 +177,30 @@ def test_3_a_copy_of_an_offline_drives_photos_is_new_not_a_move(
     assert {i: after[i] for i in before} == before  # the drive's rows are untouched
 
 
+def test_3_a_whole_copy_of_an_unplugged_drives_folder_inside_another_folder_is_new(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A watched folder moved into another is followed there (tests/test_moved_folder.py); a drive's
+    # folder copied whole into another watched folder and then unplugged is a copy: the drive's rows stay.
+    mounts = FakeMounts(monkeypatch)
+    drive, pictures = tmp_path / "M", tmp_path / "P"
+    write_library(drive / "DCIM", 4)
+    pictures.mkdir()
+    mounts.points = {"/", str(drive)}
+    library.add_folder(drive / "DCIM")
+    library.add_folder(pictures)
+    Scanner(library).scan()
+    before = dict(library.db.execute("SELECT id, path FROM photos").fetchall())
+    shutil.copytree(drive / "DCIM", pictures / "DCIM")
+    mounts.points = {"/"}  # unplugged: its mount point is gone with it
+    shutil.rmtree(drive)
+    report = Scanner(library).scan()
+    assert report.offline == [str(drive / "DCIM")]
+    assert (report.moved, len(report.added), report.arrived) == (0, 4, [])
+    after = dict(library.db.execute("SELECT id, path FROM photos").fetchall())
+    assert {i: after[i] for i in before} == before
+
+
 def test_3_a_copy_of_photos_on_an_unplugged_drive_inside_a_folder_is_new(
     library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -41,7 +41,13 @@ def _open(args: argparse.Namespace) -> Photoscope:
 
 
 def _print_scan_problems(report: ScanReport) -> None:
-    """What the scan could not look at (kept as it was) or cannot index: never silent."""
+    """What the scan could not look at (kept as it was) or cannot index: never silent; and the
+    watched folders it found moved into others."""
+    for old, place in report.arrived:
+        print(
+            f"the photos of the offline folder {old} are in {place} now: they keep their index entries"
+            f" (photoscope folders remove {old}, if it is gone for good)"
+        )
     for path in report.unreadable_dirs:
         print(f"could not read (its photos are kept as they were): {path}")
     for path, why in report.skipped:

@@ -64,6 +64,7 @@ from photoscope.gui.wording import (
     NothingFound,
     describe_repair,
     folder_added_note,
+    folder_arrived_note,
     indexing_stopped_message,
     plural,
 )
@@ -492,10 +493,12 @@ class MainWindow(QMainWindow):
     def _library_changed(self, report: ScanReport) -> None:
         """The watcher saw photos added, moved or deleted: counts and the timeline follow at once; a
         folder gone offline or back: the status line says it (``_set_folders``)."""
-        if report.offline or report.back_online:
+        if report.offline or report.back_online or report.arrived:
             self._refresh_folders()  # and the counts
         else:
             self._refresh_counts()
+        for old, place in report.arrived:
+            self.statusBar().showMessage(folder_arrived_note(old, place), 15_000)
         if not self.browse_timer.isActive():
             self.browse_timer.start(300)
 

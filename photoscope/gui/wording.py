@@ -65,9 +65,14 @@ def folder_added_note(folder: Folder) -> str:
     )
 
 
+def folder_arrived_note(old: str, place: str) -> str:
+    """What a scan did when a watched folder came in whole to another (``ScanReport.arrived``)."""
+    return f"{old} moved into {place}: its photos kept their place in the index, nothing is indexed again."
+
+
 OFFLINE_WAY_OUT = (
-    "Moved, or mounted somewhere else? Add the folder at its new place (outside the other watched"
-    " folders): its photos follow."
+    "Moved, or mounted somewhere else? Add the folder at its new place: its photos follow (into"
+    " another watched folder, they follow by themselves)."
 )
 
 

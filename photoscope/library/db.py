@@ -499,6 +499,10 @@ class Library:
         )
         return [StoredFile(*r) for r in rows]
 
+    def folder_files(self, folder_id: int) -> list[StoredFile]:
+        """Every photo of a folder that has a partial hash, what a move is recognised by."""
+        return self.sample_files(folder_id, -1)
+
     def relocate_folder(self, folder_id: int, path: str | Path) -> Folder:
         """Watch a folder at another path, with its photos, their ids and index entries: the folder
         was moved or renamed as a whole (``library.relocation``). Its mount points move with it; the

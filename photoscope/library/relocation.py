@@ -2,7 +2,11 @@
 another place): the old folder is offline, and the user adds the new path. If the new folder holds
 the old one's photos, under the same names, the library follows the folder (``Library.relocate_folder``)
 instead of encoding every photo again under new ids while the old entries stay, offline, found twice
-by every search.
+by every search. A watched folder moved *into* another watched folder arrives as new files in that
+one's scan: if they hold the offline folder's photos the same way (``arrived_in``), the scanner moves
+its photos' rows there (the old folder stays in the list, offline and empty, until the user removes
+it). Not for a folder whose drive is unplugged: there the files are away, not moved, and a copy of
+them elsewhere is a copy.
 
 Following wrongly would cost entries: the old folder's photos not in the new one are dropped by the
 next scan, and if the old folder came back (the drive plugged in again) they would be gone from the
@@ -15,10 +19,11 @@ for a new one: indexed again, nothing lost.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 from photoscope.library.db import Library
 from photoscope.library.fs import folder_path, is_under, partial_hash
-from photoscope.library.records import Folder, StoredFile
+from photoscope.library.records import Folder, NewFile, StoredFile
 
 SAMPLE = 50  # photos of the old folder looked for in the new one: 100 reads of 64 KiB at most
 
@@ -37,6 +42,31 @@ def moved_here(library: Library, path: str) -> Folder | None:
         if sample and all(_there(stored, folder.path, key) for stored in sample):
             return folder
     return None
+
+
+def arrived_in(library: Library, new: Sequence[NewFile], points: set[str] | None) -> list[tuple[Folder, str]]:
+    """The offline folders whose photos are among ``new`` files, each under one directory with the
+    same names, size and partial hash as a sample of them (a watched folder moved into another):
+    each with the directory it is in now. Only folders that left a drive still mounted (``points``,
+    the system's mount points now): an unplugged drive's folder keeps its photos' entries, and a copy
+    of them is new photos (issue #15's item 3)."""
+    by_name: dict[tuple[str, int], list[str]] = {}
+    for file in new:
+        by_name.setdefault((os.path.basename(file.path), file.size), []).append(file.path)
+    found = []
+    for folder in library.folders():
+        if folder.online or folder.photos == 0 or points is None or folder.drive not in points:
+            continue
+        sample = library.sample_files(folder.id, SAMPLE)
+        if not sample:
+            continue
+        inside = os.sep + os.path.relpath(sample[0].path, folder.path)
+        for candidate in by_name.get((os.path.basename(sample[0].path), sample[0].size), []):
+            place = candidate[: -len(inside)]
+            if candidate.endswith(inside) and all(_there(s, folder.path, place) for s in sample):
+                found.append((folder, place))
+                break
+    return found
 
 
 def _there(stored: StoredFile, old_root: str, new_root: str) -> bool:

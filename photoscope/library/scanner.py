@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from photoscope.library import thumbnails
+from photoscope.library import relocation, thumbnails
 from photoscope.library.db import Library
 from photoscope.library.exclusions import Stash, exclude, hidden_below, indexes_hidden
 from photoscope.library.fs import (
@@ -68,6 +68,7 @@ class ScanReport:
     absent_mounts: list[str] = field(default_factory=list)  # unplugged drives inside watched folders
     away_links: list[str] = field(default_factory=list)  # links to nothing now, whose photos were kept
     restored: int = 0  # of ``added``, those a stash wrote back as indexed (nothing to encode again)
+    arrived: list[tuple[str, str]] = field(default_factory=list)  # (offline folder, where its photos are)
 
     @property
     def queued(self) -> int:
@@ -306,8 +307,10 @@ class Scanner:
         unseen = [p for p in stored if p not in sweep.seen and not any(is_under(p, d) for d in keep)]
         report.away_links = sweep.away_keeping_photos()
         gone = _not_renamed_unstorably(list(self.library.files_at(unseen).values()) if unseen else [], sweep)
+        arrivals, new, report.arrived = self._folders_arrived(new, sweep.points)
         gone += self._vanished_elsewhere(new, gone, sweep)
         moves, new, gone = _match_moves(new, gone)
+        moves += arrivals
         report.changed, report.moved = len(changed), len(moves)
         report.removed = [s.id for s in gone]
         report.added = self.library.apply_scan(
@@ -316,6 +319,26 @@ class Scanner:
         self._tidy_thumbnails(moves, gone)
         if report.removed and self.on_removed is not None:
             self.on_removed(report.removed)
+
+    def _folders_arrived(
+        self, new: list[NewFile], points: set[str] | None
+    ) -> tuple[list[tuple[Move, str]], list[NewFile], list[tuple[str, str]]]:
+        """Offline folders moved into this scan's folders as a whole (``relocation.arrived_in``): the
+        rows of their photos follow them as moves (with their old paths); a file that is not the
+        row's photo (another size or partial hash) stays new. Returns the moves, the files still
+        new, and (old folder, new place) for each."""
+        arrivals = relocation.arrived_in(self.library, new, points) if new else []
+        if not arrivals:
+            return [], new, []
+        by_path = {n.path: n for n in new}
+        moves = []
+        for folder, place in arrivals:
+            for old in self.library.folder_files(folder.id):
+                file = by_path.get(place + old.path[len(folder.path) :])
+                if file is not None and (file.size, file.hash) == (old.size, old.hash):
+                    moves.append((Move(old.id, file.folder_id, file.path, file.size, file.mtime), old.path))
+                    del by_path[file.path]
+        return moves, list(by_path.values()), [(f.path, place) for f, place in arrivals]
 
     def _vanished_elsewhere(
         self, new: list[NewFile], gone: list[StoredFile], sweep: _Sweep
