@@ -188,6 +188,22 @@ def test_a_timeline_tooltip_shows_the_caption_on_the_first_hover(qtbot, make_win
 # --- 3. the detail view ---------------------------------------------------------------------------------
 
 
+def test_a_small_photo_is_not_blown_up_to_a_blur(qtbot, make_window, daily_db) -> None:
+    # The GUI audit: a 224-pixel photo filled the whole photo view, 4 times its size, a smear.
+    window = make_window(daily_db)
+    window.set_browse_option("browse/group", "none")
+    qtbot.waitUntil(lambda: window.timeline.rowCount() == 11, timeout=20_000)
+    browse_ready(qtbot, window)
+    window.open_detail(window.timeline.index(0))
+    detail = window.detail
+    detail.resize(1400, 1100)
+    qtbot.waitUntil(lambda: detail.preview.height() > 600)
+    qtbot.waitUntil(lambda: detail.preview.pixmap().width() == 2 * 224, timeout=10_000)  # at most twice
+    assert detail.preview.pixmap().height() == 2 * 224
+
+
+
+
 def test_detail_view_steps_with_the_keys_whatever_has_the_focus_and_zooms_to_100(
     qtbot, make_window, daily_db
 ) -> None:

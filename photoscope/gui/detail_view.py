@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from photoscope.api import Match
 
 PREVIEW_SIDE = 1280
+MAX_ENLARGEMENT = 2  # a small photo is shown at most twice its own size: more is a blur, not detail
 FULL_SIDE = 20_000  # "100 %": the photo at its own size (up to this many pixels a side)
 
 
@@ -74,8 +75,16 @@ class _Shown(NamedTuple):
     path: str
 
 
+def _natural_size(match: Match | None) -> QSize | None:
+    """The photo's own size in pixels, when its record is in and says it."""
+    if match is None or not (match.photo.width and match.photo.height):
+        return None
+    return QSize(match.photo.width, match.photo.height)
+
+
 class _Preview(QLabel):
-    """Shows a pixmap scaled to fit, rescaled as the dialog is resized."""
+    """Shows a pixmap scaled to fit, rescaled as the dialog is resized; a small photo at most
+    ``MAX_ENLARGEMENT`` times its own size (``natural``, once known)."""
 
     def __init__(self) -> None:
         super().__init__(alignment=Qt.AlignmentFlag.AlignCenter)
@@ -83,9 +92,11 @@ class _Preview(QLabel):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._source = QPixmap()
         self._message = ""  # shown instead of a picture when there is none (the file is missing)
+        self.natural: QSize | None = None  # the photo's own pixels, when known
 
-    def set_source(self, pixmap: QPixmap) -> None:
-        self._source, self._message = pixmap, ""
+    def set_source(self, pixmap: QPixmap, natural: QSize | None = None) -> None:
+        """Show ``pixmap`` (a thumbnail, or the decoded photo) of a photo of ``natural`` pixels."""
+        self._source, self._message, self.natural = pixmap, "", natural
         self._rescale()
 
     def has_picture(self) -> bool:
@@ -104,9 +115,12 @@ class _Preview(QLabel):
         if self._source.isNull():
             self.setText(self._message)
             return
+        room = self.size()
+        if self.natural is not None:
+            room = room.boundedTo(self.natural * MAX_ENLARGEMENT)
         self.setPixmap(
             self._source.scaled(
-                self.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+                room, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
             )
         )
 
@@ -254,7 +268,8 @@ class DetailView(QDialog):
         path = grid.path_of(photo)
         self._shown, self._unreadable = _Shown(grid.id_of(photo), path), ""
         self._refill()
-        self.preview.set_source(grid.loader.pixmap(path, grid.mtime_of(photo)) or QPixmap())
+        natural = _natural_size(grid.match_of(photo))
+        self.preview.set_source(grid.loader.pixmap(path, grid.mtime_of(photo)) or QPixmap(), natural)
         self.io.submit(
             lambda: decode_photo(path, PREVIEW_SIDE),
             self._preview_loaded,
@@ -337,7 +352,9 @@ class DetailView(QDialog):
         self.fields["path"].setText(p.path)
 
     def _preview_loaded(self, image: QImage) -> None:
-        self.preview.set_source(QPixmap.fromImage(image))
+        """The photo decoded at most ``PREVIEW_SIDE`` a side: smaller, it is at its own size."""
+        whole = max(image.width(), image.height()) < PREVIEW_SIDE
+        self.preview.set_source(QPixmap.fromImage(image), image.size() if whole else self.preview.natural)
 
     def _preview_failed(self, error: BaseException) -> None:
         # Only the shown photo's decode reports: a newer one (key "preview") drops the older's.
