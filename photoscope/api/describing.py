@@ -64,6 +64,11 @@ class Describing(Core):
             for d in self.model.describe(photos, options)
         ]
 
+    def prepare_concept_names(self) -> None:
+        """Read what naming photos' concepts needs (the concept words, the decoder's: 0.3 s) ahead
+        of the first tooltip or photo view, which ask on the window's thread (a 90 ms freeze)."""
+        _namer(str(self._model_dir) if self._model_dir else None)
+
     def photo_concepts(self, photo: PhotoRecord) -> list[tuple[str, float]]:
         """What the encoder's ImageNet head sees in an indexed photo, in plain words with
         probabilities ("cat" 0.91, "Egyptian cat" 0.62, ...), from its stored tags (no network)."""

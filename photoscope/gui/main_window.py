@@ -374,6 +374,7 @@ class MainWindow(QMainWindow):
         self.worker = worker
         if self.api is not None:  # the network answers from now on
             self.quick.submit(self.api.release_quick_search)
+            self.quick.submit(self.api.prepare_concept_names)
         # What waited for the network runs once the runner is through what is queued on it (the
         # search a query typed at launch is waiting for).
         self.runner.submit(lambda: None, lambda _: self._network_loaded())
