@@ -177,11 +177,14 @@ def test_3_a_copy_of_an_offline_drives_photos_is_new_not_a_move(
     assert {i: after[i] for i in before} == before  # the drive's rows are untouched
 
 
+@pytest.mark.parametrize("still_listed", [False, True])
 def test_3_a_whole_copy_of_an_unplugged_drives_folder_inside_another_folder_is_new(
-    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, still_listed: bool
 ) -> None:
     # A watched folder moved into another is followed there (tests/test_moved_folder.py); a drive's
-    # folder copied whole into another watched folder and then unplugged is a copy: the drive's rows stay.
+    # folder copied whole into another watched folder and then unplugged is a copy: the drive's rows
+    # stay. Also where the mount point is still listed once the drive is away (an automounted drive,
+    # a network share gone offline: the review of stop 38).
     mounts = FakeMounts(monkeypatch)
     drive, pictures = tmp_path / "M", tmp_path / "P"
     write_library(drive / "DCIM", 4)
@@ -192,8 +195,11 @@ def test_3_a_whole_copy_of_an_unplugged_drives_folder_inside_another_folder_is_n
     Scanner(library).scan()
     before = dict(library.db.execute("SELECT id, path FROM photos").fetchall())
     shutil.copytree(drive / "DCIM", pictures / "DCIM")
-    mounts.points = {"/"}  # unplugged: its mount point is gone with it
-    shutil.rmtree(drive)
+    if still_listed:
+        shutil.rmtree(drive / "DCIM")
+    else:
+        mounts.points = {"/"}  # unplugged: its mount point is gone with it
+        shutil.rmtree(drive)
     report = Scanner(library).scan()
     assert report.offline == [str(drive / "DCIM")]
     assert (report.moved, len(report.added), report.arrived) == (0, 4, [])

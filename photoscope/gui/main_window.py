@@ -498,8 +498,9 @@ class MainWindow(QMainWindow):
             self._refresh_folders()  # and the counts
         else:
             self._refresh_counts()
-        for old, place in report.arrived:
-            self.statusBar().showMessage(folder_arrived_note(old, place), 15_000)
+        if report.arrived:
+            notes = (folder_arrived_note(old, place) for old, place in report.arrived)
+            self.statusBar().showMessage(" ".join(notes), 15_000)
         if not self.browse_timer.isActive():
             self.browse_timer.start(300)
 

@@ -501,7 +501,11 @@ class Library:
 
     def folder_files(self, folder_id: int) -> list[StoredFile]:
         """Every photo of a folder that has a partial hash, what a move is recognised by."""
-        return self.sample_files(folder_id, -1)
+        rows = self._query(
+            "SELECT id, path, size, mtime, hash FROM photos WHERE folder_id = ? AND hash IS NOT NULL",
+            (folder_id,),
+        )
+        return [StoredFile(*r) for r in rows]
 
     def relocate_folder(self, folder_id: int, path: str | Path) -> Folder:
         """Watch a folder at another path, with its photos, their ids and index entries: the folder

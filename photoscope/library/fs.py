@@ -352,6 +352,13 @@ def _unescape_mount(text: str) -> str:
     return "".join(out)
 
 
+def drive_of(path: str, points: set[str] | None) -> str | None:
+    """The deepest of the mount points ``points`` holding ``path`` (None: none, or no list)."""
+    if points is None:
+        return None
+    return max((p for p in points if is_under(path, p)), key=len, default=None)
+
+
 def mounts_under(directory: str, points: set[str] | None = None) -> set[str]:
     """The mount points at or below ``directory`` (where the system cannot list them: the directory
     itself, if it is one)."""

@@ -3,10 +3,10 @@ another place): the old folder is offline, and the user adds the new path. If th
 the old one's photos, under the same names, the library follows the folder (``Library.relocate_folder``)
 instead of encoding every photo again under new ids while the old entries stay, offline, found twice
 by every search. A watched folder moved *into* another watched folder arrives as new files in that
-one's scan: if they hold the offline folder's photos the same way (``arrived_in``), the scanner moves
-its photos' rows there (the old folder stays in the list, offline and empty, until the user removes
-it). Not for a folder whose drive is unplugged: there the files are away, not moved, and a copy of
-them elsewhere is a copy.
+one's scan: if they hold the offline folder's photos the same way, and it was renamed there on its
+own drive (``arrived_in``), the scanner moves its photos' rows there (the old folder stays in the
+list, offline and empty, until the user removes it). Not for a folder whose drive is unplugged:
+there the files are away, not moved, and a copy of them elsewhere is a copy.
 
 Following wrongly would cost entries: the old folder's photos not in the new one are dropped by the
 next scan, and if the old folder came back (the drive plugged in again) they would be gone from the
@@ -19,10 +19,10 @@ for a new one: indexed again, nothing lost.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from photoscope.library.db import Library
-from photoscope.library.fs import folder_path, is_under, partial_hash
+from photoscope.library.fs import drive_of, folder_path, is_under, partial_hash
 from photoscope.library.records import Folder, NewFile, StoredFile
 
 SAMPLE = 50  # photos of the old folder looked for in the new one: 100 reads of 64 KiB at most
@@ -35,38 +35,63 @@ def moved_here(library: Library, path: str) -> Folder | None:
     folders = library.folders()
     if any(is_under(key, f.path) or is_under(f.path, key) for f in folders):
         return None
-    for folder in folders:
-        if folder.online or folder.photos == 0:
-            continue
-        sample = library.sample_files(folder.id, SAMPLE)
-        if sample and all(_there(stored, folder.path, key) for stored in sample):
+    for folder, sample in _offline_samples(library, folders):
+        if all(_there(stored, folder.path, key) for stored in sample):
             return folder
     return None
 
 
 def arrived_in(library: Library, new: Sequence[NewFile], points: set[str] | None) -> list[tuple[Folder, str]]:
     """The offline folders whose photos are among ``new`` files, each under one directory with the
-    same names, size and partial hash as a sample of them (a watched folder moved into another):
-    each with the directory it is in now. Only folders that left a drive still mounted (``points``,
-    the system's mount points now): an unplugged drive's folder keeps its photos' entries, and a copy
-    of them is new photos (issue #15's item 3)."""
+    same names, size and partial hash as a sample of them: each with the directory it is in now.
+
+    Only a folder renamed into another on its own drive: its root is gone from a directory that is
+    there, and the new place is on the drive that held it (``points``: the system's mount points
+    now). An unplugged drive's folder, a network share's or a phone's keeps its photos' entries and a
+    copy of them elsewhere is new photos (issue #15's item 3); a move across drives is a copy first
+    anyway, indexed as new while the original is still there."""
     by_name: dict[tuple[str, int], list[str]] = {}
     for file in new:
         by_name.setdefault((os.path.basename(file.path), file.size), []).append(file.path)
     found = []
-    for folder in library.folders():
-        if folder.online or folder.photos == 0 or points is None or folder.drive not in points:
-            continue
-        sample = library.sample_files(folder.id, SAMPLE)
-        if not sample:
+    for folder, sample in _offline_samples(library, library.folders()):
+        if not _renamed_away(folder):
             continue
         inside = os.sep + os.path.relpath(sample[0].path, folder.path)
         for candidate in by_name.get((os.path.basename(sample[0].path), sample[0].size), []):
             place = candidate[: -len(inside)]
-            if candidate.endswith(inside) and all(_there(s, folder.path, place) for s in sample):
+            if (
+                candidate.endswith(inside)
+                and folder.drive is not None
+                and drive_of(place, points) == folder.drive
+                and all(_there(s, folder.path, place) for s in sample)
+            ):
                 found.append((folder, place))
                 break
     return found
+
+
+def _offline_samples(
+    library: Library, folders: Sequence[Folder]
+) -> Iterator[tuple[Folder, list[StoredFile]]]:
+    """Each offline folder with photos, with a sample of them to look for elsewhere."""
+    for folder in folders:
+        if folder.online or folder.photos == 0:
+            continue
+        sample = library.sample_files(folder.id, SAMPLE)
+        if sample:
+            yield folder, sample
+
+
+def _renamed_away(folder: Folder) -> bool:
+    """Whether the folder's root is not there (not an empty or unreadable one) in a directory that is."""
+    try:
+        os.lstat(folder.path)
+    except FileNotFoundError:
+        return os.path.isdir(os.path.dirname(folder.path))
+    except OSError:
+        return False
+    return False
 
 
 def _there(stored: StoredFile, old_root: str, new_root: str) -> bool:

@@ -38,6 +38,7 @@ from photoscope.library.fs import (
     UNSTORABLE,
     FileStat,
     display_path,
+    drive_of,
     is_under,
     mount_points,
     mounts_under,
@@ -165,7 +166,7 @@ class Scanner:
         """Record the mount point holding an online folder (the deepest one above or at its root)."""
         if points is None:
             return
-        drive = max((p for p in points if is_under(folder.path, p)), key=len, default=None)
+        drive = drive_of(folder.path, points)
         if drive is not None and drive != folder.drive:
             self.library.set_folder_drive(folder.id, drive)
 
