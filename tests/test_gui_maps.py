@@ -69,6 +69,9 @@ def test_the_photo_map_works_from_the_keyboard(window: MapWindow, qtbot) -> None
     view.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is view)
     assert view.current_photo() is None
+    said = window.status.text()
+    press(qtbot, Qt.Key.Key_Return)  # on no photo yet: nothing (it pressed the dialog's Recompute)
+    assert window.status.text() == said and window.busy.isHidden()
     press(qtbot, Qt.Key.Key_Right)  # the photo nearest the middle of the view becomes current
     first = view.current_photo()
     assert first is not None and view.current_mark is not None

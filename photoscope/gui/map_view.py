@@ -205,8 +205,9 @@ class PhotoMapView(ZoomableView):
         direction = ARROWS.get(Qt.Key(event.key()))
         if direction is not None and self._items and not self.loading:
             self._step(direction)
-        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._current is not None:
-            self.photo_activated.emit(self._current)
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self._current is not None:  # none yet: Enter is the map's still, not the dialog's button
+                self.photo_activated.emit(self._current)
         else:
             super().keyPressEvent(event)
 

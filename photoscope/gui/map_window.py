@@ -87,6 +87,7 @@ class MapWindow(QDialog):
 
     def _refresh_button(self) -> QPushButton:
         button = QPushButton("Recompute")
+        button.setAutoDefault(False)  # Enter in the maps is theirs: it never recomputes a layout
         button.clicked.connect(self.load)
         return button
 
