@@ -17,14 +17,16 @@ def _exact_repulsion(y: np.ndarray) -> np.ndarray:
 
 
 @pytest.mark.parametrize("scale", [1e-4, 0.3, 3.0, 8.0])
-def test_repulsion_matches_the_exact_sums(scale: float) -> None:
-    # From the first steps (a tiny cloud) to a spread-out map (boxes one unit wide), two uneven clusters.
+@pytest.mark.parametrize("n", [300, T.EXACT_UP_TO + 300])
+def test_repulsion_matches_the_exact_sums(scale: float, n: int) -> None:
+    # From the first steps (a tiny cloud) to a spread-out map (boxes one unit wide), two uneven
+    # clusters; summed in single precision (up to EXACT_UP_TO points) and on the grid (above).
     rng = np.random.default_rng(1)
-    y = rng.normal(0, scale, (1200, 2))
-    y[:300] += 3 * scale
+    y = rng.normal(0, scale, (n, 2))
+    y[: n // 4] += 3 * scale
     exact = _exact_repulsion(y)
     error = np.linalg.norm(T.repulsion(y) - exact) / np.linalg.norm(exact)
-    assert error < 0.02
+    assert error < (1e-4 if n <= T.EXACT_UP_TO else 0.02)
 
 
 def _clusters(n_per: int, clusters: int, dim: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
