@@ -195,6 +195,10 @@ def test_a_timeline_tooltip_shows_the_caption_on_the_first_hover(qtbot, make_win
     QApplication.sendEvent(grid.viewport(), hover)
     qtbot.waitUntil(lambda: QToolTip.isVisible() and record.caption in QToolTip.text(), timeout=10_000)
     assert Path(record.path).name in QToolTip.text()
+    # Another control's tooltip later is left alone when more records come in (review of stop 38).
+    QToolTip.showText(grid.mapToGlobal(centre), "Tile size", window.tile_slider)
+    window.timeline.records_loaded.emit()
+    assert QToolTip.text() == "Tile size"
     QToolTip.hideText()
 
 
@@ -213,8 +217,6 @@ def test_a_small_photo_is_not_blown_up_to_a_blur(qtbot, make_window, daily_db) -
     qtbot.waitUntil(lambda: detail.preview.height() > 600)
     qtbot.waitUntil(lambda: detail.preview.pixmap().width() == 2 * 224, timeout=10_000)  # at most twice
     assert detail.preview.pixmap().height() == 2 * 224
-
-
 
 
 def test_detail_view_steps_with_the_keys_whatever_has_the_focus_and_zooms_to_100(
@@ -547,6 +549,14 @@ def test_browse_query_detail_next_similar_and_back(qtbot, window_on_daily: MainW
     grid = window.view
     assert grid.selectionModel().isSelected(grid.currentIndex())
     assert window.results.match_at(grid.currentIndex().row()).photo.id == photo.id
+    # A refined answer to it keeps the photo the user moved to since (review of stop 38: a network's
+    # answer arriving after a first one jumped back to the photo Back had landed on).
+    press(qtbot, Qt.Key.Key_Home)
+    moved_to = window.results.match_at(grid.currentIndex().row()).photo.id
+    assert moved_to != photo.id
+    answer = window.api.search_text("a green circle", 24)
+    window.presenter.show(answer, "a green circle", 0.1, refining=True, landing=photo.id)
+    assert window.results.match_at(grid.currentIndex().row()).photo.id == moved_to
 
 
 def test_cached_thumbnails_are_read_not_decoded_again(tmp_path: Path) -> None:

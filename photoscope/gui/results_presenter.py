@@ -68,8 +68,9 @@ class ResultsPresenter(QObject):
         landing: int | None = None,
     ) -> None:
         """The answer to the query ``described``, found in ``seconds`` (module docstring), on the
-        photo ``landing`` when it is among them (Back returns to the photo it left)."""
-        kept = landing if landing is not None else self.selected_id() if refining else None
+        photo ``landing`` when it is among them (Back returns to the photo it left), unless it
+        ``refining`` a first answer: then on the photo the user is on."""
+        kept = self.selected_id() if refining else landing
         if not quiet and kept is None:
             self.detail.hide()
         showing_all = quiet and self.results.hidden() == 0 and self.results.rowCount() > 0

@@ -211,7 +211,8 @@ class ResultsView(QListView):
         self.setDefaultDropAction(Qt.DropAction.CopyAction)
         self.doubleClicked.connect(self.open_requested)
         self.set_tile_size(DEFAULT_TILE)
-        self._tip = (QPersistentModelIndex(), QPoint())  # the tile a shown tooltip is about, and where
+        # The tile a shown tooltip is about, where, and what it said (the file name while its record loads).
+        self._tip = (QPersistentModelIndex(), QPoint(), "")
 
     def setModel(self, model: QAbstractItemModel | None) -> None:
         super().setModel(model)
@@ -220,17 +221,20 @@ class ResultsView(QListView):
 
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            self._tip = (QPersistentModelIndex(self.indexAt(event.pos())), event.globalPos())
+            index = self.indexAt(event.pos())
+            said = index.data(Qt.ItemDataRole.ToolTipRole) if index.isValid() else ""
+            self._tip = (QPersistentModelIndex(index), event.globalPos(), str(said or ""))
         return super().viewportEvent(event)
 
     def _refresh_tooltip(self) -> None:
         """A timeline tile's tooltip asks for its page of records and shows the file name meanwhile:
         once they are in, the tooltip still up says the caption."""
-        index, where = self._tip
-        if not (index.isValid() and QToolTip.isVisible()):
-            return
+        index, where, said = self._tip
+        if not (index.isValid() and QToolTip.isVisible() and QToolTip.text() == said):
+            return  # no tooltip, or another one (the tile's is gone)
         text = index.data(Qt.ItemDataRole.ToolTipRole)
-        if text and text != QToolTip.text():
+        if text and text != said:
+            self._tip = (index, where, text)
             QToolTip.showText(
                 where, text, self.viewport(), self.visualRect(self.model().index(index.row(), 0))
             )
