@@ -93,6 +93,9 @@ class PhotoGridModel(QAbstractListModel):
         self._photo_of_row = np.zeros(0, dtype=np.int64)  # row -> photo index, -1 on headers
         self._row_of_photo = np.zeros(0, dtype=np.int64)
         self._rows: dict[str, int] = {}  # path -> row, to repaint one tile when its thumbnail arrives
+        # The last tooltip given: (photo index, its text), which the file name alone while the
+        # photo's record loads; the view says the caption once it is in (``ResultsView``).
+        self.last_tooltip: tuple[int, str] | None = None
         loader.batch_loaded.connect(self._thumbnails_loaded)
 
     # what subclasses give
@@ -134,6 +137,7 @@ class PhotoGridModel(QAbstractListModel):
         self._photo_of_row[rows] = np.arange(count)
         self._headers = {int(rows[start]) - 1: label for start, label in starts.items() if start < count}
         self._rows = {}
+        self.last_tooltip = None
 
     def photo_at(self, row: int) -> int:
         """The photo index of a row, -1 for a header or out of range."""
@@ -177,7 +181,8 @@ class PhotoGridModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return Path(self.path_of(photo)).name  # typing in the grid jumps to a file name
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self.tooltip_of(photo)
+            self.last_tooltip = (photo, self.tooltip_of(photo))
+            return self.last_tooltip[1]
         if role == MATCH_ROLE:
             return self.match_of(photo)
         if role == PATH_ROLE:

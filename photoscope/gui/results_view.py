@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import (
     QAbstractItemModel,
-    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
@@ -15,8 +14,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QContextMenuEvent,
+    QCursor,
     QFont,
-    QHelpEvent,
     QKeyEvent,
     QPainter,
     QPalette,
@@ -211,33 +210,26 @@ class ResultsView(QListView):
         self.setDefaultDropAction(Qt.DropAction.CopyAction)
         self.doubleClicked.connect(self.open_requested)
         self.set_tile_size(DEFAULT_TILE)
-        # The tile a shown tooltip is about, where, and what it said (the file name while its record loads).
-        self._tip = (QPersistentModelIndex(), QPoint(), "")
 
     def setModel(self, model: QAbstractItemModel | None) -> None:
         super().setModel(model)
         if isinstance(model, PhotoGridModel):
             model.records_loaded.connect(self._refresh_tooltip)
 
-    def viewportEvent(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            index = self.indexAt(event.pos())
-            said = index.data(Qt.ItemDataRole.ToolTipRole) if index.isValid() else ""
-            self._tip = (QPersistentModelIndex(index), event.globalPos(), str(said or ""))
-        return super().viewportEvent(event)
-
     def _refresh_tooltip(self) -> None:
-        """A timeline tile's tooltip asks for its page of records and shows the file name meanwhile:
-        once they are in, the tooltip still up says the caption."""
-        index, where, said = self._tip
-        if not (index.isValid() and QToolTip.isVisible() and QToolTip.text() == said):
+        """A timeline tile's tooltip asks for its page of records and says the file name meanwhile:
+        once they are in, the tooltip still up says the caption. (No ``viewportEvent`` override:
+        every paint would then wait for the GIL, which the thumbnail threads hold.)"""
+        model = self.model()
+        if not isinstance(model, PhotoGridModel):
+            return
+        asked = model.last_tooltip
+        if asked is None or not QToolTip.isVisible() or QToolTip.text() != asked[1]:
             return  # no tooltip, or another one (the tile's is gone)
+        index = model.index(model.row_of(asked[0]))
         text = index.data(Qt.ItemDataRole.ToolTipRole)
-        if text and text != said:
-            self._tip = (index, where, text)
-            QToolTip.showText(
-                where, text, self.viewport(), self.visualRect(self.model().index(index.row(), 0))
-            )
+        if text and text != asked[1]:
+            QToolTip.showText(QCursor.pos(), text, self.viewport(), self.visualRect(index))
 
     def set_tile_size(self, size: int) -> None:
         size = max(MIN_TILE, min(MAX_TILE, size))
