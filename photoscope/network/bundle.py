@@ -108,6 +108,13 @@ def bundle_version(weights_sha256: str, encoder: EncoderSpec) -> str:
     return hashlib.sha256(f"{weights_sha256}\n{spec}".encode()).hexdigest()[:12]
 
 
+def latent_dim_of(directory: str | Path) -> int:
+    """The size of the vectors the bundle in ``directory`` indexes photos by, read from its
+    ``bundle.json`` without building the network. Raises ``BundleError``."""
+    meta, _ = read_meta(directory)
+    return int(meta["network"]["latent_dim"])
+
+
 def model_version_of(directory: str | Path) -> str:
     """The version ``PhotoscopeModel.version`` gives the bundle in ``directory`` (what the index
     records), read from its ``bundle.json`` without building the network. Raises ``BundleError``."""
