@@ -229,3 +229,12 @@ def test_doctor_checks_the_model_s_vectors_without_importing_pytorch(tmp_path: P
     assert "torch" not in result["heavy"]  # type: ignore[operator]
     # The checks that need the model's version still ran: the made-up vectors are another model's.
     assert "3 photos were indexed by another model version" in str(result["stdout"])
+
+
+def test_the_photo_map_is_drawn_without_importing_pytorch(tmp_path: Path) -> None:
+    # The speed audit: `map photos` imported PyTorch (2 s) only to ask the model's version.
+    _small_library(tmp_path / "lib.db", tmp_path)
+    result = _run(
+        ["map", "photos", "--db", str(tmp_path / "lib.db"), "--out", str(tmp_path / "m.png")], tmp_path
+    )
+    assert "torch" not in result["heavy"]  # type: ignore[operator]

@@ -9,7 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from photoscope.config import default_db_path
+from photoscope.config import default_db_path, default_model_dir
 from photoscope.library.db import Library
 
 if TYPE_CHECKING:
@@ -49,6 +49,20 @@ class Core:
         from photoscope.network import PhotoscopeModel
 
         return PhotoscopeModel(self._model_dir)
+
+    def model_identity(self) -> tuple[str | None, int | None]:
+        """The model's version and vector size: the loaded network's, else read from its bundle's
+        file (importing PyTorch to build the network takes 2 s: ``doctor`` and ``map photos`` need
+        only these); (None, None) without a model (a missing bundle)."""
+        from photoscope.network import BundleError, latent_dim_of, model_version_of
+
+        if self.model_ready:
+            return self.model.version, self.model.latent_dim
+        directory = self._model_dir or default_model_dir()
+        try:
+            return model_version_of(directory), latent_dim_of(directory)
+        except (BundleError, OSError, ValueError, KeyError):
+            return None, None
 
     @cached_property
     def library(self) -> Library:

@@ -380,23 +380,8 @@ class Indexing(Core):
             del self.__dict__["library"]
         with self._store_lock:
             self._store = None
-        version, latent_dim = self._model_identity()
+        version, latent_dim = self.model_identity()
         return examine(self._db_path, repair, latent_dim=latent_dim, model_version=version)
-
-    def _model_identity(self) -> tuple[str | None, int | None]:
-        """The model's version and vector size: the loaded network's, else read from its bundle's
-        file (importing PyTorch to build it took 2 of ``doctor``'s 2.4 s); (None, None) without a
-        model (a missing bundle: the checks that need it are skipped)."""
-        from photoscope.config import default_model_dir
-        from photoscope.network import BundleError, latent_dim_of, model_version_of
-
-        if self.model_ready:
-            return self.model.version, self.model.latent_dim
-        directory = self._model_dir or default_model_dir()
-        try:
-            return model_version_of(directory), latent_dim_of(directory)
-        except (BundleError, OSError, ValueError, KeyError):
-            return None, None
 
 
 def _refuse_a_second_path(key: str, folders: list[Folder]) -> None:

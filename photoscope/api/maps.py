@@ -52,10 +52,9 @@ class WordsAndMaps(Core):
         ``search.maps.MAX_PHOTOS``)."""
         from photoscope.search.maps import MAX_PHOTOS, PhotoMapCache, photo_layout
 
-        ids, latents = self.library.load_vectors("latent", model_version=self.model.version)
+        version = self.model_identity()[0] or self.model.version  # no bundle file: the network says why
+        ids, latents = self.library.load_vectors("latent", model_version=version)
         cache = PhotoMapCache(
             cache_dir() / "maps" / hashlib.sha1(str(self.library.path).encode()).hexdigest()[:10]
         )
-        return photo_layout(
-            ids, latents, cache, self.model.version, MAX_PHOTOS if limit is None else limit, progress
-        )
+        return photo_layout(ids, latents, cache, version, MAX_PHOTOS if limit is None else limit, progress)
