@@ -50,6 +50,15 @@ class Core:
 
         return PhotoscopeModel(self._model_dir)
 
+    def model_version(self) -> str:
+        """The model's version as the index records it: the loaded network's, else read from its
+        bundle's file without PyTorch (raises ``BundleError`` for a missing or damaged bundle)."""
+        if self.model_ready:
+            return self.model.version
+        from photoscope.network import model_version_of
+
+        return model_version_of(self._model_dir or default_model_dir())
+
     def model_identity(self) -> tuple[str | None, int | None]:
         """The model's version and vector size: the loaded network's, else read from its bundle's
         file (importing PyTorch to build the network takes 2 s: ``doctor`` and ``map photos`` need

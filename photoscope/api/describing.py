@@ -24,10 +24,6 @@ class Describing(Core):
     def photos_by_ids(self, ids: Sequence[int]) -> list[PhotoRecord]:
         return self.library.photos_by_ids(list(ids))
 
-    def model_version(self) -> str:
-        """The model's version as the index records it (loads the bundle)."""
-        return self.model.version
-
     def model_info(self) -> ModelInfo:
         """The model's name, version and validation metrics (loads the bundle)."""
         bundle = self.model.bundle

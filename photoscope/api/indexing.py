@@ -190,6 +190,7 @@ class Indexing(Core):
         photos an older model on the same encoder indexed adopted first: ``adopt_vectors``)."""
         from photoscope.library.indexer import IndexWorker
 
+        model = self.model  # built first: adopting records its encoder for upgrades to come
         self.adopt_vectors()
 
         def progressed(progress: IndexProgress) -> None:
@@ -202,7 +203,7 @@ class Indexing(Core):
                 self.redescribe(IDLE_BATCH, stop=lambda: worker.stopping or worker.paused, threads=1)
 
         worker = IndexWorker(
-            self.library, self.model, on_progress=progressed, on_added=self.photos_added, **options
+            self.library, model, on_progress=progressed, on_added=self.photos_added, **options
         )
         return worker
 
@@ -214,9 +215,12 @@ class Indexing(Core):
         first, to say how many)."""
         from photoscope.library.upgrade import adopt_vectors
 
-        if self._adopted_for == self.model.version:
+        version = self.model_version()
+        if self._adopted_for == version:
             return 0
-        self._adopted_for = self.model.version
+        if not self.model_ready and all(other == version for other in self.library.model_versions()):
+            return 0  # nothing to adopt, and no network to record its encoder (the indexer's will)
+        self._adopted_for = version
         adopted = adopt_vectors(self.library, self.model)
         self.photos_added(adopted)
         return len(adopted)
@@ -242,11 +246,23 @@ class Indexing(Core):
         return self.library.stale_description_count(DESCRIPTION_VERSION)
 
     def captions_to_rewrite(self) -> int:
-        """How many indexed photos have a caption an older caption rule wrote (``redescribe``)."""
-        version = getattr(self.model, "description_version", None)
-        if version is None:
+        """How many indexed photos have a caption an older caption rule wrote (``redescribe``); the
+        network is not loaded to say it."""
+        from photoscope.network import DESCRIPTION_VERSION
+
+        version = (
+            getattr(self.model, "description_version", None) if self.model_ready else DESCRIPTION_VERSION
+        )
+        if version is None:  # a stand-in model (tests) writes no caption rule's version
             return 0
-        return self.library.stale_description_count(version, self.model.version)
+        return self.library.stale_description_count(version, self.model_version())
+
+    def indexing_waits(self) -> bool:
+        """Whether an indexing run has anything to do: photos pending, or photos another model
+        version indexed (adopted, or described again). Asked without loading the network."""
+        version = self.model_version()
+        others = any(other != version for other in self.library.model_versions())
+        return others or self.library.pending_count() > 0
 
     def redescribe(
         self,

@@ -106,7 +106,7 @@ def index(args: argparse.Namespace) -> int:
 
     with _open(args) as app:
         try:
-            version = app.model_version()  # loads the bundle now: a missing model is said before any work
+            version = app.model_version()  # reads the bundle now: a missing model is said before any work
         except BundleError as error:
             print(f"photoscope: cannot load the model: {error}", file=sys.stderr)
             return EXIT_FAILED
@@ -147,6 +147,11 @@ def _run_worker(app: Photoscope, args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from photoscope.api import IndexProgress
+
+    if not app.indexing_waits():  # the network is not loaded for nothing (2 s of PyTorch's import)
+        app.library.backup()  # as a run ends: the scan's moves and removals in the rolling backup
+        print("indexed 0 photos, 0 could not be read")
+        return 0
 
     total = app.pending_count()
     bar = tqdm(total=total, unit="photo", disable=args.quiet or None, dynamic_ncols=True)
