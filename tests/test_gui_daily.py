@@ -253,6 +253,24 @@ def test_detail_view_steps_with_the_keys_whatever_has_the_focus_and_zooms_to_100
     assert not detail.isVisible()
 
 
+def test_enter_in_the_photo_view_does_not_find_similar_photos(qtbot, make_window, daily_db) -> None:
+    # The GUI audit: a photo opened from the map (Previous and Next greyed) had the focus on Find
+    # similar, the dialog's default button; Enter ran it, replacing the results and closing the view.
+    window = make_window(daily_db)
+    window.set_browse_option("browse/group", "none")
+    qtbot.waitUntil(lambda: window.timeline.rowCount() == 11, timeout=20_000)
+    browse_ready(qtbot, window)
+    window.open_detail(window.timeline.index(0))
+    detail = window.detail
+    detail.activateWindow()
+    detail.similar_button.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is detail.similar_button)
+    for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        press(qtbot, key)
+    qtbot.wait(300)
+    assert detail.isVisible() and detail.row == 0 and window.search.query_photo is None
+
+
 def test_sizes_read_as_people_write_them() -> None:
     assert human_size(17_000) == "17 KB"
     assert human_size(3_240_000) == "3.2 MB"

@@ -163,6 +163,9 @@ class DetailView(QDialog):
         layout.addLayout(self._make_form())
         layout.addWidget(self.buttons)
         self._make_shortcuts()
+        for button in self.findChildren(QPushButton):  # Enter presses none: Space does, on the focused one
+            button.setAutoDefault(False)
+            button.setDefault(False)
         self.resize(900, 760)
         model.records_loaded.connect(self._refill)
         model.modelReset.connect(self._follow)
