@@ -65,8 +65,7 @@ def test_clicking_a_photo_opens_it(window: MapWindow, qtbot) -> None:
 def test_the_photo_map_works_from_the_keyboard(window: MapWindow, qtbot) -> None:
     # The GUI audit: the maps could be zoomed and opened with the mouse only.
     view = window.photos
-    window.activateWindow()
-    view.setFocus()
+    window.activateWindow()  # the map has the keys once drawn (they went to the tabs: the audit)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is view)
     assert view.current_photo() is None
     said = window.status.text()
@@ -75,6 +74,8 @@ def test_the_photo_map_works_from_the_keyboard(window: MapWindow, qtbot) -> None
     press(qtbot, Qt.Key.Key_Right)  # the photo nearest the middle of the view becomes current
     first = view.current_photo()
     assert first is not None and view.current_mark is not None
+    caption = window.app.photos_by_ids([first])[0].caption
+    assert caption and caption in window.status.text()  # which photo is framed, said
     press(qtbot, Qt.Key.Key_Right)
     second = view.current_photo()
     assert second is not None and second != first

@@ -114,6 +114,7 @@ class PhotoMapView(ZoomableView):
     """The library's photos; the arrow keys step from photo to photo, Enter opens the one framed."""
 
     photo_activated = Signal(int)  # a photo was clicked, or Enter pressed on it
+    current_changed = Signal(str)  # the arrows framed another photo: its caption
     filled = Signal()  # every photo is on the map: frames asked for meanwhile can be drawn
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -228,6 +229,7 @@ class PhotoMapView(ZoomableView):
     def _make_current(self, photo_id: int) -> None:
         self._current = photo_id
         item = self._items[photo_id]
+        self.current_changed.emit(item.toolTip())
         if self.current_mark is None:
             self.current_mark = self.scene().addRect(QRectF(), QPen(self.palette().text().color(), 3))
             self.current_mark.setZValue(2)

@@ -61,7 +61,8 @@ class MapWindow(QDialog):
         self.photos = PhotoMapView()
         self.photos.setAccessibleName("Photo map")
         self.photos.photo_activated.connect(self.photo_activated)
-        self.photos.filled.connect(lambda: self.highlight(self._pending_highlight))
+        self.photos.filled.connect(self._photos_drawn)
+        self.photos.current_changed.connect(self._say_current)
         self.words = WordMapView()
         self.words.setAccessibleName("Word map")
         self.status = QLabel()  # the photo map's line
@@ -132,6 +133,15 @@ class MapWindow(QDialog):
             " step with the arrows and press Enter, to open it."
         )
         self.photos.show_photos(items)  # the frames asked for meanwhile follow once all are on it
+
+    def _photos_drawn(self) -> None:
+        """Frame the results asked for meanwhile; the map has the keys (they went to the tabs)."""
+        self.highlight(self._pending_highlight)
+        if self.tabs.currentIndex() == 0:
+            self.photos.setFocus()
+
+    def _say_current(self, caption: str) -> None:
+        self.status.setText(f"{caption or 'not captioned yet'} — Enter opens it, Esc closes the maps.")
 
     def _words_ready(self, layout: object) -> None:
         words = [str(k) for k in layout.keys]  # type: ignore[attr-defined]
