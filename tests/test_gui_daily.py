@@ -577,6 +577,26 @@ def test_browse_query_detail_next_similar_and_back(qtbot, window_on_daily: MainW
     assert window.results.match_at(grid.currentIndex().row()).photo.id == moved_to
 
 
+def test_back_with_no_find_similar_to_undo_keeps_the_search(qtbot, window_on_daily: MainWindow) -> None:
+    # The GUI audit: Alt+Left ("Back to the previous search") after typing a second query cleared
+    # it and showed the timeline; the menu promised the previous search.
+    window = window_on_daily
+    browse_ready(qtbot, window)
+    window.activateWindow()
+    press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(QApplication.focusWidget(), "a green circle")
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        press(qtbot, Qt.Key.Key_Return)
+    press(qtbot, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert window.search.text() == "a green circle" and window.pages.currentWidget() is window.view
+    assert "Back returns from Find similar" in window.statusBar().currentMessage()
+    window.update_back_action()  # as the View menu opens: it says what Back would do
+    assert window.back_action.text() == "&Back (after Find similar)"
+    window.find_similar(window.results.match_at(0).photo.id, window.results.match_at(0).photo.path)
+    window.update_back_action()
+    assert window.back_action.text() == "&Back to “a green circle”"
+
+
 def test_cached_thumbnails_are_read_not_decoded_again(tmp_path: Path) -> None:
     # Qt's PNG reader splits text keys at ':', so "Thumb::MTime" never matched and every thumbnail
     # was decoded again from the photo: a missing photo (a 100,000-photo timeline's) got no tile at all.

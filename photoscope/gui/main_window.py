@@ -24,6 +24,7 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import (
+    QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDragMoveEvent,
@@ -62,6 +63,7 @@ from photoscope.gui.tile_actions import TileActions
 from photoscope.gui.timeline_reader import TimelineReader
 from photoscope.gui.wording import (
     NothingFound,
+    back_action_text,
     describe_repair,
     folder_added_note,
     folder_arrived_note,
@@ -93,6 +95,7 @@ class MainWindow(QMainWindow):
     indexing_started = Signal()
     results_shown = Signal(int)  # number of results now in the grid
     folders_changed = Signal(list)
+    back_action: QAction  # View > Back, made by ``build_menus``; its text says where it goes
 
     def __init__(self, settings: QSettings | None = None, result_limit: int = RESULT_LIMIT) -> None:
         super().__init__()
@@ -516,8 +519,12 @@ class MainWindow(QMainWindow):
     # queries
 
     def go_back(self) -> None:
-        """Back to the text query that "Find similar" replaced (else to the timeline)."""
+        """Back to the text query that "Find similar" replaced (``SearchFlow.go_back``)."""
         self.flow.go_back()
+
+    def update_back_action(self) -> None:
+        """The View menu's Back says where it goes, as the menu opens."""
+        self.back_action.setText(back_action_text(self.flow.state.back_text()))
 
     def browse_all(self) -> None:
         """Leave any query: the whole library, newest first."""

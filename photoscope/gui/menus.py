@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
+from photoscope.gui.wording import back_action_text
+
 if TYPE_CHECKING:
     from photoscope.gui.main_window import MainWindow
 
@@ -32,7 +34,8 @@ def build_menus(window: MainWindow) -> None:
     window.actions_.fill(photo_menu)
     view_menu = bar.addMenu("&View")
     add_action(view_menu, "&Find", window.focus_search, QKeySequence.StandardKey.Find)
-    add_action(view_menu, "&Back to the previous search", window.go_back, "Alt+Left")
+    window.back_action = add_action(view_menu, back_action_text(None), window.go_back, "Alt+Left")
+    view_menu.aboutToShow.connect(window.update_back_action)
     add_action(view_menu, "All &photos (timeline)", window.browse_all, "Ctrl+Home")
     add_action(view_menu, "Show &more matches", window.show_more, "Ctrl+Shift+M")
     _choice_menu(window, view_menu.addMenu("&Sort by"), "browse/sort", SORT_NAMES, "newest")

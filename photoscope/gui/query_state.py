@@ -36,6 +36,10 @@ class QueryState:
     def can_go_back(self) -> bool:
         return bool(self._back)
 
+    def back_text(self) -> str | None:
+        """The text query Back returns to (None: Back has nothing to undo)."""
+        return self._back or None
+
     def go_back(self) -> str | None:
         """Leave "Find similar": the text query to return to (None: none, back to the timeline)."""
         back, self._back, self.similar = self._back, None, None

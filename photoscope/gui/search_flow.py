@@ -23,7 +23,7 @@ from photoscope.gui.results_presenter import ResultsPresenter
 from photoscope.gui.search_panel import PhotoQuery, SearchPanel
 from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.thumbnail_loader import qimage_to_pil
-from photoscope.gui.wording import CAPTIONS_WHILE_LOADING, REFINING
+from photoscope.gui.wording import CAPTIONS_WHILE_LOADING, NOTHING_TO_GO_BACK_TO, REFINING
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -73,12 +73,13 @@ class SearchFlow(QObject):
             self.new_query()
 
     def go_back(self) -> None:
-        """Back to the text query that "Find similar" replaced (else to the timeline)."""
+        """Back to the text query that "Find similar" replaced; with none, the query stays and the
+        status bar says what Back does (it cleared the search, which the menu called the previous one)."""
         back = self.state.go_back()
         if back:
             self.search.set_text(back)
         else:
-            self.browse_all()
+            self.status.showMessage(NOTHING_TO_GO_BACK_TO, 8000)
 
     def browse_all(self) -> None:
         """Leave any query: the whole library, newest first."""

@@ -16,6 +16,18 @@ if TYPE_CHECKING:
 # label adds REFINING until the network's ranking replaces it), or the caption index's.
 REFINING = "refining…"
 CAPTIONS_WHILE_LOADING = "in captions (the model is loading)"
+NOTHING_TO_GO_BACK_TO = (
+    "Nothing to go back to: Back returns from Find similar to the search before it (Ctrl+Home shows"
+    " all photos)."
+)
+
+
+def back_action_text(back: str | None) -> str:
+    """The View menu's Back, saying where it goes."""
+    if back is None:
+        return "&Back (after Find similar)"
+    shown = back if len(back) <= 40 else back[:39] + "…"
+    return f"&Back to “{shown.replace('&', '&&')}”"
 
 
 def indexing_stopped_message(error: object) -> str:
