@@ -19,3 +19,19 @@ def test_encode_decode_round_trip_with_unknown_words() -> None:
     assert ids[-1] == vocab.end and ids[2] == vocab.unk
     assert vocab.decode(ids) == f"a dog {UNK}"
     assert vocab.unknown_words("a dog flies high") == ["flies", "high"]
+
+
+def test_accented_letters_are_folded_not_word_breaks() -> None:
+    # The CLI audit: "café" was read as "caf" (an unknown word, "did you mean car, cap, cat?") and
+    # "naïve dog" as "na", "ve" and "dog".
+    assert tokenize("Café") == ["cafe"]
+    assert tokenize("a naïve dog near the Eiffel façade") == [
+        "a",
+        "naive",
+        "dog",
+        "near",
+        "the",
+        "eiffel",
+        "facade",
+    ]
+    assert tokenize("Straße") == ["strasse"]
