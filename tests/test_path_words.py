@@ -169,3 +169,27 @@ def test_names_in_combined_queries_count_as_in_plain_ones(trips_library: tuple[P
     away = app.search_terms([QueryTerm(text="paris"), QueryTerm(text="a red circle", negative=True)], 20)
     assert away.matches and all("/Paris 2019/" in m.photo.path for m in away.matches)
     assert Path(away.matches[-1].photo.path).name.startswith("rc")  # the red circles last
+
+
+@pytest.fixture(scope="module")
+def zoo_library(
+    trained_tiny: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Photoscope, Path]]:
+    """Shapes, three of them in files named giraffe_0.jpg …: no giraffe the head could see."""
+    root = tmp_path_factory.mktemp("zoo") / "photos"
+    yield from _indexed_places(
+        root, ("zoo",), lambda c, s, i: f"giraffe_{i}.jpg" if c == "red" else f"{s}{i}.jpg", 60, trained_tiny
+    )
+
+
+def test_a_photo_named_by_a_concept_word_is_no_closest_guess(zoo_library: tuple[Photoscope, Path]) -> None:
+    """The CLI audit: "a giraffe" found giraffe.jpg first by its name, under the note that no photo
+    clearly shows a giraffe and these were the network's closest guesses."""
+    app, _ = zoo_library
+    result = app.search_text("a giraffe", 6)
+    assert sorted(Path(m.photo.path).stem for m in result.matches[:3]) == [
+        "giraffe_0",
+        "giraffe_1",
+        "giraffe_2",
+    ]
+    assert result.unsure == ()
