@@ -178,6 +178,22 @@ def test_c_caption_of_a_wrong_path_says_what_it_is(
     assert said in line and str(weird / name) in line
 
 
+def test_c_caption_of_a_truncated_photo_says_it_in_words_and_what_to_do(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
+) -> None:
+    # The CLI audit: "truncated or corrupt image ([Errno None] None: 'trunc.jpg')", Python's own
+    # text for an error that has a file name but no errno, and nothing to do.
+    whole = write_photo(tmp_path / "whole.jpg", seed=3, size=(300, 200))
+    cut = tmp_path / "trunc.jpg"
+    cut.write_bytes(whole.read_bytes()[: len(whole.read_bytes()) // 2])
+    code, out, err = run(capsys, "caption", str(cut), "--model", str(tiny_model_dir))
+    line = one_clean_line(err)
+    assert code == 1 and not out
+    assert "Errno" not in line and "None" not in line
+    assert line.startswith(f"photoscope: {cut}: truncated or corrupt image (image file is truncated")
+    assert "copy it again" in line
+
+
 # --- D, E: the query's photos of similar and --add-photo ---------------------------------------
 
 

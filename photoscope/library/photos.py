@@ -244,6 +244,14 @@ def describe_failure(error: BaseException) -> str:
     return f"{path}: {reason}" if path else reason
 
 
+def _said(error: BaseException) -> str:
+    """What an error says, without Python's "[Errno None] None: 'path'" (an OSError named after its
+    photo, ``load_photo``, that has no errno: PIL's "image file is truncated")."""
+    if isinstance(error, OSError) and error.errno is None and error.args:
+        return str(error.args[0])
+    return str(error)
+
+
 def describe_error(error: BaseException) -> str:
     """A reason a user can act on, for ``photoscope status``."""
     if isinstance(error, EmptyFile):
@@ -259,5 +267,5 @@ def describe_error(error: BaseException) -> str:
     if isinstance(error, UnidentifiedImageError):
         return "not an image, or an image format Photoscope cannot read"
     if isinstance(error, OSError | ValueError | SyntaxError | EOFError):  # PIL's ways of saying "corrupt"
-        return f"truncated or corrupt image ({error})"
+        return f"truncated or corrupt image ({_said(error)}): copy it again from where it came from"
     return f"cannot read this photo ({type(error).__name__}: {error})"
