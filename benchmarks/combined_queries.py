@@ -529,12 +529,12 @@ def path_words_sweep(args: argparse.Namespace) -> None:
         pick = sorted(rng.permutation(len(pairs))[: args.per_type])
         queries = [pairs[i] for i in pick]
         texts = [f"{a} {FOLDER_WORDS[f]}" for a, f in queries]
-        found = [path_words.path_matches(library, t, [folder.path]) for t in texts]
-        matches = [m for m, _ in found]
+        found = [path_words.path_matches(library, t, [folder.path], model.word_count) for t in texts]
+        matches = [m for m, _, _ in found]
         # What the app gives the network: the query without the words that only name folders.
         stripped = [
             path_words.network_text(t, set(model.unknown_words(t)), named)
-            for t, (_, named) in zip(texts, found, strict=True)
+            for t, (_, named, _) in zip(texts, found, strict=True)
         ]
         ranker, row_ids = TextRanker(model, store), store.ids
         print(f"{len(texts)} queries 'A F' on {len(names)} photos in {len(FOLDER_WORDS)} folders")
@@ -549,8 +549,8 @@ def path_words_sweep(args: argparse.Namespace) -> None:
             ]
             for name, bonus, within in variants:
                 both, content = [], []
-                for (a, f), row, m in zip(queries, scores, matches, strict=True):
-                    lifted = path_words.lift(row.numpy(), row_ids, m, bonus, within)
+                for (a, f), row, m, (_, _, names) in zip(queries, scores, matches, found, strict=True):
+                    lifted = path_words.lift(row.numpy(), row_ids, m, bonus, within, names)
                     top = torch.from_numpy(lifted).topk(K).indices.tolist()
                     both.append(sum(a in has[r] and folder_of[r] == f for r in top) / K)
                     content.append(sum(a in has[r] for r in top) / K)

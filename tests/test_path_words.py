@@ -81,9 +81,9 @@ def test_a_folder_word_ranks_that_folders_photos_first(named_library: tuple[Phot
 def test_the_watched_folders_own_name_lifts_nothing(named_library: tuple[Photoscope, Path]) -> None:
     app, _ = named_library
     roots = [f.path for f in app.folders()]
-    matches, named = path_words.path_matches(app.library, "holiday", roots)
+    matches, named, _ = path_words.path_matches(app.library, "holiday", roots)
     assert matches == {} and named == set()
-    matches, named = path_words.path_matches(app.library, "kitchen red", roots)
+    matches, named, _ = path_words.path_matches(app.library, "kitchen red", roots)
     assert named == {"kitchen", "red"} and len(matches) == 9  # the kitchen's 6, the garden's 3 red
     assert sorted(matches.values()).count(1.0) == 3  # red photos in the kitchen have both words
 
@@ -193,3 +193,33 @@ def test_a_photo_named_by_a_concept_word_is_no_closest_guess(zoo_library: tuple[
         "giraffe_2",
     ]
     assert result.unsure == ()
+
+
+@pytest.fixture(scope="module")
+def panda_library(
+    trained_tiny: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Photoscope, Path]]:
+    """Red circles in files with no words, blue squares in files named "red_panda_0.jpg" …"""
+    root = tmp_path_factory.mktemp("panda") / "photos"
+    yield from _indexed_places(
+        root, ("zoo",), lambda c, s, i: f"red_panda_{i}.jpg" if c == "blue" else f"c{i}.jpg", 70, trained_tiny
+    )
+
+
+def test_a_word_the_network_sees_is_no_name_to_put_first(
+    panda_library: tuple[Photoscope, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI audit: "a red car" listed erase_red_panda.jpg first, "a dog on the beach" a farm dog
+    in a field (…_dog.jpg), "dog --add snow" the same dog: a file name with one word of a
+    description went first among the network's best 100. A word the network saw 100 times or more
+    in training (red, dog, horse) it judges by looking; only names (places, people, events,
+    numbers: paris, anna, 2019, wedding) put their photos first."""
+    from photoscope.api import QueryTerm
+
+    app, _ = panda_library
+    monkeypatch.setattr(path_words, "NAME_BELOW", 20)  # the tiny network saw "red" 30 times
+    assert app.model.word_count("red") >= path_words.NAME_BELOW
+    shown = [Path(m.photo.path).stem for m in app.search_text("a red circle", 3).matches]
+    assert shown and all(s.startswith("c") for s in shown)
+    both = app.search_terms([QueryTerm(text="red"), QueryTerm(text="a circle")], 3)
+    assert all(Path(m.photo.path).stem.startswith("c") for m in both.matches)

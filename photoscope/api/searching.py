@@ -107,6 +107,7 @@ class Searching(Core):
             unknown=lambda: unknown_words(model.query_words(text), model.suggest),
             scores=lambda given: quick_scores(model, store, given),
             top_k=lambda scores, k, among: top_hits(scores, store.ids, k, among),
+            word_count=model.word_count,
         )
         if result.hits and self._only_function_words_known(text, result.unknown_words):
             return Results([], result.unknown_words)
@@ -195,6 +196,7 @@ class Searching(Core):
             unknown=lambda: engine.unknown_words(text),
             scores=lambda given: ranker.scores([given], given_options)[0].numpy(),
             top_k=store.top_k,
+            word_count=self.model.word_count,
         )
 
     def _with_names(
@@ -207,17 +209,19 @@ class Searching(Core):
         unknown: Callable[[], list[UnknownWord]],
         scores: Callable[[str], Any],
         top_k: Callable[[Any, int, np.ndarray | None], list[Hit]],
+        word_count: Callable[[str], int],
     ) -> SearchResult:
         """A text search (``plain``) with the photos whose folder or file names have the query's words
         lifted (``search.path_words``); words that name paths are not reported as unknown. ``scores``
         gives every photo's (``ids``) score for a text, ``top_k`` the best of such scores: the
-        network's, or the quick answer's."""
+        network's, or the quick answer's; ``word_count`` how often the network saw a word."""
         import numpy as np
 
         from photoscope.search import path_words
         from photoscope.search.results import SearchResult
 
-        matches, named = path_words.path_matches(self.library, text, [f.path for f in self.library.folders()])
+        roots = [f.path for f in self.library.folders()]
+        matches, named, by_names = path_words.path_matches(self.library, text, roots, word_count)
         if not matches or len(ids) == 0:
             return plain()
         found = unknown()
@@ -228,7 +232,7 @@ class Searching(Core):
         else:
             matched = np.fromiter(matches, dtype=np.int64, count=len(matches))
             allowed = matched if allowed is None else np.intersect1d(allowed, matched)
-        lifted, first = path_words.lift_named(given, ids, matches)
+        lifted, first = path_words.lift_named(given, ids, matches, promotable=by_names)
         found = [u for u in found if not set(path_words.tokens(u.word)) <= named]
         return SearchResult(top_k(lifted, limit, allowed), found, named=first)
 
@@ -309,12 +313,14 @@ class Searching(Core):
             text = " ".join(t.text for t in terms if t.text is not None and t.negative == negative)
             if not text:
                 continue
-            matches, named = path_words.path_matches(self.library, text, roots)
+            matches, named, by_names = path_words.path_matches(
+                self.library, text, roots, self.model.word_count
+            )
             names.words |= named
             if negative:
                 names.taken = list(matches)
             else:
-                names.added = matches
+                names.added, names.by_names = matches, by_names
         return names
 
     def _resolve(
@@ -391,7 +397,9 @@ class Searching(Core):
                 if all(t.negative for t in resolved.terms):  # names alone add: among what they name
                     matched = np.fromiter(names.added, dtype=np.int64, count=len(names.added))
                     allowed = matched if allowed is None else np.intersect1d(allowed, matched)
-                scores, first = path_words.lift_named(scores, store.ids, names.added)
+                scores, first = path_words.lift_named(
+                    scores, store.ids, names.added, promotable=names.by_names
+                )
             assert scores is not None
             return store.top_k(scores, limit, allowed, exclude), words, first
 
@@ -409,6 +417,7 @@ class _Names:
     """What a combined query's words name by folder and file names (``Searching._term_names``)."""
 
     added: dict[int, float] = field(default_factory=dict)  # photo id -> share of the added words
+    by_names: frozenset[int] = frozenset()  # of those, the photos a name names (they may go first)
     taken: list[int] = field(default_factory=list)  # photos a taken-away term names
     words: set[str] = field(default_factory=set)  # the query words that name some photo
 

@@ -30,8 +30,9 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -40,7 +41,12 @@ if TYPE_CHECKING:
     from photoscope.library.db import Library
 
 PATH_BONUS = 0.3
-PROMOTE_WITHIN = 100  # named photos among this many best go first (0: the bonus alone)
+PROMOTE_WITHIN = 100  # named photos among this many best go first (0: the bonus alone) ...
+# ... when a name is what names them: a query word the network saw under this many times in training
+# (as ``text_model.PHRASE_WORD_MIN_COUNT``): a place, a person, an event, a number ("paris", "anna",
+# "wedding" 42 times, "2019"). A word it saw more (red 2,352, dog 7,185, horse 209) it judges by
+# looking: a file named red_panda.jpg gains the bonus for "a red car", not the first place.
+NAME_BELOW = 100
 FUNCTION_WORDS = frozenset(
     "a an the of in on at to with and or is are be by for from near into onto over under some "  # noqa: SIM905
     "one two three his her its their this that photo photos picture pictures image images img "
@@ -73,9 +79,17 @@ def network_text(text: str, unknown: set[str], named: set[str]) -> str:
     return " ".join(kept)
 
 
-def path_matches(library: Library, text: str, roots: Iterable[str]) -> tuple[dict[int, float], set[str]]:
-    """Photo id -> share of the query's words that its path below its watched folder has; and the
-    query words that some path has."""
+class PathMatches(NamedTuple):
+    shares: dict[int, float]  # photo id -> share of the query's words its path below its watched folder has
+    named: set[str]  # the query words some path has
+    by_names: frozenset[int]  # the photos a name among them names (``NAME_BELOW``): those may go first
+
+
+def path_matches(
+    library: Library, text: str, roots: Iterable[str], word_count: Callable[[str], int] | None = None
+) -> PathMatches:
+    """The photos the query's words name by their paths below their watched folders. A word is a
+    name when the network saw it under ``NAME_BELOW`` times (``word_count``; None: every word)."""
     words = query_words(text)
     roots = sorted(roots, key=len, reverse=True)
     found: dict[int, set[str]] = {}
@@ -85,7 +99,9 @@ def path_matches(library: Library, text: str, roots: Iterable[str]) -> tuple[dic
             if word in tokens(path[len(root) :]):
                 found.setdefault(photo_id, set()).add(word)
     named = {w for hit in found.values() for w in hit}
-    return {pid: len(hit) / len(words) for pid, hit in found.items()}, named
+    names = {w for w in named if word_count is None or word_count(w) < NAME_BELOW}
+    by_names = frozenset(pid for pid, hit in found.items() if hit & names)
+    return PathMatches({pid: len(hit) / len(words) for pid, hit in found.items()}, named, by_names)
 
 
 def lift(
@@ -94,9 +110,10 @@ def lift(
     matches: dict[int, float],
     bonus: float | None = None,
     within: int | None = None,
+    promotable: AbstractSet[int] | None = None,
 ) -> npt.NDArray[np.float32]:
     """``lift_named``'s scores alone."""
-    return lift_named(scores, ids, matches, bonus, within)[0]
+    return lift_named(scores, ids, matches, bonus, within, promotable)[0]
 
 
 def lift_named(
@@ -105,10 +122,12 @@ def lift_named(
     matches: dict[int, float],
     bonus: float | None = None,
     within: int | None = None,
+    promotable: AbstractSet[int] | None = None,
 ) -> tuple[npt.NDArray[np.float32], frozenset[int]]:
     """Scores (one per store row, rows named by ``ids``) with the names' lift, and the photo ids it
-    put first: photos among the ``within`` best whose names have query words, and photos whose
-    names have every query word, go first (most words first, then by score; -inf, a photo the
+    put first: photos among the ``within`` best whose names have query words (of those, only the
+    ``promotable``: ``PathMatches.by_names``; None: all), and photos whose names have every query
+    word, go first (most words first, then by score; -inf, a photo the
     network leaves out, last among them); every other named photo gains ``bonus`` times its share
     of the words. Without scores (no word the network knows), or where they are all -inf, the names
     alone rank (every named photo is first). In NumPy: the app's first answers lift names before
@@ -123,7 +142,10 @@ def lift_named(
     if within > 0 and len(out) and scores is not None:
         count = min(within, len(out))
         best = np.argpartition(-out, count - 1)[:count]
-        among = np.isin(picked, best) | (shares >= 1.0)  # a name with every word: named, wherever
+        near = np.isin(picked, best)
+        if promotable is not None:
+            near &= np.isin(ids[picked], np.fromiter(promotable, dtype=np.int64, count=len(promotable)))
+        among = near | (shares >= 1.0)  # a name with every word: named, wherever
         finite = out[np.isfinite(out)]
         span = float(out.max() - finite.min()) + 2.0
         base = np.where(np.isfinite(out[picked]), out[picked], finite.min() - 1.0)
