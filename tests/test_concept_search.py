@@ -769,7 +769,14 @@ def test_a_concept_no_listed_photo_clearly_shows_is_said(model: PhotoscopeModel)
 
 @pytest.mark.parametrize(
     ("typo", "meant"),
-    [("dgo", "dog"), ("cta", "cat"), ("peguin", "penguin"), ("giraff", "giraffe"), ("bicylce", "bicycle")],
+    [
+        ("dgo", "dog"),
+        ("cta", "cat"),
+        ("peguin", "penguin"),
+        ("giraff", "giraffe"),
+        ("bicylce", "bicycle"),
+        ("bycicle", "bicycle"),  # the CLI audit (stop 38): "circle?"; two letters swapped, not next ones
+    ],
 )
 def test_a_misspelt_word_is_offered_the_word_meant(model: PhotoscopeModel, typo: str, meant: str) -> None:
     """Audit: `dgo` was offered "go, do", `peguin` and `giraff` nothing: a swap, a missing or an

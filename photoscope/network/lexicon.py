@@ -75,15 +75,18 @@ class Speller:
 
 
 def _one_slip(typed: str, word: str) -> bool:
-    """Whether ``typed`` is ``word`` with one letter wrong, missing or extra, or two next ones swapped."""
+    """Whether ``typed`` is ``word`` with one letter wrong, missing or extra, or two swapped ("dgo",
+    and "bycicle" for "bicycle": the y and the i change places)."""
     if typed == word or abs(len(typed) - len(word)) > 1:
         return False
     if len(typed) == len(word):
         wrong = [i for i, (a, b) in enumerate(zip(typed, word, strict=True)) if a != b]
         if len(wrong) == 1:
             return True
-        i = wrong[0]
-        return len(wrong) == 2 and wrong[1] == i + 1 and typed[i] == word[i + 1] and typed[i + 1] == word[i]
+        if len(wrong) != 2:
+            return False
+        i, j = wrong
+        return typed[i] == word[j] and typed[j] == word[i]
     short, long = (typed, word) if len(typed) < len(word) else (word, typed)
     i = next((n for n, (a, b) in enumerate(zip(short, long, strict=False)) if a != b), len(short))
     return short[i:] == long[i + 1 :]
