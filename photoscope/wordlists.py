@@ -74,3 +74,12 @@ def carry_nothing(words: list[str]) -> bool:
 def plural(count: int, word: str, words: str | None = None) -> str:
     """ "1 photo", "1,204 photos"; ``words`` for a plural that is not ``word`` + "s"."""
     return f"{count:,} {word if count == 1 else words or word + 's'}"
+
+
+def by_name_note(count: int) -> str:
+    """That the first ``count`` photos are listed by their folder or file names ("" for none)."""
+    if count <= 0:
+        return ""
+    if count == 1:
+        return "the first is listed by its folder or file name"
+    return f"the first {count} are listed by their folder or file names"

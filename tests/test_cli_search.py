@@ -230,3 +230,18 @@ def test_closest_guesses_are_said_to_be_guesses(capsys: pytest.CaptureFixture[st
     assert (
         err.strip() == "note: no photo clearly shows 'banana' to the network: these are its closest guesses"
     )
+
+
+def test_photos_listed_by_their_names_are_said_to_be(capsys: pytest.CaptureFixture[str]) -> None:
+    """The GUI and CLI audits: "paris" listed its folder's photos with no word of why."""
+    from types import SimpleNamespace
+
+    from photoscope.commands import search as search_command
+
+    match = SimpleNamespace(
+        photo=SimpleNamespace(path="/p/Paris 2019/a.jpg", caption="a pool"), score=0.3, near_duplicate=False
+    )
+    results = SimpleNamespace(unknown_words=[], unsure=(), matches=[match], photo_words=(), by_name=1)
+    args = SimpleNamespace(paths_only=False, null=False, json=False)
+    assert search_command._print(results, args) == 0
+    assert capsys.readouterr().err.strip() == "note: the first is listed by its folder or file name"

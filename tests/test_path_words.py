@@ -131,6 +131,14 @@ def test_a_query_of_names_alone_lists_only_the_photos_they_name(
     assert result.unknown_words == []
 
 
+def test_photos_listed_by_their_names_are_said_to_be(trips_library: tuple[Photoscope, Path]) -> None:
+    """The GUI audit: "paris" listed its folder's photos (children, dogs, pools) with no word that
+    they matched by the folder's name."""
+    app, _ = trips_library
+    assert app.search_text("paris", 20).by_name == 6
+    assert app.search_text("a red circle", 20).by_name == 0
+
+
 def test_names_count_in_combined_queries(trips_library: tuple[Photoscope, Path]) -> None:
     """Audit: `search paris --add "a red circle"` said the network does not know "paris" and
     showed no photo from Paris; `--subtract paris` took nothing away."""

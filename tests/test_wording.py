@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from photoscope.gui.wording import NothingFound, nothing_found
+from photoscope.api import Results
+from photoscope.gui.wording import NothingFound, nothing_found, results_message
 
 PLAIN = NothingFound(unknown_words=False, text_only=True, has_folders=True, indexing=False, filtered=False)
 
@@ -76,3 +77,10 @@ def test_photos_added_by_a_change_are_not_said_to_come_back_unless_they_do() -> 
     assert change_note(ScanReport(added=[1, 2, 3], restored=1)) == (
         "3 photos came back into the index (2 wait to be indexed again)."
     )
+
+
+def test_photos_listed_by_their_names_are_said_to_be_in_the_window() -> None:
+    """The GUI audit: "paris" listed its folder's photos with no word that the name matched."""
+    results = Results([], [], by_name=20)
+    assert results_message(results) == "The first 20 are listed by their folder or file names."
+    assert results_message(Results([], [], by_name=1)) == "The first is listed by its folder or file name."

@@ -66,7 +66,8 @@ class Searching(Core):
         ]
         dated = filters is not None and (filters.taken_from is not None or filters.taken_to is not None)
         undated = sum(1 for m in matches if m.photo.taken_at is None) if dated else 0
-        return Results(matches, result.unknown_words, relevant, undated)
+        by_name = sum(1 for h in hits if h.photo_id in result.named)
+        return Results(matches, result.unknown_words, relevant, undated, by_name=by_name)
 
     def search_captions(self, text: str, limit: int = 50, filters: Filters | None = None) -> Results:
         """Photos whose caption, tags or path hold every word of ``text`` (SQLite's full-text index,

@@ -51,6 +51,9 @@ class Results:
     # Words of a description only the concepts know ("a banana") that no listed photo clearly shows:
     # the matches are the network's closest guesses (``SearchEngine.unclear_concepts``).
     unsure: tuple[str, ...] = ()
+    # How many of the matches, from the first, are listed by their folder or file names (a name in
+    # the query: "paris" for "Paris 2019"), whatever the network sees in them.
+    by_name: int = 0
 
 
 @dataclass(frozen=True)

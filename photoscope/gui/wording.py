@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from photoscope.wordlists import by_name_note
 from photoscope.wordlists import plural as plural  # the GUI's modules count through here
 
 if TYPE_CHECKING:
@@ -159,6 +160,9 @@ def results_message(results: Results) -> str:
     if results.unsure:
         words = " or ".join(f"“{w}”" for w in results.unsure)
         messages.append(f"No photo clearly shows {words} to the network: these are its closest guesses.")
+    named = by_name_note(results.by_name)
+    if named:
+        messages.append(f"{named[:1].upper()}{named[1:]}.")
     if results.undated:
         verb = "is" if results.undated == 1 else "are"
         messages.append(
