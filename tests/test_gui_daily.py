@@ -141,6 +141,7 @@ def test_the_first_screen_is_the_library_by_month_with_a_remembered_sort(
     qtbot.waitUntil(lambda: window.timeline.rowCount() == 11, timeout=10_000)
     first = window.timeline.index(0)
     assert Path(first.data(Qt.ItemDataRole.DisplayRole)).name == "blue_circle.jpg"
+    qtbot.waitUntil(lambda: window.result_label.text() == "11 photos, by name")  # not "11 photos, name"
     assert settings.value("browse/sort") == "name" and window.browse_options() == ("name", "none")
 
 
@@ -244,6 +245,9 @@ def test_detail_view_steps_with_the_keys_whatever_has_the_focus_and_zooms_to_100
     detail.previous_button.click()
     assert detail.row == 0 and not detail.previous_button.isEnabled()
     qtbot.waitUntil(lambda: detail.fields["caption"].text() != "", timeout=10_000)
+    # No date taken: the file's date, which the timeline files it under (the GUI audit: the timeline
+    # said "November 2024" and the photo view "Taken: unknown").
+    assert detail.fields["taken"].text() == "unknown (the file is dated 10 November 2024)"
     detail.zoom_button.click()
     qtbot.waitUntil(
         lambda: detail.full.pixmap() is not None and not detail.full.pixmap().isNull(), timeout=10_000
@@ -487,6 +491,8 @@ def test_grid_fills_its_width_and_the_chip_moves_nothing(qtbot, make_window, lib
     width = view.viewport().width()
     columns = width // view.gridSize().width()
     assert width - columns * view.gridSize().width() < columns + 2  # no empty strip at the right
+    window.search.show_message("")  # the note on the text's answer (names listed first) aside
+    qtbot.wait(20)
     height = window.search.height()
     top = window.pages.mapTo(window, window.pages.rect().topLeft()).y()
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
@@ -494,7 +500,10 @@ def test_grid_fills_its_width_and_the_chip_moves_nothing(qtbot, make_window, lib
     assert window.search.chip.isVisible()
     qtbot.wait(20)
     assert window.search.height() == height or window.search.message.isVisible()
-    assert window.pages.mapTo(window, window.pages.rect().topLeft()).y() == top
+    assert (
+        window.pages.mapTo(window, window.pages.rect().topLeft()).y() == top
+        or window.search.message.isVisible()
+    )
 
 
 def test_about_names_its_metrics_and_the_words_panel_asks_for_what_is_missing(

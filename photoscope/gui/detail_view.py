@@ -46,9 +46,12 @@ def human_size(size: int) -> str:
     return f"{size} bytes"
 
 
-def format_taken(taken_at: str | None) -> str:
+def format_taken(taken_at: str | None, mtime: float | None = None) -> str:
+    """The date taken; without one, the file's date, which the timeline files the photo under."""
     if not taken_at:
-        return "unknown"
+        if mtime is None:
+            return "unknown"
+        return f"unknown (the file is dated {datetime.fromtimestamp(mtime).strftime('%-d %B %Y')})"
     try:
         return datetime.fromisoformat(taken_at).strftime("%-d %B %Y, %H:%M")
     except ValueError:
@@ -348,7 +351,7 @@ class DetailView(QDialog):
         self.setWindowTitle(f"{Path(p.path).name} — {photo + 1:,} of {count:,}")
         self.fields["caption"].setText(p.caption or "not captioned yet")
         self.fields["tags"].setText(concepts_text(p) or format_tags(p.tags))
-        self.fields["taken"].setText(format_taken(p.taken_at))
+        self.fields["taken"].setText(format_taken(p.taken_at, p.mtime))
         self.fields["camera"].setText(p.camera or "unknown")
         size = f"{p.width} \N{MULTIPLICATION SIGN} {p.height} pixels, " if p.width and p.height else ""
         self.fields["size"].setText(f"{size}{human_size(p.size)}")

@@ -49,7 +49,7 @@ from photoscope.gui.launch_order import LaunchOrder
 from photoscope.gui.library_dialog import LibraryDialog, choose_folder
 from photoscope.gui.library_opener import LibraryOpener
 from photoscope.gui.map_window import MapWindow
-from photoscope.gui.menus import SORT_NAMES, build_menus
+from photoscope.gui.menus import SORTED_AS, build_menus
 from photoscope.gui.pages import MoreBar, Pages, UpgradeBar, WelcomePage, pictures_folder
 from photoscope.gui.photo_drops import PhotoDropFilter
 from photoscope.gui.results_model import PhotoGridModel, ResultsModel, TimelineModel
@@ -578,7 +578,7 @@ class MainWindow(QMainWindow):
             sort, _ = self.browse_options()
             if self.timeline.complete:  # not "500 photos" while the first screen only is in
                 self.result_label.setText(
-                    f"{plural(self.timeline.photo_count(), 'photo')}, {SORT_NAMES[sort].lower()}"
+                    f"{plural(self.timeline.photo_count(), 'photo')}, {SORTED_AS[sort]}"
                 )
             else:
                 self.result_label.clear()

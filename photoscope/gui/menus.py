@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from photoscope.gui.main_window import MainWindow
 
 SORT_NAMES = {"newest": "Newest first", "oldest": "Oldest first", "name": "Name", "folder": "Folder"}
+SORTED_AS = {"newest": "newest first", "oldest": "oldest first", "name": "by name", "folder": "by folder"}
 GROUP_NAMES = {"month": "Month", "folder": "Folder", "none": "No groups"}
 
 
