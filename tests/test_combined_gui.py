@@ -27,10 +27,14 @@ def drop(widget, mime: QMimeData, modifiers: Qt.KeyboardModifier) -> None:  # ty
 def test_typed_words_become_chips_that_flip_and_combine(qtbot, make_window, library_db) -> None:  # type: ignore[no-untyped-def]
     window = make_window(library_db)
     search = window.search
+    # The GUI audit: + and - did nothing with no words typed, and did not look it.
+    assert not search.add_button.isEnabled() and not search.subtract_button.isEnabled()
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
         qtbot.keyClicks(search.edit, "red")
+        assert search.add_button.isEnabled() and search.subtract_button.isEnabled()
         qtbot.keyClick(search.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert search.edit.text() == "" and len(search.terms_bar.chips) == 1 and search.terms_bar.isVisible()
+    assert not search.add_button.isEnabled()
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
         qtbot.keyClicks(search.edit, "square")
         search.subtract_button.click()  # the mouse's way to take the words away

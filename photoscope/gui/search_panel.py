@@ -196,12 +196,15 @@ class SearchPanel(QWidget):
         self.terms_bar.focus_after = self.edit
         self.terms_bar.changed.connect(self.terms_changed)
         self.edit.installEventFilter(TermKeys(self, self.add_text_term))
-        self.add_button = tool_button("+", "Add the typed words as a term (Ctrl+Enter)", "Add as a term")
+        self.add_button = tool_button(
+            "+", "Keep the typed words as a part of the search, and type more (Ctrl+Enter)", "Add as a term"
+        )
         self.add_button.clicked.connect(lambda: self.add_text_term(False))
         self.subtract_button = tool_button(
-            "\N{MINUS SIGN}", "Take the typed words away (Ctrl+Shift+Enter)", "Take away as a term"
+            "\N{MINUS SIGN}", "Leave out photos of the typed words (Ctrl+Shift+Enter)", "Take away as a term"
         )
         self.subtract_button.clicked.connect(lambda: self.add_text_term(True))
+        self._sync_term_buttons()
         self.search_row = QHBoxLayout()
         self.search_row.addWidget(self.edit, 1)
         self.search_row.addWidget(self.add_button)
@@ -242,6 +245,7 @@ class SearchPanel(QWidget):
         self.text_query.emit(self.text())
 
     def _text_changed(self, text: str) -> None:
+        self._sync_term_buttons()
         if text:
             return
         self.debounce.stop()
@@ -256,9 +260,7 @@ class SearchPanel(QWidget):
         """Search by this photo: shows the chip and clears the text."""
         self.query_photo = photo
         self.debounce.stop()
-        self.edit.blockSignals(True)  # clearing the text must not start a text query
-        self.edit.clear()
-        self.edit.blockSignals(False)
+        self._clear_text_quietly()  # clearing the text must not start a text query
         name = Path(photo).name if isinstance(photo, str) else "the pasted image"
         self.chip.show_query(name)
         if isinstance(photo, QImage):
@@ -269,12 +271,10 @@ class SearchPanel(QWidget):
         """Empty the query without searching: the grid shows something else now (the library's
         copies), which the old query must not seem to have asked for."""
         self.debounce.stop()
-        for widget in (self.edit, self.terms_bar):
-            widget.blockSignals(True)
-        self.edit.clear()
+        self._clear_text_quietly()
+        self.terms_bar.blockSignals(True)
         self.terms_bar.clear()
-        for widget in (self.edit, self.terms_bar):
-            widget.blockSignals(False)
+        self.terms_bar.blockSignals(False)
         self._drop_photo_query()
 
     def clear_photo(self) -> None:
@@ -309,10 +309,21 @@ class SearchPanel(QWidget):
         if not text:
             return
         self.debounce.stop()
+        self._clear_text_quietly()
+        self.terms_bar.add(text=text, negative=negative)
+
+    def _clear_text_quietly(self) -> None:
+        """Empty the box without a text query (its signals blocked), the term buttons in step."""
         self.edit.blockSignals(True)
         self.edit.clear()
         self.edit.blockSignals(False)
-        self.terms_bar.add(text=text, negative=negative)
+        self._sync_term_buttons()
+
+    def _sync_term_buttons(self) -> None:
+        """+ and - act on the typed words: with none, they are greyed (they did nothing, unsaid)."""
+        typed = bool(self.text())
+        self.add_button.setEnabled(typed)
+        self.subtract_button.setEnabled(typed)
 
     def add_photo_term(self, photo: PhotoQuery, negative: bool = False) -> None:
         self.terms_bar.add(photo=photo, negative=negative)
