@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import warnings
 from pathlib import Path
@@ -92,7 +93,7 @@ def test_unknown_words_and_empty_results_are_explained(qtbot, make_window, libra
     window = make_window(library_db)
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
         window.search.set_text("a red cirle")
-    message = window.search.message.text()
+    message = re.sub("<[^>]+>", "", window.search.message.text())  # as read: the suggestion is a link
     assert window.search.message.isVisible()
     assert "does not know “cirle”" in message and "did you mean “circle”" in message
     assert window.results.rowCount() > 0  # the known words still search
@@ -230,3 +231,17 @@ def test_escape_in_the_search_box_empties_it(qtbot, make_window, library_db) -> 
     qtbot.keyClick(window.search.edit, Qt.Key.Key_Escape)
     assert window.search.text() == ""
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.browse, timeout=10_000)
+
+
+def test_a_spelling_suggestion_is_a_link_that_searches_for_it(qtbot, make_window, library_db) -> None:  # type: ignore[no-untyped-def]
+    """The GUI audit: 'did you mean “giraffe”?' could not be clicked."""
+    window = make_window(library_db)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.set_text("a red circel")
+    message = window.search.message
+    qtbot.waitUntil(lambda: "did you mean" in message.text(), timeout=10_000)
+    assert '<a href="0">“circle”</a>' in message.text()
+    assert message.textInteractionFlags() & Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        message.linkActivated.emit("0")  # as a click on the link, or Enter on it
+    assert window.search.text() == "a red circle"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -160,6 +163,11 @@ class SearchPanel(QWidget):
         self._build_search_row()
         self._build_filter_row()
         self.message = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
+        self.message.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.message.linkActivated.connect(self._correct)
+        self._corrections: list[tuple[str, str]] = []
         self.message.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -364,6 +372,24 @@ class SearchPanel(QWidget):
 
         return Filters(self.folder(), self.date_from.value(), self.date_to.value())
 
-    def show_message(self, text: str) -> None:
-        self.message.setText(text)
+    def show_message(self, text: str, corrections: Sequence[tuple[str, str]] = ()) -> None:
+        """A note under the search bar; each suggested word of ``corrections`` (typed, suggested) a
+        link that searches with it put right."""
+        self._corrections = list(corrections)
+        if self._corrections:
+            shown = html.escape(text, quote=False)
+            for at, (_, suggested) in enumerate(self._corrections):
+                quoted = f"“{html.escape(suggested)}”"
+                shown = shown.replace(quoted, f'<a href="{at}">{quoted}</a>', 1)
+            self.message.setTextFormat(Qt.TextFormat.RichText)
+            self.message.setText(shown)
+        else:
+            self.message.setTextFormat(Qt.TextFormat.PlainText)
+            self.message.setText(text)
         self.message.setVisible(bool(text))
+
+    def _correct(self, link: str) -> None:
+        """Search again with the typed word put right (a suggestion's link)."""
+        typed, suggested = self._corrections[int(link)]
+        pattern = re.compile(rf"(?<!\w){re.escape(typed)}(?!\w)", re.IGNORECASE)
+        self.set_text(pattern.sub(suggested, self.text(), count=1))

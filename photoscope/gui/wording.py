@@ -120,6 +120,12 @@ def unknown_words_message(unknown: list[UnknownWord]) -> str:
     return message[:1].upper() + message[1:]
 
 
+def corrections(unknown: list[UnknownWord]) -> list[tuple[str, str]]:
+    """(word typed, word suggested) for each suggestion ``unknown_words_message`` offers, in order:
+    the window makes each a link that searches with the word put right."""
+    return [(u.word, s) for u in unknown if not u.searched_as for s in u.suggestions]
+
+
 def results_count(results: Results) -> str:
     """What the grid holds: “12 likely matches” while weaker ones wait behind, else “40 photos”;
     “3 closest guesses” when no photo clearly shows what was asked (``Results.unsure``)."""
