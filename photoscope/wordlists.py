@@ -83,3 +83,12 @@ def by_name_note(count: int) -> str:
     if count == 1:
         return "the first is listed by its folder or file name"
     return f"the first {count} are listed by their folder or file names"
+
+
+def undated_note(count: int) -> str:
+    """That ``count`` photos, with a date filter, are placed by their files' dates ("" for none)."""
+    if count <= 0:
+        return ""
+    if count == 1:
+        return "1 photo with no date taken is placed by the file's date"
+    return f"{count:,} photos with no date taken are placed by the file's date"

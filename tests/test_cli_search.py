@@ -245,3 +245,21 @@ def test_photos_listed_by_their_names_are_said_to_be(capsys: pytest.CaptureFixtu
     args = SimpleNamespace(paths_only=False, null=False, json=False)
     assert search_command._print(results, args) == 0
     assert capsys.readouterr().err.strip() == "note: the first is listed by its folder or file name"
+
+
+def test_photos_placed_by_their_files_date_are_said_to_be(capsys: pytest.CaptureFixture[str]) -> None:
+    """The CLI audit: `dog --from 2019-01-01` listed photos with no date taken (placed by their
+    file's date, 2026) and said nothing; the window says it."""
+    from types import SimpleNamespace
+
+    from photoscope.commands import search as search_command
+
+    match = SimpleNamespace(
+        photo=SimpleNamespace(path="/p/a.jpg", caption="a dog"), score=0.3, near_duplicate=False
+    )
+    results = SimpleNamespace(unknown_words=[], unsure=(), matches=[match], photo_words=(), undated=1)
+    args = SimpleNamespace(paths_only=False, null=False, json=False)
+    assert search_command._print(results, args) == 0
+    assert capsys.readouterr().err.strip() == (
+        "note: 1 photo with no date taken is placed by the file's date"
+    )

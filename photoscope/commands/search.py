@@ -20,7 +20,7 @@ from photoscope.commands.common import (
     reads_library,
 )
 from photoscope.commands.terms import add_term_options, missing_photos, query_terms
-from photoscope.wordlists import by_name_note, says_nothing
+from photoscope.wordlists import by_name_note, says_nothing, undated_note
 
 if TYPE_CHECKING:
     from photoscope.api import Photoscope
@@ -215,9 +215,10 @@ def _photos_below(db: Path | None, folder: str, app: Photoscope | None = None) -
 def _print_notes(results: Any, terms: Sequence[Any]) -> None:
     """On stderr: the words the model does not know (and what it searched instead), those no listed
     photo clearly shows, and what each photo term counted as."""
-    named = by_name_note(getattr(results, "by_name", 0))  # an older running app's answer has none
-    if named:
-        print(f"note: {named}", file=sys.stderr)
+    # An older running app's answer has neither count.
+    for note in (by_name_note(getattr(results, "by_name", 0)), undated_note(getattr(results, "undated", 0))):
+        if note:
+            print(f"note: {note}", file=sys.stderr)
     for word in getattr(results, "unsure", ()):  # an older running app's answer has none
         print(
             f"note: no photo clearly shows '{word}' to the network: these are its closest guesses",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from photoscope.wordlists import by_name_note
+from photoscope.wordlists import by_name_note, undated_note
 from photoscope.wordlists import plural as plural  # the GUI's modules count through here
 
 if TYPE_CHECKING:
@@ -170,10 +170,7 @@ def results_message(results: Results) -> str:
     if named:
         messages.append(f"{named[:1].upper()}{named[1:]}.")
     if results.undated:
-        verb = "is" if results.undated == 1 else "are"
-        messages.append(
-            f"{plural(results.undated, 'photo')} with no date taken {verb} placed by the file's date."
-        )
+        messages.append(f"{undated_note(results.undated)}.")
     return " ".join(m for m in messages if m)
 
 
