@@ -101,6 +101,13 @@ def test_the_step_to_the_nearest_photo_in_a_direction() -> None:
     assert nearest_in_direction(points, 0, (-1, 0)) == 4
 
 
+def test_the_word_map_leaves_out_function_words(window: MapWindow) -> None:
+    # The GUI audit: "is", "a", "of", "his", "that" took the word map's room.
+    from photoscope.wordlists import FUNCTION_WORDS
+
+    assert window.words.words() and not set(window.words.words()) & FUNCTION_WORDS
+
+
 def test_word_map_centres_a_word_and_its_neighbours(window: MapWindow, qtbot) -> None:
     window.word_box.setText("red")
     qtbot.keyClick(window.word_box, Qt.Key.Key_Return)

@@ -38,12 +38,14 @@ class WordsAndMaps(Core):
         return self.words.analogy(a, b, c, limit)
 
     def word_map(self, count: int = 300) -> Layout:
-        """The most frequent known words laid out by their embeddings."""
+        """The most frequent known words laid out by their embeddings, function words ("a", "is",
+        "of") left out: they took the map's room and say nothing of photos."""
         from photoscope.search.maps import word_layout
+        from photoscope.wordlists import FUNCTION_WORDS
 
         space = self.words
-        words = space.words[:count]  # the vocabulary is sorted by frequency
-        return word_layout(words, space.vectors[: len(words)])
+        rows = [i for i, w in enumerate(space.words) if w not in FUNCTION_WORDS][:count]  # by frequency
+        return word_layout([space.words[i] for i in rows], space.vectors[rows])
 
     # maps
 
