@@ -196,6 +196,7 @@ def test_a_timeline_tooltip_shows_the_caption_on_the_first_hover(qtbot, make_win
     QApplication.sendEvent(grid.viewport(), hover)
     qtbot.waitUntil(lambda: QToolTip.isVisible() and record.caption in QToolTip.text(), timeout=10_000)
     assert Path(record.path).name in QToolTip.text()
+    assert "file dated" in QToolTip.text() and "2024" in QToolTip.text()  # the date it is filed under
     # Another control's tooltip later is left alone when more records come in (review of stop 38).
     QToolTip.showText(grid.mapToGlobal(centre), "Tile size", window.tile_slider)
     window.timeline.records_loaded.emit()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -78,7 +79,19 @@ def tooltip(match: Match) -> str:
 
 
 def record_tooltip(record: PhotoRecord) -> str:
-    return f"{record.caption or 'not captioned yet'}{_looks_like(record)}\n{Path(record.path).name}"
+    """A timeline tile's: the caption, what the head sees, the file's name and the date the timeline
+    files the photo under (the GUI audit: sorted by date, the tooltip said none)."""
+    caption = record.caption or "not captioned yet"
+    return f"{caption}{_looks_like(record)}\n{Path(record.path).name} · {_when(record)}"
+
+
+def _when(record: PhotoRecord) -> str:
+    if record.taken_at:
+        try:
+            return datetime.fromisoformat(record.taken_at).strftime("taken %-d %B %Y")
+        except ValueError:
+            return f"taken {record.taken_at}"
+    return datetime.fromtimestamp(record.mtime).strftime("file dated %-d %B %Y")
 
 
 class PhotoGridModel(QAbstractListModel):
