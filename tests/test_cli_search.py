@@ -228,7 +228,8 @@ def test_closest_guesses_are_said_to_be_guesses(capsys: pytest.CaptureFixture[st
     out, err = capsys.readouterr()
     assert "coaster.jpg" in out
     assert (
-        err.strip() == "note: no photo clearly shows 'banana' to the network: these are its closest guesses"
+        err.strip()
+        == "note: Photoscope cannot clearly see 'banana' in any photo: these are its closest guesses"
     )
 
 

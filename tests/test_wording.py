@@ -62,7 +62,7 @@ def test_closest_guesses_are_not_called_likely_matches() -> None:
     assert results_count(unsure) == "3 closest guesses"
     assert (
         results_message(unsure)
-        == "No photo clearly shows “banana” to the network: these are its closest guesses."
+        == "Photoscope cannot clearly see “banana” in any photo: these are its closest guesses."
     )
 
 

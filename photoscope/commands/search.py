@@ -221,7 +221,7 @@ def _print_notes(results: Any, terms: Sequence[Any]) -> None:
             print(f"note: {note}", file=sys.stderr)
     for word in getattr(results, "unsure", ()):  # an older running app's answer has none
         print(
-            f"note: no photo clearly shows '{word}' to the network: these are its closest guesses",
+            f"note: Photoscope cannot clearly see '{word}' in any photo: these are its closest guesses",
             file=sys.stderr,
         )
     for word in results.unknown_words:
