@@ -264,3 +264,19 @@ def test_photos_placed_by_their_files_date_are_said_to_be(capsys: pytest.Capture
     assert capsys.readouterr().err.strip() == (
         "note: 1 photo with no date taken is placed by the file's date"
     )
+
+
+def test_a_concept_no_photo_shows_is_said_when_nothing_is_listed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The CLI audit: `search espresso` printed "no matching photos" and no reason."""
+    from types import SimpleNamespace
+
+    from photoscope.commands import search as search_command
+
+    results = SimpleNamespace(unknown_words=[], unsure=("espresso",), matches=[], photo_words=())
+    args = SimpleNamespace(paths_only=False, null=False, json=False, folder=None, db=tmp_path / "x.db")
+    assert search_command._print(results, args) == 1
+    assert capsys.readouterr().err.strip() == (
+        "no matching photos: Photoscope cannot clearly see 'espresso' in any photo"
+    )

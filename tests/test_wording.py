@@ -84,3 +84,9 @@ def test_photos_listed_by_their_names_are_said_to_be_in_the_window() -> None:
     results = Results([], [], by_name=20)
     assert results_message(results) == "The first 20 are listed by their folder or file names."
     assert results_message(Results([], [], by_name=1)) == "The first is listed by its folder or file name."
+
+
+def test_a_concept_no_photo_shows_is_said_when_nothing_is_listed_in_the_window() -> None:
+    assert results_message(Results([], [], unsure=("espresso",))) == (
+        "Photoscope cannot clearly see “espresso” in any photo."
+    )

@@ -174,7 +174,9 @@ class Searching(Core):
             listed = [h.photo_id for h in result.hits]
             # Photos named by the query are what was asked for, whatever the head sees in them.
             named = any(i in result.named for i in listed)
-            unsure = () if named else self.engine.unclear_concepts(text, listed, options)
+            # Nothing listed under a filter says nothing of the photos outside it.
+            narrowed = not listed and allowed is not None
+            unsure = () if named or narrowed else self.engine.unclear_concepts(text, listed, options)
         if result.hits and self._only_function_words_known(text, result.unknown_words):
             return Results([], result.unknown_words)  # "a giraffe": "a" alone would rank every photo
         return replace(self._results(result, filters), unsure=unsure)

@@ -108,7 +108,7 @@ def _print(
     counted as) on stderr. ``app``: the library the results came from, if open here."""
     _print_notes(results, terms)
     if not results.matches:
-        return _nothing_found(args, app)
+        return _nothing_found(args, app, _unseen(results))
     escaped = 0
     for m in results.matches:
         if args.null:
@@ -131,13 +131,24 @@ def _print(
     return 0
 
 
-def _nothing_found(args: argparse.Namespace, app: Photoscope | None = None) -> int:
+def _unseen(results: Any) -> str | None:
+    """Why nothing is listed when the query's words are the head's alone: it sees none clearly."""
+    unsure = getattr(results, "unsure", ())  # an older running app's answer has none
+    if not unsure:
+        return None
+    return "Photoscope cannot clearly see " + " or ".join(f"'{w}'" for w in unsure) + " in any photo"
+
+
+def _nothing_found(args: argparse.Namespace, app: Photoscope | None = None, why: str | None = None) -> int:
     """Why a search listed nothing: a ``--folder`` below which the library has no photo (a wrong
     path: the search never looked anywhere), else no photo matched, with the reason when the library
     tells it (``_why_nothing``). ``app``: the library if open here (a running app's answer opens it
     for the check)."""
     if args.folder is not None and not _photos_below(args.db, args.folder, app):
         return _wrong_folder(args.folder)
+    if why is not None:
+        print(f"no matching photos: {why}", file=sys.stderr)
+        return EXIT_FAILED
     if app is None:
         from photoscope.api import Photoscope
 
@@ -219,7 +230,7 @@ def _print_notes(results: Any, terms: Sequence[Any]) -> None:
     for note in (by_name_note(getattr(results, "by_name", 0)), undated_note(getattr(results, "undated", 0))):
         if note:
             print(f"note: {note}", file=sys.stderr)
-    for word in getattr(results, "unsure", ()):  # an older running app's answer has none
+    for word in getattr(results, "unsure", ()) if results.matches else ():  # none: _nothing_found says it
         print(
             f"note: Photoscope cannot clearly see '{word}' in any photo: these are its closest guesses",
             file=sys.stderr,

@@ -165,7 +165,8 @@ def results_message(results: Results) -> str:
     messages = [unknown_words_message(results.unknown_words), photo_words_message(results.photo_words)]
     if results.unsure:
         words = " or ".join(f"“{w}”" for w in results.unsure)
-        messages.append(f"Photoscope cannot clearly see {words} in any photo: these are its closest guesses.")
+        guesses = ": these are its closest guesses" if results.matches else ""
+        messages.append(f"Photoscope cannot clearly see {words} in any photo{guesses}.")
     named = by_name_note(results.by_name)
     if named:
         messages.append(f"{named[:1].upper()}{named[1:]}.")

@@ -267,13 +267,16 @@ class SearchEngine:
         self, text: str, photo_ids: Sequence[int], options: TextSearchOptions | None = None
     ) -> tuple[str, ...]:
         """The words of a query only the concepts know ("a banana") that none of the listed photos
-        shows clearly (the head's probability over the word's classes below ``CLEARLY`` in each):
-        the answer is the head's closest guesses, and says so. () for a query the decoder reads,
+        shows clearly (the head's probability over the word's classes below ``CLEARLY`` in each),
+        every such word when none is listed: the answer is the head's closest guesses (or nothing),
+        and says so. () for a query the decoder reads,
         whose latent answers too."""
         query = self.model.query_words(text)
-        rows = torch.tensor(self.store.rows_of_ids(photo_ids), dtype=torch.long)
-        if query.decoder_words or not query.concepts or len(rows) == 0:
+        if query.decoder_words or not query.concepts:
             return ()
+        rows = torch.tensor(self.store.rows_of_ids(photo_ids), dtype=torch.long)
+        if len(rows) == 0:  # nothing listed: no photo shows them clearly enough to be listed
+            return tuple(word for word, _ in query.concepts)
         near = (options or TextSearchOptions()).near_classes
         return tuple(
             word
