@@ -254,6 +254,7 @@ def test_detail_view_steps_with_the_keys_whatever_has_the_focus_and_zooms_to_100
         lambda: detail.full.pixmap() is not None and not detail.full.pixmap().isNull(), timeout=10_000
     )
     assert detail.full.pixmap().width() == 224  # the photo at its own size
+    assert detail.zoom_button.text() == "Fit"  # what pressing it again does
     press(qtbot, Qt.Key.Key_Escape)
     assert not detail.isVisible()
 

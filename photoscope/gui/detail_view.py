@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from photoscope.api import Match
 
 PREVIEW_SIDE = 1280
+FULL_SIZE_TIP = "Show the photo at its own size (1); drag the scroll bars to look around"
+FIT_TIP = "Fit the photo to the window (1)"
 MAX_ENLARGEMENT = 2  # a small photo is shown at most twice its own size: more is a blur, not detail
 FULL_SIDE = 20_000  # "100 %": the photo at its own size (up to this many pixels a side)
 
@@ -213,7 +215,7 @@ class DetailView(QDialog):
         self.next_button.clicked.connect(self.next)
         self.zoom_button = QPushButton("100 %")
         self.zoom_button.setCheckable(True)
-        self.zoom_button.setToolTip("Show the photo at its own size (1); drag the scroll bars to look around")
+        self.zoom_button.setToolTip(FULL_SIZE_TIP)
         self.zoom_button.toggled.connect(self._zoom)
         self.position = QLabel()
         row.addWidget(self.previous_button)
@@ -369,7 +371,11 @@ class DetailView(QDialog):
         self._show_note()
 
     def _zoom(self, on: bool) -> None:
+        """The photo at its own size (on) or fitted; the button says what pressing it does next
+        (the GUI audit: "100 %" in both, the pressed look the only difference)."""
         self.stack.setCurrentWidget(self.zoom_area if on else self.preview)
+        self.zoom_button.setText("Fit" if on else "100 %")
+        self.zoom_button.setToolTip(FIT_TIP if on else FULL_SIZE_TIP)
         if on and self._shown is not None:
             self._load_full()
         self._show_note()
