@@ -65,6 +65,15 @@ def browse_ready(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.browse, timeout=20_000)
 
 
+def ungrouped_timeline(qtbot, make_window: WindowFactory, db: Path) -> MainWindow:  # type: ignore[no-untyped-def]
+    """A window on ``db`` showing its whole timeline, every row a photo (no month headers)."""
+    window = make_window(db)
+    window.set_browse_option("browse/group", "none")
+    qtbot.waitUntil(lambda: window.timeline.rowCount() == 11, timeout=20_000)
+    browse_ready(qtbot, window)
+    return window
+
+
 # --- 1. relevance --------------------------------------------------------------------------------------
 
 
@@ -146,10 +155,7 @@ def test_the_first_screen_is_the_library_by_month_with_a_remembered_sort(
 
 
 def test_keys_move_through_the_grid_and_enter_opens(qtbot, make_window, daily_db) -> None:
-    window = make_window(daily_db)
-    window.set_browse_option("browse/group", "none")
-    qtbot.waitUntil(lambda: window.timeline.rowCount() == 11, timeout=20_000)
-    browse_ready(qtbot, window)
+    window = ungrouped_timeline(qtbot, make_window, daily_db)
     window.activateWindow()
     press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)  # Ctrl+F: the search box
     assert QApplication.focusWidget() is window.search.edit
@@ -184,10 +190,7 @@ def test_the_concept_names_are_read_in_the_background_before_a_tooltip_asks(
 def test_a_timeline_tooltip_shows_the_caption_on_the_first_hover(qtbot, make_window, daily_db) -> None:
     # The GUI audit: hovering a tile in the timeline showed its file name alone; the caption came
     # only on a second hover, once the tile's page of records had been fetched for the first.
-    window = make_window(daily_db)
-    window.set_browse_option("browse/group", "none")
-    qtbot.waitUntil(lambda: window.timeline.rowCount() == 11, timeout=20_000)
-    browse_ready(qtbot, window)
+    window = ungrouped_timeline(qtbot, make_window, daily_db)
     grid = window.browse
     centre = grid.visualRect(window.timeline.index(3)).center()
     record = window.api.photos_by_ids([window.timeline.id_of(3)])[0]
@@ -209,10 +212,7 @@ def test_a_timeline_tooltip_shows_the_caption_on_the_first_hover(qtbot, make_win
 
 def test_a_small_photo_is_not_blown_up_to_a_blur(qtbot, make_window, daily_db) -> None:
     # The GUI audit: a 224-pixel photo filled the whole photo view, 4 times its size, a smear.
-    window = make_window(daily_db)
-    window.set_browse_option("browse/group", "none")
-    qtbot.waitUntil(lambda: window.timeline.rowCount() == 11, timeout=20_000)
-    browse_ready(qtbot, window)
+    window = ungrouped_timeline(qtbot, make_window, daily_db)
     window.open_detail(window.timeline.index(0))
     detail = window.detail
     detail.resize(1400, 1100)
@@ -224,10 +224,7 @@ def test_a_small_photo_is_not_blown_up_to_a_blur(qtbot, make_window, daily_db) -
 def test_detail_view_steps_with_the_keys_whatever_has_the_focus_and_zooms_to_100(
     qtbot, make_window, daily_db
 ) -> None:
-    window = make_window(daily_db)
-    window.set_browse_option("browse/group", "none")
-    qtbot.waitUntil(lambda: window.timeline.rowCount() == 11, timeout=20_000)
-    browse_ready(qtbot, window)
+    window = ungrouped_timeline(qtbot, make_window, daily_db)
     window.open_detail(window.timeline.index(0))
     detail = window.detail
     detail.activateWindow()
@@ -262,10 +259,7 @@ def test_detail_view_steps_with_the_keys_whatever_has_the_focus_and_zooms_to_100
 def test_enter_in_the_photo_view_does_not_find_similar_photos(qtbot, make_window, daily_db) -> None:
     # The GUI audit: a photo opened from the map (Previous and Next greyed) had the focus on Find
     # similar, the dialog's default button; Enter ran it, replacing the results and closing the view.
-    window = make_window(daily_db)
-    window.set_browse_option("browse/group", "none")
-    qtbot.waitUntil(lambda: window.timeline.rowCount() == 11, timeout=20_000)
-    browse_ready(qtbot, window)
+    window = ungrouped_timeline(qtbot, make_window, daily_db)
     window.open_detail(window.timeline.index(0))
     detail = window.detail
     detail.activateWindow()
@@ -333,10 +327,7 @@ def test_copies_have_a_badge_and_the_library_lists_its_groups_of_copies(qtbot, m
 def test_tile_menu_copies_several_and_trashes_after_asking(
     qtbot, make_window, daily_db, daily_library, monkeypatch, tmp_path
 ) -> None:
-    window = make_window(daily_db)
-    window.set_browse_option("browse/group", "none")
-    qtbot.waitUntil(lambda: window.timeline.rowCount() == 11, timeout=20_000)
-    browse_ready(qtbot, window)
+    window = ungrouped_timeline(qtbot, make_window, daily_db)
     grid = window.browse
     for row in (0, 2):  # Ctrl+click two tiles
         rect = grid.visualRect(window.timeline.index(row))
@@ -388,10 +379,7 @@ def test_delete_outside_the_grid_never_asks_to_trash_photos(
     """The tile keys (Delete: move to trash, Ctrl+C: copy the files) act only while a grid has the
     focus: Delete in the search box or on a query chip edits the query, it does not trash the photo
     that happens to be selected."""
-    window = make_window(daily_db)
-    window.set_browse_option("browse/group", "none")  # row 0 is a photo, not a month's header
-    qtbot.waitUntil(lambda: window.timeline.rowCount() == 11, timeout=20_000)
-    browse_ready(qtbot, window)
+    window = ungrouped_timeline(qtbot, make_window, daily_db)  # row 0 is a photo, not a month's header
     grid = window.browse
     grid.selectionModel().select(window.timeline.index(0), QItemSelectionModel.SelectionFlag.ClearAndSelect)
     asked: list[object] = []
