@@ -212,8 +212,12 @@ def test_a_long_query_and_a_long_folder_name_stay_readable(qtbot, make_window, l
         window.search.set_text(query.strip())
     label = window.result_label
     assert label.toolTip().startswith(label.full_text) and query.strip()[:40] in label.full_text
-    shown = label.shown_text()
-    assert shown.endswith("…") and label.fontMetrics().horizontalAdvance(shown) <= label.width()
+
+    def elided_to_fit() -> bool:  # once the status bar has laid the new text out
+        shown = label.shown_text()
+        return shown.endswith("…") and label.fontMetrics().horizontalAdvance(shown) <= label.width()
+
+    qtbot.waitUntil(elided_to_fit, timeout=5_000)
     assert window.tile_slider.width() >= 100
     combo = window.search.folder_combo
     window.search.set_folders([("/p/Pictures", 0, 30), ("/p/Pictures/Paris 2019", 1, 20)])
