@@ -50,15 +50,17 @@ def indexed(
 # --- A: a search that finds nothing says why ----------------------------------------------------
 
 
+@pytest.mark.parametrize("query", ["a dog", "espresso"])  # "espresso": only the head's concepts read it
 def test_a_search_of_photos_still_pending_says_they_wait(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None, query: str
 ) -> None:
+    # With "espresso" it said the head could not see one in any photo (the review of stop 38).
     db = tmp_path / "library.db"
     write_library(tmp_path / "P", 3)
     with Photoscope(db) as app:  # added and scanned, never indexed
         app.add_folder(tmp_path / "P")
         app.scanner().scan()
-    code, out, err = run(capsys, "search", "a dog", "--db", str(db), "--model", str(tiny_model_dir))
+    code, out, err = run(capsys, "search", query, "--db", str(db), "--model", str(tiny_model_dir))
     line = one_clean_line(err)
     assert code == EXIT["failed"] and not out
     assert "3 photos wait to be indexed" in line and "photoscope index" in line

@@ -767,6 +767,9 @@ def test_a_concept_no_listed_photo_clearly_shows_is_said(model: PhotoscopeModel)
     # Nothing listed: said too (the CLI audit: "espresso" answered "no matching photos", no why).
     assert engine.unclear_concepts("a koala", []) == ("koala",)
     assert engine.unclear_concepts("a dog", []) == ()
+    # No photo searchable at all (all waiting, or another model's): that is the reason, not the head
+    # (the review of stop 38: it hid "photos wait to be indexed").
+    assert SearchEngine(model, VectorStore(model.latent_dim)).unclear_concepts("a koala", []) == ()
 
 
 @pytest.mark.parametrize(

@@ -231,3 +231,16 @@ def test_a_word_the_network_sees_is_no_name_to_put_first(
     assert shown and all(s.startswith("c") for s in shown)
     both = app.search_terms([QueryTerm(text="red"), QueryTerm(text="a circle")], 3)
     assert all(Path(m.photo.path).stem.startswith("c") for m in both.matches)
+
+
+def test_a_combined_query_with_a_date_filter_says_which_photos_have_no_date(
+    trips_library: tuple[Photoscope, Path],
+) -> None:
+    """The review of stop 38: plain queries said how many photos a date filter placed by their
+    file's date (no date taken), combined ones never did."""
+    from photoscope.api import Filters, QueryTerm
+
+    app, _ = trips_library
+    terms = [QueryTerm(text="a red circle"), QueryTerm(text="a blue square", negative=True)]
+    result = app.search_terms(terms, 6, Filters(taken_from="2000-01-01"))
+    assert result.matches and result.undated == len(result.matches)

@@ -253,3 +253,15 @@ def test_index_with_nothing_to_do_does_not_load_the_network(tmp_path: Path) -> N
     assert result["code"] == 0 and "torch" not in result["heavy"]  # type: ignore[operator]
     assert "indexed 0 photos, 0 could not be read" in str(result["stdout"])
     assert "model photoscope-caption@" in str(result["stdout"])
+    # A photo that could not be read keeps the version of its last try: nothing to adopt or redo
+    # (the review of stop 38: one such photo loaded the network at every run).
+    from photoscope.library.db import NewFile
+
+    with Library(db) as library:
+        (pid,) = library.add_photos([NewFile(library.folders()[0].id, str(folder / "x.jpg"), 10, 1.0, "h")])
+        library.db.execute("UPDATE photos SET status = 'error', model_version = 'old@1' WHERE id = ?", (pid,))
+        library.db.commit()
+    (folder / "x.jpg").write_bytes(b"not photo!")  # as stored: 10 bytes, time 1.0
+    os.utime(folder / "x.jpg", (1.0, 1.0))
+    result = _run(["index", "--db", str(db)], tmp_path)
+    assert "torch" not in result["heavy"], result["stdout"]  # type: ignore[operator]

@@ -218,7 +218,7 @@ class Indexing(Core):
         version = self.model_version()
         if self._adopted_for == version:
             return 0
-        if not self.model_ready and all(other == version for other in self.library.model_versions()):
+        if not self.model_ready and not self.library.indexed_by_other_versions(version):
             return 0  # nothing to adopt, and no network to record its encoder (the indexer's will)
         self._adopted_for = version
         adopted = adopt_vectors(self.library, self.model)
@@ -261,8 +261,8 @@ class Indexing(Core):
         """Whether an indexing run has anything to do: photos pending, or photos another model
         version indexed (adopted, or described again). Asked without loading the network."""
         version = self.model_version()
-        others = any(other != version for other in self.library.model_versions())
-        return others or self.library.pending_count() > 0
+        # Indexed photos only: a photo that could not be read keeps the version of its last try.
+        return self.library.pending_count() > 0 or self.library.indexed_by_other_versions(version) > 0
 
     def redescribe(
         self,

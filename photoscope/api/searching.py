@@ -293,7 +293,7 @@ class Searching(Core):
             for p, t in enumerate(terms)
             if t.photo is not None and t.weight > 0
         )
-        return replace(self._results(SearchResult(hits, unknown, named=first)), photo_words=words)
+        return replace(self._results(SearchResult(hits, unknown, named=first), filters), photo_words=words)
 
     def _search_one(self, term: QueryTerm, limit: int, filters: Filters | None) -> Results:
         """A query of one added term: plain search by its text or its photo."""

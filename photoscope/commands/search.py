@@ -146,16 +146,14 @@ def _nothing_found(args: argparse.Namespace, app: Photoscope | None = None, why:
     for the check)."""
     if args.folder is not None and not _photos_below(args.db, args.folder, app):
         return _wrong_folder(args.folder)
-    if why is not None:
-        print(f"no matching photos: {why}", file=sys.stderr)
-        return EXIT_FAILED
     if app is None:
         from photoscope.api import Photoscope
 
         with Photoscope(args.db) as opened:  # counts only: no model, no PyTorch
-            why = _why_nothing(opened, args)
+            library_why = _why_nothing(opened, args)
     else:
-        why = _why_nothing(app, args)
+        library_why = _why_nothing(app, args)
+    why = library_why or why  # no photo searchable is the reason, before what the head sees
     print("no matching photos" + (f": {why}" if why else ""), file=sys.stderr)
     return EXIT_FAILED
 

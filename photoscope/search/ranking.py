@@ -275,8 +275,9 @@ class SearchEngine:
         if query.decoder_words or not query.concepts:
             return ()
         rows = torch.tensor(self.store.rows_of_ids(photo_ids), dtype=torch.long)
-        if len(rows) == 0:  # nothing listed: no photo shows them clearly enough to be listed
-            return tuple(word for word, _ in query.concepts)
+        if len(rows) == 0:  # nothing listed: no photo shows them clearly enough to be listed ...
+            # ... unless no photo is searchable (waiting, another model's): that is the reason
+            return tuple(word for word, _ in query.concepts) if len(self.store) else ()
         near = (options or TextSearchOptions()).near_classes
         return tuple(
             word
