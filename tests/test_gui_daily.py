@@ -591,6 +591,19 @@ def test_back_with_no_find_similar_to_undo_keeps_the_search(qtbot, window_on_dai
     assert "Back returns from Find similar" in window.statusBar().currentMessage()
     window.update_back_action()  # as the View menu opens: it says what Back would do
     assert window.back_action.text() == "&Back (after Find similar)"
+    # Find similar started from the timeline (no text to return to): Back leaves it, to all photos
+    # (the review of stop 38: it said there was nothing to go back to, the similar photos still shown).
+    window.search.set_text("")
+    browse_ready(qtbot, window)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.find_similar(window.timeline.id_of(0), window.timeline.path_of(0))
+    window.update_back_action()
+    assert window.back_action.text() == "&Back to all photos"
+    press(qtbot, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    browse_ready(qtbot, window)
+    assert not window.search.chip.isVisible()
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.set_text("a green circle")
     window.find_similar(window.results.match_at(0).photo.id, window.results.match_at(0).photo.path)
     window.update_back_action()
     assert window.back_action.text() == "&Back to “a green circle”"

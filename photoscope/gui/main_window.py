@@ -524,7 +524,8 @@ class MainWindow(QMainWindow):
 
     def update_back_action(self) -> None:
         """The View menu's Back says where it goes, as the menu opens."""
-        self.back_action.setText(back_action_text(self.flow.state.back_text()))
+        state = self.flow.state
+        self.back_action.setText(back_action_text(state.back_text(), state.similar is not None))
 
     def browse_all(self) -> None:
         """Leave any query: the whole library, newest first."""

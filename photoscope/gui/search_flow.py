@@ -73,11 +73,15 @@ class SearchFlow(QObject):
             self.new_query()
 
     def go_back(self) -> None:
-        """Back to the text query that "Find similar" replaced; with none, the query stays and the
-        status bar says what Back does (it cleared the search, which the menu called the previous one)."""
+        """Back to the text query that "Find similar" replaced, or to all photos when it had none;
+        with no Find similar to leave, the query stays and the status bar says what Back does (it
+        cleared the search, which the menu called the previous one)."""
+        leaving_similar = self.state.similar is not None
         back = self.state.go_back()
         if back:
             self.search.set_text(back)
+        elif leaving_similar:  # started from the timeline: back to it
+            self.browse_all()
         else:
             self.status.showMessage(NOTHING_TO_GO_BACK_TO, 8000)
 

@@ -23,10 +23,11 @@ NOTHING_TO_GO_BACK_TO = (
 )
 
 
-def back_action_text(back: str | None) -> str:
-    """The View menu's Back, saying where it goes."""
+def back_action_text(back: str | None, similar: bool = False) -> str:
+    """The View menu's Back, saying where it goes: to the text ``back``, or from a Find ``similar``
+    started in the timeline to all photos."""
     if back is None:
-        return "&Back (after Find similar)"
+        return "&Back to all photos" if similar else "&Back (after Find similar)"
     shown = back if len(back) <= 40 else back[:39] + "…"
     return f"&Back to “{shown.replace('&', '&&')}”"
 
