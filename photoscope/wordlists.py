@@ -6,6 +6,8 @@ NumPy, PyTorch or the API: a quick search's startup); the window and the command
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterable
 
 # Words a query uses to join its content words; never "unknown", never concepts.
 FUNCTION_WORDS = frozenset(
@@ -92,3 +94,17 @@ def undated_note(count: int) -> str:
     if count == 1:
         return "1 photo with no date taken is placed by the file's date"
     return f"{count:,} photos with no date taken are placed by the file's date"
+
+
+def fold(text: str) -> str:
+    """Lower case with accents folded ("Café" is "cafe", "Straße" "strasse"), as the network reads."""
+    text = text.casefold()
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def unseen_note(words: Iterable[str], open_quote: str = "'", close_quote: str = "'") -> str:
+    """That the network sees none of these concept words clearly in any photo."""
+    quoted = " or ".join(f"{open_quote}{w}{close_quote}" for w in words)
+    return f"Photoscope cannot clearly see {quoted} in any photo"

@@ -490,10 +490,7 @@ def test_grid_fills_its_width_and_the_chip_moves_nothing(qtbot, make_window, lib
     assert window.search.chip.isVisible()
     qtbot.wait(20)
     assert window.search.height() == height or window.search.message.isVisible()
-    assert (
-        window.pages.mapTo(window, window.pages.rect().topLeft()).y() == top
-        or window.search.message.isVisible()
-    )
+    assert window.pages.mapTo(window, window.pages.rect().topLeft()).y() == top
 
 
 def test_about_names_its_metrics_and_the_words_panel_asks_for_what_is_missing(

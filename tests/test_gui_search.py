@@ -249,3 +249,14 @@ def test_a_spelling_suggestion_is_a_link_that_searches_for_it(qtbot, make_window
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
         message.linkActivated.emit("0")  # as a click on the link, or Enter on it
     assert window.search.text() == "a red circle"
+    # The review of stop 38: a word typed twice nested the links; an accented word's link did nothing.
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.set_text("a circel or a circel")
+    qtbot.waitUntil(lambda: '<a href="0">' in message.text(), timeout=10_000)
+    assert message.text().count("<a ") == 1 and message.text().count("circel") == 1  # said once
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.set_text("a red circël")
+    qtbot.waitUntil(lambda: '<a href="0">' in message.text(), timeout=10_000)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        message.linkActivated.emit("0")
+    assert window.search.text() == "a red circle"

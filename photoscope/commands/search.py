@@ -20,7 +20,7 @@ from photoscope.commands.common import (
     reads_library,
 )
 from photoscope.commands.terms import add_term_options, missing_photos, query_terms
-from photoscope.wordlists import by_name_note, says_nothing, undated_note
+from photoscope.wordlists import by_name_note, says_nothing, undated_note, unseen_note
 
 if TYPE_CHECKING:
     from photoscope.api import Photoscope
@@ -136,7 +136,7 @@ def _unseen(results: Any) -> str | None:
     unsure = getattr(results, "unsure", ())  # an older running app's answer has none
     if not unsure:
         return None
-    return "Photoscope cannot clearly see " + " or ".join(f"'{w}'" for w in unsure) + " in any photo"
+    return unseen_note(unsure)
 
 
 def _nothing_found(args: argparse.Namespace, app: Photoscope | None = None, why: str | None = None) -> int:
@@ -230,7 +230,7 @@ def _print_notes(results: Any, terms: Sequence[Any]) -> None:
             print(f"note: {note}", file=sys.stderr)
     for word in getattr(results, "unsure", ()) if results.matches else ():  # none: _nothing_found says it
         print(
-            f"note: Photoscope cannot clearly see '{word}' in any photo: these are its closest guesses",
+            f"note: {unseen_note([word])}: these are its closest guesses",
             file=sys.stderr,
         )
     for word in results.unknown_words:

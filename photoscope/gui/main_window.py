@@ -182,7 +182,7 @@ class MainWindow(QMainWindow):
         status, api = self.statusBar(), lambda: self.api
         self.presenter = ResultsPresenter(
             self.results, self.view, self.pages, self.detail, self.more_bar, self.result_label, status,
-            self.search.show_message, self._why_empty, self,
+            self.search.show_results_note, self._why_empty, self,
         )  # fmt: skip
         self.flow = SearchFlow(
             self.search, self.presenter, self.runner, self.quick, self.launch, status, api,

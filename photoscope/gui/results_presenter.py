@@ -10,7 +10,7 @@ the results, and the photo view open on it.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QObject, Signal
@@ -23,11 +23,9 @@ from photoscope.gui.results_model import ResultsModel
 from photoscope.gui.results_view import ResultsView
 from photoscope.gui.wording import (
     NothingFound,
-    corrections,
     nothing_found,
     plural,
     results_count,
-    results_message,
 )
 
 if TYPE_CHECKING:
@@ -50,7 +48,7 @@ class ResultsPresenter(QObject):
         more_bar: MoreBar,
         label: ElidedLabel,
         status: QStatusBar,
-        say: Callable[[str, Sequence[tuple[str, str]]], None],
+        say: Callable[[Results], None],
         why_empty: Callable[[Results], NothingFound],
         parent: QObject | None = None,
     ) -> None:
@@ -80,7 +78,7 @@ class ResultsPresenter(QObject):
         self.results.set_matches(results.matches, None if showing_all else results.relevant)
         if kept is not None:
             selected, scrolled = self._row_kept(kept, results)
-        self.say(results_message(results), corrections(results.unknown_words))
+        self.say(results)
         self.status.clearMessage()
         if results.matches:
             self._show_matches(selected, scrolled)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import html
 import re
-from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,9 +24,11 @@ from PySide6.QtWidgets import (
 
 from photoscope.gui.desktop import photo_from_mime
 from photoscope.gui.term_chips import TermBar, TermKeys
+from photoscope.gui.wording import corrections, results_message
+from photoscope.wordlists import fold
 
 if TYPE_CHECKING:
-    from photoscope.api import Filters
+    from photoscope.api import Filters, Results
 
 DEBOUNCE_MS = 400
 CHIP_SIZE = 40
@@ -372,24 +372,41 @@ class SearchPanel(QWidget):
 
         return Filters(self.folder(), self.date_from.value(), self.date_to.value())
 
-    def show_message(self, text: str, corrections: Sequence[tuple[str, str]] = ()) -> None:
-        """A note under the search bar; each suggested word of ``corrections`` (typed, suggested) a
-        link that searches with it put right."""
-        self._corrections = list(corrections)
-        if self._corrections:
-            shown = html.escape(text, quote=False)
-            for at, (_, suggested) in enumerate(self._corrections):
-                quoted = f"“{html.escape(suggested)}”"
-                shown = shown.replace(quoted, f'<a href="{at}">{quoted}</a>', 1)
-            self.message.setTextFormat(Qt.TextFormat.RichText)
-            self.message.setText(shown)
-        else:
-            self.message.setTextFormat(Qt.TextFormat.PlainText)
-            self.message.setText(text)
+    def show_message(self, text: str) -> None:
+        """A note under the search bar (plain text)."""
+        self._corrections = []
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setText(text)
         self.message.setVisible(bool(text))
+
+    def show_results_note(self, results: Results) -> None:
+        """The note on an answer (``wording.results_message``), each spelling suggestion a link that
+        searches with the word put right, where that word is in the box."""
+        found = corrections(results.unknown_words)
+        linked = {at for at, (typed, _) in enumerate(found) if self._span_of(typed) is not None}
+        if not linked:
+            self.show_message(results_message(results))
+            return
+        self._corrections = found
+        self.message.setTextFormat(Qt.TextFormat.RichText)
+        self.message.setText(
+            results_message(
+                results, lambda at, shown: f'<a href="{at}">{shown}</a>' if at in linked else shown
+            )
+        )
+        self.message.show()
+
+    def _span_of(self, typed: str) -> tuple[int, int] | None:
+        """Where in the box the word ``typed`` (as the network read it: folded, no digits) is."""
+        for found in re.finditer(r"[^\W\d_]+", self.edit.text()):
+            if fold(found.group()) == typed:
+                return found.span()
+        return None
 
     def _correct(self, link: str) -> None:
         """Search again with the typed word put right (a suggestion's link)."""
         typed, suggested = self._corrections[int(link)]
-        pattern = re.compile(rf"(?<!\w){re.escape(typed)}(?!\w)", re.IGNORECASE)
-        self.set_text(pattern.sub(suggested, self.text(), count=1))
+        span = self._span_of(typed)
+        if span is not None:
+            text = self.edit.text()
+            self.set_text(text[: span[0]] + suggested + text[span[1] :])

@@ -3,10 +3,12 @@ no Qt."""
 
 from __future__ import annotations
 
+import html
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from photoscope.wordlists import by_name_note, undated_note
+from photoscope.wordlists import by_name_note, undated_note, unseen_note
 from photoscope.wordlists import plural as plural  # the GUI's modules count through here
 
 if TYPE_CHECKING:
@@ -108,14 +110,30 @@ def describe_repair(report: DoctorReport) -> str:
     return "\n".join([verdict, *lines])
 
 
-def unknown_words_message(unknown: list[UnknownWord]) -> str:
-    parts = []
-    for u in unknown:
-        text = f"the model does not know “{u.word}”"
+Link = Callable[[int, str], str]  # a suggestion's number (``corrections``) and its text -> as shown
+
+
+def _once(unknown: list[UnknownWord]) -> list[UnknownWord]:
+    """Each unknown word once ("dgo or dgo" said it twice)."""
+    return list({u.word: u for u in unknown}.values())
+
+
+def unknown_words_message(unknown: list[UnknownWord], link: Link | None = None) -> str:
+    """What the model does not know and what it offers instead; with ``link``, as HTML (the words
+    escaped), each suggestion as ``link`` shows it."""
+    shown: Callable[[str], str] = html.escape if link is not None else str
+    parts, at = [], 0
+    for u in _once(unknown):
+        text = f"the model does not know “{shown(u.word)}”"
         if u.searched_as:
-            text += f" — searched by the nearest concept it knows, “{u.searched_as}”"
+            text += f" — searched by the nearest concept it knows, “{shown(u.searched_as)}”"
         elif u.suggestions:
-            text += " — did you mean " + " or ".join(f"“{s}”" for s in u.suggestions) + "?"
+            offered = []
+            for suggestion in u.suggestions:
+                quoted = f"“{shown(suggestion)}”"
+                offered.append(link(at, quoted) if link is not None else quoted)
+                at += 1
+            text += " — did you mean " + " or ".join(offered) + "?"
         parts.append(text)
     message = "; ".join(parts)
     return message[:1].upper() + message[1:]
@@ -124,7 +142,7 @@ def unknown_words_message(unknown: list[UnknownWord]) -> str:
 def corrections(unknown: list[UnknownWord]) -> list[tuple[str, str]]:
     """(word typed, word suggested) for each suggestion ``unknown_words_message`` offers, in order:
     the window makes each a link that searches with the word put right."""
-    return [(u.word, s) for u in unknown if not u.searched_as for s in u.suggestions]
+    return [(u.word, s) for u in _once(unknown) if not u.searched_as for s in u.suggestions]
 
 
 def results_count(results: Results) -> str:
@@ -159,21 +177,23 @@ def _place(at: int) -> str:
     return f"the {_ORDINALS[at]}" if at < len(_ORDINALS) else f"photo {at + 1}"
 
 
-def results_message(results: Results) -> str:
+def results_message(results: Results, link: Link | None = None) -> str:
     """The search bar's note on results: the words the model does not know, those no photo clearly
     shows (the closest guesses), what a combined query's photos were searched as, and with a date
-    filter how many photos were placed by their file's date (no date taken)."""
-    messages = [unknown_words_message(results.unknown_words), photo_words_message(results.photo_words)]
+    filter how many photos were placed by their file's date (no date taken). With ``link``: as
+    HTML, the spelling suggestions shown by it (``unknown_words_message``)."""
+    notes = [photo_words_message(results.photo_words)]
     if results.unsure:
-        words = " or ".join(f"“{w}”" for w in results.unsure)
         guesses = ": these are its closest guesses" if results.matches else ""
-        messages.append(f"Photoscope cannot clearly see {words} in any photo{guesses}.")
+        notes.append(f"{unseen_note(results.unsure, '“', '”')}{guesses}.")
     named = by_name_note(results.by_name)
     if named:
-        messages.append(f"{named[:1].upper()}{named[1:]}.")
+        notes.append(f"{named[:1].upper()}{named[1:]}.")
     if results.undated:
-        messages.append(f"{undated_note(results.undated)}.")
-    return " ".join(m for m in messages if m)
+        notes.append(f"{undated_note(results.undated)}.")
+    if link is not None:
+        notes = [html.escape(n, quote=False) for n in notes]
+    return " ".join(m for m in [unknown_words_message(results.unknown_words, link), *notes] if m)
 
 
 @dataclass(frozen=True)

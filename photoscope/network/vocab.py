@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from photoscope.wordlists import FUNCTION_WORDS as FUNCTION_WORDS  # its home: a leaf the CLI reads
+from photoscope.wordlists import fold
 
 PAD, START, END, UNK = "<pad>", "<start>", "<end>", "<unk>"
 SPECIALS = (PAD, START, END, UNK)
@@ -18,10 +18,7 @@ _WORD = re.compile(r"[a-z]+")
 def tokenize(text: str) -> list[str]:
     """Lower-case alphabetic words; digits and punctuation are dropped (as in the training data),
     accents folded ("café" is "cafe", "Straße" "strasse": a letter outside a-z broke the word)."""
-    text = text.casefold()
-    if not text.isascii():
-        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return _WORD.findall(text)
+    return _WORD.findall(fold(text))
 
 
 def phrases(words: Sequence[str], longest: int = 3) -> set[str]:

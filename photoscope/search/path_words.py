@@ -3,12 +3,14 @@
 The library's full-text index (``search``, FTS5 with the unicode61 tokeniser) holds each photo's
 path as tokens; a query word that is one of the tokens of a photo's path *below its watched folder*
 (the folder's own path, "/home/ann/Pictures", says nothing of one photo) names that photo. Among
-the ``PROMOTE_WITHIN`` best photos by the network, the named ones go first (most query words
-first, then by the network's score), and so do photos named by every word of the query wherever
-the network ranks them ("Wedding Anna", "wedding": the folder the user names); other named photos
-further down gain ``PATH_BONUS`` times their share of the query's words. Words the network does
-not know that name paths ("paris") are left out of the text it reads; a query of such names and
-numbers alone ("paris 2019") lists the photos they name and no others. Function words never count.
+the ``PROMOTE_WITHIN`` best photos by the network, those a *name* names go first (most query words
+first, then by the network's score: a name is a word the network saw under ``NAME_BELOW`` times,
+"paris", "wedding", "2019", not "red" or "dog", which it judges by looking), and so do photos named
+by every word of the query wherever the network ranks them ("Wedding Anna", "wedding": the folder
+the user names); other named photos gain ``PATH_BONUS`` times their share of the query's words.
+Words the network does not know that name paths ("paris") are left out of the text it reads; a
+query of such names and numbers alone ("paris 2019") lists the photos they name and no others.
+Function words never count.
 In a combined query the added texts' words lift as one query's, and the photos a taken-away
 text's words name are left out.
 
