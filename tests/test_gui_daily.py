@@ -475,6 +475,7 @@ def test_no_welcome_page_when_a_folder_is_given(qtbot, settings, gui_model, tmp_
 
 def test_grid_fills_its_width_and_the_chip_moves_nothing(qtbot, make_window, library_db) -> None:
     window = make_window(library_db)
+    window.resize(800, 600)  # the GUI audit's size
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
         window.search.set_text("a red circle")
     view = window.view
@@ -488,6 +489,9 @@ def test_grid_fills_its_width_and_the_chip_moves_nothing(qtbot, make_window, lib
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
         window.find_similar(window.results.match_at(0).photo.id, window.results.match_at(0).photo.path)
     assert window.search.chip.isVisible()
+    # The GUI audit: beside the chip the long hint was cut ("…on th…"); a short one says what typing does.
+    edit = window.search.edit
+    assert edit.fontMetrics().horizontalAdvance(edit.placeholderText()) < edit.width()
     qtbot.wait(20)
     assert window.search.height() == height or window.search.message.isVisible()
     assert window.pages.mapTo(window, window.pages.rect().topLeft()).y() == top

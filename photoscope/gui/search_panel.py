@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from photoscope.api import Filters, Results
 
 DEBOUNCE_MS = 400
+PLACEHOLDER = "Describe a photo (“a dog running on the grass”), or drop one here…"
+PLACEHOLDER_BESIDE_PHOTO = "Or describe one…"  # beside a photo's chip there is room for little
 CHIP_SIZE = 40
 
 PhotoQuery = str | QImage  # a file path, or pasted image data
@@ -184,9 +186,7 @@ class SearchPanel(QWidget):
         layout.addWidget(self.message)
 
     def _build_search_row(self) -> None:
-        self.edit = QLineEdit(
-            placeholderText="Describe a photo (“a dog running on the grass”), or drop one here…"
-        )
+        self.edit = QLineEdit(placeholderText=PLACEHOLDER)
         self.edit.setClearButtonEnabled(True)
         self.edit.setAccessibleName("Search: describe a photo")
         self.edit.installEventFilter(_PastePhotoFilter(self))
@@ -271,6 +271,7 @@ class SearchPanel(QWidget):
         self._clear_text_quietly()  # clearing the text must not start a text query
         name = Path(photo).name if isinstance(photo, str) else "the pasted image"
         self.chip.show_query(name)
+        self.edit.setPlaceholderText(PLACEHOLDER_BESIDE_PHOTO)
         if isinstance(photo, QImage):
             self.chip.set_thumbnail(QPixmap.fromImage(photo))
         self.photo_query.emit(photo)
@@ -293,6 +294,7 @@ class SearchPanel(QWidget):
         had = self.query_photo is not None
         self.query_photo = None
         self.chip.hide()
+        self.edit.setPlaceholderText(PLACEHOLDER)
         return had
 
     def clipboard_photo(self) -> PhotoQuery | None:
