@@ -13,6 +13,17 @@ from photoscope.api import Photoscope
 from photoscope.search import path_words
 
 
+def test_names_in_camel_case_are_split_and_kept_whole() -> None:
+    assert path_words.name_tokens("explore_eiffelTower.jpg") == [
+        "explore",
+        "eiffeltower",
+        "jpg",
+        "eiffel",
+        "tower",
+    ]
+    assert "iphone" in path_words.name_tokens("/trips/iPhone 2019/a.jpg")
+
+
 def test_tokens_split_as_the_index_does() -> None:
     assert path_words.tokens("Paris 2019/IMG_2041.JPG") == ["paris", "2019", "img", "2041", "jpg"]
     assert path_words.tokens("Café-Crème") == ["cafe", "creme"]
@@ -244,3 +255,31 @@ def test_a_combined_query_with_a_date_filter_says_which_photos_have_no_date(
     terms = [QueryTerm(text="a red circle"), QueryTerm(text="a blue square", negative=True)]
     result = app.search_terms(terms, 6, Filters(taken_from="2000-01-01"))
     assert result.matches and result.undated == len(result.matches)
+
+
+@pytest.fixture(scope="module")
+def camel_library(
+    trained_tiny: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Photoscope, Path]]:
+    """Blue squares in files named in camelCase ("explore_monuments_eiffelTower_0.jpg"), red circles."""
+    root = tmp_path_factory.mktemp("camel") / "photos"
+    yield from _indexed_places(
+        root,
+        ("monuments",),
+        lambda c, s, i: f"explore_monuments_eiffelTower_{i}.jpg" if c == "blue" else f"c{i}.jpg",
+        80,
+        trained_tiny,
+    )
+
+
+def test_a_word_at_the_start_of_a_camel_case_name_names_the_photo(
+    camel_library: tuple[Photoscope, Path],
+) -> None:
+    """The CLI audit: `search eiffel` said "no matching photos" beside explore_monuments_eiffelTower.jpg
+    (the full-text index reads "eiffeltower" as one word)."""
+    app, _ = camel_library
+    result = app.search_text("eiffel", 6)
+    assert sorted(Path(m.photo.path).stem for m in result.matches) == [
+        f"explore_monuments_eiffelTower_{i}" for i in range(3)
+    ]
+    assert result.by_name == 3 and result.unknown_words == []

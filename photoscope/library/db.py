@@ -1018,12 +1018,14 @@ class Library:
         with self._transaction() as cur:
             cur.execute("DELETE FROM vector_log WHERE generation <= ?", (upto,))
 
-    def paths_with_word(self, word: str) -> list[tuple[int, str]]:
-        """(photo id, path) of the indexed photos whose path has ``word`` as a token (FTS5)."""
+    def paths_with_word(self, word: str, prefix: bool = False) -> list[tuple[int, str]]:
+        """(photo id, path) of the indexed photos whose path has ``word`` as a token (FTS5), or with
+        ``prefix`` a token that starts with it ("eiffel" in "eiffelTower", one token to FTS5)."""
         token = word.replace('"', "")
         if not token:
             return []
-        rows = self._query("SELECT rowid, path FROM search WHERE search MATCH ?", (f'path : "{token}"',))
+        match = f'path : "{token}"' + ("*" if prefix else "")
+        rows = self._query("SELECT rowid, path FROM search WHERE search MATCH ?", (match,))
         return [(int(r[0]), str(r[1])) for r in rows]
 
     def exclusion_rules(self) -> list[ExclusionRule]:
