@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,8 +23,7 @@ from PySide6.QtWidgets import (
 
 from photoscope.gui.desktop import photo_from_mime
 from photoscope.gui.term_chips import TermBar, TermKeys
-from photoscope.gui.wording import corrections, results_message
-from photoscope.wordlists import fold
+from photoscope.gui.wording import corrected, corrections, results_message
 
 if TYPE_CHECKING:
     from photoscope.api import Filters, Results
@@ -385,7 +383,8 @@ class SearchPanel(QWidget):
         """The note on an answer (``wording.results_message``), each spelling suggestion a link that
         searches with the word put right, where that word is in the box."""
         found = corrections(results.unknown_words)
-        linked = {at for at, (typed, _) in enumerate(found) if self._span_of(typed) is not None}
+        text = self.edit.text()
+        linked = {at for at, (typed, _) in enumerate(found) if corrected(text, typed, "") is not None}
         if not linked:
             self.show_message(results_message(results))
             return
@@ -398,17 +397,8 @@ class SearchPanel(QWidget):
         )
         self.message.show()
 
-    def _span_of(self, typed: str) -> tuple[int, int] | None:
-        """Where in the box the word ``typed`` (as the network read it: folded, no digits) is."""
-        for found in re.finditer(r"[^\W\d_]+", self.edit.text()):
-            if fold(found.group()) == typed:
-                return found.span()
-        return None
-
     def _correct(self, link: str) -> None:
         """Search again with the typed word put right (a suggestion's link)."""
-        typed, suggested = self._corrections[int(link)]
-        span = self._span_of(typed)
-        if span is not None:
-            text = self.edit.text()
-            self.set_text(text[: span[0]] + suggested + text[span[1] :])
+        text = corrected(self.edit.text(), *self._corrections[int(link)])
+        if text is not None:
+            self.set_text(text)

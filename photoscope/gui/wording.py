@@ -4,11 +4,12 @@ no Qt."""
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from photoscope.wordlists import by_name_note, undated_note, unseen_note
+from photoscope.wordlists import by_name_note, fold, undated_note, unseen_note
 from photoscope.wordlists import plural as plural  # the GUI's modules count through here
 
 if TYPE_CHECKING:
@@ -143,6 +144,15 @@ def corrections(unknown: list[UnknownWord]) -> list[tuple[str, str]]:
     """(word typed, word suggested) for each suggestion ``unknown_words_message`` offers, in order:
     the window makes each a link that searches with the word put right."""
     return [(u.word, s) for u in _once(unknown) if not u.searched_as for s in u.suggestions]
+
+
+def corrected(text: str, typed: str, suggested: str) -> str | None:
+    """``text`` with the word the network read as ``typed`` (folded, without digits: "circël",
+    "circel2") replaced by ``suggested``; None when no word of ``text`` reads so."""
+    for found in re.finditer(r"[^\W\d_]+", text):
+        if fold(found.group()) == typed:
+            return text[: found.start()] + suggested + text[found.end() :]
+    return None
 
 
 def results_count(results: Results) -> str:
