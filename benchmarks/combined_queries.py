@@ -550,7 +550,7 @@ def path_words_sweep(args: argparse.Namespace) -> None:
             for name, bonus, within in variants:
                 both, content = [], []
                 for (a, f), row, m, (_, _, names) in zip(queries, scores, matches, found, strict=True):
-                    lifted = path_words.lift(row.numpy(), row_ids, m, bonus, within, names)
+                    lifted = path_words.lift_named(row.numpy(), row_ids, m, bonus, within, names)[0]
                     top = torch.from_numpy(lifted).topk(K).indices.tolist()
                     both.append(sum(a in has[r] and folder_of[r] == f for r in top) / K)
                     content.append(sum(a in has[r] for r in top) / K)

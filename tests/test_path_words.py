@@ -32,16 +32,16 @@ def test_tokens_split_as_the_index_does() -> None:
 
 def test_lift_adds_the_bonus_by_share_of_words() -> None:
     ids = np.array([5, 7, 9])
-    lifted = path_words.lift(np.array([0.5, 0.4, 0.1]), ids, {7: 1.0, 9: 0.5}, within=0)
+    lifted = path_words.lift_named(np.array([0.5, 0.4, 0.1]), ids, {7: 1.0, 9: 0.5}, within=0)[0]
     bonus = path_words.PATH_BONUS
     assert np.allclose(lifted, [0.5, 0.4 + bonus, 0.1 + bonus / 2])
     # Among the best ``within``, named photos go first (more words first); below, the bonus.
-    lifted = path_words.lift(
+    lifted = path_words.lift_named(
         np.array([0.5, 0.4, 0.3, 0.1]), np.array([5, 7, 8, 9]), {8: 0.5, 7: 1.0, 9: 0.5}, within=3
-    )
+    )[0]
     assert np.argsort(-lifted, kind="stable").tolist() == [1, 2, 0, 3]
     assert float(lifted[3]) == pytest.approx(0.1 + bonus / 2)
-    assert path_words.lift(None, ids, {9: 1.0}).tolist() == pytest.approx([0.0, 0.0, bonus])
+    assert path_words.lift_named(None, ids, {9: 1.0})[0].tolist() == pytest.approx([0.0, 0.0, bonus])
 
 
 def _indexed_places(
@@ -113,7 +113,7 @@ def test_a_photo_whose_name_has_every_query_word_goes_first_wherever_the_network
     network's best 100 for "wedding" went first; the others gained the bonus and stayed below."""
     scores = np.array([0.9, 0.8, 0.7, 0.6, 0.1, -np.inf], np.float32)
     ids = np.arange(6)
-    lifted = path_words.lift(scores, ids, {4: 1.0, 5: 1.0, 3: 0.5}, within=2)
+    lifted = path_words.lift_named(scores, ids, {4: 1.0, 5: 1.0, 3: 0.5}, within=2)[0]
     order = np.argsort(-lifted, kind="stable").tolist()
     assert order[:2] == [4, 5]  # every word in their names, by the network's score (-inf last)
     assert order[2:] == [0, 1, 3, 2] and float(lifted[3]) == pytest.approx(0.6 + path_words.PATH_BONUS / 2)

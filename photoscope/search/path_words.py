@@ -120,18 +120,6 @@ def path_matches(
     return PathMatches({pid: len(hit) / len(words) for pid, hit in found.items()}, named, by_names)
 
 
-def lift(
-    scores: np.ndarray | None,
-    ids: np.ndarray,
-    matches: dict[int, float],
-    bonus: float | None = None,
-    within: int | None = None,
-    promotable: AbstractSet[int] | None = None,
-) -> npt.NDArray[np.float32]:
-    """``lift_named``'s scores alone."""
-    return lift_named(scores, ids, matches, bonus, within, promotable)[0]
-
-
 def lift_named(
     scores: np.ndarray | None,
     ids: np.ndarray,

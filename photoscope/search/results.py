@@ -30,7 +30,7 @@ class SearchResult:
     hits: list[Hit]
     unknown_words: list[UnknownWord] = field(default_factory=list)
     near_duplicates: frozenset[int] = frozenset()  # photo ids that are copies of the query photo
-    named: frozenset[int] = frozenset()  # photo ids the names' lift put first (``path_words.lift``)
+    named: frozenset[int] = frozenset()  # photo ids the names' lift put first (``path_words.lift_named``)
 
 
 def unknown_words(query: QueryWords, suggest: Callable[[str], tuple[str, ...]]) -> list[UnknownWord]:

@@ -222,7 +222,7 @@ def best_hits(
 ) -> list[Hit]:
     """The best ``k`` rows of ``scores`` as hits, among ``allowed`` photo ids, without ``excluded_rows``
     (one rule for the in-memory and the memory-mapped stores)."""
-    scores = torch.as_tensor(scores).reshape(-1).clone()  # (NumPy's too: ``path_words.lift``)
+    scores = torch.as_tensor(scores).reshape(-1).clone()  # (NumPy's too: ``path_words.lift_named``)
     scores[torch.isnan(scores)] = float("-inf")  # NaN ranks nowhere, as -inf
     if allowed is not None:
         scores[~torch.from_numpy(np.isin(np.asarray(ids), allowed))] = float("-inf")
