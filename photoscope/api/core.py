@@ -63,13 +63,12 @@ class Core:
         """The model's version and vector size: the loaded network's, else read from its bundle's
         file (importing PyTorch to build the network takes 2 s: ``doctor`` and ``map photos`` need
         only these); (None, None) without a model (a missing bundle)."""
-        from photoscope.network import BundleError, latent_dim_of, model_version_of
+        from photoscope.network import BundleError, model_identity_of
 
         if self.model_ready:
             return self.model.version, self.model.latent_dim
-        directory = self._model_dir or default_model_dir()
         try:
-            return model_version_of(directory), latent_dim_of(directory)
+            return model_identity_of(self._model_dir or default_model_dir())
         except (BundleError, OSError, ValueError, KeyError):
             return None, None
 

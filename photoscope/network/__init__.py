@@ -11,7 +11,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from photoscope.network.bundle import BundleError, latent_dim_of, model_version_of
+    from photoscope.network.bundle import BundleError, model_identity_of, model_version_of
     from photoscope.network.caption_check import CaptionRule
     from photoscope.network.concepts import (
         Concepts,
@@ -63,7 +63,7 @@ _HOMES = {
     "load_lexicon": "lexicon",
     "load_near_classes": "concepts",
     "model_version_of": "bundle",
-    "latent_dim_of": "bundle",
+    "model_identity_of": "bundle",
     "torch_threads": "model",
 }
 
@@ -89,10 +89,10 @@ __all__ = [
     "concepts_from_tags",
     "decoder_words",
     "imagenet_classes",
-    "latent_dim_of",
     "load_concepts",
     "load_lexicon",
     "load_near_classes",
+    "model_identity_of",
     "model_version_of",
     "torch_threads",
 ]

@@ -108,17 +108,20 @@ def bundle_version(weights_sha256: str, encoder: EncoderSpec) -> str:
     return hashlib.sha256(f"{weights_sha256}\n{spec}".encode()).hexdigest()[:12]
 
 
-def latent_dim_of(directory: str | Path) -> int:
-    """The size of the vectors the bundle in ``directory`` indexes photos by, read from its
-    ``bundle.json`` without building the network. Raises ``BundleError``."""
-    meta, _ = read_meta(directory)
-    return int(meta["network"]["latent_dim"])
-
-
 def model_version_of(directory: str | Path) -> str:
     """The version ``PhotoscopeModel.version`` gives the bundle in ``directory`` (what the index
     records), read from its ``bundle.json`` without building the network. Raises ``BundleError``."""
+    return _version_in(*read_meta(directory))
+
+
+def model_identity_of(directory: str | Path) -> tuple[str, int]:
+    """The bundle's version (``model_version_of``) and the size of the vectors it indexes photos
+    by, from one read of its ``bundle.json``. Raises ``BundleError``."""
     meta, encoder = read_meta(directory)
+    return _version_in(meta, encoder), int(meta["network"]["latent_dim"])
+
+
+def _version_in(meta: dict[str, Any], encoder: EncoderSpec) -> str:
     return f"{meta['name']}@{bundle_version(meta['weights_sha256'], encoder)}"  # as PhotoscopeModel's
 
 
