@@ -26,6 +26,7 @@ from photoscope.library.scanner import Scanner, ScanReport, root_present
 if TYPE_CHECKING:  # the indexer (NumPy, PIL) is imported when one is made: not by `status`
     from photoscope.library.indexer import IndexWorker, ProgressListener
     from photoscope.library.indexer import Progress as IndexProgress
+    from photoscope.library.watcher import FolderWatcher
 
 
 # Photos re-captioned per step when the worker is idle (``redescribe``), on one of the network's
@@ -320,16 +321,12 @@ class Indexing(Core):
         """Keep the index current in the background: index what is pending and, with ``watch``,
         follow the folders (``catch_up`` first scans for changes made while the app was closed).
         Without ``upgrade``, photos another model described wait for ``describe_again``."""
-        from photoscope.library.watcher import FolderWatcher  # watchdog: only for watching (not `status`)
-
         if self._worker is None:
             worker = self._worker = self.indexer(on_progress, redo_other_models=upgrade, **options)
             worker.start()
             if self._watcher is None:  # else already following the folders (``watch``)
                 self._on_changes = on_changes
-                self._watcher = FolderWatcher(
-                    self.library, self.scanner(), on_queued=self._changed, on_waiting=self._wake_worker
-                )
+                self._watcher = self._new_watcher()
                 if watch:
                     self._watcher.start(catch_up=catch_up)
         return self._worker
@@ -338,14 +335,19 @@ class Indexing(Core):
         """Follow the folders from now on (no catch-up scan): changes are scanned as they happen and
         the background worker, once started, is woken for them. ``index --watch`` starts this before
         its first scan, so photos copied in during a long first indexing are not missed."""
-        from photoscope.library.watcher import FolderWatcher
-
         if self._watcher is None:
             self._on_changes = on_changes
-            self._watcher = FolderWatcher(
-                self.library, self.scanner(), on_queued=self._changed, on_waiting=self._wake_worker
-            )
+            self._watcher = self._new_watcher()
             self._watcher.start(catch_up=False)
+
+    def _new_watcher(self) -> FolderWatcher:
+        """The folders' watcher: what it scans goes to ``_changed``; a change of how many photos
+        wait (a rule removed) wakes the worker."""
+        from photoscope.library.watcher import FolderWatcher  # watchdog: only for watching (not `status`)
+
+        return FolderWatcher(
+            self.library, self.scanner(), on_queued=self._changed, on_waiting=self._wake_worker
+        )
 
     def _wake_worker(self) -> None:
         if self._worker is not None:
