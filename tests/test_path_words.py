@@ -61,15 +61,24 @@ def _indexed_places(
         yield app, root
 
 
-@pytest.fixture(scope="module")
-def named_library(
-    trained_tiny: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Photoscope, Path]]:
-    """The same photos in two folders named by words, under a watched folder named by a third."""
-    root = tmp_path_factory.mktemp("named") / "holiday"
-    yield from _indexed_places(
-        root, ("garden", "kitchen"), lambda c, s, i: f"{c}_{s}_{i}.jpg", 20, trained_tiny
-    )
+def _library(
+    root_name: str, places: tuple[str, ...], name: Callable[[str, str, int], str], seed: int
+) -> Callable[..., Iterator[tuple[Photoscope, Path]]]:
+    """A module's fixture: ``_indexed_places`` below a watched folder named ``root_name``."""
+
+    @pytest.fixture(scope="module")
+    def library(
+        trained_tiny: Path, tmp_path_factory: pytest.TempPathFactory
+    ) -> Iterator[tuple[Photoscope, Path]]:
+        yield from _indexed_places(
+            tmp_path_factory.mktemp("places") / root_name, places, name, seed, trained_tiny
+        )
+
+    return library
+
+
+# The same photos in two folders named by words, under a watched folder named by a third.
+named_library = _library("holiday", ("garden", "kitchen"), lambda c, s, i: f"{c}_{s}_{i}.jpg", 20)
 
 
 def _folders(app: Photoscope, text: str, n: int) -> list[tuple[str, str]]:
@@ -119,15 +128,8 @@ def test_a_photo_whose_name_has_every_query_word_goes_first_wherever_the_network
     assert order[2:] == [0, 1, 3, 2] and float(lifted[3]) == pytest.approx(0.6 + path_words.PATH_BONUS / 2)
 
 
-@pytest.fixture(scope="module")
-def trips_library(
-    trained_tiny: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Photoscope, Path]]:
-    """The same photos in "trips/Paris 2019" and "trips/home" (files named "rc0.jpg": no words)."""
-    root = tmp_path_factory.mktemp("trips") / "trips"
-    yield from _indexed_places(
-        root, ("Paris 2019", "home"), lambda c, s, i: f"{c[0]}{s[0]}{i}.jpg", 40, trained_tiny
-    )
+# The same photos in "trips/Paris 2019" and "trips/home" (files named "rc0.jpg": no words).
+trips_library = _library("trips", ("Paris 2019", "home"), lambda c, s, i: f"{c[0]}{s[0]}{i}.jpg", 40)
 
 
 @pytest.mark.parametrize("text", ["2019", "paris 2019", "Paris"])
@@ -190,15 +192,10 @@ def test_names_in_combined_queries_count_as_in_plain_ones(trips_library: tuple[P
     assert Path(away.matches[-1].photo.path).name.startswith("rc")  # the red circles last
 
 
-@pytest.fixture(scope="module")
-def zoo_library(
-    trained_tiny: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Photoscope, Path]]:
-    """Shapes, three of them in files named giraffe_0.jpg …: no giraffe the head could see."""
-    root = tmp_path_factory.mktemp("zoo") / "photos"
-    yield from _indexed_places(
-        root, ("zoo",), lambda c, s, i: f"giraffe_{i}.jpg" if c == "red" else f"{s}{i}.jpg", 60, trained_tiny
-    )
+# Shapes, three of them in files named giraffe_0.jpg …: no giraffe the head could see.
+zoo_library = _library(
+    "photos", ("zoo",), lambda c, s, i: f"giraffe_{i}.jpg" if c == "red" else f"{s}{i}.jpg", 60
+)
 
 
 def test_a_photo_named_by_a_concept_word_is_no_closest_guess(zoo_library: tuple[Photoscope, Path]) -> None:
@@ -214,15 +211,10 @@ def test_a_photo_named_by_a_concept_word_is_no_closest_guess(zoo_library: tuple[
     assert result.unsure == ()
 
 
-@pytest.fixture(scope="module")
-def panda_library(
-    trained_tiny: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Photoscope, Path]]:
-    """Red circles in files with no words, blue squares in files named "red_panda_0.jpg" …"""
-    root = tmp_path_factory.mktemp("panda") / "photos"
-    yield from _indexed_places(
-        root, ("zoo",), lambda c, s, i: f"red_panda_{i}.jpg" if c == "blue" else f"c{i}.jpg", 70, trained_tiny
-    )
+# Red circles in files with no words, blue squares in files named "red_panda_0.jpg" …
+panda_library = _library(
+    "photos", ("zoo",), lambda c, s, i: f"red_panda_{i}.jpg" if c == "blue" else f"c{i}.jpg", 70
+)
 
 
 def test_a_word_the_network_sees_is_no_name_to_put_first(
@@ -257,19 +249,13 @@ def test_a_combined_query_with_a_date_filter_says_which_photos_have_no_date(
     assert result.matches and result.undated == len(result.matches)
 
 
-@pytest.fixture(scope="module")
-def camel_library(
-    trained_tiny: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Photoscope, Path]]:
-    """Blue squares in files named in camelCase ("explore_monuments_eiffelTower_0.jpg"), red circles."""
-    root = tmp_path_factory.mktemp("camel") / "photos"
-    yield from _indexed_places(
-        root,
-        ("monuments",),
-        lambda c, s, i: f"explore_monuments_eiffelTower_{i}.jpg" if c == "blue" else f"c{i}.jpg",
-        80,
-        trained_tiny,
-    )
+# Blue squares in files named in camelCase ("explore_monuments_eiffelTower_0.jpg"), red circles.
+camel_library = _library(
+    "photos",
+    ("monuments",),
+    lambda c, s, i: f"explore_monuments_eiffelTower_{i}.jpg" if c == "blue" else f"c{i}.jpg",
+    80,
+)
 
 
 def test_a_word_at_the_start_of_a_camel_case_name_names_the_photo(
