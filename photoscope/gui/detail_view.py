@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -26,6 +25,7 @@ from photoscope.gui import desktop
 from photoscope.gui.results_model import PhotoGridModel, ResultsModel, TimelineModel, concepts_text
 from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.thumbnail_loader import decode_photo
+from photoscope.gui.wording import file_date, taken_date
 
 if TYPE_CHECKING:
     from photoscope.api import Match
@@ -50,14 +50,9 @@ def human_size(size: int) -> str:
 
 def format_taken(taken_at: str | None, mtime: float | None = None) -> str:
     """The date taken; without one, the file's date, which the timeline files the photo under."""
-    if not taken_at:
-        if mtime is None:
-            return "unknown"
-        return f"unknown (the file is dated {datetime.fromtimestamp(mtime).strftime('%-d %B %Y')})"
-    try:
-        return datetime.fromisoformat(taken_at).strftime("%-d %B %Y, %H:%M")
-    except ValueError:
-        return taken_at
+    if taken_at:
+        return taken_date(taken_at, with_time=True)
+    return "unknown" if mtime is None else f"unknown (the file is dated {file_date(mtime)})"
 
 
 def format_tags(tags: list[tuple[str, float]]) -> str:

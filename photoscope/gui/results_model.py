@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -29,6 +28,7 @@ from PySide6.QtGui import QPixmap
 
 from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.thumbnail_loader import ThumbnailLoader
+from photoscope.gui.wording import file_date, taken_date
 
 if TYPE_CHECKING:
     from photoscope.api import Match, MonthGroup, PhotoRecord, Timeline
@@ -86,12 +86,9 @@ def record_tooltip(record: PhotoRecord) -> str:
 
 
 def _when(record: PhotoRecord) -> str:
-    if record.taken_at:
-        try:
-            return datetime.fromisoformat(record.taken_at).strftime("taken %-d %B %Y")
-        except ValueError:
-            return f"taken {record.taken_at}"
-    return datetime.fromtimestamp(record.mtime).strftime("file dated %-d %B %Y")
+    return (
+        f"taken {taken_date(record.taken_at)}" if record.taken_at else f"file dated {file_date(record.mtime)}"
+    )
 
 
 class PhotoGridModel(QAbstractListModel):

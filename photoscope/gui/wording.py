@@ -7,6 +7,7 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from photoscope.wordlists import by_name_note, fold, undated_note, unseen_note
@@ -144,6 +145,19 @@ def corrections(unknown: list[UnknownWord]) -> list[tuple[str, str]]:
     """(word typed, word suggested) for each suggestion ``unknown_words_message`` offers, in order:
     the window makes each a link that searches with the word put right."""
     return [(u.word, s) for u in _once(unknown) if not u.searched_as for s in u.suggestions]
+
+
+def taken_date(taken_at: str, with_time: bool = False) -> str:
+    """A date taken (ISO) as people write it ("3 June 2021", with the time "3 June 2021, 12:30")."""
+    try:
+        return datetime.fromisoformat(taken_at).strftime("%-d %B %Y, %H:%M" if with_time else "%-d %B %Y")
+    except ValueError:
+        return taken_at
+
+
+def file_date(mtime: float) -> str:
+    """A file's date as people write it ("10 November 2024"): an undated photo is filed under it."""
+    return datetime.fromtimestamp(mtime).strftime("%-d %B %Y")
 
 
 def corrected(text: str, typed: str, suggested: str) -> str | None:
