@@ -243,3 +243,42 @@ def test_requeue_other_versions(library: Library, tmp_path: Path) -> None:
     assert library.requeue_other_versions("new@def") == 2
     assert library.pending_count() == 2
     assert library.load_vectors("latent")[0].tolist() == ids  # still searchable until re-indexed
+
+
+def test_camel_case_names_are_found_by_each_of_their_words(library: Library, tmp_path: Path) -> None:
+    """Stop 38's Left: "tower" did not find explore_eiffelTower.jpg (FTS5 reads "eiffeltower" as one
+    word); the index holds a camelCase name's words apart, through moves and folder renames too."""
+    ids = _add(library, tmp_path / "p", ["explore_eiffelTower.jpg", "SummerHoliday/a.jpg", "tower.jpg"])
+    library.write_results([_indexed(i, "a photo") for i in ids])
+    assert sorted(p for _, p in library.paths_with_word("tower")) == [
+        str(tmp_path / "p" / "explore_eiffelTower.jpg"),
+        str(tmp_path / "p" / "tower.jpg"),
+    ]
+    assert [i for i, _ in library.paths_with_word("holiday")] == [ids[1]]
+    assert [i for i, _ in library.text_search("eiffel")] == [ids[0]]
+    folder_id = library.folders()[0].id
+    library.move_photos([Move(ids[1], folder_id, str(tmp_path / "p" / "WinterBreak" / "a.jpg"), 10, 1.5)])
+    assert library.paths_with_word("holiday") == []
+    assert [i for i, _ in library.paths_with_word("break")] == [ids[1]]
+    library.relocate_folder(folder_id, tmp_path / "OldTrips")
+    assert {i for i, _ in library.paths_with_word("trips")} == set(ids)
+    assert [i for i, _ in library.paths_with_word("winter")] == [ids[1]]
+    assert library.integrity_check() == "ok"
+
+
+def test_version_8_search_rows_gain_their_camel_case_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as patch:
+        patch.setattr(dbmod, "MIGRATIONS", dbmod.MIGRATIONS[:8])
+        with Library(tmp_path / "l.db") as old:  # the search index as version 8 wrote it
+            (photo_id,) = _add(old, tmp_path / "p", ["explore_eiffelTower.jpg"])
+            old.db.execute(
+                "INSERT INTO search (rowid, path, caption, tags) VALUES (?, ?, 'a tall tower', 'tower')",
+                (photo_id, str(tmp_path / "p" / "explore_eiffelTower.jpg")),
+            )
+    with Library(tmp_path / "l.db") as lib:
+        assert lib.schema_version == len(dbmod.MIGRATIONS)
+        assert [i for i, _ in lib.paths_with_word("eiffel")] == [photo_id]
+        assert [i for i, _ in lib.text_search("tall tower")] == [photo_id]  # the caption came along
+        assert lib.integrity_check() == "ok"

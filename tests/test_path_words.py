@@ -258,7 +258,7 @@ camel_library = _library(
 )
 
 
-def test_a_word_at_the_start_of_a_camel_case_name_names_the_photo(
+def test_each_word_of_a_camel_case_name_names_the_photo(
     camel_library: tuple[Photoscope, Path],
 ) -> None:
     """The CLI audit: `search eiffel` said "no matching photos" beside explore_monuments_eiffelTower.jpg
@@ -269,3 +269,9 @@ def test_a_word_at_the_start_of_a_camel_case_name_names_the_photo(
         f"explore_monuments_eiffelTower_{i}" for i in range(3)
     ]
     assert result.by_name == 3 and result.unknown_words == []
+    # ... and its other words (stop 38's Left: "tower" found nothing)
+    result = app.search_text("tower", 6)
+    assert sorted(Path(m.photo.path).stem for m in result.matches[:3]) == [
+        f"explore_monuments_eiffelTower_{i}" for i in range(3)
+    ]
+    assert result.by_name == 3

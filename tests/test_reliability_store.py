@@ -263,6 +263,7 @@ def test_16_a_damaged_text_index_is_rebuilt(library: Library, model: PhotoscopeM
 
     write_library(tmp_path / "P", 4)
     write_photo(tmp_path / "P" / "dog.jpg", seed=5)
+    write_photo(tmp_path / "P" / "summerHoliday.jpg", seed=6)
     library.add_folder(tmp_path / "P")
     Scanner(library).scan()
     IndexWorker(library, model, thumbnails=False).run()
@@ -274,3 +275,4 @@ def test_16_a_damaged_text_index_is_rebuilt(library: Library, model: PhotoscopeM
     assert report.ok and any("rebuilt the text search index" in r for r in report.repaired)
     assert examine(path).problems == []
     assert library.text_search("dog")
+    assert [Path(p).name for _, p in library.paths_with_word("holiday")] == ["summerHoliday.jpg"]

@@ -273,6 +273,13 @@ def folders(args: argparse.Namespace) -> int:
 def status(args: argparse.Namespace) -> int:
     with _open(args) as app:
         print(f"library: {app.library_path}")
+        # First, so the damage is said whichever of the queries below it would break. A cheap check of
+        # every table's first pages, not SQLite's quick_check: that reads the whole file (seconds at
+        # 100,000 photos); the thorough check is `photoscope doctor`'s.
+        damage = app.library.root_check()
+        if damage:
+            print(f"DAMAGED: {damage[0]}: run `photoscope doctor --repair` (it keeps a copy of the file)")
+            return EXIT_DAMAGED
         counts = app.status()
         print(f"photos: {sum(counts.values())} ({_counts_line(app)})")
         all_folders = app.folders()
@@ -302,12 +309,6 @@ def status(args: argparse.Namespace) -> int:
                 print(f"  {path}: {reason}")
             if len(problems) > 20 and not args.all:
                 print(f"  ... and {len(problems) - 20} more (--all lists them)")
-        # A cheap check of every table's first pages, not SQLite's quick_check: that reads the whole file
-        # (seconds at 100,000 photos); the thorough check is `photoscope doctor`'s.
-        damage = app.library.root_check()
-        if damage:
-            print(f"DAMAGED: {damage[0]}: run `photoscope doctor --repair` (it keeps a copy of the file)")
-            return EXIT_DAMAGED
     return 0
 
 

@@ -33,6 +33,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
+from photoscope.library import name_words
 from photoscope.library.fs import folder_path, is_under, left_empty, normalize_path
 from photoscope.library.records import (
     FailedPhoto,
@@ -88,6 +89,7 @@ class LibraryUnwritable(LibraryError):
 
 
 BUSY_TIMEOUT_MS = 10_000
+CAMEL = name_words.SQL_FUNCTION  # writes the search index's ``names``: a path's camelCase words apart
 BACKUP_EVERY_S = 300.0  # the rolling backup of the small tables is at most this old after a change
 log = logging.getLogger(__name__)
 _DB_SUFFIXES = {".db", ".sqlite", ".sqlite3", ".db3"}
@@ -216,6 +218,7 @@ class Library:
             # transactions but never corrupts the file. FULL would fsync every batch for little gain.
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
+            name_words.register(conn)  # the search index's names column is written by it
             self._migrate()
         except (sqlite3.Error, LibraryError) as error:
             conn.close()
@@ -519,9 +522,9 @@ class Library:
                 "UPDATE folders SET path = ?, online = 1, drive = NULL WHERE id = ?", (key, folder_id)
             )
             cur.execute(
-                "UPDATE search SET path = ? || substr(path, ?)"
+                f"UPDATE search SET path = ? || substr(path, ?), names = {CAMEL}(? || substr(path, ?))"
                 " WHERE rowid IN (SELECT id FROM photos WHERE folder_id = ?)",
-                (key, rest, folder_id),
+                (key, rest, key, rest, folder_id),
             )
             for table in ("photos", "mounts"):
                 cur.execute(
@@ -646,11 +649,16 @@ class Library:
 
     @staticmethod
     def _move(cur: sqlite3.Cursor, moves: Sequence[Move]) -> None:
+        if not moves:
+            return
         cur.executemany(
             "UPDATE photos SET path = ?, folder_id = ?, size = ?, mtime = ? WHERE id = ?",
             [(m.path, m.folder_id, m.size, m.mtime, m.id) for m in moves],
         )
-        cur.executemany("UPDATE search SET path = ? WHERE rowid = ?", [(m.path, m.id) for m in moves])
+        cur.executemany(
+            f"UPDATE search SET path = ?, names = {CAMEL}(?) WHERE rowid = ?",
+            [(m.path, m.path, m.id) for m in moves],
+        )
 
     @staticmethod
     def _delete(cur: sqlite3.Cursor, ids: Sequence[int]) -> None:
@@ -776,7 +784,8 @@ class Library:
             cur.execute("INSERT OR REPLACE INTO features VALUES (?, ?)", (r.id, feature))
         cur.execute("DELETE FROM search WHERE rowid = ?", (r.id,))
         cur.execute(
-            "INSERT INTO search (rowid, path, caption, tags) SELECT id, path, ?, ? FROM photos WHERE id = ?",
+            "INSERT INTO search (rowid, path, caption, tags, names)"
+            f" SELECT id, path, ?, ?, {CAMEL}(path) FROM photos WHERE id = ?",
             (r.caption, " ".join(label for label, _ in r.tags), r.id),
         )
         return True
@@ -906,7 +915,7 @@ class Library:
             return []
         match = " ".join(f'"{w}"' for w in words) + "*"
         rows = self._query(
-            "SELECT rowid, bm25(search, 0.5, 2.0, 1.0) AS rank FROM search WHERE search MATCH ?"
+            "SELECT rowid, bm25(search, 0.5, 2.0, 1.0, 0.5) AS rank FROM search WHERE search MATCH ?"
             " ORDER BY rank LIMIT ?",
             (match, limit),
         )
@@ -1018,13 +1027,13 @@ class Library:
         with self._transaction() as cur:
             cur.execute("DELETE FROM vector_log WHERE generation <= ?", (upto,))
 
-    def paths_with_word(self, word: str, prefix: bool = False) -> list[tuple[int, str]]:
-        """(photo id, path) of the indexed photos whose path has ``word`` as a token (FTS5), or with
-        ``prefix`` a token that starts with it ("eiffel" in "eiffelTower", one token to FTS5)."""
+    def paths_with_word(self, word: str) -> list[tuple[int, str]]:
+        """(photo id, path) of the indexed photos whose path has ``word`` as a token (FTS5) or as a
+        word of a camelCase name ("tower" in "eiffelTower", one token to FTS5)."""
         token = word.replace('"', "")
         if not token:
             return []
-        match = f'path : "{token}"' + ("*" if prefix else "")
+        match = f'{{path names}} : "{token}"'
         rows = self._query("SELECT rowid, path FROM search WHERE search MATCH ?", (match,))
         return [(int(r[0]), str(r[1])) for r in rows]
 

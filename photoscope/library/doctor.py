@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from photoscope.library import name_words
 from photoscope.library.backup import backup_age, read_backup
 from photoscope.library.db import Library, LibraryDamaged, LibraryTooNew
 from photoscope.library.thumbnails import is_current, remove_stale_temporaries
@@ -123,9 +124,10 @@ def _check_search(library: Library, report: DoctorReport, repair: bool) -> None:
 def _fill_search(cur: sqlite3.Cursor) -> None:
     cur.execute("DELETE FROM search")
     cur.execute(
-        "INSERT INTO search (rowid, path, caption, tags)"
+        "INSERT INTO search (rowid, path, caption, tags, names)"
         " SELECT p.id, p.path, COALESCE(c.text, ''),"
-        " COALESCE((SELECT group_concat(label, ' ') FROM tags t WHERE t.photo_id = p.id), '')"
+        " COALESCE((SELECT group_concat(label, ' ') FROM tags t WHERE t.photo_id = p.id), ''),"
+        f" {name_words.SQL_FUNCTION}(p.path)"
         " FROM photos p LEFT JOIN captions c ON c.photo_id = p.id WHERE p.status = 'indexed'"
     )
 

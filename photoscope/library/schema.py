@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+from photoscope.library import name_words
+
 
 def _v1_initial(db: sqlite3.Connection) -> None:
     statements = [
@@ -136,6 +138,23 @@ def _v8_folder_drive(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE folders ADD COLUMN drive TEXT")
 
 
+def _v9_camel_case_words(db: sqlite3.Connection) -> None:
+    """The full-text index gains a ``names`` column: the words of the path's camelCase names apart
+    (``library.name_words``; "tower" finds explore_eiffelTower.jpg). Its rows are copied as they are,
+    each with its path's words."""
+    name_words.register(db)
+    db.execute(
+        """CREATE VIRTUAL TABLE search_v9 USING fts5(
+            path, caption, tags, names, tokenize = 'unicode61 remove_diacritics 2')"""
+    )
+    db.execute(
+        "INSERT INTO search_v9 (rowid, path, caption, tags, names)"
+        f" SELECT rowid, path, caption, tags, {name_words.SQL_FUNCTION}(path) FROM search"
+    )
+    db.execute("DROP TABLE search")
+    db.execute("ALTER TABLE search_v9 RENAME TO search")
+
+
 # One step per schema version, applied in order; never edit a released step, append a new one.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_initial,
@@ -146,4 +165,5 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v6_description_version,
     _v7_settings,
     _v8_folder_drive,
+    _v9_camel_case_words,
 ]

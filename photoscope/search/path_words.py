@@ -39,6 +39,8 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from photoscope.library.name_words import camel_words
+
 if TYPE_CHECKING:
     from photoscope.library.db import Library
 
@@ -49,11 +51,6 @@ PROMOTE_WITHIN = 100  # named photos among this many best go first (0: the bonus
 # "wedding" 42 times, "2019"). A word it saw more (red 2,352, dog 7,185, horse 209) it judges by
 # looking: a file named red_panda.jpg gains the bonus for "a red car", not the first place.
 NAME_BELOW = 100
-# The full-text index holds "eiffelTower" as one token: a query word of this many letters or more is
-# looked for at the start of tokens too, then in the name split at its capitals. (The second word,
-# "tower", is not found: the index would have to hold the split words.)
-CAMEL_PREFIX_MIN = 4
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 FUNCTION_WORDS = frozenset(
     "a an the of in on at to with and or is are be by for from near into onto over under some "  # noqa: SIM905
     "one two three his her its their this that photo photos picture pictures image images img "
@@ -76,7 +73,7 @@ def tokens(text: str) -> list[str]:
 def name_tokens(text: str) -> list[str]:
     """``tokens``, and the words of camelCase ones too ("eiffelTower": "eiffeltower", "eiffel",
     "tower"; "iPhone" stays "iphone" as well)."""
-    return list(dict.fromkeys([*tokens(text), *tokens(_CAMEL.sub(" ", text))]))
+    return list(dict.fromkeys([*tokens(text), *tokens(camel_words(text))]))
 
 
 def query_words(text: str) -> list[str]:
@@ -107,10 +104,7 @@ def path_matches(
     roots = sorted(roots, key=len, reverse=True)
     found: dict[int, set[str]] = {}
     for word in words:
-        rows = set(library.paths_with_word(word))
-        if len(word) >= CAMEL_PREFIX_MIN:  # the first word of a camelCase name ("eiffelTower")
-            rows |= set(library.paths_with_word(word, prefix=True))
-        for photo_id, path in rows:
+        for photo_id, path in library.paths_with_word(word):
             root = next((r for r in roots if path.startswith(r.rstrip(os.sep) + os.sep)), "")
             if word in name_tokens(path[len(root) :]):
                 found.setdefault(photo_id, set()).add(word)
