@@ -1,4 +1,4 @@
-"""A running app answers `photoscope search` over its local socket (photoscope.service)."""
+"""A running app answers `photoscope search` over its local socket (photoscope.api.service)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from photoscope.api import Filters, Match, PhotoRecord, Results
+from photoscope.api.service import SearchService
 from photoscope.config import service_socket
-from photoscope.service import SearchService
 
 
 class FakeApp:

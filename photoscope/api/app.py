@@ -16,7 +16,7 @@ class Photoscope(Indexing, Browsing, Searching, Describing, WordsAndMaps):
     def serve(self) -> bool:
         """Answer other processes' searches on this library (``photoscope search`` asks a running app
         first) over a user-only local socket, until ``close()``; False if another process does."""
-        from photoscope.service import SearchService
+        from photoscope.api.service import SearchService
 
         if self._service is None:
             service = SearchService(self)

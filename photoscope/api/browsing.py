@@ -95,32 +95,11 @@ class Browsing(Core):
         """Groups of near-duplicate photos (encoder features with cosine >= ``threshold``: resized,
         recompressed or lightly edited copies), largest first. Compares every pair a block at a time:
         about N^2 x 1280 multiply-adds (a few seconds at 20,000 photos on a laptop)."""
-        import torch
+        from photoscope.search.duplicates import duplicate_groups
 
-        with self._store_lock:
+        with self._store_lock:  # the rows are a view: the indexer's removals swap rows in place
             store = self.store
-            ids = store.ids
-            features = store.vectors("feature")
-            parent = list(range(len(ids)))
-
-            def find(i: int) -> int:
-                while parent[i] != i:
-                    parent[i] = parent[parent[i]]
-                    i = parent[i]
-                return i
-
-            for lo in range(0, len(ids), block):
-                rows = features[lo : lo + block].float()
-                sims = rows @ features[lo:].float().T
-                pairs = torch.nonzero(sims >= threshold)
-                for a, b in pairs.tolist():
-                    i, j = lo + a, lo + b
-                    if i < j:
-                        parent[find(i)] = find(j)
-        groups: dict[int, list[int]] = {}
-        for i in range(len(ids)):
-            groups.setdefault(find(i), []).append(int(ids[i]))
-        return sorted((g for g in groups.values() if len(g) > 1), key=lambda g: (-len(g), g[0]))
+            return duplicate_groups(store.vectors("feature"), store.ids, threshold, block)
 
     def copies(self, threshold: float = 0.97) -> Copies:
         """``duplicate_groups`` as photos to show, each group under its header, largest first."""

@@ -13,13 +13,13 @@ from photoscope.config import default_db_path, default_model_dir
 from photoscope.library.db import Library
 
 if TYPE_CHECKING:
+    from photoscope.api.service import SearchService
     from photoscope.library.indexer import IndexWorker
     from photoscope.library.scanner import ScanReport
     from photoscope.library.watcher import FolderWatcher
     from photoscope.network import PhotoscopeModel
     from photoscope.search.ranking import SearchEngine
     from photoscope.search.vectors import VectorStore
-    from photoscope.service import SearchService
 
 
 class Core:
@@ -98,6 +98,11 @@ class Core:
             else:
                 self._take_in_other_writers()
             return self._store
+
+    def load_vectors(self) -> None:
+        """Load the library's vectors now rather than at the first search (the app does it before its
+        indexer may write: the store takes in new vectors only once it exists)."""
+        _ = self.store
 
     def _take_in_other_writers(self) -> None:
         """Photos another process indexed or dropped since (a `photoscope index` while the window or

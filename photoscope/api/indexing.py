@@ -278,10 +278,7 @@ class Indexing(Core):
         the encoder does not. Stops early when photos are waiting to be indexed or ``stop()`` says so
         before a batch (the next idle moment goes on); ``threads`` limits the network's threads;
         ``on_batch`` hears how many each batch rewrote. Returns how many photos got a new caption."""
-        import numpy as np
-        import torch
-
-        from photoscope.search.vectors import read_vectors
+        from photoscope.search.stored import read_vectors
 
         model = self.model
         version = getattr(model, "description_version", None)
@@ -299,9 +296,7 @@ class Indexing(Core):
             if not found_ids:
                 continue
             with model.threads(threads) if threads else contextlib.nullcontext():
-                described = model.describe_vectors(
-                    torch.from_numpy(np.asarray(features, np.float32)), torch.from_numpy(np.asarray(latents))
-                )
+                described = model.describe_vectors(features, latents)
             rows = [(i, d.text, d.score) for i, d in zip(found_ids, described, strict=True)]
             self.library.write_descriptions(rows, version)
             done += len(rows)
@@ -387,6 +382,17 @@ class Indexing(Core):
         """(path, reason) of what the scans could not look at (kept as it was) or cannot index (a file
         name that is not UTF-8): with ``errors`` it accounts for every file that is not indexed."""
         return self.library.problems(limit)
+
+    def damage_found(self, thorough: bool = False) -> list[str]:
+        """[] when the library's file is sound, else what SQLite found wrong. Cheap by default: the
+        first pages of every table and index (the same milliseconds at a million photos); with
+        ``thorough``, SQLite's quick check, which reads the whole file (seconds at 100,000 photos).
+        ``doctor`` checks everything and repairs."""
+        return self.library.quick_check() if thorough else self.library.root_check()
+
+    def back_up(self) -> None:
+        """Write the rolling backup of the small tables (folders, photos, captions) now."""
+        self.library.backup()
 
     def doctor(self, repair: bool = False) -> DoctorReport:
         """Check the library's integrity (SQLite, text index, vectors against photos, thumbnails, model

@@ -33,11 +33,10 @@ def _open(args: argparse.Namespace) -> Photoscope:
 
     app = Photoscope(args.db, getattr(args, "model", None))
     try:
-        app.library  # noqa: B018 - opened now
+        return app.open()
     except BaseException:
         app.close()
         raise
-    return app
 
 
 def _print_scan_problems(report: ScanReport) -> None:
@@ -128,7 +127,7 @@ def index(args: argparse.Namespace) -> int:
         if args.watch:  # a watch stopped by Ctrl-C is done: its runs print their errors as they go
             code = _watch(app, args)
         print(f"model {version}; {_counts_line(app)}")
-        damage = app.library.quick_check()
+        damage = app.damage_found(thorough=True)
         if damage:
             print(f"photoscope: {_damaged(app.library_path, damage[0])}", file=sys.stderr)
             return EXIT_DAMAGED
@@ -149,7 +148,7 @@ def _run_worker(app: Photoscope, args: argparse.Namespace) -> int:
     from photoscope.api import IndexProgress
 
     if not app.indexing_waits():  # the network is not loaded for nothing (2 s of PyTorch's import)
-        app.library.backup()  # as a run ends: the scan's moves and removals in the rolling backup
+        app.back_up()  # as a run ends: the scan's moves and removals in the rolling backup
         print("indexed 0 photos, 0 could not be read")
         return 0
 
@@ -276,7 +275,7 @@ def status(args: argparse.Namespace) -> int:
         # First, so the damage is said whichever of the queries below it would break. A cheap check of
         # every table's first pages, not SQLite's quick_check: that reads the whole file (seconds at
         # 100,000 photos); the thorough check is `photoscope doctor`'s.
-        damage = app.library.root_check()
+        damage = app.damage_found()
         if damage:
             print(f"DAMAGED: {damage[0]}: run `photoscope doctor --repair` (it keeps a copy of the file)")
             return EXIT_DAMAGED

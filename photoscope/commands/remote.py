@@ -1,4 +1,4 @@
-"""Ask a running app (the GUI, ``index --watch``) to search, over its local socket (``photoscope.service``).
+"""Ask a running app (the GUI, ``index --watch``) to search, over its local socket (``api.service``).
 
 A pipeline of searches then costs milliseconds each instead of a PyTorch start. Nobody answering
 within a short connect timeout, or any failure, returns None: the caller searches on its own.

@@ -190,14 +190,15 @@ def _other_model(app: Photoscope, args: argparse.Namespace, count: int) -> str:
     """The photos another model indexed, and the two ways to search them. ``photoscope index`` with
     this model describes them again (the indexer requeues other models' photos), in place of the
     other model's descriptions."""
-    others = [v for v in app.model_versions() if v != app.model.version]
+    version = app.model_version()
+    others = [v for v in app.model_versions() if v != version]
     from photoscope.api import shipped_model_version
 
     shipped = args.model is not None and shipped_model_version() in others
     other_way = "without --model" if shipped else "with --model set to the model that indexed them"
     return (
         f"the library's {count} photos were indexed by another model ({', '.join(others)}), not this one "
-        f"({app.model.version}): search {other_way}, or describe them again with this one "
+        f"({version}): search {other_way}, or describe them again with this one "
         f"(replacing the other's descriptions): `{_index_command(args)}`"
     )
 

@@ -90,7 +90,7 @@ def open_api(db: Path | None, model: Path | None) -> Photoscope:
         api = Photoscope(
             db, model_dir=model
         ).open()  # a damaged library is said now: the window offers repair
-        api.serve()  # `photoscope search` asks the running app (photoscope.service); closed with the API
+        api.serve()  # `photoscope search` asks the running app (photoscope.api.service); closed with the API
         return api
     finally:
         resume_collection()

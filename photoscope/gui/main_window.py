@@ -359,7 +359,7 @@ class MainWindow(QMainWindow):
         def start() -> IndexWorker:
             # Load the vectors before the indexer can write: the API only streams new vectors into a
             # store that exists, so this ordering loses none. It also makes the first search quick.
-            _ = api.store
+            api.load_vectors()
             # Photos an older network described wait for the user's word (``_offer_upgrade``).
             return api.start_background(
                 on_progress=self.relay,

@@ -292,11 +292,15 @@ class PhotoscopeModel:
         return head_logits(features, self.bundle.encoder).softmax(dim=-1)
 
     def describe_vectors(
-        self, features: torch.Tensor, latents: torch.Tensor, options: DecodeOptions | None = None
+        self,
+        features: torch.Tensor | npt.NDArray[np.floating],
+        latents: torch.Tensor | npt.NDArray[np.floating],
+        options: DecodeOptions | None = None,
     ) -> list[DescribedCaption]:
-        """Captions and concepts from a photo's stored vectors (the 1280-d feature and the latent):
-        the decoder's caption, checked by the head (``CaptionCheck``)."""
-        return self.caption_check.describe(features, latents, options or DecodeOptions())
+        """Captions and concepts from photos' stored vectors (the 1280-d features and the latents,
+        tensors or the arrays the library reads): the decoder's caption, checked by the head
+        (``CaptionCheck``)."""
+        return self.caption_check.describe(_floats(features), _floats(latents), options or DecodeOptions())
 
     @cached_property
     def caption_check(self) -> CaptionCheck:
@@ -424,6 +428,10 @@ class PhotoscopeModel:
         ]
         weights = self.bundle.network.out.weight.detach()[keep]
         return WordEmbeddings([vocab.words[i] for i in keep], weights)
+
+
+def _floats(rows: torch.Tensor | npt.NDArray[np.floating]) -> torch.Tensor:
+    return rows if isinstance(rows, torch.Tensor) else torch.from_numpy(np.asarray(rows, np.float32))
 
 
 @contextlib.contextmanager
