@@ -188,6 +188,9 @@ def test_search_and_similar_refuse_a_weight_that_is_not_a_sane_number(
             assert "argument --weight: " in capsys.readouterr().err.strip().splitlines()[-1]
     args = parser.parse_args(["search", "dog", "--weight", "100", "--add", "cat", "--weight", "0"])
     assert (args.query_weight, args.terms[0][3]) == (100.0, 0.0)
+    from photoscope.api import MAX_WEIGHT
+
+    assert MAX_WEIGHT == 100.0  # what --weight's help says
 
 
 def test_search_to_the_last_day_a_date_can_hold(shapes_library_db, trained_tiny: Path, capsys) -> None:

@@ -140,3 +140,22 @@ def test_search_without_a_running_app_searches_itself(tmp_path: Path, runtime: P
     path.parent.mkdir(parents=True, exist_ok=True)
     path.touch()
     assert ask(tmp_path / "library.db", {"op": "ping"}) is None
+
+
+def test_a_combined_request_with_an_outsize_weight_is_refused(served: tuple[FakeApp, SearchService]) -> None:
+    """The review of stop 39: the CLI refused weights over 100 (they scored every photo nan), the
+    socket let them through to the search; the API's query terms now refuse them, whoever asks."""
+    app, service = served
+    terms = [{"text": "a dog"}, {"text": "grass", "weight": 1e30}]
+    search = {"op": "search", "db": str(app.library_path), "terms": terms, "limit": 5}
+    (answer,) = _ask(service.path, search)
+    assert answer["ok"] is False and "at most 100" in answer["error"]
+
+
+@pytest.mark.parametrize("weight", [float("nan"), float("inf"), 1e30, 100.5, -1.0])
+def test_a_query_term_s_weight_is_a_sane_number(weight: float) -> None:
+    from photoscope.api import MAX_WEIGHT, QueryTerm
+
+    with pytest.raises(ValueError):
+        QueryTerm(text="grass", weight=weight)
+    assert QueryTerm(text="grass", weight=MAX_WEIGHT).weight == MAX_WEIGHT

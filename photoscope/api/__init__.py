@@ -27,6 +27,7 @@ from photoscope.api.describing import photo_concepts, shipped_model_version
 from photoscope.api.queries import Query, describe_terms
 from photoscope.api.scoring import relevance
 from photoscope.api.types import (
+    MAX_WEIGHT,
     GROUPINGS,
     SORTS,
     CaptionedPhoto,
@@ -134,6 +135,7 @@ __all__ = [
     "PhotoRecord",
     "Photoscope",
     "Query",
+    "MAX_WEIGHT",
     "QueryTerm",
     "ResourceMissing",
     "Results",

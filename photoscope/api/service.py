@@ -149,7 +149,7 @@ class SearchService:
         return {"ok": True, "db": str(self.app.library_path), "pid": os.getpid()}
 
     def _search(self, request: dict[str, Any]) -> dict[str, Any]:
-        from photoscope.api import Filters
+        from photoscope.api.types import Filters, QueryTerm
 
         if Path(request["db"]).resolve() != Path(self.app.library_path).resolve():
             return {"ok": False, "error": "another library"}
@@ -162,10 +162,8 @@ class SearchService:
         elif len(terms) == 1 and not terms[0].get("negative") and isinstance(terms[0].get("photo"), str):
             results = self.app.search_photo(terms[0]["photo"], limit, filters)
         else:  # a combined query
-            from photoscope import api
-
             query = [
-                cast(Any, api).QueryTerm(
+                QueryTerm(
                     text=t.get("text"),
                     photo=t.get("photo"),
                     weight=float(t.get("weight", 1.0)),
@@ -173,7 +171,7 @@ class SearchService:
                 )
                 for t in terms
             ]
-            results = cast(Any, self.app).search_terms(query, limit, filters)
+            results = self.app.search_terms(query, limit, filters)
         return {"ok": True, "results": to_json(results)}
 
 

@@ -91,6 +91,11 @@ SORTS = ("newest", "oldest", "name", "folder")
 GROUPINGS = ("month", "folder", "none")
 
 
+# Terms' scores are standardised, then summed by weight: one weighted 100 times another already
+# drowns it. Far larger weights overflowed the sum, and every photo scored nan.
+MAX_WEIGHT = 100.0
+
+
 @dataclass(frozen=True)
 class QueryTerm:
     """One term of a combined query (``Photoscope.search_terms``): a text, or a photo (a file, an
@@ -104,8 +109,10 @@ class QueryTerm:
     def __post_init__(self) -> None:
         if (self.text is None) == (self.photo is None):
             raise ValueError("a query term is either a text or a photo")
-        if not self.weight >= 0:
+        if not self.weight >= 0:  # nan too
             raise ValueError("a query term's weight is 0 or more (mark it negative to take it away)")
+        if not self.weight <= MAX_WEIGHT:
+            raise ValueError(f"a query term's weight is at most {MAX_WEIGHT:g}, not {self.weight:g}")
 
 
 @dataclass(frozen=True)

@@ -171,13 +171,10 @@ def non_negative_float(text: str) -> float:
     return value
 
 
-# Terms' scores are standardised, then summed by weight: one weighted 100 times another already
-# drowns it. Far larger weights overflowed the sum, and every photo scored nan.
-MAX_WEIGHT = 100.0
-
-
 def weight(text: str) -> float:
-    """A query term's weight: a number from 0 to ``MAX_WEIGHT`` (not nan, not inf)."""
+    """A query term's weight: a number from 0 to the API's ``MAX_WEIGHT`` (not nan, not inf)."""
+    from photoscope.api import MAX_WEIGHT
+
     try:
         value = float(text)
     except ValueError:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from photoscope.commands.common import MAX_WEIGHT, weight, wrong_photo_path
+from photoscope.commands.common import weight, wrong_photo_path
 
 if TYPE_CHECKING:
     from photoscope.api import QueryTerm
@@ -61,7 +61,7 @@ def add_term_options(parser: argparse.ArgumentParser) -> None:
         action=_Weight,
         type=weight,
         metavar="W",
-        help=f"weight of the term before it, 0 to {MAX_WEIGHT:g} (default 1)",
+        help="weight of the term before it, 0 to 100 (default 1)",  # the API's MAX_WEIGHT (a test checks)
     )
     parser.set_defaults(terms=None, query_weight=1.0)
 

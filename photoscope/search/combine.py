@@ -81,7 +81,7 @@ class Term:
     def __post_init__(self) -> None:
         if (self.text is None) == (self.feature is None):
             raise ValueError("a term is either a text or a photo")
-        if self.weight < 0:
+        if not self.weight >= 0:  # nan too
             raise ValueError("a term's weight is not negative: mark the term negative instead")
 
 
