@@ -27,8 +27,8 @@ from photoscope.api.describing import photo_concepts, shipped_model_version
 from photoscope.api.queries import Query, describe_terms
 from photoscope.api.scoring import relevance
 from photoscope.api.types import (
-    MAX_WEIGHT,
     GROUPINGS,
+    MAX_WEIGHT,
     SORTS,
     CaptionedPhoto,
     Copies,
@@ -109,6 +109,7 @@ def __getattr__(name: str) -> Any:
 # The value types the GUI and the CLI use come from here, so neither imports below this door.
 __all__ = [
     "GROUPINGS",
+    "MAX_WEIGHT",
     "SORTS",
     "THUMBNAIL_SIZE",
     "BundleError",
@@ -135,7 +136,6 @@ __all__ = [
     "PhotoRecord",
     "Photoscope",
     "Query",
-    "MAX_WEIGHT",
     "QueryTerm",
     "ResourceMissing",
     "Results",
