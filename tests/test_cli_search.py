@@ -47,7 +47,7 @@ def test_unknown_words_are_explained_on_stderr(shapes_library_db, trained_tiny: 
     assert code == 1 and not out and "no matching photos" in err
     # "cathedral" is no class, but WordNet files it under one ("church"): searched by it, and said
     _, _, err = run(capsys, "search", "a cathedral", "--db", str(db), "--model", str(trained_tiny))
-    assert "does not know 'cathedral'; searched by the nearest concept it knows, 'church'" in err
+    assert "does not know 'cathedral' — searched by the nearest concept it knows, 'church'" in err
 
 
 def test_similar_finds_the_same_kind_and_leaves_out_the_photo(

@@ -4,6 +4,7 @@ library's captions from its stored vectors (no ../shared data)."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -45,6 +46,8 @@ def test_caption_command_prints_the_concepts(tmp_path: Path, capsys: pytest.Capt
     path, caption, score, seen = line.split("\t")
     assert path == str(photo) and caption and float(score) <= 0
     assert seen.startswith("looks like: ") and "%" in seen
+    # as the window writes them (the review of stop 39: "91%" here, "91 %" in the window)
+    assert re.fullmatch(r"looks like: [^()]+ \(\d+ %\)(, [^()]+ \(\d+ %\))*", seen), seen
 
 
 def test_search_json_carries_concepts(

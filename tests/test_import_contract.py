@@ -7,7 +7,7 @@
   (which builds the network); everyone else uses the package itself: ``PhotoscopeModel`` and its types.
 - The library index knows nothing of the network, search or the API; the network knows nothing of the
   library, search or the API; search knows nothing of the API; none of the core knows the front ends.
-- The shared leaves (``config``, ``threads``, ``wordlists``, ``torch_loading``, the package's
+- The shared leaves (``config``, ``threads``, ``wordlists``, ``wording``, ``torch_loading``, the package's
   ``__init__``) import only each other: any other module at the top is a subsystem's, and says which.
 - Qt (PySide6) is the GUI's alone; PyTorch is imported only by the network, search, training and the
   development commands (the API, the library and the front ends ask the network's door).
@@ -31,6 +31,7 @@ SHARED = (
     "photoscope.threads",
     "photoscope.torch_loading",
     "photoscope.wordlists",
+    "photoscope.wording",
 )  # leaves anyone may use
 TOP_LEVEL_ROLES = {"photoscope.cli": "commands", "photoscope.__main__": "commands"}
 # Each subsystem and the others it may import: "api" and "network" there mean their packages' doors

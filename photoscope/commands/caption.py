@@ -16,6 +16,7 @@ from photoscope.commands.common import (
     positive_int,
     wrong_photo_path,
 )
+from photoscope.wording import concepts_in_words
 
 
 def caption(args: argparse.Namespace) -> int:
@@ -46,7 +47,7 @@ def caption(args: argparse.Namespace) -> int:
         score = f"\t{result.score:.3f}" if args.scores else ""
         # What the library stores as the photo's description: the caption and what the encoder's
         # ImageNet head sees, in words.
-        seen = ", ".join(f"{word} ({p:.0%})" for word, p in result.concepts)
+        seen = concepts_in_words(result.concepts)
         print(f"{path}\t{result.caption}{score}" + (f"\tlooks like: {seen}" if seen else ""))
     return EXIT_USAGE if wrong else EXIT_FAILED if failed else 0
 

@@ -16,7 +16,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from photoscope.commands.common import EXIT_FAILED, EXIT_USAGE
-from photoscope.wordlists import plural
+from photoscope.wording import plural
 
 if TYPE_CHECKING:
     from photoscope.api import Photoscope, ScanReport

@@ -20,7 +20,7 @@ from photoscope.commands.common import (
     reads_library,
 )
 from photoscope.commands.exclude import hidden_line, print_rules, run_hidden, run_rule
-from photoscope.wordlists import plural
+from photoscope.wording import plural
 
 if TYPE_CHECKING:
     from photoscope.api import Folder, Photoscope, ScanReport
@@ -168,8 +168,7 @@ def _run_worker(app: Photoscope, args: argparse.Namespace) -> int:
         result = worker.run()
     finally:
         bar.close()
-    photos = "photo" if result.indexed == 1 else "photos"
-    print(f"indexed {result.indexed} {photos}, {result.errors} could not be read", end="")
+    print(f"indexed {plural(result.indexed, 'photo')}, {result.errors} could not be read", end="")
     print(" (see `photoscope status`)" if result.errors else "")
     return EXIT_FAILED if result.errors else 0
 
@@ -203,7 +202,7 @@ def _watch(app: Photoscope, args: argparse.Namespace) -> int:
 
     def done(p: IndexProgress) -> None:
         if p.done == p.total:
-            print(f"indexed {p.indexed} photo{'' if p.indexed == 1 else 's'}, {p.errors} errors", flush=True)
+            print(f"indexed {plural(p.indexed, 'photo')}, {p.errors} errors", flush=True)
 
     print("watching for changes; press Ctrl-C to stop", flush=True)
     # The scan above was the catch-up, and the folders have been watched since before it.

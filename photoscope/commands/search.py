@@ -20,7 +20,8 @@ from photoscope.commands.common import (
     reads_library,
 )
 from photoscope.commands.terms import add_term_options, missing_photos, query_terms
-from photoscope.wordlists import by_name_note, says_nothing, undated_note, unseen_note
+from photoscope.wording import by_name_note, undated_note, unknown_word_note, unseen_note
+from photoscope.wordlists import says_nothing
 
 if TYPE_CHECKING:
     from photoscope.api import Photoscope
@@ -235,20 +236,17 @@ def _print_notes(results: Any, terms: Sequence[Any]) -> None:
             file=sys.stderr,
         )
     for word in results.unknown_words:
-        if word.searched_as:
-            print(
-                f"note: the model does not know '{word.word}'; searched by the nearest concept "
-                f"it knows, '{word.searched_as}'",
-                file=sys.stderr,
-            )
-            continue
-        hint = f" (did you mean: {', '.join(word.suggestions)}?)" if word.suggestions else ""
-        print(f"note: the model does not know '{word.word}'{hint}", file=sys.stderr)
+        offered = [_quoted(s) for s in word.suggestions]
+        print(f"note: {unknown_word_note(word.word, word.searched_as, offered, _quoted)}", file=sys.stderr)
     photos = [t for t in terms if t.photo is not None and t.weight > 0]  # as Results.photo_words
     for term, words in zip(photos, getattr(results, "photo_words", ()), strict=False):
         if words:
             label = safe_text(str(term.photo))
             print(f"note: {label} counts as what it shows: {', '.join(words)}", file=sys.stderr)
+
+
+def _quoted(word: str) -> str:
+    return f"'{word}'"
 
 
 def _json_row(match: Any, model: str | None) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from photoscope.gui.results_model import PhotoGridModel, ResultsModel, TimelineM
 from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.thumbnail_loader import decode_photo
 from photoscope.gui.wording import file_date, taken_date
+from photoscope.wording import concepts_in_words
 
 if TYPE_CHECKING:
     from photoscope.api import Match
@@ -56,7 +57,7 @@ def format_taken(taken_at: str | None, mtime: float | None = None) -> str:
 
 
 def format_tags(tags: list[tuple[str, float]]) -> str:
-    return ", ".join(f"{label} ({score:.0%})" for label, score in tags) or "none"
+    return concepts_in_words(tags) or "none"
 
 
 def unreadable_text(path: str, error: BaseException) -> str:

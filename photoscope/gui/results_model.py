@@ -29,6 +29,7 @@ from PySide6.QtGui import QPixmap
 from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.thumbnail_loader import ThumbnailLoader
 from photoscope.gui.wording import file_date, taken_date
+from photoscope.wording import concepts_in_words, percent
 
 if TYPE_CHECKING:
     from photoscope.api import Match, MonthGroup, PhotoRecord, Timeline
@@ -55,7 +56,7 @@ class Tile(NamedTuple):
 
 
 def strength_text(strength: float) -> str:
-    return f"{round(strength * 100)} % match"
+    return f"{percent(strength)} match"
 
 
 def concepts_text(record: PhotoRecord) -> str:
@@ -63,7 +64,7 @@ def concepts_text(record: PhotoRecord) -> str:
     cat (62 %)"); empty before the photo is indexed."""
     from photoscope.api import photo_concepts
 
-    return ", ".join(f"{word} ({round(p * 100)} %)" for word, p in photo_concepts(record))
+    return concepts_in_words(photo_concepts(record))
 
 
 def _looks_like(record: PhotoRecord) -> str:

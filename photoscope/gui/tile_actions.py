@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 from photoscope.gui import desktop
 from photoscope.gui.results_model import PhotoGridModel
 from photoscope.gui.results_view import ResultsView
+from photoscope.gui.wording import plural
 
 
 def selected_rows(view: ResultsView) -> list[int]:
@@ -118,7 +119,7 @@ class TileActions(QObject):
         if paths:
             mime = self.grid().mimeData([self.grid().index(r) for r in self.rows()])
             QGuiApplication.clipboard().setMimeData(mime)
-            self.status_message.emit(f"Copied {len(paths):,} photo{'s' if len(paths) != 1 else ''}")
+            self.status_message.emit(f"Copied {plural(len(paths), 'photo')}")
 
     def _copy_path(self) -> None:
         paths = self.paths()
@@ -165,6 +166,4 @@ class TileActions(QObject):
         if failed:
             self.status_message.emit(f"Could not move {failed[0]} to the trash")
         else:
-            self.status_message.emit(
-                f"Moved {len(moved):,} photo{'s' if len(moved) != 1 else ''} to the trash"
-            )
+            self.status_message.emit(f"Moved {plural(len(moved), 'photo')} to the trash")

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from photoscope.wordlists import by_name_note, fold, undated_note, unseen_note
-from photoscope.wordlists import plural as plural  # the GUI's modules count through here
+from photoscope.wording import by_name_note, undated_note, unknown_word_note, unseen_note
+from photoscope.wording import plural as plural  # the GUI's modules count through here
+from photoscope.wordlists import fold
 
 if TYPE_CHECKING:
     from photoscope.api import DoctorReport, Folder, Results, UnknownWord
@@ -125,18 +126,16 @@ def unknown_words_message(unknown: list[UnknownWord], link: Link | None = None) 
     escaped), each suggestion as ``link`` shows it."""
     shown: Callable[[str], str] = html.escape if link is not None else str
     parts, at = [], 0
+
+    def quote(word: str) -> str:
+        return f"“{shown(word)}”"
+
     for u in _once(unknown):
-        text = f"the model does not know “{shown(u.word)}”"
-        if u.searched_as:
-            text += f" — searched by the nearest concept it knows, “{shown(u.searched_as)}”"
-        elif u.suggestions:
-            offered = []
-            for suggestion in u.suggestions:
-                quoted = f"“{shown(suggestion)}”"
-                offered.append(link(at, quoted) if link is not None else quoted)
-                at += 1
-            text += " — did you mean " + " or ".join(offered) + "?"
-        parts.append(text)
+        offered = []
+        for suggestion in () if u.searched_as else u.suggestions:
+            offered.append(link(at, quote(suggestion)) if link is not None else quote(suggestion))
+            at += 1
+        parts.append(unknown_word_note(u.word, u.searched_as, offered, quote))
     message = "; ".join(parts)
     return message[:1].upper() + message[1:]
 

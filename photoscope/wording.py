@@ -1,0 +1,61 @@
+"""What the window and the command line both say, in the same words: counts ("1 photo", "1,204
+photos"), percentages, what the encoder's head sees, the notes beside search results and the words
+the model does not know. Plain Python in a leaf module (the command line's quick search reads it
+without NumPy, PyTorch or the API); the window's own sentences are ``gui.wording``'s."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """ "1 photo", "1,204 photos"; ``words`` for a plural that is not ``word`` + "s"."""
+    return f"{count:,} {word if count == 1 else words or word + 's'}"
+
+
+def percent(share: float) -> str:
+    """ "91 %": a share from 0 to 1, rounded, with the space the app writes everywhere."""
+    return f"{round(share * 100)} %"
+
+
+def concepts_in_words(concepts: Iterable[tuple[str, float]]) -> str:
+    """What the encoder's ImageNet head sees, in words with its probabilities: "cat (91 %), Egyptian
+    cat (62 %)"; "" for none."""
+    return ", ".join(f"{word} ({percent(p)})" for word, p in concepts)
+
+
+def by_name_note(count: int) -> str:
+    """That the first ``count`` photos are listed by their folder or file names ("" for none)."""
+    if count <= 0:
+        return ""
+    if count == 1:
+        return "the first is listed by its folder or file name"
+    return f"the first {count} are listed by their folder or file names"
+
+
+def undated_note(count: int) -> str:
+    """That ``count`` photos, with a date filter, are placed by their files' dates ("" for none)."""
+    if count <= 0:
+        return ""
+    if count == 1:
+        return "1 photo with no date taken is placed by the file's date"
+    return f"{count:,} photos with no date taken are placed by the file's date"
+
+
+def unseen_note(words: Iterable[str], open_quote: str = "'", close_quote: str = "'") -> str:
+    """That the network sees none of these concept words clearly in any photo."""
+    quoted = " or ".join(f"{open_quote}{w}{close_quote}" for w in words)
+    return f"Photoscope cannot clearly see {quoted} in any photo"
+
+
+def unknown_word_note(
+    word: str, searched_as: str | None, suggestions: Sequence[str], quote: Callable[[str], str]
+) -> str:
+    """That the model does not know ``word``, and what it searched instead or offers (the
+    ``suggestions`` as they are to be shown: quoted, or links), each word ``quote``d."""
+    text = f"the model does not know {quote(word)}"
+    if searched_as:
+        return f"{text} — searched by the nearest concept it knows, {quote(searched_as)}"
+    if suggestions:
+        text += " — did you mean " + " or ".join(suggestions) + "?"
+    return text
