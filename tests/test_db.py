@@ -234,6 +234,9 @@ def test_photo_ids_filter_by_folder_and_date(library: Library, tmp_path: Path) -
     assert library.photo_ids(folder=library.folders()[0].id) == ids
     assert library.photo_ids(taken_from=date(2019, 6, 1), taken_to=date(2019, 12, 31)) == [ids[1]]
     assert library.photo_ids(taken_from="2020-01-01") == [ids[2]]
+    # no date taken: placed by the file's date, as the timeline files it (mtime 1.5: 1 January 1970)
+    assert library.photo_ids(taken_to=date(1970, 1, 2)) == [ids[3]]
+    assert library.photo_ids(taken_from=date(2021, 1, 1), taken_to=date.max) == [ids[2]]
 
 
 def test_requeue_other_versions(library: Library, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,19 +41,10 @@ class Searching(Core):
             return None
         import numpy as np  # here and below, not at the top: the api package loads without NumPy
 
-        ids = np.asarray(self.library.photo_ids(filters.folder), dtype=np.int64)
-        if filters.taken_from is None and filters.taken_to is None:
-            return ids
-        # Dates: the date taken, else the file's time (most photos from phones' apps, scans and
-        # downloads carry no EXIF date: a date filter must not silently hide them).
-        low = _day(filters.taken_from)
-        high = _day(filters.taken_to, next_day=True)
-        dated = [
-            row[0]
-            for row in self.library.browse_rows()
-            if (low is None or row[3] >= low) and (high is None or row[3] < high)
-        ]
-        return np.intersect1d(ids, np.asarray(dated, dtype=np.int64))
+        # Dates: the date taken, else the file's time, whole days (20 ms at 100,000 photos in SQL; read
+        # into Python and compared there, 180 ms for each search under a date filter).
+        ids = self.library.photo_ids(filters.folder, _day(filters.taken_from), _day(filters.taken_to))
+        return np.asarray(ids, dtype=np.int64)
 
     def _results(self, result: SearchResult, filters: Filters | None = None) -> Results:
         records = {p.id: p for p in self.library.photos_by_ids([h.photo_id for h in result.hits])}
@@ -464,11 +455,8 @@ def _pixels(photo: str | Path | Image.Image) -> Image.Image:
     return photo if isinstance(photo, Image.Image) else load_photo(photo)
 
 
-def _day(value: date | str | None, next_day: bool = False) -> str | None:
-    """A date filter's bound as the ISO text the date keys are compared with."""
-    if value is None:
-        return None
-    day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-    if next_day and day == date.max:
-        return None  # no day comes after the last one a date holds: the range is open at that end
-    return (day + timedelta(days=1) if next_day else day).isoformat()
+def _day(value: date | str | None) -> date | None:
+    """A date filter's bound as the whole day it names ("2019-06-01T10:00" is 1 June 2019)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])

@@ -89,6 +89,8 @@ class LibraryUnwritable(LibraryError):
 
 
 BUSY_TIMEOUT_MS = 10_000
+# A photo's date: taken, else its file's time, as local ISO text, so the two sort and compare together.
+DATE_KEY = "COALESCE(taken_at, strftime('%Y-%m-%dT%H:%M:%S', mtime, 'unixepoch', 'localtime'))"
 CAMEL = name_words.SQL_FUNCTION  # writes the search index's ``names``: a path's camelCase words apart
 BACKUP_EVERY_S = 300.0  # the rolling backup of the small tables is at most this old after a change
 log = logging.getLogger(__name__)
@@ -933,8 +935,9 @@ class Library:
         taken_to: date | datetime | str | None = None,
     ) -> list[int]:
         """Ids of the photos that pass the search filters: below a folder (a watched folder's id or any
-        directory path) and taken within [taken_from, taken_to] (a date ``taken_to`` includes that day).
-        Photos with no EXIF date are left out when a date filter is given."""
+        directory path) and dated within [taken_from, taken_to] (a date ``taken_to`` includes that day):
+        the date taken, else the file's time (``DATE_KEY``, as the timeline files photos; most photos
+        from phones' apps, scans and downloads carry no EXIF date: a filter must not hide them)."""
         where, params = ["1"], list[Any]()
         if isinstance(folder, int):
             where.append("folder_id = ?")
@@ -943,14 +946,14 @@ class Library:
             where.append("path > ? AND path < ?")
             params.extend(_prefix_range(normalize_path(folder)))
         if taken_from is not None:
-            where.append("taken_at >= ?")
+            where.append(f"{DATE_KEY} >= ?")
             params.append(_iso(taken_from))
-        if taken_to is not None:
+        if taken_to is not None and taken_to != date.max:  # no day comes after the last a date holds
             if isinstance(taken_to, date) and not isinstance(taken_to, datetime):
-                where.append("taken_at < ?")
+                where.append(f"{DATE_KEY} < ?")
                 params.append(_iso(taken_to + timedelta(days=1)))
             else:
-                where.append("taken_at <= ?")
+                where.append(f"{DATE_KEY} <= ?")
                 params.append(_iso(taken_to))
         rows = self._query(f"SELECT id FROM photos WHERE {' AND '.join(where)} ORDER BY id", params)
         return [int(r[0]) for r in rows]
@@ -967,8 +970,7 @@ class Library:
             "" if newest_first is None else " ORDER BY 4 DESC, 2 DESC" if newest_first else " ORDER BY 4, 2"
         )
         rows = self._query(
-            "SELECT id, path, folder_id,"
-            " COALESCE(taken_at, strftime('%Y-%m-%dT%H:%M:%S', mtime, 'unixepoch', 'localtime')),"
+            f"SELECT id, path, folder_id, {DATE_KEY},"
             f" mtime, taken_at IS NOT NULL FROM photos WHERE status != 'error'{order} LIMIT ?",
             (-1 if limit is None else limit,),
         )
