@@ -44,7 +44,7 @@ from photoscope.gui.app import resume_collection
 from photoscope.gui.desktop import PHOTO_SUFFIXES, photo_from_mime
 from photoscope.gui.detail_view import DetailView
 from photoscope.gui.elided_label import ElidedLabel
-from photoscope.gui.index_status import IndexStatus, describe_counts
+from photoscope.gui.index_status import IndexStatus
 from photoscope.gui.launch_order import LaunchOrder
 from photoscope.gui.library_dialog import LibraryDialog, choose_folder
 from photoscope.gui.library_opener import LibraryOpener
@@ -776,6 +776,3 @@ class MainWindow(QMainWindow):
         if self.api is not None:
             self.api.stop_background()
         self.worker = None
-
-    def describe_library(self, counts: dict[str, int]) -> str:
-        return describe_counts(counts)

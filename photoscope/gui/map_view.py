@@ -11,7 +11,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QImage, QKeyEvent, QPainter, QPen, QPixmap, QWheelEvent
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QImage,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsPixmapItem,
@@ -236,16 +247,16 @@ class PhotoMapView(ZoomableView):
         self.current_mark.setRect(item.sceneBoundingRect().adjusted(-3, -3, 3, 3))
         self.ensureVisible(item, TILE, TILE)
 
-    def mouseDoubleClickEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         self._activate(self.itemAt(event.position().toPoint()))
 
-    def mouseReleaseEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
         start = getattr(self, "_press", None)
         if start is not None and (event.position() - start).manhattanLength() < 4:
             self._activate(self.itemAt(event.position().toPoint()))
 
-    def mousePressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         self._press = event.position()
         super().mousePressEvent(event)
 
@@ -274,7 +285,7 @@ class WordMapView(ZoomableView):
             self._labels[word] = label
         self.fit()
 
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.zoomed()
 

@@ -7,7 +7,7 @@ responsive and says what it is doing (and when a large library was sampled).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage
@@ -121,8 +121,8 @@ class MapWindow(QDialog):
         self.busy.setValue(round(100 * done))
         self.status.setText(f"{message[:1].upper()}{message[1:]}…")
 
-    def _photos_ready(self, result: object) -> None:
-        layout, items = cast("tuple[Layout, list[MapPhoto]]", result)
+    def _photos_ready(self, result: tuple[Layout, list[MapPhoto]]) -> None:
+        layout, items = result
         self.busy.hide()
         if not items:
             self.status.setText("No photos are indexed yet.")
@@ -143,9 +143,9 @@ class MapWindow(QDialog):
     def _say_current(self, caption: str) -> None:
         self.status.setText(f"{caption or 'not captioned yet'} — Enter opens it, Esc closes the maps.")
 
-    def _words_ready(self, layout: object) -> None:
-        words = [str(k) for k in layout.keys]  # type: ignore[attr-defined]
-        self.words.show_words(words, layout.xy.tolist())  # type: ignore[attr-defined]
+    def _words_ready(self, layout: Layout) -> None:
+        words = [str(k) for k in layout.keys]
+        self.words.show_words(words, layout.xy.tolist())
         self.word_status.setText(
             f"The network's {len(words):,} most frequent words. Zoom in to see them all."
         )

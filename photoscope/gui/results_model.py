@@ -157,9 +157,6 @@ class PhotoGridModel(QAbstractListModel):
     def row_of(self, photo: int) -> int:
         return int(self._row_of_photo[photo])
 
-    def is_header(self, row: int) -> bool:
-        return row in self._headers
-
     def step(self, row: int, step: int) -> int:
         """The photo row ``step`` photos away from ``row`` (headers skipped), or -1 past either end."""
         photo = self.photo_at(row) + step

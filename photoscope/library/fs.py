@@ -10,7 +10,6 @@ import logging
 import os
 import stat as stat_module
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
 from typing import IO, NamedTuple
 
 log = logging.getLogger(__name__)
@@ -107,12 +106,6 @@ def open_regular(path: str | os.PathLike[str]) -> IO[bytes]:
 
 def is_under(path: str, directory: str) -> bool:
     return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
-
-
-def has_hidden_part(path: str, root: str) -> bool:
-    """Whether any component of ``path`` below ``root`` is hidden (the root itself may be)."""
-    relative = os.path.relpath(path, root)
-    return any(is_hidden(part) for part in Path(relative).parts if part not in (".", ".."))
 
 
 def stat_photo(path: str, hidden: bool = False) -> FileStat | None:

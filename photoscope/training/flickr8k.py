@@ -32,6 +32,3 @@ class CaptionDataset:
         if not path.is_file():
             return []
         return [line.strip() for line in path.read_text().splitlines() if line.strip() in self.captions]
-
-    def image_path(self, name: str) -> Path:
-        return self.root / "images" / name
