@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, NamedTuple
@@ -40,6 +39,7 @@ import numpy as np
 import numpy.typing as npt
 
 from photoscope.library.name_words import camel_words
+from photoscope.wordlists import FUNCTION_WORDS, NUMBERS, fold
 
 if TYPE_CHECKING:
     from photoscope.library.db import Library
@@ -51,23 +51,18 @@ PROMOTE_WITHIN = 100  # named photos among this many best go first (0: the bonus
 # "wedding" 42 times, "2019"). A word it saw more (red 2,352, dog 7,185, horse 209) it judges by
 # looking: a file named red_panda.jpg gains the bonus for "a red car", not the first place.
 NAME_BELOW = 100
-FUNCTION_WORDS = frozenset(
-    "a an the of in on at to with and or is are be by for from near into onto over under some "  # noqa: SIM905
-    "one two three his her its their this that photo photos picture pictures image images img "
-    "jpg jpeg png heic tif tiff webp dsc dscn pxl".split()
+# Words of a query that name no folder or file: the query's function words and numbers (as the
+# network reads them), and the words every photo's name has (cameras' prefixes, file types).
+FILE_NAME_WORDS = frozenset(
+    "photo photos picture pictures image images img jpg jpeg png heic tif tiff webp dsc dscn pxl".split()  # noqa: SIM905
 )
-
-
-def _fold(text: str) -> str:
-    """Lowercase without diacritics, as the index's tokeniser (remove_diacritics 2) folds words."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+PATH_STOP_WORDS = FUNCTION_WORDS | NUMBERS | FILE_NAME_WORDS
 
 
 def tokens(text: str) -> list[str]:
     """Word tokens as the unicode61 tokeniser splits them: letters and digits; ``_``, ``-``, ``.``
     and ``/`` separate."""
-    return re.findall(r"[^\W_]+", _fold(text))
+    return re.findall(r"[^\W_]+", fold(text))  # folded as the index's tokeniser (remove_diacritics 2)
 
 
 def name_tokens(text: str) -> list[str]:
@@ -78,7 +73,7 @@ def name_tokens(text: str) -> list[str]:
 
 def query_words(text: str) -> list[str]:
     """The query's words that may name a folder or a file (function words left out)."""
-    return list(dict.fromkeys(w for w in tokens(text) if w not in FUNCTION_WORDS))
+    return list(dict.fromkeys(w for w in tokens(text) if w not in PATH_STOP_WORDS))
 
 
 def network_text(text: str, unknown: set[str], named: set[str]) -> str:
