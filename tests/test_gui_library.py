@@ -70,7 +70,7 @@ def test_library_dialog_lists_adds_and_removes_folders(
     extra = tmp_path / "More"
     write_shapes(extra, per_kind=1, seed=40)
     with qtbot.waitSignal(window.folders_changed, timeout=10_000):
-        window.add_folder(extra)
+        window.folder_keeper.add(extra)
     qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 2)
     assert window.search.folder_combo.count() == 3
     # Indexing the new folder runs in the background and reports in the status bar.
@@ -300,7 +300,7 @@ def test_an_exclusion_says_how_many_photos_left_and_how_to_bring_them_back(
 def test_adding_a_folder_already_watched_says_so(qtbot, make_window, library_db, indexed_library) -> None:
     """Audit: adding a folder the library already watches said nothing at all."""
     window = make_window(library_db)
-    window.add_folder(indexed_library[2])
+    window.folder_keeper.add(indexed_library[2])
     assert "already watched" in window.statusBar().currentMessage()
 
 
@@ -330,7 +330,7 @@ def test_a_watched_folder_renamed_and_added_again_keeps_its_photos(
         qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1)
         assert "Add the folder at its new place" in dialog.tree.topLevelItem(0).toolTip(1)
         with qtbot.waitSignal(window.folders_changed, timeout=10_000):
-            window.add_folder(moved)
+            window.folder_keeper.add(moved)
         qtbot.waitUntil(lambda: dialog.tree.topLevelItem(0).text(0) == str(moved), timeout=10_000)
         assert dialog.tree.topLevelItemCount() == 1 and dialog.tree.topLevelItem(0).text(1) == "online"
         said = f"{folder} moved to {moved}: 24 photos kept their place in the index"

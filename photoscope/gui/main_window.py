@@ -44,13 +44,14 @@ from photoscope.gui.app import resume_collection
 from photoscope.gui.desktop import PHOTO_SUFFIXES, photo_from_mime
 from photoscope.gui.detail_view import DetailView
 from photoscope.gui.elided_label import ElidedLabel
+from photoscope.gui.folder_keeper import FolderKeeper
 from photoscope.gui.index_status import IndexStatus
 from photoscope.gui.launch_order import LaunchOrder
-from photoscope.gui.library_dialog import LibraryDialog, choose_folder
+from photoscope.gui.library_dialog import LibraryDialog
 from photoscope.gui.library_opener import LibraryOpener
 from photoscope.gui.map_window import MapWindow
 from photoscope.gui.menus import SORTED_AS, build_menus
-from photoscope.gui.pages import MoreBar, Pages, UpgradeBar, WelcomePage, pictures_folder
+from photoscope.gui.pages import MoreBar, Pages, UpgradeBar, WelcomePage
 from photoscope.gui.photo_drops import PhotoDropFilter
 from photoscope.gui.results_model import PhotoGridModel, ResultsModel, TimelineModel
 from photoscope.gui.results_presenter import ResultsPresenter
@@ -105,9 +106,6 @@ class MainWindow(QMainWindow):
         self.result_limit = result_limit
         self.api: Photoscope | None = None
         self.worker: IndexWorker | None = None
-        self.folders: list[Folder] = []
-        self._adding_folder = False  # --folder given: no welcome page while it is added
-        self._choices_waiting = False  # the folder filter's subfolders, read once the network is in
         self.runner = TaskRunner(threads=1, parent=self)  # API calls, in order
         # First answers while the network loads: never queued behind the runner's loading of it.
         self.quick = TaskRunner(threads=1, parent=self)
@@ -191,6 +189,10 @@ class MainWindow(QMainWindow):
         self.timeline_reader = TimelineReader(
             self.timeline, self.browse, self.pages_runner, self.settings, api, self.search.has_query, self
         )
+        self.folder_keeper = FolderKeeper(
+            self, api, (self.runner, self.pages_runner), self.settings, self.index_status, self.search,
+            status, self._network_in,
+        )  # fmt: skip
 
     def set_browse_option(self, key: str, value: str) -> None:
         self.timeline_reader.set_option(key, value)
@@ -220,8 +222,11 @@ class MainWindow(QMainWindow):
                 self, "Photoscope", f"The library could not be opened:\n\n{error}"
             )
         )
-        self.welcome.add_folder.connect(self.add_folder)
-        self.welcome.choose_folder.connect(self.choose_and_add_folder)
+        self.welcome.add_folder.connect(self.folder_keeper.add)
+        self.welcome.choose_folder.connect(self.folder_keeper.choose_and_add)
+        self.folder_keeper.added.connect(self._folder_added)
+        self.folder_keeper.add_failed.connect(self._refresh_counts)
+        self.folder_keeper.changed.connect(self.folders_changed)
         self.more_bar.more_requested.connect(self.show_more)
         self.presenter.shown.connect(self.results_shown)
         self.timeline_reader.head_read.connect(lambda: self.pages.setCurrentWidget(self.browse))
@@ -246,7 +251,7 @@ class MainWindow(QMainWindow):
         self.detail.find_similar.connect(self.find_similar)
         self.detail.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.detail.finished.connect(lambda _: self._photo_view_closed())
-        self.library_dialog.add_requested.connect(self.choose_and_add_folder)
+        self.library_dialog.add_requested.connect(self.folder_keeper.choose_and_add)
         self.library_dialog.changed.connect(self._index_changed)
         self.words.word_chosen.connect(lambda word: self.search.set_text(word))
         self.tile_slider.valueChanged.connect(self._set_tile_size)
@@ -261,7 +266,7 @@ class MainWindow(QMainWindow):
         self.browse_timer = QTimer(self, singleShot=True, interval=BROWSE_REFRESH_MS)
         self.browse_timer.timeout.connect(self.reload_timeline)
         self.choices_timer = QTimer(self, singleShot=True, interval=CHOICES_AFTER_SCROLL_MS)
-        self.choices_timer.timeout.connect(self._read_folder_choices)
+        self.choices_timer.timeout.connect(self.folder_keeper.read_choices)
         for grid in (self.view, self.browse):  # scrolling puts the launch's reading of them off
             grid.verticalScrollBar().valueChanged.connect(
                 lambda _: self.choices_timer.start() if self.choices_timer.isActive() else None
@@ -286,9 +291,6 @@ class MainWindow(QMainWindow):
         self.settings.setValue("grid/tile", self.view.tile_size())
         self.settings.sync()
 
-    def last_folder(self) -> str:
-        return str(self.settings.value("library/last_folder", "") or pictures_folder() or Path.home())
-
     # opening the library
 
     def open_library(
@@ -299,7 +301,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         """Build the API off the GUI thread (imports, database), then attach it. ``repair`` is offered
         when the library cannot be opened (``photoscope doctor --repair``), then opening is tried again."""
-        self._adding_folder = add_folder is not None
+        self.folder_keeper.adding = add_folder is not None
         self.opener.open(factory, add_folder, repair)
 
     def attach(self, api: Photoscope, add_folder: str | Path | None = None) -> None:
@@ -310,7 +312,7 @@ class MainWindow(QMainWindow):
         else:
             self.reload_timeline()  # the first screen is the photos: before anything else loads
         if add_folder is not None:
-            self.add_folder(add_folder)
+            self.folder_keeper.add(add_folder)
         self.runner.submit(api.folders, self._library_opened)
 
     def ask_repair(self, error: str) -> bool:
@@ -328,7 +330,7 @@ class MainWindow(QMainWindow):
         return box.clickedButton() is repair
 
     def _library_opened(self, folders: list[Folder]) -> None:
-        self._set_folders(folders)
+        self.folder_keeper.set_folders(folders)
         self.library_opened.emit()
         if not folders:
             self.index_status.show_text("No folders yet")
@@ -348,7 +350,7 @@ class MainWindow(QMainWindow):
 
     def _network_loaded(self) -> None:
         self.launch.network_loaded()
-        self.choices_timer.start()  # the subfolders: once the user pauses (``_read_folder_choices``)
+        self.choices_timer.start()  # the subfolders: once the user pauses (``FolderKeeper.read_choices``)
 
     def start_background(self) -> None:
         """Index and watch in the background; the vectors load first (see below)."""
@@ -398,73 +400,24 @@ class MainWindow(QMainWindow):
 
     # folders
 
-    def choose_and_add_folder(self) -> None:
-        path = choose_folder(self, self.last_folder())
-        if path:
-            self.add_folder(path)
-
-    def add_folder(self, path: str | Path) -> None:
-        api = self.api
-        if api is None:
-            return
-        self.settings.setValue("library/last_folder", str(path))
-        from photoscope.api import folder_path  # the spelling the library stores folders under
-
-        if folder_path(path) in {f.path for f in self.folders}:
-            self.statusBar().showMessage(f"{path} is already watched", 8000)
-            return
-        self.index_status.show_text(f"Adding {path}…")
-        self.runner.submit(lambda: api.add_folder(path), self._folder_added, self._add_failed)
-
     def _folder_added(self, folder: Folder) -> None:
-        self._adding_folder = False
         note = folder_added_note(folder)
         if note:
             self.statusBar().showMessage(note, 15000)
             self.library_dialog.note.setText(note)
-        self._refresh_folders()
+        self._refresh_counts()
         self.start_background()
         self.reload_timeline()
         self._show_idle()
         if self.library_dialog.isVisible():
             self.library_dialog.refresh()
 
-    def _add_failed(self, error: BaseException) -> None:
-        self._adding_folder = False
-        self._refresh_counts()  # in place of "Adding …"
-        QMessageBox.warning(self, "Add folder", f"This folder cannot be added:\n\n{error}")
+    def _network_in(self) -> bool:
+        return self.worker is not None or (self.api is not None and self.api.model_ready)
 
     def _refresh_folders(self) -> None:
-        if self.api is not None:
-            self.runner.submit(self.api.folders, self._set_folders, key="folders")
+        self.folder_keeper.refresh()
         self._refresh_counts()
-
-    def _set_folders(self, folders: list[Folder]) -> None:
-        self.folders = folders
-        self.index_status.show_offline([f.path for f in folders if not f.online])
-        roots = [(f.path, 0, f.photos) for f in folders]
-        if self.search.folder_choices()[: len(roots)] != [r[0] for r in roots]:
-            self.search.set_folders(roots)  # at once; the subfolders follow
-        self._choices_waiting = True
-        if self.worker is not None or (self.api is not None and self.api.model_ready):
-            self._read_folder_choices()  # else once the network is in (``_network_loaded``)
-        self.folders_changed.emit(folders)
-
-    def _read_folder_choices(self) -> None:
-        """The filter lists the subfolders too. Reading them goes over every photo's path (0.6 s at
-        100,000 photos, twice that beside PyTorch's import; its 100,000 rows cost garbage collections
-        that stall the window): at launch once the network is in and the grids have not been scrolled
-        for a moment, on the timeline's runner. On the API's runner it held up loading the network (so
-        every search) behind it; beside the import it slowed a first answer threefold."""
-        api = self.api
-        if api is None or not self._choices_waiting:
-            return
-        self._choices_waiting = False
-
-        def failed(error: BaseException) -> None:
-            self.statusBar().showMessage(f"The library's folders could not be listed: {error}", 8000)
-
-        self.pages_runner.submit(api.folder_choices, self.search.set_folders, failed)
 
     def _refresh_counts(self) -> None:
         if self.api is not None:
@@ -496,7 +449,7 @@ class MainWindow(QMainWindow):
 
     def _library_changed(self, report: ScanReport) -> None:
         """The watcher saw photos added, moved or deleted: counts and the timeline follow at once; a
-        folder gone offline or back: the status line says it (``_set_folders``)."""
+        folder gone offline or back: the status line says it (``FolderKeeper.set_folders``)."""
         if report.offline or report.back_online or report.arrived:
             self._refresh_folders()  # and the counts
         else:
@@ -559,7 +512,7 @@ class MainWindow(QMainWindow):
         return NothingFound(
             unknown_words=bool(results.unknown_words),
             text_only=bool(self.search.text()) and not self.search.query_photo,
-            has_folders=bool(self.folders),
+            has_folders=bool(self.folder_keeper.folders),
             # photos wait to be indexed: progress reports, or the counts before the first report
             indexing=(last is not None and last.done < last.total) or self.index_status.waiting > 0,
             filtered=self.search.filters().active,
@@ -583,9 +536,9 @@ class MainWindow(QMainWindow):
                 )
             else:
                 self.result_label.clear()
-        elif self._adding_folder:
+        elif self.folder_keeper.adding:
             self.pages.show_message("Adding your folder…")
-        elif self.folders:
+        elif self.folder_keeper.folders:
             self.result_label.clear()
             detail = (
                 "Photos show up here as they are indexed. Describe what you are looking for, or drop a photo."
@@ -683,7 +636,7 @@ class MainWindow(QMainWindow):
     def choose_photo(self) -> None:
         patterns = " ".join(f"*{s}" for s in sorted(PHOTO_SUFFIXES))
         path, _ = QFileDialog.getOpenFileName(
-            self, "Find photos like…", self.last_folder(), f"Photos ({patterns})"
+            self, "Find photos like…", self.folder_keeper.last_folder(), f"Photos ({patterns})"
         )
         if path:
             self.search.set_photo(path)

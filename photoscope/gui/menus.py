@@ -26,7 +26,7 @@ def build_menus(window: MainWindow) -> None:
     add_action(file_menu, "Search by &photo…", window.choose_photo, QKeySequence.StandardKey.Open)
     add_action(file_menu, "Search by pasted p&hoto", window.search.paste_photo, "Ctrl+Shift+V")
     file_menu.addSeparator()
-    add_action(file_menu, "&Add folder…", window.choose_and_add_folder)
+    add_action(file_menu, "&Add folder…", window.folder_keeper.choose_and_add)
     add_action(file_menu, "&Library…", window.show_library, "Ctrl+L")
     add_action(file_menu, "Find &copies in the library", window.find_copies, "Ctrl+Shift+D")
     file_menu.addSeparator()
