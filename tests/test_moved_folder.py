@@ -156,6 +156,23 @@ def test_a_thumbnail_re_filed_by_its_bytes_is_a_valid_png_naming_the_new_place(t
     assert thumbnails.move_thumbnail(old, new, root) is False  # none left to move
 
 
+def test_a_copy_missing_a_photo_outside_the_sample_is_not_the_folder(tmp_path: Path) -> None:
+    """The audit of stop 39: a copy of an unplugged drive's 60-photo folder, one photo short, was
+    followed (its sample was every time the same 50 photos: the lowest partial hashes), and the next
+    scan dropped the missing photo's entry, which the drive still held."""
+    db, old, copy = tmp_path / "library.db", tmp_path / "usb" / "Trip", tmp_path / "home" / "Trip"
+    _indexed(old, db, count=60)
+    shutil.copytree(old, copy)
+    with Library(db) as library:
+        hashes = dict(library.db.execute("SELECT path, hash FROM photos").fetchall())
+    last = max(hashes, key=lambda path: hashes[path])  # never among the 50 lowest
+    (copy / Path(last).relative_to(old)).unlink()
+    old.rename(tmp_path / "usb" / "away")  # the drive unplugged: the folder is not there
+    with Photoscope(db) as app:
+        assert app.add_folder(copy).moved_from is None
+        assert {f.path: f.photos for f in app.folders()}[str(old)] == 60  # every entry kept
+
+
 def _two_watched(tmp_path: Path) -> tuple[Path, Path, Path, dict[str, int]]:
     """(database, ~/Pictures, ~/Downloads/Trip): both watched, indexed; Trip's 6 photos' ids by name."""
     db, pictures, trip = tmp_path / "library.db", tmp_path / "Pictures", tmp_path / "Downloads" / "Trip"

@@ -494,15 +494,20 @@ class Library:
         return [str(r[0]) for r in rows]
 
     def sample_files(self, folder_id: int, limit: int = 20) -> list[StoredFile]:
-        """A few of a folder's photos, spread over it (in the order of their partial hashes, which
-        no name or date sorts): enough to tell whether its files are somewhere else now. Only photos
-        with a hash: one without (unreadable when scanned) could be told by its size alone."""
+        """A few of a folder's photos, drawn at random (a fixed draw lets a copy that lacks a photo
+        outside it pass every time): enough to tell whether its files' bytes are somewhere else now.
+        Only photos with a hash: one without (unreadable when scanned) could be told by its size alone."""
         rows = self._query(
             "SELECT id, path, size, mtime, hash FROM photos WHERE folder_id = ? AND hash IS NOT NULL"
-            " ORDER BY hash LIMIT ?",
+            " ORDER BY random() LIMIT ?",
             (folder_id, limit),
         )
         return [StoredFile(*r) for r in rows]
+
+    def folder_sizes(self, folder_id: int) -> list[tuple[str, int]]:
+        """(path, size) of every photo of a folder, whatever its state."""
+        rows = self._query("SELECT path, size FROM photos WHERE folder_id = ?", (folder_id,))
+        return [(str(r[0]), int(r[1])) for r in rows]
 
     def folder_files(self, folder_id: int) -> list[StoredFile]:
         """Every photo of a folder that has a partial hash, what a move is recognised by."""

@@ -10,10 +10,12 @@ there the files are away, not moved, and a copy of them elsewhere is a copy.
 
 Following wrongly would cost entries: the old folder's photos not in the new one are dropped by the
 next scan, and if the old folder came back (the drive plugged in again) they would be gone from the
-index. So the new folder must hold every photo of a sample of them, each with its size and partial
-hash: a partial copy (a backup of last month's state, 90 % of it) passes 50 draws with odds of
-0.9 ** 50, half a percent. A folder moved with a photo of the sample deleted on the way is taken
-for a new one: indexed again, nothing lost.
+index. So an added folder must hold every photo of the old one at its place with its size (a stat
+each: 10,000 photos in a fraction of a second, once, when the folder is added), and a random sample
+of 50 of them with their partial hashes (the bytes: same names and sizes with other photos in them
+are other photos). A folder moved with a photo deleted on the way is taken for a new one: indexed
+again, nothing lost. A folder that arrived in another's scan (renamed on its own drive, the only
+case followed there) must hold the sample.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ def moved_here(library: Library, path: str) -> Folder | None:
     if any(is_under(key, f.path) or is_under(f.path, key) for f in folders):
         return None
     for folder, sample in _offline_samples(library, folders):
-        if all(_there(stored, folder.path, key) for stored in sample):
+        if all(_there(stored, folder.path, key) for stored in sample) and _holds_all(library, folder, key):
             return folder
     return None
 
@@ -92,6 +94,17 @@ def _renamed_away(folder: Folder) -> bool:
     except OSError:
         return False
     return False
+
+
+def _holds_all(library: Library, folder: Folder, new_root: str) -> bool:
+    """Whether every photo of ``folder`` is at its place below ``new_root``, with its size."""
+    for path, size in library.folder_sizes(folder.id):
+        try:
+            if os.stat(os.path.join(new_root, os.path.relpath(path, folder.path))).st_size != size:
+                return False
+        except (OSError, ValueError):
+            return False
+    return True
 
 
 def _there(stored: StoredFile, old_root: str, new_root: str) -> bool:
