@@ -88,3 +88,17 @@ def test_the_frozen_graph_is_cached_and_matches_eager_mode(monkeypatch: pytest.M
     third = ImageEncoder()
     assert torch.allclose(third.predict(photo).features, frozen_out)  # traced again, cache replaced
     assert cached.stat().st_size > 1_000_000
+
+
+@pytest.mark.parametrize("suffix", [".png", ".tiff"])
+def test_a_16_bit_greyscale_photo_is_read_as_its_greys(tmp_path, suffix: str) -> None:
+    """The audit of stop 39: 16-bit greyscale PNG and TIFF (scanners write them) came out plain
+    white (their 0-65535 values clipped at 255), captioned "a photo" and matched to white images."""
+    ramp = np.tile(np.linspace(0, 65535, 200).astype(np.uint16), (100, 1))  # black to white
+    path = tmp_path / f"grey16{suffix}"
+    Image.fromarray(ramp).save(path)
+    eight = tmp_path / "grey8.png"
+    Image.fromarray((ramp // 257).astype(np.uint8)).save(eight)
+    pixels = np.asarray(load_photo(path, min_side=16), dtype=np.int16)
+    assert pixels.shape[2] == 3 and pixels[:, 0].mean() < 10 and pixels[:, -1].mean() > 245
+    assert np.abs(pixels - np.asarray(load_photo(eight, min_side=16), dtype=np.int16)).max() <= 1

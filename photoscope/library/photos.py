@@ -145,11 +145,30 @@ def _decoded(image: Image.Image, min_side: int, budget: MemoryBudget | None) -> 
     orientation = _exif(image).get(_ORIENTATION)
     with (budget or _UNLIMITED).reserve(decode_cost(image)):
         image.load()
-        factor = min(image.size) // max(1, min_side)
-        small = image.reduce(factor) if factor >= 2 else image
+        greys = _eight_bit_grey(image) if image.mode in _WIDE_GREYS else image  # reduce() refuses them
+        factor = min(greys.size) // max(1, min_side)
+        small = greys.reduce(factor) if factor >= 2 else greys
         method = _TRANSPOSE.get(orientation) if isinstance(orientation, int) else None
         upright = small.transpose(method) if method is not None else small
         return upright.convert("RGB") if upright.mode != "RGB" or upright is image else upright
+
+
+# Greyscale modes wider than 8 bits (16-bit PNG and TIFF, from scanners and editors): PIL's convert
+# to RGB clips their values at 255, and a photo of 0-65535 comes out white.
+_WIDE_GREYS = frozenset({"I", "I;16", "I;16L", "I;16B", "I;16N", "F"})
+
+
+def _eight_bit_grey(image: Image.Image) -> Image.Image:
+    """The photo's greys in 0-255: 16-bit values scaled down, a float image's 0-1 scaled up."""
+    import numpy as np
+
+    values = np.asarray(image, dtype=np.float32)
+    top = float(values.max()) if values.size else 0.0
+    if image.mode == "F" and top <= 1.0:
+        values = values * 255.0
+    elif top > 255.0:
+        values = values * (255.0 / (65535.0 if top <= 65535.0 else top))
+    return Image.fromarray(np.clip(values + 0.5, 0, 255).astype(np.uint8), "L")
 
 
 @contextmanager
