@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from photos import deny_listing, write_library, write_photo
+from photos import deny_listing, index_pending, write_library, write_photo
 
 from photoscope.library import fs, scanner
 from photoscope.library.db import Library, LibraryError
@@ -486,6 +486,27 @@ def test_a_link_into_another_watched_folder_is_not_indexed_twice(library: Librar
     assert len(Scanner(library).scan().added) == 4
     paths = [r[0] for r in library.db.execute("SELECT path FROM photos").fetchall()]
     assert not any("linkB" in p for p in paths)
+
+
+def test_a_linked_album_added_as_its_own_folder_keeps_its_photos_ids(library: Library, tmp_path: Path) -> None:
+    """The audit of stop 39: with `lib/album -> ../ext` indexed through lib, adding ext (whose scan
+    alone is what `index ext` and the watcher run) encoded its photos again under new ids, listed
+    twice until the next full scan dropped the old entries. Its photos move to their real paths."""
+    write_library(tmp_path / "ext", 3)
+    write_library(tmp_path / "lib", 2, start=50)
+    (tmp_path / "lib" / "album").symlink_to(tmp_path / "ext", target_is_directory=True)
+    library.add_folder(tmp_path / "lib")
+    Scanner(library).scan()
+    index_pending(library)
+    before = {os.path.basename(p): i for i, p in library.db.execute("SELECT id, path FROM photos")}
+    library.add_folder(tmp_path / "ext")
+    report = Scanner(library).scan([tmp_path / "ext"])
+    assert (report.added, report.removed, report.moved) == ([], [], 3)
+    after = {os.path.basename(p): i for i, p in library.db.execute("SELECT id, path FROM photos")}
+    assert after == before and library.counts()["pending"] == 0
+    paths = [r[0] for r in library.db.execute("SELECT path FROM photos").fetchall()]
+    assert sum(p.startswith(str(tmp_path / "ext") + os.sep) for p in paths) == 3
+    assert Scanner(library).scan().removed == []
 
 
 def _watched_on_a_drive(library: Library, drive: Path, monkeypatch: pytest.MonkeyPatch) -> FakeMounts:

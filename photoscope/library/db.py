@@ -504,6 +504,15 @@ class Library:
         )
         return [StoredFile(*r) for r in rows]
 
+    def photo_directories(self, folder_id: int) -> list[str]:
+        """The directories that hold a folder's photos, each once."""
+        # rtrim(path, <the path's characters but the separator>) leaves the directory and its separator
+        rows = self._query(
+            "SELECT DISTINCT rtrim(path, replace(path, ?, '')) FROM photos WHERE folder_id = ?",
+            (os.sep, folder_id),
+        )
+        return [str(r[0]).rstrip(os.sep) or os.sep for r in rows]
+
     def folder_sizes(self, folder_id: int) -> list[tuple[str, int]]:
         """(path, size) of every photo of a folder, whatever its state."""
         rows = self._query("SELECT path, size FROM photos WHERE folder_id = ?", (folder_id,))

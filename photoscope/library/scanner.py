@@ -206,6 +206,7 @@ class Scanner:
         else:
             chosen = self._resolve(targets, online, hidden)
             chosen += [(f.path, f) for f in online if f.path in report.back_online]
+            chosen += self._linking_into([f.path for t, f in chosen if t == f.path], online)
         chosen = _outermost(chosen)
         sweep = _Sweep(points=points, hidden=hidden, roots=[f.path for f in self.library.folders()])
         for folder in {f.id: f for _, f in chosen}.values():
@@ -233,6 +234,25 @@ class Scanner:
             if target == folder.path and folder.path not in report.offline:
                 self.library.mark_scanned(folder.id)
         return report
+
+    def _linking_into(self, roots: list[str], online: list[Folder]) -> list[tuple[str, Folder]]:
+        """The other watched folders that hold photos through a link into one of these whole folders
+        (an album linked into ~/Pictures, then added as a folder of its own): scanned with them, so
+        those photos move to their real paths with their ids (a move pairs in one scan). Scanned
+        alone, the new folder's photos were encoded again, and the next scan dropped the old rows.
+        One ``realpath`` a directory of photos, only when a whole folder is scanned (added, or back)."""
+        if not roots:
+            return []
+        found = []
+        for folder in online:
+            if folder.path in roots:
+                continue
+            for directory in self.library.photo_directories(folder.id):
+                real = os.path.realpath(directory)
+                if real != directory and any(is_under(real, root) for root in roots):
+                    found.append((folder.path, folder))
+                    break
+        return found
 
     @staticmethod
     def _resolve(
