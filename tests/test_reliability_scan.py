@@ -488,7 +488,7 @@ def test_a_link_into_another_watched_folder_is_not_indexed_twice(library: Librar
     assert not any("linkB" in p for p in paths)
 
 
-def test_a_linked_album_added_as_its_own_folder_keeps_its_photos_ids(library: Library, tmp_path: Path) -> None:
+def test_a_linked_album_added_as_its_own_folder_keeps_its_ids(library: Library, tmp_path: Path) -> None:
     """The audit of stop 39: with `lib/album -> ../ext` indexed through lib, adding ext (whose scan
     alone is what `index ext` and the watcher run) encoded its photos again under new ids, listed
     twice until the next full scan dropped the old entries. Its photos move to their real paths."""
@@ -585,3 +585,27 @@ def test_the_same_folder_through_a_bind_mount_is_not_watched_twice(tmp_path: Pat
         with pytest.raises(LibraryError, match="the same folder"):
             app.add_folder(alias)
         assert [f.path for f in app.folders()] == [str(pictures)]
+
+
+def test_a_folder_holding_a_watched_folder_through_a_bind_mount_does_not_index_it_twice(
+    tmp_path: Path,
+) -> None:
+    """The audit of stop 39: `mount --bind data mnt` with data/photos watched; adding mnt (only the
+    exact folder was compared) listed every photo twice, once under mnt/photos."""
+    from photoscope.api import Photoscope
+
+    data, alias = tmp_path / "data", tmp_path / "mnt"
+    write_library(data / "photos", 2)
+    write_library(data / "other", 1, start=10)
+    alias.mkdir()
+    with bind_mount(data, alias), Photoscope(tmp_path / "library.db") as app:
+        app.add_folder(data / "photos")
+        app.add_folder(alias)
+        app.scanner().scan()
+        rows = app.library.db.execute("SELECT path FROM photos").fetchall()
+        paths = sorted(os.path.relpath(p, tmp_path) for (p,) in rows)
+        assert paths == [
+            "data/photos/photo_0000.jpg",
+            "data/photos/photo_0001.jpg",
+            "mnt/other/photo_0010.jpg",
+        ]

@@ -9,7 +9,7 @@ import hashlib
 import logging
 import os
 import stat as stat_module
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, NamedTuple
 
 log = logging.getLogger(__name__)
@@ -147,8 +147,8 @@ def walk_photos(
     Symlinked directories are followed (people link albums into their Pictures folder) but each
     directory's (device, inode) is remembered, so a link back up the tree cannot loop. A link to a
     directory inside ``home`` (the watched folder) or inside another ``watched`` folder is not
-    followed: that directory is walked under its own path, so a photo has one path whatever order the
-    walk takes.
+    followed, nor is another watched folder reached through a bind mount: that directory is walked
+    under its own path, so a photo has one path whatever order the walk takes.
 
     Whatever cannot be looked at (a directory that cannot be listed, an entry that cannot be
     stat'ed) goes to ``on_error`` with its path as ``filename``, never silently counted as absent: the
@@ -158,7 +158,9 @@ def walk_photos(
     """
     homes = [home, *watched] if home is not None else list(watched)
     roots_real = tuple(os.path.realpath(h) for h in homes)
-    visited: set[tuple[int, int]] = set()
+    # The other watched folders count as visited: one reached through a bind mount (which no
+    # realpath sees through) is walked under its own path too, not twice.
+    visited = _identities(w for w in watched if w != home and not is_under(root, w))
     stack = [root]
 
     def failed(error: OSError, path: str) -> None:
@@ -184,6 +186,18 @@ def walk_photos(
                 yield from _photos_in(entries, stack, roots_real, failed, on_skipped, hidden, on_away)
         except OSError as error:  # unreadable or vanished directory: skip it, keep walking the rest
             failed(error, directory)
+
+
+def _identities(paths: Iterable[str]) -> set[tuple[int, int]]:
+    """The (device, inode) of each directory there is (one away is left out)."""
+    found = set()
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        found.add((st.st_dev, st.st_ino))
+    return found
 
 
 def _photos_in(
