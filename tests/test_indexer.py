@@ -174,6 +174,35 @@ def test_bad_input_is_recorded_with_reasons_and_indexing_carries_on(
     assert library.counts() == {"pending": 0, "indexed": 2, "error": 6}
 
 
+def test_a_photo_overwritten_by_what_is_not_a_photo_is_no_match_but_keeps_its_entry(
+    library: Library, pictures: Path, counting: CountingModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The audit of stop 39: a photo overwritten by a text file was listed under "could not index",
+    and still found as a match (its old vectors: `similar` called the text file a copy of the
+    photo). A photo that cannot be read for now (permission) keeps its vectors: it may be the same."""
+    write_photo(pictures / "meter.jpg", 1)
+    write_photo(pictures / "locked.jpg", 2)
+    Scanner(library).scan()
+    _worker(library, counting, tmp_path).run()
+    ids = _by_path(library)
+    write_text(pictures / "meter.jpg")  # another size and time: pending again, then not a photo
+    write_photo(pictures / "locked.jpg", 3)
+    real_read = indexer.read_metadata
+
+    def no_permission(path: str, max_pixels: int = indexer.DEFAULT_MAX_PIXELS) -> indexer.PhotoMeta:
+        if path.endswith("locked.jpg"):
+            raise PermissionError(13, "Permission denied", path)
+        return real_read(path, max_pixels)
+
+    monkeypatch.setattr(indexer, "read_metadata", no_permission)
+    Scanner(library).scan()
+    assert _worker(library, counting, tmp_path).run().errors == 2
+    vectors = {r[0] for r in library.db.execute("SELECT photo_id FROM vectors").fetchall()}
+    assert vectors == {ids[str(pictures / "locked.jpg")]}  # not the text file's old ones
+    assert set(_by_path(library)) == {str(pictures / "meter.jpg"), str(pictures / "locked.jpg")}
+    assert library.counts()["error"] == 2
+
+
 def test_a_photo_that_breaks_the_model_fails_alone(
     library: Library, pictures: Path, model: PhotoscopeModel, tmp_path: Path
 ) -> None:

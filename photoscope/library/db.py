@@ -769,6 +769,9 @@ class Library:
                         " WHERE id = ? AND size = ? AND mtime = ?",
                         (result.error, stamp, result.id, result.size, result.mtime),
                     )
+                    if cur.rowcount == 1 and result.not_a_photo:  # no match for what is not there
+                        cur.execute("DELETE FROM vectors WHERE photo_id = ?", (result.id,))
+                        cur.execute("DELETE FROM features WHERE photo_id = ?", (result.id,))
                 elif self._write_indexed(cur, result, stamp):
                     written.append(result.id)
         return written

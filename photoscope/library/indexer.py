@@ -54,6 +54,7 @@ from photoscope.library.photos import (
     MemoryBudget,
     PhotoMeta,
     describe_error,
+    is_not_a_photo,
     load_photo,
     read_metadata,
 )
@@ -147,7 +148,7 @@ def decode(
         encoder_input = image.resize((input_size, input_size), Image.Resampling.BILINEAR)
         return Decoded(photo, encoder_input, meta)
     except Exception as error:  # anything a broken file can make PIL raise; the worker must go on
-        return FailedPhoto(photo.id, photo.size, photo.mtime, describe_error(error))
+        return FailedPhoto(photo.id, photo.size, photo.mtime, describe_error(error), is_not_a_photo(error))
 
 
 def _thumbnail(image: Image.Image, photo: PendingPhoto, root: Path | None) -> None:

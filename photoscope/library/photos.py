@@ -271,6 +271,18 @@ def _said(error: BaseException) -> str:
     return str(error)
 
 
+def is_not_a_photo(error: BaseException) -> bool:
+    """Whether the file was read and its bytes are no photo (``describe_error``'s empty, not a
+    regular file, not an image, truncated or corrupt), not that it could not be read for now."""
+    if isinstance(error, EmptyFile | NotAFile | UnidentifiedImageError):
+        return True
+    if isinstance(error, PhotoTooLarge | Image.DecompressionBombError):
+        return False
+    if isinstance(error, OSError):
+        return error.errno is None  # PIL's "truncated", "broken data stream"; not EIO, EACCES, ENOENT
+    return isinstance(error, ValueError | SyntaxError | EOFError)
+
+
 def describe_error(error: BaseException) -> str:
     """A reason a user can act on, for ``photoscope status``."""
     if isinstance(error, EmptyFile):

@@ -91,6 +91,10 @@ class FailedPhoto:
     size: int
     mtime: float
     error: str
+    # Its bytes were read and are no photo (empty, not an image, corrupt): the vectors an earlier
+    # version left describe what is not there, and go. A file that could not be read (permission,
+    # a drive's error) may be the same photo: its vectors stay.
+    not_a_photo: bool = False
 
 
 @dataclass(frozen=True)
