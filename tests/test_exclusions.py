@@ -47,6 +47,22 @@ def test_every_rule_kind(tmp_path: Path) -> None:
     assert not rules.excludes(str(tmp_path / "elsewhere" / "a.png"))  # not in a watched folder
 
 
+def test_a_pattern_with_a_slash_is_anchored_at_the_watched_folder(tmp_path: Path) -> None:
+    """The audit of stop 39: `Screenshots/*` left out nothing (the path it was matched with began
+    with "/"), and `*/*` left out the photos at the top of the folder as well as those below."""
+    root = str(tmp_path / "Pictures")
+
+    def left_out(pattern: str) -> list[str]:
+        rules = Rules([ExclusionRule(root, "pattern", pattern)], [root])
+        paths = ["a.jpg", "Screenshots/s.jpg", "Phone/Screenshots/s.jpg", "Phone/p.jpg"]
+        return [p for p in paths if rules.excludes(f"{root}/{p}")]
+
+    assert left_out("Screenshots/*") == ["Screenshots/s.jpg"]
+    assert left_out("*/*") == ["Screenshots/s.jpg", "Phone/Screenshots/s.jpg", "Phone/p.jpg"]
+    assert left_out("*/Screenshots/*") == ["Screenshots/s.jpg", "Phone/Screenshots/s.jpg"]
+    assert left_out("Phone/*.jpg") == ["Phone/Screenshots/s.jpg", "Phone/p.jpg"]  # * crosses "/"
+
+
 def test_rules_from_what_the_user_names(tmp_path: Path) -> None:
     root = str(tmp_path / "Pictures")
     other = str(tmp_path / "Other")

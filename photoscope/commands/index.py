@@ -343,7 +343,11 @@ def register(sub: Any) -> None:
     intermix(f)  # `folders exclude --pattern '*.png' ~/Pictures`, as the README writes it
     f.add_argument("action", choices=("list", "add", "remove", "exclude", "include", "hidden"))
     f.add_argument("path", nargs="?", type=Path, metavar="PATH", help="the folder; for hidden: on or off")
-    f.add_argument("--pattern", metavar="GLOB", help="exclude/include files matching a glob ('*.png')")
+    f.add_argument(
+        "--pattern",
+        metavar="GLOB",
+        help="exclude/include files matching a glob: '*.png' by name, 'Screenshots/*' by path in the folder",
+    )
     add_db_option(f)
     f.set_defaults(handler=folders, reads_library=lambda a: a.action != "add")
 

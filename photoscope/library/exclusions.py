@@ -4,8 +4,9 @@
   it is left out.
 - A *pattern* rule is a glob matched case-insensitively: one without ``/`` against the file's
   name (``*.png`` leaves out PNGs), one with ``/`` against its path below the watched folder
-  written with a leading ``/`` (``*`` also crosses ``/``: ``*/Screenshots/*`` leaves out every
-  Screenshots folder at any depth).
+  (``Screenshots/*``: the Screenshots folder at its top; ``*`` also crosses ``/``, so ``*/*`` is
+  every photo in a subfolder). A leading ``*/`` before a folder's name also matches at the top:
+  ``*/Screenshots/*`` leaves out every Screenshots folder at any depth.
 - A folder holding a ``.nomedia`` (Android's convention) or ``.photoscopeignore`` file is left out
   with everything below it.
 - Hidden files and folders below a watched folder (a name starting with ``.``; on Windows also the
@@ -70,6 +71,16 @@ class ExclusionRule:
 
 def _relative(path: str, root: str) -> str:
     return path[len(root.rstrip(os.sep)) :].replace(os.sep, "/")  # "/sub/photo.jpg"
+
+
+def _matches(pattern: str, relative: str, name: str) -> bool:
+    """Whether a lower-cased glob matches a photo (``relative``: its path below the watched folder)."""
+    if "/" not in pattern:
+        return fnmatch.fnmatchcase(name.lower(), pattern)
+    rest = pattern[2:] if pattern.startswith("*/") else ""
+    return fnmatch.fnmatchcase(relative.lower(), pattern) or (
+        "/" in rest and fnmatch.fnmatchcase(relative.lower(), rest)  # "*/Screenshots/*" at the top too
+    )
 
 
 def rule_for(
@@ -172,8 +183,8 @@ class Rules:
         patterns = self._patterns.get(root)
         if not patterns:
             return False
-        relative = f"{below}/{name}"
-        return any(fnmatch.fnmatchcase((relative if "/" in p else name).lower(), p) for p in patterns)
+        relative = f"{below}/{name}"[1:]  # "Screenshots/s.jpg": below the watched folder
+        return any(_matches(p, relative, name) for p in patterns)
 
     def _directory(self, directory: str) -> tuple[str | None, str, bool]:
         """The watched folder that holds ``directory`` (None: none), its path below it, and
