@@ -4,11 +4,13 @@ option can change (those with concept words the decoder rarely saw, or with stan
     python benchmarks/retrieval_delta.py '[{"rare_concept_weight": 1.0}]' [--rare-count 100]
         [--sample 500] [--data ../shared/datasets/flickr8k] [--cache runs/cache/flickr8k]
     python benchmarks/retrieval_delta.py '[{"near_classes": 0.0}]' --all-concepts
+    python benchmarks/retrieval_delta.py '[{}]' --unknown-words --base '{"read_unknown_words": true}'
 
 Prints the stand-ins' delta against the search without them, then each option's against that
 baseline. With --sample, only that many of the affected queries are ranked and the deltas are
 scaled up to all of them. ``--all-concepts`` ranks every query with a concept word (an option
-such as ``near_classes`` changes them all).
+such as ``near_classes`` changes them all). ``--unknown-words`` ranks the queries with a word
+neither the decoder nor the concepts know, against ``--base`` (the baseline's options, stand-ins on).
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ def main() -> None:
     parser.add_argument("--rare-count", type=int, default=100)
     parser.add_argument("--sample", type=int, default=0)
     parser.add_argument("--all-concepts", action="store_true", help="every query with a concept word")
+    parser.add_argument("--unknown-words", action="store_true", help="the queries with unknown words")
+    parser.add_argument("--base", default=None, help="the baseline's options (JSON; stand-ins on)")
     parser.add_argument("--data", type=Path, default=Path("../shared/datasets/flickr8k"))
     parser.add_argument("--cache", type=Path, default=Path("runs/cache/flickr8k"))
     args = parser.parse_args()
@@ -62,7 +66,10 @@ def main() -> None:
     affected = []
     for i, caption in queries:
         q = model.query_words(caption)
-        if q.stand_ins or any(args.all_concepts or rare(word) for word, _ in q.concepts):
+        if args.unknown_words:
+            if q.unknown:
+                affected.append((i, caption))
+        elif q.stand_ins or any(args.all_concepts or rare(word) for word, _ in q.concepts):
             affected.append((i, caption))
     print(f"{len(affected)} of {len(queries)} queries affected", flush=True)
     scale = 1.0
@@ -84,7 +91,10 @@ def main() -> None:
             ]
         return np.concatenate(out)
 
-    base = ranks(TextSearchOptions(), stand_ins=False)
+    if args.base is None:
+        base = ranks(TextSearchOptions(), stand_ins=False)
+    else:
+        base = ranks(TextSearchOptions(**json.loads(args.base), rare_count=args.rare_count))
 
     def report(name: str, r: np.ndarray) -> None:
         deltas = [
@@ -92,7 +102,8 @@ def main() -> None:
         ]
         print(name, " ".join(f"dR@{k} {d:+.2f}" for k, d in zip((1, 5, 10), deltas, strict=True)), flush=True)
 
-    report("stand-ins", ranks(TextSearchOptions()))
+    if args.base is None:
+        report("stand-ins", ranks(TextSearchOptions()))
     for options in json.loads(args.options):
         report(json.dumps(options), ranks(TextSearchOptions(**options, rare_count=args.rare_count)))
 

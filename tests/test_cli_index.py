@@ -84,6 +84,24 @@ def test_folders_add_list_remove(capsys: pytest.CaptureFixture[str], pictures: P
     assert code == 2 and "needs a PATH" in err
 
 
+def test_folders_say_what_a_subfolder_is(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """The audit of stop 39: a subfolder excluded was "already watched as part of" its folder when
+    added; removing a subfolder said only "not a watched folder"; adding a parent took in the watched
+    folder below it without a word (and removing the parent then removed those photos too)."""
+    db, parent = str(tmp_path / "library.db"), tmp_path / "parent"
+    (parent / "child").mkdir(parents=True)
+    assert run(capsys, "folders", "add", str(parent / "child"), "--db", db)[0] == 0
+    code, out, _ = run(capsys, "folders", "add", str(parent), "--db", db)
+    assert code == 0 and f"{parent / 'child'}, watched until now, is part of it" in out
+    assert run(capsys, "folders", "exclude", str(parent / "child"), "--db", db)[0] == 0
+    code, _, err = run(capsys, "folders", "add", str(parent / "child"), "--db", db)
+    assert code == 2 and f"{parent / 'child'} is excluded from the watched folder {parent}" in err
+    assert "include it there again to index its photos" in err
+    code, _, err = run(capsys, "folders", "remove", str(parent / "child"), "--db", db)
+    assert code == 2 and f"is not a watched folder: it is part of {parent}" in err
+    assert "exclude it there to leave its photos out" in err
+
+
 def test_index_explains_bad_paths(capsys: pytest.CaptureFixture[str], tmp_path: Path, pictures: Path) -> None:
     db = str(tmp_path / "library.db")
     code, _, err = run(capsys, "index", str(tmp_path / "nowhere"), str(pictures / "empty.jpg"), "--db", db)

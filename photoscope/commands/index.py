@@ -87,11 +87,12 @@ def _add_folders(app: Photoscope, paths: list[Path]) -> list[str] | None:
 
 
 def _added_line(folder: Folder) -> str:
+    taken_in = "".join(f"; {child}, watched until now, is part of it" for child in folder.absorbed)
     if folder.moved_from is None:
-        return f"watching {folder.path}; run `photoscope index` to index it"
+        return f"watching {folder.path}{taken_in}; run `photoscope index` to index it"
     return (
         f"watching {folder.path}: the folder {folder.moved_from} moved here, and its"
-        f" {plural(folder.photos, 'photo')} keep their index entries"
+        f" {plural(folder.photos, 'photo')} keep their index entries{taken_in}"
     )
 
 

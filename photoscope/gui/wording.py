@@ -75,13 +75,16 @@ def change_note(result: object, back: str = RULE_BACK) -> str:
 
 
 def folder_added_note(folder: Folder) -> str:
-    """What adding a folder did, when the library found in it a watched folder moved there."""
+    """What adding a folder did, when the library found in it a watched folder moved there, or
+    watched folders below it that are part of it now."""
+    taken_in = " ".join(f"{child}, watched until now, is part of it." for child in folder.absorbed)
     if folder.moved_from is None:
-        return ""
-    return (
+        return taken_in
+    moved = (
         f"{folder.moved_from} moved to {folder.path}: {plural(folder.photos, 'photo')} kept"
         " their place in the index, nothing is indexed again."
     )
+    return f"{moved} {taken_in}".strip()
 
 
 def folder_arrived_note(old: str, place: str) -> str:

@@ -18,6 +18,7 @@ No model code here: the worker computes, this module stores. Every public method
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import json
 import logging
@@ -439,11 +440,12 @@ class Library:
                 return existing
             for other in self.folders():
                 if is_under(key, other.path):
-                    raise LibraryError(f"{key} is already watched as part of {other.path}")
+                    raise LibraryError(self._inside_message(key, other))
             _refuse_absorbing_offline(key, self.folders())
             cur.execute("INSERT INTO folders (path, added_at) VALUES (?, ?)", (key, now_iso()))
             new_id = cur.lastrowid
-            children = [f.id for f in self.folders() if f.id != new_id and is_under(f.path, key)]
+            inside = [f for f in self.folders() if f.id != new_id and is_under(f.path, key)]
+            children = [f.id for f in inside]
             if children:
                 cur.execute(
                     "UPDATE photos SET folder_id = ? WHERE folder_id IN (SELECT value FROM json_each(?))",
@@ -460,13 +462,31 @@ class Library:
         folder = self.folder(key)
         assert folder is not None
         self.backup(max_age_s=0)  # the folder list is the configuration a lost file must not lose
-        return folder
+        return dataclasses.replace(folder, absorbed=tuple(f.path for f in inside))
+
+    def _inside_message(self, key: str, watched: Folder) -> str:
+        """Why a folder inside a watched one is not added: it is part of it, or excluded from it."""
+        below = os.path.relpath(key, watched.path).replace(os.sep, "/")
+        for rule in self.exclusion_rules():
+            if rule.folder == watched.path and rule.kind == "folder" and is_under(below, rule.pattern):
+                return (
+                    f"{key} is excluded from the watched folder {watched.path}:"
+                    " include it there again to index its photos"
+                )
+        return f"{key} is already watched as part of {watched.path}"
 
     def remove_folder(self, path: str | Path) -> list[int]:
         """Stop watching a folder and drop its photos from the index; returns their ids."""
         folder = self.folder(path)
         if folder is None:
-            raise LibraryError(f"{normalize_path(path)} is not a watched folder")
+            key = normalize_path(path)
+            holder = next((f for f in self.folders() if is_under(key, f.path)), None)
+            if holder is not None:
+                raise LibraryError(
+                    f"{key} is not a watched folder: it is part of {holder.path}"
+                    " (exclude it there to leave its photos out)"
+                )
+            raise LibraryError(f"{key} is not a watched folder")
         with self._transaction() as cur:
             ids = [r[0] for r in cur.execute("SELECT id FROM photos WHERE folder_id = ?", (folder.id,))]
             self._delete(cur, ids)

@@ -23,6 +23,7 @@ class Folder:
     photos: int = 0
     drive: str | None = None  # the mount point holding it at its last scan while online
     moved_from: str | None = None  # adding it found an offline folder's photos here: that one's path
+    absorbed: tuple[str, ...] = ()  # adding it took in these watched folders below it
 
 
 # A stored photo's (path, size, mtime): equal to the ``FileStat`` of its file while that is unchanged.

@@ -20,6 +20,7 @@ import torch
 import torch.nn.functional as F
 
 from photoscope.network import InversionOptions, PhotoscopeModel, QueryWords
+from photoscope.search.path_words import tokens
 from photoscope.search.quick import ConceptFusion, concept_word_weight, concepts_alone_weight
 from photoscope.search.results import SearchResult, UnknownWord, unknown_words
 from photoscope.search.stored import class_cover
@@ -86,6 +87,10 @@ class TextSearchOptions(ConceptFusion):
     # and "cow", "tv" ... concept words: 23.52/51.60/65.02; with the near classes (below):
     # 23.46/52.02/65.32; with common words trusted in short queries (above): 23.44/52.00/65.34.
     words: float = 0.013
+    # A word neither the decoder nor the concepts know ("rexie" in "dog rexie bolly": a name, a typo)
+    # is left out of what the network reads (False), not read as the decoder's "<unk>" (True), which
+    # it learned from Flickr8k's rare words; the results say the word is unknown either way.
+    read_unknown_words: bool = False
 
 
 class TextRanker:
@@ -104,6 +109,8 @@ class TextRanker:
         if not options.concepts:
             queries = [QueryWords([], q.decoder_words, q.unknown, q.content) for q in queries]
         concept = self.concept_scores(queries, options)
+        if not options.read_unknown_words:
+            texts = [without_words(t, q.unknown) for t, q in zip(texts, queries, strict=True)]
         scores = self.store.scores(self.latents(texts, options), "latent")
         if options.method != "plain":
             scores = self.add_word_evidence(queries, scores + concept, options)
@@ -192,6 +199,14 @@ class TextRanker:
         refined = self.model.invert_text(texts, starts, options.inversion)
         w = options.start_weight
         return w * F.normalize(starts, dim=-1) + (1 - w) * F.normalize(refined, dim=-1)
+
+
+def without_words(text: str, words: Sequence[str]) -> str:
+    """The text without these words (as the full-text index splits and folds them)."""
+    if not words:
+        return text
+    drop = {t for w in words for t in tokens(w)}
+    return " ".join(part for part in text.split() if not (set(tokens(part)) and set(tokens(part)) <= drop))
 
 
 def detector_words(model: PhotoscopeModel, query: QueryWords) -> list[str]:
