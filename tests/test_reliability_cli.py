@@ -125,6 +125,21 @@ def test_9_a_newer_schema_is_said_by_search_and_status(
         assert code == EXIT["damaged"] and "newer Photoscope" in one_clean_line(err)
 
 
+def test_9_doctor_on_a_newer_library_says_to_update_not_to_repair(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path
+) -> None:
+    """The audit of stop 39: doctor said "update Photoscope" and "run doctor --repair", which then
+    did nothing and said both again."""
+    db = tmp_path / "library.db"
+    Library(db).close()
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA user_version = 99")
+    for repair in ([], ["--repair"]):
+        code, out, err = run(capsys, "doctor", *repair, "--db", str(db), "--model", str(tiny_model_dir))
+        assert code == EXIT["damaged"] and "newer Photoscope" in out
+        assert "--repair" not in out + err
+
+
 def test_9_damaged_pages_are_said_by_status_and_search(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
 ) -> None:

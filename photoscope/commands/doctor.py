@@ -24,10 +24,11 @@ def doctor(args: argparse.Namespace) -> int:
             else "repaired; run `photoscope index` to re-encode what was lost"
         )
         return 0
-    print(
-        "run `photoscope doctor --repair` to repair it (a damaged file is kept aside, never deleted)",
-        file=sys.stderr,
-    )
+    if report.repairable:
+        print(
+            "run `photoscope doctor --repair` to repair it (a damaged file is kept aside, never deleted)",
+            file=sys.stderr,
+        )
     return EXIT_DAMAGED
 
 

@@ -42,6 +42,7 @@ class DoctorReport:
     notes: list[str] = field(default_factory=list)  # worth knowing, nothing to repair
     moved_aside: Path | None = None
     fixed: bool = False  # --repair dealt with every problem found
+    repairable: bool = True  # False: --repair would do nothing (a newer Photoscope's file, no file)
 
     @property
     def ok(self) -> bool:
@@ -67,11 +68,13 @@ def examine(
     report = DoctorReport(path)
     if not path.exists():
         report.problems.append(f"{path} does not exist (nothing indexed yet?)")
+        report.repairable = False
         return report
     try:
         library = Library(path)
     except LibraryTooNew as error:
         report.problems.append(str(error))
+        report.repairable = False
         return report
     except LibraryDamaged as error:  # another program's file, a busy or read-only one: said as such
         report.problems.append(f"the file cannot be opened: {error}")
