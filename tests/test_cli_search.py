@@ -285,3 +285,17 @@ def test_a_concept_no_photo_shows_is_said_when_nothing_is_listed(
     assert capsys.readouterr().err.strip() == (
         "no matching photos: Photoscope cannot clearly see 'espresso' in any photo"
     )
+
+
+@pytest.mark.parametrize("option", ["--add", "--subtract"])
+def test_an_added_or_taken_away_text_without_words_is_refused(
+    capsys: pytest.CaptureFixture[str], option: str, shapes_library_db: tuple[Path, Path], trained_tiny: Path
+) -> None:
+    """The audit of stop 39: `search dog --add ''` was searched, and changed the ranking."""
+    db, photos = shapes_library_db
+    common = ("--db", str(db), "--model", str(trained_tiny))
+    code, _, err = run(capsys, "search", "a red circle", option, "  ", *common)
+    assert code == 2 and f'{option} "  " holds no words' in err
+    photo = str(next(photos.rglob("*.png"), next(photos.rglob("*.jpg"))))
+    code, _, err = run(capsys, "similar", photo, option, "", *common)
+    assert code == 2 and "holds no words" in err

@@ -269,7 +269,7 @@ def run_search(args: argparse.Namespace) -> int:
     # A running app answers in milliseconds; asked before query_terms, which imports the API (most
     # of such a search's cost otherwise).
     terms = terms_of(args, text=args.text)
-    if _no_words(args) or _wrong_photos(terms):
+    if _no_words(args) or _empty_terms(args) or _wrong_photos(terms):
         return EXIT_USAGE
     answered = remote_search(args, terms)
     if answered is not None:
@@ -281,7 +281,7 @@ def run_similar(args: argparse.Namespace) -> int:
     from photoscope.commands.remote import remote_search, terms_of
 
     terms = terms_of(args, photo=args.photo)
-    if _wrong_photos(terms):
+    if _empty_terms(args) or _wrong_photos(terms):
         return EXIT_USAGE
     answered = remote_search(args, terms)
     if answered is not None:
@@ -300,6 +300,20 @@ def _no_words(args: argparse.Namespace) -> bool:
         return _say_no_words(args.text, "holds no words")
     if says_nothing(args.text):
         return _say_no_words(args.text, "holds no word to search by")
+    return False
+
+
+def _empty_terms(args: argparse.Namespace) -> bool:
+    """Say it when an added or taken-away text holds no words (``--add ''``): it was searched as
+    a term and changed the ranking."""
+    for photo, negative, value, _ in args.terms or ():
+        if not photo and not re.search(r"\w", value):
+            option = "--subtract" if negative else "--add"
+            print(
+                f'photoscope: {option} "{safe_text(value)}" holds no words: give one, or leave it out',
+                file=sys.stderr,
+            )
+            return True
     return False
 
 
