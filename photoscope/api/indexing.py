@@ -368,8 +368,8 @@ class Indexing(Core):
         return self.library.counts()
 
     def model_versions(self) -> dict[str, int]:
-        """Indexed photos by the model version that described them."""
-        return self.library.model_versions()
+        """Indexed photos by the model version that described them (as ``status`` counts them)."""
+        return self.library.model_versions(indexed_only=True)
 
     def pending_count(self) -> int:
         return self.library.pending_count()
