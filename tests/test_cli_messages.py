@@ -410,3 +410,59 @@ def test_j_exclude_says_what_it_did(capsys: pytest.CaptureFixture[str], tmp_path
     assert run(capsys, "folders", "exclude", "--pattern", "*.png", "--db", db)[0] == 0
     code, _, err = run(capsys, "folders", "exclude", "--pattern", "*.png", "--db", db)
     assert code == EXIT["failed"] and "already excluded" in one_clean_line(err)
+
+
+# --- the reliability audit of stop 39: messages ----------------------------------------------------
+
+
+def test_caption_of_an_empty_file_says_it_is_empty(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """It said "not an image, or an image format Photoscope cannot read"; status said "empty file"."""
+    write_zero_byte(tmp_path / "empty.jpg")
+    code, _, err = run(capsys, "caption", str(tmp_path / "empty.jpg"))
+    assert code == EXIT["failed"] and "empty.jpg: empty file (0 bytes)" in err
+
+
+def test_a_library_path_that_is_a_device_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`--db /dev/null` said "disk I/O error: check the disk" and left /dev/null-journal behind."""
+    for argv in (["status"], ["folders", "add", str(tmp_path)]):
+        code, err = _refused(capsys, *argv, "--db", "/dev/null")
+        assert code == EXIT["usage"] and "/dev/null is not a regular file" in err
+
+
+def test_words_wants_a_word(capsys: pytest.CaptureFixture[str]) -> None:
+    """`words similar ''` exited 1 with "the model does not know the word ''"."""
+    code, err = _refused(capsys, "words", "similar", "")
+    assert code == EXIT["usage"] and "give a word" in err
+
+
+def _refused(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    """The exit status and stderr of a command line the parser refuses."""
+    with pytest.raises(SystemExit) as stop:
+        main(list(argv))
+    return int(stop.value.code or 0), capsys.readouterr().err
+
+
+def test_error_lines_escape_what_would_steer_the_terminal(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`caption $'no\\x1b[31m.jpg'` wrote the escape sequence to the terminal (--paths-only escaped it)."""
+    code, _, err = run(capsys, "caption", str(tmp_path / "no\x1b[31m.jpg"))
+    assert code == EXIT["usage"] and "\x1b" not in err and "no\\x1b[31m.jpg" in err
+
+
+def test_a_decompression_bomb_is_said_in_the_app_s_words(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from photoscope.library.photos import describe_error
+
+    error = Image.DecompressionBombError(
+        "Image size (1600000000 pixels) exceeds limit of 178956970 pixels,"
+        " could be decompression bomb DOS attack."
+    )
+    said = describe_error(error)
+    assert said.startswith("image too large: 1600 MP is over the 179 MP limit") and "DOS" not in said
+    assert said.endswith("make a smaller copy to index it")

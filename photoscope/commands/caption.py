@@ -14,6 +14,7 @@ from photoscope.commands.common import (
     add_decoding_options,
     add_model_option,
     positive_int,
+    safe_text,
     wrong_photo_path,
 )
 from photoscope.wording import concepts_in_words
@@ -40,7 +41,7 @@ def caption(args: argparse.Namespace) -> int:
         try:
             photo = load_photo(path)  # regular files only (a FIFO would block), bombs refused
         except (OSError, ValueError) as error:
-            print(f"photoscope: {path}: {describe_error(error)}", file=sys.stderr)
+            print(f"photoscope: {safe_text(str(path))}: {describe_error(error)}", file=sys.stderr)
             failed += 1
             continue
         result = app.caption([photo], options)[0]

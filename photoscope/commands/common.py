@@ -62,23 +62,37 @@ def missing_library(args: argparse.Namespace) -> str | None:
     return f"no library at {path}: check the path, or add a folder (photoscope index FOLDER{option})"
 
 
+# Characters a file name may hold that would break one-path-a-line output or spoof what is shown:
+# C0/C1 controls (newline, escape...) and the Unicode bidi controls (an RTL override flips the text).
+_UNSAFE = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]} | {
+    c: f"\\u{c:04x}" for c in [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+}
+
+
+def safe_text(text: str) -> str:
+    """``text`` with control and bidi characters escaped (``\\x0a``, ``\\u202e``), for a terminal."""
+    text = text.replace("\\", "\\\\") if any(ord(c) in _UNSAFE for c in text) else text
+    return text.translate(_UNSAFE)
+
+
 def wrong_photo_path(path: Path, missing: str = "no such file") -> str | None:
     """What is wrong with a path given as a photo (a wrong path: exit status ``EXIT_USAGE``), said as
     it is, else None. Reading the photo would call a missing file one that "disappeared", a folder
     "not a regular file (a pipe or a device)" and a link loop a "corrupt image". ``missing``: what to
     say of a path where nothing is. A pipe, a permission or a damaged photo are for its reading."""
+    shown = safe_text(str(path))
     try:
         os.stat(path)
     except OSError as error:
         if error.errno == errno.ELOOP:
-            return f"{path}: a symbolic link loop (it never reaches a file): check the links"
+            return f"{shown}: a symbolic link loop (it never reaches a file): check the links"
         if error.errno not in (errno.ENOENT, errno.ENOTDIR):
             return None
         if os.path.islink(path):
-            return f"{path}: a symbolic link to nothing ({os.readlink(path)} does not exist)"
-        return f"{path}: {missing}"
+            return f"{shown}: a symbolic link to nothing ({safe_text(os.readlink(path))} does not exist)"
+        return f"{shown}: {missing}"
     if os.path.isdir(path):
-        return f"{path}: a folder, not a photo (give the photos in it, as {path / '*.jpg'})"
+        return f"{shown}: a folder, not a photo (give the photos in it, as {safe_text(str(path / '*.jpg'))})"
     return None
 
 
@@ -237,6 +251,11 @@ def db_path(text: str) -> Path:
         raise argparse.ArgumentTypeError(
             f"{path} is a folder: give a file path inside it, such as {path / 'library.db'}"
         )
+    if path.exists() and not path.is_file():  # /dev/null, a pipe: SQLite said "disk I/O error"
+        raise argparse.ArgumentTypeError(f"{path} is not a regular file: give the library's file path")
+    above = next((p for p in path.parents if p.exists()), None)
+    if above is not None and not above.is_dir():
+        raise argparse.ArgumentTypeError(f"{above} is a file, not a folder: give another library path")
     return path
 
 

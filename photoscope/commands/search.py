@@ -18,6 +18,7 @@ from photoscope.commands.common import (
     day,
     positive_int,
     reads_library,
+    safe_text,
 )
 from photoscope.commands.terms import add_term_options, missing_photos, query_terms
 from photoscope.wording import by_name_note, undated_note, unknown_word_note, unseen_note
@@ -87,19 +88,6 @@ def _filters(args: argparse.Namespace) -> Any:
     from photoscope.api import Filters
 
     return Filters(args.folder, args.taken_from, args.taken_to)  # dates parsed (and checked) by argparse
-
-
-# Characters a file name may hold that would break one-path-a-line output or spoof what is shown:
-# C0/C1 controls (newline, escape...) and the Unicode bidi controls (an RTL override flips the text).
-_UNSAFE = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]} | {
-    c: f"\\u{c:04x}" for c in [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
-}
-
-
-def safe_text(text: str) -> str:
-    """``text`` with control and bidi characters escaped (``\\x0a``, ``\\u202e``), for a terminal."""
-    text = text.replace("\\", "\\\\") if any(ord(c) in _UNSAFE for c in text) else text
-    return text.translate(_UNSAFE)
 
 
 def _print(

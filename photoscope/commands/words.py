@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from typing import Any
 
-from photoscope.commands.common import add_debug_option, add_model_option, positive_int
+from photoscope.commands.common import add_debug_option, add_model_option, positive_int, safe_text
 
 
 def register(sub: Any) -> None:
@@ -14,13 +15,20 @@ def register(sub: Any) -> None:
     add_model_option(words)
     jobs = words.add_subparsers(title="jobs", metavar="JOB", required=True)
     similar = _add_job(jobs, "similar", "words the network uses alike")
-    similar.add_argument("word")
+    similar.add_argument("word", type=a_word)
     similar.add_argument("-n", "--limit", type=positive_int, default=10)
     analogy = _add_job(jobs, "analogy", "A is to B as C is to ?")
-    analogy.add_argument("a")
-    analogy.add_argument("b")
-    analogy.add_argument("c")
+    analogy.add_argument("a", type=a_word)
+    analogy.add_argument("b", type=a_word)
+    analogy.add_argument("c", type=a_word)
     analogy.add_argument("-n", "--limit", type=positive_int, default=5)
+
+
+def a_word(text: str) -> str:
+    """A word to look up: not empty, not punctuation alone (a usage error, not an unknown word)."""
+    if not re.search(r"\w", text):
+        raise argparse.ArgumentTypeError(f"give a word, not {safe_text(repr(text))}")
+    return text
 
 
 def _add_job(jobs: Any, name: str, help: str) -> argparse.ArgumentParser:
@@ -42,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             found = app.analogy(args.a, args.b, args.c, args.limit)
     except UnknownWordError as error:
-        print(error, file=sys.stderr)
+        print(f"photoscope: {safe_text(str(error))}", file=sys.stderr)
         return 1
     for item in found:
         print(f"{item.score:6.3f}  {item.word}")

@@ -5,6 +5,7 @@ cannot be read. No PyTorch here, so the GUI can decode a thumbnail without impor
 from __future__ import annotations
 
 import ctypes
+import os
 import re
 import sys
 import threading
@@ -175,14 +176,28 @@ def _eight_bit_grey(image: Image.Image) -> Image.Image:
 def _open_checked(path: str | Path, max_pixels: int) -> Iterator[Image.Image]:
     """A regular file opened by PIL (header only), refused above ``max_pixels`` as a possible bomb."""
     with open_regular(path) as f, warnings.catch_warnings():
+        if os.fstat(f.fileno()).st_size == 0:
+            raise EmptyFile("empty file (0 bytes)")
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
             opened = Image.open(f)
         except Image.DecompressionBombError as error:
-            raise PhotoTooLarge(str(error)) from error
+            raise PhotoTooLarge(_bomb_message(str(error))) from error
         with opened as image:
             _check_pixels(image, max_pixels)
             yield image
+
+
+def _bomb_message(said: str) -> str:
+    """PIL's refusal ("Image size (N pixels) exceeds limit of M pixels, could be decompression
+    bomb DOS attack.") as the app says it."""
+    sizes = [int(n) for n in re.findall(r"(\d+) pixels", said)]
+    if len(sizes) != 2:
+        return "too many pixels to decode safely: refused as a possible decompression bomb"
+    return (
+        f"{sizes[0] / 1e6:.0f} MP is over the {sizes[1] / 1e6:.0f} MP limit: refused as a possible"
+        " decompression bomb"
+    )
 
 
 def _check_pixels(image: Image.Image, max_pixels: int) -> None:
@@ -289,8 +304,10 @@ def describe_error(error: BaseException) -> str:
         return str(error)
     if isinstance(error, NotAFile):
         return "not a regular file (a pipe or a device named like a photo): nothing to read"
-    if isinstance(error, PhotoTooLarge | Image.DecompressionBombError):
-        return f"image too large: {error}"
+    if isinstance(error, PhotoTooLarge):
+        return f"image too large: {error}: make a smaller copy to index it"
+    if isinstance(error, Image.DecompressionBombError):
+        return f"image too large: {_bomb_message(str(error))}: make a smaller copy to index it"
     if isinstance(error, PermissionError):
         return "permission denied: Photoscope may not read this file"
     if isinstance(error, FileNotFoundError):
