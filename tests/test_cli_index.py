@@ -147,6 +147,38 @@ def test_index_watch_indexes_new_photos_until_interrupted(
     assert "stopping" in out and "4 indexed, 0 pending, 2 errors" in out
 
 
+def test_index_watch_stops_on_sigterm_as_on_ctrl_c(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    pictures: Path,
+    tmp_path: Path,
+    tiny_model_dir: Path,
+) -> None:
+    """The audit of stop 39: a plain `kill` ended `index --watch` at once (exit 143, no word, its
+    search socket left behind)."""
+    import os
+    import signal
+
+    def terminated() -> None:
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(10)  # the handler interrupts this
+
+    monkeypatch.setattr(index_command, "_wait_for_interrupt", terminated)
+    before = signal.getsignal(signal.SIGTERM)
+    args = (
+        "index",
+        str(pictures),
+        "--watch",
+        "--db",
+        str(tmp_path / "library.db"),
+        "--model",
+        str(tiny_model_dir),
+    )
+    code, out, _ = run(capsys, *args)
+    assert code == 0 and "stopping" in out
+    assert signal.getsignal(signal.SIGTERM) == before
+
+
 def test_a_damaged_database_is_explained(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     (tmp_path / "library.db").write_bytes(bytes(range(256)) * 20)  # binary, no known format: damaged
     code, out, err = run(capsys, "status", "--db", str(tmp_path / "library.db"))

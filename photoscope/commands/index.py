@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -211,7 +214,8 @@ def _watch(app: Photoscope, args: argparse.Namespace) -> int:
     if app.serve():  # `photoscope search` asks this process instead of loading the model itself
         print("answering searches on this library", flush=True)
     try:
-        _wait_for_interrupt()
+        with _terminate_as_interrupt():
+            _wait_for_interrupt()
     except KeyboardInterrupt:
         print("stopping", flush=True)
     finally:
@@ -221,6 +225,24 @@ def _watch(app: Photoscope, args: argparse.Namespace) -> int:
 
 def _wait_for_interrupt() -> None:
     threading.Event().wait()  # until Ctrl-C raises KeyboardInterrupt in this (the main) thread
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a plain `kill`, a service manager) stops a watch as Ctrl-C does: the indexer's batch
+    ends, the search socket goes. It ended the process at once (exit 143, the socket left behind)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(_signal: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 def folders(args: argparse.Namespace) -> int:
