@@ -287,3 +287,21 @@ def test_version_8_search_rows_gain_their_camel_case_words(
         assert [i for i, _ in lib.paths_with_word("eiffel")] == [photo_id]
         assert [i for i, _ in lib.text_search("tall tower")] == [photo_id]  # the caption came along
         assert lib.integrity_check() == "ok"
+
+
+def test_a_backup_on_a_full_disk_is_said_in_words(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The audit of stop 39: "cannot write the backup of …: [Errno 28] No space left on device"."""
+    import errno as errno_module
+
+    from photoscope.library import backup
+
+    def full(*_: object) -> None:
+        raise OSError(errno_module.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(backup, "write_backup", full)
+    _add(library, tmp_path / "p", ["a.jpg"])
+    assert library.backup(max_age_s=0) is False
+    assert "the disk is full (the library itself is kept as it was)" in caplog.text
+    assert "Errno" not in caplog.text

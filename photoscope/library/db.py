@@ -105,6 +105,15 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _in_words(error: BaseException) -> str:
+    """An error as a user reads it: "the disk is full", not "[Errno 28] No space left on device"."""
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return "the disk is full (the library itself is kept as it was)"
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror.lower()
+    return str(error)
+
+
 def _json_ids(ids: Iterable[int]) -> str:
     # One json_each parameter instead of N placeholders: no SQLITE_MAX_VARIABLE_NUMBER limit to chunk around.
     return json.dumps([int(i) for i in ids])
@@ -311,7 +320,7 @@ class Library:
                 write_backup(self.conn, self.path)
                 self._backed_up = self._count_photos()
             except (OSError, sqlite3.Error, LibraryError) as error:
-                log.warning("cannot write the backup of %s: %s", self.path, error)
+                log.warning("cannot write the backup of %s: %s", self.path, _in_words(error))
                 return False
             self._written = False
         return True

@@ -166,7 +166,7 @@ def walk_photos(
     def failed(error: OSError, path: str) -> None:
         if error.filename is None:
             error.filename = path
-        log.warning("skipping %s: %s", display_path(path), error)
+        log.debug("skipping %s: %s", display_path(path), error)
         if on_error is not None:
             on_error(error)
 
