@@ -90,7 +90,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: Sequence[str] | None) -> int:
-    args = build_parser().parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    if given and given[0] in ("--db", "--model"):  # argparse said "invalid choice: 'lib.db'"
+        print(
+            f"photoscope: {given[0]} goes after the command: photoscope status {given[0]} …", file=sys.stderr
+        )
+        return EXIT_USAGE
+    args = build_parser().parse_args(given)
     handler: Handler = args.handler
     debug = bool(getattr(args, "debug", False))
     if debug:

@@ -466,3 +466,9 @@ def test_a_decompression_bomb_is_said_in_the_app_s_words(tmp_path: Path) -> None
     said = describe_error(error)
     assert said.startswith("image too large: 1600 MP is over the 179 MP limit") and "DOS" not in said
     assert said.endswith("make a smaller copy to index it")
+
+
+def test_an_option_before_the_command_is_said_to_go_after_it(capsys: pytest.CaptureFixture[str]) -> None:
+    """`photoscope --db x status` said "invalid choice: 'x'"."""
+    code, _, err = run(capsys, "--db", "x.db", "status")
+    assert code == EXIT["usage"] and "--db goes after the command" in one_clean_line(err)
