@@ -153,7 +153,7 @@ def test_write_results_stores_a_batch_and_reads_it_back(library: Library, tmp_pa
     assert library.errors() == [(str(tmp_path / "p" / "broken.jpg"), "truncated or corrupt image")]
     assert library.model_versions() == {"tiny@abc": 2}
     library.write_results([FailedPhoto(ids[0], 10, 1.5, "truncated")])  # the audit of stop 39:
-    assert library.model_versions(indexed_only=True) == {"tiny@abc": 1}  # "(105 photos)", 104 indexed
+    assert library.model_versions(described_only=True) == {"tiny@abc": 1}  # "(105 photos)", 104 indexed
     assert dog.width == 640
 
 

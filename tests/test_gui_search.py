@@ -223,6 +223,15 @@ def test_a_long_query_and_a_long_folder_name_stay_readable(qtbot, make_window, l
     window.search.set_folders([("/p/Pictures", 0, 30), ("/p/Pictures/Paris 2019", 1, 20)])
     combo.setCurrentIndex(2)
     qtbot.waitUntil(lambda: combo.width() >= combo.fontMetrics().horizontalAdvance("    Paris 2019  (20)"))
+    # The GUI audit of stop 38: the filter's width followed its longest folder name, so the date
+    # filters beside it moved whenever the subfolders were read; long names show whole in the list.
+    dates_at = window.search.date_from.x()
+    long_name = "/p/Pictures/" + "A very long folder name from a camera import " * 2
+    window.search.set_folders([("/p/Pictures", 0, 30), (long_name, 1, 5)])
+    qtbot.wait(50)
+    assert window.search.date_from.x() == dates_at
+    view = combo.view()
+    assert view.minimumWidth() >= view.fontMetrics().horizontalAdvance(long_name.rsplit("/", 1)[1].strip())
 
 
 def test_escape_in_the_search_box_empties_it(qtbot, make_window, library_db) -> None:

@@ -368,8 +368,9 @@ class Indexing(Core):
         return self.library.counts()
 
     def model_versions(self) -> dict[str, int]:
-        """Indexed photos by the model version that described them (as ``status`` counts them)."""
-        return self.library.model_versions(indexed_only=True)
+        """Photos by the model version that described them (pending ones waiting for another model
+        too; not those that could not be read, which ``status`` counts as errors)."""
+        return self.library.model_versions(described_only=True)
 
     def pending_count(self) -> int:
         return self.library.pending_count()

@@ -28,6 +28,9 @@ from photoscope.gui.wording import corrected, corrections, results_message
 if TYPE_CHECKING:
     from photoscope.api import Filters, Results
 
+FOLDER_FILTER_CHARACTERS = 24  # the folder filter's width, in characters
+FOLDER_LIST_MAX_WIDTH = 640  # its list widens to its longest name, up to this many pixels
+
 DEBOUNCE_MS = 400
 PLACEHOLDER = "Describe a photo (“a dog running on the grass”), or drop one here…"
 PLACEHOLDER_BESIDE_PHOTO = "Or describe one…"  # beside a photo's chip there is room for little
@@ -220,9 +223,13 @@ class SearchPanel(QWidget):
 
     def _build_filter_row(self) -> None:
         self.folder_combo = QComboBox()
-        # As wide as its longest folder name, within bounds: "Paris 2019 (20)" showed as "    Paris"
-        self.folder_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.folder_combo.setMaximumWidth(360)
+        # A width of its own, room for "    Paris 2019  (20)" ("    Paris" showed once), not its
+        # longest name's: the date filters beside it moved whenever the subfolders were read. The
+        # list shows long names whole (``set_folders``).
+        self.folder_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.folder_combo.setMinimumContentsLength(FOLDER_FILTER_CHARACTERS)
         self.folder_combo.setToolTip("Only photos in this folder")
         self.folder_combo.setAccessibleName("Folder")
         self.folder_combo.addItem("All folders", None)
@@ -351,6 +358,9 @@ class SearchPanel(QWidget):
             self.folder_combo.setItemData(self.folder_combo.count() - 1, path, Qt.ItemDataRole.ToolTipRole)
         self.folder_combo.setCurrentIndex(max(0, self.folder_combo.findData(current)))
         self.folder_combo.blockSignals(False)
+        combo, metrics = self.folder_combo, self.folder_combo.view().fontMetrics()
+        widest = max(metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count()))
+        combo.view().setMinimumWidth(min(widest + 32, FOLDER_LIST_MAX_WIDTH))  # 32: the margins
         if self.folder_combo.currentData() != current:
             self.filters_changed.emit()
 

@@ -1036,10 +1036,10 @@ class Library:
         )
         return [(str(r[0]), str(r[1])) for r in rows]
 
-    def model_versions(self, indexed_only: bool = False) -> dict[str, int]:
-        """Photos by the model version that last read them (``indexed_only``: those it described;
-        else also the pending ones it described before and those it failed to read)."""
-        status = " AND status = 'indexed'" if indexed_only else ""
+    def model_versions(self, described_only: bool = False) -> dict[str, int]:
+        """Photos by the model version that last read them (``described_only``: not those it failed
+        to read, which keep the version of their last try)."""
+        status = " AND status != 'error'" if described_only else ""
         rows = self._query(
             f"SELECT model_version, count(*) FROM photos WHERE model_version IS NOT NULL{status}"
             " GROUP BY model_version"
