@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from pathlib import Path
 
@@ -120,24 +122,32 @@ def test_index_explains_a_missing_model(
     assert code == 1 and "cannot load the model" in err and "is not a model bundle" in err
 
 
-def test_index_watch_indexes_new_photos_until_interrupted(
+@pytest.mark.parametrize("stop", ["ctrl-c", "sigterm"])
+def test_index_watch_indexes_new_photos_until_stopped(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
     pictures: Path,
     tmp_path: Path,
     tiny_model_dir: Path,
+    stop: str,
 ) -> None:
+    """A watch stops on Ctrl-C, and on SIGTERM alike (the audit of stop 39: a plain `kill` ended it
+    at once, exit 143, no word, its search socket left behind)."""
     db = tmp_path / "library.db"
 
-    def add_a_photo_then_interrupt() -> None:  # stands in for the user, then for their Ctrl-C
+    def add_a_photo_then_stop() -> None:  # stands in for the user, then for their Ctrl-C or kill
         write_photo(pictures / "new.jpg", seed=77)
         deadline = time.monotonic() + 20
         with Library(db) as library:
             while library.counts()["indexed"] < 4 and time.monotonic() < deadline:
                 time.sleep(0.02)  # poll interval
-        raise KeyboardInterrupt
+        if stop == "ctrl-c":
+            raise KeyboardInterrupt
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(10)  # the handler interrupts this
 
-    monkeypatch.setattr(index_command, "_wait_for_interrupt", add_a_photo_then_interrupt)
+    monkeypatch.setattr(index_command, "_wait_for_interrupt", add_a_photo_then_stop)
+    before = signal.getsignal(signal.SIGTERM)
     code, out, _ = run(
         capsys, "index", str(pictures), "--watch", "--db", str(db), "--model", str(tiny_model_dir)
     )
@@ -145,37 +155,6 @@ def test_index_watch_indexes_new_photos_until_interrupted(
     assert "watching for changes; press Ctrl-C to stop" in out
     assert "changes: 1 new, 0 changed" in out
     assert "stopping" in out and "4 indexed, 0 pending, 2 errors" in out
-
-
-def test_index_watch_stops_on_sigterm_as_on_ctrl_c(
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    pictures: Path,
-    tmp_path: Path,
-    tiny_model_dir: Path,
-) -> None:
-    """The audit of stop 39: a plain `kill` ended `index --watch` at once (exit 143, no word, its
-    search socket left behind)."""
-    import os
-    import signal
-
-    def terminated() -> None:
-        os.kill(os.getpid(), signal.SIGTERM)
-        time.sleep(10)  # the handler interrupts this
-
-    monkeypatch.setattr(index_command, "_wait_for_interrupt", terminated)
-    before = signal.getsignal(signal.SIGTERM)
-    args = (
-        "index",
-        str(pictures),
-        "--watch",
-        "--db",
-        str(tmp_path / "library.db"),
-        "--model",
-        str(tiny_model_dir),
-    )
-    code, out, _ = run(capsys, *args)
-    assert code == 0 and "stopping" in out
     assert signal.getsignal(signal.SIGTERM) == before
 
 

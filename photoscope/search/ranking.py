@@ -20,8 +20,13 @@ import torch
 import torch.nn.functional as F
 
 from photoscope.network import InversionOptions, PhotoscopeModel, QueryWords
-from photoscope.search.path_words import tokens
-from photoscope.search.quick import ConceptFusion, concept_word_weight, concepts_alone_weight
+from photoscope.search.quick import (
+    ConceptFusion,
+    concept_word_weight,
+    concepts_alone_weight,
+    unread_words,
+    without_words,
+)
 from photoscope.search.results import SearchResult, UnknownWord, unknown_words
 from photoscope.search.stored import class_cover
 from photoscope.search.vectors import VectorStore
@@ -87,15 +92,6 @@ class TextSearchOptions(ConceptFusion):
     # and "cow", "tv" ... concept words: 23.52/51.60/65.02; with the near classes (below):
     # 23.46/52.02/65.32; with common words trusted in short queries (above): 23.44/52.00/65.34.
     words: float = 0.013
-    # Words neither the decoder nor the concepts know are read as the decoder's "<unk>", which it
-    # learned from Flickr8k's rare words, while they are under this share of the query's content
-    # words; at or above it they are left out of what the network reads ("dog rexie bolly", names or
-    # typos: "<unk> <unk>" outweighed "dog" and listed a windmill first). The results say the words
-    # are unknown either way (and the query is weighed by its known words: "dog" is a short query).
-    # On all 1,017 Flickr8k val queries with such a word, against reading them in every query
-    # (benchmarks/retrieval_delta.py '[{}]' --unknown-words --base '{"read_unknown_below": 1.01}'):
-    # R@1/5/10 -0.04/+0.02/+0.00 at 0.5; leaving them out of every query (0.0) -0.14/-0.10/-0.18.
-    read_unknown_below: float = 0.5
 
 
 class TextRanker:
@@ -113,7 +109,7 @@ class TextRanker:
         queries = [self.model.query_words(t) for t in texts]
         if not options.concepts:
             queries = [QueryWords([], q.decoder_words, q.unknown, q.content) for q in queries]
-        left_out = [_unread(q, options) for q in queries]
+        left_out = [unread_words(q, options) for q in queries]
         texts = [without_words(t, words) for t, words in zip(texts, left_out, strict=True)]
         queries = [  # a query short without them is weighed as a short one ("dog rexie bolly")
             replace(q, content=[w for w in q.content if w not in words]) if words else q
@@ -208,21 +204,6 @@ class TextRanker:
         refined = self.model.invert_text(texts, starts, options.inversion)
         w = options.start_weight
         return w * F.normalize(starts, dim=-1) + (1 - w) * F.normalize(refined, dim=-1)
-
-
-def _unread(query: QueryWords, options: TextSearchOptions) -> list[str]:
-    """The query's unknown words the network leaves out: all of them when they are too many
-    (``TextSearchOptions.read_unknown_below``), else none (read as "<unk>")."""
-    share = len(query.unknown) / max(1, len(query.content))
-    return list(query.unknown) if query.unknown and share >= options.read_unknown_below else []
-
-
-def without_words(text: str, words: Sequence[str]) -> str:
-    """The text without these words (as the full-text index splits and folds them)."""
-    if not words:
-        return text
-    drop = {t for w in words for t in tokens(w)}
-    return " ".join(part for part in text.split() if not (set(tokens(part)) and set(tokens(part)) <= drop))
 
 
 def detector_words(model: PhotoscopeModel, query: QueryWords) -> list[str]:
