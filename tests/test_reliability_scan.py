@@ -609,3 +609,26 @@ def test_a_folder_holding_a_watched_folder_through_a_bind_mount_does_not_index_i
             "data/photos/photo_0001.jpg",
             "mnt/other/photo_0010.jpg",
         ]
+
+
+def test_a_bind_mount_of_a_watched_folders_subfolder_is_refused_and_drops_nothing(tmp_path: Path) -> None:
+    """The review of stop 39: with `data` watched, `mount --bind data/photos mnt` added as a folder:
+    its scan indexed the photos again under new ids, and the next scan of `data` (which took `mnt`
+    for a watched folder to leave alone) dropped the originals' entries. Adding it is refused, and
+    a scan of both keeps every entry."""
+    from photoscope.api import LibraryError, Photoscope
+
+    data, alias = tmp_path / "data", tmp_path / "mnt"
+    write_library(data / "photos", 2)
+    alias.mkdir()
+    with bind_mount(data / "photos", alias), Photoscope(tmp_path / "library.db") as app:
+        app.add_folder(data)
+        app.scanner().scan()
+        before = dict(app.library.db.execute("SELECT id, path FROM photos").fetchall())
+        with pytest.raises(LibraryError, match=r"is the same folder as .*photos \(a bind mount\?\), part of"):
+            app.add_folder(alias)
+        app.library.add_folder(alias)  # past the API's refusal (an older version let it in)
+        app.scanner().scan()
+        app.scanner().scan()
+        after = dict(app.library.db.execute("SELECT id, path FROM photos").fetchall())
+        assert {i: p for i, p in after.items() if i in before} == before  # nothing dropped

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from photoscope.api.core import Core
 from photoscope.library import thumbnails
-from photoscope.library.db import LibraryError
+from photoscope.library.db import Library, LibraryError
 from photoscope.library.doctor import DoctorReport, examine
 from photoscope.library.exclusions import ExclusionRule, Stash, hidden_below, rule_for
 from photoscope.library.exclusions import indexes_hidden as _indexes_hidden
@@ -51,7 +51,7 @@ class Indexing(Core):
             raise LibraryError(f"{path}: {what}: choose the folder that holds your photos")
         key = folder_path(path)
         folders = self.library.folders()
-        _refuse_a_second_path(key, folders)
+        _refuse_a_second_path(self.library, key, folders)
         hidden = [
             f.path for f in folders if f.path != key and is_under(f.path, key) and hidden_below(f.path, key)
         ]
@@ -409,15 +409,30 @@ class Indexing(Core):
         return examine(self._db_path, repair, latent_dim=latent_dim, model_version=version)
 
 
-def _refuse_a_second_path(key: str, folders: list[Folder]) -> None:
+def _refuse_a_second_path(library: Library, key: str, folders: list[Folder]) -> None:
     """A folder watched already under another path that realpath cannot see through (a bind mount):
-    the same directory (device and inode), whose photos would be indexed twice."""
+    the same directory (device and inode) as a watched folder, or as a folder of its photos, whose
+    photos would be indexed twice (and the later scans would fight over their entries)."""
     same = _identity(key)
+    if same is None:
+        return
     for folder in folders:
-        if folder.path != key and same is not None and _identity(folder.path) == same:
-            raise LibraryError(
-                f"{key} is the same folder as {folder.path} (a bind mount?), which is watched already"
-            )
+        if folder.path == key:
+            continue
+        for directory in (folder.path, *_photo_folders_of(library, folder)):
+            if _identity(directory) == same:
+                where = "" if directory == folder.path else f", part of the watched folder {folder.path}"
+                raise LibraryError(f"{key} is the same folder as {directory} (a bind mount?){where}")
+
+
+def _photo_folders_of(library: Library, folder: Folder) -> set[str]:
+    """The directories between a watched folder and its photos (the folder itself left out)."""
+    found: set[str] = set()
+    for directory in library.photo_directories(folder.id):
+        while directory != folder.path and is_under(directory, folder.path) and directory not in found:
+            found.add(directory)
+            directory = os.path.dirname(directory)
+    return found
 
 
 def _identity(path: str) -> tuple[int, int] | None:
@@ -425,4 +440,4 @@ def _identity(path: str) -> tuple[int, int] | None:
         st = os.stat(path)
     except OSError:  # an offline folder: nothing to compare
         return None
-    return st.st_dev, st.st_ino
+    return (st.st_dev, st.st_ino) if st.st_ino else None  # 0: a share that numbers no directory

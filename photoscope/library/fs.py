@@ -139,6 +139,7 @@ def walk_photos(
     hidden: bool = False,
     on_away: AwayListener | None = None,
     watched: Sequence[str] = (),
+    elders: Sequence[str] = (),
 ) -> Iterator[FileStat]:
     """Every photo under ``root``, never visiting a directory twice. Hidden entries below ``root``
     (a name starting with ``.``; on Windows also the hidden attribute) are skipped unless ``hidden``;
@@ -147,8 +148,10 @@ def walk_photos(
     Symlinked directories are followed (people link albums into their Pictures folder) but each
     directory's (device, inode) is remembered, so a link back up the tree cannot loop. A link to a
     directory inside ``home`` (the watched folder) or inside another ``watched`` folder is not
-    followed, nor is another watched folder reached through a bind mount: that directory is walked
-    under its own path, so a photo has one path whatever order the walk takes.
+    followed, nor is a watched folder of ``elders`` (added before ``home``) reached through a bind
+    mount: that directory is walked under its own path, so a photo has one path whatever order the
+    walk takes. Only the elders': an elder's own subfolder, bind-mounted and watched later, stays the
+    elder's (leaving it out of the elder's walk would drop its photos' entries).
 
     Whatever cannot be looked at (a directory that cannot be listed, an entry that cannot be
     stat'ed) goes to ``on_error`` with its path as ``filename``, never silently counted as absent: the
@@ -158,9 +161,9 @@ def walk_photos(
     """
     homes = [home, *watched] if home is not None else list(watched)
     roots_real = tuple(os.path.realpath(h) for h in homes)
-    # The other watched folders count as visited: one reached through a bind mount (which no
-    # realpath sees through) is walked under its own path too, not twice.
-    visited = _identities(w for w in watched if w != home and not is_under(root, w))
+    # The watched folders added before this one count as visited: one reached through a bind mount
+    # (which no realpath sees through) is walked under its own path, not twice.
+    visited = _identities(w for w in elders if w != home and not is_under(root, w))
     stack = [root]
 
     def failed(error: OSError, path: str) -> None:
@@ -189,14 +192,16 @@ def walk_photos(
 
 
 def _identities(paths: Iterable[str]) -> set[tuple[int, int]]:
-    """The (device, inode) of each directory there is (one away is left out)."""
+    """The (device, inode) of each directory there is (one away is left out, and any a filesystem
+    numbers 0: some network shares give every directory that inode)."""
     found = set()
     for path in paths:
         try:
             st = os.stat(path)
         except OSError:
             continue
-        found.add((st.st_dev, st.st_ino))
+        if st.st_ino:
+            found.add((st.st_dev, st.st_ino))
     return found
 
 

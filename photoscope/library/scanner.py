@@ -102,6 +102,7 @@ class _Sweep:
     points: set[str] | None = None  # the system's mount points now (None: it cannot say)
     hidden: bool = False  # walk hidden folders and files too (the library's setting)
     roots: list[str] = field(default_factory=list)  # every watched folder: links into one are not followed
+    folders: list[Folder] = field(default_factory=list)  # every watched folder, with its id
 
     def skip(self, path: str, why: str) -> None:
         self.skipped.append((display_path(path), why))
@@ -208,7 +209,8 @@ class Scanner:
             chosen += [(f.path, f) for f in online if f.path in report.back_online]
             chosen += self._linking_into([f.path for t, f in chosen if t == f.path], online)
         chosen = _outermost(chosen)
-        sweep = _Sweep(points=points, hidden=hidden, roots=[f.path for f in self.library.folders()])
+        folders = self.library.folders()
+        sweep = _Sweep(points=points, hidden=hidden, roots=[f.path for f in folders], folders=folders)
         for folder in {f.id: f for _, f in chosen}.values():
             current = mounts_under(folder.path, points)
             absent = self.library.mounts(folder.id) - current
@@ -283,6 +285,7 @@ class Scanner:
                 hidden=sweep.hidden,
                 on_away=sweep.away.add,
                 watched=sweep.roots,
+                elders=[f.path for f in sweep.folders if f.id < folder.id],
             )
             sweep.seen.update((stat.path, stat) for stat in walk)
         elif os.path.islink(target) and not os.path.exists(target):  # a link to nothing: not gone
