@@ -197,10 +197,36 @@ def test_a_photo_overwritten_by_what_is_not_a_photo_is_no_match_but_keeps_its_en
     monkeypatch.setattr(indexer, "read_metadata", no_permission)
     Scanner(library).scan()
     assert _worker(library, counting, tmp_path).run().errors == 2
-    vectors = {r[0] for r in library.db.execute("SELECT photo_id FROM vectors").fetchall()}
-    assert vectors == {ids[str(pictures / "locked.jpg")]}  # not the text file's old ones
+    locked = ids[str(pictures / "locked.jpg")]
+    for table in ("vectors", "captions"):  # not the text file's old ones (the review: nor its caption)
+        assert {r[0] for r in library.db.execute(f"SELECT photo_id FROM {table}")} == {locked}
+    assert {r[0] for r in library.db.execute("SELECT rowid FROM search")} == {locked}
     assert set(_by_path(library)) == {str(pictures / "meter.jpg"), str(pictures / "locked.jpg")}
     assert library.counts()["error"] == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "error", "gone"),
+    [
+        ("a.jpg", "unidentified", True),  # a JPEG PIL cannot identify is no JPEG
+        ("a.heic", "unidentified", False),  # a HEIC it cannot identify may lack only the plugin
+        ("a.jp2", "no decoder", False),
+        ("a.jpg", "truncated", True),
+        ("a.jpg", "permission", False),
+    ],
+)
+def test_what_counts_as_no_photo(name: str, error: str, gone: bool) -> None:
+    from PIL import UnidentifiedImageError
+
+    from photoscope.library.photos import is_not_a_photo
+
+    raised = {
+        "unidentified": UnidentifiedImageError("cannot identify image file"),
+        "no decoder": OSError("decoder jpeg2k not available"),
+        "truncated": OSError("image file is truncated (80 bytes not processed)"),
+        "permission": PermissionError(13, "Permission denied"),
+    }[error]
+    assert is_not_a_photo(raised, f"/p/{name}") is gone
 
 
 def test_a_photo_that_breaks_the_model_fails_alone(

@@ -799,11 +799,18 @@ class Library:
                         (result.error, stamp, result.id, result.size, result.mtime),
                     )
                     if cur.rowcount == 1 and result.not_a_photo:  # no match for what is not there
-                        cur.execute("DELETE FROM vectors WHERE photo_id = ?", (result.id,))
-                        cur.execute("DELETE FROM features WHERE photo_id = ?", (result.id,))
+                        self._forget_description(cur, result.id)
                 elif self._write_indexed(cur, result, stamp):
                     written.append(result.id)
         return written
+
+    @staticmethod
+    def _forget_description(cur: sqlite3.Cursor, photo_id: int) -> None:
+        """Drop what an earlier version of the photo left (its vectors, caption, tags and text-index
+        row): its file holds no photo now. The entry itself stays, under the errors."""
+        for table in ("vectors", "features", "captions", "tags"):
+            cur.execute(f"DELETE FROM {table} WHERE photo_id = ?", (photo_id,))
+        cur.execute("DELETE FROM search WHERE rowid = ?", (photo_id,))
 
     @staticmethod
     def _write_indexed(cur: sqlite3.Cursor, r: IndexedPhoto, stamp: str) -> bool:

@@ -148,7 +148,9 @@ def decode(
         encoder_input = image.resize((input_size, input_size), Image.Resampling.BILINEAR)
         return Decoded(photo, encoder_input, meta)
     except Exception as error:  # anything a broken file can make PIL raise; the worker must go on
-        return FailedPhoto(photo.id, photo.size, photo.mtime, describe_error(error), is_not_a_photo(error))
+        return FailedPhoto(
+            photo.id, photo.size, photo.mtime, describe_error(error), is_not_a_photo(error, photo.path)
+        )
 
 
 def _thumbnail(image: Image.Image, photo: PendingPhoto, root: Path | None) -> None:

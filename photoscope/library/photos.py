@@ -286,15 +286,23 @@ def _said(error: BaseException) -> str:
     return str(error)
 
 
-def is_not_a_photo(error: BaseException) -> bool:
+# Formats PIL reads without a plugin: a file named so that PIL cannot identify holds no such photo.
+# (A HEIC that PIL cannot identify may be one it lacks the plugin for.)
+_BUILT_IN_FORMATS = frozenset({".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".bmp", ".gif"})
+
+
+def is_not_a_photo(error: BaseException, path: str) -> bool:
     """Whether the file was read and its bytes are no photo (``describe_error``'s empty, not a
-    regular file, not an image, truncated or corrupt), not that it could not be read for now."""
-    if isinstance(error, EmptyFile | NotAFile | UnidentifiedImageError):
+    regular file, not an image of its kind, truncated or corrupt), not that it could not be read
+    for now (permission, a drive's error) or by this install (a format or decoder it lacks)."""
+    if isinstance(error, EmptyFile | NotAFile):
         return True
+    if isinstance(error, UnidentifiedImageError):
+        return Path(path).suffix.lower() in _BUILT_IN_FORMATS
     if isinstance(error, PhotoTooLarge | Image.DecompressionBombError):
         return False
-    if isinstance(error, OSError):
-        return error.errno is None  # PIL's "truncated", "broken data stream"; not EIO, EACCES, ENOENT
+    if isinstance(error, OSError):  # PIL's "truncated", "broken data stream"; not EIO, EACCES, ENOENT
+        return error.errno is None and "not available" not in str(error)  # "decoder jpeg2k not available"
     return isinstance(error, ValueError | SyntaxError | EOFError)
 
 
