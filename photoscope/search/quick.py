@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -35,6 +36,7 @@ from photoscope.search.stored import (
     read_concepts,
     read_sidecar,
 )
+from photoscope.wordlists import fold
 
 if TYPE_CHECKING:
     from photoscope.library.db import Library
@@ -124,11 +126,13 @@ def unread_words(query: QueryWords, fusion: ConceptFusion) -> list[str]:
 
 
 def without_words(text: str, words: Sequence[str]) -> str:
-    """The text without these words (as the full-text index splits and folds them)."""
+    """The text without these words' tokens (as the full-text index splits and folds them: the
+    "rexie" of "dog-rexie" goes, the "dog" stays)."""
     if not words:
         return text
     drop = {t for w in words for t in tokens(w)}
-    return " ".join(part for part in text.split() if not (set(tokens(part)) and set(tokens(part)) <= drop))
+    kept = re.sub(r"[^\W_]+", lambda m: "" if fold(m.group()) in drop else m.group(), text)
+    return " ".join(kept.split())
 
 
 def concept_word_weight(weights: ConceptFusion, uses: int, content_words: int) -> float:
