@@ -102,3 +102,13 @@ def test_a_16_bit_greyscale_photo_is_read_as_its_greys(tmp_path, suffix: str) ->
     pixels = np.asarray(load_photo(path, min_side=16), dtype=np.int16)
     assert pixels.shape[2] == 3 and pixels[:, 0].mean() < 10 and pixels[:, -1].mean() > 245
     assert np.abs(pixels - np.asarray(load_photo(eight, min_side=16), dtype=np.int16)).max() <= 1
+    # scaled by the file's depth, not by its brightest pixel (the review: a dark one came out bright)
+    dark = tmp_path / f"dark16{suffix}"
+    Image.fromarray((ramp // 257).astype(np.uint16)).save(dark)  # 16 bits holding 0-255: near black
+    assert np.asarray(load_photo(dark, min_side=16)).max() <= 1
+
+
+def test_a_float_greyscale_photo_of_0_to_1_is_read_as_its_greys(tmp_path) -> None:
+    path = tmp_path / "grey.tiff"
+    Image.fromarray(np.full((50, 50), 0.5, np.float32)).save(path)  # "F" mode, half grey
+    assert np.asarray(load_photo(path, min_side=16)).mean() == pytest.approx(128, abs=1)

@@ -146,9 +146,11 @@ def _decoded(image: Image.Image, min_side: int, budget: MemoryBudget | None) -> 
     orientation = _exif(image).get(_ORIENTATION)
     with (budget or _UNLIMITED).reserve(decode_cost(image)):
         image.load()
-        greys = _eight_bit_grey(image) if image.mode in _WIDE_GREYS else image  # reduce() refuses them
-        factor = min(greys.size) // max(1, min_side)
-        small = greys.reduce(factor) if factor >= 2 else greys
+        wide = image.convert("I") if image.mode.startswith("I;16") else image  # reduce() refuses I;16
+        factor = min(wide.size) // max(1, min_side)
+        small = wide.reduce(factor) if factor >= 2 else wide
+        if small.mode in _WIDE_GREYS:  # scaled once small: float copies of the whole would be big
+            small = _eight_bit_grey(small, image.mode)
         method = _TRANSPOSE.get(orientation) if isinstance(orientation, int) else None
         upright = small.transpose(method) if method is not None else small
         return upright.convert("RGB") if upright.mode != "RGB" or upright is image else upright
@@ -159,16 +161,20 @@ def _decoded(image: Image.Image, min_side: int, budget: MemoryBudget | None) -> 
 _WIDE_GREYS = frozenset({"I", "I;16", "I;16L", "I;16B", "I;16N", "F"})
 
 
-def _eight_bit_grey(image: Image.Image) -> Image.Image:
-    """The photo's greys in 0-255: 16-bit values scaled down, a float image's 0-1 scaled up."""
+def _eight_bit_grey(image: Image.Image, decoded_as: str) -> Image.Image:
+    """The photo's greys in 0-255, by what the file held (``decoded_as``, its mode as decoded): 16
+    bits divided by 257 (a dark 16-bit photo stays dark), 0-1 floats times 255; a 32-bit integer
+    or a float image of other ranges scaled down by its own largest value."""
     import numpy as np
 
-    values = np.asarray(image, dtype=np.float32)
+    values = np.array(image, dtype=np.float32)  # a copy of the small image, to scale in place
     top = float(values.max()) if values.size else 0.0
-    if image.mode == "F" and top <= 1.0:
-        values = values * 255.0
+    if decoded_as.startswith("I;16"):
+        values /= 257.0
+    elif decoded_as == "F" and top <= 1.0:
+        values *= 255.0
     elif top > 255.0:
-        values = values * (255.0 / (65535.0 if top <= 65535.0 else top))
+        values *= 255.0 / top
     return Image.fromarray(np.clip(values + 0.5, 0, 255).astype(np.uint8), "L")
 
 
