@@ -19,6 +19,7 @@ from PIL import Image
 from photoscope.cli import main
 from photoscope.library.backup import backup_path, read_backup
 from photoscope.library.db import Library
+from photoscope.library.exclusions import ExclusionRule
 from photoscope.library.indexer import IndexWorker
 from photoscope.library.photos import MemoryBudget, load_photo
 from photoscope.library.scanner import Scanner
@@ -238,7 +239,10 @@ def test_16_a_destroyed_database_keeps_its_folders_ids_and_captions_from_the_bac
     write_library(tmp_path / "P", 5)
     write_library(tmp_path / "Q", 3, start=10)
     assert _index(capsys, db, tiny_model_dir, tmp_path / "P", tmp_path / "Q")[0] == 0
-    with Library(db) as library:
+    rule = ExclusionRule(str(tmp_path / "P"), "pattern", "*.png")  # the review of stop 39: a repair
+    with Library(db) as library:  # lost the exclusion rules, and the next scan indexed those photos
+        library.set_exclusion_rule(rule, True)
+        library.backup(max_age_s=0)
         before = dict(library.db.execute("SELECT id, path FROM photos").fetchall())
         captions = dict(library.db.execute("SELECT photo_id, text FROM captions").fetchall())
     backup = read_backup(db)
@@ -252,6 +256,7 @@ def test_16_a_destroyed_database_keeps_its_folders_ids_and_captions_from_the_bac
         assert sorted(f.path for f in library.folders()) == [str(tmp_path / "P"), str(tmp_path / "Q")]
         assert dict(library.db.execute("SELECT id, path FROM photos").fetchall()) == before
         assert dict(library.db.execute("SELECT photo_id, text FROM captions").fetchall()) == captions
+        assert library.exclusion_rules() == [rule]
     code, out, _ = _index(capsys, db, tiny_model_dir)
     assert code == 0 and "8 indexed, 0 pending, 0 errors" in out
     with Library(db) as library:  # same ids: nothing was dropped and added anew

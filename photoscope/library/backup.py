@@ -38,6 +38,9 @@ def write_backup(conn: sqlite3.Connection, library_path: Path) -> Path:
         ]
         data["mounts"] = [list(r) for r in conn.execute("SELECT folder_id, path FROM mounts")]
         data["settings"] = [list(r) for r in conn.execute("SELECT key, value FROM settings")]
+        data["exclusions"] = [
+            list(r) for r in conn.execute("SELECT folder_id, kind, pattern FROM exclusions")
+        ]
         data["photos"] = [
             list(r)
             for r in conn.execute(

@@ -128,10 +128,12 @@ def _fill_search(cur: sqlite3.Cursor) -> None:
     cur.execute("DELETE FROM search")
     cur.execute(
         "INSERT INTO search (rowid, path, caption, tags, names)"
-        " SELECT p.id, p.path, COALESCE(c.text, ''),"
+        " SELECT p.id, p.path, c.text,"
         " COALESCE((SELECT group_concat(label, ' ') FROM tags t WHERE t.photo_id = p.id), ''),"
         f" {name_words.SQL_FUNCTION}(p.path)"
-        " FROM photos p LEFT JOIN captions c ON c.photo_id = p.id WHERE p.status = 'indexed'"
+        # every photo with a caption, as the index keeps them: a changed photo waiting to be read
+        # again stays searchable by its last caption
+        " FROM photos p JOIN captions c ON c.photo_id = p.id"
     )
 
 
@@ -237,7 +239,7 @@ def _rebuild(path: Path, report: DoctorReport) -> None:
     report.fixed = True
 
 
-_TABLES = ("folders", "mounts", "settings", "photos", "captions", "tags", "vectors", "features")
+_TABLES = ("folders", "mounts", "settings", "exclusions", "photos", "captions", "tags", "vectors", "features")
 
 
 def _salvage(damaged: Path) -> dict[str, list[tuple[Any, ...]]]:
@@ -323,8 +325,8 @@ class _Kept:
 def _restore_folders(
     cur: sqlite3.Cursor, salvaged: dict[str, list[tuple[Any, ...]]], backup: dict[str, Any]
 ) -> dict[int, tuple[Any, ...]]:
-    """The folders (salvaged, else from the backup), their mounts and the settings; the folders
-    by id."""
+    """The folders (salvaged, else from the backup), their mounts, the settings and the exclusion
+    rules; the folders by id."""
     folders = {int(r[0]): r for r in salvaged["folders"]}
     for r in backup.get("folders", []):
         folders.setdefault(int(r[0]), tuple(r))
@@ -341,6 +343,10 @@ def _restore_folders(
     for r in salvaged["settings"] or [tuple(s) for s in backup.get("settings", [])]:
         if len(r) >= 2 and isinstance(r[0], str) and isinstance(r[1], str):
             cur.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (r[0], r[1]))
+    # ... and so do the exclusion rules (the review of stop 39: lost, their photos came back)
+    for r in salvaged["exclusions"] or [tuple(e) for e in backup.get("exclusions", [])]:
+        if len(r) >= 3 and int(r[0]) in folders:
+            cur.execute("INSERT OR IGNORE INTO exclusions VALUES (?, ?, ?)", (r[0], r[1], r[2]))
     return folders
 
 

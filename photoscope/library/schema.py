@@ -140,19 +140,22 @@ def _v8_folder_drive(db: sqlite3.Connection) -> None:
 
 def _v9_camel_case_words(db: sqlite3.Connection) -> None:
     """The full-text index gains a ``names`` column: the words of the path's camelCase names apart
-    (``library.name_words``; "tower" finds explore_eiffelTower.jpg). Its rows are copied as they are,
-    each with its path's words."""
+    (``library.name_words``; "tower" finds explore_eiffelTower.jpg). Built again from the tables it
+    mirrors (a row a photo with a caption), not copied from the old index: a damaged one would
+    have kept the library from opening at all."""
     name_words.register(db)
+    db.execute("DROP TABLE search")
     db.execute(
-        """CREATE VIRTUAL TABLE search_v9 USING fts5(
+        """CREATE VIRTUAL TABLE search USING fts5(
             path, caption, tags, names, tokenize = 'unicode61 remove_diacritics 2')"""
     )
     db.execute(
-        "INSERT INTO search_v9 (rowid, path, caption, tags, names)"
-        f" SELECT rowid, path, caption, tags, {name_words.SQL_FUNCTION}(path) FROM search"
+        "INSERT INTO search (rowid, path, caption, tags, names)"
+        " SELECT p.id, p.path, c.text,"
+        " COALESCE((SELECT group_concat(label, ' ') FROM tags t WHERE t.photo_id = p.id), ''),"
+        f" {name_words.SQL_FUNCTION}(p.path)"
+        " FROM photos p JOIN captions c ON c.photo_id = p.id"
     )
-    db.execute("DROP TABLE search")
-    db.execute("ALTER TABLE search_v9 RENAME TO search")
 
 
 # One step per schema version, applied in order; never edit a released step, append a new one.
