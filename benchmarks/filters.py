@@ -37,14 +37,15 @@ def main() -> None:
     }
     with Photoscope(args.db) as app:
         for name, filters in cases.items():
-            allowed = app._allowed(filters)  # noqa: SLF001  # the step itself, without a network
+            allowed = app._allowed(filters)  # the step itself, without a network
             runs = []
             for _ in range(args.repeat):
                 start = time.perf_counter()
-                app._allowed(filters)  # noqa: SLF001
+                app._allowed(filters)
                 runs.append(1000 * (time.perf_counter() - start))
             count = 0 if allowed is None else len(allowed)
-            print(f"{name:16s} {count:7,} photos  median {statistics.median(runs):6.1f} ms  max {max(runs):6.1f} ms")
+            median = statistics.median(runs)
+            print(f"{name:16s} {count:7,} photos  median {median:6.1f} ms  max {max(runs):6.1f} ms")
 
 
 if __name__ == "__main__":

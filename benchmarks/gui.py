@@ -315,7 +315,7 @@ class Indexing:
 
     def opened(self) -> None:
         self.gaps.phase = "working"
-        self.window.add_folder(self.photos)
+        self.window.folder_keeper.add(self.photos)
         self.timer.start()
 
     def search(self) -> None:

@@ -91,9 +91,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(argv: Sequence[str] | None) -> int:
     given = list(sys.argv[1:] if argv is None else argv)
-    if given and given[0] in ("--db", "--model"):  # argparse said "invalid choice: 'lib.db'"
+    option = given[0].split("=", 1)[0] if given else ""
+    if option in ("--db", "--model"):  # argparse said "invalid choice: 'lib.db'"
+        rest = given[1:] if "=" in given[0] else given[2:]
+        command = rest[0] if rest and not rest[0].startswith("-") else "COMMAND"
         print(
-            f"photoscope: {given[0]} goes after the command: photoscope status {given[0]} …", file=sys.stderr
+            f"photoscope: {option} goes after the command: photoscope {command} {option} …", file=sys.stderr
         )
         return EXIT_USAGE
     args = build_parser().parse_args(given)

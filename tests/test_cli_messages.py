@@ -471,4 +471,6 @@ def test_a_decompression_bomb_is_said_in_the_app_s_words(tmp_path: Path) -> None
 def test_an_option_before_the_command_is_said_to_go_after_it(capsys: pytest.CaptureFixture[str]) -> None:
     """`photoscope --db x status` said "invalid choice: 'x'"."""
     code, _, err = run(capsys, "--db", "x.db", "status")
-    assert code == EXIT["usage"] and "--db goes after the command" in one_clean_line(err)
+    assert code == EXIT["usage"] and "photoscope status --db …" in one_clean_line(err)
+    code, _, err = run(capsys, "--model=m", "caption", "a.jpg")  # the review: it said "status"
+    assert code == EXIT["usage"] and "photoscope caption --model …" in one_clean_line(err)
