@@ -158,6 +158,35 @@ def test_index_watch_indexes_new_photos_until_stopped(
     assert signal.getsignal(signal.SIGTERM) == before
 
 
+def test_a_kill_during_the_first_run_is_an_interruption(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    pictures: Path,
+    tmp_path: Path,
+    tiny_model_dir: Path,
+) -> None:
+    """The review of stop 39: SIGTERM was handled only once a watch waited, not during its first
+    indexing (hours on a big library), which a `kill` still ended at once (exit 143)."""
+
+    def killed(*_: object) -> int:
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(10)  # the handler interrupts this
+        return 0
+
+    monkeypatch.setattr(index_command, "_run_worker", killed)
+    argv = (
+        "index",
+        str(pictures),
+        "--watch",
+        "--db",
+        str(tmp_path / "library.db"),
+        "--model",
+        str(tiny_model_dir),
+    )
+    code, _, err = run(capsys, *argv)
+    assert code == 130 and "interrupted" in err
+
+
 def test_a_damaged_database_is_explained(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     (tmp_path / "library.db").write_bytes(bytes(range(256)) * 20)  # binary, no known format: damaged
     code, out, err = run(capsys, "status", "--db", str(tmp_path / "library.db"))

@@ -247,6 +247,13 @@ def db_path(text: str) -> Path:
     if not text:
         raise argparse.ArgumentTypeError("needs a file path, not an empty one")
     path = Path(text)
+    try:
+        return _library_file(path)
+    except OSError as error:  # a folder above that may not be looked into (Python 3.11 raises)
+        raise argparse.ArgumentTypeError(f"{path}: {error.strerror or error}") from None
+
+
+def _library_file(path: Path) -> Path:
     if path.is_dir():
         raise argparse.ArgumentTypeError(
             f"{path} is a folder: give a file path inside it, such as {path / 'library.db'}"

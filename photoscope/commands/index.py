@@ -100,6 +100,11 @@ def _added_line(folder: Folder) -> str:
 
 
 def index(args: argparse.Namespace) -> int:
+    with _terminate_as_interrupt():  # a `kill` during the first run, or the watch, stops as Ctrl-C does
+        return _index(args)
+
+
+def _index(args: argparse.Namespace) -> int:
     log_in_one_line()
     problems = _check_dirs(args.paths)
     if problems:
@@ -214,8 +219,7 @@ def _watch(app: Photoscope, args: argparse.Namespace) -> int:
     if app.serve():  # `photoscope search` asks this process instead of loading the model itself
         print("answering searches on this library", flush=True)
     try:
-        with _terminate_as_interrupt():
-            _wait_for_interrupt()
+        _wait_for_interrupt()
     except KeyboardInterrupt:
         print("stopping", flush=True)
     finally:
@@ -229,8 +233,9 @@ def _wait_for_interrupt() -> None:
 
 @contextlib.contextmanager
 def _terminate_as_interrupt() -> Iterator[None]:
-    """SIGTERM (a plain `kill`, a service manager) stops a watch as Ctrl-C does: the indexer's batch
-    ends, the search socket goes. It ended the process at once (exit 143, the socket left behind)."""
+    """SIGTERM (a plain `kill`, a service manager) stops `index` as Ctrl-C does: a watch ends its
+    batch and closes its search socket, a first run says "interrupted". It ended the process at once
+    (exit 143, a watch's socket left behind), the review found also during a watch's first run."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return

@@ -475,9 +475,10 @@ class Library:
 
     def _inside_message(self, key: str, watched: Folder) -> str:
         """Why a folder inside a watched one is not added: it is part of it, or excluded from it."""
-        below = os.path.relpath(key, watched.path).replace(os.sep, "/")
+        below = os.path.relpath(key, watched.path).replace(os.sep, "/")  # as folder rules are kept
         for rule in self.exclusion_rules():
-            if rule.folder == watched.path and rule.kind == "folder" and is_under(below, rule.pattern):
+            inside = below == rule.pattern or below.startswith(rule.pattern.rstrip("/") + "/")
+            if rule.folder == watched.path and rule.kind == "folder" and inside:
                 return (
                     f"{key} is excluded from the watched folder {watched.path}:"
                     " include it there again to index its photos"
