@@ -4,7 +4,7 @@ option can change (those with concept words the decoder rarely saw, or with stan
     python benchmarks/retrieval_delta.py '[{"rare_concept_weight": 1.0}]' [--rare-count 100]
         [--sample 500] [--data ../shared/datasets/flickr8k] [--cache runs/cache/flickr8k]
     python benchmarks/retrieval_delta.py '[{"near_classes": 0.0}]' --all-concepts
-    python benchmarks/retrieval_delta.py '[{}]' --unknown-words --base '{"read_unknown_words": true}'
+    python benchmarks/retrieval_delta.py '[{}]' --unknown-words --base '{"read_unknown_below": 1.01}'
 
 Prints the stand-ins' delta against the search without them, then each option's against that
 baseline. With --sample, only that many of the affected queries are ranked and the deltas are
