@@ -6,18 +6,18 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from photoscope.api.core import Core
 from photoscope.api.scoring import relevance
 from photoscope.api.types import Filters, Match, QueryTerm, Results
 from photoscope.library.fs import normalize_path
-from photoscope.wordlists import NUMBERS, carry_nothing
+from photoscope.wordlists import carry_nothing
 
 if TYPE_CHECKING:
     import numpy as np
@@ -82,6 +82,7 @@ class Searching(Core):
         network takes seconds to load; what the app shows first, until ``search_text``'s answer
         replaces it. None when it cannot answer so: no mapped file yet (it is written with the
         vectors' first load), or an unreadable model bundle."""
+        from photoscope.search.path_words import Searcher, search_with_names
         from photoscope.search.quick import quick_scores, quick_text_search, top_hits
         from photoscope.search.results import unknown_words
 
@@ -90,17 +91,14 @@ class Searching(Core):
             return None
         model, store = found
         allowed = self._allowed(filters)
-        result = self._with_names(
-            text,
-            limit,
-            allowed,
-            store.ids,
+        searcher = Searcher(
             plain=lambda: quick_text_search(model, store, text, limit, allowed),
             unknown=lambda: unknown_words(model.query_words(text), model.suggest),
             scores=lambda given: quick_scores(model, store, given),
             top_k=lambda scores, k, among: top_hits(scores, store.ids, k, among),
             word_count=model.word_count,
         )
+        result = search_with_names(self.library, text, limit, allowed, store.ids, searcher)
         if result.hits and self._only_function_words_known(text, result.unknown_words):
             return Results([], result.unknown_words)
         return self._results(result, filters)
@@ -175,60 +173,21 @@ class Searching(Core):
     def _search_text(
         self, text: str, limit: int, allowed: np.ndarray | None, options: TextSearchOptions | None
     ) -> SearchResult:
-        """The engine's text search, with the names' lift (``_with_names``)."""
+        """The engine's text search, with the names' lift (``path_words.search_with_names``)."""
+        from photoscope.search.path_words import Searcher, search_with_names
         from photoscope.search.ranking import TextRanker, TextSearchOptions
 
         engine = self.engine  # the store read (and caught up) once: its rows must not move mid-search
         store = engine.store
         ranker, given_options = TextRanker(self.model, store), options or TextSearchOptions()
-        return self._with_names(
-            text,
-            limit,
-            allowed,
-            store.ids,
+        searcher = Searcher(
             plain=lambda: engine.search_text(text, limit, allowed, options),
             unknown=lambda: engine.unknown_words(text),
             scores=lambda given: ranker.scores([given], given_options)[0].numpy(),
             top_k=store.top_k,
             word_count=self.model.word_count,
         )
-
-    def _with_names(
-        self,
-        text: str,
-        limit: int,
-        allowed: np.ndarray | None,
-        ids: np.ndarray,
-        plain: Callable[[], SearchResult],
-        unknown: Callable[[], list[UnknownWord]],
-        scores: Callable[[str], Any],
-        top_k: Callable[[Any, int, np.ndarray | None], list[Hit]],
-        word_count: Callable[[str], int],
-    ) -> SearchResult:
-        """A text search (``plain``) with the photos whose folder or file names have the query's words
-        lifted (``search.path_words``); words that name paths are not reported as unknown. ``scores``
-        gives every photo's (``ids``) score for a text, ``top_k`` the best of such scores: the
-        network's, or the quick answer's; ``word_count`` how often the network saw a word."""
-        import numpy as np
-
-        from photoscope.search import path_words
-        from photoscope.search.results import SearchResult
-
-        roots = [f.path for f in self.library.folders()]
-        matches, named, by_names = path_words.path_matches(self.library, text, roots, word_count)
-        if not matches or len(ids) == 0:
-            return plain()
-        found = unknown()
-        unknown_words = {w for u in found for w in path_words.tokens(u.word)}
-        given = None  # no word the network reads: the names alone rank, among the photos they name
-        if _network_reads(set(path_words.query_words(text)) - unknown_words):
-            given = scores(path_words.network_text(text, unknown_words, named))  # "paris" in "a dog in paris"
-        else:
-            matched = np.fromiter(matches, dtype=np.int64, count=len(matches))
-            allowed = matched if allowed is None else np.intersect1d(allowed, matched)
-        lifted, first = path_words.lift_named(given, ids, matches, promotable=by_names)
-        found = [u for u in found if not set(path_words.tokens(u.word)) <= named]
-        return SearchResult(top_k(lifted, limit, allowed), found, named=first)
+        return search_with_names(self.library, text, limit, allowed, store.ids, searcher)
 
     @staticmethod
     def _only_function_words_known(text: str, unknown: Sequence[UnknownWord]) -> bool:
@@ -428,12 +387,6 @@ def _relevance(hits: Sequence[Hit], copies: int, named: frozenset[int]) -> tuple
     first = next((at for at, h in enumerate(hits) if h.photo_id not in named), len(hits))
     relevant, strengths = relevance([h.score for h in hits[first:]], copies)
     return first + relevant, [1.0] * first + strengths
-
-
-def _network_reads(words: set[str]) -> bool:
-    """Whether the network reads something in these words: digits it drops ("2019"), and a number
-    alone ranks nothing (``NUMBERS``)."""
-    return any(w not in NUMBERS and any(c.isalpha() for c in w) for w in words)
 
 
 @dataclass

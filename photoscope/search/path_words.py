@@ -33,6 +33,7 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -43,6 +44,7 @@ from photoscope.wordlists import FUNCTION_WORDS, NUMBERS, fold
 
 if TYPE_CHECKING:
     from photoscope.library.db import Library
+    from photoscope.search.results import Hit, SearchResult, UnknownWord
 
 PATH_BONUS = 0.3
 PROMOTE_WITHIN = 100  # named photos among this many best go first (0: the bonus alone) ...
@@ -150,3 +152,50 @@ def lift_named(
         out[picked] += bonus * shares
         first = picked if scores is None else picked[:0]
     return out, frozenset(int(i) for i in ids[first])
+
+
+@dataclass(frozen=True)
+class Searcher:
+    """How a text search answers, for ``search_with_names``: the network's, or the quick answer's."""
+
+    plain: Callable[[], SearchResult]  # the search alone, when no name is in the query
+    unknown: Callable[[], list[UnknownWord]]  # the query's words neither the decoder nor the concepts know
+    scores: Callable[[str], npt.NDArray[np.float32]]  # every stored photo's score for a text
+    top_k: Callable[[npt.NDArray[np.float32], int, np.ndarray | None], list[Hit]]  # the best, among allowed
+    word_count: Callable[[str], int]  # how often the network saw a word in training
+
+
+def search_with_names(
+    library: Library,
+    text: str,
+    limit: int,
+    allowed: np.ndarray | None,
+    ids: np.ndarray,
+    searcher: Searcher,
+) -> SearchResult:
+    """A text search with the photos whose folder or file names have the query's words lifted
+    (``lift_named``; ``ids``: the stored photos in the scores' order); words that name paths are
+    not reported as unknown."""
+    from photoscope.search.results import SearchResult
+
+    roots = [f.path for f in library.folders()]
+    matches, named, by_names = path_matches(library, text, roots, searcher.word_count)
+    if not matches or len(ids) == 0:
+        return searcher.plain()
+    found = searcher.unknown()
+    unknown_words = {w for u in found for w in tokens(u.word)}
+    given = None  # no word the network reads: the names alone rank, among the photos they name
+    if _network_reads(set(query_words(text)) - unknown_words):
+        given = searcher.scores(network_text(text, unknown_words, named))  # "paris" in "a dog in paris"
+    else:
+        matched = np.fromiter(matches, dtype=np.int64, count=len(matches))
+        allowed = matched if allowed is None else np.intersect1d(allowed, matched)
+    lifted, first = lift_named(given, ids, matches, promotable=by_names)
+    found = [u for u in found if not set(tokens(u.word)) <= named]
+    return SearchResult(searcher.top_k(lifted, limit, allowed), found, named=first)
+
+
+def _network_reads(words: set[str]) -> bool:
+    """Whether the network reads something in these words: digits it drops ("2019"), and a number
+    alone ranks nothing (``NUMBERS``)."""
+    return any(w not in NUMBERS and any(c.isalpha() for c in w) for w in words)
