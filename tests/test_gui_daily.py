@@ -178,13 +178,13 @@ def test_the_concept_names_are_read_in_the_background_before_a_tooltip_asks(
     qtbot, make_window, daily_db
 ) -> None:
     # The speed audit: the first tooltip or photo view read them on the window's thread (90 ms).
-    from photoscope.api import describing
+    from photoscope.network.naming import bundle_namer
 
-    describing._namer.cache_clear()
+    bundle_namer.cache_clear()
     window = make_window(daily_db)
     qtbot.waitUntil(lambda: window.worker is not None, timeout=30_000)
-    qtbot.waitUntil(lambda: describing._namer.cache_info().currsize == 1, timeout=10_000)
-    assert describing._namer.cache_info().hits == 0  # nothing had asked for them yet
+    qtbot.waitUntil(lambda: bundle_namer.cache_info().currsize == 1, timeout=10_000)
+    assert bundle_namer.cache_info().hits == 0  # nothing had asked for them yet
 
 
 def test_a_timeline_tooltip_shows_the_caption_on_the_first_hover(qtbot, make_window, daily_db) -> None:

@@ -3,7 +3,6 @@ in plain words, thumbnails, and the model's name, version and metrics."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +16,7 @@ from photoscope.library.thumbnails import thumbnail_path
 if TYPE_CHECKING:
     from PIL import Image
 
-    from photoscope.network import DecodeOptions, Namer
+    from photoscope.network import DecodeOptions
 
 
 class Describing(Core):
@@ -63,7 +62,9 @@ class Describing(Core):
     def prepare_concept_names(self) -> None:
         """Read what naming photos' concepts needs (the concept words, the decoder's: 0.3 s) ahead
         of the first tooltip or photo view, which ask on the window's thread (a 90 ms freeze)."""
-        _namer(str(self._model_dir) if self._model_dir else None)
+        from photoscope.network import bundle_namer
+
+        bundle_namer(str(self._model_dir) if self._model_dir else None)
 
     def photo_concepts(self, photo: PhotoRecord) -> list[tuple[str, float]]:
         """What the encoder's ImageNet head sees in an indexed photo, in plain words with
@@ -74,9 +75,9 @@ class Describing(Core):
 def photo_concepts(photo: PhotoRecord, model_dir: str | Path | None = None) -> list[tuple[str, float]]:
     """An indexed photo's concepts in plain words (``Photoscope.photo_concepts``), for a caller
     without a ``Photoscope`` (the search command answered by a running app)."""
-    from photoscope.network import concepts_from_tags
+    from photoscope.network import bundle_namer, concepts_from_tags
 
-    return concepts_from_tags(photo.tags, _namer(str(model_dir) if model_dir else None))
+    return concepts_from_tags(photo.tags, bundle_namer(str(model_dir) if model_dir else None))
 
 
 def shipped_model_version() -> str | None:
@@ -89,11 +90,3 @@ def shipped_model_version() -> str | None:
         return model_version_of(default_model_dir())
     except (BundleError, OSError, ValueError, KeyError):
         return None
-
-
-@functools.lru_cache(maxsize=2)
-def _namer(model_dir: str | None) -> Namer:
-    from photoscope.config import default_model_dir
-    from photoscope.network import Namer, decoder_words, load_concepts
-
-    return Namer(load_concepts(), decoder_words(model_dir or default_model_dir()))

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
         WordEmbeddings,
         torch_threads,
     )
-    from photoscope.network.naming import Namer, concepts_from_tags, decoder_words
+    from photoscope.network.naming import Namer, bundle_namer, concepts_from_tags
     from photoscope.network.text_model import QueryWords, TextModel
     from photoscope.network.versions import DESCRIPTION_VERSION
     from photoscope.network.vocab import FUNCTION_WORDS
@@ -57,7 +57,7 @@ _HOMES = {
     "WordEmbeddings": "model",
     "class_index": "concepts",
     "concepts_from_tags": "naming",
-    "decoder_words": "naming",
+    "bundle_namer": "naming",
     "imagenet_classes": "concepts",
     "load_concepts": "concepts",
     "load_lexicon": "lexicon",
@@ -85,9 +85,9 @@ __all__ = [
     "QueryWords",
     "TextModel",
     "WordEmbeddings",
+    "bundle_namer",
     "class_index",
     "concepts_from_tags",
-    "decoder_words",
     "imagenet_classes",
     "load_concepts",
     "load_lexicon",

@@ -18,6 +18,7 @@ Plain NumPy: the model (``model.py``) feeds it the head's probabilities.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -694,6 +695,16 @@ def decoder_words(model_dir: Path | str) -> tuple[str, ...]:
     """The caption decoder's words, read from a bundle's ``bundle.json`` (no PyTorch)."""
     meta = json.loads((Path(model_dir) / "bundle.json").read_text(encoding="utf-8"))
     return tuple(str(w) for w in meta["vocabulary"]["words"])
+
+
+@functools.lru_cache(maxsize=2)
+def bundle_namer(model_dir: str | None = None) -> Namer:
+    """The namer of a bundle's decoder words (default: the shipped bundle's) and the concepts, read
+    without PyTorch and kept: the app names stored tags with it before the network is loaded."""
+    from photoscope.config import default_model_dir
+    from photoscope.network.concepts import load_concepts
+
+    return Namer(load_concepts(), decoder_words(model_dir or default_model_dir()))
 
 
 def concepts_from_tags(
