@@ -193,3 +193,14 @@ def test_a_damaged_database_is_explained(capsys: pytest.CaptureFixture[str], tmp
     assert code == 4 and not out  # EXIT_DAMAGED
     assert "is not a Photoscope library, or it is damaged" in err and "doctor --repair" in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_quoted_tilde_is_the_home_folder(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The audit of stop 39: `folders add '~/pics'` (the shell left the "~") said "no such folder"."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "pics").mkdir()
+    code, out, _ = run(capsys, "folders", "add", "~/pics", "--db", "~/library.db")
+    assert code == 0 and f"watching {tmp_path / 'pics'}" in out
+    assert (tmp_path / "library.db").exists()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
 from photoscope.commands.common import (
@@ -15,6 +14,7 @@ from photoscope.commands.common import (
     add_model_option,
     positive_int,
     safe_text,
+    user_path,
     wrong_photo_path,
 )
 from photoscope.wording import concepts_in_words
@@ -55,7 +55,7 @@ def caption(args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     p = sub.add_parser("caption", help="print a caption for each photo")
-    p.add_argument("photos", nargs="+", type=Path)
+    p.add_argument("photos", nargs="+", type=user_path)
     p.add_argument("--greedy", action="store_true", help="greedy decoding (same as --beam 1)")
     p.add_argument("--max-len", type=positive_int, default=16, help="longest caption in words")
     add_decoding_options(p)

@@ -240,13 +240,19 @@ def add_debug_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
 
 
+def user_path(text: str) -> Path:
+    """A path given on the command line, "~" standing for the home folder even when the shell left
+    it as it was (quoted, or from a launcher): `folders add '~/pics'` said "no such folder"."""
+    return Path(text).expanduser()
+
+
 def db_path(text: str) -> Path:
     """``--db``: the library's file. An empty path or a folder is a wrong path, said so by the parser:
     opening them said "cannot open …: check that its folder exists and that you may write there"
     (exit status 5), which is not what is wrong."""
     if not text:
         raise argparse.ArgumentTypeError("needs a file path, not an empty one")
-    path = Path(text)
+    path = user_path(text)
     try:
         return _library_file(path)
     except OSError as error:  # a folder above that may not be looked into (Python 3.11 raises)

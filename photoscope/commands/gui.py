@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
-from photoscope.commands.common import add_db_option, add_model_option, log_in_one_line
+from photoscope.commands.common import add_db_option, add_model_option, log_in_one_line, user_path
 
 
 def register(sub: Any) -> None:
     gui = sub.add_parser("gui", help="open the desktop app (the default)")
-    gui.add_argument("--folder", type=Path, help="watch and index this folder too")
+    gui.add_argument("--folder", type=user_path, help="watch and index this folder too")
     add_db_option(gui)
     add_model_option(gui)
     gui.set_defaults(handler=run)

@@ -21,6 +21,7 @@ from photoscope.commands.common import (
     log_in_one_line,
     positive_int,
     reads_library,
+    user_path,
 )
 from photoscope.commands.exclude import hidden_line, print_rules, run_hidden, run_rule
 from photoscope.wording import plural
@@ -345,7 +346,9 @@ def _counts_line(app: Photoscope) -> str:
 
 def register(sub: Any) -> None:
     p = sub.add_parser("index", help="watch folders and index their photos")
-    p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="folders to add (default: rescan all)")
+    p.add_argument(
+        "paths", nargs="*", type=user_path, metavar="PATH", help="folders to add (default: rescan all)"
+    )
     p.add_argument("--watch", action="store_true", help="keep watching for changes until Ctrl-C")
     p.add_argument(
         "--batch-size", type=positive_int, default=16, help="photos per model batch and transaction"
@@ -370,7 +373,9 @@ def register(sub: Any) -> None:
     )
     intermix(f)  # `folders exclude --pattern '*.png' ~/Pictures`, as the README writes it
     f.add_argument("action", choices=("list", "add", "remove", "exclude", "include", "hidden"))
-    f.add_argument("path", nargs="?", type=Path, metavar="PATH", help="the folder; for hidden: on or off")
+    f.add_argument(
+        "path", nargs="?", type=user_path, metavar="PATH", help="the folder; for hidden: on or off"
+    )
     f.add_argument(
         "--pattern",
         metavar="GLOB",

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from photoscope.commands.common import weight, wrong_photo_path
+from photoscope.commands.common import user_path, weight, wrong_photo_path
 
 if TYPE_CHECKING:
     from photoscope.api import QueryTerm
@@ -52,9 +52,11 @@ def add_term_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("combined queries")
     group.add_argument("--add", action=_Term, metavar="TEXT", help="also this (repeatable)")
     group.add_argument("--subtract", action=_Term, metavar="TEXT", help="but not this (repeatable)")
-    group.add_argument("--add-photo", action=_Term, type=Path, metavar="PHOTO", help="also like this photo")
     group.add_argument(
-        "--subtract-photo", action=_Term, type=Path, metavar="PHOTO", help="but unlike this photo"
+        "--add-photo", action=_Term, type=user_path, metavar="PHOTO", help="also like this photo"
+    )
+    group.add_argument(
+        "--subtract-photo", action=_Term, type=user_path, metavar="PHOTO", help="but unlike this photo"
     )
     group.add_argument(
         "--weight",
