@@ -25,7 +25,7 @@ from photoscope.gui import desktop
 from photoscope.gui.results_model import PhotoGridModel, ResultsModel, TimelineModel, concepts_text
 from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.thumbnail_loader import decode_photo
-from photoscope.gui.wording import file_date, taken_date
+from photoscope.gui.wording import taken_field
 from photoscope.wording import concepts_in_words
 
 if TYPE_CHECKING:
@@ -47,13 +47,6 @@ def human_size(size: int) -> str:
             value = size / scale
             return f"{value:.0f} {unit}" if value >= 10 else f"{value:.1f} {unit}"
     return f"{size} bytes"
-
-
-def format_taken(taken_at: str | None, mtime: float | None = None) -> str:
-    """The date taken; without one, the file's date, which the timeline files the photo under."""
-    if taken_at:
-        return taken_date(taken_at, with_time=True)
-    return "unknown" if mtime is None else f"unknown (the file is dated {file_date(mtime)})"
 
 
 def format_tags(tags: list[tuple[str, float]]) -> str:
@@ -349,7 +342,7 @@ class DetailView(QDialog):
         self.setWindowTitle(f"{Path(p.path).name} — {photo + 1:,} of {count:,}")
         self.fields["caption"].setText(p.caption or "not captioned yet")
         self.fields["tags"].setText(concepts_text(p) or format_tags(p.tags))
-        self.fields["taken"].setText(format_taken(p.taken_at, p.mtime))
+        self.fields["taken"].setText(taken_field(p.taken_at, p.mtime))
         self.fields["camera"].setText(p.camera or "unknown")
         size = f"{p.width} \N{MULTIPLICATION SIGN} {p.height} pixels, " if p.width and p.height else ""
         self.fields["size"].setText(f"{size}{human_size(p.size)}")

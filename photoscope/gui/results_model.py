@@ -28,7 +28,7 @@ from PySide6.QtGui import QPixmap
 
 from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.thumbnail_loader import ThumbnailLoader
-from photoscope.gui.wording import file_date, taken_date
+from photoscope.gui.wording import filed_under
 from photoscope.wording import concepts_in_words, percent
 
 if TYPE_CHECKING:
@@ -81,15 +81,9 @@ def tooltip(match: Match) -> str:
 
 def record_tooltip(record: PhotoRecord) -> str:
     """A timeline tile's: the caption, what the head sees, the file's name and the date the timeline
-    files the photo under (the GUI audit: sorted by date, the tooltip said none)."""
-    caption = record.caption or "not captioned yet"
-    return f"{caption}{_looks_like(record)}\n{Path(record.path).name} · {_when(record)}"
-
-
-def _when(record: PhotoRecord) -> str:
-    return (
-        f"taken {taken_date(record.taken_at)}" if record.taken_at else f"file dated {file_date(record.mtime)}"
-    )
+    files the photo under."""
+    caption, when = record.caption or "not captioned yet", filed_under(record.taken_at, record.mtime)
+    return f"{caption}{_looks_like(record)}\n{Path(record.path).name} · {when}"
 
 
 class PhotoGridModel(QAbstractListModel):

@@ -162,6 +162,20 @@ def file_date(mtime: float) -> str:
     return datetime.fromtimestamp(mtime).strftime("%-d %B %Y")
 
 
+def taken_field(taken_at: str | None, mtime: float | None = None) -> str:
+    """The photo view's "Taken": the date taken; without one, the file's date, which the timeline
+    files the photo under."""
+    if taken_at:
+        return taken_date(taken_at, with_time=True)
+    return "unknown" if mtime is None else f"unknown (the file is dated {file_date(mtime)})"
+
+
+def filed_under(taken_at: str | None, mtime: float) -> str:
+    """The date a timeline tile's tooltip gives: the one the timeline files the photo under (the
+    GUI audit: sorted by date, the tooltip said none)."""
+    return f"taken {taken_date(taken_at)}" if taken_at else f"file dated {file_date(mtime)}"
+
+
 def corrected(text: str, typed: str, suggested: str) -> str | None:
     """``text`` with the word the network read as ``typed`` (folded, without digits: "circël",
     "circel2") replaced by ``suggested``; None when no word of ``text`` reads so."""
