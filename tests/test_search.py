@@ -78,7 +78,8 @@ def test_unknown_words_as_many_as_the_known_ones_are_left_out_of_what_the_networ
     """The audit of stop 39: "dog rexie bolly" listed a windmill first ("<unk> <unk>" outweighed
     "dog"); one unknown word among several known ones is read as the decoder's "<unk>"."""
     from photoscope.search.path_words import tokens
-    from photoscope.search.ranking import TextRanker, without_words
+    from photoscope.search.quick import without_words
+    from photoscope.search.ranking import TextRanker
 
     engine, _ = shapes_library
     ranker, options = TextRanker(engine.model, engine.store), TextSearchOptions()

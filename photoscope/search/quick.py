@@ -118,11 +118,17 @@ class ConceptFusion:
     read_unknown_below: float = 0.5
 
 
-def unread_words(query: QueryWords, fusion: ConceptFusion) -> list[str]:
-    """The query's unknown words the network leaves out: all of them when they are too many
-    (``ConceptFusion.read_unknown_below``), else none (read as "<unk>")."""
+def as_read(text: str, query: QueryWords, fusion: ConceptFusion) -> tuple[str, QueryWords]:
+    """The text as the network reads it, and its words: without its unknown words when they are
+    too many (``ConceptFusion.read_unknown_below``; the query is then weighed by its known words:
+    "dog rexie bolly" is a short query), else as they are (the unknown ones read as "<unk>")."""
     share = len(query.unknown) / max(1, len(query.content))
-    return list(query.unknown) if query.unknown and share >= fusion.read_unknown_below else []
+    if not query.unknown or share < fusion.read_unknown_below:
+        return text, query
+    left_out = set(query.unknown)
+    return without_words(text, query.unknown), replace(
+        query, content=[w for w in query.content if w not in left_out]
+    )
 
 
 def without_words(text: str, words: Sequence[str]) -> str:
@@ -268,10 +274,7 @@ def quick_scores(
     latent plus the concept scores, as ``TextRanker.scores`` fuses them (-inf: not an answer)."""
     f = fusion or ConceptFusion()
     query = model.query_words(text)
-    left_out = unread_words(query, f)  # as ``TextRanker`` reads the query
-    if left_out:
-        text = without_words(text, left_out)
-        query = replace(query, content=[w for w in query.content if w not in left_out])
+    text, query = as_read(text, query, f)  # as ``TextRanker`` reads the query
     scores = store.cosines(model.encode_text([text])[0])
     if not (query.decoder_words or query.concepts):
         return np.full(len(store), -np.inf, np.float32)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -22,10 +22,9 @@ import torch.nn.functional as F
 from photoscope.network import InversionOptions, PhotoscopeModel, QueryWords
 from photoscope.search.quick import (
     ConceptFusion,
+    as_read,
     concept_word_weight,
     concepts_alone_weight,
-    unread_words,
-    without_words,
 )
 from photoscope.search.results import SearchResult, UnknownWord, unknown_words
 from photoscope.search.stored import class_cover
@@ -109,12 +108,8 @@ class TextRanker:
         queries = [self.model.query_words(t) for t in texts]
         if not options.concepts:
             queries = [QueryWords([], q.decoder_words, q.unknown, q.content) for q in queries]
-        left_out = [unread_words(q, options) for q in queries]
-        texts = [without_words(t, words) for t, words in zip(texts, left_out, strict=True)]
-        queries = [  # a query short without them is weighed as a short one ("dog rexie bolly")
-            replace(q, content=[w for w in q.content if w not in words]) if words else q
-            for q, words in zip(queries, left_out, strict=True)
-        ]
+        read = [as_read(t, q, options) for t, q in zip(texts, queries, strict=True)]
+        texts, queries = [t for t, _ in read], [q for _, q in read]
         concept = self.concept_scores(queries, options)
         scores = self.store.scores(self.latents(texts, options), "latent")
         if options.method != "plain":
