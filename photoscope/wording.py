@@ -26,20 +26,26 @@ def concepts_in_words(concepts: Iterable[tuple[str, float]]) -> str:
 
 def by_name_note(count: int) -> str:
     """That the first ``count`` photos are listed by their folder or file names ("" for none)."""
-    if count <= 0:
-        return ""
-    if count == 1:
-        return "the first is listed by its folder or file name"
-    return f"the first {count} are listed by their folder or file names"
+    return _counted(
+        count,
+        "the first is listed by its folder or file name",
+        "the first {} are listed by their folder or file names",
+    )
 
 
 def undated_note(count: int) -> str:
     """That ``count`` photos, with a date filter, are placed by their files' dates ("" for none)."""
-    if count <= 0:
-        return ""
-    if count == 1:
-        return "1 photo with no date taken is placed by the file's date"
-    return f"{count:,} photos with no date taken are placed by the file's date"
+    return _counted(
+        count,
+        "1 photo with no date taken is placed by the file's date",
+        "{:,} photos with no date taken are placed by the file's date",
+    )
+
+
+def _counted(count: int, one: str, many: str) -> str:
+    """A note about ``count`` photos: "" for none, ``one`` for one, ``many`` (formatted with the
+    count) for more."""
+    return "" if count <= 0 else one if count == 1 else many.format(count)
 
 
 def unseen_note(words: Iterable[str], open_quote: str = "'", close_quote: str = "'") -> str:
