@@ -7,8 +7,9 @@
   (which builds the network); everyone else uses the package itself: ``PhotoscopeModel`` and its types.
 - The library index knows nothing of the network, search or the API; the network knows nothing of the
   library, search or the API; search knows nothing of the API; none of the core knows the front ends.
-- The shared leaves (``config``, ``threads``, ``wordlists``, ``wording``, ``torch_loading``, the package's
-  ``__init__``) import only each other: any other module at the top is a subsystem's, and says which.
+- The shared leaves (``config``, ``limits``, ``threads``, ``wordlists``, ``wording``,
+  ``torch_loading``, the package's ``__init__``) import only each other: any other module at the
+  top is a subsystem's, and says which.
 - Qt (PySide6) is the GUI's alone; PyTorch is imported only by the network, search, training and the
   development commands (the API, the library and the front ends ask the network's door).
 Every import counts, also those inside functions and under ``TYPE_CHECKING``, and a module named in a
@@ -28,6 +29,7 @@ DEV_COMMANDS = {"photoscope.commands.train", "photoscope.commands.evaluate", "ph
 SHARED = (
     "photoscope",
     "photoscope.config",
+    "photoscope.limits",
     "photoscope.threads",
     "photoscope.torch_loading",
     "photoscope.wordlists",

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from photoscope.library.records import PhotoRecord
+from photoscope.limits import MAX_WEIGHT as MAX_WEIGHT  # re-exported: the API says its limit
 
 if TYPE_CHECKING:
     import numpy as np
@@ -89,11 +90,6 @@ class Copies:
 
 SORTS = ("newest", "oldest", "name", "folder")
 GROUPINGS = ("month", "folder", "none")
-
-
-# Terms' scores are standardised, then summed by weight: one weighted 100 times another already
-# drowns it. Far larger weights overflowed the sum, and every photo scored nan.
-MAX_WEIGHT = 100.0
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TypeVar
 
+from photoscope.limits import MAX_WEIGHT
+
 T = TypeVar("T")
 StepHook = Callable[[int, int, float], None]  # (step, total steps, running figure)
 
@@ -186,9 +188,7 @@ def non_negative_float(text: str) -> float:
 
 
 def weight(text: str) -> float:
-    """A query term's weight: a number from 0 to the API's ``MAX_WEIGHT`` (not nan, not inf)."""
-    from photoscope.api import MAX_WEIGHT
-
+    """A query term's weight: a number from 0 to ``MAX_WEIGHT`` (not nan, not inf)."""
     try:
         value = float(text)
     except ValueError:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from photoscope.commands.common import user_path, weight, wrong_photo_path
+from photoscope.limits import MAX_WEIGHT
 
 if TYPE_CHECKING:
     from photoscope.api import QueryTerm
@@ -63,7 +64,7 @@ def add_term_options(parser: argparse.ArgumentParser) -> None:
         action=_Weight,
         type=weight,
         metavar="W",
-        help="weight of the term before it, 0 to 100 (default 1)",  # the API's MAX_WEIGHT (a test checks)
+        help=f"weight of the term before it, 0 to {MAX_WEIGHT:g} (default 1)",
     )
     parser.set_defaults(terms=None, query_weight=1.0)
 
