@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from photoscope.gui.desktop import photo_from_mime
 from photoscope.gui.term_chips import TermBar, TermKeys
-from photoscope.gui.wording import corrected, corrections, results_message
+from photoscope.gui.wording import correctable, corrected, corrections, results_message
 
 if TYPE_CHECKING:
     from photoscope.api import Filters, Results
@@ -393,8 +393,7 @@ class SearchPanel(QWidget):
         """The note on an answer (``wording.results_message``), each spelling suggestion a link that
         searches with the word put right, where that word is in the box."""
         found = corrections(results.unknown_words)
-        text = self.edit.text()
-        linked = {at for at, (typed, _) in enumerate(found) if corrected(text, typed, "") is not None}
+        linked = correctable(found, self.edit.text())
         if not linked:
             self.show_message(results_message(results))
             return

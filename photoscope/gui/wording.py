@@ -149,6 +149,12 @@ def corrections(unknown: list[UnknownWord]) -> list[tuple[str, str]]:
     return [(u.word, s) for u in _once(unknown) if not u.searched_as for s in u.suggestions]
 
 
+def correctable(found: list[tuple[str, str]], text: str) -> set[int]:
+    """Which of the suggestions ``found`` (``corrections``) can put a word of ``text`` right: the
+    typed word is in it (an older query's is not)."""
+    return {at for at, (typed, _) in enumerate(found) if corrected(text, typed, "") is not None}
+
+
 def taken_date(taken_at: str, with_time: bool = False) -> str:
     """A date taken (ISO) as people write it ("3 June 2021", with the time "3 June 2021, 12:30")."""
     try:
