@@ -82,7 +82,10 @@ def test_version_1_vectors_move_to_their_own_tables(tmp_path: Path, monkeypatch:
         with Library(tmp_path / "l.db") as old:  # rows as version 1 wrote them (its own columns)
             folder = str(tmp_path / "p")
             old.db.execute("INSERT INTO folders (path, added_at) VALUES (?, '2024-01-01')", (folder,))
-            (photo_id,) = old.add_photos([NewFile(1, str(tmp_path / "p" / "a.jpg"), 10, 1.5, "h-a.jpg")])
+            photo_id = old.db.execute(
+                "INSERT INTO photos (folder_id, path, size, mtime, hash) VALUES (1, ?, 10, 1.5, 'h')",
+                (str(tmp_path / "p" / "a.jpg"),),
+            ).lastrowid
             latent, feature = np.arange(4, dtype=np.float32), np.arange(6, dtype=np.float16)
             old.db.execute(
                 "INSERT INTO vectors VALUES (?, ?, ?)", (photo_id, latent.tobytes(), feature.tobytes())
@@ -306,3 +309,31 @@ def test_a_backup_on_a_full_disk_is_said_in_words(
     assert library.backup(max_age_s=0) is False
     assert "the disk is full (the library itself is kept as it was)" in caplog.text
     assert "Errno" not in caplog.text
+
+
+def test_a_removed_photos_id_is_never_given_to_another(library: Library, tmp_path: Path) -> None:
+    # The map's layouts, a running window's results and scripts reading `search --json` name
+    # photos by id: a new photo taking a removed one's id would be drawn and listed as it.
+    first, last = _add(library, tmp_path / "p", ["a.jpg", "b.jpg"])
+    library.delete_photos([last])
+    (new,) = library.add_photos(
+        [NewFile(library.folders()[0].id, str(tmp_path / "p" / "c.jpg"), 10, 1.5, "c")]
+    )
+    assert new > last
+    library.remove_folder(tmp_path / "p")  # a whole folder's photos, through the foreign keys
+    (again,) = _add(library, tmp_path / "q", ["d.jpg"])
+    assert again > new > first
+
+
+def test_version_9_ids_removed_before_the_upgrade_stay_retired(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as patch:
+        patch.setattr(dbmod, "MIGRATIONS", dbmod.MIGRATIONS[:9])
+        with Library(tmp_path / "l.db") as old:
+            ids = _add(old, tmp_path / "p", ["a.jpg", "b.jpg"])
+            old.write_results([_indexed(ids[1], "a dog")])
+            old.delete_photos([ids[1]])  # its vectors' deletion is in the vector log
+    with Library(tmp_path / "l.db") as lib:
+        (new,) = lib.add_photos([NewFile(lib.folders()[0].id, str(tmp_path / "p" / "c.jpg"), 10, 1.5, "c")])
+        assert new > ids[1]

@@ -47,7 +47,7 @@ from photoscope.library.records import (
     StoredFile,
     StoredStat,
 )
-from photoscope.library.schema import MIGRATIONS
+from photoscope.library.schema import MIGRATIONS, NEXT_PHOTO_ID
 
 if TYPE_CHECKING:
     import numpy as np
@@ -676,8 +676,8 @@ class Library:
             for n in new:
                 # OR IGNORE: another process's scan may have stored the same new file a moment ago.
                 cur.execute(
-                    "INSERT OR IGNORE INTO photos (folder_id, path, size, mtime, hash)"
-                    " VALUES (?, ?, ?, ?, ?)",
+                    "INSERT OR IGNORE INTO photos (id, folder_id, path, size, mtime, hash)"
+                    f" VALUES ({NEXT_PHOTO_ID}, ?, ?, ?, ?, ?)",
                     (n.folder_id, n.path, n.size, n.mtime, n.hash),
                 )
                 if cur.rowcount == 1 and cur.lastrowid is not None:

@@ -158,6 +158,35 @@ def _v9_camel_case_words(db: sqlite3.Connection) -> None:
     )
 
 
+RETIRED_IDS_KEY = "photo ids given up to"  # the settings key of the highest id a removed photo had
+# A photo's next id: above every photo's and every removed photo's (``_v10_ids_never_reused``).
+NEXT_PHOTO_ID = (
+    "max(coalesce((SELECT max(id) FROM photos), 0),"
+    f" coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = '{RETIRED_IDS_KEY}'), 0)) + 1"
+)
+
+
+def _v10_ids_never_reused(db: sqlite3.Connection) -> None:
+    """A removed photo's id is never given to another (SQLite gives the highest id + 1 again): the
+    maps' layouts, a running window's results and scripts reading ``search --json`` name photos by
+    id. A trigger keeps the highest id removed in the settings (which backups and repairs carry),
+    whatever removes the row (a scan, a folder's removal through the foreign keys, a repair); new
+    photos are numbered above it (``NEXT_PHOTO_ID``). Ids removed before this version are known as
+    far as the vector log still names them."""
+    db.execute(
+        f"""CREATE TRIGGER photos_delete_retire_id AFTER DELETE ON photos BEGIN
+            INSERT INTO settings (key, value) VALUES ('{RETIRED_IDS_KEY}', old.id)
+            ON CONFLICT (key) DO UPDATE
+            SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER)); END"""
+    )
+    db.execute(
+        "INSERT INTO settings (key, value) SELECT ?, max(m) FROM"
+        " (SELECT max(id) AS m FROM photos UNION ALL SELECT max(photo_id) FROM vector_log)"
+        " WHERE m IS NOT NULL HAVING max(m) IS NOT NULL",
+        (RETIRED_IDS_KEY,),
+    )
+
+
 # One step per schema version, applied in order; never edit a released step, append a new one.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_initial,
@@ -169,4 +198,5 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v7_settings,
     _v8_folder_drive,
     _v9_camel_case_words,
+    _v10_ids_never_reused,
 ]
