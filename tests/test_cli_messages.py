@@ -454,6 +454,18 @@ def test_error_lines_escape_what_would_steer_the_terminal(
     assert code == EXIT["usage"] and "\x1b" not in err and "no\\x1b[31m.jpg" in err
 
 
+def test_a_caption_s_line_escapes_what_would_steer_the_terminal_or_split_its_columns(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
+) -> None:
+    """The audit of stop 39: the caption's own line wrote the path as it was: an escape sequence
+    reached the terminal, and a tab in a name made a third column."""
+    photo = write_photo(tmp_path / "red\x1b[31m\tcat.jpg", seed=4, size=(120, 90))
+    code, out, _ = run(capsys, "caption", str(photo), "--model", str(tiny_model_dir))
+    assert code == 0 and "\x1b" not in out
+    shown, caption, *seen = out.rstrip("\n").split("\t")
+    assert shown.endswith("red\\x1b[31m\\x09cat.jpg") and caption and all(s.startswith("looks") for s in seen)
+
+
 def test_a_decompression_bomb_is_said_in_the_app_s_words(tmp_path: Path) -> None:
     from PIL import Image
 

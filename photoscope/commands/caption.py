@@ -49,7 +49,7 @@ def caption(args: argparse.Namespace) -> int:
         # What the library stores as the photo's description: the caption and what the encoder's
         # ImageNet head sees, in words.
         seen = concepts_in_words(result.concepts)
-        print(f"{path}\t{result.caption}{score}" + (f"\tlooks like: {seen}" if seen else ""))
+        print(f"{safe_text(str(path))}\t{result.caption}{score}" + (f"\tlooks like: {seen}" if seen else ""))
     return EXIT_USAGE if wrong else EXIT_FAILED if failed else 0
 
 
