@@ -104,6 +104,28 @@ def test_folders_say_what_a_subfolder_is(capsys: pytest.CaptureFixture[str], tmp
     assert "exclude it there to leave its photos out" in err
 
 
+def test_adding_a_subfolder_a_rule_leaves_out_says_which_rule(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The audit of stop 39: a hidden subfolder, one holding a .nomedia file and one a pattern
+    leaves out were each "already watched as part of" their folder, whose photos were not indexed."""
+    db, parent = str(tmp_path / "library.db"), tmp_path / "parent"
+    for sub in (".trash", "phone", "phone/cache", "Screenshots", "trips"):
+        (parent / sub).mkdir(parents=True, exist_ok=True)
+    (parent / "phone" / ".nomedia").touch()
+    assert run(capsys, "folders", "add", str(parent), "--db", db)[0] == 0
+    assert run(capsys, "folders", "exclude", "--pattern", "Screenshots/*", str(parent), "--db", db)[0] == 0
+    said = {
+        ".trash": ("is hidden, left out of the watched folder", "photoscope folders hidden on"),
+        "phone/cache": ("holds a .nomedia file", f"delete {parent / 'phone' / '.nomedia'}"),
+        "Screenshots": ("left out by the pattern 'Screenshots/*'", "photoscope folders include --pattern"),
+        "trips": ("is already watched as part of", ""),
+    }
+    for sub, (why, what_to_do) in said.items():
+        code, _, err = run(capsys, "folders", "add", str(parent / sub), "--db", db)
+        assert code == 2 and why in err and what_to_do in err, (sub, err)
+
+
 def test_index_explains_bad_paths(capsys: pytest.CaptureFixture[str], tmp_path: Path, pictures: Path) -> None:
     db = str(tmp_path / "library.db")
     code, _, err = run(capsys, "index", str(tmp_path / "nowhere"), str(pictures / "empty.jpg"), "--db", db)

@@ -474,16 +474,11 @@ class Library:
         return dataclasses.replace(folder, absorbed=tuple(f.path for f in inside))
 
     def _inside_message(self, key: str, watched: Folder) -> str:
-        """Why a folder inside a watched one is not added: it is part of it, or excluded from it."""
-        below = os.path.relpath(key, watched.path).replace(os.sep, "/")  # as folder rules are kept
-        for rule in self.exclusion_rules():
-            inside = below == rule.pattern or below.startswith(rule.pattern.rstrip("/") + "/")
-            if rule.folder == watched.path and rule.kind == "folder" and inside:
-                return (
-                    f"{key} is excluded from the watched folder {watched.path}:"
-                    " include it there again to index its photos"
-                )
-        return f"{key} is already watched as part of {watched.path}"
+        """Why a folder inside a watched one is not added: it is part of it, or a rule leaves it out
+        (a subfolder rule, an ignore file, a pattern, the hidden-folders setting)."""
+        from photoscope.library.exclusions import Rules
+
+        return Rules.load(self).left_out_because(key) or f"{key} is already watched as part of {watched.path}"
 
     def remove_folder(self, path: str | Path) -> list[int]:
         """Stop watching a folder and drop its photos from the index; returns their ids."""

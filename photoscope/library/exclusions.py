@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
@@ -165,6 +165,57 @@ class Rules:
                 left_out.append(path)
         return left_out
 
+    def left_out_because(self, directory: str) -> str | None:
+        """Why every photo in ``directory`` (a folder below a watched one) is left out, in words
+        that say what brings them back; None when they are not all left out."""
+        root, below, excluded = self._directory(directory)
+        if root is None:
+            return None
+        if excluded:
+            return self._excluded_because(directory, root, below)
+        any_name = "\x01"  # a name no glob names but "*": a rule that leaves out every name in it
+        pattern = next(
+            (
+                r.pattern
+                for r in self.by_folder.get(root, ())
+                if r.kind == "pattern" and _matches(r.pattern.lower(), f"{below}/{any_name}"[1:], any_name)
+            ),
+            None,
+        )
+        if pattern is None:
+            return None
+        return (
+            f"{directory} is left out by the pattern {pattern!r} of the watched folder {root}: drop the"
+            f" rule (photoscope folders include --pattern {pattern!r} {root}) to index its photos"
+        )
+
+    def _excluded_because(self, directory: str, root: str, below: str) -> str:
+        """``left_out_because`` for a directory ``_directory`` leaves out whole."""
+        for rule in self.by_folder.get(root, ()):
+            if rule.kind == "folder" and f"{below}/".startswith(f"/{rule.pattern}/"):
+                return (
+                    f"{directory} is excluded from the watched folder {root}:"
+                    " include it there again to index its photos"
+                )
+        ignore = next(
+            (
+                os.path.join(d, name)
+                for d in _folders_up_to(directory, root)
+                for name in IGNORE_FILES
+                if os.path.lexists(os.path.join(d, name))
+            ),
+            None,
+        )
+        if ignore is not None:
+            return (
+                f"{directory} is left out of the watched folder {root}, as {os.path.dirname(ignore)}"
+                f" holds a {os.path.basename(ignore)} file: delete {ignore} to index its photos"
+            )
+        return (
+            f'{directory} is hidden, left out of the watched folder {root}: turn on "Index hidden'
+            ' folders and files" (photoscope folders hidden on) to index its photos'
+        )
+
     def _verdict(self, directory: str) -> tuple[str | None, str, bool, bool]:
         """Per directory, decided once: its watched folder, its path below it, whether all in it is
         left out, and whether a photo's own name can be (glob rules, or Windows's hidden attribute;
@@ -225,6 +276,15 @@ class Rules:
         found = here or (directory != root and is_under(parent, root) and self._ignored(parent, root))
         self._ignored_dirs[directory] = found
         return found
+
+
+def _folders_up_to(directory: str, root: str) -> Iterator[str]:
+    """``directory`` and each folder above it, up to the watched folder ``root``."""
+    while True:
+        yield directory
+        if directory == root or not is_under(os.path.dirname(directory), root):
+            return
+        directory = os.path.dirname(directory)
 
 
 # --- keeping what a rule took out, for the session --------------------------------------------------
