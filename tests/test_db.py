@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from photoscope.library import db as dbmod
-from photoscope.library.db import Library, LibraryError
+from photoscope.library.db import Library
+from photoscope.library.errors import LibraryError
 from photoscope.library.records import FailedPhoto, IndexedPhoto, Move, NewFile
 
 

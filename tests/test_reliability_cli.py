@@ -27,13 +27,9 @@ from photoscope.cli import build_parser, main
 from photoscope.commands import index as index_command
 from photoscope.commands import search as search_command
 from photoscope.library import db as db_module
-from photoscope.library.db import (
-    Library,
-    LibraryBusy,
-    LibraryDamaged,
-    LibraryUnwritable,
-    translate_sqlite_error,
-)
+from photoscope.library import errors as library_errors
+from photoscope.library.db import Library
+from photoscope.library.errors import LibraryBusy, LibraryDamaged, LibraryUnwritable, translate_sqlite_error
 from photoscope.library.fs import NotAFile
 from photoscope.library.photos import PhotoTooLarge, load_photo
 from photoscope.network.model import PhotoscopeModel
@@ -175,7 +171,7 @@ def test_9_unit_every_sqlite_failure_has_a_kind(message: str, kind: type, tmp_pa
 def test_9_a_full_disk_reading_as_an_io_error_is_said_to_be_full(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(db_module, "_disk_full", lambda path, margin=0: True)
+    monkeypatch.setattr(library_errors, "_disk_full", lambda path, margin=0: True)
     translated = translate_sqlite_error(sqlite3.OperationalError("disk I/O error"), tmp_path / "l.db")
     assert isinstance(translated, LibraryUnwritable) and "full" in str(translated)
 

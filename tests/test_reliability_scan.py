@@ -18,7 +18,8 @@ import pytest
 from photos import deny_listing, index_pending, write_library, write_photo
 
 from photoscope.library import fs, scanner
-from photoscope.library.db import Library, LibraryError
+from photoscope.library.db import Library
+from photoscope.library.errors import LibraryError
 from photoscope.library.fs import walk_photos
 from photoscope.library.scanner import Scanner
 

@@ -41,7 +41,8 @@ from photoscope.api.types import (
     Timeline,
 )
 from photoscope.config import ResourceMissing  # the install lacks a file it ships with
-from photoscope.library.db import (  # what can go wrong, by kind (the CLI maps each to an exit status)
+from photoscope.library.doctor import DoctorReport
+from photoscope.library.errors import (  # what can go wrong, by kind (the CLI maps each to an exit status)
     LibraryBusy,
     LibraryDamaged,
     LibraryError,
@@ -50,7 +51,6 @@ from photoscope.library.db import (  # what can go wrong, by kind (the CLI maps 
     LibraryUnwritable,
     translate_sqlite_error,
 )
-from photoscope.library.doctor import DoctorReport
 from photoscope.library.exclusions import ExclusionRule
 from photoscope.library.records import Folder, PhotoRecord
 from photoscope.library.scanner import ScanReport

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from photoscope.api.core import Core
 from photoscope.library import thumbnails
-from photoscope.library.db import Library, LibraryError
+from photoscope.library.db import Library
 from photoscope.library.doctor import DoctorReport, examine
+from photoscope.library.errors import LibraryError
 from photoscope.library.exclusions import ExclusionRule, Stash, hidden_below, rule_for
 from photoscope.library.exclusions import indexes_hidden as _indexes_hidden
 from photoscope.library.exclusions import set_indexes_hidden as _set_indexes_hidden

@@ -24,7 +24,6 @@ import json
 import logging
 import os
 import re
-import shutil
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -35,6 +34,16 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
 from photoscope.library import name_words
+from photoscope.library.errors import (
+    BUSY_TIMEOUT_MS,
+    LibraryDamaged,
+    LibraryError,
+    LibraryForeign,
+    LibraryTooNew,
+    LibraryUnwritable,
+    in_words,
+    translate_sqlite_error,
+)
 from photoscope.library.fs import folder_path, is_under, left_empty, normalize_path
 from photoscope.library.records import (
     FailedPhoto,
@@ -61,35 +70,6 @@ _VECTOR_DTYPES: dict[VectorKind, str] = {"latent": "float32", "feature": "float1
 _FETCH_ROWS = 1024  # rows per fetch: bigger chunks hold the GIL for tens of ms (measured: GUI stalls)
 
 
-class LibraryError(Exception):
-    """The database cannot be used as asked (a newer schema, a folder inside a watched one...).
-
-    The subclasses say why, so the CLI and the GUI can each give one clear line (and the CLI a
-    distinct exit status); their messages name the file and what to do.
-    """
-
-
-class LibraryBusy(LibraryError):
-    """Another program held the library's write lock for longer than the busy timeout."""
-
-
-class LibraryDamaged(LibraryError):
-    """Not a Photoscope library, or a damaged one: ``photoscope doctor --repair`` may help."""
-
-
-class LibraryTooNew(LibraryError):
-    """Written by a newer Photoscope (a schema this one does not know)."""
-
-
-class LibraryForeign(LibraryError):
-    """Another program's SQLite database: left exactly as it is (a mistyped --db, most likely)."""
-
-
-class LibraryUnwritable(LibraryError):
-    """The library cannot be written: a read-only file or folder, no permission, or a full disk."""
-
-
-BUSY_TIMEOUT_MS = 10_000
 # A photo's date: taken, else its file's time, as local ISO text, so the two sort and compare together.
 DATE_KEY = "COALESCE(taken_at, strftime('%Y-%m-%dT%H:%M:%S', mtime, 'unixepoch', 'localtime'))"
 CAMEL = name_words.SQL_FUNCTION  # writes the search index's ``names``: a path's camelCase words apart
@@ -103,15 +83,6 @@ _VECTOR_TABLES: dict[VectorKind, str] = {"latent": "vectors", "feature": "featur
 
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _in_words(error: BaseException) -> str:
-    """An error as a user reads it: "the disk is full", not "[Errno 28] No space left on device"."""
-    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
-        return "the disk is full (the library itself is kept as it was)"
-    if isinstance(error, OSError) and error.strerror:
-        return error.strerror.lower()
-    return str(error)
 
 
 def _json_ids(ids: Iterable[int]) -> str:
@@ -138,46 +109,6 @@ def _prefix_range(directory: str) -> tuple[str, str]:
     """Bounds selecting every path strictly below ``directory`` with the path index (no LIKE scan)."""
     base = directory.rstrip("/\\") + "/"
     return base, base[:-1] + chr(ord("/") + 1)
-
-
-def translate_sqlite_error(error: sqlite3.Error, where: Path) -> LibraryError:
-    """The one line a user needs for an SQLite error, as the ``LibraryError`` kind it is."""
-    code = getattr(error, "sqlite_errorcode", None)
-    primary = code & 0xFF if isinstance(code, int) else None
-    text = str(error)
-    if primary in (5, 6) or "locked" in text:  # SQLITE_BUSY, SQLITE_LOCKED
-        return LibraryBusy(
-            f"{where} is in use by another program (it held the library for over "
-            f"{BUSY_TIMEOUT_MS // 1000} s): wait for it to finish, or close it, and try again"
-        )
-    if primary == 13 or "full" in text:  # SQLITE_FULL
-        return LibraryUnwritable(f"the disk holding {where} is full: free some space, then try again")
-    if primary in (8, 3, 14) and _read_only(where):  # a read-only disk or folder fails opens too
-        primary = 8
-    if primary in (8, 3) or "readonly" in text or "read-only" in text:  # SQLITE_READONLY, SQLITE_PERM
-        return LibraryUnwritable(
-            f"{where} is read-only (the file, its folder or the disk): fix the permissions, "
-            "or choose another --db"
-        )
-    if primary == 14 or "unable to open" in text:  # SQLITE_CANTOPEN
-        return LibraryUnwritable(
-            f"cannot open {where}: check that its folder exists and that you may write there"
-        )
-    other = _other_kind_of_file(where) if primary == 26 or "not a database" in text else None
-    if other is not None and not _was_a_library(where):  # a photo or a text: a mistyped --db
-        return LibraryForeign(
-            f"{where} is {other}, not a Photoscope library (left as it is): give another --db"
-        )
-    if primary in (10, 11) or "I/O error" in text or "malformed" in text:
-        # SQLITE_IOERR, SQLITE_CORRUPT: a full disk often reads as either (no room for the log)
-        if _disk_full(where):
-            return LibraryUnwritable(f"the disk holding {where} is full: free some space, then try again")
-        if primary == 10 or "I/O error" in text:
-            return LibraryUnwritable(f"cannot read or write {where} (disk I/O error): check the disk")
-    return LibraryDamaged(
-        f"{where} is not a Photoscope library, or it is damaged ({text}): "
-        "run `photoscope doctor --repair` (it keeps a copy of the damaged file)"
-    )
 
 
 # --- the library ------------------------------------------------------------------------------------
@@ -320,7 +251,7 @@ class Library:
                 write_backup(self.conn, self.path)
                 self._backed_up = self._count_photos()
             except (OSError, sqlite3.Error, LibraryError) as error:
-                log.warning("cannot write the backup of %s: %s", self.path, _in_words(error))
+                log.warning("cannot write the backup of %s: %s", self.path, in_words(error))
                 return False
             self._written = False
         return True
@@ -1150,72 +1081,6 @@ def _refuse_absorbing_offline(key: str, folders: Sequence[Folder]) -> None:
             f"{offline[0]} is watched and offline (an unplugged drive?): plug it in before watching "
             f"{key}, which holds it, or stop watching it (`photoscope folders remove`)"
         )
-
-
-def _read_only(path: Path) -> bool:
-    """Whether the library file (or, for a new one, its folder) cannot be written."""
-    target = path if path.exists() else path.parent
-    try:
-        return not os.access(target, os.W_OK) or not os.access(path.parent, os.W_OK)
-    except OSError:
-        return False
-
-
-# What a file given as the library may be instead, by its first bytes: a mistyped --db names a photo
-# or a document; a library whose header was overwritten (damaged, for `doctor`) starts with none.
-_MAGIC: tuple[tuple[int, bytes, str], ...] = (
-    (0, b"\xff\xd8\xff", "a JPEG image"),
-    (0, b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (0, b"GIF8", "a GIF image"),
-    (8, b"WEBP", "a WebP image"),
-    (0, b"II*\x00", "a TIFF image"),
-    (0, b"MM\x00*", "a TIFF image"),
-    (4, b"ftyp", "a HEIF image or a video"),
-    (0, b"%PDF", "a PDF document"),
-    (0, b"PK\x03\x04", "a ZIP archive or an office document"),
-    (0, b"\x1f\x8b", "a gzip file"),
-)
-
-
-def _other_kind_of_file(path: Path) -> str | None:
-    """What the file at ``path`` is, if it is plainly not a library: a photo, a document, a text."""
-    try:
-        with open(path, "rb") as f:
-            head = f.read(4096)
-    except OSError:
-        return None
-    for offset, magic, kind in _MAGIC:
-        if head[offset : offset + len(magic)] == magic:
-            return kind
-    return "a text file" if _is_text(head) else None
-
-
-def _is_text(head: bytes) -> bool:
-    """Printable UTF-8 with words apart (a page of one byte over and over is damage, not a text),
-    tabs and line ends allowed, a character cut off at the end forgiven."""
-    for cut in range(4):
-        try:
-            text = head[: len(head) - cut].decode("utf-8")
-        except UnicodeDecodeError:
-            continue
-        printable = all(c.isprintable() or c in "\t\r\n" for c in text)
-        return printable and any(c.isspace() for c in text) and len(set(text)) >= 4
-    return False
-
-
-def _was_a_library(path: Path) -> bool:
-    """Whether Photoscope kept a library at ``path``: its rolling backup lies beside it (then a file
-    that reads as something else is a library overwritten: damaged, for `doctor --repair`)."""
-    from photoscope.library.backup import backup_path
-
-    return backup_path(path).exists() or backup_path(path, 1).exists()
-
-
-def _disk_full(path: Path, margin: int = 1 << 20) -> bool:
-    try:
-        return shutil.disk_usage(path.parent).free < margin
-    except OSError:
-        return False
 
 
 def _quoted(name: str) -> str:

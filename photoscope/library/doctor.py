@@ -28,7 +28,8 @@ from typing import Any
 
 from photoscope.library import name_words
 from photoscope.library.backup import backup_age, read_backup
-from photoscope.library.db import Library, LibraryDamaged, LibraryTooNew
+from photoscope.library.db import Library
+from photoscope.library.errors import LibraryDamaged, LibraryTooNew
 from photoscope.library.thumbnails import is_current, remove_stale_temporaries
 
 FEATURE_BYTES = 1280 * 2  # float16 encoder features
