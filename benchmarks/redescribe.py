@@ -30,7 +30,7 @@ def main() -> None:
 
     app = Photoscope(args.copy_to).open()
     wall, cpu = time.perf_counter(), time.process_time()
-    count = app.redescribe()
+    count = app.rewrite_captions()
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     per = 1000 / max(count, 1)
     print(f"{count} photos re-captioned: {wall:.1f} s wall, {cpu:.1f} s CPU", end=" ")

@@ -72,8 +72,8 @@ def test_old_captions_are_rewritten_from_stored_vectors(
     with Photoscope(db, trained_tiny) as app:
         indexed = app.status()["indexed"]
         monkeypatch.setattr(app.model, "embed", lambda *a, **k: pytest.fail("re-encoded a photo"))
-        assert app.redescribe(batch=7) == indexed
-        assert app.redescribe() == 0  # all current now
+        assert app.rewrite_captions(batch=7) == indexed
+        assert app.rewrite_captions() == 0  # all current now
         records = app.photos_by_ids(app.library.photo_ids())
         assert records and all(r.caption and r.caption != "old caption" for r in records)
 
@@ -95,10 +95,10 @@ def test_rewriting_old_captions_gives_way_to_a_stopping_worker(
             asked.append(1)
             return len(asked) > 2  # two batches, then the worker is stopping
 
-        assert app.redescribe(batch=1, stop=stop) == 2 < indexed
+        assert app.rewrite_captions(batch=1, stop=stop) == 2 < indexed
         worker = app.indexer()
         worker.stop()  # a stopped worker's idle call rewrites nothing
-        assert worker.stopping and app.redescribe(batch=1, stop=lambda: worker.stopping) == 0
+        assert worker.stopping and app.rewrite_captions(batch=1, stop=lambda: worker.stopping) == 0
 
 
 def test_the_index_command_rewrites_every_old_caption(

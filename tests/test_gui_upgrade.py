@@ -46,17 +46,17 @@ def test_an_upgrade_asks_before_describing_photos_again(
         assert "3 photos must be described again" in window.upgrade_bar.label.text()
         assert window.worker is not None
         window.worker.wait_idle(30)  # the worker runs (new photos, the watcher) but leaves them be
-        assert api.photos_to_redo() == 3 and api.library.model_versions()[OLDER] == 3
+        assert api.photos_to_reencode() == 3 and api.library.model_versions()[OLDER] == 3
 
         press(qtbot, Qt.Key.Key_N if choice == "now" else Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)
         qtbot.waitUntil(lambda: not window.upgrade_bar.isVisible())  # a mnemonic clicks a moment later
         if choice == "now":
             qtbot.waitUntil(lambda: OLDER not in api.library.model_versions(), timeout=120_000)
-            assert api.photos_to_redo() == 0
+            assert api.photos_to_reencode() == 0
         else:
             qtbot.wait(500)
             window.worker.wait_idle(30)
-            assert api.photos_to_redo() == 3
+            assert api.photos_to_reencode() == 3
     finally:
         window.shutdown()
         api.close()

@@ -95,7 +95,7 @@ def test_a_model_on_the_same_encoder_adopts_the_stored_vectors_without_decoding_
         # the recorded encoder says it is the same; else a sample of three shows it, no more
         assert NoDecoding.encoded == (0 if recorded else 3)
         assert app.library.model_versions() == {newer.version: count}
-        assert app.photos_to_redo() == 0 and app.library.pending_count() == 0
+        assert app.photos_to_reencode() == 0 and app.library.pending_count() == 0
         ids, features = app.library.load_vectors("feature")
         _, latents = app.library.load_vectors("latent")
         np.testing.assert_allclose(latents, newer.latents_of(features.astype(np.float32)), atol=1e-5)
@@ -109,7 +109,7 @@ def test_a_model_on_the_same_encoder_adopts_the_stored_vectors_without_decoding_
         assert app.search_text("a red circle", 5).matches
         stale = app.library.stale_descriptions(newer.description_version, newer.version, limit=1000)
         assert len(stale) == count
-        assert app.redescribe() == count
+        assert app.rewrite_captions() == count
         assert not app.library.stale_descriptions(newer.description_version, newer.version)
 
 
@@ -122,7 +122,7 @@ def test_a_model_on_another_encoder_encodes_the_photos_again(
     with Photoscope(db, model=OtherEncoder(retrained)) as app:
         count = app.library.model_versions()[older]
         assert app.adopt_vectors() == 0
-        assert app.library.model_versions() == {older: count} and app.photos_to_redo() == count
+        assert app.library.model_versions() == {older: count} and app.photos_to_reencode() == count
 
 
 def test_when_the_photos_cannot_be_read_nothing_is_adopted_and_nothing_lost(

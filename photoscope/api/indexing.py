@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # the indexer (NumPy, PIL) is imported when one is made: not 
     from photoscope.library.watcher import FolderWatcher
 
 
-# Photos re-captioned per step when the worker is idle (``redescribe``), on one of the network's
+# Photos re-captioned per step when the worker is idle (``rewrite_captions``), on one of the network's
 # threads: the worker stops (the app closes) within one small step, and the other core stays free.
 IDLE_BATCH = 32
 
@@ -202,7 +202,7 @@ class Indexing(Core):
                 self.refresh_vectors()
                 # Captions an older caption rule wrote, from the stored vectors: on the worker's
                 # thread, so it ends when the worker is stopped or paused (closing the app).
-                self.redescribe(IDLE_BATCH, stop=lambda: worker.stopping or worker.paused, threads=1)
+                self.rewrite_captions(IDLE_BATCH, stop=lambda: worker.stopping or worker.paused, threads=1)
 
         worker = IndexWorker(
             self.library, model, on_progress=progressed, on_added=self.photos_added, **options
@@ -227,12 +227,12 @@ class Indexing(Core):
         self.photos_added(adopted)
         return len(adopted)
 
-    def photos_to_redo(self) -> int:
+    def photos_to_reencode(self) -> int:
         """How many photos another model described (after an upgrade that changed the model): this one
         describes them again, encoder included, and until it has, search leaves them out."""
         return self.library.indexed_by_other_versions(self.model.version)
 
-    def describe_again(self) -> int:
+    def reencode_photos(self) -> int:
         """Queue the photos another model described for this one, and wake the background worker;
         returns how many were queued."""
         queued = self.library.requeue_other_versions(self.model.version)
@@ -240,18 +240,13 @@ class Indexing(Core):
             self._worker.wake()
         return queued
 
-    def captions_waiting(self) -> int:
-        """How many indexed photos wait for a caption by this Photoscope's caption rule, whatever
-        model indexed them; no model loaded (``status``)."""
+    def captions_to_rewrite(self, any_model: bool = False) -> int:
+        """How many indexed photos have a caption an older caption rule wrote (``rewrite_captions``),
+        among this model's photos, or ``any_model``'s (``status``: no model loaded to say it)."""
         from photoscope.network import DESCRIPTION_VERSION
 
-        return self.library.stale_description_count(DESCRIPTION_VERSION)
-
-    def captions_to_rewrite(self) -> int:
-        """How many indexed photos have a caption an older caption rule wrote (``redescribe``); the
-        network is not loaded to say it."""
-        from photoscope.network import DESCRIPTION_VERSION
-
+        if any_model:
+            return self.library.stale_description_count(DESCRIPTION_VERSION)
         version = (
             getattr(self.model, "description_version", None) if self.model_ready else DESCRIPTION_VERSION
         )
@@ -266,7 +261,7 @@ class Indexing(Core):
         # Indexed photos only: a photo that could not be read keeps the version of its last try.
         return self.library.pending_count() > 0 or self.library.indexed_by_other_versions(version) > 0
 
-    def redescribe(
+    def rewrite_captions(
         self,
         batch: int = 256,
         limit: int | None = None,
@@ -316,7 +311,7 @@ class Indexing(Core):
     ) -> IndexWorker:
         """Keep the index current in the background: index what is pending and, with ``watch``,
         follow the folders (``catch_up`` first scans for changes made while the app was closed).
-        Without ``upgrade``, photos another model described wait for ``describe_again``."""
+        Without ``upgrade``, photos another model described wait for ``reencode_photos``."""
         if self._worker is None:
             worker = self._worker = self.indexer(on_progress, redo_other_models=upgrade, **options)
             worker.start()

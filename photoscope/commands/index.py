@@ -194,7 +194,7 @@ def _rewrite_old_captions(app: Photoscope, args: argparse.Namespace) -> None:
     if not total:
         return
     with tqdm(total=total, unit="photo", desc="re-captioning", disable=args.quiet or None) as bar:
-        done = app.redescribe(on_batch=bar.update)
+        done = app.rewrite_captions(on_batch=bar.update)
     print(f"re-captioned {done} photos from their stored vectors (the caption rule changed)")
 
 
@@ -316,7 +316,7 @@ def status(args: argparse.Namespace) -> int:
             print(f"  {f.path} ({plural(f.photos, 'photo')}{note})")
         versions = app.model_versions()
         print("model: " + (", ".join(f"{v} ({n} photos)" for v, n in versions.items()) or "none yet"))
-        waiting = app.captions_waiting()
+        waiting = app.captions_to_rewrite(any_model=True)
         if waiting:
             print(
                 f"captions: {waiting} photos wait for captions by the new caption rule"

@@ -166,7 +166,7 @@ def _why_nothing(app: Photoscope, args: argparse.Namespace) -> str | None:
     index = _index_command(args)
     if not sum(counts.values()):
         return f"the library has no photos yet: add a folder with `{_index_command(args, 'FOLDER')}`"
-    other = app.photos_to_redo() if app.model_ready else 0
+    other = app.photos_to_reencode() if app.model_ready else 0
     if counts["indexed"] > other:
         return None
     if other:

@@ -388,7 +388,7 @@ class MainWindow(QMainWindow):
         self._refresh_counts()
         self.indexing_started.emit()
         if self.api is not None:
-            self.runner.submit(self.api.photos_to_redo, self._offer_upgrade)
+            self.runner.submit(self.api.photos_to_reencode, self._offer_upgrade)
 
     def _offer_upgrade(self, count: int) -> None:
         if count:
@@ -396,7 +396,7 @@ class MainWindow(QMainWindow):
 
     def _upgrade_chosen(self, now: bool) -> None:
         if now and self.api is not None:
-            self.runner.submit(self.api.describe_again, lambda _: self._refresh_counts())
+            self.runner.submit(self.api.reencode_photos, lambda _: self._refresh_counts())
 
     # folders
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 # The version of the rule that turns a photo's stored vectors into its caption
 # (``caption_check.CaptionRule``). A library whose captions an older rule wrote re-captions its
-# photos from their stored vectors (``Photoscope.redescribe``); the model's version, which
+# photos from their stored vectors (``Photoscope.rewrite_captions``); the model's version, which
 # re-encodes photos, stays.
 # 3: sure names (CaptionRule.kind_threshold), probes at 0.93; 4: the word detectors guide the
 # beam, probes at 0.96 on unfamiliar photos, a dog the head sees as another animal discounted;
