@@ -1,7 +1,7 @@
 """End-to-end indexing speed on camera-size photos, against the bare encoder in the same run.
 
     .venv/bin/python benchmarks/index.py [--photos 200] [--batch-size 16] [--decode-threads 2]
-        [--model BUNDLE ...] [--decoding beam=5,candidates=0,consensus=0 ...]
+        [--model BUNDLE ...] [--decoding beam=5,candidates=0,consensus=0 ...] [--copies]
 
 Makes N ~12 MP (4000 x 3000) JPEGs, then times ``IndexWorker.run`` over them: decode (draft mode),
 EXIF, thumbnail (written to a temporary cache), encode, caption and the database writes. Then it
@@ -10,6 +10,10 @@ machine: >= 15 photos/s end to end, and >= 0.7 of the bare encoder's rate. To co
 older version of the decoding itself (its stopping rule too), run this script from a checkout of
 that version in turn with this one. Uses the shipped model bundle if present, else a tiny random
 caption network (captioning is then cheaper: it says which).
+
+``--copies``: then the photos' folder is copied into a second watched folder and indexed again, as
+a folder copied in from a drive is: each copy takes its original's entry and thumbnail, nothing is
+decoded or encoded (``IndexWorker``'s copies).
 """
 
 from __future__ import annotations
@@ -126,6 +130,22 @@ def index_rate(model: PhotoscopeModel, photos: Path, tmp: Path, args: argparse.N
     return e2e
 
 
+def copies_rate(model: PhotoscopeModel, photos: Path, tmp: Path, args: argparse.Namespace) -> None:
+    """Photos/s of indexing a copy of ``photos`` in the library of the run that indexed them."""
+    import shutil
+
+    copy = tmp / "Copied in"
+    shutil.copytree(photos, copy)
+    with Library(tmp / "library.db") as library:
+        library.add_folder(copy)
+        Scanner(library).scan()
+        worker = IndexWorker(library, model, batch_size=args.batch_size, thumbnail_root=tmp / "thumbnails")
+        start = time.perf_counter()
+        result = worker.run()
+        elapsed = time.perf_counter() - start
+    print(f"copies: {result.indexed} photos in {elapsed:.2f} s = {result.indexed / elapsed:.0f} photos/s")
+
+
 def decoding(spec: str) -> DecodeOptions:
     """The app's decoding with ``spec``'s changes ("beam=5,consensus=0")."""
     fields = {f.name: f.type for f in dataclasses.fields(DecodeOptions)}
@@ -164,6 +184,7 @@ def main() -> None:
         help="index again with the shipped model decoding with these changes to the app's "
         "DecodeOptions, e.g. beam=5,consensus=0 (repeat to compare)",
     )
+    parser.add_argument("--copies", action="store_true", help="then index a copy of the photos too")
     args = parser.parse_args()
     runs: list[tuple[Path | None, str | None]] = [(bundle, None) for bundle in args.model or [None]]
     runs += [(None, spec) for spec in args.decoding or []]
@@ -179,6 +200,8 @@ def main() -> None:
             print(f"model: {which} (encoder {spec.name} at {spec.input_size} px)")
             e2e = index_rate(model, tmp / "Pictures", tmp / f"run{i}", args)
             rates.append(e2e)
+            if args.copies:
+                copies_rate(model, tmp / "Pictures", tmp / f"run{i}", args)
             bare = bare_encoder_rate(model, max(64, min(args.photos, 256)), args.batch_size)
             print(
                 f"bare encoder ({model.bundle.encoder.input_size} px tensors, batches of {args.batch_size}, "

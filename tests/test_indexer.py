@@ -458,3 +458,53 @@ def test_real_encoder_end_to_end(
     assert features.shape == (2, 1280)
     record = library.photos_by_ids(library.photo_ids())[0]
     assert record.tags[0][0] in imagenet_classes()
+
+
+def test_a_copy_of_an_indexed_photo_takes_its_entry_without_being_encoded(
+    library: Library, pictures: Path, counting: CountingModel, tmp_path: Path
+) -> None:
+    # A folder copied in from a drive (or an export's duplicates) was decoded and encoded photo by
+    # photo again, hours for a large copy, to the same vectors and caption.
+    write_photo(pictures / "trip" / "beach.jpg", 1, (120, 80), taken="2021:07:04 12:30:00")
+    write_photo(pictures / "trip" / "dog.jpg", 2)
+    Scanner(library).scan()
+    _worker(library, counting, tmp_path).run()
+    shutil.copytree(pictures / "trip", pictures / "copy")
+    write_photo(pictures / "copy" / "dog.jpg", 3)  # same name, other bytes: not a copy
+    Scanner(library).scan()
+    added: list[int] = []
+    result = _worker(library, counting, tmp_path, on_added=added.extend).run()
+    assert counting.embedded == 2 + 1 and (result.done, result.indexed) == (2, 2)
+    ids = _by_path(library)
+    original, copy = library.photos_by_ids([ids[str(pictures / n / "beach.jpg")] for n in ("trip", "copy")])
+    assert sorted(added) == sorted(ids[str(pictures / "copy" / n)] for n in ("beach.jpg", "dog.jpg"))
+    assert (copy.status, copy.caption, copy.tags, copy.taken_at) == (
+        "indexed",
+        original.caption,
+        original.tags,
+        original.taken_at,
+    )
+    assert (copy.width, copy.height) == (original.width, original.height)
+    versions = "SELECT model_version, description_version FROM photos WHERE id = ?"
+    assert (
+        library.db.execute(versions, (copy.id,)).fetchone()
+        == library.db.execute(versions, (original.id,)).fetchone()
+    )
+    found, latents = library.load_vectors("latent", ids=[original.id, copy.id])
+    assert len(found) == 2 and (latents[0] == latents[1]).all()
+    assert [i for i, _ in library.text_search(original.caption or "")].count(copy.id) == 1
+    with Image.open(thumbnail_path(pictures / "copy" / "beach.jpg", tmp_path / "thumbs")) as thumb:
+        assert thumb.size == (120, 80) and thumb.text["Thumb::URI"].endswith("/copy/beach.jpg")
+
+
+def test_a_copy_of_a_photo_another_model_indexed_is_encoded(
+    library: Library, pictures: Path, model: PhotoscopeModel, tmp_path: Path
+) -> None:
+    write_photo(pictures / "a.jpg", 1)
+    Scanner(library).scan()
+    _worker(library, CountingModel(model, version="older@1"), tmp_path, redo_other_models=False).run()
+    shutil.copy(pictures / "a.jpg", pictures / "b.jpg")
+    Scanner(library).scan()
+    counting = CountingModel(model)
+    _worker(library, counting, tmp_path, redo_other_models=False).run()
+    assert counting.embedded == 1  # its vectors do not mix with this model's

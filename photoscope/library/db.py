@@ -652,6 +652,59 @@ class Library:
         )
         return [PendingPhoto(*r) for r in rows]
 
+    def copies_waiting(
+        self, model_version: str, after_id: int = 0, limit: int = 256
+    ) -> list[tuple[PendingPhoto, int]]:
+        """Pending photos in online folders whose bytes an indexed photo of ``model_version`` has
+        (the same partial hash and size: a copy), in id order, each with that photo's id."""
+        rows = self._query(
+            "SELECT p.id, p.path, p.size, p.mtime, min(s.id) FROM photos p"
+            " JOIN folders f ON f.id = p.folder_id AND f.online = 1"
+            " JOIN photos s ON s.hash = p.hash AND s.size = p.size AND s.id != p.id"
+            " AND s.status = 'indexed' AND s.model_version = ?"
+            " WHERE p.status = 'pending' AND p.id > ? GROUP BY p.id ORDER BY p.id LIMIT ?",
+            (model_version, after_id, limit),
+        )
+        return [(PendingPhoto(*r[:4]), int(r[4])) for r in rows]
+
+    def index_entries(self, ids: Sequence[int], model_version: str) -> dict[int, IndexedPhoto]:
+        """The index entries, as the worker wrote them, of the indexed photos among ``ids`` that
+        ``model_version`` described (those with a caption and vectors), by id."""
+        import numpy as np
+
+        lat_ids, latents = self.load_vectors("latent", ids=ids, model_version=model_version)
+        feat_ids, features = self.load_vectors("feature", ids=ids, model_version=model_version)
+        feature_of = {int(i): features[n] for n, i in enumerate(feat_ids)}
+        records = {r.id: r for r in self.photos_by_ids([int(i) for i in lat_ids])}
+        rules = dict(
+            self._query(
+                "SELECT id, description_version FROM photos WHERE id IN (SELECT value FROM json_each(?))",
+                (_json_ids(records),),
+            )
+        )
+        entries = {}
+        for n, photo_id in enumerate(lat_ids.tolist()):
+            r = records.get(photo_id)
+            if r is None or r.status != "indexed" or r.caption is None:
+                continue
+            entries[photo_id] = IndexedPhoto(
+                id=photo_id,
+                size=r.size,
+                mtime=r.mtime,
+                width=r.width or 0,
+                height=r.height or 0,
+                taken_at=r.taken_at,
+                camera=r.camera,
+                caption=r.caption,
+                caption_score=r.caption_score or 0.0,
+                tags=list(r.tags),
+                latent=np.array(latents[n]),
+                feature=feature_of.get(photo_id),
+                model_version=model_version,
+                description_version=rules.get(photo_id),
+            )
+        return entries
+
     def pending_count(self) -> int:
         rows = self._query(
             "SELECT count(*) FROM photos p JOIN folders f ON f.id = p.folder_id"

@@ -301,38 +301,14 @@ class Stash:
     entries: dict[tuple[str, int, float], IndexedPhoto] = field(default_factory=dict)
 
     def keep(self, library: Library, files: Sequence[StoredFile]) -> None:
-        import numpy as np  # here, not at the top: `status` imports this module, and never stashes
-
-        from photoscope.library.records import IndexedPhoto
-
         version = self.model_version()
         hashed = {f.id: f for f in files if f.hash is not None}
         if version is None or not hashed:
             return
-        ids = sorted(hashed)
-        lat_ids, latents = library.load_vectors("latent", ids=ids, model_version=version)
-        feat_ids, features = library.load_vectors("feature", ids=ids, model_version=version)
-        feature_of = {int(i): features[n] for n, i in enumerate(feat_ids)}
-        records = {r.id: r for r in library.photos_by_ids([int(i) for i in lat_ids])}
-        for n, photo_id in enumerate(lat_ids.tolist()):
-            r, f = records.get(photo_id), hashed[photo_id]
-            if r is None or r.status != "indexed" or r.caption is None or f.hash is None:
-                continue
-            self.entries[(f.hash, f.size, f.mtime)] = IndexedPhoto(
-                id=photo_id,
-                size=f.size,
-                mtime=f.mtime,
-                width=r.width or 0,
-                height=r.height or 0,
-                taken_at=r.taken_at,
-                camera=r.camera,
-                caption=r.caption,
-                caption_score=r.caption_score or 0.0,
-                tags=list(r.tags),
-                latent=np.array(latents[n]),
-                feature=feature_of.get(photo_id),
-                model_version=version,
-            )
+        for photo_id, entry in library.index_entries(sorted(hashed), version).items():
+            f = hashed[photo_id]
+            if f.hash is not None:
+                self.entries[(f.hash, f.size, f.mtime)] = replace(entry, size=f.size, mtime=f.mtime)
 
     def restore(self, library: Library, new_ids: Sequence[int]) -> list[int]:
         """Write back the stashed entries of photos just added again; returns their ids."""

@@ -37,7 +37,7 @@ import warnings
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -59,7 +59,12 @@ from photoscope.library.photos import (
     read_metadata,
 )
 from photoscope.library.records import FailedPhoto, IndexedPhoto, PendingPhoto
-from photoscope.library.thumbnails import LARGE_SIZE, remove_stale_temporaries, write_thumbnail
+from photoscope.library.thumbnails import (
+    LARGE_SIZE,
+    copy_thumbnail,
+    remove_stale_temporaries,
+    write_thumbnail,
+)
 from photoscope.threads import lower_priority
 
 log = logging.getLogger(__name__)
@@ -319,8 +324,8 @@ class IndexWorker:
     def _one_pass(self, pool: ThreadPoolExecutor, tracker: _Tracker) -> int:
         """Index the rows pending now, in id order; returns how many were taken."""
         window: deque[Future[Decoded | FailedPhoto]] = deque()
+        taken = self._take_copies(tracker)
         photos = self._pending_once()
-        taken = 0
         try:
             while True:
                 taken += self._fill(window, photos, pool)
@@ -328,15 +333,39 @@ class IndexWorker:
                 if not batch or not self._wait_unpaused():
                     return taken
                 results = self._infer(batch)
-                added = self.library.write_results(results)
-                tracker.batch_done(results, added)
-                if added and self.on_added is not None:
-                    self.on_added(added)
-                if self.on_progress is not None:
-                    self.on_progress(tracker.progress())
+                self._tell(tracker, results, self.library.write_results(results))
         finally:
             for future in window:
                 future.cancel()
+
+    def _take_copies(self, tracker: _Tracker) -> int:
+        """Give each pending copy of a photo this model indexed (the same bytes: a folder copied in,
+        an export's duplicates) that photo's entry and thumbnail, without decoding or encoding it;
+        returns how many were taken."""
+        version, after, taken = self.model.version, 0, 0
+        while not self._cancel.is_set() and (pairs := self.library.copies_waiting(version, after, _PAGE)):
+            after = pairs[-1][0].id
+            entries = self.library.index_entries(sorted({source for _, source in pairs}), version)
+            copies = {p.id: (p, entries[s]) for p, s in pairs if s in entries}
+            batch = [replace(e, id=p.id, size=p.size, mtime=p.mtime) for p, e in copies.values()]
+            added = self.library.write_results(batch)
+            if self.thumbnails and added:
+                sources = {r.id: r.path for r in self.library.photos_by_ids([copies[i][1].id for i in added])}
+                for p, e in (copies[i] for i in added if copies[i][1].id in sources):
+                    copy_thumbnail(sources[e.id], e.mtime, p.path, p.mtime, self.thumbnail_root)
+            taken += len(batch)
+            self._tell(tracker, batch, added)
+        return taken
+
+    def _tell(
+        self, tracker: _Tracker, results: Sequence[IndexedPhoto | FailedPhoto], added: list[int]
+    ) -> None:
+        """A batch's results to the tracker and the listeners."""
+        tracker.batch_done(results, added)
+        if added and self.on_added is not None:
+            self.on_added(added)
+        if self.on_progress is not None:
+            self.on_progress(tracker.progress())
 
     def _fill(
         self,

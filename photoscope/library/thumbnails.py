@@ -96,6 +96,29 @@ def move_thumbnail(old: str | Path, new: str | Path, root: Path | None = None) -
     return True
 
 
+def copy_thumbnail(
+    source: str | Path, source_mtime: float, copy: str | Path, copy_mtime: float, root: Path | None = None
+) -> bool:
+    """File the thumbnail of ``source`` for its byte-for-byte ``copy`` too (the copy is not decoded):
+    the PNG's bytes with the URI and mtime chunks the copy's. Returns False when the source has none
+    made from this version of it, or the copy's cannot be written (the grid decodes it then)."""
+    try:
+        data = thumbnail_path(source, root).read_bytes()
+    except OSError:
+        return False
+    if png_text(data, b"Thumb::MTime") != str(int(source_mtime)):
+        return False
+    renamed = _with_text(data, b"Thumb::URI", file_uri(copy).encode("utf-8"))
+    dated = None if renamed is None else _with_text(renamed, b"Thumb::MTime", str(int(copy_mtime)).encode())
+    if dated is None:
+        return False
+    try:
+        _write_atomically(dated, thumbnail_path(copy, root))
+    except OSError:
+        return False
+    return True
+
+
 def _resave(source: Path, new: str | Path, root: Path | None) -> None:
     from PIL import Image
 
