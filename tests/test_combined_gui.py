@@ -124,3 +124,18 @@ def test_the_search_bar_says_what_a_dropped_photo_counts_as(  # type: ignore[no-
     finally:
         window.shutdown()
         api.close()
+
+
+def test_a_chip_s_words_are_struck_through_exactly_while_it_is_taken_away(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The GUI walk of stop 40: a chip flipped to + kept its strike-through (only the chip's frame
+    was styled again, not its words), one flipped to - showed none: the chip said the opposite of
+    the query."""
+    from photoscope.gui.term_chips import TermChip
+
+    chip = TermChip("water", None, negative=True)
+    qtbot.addWidget(chip)
+    chip.show()
+    assert chip.name.font().strikeOut()
+    for negative in (False, True, False):
+        chip.sign.toggle()
+        assert chip.negative is negative and chip.name.font().strikeOut() is negative

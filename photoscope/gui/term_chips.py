@@ -32,7 +32,6 @@ PLUS, MINUS = "+", "\N{MINUS SIGN}"
 _STYLE = """
 TermChip { border: 1px solid palette(mid); border-radius: 6px; }
 TermChip[negative="true"] { border: 1px solid #c0392b; }
-TermChip[negative="true"] QLabel#name { text-decoration: line-through; }
 """
 
 
@@ -106,6 +105,11 @@ class TermChip(QFrame):
         self.setProperty("negative", negative)
         self.style().unpolish(self)
         self.style().polish(self)
+        # The words' strike-through in their own font: a style rule on the label through the chip's
+        # property was not applied again when the chip was (the chip said the opposite sign).
+        font = self.name.font()
+        font.setStrikeOut(negative)
+        self.name.setFont(font)
         self._changed()
 
     def _changed(self) -> None:
