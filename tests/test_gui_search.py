@@ -89,6 +89,24 @@ def test_a_query_before_any_photo_is_indexed_says_they_are_coming(qtbot, make_wi
     assert "Nothing found yet" in window.pages.message.text()
 
 
+def test_an_empty_answer_is_explained_again_when_photos_turn_out_to_be_waiting(
+    qtbot, make_window, library_db
+) -> None:
+    """The GUI walk of stop 40: on a first start, a query answered before the first count of the
+    photos waiting said "No photos found / Try describing it in other words" for seconds beside
+    "0 photos indexed · 43 waiting": the reason was judged once, when the answer came."""
+    window = make_window(library_db)
+    window.search.date_to.edit.setDate(window.search.date_to.edit.date().addDays(-1))
+    window.search.date_to.check.setChecked(True)  # to yesterday: none of the photos
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.set_text("a red circle")
+    assert "No photos match these filters" in window.pages.message.text()
+    window.index_status.show_counts({"indexed": 24, "pending": 5, "error": 0})  # the next count
+    assert "Nothing found yet" in window.pages.message.text()
+    window.index_status.show_counts({"indexed": 29, "pending": 0, "error": 0})
+    assert "No photos match these filters" in window.pages.message.text()
+
+
 def test_unknown_words_and_empty_results_are_explained(qtbot, make_window, library_db) -> None:
     window = make_window(library_db)
     with qtbot.waitSignal(window.results_shown, timeout=20_000):

@@ -44,6 +44,7 @@ def describe_counts(counts: dict[str, int]) -> str:
 
 class IndexStatus(QWidget):
     pause_toggled = Signal(bool)  # True: pause
+    changed = Signal()  # new progress or counts: whether photos wait to be indexed may have changed
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,6 +81,7 @@ class IndexStatus(QWidget):
             self.show_text(describe_progress(progress) + paused)
         else:
             self._rest(f"Indexed {progress.done:,} photos" + self._errors(progress))
+        self.changed.emit()
 
     @staticmethod
     def _errors(p: Progress) -> str:
@@ -89,6 +91,7 @@ class IndexStatus(QWidget):
         self.waiting = counts.get("pending", 0)
         if self.last is None or self.last.done >= self.last.total:
             self._rest(describe_counts(counts))
+        self.changed.emit()
 
     def show_offline(self, folders: list[str]) -> None:
         """Say which watched folders are away: their photos stay searchable, their files unreachable."""

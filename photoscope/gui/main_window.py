@@ -256,6 +256,7 @@ class MainWindow(QMainWindow):
         self.words.word_chosen.connect(lambda word: self.search.set_text(word))
         self.tile_slider.valueChanged.connect(self._set_tile_size)
         self.index_status.pause_toggled.connect(self._pause)
+        self.index_status.changed.connect(self.presenter.explain_empty_again)
         self.relay.fired.connect(self._on_progress)
         self.index_failures.fired.connect(self._indexing_stopped)
         self.changes.fired.connect(self._library_changed)

@@ -56,6 +56,8 @@ class ResultsPresenter(QObject):
         self.results, self.view, self.pages, self.detail = results, view, pages, detail
         self.more_bar, self.label, self.status = more_bar, label, status
         self.say, self.why_empty = say, why_empty
+        # The answer that found nothing and the message that says why, while that message shows.
+        self._empty: tuple[Results, str] | None = None
 
     def show(
         self,
@@ -85,9 +87,25 @@ class ResultsPresenter(QObject):
             self.label.setText(f"{results_count(results)} for {described} ({seconds:.2f} s)")
         else:
             self.label.setText(f"No photos for {described}")
-            self.pages.show_message(*nothing_found(self.why_empty(results)))
+        self._explain_empty(None if results.matches else results)
         self.update_more_bar()
         self.shown.emit(len(results.matches))
+
+    def explain_empty_again(self) -> None:
+        """Say again why the answer on show found nothing, with what the window knows now (photos
+        waiting to be indexed may have been counted since it came)."""
+        if self._empty is None:
+            return
+        results, said = self._empty
+        if self.pages.currentWidget() is self.pages.message and self.pages.message.text() == said:
+            self._explain_empty(results)
+
+    def _explain_empty(self, results: Results | None) -> None:
+        """Say why ``results`` found nothing (None: they found photos)."""
+        self._empty = None
+        if results is not None:
+            self.pages.show_message(*nothing_found(self.why_empty(results)))
+            self._empty = (results, self.pages.message.text())
 
     def _row_kept(self, kept: int, results: Results) -> tuple[int, int]:
         """Where the photo the user selected is in the new results: (its row, -1: scroll to it), or
