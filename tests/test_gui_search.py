@@ -7,7 +7,7 @@ import shutil
 import warnings
 from pathlib import Path
 
-from gui_support import names
+from gui_support import names, press
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage, QPixmap
 from PySide6.QtWidgets import QApplication
@@ -273,9 +273,16 @@ def test_a_spelling_suggestion_is_a_link_that_searches_for_it(qtbot, make_window
     qtbot.waitUntil(lambda: "did you mean" in message.text(), timeout=10_000)
     assert '<a href="0">“circle”</a>' in message.text()
     assert message.textInteractionFlags() & Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+    window.activateWindow()
+    message.setFocus()  # where a click on the link puts it
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
         message.linkActivated.emit("0")  # as a click on the link, or Enter on it
     assert window.search.text() == "a red circle"
+    # The GUI walk of stop 40: what was typed next went to the note (Ctrl+A selected its text).
+    assert QApplication.focusWidget() is window.search.edit
+    press(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(QApplication.focusWidget(), "a dog")
+    assert window.search.text() == "a dog"
     # The review of stop 38: a word typed twice nested the links; an accented word's link did nothing.
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
         window.search.set_text("a circel or a circel")

@@ -411,3 +411,4 @@ class SearchPanel(QWidget):
         text = corrected(self.edit.text(), *self._corrections[int(link)])
         if text is not None:
             self.set_text(text)
+        self.edit.setFocus()  # typing goes on in the search box, not into the note the link was in
