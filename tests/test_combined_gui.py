@@ -139,3 +139,28 @@ def test_a_chip_s_words_are_struck_through_exactly_while_it_is_taken_away(qtbot)
     for negative in (False, True, False):
         chip.sign.toggle()
         assert chip.negative is negative and chip.name.font().strikeOut() is negative
+
+
+def test_tab_reaches_the_chips_where_they_are_between_the_search_box_and_the_filters(  # type: ignore[no-untyped-def]
+    qtbot, make_window, library_db
+) -> None:
+    """The GUI walk of stop 40: Tab went from the search row to the filters and the grid, and only
+    then to the chips, which sit between them."""
+    from gui_support import press
+
+    window = make_window(library_db)
+    search = window.search
+    window.activateWindow()
+    search.edit.setFocus()
+    for words in ("red", "square"):
+        with qtbot.waitSignal(window.results_shown, timeout=20_000):
+            qtbot.keyClicks(search.edit, words)
+            qtbot.keyClick(search.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    first, second = search.terms_bar.chips
+    visited = []
+    while QApplication.focusWidget() is not search.folder_combo and len(visited) < 30:
+        press(qtbot, Qt.Key.Key_Tab)
+        visited.append(QApplication.focusWidget())
+    on_chips = [w for w in visited if w in (first, second) or w.parent() in (first, second)]
+    assert on_chips[0] is first and second in on_chips, visited
+    assert visited.index(first) < visited.index(second) < visited.index(search.folder_combo)

@@ -541,6 +541,8 @@ def test_browse_query_detail_next_similar_and_back(qtbot, window_on_daily: MainW
     assert window.pages.currentWidget() is window.view
     press(qtbot, Qt.Key.Key_Down)
     assert QApplication.focusWidget() is window.view
+    # The GUI walk of stop 40: the grid had the focus and no photo drawn as the one Enter opens.
+    assert [i.row() for i in window.view.selectedIndexes()] == [window.view.currentIndex().row()] == [0]
     press(qtbot, Qt.Key.Key_Return)  # detail
     detail = window.detail
     assert detail.isVisible() and detail.row == 0

@@ -203,6 +203,7 @@ class SearchPanel(QWidget):
         # Chips: the typed words become an added or taken-away term of a combined query.
         self.terms_bar = TermBar()
         self.terms_bar.focus_after = self.edit
+        self.terms_bar.tab_after = self.photo_button  # the last of the search row
         self.terms_bar.changed.connect(self.terms_changed)
         self.edit.installEventFilter(TermKeys(self, self.add_text_term))
         self.add_button = tool_button(

@@ -153,6 +153,7 @@ class TermBar(QWidget):
         super().__init__(parent)
         self.chips: list[TermChip] = []
         self.focus_after: QWidget | None = None  # what has the focus when the last chip goes
+        self.tab_after: QWidget | None = None  # the control Tab leaves for the first chip
         self.row = QHBoxLayout(self)
         self.row.setContentsMargins(0, 0, 0, 0)
         self.row.addStretch(1)
@@ -165,10 +166,21 @@ class TermBar(QWidget):
         chip.changed.connect(self.changed)
         chip.removed.connect(self.remove)
         self.row.insertWidget(len(self.chips), chip)
+        self._tab_to(chip)
         self.chips.append(chip)
         self.show()
         self.changed.emit()
         return chip
+
+    def _tab_to(self, chip: TermChip) -> None:
+        """Tab reaches a new chip's parts after the chips before it, where it is on the screen (a
+        widget made later comes last in Qt's order: after the filters and the grid)."""
+        previous = self.chips[-1].remove_button if self.chips else self.tab_after
+        if previous is None:
+            return
+        for part in (chip, chip.sign, chip.weight, chip.remove_button):
+            QWidget.setTabOrder(previous, part)
+            previous = part
 
     def remove(self, chip: TermChip) -> None:
         """Take a chip away; if it had the focus, the chip beside it gets it (else ``focus_after``)."""
