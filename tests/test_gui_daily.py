@@ -433,6 +433,34 @@ def test_date_filter_falls_back_to_the_file_time_and_says_so_and_subfolders_are_
     assert "no date taken" in window.search.message.text() and "file's date" in window.search.message.text()
 
 
+def test_the_filters_narrow_the_library_view_too(qtbot, make_window, daily_db) -> None:
+    """The GUI walk of stop 40: with no query, choosing a folder or dates changed nothing: the
+    library view went on listing every photo, "11 photos, newest first"."""
+    window = ungrouped_timeline(qtbot, make_window, daily_db)
+    combo = window.search.folder_combo
+    qtbot.waitUntil(lambda: combo.count() == 4, timeout=10_000)  # all, Photos, Trip, Trip/2023
+    combo.setCurrentIndex(2)  # Trip
+    qtbot.waitUntil(lambda: window.timeline.rowCount() == 2, timeout=10_000)
+    shown = sorted(Path(window.timeline.index(r).data(Qt.ItemDataRole.DisplayRole)).name for r in range(2))
+    assert shown == ["trip_blue_circle.jpg", "trip_red_square.jpg"]
+    assert window.pages.currentWidget() is window.browse
+    assert window.result_label.text() == "2 photos in Trip, newest first"
+    combo.setCurrentIndex(0)
+    window.search.date_from.set_value(date(2024, 6, 1))  # file times: January to November 2024
+    window.search.date_to.set_value(date(2024, 8, 31))
+    qtbot.waitUntil(lambda: window.timeline.rowCount() == 3, timeout=10_000)
+    assert window.result_label.text() == "3 photos taken 2024-06-01 to 2024-08-31, newest first"
+    window.search.date_to.set_value(date(2020, 1, 1))  # before them all
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.pages.message, timeout=10_000)
+    assert "No photos match these filters" in window.pages.message.text()
+    window.search.date_from.check.setChecked(False)
+    window.search.date_to.check.setChecked(False)
+    # the whole library again (10 photos when an earlier test of this module trashed one's file)
+    qtbot.waitUntil(lambda: window.timeline.timeline.filters is None, timeout=10_000)
+    assert window.pages.currentWidget() is window.browse and window.timeline.rowCount() >= 10
+    assert window.result_label.text() == f"{window.timeline.rowCount()} photos, newest first"
+
+
 # --- 8. stale state -------------------------------------------------------------------------------------
 
 

@@ -11,23 +11,30 @@ from pathlib import Path
 from typing import Any
 
 from photoscope.api.core import Core
-from photoscope.api.types import Copies, Match, MonthGroup, Timeline
+from photoscope.api.types import Copies, Filters, Match, MonthGroup, Timeline
 from photoscope.library.fs import is_under
 
 
 class Browsing(Core):
-    def timeline(self, sort: str = "newest", group: str = "month", limit: int | None = None) -> Timeline:
+    def timeline(
+        self,
+        sort: str = "newest",
+        group: str = "month",
+        limit: int | None = None,
+        filters: Filters | None = None,
+    ) -> Timeline:
         """Every photo (but the unreadable ones) sorted ``newest``/``oldest`` (date taken, else the
         file's time), by ``name`` or by ``folder``, with headers by ``month``, ``folder`` or ``none``.
         ``limit``: only the first photos (a first screen to show while the whole library is read;
-        by date, SQLite sorts and the rest is never read)."""
+        by date, SQLite sorts and the rest is never read). ``filters``: only the photos a search
+        under them would list."""
         import numpy as np  # here, not at the top: commands that only read the library (status) skip it
 
         # (id, path, folder id, date key, mtime, has date taken). By date, SQLite sorts: Python's
         # sort of 100,000 rows holds the GIL ~50 ms, a stall of the window each time the timeline is
         # read again while photos are indexed.
         by_folder = group == "folder" and sort != "folder"  # each folder together, in ``sort`` within
-        rows = self._sorted_rows(sort, None if by_folder else limit)
+        rows = self._sorted_rows(sort, None if by_folder else limit, filters or Filters())
         if by_folder:  # a stable sort: the chosen order stays within each folder
             rows = sorted_in_pieces(rows, lambda r: (os.path.dirname(r[1]).lower(), os.path.dirname(r[1])))
             del rows[len(rows) if limit is None else limit :]
@@ -39,13 +46,14 @@ class Browsing(Core):
             groups,
             sort,
             sum(1 for r in rows if not r[5]),
+            filters if filters is not None and filters.active else None,
         )
 
-    def _sorted_rows(self, sort: str, limit: int | None) -> list[tuple[Any, ...]]:
-        """The library's browse rows in ``sort`` order, the first ``limit`` of them."""
+    def _sorted_rows(self, sort: str, limit: int | None, filters: Filters) -> list[tuple[Any, ...]]:
+        """The library's browse rows under ``filters`` in ``sort`` order, the first ``limit`` of them."""
         if sort in ("newest", "oldest"):
-            return self.library.browse_rows(newest_first=sort == "newest", limit=limit)
-        rows = self.library.browse_rows()  # sorted here, then cut to ``limit``
+            return self.library.browse_rows(sort == "newest", limit, filters.folder, *filters.days)
+        rows = self.library.browse_rows(None, None, filters.folder, *filters.days)  # sorted here, then cut
         if sort == "name":
             rows = sorted_in_pieces(rows, lambda r: (os.path.basename(r[1]).lower(), r[1]))
         elif sort == "folder":

@@ -28,6 +28,17 @@ class Filters:
     def active(self) -> bool:
         return any(v is not None for v in (self.folder, self.taken_from, self.taken_to))
 
+    @property
+    def days(self) -> tuple[date | None, date | None]:
+        """The date bounds as the whole days they name ("2019-06-01T10:00" is 1 June 2019)."""
+        return _day(self.taken_from), _day(self.taken_to)
+
+
+def _day(value: date | str | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
 
 @dataclass(frozen=True)
 class Match:
@@ -77,6 +88,7 @@ class Timeline:
     groups: list[MonthGroup]
     sort: str
     undated: int  # photos without a date taken, placed by their file's time
+    filters: Filters | None = None  # what it was narrowed to (None: the whole library)
 
 
 @dataclass(frozen=True)

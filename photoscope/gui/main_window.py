@@ -69,6 +69,8 @@ from photoscope.gui.wording import (
     folder_added_note,
     folder_arrived_note,
     indexing_stopped_message,
+    narrowed_to,
+    nothing_found,
     plural,
 )
 from photoscope.gui.words_panel import WordsPanel
@@ -187,8 +189,9 @@ class MainWindow(QMainWindow):
             self.result_limit, self,
         )  # fmt: skip
         self.timeline_reader = TimelineReader(
-            self.timeline, self.browse, self.pages_runner, self.settings, api, self.search.has_query, self
-        )
+            self.timeline, self.browse, self.pages_runner, self.settings, api, self.search.has_query,
+            self.search.filters, self,
+        )  # fmt: skip
         self.folder_keeper = FolderKeeper(
             self, api, (self.runner, self.pages_runner), self.settings, self.index_status, self.search,
             status, self._network_in,
@@ -236,6 +239,7 @@ class MainWindow(QMainWindow):
         self.search.text_query.connect(lambda _: self.flow.new_query())
         self.search.photo_query.connect(self._photo_query)
         self.search.photo_cleared.connect(self.flow.photo_cleared)
+        self.search.filters_changed.connect(self.reload_timeline)  # the library view is narrowed too
         self.search.filters_changed.connect(self.run_query)
         self.search.choose_photo.connect(self.choose_photo)
         self.search.terms_changed.connect(self.run_query)
@@ -526,17 +530,25 @@ class MainWindow(QMainWindow):
         self.timeline_reader.reload_if_stale()
         self.search.show_message("")
         self.more_bar.hide()
+        listed = self.timeline.timeline
         if self.timeline.photo_count():
             self.pages.setCurrentWidget(self.browse)
             if not self.detail.isVisible():
                 self.detail.set_model(self.timeline)
             sort, _ = self.browse_options()
-            if self.timeline.complete:  # not "500 photos" while the first screen only is in
-                self.result_label.setText(
-                    f"{plural(self.timeline.photo_count(), 'photo')}, {SORTED_AS[sort]}"
-                )
+            if (
+                self.timeline.complete and listed is not None
+            ):  # not "500 photos" while the first screen only is in
+                count = plural(self.timeline.photo_count(), "photo")
+                self.result_label.setText(f"{count}{narrowed_to(listed.filters)}, {SORTED_AS[sort]}")
             else:
                 self.result_label.clear()
+        elif listed is not None and listed.filters is not None and self.timeline.complete:
+            self.result_label.clear()
+            filtered = NothingFound(
+                unknown_words=False, text_only=False, has_folders=True, indexing=False, filtered=True
+            )
+            self.pages.show_message(*nothing_found(filtered))  # "No photos match these filters"
         elif self.folder_keeper.adding:
             self.pages.show_message("Adding your folder…")
         elif self.folder_keeper.folders:

@@ -19,14 +19,15 @@ from photoscope.gui.results_view import ResultsView
 from photoscope.gui.tasks import TaskRunner
 
 if TYPE_CHECKING:
-    from photoscope.api import Photoscope, Timeline
+    from photoscope.api import Filters, Photoscope, Timeline
 
 TIMELINE_HEAD = 500  # photos read first at launch: more than a screen holds at the smallest tiles
 
 
 class TimelineReader(QObject):
     """Fills ``model`` (shown by ``view``) on ``runner`` with the order the settings choose; ``api``
-    gives the library once it is open, ``behind_query`` whether a query's results hide the timeline."""
+    gives the library once it is open, ``behind_query`` whether a query's results hide the timeline,
+    ``filters`` the folder and dates it is narrowed to, as a search is."""
 
     head_read = Signal()  # the newest photos are in: the grid can show while the rest is read
     read = Signal()  # the whole timeline is in
@@ -40,11 +41,12 @@ class TimelineReader(QObject):
         settings: QSettings,
         api: Callable[[], Photoscope | None],
         behind_query: Callable[[], bool],
+        filters: Callable[[], Filters],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.model, self.view, self.runner, self.settings = model, view, runner, settings
-        self.api, self.behind_query = api, behind_query
+        self.api, self.behind_query, self.filters = api, behind_query, filters
         self.stale = False  # changed behind a query's results: read again when shown
 
     def options(self) -> tuple[str, str]:
@@ -67,14 +69,17 @@ class TimelineReader(QObject):
             return
         self.stale = False
         sort, group = self.options()
+        filters = self.filters()
         if self.model.timeline is None and sort in ("newest", "oldest"):
             self.runner.submit(
-                lambda: api.timeline(sort, group, limit=TIMELINE_HEAD),
+                lambda: api.timeline(sort, group, TIMELINE_HEAD, filters),
                 self._head_ready,
                 lambda _: None,
                 key="timeline-head",
             )
-        self.runner.submit(lambda: api.timeline(sort, group), self._ready, self._failed, key="timeline")
+        self.runner.submit(
+            lambda: api.timeline(sort, group, None, filters), self._ready, self._failed, key="timeline"
+        )
 
     def reload_if_stale(self) -> None:
         if self.stale:
@@ -98,7 +103,8 @@ class TimelineReader(QObject):
         self.failed.emit(f"The library could not be listed: {error}")
 
     def _ready(self, timeline: Timeline) -> None:
-        same = self.model.timeline is not None and self.model.timeline.sort == timeline.sort
+        shown = self.model.timeline
+        same = shown is not None and (shown.sort, shown.filters) == (timeline.sort, timeline.filters)
         scrolled = self.view.verticalScrollBar().value() if same else 0
         current_id = self._current_id()
         self.model.set_timeline(timeline)

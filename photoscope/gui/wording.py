@@ -4,10 +4,12 @@ no Qt."""
 from __future__ import annotations
 
 import html
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from photoscope.wording import by_name_note, undated_note, unknown_word_note, unseen_note
@@ -15,7 +17,7 @@ from photoscope.wording import plural as plural  # the GUI's modules count throu
 from photoscope.wordlists import fold
 
 if TYPE_CHECKING:
-    from photoscope.api import DoctorReport, Folder, Results, UnknownWord
+    from photoscope.api import DoctorReport, Filters, Folder, Results, UnknownWord
 
 
 # The grid shows the first answer to a query while the network loads: the text encoder's (the result
@@ -240,6 +242,23 @@ def results_message(results: Results, link: Link | None = None) -> str:
     if link is not None:
         notes = [html.escape(n, quote=False) for n in notes]
     return " ".join(m for m in [unknown_words_message(results.unknown_words, link), *notes] if m)
+
+
+def narrowed_to(filters: Filters | None) -> str:
+    """What a listing is narrowed to, after its count: " in Trip", " taken 2024-06-01 to
+    2024-08-31", " in Trip taken from 2024-06-01"; "" for none."""
+    if filters is None:
+        return ""
+    folder = filters.folder
+    where = f" in {os.path.basename(str(folder).rstrip('/'))}" if isinstance(folder, str | Path) else ""
+    first, last = filters.days
+    if first is not None and last is not None:
+        return f"{where} taken {first.isoformat()} to {last.isoformat()}"
+    if first is not None:
+        return f"{where} taken from {first.isoformat()}"
+    if last is not None:
+        return f"{where} taken to {last.isoformat()}"
+    return where
 
 
 @dataclass(frozen=True)
