@@ -410,3 +410,37 @@ def test_a_watched_folder_moved_into_another_is_said_and_not_indexed_again(
         " indexed again."
     )
     assert window.api.status() == {"pending": 0, "indexed": total, "error": 0}
+
+
+def test_a_subfolder_renamed_while_the_window_is_open_is_followed_by_the_results_and_the_filter(
+    qtbot, make_window, tmp_path, gui_model
+) -> None:
+    """The GUI walk of stop 40: after `mv "Paris 2019" "Paris trip 2019"` the results on screen kept
+    the old paths (the photo view said the file was missing) and the folder filter listed "Paris
+    2019" until a restart; choosing it found nothing."""
+    import os
+
+    photos, db = tmp_path / "Photos", tmp_path / "library.db"
+    write_shapes(photos / "Paris 2019", per_kind=1)
+    with Photoscope(db, model=gui_model) as api:
+        api.add_folder(photos)
+        api.scanner().scan()
+        api.indexer(thumbnails=False).run()
+    window = make_window(db)
+    combo = window.search.folder_combo
+
+    def folder_names() -> list[str]:
+        return [combo.itemText(i).strip() for i in range(combo.count())]
+
+    qtbot.waitUntil(lambda: any(n.startswith("Paris 2019") for n in folder_names()), timeout=20_000)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.set_text("a red circle")
+    assert window.results.rowCount() > 0
+    os.rename(photos / "Paris 2019", photos / "Paris trip 2019")
+    assert window.api is not None
+    window.changes(window.api.scanner().scan())  # the watcher's report, as it reaches the window
+    qtbot.waitUntil(
+        lambda: all("/Paris trip 2019/" in m.photo.path for m in window.results.matches()), timeout=20_000
+    )
+    qtbot.waitUntil(lambda: any(n.startswith("Paris trip 2019") for n in folder_names()), timeout=20_000)
+    assert not any(n.startswith("Paris 2019") for n in folder_names())

@@ -453,12 +453,16 @@ class MainWindow(QMainWindow):
             self.refresh_timer.start()
 
     def _library_changed(self, report: ScanReport) -> None:
-        """The watcher saw photos added, moved or deleted: counts and the timeline follow at once; a
-        folder gone offline or back: the status line says it (``FolderKeeper.set_folders``)."""
-        if report.offline or report.back_online or report.arrived:
-            self._refresh_folders()  # and the counts
+        """The watcher saw photos added, moved or deleted: counts and the timeline follow at once,
+        the results on screen and the folder filter's list a move or a deletion; a folder gone
+        offline or back: the status line says it (``FolderKeeper.set_folders``)."""
+        moved_or_gone = bool(report.moved or report.removed)
+        if report.offline or report.back_online or report.arrived or moved_or_gone:
+            self._refresh_folders()  # and the counts; the filter lists a renamed folder by its name
         else:
-            self._refresh_counts()
+            self._refresh_counts()  # new photos' folders join the filter once they are indexed
+        if moved_or_gone and self.search.has_query():
+            self.run_query(quiet=True)  # the results on screen name the photos where they are now
         if report.arrived:
             notes = (folder_arrived_note(old, place) for old, place in report.arrived)
             self.statusBar().showMessage(" ".join(notes), 15_000)
