@@ -583,8 +583,12 @@ def test_browse_query_detail_next_similar_and_back(qtbot, window_on_daily: MainW
     press(qtbot, Qt.Key.Key_Right)  # next
     assert detail.row == 1
     photo = detail.match().photo
+    # The GUI walk of stop 40: the Photo menu's keys did nothing in the photo view.
+    press(qtbot, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert QGuiApplication.clipboard().text() == photo.path
+    assert "Ctrl+Shift+F" in detail.similar_button.toolTip()
     with qtbot.waitSignal(window.results_shown, timeout=30_000):
-        detail.similar_button.click()  # find similar
+        press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert window.search.chip.isVisible() and Path(photo.path).name in window.search.chip.label.text()
     assert photo.path not in [m.photo.path for m in window.results.matches()]
     window.activateWindow()  # the photo view closed with the new results: the window has the keys

@@ -25,6 +25,7 @@ from photoscope.gui import desktop
 from photoscope.gui.results_model import PhotoGridModel, ResultsModel, TimelineModel, concepts_text
 from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.thumbnail_loader import decode_photo
+from photoscope.gui.tile_actions import COPY_PATH_KEY, FIND_SIMILAR_KEY, OPEN_KEY, SHOW_IN_FOLDER_KEY
 from photoscope.gui.wording import taken_field
 from photoscope.wording import concepts_in_words
 
@@ -240,6 +241,19 @@ class DetailView(QDialog):
         self.open_button.clicked.connect(lambda: self._report(desktop.open_file(self.path()), "open"))
         self.folder_button.clicked.connect(lambda: self._report(desktop.show_in_folder(self.path()), "show"))
         self.copy_button.clicked.connect(self._copy_path)
+        # The Photo menu's keys press these buttons here (the menu's actions act on the grid).
+        keys = {
+            self.similar_button: FIND_SIMILAR_KEY,
+            self.open_button: OPEN_KEY,
+            self.folder_button: SHOW_IN_FOLDER_KEY,
+            self.copy_button: COPY_PATH_KEY,
+        }
+        for button, key in keys.items():
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(button.click)
+            shown = QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)
+            button.setToolTip(f"{button.text()} ({shown})")
         return box
 
     # which photo

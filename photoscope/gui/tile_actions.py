@@ -19,6 +19,14 @@ from photoscope.gui.results_model import PhotoGridModel
 from photoscope.gui.results_view import ResultsView
 from photoscope.gui.wording import plural
 
+# The Photo menu's keys, the grids' and the photo view's alike.
+OPEN_KEY, SHOW_IN_FOLDER_KEY, COPY_PATH_KEY, FIND_SIMILAR_KEY = (
+    "Ctrl+Return",
+    "Ctrl+Shift+R",
+    "Ctrl+Shift+C",
+    "Ctrl+Shift+F",
+)
+
 
 def selected_rows(view: ResultsView) -> list[int]:
     """The selected photo rows in grid order (the current tile when nothing is selected)."""
@@ -39,12 +47,12 @@ class TileActions(QObject):
     def __init__(self, view: Callable[[], ResultsView], settings: QSettings, parent: QWidget) -> None:
         super().__init__(parent)
         self.view, self.settings, self.parent_widget = view, settings, parent
-        self.open = self._action("&Open", self._open, "Ctrl+Return")
+        self.open = self._action("&Open", self._open, OPEN_KEY)
         self.open_with = self._action("Open &with…", self._open_with)
-        self.show_folder = self._action("Show in &folder", self._show_in_folder, "Ctrl+Shift+R")
+        self.show_folder = self._action("Show in &folder", self._show_in_folder, SHOW_IN_FOLDER_KEY)
         self.copy = self._action("&Copy", self._copy, QKeySequence.StandardKey.Copy)
-        self.copy_path = self._action("Copy &path", self._copy_path, "Ctrl+Shift+C")
-        self.similar = self._action("Find &similar", self._find_similar, "Ctrl+Shift+F")
+        self.copy_path = self._action("Copy &path", self._copy_path, COPY_PATH_KEY)
+        self.similar = self._action("Find &similar", self._find_similar, FIND_SIMILAR_KEY)
         self.trash = self._action("Move to &trash…", self._trash, QKeySequence.StandardKey.Delete)
         self.all = [self.open, self.open_with, self.show_folder, self.copy, self.copy_path, self.similar]
 
