@@ -461,6 +461,21 @@ def test_the_filters_narrow_the_library_view_too(qtbot, make_window, daily_db) -
     assert window.result_label.text() == f"{window.timeline.rowCount()} photos, newest first"
 
 
+def test_a_date_filter_starts_at_the_library_s_first_or_last_day(qtbot, make_window, daily_db) -> None:
+    """The GUI walk of stop 40: ticking "Taken from" started at today, so every photo went."""
+    window = ungrouped_timeline(qtbot, make_window, daily_db)
+    qtbot.waitUntil(lambda: window.search.date_from.edit.date().year() == 2024, timeout=10_000)
+    window.search.date_from.check.setChecked(True)
+    window.search.date_to.check.setChecked(True)
+    assert window.search.filters().days == (date(2024, 1, 10), date(2024, 11, 10))  # the file times
+    qtbot.waitUntil(lambda: window.timeline.timeline.filters is not None, timeout=10_000)
+    assert window.timeline.rowCount() >= 10  # all (but a photo an earlier test of this module trashed)
+    window.search.date_from.set_value(date(2024, 6, 1))  # a date the user chose stays theirs
+    window.search.date_from.check.setChecked(False)
+    window.search.date_from.check.setChecked(True)
+    assert window.search.date_from.value() == date(2024, 6, 1)
+
+
 # --- 8. stale state -------------------------------------------------------------------------------------
 
 

@@ -64,6 +64,12 @@ class Browsing(Core):
             del rows[limit:]
         return rows
 
+    def date_span(self) -> tuple[date, date] | None:
+        """The first and last day of the library's photos as the date filters read them (taken,
+        else the file's time), None for an empty library: where a date filter starts."""
+        span = self.library.date_span()
+        return None if span is None else (date.fromisoformat(span[0][:10]), date.fromisoformat(span[1][:10]))
+
     def photos_below(self, directory: str | Path) -> int:
         """How many photos the library has below ``directory`` (a ``--folder`` filter's check)."""
         return self.library.count_below(directory)

@@ -125,6 +125,7 @@ class _DateFilter(QWidget):
         self.edit.setCalendarPopup(True)
         self.edit.setDisplayFormat("yyyy-MM-dd")
         self.edit.setDate(QDate.currentDate())
+        self.chosen = False  # the user set the date: the library's span no longer moves it
         self.edit.setEnabled(False)
         self.check.toggled.connect(self.edit.setEnabled)
         self.check.toggled.connect(self.changed)
@@ -135,8 +136,16 @@ class _DateFilter(QWidget):
         layout.addWidget(self.edit)
 
     def _date_changed(self) -> None:
+        self.chosen = True
         if self.check.isChecked():
             self.changed.emit()
+
+    def start_at(self, value: date) -> None:
+        """The date it shows until the user chooses one (the library's first or last day)."""
+        if not self.chosen and not self.check.isChecked():
+            self.edit.blockSignals(True)
+            self.edit.setDate(QDate(value.year, value.month, value.day))
+            self.edit.blockSignals(False)
 
     def value(self) -> date | None:
         if not self.check.isChecked():
@@ -147,6 +156,7 @@ class _DateFilter(QWidget):
     def set_value(self, value: date | None) -> None:
         if value is not None:
             self.edit.setDate(QDate(value.year, value.month, value.day))
+            self.chosen = True
         self.check.setChecked(value is not None)
 
 
@@ -376,6 +386,13 @@ class SearchPanel(QWidget):
         """The chosen folder (a watched one or any folder below it), None for all."""
         data = self.folder_combo.currentData()
         return str(data) if data is not None else None
+
+    def set_date_span(self, span: tuple[date, date] | None) -> None:
+        """The library's first and last day: where the date filters start (today's date emptied
+        the results the moment "Taken from" was ticked)."""
+        if span is not None:
+            self.date_from.start_at(span[0])
+            self.date_to.start_at(span[1])
 
     def filters(self) -> Filters:
         """The folder and date range chosen, as the API takes them."""
