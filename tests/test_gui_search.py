@@ -264,6 +264,31 @@ def test_escape_in_the_search_box_empties_it(qtbot, make_window, library_db) -> 
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.browse, timeout=10_000)
 
 
+def test_escape_twice_or_ctrl_home_in_the_search_box_leaves_the_whole_query(
+    qtbot, make_window, library_db
+) -> None:
+    """The GUI walk of stop 40: Escape emptied the box but kept the query's chips, and Ctrl+Home
+    ("All photos") did nothing from the search box, where the focus usually is."""
+    window = make_window(library_db)
+    window.activateWindow()
+    window.search.edit.setFocus()
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        qtbot.keyClicks(window.search.edit, "red")
+        qtbot.keyClick(window.search.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(window.search.edit, "square")
+    press(qtbot, Qt.Key.Key_Escape)  # the words typed go
+    assert window.search.text() == "" and len(window.search.terms_bar.chips) == 1
+    press(qtbot, Qt.Key.Key_Escape)  # then the rest of the query
+    assert not window.search.terms_bar.chips and not window.search.has_query()
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.browse, timeout=10_000)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.set_text("a red circle")
+    window.search.edit.setFocus()
+    press(qtbot, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    assert window.search.text() == ""
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.browse, timeout=10_000)
+
+
 def test_a_spelling_suggestion_is_a_link_that_searches_for_it(qtbot, make_window, library_db) -> None:  # type: ignore[no-untyped-def]
     """The GUI audit: 'did you mean “giraffe”?' could not be clicked."""
     window = make_window(library_db)

@@ -242,6 +242,7 @@ class MainWindow(QMainWindow):
         self.search.filters_changed.connect(self.reload_timeline)  # the library view is narrowed too
         self.search.filters_changed.connect(self.run_query)
         self.search.choose_photo.connect(self.choose_photo)
+        self.search.leave_query.connect(self.browse_all)
         self.search.terms_changed.connect(self.run_query)
         self.flow.cleared.connect(self._show_idle)
         for grid in (self.view, self.browse):

@@ -89,7 +89,7 @@ class QueryChip(QFrame):
 
 class _PastePhotoFilter(QObject):
     """Ctrl+V in the text box searches by the clipboard's photo when it holds one, else pastes text;
-    Escape empties it."""
+    Escape empties it, and in an empty box leaves the rest of the query; Ctrl+Home is the window's."""
 
     def __init__(self, panel: SearchPanel) -> None:
         super().__init__(panel)
@@ -103,10 +103,17 @@ class _PastePhotoFilter(QObject):
                     self.panel.paste_photo()
                 event.accept()
                 return True
-            if event.key() == Qt.Key.Key_Escape and self.panel.edit.text():
-                if event.type() == QEvent.Type.KeyPress:
-                    self.panel.edit.clear()  # as the box's clear button: the query goes, the timeline shows
+            if event.key() == Qt.Key.Key_Escape and self.panel.has_query():
+                if event.type() == QEvent.Type.KeyPress and self.panel.edit.text():
+                    self.panel.edit.clear()  # as the box's clear button: the words go
+                elif event.type() == QEvent.Type.KeyPress:
+                    self.panel.leave_query.emit()  # then the chips and the photo: the timeline shows
                 event.accept()
+                return True
+            if event.type() == QEvent.Type.ShortcutOverride and event.matches(
+                QKeySequence.StandardKey.MoveToStartOfDocument
+            ):
+                event.ignore()  # Ctrl+Home is the window's "All photos", not the box's Home
                 return True
         return False
 
@@ -167,6 +174,7 @@ class SearchPanel(QWidget):
     photo_query = Signal(object)  # a PhotoQuery
     photo_cleared = Signal()
     filters_changed = Signal()
+    leave_query = Signal()  # Escape in an empty box: the whole query goes (its chips, its photo)
     choose_photo = Signal()
     terms_changed = Signal()  # the chips (extra terms of a combined query) changed
 
