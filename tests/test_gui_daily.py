@@ -321,6 +321,53 @@ def test_copies_have_a_badge_and_the_library_lists_its_groups_of_copies(qtbot, m
     assert any({"yellow_circle.jpg", "copy_of_yellow_circle.jpg"} <= set(g) for g in groups), groups
 
 
+def test_trashing_a_copy_keeps_the_copies_listing(
+    qtbot, make_window, daily_db, monkeypatch, tmp_path
+) -> None:
+    """The GUI walk of stop 40: trashing one of a group's copies threw the window back to the library
+    (the next group had to be looked for again); the question said "They leave the library" of one
+    photo, and a copy's tooltip called it "a copy of the query photo" with no query."""
+    window = make_window(daily_db)
+    browse_ready(qtbot, window)
+    with qtbot.waitSignal(window.results_shown, timeout=30_000):
+        window.find_copies()
+    rows = range(window.results.rowCount())
+    named = {Path(str(window.results.index(r).data(Qt.ItemDataRole.DisplayRole))).name: r for r in rows}
+    copy = window.results.index(named["copy_of_yellow_circle.jpg"])
+    assert "query photo" not in copy.data(Qt.ItemDataRole.ToolTipRole)
+    window.view.selectionModel().select(copy, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    asked: list[str] = []
+    trashed: list[tuple[str, Path]] = []
+
+    def move_to_trash(path: str) -> bool:  # the file leaves its folder (put back at the end)
+        trashed.append((path, shutil.move(path, tmp_path / Path(path).name)))
+        return True
+
+    monkeypatch.setattr(desktop, "move_to_trash", move_to_trash)
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda _w, _t, text, *a: asked.append(text) or QMessageBox.StandardButton.Yes
+    )
+    with qtbot.waitSignal(window.timeline_reader.read, timeout=30_000):  # the library read again
+        window.actions_.trash.trigger()
+    assert "It leaves the library; the trash can give it back." in asked[0]
+
+    def listed() -> list[str]:
+        return [
+            str(window.results.index(r).data(Qt.ItemDataRole.DisplayRole))
+            for r in range(window.results.rowCount())
+        ]
+
+    qtbot.waitUntil(
+        lambda: not any(n.endswith("copy_of_yellow_circle.jpg") for n in listed()), timeout=30_000
+    )
+    qtbot.wait(300)  # the library's view, read again, does not take the grid's place
+    assert window.pages.currentWidget() in (window.view, window.pages.message)
+    assert "copies" in window.result_label.full_text.lower()  # the groups left, or none
+    window.shutdown()
+    for path, kept in trashed:  # the module's photos are the next tests' too
+        shutil.move(kept, path)
+
+
 # --- 6. the tiles' context menu, multi-select -----------------------------------------------------------
 
 

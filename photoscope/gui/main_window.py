@@ -529,8 +529,9 @@ class MainWindow(QMainWindow):
         )
 
     def _show_idle(self) -> None:
-        """No query: the timeline (once it has photos), read again first if it went stale."""
-        if self.search.has_query():
+        """No query: the timeline (once it has photos), read again first if it went stale. Not over
+        the library's copies (File > Find copies), which are no query's either."""
+        if self.search.has_query() or self.results.copies_listed:
             return
         self.timeline_reader.reload_if_stale()
         self.search.show_message("")
@@ -613,8 +614,17 @@ class MainWindow(QMainWindow):
             return
         self.timeline_reader.forget(ids)  # gone from the grid at once; the index follows
         self.runner.submit(
-            lambda: api.remove_photos(ids), lambda _: self._index_changed(), lambda _: self._index_changed()
+            lambda: api.remove_photos(ids), lambda _: self._after_trash(), lambda _: self._after_trash()
         )
+
+    def _after_trash(self) -> None:
+        """Trashed photos are out of the index: the views read it again, the copies or the results
+        on show too (in place)."""
+        self._index_changed()
+        if self.results.copies_listed:
+            self.find_copies()
+        elif self.search.has_query():
+            self.run_query(quiet=True)
 
     def _index_changed(self) -> None:
         """Photos left the index (trashed, a folder removed, an exclusion): every view reads it again."""

@@ -72,9 +72,12 @@ def _looks_like(record: PhotoRecord) -> str:
     return f"\nLooks like: {seen}" if seen else ""
 
 
-def tooltip(match: Match) -> str:
+def tooltip(match: Match, among_copies: bool = False) -> str:
+    """A tile's tooltip; ``among_copies``: the grid lists the library's copies, not a query's answer."""
     caption = match.photo.caption or "not captioned yet"
-    copy = " · a copy of the query photo" if match.near_duplicate else ""
+    copy = (
+        " · one of a group of copies" if among_copies else " · a copy of the query photo"
+    ) * match.near_duplicate
     name = Path(match.photo.path).name
     return f"{caption}{_looks_like(match.photo)}\n{name} · {strength_text(match.strength)}{copy}"
 
@@ -126,7 +129,12 @@ class PhotoGridModel(QAbstractListModel):
 
     def tooltip_of(self, photo: int) -> str:
         match = self.match_of(photo)
-        return tooltip(match) if match is not None else Path(self.path_of(photo)).name
+        return tooltip(match, self.copies_listed) if match is not None else Path(self.path_of(photo)).name
+
+    @property
+    def copies_listed(self) -> bool:
+        """The grid lists the library's groups of copies (File > Find copies), not a query's answer."""
+        return False
 
     # the row layout
 
@@ -262,18 +270,29 @@ class ResultsModel(PhotoGridModel):
     def __init__(self, loader: ThumbnailLoader, parent: QObject | None = None) -> None:
         super().__init__(loader, parent)
         self._all: list[Match] = []
+        self._copies = False
         self._matches: list[Match] = []
 
     def set_matches(
-        self, matches: Sequence[Match], shown: int | None = None, groups: Sequence[tuple[str, int]] = ()
+        self,
+        matches: Sequence[Match],
+        shown: int | None = None,
+        groups: Sequence[tuple[str, int]] = (),
+        copies: bool = False,
     ) -> None:
-        """Show ``matches`` (the first ``shown`` of them until ``show_more``), with optional headers."""
+        """Show ``matches`` (the first ``shown`` of them until ``show_more``), with optional headers;
+        ``copies``: they are the library's groups of copies."""
         self.loader.forget_pending()  # the old rows' queued loads are no longer wanted
         self.beginResetModel()
+        self._copies = copies
         self._all = list(matches)
         self._matches = self._all[: len(self._all) if shown is None else max(0, shown)]
         self._layout(len(self._matches), [g for g in groups if g[1] < len(self._matches)])
         self.endResetModel()
+
+    @property
+    def copies_listed(self) -> bool:
+        return self._copies
 
     def hidden(self) -> int:
         """How many weaker matches ``show_more`` would add."""
@@ -281,7 +300,7 @@ class ResultsModel(PhotoGridModel):
 
     def show_more(self) -> None:
         if self.hidden():
-            self.set_matches(self._all)
+            self.set_matches(self._all, copies=self._copies)
 
     def matches(self) -> list[Match]:
         return list(self._matches)

@@ -177,13 +177,15 @@ class ResultsPresenter(QObject):
         """Every group of near-duplicate photos, one header per group."""
         matches = copies.matches
         self.status.clearMessage()
-        self.results.set_matches(matches, groups=[(g.label, g.start) for g in copies.groups])
+        scrolled = self.view.verticalScrollBar().value() if self.results.copies_listed else 0
+        self.results.set_matches(matches, groups=[(g.label, g.start) for g in copies.groups], copies=True)
         self.more_bar.hide()
         if matches:
             self.pages.setCurrentWidget(self.view)
             self.detail.set_model(self.results)
             groups, photos = plural(len(copies.groups), "group"), plural(len(matches), "photo")
             self.label.setText(f"{groups} of copies ({photos})")
+            self.view.verticalScrollBar().setValue(scrolled)  # listed again (one trashed): the same place
         else:
             self.label.setText("No copies")
             self.pages.show_message(

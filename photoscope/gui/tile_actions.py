@@ -152,11 +152,17 @@ class TileActions(QObject):
         found = [(grid.id_of(p), grid.path_of(p)) for p in (grid.photo_at(r) for r in self.rows())]
         if not found:
             return
-        what = Path(found[0][1]).name if len(found) == 1 else f"these {len(found):,} photos"
+        one = len(found) == 1
+        what = Path(found[0][1]).name if one else f"these {len(found):,} photos"
+        leave = (
+            "It leaves the library; the trash can give it back."
+            if one
+            else ("They leave the library; the trash can give them back.")
+        )
         answer = QMessageBox.question(
             self.parent_widget,
             "Move to trash",
-            f"Move {what} to the trash?\n\nThey leave the library; the trash can give them back.",
+            f"Move {what} to the trash?\n\n{leave}",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
