@@ -444,3 +444,25 @@ def test_a_subfolder_renamed_while_the_window_is_open_is_followed_by_the_results
     )
     qtbot.waitUntil(lambda: any(n.startswith("Paris trip 2019") for n in folder_names()), timeout=20_000)
     assert not any(n.startswith("Paris 2019") for n in folder_names())
+
+
+def test_the_photos_that_could_not_be_read_are_listed_with_why(qtbot, make_window, tmp_path, gui_model) -> None:
+    """The GUI walk of stop 40: "2 could not be read" in the status bar and the library dialog,
+    with no way in the window to learn which files or why (only `photoscope status` said)."""
+    from photos import write_text
+
+    photos, db = tmp_path / "Photos", tmp_path / "library.db"
+    write_shapes(photos, per_kind=1)
+    write_text(photos / "recipe.jpg")
+    with Photoscope(db, model=gui_model) as api:
+        api.add_folder(photos)
+        api.scanner().scan()
+        api.indexer(thumbnails=False).run()
+    window = make_window(db)
+    button = window.index_status.problems_button
+    qtbot.waitUntil(button.isVisible, timeout=20_000)
+    assert "1 could not be read" in window.index_status.label.text()
+    button.click()
+    qtbot.waitUntil(lambda: window.unreadable_dialog is not None and window.unreadable_dialog.isVisible())
+    listed = window.unreadable_dialog.listing.toPlainText()
+    assert str(photos / "recipe.jpg") in listed and "not an image" in listed.lower(), listed

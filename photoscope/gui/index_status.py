@@ -45,6 +45,7 @@ def describe_counts(counts: dict[str, int]) -> str:
 class IndexStatus(QWidget):
     pause_toggled = Signal(bool)  # True: pause
     changed = Signal()  # new progress or counts: whether photos wait to be indexed may have changed
+    problems_requested = Signal()  # "Which?": list the photos that could not be read
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,6 +60,11 @@ class IndexStatus(QWidget):
         self.pause_button.setCheckable(True)
         self.pause_button.toggled.connect(self._toggled)
         self.pause_button.hide()
+        self.problems_button = QToolButton()
+        self.problems_button.setText("Which?")
+        self.problems_button.setToolTip("List the photos that could not be read, and why")
+        self.problems_button.clicked.connect(self.problems_requested)
+        self.problems_button.hide()
         self.last: Progress | None = None
         self.waiting = 0  # photos waiting to be indexed, at the last count
         self._resting: str | None = None  # the text shown, when it stays (not progress, not "Adding …")
@@ -66,6 +72,7 @@ class IndexStatus(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.label)
+        layout.addWidget(self.problems_button)
         layout.addWidget(self.bar)
         layout.addWidget(self.pause_button)
 
@@ -76,6 +83,7 @@ class IndexStatus(QWidget):
         self.pause_button.setVisible(running or self.pause_button.isChecked())
         self.bar.setRange(0, max(1, progress.total))
         self.bar.setValue(progress.done)
+        self.problems_button.setVisible(progress.errors > 0)
         if running:
             paused = " (paused)" if self.pause_button.isChecked() else ""
             self.show_text(describe_progress(progress) + paused)
@@ -91,6 +99,7 @@ class IndexStatus(QWidget):
         self.waiting = counts.get("pending", 0)
         if self.last is None or self.last.done >= self.last.total:
             self._rest(describe_counts(counts))
+            self.problems_button.setVisible(counts.get("error", 0) > 0)
         self.changed.emit()
 
     def show_offline(self, folders: list[str]) -> None:

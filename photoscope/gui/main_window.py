@@ -62,6 +62,7 @@ from photoscope.gui.tasks import Relay, TaskRunner
 from photoscope.gui.thumbnail_loader import ThumbnailLoader
 from photoscope.gui.tile_actions import TileActions
 from photoscope.gui.timeline_reader import TimelineReader
+from photoscope.gui.unreadable_dialog import UnreadableDialog
 from photoscope.gui.wording import (
     NothingFound,
     back_action_text,
@@ -155,6 +156,7 @@ class MainWindow(QMainWindow):
         self.detail = DetailView(self.timeline, self.io, self)
         self.actions_ = TileActions(self.grid, self.settings, self)
         self._build_controllers()
+        self.unreadable_dialog: UnreadableDialog | None = None  # made when first asked for
         self.library_dialog = LibraryDialog(lambda: self.api, self.runner, self)
         self.words = WordsPanel(lambda: self.api, self.runner, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.words)
@@ -262,6 +264,7 @@ class MainWindow(QMainWindow):
         self.tile_slider.valueChanged.connect(self._set_tile_size)
         self.index_status.pause_toggled.connect(self._pause)
         self.index_status.changed.connect(self.presenter.explain_empty_again)
+        self.index_status.problems_requested.connect(self.show_unreadable)
         self.relay.fired.connect(self._on_progress)
         self.index_failures.fired.connect(self._indexing_stopped)
         self.changes.fired.connect(self._library_changed)
@@ -428,6 +431,15 @@ class MainWindow(QMainWindow):
     def _refresh_counts(self) -> None:
         if self.api is not None:
             self.runner.submit(self.api.status, self.index_status.show_counts, key="counts")
+
+    def show_unreadable(self) -> None:
+        """The photos that could not be read, each with why (the status bar's "Which?")."""
+        api = self.api
+        if api is None:
+            return
+        if self.unreadable_dialog is None:
+            self.unreadable_dialog = UnreadableDialog(self)
+        self.runner.submit(api.errors, self.unreadable_dialog.show_files, key="unreadable")
 
     def show_library(self) -> None:
         self.library_dialog.refresh()
