@@ -446,7 +446,9 @@ def test_a_subfolder_renamed_while_the_window_is_open_is_followed_by_the_results
     assert not any(n.startswith("Paris 2019") for n in folder_names())
 
 
-def test_the_photos_that_could_not_be_read_are_listed_with_why(qtbot, make_window, tmp_path, gui_model) -> None:
+def test_the_photos_that_could_not_be_read_are_listed_with_why(
+    qtbot, make_window, tmp_path, gui_model
+) -> None:
     """The GUI walk of stop 40: "2 could not be read" in the status bar and the library dialog,
     with no way in the window to learn which files or why (only `photoscope status` said)."""
     from photos import write_text

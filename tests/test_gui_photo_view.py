@@ -154,3 +154,32 @@ def test_the_photo_view_says_when_the_file_is_missing(
     qtbot.waitUntil(lambda: "missing" in detail.full.text(), timeout=10_000)
     assert detail.full.text() != "Loading…"
     assert not detail.note.isVisible() or said not in detail.note.text()  # audit: it was said twice
+
+
+def test_open_on_a_missing_file_says_the_file_is_missing(
+    qtbot: Any, make_window: WindowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gui_model: Any
+) -> None:
+    """The GUI walk of stop 40: Open on a photo whose file was gone said "no application handles
+    it"; and the photo chooser opened on a folder that no longer existed."""
+    from gui_support import write_shapes
+
+    from photoscope.api import Photoscope
+
+    photos, db = tmp_path / "Photos", tmp_path / "library.db"
+    write_shapes(photos, per_kind=1)
+    with Photoscope(db, model=gui_model) as api:
+        api.add_folder(photos)
+        api.scanner().scan()
+        api.indexer(thumbnails=False).run()
+    window = make_window(db)
+    window.settings.setValue("library/last_folder", str(tmp_path / "Phone Backup"))  # gone since
+    assert Path(window.folder_keeper.last_folder()).is_dir()
+    timeline_ready(qtbot, window)
+    open_photo(qtbot, window, 0)
+    assert window.api is not None
+    window.api.stop_background()  # no scan takes the photo out while the view shows it
+    monkeypatch.setattr(desktop, "open_file", lambda path: False)  # nothing opens what is not there
+    Path(window.detail.path()).unlink()
+    window.detail.open_button.click()
+    said = window.statusBar().currentMessage()
+    assert "the file is missing" in said and "no application" not in said, said

@@ -26,7 +26,7 @@ from photoscope.gui.results_model import PhotoGridModel, ResultsModel, TimelineM
 from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.thumbnail_loader import decode_photo
 from photoscope.gui.tile_actions import COPY_PATH_KEY, FIND_SIMILAR_KEY, OPEN_KEY, SHOW_IN_FOLDER_KEY
-from photoscope.gui.wording import taken_field
+from photoscope.gui.wording import not_done_message, taken_field
 from photoscope.wording import concepts_in_words
 
 if TYPE_CHECKING:
@@ -432,4 +432,4 @@ class DetailView(QDialog):
 
     def _report(self, ok: bool, what: str) -> None:
         if not ok:
-            self.status_message.emit(f"Could not {what} {self.path()}: no application handles it")
+            self.status_message.emit(not_done_message(what, self.path()))

@@ -4,6 +4,7 @@ the filter's subfolders, read once the window is idle."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,8 +48,10 @@ class FolderKeeper(QObject):
         self._choices_waiting = False  # the folder filter's subfolders, read once the network is in
 
     def last_folder(self) -> str:
-        """Where the file choosers open: the folder added last, else the Pictures folder."""
-        return str(self.settings.value("library/last_folder", "") or pictures_folder() or Path.home())
+        """Where the file choosers open: the folder added last, else the Pictures folder (a folder
+        gone since, a drive unplugged, is passed over: the chooser opened on its name)."""
+        places = (str(self.settings.value("library/last_folder", "") or ""), pictures_folder())
+        return next((str(p) for p in places if p and os.path.isdir(p)), str(Path.home()))
 
     def choose_and_add(self) -> None:
         path = choose_folder(self._window, self.last_folder())

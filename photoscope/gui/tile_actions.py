@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 from photoscope.gui import desktop
 from photoscope.gui.results_model import PhotoGridModel
 from photoscope.gui.results_view import ResultsView
-from photoscope.gui.wording import plural
+from photoscope.gui.wording import not_done_message, plural
 
 # The Photo menu's keys, the grids' and the photo view's alike.
 OPEN_KEY, SHOW_IN_FOLDER_KEY, COPY_PATH_KEY, FIND_SIMILAR_KEY = (
@@ -119,7 +119,7 @@ class TileActions(QObject):
     def _show_in_folder(self) -> None:
         for path in self.paths()[:1]:
             if not desktop.show_in_folder(path):
-                self.status_message.emit(f"Could not show {path}: no file manager handles it")
+                self.status_message.emit(not_done_message("show", path, "file manager"))
 
     def _copy(self) -> None:
         """The files (a file manager pastes them), with their paths as text."""

@@ -244,6 +244,14 @@ def results_message(results: Results, link: Link | None = None) -> str:
     return " ".join(m for m in [unknown_words_message(results.unknown_words, link), *notes] if m)
 
 
+def not_done_message(verb: str, path: str, handler: str = "application") -> str:
+    """Why the desktop did not ``verb`` ("open", "show") a photo: its file is gone, else no
+    ``handler`` (an application, a file manager) took it."""
+    if not os.path.lexists(path):
+        return f"Could not {verb} {path}: the file is missing (deleted, moved, or its drive unplugged)"
+    return f"Could not {verb} {path}: no {handler} handles it"
+
+
 def narrowed_to(filters: Filters | None) -> str:
     """What a listing is narrowed to, after its count: " in Trip", " taken 2024-06-01 to
     2024-08-31", " in Trip taken from 2024-06-01"; "" for none."""
