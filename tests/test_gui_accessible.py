@@ -8,6 +8,7 @@ the two photo grids had no name (a tooltip is only their description), so a scre
 from __future__ import annotations
 
 from gui_support import unnamed_controls
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 
@@ -41,3 +42,25 @@ def test_the_photo_view_library_dialog_and_words_panel_name_their_controls(
         "words": unnamed_controls(window.words),
     }
     assert unnamed == {"photo view": [], "library": [], "words": []}
+
+
+def test_f1_lists_every_key_the_window_answers(qtbot, make_window, library_db) -> None:  # type: ignore[no-untyped-def]
+    """The GUI walk of stop 40: the Help menu held only "About"; no list of keys anywhere."""
+    from gui_support import press
+
+    window = make_window(library_db)
+    window.activateWindow()
+    window.search.edit.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.search.edit)
+    press(qtbot, Qt.Key.Key_F1)
+    dialog = window.keys_dialog
+    assert dialog is not None and dialog.isVisible()
+    listed = dialog.text.toPlainText()
+    for key, what in (
+        ("Ctrl+Shift+F", "Find similar"),  # a menu item's, read from the menu bar
+        ("Ctrl+Shift+D", "Find copies in the library"),
+        ("Ctrl+Enter", "added term"),  # one no menu shows
+        ("Esc", "leave the whole query"),
+    ):
+        assert any(k == key and what in w for _, k, w in dialog.rows), (key, what, dialog.rows)
+        assert key in listed and what in listed

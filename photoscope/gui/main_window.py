@@ -46,6 +46,7 @@ from photoscope.gui.detail_view import DetailView
 from photoscope.gui.elided_label import ElidedLabel
 from photoscope.gui.folder_keeper import FolderKeeper
 from photoscope.gui.index_status import IndexStatus
+from photoscope.gui.keys_dialog import KeysDialog
 from photoscope.gui.launch_order import LaunchOrder
 from photoscope.gui.library_dialog import LibraryDialog
 from photoscope.gui.library_opener import LibraryOpener
@@ -157,6 +158,7 @@ class MainWindow(QMainWindow):
         self.actions_ = TileActions(self.grid, self.settings, self)
         self._build_controllers()
         self.unreadable_dialog: UnreadableDialog | None = None  # made when first asked for
+        self.keys_dialog: KeysDialog | None = None
         self.library_dialog = LibraryDialog(lambda: self.api, self.runner, self)
         self.words = WordsPanel(lambda: self.api, self.runner, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.words)
@@ -738,6 +740,12 @@ class MainWindow(QMainWindow):
     def focus_search(self) -> None:
         self.search.edit.setFocus()
         self.search.edit.selectAll()
+
+    def show_keys(self) -> None:
+        """Help > Keys: every key the window answers (``KeysDialog``)."""
+        if self.keys_dialog is None:
+            self.keys_dialog = KeysDialog(self.menuBar(), self)
+        self.keys_dialog.show_keys()
 
     def show_about(self) -> None:
         api = self.api

@@ -47,6 +47,7 @@ def build_menus(window: MainWindow) -> None:
     add_action(view_menu, "&Larger tiles", lambda: window.step_tiles(+32), QKeySequence.StandardKey.ZoomIn)
     add_action(view_menu, "&Smaller tiles", lambda: window.step_tiles(-32), QKeySequence.StandardKey.ZoomOut)
     help_menu = bar.addMenu("&Help")
+    add_action(help_menu, "&Keys", window.show_keys, QKeySequence.StandardKey.HelpContents)
     add_action(help_menu, "&About Photoscope", window.show_about)
 
 
