@@ -69,9 +69,14 @@ def test_library_dialog_lists_adds_and_removes_folders(
     assert "24 photos indexed" in dialog.summary.text()
     extra = tmp_path / "More"
     write_shapes(extra, per_kind=1, seed=40)
+    dialog.note.setText("6 photos came back")  # what an earlier change said
     with qtbot.waitSignal(window.folders_changed, timeout=10_000):
         window.folder_keeper.add(extra)
     qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 2)
+    # The GUI walk of stop 40: the dialog kept saying what the change before did, its choice on
+    # the folder before.
+    qtbot.waitUntil(lambda: dialog.tree.currentItem().text(0) == str(extra))
+    assert dialog.note.text() == f"Watching {extra}: its photos are being indexed."
     assert window.search.folder_combo.count() == 3
     # Indexing the new folder runs in the background and reports in the status bar.
     qtbot.waitUntil(

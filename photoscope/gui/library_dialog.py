@@ -50,6 +50,7 @@ class LibraryDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.api, self.runner = api, runner
+        self._choose: str | None = None  # the folder to choose at the next listing (one just added)
         self.setWindowTitle("Library")
         self.tree = QTreeWidget()
         self.tree.setAccessibleName("Watched folders and their exclusions")
@@ -97,6 +98,8 @@ class LibraryDialog(QDialog):
         folders, counts, rules, hidden = result
         self.exclusions.show_hidden(hidden)
         chosen = [item.data(0, Qt.ItemDataRole.UserRole) for item in self.tree.selectedItems()]
+        if self._choose is not None:
+            chosen, self._choose = [self._choose], None
         self.tree.clear()
         for folder in folders:
             item = QTreeWidgetItem(folder_row(folder))
@@ -113,6 +116,14 @@ class LibraryDialog(QDialog):
             self.tree.setCurrentItem(first)
         none = "No folders watched yet: add the folders that hold your photos."
         self.summary.setText(describe_counts(counts) if folders else none)
+
+    def folder_added(self, path: str, note: str) -> None:
+        """A folder was added (here or from the File menu): it is the one chosen, and the note
+        says what adding it did."""
+        self._choose = path
+        self.note.setText(note or f"Watching {path}: its photos are being indexed.")
+        if self.isVisible():
+            self.refresh()  # else when it shows
 
     def _remove_selected(self) -> None:
         items = self.tree.selectedItems()

@@ -415,13 +415,11 @@ class MainWindow(QMainWindow):
         note = folder_added_note(folder)
         if note:
             self.statusBar().showMessage(note, 15000)
-            self.library_dialog.note.setText(note)
+        self.library_dialog.folder_added(folder.path, note)
         self._refresh_counts()
         self.start_background()
         self.reload_timeline()
         self._show_idle()
-        if self.library_dialog.isVisible():
-            self.library_dialog.refresh()
 
     def _network_in(self) -> bool:
         return self.worker is not None or (self.api is not None and self.api.model_ready)
