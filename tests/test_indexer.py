@@ -508,3 +508,32 @@ def test_a_copy_of_a_photo_another_model_indexed_is_encoded(
     counting = CountingModel(model)
     _worker(library, counting, tmp_path, redo_other_models=False).run()
     assert counting.embedded == 1  # its vectors do not mix with this model's
+
+
+def test_a_photo_that_could_not_be_read_for_now_is_tried_again_at_the_next_full_scan(
+    library: Library, pictures: Path, counting: CountingModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A photo that could not be read for now (no permission, a drive's error, a decoder this install
+    # lacked) stayed an error until its file changed: a chmod or a plugged-in drive never brought it
+    # into the index. What was read and is no photo is not tried again.
+    write_photo(pictures / "locked.jpg", 1)
+    write_text(pictures / "notes.jpg")
+    Scanner(library).scan()
+    load = indexer.load_photo
+
+    def locked(path: str, **options: object) -> Image.Image:
+        if path.endswith("locked.jpg"):
+            raise PermissionError(13, "Permission denied", path)
+        return load(path, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(indexer, "load_photo", locked)
+    assert _worker(library, counting, tmp_path).run().errors == 2
+    monkeypatch.setattr(indexer, "load_photo", load)  # the permission given back (no file changed)
+    Scanner(library).scan([str(pictures / "notes.jpg")])  # a watcher's scan of some paths: not yet
+    assert library.counts()["error"] == 2
+    report = Scanner(library).scan()  # a whole folder's (the app's start, `photoscope index`)
+    assert report.retried == 1 and library.counts() == {"pending": 1, "indexed": 0, "error": 1}
+    result = _worker(library, counting, tmp_path).run()
+    assert (result.indexed, result.errors) == (1, 0)
+    assert [path for path, _ in library.errors()] == [str(pictures / "notes.jpg")]
+    assert Scanner(library).scan().retried == 0  # no photo is no photo next time either

@@ -733,6 +733,17 @@ class Library:
             )
         return entries
 
+    def try_errors_again(self, folder_ids: Sequence[int]) -> int:
+        """Make the photos of these folders that could not be read for now (``FailedPhoto``'s not
+        ``not_a_photo``) pending again; returns how many."""
+        with self._transaction() as cur:
+            cur.execute(
+                "UPDATE photos SET status = 'pending' WHERE status = 'error' AND try_again = 1"
+                " AND folder_id IN (SELECT value FROM json_each(?))",
+                (_json_ids(folder_ids),),
+            )
+            return cur.rowcount
+
     def pending_count(self) -> int:
         rows = self._query(
             "SELECT count(*) FROM photos p JOIN folders f ON f.id = p.folder_id"
@@ -802,9 +813,16 @@ class Library:
             for result in batch:
                 if isinstance(result, FailedPhoto):
                     cur.execute(
-                        "UPDATE photos SET status = 'error', error = ?, indexed_at = ?"
+                        "UPDATE photos SET status = 'error', error = ?, indexed_at = ?, try_again = ?"
                         " WHERE id = ? AND size = ? AND mtime = ?",
-                        (result.error, stamp, result.id, result.size, result.mtime),
+                        (
+                            result.error,
+                            stamp,
+                            int(not result.not_a_photo),
+                            result.id,
+                            result.size,
+                            result.mtime,
+                        ),
                     )
                     if cur.rowcount == 1 and result.not_a_photo:  # no match for what is not there
                         self._forget_description(cur, result.id)

@@ -69,12 +69,13 @@ class ScanReport:
     absent_mounts: list[str] = field(default_factory=list)  # unplugged drives inside watched folders
     away_links: list[str] = field(default_factory=list)  # links to nothing now, whose photos were kept
     restored: int = 0  # of ``added``, those a stash wrote back as indexed (nothing to encode again)
+    retried: int = 0  # photos that could not be read for now, pending again (a whole folder scanned)
     arrived: list[tuple[str, str]] = field(default_factory=list)  # (offline folder, where its photos are)
 
     @property
     def queued(self) -> int:
         """Photos this scan gave the worker to do."""
-        return len(self.added) + self.changed
+        return len(self.added) + self.changed + self.retried
 
     @property
     def anything(self) -> bool:
@@ -83,6 +84,8 @@ class ScanReport:
     def summary(self) -> str:
         parts = [f"{len(self.added)} new", f"{self.changed} changed", f"{self.moved} moved"]
         parts += [f"{len(self.removed)} removed", f"{self.unchanged} unchanged"]
+        if self.retried:
+            parts.append(f"{self.retried} that could not be read tried again")
         return ", ".join(parts)
 
 
@@ -232,9 +235,10 @@ class Scanner:
             + [(display_path(p), AWAY) for p in report.away_links]
             + sweep.skipped,
         )
-        for target, folder in chosen:
-            if target == folder.path and folder.path not in report.offline:
-                self.library.mark_scanned(folder.id)
+        whole = [f.id for t, f in chosen if t == f.path and f.path not in report.offline]
+        for folder_id in whole:
+            self.library.mark_scanned(folder_id)
+        report.retried = self.library.try_errors_again(whole)  # read for now: perhaps readable now
         return report
 
     def _linking_into(self, roots: list[str], online: list[Folder]) -> list[tuple[str, Folder]]:

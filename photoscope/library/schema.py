@@ -187,6 +187,16 @@ def _v10_ids_never_reused(db: sqlite3.Connection) -> None:
     )
 
 
+def _v11_errors_tried_again(db: sqlite3.Connection) -> None:
+    """Whether a photo that could not be indexed is tried again at the next scan of its whole
+    folder: 1 when it could not be read for now (no permission, a drive's error, a decoder this
+    install lacked), 0 when its bytes were read and are no photo. Before, it stayed an error until its
+    file changed, which a permission given back or a plugin installed does not do. Errors from
+    before this version are tried again once (their kind was not kept)."""
+    db.execute("ALTER TABLE photos ADD COLUMN try_again INTEGER NOT NULL DEFAULT 0")
+    db.execute("UPDATE photos SET try_again = 1 WHERE status = 'error'")
+
+
 # One step per schema version, applied in order; never edit a released step, append a new one.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_initial,
@@ -199,4 +209,5 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v8_folder_drive,
     _v9_camel_case_words,
     _v10_ids_never_reused,
+    _v11_errors_tried_again,
 ]
