@@ -75,6 +75,7 @@ class IndexStatus(QWidget):
         layout.addWidget(self.problems_button)
         layout.addWidget(self.bar)
         layout.addWidget(self.pause_button)
+        layout.addStretch(1)  # "Which?" beside the count it is about, not at the far end
 
     def show_progress(self, progress: Progress) -> None:
         self.last = progress
