@@ -6,6 +6,9 @@ Builds a synthetic library (``synthetic_library``, reused when the file is there
 API's filter step (``Searching._allowed``) for a folder, a year of dates taken (the date taken,
 else the file's time, as the timeline files photos) and both: each search under a filter, every
 keystroke in the window's search box, pays it once. Prints the median and the slowest run.
+
+Then the library view under the same filters (``Browsing.timeline``, newest first, by month; read
+off the window's thread), beside the whole library's: the filters narrow it too.
 """
 
 from __future__ import annotations
@@ -46,6 +49,17 @@ def main() -> None:
             count = 0 if allowed is None else len(allowed)
             median = statistics.median(runs)
             print(f"{name:16s} {count:7,} photos  median {median:6.1f} ms  max {max(runs):6.1f} ms")
+        for name, filters in {"whole library": None, **cases}.items():
+            runs = []
+            for _ in range(args.repeat):
+                start = time.perf_counter()
+                listed = app.timeline("newest", "month", filters=filters)
+                runs.append(1000 * (time.perf_counter() - start))
+            median = statistics.median(runs)
+            print(
+                f"timeline, {name:16s} {len(listed.ids):7,} photos  median {median:6.1f} ms"
+                f"  max {max(runs):6.1f} ms"
+            )
 
 
 if __name__ == "__main__":
