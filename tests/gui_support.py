@@ -37,6 +37,14 @@ def write_shapes(root: Path, per_kind: int = PER_KIND, seed: int = 10) -> list[P
     return paths
 
 
+def index_folder(db: Path, photos: Path, model: PhotoscopeModel) -> None:
+    """A library at ``db`` watching ``photos``, every photo in it indexed (no thumbnails)."""
+    with Photoscope(db, model=model) as api:
+        api.add_folder(photos)
+        api.scanner().scan()
+        api.indexer(thumbnails=False).run()
+
+
 @pytest.fixture(scope="session")
 def gui_model(trained_tiny: Path) -> PhotoscopeModel:
     """One model for every window: the encoder is loaded (and traced) once."""

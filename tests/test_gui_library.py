@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from gui_support import names, press, write_shapes
+from gui_support import index_folder, names, press, write_shapes
 from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -427,10 +427,7 @@ def test_a_subfolder_renamed_while_the_window_is_open_is_followed_by_the_results
 
     photos, db = tmp_path / "Photos", tmp_path / "library.db"
     write_shapes(photos / "Paris 2019", per_kind=1)
-    with Photoscope(db, model=gui_model) as api:
-        api.add_folder(photos)
-        api.scanner().scan()
-        api.indexer(thumbnails=False).run()
+    index_folder(db, photos, gui_model)
     window = make_window(db)
     combo = window.search.folder_combo
 
@@ -461,10 +458,7 @@ def test_the_photos_that_could_not_be_read_are_listed_with_why(
     photos, db = tmp_path / "Photos", tmp_path / "library.db"
     write_shapes(photos, per_kind=1)
     write_text(photos / "recipe.jpg")
-    with Photoscope(db, model=gui_model) as api:
-        api.add_folder(photos)
-        api.scanner().scan()
-        api.indexer(thumbnails=False).run()
+    index_folder(db, photos, gui_model)
     window = make_window(db)
     button = window.index_status.problems_button
     qtbot.waitUntil(button.isVisible, timeout=20_000)

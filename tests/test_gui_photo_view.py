@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gui_support import WindowFactory, press
+from gui_support import WindowFactory, index_folder, press, write_shapes
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from synthetic import shape_photo
@@ -161,16 +161,10 @@ def test_open_on_a_missing_file_says_the_file_is_missing(
 ) -> None:
     """The GUI walk of stop 40: Open on a photo whose file was gone said "no application handles
     it"; and the photo chooser opened on a folder that no longer existed."""
-    from gui_support import write_shapes
-
-    from photoscope.api import Photoscope
 
     photos, db = tmp_path / "Photos", tmp_path / "library.db"
     write_shapes(photos, per_kind=1)
-    with Photoscope(db, model=gui_model) as api:
-        api.add_folder(photos)
-        api.scanner().scan()
-        api.indexer(thumbnails=False).run()
+    index_folder(db, photos, gui_model)
     window = make_window(db)
     window.settings.setValue("library/last_folder", str(tmp_path / "Phone Backup"))  # gone since
     assert Path(window.folder_keeper.last_folder()).is_dir()
