@@ -537,3 +537,49 @@ def test_a_photo_that_could_not_be_read_for_now_is_tried_again_at_the_next_full_
     assert (result.indexed, result.errors) == (1, 0)
     assert [path for path, _ in library.errors()] == [str(pictures / "notes.jpg")]
     assert Scanner(library).scan().retried == 0  # no photo is no photo next time either
+
+
+def test_a_photo_that_only_begins_and_ends_like_an_indexed_one_is_encoded(
+    library: Library, pictures: Path, counting: CountingModel, tmp_path: Path
+) -> None:
+    """The review of stop 40: two scans of one size with white margins share their size and their
+    first and last 64 KiB (the partial hash): the second took the first's caption, vectors and
+    thumbnail, never decoded. A copy's bytes are compared whole before it takes an entry."""
+
+    def scan_like(path: Path, seed: int) -> None:
+        pixels = np.full((600, 800, 3), 255, np.uint8)  # white margins
+        pixels[100:500, 100:700] = np.random.default_rng(seed).integers(0, 255, (400, 600, 3), dtype=np.uint8)
+        Image.fromarray(pixels).save(path)
+
+    scan_like(pictures / "scan1.bmp", 1)
+    Scanner(library).scan()
+    _worker(library, counting, tmp_path).run()
+    scan_like(pictures / "scan2.bmp", 2)
+    Scanner(library).scan()
+    _worker(library, counting, tmp_path).run()
+    assert counting.embedded == 2
+    ids = _by_path(library)
+    _, latents = library.load_vectors(
+        "latent", ids=[ids[str(pictures / n)] for n in ("scan1.bmp", "scan2.bmp")]
+    )
+    assert not (latents[0] == latents[1]).all()
+
+
+def test_a_paused_worker_takes_no_copies_until_it_resumes(
+    library: Library, pictures: Path, counting: CountingModel, tmp_path: Path
+) -> None:
+    """The review of stop 40: copies were written at the start of a run whatever the pause said."""
+    write_photo(pictures / "a.jpg", 1)
+    Scanner(library).scan()
+    _worker(library, counting, tmp_path).run()
+    shutil.copy(pictures / "a.jpg", pictures / "b.jpg")
+    Scanner(library).scan()
+    worker = _worker(library, counting, tmp_path)
+    worker.pause()
+    run = threading.Thread(target=worker.run)
+    run.start()
+    time.sleep(0.5)
+    assert library.counts()["pending"] == 1
+    worker.resume()
+    run.join(10)
+    assert library.counts() == {"pending": 0, "indexed": 2, "error": 0} and counting.embedded == 1

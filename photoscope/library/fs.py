@@ -332,6 +332,22 @@ def partial_hash(path: str, size: int | None = None) -> str:
     return digest.hexdigest()
 
 
+def same_bytes(path: str, other: str, chunk: int = 1 << 20) -> bool:
+    """Whether two regular files hold the same bytes, read whole (up to the first difference);
+    False when either cannot be read. The partial hash says two files begin and end alike: scans
+    of one size with white margins do, and are different photos."""
+    try:
+        with open_regular(path) as f, open_regular(other) as g:
+            while True:
+                a, b = f.read(chunk), g.read(chunk)
+                if a != b:
+                    return False
+                if not a:
+                    return True
+    except OSError:
+        return False
+
+
 # --- mount points ------------------------------------------------------------------------------------
 
 

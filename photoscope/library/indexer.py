@@ -47,6 +47,7 @@ from PIL import Image
 
 from photoscope.config import ResourceMissing
 from photoscope.library.db import Library
+from photoscope.library.fs import same_bytes
 from photoscope.library.photos import (
     DEFAULT_DECODE_BUDGET,
     DEFAULT_MAX_PIXELS,
@@ -339,22 +340,27 @@ class IndexWorker:
                 future.cancel()
 
     def _take_copies(self, tracker: _Tracker) -> int:
-        """Give each pending copy of a photo this model indexed (the same bytes: a folder copied in,
-        an export's duplicates) that photo's entry and thumbnail, without decoding or encoding it;
-        returns how many were taken."""
+        """Give each pending copy of a photo this model indexed (the same bytes, compared whole: a
+        folder copied in, an export's duplicates) that photo's entry and thumbnail, without decoding
+        or encoding it; returns how many were taken. A photo whose original cannot be read now (an
+        unplugged drive) or differs is indexed as any other."""
         version, after, taken = self.model.version, 0, 0
-        while not self._cancel.is_set() and (pairs := self.library.copies_waiting(version, after, _PAGE)):
+        while self._wait_unpaused() and (pairs := self.library.copies_waiting(version, after, _PAGE)):
             after = pairs[-1][0].id
             entries = self.library.index_entries(sorted({source for _, source in pairs}), version)
-            copies = {p.id: (p, entries[s]) for p, s in pairs if s in entries}
-            batch = [replace(e, id=p.id, size=p.size, mtime=p.mtime) for p, e in copies.values()]
+            sources = {r.id: r.path for r in self.library.photos_by_ids(sorted(entries))}
+            copies = {
+                p.id: (p, entries[s], sources[s])
+                for p, s in pairs
+                if s in sources and same_bytes(sources[s], p.path)
+            }
+            batch = [replace(e, id=p.id, size=p.size, mtime=p.mtime) for p, e, _ in copies.values()]
             added = self.library.write_results(batch)
-            if self.thumbnails and added:
-                sources = {r.id: r.path for r in self.library.photos_by_ids([copies[i][1].id for i in added])}
-                for p, e in (copies[i] for i in added if copies[i][1].id in sources):
-                    copy_thumbnail(sources[e.id], e.mtime, p.path, p.mtime, self.thumbnail_root)
+            for p, e, source in (copies[i] for i in added if self.thumbnails):
+                copy_thumbnail(source, e.mtime, p.path, p.mtime, self.thumbnail_root)
             taken += len(batch)
-            self._tell(tracker, batch, added)
+            if batch:
+                self._tell(tracker, batch, added)
         return taken
 
     def _tell(
