@@ -620,6 +620,26 @@ def window_on_daily(make_window: WindowFactory, daily_db: Path) -> Iterator[Main
     yield make_window(daily_db)
 
 
+def test_a_ctrl_click_into_the_grid_selects_that_photo_alone(qtbot, make_window, daily_db) -> None:
+    """The review of stop 40: the grid selected its current photo whenever it got the focus, so a
+    first Ctrl+click from the search box selected the first photo too (Delete would trash both)."""
+    window = make_window(daily_db)
+    browse_ready(qtbot, window)
+    window.activateWindow()
+    press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(QApplication.focusWidget(), "circle")
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        press(qtbot, Qt.Key.Key_Return)
+    view = window.view
+    assert window.results.rowCount() >= 3 and view.currentIndex().row() == 0  # as a new answer starts
+    rect = view.visualRect(window.results.index(2))
+    qtbot.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, rect.center()
+    )
+    assert QApplication.focusWidget() is view
+    assert sorted(i.row() for i in view.selectedIndexes()) == [2]
+
+
 def test_browse_query_detail_next_similar_and_back(qtbot, window_on_daily: MainWindow) -> None:
     window = window_on_daily
     browse_ready(qtbot, window)  # browse: the timeline first

@@ -258,11 +258,13 @@ class ResultsView(QListView):
         self._fit_columns()
 
     def focusInEvent(self, event: QFocusEvent) -> None:
-        """The photo Enter opens is drawn as selected when the grid gets the keyboard (a new
-        answer starts with none selected, the first one current)."""
+        """The photo Enter opens is drawn as selected when the keyboard brings the focus to the
+        grid (a new answer starts with none selected, the first one current); a click selects what
+        it clicks, nothing more (a first Ctrl+click selected the first photo too)."""
         super().focusInEvent(event)
         current = self.currentIndex()
-        if current.isValid() and not self.selectionModel().hasSelection():
+        by_mouse = event.reason() == Qt.FocusReason.MouseFocusReason
+        if current.isValid() and not by_mouse and not self.selectionModel().hasSelection():
             self.selectionModel().select(current, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
