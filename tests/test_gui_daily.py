@@ -368,6 +368,40 @@ def test_trashing_a_copy_keeps_the_copies_listing(
         shutil.move(kept, path)
 
 
+def test_all_photos_or_escape_leave_the_copies_listing(qtbot, make_window, daily_db) -> None:
+    """The review of stop 40: over the library's copies, View > All photos (Ctrl+Home) and Escape
+    did nothing: the copies had already emptied the query, so there was nothing to leave."""
+    window = make_window(daily_db)
+    browse_ready(qtbot, window)
+    with qtbot.waitSignal(window.results_shown, timeout=30_000):
+        window.find_copies()
+    window.browse_all()  # View > All photos
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.browse, timeout=10_000)
+    assert not window.results.copies_listed
+    with qtbot.waitSignal(window.results_shown, timeout=30_000):
+        window.find_copies()
+    window.activateWindow()
+    window.search.edit.setFocus()
+    press(qtbot, Qt.Key.Key_Escape)  # in the empty search box
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.browse, timeout=10_000)
+
+
+def test_an_empty_answer_left_behind_is_not_explained_again(qtbot, make_window, daily_db) -> None:
+    """The review of stop 40: a query that found nothing, cleared, was judged again over the library
+    view when a count came in ("Nothing found yet" under no query)."""
+    window = ungrouped_timeline(qtbot, make_window, daily_db)
+    window.search.date_to.set_value(date(2020, 1, 1))  # before every photo
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.pages.message, timeout=10_000)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.set_text("circle")
+    window.browse_all()
+    qtbot.waitUntil(lambda: not window.search.has_query(), timeout=10_000)
+    qtbot.wait(300)  # the narrowed library view, read again: no photo matches these filters
+    said = window.pages.message.text()
+    window.index_status.show_counts({"indexed": 11, "pending": 3, "error": 0})  # a count comes in
+    assert window.pages.message.text() == said and "Nothing found yet" not in said
+
+
 # --- 6. the tiles' context menu, multi-select -----------------------------------------------------------
 
 

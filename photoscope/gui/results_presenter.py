@@ -163,6 +163,7 @@ class ResultsPresenter(QObject):
     def clear(self) -> None:
         self.status.clearMessage()  # "Searching for …" of the query just cleared
         self.results.set_matches([])
+        self._empty = None  # its reason is no longer the grid's to give
 
     def show_failure(self, error: BaseException) -> None:
         self.clear()
@@ -175,6 +176,7 @@ class ResultsPresenter(QObject):
 
     def show_copies(self, copies: Copies) -> None:
         """Every group of near-duplicate photos, one header per group."""
+        self._empty = None
         matches = copies.matches
         self.status.clearMessage()
         scrolled = self.view.verticalScrollBar().value() if self.results.copies_listed else 0

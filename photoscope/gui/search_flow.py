@@ -86,11 +86,14 @@ class SearchFlow(QObject):
             self.status.showMessage(NOTHING_TO_GO_BACK_TO, 8000)
 
     def browse_all(self) -> None:
-        """Leave any query: the whole library, newest first."""
+        """Leave any query: the whole library, newest first (also from what no query shows: the
+        library's copies)."""
         self.state.forget()
         self.search.clear_photo()
         self.search.terms_bar.clear()
         self.search.edit.clear()
+        if not self.search.has_query():  # the query's own signals clear only what was a query's
+            self._clear()
 
     def set_aside(self) -> None:
         """Leave any query without showing the timeline: the grid is about to show something else."""

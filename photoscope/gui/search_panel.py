@@ -103,11 +103,11 @@ class _PastePhotoFilter(QObject):
                     self.panel.paste_photo()
                 event.accept()
                 return True
-            if event.key() == Qt.Key.Key_Escape and self.panel.has_query():
+            if event.key() == Qt.Key.Key_Escape:
                 if event.type() == QEvent.Type.KeyPress and self.panel.edit.text():
                     self.panel.edit.clear()  # as the box's clear button: the words go
                 elif event.type() == QEvent.Type.KeyPress:
-                    self.panel.leave_query.emit()  # then the chips and the photo: the timeline shows
+                    self.panel.leave_query.emit()  # then the chips, the photo, the copies: the library
                 event.accept()
                 return True
             if event.type() == QEvent.Type.ShortcutOverride and event.matches(
@@ -174,7 +174,7 @@ class SearchPanel(QWidget):
     photo_query = Signal(object)  # a PhotoQuery
     photo_cleared = Signal()
     filters_changed = Signal()
-    leave_query = Signal()  # Escape in an empty box: the whole query goes (its chips, its photo)
+    leave_query = Signal()  # Escape in an empty box: the whole query goes (chips, photo), the library shows
     choose_photo = Signal()
     terms_changed = Signal()  # the chips (extra terms of a combined query) changed
 
