@@ -124,6 +124,14 @@ def test_adding_a_subfolder_a_rule_leaves_out_says_which_rule(
     for sub, (why, what_to_do) in said.items():
         code, _, err = run(capsys, "folders", "add", str(parent / sub), "--db", db)
         assert code == 2 and why in err and what_to_do in err, (sub, err)
+    # The review: a pattern is said when it leaves out every photo there (`*.*` does, `?` does not).
+    assert run(capsys, "folders", "exclude", "--pattern", "trips/*.*", str(parent), "--db", db)[0] == 0
+    assert run(capsys, "folders", "exclude", "--pattern", "?", str(parent), "--db", db)[0] == 0
+    code, _, err = run(capsys, "folders", "add", str(parent / "trips"), "--db", db)
+    assert code == 2 and "left out by the pattern 'trips/*.*'" in err, err
+    (parent / "misc").mkdir()
+    code, _, err = run(capsys, "folders", "add", str(parent / "misc"), "--db", db)
+    assert code == 2 and "is already watched as part of" in err, err
 
 
 def test_index_explains_bad_paths(capsys: pytest.CaptureFixture[str], tmp_path: Path, pictures: Path) -> None:

@@ -31,7 +31,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
-from photoscope.library.fs import HIDDEN_ATTRIBUTES, hidden_by_attribute, is_under, normalize_path
+from photoscope.library.fs import (
+    HIDDEN_ATTRIBUTES,
+    PHOTO_EXTENSIONS,
+    hidden_by_attribute,
+    is_under,
+    normalize_path,
+)
 
 if TYPE_CHECKING:
     from photoscope.library.db import Library
@@ -173,12 +179,11 @@ class Rules:
             return None
         if excluded:
             return self._excluded_because(directory, root, below)
-        any_name = "\x01"  # a name no glob names but "*": a rule that leaves out every name in it
         pattern = next(
             (
                 r.pattern
                 for r in self.by_folder.get(root, ())
-                if r.kind == "pattern" and _matches(r.pattern.lower(), f"{below}/{any_name}"[1:], any_name)
+                if r.kind == "pattern" and _leaves_out_all(r, below)
             ),
             None,
         )
@@ -276,6 +281,14 @@ class Rules:
         found = here or (directory != root and is_under(parent, root) and self._ignored(parent, root))
         self._ignored_dirs[directory] = found
         return found
+
+
+def _leaves_out_all(rule: ExclusionRule, below: str) -> bool:
+    """Whether a glob rule leaves out every photo in the directory ``below`` its watched folder: it
+    matches a name no glob names but by wildcards, with each photo extension ("*.*" and
+    "Screenshots/*" do; "?" and "*.png" do not)."""
+    names = [f"\x01\x02{extension}" for extension in sorted(PHOTO_EXTENSIONS)]
+    return all(_matches(rule.pattern.lower(), f"{below}/{name}"[1:], name) for name in names)
 
 
 def _folders_up_to(directory: str, root: str) -> Iterator[str]:
