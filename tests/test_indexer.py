@@ -583,3 +583,28 @@ def test_a_paused_worker_takes_no_copies_until_it_resumes(
     worker.resume()
     run.join(10)
     assert library.counts() == {"pending": 0, "indexed": 2, "error": 0} and counting.embedded == 1
+
+
+def test_a_photo_arriving_as_another_with_its_beginning_and_end_goes_is_no_move(
+    library: Library, pictures: Path, counting: CountingModel, tmp_path: Path
+) -> None:
+    """The review of stop 40, for moves: a scan of one size with white margins deleted while another
+    arrives (its own file time) shares the partial hash: it was taken for a move, the new photo kept
+    the old one's caption and vectors. A move keeps its file's time (mv, a file manager), and files
+    small enough for the partial hash to hold whole move whatever their time."""
+
+    def scan_like(path: Path, seed: int, mtime: float) -> None:
+        pixels = np.full((600, 800, 3), 255, np.uint8)
+        pixels[100:500, 100:700] = np.random.default_rng(seed).integers(0, 255, (400, 600, 3), dtype=np.uint8)
+        Image.fromarray(pixels).save(path)
+        os.utime(path, (mtime, mtime))
+
+    scan_like(pictures / "scan1.bmp", 1, 1_600_000_000)
+    Scanner(library).scan()
+    _worker(library, counting, tmp_path).run()
+    (pictures / "scan1.bmp").unlink()
+    scan_like(pictures / "scan2.bmp", 2, 1_700_000_000)
+    report = Scanner(library).scan()
+    assert (report.moved, len(report.added), len(report.removed)) == (0, 1, 1)
+    shutil.move(pictures / "scan2.bmp", pictures / "renamed.bmp")  # a real move keeps its time
+    assert Scanner(library).scan().moved == 1

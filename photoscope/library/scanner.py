@@ -35,6 +35,7 @@ from photoscope.library import relocation, thumbnails
 from photoscope.library.db import Library
 from photoscope.library.exclusions import Stash, exclude, hidden_below, indexes_hidden
 from photoscope.library.fs import (
+    HASH_CHUNK,
     UNSTORABLE,
     FileStat,
     display_path,
@@ -445,16 +446,21 @@ def _match_moves(
     new: list[NewFile], gone: list[StoredFile]
 ) -> tuple[list[tuple[Move, str]], list[NewFile], list[StoredFile]]:
     """Pair new files with vanished rows of the same partial hash: those are moves (with their old
-    path), not new photos."""
+    path), not new photos. The partial hash holds a file whole only up to two of its chunks; above
+    that a move must also keep the file's time, as ``mv`` and file managers do: two scans of one
+    size with white margins begin and end alike, and one arriving as the other goes is no move."""
     by_hash: dict[str, list[StoredFile]] = {}
     for stored in gone:
         if stored.hash is not None:
             by_hash.setdefault(stored.hash, []).append(stored)
     moves, fresh = [], []
     for n in new:
-        candidates = by_hash.get(n.hash) if n.hash is not None else None
-        if candidates:
-            old = candidates.pop()
+        candidates = by_hash.get(n.hash, []) if n.hash is not None else []
+        timed = [c for c in candidates if c.mtime == n.mtime]
+        whole = n.size <= 2 * HASH_CHUNK  # the hash read every byte
+        old = timed[-1] if timed else candidates[-1] if candidates and whole else None
+        if old is not None:
+            candidates.remove(old)
             moves.append((Move(old.id, n.folder_id, n.path, n.size, n.mtime), old.path))
         else:
             fresh.append(n)
