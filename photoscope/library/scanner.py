@@ -6,8 +6,9 @@ records in one transaction what it found:
 
 - new files become pending photos;
 - files whose size or mtime changed become pending again (their old caption stays until re-indexed);
-- a file that vanished while a new one with the same partial hash appeared is a move: the row keeps its
-  id, caption and vectors, only its path changes, and nothing is re-encoded;
+- a file that vanished while a new one with the same partial hash (and, above the hash's two chunks,
+  the same file time) appeared is a move: the row keeps its id, caption and vectors, only its path
+  changes, and nothing is re-encoded;
 - files that are gone leave the index, and so do those an exclusion rule or the hidden-folders setting
   leaves out (``library.exclusions``; hidden folders are not walked while the setting is off); a
   photo renamed to a name the index cannot hold (not UTF-8) is not gone: its entry waits for a name.
