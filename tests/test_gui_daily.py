@@ -74,6 +74,15 @@ def ungrouped_timeline(qtbot, make_window: WindowFactory, db: Path) -> MainWindo
     return window
 
 
+def typed_query(qtbot, window: MainWindow, text: str) -> None:  # type: ignore[no-untyped-def]
+    """A query as the user asks it: Ctrl+F, the words, Enter; back once its answer is shown."""
+    window.activateWindow()
+    press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(QApplication.focusWidget(), text)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        press(qtbot, Qt.Key.Key_Return)
+
+
 # --- 1. relevance --------------------------------------------------------------------------------------
 
 
@@ -659,11 +668,7 @@ def test_a_ctrl_click_into_the_grid_selects_that_photo_alone(qtbot, make_window,
     first Ctrl+click from the search box selected the first photo too (Delete would trash both)."""
     window = make_window(daily_db)
     browse_ready(qtbot, window)
-    window.activateWindow()
-    press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClicks(QApplication.focusWidget(), "circle")
-    with qtbot.waitSignal(window.results_shown, timeout=20_000):
-        press(qtbot, Qt.Key.Key_Return)
+    typed_query(qtbot, window, "circle")
     view = window.view
     assert window.results.rowCount() >= 3 and view.currentIndex().row() == 0  # as a new answer starts
     rect = view.visualRect(window.results.index(2))
@@ -732,11 +737,7 @@ def test_back_with_no_find_similar_to_undo_keeps_the_search(qtbot, window_on_dai
     # it and showed the timeline; the menu promised the previous search.
     window = window_on_daily
     browse_ready(qtbot, window)
-    window.activateWindow()
-    press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClicks(QApplication.focusWidget(), "a green circle")
-    with qtbot.waitSignal(window.results_shown, timeout=20_000):
-        press(qtbot, Qt.Key.Key_Return)
+    typed_query(qtbot, window, "a green circle")
     press(qtbot, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert window.search.text() == "a green circle" and window.pages.currentWidget() is window.view
     assert "Back returns from Find similar" in window.statusBar().currentMessage()

@@ -64,6 +64,12 @@ def _worker(library: Library, model: object, tmp_path: Path, **options: object) 
     return IndexWorker(library, model, thumbnail_root=tmp_path / "thumbs", batch_size=4, **options)  # type: ignore[arg-type]
 
 
+def _scan_and_index(library: Library, model: object, tmp_path: Path) -> None:
+    """What the app does with a folder's news: a whole scan, then an indexing run."""
+    Scanner(library).scan()
+    _worker(library, model, tmp_path).run()
+
+
 def _by_path(library: Library) -> dict[str, int]:
     return {r[1]: r[0] for r in library.db.execute("SELECT id, path FROM photos").fetchall()}
 
@@ -467,8 +473,7 @@ def test_a_copy_of_an_indexed_photo_takes_its_entry_without_being_encoded(
     # photo again, hours for a large copy, to the same vectors and caption.
     write_photo(pictures / "trip" / "beach.jpg", 1, (120, 80), taken="2021:07:04 12:30:00")
     write_photo(pictures / "trip" / "dog.jpg", 2)
-    Scanner(library).scan()
-    _worker(library, counting, tmp_path).run()
+    _scan_and_index(library, counting, tmp_path)
     shutil.copytree(pictures / "trip", pictures / "copy")
     write_photo(pictures / "copy" / "dog.jpg", 3)  # same name, other bytes: not a copy
     Scanner(library).scan()
@@ -552,11 +557,9 @@ def test_a_photo_that_only_begins_and_ends_like_an_indexed_one_is_encoded(
         Image.fromarray(pixels).save(path)
 
     scan_like(pictures / "scan1.bmp", 1)
-    Scanner(library).scan()
-    _worker(library, counting, tmp_path).run()
+    _scan_and_index(library, counting, tmp_path)
     scan_like(pictures / "scan2.bmp", 2)
-    Scanner(library).scan()
-    _worker(library, counting, tmp_path).run()
+    _scan_and_index(library, counting, tmp_path)
     assert counting.embedded == 2
     ids = _by_path(library)
     _, latents = library.load_vectors(
@@ -570,8 +573,7 @@ def test_a_paused_worker_takes_no_copies_until_it_resumes(
 ) -> None:
     """The review of stop 40: copies were written at the start of a run whatever the pause said."""
     write_photo(pictures / "a.jpg", 1)
-    Scanner(library).scan()
-    _worker(library, counting, tmp_path).run()
+    _scan_and_index(library, counting, tmp_path)
     shutil.copy(pictures / "a.jpg", pictures / "b.jpg")
     Scanner(library).scan()
     worker = _worker(library, counting, tmp_path)
@@ -600,8 +602,7 @@ def test_a_photo_arriving_as_another_with_its_beginning_and_end_goes_is_no_move(
         os.utime(path, (mtime, mtime))
 
     scan_like(pictures / "scan1.bmp", 1, 1_600_000_000)
-    Scanner(library).scan()
-    _worker(library, counting, tmp_path).run()
+    _scan_and_index(library, counting, tmp_path)
     (pictures / "scan1.bmp").unlink()
     scan_like(pictures / "scan2.bmp", 2, 1_700_000_000)
     report = Scanner(library).scan()
