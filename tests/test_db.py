@@ -338,3 +338,17 @@ def test_version_9_ids_removed_before_the_upgrade_stay_retired(
     with Library(tmp_path / "l.db") as lib:
         (new,) = lib.add_photos([NewFile(lib.folders()[0].id, str(tmp_path / "p" / "c.jpg"), 10, 1.5, "c")])
         assert new > ids[1]
+
+
+def test_version_10_errors_are_tried_again_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with monkeypatch.context() as patch:
+        patch.setattr(dbmod, "MIGRATIONS", dbmod.MIGRATIONS[:10])
+        with Library(tmp_path / "l.db") as old:  # an error as version 10 kept it: of no known kind
+            (photo_id,) = _add(old, tmp_path / "p", ["a.jpg"])
+            old.db.execute(
+                "UPDATE photos SET status = 'error', error = 'permission denied' WHERE id = ?", (photo_id,)
+            )
+    with Library(tmp_path / "l.db") as lib:
+        assert lib.try_errors_again([lib.folders()[0].id]) == 1 and lib.counts()["pending"] == 1
+        lib.write_results([FailedPhoto(photo_id, 10, 1.5, "not an image", not_a_photo=True)])
+        assert lib.try_errors_again([lib.folders()[0].id]) == 0  # no photo: not again
