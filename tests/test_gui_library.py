@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -458,6 +459,9 @@ def test_the_photos_that_could_not_be_read_are_listed_with_why(
     photos, db = tmp_path / "Photos", tmp_path / "library.db"
     write_shapes(photos, per_kind=1)
     write_text(photos / "recipe.jpg")
+    bad_name = os.fsencode(photos) + b"/bad\xff.jpg"  # a name the index cannot hold (not UTF-8)
+    with open(bad_name, "wb") as f:
+        f.write((photos / "recipe.jpg").read_bytes())
     index_folder(db, photos, gui_model)
     window = make_window(db)
     button = window.index_status.problems_button
@@ -467,3 +471,5 @@ def test_the_photos_that_could_not_be_read_are_listed_with_why(
     qtbot.waitUntil(lambda: window.unreadable_dialog is not None and window.unreadable_dialog.isVisible())
     listed = window.unreadable_dialog.listing.toPlainText()
     assert str(photos / "recipe.jpg") in listed and "not an image" in listed.lower(), listed
+    # and what the scans could not look at or hold, which no count says (`photoscope status` does)
+    assert str(photos / "bad\\xff.jpg") in listed and "not valid UTF-8" in listed, listed

@@ -439,7 +439,12 @@ class MainWindow(QMainWindow):
             return
         if self.unreadable_dialog is None:
             self.unreadable_dialog = UnreadableDialog(self)
-        self.runner.submit(api.errors, self.unreadable_dialog.show_files, key="unreadable")
+        dialog = self.unreadable_dialog
+        self.runner.submit(
+            lambda: (api.errors(), api.scan_problems()),
+            lambda found: dialog.show_files(*found),
+            key="unreadable",
+        )
 
     def show_library(self) -> None:
         self.library_dialog.refresh()

@@ -1,7 +1,10 @@
 """The photos that could not be read, each with why: what the status bar's "N could not be read"
-counts, listed where the user sees it (``photoscope status`` lists them on the command line)."""
+counts, listed where the user sees it, and what the scans could not look at or hold (``photoscope
+status`` lists both on the command line)."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
@@ -32,10 +35,15 @@ class UnreadableDialog(QDialog):
             layout.addWidget(widget)
         self.resize(760, 360)
 
-    def show_files(self, files: list[tuple[str, str]]) -> None:
-        """``files``: (path, why) of each."""
+    def show_files(self, files: Sequence[tuple[str, str]], places: Sequence[tuple[str, str]] = ()) -> None:
+        """``files``: (path, why) of each photo that could not be read; ``places``: what the scans
+        could not look at or hold (a folder without permission, a name that is not UTF-8)."""
         self.heading.setText(f"{plural(len(files), 'photo')} could not be read:")
-        self.listing.setPlainText("\n".join(f"{path}\n    {why}" for path, why in files))
+        lines = [f"{path}\n    {why}" for path, why in files]
+        if places:
+            lines += ["", "Not looked at, or not indexed by their names:"]
+            lines += [f"{path}\n    {why}" for path, why in places]
+        self.listing.setPlainText("\n".join(lines))
         self.show()
         self.raise_()
         self.activateWindow()
