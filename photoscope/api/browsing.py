@@ -47,6 +47,7 @@ class Browsing(Core):
             sort,
             sum(1 for r in rows if not r[5]),
             filters if filters is not None and filters.active else None,
+            _days_spanned(rows) if limit is None else None,
         )
 
     def _sorted_rows(self, sort: str, limit: int | None, filters: Filters) -> list[tuple[Any, ...]]:
@@ -63,12 +64,6 @@ class Browsing(Core):
         if limit is not None:
             del rows[limit:]
         return rows
-
-    def date_span(self) -> tuple[date, date] | None:
-        """The first and last day of the library's photos as the date filters read them (taken,
-        else the file's time), None for an empty library: where a date filter starts."""
-        span = self.library.date_span()
-        return None if span is None else (date.fromisoformat(span[0][:10]), date.fromisoformat(span[1][:10]))
 
     def photos_below(self, directory: str | Path) -> int:
         """How many photos the library has below ``directory`` (a ``--folder`` filter's check)."""
@@ -126,6 +121,12 @@ class Browsing(Core):
             groups.append(MonthGroup(f"Copies {n}: {len(group)} photos", len(matches), len(shown)))
             matches += shown
         return Copies(matches, groups)
+
+
+def _days_spanned(rows: list[tuple[Any, ...]]) -> tuple[date, date] | None:
+    """The first and last day of browse rows (their date keys: taken, else the file's time)."""
+    keys = [r[3] for r in rows]
+    return (date.fromisoformat(min(keys)[:10]), date.fromisoformat(max(keys)[:10])) if keys else None
 
 
 def _month_labeller() -> Callable[[tuple[Any, ...]], str]:

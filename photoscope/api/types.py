@@ -89,6 +89,9 @@ class Timeline:
     sort: str
     undated: int  # photos without a date taken, placed by their file's time
     filters: Filters | None = None  # what it was narrowed to (None: the whole library)
+    # The first and last day of its photos (taken, else the file's time), for a whole read (not a
+    # first screen's); None when it holds none.
+    span: tuple[date, date] | None = None
 
 
 @dataclass(frozen=True)

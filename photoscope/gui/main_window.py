@@ -597,11 +597,9 @@ class MainWindow(QMainWindow):
     def _timeline_read(self) -> None:
         self._show_idle()
         self.launch.timeline_read()
-        api = self.api
-        if api is not None:
-            self.pages_runner.submit(
-                api.date_span, self.search.set_date_span, lambda _: None, key="date-span"
-            )
+        listed = self.timeline.timeline
+        if listed is not None:
+            self.search.set_date_span(listed.span)  # read with the timeline, not asked again
 
     def find_similar(self, photo_id: int, path: str = "") -> None:
         if not path:

@@ -1048,13 +1048,6 @@ class Library:
         )
         return [(int(r[0]), str(r[1]), int(r[2]), str(r[3]), float(r[4]), bool(r[5])) for r in rows]
 
-    def date_span(self) -> tuple[str, str] | None:
-        """The first and last date key (``DATE_KEY``: taken, else the file's time) of the photos the
-        timeline lists, None for none."""
-        rows = self._query(f"SELECT min({DATE_KEY}), max({DATE_KEY}) FROM photos WHERE status != 'error'")
-        first, last = rows[0]
-        return None if first is None else (str(first), str(last))
-
     def counts(self) -> dict[str, int]:
         counts = {"pending": 0, "indexed": 0, "error": 0}
         for status, n in self._query("SELECT status, count(*) FROM photos GROUP BY status"):
