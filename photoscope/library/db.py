@@ -682,20 +682,21 @@ class Library:
 
     def copies_waiting(
         self, model_version: str, after_id: int = 0, limit: int = 256
-    ) -> list[tuple[PendingPhoto, int]]:
-        """Pending photos in online folders whose bytes an indexed photo of ``model_version`` has
-        (the same partial hash and size: a copy), in id order, each with that photo's id."""
+    ) -> list[tuple[PendingPhoto, int, str]]:
+        """Pending photos in online folders that an indexed photo of ``model_version`` may be a
+        copy of (the same partial hash and size), in id order, each with that photo's id and path."""
         rows = self._query(
             # By the (status, id) index: the few photos pending among 100,000 in 0.5 ms, where
             # SQLite's own choice walked every row by id (36 ms, each indexing run).
-            "SELECT p.id, p.path, p.size, p.mtime, min(s.id) FROM photos p INDEXED BY photos_status"
+            # (SQLite's min() gives the path of the row with the least id: one original a copy.)
+            "SELECT p.id, p.path, p.size, p.mtime, min(s.id), s.path FROM photos p INDEXED BY photos_status"
             " JOIN folders f ON f.id = p.folder_id AND f.online = 1"
             " JOIN photos s ON s.hash = p.hash AND s.size = p.size AND s.id != p.id"
             " AND s.status = 'indexed' AND s.model_version = ?"
             " WHERE p.status = 'pending' AND p.id > ? GROUP BY p.id ORDER BY p.id LIMIT ?",
             (model_version, after_id, limit),
         )
-        return [(PendingPhoto(*r[:4]), int(r[4])) for r in rows]
+        return [(PendingPhoto(*r[:4]), int(r[4]), str(r[5])) for r in rows]
 
     def index_entries(self, ids: Sequence[int], model_version: str) -> dict[int, IndexedPhoto]:
         """The index entries, as the worker wrote them, of the indexed photos among ``ids`` that

@@ -347,12 +347,11 @@ class IndexWorker:
         version, after, taken = self.model.version, 0, 0
         while self._wait_unpaused() and (pairs := self.library.copies_waiting(version, after, _PAGE)):
             after = pairs[-1][0].id
-            entries = self.library.index_entries(sorted({source for _, source in pairs}), version)
-            sources = {r.id: r.path for r in self.library.photos_by_ids(sorted(entries))}
+            entries = self.library.index_entries(sorted({source for _, source, _ in pairs}), version)
             copies = {
-                p.id: (p, entries[s], sources[s])
-                for p, s in pairs
-                if s in sources and same_bytes(sources[s], p.path)
+                p.id: (p, entries[s], path)
+                for p, s, path in pairs
+                if s in entries and same_bytes(path, p.path)
             }
             batch = [replace(e, id=p.id, size=p.size, mtime=p.mtime) for p, e, _ in copies.values()]
             added = self.library.write_results(batch)
