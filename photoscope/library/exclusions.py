@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
@@ -133,7 +133,7 @@ class Rules:
             folder: [r.pattern.lower() for r in folder_rules if r.kind == "pattern"]
             for folder, folder_rules in self.by_folder.items()
         }
-        self._ignored_dirs: dict[str, bool] = {}
+        self._ignore_files: dict[str, str | None] = {}  # per directory: the ignore file leaving it out
         self._hidden_paths: dict[str, bool] = {}
         # Per directory (``_verdict``): its watched folder, its path below it ("/sub"), whether the
         # folder itself is left out, and whether names can be. A scan asks about every photo, a
@@ -196,21 +196,12 @@ class Rules:
 
     def _excluded_because(self, directory: str, root: str, below: str) -> str:
         """``left_out_because`` for a directory ``_directory`` leaves out whole."""
-        for rule in self.by_folder.get(root, ()):
-            if rule.kind == "folder" and f"{below}/".startswith(f"/{rule.pattern}/"):
-                return (
-                    f"{directory} is excluded from the watched folder {root}:"
-                    " include it there again to index its photos"
-                )
-        ignore = next(
-            (
-                os.path.join(d, name)
-                for d in _folders_up_to(directory, root)
-                for name in IGNORE_FILES
-                if os.path.lexists(os.path.join(d, name))
-            ),
-            None,
-        )
+        if self._folder_rule(root, below) is not None:
+            return (
+                f"{directory} is excluded from the watched folder {root}:"
+                " include it there again to index its photos"
+            )
+        ignore = self._ignore_file(directory, root)
         if ignore is not None:
             return (
                 f"{directory} is left out of the watched folder {root}, as {os.path.dirname(ignore)}"
@@ -251,10 +242,21 @@ class Rules:
         below = _relative(directory, root).rstrip("/")  # "" for the watched folder itself
         if not self.hidden and ("/." in below or self._hidden_attribute(directory, root)):
             return root, below, True
-        for rule in self.by_folder.get(root, ()):
-            if rule.kind == "folder" and f"{below}/".startswith(f"/{rule.pattern}/"):
-                return root, below, True
-        return root, below, self._ignored(directory, root)
+        if self._folder_rule(root, below) is not None:
+            return root, below, True
+        return root, below, self._ignore_file(directory, root) is not None
+
+    def _folder_rule(self, root: str, below: str) -> ExclusionRule | None:
+        """The subfolder rule of the watched folder ``root`` that leaves out the directory ``below``
+        it ("/sub"), if any."""
+        return next(
+            (
+                rule
+                for rule in self.by_folder.get(root, ())
+                if rule.kind == "folder" and f"{below}/".startswith(f"/{rule.pattern}/")
+            ),
+            None,
+        )
 
     def _hidden_attribute(self, path: str, root: str) -> bool:
         """Whether ``path`` or a folder above it, below the watched folder, has Windows's hidden
@@ -271,15 +273,16 @@ class Rules:
             self._hidden_paths[path] = known
         return known
 
-    def _ignored(self, directory: str, root: str) -> bool:
-        """Whether ``directory`` or one above it, up to the watched folder, holds an ignore file."""
-        known = self._ignored_dirs.get(directory)
-        if known is not None:
-            return known
-        here = any(os.path.lexists(os.path.join(directory, name)) for name in IGNORE_FILES)
+    def _ignore_file(self, directory: str, root: str) -> str | None:
+        """The ignore file in ``directory`` or one above it, up to the watched folder, if any."""
+        if directory in self._ignore_files:
+            return self._ignore_files[directory]
+        here = (os.path.join(directory, name) for name in IGNORE_FILES)
+        found = next((path for path in here if os.path.lexists(path)), None)
         parent = os.path.dirname(directory)
-        found = here or (directory != root and is_under(parent, root) and self._ignored(parent, root))
-        self._ignored_dirs[directory] = found
+        if found is None and directory != root and is_under(parent, root):
+            found = self._ignore_file(parent, root)
+        self._ignore_files[directory] = found
         return found
 
 
@@ -289,15 +292,6 @@ def _leaves_out_all(rule: ExclusionRule, below: str) -> bool:
     "Screenshots/*" do; "?" and "*.png" do not)."""
     names = [f"\x01\x02{extension}" for extension in sorted(PHOTO_EXTENSIONS)]
     return all(_matches(rule.pattern.lower(), f"{below}/{name}"[1:], name) for name in names)
-
-
-def _folders_up_to(directory: str, root: str) -> Iterator[str]:
-    """``directory`` and each folder above it, up to the watched folder ``root``."""
-    while True:
-        yield directory
-        if directory == root or not is_under(os.path.dirname(directory), root):
-            return
-        directory = os.path.dirname(directory)
 
 
 # --- keeping what a rule took out, for the session --------------------------------------------------
