@@ -71,9 +71,8 @@ from photoscope.gui.wording import (
     folder_added_note,
     folder_arrived_note,
     indexing_stopped_message,
-    narrowed_to,
+    listing_label,
     nothing_found,
-    plural,
 )
 from photoscope.gui.words_panel import WordsPanel
 
@@ -479,8 +478,8 @@ class MainWindow(QMainWindow):
             self._refresh_folders()  # and the counts; the filter lists a renamed folder by its name
         else:
             self._refresh_counts()  # new photos' folders join the filter once they are indexed
-        if moved_or_gone and self.search.has_query():
-            self.run_query(quiet=True)  # the results on screen name the photos where they are now
+        if moved_or_gone:
+            self._refresh_shown_answer()  # the results on screen name the photos where they are now
         if report.arrived:
             notes = (folder_arrived_note(old, place) for old, place in report.arrived)
             self.statusBar().showMessage(" ".join(notes), 15_000)
@@ -559,19 +558,15 @@ class MainWindow(QMainWindow):
             if not self.detail.isVisible():
                 self.detail.set_model(self.timeline)
             sort, _ = self.browse_options()
-            if (
-                self.timeline.complete and listed is not None
-            ):  # not "500 photos" while the first screen only is in
-                count = plural(self.timeline.photo_count(), "photo")
-                self.result_label.setText(f"{count}{narrowed_to(listed.filters)}, {SORTED_AS[sort]}")
+            if self.timeline.complete and listed is not None:  # not "500 photos" from a first screen
+                self.result_label.setText(
+                    listing_label(self.timeline.photo_count(), listed.filters, SORTED_AS[sort])
+                )
             else:
                 self.result_label.clear()
         elif listed is not None and listed.filters is not None and self.timeline.complete:
             self.result_label.clear()
-            filtered = NothingFound(
-                unknown_words=False, text_only=False, has_folders=True, indexing=False, filtered=True
-            )
-            self.pages.show_message(*nothing_found(filtered))  # "No photos match these filters"
+            self.pages.show_message(*nothing_found(NothingFound.filters_only()))
         elif self.folder_keeper.adding:
             self.pages.show_message("Adding your folder…")
         elif self.folder_keeper.folders:
@@ -633,9 +628,13 @@ class MainWindow(QMainWindow):
         )
 
     def _after_trash(self) -> None:
-        """Trashed photos are out of the index: the views read it again, the copies or the results
-        on show too (in place)."""
+        """Trashed photos are out of the index: the views read it again, what the grid shows too."""
         self._index_changed()
+        self._refresh_shown_answer()
+
+    def _refresh_shown_answer(self) -> None:
+        """Photos moved or left: the copies or the query's results on show are found again, in
+        place (the selection and the scroll kept)."""
         if self.results.copies_listed:
             self.find_copies()
         elif self.search.has_query():

@@ -252,6 +252,11 @@ def not_done_message(verb: str, path: str, handler: str = "application") -> str:
     return f"Could not {verb} {path}: no {handler} handles it"
 
 
+def listing_label(count: int, filters: Filters | None, sorted_as: str) -> str:
+    """The library view's label: "2 photos in Trip, newest first"."""
+    return f"{plural(count, 'photo')}{narrowed_to(filters)}, {sorted_as}"
+
+
 def narrowed_to(filters: Filters | None) -> str:
     """What a listing is narrowed to, after its count: " in Trip", " taken 2024-06-01 to
     2024-08-31", " in Trip taken from 2024-06-01"; "" for none."""
@@ -278,6 +283,11 @@ class NothingFound:
     has_folders: bool
     indexing: bool  # the background indexer has photos still to read
     filtered: bool  # a folder or a date range narrows the search
+
+    @classmethod
+    def filters_only(cls) -> NothingFound:
+        """The library view narrowed to no photo: only the filters are to blame."""
+        return cls(unknown_words=False, text_only=False, has_folders=True, indexing=False, filtered=True)
 
 
 def nothing_found(why: NothingFound) -> tuple[str, str]:
