@@ -157,7 +157,7 @@ class TileActions(QObject):
         leave = (
             "It leaves the library; the trash can give it back."
             if one
-            else ("They leave the library; the trash can give them back.")
+            else "They leave the library; the trash can give them back."
         )
         answer = QMessageBox.question(
             self.parent_widget,

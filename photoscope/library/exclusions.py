@@ -314,8 +314,7 @@ class Stash:
             return
         for photo_id, entry in library.index_entries(sorted(hashed), version).items():
             f = hashed[photo_id]
-            if f.hash is not None:
-                self.entries[(f.hash, f.size, f.mtime)] = replace(entry, size=f.size, mtime=f.mtime)
+            self.entries[(f.hash or "", f.size, f.mtime)] = replace(entry, size=f.size, mtime=f.mtime)
 
     def restore(self, library: Library, new_ids: Sequence[int]) -> list[int]:
         """Write back the stashed entries of photos just added again; returns their ids."""

@@ -83,7 +83,7 @@ def move_thumbnail(old: str | Path, new: str | Path, root: Path | None = None) -
         data = source.read_bytes()
     except OSError:
         return False
-    renamed = _with_text(data, b"Thumb::URI", file_uri(new).encode("utf-8"))
+    renamed = _refiled(data, new)
     try:
         if renamed is not None:
             _write_atomically(renamed, thumbnail_path(new, root))
@@ -108,8 +108,7 @@ def copy_thumbnail(
         return False
     if png_text(data, b"Thumb::MTime") != str(int(source_mtime)):
         return False
-    renamed = _with_text(data, b"Thumb::URI", file_uri(copy).encode("utf-8"))
-    dated = None if renamed is None else _with_text(renamed, b"Thumb::MTime", str(int(copy_mtime)).encode())
+    dated = _refiled(data, copy, copy_mtime)
     if dated is None:
         return False
     try:
@@ -117,6 +116,15 @@ def copy_thumbnail(
     except OSError:
         return False
     return True
+
+
+def _refiled(png: bytes, photo: str | Path, mtime: float | None = None) -> bytes | None:
+    """A thumbnail's PNG filed for ``photo``: its URI chunk (and with ``mtime`` its mtime chunk) the
+    photo's, the pixels as they are; None when its chunks cannot be read that way."""
+    renamed = _with_text(png, b"Thumb::URI", file_uri(photo).encode("utf-8"))
+    if renamed is None or mtime is None:
+        return renamed
+    return _with_text(renamed, b"Thumb::MTime", str(int(mtime)).encode())
 
 
 def _resave(source: Path, new: str | Path, root: Path | None) -> None:
