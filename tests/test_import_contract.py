@@ -7,7 +7,7 @@
   (which builds the network); everyone else uses the package itself: ``PhotoscopeModel`` and its types.
 - The library index knows nothing of the network, search or the API; the network knows nothing of the
   library, search or the API; search knows nothing of the API; none of the core knows the front ends.
-- The shared leaves (``config``, ``limits``, ``threads``, ``wordlists``, ``wording``,
+- The shared leaves (``config``, ``limits``, ``service_protocol``, ``threads``, ``wordlists``, ``wording``,
   ``torch_loading``, the package's ``__init__``) import only each other: any other module at the
   top is a subsystem's, and says which.
 - Qt (PySide6) is the GUI's alone; PyTorch is imported only by the network, search, training and the
@@ -30,6 +30,7 @@ SHARED = (
     "photoscope",
     "photoscope.config",
     "photoscope.limits",
+    "photoscope.service_protocol",
     "photoscope.threads",
     "photoscope.torch_loading",
     "photoscope.wordlists",

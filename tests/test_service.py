@@ -15,9 +15,10 @@ from typing import Any
 
 import pytest
 
-from photoscope.api import Filters, Match, PhotoRecord, Results
+from photoscope.api import Filters, Match, PhotoRecord, QueryTerm, Results
 from photoscope.api.service import SearchService
 from photoscope.config import service_socket
+from photoscope.service_protocol import SearchRequest, WireTerm
 
 
 class FakeApp:
@@ -26,6 +27,7 @@ class FakeApp:
     def __init__(self, db: Path) -> None:
         self.library_path = db
         self.asked: list[tuple[str, int, Filters]] = []
+        self.asked_terms: list[tuple[list[QueryTerm], int, Filters]] = []
 
     def search_text(self, text: str, limit: int, filters: Filters) -> Results:
         self.asked.append((text, limit, filters))
@@ -34,6 +36,10 @@ class FakeApp:
             7, "/photos/dog on grass.jpg", 1, caption, -0.5, "2024-05-01", None, 640, 480, 1000, 1.0
         )
         return Results([Match(photo, 0.8125, near_duplicate=True)], [])
+
+    def search_terms(self, terms: list[QueryTerm], limit: int, filters: Filters) -> Results:
+        self.asked_terms.append((terms, limit, filters))
+        return Results([], [])
 
 
 @pytest.fixture
@@ -159,3 +165,37 @@ def test_a_query_term_s_weight_is_a_sane_number(weight: float) -> None:
     with pytest.raises(ValueError):
         QueryTerm(text="grass", weight=weight)
     assert QueryTerm(text="grass", weight=MAX_WEIGHT).weight == MAX_WEIGHT
+
+
+def test_a_request_reads_back_as_the_client_wrote_it() -> None:
+    """Client and service share one shape (``service_protocol``): a photo by path or by id, a
+    weight, a negative term and the filters all arrive as sent."""
+    sent = SearchRequest(
+        Path("/lib/library.db"),
+        [
+            WireTerm(text="a dog"),
+            WireTerm(photo=Path("/p/a.jpg"), weight=2.5),
+            WireTerm(photo=12, negative=True),
+        ],
+        7,
+        "/p",
+        "2024-01-01",
+        None,
+    )
+    read = SearchRequest.from_wire(json.loads(json.dumps(sent.to_wire())))
+    assert read == SearchRequest(
+        sent.db, [sent.terms[0], WireTerm(photo="/p/a.jpg", weight=2.5), sent.terms[2]], 7, "/p", "2024-01-01"
+    )
+    assert read.single is None and SearchRequest(sent.db, [WireTerm(text="x")]).single == WireTerm(text="x")
+
+
+def test_a_combined_request_reaches_the_combined_search(served: tuple[FakeApp, SearchService]) -> None:
+    app, service = served
+    sent = SearchRequest(
+        app.library_path, [WireTerm(text="a dog"), WireTerm(text="grass", weight=0.5, negative=True)], 4
+    )
+    (answer,) = _ask(service.path, sent.to_wire())
+    assert answer["ok"] and answer["results"]["matches"] == []
+    terms, limit, filters = app.asked_terms[0]
+    assert terms == [QueryTerm(text="a dog"), QueryTerm(text="grass", weight=0.5, negative=True)]
+    assert limit == 4 and not filters.active

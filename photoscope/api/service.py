@@ -7,21 +7,13 @@ milliseconds instead of starting PyTorch. Whoever finds no one answering searche
 The socket is a Unix domain socket at ``config.service_socket(db)`` (the user's runtime folder), made
 with owner-only permissions (0600) in an owner-only folder, and a connection from another user is
 refused (``SO_PEERCRED``). Protocol: JSON lines; each request line gets one response line, and a
-client may send many requests on one connection (a pipeline of searches).
-
-    {"op": "ping"}                                  -> {"ok": true, "db": "/path/library.db"}
-    {"op": "search", "db": ..., "terms": [{"text"|"photo", "weight", "negative"}], "limit": 20,
-     "filters": {"folder", "taken_from", "taken_to"}}  -> {"ok": true, "results": {...}}
-    anything that fails                             -> {"ok": false, "error": "..."}
-
-Results travel as their dataclasses' fields (nested objects as JSON objects), so the client prints
-exactly what a local search would.
+client may send many requests on one connection (a pipeline of searches). What a request and an
+answer hold is ``photoscope.service_protocol``'s, shared with the client.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 import logging
 import os
@@ -34,30 +26,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from photoscope.config import service_socket
+from photoscope.service_protocol import MAX_REQUEST, SearchRequest, to_json
 
 if TYPE_CHECKING:
     from photoscope.api import Photoscope
 
 log = logging.getLogger(__name__)
-
-MAX_REQUEST = 1 << 20  # bytes of one request line
-
-
-def to_json(value: Any) -> Any:
-    """Dataclasses (records, matches, results) as plain JSON values, recursively."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, list | tuple | frozenset | set):
-        return [to_json(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): to_json(v) for k, v in value.items()}
-    if isinstance(value, Path):
-        return str(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    return str(value)
 
 
 class SearchService:
@@ -148,30 +122,21 @@ class SearchService:
     def _ping(self, _request: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "db": str(self.app.library_path), "pid": os.getpid()}
 
-    def _search(self, request: dict[str, Any]) -> dict[str, Any]:
+    def _search(self, wire: dict[str, Any]) -> dict[str, Any]:
         from photoscope.api.types import Filters, QueryTerm
 
-        if Path(request["db"]).resolve() != Path(self.app.library_path).resolve():
+        request = SearchRequest.from_wire(wire)
+        if request.db.resolve() != Path(self.app.library_path).resolve():
             return {"ok": False, "error": "another library"}
-        f = request.get("filters") or {}
-        filters = Filters(f.get("folder"), f.get("taken_from"), f.get("taken_to"))
-        limit = int(request.get("limit", 20))
-        terms = request["terms"]
-        if len(terms) == 1 and not terms[0].get("negative") and terms[0].get("text") is not None:
-            results = self.app.search_text(terms[0]["text"], limit, filters)
-        elif len(terms) == 1 and not terms[0].get("negative") and isinstance(terms[0].get("photo"), str):
-            results = self.app.search_photo(terms[0]["photo"], limit, filters)
+        filters = Filters(request.folder, request.taken_from, request.taken_to)
+        single = request.single
+        if single is not None and single.text is not None:
+            results = self.app.search_text(single.text, request.limit, filters)
+        elif single is not None and single.photo is not None:
+            results = self.app.search_photo(str(single.photo), request.limit, filters)
         else:  # a combined query
-            query = [
-                QueryTerm(
-                    text=t.get("text"),
-                    photo=t.get("photo"),
-                    weight=float(t.get("weight", 1.0)),
-                    negative=bool(t.get("negative", False)),
-                )
-                for t in terms
-            ]
-            results = self.app.search_terms(query, limit, filters)
+            terms = [QueryTerm(t.text, t.photo, t.weight, t.negative) for t in request.terms]
+            results = self.app.search_terms(terms, request.limit, filters)
         return {"ok": True, "results": to_json(results)}
 
 

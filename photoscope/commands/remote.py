@@ -10,22 +10,13 @@ import argparse
 import json
 import socket
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any, NamedTuple
+from typing import Any
 
 from photoscope.config import default_db_path, service_socket
+from photoscope.service_protocol import SearchRequest, WireTerm, from_json
 
 CONNECT_TIMEOUT_S = 0.2
 ANSWER_TIMEOUT_S = 120.0  # a running app may still be loading the model for its first search
-
-
-def _namespace(value: Any) -> Any:
-    """JSON objects as attribute objects, so results print as the local search's dataclasses do."""
-    if isinstance(value, dict):
-        return SimpleNamespace(**{k: _namespace(v) for k, v in value.items()})
-    if isinstance(value, list):
-        return [_namespace(v) for v in value]
-    return value
 
 
 def ask(db: Path | None, request: dict[str, Any]) -> dict[str, Any] | None:
@@ -50,25 +41,16 @@ def ask(db: Path | None, request: dict[str, Any]) -> dict[str, Any] | None:
     return answer if answer.get("ok") else None
 
 
-class Term(NamedTuple):
-    """One query term as the service takes it (``api.QueryTerm`` has the same fields)."""
-
-    text: str | None = None
-    photo: Path | str | int | None = None
-    weight: float = 1.0
-    negative: bool = False
-
-
-def terms_of(args: argparse.Namespace, text: str | None = None, photo: Path | None = None) -> list[Term]:
+def terms_of(args: argparse.Namespace, text: str | None = None, photo: Path | None = None) -> list[WireTerm]:
     """The query and its --add/--subtract terms (as ``commands.terms.query_terms``, without the API)."""
     extra = [
-        Term(photo=value, weight=w, negative=neg) if is_photo else Term(text=value, weight=w, negative=neg)
+        WireTerm(None, value, w, neg) if is_photo else WireTerm(value, None, w, neg)
         for is_photo, neg, value, w in getattr(args, "terms", None) or []
     ]
-    return [Term(text=text, photo=photo, weight=getattr(args, "query_weight", 1.0)), *extra]
+    return [WireTerm(text=text, photo=photo, weight=getattr(args, "query_weight", 1.0)), *extra]
 
 
-def remote_search(args: argparse.Namespace, terms: Any) -> Any | None:
+def remote_search(args: argparse.Namespace, terms: list[WireTerm]) -> Any | None:
     """Results of a search command's query from the running app, or None (search locally)."""
     if getattr(args, "model", None) is not None:
         return None  # another model than the running app's
@@ -77,19 +59,13 @@ def remote_search(args: argparse.Namespace, terms: Any) -> Any | None:
     def photo(value: Any) -> Any:
         return str(Path(value).expanduser().resolve()) if isinstance(value, str | Path) else value
 
-    request = {
-        "op": "search",
-        "db": str(db),
-        "terms": [
-            {"text": t.text, "photo": photo(t.photo), "weight": t.weight, "negative": t.negative}
-            for t in terms
-        ],
-        "limit": args.limit,
-        "filters": {
-            "folder": str(Path(args.folder).expanduser().resolve()) if args.folder else None,
-            "taken_from": args.taken_from.isoformat() if args.taken_from else None,
-            "taken_to": args.taken_to.isoformat() if args.taken_to else None,
-        },
-    }
-    answer = ask(db, request)
-    return None if answer is None else _namespace(answer["results"])
+    request = SearchRequest(
+        db,
+        [t._replace(photo=photo(t.photo)) for t in terms],
+        args.limit,
+        str(Path(args.folder).expanduser().resolve()) if args.folder else None,
+        args.taken_from.isoformat() if args.taken_from else None,
+        args.taken_to.isoformat() if args.taken_to else None,
+    )
+    answer = ask(db, request.to_wire())
+    return None if answer is None else from_json(answer["results"])
