@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from photoscope.api import Photoscope
-from photoscope.api.browsing import sorted_in_pieces
+from photoscope.api.browsing import _groups, sorted_in_pieces
 from photoscope.library.backup import _json_chunks
 from photoscope.library.db import Library, NewFile
+from photoscope.library.records import BrowseRow
 
 
 def _library(tmp_path: Path, files: list[tuple[str, int, float, str]]) -> Path:
@@ -129,3 +130,28 @@ def test_sorting_in_pieces_is_sorting(count: int) -> None:
     rows = [(rng.randrange(20), f"p{rng.randrange(50)}") for _ in range(count)]
     key = lambda r: (r[1], r[0])  # noqa: E731
     assert sorted_in_pieces(rows, key, piece=8) == sorted(rows, key=key)
+
+
+def test_headers_name_each_run_of_rows_as_labelling_every_row_would() -> None:
+    """The headers are made once per run of equal months or folders (not per row, 140 ms at
+    100,000): the same as labelling each row and starting a header where the label changes, two
+    unreadable months in a row ("Unknown date") one header."""
+    keys = ["2024-06-02", "2024-06-01", "2023-01-05", "bad", "worse", "2024-06-03", "2024-06-03"]
+    dirs = ["/P/a", "/P/a", "/P/b", "/P", "/P", "/Q/c", "/P/a"]
+    rows = [
+        BrowseRow(i, f"{d}/{i}.jpg", 1, k, 0.0, 1) for i, (k, d) in enumerate(zip(keys, dirs, strict=True))
+    ]
+    assert [(g.label, g.start, g.count) for g in _groups(rows, "month")] == [
+        ("June 2024", 0, 2),
+        ("January 2023", 2, 1),
+        ("Unknown date", 3, 2),
+        ("June 2024", 5, 2),
+    ]
+    assert [(g.label, g.start, g.count) for g in _groups(rows, "folder", ["/P"])] == [
+        ("P/a", 0, 2),
+        ("P/b", 2, 1),
+        ("P", 3, 2),
+        ("/Q/c", 5, 1),
+        ("P/a", 6, 1),
+    ]
+    assert _groups(rows, "none") == [] and _groups([], "month") == []

@@ -30,6 +30,18 @@ class Folder:
 StoredStat = tuple[str, int, float]
 
 
+class BrowseRow(NamedTuple):
+    """A photo as the timeline and the folder filter read it (``Library.browse_rows``): no caption,
+    no vectors, so 100,000 of them are read in a third of a second."""
+
+    id: int
+    path: str
+    folder_id: int
+    date_key: str  # the date taken, else the file's time, as local ISO text: the two sort together
+    mtime: float
+    dated: int  # 1: it has a date taken (the timeline counts those without)
+
+
 class StoredFile(NamedTuple):
     """What the scanner compares a file's stat with."""
 
