@@ -30,7 +30,7 @@ from PIL import Image
 
 from photoscope.config import default_model_dir
 from photoscope.library.db import Library
-from photoscope.library.indexer import IndexWorker
+from photoscope.library.indexer import IndexOptions, IndexWorker
 from photoscope.library.scanner import Scanner
 from photoscope.network.model import DecodeOptions, PhotoscopeModel
 from photoscope.network.preprocess import preprocess
@@ -112,14 +112,13 @@ def index_rate(model: PhotoscopeModel, photos: Path, tmp: Path, args: argparse.N
         start = time.perf_counter()
         Scanner(library).scan()
         print(f"scan: {time.perf_counter() - start:.2f} s")
-        worker = IndexWorker(
-            library,
-            model,
+        options = IndexOptions(
             batch_size=args.batch_size,
             decode_threads=args.decode_threads or None,
             torch_threads=args.torch_threads or None,
             thumbnail_root=tmp / "thumbnails",
         )
+        worker = IndexWorker(library, model, options)
         print(f"indexer: {worker.torch_threads} PyTorch threads, {worker.decode_threads} decode threads")
         start = time.perf_counter()
         result = worker.run()
@@ -139,7 +138,8 @@ def copies_rate(model: PhotoscopeModel, photos: Path, tmp: Path, args: argparse.
     with Library(tmp / "library.db") as library:
         library.add_folder(copy)
         Scanner(library).scan()
-        worker = IndexWorker(library, model, batch_size=args.batch_size, thumbnail_root=tmp / "thumbnails")
+        options = IndexOptions(batch_size=args.batch_size, thumbnail_root=tmp / "thumbnails")
+        worker = IndexWorker(library, model, options)
         start = time.perf_counter()
         result = worker.run()
         elapsed = time.perf_counter() - start

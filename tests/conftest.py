@@ -111,7 +111,7 @@ def shapes_library_db(trained_tiny: Path, tmp_path_factory: pytest.TempPathFacto
     """A folder of generated shape photos indexed with the real pipeline: (database, photo folder)."""
     from synthetic import COLOURS, SHAPES, shape_photo
 
-    from photoscope.api import Photoscope
+    from photoscope.api import IndexOptions, Photoscope
 
     root = tmp_path_factory.mktemp("library")
     photos = root / "Photos"
@@ -124,7 +124,7 @@ def shapes_library_db(trained_tiny: Path, tmp_path_factory: pytest.TempPathFacto
     with Photoscope(db, trained_tiny) as app:
         app.add_folder(photos)
         app.scanner().scan()
-        app.indexer(thumbnails=False).run()
+        app.indexer(options=IndexOptions(thumbnails=False)).run()
     return db, photos
 
 

@@ -17,7 +17,7 @@ from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QAbstractScrollArea, QAbstractSpinBox, QApplication, QWidget
 from synthetic import COLOURS, SHAPES, shape_photo
 
-from photoscope.api import Photoscope
+from photoscope.api import IndexOptions, Photoscope
 from photoscope.gui.main_window import MainWindow
 from photoscope.network import torch_threads
 from photoscope.network.model import PhotoscopeModel
@@ -42,7 +42,7 @@ def index_folder(db: Path, photos: Path, model: PhotoscopeModel) -> None:
     with Photoscope(db, model=model) as api:
         api.add_folder(photos)
         api.scanner().scan()
-        api.indexer(thumbnails=False).run()
+        api.indexer(options=IndexOptions(thumbnails=False)).run()
 
 
 @pytest.fixture(scope="session")
@@ -63,7 +63,7 @@ def indexed_library(
     with torch_threads(1), Photoscope(db, model=gui_model) as api:
         api.add_folder(photos)
         api.scanner().scan()
-        api.indexer(thumbnail_root=cache / "thumbnails").run()
+        api.indexer(options=IndexOptions(thumbnail_root=cache / "thumbnails")).run()
     return db, cache, photos
 
 

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from synthetic import shape_photo
 
-from photoscope.api import Filters, Photoscope
+from photoscope.api import Filters, IndexOptions, Photoscope
 from photoscope.network import torch_threads
 
 EXIF_IFD, DATE_TAKEN = 0x8769, 36867
@@ -37,7 +37,7 @@ def app(trained_tiny: Path, tmp_path: Path):
     with torch_threads(1), Photoscope(tmp_path / "library.db", trained_tiny) as app:
         app.add_folder(root)
         app.scanner().scan()
-        app.indexer(thumbnails=False).run()
+        app.indexer(options=IndexOptions(thumbnails=False)).run()
         yield app
 
 
@@ -63,7 +63,7 @@ def test_vectors_follow_added_moved_and_deleted_photos(app: Photoscope) -> None:
     assert len(app.store) == 6  # loaded from the database
     _save(shape_photo("green", "square", seed=5), root / "new" / "green.jpg", "2024:01:01 10:00:00")
     app.scanner().scan()
-    app.indexer(thumbnails=False).run()
+    app.indexer(options=IndexOptions(thumbnails=False)).run()
     assert len(app.store) == 7  # the indexer's listener added it without a reload
     assert _names(app.search_text("a green square", 1)) == ["green.jpg"]
 
@@ -101,6 +101,6 @@ def test_photos_another_process_indexed_are_found_by_a_running_app(
     with torch_threads(1), Photoscope(app.library_path, trained_tiny) as other:  # another process
         other.add_folder(elsewhere)
         other.scanner().scan()
-        other.indexer(thumbnails=False).run()
+        other.indexer(options=IndexOptions(thumbnails=False)).run()
     found = {Path(m.photo.path).name for m in app.search_text("a green triangle", 50).matches}
     assert {"green 0.jpg", "green 1.jpg"} <= found and len(found) == 8

@@ -9,7 +9,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
-from photoscope.api import describe_terms
+from photoscope.api import IndexOptions, describe_terms
 from photoscope.gui.term_chips import MINUS, PLUS
 
 
@@ -99,7 +99,7 @@ def test_the_search_bar_says_what_a_dropped_photo_counts_as(  # type: ignore[no-
     with Photoscope(db, model=model) as indexing:
         indexing.add_folder(tmp_path / "Photos")
         indexing.scanner().scan()
-        indexing.indexer(thumbnail_root=tmp_path / "thumbnails").run()
+        indexing.indexer(options=IndexOptions(thumbnail_root=tmp_path / "thumbnails")).run()
     window = MainWindow(settings)
     qtbot.addWidget(window)
     api = Photoscope(db, model=model)

@@ -14,7 +14,7 @@ import torch
 from photos import PixelEncoder, write_library, write_photo
 from PIL import Image
 
-from photoscope.api import Photoscope
+from photoscope.api import IndexOptions, Photoscope
 from photoscope.cli import main
 from photoscope.network.bundle import (
     DEFAULT_ENCODER,
@@ -214,13 +214,13 @@ def test_two_encoders_vectors_are_never_ranked_together(tiny_model_dir: Path, tm
     with app(first) as a:
         a.add_folder(photos)
         a.scanner().scan()
-        a.indexer(thumbnails=False).run()
+        a.indexer(options=IndexOptions(thumbnails=False)).run()
         version_a = a.model_version()
     with app(second) as b:
         version_b = b.model_version()
         assert version_a != version_b  # same caption weights, another encoder: another version
         assert b.search_text("a dog").matches == [] and b.search_photo(query).matches == []
-        worker = b.indexer(thumbnails=False, decode_threads=1, batch_size=2)
+        worker = b.indexer(options=IndexOptions(thumbnails=False, decode_threads=1, batch_size=2))
         worker.on_progress = lambda _: worker.cancel()  # stop after the first batch: a mixed library
         worker.run()
         counts = b.model_versions()
@@ -232,7 +232,7 @@ def test_two_encoders_vectors_are_never_ranked_together(tiny_model_dir: Path, tm
         assert ids_a and not ids_a & ids_b
         _assert_only(a, ids_a, query)
     with app(second) as b:  # its indexer re-encodes the first encoder's photos
-        b.indexer(thumbnails=False).run()
+        b.indexer(options=IndexOptions(thumbnails=False)).run()
         assert b.model_versions() == {version_b: 6}
         assert len(b.search_text("a dog runs on the grass", limit=10).matches) == 6
 

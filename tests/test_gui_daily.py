@@ -19,7 +19,7 @@ from PySide6.QtGui import QGuiApplication, QHelpEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QToolTip
 from synthetic import shape_photo
 
-from photoscope.api import Photoscope, relevance
+from photoscope.api import IndexOptions, Photoscope, relevance
 from photoscope.gui import about, desktop
 from photoscope.gui.detail_view import human_size
 from photoscope.gui.main_window import MainWindow
@@ -50,7 +50,7 @@ def daily_library(tmp_path_factory: pytest.TempPathFactory, gui_model: Photoscop
     with torch_threads(1), Photoscope(db, model=gui_model) as api:
         api.add_folder(photos)
         api.scanner().scan()
-        api.indexer(thumbnails=False).run()
+        api.indexer(options=IndexOptions(thumbnails=False)).run()
     return db, photos
 
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from photoscope.api import Photoscope
+from photoscope.api import IndexOptions, Photoscope
 from photoscope.gui import desktop
 from photoscope.gui.main_window import MainWindow
 
@@ -405,7 +405,7 @@ def test_a_watched_folder_moved_into_another_is_said_and_not_indexed_again(
         for folder in (pictures, trip):
             api.add_folder(folder)
         api.scanner().scan()
-        api.indexer(thumbnails=False).run()
+        api.indexer(options=IndexOptions(thumbnails=False)).run()
         total = api.status()["indexed"]
     window = make_window(db)
     qtbot.waitUntil(lambda: window.worker is not None, timeout=30_000)

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -32,7 +33,7 @@ from PIL import Image
 
 from photoscope.library import indexer
 from photoscope.library.db import Library
-from photoscope.library.indexer import IndexWorker, Progress, default_threads
+from photoscope.library.indexer import IndexOptions, IndexWorker, Progress, default_threads
 from photoscope.library.scanner import Scanner
 from photoscope.library.thumbnails import thumbnail_path
 from photoscope.network import PhotoDescription
@@ -60,8 +61,18 @@ def pictures(tmp_path: Path, library: Library) -> Path:
     return root
 
 
-def _worker(library: Library, model: object, tmp_path: Path, **options: object) -> IndexWorker:
-    return IndexWorker(library, model, thumbnail_root=tmp_path / "thumbs", batch_size=4, **options)  # type: ignore[arg-type]
+def _worker(
+    library: Library,
+    model: object,
+    tmp_path: Path,
+    *,
+    on_added: Any = None,
+    on_progress: Any = None,
+    **options: Any,
+) -> IndexWorker:
+    """A worker with small batches, its thumbnails under ``tmp_path``; ``options``: ``IndexOptions``'."""
+    chosen = IndexOptions(thumbnail_root=tmp_path / "thumbs", batch_size=4, **options)
+    return IndexWorker(library, model, chosen, on_added=on_added, on_progress=on_progress)  # type: ignore[arg-type]
 
 
 def _scan_and_index(library: Library, model: object, tmp_path: Path) -> None:
@@ -400,9 +411,10 @@ import torch
 from photos import fast_model
 torch.set_num_threads(1)
 from photoscope.library.db import Library
-from photoscope.library.indexer import IndexWorker
+from photoscope.library.indexer import IndexOptions, IndexWorker
 library = Library(sys.argv[1])
-worker = IndexWorker(library, fast_model(sys.argv[2]), batch_size=4, decode_threads=1, thumbnails=False,
+options = IndexOptions(batch_size=4, decode_threads=1, thumbnails=False)
+worker = IndexWorker(library, fast_model(sys.argv[2]), options,
                      on_progress=lambda p: time.sleep(0.05))  # slow enough to be killed mid-way
 worker.run()
 """

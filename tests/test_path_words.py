@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from synthetic import shape_photo
 
-from photoscope.api import Photoscope
+from photoscope.api import IndexOptions, Photoscope
 from photoscope.search import path_words
 
 
@@ -57,7 +57,7 @@ def _indexed_places(
     with Photoscope(root.parent / "library.db", model) as app:
         app.add_folder(root)
         app.scanner().scan()
-        app.indexer(thumbnails=False).run()
+        app.indexer(options=IndexOptions(thumbnails=False)).run()
         yield app, root
 
 

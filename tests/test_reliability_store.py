@@ -20,7 +20,7 @@ from photoscope.cli import main
 from photoscope.library.backup import backup_path, read_backup
 from photoscope.library.db import Library
 from photoscope.library.exclusions import ExclusionRule
-from photoscope.library.indexer import IndexWorker
+from photoscope.library.indexer import IndexOptions, IndexWorker
 from photoscope.library.photos import MemoryBudget, load_photo
 from photoscope.library.scanner import Scanner
 from photoscope.library.thumbnails import remove_stale_temporaries
@@ -92,7 +92,7 @@ def test_8_stale_temporary_thumbnails_are_removed(
     write_library(tmp_path / "P", 2)
     library.add_folder(tmp_path / "P")
     Scanner(library).scan()
-    IndexWorker(library, model, thumbnail_root=tmp_path / "thumbs").run()
+    IndexWorker(library, model, IndexOptions(thumbnail_root=tmp_path / "thumbs")).run()
     assert not old.exists() and fresh.exists()  # another process may be writing the fresh one
     assert remove_stale_temporaries(tmp_path / "thumbs", older_than_s=0) == 1
 
@@ -112,7 +112,10 @@ def test_11_two_workers_on_one_library_encode_each_photo_once(tmp_path: Path, mo
     def index(i: int) -> None:
         with Library(db) as library:  # as two processes would: each its own connection and lock file
             worker = IndexWorker(
-                library, counters[i], thumbnails=False, batch_size=4, on_wait=lambda: waited.append(i)
+                library,
+                counters[i],
+                IndexOptions(thumbnails=False, batch_size=4),
+                on_wait=lambda: waited.append(i),
             )
             worker.run()
 
@@ -271,7 +274,7 @@ def test_16_a_damaged_text_index_is_rebuilt(library: Library, model: PhotoscopeM
     write_photo(tmp_path / "P" / "summerHoliday.jpg", seed=6)
     library.add_folder(tmp_path / "P")
     Scanner(library).scan()
-    IndexWorker(library, model, thumbnails=False).run()
+    IndexWorker(library, model, IndexOptions(thumbnails=False)).run()
     library.db.execute("DELETE FROM search WHERE rowid IN (SELECT rowid FROM search LIMIT 2)")
     path = library.path
     report = examine(path)

@@ -11,7 +11,7 @@ import pytest
 from photos import CountingModel, Reports, fast_model, write_library, write_photo
 
 from photoscope.library.db import Library
-from photoscope.library.indexer import IndexWorker
+from photoscope.library.indexer import IndexOptions, IndexWorker
 from photoscope.library.scanner import Scanner
 from photoscope.library.watcher import FolderWatcher
 
@@ -147,7 +147,7 @@ def test_catch_up_and_worker_wiring(
 ) -> None:
     """What the GUI and `index --watch` do: the watcher's reports wake a background worker."""
     model = CountingModel(fast_model(tiny_model_dir))
-    worker = IndexWorker(library, model, thumbnail_root=tmp_path / "thumbs")
+    worker = IndexWorker(library, model, IndexOptions(thumbnail_root=tmp_path / "thumbs"))
     watcher = FolderWatcher(library, Scanner(library), debounce_s=DEBOUNCE, on_queued=lambda r: worker.wake())
     worker.start()
     watcher.start()

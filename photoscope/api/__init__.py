@@ -60,7 +60,7 @@ from photoscope.wordlists import says_nothing
 
 if TYPE_CHECKING:
     from photoscope.library.fs import folder_path
-    from photoscope.library.indexer import IndexWorker
+    from photoscope.library.indexer import IndexOptions, IndexWorker
     from photoscope.library.indexer import Progress as IndexProgress
     from photoscope.library.photos import describe_error, describe_failure, load_photo
     from photoscope.network import BundleError, DecodeOptions, torch_threads
@@ -73,6 +73,7 @@ if TYPE_CHECKING:
 # folders) and the GUI's first window start without it: seconds and hundreds of MB saved. So is what
 # needs NumPy or PIL (the indexer, decoding photos, the maps): 0.1-0.2 s more off `status`.
 _LAZY = {
+    "IndexOptions": "photoscope.library.indexer",
     "IndexWorker": "photoscope.library.indexer",
     "describe_error": "photoscope.library.photos",
     "describe_failure": "photoscope.library.photos",
@@ -120,6 +121,7 @@ __all__ = [
     "ExclusionRule",
     "Filters",
     "Folder",
+    "IndexOptions",
     "IndexProgress",
     "IndexWorker",
     "Layout",

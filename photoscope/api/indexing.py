@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from photoscope.api.core import Core
 from photoscope.library import thumbnails
@@ -25,7 +25,7 @@ from photoscope.library.relocation import moved_here
 from photoscope.library.scanner import Scanner, ScanReport, root_present
 
 if TYPE_CHECKING:  # the indexer (NumPy, PIL) is imported when one is made: not by `status`
-    from photoscope.library.indexer import IndexWorker, ProgressListener
+    from photoscope.library.indexer import IndexOptions, IndexWorker, ProgressListener
     from photoscope.library.indexer import Progress as IndexProgress
     from photoscope.library.watcher import FolderWatcher
 
@@ -187,7 +187,13 @@ class Indexing(Core):
 
     # indexing in the background
 
-    def indexer(self, on_progress: ProgressListener | None = None, **options: Any) -> IndexWorker:
+    def indexer(
+        self,
+        on_progress: ProgressListener | None = None,
+        options: IndexOptions | None = None,
+        on_wait: Callable[[], None] | None = None,
+        on_failed: Callable[[Exception], None] | None = None,
+    ) -> IndexWorker:
         """An indexing worker whose results flow into this API's vectors as they are written (the
         photos an older model on the same encoder indexed adopted first: ``adopt_vectors``)."""
         from photoscope.library.indexer import IndexWorker
@@ -205,7 +211,13 @@ class Indexing(Core):
                 self.rewrite_captions(IDLE_BATCH, stop=lambda: worker.stopping or worker.paused, threads=1)
 
         worker = IndexWorker(
-            self.library, model, on_progress=progressed, on_added=self.photos_added, **options
+            self.library,
+            model,
+            options,
+            on_progress=progressed,
+            on_added=self.photos_added,
+            on_wait=on_wait,
+            on_failed=on_failed,
         )
         return worker
 
@@ -307,13 +319,17 @@ class Indexing(Core):
         watch: bool = True,
         catch_up: bool = True,
         upgrade: bool = True,
-        **options: Any,
+        options: IndexOptions | None = None,
+        on_failed: Callable[[Exception], None] | None = None,
     ) -> IndexWorker:
         """Keep the index current in the background: index what is pending and, with ``watch``,
         follow the folders (``catch_up`` first scans for changes made while the app was closed).
         Without ``upgrade``, photos another model described wait for ``reencode_photos``."""
         if self._worker is None:
-            worker = self._worker = self.indexer(on_progress, redo_other_models=upgrade, **options)
+            from photoscope.library.indexer import IndexOptions
+
+            options = replace(options or IndexOptions(), redo_other_models=upgrade)
+            worker = self._worker = self.indexer(on_progress, options, on_failed=on_failed)
             worker.start()
             if self._watcher is None:  # else already following the folders (``watch``)
                 self._on_changes = on_changes

@@ -155,7 +155,7 @@ def _damaged(path: Path, found: str) -> str:
 def _run_worker(app: Photoscope, args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from photoscope.api import IndexProgress
+    from photoscope.api import IndexOptions, IndexProgress
 
     if not app.indexing_waits():  # the network is not loaded for nothing (2 s of PyTorch's import)
         app.back_up()  # as a run ends: the scan's moves and removals in the rolling backup
@@ -173,7 +173,7 @@ def _run_worker(app: Photoscope, args: argparse.Namespace) -> int:
     def waiting() -> None:
         bar.write("another Photoscope is indexing this library: waiting for it to finish (Ctrl-C stops)")
 
-    worker = app.indexer(show, batch_size=args.batch_size, on_wait=waiting)
+    worker = app.indexer(show, IndexOptions(batch_size=args.batch_size), on_wait=waiting)
     try:
         result = worker.run()
     finally:
@@ -208,7 +208,7 @@ def _print_changes(report: ScanReport) -> None:
 
 
 def _watch(app: Photoscope, args: argparse.Namespace) -> int:
-    from photoscope.api import IndexProgress
+    from photoscope.api import IndexOptions, IndexProgress
 
     def done(p: IndexProgress) -> None:
         if p.done == p.total:
@@ -216,7 +216,9 @@ def _watch(app: Photoscope, args: argparse.Namespace) -> int:
 
     print("watching for changes; press Ctrl-C to stop", flush=True)
     # The scan above was the catch-up, and the folders have been watched since before it.
-    app.start_background(done, _print_changes, catch_up=False, batch_size=args.batch_size)
+    app.start_background(
+        done, _print_changes, catch_up=False, options=IndexOptions(batch_size=args.batch_size)
+    )
     if app.serve():  # `photoscope search` asks this process instead of loading the model itself
         print("answering searches on this library", flush=True)
     try:

@@ -176,6 +176,23 @@ def default_threads(cores: int | None = None) -> tuple[int, int]:
 # --- the worker --------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class IndexOptions:
+    """How an ``IndexWorker`` works: its batches, threads and memory, and what it writes."""
+
+    batch_size: int = 16  # photos encoded together
+    decode_threads: int | None = None  # None: the machine's share (``default_threads``)
+    torch_threads: int | None = None
+    thumbnails: bool = True  # write each photo's thumbnails as it is indexed
+    thumbnail_root: Path | None = None  # None: the user's thumbnail cache
+    max_pixels: int = DEFAULT_MAX_PIXELS  # photos over this many pixels are refused (decompression bombs)
+    decode_budget: int = DEFAULT_DECODE_BUDGET  # bytes of decoded pixels held at once
+    # Photos another model described are described again by this one (their vectors cannot be
+    # mixed); False leaves them as they are until ``Library.requeue_other_versions`` (the app's
+    # "Later" when it offers the upgrade).
+    redo_other_models: bool = True
+
+
 class IndexWorker:
     """Indexes pending photos; ``run()`` in the calling thread, or ``start()`` a background thread.
 
@@ -187,33 +204,25 @@ class IndexWorker:
         self,
         library: Library,
         model: IndexModel,
+        options: IndexOptions | None = None,
         *,
-        batch_size: int = 16,
-        decode_threads: int | None = None,
-        torch_threads: int | None = None,
-        thumbnails: bool = True,
-        thumbnail_root: Path | None = None,
-        max_pixels: int = DEFAULT_MAX_PIXELS,
-        decode_budget: int = DEFAULT_DECODE_BUDGET,
         on_progress: ProgressListener | None = None,
         on_added: AddedListener | None = None,
         on_wait: Callable[[], None] | None = None,
         on_failed: Callable[[Exception], None] | None = None,
-        redo_other_models: bool = True,
     ) -> None:
         self.library, self.model = library, model
-        # Photos another model described are described again by this one (their vectors cannot be
-        # mixed); False leaves them as they are until ``Library.requeue_other_versions`` (the app's
-        # "Later" when it offers the upgrade).
-        self.redo_other_models = redo_other_models
+        options = options or IndexOptions()
+        self.redo_other_models = options.redo_other_models
         default_torch, default_decode = default_threads()
-        self.batch_size = batch_size
-        self.decode_threads = decode_threads or default_decode
-        self.torch_threads = torch_threads or default_torch
-        self.thumbnails, self.thumbnail_root, self.max_pixels = thumbnails, thumbnail_root, max_pixels
+        self.batch_size = options.batch_size
+        self.decode_threads = options.decode_threads or default_decode
+        self.torch_threads = options.torch_threads or default_torch
+        self.thumbnails, self.thumbnail_root = options.thumbnails, options.thumbnail_root
+        self.max_pixels = options.max_pixels
         self.on_progress, self.on_added, self.on_wait = on_progress, on_added, on_wait
         self.on_failed = on_failed  # a background run that could not finish, with why (``start``)
-        self.budget = MemoryBudget(decode_budget)
+        self.budget = MemoryBudget(options.decode_budget)
         self._tidied = False
         self._unpaused = threading.Event()
         self._unpaused.set()
