@@ -55,22 +55,38 @@ FUNCTION_WORDS = frozenset(
         "down",
         "out",
         "off",
+        # whose photo it is, not what it shows ("a picture of my cat": "my" is no unknown word)
+        "my",
+        "mine",
+        "our",
+        "your",
+        "i",
+        "me",
+        "we",
+        "us",
+        "you",
     ]
 )
 
 # Numbers carry nothing to rank by on their own ("two" would rank every photo).
 NUMBERS = frozenset({"one", "two", "three"})
+# Words every photo answers to: alone ("photo", "a picture", "something") they would rank the
+# library in an arbitrary order; beside others ("a picture of a dog") they are kept.
+ANY_PHOTO_WORDS = frozenset(
+    "photo photos picture pictures image images pic pics snapshot snapshots thing things".split()  # noqa: SIM905
+) | {"something", "stuff"}
 
 
 def says_nothing(text: str) -> bool:
-    """Whether a query's words, all of them, say nothing a photo could show: function words and
-    numbers ("a", "the", "two"). Such a query would rank every photo; it finds none."""
+    """Whether a query's words, all of them, say nothing a photo could show: function words,
+    numbers and words any photo answers to ("a", "the", "two", "a photo"). Such a query would rank
+    every photo; it finds none."""
     words = re.findall(r"[\w']+", text.lower())
     return bool(words) and carry_nothing(words)
 
 
 def carry_nothing(words: list[str]) -> bool:
-    return all(w in FUNCTION_WORDS or w in NUMBERS for w in words)
+    return all(w in FUNCTION_WORDS or w in NUMBERS or w in ANY_PHOTO_WORDS for w in words)
 
 
 def fold(text: str) -> str:

@@ -308,12 +308,15 @@ def test_i_a_query_with_no_words_is_a_usage_error(
     assert code == EXIT["usage"] and not out and "holds no words" in one_clean_line(err)
 
 
-@pytest.mark.parametrize("text", ["a", "the", "two", "a an of"])
+@pytest.mark.parametrize(
+    "text", ["a", "the", "two", "a an of", "photo", "a picture", "my photos", "something"]
+)
 def test_i_a_query_of_function_words_alone_says_so(
     capsys: pytest.CaptureFixture[str], indexed: Path, tiny_model_dir: Path, text: str
 ) -> None:
     """Audit: `search a` said only "no matching photos" (as if photos had been looked at), and
-    `search two` listed every photo; "" said the query holds no words."""
+    `search two` listed every photo; "" said the query holds no words. The honest-results walk:
+    "photo", "picture", "something" listed the library in an arbitrary order, without a note."""
     code, out, err = run(capsys, "search", text, "--db", str(indexed), "--model", str(tiny_model_dir))
     line = one_clean_line(err)
     assert code == EXIT["usage"] and not out and "holds no word to search by" in line and text in line

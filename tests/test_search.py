@@ -66,6 +66,13 @@ def test_unknown_words_are_reported_with_suggestions(shapes_library) -> None:
     assert result.hits  # the known words still search
 
 
+def test_whose_photo_it_is_is_no_unknown_word(shapes_library) -> None:
+    """The honest-results walk: "a picture of my cat" said the model does not know "my"."""
+    engine, _ = shapes_library
+    result = engine.search_text("my red square and our blue circle", k=5)
+    assert result.unknown_words == [] and result.hits
+
+
 def test_a_query_of_only_unknown_words_finds_nothing(shapes_library) -> None:
     engine, _ = shapes_library
     result = engine.search_text("blorptastic", k=5)
