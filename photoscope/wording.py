@@ -54,6 +54,13 @@ def unseen_note(words: Iterable[str], open_quote: str = "'", close_quote: str = 
     return f"Photoscope cannot clearly see {quoted} in any photo"
 
 
+def taken_away_note(phrases: Sequence[str], open_quote: str = "'", close_quote: str = "'") -> str:
+    """How a description that says what to leave out was read ("a dog without a ball")."""
+    quoted = " and ".join(f"{open_quote}{p}{close_quote}" for p in phrases)
+    them = "it" if len(phrases) == 1 else "them"
+    return f"searched as taking {quoted} away: photos that show {them} go down"
+
+
 def unknown_word_note(
     word: str, searched_as: str | None, suggestions: Sequence[str], quote: Callable[[str], str]
 ) -> str:

@@ -67,6 +67,22 @@ def test_text_minus_a_word_drops_the_photos_with_it(app: Photoscope) -> None:
     assert all(n.startswith("red circle") for n in minus), minus
 
 
+def test_a_description_s_without_is_a_taken_away_term(app: Photoscope) -> None:
+    """The honest-results walk: "a dog without a ball" listed a dog with a ball first; the words
+    after "without" (or "no") are searched as taken away, and the results say so."""
+    without = app.search_text("red without square", 3)
+    minus = app.search_terms([QueryTerm(text="red"), QueryTerm(text="square", negative=True)], 3)
+    assert _ranked(without) == _ranked(minus) and without.taken_away == ("square",)
+    assert all(n.startswith("red circle") for n in _names(without)), _names(without)
+    assert app.search_text("red", 3).taken_away == ()
+    # in a combined query too (the search box's text beside chips)
+    chips = app.search_terms([QueryTerm(text="red with no square"), QueryTerm(text="circle")], 3)
+    assert chips.taken_away == ("square",) and all(n.startswith("red circle") for n in _names(chips))
+    # nothing wanted but what is left out: the photos least like it
+    least = app.search_text("no red", 4)
+    assert least.taken_away == ("red",) and not any(n.startswith("red") for n in _names(least))
+
+
 def test_photo_plus_words_finds_the_same_shape_in_the_new_colour(app: Photoscope) -> None:
     photo = next(
         m.photo for m in app.search_text("a green circle", 12).matches if "green circle" in m.photo.path
@@ -110,6 +126,9 @@ def test_cli_add_subtract_and_weights(
     assert code == 0 and all(Path(p).stem.startswith("blue") for p in out.splitlines()), out
     code, _, err = run(capsys, "search", "red", "--add-photo", str(photos / "nothing.jpg"), *common)
     assert code == 2 and "nothing.jpg: no such photo" in err
+    code, out, err = run(capsys, "search", "red without a square", *common)
+    assert code == 0 and all(Path(p).stem.startswith("red circle") for p in out.splitlines()), out
+    assert "note: searched as taking 'square' away: photos that show it go down" in err
 
 
 def test_texts_are_inverted_in_one_batch_or_taken_away_texts_guessed(app: Photoscope) -> None:

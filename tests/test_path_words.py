@@ -275,3 +275,21 @@ def test_each_word_of_a_camel_case_name_names_the_photo(
         f"explore_monuments_eiffelTower_{i}" for i in range(3)
     ]
     assert result.by_name == 3
+
+
+def test_a_name_does_not_lift_a_photo_that_shows_what_is_taken_away(
+    named_library: tuple[Photoscope, Path],
+) -> None:
+    """The honest-results walk: "beach - people" with a folder "Beach holiday 2021" listed that
+    folder's photos of people first: a name lifted them above the subtraction. A named photo whose
+    detector shows the taken-away word keeps its place by the network instead."""
+    app, _ = named_library
+    lifted = _folders(app, "kitchen", 6)
+    assert {folder for folder, _ in lifted} == {"kitchen"}  # the name lifts all six of the folder's
+    without = _folders(app, "kitchen without square", 6)
+    assert sorted(without) == [("kitchen", f"red_circle_{i}") for i in range(3)], without
+    from photoscope.api import QueryTerm
+
+    terms = [QueryTerm(text="kitchen"), QueryTerm(text="square", negative=True)]
+    found = app.search_terms(terms, 6).matches
+    assert sorted(Path(m.photo.path).stem for m in found) == [f"red_circle_{i}" for i in range(3)]

@@ -90,3 +90,12 @@ def test_a_concept_no_photo_shows_is_said_when_nothing_is_listed_in_the_window()
     assert results_message(Results([], [], unsure=("espresso",))) == (
         "Photoscope cannot clearly see “espresso” in any photo."
     )
+
+
+def test_what_a_description_left_out_is_said() -> None:
+    """The honest-results walk: "a dog without a ball" ranked a dog with a ball first; now it is
+    searched as "a dog" - "ball", and the note says so."""
+    said = results_message(Results([], [], taken_away=("ball",)))
+    assert said == "Searched as taking “ball” away: photos that show it go down."
+    two = results_message(Results([], [], taken_away=("ball", "people")))
+    assert "“ball” and “people”" in two and "show them" in two

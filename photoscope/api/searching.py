@@ -16,7 +16,8 @@ from photoscope.api.core import Core
 from photoscope.api.scoring import relevance
 from photoscope.api.types import Filters, Match, QueryTerm, Results
 from photoscope.library.fs import normalize_path
-from photoscope.wordlists import carry_nothing
+from photoscope.search.negation import split_negations
+from photoscope.wordlists import carry_nothing, says_nothing
 
 if TYPE_CHECKING:
     import numpy as np
@@ -63,12 +64,17 @@ class Searching(Core):
         """Photos whose caption, tags or path hold every word of ``text`` (SQLite's full-text index,
         no network): what the app shows for a query typed while PyTorch is still loading."""
         allowed = self._allowed(filters)
-        hits = self.library.text_search(text, limit if allowed is None else 20 * limit)
+        negated = split_negations(text)
+        hits = self.library.text_search(negated.wanted, limit if allowed is None else 20 * limit)
         if allowed is not None:
             keep = set(allowed.tolist())
             hits = [h for h in hits if h[0] in keep]
         records = {p.id: p for p in self.library.photos_by_ids([i for i, _ in hits[:limit]])}
-        found = [(records[i], score) for i, score in hits[:limit] if i in records]
+        found = [
+            (records[i], score)
+            for i, score in hits[:limit]
+            if i in records and not _says_any(records[i].caption, negated.taken_away)
+        ]
         relevant, strengths = relevance([score for _, score in found], 0)
         matches = [
             Match(p, score, False, strength) for (p, score), strength in zip(found, strengths, strict=True)
@@ -85,8 +91,11 @@ class Searching(Core):
         from photoscope.search.quick import quick_scores, quick_text_search, top_hits
         from photoscope.search.results import unknown_words
 
+        negated = split_negations(text)
+        if negated.taken_away:  # "a dog without a ball": what is wanted first, the network's then
+            text = negated.wanted
         found = self._quick()
-        if found is None:
+        if found is None or says_nothing(text) or not text.strip():
             return None
         model, store = found
         allowed = self._allowed(filters)
@@ -156,6 +165,8 @@ class Searching(Core):
         filters: Filters | None = None,
         options: TextSearchOptions | None = None,
     ) -> Results:
+        if split_negations(text).taken_away:  # "a dog without a ball": "a dog" - "ball"
+            return self.search_terms([QueryTerm(text=text)], limit, filters)
         allowed = self._allowed(filters)
         with self._store_lock:
             result = self._search_text(text, limit, allowed, options)
@@ -220,6 +231,7 @@ class Searching(Core):
         ``search_photo``; the query's own library photos are left out."""
         from photoscope.search.ranking import SearchResult
 
+        terms, taken_away = _negations_apart(terms)
         kept = [t for t in terms if t.weight > 0]
         if len(kept) == 1 and not kept[0].negative:
             return self._search_one(kept[0], limit, filters)
@@ -242,7 +254,8 @@ class Searching(Core):
             for p, t in enumerate(terms)
             if t.photo is not None and t.weight > 0
         )
-        return replace(self._results(SearchResult(hits, unknown, named=first), filters), photo_words=words)
+        results = self._results(SearchResult(hits, unknown, named=first), filters)
+        return replace(results, photo_words=words, taken_away=taken_away)
 
     def _search_one(self, term: QueryTerm, limit: int, filters: Filters | None) -> Results:
         """A query of one added term: plain search by its text or its photo."""
@@ -345,6 +358,8 @@ class Searching(Core):
             ranked = CombinedRanker(self.model, store).rank(resolved.terms) if resolved.terms else None
             scores = None if ranked is None else ranked.scores.numpy()
             words = [] if ranked is None else ranked.photo_words
+            if names.added and any(t.negative and t.text is not None for t in resolved.terms):
+                names.added = self._not_taken_away(names.added, resolved.terms)
             if names.added:
                 if all(t.negative for t in resolved.terms):  # names alone add: among what they name
                     matched = np.fromiter(names.added, dtype=np.int64, count=len(names.added))
@@ -355,6 +370,18 @@ class Searching(Core):
             assert scores is not None
             return store.top_k(scores, limit, allowed, exclude), words, first
 
+    def _not_taken_away(self, named: dict[int, float], terms: Sequence[Term]) -> dict[int, float]:
+        """The named photos but those that show a taken-away text's word (its detector): "beach -
+        people" with a folder "Beach 2021" put its photos of people first, the names' lift above
+        the subtraction (the honest-results walk). They keep their place by the network."""
+        from photoscope.search.combine import showing
+
+        shown: set[int] = set()
+        for term in terms:
+            if term.negative and term.text is not None:
+                shown |= showing(self.model, self.store, list(named), term.text)
+        return {i: share for i, share in named.items() if i not in shown}
+
     def _library_ids_of(self, photo: str | Path | Image.Image) -> list[int]:
         from PIL import Image
 
@@ -362,6 +389,32 @@ class Searching(Core):
             return []
         found = self.library.files_at([normalize_path(photo)])
         return [f.id for f in found.values()]
+
+
+def _negations_apart(terms: Sequence[QueryTerm]) -> tuple[list[QueryTerm], tuple[str, ...]]:
+    """The terms with what each added text says to leave out ("a dog without a ball") taken away as
+    terms of their own ("a dog" - "ball"), and the phrases so taken away. What is left of a text
+    that says nothing ("photos without people") goes: the photos least like what is left out."""
+    out: list[QueryTerm] = []
+    taken: list[str] = []
+    for term in terms:
+        negated = split_negations(term.text) if term.text is not None and not term.negative else None
+        if negated is None or not negated.taken_away:
+            out.append(term)
+            continue
+        if negated.wanted.strip() and not says_nothing(negated.wanted):
+            out.append(replace(term, text=negated.wanted))
+        out += [QueryTerm(text=p, weight=term.weight, negative=True) for p in negated.taken_away]
+        taken += negated.taken_away
+    return out, tuple(dict.fromkeys(taken))
+
+
+def _says_any(caption: str | None, phrases: Sequence[str]) -> bool:
+    """Whether a caption holds one of the phrases (as whole words)."""
+    if not caption or not phrases:
+        return False
+    padded = f" {' '.join(re.findall(r'[a-z]+', caption.lower()))} "
+    return any(f" {p.lower()} " in padded for p in phrases)
 
 
 @dataclass

@@ -66,6 +66,9 @@ class Results:
     # How many of the matches, from the first, are listed by their folder or file names (a name in
     # the query: "paris" for "Paris 2019"), whatever the network sees in them.
     by_name: int = 0
+    # What a description said to leave out ("a dog without a ball": "ball"), searched as taken away
+    # (``search.negation``). Shown, so that the reading is not a surprise.
+    taken_away: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

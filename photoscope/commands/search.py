@@ -22,7 +22,7 @@ from photoscope.commands.common import (
     user_path,
 )
 from photoscope.commands.terms import add_term_options, missing_photos, query_terms
-from photoscope.wording import by_name_note, undated_note, unknown_word_note, unseen_note
+from photoscope.wording import by_name_note, taken_away_note, undated_note, unknown_word_note, unseen_note
 from photoscope.wordlists import says_nothing
 
 if TYPE_CHECKING:
@@ -219,6 +219,9 @@ def _print_notes(results: Any, terms: Sequence[Any]) -> None:
     for note in (by_name_note(getattr(results, "by_name", 0)), undated_note(getattr(results, "undated", 0))):
         if note:
             print(f"note: {note}", file=sys.stderr)
+    taken_away = getattr(results, "taken_away", ())  # an older running app's answer has none
+    if taken_away:
+        print(f"note: {taken_away_note(taken_away)}", file=sys.stderr)
     for word in getattr(results, "unsure", ()) if results.matches else ():  # none: _nothing_found says it
         print(
             f"note: {unseen_note([word])}: these are its closest guesses",

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from photoscope.wording import by_name_note, undated_note, unknown_word_note, unseen_note
+from photoscope.wording import by_name_note, taken_away_note, undated_note, unknown_word_note, unseen_note
 from photoscope.wording import plural as plural  # the GUI's modules count through here
 from photoscope.wordlists import fold
 
@@ -231,6 +231,9 @@ def results_message(results: Results, link: Link | None = None) -> str:
     filter how many photos were placed by their file's date (no date taken). With ``link``: as
     HTML, the spelling suggestions shown by it (``unknown_words_message``)."""
     notes = [photo_words_message(results.photo_words)]
+    if results.taken_away:
+        said = taken_away_note(results.taken_away, "“", "”")
+        notes.append(f"{said[:1].upper()}{said[1:]}.")
     if results.unsure:
         guesses = ": these are its closest guesses" if results.matches else ""
         notes.append(f"{unseen_note(results.unsure, '“', '”')}{guesses}.")

@@ -1,0 +1,90 @@
+"""What a description says to leave out: "a dog without a ball", "a street with no cars", "not a cat".
+
+The network reads a description as what a photo shows, so "a dog without a ball" ranked a dog with
+a ball first: "ball" counted for it. Such words are taken out of the description and searched as a
+taken-away term (``search.combine``'s subtraction: on Flickr8k val, text - word precision@10 32.1
+-> 46.4, ``benchmarks/combined_queries.py``): "a dog" - "ball".
+
+The phrase left out follows "without" or "no" (or "not" before an article, or opening the query):
+one content word, two when the first is a colour or a size ("no red cars"; "a man wearing no shirt
+climbs a rock": "shirt", not "shirt climbs", as no part of speech is known here). A "with" just
+before "no" goes with it. Plain Python: the quick answer uses it without PyTorch.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from photoscope.wordlists import FUNCTION_WORDS, NUMBERS
+
+NEGATORS = frozenset({"without", "no"})
+ARTICLES = frozenset({"a", "an", "the", "any"})
+# Words that take the next word with them into the phrase left out.
+DESCRIBING = frozenset(
+    "red orange yellow green blue purple pink brown black white grey gray dark light"  # noqa: SIM905
+    " big small little large tall young old other".split()
+)
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+
+
+class Negated(NamedTuple):
+    """A description split: what to look for, and the phrases to take away (none: as it was)."""
+
+    wanted: str
+    taken_away: tuple[str, ...]
+
+
+def split_negations(text: str) -> Negated:
+    """``text`` without the phrases it says to leave out, and those phrases.
+
+    >>> split_negations("a dog without a ball on the grass")
+    Negated(wanted='a dog on the grass', taken_away=('ball',))
+    >>> split_negations("a beach")
+    Negated(wanted='a beach', taken_away=())
+    """
+    words = _WORD.findall(text)
+    lower = [w.lower() for w in words]
+    kept: list[str] = []
+    taken: list[str] = []
+    i = 0
+    while i < len(words):
+        if not _negates(lower, i):
+            kept.append(words[i])
+            i += 1
+            continue
+        if kept and kept[-1].lower() == "with" and lower[i] == "no":  # "with no shirt": both go
+            kept.pop()
+        start = i + 1
+        while start < len(words) and lower[start] in ARTICLES:
+            start += 1
+        end = start + 1 if start < len(words) and _in_phrase(lower[start]) else start
+        if end < len(words) and lower[end - 1] in DESCRIBING and _in_phrase(lower[end]):
+            end += 1
+        if end > start:
+            taken.append(" ".join(words[start:end]))
+        i = end
+    if not taken:
+        return Negated(text, ())
+    return Negated(" ".join(kept), tuple(dict.fromkeys(taken)))
+
+
+def _negates(lower: list[str], i: int) -> bool:
+    word = lower[i]
+    if word in NEGATORS:
+        return _in_phrase(_after_articles(lower, i + 1))
+    if word == "not":  # "not a cat", "not cats" opening the query; not "a man not yet finished"
+        following = lower[i + 1] if i + 1 < len(lower) else ""
+        return following in ARTICLES or (i == 0 and _in_phrase(following))
+    return False
+
+
+def _after_articles(lower: list[str], i: int) -> str:
+    while i < len(lower) and lower[i] in ARTICLES:
+        i += 1
+    return lower[i] if i < len(lower) else ""
+
+
+def _in_phrase(word: str) -> bool:
+    """Whether ``word`` can be (part of) a phrase left out: a content word."""
+    return bool(word) and word not in FUNCTION_WORDS | NUMBERS | NEGATORS and word != "not"

@@ -1,0 +1,46 @@
+"""A description that says what to leave out ("a dog without a ball") is searched as what it wants
+minus what it leaves out (``photoscope.search.negation``; the honest-results walk: "a dog without a
+ball" listed a dog with a ball first, "no people" people)."""
+
+from __future__ import annotations
+
+import pytest
+
+from photoscope.search.negation import Negated, split_negations
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted", "taken_away"),
+    [
+        ("a dog without a ball on the grass", "a dog on the grass", ("ball",)),
+        ("a beach without people", "a beach", ("people",)),
+        ("a street with no cars", "a street", ("cars",)),
+        ("a dog with no red collar", "a dog", ("red collar",)),
+        # one word unless the first describes: no part of speech tells where the phrase ends
+        ("a man wearing no shirt climbs a cliff", "a man wearing climbs a cliff", ("shirt",)),
+        ("not a dog", "", ("dog",)),
+        ("not cats", "", ("cats",)),
+        ("no people", "", ("people",)),
+        ("a cat without a dog and without a ball", "a cat and", ("dog", "ball")),
+        ("Paris 2019 without People", "Paris 2019", ("People",)),
+    ],
+)
+def test_what_a_description_leaves_out_is_taken_apart(
+    text: str, wanted: str, taken_away: tuple[str, ...]
+) -> None:
+    assert split_negations(text) == Negated(wanted, taken_away)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a beach",
+        "no",
+        "a dog without",
+        "without a",
+        "a man that is not on the boat",  # "not" before no article, inside the query: no negation
+        "buildings not yet finished",
+    ],
+)
+def test_a_description_that_leaves_nothing_out_is_kept_as_typed(text: str) -> None:
+    assert split_negations(text) == Negated(text, ())
