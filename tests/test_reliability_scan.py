@@ -573,6 +573,26 @@ def test_a_photo_renamed_to_a_name_that_is_not_utf8_keeps_its_entry(library: Lib
     assert (report.moved, report.added, report.removed) == (1, [], []) and _ids(library) == ids
 
 
+def test_a_folder_renamed_to_a_name_that_is_not_utf8_keeps_its_photos(library: Library, tmp_path: Path) -> None:
+    """The CLI audit: a subfolder renamed to Latin-1 bytes ("\xc9t\xe9 2003", from an old share)
+    dropped its photos from the index though their files were there: the folder was reported and
+    not walked, the old paths were gone. They keep their entries until the name is fixed, then move."""
+    pictures = tmp_path / "P"
+    write_library(pictures / "trip", 2)
+    library.add_folder(pictures)
+    scan = Scanner(library)
+    scan.scan()
+    ids = _ids(library)
+    bad = os.fsencode(pictures) + b"/\xc9t\xe9 2003"
+    os.rename(pictures / "trip", bad)
+    report = scan.scan()
+    assert report.removed == [] and _ids(library) == ids
+    assert [why for _, why in library.problems()] == [fs.UNSTORABLE_FOLDER]
+    os.rename(bad, pictures / "ete 2003")
+    report = scan.scan()
+    assert (report.moved, report.added, report.removed) == (2, [], []) and _ids(library) == ids
+
+
 def test_the_same_folder_through_a_bind_mount_is_not_watched_twice(tmp_path: Path) -> None:
     """Audit: a folder watched, and watched again through `mount --bind` at another path, indexed
     every photo twice (realpath cannot see through a bind mount)."""

@@ -38,9 +38,11 @@ from photoscope.library.exclusions import Stash, exclude, hidden_below, indexes_
 from photoscope.library.fs import (
     HASH_CHUNK,
     UNSTORABLE,
+    UNSTORABLE_FOLDER,
     FileStat,
     display_path,
     drive_of,
+    is_photo_name,
     is_under,
     mount_points,
     mounts_under,
@@ -113,6 +115,8 @@ class _Sweep:
         self.skipped.append((display_path(path), why))
         if why == UNSTORABLE:
             self.unstorable.append(path)
+        elif why == UNSTORABLE_FOLDER:  # a folder renamed so: its photos are there, not gone
+            self.unstorable += _photos_below(path, self.hidden)
 
     def away_keeping_photos(self) -> list[str]:
         """The links to nothing that kept photos (a link that never led to any is no news)."""
@@ -424,6 +428,16 @@ def _new_file(stat: FileStat, sweep: _Sweep) -> NewFile:
 
 def _hash(stat: FileStat) -> str | None:
     return _hash_of(stat.path, stat.size)
+
+
+def _photos_below(directory: str, hidden: bool) -> list[str]:
+    """The photo files anywhere below a folder the walk does not enter (its name is not UTF-8)."""
+    found = []
+    for folder, subfolders, files in os.walk(directory, onerror=lambda _: None):
+        if not hidden:
+            subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+        found += [os.path.join(folder, f) for f in files if is_photo_name(f, hidden)]
+    return found
 
 
 def _not_renamed_unstorably(gone: list[StoredFile], sweep: _Sweep) -> list[StoredFile]:
