@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    output = _Output(sys.stdout)
+    output = _Output(_printable(sys.stdout))
     sys.stdout = output
     code = EXIT_UNWRITABLE
     try:
@@ -132,15 +132,30 @@ def _run(argv: Sequence[str] | None) -> int:
         return code
 
 
-class _Output:
-    """Standard output, remembering the first error writing it (a full disk, an I/O error) so it is
-    said as the output's, not the library's; a closed pipe stays ``BrokenPipeError``, said by no one."""
+def _printable(stream: TextIO | None) -> TextIO | None:
+    """Standard output that writes what its encoding lacks as "?" ("—" under a Latin-1 or ASCII
+    locale failed every result line with an unexpected error, the CLI audit); UTF-8 is untouched.
+    The paths themselves are in the file system's encoding, the locale's, so they print exactly."""
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    if stream is not None and encoding != "utf8":
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            stream.reconfigure(errors="replace")  # type: ignore[attr-defined]
+    return stream
 
-    def __init__(self, stream: TextIO) -> None:
+
+class _Output:
+    """Standard output, remembering the first error writing it (a full disk, an I/O error; closed:
+    a launcher that started us without one) so it is said as the output's, not the library's; a
+    closed pipe stays ``BrokenPipeError``, said by no one."""
+
+    def __init__(self, stream: TextIO | None) -> None:
         self.stream = stream
         self.error: OSError | None = None
 
     def write(self, text: str) -> int:
+        if self.stream is None:
+            self.error = self.error or OSError(errno.EBADF, "it is closed")
+            raise self.error
         try:
             return self.stream.write(text)
         except BrokenPipeError:
@@ -150,6 +165,8 @@ class _Output:
             raise
 
     def flush(self) -> None:
+        if self.stream is None:
+            return
         try:
             self.stream.flush()
         except BrokenPipeError:

@@ -4,6 +4,7 @@ to nothing or link loops are named so, and photos that could not be indexed make
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import subprocess
@@ -489,3 +490,27 @@ def test_an_option_before_the_command_is_said_to_go_after_it(capsys: pytest.Capt
     assert code == EXIT["usage"] and "photoscope status --db …" in one_clean_line(err)
     code, _, err = run(capsys, "--model=m", "caption", "a.jpg")  # the review: it said "status"
     assert code == EXIT["usage"] and "photoscope caption --model …" in one_clean_line(err)
+
+
+def test_a_closed_standard_output_is_said_in_one_line(
+    capsys: pytest.CaptureFixture[str], indexed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI audit: `photoscope status >&-` (a launcher or cron job without an output) ended in
+    a traceback and exit status 1."""
+    monkeypatch.setattr(sys, "stdout", None)
+    code = main(["status", "--db", str(indexed)])
+    err = capsys.readouterr().err
+    assert code == EXIT["unwritable"] and "standard output" in one_clean_line(err) and "closed" in err
+
+
+def test_results_print_under_a_locale_without_the_dash(
+    capsys: pytest.CaptureFixture[str], indexed: Path, tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI audit: under a Latin-1 or ASCII locale every result line failed ("—" cannot be
+    encoded): an unexpected error, exit status 70, no results."""
+    raw = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(raw, encoding="ascii"))
+    code = main(["search", "a red square", "--db", str(indexed), "--model", str(tiny_model_dir), "-n", "2"])
+    sys.stdout.flush()
+    lines = raw.getvalue().decode("ascii").splitlines()
+    assert code == 0 and len(lines) == 2 and all(" ? " in line for line in lines), lines

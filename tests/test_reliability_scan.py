@@ -573,7 +573,9 @@ def test_a_photo_renamed_to_a_name_that_is_not_utf8_keeps_its_entry(library: Lib
     assert (report.moved, report.added, report.removed) == (1, [], []) and _ids(library) == ids
 
 
-def test_a_folder_renamed_to_a_name_that_is_not_utf8_keeps_its_photos(library: Library, tmp_path: Path) -> None:
+def test_a_folder_renamed_to_a_name_that_is_not_utf8_keeps_its_photos(
+    library: Library, tmp_path: Path
+) -> None:
     """The CLI audit: a subfolder renamed to Latin-1 bytes ("\xc9t\xe9 2003", from an old share)
     dropped its photos from the index though their files were there: the folder was reported and
     not walked, the old paths were gone. They keep their entries until the name is fixed, then move."""
