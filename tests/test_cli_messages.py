@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -514,3 +515,18 @@ def test_results_print_under_a_locale_without_the_dash(
     sys.stdout.flush()
     lines = raw.getvalue().decode("ascii").splitlines()
     assert code == 0 and len(lines) == 2 and all(" ? " in line for line in lines), lines
+
+
+def test_a_folder_whose_name_is_not_utf8_is_refused_in_one_line(
+    capsys: pytest.CaptureFixture[str], indexed: Path, tmp_path: Path
+) -> None:
+    """The CLI audit: `folders add`, `index FOLDER` and `search --folder` with a folder named in
+    Latin-1 bytes failed with "unexpected error (UnicodeEncodeError ...)", exit status 70."""
+    bad = os.fsdecode(os.fsencode(tmp_path) + b"/\xe9t\xe9")
+    os.mkdir(bad)
+    write_photo(Path(bad) / "goat.jpg")
+    for argv in (["folders", "add", bad], ["index", bad], ["search", "a dog", "--folder", bad]):
+        code, _, err = run(capsys, *argv, "--db", str(indexed))
+        line = one_clean_line(err)
+        assert code == EXIT["usage"] and "\\xe9t\\xe9" in line, (argv, err)
+    assert "not valid UTF-8" in run(capsys, "folders", "add", bad, "--db", str(indexed))[2]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -150,11 +151,16 @@ def _nothing_found(args: argparse.Namespace, app: Photoscope | None = None, why:
 
 def _wrong_folder(folder: str) -> int:
     print(
-        f"photoscope: no photo of the library is below {safe_text(folder)}: "
+        f"photoscope: no photo of the library is below {safe_text(_bytes_shown(folder))}: "
         "`photoscope folders list` lists the watched folders",
         file=sys.stderr,
     )
     return EXIT_USAGE
+
+
+def _bytes_shown(path: str) -> str:
+    """A path whose name is not UTF-8 with those bytes as ``\\xe9``, not as lone surrogates."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def _why_nothing(app: Photoscope, args: argparse.Namespace) -> str | None:

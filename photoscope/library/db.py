@@ -44,7 +44,15 @@ from photoscope.library.errors import (
     in_words,
     translate_sqlite_error,
 )
-from photoscope.library.fs import folder_path, is_under, left_empty, normalize_path
+from photoscope.library.fs import (
+    UNSTORABLE_FOLDER,
+    display_path,
+    folder_path,
+    is_under,
+    left_empty,
+    normalize_path,
+    storable,
+)
 from photoscope.library.records import (
     BrowseRow,
     FailedPhoto,
@@ -403,6 +411,8 @@ class Library:
         refused; one containing watched folders absorbs them (their photos keep their ids and index
         entries)."""
         key = folder_path(path)
+        if not storable(key):  # SQLite holds UTF-8 text: the insert failed as an unexpected error
+            raise LibraryError(f"{display_path(key)}: {UNSTORABLE_FOLDER}")
         with self._transaction() as cur:
             existing = self.folder(key)
             if existing is not None:
@@ -1008,6 +1018,8 @@ class Library:
 
     def count_below(self, directory: str | Path) -> int:
         """How many photos (any status) are below ``directory``."""
+        if not storable(str(directory)):
+            return 0  # no photo's path holds a name that is not UTF-8
         bounds = _prefix_range(normalize_path(directory))
         return int(self._query("SELECT count(*) FROM photos WHERE path > ? AND path < ?", bounds)[0][0])
 
