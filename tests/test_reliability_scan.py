@@ -655,3 +655,61 @@ def test_a_bind_mount_of_a_watched_folders_subfolder_is_refused_and_drops_nothin
         app.scanner().scan()
         after = dict(app.library.db.execute("SELECT id, path FROM photos").fetchall())
         assert {i: p for i, p in after.items() if i in before} == before  # nothing dropped
+
+
+def test_another_drive_mounted_where_the_folder_s_was_keeps_its_photos(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI audit: two cards of one camera mount at the same place (/media/me/EOS_DIGITAL); the
+    second one's scan read the first one's photos as deleted and dropped them. The drive is told
+    by its identity (``fs.drive_identity``): the folder is offline while another drive is there."""
+    mounts = FakeMounts(monkeypatch)
+    drive = tmp_path / "card"
+    inserted = {"identity": "1111-AAAA\t/"}
+    monkeypatch.setattr(scanner, "drive_identity", lambda point: inserted["identity"])
+    write_library(drive / "DCIM", 3)
+    mounts.points = {"/", str(drive)}
+    library.add_folder(drive / "DCIM")
+    scan = Scanner(library)
+    scan.scan()
+    ids = _ids(library)
+    (drive / "DCIM").rename(tmp_path / "the first card's DCIM")
+    write_library(drive / "DCIM", 2, start=50)  # the second card, its own photos
+    inserted["identity"] = "2222-BBBB\t/"
+    report = scan.scan()
+    assert report.removed == [] and report.added == [] and _ids(library) == ids
+    assert report.offline == [str(drive / "DCIM")] and report.other_drive == [
+        (str(drive / "DCIM"), str(drive))
+    ]
+    shutil.rmtree(drive / "DCIM")  # the first card back
+    (tmp_path / "the first card's DCIM").rename(drive / "DCIM")
+    inserted["identity"] = "1111-AAAA\t/"
+    report = scan.scan()
+    assert report.back_online == [str(drive / "DCIM")] and report.removed == [] and report.added == []
+
+
+def test_the_same_drive_in_another_port_is_the_same_drive() -> None:
+    """A volume's UUID tells drives apart; its device numbers change from one plug to the next, so a
+    drive without a UUID is told by the part of it mounted alone (a bind mount's source)."""
+    assert fs.same_drive("1111-AAAA\t/", "1111-AAAA\t/")
+    assert not fs.same_drive("1111-AAAA\t/", "2222-BBBB\t/")
+    assert fs.same_drive("\t/", "\t/") and fs.same_drive("1111-AAAA\t/", "\t/")
+    assert not fs.same_drive("\t/srv/cardA", "\t/srv/cardB")
+
+
+def test_a_different_bind_mount_at_the_folder_s_place_keeps_its_photos(
+    library: Library, tmp_path: Path
+) -> None:
+    """The CLI audit's reproduction with real mounts: A's folder bound at the mount point, indexed,
+    unmounted; B's bound there: A's photos were removed."""
+    a, b, place = tmp_path / "A", tmp_path / "B", tmp_path / "media" / "CARD"
+    write_library(a / "DCIM", 2)
+    write_library(b / "DCIM", 2, start=60)
+    place.mkdir(parents=True)
+    with bind_mount(a, place):
+        library.add_folder(place / "DCIM")
+        Scanner(library).scan()
+    ids = _ids(library)
+    with bind_mount(b, place):
+        report = Scanner(library).scan()
+    assert report.removed == [] and _ids(library) == ids

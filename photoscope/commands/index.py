@@ -51,6 +51,12 @@ def _print_scan_problems(report: ScanReport) -> None:
             f"the photos of the offline folder {old} are in {place} now: they keep their index entries"
             f" (photoscope folders remove {old}, if it is gone for good)"
         )
+    for folder, mount in report.other_drive:
+        print(
+            f"another drive is mounted at {mount} than the one {folder}'s photos were indexed from:"
+            f" they are kept, offline, until it is back (photoscope folders remove {folder}, then add it"
+            " again, to index this drive in their place)"
+        )
     for path in report.unreadable_dirs:
         print(f"could not read (its photos are kept as they were): {path}")
     for path, why in report.skipped:

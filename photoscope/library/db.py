@@ -396,10 +396,10 @@ class Library:
     def folders(self) -> list[Folder]:
         rows = self._query(
             "SELECT f.id, f.path, f.added_at, f.online, f.last_scan_at,"
-            " (SELECT count(*) FROM photos p WHERE p.folder_id = f.id), f.drive"
+            " (SELECT count(*) FROM photos p WHERE p.folder_id = f.id), f.drive, f.drive_id"
             " FROM folders f ORDER BY f.path"
         )
-        return [Folder(r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6]) for r in rows]
+        return [Folder(r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6], r[7]) for r in rows]
 
     def folder(self, path: str | Path) -> Folder | None:
         """The watched folder at ``path`` (as given, or with its symlinks resolved)."""
@@ -477,9 +477,11 @@ class Library:
         with self._transaction() as cur:
             cur.execute("UPDATE folders SET online = ? WHERE id = ?", (int(online), folder_id))
 
-    def set_folder_drive(self, folder_id: int, mount_point: str) -> None:
+    def set_folder_drive(self, folder_id: int, mount_point: str, identity: str | None) -> None:
         with self._transaction() as cur:
-            cur.execute("UPDATE folders SET drive = ? WHERE id = ?", (mount_point, folder_id))
+            cur.execute(
+                "UPDATE folders SET drive = ?, drive_id = ? WHERE id = ?", (mount_point, identity, folder_id)
+            )
 
     def some_paths(self, folder_id: int, limit: int = 20) -> list[str]:
         """A few of a folder's photos' paths (spread over it by id): enough to see if its files are there."""
@@ -530,7 +532,8 @@ class Library:
         rest = len(old.path) + 1  # SQLite's substr counts characters from 1, as len() does
         with self._transaction() as cur:
             cur.execute(
-                "UPDATE folders SET path = ?, online = 1, drive = NULL WHERE id = ?", (key, folder_id)
+                "UPDATE folders SET path = ?, online = 1, drive = NULL, drive_id = NULL WHERE id = ?",
+                (key, folder_id),
             )
             cur.execute(
                 f"UPDATE search SET path = ? || substr(path, ?), names = {CAMEL}(? || substr(path, ?))"

@@ -10,6 +10,7 @@ import logging
 import os
 import stat as stat_module
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import suppress
 from typing import IO, NamedTuple
 
 log = logging.getLogger(__name__)
@@ -365,6 +366,47 @@ def mount_points() -> set[str] | None:
         if len(fields) > 4:
             points.add(_unescape_mount(fields[4]))
     return points
+
+
+def drive_identity(mount_point: str) -> str | None:
+    """Which drive is mounted at ``mount_point`` (Linux): its volume's UUID where the system names
+    one (``/dev/disk/by-uuid``), and the directory of its file system the mount shows (a bind
+    mount's source), as "UUID<tab>root"; None where the system does not say. Two cards of one
+    camera mount at the same place: only this tells them apart."""
+    try:
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="surrogateescape") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return None
+    found = None
+    for line in lines:  # the last entry for a place is the mount on top, the one seen
+        fields = line.split(" ")
+        if len(fields) > 4 and _unescape_mount(fields[4]) == mount_point:
+            found = (fields[2], _unescape_mount(fields[3]))
+    if found is None:
+        return None
+    numbers, root = found
+    return f"{_volume_uuids().get(numbers, '')}\t{root}"
+
+
+def _volume_uuids() -> dict[str, str]:
+    """ "major:minor" of each block device the system names by its volume's UUID -> that UUID."""
+    uuids = {}
+    with suppress(OSError), os.scandir("/dev/disk/by-uuid") as entries:
+        for entry in entries:
+            with suppress(OSError):
+                device = os.stat(entry.path).st_rdev
+                uuids[f"{os.major(device)}:{os.minor(device)}"] = entry.name
+    return uuids
+
+
+def same_drive(recorded: str, now: str) -> bool:
+    """Whether two ``drive_identity`` values are one drive: the same part of it mounted, and the same
+    UUID when both have one (a drive without one is known by that part alone: its device numbers
+    change from one plug to the next)."""
+    uuid_then, _, root_then = recorded.partition("\t")
+    uuid_now, _, root_now = now.partition("\t")
+    return root_then == root_now and (not uuid_then or not uuid_now or uuid_then == uuid_now)
 
 
 def _unescape_mount(text: str) -> str:

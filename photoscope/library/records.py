@@ -22,6 +22,7 @@ class Folder:
     last_scan_at: str | None
     photos: int = 0
     drive: str | None = None  # the mount point holding it at its last scan while online
+    drive_id: str | None = None  # which drive that was (``fs.drive_identity``; None: not known)
     moved_from: str | None = None  # adding it found an offline folder's photos here: that one's path
     absorbed: tuple[str, ...] = ()  # adding it took in these watched folders below it
 

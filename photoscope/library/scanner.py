@@ -41,6 +41,7 @@ from photoscope.library.fs import (
     UNSTORABLE_FOLDER,
     FileStat,
     display_path,
+    drive_identity,
     drive_of,
     is_photo_name,
     is_under,
@@ -48,6 +49,7 @@ from photoscope.library.fs import (
     mounts_under,
     normalize_path,
     partial_hash,
+    same_drive,
     stat_photo,
     walk_photos,
 )
@@ -75,6 +77,8 @@ class ScanReport:
     restored: int = 0  # of ``added``, those a stash wrote back as indexed (nothing to encode again)
     retried: int = 0  # photos that could not be read for now, pending again (a whole folder scanned)
     arrived: list[tuple[str, str]] = field(default_factory=list)  # (offline folder, where its photos are)
+    # (folder, mount point): offline, as another drive than its own is mounted there
+    other_drive: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def queued(self) -> int:
@@ -154,6 +158,7 @@ class Scanner:
                 root_present(folder)
                 and not self._unmounted_root(folder, points)
                 and not self._drive_unplugged(folder, points)
+                and not self._another_drive(folder, points, report)
             )
             if present != folder.online:
                 self.library.set_folder_online(folder.id, present)
@@ -172,13 +177,29 @@ class Scanner:
             return False
         return not any(os.path.exists(path) for path in self.library.some_paths(folder.id))
 
+    def _another_drive(self, folder: Folder, points: set[str] | None, report: ScanReport) -> bool:
+        """Whether another drive than the one the folder's photos were indexed from is mounted where
+        that one was (two cards of one camera, two sticks named "NO NAME"): its photos are not those.
+        The folder stays offline, its photos kept, until its own drive is back."""
+        if folder.drive is None or folder.drive_id is None or points is None or folder.drive not in points:
+            return False
+        now = drive_identity(folder.drive)
+        if now is None or same_drive(folder.drive_id, now):
+            return False
+        report.other_drive.append((folder.path, folder.drive))
+        return True
+
     def _note_drive(self, folder: Folder, points: set[str] | None) -> None:
-        """Record the mount point holding an online folder (the deepest one above or at its root)."""
+        """Record the mount point holding an online folder (the deepest one above or at its root),
+        and which drive is mounted there."""
         if points is None:
             return
         drive = drive_of(folder.path, points)
-        if drive is not None and drive != folder.drive:
-            self.library.set_folder_drive(folder.id, drive)
+        if drive is None:
+            return
+        identity = drive_identity(drive)
+        if drive != folder.drive or (identity is not None and identity != folder.drive_id):
+            self.library.set_folder_drive(folder.id, drive, identity)
 
     def _unmounted_root(self, folder: Folder, points: set[str] | None) -> bool:
         """Whether the folder's root was a mount point at an earlier scan and is not one now."""

@@ -197,6 +197,13 @@ def _v11_errors_tried_again(db: sqlite3.Connection) -> None:
     db.execute("UPDATE photos SET try_again = 1 WHERE status = 'error'")
 
 
+def _v12_which_drive(db: sqlite3.Connection) -> None:
+    """Which drive held each folder at its last scan while online (``fs.drive_identity``: its
+    volume's UUID and the part of it mounted; NULL: not known yet, noted at the next scan): another
+    drive mounted at the same place (two cards of one camera) read as every photo deleted."""
+    db.execute("ALTER TABLE folders ADD COLUMN drive_id TEXT")
+
+
 # One step per schema version, applied in order; never edit a released step, append a new one.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_initial,
@@ -210,4 +217,5 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v9_camel_case_words,
     _v10_ids_never_reused,
     _v11_errors_tried_again,
+    _v12_which_drive,
 ]
