@@ -68,6 +68,22 @@ def test_a_search_of_photos_still_pending_says_they_wait(
     assert "3 photos wait to be indexed" in line and "photoscope index" in line
 
 
+def test_a_search_of_a_library_partly_indexed_says_what_it_did_not_search(
+    capsys: pytest.CaptureFixture[str], indexed: Path, tmp_path: Path, tiny_model_dir: Path
+) -> None:
+    """The CLI audit: with 8 photos indexed and 48 waiting, "a gorilla" said no photo shows one,
+    and said nothing of the 48 (the gorilla's among them); a listing said nothing either."""
+    write_library(tmp_path / "P", 2, start=10)  # two more, found by a scan, not indexed
+    with Photoscope(indexed) as app:
+        app.scanner().scan()
+    common = ("--db", str(indexed), "--model", str(tiny_model_dir))
+    code, out, err = run(capsys, "search", "a red square", *common)
+    assert code == 0 and out and "note: 2 photos not searched yet: waiting to be indexed" in err
+    code, out, err = run(capsys, "search", "espresso", *common)
+    assert code == EXIT["failed"] and not out
+    assert "not searched yet" in err and "photoscope index" in err and "Traceback" not in err
+
+
 def test_a_search_of_an_empty_library_says_it_is_empty(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
 ) -> None:

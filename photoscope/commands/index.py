@@ -313,7 +313,12 @@ def status(args: argparse.Namespace) -> int:
         # 100,000 photos); the thorough check is `photoscope doctor`'s.
         damage = app.damage_found()
         if damage:
-            print(f"DAMAGED: {damage[0]}: run `photoscope doctor --repair` (it keeps a copy of the file)")
+            advice = (
+                ""
+                if "doctor --repair" in damage[0]
+                else ": run `photoscope doctor --repair` (it keeps a copy)"
+            )
+            print(f"DAMAGED: {damage[0]}{advice}")
             return EXIT_DAMAGED
         counts = app.status()
         print(f"photos: {sum(counts.values())} ({_counts_line(app)})")

@@ -23,7 +23,14 @@ from photoscope.commands.common import (
     user_path,
 )
 from photoscope.commands.terms import add_term_options, missing_photos, query_terms
-from photoscope.wording import by_name_note, taken_away_note, undated_note, unknown_word_note, unseen_note
+from photoscope.wording import (
+    by_name_note,
+    plural,
+    taken_away_note,
+    undated_note,
+    unknown_word_note,
+    unseen_note,
+)
 from photoscope.wordlists import says_nothing
 
 if TYPE_CHECKING:
@@ -100,6 +107,8 @@ def _print(
     _print_notes(results, terms)
     if not results.matches:
         return _nothing_found(args, app, _unseen(results))
+    if app is not None:  # a local search has the library open: what it could not look at yet
+        _note_waiting(app, args)
     escaped = 0
     for m in results.matches:
         if args.null:
@@ -146,7 +155,27 @@ def _nothing_found(args: argparse.Namespace, app: Photoscope | None = None, why:
         library_why = _why_nothing(app, args)
     why = library_why or why  # no photo searchable is the reason, before what the head sees
     print("no matching photos" + (f": {why}" if why else ""), file=sys.stderr)
+    if library_why is None:  # some photos were searched: say those that were not, yet
+        if app is None:
+            from photoscope.api import Photoscope
+
+            with Photoscope(args.db) as opened:
+                _note_waiting(opened, args)
+        else:
+            _note_waiting(app, args)
     return EXIT_FAILED
+
+
+def _note_waiting(app: Photoscope, args: argparse.Namespace) -> None:
+    """The photos not searched because they wait to be indexed (the CLI audit: "a gorilla" said no
+    photo shows one while the gorilla's photo waited among 48)."""
+    waiting = app.status().get("pending", 0)
+    if waiting:
+        command = _index_command(args)
+        print(
+            f"note: {plural(waiting, 'photo')} not searched yet: waiting to be indexed (`{command}`)",
+            file=sys.stderr,
+        )
 
 
 def _wrong_folder(folder: str) -> int:
