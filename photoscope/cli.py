@@ -81,6 +81,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code = _run(argv)
         output.flush()  # here, not at exit, where a failure would be Python's "Exception ignored"
+    except KeyboardInterrupt:  # before a command's own handling: while the commands are read
+        print("interrupted", file=sys.stderr)
+        code = EXIT_INTERRUPTED
     except (SystemExit, OSError):  # SystemExit: argparse's --help and --version swallow a failed write
         if output.error is None:
             raise

@@ -546,3 +546,18 @@ def test_a_folder_whose_name_is_not_utf8_is_refused_in_one_line(
         line = one_clean_line(err)
         assert code == EXIT["usage"] and "\\xe9t\\xe9" in line, (argv, err)
     assert "not valid UTF-8" in run(capsys, "folders", "add", bad, "--db", str(indexed))[2]
+
+
+def test_ctrl_c_while_the_commands_are_read_is_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI audit: Ctrl-C in a command's first 50-80 ms (its parser being built) printed a
+    KeyboardInterrupt traceback."""
+    from photoscope import cli
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "build_parser", interrupted)
+    code = main(["status"])
+    assert code == 130 and one_clean_line(capsys.readouterr().err) == "interrupted"
