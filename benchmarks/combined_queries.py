@@ -170,7 +170,15 @@ def build_queries(has: list[set[str]], about: list[set[str]], per_type: int, see
 class Scorer:
     """Score rows of every text and photo the queries use, computed once; then any combination."""
 
-    def __init__(self, model: PhotoscopeModel, store: VectorStore, queries: list[Query]) -> None:
+    def __init__(
+        self,
+        model: PhotoscopeModel,
+        store: VectorStore,
+        queries: list[Query],
+        raw: torch.Tensor | None = None,
+    ) -> None:
+        """``raw``: the photos' features as the encoder gave them, for the photo terms (the app's
+        are: ``search.combine.library_photo_term``); None: the store's unit-length ones."""
         self.model, self.store = model, store
         texts = sorted({t for q in queries for t in (*q.texts, *([q.negative] if q.negative else []))})
         plain = sorted({t for q in queries for t in q.plain if t != "photo"})
@@ -198,6 +206,7 @@ class Scorer:
         self.raw = store.raw_latents(torch.arange(len(store)))
         self.log_p: dict[str, torch.Tensor] = {}  # per-word log p, filled for the candidates asked
         self.features = store.vectors("feature").float()
+        self.raw_features = self.features if raw is None else raw
         self.latents = store.vectors("latent")
         self.detector_rows: dict[tuple[Query, int], torch.Tensor] = {}
         self.without_words: dict[tuple[Query, CombineOptions], torch.Tensor] = {}
@@ -231,7 +240,7 @@ class Scorer:
     def terms(self, q: Query) -> list[Term]:
         terms = [Term(text=t) for t in q.texts]
         if q.photo is not None:
-            terms.insert(0, Term(feature=self.features[q.photo], latent=self.latents[q.photo]))
+            terms.insert(0, Term(feature=self.raw_features[q.photo], latent=self.latents[q.photo]))
         if q.negative is not None:
             terms.append(Term(text=q.negative, negative=True))
         return terms
@@ -306,7 +315,7 @@ def evaluate(args: argparse.Namespace) -> None:
     known = {w for w in model.bundle.vocab.words}
     has, about = caption_words([data.captions[n] for n in names], known)
     queries = build_queries(has, about, args.per_type)
-    scorer = Scorer(model, store, queries)
+    scorer = Scorer(model, store, queries, torch.from_numpy(features.astype("float32")))
     kinds = list(dict.fromkeys(q.kind for q in queries))
     print(
         f"model {model.version}, {args.split}: {len(names)} photos;"
@@ -453,7 +462,7 @@ def photo_word_all(args: argparse.Namespace) -> None:
     has, about = caption_words([data.captions[n] for n in names], {w for w in model.bundle.vocab.words})
     drawn = (q for seed in range(args.seeds) for q in build_queries(has, about, len(names), seed))
     queries = list(dict.fromkeys(q for q in drawn if q.kind == "photo + word"))
-    scorer = Scorer(model, store, queries)
+    scorer = Scorer(model, store, queries, torch.from_numpy(features.astype("float32")))
 
     def per_query(score: object) -> np.ndarray:
         return 100 * np.array([precision(score(q), q) for q in queries])  # type: ignore[operator]

@@ -113,7 +113,7 @@ def main() -> None:
     alone = [
         cq.Query(q.kind, (caption[q.photo], q.texts[0]), None, None, q.relevant, q.plain) for q in queries
     ]
-    scorer = cq.Scorer(model, store, queries + oracle + beside)
+    scorer = cq.Scorer(model, store, queries + oracle + beside, torch.from_numpy(features.astype("float32")))
 
     def precision(asked: list[cq.Query], options: CombineOptions | None = None) -> float:
         options = options or CombineOptions()

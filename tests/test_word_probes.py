@@ -320,3 +320,26 @@ def test_plain_text_search_scores_its_best_photos_by_the_detectors_and_keeps_the
     rest[best] = False
     assert some[rest].max() < some[best].min()
     assert torch.equal(some[rest].argsort(), plain[rest].argsort())
+
+
+def test_a_photo_unlike_flickr8k_does_not_count_as_what_the_caption_rule_vetoes(
+    model: PhotoscopeModel,
+) -> None:
+    """The honest-results walk: a polar bear "counts as what it shows: dog, snow", a castle "man,
+    people". On a photo unlike Flickr8k's (the presence probes' familiarity), a photo term's words
+    leave out the groups the caption rule would not let its caption name."""
+    from photoscope.network.caption_check import CaptionRule
+    from photoscope.network.naming import risky_groups
+
+    probes = load_word_probes()
+    dog = torch.nn.functional.normalize(torch.from_numpy(probes.weight[probes.index["dog"]]), dim=0)
+    g = torch.Generator().manual_seed(1)
+    feature = 20.0 * torch.nn.functional.normalize(
+        torch.rand(1280, generator=g) + 2.0 * dog.clamp(min=0), dim=0
+    )
+    assert model.presence.familiar.of(feature.reshape(1, -1).numpy())[0] < CaptionRule().familiar
+    assert "dog" in [w for w, _ in probes.likeliest(feature, 3)]  # what the detectors alone say
+    unshown = model.caption_check.unsupported(feature.reshape(1, -1))[0]
+    assert "dog" in unshown
+    words = [w for w, _ in model.likeliest_words(feature, 3)]
+    assert len(words) == 3 and not any(risky_groups([w]) & unshown for w in words), words

@@ -319,22 +319,23 @@ class Searching(Core):
         """A photo term as the ranker takes it, and the library photos it is (left out of the
         results): a library photo by its stored vectors (nothing to encode), another photo encoded
         now; None for a library photo no longer in the index."""
-        from photoscope.search.combine import Term
+        from photoscope.search.combine import Term, library_photo_term
 
         assert term.photo is not None
         known = [term.photo] if isinstance(term.photo, int) else self._library_ids_of(term.photo)
+        # the feature as the encoder gave it, read before the store's lock (the store's is unit length)
+        raw = self.library.load_vectors("feature", known[:1])[1] if known else None
         with self._store_lock:
             store = self.store  # once: a catch-up between the reads could take the photo out
             known = [i for i in known if i in store]
             if known:
-                feature = store.vector_of(known[0], "feature")
-                latent = store.vector_of(known[0], "latent")
-        if not known:
-            if isinstance(term.photo, int):
-                return None, []
-            embedding = self.model.embed([_pixels(term.photo)])[0]
-            feature, latent = embedding.feature, embedding.latent
-        return Term(feature=feature, latent=latent, weight=term.weight, negative=term.negative), known
+                found = library_photo_term(store, known[0], raw[0] if raw is not None and len(raw) else None)
+                return replace(found, weight=term.weight, negative=term.negative), known
+        if isinstance(term.photo, int):
+            return None, []
+        embedding = self.model.embed([_pixels(term.photo)])[0]
+        found = Term(feature=embedding.feature, latent=embedding.latent)
+        return replace(found, weight=term.weight, negative=term.negative), known
 
     def _rank_combined(
         self, resolved: _Resolved, limit: int, filters: Filters | None, names: _Names | None = None

@@ -176,9 +176,7 @@ class CaptionCheck:
         if not rule.enabled:
             return [DescribedCaption(c.text, c.score, s, c.text) for c, s in zip(first, shown, strict=True)]
         familiarity = self.model.presence.familiar.of(features.float().numpy())
-        support = self.support(features, probs, rule, familiarity >= rule.familiar)
-        thresholds = dict(rule.support)
-        unsupported = [{g for g, p in row.items() if p < thresholds.get(g, 0.5)} for row in support]
+        unsupported = self.unsupported(features, probs, familiarity, rule)
         texts = [c.text for c in first]
         vetoed = [i for i, c in enumerate(first) if risky_groups(c.text.split()) & unsupported[i]]
         # A ball alone is a detail: it is cut from the sentence about the (supported) dog or person.
@@ -200,6 +198,23 @@ class CaptionCheck:
             DescribedCaption(text, c.score, concepts, c.text)
             for text, c, concepts in zip(texts, first, shown, strict=True)
         ]
+
+    def unsupported(
+        self,
+        features: torch.Tensor,
+        probs: npt.NDArray[np.floating] | None = None,
+        familiarity: npt.NDArray[np.floating] | None = None,
+        rule: CaptionRule | None = None,
+    ) -> list[set[str]]:
+        """Per photo, the risky groups (person, dog, ball …) it does not show by the rule's support:
+        a caption may not name them, and neither may the words a photo term counts as."""
+        rule = rule or CaptionRule()
+        probs = self.model.concept_probs(features).numpy() if probs is None else probs
+        if familiarity is None:
+            familiarity = self.model.presence.familiar.of(features.float().numpy())
+        support = self.support(features, probs, rule, familiarity >= rule.familiar)
+        thresholds = dict(rule.support)
+        return [{g for g, p in row.items() if p < thresholds.get(g, 0.5)} for row in support]
 
     def _sure_names(
         self,

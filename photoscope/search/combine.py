@@ -85,6 +85,20 @@ class Term:
             raise ValueError("a term's weight is not negative: mark the term negative instead")
 
 
+def library_photo_term(store: VectorStore, photo_id: int, raw_feature: np.ndarray | None = None) -> Term:
+    """A library photo as a term, from its stored vectors: its latent, and its encoder feature as
+    the encoder gave it (``raw_feature``, from the library) where there is one, else the store's,
+    which is scaled to unit length. The head and the caption rule's probes read raw features (a
+    photo term's words are vetted by them: ``PhotoscopeModel.likeliest_words``); everything else
+    here reads either alike."""
+    feature = (
+        torch.from_numpy(np.asarray(raw_feature, np.float32))
+        if raw_feature is not None
+        else store.vector_of(photo_id, "feature")
+    )
+    return Term(feature=feature, latent=store.vector_of(photo_id, "latent"))
+
+
 @dataclass(frozen=True)
 class CombineOptions:
     # Measured on Flickr8k val, weights tuned on half the queries and reported on the other half
