@@ -561,3 +561,21 @@ def test_ctrl_c_while_the_commands_are_read_is_one_line(
     monkeypatch.setattr(cli, "build_parser", interrupted)
     code = main(["status"])
     assert code == 130 and one_clean_line(capsys.readouterr().err) == "interrupted"
+
+
+def test_doctor_on_a_library_it_cannot_write_says_so_not_damaged(
+    capsys: pytest.CaptureFixture[str], indexed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI audit: `doctor` on a healthy library in read-only files said the text search index
+    was damaged and to repair it (exit status 4): FTS5's integrity check is a write."""
+    from photoscope.library import doctor
+    from photoscope.library.db import Library
+
+    class ReadOnly(Library):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            self.conn.execute("PRAGMA query_only = 1")  # writes fail as on read-only files
+
+    monkeypatch.setattr(doctor, "Library", ReadOnly)
+    code, out, err = run(capsys, "doctor", "--db", str(indexed))
+    assert code == EXIT["unwritable"] and "damaged" not in out + err, out + err

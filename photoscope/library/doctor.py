@@ -29,7 +29,7 @@ from typing import Any
 from photoscope.library import name_words
 from photoscope.library.backup import backup_age, read_backup
 from photoscope.library.db import Library
-from photoscope.library.errors import LibraryDamaged, LibraryTooNew
+from photoscope.library.errors import LibraryDamaged, LibraryTooNew, LibraryUnwritable, translate_sqlite_error
 from photoscope.library.thumbnails import is_current, remove_stale_temporaries
 
 FEATURE_BYTES = 1280 * 2  # float16 encoder features
@@ -118,6 +118,9 @@ def _check_search(library: Library, report: DoctorReport, repair: bool) -> None:
         if searchable < indexed:
             raise sqlite3.DatabaseError(f"{indexed - searchable} indexed photos are missing from it")
     except sqlite3.DatabaseError as error:
+        found = translate_sqlite_error(error, library.path)
+        if isinstance(found, LibraryUnwritable):  # FTS5's check is a write: a read-only library is
+            raise found from error  # not a damaged one (the CLI audit: "damaged", exit status 4)
         report.problems.append(f"the text search index is damaged ({error})")
         if repair:
             with library._transaction() as cur:
