@@ -579,3 +579,16 @@ def test_doctor_on_a_library_it_cannot_write_says_so_not_damaged(
     monkeypatch.setattr(doctor, "Library", ReadOnly)
     code, out, err = run(capsys, "doctor", "--db", str(indexed))
     assert code == EXIT["unwritable"] and "damaged" not in out + err, out + err
+
+
+def test_a_subfolder_of_an_indexed_folder_is_said_to_be_part_of_it(
+    capsys: pytest.CaptureFixture[str], indexed: Path, tmp_path: Path
+) -> None:
+    """The CLI audit: adding a subfolder of a watched folder whose photos were indexed said it was
+    "the same folder as" itself "(a bind mount?)"."""
+    sub = tmp_path / "P" / "sub"
+    write_library(sub, 1, start=20)
+    assert run(capsys, "index", "--db", str(indexed), "--quiet")[0] == 0
+    code, _, err = run(capsys, "folders", "add", str(sub), "--db", str(indexed))
+    line = one_clean_line(err)
+    assert code == EXIT["usage"] and "already watched as part of" in line and "bind mount" not in line, line

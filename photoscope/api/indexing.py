@@ -432,7 +432,7 @@ def _refuse_a_second_path(library: Library, key: str, folders: list[Folder]) -> 
         if folder.path == key:
             continue
         for directory in (folder.path, *_photo_folders_of(library, folder)):
-            if _identity(directory) == same:
+            if directory != key and _identity(directory) == same:  # itself: inside, said as such
                 where = "" if directory == folder.path else f", part of the watched folder {folder.path}"
                 raise LibraryError(f"{key} is the same folder as {directory} (a bind mount?){where}")
 
