@@ -592,3 +592,13 @@ def test_a_subfolder_of_an_indexed_folder_is_said_to_be_part_of_it(
     code, _, err = run(capsys, "folders", "add", str(sub), "--db", str(indexed))
     line = one_clean_line(err)
     assert code == EXIT["usage"] and "already watched as part of" in line and "bind mount" not in line, line
+
+
+@pytest.mark.parametrize("action", ["include", "exclude"])
+def test_a_rule_on_the_watched_folder_itself_is_explained_for_both_actions(
+    capsys: pytest.CaptureFixture[str], indexed: Path, tmp_path: Path, action: str
+) -> None:
+    """The CLI audit: `folders include W` (W watched) advised removing W to leave its photos out."""
+    code, _, err = run(capsys, "folders", action, str(tmp_path / "P"), "--db", str(indexed))
+    line = one_clean_line(err)
+    assert code == EXIT["usage"] and "a rule names a subfolder or a pattern below it" in line, line

@@ -100,7 +100,10 @@ def rule_for(
         target = normalize_path(path)
         owner = max((f for f in folders if is_under(target, f) and target != f), key=len, default=None)
         if owner is None and target in folders:
-            raise ValueError(f"{target} is a watched folder itself: remove it to leave its photos out")
+            raise ValueError(  # for include and exclude alike (the CLI audit: include heard "remove it")
+                f"{target} is a watched folder itself: a rule names a subfolder or a pattern below it"
+                f" (to drop all its photos from the index: photoscope folders remove {target})"
+            )
         if owner is None:
             raise ValueError(f"{target} is not inside a watched folder")
         return [ExclusionRule(owner, "folder", _relative(target, owner).strip("/"))]
