@@ -147,7 +147,9 @@ def test_folders_hidden_on_off_from_the_command_line(library: Library, dot_photo
     assert main(["folders", "hidden", "--db", db]) == 0
     assert "hidden folders and files: left out" in capsys.readouterr().out
     assert main(["folders", "hidden", "on", "--db", db]) == 0
-    assert "indexed; 2 photos back: they wait to be indexed" in capsys.readouterr().out
+    assert (
+        "indexed; 2 photos found: they wait to be indexed" in capsys.readouterr().out
+    )  # the CLI audit: "back"
     assert main(["folders", "list", "--db", db]) == 0
     out = capsys.readouterr().out
     assert out.startswith(str(dot_photos)) and "hidden folders and files: indexed" in out

@@ -59,17 +59,19 @@ def run_rule(app: Photoscope, args: argparse.Namespace) -> int:
     return 0
 
 
-def came_back(report: ScanReport) -> str:
+def came_back(report: ScanReport, how: str = "back") -> str:
     """What a rule dropped (or hidden folders turned on) brought back: in a one-off command, photos
-    that wait to be indexed (only a running app keeps what rules took out: ``Indexing.include``)."""
+    that wait to be indexed (only a running app keeps what rules took out: ``Indexing.include``).
+    ``how``: "found" where the photos may never have been in the index (hidden ones, the CLI audit:
+    "2 photos back" for photos indexed never)."""
     if not report.added:
-        return "no photo came back"
+        return f"no photo {'came back' if how == 'back' else 'found'}"
     waiting = len(report.added) - report.restored
     if not waiting:
         return f"{plural(len(report.added), 'photo')} back in the index"
     wait = "it waits" if waiting == 1 else "they wait"
     return (
-        f"{plural(len(report.added), 'photo')} back: {wait} to be indexed"
+        f"{plural(len(report.added), 'photo')} {how}: {wait} to be indexed"
         " (`photoscope index` indexes them now, a running app or `index --watch` as soon as it sees them)"
     )
 
@@ -86,7 +88,7 @@ def run_hidden(app: Photoscope, args: argparse.Namespace) -> int:
     on = value == "on"
     report = app.set_indexes_hidden(on)
     if on:
-        print(f"hidden folders and files are indexed; {came_back(report)}")
+        print(f"hidden folders and files are indexed; {came_back(report, 'found')}")
     else:
         print(f"hidden folders and files are left out; {plural(len(report.removed), 'photo')} left the index")
     return 0
