@@ -319,3 +319,19 @@ def test_a_spelling_suggestion_is_a_link_that_searches_for_it(qtbot, make_window
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
         message.linkActivated.emit("0")
     assert window.search.text() == "a red circle"
+
+
+def test_a_description_s_without_is_taken_away_and_said_in_the_window(qtbot, make_window, library_db) -> None:
+    """The honest-results walk: "a dog without a ball" listed a dog with a ball first. Typed in the
+    search box, the words after "without" are taken away, and the note under the box says so."""
+    window = make_window(library_db)
+    window.activateWindow()
+    press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is window.search.edit
+    qtbot.keyClicks(QApplication.focusWidget(), "red without square")
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "taking “square” away" in window.search.message.text(), timeout=20_000)
+    assert window.search.message.isVisible()
+    top = names(window, 3)
+    assert top and all(n.startswith("red_circle") for n in top), top
