@@ -713,3 +713,27 @@ def test_a_different_bind_mount_at_the_folder_s_place_keeps_its_photos(
     with bind_mount(b, place):
         report = Scanner(library).scan()
     assert report.removed == [] and _ids(library) == ids
+
+
+def test_a_watched_folder_whose_permission_is_taken_away_says_why(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI audit: a watched folder made unreadable (chmod 000) was reported "offline", as an
+    unplugged drive is; its photos were kept, and now the scan says it could not read it."""
+    pictures = tmp_path / "Locked"
+    write_library(pictures, 2)
+    library.add_folder(pictures)
+    Scanner(library).scan()
+    ids = _ids(library)
+    real_listdir = os.listdir
+
+    def deny(path: str) -> list[str]:
+        if str(path) == str(pictures):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_listdir(path)
+
+    monkeypatch.setattr(os, "listdir", deny)
+    deny_listing(monkeypatch, "Locked")
+    report = Scanner(library).scan()
+    assert report.offline == [str(pictures)] and report.unreadable_dirs == [str(pictures)]
+    assert report.removed == [] and _ids(library) == ids

@@ -163,6 +163,8 @@ class Scanner:
             if present != folder.online:
                 self.library.set_folder_online(folder.id, present)
                 (report.back_online if present else report.offline).append(folder.path)
+            if not present and _refused(folder.path):  # there, but not ours to read: say why
+                report.unreadable_dirs.append(folder.path)
                 log.info("folder %s is %s", folder.path, "back" if present else "offline")
             if present:
                 online.append(folder)
@@ -345,7 +347,7 @@ class Scanner:
             sweep.stored = {p: s for p, s in sweep.stored.items() if not is_under(p, folder.path)}
 
     def _apply(self, sweep: _Sweep, report: ScanReport) -> None:
-        report.unreadable_dirs = sweep.unreadable
+        report.unreadable_dirs += sweep.unreadable  # after the watched folders refused (``check_folders``)
         report.skipped = sweep.skipped
         new: list[NewFile] = []
         changed: list[NewFile] = []
@@ -439,6 +441,18 @@ def root_present(folder: Folder) -> bool:
         return folder.photos == 0 or any(not name.startswith(".") for name in os.listdir(folder.path))
     except OSError:
         return False
+
+
+def _refused(directory: str) -> bool:
+    """Whether a folder is there but may not be read (a permission taken away): offline, and why
+    (the CLI audit: such a watched folder read as an unplugged drive)."""
+    try:
+        os.listdir(directory)
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def _new_file(stat: FileStat, sweep: _Sweep) -> NewFile:
