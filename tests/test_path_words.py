@@ -293,3 +293,52 @@ def test_a_name_does_not_lift_a_photo_that_shows_what_is_taken_away(
     terms = [QueryTerm(text="kitchen"), QueryTerm(text="square", negative=True)]
     found = app.search_terms(terms, 6).matches
     assert sorted(Path(m.photo.path).stem for m in found) == [f"red_circle_{i}" for i in range(3)]
+
+
+def test_named_photos_that_show_what_is_taken_away_stay_what_the_names_allow(
+    named_library: tuple[Photoscope, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The review of stop 41: when every photo a name names showed the taken-away word, the names'
+    restriction went with their lift, and "kitchen without circle" listed the garden's photos."""
+    from photoscope.search import combine
+
+    app, _ = named_library
+    monkeypatch.setattr(combine, "showing", lambda model, store, ids, text: set(ids))  # all show it
+    found = _folders(app, "kitchen without circle", 6)
+    assert found and {folder for folder, _ in found} == {"kitchen"}, found
+
+
+def test_another_process_indexing_during_a_named_search_without_something_breaks_nothing(
+    trained_tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The review of stop 41: the names' check of what a taken-away text shows read the vectors
+    again mid-search; another process's new photos grew them, and the search failed (IndexError)."""
+    from photoscope.search import combine
+
+    root = tmp_path / "holiday"
+    for place in ("kitchen", "garden"):
+        (root / place).mkdir(parents=True)
+        for i in range(3):
+            shape_photo("red", "circle", seed=20 + i).save(root / place / f"red_circle_{i}.jpg")
+            shape_photo("blue", "square", seed=20 + i).save(root / place / f"blue_square_{i}.jpg")
+    db = tmp_path / "library.db"
+    with Photoscope(db, trained_tiny) as app:
+        app.add_folder(root)
+        app.scanner().scan()
+        app.indexer(options=IndexOptions(thumbnails=False)).run()
+        assert app.search_text("kitchen without square", 4).matches
+        real = combine.CombinedRanker.rank
+
+        def rank_while_another_indexes(self, terms, options=None):  # type: ignore[no-untyped-def]
+            out = real(self, terms, options)
+            for i in range(4):
+                shape_photo("green", "circle", seed=40 + i).save(root / "kitchen" / f"green_circle_{i}.jpg")
+            with Photoscope(db, trained_tiny) as other:
+                other.scanner().scan()
+                other.indexer(options=IndexOptions(thumbnails=False)).run()
+            monkeypatch.setattr(combine.CombinedRanker, "rank", real)
+            return out
+
+        monkeypatch.setattr(combine.CombinedRanker, "rank", rank_while_another_indexes)
+        found = app.search_text("kitchen without square", 4)
+    assert found.matches and all("/kitchen/" in m.photo.path for m in found.matches)

@@ -23,11 +23,12 @@ if TYPE_CHECKING:
     import numpy as np
     from PIL import Image
 
-    from photoscope.network import TextModel
+    from photoscope.network import PhotoscopeModel, TextModel
     from photoscope.search.combine import Term
     from photoscope.search.quick import QuickStore
     from photoscope.search.ranking import TextSearchOptions
     from photoscope.search.results import Hit, SearchResult, UnknownWord
+    from photoscope.search.vectors import VectorStore
 
 
 # A query whose known words are all function words or numbers ("a giraffe" with "giraffe" unknown)
@@ -359,29 +360,14 @@ class Searching(Core):
             ranked = CombinedRanker(self.model, store).rank(resolved.terms) if resolved.terms else None
             scores = None if ranked is None else ranked.scores.numpy()
             words = [] if ranked is None else ranked.photo_words
-            if names.added and any(t.negative and t.text is not None for t in resolved.terms):
-                names.added = self._not_taken_away(names.added, resolved.terms)
             if names.added:
                 if all(t.negative for t in resolved.terms):  # names alone add: among what they name
                     matched = np.fromiter(names.added, dtype=np.int64, count=len(names.added))
                     allowed = matched if allowed is None else np.intersect1d(allowed, matched)
-                scores, first = path_words.lift_named(
-                    scores, store.ids, names.added, promotable=names.by_names
-                )
+                lifted = _not_taken_away(self.model, store, names.added, resolved.terms)
+                scores, first = path_words.lift_named(scores, store.ids, lifted, promotable=names.by_names)
             assert scores is not None
             return store.top_k(scores, limit, allowed, exclude), words, first
-
-    def _not_taken_away(self, named: dict[int, float], terms: Sequence[Term]) -> dict[int, float]:
-        """The named photos but those that show a taken-away text's word (its detector): "beach -
-        people" with a folder "Beach 2021" put its photos of people first, the names' lift above
-        the subtraction (the honest-results walk). They keep their place by the network."""
-        from photoscope.search.combine import showing
-
-        shown: set[int] = set()
-        for term in terms:
-            if term.negative and term.text is not None:
-                shown |= showing(self.model, self.store, list(named), term.text)
-        return {i: share for i, share in named.items() if i not in shown}
 
     def _library_ids_of(self, photo: str | Path | Image.Image) -> list[int]:
         from PIL import Image
@@ -408,6 +394,22 @@ def _negations_apart(terms: Sequence[QueryTerm]) -> tuple[list[QueryTerm], tuple
         out += [QueryTerm(text=p, weight=term.weight, negative=True) for p in negated.taken_away]
         taken += negated.taken_away
     return out, tuple(dict.fromkeys(taken))
+
+
+def _not_taken_away(
+    model: PhotoscopeModel, store: VectorStore, named: dict[int, float], terms: Sequence[Term]
+) -> dict[int, float]:
+    """The named photos the names lift: not those that show a taken-away text's word (its
+    detector). "beach - people" with a folder "Beach 2021" put its photos of people first, the
+    names' lift above the subtraction (the honest-results walk); they keep their place by the
+    network. ``store``: the one the scores were made on (read once: a catch-up grows it)."""
+    from photoscope.search.combine import showing
+
+    shown: set[int] = set()
+    for term in terms:
+        if term.negative and term.text is not None:
+            shown |= showing(model, store, list(named), term.text)
+    return {i: share for i, share in named.items() if i not in shown} if shown else named
 
 
 def _says_any(caption: str | None, phrases: Sequence[str]) -> bool:
