@@ -737,3 +737,33 @@ def test_a_watched_folder_whose_permission_is_taken_away_says_why(
     report = Scanner(library).scan()
     assert report.offline == [str(pictures)] and report.unreadable_dirs == [str(pictures)]
     assert report.removed == [] and _ids(library) == ids
+
+
+def test_a_repair_keeps_which_drive_a_folder_was_on(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The review of stop 41: `doctor --repair` (and the backup it tops up from) kept five of a
+    folder's columns; a folder kept offline while another card was in its place came back without
+    its drive, and the next scan removed the first card's photos."""
+    from photoscope.library import doctor
+
+    mounts = FakeMounts(monkeypatch)
+    drive = tmp_path / "card"
+    inserted = {"identity": "1111-AAAA\t/"}
+    monkeypatch.setattr(scanner, "drive_identity", lambda point: inserted["identity"])
+    write_library(drive / "DCIM", 3)
+    mounts.points = {"/", str(drive)}
+    library.add_folder(drive / "DCIM")
+    Scanner(library).scan()
+    ids = _ids(library)
+    (drive / "DCIM").rename(tmp_path / "the first card's DCIM")
+    write_library(drive / "DCIM", 2, start=50)
+    inserted["identity"] = "2222-BBBB\t/"
+    assert Scanner(library).scan().other_drive
+    path = library.path
+    library.backup(max_age_s=0)
+    library.close()
+    doctor._rebuild(path, doctor.DoctorReport(path))
+    with Library(path) as repaired:
+        report = Scanner(repaired).scan()
+        assert report.removed == [] and _ids(repaired) == ids

@@ -34,7 +34,11 @@ def write_backup(conn: sqlite3.Connection, library_path: Path) -> Path:
     conn.execute("BEGIN")
     try:
         data["folders"] = [
-            list(r) for r in conn.execute("SELECT id, path, added_at, online, last_scan_at FROM folders")
+            # the drive a folder was on, and which (an older backup has the first five alone)
+            list(r)
+            for r in conn.execute(
+                "SELECT id, path, added_at, online, last_scan_at, drive, drive_id FROM folders"
+            )
         ]
         data["mounts"] = [list(r) for r in conn.execute("SELECT folder_id, path FROM mounts")]
         data["settings"] = [list(r) for r in conn.execute("SELECT key, value FROM settings")]

@@ -33,6 +33,7 @@ from photoscope.library.errors import LibraryDamaged, LibraryTooNew, LibraryUnwr
 from photoscope.library.thumbnails import is_current, remove_stale_temporaries
 
 FEATURE_BYTES = 1280 * 2  # float16 encoder features
+FOLDER_COLUMNS = 7  # id, path, added_at, online, last_scan_at, drive, drive_id (as the table, and the backup)
 
 
 @dataclass
@@ -335,9 +336,13 @@ def _restore_folders(
     for r in backup.get("folders", []):
         folders.setdefault(int(r[0]), tuple(r))
     for f in folders.values():
+        # with the drive it was on and which one (the review of stop 41: without them, a folder kept
+        # offline while another drive is in its place lost its photos at the next scan)
+        row = (*f[:FOLDER_COLUMNS], *(None,) * (FOLDER_COLUMNS - len(f[:FOLDER_COLUMNS])))
         cur.execute(
-            "INSERT OR IGNORE INTO folders (id, path, added_at, online, last_scan_at) VALUES (?, ?, ?, ?, ?)",
-            tuple(f[:5]),
+            "INSERT OR IGNORE INTO folders (id, path, added_at, online, last_scan_at, drive, drive_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            row,
         )
     for r in salvaged["mounts"] or [tuple(m) for m in backup.get("mounts", [])]:
         if int(r[0]) in folders:
