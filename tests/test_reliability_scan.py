@@ -767,3 +767,23 @@ def test_a_repair_keeps_which_drive_a_folder_was_on(
     with Library(path) as repaired:
         report = Scanner(repaired).scan()
         assert report.removed == [] and _ids(repaired) == ids
+
+
+def test_the_same_drive_whose_identity_changed_stays_online(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The review of stop 41: a bind mount's source renamed (or a volume moved, a root subvolume
+    rolled back) changes what the mount shows as its root, with the same files: the folder was
+    taken for another drive, offline for good. Its photos are there as they were: it is the same."""
+    mounts = FakeMounts(monkeypatch)
+    drive = tmp_path / "data"
+    inserted = {"identity": "\t/srv/Photos"}
+    monkeypatch.setattr(scanner, "drive_identity", lambda point: inserted["identity"])
+    write_library(drive / "DCIM", 3)
+    mounts.points = {"/", str(drive)}
+    library.add_folder(drive / "DCIM")
+    Scanner(library).scan()
+    inserted["identity"] = "\t/srv/photos"  # the source renamed; the files the same
+    report = Scanner(library).scan()
+    assert report.offline == [] and report.other_drive == [] and report.removed == []
+    assert library.folders()[0].drive_id == "\t/srv/photos"  # noted: no sampling at every scan

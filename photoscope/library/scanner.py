@@ -186,10 +186,27 @@ class Scanner:
         if folder.drive is None or folder.drive_id is None or points is None or folder.drive not in points:
             return False
         now = drive_identity(folder.drive)
-        if now is None or same_drive(folder.drive_id, now):
+        if now is None or same_drive(folder.drive_id, now) or self._files_still_there(folder):
             return False
         report.other_drive.append((folder.path, folder.drive))
         return True
+
+    def _files_still_there(self, folder: Folder) -> bool:
+        """Whether most of a sample of the folder's photos are where they were, at the size and time
+        they had: the same drive whose identity changed (a bind mount's source renamed, a volume
+        moved, a root subvolume rolled back; the review of stop 41), not another one. Two cards of
+        one camera share names (IMG_0001.JPG), not sizes and times."""
+        sample = self.library.sample_files(folder.id)
+        if not sample:
+            return False
+        found = 0
+        for stored in sample:
+            try:
+                st = os.stat(stored.path)
+            except OSError:
+                continue
+            found += st.st_size == stored.size and st.st_mtime == stored.mtime
+        return 2 * found > len(sample)
 
     def _note_drive(self, folder: Folder, points: set[str] | None) -> None:
         """Record the mount point holding an online folder (the deepest one above or at its root),
