@@ -23,6 +23,9 @@ from photoscope.search.negation import Negated, split_negations
         ("no people", "", ("people",)),
         ("a cat without a dog and without a ball", "a cat and", ("dog", "ball")),
         ("Paris 2019 without People", "Paris 2019", ("People",)),
+        # a number is no phrase to leave out (the review of stop 41: "2" was taken away)
+        ("red without 2 squares", "red", ("squares",)),
+        ("a dog without three balls", "a dog", ("balls",)),
     ],
 )
 def test_what_a_description_leaves_out_is_taken_apart(

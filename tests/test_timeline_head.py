@@ -155,3 +155,13 @@ def test_headers_name_each_run_of_rows_as_labelling_every_row_would() -> None:
         ("P/a", 6, 1),
     ]
     assert _groups(rows, "none") == [] and _groups([], "month") == []
+
+
+@pytest.mark.parametrize("limit", [None, 50])
+def test_a_file_time_past_the_year_9999_is_an_unknown_date(tmp_path: Path, limit: int | None) -> None:
+    """The review of stop 41: SQLite writes no date for a file time past the year 9999 (tmpfs and
+    NTFS keep such times); the timeline by month failed (TypeError), the whole one before too."""
+    files = [("IMG_1.jpg", 1000, 1.6e9, "a" * 32), ("IMG_2.jpg", 1000, 1e12, "b" * 32)]
+    with Photoscope(_library(tmp_path, files)) as api:
+        timeline = api.timeline("newest", "month", limit=limit)
+    assert sorted(g.label for g in timeline.groups)[-1] == "Unknown date" and len(timeline.paths) == 2

@@ -132,8 +132,11 @@ def _folder_of(row: BrowseRow) -> str:
 
 def _days_spanned(rows: list[BrowseRow]) -> tuple[date, date] | None:
     """The first and last day of browse rows (their date keys: taken, else the file's time)."""
-    keys = [r.date_key for r in rows]
-    return (date.fromisoformat(min(keys)[:10]), date.fromisoformat(max(keys)[:10])) if keys else None
+    keys = [r.date_key for r in rows if r.date_key]  # not the unknown ones ('')
+    try:
+        return (date.fromisoformat(min(keys)[:10]), date.fromisoformat(max(keys)[:10])) if keys else None
+    except ValueError:  # a date taken that is no date: the filters start where they would with none
+        return None
 
 
 def _month_label(month: str) -> str:

@@ -80,7 +80,8 @@ _FETCH_ROWS = 1024  # rows per fetch: bigger chunks hold the GIL for tens of ms 
 
 
 # A photo's date: taken, else its file's time, as local ISO text, so the two sort and compare together.
-DATE_KEY = "COALESCE(taken_at, strftime('%Y-%m-%dT%H:%M:%S', mtime, 'unixepoch', 'localtime'))"
+# '' for a file time SQLite cannot write as a date (past the year 9999): "Unknown date", never NULL
+DATE_KEY = "COALESCE(taken_at, strftime('%Y-%m-%dT%H:%M:%S', mtime, 'unixepoch', 'localtime'), '')"
 CAMEL = name_words.SQL_FUNCTION  # writes the search index's ``names``: a path's camelCase words apart
 BACKUP_EVERY_S = 300.0  # the rolling backup of the small tables is at most this old after a change
 log = logging.getLogger(__name__)

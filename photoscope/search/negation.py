@@ -66,9 +66,7 @@ def split_negations(text: str) -> Negated:
             continue
         if kept and kept[-1].lower() == "with" and lower[i] == "no":  # "with no shirt": both go
             kept.pop()
-        start = i + 1
-        while start < len(words) and lower[start] in ARTICLES:
-            start += 1
+        start = _past_articles(lower, i + 1)
         end = start + 1 if start < len(words) and _in_phrase(lower[start]) else start
         if end < len(words) and lower[end - 1] in DESCRIBING and _in_phrase(lower[end]):
             end += 1
@@ -92,11 +90,20 @@ def _negates(lower: list[str], i: int) -> bool:
 
 
 def _after_articles(lower: list[str], i: int) -> str:
-    while i < len(lower) and lower[i] in ARTICLES:
+    return lower[_past_articles(lower, i)] if _past_articles(lower, i) < len(lower) else ""
+
+
+def _past_articles(lower: list[str], i: int) -> int:
+    """The first word from ``i`` on that is not an article or a number ("without 2 balls": balls)."""
+    while i < len(lower) and (lower[i] in ARTICLES or _is_number(lower[i])):
         i += 1
-    return lower[i] if i < len(lower) else ""
+    return i
+
+
+def _is_number(word: str) -> bool:
+    return word in NUMBERS or any(c.isdigit() for c in word)
 
 
 def _in_phrase(word: str) -> bool:
     """Whether ``word`` can be (part of) a phrase left out: a content word."""
-    return bool(word) and word not in FUNCTION_WORDS | NUMBERS | NEGATORS and word != "not"
+    return bool(word) and word not in FUNCTION_WORDS | NEGATORS and word != "not" and not _is_number(word)
