@@ -55,7 +55,8 @@ FUNCTION_WORDS = frozenset(
         "down",
         "out",
         "off",
-        # whose photo it is, not what it shows ("a picture of my cat": "my" is no unknown word)
+        # whose photo it is, not what it shows ("a picture of my cat": "my" is no unknown word);
+        # not "us", a folder's name as often ("US 2019")
         "my",
         "mine",
         "our",
@@ -63,7 +64,6 @@ FUNCTION_WORDS = frozenset(
         "i",
         "me",
         "we",
-        "us",
         "you",
     ]
 )
