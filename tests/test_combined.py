@@ -78,6 +78,9 @@ def test_a_description_s_without_is_a_taken_away_term(app: Photoscope) -> None:
     # in a combined query too (the search box's text beside chips)
     chips = app.search_terms([QueryTerm(text="red with no square"), QueryTerm(text="circle")], 3)
     assert chips.taken_away == ("square",) and all(n.startswith("red circle") for n in _names(chips))
+    # a phrase of words nobody knows was not searched: the note does not say it was taken away
+    unknown = app.search_text("red without blorfle", 3)
+    assert unknown.taken_away == () and [u.word for u in unknown.unknown_words] == ["blorfle"]
     # nothing wanted but what is left out: the photos least like it
     least = app.search_text("no red", 4)
     assert least.taken_away == ("red",) and not any(n.startswith("red") for n in _names(least))

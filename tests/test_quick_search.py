@@ -122,3 +122,20 @@ def test_prepared_or_not_the_answer_is_the_same(trained_tiny: Path, shapes_db: P
         )
     with Photoscope(shapes_db, trained_tiny / "missing") as app:
         assert not app.prepare_quick_search()
+
+
+def test_the_first_answers_to_a_description_s_without_leave_out_what_the_captions_say(
+    trained_tiny: Path, shapes_db: Path
+) -> None:
+    """The review of stop 41: the quick answer to "red without square" searched "red" alone and
+    showed red squares first, with no note; the caption index cut its answer to the limit before
+    dropping the squares (1 photo of 3 asked, 3 red circles there)."""
+    _map_vectors(shapes_db, trained_tiny)
+    with Photoscope(shapes_db, trained_tiny) as app:
+        quick = app.search_text_quick("red without square", 6)
+        captions = app.search_captions("red without square", 3)
+    assert quick is not None and quick.taken_away == ("square",)
+    assert quick.matches and not any("square" in (m.photo.caption or "") for m in quick.matches)
+    assert len(captions.matches) == 3 and not any(
+        "square" in (m.photo.caption or "") for m in captions.matches
+    )

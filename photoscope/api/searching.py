@@ -66,16 +66,17 @@ class Searching(Core):
         no network): what the app shows for a query typed while PyTorch is still loading."""
         allowed = self._allowed(filters)
         negated = split_negations(text)
-        hits = self.library.text_search(negated.wanted, limit if allowed is None else 20 * limit)
+        narrowed = allowed is not None or bool(negated.taken_away)  # more read: some are dropped
+        hits = self.library.text_search(negated.wanted, 20 * limit if narrowed else limit)
         if allowed is not None:
             keep = set(allowed.tolist())
             hits = [h for h in hits if h[0] in keep]
-        records = {p.id: p for p in self.library.photos_by_ids([i for i, _ in hits[:limit]])}
+        records = {p.id: p for p in self.library.photos_by_ids([i for i, _ in hits])}
         found = [
             (records[i], score)
-            for i, score in hits[:limit]
+            for i, score in hits
             if i in records and not _says_any(records[i].caption, negated.taken_away)
-        ]
+        ][:limit]
         relevant, strengths = relevance([score for _, score in found], 0)
         matches = [
             Match(p, score, False, strength) for (p, score), strength in zip(found, strengths, strict=True)
@@ -110,7 +111,19 @@ class Searching(Core):
         result = search_with_names(self.library, text, limit, allowed, store.ids, searcher)
         if result.hits and self._only_function_words_known(text, result.unknown_words):
             return Results([], result.unknown_words)
-        return self._results(result, filters)
+        if negated.taken_away:  # no subtraction here: at least not the photos whose caption says it
+            result = self._captions_not_saying(result, negated.taken_away)
+        return replace(self._results(result, filters), taken_away=negated.taken_away)
+
+    def _captions_not_saying(self, result: SearchResult, phrases: Sequence[str]) -> SearchResult:
+        """``result`` without the photos whose caption says one of ``phrases``."""
+        records = {p.id: p for p in self.library.photos_by_ids([h.photo_id for h in result.hits])}
+        hits = [
+            h
+            for h in result.hits
+            if h.photo_id not in records or not _says_any(records[h.photo_id].caption, phrases)
+        ]
+        return replace(result, hits=hits)
 
     def prepare_quick_search(self) -> bool:
         """Open what a description's quick answer needs (the text model, the concept words, the
@@ -247,6 +260,8 @@ class Searching(Core):
             if not set(_tokens(u.word)) <= names.words  # a folder's or file's name is not unknown
         ]
         resolved = self._resolve(terms, names.words, unknown_of)
+        # what was taken away as the note says it: not a phrase of words nobody knows ("without blorf")
+        taken_away = tuple(p for p in taken_away if not _only_unknown(p, unknown_of.get(p, []), names.words))
         if all(t.negative for t in resolved.terms) and not all(t.negative for t in kept) and not names.added:
             resolved.terms.clear()  # nothing known to add: what is taken away alone would rank every photo
         hits, photo_words, first = self._rank_combined(resolved, limit, filters, names)
@@ -325,12 +340,13 @@ class Searching(Core):
         assert term.photo is not None
         known = [term.photo] if isinstance(term.photo, int) else self._library_ids_of(term.photo)
         # the feature as the encoder gave it, read before the store's lock (the store's is unit length)
-        raw = self.library.load_vectors("feature", known[:1])[1] if known else None
+        read, raw = self.library.load_vectors("feature", known[:1]) if known else (None, None)
         with self._store_lock:
             store = self.store  # once: a catch-up between the reads could take the photo out
             known = [i for i in known if i in store]
             if known:
-                found = library_photo_term(store, known[0], raw[0] if raw is not None and len(raw) else None)
+                mine = read is not None and len(read) and int(read[0]) == known[0]  # not another's
+                found = library_photo_term(store, known[0], raw[0] if mine and raw is not None else None)
                 return replace(found, weight=term.weight, negative=term.negative), known
         if isinstance(term.photo, int):
             return None, []
@@ -410,6 +426,14 @@ def _not_taken_away(
         if term.negative and term.text is not None:
             shown |= showing(model, store, list(named), term.text)
     return {i: share for i, share in named.items() if i not in shown} if shown else named
+
+
+def _only_unknown(phrase: str, unknown: Sequence[UnknownWord], names: AbstractSet[str]) -> bool:
+    """Whether every word of a phrase is one the network does not know (and no name): nothing of it
+    was searched (a stand-in concept's word was: it is not unknown so)."""
+    missing = {u.word.lower() for u in unknown if not u.searched_as}
+    words = set(_tokens(phrase))
+    return bool(words) and words <= missing and not words & names
 
 
 def _says_any(caption: str | None, phrases: Sequence[str]) -> bool:
