@@ -681,11 +681,14 @@ def test_another_drive_mounted_where_the_folder_s_was_keeps_its_photos(
     assert report.offline == [str(drive / "DCIM")] and report.other_drive == [
         (str(drive / "DCIM"), str(drive))
     ]
+    [(where, why)] = library.problems()  # `status` and the window's "Which?" say why
+    assert where == str(drive / "DCIM") and "another drive is mounted at" in why
     shutil.rmtree(drive / "DCIM")  # the first card back
     (tmp_path / "the first card's DCIM").rename(drive / "DCIM")
     inserted["identity"] = "1111-AAAA\t/"
     report = scan.scan()
     assert report.back_online == [str(drive / "DCIM")] and report.removed == [] and report.added == []
+    assert library.problems() == []  # its own drive back: nothing to say any more
 
 
 def test_the_same_drive_in_another_port_is_the_same_drive() -> None:
@@ -737,6 +740,7 @@ def test_a_watched_folder_whose_permission_is_taken_away_says_why(
     report = Scanner(library).scan()
     assert report.offline == [str(pictures)] and report.unreadable_dirs == [str(pictures)]
     assert report.removed == [] and _ids(library) == ids
+    assert [why for _, why in library.problems()] == [scanner.REFUSED]
 
 
 def test_a_repair_keeps_which_drive_a_folder_was_on(

@@ -59,6 +59,16 @@ log = logging.getLogger(__name__)
 
 RemovedListener = Callable[[list[int]], None]
 AWAY = "the link leads to nothing now (a drive unplugged, a folder renamed?): its photos are kept"
+REFUSED = "permission denied: its photos are kept as they were; give the permission back to update them"
+
+
+def other_drive(mount: str) -> str:
+    """Why a folder is offline while another drive than its own is mounted at ``mount``."""
+    return (
+        f"another drive is mounted at {display_path(mount)} than the one its photos were indexed from:"
+        " they are kept until that drive is back (to index this one in their place, remove the folder"
+        " from the library and add it again)"
+    )
 
 
 @dataclass
@@ -165,6 +175,7 @@ class Scanner:
                 (report.back_online if present else report.offline).append(folder.path)
             if not present and _refused(folder.path):  # there, but not ours to read: say why
                 report.unreadable_dirs.append(folder.path)
+                self.library.replace_problems([folder.path], [(display_path(folder.path), REFUSED)])
                 log.info("folder %s is %s", folder.path, "back" if present else "offline")
             if present:
                 online.append(folder)
@@ -189,6 +200,8 @@ class Scanner:
         if now is None or same_drive(folder.drive_id, now) or self._files_still_there(folder):
             return False
         report.other_drive.append((folder.path, folder.drive))
+        # recorded, so `status` and the window's "Which?" say why it is offline until a scan of it
+        self.library.replace_problems([folder.path], [(display_path(folder.path), other_drive(folder.drive))])
         return True
 
     def _files_still_there(self, folder: Folder) -> bool:
