@@ -602,3 +602,14 @@ def test_a_rule_on_the_watched_folder_itself_is_explained_for_both_actions(
     code, _, err = run(capsys, "folders", action, str(tmp_path / "P"), "--db", str(indexed))
     line = one_clean_line(err)
     assert code == EXIT["usage"] and "a rule names a subfolder or a pattern below it" in line, line
+
+
+def test_index_that_could_not_index_a_name_exits_1(
+    capsys: pytest.CaptureFixture[str], indexed: Path, tmp_path: Path
+) -> None:
+    """The CLI audit: `index` printed "not indexed: … rename the file" and exited 0; the exit
+    statuses say 1 when some photo or file could not be processed."""
+    bad = os.fsencode(tmp_path / "P") + b"/caf\xe9.jpg"
+    write_photo(Path(os.fsdecode(bad)))
+    code, out, _ = run(capsys, "index", "--db", str(indexed))
+    assert code == EXIT["failed"] and "not indexed:" in out and "not valid UTF-8" in out

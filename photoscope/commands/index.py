@@ -139,6 +139,8 @@ def _index(args: argparse.Namespace) -> int:
             print(f"offline (its photos stay in the index): {path}")
         _print_scan_problems(report)
         code = _run_worker(app, args)
+        if not code and (report.unreadable_dirs or report.skipped):
+            code = EXIT_FAILED  # "some file could not be processed" (the CLI audit: it exited 0)
         _rewrite_old_captions(app, args)
         if args.watch:  # a watch stopped by Ctrl-C is done: its runs print their errors as they go
             code = _watch(app, args)
