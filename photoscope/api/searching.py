@@ -81,7 +81,7 @@ class Searching(Core):
         matches = [
             Match(p, score, False, strength) for (p, score), strength in zip(found, strengths, strict=True)
         ]
-        return Results(matches, [], relevant)
+        return Results(matches, [], relevant, taken_away=negated.taken_away)
 
     def search_text_quick(self, text: str, limit: int = 50, filters: Filters | None = None) -> Results | None:
         """A description's quick answer, without PyTorch: the network's text encoder (run in NumPy)
@@ -95,9 +95,11 @@ class Searching(Core):
 
         negated = split_negations(text)
         if negated.taken_away:  # "a dog without a ball": what is wanted first, the network's then
+            if not negated.wanted.strip() or says_nothing(negated.wanted):
+                return None  # nothing wanted ("no people"): the network's subtraction alone answers
             text = negated.wanted
         found = self._quick()
-        if found is None or says_nothing(text) or not text.strip():
+        if found is None:
             return None
         model, store = found
         allowed = self._allowed(filters)
