@@ -274,6 +274,37 @@ def test_a_caption_that_invented_its_subject_says_less(model: PhotoscopeModel) -
     )
 
 
+def test_a_name_as_broad_as_animal_must_be_surer(model: PhotoscopeModel) -> None:
+    """The honest-results walk: a surfer was "an animal in the water", a bicyclist "an animal": the
+    head's probability over the 398 animal classes gathers many weak ones (69 %, 51 %). A caption
+    that had to change falls back to so broad a name only at ``general_fallback``."""
+    rule = CaptionRule()
+    animals = model.namer.classes("animal")
+    spread = np.zeros(1000, dtype=np.float32)
+    spread[animals[:40]] = 0.55 / 40  # 55 % over forty kinds of animal, none of them likely
+    caption = "a man is riding a bike"
+    assert model.caption_check.say_less(caption, "a dog is riding a bike", spread, rule) == SAY_NOTHING
+    sure = spread * (0.7 / 0.55)
+    assert model.caption_check.say_less(caption, "a dog is riding a bike", sure, rule) == "an animal"
+    goose = probs_of(eagle=0.55)  # a narrow name needs no more than before
+    assert model.caption_check.say_less(caption, "a dog is riding a bike", goose, rule) != SAY_NOTHING
+
+
+def test_a_sure_name_does_not_replace_people_the_probes_see(model: PhotoscopeModel) -> None:
+    """The honest-results walk: boys in a mud puddle (an unfamiliar photo; the presence probe sees
+    people at 0.98) were "an animal": the head's sure name replaced the decoder's true sentence."""
+    rule = CaptionRule()
+    animals = model.namer.classes("animal")
+    probs = np.zeros(1000, dtype=np.float32)
+    probs[animals[:40]] = 0.84 / 40
+    unfamiliar = np.array([0.2], dtype=np.float32)
+    children = ["three children are playing in the grass"]
+    seen = model.caption_check._sure_names(children, probs[None], unfamiliar, rule, [set()])
+    assert seen == children
+    unseen = model.caption_check._sure_names(children, probs[None], unfamiliar, rule, [{"person"}])
+    assert unseen == ["an animal"]
+
+
 def test_a_scene_the_word_detectors_do_not_see_is_not_said(
     model: PhotoscopeModel, monkeypatch: pytest.MonkeyPatch
 ) -> None:

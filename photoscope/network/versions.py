@@ -21,5 +21,7 @@ from __future__ import annotations
 # name takes "some" ("some furniture"), and no name comes from a sense not the photo's ("a surface");
 # 9: a class keeps its everyday name over a rarer synonym ("a dalmatian", not "a coach dog") and a
 # thing that comes in pairs is "a pair of sunglasses"; 10: a scene the word detectors barely see is
-# not said unless the head sees it ("the sand" under a pillow is gone, a cathedral's building stays)
-DESCRIPTION_VERSION = "concepts-10"
+# not said unless the head sees it ("the sand" under a pillow is gone, a cathedral's building stays);
+# 11: a caption about people the presence probes see is not replaced by the head's sure name, and a
+# name as broad as "animal" must be surer to stand in for a caption that had to change
+DESCRIPTION_VERSION = "concepts-11"
