@@ -510,13 +510,15 @@ def test_a_linked_album_added_as_its_own_folder_keeps_its_ids(library: Library, 
     assert Scanner(library).scan().removed == []
 
 
-def _watched_on_a_drive(library: Library, drive: Path, monkeypatch: pytest.MonkeyPatch) -> FakeMounts:
-    """``drive/Photos`` (3 photos) watched and scanned while ``drive`` is a mount point; the mount
+def _watched_on_a_drive(
+    library: Library, drive: Path, monkeypatch: pytest.MonkeyPatch, folder: str = "Photos"
+) -> FakeMounts:
+    """``drive/folder`` (3 photos) watched and scanned while ``drive`` is a mount point; the mount
     list, for the test to change."""
     mounts = FakeMounts(monkeypatch)
-    write_library(drive / "Photos", 3)
+    write_library(drive / folder, 3)
     mounts.points = {"/", str(drive)}
-    library.add_folder(drive / "Photos")
+    library.add_folder(drive / folder)
     Scanner(library).scan()
     return mounts
 
@@ -553,46 +555,34 @@ def test_a_folder_whose_drive_is_merged_into_the_system_disk_stays_online(
     assert report.offline == [] and report.removed == [] and report.unchanged == 3
 
 
-def test_a_photo_renamed_to_a_name_that_is_not_utf8_keeps_its_entry(library: Library, tmp_path: Path) -> None:
-    """Audit: a photo renamed to a name SQLite cannot hold (Latin-1 bytes) was dropped, caption and
-    vectors, though its file was there: the old path was gone, the new one could not be indexed.
-    Its entry stays until the name is fixed; then it is a move, nothing encoded again."""
-    pictures = tmp_path / "P"
-    write_library(pictures, 2)
-    library.add_folder(pictures)
-    scan = Scanner(library)
-    scan.scan()
-    ids = _ids(library)
-    bad = os.fsencode(pictures) + b"/caf\xe9.jpg"
-    os.rename(pictures / "photo_0000.jpg", bad)
-    report = scan.scan()
-    assert report.removed == [] and _ids(library) == ids
-    assert [why for _, why in library.problems()] == [fs.UNSTORABLE]
-    os.rename(bad, pictures / "cafe.jpg")
-    report = scan.scan()
-    assert (report.moved, report.added, report.removed) == (1, [], []) and _ids(library) == ids
-
-
-def test_a_folder_renamed_to_a_name_that_is_not_utf8_keeps_its_photos(
-    library: Library, tmp_path: Path
+@pytest.mark.parametrize(
+    ("below", "renamed", "bad", "fixed", "why", "moved"),
+    [
+        ("", "photo_0000.jpg", b"caf\xe9.jpg", "cafe.jpg", fs.UNSTORABLE, 1),
+        ("trip", "trip", b"\xc9t\xe9 2003", "ete 2003", fs.UNSTORABLE_FOLDER, 2),
+    ],
+)
+def test_a_photo_or_folder_renamed_to_a_name_that_is_not_utf8_keeps_its_entries(
+    library: Library, tmp_path: Path, below: str, renamed: str, bad: bytes, fixed: str, why: str, moved: int
 ) -> None:
-    """The CLI audit: a subfolder renamed to Latin-1 bytes ("\xc9t\xe9 2003", from an old share)
-    dropped its photos from the index though their files were there: the folder was reported and
-    not walked, the old paths were gone. They keep their entries until the name is fixed, then move."""
+    """Audits: a photo renamed to a name SQLite cannot hold (Latin-1 bytes) was dropped, caption and
+    vectors, though its file was there: the old path was gone, the new one could not be indexed.
+    So were a subfolder's photos (stop 41's audit: "\xc9t\xe9 2003", from an old share; the folder
+    was reported and not walked). They keep their entries until the name is fixed, then move."""
     pictures = tmp_path / "P"
-    write_library(pictures / "trip", 2)
+    write_library(pictures / below, 2)
     library.add_folder(pictures)
     scan = Scanner(library)
     scan.scan()
     ids = _ids(library)
-    bad = os.fsencode(pictures) + b"/\xc9t\xe9 2003"
-    os.rename(pictures / "trip", bad)
+    bad_path = os.fsencode(pictures) + b"/" + bad
+    os.rename(pictures / renamed, bad_path)
     report = scan.scan()
     assert report.removed == [] and _ids(library) == ids
-    assert [why for _, why in library.problems()] == [fs.UNSTORABLE_FOLDER]
-    os.rename(bad, pictures / "ete 2003")
+    assert [reason for _, reason in library.problems()] == [why]
+    os.rename(bad_path, pictures / fixed)
     report = scan.scan()
-    assert (report.moved, report.added, report.removed) == (2, [], []) and _ids(library) == ids
+    assert (report.moved, report.added, report.removed) == (moved, [], []) and _ids(library) == ids
 
 
 def test_the_same_folder_through_a_bind_mount_is_not_watched_twice(tmp_path: Path) -> None:
@@ -657,21 +647,26 @@ def test_a_bind_mount_of_a_watched_folders_subfolder_is_refused_and_drops_nothin
         assert {i: p for i, p in after.items() if i in before} == before  # nothing dropped
 
 
+def _watched_on_a_card(
+    library: Library, drive: Path, monkeypatch: pytest.MonkeyPatch, identity: str
+) -> dict[str, str]:
+    """``drive/DCIM`` (3 photos) watched and scanned while ``drive`` is a mount point of the drive
+    ``identity`` (``fs.drive_identity``); the identity the scanner reads, for the test to change."""
+    inserted = {"identity": identity}
+    monkeypatch.setattr(scanner, "drive_identity", lambda point: inserted["identity"])
+    _watched_on_a_drive(library, drive, monkeypatch, "DCIM")
+    return inserted
+
+
 def test_another_drive_mounted_where_the_folder_s_was_keeps_its_photos(
     library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The CLI audit: two cards of one camera mount at the same place (/media/me/EOS_DIGITAL); the
     second one's scan read the first one's photos as deleted and dropped them. The drive is told
     by its identity (``fs.drive_identity``): the folder is offline while another drive is there."""
-    mounts = FakeMounts(monkeypatch)
     drive = tmp_path / "card"
-    inserted = {"identity": "1111-AAAA\t/"}
-    monkeypatch.setattr(scanner, "drive_identity", lambda point: inserted["identity"])
-    write_library(drive / "DCIM", 3)
-    mounts.points = {"/", str(drive)}
-    library.add_folder(drive / "DCIM")
+    inserted = _watched_on_a_card(library, drive, monkeypatch, "1111-AAAA\t/")
     scan = Scanner(library)
-    scan.scan()
     ids = _ids(library)
     (drive / "DCIM").rename(tmp_path / "the first card's DCIM")
     write_library(drive / "DCIM", 2, start=50)  # the second card, its own photos
@@ -751,14 +746,8 @@ def test_a_repair_keeps_which_drive_a_folder_was_on(
     its drive, and the next scan removed the first card's photos."""
     from photoscope.library import doctor
 
-    mounts = FakeMounts(monkeypatch)
     drive = tmp_path / "card"
-    inserted = {"identity": "1111-AAAA\t/"}
-    monkeypatch.setattr(scanner, "drive_identity", lambda point: inserted["identity"])
-    write_library(drive / "DCIM", 3)
-    mounts.points = {"/", str(drive)}
-    library.add_folder(drive / "DCIM")
-    Scanner(library).scan()
+    inserted = _watched_on_a_card(library, drive, monkeypatch, "1111-AAAA\t/")
     ids = _ids(library)
     (drive / "DCIM").rename(tmp_path / "the first card's DCIM")
     write_library(drive / "DCIM", 2, start=50)
@@ -779,14 +768,7 @@ def test_the_same_drive_whose_identity_changed_stays_online(
     """The review of stop 41: a bind mount's source renamed (or a volume moved, a root subvolume
     rolled back) changes what the mount shows as its root, with the same files: the folder was
     taken for another drive, offline for good. Its photos are there as they were: it is the same."""
-    mounts = FakeMounts(monkeypatch)
-    drive = tmp_path / "data"
-    inserted = {"identity": "\t/srv/Photos"}
-    monkeypatch.setattr(scanner, "drive_identity", lambda point: inserted["identity"])
-    write_library(drive / "DCIM", 3)
-    mounts.points = {"/", str(drive)}
-    library.add_folder(drive / "DCIM")
-    Scanner(library).scan()
+    inserted = _watched_on_a_card(library, tmp_path / "data", monkeypatch, "\t/srv/Photos")
     inserted["identity"] = "\t/srv/photos"  # the source renamed; the files the same
     report = Scanner(library).scan()
     assert report.offline == [] and report.other_drive == [] and report.removed == []
