@@ -28,7 +28,7 @@ from photoscope.network.decoding import Caption, Choice, beam_search, caption_lo
 from photoscope.network.encoder import ImageEncoder, head_logits, top_classes
 from photoscope.network.inversion import InversionOptions, invert
 from photoscope.network.lexicon import WORD_MIN_COUNT, Speller, suggest_words
-from photoscope.network.naming import Namer, risky_groups
+from photoscope.network.naming import VETOED_WORDS, Namer, risky_groups
 from photoscope.network.presence import Presence, load_presence
 from photoscope.network.text_model import QueryWords, query_words, speller
 from photoscope.network.versions import DESCRIPTION_VERSION
@@ -395,6 +395,15 @@ class PhotoscopeModel:
     def detector_word(self, word: str) -> str | None:
         """The word a detector answers for ``word`` ("dogs" -> "dog"), None when no detector does."""
         return None if self._word_probes is None else self._word_probes.word_of(word)
+
+    def detector_kin(self, words: Sequence[str]) -> list[str]:
+        """The detector words that say a photo shows any of ``words``: their own, and for a word of
+        a group the caption rule checks (people, dogs) every detector word of that group ("people"
+        is a man alone, a surfer, a girl too: Flickr8k says "people" of groups only)."""
+        found = [d for w in words if (d := self.detector_word(w)) is not None]
+        for group in risky_groups(list(words)):
+            found += [d for w in sorted(VETOED_WORDS[group]) if (d := self.detector_word(w)) is not None]
+        return list(dict.fromkeys(found))
 
     def word_log_odds(
         self, words: Sequence[str], features: torch.Tensor, basis: npt.NDArray[np.float32] | None = None

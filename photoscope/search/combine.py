@@ -464,8 +464,9 @@ SHOWS_WORD = 0.5
 
 
 def showing(model: PhotoscopeModel, store: VectorStore, photo_ids: Sequence[int], text: str) -> set[int]:
-    """The photos among ``photo_ids`` that show a word of ``text`` by its detector (``SHOWS_WORD``)."""
-    words = detector_words(model, model.query_words(text))
+    """The photos among ``photo_ids`` that show a word of ``text`` by its detector (``SHOWS_WORD``);
+    a person or a dog by any of that group's detectors (``PhotoscopeModel.detector_kin``)."""
+    words = model.detector_kin(model.query_words(text).content)
     ids = [i for i in photo_ids if i in store]
     if not words or not ids:
         return set()
