@@ -346,7 +346,7 @@ def test_a_photo_unlike_flickr8k_does_not_count_as_what_the_caption_rule_vetoes(
 
 
 def test_a_taken_away_person_is_any_person(model: PhotoscopeModel) -> None:
-    """"beach without people" kept a man alone and the surfers of a folder named Beach lifted by
+    """ "beach without people" kept a man alone and the surfers of a folder named Beach lifted by
     the name: Flickr8k says "people" of groups only, so its detector missed them. What shows a
     person or a dog is read by every detector of that group."""
     people = model.detector_kin(["people"])
