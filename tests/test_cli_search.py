@@ -29,10 +29,16 @@ def test_search_json_and_paths_only_are_pipeable(shapes_library_db, trained_tiny
     _, out, _ = run(capsys, "search", "a blue square", "-n", "2", "--json", *common)
     rows = [json.loads(line) for line in out.splitlines()]
     assert [sorted(r) for r in rows] == [
-        ["caption", "concepts", "near_duplicate", "path", "score", "taken_at"]
+        ["caption", "concepts", "likely", "near_duplicate", "path", "score", "strength", "taken_at"]
     ] * 2
     assert all(Path(r["path"]).name.startswith("blue square") for r in rows)
-    assert rows[0]["score"] >= rows[1]["score"]
+    assert rows[0]["score"] >= rows[1]["score"] and rows[0]["likely"] and rows[0]["strength"] == 1.0
+    # which are likely matches, as the window counts them (the honest-results walk: nothing said it)
+    _, out, err = run(capsys, "search", "a blue square", "-n", "20", "--json", *common)
+    rows = [json.loads(line) for line in out.splitlines()]
+    likely = [r["likely"] for r in rows]
+    assert likely[0] and not likely[-1] and likely == sorted(likely, reverse=True)
+    assert f"note: the first {sum(likely)} are likely matches; the rest are weaker" in err
     _, out, _ = run(capsys, "search", "a blue square", "-n", "4", "--paths-only", *common)
     assert [Path(p).parent for p in out.splitlines()] == [photos] * 4
 

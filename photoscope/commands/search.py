@@ -110,7 +110,8 @@ def _print(
     if app is not None:  # a local search has the library open: what it could not look at yet
         _note_waiting(app, args)
     escaped = 0
-    for m in results.matches:
+    likely = _likely(results)
+    for rank, m in enumerate(results.matches):
         if args.null:
             sys.stdout.write(m.photo.path + "\0")
         elif args.paths_only:
@@ -118,10 +119,11 @@ def _print(
             escaped += shown != m.photo.path
             print(shown)
         elif args.json:
-            print(json.dumps(_json_row(m, getattr(args, "model", None))))
+            print(json.dumps(_json_row(m, getattr(args, "model", None), rank < likely)))
         else:
             dup = "  [copy]" if m.near_duplicate else ""
             print(f"{m.score:6.3f}  {safe_text(m.photo.path)}  — {m.photo.caption or ''}{dup}")
+    _note_likely(results)
     if escaped:
         print(
             f"note: {escaped} paths hold control or bidi characters and are shown escaped; "
@@ -276,13 +278,31 @@ def _quoted(word: str) -> str:
     return f"'{word}'"
 
 
-def _json_row(match: Any, model: str | None) -> dict[str, Any]:
-    """One result as ``--json`` prints it, with the head's words from the stored tags."""
+def _likely(results: Any) -> int:
+    """How many of the results, from the first, are likely matches (as the window counts them): none
+    when they are the closest guesses to words no photo clearly shows."""
+    return 0 if getattr(results, "unsure", ()) else int(getattr(results, "relevant", 0))
+
+
+def _note_likely(results: Any) -> None:
+    """On stderr, where the likely matches end (the honest-results walk: twenty rows, a drum kit
+    and pliers first for "a red car", and nothing said which were likely)."""
+    likely, count = _likely(results), len(results.matches)
+    if 0 < likely < count:
+        first = "the first is a likely match" if likely == 1 else f"the first {likely} are likely matches"
+        print(f"note: {first}; the rest are weaker", file=sys.stderr)
+
+
+def _json_row(match: Any, model: str | None, likely: bool) -> dict[str, Any]:
+    """One result as ``--json`` prints it, with the head's words from the stored tags, and whether it
+    is a likely match (``likely``) and how strongly (``strength``, 0..1 within this answer)."""
     from photoscope.api import photo_concepts
 
     return {
         "path": match.photo.path,
         "score": round(match.score, 4),
+        "likely": likely,
+        "strength": round(float(getattr(match, "strength", 0.0)), 3),
         "caption": match.photo.caption,
         "near_duplicate": match.near_duplicate,
         "taken_at": match.photo.taken_at,
