@@ -284,7 +284,7 @@ def test_a_concept_no_photo_shows_is_said_when_nothing_is_listed(
 
     from photoscope.commands import search as search_command
 
-    monkeypatch.setattr(search_command, "_why_nothing", lambda app, args: None)  # photos searchable
+    monkeypatch.setattr(search_command, "_why_nothing", lambda app, args, counts: None)  # photos searchable
     results = SimpleNamespace(unknown_words=[], unsure=("espresso",), matches=[], photo_words=())
     args = SimpleNamespace(paths_only=False, null=False, json=False, folder=None, db=tmp_path / "x.db")
     assert search_command._print(results, args) == 1

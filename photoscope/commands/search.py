@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -108,7 +109,7 @@ def _print(
     if not results.matches:
         return _nothing_found(args, app, _unseen(results))
     if app is not None:  # a local search has the library open: what it could not look at yet
-        _note_waiting(app, args)
+        _note_waiting(app.status(), args)
     escaped = 0
     likely = _likely(results)
     for rank, m in enumerate(results.matches):
@@ -144,40 +145,40 @@ def _unseen(results: Any) -> str | None:
 def _nothing_found(args: argparse.Namespace, app: Photoscope | None = None, why: str | None = None) -> int:
     """Why a search listed nothing: a ``--folder`` below which the library has no photo (a wrong
     path: the search never looked anywhere), else no photo matched, with the reason when the library
-    tells it (``_why_nothing``). ``app``: the library if open here (a running app's answer opens it
-    for the check)."""
-    if args.folder is not None and not _photos_below(args.db, args.folder, app):
-        return _wrong_folder(args.folder)
-    if app is None:
-        from photoscope.api import Photoscope
-
-        with Photoscope(args.db) as opened:  # counts only: no model, no PyTorch
-            library_why = _why_nothing(opened, args)
-    else:
-        library_why = _why_nothing(app, args)
+    tells it (``_why_nothing``) and the photos not searched yet. ``app``: the library if open here
+    (a running app's answer opens it once, for the checks: no model, no PyTorch)."""
+    with _library(args, app) as library:
+        if args.folder is not None and not library.photos_below(args.folder):
+            return _wrong_folder(args.folder)
+        counts = library.status()
+        library_why = _why_nothing(library, args, counts)
     why = library_why or why  # no photo searchable is the reason, before what the head sees
     print("no matching photos" + (f": {why}" if why else ""), file=sys.stderr)
     if library_why is None:  # some photos were searched: say those that were not, yet
-        if app is None:
-            from photoscope.api import Photoscope
-
-            with Photoscope(args.db) as opened:
-                _note_waiting(opened, args)
-        else:
-            _note_waiting(app, args)
+        _note_waiting(counts, args)
     return EXIT_FAILED
 
 
-def _note_waiting(app: Photoscope, args: argparse.Namespace) -> None:
+@contextlib.contextmanager
+def _library(args: argparse.Namespace, app: Photoscope | None) -> Iterator[Photoscope]:
+    """``app`` if the library is open here, else the library opened for the caller's checks."""
+    if app is not None:
+        yield app
+        return
+    from photoscope.api import Photoscope
+
+    with Photoscope(args.db) as opened:
+        yield opened
+
+
+def _note_waiting(counts: dict[str, int], args: argparse.Namespace) -> None:
     """The photos not searched because they wait to be indexed (the CLI audit: "a gorilla" said no
     photo shows one while the gorilla's photo waited among 48)."""
-    waiting = app.status().get("pending", 0)
+    waiting = counts.get("pending", 0)
     if waiting:
         command = _index_command(args)
-        print(
-            f"note: {plural(waiting, 'photo')} not searched yet: waiting to be indexed (`{command}`)",
-            file=sys.stderr,
-        )
+        said = f"{plural(waiting, 'photo')} not searched yet: waiting to be indexed (`{command}`)"
+        print(f"note: {said}", file=sys.stderr)
 
 
 def _wrong_folder(folder: str) -> int:
@@ -194,12 +195,11 @@ def _bytes_shown(path: str) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-def _why_nothing(app: Photoscope, args: argparse.Namespace) -> str | None:
+def _why_nothing(app: Photoscope, args: argparse.Namespace, counts: dict[str, int]) -> str | None:
     """Why no photo could match, when no photo is searchable: the library is empty, its photos wait
     to be indexed or could not be, or another model described them (search leaves those out). That
     last is known only when this process loaded the model (a local search); None: they just did not
-    match."""
-    counts = app.status()
+    match. ``counts``: the library's photos by status (``Photoscope.status``)."""
     index = _index_command(args)
     if not sum(counts.values()):
         return f"the library has no photos yet: add a folder with `{_index_command(args, 'FOLDER')}`"
@@ -238,15 +238,6 @@ def _index_command(args: argparse.Namespace, folder: str | None = None) -> str:
         *(f"{o} {v}" for o, v in (("--db", args.db), ("--model", args.model)) if v),
     ]
     return " ".join(p for p in parts if p)
-
-
-def _photos_below(db: Path | None, folder: str, app: Photoscope | None = None) -> int:
-    if app is not None:
-        return app.photos_below(folder)
-    from photoscope.api import Photoscope
-
-    with Photoscope(db) as opened:
-        return opened.photos_below(folder)
 
 
 def _print_notes(results: Any, terms: Sequence[Any]) -> None:
