@@ -59,7 +59,7 @@ from photoscope.library.thumbnails import png_text, thumbnail_path
 from photoscope.wordlists import says_nothing
 
 if TYPE_CHECKING:
-    from photoscope.library.fs import folder_path
+    from photoscope.library.fs import display_path, folder_path
     from photoscope.library.indexer import IndexOptions, IndexWorker
     from photoscope.library.indexer import Progress as IndexProgress
     from photoscope.library.photos import describe_error, describe_failure, load_photo
@@ -77,6 +77,7 @@ _LAZY = {
     "IndexWorker": "photoscope.library.indexer",
     "describe_error": "photoscope.library.photos",
     "describe_failure": "photoscope.library.photos",
+    "display_path": "photoscope.library.fs",
     "folder_path": "photoscope.library.fs",
     "load_photo": "photoscope.library.photos",
     "Layout": "photoscope.search.maps",
@@ -150,6 +151,7 @@ __all__ = [
     "describe_error",
     "describe_failure",
     "describe_terms",
+    "display_path",
     "folder_path",
     "load_photo",
     "photo_concepts",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -182,17 +181,14 @@ def _note_waiting(counts: dict[str, int], args: argparse.Namespace) -> None:
 
 
 def _wrong_folder(folder: str) -> int:
+    from photoscope.api import display_path  # a name that is not UTF-8 as its bytes ("\\xe9")
+
     print(
-        f"photoscope: no photo of the library is below {safe_text(_bytes_shown(folder))}: "
+        f"photoscope: no photo of the library is below {safe_text(display_path(folder))}: "
         "`photoscope folders list` lists the watched folders",
         file=sys.stderr,
     )
     return EXIT_USAGE
-
-
-def _bytes_shown(path: str) -> str:
-    """A path whose name is not UTF-8 with those bytes as ``\\xe9``, not as lone surrogates."""
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def _why_nothing(app: Photoscope, args: argparse.Namespace, counts: dict[str, int]) -> str | None:
