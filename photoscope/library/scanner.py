@@ -162,24 +162,25 @@ class Scanner:
         """Mark folders whose root vanished offline and returned ones online; returns the online folders."""
         report = report if report is not None else ScanReport()
         points = mount_points() if points is None else points
+        drives = _Drives()
         online = []
         for folder in self.library.folders():
             present = (
                 root_present(folder)
                 and not self._unmounted_root(folder, points)
                 and not self._drive_unplugged(folder, points)
-                and not self._another_drive(folder, points, report)
+                and not self._another_drive(folder, points, drives, report)
             )
             if present != folder.online:
                 self.library.set_folder_online(folder.id, present)
                 (report.back_online if present else report.offline).append(folder.path)
+                log.info("folder %s is %s", folder.path, "back" if present else "offline")
             if not present and _refused(folder.path):  # there, but not ours to read: say why
                 report.unreadable_dirs.append(folder.path)
                 self.library.replace_problems([folder.path], [(display_path(folder.path), REFUSED)])
-                log.info("folder %s is %s", folder.path, "back" if present else "offline")
             if present:
                 online.append(folder)
-                self._note_drive(folder, points)
+                self._note_drive(folder, points, drives)
         return online
 
     def _drive_unplugged(self, folder: Folder, points: set[str] | None) -> bool:
@@ -190,13 +191,15 @@ class Scanner:
             return False
         return not any(os.path.exists(path) for path in self.library.some_paths(folder.id))
 
-    def _another_drive(self, folder: Folder, points: set[str] | None, report: ScanReport) -> bool:
+    def _another_drive(
+        self, folder: Folder, points: set[str] | None, drives: _Drives, report: ScanReport
+    ) -> bool:
         """Whether another drive than the one the folder's photos were indexed from is mounted where
         that one was (two cards of one camera, two sticks named "NO NAME"): its photos are not those.
         The folder stays offline, its photos kept, until its own drive is back."""
         if folder.drive is None or folder.drive_id is None or points is None or folder.drive not in points:
             return False
-        now = drive_identity(folder.drive)
+        now = drives.identity(folder.drive)
         if now is None or same_drive(folder.drive_id, now) or self._files_still_there(folder):
             return False
         report.other_drive.append((folder.path, folder.drive))
@@ -221,7 +224,7 @@ class Scanner:
             found += st.st_size == stored.size and st.st_mtime == stored.mtime
         return 2 * found > len(sample)
 
-    def _note_drive(self, folder: Folder, points: set[str] | None) -> None:
+    def _note_drive(self, folder: Folder, points: set[str] | None, drives: _Drives) -> None:
         """Record the mount point holding an online folder (the deepest one above or at its root),
         and which drive is mounted there."""
         if points is None:
@@ -229,7 +232,7 @@ class Scanner:
         drive = drive_of(folder.path, points)
         if drive is None:
             return
-        identity = drive_identity(drive)
+        identity = drives.identity(drive)
         if drive != folder.drive or (identity is not None and identity != folder.drive_id):
             self.library.set_folder_drive(folder.id, drive, identity)
 
@@ -471,6 +474,19 @@ def root_present(folder: Folder) -> bool:
         return folder.photos == 0 or any(not name.startswith(".") for name in os.listdir(folder.path))
     except OSError:
         return False
+
+
+class _Drives:
+    """Which drive each mount point holds, read once per check of the folders (``fs.drive_identity``
+    reads the system's mount list): a folder is checked against its drive and its drive noted."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, str | None] = {}
+
+    def identity(self, mount_point: str) -> str | None:
+        if mount_point not in self._known:
+            self._known[mount_point] = drive_identity(mount_point)
+        return self._known[mount_point]
 
 
 def _refused(directory: str) -> bool:
