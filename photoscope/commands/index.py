@@ -315,12 +315,7 @@ def status(args: argparse.Namespace) -> int:
         # 100,000 photos); the thorough check is `photoscope doctor`'s.
         damage = app.damage_found()
         if damage:
-            advice = (
-                ""
-                if "doctor --repair" in damage[0]
-                else ": run `photoscope doctor --repair` (it keeps a copy)"
-            )
-            print(f"DAMAGED: {damage[0]}{advice}")
+            print(f"DAMAGED: {damage[0]}: run `photoscope doctor --repair` (it keeps a copy of the file)")
             return EXIT_DAMAGED
         counts = app.status()
         print(f"photos: {sum(counts.values())} ({_counts_line(app)})")

@@ -388,8 +388,8 @@ class Library:
             for kind, name, table in trees:
                 source = _quoted(table) + (f" INDEXED BY {_quoted(name)}" if kind == "index" else "")
                 self._query(f"SELECT 1 FROM {source} LIMIT 1")
-        except LibraryDamaged as error:
-            return [str(error)]
+        except LibraryDamaged as error:  # SQLite's own words, as ``quick_check``'s: the caller advises
+            return [str(error.__cause__ or error)]
         return []
 
     # folders
