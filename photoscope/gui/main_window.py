@@ -628,8 +628,9 @@ class MainWindow(QMainWindow):
         )
 
     def _after_trash(self) -> None:
-        """Trashed photos are out of the index: the views read it again, what the grid shows too."""
-        self._index_changed()
+        """Trashed photos are out of the index: the views read it again, what the grid shows too
+        (once: the query ran twice)."""
+        self._read_index_again()
         self._refresh_shown_answer()
 
     def _refresh_shown_answer(self) -> None:
@@ -641,11 +642,14 @@ class MainWindow(QMainWindow):
             self.run_query(quiet=True)
 
     def _index_changed(self) -> None:
-        """Photos left the index (trashed, a folder removed, an exclusion): every view reads it again."""
-        self._refresh_folders()  # and the counts
-        self.reload_timeline()
+        """Photos left the index (a folder removed, an exclusion): every view reads it again."""
+        self._read_index_again()
         if self.search.has_query():
             self.run_query(quiet=True)
+
+    def _read_index_again(self) -> None:
+        self._refresh_folders()  # and the counts
+        self.reload_timeline()
 
     def grid(self) -> ResultsView:
         """The grid on show: the results, or the timeline."""
