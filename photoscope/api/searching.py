@@ -17,7 +17,7 @@ from photoscope.api.scoring import relevance
 from photoscope.api.types import Filters, Match, QueryTerm, Results
 from photoscope.library.fs import normalize_path
 from photoscope.search.negation import split_negations
-from photoscope.wordlists import carry_nothing, says_nothing
+from photoscope.wordlists import carry_nothing
 
 if TYPE_CHECKING:
     import numpy as np
@@ -47,9 +47,17 @@ class Searching(Core):
         ids = self.library.photo_ids(filters.folder, *filters.days)
         return np.asarray(ids, dtype=np.int64)
 
-    def _results(self, result: SearchResult, filters: Filters | None = None) -> Results:
+    def _results(
+        self, result: SearchResult, filters: Filters | None = None, leave_out: Sequence[str] = ()
+    ) -> Results:
+        """Ready to show: the hits' records (those the index still has), the likely matches, and
+        with ``leave_out`` not the photos whose caption says one of those phrases."""
         records = {p.id: p for p in self.library.photos_by_ids([h.photo_id for h in result.hits])}
-        hits = [h for h in result.hits if h.photo_id in records]
+        hits = [
+            h
+            for h in result.hits
+            if h.photo_id in records and not _says_any(records[h.photo_id].caption, leave_out)
+        ]
         copies = sum(1 for h in hits if h.photo_id in result.near_duplicates)
         relevant, strengths = _relevance(hits, copies, result.named)
         matches = [
@@ -71,10 +79,11 @@ class Searching(Core):
         if allowed is not None:
             keep = set(allowed.tolist())
             hits = [h for h in hits if h[0] in keep]
-        records = {p.id: p for p in self.library.photos_by_ids([i for i, _ in hits])}
+        candidates = hits if negated.taken_away else hits[:limit]  # some are left out below
+        records = {p.id: p for p in self.library.photos_by_ids([i for i, _ in candidates])}
         found = [
             (records[i], score)
-            for i, score in hits
+            for i, score in candidates
             if i in records and not _says_any(records[i].caption, negated.taken_away)
         ][:limit]
         relevant, strengths = relevance([score for _, score in found], 0)
@@ -95,7 +104,7 @@ class Searching(Core):
 
         negated = split_negations(text)
         if negated.taken_away:  # "a dog without a ball": what is wanted first, the network's then
-            if not negated.wanted.strip() or says_nothing(negated.wanted):
+            if not negated.wants_something:
                 return None  # nothing wanted ("no people"): the network's subtraction alone answers
             text = negated.wanted
         found = self._quick()
@@ -113,19 +122,9 @@ class Searching(Core):
         result = search_with_names(self.library, text, limit, allowed, store.ids, searcher)
         if result.hits and self._only_function_words_known(text, result.unknown_words):
             return Results([], result.unknown_words)
-        if negated.taken_away:  # no subtraction here: at least not the photos whose caption says it
-            result = self._captions_not_saying(result, negated.taken_away)
-        return replace(self._results(result, filters), taken_away=negated.taken_away)
-
-    def _captions_not_saying(self, result: SearchResult, phrases: Sequence[str]) -> SearchResult:
-        """``result`` without the photos whose caption says one of ``phrases``."""
-        records = {p.id: p for p in self.library.photos_by_ids([h.photo_id for h in result.hits])}
-        hits = [
-            h
-            for h in result.hits
-            if h.photo_id not in records or not _says_any(records[h.photo_id].caption, phrases)
-        ]
-        return replace(result, hits=hits)
+        # no subtraction here: at least not the photos whose caption says what is left out
+        results = self._results(result, filters, leave_out=negated.taken_away)
+        return replace(results, taken_away=negated.taken_away)
 
     def prepare_quick_search(self) -> bool:
         """Open what a description's quick answer needs (the text model, the concept words, the
@@ -181,8 +180,15 @@ class Searching(Core):
         filters: Filters | None = None,
         options: TextSearchOptions | None = None,
     ) -> Results:
-        if split_negations(text).taken_away:  # "a dog without a ball": "a dog" - "ball"
-            return self.search_terms([QueryTerm(text=text)], limit, filters)
+        terms, taken_away = _negations_apart([QueryTerm(text=text)])
+        if taken_away:  # "a dog without a ball": "a dog" - "ball"
+            return self._search_combined(terms, taken_away, limit, filters)
+        return self._search_words(text, limit, filters, options)
+
+    def _search_words(
+        self, text: str, limit: int, filters: Filters | None, options: TextSearchOptions | None = None
+    ) -> Results:
+        """A description that leaves nothing out, searched by the network (``search_text``)."""
         allowed = self._allowed(filters)
         with self._store_lock:
             result = self._search_text(text, limit, allowed, options)
@@ -219,7 +225,7 @@ class Searching(Core):
     def _only_function_words_known(text: str, unknown: Sequence[UnknownWord]) -> bool:
         """Whether the query's words the network knows carry nothing to rank by ("a giraffe" with
         "giraffe" unknown; "a"; "two")."""
-        missing = {u.word.lower() for u in unknown if not u.searched_as}  # stand-ins were searched
+        missing = _not_searched(unknown)
         return carry_nothing([w for w in re.findall(r"[\w']+", text.lower()) if w not in missing])
 
     def search_photo(
@@ -245,9 +251,15 @@ class Searching(Core):
         """Photos for a combined query: texts and photos, each added or taken away, with weights
         (``photoscope.search.combine``). One added text alone is ``search_text``, one photo alone
         ``search_photo``; the query's own library photos are left out."""
+        terms, taken_away = _negations_apart(terms)
+        return self._search_combined(terms, taken_away, limit, filters)
+
+    def _search_combined(
+        self, terms: Sequence[QueryTerm], taken_away: tuple[str, ...], limit: int, filters: Filters | None
+    ) -> Results:
+        """``search_terms`` once its texts' negations are terms of their own (``taken_away``)."""
         from photoscope.search.ranking import SearchResult
 
-        terms, taken_away = _negations_apart(terms)
         kept = [t for t in terms if t.weight > 0]
         if len(kept) == 1 and not kept[0].negative:
             return self._search_one(kept[0], limit, filters)
@@ -277,8 +289,8 @@ class Searching(Core):
 
     def _search_one(self, term: QueryTerm, limit: int, filters: Filters | None) -> Results:
         """A query of one added term: plain search by its text or its photo."""
-        if term.text is not None:
-            return self.search_text(term.text, limit, filters)
+        if term.text is not None:  # one that leaves nothing out (``_negations_apart``)
+            return self._search_words(term.text, limit, filters)
         assert term.photo is not None
         if isinstance(term.photo, int):
             return self.similar_to(term.photo, limit, filters)
@@ -342,18 +354,20 @@ class Searching(Core):
         assert term.photo is not None
         known = [term.photo] if isinstance(term.photo, int) else self._library_ids_of(term.photo)
         # the feature as the encoder gave it, read before the store's lock (the store's is unit length)
-        read, raw = self.library.load_vectors("feature", known[:1]) if known else (None, None)
+        encoded: dict[int, np.ndarray] = {}
+        if known:
+            read, raw = self.library.load_vectors("feature", known[:1])
+            encoded = {int(i): row for i, row in zip(read, raw, strict=True)}
         with self._store_lock:
             store = self.store  # once: a catch-up between the reads could take the photo out
             known = [i for i in known if i in store]
             if known:
-                mine = read is not None and len(read) and int(read[0]) == known[0]  # not another's
-                found = library_photo_term(store, known[0], raw[0] if mine and raw is not None else None)
-                return replace(found, weight=term.weight, negative=term.negative), known
-        if isinstance(term.photo, int):
-            return None, []
-        embedding = self.model.embed([_pixels(term.photo)])[0]
-        found = Term(feature=embedding.feature, latent=embedding.latent)
+                found = library_photo_term(store, known[0], encoded.get(known[0]))
+        if not known:
+            if isinstance(term.photo, int):
+                return None, []
+            embedding = self.model.embed([_pixels(term.photo)])[0]
+            found = Term(feature=embedding.feature, latent=embedding.latent)
         return replace(found, weight=term.weight, negative=term.negative), known
 
     def _rank_combined(
@@ -407,7 +421,7 @@ def _negations_apart(terms: Sequence[QueryTerm]) -> tuple[list[QueryTerm], tuple
         if negated is None or not negated.taken_away:
             out.append(term)
             continue
-        if negated.wanted.strip() and not says_nothing(negated.wanted):
+        if negated.wants_something:
             out.append(replace(term, text=negated.wanted))
         out += [QueryTerm(text=p, weight=term.weight, negative=True) for p in negated.taken_away]
         taken += negated.taken_away
@@ -433,9 +447,13 @@ def _not_taken_away(
 def _only_unknown(phrase: str, unknown: Sequence[UnknownWord], names: AbstractSet[str]) -> bool:
     """Whether every word of a phrase is one the network does not know (and no name): nothing of it
     was searched (a stand-in concept's word was: it is not unknown so)."""
-    missing = {u.word.lower() for u in unknown if not u.searched_as}
     words = set(_tokens(phrase))
-    return bool(words) and words <= missing and not words & names
+    return bool(words) and words <= _not_searched(unknown) and not words & names
+
+
+def _not_searched(unknown: Sequence[UnknownWord]) -> set[str]:
+    """The unknown words nothing stood in for (a stand-in concept's word was searched)."""
+    return {u.word.lower() for u in unknown if not u.searched_as}
 
 
 def _says_any(caption: str | None, phrases: Sequence[str]) -> bool:

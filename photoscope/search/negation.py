@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from photoscope.wordlists import FUNCTION_WORDS, NUMBERS
+from photoscope.wordlists import FUNCTION_WORDS, NUMBERS, says_nothing
 
 NEGATORS = frozenset({"without", "no"})
 ARTICLES = frozenset({"a", "an", "the", "any"})
@@ -44,6 +44,11 @@ class Negated(NamedTuple):
 
     wanted: str
     taken_away: tuple[str, ...]
+
+    @property
+    def wants_something(self) -> bool:
+        """Whether what is wanted has a word to search by ("photos without people" has none)."""
+        return bool(self.wanted.strip()) and not says_nothing(self.wanted)
 
 
 def split_negations(text: str) -> Negated:
