@@ -303,7 +303,7 @@ def test_named_photos_that_show_what_is_taken_away_stay_what_the_names_allow(
     from photoscope.search import combine
 
     app, _ = named_library
-    monkeypatch.setattr(combine, "showing", lambda model, store, ids, text: set(ids))  # all show it
+    monkeypatch.setattr(combine, "showing", lambda model, store, ids, texts: set(ids))  # all show it
     found = _folders(app, "kitchen without circle", 6)
     assert found and {folder for folder, _ in found} == {"kitchen"}, found
 

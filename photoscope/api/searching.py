@@ -437,10 +437,8 @@ def _not_taken_away(
     network. ``store``: the one the scores were made on (read once: a catch-up grows it)."""
     from photoscope.search.combine import showing
 
-    shown: set[int] = set()
-    for term in terms:
-        if term.negative and term.text is not None:
-            shown |= showing(model, store, list(named), term.text)
+    taken = [t.text for t in terms if t.negative and t.text is not None]
+    shown = showing(model, store, list(named), taken) if taken else set()
     return {i: share for i, share in named.items() if i not in shown} if shown else named
 
 

@@ -463,10 +463,13 @@ class CombinedRanker:
 SHOWS_WORD = 0.5
 
 
-def showing(model: PhotoscopeModel, store: VectorStore, photo_ids: Sequence[int], text: str) -> set[int]:
-    """The photos among ``photo_ids`` that show a word of ``text`` by its detector (``SHOWS_WORD``);
-    a person or a dog by any of that group's detectors (``PhotoscopeModel.detector_kin``)."""
-    words = model.detector_kin(model.query_words(text).content)
+def showing(
+    model: PhotoscopeModel, store: VectorStore, photo_ids: Sequence[int], texts: Sequence[str]
+) -> set[int]:
+    """The photos among ``photo_ids`` that show a word of one of ``texts`` by its detector
+    (``SHOWS_WORD``); a person or a dog by any of that group's detectors (``detector_kin``). One
+    pass over the photos' features for all the texts."""
+    words = list(dict.fromkeys(w for t in texts for w in model.detector_kin(model.query_words(t).content)))
     ids = [i for i in photo_ids if i in store]
     if not words or not ids:
         return set()

@@ -36,6 +36,7 @@ DESCRIBING = frozenset(
     "red orange yellow green blue purple pink brown black white grey gray dark light"  # noqa: SIM905
     " big small little large tall young old other".split()
 )
+_NOT_IN_PHRASE = FUNCTION_WORDS | NEGATORS | {"not"}
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 
 
@@ -95,7 +96,8 @@ def _negates(lower: list[str], i: int) -> bool:
 
 
 def _after_articles(lower: list[str], i: int) -> str:
-    return lower[_past_articles(lower, i)] if _past_articles(lower, i) < len(lower) else ""
+    j = _past_articles(lower, i)
+    return lower[j] if j < len(lower) else ""
 
 
 def _past_articles(lower: list[str], i: int) -> int:
@@ -111,4 +113,4 @@ def _is_number(word: str) -> bool:
 
 def _in_phrase(word: str) -> bool:
     """Whether ``word`` can be (part of) a phrase left out: a content word."""
-    return bool(word) and word not in FUNCTION_WORDS | NEGATORS and word != "not" and not _is_number(word)
+    return bool(word) and word not in _NOT_IN_PHRASE and not _is_number(word)
