@@ -39,7 +39,7 @@ class Browsing(Core):
         by_folder = group == "folder" and sort != "folder"  # each folder together, in ``sort`` within
         rows = self._sorted_rows(sort, None if by_folder else limit, filters or Filters())
         if by_folder:  # a stable sort: the chosen order stays within each folder
-            rows = sorted_in_pieces(rows, lambda r: (_folder_of(r).lower(), _folder_of(r)))
+            rows = sorted_in_pieces(rows, _folder_key)
             del rows[len(rows) if limit is None else limit :]
         groups = _groups(rows, group, [f.path for f in self.library.folders()])
         return Timeline(
@@ -126,8 +126,10 @@ class Browsing(Core):
         return Copies(matches, groups)
 
 
-def _folder_of(row: BrowseRow) -> str:
-    return os.path.dirname(row.path)
+def _folder_key(row: BrowseRow) -> tuple[str, str]:
+    """Rows by folder, case folded first (its folder's name worked out once a row)."""
+    folder = os.path.dirname(row.path)
+    return folder.lower(), folder
 
 
 def _days_spanned(rows: list[BrowseRow]) -> tuple[date, date] | None:
