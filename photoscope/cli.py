@@ -81,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code = _run(argv)
         output.flush()  # here, not at exit, where a failure would be Python's "Exception ignored"
-    except KeyboardInterrupt:  # before a command's own handling: while the commands are read
+    except KeyboardInterrupt:  # Ctrl-C, whenever: while the commands are read too
         print("interrupted", file=sys.stderr)
         code = EXIT_INTERRUPTED
     except (SystemExit, OSError):  # SystemExit: argparse's --help and --version swallow a failed write
@@ -115,9 +115,6 @@ def _run(argv: Sequence[str] | None) -> int:
             print(f"photoscope: {missing}", file=sys.stderr)
             return EXIT_USAGE
         return handler(args)
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
     except BrokenPipeError:  # the reader has what it wanted: stop quietly, as Unix tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
         return EXIT_PIPE_CLOSED

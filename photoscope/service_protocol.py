@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, NamedTuple
@@ -76,8 +75,8 @@ class SearchRequest:
             terms,
             int(request.get("limit", 20)),
             filters.get("folder"),
-            _iso_day(filters.get("taken_from")),
-            _iso_day(filters.get("taken_to")),
+            filters.get("taken_from"),  # ISO text, as ``to_wire`` wrote it
+            filters.get("taken_to"),
         )
 
     @property
@@ -91,12 +90,6 @@ class SearchRequest:
 
 def _photo_to_wire(photo: Path | str | int | None) -> str | int | None:
     return str(photo) if isinstance(photo, Path) else photo
-
-
-def _iso_day(value: Any) -> str | None:
-    if value is None:
-        return None
-    return value.isoformat() if isinstance(value, date) else str(value)
 
 
 def to_json(value: Any) -> Any:

@@ -7,7 +7,7 @@ import contextlib
 import json
 import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -146,7 +146,9 @@ def _nothing_found(args: argparse.Namespace, app: Photoscope | None = None, why:
     path: the search never looked anywhere), else no photo matched, with the reason when the library
     tells it (``_why_nothing``) and the photos not searched yet. ``app``: the library if open here
     (a running app's answer opens it once, for the checks: no model, no PyTorch)."""
-    with _library(args, app) as library:
+    from photoscope.api import Photoscope
+
+    with contextlib.nullcontext(app) if app is not None else Photoscope(args.db) as library:
         if args.folder is not None and not library.photos_below(args.folder):
             return _wrong_folder(args.folder)
         counts = library.status()
@@ -156,18 +158,6 @@ def _nothing_found(args: argparse.Namespace, app: Photoscope | None = None, why:
     if library_why is None:  # some photos were searched: say those that were not, yet
         _note_waiting(counts, args)
     return EXIT_FAILED
-
-
-@contextlib.contextmanager
-def _library(args: argparse.Namespace, app: Photoscope | None) -> Iterator[Photoscope]:
-    """``app`` if the library is open here, else the library opened for the caller's checks."""
-    if app is not None:
-        yield app
-        return
-    from photoscope.api import Photoscope
-
-    with Photoscope(args.db) as opened:
-        yield opened
 
 
 def _note_waiting(counts: dict[str, int], args: argparse.Namespace) -> None:
