@@ -754,6 +754,8 @@ class Library:
     def try_errors_again(self, folder_ids: Sequence[int]) -> int:
         """Make the photos of these folders that could not be read for now (``FailedPhoto``'s not
         ``not_a_photo``) pending again; returns how many."""
+        if not folder_ids:  # a watcher's scan of some paths: no write (the library's lock) for nothing
+            return 0
         with self._transaction() as cur:
             cur.execute(
                 "UPDATE photos SET status = 'pending' WHERE status = 'error' AND try_again = 1"

@@ -120,6 +120,7 @@ class _Sweep:
     absent: set[str] = field(default_factory=set)  # mount points whose drive is gone: keep what is below
     away: set[str] = field(default_factory=set)  # links to nothing, linked albums left empty: the same
     unstorable: list[str] = field(default_factory=list)  # photos whose names SQLite cannot hold
+    unstorable_folders: list[str] = field(default_factory=list)  # folders so named: their photos too
     points: set[str] | None = None  # the system's mount points now (None: it cannot say)
     hidden: bool = False  # walk hidden folders and files too (the library's setting)
     roots: list[str] = field(default_factory=list)  # every watched folder: links into one are not followed
@@ -130,7 +131,7 @@ class _Sweep:
         if why == UNSTORABLE:
             self.unstorable.append(path)
         elif why == UNSTORABLE_FOLDER:  # a folder renamed so: its photos are there, not gone
-            self.unstorable += _photos_below(path, self.hidden)
+            self.unstorable_folders.append(path)
 
     def away_keeping_photos(self) -> list[str]:
         """The links to nothing that kept photos (a link that never led to any is no news)."""
@@ -171,13 +172,15 @@ class Scanner:
                 and not self._drive_unplugged(folder, points)
                 and not self._another_drive(folder, points, drives, report)
             )
+            refused = not present and _refused(folder.path)  # there, but not ours to read
+            if refused:
+                report.unreadable_dirs.append(folder.path)
             if present != folder.online:
                 self.library.set_folder_online(folder.id, present)
                 (report.back_online if present else report.offline).append(folder.path)
                 log.info("folder %s is %s", folder.path, "back" if present else "offline")
-            if not present and _refused(folder.path):  # there, but not ours to read: say why
-                report.unreadable_dirs.append(folder.path)
-                self.library.replace_problems([folder.path], [(display_path(folder.path), REFUSED)])
+                if not present:  # recorded as it goes, for `status` and the window's "Which?"
+                    self._record_why_offline(folder, refused, report)
             if present:
                 online.append(folder)
                 self._note_drive(folder, points, drives)
@@ -203,9 +206,15 @@ class Scanner:
         if now is None or same_drive(folder.drive_id, now) or self._files_still_there(folder):
             return False
         report.other_drive.append((folder.path, folder.drive))
-        # recorded, so `status` and the window's "Which?" say why it is offline until a scan of it
-        self.library.replace_problems([folder.path], [(display_path(folder.path), other_drive(folder.drive))])
         return True
+
+    def _record_why_offline(self, folder: Folder, refused: bool, report: ScanReport) -> None:
+        """Why a folder went offline, when it is more than a drive unplugged: recorded until a scan of
+        it (once it is back) replaces its problems."""
+        mount = next((m for f, m in report.other_drive if f == folder.path), None)
+        why = other_drive(mount) if mount is not None else REFUSED if refused else None
+        if why is not None:
+            self.library.replace_problems([folder.path], [(display_path(folder.path), why)])
 
     def _files_still_there(self, folder: Folder) -> bool:
         """Whether most of a sample of the folder's photos are where they were, at the size and time
@@ -525,9 +534,10 @@ def _not_renamed_unstorably(gone: list[StoredFile], sweep: _Sweep) -> list[Store
     """The vanished rows, but those of photos renamed to a name the index cannot hold (not UTF-8):
     the same partial hash under such a name. Their file is there: they keep their entries, and
     become a move once the name is fixed (the name is reported with what to do)."""
-    if not sweep.unstorable or not gone:
+    if not (sweep.unstorable or sweep.unstorable_folders) or not gone:
         return gone
-    renamed = {h for h in map(_hash_of, sweep.unstorable) if h is not None}
+    below = [p for folder in sweep.unstorable_folders for p in _photos_below(folder, sweep.hidden)]
+    renamed = {h for h in map(_hash_of, [*sweep.unstorable, *below]) if h is not None}
     return [s for s in gone if s.hash is None or s.hash not in renamed]
 
 
