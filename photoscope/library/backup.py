@@ -23,6 +23,11 @@ from typing import Any
 FORMAT = 1
 
 
+# A folder's columns as the backup keeps them and a repair writes them back: the drive it was on,
+# and which, last (an older backup has the first five alone).
+FOLDER_COLUMNS = ("id", "path", "added_at", "online", "last_scan_at", "drive", "drive_id")
+
+
 def backup_path(library_path: Path, generation: int = 0) -> Path:
     name = f"{library_path.name}.backup.json.gz" + (f".{generation}" if generation else "")
     return library_path.with_name(name)
@@ -33,13 +38,7 @@ def write_backup(conn: sqlite3.Connection, library_path: Path) -> Path:
     data: dict[str, Any] = {"format": FORMAT, "written_at": time.time()}
     conn.execute("BEGIN")
     try:
-        data["folders"] = [
-            # the drive a folder was on, and which (an older backup has the first five alone)
-            list(r)
-            for r in conn.execute(
-                "SELECT id, path, added_at, online, last_scan_at, drive, drive_id FROM folders"
-            )
-        ]
+        data["folders"] = [list(r) for r in conn.execute(f"SELECT {', '.join(FOLDER_COLUMNS)} FROM folders")]
         data["mounts"] = [list(r) for r in conn.execute("SELECT folder_id, path FROM mounts")]
         data["settings"] = [list(r) for r in conn.execute("SELECT key, value FROM settings")]
         data["exclusions"] = [

@@ -27,13 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from photoscope.library import name_words
-from photoscope.library.backup import backup_age, read_backup
+from photoscope.library.backup import FOLDER_COLUMNS, backup_age, read_backup
 from photoscope.library.db import Library
-from photoscope.library.errors import LibraryDamaged, LibraryTooNew, LibraryUnwritable, translate_sqlite_error
+from photoscope.library.errors import LibraryDamaged, LibraryTooNew, LibraryUnwritable
 from photoscope.library.thumbnails import is_current, remove_stale_temporaries
 
 FEATURE_BYTES = 1280 * 2  # float16 encoder features
-FOLDER_COLUMNS = 7  # id, path, added_at, online, last_scan_at, drive, drive_id (as the table, and the backup)
 
 
 @dataclass
@@ -119,7 +118,7 @@ def _check_search(library: Library, report: DoctorReport, repair: bool) -> None:
         if searchable < indexed:
             raise sqlite3.DatabaseError(f"{indexed - searchable} indexed photos are missing from it")
     except sqlite3.DatabaseError as error:
-        found = translate_sqlite_error(error, library.path)
+        found = library._translate(error)
         if isinstance(found, LibraryUnwritable):  # FTS5's check is a write: a read-only library is
             raise found from error  # not a damaged one (the CLI audit: "damaged", exit status 4)
         report.problems.append(f"the text search index is damaged ({error})")
@@ -338,10 +337,10 @@ def _restore_folders(
     for f in folders.values():
         # with the drive it was on and which one (the review of stop 41: without them, a folder kept
         # offline while another drive is in its place lost its photos at the next scan)
-        row = (*f[:FOLDER_COLUMNS], *(None,) * (FOLDER_COLUMNS - len(f[:FOLDER_COLUMNS])))
+        row = (*f, *(None,) * len(FOLDER_COLUMNS))[: len(FOLDER_COLUMNS)]
         cur.execute(
-            "INSERT OR IGNORE INTO folders (id, path, added_at, online, last_scan_at, drive, drive_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT OR IGNORE INTO folders ({', '.join(FOLDER_COLUMNS)})"
+            f" VALUES ({', '.join('?' * len(FOLDER_COLUMNS))})",
             row,
         )
     for r in salvaged["mounts"] or [tuple(m) for m in backup.get("mounts", [])]:

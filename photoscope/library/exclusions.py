@@ -317,7 +317,7 @@ class Stash:
             return
         for photo_id, entry in library.index_entries(sorted(hashed), version).items():
             f = hashed[photo_id]
-            self.entries[(f.hash or "", f.size, f.mtime)] = replace(entry, size=f.size, mtime=f.mtime)
+            self.entries[(f.hash or "", f.size, f.mtime)] = entry  # its size and time are the file's
 
     def restore(self, library: Library, new_ids: Sequence[int]) -> list[int]:
         """Write back the stashed entries of photos just added again; returns their ids."""

@@ -364,8 +364,9 @@ class IndexWorker:
             }
             batch = [replace(e, id=p.id, size=p.size, mtime=p.mtime) for p, e, _ in copies.values()]
             added = self.library.write_results(batch)
-            for p, e, source in (copies[i] for i in added if self.thumbnails):
-                copy_thumbnail(source, e.mtime, p.path, p.mtime, self.thumbnail_root)
+            if self.thumbnails:
+                for p, e, source in (copies[i] for i in added):
+                    copy_thumbnail(source, e.mtime, p.path, p.mtime, self.thumbnail_root)
             taken += len(batch)
             if batch:
                 self._tell(tracker, batch, added)
