@@ -7,6 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
+# A library on a disk or in a folder this user cannot write (a backup drive, a share mounted read-only).
+READ_ONLY_LIBRARY = (
+    "its photos are searched as they are, but indexing and changes need write access to its folder"
+)
+
 
 def plural(count: int, word: str, words: str | None = None) -> str:
     """ "1 photo", "1,204 photos"; ``words`` for a plural that is not ``word`` + "s"."""

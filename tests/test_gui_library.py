@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 from gui_support import index_folder, names, press, write_shapes
+from mounts import remount_read_only, small_tmpfs
 from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -473,3 +475,22 @@ def test_the_photos_that_could_not_be_read_are_listed_with_why(
     assert str(photos / "recipe.jpg") in listed and "not an image" in listed.lower(), listed
     # and what the scans could not look at or hold, which no count says (`photoscope status` does)
     assert str(photos / "bad\\xff.jpg") in listed and "not valid UTF-8" in listed, listed
+
+
+def test_a_library_on_a_read_only_disk_is_searched_and_says_so(
+    qtbot, make_window, library_db, tmp_path
+) -> None:
+    """The CLI audit of stop 41: a library on a backup drive mounted read-only could not be opened; in
+    the window, every watcher step then failed in the log while the status line said nothing."""
+    with small_tmpfs(tmp_path / "disk", "16m") as disk:
+        db = disk / "library.db"
+        shutil.copy(library_db, db)
+        remount_read_only(disk)
+        window = make_window(db)
+        qtbot.waitUntil(lambda: "read-only library" in window.index_status.label.text(), timeout=30_000)
+        assert "write access to its folder" in window.index_status.label.toolTip()
+        window.search.edit.setFocus()
+        with qtbot.waitSignal(window.results_shown, timeout=20_000):
+            qtbot.keyClicks(QApplication.focusWidget(), "a blue circle")
+        assert names(window, 1)[0].startswith("blue_circle_")
+        window.shutdown()

@@ -14,13 +14,14 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from cli_support import EXIT, one_clean_line, run
+from mounts import remount_read_only, small_tmpfs
 from photos import damage_page, deny_listing, write_bomb_png, write_library, write_photo
 
 from photoscope.cli import build_parser, main
@@ -176,22 +177,6 @@ def test_9_a_full_disk_reading_as_an_io_error_is_said_to_be_full(
     assert isinstance(translated, LibraryUnwritable) and "full" in str(translated)
 
 
-@contextmanager
-def small_tmpfs(where: Path, size: str = "2m", read_only: bool = False) -> Iterator[Path]:
-    if os.geteuid() != 0:
-        pytest.skip("mounting a tmpfs needs root")
-    where.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)], capture_output=True
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
-    try:
-        yield where
-    finally:
-        subprocess.run(["umount", "-l", str(where)], check=False)
-
-
 def test_9_a_full_disk_is_said_real_tmpfs(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
 ) -> None:
@@ -258,8 +243,7 @@ def test_9_a_read_only_library_is_said_real_mount(
     write_library(tmp_path / "P", 2)
     with small_tmpfs(tmp_path / "disk", "4m") as disk:
         Library(disk / "library.db").close()
-        if subprocess.run(["mount", "-o", "remount,ro", str(disk)], capture_output=True).returncode:
-            pytest.skip("cannot remount read-only here")
+        remount_read_only(disk)
         code, _, err = run(
             capsys, "index", str(tmp_path / "P"), "--db", str(disk / "library.db"),
             "--model", str(tiny_model_dir), "--quiet",
@@ -269,6 +253,29 @@ def test_9_a_read_only_library_is_said_real_mount(
         # Audit: doctor called the healthy read-only library damaged and advised --repair.
         code, _, err = run(capsys, "doctor", "--db", str(disk / "library.db"))
     assert code == EXIT["unwritable"] and "read-only" in one_clean_line(err) and "repair" not in err
+
+
+def test_9_a_library_on_a_read_only_disk_is_searched_real_mount(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
+) -> None:
+    """The CLI audit of stop 41: a library on a backup drive or a share mounted read-only could not be
+    searched ("… is read-only: fix the permissions", exit 5): SQLite could not make the log's
+    shared-memory file beside it. It is searched as it is; indexing it says why it cannot."""
+    write_library(tmp_path / "P", 3)
+    with small_tmpfs(tmp_path / "disk", "8m") as disk:
+        db = str(disk / "library.db")
+        model = ["--model", str(tiny_model_dir)]
+        code, _, err = run(capsys, "index", str(tmp_path / "P"), "--db", db, *model, "--quiet")
+        assert code == 0, err
+        remount_read_only(disk)
+        code, out, err = run(capsys, "search", "a dog", "--db", db, *model, "--paths-only")
+        assert code == 0, err
+        found = sorted(Path(line).name for line in out.splitlines())
+        assert found == ["photo_0000.jpg", "photo_0001.jpg", "photo_0002.jpg"]
+        code, out, err = run(capsys, "status", "--db", db)
+        assert code == 0 and "photos: 3 (3 indexed" in out and "read-only: its photos are searched" in out
+        code, _, err = run(capsys, "index", "--db", db, *model, "--quiet")
+    assert code == EXIT["unwritable"] and "indexing and changes need write access" in one_clean_line(err)
 
 
 def test_9_db_below_a_file_is_said(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

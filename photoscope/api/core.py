@@ -82,6 +82,11 @@ class Core:
         return self._db_path
 
     @property
+    def library_read_only(self) -> bool:
+        """The library's folder or disk cannot be written: it is searched, never indexed or changed."""
+        return self.library.read_only
+
+    @property
     def model_ready(self) -> bool:
         """The network is built (PyTorch imported): a search now costs milliseconds, not seconds."""
         return "model" in self.__dict__

@@ -321,10 +321,13 @@ class Indexing(Core):
         upgrade: bool = True,
         options: IndexOptions | None = None,
         on_failed: Callable[[Exception], None] | None = None,
-    ) -> IndexWorker:
+    ) -> IndexWorker | None:
         """Keep the index current in the background: index what is pending and, with ``watch``,
         follow the folders (``catch_up`` first scans for changes made while the app was closed).
-        Without ``upgrade``, photos another model described wait for ``reencode_photos``."""
+        Without ``upgrade``, photos another model described wait for ``reencode_photos``. None for a
+        read-only library: it is searched as it is (``library_read_only``)."""
+        if self.library_read_only:
+            return None
         if self._worker is None:
             from photoscope.library.indexer import IndexOptions
 

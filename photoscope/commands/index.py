@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from photoscope.commands.common import (
     EXIT_DAMAGED,
     EXIT_FAILED,
+    EXIT_UNWRITABLE,
     EXIT_USAGE,
     add_db_option,
     add_model_option,
@@ -24,7 +25,7 @@ from photoscope.commands.common import (
     user_path,
 )
 from photoscope.commands.exclude import hidden_line, print_rules, run_hidden, run_rule
-from photoscope.wording import plural
+from photoscope.wording import READ_ONLY_LIBRARY, plural
 
 if TYPE_CHECKING:
     from photoscope.api import Folder, Photoscope, ScanReport
@@ -120,6 +121,13 @@ def _index(args: argparse.Namespace) -> int:
     from photoscope.api import BundleError
 
     with _open(args) as app:
+        if app.library_read_only:
+            print(
+                f"photoscope: {app.library_path} is read-only: {READ_ONLY_LIBRARY} (fix the"
+                " permissions, or choose another --db)",
+                file=sys.stderr,
+            )
+            return EXIT_UNWRITABLE
         try:
             version = app.model_version()  # reads the bundle now: a missing model is said before any work
         except BundleError as error:
@@ -310,6 +318,8 @@ def folders(args: argparse.Namespace) -> int:
 def status(args: argparse.Namespace) -> int:
     with _open(args) as app:
         print(f"library: {app.library_path}")
+        if app.library_read_only:
+            print(f"read-only: {READ_ONLY_LIBRARY}")
         # First, so the damage is said whichever of the queries below it would break. A cheap check of
         # every table's first pages, not SQLite's quick_check: that reads the whole file (seconds at
         # 100,000 photos); the thorough check is `photoscope doctor`'s.

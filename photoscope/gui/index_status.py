@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
-from photoscope.gui.wording import OFFLINE_WAY_OUT, plural
+from photoscope.gui.wording import OFFLINE_WAY_OUT, READ_ONLY_LIBRARY, plural
 
 if TYPE_CHECKING:
     from photoscope.api import IndexProgress as Progress
@@ -69,6 +69,7 @@ class IndexStatus(QWidget):
         self.waiting = 0  # photos waiting to be indexed, at the last count
         self._resting: str | None = None  # the text shown, when it stays (not progress, not "Adding …")
         self.offline: list[str] = []  # watched folders that are away (an unplugged drive)
+        self.read_only = False  # the library cannot be written: searched as it is, never indexed
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.label)
@@ -106,8 +107,20 @@ class IndexStatus(QWidget):
     def show_offline(self, folders: list[str]) -> None:
         """Say which watched folders are away: their photos stay searchable, their files unreachable."""
         self.offline = folders
-        away = [f"Offline (photos kept): {f}" for f in folders]
-        self.label.setToolTip("\n".join([*away, OFFLINE_WAY_OUT] if away else []))
+        self._explain()
+
+    def show_read_only(self) -> None:
+        """Say that the library's folder or disk cannot be written: nothing will be indexed."""
+        self.read_only = True
+        self._explain()
+
+    def _explain(self) -> None:
+        """The tooltip that says why (offline folders, a read-only library), and the text again."""
+        away = [f"Offline (photos kept): {f}" for f in self.offline]
+        lines = [*away, OFFLINE_WAY_OUT] if away else []
+        if self.read_only:
+            lines.append(f"Read-only library: {READ_ONLY_LIBRARY}.")
+        self.label.setToolTip("\n".join(lines))
         if self._resting is not None:
             self._rest(self._resting)
 
@@ -118,7 +131,8 @@ class IndexStatus(QWidget):
 
     def _away(self) -> str:
         n = len(self.offline)
-        return f" · {plural(n, 'folder')} offline (photos kept)" if n else ""
+        away = f" · {plural(n, 'folder')} offline (photos kept)" if n else ""
+        return away + (" · read-only library: searching only" if self.read_only else "")
 
     def show_text(self, text: str) -> None:
         self._resting = None

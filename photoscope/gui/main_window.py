@@ -368,7 +368,7 @@ class MainWindow(QMainWindow):
         if api is None or self.worker is not None:
             return
 
-        def start() -> IndexWorker:
+        def start() -> IndexWorker | None:
             # Load the vectors before the indexer can write: the API only streams new vectors into a
             # store that exists, so this ordering loses none. It also makes the first search quick.
             api.load_vectors()
@@ -384,16 +384,19 @@ class MainWindow(QMainWindow):
         self.worker = None
         self.runner.submit(start, self._background_started)
 
-    def _background_started(self, worker: IndexWorker) -> None:
+    def _background_started(self, worker: IndexWorker | None) -> None:
+        """The network is in; ``worker`` indexes from now on (None: the library is read-only)."""
         self.launch.network_started()
         self.worker = worker
+        if worker is None:
+            self.index_status.show_read_only()
         if self.api is not None:  # the network answers from now on
             self.quick.submit(self.api.release_quick_search)
             self.quick.submit(self.api.prepare_concept_names)
         # What waited for the network runs once the runner is through what is queued on it (the
         # search a query typed at launch is waiting for).
         self.runner.submit(lambda: None, lambda _: self._network_loaded())
-        if self.index_status.pause_button.isChecked():
+        if worker is not None and self.index_status.pause_button.isChecked():
             worker.pause()
         self._refresh_counts()
         self.indexing_started.emit()

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from photoscope.wording import READ_ONLY_LIBRARY as READ_ONLY_LIBRARY  # said by the command line too
 from photoscope.wording import by_name_note, taken_away_note, undated_note, unknown_word_note, unseen_note
 from photoscope.wording import plural as plural  # the GUI's modules count through here
 from photoscope.wordlists import fold

@@ -41,6 +41,7 @@ from photoscope.library.errors import (
     LibraryForeign,
     LibraryTooNew,
     LibraryUnwritable,
+    cannot_write,
     in_words,
     translate_sqlite_error,
 )
@@ -170,7 +171,8 @@ class Library:
                 f"{self.path} is an empty file, not a Photoscope library (left as it is): give a new"
                 " file name, or delete the empty file"
             )
-        self.conn = self._connect(self.path)
+        self.read_only = False  # opened read-only: its folder or disk cannot be written (``_open``)
+        self.conn = self._open()
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -206,6 +208,47 @@ class Library:
             if isinstance(error, LibraryError):
                 raise
             raise self._translate(error) from error
+        return conn
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            return self._connect(self.path)
+        except LibraryUnwritable:
+            if not os.access(self.path, os.R_OK) or not cannot_write(self.path):
+                raise
+            conn = self._connect_read_only()
+            if conn is None:
+                raise
+            return conn
+
+    def _connect_read_only(self) -> sqlite3.Connection | None:
+        """A library on a disk or in a folder this user cannot write (a backup drive, a share mounted
+        read-only) is still searched: opened read-only. SQLite cannot make the log's shared-memory file
+        there, so the file is opened as immutable unless a log still holds changes (it would ignore
+        them); then only an existing shared-memory file lets it open. None when neither works."""
+        wal = Path(f"{self.path}-wal")
+        pending_log = wal.exists() and wal.stat().st_size > 0
+        uri = f"{self.path.resolve().as_uri()}?mode=ro" + ("" if pending_log else "&immutable=1")
+        try:
+            conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+        except sqlite3.Error:
+            return None
+        self.conn = conn
+        try:
+            self._refuse_foreign(conn)
+            if self._check_version() < len(MIGRATIONS):
+                raise LibraryUnwritable(
+                    f"{self.path} was made by an older Photoscope and must be upgraded, but it is "
+                    "read-only: open it once where it can be written, or fix the permissions"
+                )
+            name_words.register(conn)
+        except sqlite3.Error:
+            conn.close()
+            return None
+        except LibraryError:
+            conn.close()
+            raise
+        self.read_only = True
         return conn
 
     def _refuse_foreign(self, conn: sqlite3.Connection) -> None:
@@ -280,6 +323,8 @@ class Library:
         written. A failure (a full disk) is logged, never raised."""
         from photoscope.library.backup import backup_age, write_backup
 
+        if self.read_only:
+            return False
         age = backup_age(self.path)
         recent = age is not None and age < max_age_s
         if recent and (age < min_age_s or self._count_photos() == self._backed_up):  # type: ignore[operator]

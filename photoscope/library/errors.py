@@ -63,7 +63,7 @@ def translate_sqlite_error(error: sqlite3.Error, where: Path) -> LibraryError:
         )
     if primary == 13 or "full" in text:  # SQLITE_FULL
         return LibraryUnwritable(f"the disk holding {where} is full: free some space, then try again")
-    if primary in (8, 3, 14) and _read_only(where):  # a read-only disk or folder fails opens too
+    if primary in (8, 3, 14) and cannot_write(where):  # a read-only disk or folder fails opens too
         primary = 8
     if primary in (8, 3) or "readonly" in text or "read-only" in text:  # SQLITE_READONLY, SQLITE_PERM
         return LibraryUnwritable(
@@ -91,7 +91,7 @@ def translate_sqlite_error(error: sqlite3.Error, where: Path) -> LibraryError:
     )
 
 
-def _read_only(path: Path) -> bool:
+def cannot_write(path: Path) -> bool:
     """Whether the library file (or, for a new one, its folder) cannot be written."""
     target = path if path.exists() else path.parent
     try:
