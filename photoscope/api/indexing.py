@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
@@ -95,6 +95,11 @@ class Indexing(Core):
 
     def scanner(self) -> Scanner:
         return Scanner(self.library, on_removed=self.photos_removed, stash=self._exclusion_stash)
+
+    def scan(self, paths: Sequence[str | Path] | None = None) -> ScanReport:
+        """Look at the watched folders (or these paths in them) for photos that came, changed, moved
+        or went: what changed waits to be indexed, what went leaves the index and the vectors."""
+        return self.scanner().scan(paths)
 
     # exclusions: subfolders, glob patterns and ignore files the index leaves out (library.exclusions)
 

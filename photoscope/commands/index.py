@@ -141,7 +141,7 @@ def _index(args: argparse.Namespace) -> int:
             print(f"kept the vectors of {adopted} photos an earlier model on the same encoder indexed")
         if args.watch:  # watch from before the scan: what is copied in during the first indexing counts
             app.watch(_print_changes)
-        report = app.scanner().scan(folders or None)
+        report = app.scan(folders or None)
         print(f"scanned: {report.summary()}")
         for path in report.offline:
             print(f"offline (its photos stay in the index): {path}")

@@ -120,7 +120,7 @@ def _note_missing_highlights(app: Photoscope, layout: Layout, highlight: list[st
     shown = set(layout.keys)
     for word in (w for w in highlight if w not in shown):
         try:
-            app.words.vector(word)
+            app.similar_words(word, 1)  # the network knows the word, or says why not
         except UnknownWordError as error:  # said as `words similar` says it
             print(f"note: not highlighted: {error}", file=sys.stderr)
             continue

@@ -165,7 +165,7 @@ class MapWindow(QDialog):
 
         word = self.word_box.text().strip().lower()
         try:
-            neighbours = [w.word for w in self.app.words.similar(word, 8)]
+            neighbours = [w.word for w in self.app.similar_words(word, 8)]
         except UnknownWordError as error:
             self.word_note.setText(str(error))
             return

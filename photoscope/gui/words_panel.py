@@ -91,7 +91,7 @@ class WordsPanel(QDockWidget):
         elif api is None:
             self.message.setText("The library is still opening: try again in a moment.")
         else:
-            self._run(lambda: api.words.similar(word, SIMILAR_K), f"Words like “{word}”:")
+            self._run(lambda: api.similar_words(word, SIMILAR_K), f"Words like “{word}”:")
 
     def solve_analogy(self) -> None:
         edits = (self.a_edit, self.b_edit, self.c_edit)
@@ -105,7 +105,7 @@ class WordsPanel(QDockWidget):
         elif api is None:
             self.message.setText("The library is still opening: try again in a moment.")
         else:
-            self._run(lambda: api.words.analogy(a, b, c, ANALOGY_K), f"{a} is to {b} as {c} is to:")
+            self._run(lambda: api.analogy(a, b, c, ANALOGY_K), f"{a} is to {b} as {c} is to:")
 
     def _ask(self, text: str, edit: QLineEdit) -> None:
         self.results.clear()
