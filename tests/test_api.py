@@ -104,3 +104,17 @@ def test_photos_another_process_indexed_are_found_by_a_running_app(
         other.indexer(options=IndexOptions(thumbnails=False)).run()
     found = {Path(m.photo.path).name for m in app.search_text("a green triangle", 50).matches}
     assert {"green 0.jpg", "green 1.jpg"} <= found and len(found) == 8
+
+
+def test_a_timeline_without_some_photos_shrinks_its_groups_and_drops_empty_ones() -> None:
+    import numpy as np
+
+    from photoscope.api import MonthGroup, Timeline
+
+    groups = [MonthGroup("May", 0, 2), MonthGroup("April", 2, 1), MonthGroup("March", 3, 2)]
+    ids = np.asarray([10, 11, 12, 13, 14], dtype=np.int64)
+    timeline = Timeline(ids, [f"/p/{i}.jpg" for i in ids], [float(i) for i in ids], groups, "newest", 0)
+    left = timeline.without({11, 12})
+    assert left.ids.tolist() == [10, 13, 14] and left.paths == ["/p/10.jpg", "/p/13.jpg", "/p/14.jpg"]
+    assert left.mtimes == [10.0, 13.0, 14.0]
+    assert left.groups == [MonthGroup("May", 0, 1), MonthGroup("March", 1, 2)]

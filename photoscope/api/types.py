@@ -3,7 +3,7 @@ browsing timeline, the model's description. Plain data: no PyTorch, no Qt."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,6 +48,11 @@ class Match:
     score: float
     near_duplicate: bool = False
     strength: float = 1.0  # how strongly it matches, 0..1, comparable between text and photo queries
+
+    @classmethod
+    def browsed(cls, photo: PhotoRecord) -> Match:
+        """A photo shown without a query (the timeline, a photo opened by its path)."""
+        return cls(photo, 1.0)
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,25 @@ class Timeline:
     # The first and last day of its photos (taken, else the file's time), for a whole read (not a
     # first screen's); None when it holds none.
     span: tuple[date, date] | None = None
+
+    def without(self, ids: set[int]) -> Timeline:
+        """This timeline without the photos ``ids``, its groups shrunk (empty ones dropped)."""
+        import numpy as np
+
+        keep = ~np.isin(self.ids, np.asarray(sorted(ids), dtype=np.int64))
+        before = np.concatenate([[0], np.cumsum(keep)])  # kept photos before each index
+        groups = [
+            replace(g, start=int(before[g.start]), count=int(before[g.start + g.count] - before[g.start]))
+            for g in self.groups
+        ]
+        kept = keep.tolist()
+        return replace(
+            self,
+            ids=self.ids[keep],
+            paths=[p for p, k in zip(self.paths, kept, strict=True) if k],
+            mtimes=[m for m, k in zip(self.mtimes, kept, strict=True) if k],
+            groups=[g for g in groups if g.count],
+        )
 
 
 @dataclass(frozen=True)

@@ -727,7 +727,7 @@ class MainWindow(QMainWindow):
             from photoscope.api import Match
 
             if found:
-                self.detail.show_match(Match(found[0], 1.0))
+                self.detail.show_match(Match.browsed(found[0]))
 
         self.runner.submit(lambda: api.photos_by_ids([photo_id]), opened)
 

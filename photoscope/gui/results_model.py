@@ -8,7 +8,6 @@ being painted only.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -358,7 +357,7 @@ class TimelineModel(PhotoGridModel):
             stale = {int(i) for i in timeline.ids[np.isin(timeline.ids, list(self._removed))]}
             self._removed &= stale
             if stale:
-                timeline = _without(timeline, stale)
+                timeline = timeline.without(stale)
         self.loader.forget_pending()
         self.beginResetModel()
         self.timeline = timeline
@@ -408,7 +407,7 @@ class TimelineModel(PhotoGridModel):
             return None
         from photoscope.api import Match  # loaded by the time a timeline exists: a lookup
 
-        return Match(record, 1.0)
+        return Match.browsed(record)
 
     def tooltip_of(self, photo: int) -> str:
         match = self.match_of(photo)
@@ -429,20 +428,3 @@ class TimelineModel(PhotoGridModel):
             return  # a newer timeline replaced the one that asked
         self._records.update((r.id, r) for r in records)
         self.records_loaded.emit()
-
-
-def _without(timeline: Timeline, ids: set[int]) -> Timeline:
-    """``timeline`` without the photos ``ids``, its groups shrunk (empty ones dropped)."""
-    keep = ~np.isin(timeline.ids, np.asarray(sorted(ids), dtype=np.int64))
-    before = np.concatenate([[0], np.cumsum(keep)])  # kept photos before each index
-    groups = [
-        replace(g, start=int(before[g.start]), count=int(before[g.start + g.count] - before[g.start]))
-        for g in timeline.groups
-    ]
-    return replace(
-        timeline,
-        ids=timeline.ids[keep],
-        paths=[p for p, k in zip(timeline.paths, keep.tolist(), strict=True) if k],
-        mtimes=[m for m, k in zip(timeline.mtimes, keep.tolist(), strict=True) if k],
-        groups=[g for g in groups if g.count],
-    )
