@@ -29,7 +29,7 @@ def test_stored_tags_show_as_plain_words() -> None:
 
 
 def test_tooltips_and_detail_view_name_the_concepts() -> None:
-    from photoscope.gui.results_model import concepts_text, record_tooltip
+    from photoscope.gui.photo_text import concepts_text, record_tooltip
 
     record = _record([("bald eagle", 0.7), ("kite", 0.2)])
     assert concepts_text(record).startswith("bald eagle (70 %)")

@@ -21,8 +21,8 @@ from synthetic import shape_photo
 
 from photoscope.api import IndexOptions, Photoscope, relevance
 from photoscope.gui import about, desktop
-from photoscope.gui.detail_view import human_size
 from photoscope.gui.main_window import MainWindow
+from photoscope.gui.photo_text import human_size
 from photoscope.gui.results_model import COPY_ROLE, HEADER_ROLE, STRENGTH_ROLE
 from photoscope.network import torch_threads
 from photoscope.network.model import PhotoscopeModel

@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from photoscope.gui import desktop
-from photoscope.gui.results_model import PhotoGridModel, ResultsModel, TimelineModel, concepts_text
+from photoscope.gui.photo_text import photo_fields, unreadable_text
+from photoscope.gui.results_model import PhotoGridModel, ResultsModel, TimelineModel
 from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.thumbnail_loader import decode_photo
 from photoscope.gui.tile_actions import COPY_PATH_KEY, FIND_SIMILAR_KEY, OPEN_KEY, SHOW_IN_FOLDER_KEY
-from photoscope.gui.wording import not_done_message, taken_field
-from photoscope.wording import concepts_in_words
+from photoscope.gui.wording import not_done_message
 
 if TYPE_CHECKING:
     from photoscope.api import Match
@@ -37,30 +37,6 @@ FULL_SIZE_TIP = "Show the photo at its own size (1); drag the scroll bars to loo
 FIT_TIP = "Fit the photo to the window (1)"
 MAX_ENLARGEMENT = 2  # a small photo is shown at most twice its own size: more is a blur, not detail
 FULL_SIDE = 20_000  # "100 %": the photo at its own size (up to this many pixels a side)
-
-
-def human_size(size: int) -> str:
-    """A file size as people read it: 17 KB, 3.2 MB, 1.1 GB."""
-    if size < 1000:
-        return f"{size} bytes"
-    for unit, scale in (("KB", 1e3), ("MB", 1e6), ("GB", 1e9)):
-        if size < scale * 1000 or unit == "GB":
-            value = size / scale
-            return f"{value:.0f} {unit}" if value >= 10 else f"{value:.1f} {unit}"
-    return f"{size} bytes"
-
-
-def format_tags(tags: list[tuple[str, float]]) -> str:
-    return concepts_in_words(tags) or "none"
-
-
-def unreadable_text(path: str, error: BaseException) -> str:
-    """Why the view has no picture of ``path``, in words a user can act on."""
-    if isinstance(error, FileNotFoundError):
-        return f"The file is missing: {path}. It was deleted or moved, or its drive is not connected."
-    from photoscope.api import describe_error  # loaded by the time a photo shows: a lookup
-
-    return f"The file cannot be read: {describe_error(error)}. {path}"
 
 
 class _Shown(NamedTuple):
@@ -354,13 +330,8 @@ class DetailView(QDialog):
     def _fill(self, m: Match, photo: int, count: int) -> None:
         p = m.photo
         self.setWindowTitle(f"{Path(p.path).name} — {photo + 1:,} of {count:,}")
-        self.fields["caption"].setText(p.caption or "not captioned yet")
-        self.fields["tags"].setText(concepts_text(p) or format_tags(p.tags))
-        self.fields["taken"].setText(taken_field(p.taken_at, p.mtime))
-        self.fields["camera"].setText(p.camera or "unknown")
-        size = f"{p.width} \N{MULTIPLICATION SIGN} {p.height} pixels, " if p.width and p.height else ""
-        self.fields["size"].setText(f"{size}{human_size(p.size)}")
-        self.fields["path"].setText(p.path)
+        for name, text in photo_fields(p).items():
+            self.fields[name].setText(text)
 
     def _preview_loaded(self, image: QImage) -> None:
         """The photo decoded at most ``PREVIEW_SIDE`` a side: smaller, it is at its own size."""

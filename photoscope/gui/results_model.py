@@ -25,10 +25,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QPixmap
 
+from photoscope.gui.photo_text import record_tooltip, tooltip
 from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.thumbnail_loader import ThumbnailLoader
-from photoscope.gui.wording import filed_under
-from photoscope.wording import concepts_in_words, percent
 
 if TYPE_CHECKING:
     from photoscope.api import Match, MonthGroup, PhotoRecord, Timeline
@@ -52,40 +51,6 @@ class Tile(NamedTuple):
     failed: bool = False
     strength: float | None = None
     copy: bool = False
-
-
-def strength_text(strength: float) -> str:
-    return f"{percent(strength)} match"
-
-
-def concepts_text(record: PhotoRecord) -> str:
-    """What the encoder's ImageNet head sees in the photo, in plain words ("cat (91 %), Egyptian
-    cat (62 %)"); empty before the photo is indexed."""
-    from photoscope.api import photo_concepts
-
-    return concepts_in_words(photo_concepts(record))
-
-
-def _looks_like(record: PhotoRecord) -> str:
-    seen = concepts_text(record)
-    return f"\nLooks like: {seen}" if seen else ""
-
-
-def tooltip(match: Match, among_copies: bool = False) -> str:
-    """A tile's tooltip; ``among_copies``: the grid lists the library's copies, not a query's answer."""
-    caption = match.photo.caption or "not captioned yet"
-    copy = (
-        " · one of a group of copies" if among_copies else " · a copy of the query photo"
-    ) * match.near_duplicate
-    name = Path(match.photo.path).name
-    return f"{caption}{_looks_like(match.photo)}\n{name} · {strength_text(match.strength)}{copy}"
-
-
-def record_tooltip(record: PhotoRecord) -> str:
-    """A timeline tile's: the caption, what the head sees, the file's name and the date the timeline
-    files the photo under."""
-    caption, when = record.caption or "not captioned yet", filed_under(record.taken_at, record.mtime)
-    return f"{caption}{_looks_like(record)}\n{Path(record.path).name} · {when}"
 
 
 class PhotoGridModel(QAbstractListModel):

@@ -1,0 +1,81 @@
+"""What the window says of one photo: a tile's tooltip, the detail view's fields, why a file gives
+no picture. Plain Python (no Qt): the grids and the detail view only show it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from photoscope.gui.wording import filed_under, taken_field
+from photoscope.wording import concepts_in_words, percent
+
+if TYPE_CHECKING:
+    from photoscope.api import Match, PhotoRecord
+
+
+def strength_text(strength: float) -> str:
+    return f"{percent(strength)} match"
+
+
+def concepts_text(record: PhotoRecord) -> str:
+    """What the encoder's ImageNet head sees in the photo, in plain words ("cat (91 %), Egyptian
+    cat (62 %)"); empty before the photo is indexed."""
+    from photoscope.api import photo_concepts
+
+    return concepts_in_words(photo_concepts(record))
+
+
+def _looks_like(record: PhotoRecord) -> str:
+    seen = concepts_text(record)
+    return f"\nLooks like: {seen}" if seen else ""
+
+
+def tooltip(match: Match, among_copies: bool = False) -> str:
+    """A tile's tooltip; ``among_copies``: the grid lists the library's copies, not a query's answer."""
+    caption = match.photo.caption or "not captioned yet"
+    copy = (
+        " · one of a group of copies" if among_copies else " · a copy of the query photo"
+    ) * match.near_duplicate
+    name = Path(match.photo.path).name
+    return f"{caption}{_looks_like(match.photo)}\n{name} · {strength_text(match.strength)}{copy}"
+
+
+def record_tooltip(record: PhotoRecord) -> str:
+    """A timeline tile's: the caption, what the head sees, the file's name and the date the timeline
+    files the photo under."""
+    caption, when = record.caption or "not captioned yet", filed_under(record.taken_at, record.mtime)
+    return f"{caption}{_looks_like(record)}\n{Path(record.path).name} · {when}"
+
+
+def photo_fields(p: PhotoRecord) -> dict[str, str]:
+    """The detail view's fields of a photo, by name: caption, tags (what the head sees), taken,
+    camera, size and path."""
+    pixels = f"{p.width} \N{MULTIPLICATION SIGN} {p.height} pixels, " if p.width and p.height else ""
+    return {
+        "caption": p.caption or "not captioned yet",
+        "tags": concepts_text(p) or concepts_in_words(p.tags) or "none",
+        "taken": taken_field(p.taken_at, p.mtime),
+        "camera": p.camera or "unknown",
+        "size": f"{pixels}{human_size(p.size)}",
+        "path": p.path,
+    }
+
+
+def human_size(size: int) -> str:
+    """A file size as people read it: 17 KB, 3.2 MB, 1.1 GB."""
+    if size < 1000:
+        return f"{size} bytes"
+    for unit, scale in (("KB", 1e3), ("MB", 1e6), ("GB", 1e9)):
+        if size < scale * 1000 or unit == "GB":
+            value = size / scale
+            return f"{value:.0f} {unit}" if value >= 10 else f"{value:.1f} {unit}"
+    return f"{size} bytes"
+
+
+def unreadable_text(path: str, error: BaseException) -> str:
+    """Why the view has no picture of ``path``, in words a user can act on."""
+    if isinstance(error, FileNotFoundError):
+        return f"The file is missing: {path}. It was deleted or moved, or its drive is not connected."
+    from photoscope.api import describe_error  # loaded by the time a photo shows: a lookup
+
+    return f"The file cannot be read: {describe_error(error)}. {path}"
