@@ -169,7 +169,7 @@ def test_index_watch_indexes_new_photos_until_stopped(
         write_photo(pictures / "new.jpg", seed=77)
         deadline = time.monotonic() + 20
         with Library(db) as library:
-            while library.counts()["indexed"] < 4 and time.monotonic() < deadline:
+            while library.counts().indexed < 4 and time.monotonic() < deadline:
                 time.sleep(0.02)  # poll interval
         if stop == "ctrl-c":
             raise KeyboardInterrupt

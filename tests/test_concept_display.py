@@ -70,7 +70,7 @@ def test_old_captions_are_rewritten_from_stored_vectors(
         conn.execute("UPDATE photos SET description_version = NULL")
         conn.execute("UPDATE captions SET text = 'old caption'")
     with Photoscope(db, trained_tiny) as app:
-        indexed = app.status()["indexed"]
+        indexed = app.status().indexed
         monkeypatch.setattr(app.model, "embed", lambda *a, **k: pytest.fail("re-encoded a photo"))
         assert app.rewrite_captions(batch=7) == indexed
         assert app.rewrite_captions() == 0  # all current now
@@ -88,7 +88,7 @@ def test_rewriting_old_captions_gives_way_to_a_stopping_worker(
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE photos SET description_version = NULL")
     with Photoscope(db, trained_tiny) as app:
-        indexed = app.status()["indexed"]
+        indexed = app.status().indexed
         asked: list[int] = []
 
         def stop() -> bool:

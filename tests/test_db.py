@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from photoscope.api import PhotoCounts
 from photoscope.library import db as dbmod
 from photoscope.library.db import Library
 from photoscope.library.errors import LibraryError
@@ -129,7 +130,7 @@ def test_folders_add_list_nest_and_remove(library: Library, tmp_path: Path) -> N
     library.set_folder_online(parent.id, False)
     assert not library.folders()[0].online
     assert library.remove_folder(pictures) == [photo_id]
-    assert library.folders() == [] and library.counts()["pending"] == 0
+    assert library.folders() == [] and library.counts().pending == 0
 
 
 def test_remove_folder_takes_captions_vectors_and_search_rows_along(library: Library, tmp_path: Path) -> None:
@@ -159,7 +160,7 @@ def test_write_results_stores_a_batch_and_reads_it_back(library: Library, tmp_pa
     )
     assert beach.tags == [("seashore", 0.6), ("sandbar", 0.3)]
     assert (broken.status, broken.error, broken.caption) == ("error", "truncated or corrupt image", None)
-    assert library.counts() == {"pending": 0, "indexed": 2, "error": 1}
+    assert library.counts() == PhotoCounts(indexed=2, pending=0, error=1)
     assert library.errors() == [(str(tmp_path / "p" / "broken.jpg"), "truncated or corrupt image")]
     assert library.model_versions() == {"tiny@abc": 2}
     library.write_results([FailedPhoto(ids[0], 10, 1.5, "truncated")])  # the audit of stop 39:
@@ -187,7 +188,7 @@ def test_a_failing_batch_writes_nothing(library: Library, tmp_path: Path) -> Non
     bad = _indexed(ids[1], "b", latent=np.array(["not a number"]))
     with pytest.raises(ValueError):
         library.write_results([_indexed(ids[0], "a"), bad])
-    assert library.counts()["indexed"] == 0
+    assert library.counts().indexed == 0
     assert library.load_vectors("latent")[0].size == 0
 
 
@@ -355,6 +356,6 @@ def test_version_10_errors_are_tried_again_once(tmp_path: Path, monkeypatch: pyt
                 "UPDATE photos SET status = 'error', error = 'permission denied' WHERE id = ?", (photo_id,)
             )
     with Library(tmp_path / "l.db") as lib:
-        assert lib.try_errors_again([lib.folders()[0].id]) == 1 and lib.counts()["pending"] == 1
+        assert lib.try_errors_again([lib.folders()[0].id]) == 1 and lib.counts().pending == 1
         lib.write_results([FailedPhoto(photo_id, 10, 1.5, "not an image", not_a_photo=True)])
         assert lib.try_errors_again([lib.folders()[0].id]) == 0  # no photo: not again

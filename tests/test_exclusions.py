@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from photos import Reports, index_pending, write_photo
 
+from photoscope.api import PhotoCounts
 from photoscope.cli import main
 from photoscope.library.db import Library
 from photoscope.library.exclusions import ExclusionRule, Rules, Stash, rule_for
@@ -121,7 +122,7 @@ def test_rescans_apply_rules_and_photos_come_back_without_encoding(library: Libr
     report = scanner.scan()
     assert len(report.added) == 3 and sorted(restored) == sorted(report.added)
     # Back as indexed with their captions, tags and vectors: the worker has nothing to encode.
-    assert library.counts() == {"pending": 0, "indexed": 6, "error": 0}
+    assert library.counts() == PhotoCounts(indexed=6, pending=0, error=0)
     after = {r.path: (r.caption, r.tags) for r in library.photos_by_ids(library.photo_ids())}
     assert sorted(after.values()) == sorted(captions.values())
     _, vectors = library.load_vectors("latent")
@@ -187,11 +188,13 @@ def test_in_a_running_app_excluded_photos_come_back_without_encoding(
     shutil.copy(shapes_library_db[0], db)
     with Photoscope(db, trained_tiny) as app:
         app.watch()  # the app runs; nothing searched
-        indexed = app.status()["indexed"]
+        indexed = app.status().indexed
         taken_out = len(app.exclude(pattern="red *").removed)
-        assert taken_out > 0 and app.status()["indexed"] == indexed - taken_out
+        assert taken_out > 0 and app.status().indexed == indexed - taken_out
         back = app.include(pattern="red *")
-        assert len(back.added) == taken_out and app.status() == {"pending": 0, "indexed": indexed, "error": 0}
+        assert len(back.added) == taken_out and app.status() == PhotoCounts(
+            indexed=indexed, pending=0, error=0
+        )
 
 
 def test_a_rule_that_could_never_apply_is_refused_for_what_it_is(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from PySide6.QtGui import QGuiApplication, QHelpEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QToolTip
 from synthetic import shape_photo
 
-from photoscope.api import IndexOptions, Photoscope, relevance
+from photoscope.api import IndexOptions, PhotoCounts, Photoscope, relevance
 from photoscope.gui import about, desktop
 from photoscope.gui.main_window import MainWindow
 from photoscope.gui.photo_text import human_size
@@ -407,7 +407,7 @@ def test_an_empty_answer_left_behind_is_not_explained_again(qtbot, make_window, 
     qtbot.waitUntil(lambda: not window.search.has_query(), timeout=10_000)
     qtbot.wait(300)  # the narrowed library view, read again: no photo matches these filters
     said = window.pages.message.text()
-    window.index_status.show_counts({"indexed": 11, "pending": 3, "error": 0})  # a count comes in
+    window.index_status.show_counts(PhotoCounts(indexed=11, pending=3, error=0))  # a count comes in
     assert window.pages.message.text() == said and "Nothing found yet" not in said
 
 

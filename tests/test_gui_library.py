@@ -13,7 +13,7 @@ from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from photoscope.api import IndexOptions, Photoscope
+from photoscope.api import IndexOptions, PhotoCounts, Photoscope
 from photoscope.gui import desktop
 from photoscope.gui.main_window import MainWindow
 
@@ -217,7 +217,7 @@ def test_indexing_that_stops_says_why_and_what_to_do(
         qtbot.mouseClick(window.pictures_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "reinstall Photoscope" in window.index_status.label.text(), timeout=30_000)
     assert "presence.json" in window.index_status.label.text()
-    assert window.api is not None and window.api.library.counts().get("error", 0) == 0
+    assert window.api is not None and window.api.library.counts().error == 0
 
 
 @pytest.mark.qt_no_exception_capture  # the app's own hook is what is tested
@@ -344,7 +344,7 @@ def test_a_watched_folder_renamed_and_added_again_keeps_its_photos(
         said = f"{folder} moved to {moved}: 24 photos kept their place in the index"
         assert said in window.statusBar().currentMessage() and said in dialog.note.text()
         qtbot.waitUntil(lambda: "offline" not in window.index_status.label.text(), timeout=10_000)
-        assert window.api is not None and window.api.status()["pending"] == 0
+        assert window.api is not None and window.api.status().pending == 0
     finally:
         (moved if moved.exists() else folder).rename(folder)
 
@@ -408,7 +408,7 @@ def test_a_watched_folder_moved_into_another_is_said_and_not_indexed_again(
             api.add_folder(folder)
         api.scanner().scan()
         api.indexer(options=IndexOptions(thumbnails=False)).run()
-        total = api.status()["indexed"]
+        total = api.status().indexed
     window = make_window(db)
     qtbot.waitUntil(lambda: window.worker is not None, timeout=30_000)
     trip.rename(pictures / "Trip")
@@ -417,7 +417,7 @@ def test_a_watched_folder_moved_into_another_is_said_and_not_indexed_again(
         f"{trip} moved into {pictures / 'Trip'}: its photos kept their place in the index, nothing is"
         " indexed again."
     )
-    assert window.api.status() == {"pending": 0, "indexed": total, "error": 0}
+    assert window.api.status() == PhotoCounts(indexed=total, pending=0, error=0)
 
 
 def test_a_subfolder_renamed_while_the_window_is_open_is_followed_by_the_results_and_the_filter(

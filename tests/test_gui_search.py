@@ -13,6 +13,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage, 
 from PySide6.QtWidgets import QApplication
 from synthetic import shape_photo
 
+from photoscope.api import PhotoCounts
 from photoscope.gui.results_model import PATH_ROLE
 from photoscope.gui.thumbnail_loader import pil_to_qimage
 
@@ -101,9 +102,9 @@ def test_an_empty_answer_is_explained_again_when_photos_turn_out_to_be_waiting(
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
         window.search.set_text("a red circle")
     assert "No photos match these filters" in window.pages.message.text()
-    window.index_status.show_counts({"indexed": 24, "pending": 5, "error": 0})  # the next count
+    window.index_status.show_counts(PhotoCounts(indexed=24, pending=5, error=0))  # the next count
     assert "Nothing found yet" in window.pages.message.text()
-    window.index_status.show_counts({"indexed": 29, "pending": 0, "error": 0})
+    window.index_status.show_counts(PhotoCounts(indexed=29, pending=0, error=0))
     assert "No photos match these filters" in window.pages.message.text()
 
 

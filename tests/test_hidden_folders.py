@@ -12,7 +12,7 @@ from gui_support import press, write_shapes
 from photos import Reports, index_pending, photo_image, write_photo
 from PySide6.QtCore import QPoint, Qt
 
-from photoscope.api import Photoscope
+from photoscope.api import PhotoCounts, Photoscope
 from photoscope.cli import main
 from photoscope.library import thumbnails
 from photoscope.library.db import Library
@@ -82,7 +82,7 @@ def test_a_scan_skips_hidden_folders_unless_the_setting_says_and_they_come_back_
     set_indexes_hidden(library, True)
     report = scanner.scan()
     assert len(report.added) == 2 and sorted(restored) == sorted(report.added)
-    assert library.counts() == {"pending": 0, "indexed": 4, "error": 0}
+    assert library.counts() == PhotoCounts(indexed=4, pending=0, error=0)
     assert {r.caption for r in library.photos_by_ids(library.photo_ids())} == captions
     assert len(library.load_vectors("latent")[0]) == 4
 
@@ -169,7 +169,7 @@ def test_the_library_dialog_checkbox_turns_the_setting_on_and_off(qtbot, make_wi
     with Photoscope(db) as api:
         api.add_folder(photos)
         api.scanner().scan()
-        assert api.status()["pending"] == 8
+        assert api.status().pending == 8
     window = make_window(db)
     window.index_status.pause_button.setChecked(True)  # the counts stay put: nothing is encoded
     window.show_library()
@@ -183,11 +183,11 @@ def test_the_library_dialog_checkbox_turns_the_setting_on_and_off(qtbot, make_wi
         press(qtbot, Qt.Key.Key_Space)
     api = window.api
     assert api is not None and api.indexes_hidden()
-    assert sum(api.status().values()) == 16
+    assert api.status().total == 16
     qtbot.waitUntil(lambda: box.isEnabled() and box.isChecked())
     with qtbot.waitSignal(dialog.changed, timeout=20_000):
         qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(6, box.height() // 2))  # the box
-    assert not api.indexes_hidden() and sum(api.status().values()) == 8
+    assert not api.indexes_hidden() and api.status().total == 8
     qtbot.waitUntil(lambda: box.isEnabled() and not box.isChecked())
 
 

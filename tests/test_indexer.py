@@ -31,6 +31,7 @@ from photos import (
 )
 from PIL import Image
 
+from photoscope.api import PhotoCounts
 from photoscope.library import indexer
 from photoscope.library.db import Library
 from photoscope.library.indexer import IndexOptions, IndexWorker, Progress, default_threads
@@ -94,7 +95,7 @@ def test_new_photos_are_indexed_with_metadata_captions_vectors_and_thumbnails(
     write_photo(pictures / "album" / "b.webp", 3)
     report = Scanner(library).scan()
     assert (len(report.added), report.changed, report.moved, report.removed) == (3, 0, 0, [])
-    assert library.counts()["pending"] == 3
+    assert library.counts().pending == 3
     added: list[int] = []
     progress: list[Progress] = []
     result = _worker(library, counting, tmp_path, on_added=added.extend, on_progress=progress.append).run()
@@ -148,7 +149,7 @@ def test_rescan_finds_changed_moved_and_deleted_photos(
         photo_id = after[str(pictures / moved)]
         now, then = ids_after.tolist().index(photo_id), ids_before.tolist().index(photo_id)
         np.testing.assert_array_equal(latents_after[now], latents_before[then])
-    assert library.counts() == {"pending": 0, "indexed": 4, "error": 0}
+    assert library.counts() == PhotoCounts(indexed=4, pending=0, error=0)
 
 
 def test_hidden_and_non_photo_files_are_not_indexed(library: Library, pictures: Path) -> None:
@@ -188,7 +189,7 @@ def test_bad_input_is_recorded_with_reasons_and_indexing_carries_on(
     assert reasons["text.png"] == "not an image, or an image format Photoscope cannot read"
     assert reasons["bomb.png"].startswith("image too large")
     assert reasons["secret.jpg"].startswith("permission denied")
-    assert library.counts() == {"pending": 0, "indexed": 2, "error": 6}
+    assert library.counts() == PhotoCounts(indexed=2, pending=0, error=6)
 
 
 def test_a_photo_overwritten_by_what_is_not_a_photo_is_no_match_but_keeps_its_entry(
@@ -219,7 +220,7 @@ def test_a_photo_overwritten_by_what_is_not_a_photo_is_no_match_but_keeps_its_en
         assert {r[0] for r in library.db.execute(f"SELECT photo_id FROM {table}")} == {locked}
     assert {r[0] for r in library.db.execute("SELECT rowid FROM search")} == {locked}
     assert set(_by_path(library)) == {str(pictures / "meter.jpg"), str(pictures / "locked.jpg")}
-    assert library.counts()["error"] == 2
+    assert library.counts().error == 2
 
 
 @pytest.mark.parametrize(
@@ -286,7 +287,7 @@ def test_cancel_pause_and_resume(
     worker = _worker(library, counting, tmp_path, decode_threads=1)
     worker.on_progress = lambda p: worker.cancel()
     result = worker.run()
-    assert result.done == 4 and library.counts()["pending"] == 8  # stopped after the batch in progress
+    assert result.done == 4 and library.counts().pending == 8  # stopped after the batch in progress
 
     batches = threading.Semaphore(0)
 
@@ -299,12 +300,12 @@ def test_cancel_pause_and_resume(
     assert batches.acquire(timeout=30)
     assert worker.paused
     assert not batches.acquire(timeout=0.3)  # paused: no further batch
-    assert library.counts()["pending"] == 4
+    assert library.counts().pending == 4
     worker.on_progress = None
     worker.resume()
     assert worker.wait_idle(timeout=30)
     worker.stop(timeout=10)
-    assert library.counts() == {"pending": 0, "indexed": 12, "error": 0}
+    assert library.counts() == PhotoCounts(indexed=12, pending=0, error=0)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread priority is Linux's")
@@ -445,11 +446,11 @@ def test_a_killed_run_resumes_without_losses_or_duplicates(
 
     with Library(library.path) as reopened:
         assert reopened.integrity_check() == "ok"
-        committed = reopened.counts()["indexed"]
+        committed = reopened.counts().indexed
         assert committed >= indexed and committed % 4 == 0  # whole batches only
         _worker(reopened, counting, tmp_path).run()
         assert counting.embedded == total - committed  # nothing committed was redone
-        assert reopened.counts() == {"pending": 0, "indexed": total, "error": 0}
+        assert reopened.counts() == PhotoCounts(indexed=total, pending=0, error=0)
         for table in ("photos", "captions", "vectors", "search"):
             assert reopened.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == total, table
         assert reopened.db.execute("SELECT count(DISTINCT path) FROM photos").fetchone()[0] == total
@@ -547,9 +548,9 @@ def test_a_photo_that_could_not_be_read_for_now_is_tried_again_at_the_next_full_
     assert _worker(library, counting, tmp_path).run().errors == 2
     monkeypatch.setattr(indexer, "load_photo", load)  # the permission given back (no file changed)
     Scanner(library).scan([str(pictures / "notes.jpg")])  # a watcher's scan of some paths: not yet
-    assert library.counts()["error"] == 2
+    assert library.counts().error == 2
     report = Scanner(library).scan()  # a whole folder's (the app's start, `photoscope index`)
-    assert report.retried == 1 and library.counts() == {"pending": 1, "indexed": 0, "error": 1}
+    assert report.retried == 1 and library.counts() == PhotoCounts(indexed=0, pending=1, error=1)
     result = _worker(library, counting, tmp_path).run()
     assert (result.indexed, result.errors) == (1, 0)
     assert [path for path, _ in library.errors()] == [str(pictures / "notes.jpg")]
@@ -593,10 +594,10 @@ def test_a_paused_worker_takes_no_copies_until_it_resumes(
     run = threading.Thread(target=worker.run)
     run.start()
     time.sleep(0.5)
-    assert library.counts()["pending"] == 1
+    assert library.counts().pending == 1
     worker.resume()
     run.join(10)
-    assert library.counts() == {"pending": 0, "indexed": 2, "error": 0} and counting.embedded == 1
+    assert library.counts() == PhotoCounts(indexed=2, pending=0, error=0) and counting.embedded == 1
 
 
 def test_a_photo_arriving_as_another_with_its_beginning_and_end_goes_is_no_move(

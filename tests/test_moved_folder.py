@@ -15,7 +15,7 @@ import pytest
 from photos import index_pending, photo_image, write_library, write_photo
 from PIL import Image
 
-from photoscope.api import Photoscope
+from photoscope.api import PhotoCounts, Photoscope
 from photoscope.cli import main
 from photoscope.library import thumbnails
 from photoscope.library.db import Library
@@ -55,7 +55,7 @@ def test_a_renamed_folder_added_again_keeps_its_photos_and_index(tmp_path: Path)
         assert uri == (new / "2019" / "photo_0000.jpg").as_uri()
         assert folder.moved_from == str(old) and folder.path == str(new) and folder.online
         assert [(f.path, f.photos) for f in app.folders()] == [(str(new), 6)]
-        assert app.status() == {"pending": 0, "indexed": 6, "error": 0}  # nothing to encode again
+        assert app.status() == PhotoCounts(indexed=6, pending=0, error=0)  # nothing to encode again
         assert app.exclusion_rules() == [ExclusionRule(str(new), "pattern", "*.png")]  # rules follow
         report = app.scanner().scan()
         assert (report.unchanged, report.added, report.removed, report.moved) == (6, [], [], 0)
@@ -217,7 +217,7 @@ def test_a_watched_folder_moved_into_another_keeps_its_photos_index(tmp_path: Pa
             if "Trip" in p
         }
         assert moved == before  # the same photos under the same ids: captions and vectors kept
-        assert library.counts()["pending"] == 0  # nothing to encode again
+        assert library.counts().pending == 0  # nothing to encode again
     assert thumbnails.thumbnail_path(pictures / "Trip" / "day1" / "photo_0000.jpg").exists()
 
 

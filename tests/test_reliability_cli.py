@@ -454,7 +454,7 @@ def test_17_watch_follows_changes_made_during_the_first_indexing(
     def until_indexed() -> None:
         deadline = time.monotonic() + 30
         with Library(db) as library:
-            while library.counts()["indexed"] < 4 and time.monotonic() < deadline:
+            while library.counts().indexed < 4 and time.monotonic() < deadline:
                 time.sleep(0.05)  # poll interval
         raise KeyboardInterrupt
 

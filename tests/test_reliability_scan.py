@@ -319,7 +319,7 @@ def test_4_chmod_a_minus_x_as_a_user_drops_nothing(library: Library, tmp_path: P
     removed, unreadable = map(int, done.stdout.split())
     assert removed == 0 and unreadable > 0
     with Library(tmp_path / "library.db") as again:
-        assert again.counts()["pending"] == 11
+        assert again.counts().pending == 11
 
 
 # --- 5. names that are not UTF-8 and unreadable folders are reported -------------------------------
@@ -435,7 +435,7 @@ def test_a_linked_album_whose_target_is_gone_keeps_its_photos(library: Library, 
     ids = sorted(r[0] for r in library.db.execute("SELECT id FROM photos").fetchall())
     usb.rename(tmp_path / "usb.away")
     report = scan.scan()
-    assert report.removed == [] and library.counts()["pending"] == 4
+    assert report.removed == [] and library.counts().pending == 4
     assert [p for p, _ in library.problems()] == [str(pictures / "usb-album")]
     (tmp_path / "usb.away").rename(usb)
     report = scan.scan()
@@ -450,7 +450,7 @@ def test_a_linked_album_left_empty_keeps_its_photos(library: Library, tmp_path: 
     (tmp_path / "usb.content").mkdir()
     for photo in list(usb.iterdir()):
         photo.rename(tmp_path / "usb.content" / photo.name)
-    assert scan.scan().removed == [] and library.counts()["pending"] == 4
+    assert scan.scan().removed == [] and library.counts().pending == 4
     for photo in list((tmp_path / "usb.content").iterdir()):
         photo.rename(usb / photo.name)
     report = scan.scan()
@@ -469,11 +469,11 @@ def test_watching_the_parent_of_an_offline_folder_is_refused(library: Library, t
     assert Scanner(library).scan().offline == [str(top / "child")]
     with pytest.raises(LibraryError, match="offline"):
         library.add_folder(top)
-    assert [f.path for f in library.folders()] == [str(top / "child")] and library.counts()["pending"] == 2
+    assert [f.path for f in library.folders()] == [str(top / "child")] and library.counts().pending == 2
     (tmp_path / "child.unplugged").rename(top / "child")
     library.add_folder(top)  # back: the child's photos move into the parent with their ids
     report = Scanner(library).scan()
-    assert report.removed == [] and len(report.added) == 1 and library.counts()["pending"] == 3
+    assert report.removed == [] and len(report.added) == 1 and library.counts().pending == 3
 
 
 def test_a_link_into_another_watched_folder_is_not_indexed_twice(library: Library, tmp_path: Path) -> None:
@@ -504,7 +504,7 @@ def test_a_linked_album_added_as_its_own_folder_keeps_its_ids(library: Library, 
     report = Scanner(library).scan([tmp_path / "ext"])
     assert (report.added, report.removed, report.moved) == ([], [], 3)
     after = {os.path.basename(p): i for i, p in library.db.execute("SELECT id, path FROM photos")}
-    assert after == before and library.counts()["pending"] == 0
+    assert after == before and library.counts().pending == 0
     paths = [r[0] for r in library.db.execute("SELECT path FROM photos").fetchall()]
     assert sum(p.startswith(str(tmp_path / "ext") + os.sep) for p in paths) == 3
     assert Scanner(library).scan().removed == []

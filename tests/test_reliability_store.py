@@ -127,7 +127,7 @@ def test_11_two_workers_on_one_library_encode_each_photo_once(tmp_path: Path, mo
     assert sum(c.embedded for c in counters) == 24
     assert waited  # one of them waited for the other
     with Library(db) as library:
-        assert library.counts()["indexed"] == 24
+        assert library.counts().indexed == 24
 
 
 # --- 12. decoding under a memory budget ------------------------------------------------------
@@ -228,7 +228,7 @@ def test_16_damaged_vector_pages_are_found_and_repaired(
         assert library.integrity_check() == "ok"
         kept = dict(library.db.execute("SELECT photo_id, text FROM captions").fetchall())
         assert kept == captions  # every caption kept
-        assert library.counts()["pending"] > 0  # the photos whose vectors were lost
+        assert library.counts().pending > 0  # the photos whose vectors were lost
     code, out, _ = _index(capsys, db, tiny_model_dir)
     assert code == 0 and "30 indexed, 0 pending, 0 errors" in out
     assert main(["doctor", "--db", str(db), "--model", str(tiny_model_dir)]) == 0

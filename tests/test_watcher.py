@@ -76,7 +76,7 @@ def test_a_vanished_folder_goes_offline_and_is_rescanned_on_return(
     _, reports = watched
     os.rename(pictures, tmp_path / "unplugged")
     assert reports.wait_for(lambda r: bool(r.offline)).offline == [str(pictures)]
-    assert library.counts()["pending"] == 2  # nothing dropped
+    assert library.counts().pending == 2  # nothing dropped
     write_photo(tmp_path / "unplugged" / "added while away.jpg", seed=30)
     os.rename(tmp_path / "unplugged", pictures)
     report = reports.wait_for(lambda r: bool(r.back_online))
@@ -152,9 +152,9 @@ def test_catch_up_and_worker_wiring(
     worker.start()
     watcher.start()
     try:
-        assert _wait(lambda: library.counts()["indexed"] == 2)
+        assert _wait(lambda: library.counts().indexed == 2)
         write_photo(pictures / "fresh.jpg", seed=40)
-        assert _wait(lambda: library.counts()["indexed"] == 3)
+        assert _wait(lambda: library.counts().indexed == 3)
         assert worker.wait_idle(TIMEOUT)
         assert model.embedded == 3
     finally:

@@ -52,7 +52,7 @@ from photoscope.library.errors import (  # what can go wrong, by kind (the CLI m
     translate_sqlite_error,
 )
 from photoscope.library.exclusions import ExclusionRule
-from photoscope.library.records import Folder, PhotoRecord
+from photoscope.library.records import Folder, PhotoCounts, PhotoRecord
 from photoscope.library.scanner import ScanReport
 from photoscope.library.thumbnails import LARGE_SIZE as THUMBNAIL_SIZE
 from photoscope.library.thumbnails import png_text, thumbnail_path
@@ -136,6 +136,7 @@ __all__ = [
     "Match",
     "ModelInfo",
     "MonthGroup",
+    "PhotoCounts",
     "PhotoRecord",
     "Photoscope",
     "Query",

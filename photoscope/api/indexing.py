@@ -20,7 +20,7 @@ from photoscope.library.exclusions import ExclusionRule, Stash, hidden_below, ru
 from photoscope.library.exclusions import indexes_hidden as _indexes_hidden
 from photoscope.library.exclusions import set_indexes_hidden as _set_indexes_hidden
 from photoscope.library.fs import folder_path, is_under
-from photoscope.library.records import Folder
+from photoscope.library.records import Folder, PhotoCounts
 from photoscope.library.relocation import moved_here
 from photoscope.library.scanner import Scanner, ScanReport, root_present
 
@@ -383,7 +383,7 @@ class Indexing(Core):
 
     # what the index holds
 
-    def status(self) -> dict[str, int]:
+    def status(self) -> PhotoCounts:
         """Photos by state: indexed, pending, error."""
         return self.library.counts()
 

@@ -28,7 +28,7 @@ from photoscope.commands.exclude import hidden_line, print_rules, run_hidden, ru
 from photoscope.wording import READ_ONLY_LIBRARY, plural
 
 if TYPE_CHECKING:
-    from photoscope.api import Folder, Photoscope, ScanReport
+    from photoscope.api import Folder, PhotoCounts, Photoscope, ScanReport
 
 
 def _open(args: argparse.Namespace) -> Photoscope:
@@ -152,7 +152,7 @@ def _index(args: argparse.Namespace) -> int:
         _rewrite_old_captions(app, args)
         if args.watch:  # a watch stopped by Ctrl-C is done: its runs print their errors as they go
             code = _watch(app, args)
-        print(f"model {version}; {_counts_line(app)}")
+        print(f"model {version}; {_counts_line(app.status())}")
         damage = app.damage_found(thorough=True)
         if damage:
             print(f"photoscope: {_damaged(app.library_path, damage[0])}", file=sys.stderr)
@@ -328,7 +328,7 @@ def status(args: argparse.Namespace) -> int:
             print(f"DAMAGED: {damage[0]}: run `photoscope doctor --repair` (it keeps a copy of the file)")
             return EXIT_DAMAGED
         counts = app.status()
-        print(f"photos: {sum(counts.values())} ({_counts_line(app)})")
+        print(f"photos: {counts.total} ({_counts_line(counts)})")
         all_folders = app.folders()
         print(f"folders: {len(all_folders)}")
         for f in all_folders:
@@ -344,11 +344,11 @@ def status(args: argparse.Namespace) -> int:
             )
         errors = app.errors(None if args.all else 20)
         if errors:
-            print(f"could not index {counts['error']} photos:")
+            print(f"could not index {counts.error} photos:")
             for path, reason in errors:
                 print(f"  {path}: {reason}")
-            if counts["error"] > len(errors):
-                print(f"  ... and {counts['error'] - len(errors)} more (--all lists them)")
+            if counts.error > len(errors):
+                print(f"  ... and {counts.error - len(errors)} more (--all lists them)")
         problems = app.scan_problems()
         if problems:
             print(f"could not look at or index {len(problems)} files and folders:")
@@ -359,9 +359,8 @@ def status(args: argparse.Namespace) -> int:
     return 0
 
 
-def _counts_line(app: Photoscope) -> str:
-    c = app.status()
-    return f"{c['indexed']} indexed, {c['pending']} pending, {c['error']} errors"
+def _counts_line(counts: PhotoCounts) -> str:
+    return f"{counts.indexed} indexed, {counts.pending} pending, {counts.error} errors"
 
 
 def register(sub: Any) -> None:

@@ -34,7 +34,7 @@ from photoscope.wording import (
 from photoscope.wordlists import says_nothing
 
 if TYPE_CHECKING:
-    from photoscope.api import Photoscope
+    from photoscope.api import PhotoCounts, Photoscope
 
 
 def register(sub: Any) -> None:
@@ -146,7 +146,7 @@ def _nothing_found(args: argparse.Namespace, app: Photoscope | None = None, why:
     path: the search never looked anywhere), else no photo matched, with the reason when the library
     tells it (``_why_nothing``) and the photos not searched yet. ``app``: the library if open here
     (a running app's answer opens it once, for the checks: no model, no PyTorch)."""
-    from photoscope.api import Photoscope
+    from photoscope.api import PhotoCounts, Photoscope
 
     with contextlib.nullcontext(app) if app is not None else Photoscope(args.db) as library:
         if args.folder is not None and not library.photos_below(args.folder):
@@ -160,10 +160,10 @@ def _nothing_found(args: argparse.Namespace, app: Photoscope | None = None, why:
     return EXIT_FAILED
 
 
-def _note_waiting(counts: dict[str, int], args: argparse.Namespace) -> None:
+def _note_waiting(counts: PhotoCounts, args: argparse.Namespace) -> None:
     """The photos not searched because they wait to be indexed (the CLI audit: "a gorilla" said no
     photo shows one while the gorilla's photo waited among 48)."""
-    waiting = counts.get("pending", 0)
+    waiting = counts.pending
     if waiting:
         command = _index_command(args)
         said = f"{plural(waiting, 'photo')} not searched yet: waiting to be indexed (`{command}`)"
@@ -181,22 +181,22 @@ def _wrong_folder(folder: str) -> int:
     return EXIT_USAGE
 
 
-def _why_nothing(app: Photoscope, args: argparse.Namespace, counts: dict[str, int]) -> str | None:
+def _why_nothing(app: Photoscope, args: argparse.Namespace, counts: PhotoCounts) -> str | None:
     """Why no photo could match, when no photo is searchable: the library is empty, its photos wait
     to be indexed or could not be, or another model described them (search leaves those out). That
     last is known only when this process loaded the model (a local search); None: they just did not
     match. ``counts``: the library's photos by status (``Photoscope.status``)."""
     index = _index_command(args)
-    if not sum(counts.values()):
+    if not counts.total:
         return f"the library has no photos yet: add a folder with `{_index_command(args, 'FOLDER')}`"
     other = app.photos_to_reencode() if app.model_ready else 0
-    if counts["indexed"] > other:
+    if counts.indexed > other:
         return None
     if other:
         return _other_model(app, args, other)
-    if counts["pending"]:
-        return f"{counts['pending']} photos wait to be indexed: run `{index}`"
-    return f"none of the library's {counts['error']} photos could be indexed (`photoscope status` says why)"
+    if counts.pending:
+        return f"{counts.pending} photos wait to be indexed: run `{index}`"
+    return f"none of the library's {counts.error} photos could be indexed (`photoscope status` says why)"
 
 
 def _other_model(app: Photoscope, args: argparse.Namespace, count: int) -> str:
@@ -360,7 +360,7 @@ def _wrong_photos(terms: Sequence[Any]) -> bool:
 
 def _run_terms(args: argparse.Namespace, terms: Any) -> int:
     """The query with its --add/--subtract terms (one term alone: a plain search)."""
-    from photoscope.api import Photoscope
+    from photoscope.api import PhotoCounts, Photoscope
 
     with Photoscope(args.db, args.model) as app:
         if args.folder is not None and not app.photos_below(args.folder):

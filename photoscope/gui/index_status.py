@@ -11,6 +11,7 @@ from photoscope.gui.wording import OFFLINE_WAY_OUT, READ_ONLY_LIBRARY, plural
 
 if TYPE_CHECKING:
     from photoscope.api import IndexProgress as Progress
+    from photoscope.api import PhotoCounts
 
 
 def duration(seconds: float) -> str:
@@ -32,8 +33,8 @@ def describe_progress(p: Progress) -> str:
     return text
 
 
-def describe_counts(counts: dict[str, int]) -> str:
-    indexed, pending, errors = counts.get("indexed", 0), counts.get("pending", 0), counts.get("error", 0)
+def describe_counts(counts: PhotoCounts) -> str:
+    indexed, pending, errors = counts.indexed, counts.pending, counts.error
     text = f"{indexed:,} photos indexed"
     if pending:
         text += f" · {pending:,} waiting"
@@ -97,11 +98,11 @@ class IndexStatus(QWidget):
     def _errors(p: Progress) -> str:
         return f" · {p.errors:,} could not be read" if p.errors else ""
 
-    def show_counts(self, counts: dict[str, int]) -> None:
-        self.waiting = counts.get("pending", 0)
+    def show_counts(self, counts: PhotoCounts) -> None:
+        self.waiting = counts.pending
         if self.last is None or self.last.done >= self.last.total:
             self._rest(describe_counts(counts))
-            self.problems_button.setVisible(counts.get("error", 0) > 0)
+            self.problems_button.setVisible(counts.error > 0)
         self.changed.emit()
 
     def show_offline(self, folders: list[str]) -> None:

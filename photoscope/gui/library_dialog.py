@@ -28,7 +28,7 @@ from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.wording import OFFLINE_WAY_OUT, RULE_BACK, change_note
 
 if TYPE_CHECKING:
-    from photoscope.api import ExclusionRule, Folder, Photoscope
+    from photoscope.api import ExclusionRule, Folder, PhotoCounts, Photoscope
 
 COLUMNS = ("Folder", "Status", "Photos", "Last scanned")
 
@@ -94,7 +94,7 @@ class LibraryDialog(QDialog):
                 key="library-dialog",
             )
 
-    def _show(self, result: tuple[list[Folder], dict[str, int], list[ExclusionRule], bool]) -> None:
+    def _show(self, result: tuple[list[Folder], PhotoCounts, list[ExclusionRule], bool]) -> None:
         folders, counts, rules, hidden = result
         self.exclusions.show_hidden(hidden)
         chosen = [item.data(0, Qt.ItemDataRole.UserRole) for item in self.tree.selectedItems()]

@@ -62,6 +62,7 @@ from photoscope.library.records import (
     Move,
     NewFile,
     PendingPhoto,
+    PhotoCounts,
     PhotoRecord,
     StoredFile,
     StoredStat,
@@ -1111,11 +1112,9 @@ class Library:
         )
         return list(map(BrowseRow._make, rows))  # SQLite's types are the row's: no conversion per value
 
-    def counts(self) -> dict[str, int]:
-        counts = {"pending": 0, "indexed": 0, "error": 0}
-        for status, n in self._query("SELECT status, count(*) FROM photos GROUP BY status"):
-            counts[str(status)] = int(n)
-        return counts
+    def counts(self) -> PhotoCounts:
+        by_status = dict(self._query("SELECT status, count(*) FROM photos GROUP BY status"))
+        return PhotoCounts(**{status: int(n) for status, n in by_status.items()})
 
     def errors(self, limit: int | None = None) -> list[tuple[str, str]]:
         """(path, reason) of every photo that could not be indexed."""

@@ -14,6 +14,19 @@ Status = Literal["pending", "indexed", "error"]
 
 
 @dataclass(frozen=True)
+class PhotoCounts:
+    """The library's photos by state."""
+
+    indexed: int = 0
+    pending: int = 0  # waiting to be indexed (or to be described by this model again)
+    error: int = 0  # could not be read or indexed
+
+    @property
+    def total(self) -> int:
+        return self.indexed + self.pending + self.error
+
+
+@dataclass(frozen=True)
 class Folder:
     id: int
     path: str
