@@ -198,6 +198,40 @@ def test_a_pasted_image_searches_by_example(qtbot, make_window, library_db) -> N
     assert window.search.edit.text() == "a red square"
 
 
+def test_a_photo_path_typed_or_pasted_as_text_searches_by_that_photo(
+    qtbot, make_window, library_db, indexed_library, tmp_path
+) -> None:
+    """The GUI walk of stop 42: a path pasted as text was searched as words ("The model does not know
+    'tmp' — did you mean 'top'?") and listed 29 "likely" photos by their names; Ctrl+Shift+V with a
+    path on the clipboard did nothing and said nothing."""
+    window = make_window(library_db)
+    photo = indexed_library[2] / "yellow_circle_1.jpg"
+    window.search.edit.setFocus()
+    with qtbot.waitSignal(window.results_shown, timeout=30_000):
+        qtbot.keyClicks(QApplication.focusWidget(), f"'{photo}'")  # as a terminal copies it
+        press(qtbot, Qt.Key.Key_Return)
+    assert window.search.query_photo == str(photo) and window.search.edit.text() == ""
+    assert all(n.startswith("yellow_circle") for n in names(window, 2)), names(window)
+    window.search.chip.clear_button.click()
+    QGuiApplication.clipboard().setText(QUrl.fromLocalFile(str(photo)).toString())  # a file manager's
+    window.search.edit.setFocus()
+    with qtbot.waitSignal(window.results_shown, timeout=30_000):
+        press(qtbot, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert window.search.query_photo == str(photo) and window.search.edit.text() == ""
+    window.search.chip.clear_button.click()
+    gone = tmp_path / "gone.jpg"
+    window.search.edit.setFocus()
+    qtbot.keyClicks(QApplication.focusWidget(), str(gone))
+    press(qtbot, Qt.Key.Key_Return)
+    assert window.search.query_photo is None
+    assert window.search.message.text() == f"There is no photo at {gone}: check the path."
+    QGuiApplication.clipboard().setText("a red square")
+    press(qtbot, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.search.message.text() == (
+        "The clipboard holds no photo: copy a photo, or a photo's file in the file manager, then paste."
+    )
+
+
 def test_filters_reach_the_search(qtbot, make_window, library_db, indexed_library) -> None:
     window = make_window(library_db)
     assert window.search.folder_combo.count() == 2  # all folders, and the one watched

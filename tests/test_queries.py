@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PIL import Image
@@ -51,3 +52,22 @@ def test_empty_and_the_caption_index_first_only_for_words_before_the_network() -
     assert not Query(text="dog", photo="x.jpg").wants_first_answer(loading)  # type: ignore[arg-type]
     Query(text="dog", limit=5).run_on_captions(loading)  # type: ignore[arg-type]
     assert loading.calls == [("search_captions", "dog")]
+
+
+def test_a_typed_or_pasted_path_is_read_as_the_file_it_names(tmp_path, monkeypatch) -> None:
+    from photoscope.api import is_photo_file, typed_path
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    photo = tmp_path / "Holiday 2019" / "beach.JPG"
+    photo.parent.mkdir()
+    photo.write_bytes(b"\xff\xd8\xff")
+    assert typed_path(f" '{photo}' ") == photo  # quoted, as a terminal copies it
+    assert typed_path(f'"{photo}"') == photo
+    assert typed_path("file:///tmp/Holiday%202019/beach.jpg") == Path("/tmp/Holiday 2019/beach.jpg")
+    assert typed_path("file://localhost/tmp/a.jpg") == Path("/tmp/a.jpg")
+    assert typed_path("~/Holiday 2019/beach.JPG") == photo
+    for words in ("a dog on the beach", "photos/beach.jpg", "file://server/share/a.jpg", f"{photo}\n{photo}"):
+        assert typed_path(words) is None, words
+    assert is_photo_file(photo) and not is_photo_file(tmp_path / "gone.jpg")
+    (tmp_path / "notes.txt").write_text("x")
+    assert not is_photo_file(tmp_path / "notes.txt")

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from photoscope.api.app import Photoscope
 from photoscope.api.describing import photo_concepts, shipped_model_version
-from photoscope.api.queries import Query, describe_terms
+from photoscope.api.queries import Query, describe_terms, is_photo_file, typed_path
 from photoscope.api.scoring import relevance
 from photoscope.api.types import (
     GROUPINGS,
@@ -154,6 +154,7 @@ __all__ = [
     "describe_terms",
     "display_path",
     "folder_path",
+    "is_photo_file",
     "load_photo",
     "photo_concepts",
     "png_text",
@@ -165,4 +166,5 @@ __all__ = [
     "thumbnail_path",
     "torch_threads",
     "translate_sqlite_error",
+    "typed_path",
 ]

@@ -97,6 +97,32 @@ class Query:
         return self.run_on_captions(app), False
 
 
+def typed_path(text: str) -> Path | None:
+    """The file a typed or pasted text names, when it names one rather than saying what a photo
+    shows: one line that is an absolute path ("~/…" too) or a local "file://" URL, quoted as a
+    terminal copies it or not. None for words."""
+    from urllib.parse import unquote, urlsplit
+
+    candidate = text.strip()
+    if len(candidate) > 1 and candidate[0] == candidate[-1] and candidate[0] in "'\"":
+        candidate = candidate[1:-1]
+    if candidate.startswith("file://"):
+        url = urlsplit(candidate)
+        if url.netloc not in ("", "localhost"):
+            return None
+        candidate = unquote(url.path)
+    if "\n" in candidate or not candidate.startswith(("/", "~/")):
+        return None
+    return Path(candidate).expanduser()
+
+
+def is_photo_file(path: Path) -> bool:
+    """A file with a photo's extension is there (what a search by example can read)."""
+    from photoscope.library.fs import PHOTO_EXTENSIONS
+
+    return path.suffix.lower() in PHOTO_EXTENSIONS and path.is_file()
+
+
 def describe_terms(terms: list[QueryTerm]) -> str:
     """“beach” + “sunset” - 2x “people”: a combined query's terms with their signs (a minus sign, not
     a hyphen) and weights."""

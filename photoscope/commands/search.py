@@ -146,7 +146,7 @@ def _nothing_found(args: argparse.Namespace, app: Photoscope | None = None, why:
     path: the search never looked anywhere), else no photo matched, with the reason when the library
     tells it (``_why_nothing``) and the photos not searched yet. ``app``: the library if open here
     (a running app's answer opens it once, for the checks: no model, no PyTorch)."""
-    from photoscope.api import PhotoCounts, Photoscope
+    from photoscope.api import Photoscope
 
     with contextlib.nullcontext(app) if app is not None else Photoscope(args.db) as library:
         if args.folder is not None and not library.photos_below(args.folder):
@@ -360,7 +360,7 @@ def _wrong_photos(terms: Sequence[Any]) -> bool:
 
 def _run_terms(args: argparse.Namespace, terms: Any) -> int:
     """The query with its --add/--subtract terms (one term alone: a plain search)."""
-    from photoscope.api import PhotoCounts, Photoscope
+    from photoscope.api import Photoscope
 
     with Photoscope(args.db, args.model) as app:
         if args.folder is not None and not app.photos_below(args.folder):

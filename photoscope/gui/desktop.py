@@ -82,4 +82,10 @@ def photo_from_mime(mime: QMimeData | None) -> str | QImage | None:
         image = mime.imageData()
         if isinstance(image, QImage) and not image.isNull():
             return image
+    if mime.hasText():  # a path copied from a terminal or as text: the file it names, if a photo
+        from photoscope.api import is_photo_file, typed_path  # loaded by the time a photo is pasted
+
+        path = typed_path(mime.text())
+        if path is not None and is_photo_file(path):
+            return str(path)
     return None

@@ -23,7 +23,14 @@ from PySide6.QtWidgets import (
 
 from photoscope.gui.desktop import photo_from_mime
 from photoscope.gui.term_chips import TermBar, TermKeys
-from photoscope.gui.wording import correctable, corrected, corrections, results_message
+from photoscope.gui.wording import (
+    NO_PHOTO_PASTED,
+    correctable,
+    corrected,
+    corrections,
+    no_photo_at,
+    results_message,
+)
 
 if TYPE_CHECKING:
     from photoscope.api import Filters, Results
@@ -210,7 +217,7 @@ class SearchPanel(QWidget):
         self.edit.setAccessibleName("Search: describe a photo")
         self.edit.installEventFilter(_PastePhotoFilter(self))
         self.debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
-        self.debounce.timeout.connect(self.submit_text)
+        self.debounce.timeout.connect(lambda: self.submit_text(typing=True))
         self.edit.textEdited.connect(lambda _: self.debounce.start())
         self.edit.returnPressed.connect(self.submit_text)
         self.edit.textChanged.connect(self._text_changed)
@@ -268,13 +275,31 @@ class SearchPanel(QWidget):
     def text(self) -> str:
         return self.edit.text().strip()
 
-    def submit_text(self) -> None:
-        """Run the typed text now (Enter, or the pause after typing)."""
+    def submit_text(self, typing: bool = False) -> None:
+        """Run the typed text now (Enter, or the pause after ``typing``)."""
         self.debounce.stop()
         if not self.text() and self.query_photo is not None:
             return  # an empty box under a photo query is not a query
+        if self._text_names_a_file(typing):
+            return
         self._drop_photo_query()
         self.text_query.emit(self.text())
+
+    def _text_names_a_file(self, typing: bool) -> bool:
+        """A photo's path or file URL, typed or pasted as text, searches by that photo: its words
+        ("tmp", "home") said nothing of it. A path to no photo is said on Enter (typing, it may
+        not be whole yet)."""
+        from photoscope.api import is_photo_file, typed_path  # loaded by the time a query is read
+
+        path = typed_path(self.text())
+        if path is None:
+            return False
+        if is_photo_file(path):
+            self._clear_text_quietly()
+            self._use_photo(str(path))
+        elif not typing:
+            self.show_message(no_photo_at(str(path)))
+        return True
 
     def _text_changed(self, text: str) -> None:
         self._sync_term_buttons()
@@ -325,12 +350,19 @@ class SearchPanel(QWidget):
         return photo_from_mime(QGuiApplication.clipboard().mimeData())
 
     def paste_photo(self) -> bool:
+        """Search by the clipboard's photo (a term of the query there is); say so when it holds none."""
         photo = self.clipboard_photo()
-        if photo is not None and self.has_query():
+        if photo is None:
+            self.show_message(NO_PHOTO_PASTED)
+            return False
+        self._use_photo(photo)
+        return True
+
+    def _use_photo(self, photo: PhotoQuery) -> None:
+        if self.has_query():
             self.terms_bar.add(photo=photo)  # joins the query as a term
-        elif photo is not None:
+        else:
             self.set_photo(photo)
-        return photo is not None
 
     # chips: the extra terms of a combined query (``term_chips``)
 

@@ -305,3 +305,13 @@ def nothing_found(why: NothingFound) -> tuple[str, str]:
     if why.filtered:
         return "No photos match these filters", "Try another folder or date range."
     return "No photos found", "Try describing it in other words."
+
+
+NO_PHOTO_PASTED = (
+    "The clipboard holds no photo: copy a photo, or a photo's file in the file manager, then paste."
+)
+
+
+def no_photo_at(path: str) -> str:
+    """A path typed or pasted in the search box that names no photo file."""
+    return f"There is no photo at {path}: check the path."
