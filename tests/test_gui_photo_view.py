@@ -122,12 +122,36 @@ def test_the_photo_view_says_when_its_photo_left_the_library(
     assert Path(shown).name in detail.windowTitle() and "of" not in detail.position.text()
     assert detail.note.isVisible() and "no longer in the library" in detail.note.text()
     assert not detail.similar_button.isEnabled()  # the index no longer knows it
-    assert not detail.next_button.isEnabled() and not detail.previous_button.isEnabled()
     opened = opened_paths(monkeypatch)
     detail.open_button.click()
-    assert opened == [shown]  # the file the view names, still
+    assert opened == [shown]  # the file the view names, still (it is on disk)
+    # The GUI walk of stop 42: Previous and Next were greyed, a dead end with the rest of the grid
+    # out of reach. They go on from where it was: Next to the photo now in its place.
+    assert detail.next_button.isEnabled() and detail.previous_button.isEnabled()
+    after = timeline.path_of(3)
     press(qtbot, Qt.Key.Key_Right)
-    assert detail.path() == shown  # nowhere to step from: it stays on the photo it says it shows
+    assert detail.path() == after != shown and detail.position.text() == f"4 of {count - 1}"
+    press(qtbot, Qt.Key.Key_Left)
+    assert detail.path() == timeline.path_of(2)
+
+
+def test_the_photo_view_says_when_its_photo_was_deleted(
+    qtbot: Any, make_window: WindowFactory, library_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The GUI walk of stop 42: a photo deleted while shown was said to be "no longer in the
+    results", with Open and Show in folder still said to act on a file that was gone."""
+    window = make_window(library_db)
+    timeline_ready(qtbot, window)
+    gone, kept = add_photos(qtbot, window, tmp_path / "Drive", ["gone.jpg", "kept.jpg"])
+    detail = window.detail
+    photo = next(i for i in range(window.timeline.photo_count()) if window.timeline.path_of(i) == gone)
+    detail.show_row(window.timeline.row_of(photo))
+    os.remove(gone)  # the watcher takes it out of the index; the timeline is read again
+    qtbot.waitUntil(lambda: "deleted or moved" in detail.note.text(), timeout=30_000)
+    assert detail.note.text() == f"Its file was deleted or moved: {gone}"
+    assert not detail.open_button.isEnabled() and not detail.folder_button.isEnabled()
+    assert detail.copy_button.isEnabled()
+    assert detail.next_button.isEnabled() or detail.previous_button.isEnabled()
 
 
 def test_the_photo_view_says_when_the_file_is_missing(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -27,7 +28,7 @@ from photoscope.gui.results_model import PhotoGridModel, ResultsModel, TimelineM
 from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.thumbnail_loader import decode_photo
 from photoscope.gui.tile_actions import COPY_PATH_KEY, FIND_SIMILAR_KEY, OPEN_KEY, SHOW_IN_FOLDER_KEY
-from photoscope.gui.wording import not_done_message
+from photoscope.gui.wording import left_grid_note, not_done_message
 
 if TYPE_CHECKING:
     from photoscope.api import Match
@@ -108,6 +109,8 @@ class DetailView(QDialog):
         self.model, self.io = model, io
         self._single: ResultsModel | None = None  # a lone photo (from the map), not the results
         self.row = -1  # the shown photo's row in grid(), -1 once it left it
+        self._place = -1  # its index among the grid's photos, kept when it leaves: steps go on from there
+        self._file_gone = False  # it left the grid, and its file is not there either
         self._shown: _Shown | None = None
         self._unreadable = ""  # why the shown photo's file gives no picture ("": it does)
         self.setWindowTitle("Photo")
@@ -286,10 +289,12 @@ class DetailView(QDialog):
             self._show_gone()
             return
         count = grid.photo_count()
+        self._place, self._file_gone = photo, False
         self.position.setText(f"{photo + 1:,} of {count:,}")
         self.previous_button.setEnabled(photo > 0)
         self.next_button.setEnabled(photo + 1 < count)
-        self.similar_button.setEnabled(True)
+        for button in (self.similar_button, self.open_button, self.folder_button):
+            button.setEnabled(True)
         self._show_note()
         match = grid.match_of(photo)
         if match is not None:
@@ -300,15 +305,31 @@ class DetailView(QDialog):
 
     def _show_gone(self) -> None:
         """The shown photo left the grid: it stays on show, said to be gone, rather than the view
-        switching to another photo unasked. Open, Show in folder and Copy path still act on its file
-        (they name it); Find similar needs it in the index, and Previous/Next a place in the grid."""
+        switching to another photo unasked. Previous and Next go on from where it was; Find similar
+        needs it in the index; Open and Show in folder act on its file while it is there."""
         if self._shown is None:
             return
         where = self._grid_name()
         self.position.setText(f"No longer in {where}")
         self.setWindowTitle(f"{Path(self._shown.path).name} — no longer in {where}")
-        for button in (self.previous_button, self.next_button, self.similar_button):
-            button.setEnabled(False)
+        count = self.grid().photo_count()
+        self._place = min(self._place, count)
+        self.previous_button.setEnabled(self._place > 0)
+        self.next_button.setEnabled(self._place < count)
+        self.similar_button.setEnabled(False)
+        path = self._shown.path
+        self.io.submit(
+            lambda: os.path.lexists(path), lambda there: self._file_checked(path, there), key="exists"
+        )
+        self._show_note()
+
+    def _file_checked(self, path: str, there: bool) -> None:
+        """Whether the file of a photo that left the grid is still there (a drive may be slow)."""
+        if self._shown is None or self._shown.path != path or self.row >= 0:
+            return
+        self._file_gone = not there
+        for button in (self.open_button, self.folder_button):
+            button.setEnabled(there)
         self._show_note()
 
     def _grid_name(self) -> str:
@@ -320,10 +341,7 @@ class DetailView(QDialog):
         pictured = self.stack.currentWidget() is self.preview and self.preview.has_picture()
         lines = [self._unreadable] if self._unreadable and pictured else []
         if self._shown is not None and self.row < 0:
-            lines.append(
-                f"This photo is no longer in {self._grid_name()}. Open, Show in folder and Copy path"
-                " still act on its file."
-            )
+            lines.append(left_grid_note(self._grid_name(), self._shown.path, self._file_gone))
         self.note.setText("\n".join(lines))
         self.note.setVisible(bool(lines))
 
@@ -384,9 +402,12 @@ class DetailView(QDialog):
         self._step(-1)
 
     def _step(self, step: int) -> None:
-        if self.row < 0:
-            return  # the photo left the grid: no place to step from (and Next is not "the first")
-        row = self.grid().step(self.row, step)
+        grid = self.grid()
+        if self.row >= 0:
+            row = grid.step(self.row, step)
+        else:  # the photo left the grid: Next is the photo now in its place, Previous the one before
+            photo = self._place + (step if step < 0 else step - 1)
+            row = grid.row_of(photo) if 0 <= photo < grid.photo_count() else -1
         if row >= 0:
             self.show_row(row, single=self._single is not None)
 

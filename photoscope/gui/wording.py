@@ -315,3 +315,13 @@ NO_PHOTO_PASTED = (
 def no_photo_at(path: str) -> str:
     """A path typed or pasted in the search box that names no photo file."""
     return f"There is no photo at {path}: check the path."
+
+
+def left_grid_note(grid: str, path: str, file_gone: bool) -> str:
+    """Under a photo that left the grid on show (``grid``: "the results", "the library")."""
+    if file_gone:
+        return f"Its file was deleted or moved: {path}"
+    return (
+        f"This photo is no longer in {grid}. Open, Show in folder and Copy path still act on its file;"
+        " Previous and Next go on from where it was."
+    )
