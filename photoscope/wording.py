@@ -53,6 +53,11 @@ def _counted(count: int, one: str, many: str) -> str:
     return "" if count <= 0 else one if count == 1 else many.format(count)
 
 
+def or_list(items: Sequence[str]) -> str:
+    """ "a", "a or b", "a, b or c": alternatives as a sentence lists them."""
+    return " or ".join(filter(None, (", ".join(items[:-1]), items[-1]))) if items else ""
+
+
 def unseen_note(words: Iterable[str], open_quote: str = "'", close_quote: str = "'") -> str:
     """That the network sees none of these concept words clearly in any photo."""
     quoted = " or ".join(f"{open_quote}{w}{close_quote}" for w in words)

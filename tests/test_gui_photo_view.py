@@ -142,7 +142,7 @@ def test_the_photo_view_says_when_its_photo_was_deleted(
     results", with Open and Show in folder still said to act on a file that was gone."""
     window = make_window(library_db)
     timeline_ready(qtbot, window)
-    gone, kept = add_photos(qtbot, window, tmp_path / "Drive", ["gone.jpg", "kept.jpg"])
+    gone, _ = add_photos(qtbot, window, tmp_path / "Drive", ["gone.jpg", "kept.jpg"])
     detail = window.detail
     photo = next(i for i in range(window.timeline.photo_count()) if window.timeline.path_of(i) == gone)
     detail.show_row(window.timeline.row_of(photo))

@@ -99,3 +99,30 @@ def test_what_a_description_left_out_is_said() -> None:
     assert said == "Searched as taking “ball” away: photos that show it go down."
     two = results_message(Results([], [], taken_away=("ball", "people")))
     assert "“ball” and “people”" in two and "show them" in two
+
+
+def test_unknown_words_nothing_is_offered_for_are_said_in_one_clause() -> None:
+    """The GUI walk of stop 42: "qwzx blorf vrrrmp" said "the model does not know" three times."""
+    from photoscope.api import UnknownWord
+    from photoscope.gui.wording import unknown_words_message
+
+    unknown = [UnknownWord("qwzx", ()), UnknownWord("cirle", ("circle",)), UnknownWord("blorf", ())]
+    unknown += [UnknownWord("vrrrmp", ()), UnknownWord("cathedral", (), searched_as="church")]
+    assert unknown_words_message(unknown) == (
+        "The model does not know “qwzx”, “blorf” or “vrrrmp”; the model does not know “cirle” — did you"
+        " mean “circle”?; the model does not know “cathedral” — searched by the nearest concept it knows,"
+        " “church”"
+    )
+    assert unknown_words_message(unknown[:1]) == "The model does not know “qwzx”"
+
+
+def test_a_real_word_the_model_does_not_know_is_offered_no_spelling() -> None:
+    """The GUI walk of stop 42: "oak" was offered "jak", "oar" and "yak"; a misspelling still is."""
+    from photoscope.network.lexicon import Speller, is_english_word
+
+    speller = Speller(["dog", "dogs", "oar", "yak", "jak", "running", "circle"])
+    assert speller.suggest("oak") == () and speller.suggest("oaks") == ()
+    assert speller.suggest("dgo") == ("dog",) and speller.suggest("runing") == ("running",)
+    assert speller.suggest("cirle") == ("circle",)
+    assert all(is_english_word(w) for w in ("oak", "oaks", "geese", "churches", "espresso"))
+    assert not any(is_english_word(w) for w in ("dgo", "runing", "bycicle", "qwzx", "poeple"))

@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from photoscope.wording import READ_ONLY_LIBRARY as READ_ONLY_LIBRARY  # said by the command line too
-from photoscope.wording import by_name_note, taken_away_note, undated_note, unknown_word_note, unseen_note
+from photoscope.wording import (
+    by_name_note,
+    or_list,
+    taken_away_note,
+    undated_note,
+    unknown_word_note,
+    unseen_note,
+)
 from photoscope.wording import plural as plural  # the GUI's modules count through here
 from photoscope.wordlists import fold
 
@@ -136,7 +143,11 @@ def unknown_words_message(unknown: list[UnknownWord], link: Link | None = None) 
     def quote(word: str) -> str:
         return f"“{shown(word)}”"
 
-    for u in _once(unknown):
+    words = _once(unknown)
+    bare = [u.word for u in words if not u.searched_as and not u.suggestions]
+    if bare:  # said once: "qwzx blorf" said "the model does not know" twice
+        parts.append(unknown_word_note(or_list([quote(w) for w in bare]), None, (), str))
+    for u in (u for u in words if u.searched_as or u.suggestions):
         offered = []
         for suggestion in () if u.searched_as else u.suggestions:
             offered.append(link(at, quote(suggestion)) if link is not None else quote(suggestion))

@@ -8,6 +8,7 @@ importing PyTorch and building the network would cost seconds and hundreds of MB
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,14 @@ from safetensors import safe_open
 from photoscope.config import default_model_dir
 from photoscope.network.vocab import SPECIALS
 
+ENGLISH_WORDS_RESOURCE = "english-words.txt.gz"  # WordNet's one-word words (tools/build_english_words.py)
+# WordNet's "morphy" endings of plurals (and of verbs' third person), as its lemmas are found from
+# inflected forms: "oaks" is "oak" + "s". Not "-ing" or "-ed": "runing" would be "run" + "ing", a
+# misspelling of "running" taken for a word (and WordNet lists most "-ing" words as lemmas anyway).
+_ENDINGS = (
+    ("s", ""), ("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("shes", "sh"), ("men", "man"),
+    ("ies", "y"), ("es", ""),
+)  # fmt: skip
 SUGGESTION_CUTOFF = 0.75  # difflib similarity above which a known word is offered for a misspelt one
 WORD_MIN_COUNT = 20  # training count below which a word's embedding has had too few updates to mean much
 # The decoder's output word vectors (each scores the next word by a dot product with the decoder's
@@ -54,6 +63,8 @@ class Speller:
                 self._ends.setdefault(key, []).append(at)
 
     def suggest(self, word: str, limit: int = 3) -> tuple[str, ...]:
+        if is_english_word(word):
+            return ()  # a word the model does not know, not a misspelling: "oak" is not "oar" or "yak"
         slips = [self.known[at] for at in self._slip_candidates(word) if _one_slip(word, self.known[at])]
         # Words within a quarter of its length: difflib's 0.75 reaches a little further ("skatebord"
         # to "skateboarders"), rarely the word meant.
@@ -72,6 +83,32 @@ class Speller:
             (n, end) for n in range(len(word) - 1, len(word) + 2) for end in ("^" + word[0], word[-1] + "$")
         ]
         return sorted({at for key in keys for at in self._ends.get(key, ())})
+
+
+@functools.cache
+def _english_words() -> frozenset[str]:
+    import gzip
+
+    from photoscope.config import ResourceMissing, resources_dir
+
+    where = resources_dir() / ENGLISH_WORDS_RESOURCE
+    try:
+        return frozenset(gzip.decompress(where.read_bytes()).decode("ascii").split())
+    except (OSError, EOFError, UnicodeDecodeError) as error:
+        raise ResourceMissing(
+            f"{where}, a file Photoscope ships with, is missing or damaged: reinstall it"
+        ) from error
+
+
+def is_english_word(word: str) -> bool:
+    """Whether ``word`` is an English word WordNet knows, or one of its inflections ("oaks")."""
+    words = _english_words()
+    if word in words:
+        return True
+    return any(
+        word.endswith(end) and len(word) > len(end) + 1 and word[: len(word) - len(end)] + base in words
+        for end, base in _ENDINGS
+    )
 
 
 def _one_slip(typed: str, word: str) -> bool:

@@ -1,0 +1,53 @@
+"""Build ``resources/english-words.txt.gz``: the one-word English words WordNet 3.0 knows (lemmas of
+nouns, verbs, adjectives and adverbs, and the irregular forms of its exception lists), lower case,
+one a line (development time only: Debian's ``wordnet-base``; the app reads the file, not WordNet).
+
+Usage::
+
+    python tools/build_english_words.py [--wordnet /usr/share/wordnet]
+
+Search offers spelling suggestions for a word it does not know ("dgo": "dog"). A real word it does
+not know is no misspelling: "oak" was offered "jak", "oar" and "yak", one letter away. With this
+list, such a word is said to be unknown and nothing is offered (``network.lexicon.is_english_word``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import re
+from pathlib import Path
+
+from photoscope.network.lexicon import ENGLISH_WORDS_RESOURCE
+
+POSES = ("noun", "verb", "adj", "adv")
+WORD = re.compile(r"[a-z]+")
+
+
+def wordnet_words(folder: Path) -> set[str]:
+    words: set[str] = set()
+    for pos in POSES:
+        for line in (folder / f"index.{pos}").read_text(encoding="utf-8").splitlines():
+            if not line.startswith(" "):  # the licence's lines start with spaces
+                words.add(line.split(" ", 1)[0])
+        for line in (folder / f"{pos}.exc").read_text(encoding="utf-8").splitlines():
+            words.update(line.split())  # "geese goose": both
+    return {w for w in words if WORD.fullmatch(w)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--wordnet", type=Path, default=Path("/usr/share/wordnet"))
+    p.add_argument(
+        "--out", type=Path, default=Path(__file__).resolve().parents[1] / "resources" / ENGLISH_WORDS_RESOURCE
+    )
+    args = p.parse_args(argv)
+    words = sorted(wordnet_words(args.wordnet))
+    # mtime=0: the same words give the same bytes (a rebuild changes nothing in git).
+    args.out.write_bytes(gzip.compress(("\n".join(words) + "\n").encode("ascii"), 9, mtime=0))
+    print(f"{len(words)} words -> {args.out} ({args.out.stat().st_size:,} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
