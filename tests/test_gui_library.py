@@ -85,6 +85,10 @@ def test_library_dialog_lists_adds_and_removes_folders(
     qtbot.waitUntil(
         lambda: (p := window.index_status.last) is not None and p.done == p.total == 8, timeout=60_000
     )
+    # The GUI walk of stop 42: the note still said "being indexed" with every photo indexed.
+    qtbot.waitUntil(
+        lambda: dialog.note.text() == f"Watching {extra}: its photos are indexed.", timeout=10_000
+    )
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     dialog.tree.setCurrentItem(dialog.tree.topLevelItem(0))
     with qtbot.waitSignal(window.folders_changed, timeout=10_000):

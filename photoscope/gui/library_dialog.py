@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from photoscope.gui.exclusion_rules import ExclusionButtons
 from photoscope.gui.index_status import describe_counts
 from photoscope.gui.tasks import TaskRunner
-from photoscope.gui.wording import OFFLINE_WAY_OUT, RULE_BACK, change_note
+from photoscope.gui.wording import OFFLINE_WAY_OUT, RULE_BACK, change_note, folder_indexing_note
 
 if TYPE_CHECKING:
     from photoscope.api import ExclusionRule, Folder, PhotoCounts, Photoscope
@@ -62,6 +62,7 @@ class LibraryDialog(QDialog):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.summary = QLabel()
         self.note = QLabel(wordWrap=True)  # what the last change did to the index
+        self._indexing: str | None = None  # a folder just added whose photos the note says are being indexed
         self.add_button = QPushButton("Add folder…")
         self.remove_button = QPushButton("Remove")
         self.remove_button.setEnabled(False)
@@ -116,12 +117,17 @@ class LibraryDialog(QDialog):
             self.tree.setCurrentItem(first)
         none = "No folders watched yet: add the folders that hold your photos."
         self.summary.setText(describe_counts(counts) if folders else none)
+        scanned = any(f.path == self._indexing and f.last_scan_at for f in folders)
+        if self._indexing is not None and scanned and not counts.pending:
+            self.note.setText(folder_indexing_note(self._indexing, done=True))
+            self._indexing = None
 
     def folder_added(self, path: str, note: str) -> None:
         """A folder was added (here or from the File menu): it is the one chosen, and the note
         says what adding it did."""
         self._choose = path
-        self.note.setText(note or f"Watching {path}: its photos are being indexed.")
+        self._indexing = None if note else path
+        self.note.setText(note or folder_indexing_note(path, done=False))
         if self.isVisible():
             self.refresh()  # else when it shows
 
@@ -142,6 +148,7 @@ class LibraryDialog(QDialog):
             self.runner.submit(lambda: api.remove_folder(path), self._done, self._failed)
 
     def _done(self, result: Any = None, back: str = RULE_BACK) -> None:
+        self._indexing = None
         self.note.setText(change_note(result, back))
         self.changed.emit()
         self.refresh()

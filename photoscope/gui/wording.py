@@ -336,3 +336,8 @@ def left_grid_note(grid: str, path: str, file_gone: bool) -> str:
         f"This photo is no longer in {grid}. Open, Show in folder and Copy path still act on its file;"
         " Previous and Next go on from where it was."
     )
+
+
+def folder_indexing_note(path: str, done: bool) -> str:
+    """The library dialog's note on a folder just added: its photos being indexed, or indexed."""
+    return f"Watching {path}: its photos are {'indexed' if done else 'being indexed'}."
