@@ -118,6 +118,21 @@ def test_word_map_centres_a_word_and_its_neighbours(window: MapWindow, qtbot) ->
     assert "does not know" in window.word_note.text()
 
 
+def test_the_word_box_keeps_its_width_beside_a_long_answer(window: MapWindow, qtbot) -> None:
+    """The GUI walk of stop 42: after a word was found, the box shrank to about 25 px, and the
+    answer ran into the map's own line with nothing between them."""
+    window.show()
+    window.tabs.setCurrentIndex(1)
+    window.resize(900, 600)
+    wide = window.word_box.width()
+    window.word_box.setText("red")
+    qtbot.keyClick(window.word_box, Qt.Key.Key_Return)
+    qtbot.wait(50)  # the layout settles
+    assert window.word_box.width() >= max(wide, window.word_box.fontMetrics().averageCharWidth() * 20)
+    note, status = window.word_note.geometry(), window.word_status.geometry()
+    assert not note.intersects(status)
+
+
 def test_photos_open_large_enough_to_see_and_word_labels_never_overlap(window: MapWindow, qtbot) -> None:
     # The photo map opened fitted to a 4000-unit canvas: 56-unit tiles became ~8 px specks.
     assert window.photos.tile_on_screen() >= 32

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -73,11 +74,17 @@ class MapWindow(QDialog):
         self.word_box = QLineEdit(placeholderText="Find a word…")
         self.word_box.setAccessibleName("Find a word on the map")
         self.word_box.returnPressed.connect(self.find_word)
-        self.word_note = QLabel()
+        # The box keeps room for a word, and the answer wraps in the room left: a long answer shrank
+        # the box to 25 px and ran into the map's own line (the GUI walk of stop 42).
+        self.word_box.setMinimumWidth(self.word_box.fontMetrics().averageCharWidth() * 24)
+        self.word_note = QLabel(wordWrap=True)
+        self.word_note.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.tabs = tabs = QTabWidget()
         tabs.setAccessibleName("Maps")
         tabs.addTab(self._with_bar(self.photos, self.status, self._refresh_button()), "Photos")
-        tabs.addTab(self._with_bar(self.words, self.word_box, self.word_note, self.word_status), "Words")
+        tabs.addTab(
+            self._with_bar(self.words, self.word_box, self.word_note, above=self.word_status), "Words"
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(tabs)
         status = QHBoxLayout()
@@ -93,9 +100,12 @@ class MapWindow(QDialog):
         return button
 
     @staticmethod
-    def _with_bar(view: QWidget, *controls: QWidget) -> QWidget:
+    def _with_bar(view: QWidget, *controls: QWidget, above: QWidget | None = None) -> QWidget:
+        """``view`` below a row of ``controls`` (and ``above`` them, a line of its own)."""
         page = QWidget()
         column = QVBoxLayout(page)
+        if above is not None:
+            column.addWidget(above)
         row = QHBoxLayout()
         for control in controls:
             row.addWidget(control)
