@@ -201,3 +201,14 @@ def test_open_on_a_missing_file_says_the_file_is_missing(
     window.detail.open_button.click()
     said = window.statusBar().currentMessage()
     assert "the file is missing" in said and "no application" not in said, said
+
+
+def test_the_photo_view_opens_within_the_screen(
+    qtbot: Any, make_window: WindowFactory, library_db: Path
+) -> None:
+    """The GUI walk of stop 42: the view opened at 900 x 760 whatever the screen, taller than a
+    768-pixel laptop's room below its panel."""
+    window, _, _ = _viewing_the_fourth_photo(qtbot, make_window, library_db)
+    room = window.detail.screen().availableGeometry()
+    frame = window.detail.frameGeometry()
+    assert frame.height() <= room.height() and frame.width() <= room.width(), (frame, room)

@@ -140,9 +140,15 @@ class DetailView(QDialog):
         for button in self.findChildren(QPushButton):  # Enter presses none: Space does, on the focused one
             button.setAutoDefault(False)
             button.setDefault(False)
-        self.resize(900, 760)
+        self._fit_to_screen(QSize(900, 760))
         model.records_loaded.connect(self._refill)
         model.modelReset.connect(self._follow)
+
+    def _fit_to_screen(self, wanted: QSize) -> None:
+        """Open at ``wanted``, or smaller on a small screen: its frame within the room the desktop's
+        panels leave (a 768-pixel laptop has about 720)."""
+        room = self.screen().availableGeometry().size() * 0.92  # the frame and title bar: a few %
+        self.resize(wanted.boundedTo(room))
 
     def set_model(self, model: PhotoGridModel) -> None:
         """Step through another grid (the timeline or the search results)."""
