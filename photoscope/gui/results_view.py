@@ -97,7 +97,8 @@ class TileDelegate(QStyledItemDelegate):
         else:
             painter.drawPixmap(rect.topLeft(), self._placeholder(painter, rect, option.palette, tile.failed))
         if isinstance(tile.strength, float):
-            self._paint_strength(painter, rect, option.palette, tile.strength)
+            selected = bool(option.state & QStyle.StateFlag.State_Selected)
+            self._paint_strength(painter, rect, option.palette, tile.strength, selected)
         if tile.copy:
             self._paint_badge(painter, rect, option.palette, "copy")
 
@@ -138,14 +139,18 @@ class TileDelegate(QStyledItemDelegate):
         painter.restore()
 
     @staticmethod
-    def _paint_strength(painter: QPainter, rect: QRect, palette: QPalette, strength: float) -> None:
-        """How strongly the photo matches: a thin bar along the tile's foot."""
+    def _paint_strength(
+        painter: QPainter, rect: QRect, palette: QPalette, strength: float, selected: bool = False
+    ) -> None:
+        """How strongly the photo matches: a thin bar along the tile's foot, filled in the selection's
+        text colour on a selected tile (in the selection's own colour, it vanished into it)."""
         bar = QRect(rect.left() + 6, rect.bottom() - 6, rect.width() - 12, 4)
         painter.save()
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(palette.color(QPalette.ColorRole.Mid))
         painter.drawRect(bar)
-        painter.setBrush(palette.color(QPalette.ColorRole.Highlight))
+        fill = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Highlight
+        painter.setBrush(palette.color(fill))
         painter.drawRect(QRect(bar.left(), bar.top(), round(bar.width() * max(0.0, min(1.0, strength))), 4))
         painter.restore()
 
