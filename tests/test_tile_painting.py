@@ -25,7 +25,7 @@ class _OneTile(TileDelegate):
         option.rect = QRect(0, 0, size, size)
         if selected:
             flags = QStyle.StateFlag
-            option.state |= flags.State_Selected | flags.State_Active | flags.State_Enabled  # a focused grid's
+            option.state |= flags.State_Selected | flags.State_Active | flags.State_Enabled  # focused
         painter = QPainter(image)
         self._paint_tile(painter, option, self._tile)
         painter.end()
