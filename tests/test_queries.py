@@ -71,3 +71,14 @@ def test_a_typed_or_pasted_path_is_read_as_the_file_it_names(tmp_path, monkeypat
     assert is_photo_file(photo) and not is_photo_file(tmp_path / "gone.jpg")
     (tmp_path / "notes.txt").write_text("x")
     assert not is_photo_file(tmp_path / "notes.txt")
+
+
+def test_a_long_description_is_quoted_by_its_start_and_end() -> None:
+    """The GUI walk of stop 42: a long query's status line ran out at “a happy little … whi…”, the
+    count's time cut off with it."""
+    long = "a happy little white dog with a red ball running on the green grass of a park"
+    described = Query(text=long).describe()
+    assert described == "“a happy little white dog … of a park”" and len(described) < 50
+    assert Query(text="a dog on the beach").describe() == "“a dog on the beach”"
+    terms = Query(text=long, terms=(QueryTerm(text="people", negative=True),)).describe()
+    assert terms.startswith("“a happy little white dog … of a park”") and terms.endswith("“people”")

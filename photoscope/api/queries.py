@@ -66,7 +66,7 @@ class Query:
             if isinstance(self.photo, Image.Image):
                 return "photos like the pasted image"
             return f"photos like {Path(self.photo).name}"
-        return f"“{self.text}”"
+        return f"“{shortened(self.text)}”"
 
     def run(self, app: Searching) -> Results:
         """The answer (slow while the network loads: see ``wants_first_answer``)."""
@@ -123,13 +123,28 @@ def is_photo_file(path: Path) -> bool:
     return path.suffix.lower() in PHOTO_EXTENSIONS and path.is_file()
 
 
+QUOTED_LENGTH = 40  # what the status bar quotes of a description (the search box shows it whole)
+
+
+def shortened(text: str, length: int = QUOTED_LENGTH) -> str:
+    """``text``, or its start and end around "…" when longer than ``length``: quoted beside a count
+    and a time, a long description cut at its end took them off the status bar with it."""
+    if len(text) <= length:
+        return text
+    tail = length // 3
+    head, end = text[: length - tail - 1], text[-tail:]
+    head = head.rsplit(" ", 1)[0] if " " in head else head  # whole words where there are words
+    end = end.split(" ", 1)[1] if " " in end else end
+    return f"{head.rstrip()} … {end.lstrip()}"
+
+
 def describe_terms(terms: list[QueryTerm]) -> str:
     """“beach” + “sunset” - 2x “people”: a combined query's terms with their signs (a minus sign, not
     a hyphen) and weights."""
     parts = []
     for i, t in enumerate(terms):
         if t.text is not None:
-            name = f"“{t.text}”"
+            name = f"“{shortened(t.text)}”"
         elif isinstance(t.photo, (str, Path)):
             name = Path(t.photo).name
         else:
