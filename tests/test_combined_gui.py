@@ -164,3 +164,26 @@ def test_tab_reaches_the_chips_where_they_are_between_the_search_box_and_the_fil
     on_chips = [w for w in visited if w in (first, second) or w.parent() in (first, second)]
     assert on_chips[0] is first and second in on_chips, visited
     assert visited.index(first) < visited.index(second) < visited.index(search.folder_combo)
+
+
+def test_a_chip_with_the_keyboard_focus_looks_focused(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The GUI walk of stop 42: Tab reached each chip, but nothing showed which had the focus."""
+    from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+
+    from photoscope.gui.term_chips import TermChip
+
+    page = QWidget()
+    qtbot.addWidget(page)
+    other, chip = QLineEdit(), TermChip("a dog", None, negative=True)
+    column = QVBoxLayout(page)
+    column.addWidget(other)
+    column.addWidget(chip)
+    page.show()
+    qtbot.waitExposed(page)
+    other.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is other)
+    unfocused = chip.grab().toImage()
+    qtbot.keyClick(other, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is chip)
+    focused = chip.grab().toImage()
+    assert focused != unfocused
