@@ -187,3 +187,32 @@ def test_a_chip_with_the_keyboard_focus_looks_focused(qtbot) -> None:  # type: i
     qtbot.waitUntil(lambda: QApplication.focusWidget() is chip)
     focused = chip.grab().toImage()
     assert focused != unfocused
+
+
+def test_back_returns_to_the_query_escape_left(qtbot, make_window, library_db) -> None:  # type: ignore[no-untyped-def]
+    """The GUI walk of stop 42: with the query in chips the box is empty, so the first Escape left
+    the whole query, weights and signs with it, and Back had "nothing to go back to"."""
+    window = make_window(library_db)
+    search = window.search
+    search.edit.setFocus()
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        qtbot.keyClicks(QApplication.focusWidget(), "red")
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        qtbot.keyClicks(QApplication.focusWidget(), "square")
+        search.subtract_button.click()
+    search.terms_bar.chips[1].weight.setValue(2.0)
+    composed = describe_terms(search.terms_bar.terms())
+    search.edit.setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)  # the box is empty: the query goes
+    assert not search.terms_bar.chips
+    window.update_back_action()
+    assert window.back_action.text() == f"&Back to {composed}"
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert (
+        describe_terms(search.terms_bar.terms())
+        == composed
+        == "“red” \N{MINUS SIGN} 2\N{MULTIPLICATION SIGN} “square”"
+    )
+    assert all(n.startswith("red_circle") for n in names(window, 3)), names(window)

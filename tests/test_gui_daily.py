@@ -606,6 +606,17 @@ def test_no_welcome_page_when_a_folder_is_given(qtbot, settings, gui_model, tmp_
 # --- 9. layout and text ---------------------------------------------------------------------------------
 
 
+def _settled_height(qtbot, widget) -> int:  # type: ignore[no-untyped-def]
+    """The widget's height once its layout has settled: the same at two looks 20 ms apart."""
+    last = -1
+    for _ in range(100):
+        qtbot.wait(20)
+        if widget.height() == last:
+            break
+        last = widget.height()
+    return last
+
+
 def test_grid_fills_its_width_and_the_chip_moves_nothing(qtbot, make_window, library_db) -> None:
     window = make_window(library_db)
     window.resize(800, 600)  # the GUI audit's size
@@ -616,8 +627,7 @@ def test_grid_fills_its_width_and_the_chip_moves_nothing(qtbot, make_window, lib
     columns = width // view.gridSize().width()
     assert width - columns * view.gridSize().width() < columns + 2  # no empty strip at the right
     window.search.show_message("")  # the note on the text's answer (names listed first) aside
-    qtbot.wait(20)
-    height = window.search.height()
+    height = _settled_height(qtbot, window.search)  # 20 ms were not always enough on a busy machine
     top = window.pages.mapTo(window, window.pages.rect().topLeft()).y()
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
         window.find_similar(window.results.match_at(0).photo.id, window.results.match_at(0).photo.path)
@@ -625,8 +635,7 @@ def test_grid_fills_its_width_and_the_chip_moves_nothing(qtbot, make_window, lib
     # The GUI audit: beside the chip the long hint was cut ("…on th…"); a short one says what typing does.
     edit = window.search.edit
     assert edit.fontMetrics().horizontalAdvance(edit.placeholderText()) < edit.width()
-    qtbot.wait(20)
-    assert window.search.height() == height or window.search.message.isVisible()
+    assert _settled_height(qtbot, window.search) == height or window.search.message.isVisible()
     assert window.pages.mapTo(window, window.pages.rect().topLeft()).y() == top
 
 

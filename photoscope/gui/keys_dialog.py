@@ -14,7 +14,7 @@ OTHER_KEYS: tuple[tuple[str, str, str], ...] = (
     ("Search box", "Down", "into the results"),
     ("Search box", "Ctrl+Enter", "keep the typed words as an added term (a chip)"),
     ("Search box", "Ctrl+Shift+Enter", "keep the typed words as a taken-away term"),
-    ("Search box", "Esc", "empty the box; again: leave the whole query"),
+    ("Search box", "Esc", "empty the box; again: leave the whole query (Back, Alt+Left, returns to it)"),
     ("Chip", "Space", "add it or take it away"),
     ("Chip", "Delete", "remove it"),
     ("Results and library", "Arrows, Page Up/Down, Home, End", "move"),

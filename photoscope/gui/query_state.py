@@ -9,10 +9,24 @@ network's ranking replaces.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LeftQuery:
+    """A query the user left for all photos (Escape in an empty box, Ctrl+Home), for Back: the typed
+    words, the photo and the chips (each its words or photo, sign and weight), and how it reads."""
+
+    text: str
+    photo: object  # a file's path or a pasted image (None: none)
+    chips: tuple[tuple[str | None, object, bool, float], ...]
+    described: str
+
 
 class QueryState:
     def __init__(self) -> None:
         self.similar: tuple[int, str] | None = None  # (photo id, path) while "Find similar" is the query
+        self.left: LeftQuery | None = None  # the query left for all photos, which Back returns to
         self._back: str | None = None  # the text query that "Find similar" replaced
         self._left_from: int | None = None  # the photo of its results "Find similar" started from
         self._landing: int | None = None  # the photo the next query's results show, after Back
@@ -37,8 +51,11 @@ class QueryState:
         return bool(self._back)
 
     def back_text(self) -> str | None:
-        """The text query Back returns to (None: Back has nothing to undo)."""
-        return self._back or None
+        """What Back returns to, as the menu says it: the text query (or the query left for all
+        photos); None: Back has nothing to undo."""
+        if self._back:
+            return f"“{self._back}”"
+        return self.left.described if self.left is not None else None
 
     def go_back(self) -> str | None:
         """Leave "Find similar": the text query to return to (None: none, back to the timeline)."""
@@ -54,7 +71,7 @@ class QueryState:
 
     def forget(self) -> None:
         """A new query, or none: nothing to go back to."""
-        self.similar = self._back = None
+        self.similar = self._back = self.left = None
 
     # the answers on show
 

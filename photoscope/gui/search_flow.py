@@ -77,23 +77,30 @@ class SearchFlow(QObject):
         with no Find similar to leave, the query stays and the status bar says what Back does (it
         cleared the search, which the menu called the previous one)."""
         leaving_similar = self.state.similar is not None
+        left = self.state.left
         back = self.state.go_back()
         if back:
             self.search.set_text(back)
         elif leaving_similar:  # started from the timeline: back to it
             self.browse_all()
+        elif left is not None:  # the query Escape (or Ctrl+Home) left, chips, signs and weights
+            self.state.forget()
+            self.search.restore(left)
+            self.run()
         else:
             self.status.showMessage(NOTHING_TO_GO_BACK_TO, 8000)
 
     def browse_all(self) -> None:
         """Leave any query: the whole library, newest first (also from what no query shows: the
-        library's copies)."""
+        library's copies). Back returns to the query left."""
+        left = self.search.left_query()
         self.state.forget()
         self.search.clear_photo()
         self.search.terms_bar.clear()
         self.search.edit.clear()
         if not self.search.has_query():  # the query's own signals clear only what was a query's
             self._clear()
+        self.state.left = left  # after the clearing: each of its signals was a new query, forgetting
 
     def set_aside(self) -> None:
         """Leave any query without showing the timeline: the grid is about to show something else."""

@@ -34,6 +34,7 @@ from photoscope.gui.wording import (
 
 if TYPE_CHECKING:
     from photoscope.api import Filters, Results
+    from photoscope.gui.query_state import LeftQuery
 
 FOLDER_FILTER_CHARACTERS = 24  # the folder filter's width, in characters
 FOLDER_LIST_MAX_WIDTH = 640  # its list widens to its longest name, up to this many pixels
@@ -363,6 +364,38 @@ class SearchPanel(QWidget):
             self.terms_bar.add(photo=photo)  # joins the query as a term
         else:
             self.set_photo(photo)
+
+    def left_query(self) -> LeftQuery | None:
+        """The query as it stands, to come back to (None: there is none)."""
+        from photoscope.api import QueryTerm, describe_terms  # loaded by the time there is a query
+        from photoscope.gui.query_state import LeftQuery
+
+        if not self.has_query():
+            return None
+        chips = tuple((c.text, c.photo, c.negative, c.weight.value()) for c in self.terms_bar.chips)
+        terms = ([QueryTerm(text=self.text())] if self.text() else []) + self.terms_bar.terms()
+        photo = self.query_photo
+        like = f"photos like {Path(photo).name if isinstance(photo, str) else 'the pasted image'}"
+        return LeftQuery(self.text(), photo, chips, describe_terms(terms) if terms else like)
+
+    def restore(self, left: LeftQuery) -> None:
+        """Put a query left back: its words, photo and chips (signs, weights), quietly: the caller
+        runs it once."""
+        self.blockSignals(True)
+        self.terms_bar.blockSignals(True)
+        try:
+            self.terms_bar.clear()
+            for text, photo, negative, weight in left.chips:
+                self.terms_bar.add(text=text, photo=photo, negative=negative).weight.setValue(weight)  # type: ignore[arg-type]
+            if left.photo is not None:
+                self.set_photo(left.photo)  # type: ignore[arg-type]
+            self.edit.blockSignals(True)
+            self.edit.setText(left.text)
+            self.edit.blockSignals(False)
+            self._sync_term_buttons()
+        finally:
+            self.terms_bar.blockSignals(False)
+            self.blockSignals(False)
 
     # chips: the extra terms of a combined query (``term_chips``)
 

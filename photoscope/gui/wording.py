@@ -33,18 +33,18 @@ if TYPE_CHECKING:
 REFINING = "refining…"
 CAPTIONS_WHILE_LOADING = "in captions (the model is loading)"
 NOTHING_TO_GO_BACK_TO = (
-    "Nothing to go back to: Back returns from Find similar to the search before it (Ctrl+Home shows"
-    " all photos)."
+    "Nothing to go back to: Back returns from Find similar to the search before it, and to a search"
+    " left for all photos (Ctrl+Home shows all photos)."
 )
 
 
 def back_action_text(back: str | None, similar: bool = False) -> str:
-    """The View menu's Back, saying where it goes: to the text ``back``, or from a Find ``similar``
-    started in the timeline to all photos."""
+    """The View menu's Back, saying where it goes: to ``back`` (a query as the status bar quotes
+    it: “beach”), or from a Find ``similar`` started in the timeline to all photos."""
     if back is None:
         return "&Back to all photos" if similar else "&Back (after Find similar)"
-    shown = back if len(back) <= 40 else back[:39] + "…"
-    return f"&Back to “{shown.replace('&', '&&')}”"
+    shown = back if len(back) <= 42 else back[:41] + "…"
+    return f"&Back to {shown.replace('&', '&&')}"
 
 
 def indexing_stopped_message(error: object) -> str:
