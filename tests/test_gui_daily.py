@@ -101,6 +101,15 @@ def test_relevance_cuts_at_the_knee_and_scores_read_as_strength() -> None:
     assert relevance(lifted)[0] == 3
 
 
+def test_a_short_list_s_last_photo_is_not_a_0_percent_match() -> None:
+    """The GUI walk of stop 42: "a hammer" listed the library's two hammers, the second "0 % match"
+    with an empty bar: in a list of fewer than 8 the last score was the floor."""
+    relevant, strength = relevance([-0.099, -0.437])
+    assert relevant == 2 and strength[0] == 1.0 and 0.0 < strength[1] < 1.0
+    _, strength = relevance([0.9, 0.7, 0.6, 0.2])
+    assert strength == sorted(strength, reverse=True) and min(strength) > 0.0
+
+
 def test_a_query_shows_its_likely_matches_then_more_on_request(qtbot, make_window, library_db) -> None:
     window = make_window(library_db)
     with qtbot.waitSignal(window.results_shown, timeout=20_000):

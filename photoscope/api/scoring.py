@@ -16,8 +16,9 @@ def relevance(scores: Sequence[float], copies: int = 0) -> tuple[int, list[float
     the rest, among that block) relevant are those in the upper half between the typical score (the
     median) and the best, and at least those before the knee of the curve (the point furthest below
     the chord from the best to the last, Kneedle); at least one, and at least the ``copies``.
-    Strength is the score's place between the median of all the scores given and the best: 1 for the
-    best, 0 at or below the median; rank-based within one query, so text and photo queries read alike.
+    Strength is the score's place between the median of all the scores given (below 8 scores, a step
+    under the last) and the best: 1 for the best, 0 at or below the median; rank-based within one
+    query, so text and photo queries read alike.
     """
     import numpy as np  # here, not at the top: the api package loads without NumPy (`status` skips it)
 
@@ -25,7 +26,10 @@ def relevance(scores: Sequence[float], copies: int = 0) -> tuple[int, list[float
     n = len(s)
     if n == 0:
         return 0, []
-    floor = float(np.median(s)) if n >= 8 else float(s[-1])
+    # A short list (a concept query lists only the photos that may show it) has no typical score:
+    # its floor is one step below its last, at the list's mean spacing, so its last photo is no
+    # "0 % match" (two hammers read 100 % and 0 %).
+    floor = float(np.median(s)) if n >= 8 else float(s[-1]) - (float(s[0]) - float(s[-1])) / max(1, n - 1)
     span = float(s[0]) - floor
     strength = [float(v) for v in (np.clip((s - floor) / span, 0.0, 1.0) if span > 1e-9 else np.ones(n))]
     top = s[: min(n, KNEE_SPAN)]
