@@ -12,6 +12,11 @@ APP_NAME = "photoscope"
 SHIPPED_MODEL = "photoscope-caption"
 
 
+class BadInputFile(ValueError):
+    """A file or folder the user named is not what the command needs: a caption dataset without its
+    table, a table that is not UTF-8 text or lacks a column (bad usage: exit 2, one line)."""
+
+
 class ResourceMissing(Exception):
     """A file Photoscope ships with is missing or damaged: the install is broken, not the library
     or a photo (a plain ``FileNotFoundError`` would read as a photo that disappeared)."""

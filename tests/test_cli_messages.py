@@ -613,3 +613,16 @@ def test_index_that_could_not_index_a_name_exits_1(
     write_photo(Path(os.fsdecode(bad)))
     code, out, _ = run(capsys, "index", "--db", str(indexed))
     assert code == EXIT["failed"] and "not indexed:" in out and "not valid UTF-8" in out
+
+
+def test_a_dataset_that_is_not_one_is_bad_usage(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """The CLI audit of stop 41: `evaluate --data` on a folder without captions exited 1 (a photo
+    could not be processed?), and on a table in Latin-1 with an unexpected error, exit 70."""
+    code, _, err = run(capsys, "evaluate", "captions", "--data", str(tmp_path))
+    assert code == EXIT["usage"] and one_clean_line(err).endswith("captions.tsv is missing")
+    (tmp_path / "captions.tsv").write_bytes("image\tcaption\nx.jpg\tun caf\xe9\n".encode("latin-1"))
+    code, _, err = run(capsys, "evaluate", "captions", "--data", str(tmp_path))
+    assert code == EXIT["usage"] and "is not UTF-8 text" in one_clean_line(err)
+    (tmp_path / "captions.tsv").write_text("file\ttext\nx.jpg\ta dog\n", encoding="utf-8")
+    code, _, err = run(capsys, "train", "--data", str(tmp_path), "--out", str(tmp_path / "out"))
+    assert code == EXIT["usage"] and "has no 'image' column" in one_clean_line(err)

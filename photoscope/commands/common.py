@@ -103,10 +103,12 @@ def explain(error: BaseException, db: Path | None = None) -> tuple[int, str]:
     import sqlite3
 
     from photoscope import api
-    from photoscope.config import ResourceMissing
+    from photoscope.config import BadInputFile, ResourceMissing
 
     if isinstance(error, ResourceMissing):
         return EXIT_BROKEN_INSTALL, str(error)
+    if isinstance(error, BadInputFile):
+        return EXIT_USAGE, str(error)
     if isinstance(error, sqlite3.Error):  # from code that reads the database directly
         from photoscope.config import default_db_path
 

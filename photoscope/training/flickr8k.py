@@ -7,6 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from photoscope.config import BadInputFile
+
 
 @dataclass(frozen=True)
 class CaptionDataset:
@@ -19,11 +21,19 @@ class CaptionDataset:
         root = Path(root)
         table = root / "captions.tsv"
         if not table.is_file():
-            raise FileNotFoundError(f"{root} is not a caption dataset: {table} is missing")
+            raise BadInputFile(f"{root} is not a caption dataset: {table} is missing")
         captions: dict[str, list[str]] = defaultdict(list)
-        with table.open(newline="", encoding="utf-8") as f:
-            for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
-                captions[row["image"]].append(row["caption"])
+        try:
+            with table.open(newline="", encoding="utf-8") as f:
+                for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+                    captions[row["image"]].append(row["caption"])
+        except UnicodeDecodeError as error:
+            raise BadInputFile(f"{table} is not UTF-8 text (byte {error.start}): save it as UTF-8") from error
+        except KeyError as error:
+            raise BadInputFile(
+                f"{table} has no {error} column: its first line names the columns, image and caption, "
+                "separated by a tab"
+            ) from error
         return cls(root, tuple(sorted(captions)), dict(captions))
 
     def split(self, name: str) -> list[str]:
