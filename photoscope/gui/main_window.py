@@ -10,7 +10,6 @@ and a query typed meanwhile runs as soon as the library is open. Queries go thro
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -65,6 +64,7 @@ from photoscope.gui.tile_actions import TileActions
 from photoscope.gui.timeline_reader import TimelineReader
 from photoscope.gui.unreadable_dialog import UnreadableDialog
 from photoscope.gui.wording import (
+    OPEN_FAILED,
     NothingFound,
     back_action_text,
     describe_repair,
@@ -73,6 +73,9 @@ from photoscope.gui.wording import (
     indexing_stopped_message,
     listing_label,
     nothing_found,
+    open_failed_message,
+    repair_failed_message,
+    unavailable_page_text,
 )
 from photoscope.gui.words_panel import WordsPanel
 
@@ -207,38 +210,42 @@ class MainWindow(QMainWindow):
         return self.timeline_reader.options()
 
     def _connect(self) -> None:
+        """The parts' signals to what answers them, part by part; then the timers."""
+        self._connect_opener()
+        self._connect_folders()
+        self._connect_search()
+        self._connect_grids()
+        self._connect_status()
+        self._start_timers()
+
+    def _connect_opener(self) -> None:
+        """Opening the library: its state on the status line, a repair's report, why it failed."""
         self.opener.state.connect(self.index_status.show_text)
         self.opener.opened.connect(self.attach)
         self.opener.repaired.connect(
             lambda report: QMessageBox.information(self, "Photoscope", describe_repair(report))
         )
         self.opener.repair_failed.connect(
-            lambda error: QMessageBox.critical(
-                self, "Photoscope", f"The library could not be repaired:\n\n{error}"
-            )
+            lambda error: QMessageBox.critical(self, "Photoscope", repair_failed_message(error))
         )
         self.opener.unavailable.connect(
-            lambda error: self.pages.show_message(
-                "The library could not be opened",
-                f"{html.escape(error)}<br><br>To use another library: photoscope gui --db FILE",
-            )
+            lambda error: self.pages.show_message(OPEN_FAILED, unavailable_page_text(error))
         )
         self.opener.cannot_open.connect(
-            lambda error: QMessageBox.critical(
-                self, "Photoscope", f"The library could not be opened:\n\n{error}"
-            )
+            lambda error: QMessageBox.critical(self, "Photoscope", open_failed_message(error))
         )
+
+    def _connect_folders(self) -> None:
         self.welcome.add_folder.connect(self.folder_keeper.add)
         self.welcome.choose_folder.connect(self.folder_keeper.choose_and_add)
         self.folder_keeper.added.connect(self._folder_added)
         self.folder_keeper.add_failed.connect(self._refresh_counts)
         self.folder_keeper.changed.connect(self.folders_changed)
-        self.more_bar.more_requested.connect(self.show_more)
-        self.presenter.shown.connect(self.results_shown)
-        self.timeline_reader.head_read.connect(lambda: self.pages.setCurrentWidget(self.browse))
-        self.timeline_reader.read.connect(self._timeline_read)
-        self.timeline_reader.failed.connect(self._timeline_failed)
+        self.library_dialog.add_requested.connect(self.folder_keeper.choose_and_add)
+        self.library_dialog.changed.connect(self._index_changed)
         self.upgrade_bar.chosen.connect(self._upgrade_chosen)
+
+    def _connect_search(self) -> None:
         self.search.text_query.connect(lambda _: self.flow.new_query())
         self.search.photo_query.connect(self._photo_query)
         self.search.photo_cleared.connect(self.flow.photo_cleared)
@@ -248,6 +255,15 @@ class MainWindow(QMainWindow):
         self.search.leave_query.connect(self.browse_all)
         self.search.terms_changed.connect(self.run_query)
         self.flow.cleared.connect(self._show_idle)
+        self.more_bar.more_requested.connect(self.show_more)
+        self.presenter.shown.connect(self.results_shown)
+        self.words.word_chosen.connect(lambda word: self.search.set_text(word))
+
+    def _connect_grids(self) -> None:
+        """The grids, their tiles' actions and the photo view."""
+        self.timeline_reader.head_read.connect(lambda: self.pages.setCurrentWidget(self.browse))
+        self.timeline_reader.read.connect(self._timeline_read)
+        self.timeline_reader.failed.connect(self._timeline_failed)
         for grid in (self.view, self.browse):
             grid.open_requested.connect(self.open_detail)
             grid.menu_requested.connect(self.actions_.popup)
@@ -259,10 +275,11 @@ class MainWindow(QMainWindow):
         self.detail.find_similar.connect(self.find_similar)
         self.detail.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.detail.finished.connect(lambda _: self._photo_view_closed())
-        self.library_dialog.add_requested.connect(self.folder_keeper.choose_and_add)
-        self.library_dialog.changed.connect(self._index_changed)
-        self.words.word_chosen.connect(lambda word: self.search.set_text(word))
         self.tile_slider.valueChanged.connect(self._set_tile_size)
+        self.loader.loaded.connect(self._chip_thumbnail)
+
+    def _connect_status(self) -> None:
+        """Indexing's progress, changes and failures, and the status line."""
         self.index_status.pause_toggled.connect(self._pause)
         self.index_status.changed.connect(self.presenter.explain_empty_again)
         self.index_status.problems_requested.connect(self.show_unreadable)
@@ -270,7 +287,8 @@ class MainWindow(QMainWindow):
         self.index_failures.fired.connect(self._indexing_stopped)
         self.changes.fired.connect(self._library_changed)
         self.runner.failed.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.loader.loaded.connect(self._chip_thumbnail)
+
+    def _start_timers(self) -> None:
         self.refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_MS)
         self.refresh_timer.timeout.connect(self._refresh_while_indexing)
         self.browse_timer = QTimer(self, singleShot=True, interval=BROWSE_REFRESH_MS)
@@ -327,9 +345,7 @@ class MainWindow(QMainWindow):
 
     def ask_repair(self, error: str) -> bool:
         """The way out when the library cannot be opened: check and repair it, or close this message."""
-        box = QMessageBox(
-            QMessageBox.Icon.Critical, "Photoscope", f"The library could not be opened:\n\n{error}"
-        )
+        box = QMessageBox(QMessageBox.Icon.Critical, "Photoscope", open_failed_message(error))
         box.setParent(self, box.windowFlags())
         repair = box.addButton("Check and repair", QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Close)

@@ -341,3 +341,19 @@ def left_grid_note(grid: str, path: str, file_gone: bool) -> str:
 def folder_indexing_note(path: str, done: bool) -> str:
     """The library dialog's note on a folder just added: its photos being indexed, or indexed."""
     return f"Watching {path}: its photos are {'indexed' if done else 'being indexed'}."
+
+
+OPEN_FAILED = "The library could not be opened"
+
+
+def open_failed_message(error: object) -> str:
+    return f"{OPEN_FAILED}:\n\n{error}"
+
+
+def repair_failed_message(error: object) -> str:
+    return f"The library could not be repaired:\n\n{error}"
+
+
+def unavailable_page_text(error: str) -> str:
+    """The window's page for a library that cannot be opened (rich text): why, and the way out."""
+    return f"{html.escape(error)}<br><br>To use another library: photoscope gui --db FILE"
