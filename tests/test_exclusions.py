@@ -197,6 +197,26 @@ def test_in_a_running_app_excluded_photos_come_back_without_encoding(
         )
 
 
+def test_a_rule_is_dropped_as_listed_and_listed_by_its_folder(
+    shapes_library_db: tuple[Path, Path], trained_tiny: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    from photoscope.api import Photoscope
+
+    db = tmp_path / "library.db"
+    shutil.copy(shapes_library_db[0], db)
+    with Photoscope(db, trained_tiny) as app:
+        watched = app.folders()[0].path
+        app.exclude(pattern="red *", folder=watched)
+        app.exclude(Path(watched) / "sub")
+        rules = app.exclusion_rules(watched)
+        assert sorted(r.kind for r in rules) == ["folder", "pattern"] and app.exclusion_rules("/else") == []
+        for rule in rules:
+            app.drop_rule(rule)
+        assert app.exclusion_rules() == []
+
+
 def test_a_rule_that_could_never_apply_is_refused_for_what_it_is(tmp_path: Path) -> None:
     """Audit: "Exclude subfolder…" on the watched folder itself said it "is not inside a watched
     folder" (it is one); patterns that can never match a path below the folder ("/etc/*",

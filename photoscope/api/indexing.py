@@ -120,8 +120,10 @@ class Indexing(Core):
         versions = self.library.model_versions()
         return max(versions, key=versions.__getitem__) if versions else None
 
-    def exclusion_rules(self) -> list[ExclusionRule]:
-        return self.library.exclusion_rules()
+    def exclusion_rules(self, folder: str | None = None) -> list[ExclusionRule]:
+        """The exclusion rules, of every watched folder or of ``folder`` (as ``Folder.path`` says it)."""
+        rules = self.library.exclusion_rules()
+        return rules if folder is None else [r for r in rules if r.folder == folder]
 
     def exclude(
         self, path: str | Path | None = None, pattern: str | None = None, folder: str | Path | None = None
@@ -136,6 +138,12 @@ class Indexing(Core):
         """Drop an exclusion rule; its photos come back (those taken out this session, unchanged,
         without being encoded again; the others pending)."""
         return self._set_rules(path, pattern, folder, False)
+
+    def drop_rule(self, rule: ExclusionRule) -> ScanReport:
+        """Drop one of ``exclusion_rules`` (``include`` said with its path or pattern)."""
+        if rule.kind == "folder":
+            return self.include(Path(rule.folder) / rule.pattern)
+        return self.include(pattern=rule.pattern, folder=rule.folder)
 
     def is_excluded(
         self,

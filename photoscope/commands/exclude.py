@@ -102,6 +102,5 @@ def hidden_line(on: bool) -> str:
 
 def print_rules(app: Photoscope, folder: str) -> None:
     """The rules of one watched folder, indented under it (``folders list``)."""
-    for rule in app.exclusion_rules():
-        if rule.folder == folder:
-            print(f"  excluded: {rule.describe()}")
+    for rule in app.exclusion_rules(folder):
+        print(f"  excluded: {rule.describe()}")

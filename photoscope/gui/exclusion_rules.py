@@ -4,7 +4,6 @@ indexes hidden folders and files (or leaves them out: the default)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -87,15 +86,7 @@ class ExclusionButtons:
         rule = item.data(0, RULE_ROLE)
         if rule is None:
             return False
-        if rule.kind == "folder":
-            path = str(Path(rule.folder) / rule.pattern)
-            self.dialog.runner.submit(lambda: api.include(path), self.dialog._done, self.dialog._failed)
-        else:
-            self.dialog.runner.submit(
-                lambda: api.include(pattern=rule.pattern, folder=rule.folder),
-                self.dialog._done,
-                self.dialog._failed,
-            )
+        self.dialog.runner.submit(lambda: api.drop_rule(rule), self.dialog._done, self.dialog._failed)
         return True
 
     def _exclude_subfolder(self) -> None:
