@@ -298,10 +298,8 @@ def folders(args: argparse.Namespace) -> int:
                 if problems:
                     print(f"photoscope: {problems[0]}", file=sys.stderr)
                     return EXIT_USAGE
-                if folder_path(args.path) in {f.path for f in app.folders()}:
-                    print(f"{folder_path(args.path)} is watched already")
-                    return 0
-                print(_added_line(app.add_folder(args.path)))
+                folder = app.add_folder(args.path)
+                print(f"{folder.path} is watched already" if folder.already else _added_line(folder))
             else:
                 removed = app.remove_folder(args.path)
                 print(f"stopped watching {folder_path(args.path)}; {plural(removed, 'photo')} left the index")

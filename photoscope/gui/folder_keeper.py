@@ -63,17 +63,16 @@ class FolderKeeper(QObject):
         if api is None:
             return
         self.settings.setValue("library/last_folder", str(path))
-        from photoscope.api import folder_path  # the spelling the library stores folders under
-
-        if folder_path(path) in {f.path for f in self.folders}:
-            self.status_bar.showMessage(f"{path} is already watched", 8000)
-            return
         self.index_status.show_text(f"Adding {path}…")
         self.runner.submit(lambda: api.add_folder(path), self._added, self._failed)
 
     def _added(self, folder: Folder) -> None:
         self.adding = False
         self.refresh()
+        if folder.already:
+            self.add_failed.emit()  # the counts in place of "Adding …"
+            self.status_bar.showMessage(f"{folder.path} is already watched", 8000)
+            return
         self.added.emit(folder)
 
     def _failed(self, error: BaseException) -> None:

@@ -463,7 +463,7 @@ class Library:
         with self._transaction() as cur:
             existing = self.folder(key)
             if existing is not None:
-                return existing
+                return dataclasses.replace(existing, already=True)
             for other in self.folders():
                 if is_under(key, other.path):
                     raise LibraryError(self._inside_message(key, other))

@@ -38,6 +38,7 @@ class Folder:
     drive_id: str | None = None  # which drive that was (``fs.drive_identity``; None: not known)
     moved_from: str | None = None  # adding it found an offline folder's photos here: that one's path
     absorbed: tuple[str, ...] = ()  # adding it took in these watched folders below it
+    already: bool = False  # adding it found it watched already: nothing changed
 
 
 # A stored photo's (path, size, mtime): equal to the ``FileStat`` of its file while that is unchanged.
