@@ -117,7 +117,7 @@ class MainWindow(QMainWindow):
         self.quick = TaskRunner(threads=1, parent=self)
         self.launch = LaunchOrder(self.start_background, self.quick, self._shown_page, self)
         self.opener = LibraryOpener(self.runner, lambda error: self.ask_repair(error), self)
-        self.io = TaskRunner(threads=2, parent=self)  # file decoding for previews
+        self.io = TaskRunner(threads=2, parent=self)  # file work: decoding for previews, the trash
         # The timeline and its records, never behind a search; then the folder filter's subfolders.
         self.pages_runner = TaskRunner(threads=1, parent=self)
         self.loader = ThumbnailLoader(parent=self)
@@ -157,7 +157,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._build_status_bar()
         self.detail = DetailView(self.timeline, self.io, self)
-        self.actions_ = TileActions(self.grid, self.settings, self)
+        self.actions_ = TileActions(self.grid, self.settings, self.io, self)
         self._build_controllers()
         self.unreadable_dialog: UnreadableDialog | None = None  # made when first asked for
         self.keys_dialog: KeysDialog | None = None

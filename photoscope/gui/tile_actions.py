@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 from photoscope.gui import desktop
 from photoscope.gui.results_model import PhotoGridModel
 from photoscope.gui.results_view import ResultsView
+from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.wording import not_done_message, plural
 
 # The Photo menu's keys, the grids' and the photo view's alike.
@@ -44,9 +45,11 @@ class TileActions(QObject):
     trash_requested = Signal(list)  # photo ids, their files already in the trash
     status_message = Signal(str)
 
-    def __init__(self, view: Callable[[], ResultsView], settings: QSettings, parent: QWidget) -> None:
+    def __init__(
+        self, view: Callable[[], ResultsView], settings: QSettings, io: TaskRunner, parent: QWidget
+    ) -> None:
         super().__init__(parent)
-        self.view, self.settings, self.parent_widget = view, settings, parent
+        self.view, self.settings, self.io, self.parent_widget = view, settings, io, parent
         self.open = self._action("&Open", self._open, OPEN_KEY)
         self.open_with = self._action("Open &with…", self._open_with)
         self.show_folder = self._action("Show in &folder", self._show_in_folder, SHOW_IN_FOLDER_KEY)
@@ -168,16 +171,28 @@ class TileActions(QObject):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        moved: list[int] = []
-        failed: list[str] = []
-        for photo_id, path in found:
-            if desktop.move_to_trash(path):
-                moved.append(photo_id)
-            else:
-                failed.append(path)
+        self.status_message.emit(f"Moving {plural(len(found), 'photo')} to the trash…")
+        # Off the window's thread: a drive that answers slowly (a network share) froze the window
+        # for as long as the whole selection took.
+        self.io.submit(lambda: _move_to_trash(found), self._trashed)
+
+    def _trashed(self, done: tuple[list[int], list[str]]) -> None:
+        moved, failed = done
         if moved:
             self.trash_requested.emit(moved)
         if failed:
             self.status_message.emit(f"Could not move {failed[0]} to the trash")
         else:
             self.status_message.emit(f"Moved {plural(len(moved), 'photo')} to the trash")
+
+
+def _move_to_trash(found: list[tuple[int, str]]) -> tuple[list[int], list[str]]:
+    """Move each (photo id, path) to the desktop's trash: the ids moved, the paths that were not."""
+    moved: list[int] = []
+    failed: list[str] = []
+    for photo_id, path in found:
+        if desktop.move_to_trash(path):
+            moved.append(photo_id)
+        else:
+            failed.append(path)
+    return moved, failed
