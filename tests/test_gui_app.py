@@ -41,3 +41,18 @@ def test_a_broken_install_without_resources_still_gets_a_window_icon_call(
 
     monkeypatch.setattr(config, "resources_dir", missing)
     assert icon_dir() is None
+
+
+def test_a_hand_edited_settings_file_never_stops_the_window(qtbot, settings) -> None:  # type: ignore[no-untyped-def]
+    """A tile size that is not a number ("grid/tile=abc" in the INI file) made int() fail at launch;
+    a value of the wrong kind reads as the default."""
+    from photoscope.gui.main_window import MainWindow
+
+    settings.setValue("grid/tile", "abc")
+    settings.setValue("window/geometry", "not a geometry")
+    settings.setValue("library/last_folder", 7)
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    assert window.tile_slider.value() == window.view.tile_size()
+    assert window.preferences.last_folder == ""
+    window.shutdown()

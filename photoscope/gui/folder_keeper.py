@@ -9,11 +9,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
 
 from photoscope.gui.library_dialog import choose_folder
 from photoscope.gui.pages import pictures_folder
+from photoscope.gui.preferences import Preferences
 
 if TYPE_CHECKING:
     from photoscope.api import Folder, Photoscope
@@ -32,7 +33,7 @@ class FolderKeeper(QObject):
         window: QWidget,
         api: Callable[[], Photoscope | None],
         runners: tuple[TaskRunner, TaskRunner],  # the API's, in order; the pages' (reads at idle)
-        settings: QSettings,
+        preferences: Preferences,
         index_status: IndexStatus,
         search: SearchPanel,
         status_bar: QStatusBar,
@@ -40,7 +41,7 @@ class FolderKeeper(QObject):
     ) -> None:
         super().__init__(window)
         self._window, self.api, (self.runner, self.pages_runner) = window, api, runners
-        self.settings, self.index_status, self.search = settings, index_status, search
+        self.preferences, self.index_status, self.search = preferences, index_status, search
         self.status_bar = status_bar
         self.network_in = network_in
         self.folders: list[Folder] = []
@@ -50,7 +51,7 @@ class FolderKeeper(QObject):
     def last_folder(self) -> str:
         """Where the file choosers open: the folder added last, else the Pictures folder (a folder
         gone since, a drive unplugged, is passed over: the chooser opened on its name)."""
-        places = (str(self.settings.value("library/last_folder", "") or ""), pictures_folder())
+        places = (self.preferences.last_folder, pictures_folder())
         return next((str(p) for p in places if p and os.path.isdir(p)), str(Path.home()))
 
     def choose_and_add(self) -> None:
@@ -62,7 +63,7 @@ class FolderKeeper(QObject):
         api = self.api()
         if api is None:
             return
-        self.settings.setValue("library/last_folder", str(path))
+        self.preferences.last_folder = str(path)
         self.index_status.show_text(f"Adding {path}…")
         self.runner.submit(lambda: api.add_folder(path), self._added, self._failed)
 

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
-    QByteArray,
     QModelIndex,
     QSettings,
     Qt,
@@ -53,6 +52,7 @@ from photoscope.gui.map_window import MapWindow
 from photoscope.gui.menus import SORTED_AS, build_menus
 from photoscope.gui.pages import MoreBar, Pages, UpgradeBar, WelcomePage
 from photoscope.gui.photo_drops import PhotoDropFilter
+from photoscope.gui.preferences import Preferences
 from photoscope.gui.results_model import PhotoGridModel, ResultsModel, TimelineModel
 from photoscope.gui.results_presenter import ResultsPresenter
 from photoscope.gui.results_view import MAX_TILE, MIN_TILE, ResultsView
@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Photoscope")
         self.setAcceptDrops(True)
         self.settings = settings if settings is not None else QSettings()
+        self.preferences = Preferences(self.settings)
         self.result_limit = result_limit
         self.api: Photoscope | None = None
         self.worker: IndexWorker | None = None
@@ -157,7 +158,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._build_status_bar()
         self.detail = DetailView(self.timeline, self.io, self)
-        self.actions_ = TileActions(self.grid, self.settings, self.io, self)
+        self.actions_ = TileActions(self.grid, self.preferences, self.io, self)
         self._build_controllers()
         self.unreadable_dialog: UnreadableDialog | None = None  # made when first asked for
         self.keys_dialog: KeysDialog | None = None
@@ -195,11 +196,11 @@ class MainWindow(QMainWindow):
             self.result_limit, self,
         )  # fmt: skip
         self.timeline_reader = TimelineReader(
-            self.timeline, self.browse, self.pages_runner, self.settings, api, self.search.has_query,
+            self.timeline, self.browse, self.pages_runner, self.preferences, api, self.search.has_query,
             self.search.filters, self,
         )  # fmt: skip
         self.folder_keeper = FolderKeeper(
-            self, api, (self.runner, self.pages_runner), self.settings, self.index_status, self.search,
+            self, api, (self.runner, self.pages_runner), self.preferences, self.index_status, self.search,
             status, self._network_in,
         )  # fmt: skip
 
@@ -303,21 +304,17 @@ class MainWindow(QMainWindow):
     # settings
 
     def _restore_settings(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
+        geometry, state = self.preferences.window()
+        if not (geometry is not None and self.restoreGeometry(geometry)):
             self.resize(1180, 800)
-        state = self.settings.value("window/state")
-        if isinstance(state, QByteArray):
+        if state is not None:
             self.restoreState(state)
-        tile = int(self.settings.value("grid/tile", self.view.tile_size()))  # type: ignore[call-overload]
+        tile = self.preferences.tile_size(self.view.tile_size())
         self.tile_slider.setValue(tile)
-        self._set_tile_size(tile)
+        self._set_tile_size(self.tile_slider.value())  # within the slider's range
 
     def save_settings(self) -> None:
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
-        self.settings.setValue("grid/tile", self.view.tile_size())
-        self.settings.sync()
+        self.preferences.save_window(self.saveGeometry(), self.saveState(), self.view.tile_size())
 
     # opening the library
 

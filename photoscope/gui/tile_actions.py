@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QPoint, QProcess, QSettings, Qt, Signal
+from PySide6.QtCore import QObject, QPoint, QProcess, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from photoscope.gui import desktop
+from photoscope.gui.preferences import Preferences
 from photoscope.gui.results_model import PhotoGridModel
 from photoscope.gui.results_view import ResultsView
 from photoscope.gui.tasks import TaskRunner
@@ -46,10 +47,10 @@ class TileActions(QObject):
     status_message = Signal(str)
 
     def __init__(
-        self, view: Callable[[], ResultsView], settings: QSettings, io: TaskRunner, parent: QWidget
+        self, view: Callable[[], ResultsView], preferences: Preferences, io: TaskRunner, parent: QWidget
     ) -> None:
         super().__init__(parent)
-        self.view, self.settings, self.io, self.parent_widget = view, settings, io, parent
+        self.view, self.preferences, self.io, self.parent_widget = view, preferences, io, parent
         self.open = self._action("&Open", self._open, OPEN_KEY)
         self.open_with = self._action("Open &with…", self._open_with)
         self.show_folder = self._action("Show in &folder", self._show_in_folder, SHOW_IN_FOLDER_KEY)
@@ -110,12 +111,12 @@ class TileActions(QObject):
         paths = self.paths()
         if not paths:
             return
-        program = str(self.settings.value("actions/open_with", "") or "")
+        program = self.preferences.open_with
         program, _ = QFileDialog.getOpenFileName(
             self.parent_widget, "Open with which program?", program or "/usr/bin"
         )
         if program:
-            self.settings.setValue("actions/open_with", program)
+            self.preferences.open_with = program
             if not QProcess.startDetached(program, paths):
                 self.status_message.emit(f"Could not start {program}")
 

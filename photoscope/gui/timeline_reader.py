@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QObject, QSettings, Signal
+from PySide6.QtCore import QItemSelectionModel, QObject, Signal
 
+from photoscope.gui.preferences import BROWSE_GROUP, BROWSE_SORT, Preferences
 from photoscope.gui.results_model import TimelineModel
 from photoscope.gui.results_view import ResultsView
 from photoscope.gui.tasks import TaskRunner
@@ -25,7 +26,7 @@ TIMELINE_HEAD = 500  # photos read first at launch: more than a screen holds at 
 
 
 class TimelineReader(QObject):
-    """Fills ``model`` (shown by ``view``) on ``runner`` with the order the settings choose; ``api``
+    """Fills ``model`` (shown by ``view``) on ``runner`` with the order the preferences choose; ``api``
     gives the library once it is open, ``behind_query`` whether a query's results hide the timeline,
     ``filters`` the folder and dates it is narrowed to, as a search is."""
 
@@ -38,25 +39,27 @@ class TimelineReader(QObject):
         model: TimelineModel,
         view: ResultsView,
         runner: TaskRunner,
-        settings: QSettings,
+        preferences: Preferences,
         api: Callable[[], Photoscope | None],
         behind_query: Callable[[], bool],
         filters: Callable[[], Filters],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.model, self.view, self.runner, self.settings = model, view, runner, settings
+        self.model, self.view, self.runner, self.preferences = model, view, runner, preferences
         self.api, self.behind_query, self.filters = api, behind_query, filters
         self.stale = False  # changed behind a query's results: read again when shown
 
     def options(self) -> tuple[str, str]:
         """The chosen sort ("newest", "oldest", …) and grouping ("month", …)."""
-        return str(self.settings.value("browse/sort", "newest")), str(
-            self.settings.value("browse/group", "month")
+        sort, group = (
+            self.preferences.browse_option(BROWSE_SORT, "newest"),
+            self.preferences.browse_option(BROWSE_GROUP, "month"),
         )
+        return sort, group
 
     def set_option(self, key: str, value: str) -> None:
-        self.settings.setValue(key, value)
+        self.preferences.set_browse_option(key, value)
         self.reload()
 
     def reload(self) -> None:

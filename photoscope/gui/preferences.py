@@ -1,0 +1,74 @@
+"""The window's remembered choices, typed, in one place: their keys in the settings file, their
+defaults, and what a value that does not read as one means (the default: a hand-edited or older
+file must never stop the window from opening).
+
+QSettings keeps text in an INI file on Linux (``~/.config/Photoscope/Photoscope.conf``): "grid/tile"
+read back as the string "abc" made ``int()`` fail at launch.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings
+
+LAST_FOLDER = "library/last_folder"
+OPEN_WITH = "actions/open_with"
+BROWSE_SORT = "browse/sort"
+BROWSE_GROUP = "browse/group"
+TILE = "grid/tile"
+GEOMETRY = "window/geometry"
+WINDOW_STATE = "window/state"
+
+
+class Preferences:
+    def __init__(self, settings: QSettings) -> None:
+        self.settings = settings
+
+    def _text(self, key: str, default: str = "") -> str:
+        value = self.settings.value(key, default)
+        return value if isinstance(value, str) and value else default
+
+    def _bytes(self, key: str) -> QByteArray | None:
+        value = self.settings.value(key)
+        return value if isinstance(value, QByteArray) else None
+
+    @property
+    def last_folder(self) -> str:
+        """The folder added last ("": none yet): where the file choosers open."""
+        return self._text(LAST_FOLDER)
+
+    @last_folder.setter
+    def last_folder(self, path: str) -> None:
+        self.settings.setValue(LAST_FOLDER, path)
+
+    @property
+    def open_with(self) -> str:
+        """The program "Open with…" used last ("": none yet)."""
+        return self._text(OPEN_WITH)
+
+    @open_with.setter
+    def open_with(self, program: str) -> None:
+        self.settings.setValue(OPEN_WITH, program)
+
+    def browse_option(self, key: str, default: str) -> str:
+        """The timeline's sort (``BROWSE_SORT``) or grouping (``BROWSE_GROUP``)."""
+        return self._text(key, default)
+
+    def set_browse_option(self, key: str, value: str) -> None:
+        self.settings.setValue(key, value)
+
+    def tile_size(self, default: int) -> int:
+        """The grid's tile size in pixels (``default`` when none is kept, or it is not a number)."""
+        try:
+            return int(str(self.settings.value(TILE, default)))
+        except ValueError:
+            return default
+
+    def window(self) -> tuple[QByteArray | None, QByteArray | None]:
+        """The window's geometry and its docks' state, as Qt saved them (None: none kept)."""
+        return self._bytes(GEOMETRY), self._bytes(WINDOW_STATE)
+
+    def save_window(self, geometry: QByteArray, state: QByteArray, tile: int) -> None:
+        self.settings.setValue(GEOMETRY, geometry)
+        self.settings.setValue(WINDOW_STATE, state)
+        self.settings.setValue(TILE, tile)
+        self.settings.sync()
