@@ -126,7 +126,11 @@ def test_a_query_shows_its_likely_matches_then_more_on_request(qtbot, make_windo
     assert first.data(STRENGTH_ROLE) == 1.0
     with qtbot.waitSignal(window.results_shown, timeout=5000):
         window.more_button.click()
-    assert window.results.rowCount() == 24 and not window.more_bar.isVisible()
+    assert window.results.photo_count() == 24 and not window.more_bar.isVisible()
+    # The GUI walk of stop 42: once all were shown, nothing said where the likely matches ended.
+    header = window.results.index(window.results.row_of(shown) - 1)
+    assert header.data(HEADER_ROLE) == "Weaker matches" and window.results.rowCount() == 25
+    assert window.results.row_of(shown - 1) == shown - 1  # the likely ones stay where they were
 
 
 def test_a_query_of_unknown_words_lists_nothing(qtbot, make_window, library_db) -> None:

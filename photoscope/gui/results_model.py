@@ -28,6 +28,7 @@ from PySide6.QtGui import QPixmap
 from photoscope.gui.photo_text import record_tooltip, tooltip
 from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.thumbnail_loader import ThumbnailLoader
+from photoscope.gui.wording import WEAKER_MATCHES
 
 if TYPE_CHECKING:
     from photoscope.api import Match, MonthGroup, PhotoRecord, Timeline
@@ -263,8 +264,12 @@ class ResultsModel(PhotoGridModel):
         return len(self._all) - len(self._matches)
 
     def show_more(self) -> None:
+        """Every match, the weaker ones after a header where the likely ones end (shown all in one
+        run, nothing said where they ended: the GUI walk of stop 42)."""
         if self.hidden():
-            self.set_matches(self._all, copies=self._copies)
+            likely = len(self._matches)
+            weaker = [(WEAKER_MATCHES, likely)] if likely and not self._copies else []
+            self.set_matches(self._all, groups=weaker, copies=self._copies)
 
     def matches(self) -> list[Match]:
         return list(self._matches)

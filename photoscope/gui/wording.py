@@ -357,3 +357,6 @@ def repair_failed_message(error: object) -> str:
 def unavailable_page_text(error: str) -> str:
     """The window's page for a library that cannot be opened (rich text): why, and the way out."""
     return f"{html.escape(error)}<br><br>To use another library: photoscope gui --db FILE"
+
+
+WEAKER_MATCHES = "Weaker matches"  # the header between a query's likely matches and the rest, shown all
