@@ -40,6 +40,10 @@ def test_photo_map_shows_every_photo_and_highlights_results(window: MapWindow) -
     results = window.app.search_text("a red circle", 3)
     window.highlight([m.photo.id for m in results.matches])
     assert len(window.photos._marks) == 3
+    # The GUI walk of stop 42: the frames came with nothing to say what they were.
+    assert window.frames_note.text() == "Framed: the 3 photos of the search in the main window"
+    window.highlight([])
+    assert window.frames_note.text() == ""
 
 
 def test_the_bar_fills_while_the_photos_are_laid_out(window: MapWindow) -> None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from photoscope.gui.map_view import TILE, MapPhoto, PhotoMapView, WordMapView
 from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.thumbnail_loader import load_thumbnail
+from photoscope.gui.wording import frames_note
 
 if TYPE_CHECKING:
     from photoscope.api import Layout, MapProgress, Photoscope
@@ -67,6 +68,7 @@ class MapWindow(QDialog):
         self.words = WordMapView()
         self.words.setAccessibleName("Word map")
         self.status = QLabel()  # the photo map's line
+        self.frames_note = QLabel()  # what the frames on the photo map are (the search's photos)
         self.word_status = QLabel()  # the word map's own
         self.busy = QProgressBar()
         self.busy.hide()
@@ -81,7 +83,8 @@ class MapWindow(QDialog):
         self.word_note.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.tabs = tabs = QTabWidget()
         tabs.setAccessibleName("Maps")
-        tabs.addTab(self._with_bar(self.photos, self.status, self._refresh_button()), "Photos")
+        photos = self._with_bar(self.photos, self.status, self._refresh_button(), above=self.frames_note)
+        tabs.addTab(photos, "Photos")
         tabs.addTab(
             self._with_bar(self.words, self.word_box, self.word_note, above=self.word_status), "Words"
         )
@@ -169,6 +172,7 @@ class MapWindow(QDialog):
         self._pending_highlight = list(photo_ids)
         if not self.photos.loading:
             self.photos.highlight(self._pending_highlight)
+        self.frames_note.setText(frames_note(len(self._pending_highlight)))
 
     def find_word(self) -> None:
         from photoscope.api import UnknownWordError

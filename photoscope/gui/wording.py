@@ -360,3 +360,10 @@ def unavailable_page_text(error: str) -> str:
 
 
 WEAKER_MATCHES = "Weaker matches"  # the header between a query's likely matches and the rest, shown all
+
+
+def frames_note(count: int) -> str:
+    """What the photo map's frames are: the main window's search results ("" for none)."""
+    if not count:
+        return ""
+    return f"Framed: the {plural(count, 'photo')} of the search in the main window"
