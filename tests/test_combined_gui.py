@@ -206,8 +206,21 @@ def test_back_returns_to_the_query_escape_left(qtbot, make_window, library_db) -
     search.edit.setFocus()
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)  # the box is empty: the query goes
     assert not search.terms_bar.chips
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)  # again: nothing more to leave
     window.update_back_action()
     assert window.back_action.text() == f"&Back to {composed}"
+    # From the library, a Find similar and Back from it: the query left before is still Back's.
+    timeline = window.timeline
+    qtbot.waitUntil(lambda: timeline.photo_count() > 0, timeout=20_000)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.find_similar(timeline.id_of(0), timeline.path_of(0))
+    window.update_back_action()
+    assert window.back_action.text() == "&Back to all photos"
+    window.go_back()
+    assert search.query_photo is None and not search.terms_bar.chips
+    window.update_back_action()
+    assert window.back_action.text() == f"&Back to {composed}"
+    search.edit.setFocus()
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert (
@@ -216,3 +229,14 @@ def test_back_returns_to_the_query_escape_left(qtbot, make_window, library_db) -
         == "“red” \N{MINUS SIGN} 2\N{MULTIPLICATION SIGN} “square”"
     )
     assert all(n.startswith("red_circle") for n in names(window, 3)), names(window)
+
+
+def test_a_left_query_with_a_photo_and_chips_names_both(qtbot, make_window, library_db, indexed_library) -> None:  # type: ignore[no-untyped-def]  # noqa: E501
+    """The review of stop 42: Back's label named only the chips of a query that had a photo too."""
+    window = make_window(library_db)
+    photo = str(indexed_library[2] / "red_circle_0.jpg")
+    window.search.set_photo(photo)
+    window.search.terms_bar.add(text="square", negative=True)
+    left = window.search.left_query()
+    assert left is not None and left.photo == photo
+    assert left.described == "photos like red_circle_0.jpg \N{MINUS SIGN} “square”"

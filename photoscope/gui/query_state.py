@@ -55,6 +55,8 @@ class QueryState:
         photos); None: Back has nothing to undo."""
         if self._back:
             return f"“{self._back}”"
+        if self.similar is not None:
+            return None  # Back leaves the Find similar for all photos
         return self.left.described if self.left is not None else None
 
     def go_back(self) -> str | None:

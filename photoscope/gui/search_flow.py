@@ -81,8 +81,8 @@ class SearchFlow(QObject):
         back = self.state.go_back()
         if back:
             self.search.set_text(back)
-        elif leaving_similar:  # started from the timeline: back to it
-            self.browse_all()
+        elif leaving_similar:  # started from the timeline: back to it (the Find similar is not kept)
+            self.browse_all(remember=False)
         elif left is not None:  # the query Escape (or Ctrl+Home) left, chips, signs and weights
             self.state.forget()
             self.search.restore(left)
@@ -90,10 +90,12 @@ class SearchFlow(QObject):
         else:
             self.status.showMessage(NOTHING_TO_GO_BACK_TO, 8000)
 
-    def browse_all(self) -> None:
+    def browse_all(self, remember: bool = True) -> None:
         """Leave any query: the whole library, newest first (also from what no query shows: the
-        library's copies). Back returns to the query left."""
-        left = self.search.left_query()
+        library's copies). Back returns to the query left (``remember``), else to the one before."""
+        # Not a query that is none (a second Escape) or a Find similar's (Back from it is all photos).
+        left = self.search.left_query() if remember and self.state.similar is None else None
+        left = left or self.state.left
         self.state.forget()
         self.search.clear_photo()
         self.search.terms_bar.clear()

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoscope.gui.desktop import photo_from_mime
-from photoscope.gui.term_chips import TermBar, TermKeys
+from photoscope.gui.term_chips import MINUS, TermBar, TermKeys
 from photoscope.gui.wording import (
     NO_PHOTO_PASTED,
     correctable,
@@ -376,7 +376,10 @@ class SearchPanel(QWidget):
         terms = ([QueryTerm(text=self.text())] if self.text() else []) + self.terms_bar.terms()
         photo = self.query_photo
         like = f"photos like {Path(photo).name if isinstance(photo, str) else 'the pasted image'}"
-        return LeftQuery(self.text(), photo, chips, describe_terms(terms) if terms else like)
+        words = describe_terms(terms)
+        if photo is not None and words:  # "photos like a.jpg + “red”", or a minus sign and the taken-away term
+            words = f"{like} {words if words.startswith(MINUS) else '+ ' + words}"
+        return LeftQuery(self.text(), photo, chips, words or like)
 
     def restore(self, left: LeftQuery) -> None:
         """Put a query left back: its words, photo and chips (signs, weights), quietly: the caller
