@@ -377,7 +377,7 @@ class SearchPanel(QWidget):
         photo = self.query_photo
         like = f"photos like {Path(photo).name if isinstance(photo, str) else 'the pasted image'}"
         words = describe_terms(terms)
-        if photo is not None and words:  # "photos like a.jpg + “red”", or a minus sign and the taken-away term
+        if photo is not None and words:  # "photos like a.jpg + “red”", or with a minus sign
             words = f"{like} {words if words.startswith(MINUS) else '+ ' + words}"
         return LeftQuery(self.text(), photo, chips, words or like)
 
