@@ -231,7 +231,9 @@ def test_back_returns_to_the_query_escape_left(qtbot, make_window, library_db) -
     assert all(n.startswith("red_circle") for n in names(window, 3)), names(window)
 
 
-def test_a_left_query_with_a_photo_and_chips_names_both(qtbot, make_window, library_db, indexed_library) -> None:  # type: ignore[no-untyped-def]  # noqa: E501
+def test_a_left_query_with_a_photo_and_chips_names_both(
+    qtbot, make_window, library_db, indexed_library
+) -> None:  # type: ignore[no-untyped-def]
     """The review of stop 42: Back's label named only the chips of a query that had a photo too."""
     window = make_window(library_db)
     photo = str(indexed_library[2] / "red_circle_0.jpg")

@@ -483,7 +483,7 @@ def test_the_photos_that_could_not_be_read_are_listed_with_why(
 
 
 def test_a_library_on_a_read_only_disk_is_searched_and_says_so(
-    qtbot, make_window, library_db, tmp_path
+    qtbot, make_window, library_db, tmp_path, monkeypatch
 ) -> None:
     """The CLI audit of stop 41: a library on a backup drive mounted read-only could not be opened; in
     the window, every watcher step then failed in the log while the status line said nothing."""
@@ -498,4 +498,13 @@ def test_a_library_on_a_read_only_disk_is_searched_and_says_so(
         with qtbot.waitSignal(window.results_shown, timeout=20_000):
             qtbot.keyClicks(QApplication.focusWidget(), "a blue circle")
         assert names(window, 1)[0].startswith("blue_circle_")
+        # The review of stop 42: Move to trash moved the file while its entry stayed in the index.
+        first = window.results.match_at(0).photo.path
+        window.view.setCurrentIndex(window.results.index(0))
+        asked: list[object] = []
+        monkeypatch.setattr(
+            QMessageBox, "question", lambda *a, **k: asked.append(a) or QMessageBox.StandardButton.Yes
+        )
+        window.actions_.trash.trigger()
+        assert not asked and Path(first).exists() and "read-only" in window.statusBar().currentMessage()
         window.shutdown()

@@ -64,6 +64,7 @@ from photoscope.gui.tile_actions import TileActions
 from photoscope.gui.timeline_reader import TimelineReader
 from photoscope.gui.unreadable_dialog import UnreadableDialog
 from photoscope.gui.wording import (
+    NOT_CHANGEABLE,
     OPEN_FAILED,
     NothingFound,
     back_action_text,
@@ -158,7 +159,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._build_status_bar()
         self.detail = DetailView(self.timeline, self.io, self)
-        self.actions_ = TileActions(self.grid, self.preferences, self.io, self)
+        self.actions_ = TileActions(self.grid, self.preferences, self.io, self, self._unchangeable)
         self._build_controllers()
         self.unreadable_dialog: UnreadableDialog | None = None  # made when first asked for
         self.keys_dialog: KeysDialog | None = None
@@ -435,6 +436,10 @@ class MainWindow(QMainWindow):
         self.start_background()
         self.reload_timeline()
         self._show_idle()
+
+    def _unchangeable(self) -> str | None:
+        """Why the library cannot change now (it is read-only), else None."""
+        return NOT_CHANGEABLE if self.api is not None and self.api.library_read_only else None
 
     def _network_in(self) -> bool:
         return self.worker is not None or (self.api is not None and self.api.model_ready)

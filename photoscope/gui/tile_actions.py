@@ -47,10 +47,17 @@ class TileActions(QObject):
     status_message = Signal(str)
 
     def __init__(
-        self, view: Callable[[], ResultsView], preferences: Preferences, io: TaskRunner, parent: QWidget
+        self,
+        view: Callable[[], ResultsView],
+        preferences: Preferences,
+        io: TaskRunner,
+        parent: QWidget,
+        unchangeable: Callable[[], str | None] = lambda: None,
     ) -> None:
+        """``unchangeable``: why the library cannot change now (read-only), else None."""
         super().__init__(parent)
         self.view, self.preferences, self.io, self.parent_widget = view, preferences, io, parent
+        self.unchangeable = unchangeable
         self.open = self._action("&Open", self._open, OPEN_KEY)
         self.open_with = self._action("Open &with…", self._open_with)
         self.show_folder = self._action("Show in &folder", self._show_in_folder, SHOW_IN_FOLDER_KEY)
@@ -155,6 +162,10 @@ class TileActions(QObject):
         grid = self.grid()
         found = [(grid.id_of(p), grid.path_of(p)) for p in (grid.photo_at(r) for r in self.rows())]
         if not found:
+            return
+        refused = self.unchangeable()
+        if refused is not None:  # the file would go, its entry stay: refused before anything moves
+            self.status_message.emit(refused)
             return
         one = len(found) == 1
         what = Path(found[0][1]).name if one else f"these {len(found):,} photos"

@@ -367,3 +367,9 @@ def frames_note(count: int) -> str:
     if not count:
         return ""
     return f"Framed: the {plural(count, 'photo')} of the search in the main window"
+
+
+NOT_CHANGEABLE = (
+    "This library is read-only: its photos are searched as they are, but none can leave it (nothing"
+    " was moved to the trash)"
+)
