@@ -359,3 +359,30 @@ def test_version_10_errors_are_tried_again_once(tmp_path: Path, monkeypatch: pyt
         assert lib.try_errors_again([lib.folders()[0].id]) == 1 and lib.counts().pending == 1
         lib.write_results([FailedPhoto(photo_id, 10, 1.5, "not an image", not_a_photo=True)])
         assert lib.try_errors_again([lib.folders()[0].id]) == 0  # no photo: not again
+
+
+def test_a_library_this_user_cannot_write_reads_what_its_writer_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The review of stop 42: a library this user may not write was always read as immutable, so a
+    writer beside it (its owner's app) went unseen, and its rewrites could read as damage. While the
+    writer has it open, it is read through the writer's shared memory: its changes are seen."""
+    from photoscope.library.errors import LibraryUnwritable
+
+    db = tmp_path / "library.db"
+    writer = Library(db)
+    writer.add_folder(tmp_path)
+
+    def refused(self: Library, path: Path) -> Any:  # as SQLite refuses it without write permission
+        raise LibraryUnwritable(f"{path} is read-only")
+
+    monkeypatch.setattr(Library, "_connect", refused)
+    monkeypatch.setattr(dbmod, "cannot_write", lambda path: True)
+    reader = Library(db)
+    assert reader.read_only and [f.path for f in reader.folders()] == [str(tmp_path)]
+    (tmp_path / "more").mkdir()
+    writer.remove_folder(tmp_path)
+    writer.add_folder(tmp_path / "more")
+    assert [f.path for f in reader.folders()] == [str(tmp_path / "more")]
+    reader.close()
+    writer.close()

@@ -224,12 +224,22 @@ class Library:
 
     def _connect_read_only(self) -> sqlite3.Connection | None:
         """A library on a disk or in a folder this user cannot write (a backup drive, a share mounted
-        read-only) is still searched: opened read-only. SQLite cannot make the log's shared-memory file
-        there, so the file is opened as immutable unless a log still holds changes (it would ignore
-        them); then only an existing shared-memory file lets it open. None when neither works."""
+        read-only) is still searched: opened read-only. Shared with a writer (its owner's app keeps
+        the log's shared-memory file there), SQLite reads it through that file, as a reader beside the
+        writer. Else it cannot make that file there, and opens the file as immutable: nobody writes
+        it now, and reading it so would ignore a log that still holds changes (then nothing opens
+        it). None when neither works."""
+        uri = f"{self.path.resolve().as_uri()}?mode=ro"
         wal = Path(f"{self.path}-wal")
-        pending_log = wal.exists() and wal.stat().st_size > 0
-        uri = f"{self.path.resolve().as_uri()}?mode=ro" + ("" if pending_log else "&immutable=1")
+        quiet = not (wal.exists() and wal.stat().st_size > 0)
+        for attempt in (uri, f"{uri}&immutable=1") if quiet else (uri,):
+            conn = self._try_read_only(attempt)
+            if conn is not None:
+                self.read_only = True
+                return conn
+        return None
+
+    def _try_read_only(self, uri: str) -> sqlite3.Connection | None:
         try:
             conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
         except sqlite3.Error:
@@ -249,7 +259,6 @@ class Library:
         except LibraryError:
             conn.close()
             raise
-        self.read_only = True
         return conn
 
     def _refuse_foreign(self, conn: sqlite3.Connection) -> None:
