@@ -8,7 +8,9 @@ Usage::
 
 Search offers spelling suggestions for a word it does not know ("dgo": "dog"). A real word it does
 not know is no misspelling: "oak" was offered "jak", "oar" and "yak", one letter away. With this
-list, such a word is said to be unknown and nothing is offered (``network.lexicon.is_english_word``).
+list, such a word is offered only a word the captions use often one slip away ("tress": "trees"),
+else it is said to be unknown (``network.lexicon.is_english_word``). Names ("Paris"), abbreviations
+("WTO") and two-letter words are left out: they hid typos ("wto" for "two", "fo" for "for").
 """
 
 from __future__ import annotations
@@ -22,17 +24,24 @@ from photoscope.network.lexicon import ENGLISH_WORDS_RESOURCE
 
 POSES = ("noun", "verb", "adj", "adv")
 WORD = re.compile(r"[a-z]+")
+SHORTEST = 3  # two letters are mostly abbreviations ("ca", "gm") and slips of common words ("fo", "si")
 
 
 def wordnet_words(folder: Path) -> set[str]:
+    """The word forms WordNet writes in lower case in some synset (not only as a name, "Paris", or
+    an abbreviation, "WTO"), and the irregular forms of its exception lists, of ``SHORTEST`` letters
+    or more."""
     words: set[str] = set()
     for pos in POSES:
-        for line in (folder / f"index.{pos}").read_text(encoding="utf-8").splitlines():
-            if not line.startswith(" "):  # the licence's lines start with spaces
-                words.add(line.split(" ", 1)[0])
+        for line in (folder / f"data.{pos}").read_text(encoding="utf-8").splitlines():
+            if line.startswith(" "):  # the licence's lines start with spaces
+                continue
+            fields = line.split(" ")
+            count = int(fields[3], 16)
+            words.update(fields[4 + 2 * i].split("(")[0] for i in range(count))  # "ace(a)": its marker off
         for line in (folder / f"{pos}.exc").read_text(encoding="utf-8").splitlines():
             words.update(line.split())  # "geese goose": both
-    return {w for w in words if WORD.fullmatch(w)}
+    return {w for w in words if WORD.fullmatch(w) and len(w) >= SHORTEST}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,6 +29,10 @@ _ENDINGS = (
     ("s", ""), ("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("shes", "sh"), ("men", "man"),
     ("ies", "y"), ("es", ""),
 )  # fmt: skip
+MIN_STEM = 3  # "dgs" is no "dg" (decigram, left out) + "s"
+# A real word the model does not know is still offered a word one slip away among this many of the
+# most used ("tress": "trees", "beachs": "beach"), as a typo of a common word more likely than not.
+FREQUENT_SLIPS = 1000
 SUGGESTION_CUTOFF = 0.75  # difflib similarity above which a known word is offered for a misspelt one
 WORD_MIN_COUNT = 20  # training count below which a word's embedding has had too few updates to mean much
 # The decoder's output word vectors (each scores the next word by a dot product with the decoder's
@@ -63,9 +67,11 @@ class Speller:
                 self._ends.setdefault(key, []).append(at)
 
     def suggest(self, word: str, limit: int = 3) -> tuple[str, ...]:
-        if is_english_word(word):
-            return ()  # a word the model does not know, not a misspelling: "oak" is not "oar" or "yak"
-        slips = [self.known[at] for at in self._slip_candidates(word) if _one_slip(word, self.known[at])]
+        candidates = self._slip_candidates(word)
+        if is_english_word(word):  # not a misspelling: "oak" is not "oar" or "yak", unless of a common word
+            frequent = (self.known[at] for at in candidates if at < FREQUENT_SLIPS)
+            return tuple(w for w in frequent if _one_slip(word, w))[:limit]
+        slips = [self.known[at] for at in candidates if _one_slip(word, self.known[at])]
         # Words within a quarter of its length: difflib's 0.75 reaches a little further ("skatebord"
         # to "skateboarders"), rarely the word meant.
         spread = max(2, len(word) // 4)
@@ -106,7 +112,9 @@ def is_english_word(word: str) -> bool:
     if word in words:
         return True
     return any(
-        word.endswith(end) and len(word) > len(end) + 1 and word[: len(word) - len(end)] + base in words
+        word.endswith(end)
+        and len(word) - len(end) >= MIN_STEM
+        and word[: len(word) - len(end)] + base in words
         for end, base in _ENDINGS
     )
 
