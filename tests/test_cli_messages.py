@@ -623,6 +623,14 @@ def test_a_dataset_that_is_not_one_is_bad_usage(capsys: pytest.CaptureFixture[st
     (tmp_path / "captions.tsv").write_bytes("image\tcaption\nx.jpg\tun caf\xe9\n".encode("latin-1"))
     code, _, err = run(capsys, "evaluate", "captions", "--data", str(tmp_path))
     assert code == EXIT["usage"] and "is not UTF-8 text" in one_clean_line(err)
+    assert "(line 2)" in err  # where the byte is, not its place in a chunk of the file
     (tmp_path / "captions.tsv").write_text("file\ttext\nx.jpg\ta dog\n", encoding="utf-8")
     code, _, err = run(capsys, "train", "--data", str(tmp_path), "--out", str(tmp_path / "out"))
-    assert code == EXIT["usage"] and "has no 'image' column" in one_clean_line(err)
+    assert code == EXIT["usage"] and "names no image and caption columns" in one_clean_line(err)
+    # The review of stop 42: a line without its tab, and no split files, were unexpected errors (70).
+    (tmp_path / "captions.tsv").write_text("image\tcaption\nx.jpg\ta dog\ny.jpg a cat\n", encoding="utf-8")
+    code, _, err = run(capsys, "train", "--data", str(tmp_path), "--out", str(tmp_path / "out"))
+    assert code == EXIT["usage"] and "line 3: an image and its caption" in one_clean_line(err)
+    (tmp_path / "captions.tsv").write_text("image\tcaption\nx.jpg\ta dog\n", encoding="utf-8")
+    code, _, err = run(capsys, "train", "--data", str(tmp_path), "--out", str(tmp_path / "out"))
+    assert code == EXIT["usage"] and "needs train.txt and val.txt" in one_clean_line(err)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,18 +23,23 @@ class CaptionDataset:
         table = root / "captions.tsv"
         if not table.is_file():
             raise BadInputFile(f"{root} is not a caption dataset: {table} is missing")
-        captions: dict[str, list[str]] = defaultdict(list)
+        data = table.read_bytes()
         try:
-            with table.open(newline="", encoding="utf-8") as f:
-                for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
-                    captions[row["image"]].append(row["caption"])
+            text = data.decode("utf-8")
         except UnicodeDecodeError as error:
-            raise BadInputFile(f"{table} is not UTF-8 text (byte {error.start}): save it as UTF-8") from error
-        except KeyError as error:
-            raise BadInputFile(
-                f"{table} has no {error} column: its first line names the columns, image and caption, "
-                "separated by a tab"
-            ) from error
+            line = data[: error.start].count(b"\n") + 1
+            raise BadInputFile(f"{table} is not UTF-8 text (line {line}): save it as UTF-8") from error
+        captions: dict[str, list[str]] = defaultdict(list)
+        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter="\t", quoting=csv.QUOTE_NONE)
+        if not {"image", "caption"} <= set(reader.fieldnames or ()):
+            raise BadInputFile(f"{table}: its first line names no image and caption columns (tab-separated)")
+        for row in reader:
+            image, caption = row["image"], row["caption"]
+            if not image or caption is None:  # a line without its tab
+                raise BadInputFile(
+                    f"{table}, line {reader.line_num}: an image and its caption (tab-separated)"
+                )
+            captions[image].append(caption)
         return cls(root, tuple(sorted(captions)), dict(captions))
 
     def split(self, name: str) -> list[str]:

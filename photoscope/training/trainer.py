@@ -22,6 +22,7 @@ import torch
 import torch.nn.functional as F
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
+from photoscope.config import BadInputFile
 from photoscope.network.bundle import DEFAULT_ENCODER
 from photoscope.network.caption_network import CaptionNetwork, NetworkConfig, NetworkShape
 from photoscope.network.decoding import Choice, pad_batch, teacher_inputs
@@ -105,7 +106,9 @@ class Trainer:
         self.train_names = [n for s in config.train_splits for n in self.data.split(s)]
         self.val_names = self.data.split("val")
         if not self.train_names or not self.val_names:
-            raise ValueError(f"{data_dir} needs train.txt and val.txt split files")
+            raise BadInputFile(
+                f"{data_dir} needs train.txt and val.txt split files (photo names, one a line)"
+            )
         captions = (c for n in self.train_names for c in self.data.captions[n])
         self.vocab = Vocabulary.build(captions, config.min_count)
         torch.manual_seed(config.seed)
