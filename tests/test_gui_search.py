@@ -225,6 +225,10 @@ def test_a_photo_path_typed_or_pasted_as_text_searches_by_that_photo(
     press(qtbot, Qt.Key.Key_Return)
     assert window.search.query_photo is None
     assert window.search.message.text() == f"There is no photo at {gone}: check the path."
+    window.search.edit.clear()
+    qtbot.keyClicks(QApplication.focusWidget(), str(tmp_path))
+    press(qtbot, Qt.Key.Key_Return)
+    assert window.search.message.text().startswith(f"{tmp_path} is a folder: choose it in the folder filter")
     QGuiApplication.clipboard().setText("a red square")
     press(qtbot, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert window.search.message.text() == (

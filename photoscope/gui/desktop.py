@@ -70,8 +70,9 @@ def copy_path(path: str) -> None:
     QGuiApplication.clipboard().setMimeData(mime)
 
 
-def photo_from_mime(mime: QMimeData | None) -> str | QImage | None:
-    """The photo a drop or a paste carries: a local photo file's path, or image data."""
+def photo_from_mime(mime: QMimeData | None, text: bool = False) -> str | QImage | None:
+    """The photo a drop or a paste carries: a local photo file's path, or image data; with ``text``
+    (a paste, not a drag's every move: it looks at the disk), a photo's path written as text."""
     if mime is None:
         return None
     if mime.hasUrls():
@@ -82,7 +83,7 @@ def photo_from_mime(mime: QMimeData | None) -> str | QImage | None:
         image = mime.imageData()
         if isinstance(image, QImage) and not image.isNull():
             return image
-    if mime.hasText():  # a path copied from a terminal or as text: the file it names, if a photo
+    if text and mime.hasText():  # a path copied from a terminal or as text: the file, if a photo
         from photoscope.api import is_photo_file, typed_path  # loaded by the time a photo is pasted
 
         path = typed_path(mime.text())

@@ -287,19 +287,21 @@ class SearchPanel(QWidget):
         self.text_query.emit(self.text())
 
     def _text_names_a_file(self, typing: bool) -> bool:
-        """A photo's path or file URL, typed or pasted as text, searches by that photo: its words
-        ("tmp", "home") said nothing of it. A path to no photo is said on Enter (typing, it may
-        not be whole yet)."""
+        """A photo's path or file URL, typed or pasted as text, searches by that photo on Enter (its
+        words, "tmp", "home", said nothing of it; typing, it may not be whole yet, and the disk is
+        not looked at on the window's thread for every pause). A path to no photo is said."""
         from photoscope.api import is_photo_file, typed_path  # loaded by the time a query is read
 
         path = typed_path(self.text())
         if path is None:
             return False
+        if typing:  # the pause after typing: looked at once Enter says the path is whole
+            return True
         if is_photo_file(path):
             self._clear_text_quietly()
             self._use_photo(str(path))
-        elif not typing:
-            self.show_message(no_photo_at(str(path)))
+        else:
+            self.show_message(no_photo_at(str(path), path.is_dir()))
         return True
 
     def _text_changed(self, text: str) -> None:
@@ -348,7 +350,7 @@ class SearchPanel(QWidget):
         return had
 
     def clipboard_photo(self) -> PhotoQuery | None:
-        return photo_from_mime(QGuiApplication.clipboard().mimeData())
+        return photo_from_mime(QGuiApplication.clipboard().mimeData(), text=True)
 
     def paste_photo(self) -> bool:
         """Search by the clipboard's photo (a term of the query there is); say so when it holds none."""

@@ -323,8 +323,10 @@ NO_PHOTO_PASTED = (
 )
 
 
-def no_photo_at(path: str) -> str:
-    """A path typed or pasted in the search box that names no photo file."""
+def no_photo_at(path: str, folder: bool = False) -> str:
+    """A path typed or pasted in the search box that names no photo file (``folder``: a folder)."""
+    if folder:
+        return f"{path} is a folder: choose it in the folder filter to search its photos."
     return f"There is no photo at {path}: check the path."
 
 
