@@ -12,7 +12,7 @@ import pytest
 
 
 @contextmanager
-def small_tmpfs(where: Path, size: str = "2m", read_only: bool = False) -> Iterator[Path]:
+def small_tmpfs(where: Path, size: str = "2m") -> Iterator[Path]:
     if os.geteuid() != 0:
         pytest.skip("mounting a tmpfs needs root")
     where.mkdir(parents=True, exist_ok=True)

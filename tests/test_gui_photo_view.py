@@ -151,7 +151,13 @@ def test_the_photo_view_says_when_its_photo_was_deleted(
     assert detail.note.text() == f"Its file was deleted or moved: {gone}"
     assert not detail.open_button.isEnabled() and not detail.folder_button.isEnabled()
     assert detail.copy_button.isEnabled()
-    assert detail.next_button.isEnabled() or detail.previous_button.isEnabled()
+    # Next goes to the photo now in its place (the timeline read again without it), Previous before it.
+    assert detail.next_button.isEnabled() == (photo < window.timeline.photo_count())
+    assert detail.previous_button.isEnabled() == (photo > 0)
+    if photo < window.timeline.photo_count():
+        after = window.timeline.path_of(photo)
+        detail.next_button.click()
+        assert detail.path() == after and detail.open_button.isEnabled() and not detail.note.isVisible()
 
 
 def test_the_photo_view_says_when_the_file_is_missing(
