@@ -507,4 +507,12 @@ def test_a_library_on_a_read_only_disk_is_searched_and_says_so(
         )
         window.actions_.trash.trigger()
         assert not asked and Path(first).exists() and "read-only" in window.statusBar().currentMessage()
+        window.show_library()  # its folders shown, none of its changes offered
+        dialog = window.library_dialog
+        qtbot.waitUntil(lambda: dialog.note.text().startswith("Read-only library:"), timeout=10_000)
+        dialog.tree.setCurrentItem(dialog.tree.topLevelItem(0))
+        assert dialog.tree.topLevelItemCount() == 1 and not dialog.add_button.isEnabled()
+        assert not dialog.remove_button.isEnabled() and not any(
+            b.isEnabled() for b in dialog.exclusions.buttons
+        )
         window.shutdown()

@@ -28,8 +28,8 @@ class ExclusionButtons:
         self.subfolder_button.clicked.connect(self._exclude_subfolder)
         self.pattern_button.clicked.connect(self._exclude_pattern)
         self.buttons = [self.subfolder_button, self.pattern_button]
-        dialog.tree.itemSelectionChanged.connect(self._selection_changed)
-        self._selection_changed()
+        dialog.tree.itemSelectionChanged.connect(self.selection_changed)
+        self.selection_changed()
         self.hidden_box = QCheckBox("Index &hidden folders and files")
         self.hidden_box.setToolTip(
             "Folders and files whose name starts with a dot (.thumbnails, .trash) are left out unless"
@@ -77,9 +77,9 @@ class ExclusionButtons:
         item = items[0].parent() or items[0]
         return str(item.data(0, Qt.ItemDataRole.UserRole))
 
-    def _selection_changed(self) -> None:
+    def selection_changed(self) -> None:
         for button in self.buttons:
-            button.setEnabled(self._folder() is not None)
+            button.setEnabled(self.dialog.changeable and self._folder() is not None)
 
     def include_selected(self, item: QTreeWidgetItem, api: Photoscope) -> bool:
         """Remove on a rule: drop it (its photos come back). False if ``item`` is not a rule."""

@@ -25,7 +25,13 @@ from PySide6.QtWidgets import (
 from photoscope.gui.exclusion_rules import ExclusionButtons
 from photoscope.gui.index_status import describe_counts
 from photoscope.gui.tasks import TaskRunner
-from photoscope.gui.wording import OFFLINE_WAY_OUT, RULE_BACK, change_note, folder_indexing_note
+from photoscope.gui.wording import (
+    OFFLINE_WAY_OUT,
+    READ_ONLY_LIBRARY,
+    RULE_BACK,
+    change_note,
+    folder_indexing_note,
+)
 
 if TYPE_CHECKING:
     from photoscope.api import ExclusionRule, Folder, PhotoCounts, Photoscope
@@ -68,8 +74,9 @@ class LibraryDialog(QDialog):
         self.remove_button.setEnabled(False)
         self.add_button.clicked.connect(self.add_requested)
         self.remove_button.clicked.connect(self._remove_selected)
+        self.changeable = True  # False for a read-only library: nothing here may change it
         self.tree.itemSelectionChanged.connect(
-            lambda: self.remove_button.setEnabled(bool(self.tree.selectedItems()))
+            lambda: self.remove_button.setEnabled(self.changeable and bool(self.tree.selectedItems()))
         )
         self.exclusions = ExclusionButtons(self)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -90,14 +97,21 @@ class LibraryDialog(QDialog):
         api = self.api()
         if api is not None:
             self.runner.submit(
-                lambda: (api.folders(), api.status(), api.exclusion_rules(), api.indexes_hidden()),
+                lambda: (
+                    api.folders(),
+                    api.status(),
+                    api.exclusion_rules(),
+                    api.indexes_hidden(),
+                    api.library_read_only,
+                ),
                 self._show,
                 key="library-dialog",
             )
 
-    def _show(self, result: tuple[list[Folder], PhotoCounts, list[ExclusionRule], bool]) -> None:
-        folders, counts, rules, hidden = result
+    def _show(self, result: tuple[list[Folder], PhotoCounts, list[ExclusionRule], bool, bool]) -> None:
+        folders, counts, rules, hidden, read_only = result
         self.exclusions.show_hidden(hidden)
+        self._show_changeable(not read_only)
         chosen = [item.data(0, Qt.ItemDataRole.UserRole) for item in self.tree.selectedItems()]
         if self._choose is not None:
             chosen, self._choose = [self._choose], None
@@ -121,6 +135,16 @@ class LibraryDialog(QDialog):
         if self._indexing is not None and scanned and not counts.pending:
             self.note.setText(folder_indexing_note(self._indexing, done=True))
             self._indexing = None
+
+    def _show_changeable(self, changeable: bool) -> None:
+        """A read-only library's folders and rules are shown, and said to be unchangeable."""
+        self.changeable = changeable
+        self.add_button.setEnabled(changeable)
+        self.exclusions.hidden_box.setEnabled(changeable)
+        self.remove_button.setEnabled(changeable and bool(self.tree.selectedItems()))
+        self.exclusions.selection_changed()
+        if not changeable:
+            self.note.setText(f"Read-only library: {READ_ONLY_LIBRARY}.")
 
     def folder_added(self, path: str, note: str) -> None:
         """A folder was added (here or from the File menu): it is the one chosen, and the note
