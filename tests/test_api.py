@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from synthetic import shape_photo
 
-from photoscope.api import Filters, IndexOptions, Photoscope
+from photoscope.api import Filters, IndexOptions, Photoscope, QueryTerm
 from photoscope.network import torch_threads
 
 EXIF_IFD, DATE_TAKEN = 0x8769, 36867
@@ -118,3 +118,28 @@ def test_a_timeline_without_some_photos_shrinks_its_groups_and_drops_empty_ones(
     assert left.ids.tolist() == [10, 13, 14] and left.paths == ["/p/10.jpg", "/p/13.jpg", "/p/14.jpg"]
     assert left.mtimes == [10.0, 13.0, 14.0]
     assert left.groups == [MonthGroup("May", 0, 1), MonthGroup("March", 1, 2)]
+
+
+def test_which_matches_are_likely_does_not_depend_on_how_many_are_listed(
+    shapes_library_db: tuple[Path, Path], trained_tiny: Path, tmp_path: Path
+) -> None:
+    """The CLI walk of stop 42: `search "a dog" -n 5` called 2 photos likely, -n 20 4 and -n 60 18,
+    and one photo's strength went 0.69, 0.90, 0.95: the rule read only the rows asked for."""
+    import shutil
+
+    db = tmp_path / "library.db"
+    shutil.copy(shapes_library_db[0], db)
+    with torch_threads(1), Photoscope(db, trained_tiny) as app:
+        for ask in (
+            lambda n: app.search_text("a red circle", n),
+            lambda n: app.search_terms(
+                [QueryTerm(text="a red circle"), QueryTerm(text="blue", negative=True)], n
+            ),
+            lambda n: app.similar_to(app.search_text("a red circle", 1).matches[0].photo.id, n),
+        ):
+            wide = ask(24)
+            for n in (2, 5, 12):
+                few = ask(n)
+                assert [m.photo.id for m in few.matches] == [m.photo.id for m in wide.matches][:n]
+                assert few.relevant == min(wide.relevant, n)
+                assert [m.strength for m in few.matches] == [m.strength for m in wide.matches][:n]

@@ -34,7 +34,7 @@ def test_search_json_and_paths_only_are_pipeable(shapes_library_db, trained_tiny
     assert all(Path(r["path"]).name.startswith("blue square") for r in rows)
     assert rows[0]["score"] >= rows[1]["score"] and rows[0]["likely"] and rows[0]["strength"] == 1.0
     # which are likely matches, as the window counts them (the honest-results walk: nothing said it)
-    _, out, err = run(capsys, "search", "a blue square", "-n", "20", "--json", *common)
+    _, out, err = run(capsys, "search", "a blue square", "-n", "24", "--json", *common)  # the library
     rows = [json.loads(line) for line in out.splitlines()]
     likely = [r["likely"] for r in rows]
     assert likely[0] and not likely[-1] and likely == sorted(likely, reverse=True)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 KNEE_SPAN = 200  # the knee is sought among this many best scores
+# Which matches are likely, and how strongly each matches, is read from this many best scores however
+# many are listed: read from the rows asked for, `search -n 5` called 2 photos likely and -n 60 18.
+POOL = KNEE_SPAN
 MIN_BLOCK = 8  # a block of best scores above a cliff is searched on its own from this size
 
 
@@ -16,22 +19,24 @@ def relevance(scores: Sequence[float], copies: int = 0) -> tuple[int, list[float
     the rest, among that block) relevant are those in the upper half between the typical score (the
     median) and the best, and at least those before the knee of the curve (the point furthest below
     the chord from the best to the last, Kneedle); at least one, and at least the ``copies``.
-    Strength is the score's place between the median of all the scores given (below 8 scores, a step
-    under the last) and the best: 1 for the best, 0 at or below the median; rank-based within one
+    Strength is the score's place between the median of the best ``POOL`` scores given (below 8, a
+    step under the last) and the best: 1 for the best, 0 at or below the median; rank-based within one
     query, so text and photo queries read alike.
     """
     import numpy as np  # here, not at the top: the api package loads without NumPy (`status` skips it)
 
     s = np.asarray(scores, dtype=np.float64)
-    n = len(s)
-    if n == 0:
+    if len(s) == 0:
         return 0, []
+    pool = s[:POOL]  # the curve read, whatever is listed beyond it
+    n = len(pool)
     # A short list (a concept query lists only the photos that may show it) has no typical score:
     # its floor is one step below its last, at the list's mean spacing, so its last photo is no
     # "0 % match" (two hammers read 100 % and 0 %).
-    floor = float(np.median(s)) if n >= 8 else float(s[-1]) - (float(s[0]) - float(s[-1])) / max(1, n - 1)
+    last = float(pool[-1])
+    floor = float(np.median(pool)) if n >= 8 else last - (float(pool[0]) - last) / max(1, n - 1)
     span = float(s[0]) - floor
-    strength = [float(v) for v in (np.clip((s - floor) / span, 0.0, 1.0) if span > 1e-9 else np.ones(n))]
+    strength = [float(v) for v in (np.clip((s - floor) / span, 0.0, 1.0) if span > 1e-9 else np.ones(len(s)))]
     top = s[: min(n, KNEE_SPAN)]
     if len(top) > 2:
         cliff = int(np.argmax(top[:-1] - top[1:])) + 1  # the end of the block above the largest drop

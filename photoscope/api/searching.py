@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from photoscope.api.core import Core
-from photoscope.api.scoring import relevance
+from photoscope.api.scoring import POOL, relevance
 from photoscope.api.types import Filters, Match, QueryTerm, Results
 from photoscope.library.fs import normalize_path
 from photoscope.search.negation import split_negations
@@ -112,6 +112,7 @@ class Searching(Core):
             return None
         model, store = found
         allowed = self._allowed(filters)
+        wanted, limit = limit, _pool(limit)
         searcher = Searcher(
             plain=lambda: quick_text_search(model, store, text, limit, allowed),
             unknown=lambda: unknown_words(model.query_words(text), model.suggest),
@@ -124,7 +125,7 @@ class Searching(Core):
             return Results([], result.unknown_words)
         # no subtraction here: at least not the photos whose caption says what is left out
         results = self._results(result, filters, leave_out=negated.taken_away)
-        return replace(results, taken_away=negated.taken_away)
+        return _cut(replace(results, taken_away=negated.taken_away), wanted, filters)
 
     def prepare_quick_search(self) -> bool:
         """Open what a description's quick answer needs (the text model, the concept words, the
@@ -182,8 +183,8 @@ class Searching(Core):
     ) -> Results:
         terms, taken_away = _negations_apart([QueryTerm(text=text)])
         if taken_away:  # "a dog without a ball": "a dog" - "ball"
-            return self._search_combined(terms, taken_away, limit, filters)
-        return self._search_words(text, limit, filters, options)
+            return _cut(self._search_combined(terms, taken_away, _pool(limit), filters), limit, filters)
+        return _cut(self._search_words(text, _pool(limit), filters, options), limit, filters)
 
     def _search_words(
         self, text: str, limit: int, filters: Filters | None, options: TextSearchOptions | None = None
@@ -236,14 +237,14 @@ class Searching(Core):
         exclude = self._library_ids_of(photo)
         allowed = self._allowed(filters)
         with self._store_lock:
-            result = self.engine.search_vector(feature, limit, allowed, exclude)
-        return self._results(result, filters)
+            result = self.engine.search_vector(feature, _pool(limit), allowed, exclude)
+        return _cut(self._results(result, filters), limit, filters)
 
     def similar_to(self, photo_id: int, limit: int = 50, filters: Filters | None = None) -> Results:
         allowed = self._allowed(filters)
         with self._store_lock:
-            result = self.engine.search_similar_to(photo_id, limit, allowed)
-        return self._results(result, filters)
+            result = self.engine.search_similar_to(photo_id, _pool(limit), allowed)
+        return _cut(self._results(result, filters), limit, filters)
 
     def search_terms(
         self, terms: Sequence[QueryTerm], limit: int = 50, filters: Filters | None = None
@@ -252,7 +253,7 @@ class Searching(Core):
         (``photoscope.search.combine``). One added text alone is ``search_text``, one photo alone
         ``search_photo``; the query's own library photos are left out."""
         terms, taken_away = _negations_apart(terms)
-        return self._search_combined(terms, taken_away, limit, filters)
+        return _cut(self._search_combined(terms, taken_away, _pool(limit), filters), limit, filters)
 
     def _search_combined(
         self, terms: Sequence[QueryTerm], taken_away: tuple[str, ...], limit: int, filters: Filters | None
@@ -476,6 +477,27 @@ def _tokens(text: str) -> list[str]:
     from photoscope.search.path_words import tokens
 
     return tokens(text)
+
+
+def _pool(limit: int) -> int:
+    """How many matches a search reads: ``limit``, and at least ``scoring.POOL``, so which are likely
+    and how strongly each matches do not change with how many are listed (``_cut``)."""
+    return max(limit, POOL)
+
+
+def _cut(results: Results, limit: int, filters: Filters | None) -> Results:
+    """The first ``limit`` of a search's ``_pool`` of matches, with the counts that describe them."""
+    if len(results.matches) <= limit:
+        return results
+    matches = results.matches[:limit]
+    dated = filters is not None and (filters.taken_from is not None or filters.taken_to is not None)
+    return replace(
+        results,
+        matches=matches,
+        relevant=min(results.relevant, limit),
+        undated=sum(1 for m in matches if m.photo.taken_at is None) if dated else 0,
+        by_name=min(results.by_name, limit),
+    )
 
 
 def _relevance(hits: Sequence[Hit], copies: int, named: frozenset[int]) -> tuple[int, list[float]]:
