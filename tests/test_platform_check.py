@@ -98,3 +98,18 @@ def test_gui_command_exits_2_naming_what_is_missing_without_starting_qt(
     assert "sudo apt install libxcb-cursor0 " in err
     assert "sudo dnf install xcb-util-cursor " in err
     assert "Traceback" not in err
+
+
+def test_gui_command_without_a_display_exits_2_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The CLI walk of stop 42: `photoscope` over SSH (no DISPLAY) let Qt abort, exit 134, in Qt's
+    words about xcb plugins."""
+    monkeypatch.setattr(sys, "platform", "linux")
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", platform_check.SKIP_VARIABLE):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setitem(sys.modules, "photoscope.gui.app", None)  # importing the Qt app would fail
+    assert cli.main(["gui"]) == 2
+    _, err = capsys.readouterr()
+    assert err.count("\n") == 1 and "no display to open the window on" in err and "photoscope --help" in err
+    assert check({"WAYLAND_DISPLAY": "wayland-0"}, loader_without()) is None

@@ -146,7 +146,24 @@ def missing_message(missing: Sequence[SystemLibrary]) -> str:
     )
 
 
+NO_DISPLAY = (
+    "photoscope: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset, as over"
+    " SSH): use the command line (`photoscope --help`), or run it in a desktop session"
+)
+
+
+def has_display(environ: Mapping[str, str], platform: str | None = None) -> bool:
+    """Whether a window can open here: on Linux, an X or Wayland display (or a Qt platform chosen,
+    such as "offscreen"); Qt aborted without one (exit 134, no word of ours)."""
+    if not (platform or sys.platform).startswith("linux"):
+        return True
+    return any(environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
 def check(environ: Mapping[str, str] | None = None, loader: Loader | None = None) -> str | None:
-    """The message to print if Qt cannot start here for want of system libraries, else None."""
+    """The message to print if Qt cannot start here (no display, or system libraries missing),
+    else None."""
+    if not has_display(os.environ if environ is None else environ):
+        return NO_DISPLAY
     missing = missing_libraries(environ, loader)
     return missing_message(missing) if missing else None
