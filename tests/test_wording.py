@@ -133,3 +133,16 @@ def test_a_real_word_the_model_does_not_know_is_offered_no_spelling() -> None:
     assert all(is_english_word(w) for w in ("oak", "oaks", "geese", "churches", "espresso", "tress"))
     assert not any(is_english_word(w) for w in ("dgo", "runing", "bycicle", "qwzx", "poeple", "wto", "paris"))
     assert not any(is_english_word(w) for w in ("fo", "si", "dgs"))  # two letters: slips, not words
+
+
+def test_the_command_line_counts_one_as_one() -> None:
+    """The CLI walk of stop 42: "1 errors", "could not index 1 photos", "1 photo found: it waits to
+    be indexed (`photoscope index` indexes them now …)"."""
+    from photoscope.api import PhotoCounts, ScanReport
+    from photoscope.commands.exclude import came_back
+    from photoscope.commands.index import _counts_line
+
+    assert _counts_line(PhotoCounts(indexed=3, pending=0, error=1)) == "3 indexed, 0 pending, 1 error"
+    report = ScanReport(added=[7])
+    said = came_back(report, "found")
+    assert said.startswith("1 photo found: it waits to be indexed (`photoscope index` indexes it now")

@@ -69,10 +69,10 @@ def came_back(report: ScanReport, how: str = "back") -> str:
     waiting = len(report.added) - report.restored
     if not waiting:
         return f"{plural(len(report.added), 'photo')} back in the index"
-    wait = "it waits" if waiting == 1 else "they wait"
+    it, wait = ("it", "it waits") if waiting == 1 else ("them", "they wait")
     return (
         f"{plural(len(report.added), 'photo')} {how}: {wait} to be indexed"
-        " (`photoscope index` indexes them now, a running app or `index --watch` as soon as it sees them)"
+        f" (`photoscope index` indexes {it} now, a running app or `index --watch` as soon as it sees {it})"
     )
 
 

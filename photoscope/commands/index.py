@@ -228,7 +228,7 @@ def _watch(app: Photoscope, args: argparse.Namespace) -> int:
 
     def done(p: IndexProgress) -> None:
         if p.done == p.total:
-            print(f"indexed {plural(p.indexed, 'photo')}, {p.errors} errors", flush=True)
+            print(f"indexed {plural(p.indexed, 'photo')}, {plural(p.errors, 'error')}", flush=True)
 
     print("watching for changes; press Ctrl-C to stop", flush=True)
     # The scan above was the catch-up, and the folders have been watched since before it.
@@ -342,7 +342,7 @@ def status(args: argparse.Namespace) -> int:
             )
         errors = app.errors(None if args.all else 20)
         if errors:
-            print(f"could not index {counts.error} photos:")
+            print(f"could not index {plural(counts.error, 'photo')}:")
             for path, reason in errors:
                 print(f"  {path}: {reason}")
             if counts.error > len(errors):
@@ -358,7 +358,7 @@ def status(args: argparse.Namespace) -> int:
 
 
 def _counts_line(counts: PhotoCounts) -> str:
-    return f"{counts.indexed} indexed, {counts.pending} pending, {counts.error} errors"
+    return f"{counts.indexed} indexed, {counts.pending} pending, {plural(counts.error, 'error')}"
 
 
 def register(sub: Any) -> None:

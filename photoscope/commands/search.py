@@ -127,7 +127,8 @@ def _print(
     _note_likely(results)
     if escaped:
         print(
-            f"note: {escaped} paths hold control or bidi characters and are shown escaped; "
+            f"note: {plural(escaped, 'path')} {'holds' if escaped == 1 else 'hold'} control or bidi"
+            " characters, shown escaped; "
             "--null prints them exactly",
             file=sys.stderr,
         )
