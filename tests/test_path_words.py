@@ -342,3 +342,18 @@ def test_another_process_indexing_during_a_named_search_without_something_breaks
         monkeypatch.setattr(combine.CombinedRanker, "rank", rank_while_another_indexes)
         found = app.search_text("kitchen without square", 4)
     assert found.matches and all("/kitchen/" in m.photo.path for m in found.matches)
+
+
+# Camera-named files, as a phone or a camera names them.
+camera_library = _library("camera", ("dcim",), lambda c, s, i: f"IMG_{2040 + i}_{c}.jpg", 40)
+
+
+def test_a_file_name_asked_for_is_found_with_no_word_said_unknown(
+    camera_library: tuple[Photoscope, Path],
+) -> None:
+    """The CLI walk of stop 42: `search IMG_2041` found the file and said the model does not know
+    'img' — did you mean 'image'?"""
+    app, _ = camera_library
+    results = app.search_text("IMG_2041", 3)
+    assert Path(results.matches[0].photo.path).name.startswith("IMG_2041_") and results.by_name >= 1
+    assert results.unknown_words == []

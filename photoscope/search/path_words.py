@@ -191,7 +191,8 @@ def search_with_names(
         matched = np.fromiter(matches, dtype=np.int64, count=len(matches))
         allowed = matched if allowed is None else np.intersect1d(allowed, matched)
     lifted, first = lift_named(given, ids, matches, promotable=by_names)
-    found = [u for u in found if not set(tokens(u.word)) <= named]
+    # nor a file name's camera prefix ("img" of "IMG_2041"): the query named a file, not a thing
+    found = [u for u in found if not set(tokens(u.word)) <= named | FILE_NAME_WORDS]
     return SearchResult(searcher.top_k(lifted, limit, allowed), found, named=first)
 
 
