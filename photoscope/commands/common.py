@@ -291,7 +291,12 @@ def add_decoding_options(parser: argparse.ArgumentParser) -> None:
     """The beam and how it chooses among the captions it finished. The defaults are the app's
     (``network.DecodeOptions``), written out: importing them would load PyTorch."""
     parser.add_argument("--beam", type=positive_int, default=8, help="beam width (1 = greedy)")
-    parser.add_argument("--length-penalty", type=non_negative_float, default=0.5)
+    parser.add_argument(
+        "--length-penalty",
+        type=non_negative_float,
+        default=0.5,
+        help="how much longer captions are favoured in the beam (0: not at all; default 0.5)",
+    )
     parser.add_argument(
         "--rerank",
         type=non_negative_float,

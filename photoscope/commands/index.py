@@ -389,7 +389,12 @@ def register(sub: Any) -> None:
         " says which.",
     )
     intermix(f)  # `folders exclude --pattern '*.png' ~/Pictures`, as the README writes it
-    f.add_argument("action", choices=("list", "add", "remove", "exclude", "include", "hidden"))
+    f.add_argument(
+        "action",
+        choices=("list", "add", "remove", "exclude", "include", "hidden"),
+        metavar="{list,add,remove,exclude,include,hidden}",
+        help="what to do (list: the watched folders and their rules)",
+    )
     f.add_argument(
         "path", nargs="?", type=user_path, metavar="PATH", help="the folder; for hidden: on or off"
     )

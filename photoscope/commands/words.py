@@ -15,13 +15,13 @@ def register(sub: Any) -> None:
     add_model_option(words)
     jobs = words.add_subparsers(title="jobs", metavar="JOB", required=True)
     similar = _add_job(jobs, "similar", "words the network uses alike")
-    similar.add_argument("word", type=a_word)
-    similar.add_argument("-n", "--limit", type=positive_int, default=10)
+    similar.add_argument("word", type=a_word, help="a word the network knows, e.g. dog")
+    similar.add_argument("-n", "--limit", type=positive_int, default=10, help="how many words (default 10)")
     analogy = _add_job(jobs, "analogy", "A is to B as C is to ?")
-    analogy.add_argument("a", type=a_word)
-    analogy.add_argument("b", type=a_word)
-    analogy.add_argument("c", type=a_word)
-    analogy.add_argument("-n", "--limit", type=positive_int, default=5)
+    analogy.add_argument("a", type=a_word, help="a is to b …, e.g. man")
+    analogy.add_argument("b", type=a_word, help="… as c is to ?, e.g. woman")
+    analogy.add_argument("c", type=a_word, help="the word whose counterpart is asked, e.g. boy")
+    analogy.add_argument("-n", "--limit", type=positive_int, default=5, help="how many answers (default 5)")
 
 
 def a_word(text: str) -> str:
