@@ -208,6 +208,7 @@ def test_16_damaged_vector_pages_are_found_and_repaired(
     assert _index(capsys, db, tiny_model_dir, tmp_path / "P")[0] == 0
     with Library(db) as library:
         captions = dict(library.db.execute("SELECT photo_id, text FROM captions").fetchall())
+        rules = dict(library.db.execute("SELECT id, description_version FROM photos").fetchall())
     _damage_pages(db, "vectors")
 
     code = main(["status", "--db", str(db)])
@@ -222,12 +223,16 @@ def test_16_damaged_vector_pages_are_found_and_repaired(
     code = main(["doctor", "--repair", "--db", str(db), "--model", str(tiny_model_dir)])
     out, _ = capsys.readouterr()
     assert code == 0 and "moved the damaged file aside" in out
+    assert out.rstrip().splitlines()[-1].startswith("repaired; run `photoscope index` to index the ")
     assert list(tmp_path.glob("library.db.damaged-*"))  # kept, never deleted
     with Library(db) as library:
         assert [f.path for f in library.folders()] == [str(tmp_path / "P")]
         assert library.integrity_check() == "ok"
         kept = dict(library.db.execute("SELECT photo_id, text FROM captions").fetchall())
         assert kept == captions  # every caption kept
+        # The CLI walk of stop 42: and which rule wrote it (else "52 photos wait for captions by the
+        # new caption rule", and they were written again, after a repair that kept them).
+        assert dict(library.db.execute("SELECT id, description_version FROM photos").fetchall()) == rules
         assert library.counts().pending > 0  # the photos whose vectors were lost
     code, out, _ = _index(capsys, db, tiny_model_dir)
     assert code == 0 and "30 indexed, 0 pending, 0 errors" in out

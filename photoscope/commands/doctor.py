@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from photoscope.commands.common import EXIT_DAMAGED, add_db_option, add_model_option, reads_library
+from photoscope.wording import plural
 
 
 def doctor(args: argparse.Namespace) -> int:
@@ -15,14 +16,16 @@ def doctor(args: argparse.Namespace) -> int:
     with Photoscope(args.db, args.model) as app:
         print(f"library: {app.library_path}")
         report = app.doctor(repair=args.repair)
+        waiting = app.status().pending if report.ok and report.problems else 0
     for line in report.lines():
         print(line)
     if report.ok:
-        print(
-            "all good"
-            if not report.problems
-            else "repaired; run `photoscope index` to re-encode what was lost"
-        )
+        if not report.problems:
+            print("all good")
+        elif waiting:  # the photos whose vectors were lost, and new ones
+            print(f"repaired; run `photoscope index` to index the {plural(waiting, 'photo')} waiting")
+        else:
+            print("repaired")
         return 0
     if report.repairable:
         print(

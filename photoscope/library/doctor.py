@@ -359,7 +359,7 @@ def _restore_folders(
 
 
 _PHOTO_COLUMNS = ["id", "folder_id", "path", "size", "mtime", "hash", "width", "height", "taken_at", "camera"]
-_PHOTO_COLUMNS += ["status", "error", "model_version", "indexed_at"]
+_PHOTO_COLUMNS += ["status", "error", "model_version", "indexed_at", "description_version"]
 
 
 def _salvaged_photos(
@@ -386,11 +386,13 @@ def _restore_photo(cur: sqlite3.Cursor, p: dict[str, Any], kept: _Kept, counts: 
     mtime = p.get("mtime") if isinstance(p.get("mtime"), float | int) and math.isfinite(p["mtime"]) else 0.0
     cur.execute(
         "INSERT OR IGNORE INTO photos (id, folder_id, path, size, mtime, hash, width, height, taken_at,"
-        " camera, status, error, model_version, indexed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " camera, status, error, model_version, indexed_at, description_version)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             p["id"], p["folder_id"], p["path"], size, mtime, p.get("hash"), p.get("width"),
             p.get("height"), p.get("taken_at"), p.get("camera"), status, p.get("error"),
             p.get("model_version"), p.get("indexed_at"),
+            p.get("description_version") if p["id"] in kept.captions else None,  # the rule that wrote it
         ),
     )  # fmt: skip
     if cur.rowcount != 1:
