@@ -194,6 +194,14 @@ def test_search_and_similar_refuse_a_weight_that_is_not_a_sane_number(
             assert "argument --weight: " in capsys.readouterr().err.strip().splitlines()[-1]
     args = parser.parse_args(["search", "dog", "--weight", "100", "--add", "cat", "--weight", "0"])
     assert (args.query_weight, args.terms[0][3]) == (100.0, 0.0)
+    # The CLI walk of stop 42: a second weight for one term replaced the first, unsaid.
+    for argv in (
+        ["search", "dog", "--add", "cat", "--weight", "0.5", "--weight", "3"],
+        ["search", "dog", "--weight", "2", "--weight", "3"],
+    ):
+        with pytest.raises(SystemExit) as stop:
+            parser.parse_args(argv)
+        assert stop.value.code == 2 and "--weight given twice for one term" in capsys.readouterr().err
     from photoscope.api import MAX_WEIGHT
 
     assert MAX_WEIGHT == 100.0  # what --weight's help says

@@ -43,11 +43,15 @@ def ask(db: Path | None, request: dict[str, Any]) -> dict[str, Any] | None:
 
 def terms_of(args: argparse.Namespace, text: str | None = None, photo: Path | None = None) -> list[WireTerm]:
     """The query and its --add/--subtract terms (as ``commands.terms.query_terms``, without the API)."""
+    from photoscope.commands.terms import query_weight, weight_given
+
     extra = [
-        WireTerm(None, value, w, neg) if is_photo else WireTerm(value, None, w, neg)
+        WireTerm(None, value, weight_given(w), neg)
+        if is_photo
+        else WireTerm(value, None, weight_given(w), neg)
         for is_photo, neg, value, w in getattr(args, "terms", None) or []
     ]
-    return [WireTerm(text=text, photo=photo, weight=getattr(args, "query_weight", 1.0)), *extra]
+    return [WireTerm(text=text, photo=photo, weight=query_weight(args)), *extra]
 
 
 def remote_search(args: argparse.Namespace, terms: list[WireTerm]) -> Any | None:

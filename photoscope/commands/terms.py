@@ -34,7 +34,7 @@ class _Term(argparse.Action):
         self, parser: argparse.ArgumentParser, ns: argparse.Namespace, value: Any, option: str | None = None
     ) -> None:
         photo, negative = _KINDS[self.option_strings[0]]
-        ns.terms = [*(ns.terms or []), [photo, negative, value, 1.0]]
+        ns.terms = [*(ns.terms or []), [photo, negative, value, None]]  # its weight: 1 unless given
 
 
 class _Weight(argparse.Action):
@@ -43,8 +43,11 @@ class _Weight(argparse.Action):
     ) -> None:
         if value < 0:
             parser.error("--weight is 0 or more (use --subtract to take a term away)")
-        if ns.terms:
-            ns.terms[-1][3] = value
+        term = ns.terms[-1] if ns.terms else None
+        if (term[3] if term is not None else ns.query_weight) is not None:  # the first was dropped unsaid
+            parser.error("--weight given twice for one term: give each term one weight, after it")
+        if term is not None:
+            term[3] = value
         else:
             ns.query_weight = value
 
@@ -66,7 +69,7 @@ def add_term_options(parser: argparse.ArgumentParser) -> None:
         metavar="W",
         help=f"weight of the term before it, 0 to {MAX_WEIGHT:g} (default 1)",
     )
-    parser.set_defaults(terms=None, query_weight=1.0)
+    parser.set_defaults(terms=None, query_weight=None)
 
 
 def query_terms(
@@ -75,14 +78,24 @@ def query_terms(
     """The query (``text`` or ``photo``) and the terms the options added, in order."""
     from photoscope.api import QueryTerm
 
-    first = QueryTerm(text=text, photo=photo, weight=args.query_weight)
+    first = QueryTerm(text=text, photo=photo, weight=query_weight(args))
     extra = [
-        QueryTerm(photo=value, weight=w, negative=neg)
+        QueryTerm(photo=value, weight=weight_given(w), negative=neg)
         if is_photo
-        else QueryTerm(text=value, weight=w, negative=neg)
+        else QueryTerm(text=value, weight=weight_given(w), negative=neg)
         for is_photo, neg, value, w in args.terms or []
     ]
     return [first, *extra]
+
+
+def weight_given(weight: float | None) -> float:
+    """A term's weight as ``--weight`` gave it (None: not given, 1)."""
+    return 1.0 if weight is None else weight
+
+
+def query_weight(args: argparse.Namespace) -> float:
+    """The query's own weight (a ``--weight`` before any other term)."""
+    return weight_given(getattr(args, "query_weight", None))
 
 
 def missing_photos(photos: Iterable[Path | str | int | None]) -> list[str]:
