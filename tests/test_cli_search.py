@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from cli_support import run
+from cli_support import one_clean_line, run
 
 
 def test_search_prints_scores_paths_and_captions(shapes_library_db, trained_tiny: Path, capsys) -> None:
@@ -313,3 +313,19 @@ def test_an_added_or_taken_away_text_without_words_is_refused(
     photo = str(next(photos.rglob("*.png"), next(photos.rglob("*.jpg"))))
     code, _, err = run(capsys, "similar", photo, option, "", *common)
     assert code == 2 and "holds no words" in err
+
+
+def test_a_photo_path_given_as_the_description_searches_by_that_photo(
+    shapes_library_db, trained_tiny: Path, capsys, tmp_path: Path
+) -> None:
+    """The README check of stop 42: `search "'/…/a.jpg'"` searched the path's words ("the model does
+    not know 'tmp' — did you mean 'top'?"); the window searches by the photo, and so does this."""
+    db, photos = shapes_library_db
+    common = ("--db", str(db), "--model", str(trained_tiny))
+    photo = next(photos.glob("blue square*"))
+    code, out, err = run(capsys, "search", f"'{photo}'", "-n", "3", "--paths-only", *common)
+    assert code == 0 and "does not know" not in err, err
+    code_similar, same, _ = run(capsys, "similar", str(photo), "-n", "3", "--paths-only", *common)
+    assert code_similar == 0 and out == same  # as `similar`: the photo itself is the query
+    code, _, err = run(capsys, "search", str(tmp_path / "gone.jpg"), *common)
+    assert code == 2 and one_clean_line(err).endswith("gone.jpg: no such photo (give a photo's path)")

@@ -297,6 +297,16 @@ def _json_row(match: Any, model: str | None, likely: bool) -> dict[str, Any]:
 def run_search(args: argparse.Namespace) -> int:
     from photoscope.commands.remote import remote_search, terms_of
 
+    named = _path_given(args.text)
+    if named is not None:  # a photo's path searches by that photo, as in the window
+        if not named[1]:
+            print(
+                f"photoscope: {safe_text(str(named[0]))}: no such photo (give a photo's path)",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        args.photo = named[0]
+        return run_similar(args)
     # A running app answers in milliseconds; asked before query_terms, which imports the API (most
     # of such a search's cost otherwise).
     terms = terms_of(args, text=args.text)
@@ -318,6 +328,17 @@ def run_similar(args: argparse.Namespace) -> int:
     if answered is not None:
         return _print(answered, args, terms)
     return _run_terms(args, query_terms(args, photo=args.photo))
+
+
+def _path_given(text: str) -> tuple[Path, bool] | None:
+    """The file a description names when it is a path or a file URL ("~/Pictures/a.jpg",
+    "file:///…"), and whether it is a photo; None for words (the API only for what looks like one)."""
+    if not text.strip().lstrip("'\"").startswith(("/", "~/", "file://")):
+        return None
+    from photoscope.api import is_photo_file, typed_path
+
+    path = typed_path(text)
+    return None if path is None else (path, is_photo_file(path))
 
 
 def _no_words(args: argparse.Namespace) -> bool:
