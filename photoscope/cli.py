@@ -127,7 +127,7 @@ def _run(argv: Sequence[str] | None) -> int:
             import traceback
 
             traceback.print_exc()
-        code, message = explain(error, getattr(args, "db", None))
+        code, message = explain(error, getattr(args, "db", None), getattr(args, "model", None))
         print(f"photoscope: {message}", file=sys.stderr)
         return code
 

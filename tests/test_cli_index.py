@@ -149,7 +149,8 @@ def test_index_explains_a_missing_model(
     code, _, err = run(
         capsys, "index", str(pictures), "--db", str(tmp_path / "l.db"), "--model", str(tmp_path)
     )
-    assert code == 1 and "cannot load the model" in err and "is not a model bundle" in err
+    # The CLI walk of stop 42: a --model that is no bundle is a wrong argument (2), as one not there
+    assert code == 2 and "cannot load the model" in err and "is not a model bundle" in err
 
 
 @pytest.mark.parametrize("stop", ["ctrl-c", "sigterm"])

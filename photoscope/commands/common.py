@@ -98,8 +98,9 @@ def wrong_photo_path(path: Path, missing: str = "no such file") -> str | None:
     return None
 
 
-def explain(error: BaseException, db: Path | None = None) -> tuple[int, str]:
-    """The exit status and the one line to print for an error a command let through."""
+def explain(error: BaseException, db: Path | None = None, model: Path | None = None) -> tuple[int, str]:
+    """The exit status and the one line to print for an error a command let through (``db`` and
+    ``model``: the library and the model bundle the command was given, if any)."""
     import sqlite3
 
     from photoscope import api
@@ -124,7 +125,7 @@ def explain(error: BaseException, db: Path | None = None) -> tuple[int, str]:
     if isinstance(error, api.LibraryError):
         return EXIT_FAILED, str(error)
     if isinstance(error, api.BundleError):
-        return EXIT_FAILED, f"cannot load the model: {error}"
+        return bundle_exit(model), f"cannot load the model: {error}"
     if isinstance(error, OSError):
         where = f"{error.filename}: " if error.filename else ""
         what = error.strerror or str(error)
@@ -139,6 +140,12 @@ def explain(error: BaseException, db: Path | None = None) -> tuple[int, str]:
         f"unexpected error ({type(error).__name__}: {error}); rerun with --debug for the details "
         "and please report it"
     )
+
+
+def bundle_exit(model: Path | None) -> int:
+    """The exit status of a model that cannot be loaded: a ``--model`` given is a wrong argument (2);
+    the shipped one, a broken install (6)."""
+    return EXIT_USAGE if model is not None else EXIT_BROKEN_INSTALL
 
 
 def log_in_one_line() -> None:

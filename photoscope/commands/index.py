@@ -18,6 +18,7 @@ from photoscope.commands.common import (
     EXIT_USAGE,
     add_db_option,
     add_model_option,
+    bundle_exit,
     intermix,
     log_in_one_line,
     positive_int,
@@ -132,7 +133,7 @@ def _index(args: argparse.Namespace) -> int:
             version = app.model_version()  # reads the bundle now: a missing model is said before any work
         except BundleError as error:
             print(f"photoscope: cannot load the model: {error}", file=sys.stderr)
-            return EXIT_FAILED
+            return bundle_exit(args.model)
         folders = _add_folders(app, args.paths)
         if folders is None:
             return EXIT_USAGE
