@@ -136,6 +136,7 @@ def test_which_matches_are_likely_does_not_depend_on_how_many_are_listed(
                 [QueryTerm(text="a red circle"), QueryTerm(text="blue", negative=True)], n
             ),
             lambda n: app.similar_to(app.search_text("a red circle", 1).matches[0].photo.id, n),
+            lambda n: app.search_captions("circle", n),  # the first answer while the network loads
         ):
             wide = ask(24)
             for n in (2, 5, 12):

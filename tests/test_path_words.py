@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from synthetic import shape_photo
 
-from photoscope.api import IndexOptions, Photoscope
+from photoscope.api import IndexOptions, Photoscope, QueryTerm
 from photoscope.search import path_words
 
 
@@ -357,3 +357,7 @@ def test_a_file_name_asked_for_is_found_with_no_word_said_unknown(
     results = app.search_text("IMG_2041", 3)
     assert Path(results.matches[0].photo.path).name.startswith("IMG_2041_") and results.by_name >= 1
     assert results.unknown_words == []
+    # The review of stop 42: in combined queries too; and a camera prefix no name has is still said.
+    assert app.search_text("IMG_2041 without blue", 3).unknown_words == []
+    assert app.search_terms([QueryTerm(text="IMG_2041"), QueryTerm(text="red")], 3).unknown_words == []
+    assert [u.word for u in app.search_text("dsc red", 3).unknown_words] == ["dsc"]

@@ -113,3 +113,12 @@ def test_gui_command_without_a_display_exits_2_in_one_line(
     _, err = capsys.readouterr()
     assert err.count("\n") == 1 and "no display to open the window on" in err and "photoscope --help" in err
     assert check({"WAYLAND_DISPLAY": "wayland-0"}, loader_without()) is None
+
+
+def test_a_qt_platform_that_needs_a_display_is_no_display() -> None:
+    """The review of stop 42: any QT_QPA_PLATFORM counted as a display: "xcb" or "wayland" with
+    neither display set still let Qt abort. The skip variable skips this check too."""
+    assert check({"QT_QPA_PLATFORM": "xcb"}, loader_without()) == platform_check.NO_DISPLAY
+    assert check({"QT_QPA_PLATFORM": "wayland-egl"}, loader_without()) == platform_check.NO_DISPLAY
+    assert check({"QT_QPA_PLATFORM": "offscreen"}, loader_without()) is None
+    assert check({platform_check.SKIP_VARIABLE: "1"}, loader_without()) is None

@@ -24,6 +24,7 @@ from photoscope.library.indexer import IndexOptions, IndexWorker
 from photoscope.library.photos import MemoryBudget, load_photo
 from photoscope.library.scanner import Scanner
 from photoscope.library.thumbnails import remove_stale_temporaries
+from photoscope.network import DESCRIPTION_VERSION
 from photoscope.network.model import PhotoscopeModel
 
 TESTS = Path(__file__).resolve().parent
@@ -289,3 +290,29 @@ def test_16_a_damaged_text_index_is_rebuilt(library: Library, model: PhotoscopeM
     assert examine(path).problems == []
     assert library.text_search("dog")
     assert [Path(p).name for _, p in library.paths_with_word("holiday")] == ["summerHoliday.jpg"]
+
+
+def test_16_captions_a_repair_takes_from_the_backup_are_written_again(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
+) -> None:
+    """The review of stop 42: a caption the repair took from the backup was marked as written by the
+    rule its photo's row names, though a newer caption may have replaced it since the backup: it
+    would never be written again. Its rule is unknown, so it is written again."""
+    db = tmp_path / "library.db"
+    write_library(tmp_path / "P", 30, size=(160, 120))
+    assert _index(capsys, db, tiny_model_dir, tmp_path / "P")[0] == 0
+    with Library(db) as library:
+        library.backup(max_age_s=0)
+        assert library.stale_description_count(DESCRIPTION_VERSION) == 0
+        library.db.execute("UPDATE captions SET text = 'newer ' || text")  # written again since
+        library.db.conn.commit()
+    _damage_pages(db, "captions")
+    assert main(["doctor", "--repair", "--db", str(db), "--model", str(tiny_model_dir)]) == 0
+    capsys.readouterr()
+    with Library(db) as library:
+        rows = library.db.execute(
+            "SELECT c.text, p.description_version FROM photos p JOIN captions c ON c.photo_id = p.id"
+        ).fetchall()
+    from_backup = [version for text, version in rows if not text.startswith("newer ")]
+    assert len(rows) == 30 and from_backup and all(v is None for v in from_backup)  # written again
+    assert all(v == DESCRIPTION_VERSION for text, v in rows if text.startswith("newer "))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -74,6 +74,7 @@ class Searching(Core):
         no network): what the app shows for a query typed while PyTorch is still loading."""
         allowed = self._allowed(filters)
         negated = split_negations(text)
+        wanted, limit = limit, _pool(limit)
         narrowed = allowed is not None or bool(negated.taken_away)  # more read: some are dropped
         hits = self.library.text_search(negated.wanted, 20 * limit if narrowed else limit)
         if allowed is not None:
@@ -90,7 +91,7 @@ class Searching(Core):
         matches = [
             Match(p, score, False, strength) for (p, score), strength in zip(found, strengths, strict=True)
         ]
-        return Results(matches, [], relevant, taken_away=negated.taken_away)
+        return _cut(Results(matches, [], relevant, taken_away=negated.taken_away), wanted, filters)
 
     def search_text_quick(self, text: str, limit: int = 50, filters: Filters | None = None) -> Results | None:
         """A description's quick answer, without PyTorch: the network's text encoder (run in NumPy)
@@ -267,12 +268,13 @@ class Searching(Core):
         engine = self.engine
         names = self._term_names(kept)
         unknown_of = {t.text: engine.unknown_words(t.text) for t in kept if t.text is not None}
+        said = names.words | self._file_words_named(unknown_of.values(), names.added.keys())
         unknown = [
             u
             for t in kept
             if t.text is not None
             for u in unknown_of[t.text]
-            if not set(_tokens(u.word)) <= names.words  # a folder's or file's name is not unknown
+            if not set(_tokens(u.word)) <= said  # a folder's or file's name is not unknown
         ]
         resolved = self._resolve(terms, names.words, unknown_of)
         # what was taken away as the note says it: not a phrase of words nobody knows ("without blorf")
@@ -287,6 +289,15 @@ class Searching(Core):
         )
         results = self._results(SearchResult(hits, unknown, named=first), filters)
         return replace(results, photo_words=words, taken_away=taken_away)
+
+    def _file_words_named(
+        self, unknown: Iterable[Sequence[UnknownWord]], photos: AbstractSet[int]
+    ) -> set[str]:
+        """``path_words.file_words_named`` of the unknown words' tokens ("img" of "IMG_2041")."""
+        from photoscope.search.path_words import file_words_named
+
+        tokens = {w for found in unknown for u in found for w in _tokens(u.word)}
+        return file_words_named(self.library, tokens, photos) if photos else set()
 
     def _search_one(self, term: QueryTerm, limit: int, filters: Filters | None) -> Results:
         """A query of one added term: plain search by its text or its photo."""

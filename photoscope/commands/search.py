@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -299,13 +300,12 @@ def run_search(args: argparse.Namespace) -> int:
 
     named = _path_given(args.text)
     if named is not None:  # a photo's path searches by that photo, as in the window
-        if not named[1]:
+        if not os.path.lexists(named):
             print(
-                f"photoscope: {safe_text(str(named[0]))}: no such photo (give a photo's path)",
-                file=sys.stderr,
+                f"photoscope: {safe_text(str(named))}: no such photo (give a photo's path)", file=sys.stderr
             )
             return EXIT_USAGE
-        args.photo = named[0]
+        args.photo = named  # `similar` says what else it is: a folder, not a photo
         return run_similar(args)
     # A running app answers in milliseconds; asked before query_terms, which imports the API (most
     # of such a search's cost otherwise).
@@ -330,15 +330,14 @@ def run_similar(args: argparse.Namespace) -> int:
     return _run_terms(args, query_terms(args, photo=args.photo))
 
 
-def _path_given(text: str) -> tuple[Path, bool] | None:
+def _path_given(text: str) -> Path | None:
     """The file a description names when it is a path or a file URL ("~/Pictures/a.jpg",
-    "file:///…"), and whether it is a photo; None for words (the API only for what looks like one)."""
+    "file:///…"); None for words (the API imported only for what looks like one)."""
     if not text.strip().lstrip("'\"").startswith(("/", "~/", "file://")):
         return None
-    from photoscope.api import is_photo_file, typed_path
+    from photoscope.api import typed_path
 
-    path = typed_path(text)
-    return None if path is None else (path, is_photo_file(path))
+    return typed_path(text)
 
 
 def _no_words(args: argparse.Namespace) -> bool:

@@ -153,17 +153,23 @@ NO_DISPLAY = (
 
 
 def has_display(environ: Mapping[str, str], platform: str | None = None) -> bool:
-    """Whether a window can open here: on Linux, an X or Wayland display (or a Qt platform chosen,
-    such as "offscreen"); Qt aborted without one (exit 134, no word of ours)."""
+    """Whether a window can open here: on Linux, an X or Wayland display, or a Qt platform that
+    needs none ("offscreen", "vnc"); Qt aborted without one (exit 134, no word of ours)."""
     if not (platform or sys.platform).startswith("linux"):
         return True
-    return any(environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+    chosen = environ.get("QT_QPA_PLATFORM", "").split(";")[0].split(":")[0].strip()
+    if chosen and chosen != "xcb" and not chosen.startswith("wayland"):
+        return True
+    return bool(environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"))
 
 
 def check(environ: Mapping[str, str] | None = None, loader: Loader | None = None) -> str | None:
     """The message to print if Qt cannot start here (no display, or system libraries missing),
     else None."""
-    if not has_display(os.environ if environ is None else environ):
+    environ = os.environ if environ is None else environ
+    if environ.get(SKIP_VARIABLE):
+        return None
+    if not has_display(environ):
         return NO_DISPLAY
     missing = missing_libraries(environ, loader)
     return missing_message(missing) if missing else None

@@ -31,6 +31,7 @@ from photoscope.library.backup import FOLDER_COLUMNS, backup_age, read_backup
 from photoscope.library.db import Library
 from photoscope.library.errors import LibraryDamaged, LibraryTooNew, LibraryUnwritable
 from photoscope.library.thumbnails import is_current, remove_stale_temporaries
+from photoscope.wording import plural
 
 FEATURE_BYTES = 1280 * 2  # float16 encoder features
 
@@ -236,8 +237,8 @@ def _rebuild(path: Path, report: DoctorReport) -> None:
         _fill_search(cur)
     report.repaired.append(
         f"moved the damaged file aside to {aside} and built a new library from what could be read: "
-        f"{kept['folders']} folders, {kept['photos']} photos ({kept['indexed']} still indexed, "
-        f"{kept['pending']} to re-encode), {kept['captions']} captions"
+        f"{plural(kept['folders'], 'folder')}, {plural(kept['photos'], 'photo')} ({kept['indexed']} still"
+        f" indexed, {kept['pending']} to re-encode), {plural(kept['captions'], 'caption')}"
         + (" (topped up from the backup)" if backup else "")
     )
     report.fixed = True
@@ -302,6 +303,7 @@ def _restore(
         features={int(r[0]): r[1] for r in salvaged["features"] if isinstance(r[1], bytes)},
         captions={int(r[0]): (r[1], r[2]) for r in salvaged["captions"]},
     )
+    kept.own_captions = frozenset(kept.captions)
     for r in backup.get("photos", []):
         if r[6] is not None:
             kept.captions.setdefault(int(r[0]), (r[6], r[7] if r[7] is not None else 0.0))
@@ -324,6 +326,9 @@ class _Kept:
     vectors: dict[int, bytes]
     features: dict[int, bytes]
     captions: dict[int, tuple[Any, Any]]
+    # The captions read from the damaged file itself: their rule is its photos row's. One from the
+    # backup may be older than the rule the row names (written again after it), so its rule is unknown.
+    own_captions: frozenset[int] = frozenset()
 
 
 def _restore_folders(
@@ -392,7 +397,7 @@ def _restore_photo(cur: sqlite3.Cursor, p: dict[str, Any], kept: _Kept, counts: 
             p["id"], p["folder_id"], p["path"], size, mtime, p.get("hash"), p.get("width"),
             p.get("height"), p.get("taken_at"), p.get("camera"), status, p.get("error"),
             p.get("model_version"), p.get("indexed_at"),
-            p.get("description_version") if p["id"] in kept.captions else None,  # the rule that wrote it
+            p.get("description_version") if p["id"] in kept.own_captions else None,  # its rule, if known
         ),
     )  # fmt: skip
     if cur.rowcount != 1:

@@ -191,9 +191,19 @@ def search_with_names(
         matched = np.fromiter(matches, dtype=np.int64, count=len(matches))
         allowed = matched if allowed is None else np.intersect1d(allowed, matched)
     lifted, first = lift_named(given, ids, matches, promotable=by_names)
-    # nor a file name's camera prefix ("img" of "IMG_2041"): the query named a file, not a thing
-    found = [u for u in found if not set(tokens(u.word)) <= named | FILE_NAME_WORDS]
+    said = named | file_words_named(library, unknown_words, matches.keys())
+    found = [u for u in found if not set(tokens(u.word)) <= said]
     return SearchResult(searcher.top_k(lifted, limit, allowed), found, named=first)
+
+
+def file_words_named(library: Library, words: Iterable[str], photos: AbstractSet[int]) -> set[str]:
+    """Of these words, the camera prefixes and file words ("img", "dsc") that a name of ``photos``
+    has ("img" of "IMG_2041.jpg"): the query named a file, not a thing the network should know.
+    Path matching leaves them out (they name every photo); a query "dsc red" that no name answers
+    still hears that "dsc" is unknown."""
+    return {
+        w for w in words if w in FILE_NAME_WORDS and any(i in photos for i, _ in library.paths_with_word(w))
+    }
 
 
 def _network_reads(words: set[str]) -> bool:
