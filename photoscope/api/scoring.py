@@ -37,7 +37,7 @@ def relevance(scores: Sequence[float], copies: int = 0) -> tuple[int, list[float
     floor = float(np.median(pool)) if n >= 8 else last - (float(pool[0]) - last) / max(1, n - 1)
     span = float(s[0]) - floor
     strength = [float(v) for v in (np.clip((s - floor) / span, 0.0, 1.0) if span > 1e-9 else np.ones(len(s)))]
-    top = s[: min(n, KNEE_SPAN)]
+    top = pool  # the knee is sought in the pool (``POOL`` is ``KNEE_SPAN``)
     if len(top) > 2:
         cliff = int(np.argmax(top[:-1] - top[1:])) + 1  # the end of the block above the largest drop
         if MIN_BLOCK <= cliff < len(top):

@@ -64,8 +64,7 @@ class Searching(Core):
             Match(records[h.photo_id], h.score, h.photo_id in result.near_duplicates, strength)
             for h, strength in zip(hits, strengths, strict=True)
         ]
-        dated = filters is not None and (filters.taken_from is not None or filters.taken_to is not None)
-        undated = sum(1 for m in matches if m.photo.taken_at is None) if dated else 0
+        undated = _undated(matches, filters)
         by_name = sum(1 for h in hits if h.photo_id in result.named)
         return Results(matches, result.unknown_words, relevant, undated, by_name=by_name)
 
@@ -501,14 +500,19 @@ def _cut(results: Results, limit: int, filters: Filters | None) -> Results:
     if len(results.matches) <= limit:
         return results
     matches = results.matches[:limit]
-    dated = filters is not None and (filters.taken_from is not None or filters.taken_to is not None)
     return replace(
         results,
         matches=matches,
         relevant=min(results.relevant, limit),
-        undated=sum(1 for m in matches if m.photo.taken_at is None) if dated else 0,
+        undated=_undated(matches, filters),
         by_name=min(results.by_name, limit),
     )
+
+
+def _undated(matches: Sequence[Match], filters: Filters | None) -> int:
+    """Under a date filter, how many matches are placed by their file's time (no date taken)."""
+    dated = filters is not None and filters.dated
+    return sum(1 for m in matches if m.photo.taken_at is None) if dated else 0
 
 
 def _relevance(hits: Sequence[Hit], copies: int, named: frozenset[int]) -> tuple[int, list[float]]:

@@ -29,6 +29,11 @@ class Filters:
         return any(v is not None for v in (self.folder, self.taken_from, self.taken_to))
 
     @property
+    def dated(self) -> bool:
+        """A date range narrows it (photos without a date taken are placed by their file's time)."""
+        return self.taken_from is not None or self.taken_to is not None
+
+    @property
     def days(self) -> tuple[date | None, date | None]:
         """The date bounds as the whole days they name ("2019-06-01T10:00" is 1 June 2019)."""
         return _day(self.taken_from), _day(self.taken_to)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
-from photoscope.gui.wording import OFFLINE_WAY_OUT, READ_ONLY_LIBRARY, plural
+from photoscope.gui.wording import OFFLINE_WAY_OUT, READ_ONLY_NOTE, plural
 
 if TYPE_CHECKING:
     from photoscope.api import IndexProgress as Progress
@@ -120,7 +120,7 @@ class IndexStatus(QWidget):
         away = [f"Offline (photos kept): {f}" for f in self.offline]
         lines = [*away, OFFLINE_WAY_OUT] if away else []
         if self.read_only:
-            lines.append(f"Read-only library: {READ_ONLY_LIBRARY}.")
+            lines.append(READ_ONLY_NOTE)
         self.label.setToolTip("\n".join(lines))
         if self._resting is not None:
             self._rest(self._resting)

@@ -27,7 +27,7 @@ from photoscope.gui.index_status import describe_counts
 from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.wording import (
     OFFLINE_WAY_OUT,
-    READ_ONLY_LIBRARY,
+    READ_ONLY_NOTE,
     RULE_BACK,
     change_note,
     folder_indexing_note,
@@ -144,7 +144,7 @@ class LibraryDialog(QDialog):
         self.remove_button.setEnabled(changeable and bool(self.tree.selectedItems()))
         self.exclusions.selection_changed()
         if not changeable:
-            self.note.setText(f"Read-only library: {READ_ONLY_LIBRARY}.")
+            self.note.setText(READ_ONLY_NOTE)
 
     def folder_added(self, path: str, note: str) -> None:
         """A folder was added (here or from the File menu): it is the one chosen, and the note

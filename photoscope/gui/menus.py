@@ -40,8 +40,8 @@ def build_menus(window: MainWindow) -> None:
     view_menu.aboutToShow.connect(window.update_back_action)
     add_action(view_menu, "All &photos (timeline)", window.browse_all, "Ctrl+Home")
     add_action(view_menu, "Show &more matches", window.show_more, "Ctrl+Shift+M")
-    _choice_menu(window, view_menu.addMenu("&Sort by"), BROWSE_SORT, SORT_NAMES, "newest")
-    _choice_menu(window, view_menu.addMenu("&Group by"), BROWSE_GROUP, GROUP_NAMES, "month")
+    _choice_menu(window, view_menu.addMenu("&Sort by"), BROWSE_SORT, SORT_NAMES)
+    _choice_menu(window, view_menu.addMenu("&Group by"), BROWSE_GROUP, GROUP_NAMES)
     view_menu.addSeparator()
     view_menu.addAction(window.words.toggleViewAction())
     add_action(view_menu, "&Maps…", window.show_maps, "Ctrl+M")
@@ -64,10 +64,10 @@ def window_action(
     return action
 
 
-def _choice_menu(window: MainWindow, menu: Any, key: str, names: dict[str, str], default: str) -> None:
+def _choice_menu(window: MainWindow, menu: Any, key: str, names: dict[str, str]) -> None:
     """Radio actions for a browsing option, remembered in the settings."""
     group = QActionGroup(window)
-    current = window.preferences.browse_option(key, default)
+    current = window.preferences.browse_option(key)
     for value, text in names.items():
         action = QAction(text, window, checkable=True)
         action.setChecked(value == current)

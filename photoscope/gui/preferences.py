@@ -17,6 +17,7 @@ BROWSE_GROUP = "browse/group"
 TILE = "grid/tile"
 GEOMETRY = "window/geometry"
 WINDOW_STATE = "window/state"
+BROWSE_DEFAULTS = {BROWSE_SORT: "newest", BROWSE_GROUP: "month"}  # newest first, under a header a month
 
 
 class Preferences:
@@ -49,9 +50,9 @@ class Preferences:
     def open_with(self, program: str) -> None:
         self.settings.setValue(OPEN_WITH, program)
 
-    def browse_option(self, key: str, default: str) -> str:
+    def browse_option(self, key: str) -> str:
         """The timeline's sort (``BROWSE_SORT``) or grouping (``BROWSE_GROUP``)."""
-        return self._text(key, default)
+        return self._text(key, BROWSE_DEFAULTS[key])
 
     def set_browse_option(self, key: str, value: str) -> None:
         self.settings.setValue(key, value)

@@ -52,11 +52,7 @@ class TimelineReader(QObject):
 
     def options(self) -> tuple[str, str]:
         """The chosen sort ("newest", "oldest", …) and grouping ("month", …)."""
-        sort, group = (
-            self.preferences.browse_option(BROWSE_SORT, "newest"),
-            self.preferences.browse_option(BROWSE_GROUP, "month"),
-        )
-        return sort, group
+        return self.preferences.browse_option(BROWSE_SORT), self.preferences.browse_option(BROWSE_GROUP)
 
     def set_option(self, key: str, value: str) -> None:
         self.preferences.set_browse_option(key, value)

@@ -12,8 +12,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from photoscope.wording import READ_ONLY_LIBRARY as READ_ONLY_LIBRARY  # said by the command line too
 from photoscope.wording import (
+    READ_ONLY_LIBRARY,
     by_name_note,
     or_list,
     taken_away_note,
@@ -375,3 +375,6 @@ NOT_CHANGEABLE = (
     "This library is read-only: its photos are searched as they are, but none can leave it (nothing"
     " was moved to the trash)"
 )
+
+
+READ_ONLY_NOTE = f"Read-only library: {READ_ONLY_LIBRARY}."  # the status line's tooltip, the library dialog
