@@ -124,8 +124,8 @@ def explain(error: BaseException, db: Path | None = None, model: Path | None = N
         return EXIT_UNWRITABLE, str(error)
     if isinstance(error, api.LibraryError):
         return EXIT_FAILED, str(error)
-    if isinstance(error, api.BundleError):
-        return bundle_exit(model), f"cannot load the model: {error}"
+    if isinstance(error, api.BundleError):  # a --model given is a wrong argument; the shipped one broke
+        return (EXIT_USAGE if model is not None else EXIT_BROKEN_INSTALL), f"cannot load the model: {error}"
     if isinstance(error, OSError):
         where = f"{error.filename}: " if error.filename else ""
         what = error.strerror or str(error)
@@ -140,12 +140,6 @@ def explain(error: BaseException, db: Path | None = None, model: Path | None = N
         f"unexpected error ({type(error).__name__}: {error}); rerun with --debug for the details "
         "and please report it"
     )
-
-
-def bundle_exit(model: Path | None) -> int:
-    """The exit status of a model that cannot be loaded: a ``--model`` given is a wrong argument (2);
-    the shipped one, a broken install (6)."""
-    return EXIT_USAGE if model is not None else EXIT_BROKEN_INSTALL
 
 
 def log_in_one_line() -> None:

@@ -18,7 +18,6 @@ from photoscope.commands.common import (
     EXIT_USAGE,
     add_db_option,
     add_model_option,
-    bundle_exit,
     intermix,
     log_in_one_line,
     positive_int,
@@ -119,7 +118,6 @@ def _index(args: argparse.Namespace) -> int:
     if problems:
         print("\n".join(f"photoscope: {p}" for p in problems), file=sys.stderr)
         return EXIT_USAGE
-    from photoscope.api import BundleError
 
     with _open(args) as app:
         if app.library_read_only:
@@ -129,11 +127,7 @@ def _index(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_UNWRITABLE
-        try:
-            version = app.model_version()  # reads the bundle now: a missing model is said before any work
-        except BundleError as error:
-            print(f"photoscope: cannot load the model: {error}", file=sys.stderr)
-            return bundle_exit(args.model)
+        version = app.model_version()  # reads the bundle now: a missing model is said before any work
         folders = _add_folders(app, args.paths)
         if folders is None:
             return EXIT_USAGE
