@@ -296,7 +296,7 @@ class Searching(Core):
         from photoscope.search.path_words import file_words_named
 
         tokens = {w for found in unknown for u in found for w in _tokens(u.word)}
-        return file_words_named(self.library, tokens, photos) if photos else set()
+        return file_words_named(self.library, tokens, photos)
 
     def _search_one(self, term: QueryTerm, limit: int, filters: Filters | None) -> Results:
         """A query of one added term: plain search by its text or its photo."""

@@ -201,9 +201,11 @@ def file_words_named(library: Library, words: Iterable[str], photos: AbstractSet
     has ("img" of "IMG_2041.jpg"): the query named a file, not a thing the network should know.
     Path matching leaves them out (they name every photo); a query "dsc red" that no name answers
     still hears that "dsc" is unknown."""
-    return {
-        w for w in words if w in FILE_NAME_WORDS and any(i in photos for i, _ in library.paths_with_word(w))
-    }
+    asked = set(words) & FILE_NAME_WORDS
+    if not asked or not photos:
+        return set()
+    names = {t for record in library.photos_by_ids(sorted(photos)) for t in name_tokens(record.path)}
+    return asked & names  # the named photos' own names, not every photo "img" names
 
 
 def _network_reads(words: set[str]) -> bool:
