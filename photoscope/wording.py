@@ -6,6 +6,7 @@ without NumPy, PyTorch or the API); the window's own sentences are ``gui.wording
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 # A library on a disk or in a folder this user cannot write (a backup drive, a share mounted read-only).
 READ_ONLY_LIBRARY = (
@@ -56,6 +57,21 @@ def _counted(count: int, one: str, many: str) -> str:
 def or_list(items: Sequence[str]) -> str:
     """ "a", "a or b", "a, b or c": alternatives as a sentence lists them."""
     return " or ".join(filter(None, (", ".join(items[:-1]), items[-1]))) if items else ""
+
+
+def unknown_word_notes(
+    unknown: Iterable[Any], quote: Callable[[str], str], offer: Callable[[str], str] | None = None
+) -> list[str]:
+    """The notes on a query's unknown words (``UnknownWord``s), as the window and the command line
+    say them: those nothing is offered for in one ("qwzx blorf" said "the model does not know" twice),
+    then each other one with its stand-in or its suggestions, each ``offer``ed (default: quoted)."""
+    words = list(unknown)
+    bare = [u.word for u in words if not u.searched_as and not u.suggestions]
+    notes = [unknown_word_note(or_list([quote(w) for w in bare]), None, (), str)] if bare else []
+    for u in (u for u in words if u.searched_as or u.suggestions):
+        offered = [] if u.searched_as else [(offer or quote)(s) for s in u.suggestions]
+        notes.append(unknown_word_note(u.word, u.searched_as, offered, quote))
+    return notes
 
 
 def unseen_note(words: Iterable[str], open_quote: str = "'", close_quote: str = "'") -> str:

@@ -26,11 +26,10 @@ from photoscope.commands.common import (
 from photoscope.commands.terms import add_term_options, missing_photos, query_terms
 from photoscope.wording import (
     by_name_note,
-    or_list,
     plural,
     taken_away_note,
     undated_note,
-    unknown_word_note,
+    unknown_word_notes,
     unseen_note,
 )
 from photoscope.wordlists import says_nothing
@@ -244,14 +243,8 @@ def _print_notes(results: Any, terms: Sequence[Any]) -> None:
             f"note: {unseen_note([word])}: these are its closest guesses",
             file=sys.stderr,
         )
-    bare = [w.word for w in results.unknown_words if not w.searched_as and not w.suggestions]
-    if bare:  # one line: "qwzx blorf" said "the model does not know" twice
-        print(
-            f"note: {unknown_word_note(or_list([_quoted(w) for w in bare]), None, (), str)}", file=sys.stderr
-        )
-    for word in (w for w in results.unknown_words if w.searched_as or w.suggestions):
-        offered = [_quoted(s) for s in word.suggestions]
-        print(f"note: {unknown_word_note(word.word, word.searched_as, offered, _quoted)}", file=sys.stderr)
+    for note in unknown_word_notes(results.unknown_words, _quoted):
+        print(f"note: {note}", file=sys.stderr)
     photos = [t for t in terms if t.photo is not None and t.weight > 0]  # as Results.photo_words
     for term, words in zip(photos, getattr(results, "photo_words", ()), strict=False):
         if words:

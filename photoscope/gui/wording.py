@@ -4,6 +4,7 @@ no Qt."""
 from __future__ import annotations
 
 import html
+import itertools
 import os
 import re
 from collections.abc import Callable
@@ -15,10 +16,9 @@ from typing import TYPE_CHECKING
 from photoscope.wording import (
     READ_ONLY_LIBRARY,
     by_name_note,
-    or_list,
     taken_away_note,
     undated_note,
-    unknown_word_note,
+    unknown_word_notes,
     unseen_note,
 )
 from photoscope.wording import plural as plural  # the GUI's modules count through here
@@ -138,22 +138,15 @@ def unknown_words_message(unknown: list[UnknownWord], link: Link | None = None) 
     """What the model does not know and what it offers instead; with ``link``, as HTML (the words
     escaped), each suggestion as ``link`` shows it."""
     shown: Callable[[str], str] = html.escape if link is not None else str
-    parts, at = [], 0
+    numbers = itertools.count()  # each suggestion's place among ``corrections``
 
     def quote(word: str) -> str:
         return f"“{shown(word)}”"
 
-    words = _once(unknown)
-    bare = [u.word for u in words if not u.searched_as and not u.suggestions]
-    if bare:  # said once: "qwzx blorf" said "the model does not know" twice
-        parts.append(unknown_word_note(or_list([quote(w) for w in bare]), None, (), str))
-    for u in (u for u in words if u.searched_as or u.suggestions):
-        offered = []
-        for suggestion in () if u.searched_as else u.suggestions:
-            offered.append(link(at, quote(suggestion)) if link is not None else quote(suggestion))
-            at += 1
-        parts.append(unknown_word_note(u.word, u.searched_as, offered, quote))
-    message = "; ".join(parts)
+    def offer(word: str) -> str:
+        return link(next(numbers), quote(word)) if link is not None else quote(word)
+
+    message = "; ".join(unknown_word_notes(_once(unknown), quote, offer))
     return message[:1].upper() + message[1:]
 
 
