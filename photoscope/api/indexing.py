@@ -140,10 +140,8 @@ class Indexing(Core):
         return self._set_rules(path, pattern, folder, False)
 
     def drop_rule(self, rule: ExclusionRule) -> ScanReport:
-        """Drop one of ``exclusion_rules`` (``include`` said with its path or pattern)."""
-        if rule.kind == "folder":
-            return self.include(Path(rule.folder) / rule.pattern)
-        return self.include(pattern=rule.pattern, folder=rule.folder)
+        """Drop one of ``exclusion_rules``: its photos come back, as ``include`` brings them."""
+        return self._apply_rules([rule], False)
 
     def is_excluded(
         self,
@@ -171,7 +169,10 @@ class Indexing(Core):
     def _set_rules(
         self, path: str | Path | None, pattern: str | None, folder: str | Path | None, present: bool
     ) -> ScanReport:
-        rules = self._rules(path, pattern, folder)
+        return self._apply_rules(self._rules(path, pattern, folder), present)
+
+    def _apply_rules(self, rules: Sequence[ExclusionRule], present: bool) -> ScanReport:
+        """Set (``present``) or drop the rules, and scan what they change, no other scan between."""
 
         def change() -> list[str]:
             changed = [r for r in rules if self.library.set_exclusion_rule(r, present)]
