@@ -75,17 +75,12 @@ def add_term_options(parser: argparse.ArgumentParser) -> None:
 def query_terms(
     args: argparse.Namespace, text: str | None = None, photo: Path | None = None
 ) -> list[QueryTerm]:
-    """The query (``text`` or ``photo``) and the terms the options added, in order."""
+    """The query (``text`` or ``photo``) and the terms the options added, in order: the terms a
+    running app is sent (``remote.terms_of``), as the API takes them (the same fields)."""
     from photoscope.api import QueryTerm
+    from photoscope.commands.remote import terms_of
 
-    first = QueryTerm(text=text, photo=photo, weight=query_weight(args))
-    extra = [
-        QueryTerm(photo=value, weight=weight_given(w), negative=neg)
-        if is_photo
-        else QueryTerm(text=value, weight=weight_given(w), negative=neg)
-        for is_photo, neg, value, w in args.terms or []
-    ]
-    return [first, *extra]
+    return [QueryTerm(*term) for term in terms_of(args, text, photo)]
 
 
 def weight_given(weight: float | None) -> float:
