@@ -166,12 +166,15 @@ class Scanner:
         drives = _Drives()
         online = []
         for folder in self.library.folders():
+            other: str | None = None  # another drive mounted where the folder's was
             present = (
                 root_present(folder)
                 and not self._unmounted_root(folder, points)
                 and not self._drive_unplugged(folder, points)
-                and not self._another_drive(folder, points, drives, report)
+                and (other := self._another_drive(folder, points, drives)) is None
             )
+            if other is not None:
+                report.other_drive.append((folder.path, other))
             refused = not present and _refused(folder.path)  # there, but not ours to read
             if refused:
                 report.unreadable_dirs.append(folder.path)
@@ -180,7 +183,7 @@ class Scanner:
                 (report.back_online if present else report.offline).append(folder.path)
                 log.info("folder %s is %s", folder.path, "back" if present else "offline")
                 if not present:  # recorded as it goes, for `status` and the window's "Which?"
-                    self._record_why_offline(folder, refused, report)
+                    self._record_why_offline(folder, refused, other)
             if present:
                 online.append(folder)
                 self._note_drive(folder, points, drives)
@@ -194,25 +197,21 @@ class Scanner:
             return False
         return not any(os.path.exists(path) for path in self.library.some_paths(folder.id))
 
-    def _another_drive(
-        self, folder: Folder, points: set[str] | None, drives: _Drives, report: ScanReport
-    ) -> bool:
-        """Whether another drive than the one the folder's photos were indexed from is mounted where
-        that one was (two cards of one camera, two sticks named "NO NAME"): its photos are not those.
-        The folder stays offline, its photos kept, until its own drive is back."""
+    def _another_drive(self, folder: Folder, points: set[str] | None, drives: _Drives) -> str | None:
+        """The mount point where another drive than the one the folder's photos were indexed from is
+        mounted now (two cards of one camera, two sticks named "NO NAME"): its photos are not those.
+        The folder stays offline, its photos kept, until its own drive is back. None: no other."""
         if folder.drive is None or folder.drive_id is None or points is None or folder.drive not in points:
-            return False
+            return None
         now = drives.identity(folder.drive)
         if now is None or same_drive(folder.drive_id, now) or self._files_still_there(folder):
-            return False
-        report.other_drive.append((folder.path, folder.drive))
-        return True
+            return None
+        return folder.drive
 
-    def _record_why_offline(self, folder: Folder, refused: bool, report: ScanReport) -> None:
-        """Why a folder went offline, when it is more than a drive unplugged: recorded until a scan of
-        it (once it is back) replaces its problems."""
-        mount = next((m for f, m in report.other_drive if f == folder.path), None)
-        why = other_drive(mount) if mount is not None else REFUSED if refused else None
+    def _record_why_offline(self, folder: Folder, refused: bool, other: str | None) -> None:
+        """Why a folder went offline, when it is more than a drive unplugged (``other``: another drive
+        is mounted there): recorded until a scan of it (once it is back) replaces its problems."""
+        why = other_drive(other) if other is not None else REFUSED if refused else None
         if why is not None:
             self.library.replace_problems([folder.path], [(display_path(folder.path), why)])
 
