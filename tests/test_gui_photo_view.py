@@ -147,7 +147,7 @@ def test_the_photo_view_says_when_its_photo_was_deleted(
     photo = next(i for i in range(window.timeline.photo_count()) if window.timeline.path_of(i) == gone)
     detail.show_row(window.timeline.row_of(photo))
     os.remove(gone)  # the watcher takes it out of the index; the timeline is read again
-    qtbot.waitUntil(lambda: "deleted or moved" in detail.note.text(), timeout=30_000)
+    qtbot.waitUntil(lambda: "Its file was deleted or moved" in detail.note.text(), timeout=30_000)
     assert detail.note.text() == f"Its file was deleted or moved: {gone}"
     assert not detail.open_button.isEnabled() and not detail.folder_button.isEnabled()
     assert detail.copy_button.isEnabled()

@@ -345,7 +345,8 @@ class DetailView(QDialog):
         """The line under the photo: why its file gives no picture (unless the picture's place says
         it already: no thumbnail, or 100 %), and whether it left the grid."""
         pictured = self.stack.currentWidget() is self.preview and self.preview.has_picture()
-        lines = [self._unreadable] if self._unreadable and pictured else []
+        # a file known gone is said once (below), not also as a picture that could not be read
+        lines = [self._unreadable] if self._unreadable and pictured and not self._file_gone else []
         if self._shown is not None and self.row < 0:
             lines.append(left_grid_note(self._grid_name(), self._shown.path, self._file_gone))
         self.note.setText("\n".join(lines))
