@@ -1,5 +1,5 @@
 import sys
 
-from photoscope.cli import main
+from photoscope.launch import main
 
 sys.exit(main())

@@ -652,3 +652,46 @@ def test_a_model_that_cannot_be_loaded_is_a_wrong_argument_or_a_broken_install(
     assert code == EXIT["usage"] and one_clean_line(err).startswith("photoscope: cannot load the model: ")
     # the shipped bundle broken: the install is (reinstall Photoscope)
     assert explain(BundleError("model.safetensors is missing"))[0] == 6
+
+
+def _console_script_entry() -> tuple[str, str]:
+    """The ``photoscope`` console script's module and function, as ``pyproject.toml`` declares them."""
+    import tomllib
+
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())["project"]
+    module, function = project["scripts"]["photoscope"].split(":")
+    return module, function
+
+
+# Run as pip's console script runs the entry point, with Ctrl-C arriving while photoscope.cli is
+# imported: a finder on sys.meta_path sends the signal when that import starts.
+_INTERRUPTED_IMPORT = """
+import os, signal, sys
+
+class CtrlC:
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name == "photoscope.cli":
+            sys.meta_path.remove(CtrlC)
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+
+sys.meta_path.insert(0, CtrlC)
+from {module} import {function}
+sys.exit({function}())
+"""
+
+
+@pytest.mark.parametrize("how", ["script", "module"])
+def test_ctrl_c_while_python_imports_the_command_line_is_one_line(how: str) -> None:
+    """Stops 41-42 left it: Ctrl-C while Python imported the command line's modules (the first
+    ~50 ms of every command, before ``main`` runs) printed a KeyboardInterrupt traceback."""
+    if how == "script":
+        module, function = _console_script_entry()
+        code = _INTERRUPTED_IMPORT.format(module=module, function=function)
+    else:  # python -m photoscope
+        code = _INTERRUPTED_IMPORT.format(module="runpy", function="run_module").replace(
+            "sys.exit(run_module())", "run_module('photoscope', run_name='__main__')"
+        )
+    done = subprocess.run([sys.executable, "-c", code, "status"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 130 and one_clean_line(done.stderr) == "interrupted", done.stderr

@@ -36,7 +36,11 @@ SHARED = (
     "photoscope.wordlists",
     "photoscope.wording",
 )  # leaves anyone may use
-TOP_LEVEL_ROLES = {"photoscope.cli": "commands", "photoscope.__main__": "commands"}
+TOP_LEVEL_ROLES = {
+    "photoscope.cli": "commands",
+    "photoscope.__main__": "commands",
+    "photoscope.launch": "commands",
+}
 # Each subsystem and the others it may import: "api" and "network" there mean their packages' doors
 # (``photoscope.api``, ``photoscope.network`` themselves), "api.*" and "network.*" any of their modules.
 MAY_IMPORT = {
