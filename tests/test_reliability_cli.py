@@ -647,3 +647,25 @@ def test_10_a_library_overwritten_by_a_text_is_damaged_when_its_backup_is_beside
     db.write_text("a log line that went to the wrong file\n" * 300)
     code, _, err = run(capsys, "status", "--db", str(db))
     assert code == EXIT["damaged"] and "doctor --repair" in one_clean_line(err)
+
+
+def test_9_a_search_that_finds_the_library_damaged_has_written_nothing_to_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
+) -> None:
+    """Stop 42 left it: a search on a damaged library rebuilt the vectors' file and then pruned the
+    database's change log (a write) before it met the damage and said to repair. A reading command
+    writes nothing to a library: a write into a damaged file can spread the damage."""
+    db = tmp_path / "library.db"
+    index = ["index", str(tmp_path / "P"), "--db", str(db), "--model", str(tiny_model_dir), "--quiet"]
+    write_library(tmp_path / "P", 6)
+    assert run(capsys, *index)[0] == 0
+    write_library(tmp_path / "P" / "more", 2, start=40)  # too few to rewrite the vectors' file:
+    assert run(capsys, *index)[0] == 0  # their changes stay in the log
+    for copy in tmp_path.glob("library.db.vectors*"):
+        copy.unlink()  # lost or stale: the search rebuilds it
+    damage_page(db, "folders")
+    before = db.read_bytes()
+    code, out, err = run(capsys, "search", "a dog", "--db", str(db), "--model", str(tiny_model_dir))
+    assert code == EXIT["damaged"] and "doctor --repair" in err, (out, err)
+    log = tmp_path / "library.db-wal"
+    assert db.read_bytes() == before and (not log.exists() or log.stat().st_size == 0)

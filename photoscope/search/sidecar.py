@@ -235,8 +235,7 @@ def build_sidecar(library: Library, model_version: str, latent_dim: int, path: P
         raise
     opened = read_sidecar(path, model_version, latent_dim)
     assert opened is not None
-    library.prune_vector_log(generation)
-    return opened
+    return opened  # the log is pruned by the indexer (refresh_sidecar): a search writes no database
 
 
 class MappedStore(VectorStore):
@@ -609,7 +608,25 @@ def refresh_sidecar(
 ) -> MappedStore | None:
     """Rewrite the file when enough has changed since it was written (the indexer calls this when it
     goes idle): from ``store`` if given (caught up first), else from the file and the database.
-    Returns the store over the new file, or None when nothing needed writing."""
+    Returns the store over the new file, or None when nothing needed writing.
+
+    Only here, in the indexer, is the database's change log pruned up to the file it wrote. A search
+    that rebuilds the file leaves the log: a reading command writes nothing to the library (one that
+    is damaged would fail later in the same search, after a write into it)."""
+    fresh = _rewritten(library, model_version, latent_dim, path, store, threshold)
+    if fresh is not None:
+        library.prune_vector_log(fresh.base.generation)
+    return fresh
+
+
+def _rewritten(
+    library: Library,
+    model_version: str,
+    latent_dim: int,
+    path: Path,
+    store: MappedStore | None,
+    threshold: int,
+) -> MappedStore | None:
     if store is None:
         side = read_sidecar(path, model_version, latent_dim)
         if side is None:
@@ -625,6 +642,4 @@ def refresh_sidecar(
         return None
     if _needs_refit(store.base):
         return MappedStore(build_sidecar(library, model_version, latent_dim, path), latent_dim)
-    written = store.write(model_version)
-    library.prune_vector_log(written.generation)
-    return MappedStore(written, latent_dim)
+    return MappedStore(store.write(model_version), latent_dim)
