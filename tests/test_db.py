@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from photoscope.api import PhotoCounts
-from photoscope.library import db as dbmod
+from photoscope.library import connection as dbmod  # the file's opening migrates it
 from photoscope.library.db import Library
 from photoscope.library.errors import LibraryError
 from photoscope.library.records import FailedPhoto, IndexedPhoto, Move, NewFile

@@ -27,7 +27,7 @@ from photos import damage_page, deny_listing, write_bomb_png, write_library, wri
 from photoscope.cli import build_parser, main
 from photoscope.commands import index as index_command
 from photoscope.commands import search as search_command
-from photoscope.library import db as db_module
+from photoscope.library import connection as db_module
 from photoscope.library import errors as library_errors
 from photoscope.library.db import Library
 from photoscope.library.errors import LibraryBusy, LibraryDamaged, LibraryUnwritable, translate_sqlite_error

@@ -40,7 +40,9 @@ from photoscope.library.fs import (
 )
 
 if TYPE_CHECKING:
+    from photoscope.library.connection import LibraryFile
     from photoscope.library.db import Library
+    from photoscope.library.folder_rows import FolderRows
     from photoscope.library.fs import FileStat
     from photoscope.library.records import IndexedPhoto, StoredFile
 
@@ -49,7 +51,7 @@ IGNORE_FILES = (".nomedia", ".photoscopeignore")
 HIDDEN_SETTING = "index_hidden"  # the library setting (``Library.setting``): "on" indexes hidden ones
 
 
-def indexes_hidden(library: Library) -> bool:
+def indexes_hidden(library: LibraryFile) -> bool:
     """Whether the library indexes hidden folders and files below its watched folders (default no)."""
     return library.setting(HIDDEN_SETTING) == "on"
 
@@ -145,7 +147,7 @@ class Rules:
         self._directories: dict[str, tuple[str | None, str, bool, bool]] = {}
 
     @classmethod
-    def load(cls, library: Library) -> Rules:
+    def load(cls, library: FolderRows) -> Rules:
         return cls(library.exclusion_rules(), [f.path for f in library.folders()], indexes_hidden(library))
 
     def excludes(self, path: str) -> bool:

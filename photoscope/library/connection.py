@@ -1,0 +1,352 @@
+"""The library's SQLite file: opening it (read-only when its folder cannot be written), creating and
+migrating it, transactions, checks, the rolling backup of its small tables and its settings.
+``LibraryFile`` is the base of ``db.Library``; the tables' methods are its parts in ``folder_rows``,
+``index_rows`` and ``photo_reads``."""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
+
+from photoscope.library import name_words
+from photoscope.library.errors import (
+    BUSY_TIMEOUT_MS,
+    LibraryDamaged,
+    LibraryError,
+    LibraryForeign,
+    LibraryTooNew,
+    LibraryUnwritable,
+    cannot_write,
+    in_words,
+    translate_sqlite_error,
+)
+from photoscope.library.schema import MIGRATIONS
+from photoscope.library.sql import quoted
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+BACKUP_EVERY_S = 300.0  # the rolling backup of the small tables is at most this old after a change
+log = logging.getLogger(__name__)
+_DB_SUFFIXES = {".db", ".sqlite", ".sqlite3", ".db3"}
+
+
+class LibraryFile:
+    """The photo index's SQLite file; creates and migrates it on open."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        self.scan_lock = threading.Lock()  # one scan at a time (``Scanner``), however many scanners
+        self._written = False  # anything committed since the last backup
+        self._backed_up = -1  # photos in the last backup this process wrote
+        if not self.path.exists():
+            self._create()
+        elif self.path.is_file() and self.path.stat().st_size == 0:
+            # Every library this app creates is complete when it appears (``_create``): an empty file is
+            # someone else's, and turning it into a library would hide a mistyped --db.
+            raise LibraryForeign(
+                f"{self.path} is an empty file, not a Photoscope library (left as it is): give a new"
+                " file name, or delete the empty file"
+            )
+        self.read_only = False  # opened read-only: its folder or disk cannot be written (``_open``)
+        self.conn = self._open()
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The connection as a ``sqlite_utils.Database`` (for tools and tests); the library itself uses
+        ``conn``. Made on first use: importing sqlite-utils (and its plugins) is a tenth of a second."""
+        db = self.__dict__.get("_db")
+        if db is None or db.conn is not self.conn:
+            import sqlite_utils
+
+            db = self.__dict__["_db"] = sqlite_utils.Database(self.conn)
+        return db
+
+    def _connect(self, path: Path) -> sqlite3.Connection:
+        try:
+            # isolation_level=None: transactions are explicit (``_transaction``), so a batch is exactly one.
+            conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        except sqlite3.Error as error:
+            raise self._translate(error) from error
+        self.conn = conn
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")  # a CLI run and the GUI may share it
+            self._refuse_foreign(conn)
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = wal")
+            # NORMAL in WAL mode: a crash of the app loses nothing committed; a power cut may lose the last
+            # transactions but never corrupts the file. FULL would fsync every batch for little gain.
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            name_words.register(conn)  # the search index's names column is written by it
+            self._migrate()
+        except (sqlite3.Error, LibraryError) as error:
+            conn.close()
+            if isinstance(error, LibraryError):
+                raise
+            raise self._translate(error) from error
+        return conn
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            return self._connect(self.path)
+        except LibraryUnwritable:
+            if not os.access(self.path, os.R_OK) or not cannot_write(self.path):
+                raise
+            conn = self._connect_read_only()
+            if conn is None:
+                raise
+            return conn
+
+    def _connect_read_only(self) -> sqlite3.Connection | None:
+        """A library on a disk or in a folder this user cannot write (a backup drive, a share mounted
+        read-only) is still searched: opened read-only. Shared with a writer (its owner's app keeps
+        the log's shared-memory file there), SQLite reads it through that file, as a reader beside the
+        writer. Else it cannot make that file there, and opens the file as immutable: nobody writes
+        it now, and reading it so would ignore a log that still holds changes (then nothing opens
+        it). None when neither works."""
+        uri = f"{self.path.resolve().as_uri()}?mode=ro"
+        wal = Path(f"{self.path}-wal")
+        quiet = not (wal.exists() and wal.stat().st_size > 0)
+        for attempt in (uri, f"{uri}&immutable=1") if quiet else (uri,):
+            conn = self._try_read_only(attempt)
+            if conn is not None:
+                self.read_only = True
+                return conn
+        return None
+
+    def _try_read_only(self, uri: str) -> sqlite3.Connection | None:
+        try:
+            conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+        except sqlite3.Error:
+            return None
+        self.conn = conn
+        try:
+            self._refuse_foreign(conn)
+            if self._check_version() < len(MIGRATIONS):
+                raise LibraryUnwritable(
+                    f"{self.path} was made by an older Photoscope and must be upgraded, but it is "
+                    "read-only: open it once where it can be written, or fix the permissions"
+                )
+            name_words.register(conn)
+        except sqlite3.Error:
+            conn.close()
+            return None
+        except LibraryError:
+            conn.close()
+            raise
+        return conn
+
+    def _refuse_foreign(self, conn: sqlite3.Connection) -> None:
+        """Every library has a schema version from the moment it appears (``_create``): tables without
+        one are another program's, and nothing may be written to them, not even the journal mode."""
+        if conn.execute("PRAGMA user_version").fetchone()[0] != 0:
+            return
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' LIMIT 1").fetchone() is None:
+            return
+        raise LibraryForeign(
+            f"{self.path} is another program's database, not a Photoscope library (left as it is): "
+            "give another --db"
+        )
+
+    def _create(self) -> None:
+        """Make a new library atomically: built under a temporary name (private to this user: 0600),
+        then linked into place, so no other process ever opens a half-made one and two processes
+        creating the same library at once both end up with the one that won."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as error:
+            raise LibraryUnwritable(
+                f"cannot create the library {self.path}: {error.strerror or error} "
+                f"({error.filename or self.path.parent}); choose another --db"
+            ) from error
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{threading.get_ident()}.new")
+        try:
+            os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            self._connect(tmp).close()  # the last connection's close folds the WAL into the file
+            try:
+                os.link(tmp, self.path)
+            except FileExistsError:
+                pass  # another process made it first: use that one
+            except OSError as error:  # a filesystem without hard links
+                if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+                    raise
+                if not self.path.exists():
+                    os.replace(tmp, self.path)
+        except OSError as error:
+            raise LibraryUnwritable(self._os_message(error, "create")) from error
+        finally:
+            for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+                with suppress(OSError):
+                    leftover.unlink()
+
+    def _os_message(self, error: OSError, doing: str) -> str:
+        if error.errno == errno.ENOSPC:
+            return f"the disk holding {self.path} is full: free some space, then try again"
+        if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return (
+                f"cannot {doing} the library {self.path}: {error.strerror} (a read-only disk or folder?); "
+                "choose another --db or fix the folder's permissions"
+            )
+        return f"cannot {doing} the library {self.path}: {error.strerror or error}"
+
+    def _translate(self, error: sqlite3.Error) -> LibraryError:
+        return translate_sqlite_error(error, self.path)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._written:
+                self.backup(min_age_s=0)
+            with suppress(sqlite3.Error):  # a read-only or full disk must not turn closing into an error
+                self.conn.execute("PRAGMA optimize")
+            self.conn.close()
+
+    def backup(self, max_age_s: float = BACKUP_EVERY_S, min_age_s: float = 30.0) -> bool:
+        """Write the rolling backup of the small tables (``library.backup``) when the last one is older
+        than ``max_age_s``, or older than ``min_age_s`` and the photos have come or gone since; True if
+        written. A failure (a full disk) is logged, never raised."""
+        from photoscope.library.backup import backup_age, write_backup
+
+        if self.read_only:
+            return False
+        age = backup_age(self.path)
+        recent = age is not None and age < max_age_s
+        if recent and (age < min_age_s or self._count_photos() == self._backed_up):  # type: ignore[operator]
+            return False
+        with self._lock:
+            try:
+                write_backup(self.conn, self.path)
+                self._backed_up = self._count_photos()
+            except (OSError, sqlite3.Error, LibraryError) as error:
+                log.warning("cannot write the backup of %s: %s", self.path, in_words(error))
+                return False
+            self._written = False
+        return True
+
+    def _count_photos(self) -> int:
+        return int(self._query("SELECT count(*) FROM photos")[0][0])
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Cursor]:
+        with self._lock:
+            try:
+                cur = self.conn.cursor()
+                # IMMEDIATE takes the write lock up front, so a second process waits (busy_timeout) instead
+                # of failing half way through with SQLITE_BUSY on its first write.
+                cur.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as error:
+                raise self._translate(error) from error
+            try:
+                yield cur
+            except BaseException as error:
+                with suppress(sqlite3.Error):  # a failed COMMIT (disk full) may have rolled back already
+                    cur.execute("ROLLBACK")
+                if isinstance(error, sqlite3.Error):
+                    raise self._translate(error) from error
+                raise
+            try:
+                cur.execute("COMMIT")
+            except sqlite3.Error as error:
+                with suppress(sqlite3.Error):
+                    cur.execute("ROLLBACK")
+                raise self._translate(error) from error
+            self._written = True
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            try:
+                return self.conn.execute(sql, params).fetchall()
+            except sqlite3.Error as error:
+                raise self._translate(error) from error
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._query("PRAGMA user_version")[0][0])
+
+    def _migrate(self) -> None:
+        while True:
+            if self._check_version() == len(MIGRATIONS):
+                return
+            # Read the version again under the write lock: another process may be creating or upgrading
+            # the same file right now, and a step must run once.
+            with self._transaction():
+                version = self._check_version()
+                if version < len(MIGRATIONS):
+                    MIGRATIONS[version](self.conn)
+                    self.conn.execute(f"PRAGMA user_version = {version + 1}")
+
+    def _check_version(self) -> int:
+        current = self.schema_version
+        if current > len(MIGRATIONS):
+            raise LibraryTooNew(
+                f"{self.path} was written by a newer Photoscope (schema {current}, this one knows "
+                f"{len(MIGRATIONS)}); update Photoscope to open it"
+            )
+        return current
+
+    def integrity_check(self) -> str:
+        return str(self._query("PRAGMA integrity_check")[0][0])
+
+    def quick_check(self) -> list[str]:
+        """SQLite's quick check: [] when the file's pages are sound, else what is wrong."""
+        try:
+            rows = self._query("PRAGMA quick_check")
+        except LibraryDamaged as error:  # SQLite's own words, as its findings: the caller says what to do
+            return [str(error.__cause__ or error)]
+        found = [str(r[0]) for r in rows]
+        return [] if found == ["ok"] else found
+
+    def root_check(self) -> list[str]:
+        """A cheap check, for every open: [] when the first pages of every table and index can be read,
+        else what is wrong. It reads a few pages a b-tree (a bad sector over a table's root, a file
+        overwritten from the start), not the whole file as ``quick_check`` does, so it costs the same
+        milliseconds at a million photos; damage deeper in a b-tree is for ``photoscope doctor``."""
+        try:
+            trees = self._query(
+                "SELECT type, name, tbl_name FROM sqlite_master"
+                " WHERE type IN ('table', 'index') AND rootpage > 0 ORDER BY rootpage"
+            )
+            for kind, name, table in trees:
+                source = quoted(table) + (f" INDEXED BY {quoted(name)}" if kind == "index" else "")
+                self._query(f"SELECT 1 FROM {source} LIMIT 1")
+        except LibraryDamaged as error:  # SQLite's own words, as ``quick_check``'s: the caller advises
+            return [str(error.__cause__ or error)]
+        return []
+
+    def setting(self, key: str) -> str | None:
+        """A library setting's value (``settings``), None when it has its default."""
+        rows = self._query("SELECT value FROM settings WHERE key = ?", (key,))
+        return str(rows[0][0]) if rows else None
+
+    def set_setting(self, key: str, value: str | None, back_up: bool = True) -> bool:
+        """Set a library setting (None: back to its default); returns whether that changed anything.
+        ``back_up=False`` for a note that is not configuration (the rolling backup takes it later):
+        a backup written now would hold back the next one, with the captions indexed meanwhile."""
+        with self._transaction() as cur:
+            old = cur.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+            if (None if old is None else str(old[0])) == value:
+                return False
+            if value is None:
+                cur.execute("DELETE FROM settings WHERE key = ?", (key,))
+            else:
+                cur.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, value))
+        if back_up:
+            self.backup(max_age_s=0)  # configuration, like the folder list: a lost file must not lose it
+        return True

@@ -1,0 +1,271 @@
+"""The watched folders' rows: adding, removing and moving folders, their drives and mounts, the
+problems a scan met below them and their exclusion rules. A part of ``db.Library``."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from photoscope.library.errors import LibraryError
+from photoscope.library.fs import (
+    UNSTORABLE_FOLDER,
+    display_path,
+    folder_path,
+    is_under,
+    left_empty,
+    normalize_path,
+    storable,
+)
+from photoscope.library.index_rows import IndexRows
+from photoscope.library.records import Folder, StoredFile
+from photoscope.library.sql import CAMEL, json_ids, now_iso, prefix_range
+
+if TYPE_CHECKING:
+    from photoscope.library.exclusions import ExclusionRule
+
+
+class FolderRows(IndexRows):
+    """The watched folders' rows."""
+
+    def folders(self) -> list[Folder]:
+        rows = self._query(
+            "SELECT f.id, f.path, f.added_at, f.online, f.last_scan_at,"
+            " (SELECT count(*) FROM photos p WHERE p.folder_id = f.id), f.drive, f.drive_id"
+            " FROM folders f ORDER BY f.path"
+        )
+        return [Folder(r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6], r[7]) for r in rows]
+
+    def folder(self, path: str | Path) -> Folder | None:
+        """The watched folder at ``path`` (as given, or with its symlinks resolved)."""
+        keys = {normalize_path(path), folder_path(path)}
+        return next((f for f in self.folders() if f.path in keys), None)
+
+    def add_folder(self, path: str | Path) -> Folder:
+        """Watch a folder, under its real path (``fs.folder_path``). A folder inside a watched one is
+        refused; one containing watched folders absorbs them (their photos keep their ids and index
+        entries)."""
+        key = folder_path(path)
+        if not storable(key):  # SQLite holds UTF-8 text: the insert failed as an unexpected error
+            raise LibraryError(f"{display_path(key)}: {UNSTORABLE_FOLDER}")
+        with self._transaction() as cur:
+            existing = self.folder(key)
+            if existing is not None:
+                return dataclasses.replace(existing, already=True)
+            for other in self.folders():
+                if is_under(key, other.path):
+                    raise LibraryError(self._inside_message(key, other))
+            _refuse_absorbing_offline(key, self.folders())
+            cur.execute("INSERT INTO folders (path, added_at) VALUES (?, ?)", (key, now_iso()))
+            new_id = cur.lastrowid
+            inside = [f for f in self.folders() if f.id != new_id and is_under(f.path, key)]
+            children = [f.id for f in inside]
+            if children:
+                cur.execute(
+                    "UPDATE photos SET folder_id = ? WHERE folder_id IN (SELECT value FROM json_each(?))",
+                    (new_id, json_ids(children)),
+                )
+                cur.execute(
+                    "UPDATE OR IGNORE mounts SET folder_id = ?"
+                    " WHERE folder_id IN (SELECT value FROM json_each(?))",
+                    (new_id, json_ids(children)),
+                )
+                cur.execute(
+                    "DELETE FROM folders WHERE id IN (SELECT value FROM json_each(?))", (json_ids(children),)
+                )
+        folder = self.folder(key)
+        assert folder is not None
+        self.backup(max_age_s=0)  # the folder list is the configuration a lost file must not lose
+        return dataclasses.replace(folder, absorbed=tuple(f.path for f in inside))
+
+    def _inside_message(self, key: str, watched: Folder) -> str:
+        """Why a folder inside a watched one is not added: it is part of it, or a rule leaves it out
+        (a subfolder rule, an ignore file, a pattern, the hidden-folders setting)."""
+        from photoscope.library.exclusions import Rules
+
+        return Rules.load(self).left_out_because(key) or f"{key} is already watched as part of {watched.path}"
+
+    def remove_folder(self, path: str | Path) -> list[int]:
+        """Stop watching a folder and drop its photos from the index; returns their ids."""
+        folder = self.folder(path)
+        if folder is None:
+            key = normalize_path(path)
+            holder = next((f for f in self.folders() if is_under(key, f.path)), None)
+            if holder is not None:
+                raise LibraryError(
+                    f"{key} is not a watched folder: it is part of {holder.path}"
+                    " (exclude it there to leave its photos out)"
+                )
+            raise LibraryError(f"{key} is not a watched folder")
+        with self._transaction() as cur:
+            ids = [r[0] for r in cur.execute("SELECT id FROM photos WHERE folder_id = ?", (folder.id,))]
+            self._delete(cur, ids)
+            cur.execute("DELETE FROM folders WHERE id = ?", (folder.id,))
+            cur.execute(
+                "DELETE FROM problems WHERE path = ? OR (path > ? AND path < ?)",
+                (folder.path, *prefix_range(folder.path)),
+            )
+        self.backup(max_age_s=0)
+        return ids
+
+    def set_folder_online(self, folder_id: int, online: bool) -> None:
+        with self._transaction() as cur:
+            cur.execute("UPDATE folders SET online = ? WHERE id = ?", (int(online), folder_id))
+
+    def set_folder_drive(self, folder_id: int, mount_point: str, identity: str | None) -> None:
+        with self._transaction() as cur:
+            cur.execute(
+                "UPDATE folders SET drive = ?, drive_id = ? WHERE id = ?", (mount_point, identity, folder_id)
+            )
+
+    def some_paths(self, folder_id: int, limit: int = 20) -> list[str]:
+        """A few of a folder's photos' paths (spread over it by id): enough to see if its files are there."""
+        rows = self._query(
+            "SELECT path FROM photos WHERE folder_id = ? AND id % 97 = 0 LIMIT ?", (folder_id, limit)
+        ) or self._query("SELECT path FROM photos WHERE folder_id = ? LIMIT ?", (folder_id, limit))
+        return [str(r[0]) for r in rows]
+
+    def sample_files(self, folder_id: int, limit: int = 20) -> list[StoredFile]:
+        """A few of a folder's photos, drawn at random (a fixed draw lets a copy that lacks a photo
+        outside it pass every time): enough to tell whether its files' bytes are somewhere else now.
+        Only photos with a hash: one without (unreadable when scanned) could be told by its size alone."""
+        rows = self._query(
+            "SELECT id, path, size, mtime, hash FROM photos WHERE folder_id = ? AND hash IS NOT NULL"
+            " ORDER BY random() LIMIT ?",
+            (folder_id, limit),
+        )
+        return [StoredFile(*r) for r in rows]
+
+    def photo_directories(self, folder_id: int) -> list[str]:
+        """The directories that hold a folder's photos, each once."""
+        # rtrim(path, <the path's characters but the separator>) leaves the directory and its separator
+        rows = self._query(
+            "SELECT DISTINCT rtrim(path, replace(path, ?, '')) FROM photos WHERE folder_id = ?",
+            (os.sep, folder_id),
+        )
+        return [str(r[0]).rstrip(os.sep) or os.sep for r in rows]
+
+    def folder_sizes(self, folder_id: int) -> list[tuple[str, int]]:
+        """(path, size) of every photo of a folder, whatever its state."""
+        rows = self._query("SELECT path, size FROM photos WHERE folder_id = ?", (folder_id,))
+        return [(str(r[0]), int(r[1])) for r in rows]
+
+    def folder_files(self, folder_id: int) -> list[StoredFile]:
+        """Every photo of a folder that has a partial hash, what a move is recognised by."""
+        rows = self._query(
+            "SELECT id, path, size, mtime, hash FROM photos WHERE folder_id = ? AND hash IS NOT NULL",
+            (folder_id,),
+        )
+        return [StoredFile(*r) for r in rows]
+
+    def relocate_folder(self, folder_id: int, path: str | Path) -> Folder:
+        """Watch a folder at another path, with its photos, their ids and index entries: the folder
+        was moved or renamed as a whole (``library.relocation``). Its mount points move with it; the
+        drive above it is noted again at the next scan."""
+        key = folder_path(path)
+        old = next(f for f in self.folders() if f.id == folder_id)
+        rest = len(old.path) + 1  # SQLite's substr counts characters from 1, as len() does
+        with self._transaction() as cur:
+            cur.execute(
+                "UPDATE folders SET path = ?, online = 1, drive = NULL, drive_id = NULL WHERE id = ?",
+                (key, folder_id),
+            )
+            cur.execute(
+                f"UPDATE search SET path = ? || substr(path, ?), names = {CAMEL}(? || substr(path, ?))"
+                " WHERE rowid IN (SELECT id FROM photos WHERE folder_id = ?)",
+                (key, rest, key, rest, folder_id),
+            )
+            for table in ("photos", "mounts"):
+                cur.execute(
+                    f"UPDATE {table} SET path = ? || substr(path, ?) WHERE folder_id = ?",
+                    (key, rest, folder_id),
+                )
+            cur.execute(
+                "DELETE FROM problems WHERE path = ? OR (path > ? AND path < ?)",
+                (old.path, *prefix_range(old.path)),
+            )
+        self.backup(max_age_s=0)  # the folder list is the configuration a lost file must not lose
+        folder = self.folder(key)
+        assert folder is not None
+        return folder
+
+    def photo_paths(self, folder_id: int) -> list[tuple[int, str]]:
+        """(id, path) of every photo of a folder."""
+        return [
+            (r[0], str(r[1]))
+            for r in self._query("SELECT id, path FROM photos WHERE folder_id = ?", (folder_id,))
+        ]
+
+    def mark_scanned(self, folder_id: int) -> None:
+        with self._transaction() as cur:
+            cur.execute("UPDATE folders SET last_scan_at = ? WHERE id = ?", (now_iso(), folder_id))
+
+    def mounts(self, folder_id: int | None = None) -> set[str]:
+        """Mount points recorded at or below a watched folder (all folders' with None)."""
+        if folder_id is None:
+            return {str(r[0]) for r in self._query("SELECT path FROM mounts")}
+        return {str(r[0]) for r in self._query("SELECT path FROM mounts WHERE folder_id = ?", (folder_id,))}
+
+    def set_mounts(self, folder_id: int, paths: Iterable[str]) -> None:
+        with self._transaction() as cur:
+            cur.execute("DELETE FROM mounts WHERE folder_id = ?", (folder_id,))
+            cur.executemany("INSERT INTO mounts VALUES (?, ?)", [(folder_id, p) for p in sorted(set(paths))])
+
+    def replace_problems(self, targets: Iterable[str], problems: Iterable[tuple[str, str]]) -> None:
+        """Forget the problems recorded at or below ``targets`` (just scanned) and record ``problems``:
+        (display path, reason) of what the scan could not look at or could not index."""
+        with self._transaction() as cur:
+            for target in targets:
+                cur.execute(
+                    "DELETE FROM problems WHERE path = ? OR (path > ? AND path < ?)",
+                    (target, *prefix_range(target)),
+                )
+            cur.executemany("INSERT OR REPLACE INTO problems VALUES (?, ?)", list(problems))
+
+    def problems(self, limit: int | None = None) -> list[tuple[str, str]]:
+        """(path, reason) of what the scans could not look at or index (not photos that failed to decode)."""
+        rows = self._query(
+            "SELECT path, reason FROM problems ORDER BY path LIMIT ?", (-1 if limit is None else limit,)
+        )
+        return [(str(r[0]), str(r[1])) for r in rows]
+
+    def exclusion_rules(self) -> list[ExclusionRule]:
+        """Every watched folder's exclusion rules (``library.exclusions``)."""
+        from photoscope.library.exclusions import ExclusionRule
+
+        rows = self._query(
+            "SELECT f.path, e.kind, e.pattern FROM exclusions e JOIN folders f ON f.id = e.folder_id"
+            " ORDER BY f.path, e.kind, e.pattern"
+        )
+        return [ExclusionRule(str(r[0]), r[1], str(r[2])) for r in rows]
+
+    def set_exclusion_rule(self, rule: ExclusionRule, present: bool) -> bool:
+        """Add (``present``) or remove a rule; returns whether that changed anything."""
+        with self._transaction() as cur:
+            folder = cur.execute("SELECT id FROM folders WHERE path = ?", (rule.folder,)).fetchone()
+            if folder is None:
+                raise LibraryError(f"{rule.folder} is not a watched folder")
+            values = (folder[0], rule.kind, rule.pattern)
+            if present:
+                cur.execute("INSERT OR IGNORE INTO exclusions VALUES (?, ?, ?)", values)
+            else:
+                cur.execute("DELETE FROM exclusions WHERE folder_id = ? AND kind = ? AND pattern = ?", values)
+            return cur.rowcount == 1
+
+
+def _refuse_absorbing_offline(key: str, folders: Sequence[Folder]) -> None:
+    """A watched folder inside ``key`` that is offline (its drive unplugged) cannot become part of
+    ``key``: the new folder's scans would find its photos missing and drop them, as nothing would
+    remember that they are away."""
+    offline = [
+        f.path
+        for f in folders
+        if not f.online and is_under(f.path, key) and (not os.path.isdir(f.path) or left_empty(f.path))
+    ]  # offline at the last scan and still away: one plugged back in since is absorbed as usual
+    if offline:
+        raise LibraryError(
+            f"{offline[0]} is watched and offline (an unplugged drive?): plug it in before watching "
+            f"{key}, which holds it, or stop watching it (`photoscope folders remove`)"
+        )
