@@ -287,12 +287,14 @@ def test_a_concept_no_photo_shows_is_said_when_nothing_is_listed(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The CLI audit: `search espresso` printed "no matching photos" and no reason. (A reason the
-    library gives, photos waiting or another model's, comes first: ``_why_nothing``.)"""
+    library gives, photos waiting or another model's, comes first: ``api.why_nothing``.)"""
     from types import SimpleNamespace
 
+    from photoscope.api import EmptyAnswer, PhotoCounts
     from photoscope.commands import search as search_command
 
-    monkeypatch.setattr(search_command, "_why_nothing", lambda app, args, counts: None)  # photos searchable
+    answer = EmptyAnswer(PhotoCounts(indexed=3), unsure=("espresso",))  # photos searchable
+    monkeypatch.setattr(search_command, "_empty_answer", lambda app, args, results: answer)
     results = SimpleNamespace(unknown_words=[], unsure=("espresso",), matches=[], photo_words=())
     args = SimpleNamespace(paths_only=False, null=False, json=False, folder=None, db=tmp_path / "x.db")
     assert search_command._print(results, args) == 1

@@ -108,6 +108,45 @@ def test_an_empty_answer_is_explained_again_when_photos_turn_out_to_be_waiting(
     assert "No photos match these filters" in window.pages.message.text()
 
 
+def _library_of(folder: Path, db: Path) -> Path:
+    """A library watching ``folder``, scanned and indexed (no window)."""
+    from photoscope.api import Photoscope
+
+    with Photoscope(db) as app:
+        app.add_folder(folder)
+        app.scan()
+    return db
+
+
+def test_a_query_in_a_library_whose_photos_all_failed_says_so(qtbot, make_window, tmp_path) -> None:
+    """The structure review of stop 42 left two "why nothing was found" decisions: the window said
+    "No photos found / Try describing it in other words" for a library none of whose photos could
+    be indexed, where `photoscope search` said none could and that `status` says why."""
+    for name in ("a.jpg", "b.jpg"):
+        (tmp_path / "P").mkdir(exist_ok=True)
+        (tmp_path / "P" / name).write_text("not a photo")
+    window = make_window(_library_of(tmp_path / "P", tmp_path / "library.db"))
+    counted = PhotoCounts(indexed=0, pending=0, error=2)
+    qtbot.waitUntil(lambda: window.index_status.counts == counted, timeout=20_000)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.set_text("a red circle")
+    assert window.pages.currentWidget() is window.pages.message
+    said = window.pages.message.text()
+    assert "No photo could be indexed" in said and "Which?" in said, said
+
+
+def test_a_query_in_folders_without_photos_says_they_hold_none(qtbot, make_window, tmp_path) -> None:
+    """As above: a watched folder with no photo in it said "Try describing it in other words"."""
+    (tmp_path / "P").mkdir()
+    (tmp_path / "P" / "notes.txt").write_text("no photo here")
+    window = make_window(_library_of(tmp_path / "P", tmp_path / "library.db"))
+    qtbot.waitUntil(lambda: window.index_status.counts == PhotoCounts(), timeout=10_000)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.set_text("a red circle")
+    said = window.pages.message.text()
+    assert "No photos yet" in said and "hold no photos" in said, said
+
+
 def test_unknown_words_and_empty_results_are_explained(qtbot, make_window, library_db) -> None:
     window = make_window(library_db)
     with qtbot.waitSignal(window.results_shown, timeout=20_000):

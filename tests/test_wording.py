@@ -4,27 +4,53 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from photoscope.api import Results
-from photoscope.gui.wording import NothingFound, nothing_found, results_message
+from photoscope.api import EmptyAnswer, PhotoCounts, Results, WhyNothing, still_waiting, why_nothing
+from photoscope.gui.wording import nothing_found, results_message
 
-PLAIN = NothingFound(unknown_words=False, text_only=True, has_folders=True, indexing=False, filtered=False)
+SEARCHED = EmptyAnswer(PhotoCounts(indexed=10))  # photos were searched, and none matched
 
 
 def test_words_the_model_does_not_know_come_first() -> None:
-    why = replace(PLAIN, unknown_words=True, indexing=True, filtered=True)
-    assert nothing_found(why) == ("No photos found", "None of these words is one the model knows.")
-    # with a photo in the query, the photo was searched: the unknown words are not why
-    assert nothing_found(replace(why, text_only=False))[0] == "Nothing found yet"
+    why = replace(SEARCHED, unknown_words=True, indexing=True, filtered=True, counts=PhotoCounts())
+    assert why_nothing(why) is WhyNothing.UNKNOWN_WORDS
+    assert nothing_found(WhyNothing.UNKNOWN_WORDS) == (
+        "No photos found",
+        "None of these words is one the model knows.",
+    )
+    # a known concept word no photo shows clearly was searched: the unknown one is not why
+    assert why_nothing(replace(SEARCHED, unknown_words=True, unsure=("espresso",))) is WhyNothing.UNSEEN
+
+
+def test_the_library_comes_before_the_query() -> None:
+    assert why_nothing(EmptyAnswer(PhotoCounts(), has_folders=False)) is WhyNothing.NO_FOLDERS
+    assert why_nothing(EmptyAnswer(PhotoCounts())) is WhyNothing.NO_PHOTOS
+    assert why_nothing(EmptyAnswer(PhotoCounts(), indexing=True)) is WhyNothing.WAITING  # still counting
+    assert why_nothing(EmptyAnswer(PhotoCounts(pending=4), filtered=True)) is WhyNothing.WAITING
+    assert why_nothing(EmptyAnswer(PhotoCounts(error=3), filtered=True)) is WhyNothing.NONE_INDEXED
+    other = EmptyAnswer(PhotoCounts(indexed=5, pending=5), other_model=5)
+    assert why_nothing(other) is WhyNothing.OTHER_MODEL and still_waiting(other) == 0
+
+
+def test_photos_that_were_searched_did_not_match_for_the_filters_or_the_network() -> None:
+    assert why_nothing(replace(SEARCHED, filtered=True, unsure=("espresso",))) is WhyNothing.FILTERED
+    assert why_nothing(replace(SEARCHED, unsure=("espresso",))) is WhyNothing.UNSEEN
+    assert why_nothing(SEARCHED) is WhyNothing.NO_MATCH
+    more = replace(SEARCHED, counts=PhotoCounts(indexed=10, pending=7))
+    assert why_nothing(more) is WhyNothing.NO_MATCH and still_waiting(more) == 7
+    # not counted yet (a window just opened): only what the query asked is said
+    assert why_nothing(EmptyAnswer(None)) is WhyNothing.NO_MATCH
+    assert why_nothing(EmptyAnswer(None, filtered=True)) is WhyNothing.FILTERED
 
 
 def test_each_reason_says_what_to_do() -> None:
-    assert nothing_found(replace(PLAIN, has_folders=False)) == (
-        "No folders yet",
-        "Add a folder of photos to search it.",
-    )
-    assert nothing_found(replace(PLAIN, indexing=True))[1] == "Photos show up here as they are indexed."
-    assert nothing_found(replace(PLAIN, filtered=True))[1] == "Try another folder or date range."
-    assert nothing_found(PLAIN) == ("No photos found", "Try describing it in other words.")
+    assert nothing_found(WhyNothing.NO_FOLDERS) == ("No folders yet", "Add a folder of photos to search it.")
+    assert nothing_found(WhyNothing.WAITING)[1] == "Photos show up here as they are indexed."
+    assert nothing_found(WhyNothing.FILTERED)[1] == "Try another folder or date range."
+    assert nothing_found(WhyNothing.NO_MATCH) == ("No photos found", "Try describing it in other words.")
+    assert nothing_found(WhyNothing.NONE_INDEXED)[0] == "No photo could be indexed"
+    # more photos to come may match: that comes before the filters and the network's sight
+    assert nothing_found(WhyNothing.FILTERED, waiting=True)[0] == "Nothing found yet"
+    assert nothing_found(WhyNothing.NO_FOLDERS, waiting=True)[0] == "No folders yet"
 
 
 def test_a_failed_search_names_the_photo_and_says_what_is_wrong(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -9,6 +9,7 @@ Nothing here knows about Qt or the terminal. The package is thin, one module a j
 - ``indexing``: folders, exclusion rules, background indexing, what the index holds, doctor;
 - ``browsing``: the timeline, the folder filter's choices, near-duplicates, removing photos;
 - ``searching`` and ``scoring``: every kind of search, and how many results are likely relevant;
+- ``nothing_found``: why a search found no photo, one decision for every front end;
 - ``queries``: a search bar's query as one value (``Query``): which search answers it, how it reads;
 - ``describing``: single photos and the model (captions, concepts, thumbnails, model info);
 - ``maps``: the network's words and the t-SNE maps;
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from photoscope.api.app import Photoscope
 from photoscope.api.describing import photo_concepts, shipped_model_version
+from photoscope.api.nothing_found import EmptyAnswer, WhyNothing, still_waiting, why_nothing
 from photoscope.api.queries import Query, describe_terms, is_photo_file, typed_path
 from photoscope.api.scoring import relevance
 from photoscope.api.types import (
@@ -119,6 +121,7 @@ __all__ = [
     "Copies",
     "DecodeOptions",
     "DoctorReport",
+    "EmptyAnswer",
     "ExclusionRule",
     "Filters",
     "Folder",
@@ -148,6 +151,7 @@ __all__ = [
     "Timeline",
     "UnknownWord",
     "UnknownWordError",
+    "WhyNothing",
     "WordScore",
     "describe_error",
     "describe_failure",
@@ -163,8 +167,10 @@ __all__ = [
     "render_words",
     "says_nothing",
     "shipped_model_version",
+    "still_waiting",
     "thumbnail_path",
     "torch_threads",
     "translate_sqlite_error",
     "typed_path",
+    "why_nothing",
 ]

@@ -35,7 +35,7 @@ from photoscope.wording import (
 from photoscope.wordlists import says_nothing
 
 if TYPE_CHECKING:
-    from photoscope.api import PhotoCounts, Photoscope
+    from photoscope.api import EmptyAnswer, Photoscope, WhyNothing
 
 
 def register(sub: Any) -> None:
@@ -107,9 +107,9 @@ def _print(
     counted as) on stderr. ``app``: the library the results came from, if open here."""
     _print_notes(results, terms)
     if not results.matches:
-        return _nothing_found(args, app, _unseen(results))
+        return _nothing_found(args, app, results)
     if app is not None:  # a local search has the library open: what it could not look at yet
-        _note_waiting(app.status(), args)
+        _note_waiting(app.status().pending, args)
     escaped = 0
     likely = _likely(results)
     for rank, m in enumerate(results.matches):
@@ -135,37 +135,41 @@ def _print(
     return 0
 
 
-def _unseen(results: Any) -> str | None:
-    """Why nothing is listed when the query's words are the head's alone: it sees none clearly."""
-    unsure = getattr(results, "unsure", ())  # an older running app's answer has none
-    if not unsure:
-        return None
-    return unseen_note(unsure)
-
-
-def _nothing_found(args: argparse.Namespace, app: Photoscope | None = None, why: str | None = None) -> int:
+def _nothing_found(args: argparse.Namespace, app: Photoscope | None, results: Any) -> int:
     """Why a search listed nothing: a ``--folder`` below which the library has no photo (a wrong
-    path: the search never looked anywhere), else no photo matched, with the reason when the library
-    tells it (``_why_nothing``) and the photos not searched yet. ``app``: the library if open here
-    (a running app's answer opens it once, for the checks: no model, no PyTorch)."""
-    from photoscope.api import Photoscope
+    path: the search never looked anywhere), else no photo matched, with the reason
+    (``api.why_nothing``, the window's too) and the photos not searched yet. ``app``: the library if
+    open here (a running app's answer opens it once, for the checks: no model, no PyTorch)."""
+    from photoscope.api import Photoscope, still_waiting, why_nothing
 
     with contextlib.nullcontext(app) if app is not None else Photoscope(args.db) as library:
         if args.folder is not None and not library.photos_below(args.folder):
             return _wrong_folder(args.folder)
-        counts = library.status()
-        library_why = _why_nothing(library, args, counts)
-    why = library_why or why  # no photo searchable is the reason, before what the head sees
+        answer = _empty_answer(library, args, results)
+        why = _why_nothing(why_nothing(answer), answer, library, args)
     print("no matching photos" + (f": {why}" if why else ""), file=sys.stderr)
-    if library_why is None:  # some photos were searched: say those that were not, yet
-        _note_waiting(counts, args)
+    _note_waiting(still_waiting(answer), args)
     return EXIT_FAILED
 
 
-def _note_waiting(counts: PhotoCounts, args: argparse.Namespace) -> None:
+def _empty_answer(app: Photoscope, args: argparse.Namespace, results: Any) -> EmptyAnswer:
+    """What the command line knows when a search found nothing. Another model's photos are known only
+    when this process loaded the model (a local search)."""
+    from photoscope.api import EmptyAnswer
+
+    photos_asked = any(term[0] for term in getattr(args, "terms", None) or ())  # (photo?, -, value, weight)
+    return EmptyAnswer(
+        app.status(),
+        filtered=_filters(args).active,
+        unknown_words=bool(results.unknown_words) and not photos_asked,
+        unsure=tuple(getattr(results, "unsure", ())),  # an older running app's answer has none
+        other_model=app.photos_to_reencode() if app.model_ready else 0,
+    )
+
+
+def _note_waiting(waiting: int, args: argparse.Namespace) -> None:
     """The photos not searched because they wait to be indexed (the CLI audit: "a gorilla" said no
     photo shows one while the gorilla's photo waited among 48)."""
-    waiting = counts.pending
     if waiting:
         command = _index_command(args)
         said = f"{plural(waiting, 'photo')} not searched yet: waiting to be indexed (`{command}`)"
@@ -183,22 +187,32 @@ def _wrong_folder(folder: str) -> int:
     return EXIT_USAGE
 
 
-def _why_nothing(app: Photoscope, args: argparse.Namespace, counts: PhotoCounts) -> str | None:
-    """Why no photo could match, when no photo is searchable: the library is empty, its photos wait
-    to be indexed or could not be, or another model described them (search leaves those out). That
-    last is known only when this process loaded the model (a local search); None: they just did not
-    match. ``counts``: the library's photos by status (``Photoscope.status``)."""
-    index = _index_command(args)
-    if not counts.total:
-        return f"the library has no photos yet: add a folder with `{_index_command(args, 'FOLDER')}`"
-    other = app.photos_to_reencode() if app.model_ready else 0
-    if counts.indexed > other:
-        return None
-    if other:
-        return _other_model(app, args, other)
-    if counts.pending:
-        return f"{counts.pending} photos wait to be indexed: run `{index}`"
-    return f"none of the library's {counts.error} photos could be indexed (`photoscope status` says why)"
+def _why_nothing(
+    why: WhyNothing, answer: EmptyAnswer, app: Photoscope, args: argparse.Namespace
+) -> str | None:
+    """The reason ``why`` in the command line's words, with the command that helps (None: the photos
+    were searched and none matched)."""
+    from photoscope.api import WhyNothing
+
+    counts = answer.counts
+    assert counts is not None  # counted here, always
+    match why:
+        case WhyNothing.UNKNOWN_WORDS:
+            return "none of its words is one the model knows"
+        case WhyNothing.NO_FOLDERS | WhyNothing.NO_PHOTOS:
+            return f"the library has no photos yet: add a folder with `{_index_command(args, 'FOLDER')}`"
+        case WhyNothing.WAITING:
+            return f"{counts.pending} photos wait to be indexed: run `{_index_command(args)}`"
+        case WhyNothing.NONE_INDEXED:
+            error = counts.error
+            return f"none of the library's {error} photos could be indexed (`photoscope status` says why)"
+        case WhyNothing.OTHER_MODEL:
+            return _other_model(app, args, answer.other_model)
+        case WhyNothing.FILTERED:
+            return "none in the folder or dates given (without --folder, --from, --to: all photos)"
+        case WhyNothing.UNSEEN:
+            return unseen_note(answer.unsure)
+    return None
 
 
 def _other_model(app: Photoscope, args: argparse.Namespace, count: int) -> str:

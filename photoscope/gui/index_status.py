@@ -67,7 +67,7 @@ class IndexStatus(QWidget):
         self.problems_button.clicked.connect(self.problems_requested)
         self.problems_button.hide()
         self.last: Progress | None = None
-        self.waiting = 0  # photos waiting to be indexed, at the last count
+        self.counts: PhotoCounts | None = None  # the library's photos by state, at the last count
         self._resting: str | None = None  # the text shown, when it stays (not progress, not "Adding …")
         self.offline: list[str] = []  # watched folders that are away (an unplugged drive)
         self.read_only = False  # the library cannot be written: searched as it is, never indexed
@@ -99,11 +99,16 @@ class IndexStatus(QWidget):
         return f" · {p.errors:,} could not be read" if p.errors else ""
 
     def show_counts(self, counts: PhotoCounts) -> None:
-        self.waiting = counts.pending
+        self.counts = counts
         if self.last is None or self.last.done >= self.last.total:
             self._rest(describe_counts(counts))
             self.problems_button.setVisible(counts.error > 0)
         self.changed.emit()
+
+    @property
+    def indexing(self) -> bool:
+        """Whether the indexer is at work: its last progress is not done."""
+        return self.last is not None and self.last.done < self.last.total
 
     def show_offline(self, folders: list[str]) -> None:
         """Say which watched folders are away: their photos stay searchable, their files unreachable."""

@@ -66,7 +66,6 @@ from photoscope.gui.unreadable_dialog import UnreadableDialog
 from photoscope.gui.wording import (
     NOT_CHANGEABLE,
     OPEN_FAILED,
-    NothingFound,
     back_action_text,
     describe_repair,
     folder_added_note,
@@ -89,6 +88,7 @@ if TYPE_CHECKING:
         Photoscope,
         Results,
         ScanReport,
+        WhyNothing,
     )
     from photoscope.api import IndexProgress as Progress
 
@@ -554,16 +554,21 @@ class MainWindow(QMainWindow):
         """The weaker matches too, after the likely ones."""
         self.presenter.show_more()
 
-    def _why_empty(self, results: Results) -> NothingFound:
-        last = self.index_status.last
-        return NothingFound(
-            unknown_words=bool(results.unknown_words),
-            text_only=bool(self.search.text()) and not self.search.query_photo,
+    def _why_empty(self, results: Results) -> tuple[WhyNothing, bool]:
+        """Why ``results`` found nothing (``api.why_nothing``), and whether photos still wait to be
+        indexed (they may match once they are)."""
+        from photoscope.api import EmptyAnswer, still_waiting, why_nothing
+
+        status = self.index_status
+        answer = EmptyAnswer(
+            status.counts,
             has_folders=bool(self.folder_keeper.folders),
-            # photos wait to be indexed: progress reports, or the counts before the first report
-            indexing=(last is not None and last.done < last.total) or self.index_status.waiting > 0,
             filtered=self.search.filters().active,
+            unknown_words=bool(results.unknown_words) and not self.search.query_photo,
+            unsure=results.unsure,
+            indexing=status.indexing,
         )
+        return why_nothing(answer), status.indexing or still_waiting(answer) > 0
 
     def _show_idle(self) -> None:
         """No query: the timeline (once it has photos), read again first if it went stale. Not over
@@ -587,7 +592,9 @@ class MainWindow(QMainWindow):
                 self.result_label.clear()
         elif listed is not None and listed.filters is not None and self.timeline.complete:
             self.result_label.clear()
-            self.pages.show_message(*nothing_found(NothingFound.filters_only()))
+            from photoscope.api import WhyNothing  # the library view narrowed to no photo
+
+            self.pages.show_message(*nothing_found(WhyNothing.FILTERED))
         elif self.folder_keeper.adding:
             self.pages.show_message("Adding your folder…")
         elif self.folder_keeper.folders:

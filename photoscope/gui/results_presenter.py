@@ -22,14 +22,13 @@ from photoscope.gui.pages import MoreBar, Pages
 from photoscope.gui.results_model import ResultsModel
 from photoscope.gui.results_view import ResultsView
 from photoscope.gui.wording import (
-    NothingFound,
     nothing_found,
     plural,
     results_count,
 )
 
 if TYPE_CHECKING:
-    from photoscope.api import Copies, Results
+    from photoscope.api import Copies, Results, WhyNothing
 
 
 class ResultsPresenter(QObject):
@@ -49,7 +48,7 @@ class ResultsPresenter(QObject):
         label: ElidedLabel,
         status: QStatusBar,
         say: Callable[[Results], None],
-        why_empty: Callable[[Results], NothingFound],
+        why_empty: Callable[[Results], tuple[WhyNothing, bool]],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -104,7 +103,7 @@ class ResultsPresenter(QObject):
         """Say why ``results`` found nothing (None: they found photos)."""
         self._empty = None
         if results is not None:
-            self.pages.show_message(*nothing_found(self.why_empty(results)))
+            self.pages.show_message(*nothing_found(*self.why_empty(results)))
             self._empty = (results, self.pages.message.text())
 
     def _row_kept(self, kept: int, results: Results) -> tuple[int, int]:

@@ -8,7 +8,6 @@ import itertools
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,7 +24,7 @@ from photoscope.wording import plural as plural  # the GUI's modules count throu
 from photoscope.wordlists import fold
 
 if TYPE_CHECKING:
-    from photoscope.api import DoctorReport, Filters, Folder, Results, UnknownWord
+    from photoscope.api import DoctorReport, Filters, Folder, Results, UnknownWord, WhyNothing
 
 
 # The grid shows the first answer to a query while the network loads: the text encoder's (the result
@@ -282,33 +281,27 @@ def narrowed_to(filters: Filters | None) -> str:
     return where
 
 
-@dataclass(frozen=True)
-class NothingFound:
-    """What the window knows when a query finds no photo, for saying why (``nothing_found``)."""
+def nothing_found(why: WhyNothing, waiting: bool = False) -> tuple[str, str]:
+    """The empty grid's title and what to do next for the reason ``api.why_nothing`` gives (the
+    command line's too); ``waiting``: more photos are to be indexed, and may match."""
+    from photoscope.api import WhyNothing as Why
 
-    unknown_words: bool  # the answer lists words the model does not know
-    text_only: bool  # the query is typed text, no photo
-    has_folders: bool
-    indexing: bool  # the background indexer has photos still to read
-    filtered: bool  # a folder or a date range narrows the search
-
-    @classmethod
-    def filters_only(cls) -> NothingFound:
-        """The library view narrowed to no photo: only the filters are to blame."""
-        return cls(unknown_words=False, text_only=False, has_folders=True, indexing=False, filtered=True)
-
-
-def nothing_found(why: NothingFound) -> tuple[str, str]:
-    """The empty grid's title and what to do next, the likeliest reason first."""
-    if why.unknown_words and why.text_only:
-        return "No photos found", "None of these words is one the model knows."
-    if not why.has_folders:
-        return "No folders yet", "Add a folder of photos to search it."
-    if why.indexing:
-        return "Nothing found yet", "Photos show up here as they are indexed."
-    if why.filtered:
-        return "No photos match these filters", "Try another folder or date range."
-    return "No photos found", "Try describing it in other words."
+    if waiting and why in (Why.FILTERED, Why.UNSEEN, Why.NO_MATCH):
+        why = Why.WAITING
+    indexed_later = ("Nothing found yet", "Photos show up here as they are indexed.")
+    said = {
+        Why.UNKNOWN_WORDS: ("No photos found", "None of these words is one the model knows."),
+        Why.NO_FOLDERS: ("No folders yet", "Add a folder of photos to search it."),
+        Why.NO_PHOTOS: ("No photos yet", "Your folders hold no photos yet: add a folder that has some."),
+        Why.WAITING: indexed_later,
+        Why.OTHER_MODEL: indexed_later,  # the window's indexer describes them again
+        Why.NONE_INDEXED: (
+            "No photo could be indexed",
+            "Photoscope could not read the photos in your folders: “Which?” in the status bar says why.",
+        ),
+        Why.FILTERED: ("No photos match these filters", "Try another folder or date range."),
+    }
+    return said.get(why, ("No photos found", "Try describing it in other words."))
 
 
 NO_PHOTO_PASTED = (

@@ -1,0 +1,72 @@
+"""Why a search found no photo: one decision for the window and the command line, each saying it in
+its own words (``gui.wording.nothing_found``, ``commands.search``). Decided apart, the window said
+"Try describing it in other words" for a library whose photos all failed to index, or whose
+folders hold no photo yet, where the command line named the reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum, auto
+
+from photoscope.library.records import PhotoCounts
+
+
+class WhyNothing(Enum):
+    """The likeliest reason a query found no photo."""
+
+    UNKNOWN_WORDS = auto()  # typed words only, and none the network knows
+    NO_FOLDERS = auto()  # no folder is watched
+    NO_PHOTOS = auto()  # the watched folders hold no photo
+    OTHER_MODEL = auto()  # every indexed photo was described by another model (searched by it only)
+    WAITING = auto()  # no photo is searchable yet: they wait to be indexed
+    NONE_INDEXED = auto()  # none of the library's photos could be read or indexed
+    FILTERED = auto()  # a folder or a date range narrowed the search
+    UNSEEN = auto()  # the query's words are concepts alone, and the network sees none clearly
+    NO_MATCH = auto()  # the photos were searched, and none matched
+
+
+@dataclass(frozen=True)
+class EmptyAnswer:
+    """What a front end knows when a query found no photo."""
+
+    counts: PhotoCounts | None  # the library's photos by state (None: not counted yet)
+    has_folders: bool = True
+    filtered: bool = False
+    unknown_words: bool = False  # no photo asked, and the answer lists words the network does not know
+    unsure: tuple[str, ...] = ()  # ``Results.unsure``: concept words no photo clearly shows
+    other_model: int = 0  # indexed photos another model described (known where the model is loaded)
+    indexing: bool = False  # the indexer is at work: more photos may become searchable
+
+
+def why_nothing(answer: EmptyAnswer) -> WhyNothing:
+    """The likeliest reason first: the query's words, then the library, then the filters and the
+    network's sight. Photos still waiting while others were searched are not the reason (their
+    count is a note of its own: ``still_waiting``)."""
+    counts = answer.counts
+    if answer.unknown_words and not answer.unsure:  # else some word was known, and searched
+        return WhyNothing.UNKNOWN_WORDS
+    if counts is None:  # what the library holds is not known yet: only what the query asked
+        return _searched(answer)
+    if not counts.total:
+        if answer.indexing:
+            return WhyNothing.WAITING  # a folder's scan has yet to count its photos
+        return WhyNothing.NO_PHOTOS if answer.has_folders else WhyNothing.NO_FOLDERS
+    if counts.indexed <= answer.other_model:  # no photo this model can search
+        if answer.other_model:
+            return WhyNothing.OTHER_MODEL
+        return WhyNothing.WAITING if counts.pending or answer.indexing else WhyNothing.NONE_INDEXED
+    return _searched(answer)
+
+
+def _searched(answer: EmptyAnswer) -> WhyNothing:
+    """Why photos that were searched did not match: the filters, else what the network sees."""
+    if answer.filtered:
+        return WhyNothing.FILTERED
+    return WhyNothing.UNSEEN if answer.unsure else WhyNothing.NO_MATCH
+
+
+def still_waiting(answer: EmptyAnswer) -> int:
+    """Photos not searched because they wait to be indexed, when others were searched (0 when the
+    reason is that none is searchable: ``WhyNothing.WAITING`` says it)."""
+    counts = answer.counts
+    return counts.pending if counts is not None and counts.indexed > answer.other_model else 0
