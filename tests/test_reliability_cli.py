@@ -392,6 +392,26 @@ def test_10_a_photo_or_a_text_given_as_the_library_is_left_as_it_is(
     assert other.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == [other.name]
 
 
+@pytest.mark.parametrize("command", [["search", "a dog"], ["doctor", "--repair"]])
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [("short.txt", b"hello"), ("hostname", b"vm\n"), ("random.bin", bytes(range(256)) * 16)],
+)
+def test_10_a_file_of_no_known_kind_that_is_no_sqlite_file_is_left_as_it_is(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: list[str], name: str, data: bytes
+) -> None:
+    """The GUI walk of stop 43: `search --db short.txt` (5 bytes, "hello") called the file a damaged
+    library, and `doctor --repair` moved it aside and wrote a library under its name; so did a copy
+    of /etc/hostname and random bytes. A file that does not start as SQLite's do, too short to be
+    one or not named as databases are, with no library backup beside it, is not a library."""
+    other = tmp_path / name
+    other.write_bytes(data)
+    code, _, err = run(capsys, *command, "--db", str(other))
+    line = one_clean_line(err)
+    assert code == EXIT["usage"] and "not a Photoscope library" in line and "left as it is" in line, line
+    assert other.read_bytes() == data and [p.name for p in tmp_path.iterdir()] == [name]
+
+
 def test_10_a_library_whose_first_page_was_overwritten_is_still_damaged(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 
 BACKUP_EVERY_S = 300.0  # the rolling backup of the small tables is at most this old after a change
 log = logging.getLogger(__name__)
-_DB_SUFFIXES = {".db", ".sqlite", ".sqlite3", ".db3"}
 
 
 class LibraryFile:

@@ -100,6 +100,10 @@ def cannot_write(path: Path) -> bool:
         return False
 
 
+_SQLITE = b"SQLite format 3\x00"
+_SMALLEST_PAGE = 512
+_DB_SUFFIXES = {".db", ".sqlite", ".sqlite3", ".db3"}  # what a library may be named, noise and all
+
 # What a file given as the library may be instead, by its first bytes: a mistyped --db names a photo
 # or a document; a library whose header was overwritten (damaged, for `doctor`) starts with none.
 _MAGIC: tuple[tuple[int, bytes, str], ...] = (
@@ -126,7 +130,15 @@ def _other_kind_of_file(path: Path) -> str | None:
     for offset, magic, kind in _MAGIC:
         if head[offset : offset + len(magic)] == magic:
             return kind
-    return "a text file" if _is_text(head) else None
+    if _is_text(head):
+        return "a text file"
+    # Not SQLite's either, and too short to be (a database is a page or more) or not named as one:
+    # a mistyped --db. A library.db that reads as noise is a library with its header overwritten.
+    if not head.startswith(_SQLITE) and (
+        len(head) < _SMALLEST_PAGE or path.suffix.lower() not in _DB_SUFFIXES
+    ):
+        return "a file of another kind (not SQLite)"
+    return None
 
 
 def _is_text(head: bytes) -> bool:
