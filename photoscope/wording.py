@@ -80,6 +80,13 @@ def unseen_note(words: Iterable[str], open_quote: str = "'", close_quote: str = 
     return f"Photoscope cannot clearly see {quoted} in any photo"
 
 
+def cancelled_note(texts: Sequence[str], open_quote: str = "'", close_quote: str = "'") -> str:
+    """Added texts that are taken away too: they cancel out, and were not searched."""
+    quoted = " and ".join(f"{open_quote}{t}{close_quote}" for t in texts)
+    each = "is" if len(texts) == 1 else "are each"
+    return f"{quoted} {each} added and taken away: they cancel out"
+
+
 def taken_away_note(phrases: Sequence[str], open_quote: str = "'", close_quote: str = "'") -> str:
     """How a description that says what to leave out was read ("a dog without a ball")."""
     quoted = " and ".join(f"{open_quote}{p}{close_quote}" for p in phrases)

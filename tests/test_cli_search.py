@@ -331,3 +331,34 @@ def test_a_photo_path_given_as_the_description_searches_by_that_photo(
     assert code_similar == 0 and out == same  # as `similar`: the photo itself is the query
     code, _, err = run(capsys, "search", str(tmp_path / "gone.jpg"), *common)
     assert code == 2 and one_clean_line(err).endswith("gone.jpg: no such photo (give a photo's path)")
+
+
+def test_a_text_added_and_taken_away_cancels_out(
+    capsys: pytest.CaptureFixture[str], shapes_library_db: tuple[Path, Path], trained_tiny: Path
+) -> None:
+    """The GUI walk of stop 43: `search "a cat" --subtract "a cat"` listed photos at full strength,
+    "9 likely matches", ranked by what the network's two readings of one text do not share. The
+    two cancel out: nothing else asked, nothing is listed, and both say why."""
+    db, _ = shapes_library_db
+    common = ("--db", str(db), "--model", str(trained_tiny))
+    for query in (["a red circle", "--subtract", "the red circle"], ["a red circle without a red circle"]):
+        code, out, err = run(capsys, "search", *query, *common)
+        assert code == 1 and not out, (query, out)
+        assert "'a red circle' is added and taken away: they cancel out" in err
+        assert "no matching photos: what it adds, it takes away too" in err
+    # with more asked, the rest is searched as without the pair
+    code, out, err = run(
+        capsys, "search", "a blue square", "--add", "red", "--subtract", "red", "-n", "3", *common
+    )
+    _, plain, _ = run(capsys, "search", "a blue square", "-n", "3", *common)
+    assert code == 0 and out == plain and "'red' is added and taken away" in err
+
+
+def test_a_text_taken_away_at_a_smaller_weight_does_not_cancel_out(
+    capsys: pytest.CaptureFixture[str], shapes_library_db: tuple[Path, Path], trained_tiny: Path
+) -> None:
+    db, _ = shapes_library_db
+    common = ("--db", str(db), "--model", str(trained_tiny))
+    query = ["a red circle", "--subtract", "a red circle", "--weight", "0.5", "-n", "3"]
+    code, out, err = run(capsys, "search", *query, *common)
+    assert code == 0 and out and "cancel" not in err

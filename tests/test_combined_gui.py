@@ -242,3 +242,23 @@ def test_a_left_query_with_a_photo_and_chips_names_both(
     left = window.search.left_query()
     assert left is not None and left.photo == photo
     assert left.described == "photos like red_circle_0.jpg \N{MINUS SIGN} “square”"
+
+
+def test_the_same_words_added_and_taken_away_cancel_out(qtbot, make_window, library_db) -> None:  # type: ignore[no-untyped-def]
+    """The GUI walk of stop 43: chips “a cat” and - “a cat” showed "9 likely matches" at full strength."""
+    window = make_window(library_db)
+    search = window.search
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        qtbot.keyClicks(search.edit, "a red circle")
+        qtbot.keyClick(search.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        qtbot.keyClicks(search.edit, "red circle")
+        qtbot.keyClick(
+            search.edit,
+            Qt.Key.Key_Return,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
+    assert [c.negative for c in search.terms_bar.chips] == [False, True]
+    assert window.pages.currentWidget() is window.pages.message
+    assert "Nothing left to search for" in window.pages.message.text()
+    assert "“a red circle” is added and taken away: they cancel out" in search.message.text()

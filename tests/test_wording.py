@@ -21,6 +21,12 @@ def test_words_the_model_does_not_know_come_first() -> None:
     assert why_nothing(replace(SEARCHED, unknown_words=True, unsure=("espresso",))) is WhyNothing.UNSEEN
 
 
+def test_what_cancels_out_comes_before_all() -> None:
+    answer = EmptyAnswer(PhotoCounts(pending=3), cancelled=True, unknown_words=True, filtered=True)
+    assert why_nothing(answer) is WhyNothing.CANCELLED
+    assert nothing_found(WhyNothing.CANCELLED, waiting=True)[0] == "Nothing left to search for"
+
+
 def test_the_library_comes_before_the_query() -> None:
     assert why_nothing(EmptyAnswer(PhotoCounts(), has_folders=False)) is WhyNothing.NO_FOLDERS
     assert why_nothing(EmptyAnswer(PhotoCounts())) is WhyNothing.NO_PHOTOS

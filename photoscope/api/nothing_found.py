@@ -14,6 +14,7 @@ from photoscope.library.records import PhotoCounts
 class WhyNothing(Enum):
     """The likeliest reason a query found no photo."""
 
+    CANCELLED = auto()  # every added text is taken away too ("a cat" - "a cat"): nothing to search
     UNKNOWN_WORDS = auto()  # typed words only, and none the network knows
     NO_FOLDERS = auto()  # no folder is watched
     NO_PHOTOS = auto()  # the watched folders hold no photo
@@ -36,6 +37,7 @@ class EmptyAnswer:
     unsure: tuple[str, ...] = ()  # ``Results.unsure``: concept words no photo clearly shows
     other_model: int = 0  # indexed photos another model described (known where the model is loaded)
     indexing: bool = False  # the indexer is at work: more photos may become searchable
+    cancelled: bool = False  # ``Results.cancelled``: added texts that are taken away too
 
 
 def why_nothing(answer: EmptyAnswer) -> WhyNothing:
@@ -43,6 +45,8 @@ def why_nothing(answer: EmptyAnswer) -> WhyNothing:
     network's sight. Photos still waiting while others were searched are not the reason (their
     count is a note of its own: ``still_waiting``)."""
     counts = answer.counts
+    if answer.cancelled:
+        return WhyNothing.CANCELLED
     if answer.unknown_words and not answer.unsure:  # else some word was known, and searched
         return WhyNothing.UNKNOWN_WORDS
     if counts is None:  # what the library holds is not known yet: only what the query asked

@@ -17,7 +17,7 @@ from photoscope.api.scoring import POOL, relevance
 from photoscope.api.types import Filters, Match, QueryTerm, Results
 from photoscope.library.fs import normalize_path
 from photoscope.search.negation import split_negations
-from photoscope.wordlists import carry_nothing
+from photoscope.wordlists import FUNCTION_WORDS, carry_nothing
 
 if TYPE_CHECKING:
     import numpy as np
@@ -183,7 +183,7 @@ class Searching(Core):
     ) -> Results:
         terms, taken_away = _negations_apart([QueryTerm(text=text)])
         if taken_away:  # "a dog without a ball": "a dog" - "ball"
-            return _cut(self._search_combined(terms, taken_away, _pool(limit), filters), limit, filters)
+            return _cut(self._search_what_is_left(terms, taken_away, _pool(limit), filters), limit, filters)
         return _cut(self._search_words(text, _pool(limit), filters, options), limit, filters)
 
     def _search_words(
@@ -253,7 +253,20 @@ class Searching(Core):
         (``photoscope.search.combine``). One added text alone is ``search_text``, one photo alone
         ``search_photo``; the query's own library photos are left out."""
         terms, taken_away = _negations_apart(terms)
-        return _cut(self._search_combined(terms, taken_away, _pool(limit), filters), limit, filters)
+        return _cut(self._search_what_is_left(terms, taken_away, _pool(limit), filters), limit, filters)
+
+    def _search_what_is_left(
+        self, terms: Sequence[QueryTerm], taken_away: tuple[str, ...], limit: int, filters: Filters | None
+    ) -> Results:
+        """``_search_combined`` of the terms that do not cancel out (``_cancel_out``): nothing when
+        no added term is left."""
+        kept, cancelled = _cancel_out(terms)
+        if not cancelled:
+            return self._search_combined(terms, taken_away, limit, filters)
+        if not any(not t.negative and t.weight > 0 for t in kept):
+            return Results([], [], cancelled=cancelled)
+        left = tuple(p for p in taken_away if any(t.negative and t.text == p for t in kept))
+        return replace(self._search_combined(kept, left, limit, filters), cancelled=cancelled)
 
     def _search_combined(
         self, terms: Sequence[QueryTerm], taken_away: tuple[str, ...], limit: int, filters: Filters | None
@@ -437,6 +450,31 @@ def _negations_apart(terms: Sequence[QueryTerm]) -> tuple[list[QueryTerm], tuple
         out += [QueryTerm(text=p, weight=term.weight, negative=True) for p in negated.taken_away]
         taken += negated.taken_away
     return out, tuple(dict.fromkeys(taken))
+
+
+def _cancel_out(terms: Sequence[QueryTerm]) -> tuple[list[QueryTerm], tuple[str, ...]]:
+    """The terms without each added text that a taken-away text says again (the same words, but for
+    function words) at no less weight, nor that taken-away text; and the added texts so cancelled.
+    "a cat" - "a cat" listed black dogs at full strength, "9 likely matches": what the network's
+    two readings of one text do not share (the GUI walk of stop 43)."""
+    taken = {_said(t): t.weight for t in terms if t.negative and t.text is not None and _said(t)}
+    cancelled = [
+        at
+        for at, t in enumerate(terms)
+        if not t.negative and t.text is not None and taken.get(_said(t), 0.0) >= t.weight > 0
+    ]
+    gone = {_said(terms[at]) for at in cancelled}
+    kept = [
+        t
+        for at, t in enumerate(terms)
+        if at not in cancelled and not (t.negative and t.text is not None and _said(t) in gone)
+    ]
+    return kept, tuple(str(terms[at].text) for at in cancelled)
+
+
+def _said(term: QueryTerm) -> frozenset[str]:
+    """A text term's words but for function words ("the beach" says "beach")."""
+    return frozenset(w for w in _tokens(term.text or "") if w not in FUNCTION_WORDS)
 
 
 def _not_taken_away(

@@ -79,6 +79,9 @@ class Results:
     # What a description said to leave out ("a dog without a ball": "ball"), searched as taken away
     # (``search.negation``). Shown, so that the reading is not a surprise.
     taken_away: tuple[str, ...] = ()
+    # Added texts that a taken-away one says again ("a cat" - "a cat"): the two cancel out, and are
+    # not searched. Shown: a query of nothing else finds nothing, and says why.
+    cancelled: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from photoscope.commands.common import (
 from photoscope.commands.terms import add_term_options, missing_photos, query_terms
 from photoscope.wording import (
     by_name_note,
+    cancelled_note,
     plural,
     taken_away_note,
     undated_note,
@@ -164,6 +165,7 @@ def _empty_answer(app: Photoscope, args: argparse.Namespace, results: Any) -> Em
         unknown_words=bool(results.unknown_words) and not photos_asked,
         unsure=tuple(getattr(results, "unsure", ())),  # an older running app's answer has none
         other_model=app.photos_to_reencode() if app.model_ready else 0,
+        cancelled=bool(getattr(results, "cancelled", ())),
     )
 
 
@@ -197,6 +199,8 @@ def _why_nothing(
     counts = answer.counts
     assert counts is not None  # counted here, always
     match why:
+        case WhyNothing.CANCELLED:
+            return "what it adds, it takes away too"
         case WhyNothing.UNKNOWN_WORDS:
             return "none of its words is one the model knows"
         case WhyNothing.NO_FOLDERS | WhyNothing.NO_PHOTOS:
@@ -252,6 +256,9 @@ def _print_notes(results: Any, terms: Sequence[Any]) -> None:
     taken_away = getattr(results, "taken_away", ())  # an older running app's answer has none
     if taken_away:
         print(f"note: {taken_away_note(taken_away)}", file=sys.stderr)
+    cancelled = getattr(results, "cancelled", ())  # nor this
+    if cancelled:
+        print(f"note: {cancelled_note(cancelled)}", file=sys.stderr)
     for word in getattr(results, "unsure", ()) if results.matches else ():  # none: _nothing_found says it
         print(
             f"note: {unseen_note([word])}: these are its closest guesses",

@@ -567,6 +567,7 @@ class MainWindow(QMainWindow):
             unknown_words=bool(results.unknown_words) and not self.search.query_photo,
             unsure=results.unsure,
             indexing=status.indexing,
+            cancelled=bool(results.cancelled),
         )
         return why_nothing(answer), status.indexing or still_waiting(answer) > 0
 

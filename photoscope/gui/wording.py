@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from photoscope.wording import (
     READ_ONLY_LIBRARY,
     by_name_note,
+    cancelled_note,
     taken_away_note,
     undated_note,
     unknown_word_notes,
@@ -238,6 +239,8 @@ def results_message(results: Results, link: Link | None = None) -> str:
     if results.taken_away:
         said = taken_away_note(results.taken_away, "“", "”")
         notes.append(f"{said[:1].upper()}{said[1:]}.")
+    if results.cancelled:
+        notes.append(f"{cancelled_note(results.cancelled, '“', '”')}.")
     if results.unsure:
         guesses = ": these are its closest guesses" if results.matches else ""
         notes.append(f"{unseen_note(results.unsure, '“', '”')}{guesses}.")
@@ -290,6 +293,7 @@ def nothing_found(why: WhyNothing, waiting: bool = False) -> tuple[str, str]:
         why = Why.WAITING
     indexed_later = ("Nothing found yet", "Photos show up here as they are indexed.")
     said = {
+        Why.CANCELLED: ("Nothing left to search for", "What is added is taken away too: the two cancel out."),
         Why.UNKNOWN_WORDS: ("No photos found", "None of these words is one the model knows."),
         Why.NO_FOLDERS: ("No folders yet", "Add a folder of photos to search it."),
         Why.NO_PHOTOS: ("No photos yet", "Your folders hold no photos yet: add a folder that has some."),
