@@ -262,3 +262,31 @@ def test_the_same_words_added_and_taken_away_cancel_out(qtbot, make_window, libr
     assert window.pages.currentWidget() is window.pages.message
     assert "Nothing left to search for" in window.pages.message.text()
     assert "“a red circle” is added and taken away: they cancel out" in search.message.text()
+
+
+def test_find_similar_searches_by_the_photo_alone_and_back_returns_the_chips(
+    qtbot, make_window, library_db
+) -> None:  # type: ignore[no-untyped-def]
+    """The GUI walk of stop 43: with chips + “red” and - “square” in the bar, Find similar on a photo
+    answered "the photo + “red” - “square”" under the header "Photos like …": the chips stayed.
+    Find similar asks for photos like that photo; Back puts the whole query back."""
+    window = make_window(library_db)
+    search = window.search
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        qtbot.keyClicks(search.edit, "red")
+        qtbot.keyClick(search.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        qtbot.keyClicks(search.edit, "square")
+        search.subtract_button.click()
+    composed = describe_terms(search.terms_bar.terms())
+    photo = window.results.matches()[0].photo
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.find_similar(photo.id, photo.path)
+    assert not search.terms_bar.chips and search.query_photo == photo.path
+    assert window.flow.query().terms == () and window.flow.query().similar == (photo.id, photo.path)
+    window.update_back_action()  # as the View menu opens
+    assert "“red”" in window.back_action.text()
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.go_back()
+    assert describe_terms(search.terms_bar.terms()) == composed and search.query_photo is None
+    assert [c.negative for c in search.terms_bar.chips] == [False, True]

@@ -2,40 +2,43 @@
 
 from __future__ import annotations
 
-from photoscope.gui.query_state import QueryState
+from photoscope.gui.query_state import LeftQuery, QueryState
+
+BEACH = LeftQuery("a dog on the beach", None, (), "“a dog on the beach”")
 
 
-def test_find_similar_keeps_the_text_query_for_back_once() -> None:
+def test_find_similar_keeps_the_query_for_back_once() -> None:
     state = QueryState()
-    state.find_similar(7, "/p/dog.jpg", "a dog on the beach", photo_shown=False)
+    state.find_similar(7, "/p/dog.jpg", BEACH)
     assert state.similar == (7, "/p/dog.jpg") and state.can_go_back()
+    assert state.back_text() == "“a dog on the beach”"
     # "Find similar" again from its results: Back still returns to the text, not to the first photo
-    state.find_similar(9, "/p/cat.jpg", "", photo_shown=True)
+    state.find_similar(9, "/p/cat.jpg", LeftQuery("", "/p/dog.jpg", (), "photos like dog.jpg"))
     assert state.similar == (9, "/p/cat.jpg")
-    assert state.go_back() == "a dog on the beach"
+    assert state.go_back() == BEACH
     assert state.similar is None and not state.can_go_back() and state.go_back() is None
 
 
 def test_back_lands_on_the_photo_find_similar_started_from() -> None:
     state = QueryState()
-    state.find_similar(7, "/p/dog.jpg", "a dog on the beach", photo_shown=False)
-    state.find_similar(9, "/p/cat.jpg", "", photo_shown=True)  # and again from its results
+    state.find_similar(7, "/p/dog.jpg", BEACH)
+    state.find_similar(9, "/p/cat.jpg", None)  # and again from its results
     assert state.take_landing() is None  # nothing to land on before Back
-    assert state.go_back() == "a dog on the beach"
+    assert state.go_back() == BEACH
     state.forget()  # the text query runs as a new query ...
     assert state.take_landing() == 7  # ... whose results show the photo the user left them from
     assert state.take_landing() is None  # once
 
 
-def test_a_photo_query_has_nothing_to_go_back_to() -> None:
+def test_find_similar_from_no_query_has_nothing_to_go_back_to() -> None:
     state = QueryState()
-    state.find_similar(7, "/p/dog.jpg", "", photo_shown=True)  # the bar held a dropped photo
+    state.find_similar(7, "/p/dog.jpg", None)  # from the timeline
     assert not state.can_go_back()
     state.photo_changed("/p/dog.jpg")  # the same photo: still the similar query
     assert state.similar == (7, "/p/dog.jpg")
     state.photo_changed("/p/other.jpg")  # another photo dropped: no longer "similar to 7"
     assert state.similar is None
-    state.find_similar(7, "/p/dog.jpg", "snow", photo_shown=False)
+    state.find_similar(7, "/p/dog.jpg", LeftQuery("snow", None, (), "“snow”"))
     state.forget()  # a new query
     assert state.similar is None and not state.can_go_back()
 

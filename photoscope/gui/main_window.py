@@ -519,7 +519,7 @@ class MainWindow(QMainWindow):
     # queries
 
     def go_back(self) -> None:
-        """Back to the text query that "Find similar" replaced (``SearchFlow.go_back``)."""
+        """Back to the query that "Find similar" replaced (``SearchFlow.go_back``)."""
         self.flow.go_back()
 
     def update_back_action(self) -> None:

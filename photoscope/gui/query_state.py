@@ -1,7 +1,7 @@
 """What the window's query is beside the search bar's text and chips, and which answer the grid shows.
 
 Plain Python (no Qt): ``SearchFlow`` keeps it and the window paints what it says. "Find similar"
-makes a library photo the query and remembers the text query it replaced, for Back; each query run
+makes a library photo the query and remembers the query it replaced (words, photo, chips), for Back; each query run
 gets a number, so that an older query's answer arriving late is not shown; the grid may show a
 first answer (the text encoder's, or the caption index's while the network loads) that the
 network's ranking replaces.
@@ -27,7 +27,7 @@ class QueryState:
     def __init__(self) -> None:
         self.similar: tuple[int, str] | None = None  # (photo id, path) while "Find similar" is the query
         self.left: LeftQuery | None = None  # the query left for all photos, which Back returns to
-        self._back: str | None = None  # the text query that "Find similar" replaced
+        self._back: LeftQuery | None = None  # the query that "Find similar" replaced
         self._left_from: int | None = None  # the photo of its results "Find similar" started from
         self._landing: int | None = None  # the photo the next query's results show, after Back
         self._number = 0  # the latest query's
@@ -35,11 +35,11 @@ class QueryState:
 
     # "Find similar" and Back
 
-    def find_similar(self, photo_id: int, path: str, text: str, photo_shown: bool) -> None:
-        """The photo becomes the query; a text query (``text``, with no photo in the bar) is kept
-        for Back."""
-        if self.similar is None and not photo_shown and text:
-            self._back, self._left_from = text, photo_id
+    def find_similar(self, photo_id: int, path: str, replaced: LeftQuery | None) -> None:
+        """The photo becomes the query; the query it replaces (words, photo, chips) is kept for Back,
+        unless that was a Find similar too (Back returns past it, to the query before)."""
+        if self.similar is None and replaced is not None:
+            self._back, self._left_from = replaced, photo_id
         self.similar = (photo_id, path)
 
     def photo_changed(self, path: object) -> None:
@@ -53,14 +53,14 @@ class QueryState:
     def back_text(self) -> str | None:
         """What Back returns to, as the menu says it: the text query (or the query left for all
         photos); None: Back has nothing to undo."""
-        if self._back:
-            return f"“{self._back}”"
+        if self._back is not None:
+            return self._back.described
         if self.similar is not None:
             return None  # Back leaves the Find similar for all photos
         return self.left.described if self.left is not None else None
 
-    def go_back(self) -> str | None:
-        """Leave "Find similar": the text query to return to (None: none, back to the timeline)."""
+    def go_back(self) -> LeftQuery | None:
+        """Leave "Find similar": the query to return to (None: none, back to the timeline)."""
         back, self._back, self.similar = self._back, None, None
         self._landing = self._left_from if back else None
         return back

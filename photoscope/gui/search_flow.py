@@ -4,7 +4,7 @@ Each query replaces any search still running. While the network loads, a text qu
 answer without it (the text encoder in NumPy, else the caption index) on a runner of its own, and
 the network's ranking replaces it when ready; the network is asked only once that first answer is
 painted, so that at launch the two do not share the CPUs. A query typed before the library opened
-runs as soon as it is (``waiting``). "Find similar" remembers the text query it replaces, for Back.
+runs as soon as it is (``waiting``). "Find similar" remembers the query it replaces, chips and all, for Back.
 """
 
 from __future__ import annotations
@@ -66,21 +66,23 @@ class SearchFlow(QObject):
         self.run()
 
     def photo_cleared(self) -> None:
-        """Clearing the chip of a "Find similar" query goes back to the text query it came from."""
+        """Clearing the chip of a "Find similar" query goes back to the query it came from."""
         if self.state.can_go_back():
             self.go_back()
         else:
             self.new_query()
 
     def go_back(self) -> None:
-        """Back to the text query that "Find similar" replaced, or to all photos when it had none;
+        """Back to the query that "Find similar" replaced, or to all photos when it had none;
         with no Find similar to leave, the query stays and the status bar says what Back does (it
         cleared the search, which the menu called the previous one)."""
         leaving_similar = self.state.similar is not None
         left = self.state.left
         back = self.state.go_back()
-        if back:
-            self.search.set_text(back)
+        if back is not None:  # the query Find similar replaced, chips and all
+            self.search.set_aside()
+            self.search.restore(back)
+            self.run()
         elif leaving_similar:  # started from the timeline: back to it (the Find similar is not kept)
             self.browse_all(remember=False)
         elif left is not None:  # the query Escape (or Ctrl+Home) left, chips, signs and weights
@@ -110,8 +112,11 @@ class SearchFlow(QObject):
         self.search.set_aside()
 
     def find_similar(self, photo_id: int, path: str) -> None:
-        """Photos like this one; Back (and clearing the chip) returns to the text query it replaces."""
-        self.state.find_similar(photo_id, path, self.search.text(), self.search.query_photo is not None)
+        """Photos like this one, and nothing else the bar held (the GUI walk of stop 43: its chips
+        stayed, and were searched with it under "Photos like …"); Back (and clearing the photo's
+        chip) returns to the query it replaces."""
+        self.state.find_similar(photo_id, path, self.search.left_query())
+        self.search.set_aside()
         self.search.set_photo(path)
 
     def query(self) -> Query:
