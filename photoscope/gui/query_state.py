@@ -1,9 +1,9 @@
 """What the window's query is beside the search bar's text and chips, and which answer the grid shows.
 
 Plain Python (no Qt): ``SearchFlow`` keeps it and the window paints what it says. "Find similar"
-makes a library photo the query and remembers the query it replaced (words, photo, chips), for Back; each query run
-gets a number, so that an older query's answer arriving late is not shown; the grid may show a
-first answer (the text encoder's, or the caption index's while the network loads) that the
+makes a library photo the query and remembers the query it replaced (words, photo, chips), for
+Back; each query run gets a number, so that an older query's answer arriving late is not shown; the
+grid may show a first answer (the text encoder's, or the caption index's while the network loads) that the
 network's ranking replaces.
 """
 
