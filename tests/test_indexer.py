@@ -622,3 +622,29 @@ def test_a_photo_arriving_as_another_with_its_beginning_and_end_goes_is_no_move(
     assert (report.moved, len(report.added), len(report.removed)) == (0, 1, 1)
     shutil.move(pictures / "scan2.bmp", pictures / "renamed.bmp")  # a real move keeps its time
     assert Scanner(library).scan().moved == 1
+
+
+def test_a_photo_that_could_not_be_read_is_tried_again_when_the_watcher_sees_its_file_change(
+    library: Library, pictures: Path, counting: CountingModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The GUI walk of stop 43: `chmod 644` on a photo that had no read permission left it "could not
+    be read" with the app running (the dialog says a file is tried again when it changes); only a
+    `touch` brought it back. A chmod is a change to the watcher (its scan of that path): a photo
+    that could not be read for now, at or below the paths a scan is given, is tried again."""
+    write_photo(pictures / "locked.jpg", 1)
+    write_photo(pictures / "Trip" / "locked too.jpg", 2)
+    Scanner(library).scan()
+    load = indexer.load_photo
+
+    def locked(path: str, **options: object) -> Image.Image:
+        if "locked" in path:
+            raise PermissionError(13, "Permission denied", path)
+        return load(path, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(indexer, "load_photo", locked)
+    assert _worker(library, counting, tmp_path).run().errors == 2
+    monkeypatch.setattr(indexer, "load_photo", load)  # chmod 644: size and time as they were
+    assert Scanner(library).scan([str(pictures / "locked.jpg")]).retried == 1
+    assert Scanner(library).scan([str(pictures / "Trip")]).retried == 1  # a folder's chmod, within
+    assert library.counts() == PhotoCounts(indexed=0, pending=2, error=0)
+    assert _worker(library, counting, tmp_path).run().indexed == 2

@@ -193,6 +193,23 @@ class IndexRows(PhotoReads):
             )
             return cur.rowcount
 
+    def try_errors_again_at(self, paths: Sequence[str]) -> int:
+        """``try_errors_again`` for the photos at or below these paths: those a watcher's scan was
+        given because they changed (a chmod changes no size or time, and gives the permission back);
+        returns how many."""
+        retried = 0
+        if not paths:
+            return retried
+        with self._transaction() as cur:
+            for path in paths:
+                cur.execute(
+                    "UPDATE photos SET status = 'pending' WHERE status = 'error' AND try_again = 1"
+                    " AND (path = ? OR (path > ? AND path < ?))",
+                    (path, *prefix_range(path)),
+                )
+                retried += cur.rowcount
+        return retried
+
     def pending_count(self) -> int:
         rows = self._query(
             "SELECT count(*) FROM photos p JOIN folders f ON f.id = p.folder_id"

@@ -308,7 +308,9 @@ class Scanner:
         whole = [f.id for t, f in chosen if t == f.path and f.path not in report.offline]
         for folder_id in whole:
             self.library.mark_scanned(folder_id)
-        report.retried = self.library.try_errors_again(whole)  # read for now: perhaps readable now
+        parts = [t for t, f in chosen if t != f.path]  # what a watcher saw change (a chmod, say)
+        # could not be read for now: perhaps readable now
+        report.retried = self.library.try_errors_again(whole) + self.library.try_errors_again_at(parts)
         return report
 
     def _linking_into(self, roots: list[str], online: list[Folder]) -> list[tuple[str, Folder]]:
