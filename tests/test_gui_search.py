@@ -416,3 +416,26 @@ def test_a_description_s_without_is_taken_away_and_said_in_the_window(qtbot, mak
     assert window.search.message.isVisible()
     top = names(window, 3)
     assert top and all(n.startswith("red_circle") for n in top), top
+
+
+def test_a_folder_the_scan_could_not_read_is_said_in_the_status_bar(
+    qtbot, make_window, tmp_path, monkeypatch
+) -> None:
+    """The GUI walk of stop 43: with a watched subfolder unreadable (`chmod 000`), `photoscope
+    status` said so and the window said only "199 photos indexed": "Which?" showed only for photos
+    that could not be read, though its list holds what the scans could not look at too."""
+    from gui_support import write_shapes
+    from photos import deny_listing
+
+    write_shapes(tmp_path / "P", per_kind=1)
+    write_shapes(tmp_path / "P" / "locked", per_kind=1)
+    deny_listing(monkeypatch, "locked")
+    window = make_window(_library_of(tmp_path / "P", tmp_path / "library.db"))
+    status = window.index_status
+    qtbot.waitUntil(lambda: "not looked at" in status.label.text(), timeout=20_000)
+    assert "1 folder or file not looked at" in status.label.text()
+    assert status.problems_button.isVisible()
+    status.problems_button.click()
+    dialog = window.unreadable_dialog
+    qtbot.waitUntil(lambda: dialog is not None and dialog.isVisible(), timeout=10_000)
+    assert "locked" in dialog.listing.toPlainText() and "Permission denied" in dialog.listing.toPlainText()

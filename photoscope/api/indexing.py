@@ -413,6 +413,10 @@ class Indexing(Core):
         name that is not UTF-8): with ``errors`` it accounts for every file that is not indexed."""
         return self.library.problems(limit)
 
+    def scan_problem_count(self) -> int:
+        """How many ``scan_problems`` there are (the window's status bar counts them)."""
+        return self.library.problem_count()
+
     def damage_found(self, thorough: bool = False) -> list[str]:
         """[] when the library's file is sound, else what SQLite found wrong. Cheap by default: the
         first pages of every table and index (the same milliseconds at a million photos); with

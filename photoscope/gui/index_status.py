@@ -33,13 +33,16 @@ def describe_progress(p: Progress) -> str:
     return text
 
 
-def describe_counts(counts: PhotoCounts) -> str:
+def describe_counts(counts: PhotoCounts, problems: int = 0) -> str:
+    """The library's photos by state, and what the scans could not look at (``problems``)."""
     indexed, pending, errors = counts.indexed, counts.pending, counts.error
     text = f"{indexed:,} photos indexed"
     if pending:
         text += f" · {pending:,} waiting"
     if errors:
         text += f" · {errors:,} could not be read"
+    if problems:
+        text += f" · {problems:,} {'folder or file' if problems == 1 else 'folders or files'} not looked at"
     return text
 
 
@@ -63,11 +66,14 @@ class IndexStatus(QWidget):
         self.pause_button.hide()
         self.problems_button = QToolButton()
         self.problems_button.setText("Which?")
-        self.problems_button.setToolTip("List the photos that could not be read, and why")
+        self.problems_button.setToolTip(
+            "List the photos that could not be read, and the folders and files not looked at, and why"
+        )
         self.problems_button.clicked.connect(self.problems_requested)
         self.problems_button.hide()
         self.last: Progress | None = None
         self.counts: PhotoCounts | None = None  # the library's photos by state, at the last count
+        self.problems = 0  # what the scans could not look at (a folder without permission), then
         self._resting: str | None = None  # the text shown, when it stays (not progress, not "Adding …")
         self.offline: list[str] = []  # watched folders that are away (an unplugged drive)
         self.read_only = False  # the library cannot be written: searched as it is, never indexed
@@ -86,7 +92,7 @@ class IndexStatus(QWidget):
         self.pause_button.setVisible(running or self.pause_button.isChecked())
         self.bar.setRange(0, max(1, progress.total))
         self.bar.setValue(progress.done)
-        self.problems_button.setVisible(progress.errors > 0)
+        self.problems_button.setVisible(progress.errors > 0 or self.problems > 0)
         if running:
             paused = " (paused)" if self.pause_button.isChecked() else ""
             self.show_text(describe_progress(progress) + paused)
@@ -98,11 +104,13 @@ class IndexStatus(QWidget):
     def _errors(p: Progress) -> str:
         return f" · {p.errors:,} could not be read" if p.errors else ""
 
-    def show_counts(self, counts: PhotoCounts) -> None:
-        self.counts = counts
+    def show_counts(self, counts: PhotoCounts, problems: int = 0) -> None:
+        """The library's photos by state, and how many folders and files the scans could not look at
+        (the walk of stop 43: a folder without permission was said by `status` only)."""
+        self.counts, self.problems = counts, problems
         if self.last is None or self.last.done >= self.last.total:
-            self._rest(describe_counts(counts))
-            self.problems_button.setVisible(counts.error > 0)
+            self._rest(describe_counts(counts, problems))
+            self.problems_button.setVisible(counts.error > 0 or problems > 0)
         self.changed.emit()
 
     @property

@@ -450,7 +450,12 @@ class MainWindow(QMainWindow):
 
     def _refresh_counts(self) -> None:
         if self.api is not None:
-            self.runner.submit(self.api.status, self.index_status.show_counts, key="counts")
+            api = self.api
+            self.runner.submit(
+                lambda: (api.status(), api.scan_problem_count()),
+                lambda counted: self.index_status.show_counts(*counted),
+                key="counts",
+            )
 
     def show_unreadable(self) -> None:
         """The photos that could not be read, each with why (the status bar's "Which?")."""

@@ -38,10 +38,11 @@ class UnreadableDialog(QDialog):
     def show_files(self, files: Sequence[tuple[str, str]], places: Sequence[tuple[str, str]] = ()) -> None:
         """``files``: (path, why) of each photo that could not be read; ``places``: what the scans
         could not look at or hold (a folder without permission, a name that is not UTF-8)."""
-        self.heading.setText(f"{plural(len(files), 'photo')} could not be read:")
+        places_heading = "Not looked at, or not indexed by their names:"
+        self.heading.setText(f"{plural(len(files), 'photo')} could not be read:" if files else places_heading)
         lines = [f"{path}\n    {why}" for path, why in files]
         if places:
-            lines += ["", "Not looked at, or not indexed by their names:"]
+            lines += ["", places_heading] if files else []
             lines += [f"{path}\n    {why}" for path, why in places]
         self.listing.setPlainText("\n".join(lines))
         self.show()
