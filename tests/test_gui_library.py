@@ -516,3 +516,39 @@ def test_a_library_on_a_read_only_disk_is_searched_and_says_so(
             b.isEnabled() for b in dialog.exclusions.buttons
         )
         window.shutdown()
+
+
+def test_a_rule_that_takes_most_of_a_folder_s_photos_asks_first(
+    qtbot, make_window, library_db, monkeypatch
+) -> None:
+    """The GUI walk of stop 43: "Exclude pattern… *" took all 199 photos out of the index at once;
+    brought back after the session, every one was encoded again. Asked first now; Cancel changes
+    nothing. (A rule that takes a few, "red_*" above, is set at once.)"""
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    window = make_window(library_db)
+    indexed = window.api.status().indexed
+    window.show_library()
+    dialog = window.library_dialog
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1)
+    dialog.tree.setCurrentItem(dialog.tree.topLevelItem(0))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("*", True))
+    asked: list[str] = []
+
+    def answer(button: QMessageBox.StandardButton):  # type: ignore[no-untyped-def]
+        def question(parent, title, text, *rest):  # type: ignore[no-untyped-def]
+            asked.append(text)
+            return button
+
+        return question
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Cancel))
+    dialog.exclusions.pattern_button.click()
+    qtbot.waitUntil(lambda: bool(asked), timeout=10_000)
+    assert "takes all photos of its folder out of the index" in asked[0]
+    qtbot.wait(200)
+    assert window.api.exclusion_rules() == [] and window.api.status().indexed == indexed
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    dialog.exclusions.pattern_button.click()
+    qtbot.waitUntil(lambda: "left the index" in dialog.note.text(), timeout=20_000)
+    assert len(asked) == 2 and window.api.status().indexed == 0

@@ -132,6 +132,19 @@ class Indexing(Core):
         ``folder`` (all of them when None); their photos leave the index now. Raises ``ValueError``."""
         return self._set_rules(path, pattern, folder, True)
 
+    def exclusion_takes(
+        self, path: str | Path | None = None, pattern: str | None = None, folder: str | Path | None = None
+    ) -> tuple[int, int]:
+        """What ``exclude`` with these arguments would take out of the index: (its photos, the photos
+        of the watched folders it applies to). Raises ``ValueError`` as ``exclude``."""
+        from photoscope.library.exclusions import Rules
+
+        rules = self._rules(path, pattern, folder)
+        folders = self.folders()
+        ruled = {r.folder for r in rules}
+        paths = [p for f in folders if f.path in ruled for _, p in self.library.photo_paths(f.id)]
+        return len(Rules(rules, [f.path for f in folders], hidden=True).excluded(paths)), len(paths)
+
     def include(
         self, path: str | Path | None = None, pattern: str | None = None, folder: str | Path | None = None
     ) -> ScanReport:

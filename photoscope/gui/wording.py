@@ -63,6 +63,22 @@ def indexing_stopped_message(error: object) -> str:
 RULE_BACK = "Remove the rule to bring them back."
 
 
+def wide_exclusion(taken: int, of: int) -> bool:
+    """Whether an exclusion rule takes so much of its folders' photos out (half or more, two or
+    more) that the user is asked first."""
+    return taken >= 2 and 2 * taken >= of
+
+
+def exclusion_question(taken: int, of: int) -> str:
+    """Asked before a rule takes most of its folders' photos out of the index."""
+    share = "all" if taken == of else f"{taken:,} of the {of:,}"
+    return (
+        f"This rule takes {share} photos of its folder out of the index, with their captions. Removing"
+        " the rule brings them back: at once while Photoscope stays open, indexed again after that."
+        " Exclude them?"
+    )
+
+
 def change_note(result: object, back: str = RULE_BACK) -> str:
     """What a change in the Library dialog did to the index (a rule set or dropped, hidden folders
     turned on or off: a scan's report; a folder removed: how many photos left); ``back``: how the
