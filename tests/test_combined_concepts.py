@@ -135,3 +135,12 @@ def test_the_cli_says_what_a_photo_term_was_searched_as(
     err = capsys.readouterr().err
     assert code == 1 and "no matching photos" in err  # an empty library
     assert f"note: {photo} counts as what it shows: " in err
+
+
+def test_a_combined_query_no_photo_clearly_answers_says_which_word_none_shows(app: Photoscope) -> None:
+    """The GUI walk of stop 43: chips “a dog” + “espresso” (a word only the concepts know, and no photo
+    shows one) said "No photos found / Try describing it in other words", the command line "no
+    matching photos"; plain "espresso" says that no photo clearly shows one."""
+    results = app.search_terms([QueryTerm(text="something white"), QueryTerm(text="koala")])  # no name
+    assert not results.matches and results.unsure == ("koala",)
+    assert app.search_text("koala").unsure == ("koala",)

@@ -300,7 +300,15 @@ class Searching(Core):
             if t.photo is not None and t.weight > 0
         )
         results = self._results(SearchResult(hits, unknown, named=first), filters)
-        return replace(results, photo_words=words, taken_away=taken_away)
+        unsure = self._unseen_in_any(resolved.terms) if not hits and self._allowed(filters) is None else ()
+        return replace(results, photo_words=words, taken_away=taken_away, unsure=unsure)
+
+    def _unseen_in_any(self, terms: Sequence[Term]) -> tuple[str, ...]:
+        """Why a combined query listed nothing, when an added text's words are concepts alone that no
+        photo shows clearly ("a dog" + "espresso" said only "no matching photos": the GUI walk of
+        stop 43)."""
+        added = [t.text for t in terms if t.text is not None and not t.negative]
+        return tuple(w for text in added for w in self.engine.unclear_concepts(text, []))
 
     def _file_words_named(
         self, unknown: Iterable[Sequence[UnknownWord]], photos: AbstractSet[int]
