@@ -101,6 +101,15 @@ def test_relevance_cuts_at_the_knee_and_scores_read_as_strength() -> None:
     assert relevance(lifted)[0] == 3
 
 
+def test_a_likely_match_is_never_a_0_percent_match() -> None:
+    """The GUI walk of stop 43: `search "a dog" --add "dog" -n 300` called 183 of 210 photos likely,
+    83 of them at strength 0: a few photos far below the rest put the curve's knee at them."""
+    scores = [1.0 - 0.002 * i for i in range(195)] + [-3.0 - 0.1 * i for i in range(5)]
+    relevant, strength = relevance(scores)
+    assert 1 <= relevant <= sum(s > 0 for s in strength) < 150, relevant
+    assert all(s > 0 for s in strength[:relevant])
+
+
 def test_a_short_list_s_last_photo_is_not_a_0_percent_match() -> None:
     """The GUI walk of stop 42: "a hammer" listed the library's two hammers, the second "0 % match"
     with an empty bar: in a list of fewer than 8 the last score was the floor."""
