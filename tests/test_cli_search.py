@@ -290,13 +290,21 @@ def test_a_concept_no_photo_shows_is_said_when_nothing_is_listed(
     library gives, photos waiting or another model's, comes first: ``api.why_nothing``.)"""
     from types import SimpleNamespace
 
-    from photoscope.api import EmptyAnswer, PhotoCounts
+    from photoscope.api import PhotoCounts, Photoscope
     from photoscope.commands import search as search_command
 
-    answer = EmptyAnswer(PhotoCounts(indexed=3), unsure=("espresso",))  # photos searchable
-    monkeypatch.setattr(search_command, "_empty_answer", lambda app, args, results: answer)
+    monkeypatch.setattr(Photoscope, "status", lambda app: PhotoCounts(indexed=3))  # photos searchable
+    # as a running app's answer comes: its fields as attributes
     results = SimpleNamespace(unknown_words=[], unsure=("espresso",), matches=[], photo_words=())
-    args = SimpleNamespace(paths_only=False, null=False, json=False, folder=None, db=tmp_path / "x.db")
+    args = SimpleNamespace(
+        paths_only=False,
+        null=False,
+        json=False,
+        folder=None,
+        taken_from=None,
+        taken_to=None,
+        db=tmp_path / "x.db",
+    )
     assert search_command._print(results, args) == 1
     assert capsys.readouterr().err.strip() == (
         "no matching photos: Photoscope cannot clearly see 'espresso' in any photo"
@@ -362,3 +370,17 @@ def test_a_text_taken_away_at_a_smaller_weight_does_not_cancel_out(
     query = ["a red circle", "--subtract", "a red circle", "--weight", "0.5", "-n", "3"]
     code, out, err = run(capsys, "search", *query, *common)
     assert code == 0 and out and "cancel" not in err
+
+
+def test_what_cancels_out_does_not_hang_on_the_order_of_the_terms() -> None:
+    """The review of stop 43: with two taken-away texts alike, the last one's weight decided, and
+    two added texts alike were each cancelled by one taken away."""
+    from photoscope.api import QueryTerm
+    from photoscope.api.searching import _cancel_out
+
+    red, away = QueryTerm(text="a red circle"), QueryTerm(text="red circle", negative=True)
+    half_away = QueryTerm(text="the red circle", negative=True, weight=0.5)
+    assert _cancel_out([red, away, half_away]) == ([], ("a red circle",))
+    assert _cancel_out([red, half_away, away]) == ([], ("a red circle",))
+    assert _cancel_out([red, half_away])[1] == ()  # less taken away than added: searched
+    assert _cancel_out([red, red, away]) == ([red, red, away], ())  # added twice, taken once

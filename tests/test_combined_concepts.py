@@ -117,7 +117,7 @@ def test_a_photo_term_says_what_it_was_searched_as(
     assert unworded == ((),)
     assert photo_words_message(words) == f"The photo counts as what it shows: {', '.join(words[0])}."
     assert photo_words_message(((), ("dog",), ("beach", "sand"))) == (
-        "The photos count as what they show: the second, dog; the third, beach, sand."
+        "The photos count as what they show — the second: dog; the third: beach, sand."
     )  # each named by its place among the photo chips, the first counted by no words
     assert photo_words_message(((),)) == ""
 

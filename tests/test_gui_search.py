@@ -432,8 +432,8 @@ def test_a_folder_the_scan_could_not_read_is_said_in_the_status_bar(
     deny_listing(monkeypatch, "locked")
     window = make_window(_library_of(tmp_path / "P", tmp_path / "library.db"))
     status = window.index_status
-    qtbot.waitUntil(lambda: "not looked at" in status.label.text(), timeout=20_000)
-    assert "1 folder or file not looked at" in status.label.text()
+    qtbot.waitUntil(lambda: "skipped" in status.label.text(), timeout=20_000)
+    assert "1 folder or file skipped" in status.label.text()
     assert status.problems_button.isVisible()
     status.problems_button.click()
     dialog = window.unreadable_dialog

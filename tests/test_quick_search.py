@@ -139,3 +139,17 @@ def test_the_first_answers_to_a_description_s_without_leave_out_what_the_caption
     assert len(captions.matches) == 3 and not any(
         "square" in (m.photo.caption or "") for m in captions.matches
     )
+
+
+def test_the_first_answers_to_a_description_that_cancels_out_list_nothing(
+    trained_tiny: Path, shapes_db: Path
+) -> None:
+    """The review of stop 43: the quick answer to "a red circle without a red circle" listed 21
+    photos, "15 likely", until the network's answer replaced them with nothing (they cancel out)."""
+    _map_vectors(shapes_db, trained_tiny)
+    with Photoscope(shapes_db, trained_tiny) as app:
+        quick = app.search_text_quick("a red circle without a red circle", 6)
+        captions = app.search_captions("a red circle without a red circle", 6)
+        full = app.search_text("a red circle without a red circle", 6)
+    for answer in (quick, captions, full):
+        assert answer is not None and not answer.matches and answer.cancelled == ("a red circle",)

@@ -10,19 +10,24 @@ from photoscope.gui.wording import nothing_found, results_message
 SEARCHED = EmptyAnswer(PhotoCounts(indexed=10))  # photos were searched, and none matched
 
 
-def test_words_the_model_does_not_know_come_first() -> None:
-    why = replace(SEARCHED, unknown_words=True, indexing=True, filtered=True, counts=PhotoCounts())
-    assert why_nothing(why) is WhyNothing.UNKNOWN_WORDS
+def test_words_the_model_does_not_know_are_why_only_when_nothing_else_is() -> None:
+    """The review of stop 43: "red blorf" under dates that hold no photo said none of its words is
+    known, and so did a library with no photo yet: any unknown word hid the library's reason."""
+    unknown = replace(SEARCHED, unknown_words=True)
+    assert why_nothing(unknown) is WhyNothing.UNKNOWN_WORDS
     assert nothing_found(WhyNothing.UNKNOWN_WORDS) == (
         "No photos found",
         "None of these words is one the model knows.",
     )
+    assert why_nothing(replace(unknown, filtered=True)) is WhyNothing.FILTERED
+    assert why_nothing(replace(unknown, counts=PhotoCounts(pending=10))) is WhyNothing.WAITING
+    assert why_nothing(replace(unknown, counts=PhotoCounts(), has_folders=False)) is WhyNothing.NO_FOLDERS
     # a known concept word no photo shows clearly was searched: the unknown one is not why
-    assert why_nothing(replace(SEARCHED, unknown_words=True, unsure=("espresso",))) is WhyNothing.UNSEEN
+    assert why_nothing(replace(unknown, unsure=("espresso",))) is WhyNothing.UNSEEN
 
 
 def test_what_cancels_out_comes_before_all() -> None:
-    answer = EmptyAnswer(PhotoCounts(pending=3), cancelled=True, unknown_words=True, filtered=True)
+    answer = EmptyAnswer(PhotoCounts(), cancelled=True, unknown_words=True, filtered=True)
     assert why_nothing(answer) is WhyNothing.CANCELLED
     assert nothing_found(WhyNothing.CANCELLED, waiting=True)[0] == "Nothing left to search for"
 

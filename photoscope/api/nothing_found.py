@@ -15,7 +15,7 @@ class WhyNothing(Enum):
     """The likeliest reason a query found no photo."""
 
     CANCELLED = auto()  # every added text is taken away too ("a cat" - "a cat"): nothing to search
-    UNKNOWN_WORDS = auto()  # typed words only, and none the network knows
+    UNKNOWN_WORDS = auto()  # no photo asked, and the answer names words the network does not know
     NO_FOLDERS = auto()  # no folder is watched
     NO_PHOTOS = auto()  # the watched folders hold no photo
     OTHER_MODEL = auto()  # every indexed photo was described by another model (searched by it only)
@@ -33,7 +33,10 @@ class EmptyAnswer:
     counts: PhotoCounts | None  # the library's photos by state (None: not counted yet)
     has_folders: bool = True
     filtered: bool = False
-    unknown_words: bool = False  # no photo asked, and the answer lists words the network does not know
+    # No photo asked, and the answer names words the network does not know: with the library able to
+    # answer, no filter and no concept unseen, nothing else of the query was known (a known word
+    # lists photos).
+    unknown_words: bool = False
     unsure: tuple[str, ...] = ()  # ``Results.unsure``: concept words no photo clearly shows
     other_model: int = 0  # indexed photos another model described (known where the model is loaded)
     indexing: bool = False  # the indexer is at work: more photos may become searchable
@@ -41,14 +44,12 @@ class EmptyAnswer:
 
 
 def why_nothing(answer: EmptyAnswer) -> WhyNothing:
-    """The likeliest reason first: the query's words, then the library, then the filters and the
-    network's sight. Photos still waiting while others were searched are not the reason (their
+    """The likeliest reason first: a query that asks nothing, then the library, then the filters and
+    the query's words. Photos still waiting while others were searched are not the reason (their
     count is a note of its own: ``still_waiting``)."""
     counts = answer.counts
     if answer.cancelled:
         return WhyNothing.CANCELLED
-    if answer.unknown_words and not answer.unsure:  # else some word was known, and searched
-        return WhyNothing.UNKNOWN_WORDS
     if counts is None:  # what the library holds is not known yet: only what the query asked
         return _searched(answer)
     if not counts.total:
@@ -63,10 +64,13 @@ def why_nothing(answer: EmptyAnswer) -> WhyNothing:
 
 
 def _searched(answer: EmptyAnswer) -> WhyNothing:
-    """Why photos that were searched did not match: the filters, else what the network sees."""
+    """Why photos that were searched did not match: the filters, else the words the network does not
+    know, or the concepts it sees in no photo."""
     if answer.filtered:
         return WhyNothing.FILTERED
-    return WhyNothing.UNSEEN if answer.unsure else WhyNothing.NO_MATCH
+    if answer.unsure:  # some word was known, and searched
+        return WhyNothing.UNSEEN
+    return WhyNothing.UNKNOWN_WORDS if answer.unknown_words else WhyNothing.NO_MATCH
 
 
 def still_waiting(answer: EmptyAnswer) -> int:

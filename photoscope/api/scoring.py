@@ -18,7 +18,8 @@ def relevance(scores: Sequence[float], copies: int = 0) -> tuple[int, list[float
     when the best stand as a block above a cliff, as text search lifts its re-ranked best 50 above
     the rest, among that block) relevant are those in the upper half between the typical score (the
     median) and the best, and at least those before the knee of the curve (the point furthest below
-    the chord from the best to the last, Kneedle); at least one, and at least the ``copies``.
+    the chord from the best to the last, Kneedle), but none at or below the strength's floor (so at
+    most about half the pool when no cliff stands out); at least one, and at least the ``copies``.
     Strength is the score's place between the median of the best ``POOL`` scores given (below 8, a
     step under the last) and the best: 1 for the best, 0 at or below the median; rank-based within one
     query, so text and photo queries read alike.

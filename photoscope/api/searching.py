@@ -73,6 +73,9 @@ class Searching(Core):
         no network): what the app shows for a query typed while PyTorch is still loading."""
         allowed = self._allowed(filters)
         negated = split_negations(text)
+        cancelled = _cancelled_text(negated.wanted, negated.taken_away) if negated.taken_away else ()
+        if cancelled:  # "a cat without a cat": as the network's answer
+            return Results([], [], cancelled=cancelled)
         wanted, limit = limit, _pool(limit)
         narrowed = allowed is not None or bool(negated.taken_away)  # more read: some are dropped
         hits = self.library.text_search(negated.wanted, 20 * limit if narrowed else limit)
@@ -106,6 +109,9 @@ class Searching(Core):
         if negated.taken_away:  # "a dog without a ball": what is wanted first, the network's then
             if not negated.wants_something:
                 return None  # nothing wanted ("no people"): the network's subtraction alone answers
+            cancelled = _cancelled_text(negated.wanted, negated.taken_away)
+            if cancelled:  # "a cat without a cat": the network's answer is nothing either
+                return Results([], [], cancelled=cancelled)
             text = negated.wanted
         found = self._quick()
         if found is None:
@@ -300,7 +306,8 @@ class Searching(Core):
             if t.photo is not None and t.weight > 0
         )
         results = self._results(SearchResult(hits, unknown, named=first), filters)
-        unsure = self._unseen_in_any(resolved.terms) if not hits and self._allowed(filters) is None else ()
+        narrowed = filters is not None and filters.active  # nothing listed there says nothing of the rest
+        unsure = self._unseen_in_any(resolved.terms) if not hits and not narrowed else ()
         return replace(results, photo_words=words, taken_away=taken_away, unsure=unsure)
 
     def _unseen_in_any(self, terms: Sequence[Term]) -> tuple[str, ...]:
@@ -461,23 +468,32 @@ def _negations_apart(terms: Sequence[QueryTerm]) -> tuple[list[QueryTerm], tuple
 
 
 def _cancel_out(terms: Sequence[QueryTerm]) -> tuple[list[QueryTerm], tuple[str, ...]]:
-    """The terms without each added text that a taken-away text says again (the same words, but for
-    function words) at no less weight, nor that taken-away text; and the added texts so cancelled.
-    "a cat" - "a cat" listed black dogs at full strength, "9 likely matches": what the network's
-    two readings of one text do not share (the GUI walk of stop 43)."""
-    taken = {_said(t): t.weight for t in terms if t.negative and t.text is not None and _said(t)}
-    cancelled = [
-        at
-        for at, t in enumerate(terms)
-        if not t.negative and t.text is not None and taken.get(_said(t), 0.0) >= t.weight > 0
-    ]
-    gone = {_said(terms[at]) for at in cancelled}
-    kept = [
-        t
-        for at, t in enumerate(terms)
-        if at not in cancelled and not (t.negative and t.text is not None and _said(t) in gone)
-    ]
-    return kept, tuple(str(terms[at].text) for at in cancelled)
+    """The terms without the added texts that a taken-away text says again (the same words, but for
+    function words) at no less weight than they add together, nor those taken-away texts; and the
+    added texts so cancelled, once each. "a cat" - "a cat" listed black dogs at full strength, "9
+    likely matches": what the network's two readings of one text do not share (the GUI walk of
+    stop 43)."""
+    taken: dict[frozenset[str], float] = {}
+    added: dict[frozenset[str], float] = {}
+    for t in terms:
+        words = _said(t)
+        if t.text is None or not words:
+            continue
+        if t.negative:
+            taken[words] = max(taken.get(words, 0.0), t.weight)
+        else:
+            added[words] = added.get(words, 0.0) + t.weight
+    gone = {words for words, weight in added.items() if 0 < weight <= taken.get(words, 0.0)}
+    kept = [t for t in terms if t.text is None or _said(t) not in gone]
+    cancelled = [t.text for t in terms if t.text is not None and not t.negative and _said(t) in gone]
+    return kept, tuple(dict.fromkeys(cancelled))
+
+
+def _cancelled_text(wanted: str, taken_away: Sequence[str]) -> tuple[str, ...]:
+    """``_cancel_out`` of a description's wanted text and what it says to leave out ("a cat without a
+    cat"): the quick answers read it so too, and do not list what the network's answer will not."""
+    terms = [QueryTerm(text=wanted), *(QueryTerm(text=p, negative=True) for p in taken_away)]
+    return _cancel_out(terms)[1]
 
 
 def _said(term: QueryTerm) -> frozenset[str]:

@@ -158,7 +158,10 @@ def _empty_answer(app: Photoscope, args: argparse.Namespace, results: Any) -> Em
     when this process loaded the model (a local search)."""
     from photoscope.api import EmptyAnswer
 
-    photos_asked = any(term[0] for term in getattr(args, "terms", None) or ())  # (photo?, -, value, weight)
+    photos_asked = getattr(args, "photo", None) is not None or any(  # `similar`'s, or --add-photo
+        term[0]
+        for term in getattr(args, "terms", None) or ()  # (photo?, -, value, weight)
+    )
     return EmptyAnswer(
         app.status(),
         filtered=_filters(args).active,

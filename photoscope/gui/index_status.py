@@ -42,7 +42,7 @@ def describe_counts(counts: PhotoCounts, problems: int = 0) -> str:
     if errors:
         text += f" · {errors:,} could not be read"
     if problems:
-        text += f" · {problems:,} {'folder or file' if problems == 1 else 'folders or files'} not looked at"
+        text += f" · {problems:,} {'folder or file' if problems == 1 else 'folders or files'} skipped"
     return text
 
 

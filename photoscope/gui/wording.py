@@ -227,15 +227,15 @@ def results_count(results: Results) -> str:
 
 def photo_words_message(photo_words: tuple[tuple[str, ...], ...]) -> str:
     """What a combined query's photos were searched as: “The photo counts as what it shows: dog,
-    grass.”, with several photos each by its place among the photo chips (“the second, dog”);
+    grass.”, with several photos each by its place among the photo chips (“the second: dog”);
     empty when none counted by its words."""
     shown = [(at, ", ".join(words)) for at, words in enumerate(photo_words) if words]
     if not shown:
         return ""
     if len(photo_words) == 1:
         return f"The photo counts as what it shows: {shown[0][1]}."
-    each = "; ".join(f"{_place(at)}, {words}" for at, words in shown)
-    return f"The photos count as what they show: {each}."
+    each = "; ".join(f"{_place(at)}: {words}" for at, words in shown)  # not "the first, brown, ocean"
+    return f"The photos count as what they show — {each}."
 
 
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
