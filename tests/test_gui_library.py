@@ -187,6 +187,7 @@ def test_words_panel_similar_words_analogies_and_unknown_words(qtbot, make_windo
     ):
         qtbot.keyClick(words.word_edit, Qt.Key.Key_Return)
     assert "does not know" in words.message.text() and "circle" in words.message.text()
+    assert "“circel”" in words.message.text()  # quoted as the window quotes (it said 'circel')
     assert words.results.count() == 0
 
 

@@ -126,8 +126,11 @@ class WordsPanel(QDockWidget):
             self.results.addItem(item)
 
     def _failed(self, error: BaseException) -> None:
+        from photoscope.api import UnknownWordError
+
         # UnknownWordError's text says which word and suggests close ones.
         self.results.clear()
-        text = str(error) or type(error).__name__
+        said = error.said("“", "”") if isinstance(error, UnknownWordError) else str(error)
+        text = said or type(error).__name__
         text = text[:1].upper() + text[1:]
         self.message.setText(text if text.endswith((".", "?", "!")) else text + ".")

@@ -41,8 +41,12 @@ class UnknownWordError(KeyError):
         self.suggestions = suggestions
 
     def __str__(self) -> str:
+        return self.said()
+
+    def said(self, open_quote: str = "'", close_quote: str = "'") -> str:
+        """What went wrong, the word quoted as the caller quotes (the window: “ ”)."""
         hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
-        return f"the model does not know the word '{self.word}' well enough{hint}"
+        return f"the model does not know the word {open_quote}{self.word}{close_quote} well enough{hint}"
 
 
 @dataclass(frozen=True)
