@@ -244,20 +244,23 @@ def test_a_left_query_with_a_photo_and_chips_names_both(
     assert left.described == "photos like red_circle_0.jpg \N{MINUS SIGN} “square”"
 
 
+def _chips(qtbot, window, added: str, taken_away: str) -> None:  # type: ignore[no-untyped-def]
+    """Type two chips as a user does: ``added`` (Ctrl+Enter), then ``taken_away`` (Ctrl+Shift+Enter)."""
+    search = window.search
+    for text, keys in (
+        (added, Qt.KeyboardModifier.ControlModifier),
+        (taken_away, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier),
+    ):
+        with qtbot.waitSignal(window.results_shown, timeout=20_000):
+            qtbot.keyClicks(search.edit, text)
+            qtbot.keyClick(search.edit, Qt.Key.Key_Return, keys)
+
+
 def test_the_same_words_added_and_taken_away_cancel_out(qtbot, make_window, library_db) -> None:  # type: ignore[no-untyped-def]
     """The GUI walk of stop 43: chips “a cat” and - “a cat” showed "9 likely matches" at full strength."""
     window = make_window(library_db)
     search = window.search
-    with qtbot.waitSignal(window.results_shown, timeout=20_000):
-        qtbot.keyClicks(search.edit, "a red circle")
-        qtbot.keyClick(search.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    with qtbot.waitSignal(window.results_shown, timeout=20_000):
-        qtbot.keyClicks(search.edit, "red circle")
-        qtbot.keyClick(
-            search.edit,
-            Qt.Key.Key_Return,
-            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
-        )
+    _chips(qtbot, window, added="a red circle", taken_away="red circle")
     assert [c.negative for c in search.terms_bar.chips] == [False, True]
     assert window.pages.currentWidget() is window.pages.message
     assert "Nothing left to search for" in window.pages.message.text()
@@ -272,12 +275,7 @@ def test_find_similar_searches_by_the_photo_alone_and_back_returns_the_chips(
     Find similar asks for photos like that photo; Back puts the whole query back."""
     window = make_window(library_db)
     search = window.search
-    with qtbot.waitSignal(window.results_shown, timeout=20_000):
-        qtbot.keyClicks(search.edit, "red")
-        qtbot.keyClick(search.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    with qtbot.waitSignal(window.results_shown, timeout=20_000):
-        qtbot.keyClicks(search.edit, "square")
-        search.subtract_button.click()
+    _chips(qtbot, window, added="red", taken_away="square")
     composed = describe_terms(search.terms_bar.terms())
     photo = window.results.matches()[0].photo
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
