@@ -439,3 +439,32 @@ def test_a_folder_the_scan_could_not_read_is_said_in_the_status_bar(
     dialog = window.unreadable_dialog
     qtbot.waitUntil(lambda: dialog is not None and dialog.isVisible(), timeout=10_000)
     assert "locked" in dialog.listing.toPlainText() and "Permission denied" in dialog.listing.toPlainText()
+
+
+def test_a_query_in_a_library_without_folders_says_so_and_escape_brings_the_welcome_back(
+    qtbot, make_window, tmp_path
+) -> None:
+    """The GUI walk of stop 43 (second): on a first start, a query typed before any folder was added
+    said "No photos found / Try describing it in other words" (this stop's one decision had no
+    counts yet, and so no library to judge), and Escape left that page: the welcome page, with its
+    Add folder button, never came back."""
+    window = make_window(tmp_path / "library.db")
+    assert window.pages.currentWidget() is window.welcome
+    window.activateWindow()
+    window.search.edit.setFocus()
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        qtbot.keyClicks(window.search.edit, "a dog on the grass")
+        qtbot.keyClick(window.search.edit, Qt.Key.Key_Return)
+    assert "No folders yet" in window.pages.message.text()
+    qtbot.keyClick(window.search.edit, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.welcome, timeout=5_000)
+
+
+def test_folders_that_hold_no_photo_say_so_once_scanned(qtbot, make_window, tmp_path) -> None:
+    """The GUI walk of stop 43 (second): a folder of no photo added said "Your library is empty so
+    far — Photos show up here as they are indexed" long after its scan had found none."""
+    (tmp_path / "Documents").mkdir()
+    (tmp_path / "Documents" / "notes.txt").write_text("no photo here")
+    window = make_window(_library_of(tmp_path / "Documents", tmp_path / "library.db"))
+    qtbot.waitUntil(lambda: window.index_status.counts == PhotoCounts(), timeout=10_000)
+    qtbot.waitUntil(lambda: "hold no photos" in window.pages.message.text(), timeout=10_000)

@@ -50,12 +50,14 @@ def why_nothing(answer: EmptyAnswer) -> WhyNothing:
     counts = answer.counts
     if answer.cancelled:
         return WhyNothing.CANCELLED
+    if not answer.has_folders and (counts is None or not counts.total):
+        return WhyNothing.NO_FOLDERS  # known before the photos are counted (a window's first start)
     if counts is None:  # what the library holds is not known yet: only what the query asked
         return _searched(answer)
     if not counts.total:
         if answer.indexing:
             return WhyNothing.WAITING  # a folder's scan has yet to count its photos
-        return WhyNothing.NO_PHOTOS if answer.has_folders else WhyNothing.NO_FOLDERS
+        return WhyNothing.NO_PHOTOS
     if counts.indexed <= answer.other_model:  # no photo this model can search
         if answer.other_model:
             return WhyNothing.OTHER_MODEL

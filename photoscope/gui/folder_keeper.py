@@ -69,6 +69,8 @@ class FolderKeeper(QObject):
 
     def _added(self, folder: Folder) -> None:
         self.adding = False
+        if all(f.path != folder.path for f in self.folders):  # watched now: the list read next says so
+            self.folders = [*self.folders, folder]  # (no welcome page meanwhile, as with none watched)
         self.refresh()
         if folder.already:
             self.add_failed.emit()  # the counts in place of "Adding …"

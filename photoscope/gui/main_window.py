@@ -68,6 +68,7 @@ from photoscope.gui.wording import (
     OPEN_FAILED,
     back_action_text,
     describe_repair,
+    empty_library,
     folder_added_note,
     folder_arrived_note,
     indexing_stopped_message,
@@ -284,6 +285,9 @@ class MainWindow(QMainWindow):
         """Indexing's progress, changes and failures, and the status line."""
         self.index_status.pause_toggled.connect(self._pause)
         self.index_status.changed.connect(self.presenter.explain_empty_again)
+        self.index_status.changed.connect(
+            self._show_idle
+        )  # the empty library's page says what the count says
         self.index_status.problems_requested.connect(self.show_unreadable)
         self.relay.fired.connect(self._on_progress)
         self.index_failures.fired.connect(self._indexing_stopped)
@@ -605,10 +609,24 @@ class MainWindow(QMainWindow):
             self.pages.show_message("Adding your folder…")
         elif self.folder_keeper.folders:
             self.result_label.clear()
-            detail = (
-                "Photos show up here as they are indexed. Describe what you are looking for, or drop a photo."
-            )
-            self.pages.show_message("Your library is empty so far", detail)
+            self.pages.show_message(*empty_library(self._folders_hold_none()))
+        else:  # no folder (a first start, or the last one removed): how to add one
+            self.result_label.clear()
+            self.pages.setCurrentWidget(self.welcome)
+
+    def _empty_library_again(self) -> None:
+        """The empty library's page again, with the count that came (the page only: this runs at
+        every progress report, and the timeline is not read again for it)."""
+        shown = self.pages.message.text() if self.pages.currentWidget() is self.pages.message else ""
+        if any(empty_library(holds)[0] in shown for holds in (False, True)):
+            title, detail = empty_library(self._folders_hold_none())
+            if title not in shown:
+                self.pages.show_message(title, detail)
+
+    def _folders_hold_none(self) -> bool:
+        """Whether the watched folders were looked at and hold no photo (not: not counted yet)."""
+        status = self.index_status
+        return status.counts is not None and not status.counts.total and not status.indexing
 
     # browsing
 

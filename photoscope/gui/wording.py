@@ -300,6 +300,16 @@ def narrowed_to(filters: Filters | None) -> str:
     return where
 
 
+def empty_library(holds_none: bool) -> tuple[str, str]:
+    """The page shown for no query while the library has no photo: its folders being indexed, or
+    looked at and holding none (a folder of documents added: it said "show up as they are indexed"
+    for good)."""
+    if holds_none:
+        return "No photos yet", "Your folders hold no photos yet: add a folder that has some (Library…)."
+    detail = "Photos show up here as they are indexed. Describe what you are looking for, or drop a photo."
+    return "Your library is empty so far", detail
+
+
 def nothing_found(why: WhyNothing, waiting: bool = False) -> tuple[str, str]:
     """The empty grid's title and what to do next for the reason ``api.why_nothing`` gives (the
     command line's too); ``waiting``: more photos are to be indexed, and may match."""
