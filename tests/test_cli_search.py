@@ -384,3 +384,30 @@ def test_what_cancels_out_does_not_hang_on_the_order_of_the_terms() -> None:
     assert _cancel_out([red, half_away, away]) == ([], ("a red circle",))
     assert _cancel_out([red, half_away])[1] == ()  # less taken away than added: searched
     assert _cancel_out([red, red, away]) == ([red, red, away], ())  # added twice, taken once
+
+
+def test_similar_to_a_library_photo_whose_file_is_away_answers_from_its_stored_vectors(
+    capsys: pytest.CaptureFixture[str],
+    shapes_library_db: tuple[Path, Path],
+    trained_tiny: Path,
+    tmp_path: Path,
+) -> None:
+    """The second GUI walk of stop 43: `similar` on a photo of an unplugged drive said "no such
+    photo" (exit 2) where the window's Find similar answers from the photo's stored vectors. A
+    path the library does not hold is still a wrong path."""
+    import shutil
+
+    db, photos = shapes_library_db
+    common = ("--db", str(db), "--model", str(trained_tiny))
+    photo = next(photos.glob("blue square*"))
+    code, here, _ = run(capsys, "similar", str(photo), "-n", "3", "--paths-only", *common)
+    assert code == 0 and here
+    away = tmp_path / "away"
+    shutil.move(photo, away)  # its drive unplugged (no scan since)
+    try:
+        code, there, err = run(capsys, "similar", str(photo), "-n", "3", "--paths-only", *common)
+        assert code == 0 and there == here, err
+        code, _, err = run(capsys, "similar", str(photos / "never indexed.jpg"), *common)
+        assert code == 2 and "no such photo" in err
+    finally:
+        shutil.move(away, photo)

@@ -72,6 +72,16 @@ class Browsing(Core):
         """How many photos the library has below ``directory`` (a ``--folder`` filter's check)."""
         return self.library.count_below(directory)
 
+    def indexes_photo_at(self, path: str | Path) -> bool:
+        """Whether the library has an indexed photo at ``path``, its file there or not (a drive
+        unplugged): a query's photo it can search by from its stored vectors."""
+        from photoscope.library.fs import normalize_path
+
+        found = self.library.files_at([normalize_path(path)])
+        return bool(found) and all(
+            r.status == "indexed" for r in self.library.photos_by_ids([f.id for f in found.values()])
+        )
+
     def folder_choices(self) -> list[tuple[str, int, int]]:
         """(directory, depth below its watched folder, photos below it) of each watched folder and
         every subfolder holding photos, in tree order: the choices of the folder filter."""

@@ -4,6 +4,7 @@ date filters, as ready-to-show results."""
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -333,6 +334,10 @@ class Searching(Core):
         assert term.photo is not None
         if isinstance(term.photo, int):
             return self.similar_to(term.photo, limit, filters)
+        if isinstance(term.photo, str | Path) and not os.path.lexists(term.photo):
+            away = self._library_ids_of(term.photo)  # its file away (a drive unplugged): by its vectors
+            if away:
+                return self.similar_to(away[0], limit, filters)
         return self.search_photo(term.photo, limit, filters)
 
     def _term_names(self, terms: Sequence[QueryTerm]) -> _Names:

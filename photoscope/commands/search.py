@@ -327,7 +327,7 @@ def run_search(args: argparse.Namespace) -> int:
     # A running app answers in milliseconds; asked before query_terms, which imports the API (most
     # of such a search's cost otherwise).
     terms = terms_of(args, text=args.text)
-    if _no_words(args) or _empty_terms(args) or _wrong_photos(terms):
+    if _no_words(args) or _empty_terms(args) or _wrong_photos(terms, args):
         return EXIT_USAGE
     answered = remote_search(args, terms)
     if answered is not None:
@@ -339,7 +339,7 @@ def run_similar(args: argparse.Namespace) -> int:
     from photoscope.commands.remote import remote_search, terms_of
 
     terms = terms_of(args, photo=args.photo)
-    if _empty_terms(args) or _wrong_photos(terms):
+    if _empty_terms(args) or _wrong_photos(terms, args):
         return EXIT_USAGE
     answered = remote_search(args, terms)
     if answered is not None:
@@ -394,12 +394,28 @@ def _say_no_words(text: str, said: str) -> bool:
     return True
 
 
-def _wrong_photos(terms: Sequence[Any]) -> bool:
-    """Say the first of the query's photos that is a wrong path, if any (``missing_photos``)."""
-    for problem in missing_photos(t.photo for t in terms):
-        print(f"photoscope: {problem}", file=sys.stderr)
-        return True
+def _wrong_photos(terms: Sequence[Any], args: argparse.Namespace) -> bool:
+    """Say the first of the query's photos that is a wrong path, if any (``missing_photos``); a
+    photo the library holds is none, its file there or not (the second GUI walk of stop 43: `similar`
+    on a photo of an unplugged drive said "no such photo", where the window's Find similar answers
+    from its stored vectors)."""
+    for photo, problem in missing_photos(t.photo for t in terms):
+        if not _indexed_at(photo, args):
+            print(f"photoscope: {problem}", file=sys.stderr)
+            return True
     return False
+
+
+def _indexed_at(photo: Path, args: argparse.Namespace) -> bool:
+    """Whether the library (opened only for a path that is missing: no model) has this photo."""
+    from photoscope.config import default_db_path
+
+    if os.path.lexists(photo) or not Path(args.db or default_db_path()).is_file():
+        return False  # a folder, a link to nothing: wrong whatever the library holds
+    from photoscope.api import Photoscope
+
+    with Photoscope(args.db) as app:
+        return app.indexes_photo_at(photo)
 
 
 def _run_terms(args: argparse.Namespace, terms: Any) -> int:

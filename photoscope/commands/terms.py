@@ -93,9 +93,9 @@ def query_weight(args: argparse.Namespace) -> float:
     return weight_given(getattr(args, "query_weight", None))
 
 
-def missing_photos(photos: Iterable[Path | str | int | None]) -> list[str]:
-    """Messages for the query's photos (``t.photo`` of its terms) that are wrong paths: none there, a
-    folder, a link to nothing or a link loop. Asked before a running app is: resolving a link loop's
-    path for it raised, and the search ended as an unexpected error."""
-    found = (wrong_photo_path(p, "no such photo") for p in photos if isinstance(p, Path))
-    return [problem for problem in found if problem is not None]
+def missing_photos(photos: Iterable[Path | str | int | None]) -> list[tuple[Path, str]]:
+    """The query's photos (``t.photo`` of its terms) that are wrong paths, each with the message: none
+    there, a folder, a link to nothing or a link loop. Asked before a running app is: resolving a
+    link loop's path for it raised, and the search ended as an unexpected error."""
+    found = ((p, wrong_photo_path(p, "no such photo")) for p in photos if isinstance(p, Path))
+    return [(p, problem) for p, problem in found if problem is not None]
