@@ -468,3 +468,26 @@ def test_folders_that_hold_no_photo_say_so_once_scanned(qtbot, make_window, tmp_
     window = make_window(_library_of(tmp_path / "Documents", tmp_path / "library.db"))
     qtbot.waitUntil(lambda: window.index_status.counts == PhotoCounts(), timeout=10_000)
     qtbot.waitUntil(lambda: "hold no photos" in window.pages.message.text(), timeout=10_000)
+
+
+def test_a_pasted_file_that_is_not_there_is_said_and_leaves_the_query_as_it_was(
+    qtbot, make_window, library_db, tmp_path
+) -> None:
+    """The second GUI walk of stop 43: Ctrl+Shift+V with a copied file:// URL of a deleted photo
+    joined the query as a chip, and the whole search failed ("The search failed / …: no such file")."""
+    window = make_window(library_db)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.set_text("a red circle")
+    gone = tmp_path / "gone.jpg"
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(gone))])
+    QGuiApplication.clipboard().setMimeData(mime)
+    window.search.edit.setFocus()
+    qtbot.keyClick(
+        window.search.edit,
+        Qt.Key.Key_V,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert not window.search.terms_bar.chips and window.search.query_photo is None
+    assert f"There is no photo at {gone}" in window.search.message.text()
+    assert window.pages.currentWidget() is window.view  # the answer to "a red circle" stays

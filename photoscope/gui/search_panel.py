@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -357,6 +358,9 @@ class SearchPanel(QWidget):
         photo = self.clipboard_photo()
         if photo is None:
             self.show_message(NO_PHOTO_PASTED)
+            return False
+        if isinstance(photo, str) and not os.path.exists(photo):  # a copied file deleted since
+            self.show_message(no_photo_at(photo))  # (it joined the query, and the search failed)
             return False
         self._use_photo(photo)
         return True
