@@ -23,7 +23,7 @@ from photoscope.api import IndexOptions, PhotoCounts, Photoscope, relevance
 from photoscope.gui import about, desktop
 from photoscope.gui.main_window import MainWindow
 from photoscope.gui.photo_text import human_size
-from photoscope.gui.results_model import COPY_ROLE, HEADER_ROLE, STRENGTH_ROLE
+from photoscope.gui.results_model import COPY_ROLE, HEADER_ROLE, PATH_ROLE, STRENGTH_ROLE
 from photoscope.network import torch_threads
 from photoscope.network.model import PhotoscopeModel
 
@@ -350,6 +350,12 @@ def test_copies_have_a_badge_and_the_library_lists_its_groups_of_copies(qtbot, m
             groups[-1].append(Path(window.results.index(r).data(Qt.ItemDataRole.DisplayRole)).name)
             assert window.results.index(r).data(COPY_ROLE) is True  # the tile's badge
     assert any({"yellow_circle.jpg", "copy_of_yellow_circle.jpg"} <= set(g) for g in groups), groups
+    # The second GUI walk of stop 43: two copies of one name in two folders had the same tooltip;
+    # which one the trash would take could not be told. Each names its folder and pixel size.
+    tiles = [window.results.index(r) for r in rows if not headers[r]]
+    for tile in tiles:
+        tip, path = tile.data(Qt.ItemDataRole.ToolTipRole), tile.data(PATH_ROLE)
+        assert str(Path(path).parent) in tip and "pixels" in tip, tip
 
 
 def test_trashing_a_copy_keeps_the_copies_listing(

@@ -31,13 +31,17 @@ def _looks_like(record: PhotoRecord) -> str:
 
 
 def tooltip(match: Match, among_copies: bool = False) -> str:
-    """A tile's tooltip; ``among_copies``: the grid lists the library's copies, not a query's answer."""
-    caption = match.photo.caption or "not captioned yet"
-    copy = (
-        " · one of a group of copies" if among_copies else " · a copy of the query photo"
-    ) * match.near_duplicate
-    name = Path(match.photo.path).name
-    return f"{caption}{_looks_like(match.photo)}\n{name} · {strength_text(match.strength)}{copy}"
+    """A tile's tooltip; ``among_copies``: the grid lists the library's copies, not a query's answer:
+    each says its folder and size too (two copies of one name in two folders read alike, and which
+    one the trash would take could not be told: the second GUI walk of stop 43)."""
+    photo = match.photo
+    caption = photo.caption or "not captioned yet"
+    if among_copies:
+        when = filed_under(photo.taken_at, photo.mtime)
+        return f"{caption}\n{photo.path}\n{photo_fields(photo)['size']} · {when}"
+    copy = " · a copy of the query photo" * match.near_duplicate
+    name = Path(photo.path).name
+    return f"{caption}{_looks_like(photo)}\n{name} · {strength_text(match.strength)}{copy}"
 
 
 def record_tooltip(record: PhotoRecord) -> str:
