@@ -113,6 +113,7 @@ class DetailView(QDialog):
         self._file_gone = False  # it left the grid, and its file is not there either
         self._shown: _Shown | None = None
         self._unreadable = ""  # why the shown photo's file gives no picture ("": it does)
+        self._not_done = ""  # why Open or Show in folder did nothing for the shown photo
         self.setWindowTitle("Photo")
         self.preview = _Preview()
         self.full = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
@@ -262,7 +263,7 @@ class DetailView(QDialog):
         self.row = row
         photo = grid.photo_at(row)
         path = grid.path_of(photo)
-        self._shown, self._unreadable = _Shown(grid.id_of(photo), path), ""
+        self._shown, self._unreadable, self._not_done = _Shown(grid.id_of(photo), path), "", ""
         self._refill()
         natural = _natural_size(grid.match_of(photo))
         self.preview.set_source(grid.loader.pixmap(path, grid.mtime_of(photo)) or QPixmap(), natural)
@@ -349,6 +350,8 @@ class DetailView(QDialog):
         lines = [self._unreadable] if self._unreadable and pictured and not self._file_gone else []
         if self._shown is not None and self.row < 0:
             lines.append(left_grid_note(self._grid_name(), self._shown.path, self._file_gone))
+        if self._not_done:
+            lines.append(self._not_done)
         self.note.setText("\n".join(lines))
         self.note.setVisible(bool(lines))
 
@@ -430,5 +433,8 @@ class DetailView(QDialog):
         self.status_message.emit(f"Copied {self.path()}")
 
     def _report(self, ok: bool, what: str) -> None:
+        """Say why Open or Show in folder did nothing here, under the photo: in the window's status
+        bar, behind this one, it went unseen (the second GUI walk of stop 43)."""
         if not ok:
-            self.status_message.emit(not_done_message(what, self.path()))
+            self._not_done = not_done_message(what, self.path())
+            self._show_note()
