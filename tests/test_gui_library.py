@@ -553,3 +553,20 @@ def test_a_rule_that_takes_most_of_a_folder_s_photos_asks_first(
     dialog.exclusions.pattern_button.click()
     qtbot.waitUntil(lambda: "left the index" in dialog.note.text(), timeout=20_000)
     assert len(asked) == 2 and window.api.status().indexed == 0
+
+
+def test_the_words_panel_opens_by_a_key_with_its_word_field_ready(qtbot, make_window, library_db) -> None:
+    """The second GUI walk of stop 43: View > Words had no key, and opened by the keyboard it left
+    the focus in the search box: the word typed next searched the photos."""
+    from gui_support import press
+    from PySide6.QtWidgets import QApplication
+
+    window = make_window(library_db)
+    window.activateWindow()
+    window.search.edit.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.search.edit)
+    press(qtbot, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: window.words.isVisible(), timeout=5_000)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.words.word_edit, timeout=5_000)
+    qtbot.keyClicks(QApplication.focusWidget(), "red")
+    assert window.words.word_edit.text() == "red" and window.search.edit.text() == ""

@@ -39,6 +39,9 @@ class WordsPanel(QDockWidget):
         super().__init__("Words", parent)
         self.setObjectName("words-panel")  # QMainWindow.saveState needs a name
         self.api, self.runner = api, runner
+        # Opened by the user (View > Words), the word field takes the keys: the next word typed
+        # searched the photos. Not when the window opens with it shown: the search box has them.
+        self.toggleViewAction().triggered.connect(self._opened)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.addWidget(self._similar_box())
@@ -124,6 +127,10 @@ class WordsPanel(QDockWidget):
             item.setData(Qt.ItemDataRole.UserRole, w.word)
             item.setToolTip(f"Double-click, or press Enter, to search for “{w.word}”")
             self.results.addItem(item)
+
+    def _opened(self, shown: bool) -> None:
+        if shown:
+            self.word_edit.setFocus()
 
     def _failed(self, error: BaseException) -> None:
         from photoscope.api import UnknownWordError
