@@ -648,3 +648,32 @@ def test_a_photo_that_could_not_be_read_is_tried_again_when_the_watcher_sees_its
     assert Scanner(library).scan([str(pictures / "Trip")]).retried == 1  # a folder's chmod, within
     assert library.counts() == PhotoCounts(indexed=0, pending=2, error=0)
     assert _worker(library, counting, tmp_path).run().indexed == 2
+
+
+def test_photos_pending_when_their_drive_goes_away_wait_for_it(
+    library: Library, pictures: Path, counting: CountingModel, tmp_path: Path
+) -> None:
+    # The second walk of stop 43: a drive unplugged in the middle of indexing left every photo the
+    # run had not reached "could not be read (the file disappeared)", with advice to repair it. Its
+    # folder is away, not its photos: they wait, pending, and are indexed once the drive is back.
+    write_library(pictures / "sub", 3)
+    Scanner(library).scan()  # queued while the drive is there ...
+    os.rename(pictures, tmp_path / "unplugged")  # ... and it goes before the worker reads them
+    result = _worker(library, counting, tmp_path).run()
+    assert (result.indexed, result.errors) == (0, 0)
+    assert library.errors() == [] and not library.folders()[0].online
+    assert library.counts().error == 0
+
+    os.rename(tmp_path / "unplugged", pictures)
+    Scanner(library).scan()
+    assert _worker(library, counting, tmp_path).run().indexed == 3
+
+
+def test_a_photo_deleted_before_it_was_read_in_a_folder_still_there_is_said(
+    library: Library, pictures: Path, counting: CountingModel, tmp_path: Path
+) -> None:
+    write_library(pictures, 2)
+    Scanner(library).scan()
+    os.remove(pictures / "photo_0000.jpg")
+    result = _worker(library, counting, tmp_path).run()
+    assert (result.indexed, result.errors) == (1, 1) and library.folders()[0].online

@@ -56,10 +56,12 @@ from photoscope.library.photos import (
     PhotoMeta,
     describe_error,
     is_not_a_photo,
+    is_unreachable,
     load_photo,
     read_metadata,
 )
 from photoscope.library.records import FailedPhoto, IndexedPhoto, PendingPhoto
+from photoscope.library.scanner import Scanner
 from photoscope.library.thumbnails import (
     LARGE_SIZE,
     copy_thumbnail,
@@ -155,7 +157,12 @@ def decode(
         return Decoded(photo, encoder_input, meta)
     except Exception as error:  # anything a broken file can make PIL raise; the worker must go on
         return FailedPhoto(
-            photo.id, photo.size, photo.mtime, describe_error(error), is_not_a_photo(error, photo.path)
+            photo.id,
+            photo.size,
+            photo.mtime,
+            describe_error(error),
+            is_not_a_photo(error, photo.path),
+            is_unreachable(error),
         )
 
 
@@ -342,11 +349,25 @@ class IndexWorker:
                 batch = [window.popleft().result() for _ in range(min(self.batch_size, len(window)))]
                 if not batch or not self._wait_unpaused():
                     return taken
-                results = self._infer(batch)
+                results = self._waiting_for_away_folders(self._infer(batch))
                 self._tell(tracker, results, self.library.write_results(results))
         finally:
             for future in window:
                 future.cancel()
+
+    def _waiting_for_away_folders(
+        self, results: list[IndexedPhoto | FailedPhoto]
+    ) -> list[IndexedPhoto | FailedPhoto]:
+        """The results less the photos that could not be reached because their watched folder went
+        away (a drive unplugged in the middle of the run): those stay pending, and the folder is
+        marked offline, so the run stops taking its photos and the next scan that finds it back
+        indexes them. A file gone from a folder that is still there stays a failure."""
+        unreachable = [r.id for r in results if isinstance(r, FailedPhoto) and r.unreachable]
+        if not unreachable:
+            return results
+        Scanner(self.library).check_folders()
+        waiting = self.library.in_offline_folders(unreachable)
+        return [r for r in results if r.id not in waiting]
 
     def _take_copies(self, tracker: _Tracker) -> int:
         """Give each pending copy of a photo this model indexed (the same bytes, compared whole: a

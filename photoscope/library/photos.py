@@ -5,6 +5,7 @@ cannot be read. No PyTorch here, so the GUI can decode a thumbnail without impor
 from __future__ import annotations
 
 import ctypes
+import errno
 import os
 import re
 import sys
@@ -310,6 +311,16 @@ def is_not_a_photo(error: BaseException, path: str) -> bool:
     if isinstance(error, OSError):  # PIL's "truncated", "broken data stream"; not EIO, EACCES, ENOENT
         return error.errno is None and "not available" not in str(error)  # "decoder jpeg2k not available"
     return isinstance(error, ValueError | SyntaxError | EOFError)
+
+
+# A file's drive unplugged or its network share dropped: the file could not be reached, whatever its bytes.
+_UNREACHABLE = frozenset({errno.ENOENT, errno.ENODEV, errno.ENXIO, errno.EIO, errno.ESTALE, errno.ENOTCONN})
+
+
+def is_unreachable(error: BaseException) -> bool:
+    """Whether the file was not there to read (gone, or its drive's or share's error): if its watched
+    folder is away too, the photo is not at fault and waits for it."""
+    return isinstance(error, OSError) and error.errno in _UNREACHABLE
 
 
 def describe_error(error: BaseException) -> str:

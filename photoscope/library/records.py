@@ -123,6 +123,9 @@ class FailedPhoto:
     # version left describe what is not there, and go. A file that could not be read (permission,
     # a drive's error) may be the same photo: its vectors stay.
     not_a_photo: bool = False
+    # The file was not there to read (gone, an unplugged drive's error): when its watched folder is
+    # away as well, the photo waits for it, pending, instead of asking to be repaired.
+    unreachable: bool = False
 
 
 @dataclass(frozen=True)
