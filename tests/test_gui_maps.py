@@ -122,6 +122,40 @@ def test_word_map_centres_a_word_and_its_neighbours(window: MapWindow, qtbot) ->
     assert "does not know" in window.word_note.text()
 
 
+def test_the_word_map_works_from_the_keyboard_and_by_click(window: MapWindow, qtbot) -> None:
+    # Stop 43's second walk: the word map took no key but zooming; a word could be found only by
+    # typing it. Now the arrows step between the words shown, Enter shows the current one's
+    # nearest words, and so does a click on a word.
+    window.tabs.setCurrentIndex(1)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.word_box)  # the tab's field first
+    press(qtbot, Qt.Key.Key_Tab)
+    view = window.words
+    assert QApplication.focusWidget() is view
+    press(qtbot, Qt.Key.Key_Right)  # the word nearest the middle of the view
+    first = view.current_word()
+    assert first is not None and first in view.visible_words()
+    assert view.label(first).font().underline()  # the focus mark
+    assert f"“{first}”" in window.word_status.text()  # said, with what the keys do
+    for key, sign in ((Qt.Key.Key_Right, 1), (Qt.Key.Key_Left, -1)):  # noqa: B007  # one of them has a word that way
+        press(qtbot, key)
+        if (second := view.current_word()) != first:
+            break
+    assert second is not None and second != first and second in view.visible_words()
+    assert sign * (view.label(second).pos().x() - view.label(first).pos().x()) > 0  # it went that way
+    assert not view.label(first).font().underline()
+    press(qtbot, Qt.Key.Key_Return)
+    assert view.label(second).scale() > 1 and window.word_note.text().startswith("nearest:")
+    assert window.word_box.text() == second
+    assert QApplication.focusWidget() is view  # the keys stay on the map
+
+    other = next(w for w in view.visible_words() if w not in (first, second))
+    point = view.mapFromScene(view.label(other).sceneBoundingRect().center())
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert view.current_word() == other and window.word_box.text() == other
+    assert view.label(other).scale() > 1
+
+
 def test_the_word_box_keeps_its_width_beside_a_long_answer(window: MapWindow, qtbot) -> None:
     """The GUI walk of stop 42: after a word was found, the box shrank to about 25 px, and the
     answer ran into the map's own line with nothing between them."""

@@ -23,9 +23,11 @@ OTHER_KEYS: tuple[tuple[str, str, str], ...] = (
     ("Photo view", "Home / End", "first / last photo"),
     ("Photo view", "1", "100 %: the photo at its own size"),
     ("Photo view", "Esc", "close"),
-    ("Map", "Arrows", "from photo to photo"),
-    ("Map", "Enter", "open the photo framed"),
-    ("Map", "+ / - / 0", "zoom in / out / the whole map"),
+    ("Photo map", "Arrows", "from photo to photo"),
+    ("Photo map", "Enter", "open the photo framed"),
+    ("Word map", "Arrows", "from word to word"),
+    ("Word map", "Enter", "the underlined word's nearest words"),
+    ("Maps", "+ / - / 0", "zoom in / out / the whole map"),
 )
 
 

@@ -267,23 +267,92 @@ class PhotoMapView(ZoomableView):
 
 class WordMapView(ZoomableView):
     """Words at their places; labels keep their size on screen, and where they would overlap the
-    more frequent word shows (zooming in makes room for the others)."""
+    more frequent word shows (zooming in makes room for the others). The arrow keys step from
+    word to word among those shown (the current one underlined); Enter or a click chooses one."""
+
+    word_chosen = Signal(str)  # a word was clicked, or Enter pressed on it
+    current_changed = Signal(str)  # the arrows went to another word
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._labels: dict[str, QGraphicsSimpleTextItem] = {}  # most frequent first
         self._pinned: set[str] = set()  # the found word and its neighbours always show
+        self._current: str | None = None  # the word the keys are on
 
     def show_words(self, words: Sequence[str], xy: Sequence[tuple[float, float]]) -> None:
         self.scene().clear()
         self._labels.clear()
         self._pinned.clear()
+        self._current = None
         for word, (x, y) in zip(words, xy, strict=True):
             label = self.scene().addSimpleText(word)
             label.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
             label.setPos(QPointF(x * SCENE_SIZE / 2, y * SCENE_SIZE / 2))
+            label.setData(0, word)
             self._labels[word] = label
         self.fit()
+
+    def current_word(self) -> str | None:
+        return self._current
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        direction = ARROWS.get(Qt.Key(event.key()))
+        if direction is not None and self._labels:
+            self._step(direction)
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self._current is not None:  # none yet: Enter is the map's still, not the dialog's button
+                self.word_chosen.emit(self._current)
+        else:
+            super().keyPressEvent(event)
+
+    def _step(self, direction: tuple[int, int]) -> None:
+        """To the next word shown that way; the first arrow picks the word nearest the view's middle."""
+        shown = self.visible_words()
+        if self._current is not None and self._current not in shown:
+            shown.append(self._current)  # hidden by a zoom since: the step still starts from it
+        points = [(p.x(), p.y()) for p in (self._labels[w].pos() for w in shown)]
+        if self._current is None:
+            middle = self.mapToScene(self.viewport().rect().center())
+            chosen: int | None = min(
+                range(len(shown)), key=lambda i: math.dist(points[i], (middle.x(), middle.y()))
+            )
+        else:
+            chosen = nearest_in_direction(points, shown.index(self._current), direction)
+        if chosen is not None:
+            self._make_current(shown[chosen])
+
+    def _make_current(self, word: str) -> None:
+        if self._current is not None:
+            self._mark(self._current, False)
+        self._current = word
+        self._mark(word, True)
+        self.ensureVisible(self.screen_scene_rect(word), TILE, TILE)
+        self.current_changed.emit(word)
+
+    def _mark(self, word: str, marked: bool) -> None:
+        label = self._labels[word]
+        font = label.font()
+        font.setUnderline(marked)
+        font.setBold(marked)
+        label.setFont(font)
+
+    def screen_scene_rect(self, word: str) -> QRectF:
+        """A label's place in the scene's coordinates (its size is the same on screen at any zoom)."""
+        return self.mapToScene(self.screen_rect(word).toRect()).boundingRect()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._press = event.position()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        start = getattr(self, "_press", None)
+        if start is None or (event.position() - start).manhattanLength() >= 4:
+            return  # a drag pans the map
+        item = self.itemAt(event.position().toPoint())
+        if item is not None and item.data(0) in self._labels:
+            self._make_current(str(item.data(0)))
+            self.word_chosen.emit(str(item.data(0)))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

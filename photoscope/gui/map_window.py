@@ -67,6 +67,8 @@ class MapWindow(QDialog):
         self.photos.current_changed.connect(self._say_current)
         self.words = WordMapView()
         self.words.setAccessibleName("Word map")
+        self.words.word_chosen.connect(self._choose_word)
+        self.words.current_changed.connect(self._say_current_word)
         self.status = QLabel()  # the photo map's line
         self.frames_note = QLabel()  # what the frames on the photo map are (the search's photos)
         self.word_status = QLabel()  # the word map's own
@@ -88,6 +90,7 @@ class MapWindow(QDialog):
         tabs.addTab(
             self._with_bar(self.words, self.word_box, self.word_note, above=self.word_status), "Words"
         )
+        tabs.currentChanged.connect(self._tab_shown)
         layout = QVBoxLayout(self)
         layout.addWidget(tabs)
         status = QHBoxLayout()
@@ -156,11 +159,24 @@ class MapWindow(QDialog):
     def _say_current(self, caption: str) -> None:
         self.status.setText(f"{caption or 'not captioned yet'} — Enter opens it, Esc closes the maps.")
 
+    def _tab_shown(self, index: int) -> None:
+        """The words' tab gives its keys to its field first (Tab then reaches the map)."""
+        if index == 1:
+            self.word_box.setFocus()
+
+    def _say_current_word(self, word: str) -> None:
+        self.word_status.setText(f"“{word}” — Enter shows its nearest words; the arrows go on.")
+
+    def _choose_word(self, word: str) -> None:
+        self.word_box.setText(word)
+        self.find_word()
+
     def _words_ready(self, layout: Layout) -> None:
         words = [str(k) for k in layout.keys]
         self.words.show_words(words, layout.xy.tolist())
         self.word_status.setText(
-            f"The network's {len(words):,} most frequent words. Zoom in to see them all."
+            f"The network's {len(words):,} most frequent words. Zoom in to see them all; click"
+            " a word, or step with the arrows and press Enter, for its nearest words."
         )
 
     def _failed(self, error: BaseException) -> None:
