@@ -405,6 +405,36 @@ def test_trashing_a_copy_keeps_the_copies_listing(
         shutil.move(kept, path)
 
 
+def test_trashing_every_copy_of_a_photo_says_so_before(qtbot, make_window, daily_db, monkeypatch) -> None:
+    """Stop 43's second walk: selecting every copy of a group and pressing Delete asked the same
+    question as for one spare copy; the photo was then gone from the library altogether."""
+    window = make_window(daily_db)
+    browse_ready(qtbot, window)
+    with qtbot.waitSignal(window.results_shown, timeout=30_000):
+        window.find_copies()
+    rows = range(window.results.rowCount())
+    named = {Path(str(window.results.index(r).data(Qt.ItemDataRole.DisplayRole))).name: r for r in rows}
+    asked: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox,
+        "question",
+        lambda _w, _t, text, *a: asked.append(text) or QMessageBox.StandardButton.Cancel,
+    )
+    selection = window.view.selectionModel()
+    selection.select(
+        window.results.index(named["yellow_circle.jpg"]), QItemSelectionModel.SelectionFlag.ClearAndSelect
+    )
+    window.view.setFocus()
+    press(qtbot, Qt.Key.Key_Delete)
+    assert len(asked) == 1 and "all the copies" not in asked[0]  # a copy stays: the usual question
+    selection.select(
+        window.results.index(named["copy_of_yellow_circle.jpg"]), QItemSelectionModel.SelectionFlag.Select
+    )
+    press(qtbot, Qt.Key.Key_Delete)
+    assert "These are all the copies of one photo: none is left in the library." in asked[1]
+    assert window.results.rowCount() == len(rows)  # Cancel: nothing moved
+
+
 def test_all_photos_or_escape_leave_the_copies_listing(qtbot, make_window, daily_db) -> None:
     """The review of stop 40: over the library's copies, View > All photos (Ctrl+Home) and Escape
     did nothing: the copies had already emptied the query, so there was nothing to leave."""

@@ -7,7 +7,8 @@ being painted only.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import itertools
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -100,6 +101,10 @@ class PhotoGridModel(QAbstractListModel):
     def copies_listed(self) -> bool:
         """The grid lists the library's groups of copies (File > Find copies), not a query's answer."""
         return False
+
+    def whole_copy_groups(self, photos: Collection[int]) -> int:
+        """How many of the listed groups of copies ``photos`` hold every photo of: none listed here."""
+        return 0
 
     # the row layout
 
@@ -237,6 +242,7 @@ class ResultsModel(PhotoGridModel):
         self._all: list[Match] = []
         self._copies = False
         self._matches: list[Match] = []
+        self._copy_groups: list[range] = []  # the photos of each group of copies listed
 
     def set_matches(
         self,
@@ -252,12 +258,19 @@ class ResultsModel(PhotoGridModel):
         self._copies = copies
         self._all = list(matches)
         self._matches = self._all[: len(self._all) if shown is None else max(0, shown)]
+        starts = [start for _, start in groups] + [len(self._all)] if copies else []
+        self._copy_groups = [range(a, b) for a, b in itertools.pairwise(starts)]
         self._layout(len(self._matches), [g for g in groups if g[1] < len(self._matches)])
         self.endResetModel()
 
     @property
     def copies_listed(self) -> bool:
         return self._copies
+
+    def whole_copy_groups(self, photos: Collection[int]) -> int:
+        """How many of the listed groups of copies ``photos`` hold every photo of (trashed, no copy
+        of that photo is left)."""
+        return sum(all(p in photos for p in group) for group in self._copy_groups)
 
     def hidden(self) -> int:
         """How many weaker matches ``show_more`` would add."""

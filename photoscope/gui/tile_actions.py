@@ -19,7 +19,7 @@ from photoscope.gui.preferences import Preferences
 from photoscope.gui.results_model import PhotoGridModel
 from photoscope.gui.results_view import ResultsView
 from photoscope.gui.tasks import TaskRunner
-from photoscope.gui.wording import not_done_message, plural
+from photoscope.gui.wording import not_done_message, plural, trash_question
 
 # The Photo menu's keys, the grids' and the photo view's alike.
 OPEN_KEY, SHOW_IN_FOLDER_KEY, COPY_PATH_KEY, FIND_SIMILAR_KEY = (
@@ -160,24 +160,19 @@ class TileActions(QObject):
 
     def _trash(self) -> None:
         grid = self.grid()
-        found = [(grid.id_of(p), grid.path_of(p)) for p in (grid.photo_at(r) for r in self.rows())]
+        photos = [grid.photo_at(r) for r in self.rows()]
+        found = [(grid.id_of(p), grid.path_of(p)) for p in photos]
         if not found:
             return
         refused = self.unchangeable()
         if refused is not None:  # the file would go, its entry stay: refused before anything moves
             self.status_message.emit(refused)
             return
-        one = len(found) == 1
-        what = Path(found[0][1]).name if one else f"these {len(found):,} photos"
-        leave = (
-            "It leaves the library; the trash can give it back."
-            if one
-            else "They leave the library; the trash can give them back."
-        )
+        what = Path(found[0][1]).name if len(found) == 1 else f"these {len(found):,} photos"
         answer = QMessageBox.question(
             self.parent_widget,
             "Move to trash",
-            f"Move {what} to the trash?\n\n{leave}",
+            trash_question(what, len(found), grid.whole_copy_groups(set(photos))),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )

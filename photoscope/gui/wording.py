@@ -380,6 +380,24 @@ def unavailable_page_text(error: str) -> str:
 WEAKER_MATCHES = "Weaker matches"  # the header between a query's likely matches and the rest, shown all
 
 
+def trash_question(what: str, count: int, whole_copy_groups: int) -> str:
+    """Asked before ``count`` photos go to the trash; ``whole_copy_groups``: how many groups of
+    copies the selection takes whole (no copy of those photos is left)."""
+    leave = (
+        "It leaves the library; the trash can give it back."
+        if count == 1
+        else "They leave the library; the trash can give them back."
+    )
+    if whole_copy_groups == 1:
+        leave = f"These are all the copies of one photo: none is left in the library. {leave}"
+    elif whole_copy_groups > 1:
+        leave = (
+            f"These are all the copies of {whole_copy_groups:,} photos: none of them is left in the"
+            f" library. {leave}"
+        )
+    return f"Move {what} to the trash?\n\n{leave}"
+
+
 def frames_note(count: int) -> str:
     """What the photo map's frames are: the main window's search results ("" for none)."""
     if not count:
