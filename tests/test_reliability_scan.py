@@ -21,7 +21,7 @@ from photoscope.library import fs, scanner
 from photoscope.library.db import Library
 from photoscope.library.errors import LibraryError
 from photoscope.library.fs import walk_photos
-from photoscope.library.scanner import Scanner
+from photoscope.library.scanner import DRIVE_NOT_MOUNTED, Scanner
 
 
 @contextmanager
@@ -146,11 +146,17 @@ def test_2_unit_a_mount_point_inside_a_folder_that_is_gone_keeps_its_photos(
     (pictures / "External").mkdir()
     report = Scanner(library).scan()
     assert report.removed == [] and report.absent_mounts == [str(pictures / "External")]
+    # Said by `photoscope index` only (stop 43's second walk): `status` and the window's "Which?"
+    # read the library's problems, where it is now.
+    assert library.problems() == [(str(pictures / "External"), DRIVE_NOT_MOUNTED)]
     # a targeted scan (the watcher's) of the empty mount point keeps them too
     assert Scanner(library).scan([pictures / "External"]).removed == []
+    assert library.problems() == [(str(pictures / "External"), DRIVE_NOT_MOUNTED)]
     os.remove(pictures / "photo_0000.jpg")  # the rest of the folder is still scanned
     assert len(Scanner(library).scan().removed) == 1
     assert len(_ids(library)) == 5
+    mounts.points = {str(pictures / "External")}  # plugged in again
+    assert Scanner(library).scan().absent_mounts == [] and library.problems() == []
 
 
 # --- 3. a copy of an offline drive's photos does not take over its rows ----------------------------

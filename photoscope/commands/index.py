@@ -63,7 +63,7 @@ def _print_scan_problems(report: ScanReport) -> None:
     for path, why in report.skipped:
         print(f"not indexed: {path}: {why}")
     for path in report.absent_mounts:
-        print(f"drive not mounted (its photos stay in the index): {path}")
+        print(f"drive not mounted (its photos stay in the index; plug it in to update them): {path}")
     for path in report.away_links:
         print(f"link leads to nothing now (its photos stay in the index): {path}")
 

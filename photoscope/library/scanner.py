@@ -59,6 +59,9 @@ log = logging.getLogger(__name__)
 
 RemovedListener = Callable[[list[int]], None]
 AWAY = "the link leads to nothing now (a drive unplugged, a folder renamed?): its photos are kept"
+DRIVE_NOT_MOUNTED = (
+    "the drive mounted here is gone (unplugged?): its photos are kept; plug it in to update them"
+)
 REFUSED = "permission denied: its photos are kept as they were; give the permission back to update them"
 
 
@@ -303,6 +306,7 @@ class Scanner:
             [display_path(t) for t, _ in chosen],
             [(display_path(p), sweep.reasons.get(p, "cannot be read")) for p in sweep.unreadable]
             + [(display_path(p), AWAY) for p in report.away_links]
+            + [(display_path(p), DRIVE_NOT_MOUNTED) for p in report.absent_mounts]
             + sweep.skipped,
         )
         whole = [f.id for t, f in chosen if t == f.path and f.path not in report.offline]
