@@ -362,7 +362,7 @@ def test_a_text_added_and_taken_away_cancels_out(
     assert code == 0 and out == plain and "'red' is added and taken away" in err
 
 
-def test_a_text_taken_away_at_a_smaller_weight_does_not_cancel_out(
+def test_a_text_taken_away_at_a_smaller_weight_does_notcancel_out(
     capsys: pytest.CaptureFixture[str], shapes_library_db: tuple[Path, Path], trained_tiny: Path
 ) -> None:
     db, _ = shapes_library_db
@@ -376,14 +376,14 @@ def test_what_cancels_out_does_not_hang_on_the_order_of_the_terms() -> None:
     """The review of stop 43: with two taken-away texts alike, the last one's weight decided, and
     two added texts alike were each cancelled by one taken away."""
     from photoscope.api import QueryTerm
-    from photoscope.api.searching import _cancel_out
+    from photoscope.api.query_terms import cancel_out
 
     red, away = QueryTerm(text="a red circle"), QueryTerm(text="red circle", negative=True)
     half_away = QueryTerm(text="the red circle", negative=True, weight=0.5)
-    assert _cancel_out([red, away, half_away]) == ([], ("a red circle",))
-    assert _cancel_out([red, half_away, away]) == ([], ("a red circle",))
-    assert _cancel_out([red, half_away])[1] == ()  # less taken away than added: searched
-    assert _cancel_out([red, red, away]) == ([red, red, away], ())  # added twice, taken once
+    assert cancel_out([red, away, half_away]) == ([], ("a red circle",))
+    assert cancel_out([red, half_away, away]) == ([], ("a red circle",))
+    assert cancel_out([red, half_away])[1] == ()  # less taken away than added: searched
+    assert cancel_out([red, red, away]) == ([red, red, away], ())  # added twice, taken once
 
 
 def test_similar_to_a_library_photo_whose_file_is_away_answers_from_its_stored_vectors(

@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from photoscope.api.core import Core
+from photoscope.api.query_terms import cancel_out, cancelled_text, negations_apart
 from photoscope.api.scoring import POOL, relevance
 from photoscope.api.types import Filters, Match, QueryTerm, Results
 from photoscope.library.fs import normalize_path
 from photoscope.search.negation import split_negations
-from photoscope.wordlists import FUNCTION_WORDS, carry_nothing
+from photoscope.wordlists import carry_nothing
 
 if TYPE_CHECKING:
     import numpy as np
@@ -74,7 +75,7 @@ class Searching(Core):
         no network): what the app shows for a query typed while PyTorch is still loading."""
         allowed = self._allowed(filters)
         negated = split_negations(text)
-        cancelled = _cancelled_text(negated.wanted, negated.taken_away) if negated.taken_away else ()
+        cancelled = cancelled_text(negated.wanted, negated.taken_away) if negated.taken_away else ()
         if cancelled:  # "a cat without a cat": as the network's answer
             return Results([], [], cancelled=cancelled)
         wanted, limit = limit, _pool(limit)
@@ -110,7 +111,7 @@ class Searching(Core):
         if negated.taken_away:  # "a dog without a ball": what is wanted first, the network's then
             if not negated.wants_something:
                 return None  # nothing wanted ("no people"): the network's subtraction alone answers
-            cancelled = _cancelled_text(negated.wanted, negated.taken_away)
+            cancelled = cancelled_text(negated.wanted, negated.taken_away)
             if cancelled:  # "a cat without a cat": the network's answer is nothing either
                 return Results([], [], cancelled=cancelled)
             text = negated.wanted
@@ -188,7 +189,7 @@ class Searching(Core):
         filters: Filters | None = None,
         options: TextSearchOptions | None = None,
     ) -> Results:
-        terms, taken_away = _negations_apart([QueryTerm(text=text)])
+        terms, taken_away = negations_apart([QueryTerm(text=text)])
         if taken_away:  # "a dog without a ball": "a dog" - "ball"
             return _cut(self._search_what_is_left(terms, taken_away, _pool(limit), filters), limit, filters)
         return _cut(self._search_words(text, _pool(limit), filters, options), limit, filters)
@@ -259,15 +260,15 @@ class Searching(Core):
         """Photos for a combined query: texts and photos, each added or taken away, with weights
         (``photoscope.search.combine``). One added text alone is ``search_text``, one photo alone
         ``search_photo``; the query's own library photos are left out."""
-        terms, taken_away = _negations_apart(terms)
+        terms, taken_away = negations_apart(terms)
         return _cut(self._search_what_is_left(terms, taken_away, _pool(limit), filters), limit, filters)
 
     def _search_what_is_left(
         self, terms: Sequence[QueryTerm], taken_away: tuple[str, ...], limit: int, filters: Filters | None
     ) -> Results:
-        """``_search_combined`` of the terms that do not cancel out (``_cancel_out``): nothing when
+        """``_search_combined`` of the terms that do not cancel out (``query_terms.cancel_out``): nothing when
         no added term is left."""
-        kept, cancelled = _cancel_out(terms)
+        kept, cancelled = cancel_out(terms)
         if not cancelled:
             return self._search_combined(terms, taken_away, limit, filters)
         if not any(not t.negative and t.weight > 0 for t in kept):
@@ -329,7 +330,7 @@ class Searching(Core):
 
     def _search_one(self, term: QueryTerm, limit: int, filters: Filters | None) -> Results:
         """A query of one added term: plain search by its text or its photo."""
-        if term.text is not None:  # one that leaves nothing out (``_negations_apart``)
+        if term.text is not None:  # one that leaves nothing out (``query_terms.negations_apart``)
             return self._search_words(term.text, limit, filters)
         assert term.photo is not None
         if isinstance(term.photo, int):
@@ -452,58 +453,6 @@ class Searching(Core):
             return []
         found = self.library.files_at([normalize_path(photo)])
         return [f.id for f in found.values()]
-
-
-def _negations_apart(terms: Sequence[QueryTerm]) -> tuple[list[QueryTerm], tuple[str, ...]]:
-    """The terms with what each added text says to leave out ("a dog without a ball") taken away as
-    terms of their own ("a dog" - "ball"), and the phrases so taken away. What is left of a text
-    that says nothing ("photos without people") goes: the photos least like what is left out."""
-    out: list[QueryTerm] = []
-    taken: list[str] = []
-    for term in terms:
-        negated = split_negations(term.text) if term.text is not None and not term.negative else None
-        if negated is None or not negated.taken_away:
-            out.append(term)
-            continue
-        if negated.wants_something:
-            out.append(replace(term, text=negated.wanted))
-        out += [QueryTerm(text=p, weight=term.weight, negative=True) for p in negated.taken_away]
-        taken += negated.taken_away
-    return out, tuple(dict.fromkeys(taken))
-
-
-def _cancel_out(terms: Sequence[QueryTerm]) -> tuple[list[QueryTerm], tuple[str, ...]]:
-    """The terms without the added texts that a taken-away text says again (the same words, but for
-    function words) at no less weight than they add together, nor those taken-away texts; and the
-    added texts so cancelled, once each. "a cat" - "a cat" listed black dogs at full strength, "9
-    likely matches": what the network's two readings of one text do not share (the GUI walk of
-    stop 43)."""
-    taken: dict[frozenset[str], float] = {}
-    added: dict[frozenset[str], float] = {}
-    for t in terms:
-        words = _said(t)
-        if t.text is None or not words:
-            continue
-        if t.negative:
-            taken[words] = max(taken.get(words, 0.0), t.weight)
-        else:
-            added[words] = added.get(words, 0.0) + t.weight
-    gone = {words for words, weight in added.items() if 0 < weight <= taken.get(words, 0.0)}
-    kept = [t for t in terms if t.text is None or _said(t) not in gone]
-    cancelled = [t.text for t in terms if t.text is not None and not t.negative and _said(t) in gone]
-    return kept, tuple(dict.fromkeys(cancelled))
-
-
-def _cancelled_text(wanted: str, taken_away: Sequence[str]) -> tuple[str, ...]:
-    """``_cancel_out`` of a description's wanted text and what it says to leave out ("a cat without a
-    cat"): the quick answers read it so too, and do not list what the network's answer will not."""
-    terms = [QueryTerm(text=wanted), *(QueryTerm(text=p, negative=True) for p in taken_away)]
-    return _cancel_out(terms)[1]
-
-
-def _said(term: QueryTerm) -> frozenset[str]:
-    """A text term's words but for function words ("the beach" says "beach")."""
-    return frozenset(w for w in _tokens(term.text or "") if w not in FUNCTION_WORDS)
 
 
 def _not_taken_away(
