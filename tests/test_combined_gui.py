@@ -80,6 +80,33 @@ def test_a_result_dropped_on_the_bar_joins_the_query_alt_takes_it_away(  # type:
     assert search.terms_bar.chips == [] and not search.terms_bar.isVisible()
 
 
+def test_words_typed_beside_a_dropped_photo_join_it(qtbot, make_window, library_db, indexed_library) -> None:  # type: ignore[no-untyped-def]
+    """The #17 audit of stop 44: "this photo, but at night" could not be asked. A photo dropped on the
+    empty bar, then words typed beside it: the pause after typing threw the photo away and searched
+    the words alone. They join it now, and taking the words away leaves the photo's search."""
+    _, _, photos = indexed_library
+    window = make_window(library_db)
+    search = window.search
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(photos / "green_circle_0.jpg"))])
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        drop(search.edit, mime, Qt.KeyboardModifier.NoModifier)
+    assert search.query_photo == str(photos / "green_circle_0.jpg")
+    search.edit.setFocus()
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):  # after the pause
+        qtbot.keyClicks(search.edit, "red")
+    assert search.query_photo == str(photos / "green_circle_0.jpg") and search.text() == "red"
+    said = window.result_label.full_text
+    assert "for green_circle_0.jpg + “red” (" in said, said
+    first = names(window, 1)[0]
+    assert first.startswith("red_circle"), names(window)  # a circle, and red
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        search.edit.clear()  # the words go: the photo's own search again
+    said = window.result_label.full_text
+    assert "for photos like green_circle_0.jpg (" in said, said
+    assert names(window, 1)[0].startswith("green_circle")
+
+
 def test_the_search_bar_says_what_a_dropped_photo_counts_as(  # type: ignore[no-untyped-def]
     qtbot, settings, shipped_model_dir, tmp_path
 ) -> None:

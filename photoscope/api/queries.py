@@ -43,21 +43,30 @@ class Query:
         """Words and nothing else: the caption index can answer it without the network."""
         return bool(self.text) and self.photo is None and self.similar is None and not self.terms
 
+    @property
+    def combined(self) -> bool:
+        """More than one thing asked: chips, or words beside a photo ("this photo, but at night")."""
+        return bool(self.terms) or bool(self.text and (self.photo is not None or self.similar is not None))
+
     def all_terms(self) -> list[QueryTerm]:
-        """The combined query: the photo or words the chips join (if any), then the chips."""
+        """The combined query: the photo, the words (beside it, or alone), then the chips."""
         if self.similar is not None:
             first = [QueryTerm(photo=self.similar[0])]
         elif self.photo is not None:
             first = [QueryTerm(photo=self.photo)]
         else:
-            first = [QueryTerm(text=self.text)] if self.text else []
-        return [*first, *self.terms]
+            first = []
+        words = [QueryTerm(text=self.text)] if self.text else []
+        return [*first, *words, *self.terms]
 
     def describe(self) -> str:
         """What it searches for, as the status bar says it: “beach”, photos like IMG_0042.jpg, or the
-        terms of a combined query (``describe_terms``)."""
-        if self.terms:
-            return describe_terms(self.all_terms())
+        terms of a combined query (``describe_terms``; a library photo by its file's name)."""
+        if self.combined:
+            terms = self.all_terms()
+            if self.similar is not None:
+                terms[0] = QueryTerm(photo=self.similar[1])
+            return describe_terms(terms)
         if self.similar is not None:
             return f"photos like {Path(self.similar[1]).name}"
         if self.photo is not None:
@@ -70,7 +79,7 @@ class Query:
 
     def run(self, app: Searching) -> Results:
         """The answer (slow while the network loads: see ``wants_first_answer``)."""
-        if self.terms:
+        if self.combined:
             return app.search_terms(self.all_terms(), self.limit, self.filters)
         if self.similar is not None:
             return app.similar_to(self.similar[0], self.limit, self.filters)

@@ -42,7 +42,9 @@ FOLDER_LIST_MAX_WIDTH = 640  # its list widens to its longest name, up to this m
 
 DEBOUNCE_MS = 400
 PLACEHOLDER = "Describe a photo (“a dog running on the grass”), or drop one here…"
-PLACEHOLDER_BESIDE_PHOTO = "Or describe one…"  # beside a photo's chip there is room for little
+PLACEHOLDER_BESIDE_PHOTO = (
+    "Add words (“at night”)…"  # they join the photo; beside its chip there is room for little
+)
 CHIP_SIZE = 40
 
 PhotoQuery = str | QImage  # a file path, or pasted image data
@@ -284,7 +286,9 @@ class SearchPanel(QWidget):
             return  # an empty box under a photo query is not a query
         if self._text_names_a_file(typing):
             return
-        self._drop_photo_query()
+        if self.query_photo is not None:  # "this photo, but at night": the words join the photo
+            self.terms_changed.emit()
+            return
         self.text_query.emit(self.text())
 
     def _text_names_a_file(self, typing: bool) -> bool:
@@ -312,6 +316,8 @@ class SearchPanel(QWidget):
         self.debounce.stop()
         if self.query_photo is None:
             self.text_query.emit("")
+        else:  # the words beside the photo went: the photo's own search
+            self.terms_changed.emit()
 
     def set_text(self, text: str) -> None:
         self.edit.setText(text)
