@@ -9,7 +9,6 @@ from dataclasses import replace
 
 from photoscope.api.types import QueryTerm
 from photoscope.search.negation import split_negations
-from photoscope.search.path_words import tokens
 from photoscope.wordlists import FUNCTION_WORDS
 
 
@@ -62,4 +61,6 @@ def cancelled_text(wanted: str, taken_away: Sequence[str]) -> tuple[str, ...]:
 
 def _said(term: QueryTerm) -> frozenset[str]:
     """A text term's words but for function words ("the beach" says "beach")."""
+    from photoscope.search.path_words import tokens  # NumPy's: not for the commands that need none
+
     return frozenset(w for w in tokens(term.text or "") if w not in FUNCTION_WORDS)
