@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 from gui_support import names
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
@@ -315,3 +316,92 @@ def test_find_similar_searches_by_the_photo_alone_and_back_returns_the_chips(
         window.go_back()
     assert describe_terms(search.terms_bar.terms()) == composed and search.query_photo is None
     assert [c.negative for c in search.terms_bar.chips] == [False, True]
+
+
+def test_a_photo_dropped_anywhere_on_the_bar_joins_the_query_once(
+    qtbot, make_window, library_db, indexed_library
+) -> None:  # type: ignore[no-untyped-def]
+    """The #17 audit of stop 44: a result dropped one row lower, on the chips, replaced the whole
+    query (the words erased, Alt ignored), and a photo dropped again was in the query twice, once
+    added and once taken away."""
+    _, _, photos = indexed_library
+    window = make_window(library_db)
+    search = window.search
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        search.set_text("a circle")
+
+    def mime(name: str) -> QMimeData:
+        data = QMimeData()
+        data.setUrls([QUrl.fromLocalFile(str(photos / name))])
+        return data
+
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        drop(search.edit, mime("green_circle_0.jpg"), Qt.KeyboardModifier.AltModifier)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):  # on the chip: it joins too
+        drop(search.terms_bar.chips[0], mime("red_square_0.jpg"), Qt.KeyboardModifier.NoModifier)
+    assert search.text() == "a circle" and search.query_photo is None
+    assert [(Path(str(c.photo)).name, c.negative) for c in search.terms_bar.chips] == [
+        ("green_circle_0.jpg", True),
+        ("red_square_0.jpg", False),
+    ]
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):  # again, with Alt: its sign changes
+        drop(search.terms_bar, mime("red_square_0.jpg"), Qt.KeyboardModifier.AltModifier)
+    assert [(Path(str(c.photo)).name, c.negative) for c in search.terms_bar.chips] == [
+        ("green_circle_0.jpg", True),
+        ("red_square_0.jpg", True),
+    ]
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):  # the grid, below the bar: the photo alone
+        drop(window.view, mime("red_square_0.jpg"), Qt.KeyboardModifier.NoModifier)
+    assert search.query_photo == str(photos / "red_square_0.jpg") and not search.terms_bar.chips
+
+
+def test_many_chips_wrap_within_the_window(qtbot, make_window, library_db) -> None:  # type: ignore[no-untyped-def]
+    """The #17 audit of stop 44: six chips made the window at least 1381 px wide (a laptop's screen
+    is 1366): the chips' row never wrapped."""
+    window = make_window(library_db)
+    window.resize(900, 700)
+    search = window.search
+    for words in ("a dog running on the beach", "people", "at night", "snow", "a red ball", "grass"):
+        search.edit.setText(words)
+        search.add_text_term(negative=False)
+    qtbot.waitUntil(lambda: all(chip.isVisible() for chip in search.terms_bar.chips))
+    assert window.minimumSizeHint().width() <= 900
+    assert window.width() <= 900
+    bar = search.terms_bar.rect()
+    for chip in search.terms_bar.chips:
+        assert bar.contains(chip.geometry()), (chip.describe(), chip.geometry(), bar)
+    assert len({chip.y() for chip in search.terms_bar.chips}) > 1  # on more than one line
+
+
+def test_the_chips_by_keyboard(qtbot, make_window, library_db) -> None:  # type: ignore[no-untyped-def]
+    """The #17 audit of stop 44: Left and Right did nothing on a chip, nor did Escape, and each chip
+    took four Tab stops (the chip, its sign, weight and remove buttons, where the chip's own Space
+    and Delete do what the two buttons do)."""
+    from gui_support import press
+
+    window = make_window(library_db)
+    search = window.search
+    for words in ("red", "square", "blue"):
+        search.edit.setText(words)
+        search.add_text_term(negative=False)
+    first, second, third = search.terms_bar.chips
+    qtbot.waitUntil(lambda: all(chip.isVisible() for chip in (first, second, third)))
+    window.activateWindow()
+    first.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is first)
+    press(qtbot, Qt.Key.Key_Right)
+    assert QApplication.focusWidget() is second
+    press(qtbot, Qt.Key.Key_Right)
+    press(qtbot, Qt.Key.Key_Right)  # the last: it stays
+    assert QApplication.focusWidget() is third
+    press(qtbot, Qt.Key.Key_Left)
+    assert QApplication.focusWidget() is second
+    press(qtbot, Qt.Key.Key_Tab)  # its weight, then the next chip
+    assert (
+        QApplication.focusWidget().parent() is second
+        and "Weight" in QApplication.focusWidget().accessibleName()
+    )
+    press(qtbot, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is third
+    press(qtbot, Qt.Key.Key_Escape)  # back to the words
+    assert QApplication.focusWidget() is search.edit

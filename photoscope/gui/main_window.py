@@ -723,16 +723,22 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        self.handle_drop(event)
+        """A photo dropped on the search bar (its text box, buttons or chips) joins the query; anywhere
+        else, it is the query (the #17 audit of stop 44: on the chips it replaced the query)."""
+        on_bar = self.search.is_on_bar(self.mapToGlobal(event.position().toPoint()))
+        self.handle_drop(event, on_search_bar=on_bar)
 
     def handle_drop(self, event: QDropEvent, on_search_bar: bool = False) -> bool:
         photo = photo_from_mime(event.mimeData())
         if photo is None:
             return False
+        if not on_search_bar and event.source() in (self.view, self.browse):
+            return False  # a result dragged a little and let go on the grid: not a new query
         event.acceptProposedAction()
         if on_search_bar and self.search.has_query():  # joins the query as a term; Alt: taken away
             self.search.add_photo_term(photo, bool(event.modifiers() & Qt.KeyboardModifier.AltModifier))
-        else:
+        else:  # the query, alone (the words and chips before it were another's)
+            self.search.set_aside()
             self.search.set_photo(photo)
         return True
 

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QKeyEvent, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -205,12 +205,12 @@ class SearchPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         # As tall as its tallest control (the query chip) from the start, so showing the chip moves
         # nothing under the pointer.
-        search_bar = QWidget()
-        search_bar.setLayout(self.search_row)
+        self.search_bar = QWidget()
+        self.search_bar.setLayout(self.search_row)
         self.search_row.setContentsMargins(0, 0, 0, 0)
         chip_height = max(w.sizeHint().height() for w in (self.chip, self.edit, self.photo_button))
-        search_bar.setFixedHeight(chip_height)
-        layout.addWidget(search_bar)
+        self.search_bar.setFixedHeight(chip_height)
+        layout.addWidget(self.search_bar)
         layout.addWidget(self.terms_bar)
         layout.addLayout(self.filter_row)
         layout.addWidget(self.message)
@@ -440,7 +440,21 @@ class SearchPanel(QWidget):
         self.subtract_button.setEnabled(typed)
 
     def add_photo_term(self, photo: PhotoQuery, negative: bool = False) -> None:
-        self.terms_bar.add(photo=photo, negative=negative)
+        """The photo as a chip; one already a chip only takes the new sign (it was in the query
+        twice, once added and once taken away: the #17 audit of stop 44)."""
+        same = [c for c in self.terms_bar.chips if isinstance(photo, str) and c.photo == photo]
+        if same:
+            same[0].sign.setChecked(negative)
+        else:
+            self.terms_bar.add(photo=photo, negative=negative)
+
+    def is_on_bar(self, point: QPoint) -> bool:
+        """Whether a point on the screen is on the search bar: its row (text box, buttons, the
+        photo's chip) or the chips below it."""
+        return any(
+            bar.isVisible() and bar.rect().contains(bar.mapFromGlobal(point))
+            for bar in (self.search_bar, self.terms_bar)
+        )
 
     # filters and messages
 

@@ -3,8 +3,9 @@ taken away (-), with a weight.
 
 Typed words become a chip with the + and - buttons beside the text box (Ctrl+Enter and
 Ctrl+Shift+Enter); a photo dropped or pasted onto the search bar while there is a query becomes a
-photo chip (Alt while dropping: taken away). Every chip is reachable with Tab: Space on its sign
-flips it, the weight box takes arrows and typing, Delete (or its close button) removes it.
+photo chip (Alt while dropping: taken away). Every chip is reachable with Tab, and its weight box
+after it: Space (or + and -) on the chip flips its sign, Delete removes it, Left and Right go to the
+chips beside it, Escape back to the text box. The chips wrap onto more lines as they fill the row.
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QImageReader, QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLayout,
+    QLayoutItem,
     QToolButton,
     QWidget,
 )
@@ -28,6 +31,7 @@ if TYPE_CHECKING:
 
 ChipPhoto = str | QImage  # a file path, or pasted image data
 THUMB = 28
+NAME_WIDTH = 320  # a chip's words longer than this are cut with "…" (its tooltip says them all)
 PLUS, MINUS = "+", "\N{MINUS SIGN}"
 _STYLE = """
 TermChip { border: 1px solid palette(mid); border-radius: 6px; }
@@ -41,6 +45,8 @@ class TermChip(QFrame):
 
     changed = Signal()
     removed = Signal(object)  # this chip
+    step = Signal(object, int)  # this chip, -1 or 1: Left or Right
+    leave = Signal()  # Escape: back to the words
 
     def __init__(
         self, text: str | None, photo: ChipPhoto | None, negative: bool, parent: QWidget | None = None
@@ -49,7 +55,10 @@ class TermChip(QFrame):
         self.text, self.photo = text, photo
         self.setStyleSheet(_STYLE)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # The sign and remove buttons are the mouse's: the chip's own Space and Delete do what they
+        # do, and Tab reached each chip's four parts (the #17 audit of stop 44).
         self.sign = QToolButton()
+        self.sign.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.sign.setCheckable(True)
         self.sign.setAutoRaise(True)
         self.sign.setChecked(negative)
@@ -66,7 +75,10 @@ class TermChip(QFrame):
             if size.isValid():  # JPEGs decode straight at the small size: cheap on the GUI thread
                 reader.setScaledSize(size.scaled(2 * THUMB, 2 * THUMB, Qt.AspectRatioMode.KeepAspectRatio))
             self.set_thumbnail(QPixmap.fromImage(reader.read()))
-        self.name = QLabel(self.describe())
+        self.name = QLabel()
+        self.name.setText(
+            self.name.fontMetrics().elidedText(self.describe(), Qt.TextElideMode.ElideRight, NAME_WIDTH)
+        )
         self.name.setObjectName("name")
         self.weight = QDoubleSpinBox(
             minimum=0.0, maximum=5.0, singleStep=0.25, value=1.0, suffix="\N{MULTIPLICATION SIGN}"
@@ -74,6 +86,7 @@ class TermChip(QFrame):
         self.weight.setToolTip("Weight of this term (1: as much as the query)")
         self.weight.valueChanged.connect(lambda _: self._changed())
         self.remove_button = QToolButton(autoRaise=True)
+        self.remove_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.remove_button.setText("\N{MULTIPLICATION X}")
         self.remove_button.setToolTip("Remove this term (Delete)")
         self.remove_button.clicked.connect(lambda: self.removed.emit(self))
@@ -116,7 +129,8 @@ class TermChip(QFrame):
     def _changed(self) -> None:
         verb = "without" if self.negative else "with"
         self.setAccessibleName(f"{verb} {self.describe()}, weight {self.weight.value():g}")
-        self.setToolTip(self.accessibleName())
+        flip = "add it" if self.negative else "take it away"
+        self.setToolTip(f"{self.accessibleName()}\nSpace: {flip}; Delete: remove it")
         # its buttons' signs say nothing to a screen reader's user: they say what they do to this term
         term = self.describe()
         self.sign.setAccessibleName(f"{'Add' if self.negative else 'Take away'} {term}")
@@ -127,6 +141,10 @@ class TermChip(QFrame):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
             self.removed.emit(self)
+        elif event.key() in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            self.step.emit(self, -1 if event.key() == Qt.Key.Key_Left else 1)
+        elif event.key() == Qt.Key.Key_Escape:
+            self.leave.emit()
         elif event.key() in (Qt.Key.Key_Space, Qt.Key.Key_Minus, Qt.Key.Key_Plus):
             self.sign.setChecked(
                 event.key() == Qt.Key.Key_Minus or (event.key() == Qt.Key.Key_Space and not self.negative)
@@ -145,6 +163,68 @@ class TermChip(QFrame):
         return QueryTerm(text=self.text, photo=photo, weight=self.weight.value(), negative=self.negative)
 
 
+class FlowLayout(QLayout):
+    """Widgets in a row that wraps onto more lines where the next one would not fit: the layout is
+    as narrow as its widest widget, and as tall as the lines its width needs."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 4) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self.setSpacing(spacing)
+
+    def addItem(self, item: QLayoutItem) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._arrange(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._arrange(rect, move=True)
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSize()
+
+    def minimumSize(self) -> QSize:
+        size = QSize()
+        for item in self._items:
+            size = size.expandedTo(item.minimumSize())
+        margins = self.contentsMargins()
+        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
+
+    def _arrange(self, rect: QRect, move: bool) -> int:
+        """Place the items line by line in ``rect`` (or only measure); returns the height used."""
+        margins = self.contentsMargins()
+        area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
+        x, y, line = area.x(), area.y(), 0
+        for item in self._items:
+            if item.isEmpty():
+                continue
+            hint = item.sizeHint()
+            if x + hint.width() > area.right() + 1 and line > 0:  # full: the next line
+                x, y, line = area.x(), y + line + self.spacing(), 0
+            if move:
+                item.setGeometry(QRect(QPoint(x, y), hint))
+            x += hint.width() + self.spacing()
+            line = max(line, hint.height())
+        return y + line - rect.y() + margins.bottom()
+
+
 class TermBar(QWidget):
     """The chips, in the order they were added; hidden while there are none."""
 
@@ -155,9 +235,8 @@ class TermBar(QWidget):
         self.chips: list[TermChip] = []
         self.focus_after: QWidget | None = None  # what has the focus when the last chip goes
         self.tab_after: QWidget | None = None  # the control Tab leaves for the first chip
-        self.row = QHBoxLayout(self)
+        self.row = FlowLayout(self)
         self.row.setContentsMargins(0, 0, 0, 0)
-        self.row.addStretch(1)
         self.hide()
 
     def add(
@@ -166,7 +245,9 @@ class TermBar(QWidget):
         chip = TermChip(text, photo, negative)
         chip.changed.connect(self.changed)
         chip.removed.connect(self.remove)
-        self.row.insertWidget(len(self.chips), chip)
+        chip.step.connect(self._step)
+        chip.leave.connect(self._leave)
+        self.row.addWidget(chip)
         self._tab_to(chip)
         self.chips.append(chip)
         self.show()
@@ -176,18 +257,29 @@ class TermBar(QWidget):
     def _tab_to(self, chip: TermChip) -> None:
         """Tab reaches a new chip's parts after the chips before it, where it is on the screen (a
         widget made later comes last in Qt's order: after the filters and the grid)."""
-        previous = self.chips[-1].remove_button if self.chips else self.tab_after
+        previous = self.chips[-1].weight if self.chips else self.tab_after
         if previous is None:
             return
-        for part in (chip, chip.sign, chip.weight, chip.remove_button):
+        for part in (chip, chip.weight):
             QWidget.setTabOrder(previous, part)
             previous = part
+
+    def _step(self, chip: TermChip, by: int) -> None:
+        """Left or Right on a chip: the chip beside it (at the ends, it stays)."""
+        at = self.chips.index(chip) + by
+        if 0 <= at < len(self.chips):
+            self.chips[at].setFocus()
+
+    def _leave(self) -> None:
+        if self.focus_after is not None:
+            self.focus_after.setFocus()
 
     def remove(self, chip: TermChip) -> None:
         """Take a chip away; if it had the focus, the chip beside it gets it (else ``focus_after``)."""
         if chip in self.chips:
             at, focused = self.chips.index(chip), chip.hasFocus()
             self.chips.remove(chip)
+            self.row.removeWidget(chip)
             chip.deleteLater()
             self.setVisible(bool(self.chips))
             if focused:
@@ -199,6 +291,7 @@ class TermBar(QWidget):
     def clear(self) -> None:
         had = bool(self.chips)
         for chip in self.chips:
+            self.row.removeWidget(chip)
             chip.deleteLater()
         self.chips = []
         self.hide()
