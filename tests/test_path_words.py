@@ -361,3 +361,18 @@ def test_a_file_name_asked_for_is_found_with_no_word_said_unknown(
     assert app.search_text("IMG_2041 without blue", 3).unknown_words == []
     assert app.search_terms([QueryTerm(text="IMG_2041"), QueryTerm(text="red")], 3).unknown_words == []
     assert [u.word for u in app.search_text("dsc red", 3).unknown_words] == ["dsc"]
+
+
+def test_after_the_photos_asked_for_by_name_an_unranked_rest_is_not_likely() -> None:
+    """The #17 audit of stop 44: "tower" put eiffelTower.jpg first by its name, then a dog on a
+    beach, scored 0 like every other photo, "likely" at 100 % strength: the network ranked nothing
+    (its words for "tower" showed in no photo), and the at-least-one rule took the first of the rest."""
+    from photoscope.api.searching import _relevance
+    from photoscope.search.results import Hit
+
+    hits = [Hit(1, 4.0), *(Hit(i, 0.0) for i in range(2, 30))]
+    relevant, strengths = _relevance(hits, 0, frozenset({1}))
+    assert relevant == 1 and strengths == [1.0] + [0.0] * 28
+    ranked = [Hit(1, 4.0), *(Hit(i, 1.0 - i / 30) for i in range(2, 30))]  # the rest ranked: read as ever
+    relevant, strengths = _relevance(ranked, 0, frozenset({1}))
+    assert relevant > 1 and strengths[1] == 1.0

@@ -535,7 +535,10 @@ def _relevance(hits: Sequence[Hit], copies: int, named: frozenset[int]) -> tuple
     """``relevance`` of the hits, the photos asked for by name first counting as likely (a names'
     lift puts them far above the rest: the score curve's knee would be taken at them alone)."""
     first = next((at for at, h in enumerate(hits) if h.photo_id not in named), len(hits))
-    relevant, strengths = relevance([h.score for h in hits[first:]], copies)
+    rest = [h.score for h in hits[first:]]
+    if first and rest and max(rest) - min(rest) <= 1e-9:  # the network ranked none of the rest
+        return first + copies, [1.0] * first + [0.0] * len(rest)
+    relevant, strengths = relevance(rest, copies)
     return first + relevant, [1.0] * first + strengths
 
 
