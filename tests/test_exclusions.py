@@ -230,6 +230,27 @@ def test_a_rule_that_could_never_apply_is_refused_for_what_it_is(tmp_path: Path)
     assert rule_for([root], pattern="*/Screenshots/*") == [ExclusionRule(root, "pattern", "*/Screenshots/*")]
 
 
+def test_a_photo_named_by_its_path_is_left_out_by_its_own_pattern(
+    pictures: Path, library: Library, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    """The #17 audit of stop 44: `folders exclude …/dogs/IMG_2041.jpg` said it excluded the photo and
+    "0 photos left the index": a rule for a subfolder of that name, which leaves out nothing."""
+    db = str(library.path)
+    write_photo(pictures / "Screenshots" / "shot_[1].png", seed=40)  # a glob's brackets in its name
+    Scanner(library).scan()
+    assert main(["folders", "exclude", str(pictures / "Screenshots" / "shot_1.png"), "--db", db]) == 0
+    assert "1 photo left the index" in capsys.readouterr().out
+    assert main(["folders", "exclude", str(pictures / "Screenshots" / "shot_[1].png"), "--db", db]) == 0
+    assert "1 photo left the index" in capsys.readouterr().out
+    assert _paths(library) == {"photo_0.jpg", "photo_1.jpg", "photo_2.jpg", "shot_0.png", "shot_2.png"}
+    assert main(["folders", "include", str(pictures / "Screenshots" / "shot_1.png"), "--db", db]) == 0
+    assert "1 photo back" in capsys.readouterr().out
+    # At the top of its watched folder, a name alone would match that name in every subfolder too.
+    assert main(["folders", "exclude", str(pictures / "photo_0.jpg"), "--db", db]) == 2
+    said = capsys.readouterr().err
+    assert "--pattern" in said and "photo_0.jpg" in said
+
+
 def test_folders_options_may_come_before_the_folder(pictures: Path, library: Library, capsys) -> None:  # type: ignore[no-untyped-def]
     """Audit: the README's `folders exclude --pattern '*.png' ~/Pictures` was refused ("unrecognized
     arguments"): only `folders exclude ~/Pictures --pattern '*.png'` worked."""

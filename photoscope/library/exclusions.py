@@ -26,6 +26,7 @@ that when the rule goes they come back without being encoded again.
 from __future__ import annotations
 
 import fnmatch
+import glob
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -108,7 +109,10 @@ def rule_for(
             )
         if owner is None:
             raise ValueError(f"{target} is not inside a watched folder")
-        return [ExclusionRule(owner, "folder", _relative(target, owner).strip("/"))]
+        relative = _relative(target, owner).strip("/")
+        if os.path.isfile(target):  # a photo: the pattern of its own path (a folder rule left out nothing)
+            return [ExclusionRule(owner, "pattern", _photo_pattern(target, relative))]
+        return [ExclusionRule(owner, "folder", relative)]
     assert pattern is not None
     if not pattern.strip():
         raise ValueError("an empty pattern")
@@ -123,6 +127,18 @@ def rule_for(
     if key not in folders:
         raise ValueError(f"{key} is not a watched folder")
     return [ExclusionRule(key, "pattern", pattern)]
+
+
+def _photo_pattern(target: str, relative: str) -> str:
+    """The glob that names one photo, ``relative`` below its watched folder ("Screenshots/s.png",
+    its glob characters escaped). Raises ``ValueError`` for a photo at the folder's top: a pattern
+    without a slash matches its name in every subfolder too."""
+    if "/" not in relative:
+        raise ValueError(
+            f"{target} is at the top of its watched folder: a rule names a subfolder or a pattern, and"
+            f" --pattern {glob.escape(relative)!r} would leave out every photo of that name in it"
+        )
+    return glob.escape(relative)
 
 
 class Rules:
