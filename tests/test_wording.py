@@ -183,3 +183,15 @@ def test_the_command_line_counts_one_as_one() -> None:
     report = ScanReport(added=[7])
     said = came_back(report, "found")
     assert said.startswith("1 photo found: it waits to be indexed (`photoscope index` indexes it now")
+
+
+def test_the_unknown_words_end_their_sentence_before_the_next_note() -> None:
+    """The #17 audit of stop 44: 'The model does not know “dogsnow” The photo counts as what it
+    shows: …' ran two sentences together."""
+    from photoscope.api import UnknownWord
+
+    results = Results([], [UnknownWord("dogsnow", ())], photo_words=(("cat", "grass"),))
+    said = results_message(results)
+    assert said.startswith("The model does not know “dogsnow”. The photo counts as"), said
+    alone = Results([], [UnknownWord("dogsnow", ())])
+    assert results_message(alone) == "The model does not know “dogsnow”"

@@ -267,7 +267,11 @@ def results_message(results: Results, link: Link | None = None) -> str:
         notes.append(f"{undated_note(results.undated)}.")
     if link is not None:
         notes = [html.escape(n, quote=False) for n in notes]
-    return " ".join(m for m in [unknown_words_message(results.unknown_words, link), *notes] if m)
+    notes = [n for n in notes if n]
+    unknown = unknown_words_message(results.unknown_words, link)
+    if unknown and notes and not unknown.endswith((".", "?", "!")):  # a sentence of its own
+        unknown += "."
+    return " ".join(m for m in [unknown, *notes] if m)
 
 
 def not_done_message(verb: str, path: str, handler: str = "application") -> str:
