@@ -310,6 +310,27 @@ def test_an_exclusion_says_how_many_photos_left_and_how_to_bring_them_back(
     assert "photos left the index" in dialog.note.text() and "Remove the rule" in dialog.note.text()
 
 
+def test_excluding_the_watched_folder_itself_points_to_remove(
+    qtbot, make_window, library_db, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The #17 audit of stop 44: "Exclude subfolder…" given the watched folder itself said to run
+    `photoscope folders remove …`: the dialog's own Remove button does it."""
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    window = make_window(library_db)
+    window.show_library()
+    dialog = window.library_dialog
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1)
+    dialog.tree.setCurrentItem(dialog.tree.topLevelItem(0))
+    watched = window.api.folders()[0].path
+    said: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: watched)
+    monkeypatch.setattr(QMessageBox, "warning", lambda _w, _t, text, *a, **k: said.append(text))
+    dialog.exclusions.subfolder_button.click()
+    qtbot.waitUntil(lambda: bool(said), timeout=10_000)
+    assert "photoscope folders" not in said[0] and "Remove" in said[0], said[0]
+
+
 def test_adding_a_folder_already_watched_says_so(qtbot, make_window, library_db, indexed_library) -> None:
     """Audit: adding a folder the library already watches said nothing at all."""
     window = make_window(library_db)

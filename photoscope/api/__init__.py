@@ -53,7 +53,7 @@ from photoscope.library.errors import (  # what can go wrong, by kind (the CLI m
     LibraryUnwritable,
     translate_sqlite_error,
 )
-from photoscope.library.exclusions import ExclusionRule
+from photoscope.library.exclusions import ExclusionRule, RuleOnWatchedFolder
 from photoscope.library.records import Folder, PhotoCounts, PhotoRecord
 from photoscope.library.scanner import ScanReport
 from photoscope.library.thumbnails import LARGE_SIZE as THUMBNAIL_SIZE
@@ -146,6 +146,7 @@ __all__ = [
     "QueryTerm",
     "ResourceMissing",
     "Results",
+    "RuleOnWatchedFolder",
     "ScanReport",
     "TextSearchOptions",
     "Timeline",

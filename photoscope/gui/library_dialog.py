@@ -31,6 +31,7 @@ from photoscope.gui.wording import (
     RULE_BACK,
     change_note,
     folder_indexing_note,
+    library_error_message,
 )
 
 if TYPE_CHECKING:
@@ -178,7 +179,7 @@ class LibraryDialog(QDialog):
         self.refresh()
 
     def _failed(self, error: BaseException) -> None:
-        QMessageBox.warning(self, "Library", str(error))
+        QMessageBox.warning(self, "Library", library_error_message(error))
 
 
 def choose_folder(parent: QWidget, start: str) -> str | None:

@@ -402,6 +402,18 @@ def trash_question(what: str, count: int, whole_copy_groups: int) -> str:
     return f"Move {what} to the trash?\n\n{leave}"
 
 
+def library_error_message(error: BaseException) -> str:
+    """What the library dialog says of a change it could not make, in its own terms."""
+    from photoscope.api import RuleOnWatchedFolder
+
+    if isinstance(error, RuleOnWatchedFolder):
+        return (
+            f"{error.folder} is a watched folder itself: a rule leaves out a subfolder or a pattern"
+            " below it. To drop all its photos from the library, choose it and press Remove."
+        )
+    return str(error)
+
+
 def frames_note(count: int) -> str:
     """What the photo map's frames are: the main window's search results ("" for none)."""
     if not count:

@@ -102,11 +102,8 @@ def rule_for(
     if path is not None:
         target = normalize_path(path)
         owner = max((f for f in folders if is_under(target, f) and target != f), key=len, default=None)
-        if owner is None and target in folders:
-            raise ValueError(  # for include and exclude alike (the CLI audit: include heard "remove it")
-                f"{target} is a watched folder itself: a rule names a subfolder or a pattern below it"
-                f" (to drop all its photos from the index: photoscope folders remove {target})"
-            )
+        if owner is None and target in folders:  # for include and exclude alike
+            raise RuleOnWatchedFolder(target)
         if owner is None:
             raise ValueError(f"{target} is not inside a watched folder")
         relative = _relative(target, owner).strip("/")
@@ -127,6 +124,18 @@ def rule_for(
     if key not in folders:
         raise ValueError(f"{key} is not a watched folder")
     return [ExclusionRule(key, "pattern", pattern)]
+
+
+class RuleOnWatchedFolder(ValueError):
+    """A rule asked for a watched folder itself: removing the folder is what drops all its photos
+    (each interface says how; the CLI audit: include heard "remove it")."""
+
+    def __init__(self, folder: str) -> None:
+        self.folder = folder
+        super().__init__(
+            f"{folder} is a watched folder itself: a rule names a subfolder or a pattern below it"
+            f" (to drop all its photos from the index: photoscope folders remove {folder})"
+        )
 
 
 def _photo_pattern(target: str, relative: str) -> str:
