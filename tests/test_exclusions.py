@@ -12,7 +12,7 @@ from photos import Reports, index_pending, write_photo
 from photoscope.api import PhotoCounts
 from photoscope.cli import main
 from photoscope.library.db import Library
-from photoscope.library.exclusions import ExclusionRule, Rules, Stash, rule_for
+from photoscope.library.exclusions import ExclusionRule, Rules, Stash, ignored_because, rule_for
 from photoscope.library.scanner import Scanner
 from photoscope.library.watcher import FolderWatcher
 
@@ -249,6 +249,26 @@ def test_a_photo_named_by_its_path_is_left_out_by_its_own_pattern(
     assert main(["folders", "exclude", str(pictures / "photo_0.jpg"), "--db", db]) == 2
     said = capsys.readouterr().err
     assert "--pattern" in said and "photo_0.jpg" in said
+
+
+def test_a_folder_left_out_by_its_ignore_file_is_said(pictures: Path, library: Library, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The #17 audit of stop 44: a .nomedia file took its folder's photos out of the index, and
+    nothing said so: not `folders list`, not `status`; `folders include` of it answered that it "is
+    not excluded"."""
+    db = str(library.path)
+    (pictures / "Screenshots" / ".nomedia").touch()
+    Scanner(library).scan()
+    assert _paths(library) == {f"photo_{i}.jpg" for i in range(3)}
+    shots = str(pictures / "Screenshots")
+    assert library.problems() == [(shots, ignored_because(".nomedia"))]  # `status`, the window's Which?
+    assert main(["folders", "list", "--db", db]) == 0
+    assert f"left out by its .nomedia file: {shots}" in capsys.readouterr().out
+    assert main(["folders", "include", shots, "--db", db]) == 1
+    said = capsys.readouterr().err
+    assert "not excluded" not in said and f"delete {shots}/.nomedia" in said, said
+    (pictures / "Screenshots" / ".nomedia").unlink()
+    Scanner(library).scan()
+    assert library.problems() == [] and len(_paths(library)) == 6
 
 
 def test_folders_options_may_come_before_the_folder(pictures: Path, library: Library, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -16,10 +16,18 @@ from photoscope.library import thumbnails
 from photoscope.library.db import Library
 from photoscope.library.doctor import DoctorReport, examine
 from photoscope.library.errors import LibraryError
-from photoscope.library.exclusions import ExclusionRule, Stash, hidden_below, rule_for
+from photoscope.library.exclusions import (
+    IGNORE_FILES,
+    ExclusionRule,
+    Rules,
+    Stash,
+    hidden_below,
+    ignored_because,
+    rule_for,
+)
 from photoscope.library.exclusions import indexes_hidden as _indexes_hidden
 from photoscope.library.exclusions import set_indexes_hidden as _set_indexes_hidden
-from photoscope.library.fs import folder_path, is_under
+from photoscope.library.fs import folder_path, is_under, normalize_path
 from photoscope.library.records import Folder, PhotoCounts
 from photoscope.library.relocation import moved_here
 from photoscope.library.scanner import Scanner, ScanReport, root_present
@@ -155,6 +163,21 @@ class Indexing(Core):
     def drop_rule(self, rule: ExclusionRule) -> ScanReport:
         """Drop one of ``exclusion_rules``: its photos come back, as ``include`` brings them."""
         return self._apply_rules([rule], False)
+
+    def left_out_by_ignore_files(self, folder: str) -> list[tuple[str, str]]:
+        """The folders below the watched ``folder`` an ignore file leaves out, as the last scans
+        found them: (folder, the file's name)."""
+        why = {ignored_because(name): name for name in IGNORE_FILES}
+        return [
+            (path, why[reason])
+            for path, reason in self.library.problems()
+            if reason in why and is_under(path, folder)
+        ]
+
+    def left_out_because(self, path: str | Path) -> str | None:
+        """Why the photos of the folder ``path`` are left out of the index, whatever the reason
+        (a rule, an ignore file, hidden); None when they are not."""
+        return Rules.load(self.library).left_out_because(normalize_path(path))
 
     def is_excluded(
         self,

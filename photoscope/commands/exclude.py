@@ -34,11 +34,11 @@ def run_rule(app: Photoscope, args: argparse.Namespace) -> int:
         if args.action == "include" and not app.is_excluded(path, args.pattern, folder):
             # Nothing to drop: "included … again" said a rule that never was had been dropped. A well
             # formed command that finds nothing to act on, as a search that matches nothing: 1.
-            print(
-                f"photoscope: no such exclusion rule: {what} is not excluded"
-                " (`photoscope folders list` shows the rules)",
-                file=sys.stderr,
+            other = app.left_out_because(path) if path is not None else None  # an ignore file, hidden
+            said = other or (
+                f"no such exclusion rule: {what} is not excluded (`photoscope folders list` shows the rules)"
             )
+            print(f"photoscope: {said}", file=sys.stderr)
             return EXIT_FAILED
         if args.action == "exclude" and app.is_excluded(path, args.pattern, folder, everywhere=True):
             print(
@@ -104,3 +104,5 @@ def print_rules(app: Photoscope, folder: str) -> None:
     """The rules of one watched folder, indented under it (``folders list``)."""
     for rule in app.exclusion_rules(folder):
         print(f"  excluded: {rule.describe()}")
+    for ignored, name in app.left_out_by_ignore_files(folder):
+        print(f"  left out by its {name} file: {ignored}")

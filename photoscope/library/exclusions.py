@@ -49,6 +49,13 @@ if TYPE_CHECKING:
 
 Kind = Literal["folder", "pattern"]
 IGNORE_FILES = (".nomedia", ".photoscopeignore")
+
+
+def ignored_because(name: str) -> str:
+    """Why a folder holding the ignore file ``name`` is not indexed (a problem ``status`` lists)."""
+    return f"left out by its {name} file: delete the file to index its photos"
+
+
 HIDDEN_SETTING = "index_hidden"  # the library setting (``Library.setting``): "on" indexes hidden ones
 
 
@@ -303,6 +310,10 @@ class Rules:
             self._hidden_paths[path] = known
         return known
 
+    def ignore_files(self) -> list[str]:
+        """The ignore files the questions asked so far found (each leaves its folder out)."""
+        return sorted({found for found in self._ignore_files.values() if found is not None})
+
     def _ignore_file(self, directory: str, root: str) -> str | None:
         """The ignore file in ``directory`` or one above it, up to the watched folder, if any."""
         if directory in self._ignore_files:
@@ -368,11 +379,12 @@ def exclude(
     seen: dict[str, FileStat],
     stored: Iterable[str],
     stash: Stash | None = None,
-) -> None:
+) -> list[str]:
     """A scan's findings with the library's rules applied: excluded files are dropped from what it
     ``seen`` (so ``stored`` ones, the paths the index holds there, leave it), their entries stashed
     first. So are those of stored photos the walk did not see because a rule kept it out (hidden
-    folders: never walked while the setting is off)."""
+    folders: never walked while the setting is off). Returns the ignore files found (each leaves
+    its folder out)."""
     rules = Rules.load(library)
     dropped = rules.excluded(seen)
     for path in dropped:
@@ -381,3 +393,4 @@ def exclude(
         unseen = rules.excluded(p for p in stored if p not in seen)  # dropped ones included
         if unseen:
             stash.keep(library, list(library.files_at(unseen).values()))
+    return rules.ignore_files()

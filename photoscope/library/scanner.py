@@ -34,7 +34,7 @@ from pathlib import Path
 
 from photoscope.library import relocation, thumbnails
 from photoscope.library.db import Library
-from photoscope.library.exclusions import Stash, exclude, hidden_below, indexes_hidden
+from photoscope.library.exclusions import Stash, exclude, hidden_below, ignored_because, indexes_hidden
 from photoscope.library.fs import (
     HASH_CHUNK,
     UNSTORABLE,
@@ -298,7 +298,7 @@ class Scanner:
             sweep.targets.append((target, folder.id))
             self._collect(sweep, target, folder)
         self._drop_vanished_roots(sweep, {f.id: f for _, f in chosen}, report)
-        exclude(self.library, sweep.seen, sweep.stored, self.stash)  # excluded: as if not on disk
+        ignore_files = exclude(self.library, sweep.seen, sweep.stored, self.stash)  # as if not on disk
         self._apply(sweep, report)
         if self.stash is not None:
             report.restored = len(self.stash.restore(self.library, report.added))
@@ -307,6 +307,7 @@ class Scanner:
             [(display_path(p), sweep.reasons.get(p, "cannot be read")) for p in sweep.unreadable]
             + [(display_path(p), AWAY) for p in report.away_links]
             + [(display_path(p), DRIVE_NOT_MOUNTED) for p in report.absent_mounts]
+            + [(display_path(os.path.dirname(f)), ignored_because(os.path.basename(f))) for f in ignore_files]
             + sweep.skipped,
         )
         whole = [f.id for t, f in chosen if t == f.path and f.path not in report.offline]
