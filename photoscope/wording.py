@@ -48,6 +48,16 @@ def undated_note(count: int) -> str:
     )
 
 
+def named_away_note(count: int) -> str:
+    """That ``count`` photos were left out because their folder or file name says what a taken-away
+    term says ("" for none)."""
+    return _counted(
+        count,
+        "a photo whose folder or file name says what is taken away is left out",
+        "{} photos whose folder or file names say what is taken away are left out",
+    )
+
+
 def _counted(count: int, one: str, many: str) -> str:
     """A note about ``count`` photos: "" for none, ``one`` for one, ``many`` (formatted with the
     count) for more."""

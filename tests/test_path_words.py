@@ -376,3 +376,19 @@ def test_after_the_photos_asked_for_by_name_an_unranked_rest_is_not_likely() -> 
     ranked = [Hit(1, 4.0), *(Hit(i, 1.0 - i / 30) for i in range(2, 30))]  # the rest ranked: read as ever
     relevant, strengths = _relevance(ranked, 0, frozenset({1}))
     assert relevant > 1 and strengths[1] == 1.0
+
+
+def test_photos_a_taken_away_name_leaves_out_are_said(trips_library: tuple[Photoscope, Path]) -> None:
+    """The #17 audit of stop 44: `search "a dog" --subtract snow --folder winter` (every photo there
+    in "winter/snow") said "none in the folder or dates given", and the note said photos that show
+    snow "go down": the folder's name had left them all out, and nothing said it."""
+    from photoscope.api import EmptyAnswer, Filters, QueryTerm, WhyNothing, why_nothing
+
+    app, root = trips_library
+    terms = [QueryTerm(text="a red circle"), QueryTerm(text="paris", negative=True)]
+    away = app.search_terms(terms, 12)
+    assert away.matches and away.left_out_by_name == 6  # the Paris folder's photos
+    there = app.search_terms(terms, 12, Filters(folder=str(root / "Paris 2019")))
+    assert there.matches == [] and there.left_out_by_name == 6
+    answer = EmptyAnswer(app.status(), filtered=True, left_out_by_name=True)
+    assert why_nothing(answer) is WhyNothing.NAMED_AWAY

@@ -21,6 +21,7 @@ class WhyNothing(Enum):
     OTHER_MODEL = auto()  # every indexed photo was described by another model (searched by it only)
     WAITING = auto()  # no photo is searchable yet: they wait to be indexed
     NONE_INDEXED = auto()  # none of the library's photos could be read or indexed
+    NAMED_AWAY = auto()  # a taken-away term's word names the photos' folders or files: left out
     FILTERED = auto()  # a folder or a date range narrowed the search
     UNSEEN = auto()  # the query's words are concepts alone, and the network sees none clearly
     NO_MATCH = auto()  # the photos were searched, and none matched
@@ -41,6 +42,7 @@ class EmptyAnswer:
     other_model: int = 0  # indexed photos another model described (known where the model is loaded)
     indexing: bool = False  # the indexer is at work: more photos may become searchable
     cancelled: bool = False  # ``Results.cancelled``: added texts that are taken away too
+    left_out_by_name: bool = False  # ``Results.left_out_by_name``: photos a taken-away name left out
 
 
 def why_nothing(answer: EmptyAnswer) -> WhyNothing:
@@ -67,7 +69,10 @@ def why_nothing(answer: EmptyAnswer) -> WhyNothing:
 
 def _searched(answer: EmptyAnswer) -> WhyNothing:
     """Why photos that were searched did not match: the filters, else the words the network does not
-    know, or the concepts it sees in no photo."""
+    know, or the concepts it sees in no photo (first, what the names taken away left out: they
+    emptied the folder asked, not the folder)."""
+    if answer.left_out_by_name:
+        return WhyNothing.NAMED_AWAY
     if answer.filtered:
         return WhyNothing.FILTERED
     if answer.unsure:  # some word was known, and searched

@@ -310,7 +310,13 @@ class Searching(Core):
         results = self._results(SearchResult(hits, unknown, named=first), filters)
         narrowed = filters is not None and filters.active  # nothing listed there says nothing of the rest
         unsure = self._unseen_in_any(resolved.terms) if not hits and not narrowed else ()
-        return replace(results, photo_words=words, taken_away=taken_away, unsure=unsure)
+        return replace(
+            results,
+            photo_words=words,
+            taken_away=taken_away,
+            unsure=unsure,
+            left_out_by_name=len(names.taken),
+        )
 
     def _unseen_in_any(self, terms: Sequence[Term]) -> tuple[str, ...]:
         """Why a combined query listed nothing, when an added text's words are concepts alone that no

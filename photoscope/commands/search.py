@@ -27,6 +27,7 @@ from photoscope.commands.terms import add_term_options, missing_photos, query_te
 from photoscope.wording import (
     by_name_note,
     cancelled_note,
+    named_away_note,
     plural,
     taken_away_note,
     undated_note,
@@ -169,6 +170,7 @@ def _empty_answer(app: Photoscope, args: argparse.Namespace, results: Any) -> Em
         unsure=tuple(getattr(results, "unsure", ())),  # an older running app's answer has none
         other_model=app.photos_to_reencode() if app.model_ready else 0,
         cancelled=bool(getattr(results, "cancelled", ())),
+        left_out_by_name=bool(getattr(results, "left_out_by_name", 0)),
     )
 
 
@@ -215,6 +217,12 @@ def _why_nothing(
             return f"none of the library's {error} photos could be indexed (`photoscope status` says why)"
         case WhyNothing.OTHER_MODEL:
             return _other_model(app, args, answer.other_model)
+        case WhyNothing.NAMED_AWAY:
+            here = " in the folder or dates given" if answer.filtered else ""
+            return (
+                "the photos whose folder or file names say what is taken away are left out, and no"
+                f" other photo{here} matches"
+            )
         case WhyNothing.FILTERED:
             return "none in the folder or dates given (without --folder, --from, --to: all photos)"
         case WhyNothing.UNSEEN:
@@ -253,7 +261,8 @@ def _print_notes(results: Any, terms: Sequence[Any]) -> None:
     """On stderr: the words the model does not know (and what it searched instead), those no listed
     photo clearly shows, and what each photo term counted as."""
     # An older running app's answer has neither count.
-    for note in (by_name_note(getattr(results, "by_name", 0)), undated_note(getattr(results, "undated", 0))):
+    counts = (by_name_note(getattr(results, "by_name", 0)), undated_note(getattr(results, "undated", 0)))
+    for note in (*counts, named_away_note(getattr(results, "left_out_by_name", 0))):
         if note:
             print(f"note: {note}", file=sys.stderr)
     taken_away = getattr(results, "taken_away", ())  # an older running app's answer has none

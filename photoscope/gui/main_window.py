@@ -577,6 +577,7 @@ class MainWindow(QMainWindow):
             unsure=results.unsure,
             indexing=status.indexing,
             cancelled=bool(results.cancelled),
+            left_out_by_name=bool(results.left_out_by_name),
         )
         return why_nothing(answer), status.indexing or still_waiting(answer) > 0
 

@@ -16,6 +16,7 @@ from photoscope.wording import (
     READ_ONLY_LIBRARY,
     by_name_note,
     cancelled_note,
+    named_away_note,
     taken_away_note,
     undated_note,
     unknown_word_notes,
@@ -265,6 +266,9 @@ def results_message(results: Results, link: Link | None = None) -> str:
         notes.append(f"{named[:1].upper()}{named[1:]}.")
     if results.undated:
         notes.append(f"{undated_note(results.undated)}.")
+    named_away = named_away_note(results.left_out_by_name)
+    if named_away:
+        notes.append(f"{named_away[:1].upper()}{named_away[1:]}.")
     if link is not None:
         notes = [html.escape(n, quote=False) for n in notes]
     notes = [n for n in notes if n]
@@ -334,6 +338,11 @@ def nothing_found(why: WhyNothing, waiting: bool = False) -> tuple[str, str]:
             "Photoscope could not read the photos in your folders: “Which?” in the status bar says why.",
         ),
         Why.FILTERED: ("No photos match these filters", "Try another folder or date range."),
+        Why.NAMED_AWAY: (
+            "No photos left",
+            "The photos whose folder or file names say what is taken away are left out,"
+            " and no other matches.",
+        ),
     }
     return said.get(why, ("No photos found", "Try describing it in other words."))
 
