@@ -325,6 +325,22 @@ def test_an_added_or_taken_away_text_without_words_is_refused(
     assert code == 2 and "holds no words" in err
 
 
+def test_terms_that_ask_nothing_are_refused_and_an_empty_query_beside_terms_is_none(
+    capsys: pytest.CaptureFixture[str], shapes_library_db: tuple[Path, Path], trained_tiny: Path
+) -> None:
+    """The #17 audit of stop 44: `--add "the a of"` was left out unsaid; every weight 0 said "no
+    matching photos" with no reason; `search "" --subtract people` found nothing, unsaid, where the
+    window's lone taken-away chip lists the photos least like it."""
+    db, _ = shapes_library_db
+    common = ("--db", str(db), "--model", str(trained_tiny))
+    code, _, err = run(capsys, "search", "a red circle", "--add", "the a of", *common)
+    assert code == 2 and '--add "the a of" holds only words like “the”' in err
+    code, _, err = run(capsys, "search", "a red circle", "--weight", "0", *common)
+    assert code == 2 and "every term weighs 0" in err
+    code, out, err = run(capsys, "search", "", "--subtract", "a red circle", "-n", "3", *common)
+    assert code == 0 and len(out.splitlines()) == 3 and "red_circle" not in out
+
+
 def test_a_photo_path_given_as_the_description_searches_by_that_photo(
     shapes_library_db, trained_tiny: Path, capsys, tmp_path: Path
 ) -> None:

@@ -51,7 +51,10 @@ def terms_of(args: argparse.Namespace, text: str | None = None, photo: Path | No
         else WireTerm(value, None, weight_given(w), neg)
         for is_photo, neg, value, w in getattr(args, "terms", None) or []
     ]
-    return [WireTerm(text=text, photo=photo, weight=query_weight(args)), *extra]
+    # An empty query beside terms asks nothing of its own: `search "" --subtract people` is the
+    # photos least like people, as the window's lone "- people" chip (it found nothing, unsaid).
+    asked = photo is not None or bool(text and text.strip()) or not extra
+    return [*([WireTerm(text=text, photo=photo, weight=query_weight(args))] if asked else []), *extra]
 
 
 def remote_search(args: argparse.Namespace, terms: list[WireTerm]) -> Any | None:

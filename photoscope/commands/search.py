@@ -381,16 +381,34 @@ def _no_words(args: argparse.Namespace) -> bool:
 
 
 def _empty_terms(args: argparse.Namespace) -> bool:
-    """Say it when an added or taken-away text holds no words (``--add ''``): it was searched as
-    a term and changed the ranking."""
+    """Say it when an added or taken-away text holds no words (``--add ''``: it was searched as a
+    term and changed the ranking) or function words only (``--add "the a of"``: left out unsaid),
+    or when every term weighs 0 (nothing asked: "no matching photos", with no reason)."""
+    from photoscope.commands.terms import query_weight, weight_given
+    from photoscope.wordlists import FUNCTION_WORDS
+
     for photo, negative, value, _ in args.terms or ():
-        if not photo and not re.search(r"\w", value):
+        words = re.findall(r"[\w']+", value.lower()) if not photo else []
+        said = (
+            "holds no words"
+            if not words
+            else "holds only words like “the”"
+            if set(words) <= FUNCTION_WORDS
+            else ""
+        )
+        if not photo and said:
             option = "--subtract" if negative else "--add"
             print(
-                f'photoscope: {option} "{safe_text(value)}" holds no words: give one, or leave it out',
+                f'photoscope: {option} "{safe_text(value)}" {said}: give one, or leave it out',
                 file=sys.stderr,
             )
             return True
+    weights = [query_weight(args), *(weight_given(t[3]) for t in args.terms or ())]
+    if not any(weights):
+        print(
+            "photoscope: every term weighs 0, so nothing is asked: give one a weight above 0", file=sys.stderr
+        )
+        return True
     return False
 
 

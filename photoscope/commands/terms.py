@@ -67,7 +67,7 @@ def add_term_options(parser: argparse.ArgumentParser) -> None:
         action=_Weight,
         type=weight,
         metavar="W",
-        help=f"weight of the term before it, 0 to {MAX_WEIGHT:g} (default 1)",
+        help=f"weight of the term before it (before any: of the query), 0 to {MAX_WEIGHT:g} (default 1)",
     )
     parser.set_defaults(terms=None, query_weight=None)
 
