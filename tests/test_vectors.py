@@ -197,6 +197,26 @@ def test_a_damaged_foreign_or_unreachable_file_is_rebuilt(tmp_path: Path) -> Non
     assert sorted(sidecar.open_store(library, "m@1", 8, path).ids.tolist()) == ids[2:]
 
 
+def test_a_file_left_by_a_deleted_library_is_not_taken_for_the_new_one_s(tmp_path: Path) -> None:
+    """The #14 audit of stop 44: library.db deleted and made again with other photos left
+    library.db.vectors beside it, and the new library searched the old photos' vectors under its
+    own photos' ids ("a panda" found no panda; "squirrel" a man and a woman)."""
+    old, _, _, _ = _indexed_library(tmp_path, 20, seed=1)
+    path = sidecar.sidecar_path(tmp_path / "library.db")
+    sidecar.open_store(old, "m@1", 8, path)
+    old.close()
+    for leftover in tmp_path.glob("library.db*"):
+        if leftover != path:
+            leftover.unlink()
+    new, ids, latents, _ = _indexed_library(tmp_path, 20, seed=2)  # the same ids, other photos
+    from photoscope.search.quick import QuickStore
+
+    assert QuickStore.open(new, "m@1", 8, path) is None  # the first answer does not read it either
+    store = sidecar.open_store(new, "m@1", 8, path)
+    hit = store.top_k(store.scores(torch.from_numpy(latents[5]), "latent"), 1)[0]
+    assert hit.photo_id == ids[5] and hit.score > 0.999
+
+
 def test_big_libraries_keep_reduced_features(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sidecar, "REDUCE_FROM", 50)
     monkeypatch.setattr(sidecar, "REDUCED_DIM", 16)

@@ -35,6 +35,7 @@ from photoscope.search.stored import (
     probability_of_concept,
     read_concepts,
     read_sidecar,
+    same_photos,
 )
 from photoscope.wordlists import fold
 
@@ -186,6 +187,8 @@ class QuickStore:
         generation, changed = library.vector_changes(base.generation)
         if changed is None or len(changed) > CATCH_UP_LIMIT:
             return None
+        if not same_photos(base, library, model_version, set(changed)):
+            return None  # another library's file: the full store rebuilds it
         alive = None
         if changed:
             alive = ~np.isin(base.ids, np.asarray(changed, np.int64))

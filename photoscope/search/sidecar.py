@@ -49,6 +49,7 @@ from photoscope.search.stored import (
     _layout,
     _sections,
     read_sidecar,
+    same_photos,
     sidecar_path,
 )
 from photoscope.search.vectors import Kind, VectorStore, probability_of_concept, read_vectors
@@ -582,6 +583,8 @@ def open_store(library: Library, model_version: str, latent_dim: int, path: Path
         _, changed = library.vector_changes(side.generation)
         if changed is None or len(changed) > max(CATCH_UP_LIMIT, side.count // 4) or _needs_refit(side):
             side = None
+        elif not same_photos(side, library, model_version, set(changed)):
+            side = None  # another library's file (its database deleted and made again)
     if side is None:
         side = build_sidecar(library, model_version, latent_dim, path)
     store = MappedStore(side, latent_dim)

@@ -201,3 +201,25 @@ def read_concepts(
     classes[rows[keep], slot[keep]] = label_class[keep]
     probs[rows[keep], slot[keep]] = scores[keep]
     return classes, probs
+
+
+SAMPLE_CHECKED = 8  # rows of the file compared with the database at open
+
+
+def same_photos(side: Sidecar, library: Library, model_version: str, changed: set[int]) -> bool:
+    """Whether a few rows of the file, spread over it and unchanged since it was written, hold the
+    database's vectors for their photos. A library deleted and made again (its ids from 1 again)
+    left the old file beside it, stamped with a generation the new one also reached: the new
+    library searched the old photos' vectors under its own photos' ids (the #14 audit of stop 44).
+    Eight rows read by id: well under a millisecond."""
+    rows = np.unique(np.linspace(0, side.count - 1, num=min(SAMPLE_CHECKED, side.count)).astype(np.int64))
+    wanted = [int(side.ids[r]) for r in rows if int(side.ids[r]) not in changed]
+    if not wanted:
+        return True
+    found_ids, latents, _, _ = read_vectors(library, model_version, wanted)
+    if found_ids != wanted:
+        return False  # a photo the file holds that the database does not, unlogged
+    at = {int(photo): row for photo, row in zip(side.ids[rows], rows, strict=True)}
+    mine = np.stack([side.latents[at[p]].astype(np.float32) for p in wanted])
+    theirs = latents / np.maximum(np.linalg.norm(latents, axis=1, keepdims=True), 1e-12)
+    return bool(np.all(np.sum(mine * theirs, axis=1) > 0.99))
