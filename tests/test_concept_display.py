@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -99,6 +100,26 @@ def test_rewriting_old_captions_gives_way_to_a_stopping_worker(
         worker = app.indexer()
         worker.stop()  # a stopped worker's idle call rewrites nothing
         assert worker.stopping and app.rewrite_captions(batch=1, stop=lambda: worker.stopping) == 0
+
+
+def test_the_running_app_rewrites_old_captions_with_nothing_to_index(
+    shapes_library_db: tuple[Path, Path], trained_tiny: Path, tmp_path: Path
+) -> None:
+    """The #14 audit of stop 44: with the window open and no photo pending, `status` said 6 photos
+    wait for captions by the new caption rule "(… the app when it is idle)", and after a minute they
+    still did: the rewrite ran only when an indexing run ended with a batch."""
+    db = tmp_path / "library.db"
+    shutil.copy(shapes_library_db[0], db)
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE photos SET description_version = NULL")
+    with Photoscope(db, trained_tiny) as app:
+        assert app.status().pending == 0 and app.captions_to_rewrite() > 0
+        worker = app.start_background(watch=False, catch_up=False)
+        assert worker is not None
+        deadline = time.monotonic() + 30
+        while app.captions_to_rewrite() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert app.captions_to_rewrite() == 0
 
 
 def test_the_index_command_rewrites_every_old_caption(

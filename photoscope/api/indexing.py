@@ -256,9 +256,14 @@ class Indexing(Core):
                 on_progress(progress)
             if progress.done >= progress.total:  # idle: keep the mapped vectors current
                 self.refresh_vectors()
-                # Captions an older caption rule wrote, from the stored vectors: on the worker's
-                # thread, so it ends when the worker is stopped or paused (closing the app).
-                self.rewrite_captions(IDLE_BATCH, stop=lambda: worker.stopping or worker.paused, threads=1)
+
+        def idle() -> None:
+            # Captions an older caption rule wrote, from the stored vectors: on the worker's thread,
+            # so it ends when the worker is stopped or paused (closing the app), or has work again.
+            def stop() -> bool:
+                return worker.stopping or worker.paused or worker.has_work
+
+            self.rewrite_captions(IDLE_BATCH, stop=stop, threads=1)
 
         worker = IndexWorker(
             self.library,
@@ -268,6 +273,7 @@ class Indexing(Core):
             on_added=self.photos_added,
             on_wait=on_wait,
             on_failed=on_failed,
+            on_idle=idle,
         )
         return worker
 

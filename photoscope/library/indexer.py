@@ -204,7 +204,10 @@ class IndexWorker:
     """Indexes pending photos; ``run()`` in the calling thread, or ``start()`` a background thread.
 
     Listeners are called from the indexing thread: ``on_progress`` after each batch, ``on_added`` with
-    the ids whose vectors were just written (new or replaced), so an in-memory vector store can follow.
+    the ids whose vectors were just written (new or replaced), so an in-memory vector store can follow,
+    and, in the background thread, ``on_idle`` after each run that left nothing to do (work that waits
+    for an idle moment: it ran only when a run ended with a batch, so never in a library with nothing
+    to index).
     """
 
     def __init__(
@@ -217,8 +220,10 @@ class IndexWorker:
         on_added: AddedListener | None = None,
         on_wait: Callable[[], None] | None = None,
         on_failed: Callable[[Exception], None] | None = None,
+        on_idle: Callable[[], None] | None = None,
     ) -> None:
         self.library, self.model = library, model
+        self.on_idle = on_idle
         options = options or IndexOptions()
         self.redo_other_models = options.redo_other_models
         default_torch, default_decode = default_threads()
@@ -263,6 +268,11 @@ class IndexWorker:
         """Asked to stop, or to end the current run: work done on its thread should end too."""
         return self._stop.is_set() or self._cancel.is_set()
 
+    @property
+    def has_work(self) -> bool:
+        """Whether the background thread was woken again (work waits)."""
+        return self._work.is_set()
+
     def start(self) -> None:
         """Run in a background thread, indexing whenever ``wake()`` says there is work (and once now)."""
         if self._thread is not None:
@@ -298,6 +308,8 @@ class IndexWorker:
                 break
             try:
                 self.run()
+                if self.on_idle is not None and not self._work.is_set() and not self.stopping:
+                    self.on_idle()
             except Exception as error:  # e.g. the database vanished: say it, wait for the next wake
                 log.exception("indexing run failed")
                 if self.on_failed is not None:
