@@ -803,6 +803,28 @@ def test_a_concept_no_listed_photo_clearly_shows_is_said(model: PhotoscopeModel)
     assert SearchEngine(model, VectorStore(model.latent_dim)).unclear_concepts("a koala", []) == ()
 
 
+def test_a_word_the_decoder_saw_rarely_is_judged_by_the_head(model: PhotoscopeModel) -> None:
+    """The #14 audit of stop 44: "rocket", "laptop", "snake" (words the decoder saw 9, 11 and 6
+    times in training) listed meerkats, a dolphin and a chameleon as "9 likely matches", where
+    "eagle", which only the concepts know, said it could not clearly see one. A concept word the
+    decoder saw under ``rare_count`` times is the head's to judge; a common one ("dog") is not."""
+    rare = TextSearchOptions().rare_count
+    assert 0 < model.word_count("laptop") < rare <= model.word_count("dog")
+    store = _store(model)
+    engine = SearchEngine(model, store)
+    assert engine.unclear_concepts("a laptop", [102, 103]) == ("laptop",)  # dogs listed
+    assert engine.unclear_concepts("a dog with a laptop", [102, 103]) == ("laptop",)
+    classes = torch.tensor([[LAPTOP, -1, -1, -1, -1]])
+    store.upsert(
+        [400],
+        torch.randn(1, model.latent_dim),
+        torch.randn(1, 1280),
+        (classes, torch.tensor([[0.7, 0, 0, 0, 0.0]])),
+    )
+    assert engine.unclear_concepts("a laptop", [400, 102]) == ()
+    assert engine.unclear_concepts("a dog", [100]) == ()  # an espresso listed: the decoder reads "dog"
+
+
 @pytest.mark.parametrize(
     ("typo", "meant"),
     [

@@ -180,6 +180,12 @@ def _print_open_world(args: argparse.Namespace, version: str, metrics: dict[str,
         f"the first answer shows what was asked {metrics['first_shows_it']:.1f} %"
     )
     print(
+        f"own queries answered as closest guesses (no likely match) {metrics['unsure']:.1f} %; of them with"
+        f" the photo in the top 10 {metrics['unsure_top10']:.1f} %, first {metrics['unsure_first']:.1f} %;"
+        f" the same queries with every photo that shows it left out still list likely matches"
+        f" {metrics['likely_when_absent']:.1f} %"
+    )
+    print(
         f"{int(metrics['categories'])} category queries (a bird, an animal, …) among the "
         f"{int(metrics['photos'])} photos: mean AP {metrics['category_map']:.1f} %, "
         f"P@10 {metrics['category_p10']:.1f} %"

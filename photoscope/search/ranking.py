@@ -273,27 +273,40 @@ class SearchEngine:
     def unclear_concepts(
         self, text: str, photo_ids: Sequence[int], options: TextSearchOptions | None = None
     ) -> tuple[str, ...]:
-        """The words of a query only the concepts know ("a banana") that none of the listed photos
+        """The concept words of a query the head alone can judge that none of the listed photos
         shows clearly (the head's probability over the word's classes below ``CLEARLY`` in each),
         every such word when none is listed: the answer is the head's closest guesses (or nothing),
-        and says so. () for a query the decoder reads,
-        whose latent answers too."""
+        and says so. The head judges the words only the concepts know ("a banana"), and those the
+        decoder saw too rarely to read by looking (under ``rare_count`` times: "rocket" 9, "laptop"
+        11, "snake" 6; their latent answered with meerkats, a dolphin, a chameleon as "9 likely
+        matches": the #14 audit of stop 44). () when no word is so judged: a query the decoder
+        reads ("a dog on the beach") is answered by its latent too."""
         query = self.model.query_words(text)
-        if query.decoder_words or not query.concepts:
+        given = options or TextSearchOptions()
+        judged = [(w, c) for w, c in query.concepts if self._head_judges(w, query, given.rare_count)]
+        if not judged:
             return ()
         rows = torch.tensor(self.store.rows_of_ids(photo_ids), dtype=torch.long)
         if len(rows) == 0:  # nothing listed: no photo shows them clearly enough to be listed ...
             # ... unless no photo is searchable (waiting, another model's): that is the reason
-            return tuple(word for word, _ in query.concepts) if len(self.store) else ()
-        near = (options or TextSearchOptions()).near_classes
+            return tuple(word for word, _ in judged) if len(self.store) else ()
         return tuple(
             word
-            for word, classes in query.concepts
+            for word, classes in judged
             if float(
-                self.store.concept_scores(class_cover(classes, near, self.model.encoder_name))[rows].max()
+                self.store.concept_scores(class_cover(classes, given.near_classes, self.model.encoder_name))[
+                    rows
+                ].max()
             )
             < CLEARLY
         )
+
+    def _head_judges(self, word: str, query: QueryWords, rare_count: int) -> bool:
+        """Whether the head alone judges a concept word of the query: the decoder knows none of the
+        query's words, or saw each of this word's words fewer than ``rare_count`` times."""
+        if not query.decoder_words:
+            return True
+        return min(self.model.word_count(w) for w in word.split()) < rare_count
 
     def unknown_words(self, text: str) -> list[UnknownWord]:
         """The query's content words that neither the decoder nor the concepts know, with the

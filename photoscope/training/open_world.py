@@ -35,7 +35,7 @@ from photoscope.network.encoder import ImageEncoder
 from photoscope.network.model import DecodeOptions, PhotoscopeModel
 from photoscope.network.naming import article
 from photoscope.network.vocab import phrases, tokenize
-from photoscope.search.ranking import TextRanker, TextSearchOptions
+from photoscope.search.ranking import SearchEngine, TextRanker, TextSearchOptions
 from photoscope.search.vectors import VectorStore
 from photoscope.training.retrieval import store_with_concepts
 
@@ -76,6 +76,12 @@ class PhotoResult:
     rank: int  # 0-based rank of the photo for its own query (the library's size when not found)
     concepts: list[tuple[str, float]]
     first_shows_it: bool = False  # the first answer to its query shows what it asks (module docstring)
+    # The answer to its query calls itself the closest guesses (a concept word no listed photo
+    # clearly shows: ``SearchEngine.unclear_concepts``), so none is a likely match.
+    unsure: bool = False
+    # With every photo that shows what its query asks taken out of the library, the answer to it
+    # still lists likely matches: what the audit of stop 44 called dishonest ("rocket": 9 likely).
+    likely_when_absent: bool = False
 
 
 def load_labels(folder: Path) -> list[OpenWorldPhoto]:
@@ -133,13 +139,23 @@ def invented(caption: str, photo: OpenWorldPhoto) -> tuple[str, ...]:
     return tuple(obj for obj, names in INVENTED.items() if words & names and obj not in photo.present)
 
 
+LISTED = 200  # the photos an answer is judged on, as the app reads its pool (``api.scoring.POOL``)
+
+
 def query_ranks(
-    model: PhotoscopeModel, store: VectorStore, queries: Sequence[str], options: TextSearchOptions
-) -> tuple[np.ndarray, np.ndarray]:
+    model: PhotoscopeModel,
+    store: VectorStore,
+    queries: Sequence[str],
+    options: TextSearchOptions,
+    showing: Sequence[Sequence[int]] = (),
+) -> tuple[np.ndarray, np.ndarray, list[bool], list[bool]]:
     """0-based rank of photo i (store row i) for query i (ties and unanswerable queries count
-    against), and each query's first answer (its store row; -1 when nothing answers)."""
-    ranker = TextRanker(model, store)
-    ranks, firsts = [], []
+    against), each query's first answer (its store row; -1 when nothing answers), whether the
+    app's answer calls itself the closest guesses (judged on the photos it lists, as the app), and
+    whether, with the photos that show it (``showing[i]``, store rows) taken out of the library,
+    the answer still lists likely matches (it lists some and does not call them guesses)."""
+    ranker, engine = TextRanker(model, store), SearchEngine(model, store)
+    ranks, firsts, unsure, absent_likely = [], [], [], []
     for lo in range(0, len(queries), 50):
         chunk = list(queries[lo : lo + 50])
         scores = ranker.scores(chunk, options)
@@ -150,7 +166,14 @@ def query_ranks(
         ranks.append(ahead.numpy())
         best = scores.max(dim=1)
         firsts.append(torch.where(torch.isfinite(best.values), best.indices, -1).numpy())
-    return np.concatenate(ranks), np.concatenate(firsts)
+        for i, (text, row) in enumerate(zip(chunk, scores, strict=True)):
+            listed = [h.photo_id for h in store.top_k(row, LISTED)]
+            unsure.append(bool(engine.unclear_concepts(text, listed, options)))
+            if showing:
+                left = [h for h in store.top_k(row, LISTED, exclude=showing[lo + i]) if np.isfinite(h.score)]
+                guesses = engine.unclear_concepts(text, [h.photo_id for h in left], options)
+                absent_likely.append(bool(left) and not guesses)
+    return np.concatenate(ranks), np.concatenate(firsts), unsure, absent_likely
 
 
 def _shows(row: int, query: str, photos: Sequence[OpenWorldPhoto], captions: Sequence[Sequence[str]]) -> bool:
@@ -227,7 +250,9 @@ def evaluate_open_world(
     options = search or TextSearchOptions()
     alone = store_with_concepts(model, own, latents)
     store = _with_distractors(model, alone, own, latents, distractors)
-    ranks, firsts = query_ranks(model, store, [p.query for p in photos], options)
+    rows = range(len(store))
+    showing = [[r for r in rows if _shows(r, p.query, photos, distractor_captions)] for p in photos]
+    ranks, firsts, unsure, absent = query_ranks(model, store, [p.query for p in photos], options, showing)
     categories = category_results(model, photos, alone, options)
     results = [
         PhotoResult(
@@ -239,6 +264,8 @@ def evaluate_open_world(
             int(r),
             d.concepts,
             int(first) == i or _shows(int(first), p.query, photos, distractor_captions),
+            unsure[i],
+            absent[i],
         )
         for i, (p, d, r, first) in enumerate(zip(photos, described, ranks, firsts, strict=True))
     ]
@@ -274,6 +301,10 @@ def _figures(
         "top1": 100 * sum(r.rank < 1 for r in results) / n,
         "top10": 100 * sum(r.rank < 10 for r in results) / n,
         "first_shows_it": 100 * sum(r.first_shows_it for r in results) / n,
+        "unsure": 100 * sum(r.unsure for r in results) / n,
+        "unsure_top10": 100 * sum(r.unsure and r.rank < 10 for r in results) / n,
+        "unsure_first": 100 * sum(r.unsure and r.rank < 1 for r in results) / n,
+        "likely_when_absent": 100 * sum(r.likely_when_absent for r in results) / n,
         "categories": float(len(categories)),
         "category_map": 100 * float(np.mean([c.average_precision for c in categories] or [0.0])),
         "category_p10": 100 * float(np.mean([c.precision10 for c in categories] or [0.0])),
