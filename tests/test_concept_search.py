@@ -206,6 +206,11 @@ def test_a_word_below_or_beside_the_classes_is_searched_by_its_stand_in(model: P
     # never for words the decoder or the concepts know, nor for people
     assert model.query_words("a dog on the grass").stand_ins == []
     assert model.query_words("a boy").stand_ins == [] and model.query_words("a blorf").unknown == ["blorf"]
+    # What stands in finds guesses at what was asked, never likely matches: "giraffe" (by
+    # "ruminant") listed a bison, an ibex and a ram as "5 likely", "rhinoceros" (by "odd-toed
+    # ungulate") two men riding a horse (the #14 audit of stop 44). The church seen at 0.9 too.
+    assert engine.unclear_concepts("a cathedral", [200]) == ("cathedral",)
+    assert engine.unclear_concepts("a church", [200]) == ()
 
 
 def _feature_for(class_index: int, scale: float = 0.5) -> torch.Tensor:
