@@ -9,6 +9,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -117,6 +118,24 @@ def test_a_short_list_s_last_photo_is_not_a_0_percent_match() -> None:
     assert relevant == 2 and strength[0] == 1.0 and 0.0 < strength[1] < 1.0
     _, strength = relevance([0.9, 0.7, 0.6, 0.2])
     assert strength == sorted(strength, reverse=True) and min(strength) > 0.0
+
+
+def test_closest_guesses_claim_no_match_strength(qtbot, make_window, library_db) -> None:
+    """The #14 audit of stop 44: "Eiffel Tower" (no photo shows it clearly) listed a beach photo as
+    the closest guess, and its tile said "100 % match" with a full strength bar."""
+    window = make_window(library_db)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.set_text("a red circle")
+    answered = window.api.search_text("a red circle", 5)
+    with qtbot.waitSignal(window.results_shown, timeout=5000):
+        window.presenter.show(replace(answered, unsure=("koala",)), "“koala”", 0.1)
+    first = window.results.index(0)
+    tip = first.data(Qt.ItemDataRole.ToolTipRole)
+    assert "% match" not in tip and "closest guess" in tip, tip
+    assert first.data(STRENGTH_ROLE) is None  # no bar
+    with qtbot.waitSignal(window.results_shown, timeout=5000):
+        window.presenter.show(answered, "“a red circle”", 0.1)
+    assert "% match" in window.results.index(0).data(Qt.ItemDataRole.ToolTipRole)
 
 
 def test_a_query_shows_its_likely_matches_then_more_on_request(qtbot, make_window, library_db) -> None:

@@ -30,10 +30,11 @@ def _looks_like(record: PhotoRecord) -> str:
     return f"\nLooks like: {seen}" if seen else ""
 
 
-def tooltip(match: Match, among_copies: bool = False) -> str:
+def tooltip(match: Match, among_copies: bool = False, guess: bool = False) -> str:
     """A tile's tooltip; ``among_copies``: the grid lists the library's copies, not a query's answer:
     each says its folder and size too (two copies of one name in two folders read alike, and which
-    one the trash would take could not be told: the second GUI walk of stop 43)."""
+    one the trash would take could not be told: the second GUI walk of stop 43); ``guess``: the
+    answer is the closest guesses (``Results.unsure``), whose strength claims no match."""
     photo = match.photo
     caption = photo.caption or "not captioned yet"
     if among_copies:
@@ -41,7 +42,8 @@ def tooltip(match: Match, among_copies: bool = False) -> str:
         return f"{caption}\n{photo.path}\n{photo_fields(photo)['size']} · {when}"
     copy = " · a copy of the query photo" * match.near_duplicate
     name = Path(photo.path).name
-    return f"{caption}{_looks_like(photo)}\n{name} · {strength_text(match.strength)}{copy}"
+    how = "a closest guess" if guess else strength_text(match.strength)
+    return f"{caption}{_looks_like(photo)}\n{name} · {how}{copy}"
 
 
 def record_tooltip(record: PhotoRecord) -> str:

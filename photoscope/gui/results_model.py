@@ -241,6 +241,7 @@ class ResultsModel(PhotoGridModel):
         super().__init__(loader, parent)
         self._all: list[Match] = []
         self._copies = False
+        self._guesses = False  # the answer is its closest guesses: no tile claims a match strength
         self._matches: list[Match] = []
         self._copy_groups: list[range] = []  # the photos of each group of copies listed
 
@@ -250,12 +251,13 @@ class ResultsModel(PhotoGridModel):
         shown: int | None = None,
         groups: Sequence[tuple[str, int]] = (),
         copies: bool = False,
+        guesses: bool = False,
     ) -> None:
         """Show ``matches`` (the first ``shown`` of them until ``show_more``), with optional headers;
         ``copies``: they are the library's groups of copies."""
         self.loader.forget_pending()  # the old rows' queued loads are no longer wanted
         self.beginResetModel()
-        self._copies = copies
+        self._copies, self._guesses = copies, guesses
         self._all = list(matches)
         self._matches = self._all[: len(self._all) if shown is None else max(0, shown)]
         starts = [start for _, start in groups] + [len(self._all)] if copies else []
@@ -282,7 +284,7 @@ class ResultsModel(PhotoGridModel):
         if self.hidden():
             likely = len(self._matches)
             weaker = [(WEAKER_MATCHES, likely)] if likely and not self._copies else []
-            self.set_matches(self._all, groups=weaker, copies=self._copies)
+            self.set_matches(self._all, groups=weaker, copies=self._copies, guesses=self._guesses)
 
     def matches(self) -> list[Match]:
         return list(self._matches)
@@ -299,9 +301,15 @@ class ResultsModel(PhotoGridModel):
     def match_of(self, photo: int) -> Match | None:
         return self._matches[photo] if 0 <= photo < len(self._matches) else None
 
+    def tooltip_of(self, photo: int) -> str:
+        match = self.match_of(photo)
+        if match is None:
+            return Path(self.path_of(photo)).name
+        return tooltip(match, self.copies_listed, guess=self._guesses)
+
     def extra_data(self, photo: int, role: int) -> Any:
-        if role == STRENGTH_ROLE:
-            return self._matches[photo].strength
+        if role == STRENGTH_ROLE:  # a closest guess has no bar: its strength is its rank, not a match
+            return None if self._guesses else self._matches[photo].strength
         if role == COPY_ROLE:
             return self._matches[photo].near_duplicate
         return None

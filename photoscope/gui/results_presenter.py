@@ -76,7 +76,8 @@ class ResultsPresenter(QObject):
         showing_all = quiet and self.results.hidden() == 0 and self.results.rowCount() > 0
         selected = self.view.currentIndex().row() if quiet else -1
         scrolled = self.view.verticalScrollBar().value() if quiet else 0
-        self.results.set_matches(results.matches, None if showing_all else results.relevant)
+        shown = None if showing_all else results.relevant
+        self.results.set_matches(results.matches, shown, guesses=bool(results.unsure))
         if kept is not None:
             selected, scrolled = self._row_kept(kept, results)
         self.say(results)
