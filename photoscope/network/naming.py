@@ -478,6 +478,9 @@ def article(word: str) -> str:
     return f"{'an' if _VOWEL.match(word) else 'a'} {word}"
 
 
+SHOWN_FROM = 0.05  # a class the head gives less is noise to a reader, not something it sees
+
+
 class Namer:
     """Names photos from the head's probabilities with the words of ``concepts`` the caption may use."""
 
@@ -540,13 +543,15 @@ class Namer:
 
     def words_shown(self, probs: npt.NDArray[np.floating], threshold: float, limit: int = 5) -> list[Name]:
         """What the app shows as a photo's concepts: its name (if any), then its likeliest classes
-        in plain words, down to a tenth of the top one's probability."""
+        in plain words, down to a tenth of the top one's probability and never below
+        ``SHOWN_FROM`` ("Indian cobra (4 %), bikini (4 %)" beside a man playing a didgeridoo: the #14
+        audit of stop 44)."""
         out: list[Name] = []
         named = self.name(probs, threshold)
         if named is not None:  # a class's own name as WordNet writes it ("German shepherd dog")
             out.append(Name(self._shown_as.get(named.word, named.word), named.p))
         order = np.argsort(-probs)[:limit]
-        floor = float(probs[order[0]]) / 10
+        floor = max(float(probs[order[0]]) / 10, SHOWN_FROM)
         for i in order:
             p = float(probs[int(i)])
             word = self._shown[int(i)]
