@@ -50,10 +50,15 @@ class Searching(Core):
         return np.asarray(ids, dtype=np.int64)
 
     def _results(
-        self, result: SearchResult, filters: Filters | None = None, leave_out: Sequence[str] = ()
+        self,
+        result: SearchResult,
+        filters: Filters | None = None,
+        leave_out: Sequence[str] = (),
+        likely_at_most: int | None = None,
     ) -> Results:
-        """Ready to show: the hits' records (those the index still has), the likely matches, and
-        with ``leave_out`` not the photos whose caption says one of those phrases."""
+        """Ready to show: the hits' records (those the index still has), the likely matches (after
+        the photos named, at most ``likely_at_most`` of the rest), and with ``leave_out`` not the
+        photos whose caption says one of those phrases."""
         records = {p.id: p for p in self.library.photos_by_ids([h.photo_id for h in result.hits])}
         hits = [
             h
@@ -61,7 +66,7 @@ class Searching(Core):
             if h.photo_id in records and not _says_any(records[h.photo_id].caption, leave_out)
         ]
         copies = sum(1 for h in hits if h.photo_id in result.near_duplicates)
-        relevant, strengths = _relevance(hits, copies, result.named)
+        relevant, strengths = _relevance(hits, copies, result.named, likely_at_most)
         matches = [
             Match(records[h.photo_id], h.score, h.photo_id in result.near_duplicates, strength)
             for h, strength in zip(hits, strengths, strict=True)
@@ -301,13 +306,13 @@ class Searching(Core):
         taken_away = tuple(p for p in taken_away if not _only_unknown(p, unknown_of.get(p, []), names.words))
         if all(t.negative for t in resolved.terms) and not all(t.negative for t in kept) and not names.added:
             resolved.terms.clear()  # nothing known to add: what is taken away alone would rank every photo
-        hits, photo_words, first = self._rank_combined(resolved, limit, filters, names)
+        hits, photo_words, first, bound = self._rank_combined(resolved, limit, filters, names)
         words = tuple(
             photo_words[resolved.places[p]] if p in resolved.places and photo_words else ()
             for p, t in enumerate(terms)
             if t.photo is not None and t.weight > 0
         )
-        results = self._results(SearchResult(hits, unknown, named=first), filters)
+        results = self._results(SearchResult(hits, unknown, named=first), filters, likely_at_most=bound)
         narrowed = filters is not None and filters.active  # nothing listed there says nothing of the rest
         unsure = self._unseen_in_any(resolved.terms) if not hits and not narrowed else ()
         return replace(
@@ -423,10 +428,11 @@ class Searching(Core):
 
     def _rank_combined(
         self, resolved: _Resolved, limit: int, filters: Filters | None, names: _Names | None = None
-    ) -> tuple[list[Hit], list[tuple[str, ...]], frozenset[int]]:
+    ) -> tuple[list[Hit], list[tuple[str, ...]], frozenset[int], int | None]:
         """The best ``limit`` photos for the resolved terms, with the photos the added terms name
         lifted (``path_words.lift_named``) and those a taken-away term names left out; per term the
-        words a photo term counted as; and the photos the names put first."""
+        words a photo term counted as; the photos the names put first; and the fewest likely
+        matches any added term has alone (None: no bound), which bounds the query's."""
         import numpy as np
 
         from photoscope.search import path_words
@@ -434,7 +440,7 @@ class Searching(Core):
 
         names = names or _Names()
         if not resolved.terms and not names.added:
-            return [], [], frozenset()
+            return [], [], frozenset(), None
         allowed = self._allowed(filters)
         exclude = [*resolved.exclude, *names.taken]
         first: frozenset[int] = frozenset()
@@ -450,7 +456,9 @@ class Searching(Core):
                 lifted = _not_taken_away(self.model, store, names.added, resolved.terms)
                 scores, first = path_words.lift_named(scores, store.ids, lifted, promotable=names.by_names)
             assert scores is not None
-            return store.top_k(scores, limit, allowed, exclude), words, first
+            alone = [] if ranked is None else ranked.alone
+            bound = min((_likely_alone(store, row, allowed, exclude) for row in alone), default=None)
+            return store.top_k(scores, limit, allowed, exclude), words, first, bound
 
     def _library_ids_of(self, photo: str | Path | Image.Image) -> list[int]:
         from PIL import Image
@@ -537,15 +545,28 @@ def _undated(matches: Sequence[Match], filters: Filters | None) -> int:
     return sum(1 for m in matches if m.photo.taken_at is None) if dated else 0
 
 
-def _relevance(hits: Sequence[Hit], copies: int, named: frozenset[int]) -> tuple[int, list[float]]:
+def _relevance(
+    hits: Sequence[Hit], copies: int, named: frozenset[int], at_most: int | None = None
+) -> tuple[int, list[float]]:
     """``relevance`` of the hits, the photos asked for by name first counting as likely (a names'
-    lift puts them far above the rest: the score curve's knee would be taken at them alone)."""
+    lift puts them far above the rest: the score curve's knee would be taken at them alone), and
+    of the rest at most ``at_most`` (but at least one, and the copies)."""
     first = next((at for at, h in enumerate(hits) if h.photo_id not in named), len(hits))
     rest = [h.score for h in hits[first:]]
     if first and rest and max(rest) - min(rest) <= 1e-9:  # the network ranked none of the rest
         return first + copies, [1.0] * first + [0.0] * len(rest)
     relevant, strengths = relevance(rest, copies)
+    if at_most is not None:
+        relevant = min(relevant, max(1, copies, at_most))
     return first + relevant, [1.0] * first + strengths
+
+
+def _likely_alone(
+    store: VectorStore, row: np.ndarray, allowed: np.ndarray | None, exclude: Sequence[int]
+) -> int:
+    """How many likely matches a combined query's added term has by itself (``Ranked.alone``),
+    among the photos the query may list."""
+    return relevance([h.score for h in store.top_k(row, POOL, allowed, exclude)])[0]
 
 
 @dataclass

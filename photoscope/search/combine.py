@@ -343,10 +343,17 @@ def _photo_latent(term: Term) -> torch.Tensor:
 @dataclass(frozen=True)
 class Ranked:
     """A combined query's scores (N) and, per term, the words a photo term counted as (its
-    ``photo_term_words``; empty for a text, and for every term when the detectors did not count)."""
+    ``photo_term_words``; empty for a text, and for every term when the detectors did not count),
+    and each added term's scores by itself (``alone``: what bounds the likely matches)."""
 
     scores: torch.Tensor
     photo_words: list[tuple[str, ...]]
+    # Each added term's own N scores, from what the ranking already has: its latent's cosine plus,
+    # for a text, its concept row (no re-rank, no detectors; a photo by its latent, not its feature
+    # as search by example: cheaper, and on Flickr8k val as good). A combined query asks for more
+    # than any of its added terms, so it has no more likely matches than the fewest any of them has
+    # alone (``benchmarks/combined_likely.py``).
+    alone: list[npt.NDArray[np.float32]] = field(default_factory=list)
 
 
 class CombinedRanker:
@@ -404,22 +411,45 @@ class CombinedRanker:
         only = [concepts_only(q) for q in queries]
         summed = [t for t, o in zip(terms, only, strict=True) if not o]  # concept-only: no latent
         kept = weights[[i for i, o in enumerate(only) if not o]]
+        latents = None
         if not summed:
             combined = torch.zeros(len(self.store))
         elif options.method == "latent":
-            query = combine_latents(self.term_latents(summed, options), kept)
-            combined = self.store.scores(query, "latent")[0]
+            latents = self.term_latents(summed, options)
+            combined = self.store.scores(combine_latents(latents, kept), "latent")[0]
         else:
             combined = combine_scores(self.term_scores(summed, options), kept)
         alone = [alone_weight(q, options.text) for q in queries]
-        combined = add_concepts(combined, self.concept_rows(queries, options), terms, weights, alone, options)
+        concept_rows = self.concept_rows(queries, options)
+        combined = add_concepts(combined, concept_rows, terms, weights, alone, options)
+        own = self._alone(terms, only, latents, concept_rows)
         if photos is not None:
             combined = self.add_words_to_best(combined, terms, queries, weights, options, photos)
         positives = [t.text for t, o in zip(terms, only, strict=True) if t.text and not t.negative and not o]
         if options.rerank > 0 and positives:
             reranked = self.rerank(combined[None], positives, options.rerank, options.rerank_weight)[0]
             combined = reranked.masked_fill(combined == float("-inf"), float("-inf"))
-        return Ranked(combined, photo_words)
+        return Ranked(combined, photo_words, own)
+
+    def _alone(
+        self,
+        terms: Sequence[Term],
+        only: Sequence[bool],
+        latents: torch.Tensor | None,
+        concept_rows: torch.Tensor,
+    ) -> list[npt.NDArray[np.float32]]:
+        """``Ranked.alone``: each added term's own scores (``latents``: the summed terms', in order;
+        None when the ranking summed no latents, then there are none)."""
+        if latents is None:
+            return []
+        summed = [i for i, concept_only in enumerate(only) if not concept_only]
+        added = [i for i, term in enumerate(terms) if not term.negative]
+        mine = [i for i in added if i in summed]
+        cosines = dict(
+            zip(mine, self.store.scores(latents[[summed.index(i) for i in mine]], "latent"), strict=True)
+        )
+        own = [cosines[i] + concept_rows[i] if i in cosines else concept_rows[i] for i in added]
+        return [row.float().numpy() for row in own]
 
     def add_words_to_best(
         self,

@@ -1,0 +1,125 @@
+"""How many of a combined query's matches are called likely, and how many of those are relevant.
+
+    python benchmarks/combined_likely.py --data ../shared/datasets/flickr8k [--per-type 200]
+
+The #17 audit of stop 44: in a library of 84 photos, "a dog" had 14 likely matches, and "a dog" +
+a dog's photo - a snowy mountain's photo 42 (a wedding party, a cheetah, the Taj Mahal among them):
+the score curve's rule (``api.scoring.relevance``) calls up to half the pool likely when no cliff
+stands out, and a sum of terms makes a smooth curve. A combined query asks for more than each of its
+added terms, never less, so this measures a cap: no more likely matches than the fewest any of its
+added terms has alone (plain search by that text, or by that photo).
+
+On ``combined_queries.py``'s queries (Flickr8k val, its relevance rule), for the app's combined
+ranking with its default options: the mean count of likely matches, the share of them that are
+relevant (precision) and the share of the relevant photos they hold (recall), for the rule alone
+and with three caps: each added term's plain search (a text's full ranking, a photo's features);
+the rows the combined ranking already has (a text's latent cosine plus its concept row, a photo's
+features); the same with a photo's latent (what the app ships: no search more, no feature pass);
+and plain search by each query's first term.
+
+On 2026-12-03 (200 queries a kind; likely / precision % / recall %): photo + word 40.9 / 10.8 /
+35.3 by the rule, 8.8 / 17.5 / 14.3 capped by plain searches, 22.8 / 14.2 / 24.6 as shipped;
+text - word 41.0 / 34.8 / 30.1, 8.6 / 46.7 / 10.4, 27.4 / 37.6 / 23.2; photo - word 38.0 / 39.1 /
+12.6, 27.8 / 39.9 / 9.8, 27.6 / 40.8 / 9.8; word + word 39.6 / 14.2 / 37.6, 6.7 / 23.5 / 13.4,
+21.9 / 18.3 / 25.5. Plain searches would bound best but cost a search each (a text's: its
+inversion and re-rank, about a single query's time): the 3-term query would pass twice a text
+query's. As shipped it costs ``benchmarks/search.py --terms`` x1.60 -> x1.85 (text + text - word)
+and x1.20 -> x1.43 (photo + text - word) at 100,000 photos.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+from pathlib import Path
+
+import photoscope  # noqa: F401  # first: it sets the app's OpenMP wait policy before PyTorch loads
+
+# isort: split
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, str(Path(__file__).parent))
+import combined_queries as cq  # benchmarks/combined_queries.py
+
+from photoscope.api.scoring import POOL, relevance
+from photoscope.network.word_probes import caption_words
+from photoscope.search.combine import CombineOptions
+from photoscope.search.ranking import TextRanker, TextSearchOptions
+from photoscope.training.retrieval import store_with_concepts
+
+
+def likely(scores: torch.Tensor, leave_out: int | None) -> list[int]:
+    """The rows the app would call likely for these scores (its pool, its rule)."""
+    scores = scores.clone()
+    if leave_out is not None:
+        scores[leave_out] = float("-inf")
+    top = scores.topk(POOL)
+    count, _ = relevance(top.values.tolist())
+    return top.indices[:count].tolist()
+
+
+def figures(found: list[list[int]], queries: list[cq.Query]) -> tuple[float, float, float]:
+    """Mean likely count, precision of the likely matches, recall within them (percent)."""
+    counts = [len(f) for f in found]
+    precision = [
+        sum(i in q.relevant for i in f) / max(1, len(f)) for f, q in zip(found, queries, strict=True)
+    ]
+    recall = [sum(i in q.relevant for i in f) / len(q.relevant) for f, q in zip(found, queries, strict=True)]
+    return statistics.fmean(counts), 100 * statistics.fmean(precision), 100 * statistics.fmean(recall)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--split", default="val")
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--per-type", type=int, default=200)
+    args = parser.parse_args()
+    data, names, model, features, latents = cq.encoded_split(args)
+    raw = torch.from_numpy(features.astype("float32"))
+    store = store_with_concepts(model, raw, latents)
+    has, about = caption_words([data.captions[n] for n in names], set(model.bundle.vocab.words))
+    queries = cq.build_queries(has, about, args.per_type)
+    scorer = cq.Scorer(model, store, queries, raw)
+    words = sorted({t for q in queries for t in q.texts})
+    plain_text = dict(zip(words, TextRanker(model, store).scores(words, TextSearchOptions()), strict=True))
+
+    def alone(q: cq.Query, cheap: bool | str = False) -> list[list[int]]:
+        """Each added term's likely rows, searched alone (``cheap``: a text by its latent's cosine
+        and its concepts only, the rows the combined ranking already has: no re-rank, no detectors)."""
+        texts = [scorer.cos[t] + scorer.concept[t] if cheap else plain_text[t] for t in q.texts]
+        rows = [likely(row, q.photo) for row in texts]
+        if q.photo is None:
+            return rows
+        photo = (
+            scorer.latents @ F.normalize(scorer.latents[q.photo], dim=0)
+            if cheap == "latent"
+            else scorer.plain(q, "photo")
+        )
+        return [*rows, likely(photo, q.photo)]
+
+    print(f"model {model.version}, {args.split}: {len(names)} photos, pool {POOL}")
+    print(
+        "kind             queries  rule: likely  precision  recall   capped: likely  precision  recall"
+        "   cheap cap: likely  precision  recall"
+    )
+    for kind in dict.fromkeys(q.kind for q in queries):
+        qs = [q for q in queries if q.kind == kind]
+        app = [likely(scorer.combined(q, CombineOptions()), q.photo) for q in qs]
+        first = [alone(q)[0] for q in qs]
+        a, p = figures(app, qs), figures(first, qs)
+        shown = [f"{a[0]:12.1f} {a[1]:10.1f} {a[2]:7.1f}"]
+        for cheap in (False, True, "latent"):
+            caps = [min(len(rows) for rows in alone(q, cheap)) for q in qs]
+            c = figures([rows[: max(1, cap)] for rows, cap in zip(app, caps, strict=True)], qs)
+            shown.append(f"{c[0]:14.1f} {c[1]:10.1f} {c[2]:7.1f}")
+        print(f"{kind:16s} {len(qs):7d}  {'   '.join(shown)}")
+        print(f"  (first term alone: {p[0]:.1f} likely, precision {p[1]:.1f}, recall {p[2]:.1f})")
+
+
+if __name__ == "__main__":
+    main()
