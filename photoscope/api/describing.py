@@ -60,10 +60,11 @@ class Describing(Core):
         44)."""
         from photoscope.network import bundle_namer, concepts_from_tags
 
+        described = self.model.describe(photos, options)  # first: it says what a damaged model lacks
         namer = bundle_namer(str(self._model_dir) if self._model_dir else None)
         return [
             CaptionedPhoto(d.caption, d.caption_score, tuple(concepts_from_tags(d.tags, namer)))
-            for d in self.model.describe(photos, options)
+            for d in described
         ]
 
     def prepare_concept_names(self) -> None:
