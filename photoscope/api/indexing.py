@@ -274,8 +274,15 @@ class Indexing(Core):
             on_wait=on_wait,
             on_failed=on_failed,
             on_idle=idle,
+            on_folders_away=self._check_roots,
         )
         return worker
+
+    def _check_roots(self) -> None:
+        """The indexer found a photo's folder away: the watcher looks at the roots now (offline is
+        then said, and the folder's watch dropped), if the folders are followed."""
+        if self._watcher is not None:
+            self._watcher.check_roots()
 
     def adopt_vectors(self) -> int:
         """After an upgrade to a model on the same encoder, the photos older versions indexed become

@@ -210,15 +210,6 @@ class IndexRows(PhotoReads):
                 retried += cur.rowcount
         return retried
 
-    def in_offline_folders(self, ids: Sequence[int]) -> set[int]:
-        """Which of the photos ``ids`` are in watched folders that are offline."""
-        rows = self._query(
-            "SELECT p.id FROM photos p JOIN folders f ON f.id = p.folder_id"
-            " WHERE f.online = 0 AND p.id IN (SELECT value FROM json_each(?))",
-            (json_ids(ids),),
-        )
-        return {int(r[0]) for r in rows}
-
     def pending_count(self) -> int:
         rows = self._query(
             "SELECT count(*) FROM photos p JOIN folders f ON f.id = p.folder_id"

@@ -47,7 +47,7 @@ from PIL import Image
 
 from photoscope.config import ResourceMissing
 from photoscope.library.db import Library
-from photoscope.library.fs import same_bytes
+from photoscope.library.fs import is_under, same_bytes
 from photoscope.library.photos import (
     DEFAULT_DECODE_BUDGET,
     DEFAULT_MAX_PIXELS,
@@ -61,7 +61,7 @@ from photoscope.library.photos import (
     read_metadata,
 )
 from photoscope.library.records import FailedPhoto, IndexedPhoto, PendingPhoto
-from photoscope.library.scanner import Scanner
+from photoscope.library.scanner import root_present
 from photoscope.library.thumbnails import (
     LARGE_SIZE,
     copy_thumbnail,
@@ -163,6 +163,7 @@ def decode(
             describe_error(error),
             is_not_a_photo(error, photo.path),
             is_unreachable(error),
+            photo.path,
         )
 
 
@@ -221,9 +222,11 @@ class IndexWorker:
         on_wait: Callable[[], None] | None = None,
         on_failed: Callable[[Exception], None] | None = None,
         on_idle: Callable[[], None] | None = None,
+        on_folders_away: Callable[[], None] | None = None,
     ) -> None:
         self.library, self.model = library, model
-        self.on_idle = on_idle
+        self.on_idle, self.on_folders_away = on_idle, on_folders_away
+        self._waiting: set[int] = set()  # photos whose folder went away during this run (pending)
         options = options or IndexOptions()
         self.redo_other_models = options.redo_other_models
         default_torch, default_decode = default_threads()
@@ -325,6 +328,7 @@ class IndexWorker:
 
         Waits first while another worker indexes the same library (``on_wait`` is told once)."""
         self._cancel.clear()
+        self._waiting.clear()  # photos left waiting for their folder are tried again each run
         with _IndexingLock(self.library.path) as lock:
             while not lock.acquire():
                 if self.on_wait is not None and lock.attempts == 1:
@@ -340,7 +344,7 @@ class IndexWorker:
         if self.redo_other_models and self._requeued_for != self.model.version:  # once per model
             self.library.requeue_other_versions(self.model.version)
             self._requeued_for = self.model.version
-        tracker = _Tracker(self.library)
+        tracker = _Tracker(self.library, lambda: len(self._waiting))
         # Linux threads inherit their creator's priority: in the background, the decode threads give way too.
         pool = ThreadPoolExecutor(self.decode_threads, thread_name_prefix="photoscope-decode")
         with pool, self.model.threads(self.torch_threads):
@@ -370,16 +374,31 @@ class IndexWorker:
     def _waiting_for_away_folders(
         self, results: list[IndexedPhoto | FailedPhoto]
     ) -> list[IndexedPhoto | FailedPhoto]:
-        """The results less the photos that could not be reached because their watched folder went
-        away (a drive unplugged in the middle of the run): those stay pending, and the folder is
-        marked offline, so the run stops taking its photos and the next scan that finds it back
-        indexes them. A file gone from a folder that is still there stays a failure."""
-        unreachable = [r.id for r in results if isinstance(r, FailedPhoto) and r.unreachable]
-        if not unreachable:
+        """The results less the photos that could not be reached because their watched folder, or
+        their own folder, is away (a drive unplugged in the middle of the run): those stay pending,
+        are not taken again this run, and ``on_folders_away`` is told, so that the scans (the
+        watcher's root check, the next ``index``) mark the folder offline, or find the photos gone.
+        A file gone from a folder that is still there stays a failure. The worker changes no
+        folder's state itself: a state the scans had not seen change was lost to them (a drive
+        back, never scanned again: the review of stop 44)."""
+        away = [
+            r.id
+            for r in results
+            if isinstance(r, FailedPhoto) and r.unreachable and self._folder_away(r.path)
+        ]
+        if not away:
             return results
-        Scanner(self.library).check_folders()
-        waiting = self.library.in_offline_folders(unreachable)
-        return [r for r in results if r.id not in waiting]
+        self._waiting.update(away)
+        if self.on_folders_away is not None:
+            self.on_folders_away()
+        return [r for r in results if r.id not in self._waiting]
+
+    def _folder_away(self, path: str) -> bool:
+        """Whether a photo's folder is not there, or its watched folder is not (``root_present``)."""
+        if not os.path.isdir(os.path.dirname(path)):
+            return True
+        watched = [f for f in self.library.folders() if is_under(path, f.path)]
+        return bool(watched) and not root_present(max(watched, key=lambda f: len(f.path)))
 
     def _take_copies(self, tracker: _Tracker) -> int:
         """Give each pending copy of a photo this model indexed (the same bytes, compared whole: a
@@ -442,7 +461,7 @@ class IndexWorker:
     def _pending_once(self) -> Iterator[PendingPhoto]:
         after = 0
         while page := self.library.pending(after, _PAGE):
-            yield from page
+            yield from (p for p in page if p.id not in self._waiting)
             after = page[-1].id
 
     def _wait_unpaused(self) -> bool:
@@ -537,8 +556,8 @@ class _IndexingLock:
 class _Tracker:
     """Counts and rate (over the last few batches, so a pause does not skew the estimate for long)."""
 
-    def __init__(self, library: Library) -> None:
-        self.library = library
+    def __init__(self, library: Library, waiting: Callable[[], int] = lambda: 0) -> None:
+        self.library, self.waiting = library, waiting  # ``waiting``: pending photos the run leaves
         self.start = time.monotonic()
         self.done = self.indexed = self.errors = 0
         self.marks: deque[tuple[float, int]] = deque([(self.start, 0)], maxlen=8)
@@ -549,7 +568,7 @@ class _Tracker:
         self.indexed += len(added)
         self.errors += sum(isinstance(r, FailedPhoto) for r in results)
         self.marks.append((time.monotonic(), self.done))
-        self.remaining = self.library.pending_count()
+        self.remaining = max(0, self.library.pending_count() - self.waiting())
 
     def progress(self) -> Progress:
         (t0, d0), (t1, d1) = self.marks[0], self.marks[-1]

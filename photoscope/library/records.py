@@ -126,6 +126,7 @@ class FailedPhoto:
     # The file was not there to read (gone, an unplugged drive's error): when its watched folder is
     # away as well, the photo waits for it, pending, instead of asking to be repaired.
     unreachable: bool = False
+    path: str = ""  # the file (an unreachable one's folder is looked at)
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,7 @@ class FolderWatcher:
         self._known_folders: set[str] = set()  # the library's folders at the last sync, online or not
         self._thread: threading.Thread | None = None
         self._sync_request = threading.Event()
+        self._roots_request = threading.Event()  # check the roots now, not at the next due time
 
     @property
     def running(self) -> bool:
@@ -127,6 +128,12 @@ class FolderWatcher:
         self._sync_request.set()
         self._wakeup.set()
 
+    def check_roots(self) -> None:
+        """Look at the watched folders' roots now (the indexer found a photo's folder away: a drive
+        unplugged in the middle of a run), as the periodic check does."""
+        self._roots_request.set()
+        self._wakeup.set()
+
     def notify(self, path: str) -> None:
         """Mark a path dirty as if an event had come for it (the event handler's entry point)."""
         now = time.monotonic()
@@ -155,7 +162,8 @@ class FolderWatcher:
                     lambda: self._report(self.scanner.scan([f.path for f in self.library.folders()]))
                 )
             self._safely(self._flush_if_quiet)
-            if time.monotonic() >= next_root_check:
+            if self._roots_request.is_set() or time.monotonic() >= next_root_check:
+                self._roots_request.clear()
                 self._safely(self._follow_other_processes)
                 # Targets [] scans nothing but the folders that came back (whole); it also notices roots gone.
                 self._safely(lambda: self._report(self.scanner.scan([])))
