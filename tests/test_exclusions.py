@@ -245,6 +245,13 @@ def test_a_photo_named_by_its_path_is_left_out_by_its_own_pattern(
     assert _paths(library) == {"photo_0.jpg", "photo_1.jpg", "photo_2.jpg", "shot_0.png", "shot_2.png"}
     assert main(["folders", "include", str(pictures / "Screenshots" / "shot_1.png"), "--db", db]) == 0
     assert "1 photo back" in capsys.readouterr().out
+    # A photo the library holds whose file is away (an unplugged drive): its path still names a
+    # photo, not a folder to come (the review of stop 44).
+    away = pictures / "Screenshots" / "shot_2.png"
+    away.rename(pictures.parent / "shot_2.png")
+    assert main(["folders", "exclude", str(away), "--db", db]) == 0
+    said = capsys.readouterr().out
+    assert "1 photo left the index" in said and "no such folder" not in said, said
     # At the top of its watched folder, a name alone would match that name in every subfolder too.
     assert main(["folders", "exclude", str(pictures / "photo_0.jpg"), "--db", db]) == 2
     said = capsys.readouterr().err

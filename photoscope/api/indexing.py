@@ -198,9 +198,12 @@ class Indexing(Core):
     ) -> list[ExclusionRule]:
         """The rules a user means (``library.exclusions.rule_for``). Raises ``ValueError``."""
         roots = [f.path for f in self.folders()]
-        return rule_for(
-            roots, None if path is None else str(path), pattern, None if folder is None else str(folder)
-        )
+        where = None if folder is None else str(folder)
+        return rule_for(roots, None if path is None else str(path), pattern, where, self.holds_photo_at)
+
+    def holds_photo_at(self, path: str | Path) -> bool:
+        """Whether the library holds a photo at ``path`` (indexed or not, its file there or not)."""
+        return bool(self.library.files_at([normalize_path(path)]))
 
     def _set_rules(
         self, path: str | Path | None, pattern: str | None, folder: str | Path | None, present: bool

@@ -46,12 +46,14 @@ def run_rule(app: Photoscope, args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_FAILED  # as `include` of a rule that is not there: nothing to act on
+        # A path not there names a folder to come, unless the library holds a photo there (its
+        # drive unplugged): that photo leaves (the review of stop 44).
+        later = path is not None and not path.exists() and not app.holds_photo_at(path)
         report = change(path, args.pattern, folder)
     except ValueError as error:
         print(f"photoscope: {error}", file=sys.stderr)
         return EXIT_USAGE
     if args.action == "exclude":
-        later = path is not None and not path.exists()
         note = " (no such folder yet: its photos are left out when it appears)" if later else ""
         print(f"excluded {what}{note}; {plural(len(report.removed), 'photo')} left the index")
     else:

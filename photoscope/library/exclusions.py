@@ -100,10 +100,16 @@ def _matches(pattern: str, relative: str, name: str) -> bool:
 
 
 def rule_for(
-    folders: Sequence[str], path: str | None = None, pattern: str | None = None, folder: str | None = None
+    folders: Sequence[str],
+    path: str | None = None,
+    pattern: str | None = None,
+    folder: str | None = None,
+    indexed: Callable[[str], bool] | None = None,
 ) -> list[ExclusionRule]:
-    """The rules a user means: a subfolder ``path`` (of the watched folder that holds it), or a glob
-    ``pattern`` for the watched ``folder`` (every watched folder when None). Raises ``ValueError``."""
+    """The rules a user means: a subfolder ``path`` (of the watched folder that holds it), or a
+    photo's (a file there, or one the library holds: ``indexed``, as on an unplugged drive), or a
+    glob ``pattern`` for the watched ``folder`` (every watched folder when None). Raises
+    ``ValueError``."""
     if (path is None) == (pattern is None):
         raise ValueError("give a subfolder or a pattern")
     if path is not None:
@@ -114,7 +120,7 @@ def rule_for(
         if owner is None:
             raise ValueError(f"{target} is not inside a watched folder")
         relative = _relative(target, owner).strip("/")
-        if os.path.isfile(target):  # a photo: the pattern of its own path (a folder rule left out nothing)
+        if os.path.isfile(target) or (indexed is not None and indexed(target)):  # a photo: its own path
             return [ExclusionRule(owner, "pattern", _photo_pattern(target, relative))]
         return [ExclusionRule(owner, "folder", relative)]
     assert pattern is not None
