@@ -210,6 +210,7 @@ def test_a_word_below_or_beside_the_classes_is_searched_by_its_stand_in(model: P
     # "ruminant") listed a bison, an ibex and a ram as "5 likely", "rhinoceros" (by "odd-toed
     # ungulate") two men riding a horse (the #14 audit of stop 44). The church seen at 0.9 too.
     assert engine.unclear_concepts("a cathedral", [200]) == ("cathedral",)
+    assert engine.unclear_concepts("a cathedral at night", [200]) == ("cathedral",)  # the review of stop 44
     assert engine.unclear_concepts("a church", [200]) == ()
 
 

@@ -282,21 +282,22 @@ class SearchEngine:
         matches": the #14 audit of stop 44). () when no word is so judged: a query the decoder
         reads ("a dog on the beach") is answered by its latent too."""
         query = self.model.query_words(text)
-        stood_in = {word for word, _ in query.stand_ins}  # searched by another concept's classes
-        if query.stand_ins and not query.decoder_words and all(w in stood_in for w, _ in query.concepts):
-            # What stands in for a word neither knows ("giraffe": ruminant) finds guesses at it, never
-            # likely matches: a bison, an ibex and a ram were "5 likely" giraffes (the #14 audit of
-            # stop 44). Unless no photo is searchable: that is the reason then.
-            return tuple(word for word, _ in query.stand_ins) if len(self.store) else ()
-        given = options or TextSearchOptions()
-        judged = [(w, c) for w, c in query.concepts if self._head_judges(w, query, given.rare_count)]
-        if not judged:
+        if not len(self.store):  # no photo searchable (waiting, another model's): that is the reason
             return ()
+        # What stands in for a word neither knows ("giraffe": ruminant) finds guesses at it, never
+        # likely matches, in any query: a bison, an ibex and a ram were "5 likely" giraffes (the #14
+        # audit of stop 44), and so they were in "a giraffe in a field" (the review of stop 44).
+        stood_in = tuple(word for word, _ in query.stand_ins)
+        given = options or TextSearchOptions()
+        judged = [
+            (w, c)
+            for w, c in query.concepts
+            if w not in stood_in and self._head_judges(w, query, given.rare_count)
+        ]
         rows = torch.tensor(self.store.rows_of_ids(photo_ids), dtype=torch.long)
-        if len(rows) == 0:  # nothing listed: no photo shows them clearly enough to be listed ...
-            # ... unless no photo is searchable (waiting, another model's): that is the reason
-            return tuple(word for word, _ in judged) if len(self.store) else ()
-        return tuple(
+        if not judged or len(rows) == 0:  # nothing listed: no photo shows them clearly enough
+            return stood_in + tuple(word for word, _ in judged)
+        return stood_in + tuple(
             word
             for word, classes in judged
             if float(
@@ -309,7 +310,8 @@ class SearchEngine:
 
     def _head_judges(self, word: str, query: QueryWords, rare_count: int) -> bool:
         """Whether the head alone judges a concept word of the query: the decoder knows none of the
-        query's words, or saw each of this word's words fewer than ``rare_count`` times."""
+        query's words, or saw one of this word's words fewer than ``rare_count`` times ("red panda":
+        "panda" never)."""
         if not query.decoder_words:
             return True
         return min(self.model.word_count(w) for w in word.split()) < rare_count
