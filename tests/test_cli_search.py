@@ -337,6 +337,10 @@ def test_terms_that_ask_nothing_are_refused_and_an_empty_query_beside_terms_is_n
     assert code == 2 and '--add "the a of" holds only words like “the”' in err
     code, _, err = run(capsys, "search", "a red circle", "--weight", "0", *common)
     assert code == 2 and "every term weighs 0" in err
+    code, _, err = run(
+        capsys, "search", "", "--add", "blue", "--weight", "0", *common
+    )  # the review of stop 44
+    assert code == 2 and "every term weighs 0" in err
     code, out, err = run(capsys, "search", "", "--subtract", "a red circle", "-n", "3", *common)
     assert code == 0 and len(out.splitlines()) == 3 and "red_circle" not in out
 

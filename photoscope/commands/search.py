@@ -336,7 +336,7 @@ def run_search(args: argparse.Namespace) -> int:
     # A running app answers in milliseconds; asked before query_terms, which imports the API (most
     # of such a search's cost otherwise).
     terms = terms_of(args, text=args.text)
-    if _no_words(args) or _empty_terms(args) or _wrong_photos(terms, args):
+    if _no_words(args) or _empty_terms(args, terms) or _wrong_photos(terms, args):
         return EXIT_USAGE
     answered = remote_search(args, terms)
     if answered is not None:
@@ -348,7 +348,7 @@ def run_similar(args: argparse.Namespace) -> int:
     from photoscope.commands.remote import remote_search, terms_of
 
     terms = terms_of(args, photo=args.photo)
-    if _empty_terms(args) or _wrong_photos(terms, args):
+    if _empty_terms(args, terms) or _wrong_photos(terms, args):
         return EXIT_USAGE
     answered = remote_search(args, terms)
     if answered is not None:
@@ -380,11 +380,11 @@ def _no_words(args: argparse.Namespace) -> bool:
     return False
 
 
-def _empty_terms(args: argparse.Namespace) -> bool:
+def _empty_terms(args: argparse.Namespace, terms: Sequence[Any]) -> bool:
     """Say it when an added or taken-away text holds no words (``--add ''``: it was searched as a
     term and changed the ranking) or function words only (``--add "the a of"``: left out unsaid),
-    or when every term weighs 0 (nothing asked: "no matching photos", with no reason)."""
-    from photoscope.commands.terms import query_weight, weight_given
+    or when every term sent (``terms``) weighs 0 (nothing asked: "no matching photos", with no
+    reason; an empty query beside terms is none of them: the review of stop 44)."""
     from photoscope.wordlists import FUNCTION_WORDS
 
     for photo, negative, value, _ in args.terms or ():
@@ -403,8 +403,7 @@ def _empty_terms(args: argparse.Namespace) -> bool:
                 file=sys.stderr,
             )
             return True
-    weights = [query_weight(args), *(weight_given(t[3]) for t in args.terms or ())]
-    if not any(weights):
+    if not any(t.weight for t in terms):
         print(
             "photoscope: every term weighs 0, so nothing is asked: give one a weight above 0", file=sys.stderr
         )
