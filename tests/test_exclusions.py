@@ -270,6 +270,9 @@ def test_a_folder_left_out_by_its_ignore_file_is_said(pictures: Path, library: L
     assert library.problems() == [(shots, ignored_because(".nomedia"))]  # `status`, the window's Which?
     assert main(["folders", "list", "--db", db]) == 0
     assert f"left out by its .nomedia file: {shots}" in capsys.readouterr().out
+    assert main(["status", "--db", db]) == 0  # the user's choice, not under the failures (the review)
+    said = capsys.readouterr().out
+    assert "left out by an ignore file: 1 folder" in said and "could not look at" not in said, said
     assert main(["folders", "include", shots, "--db", db]) == 1
     said = capsys.readouterr().err
     assert "not excluded" not in said and f"delete {shots}/.nomedia" in said, said

@@ -511,7 +511,7 @@ def test_5_index_and_status_show_unreadable_folders_and_unindexable_names(
     assert f"could not read (its photos are kept as they were): {pictures / 'locked'}" in out
     assert f"not indexed: {pictures}/bad\\xff.jpg: the file name is not valid UTF-8" in out
     code, out, _ = run(capsys, "status", "--db", str(db))
-    assert code == 0 and "could not look at or index 2 files and folders:" in out
+    assert code == 0 and "could not look at or index (2):" in out
     assert f"  {pictures / 'locked'}: cannot be read: Permission denied" in out
 
 

@@ -164,14 +164,14 @@ class Indexing(Core):
         """Drop one of ``exclusion_rules``: its photos come back, as ``include`` brings them."""
         return self._apply_rules([rule], False)
 
-    def left_out_by_ignore_files(self, folder: str) -> list[tuple[str, str]]:
-        """The folders below the watched ``folder`` an ignore file leaves out, as the last scans
-        found them: (folder, the file's name)."""
+    def left_out_by_ignore_files(self, folder: str | None = None) -> list[tuple[str, str]]:
+        """The folders below the watched ``folder`` (any, when None) an ignore file leaves out, as
+        the last scans found them: (folder, the file's name)."""
         why = {ignored_because(name): name for name in IGNORE_FILES}
         return [
             (path, why[reason])
             for path, reason in self.library.problems()
-            if reason in why and is_under(path, folder)
+            if reason in why and (folder is None or is_under(path, folder))
         ]
 
     def left_out_because(self, path: str | Path) -> str | None:
@@ -460,10 +460,15 @@ class Indexing(Core):
         """(path, reason) of the photos that could not be indexed."""
         return self.library.errors(limit)
 
-    def scan_problems(self, limit: int | None = None) -> list[tuple[str, str]]:
+    def scan_problems(self, limit: int | None = None, ignored: bool = True) -> list[tuple[str, str]]:
         """(path, reason) of what the scans could not look at (kept as it was) or cannot index (a file
-        name that is not UTF-8): with ``errors`` it accounts for every file that is not indexed."""
-        return self.library.problems(limit)
+        name that is not UTF-8): with ``errors`` it accounts for every file that is not indexed.
+        Without ``ignored``, not the folders an ignore file leaves out (the user's choice)."""
+        problems = self.library.problems(None if not ignored else limit)
+        if not ignored:
+            chosen = {ignored_because(name) for name in IGNORE_FILES}
+            problems = [p for p in problems if p[1] not in chosen][:limit]
+        return problems
 
     def scan_problem_count(self) -> int:
         """How many ``scan_problems`` there are (the window's status bar counts them)."""

@@ -342,9 +342,13 @@ def status(args: argparse.Namespace) -> int:
                 print(f"  {path}: {reason}")
             if counts.error > len(errors):
                 print(f"  ... and {counts.error - len(errors)} more (--all lists them)")
-        problems = app.scan_problems()
+        # Folders an ignore file leaves out are the user's choice, not a failure (the review of stop 44).
+        ignored = app.left_out_by_ignore_files()
+        if ignored:
+            print(f"left out by an ignore file: {plural(len(ignored), 'folder')} (`photoscope folders list`)")
+        problems = app.scan_problems(ignored=False)
         if problems:
-            print(f"could not look at or index {len(problems)} files and folders:")
+            print(f"could not look at or index ({len(problems):,}):")
             for path, reason in problems if args.all else problems[:20]:
                 print(f"  {path}: {reason}")
             if len(problems) > 20 and not args.all:
