@@ -377,6 +377,15 @@ def test_copies_have_a_badge_and_the_library_lists_its_groups_of_copies(qtbot, m
         assert str(Path(path).parent) in tip and "pixels" in tip, tip
 
 
+def listed_copies(qtbot, window) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """File > Find copies on the library once shown: each listed photo's row by its file name."""
+    browse_ready(qtbot, window)
+    with qtbot.waitSignal(window.results_shown, timeout=30_000):
+        window.find_copies()
+    rows = range(window.results.rowCount())
+    return {Path(str(window.results.index(r).data(Qt.ItemDataRole.DisplayRole))).name: r for r in rows}
+
+
 def test_trashing_a_copy_keeps_the_copies_listing(
     qtbot, make_window, daily_db, monkeypatch, tmp_path
 ) -> None:
@@ -384,11 +393,7 @@ def test_trashing_a_copy_keeps_the_copies_listing(
     (the next group had to be looked for again); the question said "They leave the library" of one
     photo, and a copy's tooltip called it "a copy of the query photo" with no query."""
     window = make_window(daily_db)
-    browse_ready(qtbot, window)
-    with qtbot.waitSignal(window.results_shown, timeout=30_000):
-        window.find_copies()
-    rows = range(window.results.rowCount())
-    named = {Path(str(window.results.index(r).data(Qt.ItemDataRole.DisplayRole))).name: r for r in rows}
+    named = listed_copies(qtbot, window)
     copy = window.results.index(named["copy_of_yellow_circle.jpg"])
     assert "query photo" not in copy.data(Qt.ItemDataRole.ToolTipRole)
     window.view.selectionModel().select(copy, QItemSelectionModel.SelectionFlag.ClearAndSelect)
@@ -428,11 +433,8 @@ def test_trashing_every_copy_of_a_photo_says_so_before(qtbot, make_window, daily
     """Stop 43's second walk: selecting every copy of a group and pressing Delete asked the same
     question as for one spare copy; the photo was then gone from the library altogether."""
     window = make_window(daily_db)
-    browse_ready(qtbot, window)
-    with qtbot.waitSignal(window.results_shown, timeout=30_000):
-        window.find_copies()
-    rows = range(window.results.rowCount())
-    named = {Path(str(window.results.index(r).data(Qt.ItemDataRole.DisplayRole))).name: r for r in rows}
+    named = listed_copies(qtbot, window)
+    rows = window.results.rowCount()
     asked: list[str] = []
     monkeypatch.setattr(
         QMessageBox,
@@ -451,7 +453,7 @@ def test_trashing_every_copy_of_a_photo_says_so_before(qtbot, make_window, daily
     )
     press(qtbot, Qt.Key.Key_Delete)
     assert "These are all the copies of one photo: none is left in the library." in asked[1]
-    assert window.results.rowCount() == len(rows)  # Cancel: nothing moved
+    assert window.results.rowCount() == rows  # Cancel: nothing moved
 
 
 def test_all_photos_or_escape_leave_the_copies_listing(qtbot, make_window, daily_db) -> None:

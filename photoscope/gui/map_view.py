@@ -107,6 +107,16 @@ class ZoomableView(QGraphicsView):
         else:
             super().keyPressEvent(event)
 
+    def step_target(
+        self, points: Sequence[tuple[float, float]], current: int | None, direction: tuple[int, int]
+    ) -> int | None:
+        """Where an arrow key goes among ``points`` (scene positions): from ``current`` the nearest
+        that way (``nearest_in_direction``); with none current yet, the one nearest the view's middle."""
+        if current is not None:
+            return nearest_in_direction(points, current, direction)
+        middle = self.mapToScene(self.viewport().rect().center())
+        return min(range(len(points)), key=lambda i: math.dist(points[i], (middle.x(), middle.y())))
+
     def zoom(self, factor: float) -> None:
         scale = self.transform().m11() * factor
         if 0.02 <= scale <= 8:
@@ -227,13 +237,8 @@ class PhotoMapView(ZoomableView):
         """To the next photo that way; the first arrow picks the photo nearest the view's middle."""
         ids = list(self._items)
         points = [(p.x(), p.y()) for p in (self._items[i].pos() for i in ids)]
-        if self._current is None:
-            middle = self.mapToScene(self.viewport().rect().center())
-            chosen: int | None = min(
-                range(len(ids)), key=lambda i: math.dist(points[i], (middle.x(), middle.y()))
-            )
-        else:
-            chosen = nearest_in_direction(points, ids.index(self._current), direction)
+        current = None if self._current is None else ids.index(self._current)
+        chosen = self.step_target(points, current, direction)
         if chosen is not None:
             self._make_current(ids[chosen])
 
@@ -311,13 +316,8 @@ class WordMapView(ZoomableView):
         if self._current is not None and self._current not in shown:
             shown.append(self._current)  # hidden by a zoom since: the step still starts from it
         points = [(p.x(), p.y()) for p in (self._labels[w].pos() for w in shown)]
-        if self._current is None:
-            middle = self.mapToScene(self.viewport().rect().center())
-            chosen: int | None = min(
-                range(len(shown)), key=lambda i: math.dist(points[i], (middle.x(), middle.y()))
-            )
-        else:
-            chosen = nearest_in_direction(points, shown.index(self._current), direction)
+        current = None if self._current is None else shown.index(self._current)
+        chosen = self.step_target(points, current, direction)
         if chosen is not None:
             self._make_current(shown[chosen])
 
