@@ -169,3 +169,32 @@ def _wait(condition: Callable[[], bool], timeout: float = TIMEOUT) -> bool:
             return False
         time.sleep(0.02)  # poll interval, not a guess at how long the work takes
     return True
+
+
+def test_a_stop_while_another_thread_starts_the_watcher_waits_for_it(
+    library: Library, pictures: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CI at the end of stop 44: the window's test stopped the background work while a task thread
+    was starting the watcher, and the stop joined a thread not yet started ("cannot join thread
+    before it is started")."""
+    import threading
+    from types import SimpleNamespace
+
+    from photoscope.library import watcher as watcher_module
+
+    made = threading.Event()
+
+    class SlowToStart(threading.Thread):  # the watcher's thread is made, not yet started
+        def start(self) -> None:
+            made.set()
+            time.sleep(0.3)
+            super().start()
+
+    watcher = FolderWatcher(library, Scanner(library), root_check_s=0.2)
+    monkeypatch.setattr(watcher_module, "threading", SimpleNamespace(Thread=SlowToStart))
+    starter = threading.Thread(target=watcher.start, kwargs={"catch_up": False})
+    starter.start()
+    assert made.wait(5)
+    watcher.stop()  # raised RuntimeError, and could leave the watcher's thread running
+    starter.join(5)
+    assert not watcher.running

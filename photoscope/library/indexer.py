@@ -227,6 +227,7 @@ class IndexWorker:
         self.library, self.model = library, model
         self.on_idle, self.on_folders_away = on_idle, on_folders_away
         self._waiting: set[int] = set()  # photos whose folder went away during this run (pending)
+        self._life = threading.Lock()  # starting and stopping, one at a time
         options = options or IndexOptions()
         self.redo_other_models = options.redo_other_models
         default_torch, default_decode = default_threads()
@@ -278,13 +279,14 @@ class IndexWorker:
 
     def start(self) -> None:
         """Run in a background thread, indexing whenever ``wake()`` says there is work (and once now)."""
-        if self._thread is not None:
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._serve, name="photoscope-indexer", daemon=True)
-        self._idle.clear()
-        self._work.set()
-        self._thread.start()
+        with self._life:  # a stop from another thread waits for the start (as ``FolderWatcher``'s)
+            if self._thread is not None:
+                return
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._serve, name="photoscope-indexer", daemon=True)
+            self._idle.clear()
+            self._work.set()
+            self._thread.start()
 
     def wake(self) -> None:
         self._idle.clear()
@@ -295,12 +297,13 @@ class IndexWorker:
         return self._idle.wait(timeout)
 
     def stop(self, timeout: float | None = None) -> None:
-        self._stop.set()
-        self.cancel()
-        self._work.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        with self._life:
+            self._stop.set()
+            self.cancel()
+            self._work.set()
+            if self._thread is not None:
+                self._thread.join(timeout)
+                self._thread = None
 
     def _serve(self) -> None:
         lower_priority()  # indexing gives way to the GUI and to searches

@@ -92,6 +92,10 @@ class FolderWatcher:
         self._known_folders: set[str] = set()  # the library's folders at the last sync, online or not
         self._thread: threading.Thread | None = None
         self._sync_request = threading.Event()
+        # Starting and stopping, one at a time: a stop (the window closing, a test) while another
+        # thread started the watcher joined a thread not yet started ("cannot join thread before it
+        # is started", seen once in CI).
+        self._life = threading.Lock()
         self._roots_request = threading.Event()  # check the roots now, not at the next due time
 
     @property
@@ -100,28 +104,30 @@ class FolderWatcher:
 
     def start(self, catch_up: bool = True) -> None:
         """Begin watching; with ``catch_up``, first scan everything for changes made while closed."""
-        if self.running:
-            return
-        self._stopping.clear()
-        self._observer = Observer()
-        self._observer.start()
-        self._sync_watches()
-        self._thread = threading.Thread(
-            target=self._loop, args=(catch_up,), name="photoscope-watcher", daemon=True
-        )
-        self._thread.start()
+        with self._life:  # a stop from another thread waits for the start to end (CI met one between)
+            if self.running:
+                return
+            self._stopping.clear()
+            self._observer = Observer()
+            self._observer.start()
+            self._sync_watches()
+            self._thread = threading.Thread(
+                target=self._loop, args=(catch_up,), name="photoscope-watcher", daemon=True
+            )
+            self._thread.start()
 
     def stop(self, timeout: float = 5.0) -> None:
-        self._stopping.set()
-        self._wakeup.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
-        if self._observer is not None:
-            self._observer.stop()
-            self._observer.join(timeout)
-            self._observer = None
-        self._watches.clear()
+        with self._life:
+            self._stopping.set()  # after a start that was under way: it clears this
+            self._wakeup.set()
+            if self._thread is not None:
+                self._thread.join(timeout)
+                self._thread = None
+            if self._observer is not None:
+                self._observer.stop()
+                self._observer.join(timeout)
+                self._observer = None
+            self._watches.clear()
 
     def refresh(self) -> None:
         """Call after adding or removing folders: watches are re-synced and new folders scanned."""
