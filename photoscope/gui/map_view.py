@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -98,7 +99,12 @@ class ZoomableView(QGraphicsView):
         factor = {Qt.Key.Key_Plus: 1.25, Qt.Key.Key_Equal: 1.25, Qt.Key.Key_Minus: 0.8}.get(
             Qt.Key(event.key())
         )
-        if factor is not None:
+        direction = ARROWS.get(Qt.Key(event.key()))
+        if direction is not None and self.step_candidates()[0]:
+            self._step(direction)
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.activate_current()  # none current yet: Enter is the map's still, not the dialog's button
+        elif factor is not None:
             self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
             self.zoom(factor)
             self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
@@ -107,15 +113,36 @@ class ZoomableView(QGraphicsView):
         else:
             super().keyPressEvent(event)
 
-    def step_target(
-        self, points: Sequence[tuple[float, float]], current: int | None, direction: tuple[int, int]
-    ) -> int | None:
-        """Where an arrow key goes among ``points`` (scene positions): from ``current`` the nearest
-        that way (``nearest_in_direction``); with none current yet, the one nearest the view's middle."""
+    # The arrow keys step between what a map shows (its photos, its words); Enter activates the
+    # current one. A map gives what can be stepped to, the current one, and what making one current
+    # and activating it do.
+
+    def step_candidates(self) -> tuple[list[Any], list[tuple[float, float]]]:
+        """The things the arrows step between now, and their scene positions (none: no step)."""
+        return [], []
+
+    def current_key(self) -> Any:
+        """The thing the keys are on (None: none yet)."""
+        return None
+
+    def make_current(self, key: Any) -> None:
+        """Frame ``key`` as the one the keys are on."""
+
+    def activate_current(self) -> None:
+        """Enter on the current thing (none: nothing happens)."""
+
+    def _step(self, direction: tuple[int, int]) -> None:
+        """To the next thing that way (``nearest_in_direction``); the first arrow picks the one
+        nearest the view's middle."""
+        keys, points = self.step_candidates()
+        current = self.current_key()
         if current is not None:
-            return nearest_in_direction(points, current, direction)
-        middle = self.mapToScene(self.viewport().rect().center())
-        return min(range(len(points)), key=lambda i: math.dist(points[i], (middle.x(), middle.y())))
+            chosen = nearest_in_direction(points, keys.index(current), direction)
+        else:
+            middle = self.mapToScene(self.viewport().rect().center())
+            chosen = min(range(len(points)), key=lambda i: math.dist(points[i], (middle.x(), middle.y())))
+        if chosen is not None:
+            self.make_current(keys[chosen])
 
     def zoom(self, factor: float) -> None:
         scale = self.transform().m11() * factor
@@ -223,26 +250,20 @@ class PhotoMapView(ZoomableView):
     def photo_position(self, photo_id: int) -> QPointF:
         return self._items[photo_id].pos()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        direction = ARROWS.get(Qt.Key(event.key()))
-        if direction is not None and self._items and not self.loading:
-            self._step(direction)
-        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            if self._current is not None:  # none yet: Enter is the map's still, not the dialog's button
-                self.photo_activated.emit(self._current)
-        else:
-            super().keyPressEvent(event)
-
-    def _step(self, direction: tuple[int, int]) -> None:
-        """To the next photo that way; the first arrow picks the photo nearest the view's middle."""
+    def step_candidates(self) -> tuple[list[Any], list[tuple[float, float]]]:
+        if self.loading:
+            return [], []
         ids = list(self._items)
-        points = [(p.x(), p.y()) for p in (self._items[i].pos() for i in ids)]
-        current = None if self._current is None else ids.index(self._current)
-        chosen = self.step_target(points, current, direction)
-        if chosen is not None:
-            self._make_current(ids[chosen])
+        return ids, [(p.x(), p.y()) for p in (self._items[i].pos() for i in ids)]
 
-    def _make_current(self, photo_id: int) -> None:
+    def current_key(self) -> Any:
+        return self._current
+
+    def activate_current(self) -> None:
+        if self._current is not None:
+            self.photo_activated.emit(self._current)
+
+    def make_current(self, photo_id: int) -> None:
         self._current = photo_id
         item = self._items[photo_id]
         self.current_changed.emit(item.toolTip())
@@ -300,28 +321,21 @@ class WordMapView(ZoomableView):
     def current_word(self) -> str | None:
         return self._current
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        direction = ARROWS.get(Qt.Key(event.key()))
-        if direction is not None and self._labels:
-            self._step(direction)
-        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            if self._current is not None:  # none yet: Enter is the map's still, not the dialog's button
-                self.word_chosen.emit(self._current)
-        else:
-            super().keyPressEvent(event)
-
-    def _step(self, direction: tuple[int, int]) -> None:
-        """To the next word shown that way; the first arrow picks the word nearest the view's middle."""
+    def step_candidates(self) -> tuple[list[Any], list[tuple[float, float]]]:
+        """The words shown (and the current one, hidden by a zoom since: the step starts from it)."""
         shown = self.visible_words()
         if self._current is not None and self._current not in shown:
-            shown.append(self._current)  # hidden by a zoom since: the step still starts from it
-        points = [(p.x(), p.y()) for p in (self._labels[w].pos() for w in shown)]
-        current = None if self._current is None else shown.index(self._current)
-        chosen = self.step_target(points, current, direction)
-        if chosen is not None:
-            self._make_current(shown[chosen])
+            shown.append(self._current)
+        return shown, [(p.x(), p.y()) for p in (self._labels[w].pos() for w in shown)]
 
-    def _make_current(self, word: str) -> None:
+    def current_key(self) -> Any:
+        return self._current
+
+    def activate_current(self) -> None:
+        if self._current is not None:
+            self.word_chosen.emit(self._current)
+
+    def make_current(self, word: str) -> None:
         if self._current is not None:
             self._mark(self._current, False)
         self._current = word
@@ -351,7 +365,7 @@ class WordMapView(ZoomableView):
             return  # a drag pans the map
         item = self.itemAt(event.position().toPoint())
         if item is not None and item.data(0) in self._labels:
-            self._make_current(str(item.data(0)))
+            self.make_current(str(item.data(0)))
             self.word_chosen.emit(str(item.data(0)))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
