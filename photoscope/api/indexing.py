@@ -17,12 +17,11 @@ from photoscope.library.db import Library
 from photoscope.library.doctor import DoctorReport, examine
 from photoscope.library.errors import LibraryError
 from photoscope.library.exclusions import (
-    IGNORE_FILES,
     ExclusionRule,
     Rules,
     Stash,
     hidden_below,
-    ignored_because,
+    ignore_file_said,
     rule_for,
 )
 from photoscope.library.exclusions import indexes_hidden as _indexes_hidden
@@ -145,8 +144,6 @@ class Indexing(Core):
     ) -> tuple[int, int]:
         """What ``exclude`` with these arguments would take out of the index: (its photos, the photos
         of the watched folders it applies to). Raises ``ValueError`` as ``exclude``."""
-        from photoscope.library.exclusions import Rules
-
         rules = self._rules(path, pattern, folder)
         folders = self.folders()
         ruled = {r.folder for r in rules}
@@ -167,12 +164,8 @@ class Indexing(Core):
     def left_out_by_ignore_files(self, folder: str | None = None) -> list[tuple[str, str]]:
         """The folders below the watched ``folder`` (any, when None) an ignore file leaves out, as
         the last scans found them: (folder, the file's name)."""
-        why = {ignored_because(name): name for name in IGNORE_FILES}
-        return [
-            (path, why[reason])
-            for path, reason in self.library.problems()
-            if reason in why and (folder is None or is_under(path, folder))
-        ]
+        said = ((path, ignore_file_said(reason)) for path, reason in self.library.problems())
+        return [(path, name) for path, name in said if name and (folder is None or is_under(path, folder))]
 
     def left_out_because(self, path: str | Path) -> str | None:
         """Why the photos of the folder ``path`` are left out of the index, whatever the reason
@@ -464,11 +457,9 @@ class Indexing(Core):
         """(path, reason) of what the scans could not look at (kept as it was) or cannot index (a file
         name that is not UTF-8): with ``errors`` it accounts for every file that is not indexed.
         Without ``ignored``, not the folders an ignore file leaves out (the user's choice)."""
-        problems = self.library.problems(None if not ignored else limit)
-        if not ignored:
-            chosen = {ignored_because(name) for name in IGNORE_FILES}
-            problems = [p for p in problems if p[1] not in chosen][:limit]
-        return problems
+        if ignored:
+            return self.library.problems(limit)
+        return [p for p in self.library.problems() if ignore_file_said(p[1]) is None][:limit]
 
     def scan_problem_count(self) -> int:
         """How many ``scan_problems`` there are (the window's status bar counts them)."""

@@ -56,6 +56,11 @@ def ignored_because(name: str) -> str:
     return f"left out by its {name} file: delete the file to index its photos"
 
 
+def ignore_file_said(reason: str) -> str | None:
+    """The ignore file a problem's ``reason`` says leaves its folder out (``ignored_because``), if any."""
+    return next((name for name in IGNORE_FILES if reason == ignored_because(name)), None)
+
+
 HIDDEN_SETTING = "index_hidden"  # the library setting (``Library.setting``): "on" indexes hidden ones
 
 

@@ -60,7 +60,7 @@ from photoscope.library.photos import (
     load_photo,
     read_metadata,
 )
-from photoscope.library.records import FailedPhoto, IndexedPhoto, PendingPhoto
+from photoscope.library.records import FailedPhoto, Folder, IndexedPhoto, PendingPhoto
 from photoscope.library.scanner import root_present
 from photoscope.library.thumbnails import (
     LARGE_SIZE,
@@ -172,6 +172,15 @@ def _thumbnail(image: Image.Image, photo: PendingPhoto, root: Path | None) -> No
         write_thumbnail(image, photo.path, photo.mtime, root)
     except OSError as error:  # a full or read-only cache must not fail the photo itself
         log.warning("cannot write the thumbnail of %s: %s", photo.path, error)
+
+
+def _folder_away(path: str, folders: Sequence[Folder]) -> bool:
+    """Whether a photo's folder is not there, or its watched folder (of ``folders``) is not
+    (``root_present``: an empty mount point counts as away)."""
+    if not os.path.isdir(os.path.dirname(path)):
+        return True
+    watched = [f for f in folders if is_under(path, f.path)]
+    return bool(watched) and not root_present(max(watched, key=lambda f: len(f.path)))
 
 
 def default_threads(cores: int | None = None) -> tuple[int, int]:
@@ -384,24 +393,17 @@ class IndexWorker:
         A file gone from a folder that is still there stays a failure. The worker changes no
         folder's state itself: a state the scans had not seen change was lost to them (a drive
         back, never scanned again: the review of stop 44)."""
-        away = [
-            r.id
-            for r in results
-            if isinstance(r, FailedPhoto) and r.unreachable and self._folder_away(r.path)
-        ]
+        unreachable = [r for r in results if isinstance(r, FailedPhoto) and r.unreachable]
+        if not unreachable:
+            return results
+        folders = self.library.folders()  # read once a batch, not once a photo
+        away = [r.id for r in unreachable if _folder_away(r.path, folders)]
         if not away:
             return results
         self._waiting.update(away)
         if self.on_folders_away is not None:
             self.on_folders_away()
         return [r for r in results if r.id not in self._waiting]
-
-    def _folder_away(self, path: str) -> bool:
-        """Whether a photo's folder is not there, or its watched folder is not (``root_present``)."""
-        if not os.path.isdir(os.path.dirname(path)):
-            return True
-        watched = [f for f in self.library.folders() if is_under(path, f.path)]
-        return bool(watched) and not root_present(max(watched, key=lambda f: len(f.path)))
 
     def _take_copies(self, tracker: _Tracker) -> int:
         """Give each pending copy of a photo this model indexed (the same bytes, compared whole: a
