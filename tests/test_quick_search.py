@@ -153,3 +153,38 @@ def test_the_first_answers_to_a_description_that_cancels_out_list_nothing(
         full = app.search_text("a red circle without a red circle", 6)
     for answer in (quick, captions, full):
         assert answer is not None and not answer.matches and answer.cancelled == ("a red circle",)
+
+
+@pytest.mark.parametrize(
+    "text", ["koala", "a red koala", "a koala on the grass", "a red circle", "red without koala"]
+)
+def test_the_first_answer_calls_its_photos_closest_guesses_as_the_network_s_does(
+    trained_tiny: Path, shapes_db: Path, text: str
+) -> None:
+    """Stop 44's Left list: a word only the head judges ("koala", which no shape shows) made the
+    network's answer "closest guesses", but the quick answer shown before it called the same photos
+    likely matches until the network replaced it. Both now say the same."""
+    _map_vectors(shapes_db, trained_tiny)
+    with Photoscope(shapes_db, trained_tiny) as app:
+        quick = app.search_text_quick(text, 12)
+        assert quick is not None and not app.model_ready
+        full = app.search_text(text, 12)
+    assert quick.unsure == full.unsure, text
+    if text == "koala":  # nothing listed: no photo clearly shows one
+        assert quick.unsure == ("koala",) and not quick.matches
+
+
+def test_the_first_answer_judges_listed_photos_as_the_network_does(
+    trained_tiny: Path, shapes_db: Path
+) -> None:
+    """The same words are unclear for the same listed photos (here none lifted by its name)."""
+    from photoscope.search.quick import quick_unclear_words
+
+    _map_vectors(shapes_db, trained_tiny)
+    with Photoscope(shapes_db, trained_tiny) as app:
+        found = app._quick()
+        assert found is not None
+        some = app.library.photo_ids()[:6]
+        for text in ("a red koala", "a red circle", "koala"):
+            assert quick_unclear_words(*found, text, some) == app.engine.unclear_concepts(text, some), text
+        assert quick_unclear_words(*found, "a red koala", some) == ("koala",)

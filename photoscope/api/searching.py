@@ -138,7 +138,8 @@ class Searching(Core):
             return Results([], result.unknown_words)
         # no subtraction here: at least not the photos whose caption says what is left out
         results = self._results(result, filters, leave_out=negated.taken_away)
-        return _cut(replace(results, taken_away=negated.taken_away), wanted, filters)
+        unsure = _quick_unsure(model, store, text, results, allowed is not None, bool(negated.taken_away))
+        return _cut(replace(results, taken_away=negated.taken_away, unsure=unsure), wanted, filters)
 
     def prepare_quick_search(self) -> bool:
         """Open what a description's quick answer needs (the text model, the concept words, the
@@ -586,3 +587,17 @@ def _pixels(photo: str | Path | Image.Image) -> Image.Image:
     from photoscope.library.photos import load_photo
 
     return photo if isinstance(photo, Image.Image) else load_photo(photo)
+
+
+def _quick_unsure(
+    model: TextModel, store: QuickStore, text: str, results: Results, narrowed: bool, taken_away: bool
+) -> tuple[str, ...]:
+    """The quick answer's closest-guess words, by the rules of the network's answer it stands in
+    for: a plain description's (``Searching._search_words``), or when something is taken away, a
+    combined query's (only when nothing is listed, ``Searching._unseen_in_any``)."""
+    from photoscope.search.quick import quick_unclear_words
+
+    listed = [m.photo.id for m in results.matches]
+    if results.by_name or (narrowed and not listed) or (taken_away and listed):
+        return ()
+    return quick_unclear_words(model, store, text, listed)

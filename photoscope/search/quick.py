@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from photoscope.search.path_words import tokens
-from photoscope.search.results import Hit, SearchResult, unknown_words
+from photoscope.search.results import Hit, SearchResult, unclear_words, unknown_words
 from photoscope.search.stored import (
     CONCEPTS_PER_PHOTO,
     Sidecar,
@@ -268,6 +268,29 @@ def quick_text_search(
     if not (query.decoder_words or query.concepts) or len(store) == 0:
         return SearchResult([], unknown)
     return SearchResult(top_hits(quick_scores(model, store, text, fusion), store.ids, k, allowed), unknown)
+
+
+def quick_unclear_words(
+    model: TextModel,
+    store: QuickStore,
+    text: str,
+    photo_ids: Sequence[int],
+    fusion: ConceptFusion | None = None,
+) -> tuple[str, ...]:
+    """The concept words of ``text`` the head alone judges that no listed photo shows clearly, as
+    ``SearchEngine.unclear_concepts`` finds them: the first answer to "a laptop" calls its photos
+    closest guesses as the network's answer does, not "9 likely matches" until it replaces it."""
+    if not len(store):
+        return ()
+    f = fusion or ConceptFusion()
+    rows = np.flatnonzero(np.isin(store.ids, np.asarray(photo_ids, np.int64)))
+
+    def best_shown(classes: Sequence[int]) -> float:
+        cover = class_cover(classes, f.near_classes, model.encoder_name)
+        return float(store.concept_probability(cover)[rows].max())
+
+    listed = best_shown if len(rows) else None
+    return unclear_words(model.query_words(text), model.word_count, f.rare_count, listed)
 
 
 def quick_scores(

@@ -26,7 +26,7 @@ from photoscope.search.quick import (
     concept_word_weight,
     concepts_alone_weight,
 )
-from photoscope.search.results import SearchResult, UnknownWord, unknown_words
+from photoscope.search.results import CLEARLY, SearchResult, UnknownWord, unclear_words, unknown_words
 from photoscope.search.stored import class_cover
 from photoscope.search.vectors import VectorStore
 
@@ -49,12 +49,6 @@ __all__ = [  # the result types live in ``results`` (no PyTorch); they stay impo
 TextMethod = Literal["shipped", "encoder", "plain"]
 PLAIN_INVERSION = InversionOptions(steps=50, lr=0.1, prior_weight=0.0)
 NEAR_DUPLICATE = 0.97  # feature cosine above which two photos are copies (resized, recompressed)
-# A concept-only word ("espresso") no listed photo shows with this probability (the head's, over the
-# word's classes) is said to be unclear: the answer is the head's closest guesses. On the open-world
-# dev set's 80 own queries of such words (the 136 photos), 0.2 says it for the 17 whose best photo
-# the head gives under 0.2: windmills, a light bulb, solar panels, a lute … (the head has no such
-# class), and a kitten (0.196), spoons (0.117), a pencil, a pika that are there but barely seen.
-CLEARLY = 0.2
 # The photos the word detectors score: the best of the ranking without them. More than a result
 # page (the app asks for 1,000), far fewer than a large library.
 DETECTOR_CANDIDATES = 4096
@@ -273,48 +267,21 @@ class SearchEngine:
     def unclear_concepts(
         self, text: str, photo_ids: Sequence[int], options: TextSearchOptions | None = None
     ) -> tuple[str, ...]:
-        """The concept words of a query the head alone can judge that none of the listed photos
-        shows clearly (the head's probability over the word's classes below ``CLEARLY`` in each),
-        every such word when none is listed: the answer is the head's closest guesses (or nothing),
-        and says so. The head judges the words only the concepts know ("a banana"), and those the
-        decoder saw too rarely to read by looking (under ``rare_count`` times: "rocket" 9, "laptop"
-        11, "snake" 6; their latent answered with meerkats, a dolphin, a chameleon as "9 likely
-        matches": the #14 audit of stop 44). () when no word is so judged: a query the decoder
-        reads ("a dog on the beach") is answered by its latent too."""
-        query = self.model.query_words(text)
+        """The concept words of a query the head alone judges that none of the listed photos shows
+        clearly, every such word when none is listed (``results.unclear_words``); () when no word is
+        so judged: a query the decoder reads ("a dog on the beach") is answered by its latent too."""
         if not len(self.store):  # no photo searchable (waiting, another model's): that is the reason
             return ()
-        # What stands in for a word neither knows ("giraffe": ruminant) finds guesses at it, never
-        # likely matches, in any query: a bison, an ibex and a ram were "5 likely" giraffes (the #14
-        # audit of stop 44), and so they were in "a giraffe in a field" (the review of stop 44).
-        stood_in = tuple(word for word, _ in query.stand_ins)
         given = options or TextSearchOptions()
-        judged = [
-            (w, c)
-            for w, c in query.concepts
-            if w not in stood_in and self._head_judges(w, query, given.rare_count)
-        ]
         rows = torch.tensor(self.store.rows_of_ids(photo_ids), dtype=torch.long)
-        if not judged or len(rows) == 0:  # nothing listed: no photo shows them clearly enough
-            return stood_in + tuple(word for word, _ in judged)
-        return stood_in + tuple(
-            word
-            for word, classes in judged
-            if float(
-                self.store.concept_scores(class_cover(classes, given.near_classes, self.model.encoder_name))[
-                    rows
-                ].max()
-            )
-            < CLEARLY
-        )
 
-    def _head_judges(self, word: str, query: QueryWords, rare_count: int) -> bool:
-        """Whether the head alone judges a concept word of the query: the decoder knows none of the
-        query's words, or saw one of this word's words fewer than ``rare_count`` times ("red panda":
-        "panda" never)."""
-        if not query.decoder_words:
-            return True
-        return min(self.model.word_count(w) for w in word.split()) < rare_count
+        def best_shown(classes: Sequence[int]) -> float:
+            cover = class_cover(classes, given.near_classes, self.model.encoder_name)
+            return float(self.store.concept_scores(cover)[rows].max())
+
+        query = self.model.query_words(text)
+        listed = best_shown if len(rows) else None
+        return unclear_words(query, self.model.word_count, given.rare_count, listed)
 
     def unknown_words(self, text: str) -> list[UnknownWord]:
         """The query's content words that neither the decoder nor the concepts know, with the
