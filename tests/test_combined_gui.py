@@ -405,3 +405,27 @@ def test_the_chips_by_keyboard(qtbot, make_window, library_db) -> None:  # type:
     assert QApplication.focusWidget() is third
     press(qtbot, Qt.Key.Key_Escape)  # back to the words
     assert QApplication.focusWidget() is search.edit
+
+
+def test_a_chip_s_weight_goes_as_high_as_the_command_line_s(qtbot, make_window, library_db) -> None:  # type: ignore[no-untyped-def]
+    """Stop 44's Left list: the window's weight box stopped at 5x where ``--weight`` takes up to 100
+    (``MAX_WEIGHT``): a query the command line can make, the window could not."""
+    from gui_support import press
+
+    from photoscope.api import MAX_WEIGHT
+
+    window = make_window(library_db)
+    search = window.search
+    search.edit.setText("red")
+    search.add_text_term(negative=False)
+    [chip] = search.terms_bar.chips
+    qtbot.waitUntil(chip.isVisible)
+    window.activateWindow()
+    chip.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is chip)
+    press(qtbot, Qt.Key.Key_Tab)  # to its weight box
+    assert QApplication.focusWidget().parent() is chip
+    press(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(QApplication.focusWidget(), "20")
+    assert [t.weight for t in search.terms_bar.terms()] == [20.0]
+    assert chip.weight.maximum() == MAX_WEIGHT

@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photoscope.api import MAX_WEIGHT
+
 if TYPE_CHECKING:
     from photoscope.api import QueryTerm
 
@@ -80,8 +82,10 @@ class TermChip(QFrame):
             self.name.fontMetrics().elidedText(self.describe(), Qt.TextElideMode.ElideRight, NAME_WIDTH)
         )
         self.name.setObjectName("name")
+        # Up to the API's limit, as ``--weight`` on the command line (it stopped at 5: a query the
+        # command line could make, the window could not).
         self.weight = QDoubleSpinBox(
-            minimum=0.0, maximum=5.0, singleStep=0.25, value=1.0, suffix="\N{MULTIPLICATION SIGN}"
+            minimum=0.0, maximum=MAX_WEIGHT, singleStep=0.25, value=1.0, suffix="\N{MULTIPLICATION SIGN}"
         )
         self.weight.setToolTip("Weight of this term (1: as much as the query)")
         self.weight.valueChanged.connect(lambda _: self._changed())
