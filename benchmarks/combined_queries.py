@@ -208,7 +208,7 @@ class Scorer:
         self.features = store.vectors("feature").float()
         self.raw_features = self.features if raw is None else raw
         self.latents = store.vectors("latent")
-        self.detector_rows: dict[tuple[Query, int], torch.Tensor] = {}
+        self.detector_rows: dict[tuple[Query, int, bool], torch.Tensor] = {}
         self.without_words: dict[tuple[Query, CombineOptions], torch.Tensor] = {}
         print(
             f"term rows for {len(texts)} words, {len(plain)} plain texts:"
@@ -225,7 +225,7 @@ class Scorer:
 
     def word_rows(self, q: Query, terms: list[Term], o: CombineOptions) -> torch.Tensor:
         """The terms' detector rows (as ``CombinedRanker`` makes them), once per query."""
-        key = (q, o.photo_word_count)
+        key = (q, o.photo_word_count, o.negative_kin)
         if key not in self.detector_rows:
             words = [None if t.text is None else self.model.query_words(t.text) for t in terms]
             self.detector_rows[key] = word_rows(self.model, self.features, terms, words, o)

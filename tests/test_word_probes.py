@@ -349,7 +349,38 @@ def test_a_taken_away_person_is_any_person(model: PhotoscopeModel) -> None:
     """ "beach without people" kept a man alone and the surfers of a folder named Beach lifted by
     the name: Flickr8k says "people" of groups only, so its detector missed them. What shows a
     person or a dog is read by every detector of that group."""
-    people = model.detector_kin(["people"])
-    assert {"people", "man", "woman", "boy", "girl"} <= set(people) and "dog" not in people
-    assert "puppy" in model.detector_kin(["dogs"]) or "dog" in model.detector_kin(["dogs"])
-    assert model.detector_kin(["beach"]) == ["beach"] and model.detector_kin(["espresso"]) == []
+    from photoscope.search.combine import showing
+
+    man = torch.from_numpy(load_word_probes().weight[load_word_probes().index["man"]])
+    store = VectorStore(model.latent_dim)
+    g = torch.Generator().manual_seed(2)
+    features = torch.nn.functional.normalize(torch.randn(2, 1280, generator=g), dim=1)
+    features[0] += 2.0 * torch.nn.functional.normalize(man, dim=0)  # a man alone; the other no one
+    store.upsert([7, 8], torch.randn(2, model.latent_dim, generator=g), features)
+    assert showing(model, store, [7, 8], ["people"]) == {7}
+    assert showing(model, store, [7, 8], ["men"]) == {7}
+    assert showing(model, store, [7, 8], ["espresso"]) == set()
+
+
+def test_taking_people_away_takes_a_man_alone_away_and_taking_a_man_away_keeps_women(
+    model: PhotoscopeModel,
+) -> None:
+    """The #17 audit of stop 44: "- people" left single men high, since Flickr8k says "people" of
+    groups only. A taken-away group name now counts as its group's likeliest detector; any other
+    word as itself ("- man" keeps the women)."""
+    people = model.taken_away_kin("people")
+    assert people[0] == "people" and {"man", "woman", "girl", "boy"} <= set(people) and "dog" not in people
+    assert model.taken_away_kin("man") == ["man"] and model.taken_away_kin("beach") == ["beach"]
+    assert "puppy" in model.taken_away_kin("dogs") and model.taken_away_kin("espresso") == []
+    man = torch.from_numpy(load_word_probes().weight[load_word_probes().index["man"]])
+    g = torch.Generator().manual_seed(1)
+    # eight photos leaning towards the "man" detector, eight away from it
+    sign = torch.tensor([1.0] * 8 + [-1.0] * 8)[:, None]
+    features = torch.nn.functional.normalize(torch.randn(16, 1280, generator=g), dim=1)
+    features = features + 0.5 * sign * torch.nn.functional.normalize(man, dim=0)
+    terms = [Term(text="beach"), Term(text="people", negative=True)]
+    queries = [model.query_words("beach"), model.query_words("people")]
+    kin = word_rows(model, features, terms, queries, CombineOptions())[1]
+    own = word_rows(model, features, terms, queries, CombineOptions(negative_kin=False))[1]
+    assert kin[:8].min() > kin[8:].max()  # what "- people" takes away: the men most
+    assert (kin - own)[:8].mean() > 5 * (kin - own)[8:].mean().clamp(min=1e-3)

@@ -28,7 +28,7 @@ from photoscope.network.decoding import Caption, Choice, beam_search, caption_lo
 from photoscope.network.encoder import ImageEncoder, head_logits, top_classes
 from photoscope.network.inversion import InversionOptions, invert
 from photoscope.network.lexicon import WORD_MIN_COUNT, Speller, suggest_words
-from photoscope.network.naming import VETOED_WORDS, Namer, risky_groups
+from photoscope.network.naming import GROUP_NAMES, VETOED_WORDS, Namer, risky_groups
 from photoscope.network.presence import Presence, load_presence
 from photoscope.network.text_model import QueryWords, query_words, speller
 from photoscope.network.versions import DESCRIPTION_VERSION
@@ -396,14 +396,16 @@ class PhotoscopeModel:
         """The word a detector answers for ``word`` ("dogs" -> "dog"), None when no detector does."""
         return None if self._word_probes is None else self._word_probes.word_of(word)
 
-    def detector_kin(self, words: Sequence[str]) -> list[str]:
-        """The detector words that say a photo shows any of ``words``: their own, and for a word of
-        a group the caption rule checks (people, dogs) every detector word of that group ("people"
-        is a man alone, a surfer, a girl too: Flickr8k says "people" of groups only)."""
-        found = [d for w in words if (d := self.detector_word(w)) is not None]
-        for group in risky_groups(list(words)):
-            found += [d for w in sorted(VETOED_WORDS[group]) if (d := self.detector_word(w)) is not None]
-        return list(dict.fromkeys(found))
+    def taken_away_kin(self, word: str) -> list[str]:
+        """The detector words a taken-away ``word`` stands for: its own, and for a group's general
+        name ("people", "dogs": ``naming.GROUP_NAMES``) every detector word of that group; [] when
+        no detector answers for it."""
+        own = self.detector_word(word)
+        if own is None:
+            return []
+        groups = [g for g, names in GROUP_NAMES.items() if word.lower() in names or own in names]
+        kin = [d for g in groups for w in sorted(VETOED_WORDS[g]) if (d := self.detector_word(w)) is not None]
+        return list(dict.fromkeys([own, *kin]))
 
     def word_log_odds(
         self, words: Sequence[str], features: torch.Tensor, basis: npt.NDArray[np.float32] | None = None
