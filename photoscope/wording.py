@@ -39,6 +39,11 @@ def by_name_note(count: int) -> str:
     )
 
 
+# Under a folder or date filter no listed photo is likely in the whole library (``Results.relevant``
+# 0 with matches): they are listed, and not called matches.
+NONE_LIKELY_NOTE = "none of these is a likely match, only the closest within the filter"
+
+
 def undated_note(count: int) -> str:
     """That ``count`` photos, with a date filter, are placed by their files' dates ("" for none)."""
     return _counted(

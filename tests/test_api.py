@@ -144,3 +144,30 @@ def test_which_matches_are_likely_does_not_depend_on_how_many_are_listed(
                 assert [m.photo.id for m in few.matches] == [m.photo.id for m in wide.matches][:n]
                 assert few.relevant == min(wide.relevant, n)
                 assert [m.strength for m in few.matches] == [m.strength for m in wide.matches][:n]
+
+
+def test_under_a_filter_likely_matches_are_those_likely_in_the_whole_library(
+    app: Photoscope, trained_tiny: Path
+) -> None:
+    """Stop 42's Left list: which matches are likely was read from what a filter leaves, so a folder
+    of blue squares answered "a red circle" with "3 likely matches". The line is now the whole
+    library's: a folder without a likely match has none, one with them keeps them."""
+    root = Path(app.folders()[0].path)
+    blue, red = Filters(folder=root / "2023"), Filters(folder=root / "2020")
+    everywhere = app.search_text("a circle", 6)  # (no file name says "circle": no names' lift)
+    assert everywhere.by_name == 0 and 0 < everywhere.relevant <= 3
+    assert all(m.photo.path.startswith(str(root / "2020")) for m in everywhere.matches[: everywhere.relevant])
+    assert app.search_text("a circle", 6, red).relevant == everywhere.relevant
+    nowhere = app.search_text("a circle", 6, blue)
+    assert len(nowhere.matches) == 3 and nowhere.relevant == 0
+    a_blue = nowhere.matches[0].photo.id
+    assert app.similar_to(a_blue, 6, red).relevant == 0  # no red circle is like a blue square
+    assert app.similar_to(a_blue, 6, blue).relevant > 0
+    terms = [QueryTerm(text="circle"), QueryTerm(text="square", negative=True)]
+    assert app.search_terms(terms, 6).relevant > 0 and app.search_terms(terms, 6, blue).relevant == 0
+    # The first answers, before the network's: the quick one (its file written by the loads above)
+    # and the caption index's.
+    quick, quick_red = app.search_text_quick("a circle", 6, blue), app.search_text_quick("a circle", 6, red)
+    assert quick is not None and quick.matches and quick.relevant == 0
+    assert quick_red is not None and quick_red.relevant > 0
+    assert app.search_captions("red", 6, red).relevant == app.search_captions("red", 6).relevant > 0

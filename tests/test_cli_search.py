@@ -265,6 +265,28 @@ def test_photos_listed_by_their_names_are_said_to_be(capsys: pytest.CaptureFixtu
     assert capsys.readouterr().err.strip() == "note: the first is listed by its folder or file name"
 
 
+def test_a_filter_that_leaves_no_likely_match_says_so_on_the_command_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Under `--folder` or a date, the matches are likely by the whole library's line: a folder with
+    none of them lists its closest photos and says that none is a likely match."""
+    from types import SimpleNamespace
+
+    from photoscope.commands import search as search_command
+
+    match = SimpleNamespace(
+        photo=SimpleNamespace(path="/p/squares/a.jpg", caption="a blue square"),
+        score=0.1,
+        near_duplicate=False,
+    )
+    results = SimpleNamespace(unknown_words=[], unsure=(), matches=[match], photo_words=(), relevant=0)
+    args = SimpleNamespace(paths_only=False, null=False, json=False)
+    assert search_command._print(results, args) == 0
+    assert capsys.readouterr().err.strip() == (
+        "note: none of these is a likely match, only the closest within the filter"
+    )
+
+
 def test_photos_placed_by_their_files_date_are_said_to_be(capsys: pytest.CaptureFixture[str]) -> None:
     """The CLI audit: `dog --from 2019-01-01` listed photos with no date taken (placed by their
     file's date, 2026) and said nothing; the window says it."""

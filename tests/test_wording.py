@@ -103,6 +103,20 @@ def test_closest_guesses_are_not_called_likely_matches() -> None:
     )
 
 
+def test_a_filter_that_leaves_no_likely_match_says_so() -> None:
+    """A folder of blue squares searched for "a circle" lists its squares, and says that none is a
+    likely match (``Results.relevant`` 0: none is likely in the whole library)."""
+    from types import SimpleNamespace
+
+    from photoscope.api import Results
+    from photoscope.gui.wording import results_count, results_message
+
+    none = Results([SimpleNamespace() for _ in range(3)], [], relevant=0)  # type: ignore[arg-type]
+    assert results_count(none) == "3 photos"
+    assert results_message(none) == "None of these is a likely match, only the closest within the filter."
+    assert results_message(Results([], [], relevant=0)) == ""
+
+
 def test_photos_added_by_a_change_are_not_said_to_come_back_unless_they_do() -> None:
     """Audit: turning on hidden folders said "3 photos came back into the index": they had never
     been in it, and wait to be indexed."""

@@ -66,7 +66,8 @@ class Searching(Core):
             if h.photo_id in records and not _says_any(records[h.photo_id].caption, leave_out)
         ]
         copies = sum(1 for h in hits if h.photo_id in result.near_duplicates)
-        relevant, strengths = _relevance(hits, copies, result.named, likely_at_most)
+        likely = None if result.library_best is None else _likely_ids(result.library_best, result.named)
+        relevant, strengths = _relevance(hits, copies, result.named, likely_at_most, likely)
         matches = [
             Match(records[h.photo_id], h.score, h.photo_id in result.near_duplicates, strength)
             for h, strength in zip(hits, strengths, strict=True)
@@ -85,7 +86,7 @@ class Searching(Core):
             return Results([], [], cancelled=cancelled)
         wanted, limit = limit, _pool(limit)
         narrowed = allowed is not None or bool(negated.taken_away)  # more read: some are dropped
-        hits = self.library.text_search(negated.wanted, 20 * limit if narrowed else limit)
+        hits = everywhere = self.library.text_search(negated.wanted, 20 * limit if narrowed else limit)
         if allowed is not None:
             keep = set(allowed.tolist())
             hits = [h for h in hits if h[0] in keep]
@@ -97,6 +98,11 @@ class Searching(Core):
             if i in records and not _says_any(records[i].caption, negated.taken_away)
         ][:limit]
         relevant, strengths = relevance([score for _, score in found], 0)
+        if allowed is not None:  # likely from the whole library's line, as the network's answer
+            from photoscope.search.results import Hit
+
+            likely = _likely_ids([Hit(i, score) for i, score in everywhere[:POOL]], frozenset())
+            relevant = next((at for at, (p, _) in enumerate(found) if p.id not in likely), len(found))
         matches = [
             Match(p, score, False, strength) for (p, score), strength in zip(found, strengths, strict=True)
         ]
@@ -286,8 +292,6 @@ class Searching(Core):
         self, terms: Sequence[QueryTerm], taken_away: tuple[str, ...], limit: int, filters: Filters | None
     ) -> Results:
         """``search_terms`` once its texts' negations are terms of their own (``taken_away``)."""
-        from photoscope.search.ranking import SearchResult
-
         kept = [t for t in terms if t.weight > 0]
         if len(kept) == 1 and not kept[0].negative:
             return self._search_one(kept[0], limit, filters)
@@ -307,13 +311,14 @@ class Searching(Core):
         taken_away = tuple(p for p in taken_away if not _only_unknown(p, unknown_of.get(p, []), names.words))
         if all(t.negative for t in resolved.terms) and not all(t.negative for t in kept) and not names.added:
             resolved.terms.clear()  # nothing known to add: what is taken away alone would rank every photo
-        hits, photo_words, first, bound = self._rank_combined(resolved, limit, filters, names)
+        ranked, photo_words, bound = self._rank_combined(resolved, limit, filters, names)
+        hits = ranked.hits
         words = tuple(
             photo_words[resolved.places[p]] if p in resolved.places and photo_words else ()
             for p, t in enumerate(terms)
             if t.photo is not None and t.weight > 0
         )
-        results = self._results(SearchResult(hits, unknown, named=first), filters, likely_at_most=bound)
+        results = self._results(replace(ranked, unknown_words=unknown), filters, likely_at_most=bound)
         narrowed = filters is not None and filters.active  # nothing listed there says nothing of the rest
         unsure = self._unseen_in_any(resolved.terms) if not hits and not narrowed else ()
         return replace(
@@ -429,20 +434,22 @@ class Searching(Core):
 
     def _rank_combined(
         self, resolved: _Resolved, limit: int, filters: Filters | None, names: _Names | None = None
-    ) -> tuple[list[Hit], list[tuple[str, ...]], frozenset[int], int | None]:
+    ) -> tuple[SearchResult, list[tuple[str, ...]], int | None]:
         """The best ``limit`` photos for the resolved terms, with the photos the added terms name
-        lifted (``path_words.lift_named``) and those a taken-away term names left out; per term the
-        words a photo term counted as; the photos the names put first; and the fewest likely
+        lifted (``path_words.lift_named``: those it put first are ``named``) and those a taken-away
+        term names left out; per term the words a photo term counted as; and the fewest likely
         matches any added term has alone (None: no bound), which bounds the query's."""
         import numpy as np
 
         from photoscope.search import path_words
         from photoscope.search.combine import CombinedRanker
+        from photoscope.search.results import SearchResult, library_curve
 
         names = names or _Names()
         if not resolved.terms and not names.added:
-            return [], [], frozenset(), None
+            return SearchResult([]), [], None
         allowed = self._allowed(filters)
+        filtered, among = allowed is not None, None
         exclude = [*resolved.exclude, *names.taken]
         first: frozenset[int] = frozenset()
         with self._store_lock:
@@ -452,14 +459,17 @@ class Searching(Core):
             words = [] if ranked is None else ranked.photo_words
             if names.added:
                 if all(t.negative for t in resolved.terms):  # names alone add: among what they name
-                    matched = np.fromiter(names.added, dtype=np.int64, count=len(names.added))
-                    allowed = matched if allowed is None else np.intersect1d(allowed, matched)
+                    among = np.fromiter(names.added, dtype=np.int64, count=len(names.added))
+                    allowed = among if allowed is None else np.intersect1d(allowed, among)
                 lifted = _not_taken_away(self.model, store, names.added, resolved.terms)
                 scores, first = path_words.lift_named(scores, store.ids, lifted, promotable=names.by_names)
             assert scores is not None
             alone = [] if ranked is None else ranked.alone
             bound = min((_likely_alone(store, row, allowed, exclude) for row in alone), default=None)
-            return store.top_k(scores, limit, allowed, exclude), words, first, bound
+            filter_ = allowed if filtered else None  # (``among``: what names alone rank among)
+            curve = library_curve(lambda s, n, only: store.top_k(s, n, only, exclude), scores, filter_, among)
+            hits = store.top_k(scores, limit, allowed, exclude)
+            return SearchResult(hits, named=first, library_best=curve), words, bound
 
     def _library_ids_of(self, photo: str | Path | Image.Image) -> list[int]:
         from PIL import Image
@@ -547,19 +557,35 @@ def _undated(matches: Sequence[Match], filters: Filters | None) -> int:
 
 
 def _relevance(
-    hits: Sequence[Hit], copies: int, named: frozenset[int], at_most: int | None = None
+    hits: Sequence[Hit],
+    copies: int,
+    named: frozenset[int],
+    at_most: int | None = None,
+    likely: AbstractSet[int] | None = None,
 ) -> tuple[int, list[float]]:
     """``relevance`` of the hits, the photos asked for by name first counting as likely (a names'
     lift puts them far above the rest: the score curve's knee would be taken at them alone), and
-    of the rest at most ``at_most`` (but at least one, and the copies)."""
+    of the rest at most ``at_most`` (but at least one, and the copies). Under a filter, ``likely``:
+    the photos likely in the whole library (``_likely_ids``); the rest's likely matches are those
+    of them (none when the filter leaves none)."""
     first = next((at for at, h in enumerate(hits) if h.photo_id not in named), len(hits))
-    rest = [h.score for h in hits[first:]]
-    if first and rest and max(rest) - min(rest) <= 1e-9:  # the network ranked none of the rest
+    rest = hits[first:]
+    scores = [h.score for h in rest]
+    if first and rest and max(scores) - min(scores) <= 1e-9:  # the network ranked none of the rest
         return first + copies, [1.0] * first + [0.0] * len(rest)
-    relevant, strengths = relevance(rest, copies)
+    relevant, strengths = relevance(scores, copies)
+    if likely is not None:  # (a best-first prefix of the library's order: so of the filter's)
+        relevant = max(copies, next((at for at, h in enumerate(rest) if h.photo_id not in likely), len(rest)))
     if at_most is not None:
-        relevant = min(relevant, max(1, copies, at_most))
+        relevant = min(relevant, max(1 if likely is None else 0, copies, at_most))
     return first + relevant, [1.0] * first + strengths
+
+
+def _likely_ids(best: Sequence[Hit], named: frozenset[int]) -> set[int]:
+    """The photos likely in the whole library, read from its best photos by the same scores as a
+    filtered search's (``SearchResult.library_best``), as an unfiltered search reads them."""
+    relevant, _ = _relevance(best, 0, named)
+    return {h.photo_id for h in best[:relevant]}
 
 
 def _likely_alone(

@@ -25,6 +25,7 @@ from photoscope.commands.common import (
 )
 from photoscope.commands.terms import add_term_options, missing_photos, query_terms
 from photoscope.wording import (
+    NONE_LIKELY_NOTE,
     by_name_note,
     cancelled_note,
     named_away_note,
@@ -299,6 +300,8 @@ def _note_likely(results: Any) -> None:
     """On stderr, where the likely matches end (the honest-results walk: twenty rows, a drum kit
     and pliers first for "a red car", and nothing said which were likely)."""
     likely, count = _likely(results), len(results.matches)
+    if getattr(results, "relevant", None) == 0 and count and not getattr(results, "unsure", ()):
+        print(f"note: {NONE_LIKELY_NOTE}", file=sys.stderr)
     if 0 < likely < count:
         first = "the first is a likely match" if likely == 1 else f"the first {likely} are likely matches"
         print(f"note: {first}; the rest are weaker", file=sys.stderr)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from photoscope.wording import (
+    NONE_LIKELY_NOTE,
     READ_ONLY_LIBRARY,
     by_name_note,
     cancelled_note,
@@ -261,6 +262,8 @@ def results_message(results: Results, link: Link | None = None) -> str:
     if results.unsure:
         guesses = ": these are its closest guesses" if results.matches else ""
         notes.append(f"{unseen_note(results.unsure, '“', '”')}{guesses}.")
+    elif results.matches and not results.relevant:
+        notes.append(f"{NONE_LIKELY_NOTE[:1].upper()}{NONE_LIKELY_NOTE[1:]}.")
     named = by_name_note(results.by_name)
     if named:
         notes.append(f"{named[:1].upper()}{named[1:]}.")

@@ -176,7 +176,7 @@ def search_with_names(
     """A text search with the photos whose folder or file names have the query's words lifted
     (``lift_named``; ``ids``: the stored photos in the scores' order); words that name paths are
     not reported as unknown."""
-    from photoscope.search.results import SearchResult
+    from photoscope.search.results import SearchResult, library_curve
 
     roots = [f.path for f in library.folders()]
     matches, named, by_names = path_matches(library, text, roots, searcher.word_count)
@@ -185,15 +185,17 @@ def search_with_names(
     found = searcher.unknown()
     unknown_words = {w for u in found for w in tokens(u.word)}
     given = None  # no word the network reads: the names alone rank, among the photos they name
+    filtered, among = allowed is not None, None
     if _network_reads(set(query_words(text)) - unknown_words):
         given = searcher.scores(network_text(text, unknown_words, named))  # "paris" in "a dog in paris"
     else:
-        matched = np.fromiter(matches, dtype=np.int64, count=len(matches))
-        allowed = matched if allowed is None else np.intersect1d(allowed, matched)
+        among = np.fromiter(matches, dtype=np.int64, count=len(matches))
+        allowed = among if allowed is None else np.intersect1d(allowed, among)
     lifted, first = lift_named(given, ids, matches, promotable=by_names)
     said = named | file_words_named(library, unknown_words, matches.keys())
     found = [u for u in found if not set(tokens(u.word)) <= said]
-    return SearchResult(searcher.top_k(lifted, limit, allowed), found, named=first)
+    curve = library_curve(searcher.top_k, lifted, allowed if filtered else None, among)
+    return SearchResult(searcher.top_k(lifted, limit, allowed), found, named=first, library_best=curve)
 
 
 def file_words_named(library: Library, words: Iterable[str], photos: AbstractSet[int]) -> set[str]:

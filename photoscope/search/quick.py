@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from photoscope.search.path_words import tokens
-from photoscope.search.results import Hit, SearchResult, unclear_words, unknown_words
+from photoscope.search.results import Hit, SearchResult, library_curve, unclear_words, unknown_words
 from photoscope.search.stored import (
     CONCEPTS_PER_PHOTO,
     Sidecar,
@@ -267,7 +267,9 @@ def quick_text_search(
     unknown = unknown_words(query, model.suggest)
     if not (query.decoder_words or query.concepts) or len(store) == 0:
         return SearchResult([], unknown)
-    return SearchResult(top_hits(quick_scores(model, store, text, fusion), store.ids, k, allowed), unknown)
+    scores = quick_scores(model, store, text, fusion)
+    curve = library_curve(lambda s, n, among: top_hits(s, store.ids, n, among), scores, allowed)
+    return SearchResult(top_hits(scores, store.ids, k, allowed), unknown, library_best=curve)
 
 
 def quick_unclear_words(

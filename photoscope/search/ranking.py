@@ -26,7 +26,14 @@ from photoscope.search.quick import (
     concept_word_weight,
     concepts_alone_weight,
 )
-from photoscope.search.results import CLEARLY, SearchResult, UnknownWord, unclear_words, unknown_words
+from photoscope.search.results import (
+    CLEARLY,
+    SearchResult,
+    UnknownWord,
+    library_curve,
+    unclear_words,
+    unknown_words,
+)
 from photoscope.search.stored import class_cover
 from photoscope.search.vectors import VectorStore
 
@@ -241,7 +248,8 @@ class SearchEngine:
         if not (query.decoder_words or query.concepts) or len(self.store) == 0:
             return SearchResult([], unknown)
         scores = TextRanker(self.model, self.store).scores([text], options or TextSearchOptions())
-        return SearchResult(self.store.top_k(scores, k, allowed), unknown)
+        curve = library_curve(self.store.top_k, scores, allowed)
+        return SearchResult(self.store.top_k(scores, k, allowed), unknown, library_best=curve)
 
     def search_vector(
         self,
@@ -253,9 +261,13 @@ class SearchEngine:
         """Photos most like a photo's 1280-d encoder feature; copies of it are flagged."""
         if len(self.store) == 0:
             return SearchResult([])
-        hits = self.store.top_k(self.store.scores(feature, "feature"), k, allowed, exclude)
+        scores = self.store.scores(feature, "feature")
+        hits = self.store.top_k(scores, k, allowed, exclude)
+        curve = library_curve(lambda s, n, among: self.store.top_k(s, n, among, exclude), scores, allowed)
         return SearchResult(
-            hits, near_duplicates=frozenset(h.photo_id for h in hits if h.score >= NEAR_DUPLICATE)
+            hits,
+            near_duplicates=frozenset(h.photo_id for h in hits if h.score >= NEAR_DUPLICATE),
+            library_best=curve,
         )
 
     def search_similar_to(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from photoscope.network import QueryWords
@@ -31,6 +31,23 @@ class SearchResult:
     unknown_words: list[UnknownWord] = field(default_factory=list)
     near_duplicates: frozenset[int] = frozenset()  # photo ids that are copies of the query photo
     named: frozenset[int] = frozenset()  # photo ids the names' lift put first (``path_words.lift_named``)
+    # Under a filter: the whole library's best ``CURVE`` photos by the same scores, where the likely
+    # matches are read from (``library_curve``); None without a filter.
+    library_best: list[Hit] | None = None
+
+
+# How many best scores the likely matches are read from (``api.scoring.POOL``).
+CURVE = 200
+
+
+def library_curve(
+    top_k: Callable[[Any, int, Any], list[Hit]], scores: Any, allowed: Any, among: Any = None
+) -> list[Hit] | None:
+    """Under a filter (``allowed`` not None), the best ``CURVE`` photos by ``scores`` among
+    ``among`` (None: every photo the search may list), by the search's ``top_k(scores, k, allowed)``:
+    which filtered matches are likely is read from the whole library, not from what the filter
+    leaves (a folder of blue squares answered "a circle" with "3 likely matches"). None without."""
+    return None if allowed is None else top_k(scores, CURVE, among)
 
 
 def unknown_words(query: QueryWords, suggest: Callable[[str], tuple[str, ...]]) -> list[UnknownWord]:
