@@ -603,6 +603,23 @@ def test_date_filter_falls_back_to_the_file_time_and_says_so_and_subfolders_are_
     assert "no date taken" in window.search.message.text() and "file's date" in window.search.message.text()
 
 
+def test_a_folder_without_a_likely_match_lists_its_closest_and_says_so(qtbot, make_window, daily_db) -> None:
+    """Which matches are likely was read from what the filter leaves: Trip/2023 (a red square, a
+    blue circle) answered "yellow" with a likely match. Now from the whole library's, and a folder
+    without one lists its photos, none waiting behind "more", and says that none is likely."""
+    window = make_window(daily_db)
+    browse_ready(qtbot, window)
+    combo = window.search.folder_combo
+    qtbot.waitUntil(lambda: combo.count() == 4, timeout=10_000)  # all, Photos, Trip, Trip/2023
+    typed_query(qtbot, window, "yellow")
+    assert "likely" in window.result_label.text()
+    combo.setCurrentIndex(3)
+    qtbot.waitUntil(lambda: window.runner.is_busy("search") is False, timeout=30_000)
+    qtbot.waitUntil(lambda: "None of these" in window.search.message.text(), timeout=10_000)
+    assert sorted(names(window)) == ["trip_blue_circle.jpg", "trip_red_square.jpg"]
+    assert window.results.hidden() == 0 and window.result_label.text().startswith("2 photos")
+
+
 def test_the_filters_narrow_the_library_view_too(qtbot, make_window, daily_db) -> None:
     """The GUI walk of stop 40: with no query, choosing a folder or dates changed nothing: the
     library view went on listing every photo, "11 photos, newest first"."""
