@@ -779,3 +779,63 @@ def test_the_same_drive_whose_identity_changed_stays_online(
     report = Scanner(library).scan()
     assert report.offline == [] and report.other_drive == [] and report.removed == []
     assert library.folders()[0].drive_id == "\t/srv/photos"  # noted: no sampling at every scan
+
+
+# --- a copy made while its original cannot be reached is a new photo (the audit of stop 45) ---------
+
+
+def test_a_copy_of_a_photo_in_an_emptied_linked_album_is_new_not_its_move(
+    library: Library, tmp_path: Path
+) -> None:
+    """The audit of stop 45: an album linked in from a drive, one photo copied off it, the drive
+    unplugged (its empty mount point stays), then the copy's folder scanned: "1 moved", the
+    original's entry became the copy's, and the drive's photo came back under a new id."""
+    _, usb, scan = _linked_album(library, tmp_path)
+    before = dict(library.db.execute("SELECT id, path FROM photos").fetchall())
+    copies = tmp_path / "C"
+    copies.mkdir()
+    shutil.copy2(usb / "photo_0000.jpg", copies / "copy.jpg")
+    (tmp_path / "usb.content").mkdir()
+    for photo in list(usb.iterdir()):  # the drive unplugged: its mount point left empty
+        photo.rename(tmp_path / "usb.content" / photo.name)
+    library.add_folder(copies)
+    report = scan.scan([copies])
+    assert (report.moved, len(report.added)) == (0, 1)
+    after = dict(library.db.execute("SELECT id, path FROM photos").fetchall())
+    assert {i: after[i] for i in before} == before
+
+
+def test_a_copy_of_a_photo_in_a_folder_that_cannot_be_read_is_new_not_its_move(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same, with the original's folder made unreadable (chmod 000: the folder is there, its
+    files cannot be looked at): "1 moved", and the original got a new id once readable again."""
+    pictures, copies = tmp_path / "A", tmp_path / "C"
+    write_library(pictures / "priv", 2)
+    copies.mkdir()
+    library.add_folder(pictures)
+    scan = Scanner(library)
+    scan.scan()
+    before = dict(library.db.execute("SELECT id, path FROM photos").fetchall())
+    shutil.copy2(pictures / "priv" / "photo_0001.jpg", copies / "copy.jpg")
+    denied = str(pictures / "priv") + os.sep
+    real_stat, real_lstat, real_listdir = os.stat, os.lstat, os.listdir
+
+    def deny(real):  # type: ignore[no-untyped-def]
+        def call(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if os.fsdecode(path).startswith(denied) or (
+                os.fsdecode(path) + os.sep == denied and real is real_listdir
+            ):
+                raise PermissionError(13, "Permission denied", os.fsdecode(path))
+            return real(path, *args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(os, "stat", deny(real_stat))
+    monkeypatch.setattr(os, "lstat", deny(real_lstat))
+    monkeypatch.setattr(os, "listdir", deny(real_listdir))
+    library.add_folder(copies)
+    report = scan.scan([copies])
+    assert (report.moved, len(report.added)) == (0, 1)
+    after = dict(library.db.execute("SELECT id, path FROM photos").fetchall())
+    assert {i: after[i] for i in before} == before

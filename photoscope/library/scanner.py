@@ -467,8 +467,7 @@ class Scanner:
             if s.id not in known
             and s.path not in sweep.seen
             and not any(is_under(s.path, a) for a in away)
-            and os.path.isdir(os.path.dirname(s.path))
-            and not os.path.exists(s.path)
+            and really_gone(s.path)
         ]
 
     def _tidy_thumbnails(self, moves: list[tuple[Move, str]], gone: list[StoredFile]) -> None:
@@ -476,6 +475,28 @@ class Scanner:
             thumbnails.move_thumbnail(old_path, move.path, self.thumbnail_root)
         for stored in gone:
             thumbnails.remove_thumbnail(stored.path, self.thumbnail_root)
+
+
+def really_gone(path: str) -> bool:
+    """Whether the file at ``path`` is gone from a folder that is there to look in: the folder is
+    there, can be listed and holds something, and the file is not in it. Not when it cannot be read
+    (its files cannot be looked at: "no file" is not known), nor when it is empty (most likely an
+    unplugged drive's bare mount point, as ``root_present`` reads a watched folder): a copy made
+    from such a photo was taken for its move, and the original's entry became the copy's (the
+    audit of stop 45)."""
+    try:
+        names = os.listdir(os.path.dirname(path))
+    except OSError:  # no folder there, or one that cannot be read
+        return False
+    if not any(not name.startswith(".") for name in names):
+        return False
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return True
+    except OSError:  # the file cannot be looked at
+        return False
+    return False
 
 
 def root_present(folder: Folder) -> bool:
