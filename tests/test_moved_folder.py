@@ -251,3 +251,30 @@ def test_index_says_where_a_watched_folder_moved_into_another_is(
         f"the photos of the offline folder {trip} are in {pictures / 'Trip'} now: they keep their index"
         f" entries (photoscope folders remove {trip}, if it is gone for good)"
     ) in out
+
+
+@pytest.mark.parametrize("why", ["unplugged, its mount point left empty", "unreadable"])
+def test_a_copy_of_a_folder_that_is_there_but_offline_is_a_folder_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, why: str
+) -> None:
+    """The audit of stop 45: `folders add` of a copy of a folder offline because its drive was
+    unplugged or its permission taken away said "the folder ... moved here", and the original was
+    watched no more: plugged in or readable again, its photos were indexed nowhere. A folder is
+    followed only when its root is gone, to a place on its own drive."""
+    from photos import deny_listing
+
+    db, old, copy = tmp_path / "library.db", tmp_path / "Pictures", tmp_path / "Backup"
+    before = _indexed(old, db)
+    shutil.copytree(old, copy)
+    if why == "unreadable":
+        deny_listing(monkeypatch, "Pictures")
+    else:
+        shutil.move(old, tmp_path / "on the drive")
+        old.mkdir()
+    with Photoscope(db) as app:
+        assert app.add_folder(copy).moved_from is None
+        assert {f.path for f in app.folders()} == {str(copy), str(old)}
+    with Library(db) as library:
+        assert {i: p for i, p in library.db.execute("SELECT id, path FROM photos")} == {
+            i: str(old / name) for name, i in before.items()
+        }

@@ -24,7 +24,7 @@ import os
 from collections.abc import Iterator, Sequence
 
 from photoscope.library.db import Library
-from photoscope.library.fs import drive_of, folder_path, is_under, partial_hash
+from photoscope.library.fs import drive_identity, drive_of, folder_path, is_under, mount_points, partial_hash
 from photoscope.library.records import Folder, NewFile, StoredFile
 
 SAMPLE = 50  # photos of the old folder looked for in the new one: 100 reads of 64 KiB at most
@@ -38,9 +38,32 @@ def moved_here(library: Library, path: str) -> Folder | None:
     if any(is_under(key, f.path) or is_under(f.path, key) for f in folders):
         return None
     for folder, sample in _offline_samples(library, folders):
-        if all(_there(stored, folder.path, key) for stored in sample) and _holds_all(library, folder, key):
+        if (
+            _left_for(folder, key)
+            and all(_there(stored, folder.path, key) for stored in sample)
+            and _holds_all(library, folder, key)
+        ):
             return folder
     return None
+
+
+def _left_for(folder: Folder, new_root: str) -> bool:
+    """Whether the folder left its place for ``new_root``: its root is gone (not an unplugged
+    drive's empty mount point, not a folder that cannot be read), and ``new_root`` is on the drive
+    that held it (renamed there, or the drive mounted at another place). A copy of a folder away
+    or unreadable is a folder of its own: taken for it, the original was watched no more, and its
+    photos indexed nowhere once back (the audit of stop 45)."""
+    try:
+        os.lstat(folder.path)
+        return False
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return False
+    place = drive_of(new_root, mount_points())
+    if folder.drive_id is not None and place is not None:
+        return drive_identity(place) == folder.drive_id
+    return os.path.isdir(os.path.dirname(folder.path))  # its drive not known: renamed where it was
 
 
 def arrived_in(library: Library, new: Sequence[NewFile], points: set[str] | None) -> list[tuple[Folder, str]]:
