@@ -278,3 +278,29 @@ def test_a_copy_of_a_folder_that_is_there_but_offline_is_a_folder_of_its_own(
         assert {i: p for i, p in library.db.execute("SELECT id, path FROM photos")} == {
             i: str(old / name) for name, i in before.items()
         }
+
+
+def test_a_folder_followed_from_a_mount_point_to_a_plain_folder_is_online(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The audit of stop 45: a watched drive's folder (its root a mount point) followed to a folder
+    that is no mount point stayed offline for ever ("a mount point that is not one now"), and a
+    photo added there was never indexed: the root's mount record moved with it."""
+    from photoscope.library import scanner
+
+    db, old, new = tmp_path / "library.db", tmp_path / "card", tmp_path / "Backup"
+    points = {str(old)}
+    monkeypatch.setattr(scanner, "mount_points", lambda: set(points))
+    write_library(old, 3)
+    with Library(db) as library:
+        library.add_folder(old)
+        Scanner(library).scan()
+        assert library.mounts() == {str(old)}
+    old.rename(new)
+    points.clear()
+    write_photo(new / "new.jpg", seed=40)
+    with Photoscope(db) as app:
+        assert app.add_folder(new).moved_from == str(old)
+        report = app.scanner().scan()
+        assert report.offline == [] and len(report.added) == 1
+        assert [f.online for f in app.folders()] == [True]

@@ -16,6 +16,7 @@ from photoscope.library.fs import (
     folder_path,
     is_under,
     left_empty,
+    mounts_under,
     normalize_path,
     storable,
 )
@@ -162,8 +163,9 @@ class FolderRows(IndexRows):
 
     def relocate_folder(self, folder_id: int, path: str | Path) -> Folder:
         """Watch a folder at another path, with its photos, their ids and index entries: the folder
-        was moved or renamed as a whole (``library.relocation``). Its mount points move with it; the
-        drive above it is noted again at the next scan."""
+        was moved or renamed as a whole (``library.relocation``). Its mount points move with it, but
+        for its root's when the new one is none (kept, it read as a drive away for ever: the audit of
+        stop 45); the drive above it is noted again at the next scan."""
         key = folder_path(path)
         old = next(f for f in self.folders() if f.id == folder_id)
         rest = len(old.path) + 1  # SQLite's substr counts characters from 1, as len() does
@@ -182,6 +184,8 @@ class FolderRows(IndexRows):
                     f"UPDATE {table} SET path = ? || substr(path, ?) WHERE folder_id = ?",
                     (key, rest, folder_id),
                 )
+            if key not in mounts_under(key):  # followed to no mount point: its root is no drive's now
+                cur.execute("DELETE FROM mounts WHERE folder_id = ? AND path = ?", (folder_id, key))
             cur.execute(
                 "DELETE FROM problems WHERE path = ? OR (path > ? AND path < ?)",
                 (old.path, *prefix_range(old.path)),
