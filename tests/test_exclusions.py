@@ -290,3 +290,23 @@ def test_folders_options_may_come_before_the_folder(pictures: Path, library: Lib
     assert "3 photos left the index" in capsys.readouterr().out
     assert main(["folders", "include", "--db", db, "--pattern", "*.png", str(pictures)]) == 0
     assert library.exclusion_rules() == []
+
+
+def test_a_photo_s_own_rule_leaves_out_that_photo_and_not_its_name_in_another_case(
+    pictures: Path, library: Library, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    """The audit of stop 45: `folders exclude sub/Beach.jpg` took "2 photos" out, "sub/beach.JPG"
+    too: a glob matches whatever the case, and a photo's rule is its path escaped as a glob. A
+    pattern that names one path (no wildcard) matches it as it is written; a glob, any case."""
+    db = str(library.path)
+    write_photo(pictures / "sub" / "Beach.jpg", seed=41)
+    write_photo(pictures / "sub" / "beach.JPG", seed=42)
+    Scanner(library).scan()
+    assert main(["folders", "exclude", str(pictures / "sub" / "Beach.jpg"), "--db", db]) == 0
+    assert "1 photo left the index" in capsys.readouterr().out
+    assert "beach.JPG" in _paths(library) and "Beach.jpg" not in _paths(library)
+    root = str(pictures)
+    literal = Rules([ExclusionRule(root, "pattern", "sub/IMG_[[]1].jpg")], [root])
+    assert literal.excludes(f"{root}/sub/IMG_[1].jpg") and not literal.excludes(f"{root}/sub/img_[1].JPG")
+    wildcard = Rules([ExclusionRule(root, "pattern", "sub/IMG_*.jpg")], [root])
+    assert wildcard.excludes(f"{root}/sub/img_2.JPG")

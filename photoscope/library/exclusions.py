@@ -28,6 +28,7 @@ from __future__ import annotations
 import fnmatch
 import glob
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
@@ -94,14 +95,29 @@ def _relative(path: str, root: str) -> str:
     return path[len(root.rstrip(os.sep)) :].replace(os.sep, "/")  # "/sub/photo.jpg"
 
 
-def _matches(pattern: str, relative: str, name: str) -> bool:
-    """Whether a lower-cased glob matches a photo (``relative``: its path below the watched folder)."""
-    if "/" not in pattern:
-        return fnmatch.fnmatchcase(name.lower(), pattern)
-    rest = pattern[2:] if pattern.startswith("*/") else ""
-    return fnmatch.fnmatchcase(relative.lower(), pattern) or (
-        "/" in rest and fnmatch.fnmatchcase(relative.lower(), rest)  # "*/Screenshots/*" at the top too
-    )
+@dataclass(frozen=True)
+class _Pattern:
+    """A pattern rule as it is matched: a glob lower-cased, matching whatever the photo's case; one
+    that names a path (no wildcard: a photo's own rule), as written ("sub/Beach.jpg" is not
+    "sub/beach.JPG": the audit of stop 45)."""
+
+    literal: str | None
+    glob: str
+
+    @classmethod
+    def of(cls, pattern: str) -> _Pattern:
+        return cls(literal_path(pattern), pattern.lower())
+
+    def matches(self, relative: str, name: str) -> bool:
+        """Whether it matches a photo (``relative``: its path below the watched folder)."""
+        if self.literal is not None:
+            return relative == self.literal or ("/" not in self.literal and name == self.literal)
+        if "/" not in self.glob:
+            return fnmatch.fnmatchcase(name.lower(), self.glob)
+        rest = self.glob[2:] if self.glob.startswith("*/") else ""
+        return fnmatch.fnmatchcase(relative.lower(), self.glob) or (
+            "/" in rest and fnmatch.fnmatchcase(relative.lower(), rest)  # "*/Screenshots/*" at the top too
+        )
 
 
 def rule_for(
@@ -156,6 +172,15 @@ class RuleOnWatchedFolder(ValueError):
         )
 
 
+def literal_path(pattern: str) -> str | None:
+    """The path a pattern names when it has no wildcard (``glob.escape``'s "[*]" is a "*"), None
+    for a glob."""
+    parts = re.split(r"(\[[*?[]\])", pattern)
+    if any(any(c in part for c in "*?[") for part in parts[0::2]):
+        return None
+    return "".join(part if i % 2 == 0 else part[1] for i, part in enumerate(parts))
+
+
 def _photo_pattern(target: str, relative: str) -> str:
     """The glob that names one photo, ``relative`` below its watched folder ("Screenshots/s.png",
     its glob characters escaped). Raises ``ValueError`` for a photo at the folder's top: a pattern
@@ -177,8 +202,8 @@ class Rules:
         self.by_folder: dict[str, list[ExclusionRule]] = {}
         for rule in rules:
             self.by_folder.setdefault(rule.folder, []).append(rule)
-        self._patterns = {  # each watched folder's glob rules, lower-cased as they are matched
-            folder: [r.pattern.lower() for r in folder_rules if r.kind == "pattern"]
+        self._patterns = {  # each watched folder's pattern rules, as they are matched
+            folder: [_Pattern.of(r.pattern) for r in folder_rules if r.kind == "pattern"]
             for folder, folder_rules in self.by_folder.items()
         }
         self._ignore_files: dict[str, str | None] = {}  # per directory: the ignore file leaving it out
@@ -279,7 +304,7 @@ class Rules:
         if not patterns:
             return False
         relative = f"{below}/{name}"[1:]  # "Screenshots/s.jpg": below the watched folder
-        return any(_matches(p, relative, name) for p in patterns)
+        return any(p.matches(relative, name) for p in patterns)
 
     def _directory(self, directory: str) -> tuple[str | None, str, bool]:
         """The watched folder that holds ``directory`` (None: none), its path below it, and
@@ -343,7 +368,8 @@ def _leaves_out_all(rule: ExclusionRule, below: str) -> bool:
     matches a name no glob names but by wildcards, with each photo extension ("*.*" and
     "Screenshots/*" do; "?" and "*.png" do not)."""
     names = [f"\x01\x02{extension}" for extension in sorted(PHOTO_EXTENSIONS)]
-    return all(_matches(rule.pattern.lower(), f"{below}/{name}"[1:], name) for name in names)
+    pattern = _Pattern.of(rule.pattern)
+    return all(pattern.matches(f"{below}/{name}"[1:], name) for name in names)
 
 
 # --- keeping what a rule took out, for the session --------------------------------------------------
