@@ -695,3 +695,27 @@ def test_ctrl_c_while_python_imports_the_command_line_is_one_line(how: str) -> N
         )
     done = subprocess.run([sys.executable, "-c", code, "status"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 130 and one_clean_line(done.stderr) == "interrupted", done.stderr
+
+
+def test_a_folder_whose_name_is_not_utf8_is_refused_beside_an_offline_folder(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The audit of stop 45: with a watched folder offline, `folders add` and `index` of a folder
+    named in bytes that are not UTF-8 looked for the offline folder's photos there first, and wrote
+    its name: "unexpected error (UnicodeEncodeError ...)", exit 70."""
+    from photos import write_library
+
+    from photoscope.library.db import Library
+    from photoscope.library.scanner import Scanner
+
+    db, away = tmp_path / "library.db", tmp_path / "nu"
+    write_library(away, 2)
+    with Library(db) as library:
+        library.add_folder(away)
+        Scanner(library).scan()
+    bad = os.fsdecode(os.fsencode(tmp_path) + b"/nu\xfe")
+    away.rename(bad)  # the folder renamed to a name that is not UTF-8: offline under its old name
+    for argv in (["folders", "add", bad], ["index", bad]):
+        code, _, err = run(capsys, *argv, "--db", str(db))
+        line = one_clean_line(err)
+        assert code == EXIT["usage"] and "not valid UTF-8" in line and "\\xfe" in line, (argv, err)

@@ -26,7 +26,14 @@ from photoscope.library.exclusions import (
 )
 from photoscope.library.exclusions import indexes_hidden as _indexes_hidden
 from photoscope.library.exclusions import set_indexes_hidden as _set_indexes_hidden
-from photoscope.library.fs import folder_path, is_under, normalize_path
+from photoscope.library.fs import (
+    UNSTORABLE_FOLDER,
+    display_path,
+    folder_path,
+    is_under,
+    normalize_path,
+    storable,
+)
 from photoscope.library.records import Folder, PhotoCounts
 from photoscope.library.relocation import moved_here
 from photoscope.library.scanner import Scanner, ScanReport, root_present
@@ -58,6 +65,8 @@ class Indexing(Core):
             what = "a file, not a folder" if os.path.exists(path) else "no such folder"
             raise LibraryError(f"{path}: {what}: choose the folder that holds your photos")
         key = folder_path(path)
+        if not storable(key):  # before a moved folder is looked for here: its photos' paths are written
+            raise LibraryError(f"{display_path(key)}: {UNSTORABLE_FOLDER}")
         folders = self.library.folders()
         _refuse_a_second_path(self.library, key, folders)
         hidden = [
