@@ -722,3 +722,15 @@ def test_a_folder_whose_name_is_not_utf8_is_refused_beside_an_offline_folder(
         code, _, err = run(capsys, *argv, "--db", str(db))
         line = one_clean_line(err)
         assert code == EXIT["usage"] and "not valid UTF-8" in line and "\\xfe" in line, (argv, err)
+
+
+def test_words_in_a_script_the_network_cannot_read_are_said(
+    capsys: pytest.CaptureFixture[str], indexed: Path, tiny_model_dir: Path
+) -> None:
+    """The audit of stop 45: "猫" answered "no matching photos" with no reason, and "猫 red"
+    searched "red" alone without a word: the tokenizer drops letters outside a-z. They are
+    unknown words now, said as the others are ("Ærø" was read as "r")."""
+    code, out, err = run(capsys, "search", "猫", "--db", str(indexed), "--model", str(tiny_model_dir))
+    assert code == 1 and not out and "does not know '猫'" in err, err
+    code, out, err = run(capsys, "search", "猫 red", "--db", str(indexed), "--model", str(tiny_model_dir))
+    assert code == 0 and out and "does not know '猫'" in err, err

@@ -30,7 +30,7 @@ from photoscope.network.bundle import (
 from photoscope.network.concepts import Concepts, load_concepts, stand_in, stand_in_words
 from photoscope.network.lexicon import Speller
 from photoscope.network.naming import RISKY_WORDS
-from photoscope.network.vocab import FUNCTION_WORDS, SPECIALS, Vocabulary, tokenize
+from photoscope.network.vocab import FUNCTION_WORDS, SPECIALS, Vocabulary, tokenize, unreadable
 
 Array = npt.NDArray[np.float32]
 # The text encoder's weights in the bundle (``CaptionNetwork``: text_embed, text_rnn, text_out).
@@ -100,14 +100,15 @@ def query_words(text: str, vocab: Vocabulary, concepts: Concepts) -> QueryWords:
                 i += n - 1
                 break
         i += 1
-    content = [w for w in words if w not in FUNCTION_WORDS]
+    foreign = list(dict.fromkeys(unreadable(text)))  # known to neither: said so
+    content = [w for w in words if w not in FUNCTION_WORDS] + foreign
     unread = {w for phrase, _ in found for w in _unreadable_words(phrase, vocab)}
     known = [w for w in content if w in vocab and w not in unread]
     unknown = [
         w
         for w, c in zip(words, in_concept, strict=True)
         if w not in FUNCTION_WORDS and not c and w not in vocab
-    ]
+    ] + foreign
     return QueryWords(found, known, unknown, content, stand_ins)
 
 

@@ -13,12 +13,21 @@ from photoscope.wordlists import fold
 PAD, START, END, UNK = "<pad>", "<start>", "<end>", "<unk>"
 SPECIALS = (PAD, START, END, UNK)
 _WORD = re.compile(r"[a-z]+")
+_LETTERS = re.compile(r"[^\W\d_]+")  # a word in any script
 
 
 def tokenize(text: str) -> list[str]:
     """Lower-case alphabetic words; digits and punctuation are dropped (as in the training data),
-    accents folded ("café" is "cafe", "Straße" "strasse": a letter outside a-z broke the word)."""
-    return _WORD.findall(fold(text))
+    accents folded ("café" is "cafe", "Straße" "strasse"). A word with a letter outside a-z even
+    so ("猫", "кошка", "Ærø") is none: not its a-z parts ("Ærø" was read as "r"; ``unreadable``)."""
+    return [w for w in _LETTERS.findall(fold(text)) if _WORD.fullmatch(w)]
+
+
+def unreadable(text: str) -> list[str]:
+    """The words of ``text`` ``tokenize`` cannot read, lower-cased: letters outside a-z even with
+    accents folded ("猫", "кошка"). A query says it does not know them (the audit of stop 45:
+    "猫" answered "no matching photos", and "猫 dog" searched "dog", without a word)."""
+    return [w.lower() for w in _LETTERS.findall(text) if not _WORD.fullmatch(fold(w))]
 
 
 def phrases(words: Sequence[str], longest: int = 3) -> set[str]:
