@@ -689,3 +689,20 @@ def test_9_a_search_that_finds_the_library_damaged_has_written_nothing_to_it(
     assert code == EXIT["damaged"] and "doctor --repair" in err, (out, err)
     log = tmp_path / "library.db-wal"
     assert db.read_bytes() == before and (not log.exists() or log.stat().st_size == 0)
+
+
+def test_an_unreadable_library_is_not_called_read_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The audit of stop 45: `chmod 000 library.db` (as a user) was said to be "read-only (the
+    file, its folder or the disk)": it cannot even be read."""
+    import sqlite3
+
+    from photoscope.library import errors
+
+    db = tmp_path / "library.db"
+    Library(db).close()
+    real_access = os.access
+    monkeypatch.setattr(errors.os, "access", lambda p, mode: False if Path(p) == db else real_access(p, mode))
+    said = str(errors.translate_sqlite_error(sqlite3.OperationalError("unable to open database file"), db))
+    assert said.startswith(f"{db} cannot be read (no permission)") and "read-only" not in said

@@ -63,6 +63,12 @@ def translate_sqlite_error(error: sqlite3.Error, where: Path) -> LibraryError:
         )
     if primary == 13 or "full" in text:  # SQLITE_FULL
         return LibraryUnwritable(f"the disk holding {where} is full: free some space, then try again")
+    opening = primary in (8, 3, 14) or "unable to open" in text
+    if opening and cannot_read(where):  # called read-only, it was not even readable
+        return LibraryUnwritable(
+            f"{where} cannot be read (no permission): fix its permissions (chmod u+rw), "
+            "or choose another --db"
+        )
     if primary in (8, 3, 14) and cannot_write(where):  # a read-only disk or folder fails opens too
         primary = 8
     if primary in (8, 3) or "readonly" in text or "read-only" in text:  # SQLITE_READONLY, SQLITE_PERM
@@ -89,6 +95,14 @@ def translate_sqlite_error(error: sqlite3.Error, where: Path) -> LibraryError:
         f"{where} is not a Photoscope library, or it is damaged ({text}): "
         "run `photoscope doctor --repair` (it keeps a copy of the damaged file)"
     )
+
+
+def cannot_read(path: Path) -> bool:
+    """Whether the library file is there but cannot be read (or its folder looked in)."""
+    try:
+        return path.exists() and not (os.access(path, os.R_OK) and os.access(path.parent, os.X_OK))
+    except OSError:
+        return False
 
 
 def cannot_write(path: Path) -> bool:
