@@ -734,3 +734,18 @@ def test_words_in_a_script_the_network_cannot_read_are_said(
     assert code == 1 and not out and "does not know '猫'" in err, err
     code, out, err = run(capsys, "search", "猫 red", "--db", str(indexed), "--model", str(tiny_model_dir))
     assert code == 0 and out and "does not know '猫'" in err, err
+
+
+def test_a_watched_folder_not_scanned_yet_says_to_index_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path
+) -> None:
+    """The audit of stop 45: after `folders add`, which does not scan, `search` said "add a folder
+    with photoscope index FOLDER": one is watched, and `photoscope index` is what it needs."""
+    (tmp_path / "P").mkdir()
+    write_photo(tmp_path / "P" / "a.jpg")
+    db = str(tmp_path / "library.db")
+    assert run(capsys, "folders", "add", str(tmp_path / "P"), "--db", db)[0] == 0
+    code, _, err = run(capsys, "search", "a red square", "--db", db, "--model", str(tiny_model_dir))
+    line = one_clean_line(err)
+    assert code == 1 and f"run `photoscope index --db {db} --model {tiny_model_dir}`" in line, line
+    assert "add a folder" not in line

@@ -209,8 +209,10 @@ def _why_nothing(
             return "what it adds, it takes away too"
         case WhyNothing.UNKNOWN_WORDS:
             return "none of its words is one the model knows"
-        case WhyNothing.NO_FOLDERS | WhyNothing.NO_PHOTOS:
+        case WhyNothing.NO_FOLDERS:
             return f"the library has no photos yet: add a folder with `{_index_command(args, 'FOLDER')}`"
+        case WhyNothing.NO_PHOTOS:  # (watched, and not scanned yet: `folders add` does not scan)
+            return f"no photo of the watched folders is indexed yet: run `{_index_command(args)}`"
         case WhyNothing.WAITING:
             return f"{counts.pending} photos wait to be indexed: run `{_index_command(args)}`"
         case WhyNothing.NONE_INDEXED:
