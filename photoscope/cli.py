@@ -112,7 +112,7 @@ def _run(argv: Sequence[str] | None) -> int:
     try:
         missing = missing_library(args)
         if missing is not None:
-            print(f"photoscope: {missing}", file=sys.stderr)
+            print(f"photoscope: {_escaped(missing)}", file=sys.stderr)
             return EXIT_USAGE
         return handler(args)
     except BrokenPipeError:  # the reader has what it wanted: stop quietly, as Unix tools do
@@ -128,8 +128,14 @@ def _run(argv: Sequence[str] | None) -> int:
 
             traceback.print_exc()
         code, message = explain(error, getattr(args, "db", None), getattr(args, "model", None))
-        print(f"photoscope: {message}", file=sys.stderr)
+        print(f"photoscope: {_escaped(message)}", file=sys.stderr)
         return code
+
+
+def _escaped(message: str) -> str:
+    """An error line with a path's bytes that are not UTF-8 shown as "\\xfe", as paths are
+    everywhere else (printed, they were lone surrogates: "bad\\udcfedir"; the audit of stop 45)."""
+    return message.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _printable(stream: TextIO | None) -> TextIO | None:

@@ -93,7 +93,7 @@ def test_a_search_of_an_empty_library_says_it_is_empty(
     code, out, err = run(capsys, "search", "a dog", "--db", str(db), "--model", str(tiny_model_dir))
     line = one_clean_line(err)
     assert code == EXIT["failed"] and not out
-    assert "the library has no photos" in line and "photoscope index" in line
+    assert "no photo of the watched folders is indexed yet" in line and "photoscope index" in line
 
 
 def _renamed_model(model: Path, where: Path) -> Path:
@@ -749,3 +749,23 @@ def test_a_watched_folder_not_scanned_yet_says_to_index_it(
     line = one_clean_line(err)
     assert code == 1 and f"run `photoscope index --db {db} --model {tiny_model_dir}`" in line, line
     assert "add a folder" not in line
+
+
+def test_paths_not_in_utf8_are_shown_escaped_and_refused_in_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The audit of stop 45: `folders exclude` of a name in bytes that are not UTF-8 printed
+    "'utf-8' codec can't encode character '\\udcfe'…", and `folders remove` and `status --db` such
+    paths with the raw surrogate ("bad\\udcfedir") where paths elsewhere read "\\xfe"."""
+    (tmp_path / "A").mkdir()
+    db = str(tmp_path / "library.db")
+    assert run(capsys, "folders", "add", str(tmp_path / "A"), "--db", db)[0] == 0
+    bad = os.fsdecode(os.fsencode(tmp_path) + b"/A/bad\xfe")
+    for argv in (["folders", "exclude", bad], ["folders", "exclude", "--pattern", "bad\udcfe*"]):
+        code, _, err = run(capsys, *argv, "--db", db)
+        line = one_clean_line(err)
+        assert code == EXIT["usage"] and "bad\\xfe" in line and "not valid UTF-8" in line, (argv, err)
+    code, _, err = run(capsys, "folders", "remove", bad, "--db", db)
+    assert code == EXIT["usage"] and "bad\\xfe is not a watched folder" in one_clean_line(err), err
+    code, _, err = run(capsys, "status", "--db", os.fsdecode(os.fsencode(tmp_path) + b"/e\xff.db"))
+    assert code == EXIT["usage"] and "e\\xff.db" in one_clean_line(err) and "\udcff" not in err

@@ -36,9 +36,11 @@ from typing import TYPE_CHECKING, Literal
 from photoscope.library.fs import (
     HIDDEN_ATTRIBUTES,
     PHOTO_EXTENSIONS,
+    display_path,
     hidden_by_attribute,
     is_under,
     normalize_path,
+    storable,
 )
 
 if TYPE_CHECKING:
@@ -133,6 +135,12 @@ def rule_for(
     ``ValueError``."""
     if (path is None) == (pattern is None):
         raise ValueError("give a subfolder or a pattern")
+    named = normalize_path(path) if path is not None else pattern
+    if named is not None and not storable(named):  # the library holds UTF-8 text (an encoding error)
+        raise ValueError(
+            f"{display_path(named)}: the name is not valid UTF-8, so a rule cannot name it: rename it,"
+            " or give a --pattern with a wildcard in place of those characters"
+        )
     if path is not None:
         target = normalize_path(path)
         owner = max((f for f in folders if is_under(target, f) and target != f), key=len, default=None)

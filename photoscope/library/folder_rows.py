@@ -96,10 +96,10 @@ class FolderRows(IndexRows):
             holder = next((f for f in self.folders() if is_under(key, f.path)), None)
             if holder is not None:
                 raise LibraryError(
-                    f"{key} is not a watched folder: it is part of {holder.path}"
+                    f"{display_path(key)} is not a watched folder: it is part of {holder.path}"
                     " (exclude it there to leave its photos out)"
                 )
-            raise LibraryError(f"{key} is not a watched folder")
+            raise LibraryError(f"{display_path(key)} is not a watched folder")
         with self._transaction() as cur:
             ids = [r[0] for r in cur.execute("SELECT id FROM photos WHERE folder_id = ?", (folder.id,))]
             self._delete(cur, ids)
