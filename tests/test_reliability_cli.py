@@ -706,3 +706,17 @@ def test_an_unreadable_library_is_not_called_read_only(
     monkeypatch.setattr(errors.os, "access", lambda p, mode: False if Path(p) == db else real_access(p, mode))
     said = str(errors.translate_sqlite_error(sqlite3.OperationalError("unable to open database file"), db))
     assert said.startswith(f"{db} cannot be read (no permission)") and "read-only" not in said
+
+
+def test_a_library_path_that_is_a_dangling_link_says_so(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
+) -> None:
+    """The audit of stop 45: `index --db dangling.db` (a link to a drive not plugged in) said "check
+    that its folder exists": the folder is there, the link's target is not."""
+    write_library(tmp_path / "P", 1)
+    link = tmp_path / "dangling.db"
+    link.symlink_to(tmp_path / "drive" / "library.db")
+    argv = ["index", str(tmp_path / "P"), "--db", str(link), "--model", str(tiny_model_dir), "--quiet"]
+    code, _, err = run(capsys, *argv)
+    line = one_clean_line(err)
+    assert code == EXIT["unwritable"] and f"is a link to {tmp_path / 'drive' / 'library.db'}" in line, err

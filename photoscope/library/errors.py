@@ -76,6 +76,11 @@ def translate_sqlite_error(error: sqlite3.Error, where: Path) -> LibraryError:
             f"{where} is read-only (the file, its folder or the disk): fix the permissions, "
             "or choose another --db"
         )
+    if (primary == 14 or "unable to open" in text) and where.is_symlink() and not where.exists():
+        return LibraryUnwritable(
+            f"{where} is a link to {os.readlink(where)}, which is not there: plug in or restore"
+            " what it links to, or choose another --db"
+        )
     if primary == 14 or "unable to open" in text:  # SQLITE_CANTOPEN
         return LibraryUnwritable(
             f"cannot open {where}: check that its folder exists and that you may write there"
