@@ -198,3 +198,50 @@ def test_a_stop_while_another_thread_starts_the_watcher_waits_for_it(
     watcher.stop()  # raised RuntimeError, and could leave the watcher's thread running
     starter.join(5)
     assert not watcher.running
+
+
+def test_a_drive_mounted_inside_a_watched_folder_is_scanned_without_a_restart(
+    library: Library, pictures: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The audit of stop 45: during `index --watch` the photos of a drive mounted inside a watched
+    folder were never seen (the folder's file events come from the directory underneath the mount)
+    until a restart. The root checks follow the mount points inside the watched folders."""
+    from photoscope.library import watcher as watcher_module
+
+    card = pictures / "card"
+    write_library(card, 3, start=50)  # what the drive holds, unseen by the file events
+    points = {"/"}
+    monkeypatch.setattr(watcher_module, "mount_points", lambda: set(points))
+    reports = Reports(TIMEOUT)
+    watcher = FolderWatcher(
+        library, Scanner(library), debounce_s=DEBOUNCE, root_check_s=0.2, on_queued=reports
+    )
+    watcher.start(catch_up=False)
+    try:
+        assert reports.none_within(0.6)  # no event came, no scan was due
+        points.add(str(card))  # the drive mounted there
+        assert len(reports.wait_for(lambda r: bool(r.added)).added) == 3
+    finally:
+        watcher.stop()
+
+
+def test_a_drive_mounted_inside_a_watched_folder_is_scanned_real_mount(
+    library: Library, pictures: Path, tmp_path: Path
+) -> None:
+    from test_reliability_scan import bind_mount
+
+    (pictures / "card").mkdir()
+    write_library(tmp_path / "drive", 2, start=60)
+    reports = Reports(TIMEOUT)
+    watcher = FolderWatcher(
+        library, Scanner(library), debounce_s=DEBOUNCE, root_check_s=0.2, on_queued=reports
+    )
+    watcher.start()
+    try:
+        reports.wait_for(lambda r: len(r.added) == 2)  # the catch-up scan
+        with bind_mount(tmp_path / "drive", pictures / "card"):
+            assert len(reports.wait_for(lambda r: bool(r.added)).added) == 2
+            write_photo(pictures / "card" / "later.jpg", seed=70)  # and its file events from then on
+            assert len(reports.wait_for(lambda r: bool(r.added)).added) == 1
+    finally:
+        watcher.stop()

@@ -31,7 +31,7 @@ from watchdog.observers.api import ObservedWatch
 
 from photoscope.library.db import Library
 from photoscope.library.exclusions import IGNORE_FILES, hidden_below, indexes_hidden
-from photoscope.library.fs import is_photo_name, is_under
+from photoscope.library.fs import is_photo_name, is_under, mount_points, mounts_under
 from photoscope.library.scanner import Scanner, ScanReport
 from photoscope.threads import lower_priority
 
@@ -97,6 +97,7 @@ class FolderWatcher:
         # is started", seen once in CI).
         self._life = threading.Lock()
         self._roots_request = threading.Event()  # check the roots now, not at the next due time
+        self._mounts: set[str] = set()  # the mount points inside the online folders at the last check
 
     @property
     def running(self) -> bool:
@@ -111,6 +112,7 @@ class FolderWatcher:
             self._observer = Observer()
             self._observer.start()
             self._sync_watches()
+            self._mounts = self._mounts_inside()  # (the catch-up scan sees what is there now)
             self._thread = threading.Thread(
                 target=self._loop, args=(catch_up,), name="photoscope-watcher", daemon=True
             )
@@ -171,6 +173,7 @@ class FolderWatcher:
             if self._roots_request.is_set() or time.monotonic() >= next_root_check:
                 self._roots_request.clear()
                 self._safely(self._follow_other_processes)
+                self._safely(self._follow_mounts)
                 # Targets [] scans nothing but the folders that came back (whole); it also notices roots gone.
                 self._safely(lambda: self._report(self.scanner.scan([])))
                 next_root_check = time.monotonic() + self.root_check_s
@@ -236,6 +239,31 @@ class FolderWatcher:
         if added:
             self._report(self.scanner.scan(added))
 
+    def _follow_mounts(self) -> None:
+        """Drives mounted inside a watched folder since the last check: their folder's watch is made
+        again (the old one watched the directory underneath the mount) and their photos scanned.
+        During `index --watch` they were seen only after a restart (the audit of stop 45)."""
+        mounted = self._mounts_inside()
+        new, self._mounts = sorted(mounted - self._mounts), mounted
+        if not new:
+            return
+        for root in [r for r in list(self._watches) if any(is_under(m, r) for m in new)]:
+            self._unwatch(root)
+        self._sync_watches()
+        self._report(self.scanner.scan(new))
+
+    def _mounts_inside(self) -> set[str]:
+        """The mount points below the online folders (not at their roots: those are the root checks')."""
+        points = mount_points()
+        online = [f.path for f in self.library.folders() if f.online]
+        return {m for root in online for m in mounts_under(root, points) if m != root}
+
+    def _unwatch(self, path: str) -> None:
+        watch = self._watches.pop(path)
+        if self._observer is not None:
+            with contextlib.suppress(Exception):  # already gone with its folder
+                self._observer.unschedule(watch)
+
     def _tell_waiting(self) -> None:
         if self.on_waiting is None:
             return
@@ -253,9 +281,7 @@ class FolderWatcher:
         online = {f.path for f in folders if f.online}
         for path in list(self._watches):
             if path not in online or not os.path.isdir(path):
-                watch = self._watches.pop(path)
-                with contextlib.suppress(Exception):  # already gone with its folder
-                    self._observer.unschedule(watch)
+                self._unwatch(path)
         for path in online - set(self._watches):
             try:
                 self._watches[path] = self._observer.schedule(_Handler(self.notify), path, recursive=True)
