@@ -453,3 +453,12 @@ def test_similar_to_a_library_photo_whose_file_is_away_answers_from_its_stored_v
         assert code == 2 and "no such photo" in err
     finally:
         shutil.move(away, photo)
+
+
+def test_two_output_forms_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    """The audit of stop 45: `--paths-only --null --json` was taken, and --null won unsaid."""
+    from photoscope.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["search", "a dog", "--paths-only", "--json"])
+    assert exit_.value.code == 2 and "not allowed with argument" in capsys.readouterr().err

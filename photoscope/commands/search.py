@@ -61,13 +61,14 @@ def _add_command(
 
 def _add_output_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("-n", "--limit", type=positive_int, default=20, help="how many results (default 20)")
-    p.add_argument("--json", action="store_true", help="one JSON object per result")
-    p.add_argument(
+    form = p.add_mutually_exclusive_group()  # one output form (given two, one was dropped unsaid)
+    form.add_argument("--json", action="store_true", help="one JSON object per result")
+    form.add_argument(
         "--paths-only",
         action="store_true",
         help="only the paths, one a line (for pipes); control and bidi characters in a name are escaped",
     )
-    p.add_argument(
+    form.add_argument(
         "--null", action="store_true", help="only the paths, exactly, each ended by NUL (for xargs -0)"
     )
     p.add_argument("--folder", help="only photos below this folder")
