@@ -120,8 +120,11 @@ def _check_search(library: Library, report: DoctorReport, repair: bool) -> None:
             raise sqlite3.DatabaseError(f"{indexed - searchable} indexed photos are missing from it")
     except sqlite3.DatabaseError as error:
         found = library._translate(error)
-        if isinstance(found, LibraryUnwritable):  # FTS5's check is a write: a read-only library is
-            raise found from error  # not a damaged one (the CLI audit: "damaged", exit status 4)
+        if isinstance(found, LibraryUnwritable) and repair:  # FTS5's check is a write: a read-only
+            raise found from error  # library is not a damaged one (the CLI audit: "damaged", exit 4)
+        if isinstance(found, LibraryUnwritable):  # the rest is checked (it refused all: stop 45's audit)
+            report.notes.append("the text search index was not checked: the library is read-only")
+            return
         report.problems.append(f"the text search index is damaged ({error})")
         if repair:
             with library._transaction() as cur:
