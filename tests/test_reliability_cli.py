@@ -724,3 +724,33 @@ def test_a_library_path_that_is_a_dangling_link_says_so(
     code, _, err = run(capsys, *argv)
     line = one_clean_line(err)
     assert code == EXIT["unwritable"] and f"is a link to {tmp_path / 'drive' / 'library.db'}" in line, err
+
+
+def test_a_backup_that_cannot_be_written_is_said_once_and_doctor_does_not_say_all_good(
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The audit of stop 45, on a full disk: `folders add` printed the backup's warning twice (and
+    without "photoscope:": the command now logs in one line), and `doctor --repair` printed it and
+    then "all good", exit 0."""
+    import errno as errno_
+
+    from photoscope.library import backup
+
+    def full(*_: object) -> None:
+        raise OSError(errno_.ENOSPC, "No space left on device")
+
+    (tmp_path / "P").mkdir()
+    db = tmp_path / "library.db"
+    assert run(capsys, "folders", "add", str(tmp_path / "P"), "--db", str(db))[0] == 0  # written once
+    monkeypatch.setattr(backup, "write_backup", full)
+    with Library(db) as library:
+        library.add_folder(tmp_path)  # a write: the backup is due at close
+        assert not library.backup(max_age_s=0)
+    said = [r.getMessage() for r in caplog.records if "cannot write the backup" in r.getMessage()]
+    assert len(said) == 1 and said[0].endswith("the disk is full (the library itself is kept as it was)")
+    code, out, err = run(capsys, "doctor", "--repair", "--db", str(db))
+    assert code == EXIT["unwritable"] and "all good" not in out
+    assert "the library checks out, but its backup cannot be written (the disk is full" in err, err

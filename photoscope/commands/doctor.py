@@ -6,19 +6,34 @@ import argparse
 import sys
 from typing import Any
 
-from photoscope.commands.common import EXIT_DAMAGED, add_db_option, add_model_option, reads_library
+from photoscope.commands.common import (
+    EXIT_DAMAGED,
+    EXIT_UNWRITABLE,
+    add_db_option,
+    add_model_option,
+    log_in_one_line,
+    reads_library,
+)
 from photoscope.wording import plural
 
 
 def doctor(args: argparse.Namespace) -> int:
     from photoscope.api import Photoscope
 
+    log_in_one_line()  # a backup that cannot be written is one "photoscope: …" line
     with Photoscope(args.db, args.model) as app:
         print(f"library: {app.library_path}")
         report = app.doctor(repair=args.repair)
         waiting = app.status().pending if report.ok and report.problems else 0
     for line in report.lines():
         print(line)
+    if report.ok and report.backup_unwritten:  # "all good" said the library is safe: it is not backed up
+        print(
+            "photoscope: the library checks out, but its backup cannot be written"
+            f" ({report.backup_unwritten}): free some space, then run `photoscope doctor` again",
+            file=sys.stderr,
+        )
+        return EXIT_UNWRITABLE
     if report.ok:
         if not report.problems:
             print("all good")

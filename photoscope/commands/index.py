@@ -267,6 +267,7 @@ def _terminate_as_interrupt() -> Iterator[None]:
 def folders(args: argparse.Namespace) -> int:
     from photoscope.api import LibraryError, folder_path
 
+    log_in_one_line()  # a backup that cannot be written is one "photoscope: …" line (it had no prefix)
     with _open(args) as app:
         if args.action == "list":
             if args.path is not None or args.pattern is not None:  # else ignored, as if understood

@@ -46,6 +46,7 @@ class LibraryFile:
         self._lock = threading.RLock()
         self.scan_lock = threading.Lock()  # one scan at a time (``Scanner``), however many scanners
         self._written = False  # anything committed since the last backup
+        self._backup_failed: str | None = None  # why the last backup could not be written, said once
         self._backed_up = -1  # photos in the last backup this process wrote
         if not self.path.exists():
             self._create()
@@ -226,10 +227,19 @@ class LibraryFile:
                 write_backup(self.conn, self.path)
                 self._backed_up = self._count_photos()
             except (OSError, sqlite3.Error, LibraryError) as error:
-                log.warning("cannot write the backup of %s: %s", self.path, in_words(error))
+                said = in_words(error)
+                if said != self._backup_failed:  # once, not again at close (a full disk: twice before)
+                    log.warning("cannot write the backup of %s: %s", self.path, said)
+                self._backup_failed = said
                 return False
+            self._backup_failed = None
             self._written = False
         return True
+
+    @property
+    def backup_failed(self) -> str | None:
+        """Why the last backup could not be written (None: it was, or none was tried)."""
+        return self._backup_failed
 
     def _count_photos(self) -> int:
         return int(self._query("SELECT count(*) FROM photos")[0][0])

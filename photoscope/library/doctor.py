@@ -45,6 +45,7 @@ class DoctorReport:
     moved_aside: Path | None = None
     fixed: bool = False  # --repair dealt with every problem found
     repairable: bool = True  # False: --repair would do nothing (a newer Photoscope's file, no file)
+    backup_unwritten: str | None = None  # why the rolling backup could not be written (a full disk)
 
     @property
     def ok(self) -> bool:
@@ -218,6 +219,8 @@ def _check_backup(library: Library, report: DoctorReport, repair: bool) -> None:
     if age is None or repair:
         if library.backup(max_age_s=0):
             report.notes.append("wrote a fresh backup of the folder list, photo ids and captions")
+        elif not library.read_only:  # a full disk: "all good" with no backup written (the audit of stop 45)
+            report.backup_unwritten = library.backup_failed or "it could not be written"
     elif age is not None:
         report.notes.append(f"backup of the folder list and photo ids: {age / 60:.0f} minutes old")
 
