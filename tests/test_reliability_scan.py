@@ -839,3 +839,18 @@ def test_a_copy_of_a_photo_in_a_folder_that_cannot_be_read_is_new_not_its_move(
     assert (report.moved, len(report.added)) == (0, 1)
     after = dict(library.db.execute("SELECT id, path FROM photos").fetchall())
     assert {i: after[i] for i in before} == before
+
+
+def test_a_photo_named_link_that_loops_is_said_as_a_photo_kept(library: Library, tmp_path: Path) -> None:
+    """The audit of stop 45: a link loop named x.jpg was "cannot be read: Too many levels of symbolic
+    links; its photos are kept as they were", a folder's words for one file."""
+    pictures = tmp_path / "P"
+    write_library(pictures, 1)
+    (pictures / "x.jpg").symlink_to(pictures / "y.jpg")
+    (pictures / "y.jpg").symlink_to(pictures / "x.jpg")
+    library.add_folder(pictures)
+    Scanner(library).scan()
+    said = dict(library.problems())
+    assert said[str(pictures / "x.jpg")] == (
+        "cannot be read: a link that leads back to itself; the photo is kept as it was"
+    ), said

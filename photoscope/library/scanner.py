@@ -26,6 +26,7 @@ the names that cannot be indexed (``ScanReport.skipped``).
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 from collections.abc import Callable, Iterable
@@ -143,7 +144,20 @@ class _Sweep:
     def failed(self, error: OSError) -> None:
         path = str(error.filename)
         self.unreadable.append(path)
-        self.reasons[path] = f"cannot be read: {error.strerror or error}; its photos are kept as they were"
+        self.reasons[path] = f"cannot be read: {_why_unreadable(error)}; {_kept(path)}"
+
+
+def _why_unreadable(error: OSError) -> str:
+    if error.errno == errno.ELOOP:  # "too many levels of symbolic links"
+        return "a link that leads back to itself"
+    return str(error.strerror or error)
+
+
+def _kept(path: str) -> str:
+    """What a path that cannot be read keeps: a photo's entry, or a folder's photos'."""
+    if is_photo_name(os.path.basename(path)):
+        return "the photo is kept as it was"
+    return "its photos are kept as they were"
 
 
 class Scanner:
