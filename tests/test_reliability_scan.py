@@ -854,3 +854,23 @@ def test_a_photo_named_link_that_loops_is_said_as_a_photo_kept(library: Library,
     assert said[str(pictures / "x.jpg")] == (
         "cannot be read: a link that leads back to itself; the photo is kept as it was"
     ), said
+
+
+def test_moving_the_last_photo_out_of_a_folder_is_still_a_move(library: Library, tmp_path: Path) -> None:
+    """The review of stop 45: with an emptied folder read as an unplugged drive's mount point, the
+    only photo of A/sub moved to B (a scan of B alone) was indexed anew under a new id. An empty
+    folder is away only when a link or a mount point leads to it."""
+    pictures, other = tmp_path / "A", tmp_path / "B"
+    write_library(pictures / "sub", 1)
+    write_library(other, 1, start=10)
+    library.add_folder(pictures)
+    library.add_folder(other)
+    scan = Scanner(library)
+    scan.scan()
+    before = dict(library.db.execute("SELECT path, id FROM photos").fetchall())
+    shutil.move(pictures / "sub" / "photo_0000.jpg", other / "moved.jpg")
+    (pictures / "sub" / ".DS_Store").touch()  # only a hidden file left
+    report = scan.scan([other])
+    after = dict(library.db.execute("SELECT path, id FROM photos").fetchall())
+    assert (report.moved, len(report.added)) == (1, 0)
+    assert after[str(other / "moved.jpg")] == before[str(pictures / "sub" / "photo_0000.jpg")]

@@ -473,7 +473,8 @@ class Scanner:
             return []
         known = {s.id for s in gone}
         away = [f.path for f in self.library.folders() if not f.online]
-        away += [m for m in self.library.mounts() if m not in mounts_under(m, sweep.points)]
+        known_mounts = self.library.mounts()
+        away += [m for m in known_mounts if m not in mounts_under(m, sweep.points)]
         away += [*sweep.unreadable, *sweep.away]
         return [
             s
@@ -481,7 +482,7 @@ class Scanner:
             if s.id not in known
             and s.path not in sweep.seen
             and not any(is_under(s.path, a) for a in away)
-            and really_gone(s.path)
+            and really_gone(s.path, known_mounts)
         ]
 
     def _tidy_thumbnails(self, moves: list[tuple[Move, str]], gone: list[StoredFile]) -> None:
@@ -491,18 +492,21 @@ class Scanner:
             thumbnails.remove_thumbnail(stored.path, self.thumbnail_root)
 
 
-def really_gone(path: str) -> bool:
+def really_gone(path: str, mounts: Iterable[str] = ()) -> bool:
     """Whether the file at ``path`` is gone from a folder that is there to look in: the folder is
-    there, can be listed and holds something, and the file is not in it. Not when it cannot be read
-    (its files cannot be looked at: "no file" is not known), nor when it is empty (most likely an
-    unplugged drive's bare mount point, as ``root_present`` reads a watched folder): a copy made
-    from such a photo was taken for its move, and the original's entry became the copy's (the
-    audit of stop 45)."""
+    there and can be listed, and the file is not in it. Not when it cannot be read (its files
+    cannot be looked at: "no file" is not known), nor when it is empty and a link or one of the
+    library's ``mounts`` leads to it (most likely an unplugged drive's bare mount point, as
+    ``root_present`` reads a watched folder): a copy made from such a photo was taken for its move,
+    and the original's entry became the copy's (the audit of stop 45). An empty folder otherwise is
+    one whose last photo moved (the review of stop 45: it was indexed anew)."""
+    folder = os.path.dirname(path)
     try:
-        names = os.listdir(os.path.dirname(path))
+        names = os.listdir(folder)
     except OSError:  # no folder there, or one that cannot be read
         return False
-    if not any(not name.startswith(".") for name in names):
+    reached = os.path.realpath(folder) != folder or any(is_under(folder, m) for m in mounts)
+    if reached and not any(not name.startswith(".") for name in names):
         return False
     try:
         os.lstat(path)
