@@ -171,3 +171,28 @@ def test_under_a_filter_likely_matches_are_those_likely_in_the_whole_library(
     assert quick is not None and quick.matches and quick.relevant == 0
     assert quick_red is not None and quick_red.relevant > 0
     assert app.search_captions("red", 6, red).relevant == app.search_captions("red", 6).relevant > 0
+
+
+def test_under_a_filter_a_combined_query_s_likely_matches_are_the_library_s(app: Photoscope) -> None:
+    """The review of stop 45: under a folder filter a combined query called photos likely that its
+    answer for the whole library did not (its bound, the fewest likely matches any added term has
+    alone, was read from what the filter leaves, and the library's set was read without it)."""
+    root = Path(app.folders()[0].path)
+    ids = {m.photo.path: m.photo.id for m in app.search_text("a circle", 6).matches}
+    a_blue = next(i for p, i in ids.items() if "blue" in p)
+    a_red = next(i for p, i in ids.items() if "red" in p)
+    queries = [
+        [QueryTerm(photo=a_blue), QueryTerm(text="red", negative=True)],
+        [QueryTerm(photo=a_red), QueryTerm(photo=a_blue)],
+        [QueryTerm(text="circle"), QueryTerm(photo=a_blue)],
+    ]
+    for terms in queries:
+        whole = app.search_terms(terms, 6)
+        likely = [m.photo.id for m in whole.matches[: whole.relevant]]
+        for folder in ("2020", "2023"):
+            narrowed = app.search_terms(terms, 6, Filters(folder=root / folder))
+            inside = [m.photo.id for m in narrowed.matches[: narrowed.relevant]]
+            assert inside == [i for i in likely if i in {m.photo.id for m in narrowed.matches}], (
+                terms,
+                folder,
+            )

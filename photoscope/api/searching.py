@@ -66,8 +66,11 @@ class Searching(Core):
             if h.photo_id in records and not _says_any(records[h.photo_id].caption, leave_out)
         ]
         copies = sum(1 for h in hits if h.photo_id in result.near_duplicates)
-        likely = None if result.library_best is None else _likely_ids(result.library_best, result.named)
-        relevant, strengths = _relevance(hits, copies, result.named, likely_at_most, likely)
+        if result.library_best is None:
+            relevant, strengths = _relevance(hits, copies, result.named, likely_at_most)
+        else:  # under a filter: the library's likely matches (with its bound) that it lists
+            likely = _likely_ids(result.library_best, result.named, likely_at_most)
+            relevant, strengths = _relevance(hits, copies, result.named, likely=likely)
         matches = [
             Match(records[h.photo_id], h.score, h.photo_id in result.near_duplicates, strength)
             for h, strength in zip(hits, strengths, strict=True)
@@ -465,7 +468,9 @@ class Searching(Core):
                 scores, first = path_words.lift_named(scores, store.ids, lifted, promotable=names.by_names)
             assert scores is not None
             alone = [] if ranked is None else ranked.alone
-            bound = min((_likely_alone(store, row, allowed, exclude) for row in alone), default=None)
+            # the bound of the whole library's answer (``among``: what names alone rank among), which
+            # a filtered answer's likely matches are read from too (``_results``)
+            bound = min((_likely_alone(store, row, among, exclude) for row in alone), default=None)
             filter_ = allowed if filtered else None  # (``among``: what names alone rank among)
             curve = library_curve(lambda s, n, only: store.top_k(s, n, only, exclude), scores, filter_, among)
             hits = store.top_k(scores, limit, allowed, exclude)
@@ -581,10 +586,11 @@ def _relevance(
     return first + relevant, [1.0] * first + strengths
 
 
-def _likely_ids(best: Sequence[Hit], named: frozenset[int]) -> set[int]:
+def _likely_ids(best: Sequence[Hit], named: frozenset[int], at_most: int | None = None) -> set[int]:
     """The photos likely in the whole library, read from its best photos by the same scores as a
-    filtered search's (``SearchResult.library_best``), as an unfiltered search reads them."""
-    relevant, _ = _relevance(best, 0, named)
+    filtered search's (``SearchResult.library_best``), as an unfiltered search reads them (with
+    its bound ``at_most``)."""
+    relevant, _ = _relevance(best, 0, named, at_most)
     return {h.photo_id for h in best[:relevant]}
 
 
