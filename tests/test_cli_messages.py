@@ -749,6 +749,13 @@ def test_a_watched_folder_not_scanned_yet_says_to_index_it(
     line = one_clean_line(err)
     assert code == 1 and f"run `photoscope index --db {db} --model {tiny_model_dir}`" in line, line
     assert "add a folder" not in line
+    # Scanned, and empty: running index again would say the same; another folder is what it needs
+    # (the review of stop 45: the hint looped).
+    (tmp_path / "P" / "a.jpg").unlink()
+    assert run(capsys, "index", "--db", db, "--model", str(tiny_model_dir), "--quiet")[0] == 0
+    code, _, err = run(capsys, "search", "a red square", "--db", db, "--model", str(tiny_model_dir))
+    line = one_clean_line(err)
+    assert code == 1 and "the watched folders hold no photos: add a folder that has some" in line, line
 
 
 def test_paths_not_in_utf8_are_shown_escaped_and_refused_in_one_line(

@@ -212,8 +212,14 @@ def _why_nothing(
             return "none of its words is one the model knows"
         case WhyNothing.NO_FOLDERS:
             return f"the library has no photos yet: add a folder with `{_index_command(args, 'FOLDER')}`"
-        case WhyNothing.NO_PHOTOS:  # (watched, and not scanned yet: `folders add` does not scan)
+        case WhyNothing.NO_PHOTOS if any(f.last_scan_at is None for f in app.folders()):
+            # watched, not scanned yet: `folders add` does not scan
             return f"no photo of the watched folders is indexed yet: run `{_index_command(args)}`"
+        case WhyNothing.NO_PHOTOS:
+            return (
+                "the watched folders hold no photos: add a folder that has some with"
+                f" `{_index_command(args, 'FOLDER')}`"
+            )
         case WhyNothing.WAITING:
             return f"{counts.pending} photos wait to be indexed: run `{_index_command(args)}`"
         case WhyNothing.NONE_INDEXED:
