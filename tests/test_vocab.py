@@ -35,3 +35,18 @@ def test_accented_letters_are_folded_not_word_breaks() -> None:
         "facade",
     ]
     assert tokenize("Straße") == ["strasse"]
+
+
+def test_a_word_is_read_or_unknown_never_both() -> None:
+    """The review of stop 45: "dog½" was searched as "dog" and said unknown as "dog½"; "m²" gave
+    both "m" and "m²". The words read and the words not read come from one split."""
+    from photoscope.network.vocab import tokenize, unreadable
+
+    for text, read, unknown in [
+        ("dog½", ["dog"], []),
+        ("a 20 m² lawn", ["a", "m", "lawn"], []),
+        ("猫 dog", ["dog"], ["猫"]),
+        ("Ærø café", ["cafe"], ["ærø"]),
+        ("кошка", [], ["кошка"]),
+    ]:
+        assert (tokenize(text), unreadable(text)) == (read, unknown), text

@@ -24,10 +24,11 @@ def tokenize(text: str) -> list[str]:
 
 
 def unreadable(text: str) -> list[str]:
-    """The words of ``text`` ``tokenize`` cannot read, lower-cased: letters outside a-z even with
-    accents folded ("猫", "кошка"). A query says it does not know them (the audit of stop 45:
-    "猫" answered "no matching photos", and "猫 dog" searched "dog", without a word)."""
-    return [w.lower() for w in _LETTERS.findall(text) if not _WORD.fullmatch(fold(w))]
+    """The words of ``text`` ``tokenize`` cannot read, split and folded as it splits and folds
+    them: letters outside a-z even with accents folded ("猫", "кошка"; "m²" is "m" and a digit to
+    both). A query says it does not know them (the audit of stop 45: "猫" answered "no matching
+    photos", and "猫 dog" searched "dog", without a word)."""
+    return [w for w in _LETTERS.findall(fold(text)) if not _WORD.fullmatch(w)]
 
 
 def phrases(words: Sequence[str], longest: int = 3) -> set[str]:
