@@ -296,6 +296,10 @@ def test_a_folder_followed_from_a_mount_point_to_a_plain_folder_is_online(
         library.add_folder(old)
         Scanner(library).scan()
         assert library.mounts() == {str(old)}
+        # A library from before drives were noted: the only way left to follow a folder from a
+        # mount point to a folder that is none (``relocation._left_for``).
+        library.conn.execute("UPDATE folders SET drive = NULL, drive_id = NULL")
+        library.conn.commit()
     old.rename(new)
     points.clear()
     write_photo(new / "new.jpg", seed=40)
@@ -304,3 +308,25 @@ def test_a_folder_followed_from_a_mount_point_to_a_plain_folder_is_online(
         report = app.scanner().scan()
         assert report.offline == [] and len(report.added) == 1
         assert [f.online for f in app.folders()] == [True]
+
+
+def test_a_folder_copied_to_another_file_system_without_volume_ids_is_a_folder_of_its_own(
+    tmp_path: Path,
+) -> None:
+    """The review of stop 45: where the system names no volume's UUID (tmpfs, network shares,
+    containers), every drive read as the same one ("\\t/"), and a folder moved from the disk to
+    /dev/shm was followed as renamed there. Without a UUID the new place must be on the file
+    system of the drive that held it, still mounted."""
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or os.stat(shm).st_dev == os.stat(tmp_path).st_dev:
+        pytest.skip("needs /dev/shm on a file system of its own")
+    db, old = tmp_path / "library.db", tmp_path / "Pictures"
+    _indexed(old, db)
+    new = shm / f"photoscope-test-{os.getpid()}" / "Pictures"
+    shutil.copytree(old, new)
+    shutil.rmtree(old)  # moved to another file system: a copy, then the original deleted
+    try:
+        with Photoscope(db) as app:
+            assert app.add_folder(new).moved_from is None
+    finally:
+        shutil.rmtree(new.parent, ignore_errors=True)

@@ -60,10 +60,22 @@ def _left_for(folder: Folder, new_root: str) -> bool:
         pass
     except OSError:
         return False
-    place = drive_of(new_root, mount_points())
-    if folder.drive_id is not None and place is not None:
-        return drive_identity(place) == folder.drive_id
+    points = mount_points()
+    place = drive_of(new_root, points)
+    if folder.drive_id is not None and folder.drive_id.partition("\t")[0] and place is not None:
+        return drive_identity(place) == folder.drive_id  # its volume, wherever it is mounted now
+    if folder.drive is not None and points is not None:
+        # No volume id (tmpfs, network shares, containers: every drive read as "\t/", the review of
+        # stop 45): on the file system of the drive that held it, while that is mounted.
+        return folder.drive in points and _same_file_system(new_root, folder.drive)
     return os.path.isdir(os.path.dirname(folder.path))  # its drive not known: renamed where it was
+
+
+def _same_file_system(path: str, other: str) -> bool:
+    try:
+        return os.stat(path).st_dev == os.stat(other).st_dev
+    except OSError:
+        return False
 
 
 def arrived_in(library: Library, new: Sequence[NewFile], points: set[str] | None) -> list[tuple[Folder, str]]:
