@@ -581,7 +581,19 @@ def test_doctor_on_a_library_it_cannot_write_says_so_not_damaged(
 
     monkeypatch.setattr(doctor, "Library", ReadOnly)
     code, out, err = run(capsys, "doctor", "--db", str(indexed))
-    assert code == EXIT["unwritable"] and "damaged" not in out + err, out + err
+    # the audit of stop 45: it then refused to check the rest (exit 5); it checks what reads allow
+    assert code == 0 and "damaged" not in out + err, out + err
+    assert "note: the text search index was not checked: the library is read-only" in out
+
+
+def test_doctor_finds_no_damage_in_vectors_of_a_model_of_another_size(
+    capsys: pytest.CaptureFixture[str], indexed: Path
+) -> None:
+    """The review of stop 45: `doctor` with the shipped model on a library another model (of
+    another latent size) indexed said "3 photos have damaged vectors", and --repair would have
+    dropped them. Each model version's latents are checked against their own length."""
+    code, out, err = run(capsys, "doctor", "--db", str(indexed))
+    assert code == 0 and "damaged" not in out + err and "another model version" in out, out + err
 
 
 def test_a_subfolder_of_an_indexed_folder_is_said_to_be_part_of_it(

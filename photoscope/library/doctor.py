@@ -94,7 +94,7 @@ def examine(
         return report
     with Library(path) as library:
         _check_search(library, report, repair)
-        _check_vectors(library, report, repair, latent_dim)
+        _check_vectors(library, report, repair, latent_dim, model_version)
         _check_versions(library, report, model_version)
         _check_thumbnails(library, report, repair, thumbnail_root)
         _check_backup(library, report, repair)
@@ -156,17 +156,30 @@ def _bad_vector(blob: Any, size: int | None, dtype: str) -> bool:
     return not bool(np.isfinite(np.frombuffer(blob, dtype=dtype)).all())
 
 
-def _check_vectors(library: Library, report: DoctorReport, repair: bool, latent_dim: int | None) -> None:
+def _check_vectors(
+    library: Library,
+    report: DoctorReport,
+    repair: bool,
+    latent_dim: int | None,
+    model_version: str | None = None,
+) -> None:
     conn = library.conn
-    latent_bytes = latent_dim * 4 if latent_dim else None
-    if latent_bytes is None:  # the most common length is the right one
-        row = conn.execute(
-            "SELECT length(latent) AS n FROM vectors GROUP BY n ORDER BY count(*) DESC LIMIT 1"
-        ).fetchone()
-        latent_bytes = int(row[0]) if row else None
+    # Each model version's latents are of its own length: this model's ``latent_dim``, another's
+    # the most common among its photos (a library indexed by a model of another size was all
+    # "damaged vectors" to a doctor run with the shipped one, and --repair dropped them all).
+    lengths: dict[str | None, int] = {}
+    for version, n, _ in conn.execute(
+        "SELECT p.model_version, length(v.latent) AS n, count(*) AS c FROM vectors v"
+        " LEFT JOIN photos p ON p.id = v.photo_id GROUP BY p.model_version, n ORDER BY c"
+    ):
+        lengths[version] = int(n)  # the most common last
+    if latent_dim and model_version is not None:
+        lengths[model_version] = latent_dim * 4
     bad: set[int] = set()
-    for photo_id, blob in conn.execute("SELECT photo_id, latent FROM vectors"):
-        if _bad_vector(blob, latent_bytes, "float32"):
+    for photo_id, blob, version in conn.execute(
+        "SELECT v.photo_id, v.latent, p.model_version FROM vectors v LEFT JOIN photos p ON p.id = v.photo_id"
+    ):
+        if _bad_vector(blob, lengths.get(version), "float32"):
             bad.add(int(photo_id))
     for photo_id, blob in conn.execute("SELECT photo_id, feature FROM features"):
         if _bad_vector(blob, FEATURE_BYTES, "float16"):
