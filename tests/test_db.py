@@ -387,3 +387,30 @@ def test_a_library_this_user_cannot_write_reads_what_its_writer_writes(
     assert [f.path for f in reader.folders()] == [str(tmp_path / "more")]
     reader.close()
     writer.close()
+
+
+def test_version_12_rules_are_kept_and_a_photo_rule_can_be_added(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Schema v13: a photo's own rule is a kind of its own; the rules of a v12 file stay as they were."""
+    from photoscope.library.exclusions import ExclusionRule
+
+    folder = str(tmp_path / "p")
+    with monkeypatch.context() as patch:
+        patch.setattr(dbmod, "MIGRATIONS", dbmod.MIGRATIONS[:12])
+        with Library(tmp_path / "l.db") as old:
+            old.add_folder(folder)
+            old.set_exclusion_rule(ExclusionRule(folder, "pattern", "sub/a[[]1].jpg"), True)
+            old.set_exclusion_rule(ExclusionRule(folder, "folder", "Work"), True)
+            with pytest.raises(sqlite3.IntegrityError):  # the kind did not exist
+                old.db.execute("INSERT INTO exclusions VALUES (1, 'photo', 'x.jpg')")
+    with Library(tmp_path / "l.db") as lib:
+        assert lib.schema_version == len(dbmod.MIGRATIONS)
+        photo = ExclusionRule(folder, "photo", "sub/Beach.jpg")
+        assert lib.set_exclusion_rule(photo, True)
+        assert sorted(lib.exclusion_rules(), key=lambda r: r.kind) == [
+            ExclusionRule(folder, "folder", "Work"),
+            ExclusionRule(folder, "pattern", "sub/a[[]1].jpg"),
+            photo,
+        ]
+        assert lib.integrity_check() == "ok"

@@ -22,6 +22,7 @@ from photoscope.library.exclusions import (
     Stash,
     hidden_below,
     ignore_file_said,
+    photo_rule_before,
     rule_for,
 )
 from photoscope.library.exclusions import indexes_hidden as _indexes_hidden
@@ -164,7 +165,8 @@ class Indexing(Core):
     ) -> ScanReport:
         """Drop an exclusion rule; its photos come back (those taken out this session, unchanged,
         without being encoded again; the others pending)."""
-        return self._set_rules(path, pattern, folder, False)
+        rules = self._rules(path, pattern, folder)
+        return self._apply_rules([*rules, *(photo_rule_before(r) for r in rules if r.kind == "photo")], False)
 
     def drop_rule(self, rule: ExclusionRule) -> ScanReport:
         """Drop one of ``exclusion_rules``: its photos come back, as ``include`` brings them."""
@@ -192,7 +194,10 @@ class Indexing(Core):
         watched folder; with ``everywhere``, in every one a pattern without a folder names: then
         ``exclude`` has nothing to add). Raises ``ValueError`` as ``include``."""
         present = self.library.exclusion_rules()
-        there = [rule in present for rule in self._rules(path, pattern, folder)]
+        there = [
+            rule in present or (rule.kind == "photo" and photo_rule_before(rule) in present)
+            for rule in self._rules(path, pattern, folder)
+        ]
         return all(there) if everywhere else any(there)
 
     def _rules(
@@ -218,7 +223,7 @@ class Indexing(Core):
         def change() -> list[str]:
             changed = [r for r in rules if self.library.set_exclusion_rule(r, present)]
             return sorted(
-                {str(Path(r.folder) / r.pattern) if r.kind == "folder" else r.folder for r in changed}
+                {str(Path(r.folder) / r.pattern) if r.kind != "pattern" else r.folder for r in changed}
             )
 
         report = self.scanner().scan_after(change)

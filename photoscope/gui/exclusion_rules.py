@@ -71,7 +71,7 @@ class ExclusionButtons:
 
     def show_rules(self, folder_item: QTreeWidgetItem, rules: list[ExclusionRule]) -> None:
         for rule in rules:
-            kind = "subfolder" if rule.kind == "folder" else "pattern"
+            kind = {"folder": "subfolder", "photo": "photo"}.get(rule.kind, "pattern")
             child = QTreeWidgetItem([rule.describe(), f"excluded {kind}", "", ""])
             child.setData(0, RULE_ROLE, rule)
             child.setToolTip(0, f"Excluded: {rule.describe()} (Remove includes it again)")

@@ -7,6 +7,8 @@
   (``Screenshots/*``: the Screenshots folder at its top; ``*`` also crosses ``/``, so ``*/*`` is
   every photo in a subfolder). A leading ``*/`` before a folder's name also matches at the top:
   ``*/Screenshots/*`` leaves out every Screenshots folder at any depth.
+- A *photo* rule names one photo by its path below the watched folder, as written
+  (``folders exclude PHOTO``; before schema v13 it was that path as a glob, which any case matched).
 - A folder holding a ``.nomedia`` (Android's convention) or ``.photoscopeignore`` file is left out
   with everything below it.
 - Hidden files and folders below a watched folder (a name starting with ``.``; on Windows also the
@@ -28,7 +30,6 @@ from __future__ import annotations
 import fnmatch
 import glob
 import os
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
     from photoscope.library.fs import FileStat
     from photoscope.library.records import IndexedPhoto, StoredFile
 
-Kind = Literal["folder", "pattern"]
+Kind = Literal["folder", "pattern", "photo"]
 IGNORE_FILES = (".nomedia", ".photoscopeignore")
 
 
@@ -87,39 +88,26 @@ def hidden_below(path: str, root: str) -> bool:
 class ExclusionRule:
     folder: str  # the watched folder's path
     kind: Kind
-    pattern: str  # folder rules: the subfolder relative to ``folder``; pattern rules: the glob
+    # folder rules: the subfolder relative to ``folder``; pattern rules: the glob; photo rules: the
+    # photo's path relative to ``folder``, matched as written (not as a glob, not in any case)
+    pattern: str
 
     def describe(self) -> str:
-        return os.path.join(self.folder, self.pattern) if self.kind == "folder" else self.pattern
+        return self.pattern if self.kind == "pattern" else os.path.join(self.folder, self.pattern)
 
 
 def _relative(path: str, root: str) -> str:
     return path[len(root.rstrip(os.sep)) :].replace(os.sep, "/")  # "/sub/photo.jpg"
 
 
-@dataclass(frozen=True)
-class _Pattern:
-    """A pattern rule as it is matched: a glob lower-cased, matching whatever the photo's case; one
-    that names a path (no wildcard: a photo's own rule), as written ("sub/Beach.jpg" is not
-    "sub/beach.JPG": the audit of stop 45)."""
-
-    literal: str | None
-    glob: str
-
-    @classmethod
-    def of(cls, pattern: str) -> _Pattern:
-        return cls(literal_path(pattern), pattern.lower())
-
-    def matches(self, relative: str, name: str) -> bool:
-        """Whether it matches a photo (``relative``: its path below the watched folder)."""
-        if self.literal is not None:
-            return relative == self.literal or ("/" not in self.literal and name == self.literal)
-        if "/" not in self.glob:
-            return fnmatch.fnmatchcase(name.lower(), self.glob)
-        rest = self.glob[2:] if self.glob.startswith("*/") else ""
-        return fnmatch.fnmatchcase(relative.lower(), self.glob) or (
-            "/" in rest and fnmatch.fnmatchcase(relative.lower(), rest)  # "*/Screenshots/*" at the top too
-        )
+def _matches(pattern: str, relative: str, name: str) -> bool:
+    """Whether a lower-cased glob matches a photo (``relative``: its path below the watched folder)."""
+    if "/" not in pattern:
+        return fnmatch.fnmatchcase(name.lower(), pattern)
+    rest = pattern[2:] if pattern.startswith("*/") else ""
+    return fnmatch.fnmatchcase(relative.lower(), pattern) or (
+        "/" in rest and fnmatch.fnmatchcase(relative.lower(), rest)  # "*/Screenshots/*" at the top too
+    )
 
 
 def rule_for(
@@ -150,7 +138,7 @@ def rule_for(
             raise ValueError(f"{target} is not inside a watched folder")
         relative = _relative(target, owner).strip("/")
         if os.path.isfile(target) or (indexed is not None and indexed(target)):  # a photo: its own path
-            return [ExclusionRule(owner, "pattern", _photo_pattern(target, relative))]
+            return [ExclusionRule(owner, "photo", relative)]
         return [ExclusionRule(owner, "folder", relative)]
     assert pattern is not None
     if not pattern.strip():
@@ -180,25 +168,10 @@ class RuleOnWatchedFolder(ValueError):
         )
 
 
-def literal_path(pattern: str) -> str | None:
-    """The path a pattern names when it has no wildcard (``glob.escape``'s "[*]" is a "*"), None
-    for a glob."""
-    parts = re.split(r"(\[[*?[]\])", pattern)
-    if any(any(c in part for c in "*?[") for part in parts[0::2]):
-        return None
-    return "".join(part if i % 2 == 0 else part[1] for i, part in enumerate(parts))
-
-
-def _photo_pattern(target: str, relative: str) -> str:
-    """The glob that names one photo, ``relative`` below its watched folder ("Screenshots/s.png",
-    its glob characters escaped). Raises ``ValueError`` for a photo at the folder's top: a pattern
-    without a slash matches its name in every subfolder too."""
-    if "/" not in relative:
-        raise ValueError(
-            f"{target} is at the top of its watched folder: a rule names a subfolder or a pattern, and"
-            f" --pattern {glob.escape(relative)!r} would leave out every photo of that name in it"
-        )
-    return glob.escape(relative)
+def photo_rule_before(rule: ExclusionRule) -> ExclusionRule:
+    """The glob a photo's own rule was made as before it had a kind of its own (``schema``'s v13):
+    what `folders include PHOTO` drops too, as such a rule is still in libraries made then."""
+    return ExclusionRule(rule.folder, "pattern", glob.escape(rule.pattern))
 
 
 class Rules:
@@ -210,8 +183,12 @@ class Rules:
         self.by_folder: dict[str, list[ExclusionRule]] = {}
         for rule in rules:
             self.by_folder.setdefault(rule.folder, []).append(rule)
-        self._patterns = {  # each watched folder's pattern rules, as they are matched
-            folder: [_Pattern.of(r.pattern) for r in folder_rules if r.kind == "pattern"]
+        self._patterns = {  # each watched folder's glob rules, lower-cased as they are matched
+            folder: [r.pattern.lower() for r in folder_rules if r.kind == "pattern"]
+            for folder, folder_rules in self.by_folder.items()
+        }
+        self._photos = {  # each watched folder's photo rules: paths below it, as written
+            folder: {r.pattern for r in folder_rules if r.kind == "photo"}
             for folder, folder_rules in self.by_folder.items()
         }
         self._ignore_files: dict[str, str | None] = {}  # per directory: the ignore file leaving it out
@@ -300,7 +277,9 @@ class Rules:
         known = self._directories.get(directory)
         if known is None:
             root, below, excluded = self._directory(directory)
-            names_matter = HIDDEN_ATTRIBUTES or bool(root is not None and self._patterns.get(root))
+            names_matter = HIDDEN_ATTRIBUTES or bool(
+                root is not None and (self._patterns.get(root) or self._photos.get(root))
+            )
             known = self._directories[directory] = (root, below, excluded, names_matter)
         return known
 
@@ -308,11 +287,10 @@ class Rules:
         """What only the photo's own name decides: hidden, or a glob rule."""
         if not self.hidden and (name.startswith(".") or self._hidden_attribute(path, root)):
             return True
-        patterns = self._patterns.get(root)
-        if not patterns:
-            return False
         relative = f"{below}/{name}"[1:]  # "Screenshots/s.jpg": below the watched folder
-        return any(p.matches(relative, name) for p in patterns)
+        if relative in self._photos.get(root, ()):
+            return True
+        return any(_matches(p, relative, name) for p in self._patterns.get(root, ()))
 
     def _directory(self, directory: str) -> tuple[str | None, str, bool]:
         """The watched folder that holds ``directory`` (None: none), its path below it, and
@@ -376,8 +354,7 @@ def _leaves_out_all(rule: ExclusionRule, below: str) -> bool:
     matches a name no glob names but by wildcards, with each photo extension ("*.*" and
     "Screenshots/*" do; "?" and "*.png" do not)."""
     names = [f"\x01\x02{extension}" for extension in sorted(PHOTO_EXTENSIONS)]
-    pattern = _Pattern.of(rule.pattern)
-    return all(pattern.matches(f"{below}/{name}"[1:], name) for name in names)
+    return all(_matches(rule.pattern.lower(), f"{below}/{name}"[1:], name) for name in names)
 
 
 # --- keeping what a rule took out, for the session --------------------------------------------------

@@ -204,6 +204,22 @@ def _v12_which_drive(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE folders ADD COLUMN drive_id TEXT")
 
 
+def _v13_photo_rules(db: sqlite3.Connection) -> None:
+    """Rules for one photo (``folders exclude PHOTO``): its path below the watched folder, matched as
+    written. It was a glob of that path, which matches whatever the case: excluding sub/Beach.jpg
+    took sub/beach.JPG out too (the audit of stop 45). Rules made so before stay globs."""
+    db.execute("ALTER TABLE exclusions RENAME TO exclusions_v12")
+    db.execute(
+        """CREATE TABLE exclusions (
+            folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('folder', 'pattern', 'photo')),
+            pattern TEXT NOT NULL,
+            PRIMARY KEY (folder_id, kind, pattern))"""
+    )
+    db.execute("INSERT INTO exclusions SELECT folder_id, kind, pattern FROM exclusions_v12")
+    db.execute("DROP TABLE exclusions_v12")
+
+
 # One step per schema version, applied in order; never edit a released step, append a new one.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_initial,
@@ -218,4 +234,5 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v10_ids_never_reused,
     _v11_errors_tried_again,
     _v12_which_drive,
+    _v13_photo_rules,
 ]
