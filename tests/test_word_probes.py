@@ -372,6 +372,7 @@ def test_taking_people_away_takes_a_man_alone_away_and_taking_a_man_away_keeps_w
     assert people[0] == "people" and {"man", "woman", "girl", "boy"} <= set(people) and "dog" not in people
     assert model.taken_away_kin("man") == ["man"] and model.taken_away_kin("beach") == ["beach"]
     assert "puppy" in model.taken_away_kin("dogs") and model.taken_away_kin("espresso") == []
+    assert model.detector_word("humans") is None and "man" in model.taken_away_kin("humans")  # the review
     man = torch.from_numpy(load_word_probes().weight[load_word_probes().index["man"]])
     g = torch.Generator().manual_seed(1)
     # eight photos leaning towards the "man" detector, eight away from it

@@ -401,11 +401,9 @@ class PhotoscopeModel:
         name ("people", "dogs": ``naming.GROUP_NAMES``) every detector word of that group; [] when
         no detector answers for it."""
         own = self.detector_word(word)
-        if own is None:
-            return []
         groups = [g for g, names in GROUP_NAMES.items() if word.lower() in names or own in names]
         kin = [d for g in groups for w in sorted(VETOED_WORDS[g]) if (d := self.detector_word(w)) is not None]
-        return list(dict.fromkeys([own, *kin]))
+        return list(dict.fromkeys([*([own] if own is not None else []), *kin]))  # ("humans": no own)
 
     def word_log_odds(
         self, words: Sequence[str], features: torch.Tensor, basis: npt.NDArray[np.float32] | None = None
