@@ -329,8 +329,10 @@ def test_i_a_query_with_no_words_is_a_usage_error(
 @pytest.mark.parametrize(
     "text",
     # "no", "not", "but", "without": the audit of stop 45 (palaces and coral reefs, "5 likely")
-    ["a", "the", "two", "a an of", "photo", "a picture", "my photos", "something"]
-    + ["no", "not", "but", "without", "not the", "no no no"],
+    [
+        *("a", "the", "two", "a an of", "photo", "a picture", "my photos", "something"),
+        *("no", "not", "but", "without", "not the", "no no no"),
+    ],
 )
 def test_i_a_query_of_function_words_alone_says_so(
     capsys: pytest.CaptureFixture[str], indexed: Path, tiny_model_dir: Path, text: str
