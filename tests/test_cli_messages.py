@@ -770,6 +770,11 @@ def test_a_watched_folder_not_scanned_yet_says_to_index_it(
     code, _, err = run(capsys, "search", "a red square", "--db", db, "--model", str(tiny_model_dir))
     line = one_clean_line(err)
     assert code == 1 and "the watched folders hold no photos: add a folder that has some" in line, line
+    # No folder at all (the last one removed): add one, not "the watched folders hold no photos".
+    assert run(capsys, "folders", "remove", str(tmp_path / "P"), "--db", db)[0] == 0
+    code, _, err = run(capsys, "search", "a red square", "--db", db, "--model", str(tiny_model_dir))
+    line = one_clean_line(err)
+    assert code == 1 and "the library has no photos yet: add a folder with" in line, line
 
 
 def test_paths_not_in_utf8_are_shown_escaped_and_refused_in_one_line(

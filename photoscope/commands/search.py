@@ -167,6 +167,7 @@ def _empty_answer(app: Photoscope, args: argparse.Namespace, results: Any) -> Em
     )
     return EmptyAnswer(
         app.status(),
+        has_folders=bool(app.folders()),  # none: "add a folder", not "the folders hold no photos"
         filtered=_filters(args).active,
         unknown_words=bool(results.unknown_words) and not photos_asked,
         unsure=tuple(getattr(results, "unsure", ())),  # an older running app's answer has none
