@@ -245,3 +245,29 @@ def test_a_drive_mounted_inside_a_watched_folder_is_scanned_real_mount(
             assert len(reports.wait_for(lambda r: bool(r.added)).added) == 1
     finally:
         watcher.stop()
+
+
+def test_another_card_mounted_at_the_same_place_between_two_checks_is_scanned(
+    library: Library, pictures: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The review of stop 45: the root checks noticed only mount points new by their path: another
+    card mounted at the same place between two checks kept the old one's watch, and its photos
+    were not seen. Each mount point is known with the drive it holds."""
+    from photoscope.library import watcher as watcher_module
+
+    card = pictures / "card"
+    write_library(card, 3, start=50)  # what the second card holds, unseen by the file events
+    drive = {"id": "UUID-1\t/"}
+    monkeypatch.setattr(watcher_module, "mount_points", lambda: {"/", str(card)})
+    monkeypatch.setattr(watcher_module, "drive_identity", lambda point: drive["id"])
+    reports = Reports(TIMEOUT)
+    watcher = FolderWatcher(
+        library, Scanner(library), debounce_s=DEBOUNCE, root_check_s=0.2, on_queued=reports
+    )
+    watcher.start(catch_up=False)
+    try:
+        assert reports.none_within(0.6)  # the same card: nothing to scan
+        drive["id"] = "UUID-2\t/"  # another card at the same place
+        assert len(reports.wait_for(lambda r: bool(r.added)).added) == 3
+    finally:
+        watcher.stop()

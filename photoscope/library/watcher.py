@@ -31,7 +31,7 @@ from watchdog.observers.api import ObservedWatch
 
 from photoscope.library.db import Library
 from photoscope.library.exclusions import IGNORE_FILES, hidden_below, indexes_hidden
-from photoscope.library.fs import is_photo_name, is_under, mount_points, mounts_under
+from photoscope.library.fs import drive_identity, is_photo_name, is_under, mount_points, mounts_under
 from photoscope.library.scanner import Scanner, ScanReport
 from photoscope.threads import lower_priority
 
@@ -97,7 +97,8 @@ class FolderWatcher:
         # is started", seen once in CI).
         self._life = threading.Lock()
         self._roots_request = threading.Event()  # check the roots now, not at the next due time
-        self._mounts: set[str] = set()  # the mount points inside the online folders at the last check
+        # the mount points inside the online folders at the last check, with the drive each held
+        self._mounts: dict[str, str | None] = {}
 
     @property
     def running(self) -> bool:
@@ -240,23 +241,34 @@ class FolderWatcher:
             self._report(self.scanner.scan(added))
 
     def _follow_mounts(self) -> None:
-        """Drives mounted inside a watched folder since the last check: their folder's watch is made
-        again (the old one watched the directory underneath the mount) and their photos scanned.
-        During `index --watch` they were seen only after a restart (the audit of stop 45)."""
-        mounted = self._mounts_inside()
-        new, self._mounts = sorted(mounted - self._mounts), mounted
-        if not new:
+        """Drives mounted, unmounted or swapped inside a watched folder since the last check: their
+        folder's watch is made again (the old one watched what was there before: the directory
+        underneath the mount, or the drive gone) and a drive there now is scanned. During `index
+        --watch` a drive's photos were seen only after a restart (the audit of stop 45), and a
+        photo saved in the bare folder after an unmount, or on another card mounted at the same
+        place, never (the review of stop 45)."""
+        mounted, before = self._mounts_inside(), self._mounts
+        changed = sorted(p for p in mounted.keys() ^ before.keys()) + sorted(
+            p for p in mounted.keys() & before.keys() if mounted[p] != before[p]
+        )
+        self._mounts = mounted
+        if not changed:
             return
-        for root in [r for r in list(self._watches) if any(is_under(m, r) for m in new)]:
+        for root in [r for r in list(self._watches) if any(is_under(m, r) for m in changed)]:
             self._unwatch(root)
         self._sync_watches()
-        self._report(self.scanner.scan(new))
+        there = [p for p in changed if p in mounted]
+        if there:
+            self._report(self.scanner.scan(there))
 
-    def _mounts_inside(self) -> set[str]:
-        """The mount points below the online folders (not at their roots: those are the root checks')."""
+    def _mounts_inside(self) -> dict[str, str | None]:
+        """The mount points below the online folders (not at their roots: those are the root
+        checks'), with the drive each holds (``fs.drive_identity``: another card at the same place
+        is another)."""
         points = mount_points()
         online = [f.path for f in self.library.folders() if f.online]
-        return {m for root in online for m in mounts_under(root, points) if m != root}
+        inside = {m for root in online for m in mounts_under(root, points) if m != root}
+        return {m: drive_identity(m) for m in sorted(inside)}
 
     def _unwatch(self, path: str) -> None:
         watch = self._watches.pop(path)
