@@ -196,3 +196,18 @@ def test_under_a_filter_a_combined_query_s_likely_matches_are_the_library_s(app:
                 terms,
                 folder,
             )
+
+
+def test_under_a_filter_the_caption_index_s_likely_matches_leave_out_what_is_taken_away(
+    app: Photoscope,
+) -> None:
+    """The review of stop 45: the caption index's answer under a filter read the whole library's
+    likely matches with the photos whose captions say what is taken away still among them ("a
+    without red": the red circles made a cliff below the blue squares, 3 likely where the whole
+    library's answer has 1)."""
+    root = Path(app.folders()[0].path)
+    whole = app.search_captions("a without red", 6)
+    likely = [m.photo.id for m in whole.matches[: whole.relevant]]
+    narrowed = app.search_captions("a without red", 6, Filters(folder=root / "2023"))
+    listed = {m.photo.id for m in narrowed.matches}
+    assert [m.photo.id for m in narrowed.matches[: narrowed.relevant]] == [i for i in likely if i in listed]

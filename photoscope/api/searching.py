@@ -101,15 +101,27 @@ class Searching(Core):
             if i in records and not _says_any(records[i].caption, negated.taken_away)
         ][:limit]
         relevant, strengths = relevance([score for _, score in found], 0)
-        if allowed is not None:  # likely from the whole library's line, as the network's answer
-            from photoscope.search.results import Hit
-
-            likely = _likely_ids([Hit(i, score) for i, score in everywhere[:POOL]], frozenset())
+        if allowed is not None:  # likely from the whole library's answer, as the network's
+            likely = self._caption_likely(everywhere, negated.taken_away, limit)
             relevant = next((at for at, (p, _) in enumerate(found) if p.id not in likely), len(found))
         matches = [
             Match(p, score, False, strength) for (p, score), strength in zip(found, strengths, strict=True)
         ]
         return _cut(Results(matches, [], relevant, taken_away=negated.taken_away), wanted, filters)
+
+    def _caption_likely(
+        self, everywhere: Sequence[tuple[int, float]], taken_away: Sequence[str], limit: int
+    ) -> set[int]:
+        """The caption index's likely matches in the whole library: its answer there, without the
+        photos whose caption says what is taken away (the review of stop 45: among them, they made
+        a cliff that called every photo above it likely)."""
+        from photoscope.search.results import Hit
+
+        if taken_away:
+            records = {p.id: p for p in self.library.photos_by_ids([i for i, _ in everywhere])}
+            said = {i for i, p in records.items() if _says_any(p.caption, taken_away)}
+            everywhere = [(i, s) for i, s in everywhere if i in records and i not in said]
+        return _likely_ids([Hit(i, score) for i, score in everywhere[:limit]], frozenset())
 
     def search_text_quick(self, text: str, limit: int = 50, filters: Filters | None = None) -> Results | None:
         """A description's quick answer, without PyTorch: the network's text encoder (run in NumPy)
