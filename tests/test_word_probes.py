@@ -385,3 +385,10 @@ def test_taking_people_away_takes_a_man_alone_away_and_taking_a_man_away_keeps_w
     own = word_rows(model, features, terms, queries, CombineOptions(negative_kin=False))[1]
     assert kin[:8].min() > kin[8:].max()  # what "- people" takes away: the men most
     assert (kin - own)[:8].mean() > 5 * (kin - own)[8:].mean().clamp(min=1e-3)
+    # "- humans" has no detector of its own: it counts as the group (the review of stop 45: a text
+    # no detector knows turned the detectors off for the whole query)
+    humans = [Term(text="beach"), Term(text="humans", negative=True)]
+    rows = word_rows(
+        model, features, humans, [model.query_words("beach"), model.query_words("humans")], CombineOptions()
+    )
+    assert rows[1][:8].min() > rows[1][8:].max()

@@ -153,9 +153,11 @@ class CombineOptions:
     # alone is left out too; ``PhotoscopeModel.taken_away_kin``). On Flickr8k val
     # (benchmarks/taken_away_groups.py --per-group 100), precision@10 with relevant = no person
     # in any caption, own word -> group: text - people 24.6 -> 34.9 (41 queries), photo - people
-    # 10.8 -> 20.4 (100); with relevant = no caption says "people", 49.8 -> 48.5 and 31.6 -> 36.5;
-    # "- dogs" unchanged (51.0, 35.3: the dog detector sees puppies). combined_queries.py
-    # --per-type 200 --defaults: text - word 46.4 -> 46.2, photo - word 46.0 -> 46.5.
+    # 10.8 -> 26.6 (100; 20.4 before the photo's own person words were left out of what the photo
+    # counts as, ``text_detectors``); with relevant = no caption says "people", 49.8 -> 48.5 and
+    # 31.6 -> 37.8; "- dogs" 51.0 -> 51.0 and 35.3 -> 35.4 (the dog detector sees puppies).
+    # combined_queries.py --per-type 200 --defaults: text - word 46.4 -> 46.2, photo - word 46.0
+    # -> 46.5.
     negative_kin: bool = True
     photo_words: float = 2.0
     # A photo term's likeliest content detector words (``WordProbes.likeliest``). Its three likeliest
@@ -217,6 +219,28 @@ def add_concepts(
     return out
 
 
+def text_detectors(
+    model: PhotoscopeModel,
+    terms: Sequence[Term],
+    queries: Sequence[QueryWords | None],
+    options: CombineOptions,
+) -> list[list[list[str]]]:
+    """Each text term's words that a detector answers for, each as the detector words that stand
+    for it: its own; for a taken-away group name the whole group's ("- people": a man alone too;
+    "- humans", which has no detector of its own: ``PhotoscopeModel.taken_away_kin``). [] for a
+    photo term, and for a text none of them knows."""
+    out: list[list[list[str]]] = []
+    for term, query in zip(terms, queries, strict=True):
+        if query is None:
+            out.append([])
+        elif term.negative and options.negative_kin:
+            sets = [kin for w in query.content if (kin := model.taken_away_kin(w))]
+            out.append(list({tuple(k): k for k in sets}.values()))
+        else:
+            out.append([[w] for w in detector_words(model, query)])
+    return out
+
+
 def photo_term_words(
     model: PhotoscopeModel,
     terms: Sequence[Term],
@@ -226,10 +250,10 @@ def photo_term_words(
     """Each term's detector words and their probabilities in the photo: a photo term's likeliest
     content words (without the words the texts name), [] for a text term; None when the query
     counts without the detectors (a text none of them knows: ``word_rows``)."""
-    texts = [detector_words(model, q) if q is not None else [] for q in queries]
-    if any(q is not None and not words for q, words in zip(queries, texts, strict=True)):
+    texts = text_detectors(model, terms, queries, options)
+    if any(q is not None and not sets for q, sets in zip(queries, texts, strict=True)):
         return None
-    named = sorted({w for words in texts for w in words})
+    named = sorted({w for sets in texts for words in sets for w in words})
     return [
         model.likeliest_words(t.feature, options.photo_word_count, named) if t.feature is not None else []
         for t in terms
@@ -249,20 +273,17 @@ def word_rows(
     weight; 0 for a term without detector words. One pass over the features for all the words.
     ``basis``: the features are projected on it (``VectorStore.feature_basis``); ``photos``: the
     terms' ``photo_term_words`` when the caller has them."""
-    texts = [detector_words(model, q) if q is not None else [] for q in queries]
+    texts = text_detectors(model, terms, queries, options)
     rows = torch.zeros(len(terms), len(features))
-    if any(q is not None and not words for q, words in zip(queries, texts, strict=True)):
+    if any(q is not None and not sets for q, sets in zip(queries, texts, strict=True)):
         # A text no detector knows would be outvoted by the others' detectors, whose log p spans
         # several units where latent cosines span a fraction of one: on a library of drawn shapes
         # "red" + "square" ranked red circles first, by how red Flickr8k would call them.
         return rows
     photos = photos or photo_term_words(model, terms, queries, options) or [[] for _ in terms]
-    # Each text word's detectors: a taken-away group name's whole group ("- people": men too).
-    kin = [
-        [model.taken_away_kin(w) if t.negative and options.negative_kin else [w] for w in words]
-        for t, words in zip(terms, texts, strict=True)
-    ]
-    needed = sorted({*(w for k in kin for words in k for w in words), *(w for ws in photos for w, _ in ws)})
+    needed = sorted(
+        {*(w for sets in texts for words in sets for w in words), *(w for ws in photos for w, _ in ws)}
+    )
     if not needed:
         return rows
     log_odds = model.word_log_odds(needed, features, basis)
@@ -270,7 +291,7 @@ def word_rows(
     for i, term in enumerate(terms):
         if texts[i]:
             # a word shown by any of its detectors: the likeliest of them
-            z = torch.stack([log_odds[:, [column[w] for w in words]].amax(1) for words in kin[i]], 1)
+            z = torch.stack([log_odds[:, [column[w] for w in words]].amax(1) for words in texts[i]], 1)
             # log p rewards a likely word; -log(1 - p) punishes it without bound as p -> 1.
             rows[i] = (F.softplus(z) if term.negative else F.logsigmoid(z)).mean(1)
         elif photos[i]:
