@@ -1,6 +1,7 @@
 """``photoscope folders exclude|include``: what the index leaves out of the watched folders.
 
 photoscope folders exclude ~/Pictures/Screenshots      # a subfolder
+photoscope folders exclude ~/Pictures/sub/Beach.jpg    # one photo: its path, exactly
 photoscope folders exclude --pattern '*.png'           # a glob, in every watched folder
 photoscope folders exclude --pattern '*/tmp/*' ~/Pictures   # a glob, in one watched folder
 photoscope folders include ~/Pictures/Screenshots      # drop a rule: its photos come back

@@ -382,11 +382,11 @@ def register(sub: Any) -> None:
         description="folders list: the watched folders and their exclusions. folders add|remove PATH:"
         " watch a folder, or stop watching it (its photos leave the index; a folder moved or renamed"
         " is followed when added at its new place). folders exclude|include PATH: leave a subfolder"
-        " out of the index, or take it back; with --pattern GLOB, the files matching it (in the"
-        " folder PATH, or in every watched folder). folders hidden on|off: index hidden folders and"
-        " files (names starting with '.') below the watched folders, or leave them out (the"
-        " default); a watched folder that is itself hidden is always indexed. Without on or off it"
-        " says which.",
+        " or one photo (its path, exactly) out of the index, or take it back; with --pattern GLOB,"
+        " the files matching it in any case (in the folder PATH, or in every watched folder)."
+        " folders hidden on|off: index hidden folders and files (names starting with '.') below"
+        " the watched folders, or leave them out (the default); a watched folder that is itself"
+        " hidden is always indexed. Without on or off it says which.",
     )
     intermix(f)  # `folders exclude --pattern '*.png' ~/Pictures`, as the README writes it
     f.add_argument(
