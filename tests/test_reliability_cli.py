@@ -433,7 +433,9 @@ def test_10_a_library_whose_first_page_was_overwritten_is_still_damaged(
 
 
 def test_14_paths_only_escapes_control_and_bidi_characters(capsys: pytest.CaptureFixture[str]) -> None:
+    # (the audit of stop 45: a name holding the text "\x09" printed as one holding a tab)
     names = ["/p/two\nlines.jpg", "/p/evil\u202egpj.exe.jpg", "/p/plain.jpg", "/p/back\\slash\x1b.jpg"]
+    names += ["/p/tab\\x09.jpg", "/p/a\\b.jpg"]
     results = SimpleNamespace(
         unknown_words=[],
         matches=[
@@ -449,8 +451,10 @@ def test_14_paths_only_escapes_control_and_bidi_characters(capsys: pytest.Captur
         "/p/evil\\u202egpj.exe.jpg",
         "/p/plain.jpg",
         "/p/back\\\\slash\\x1b.jpg",
+        "/p/tab\\\\x09.jpg",  # not "/p/tab\\x09.jpg", a tab's
+        "/p/a\\b.jpg",  # a backslash that reads as no escape stays as it is
     ]
-    assert "3 paths" in err and "--null" in err
+    assert "4 paths" in err and "--null" in err
     args = SimpleNamespace(paths_only=False, null=True, json=False)
     search_command._print(results, args)
     out, _ = capsys.readouterr()

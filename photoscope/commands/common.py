@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import errno
 import os
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -71,9 +72,16 @@ _UNSAFE = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]} | {
 }
 
 
+# A backslash that would read as one of those escapes (or as an escaped backslash): a name holding
+# the text "\x09" printed as one holding a tab (the audit of stop 45).
+_READS_AS_ESCAPE = re.compile(r"\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|\\)")
+
+
 def safe_text(text: str) -> str:
-    """``text`` with control and bidi characters escaped (``\\x0a``, ``\\u202e``), for a terminal."""
-    text = text.replace("\\", "\\\\") if any(ord(c) in _UNSAFE for c in text) else text
+    """``text`` with control and bidi characters escaped (``\\x0a``, ``\\u202e``), for a terminal;
+    its backslashes doubled then, and where one would read as such an escape."""
+    if any(ord(c) in _UNSAFE for c in text) or _READS_AS_ESCAPE.search(text):
+        text = text.replace("\\", "\\\\")
     return text.translate(_UNSAFE)
 
 

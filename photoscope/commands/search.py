@@ -132,7 +132,7 @@ def _print(
     if escaped:
         print(
             f"note: {plural(escaped, 'path')} {'holds' if escaped == 1 else 'hold'} control or bidi"
-            " characters, shown escaped; "
+            " characters (or a backslash read as one), shown escaped; "
             "--null prints them exactly",
             file=sys.stderr,
         )
@@ -190,7 +190,7 @@ def _wrong_folder(folder: str) -> int:
     from photoscope.api import display_path  # a name that is not UTF-8 as its bytes ("\\xe9")
 
     print(
-        f"photoscope: no photo of the library is below {safe_text(display_path(folder))}: "
+        f"photoscope: no photo of the library is below {display_path(safe_text(folder))}: "
         "`photoscope folders list` lists the watched folders",
         file=sys.stderr,
     )

@@ -27,7 +27,7 @@ def register(sub: Any) -> None:
 def a_word(text: str) -> str:
     """A word to look up: not empty, not punctuation alone (a usage error, not an unknown word)."""
     if not re.search(r"\w", text):
-        raise argparse.ArgumentTypeError(f"give a word, not {safe_text(repr(text))}")
+        raise argparse.ArgumentTypeError(f"give a word, not {text!r}")  # (repr escapes controls)
     return text
 
 
