@@ -599,7 +599,9 @@ def test_date_filter_falls_back_to_the_file_time_and_says_so_and_subfolders_are_
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
         window.search.date_to.set_value(date(2024, 8, 31))
     window.show_more()
-    assert window.results.rowCount() == 3
+    # three photos (the rows may hold a line between the likely matches and the rest: which are
+    # likely is the whole library's answer since stop 45, and a file an earlier test trashed moves it)
+    assert len(names(window)) == 3
     assert "no date taken" in window.search.message.text() and "file's date" in window.search.message.text()
 
 
