@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-KNEE_SPAN = 200  # the knee is sought among this many best scores
+from photoscope.search.results import CURVE
+
+KNEE_SPAN = CURVE  # the knee is sought among this many best scores (a filtered search keeps as many)
 # Which matches are likely, and how strongly each matches, is read from this many best scores however
 # many are listed: read from the rows asked for, `search -n 5` called 2 photos likely and -n 60 18.
 POOL = KNEE_SPAN

@@ -483,8 +483,11 @@ class Searching(Core):
             # the bound of the whole library's answer (``among``: what names alone rank among), which
             # a filtered answer's likely matches are read from too (``_results``)
             bound = min((_likely_alone(store, row, among, exclude) for row in alone), default=None)
-            filter_ = allowed if filtered else None  # (``among``: what names alone rank among)
-            curve = library_curve(lambda s, n, only: store.top_k(s, n, only, exclude), scores, filter_, among)
+
+            def best(s: np.ndarray, n: int, only: np.ndarray | None) -> list[Hit]:
+                return store.top_k(s, n, only, exclude)
+
+            curve = library_curve(best, scores, filtered, among)
             hits = store.top_k(scores, limit, allowed, exclude)
             return SearchResult(hits, named=first, library_best=curve), words, bound
 

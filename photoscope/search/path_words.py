@@ -194,7 +194,7 @@ def search_with_names(
     lifted, first = lift_named(given, ids, matches, promotable=by_names)
     said = named | file_words_named(library, unknown_words, matches.keys())
     found = [u for u in found if not set(tokens(u.word)) <= said]
-    curve = library_curve(searcher.top_k, lifted, allowed if filtered else None, among)
+    curve = library_curve(searcher.top_k, lifted, filtered, among)
     return SearchResult(searcher.top_k(lifted, limit, allowed), found, named=first, library_best=curve)
 
 

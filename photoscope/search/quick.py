@@ -268,7 +268,7 @@ def quick_text_search(
     if not (query.decoder_words or query.concepts) or len(store) == 0:
         return SearchResult([], unknown)
     scores = quick_scores(model, store, text, fusion)
-    curve = library_curve(lambda s, n, among: top_hits(s, store.ids, n, among), scores, allowed)
+    curve = library_curve(lambda s, n, among: top_hits(s, store.ids, n, among), scores, allowed is not None)
     return SearchResult(top_hits(scores, store.ids, k, allowed), unknown, library_best=curve)
 
 

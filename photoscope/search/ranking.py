@@ -248,7 +248,7 @@ class SearchEngine:
         if not (query.decoder_words or query.concepts) or len(self.store) == 0:
             return SearchResult([], unknown)
         scores = TextRanker(self.model, self.store).scores([text], options or TextSearchOptions())
-        curve = library_curve(self.store.top_k, scores, allowed)
+        curve = library_curve(self.store.top_k, scores, allowed is not None)
         return SearchResult(self.store.top_k(scores, k, allowed), unknown, library_best=curve)
 
     def search_vector(
@@ -263,7 +263,8 @@ class SearchEngine:
             return SearchResult([])
         scores = self.store.scores(feature, "feature")
         hits = self.store.top_k(scores, k, allowed, exclude)
-        curve = library_curve(lambda s, n, among: self.store.top_k(s, n, among, exclude), scores, allowed)
+        filtered = allowed is not None
+        curve = library_curve(lambda s, n, among: self.store.top_k(s, n, among, exclude), scores, filtered)
         return SearchResult(
             hits,
             near_duplicates=frozenset(h.photo_id for h in hits if h.score >= NEAR_DUPLICATE),

@@ -36,18 +36,19 @@ class SearchResult:
     library_best: list[Hit] | None = None
 
 
-# How many best scores the likely matches are read from (``api.scoring.POOL``).
+# How many best scores the likely matches are read from (``api.scoring`` reads its pool so; here,
+# where a filtered search keeps the whole library's: the search layer cannot import the API).
 CURVE = 200
 
 
 def library_curve(
-    top_k: Callable[[Any, int, Any], list[Hit]], scores: Any, allowed: Any, among: Any = None
+    top_k: Callable[[Any, int, Any], list[Hit]], scores: Any, filtered: bool, among: Any = None
 ) -> list[Hit] | None:
-    """Under a filter (``allowed`` not None), the best ``CURVE`` photos by ``scores`` among
+    """Under a filter (``filtered``), the best ``CURVE`` photos by ``scores`` among
     ``among`` (None: every photo the search may list), by the search's ``top_k(scores, k, allowed)``:
     which filtered matches are likely is read from the whole library, not from what the filter
     leaves (a folder of blue squares answered "a circle" with "3 likely matches"). None without."""
-    return None if allowed is None else top_k(scores, CURVE, among)
+    return top_k(scores, CURVE, among) if filtered else None
 
 
 def unknown_words(query: QueryWords, suggest: Callable[[str], tuple[str, ...]]) -> list[UnknownWord]:
