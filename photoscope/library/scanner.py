@@ -506,7 +506,7 @@ def really_gone(path: str, mounts: Iterable[str] = ()) -> bool:
     except OSError:  # no folder there, or one that cannot be read
         return False
     reached = os.path.realpath(folder) != folder or any(is_under(folder, m) for m in mounts)
-    if reached and not any(not name.startswith(".") for name in names):
+    if reached and not _holds_visible(names):
         return False
     try:
         os.lstat(path)
@@ -525,9 +525,15 @@ def root_present(folder: Folder) -> bool:
     try:
         if not os.path.isdir(folder.path):
             return False
-        return folder.photos == 0 or any(not name.startswith(".") for name in os.listdir(folder.path))
+        return folder.photos == 0 or _holds_visible(os.listdir(folder.path))
     except OSError:
         return False
+
+
+def _holds_visible(names: Iterable[str]) -> bool:
+    """Whether a folder's entries hold one not hidden: a mount point often holds a ``.keep`` or a
+    ``.Trash`` of its own, and with nothing else it is most likely an unplugged drive's."""
+    return any(not name.startswith(".") for name in names)
 
 
 class _Drives:

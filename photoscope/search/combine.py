@@ -246,11 +246,13 @@ def photo_term_words(
     terms: Sequence[Term],
     queries: Sequence[QueryWords | None],
     options: CombineOptions,
+    texts: list[list[list[str]]] | None = None,
 ) -> list[list[tuple[str, float]]] | None:
     """Each term's detector words and their probabilities in the photo: a photo term's likeliest
     content words (without the words the texts name), [] for a text term; None when the query
-    counts without the detectors (a text none of them knows: ``word_rows``)."""
-    texts = text_detectors(model, terms, queries, options)
+    counts without the detectors (a text none of them knows: ``word_rows``). ``texts``: the terms'
+    ``text_detectors`` when the caller has them."""
+    texts = texts if texts is not None else text_detectors(model, terms, queries, options)
     if any(q is not None and not sets for q, sets in zip(queries, texts, strict=True)):
         return None
     named = sorted({w for sets in texts for words in sets for w in words})
@@ -280,7 +282,7 @@ def word_rows(
         # several units where latent cosines span a fraction of one: on a library of drawn shapes
         # "red" + "square" ranked red circles first, by how red Flickr8k would call them.
         return rows
-    photos = photos or photo_term_words(model, terms, queries, options) or [[] for _ in terms]
+    photos = photos or photo_term_words(model, terms, queries, options, texts) or [[] for _ in terms]
     needed = sorted(
         {*(w for sets in texts for words in sets for w in words), *(w for ws in photos for w, _ in ws)}
     )
