@@ -69,10 +69,17 @@ def browse_ready(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-
 def ungrouped_timeline(qtbot, make_window: WindowFactory, db: Path) -> MainWindow:  # type: ignore[no-untyped-def]
     """A window on ``db`` showing its whole timeline, every row a photo (no month headers)."""
     window = make_window(db)
-    window.set_browse_option("browse/group", "none")
+    view_choice(window, "Group by", "No groups")
     qtbot.waitUntil(lambda: window.timeline.rowCount() == 11, timeout=20_000)
     browse_ready(qtbot, window)
     return window
+
+
+def view_choice(window: MainWindow, submenu: str, choice: str) -> None:
+    """Clicks View > ``submenu`` > ``choice`` in the window's menu bar."""
+    view = next(a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "View")
+    inner = next(a.menu() for a in view.actions() if a.text().replace("&", "") == submenu)
+    next(a for a in inner.actions() if a.text().replace("&", "") == choice).trigger()
 
 
 def typed_query(qtbot, window: MainWindow, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -195,13 +202,28 @@ def test_the_first_screen_is_the_library_by_month_with_a_remembered_sort(
     qtbot.waitUntil(lambda: "11 photos" in window.result_label.text(), timeout=20_000)
     # Sort by name, remembered for the next launch.
     with qtbot.waitSignal(window.timeline.modelReset, timeout=10_000):
-        window.set_browse_option("browse/sort", "name")
-    window.set_browse_option("browse/group", "none")
+        view_choice(window, "Sort by", "Name")
+    view_choice(window, "Group by", "No groups")
     qtbot.waitUntil(lambda: window.timeline.rowCount() == 11, timeout=10_000)
     first = window.timeline.index(0)
     assert Path(first.data(Qt.ItemDataRole.DisplayRole)).name == "blue_circle.jpg"
     qtbot.waitUntil(lambda: window.result_label.text() == "11 photos, by name")  # not "11 photos, name"
     assert settings.value("browse/sort") == "name" and window.browse_options() == ("name", "none")
+
+
+def test_a_sort_or_grouping_the_app_does_not_know_reads_as_the_default(
+    qtbot, make_window, daily_db, settings: QSettings
+) -> None:
+    """A hand-edited or newer settings file ("browse/sort=random") made every idle refresh fail
+    (KeyError in the window's label) and show "Something went wrong" (the code audit of stop 46)."""
+    settings.setValue("browse/sort", "random")
+    settings.setValue("browse/group", "weekly")
+    window = make_window(daily_db)
+    browse_ready(qtbot, window)
+    assert window.browse_options() == ("newest", "month")
+    qtbot.waitUntil(lambda: window.result_label.text() == "11 photos, newest first", timeout=20_000)
+    headers = [window.timeline.index(r).data(HEADER_ROLE) for r in range(window.timeline.rowCount())]
+    assert headers[0] == "November 2024"
 
 
 def test_keys_move_through_the_grid_and_enter_opens(qtbot, make_window, daily_db) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from photoscope.api.core import Core
-from photoscope.api.types import Copies, Filters, Match, MonthGroup, Timeline
+from photoscope.api.types import Copies, Filters, Grouping, Match, MonthGroup, Sort, Timeline
 from photoscope.library.fs import is_under
 from photoscope.library.records import BrowseRow
 
@@ -21,8 +21,8 @@ Row = TypeVar("Row")
 class Browsing(Core):
     def timeline(
         self,
-        sort: str = "newest",
-        group: str = "month",
+        sort: Sort = "newest",
+        group: Grouping = "month",
         limit: int | None = None,
         filters: Filters | None = None,
     ) -> Timeline:
@@ -53,7 +53,7 @@ class Browsing(Core):
             _days_spanned(rows) if limit is None else None,
         )
 
-    def _sorted_rows(self, sort: str, limit: int | None, filters: Filters) -> list[BrowseRow]:
+    def _sorted_rows(self, sort: Sort, limit: int | None, filters: Filters) -> list[BrowseRow]:
         """The library's browse rows under ``filters`` in ``sort`` order, the first ``limit`` of them."""
         if sort in ("newest", "oldest"):
             return self.library.browse_rows(sort == "newest", limit, filters.folder, *filters.days)
@@ -175,7 +175,7 @@ def _folder_label(directory: str, roots: Sequence[str]) -> str:
     return os.path.basename(root) if below == "." else os.path.join(os.path.basename(root), below)
 
 
-def _groups(rows: list[BrowseRow], group: str, roots: Sequence[str] = ()) -> list[MonthGroup]:
+def _groups(rows: list[BrowseRow], group: Grouping, roots: Sequence[str] = ()) -> list[MonthGroup]:
     """The headers of sorted browse rows: one per run of rows of the same month or folder (none
     for ``none``); a folder is named from its watched folder down ("Pictures/Trips/Paris 2019").
     Each row gives only a key (its month, its folder); a label is made once per run of equal keys:

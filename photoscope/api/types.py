@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, get_args
 
 from photoscope.library.records import PhotoRecord
 from photoscope.limits import MAX_WEIGHT as MAX_WEIGHT  # re-exported: the API says its limit
@@ -105,7 +105,7 @@ class Timeline:
     paths: list[str]
     mtimes: list[float]
     groups: list[MonthGroup]
-    sort: str
+    sort: Sort
     undated: int  # photos without a date taken, placed by their file's time
     filters: Filters | None = None  # what it was narrowed to (None: the whole library)
     # The first and last day of its photos (taken, else the file's time), for a whole read (not a
@@ -141,8 +141,10 @@ class Copies:
     groups: list[MonthGroup]
 
 
-SORTS = ("newest", "oldest", "name", "folder")
-GROUPINGS = ("month", "folder", "none")
+Sort = Literal["newest", "oldest", "name", "folder"]  # the library view's orders
+Grouping = Literal["month", "folder", "none"]  # its headers: a month's, a folder's, none
+SORTS: tuple[Sort, ...] = get_args(Sort)
+GROUPINGS: tuple[Grouping, ...] = get_args(Grouping)
 
 
 @dataclass(frozen=True)

@@ -84,11 +84,13 @@ if TYPE_CHECKING:
     from photoscope.api import (
         DoctorReport,
         Folder,
+        Grouping,
         IndexWorker,
         PhotoRecord,
         Photoscope,
         Results,
         ScanReport,
+        Sort,
         WhyNothing,
     )
     from photoscope.api import IndexProgress as Progress
@@ -206,10 +208,7 @@ class MainWindow(QMainWindow):
             status, self._network_in,
         )  # fmt: skip
 
-    def set_browse_option(self, key: str, value: str) -> None:
-        self.timeline_reader.set_option(key, value)
-
-    def browse_options(self) -> tuple[str, str]:
+    def browse_options(self) -> tuple[Sort, Grouping]:
         return self.timeline_reader.options()
 
     def _connect(self) -> None:

@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
-from photoscope.gui.preferences import BROWSE_GROUP, BROWSE_SORT
+from photoscope.api import Grouping, Sort
 from photoscope.gui.wording import back_action_text
 
 if TYPE_CHECKING:
     from photoscope.gui.main_window import MainWindow
 
-SORT_NAMES = {"newest": "Newest first", "oldest": "Oldest first", "name": "Name", "folder": "Folder"}
-SORTED_AS = {"newest": "newest first", "oldest": "oldest first", "name": "by name", "folder": "by folder"}
-GROUP_NAMES = {"month": "Month", "folder": "Folder", "none": "No groups"}
+Choice = TypeVar("Choice", bound=str)
+
+SORT_NAMES: dict[Sort, str] = {
+    "newest": "Newest first",
+    "oldest": "Oldest first",
+    "name": "Name",
+    "folder": "Folder",
+}
+SORTED_AS: dict[Sort, str] = {
+    "newest": "newest first",
+    "oldest": "oldest first",
+    "name": "by name",
+    "folder": "by folder",
+}
+GROUP_NAMES: dict[Grouping, str] = {"month": "Month", "folder": "Folder", "none": "No groups"}
 
 
 def build_menus(window: MainWindow) -> None:
@@ -40,8 +52,11 @@ def build_menus(window: MainWindow) -> None:
     view_menu.aboutToShow.connect(window.update_back_action)
     add_action(view_menu, "All &photos (timeline)", window.browse_all, "Ctrl+Home")
     add_action(view_menu, "Show &more matches", window.show_more, "Ctrl+Shift+M")
-    _choice_menu(window, view_menu.addMenu("&Sort by"), BROWSE_SORT, SORT_NAMES)
-    _choice_menu(window, view_menu.addMenu("&Group by"), BROWSE_GROUP, GROUP_NAMES)
+    sort, grouping = window.browse_options()
+    _choice_menu(window, view_menu.addMenu("&Sort by"), SORT_NAMES, sort, window.timeline_reader.sort_by)
+    _choice_menu(
+        window, view_menu.addMenu("&Group by"), GROUP_NAMES, grouping, window.timeline_reader.group_by
+    )
     view_menu.addSeparator()
     words = window.words.toggleViewAction()  # a key, as the maps have (the walk of stop 43)
     words.setText("&Words")
@@ -67,13 +82,14 @@ def window_action(
     return action
 
 
-def _choice_menu(window: MainWindow, menu: Any, key: str, names: dict[str, str]) -> None:
-    """Radio actions for a browsing option, remembered in the settings."""
+def _choice_menu(
+    window: MainWindow, menu: Any, names: dict[Choice, str], current: Choice, choose: Callable[[Choice], None]
+) -> None:
+    """Radio actions for a browsing option (``names``: each value's text), ``current`` checked."""
     group = QActionGroup(window)
-    current = window.preferences.browse_option(key)
     for value, text in names.items():
         action = QAction(text, window, checkable=True)
         action.setChecked(value == current)
-        action.triggered.connect(lambda _=False, v=value: window.set_browse_option(key, v))
+        action.triggered.connect(lambda _=False, v=value: choose(v))
         group.addAction(action)
         menu.addAction(action)

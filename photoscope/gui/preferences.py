@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from photoscope.api import GROUPINGS, SORTS, Grouping, Sort
+
 LAST_FOLDER = "library/last_folder"
 OPEN_WITH = "actions/open_with"
 BROWSE_SORT = "browse/sort"
@@ -17,7 +19,8 @@ BROWSE_GROUP = "browse/group"
 TILE = "grid/tile"
 GEOMETRY = "window/geometry"
 WINDOW_STATE = "window/state"
-BROWSE_DEFAULTS = {BROWSE_SORT: "newest", BROWSE_GROUP: "month"}  # newest first, under a header a month
+DEFAULT_SORT: Sort = "newest"  # the library view: newest first,
+DEFAULT_GROUPING: Grouping = "month"  # under a header a month
 
 
 class Preferences:
@@ -50,12 +53,26 @@ class Preferences:
     def open_with(self, program: str) -> None:
         self.settings.setValue(OPEN_WITH, program)
 
-    def browse_option(self, key: str) -> str:
-        """The timeline's sort (``BROWSE_SORT``) or grouping (``BROWSE_GROUP``)."""
-        return self._text(key, BROWSE_DEFAULTS[key])
+    @property
+    def browse_sort(self) -> Sort:
+        """The library view's order (one the app does not know, "random" from a hand edit or a newer
+        version, made every refresh of the window fail: the code audit of stop 46)."""
+        value = self._text(BROWSE_SORT)
+        return next((sort for sort in SORTS if sort == value), DEFAULT_SORT)
 
-    def set_browse_option(self, key: str, value: str) -> None:
-        self.settings.setValue(key, value)
+    @browse_sort.setter
+    def browse_sort(self, sort: Sort) -> None:
+        self.settings.setValue(BROWSE_SORT, sort)
+
+    @property
+    def browse_grouping(self) -> Grouping:
+        """The library view's headers (as ``browse_sort``: an unknown value is the default)."""
+        value = self._text(BROWSE_GROUP)
+        return next((grouping for grouping in GROUPINGS if grouping == value), DEFAULT_GROUPING)
+
+    @browse_grouping.setter
+    def browse_grouping(self, grouping: Grouping) -> None:
+        self.settings.setValue(BROWSE_GROUP, grouping)
 
     def tile_size(self, default: int) -> int:
         """The grid's tile size in pixels (``default`` when none is kept, or it is not a number)."""

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QObject, Signal
 
-from photoscope.gui.preferences import BROWSE_GROUP, BROWSE_SORT, Preferences
+from photoscope.gui.preferences import Preferences
 from photoscope.gui.results_model import TimelineModel
 from photoscope.gui.results_view import ResultsView
 from photoscope.gui.tasks import TaskRunner
 
 if TYPE_CHECKING:
-    from photoscope.api import Filters, Photoscope, Timeline
+    from photoscope.api import Filters, Grouping, Photoscope, Sort, Timeline
 
 TIMELINE_HEAD = 500  # photos read first at launch: more than a screen holds at the smallest tiles
 
@@ -50,12 +50,16 @@ class TimelineReader(QObject):
         self.api, self.behind_query, self.filters = api, behind_query, filters
         self.stale = False  # changed behind a query's results: read again when shown
 
-    def options(self) -> tuple[str, str]:
+    def options(self) -> tuple[Sort, Grouping]:
         """The chosen sort ("newest", "oldest", …) and grouping ("month", …)."""
-        return self.preferences.browse_option(BROWSE_SORT), self.preferences.browse_option(BROWSE_GROUP)
+        return self.preferences.browse_sort, self.preferences.browse_grouping
 
-    def set_option(self, key: str, value: str) -> None:
-        self.preferences.set_browse_option(key, value)
+    def sort_by(self, sort: Sort) -> None:
+        self.preferences.browse_sort = sort
+        self.reload()
+
+    def group_by(self, grouping: Grouping) -> None:
+        self.preferences.browse_grouping = grouping
         self.reload()
 
     def reload(self) -> None:
