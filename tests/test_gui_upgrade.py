@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from gui_support import press
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
 
 from photoscope.api import Photoscope
 from photoscope.gui.main_window import MainWindow
@@ -57,6 +58,42 @@ def test_an_upgrade_asks_before_describing_photos_again(
             qtbot.wait(500)
             window.worker.wait_idle(30)
             assert api.photos_to_reencode() == 3
+    finally:
+        window.shutdown()
+        api.close()
+
+
+def test_a_search_after_later_says_the_photos_wait_to_be_described_again_and_offers_it(
+    qtbot: Any, settings: QSettings, library_db: Path, gui_model: PhotoscopeModel
+) -> None:
+    """Every photo described by the older network and the upgrade put off: a search found nothing
+    and the window said "Try describing it in other words", the wrong advice (it never knew the
+    photos another model described: the code audit of stop 46). It says why, and offers the way
+    out again."""
+    with sqlite3.connect(library_db) as conn:
+        total = conn.execute("SELECT COUNT(*) FROM photos").fetchone()[0]
+    conn.close()
+    _described_by_an_older_network(library_db, total)
+    api = Photoscope(library_db, model=gui_model)
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    try:
+        window.open_library(lambda: api)
+        qtbot.waitUntil(window.upgrade_bar.isVisible, timeout=60_000)
+        press(qtbot, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda: not window.upgrade_bar.isVisible())
+        press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClicks(QApplication.focusWidget(), "a red circle")
+        with qtbot.waitSignal(window.results_shown, timeout=60_000):
+            press(qtbot, Qt.Key.Key_Return)
+        assert window.results.rowCount() == 0
+        shown = window.pages.message.text()
+        assert "other words" not in shown and "described again" in shown, shown
+        assert window.upgrade_bar.isVisible()  # the way out: describe them now
+        press(qtbot, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda: OLDER not in api.library.model_versions(), timeout=120_000)
     finally:
         window.shutdown()
         api.close()

@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
         self.more_bar = MoreBar()
         self.more_button = self.more_bar.button
         self.upgrade_bar = UpgradeBar()
+        self.to_describe_again = 0  # photos an older network described, not queued again yet
         central = QWidget()
         layout = QVBoxLayout(central)
         for widget, stretch in ((self.search, 0), (self.upgrade_bar, 0), (self.pages, 1), (self.more_bar, 0)):
@@ -421,10 +422,13 @@ class MainWindow(QMainWindow):
             self.runner.submit(self.api.photos_to_reencode, self._offer_upgrade)
 
     def _offer_upgrade(self, count: int) -> None:
+        self.to_describe_again = count
         if count:
             self.upgrade_bar.offer(count)
 
     def _upgrade_chosen(self, now: bool) -> None:
+        if now:
+            self.to_describe_again = 0  # queued: they wait to be indexed, as new photos do
         if now and self.api is not None:
             self.runner.submit(self.api.reencode_photos, lambda _: self._refresh_counts())
 
@@ -565,7 +569,7 @@ class MainWindow(QMainWindow):
     def _why_empty(self, results: Results) -> tuple[WhyNothing, bool]:
         """Why ``results`` found nothing (``api.why_nothing``), and whether photos still wait to be
         indexed (they may match once they are)."""
-        from photoscope.api import EmptyAnswer, still_waiting, why_nothing
+        from photoscope.api import EmptyAnswer, WhyNothing, still_waiting, why_nothing
 
         status = self.index_status
         answer = EmptyAnswer(
@@ -577,8 +581,12 @@ class MainWindow(QMainWindow):
             indexing=status.indexing,
             cancelled=bool(results.cancelled),
             left_out_by_name=bool(results.left_out_by_name),
+            other_model=self.to_describe_again,
         )
-        return why_nothing(answer), status.indexing or still_waiting(answer) > 0
+        why = why_nothing(answer)
+        if why is WhyNothing.OTHER_MODEL:  # the way out, offered again where "Later" put it away
+            self.upgrade_bar.offer(self.to_describe_again)
+        return why, status.indexing or still_waiting(answer) > 0
 
     def _show_idle(self) -> None:
         """No query: the timeline (once it has photos), read again first if it went stale. Not over

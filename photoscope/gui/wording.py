@@ -335,7 +335,11 @@ def nothing_found(why: WhyNothing, waiting: bool = False) -> tuple[str, str]:
         Why.NO_FOLDERS: ("No folders yet", "Add a folder of photos to search it."),
         Why.NO_PHOTOS: ("No photos yet", "Your folders hold no photos yet: add a folder that has some."),
         Why.WAITING: indexed_later,
-        Why.OTHER_MODEL: indexed_later,  # the window's indexer describes them again
+        Why.OTHER_MODEL: (
+            "Your photos wait to be described again",
+            "Photoscope's network has changed since they were indexed: “Describe them now” makes them"
+            " searchable.",
+        ),
         Why.NONE_INDEXED: (
             "No photo could be indexed",
             "Photoscope could not read the photos in your folders: “Which?” in the status bar says why.",
