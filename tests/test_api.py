@@ -211,3 +211,25 @@ def test_under_a_filter_the_caption_index_s_likely_matches_leave_out_what_is_tak
     narrowed = app.search_captions("a without red", 6, Filters(folder=root / "2023"))
     listed = {m.photo.id for m in narrowed.matches}
     assert [m.photo.id for m in narrowed.matches[: narrowed.relevant]] == [i for i in likely if i in listed]
+
+
+def test_a_photo_s_thumbnail_is_never_its_edited_photo_s_old_look(
+    app: Photoscope, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``thumbnail`` (what `photoscope map photos` draws) took the cached thumbnail whatever version of
+    the photo it was made from: an edited photo was drawn as it looked before (the code audit of
+    stop 46). The window's loader checks the thumbnail's Thumb::MTime; so does the API now."""
+    import os
+
+    from photoscope.library.thumbnails import write_thumbnail
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    photo = next(m.photo for m in app.search_text("a red circle", 6).matches if "red 0" in m.photo.path)
+    write_thumbnail(Image.new("RGB", (64, 64), "red"), photo.path, photo.mtime)
+    assert app.thumbnail(photo.id).getpixel((5, 5))[0] > 200  # the cache answers while current
+
+    Image.new("RGB", (64, 64), "blue").save(photo.path)  # the photo edited; not indexed again yet
+    os.utime(photo.path, (photo.mtime + 10, photo.mtime + 10))
+    app.scanner().scan()
+    edited = app.thumbnail(photo.id)
+    assert edited is not None and edited.getpixel((5, 5))[2] > 200 and edited.getpixel((5, 5))[0] < 60

@@ -59,7 +59,7 @@ from photoscope.library.exclusions import ExclusionRule, RuleOnWatchedFolder
 from photoscope.library.records import Folder, PhotoCounts, PhotoRecord
 from photoscope.library.scanner import ScanReport
 from photoscope.library.thumbnails import LARGE_SIZE as THUMBNAIL_SIZE
-from photoscope.library.thumbnails import png_text, thumbnail_path
+from photoscope.library.thumbnails import current_png as current_thumbnail_png
 from photoscope.wordlists import says_nothing
 
 if TYPE_CHECKING:
@@ -158,6 +158,7 @@ __all__ = [
     "UnknownWordError",
     "WhyNothing",
     "WordScore",
+    "current_thumbnail_png",
     "describe_error",
     "describe_failure",
     "describe_terms",
@@ -166,14 +167,12 @@ __all__ = [
     "is_photo_file",
     "load_photo",
     "photo_concepts",
-    "png_text",
     "relevance",
     "render_photos",
     "render_words",
     "says_nothing",
     "shipped_model_version",
     "still_waiting",
-    "thumbnail_path",
     "torch_threads",
     "translate_sqlite_error",
     "typed_path",

@@ -3,6 +3,8 @@ in plain words, thumbnails, and the model's name, version and metrics."""
 
 from __future__ import annotations
 
+import io
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,7 +13,7 @@ from photoscope.api.core import Core
 from photoscope.api.types import CaptionedPhoto, ModelInfo
 from photoscope.library.records import PhotoRecord
 from photoscope.library.thumbnails import LARGE_SIZE as THUMBNAIL_SIZE
-from photoscope.library.thumbnails import thumbnail_path
+from photoscope.library.thumbnails import current_png
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -29,8 +31,9 @@ class Describing(Core):
         return ModelInfo(bundle.name, bundle.version, bundle.training_data, dict(bundle.metrics))
 
     def thumbnail(self, photo_id: int) -> Image.Image | None:
-        """The photo's grid thumbnail from the shared cache, else decoded small from the photo itself;
-        None if the photo is unknown or unreadable (an offline drive, say)."""
+        """The photo's grid thumbnail from the shared cache if made from the photo as it is now (any
+        version where the file cannot be looked at: an offline drive's), else decoded small from the
+        photo itself; None if the photo is unknown or unreadable."""
         from PIL import Image
 
         from photoscope.library.photos import load_photo
@@ -38,13 +41,20 @@ class Describing(Core):
         records = self.library.photos_by_ids([photo_id])
         if not records:
             return None
+        path = records[0].path
         try:
-            with Image.open(thumbnail_path(records[0].path)) as image:
-                return image.convert("RGB")
+            mtime: float | None = os.stat(path).st_mtime
         except OSError:
-            pass
+            mtime = None
+        cached = current_png(path, mtime)
+        if cached is not None:
+            try:
+                with Image.open(io.BytesIO(cached)) as image:
+                    return image.convert("RGB")
+            except (OSError, ValueError, Image.DecompressionBombError):
+                pass  # a damaged cache file: the photo instead
         try:
-            photo = load_photo(records[0].path, min_side=THUMBNAIL_SIZE)
+            photo = load_photo(path, min_side=THUMBNAIL_SIZE)
         except (OSError, ValueError):
             return None
         photo.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))

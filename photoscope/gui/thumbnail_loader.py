@@ -25,7 +25,8 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QImage, QPixmap
 
 from photoscope.api import THUMBNAIL_SIZE as LARGE_SIZE
-from photoscope.api import load_photo, png_text, thumbnail_path
+from photoscope.api import current_thumbnail_png as current_png
+from photoscope.api import load_photo
 
 
 def pil_to_qimage(image: Image.Image) -> QImage:
@@ -42,13 +43,11 @@ def qimage_to_pil(image: QImage) -> Image.Image:
 
 
 def read_cached(photo: str, mtime: float | None, root: Path | None = None) -> QImage | None:
-    """The cached thumbnail if it exists and was made from this version of the photo."""
-    try:
-        data = thumbnail_path(photo, root).read_bytes()
-    except OSError:
+    """The cached thumbnail if it exists and was made from this version of the photo (else the photo
+    is decoded meanwhile)."""
+    data = current_png(photo, mtime, root)
+    if data is None:
         return None
-    if mtime is not None and png_text(data, b"Thumb::MTime") != str(int(mtime)):
-        return None  # the photo changed since: the indexer will write a new one, decode meanwhile
     # Pillow, not QImage.fromData: Qt's format probe holds the GIL while it takes Qt's signal-slot
     # lock, and the GUI thread, destroying a QObject, holds that lock while it waits for the GIL.
     try:

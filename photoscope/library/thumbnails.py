@@ -59,6 +59,19 @@ def write_thumbnail(image: Image.Image, photo: str | Path, mtime: float, root: P
     return target
 
 
+def current_png(photo: str | Path, mtime: float | None, root: Path | None = None) -> bytes | None:
+    """The cached thumbnail's PNG if there is one made from this version of the photo (the file's
+    ``mtime``, as the spec's Thumb::MTime says it; None: from any version, for a photo that cannot
+    be looked at). None otherwise: the photo changed since, and the indexer will write a new one."""
+    try:
+        data = thumbnail_path(photo, root).read_bytes()
+    except OSError:
+        return None
+    if mtime is not None and png_text(data, b"Thumb::MTime") != str(int(mtime)):
+        return None
+    return data
+
+
 def is_current(photo: str | Path, mtime: float, root: Path | None = None) -> bool:
     """Whether a thumbnail exists and was made from this version of the photo."""
     from PIL import Image
