@@ -622,15 +622,6 @@ class MainWindow(QMainWindow):
             self.result_label.clear()
             self.pages.setCurrentWidget(self.welcome)
 
-    def _empty_library_again(self) -> None:
-        """The empty library's page again, with the count that came (the page only: this runs at
-        every progress report, and the timeline is not read again for it)."""
-        shown = self.pages.message.text() if self.pages.currentWidget() is self.pages.message else ""
-        if any(empty_library(holds)[0] in shown for holds in (False, True)):
-            title, detail = empty_library(self._folders_hold_none())
-            if title not in shown:
-                self.pages.show_message(title, detail)
-
     def _folders_hold_none(self) -> bool:
         """Whether the watched folders were looked at and hold no photo (not: not counted yet)."""
         status = self.index_status
