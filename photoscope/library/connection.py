@@ -73,10 +73,10 @@ class LibraryFile:
 
     def _connect(self, path: Path) -> sqlite3.Connection:
         try:
-            # isolation_level=None: transactions are explicit (``_transaction``), so a batch is exactly one.
+            # isolation_level=None: transactions are explicit (``transaction``), so a batch is exactly one.
             conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         except sqlite3.Error as error:
-            raise self._translate(error) from error
+            raise self.translate_error(error) from error
         self.conn = conn
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")  # a CLI run and the GUI may share it
@@ -93,7 +93,7 @@ class LibraryFile:
             conn.close()
             if isinstance(error, LibraryError):
                 raise
-            raise self._translate(error) from error
+            raise self.translate_error(error) from error
         return conn
 
     def _open(self) -> sqlite3.Connection:
@@ -199,7 +199,7 @@ class LibraryFile:
             )
         return f"cannot {doing} the library {self.path}: {error.strerror or error}"
 
-    def _translate(self, error: sqlite3.Error) -> LibraryError:
+    def translate_error(self, error: sqlite3.Error) -> LibraryError:
         return translate_sqlite_error(error, self.path)
 
     def close(self) -> None:
@@ -253,7 +253,7 @@ class LibraryFile:
         self.close()
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Cursor]:
+    def transaction(self) -> Iterator[sqlite3.Cursor]:
         with self._lock:
             try:
                 cur = self.conn.cursor()
@@ -261,21 +261,21 @@ class LibraryFile:
                 # of failing half way through with SQLITE_BUSY on its first write.
                 cur.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as error:
-                raise self._translate(error) from error
+                raise self.translate_error(error) from error
             try:
                 yield cur
             except BaseException as error:
                 with suppress(sqlite3.Error):  # a failed COMMIT (disk full) may have rolled back already
                     cur.execute("ROLLBACK")
                 if isinstance(error, sqlite3.Error):
-                    raise self._translate(error) from error
+                    raise self.translate_error(error) from error
                 raise
             try:
                 cur.execute("COMMIT")
             except sqlite3.Error as error:
                 with suppress(sqlite3.Error):
                     cur.execute("ROLLBACK")
-                raise self._translate(error) from error
+                raise self.translate_error(error) from error
             self._written = True
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -283,7 +283,7 @@ class LibraryFile:
             try:
                 return self.conn.execute(sql, params).fetchall()
             except sqlite3.Error as error:
-                raise self._translate(error) from error
+                raise self.translate_error(error) from error
 
     @property
     def schema_version(self) -> int:
@@ -295,7 +295,7 @@ class LibraryFile:
                 return
             # Read the version again under the write lock: another process may be creating or upgrading
             # the same file right now, and a step must run once.
-            with self._transaction():
+            with self.transaction():
                 version = self._check_version()
                 if version < len(MIGRATIONS):
                     MIGRATIONS[version](self.conn)
@@ -348,7 +348,7 @@ class LibraryFile:
         """Set a library setting (None: back to its default); returns whether that changed anything.
         ``back_up=False`` for a note that is not configuration (the rolling backup takes it later):
         a backup written now would hold back the next one, with the captions indexed meanwhile."""
-        with self._transaction() as cur:
+        with self.transaction() as cur:
             old = cur.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
             if (None if old is None else str(old[0])) == value:
                 return False

@@ -120,7 +120,7 @@ def _check_search(library: Library, report: DoctorReport, repair: bool) -> None:
         if searchable < indexed:
             raise sqlite3.DatabaseError(f"{indexed - searchable} indexed photos are missing from it")
     except sqlite3.DatabaseError as error:
-        found = library._translate(error)
+        found = library.translate_error(error)
         if isinstance(found, LibraryUnwritable) and repair:  # FTS5's check is a write: a read-only
             raise found from error  # library is not a damaged one (the CLI audit: "damaged", exit 4)
         if isinstance(found, LibraryUnwritable):  # the rest is checked (it refused all: stop 45's audit)
@@ -128,7 +128,7 @@ def _check_search(library: Library, report: DoctorReport, repair: bool) -> None:
             return
         report.problems.append(f"the text search index is damaged ({error})")
         if repair:
-            with library._transaction() as cur:
+            with library.transaction() as cur:
                 _fill_search(cur)
             report.repaired.append("rebuilt the text search index from the captions and tags")
 
@@ -196,7 +196,7 @@ def _check_vectors(
         )
         if repair:
             ids = sorted(bad | set(missing))
-            with library._transaction() as cur:
+            with library.transaction() as cur:
                 for table in ("vectors", "features"):
                     cur.executemany(f"DELETE FROM {table} WHERE photo_id = ?", [(i,) for i in ids])
                 cur.executemany("UPDATE photos SET status = 'pending' WHERE id = ?", [(i,) for i in ids])
@@ -251,7 +251,7 @@ def _rebuild(path: Path, report: DoctorReport) -> None:
     report.moved_aside = aside
     salvaged = _salvage(aside)
     backup = read_backup(path)
-    with Library(path) as library, library._transaction() as cur:
+    with Library(path) as library, library.transaction() as cur:
         kept = _restore(cur, salvaged, backup)
         _fill_search(cur)
     report.repaired.append(

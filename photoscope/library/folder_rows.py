@@ -51,7 +51,7 @@ class FolderRows(IndexRows):
         key = folder_path(path)
         if not storable(key):  # SQLite holds UTF-8 text: the insert failed as an unexpected error
             raise LibraryError(f"{display_path(key)}: {UNSTORABLE_FOLDER}")
-        with self._transaction() as cur:
+        with self.transaction() as cur:
             existing = self.folder(key)
             if existing is not None:
                 return dataclasses.replace(existing, already=True)
@@ -100,7 +100,7 @@ class FolderRows(IndexRows):
                     " (exclude it there to leave its photos out)"
                 )
             raise LibraryError(f"{display_path(key)} is not a watched folder")
-        with self._transaction() as cur:
+        with self.transaction() as cur:
             ids = [r[0] for r in cur.execute("SELECT id FROM photos WHERE folder_id = ?", (folder.id,))]
             self._delete(cur, ids)
             cur.execute("DELETE FROM folders WHERE id = ?", (folder.id,))
@@ -112,11 +112,11 @@ class FolderRows(IndexRows):
         return ids
 
     def set_folder_online(self, folder_id: int, online: bool) -> None:
-        with self._transaction() as cur:
+        with self.transaction() as cur:
             cur.execute("UPDATE folders SET online = ? WHERE id = ?", (int(online), folder_id))
 
     def set_folder_drive(self, folder_id: int, mount_point: str, identity: str | None) -> None:
-        with self._transaction() as cur:
+        with self.transaction() as cur:
             cur.execute(
                 "UPDATE folders SET drive = ?, drive_id = ? WHERE id = ?", (mount_point, identity, folder_id)
             )
@@ -169,7 +169,7 @@ class FolderRows(IndexRows):
         key = folder_path(path)
         old = next(f for f in self.folders() if f.id == folder_id)
         rest = len(old.path) + 1  # SQLite's substr counts characters from 1, as len() does
-        with self._transaction() as cur:
+        with self.transaction() as cur:
             cur.execute(
                 "UPDATE folders SET path = ?, online = 1, drive = NULL, drive_id = NULL WHERE id = ?",
                 (key, folder_id),
@@ -203,7 +203,7 @@ class FolderRows(IndexRows):
         ]
 
     def mark_scanned(self, folder_id: int) -> None:
-        with self._transaction() as cur:
+        with self.transaction() as cur:
             cur.execute("UPDATE folders SET last_scan_at = ? WHERE id = ?", (now_iso(), folder_id))
 
     def mounts(self, folder_id: int | None = None) -> set[str]:
@@ -213,14 +213,14 @@ class FolderRows(IndexRows):
         return {str(r[0]) for r in self._query("SELECT path FROM mounts WHERE folder_id = ?", (folder_id,))}
 
     def set_mounts(self, folder_id: int, paths: Iterable[str]) -> None:
-        with self._transaction() as cur:
+        with self.transaction() as cur:
             cur.execute("DELETE FROM mounts WHERE folder_id = ?", (folder_id,))
             cur.executemany("INSERT INTO mounts VALUES (?, ?)", [(folder_id, p) for p in sorted(set(paths))])
 
     def replace_problems(self, targets: Iterable[str], problems: Iterable[tuple[str, str]]) -> None:
         """Forget the problems recorded at or below ``targets`` (just scanned) and record ``problems``:
         (display path, reason) of what the scan could not look at or could not index."""
-        with self._transaction() as cur:
+        with self.transaction() as cur:
             for target in targets:
                 cur.execute(
                     "DELETE FROM problems WHERE path = ? OR (path > ? AND path < ?)",
@@ -251,7 +251,7 @@ class FolderRows(IndexRows):
 
     def set_exclusion_rule(self, rule: ExclusionRule, present: bool) -> bool:
         """Add (``present``) or remove a rule; returns whether that changed anything."""
-        with self._transaction() as cur:
+        with self.transaction() as cur:
             folder = cur.execute("SELECT id FROM folders WHERE path = ?", (rule.folder,)).fetchone()
             if folder is None:
                 raise LibraryError(f"{rule.folder} is not a watched folder")

@@ -64,7 +64,7 @@ class IndexRows(PhotoReads):
         ``changed`` rows become pending again but keep their caption and vectors until re-indexed,
         so a photo stays searchable while its new version waits.
         """
-        with self._transaction() as cur:
+        with self.transaction() as cur:
             self._delete(cur, removed)
             self._move(cur, moves)
             cur.executemany(
@@ -185,7 +185,7 @@ class IndexRows(PhotoReads):
         ``not_a_photo``) pending again; returns how many."""
         if not folder_ids:  # a watcher's scan of some paths: no write (the library's lock) for nothing
             return 0
-        with self._transaction() as cur:
+        with self.transaction() as cur:
             cur.execute(
                 "UPDATE photos SET status = 'pending' WHERE status = 'error' AND try_again = 1"
                 " AND folder_id IN (SELECT value FROM json_each(?))",
@@ -200,7 +200,7 @@ class IndexRows(PhotoReads):
         retried = 0
         if not paths:
             return retried
-        with self._transaction() as cur:
+        with self.transaction() as cur:
             for path in paths:
                 cur.execute(
                     "UPDATE photos SET status = 'pending' WHERE status = 'error' AND try_again = 1"
@@ -227,7 +227,7 @@ class IndexRows(PhotoReads):
 
     def requeue_other_versions(self, model_version: str) -> int:
         """Make photos indexed by another model pending again: vectors of different models don't mix."""
-        with self._transaction() as cur:
+        with self.transaction() as cur:
             cur.execute(
                 "UPDATE photos SET status = 'pending' WHERE status = 'indexed' AND model_version IS NOT ?",
                 (model_version,),
@@ -254,7 +254,7 @@ class IndexRows(PhotoReads):
         import numpy as np
 
         adopted = []
-        with self._transaction() as cur:
+        with self.transaction() as cur:
             for photo_id, latent in zip(ids, latents, strict=True):
                 cur.execute(
                     "UPDATE photos SET model_version = ?, description_version = NULL"
@@ -275,7 +275,7 @@ class IndexRows(PhotoReads):
         """
         written = []
         stamp = now_iso()
-        with self._transaction() as cur:
+        with self.transaction() as cur:
             for result in batch:
                 if isinstance(result, FailedPhoto):
                     cur.execute(
@@ -360,7 +360,7 @@ class IndexRows(PhotoReads):
 
     def write_descriptions(self, rows: Sequence[tuple[int, str, float]], version: str) -> None:
         """New captions (photo id, caption, score) written from stored vectors by caption rule ``version``."""
-        with self._transaction() as cur:
+        with self.transaction() as cur:
             for photo_id, caption, score in rows:
                 cur.execute(
                     "UPDATE photos SET description_version = ? WHERE id = ? AND status = 'indexed'",

@@ -110,7 +110,7 @@ class PhotoReads(LibraryFile):
                 finally:
                     conn.execute("COMMIT")
             except sqlite3.Error as error:
-                raise self._translate(error) from error
+                raise self.translate_error(error) from error
 
     def text_search(self, query: str, limit: int = 50) -> list[tuple[int, float]]:
         """Photos whose caption, tags or path match every word of ``query`` (the last as a prefix).
@@ -220,11 +220,11 @@ class PhotoReads(LibraryFile):
                 finally:
                     conn.execute("COMMIT")
             except sqlite3.Error as error:
-                raise self._translate(error) from error
+                raise self.translate_error(error) from error
 
     def prune_vector_log(self, upto: int) -> None:
         """Forget the vector changes up to generation ``upto`` (a copy of the vectors has them)."""
-        with self._transaction() as cur:
+        with self.transaction() as cur:
             cur.execute("DELETE FROM vector_log WHERE generation <= ?", (upto,))
 
     def paths_with_word(self, word: str) -> list[tuple[int, str]]:

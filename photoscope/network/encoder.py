@@ -146,7 +146,7 @@ class _FeaturesAndLogits(torch.nn.Module):
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         features = self.net.extract_features(x).mean(dim=(2, 3))
-        return features, self.net._fc(features)
+        return features, self.net._fc(features)  # noqa: SLF001  # the package names its head so
 
 
 class ImageEncoder(InferenceModel[torch.Tensor, EncoderOutput]):
@@ -236,7 +236,7 @@ def _eager(weights: Path, spec: EncoderSpec = DEFAULT_ENCODER) -> torch.nn.Modul
     with torch.random.fork_rng(devices=[]):
         net = EfficientNet.from_name(spec.name, image_size=spec.input_size)
     net.load_state_dict(torch.load(weights, map_location="cpu", weights_only=True))
-    _check_feature_dim(spec, net._fc.in_features)
+    _check_feature_dim(spec, net._fc.in_features)  # noqa: SLF001  # (its head, as above)
     # eval() on the wrapper too: freezing refuses a module in training mode (and fell back to eager).
     wrapper = _FeaturesAndLogits(net).eval().requires_grad_(False)
     # Module.to's stubs in some PyTorch releases omit memory_format, which it takes at run time.
