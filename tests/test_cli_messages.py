@@ -795,3 +795,27 @@ def test_paths_not_in_utf8_are_shown_escaped_and_refused_in_one_line(
     assert code == EXIT["usage"] and "bad\\xfe is not a watched folder" in one_clean_line(err), err
     code, _, err = run(capsys, "status", "--db", os.fsdecode(os.fsencode(tmp_path) + b"/e\xff.db"))
     assert code == EXIT["usage"] and "e\\xff.db" in one_clean_line(err) and "\udcff" not in err
+
+
+def test_doctor_checks_each_model_s_features_against_their_own_width(
+    capsys: pytest.CaptureFixture[str], indexed: Path
+) -> None:
+    """The code audit of stop 46: features were checked against 1280 values whatever encoder made
+    them, so an encoder of another width (1536: EfficientNet-B3's) would read as damaged everywhere,
+    and --repair would have dropped every photo's vectors. One feature cut short is still damage."""
+    import sqlite3
+
+    with sqlite3.connect(indexed) as conn:
+        conn.execute("UPDATE features SET feature = zeroblob(1536 * 2)")
+        assert conn.execute("SELECT count(*) FROM features").fetchone()[0] >= 3
+    conn.close()
+    code, out, err = run(capsys, "doctor", "--db", str(indexed))
+    assert code == 0 and "damaged" not in out + err, out + err
+    with sqlite3.connect(indexed) as conn:
+        conn.execute(
+            "UPDATE features SET feature = zeroblob(100)"
+            " WHERE photo_id = (SELECT min(photo_id) FROM features)"
+        )
+    conn.close()
+    code, out, err = run(capsys, "doctor", "--db", str(indexed))
+    assert "1 photos have damaged vectors" in out + err, out + err

@@ -33,8 +33,6 @@ from photoscope.library.errors import LibraryDamaged, LibraryTooNew, LibraryUnwr
 from photoscope.library.thumbnails import is_current, remove_stale_temporaries
 from photoscope.wording import plural
 
-FEATURE_BYTES = 1280 * 2  # float16 encoder features
-
 
 @dataclass
 class DoctorReport:
@@ -146,6 +144,31 @@ def _fill_search(cur: sqlite3.Cursor) -> None:
     )
 
 
+def _common_lengths(conn: sqlite3.Connection, table: str, column: str) -> dict[str | None, int]:
+    """Each model version's most common length in bytes of ``column`` in ``table``."""
+    lengths: dict[str | None, int] = {}
+    for version, n, _ in conn.execute(
+        f"SELECT p.model_version, length(v.{column}) AS n, count(*) AS c FROM {table} v"
+        " LEFT JOIN photos p ON p.id = v.photo_id GROUP BY p.model_version, n ORDER BY c"
+    ):
+        lengths[version] = int(n)  # the most common last
+    return lengths
+
+
+def _bad_vectors(
+    conn: sqlite3.Connection, table: str, column: str, lengths: dict[str | None, int], dtype: str
+) -> set[int]:
+    """The photos whose ``column`` in ``table`` is not its model version's length, or not numbers."""
+    return {
+        int(photo_id)
+        for photo_id, blob, version in conn.execute(
+            f"SELECT v.photo_id, v.{column}, p.model_version FROM {table} v"
+            " LEFT JOIN photos p ON p.id = v.photo_id"
+        )
+        if _bad_vector(blob, lengths.get(version), dtype)
+    }
+
+
 def _bad_vector(blob: Any, size: int | None, dtype: str) -> bool:
     if not isinstance(blob, bytes) or (size is not None and len(blob) != size) or len(blob) == 0:
         return True
@@ -164,26 +187,16 @@ def _check_vectors(
     model_version: str | None = None,
 ) -> None:
     conn = library.conn
-    # Each model version's latents are of its own length: this model's ``latent_dim``, another's
-    # the most common among its photos (a library indexed by a model of another size was all
-    # "damaged vectors" to a doctor run with the shipped one, and --repair dropped them all).
-    lengths: dict[str | None, int] = {}
-    for version, n, _ in conn.execute(
-        "SELECT p.model_version, length(v.latent) AS n, count(*) AS c FROM vectors v"
-        " LEFT JOIN photos p ON p.id = v.photo_id GROUP BY p.model_version, n ORDER BY c"
-    ):
-        lengths[version] = int(n)  # the most common last
+    # Each model version's vectors are of its own lengths: its latents this model's ``latent_dim``
+    # (another's, the most common among its photos), its features the most common too (a library
+    # indexed by a model of another size was all "damaged vectors" to a doctor run with the shipped
+    # one, and --repair dropped them all: the review of stop 45; for features, the audit of stop 46).
+    latent_lengths = _common_lengths(conn, "vectors", "latent")
     if latent_dim and model_version is not None:
-        lengths[model_version] = latent_dim * 4
-    bad: set[int] = set()
-    for photo_id, blob, version in conn.execute(
-        "SELECT v.photo_id, v.latent, p.model_version FROM vectors v LEFT JOIN photos p ON p.id = v.photo_id"
-    ):
-        if _bad_vector(blob, lengths.get(version), "float32"):
-            bad.add(int(photo_id))
-    for photo_id, blob in conn.execute("SELECT photo_id, feature FROM features"):
-        if _bad_vector(blob, FEATURE_BYTES, "float16"):
-            bad.add(int(photo_id))
+        latent_lengths[model_version] = latent_dim * 4
+    feature_lengths = _common_lengths(conn, "features", "feature")
+    bad = _bad_vectors(conn, "vectors", "latent", latent_lengths, "float32")
+    bad |= _bad_vectors(conn, "features", "feature", feature_lengths, "float16")
     missing = [
         int(r[0])
         for r in conn.execute(
