@@ -113,19 +113,19 @@ class Browsing(Core):
         self.library.delete_photos(list(ids))
         self.photos_removed(ids)
 
-    def duplicate_groups(self, threshold: float = 0.97, block: int = 1024) -> list[list[int]]:
-        """Groups of near-duplicate photos (encoder features with cosine >= ``threshold``: resized,
+    def duplicate_groups(self, block: int = 1024) -> list[list[int]]:
+        """Groups of near-duplicate photos (encoder features with cosine >= ``NEAR_DUPLICATE``: resized,
         recompressed or lightly edited copies), largest first. Compares every pair a block at a time:
         about N^2 x 1280 multiply-adds (a few seconds at 20,000 photos on a laptop)."""
         from photoscope.search.duplicates import duplicate_groups
 
         with self._store_lock:  # the rows are a view: the indexer's removals swap rows in place
             store = self.store
-            return duplicate_groups(store.vectors("feature"), store.ids, threshold, block)
+            return duplicate_groups(store.vectors("feature"), store.ids, block=block)
 
-    def copies(self, threshold: float = 0.97) -> Copies:
+    def copies(self) -> Copies:
         """``duplicate_groups`` as photos to show, each group under its header, largest first."""
-        found = self.duplicate_groups(threshold)
+        found = self.duplicate_groups()
         by_id = {r.id: r for r in self.library.photos_by_ids([i for g in found for i in g])}
         matches: list[Match] = []
         groups: list[MonthGroup] = []

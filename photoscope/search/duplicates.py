@@ -5,9 +5,13 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+# Feature cosine above which two photos are copies (resized, recompressed): File > Find copies, and
+# the "copy" mark on search results.
+NEAR_DUPLICATE = 0.97
+
 
 def duplicate_groups(
-    features: torch.Tensor, ids: np.ndarray, threshold: float = 0.97, block: int = 1024
+    features: torch.Tensor, ids: np.ndarray, threshold: float = NEAR_DUPLICATE, block: int = 1024
 ) -> list[list[int]]:
     """Groups of photo ids whose unit features (one row each) have cosine >= ``threshold``, largest
     first. Compares every pair a block at a time: about N^2 x 1280 multiply-adds (a few seconds at

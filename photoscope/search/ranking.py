@@ -20,6 +20,7 @@ import torch
 import torch.nn.functional as F
 
 from photoscope.network import InversionOptions, PhotoscopeModel, QueryWords
+from photoscope.search.duplicates import NEAR_DUPLICATE
 from photoscope.search.quick import (
     ConceptFusion,
     as_read,
@@ -55,7 +56,6 @@ __all__ = [  # the result types live in ``results`` (no PyTorch); they stay impo
 
 TextMethod = Literal["shipped", "encoder", "plain"]
 PLAIN_INVERSION = InversionOptions(steps=50, lr=0.1, prior_weight=0.0)
-NEAR_DUPLICATE = 0.97  # feature cosine above which two photos are copies (resized, recompressed)
 # The photos the word detectors score: the best of the ranking without them. More than a result
 # page (the app asks for 1,000), far fewer than a large library.
 DETECTOR_CANDIDATES = 4096

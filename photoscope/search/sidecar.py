@@ -40,7 +40,7 @@ import numpy.typing as npt
 import torch
 
 from photoscope.search.stored import (
-    CONCEPTS,
+    CONCEPTS_PER_PHOTO,
     FEATURE_DIM,
     FORMAT,
     HEADER,
@@ -541,12 +541,12 @@ class MappedStore(VectorStore):
         lat[from_base], lat[~from_base] = base.latents[b], tail.latents[t]
         norms[from_base], norms[~from_base] = base.norms[b], tail.norms[t]
         feats[from_base], feats[~from_base] = base.features[b], tail.features[t]
-        classes = np.full((n, CONCEPTS), -1, np.int16)
-        probs = np.zeros((n, CONCEPTS), np.float32)
+        classes = np.full((n, CONCEPTS_PER_PHOTO), -1, np.int16)
+        probs = np.zeros((n, CONCEPTS_PER_PHOTO), np.float32)
         classes[from_base], probs[from_base] = base.classes[b], base.class_probs[b]
         for i, pid in zip(np.flatnonzero(~from_base).tolist(), tail.ids[t].tolist(), strict=True):
             if pid in self._tail_concepts:
-                k = min(CONCEPTS, len(self._tail_concepts[pid][0]))
+                k = min(CONCEPTS_PER_PHOTO, len(self._tail_concepts[pid][0]))
                 classes[i, :k] = self._tail_concepts[pid][0][:k]
                 probs[i, :k] = self._tail_concepts[pid][1][:k]
         full = None

@@ -26,7 +26,6 @@ MAGIC = b"PHOTOSCOPE-VECTORS\n"
 FORMAT = 1
 HEADER = 4096
 FEATURE_DIM = 1280
-CONCEPTS = 5  # top classes per photo (vectors.CONCEPTS_PER_PHOTO where the store keeps them)
 
 
 def sidecar_path(db_path: str | Path) -> Path:
@@ -81,8 +80,8 @@ def _sections(
         "latents": ("<f2", (count, latent_dim)),
         "norms": ("<f4", (count,)),
         "features": ("<f2", (count, feature_width)),
-        "classes": ("<i2", (count, CONCEPTS)),
-        "class_probs": ("<f4", (count, CONCEPTS)),
+        "classes": ("<i2", (count, CONCEPTS_PER_PHOTO)),
+        "class_probs": ("<f4", (count, CONCEPTS_PER_PHOTO)),
     }
     if reduced:
         sections["basis"] = ("<f4", (FEATURE_DIM, feature_width))
