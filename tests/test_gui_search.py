@@ -492,3 +492,14 @@ def test_a_pasted_file_that_is_not_there_is_said_and_leaves_the_query_as_it_was(
     assert not window.search.terms_bar.chips and window.search.query_photo is None
     assert f"There is no photo at {gone}" in window.search.message.text()
     assert window.pages.currentWidget() is window.view  # the answer to "a red circle" stays
+
+
+def test_a_watched_folder_whose_name_starts_with_a_space_is_one_of_the_watched(
+    qtbot, make_window, library_db
+) -> None:
+    """The code audit of stop 46: the filter told its watched folders from their subfolders by the
+    subfolders' indent, a leading space, so a watched " Holiday" read as a subfolder (and the list
+    was filled again at each refresh of the folders, its subfolders gone until read again)."""
+    window = make_window(library_db)
+    window.search.set_folders([("/p/ Holiday", 0, 3), ("/p/ Holiday/day 1", 1, 2), ("/p/Work", 0, 1)])
+    assert window.search.folder_choices() == ["/p/ Holiday", "/p/Work"]

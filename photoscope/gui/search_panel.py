@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 FOLDER_FILTER_CHARACTERS = 24  # the folder filter's width, in characters
 FOLDER_LIST_MAX_WIDTH = 640  # its list widens to its longest name, up to this many pixels
+FOLDER_DEPTH_ROLE = Qt.ItemDataRole.UserRole + 1  # a folder choice's depth below its watched folder
 
 DEBOUNCE_MS = 400
 PLACEHOLDER = "Describe a photo (“a dog running on the grass”), or drop one here…"
@@ -469,6 +470,7 @@ class SearchPanel(QWidget):
             label = "    " * depth + (Path(path).name or path) + (f"  ({count:,})" if count else "")
             self.folder_combo.addItem(label, path)
             self.folder_combo.setItemData(self.folder_combo.count() - 1, path, Qt.ItemDataRole.ToolTipRole)
+            self.folder_combo.setItemData(self.folder_combo.count() - 1, depth, FOLDER_DEPTH_ROLE)
         self.folder_combo.setCurrentIndex(max(0, self.folder_combo.findData(current)))
         self.folder_combo.blockSignals(False)
         combo, metrics = self.folder_combo, self.folder_combo.view().fontMetrics()
@@ -478,10 +480,13 @@ class SearchPanel(QWidget):
             self.filters_changed.emit()
 
     def folder_choices(self) -> list[str]:
-        """The watched folders, in the order listed (subfolders left out)."""
+        """The watched folders, in the order listed (subfolders left out; by their depth, not their
+        indent: a watched " Holiday" starts with a space too)."""
         combo = self.folder_combo
         return [
-            str(combo.itemData(i)) for i in range(1, combo.count()) if not combo.itemText(i).startswith(" ")
+            str(combo.itemData(i))
+            for i in range(1, combo.count())
+            if combo.itemData(i, FOLDER_DEPTH_ROLE) == 0
         ]
 
     def folder(self) -> str | None:
