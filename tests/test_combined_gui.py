@@ -98,7 +98,7 @@ def test_words_typed_beside_a_dropped_photo_join_it(qtbot, make_window, library_
         qtbot.keyClicks(search.edit, "red")
     assert search.query_photo == str(photos / "green_circle_0.jpg") and search.text() == "red"
     said = window.result_label.full_text
-    assert "for green_circle_0.jpg + “red” (" in said, said
+    assert "for photos like green_circle_0.jpg + “red” (" in said, said
     first = names(window, 1)[0]
     assert first.startswith("red_circle"), names(window)  # a circle, and red
     with qtbot.waitSignal(window.results_shown, timeout=20_000):

@@ -36,10 +36,12 @@ def test_the_part_that_answers_and_its_description() -> None:
     # Words beside a photo join it ("this photo, but at night"): the #17 audit of stop 44.
     beside = Query(text="at night", photo="/photos/IMG_1.jpg")
     terms = [QueryTerm(photo="/photos/IMG_1.jpg"), QueryTerm(text="at night")]
-    assert _run(beside) == ("search_terms", terms) and beside.describe() == "IMG_1.jpg + “at night”"
+    assert (
+        _run(beside) == ("search_terms", terms) and beside.describe() == "photos like IMG_1.jpg + “at night”"
+    )
     similar_beside = Query(text="at night", photo="/photos/IMG_2.jpg", similar=(7, "/photos/IMG_2.jpg"))
     assert _run(similar_beside) == ("search_terms", [QueryTerm(photo=7), QueryTerm(text="at night")])
-    assert similar_beside.describe() == "IMG_2.jpg + “at night”"
+    assert similar_beside.describe() == "photos like IMG_2.jpg + “at night”"
     pasted = Query(photo=Image.new("RGB", (4, 4)))
     assert pasted.describe() == "photos like the pasted image"
     similar = Query(photo="/photos/IMG_2.jpg", similar=(7, "/photos/IMG_2.jpg"))

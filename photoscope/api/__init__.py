@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from photoscope.api.app import Photoscope
 from photoscope.api.describing import photo_concepts, shipped_model_version
 from photoscope.api.nothing_found import EmptyAnswer, WhyNothing, still_waiting, why_nothing
-from photoscope.api.queries import Query, describe_terms, is_photo_file, typed_path
+from photoscope.api.queries import PASTED, Query, describe_query, describe_terms, is_photo_file, typed_path
 from photoscope.api.scoring import relevance
 from photoscope.api.types import (
     GROUPINGS,
@@ -116,6 +116,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "GROUPINGS",
     "MAX_WEIGHT",
+    "PASTED",
     "SORTS",
     "THUMBNAIL_SIZE",
     "BundleError",
@@ -161,6 +162,7 @@ __all__ = [
     "current_thumbnail_png",
     "describe_error",
     "describe_failure",
+    "describe_query",
     "describe_terms",
     "display_path",
     "folder_path",

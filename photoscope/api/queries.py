@@ -61,21 +61,19 @@ class Query:
 
     def describe(self) -> str:
         """What it searches for, as the status bar says it: “beach”, photos like IMG_0042.jpg, or the
-        terms of a combined query (``describe_terms``; a library photo by its file's name)."""
-        if self.combined:
-            terms = self.all_terms()
-            if self.similar is not None:
-                terms[0] = QueryTerm(photo=self.similar[1])
-            return describe_terms(terms)
-        if self.similar is not None:
-            return f"photos like {Path(self.similar[1]).name}"
-        if self.photo is not None:
-            from PIL import Image  # only with a photo: the package loads without PIL
+        terms of a combined query (``describe_query``; a library photo by its file's name)."""
+        words = [QueryTerm(text=self.text)] if self.text else []
+        return describe_query(self._photo_name(), [*words, *self.terms])
 
-            if isinstance(self.photo, Image.Image):
-                return "photos like the pasted image"
-            return f"photos like {Path(self.photo).name}"
-        return f"“{shortened(self.text)}”"
+    def _photo_name(self) -> str | None:
+        """The photo searched by, as a person names it (None: none)."""
+        if self.similar is not None:
+            return Path(self.similar[1]).name
+        if self.photo is None:
+            return None
+        from PIL import Image  # only with a photo: the package loads without PIL
+
+        return PASTED if isinstance(self.photo, Image.Image) else Path(self.photo).name
 
     def run(self, app: Searching) -> Results:
         """The answer (slow while the network loads: see ``wants_first_answer``)."""
@@ -147,6 +145,20 @@ def shortened(text: str, length: int = QUOTED_LENGTH) -> str:
     return f"{head.rstrip()} … {end.lstrip()}"
 
 
+PASTED = "the pasted image"  # a photo searched by that has no file
+
+
+def describe_query(photo: str | None, terms: list[QueryTerm]) -> str:
+    """A query as the status bar and the window's Back say it: “beach”, photos like a.jpg, photos
+    like a.jpg + “at night” (``photo``: the name of the photo searched by), or the other terms
+    alone (``describe_terms``). One wording: the window had its own for Back."""
+    like = f"photos like {photo}" if photo is not None else ""
+    words = describe_terms(terms)
+    if like and words:
+        return f"{like} {words if words.startswith(MINUS) else '+ ' + words}"
+    return words or like
+
+
 def describe_terms(terms: list[QueryTerm]) -> str:
     """“beach” + “sunset” - 2x “people”: a combined query's terms with their signs (a minus sign, not
     a hyphen) and weights."""
@@ -157,7 +169,7 @@ def describe_terms(terms: list[QueryTerm]) -> str:
         elif isinstance(t.photo, (str, Path)):
             name = Path(t.photo).name
         else:
-            name = "the photo" if isinstance(t.photo, int) else "the pasted image"
+            name = "the photo" if isinstance(t.photo, int) else PASTED
         weight = f" {t.weight:g}\N{MULTIPLICATION SIGN}" if t.weight != 1 else ""
         sign = f" {MINUS} " if t.negative else (" + " if i else "")
         parts.append(f"{sign}{weight.strip()}{' ' if weight else ''}{name}")

@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photoscope.api import PASTED, describe_query
 from photoscope.gui.desktop import photo_from_mime
-from photoscope.gui.term_chips import MINUS, TermBar, TermKeys
+from photoscope.gui.term_chips import TermBar, TermKeys
 from photoscope.gui.wording import (
     NO_PHOTO_PASTED,
     correctable,
@@ -329,7 +330,7 @@ class SearchPanel(QWidget):
         self.query_photo = photo
         self.debounce.stop()
         self._clear_text_quietly()  # clearing the text must not start a text query
-        name = Path(photo).name if isinstance(photo, str) else "the pasted image"
+        name = Path(photo).name if isinstance(photo, str) else PASTED
         self.chip.show_query(name)
         self.edit.setPlaceholderText(PLACEHOLDER_BESIDE_PHOTO)
         if isinstance(photo, QImage):
@@ -380,7 +381,7 @@ class SearchPanel(QWidget):
 
     def left_query(self) -> LeftQuery | None:
         """The query as it stands, to come back to (None: there is none)."""
-        from photoscope.api import QueryTerm, describe_terms  # loaded by the time there is a query
+        from photoscope.api import QueryTerm  # loaded by the time there is a query
         from photoscope.gui.query_state import LeftQuery
 
         if not self.has_query():
@@ -388,11 +389,8 @@ class SearchPanel(QWidget):
         chips = tuple((c.text, c.photo, c.negative, c.weight.value()) for c in self.terms_bar.chips)
         terms = ([QueryTerm(text=self.text())] if self.text() else []) + self.terms_bar.terms()
         photo = self.query_photo
-        like = f"photos like {Path(photo).name if isinstance(photo, str) else 'the pasted image'}"
-        words = describe_terms(terms)
-        if photo is not None and words:  # "photos like a.jpg + “red”", or with a minus sign
-            words = f"{like} {words if words.startswith(MINUS) else '+ ' + words}"
-        return LeftQuery(self.text(), photo, chips, words or like)
+        named = None if photo is None else Path(photo).name if isinstance(photo, str) else PASTED
+        return LeftQuery(self.text(), photo, chips, describe_query(named, terms))
 
     def restore(self, left: LeftQuery) -> None:
         """Put a query left back: its words, photo and chips (signs, weights), quietly: the caller
