@@ -105,8 +105,8 @@ class Core:
             return self._store
 
     def load_vectors(self) -> None:
-        """Load the library's vectors now rather than at the first search (the app does it before its
-        indexer may write: the store takes in new vectors only once it exists)."""
+        """Load the library's vectors now rather than at the first search, so that it does not wait
+        for them (vectors the indexer writes before are read with the rest, after it into the store)."""
         _ = self.store
 
     def _take_in_other_writers(self) -> None:

@@ -387,8 +387,8 @@ class MainWindow(QMainWindow):
             return
 
         def start() -> IndexWorker | None:
-            # Load the vectors before the indexer can write: the API only streams new vectors into a
-            # store that exists, so this ordering loses none. It also makes the first search quick.
+            # Load the vectors before the indexer starts: the first search does not wait for them (a
+            # store made later reads the database then, under the store's lock, so none is lost).
             api.load_vectors()
             # Photos an older network described wait for the user's word (``_offer_upgrade``).
             return api.start_background(
