@@ -86,6 +86,17 @@ class Results:
     # leaves out "winter/snow"): said, since the photos that show it only go down.
     left_out_by_name: int = 0
 
+    @property
+    def none_likely(self) -> bool:
+        """Photos listed, none of them a likely match (a filter that leaves none of the library's
+        likely matches): they are the closest within it, shown all, none claiming a match."""
+        return bool(self.matches) and not self.relevant
+
+    @property
+    def guesses(self) -> bool:
+        """The matches are guesses: none likely, or a concept no photo clearly shows (``unsure``)."""
+        return bool(self.unsure) or self.none_likely
+
 
 @dataclass(frozen=True)
 class MonthGroup:

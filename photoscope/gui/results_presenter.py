@@ -76,11 +76,9 @@ class ResultsPresenter(QObject):
         showing_all = quiet and self.results.hidden() == 0 and self.results.rowCount() > 0
         selected = self.view.currentIndex().row() if quiet else -1
         scrolled = self.view.verticalScrollBar().value() if quiet else 0
-        # None likely (a filter that leaves none of the library's likely matches): all are shown, as
-        # closest guesses, with no strength that claims a match; nothing waits behind "more".
-        none_likely = bool(results.matches) and not results.relevant
-        shown = None if showing_all or none_likely else results.relevant
-        self.results.set_matches(results.matches, shown, guesses=bool(results.unsure) or none_likely)
+        # None likely: all are shown, with no strength that claims a match; nothing waits behind "more".
+        shown = None if showing_all or results.none_likely else results.relevant
+        self.results.set_matches(results.matches, shown, guesses=results.guesses)
         if kept is not None:
             selected, scrolled = self._row_kept(kept, results)
         self.say(results)

@@ -262,7 +262,7 @@ def results_message(results: Results, link: Link | None = None) -> str:
     if results.unsure:
         guesses = ": these are its closest guesses" if results.matches else ""
         notes.append(f"{unseen_note(results.unsure, '“', '”')}{guesses}.")
-    elif results.matches and not results.relevant:
+    elif results.none_likely:
         notes.append(f"{NONE_LIKELY_NOTE[:1].upper()}{NONE_LIKELY_NOTE[1:]}.")
     named = by_name_note(results.by_name)
     if named:
