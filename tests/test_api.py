@@ -233,3 +233,40 @@ def test_a_photo_s_thumbnail_is_never_its_edited_photo_s_old_look(
     app.scanner().scan()
     edited = app.thumbnail(photo.id)
     assert edited is not None and edited.getpixel((5, 5))[2] > 200 and edited.getpixel((5, 5))[0] < 60
+
+
+def test_finding_copies_compares_without_holding_the_store(app: Photoscope) -> None:
+    """The speed audit of stop 46: the whole pass (30 s at 100,000 photos) held the store's lock, so
+    every search, the running app's answers to `photoscope search` and the indexer waited for it."""
+    free: list[bool] = []
+
+    def keep_going() -> bool:
+        took = app._store_lock.acquire(blocking=False)
+        if took:
+            app._store_lock.release()
+        free.append(took)
+        return True
+
+    app.copies(keep_going)
+    assert free and all(free)
+
+
+def test_copies_read_again_are_the_groups_left_without_a_new_pass(
+    app: Photoscope, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Trashing a copy (or the watcher seeing one moved or deleted) listed the copies again with a
+    whole new pass (30 s at 100,000 photos: the speed audit of stop 46); photos moved or gone make
+    no new copies, so the listed groups are read again instead."""
+    from photoscope.search import duplicates
+
+    listed = app.copies()  # the synthetic shapes: copies of each other by their features
+    assert listed.groups and listed.groups[0].count > 1
+    first = listed.matches[: listed.groups[0].count]
+    monkeypatch.setattr(duplicates, "duplicate_groups", lambda *a, **k: pytest.fail("a new pass"))
+    app.remove_photos([first[0].photo.id])
+    again = app.copies_again(listed)
+    ids = [m.photo.id for m in again.matches]
+    assert first[0].photo.id not in ids and len(ids) == len(listed.matches) - 1 - (len(first) == 2)
+    assert [g.label for g in again.groups] == [
+        f"Copies {n}: {g.count} photos" for n, g in enumerate(again.groups, 1)
+    ]

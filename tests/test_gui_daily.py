@@ -983,3 +983,36 @@ def test_a_library_that_cannot_be_opened_is_offered_repair_then_opens(
     assert kept and kept[0].read_bytes().startswith(b"\x00\x01damaged")  # moved aside, never deleted
     window.shutdown()
     window.api.close()
+
+
+def test_a_query_typed_while_copies_are_looked_for_is_answered_at_once(
+    qtbot, make_window, daily_db, monkeypatch
+) -> None:
+    """The speed audit of stop 46: File > Find copies took about 30 s at 100,000 photos, and a query
+    typed meanwhile waited for it (then its copies were dropped); quitting waited too. The pass now
+    stops at its next block when a query (or quitting) makes it unwanted."""
+    import time as clock
+
+    from photoscope.search import duplicates
+
+    passes: list[str] = []
+
+    def slow_groups(features, ids, threshold=0.97, block=256, keep_going=None):  # type: ignore[no-untyped-def]
+        passes.append("started")
+        deadline = clock.monotonic() + 60  # a pass over a large library
+        while clock.monotonic() < deadline:
+            if keep_going is not None and not keep_going():
+                passes.append("stopped")
+                raise duplicates.StoppedEarly
+            clock.sleep(0.02)
+        return []
+
+    monkeypatch.setattr(duplicates, "duplicate_groups", slow_groups)
+    window = make_window(daily_db)
+    browse_ready(qtbot, window)
+    window.find_copies()
+    qtbot.waitUntil(lambda: passes == ["started"], timeout=10_000)
+    began = clock.monotonic()
+    typed_query(qtbot, window, "a red circle")
+    assert clock.monotonic() - began < 20 and passes == ["started", "stopped"]
+    assert window.results.rowCount() > 0 and not window.results.copies_listed

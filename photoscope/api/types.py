@@ -152,6 +152,11 @@ class Copies:
     groups: list[MonthGroup]
 
 
+def copies_label(number: int, photos: int) -> str:
+    """A group of copies' header: "Copies 2: 3 photos"."""
+    return f"Copies {number}: {photos} photos"
+
+
 Sort = Literal["newest", "oldest", "name", "folder"]  # the library view's orders
 Grouping = Literal["month", "folder", "none"]  # its headers: a month's, a folder's, none
 SORTS: tuple[Sort, ...] = get_args(Sort)

@@ -667,7 +667,9 @@ class MainWindow(QMainWindow):
             return
         self.flow.set_aside()  # the copies are the library's, not the query's answer
         self.statusBar().showMessage("Looking for copies…")
-        self.runner.submit(api.copies, self.presenter.show_copies, key="search")
+        # Stoppable: a pass takes 30 s at 100,000 photos; a query typed meanwhile (the same key) or
+        # quitting stops it at its next block, instead of waiting for it (the speed audit of stop 46).
+        self.runner.submit_stoppable(api.copies, self.presenter.show_copies, key="search")
 
     def _trashed(self, ids: list[int]) -> None:
         api = self.api
@@ -685,10 +687,12 @@ class MainWindow(QMainWindow):
         self._refresh_shown_answer()
 
     def _refresh_shown_answer(self) -> None:
-        """Photos moved or left: the copies or the query's results on show are found again, in
-        place (the selection and the scroll kept)."""
-        if self.results.copies_listed:
-            self.find_copies()
+        """Photos moved or left: the copies or the query's results on show follow, in place (the
+        selection and the scroll kept). The copies listed are read again, not looked for again (a
+        pass takes 30 s at 100,000 photos; photos moved or gone make no new copies)."""
+        listed, api = self.presenter.copies_listed(), self.api
+        if listed is not None and api is not None:
+            self.runner.submit(lambda: api.copies_again(listed), self.presenter.show_copies, key="search")
         elif self.search.has_query():
             self.run_query(quiet=True)
 

@@ -57,6 +57,7 @@ class ResultsPresenter(QObject):
         self.say, self.why_empty = say, why_empty
         # The answer that found nothing and the message that says why, while that message shows.
         self._empty: tuple[Results, str] | None = None
+        self._copies: Copies | None = None  # the library's copies, as last listed
 
     def show(
         self,
@@ -175,8 +176,13 @@ class ResultsPresenter(QObject):
         self.pages.show_message("The search failed", html.escape(describe_failure(error)))
         self.shown.emit(0)
 
+    def copies_listed(self) -> Copies | None:
+        """The library's copies on show (None: the grid shows something else)."""
+        return self._copies if self.results.copies_listed else None
+
     def show_copies(self, copies: Copies) -> None:
         """Every group of near-duplicate photos, one header per group."""
+        self._copies = copies
         self._empty = None
         matches = copies.matches
         self.status.clearMessage()

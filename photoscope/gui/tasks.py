@@ -85,6 +85,18 @@ class TaskRunner(QObject):
         key: str | None = None,
     ) -> int:
         """Run ``fn()`` in the pool; returns a task id. A ``key`` makes older tasks with it obsolete."""
+        return self.submit_stoppable(lambda _: fn(), on_done, on_error, key)
+
+    def submit_stoppable(
+        self,
+        fn: Callable[[Callable[[], bool]], T],
+        on_done: Callable[[T], None] | None = None,
+        on_error: ErrorCallback | None = None,
+        key: str | None = None,
+    ) -> int:
+        """``submit`` for a long task that can stop half way: ``fn`` is given a check that says
+        whether its result is still wanted (False once a newer task with its key is submitted, or
+        the runner shuts down), and what it returns or raises then is dropped."""
         if self._closed.is_set():
             return -1
         self._next_id += 1
@@ -95,9 +107,8 @@ class TaskRunner(QObject):
         self._tasks[self._next_id] = _Pending(on_done, on_error, key, generation)
         if key is not None and self._count(key) == 1:
             self.busy_changed.emit(key, True)
-        self.pool.start(
-            _Runnable(self._next_id, fn, self._current_check(key, generation), self._finished.emit)
-        )
+        wanted = self._current_check(key, generation)
+        self.pool.start(_Runnable(self._next_id, lambda: fn(wanted), wanted, self._finished.emit))
         return self._next_id
 
     def obsolete(self, key: str) -> None:

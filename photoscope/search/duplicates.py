@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import torch
 
@@ -10,12 +12,22 @@ import torch
 NEAR_DUPLICATE = 0.97
 
 
+class StoppedEarly(Exception):
+    """A pass over the library stopped because it was no longer wanted (``keep_going``)."""
+
+
 def duplicate_groups(
-    features: torch.Tensor, ids: np.ndarray, threshold: float = NEAR_DUPLICATE, block: int = 1024
+    features: torch.Tensor,
+    ids: np.ndarray,
+    threshold: float = NEAR_DUPLICATE,
+    block: int = 256,
+    keep_going: Callable[[], bool] | None = None,
 ) -> list[list[int]]:
     """Groups of photo ids whose unit features (one row each) have cosine >= ``threshold``, largest
-    first. Compares every pair a block at a time: about N^2 x 1280 multiply-adds (a few seconds at
-    20,000 photos on a laptop); pairs join groups by union-find."""
+    first. Compares every pair a block at a time: about N^2 x D multiply-adds (4 s at 19,000
+    photos, 30 s at 100,000 on a 2-core laptop: the speed audit of stop 46); pairs join groups by
+    union-find. ``keep_going`` is asked before each block (a block of 256 rows against 100,000 is
+    a tenth of a second, and 100 MB: 1,024 held 400 MB): False raises ``StoppedEarly``."""
     parent = list(range(len(ids)))
 
     def find(i: int) -> int:
@@ -25,6 +37,8 @@ def duplicate_groups(
         return i
 
     for lo in range(0, len(ids), block):
+        if keep_going is not None and not keep_going():
+            raise StoppedEarly
         sims = features[lo : lo + block].float() @ features[lo:].float().T
         for a, b in torch.nonzero(sims >= threshold).tolist():
             i, j = lo + a, lo + b

@@ -247,6 +247,8 @@ class MappedStore(VectorStore):
     the file's space (reduced above ``REDUCE_FROM`` photos): query features are projected on the way in.
     """
 
+    ROWS_ARE_COPIES = True  # ``vectors`` joins the file's rows and those added since
+
     def __init__(self, base: Sidecar, latent_dim: int) -> None:
         width = base.features.shape[1]
         super().__init__(latent_dim, feature_dim=width)

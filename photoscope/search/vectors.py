@@ -81,6 +81,8 @@ def _normalise(rows: np.ndarray | torch.Tensor, dtype: torch.dtype, copy: bool =
 
 
 class VectorStore:
+    ROWS_ARE_COPIES = False  # ``vectors`` gives views of the rows (the memory-mapped store: copies)
+
     def __init__(self, latent_dim: int, feature_dim: int = 1280) -> None:
         self._ids: list[int] = []
         self._row: dict[int, int] = {}
