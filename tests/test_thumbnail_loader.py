@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from photos import write_photo
 from PySide6.QtCore import QCoreApplication
 
+from photoscope.gui import thumbnail_loader
 from photoscope.gui.thumbnail_loader import ThumbnailLoader
 
 
@@ -49,5 +51,50 @@ def test_a_kept_request_is_not_pushed_out_by_newer_tiles(qtbot, tmp_path: Path) 
         qtbot.waitUntil(lambda: str(paths[0]) in loaded, timeout=10_000)
         qtbot.wait(300)
         assert str(paths[1]) not in loaded  # the oldest tile was dropped
+    finally:
+        loader.shutdown()
+
+
+def _loaded_all(qtbot, loader: ThumbnailLoader, paths: list[Path]) -> list[str]:  # type: ignore[no-untyped-def]
+    loaded: list[str] = []
+    loader.loaded.connect(loaded.append)
+    for path in paths:
+        loader.pixmap(str(path))
+    qtbot.waitUntil(lambda: len(loaded) == len(paths), timeout=20_000)
+    return loaded
+
+
+def _held(loader: ThumbnailLoader) -> int:
+    return sum(p.width() * p.height() * p.depth() // 8 for p in loader._cache.values())
+
+
+def test_the_cache_is_held_to_its_bytes_whatever_the_photos_count(
+    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The speed audit of stop 46: the cache was held to 1,500 thumbnails whatever their size, and
+    a library scrolled through once held 240 MB of them (up to 295 MB of camera photos)."""
+    paths = [tmp_path / f"p{i}.jpg" for i in range(6)]
+    for seed, path in enumerate(paths):
+        write_photo(path, seed=seed, size=(400, 300))  # 256 x 192 thumbnails
+    monkeypatch.setattr(thumbnail_loader, "ON_SCREEN_S", 0.0)  # none counts as on screen
+    loader = ThumbnailLoader(threads=1, capacity_bytes=3 * 256 * 256 * 4, root=tmp_path / "thumbnails")
+    try:
+        loaded = _loaded_all(qtbot, loader, paths)
+        assert 0 < len(loader._cache) < len(paths) and _held(loader) <= 3 * 256 * 256 * 4
+        assert loader.pixmap(loaded[-1]) is not None  # the newest stay
+    finally:
+        loader.shutdown()
+
+
+def test_thumbnails_on_screen_stay_even_over_the_bytes(qtbot, tmp_path: Path) -> None:
+    """A screen of small tiles can show more than the bytes hold: what was just asked for stays,
+    else each paint would ask for it again and it would load again and again."""
+    paths = [tmp_path / f"p{i}.jpg" for i in range(4)]
+    for seed, path in enumerate(paths):
+        write_photo(path, seed=seed, size=(400, 300))
+    loader = ThumbnailLoader(threads=1, capacity_bytes=256 * 256 * 4, root=tmp_path / "thumbnails")
+    try:
+        _loaded_all(qtbot, loader, paths)
+        assert len(loader._cache) == len(paths)
     finally:
         loader.shutdown()

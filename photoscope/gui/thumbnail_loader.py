@@ -75,6 +75,17 @@ def load_thumbnail(photo: str, mtime: float | None, root: Path | None = None) ->
         return QImage()
 
 
+# What the cache may hold: a screen of the largest tiles (256 px) several times over, about 500
+# thumbnails of camera photos. Held to 1,500 thumbnails, a library scrolled through once held 240 MB
+# (the speed audit of stop 46); one scrolled back to is read again from the disk cache in a few ms.
+CACHE_BYTES = 96 * 1024 * 1024
+ON_SCREEN_S = 2.0  # a thumbnail asked for this recently is taken to be on screen
+
+
+def _bytes_of(pixmap: QPixmap) -> int:
+    return pixmap.width() * pixmap.height() * max(pixmap.depth(), 8) // 8
+
+
 class ThumbnailLoader(QObject):
     """``pixmap(path, mtime)`` answers from the cache or queues a load; ``loaded`` says when it is in.
 
@@ -92,15 +103,18 @@ class ThumbnailLoader(QObject):
 
     def __init__(
         self,
-        capacity: int = 1500,
+        capacity_bytes: int = CACHE_BYTES,
         threads: int = 2,
         pending_limit: int = 300,
         root: Path | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.capacity, self.threads, self.pending_limit, self.root = capacity, threads, pending_limit, root
+        self.capacity_bytes, self.threads = capacity_bytes, threads
+        self.pending_limit, self.root = pending_limit, root
         self._cache: OrderedDict[str, QPixmap] = OrderedDict()
+        self._cached_bytes = 0
+        self._used: dict[str, float] = {}  # when each cached thumbnail was last asked for
         self._failed: set[str] = set()
         self._lock = threading.Lock()  # guards what follows, shared with the loading threads
         self._work = threading.Condition(self._lock)
@@ -120,6 +134,7 @@ class ThumbnailLoader(QObject):
         pixmap = self._cache.get(path)
         if pixmap is not None:
             self._cache.move_to_end(path)
+            self._used[path] = time.monotonic()
             return pixmap
         if path not in self._failed:
             self.request(path, mtime, keep)
@@ -196,14 +211,29 @@ class ThumbnailLoader(QObject):
             if image.isNull():
                 self._failed.add(path)
             else:
-                self._cache[path] = QPixmap.fromImage(image)
-                self._cache.move_to_end(path)
-        while len(self._cache) > self.capacity:
-            self._cache.popitem(last=False)
+                self._keep(path, QPixmap.fromImage(image))
         paths = [path for path, _ in done]
         self.batch_loaded.emit(paths)
         for path in paths:
             self.loaded.emit(path)
+
+    def _keep(self, path: str, pixmap: QPixmap) -> None:
+        """Cache ``pixmap`` as the newest; the least recently asked for are let go while the cache
+        holds over its bytes, but not one asked for in the last moments: those are on screen (a 4K
+        screen of the smallest tiles shows 800, more than the bytes hold: evicted, each would be
+        asked for again at the next paint, and loaded again and again)."""
+        now = time.monotonic()
+        old = self._cache.pop(path, None)
+        if old is not None:
+            self._cached_bytes -= _bytes_of(old)
+        self._cache[path], self._used[path] = pixmap, now
+        self._cached_bytes += _bytes_of(pixmap)
+        while self._cached_bytes > self.capacity_bytes:
+            oldest = next(iter(self._cache))
+            if now - self._used[oldest] < ON_SCREEN_S:
+                break
+            self._cached_bytes -= _bytes_of(self._cache.pop(oldest))
+            del self._used[oldest]
 
     def forget_pending(self) -> None:
         """Drop queued loads (a new result set replaces the rows that asked for them), but the kept."""
