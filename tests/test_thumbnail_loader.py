@@ -98,3 +98,21 @@ def test_thumbnails_on_screen_stay_even_over_the_bytes(qtbot, tmp_path: Path) ->
         assert len(loader._cache) == len(paths)
     finally:
         loader.shutdown()
+
+
+def test_memory_let_go_is_handed_back_once_loading_is_quiet(
+    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The speed audit of stop 46: freed thumbnails and decoding buffers stayed in the window's
+    memory (glibc keeps them in its arenas): 647 MB after scrolling a library through, 511 MB
+    once handed back."""
+    released: list[int] = []
+    monkeypatch.setattr(thumbnail_loader, "release_freed_memory", lambda: released.append(1))
+    monkeypatch.setattr(thumbnail_loader, "RELEASE_AFTER_MS", 50)
+    path = write_photo(tmp_path / "p.jpg")
+    loader = ThumbnailLoader(threads=1, root=tmp_path / "thumbnails")
+    try:
+        _loaded_all(qtbot, loader, [path])
+        qtbot.waitUntil(lambda: released == [1], timeout=5_000)
+    finally:
+        loader.shutdown()

@@ -66,7 +66,7 @@ if TYPE_CHECKING:
     from photoscope.library.fs import display_path, folder_path
     from photoscope.library.indexer import IndexOptions, IndexWorker
     from photoscope.library.indexer import Progress as IndexProgress
-    from photoscope.library.photos import describe_error, describe_failure, load_photo
+    from photoscope.library.photos import describe_error, describe_failure, load_photo, release_freed_memory
     from photoscope.network import BundleError, DecodeOptions, torch_threads
     from photoscope.search.maps import Layout, render_photos, render_words
     from photoscope.search.maps import Progress as MapProgress
@@ -84,6 +84,7 @@ _LAZY = {
     "display_path": "photoscope.library.fs",
     "folder_path": "photoscope.library.fs",
     "load_photo": "photoscope.library.photos",
+    "release_freed_memory": "photoscope.library.photos",
     "Layout": "photoscope.search.maps",
     "render_photos": "photoscope.search.maps",
     "render_words": "photoscope.search.maps",
@@ -169,6 +170,7 @@ __all__ = [
     "is_photo_file",
     "load_photo",
     "photo_concepts",
+    "release_freed_memory",
     "relevance",
     "render_photos",
     "render_words",

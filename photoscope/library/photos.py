@@ -4,6 +4,7 @@ cannot be read. No PyTorch here, so the GUI can decode a thumbnail without impor
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import os
@@ -101,6 +102,16 @@ def _map_large_allocations() -> None:
         libc.mallopt(-3, 4 * 1024 * 1024)  # M_MMAP_THRESHOLD: fixed at 4 MB (also ends its raising)
     except (OSError, AttributeError):  # not glibc
         pass
+
+
+def release_freed_memory() -> None:
+    """Hand the memory freed since back to the system (glibc's ``malloc_trim``; elsewhere nothing).
+    Small blocks freed in a thread's arena stay in RSS otherwise: the window, having scrolled a
+    library of 1,536 photos through once, held 659 MB, and 511 MB once trimmed (stop 46)."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):  # not glibc
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 # Decoding a 169 MP PNG takes about 0.7 GB; two at once would not fit a 1.5 GB indexing budget.
