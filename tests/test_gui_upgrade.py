@@ -31,19 +31,27 @@ def _described_by_an_older_network(db: Path, count: int) -> None:
     conn.close()
 
 
+def _offered_an_upgrade(
+    qtbot: Any, settings: QSettings, db: Path, model: PhotoscopeModel
+) -> tuple[Photoscope, MainWindow]:
+    """A window opened on ``db``, once it offers to describe the older network's photos again."""
+    api = Photoscope(db, model=model)
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    window.open_library(lambda: api)
+    qtbot.waitUntil(window.upgrade_bar.isVisible, timeout=60_000)
+    return api, window
+
+
 @pytest.mark.parametrize("choice", ["now", "later"])
 def test_an_upgrade_asks_before_describing_photos_again(
     qtbot: Any, settings: QSettings, library_db: Path, gui_model: PhotoscopeModel, choice: str
 ) -> None:
     _described_by_an_older_network(library_db, 3)
-    api = Photoscope(library_db, model=gui_model)
-    window = MainWindow(settings)
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
+    api, window = _offered_an_upgrade(qtbot, settings, library_db, gui_model)
     try:
-        window.open_library(lambda: api)
-        qtbot.waitUntil(window.upgrade_bar.isVisible, timeout=60_000)
         assert "3 photos must be described again" in window.upgrade_bar.label.text()
         assert window.worker is not None
         window.worker.wait_idle(30)  # the worker runs (new photos, the watcher) but leaves them be
@@ -74,14 +82,8 @@ def test_a_search_after_later_says_the_photos_wait_to_be_described_again_and_off
         total = conn.execute("SELECT COUNT(*) FROM photos").fetchone()[0]
     conn.close()
     _described_by_an_older_network(library_db, total)
-    api = Photoscope(library_db, model=gui_model)
-    window = MainWindow(settings)
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
+    api, window = _offered_an_upgrade(qtbot, settings, library_db, gui_model)
     try:
-        window.open_library(lambda: api)
-        qtbot.waitUntil(window.upgrade_bar.isVisible, timeout=60_000)
         press(qtbot, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)
         qtbot.waitUntil(lambda: not window.upgrade_bar.isVisible())
         press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
