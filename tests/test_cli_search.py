@@ -315,7 +315,7 @@ def test_a_concept_no_photo_shows_is_said_when_nothing_is_listed(
     from photoscope.api import PhotoCounts, Photoscope
     from photoscope.commands import search as search_command
 
-    monkeypatch.setattr(Photoscope, "status", lambda app: PhotoCounts(indexed=3))  # photos searchable
+    monkeypatch.setattr(Photoscope, "photo_counts", lambda app: PhotoCounts(indexed=3))  # photos searchable
     # as a running app's answer comes: its fields as attributes
     results = SimpleNamespace(unknown_words=[], unsure=("espresso",), matches=[], photo_words=())
     args = SimpleNamespace(

@@ -110,7 +110,7 @@ def test_old_captions_are_rewritten_from_stored_vectors(
         conn.execute("UPDATE photos SET description_version = NULL")
         conn.execute("UPDATE captions SET text = 'old caption'")
     with Photoscope(db, trained_tiny) as app:
-        indexed = app.status().indexed
+        indexed = app.photo_counts().indexed
         monkeypatch.setattr(app.model, "embed", lambda *a, **k: pytest.fail("re-encoded a photo"))
         assert app.rewrite_captions(batch=7) == indexed
         assert app.rewrite_captions() == 0  # all current now
@@ -128,7 +128,7 @@ def test_rewriting_old_captions_gives_way_to_a_stopping_worker(
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE photos SET description_version = NULL")
     with Photoscope(db, trained_tiny) as app:
-        indexed = app.status().indexed
+        indexed = app.photo_counts().indexed
         asked: list[int] = []
 
         def stop() -> bool:
@@ -152,7 +152,7 @@ def test_the_running_app_rewrites_old_captions_with_nothing_to_index(
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE photos SET description_version = NULL")
     with Photoscope(db, trained_tiny) as app:
-        assert app.status().pending == 0 and app.captions_to_rewrite() > 0
+        assert app.photo_counts().pending == 0 and app.captions_to_rewrite() > 0
         worker = app.start_background(watch=False, catch_up=False)
         assert worker is not None
         deadline = time.monotonic() + 30

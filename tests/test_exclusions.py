@@ -188,11 +188,11 @@ def test_in_a_running_app_excluded_photos_come_back_without_encoding(
     shutil.copy(shapes_library_db[0], db)
     with Photoscope(db, trained_tiny) as app:
         app.watch()  # the app runs; nothing searched
-        indexed = app.status().indexed
+        indexed = app.photo_counts().indexed
         taken_out = len(app.exclude(pattern="red *").removed)
-        assert taken_out > 0 and app.status().indexed == indexed - taken_out
+        assert taken_out > 0 and app.photo_counts().indexed == indexed - taken_out
         back = app.include(pattern="red *")
-        assert len(back.added) == taken_out and app.status() == PhotoCounts(
+        assert len(back.added) == taken_out and app.photo_counts() == PhotoCounts(
             indexed=indexed, pending=0, error=0
         )
 

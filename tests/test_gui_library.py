@@ -371,7 +371,7 @@ def test_a_watched_folder_renamed_and_added_again_keeps_its_photos(
         said = f"{folder} moved to {moved}: 24 photos kept their place in the index"
         assert said in window.statusBar().currentMessage() and said in dialog.note.text()
         qtbot.waitUntil(lambda: "offline" not in window.index_status.label.text(), timeout=10_000)
-        assert window.api is not None and window.api.status().pending == 0
+        assert window.api is not None and window.api.photo_counts().pending == 0
     finally:
         (moved if moved.exists() else folder).rename(folder)
 
@@ -435,7 +435,7 @@ def test_a_watched_folder_moved_into_another_is_said_and_not_indexed_again(
             api.add_folder(folder)
         api.scanner().scan()
         api.indexer(options=IndexOptions(thumbnails=False)).run()
-        total = api.status().indexed
+        total = api.photo_counts().indexed
     window = make_window(db)
     qtbot.waitUntil(lambda: window.worker is not None, timeout=30_000)
     trip.rename(pictures / "Trip")
@@ -444,7 +444,7 @@ def test_a_watched_folder_moved_into_another_is_said_and_not_indexed_again(
         f"{trip} moved into {pictures / 'Trip'}: its photos kept their place in the index, nothing is"
         " indexed again."
     )
-    assert window.api.status() == PhotoCounts(indexed=total, pending=0, error=0)
+    assert window.api.photo_counts() == PhotoCounts(indexed=total, pending=0, error=0)
 
 
 def test_a_subfolder_renamed_while_the_window_is_open_is_followed_by_the_results_and_the_filter(
@@ -549,7 +549,7 @@ def test_a_rule_that_takes_most_of_a_folder_s_photos_asks_first(
     from PySide6.QtWidgets import QInputDialog, QMessageBox
 
     window = make_window(library_db)
-    indexed = window.api.status().indexed
+    indexed = window.api.photo_counts().indexed
     window.show_library()
     dialog = window.library_dialog
     qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1)
@@ -569,11 +569,11 @@ def test_a_rule_that_takes_most_of_a_folder_s_photos_asks_first(
     qtbot.waitUntil(lambda: bool(asked), timeout=10_000)
     assert "takes all photos of its folder out of the index" in asked[0]
     qtbot.wait(200)
-    assert window.api.exclusion_rules() == [] and window.api.status().indexed == indexed
+    assert window.api.exclusion_rules() == [] and window.api.photo_counts().indexed == indexed
     monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
     dialog.exclusions.pattern_button.click()
     qtbot.waitUntil(lambda: "left the index" in dialog.note.text(), timeout=20_000)
-    assert len(asked) == 2 and window.api.status().indexed == 0
+    assert len(asked) == 2 and window.api.photo_counts().indexed == 0
 
 
 def test_the_words_panel_opens_by_a_key_with_its_word_field_ready(qtbot, make_window, library_db) -> None:

@@ -169,7 +169,7 @@ def test_the_library_dialog_checkbox_turns_the_setting_on_and_off(qtbot, make_wi
     with Photoscope(db) as api:
         api.add_folder(photos)
         api.scanner().scan()
-        assert api.status().pending == 8
+        assert api.photo_counts().pending == 8
     window = make_window(db)
     window.index_status.pause_button.setChecked(True)  # the counts stay put: nothing is encoded
     window.show_library()
@@ -183,11 +183,11 @@ def test_the_library_dialog_checkbox_turns_the_setting_on_and_off(qtbot, make_wi
         press(qtbot, Qt.Key.Key_Space)
     api = window.api
     assert api is not None and api.indexes_hidden()
-    assert api.status().total == 16
+    assert api.photo_counts().total == 16
     qtbot.waitUntil(lambda: box.isEnabled() and box.isChecked())
     with qtbot.waitSignal(dialog.changed, timeout=20_000):
         qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(6, box.height() // 2))  # the box
-    assert not api.indexes_hidden() and api.status().total == 8
+    assert not api.indexes_hidden() and api.photo_counts().total == 8
     qtbot.waitUntil(lambda: box.isEnabled() and not box.isChecked())
 
 

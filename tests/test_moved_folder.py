@@ -55,7 +55,7 @@ def test_a_renamed_folder_added_again_keeps_its_photos_and_index(tmp_path: Path)
         assert uri == (new / "2019" / "photo_0000.jpg").as_uri()
         assert folder.moved_from == str(old) and folder.path == str(new) and folder.online
         assert [(f.path, f.photos) for f in app.folders()] == [(str(new), 6)]
-        assert app.status() == PhotoCounts(indexed=6, pending=0, error=0)  # nothing to encode again
+        assert app.photo_counts() == PhotoCounts(indexed=6, pending=0, error=0)  # nothing to encode again
         assert app.exclusion_rules() == [ExclusionRule(str(new), "pattern", "*.png")]  # rules follow
         report = app.scanner().scan()
         assert (report.unchanged, report.added, report.removed, report.moved) == (6, [], [], 0)

@@ -390,5 +390,5 @@ def test_photos_a_taken_away_name_leaves_out_are_said(trips_library: tuple[Photo
     assert away.matches and away.left_out_by_name == 6  # the Paris folder's photos
     there = app.search_terms(terms, 12, Filters(folder=str(root / "Paris 2019")))
     assert there.matches == [] and there.left_out_by_name == 6
-    answer = EmptyAnswer(app.status(), filtered=True, left_out_by_name=True)
+    answer = EmptyAnswer(app.photo_counts(), filtered=True, left_out_by_name=True)
     assert why_nothing(answer) is WhyNothing.NAMED_AWAY

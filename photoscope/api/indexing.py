@@ -451,13 +451,13 @@ class Indexing(Core):
 
     # what the index holds
 
-    def status(self) -> PhotoCounts:
+    def photo_counts(self) -> PhotoCounts:
         """Photos by state: indexed, pending, error."""
         return self.library.counts()
 
     def model_versions(self) -> dict[str, int]:
         """Photos by the model version that described them (pending ones waiting for another model
-        too; not those that could not be read, which ``status`` counts as errors)."""
+        too; not those that could not be read, which ``photo_counts`` counts as errors)."""
         return self.library.model_versions(described_only=True)
 
     def pending_count(self) -> int:

@@ -24,7 +24,7 @@ def doctor(args: argparse.Namespace) -> int:
     with Photoscope(args.db, args.model) as app:
         print(f"library: {app.library_path}")
         report = app.doctor(repair=args.repair)
-        waiting = app.status().pending if report.ok and report.problems else 0
+        waiting = app.photo_counts().pending if report.ok and report.problems else 0
     for line in report.lines():
         print(line)
     if report.ok and report.backup_unwritten:  # "all good" said the library is safe: it is not backed up

@@ -147,7 +147,7 @@ def _index(args: argparse.Namespace) -> int:
         _rewrite_old_captions(app, args)
         if args.watch:  # a watch stopped by Ctrl-C is done: its runs print their errors as they go
             code = _watch(app, args)
-        print(f"model {version}; {_counts_line(app.status())}")
+        print(f"model {version}; {_counts_line(app.photo_counts())}")
         damage = app.damage_found(thorough=True)
         if damage:
             print(f"photoscope: {_damaged(app.library_path, damage[0])}", file=sys.stderr)
@@ -321,7 +321,7 @@ def status(args: argparse.Namespace) -> int:
         if damage:
             print(f"DAMAGED: {damage[0]}: run `photoscope doctor --repair` (it keeps a copy of the file)")
             return EXIT_DAMAGED
-        counts = app.status()
+        counts = app.photo_counts()
         print(f"photos: {counts.total} ({_counts_line(counts)})")
         all_folders = app.folders()
         print(f"folders: {len(all_folders)}")

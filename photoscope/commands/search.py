@@ -113,7 +113,7 @@ def _print(
     if not results.matches:
         return _nothing_found(args, app, results)
     if app is not None:  # a local search has the library open: what it could not look at yet
-        _note_waiting(app.status().pending, args)
+        _note_waiting(app.photo_counts().pending, args)
     escaped = 0
     likely = _likely(results)
     for rank, m in enumerate(results.matches):
@@ -166,7 +166,7 @@ def _empty_answer(app: Photoscope, args: argparse.Namespace, results: Any) -> Em
         for term in getattr(args, "terms", None) or ()  # (photo?, -, value, weight)
     )
     return EmptyAnswer(
-        app.status(),
+        app.photo_counts(),
         has_folders=bool(app.folders()),  # none: "add a folder", not "the folders hold no photos"
         filtered=_filters(args).active,
         unknown_words=bool(results.unknown_words) and not photos_asked,

@@ -100,7 +100,7 @@ class LibraryDialog(QDialog):
             self.runner.submit(
                 lambda: (
                     api.folders(),
-                    api.status(),
+                    api.photo_counts(),
                     api.exclusion_rules(),
                     api.indexes_hidden(),
                     api.library_read_only,

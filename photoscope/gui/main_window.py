@@ -459,7 +459,7 @@ class MainWindow(QMainWindow):
         if self.api is not None:
             api = self.api
             self.runner.submit(
-                lambda: (api.status(), api.scan_problem_count()),
+                lambda: (api.photo_counts(), api.scan_problem_count()),
                 lambda counted: self.index_status.show_counts(*counted),
                 key="counts",
             )
