@@ -323,38 +323,54 @@ def status(args: argparse.Namespace) -> int:
             return EXIT_DAMAGED
         counts = app.photo_counts()
         print(f"photos: {counts.total} ({_counts_line(counts)})")
-        all_folders = app.folders()
-        print(f"folders: {len(all_folders)}")
-        for f in all_folders:
-            note = "" if f.online else ", OFFLINE: photos kept, still searchable"
-            print(f"  {f.path} ({plural(f.photos, 'photo')}{note})")
-        versions = app.model_versions()
-        print("model: " + (", ".join(f"{v} ({n} photos)" for v, n in versions.items()) or "none yet"))
-        waiting = app.captions_to_rewrite(any_model=True)
-        if waiting:
-            print(
-                f"captions: {waiting} photos wait for captions by the new caption rule"
-                " (`photoscope index` writes them now, the app when it is idle)"
-            )
-        errors = app.errors(None if args.all else 20)
-        if errors:
-            print(f"could not index {plural(counts.error, 'photo')}:")
-            for path, reason in errors:
-                print(f"  {path}: {reason}")
-            if counts.error > len(errors):
-                print(f"  ... and {counts.error - len(errors)} more (--all lists them)")
-        # Folders an ignore file leaves out are the user's choice, not a failure (the review of stop 44).
-        ignored = app.left_out_by_ignore_files()
-        if ignored:
-            print(f"left out by an ignore file: {plural(len(ignored), 'folder')} (`photoscope folders list`)")
-        problems = app.scan_problems(ignored=False)
-        if problems:
-            print(f"could not look at or index ({len(problems):,}):")
-            for path, reason in problems if args.all else problems[:20]:
-                print(f"  {path}: {reason}")
-            if len(problems) > 20 and not args.all:
-                print(f"  ... and {len(problems) - 20} more (--all lists them)")
+        _print_folders(app)
+        _print_models(app)
+        _print_failures(app, counts, args.all)
     return 0
+
+
+def _print_folders(app: Photoscope) -> None:
+    """The watched folders, each with its photos, and whether it is offline."""
+    all_folders = app.folders()
+    print(f"folders: {len(all_folders)}")
+    for f in all_folders:
+        note = "" if f.online else ", OFFLINE: photos kept, still searchable"
+        print(f"  {f.path} ({plural(f.photos, 'photo')}{note})")
+
+
+def _print_models(app: Photoscope) -> None:
+    """The model versions that described the photos, and the captions a new caption rule awaits."""
+    versions = app.model_versions()
+    print("model: " + (", ".join(f"{v} ({n} photos)" for v, n in versions.items()) or "none yet"))
+    waiting = app.captions_to_rewrite(any_model=True)
+    if waiting:
+        print(
+            f"captions: {waiting} photos wait for captions by the new caption rule"
+            " (`photoscope index` writes them now, the app when it is idle)"
+        )
+
+
+def _print_failures(app: Photoscope, counts: PhotoCounts, everything: bool) -> None:
+    """The photos that could not be indexed, the folders an ignore file leaves out, and what could
+    not be looked at: 20 of each kind unless ``everything``."""
+    errors = app.errors(None if everything else 20)
+    if errors:
+        print(f"could not index {plural(counts.error, 'photo')}:")
+        for path, reason in errors:
+            print(f"  {path}: {reason}")
+        if counts.error > len(errors):
+            print(f"  ... and {counts.error - len(errors)} more (--all lists them)")
+    # Folders an ignore file leaves out are the user's choice, not a failure (the review of stop 44).
+    ignored = app.left_out_by_ignore_files()
+    if ignored:
+        print(f"left out by an ignore file: {plural(len(ignored), 'folder')} (`photoscope folders list`)")
+    problems = app.scan_problems(ignored=False)
+    if problems:
+        print(f"could not look at or index ({len(problems):,}):")
+        for path, reason in problems if everything else problems[:20]:
+            print(f"  {path}: {reason}")
+        if len(problems) > 20 and not everything:
+            print(f"  ... and {len(problems) - 20} more (--all lists them)")
 
 
 def _counts_line(counts: PhotoCounts) -> str:
