@@ -841,3 +841,26 @@ def test_doctor_finds_vectors_that_are_not_numbers_or_cut_mid_number(
     conn.close()
     code, out, err = run(capsys, "doctor", "--db", str(indexed))
     assert code == EXIT["damaged"] and "3 photos have damaged vectors" in out + err, out + err
+
+
+def test_doctor_holds_this_model_s_features_to_its_encoder_s_width(indexed: Path) -> None:
+    """The review of stop 46: with every model version's features held to their most common length,
+    two cut features of this model outnumbered its one whole one, which --repair then dropped
+    (and the two cut ones were kept, and search failed on them). This model's width is known."""
+    import sqlite3
+
+    from photoscope.library.doctor import examine
+
+    with sqlite3.connect(indexed) as conn:
+        (version,) = conn.execute("SELECT model_version FROM photos LIMIT 1").fetchone()
+        ids = [r[0] for r in conn.execute("SELECT photo_id FROM features ORDER BY photo_id")]
+        conn.execute(
+            "UPDATE features SET feature = substr(feature, 1, 1000) WHERE photo_id IN (?, ?)", ids[:2]
+        )
+    conn.close()
+    report = examine(indexed, repair=True, model_version=version, feature_dim=1280)
+    assert "2 photos have damaged vectors" in report.problems[0], report.problems
+    with sqlite3.connect(indexed) as conn:
+        kept = conn.execute("SELECT photo_id, length(feature) FROM features").fetchall()
+    conn.close()
+    assert kept == [(ids[2], 2560)]

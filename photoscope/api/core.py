@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from photoscope.library.indexer import IndexWorker
     from photoscope.library.scanner import ScanReport
     from photoscope.library.watcher import FolderWatcher
-    from photoscope.network import PhotoscopeModel
+    from photoscope.network import ModelIdentity, PhotoscopeModel
     from photoscope.search.ranking import SearchEngine
     from photoscope.search.vectors import VectorStore
 
@@ -59,18 +59,19 @@ class Core:
 
         return model_version_of(self._model_dir or default_model_dir())
 
-    def model_identity(self) -> tuple[str | None, int | None]:
-        """The model's version and vector size: the loaded network's, else read from its bundle's
+    def model_identity(self) -> ModelIdentity | None:
+        """The model's version and vector sizes: the loaded network's, else read from its bundle's
         file (importing PyTorch to build the network takes 2 s: ``doctor`` and ``map photos`` need
-        only these); (None, None) without a model (a missing bundle)."""
-        from photoscope.network import BundleError, model_identity_of
+        only these); None without a model (a missing bundle)."""
+        from photoscope.network import BundleError, ModelIdentity, model_identity_of
 
         if self.model_ready:
-            return self.model.version, self.model.latent_dim
+            model = self.model
+            return ModelIdentity(model.version, model.latent_dim, model.bundle.encoder.feature_dim)
         try:
             return model_identity_of(self._model_dir or default_model_dir())
         except (BundleError, OSError, ValueError, KeyError):
-            return None, None
+            return None
 
     @cached_property
     def library(self) -> Library:

@@ -500,8 +500,16 @@ class Indexing(Core):
             del self.__dict__["library"]
         with self._store_lock:
             self._store = None
-        version, latent_dim = self.model_identity()
-        return examine(self._db_path, repair, latent_dim=latent_dim, model_version=version)
+        identity = self.model_identity()
+        if identity is None:
+            return examine(self._db_path, repair)
+        return examine(
+            self._db_path,
+            repair,
+            model_version=identity.version,
+            latent_dim=identity.latent_dim,
+            feature_dim=identity.feature_dim,
+        )
 
 
 def _refuse_a_second_path(library: Library, key: str, folders: list[Folder]) -> None:

@@ -54,7 +54,8 @@ class WordsAndMaps(Core):
         ``search.maps.MAX_PHOTOS``)."""
         from photoscope.search.maps import MAX_PHOTOS, PhotoMapCache, photo_layout
 
-        version = self.model_identity()[0] or self.model.version  # no bundle file: the network says why
+        identity = self.model_identity()
+        version = identity.version if identity is not None else self.model.version  # the network says why
         ids, latents = self.library.load_vectors("latent", model_version=version)
         cache = PhotoMapCache(
             cache_dir() / "maps" / hashlib.sha1(str(self.library.path).encode()).hexdigest()[:10]

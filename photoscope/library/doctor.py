@@ -66,6 +66,7 @@ def examine(
     latent_dim: int | None = None,
     model_version: str | None = None,
     thumbnail_root: Path | None = None,
+    feature_dim: int | None = None,
 ) -> DoctorReport:
     report = DoctorReport(path)
     if not path.exists():
@@ -93,7 +94,7 @@ def examine(
         return report
     with Library(path) as library:
         _check_search(library, report, repair)
-        _check_vectors(library, report, repair, latent_dim, model_version)
+        _check_vectors(library, report, repair, model_version, (latent_dim, feature_dim))
         _check_versions(library, report, model_version)
         _check_thumbnails(library, report, repair, thumbnail_root)
         _check_backup(library, report, repair)
@@ -188,19 +189,25 @@ def _check_vectors(
     library: Library,
     report: DoctorReport,
     repair: bool,
-    latent_dim: int | None,
-    model_version: str | None = None,
+    model_version: str | None,
+    sizes: tuple[int | None, int | None],
 ) -> None:
+    """``sizes``: the latent's and the feature's of ``model_version`` (None: not known)."""
     conn = library.conn
-    # Each model version's vectors are of its own lengths: its latents this model's ``latent_dim``
-    # (another's, the most common among its photos), its features the most common too (a library
-    # indexed by a model of another size was all "damaged vectors" to a doctor run with the shipped
-    # one, and --repair dropped them all: the review of stop 45; for features, the audit of stop 46).
-    known: dict[str | None, int] = {}
-    if latent_dim and model_version is not None:
-        known[model_version] = latent_dim * 4
-    bad = _bad_vectors(conn, "vectors", "latent", "float32", known)
-    bad |= _bad_vectors(conn, "features", "feature", "float16", {})
+    # Each model version's vectors are of its own lengths: this model's the sizes it says (the most
+    # common among its photos could be damaged ones: the review of stop 46), another's the most
+    # common among its photos (a library indexed by a model of another size was all "damaged
+    # vectors" to a doctor run with the shipped one, and --repair dropped them all: the review of
+    # stop 45; for features, the audit of stop 46).
+    latent_dim, feature_dim = sizes
+    latents: dict[str | None, int] = {}
+    features: dict[str | None, int] = {}
+    if model_version is not None and latent_dim:
+        latents[model_version] = latent_dim * 4
+    if model_version is not None and feature_dim:
+        features[model_version] = feature_dim * 2
+    bad = _bad_vectors(conn, "vectors", "latent", "float32", latents)
+    bad |= _bad_vectors(conn, "features", "feature", "float16", features)
     missing = [
         int(r[0])
         for r in conn.execute(

@@ -11,7 +11,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from photoscope.network.bundle import BundleError, model_identity_of, model_version_of
+    from photoscope.network.bundle import BundleError, ModelIdentity, model_identity_of, model_version_of
     from photoscope.network.caption_check import CaptionRule
     from photoscope.network.concepts import (
         Concepts,
@@ -64,6 +64,7 @@ _HOMES = {
     "load_near_classes": "concepts",
     "model_version_of": "bundle",
     "model_identity_of": "bundle",
+    "ModelIdentity": "bundle",
     "torch_threads": "model",
 }
 
@@ -77,6 +78,7 @@ __all__ = [
     "DecodeOptions",
     "InversionOptions",
     "Lexicon",
+    "ModelIdentity",
     "Namer",
     "NearClasses",
     "PhotoDescription",

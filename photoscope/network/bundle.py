@@ -15,7 +15,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from photoscope.network.vocab import Vocabulary
 
@@ -114,11 +114,19 @@ def model_version_of(directory: str | Path) -> str:
     return _version_in(*read_meta(directory))
 
 
-def model_identity_of(directory: str | Path) -> tuple[str, int]:
-    """The bundle's version (``model_version_of``) and the size of the vectors it indexes photos
+class ModelIdentity(NamedTuple):
+    """A model's version, and the sizes of the vectors it indexes photos by."""
+
+    version: str
+    latent_dim: int
+    feature_dim: int  # its encoder's features
+
+
+def model_identity_of(directory: str | Path) -> ModelIdentity:
+    """The bundle's version (``model_version_of``) and the sizes of the vectors it indexes photos
     by, from one read of its ``bundle.json``. Raises ``BundleError``."""
     meta, encoder = read_meta(directory)
-    return _version_in(meta, encoder), int(meta["network"]["latent_dim"])
+    return ModelIdentity(_version_in(meta, encoder), int(meta["network"]["latent_dim"]), encoder.feature_dim)
 
 
 def _version_in(meta: dict[str, Any], encoder: EncoderSpec) -> str:
