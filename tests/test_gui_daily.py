@@ -1016,3 +1016,76 @@ def test_a_query_typed_while_copies_are_looked_for_is_answered_at_once(
     typed_query(qtbot, window, "a red circle")
     assert clock.monotonic() - began < 20 and passes == ["started", "stopped"]
     assert window.results.rowCount() > 0 and not window.results.copies_listed
+
+
+def slow_copies(passes: list[str]):  # type: ignore[no-untyped-def]
+    """A stand-in for ``duplicate_groups``: a long pass that stops when no longer wanted."""
+    import time as clock
+
+    from photoscope.search import duplicates
+
+    def groups(features, ids, threshold=0.97, block=256, keep_going=None):  # type: ignore[no-untyped-def]
+        passes.append("started")
+        deadline = clock.monotonic() + 60
+        while clock.monotonic() < deadline:
+            if keep_going is not None and not keep_going():
+                passes.append("stopped")
+                raise duplicates.StoppedEarly
+            clock.sleep(0.02)
+        return []
+
+    return groups
+
+
+def test_the_copies_listed_read_again_stop_neither_a_new_pass_nor_a_query(
+    qtbot, make_window, daily_db, monkeypatch
+) -> None:
+    """The review of stop 46: the copies listed, read again after a trash or the watcher's report,
+    took the search's place: a new Find copies pass the user asked for stopped, and a query typed
+    over the copies was dropped (the copies stayed under it)."""
+    from photoscope.search import duplicates
+
+    window = make_window(daily_db)
+    listed_copies(qtbot, window)
+    passes: list[str] = []
+    with monkeypatch.context() as patch:
+        patch.setattr(duplicates, "duplicate_groups", slow_copies(passes))
+        window.find_copies()  # asked again
+        qtbot.waitUntil(lambda: passes == ["started"], timeout=10_000)
+        window._refresh_shown_answer()  # what a trash's end or the watcher's report runs
+        qtbot.wait(500)
+        assert passes == ["started"]
+        typed_query(qtbot, window, "a red circle")  # stops it: the query's answer replaces it
+    with qtbot.waitSignal(window.results_shown, timeout=30_000):
+        window.find_copies()
+    assert window.results.copies_listed
+    window.search.edit.setText("a red circle")
+    window.run_query()  # its task queued, and a watcher's report before its answer
+    window._refresh_shown_answer()
+    qtbot.waitUntil(lambda: not window.results.copies_listed, timeout=20_000)
+
+
+def test_a_query_s_refresh_due_while_indexing_leaves_the_copies_be(
+    qtbot, make_window, daily_db, monkeypatch
+) -> None:
+    """The review of stop 46: while photos were indexed, a query on screen had a refresh due; Find
+    copies within it, and the refresh found no query and cleared the grid, stopping the pass or
+    taking the copies just listed away."""
+    from photoscope.search import duplicates
+
+    window = make_window(daily_db)
+    browse_ready(qtbot, window)
+    typed_query(qtbot, window, "a red circle")
+    window.refresh_timer.start()  # what a progress report does while a query is on screen
+    with qtbot.waitSignal(window.results_shown, timeout=30_000):
+        window.find_copies()
+    qtbot.wait(window.refresh_timer.interval() + 500)
+    assert window.results.copies_listed
+    passes: list[str] = []
+    monkeypatch.setattr(duplicates, "duplicate_groups", slow_copies(passes))
+    typed_query(qtbot, window, "a red circle")
+    window.refresh_timer.start()
+    window.find_copies()
+    qtbot.waitUntil(lambda: passes == ["started"], timeout=10_000)
+    qtbot.wait(window.refresh_timer.interval() + 500)
+    assert passes == ["started"]

@@ -99,3 +99,32 @@ def test_a_search_after_later_says_the_photos_wait_to_be_described_again_and_off
     finally:
         window.shutdown()
         api.close()
+
+
+def test_a_query_typed_as_the_window_opens_is_told_the_photos_wait_to_be_described_again(
+    qtbot: Any, settings: QSettings, library_db: Path, gui_model: PhotoscopeModel
+) -> None:
+    """The review of stop 46: a query typed as the window opens is answered before the network is
+    in, and the count of photos to describe again came only with the network: "other words"."""
+    with sqlite3.connect(library_db) as conn:
+        total = conn.execute("SELECT COUNT(*) FROM photos").fetchone()[0]
+    conn.close()
+    _described_by_an_older_network(library_db, total)
+    api = Photoscope(library_db, model=gui_model)
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.show()
+
+    def typed() -> None:
+        window.search.edit.setText("a red circle")
+        window.run_query()
+
+    try:
+        window.library_opened.connect(typed)
+        window.open_library(lambda: api)
+        qtbot.waitUntil(window.upgrade_bar.isVisible, timeout=60_000)
+        qtbot.waitUntil(lambda: "described again" in window.pages.message.text(), timeout=10_000)
+        assert "other words" not in window.pages.message.text()
+    finally:
+        window.shutdown()
+        api.close()

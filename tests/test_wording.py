@@ -209,3 +209,12 @@ def test_the_unknown_words_end_their_sentence_before_the_next_note() -> None:
     assert said.startswith("The model does not know “dogsnow”. The photo counts as"), said
     alone = Results([], [UnknownWord("dogsnow", ())])
     assert results_message(alone) == "The model does not know “dogsnow”"
+
+
+def test_photos_another_model_described_are_the_reason_when_the_rest_match_nothing() -> None:
+    """The review of stop 46: 999 of 1,000 photos left for the new network to describe again
+    ("Later"), and a query that matched none of the one searched said "other words"."""
+    partly = EmptyAnswer(PhotoCounts(indexed=1000), other_model=999)
+    assert why_nothing(partly) is WhyNothing.OTHER_MODEL
+    filtered = replace(partly, filtered=True)  # a reason of the query's own still comes first
+    assert why_nothing(filtered) is WhyNothing.FILTERED

@@ -142,11 +142,13 @@ class Browsing(Core):
         )
 
     def _copies_of(self, found: list[list[int]]) -> Copies:
+        """The groups as photos to show, those left with two photos or more, largest first."""
         by_id = {r.id: r for r in self.library.photos_by_ids([i for g in found for i in g])}
+        present = [[i for i in group if i in by_id] for group in found]
         matches: list[Match] = []
         groups: list[MonthGroup] = []
-        for group in found:
-            shown = [Match(by_id[i], 1.0, near_duplicate=True) for i in group if i in by_id]
+        for group in sorted(present, key=lambda g: (-len(g), g[0] if g else 0)):
+            shown = [Match(by_id[i], 1.0, near_duplicate=True) for i in group]
             if len(shown) > 1:
                 groups.append(MonthGroup(copies_label(len(groups) + 1, len(shown)), len(matches), len(shown)))
                 matches += shown

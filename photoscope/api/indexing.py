@@ -315,7 +315,7 @@ class Indexing(Core):
     def photos_to_reencode(self) -> int:
         """How many photos another model described (after an upgrade that changed the model): this one
         describes them again, encoder included, and until it has, search leaves them out."""
-        return self.library.indexed_by_other_versions(self.model.version)
+        return self.library.indexed_by_other_versions(self.model_version())  # no network loaded for it
 
     def reencode_photos(self) -> int:
         """Queue the photos another model described for this one, and wake the background worker;

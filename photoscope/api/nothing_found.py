@@ -64,7 +64,10 @@ def why_nothing(answer: EmptyAnswer) -> WhyNothing:
         if answer.other_model:
             return WhyNothing.OTHER_MODEL
         return WhyNothing.WAITING if counts.pending or answer.indexing else WhyNothing.NONE_INDEXED
-    return _searched(answer)
+    searched = _searched(answer)
+    if searched is WhyNothing.NO_MATCH and answer.other_model:
+        return WhyNothing.OTHER_MODEL  # some were searched, and none matched: the others were not (stop 46)
+    return searched
 
 
 def _searched(answer: EmptyAnswer) -> WhyNothing:

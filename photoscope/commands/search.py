@@ -251,8 +251,14 @@ def _other_model(app: Photoscope, args: argparse.Namespace, count: int) -> str:
 
     shipped = args.model is not None and shipped_model_version() in others
     other_way = "without --model" if shipped else "with --model set to the model that indexed them"
+    indexed = app.photo_counts().indexed
+    which = (
+        f"the library's {count} photos were"
+        if count >= indexed
+        else f"{count} of the library's {indexed} photos,"
+    )
     return (
-        f"the library's {count} photos were indexed by another model ({', '.join(others)}), not this one "
+        f"{which} indexed by another model ({', '.join(others)}), not this one "
         f"({version}): search {other_way}, or describe them again with this one "
         f"(replacing the other's descriptions): `{_index_command(args)}`"
     )

@@ -344,6 +344,9 @@ class MainWindow(QMainWindow):
         if add_folder is not None:
             self.folder_keeper.add(add_folder)
         self.runner.submit(api.folders, self._library_opened)
+        # Known at once (no network needed): a query typed as the window opens, answered before the
+        # network is in, is told its photos wait to be described again (the review of stop 46).
+        self.quick.submit(api.photos_to_reencode, self._count_to_describe_again, lambda _: None)
 
     def ask_repair(self, error: str) -> bool:
         """The way out when the library cannot be opened: check and repair it, or close this message."""
@@ -421,8 +424,12 @@ class MainWindow(QMainWindow):
         if self.api is not None:
             self.runner.submit(self.api.photos_to_reencode, self._offer_upgrade)
 
-    def _offer_upgrade(self, count: int) -> None:
+    def _count_to_describe_again(self, count: int) -> None:
         self.to_describe_again = count
+        self.presenter.explain_empty_again()  # an answer that found nothing may have this reason
+
+    def _offer_upgrade(self, count: int) -> None:
+        self._count_to_describe_again(count)
         if count:
             self.upgrade_bar.offer(count)
 
@@ -520,7 +527,10 @@ class MainWindow(QMainWindow):
             self.browse_timer.start(300)
 
     def _refresh_while_indexing(self) -> None:
-        # New photos join the results, unless the user is already looking at a full page of them.
+        # New photos join the results, unless the user is already looking at a full page of them; no
+        # query since (the library's copies listed): none (it cleared them, or stopped their pass).
+        if not self.search.has_query():
+            return
         if self.results.rowCount() < self.result_limit and not self.view.selectionModel().hasSelection():
             self.run_query(quiet=True)
 
@@ -666,6 +676,7 @@ class MainWindow(QMainWindow):
         if api is None:
             return
         self.flow.set_aside()  # the copies are the library's, not the query's answer
+        self.refresh_timer.stop()  # the query's refresh, due while indexing: there is none now
         self.statusBar().showMessage("Looking for copies…")
         # Stoppable: a pass takes 30 s at 100,000 photos; a query typed meanwhile (the same key) or
         # quitting stops it at its next block, instead of waiting for it (the speed audit of stop 46).
@@ -692,6 +703,8 @@ class MainWindow(QMainWindow):
         pass takes 30 s at 100,000 photos; photos moved or gone make no new copies)."""
         listed, api = self.presenter.copies_listed(), self.api
         if listed is not None and api is not None:
+            if self.runner.is_busy("search"):  # a new pass, or a query typed over the copies, whose
+                return  # answer replaces them (read again, this stopped it: the review of stop 46)
             self.runner.submit(lambda: api.copies_again(listed), self.presenter.show_copies, key="search")
         elif self.search.has_query():
             self.run_query(quiet=True)
