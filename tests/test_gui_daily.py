@@ -1089,3 +1089,15 @@ def test_a_query_s_refresh_due_while_indexing_leaves_the_copies_be(
     qtbot.waitUntil(lambda: passes == ["started"], timeout=10_000)
     qtbot.wait(window.refresh_timer.interval() + 500)
     assert passes == ["started"]
+
+
+def test_the_grids_tell_the_thumbnail_cache_how_many_tiles_they_show(qtbot, make_window, daily_db) -> None:
+    """What the cache keeps whatever its bytes (``ThumbnailLoader.keep_on_screen``): a screenful of
+    tiles, which follows the window's size and the tile size."""
+    window = make_window(daily_db)
+    browse_ready(qtbot, window)
+    window.resize(900, 700)
+    qtbot.waitUntil(lambda: window.loader._on_screen.get("library", 0) > 0)
+    before = window.loader._on_screen["library"]
+    window.tile_slider.setValue(window.tile_slider.minimum())  # smaller tiles: more of them
+    qtbot.waitUntil(lambda: window.loader._on_screen["library"] > before)

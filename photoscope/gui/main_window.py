@@ -145,6 +145,8 @@ class MainWindow(QMainWindow):
         self.timeline = TimelineModel(self.loader, self._fetch_records, self.pages_runner, self)
         self.browse = ResultsView()
         self.browse.setModel(self.timeline)
+        for name, grid in (("results", self.view), ("library", self.browse)):
+            grid.tiles_on_screen.connect(lambda tiles, name=name: self.loader.keep_on_screen(name, tiles))
         self.view.setAccessibleName("Search results")
         self.browse.setAccessibleName("All photos")
         self.welcome = WelcomePage()

@@ -197,6 +197,8 @@ class ResultsView(QListView):
     open_requested = Signal(QModelIndex)
     menu_requested = Signal(QPoint)  # a context menu at this global position, for the selected tiles
 
+    tiles_on_screen = Signal(int)  # how many tiles the grid can show at once, on every change
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.delegate = TileDelegate(self)
@@ -257,6 +259,8 @@ class ResultsView(QListView):
         grid = QSize(max(cell, width // columns), cell)
         if grid != self.gridSize():
             self.setGridSize(grid)
+        rows = self.viewport().height() // cell + 2  # a part row above and below
+        self.tiles_on_screen.emit(columns * rows)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -79,7 +79,6 @@ def load_thumbnail(photo: str, mtime: float | None, root: Path | None = None) ->
 # thumbnails of camera photos. Held to 1,500 thumbnails, a library scrolled through once held 240 MB
 # (the speed audit of stop 46); one scrolled back to is read again from the disk cache in a few ms.
 CACHE_BYTES = 96 * 1024 * 1024
-ON_SCREEN_S = 2.0  # a thumbnail asked for this recently is taken to be on screen
 RELEASE_AFTER_MS = 3000
 
 
@@ -115,7 +114,7 @@ class ThumbnailLoader(QObject):
         self.pending_limit, self.root = pending_limit, root
         self._cache: OrderedDict[str, QPixmap] = OrderedDict()
         self._cached_bytes = 0
-        self._used: dict[str, float] = {}  # when each cached thumbnail was last asked for
+        self._on_screen: dict[str, int] = {}  # how many tiles each view can show at once
         self._failed: set[str] = set()
         self._lock = threading.Lock()  # guards what follows, shared with the loading threads
         self._work = threading.Condition(self._lock)
@@ -129,9 +128,10 @@ class ThumbnailLoader(QObject):
         self._wake_queued = False
         self._ready.connect(self._store, Qt.ConnectionType.QueuedConnection)
         # Once loading has been quiet a moment, what decoding and the thumbnails let go is handed
-        # back to the system (``release_freed_memory``: 150 MB after a library scrolled through).
+        # back to the system (``release_freed_memory``: 150 MB after a library scrolled through),
+        # on a thread of its own: it takes about 170 ms (the review of stop 46).
         self._release = QTimer(self, singleShot=True, interval=RELEASE_AFTER_MS)
-        self._release.timeout.connect(lambda: release_freed_memory())  # looked up when it runs
+        self._release.timeout.connect(self._release_freed_memory)
 
     def pixmap(self, path: str, mtime: float | None = None, keep: bool = False) -> QPixmap | None:
         """The thumbnail if loaded (None meanwhile, and for unreadable photos: see ``failed``).
@@ -139,7 +139,6 @@ class ThumbnailLoader(QObject):
         pixmap = self._cache.get(path)
         if pixmap is not None:
             self._cache.move_to_end(path)
-            self._used[path] = time.monotonic()
             return pixmap
         if path not in self._failed:
             self.request(path, mtime, keep)
@@ -223,23 +222,31 @@ class ThumbnailLoader(QObject):
         for path in paths:
             self.loaded.emit(path)
 
+    def _release_freed_memory(self) -> None:
+        threading.Thread(
+            target=lambda: release_freed_memory(), name="photoscope-release", daemon=True
+        ).start()
+
+    def keep_on_screen(self, view: str, tiles: int) -> None:
+        """``view`` can show ``tiles`` thumbnails at once: the cache keeps at least twice that many
+        of the most recently asked for, whatever their bytes (a 4K screen of the smallest tiles
+        shows 800, more than the bytes hold: evicted, each would be asked for again at the next
+        paint, and loaded again and again)."""
+        self._on_screen[view] = tiles
+
     def _keep(self, path: str, pixmap: QPixmap) -> None:
         """Cache ``pixmap`` as the newest; the least recently asked for are let go while the cache
-        holds over its bytes, but not one asked for in the last moments: those are on screen (a 4K
-        screen of the smallest tiles shows 800, more than the bytes hold: evicted, each would be
-        asked for again at the next paint, and loaded again and again)."""
-        now = time.monotonic()
+        holds over its bytes and more than the views' screens need (``keep_on_screen``: what is on
+        screen was asked for at its last paint, after anything scrolled out of it)."""
         old = self._cache.pop(path, None)
         if old is not None:
             self._cached_bytes -= _bytes_of(old)
-        self._cache[path], self._used[path] = pixmap, now
+        self._cache[path] = pixmap
         self._cached_bytes += _bytes_of(pixmap)
-        while self._cached_bytes > self.capacity_bytes:
-            oldest = next(iter(self._cache))
-            if now - self._used[oldest] < ON_SCREEN_S:
-                break
-            self._cached_bytes -= _bytes_of(self._cache.pop(oldest))
-            del self._used[oldest]
+        floor = 2 * sum(self._on_screen.values())
+        while self._cached_bytes > self.capacity_bytes and len(self._cache) > floor:
+            _, gone = self._cache.popitem(last=False)
+            self._cached_bytes -= _bytes_of(gone)
 
     def forget_pending(self) -> None:
         """Drop queued loads (a new result set replaces the rows that asked for them), but the kept."""
