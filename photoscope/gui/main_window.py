@@ -852,6 +852,8 @@ class MainWindow(QMainWindow):
         self.refresh_timer.stop()
         self.browse_timer.stop()
         self.choices_timer.stop()
+        for runner in (self.runner, self.quick, self.pages_runner, self.io):  # all told first: a long
+            runner.close()  # task (a pass of Find copies) stops while the others are waited for
         self.loader.shutdown()
         self.io.shutdown()
         self.pages_runner.shutdown()

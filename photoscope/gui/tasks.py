@@ -150,10 +150,15 @@ class TaskRunner(QObject):
         log.error("background task failed", exc_info=error)
         self.failed.emit(str(error) or type(error).__name__)
 
-    def shutdown(self, wait_ms: int = 30_000) -> bool:
-        """Drop queued tasks and wait for running ones; nothing is delivered after this."""
+    def close(self) -> None:
+        """Drop queued tasks, and tell running ones they are no longer wanted (``submit_stoppable``);
+        nothing is delivered after this."""
         self._closed.set()
         self.pool.clear()
+
+    def shutdown(self, wait_ms: int = 30_000) -> bool:
+        """``close``, and wait for the running tasks."""
+        self.close()
         return bool(self.pool.waitForDone(wait_ms))
 
 
