@@ -86,6 +86,7 @@ if TYPE_CHECKING:
         Folder,
         Grouping,
         IndexWorker,
+        PhotoCounts,
         PhotoRecord,
         Photoscope,
         Results,
@@ -466,12 +467,22 @@ class MainWindow(QMainWindow):
 
     def _refresh_counts(self) -> None:
         if self.api is not None:
-            api = self.api
+            api, waiting = self.api, bool(self.to_describe_again)
             self.runner.submit(
-                lambda: (api.photo_counts(), api.scan_problem_count()),
-                lambda counted: self.index_status.show_counts(*counted),
+                lambda: (
+                    api.photo_counts(),
+                    api.scan_problem_count(),
+                    api.photos_to_reencode() if waiting else 0,
+                ),
+                self._counted,
                 key="counts",
             )
+
+    def _counted(self, counted: tuple[PhotoCounts, int, int]) -> None:
+        counts, problems, to_describe_again = counted
+        self.index_status.show_counts(counts, problems)
+        if self.to_describe_again:  # fewer, once some were trashed (not asked for after "Now")
+            self.to_describe_again = to_describe_again
 
     def show_unreadable(self) -> None:
         """The photos that could not be read, each with why (the status bar's "Which?")."""

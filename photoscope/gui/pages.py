@@ -71,14 +71,12 @@ class UpgradeBar(QWidget):
         self.later_button.setToolTip("Ask again the next time Photoscope starts")
         self.now_button.clicked.connect(lambda: self._choose(True))
         self.later_button.clicked.connect(lambda: self._choose(False))
-        self.count = 0  # the photos offered
         row.addWidget(self.label, 1)
         row.addWidget(self.now_button)
         row.addWidget(self.later_button)
         self.hide()
 
     def offer(self, count: int) -> None:
-        self.count = count
         self.label.setText(
             f"Photoscope's network has changed: {plural(count, 'photo')} must be described again "
             "(in the background; the app stays usable). Until then, search leaves them out."
