@@ -16,6 +16,7 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -162,22 +163,33 @@ def word_layout(words: Sequence[str], vectors: npt.NDArray[np.float32]) -> Layou
 def render_photos(
     layout: Layout, thumbnail: Callable[[int], Image.Image | None], size: tuple[int, int], tile: int = 48
 ) -> Image.Image:
-    """Each photo's thumbnail drawn at its place; photos without one are drawn as dots."""
+    """Each photo's thumbnail drawn at its place; photos without one are drawn as dots. Thumbnails
+    are read two at a time (PIL decodes without the GIL): one after another, 1,536 of them took
+    2.4 s of a map's 4.4 s (the speed audit of stop 46)."""
     canvas = Image.new("RGB", size, (250, 250, 250))
     draw = ImageDraw.Draw(canvas)
-    for key, (x, y) in zip(layout.keys, _to_pixels(layout.xy, size, tile), strict=True):
-        image = thumbnail(int(key))
-        if image is None:
-            draw.ellipse((x - 3, y - 3, x + 3, y + 3), fill=(90, 90, 90))
-            continue
-        image = image.copy()
-        image.thumbnail((tile, tile))
-        canvas.paste(image.convert("RGB"), (x - image.width // 2, y - image.height // 2))
+    with ThreadPoolExecutor(2) as pool:
+        images = pool.map(lambda key: thumbnail(int(key)), layout.keys)
+        places = _to_pixels(layout.xy, size, tile)
+        for image, (x, y) in zip(images, places, strict=True):
+            _draw_thumbnail(canvas, draw, image, x, y, tile)
     if layout.sampled:
         draw.text(
             (10, size[1] - 20), f"a sample of {len(layout.keys):,} of {layout.total:,} photos", fill=(0, 0, 0)
         )
     return canvas
+
+
+def _draw_thumbnail(
+    canvas: Image.Image, draw: ImageDraw.ImageDraw, image: Image.Image | None, x: int, y: int, tile: int
+) -> None:
+    """``image`` as a tile centred at (x, y); a dot for a photo without one."""
+    if image is None:
+        draw.ellipse((x - 3, y - 3, x + 3, y + 3), fill=(90, 90, 90))
+        return
+    image = image.copy()
+    image.thumbnail((tile, tile))
+    canvas.paste(image.convert("RGB"), (x - image.width // 2, y - image.height // 2))
 
 
 def render_words(layout: Layout, size: tuple[int, int], highlight: Sequence[str] = ()) -> Image.Image:
