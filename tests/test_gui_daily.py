@@ -996,18 +996,7 @@ def test_a_query_typed_while_copies_are_looked_for_is_answered_at_once(
     from photoscope.search import duplicates
 
     passes: list[str] = []
-
-    def slow_groups(features, ids, threshold=0.97, block=256, keep_going=None):  # type: ignore[no-untyped-def]
-        passes.append("started")
-        deadline = clock.monotonic() + 60  # a pass over a large library
-        while clock.monotonic() < deadline:
-            if keep_going is not None and not keep_going():
-                passes.append("stopped")
-                raise duplicates.StoppedEarly
-            clock.sleep(0.02)
-        return []
-
-    monkeypatch.setattr(duplicates, "duplicate_groups", slow_groups)
+    monkeypatch.setattr(duplicates, "duplicate_groups", slow_copies(passes))
     window = make_window(daily_db)
     browse_ready(qtbot, window)
     window.find_copies()
