@@ -43,6 +43,7 @@ from photoscope.gui.desktop import PHOTO_SUFFIXES, photo_from_mime
 from photoscope.gui.detail_view import DetailView
 from photoscope.gui.elided_label import ElidedLabel
 from photoscope.gui.folder_keeper import FolderKeeper
+from photoscope.gui.idle_page import IdlePage, idle_page
 from photoscope.gui.index_status import IndexStatus
 from photoscope.gui.keys_dialog import KeysDialog
 from photoscope.gui.launch_order import LaunchOrder
@@ -620,30 +621,40 @@ class MainWindow(QMainWindow):
         self.search.show_message("")
         self.more_bar.hide()
         listed = self.timeline.timeline
-        if self.timeline.photo_count():
-            self.pages.setCurrentWidget(self.browse)
-            if not self.detail.isVisible():
-                self.detail.set_model(self.timeline)
-            sort, _ = self.browse_options()
-            if self.timeline.complete and listed is not None:  # not "500 photos" from a first screen
-                self.result_label.setText(
-                    listing_label(self.timeline.photo_count(), listed.filters, SORTED_AS[sort])
-                )
-            else:
-                self.result_label.clear()
-        elif listed is not None and listed.filters is not None and self.timeline.complete:
+        complete = self.timeline.complete and listed is not None
+        page = idle_page(
+            self.timeline.photo_count(),
+            narrowed_read=complete and listed is not None and listed.filters is not None,
+            adding=self.folder_keeper.adding,
+            has_folders=bool(self.folder_keeper.folders),
+        )
+        if page is not IdlePage.ADDING:
             self.result_label.clear()
+        if page is IdlePage.LIBRARY:
+            self._show_library(complete)
+        elif page is IdlePage.FILTERED_EMPTY:
             from photoscope.api import WhyNothing  # the library view narrowed to no photo
 
             self.pages.show_message(*nothing_found(WhyNothing.FILTERED))
-        elif self.folder_keeper.adding:
+        elif page is IdlePage.ADDING:
             self.pages.show_message("Adding your folder…")
-        elif self.folder_keeper.folders:
-            self.result_label.clear()
+        elif page is IdlePage.EMPTY_LIBRARY:
             self.pages.show_message(*empty_library(self._folders_hold_none()))
         else:  # no folder (a first start, or the last one removed): how to add one
-            self.result_label.clear()
             self.pages.setCurrentWidget(self.welcome)
+
+    def _show_library(self, complete: bool) -> None:
+        """The timeline, and how many photos it lists once it is read whole (not "500 photos" from a
+        first screen)."""
+        self.pages.setCurrentWidget(self.browse)
+        if not self.detail.isVisible():
+            self.detail.set_model(self.timeline)
+        listed = self.timeline.timeline
+        if complete and listed is not None:
+            sort, _ = self.browse_options()
+            self.result_label.setText(
+                listing_label(self.timeline.photo_count(), listed.filters, SORTED_AS[sort])
+            )
 
     def _folders_hold_none(self) -> bool:
         """Whether the watched folders were looked at and hold no photo (not: not counted yet)."""

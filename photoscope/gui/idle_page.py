@@ -1,0 +1,27 @@
+"""What the window shows when no query is asked: one decision, without Qt, from what it knows of
+the library (the main window only shows the page it names)."""
+
+from __future__ import annotations
+
+from enum import Enum, auto
+
+
+class IdlePage(Enum):
+    LIBRARY = auto()  # the timeline of the library's photos
+    FILTERED_EMPTY = auto()  # the library view narrowed by the filters to no photo
+    ADDING = auto()  # a first folder being added
+    EMPTY_LIBRARY = auto()  # watched folders, no photo in them (yet, or at all)
+    WELCOME = auto()  # no folder: how to add one
+
+
+def idle_page(photos: int, narrowed_read: bool, adding: bool, has_folders: bool) -> IdlePage:
+    """The page for a window with no query: its ``photos`` (listed in the timeline), whether the
+    timeline read whole is one the filters narrowed (``narrowed_read``), whether a folder is being
+    added, and whether any folder is watched."""
+    if photos:
+        return IdlePage.LIBRARY
+    if narrowed_read:
+        return IdlePage.FILTERED_EMPTY
+    if adding:
+        return IdlePage.ADDING
+    return IdlePage.EMPTY_LIBRARY if has_folders else IdlePage.WELCOME
