@@ -44,8 +44,8 @@ def whole_pass(api: Photoscope) -> None:
     start = time.perf_counter()
     copies = api.copies()
     print(
-        f"whole pass: {time.perf_counter() - start:.1f} s ({len(copies.groups)} groups;"
-        f" random vectors make many), peak memory {_peak_mb():.0f} MB"
+        f"whole pass: {time.perf_counter() - start:.1f} s ({len(copies.groups)} groups of copies),"
+        f" peak memory {_peak_mb():.0f} MB"
     )
 
 
