@@ -124,9 +124,7 @@ class Browsing(Core):
         # swap in place, and searches and the indexer wait on the lock (the speed audit of stop 46).
         with self._store_lock:
             store = self.store
-            features, ids = store.vectors("feature"), store.ids.copy()
-            if not store.ROWS_ARE_COPIES:
-                features = features.clone()
+            features, ids = store.vectors_copy("feature"), store.ids.copy()
         return duplicate_groups(features, ids, keep_going=keep_going)
 
     def copies(self, keep_going: Callable[[], bool] | None = None) -> Copies:

@@ -247,8 +247,6 @@ class MappedStore(VectorStore):
     the file's space (reduced above ``REDUCE_FROM`` photos): query features are projected on the way in.
     """
 
-    ROWS_ARE_COPIES = True  # ``vectors`` joins the file's rows and those added since
-
     def __init__(self, base: Sidecar, latent_dim: int) -> None:
         width = base.features.shape[1]
         super().__init__(latent_dim, feature_dim=width)
@@ -368,6 +366,9 @@ class MappedStore(VectorStore):
         if self._dead:
             base = base[self._alive]
         return torch.cat([base.float(), self._tail.vectors(kind).float()])
+
+    def vectors_copy(self, kind: Kind) -> torch.Tensor:
+        return self.vectors(kind)  # a matrix of its own already
 
     def _query(self, query: torch.Tensor, kind: Kind) -> torch.Tensor:
         q = query.float()

@@ -81,8 +81,6 @@ def _normalise(rows: np.ndarray | torch.Tensor, dtype: torch.dtype, copy: bool =
 
 
 class VectorStore:
-    ROWS_ARE_COPIES = False  # ``vectors`` gives views of the rows (the memory-mapped store: copies)
-
     def __init__(self, latent_dim: int, feature_dim: int = 1280) -> None:
         self._ids: list[int] = []
         self._row: dict[int, int] = {}
@@ -174,6 +172,11 @@ class VectorStore:
     def vectors(self, kind: Kind) -> torch.Tensor:
         """The normalised N x D matrix of one kind (a view: do not modify)."""
         return (self._latents if kind == "latent" else self._features).view()
+
+    def vectors_copy(self, kind: Kind) -> torch.Tensor:
+        """``vectors`` as a matrix of its own, to read outside the store's lock (the indexer's
+        removals swap the rows in place)."""
+        return self.vectors(kind).clone()
 
     def mean_latent(self) -> torch.Tensor:
         """The mean of the stored latents at their original scale (the decoder's input scale)."""
