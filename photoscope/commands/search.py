@@ -227,7 +227,7 @@ def _why_nothing(
             error = counts.error
             return f"none of the library's {error} photos could be indexed (`photoscope status` says why)"
         case WhyNothing.OTHER_MODEL:
-            return _other_model(app, args, answer.other_model)
+            return _other_model(app, args, answer)
         case WhyNothing.NAMED_AWAY:
             here = " in the folder or dates given" if answer.filtered else ""
             return (
@@ -241,7 +241,7 @@ def _why_nothing(
     return None
 
 
-def _other_model(app: Photoscope, args: argparse.Namespace, count: int) -> str:
+def _other_model(app: Photoscope, args: argparse.Namespace, answer: EmptyAnswer) -> str:
     """The photos another model indexed, and the two ways to search them. ``photoscope index`` with
     this model describes them again (the indexer requeues other models' photos), in place of the
     other model's descriptions."""
@@ -251,7 +251,7 @@ def _other_model(app: Photoscope, args: argparse.Namespace, count: int) -> str:
 
     shipped = args.model is not None and shipped_model_version() in others
     other_way = "without --model" if shipped else "with --model set to the model that indexed them"
-    indexed = app.photo_counts().indexed
+    count, indexed = answer.other_model, answer.counts.indexed if answer.counts is not None else 0
     which = (
         f"the library's {count} photos were"
         if count >= indexed
