@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 LARGE_SIZE = 256
 _TEMP_PREFIX = ".photoscope-"
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_HEAD_BYTES = 64 * 1024  # a thumbnail's chunks before its pixels fit many times over
 
 
 def cache_root() -> Path:
@@ -67,20 +68,25 @@ def current_png(photo: str | Path, mtime: float | None, root: Path | None = None
         data = thumbnail_path(photo, root).read_bytes()
     except OSError:
         return None
-    if mtime is not None and png_text(data, b"Thumb::MTime") != str(int(mtime)):
+    if mtime is not None and not _made_from(data, mtime):
         return None
     return data
 
 
 def is_current(photo: str | Path, mtime: float, root: Path | None = None) -> bool:
-    """Whether a thumbnail exists and was made from this version of the photo."""
-    from PIL import Image
-
+    """Whether a thumbnail exists and was made from this version of the photo (its first bytes
+    read: the text chunks come before the pixels)."""
     try:
-        with Image.open(thumbnail_path(photo, root)) as thumb:
-            return bool(thumb.info.get("Thumb::MTime") == str(int(mtime)))
+        with open(thumbnail_path(photo, root), "rb") as thumb:
+            return _made_from(thumb.read(_HEAD_BYTES), mtime)
     except OSError:
         return False
+
+
+def _made_from(png: bytes, mtime: float) -> bool:
+    """Whether the thumbnail ``png`` was made from the photo as it was at ``mtime`` (the spec's
+    Thumb::MTime, whole seconds)."""
+    return png_text(png, b"Thumb::MTime") == str(int(mtime))
 
 
 def move_thumbnail(old: str | Path, new: str | Path, root: Path | None = None) -> bool:
@@ -119,7 +125,7 @@ def copy_thumbnail(
         data = thumbnail_path(source, root).read_bytes()
     except OSError:
         return False
-    if png_text(data, b"Thumb::MTime") != str(int(source_mtime)):
+    if not _made_from(data, source_mtime):
         return False
     dated = _refiled(data, copy, copy_mtime)
     if dated is None:
