@@ -8,6 +8,8 @@ read back as the string "abc" made ``int()`` fail at launch.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from PySide6.QtCore import QByteArray, QSettings
 
 from photoscope.api import GROUPINGS, SORTS, Grouping, Sort
@@ -57,8 +59,7 @@ class Preferences:
     def browse_sort(self) -> Sort:
         """The library view's order (one the app does not know, "random" from a hand edit or a newer
         version, made every refresh of the window fail: the code audit of stop 46)."""
-        value = self._text(BROWSE_SORT)
-        return next((sort for sort in SORTS if sort == value), DEFAULT_SORT)
+        return _one_of(self._text(BROWSE_SORT), SORTS, DEFAULT_SORT)
 
     @browse_sort.setter
     def browse_sort(self, sort: Sort) -> None:
@@ -67,8 +68,7 @@ class Preferences:
     @property
     def browse_grouping(self) -> Grouping:
         """The library view's headers (as ``browse_sort``: an unknown value is the default)."""
-        value = self._text(BROWSE_GROUP)
-        return next((grouping for grouping in GROUPINGS if grouping == value), DEFAULT_GROUPING)
+        return _one_of(self._text(BROWSE_GROUP), GROUPINGS, DEFAULT_GROUPING)
 
     @browse_grouping.setter
     def browse_grouping(self, grouping: Grouping) -> None:
@@ -90,3 +90,11 @@ class Preferences:
         self.settings.setValue(WINDOW_STATE, state)
         self.settings.setValue(TILE, tile)
         self.settings.sync()
+
+
+Choice = TypeVar("Choice", bound=str)
+
+
+def _one_of(value: str, choices: tuple[Choice, ...], default: Choice) -> Choice:
+    """``value`` if it is one of ``choices`` (typed as they are), else ``default``."""
+    return next((choice for choice in choices if choice == value), default)
