@@ -330,8 +330,7 @@ class SearchPanel(QWidget):
         self.query_photo = photo
         self.debounce.stop()
         self._clear_text_quietly()  # clearing the text must not start a text query
-        name = Path(photo).name if isinstance(photo, str) else PASTED
-        self.chip.show_query(name)
+        self.chip.show_query(_named(photo))
         self.edit.setPlaceholderText(PLACEHOLDER_BESIDE_PHOTO)
         if isinstance(photo, QImage):
             self.chip.set_thumbnail(QPixmap.fromImage(photo))
@@ -389,8 +388,9 @@ class SearchPanel(QWidget):
         chips = tuple((c.text, c.photo, c.negative, c.weight.value()) for c in self.terms_bar.chips)
         terms = ([QueryTerm(text=self.text())] if self.text() else []) + self.terms_bar.terms()
         photo = self.query_photo
-        named = None if photo is None else Path(photo).name if isinstance(photo, str) else PASTED
-        return LeftQuery(self.text(), photo, chips, describe_query(named, terms))
+        return LeftQuery(
+            self.text(), photo, chips, describe_query(_named(photo) if photo is not None else None, terms)
+        )
 
     def restore(self, left: LeftQuery) -> None:
         """Put a query left back: its words, photo and chips (signs, weights), quietly: the caller
@@ -535,3 +535,8 @@ class SearchPanel(QWidget):
         if text is not None:
             self.set_text(text)
         self.edit.setFocus()  # typing goes on in the search box, not into the note the link was in
+
+
+def _named(photo: PhotoQuery) -> str:
+    """A photo searched by, as the search bar names it: its file's name, or the pasted image."""
+    return Path(photo).name if isinstance(photo, str) else PASTED
