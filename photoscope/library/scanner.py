@@ -476,13 +476,21 @@ class Scanner:
         known_mounts = self.library.mounts()
         away += [m for m in known_mounts if m not in mounts_under(m, sweep.points)]
         away += [*sweep.unreadable, *sweep.away]
+        looked_in: dict[str, bool] = {}  # each folder listed once, however many of its files went
+
+        def looked(folder: str) -> bool:
+            if folder not in looked_in:
+                looked_in[folder] = can_look_in(folder, known_mounts)
+            return looked_in[folder]
+
         return [
             s
             for s in self.library.files_with_hashes(hashes)
             if s.id not in known
             and s.path not in sweep.seen
             and not any(is_under(s.path, a) for a in away)
-            and really_gone(s.path, known_mounts)
+            and looked(os.path.dirname(s.path))
+            and _not_there(s.path)
         ]
 
     def _tidy_thumbnails(self, moves: list[tuple[Move, str]], gone: list[StoredFile]) -> None:
@@ -492,22 +500,23 @@ class Scanner:
             thumbnails.remove_thumbnail(stored.path, self.thumbnail_root)
 
 
-def really_gone(path: str, mounts: Iterable[str] = ()) -> bool:
-    """Whether the file at ``path`` is gone from a folder that is there to look in: the folder is
-    there and can be listed, and the file is not in it. Not when it cannot be read (its files
-    cannot be looked at: "no file" is not known), nor when it is empty and a link or one of the
-    library's ``mounts`` leads to it (most likely an unplugged drive's bare mount point, as
-    ``root_present`` reads a watched folder): a copy made from such a photo was taken for its move,
-    and the original's entry became the copy's (the audit of stop 45). An empty folder otherwise is
-    one whose last photo moved (the review of stop 45: it was indexed anew)."""
-    folder = os.path.dirname(path)
+def can_look_in(folder: str, mounts: Iterable[str] = ()) -> bool:
+    """Whether ``folder`` is there to look in for a stored file, to tell it gone: it can be listed
+    (its files cannot be looked at otherwise: "no file" is not known), and it is not empty where a
+    link or one of the library's ``mounts`` leads to it (most likely an unplugged drive's bare mount
+    point, as ``root_present`` reads a watched folder). A copy made from a photo there was taken for
+    its move, and the original's entry became the copy's (the audit of stop 45). An empty folder
+    otherwise is one whose last photo moved (the review of stop 45: it was indexed anew)."""
     try:
         names = os.listdir(folder)
     except OSError:  # no folder there, or one that cannot be read
         return False
     reached = os.path.realpath(folder) != folder or any(is_under(folder, m) for m in mounts)
-    if reached and not _holds_visible(names):
-        return False
+    return not reached or _holds_visible(names)
+
+
+def _not_there(path: str) -> bool:
+    """Whether no file is at ``path`` (not: one that cannot be looked at)."""
     try:
         os.lstat(path)
     except FileNotFoundError:
