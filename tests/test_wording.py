@@ -182,8 +182,22 @@ def test_a_real_word_the_model_does_not_know_is_offered_no_spelling() -> None:
     assert speller.suggest("tress") == ("trees",) and speller.suggest("beachs") == ("beach",)
     assert speller.suggest("wto") == ("two",)  # "WTO" is a name, not a word
     assert all(is_english_word(w) for w in ("oak", "oaks", "geese", "churches", "espresso", "tress"))
-    assert not any(is_english_word(w) for w in ("dgo", "runing", "bycicle", "qwzx", "poeple", "wto", "paris"))
+    assert not any(is_english_word(w) for w in ("dgo", "runing", "bycicle", "qwzx", "poeple", "wto"))
     assert not any(is_english_word(w) for w in ("fo", "si", "dgs"))  # two letters: slips, not words
+
+
+def test_a_place_name_is_offered_only_a_common_word() -> None:
+    """Stop 42's walk: "paris" was offered "pairs", a rare caption word one swap away. A place's name
+    (WordNet's places of four letters or more) is a word, not a misspelling; a slip of a word the
+    captions use often is still offered ("bali": "ball")."""
+    from photoscope.network.lexicon import FREQUENT_SLIPS, Speller, is_english_word
+
+    filler = [f"filler{'x' * (i % 7)}{i}" for i in range(FREQUENT_SLIPS)]
+    speller = Speller(["ball", "home", *filler, "pairs", "dome"])
+    assert speller.suggest("paris") == () and speller.suggest("rome") == ("home",)
+    assert speller.suggest("bali") == ("ball",)
+    assert all(is_english_word(w) for w in ("paris", "london", "tokyo", "venice", "kenya"))
+    assert not is_english_word("wto") and not is_english_word("ohio's")
 
 
 def test_the_command_line_counts_one_as_one() -> None:

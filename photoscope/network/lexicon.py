@@ -107,7 +107,8 @@ def _english_words() -> frozenset[str]:
 
 
 def is_english_word(word: str) -> bool:
-    """Whether ``word`` is an English word WordNet knows, or one of its inflections ("oaks")."""
+    """Whether ``word`` is an English word WordNet knows (or a place it names, "paris"), or one of its
+    inflections ("oaks")."""
     words = _english_words()
     if word in words:
         return True
