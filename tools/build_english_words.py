@@ -55,7 +55,8 @@ def place_names(folder: Path) -> set[str]:
         if line.startswith(" ") or fields[1] != PLACES:
             continue
         count = int(fields[3], 16)
-        names.update(fields[4 + 2 * i].lower() for i in range(count) if PLACE_NAME.fullmatch(fields[4 + 2 * i]))
+        lemmas = (fields[4 + 2 * i] for i in range(count))
+        names.update(lemma.lower() for lemma in lemmas if PLACE_NAME.fullmatch(lemma))
     return names
 
 
