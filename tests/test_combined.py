@@ -112,6 +112,23 @@ def test_one_term_alone_is_a_plain_search(app: Photoscope, shapes_library_db: tu
     assert result.matches == [] and [u.word for u in result.unknown_words] == ["qwxzv"]
 
 
+def test_photos_alone_combine_as_search_by_example(
+    app: Photoscope, shapes_library_db: tuple[Path, Path]
+) -> None:
+    """The GUI walk of stop 47: a photo of spoons searched with itself (its path, then its file://
+    URL) or with a knife listed dogs, where the spoons alone listed the knife and the tools. Photos
+    alone are compared by their encoder features, as search by example compares them, and count as
+    no words."""
+    _, photos = shapes_library_db
+    red, blue = photos / "red circle 1.jpg", photos / "blue square 0.jpg"
+    alone = app.search_photo(red, 8)
+    twice = app.search_terms([QueryTerm(photo=red), QueryTerm(photo=red, weight=2.0)], 8)
+    assert [m.photo.id for m in twice.matches] == [m.photo.id for m in alone.matches]
+    assert twice.photo_words == ((), ())
+    less = _names(app.search_terms([QueryTerm(photo=red), QueryTerm(photo=blue, negative=True)], 4))
+    assert not any(n.startswith("blue square") for n in less), less
+
+
 def test_cli_add_subtract_and_weights(
     shapes_library_db: tuple[Path, Path], trained_tiny: Path, capsys
 ) -> None:  # type: ignore[no-untyped-def]

@@ -346,7 +346,8 @@ def combine_scores(rows: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
 
 
 def combine_latents(latents: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
-    """Latent arithmetic: the weighted sum of the terms' unit latents (T x D -> D)."""
+    """Latent arithmetic: the weighted sum of the terms' unit latents (T x D -> D); photos alone sum
+    their unit features so."""
     return (weights[:, None] * F.normalize(latents.float(), dim=-1)).sum(0)
 
 
@@ -439,6 +440,8 @@ class CombinedRanker:
         """The store's photos' scores for the combined query, and what its photo terms counted as."""
         options = options or CombineOptions()
         weights = signed_weights(terms, options)
+        if terms and all(t.text is None for t in terms):
+            return self._photos_alone(terms, weights)
         queries = [None if t.text is None else self.model.query_words(t.text) for t in terms]
         photos = photo_term_words(self.model, terms, queries, options) if uses_words(options) else None
         counted = photos if photos is not None and options.photo_words else [[] for _ in terms]
@@ -467,6 +470,20 @@ class CombinedRanker:
             reranked = self.rerank(combined[None], positives, options.rerank, options.rerank_weight)[0]
             combined = reranked.masked_fill(combined == float("-inf"), float("-inf"))
         return Ranked(combined, photo_words, own)
+
+    def _photos_alone(self, terms: Sequence[Term], weights: torch.Tensor) -> Ranked:
+        """Photos alone ("photo A + photo B", "this one - that one"): the weighted sum of their unit
+        encoder features, the store's photos ranked by cosine to it, as search by example ranks
+        them. Their latents and detector words are Flickr8k's reading of a photo: on photos unlike
+        Flickr8k's (spoons, a knife: the GUI walk of stop 47) the words were "brown, black, mouth"
+        and the sum of those photos with themselves listed dogs."""
+        features = torch.stack([t.feature.float().reshape(-1) for t in terms if t.feature is not None])
+        if not len(self.store):
+            return Ranked(torch.zeros(0), [() for _ in terms])
+        combined = self.store.scores(combine_latents(features, weights), "feature")[0]
+        added = [i for i, t in enumerate(terms) if not t.negative]
+        alone = [row.numpy() for row in self.store.scores(features[added], "feature")]
+        return Ranked(combined, [() for _ in terms], alone)
 
     def _alone(
         self,
