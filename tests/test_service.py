@@ -87,6 +87,39 @@ def test_a_pipeline_of_requests_on_one_connection(served: tuple[FakeApp, SearchS
     assert _ask(service.path, other)[0]["ok"] is False  # only its own library
 
 
+def test_a_client_gone_before_its_answer_leaves_no_traceback(
+    served: tuple[FakeApp, SearchService], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI audit of stop 47: a search stopped (Ctrl-C, `timeout`) before its answer made
+    `index --watch` print a BrokenPipeError traceback: the answer's bytes, left in the buffer by
+    the failed write, were flushed again as the connection closed."""
+    import threading
+    import time
+
+    app, service = served
+    raised: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: raised.append(args.exc_value))
+    answered = threading.Event()
+    slow = app.search_text
+
+    def search_text(text: str, limit: int, filters: Filters) -> Results:
+        time.sleep(0.3)  # the client is gone by then
+        answered.set()
+        return slow(text, limit, filters)
+
+    monkeypatch.setattr(app, "search_text", search_text)
+    search = {"op": "search", "db": str(app.library_path), "terms": [{"text": "a dog"}], "limit": 5}
+    for _ in range(3):
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.connect(str(service.path))
+            conn.sendall(json.dumps(search).encode() + b"\n")
+        answered.wait(5)
+        answered.clear()
+    time.sleep(0.5)
+    assert raised == []
+    assert _ask(service.path, {"op": "ping"})[0]["ok"]  # and it still answers
+
+
 def test_a_second_app_on_the_same_library_does_not_take_over(served: tuple[FakeApp, SearchService]) -> None:
     app, _ = served
     assert not SearchService(app).start()  # type: ignore[arg-type]

@@ -105,19 +105,23 @@ class SearchService:
             ).start()
 
     def _serve(self, conn: socket.socket) -> None:
-        with conn, conn.makefile("rb") as reader, conn.makefile("wb") as writer:
-            for line in iter(lambda: reader.readline(MAX_REQUEST), b""):
-                try:
-                    request = json.loads(line)
-                    answer = self.handlers[request.get("op", "")](request)
-                except Exception as error:  # a bad request or a failed search: the client falls back
-                    log.debug("service request failed", exc_info=True)
-                    answer = {"ok": False, "error": f"{type(error).__name__}: {error}"}
-                try:
-                    writer.write(json.dumps(answer).encode() + b"\n")
+        # A client gone before its answer (a search stopped by Ctrl-C) fails the write, and again
+        # the flush as the writer closes: neither is the app's trouble (the CLI audit of stop 47).
+        try:
+            with conn, conn.makefile("rb") as reader, conn.makefile("wb") as writer:
+                for line in iter(lambda: reader.readline(MAX_REQUEST), b""):
+                    writer.write(json.dumps(self._answer(line)).encode() + b"\n")
                     writer.flush()
-                except OSError:
-                    return
+        except OSError:
+            log.debug("a search client went away", exc_info=True)
+
+    def _answer(self, line: bytes) -> dict[str, Any]:
+        try:
+            request = json.loads(line)
+            return self.handlers[request.get("op", "")](request)
+        except Exception as error:  # a bad request or a failed search: the client falls back
+            log.debug("service request failed", exc_info=True)
+            return {"ok": False, "error": f"{type(error).__name__}: {error}"}
 
     def _ping(self, _request: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "db": str(self.app.library_path), "pid": os.getpid()}
