@@ -241,6 +241,30 @@ def test_16_damaged_vector_pages_are_found_and_repaired(
     assert "all good" in capsys.readouterr()[0]
 
 
+def test_doctor_finds_and_repairs_a_vectors_file_written_over(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
+) -> None:
+    """The CLI audit of stop 47: 4 KiB of bad bytes among the vectors file's features made every
+    search find nothing, and `doctor` said "all good" and `--repair` left the file as it was."""
+    db = tmp_path / "library.db"
+    write_library(tmp_path / "P", 12, size=(160, 120))
+    assert _index(capsys, db, tiny_model_dir, tmp_path / "P")[0] == 0
+    assert main(["search", "a red circle", "--db", str(db), "--model", str(tiny_model_dir)]) in (0, 1)
+    capsys.readouterr()
+    vectors = db.with_name("library.db.vectors")
+    assert vectors.stat().st_size > 8 * 4096  # the search wrote it
+    with vectors.open("r+b") as f:
+        f.seek(7 * 4096)  # among the features, past the header and the latents
+        f.write(b"\xff" * 4096)
+    doctor = ["doctor", "--db", str(db), "--model", str(tiny_model_dir)]
+    assert main(doctor) == 4
+    out = capsys.readouterr()[0]
+    assert f"problem: the search's vectors file {vectors} is damaged (its features)" in out, out
+    assert main([*doctor, "--repair"]) == 0
+    assert "repaired: removed the damaged library.db.vectors" in capsys.readouterr()[0]
+    assert main(doctor) == 0 and "all good" in capsys.readouterr()[0]
+
+
 def test_16_a_destroyed_database_keeps_its_folders_ids_and_captions_from_the_backup(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
 ) -> None:

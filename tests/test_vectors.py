@@ -197,6 +197,46 @@ def test_a_damaged_foreign_or_unreachable_file_is_rebuilt(tmp_path: Path) -> Non
     assert sorted(sidecar.open_store(library, "m@1", 8, path).ids.tolist()) == ids[2:]
 
 
+def _write_over(path: Path, section: str, count: int, offset_in: int = 0) -> None:
+    """4 KiB of 0xFF (half floats' NaN) into one section of the file, its header left whole."""
+    from photoscope.search.stored import map_sidecar
+
+    side = map_sidecar(path, "m@1", 8)
+    assert side is not None
+    where = getattr(side, section).offset + offset_in
+    del side
+    with path.open("r+b") as f:
+        f.seek(where)
+        f.write(b"\xff" * min(4096, count))
+
+
+def test_a_file_written_over_is_rebuilt_and_a_nan_in_the_database_scores_nothing(tmp_path: Path) -> None:
+    """The CLI audit of stop 47: 4 KiB of bad bytes among the file's features (its header whole)
+    made every search find nothing, for good: NaN scores no photo, and the file was trusted."""
+    from photoscope.search.stored import map_sidecar, written_over
+
+    library, ids, latents, _ = _indexed_library(tmp_path, 40)
+    path = sidecar.sidecar_path(tmp_path / "library.db")
+    sidecar.open_store(library, "m@1", 8, path)
+    for section in ("features", "latents", "ids"):
+        _write_over(path, section, 4096, 64)
+        mapped = map_sidecar(path, "m@1", 8)
+        assert mapped is not None and written_over(mapped) == section
+        assert sidecar.read_sidecar(path, "m@1", 8) is None  # so open_store writes it again
+        store = sidecar.open_store(library, "m@1", 8, path)
+        assert written_over(store.base) is None and sorted(store.ids.tolist()) == ids
+        scores = store.scores(torch.from_numpy(latents[:1]), "latent")
+        assert torch.isfinite(scores).all() and store.top_k(scores, 1)[0].photo_id == ids[0]
+    # A NaN the database holds is written as 0: the file stays one that is not rebuilt at each open.
+    nan = np.full(8, np.nan, np.float32)
+    library.write_results(
+        [indexed_row(ids[3], size=103, mtime=4.0, latent=nan, feature=np.zeros(1280, np.float16))]
+    )
+    library.prune_vector_log(library.vector_generation())
+    store = sidecar.open_store(library, "m@1", 8, path)
+    assert written_over(store.base) is None and sidecar.read_sidecar(path, "m@1", 8) is not None
+
+
 def test_a_file_left_by_a_deleted_library_is_not_taken_for_the_new_one_s(tmp_path: Path) -> None:
     """The #14 audit of stop 44: library.db deleted and made again with other photos left
     library.db.vectors beside it, and the new library searched the old photos' vectors under its

@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # the indexer (NumPy, PIL) is imported when one is made: not 
     from photoscope.library.indexer import IndexOptions, IndexWorker, ProgressListener
     from photoscope.library.indexer import Progress as IndexProgress
     from photoscope.library.watcher import FolderWatcher
+    from photoscope.network import ModelIdentity
 
 
 # Photos re-captioned per step when the worker is idle (``rewrite_captions``), on one of the network's
@@ -503,13 +504,38 @@ class Indexing(Core):
         identity = self.model_identity()
         if identity is None:
             return examine(self._db_path, repair)
-        return examine(
+        report = examine(
             self._db_path,
             repair,
             model_version=identity.version,
             latent_dim=identity.latent_dim,
             feature_dim=identity.feature_dim,
         )
+        from photoscope.search.stored import sidecar_path
+
+        _check_vectors_file(sidecar_path(self._db_path), report, repair, identity)
+        return report
+
+
+def _check_vectors_file(path: Path, report: DoctorReport, repair: bool, identity: ModelIdentity) -> None:
+    """The search's vectors file (``search.stored``), whole: written over by a bad sector or a
+    stray write, every search had found nothing and doctor said "all good" (the CLI audit of stop
+    47). It holds nothing the library does not: a repair removes it, and the next search writes it
+    again. (A missing or another model's file is written again anyway: nothing to say.)"""
+    from photoscope.search.stored import map_sidecar, written_over
+
+    side = map_sidecar(path, identity.version, identity.latent_dim)
+    damage = None if side is None else written_over(side, whole=True)
+    del side  # its mapping, before the file goes
+    if damage is None:
+        return
+    report.problems.append(
+        f"the search's vectors file {path} is damaged (its {damage}): it holds nothing the library does"
+        " not, and is written again from it"
+    )
+    if repair:
+        path.unlink(missing_ok=True)
+        report.repaired.append(f"removed the damaged {path.name}: the next search writes it again")
 
 
 def _refuse_a_second_path(library: Library, key: str, folders: list[Folder]) -> None:

@@ -44,6 +44,7 @@ from photoscope.search.stored import (
     FEATURE_DIM,
     FORMAT,
     HEADER,
+    IMAGENET_CLASSES,
     MAGIC,
     Sidecar,
     _layout,
@@ -122,13 +123,13 @@ class _Writer:
         if "full" in self.offsets and full is not None:
             with self.tmp.open("r+b") as f:
                 f.seek(self.offsets["full"] + lo * FEATURE_DIM * 2)
-                f.write(np.ascontiguousarray(full, np.float16).tobytes())
+                f.write(np.ascontiguousarray(_finite(full), np.float16).tobytes())
         self.maps["ids"][lo:hi] = ids
-        self.maps["latents"][lo:hi] = latents
-        self.maps["norms"][lo:hi] = np.asarray(norms).reshape(-1)
-        self.maps["features"][lo:hi] = features
-        self.maps["classes"][lo:hi] = -1 if classes is None else classes
-        self.maps["class_probs"][lo:hi] = 0 if class_probs is None else class_probs
+        self.maps["latents"][lo:hi] = _finite(latents)
+        self.maps["norms"][lo:hi] = _finite(np.asarray(norms).reshape(-1))
+        self.maps["features"][lo:hi] = _finite(features)
+        self.maps["classes"][lo:hi] = -1 if classes is None else np.where(_a_class(classes), classes, -1)
+        self.maps["class_probs"][lo:hi] = 0 if class_probs is None else _finite(class_probs)
         self.count = hi
 
     def finish(self, model_version: str, generation: int) -> Path:
@@ -156,6 +157,18 @@ class _Writer:
     def abandon(self) -> None:
         self.maps.clear()
         self.tmp.unlink(missing_ok=True)
+
+
+def _finite(values: np.ndarray) -> np.ndarray:
+    """Rows as the file holds them, always finite (a damaged vector in the database scores 0, and a
+    file with a NaN is one written over: ``stored.written_over``)."""
+    finite: np.ndarray = np.nan_to_num(np.asarray(values), nan=0.0, posinf=0.0, neginf=0.0)
+    return finite
+
+
+def _a_class(classes: np.ndarray) -> np.ndarray:
+    known: np.ndarray = (classes >= 0) & (classes < IMAGENET_CLASSES)
+    return known
 
 
 def _allocate(path: Path, size: int) -> None:
