@@ -293,6 +293,24 @@ def test_a_small_photo_is_not_blown_up_to_a_blur(qtbot, make_window, daily_db) -
     assert detail.preview.pixmap().height() == 2 * 224
 
 
+def test_enter_presses_the_photo_view_s_focused_button(qtbot, make_window, daily_db) -> None:  # type: ignore[no-untyped-def]
+    """The GUI walk of stop 47: Tab to "Copy path" or "100 %" and Enter did nothing (Space steps
+    to the next photo, as it says), so the buttons needed the mouse."""
+    window = ungrouped_timeline(qtbot, make_window, daily_db)
+    window.open_detail(window.timeline.index(0))
+    detail = window.detail
+    detail.activateWindow()
+    detail.copy_button.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is detail.copy_button)
+    QApplication.clipboard().clear()
+    press(qtbot, Qt.Key.Key_Return)
+    assert QApplication.clipboard().text() == detail.path() and detail.row == 0
+    detail.zoom_button.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is detail.zoom_button)
+    press(qtbot, Qt.Key.Key_Enter)
+    assert detail.zoom_button.isChecked() and detail.isVisible()
+
+
 def test_detail_view_steps_with_the_keys_whatever_has_the_focus_and_zooms_to_100(
     qtbot, make_window, daily_db
 ) -> None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QImage, QKeySequence, QPixmap, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -138,7 +139,9 @@ class DetailView(QDialog):
         layout.addLayout(self._make_form())
         layout.addWidget(self.buttons)
         self._make_shortcuts()
-        for button in self.findChildren(QPushButton):  # Enter presses none: Space does, on the focused one
+        # No default button: Enter on the photo would press one unasked. Enter presses the focused
+        # button (``_press_focused``); Space steps to the next photo, whatever has the focus.
+        for button in self.findChildren(QPushButton):
             button.setAutoDefault(False)
             button.setDefault(False)
         self._fit_to_screen(QSize(900, 760))
@@ -178,8 +181,19 @@ class DetailView(QDialog):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
+        for enter in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            shortcut = QShortcut(QKeySequence(enter), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self._press_focused)
         zoom = QShortcut(QKeySequence("1"), self)
         zoom.activated.connect(self.zoom_button.toggle)
+
+    def _press_focused(self) -> None:
+        """Enter on a button presses it: Space, which would, steps through the photos (the GUI walk
+        of stop 47: Tab to "Copy path", Enter did nothing)."""
+        focused = QApplication.focusWidget()
+        if isinstance(focused, QPushButton) and self.isAncestorOf(focused):
+            focused.click()
 
     def _make_nav(self) -> QHBoxLayout:
         row = QHBoxLayout()

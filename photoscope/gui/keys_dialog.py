@@ -25,6 +25,7 @@ OTHER_KEYS: tuple[tuple[str, str, str], ...] = (
     ("Photo view", "Left, Backspace / Right, Space", "previous / next photo"),
     ("Photo view", "Home / End", "first / last photo"),
     ("Photo view", "1", "100 %: the photo at its own size"),
+    ("Photo view", "Tab, Enter", "a button, then press it (the Photo menu's keys press them too)"),
     ("Photo view", "Esc", "close"),
     ("Photo map", "Arrows", "from photo to photo"),
     ("Photo map", "Enter", "open the photo framed"),
