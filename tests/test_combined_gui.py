@@ -429,3 +429,26 @@ def test_a_chip_s_weight_goes_as_high_as_the_command_line_s(qtbot, make_window, 
     qtbot.keyClicks(QApplication.focusWidget(), "20")
     assert [t.weight for t in search.terms_bar.terms()] == [20.0]
     assert chip.weight.maximum() == MAX_WEIGHT
+
+
+def test_a_query_whose_every_term_weighs_0_says_so(qtbot, make_window, library_db) -> None:  # type: ignore[no-untyped-def]
+    """The GUI walk of stop 47: a chip set to 0 said "No photos for 0x “a dog”" and "Try describing
+    it in other words", as if its words were at fault."""
+    from gui_support import press
+
+    window = make_window(library_db)
+    search = window.search
+    search.edit.setText("a red circle")
+    search.add_text_term(negative=False)
+    [chip] = search.terms_bar.chips
+    qtbot.waitUntil(chip.isVisible)
+    window.activateWindow()
+    chip.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is chip)
+    press(qtbot, Qt.Key.Key_Tab)  # to its weight box
+    press(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(QApplication.focusWidget(), "0")
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Nothing to search for" in window.pages.message.text(), timeout=20_000)
+    assert "weighs 0" in window.pages.message.text()
+    assert "other words" not in window.pages.message.text()

@@ -15,6 +15,7 @@ class WhyNothing(Enum):
     """The likeliest reason a query found no photo."""
 
     CANCELLED = auto()  # every added text is taken away too ("a cat" - "a cat"): nothing to search
+    WEIGHTLESS = auto()  # every term of the query weighs 0: nothing to search
     UNKNOWN_WORDS = auto()  # no photo asked, and the answer names words the network does not know
     NO_FOLDERS = auto()  # no folder is watched
     NO_PHOTOS = auto()  # the watched folders hold no photo
@@ -43,6 +44,7 @@ class EmptyAnswer:
     indexing: bool = False  # the indexer is at work: more photos may become searchable
     cancelled: bool = False  # ``Results.cancelled``: added texts that are taken away too
     left_out_by_name: bool = False  # ``Results.left_out_by_name``: photos a taken-away name left out
+    weightless: bool = False  # every term weighs 0 (the window's chips; the command line refuses it)
 
 
 def why_nothing(answer: EmptyAnswer) -> WhyNothing:
@@ -50,6 +52,8 @@ def why_nothing(answer: EmptyAnswer) -> WhyNothing:
     the query's words. Photos still waiting while others were searched are not the reason (their
     count is a note of its own: ``still_waiting``)."""
     counts = answer.counts
+    if answer.weightless:
+        return WhyNothing.WEIGHTLESS
     if answer.cancelled:
         return WhyNothing.CANCELLED
     if not answer.has_folders and (counts is None or not counts.total):

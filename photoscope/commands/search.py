@@ -209,6 +209,8 @@ def _why_nothing(
     match why:
         case WhyNothing.CANCELLED:
             return "what it adds, it takes away too"
+        case WhyNothing.WEIGHTLESS:
+            return "every term weighs 0"
         case WhyNothing.UNKNOWN_WORDS:
             return "none of its words is one the model knows"
         case WhyNothing.NO_FOLDERS:

@@ -606,6 +606,7 @@ class MainWindow(QMainWindow):
             cancelled=bool(results.cancelled),
             left_out_by_name=bool(results.left_out_by_name),
             other_model=self.to_describe_again,
+            weightless=self.search.weightless(),
         )
         why = why_nothing(answer)
         if why is WhyNothing.OTHER_MODEL:  # the way out, offered again where "Later" put it away

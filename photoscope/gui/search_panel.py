@@ -416,6 +416,13 @@ class SearchPanel(QWidget):
     def has_query(self) -> bool:
         return bool(self.text() or self.query_photo is not None or self.terms_bar.chips)
 
+    def weightless(self) -> bool:
+        """Only chips, and each weighs 0: the query asks nothing (the GUI walk of stop 47 was told
+        "Try describing it in other words")."""
+        chips = self.terms_bar.chips
+        alone = not self.text() and self.query_photo is None
+        return alone and bool(chips) and all(c.weight.value() <= 0 for c in chips)
+
     def add_text_term(self, negative: bool) -> None:
         """The typed words become a chip (taken away if ``negative``); the box is free for more."""
         text = self.text()

@@ -331,6 +331,7 @@ def nothing_found(why: WhyNothing, waiting: bool = False) -> tuple[str, str]:
     indexed_later = ("Nothing found yet", "Photos show up here as they are indexed.")
     said = {
         Why.CANCELLED: ("Nothing left to search for", "What is added is taken away too: the two cancel out."),
+        Why.WEIGHTLESS: ("Nothing to search for", "Every term weighs 0: give one a weight above 0."),
         Why.UNKNOWN_WORDS: ("No photos found", "None of these words is one the model knows."),
         Why.NO_FOLDERS: ("No folders yet", "Add a folder of photos to search it."),
         Why.NO_PHOTOS: ("No photos yet", "Your folders hold no photos yet: add a folder that has some."),
