@@ -158,8 +158,8 @@ def written_over(side: Sidecar, whole: bool = False) -> str | None:
     order, ImageNet's classes or -1), or None; ``whole``: the whole features of a reduced file too
     (search reads a few rows of them: doctor reads them all). 4 KiB of bad bytes among the features
     had made every search find nothing, for good, and doctor said "all good" (the CLI audit of
-    stop 47): random half floats are often infinite or NaN, and a NaN scores no photo. About 50 ms
-    at 100,000 photos without ``whole``."""
+    stop 47): random half floats are often infinite or NaN, and a NaN scores no photo. 10-23 ms
+    at 100,000 photos without ``whole``, 0.3 s with it (the file cached)."""
     if side.count and (side.ids[0] <= 0 or (np.diff(side.ids) <= 0).any()):
         return "ids"
     if ((side.classes < -1) | (side.classes >= IMAGENET_CLASSES)).any():
