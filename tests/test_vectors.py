@@ -303,3 +303,11 @@ def test_the_quick_answer_breaks_ties_as_the_network_s_does() -> None:
     odd = np.array([0.5, np.nan, 0.2, 0.9, -np.inf], np.float32)  # review: one NaN emptied the answer
     assert [h.photo_id for h in top_hits(odd, ids[:5], 5, None)] == [103, 100, 102]
     assert top_hits(odd, ids[:5], 5, None) == best_hits(odd, ids[:5], 5, None, [])
+
+
+def test_an_empty_library_s_file_opens(tmp_path: Path) -> None:
+    """The check of a file's sections (``stored.written_over``) first failed on an empty library's."""
+    library = Library(tmp_path / "library.db")
+    path = sidecar.sidecar_path(tmp_path / "library.db")
+    assert len(sidecar.open_store(library, "m@1", 8, path)) == 0
+    assert sidecar.read_sidecar(path, "m@1", 8) is not None
