@@ -404,6 +404,28 @@ def test_a_text_added_and_taken_away_cancels_out(
     assert code == 0 and out == plain and "'red' is added and taken away" in err
 
 
+def test_a_photo_added_and_taken_away_cancels_out(
+    capsys: pytest.CaptureFixture[str], shapes_library_db: tuple[Path, Path], trained_tiny: Path
+) -> None:
+    """The CLI audit of stop 47: `similar A.jpg --subtract-photo A.jpg` listed A's likeness at full
+    strength, "3 likely matches", where the same text added and taken away cancels out."""
+    db, photos = shapes_library_db
+    common = ("--db", str(db), "--model", str(trained_tiny))
+    photo = photos / "red circle 1.jpg"
+    spelled = f"{photos}/../{photos.name}/red circle 1.jpg"  # another spelling of the same file
+    code, out, err = run(capsys, "similar", str(photo), "--subtract-photo", spelled, *common)
+    assert code == 1 and not out, out
+    assert "'red circle 1.jpg' is added and taken away: they cancel out" in err
+    assert "no matching photos: what it adds, it takes away too" in err
+    # with more asked, the rest is searched as without the pair
+    code, out, err = run(
+        capsys, "search", "a blue square", "--add-photo", str(photo), "--subtract-photo", str(photo),
+        "-n", "3", *common,
+    )  # fmt: skip
+    _, plain, _ = run(capsys, "search", "a blue square", "-n", "3", *common)
+    assert code == 0 and out == plain and "'red circle 1.jpg' is added and taken away" in err
+
+
 def test_a_text_taken_away_at_a_smaller_weight_does_notcancel_out(
     capsys: pytest.CaptureFixture[str], shapes_library_db: tuple[Path, Path], trained_tiny: Path
 ) -> None:

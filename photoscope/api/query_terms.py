@@ -4,10 +4,12 @@ and taken away cancels out ("a cat" - "a cat" asks for nothing)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Hashable, Sequence
 from dataclasses import replace
 
 from photoscope.api.types import QueryTerm
+from photoscope.library.fs import normalize_path
 from photoscope.search.negation import split_negations
 from photoscope.wordlists import FUNCTION_WORDS
 
@@ -31,24 +33,25 @@ def negations_apart(terms: Sequence[QueryTerm]) -> tuple[list[QueryTerm], tuple[
 
 
 def cancel_out(terms: Sequence[QueryTerm]) -> tuple[list[QueryTerm], tuple[str, ...]]:
-    """The terms without the added texts that a taken-away text says again (the same words, but for
-    function words) at no less weight than they add together, nor those taken-away texts; and the
-    added texts so cancelled, once each. "a cat" - "a cat" listed black dogs at full strength, "9
-    likely matches": what the network's two readings of one text do not share (the GUI walk of
-    stop 43)."""
-    taken: dict[frozenset[str], float] = {}
-    added: dict[frozenset[str], float] = {}
+    """The terms without the added ones that a taken-away term says again (a text's same words, but
+    for function words; the same photo) at no less weight than they add together, nor those
+    taken-away terms; and the added terms so cancelled, once each, as the notes name them (a photo
+    by its file name). "a cat" - "a cat" listed black dogs at full strength, "9 likely matches":
+    what the network's two readings of one text do not share (the GUI walk of stop 43); a photo
+    taken from itself listed its likeness (the CLI audit of stop 47)."""
+    taken: dict[Hashable, float] = {}
+    added: dict[Hashable, float] = {}
     for t in terms:
-        words = _said(t)
-        if t.text is None or not words:
+        said = _said(t)
+        if said is None:
             continue
         if t.negative:
-            taken[words] = max(taken.get(words, 0.0), t.weight)
+            taken[said] = max(taken.get(said, 0.0), t.weight)
         else:
-            added[words] = added.get(words, 0.0) + t.weight
-    gone = {words for words, weight in added.items() if 0 < weight <= taken.get(words, 0.0)}
-    kept = [t for t in terms if t.text is None or _said(t) not in gone]
-    cancelled = [t.text for t in terms if t.text is not None and not t.negative and _said(t) in gone]
+            added[said] = added.get(said, 0.0) + t.weight
+    gone = {said for said, weight in added.items() if 0 < weight <= taken.get(said, 0.0)}
+    kept = [t for t in terms if _said(t) not in gone]
+    cancelled = [_name(t) for t in terms if not t.negative and _said(t) in gone]
     return kept, tuple(dict.fromkeys(cancelled))
 
 
@@ -59,8 +62,26 @@ def cancelled_text(wanted: str, taken_away: Sequence[str]) -> tuple[str, ...]:
     return cancel_out(terms)[1]
 
 
-def _said(term: QueryTerm) -> frozenset[str]:
-    """A text term's words but for function words ("the beach" says "beach")."""
+def _said(term: QueryTerm) -> Hashable | None:
+    """What a term asks for, as two terms that ask the same compare: a text's words but for
+    function words ("the beach" says "beach"), a photo's library id or path (one spelling); None
+    for a text of function words alone or pasted pixels, which nothing else says."""
     from photoscope.search.path_words import tokens  # NumPy's: not for the commands that need none
 
-    return frozenset(w for w in tokens(term.text or "") if w not in FUNCTION_WORDS)
+    if term.text is not None:
+        words = frozenset(w for w in tokens(term.text) if w not in FUNCTION_WORDS)
+        return words or None
+    if isinstance(term.photo, int):
+        return ("photo", term.photo)
+    if isinstance(term.photo, str | os.PathLike):
+        return ("file", normalize_path(term.photo))
+    return None
+
+
+def _name(term: QueryTerm) -> str:
+    """A cancelled term as the notes name it: its text, or its photo's file name."""
+    if term.text is not None:
+        return term.text
+    if isinstance(term.photo, str | os.PathLike):
+        return os.path.basename(os.fspath(term.photo))
+    return f"photo {term.photo}"
