@@ -237,6 +237,47 @@ def test_a_pasted_image_searches_by_example(qtbot, make_window, library_db) -> N
     assert window.search.edit.text() == "a red square"
 
 
+def test_a_photo_that_cannot_be_read_does_not_join_the_query(  # type: ignore[no-untyped-def]
+    qtbot, make_window, library_db, indexed_library, tmp_path
+) -> None:
+    """The GUI walk of stop 47: an empty .jpg typed beside a photo query became a chip with no
+    thumbnail, and every search after it failed ("The search failed — empty file (0 bytes)", not
+    naming it) until it was found and removed."""
+    window = make_window(library_db)
+    photo = indexed_library[2] / "yellow_circle_1.jpg"
+    empty = tmp_path / "empty.jpg"
+    empty.write_bytes(b"")
+    text = tmp_path / "notes.jpg"
+    text.write_text("not a photo")
+    window.search.edit.setFocus()
+    with qtbot.waitSignal(window.results_shown, timeout=30_000):
+        qtbot.keyClicks(QApplication.focusWidget(), str(photo))
+        press(qtbot, Qt.Key.Key_Return)
+    assert window.search.query_photo == str(photo)
+    for bad, why in ((empty, "the file is empty"), (text, "it is not a photo Photoscope can read")):
+        window.search.edit.setFocus()
+        qtbot.keyClicks(QApplication.focusWidget(), str(bad))
+        press(qtbot, Qt.Key.Key_Return)
+        assert window.search.message.text() == f"{bad.name} cannot be searched by: {why}.", bad
+        assert window.search.terms_bar.chips == [] and window.search.query_photo == str(photo)
+        window.search.edit.clear()
+    window.search.clear_photo()
+    window.search.set_photo(str(empty))  # a dropped or chosen one too
+    assert window.search.query_photo is None
+    assert window.search.message.text() == "empty.jpg cannot be searched by: the file is empty."
+    # A photo cut short reads as one until searched by: the search fails, and an earlier query's
+    # note is not left under the failure.
+    from photos import write_truncated
+
+    cut = write_truncated(tmp_path / "cut.jpg")
+    window.search.edit.setFocus()
+    qtbot.keyClicks(QApplication.focusWidget(), str(cut))
+    with qtbot.waitSignal(window.results_shown, timeout=30_000):
+        press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "The search failed" in window.pages.message.text(), timeout=30_000)
+    assert window.search.message.text() == ""
+
+
 def test_a_photo_path_typed_or_pasted_as_text_searches_by_that_photo(
     qtbot, make_window, library_db, indexed_library, tmp_path
 ) -> None:

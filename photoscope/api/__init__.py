@@ -26,7 +26,15 @@ from typing import TYPE_CHECKING, Any
 from photoscope.api.app import Photoscope
 from photoscope.api.describing import photo_concepts, shipped_model_version
 from photoscope.api.nothing_found import EmptyAnswer, WhyNothing, still_waiting, why_nothing
-from photoscope.api.queries import PASTED, Query, describe_query, describe_terms, is_photo_file, typed_path
+from photoscope.api.queries import (
+    PASTED,
+    Query,
+    describe_query,
+    describe_terms,
+    is_photo_file,
+    typed_path,
+    unreadable_photo,
+)
 from photoscope.api.scoring import relevance
 from photoscope.api.types import (
     GROUPINGS,
@@ -180,5 +188,6 @@ __all__ = [
     "torch_threads",
     "translate_sqlite_error",
     "typed_path",
+    "unreadable_photo",
     "why_nothing",
 ]

@@ -130,6 +130,29 @@ def is_photo_file(path: Path) -> bool:
     return path.suffix.lower() in PHOTO_EXTENSIONS and path.is_file()
 
 
+def unreadable_photo(path: str | Path) -> str | None:
+    """Why a photo to search by cannot be read, in words, or None. Checked before it joins a query:
+    an empty .jpg became a chip that failed every search after it (the GUI walk of stop 47). Only
+    the file's first bytes are read: a photo cut short is found when it is searched by, as before."""
+    import os
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        if os.path.getsize(path) == 0:
+            return "the file is empty"
+        with Image.open(path):
+            return None
+    except Image.DecompressionBombError:
+        return None  # the search reduces such a photo as it decodes it
+    except PermissionError:
+        return "Photoscope has no permission to read it"
+    except FileNotFoundError:
+        return "there is no such file"
+    except (UnidentifiedImageError, OSError, ValueError):
+        return "it is not a photo Photoscope can read"
+
+
 QUOTED_LENGTH = 40  # what the status bar quotes of a description (the search box shows it whole)
 
 

@@ -219,4 +219,5 @@ class SearchFlow(QObject):
 
     def _failed(self, error: BaseException) -> None:
         self.state.cleared()
+        self.search.show_message("")  # an earlier query's note is not this failure's (the walk of stop 47)
         self.presenter.show_failure(error)

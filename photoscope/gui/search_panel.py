@@ -27,6 +27,7 @@ from photoscope.gui.desktop import photo_from_mime
 from photoscope.gui.term_chips import TermBar, TermKeys
 from photoscope.gui.wording import (
     NO_PHOTO_PASTED,
+    cannot_search_by,
     correctable,
     corrected,
     corrections,
@@ -326,7 +327,10 @@ class SearchPanel(QWidget):
         self.submit_text()
 
     def set_photo(self, photo: PhotoQuery) -> None:
-        """Search by this photo: shows the chip and clears the text."""
+        """Search by this photo: shows the chip and clears the text (one that cannot be read is
+        said, and left out: ``_readable``)."""
+        if not self._readable(photo):
+            return
         self.query_photo = photo
         self.debounce.stop()
         self._clear_text_quietly()  # clearing the text must not start a text query
@@ -372,7 +376,20 @@ class SearchPanel(QWidget):
         self._use_photo(photo)
         return True
 
+    def _readable(self, photo: PhotoQuery) -> bool:
+        """Whether a photo can join the query; if not, the search bar says why, naming it."""
+        from photoscope.api import unreadable_photo  # loaded by the time a photo is given
+
+        if not isinstance(photo, str):  # pasted pixels: read already
+            return True
+        why = unreadable_photo(photo)
+        if why is not None:
+            self.show_message(cannot_search_by(os.path.basename(photo), why))
+        return why is None
+
     def _use_photo(self, photo: PhotoQuery) -> None:
+        if not self._readable(photo):
+            return
         if self.has_query():
             self.terms_bar.add(photo=photo)  # joins the query as a term
         else:
@@ -448,6 +465,8 @@ class SearchPanel(QWidget):
     def add_photo_term(self, photo: PhotoQuery, negative: bool = False) -> None:
         """The photo as a chip; one already a chip only takes the new sign (it was in the query
         twice, once added and once taken away: the #17 audit of stop 44)."""
+        if not self._readable(photo):
+            return
         same = [c for c in self.terms_bar.chips if isinstance(photo, str) and c.photo == photo]
         if same:
             same[0].sign.setChecked(negative)

@@ -367,6 +367,11 @@ def no_photo_at(path: str, folder: bool = False) -> str:
     return f"There is no photo at {path}: check the path."
 
 
+def cannot_search_by(name: str, why: str) -> str:
+    """A photo given to search by (typed, pasted, dropped, chosen) that cannot be read."""
+    return f"{name} cannot be searched by: {why}."
+
+
 def left_grid_note(grid: str, path: str, file_gone: bool) -> str:
     """Under a photo that left the grid on show (``grid``: "the results", "the library")."""
     if file_gone:
