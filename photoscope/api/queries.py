@@ -133,7 +133,8 @@ def is_photo_file(path: Path) -> bool:
 def unreadable_photo(path: str | Path) -> str | None:
     """Why a photo to search by cannot be read, in words, or None. Checked before it joins a query:
     an empty .jpg became a chip that failed every search after it (the GUI walk of stop 47). Only
-    the file's first bytes are read: a photo cut short is found when it is searched by, as before."""
+    the file's first bytes are read: a photo cut short is found when it is searched by, as before;
+    a file not there is said by the caller (or is a library photo searched by its vectors)."""
     import os
 
     from PIL import Image, UnidentifiedImageError
@@ -145,10 +146,10 @@ def unreadable_photo(path: str | Path) -> str | None:
             return None
     except Image.DecompressionBombError:
         return None  # the search reduces such a photo as it decodes it
+    except FileNotFoundError:
+        return None  # a library photo whose drive is away is searched by its stored vectors
     except PermissionError:
         return "Photoscope has no permission to read it"
-    except FileNotFoundError:
-        return "there is no such file"
     except (UnidentifiedImageError, OSError, ValueError):
         return "it is not a photo Photoscope can read"
 

@@ -144,6 +144,7 @@ class DetailView(QDialog):
         for button in self.findChildren(QPushButton):
             button.setAutoDefault(False)
             button.setDefault(False)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the view itself holds the focus at first
         self._fit_to_screen(QSize(900, 760))
         model.records_loaded.connect(self._refill)
         model.modelReset.connect(self._follow)
@@ -289,8 +290,11 @@ class DetailView(QDialog):
         )
         if self.zoom_button.isChecked():
             self._load_full()
+        opening = not self.isVisible()
         self.show()
         self.raise_()
+        if opening:  # the photo has the focus, no button: Enter presses the focused one (_press_focused)
+            self.setFocus()
 
     def _follow(self) -> None:
         """The grid was read again (a photo arrived or left, the results were refreshed): its rows

@@ -776,6 +776,8 @@ class MainWindow(QMainWindow):
         if not on_search_bar and event.source() in (self.view, self.browse):
             return False  # a result dragged a little and let go on the grid: not a new query
         event.acceptProposedAction()
+        if not self.search.can_search_by(photo):  # said on the search bar; the query on show stays
+            return True
         if on_search_bar and self.search.has_query():  # joins the query as a term; Alt: taken away
             self.search.add_photo_term(photo, bool(event.modifiers() & Qt.KeyboardModifier.AltModifier))
         else:  # the query, alone (the words and chips before it were another's)

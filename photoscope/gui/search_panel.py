@@ -328,8 +328,8 @@ class SearchPanel(QWidget):
 
     def set_photo(self, photo: PhotoQuery) -> None:
         """Search by this photo: shows the chip and clears the text (one that cannot be read is
-        said, and left out: ``_readable``)."""
-        if not self._readable(photo):
+        said, and left out: ``can_search_by``)."""
+        if not self.can_search_by(photo):
             return
         self.query_photo = photo
         self.debounce.stop()
@@ -376,7 +376,7 @@ class SearchPanel(QWidget):
         self._use_photo(photo)
         return True
 
-    def _readable(self, photo: PhotoQuery) -> bool:
+    def can_search_by(self, photo: PhotoQuery) -> bool:
         """Whether a photo can join the query; if not, the search bar says why, naming it."""
         from photoscope.api import unreadable_photo  # loaded by the time a photo is given
 
@@ -388,7 +388,7 @@ class SearchPanel(QWidget):
         return why is None
 
     def _use_photo(self, photo: PhotoQuery) -> None:
-        if not self._readable(photo):
+        if not self.can_search_by(photo):
             return
         if self.has_query():
             self.terms_bar.add(photo=photo)  # joins the query as a term
@@ -465,7 +465,7 @@ class SearchPanel(QWidget):
     def add_photo_term(self, photo: PhotoQuery, negative: bool = False) -> None:
         """The photo as a chip; one already a chip only takes the new sign (it was in the query
         twice, once added and once taken away: the #17 audit of stop 44)."""
-        if not self._readable(photo):
+        if not self.can_search_by(photo):
             return
         same = [c for c in self.terms_bar.chips if isinstance(photo, str) and c.photo == photo]
         if same:
