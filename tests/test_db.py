@@ -389,6 +389,49 @@ def test_a_library_this_user_cannot_write_reads_what_its_writer_writes(
     writer.close()
 
 
+def test_log_files_a_read_only_session_left_read_only_are_writable_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI audit of stop 47: `chmod 444 lib.db`, a search (SQLite makes lib.db-shm with the
+    library's permissions: 0444), `chmod 600 lib.db`, and every write after said "lib.db is
+    read-only", for good, never naming the -shm file. Ours, and the library writable again, they
+    take its permissions again. (Root writes a 0444 file: SQLite's refusal is played here.)"""
+    import stat
+
+    from photoscope.library.errors import LibraryUnwritable
+
+    db = tmp_path / "library.db"
+    Library(db).close()
+    db.chmod(0o600)
+    shm, wal = Path(f"{db}-shm"), Path(f"{db}-wal")
+    for log in (shm, wal):
+        log.write_bytes(b"")
+        log.chmod(0o444)
+    connect = Library._connect
+
+    def as_sqlite(self: Library, path: Path) -> Any:  # SQLite cannot write through a log it may not
+        conn = connect(self, path)
+        if any(not log.stat().st_mode & stat.S_IWUSR for log in (shm, wal) if log.exists()):
+            conn.close()
+            raise LibraryUnwritable(f"{path} is read-only")
+        return conn
+
+    monkeypatch.setattr(Library, "_connect", as_sqlite)
+    with Library(db) as library:
+        assert not library.read_only
+        library.add_folder(tmp_path)
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+    # A library still read-only leaves its logs as they are (and is opened read-only).
+    db.chmod(0o444)
+    for log in (shm, wal):
+        log.write_bytes(b"")
+        log.chmod(0o444)
+    monkeypatch.setattr(dbmod, "cannot_write", lambda path: True)
+    with Library(db) as library:
+        assert library.read_only
+    assert all(stat.S_IMODE(log.stat().st_mode) == 0o444 for log in (shm, wal) if log.exists())
+
+
 def test_version_12_rules_are_kept_and_a_photo_rule_can_be_added(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -9,6 +9,7 @@ import errno
 import logging
 import os
 import sqlite3
+import stat
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -97,6 +98,8 @@ class LibraryFile:
         return conn
 
     def _open(self) -> sqlite3.Connection:
+        # First: SQLite opens a log it may not write read-only, and refuses the first write only.
+        _logs_writable_again(self.path)
         try:
             return self._connect(self.path)
         except LibraryUnwritable:
@@ -359,3 +362,27 @@ class LibraryFile:
         if back_up:
             self.backup(max_age_s=0)  # configuration, like the folder list: a lost file must not lose it
         return True
+
+
+def _logs_writable_again(path: Path) -> bool:
+    """Whether the library's log files were left read-only by a read-only session, and are now
+    given its permissions again: the library ours and writable, they ours and not. SQLite makes
+    them with the library's permissions: after `chmod 444 lib.db` a search made lib.db-shm 0444,
+    and with lib.db 0600 again every write said "lib.db is read-only", for good (the CLI audit of
+    stop 47)."""
+    try:
+        own = path.stat()
+    except OSError:
+        return False
+    if own.st_uid != os.getuid() or not own.st_mode & stat.S_IWUSR:
+        return False
+    changed = False
+    for log in (Path(f"{path}-shm"), Path(f"{path}-wal")):
+        try:
+            found = log.stat()
+            if found.st_uid == own.st_uid and not found.st_mode & stat.S_IWUSR:
+                log.chmod(stat.S_IMODE(own.st_mode))
+                changed = True
+        except OSError:
+            continue
+    return changed
