@@ -409,12 +409,10 @@ def test_log_files_a_read_only_session_left_read_only_are_writable_again(
         log.chmod(0o444)
     connect = Library._connect
 
-    def as_sqlite(self: Library, path: Path) -> Any:  # SQLite cannot write through a log it may not
-        conn = connect(self, path)
+    def as_sqlite(self: Library, path: Path) -> Any:  # a user's SQLite cannot write through those logs
         if any(not log.stat().st_mode & stat.S_IWUSR for log in (shm, wal) if log.exists()):
-            conn.close()
             raise LibraryUnwritable(f"{path} is read-only")
-        return conn
+        return connect(self, path)  # (root's resets their permissions)
 
     monkeypatch.setattr(Library, "_connect", as_sqlite)
     with Library(db) as library:
