@@ -759,3 +759,38 @@ def test_a_backup_that_cannot_be_written_is_said_once_and_doctor_does_not_say_al
     code, out, err = run(capsys, "doctor", "--repair", "--db", str(db))
     assert code == EXIT["unwritable"] and "all good" not in out
     assert "the library checks out, but its backup cannot be written (the disk is full" in err, err
+
+
+def test_doctor_does_not_call_a_backup_without_the_library_s_photos_fresh(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI audit of stop 47: on a disk that filled while indexing, the backup written when the
+    library was made (no photos) stayed, and `doctor` said "backup …: 0 minutes old", "all good",
+    with 60 photos in the library. A backup that lacks photos the library has is written again
+    by doctor, or said to be unwritable."""
+    import errno as errno_
+
+    from photoscope.library import backup
+    from photoscope.library.db import NewFile
+
+    (tmp_path / "P").mkdir()
+    db = tmp_path / "library.db"
+    assert run(capsys, "folders", "add", str(tmp_path / "P"), "--db", str(db))[0] == 0  # a backup, no photos
+    written = backup.write_backup
+
+    def full(*_: object) -> None:
+        raise OSError(errno_.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(backup, "write_backup", full)
+    with Library(db) as library:
+        folder = library.folders()[0]
+        library.add_photos(
+            [NewFile(folder.id, f"{tmp_path}/P/p{i}.jpg", 10, 1.0, f"{i:032x}") for i in range(5)]
+        )
+    assert backup.backup_photo_count(db) == 0
+    code, out, err = run(capsys, "doctor", "--db", str(db))
+    assert code == EXIT["unwritable"] and "all good" not in out, out
+    assert "its backup cannot be written (the disk is full" in err, err
+    monkeypatch.setattr(backup, "write_backup", written)
+    code, out, _ = run(capsys, "doctor", "--db", str(db))
+    assert code == 0 and "wrote a fresh backup" in out and backup.backup_photo_count(db) == 5, out

@@ -28,6 +28,9 @@ FORMAT = 1
 FOLDER_COLUMNS = ("id", "path", "added_at", "online", "last_scan_at", "drive", "drive_id")
 
 
+HEAD_BYTES = 1 << 20  # what ``backup_photo_count`` reads: the folders, mounts, settings and rules come first
+
+
 def backup_path(library_path: Path, generation: int = 0) -> Path:
     name = f"{library_path.name}.backup.json.gz" + (f".{generation}" if generation else "")
     return library_path.with_name(name)
@@ -53,6 +56,7 @@ def write_backup(conn: sqlite3.Connection, library_path: Path) -> Path:
         ]
     finally:
         conn.execute("COMMIT")
+    data["photo_count"] = len(data["photos"])  # in the head: read without the photos (``backup_photo_count``)
     target = backup_path(library_path)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -93,6 +97,20 @@ def read_backup(library_path: Path) -> dict[str, Any] | None:
         except (OSError, ValueError, EOFError):
             continue
     return None
+
+
+def backup_photo_count(library_path: Path) -> int | None:
+    """How many photos the newest backup holds, read from its head (None: no backup, or one from
+    before the count was written)."""
+    import re
+
+    try:
+        with gzip.open(backup_path(library_path), "rb") as f:
+            head = f.read(HEAD_BYTES)
+    except (OSError, EOFError):
+        return None
+    found = re.search(rb'"photo_count":(\d+)', head.split(b'"photos":[', 1)[0])
+    return int(found.group(1)) if found else None
 
 
 def backup_age(library_path: Path) -> float | None:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from photoscope.library import name_words
-from photoscope.library.backup import FOLDER_COLUMNS, backup_age, read_backup
+from photoscope.library.backup import FOLDER_COLUMNS, backup_age, backup_photo_count, read_backup
 from photoscope.library.db import Library
 from photoscope.library.errors import LibraryDamaged, LibraryTooNew, LibraryUnwritable
 from photoscope.library.thumbnails import cache_root, is_current, remove_stale_temporaries
@@ -254,13 +254,20 @@ def _check_thumbnails(library: Library, report: DoctorReport, repair: bool, root
 
 def _check_backup(library: Library, report: DoctorReport, repair: bool) -> None:
     age = backup_age(library.path)
-    if age is None or repair:
+    if age is None or repair or _backup_lacks_photos(library):
         if library.backup(max_age_s=0):
             report.notes.append("wrote a fresh backup of the folder list, photo ids and captions")
         elif not library.read_only:  # a full disk: "all good" with no backup written (the audit of stop 45)
             report.backup_unwritten = library.backup_failed or "it could not be written"
     elif age is not None:
         report.notes.append(f"backup of the folder list and photo ids: {age / 60:.0f} minutes old")
+
+
+def _backup_lacks_photos(library: Library) -> bool:
+    """Whether the backup holds fewer photos than the library: one written when the library was
+    made, on a disk that filled up since, was called fresh (the CLI audit of stop 47)."""
+    held = backup_photo_count(library.path)
+    return held is not None and held < library.conn.execute("SELECT count(*) FROM photos").fetchone()[0]
 
 
 # --- rebuilding a damaged file ----------------------------------------------------------------------
