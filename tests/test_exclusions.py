@@ -156,10 +156,40 @@ def test_the_watcher_applies_ignore_files_live(library: Library, pictures: Path)
         watcher.stop()
 
 
+def test_a_rule_that_takes_half_a_folder_asks_first(  # type: ignore[no-untyped-def]
+    pictures: Path, library: Library, capsys, monkeypatch
+) -> None:
+    """The CLI audit of stop 47: `folders exclude --pattern '*'` took every photo's captions and
+    vectors at once, with no question, where the window asks first. Without a terminal it is
+    refused unless --yes; on one, the answer decides."""
+    import io
+
+    db = str(library.path)
+    Scanner(library).scan()
+    before = _paths(library)
+    assert main(["folders", "exclude", "--pattern", "*", "--db", db]) == 2
+    err = capsys.readouterr().err
+    assert "this rule takes all 6 photos of its folder out of the index, with their captions" in err
+    assert "add --yes to exclude them" in err and _paths(library) == before
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr("sys.stdin", Terminal("n\n"))
+    assert main(["folders", "exclude", "--pattern", "*.png", "--db", db]) == 2
+    assert "nothing excluded" in capsys.readouterr().err and _paths(library) == before
+    monkeypatch.setattr("sys.stdin", Terminal("y\n"))
+    assert main(["folders", "exclude", "--pattern", "*.png", "--db", db]) == 0
+    assert "3 photos left the index" in capsys.readouterr().out
+    assert main(["folders", "exclude", "--pattern", "*", "--yes", "--db", db]) == 0
+    assert _paths(library) == set()
+
+
 def test_folders_exclude_include_and_list(pictures: Path, library: Library, capsys) -> None:  # type: ignore[no-untyped-def]
     db = str(library.path)
     Scanner(library).scan()
-    assert main(["folders", "exclude", str(pictures / "Screenshots"), "--db", db]) == 0
+    assert main(["folders", "exclude", str(pictures / "Screenshots"), "--yes", "--db", db]) == 0  # half
     assert "3 photos left the index" in capsys.readouterr().out
     assert main(["folders", "exclude", "--pattern", "photo_0.*", "--db", db]) == 0
     assert "1 photo left the index" in capsys.readouterr().out
@@ -290,7 +320,7 @@ def test_folders_options_may_come_before_the_folder(pictures: Path, library: Lib
     arguments"): only `folders exclude ~/Pictures --pattern '*.png'` worked."""
     db = str(library.path)
     Scanner(library).scan()
-    assert main(["folders", "exclude", "--pattern", "*.png", str(pictures), "--db", db]) == 0
+    assert main(["folders", "exclude", "--pattern", "*.png", str(pictures), "--yes", "--db", db]) == 0
     assert "3 photos left the index" in capsys.readouterr().out
     assert main(["folders", "include", "--db", db, "--pattern", "*.png", str(pictures)]) == 0
     assert library.exclusion_rules() == []

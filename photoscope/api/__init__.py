@@ -63,7 +63,7 @@ from photoscope.library.errors import (  # what can go wrong, by kind (the CLI m
     LibraryUnwritable,
     translate_sqlite_error,
 )
-from photoscope.library.exclusions import ExclusionRule, RuleOnWatchedFolder
+from photoscope.library.exclusions import ExclusionRule, RuleOnWatchedFolder, wide_exclusion
 from photoscope.library.records import Folder, PhotoCounts, PhotoRecord
 from photoscope.library.scanner import ScanReport
 from photoscope.library.thumbnails import LARGE_SIZE as THUMBNAIL_SIZE
@@ -190,4 +190,5 @@ __all__ = [
     "typed_path",
     "unreadable_photo",
     "why_nothing",
+    "wide_exclusion",
 ]

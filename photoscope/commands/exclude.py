@@ -50,6 +50,8 @@ def run_rule(app: Photoscope, args: argparse.Namespace) -> int:
         # A path not there names a folder to come, unless the library holds a photo there (its
         # drive unplugged): that photo leaves (the review of stop 44).
         later = path is not None and not path.exists() and not app.holds_photo_at(path)
+        if args.action == "exclude" and not _sure(app.exclusion_takes(path, args.pattern, folder), args):
+            return EXIT_USAGE
         report = change(path, args.pattern, folder)
     except ValueError as error:
         print(f"photoscope: {error}", file=sys.stderr)
@@ -60,6 +62,28 @@ def run_rule(app: Photoscope, args: argparse.Namespace) -> int:
     else:
         print(f"included {what} again; {came_back(report)}")
     return 0
+
+
+def _sure(takes: tuple[int, int], args: argparse.Namespace) -> bool:
+    """Whether a rule may take its photos out: asked, as the window asks, when it takes half or
+    more of its folders' (their captions and vectors go: ``folders exclude --pattern '*'`` took
+    every photo's at once, with no question: the CLI audit of stop 47). Without a terminal to
+    ask on, ``--yes`` says it."""
+    from photoscope.api import wide_exclusion
+
+    taken, of = takes
+    if args.yes or not wide_exclusion(taken, of):
+        return True
+    share = f"all {of:,}" if taken == of else f"{taken:,} of the {of:,}"
+    said = f"this rule takes {share} photos of its folder out of the index, with their captions"
+    if not sys.stdin.isatty():
+        print(f"photoscope: {said}: add --yes to exclude them", file=sys.stderr)
+        return False
+    answer = input(f"{said[0].upper()}{said[1:]}. Exclude them? [y/N] ")
+    if answer.strip().lower() in ("y", "yes"):
+        return True
+    print("photoscope: nothing excluded", file=sys.stderr)
+    return False
 
 
 def came_back(report: ScanReport, how: str = "back") -> str:

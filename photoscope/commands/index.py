@@ -419,6 +419,11 @@ def register(sub: Any) -> None:
         metavar="GLOB",
         help="exclude/include files matching a glob: '*.png' by name, 'Screenshots/*' by path in the folder",
     )
+    f.add_argument(
+        "--yes",
+        action="store_true",
+        help="exclude without asking, even a rule that takes half or more of a folder's photos",
+    )
     add_db_option(f)
     f.set_defaults(handler=folders, reads_library=lambda a: a.action != "add")
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QTreeWidgetItem,
 )
 
-from photoscope.gui.wording import exclusion_question, wide_exclusion
+from photoscope.gui.wording import exclusion_question
 
 if TYPE_CHECKING:
     from photoscope.api import ExclusionRule, Photoscope
@@ -124,6 +124,8 @@ class ExclusionButtons:
         """Set the rule, once the user says so if it takes most of its folder's photos out of the
         index (the GUI walk of stop 43: the pattern "*" took all 199 at a keystroke; brought back
         later than this session, they are indexed again)."""
+
+        from photoscope.api import wide_exclusion  # loaded with the library
 
         def confirmed(takes: tuple[int, int]) -> None:
             if not wide_exclusion(*takes) or self._sure(*takes):

@@ -65,12 +65,6 @@ def indexing_stopped_message(error: object) -> str:
 RULE_BACK = "Remove the rule to bring them back."
 
 
-def wide_exclusion(taken: int, of: int) -> bool:
-    """Whether an exclusion rule takes so much of its folders' photos out (half or more, two or
-    more) that the user is asked first."""
-    return taken >= 2 and 2 * taken >= of
-
-
 def exclusion_question(taken: int, of: int) -> str:
     """Asked before a rule takes most of its folders' photos out of the index."""
     share = "all" if taken == of else f"{taken:,} of the {of:,}"

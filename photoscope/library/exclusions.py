@@ -416,3 +416,9 @@ def exclude(
         if unseen:
             stash.keep(library, list(library.files_at(unseen).values()))
     return rules.ignore_files()
+
+
+def wide_exclusion(taken: int, of: int) -> bool:
+    """Whether an exclusion rule takes so much of its folders' photos out (half or more, two or
+    more) that the user is asked first: their captions and vectors go with them."""
+    return taken >= 2 and 2 * taken >= of
