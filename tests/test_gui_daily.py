@@ -469,6 +469,30 @@ def test_trashing_a_copy_keeps_the_copies_listing(
         shutil.move(kept, path)
 
 
+def test_a_copy_an_exclusion_takes_out_leaves_the_copies_listing(qtbot, make_window, daily_db) -> None:  # type: ignore[no-untyped-def]
+    """The GUI walk of stop 47: with File > Find copies on show, an exclusion rule (Ctrl+L) took one
+    copy out of the index, and the window still listed it, "1 group of copies (2 photos)"."""
+    window = make_window(daily_db)
+    named = listed_copies(qtbot, window)
+    assert "copy_of_yellow_circle.jpg" in named
+
+    def listed() -> list[str]:
+        return [
+            Path(str(window.results.index(r).data(Qt.ItemDataRole.DisplayRole))).name
+            for r in range(window.results.rowCount())
+        ]
+
+    api = window.api
+    try:
+        api.exclude(pattern="copy_of_yellow_circle.jpg")
+        window.library_dialog.changed.emit()  # as the dialog says when its rule is added
+        qtbot.waitUntil(lambda: "copy_of_yellow_circle.jpg" not in listed(), timeout=30_000)
+        assert window.results.copies_listed or window.pages.currentWidget() is window.pages.message
+    finally:
+        api.include(pattern="copy_of_yellow_circle.jpg")  # the module's library is the next tests' too
+    window.shutdown()
+
+
 def test_trashing_every_copy_of_a_photo_says_so_before(qtbot, make_window, daily_db, monkeypatch) -> None:
     """Stop 43's second walk: selecting every copy of a group and pressing Delete asked the same
     question as for one spare copy; the photo was then gone from the library altogether."""

@@ -713,12 +713,14 @@ class MainWindow(QMainWindow):
             return
         self.timeline_reader.forget(ids)  # gone from the grid at once; the index follows
         self.runner.submit(
-            lambda: api.remove_photos(ids), lambda _: self._after_trash(), lambda _: self._after_trash()
+            lambda: api.remove_photos(ids), lambda _: self._index_changed(), lambda _: self._index_changed()
         )
 
-    def _after_trash(self) -> None:
-        """Trashed photos are out of the index: the views read it again, what the grid shows too
-        (once: the query ran twice)."""
+    def _index_changed(self) -> None:
+        """Photos came into the index or left it (trashed; a folder or a rule added or removed): the
+        views read it again, what the grid shows too, the copies listed as the query's results
+        (once: the query ran twice; the copies an exclusion took out stayed listed: the GUI walk of
+        stop 47)."""
         self._read_index_again()
         self._refresh_shown_answer()
 
@@ -732,12 +734,6 @@ class MainWindow(QMainWindow):
                 return  # answer replaces them (read again, this stopped it: the review of stop 46)
             self.runner.submit(lambda: api.copies_again(listed), self.presenter.show_copies, key="search")
         elif self.search.has_query():
-            self.run_query(quiet=True)
-
-    def _index_changed(self) -> None:
-        """Photos left the index (a folder removed, an exclusion): every view reads it again."""
-        self._read_index_again()
-        if self.search.has_query():
             self.run_query(quiet=True)
 
     def _read_index_again(self) -> None:
