@@ -17,8 +17,8 @@ def test_words_the_model_does_not_know_are_why_only_when_nothing_else_is() -> No
     assert why_nothing(unknown) is WhyNothing.UNKNOWN_WORDS
     assert nothing_found(WhyNothing.UNKNOWN_WORDS) == (
         "No photos found",
-        "None of these words is one the model knows.",
-    )
+        "The model knows none of the words that say what to find.",
+    )  # the GUI walk of stop 47: "a dgo runing on the gras" had "None of these words": "a" and "on" are
     assert why_nothing(replace(unknown, filtered=True)) is WhyNothing.FILTERED
     assert why_nothing(replace(unknown, counts=PhotoCounts(pending=10))) is WhyNothing.WAITING
     assert why_nothing(replace(unknown, counts=PhotoCounts(), has_folders=False)) is WhyNothing.NO_FOLDERS
@@ -160,8 +160,8 @@ def test_unknown_words_nothing_is_offered_for_are_said_in_one_clause() -> None:
     unknown = [UnknownWord("qwzx", ()), UnknownWord("cirle", ("circle",)), UnknownWord("blorf", ())]
     unknown += [UnknownWord("vrrrmp", ()), UnknownWord("cathedral", (), searched_as="church")]
     assert unknown_words_message(unknown) == (
-        "The model does not know “qwzx”, “blorf” or “vrrrmp”; the model does not know “cirle” — did you"
-        " mean “circle”?; the model does not know “cathedral” — searched by the nearest concept it knows,"
+        "The model does not know “qwzx”, “blorf” or “vrrrmp”. The model does not know “cirle” — did you"
+        " mean “circle”? The model does not know “cathedral” — searched by the nearest concept it knows,"
         " “church”"
     )
     assert unknown_words_message(unknown[:1]) == "The model does not know “qwzx”"

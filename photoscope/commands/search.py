@@ -212,7 +212,7 @@ def _why_nothing(
         case WhyNothing.WEIGHTLESS:
             return "every term weighs 0"
         case WhyNothing.UNKNOWN_WORDS:
-            return "none of its words is one the model knows"
+            return "the model knows none of its words that say what to find"
         case WhyNothing.NO_FOLDERS:
             return f"the library has no photos yet: add a folder with `{_index_command(args, 'FOLDER')}`"
         case WhyNothing.NO_PHOTOS if any(f.last_scan_at is None for f in app.folders()):

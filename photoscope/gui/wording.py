@@ -7,7 +7,7 @@ import html
 import itertools
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -158,8 +158,13 @@ def unknown_words_message(unknown: list[UnknownWord], link: Link | None = None) 
     def offer(word: str) -> str:
         return link(next(numbers), quote(word)) if link is not None else quote(word)
 
-    message = "; ".join(unknown_word_notes(_once(unknown), quote, offer))
-    return message[:1].upper() + message[1:]
+    # Sentences, not "; ": a suggestion's "?" ran into the next note ("circle”?; the model…").
+    notes = [n[:1].upper() + n[1:] for n in unknown_word_notes(_once(unknown), quote, offer)]
+    return "".join(n + ("" if last else " " if n.endswith("?") else ". ") for n, last in _with_last(notes))
+
+
+def _with_last(items: list[str]) -> Iterator[tuple[str, bool]]:
+    return ((item, at == len(items) - 1) for at, item in enumerate(items))
 
 
 def corrections(unknown: list[UnknownWord]) -> list[tuple[str, str]]:
@@ -326,7 +331,7 @@ def nothing_found(why: WhyNothing, waiting: bool = False) -> tuple[str, str]:
     said = {
         Why.CANCELLED: ("Nothing left to search for", "What is added is taken away too: the two cancel out."),
         Why.WEIGHTLESS: ("Nothing to search for", "Every term weighs 0: give one a weight above 0."),
-        Why.UNKNOWN_WORDS: ("No photos found", "None of these words is one the model knows."),
+        Why.UNKNOWN_WORDS: ("No photos found", "The model knows none of the words that say what to find."),
         Why.NO_FOLDERS: ("No folders yet", "Add a folder of photos to search it."),
         Why.NO_PHOTOS: ("No photos yet", "Your folders hold no photos yet: add a folder that has some."),
         Why.WAITING: indexed_later,
