@@ -120,6 +120,31 @@ def test_a_client_gone_before_its_answer_leaves_no_traceback(
     assert _ask(service.path, {"op": "ping"})[0]["ok"]  # and it still answers
 
 
+def test_a_running_app_that_does_not_answer_is_not_waited_for(
+    tmp_path: Path, runtime: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI audit of stop 47: with `index --watch` stopped (Ctrl+Z), its socket still took the
+    connection, and `photoscope search` printed nothing for 122 s (the wait for an app still loading
+    its model). A ping, which an app answers at once, loading or not, comes first."""
+    import threading
+
+    from photoscope.commands import remote
+
+    db = tmp_path / "library.db"
+    path = service_socket(db)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stopped = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    stopped.bind(str(path))
+    stopped.listen(4)  # the kernel takes connections; nobody reads them
+    monkeypatch.setattr(remote, "PING_TIMEOUT_S", 0.2)
+    answers: list[Any] = []
+    asking = threading.Thread(target=lambda: answers.append(remote.ask(db, {"op": "search"})), daemon=True)
+    asking.start()
+    asking.join(20)  # not the 120 s a search may take
+    stopped.close()
+    assert not asking.is_alive() and answers == [None]
+
+
 def test_a_second_app_on_the_same_library_does_not_take_over(served: tuple[FakeApp, SearchService]) -> None:
     app, _ = served
     assert not SearchService(app).start()  # type: ignore[arg-type]

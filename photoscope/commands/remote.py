@@ -16,6 +16,10 @@ from photoscope.config import default_db_path, service_socket
 from photoscope.service_protocol import SearchRequest, WireTerm, from_json
 
 CONNECT_TIMEOUT_S = 0.2
+# A running app answers a ping at once, loading its model or not; one stopped (Ctrl+Z) never does,
+# though its socket still takes the connection: the search had waited the answer's 120 s (the CLI
+# audit of stop 47).
+PING_TIMEOUT_S = 2.0
 ANSWER_TIMEOUT_S = 120.0  # a running app may still be loading the model for its first search
 
 
@@ -28,9 +32,11 @@ def ask(db: Path | None, request: dict[str, Any]) -> dict[str, Any] | None:
         conn.settimeout(CONNECT_TIMEOUT_S)
         try:
             conn.connect(str(path))
-            conn.settimeout(ANSWER_TIMEOUT_S)
-            conn.sendall(json.dumps(request).encode() + b"\n")
+            conn.settimeout(PING_TIMEOUT_S)
+            conn.sendall(json.dumps({"op": "ping"}).encode() + b"\n" + json.dumps(request).encode() + b"\n")
             with conn.makefile("rb") as reader:
+                reader.readline()  # the ping's answer: the app is there
+                conn.settimeout(ANSWER_TIMEOUT_S)
                 line = reader.readline()
         except OSError:
             return None
