@@ -402,12 +402,20 @@ def test_a_folder_that_goes_offline_while_the_window_is_open_is_said(
     window = make_window(library_db)
     qtbot.waitUntil(lambda: window.worker is not None, timeout=30_000)
     folder = indexed_library[2]
+    dialog = window.library_dialog
+    window.show_library()
+    dialog.folder_added(str(folder), "")  # as when it was added: "Watching …: being indexed"
     folder.rename(tmp_path / "unplugged")
     try:
         qtbot.waitUntil(lambda: "1 folder offline" in window.index_status.label.text(), timeout=30_000)
+        # The GUI walk of stop 47: the dialog listed it offline under "Watching …: its photos are
+        # indexed", the note of its adding.
+        qtbot.waitUntil(lambda: "offline" in dialog.note.text(), timeout=30_000)
+        assert dialog.note.text().startswith(f"{folder} is offline") and "Watching" not in dialog.note.text()
     finally:
         (tmp_path / "unplugged").rename(folder)
     qtbot.waitUntil(lambda: "offline" not in window.index_status.label.text(), timeout=30_000)
+    dialog.close()
 
 
 def test_the_library_dialog_opens_with_a_folder_chosen(qtbot, make_window, library_db) -> None:

@@ -31,6 +31,7 @@ from photoscope.gui.wording import (
     RULE_BACK,
     change_note,
     folder_indexing_note,
+    folder_offline_note,
     library_error_message,
 )
 
@@ -70,6 +71,7 @@ class LibraryDialog(QDialog):
         self.summary = QLabel()
         self.note = QLabel(wordWrap=True)  # what the last change did to the index
         self._indexing: str | None = None  # a folder just added whose photos the note says are being indexed
+        self._noted: str | None = None  # the folder the note speaks of (added): said again if it goes offline
         self.add_button = QPushButton("Add folder…")
         self.remove_button = QPushButton("Remove")
         self.remove_button.setEnabled(False)
@@ -132,10 +134,19 @@ class LibraryDialog(QDialog):
             self.tree.setCurrentItem(first)
         none = "No folders watched yet: add the folders that hold your photos."
         self.summary.setText(describe_counts(counts) if folders else none)
+        self._say_if_offline(folders)
         scanned = any(f.path == self._indexing and f.last_scan_at for f in folders)
         if self._indexing is not None and scanned and not counts.pending:
             self.note.setText(folder_indexing_note(self._indexing, done=True))
             self._indexing = None
+
+    def _say_if_offline(self, folders: list[Folder]) -> None:
+        """The folder the note is about, gone offline since: said instead of "Watching …: its photos
+        are indexed", the note of its adding (the GUI walk of stop 47)."""
+        gone = next((f for f in folders if f.path == self._noted and not f.online), None)
+        if gone is not None:
+            self.note.setText(folder_offline_note(gone.path))
+            self._noted = self._indexing = None
 
     def _show_changeable(self, changeable: bool) -> None:
         """A read-only library's folders and rules are shown, and said to be unchangeable."""
@@ -151,6 +162,7 @@ class LibraryDialog(QDialog):
         """A folder was added (here or from the File menu): it is the one chosen, and the note
         says what adding it did."""
         self._choose = path
+        self._noted = path
         self._indexing = None if note else path
         self.note.setText(note or folder_indexing_note(path, done=False))
         if self.isVisible():
@@ -173,7 +185,7 @@ class LibraryDialog(QDialog):
             self.runner.submit(lambda: api.remove_folder(path), self.show_change, self.show_failure)
 
     def show_change(self, result: Any = None, back: str = RULE_BACK) -> None:
-        self._indexing = None
+        self._indexing = self._noted = None
         self.note.setText(change_note(result, back))
         self.changed.emit()
         self.refresh()

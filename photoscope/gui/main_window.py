@@ -530,6 +530,8 @@ class MainWindow(QMainWindow):
         moved_or_gone = bool(report.moved or report.removed)
         if report.offline or report.back_online or report.arrived or moved_or_gone:
             self._refresh_folders()  # and the counts; the filter lists a renamed folder by its name
+            if self.library_dialog.isVisible():  # its folders' states (offline, back)
+                self.library_dialog.refresh()
         else:
             self._refresh_counts()  # new photos' folders join the filter once they are indexed
         if moved_or_gone:

@@ -386,6 +386,11 @@ def folder_indexing_note(path: str, done: bool) -> str:
     return f"Watching {path}: its photos are {'indexed' if done else 'being indexed'}."
 
 
+def folder_offline_note(path: str) -> str:
+    """The library dialog's note on a folder it named, gone offline since."""
+    return f"{path} is offline (not mounted, or missing): its photos stay in the index. {OFFLINE_WAY_OUT}"
+
+
 OPEN_FAILED = "The library could not be opened"
 
 
