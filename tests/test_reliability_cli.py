@@ -177,6 +177,23 @@ def test_9_a_full_disk_reading_as_an_io_error_is_said_to_be_full(
     assert isinstance(translated, LibraryUnwritable) and "full" in str(translated)
 
 
+def test_a_file_size_limit_reading_as_an_io_error_is_said(tmp_path: Path) -> None:
+    """The CLI audit of stop 47: under `ulimit -f 300` index said "cannot read or write lib.db
+    (disk I/O error): check the disk" of a sound disk (SQLite's write got EFBIG)."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (300 * 1024, hard))
+    try:
+        translated = translate_sqlite_error(sqlite3.OperationalError("disk I/O error"), tmp_path / "l.db")
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+    said = str(translated)
+    assert isinstance(translated, LibraryUnwritable) and "file-size limit" in said and "307,200 bytes" in said
+    plain = str(translate_sqlite_error(sqlite3.OperationalError("disk I/O error"), tmp_path / "l.db"))
+    assert "file-size" not in plain and "check the disk" in plain
+
+
 def test_9_a_full_disk_is_said_real_tmpfs(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
 ) -> None:

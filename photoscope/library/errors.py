@@ -95,11 +95,27 @@ def translate_sqlite_error(error: sqlite3.Error, where: Path) -> LibraryError:
         if _disk_full(where):
             return LibraryUnwritable(f"the disk holding {where} is full: free some space, then try again")
         if primary == 10 or "I/O error" in text:
+            limit = _file_size_limit()
+            if limit is not None:  # SQLite's write got EFBIG: the disk is sound (the CLI audit of stop 47)
+                return LibraryUnwritable(
+                    f"cannot write {where}: this session has a file-size limit of {limit:,} bytes (ulimit"
+                    " -f), or the disk failed: raise the limit, then try again"
+                )
             return LibraryUnwritable(f"cannot read or write {where} (disk I/O error): check the disk")
     return LibraryDamaged(
         f"{where} is not a Photoscope library, or it is damaged ({text}): "
         "run `photoscope doctor --repair` (it keeps a copy of the damaged file)"
     )
+
+
+def _file_size_limit() -> int | None:
+    """The largest file this process may write, in bytes (``ulimit -f``), or None: no limit."""
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return None
+    soft = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    return None if soft == resource.RLIM_INFINITY else int(soft)
 
 
 def cannot_read(path: Path) -> bool:
