@@ -299,6 +299,12 @@ def test_a_photo_path_typed_or_pasted_as_text_searches_by_that_photo(
     with qtbot.waitSignal(window.results_shown, timeout=30_000):
         press(qtbot, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     assert window.search.query_photo == str(photo) and window.search.edit.text() == ""
+    # The GUI walk of stop 47: the same photo pasted again (a path, then a file manager's URL) made
+    # the query "yellow_circle_1.jpg + yellow_circle_1.jpg".
+    QGuiApplication.clipboard().setText(f"{photo.parent}/./{photo.name}")
+    press(qtbot, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert window.search.terms_bar.chips == []
+    assert window.search.message.text() == "yellow_circle_1.jpg is in the query already."
     window.search.chip.clear_button.click()
     gone = tmp_path / "gone.jpg"
     window.search.edit.setFocus()

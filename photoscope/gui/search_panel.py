@@ -388,12 +388,23 @@ class SearchPanel(QWidget):
         return why is None
 
     def _use_photo(self, photo: PhotoQuery) -> None:
+        """A photo typed or pasted: the query, or a term of the query there is. One in the query
+        already is said (pasted again as a file:// URL, it had made the query "spoons.jpg +
+        spoons.jpg": the GUI walk of stop 47)."""
         if not self.can_search_by(photo):
             return
-        if self.has_query():
-            self.terms_bar.add(photo=photo)  # joins the query as a term
+        if self._in_query(photo):
+            self.show_message(f"{os.path.basename(str(photo))} is in the query already.")
+        elif self.has_query():
+            self.add_photo_term(photo)  # joins the query as a term
         else:
             self.set_photo(photo)
+
+    def _in_query(self, photo: PhotoQuery) -> bool:
+        if not isinstance(photo, str):
+            return False
+        given = [self.query_photo, *(c.photo for c in self.terms_bar.chips)]
+        return any(isinstance(p, str) and _same_file(p, photo) for p in given)
 
     def left_query(self) -> LeftQuery | None:
         """The query as it stands, to come back to (None: there is none)."""
@@ -561,6 +572,15 @@ class SearchPanel(QWidget):
         if text is not None:
             self.set_text(text)
         self.edit.setFocus()  # typing goes on in the search box, not into the note the link was in
+
+
+def _same_file(a: str, b: str) -> bool:
+    """Two spellings of one path ("~/a.jpg", "/home/me/./a.jpg")."""
+    return _spelled(a) == _spelled(b)
+
+
+def _spelled(path: str) -> str:
+    return os.path.normpath(os.path.abspath(os.path.expanduser(path)))
 
 
 def _named(photo: PhotoQuery) -> str:
