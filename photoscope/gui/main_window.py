@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
         for name, grid in (("results", self.view), ("library", self.browse)):
             grid.tiles_on_screen.connect(lambda tiles, name=name: self.loader.keep_on_screen(name, tiles))
         self.view.setAccessibleName("Search results")
+        self.view.escape_pressed.connect(self._leave_copies)
         self.browse.setAccessibleName("All photos")
         self.welcome = WelcomePage()
         self.pictures_button = self.welcome.pictures_button
@@ -568,6 +569,12 @@ class MainWindow(QMainWindow):
     def browse_all(self) -> None:
         """Leave any query: the whole library, newest first."""
         self.flow.browse_all()
+
+    def _leave_copies(self) -> None:
+        """Esc in the grid over the library's copies, which no query in the search box holds (Esc
+        there left them; in the grid it did nothing: the GUI walk of stop 47): the whole library."""
+        if self.results.copies_listed:
+            self.browse_all()
 
     def _photo_query(self, photo: PhotoQuery) -> None:
         if isinstance(photo, str):

@@ -198,6 +198,7 @@ class ResultsView(QListView):
     menu_requested = Signal(QPoint)  # a context menu at this global position, for the selected tiles
 
     tiles_on_screen = Signal(int)  # how many tiles the grid can show at once, on every change
+    escape_pressed = Signal()  # Esc in the grid: the window leaves what it lists that no query holds
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -280,6 +281,8 @@ class ResultsView(QListView):
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
             self.open_requested.emit(self.currentIndex())
             return
+        if event.key() == Qt.Key.Key_Escape:
+            self.escape_pressed.emit()
         super().keyPressEvent(event)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
