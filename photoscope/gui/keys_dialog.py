@@ -22,6 +22,7 @@ OTHER_KEYS: tuple[tuple[str, str, str], ...] = (
     ("Chip", "Esc", "back to the search box"),
     ("Results and library", "Arrows, Page Up/Down, Home, End", "move"),
     ("Results and library", "Enter", "open the photo"),
+    ("Copies (File > Find copies)", "Esc", "back to all photos"),
     ("Photo view", "Left, Backspace / Right, Space", "previous / next photo"),
     ("Photo view", "Home / End", "first / last photo"),
     ("Photo view", "1", "100 %: the photo at its own size"),
