@@ -410,23 +410,12 @@ def test_the_chips_by_keyboard(qtbot, make_window, library_db) -> None:  # type:
 def test_a_chip_s_weight_goes_as_high_as_the_command_line_s(qtbot, make_window, library_db) -> None:  # type: ignore[no-untyped-def]
     """Stop 44's Left list: the window's weight box stopped at 5x where ``--weight`` takes up to 100
     (``MAX_WEIGHT``): a query the command line can make, the window could not."""
-    from gui_support import press
 
     from photoscope.api import MAX_WEIGHT
 
     window = make_window(library_db)
     search = window.search
-    search.edit.setText("red")
-    search.add_text_term(negative=False)
-    [chip] = search.terms_bar.chips
-    qtbot.waitUntil(chip.isVisible)
-    window.activateWindow()
-    chip.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is chip)
-    press(qtbot, Qt.Key.Key_Tab)  # to its weight box
-    assert QApplication.focusWidget().parent() is chip
-    press(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClicks(QApplication.focusWidget(), "20")
+    chip = _weighed_chip(qtbot, window, "red", "20")
     assert [t.weight for t in search.terms_bar.terms()] == [20.0]
     assert chip.weight.maximum() == MAX_WEIGHT
 
@@ -437,8 +426,19 @@ def test_a_query_whose_every_term_weighs_0_says_so(qtbot, make_window, library_d
     from gui_support import press
 
     window = make_window(library_db)
+    _weighed_chip(qtbot, window, "a red circle", "0")
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Nothing to search for" in window.pages.message.text(), timeout=20_000)
+    assert "weighs 0" in window.pages.message.text()
+    assert "other words" not in window.pages.message.text()
+
+
+def _weighed_chip(qtbot, window, text: str, weight: str):  # type: ignore[no-untyped-def]
+    """``text`` made a chip, and ``weight`` typed in its weight box by the keyboard (focus left there)."""
+    from gui_support import press
+
     search = window.search
-    search.edit.setText("a red circle")
+    search.edit.setText(text)
     search.add_text_term(negative=False)
     [chip] = search.terms_bar.chips
     qtbot.waitUntil(chip.isVisible)
@@ -446,9 +446,7 @@ def test_a_query_whose_every_term_weighs_0_says_so(qtbot, make_window, library_d
     chip.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is chip)
     press(qtbot, Qt.Key.Key_Tab)  # to its weight box
+    assert QApplication.focusWidget().parent() is chip
     press(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClicks(QApplication.focusWidget(), "0")
-    press(qtbot, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "Nothing to search for" in window.pages.message.text(), timeout=20_000)
-    assert "weighs 0" in window.pages.message.text()
-    assert "other words" not in window.pages.message.text()
+    qtbot.keyClicks(QApplication.focusWidget(), weight)
+    return chip
