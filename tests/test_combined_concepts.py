@@ -144,3 +144,28 @@ def test_a_combined_query_no_photo_clearly_answers_says_which_word_none_shows(ap
     results = app.search_terms([QueryTerm(text="something white"), QueryTerm(text="koala")])  # no name
     assert not results.matches and results.unsure == ("koala",)
     assert app.search_text("koala").unsure == ("koala",)
+
+
+def test_what_photo_terms_count_as_stays_with_them_when_one_cancels_out(
+    shipped_model_dir: Path, shapes_library_db: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The review of stop 47: once a photo added and taken away cancelled out, the words the others
+    counted as moved up the list: `search snow --add-photo A --add-photo B --subtract-photo A`
+    said "A counts as …" with B's words. And "what it adds, it takes away too" was said of a query
+    that still searched B and "snow" (an empty library was why)."""
+    from photoscope.api import EmptyAnswer, PhotoCounts, WhyNothing, why_nothing
+
+    _, folder = shapes_library_db
+    photos = sorted(folder.rglob("*.jpg"))
+    a, b = photos[0], photos[20]
+    with Photoscope(tmp_path / "empty.db", shipped_model_dir) as app:
+        alone = app.search_terms([QueryTerm(text="snow"), QueryTerm(photo=b)], 5).photo_words
+        terms = [QueryTerm(text="snow"), QueryTerm(photo=a), QueryTerm(photo=b)]
+        terms.append(QueryTerm(photo=a, negative=True))
+        found = app.search_terms(terms, 5)
+        nothing_left = app.search_terms([QueryTerm(photo=a), QueryTerm(photo=a, negative=True)], 5)
+    assert alone[0] and found.photo_words == ((), alone[0], ())
+    assert found.cancelled == (a.name,) and not found.nothing_left and nothing_left.nothing_left
+    counts = PhotoCounts()
+    assert why_nothing(EmptyAnswer(counts, cancelled=found.nothing_left)) is WhyNothing.NO_PHOTOS
+    assert why_nothing(EmptyAnswer(counts, cancelled=nothing_left.nothing_left)) is WhyNothing.CANCELLED

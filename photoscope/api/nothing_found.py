@@ -42,7 +42,7 @@ class EmptyAnswer:
     unsure: tuple[str, ...] = ()  # ``Results.unsure``: concept words no photo clearly shows
     other_model: int = 0  # indexed photos another model described (known where the model is loaded)
     indexing: bool = False  # the indexer is at work: more photos may become searchable
-    cancelled: bool = False  # ``Results.cancelled``: added texts that are taken away too
+    cancelled: bool = False  # ``Results.nothing_left``: every added term is taken away too
     left_out_by_name: bool = False  # ``Results.left_out_by_name``: photos a taken-away name left out
     weightless: bool = False  # every term weighs 0 (the window's chips; the command line refuses it)
 

@@ -86,7 +86,7 @@ class Searching(Core):
         negated = split_negations(text)
         cancelled = cancelled_text(negated.wanted, negated.taken_away) if negated.taken_away else ()
         if cancelled:  # "a cat without a cat": as the network's answer
-            return Results([], [], cancelled=cancelled)
+            return Results([], [], cancelled=cancelled, nothing_left=True)
         wanted, limit = limit, _pool(limit)
         narrowed = allowed is not None or bool(negated.taken_away)  # more read: some are dropped
         hits = everywhere = self.library.text_search(negated.wanted, 20 * limit if narrowed else limit)
@@ -139,7 +139,7 @@ class Searching(Core):
                 return None  # nothing wanted ("no people"): the network's subtraction alone answers
             cancelled = cancelled_text(negated.wanted, negated.taken_away)
             if cancelled:  # "a cat without a cat": the network's answer is nothing either
-                return Results([], [], cancelled=cancelled)
+                return Results([], [], cancelled=cancelled, nothing_left=True)
             text = negated.wanted
         found = self._quick()
         if found is None:
@@ -299,9 +299,15 @@ class Searching(Core):
         if not cancelled:
             return self._search_combined(terms, taken_away, limit, filters)
         if not any(not t.negative and t.weight > 0 for t in kept):
-            return Results([], [], cancelled=cancelled)
+            return Results([], [], cancelled=cancelled, nothing_left=True)
         left = tuple(p for p in taken_away if any(t.negative and t.text == p for t in kept))
-        return replace(self._search_combined(kept, left, limit, filters), cancelled=cancelled)
+        found = self._search_combined(kept, left, limit, filters)
+        # What each photo term counted as, in the terms' order: a cancelled photo counted as nothing
+        # (the words had moved up onto it: the review of stop 47).
+        words, searched = iter(found.photo_words), {id(t) for t in kept}
+        photos = [t for t in terms if t.photo is not None and t.weight > 0]
+        photo_words = tuple(next(words, ()) if id(t) in searched else () for t in photos)
+        return replace(found, cancelled=cancelled, photo_words=photo_words)
 
     def _search_combined(
         self, terms: Sequence[QueryTerm], taken_away: tuple[str, ...], limit: int, filters: Filters | None

@@ -82,6 +82,7 @@ class Results:
     # Added texts that a taken-away one says again ("a cat" - "a cat"): the two cancel out, and are
     # not searched. Shown: a query of nothing else finds nothing, and says why.
     cancelled: tuple[str, ...] = ()
+    nothing_left: bool = False  # every added term cancelled out: nothing was searched
     # Photos left out because their folder or file name says what a taken-away term says ("- snow"
     # leaves out "winter/snow"): said, since the photos that show it only go down.
     left_out_by_name: int = 0

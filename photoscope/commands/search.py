@@ -172,7 +172,7 @@ def _empty_answer(app: Photoscope, args: argparse.Namespace, results: Any) -> Em
         unknown_words=bool(results.unknown_words) and not photos_asked,
         unsure=tuple(getattr(results, "unsure", ())),  # an older running app's answer has none
         other_model=app.photos_to_reencode() if app.model_ready else 0,
-        cancelled=bool(getattr(results, "cancelled", ())),
+        cancelled=bool(getattr(results, "nothing_left", False)),  # an older running app's: not said
         left_out_by_name=bool(getattr(results, "left_out_by_name", 0)),
     )
 

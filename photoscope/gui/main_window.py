@@ -612,7 +612,7 @@ class MainWindow(QMainWindow):
             unknown_words=bool(results.unknown_words) and not self.search.query_photo,
             unsure=results.unsure,
             indexing=status.indexing,
-            cancelled=bool(results.cancelled),
+            cancelled=results.nothing_left,
             left_out_by_name=bool(results.left_out_by_name),
             other_model=self.to_describe_again,
             weightless=self.search.weightless(),
