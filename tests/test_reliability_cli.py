@@ -182,16 +182,22 @@ def test_a_file_size_limit_reading_as_an_io_error_is_said(tmp_path: Path) -> Non
     (disk I/O error): check the disk" of a sound disk (SQLite's write got EFBIG)."""
     import resource
 
+    db = tmp_path / "l.db"
+    db.write_bytes(b"\0" * 300 * 1024)  # grown to the limit
+    io_error = sqlite3.OperationalError("disk I/O error")
     soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
     resource.setrlimit(resource.RLIMIT_FSIZE, (300 * 1024, hard))
     try:
-        translated = translate_sqlite_error(sqlite3.OperationalError("disk I/O error"), tmp_path / "l.db")
+        translated = translate_sqlite_error(io_error, db)
+        db.write_bytes(b"")  # far below it (the review of stop 47: any limit was blamed)
+        far = str(translate_sqlite_error(io_error, db))
     finally:
         resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
     said = str(translated)
     assert isinstance(translated, LibraryUnwritable) and "file-size limit" in said and "307,200 bytes" in said
-    plain = str(translate_sqlite_error(sqlite3.OperationalError("disk I/O error"), tmp_path / "l.db"))
+    plain = str(translate_sqlite_error(io_error, db))
     assert "file-size" not in plain and "check the disk" in plain
+    assert "file-size" not in far and "check the disk" in far
 
 
 def test_9_a_full_disk_is_said_real_tmpfs(

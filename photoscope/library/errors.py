@@ -5,6 +5,7 @@ cannot tell (a photo given as the library, a read-only folder, a full disk)."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shutil
@@ -12,6 +13,7 @@ import sqlite3
 from pathlib import Path
 
 BUSY_TIMEOUT_MS = 10_000  # how long a write waits for another program's lock
+NEAR_LIMIT = 4 << 20  # a library or log this close to the file-size limit met it (a batch of pages)
 
 
 class LibraryError(Exception):
@@ -95,7 +97,7 @@ def translate_sqlite_error(error: sqlite3.Error, where: Path) -> LibraryError:
         if _disk_full(where):
             return LibraryUnwritable(f"the disk holding {where} is full: free some space, then try again")
         if primary == 10 or "I/O error" in text:
-            limit = _file_size_limit()
+            limit = _file_size_limit(where)
             if limit is not None:  # SQLite's write got EFBIG: the disk is sound (the CLI audit of stop 47)
                 return LibraryUnwritable(
                     f"cannot write {where}: this session has a file-size limit of {limit:,} bytes (ulimit"
@@ -108,14 +110,22 @@ def translate_sqlite_error(error: sqlite3.Error, where: Path) -> LibraryError:
     )
 
 
-def _file_size_limit() -> int | None:
-    """The largest file this process may write, in bytes (``ulimit -f``), or None: no limit."""
+def _file_size_limit(where: Path) -> int | None:
+    """The largest file this process may write, in bytes (``ulimit -f``), when the library or its
+    log has grown to within a page batch of it (else a disk I/O error is the disk's: the review of
+    stop 47); None: no limit, or far from it."""
     try:
         import resource
     except ImportError:  # not on Windows
         return None
     soft = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
-    return None if soft == resource.RLIM_INFINITY else int(soft)
+    if soft == resource.RLIM_INFINITY:
+        return None
+    sizes = []
+    for path in (where, Path(f"{where}-wal"), Path(f"{where}-journal")):
+        with contextlib.suppress(OSError):
+            sizes.append(path.stat().st_size)
+    return int(soft) if sizes and max(sizes) + min(NEAR_LIMIT, soft // 4) >= soft else None
 
 
 def cannot_read(path: Path) -> bool:
