@@ -484,3 +484,20 @@ def test_two_output_forms_are_refused(capsys: pytest.CaptureFixture[str]) -> Non
     with pytest.raises(SystemExit) as exit_:
         main(["search", "a dog", "--paths-only", "--json"])
     assert exit_.value.code == 2 and "not allowed with argument" in capsys.readouterr().err
+
+
+def test_a_heic_photo_is_one_that_can_be_searched_by(tmp_path: Path) -> None:
+    """The review of stop 47: ``api.unreadable_photo`` called a HEIC photo "not a photo Photoscope
+    can read" unless something had loaded the app's photo reading (which registers HEIC) before."""
+    import subprocess
+    import sys
+
+    heic = tmp_path / "red.heic"
+    make = (
+        "import pillow_heif; pillow_heif.register_heif_opener(); from PIL import Image;"
+        f"Image.new('RGB', (64, 64), 'red').save({str(heic)!r})"
+    )
+    subprocess.run([sys.executable, "-c", make], check=True)
+    ask = f"from photoscope.api import unreadable_photo; print(repr(unreadable_photo({str(heic)!r})))"
+    said = subprocess.run([sys.executable, "-c", ask], check=True, capture_output=True, text=True).stdout
+    assert said.strip() == "None"

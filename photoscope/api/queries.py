@@ -139,6 +139,8 @@ def unreadable_photo(path: str | Path) -> str | None:
 
     from PIL import Image, UnidentifiedImageError
 
+    import photoscope.library.photos  # noqa: F401  (HEIC/HEIF: its opener registers at import)
+
     try:
         if os.path.getsize(path) == 0:
             return "the file is empty"
