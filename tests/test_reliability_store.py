@@ -260,6 +260,17 @@ def test_doctor_finds_and_repairs_a_vectors_file_written_over(
     assert main(doctor) == 4
     out = capsys.readouterr()[0]
     assert f"problem: the search's vectors file {vectors} is damaged (its features)" in out, out
+    unlink = Path.unlink
+
+    def refused(self: Path, missing_ok: bool = False) -> None:  # a folder this user may not write
+        if self == vectors:
+            raise PermissionError(13, "Permission denied", str(self))
+        unlink(self, missing_ok)
+
+    with pytest.MonkeyPatch.context() as patch:  # the review of stop 47: a traceback, not a line
+        patch.setattr(Path, "unlink", refused)
+        assert main([*doctor, "--repair"]) == 4
+    assert f"problem: could not remove {vectors} (Permission denied)" in capsys.readouterr()[0]
     assert main([*doctor, "--repair"]) == 0
     assert "repaired: removed the damaged library.db.vectors" in capsys.readouterr()[0]
     assert main(doctor) == 0 and "all good" in capsys.readouterr()[0]

@@ -533,9 +533,15 @@ def _check_vectors_file(path: Path, report: DoctorReport, repair: bool, identity
         f"the search's vectors file {path} is damaged (its {damage}): it holds nothing the library does"
         " not, and is written again from it"
     )
-    if repair:
+    if not repair:
+        return
+    try:
         path.unlink(missing_ok=True)
-        report.repaired.append(f"removed the damaged {path.name}: the next search writes it again")
+    except OSError as error:  # a folder this user cannot write: the library itself is read-only too
+        report.problems.append(f"could not remove {path} ({error.strerror}): delete it, then search again")
+        report.fixed = False
+        return
+    report.repaired.append(f"removed the damaged {path.name}: the next search writes it again")
 
 
 def _refuse_a_second_path(library: Library, key: str, folders: list[Folder]) -> None:

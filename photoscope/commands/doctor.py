@@ -44,7 +44,8 @@ def doctor(args: argparse.Namespace) -> int:
         return 0
     if report.repairable:
         print(
-            "run `photoscope doctor --repair` to repair it (a damaged library is kept aside, never deleted)",
+            "run `photoscope doctor --repair` to repair it (a damaged library file is moved aside, never"
+            " deleted)",
             file=sys.stderr,
         )
     return EXIT_DAMAGED
