@@ -35,6 +35,7 @@ from photoscope.api.queries import (
     typed_path,
     unreadable_photo,
 )
+from photoscope.api.query_terms import same_photo
 from photoscope.api.scoring import relevance
 from photoscope.api.types import (
     GROUPINGS,
@@ -182,6 +183,7 @@ __all__ = [
     "relevance",
     "render_photos",
     "render_words",
+    "same_photo",
     "says_nothing",
     "shipped_model_version",
     "still_waiting",

@@ -78,6 +78,12 @@ def _said(term: QueryTerm) -> Hashable | None:
     return None
 
 
+def same_photo(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    """Whether two paths name one photo file, however spelled ("~/a.jpg", "/home/me/./a.jpg"): the
+    one spelling the index and ``cancel_out`` compare."""
+    return normalize_path(a) == normalize_path(b)
+
+
 def _name(term: QueryTerm) -> str:
     """A cancelled term as the notes name it: its text, or its photo's file name."""
     if term.text is not None:

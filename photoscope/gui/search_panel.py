@@ -401,10 +401,8 @@ class SearchPanel(QWidget):
             self.set_photo(photo)
 
     def _in_query(self, photo: PhotoQuery) -> bool:
-        if not isinstance(photo, str):
-            return False
         given = [self.query_photo, *(c.photo for c in self.terms_bar.chips)]
-        return any(isinstance(p, str) and _same_file(p, photo) for p in given)
+        return any(_same_file(p, photo) for p in given)
 
     def left_query(self) -> LeftQuery | None:
         """The query as it stands, to come back to (None: there is none)."""
@@ -478,7 +476,7 @@ class SearchPanel(QWidget):
         twice, once added and once taken away: the #17 audit of stop 44)."""
         if not self.can_search_by(photo):
             return
-        same = [c for c in self.terms_bar.chips if isinstance(photo, str) and c.photo == photo]
+        same = [c for c in self.terms_bar.chips if _same_file(c.photo, photo)]
         if same:
             same[0].sign.setChecked(negative)
         else:
@@ -574,13 +572,11 @@ class SearchPanel(QWidget):
         self.edit.setFocus()  # typing goes on in the search box, not into the note the link was in
 
 
-def _same_file(a: str, b: str) -> bool:
-    """Two spellings of one path ("~/a.jpg", "/home/me/./a.jpg")."""
-    return _spelled(a) == _spelled(b)
+def _same_file(a: object, b: object) -> bool:
+    """Two photos given by path that name one file (``api.same_photo``); pasted pixels name none."""
+    from photoscope.api import same_photo  # loaded by the time a photo is given
 
-
-def _spelled(path: str) -> str:
-    return os.path.normpath(os.path.abspath(os.path.expanduser(path)))
+    return isinstance(a, str) and isinstance(b, str) and same_photo(a, b)
 
 
 def _named(photo: PhotoQuery) -> str:
