@@ -7,7 +7,7 @@ import html
 import itertools
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -160,11 +160,8 @@ def unknown_words_message(unknown: list[UnknownWord], link: Link | None = None) 
 
     # Sentences, not "; ": a suggestion's "?" ran into the next note ("circle”?; the model…").
     notes = [n[:1].upper() + n[1:] for n in unknown_word_notes(_once(unknown), quote, offer)]
-    return "".join(n + ("" if last else " " if n.endswith("?") else ". ") for n, last in _with_last(notes))
-
-
-def _with_last(items: list[str]) -> Iterator[tuple[str, bool]]:
-    return ((item, at == len(items) - 1) for at, item in enumerate(items))
+    ended = [n if n.endswith("?") else f"{n}." for n in notes[:-1]]  # the last: the caller ends it
+    return " ".join([*ended, *notes[-1:]])
 
 
 def corrections(unknown: list[UnknownWord]) -> list[tuple[str, str]]:
