@@ -480,10 +480,10 @@ class CombinedRanker:
         features = torch.stack([t.feature.float().reshape(-1) for t in terms if t.feature is not None])
         if not len(self.store):
             return Ranked(torch.zeros(0), [() for _ in terms])
-        combined = self.store.scores(combine_latents(features, weights), "feature")[0]
-        added = [i for i, t in enumerate(terms) if not t.negative]
-        alone = [row.numpy() for row in self.store.scores(features[added], "feature")]
-        return Ranked(combined, [() for _ in terms], alone)
+        added = features[[i for i, t in enumerate(terms) if not t.negative]]
+        # one pass over the store: the sum's scores, then each added photo's own (the likely bound)
+        rows = self.store.scores(torch.cat([combine_latents(features, weights)[None], added]), "feature")
+        return Ranked(rows[0], [() for _ in terms], [row.numpy() for row in rows[1:]])
 
     def _alone(
         self,
