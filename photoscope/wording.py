@@ -19,6 +19,13 @@ def plural(count: int, word: str, words: str | None = None) -> str:
     return f"{count:,} {word if count == 1 else words or word + 's'}"
 
 
+def unreadable_aside(count: int) -> str:
+    """What follows a folder's count of readable photos: " (2 could not be read)", or nothing; the
+    words of the status line's "203 indexed · 2 could not be read", which a count with them in
+    contradicted (the GUI walk of stop 47: 205 in the library dialog)."""
+    return f" ({count:,} could not be read)" if count else ""
+
+
 def percent(share: float) -> str:
     """ "91 %": a share from 0 to 1, rounded, with the space the app writes everywhere."""
     return f"{round(share * 100)} %"

@@ -42,6 +42,11 @@ def test_index_then_status(
     assert "indexed 3 photos, 2 could not be read (see `photoscope status`)" in out
     assert "3 indexed, 0 pending, 2 errors" in out
     assert list((tmp_path / "cache" / "thumbnails" / "large").glob("*.png"))
+    # the GUI walk of stop 47: the folder's count took in the 2 that could not be read ("5 photos")
+    _, out, _ = run(capsys, "folders", "list", "--db", db)
+    assert f"{pictures}\tonline\t3 photos (2 could not be read)\t" in out
+    _, out, _ = run(capsys, "status", "--db", db)
+    assert f"{pictures} (3 photos, 2 could not be read)" in out
 
     code, out, _ = run(capsys, "index", "--db", db, "--model", str(tiny_model_dir), "--quiet")
     assert code == 0 and "0 new, 0 changed, 0 moved, 0 removed, 5 unchanged" in out
@@ -49,7 +54,7 @@ def test_index_then_status(
     code, out, _ = run(capsys, "status", "--db", db)
     assert code == 0
     assert "photos: 5 (3 indexed, 0 pending, 2 errors)" in out
-    assert f"  {pictures} (5 photos)" in out
+    assert f"  {pictures} (3 photos, 2 could not be read)" in out
     assert "model: tiny-test@" in out
     assert f"  {pictures / 'empty.jpg'}: empty file (0 bytes)" in out
     assert f"  {pictures / 'broken.jpg'}: truncated or corrupt image" in out
@@ -64,7 +69,7 @@ def test_status_shows_offline_folders(
     code, out, _ = run(capsys, "index", "--db", db, "--model", str(tiny_model_dir), "--quiet")
     assert code == 0 and f"offline (its photos stay in the index): {pictures}" in out
     _, out, _ = run(capsys, "status", "--db", db)
-    assert f"{pictures} (5 photos, OFFLINE: photos kept, still searchable)" in out
+    assert f"{pictures} (3 photos, 2 could not be read, OFFLINE: photos kept, still searchable)" in out
 
 
 def test_folders_add_list_remove(capsys: pytest.CaptureFixture[str], pictures: Path, tmp_path: Path) -> None:

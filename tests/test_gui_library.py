@@ -494,7 +494,7 @@ def test_the_photos_that_could_not_be_read_are_listed_with_why(
     from photos import write_text
 
     photos, db = tmp_path / "Photos", tmp_path / "library.db"
-    write_shapes(photos, per_kind=1)
+    readable = write_shapes(photos, per_kind=1)
     write_text(photos / "recipe.jpg")
     bad_name = os.fsencode(photos) + b"/bad\xff.jpg"  # a name the index cannot hold (not UTF-8)
     with open(bad_name, "wb") as f:
@@ -504,6 +504,12 @@ def test_the_photos_that_could_not_be_read_are_listed_with_why(
     button = window.index_status.problems_button
     qtbot.waitUntil(button.isVisible, timeout=20_000)
     assert "1 could not be read" in window.index_status.label.text()
+    # the GUI walk of stop 47: the library dialog's Photos column counted it with the readable ones
+    window.show_library()
+    dialog = window.library_dialog
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1)
+    assert dialog.tree.topLevelItem(0).text(2) == f"{len(readable)} (1 could not be read)"
+    dialog.close()
     button.click()
     qtbot.waitUntil(lambda: window.unreadable_dialog is not None and window.unreadable_dialog.isVisible())
     listed = window.unreadable_dialog.listing.toPlainText()

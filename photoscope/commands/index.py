@@ -25,7 +25,7 @@ from photoscope.commands.common import (
     user_path,
 )
 from photoscope.commands.exclude import hidden_line, print_rules, run_hidden, run_rule
-from photoscope.wording import READ_ONLY_LIBRARY, plural
+from photoscope.wording import READ_ONLY_LIBRARY, plural, unreadable_aside
 
 if TYPE_CHECKING:
     from photoscope.api import Folder, PhotoCounts, Photoscope, ScanReport
@@ -275,9 +275,8 @@ def folders(args: argparse.Namespace) -> int:
                 return EXIT_USAGE
             for f in app.folders():
                 state = "online" if f.online else "offline"
-                print(
-                    f"{f.path}\t{state}\t{plural(f.photos, 'photo')}\tlast scan {f.last_scan_at or 'never'}"
-                )
+                photos = plural(f.readable, "photo") + unreadable_aside(f.unreadable)
+                print(f"{f.path}\t{state}\t{photos}\tlast scan {f.last_scan_at or 'never'}")
                 print_rules(app, f.path)
             print(hidden_line(app.indexes_hidden()))
             return 0
@@ -334,8 +333,9 @@ def _print_folders(app: Photoscope) -> None:
     all_folders = app.folders()
     print(f"folders: {len(all_folders)}")
     for f in all_folders:
+        unreadable = f", {f.unreadable:,} could not be read" if f.unreadable else ""
         note = "" if f.online else ", OFFLINE: photos kept, still searchable"
-        print(f"  {f.path} ({plural(f.photos, 'photo')}{note})")
+        print(f"  {f.path} ({plural(f.readable, 'photo')}{unreadable}{note})")
 
 
 def _print_models(app: Photoscope) -> None:

@@ -34,6 +34,7 @@ from photoscope.gui.wording import (
     folder_offline_note,
     library_error_message,
 )
+from photoscope.wording import unreadable_aside
 
 if TYPE_CHECKING:
     from photoscope.api import ExclusionRule, Folder, PhotoCounts, Photoscope
@@ -44,7 +45,7 @@ COLUMNS = ("Folder", "Status", "Photos", "Last scanned")
 def folder_row(folder: Folder) -> list[str]:
     status = "online" if folder.online else "offline (not mounted or missing)"
     scanned = (folder.last_scan_at or "not yet").replace("T", " ").split("+")[0]
-    return [folder.path, status, f"{folder.photos:,}", scanned]
+    return [folder.path, status, f"{folder.readable:,}{unreadable_aside(folder.unreadable)}", scanned]
 
 
 class LibraryDialog(QDialog):

@@ -34,10 +34,11 @@ class FolderRows(IndexRows):
     def folders(self) -> list[Folder]:
         rows = self._query(
             "SELECT f.id, f.path, f.added_at, f.online, f.last_scan_at,"
-            " (SELECT count(*) FROM photos p WHERE p.folder_id = f.id), f.drive, f.drive_id"
+            " (SELECT count(*) FROM photos p WHERE p.folder_id = f.id), f.drive, f.drive_id,"
+            " (SELECT count(*) FROM photos p WHERE p.folder_id = f.id AND p.status = 'error')"
             " FROM folders f ORDER BY f.path"
         )
-        return [Folder(r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6], r[7]) for r in rows]
+        return [Folder(r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6], r[7], unreadable=r[8]) for r in rows]
 
     def folder(self, path: str | Path) -> Folder | None:
         """The watched folder at ``path`` (as given, or with its symlinks resolved)."""

@@ -33,12 +33,18 @@ class Folder:
     added_at: str
     online: bool
     last_scan_at: str | None
-    photos: int = 0
+    photos: int = 0  # those that could not be read too
     drive: str | None = None  # the mount point holding it at its last scan while online
     drive_id: str | None = None  # which drive that was (``fs.drive_identity``; None: not known)
     moved_from: str | None = None  # adding it found an offline folder's photos here: that one's path
     absorbed: tuple[str, ...] = ()  # adding it took in these watched folders below it
     already: bool = False  # adding it found it watched already: nothing changed
+    unreadable: int = 0  # of its photos, those that could not be read (status 'error')
+
+    @property
+    def readable(self) -> int:
+        """Its photos indexed or waiting to be: the count the library's "N photos indexed" adds to."""
+        return self.photos - self.unreadable
 
 
 # A stored photo's (path, size, mtime): equal to the ``FileStat`` of its file while that is unchanged.
