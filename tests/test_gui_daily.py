@@ -544,6 +544,31 @@ def test_all_photos_or_escape_leave_the_copies_listing(qtbot, make_window, daily
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.browse, timeout=10_000)
 
 
+def test_back_returns_to_the_copies_left_for_all_photos(qtbot, make_window, daily_db) -> None:
+    """The GUI walk of stop 47: Esc left the copies for all photos, and Back then said "Nothing to go
+    back to", where a browser's Back returns to the page left."""
+    window = make_window(daily_db)
+    browse_ready(qtbot, window)
+    with qtbot.waitSignal(window.results_shown, timeout=30_000):
+        window.find_copies()
+    listed = window.results.rowCount()
+    window.view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.view)
+    press(qtbot, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.browse, timeout=10_000)
+    window.browse_all()  # Ctrl+Home over all photos: still the copies to go back to
+    window.update_back_action()  # as View opens
+    assert window.back_action.text() == "&Back to the copies"
+    window.browse.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.browse)
+    with qtbot.waitSignal(window.results_shown, timeout=30_000):
+        press(qtbot, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)  # View > Back
+    assert window.results.copies_listed and window.results.rowCount() == listed
+    assert window.pages.currentWidget() is window.view
+    window.update_back_action()
+    assert window.back_action.text() == "&Back (after Find similar)"  # the copies are on show
+
+
 def test_an_empty_answer_left_behind_is_not_explained_again(qtbot, make_window, daily_db) -> None:
     """The review of stop 40: a query that found nothing, cleared, was judged again over the library
     view when a count came in ("Nothing found yet" under no query)."""

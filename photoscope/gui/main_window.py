@@ -83,6 +83,7 @@ from photoscope.gui.words_panel import WordsPanel
 
 if TYPE_CHECKING:
     from photoscope.api import (
+        Copies,
         DoctorReport,
         Folder,
         Grouping,
@@ -263,6 +264,7 @@ class MainWindow(QMainWindow):
         self.search.leave_query.connect(self.browse_all)
         self.search.terms_changed.connect(self.run_query)
         self.flow.cleared.connect(self._show_idle)
+        self.flow.copies_wanted.connect(self._list_copies_again)
         self.more_bar.more_requested.connect(self.show_more)
         self.presenter.shown.connect(self.results_shown)
         self.words.word_chosen.connect(lambda word: self.search.set_text(word))
@@ -567,8 +569,11 @@ class MainWindow(QMainWindow):
         self.back_action.setText(back_action_text(state.back_text(), state.similar is not None))
 
     def browse_all(self) -> None:
-        """Leave any query: the whole library, newest first."""
+        """Leave any query: the whole library, newest first. The copies on show are kept for Back."""
+        copies = self.presenter.copies_listed() or self.flow.state.left_copies  # Ctrl+Home again
         self.flow.browse_all()
+        if copies is not None:
+            self.flow.state.left_copies = copies
 
     def _leave_copies(self) -> None:
         """Esc in the grid over the library's copies, which no query in the search box holds (Esc
@@ -715,6 +720,14 @@ class MainWindow(QMainWindow):
         # Stoppable: a pass takes 30 s at 100,000 photos; a query typed meanwhile (the same key) or
         # quitting stops it at its next block, instead of waiting for it (the speed audit of stop 46).
         self.runner.submit_stoppable(api.copies, self.presenter.show_copies, key="search")
+
+    def _list_copies_again(self, copies: Copies) -> None:
+        """Back to the copies left: read again (photos may have moved or gone since), not looked for
+        again (a pass takes 30 s at 100,000 photos)."""
+        api = self.api
+        if api is not None:
+            self.flow.set_aside()
+            self.runner.submit(lambda: api.copies_again(copies), self.presenter.show_copies, key="search")
 
     def _trashed(self, ids: list[int]) -> None:
         api = self.api

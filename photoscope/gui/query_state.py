@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+COPIES = "the copies"  # what Back returns to after the library's copies were left (``back_text``)
+
 
 @dataclass(frozen=True)
 class LeftQuery:
@@ -27,6 +29,9 @@ class QueryState:
     def __init__(self) -> None:
         self.similar: tuple[int, str] | None = None  # (photo id, path) while "Find similar" is the query
         self.left: LeftQuery | None = None  # the query left for all photos, which Back returns to
+        # The library's copies left for all photos (Esc, Ctrl+Home), which Back lists again: the
+        # presenter's ``Copies``, held as it is (no Qt, no API here).
+        self.left_copies: object | None = None
         self._back: LeftQuery | None = None  # the query that "Find similar" replaced
         self._left_from: int | None = None  # the photo of its results "Find similar" started from
         self._landing: int | None = None  # the photo the next query's results show, after Back
@@ -57,7 +62,9 @@ class QueryState:
             return self._back.described
         if self.similar is not None:
             return None  # Back leaves the Find similar for all photos
-        return self.left.described if self.left is not None else None
+        if self.left is not None:
+            return self.left.described
+        return COPIES if self.left_copies is not None else None
 
     def go_back(self) -> LeftQuery | None:
         """Leave "Find similar": the query to return to (None: none, back to the timeline)."""
@@ -73,7 +80,7 @@ class QueryState:
 
     def forget(self) -> None:
         """A new query, or none: nothing to go back to."""
-        self.similar = self._back = self.left = None
+        self.similar = self._back = self.left = self.left_copies = None
 
     # the answers on show
 

@@ -36,6 +36,7 @@ class SearchFlow(QObject):
     and hands the answers to ``presenter``; ``api`` gives the library once it is open."""
 
     cleared = Signal()  # the query is empty: the window shows the library again
+    copies_wanted = Signal(object)  # Back to the library's copies left (their ``Copies``)
 
     def __init__(
         self,
@@ -77,7 +78,7 @@ class SearchFlow(QObject):
         with no Find similar to leave, the query stays and the status bar says what Back does (it
         cleared the search, which the menu called the previous one)."""
         leaving_similar = self.state.similar is not None
-        left = self.state.left
+        left, copies = self.state.left, self.state.left_copies
         back = self.state.go_back()
         if back is not None:  # the query Find similar replaced, chips and all
             self.search.set_aside()
@@ -89,6 +90,9 @@ class SearchFlow(QObject):
             self.state.forget()
             self.search.restore(left)
             self.run()
+        elif copies is not None:  # the library's copies, left by Esc or Ctrl+Home
+            self.state.forget()
+            self.copies_wanted.emit(copies)
         else:
             self.status.showMessage(NOTHING_TO_GO_BACK_TO, 8000)
 
