@@ -964,6 +964,34 @@ def test_back_with_no_find_similar_to_undo_keeps_the_search(qtbot, window_on_dai
     assert window.back_action.text() == "&Back to “a green circle”"
 
 
+def test_back_from_find_similar_shows_the_weaker_matches_shown_before(
+    qtbot, window_on_daily: MainWindow
+) -> None:
+    """The GUI walk of stop 47: Back from Find similar showed the earlier results with "Show more"
+    collapsed again, the weaker matches the user had opened hidden behind it."""
+    window = window_on_daily
+    browse_ready(qtbot, window)
+    typed_query(qtbot, window, "a green circle")
+    refined = lambda: window.flow.state.first_answer is None  # noqa: E731  (the network's answer)
+    qtbot.waitUntil(refined, timeout=20_000)
+    assert window.results.hidden()  # some weaker matches wait behind "Show more"
+    window.more_button.click()
+    assert not window.results.hidden()
+    first = window.results.match_at(0).photo
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.find_similar(first.id, first.path)
+    window.view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.view)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        press(qtbot, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)  # back to the query
+    assert window.search.text() == "a green circle" and not window.results.hidden()
+    qtbot.waitUntil(refined, timeout=20_000)
+    assert not window.results.hidden() and not window.more_bar.isVisible()
+    # ... and a new query starts with its likely matches alone again
+    typed_query(qtbot, window, "a red square")
+    assert window.results.hidden()
+
+
 def test_cached_thumbnails_are_read_not_decoded_again(tmp_path: Path) -> None:
     # Qt's PNG reader splits text keys at ':', so "Thumb::MTime" never matched and every thumbnail
     # was decoded again from the photo: a missing photo (a 100,000-photo timeline's) got no tile at all.

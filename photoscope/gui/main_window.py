@@ -548,7 +548,9 @@ class MainWindow(QMainWindow):
     def _refresh_while_indexing(self) -> None:
         # New photos join the results, unless the user is already looking at a full page of them; no
         # query since (the library's copies listed): none (it cleared them, or stopped their pass).
-        if not self.search.has_query():
+        # Nor while a query's answer is awaited: it reads the index as it is now, and replacing it
+        # lost what Back had asked of it (the weaker matches shown: the GUI walk of stop 47).
+        if not self.search.has_query() or self.flow.searching():
             return
         if self.results.rowCount() < self.result_limit and not self.view.selectionModel().hasSelection():
             self.run_query(quiet=True)

@@ -35,16 +35,21 @@ class QueryState:
         self._back: LeftQuery | None = None  # the query that "Find similar" replaced
         self._left_from: int | None = None  # the photo of its results "Find similar" started from
         self._landing: int | None = None  # the photo the next query's results show, after Back
+        self._more_left = False  # the query Find similar replaced showed its weaker matches too
+        self._more = False  # the next query's results show their weaker matches, after Back
         self._number = 0  # the latest query's
         self._early: tuple[int, bool] | None = None  # the grid's first answer: (query number, quick?)
 
     # "Find similar" and Back
 
-    def find_similar(self, photo_id: int, path: str, replaced: LeftQuery | None) -> None:
-        """The photo becomes the query; the query it replaces (words, photo, chips) is kept for Back,
-        unless that was a Find similar too (Back returns past it, to the query before)."""
+    def find_similar(
+        self, photo_id: int, path: str, replaced: LeftQuery | None, more_shown: bool = False
+    ) -> None:
+        """The photo becomes the query; the query it replaces (words, photo, chips, and whether its
+        weaker matches were shown: ``more_shown``) is kept for Back, unless that was a Find similar
+        too (Back returns past it, to the query before)."""
         if self.similar is None and replaced is not None:
-            self._back, self._left_from = replaced, photo_id
+            self._back, self._left_from, self._more_left = replaced, photo_id, more_shown
         self.similar = (photo_id, path)
 
     def photo_changed(self, path: object) -> None:
@@ -70,6 +75,7 @@ class QueryState:
         """Leave "Find similar": the query to return to (None: none, back to the timeline)."""
         back, self._back, self.similar = self._back, None, None
         self._landing = self._left_from if back else None
+        self._more = bool(back) and self._more_left
         return back
 
     def take_landing(self) -> int | None:
@@ -77,6 +83,12 @@ class QueryState:
         similar" started from, as a browser's Back returns to the place left."""
         landing, self._landing = self._landing, None
         return landing
+
+    def take_more(self) -> bool:
+        """Whether the query now run shows its weaker matches at once (once): after Back, to a query
+        whose "Show more" the user had pressed (the GUI walk of stop 47: Back collapsed them)."""
+        more, self._more = self._more, False
+        return more
 
     def forget(self) -> None:
         """A new query, or none: nothing to go back to."""

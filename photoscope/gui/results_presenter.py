@@ -67,19 +67,24 @@ class ResultsPresenter(QObject):
         quiet: bool = False,
         refining: bool = False,
         landing: int | None = None,
+        more: bool = False,
     ) -> None:
         """The answer to the query ``described``, found in ``seconds`` (module docstring), on the
         photo ``landing`` when it is among them (Back returns to the photo it left), unless it
-        ``refining`` a first answer: then on the photo the user is on."""
+        ``refining`` a first answer: then on the photo the user is on; with ``more``, its weaker
+        matches shown too (Back returns to what was shown)."""
         kept = self.selected_id() if refining else landing
         if not quiet and kept is None:
             self.detail.hide()
-        showing_all = quiet and self.results.hidden() == 0 and self.results.rowCount() > 0
+        # a refresh, or the network's answer replacing a first one: the weaker matches stay shown
+        showing_all = (quiet or refining) and self.results.hidden() == 0 and self.results.rowCount() > 0
         selected = self.view.currentIndex().row() if quiet else -1
         scrolled = self.view.verticalScrollBar().value() if quiet else 0
         # None likely: all are shown, with no strength that claims a match; nothing waits behind "more".
-        shown = None if showing_all or results.none_likely else results.relevant
+        shown = None if results.none_likely else results.relevant
         self.results.set_matches(results.matches, shown, guesses=results.guesses)
+        if more or showing_all:  # after the likely ones' header, as "Show more" shows them
+            self.results.show_more()
         if kept is not None:
             selected, scrolled = self._row_kept(kept, results)
         self.say(results)
@@ -151,6 +156,10 @@ class ResultsPresenter(QObject):
         row = self.view.currentIndex().row()
         match = self.results.match_of(self.results.photo_at(row)) if row >= 0 else None
         return match.photo.id if match is not None else None
+
+    def shows_more(self) -> bool:
+        """The answer on show shows its weaker matches (the user pressed "Show more")."""
+        return self.results.rowCount() > 0 and not self.results.copies_listed and not self.results.hidden()
 
     def update_more_bar(self) -> None:
         self.more_bar.show_hidden(self.results.hidden(), self.pages.currentWidget() is self.view)

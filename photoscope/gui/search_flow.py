@@ -110,6 +110,10 @@ class SearchFlow(QObject):
             self._clear()
         self.state.left = left  # after the clearing: each of its signals was a new query, forgetting
 
+    def searching(self) -> bool:
+        """A query's answer is awaited (its first answer's or the network's)."""
+        return self.runner.is_busy("search") or self.quick.is_busy("early")
+
     def set_aside(self) -> None:
         """Leave any query without showing the timeline: the grid is about to show something else."""
         self.state.forget()
@@ -119,7 +123,7 @@ class SearchFlow(QObject):
         """Photos like this one, and nothing else the bar held (the GUI walk of stop 43: its chips
         stayed, and were searched with it under "Photos like …"); Back (and clearing the photo's
         chip) returns to the query it replaces."""
-        self.state.find_similar(photo_id, path, self.search.left_query())
+        self.state.find_similar(photo_id, path, self.search.left_query(), self.presenter.shows_more())
         self.search.set_aside()
         self.search.set_photo(path)
 
@@ -165,14 +169,14 @@ class SearchFlow(QObject):
             self.status.showMessage(f"Searching for {described}…")
         started = time.perf_counter()
         number = self.state.start()
-        landing = self.state.take_landing()
+        landing, more = self.state.take_landing(), self.state.take_more()
         self.quick.obsolete("early")  # an earlier query's first answer must not show now
 
         def answered(results: Results) -> None:
             self.quick.obsolete("early")  # the network's ranking replaces the first answer for good
             refining = self.state.answered(number)
             seconds = time.perf_counter() - started
-            self.presenter.show(results, described, seconds, quiet, refining, landing)
+            self.presenter.show(results, described, seconds, quiet, refining, landing, more)
 
         def search() -> None:
             self.launch.first_answer_shown()
@@ -185,7 +189,7 @@ class SearchFlow(QObject):
         self.runner.obsolete("search")
 
         def early(answer: tuple[Results, bool]) -> None:
-            self._show_early(number, *answer, described, started, quiet, landing)
+            self._show_early(number, *answer, described, started, quiet, landing, more)
             # A newer query meanwhile starts the network's search itself.
             self.launch.after_paint(lambda: search() if self.state.is_latest(number) else None)
 
@@ -208,18 +212,22 @@ class SearchFlow(QObject):
         started: float,
         quiet: bool,
         landing: int | None,
+        more: bool,
     ) -> None:
-        """The first answer to query ``number``: the text encoder's (``quick``) or the caption index's."""
+        """The first answer to query ``number``: the text encoder's (``quick``) or the caption index's
+        (``landing``, ``more``: as ``ResultsPresenter.show`` takes them)."""
         if not self.state.is_latest(number):
             return
         self.state.first_answer_shown(number, quick)
         if quick:
-            self.presenter.show(results, described, time.perf_counter() - started, quiet, landing=landing)
+            seconds = time.perf_counter() - started
+            self.presenter.show(results, described, seconds, quiet, landing=landing, more=more)
             if results.matches:
                 label = self.presenter.label  # the presenter's: it just said what the grid shows
                 label.setText(f"{label.text()} · {REFINING}")
         else:
-            self.presenter.show(results, f"{described} {CAPTIONS_WHILE_LOADING}", 0.0, quiet, landing=landing)
+            described = f"{described} {CAPTIONS_WHILE_LOADING}"
+            self.presenter.show(results, described, 0.0, quiet, landing=landing, more=more)
 
     def _failed(self, error: BaseException) -> None:
         self.state.cleared()
