@@ -433,6 +433,20 @@ def test_a_query_whose_every_term_weighs_0_says_so(qtbot, make_window, library_d
     assert "other words" not in window.pages.message.text()
 
 
+def test_ctrl_home_in_a_chip_s_weight_box_shows_all_photos(qtbot, make_window, library_db) -> None:  # type: ignore[no-untyped-def]
+    """The GUI walk of stop 47: Ctrl+Home (View > All photos) did nothing while a chip's weight box
+    had the focus: the box took it as its own Home."""
+    from gui_support import press
+
+    window = make_window(library_db)
+    _weighed_chip(qtbot, window, "a red circle", "2")
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.view, timeout=20_000)
+    press(qtbot, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.browse, timeout=10_000)
+    assert not window.search.terms_bar.chips
+
+
 def _weighed_chip(qtbot, window, text: str, weight: str):  # type: ignore[no-untyped-def]
     """``text`` made a chip, and ``weight`` typed in its weight box by the keyboard (focus left there)."""
     from gui_support import press

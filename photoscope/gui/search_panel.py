@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from photoscope.api import PASTED, describe_query
 from photoscope.gui.desktop import photo_from_mime
-from photoscope.gui.term_chips import TermBar, TermKeys
+from photoscope.gui.term_chips import TermBar, TermKeys, leaves_home_to_window
 from photoscope.gui.wording import (
     NO_PHOTO_PASTED,
     cannot_search_by,
@@ -124,12 +124,7 @@ class _PastePhotoFilter(QObject):
                     self.panel.leave_query.emit()  # then the chips, the photo, the copies: the library
                 event.accept()
                 return True
-            if event.type() == QEvent.Type.ShortcutOverride and event.matches(
-                QKeySequence.StandardKey.MoveToStartOfDocument
-            ):
-                event.ignore()  # Ctrl+Home is the window's "All photos", not the box's Home
-                return True
-        return False
+        return leaves_home_to_window(event)
 
 
 class _DateFilter(QWidget):

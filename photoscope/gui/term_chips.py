@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QImage, QImageReader, QKeyEvent, QPixmap
+from PySide6.QtGui import QImage, QImageReader, QKeyEvent, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFrame,
@@ -88,6 +88,7 @@ class TermChip(QFrame):
             minimum=0.0, maximum=MAX_WEIGHT, singleStep=0.25, value=1.0, suffix="\N{MULTIPLICATION SIGN}"
         )
         self.weight.setToolTip("Weight of this term (1: as much as the query)")
+        self.weight.installEventFilter(WindowHome(self.weight))
         self.weight.valueChanged.connect(lambda _: self._changed())
         self.remove_button = QToolButton(autoRaise=True)
         self.remove_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -304,6 +305,25 @@ class TermBar(QWidget):
 
     def terms(self) -> list[QueryTerm]:
         return [chip.term() for chip in self.chips]
+
+
+def leaves_home_to_window(event: QEvent) -> bool:
+    """Whether ``event`` asks a text field to take Ctrl+Home, the window's "All photos", as its own
+    Home; ignored then, the window's shortcut has it (a field's Home key still moves its cursor)."""
+    if event.type() != QEvent.Type.ShortcutOverride:
+        return False
+    assert isinstance(event, QKeyEvent)
+    if not event.matches(QKeySequence.StandardKey.MoveToStartOfDocument):
+        return False
+    event.ignore()
+    return True
+
+
+class WindowHome(QObject):
+    """On a chip's weight box: Ctrl+Home is the window's (the GUI walk of stop 47: it did nothing there)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        return leaves_home_to_window(event)
 
 
 class TermKeys(QObject):
