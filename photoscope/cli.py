@@ -27,6 +27,7 @@ from photoscope.commands.common import (
     EXIT_PIPE_CLOSED,
     EXIT_UNWRITABLE,
     EXIT_USAGE,
+    OneLineParser,
     add_debug_option,
     explain,
     missing_library,
@@ -50,7 +51,7 @@ COMMAND_MODULES = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(  # its commands' parsers are of its class
         prog="photoscope",
         description="Search your photo library offline: captions, search by description or by example.",
         epilog=EXIT_CODES_HELP,

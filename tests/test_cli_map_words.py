@@ -16,14 +16,15 @@ USAGE, FAILED, UNWRITABLE = 2, 1, 5
 
 
 def _refused_by_the_parser(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
-    """The parser's error line for ``argv`` (exit status 2, with the usage line). Only parsed, never
-    run: a size the parser let through once took all the memory the machine had."""
+    """The parser's error line for ``argv`` (exit status 2, one line: no usage block before it). Only
+    parsed, never run: a size the parser let through once took all the memory the machine had."""
     with pytest.raises(SystemExit) as stop:
         build_parser().parse_args(list(argv))
     assert stop.value.code == USAGE
     err = capsys.readouterr().err
-    assert "usage:" in err and "Traceback" not in err
-    return err.strip().splitlines()[-1]
+    assert "usage:" not in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert "--help` lists what it takes" in err
+    return err.strip()
 
 
 @pytest.fixture

@@ -337,7 +337,9 @@ def test_9_bad_arguments_are_rejected_by_the_parser(
         main(argv)
     assert exit_info.value.code == EXIT["usage"]
     _, err = capsys.readouterr()
-    assert "usage:" in err and "Traceback" not in err
+    # one line, that says where to look (the honest-results walk of stop 48: 6 lines of usage first)
+    assert "usage:" not in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert f"photoscope {argv[0]}" in err and "--help` lists what it takes" in err
 
 
 def test_9_named_days_are_accepted(capsys: pytest.CaptureFixture[str]) -> None:

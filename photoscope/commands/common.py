@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 from photoscope.limits import MAX_WEIGHT
 
@@ -352,7 +352,22 @@ def intermix(parser: argparse.ArgumentParser) -> None:
     parser.__class__ = _IntermixedParser
 
 
-class _IntermixedParser(argparse.ArgumentParser):
+class OneLineParser(argparse.ArgumentParser):
+    """A parser whose refusal is one line that says what to do, with the usage exit status (2):
+    argparse's own printed the whole usage block first, six lines for `search -n 0` (the honest-results
+    walk of stop 48)."""
+
+    def error(self, message: str) -> NoReturn:
+        own = message.startswith(ARGPARSE_SAYS)  # else ours, which say what to do ("swap them")
+        hint = f" (`{self.prog} --help` lists what it takes)" if own else ""
+        self.exit(EXIT_USAGE, f"{self.prog}: {message}{hint}\n")
+
+
+# How argparse's own refusals begin: they name what is wrong, not where to read what is right.
+ARGPARSE_SAYS = ("argument ", "the following arguments are required", "unrecognized arguments")
+
+
+class _IntermixedParser(OneLineParser):
     _parsing = False
 
     def parse_known_args(  # type: ignore[override]
