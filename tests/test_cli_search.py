@@ -250,6 +250,28 @@ def test_closest_guesses_are_said_to_be_guesses(capsys: pytest.CaptureFixture[st
     )
 
 
+def test_a_long_query_says_each_note_once_what_is_unknown_first(capsys: pytest.CaptureFixture[str]) -> None:
+    """The honest-results walk of stop 48: a description said four times over printed 12 notes for 3,
+    and "cannot clearly see" came before "does not know"."""
+    from types import SimpleNamespace
+
+    from photoscope.api import UnknownWord
+    from photoscope.commands import search as search_command
+
+    match = SimpleNamespace(
+        photo=SimpleNamespace(path="/p/cat.jpg", caption="a cat"), score=0.1, near_duplicate=False
+    )
+    blorf = UnknownWord("blorf", ())
+    unsure = ("yarn", "yarn", "floors")
+    results = SimpleNamespace(unknown_words=[blorf] * 3, unsure=unsure, matches=[match], photo_words=())
+    assert search_command._print(results, SimpleNamespace(paths_only=False, null=False, json=False)) == 0
+    _, err = capsys.readouterr()
+    assert err.strip().splitlines() == [
+        "note: the model does not know 'blorf'",
+        "note: Photoscope cannot clearly see 'yarn' or 'floors' in any photo: these are its closest guesses",
+    ]
+
+
 def test_photos_listed_by_their_names_are_said_to_be(capsys: pytest.CaptureFixture[str]) -> None:
     """The GUI and CLI audits: "paris" listed its folder's photos with no word of why."""
     from types import SimpleNamespace

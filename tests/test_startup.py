@@ -73,6 +73,14 @@ def test_commands_without_the_network_import_neither_pytorch_nor_qt(args: list[s
         assert "photos: 3 (3 indexed, 0 pending, 0 errors)" in str(result["stdout"])
 
 
+def test_a_caption_of_no_such_file_is_refused_before_the_network_loads(tmp_path: Path) -> None:
+    """The honest-results walk of stop 48: `caption /tmp/nonexistent.jpg` took 3 s to say "no such
+    file" (PyTorch and the network first), where `similar` says it at once."""
+    result = _run(["caption", str(tmp_path / "nonexistent.jpg"), str(tmp_path)], tmp_path)
+    assert result["code"] == 2
+    assert "torch" not in result["heavy"]
+
+
 def test_words_reads_the_embeddings_without_pytorch(shipped_model_dir: Path, tmp_path: Path) -> None:
     result = _run(["words", "similar", "dog", "-n", "3"], tmp_path)
     assert result["code"] == 0
