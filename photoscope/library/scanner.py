@@ -52,6 +52,7 @@ from photoscope.library.fs import (
     partial_hash,
     same_drive,
     stat_photo,
+    storable,
     walk_photos,
 )
 from photoscope.library.records import Folder, Move, NewFile, StoredFile, StoredStat
@@ -327,7 +328,8 @@ class Scanner:
         whole = [f.id for t, f in chosen if t == f.path and f.path not in report.offline]
         for folder_id in whole:
             self.library.mark_scanned(folder_id)
-        parts = [t for t, f in chosen if t != f.path]  # what a watcher saw change (a chmod, say)
+        # what a watcher saw change (a chmod, say); a name SQLite cannot hold has no row to try again
+        parts = [t for t, f in chosen if t != f.path and storable(t)]
         # could not be read for now: perhaps readable now
         report.retried = self.library.try_errors_again(whole) + self.library.try_errors_again_at(parts)
         return report
@@ -370,6 +372,9 @@ class Scanner:
     def _collect(self, sweep: _Sweep, target: str, folder: Folder) -> None:
         absent = [m for m in sweep.absent if is_under(target, m)]
         if absent:  # inside an unplugged drive: nothing to look at, nothing to drop
+            return
+        if not storable(target):  # a watcher's event on such a name: no row there to compare with
+            _skip_unstorable(sweep, target, folder.path)
             return
         if os.path.isdir(target):
             walk = walk_photos(
@@ -588,6 +593,28 @@ def _photos_below(directory: str, hidden: bool) -> list[str]:
             subfolders[:] = [d for d in subfolders if not d.startswith(".")]
         found += [os.path.join(folder, f) for f in files if is_photo_name(f, hidden)]
     return found
+
+
+def _skip_unstorable(sweep: _Sweep, target: str, root: str) -> None:
+    """Report a path whose name SQLite cannot hold (a watcher's event names it; the audit of stop 48:
+    the whole batch of changes failed) as the walk would: the outermost folder so named below the
+    watched ``root``, or the photo itself. A name gone since is no news."""
+    part = _outermost_unstorable(target, root)
+    if os.path.isdir(part):
+        if part not in sweep.unstorable_folders:  # one line for it, however many events came below
+            sweep.skip(part, UNSTORABLE_FOLDER)
+    elif part == target and is_photo_name(os.path.basename(target), sweep.hidden) and os.path.isfile(target):
+        sweep.skip(target, UNSTORABLE)
+
+
+def _outermost_unstorable(target: str, root: str) -> str:
+    """The first path from ``root`` down to ``target`` whose name SQLite cannot hold."""
+    path = root
+    for name in os.path.relpath(target, root).split(os.sep):
+        path = os.path.join(path, name)
+        if not storable(path):
+            return path
+    return target
 
 
 def _not_renamed_unstorably(gone: list[StoredFile], sweep: _Sweep) -> list[StoredFile]:

@@ -10,7 +10,9 @@ Hidden folders and files (``.git``, ``.cache``) are followed too, but scanned on
 library's setting indexes them (``library.exclusions``).
 
 A periodic check of the folder roots catches drives being unplugged and plugged back in (an event on a
-vanished mount is not reliable); a catch-up scan at start finds what changed while the app was closed.
+vanished mount is not reliable), and a watched folder replaced by another directory at its path (a
+backup restored); a catch-up scan at start finds what changed while the app was closed. A scan that
+fails keeps its paths to be tried again at a later root check.
 
 No Qt here: ``on_queued`` is called from the watcher's thread with each scan's report, and the GUI can
 turn it into a signal (the CLI just wakes the worker).
@@ -23,6 +25,7 @@ import logging
 import os
 import threading
 import time
+import warnings
 from collections.abc import Callable
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -38,6 +41,17 @@ from photoscope.threads import lower_priority
 log = logging.getLogger(__name__)
 
 QueuedListener = Callable[[ScanReport], None]
+# watchdog warns, many lines of its internal reprs, when a subfolder moved out of a watched folder
+# comes back under another name (inotify hands out the watch descriptor it had; watchdog takes the
+# new callback in place of the old, which is what we want). It is no news for the user, whose stderr
+# it reached (the audit of stop 48): only that warning of that module is hidden.
+warnings.filterwarnings(
+    "ignore",
+    message=r"Callback with id .* already exists for watch",
+    category=RuntimeWarning,
+    module=r"watchdog\.observers\.inotify",
+)
+RETRY_MAX_S = 300.0  # the longest wait before a batch whose scan failed is tried again
 # Events that change nothing on disk (watchdog reports opens and reads on Linux).
 _IGNORED_EVENTS = {"opened", "closed_no_write"}
 
@@ -89,6 +103,11 @@ class FolderWatcher:
         self._stopping = threading.Event()
         self._observer: Observer | None = None  # type: ignore[valid-type]
         self._watches: dict[str, ObservedWatch] = {}
+        self._watched_dirs: dict[str, os.stat_result] = {}  # the directory each watch was made on
+        # changed paths whose scan failed, tried again at a root check once due (waits double)
+        self._retry: set[str] = set()
+        self._retry_due = 0.0
+        self._retry_wait = 0.0
         self._known_folders: set[str] = set()  # the library's folders at the last sync, online or not
         self._thread: threading.Thread | None = None
         self._sync_request = threading.Event()
@@ -131,6 +150,7 @@ class FolderWatcher:
                 self._observer.join(timeout)
                 self._observer = None
             self._watches.clear()
+            self._watched_dirs.clear()
 
     def refresh(self) -> None:
         """Call after adding or removing folders: watches are re-synced and new folders scanned."""
@@ -157,7 +177,7 @@ class FolderWatcher:
     def _loop(self, catch_up: bool) -> None:
         lower_priority()  # scans of big folders give way to the GUI and to searches
         if catch_up:
-            self._safely(lambda: self._report(self.scanner.scan()))
+            self._safely(self._catch_up)
         next_root_check = time.monotonic() + self.root_check_s
         while not self._stopping.is_set():
             self._wakeup.wait(self._timeout(next_root_check))
@@ -167,17 +187,27 @@ class FolderWatcher:
             if self._sync_request.is_set():
                 self._sync_request.clear()
                 self._safely(self._sync_watches)
-                self._safely(
-                    lambda: self._report(self.scanner.scan([f.path for f in self.library.folders()]))
-                )
+                self._safely(lambda: self._scan_batch([f.path for f in self.library.folders()]))
             self._safely(self._flush_if_quiet)
             if self._roots_request.is_set() or time.monotonic() >= next_root_check:
                 self._roots_request.clear()
-                self._safely(self._follow_other_processes)
-                self._safely(self._follow_mounts)
-                # Targets [] scans nothing but the folders that came back (whole); it also notices roots gone.
-                self._safely(lambda: self._report(self.scanner.scan([])))
+                self._check_roots()
                 next_root_check = time.monotonic() + self.root_check_s
+
+    def _catch_up(self) -> None:
+        try:
+            report = self.scanner.scan()
+        except Exception:
+            self._sync_request.set()  # every folder scanned again at the next wake (retried from then on)
+            raise  # logged by ``_safely``
+        self._report(report)
+
+    def _check_roots(self) -> None:
+        self._safely(self._follow_other_processes)
+        self._safely(self._follow_mounts)
+        self._safely(self._follow_replaced_roots)
+        # Targets [] scans nothing but the folders that came back (whole); it also notices roots gone.
+        self._safely(lambda: self._scan_batch(self._due_retries(), always=True))
 
     def _timeout(self, next_root_check: float) -> float:
         now = time.monotonic()
@@ -197,9 +227,37 @@ class FolderWatcher:
             if not quiet and now - self._first_dirty < self.max_delay_s:
                 return
             targets, self._dirty = list(self._dirty), {}
-        targets = self._wanted(targets)
+        self._scan_batch(targets)
+
+    def _scan_batch(self, targets: list[str], always: bool = False) -> None:
+        """Scan these changed paths (the wanted ones; with ``always``, even none: the roots are
+        checked). If that fails, they are kept to be tried again, not dropped: the audit of stop 48
+        saw a whole batch of changes lost until a restart."""
+        try:
+            wanted = self._wanted(targets)
+            report = self.scanner.scan(wanted) if wanted or always else None
+        except Exception:
+            self._keep_for_retry(targets)
+            raise  # logged by ``_safely``
         if targets:
-            self._report(self.scanner.scan(targets))
+            self._retry_wait = 0.0  # the next failure is tried again soon, as this one was
+        if report is not None:
+            self._report(report)
+
+    def _keep_for_retry(self, targets: list[str]) -> None:
+        """Try these again at a root check once due; each failure in a row doubles the wait, so a
+        scan that fails every time (a database on a full disk) does not run, and log, every second."""
+        if not targets:
+            return
+        self._retry.update(targets)
+        self._retry_wait = min(RETRY_MAX_S, max(self.root_check_s, 2 * self._retry_wait))
+        self._retry_due = time.monotonic() + self._retry_wait
+
+    def _due_retries(self) -> list[str]:
+        if not self._retry or time.monotonic() < self._retry_due:
+            return []
+        targets, self._retry = sorted(self._retry), set()
+        return targets
 
     def _wanted(self, targets: list[str]) -> list[str]:
         """The dirty paths worth a scan: not those in hidden folders (or hidden files) while the
@@ -238,7 +296,7 @@ class FolderWatcher:
         added = sorted(paths - self._known_folders)
         self._sync_watches()
         if added:
-            self._report(self.scanner.scan(added))
+            self._scan_batch(added)
 
     def _follow_mounts(self) -> None:
         """Drives mounted, unmounted or swapped inside a watched folder since the last check: their
@@ -259,7 +317,20 @@ class FolderWatcher:
         self._sync_watches()
         there = [p for p in changed if p in mounted]
         if there:
-            self._report(self.scanner.scan(there))
+            self._scan_batch(there)
+
+    def _follow_replaced_roots(self) -> None:
+        """Watched folders whose directory is another one now, at the same path (moved away and a
+        copy put in its place: a backup restored, a sync tool's rename-into-place). The watch
+        followed the old directory: photos added to or deleted from the new one were not seen until
+        a restart (the audit of stop 48). They are watched anew and scanned whole."""
+        replaced = [p for p, was in self._watched_dirs.items() if _replaced(p, was)]
+        if not replaced:
+            return
+        for path in replaced:
+            self._unwatch(path)
+        self._sync_watches()
+        self._scan_batch(replaced)
 
     def _mounts_inside(self) -> dict[str, str | None]:
         """The mount points below the online folders (not at their roots: those are the root
@@ -272,6 +343,7 @@ class FolderWatcher:
 
     def _unwatch(self, path: str) -> None:
         watch = self._watches.pop(path)
+        self._watched_dirs.pop(path, None)
         if self._observer is not None:
             with contextlib.suppress(Exception):  # already gone with its folder
                 self._observer.unschedule(watch)
@@ -296,6 +368,19 @@ class FolderWatcher:
                 self._unwatch(path)
         for path in online - set(self._watches):
             try:
+                # looked at first: a directory swapped in meanwhile reads as replaced at the next check
+                directory = os.stat(path)
                 self._watches[path] = self._observer.schedule(_Handler(self.notify), path, recursive=True)
+                self._watched_dirs[path] = directory
             except OSError as error:
                 log.warning("cannot watch %s: %s", path, error)
+
+
+def _replaced(path: str, was: os.stat_result) -> bool:
+    """Whether the directory at ``path`` is another than ``was`` (one gone or unreadable is the
+    root checks' to tell: offline)."""
+    try:
+        now = os.stat(path)
+    except OSError:
+        return False
+    return (now.st_dev, now.st_ino) != (was.st_dev, was.st_ino)
