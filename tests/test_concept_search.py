@@ -509,6 +509,34 @@ def test_a_concept_no_photo_shows_finds_nothing(model: PhotoscopeModel) -> None:
     assert [h.photo_id for h in engine.search_text("espresso", k=5).hits] == [100]
 
 
+def test_a_word_the_decoder_reads_that_no_photo_shows_gives_closest_guesses(model: PhotoscopeModel) -> None:
+    """The honest-results walk of stop 48: "car" in a library of animals and tools listed "16 likely
+    matches", a cheetah first. The decoder reads "car", so the head alone never judged it; its word
+    detector does: no listed photo reaching what it gives nearly every car of Flickr8k (its sight),
+    none shows a car."""
+    from photoscope.network.word_probes import load_word_probes
+
+    probes = load_word_probes()
+
+    def reads_as(word: str) -> torch.Tensor:  # a feature the word's detector is sure of
+        row = torch.from_numpy(probes.weight[probes.index[word]]).float()
+        return 30 * row / row.norm()
+
+    store = VectorStore(model.latent_dim)
+    features = torch.stack([reads_as("dog"), reads_as("dog"), reads_as("car")])
+    classes, probs = torch.full((3, 5), -1, dtype=torch.int64), torch.zeros(3, 5)
+    store.upsert([1, 2, 3], torch.randn(3, model.latent_dim), features, (classes, probs))
+    engine = SearchEngine(model, store)
+    assert engine.unclear_concepts("a car", [1, 2]) == ("car",)  # two dogs listed
+    assert "car" in engine.unclear_concepts("a red car on the road", [1, 2])
+    assert engine.unclear_concepts("a car", [1, 2, 3]) == ()  # the car listed too
+    assert engine.unclear_concepts("a dog", [1, 2]) == ()
+    assert model.detector_sight("car") is not None and model.detector_sight("cars") == model.detector_sight(
+        "car"
+    )
+    assert model.detector_sight("running") is None  # no content word: never judged so
+
+
 def test_a_concept_word_reaches_the_photos_the_head_calls_by_a_near_class(model: PhotoscopeModel) -> None:
     """The head often takes a duck for a goose: "a duck" (drake and merganser classes) finds the
     photo it called a goose before the palace and the dogs, and with the near classes off it
@@ -828,7 +856,10 @@ def test_a_word_the_decoder_saw_rarely_is_judged_by_the_head(model: PhotoscopeMo
         (classes, torch.tensor([[0.7, 0, 0, 0, 0.0]])),
     )
     assert engine.unclear_concepts("a laptop", [400, 102]) == ()
-    assert engine.unclear_concepts("a dog", [100]) == ()  # an espresso listed: the decoder reads "dog"
+    # An espresso listed: the decoder reads "dog", and since stop 48 its detector judges it too
+    # (``SearchEngine.unseen_by_detectors``): neither it nor the head sees a dog there.
+    assert engine.unclear_concepts("a dog", [100]) == ("dog",)
+    assert engine.unclear_concepts("a dog", [100, 102]) == ()  # a German shepherd listed too
 
 
 @pytest.mark.parametrize(

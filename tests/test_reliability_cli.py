@@ -591,6 +591,7 @@ def _clear_resources() -> None:
         concepts.load_concepts,
         presence.load_presence,
         word_probes.load_word_probes,
+        word_probes.load_word_sight,
     ):
         loader.cache_clear()
 

@@ -392,3 +392,16 @@ def test_taking_people_away_takes_a_man_alone_away_and_taking_a_man_away_keeps_w
         model, features, humans, [model.query_words("beach"), model.query_words("humans")], CombineOptions()
     )
     assert rows[1][:8].min() > rows[1][8:].max()
+
+
+def test_the_word_sight_is_of_the_shipped_detectors_content_words() -> None:
+    """``resources/word-sight.json`` (``tools/build_word_sight.py``): what each content word's detector
+    gives nearly every Flickr8k train photo that shows it, for the detectors that ship; search reads
+    a listed photo under it, for all of them, as none showing the word."""
+    from photoscope.network.word_probes import load_word_probes, load_word_sight
+
+    probes = load_word_probes()
+    sight = load_word_sight(probes.dataset)
+    assert len(sight) > 100 and set(sight) <= set(probes.content or ()) <= set(probes.index)
+    assert 0.0 < sight["car"] < sight["dog"] < 1.0  # a dog is the detectors' surest word
+    assert load_word_sight("another dataset") == {}

@@ -38,6 +38,7 @@ from photoscope.network.word_probes import (
     WordProbes,
     dataset_name,
     load_word_probes,
+    load_word_sight,
 )
 
 
@@ -391,6 +392,14 @@ class PhotoscopeModel:
     def has_word_detectors(self) -> bool:
         """Whether this model's encoder has word detectors (``word_probes``)."""
         return self._word_probes is not None
+
+    def detector_sight(self, word: str) -> float | None:
+        """The probability ``word``'s detector gives all but a tenth of the Flickr8k photos that show
+        it (``word_probes.load_word_sight``): a listed photo under it for every one, none shows the
+        word. None without a detector, or for a word too few photos showed to measure."""
+        probes = self._word_probes
+        own = None if probes is None else probes.word_of(word)
+        return None if probes is None or own is None else load_word_sight(probes.dataset).get(own)
 
     def detector_word(self, word: str) -> str | None:
         """The word a detector answers for ``word`` ("dogs" -> "dog"), None when no detector does."""

@@ -20,9 +20,10 @@ import functools
 import json
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import cast
 
 import numpy as np
@@ -33,6 +34,7 @@ from photoscope import config
 from photoscope.network.presence import pack_halves, unpack_halves
 
 WORD_PROBES_RESOURCE = "word-probes.json"
+WORD_SIGHT_RESOURCE = "word-sight.json"
 _BLOCK = 8192
 
 # Words a caption uses for its grammar, not its content: never a photo's word.
@@ -215,6 +217,16 @@ def _unit_logits(
         # Dividing the K dot products, not the 1280 values, by the norm: half the time.
         out[lo : lo + _BLOCK] = (block @ probes.T) / block.norm(dim=1, keepdim=True).clamp_min(1e-12)
     return out + torch.from_numpy(bias)
+
+
+@functools.lru_cache(maxsize=4)
+def load_word_sight(dataset: str, path: Path | str | None = None) -> Mapping[str, float]:
+    """Per content word, the probability its detector gives all but a tenth of the training photos
+    that show it (``tools/build_word_sight.py``); {} for detectors of another dataset's captions."""
+    data = config.resource_json(WORD_SIGHT_RESOURCE, path)
+    if data.get("dataset") != dataset:
+        return {}
+    return MappingProxyType({str(w): float(v) for w, v in data["sight"].items()})  # shared: read-only
 
 
 @functools.lru_cache(maxsize=4)

@@ -11,7 +11,7 @@ Plain inversion (from the library's mean latent, no text encoder) is kept as a m
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -280,9 +280,10 @@ class SearchEngine:
     def unclear_concepts(
         self, text: str, photo_ids: Sequence[int], options: TextSearchOptions | None = None
     ) -> tuple[str, ...]:
-        """The concept words of a query the head alone judges that none of the listed photos shows
-        clearly, every such word when none is listed (``results.unclear_words``); () when no word is
-        so judged: a query the decoder reads ("a dog on the beach") is answered by its latent too."""
+        """The words of a query none of the listed photos shows clearly: the concept words the head
+        alone judges, every such word when none is listed (``results.unclear_words``), and the words
+        the decoder reads that no listed photo shows by their detector (``unseen_by_detectors``);
+        () when no word is so judged: "a dog on the beach" over dogs on beaches."""
         if not len(self.store):  # no photo searchable (waiting, another model's): that is the reason
             return ()
         given = options or TextSearchOptions()
@@ -294,7 +295,33 @@ class SearchEngine:
 
         query = self.model.query_words(text)
         listed = best_shown if len(rows) else None
-        return unclear_words(query, self.model.word_count, given.rare_count, listed)
+        unclear = unclear_words(query, self.model.word_count, given.rare_count, listed)
+        if not len(rows):
+            return unclear
+        unseen = self.unseen_by_detectors(query, rows, best_shown)
+        return unclear + tuple(w for w in unseen if w not in unclear)
+
+    def unseen_by_detectors(
+        self, query: QueryWords, rows: torch.Tensor, best_shown: Callable[[Sequence[int]], float]
+    ) -> tuple[str, ...]:
+        """The query's words with a detector sight (``PhotoscopeModel.detector_sight``) that no photo
+        of the store's ``rows`` reaches, nor, for a word that names the head's classes, shows clearly
+        to the head (``best_shown`` of them under ``CLEARLY``: the Tower Bridge its detector barely
+        knew, the head called a suspension bridge). "car" in a library of animals and tools listed
+        "16 likely matches", a cheetah first (the honest-results walk of stop 48): the decoder reads
+        "car", so the head alone never judged it."""
+        sighted = [(w, bar) for w in dict.fromkeys(query.content) if (bar := self.model.detector_sight(w))]
+        if not sighted:
+            return ()
+        detectors = [self.model.detector_word(w) or w for w, _ in sighted]
+        features = self.store.rows_of("feature", rows)
+        best = torch.sigmoid(self.model.word_log_odds(detectors, features, self.store.feature_basis)).amax(0)
+        concepts = dict(query.concepts)
+        return tuple(
+            w
+            for (w, bar), p in zip(sighted, best.tolist(), strict=True)
+            if p < bar and (w not in concepts or best_shown(concepts[w]) < CLEARLY)
+        )
 
     def unknown_words(self, text: str) -> list[UnknownWord]:
         """The query's content words that neither the decoder nor the concepts know, with the
