@@ -5,10 +5,11 @@ a ball first: "ball" counted for it. Such words are taken out of the description
 taken-away term (``search.combine``'s subtraction: on Flickr8k val, text - word precision@10 32.1
 -> 46.4, ``benchmarks/combined_queries.py``): "a dog" - "ball".
 
-The phrase left out follows "without" or "no" (or "not" before an article, or opening the query):
-one content word, two when the first is a colour or a size ("no red cars"; "a man wearing no shirt
-climbs a rock": "shirt", not "shirt climbs", as no part of speech is known here). A "with" just
-before "no" goes with it. Plain Python: the quick answer uses it without PyTorch.
+The phrase left out follows "without" or "no" (or "not" before an article, opening the query, or
+after "but" or "and": "animals but not birds"): one content word, two when the first is a colour or
+a size ("no red cars"; "a man wearing no shirt climbs a rock": "shirt", not "shirt climbs", as no
+part of speech is known here). A "with" just before "no", a "but" or "and" just before "not", goes
+with it. Plain Python: the quick answer uses it without PyTorch.
 
 Measured on Flickr8k val (``benchmarks/negation.py``): combined_queries.py's 200 "text - word"
 queries typed as "A without N" ("dog without ball"), precision@10 16.8 as typed (the network reads
@@ -31,6 +32,8 @@ ARTICLES = frozenset({"a", "an", "the", "any"})
 # captions: the decoder knows those phrases as what the photo shows (shirt 44, shirts 2, evil 6,
 # shoes 5, skiing 5; the next, gear, 2).
 LEARNED = frozenset({"shirt", "shirts", "evil", "shoes", "skiing"})
+# A word and the negator after it that go together out of what is wanted.
+JOINED = frozenset({("with", "no"), ("but", "not"), ("and", "not")})
 # Words that take the next word with them into the phrase left out.
 DESCRIBING = frozenset(
     "red orange yellow green blue purple pink brown black white grey gray dark light"  # noqa: SIM905
@@ -70,7 +73,7 @@ def split_negations(text: str) -> Negated:
             kept.append(words[i])
             i += 1
             continue
-        if kept and kept[-1].lower() == "with" and lower[i] == "no":  # "with no shirt": both go
+        if kept and (kept[-1].lower(), lower[i]) in JOINED:  # "with no shirt", "but not birds": both go
             kept.pop()
         start = _past_articles(lower, i + 1)
         end = start + 1 if start < len(words) and _in_phrase(lower[start]) else start
@@ -91,7 +94,8 @@ def _negates(lower: list[str], i: int) -> bool:
         return _in_phrase(following) and following not in LEARNED
     if word == "not":  # "not a cat", "not cats" opening the query; not "a man not yet finished"
         following = lower[i + 1] if i + 1 < len(lower) else ""
-        return following in ARTICLES or (i == 0 and _in_phrase(following))
+        joined = i > 0 and (lower[i - 1], "not") in JOINED  # "animals but not birds"
+        return following in ARTICLES or ((i == 0 or joined) and _in_phrase(following))
     return False
 
 
