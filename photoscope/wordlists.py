@@ -96,6 +96,21 @@ def says_nothing(text: str) -> bool:
     return bool(words) and carry_nothing(words)
 
 
+def numbers_only(text: str) -> bool:
+    """Whether a query is numbers in digits alone ("2019", "4711"): what the network cannot see, and
+    the photos' file and folder names may hold."""
+    words = re.findall(r"[\w']+", text)
+    return bool(words) and all(w.isdigit() for w in words)
+
+
+def year_of(text: str) -> int | None:
+    """The year a query of one number names (1826, the oldest photo, to 2999), else None."""
+    words = re.findall(r"[\w']+", text)
+    if len(words) == 1 and words[0].isdigit() and len(words[0]) == 4 and 1826 <= int(words[0]) <= 2999:
+        return int(words[0])
+    return None
+
+
 def carry_nothing(words: list[str]) -> bool:
     return all(w in _SAY_NOTHING for w in words)
 

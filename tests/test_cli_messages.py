@@ -750,6 +750,19 @@ def test_words_in_a_script_the_network_cannot_read_are_said(
     assert code == 0 and out and "does not know '猫'" in err, err
 
 
+def test_a_year_alone_that_no_name_holds_says_how_to_find_photos_taken_then(
+    capsys: pytest.CaptureFixture[str], indexed: Path, tiny_model_dir: Path
+) -> None:
+    """The honest-results walk of stop 48: `search 2019` said "no matching photos" and nothing else:
+    whether numbers or dates are searched at all, the user could not tell."""
+    code, out, err = run(capsys, "search", "2019", "--db", str(indexed), "--model", str(tiny_model_dir))
+    line = one_clean_line(err)
+    assert code == 1 and not out
+    assert "no file or folder name holds '2019'" in line and "--from 2019-01-01 --to 2019-12-31" in line, line
+    code, _, err = run(capsys, "search", "4711", "--db", str(indexed), "--model", str(tiny_model_dir))
+    assert "no file or folder name holds '4711'" in one_clean_line(err) and "--from" not in err, err
+
+
 def test_a_watched_folder_not_scanned_yet_says_to_index_it(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path
 ) -> None:

@@ -418,6 +418,17 @@ def test_escape_twice_or_ctrl_home_in_the_search_box_leaves_the_whole_query(
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.browse, timeout=10_000)
 
 
+def test_a_year_no_name_holds_says_where_numbers_are_looked_for(qtbot, make_window, library_db) -> None:  # type: ignore[no-untyped-def]
+    """The honest-results walk of stop 48: "2019" found nothing, and nothing said why."""
+    window = make_window(library_db)
+    window.activateWindow()
+    press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(QApplication.focusWidget(), "2019")
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "No file or folder name holds it" in window.pages.message.text(), timeout=20_000)
+    assert "Taken from" in window.pages.message.text()
+
+
 def test_a_spelling_suggestion_is_a_link_that_searches_for_it(qtbot, make_window, library_db) -> None:  # type: ignore[no-untyped-def]
     """The GUI audit: 'did you mean “giraffe”?' could not be clicked."""
     window = make_window(library_db)

@@ -26,6 +26,17 @@ def test_words_the_model_does_not_know_are_why_only_when_nothing_else_is() -> No
     assert why_nothing(replace(unknown, unsure=("espresso",))) is WhyNothing.UNSEEN
 
 
+def test_numbers_alone_that_no_name_holds_are_why() -> None:
+    """The honest-results walk of stop 48: "2019" found nothing, and nothing said that a number is
+    looked for in the photos' names alone, nor how to find the photos taken in a year."""
+    numbers = replace(SEARCHED, numbers_only=True)
+    assert why_nothing(numbers) is WhyNothing.NUMBERS
+    assert why_nothing(replace(numbers, filtered=True)) is WhyNothing.FILTERED
+    title, detail = nothing_found(WhyNothing.NUMBERS)
+    assert title == "No photos found" and "no file or folder name holds it" in detail.lower()
+    assert "dates" in detail
+
+
 def test_what_cancels_out_comes_before_all() -> None:
     answer = EmptyAnswer(PhotoCounts(), cancelled=True, unknown_words=True, filtered=True)
     assert why_nothing(answer) is WhyNothing.CANCELLED

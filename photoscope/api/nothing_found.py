@@ -25,6 +25,7 @@ class WhyNothing(Enum):
     NAMED_AWAY = auto()  # a taken-away term's word names the photos' folders or files: left out
     FILTERED = auto()  # a folder or a date range narrowed the search
     UNSEEN = auto()  # the query's words are concepts alone, and the network sees none clearly
+    NUMBERS = auto()  # the query is numbers alone ("2019"), looked for in names, and no name holds them
     NO_MATCH = auto()  # the photos were searched, and none matched
 
 
@@ -45,6 +46,7 @@ class EmptyAnswer:
     cancelled: bool = False  # ``Results.nothing_left``: every added term is taken away too
     left_out_by_name: bool = False  # ``Results.left_out_by_name``: photos a taken-away name left out
     weightless: bool = False  # every term weighs 0 (the window's chips; the command line refuses it)
+    numbers_only: bool = False  # the query's words are numbers alone (``wordlists.numbers_only``)
 
 
 def why_nothing(answer: EmptyAnswer) -> WhyNothing:
@@ -84,6 +86,8 @@ def _searched(answer: EmptyAnswer) -> WhyNothing:
         return WhyNothing.FILTERED
     if answer.unsure:  # some word was known, and searched
         return WhyNothing.UNSEEN
+    if answer.numbers_only:  # the network sees no number: only the names were searched
+        return WhyNothing.NUMBERS
     return WhyNothing.UNKNOWN_WORDS if answer.unknown_words else WhyNothing.NO_MATCH
 
 

@@ -35,7 +35,7 @@ from photoscope.wording import (
     unknown_word_notes,
     unseen_note,
 )
-from photoscope.wordlists import says_nothing
+from photoscope.wordlists import numbers_only, says_nothing, year_of
 
 if TYPE_CHECKING:
     from photoscope.api import EmptyAnswer, Photoscope, WhyNothing
@@ -174,6 +174,9 @@ def _empty_answer(app: Photoscope, args: argparse.Namespace, results: Any) -> Em
         other_model=app.photos_to_reencode() if app.model_ready else 0,
         cancelled=bool(getattr(results, "nothing_left", False)),  # an older running app's: not said
         left_out_by_name=bool(getattr(results, "left_out_by_name", 0)),
+        numbers_only=not photos_asked
+        and not getattr(args, "terms", None)
+        and numbers_only(getattr(args, "text", None) or ""),
     )
 
 
@@ -240,7 +243,18 @@ def _why_nothing(
             return "none in the folder or dates given (without --folder, --from, --to: all photos)"
         case WhyNothing.UNSEEN:
             return unseen_note(answer.unsure)
+        case WhyNothing.NUMBERS:
+            return _numbers_not_named(args.text)
     return None
+
+
+def _numbers_not_named(text: str) -> str:
+    """Why a query of numbers alone found nothing, and for a year how to find the photos taken then."""
+    said = (
+        f"no file or folder name holds '{safe_text(text.strip())}', and the model sees no numbers in photos"
+    )
+    year = year_of(text)
+    return said if year is None else f"{said}; photos taken in {year}: --from {year}-01-01 --to {year}-12-31"
 
 
 def _other_model(app: Photoscope, args: argparse.Namespace, answer: EmptyAnswer) -> str:

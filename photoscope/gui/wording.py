@@ -342,6 +342,11 @@ def nothing_found(why: WhyNothing, waiting: bool = False) -> tuple[str, str]:
             "Photoscope could not read the photos in your folders: “Which?” in the status bar says why.",
         ),
         Why.FILTERED: ("No photos match these filters", "Try another folder or date range."),
+        Why.NUMBERS: (
+            "No photos found",
+            "No file or folder name holds it, and Photoscope sees no numbers in photos. For the photos"
+            " taken in a year, tick “Taken from” and set the dates.",
+        ),
         Why.NAMED_AWAY: (
             "No photos left",
             "The photos whose folder or file names say what is taken away are left out,"
