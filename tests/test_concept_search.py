@@ -531,10 +531,16 @@ def test_a_word_the_decoder_reads_that_no_photo_shows_gives_closest_guesses(mode
     assert "car" in engine.unclear_concepts("a red car on the road", [1, 2])
     assert engine.unclear_concepts("a car", [1, 2, 3]) == ()  # the car listed too
     assert engine.unclear_concepts("a dog", [1, 2]) == ()
-    assert model.detector_sight("car") is not None and model.detector_sight("cars") == model.detector_sight(
-        "car"
-    )
+    car = model.detector_sight("car")
+    assert car is not None and model.detector_sight("cars") == car
     assert model.detector_sight("running") is None  # no content word: never judged so
+    # The review of stop 48: the words of a concept phrase are the head's, not their detectors':
+    # "dog" of "a hot dog" was judged by the animal's detector over the head's hot dogs at 0.95.
+    hot_dog = model.query_words("a hot dog").concepts[0][1][0]
+    classes[:2, 0], probs[:2, 0] = hot_dog, 0.95
+    sausages = features[2:].repeat(2, 1)  # what the dog's detector sees no dog in
+    store.upsert([1, 2], torch.randn(2, model.latent_dim), sausages, (classes[:2], probs[:2]))
+    assert engine.unclear_concepts("a hot dog", [1, 2]) == ()
 
 
 def test_a_concept_word_reaches_the_photos_the_head_calls_by_a_near_class(model: PhotoscopeModel) -> None:

@@ -984,12 +984,36 @@ def test_back_from_find_similar_shows_the_weaker_matches_shown_before(
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.view)
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
         press(qtbot, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)  # back to the query
-    assert window.search.text() == "a green circle" and not window.results.hidden()
-    qtbot.waitUntil(refined, timeout=20_000)
+    assert window.search.text() == "a green circle"
+    qtbot.waitUntil(refined, timeout=20_000)  # the first answer, then the network's, both opened
     assert not window.results.hidden() and not window.more_bar.isVisible()
     # ... and a new query starts with its likely matches alone again
     typed_query(qtbot, window, "a red square")
     assert window.results.hidden()
+
+
+def test_the_network_s_answer_opens_the_weaker_matches_only_if_the_user_did(qtbot, window_on_daily) -> None:
+    """The review of stop 48: a first answer with nothing hidden (a few captions, all likely) read as
+    "Show more" pressed, and the network's answer replacing it opened all its weaker matches."""
+    from dataclasses import replace
+
+    window = window_on_daily
+    browse_ready(qtbot, window)
+    answer = window.api.search_text("a green circle", 24)
+    assert answer.relevant < len(answer.matches)  # weaker matches behind "Show more"
+    first = replace(answer, matches=answer.matches[:2], relevant=2)  # nothing hidden
+    window.presenter.show(first, "a green circle", 0.1)
+    window.presenter.show(answer, "a green circle", 0.5, refining=True)
+    assert window.results.hidden() == len(answer.matches) - answer.relevant
+    assert not window.presenter.shows_more()
+    # "Show more" pressed on a first answer that hid some: the network's answer keeps them open
+    window.presenter.show(replace(answer, relevant=1), "a green circle", 0.1)
+    assert window.results.hidden()
+    window.show_more()
+    window.presenter.show(answer, "a green circle", 0.5, refining=True)
+    assert window.results.hidden() == 0 and window.presenter.shows_more()
+    window.presenter.show(answer, "a green circle", 0.5)  # a new answer: its likely matches alone
+    assert window.results.hidden() and not window.presenter.shows_more()
 
 
 def test_cached_thumbnails_are_read_not_decoded_again(tmp_path: Path) -> None:

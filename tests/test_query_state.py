@@ -23,11 +23,16 @@ def test_back_lands_on_the_photo_find_similar_started_from() -> None:
     state = QueryState()
     state.find_similar(7, "/p/dog.jpg", BEACH)
     state.find_similar(9, "/p/cat.jpg", None)  # and again from its results
-    assert state.take_landing() is None  # nothing to land on before Back
+    assert state.landing() is None  # nothing to land on before Back
     assert state.go_back() == BEACH
-    state.forget()  # the text query runs as a new query ...
-    assert state.take_landing() == 7  # ... whose results show the photo the user left them from
-    assert state.take_landing() is None  # once
+    assert state.landing() == 7  # the text query's results show the photo the user left them from
+    assert state.landing() == 7  # ... a refresh replacing it before it answers too (stop 48's review)
+    state.landed()  # an answer shown: once
+    assert state.landing() is None
+    state.find_similar(9, "/p/cat.jpg", BEACH, more_shown=True)
+    assert state.go_back() == BEACH and state.more_wanted()
+    state.forget()  # a new query typed meanwhile lands nowhere, opens nothing
+    assert state.landing() is None and not state.more_wanted()
 
 
 def test_find_similar_from_no_query_has_nothing_to_go_back_to() -> None:

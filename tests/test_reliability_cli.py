@@ -328,6 +328,7 @@ def test_9_db_below_a_file_is_said(capsys: pytest.CaptureFixture[str], tmp_path:
         ["similar", "x.jpg", "--limit", "many"],
         ["index", "--batch-size", "0"],
         ["caption", "x.jpg", "--beam", "0"],
+        ["search", "--s", "3", "dog"],  # ambiguous (--subtract, --subtract-photo): the review of stop 48
     ],
 )
 def test_9_bad_arguments_are_rejected_by_the_parser(

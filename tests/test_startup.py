@@ -76,7 +76,8 @@ def test_commands_without_the_network_import_neither_pytorch_nor_qt(args: list[s
 def test_a_caption_of_no_such_file_is_refused_before_the_network_loads(tmp_path: Path) -> None:
     """The honest-results walk of stop 48: `caption /tmp/nonexistent.jpg` took 3 s to say "no such
     file" (PyTorch and the network first), where `similar` says it at once."""
-    result = _run(["caption", str(tmp_path / "nonexistent.jpg"), str(tmp_path)], tmp_path)
+    missing = str(tmp_path / "nonexistent.jpg")  # twice: the review of stop 48 (it loaded PyTorch)
+    result = _run(["caption", missing, str(tmp_path), missing], tmp_path)
     assert result["code"] == 2
     assert "torch" not in result["heavy"]
 

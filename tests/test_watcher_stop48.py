@@ -160,6 +160,38 @@ def test_a_failing_watcher_step_retries_its_batch(library: Library, pictures: Pa
         watcher.stop()
 
 
+class _FailsOn(Scanner):
+    """A scanner that always fails on one path, and on any batch that holds it."""
+
+    bad = ""
+
+    def scan(self, targets: Iterable[str | Path] | None = None) -> ScanReport:
+        targets = None if targets is None else list(targets)
+        if targets and any(str(t).startswith(self.bad) for t in targets):
+            raise RuntimeError("something unforeseen")
+        return super().scan(targets)
+
+
+def test_a_path_that_always_fails_holds_back_no_other(library: Library, pictures: Path) -> None:
+    """The review of stop 48: the paths of failed batches were retried as one batch, so one that
+    always failed took every other down with it, for good."""
+    reports = Reports(TIMEOUT)
+    scanner = _FailsOn(library)
+    scanner.bad = str(pictures / "trip")
+    watcher = FolderWatcher(library, scanner, debounce_s=DEBOUNCE, root_check_s=0.2, on_queued=reports)
+    watcher.start(catch_up=False)
+    try:
+        write_photo(pictures / "trip" / "cursed.jpg", seed=61)  # one batch: the bad path and a good one
+        write_photo(pictures / "old" / "fine.jpg", seed=62)
+        assert len(reports.wait_for(lambda r: bool(r.added)).added) == 1
+        known = set(_ids(library))
+        assert (
+            str(pictures / "old" / "fine.jpg") in known and str(pictures / "trip" / "cursed.jpg") not in known
+        )
+    finally:
+        watcher.stop()
+
+
 # --- 2. a watched folder replaced by another directory at its path ----------------------------------
 
 

@@ -23,9 +23,9 @@ from photoscope.wording import concepts_in_words
 def caption(args: argparse.Namespace) -> int:
     # Wrong paths are said before anything loads: a missing file took 3 s (PyTorch and the network)
     # to be called missing (the honest-results walk of stop 48).
-    problems = {path: problem for path in args.photos if (problem := wrong_photo_path(path)) is not None}
-    if len(problems) == len(args.photos):
-        for problem in problems.values():
+    problems = {path: wrong_photo_path(path) for path in args.photos}
+    if all(problems.values()):  # the same wrong path twice too
+        for problem in dict.fromkeys(problems.values()):
             print(f"photoscope: {problem}", file=sys.stderr)
         return EXIT_USAGE
     from photoscope.api import DecodeOptions, Photoscope, describe_error, load_photo

@@ -364,7 +364,12 @@ class OneLineParser(argparse.ArgumentParser):
 
 
 # How argparse's own refusals begin: they name what is wrong, not where to read what is right.
-ARGPARSE_SAYS = ("argument ", "the following arguments are required", "unrecognized arguments")
+ARGPARSE_SAYS = (
+    "argument ",
+    "the following arguments are required",
+    "unrecognized arguments",
+    "ambiguous option",
+)
 
 
 class _IntermixedParser(OneLineParser):

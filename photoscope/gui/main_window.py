@@ -548,9 +548,13 @@ class MainWindow(QMainWindow):
     def _refresh_while_indexing(self) -> None:
         # New photos join the results, unless the user is already looking at a full page of them; no
         # query since (the library's copies listed): none (it cleared them, or stopped their pass).
-        # Nor while a query's answer is awaited: it reads the index as it is now, and replacing it
-        # lost what Back had asked of it (the weaker matches shown: the GUI walk of stop 47).
-        if not self.search.has_query() or self.flow.searching():
+        if not self.search.has_query():
+            return
+        # Not while a query's answer is awaited: replacing it lost what Back had asked of it (the
+        # weaker matches shown: the GUI walk of stop 47). Put off, not dropped: that answer may have
+        # read the index before the last photos came (the review of stop 48).
+        if self.flow.searching():
+            self.refresh_timer.start()
             return
         if self.results.rowCount() < self.result_limit and not self.view.selectionModel().hasSelection():
             self.run_query(quiet=True)
@@ -571,11 +575,8 @@ class MainWindow(QMainWindow):
         self.back_action.setText(back_action_text(state.back_text(), state.similar is not None))
 
     def browse_all(self) -> None:
-        """Leave any query: the whole library, newest first. The copies on show are kept for Back."""
-        copies = self.presenter.copies_listed() or self.flow.state.left_copies  # Ctrl+Home again
+        """Leave any query: the whole library, newest first (the copies on show kept for Back)."""
         self.flow.browse_all()
-        if copies is not None:
-            self.flow.state.left_copies = copies
 
     def _leave_copies(self) -> None:
         """Esc in the grid over the library's copies, which no query in the search box holds (Esc

@@ -10,6 +10,10 @@ network's ranking replaces.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from photoscope.api import Copies
 
 COPIES = "the copies"  # what Back returns to after the library's copies were left (``back_text``)
 
@@ -29,9 +33,8 @@ class QueryState:
     def __init__(self) -> None:
         self.similar: tuple[int, str] | None = None  # (photo id, path) while "Find similar" is the query
         self.left: LeftQuery | None = None  # the query left for all photos, which Back returns to
-        # The library's copies left for all photos (Esc, Ctrl+Home), which Back lists again: the
-        # presenter's ``Copies``, held as it is (no Qt, no API here).
-        self.left_copies: object | None = None
+        # The library's copies left for all photos (Esc, Ctrl+Home), which Back lists again.
+        self.left_copies: Copies | None = None
         self._back: LeftQuery | None = None  # the query that "Find similar" replaced
         self._left_from: int | None = None  # the photo of its results "Find similar" started from
         self._landing: int | None = None  # the photo the next query's results show, after Back
@@ -78,21 +81,26 @@ class QueryState:
         self._more = bool(back) and self._more_left
         return back
 
-    def take_landing(self) -> int | None:
-        """The photo the query now run should show selected (once): after Back, the one "Find
-        similar" started from, as a browser's Back returns to the place left."""
-        landing, self._landing = self._landing, None
-        return landing
+    def landing(self) -> int | None:
+        """The photo the query now run should show selected: after Back, the one "Find similar"
+        started from, as a browser's Back returns to the place left. Kept until an answer shows
+        (``landed``): a refresh that replaces the query before it answers lands there too."""
+        return self._landing
 
-    def take_more(self) -> bool:
-        """Whether the query now run shows its weaker matches at once (once): after Back, to a query
-        whose "Show more" the user had pressed (the GUI walk of stop 47: Back collapsed them)."""
-        more, self._more = self._more, False
-        return more
+    def more_wanted(self) -> bool:
+        """Whether the query now run shows its weaker matches at once: after Back, to a query whose
+        "Show more" the user had pressed (the GUI walk of stop 47: Back collapsed them). Kept until
+        an answer shows, as ``landing`` (the review of stop 48: a refresh replaced Back's query)."""
+        return self._more
+
+    def landed(self) -> None:
+        """An answer is shown: it had what Back asked of it."""
+        self._landing, self._more = None, False
 
     def forget(self) -> None:
-        """A new query, or none: nothing to go back to."""
+        """A new query, or none: nothing to go back to, nor to land on."""
         self.similar = self._back = self.left = self.left_copies = None
+        self.landed()
 
     # the answers on show
 

@@ -58,6 +58,10 @@ class ResultsPresenter(QObject):
         # The answer that found nothing and the message that says why, while that message shows.
         self._empty: tuple[Results, str] | None = None
         self._copies: Copies | None = None  # the library's copies, as last listed
+        # The user pressed "Show more" on the answer on show (or Back returned to one so opened): a
+        # refresh or the network's answer replacing it keeps its weaker matches open. Not "nothing
+        # hidden", which a first answer of a few likely captions is too (the review of stop 48).
+        self._more_opened = False
 
     def show(
         self,
@@ -76,14 +80,15 @@ class ResultsPresenter(QObject):
         kept = self.selected_id() if refining else landing
         if not quiet and kept is None:
             self.detail.hide()
-        # a refresh, or the network's answer replacing a first one: the weaker matches stay shown
-        showing_all = (quiet or refining) and self.results.hidden() == 0 and self.results.rowCount() > 0
+        # a refresh of an answer with nothing hidden: what it adds is shown too, as before
+        showing_all = quiet and self.results.hidden() == 0 and self.results.rowCount() > 0
+        self._more_opened = more or ((quiet or refining) and self._more_opened)
         selected = self.view.currentIndex().row() if quiet else -1
         scrolled = self.view.verticalScrollBar().value() if quiet else 0
         # None likely: all are shown, with no strength that claims a match; nothing waits behind "more".
         shown = None if results.none_likely else results.relevant
         self.results.set_matches(results.matches, shown, guesses=results.guesses)
-        if more or showing_all:  # after the likely ones' header, as "Show more" shows them
+        if self._more_opened or showing_all:  # after the likely ones' header, as "Show more" shows them
             self.results.show_more()
         if kept is not None:
             selected, scrolled = self._row_kept(kept, results)
@@ -158,8 +163,8 @@ class ResultsPresenter(QObject):
         return match.photo.id if match is not None else None
 
     def shows_more(self) -> bool:
-        """The answer on show shows its weaker matches (the user pressed "Show more")."""
-        return self.results.rowCount() > 0 and not self.results.copies_listed and not self.results.hidden()
+        """The user opened the weaker matches of the answer on show ("Show more")."""
+        return self._more_opened and self.results.rowCount() > 0 and not self.results.copies_listed
 
     def update_more_bar(self) -> None:
         self.more_bar.show_hidden(self.results.hidden(), self.pages.currentWidget() is self.view)
@@ -167,6 +172,7 @@ class ResultsPresenter(QObject):
     def show_more(self) -> None:
         """The weaker matches too, after the likely ones."""
         if self.results.hidden():
+            self._more_opened = True
             self.results.show_more()
             self.update_more_bar()
             self.shown.emit(self.results.rowCount())

@@ -102,13 +102,15 @@ class SearchFlow(QObject):
         # Not a query that is none (a second Escape) or a Find similar's (Back from it is all photos).
         left = self.search.left_query() if remember and self.state.similar is None else None
         left = left or self.state.left
+        copies = self.presenter.copies_listed() or self.state.left_copies  # kept for Back, Ctrl+Home again
         self.state.forget()
         self.search.clear_photo()
         self.search.terms_bar.clear()
         self.search.edit.clear()
         if not self.search.has_query():  # the query's own signals clear only what was a query's
             self._clear()
-        self.state.left = left  # after the clearing: each of its signals was a new query, forgetting
+        # after the clearing: each of its signals was a new query, forgetting
+        self.state.left, self.state.left_copies = left, copies
 
     def searching(self) -> bool:
         """A query's answer is awaited (its first answer's or the network's)."""
@@ -169,14 +171,15 @@ class SearchFlow(QObject):
             self.status.showMessage(f"Searching for {described}…")
         started = time.perf_counter()
         number = self.state.start()
-        landing, more = self.state.take_landing(), self.state.take_more()
         self.quick.obsolete("early")  # an earlier query's first answer must not show now
 
         def answered(results: Results) -> None:
             self.quick.obsolete("early")  # the network's ranking replaces the first answer for good
             refining = self.state.answered(number)
             seconds = time.perf_counter() - started
+            landing, more = self.state.landing(), self.state.more_wanted()
             self.presenter.show(results, described, seconds, quiet, refining, landing, more)
+            self.state.landed()
 
         def search() -> None:
             self.launch.first_answer_shown()
@@ -189,7 +192,7 @@ class SearchFlow(QObject):
         self.runner.obsolete("search")
 
         def early(answer: tuple[Results, bool]) -> None:
-            self._show_early(number, *answer, described, started, quiet, landing, more)
+            self._show_early(number, *answer, described, started, quiet)
             # A newer query meanwhile starts the network's search itself.
             self.launch.after_paint(lambda: search() if self.state.is_latest(number) else None)
 
@@ -211,14 +214,12 @@ class SearchFlow(QObject):
         described: str,
         started: float,
         quiet: bool,
-        landing: int | None,
-        more: bool,
     ) -> None:
-        """The first answer to query ``number``: the text encoder's (``quick``) or the caption index's
-        (``landing``, ``more``: as ``ResultsPresenter.show`` takes them)."""
+        """The first answer to query ``number``: the text encoder's (``quick``) or the caption index's."""
         if not self.state.is_latest(number):
             return
         self.state.first_answer_shown(number, quick)
+        landing, more = self.state.landing(), self.state.more_wanted()
         if quick:
             seconds = time.perf_counter() - started
             self.presenter.show(results, described, seconds, quiet, landing=landing, more=more)
@@ -228,6 +229,7 @@ class SearchFlow(QObject):
         else:
             described = f"{described} {CAPTIONS_WHILE_LOADING}"
             self.presenter.show(results, described, 0.0, quiet, landing=landing, more=more)
+        self.state.landed()
 
     def _failed(self, error: BaseException) -> None:
         self.state.cleared()

@@ -21,6 +21,7 @@ turn it into a signal (the CLI just wakes the worker).
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import threading
@@ -207,7 +208,11 @@ class FolderWatcher:
         self._safely(self._follow_mounts)
         self._safely(self._follow_replaced_roots)
         # Targets [] scans nothing but the folders that came back (whole); it also notices roots gone.
-        self._safely(lambda: self._scan_batch(self._due_retries(), always=True))
+        self._safely(lambda: self._scan_batch([], always=True))
+        # Each path whose scan failed on its own: one that fails every time holds back no other
+        # (the review of stop 48: one set, retried as one batch, failed whole for one path).
+        for path in self._due_retries():
+            self._safely(functools.partial(self._scan_batch, [path], retried=True))
 
     def _timeout(self, next_root_check: float) -> float:
         now = time.monotonic()
@@ -229,18 +234,19 @@ class FolderWatcher:
             targets, self._dirty = list(self._dirty), {}
         self._scan_batch(targets)
 
-    def _scan_batch(self, targets: list[str], always: bool = False) -> None:
+    def _scan_batch(self, targets: list[str], always: bool = False, retried: bool = False) -> None:
         """Scan these changed paths (the wanted ones; with ``always``, even none: the roots are
         checked). If that fails, they are kept to be tried again, not dropped: the audit of stop 48
-        saw a whole batch of changes lost until a restart."""
+        saw a whole batch of changes lost until a restart. ``retried``: a path kept so, whose scan
+        working again is what resets the wait."""
         try:
             wanted = self._wanted(targets)
             report = self.scanner.scan(wanted) if wanted or always else None
         except Exception:
             self._keep_for_retry(targets)
             raise  # logged by ``_safely``
-        if targets:
-            self._retry_wait = 0.0  # the next failure is tried again soon, as this one was
+        if retried:
+            self._retry_wait = 0.0  # it works again: the next failure is tried again soon
         if report is not None:
             self._report(report)
 

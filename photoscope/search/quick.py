@@ -281,7 +281,8 @@ def quick_unclear_words(
 ) -> tuple[str, ...]:
     """The concept words of ``text`` the head alone judges that no listed photo shows clearly, as
     ``SearchEngine.unclear_concepts`` finds them: the first answer to "a laptop" calls its photos
-    closest guesses as the network's answer does, not "9 likely matches" until it replaces it."""
+    closest guesses as the network's answer does, not "9 likely matches" until it replaces it. Not
+    the words the word detectors judge there (``unseen_by_detectors``: they need PyTorch)."""
     if not len(store):
         return ()
     f = fusion or ConceptFusion()

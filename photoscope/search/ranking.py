@@ -310,7 +310,9 @@ class SearchEngine:
         knew, the head called a suspension bridge). "car" in a library of animals and tools listed
         "16 likely matches", a cheetah first (the honest-results walk of stop 48): the decoder reads
         "car", so the head alone never judged it."""
-        sighted = [(w, bar) for w in dict.fromkeys(query.content) if (bar := self.model.detector_sight(w))]
+        # the words the decoder reads: not those of a phrase the concepts read ("dog" of "a hot dog")
+        read = dict.fromkeys(query.decoder_words)
+        sighted = [(w, bar) for w in read if (bar := self.model.detector_sight(w))]
         if not sighted:
             return ()
         detectors = [self.model.detector_word(w) or w for w, _ in sighted]
