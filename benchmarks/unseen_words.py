@@ -65,13 +65,11 @@ def main() -> None:
     p.add_argument("--queries", type=int, default=500)
     p.add_argument("--seed", type=int, default=0)
     args = p.parse_args()
-    model = PhotoscopeModel()
-    data = CaptionDataset.load(args.data)
+    model, data = PhotoscopeModel(), CaptionDataset.load(args.data)
     names = data.split("val")
-    features = torch.from_numpy(
-        cached_features(names, data.root / "images", args.cache)[:, 0].astype(np.float32)
-    )
+    encoded = cached_features(names, data.root / "images", args.cache)  # as the indexer: no mirror
     with torch.inference_mode():
+        features = torch.from_numpy(encoded[:, 0].astype(np.float32))
         store = store_with_concepts(model, features, model.bundle.network.latent(features))
     rng = np.random.default_rng(args.seed)
     photos = rng.choice(len(names), min(args.queries, len(names)), replace=False)

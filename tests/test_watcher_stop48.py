@@ -9,11 +9,12 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
 from photos import Reports, write_library, write_photo
+from test_watcher import _wait  # the same poll
 
 from photoscope.library import fs
 from photoscope.library.db import Library
@@ -121,15 +122,6 @@ def test_the_watcher_applies_a_batch_holding_a_name_not_utf8(
     assert _wait(lambda: set(_ids(library)) == wanted), _ids(library)
     assert _ids(library)[str(pictures / "old" / "renamed.jpg")] == renamed  # a move, not a new photo
     assert (fs.display_path(bad), fs.UNSTORABLE) in library.problems()
-
-
-def _wait(condition: Callable[[], bool], timeout: float = TIMEOUT) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)  # poll interval, not a guess at how long the work takes
-    return True
 
 
 class _FailsOnce(Scanner):
