@@ -307,7 +307,7 @@ class FolderWatcher:
     def _follow_mounts(self) -> None:
         """Drives mounted, unmounted or swapped inside a watched folder since the last check: their
         folder's watch is made again (the old one watched what was there before: the directory
-        underneath the mount, or the drive gone) and a drive there now is scanned. During `index
+        underneath the mount, or the drive gone) and the mount points scanned. During `index
         --watch` a drive's photos were seen only after a restart (the audit of stop 45), and a
         photo saved in the bare folder after an unmount, or on another card mounted at the same
         place, never (the review of stop 45)."""
@@ -321,9 +321,10 @@ class FolderWatcher:
         for root in [r for r in list(self._watches) if any(is_under(m, r) for m in changed)]:
             self._unwatch(root)
         self._sync_watches()
-        there = [p for p in changed if p in mounted]
-        if there:
-            self._scan_batch(there)
+        # A drive there now is scanned; one gone too: nothing is dropped inside it, and the scan
+        # records why its photos are kept as they were (the live audit of stop 48: `status` said
+        # nothing while the app ran, where a one-shot `index` says the drive is gone).
+        self._scan_batch(changed)
 
     def _follow_replaced_roots(self) -> None:
         """Watched folders whose directory is another one now, at the same path (moved away and a
