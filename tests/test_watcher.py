@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from photos import CountingModel, Reports, fast_model, write_library, write_photo
 
+from photoscope.library import fs
 from photoscope.library.db import Library
 from photoscope.library.indexer import IndexOptions, IndexWorker
-from photoscope.library.scanner import Scanner
+from photoscope.library.scanner import DRIVE_NOT_MOUNTED, Scanner
 from photoscope.library.watcher import FolderWatcher
 
 TIMEOUT = 20.0
@@ -243,6 +244,12 @@ def test_a_drive_mounted_inside_a_watched_folder_is_scanned_real_mount(
             assert len(reports.wait_for(lambda r: bool(r.added)).added) == 2
             write_photo(pictures / "card" / "later.jpg", seed=70)  # and its file events from then on
             assert len(reports.wait_for(lambda r: bool(r.added)).added) == 1
+        # Unplugged while watching: its photos are kept, and why is said (the live audit of stop 48:
+        # `status` said nothing while the app ran, where a one-shot `index` says the drive is gone).
+        said = (fs.display_path(str(pictures / "card")), DRIVE_NOT_MOUNTED)
+        assert _wait(lambda: said in library.problems()), library.problems()
+        kept = library.db.execute("SELECT count(*) FROM photos WHERE path LIKE ?", (f"{pictures}/card/%",))
+        assert kept.fetchone()[0] == 3
     finally:
         watcher.stop()
 

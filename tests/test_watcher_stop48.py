@@ -184,33 +184,6 @@ def test_a_path_that_always_fails_holds_back_no_other(library: Library, pictures
         watcher.stop()
 
 
-def test_a_drive_unplugged_inside_a_watched_folder_is_said_while_watching(
-    library: Library, pictures: Path, tmp_path: Path
-) -> None:
-    """The live audit of stop 48: while the app ran, `status` said nothing of a drive unmounted inside
-    a watched folder (its photos were kept), where a one-shot `index` says it is gone and how to
-    update its photos. The root check that sees it go scans it, which records why."""
-    from test_reliability_scan import bind_mount
-
-    from photoscope.library.scanner import DRIVE_NOT_MOUNTED
-
-    (pictures / "card").mkdir()
-    write_library(tmp_path / "drive", 2, start=60)
-    reports = Reports(TIMEOUT)
-    watcher = FolderWatcher(
-        library, Scanner(library), debounce_s=DEBOUNCE, root_check_s=0.2, on_queued=reports
-    )
-    watcher.start()
-    try:
-        with bind_mount(tmp_path / "drive", pictures / "card"):
-            assert len(reports.wait_for(lambda r: len(r.added) == 2).added) == 2
-        said = (fs.display_path(str(pictures / "card")), DRIVE_NOT_MOUNTED)
-        assert _wait(lambda: said in library.problems()), library.problems()
-        assert sum(1 for p in _ids(library) if "/card/" in p) == 2  # kept
-    finally:
-        watcher.stop()
-
-
 # --- 2. a watched folder replaced by another directory at its path ----------------------------------
 
 
