@@ -86,8 +86,9 @@ def unknown_word_notes(
 ) -> list[str]:
     """The notes on a query's unknown words (``UnknownWord``s), as the window and the command line
     say them: those nothing is offered for in one ("qwzx blorf" said "the model does not know" twice),
-    then each other one with its stand-in or its suggestions, each ``offer``ed (default: quoted)."""
-    words = list(unknown)
+    then each other one with its stand-in or its suggestions, each ``offer``ed (default: quoted).
+    Each word once: a description said four times over named each four times (the walk of stop 48)."""
+    words = list({u.word: u for u in unknown}.values())
     bare = [u.word for u in words if not u.searched_as and not u.suggestions]
     notes = [unknown_word_note(or_list([quote(w) for w in bare]), None, (), str)] if bare else []
     for u in (u for u in words if u.searched_as or u.suggestions):
@@ -97,8 +98,8 @@ def unknown_word_notes(
 
 
 def unseen_note(words: Iterable[str], open_quote: str = "'", close_quote: str = "'") -> str:
-    """That the network sees none of these concept words clearly in any photo."""
-    quoted = " or ".join(f"{open_quote}{w}{close_quote}" for w in words)
+    """That the network sees none of these concept words clearly in any photo (each named once)."""
+    quoted = " or ".join(f"{open_quote}{w}{close_quote}" for w in dict.fromkeys(words))
     return f"Photoscope cannot clearly see {quoted} in any photo"
 
 

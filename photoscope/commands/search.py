@@ -304,12 +304,11 @@ def _print_notes(results: Any, terms: Sequence[Any]) -> None:
     cancelled = getattr(results, "cancelled", ())  # nor this
     if cancelled:
         print(f"note: {cancelled_note(cancelled)}", file=sys.stderr)
-    # Each word once (a description said four times over printed each note four times: the walk of
-    # stop 48), what the model does not know before what it cannot see.
-    once = {u.word: u for u in results.unknown_words}.values()
-    for note in unknown_word_notes(once, _quoted):
+    # What the model does not know before what it cannot see (the walk of stop 48); the notes name
+    # each word once (``wording``).
+    for note in unknown_word_notes(results.unknown_words, _quoted):
         print(f"note: {note}", file=sys.stderr)
-    unsure = dict.fromkeys(getattr(results, "unsure", ()) if results.matches else ())  # none: _nothing_found
+    unsure = getattr(results, "unsure", ()) if results.matches else ()  # none: _nothing_found says it
     if unsure:
         print(f"note: {unseen_note(unsure)}: these are its closest guesses", file=sys.stderr)
     photos = [t for t in terms if t.photo is not None and t.weight > 0]  # as Results.photo_words

@@ -159,7 +159,7 @@ def unknown_words_message(unknown: list[UnknownWord], link: Link | None = None) 
         return link(next(numbers), quote(word)) if link is not None else quote(word)
 
     # Sentences, not "; ": a suggestion's "?" ran into the next note ("circle”?; the model…").
-    notes = [n[:1].upper() + n[1:] for n in unknown_word_notes(_once(unknown), quote, offer)]
+    notes = [n[:1].upper() + n[1:] for n in unknown_word_notes(unknown, quote, offer)]
     ended = [n if n.endswith("?") else f"{n}." for n in notes[:-1]]  # the last: the caller ends it
     return " ".join([*ended, *notes[-1:]])
 
