@@ -25,7 +25,13 @@ from typing import TYPE_CHECKING, Any
 
 from photoscope.api.app import Photoscope
 from photoscope.api.describing import photo_concepts, shipped_model_version
-from photoscope.api.nothing_found import EmptyAnswer, WhyNothing, still_waiting, why_nothing
+from photoscope.api.nothing_found import (
+    EmptyAnswer,
+    WhyNothing,
+    asks_numbers_alone,
+    still_waiting,
+    why_nothing,
+)
 from photoscope.api.queries import (
     PASTED,
     Query,
@@ -169,6 +175,7 @@ __all__ = [
     "UnknownWordError",
     "WhyNothing",
     "WordScore",
+    "asks_numbers_alone",
     "current_thumbnail_png",
     "describe_error",
     "describe_failure",

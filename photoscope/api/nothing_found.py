@@ -49,6 +49,14 @@ class EmptyAnswer:
     numbers_only: bool = False  # the query's words are numbers alone (``wordlists.numbers_only``)
 
 
+def asks_numbers_alone(text: str, other_terms: bool) -> bool:
+    """``EmptyAnswer.numbers_only`` of a query of ``text`` (and, with ``other_terms``, photos or
+    more terms, which a number alone does not describe): the window's and the command line's."""
+    from photoscope.wordlists import numbers_only
+
+    return not other_terms and numbers_only(text)
+
+
 def why_nothing(answer: EmptyAnswer) -> WhyNothing:
     """The likeliest reason first: a query that asks nothing, then the library, then the filters and
     the query's words. Photos still waiting while others were searched are not the reason (their

@@ -35,7 +35,7 @@ from photoscope.wording import (
     unknown_word_notes,
     unseen_note,
 )
-from photoscope.wordlists import numbers_only, says_nothing, year_of
+from photoscope.wordlists import says_nothing, year_of
 
 if TYPE_CHECKING:
     from photoscope.api import EmptyAnswer, Photoscope, WhyNothing
@@ -159,7 +159,7 @@ def _nothing_found(args: argparse.Namespace, app: Photoscope | None, results: An
 def _empty_answer(app: Photoscope, args: argparse.Namespace, results: Any) -> EmptyAnswer:
     """What the command line knows when a search found nothing. Another model's photos are known only
     when this process loaded the model (a local search)."""
-    from photoscope.api import EmptyAnswer
+    from photoscope.api import EmptyAnswer, asks_numbers_alone
 
     photos_asked = getattr(args, "photo", None) is not None or any(  # `similar`'s, or --add-photo
         term[0]
@@ -174,9 +174,9 @@ def _empty_answer(app: Photoscope, args: argparse.Namespace, results: Any) -> Em
         other_model=app.photos_to_reencode() if app.model_ready else 0,
         cancelled=bool(getattr(results, "nothing_left", False)),  # an older running app's: not said
         left_out_by_name=bool(getattr(results, "left_out_by_name", 0)),
-        numbers_only=not photos_asked
-        and not getattr(args, "terms", None)
-        and numbers_only(getattr(args, "text", None) or ""),
+        numbers_only=asks_numbers_alone(
+            getattr(args, "text", None) or "", photos_asked or bool(getattr(args, "terms", None))
+        ),
     )
 
 

@@ -610,8 +610,7 @@ class MainWindow(QMainWindow):
     def _why_empty(self, results: Results) -> tuple[WhyNothing, bool]:
         """Why ``results`` found nothing (``api.why_nothing``), and whether photos still wait to be
         indexed (they may match once they are)."""
-        from photoscope.api import EmptyAnswer, WhyNothing, still_waiting, why_nothing
-        from photoscope.wordlists import numbers_only
+        from photoscope.api import EmptyAnswer, WhyNothing, asks_numbers_alone, still_waiting, why_nothing
 
         status = self.index_status
         answer = EmptyAnswer(
@@ -625,9 +624,9 @@ class MainWindow(QMainWindow):
             left_out_by_name=bool(results.left_out_by_name),
             other_model=self.to_describe_again,
             weightless=self.search.weightless(),
-            numbers_only=not self.search.query_photo
-            and not self.search.terms_bar.chips
-            and numbers_only(self.search.text()),
+            numbers_only=asks_numbers_alone(
+                self.search.text(), self.search.query_photo is not None or bool(self.search.terms_bar.chips)
+            ),
         )
         why = why_nothing(answer)
         if why is WhyNothing.OTHER_MODEL:  # the way out, offered again where "Later" put it away
