@@ -202,7 +202,7 @@ def test_a_word_below_or_beside_the_classes_is_searched_by_its_stand_in(model: P
     result = engine.search_text("a cathedral", k=5)
     assert result.hits[0].photo_id == 200
     assert [(u.word, u.searched_as) for u in result.unknown_words] == [("cathedral", "church")]
-    assert model.query_words("a giraffe").stand_ins == [("giraffe", "ruminant")]
+    assert model.query_words("a giraffe").stand_ins == [("giraffe", "hoofed animal")]
     # never for words the decoder or the concepts know, nor for people
     assert model.query_words("a dog on the grass").stand_ins == []
     assert model.query_words("a boy").stand_ins == [] and model.query_words("a blorf").unknown == ["blorf"]

@@ -128,6 +128,98 @@ NOT_STAND_INS = {
     "n00002137": "abstraction",
     "n00001930": "physical entity",
 }
+# What a stand-in is called where the app says it searched by one: WordNet names many of them in a
+# zoologist's or a cataloguer's words, which the user who typed "sparrow" or "moth" cannot read back
+# ("searched by the nearest concept it knows, 'lepidopterous insect'": the honest-results walk of
+# stop 48). Each everyday name covers what the stand-in's classes are, not a wider kind.
+PLAIN_STAND_IN_NAMES = {
+    "nutriment": "food",
+    "foodstuff": "food",
+    "fare": "food",
+    "flavorer": "seasoning",
+    "oscine": "songbird",
+    "passerine": "songbird",
+    "corvine bird": "crow",
+    "gallinaceous bird": "game bird",
+    "piciform bird": "woodpecker or toucan",
+    "pelecaniform seabird": "seabird",
+    "pelagic bird": "seabird",
+    "apodiform bird": "hummingbird",
+    "cuculiform bird": "cuckoo",
+    "lepidopterous insect": "moth or butterfly",
+    "nymphalid": "butterfly",
+    "lycaenid": "butterfly",
+    "homopterous insect": "insect",
+    "hymenopterous insect": "bee or wasp",
+    "dipterous insect": "fly",
+    "phasmid": "stick insect",
+    "lamellicorn beetle": "beetle",
+    "scarabaeid beetle": "beetle",
+    "acarine": "mite or tick",
+    "soft-finned fish": "fish",
+    "spiny-finned fish": "fish",
+    "cypriniform fish": "fish",
+    "cyprinid": "fish",
+    "scorpaenoid": "fish",
+    "scorpaenid": "fish",
+    "plectognath": "fish",
+    "teleost fish": "fish",
+    "food fish": "fish",
+    "bony fish": "fish",
+    "ganoid": "fish",
+    "salmonid": "fish",
+    "aquatic vertebrate": "fish",
+    "cartilaginous fish": "shark or ray",
+    "requiem shark": "shark",
+    "mackerel shark": "shark",
+    "coelenterate": "jellyfish or coral",
+    "anthozoan": "coral or sea anemone",
+    "gastropod": "snail or slug",
+    "malacostracan crustacean": "crustacean",
+    "decapod crustacean": "crab or lobster",
+    "colubrid snake": "snake",
+    "elapid": "snake",
+    "iguanid": "lizard",
+    "agamid": "lizard",
+    "anguid lizard": "lizard",
+    "teiid lizard": "lizard",
+    "lacertid lizard": "lizard",
+    "crocodilian reptile": "crocodile",
+    "ambystomid": "salamander",
+    "ornithischian": "dinosaur",
+    "ceratopsian": "dinosaur",
+    "ruminant": "hoofed animal",
+    "ungulate": "hoofed animal",
+    "odd-toed ungulate": "hoofed animal",
+    "even-toed ungulate": "hoofed animal",
+    "bovid": "hoofed animal",
+    "bovine": "cattle",
+    "equine": "horse",
+    "swine": "pig",
+    "proboscidean": "elephant",
+    "pinniped mammal": "seal",
+    "procyonid": "raccoon",
+    "edentate": "armadillo or sloth",
+    "musteline mammal": "weasel or otter",
+    "viverrine": "mongoose or meerkat",
+    "wood rabbit": "rabbit",
+    "old world buffalo": "buffalo",
+    "baleen whale": "whale",
+    "toothed whale": "whale or dolphin",
+    "agaric": "mushroom",
+    "solanaceous vegetable": "vegetable",
+    "cruciferous vegetable": "vegetable",
+    "natural depression": "valley",
+    "natural elevation": "hill",
+    "geological formation": "landform",
+    "heavier-than-air craft": "aircraft",
+    "source of illumination": "light",
+    "electro-acoustic transducer": "speaker or microphone",
+    "white goods": "home appliance",
+    "correctional institution": "prison",
+    "penal institution": "prison",
+    "mercantile establishment": "shop",
+}
 # Young animals: WordNet files them under "young mammal"/"young bird", not under their kind.
 YOUNG = {
     "kitten": "n02121808",  # domestic cat
@@ -494,7 +586,8 @@ def related_words(
         if key not in index:
             classes = sorted(set().union(*(covered(up) for up in ups)))
             index[key] = len(names)
-            names.append([readable(wordnet.lemmas[ups[0]][0]).lower(), classes])
+            name = readable(wordnet.lemmas[ups[0]][0]).lower()
+            names.append([PLAIN_STAND_IN_NAMES.get(name, name), classes])
         words[word] = index[key]
 
     plurals: dict[str, list[str]] = {}

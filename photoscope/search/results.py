@@ -80,7 +80,7 @@ def unclear_words(
     The head judges the words only the concepts know ("a banana"), and those the decoder saw too
     rarely to read by looking (under ``rare_count`` times: "rocket" 9, "laptop" 11, "snake" 6;
     their latent answered with meerkats, a dolphin, a chameleon as "9 likely matches": the #14
-    audit of stop 44). What stands in for a word neither knows ("giraffe": ruminant) finds
+    audit of stop 44). What stands in for a word neither knows ("giraffe": hoofed animal) finds
     guesses at it, never likely matches, in any query: a bison, an ibex and a ram were "5 likely"
     giraffes (the same audit), and so they were in "a giraffe in a field"."""
     stood_in = tuple(word for word, _ in query.stand_ins)
