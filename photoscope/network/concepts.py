@@ -9,7 +9,8 @@ Other nouns ("cathedral", "giraffe", "scissors") name no class and none above on
 *stand-in* in ``resources/related-words.json``: its nearest WordNet ancestor that covers a few
 classes ("church", "edge tool"), named in everyday words where WordNet's are a zoologist's
 ("hoofed animal" for its "ruminant": ``tools/build_concepts.py``). Search uses a stand-in only for
-a word that neither the decoder nor the concepts know, and says so. That file is read the first time one is needed.
+a word that neither the decoder nor the concepts know, and says so. That file is read the first
+time one is needed.
 
 WordNet says what a class *is*; the head also knows what a class *looks like*: ``NearClasses``
 (``resources/near-classes.json``, built by ``tools/build_near_classes.py`` from the head's weights)
