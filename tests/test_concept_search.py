@@ -187,6 +187,24 @@ def test_a_query_nothing_knows_returns_nothing_and_says_so(model: PhotoscopeMode
     assert engine.search_text("eagle", k=5).unknown_words == []  # no "did you mean beagle?"
 
 
+def test_a_name_typed_with_capitals_is_offered_no_spelling(model: PhotoscopeModel) -> None:
+    """The honest-results walk of stop 48: "the Taj Mahal" answered "did you mean 'tan'?". A word
+    typed with a capital inside a query (or leading another) is a name, not a slip of a known word."""
+    engine = SearchEngine(model, _store(model))
+
+    def offered(text: str) -> dict[str, tuple[str, ...]]:
+        return {u.word: u.suggestions for u in engine.search_text(text, k=5).unknown_words}
+
+    assert offered("the Taj Mahal") == {"taj": (), "mahal": ()}
+    at_dawn = offered("Taj Mahal at dawn")
+    assert at_dawn["taj"] == at_dawn["mahal"] == () and at_dawn.get("dawn")  # "dawn": a slip of "down"?
+    assert offered("a dog at Taj") == {"taj": ()}
+    # a slip is still offered its word: lower case, or a sentence's capital on the first word alone
+    assert "tan" in offered("the taj mahal")["taj"]
+    assert "dog" in offered("Dgo on the grass")["dgo"]
+    assert "dog" in offered("a DGO")["dgo"]  # capitals throughout are shouting, not a name
+
+
 def test_a_word_below_or_beside_the_classes_is_searched_by_its_stand_in(model: PhotoscopeModel) -> None:
     """ "cathedral" names no ImageNet class; WordNet files it under "church" (a class): the church
     photo comes first, and the result says which concept stood in."""

@@ -30,7 +30,7 @@ from photoscope.network.bundle import (
 from photoscope.network.concepts import Concepts, load_concepts, stand_in, stand_in_words
 from photoscope.network.lexicon import Speller
 from photoscope.network.naming import RISKY_WORDS
-from photoscope.network.vocab import FUNCTION_WORDS, SPECIALS, Vocabulary, tokenize, unreadable
+from photoscope.network.vocab import FUNCTION_WORDS, SPECIALS, Vocabulary, tokenize, typed_names, unreadable
 
 Array = npt.NDArray[np.float32]
 # The text encoder's weights in the bundle (``CaptionNetwork``: text_embed, text_rnn, text_out).
@@ -60,6 +60,8 @@ class QueryWords:
     # Words neither knows that are searched by a stand-in concept ("cathedral" by "church"); their
     # classes are in ``concepts`` too.
     stand_ins: list[tuple[str, str]] = field(default_factory=list)
+    # Unknown words typed as names ("Taj Mahal": ``vocab.typed_names``): offered no spelling.
+    names: frozenset[str] = frozenset()
 
 
 def speller(vocab: Vocabulary, concepts: Concepts) -> Speller:
@@ -109,7 +111,7 @@ def query_words(text: str, vocab: Vocabulary, concepts: Concepts) -> QueryWords:
         for w, c in zip(words, in_concept, strict=True)
         if w not in FUNCTION_WORDS and not c and w not in vocab
     ] + foreign
-    return QueryWords(found, known, unknown, content, stand_ins)
+    return QueryWords(found, known, unknown, content, stand_ins, typed_names(text) & set(unknown))
 
 
 # A word of a concept phrase the decoder saw fewer times than this in training ("panda": never,

@@ -23,6 +23,20 @@ def tokenize(text: str) -> list[str]:
     return [w for w in _LETTERS.findall(fold(text)) if _WORD.fullmatch(w)]
 
 
+def typed_names(text: str) -> frozenset[str]:
+    """The words of ``text`` typed as names, as ``tokenize`` reads them: a capital then small letters
+    ("Taj Mahal", "a dog at Taj"), not a sentence's capital on the first word alone ("Dgo on the
+    grass") nor capitals throughout ("a DGO"). A name the model does not know is no slip of a word
+    it knows: "the Taj Mahal" was offered "tan" (the honest-results walk of stop 48)."""
+    typed = _LETTERS.findall(text)
+
+    def capitalised(at: int) -> bool:
+        return at < len(typed) and typed[at][:1].isupper() and not typed[at].isupper()
+
+    named = [w for at, w in enumerate(typed) if capitalised(at) and (at > 0 or capitalised(1))]
+    return frozenset(t for w in named for t in tokenize(w))
+
+
 def unreadable(text: str) -> list[str]:
     """The words of ``text`` ``tokenize`` cannot read, split and folded as it splits and folds
     them: letters outside a-z even with accents folded ("猫", "кошка"; "m²" is "m" and a digit to

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -108,7 +108,7 @@ class TextRanker:
         scored by the concepts alone; one that neither knows scores every photo -inf."""
         queries = [self.model.query_words(t) for t in texts]
         if not options.concepts:
-            queries = [QueryWords([], q.decoder_words, q.unknown, q.content) for q in queries]
+            queries = [replace(q, concepts=[], stand_ins=[]) for q in queries]
         read = [as_read(t, q, options) for t, q in zip(texts, queries, strict=True)]
         texts, queries = [t for t, _ in read], [q for _, q in read]
         concept = self.concept_scores(queries, options)

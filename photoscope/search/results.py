@@ -53,9 +53,10 @@ def library_curve(
 
 def unknown_words(query: QueryWords, suggest: Callable[[str], tuple[str, ...]]) -> list[UnknownWord]:
     """The query's content words that neither the decoder nor the concepts know, with the stand-in
-    concept of those searched by one first, and known words spelled alike for the others."""
+    concept of those searched by one first, and known words spelled alike for the others (none for
+    a name: ``QueryWords.names``)."""
     stand_ins = [UnknownWord(word, (), searched_as=name) for word, name in query.stand_ins]
-    return stand_ins + [UnknownWord(w, suggest(w)) for w in query.unknown]
+    return stand_ins + [UnknownWord(w, () if w in query.names else suggest(w)) for w in query.unknown]
 
 
 # A concept word no listed photo shows with this probability (the head's, over the word's classes)
