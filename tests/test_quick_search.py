@@ -186,5 +186,56 @@ def test_the_first_answer_judges_listed_photos_as_the_network_does(
         assert found is not None
         some = app.library.photo_ids()[:6]
         for text in ("a red koala", "a red circle", "koala"):
-            assert quick_unclear_words(*found, text, some) == app.engine.unclear_concepts(text, some), text
-        assert quick_unclear_words(*found, "a red koala", some) == ("koala",)
+            assert quick_unclear_words(*found, app.library, text, some) == app.engine.unclear_concepts(
+                text, some
+            ), text
+        assert quick_unclear_words(*found, app.library, "a red koala", some) == ("koala",)
+
+
+@pytest.fixture(scope="module")
+def shipped_shapes_db(shipped_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Sixteen shape photos indexed by the shipped model (whose word detectors know Flickr8k's words),
+    the vectors' mapped file written, and one photo changed after it (the file's tail)."""
+    from synthetic import COLOURS, SHAPES, shape_photo
+
+    from photoscope.api import IndexOptions
+
+    root = tmp_path_factory.mktemp("shipped-shapes")
+    photos = root / "Photos"
+    photos.mkdir()
+    for colour in COLOURS:
+        for shape in SHAPES:
+            for seed in (5, 6):
+                shape_photo(colour, shape, seed=seed).save(photos / f"{colour} {shape} {seed}.jpg")
+    db = root / "library.db"
+    with Photoscope(db, shipped_model_dir) as app:
+        app.add_folder(photos)
+        app.scanner().scan()
+        app.indexer(options=IndexOptions(thumbnails=False)).run()
+        assert len(app.store) == 16  # writes the mapped file
+    shape_photo("green", "circle", seed=9).save(photos / "late.jpg")
+    with Photoscope(db, shipped_model_dir) as app:
+        app.scanner().scan()
+        app.indexer(options=IndexOptions(thumbnails=False)).run()
+    return db
+
+
+@pytest.mark.parametrize("text", ["a car", "a red car", "a dog on the beach", "a red circle", "a koala"])
+def test_the_first_answer_judges_words_the_decoder_reads_by_their_detectors(
+    shipped_shapes_db: Path, shipped_model_dir: Path, tmp_path: Path, text: str
+) -> None:
+    """Stop 48's Left list: "a car" over shapes (or a library of animals) was "16 likely matches"
+    in the first answer, and "closest guesses" once the network's answer replaced it: the word
+    detectors, which judge the words the decoder reads, ran only in the network's answer."""
+    db = tmp_path / "library.db"
+    shutil.copy(shipped_shapes_db, db)
+    shutil.copy(f"{shipped_shapes_db}.vectors", f"{db}.vectors")  # as written before the late photo
+    with Photoscope(db, shipped_model_dir) as app:
+        found = app._quick()
+        assert found is not None and len(found[1].tail_ids) == 1  # the late photo, read from SQLite
+        quick = app.search_text_quick(text, 17)
+        assert quick is not None and not app.model_ready
+        full = app.search_text(text, 17)
+    assert quick.unsure == full.unsure, text
+    if text == "a car":  # no shape shows a car: the detector of "car" says so in both
+        assert quick.unsure == ("car",)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import numpy as np
     from PIL import Image
 
+    from photoscope.library.db import Library
     from photoscope.network import PhotoscopeModel, TextModel
     from photoscope.search.combine import Term
     from photoscope.search.quick import QuickStore
@@ -159,7 +160,8 @@ class Searching(Core):
             return Results([], result.unknown_words)
         # no subtraction here: at least not the photos whose caption says what is left out
         results = self._results(result, filters, leave_out=negated.taken_away)
-        unsure = _quick_unsure(model, store, text, results, allowed is not None, bool(negated.taken_away))
+        narrowed, taken_away = allowed is not None, bool(negated.taken_away)
+        unsure = _quick_unsure(model, store, self.library, text, results, narrowed, taken_away)
         return _cut(replace(results, taken_away=negated.taken_away, unsure=unsure), wanted, filters)
 
     def prepare_quick_search(self) -> bool:
@@ -643,7 +645,13 @@ def _pixels(photo: str | Path | Image.Image) -> Image.Image:
 
 
 def _quick_unsure(
-    model: TextModel, store: QuickStore, text: str, results: Results, narrowed: bool, taken_away: bool
+    model: TextModel,
+    store: QuickStore,
+    library: Library,
+    text: str,
+    results: Results,
+    narrowed: bool,
+    taken_away: bool,
 ) -> tuple[str, ...]:
     """The quick answer's closest-guess words, by the rules of the network's answer it stands in
     for: a plain description's (``Searching._search_words``), or when something is taken away, a
@@ -653,4 +661,4 @@ def _quick_unsure(
     listed = [m.photo.id for m in results.matches]
     if results.by_name or (narrowed and not listed) or (taken_away and listed):
         return ()
-    return quick_unclear_words(model, store, text, listed)
+    return quick_unclear_words(model, store, library, text, listed)

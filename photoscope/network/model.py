@@ -21,7 +21,7 @@ import torch
 from PIL import Image, ImageOps
 
 from photoscope.config import default_model_dir
-from photoscope.network.bundle import DEFAULT_ENCODER, Bundle, load_bundle
+from photoscope.network.bundle import Bundle, load_bundle
 from photoscope.network.caption_check import CaptionCheck, CaptionRule, DescribedCaption
 from photoscope.network.concepts import Concepts, load_concepts
 from photoscope.network.decoding import Caption, Choice, beam_search, caption_log_prob, pad_batch
@@ -33,13 +33,7 @@ from photoscope.network.presence import Presence, load_presence
 from photoscope.network.text_model import QueryWords, query_words, speller
 from photoscope.network.versions import DESCRIPTION_VERSION
 from photoscope.network.vocab import SPECIALS
-from photoscope.network.word_probes import (
-    CAPTION_FUNCTION_WORDS,
-    WordProbes,
-    dataset_name,
-    load_word_probes,
-    load_word_sight,
-)
+from photoscope.network.word_probes import CAPTION_FUNCTION_WORDS, WordProbes, probes_for
 
 
 @dataclass(frozen=True)
@@ -380,13 +374,7 @@ class PhotoscopeModel:
 
     @cached_property
     def _word_probes(self) -> WordProbes | None:
-        # The detectors read the default encoder's features and say which words of their dataset's
-        # captions a photo's captions would use: a bundle on another encoder, or one trained on
-        # other captions (whose words mean other things: "red" of a drawn shape), has none.
-        if self.bundle.encoder != DEFAULT_ENCODER:
-            return None
-        probes = load_word_probes()
-        return probes if dataset_name(self.bundle.training_data) == probes.dataset else None
+        return probes_for(self.bundle.encoder, self.bundle.training_data)
 
     @property
     def has_word_detectors(self) -> bool:
@@ -397,9 +385,7 @@ class PhotoscopeModel:
         """The probability ``word``'s detector gives all but a tenth of the Flickr8k photos that show
         it (``word_probes.load_word_sight``): a listed photo under it for every one, none shows the
         word. None without a detector, or for a word too few photos showed to measure."""
-        probes = self._word_probes
-        own = None if probes is None else probes.word_of(word)
-        return None if probes is None or own is None else load_word_sight(probes.dataset).get(own)
+        return None if self._word_probes is None else self._word_probes.sight(word)
 
     def detector_word(self, word: str) -> str | None:
         """The word a detector answers for ``word`` ("dogs" -> "dog"), None when no detector does."""

@@ -31,6 +31,7 @@ from photoscope.network.concepts import Concepts, load_concepts, stand_in, stand
 from photoscope.network.lexicon import Speller
 from photoscope.network.naming import RISKY_WORDS
 from photoscope.network.vocab import FUNCTION_WORDS, SPECIALS, Vocabulary, tokenize, typed_names, unreadable
+from photoscope.network.word_probes import WordProbes, probes_for
 
 Array = npt.NDArray[np.float32]
 # The text encoder's weights in the bundle (``CaptionNetwork``: text_embed, text_rnn, text_out).
@@ -141,6 +142,7 @@ class TextModel:
         self.name: str = meta["name"]
         self.bundle_version = bundle_version(meta["weights_sha256"], encoder)
         self.encoder_name = encoder.name  # the image encoder's, as ``PhotoscopeModel.encoder_name``
+        self._encoder_spec, self._training_data = encoder, str(meta.get("training_data", ""))
         self.latent_dim = int(meta["network"]["latent_dim"])
         self.vocab = read_vocabulary(meta)
         path = self.model_dir / WEIGHTS_FILE
@@ -187,6 +189,31 @@ class TextModel:
     def suggest(self, word: str) -> tuple[str, ...]:
         """Known words spelled like ``word`` (as ``PhotoscopeModel.suggest``)."""
         return self._speller.suggest(word)
+
+    # word detectors, as ``PhotoscopeModel`` reads them (in NumPy, for the few photos an answer lists)
+
+    @cached_property
+    def _word_probes(self) -> WordProbes | None:
+        return probes_for(self._encoder_spec, self._training_data)
+
+    def detector_sight(self, word: str) -> float | None:
+        """As ``PhotoscopeModel.detector_sight``."""
+        return None if self._word_probes is None else self._word_probes.sight(word)
+
+    def detector_word(self, word: str) -> str | None:
+        """As ``PhotoscopeModel.detector_word``."""
+        return None if self._word_probes is None else self._word_probes.word_of(word)
+
+    def word_probabilities(
+        self, words: Sequence[str], features: npt.NDArray[np.floating], basis: npt.NDArray[np.float32] | None
+    ) -> Array:
+        """N x K: the probability that each photo's captions use each detector word, from N x 1280
+        features (or N x D on ``basis``), as ``PhotoscopeModel.word_log_odds`` gives its log-odds."""
+        if self._word_probes is None:
+            raise ValueError("this model's encoder has no word detectors")
+        odds = self._word_probes.sight_log_odds(words, features, basis)
+        out: Array = (1.0 / (1.0 + np.exp(-odds))).astype(np.float32)
+        return out
 
 
 class _TextEncoder:

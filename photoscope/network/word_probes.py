@@ -24,14 +24,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import numpy.typing as npt
-import torch
 
 from photoscope import config
+from photoscope.network.bundle import DEFAULT_ENCODER, EncoderSpec
 from photoscope.network.presence import pack_halves, unpack_halves
+
+if TYPE_CHECKING:  # PyTorch is imported where a tensor is made: the quick first answer reads the
+    import torch  # probes in NumPy (``sight_log_odds``) before the network is loaded
 
 WORD_PROBES_RESOURCE = "word-probes.json"
 WORD_SIGHT_RESOURCE = "word-sight.json"
@@ -152,9 +155,32 @@ class WordProbes:
         weight = self.weight[rows] if basis is None else self.weight[rows] @ basis
         return _unit_logits(features, weight, self.bias[rows])
 
+    def sight(self, word: str) -> float | None:
+        """The probability ``word``'s detector gives all but a tenth of the training photos that
+        show it (``load_word_sight``); None without a detector, or for a word too few photos showed."""
+        own = self.word_of(word)
+        return None if own is None else load_word_sight(self.dataset).get(own)
+
+    def sight_log_odds(
+        self,
+        words: Sequence[str],
+        features: npt.NDArray[np.floating],
+        basis: npt.NDArray[np.float32] | None = None,
+    ) -> npt.NDArray[np.float32]:
+        """``logits`` in NumPy, for a few rows (the photos an answer lists): N x K log-odds of the
+        probe words ``words`` for N x 1280 features, or N x D ones projected on ``basis``."""
+        rows = [self.index[w] for w in words]
+        weight = self.weight[rows] if basis is None else self.weight[rows] @ basis
+        matrix = np.asarray(features, np.float32).reshape(-1, weight.shape[1])
+        norms = np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+        out: npt.NDArray[np.float32] = ((matrix @ weight.T) / norms + self.bias[rows]).astype(np.float32)
+        return out
+
     def rarity(self, words: Sequence[str]) -> torch.Tensor:
         """K: -log of the share of training photos that have each of the probe words ``words``
         (1 for each without a recorded share): a rare word's detector says more."""
+        import torch
+
         if self.share is None:
             return torch.ones(len(words))
         return -torch.from_numpy(self.share[[self.index[w] for w in words]]).log()
@@ -169,6 +195,8 @@ class WordProbes:
     ) -> list[tuple[str, float]]:
         """The ``count`` content words most likely in one photo's captions (1280-d feature), with
         their probabilities, best first, without those in ``leave_out``."""
+        import torch
+
         p = torch.sigmoid(self.all_logits(feature))
         p[[self.index[w] for w in leave_out if w in self.index]] = 0.0
         if self.content is not None:
@@ -182,6 +210,8 @@ class WordProbes:
 
     @functools.cached_property
     def _not_content(self) -> torch.Tensor:
+        import torch
+
         return torch.tensor([w not in (self.content or ()) for w in self.words])
 
     def to_json(self) -> str:
@@ -198,6 +228,16 @@ class WordProbes:
         )
 
 
+def probes_for(encoder: EncoderSpec, training_data: str) -> WordProbes | None:
+    """The word detectors of a bundle: they read the default encoder's features and say which words
+    of their dataset's captions a photo's captions would use; a bundle on another encoder, or one
+    trained on other captions (whose words mean other things: "red" of a drawn shape), has none."""
+    if encoder != DEFAULT_ENCODER:
+        return None
+    probes = load_word_probes()
+    return probes if dataset_name(training_data) == probes.dataset else None
+
+
 def dataset_name(training_data: str) -> str:
     """The dataset of a bundle's ``training_data`` ("flickr8k (7091 photos)": "flickr8k")."""
     return training_data.split(" (")[0].strip().lower()
@@ -207,6 +247,8 @@ def _unit_logits(
     features: torch.Tensor, weight: npt.NDArray[np.float32], bias: npt.NDArray[np.float32]
 ) -> torch.Tensor:
     """N x K: ``weight`` (K x D) on each of the N x D ``features`` scaled to unit length, plus ``bias``."""
+    import torch
+
     probes = torch.from_numpy(weight)
     matrix = features.reshape(-1, probes.shape[1])
     out = torch.empty(len(matrix), len(probes))

@@ -27,7 +27,14 @@ import numpy as np
 import numpy.typing as npt
 
 from photoscope.search.path_words import tokens
-from photoscope.search.results import Hit, SearchResult, library_curve, unclear_words, unknown_words
+from photoscope.search.results import (
+    Hit,
+    SearchResult,
+    library_curve,
+    unclear_words,
+    unknown_words,
+    unseen_by_sight,
+)
 from photoscope.search.stored import (
     CONCEPTS_PER_PHOTO,
     Sidecar,
@@ -230,6 +237,29 @@ class QuickStore:
         out: Array = np.concatenate([base, self.tail_latents @ q]).astype(np.float32)
         return out
 
+    def listed_features(
+        self, library: Library, rows: npt.NDArray[np.int64]
+    ) -> list[tuple[Array, Array | None]]:
+        """The encoder features of some of the store's ``rows``, as (N x width, basis) parts: the
+        mapped file's rows (unit float16; reduced on its ``basis`` in a large library), then those
+        changed since it was written (whole, from the database: a few rows, read when asked)."""
+        in_base = len(self.ids) - len(self.tail_ids)
+        base_rows = rows[rows < in_base]
+        if self.alive is not None:
+            base_rows = np.flatnonzero(self.alive)[base_rows]
+        parts: list[tuple[Array, Array | None]] = []
+        if len(base_rows):
+            parts.append(
+                (_half_table().take(self.base.features[np.sort(base_rows)].view(np.uint16)), self.base.basis)
+            )
+        tail_ids = self.ids[rows[rows >= in_base]]
+        if len(tail_ids):
+            _, whole = library.load_vectors(
+                "feature", ids=tail_ids.tolist(), model_version=self.base.model_version
+            )
+            parts.append((np.asarray(whole, np.float32), None))
+        return parts
+
     def concept_probability(self, cover: Array) -> Array:
         """Each photo's probability that it shows a concept (as ``VectorStore.concept_scores``)."""
         base = probability_of_concept(cover, self.base.classes, self.base.class_probs)
@@ -275,14 +305,16 @@ def quick_text_search(
 def quick_unclear_words(
     model: TextModel,
     store: QuickStore,
+    library: Library,
     text: str,
     photo_ids: Sequence[int],
     fusion: ConceptFusion | None = None,
 ) -> tuple[str, ...]:
-    """The concept words of ``text`` the head alone judges that no listed photo shows clearly, as
-    ``SearchEngine.unclear_concepts`` finds them: the first answer to "a laptop" calls its photos
-    closest guesses as the network's answer does, not "9 likely matches" until it replaces it. Not
-    the words the word detectors judge there (``unseen_by_detectors``: they need PyTorch)."""
+    """The words of ``text`` that no listed photo shows clearly, as ``SearchEngine.unclear_concepts``
+    finds them: the concept words the head alone judges, and the words the decoder reads that no
+    listed photo shows by their word detector, run in NumPy on the listed photos' features. The
+    first answer to "a laptop", or to "a car" over animals, calls its photos closest guesses as the
+    network's answer does, not "16 likely matches" until it replaces them."""
     if not len(store):
         return ()
     f = fusion or ConceptFusion()
@@ -292,8 +324,18 @@ def quick_unclear_words(
         cover = class_cover(classes, f.near_classes, model.encoder_name)
         return float(store.concept_probability(cover)[rows].max())
 
-    listed = best_shown if len(rows) else None
-    return unclear_words(model.query_words(text), model.word_count, f.rare_count, listed)
+    def best_seen(words: Sequence[str]) -> list[float]:
+        detectors = [model.detector_word(w) or w for w in words]
+        parts = store.listed_features(library, rows)
+        best = np.max([model.word_probabilities(detectors, f, basis).max(0) for f, basis in parts], axis=0)
+        return [float(p) for p in best]
+
+    query = model.query_words(text)
+    unclear = unclear_words(query, model.word_count, f.rare_count, best_shown if len(rows) else None)
+    if not len(rows):
+        return unclear
+    unseen = unseen_by_sight(query, model.detector_sight, best_seen, best_shown)
+    return unclear + tuple(w for w in unseen if w not in unclear)
 
 
 def quick_scores(

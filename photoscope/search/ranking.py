@@ -34,6 +34,7 @@ from photoscope.search.results import (
     library_curve,
     unclear_words,
     unknown_words,
+    unseen_by_sight,
 )
 from photoscope.search.stored import class_cover
 from photoscope.search.vectors import VectorStore
@@ -304,26 +305,16 @@ class SearchEngine:
     def unseen_by_detectors(
         self, query: QueryWords, rows: torch.Tensor, best_shown: Callable[[Sequence[int]], float]
     ) -> tuple[str, ...]:
-        """The query's words with a detector sight (``PhotoscopeModel.detector_sight``) that no photo
-        of the store's ``rows`` reaches, nor, for a word that names the head's classes, shows clearly
-        to the head (``best_shown`` of them under ``CLEARLY``: the Tower Bridge its detector barely
-        knew, the head called a suspension bridge). "car" in a library of animals and tools listed
-        "16 likely matches", a cheetah first (the honest-results walk of stop 48): the decoder reads
-        "car", so the head alone never judged it."""
-        # the words the decoder reads: not those of a phrase the concepts read ("dog" of "a hot dog")
-        read = dict.fromkeys(query.decoder_words)
-        sighted = [(w, bar) for w in read if (bar := self.model.detector_sight(w))]
-        if not sighted:
-            return ()
-        detectors = [self.model.detector_word(w) or w for w, _ in sighted]
-        features = self.store.rows_of("feature", rows)
-        best = torch.sigmoid(self.model.word_log_odds(detectors, features, self.store.feature_basis)).amax(0)
-        concepts = dict(query.concepts)
-        return tuple(
-            w
-            for (w, bar), p in zip(sighted, best.tolist(), strict=True)
-            if p < bar and (w not in concepts or best_shown(concepts[w]) < CLEARLY)
-        )
+        """The query's words the decoder reads that no photo of the store's ``rows`` shows by their
+        word detector (``results.unseen_by_sight``)."""
+
+        def best_seen(words: Sequence[str]) -> list[float]:
+            detectors = [self.model.detector_word(w) or w for w in words]
+            features = self.store.rows_of("feature", rows)
+            odds = self.model.word_log_odds(detectors, features, self.store.feature_basis)
+            return torch.sigmoid(odds).amax(0).tolist()
+
+        return unseen_by_sight(query, self.model.detector_sight, best_seen, best_shown)
 
     def unknown_words(self, text: str) -> list[UnknownWord]:
         """The query's content words that neither the decoder nor the concepts know, with the

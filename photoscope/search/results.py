@@ -102,3 +102,30 @@ def head_judges(word: str, query: QueryWords, word_count: Callable[[str], int], 
     if not query.decoder_words:
         return True
     return min(word_count(w) for w in word.split()) < rare_count
+
+
+def unseen_by_sight(
+    query: QueryWords,
+    sight: Callable[[str], float | None],
+    best_seen: Callable[[Sequence[str]], Sequence[float]],
+    best_shown: Callable[[Sequence[int]], float],
+) -> tuple[str, ...]:
+    """The query's words the decoder reads that no listed photo shows by their word detector: each
+    word with a ``sight`` (what its detector gives all but a tenth of the training photos that show
+    it) above every listed photo's probability (``best_seen(words)``: the best listed photo's, per
+    word), and, for a word that names the head's classes, none of them shown clearly to the head
+    either (``best_shown`` under ``CLEARLY``: the Tower Bridge its detector barely knew, the head
+    called a suspension bridge). "car" in a library of animals and tools listed "16 likely
+    matches", a cheetah first (the honest-results walk of stop 48): the decoder reads "car", so the
+    head alone never judged it. The network's answer and the quick first one judge alike."""
+    # the words the decoder reads: not those of a phrase the concepts read ("dog" of "a hot dog")
+    sighted = [(w, bar) for w in dict.fromkeys(query.decoder_words) if (bar := sight(w))]
+    if not sighted:
+        return ()
+    best = best_seen([w for w, _ in sighted])
+    concepts = dict(query.concepts)
+    return tuple(
+        w
+        for (w, bar), p in zip(sighted, best, strict=True)
+        if p < bar and (w not in concepts or best_shown(concepts[w]) < CLEARLY)
+    )
