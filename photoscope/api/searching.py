@@ -173,6 +173,7 @@ class Searching(Core):
             return False
         model, store = found
         model.query_words("a")  # the concept words' index: a JSON file read on first use
+        model.detector_sight("a")  # the word detectors' weights: 0.25 s to read, not the first query's
         store.prepare()
         return True
 
