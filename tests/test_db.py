@@ -440,7 +440,7 @@ def test_version_12_rules_are_kept_and_a_photo_rule_can_be_added(
     with monkeypatch.context() as patch:
         patch.setattr(dbmod, "MIGRATIONS", dbmod.MIGRATIONS[:12])
         with Library(tmp_path / "l.db") as old:
-            old.add_folder(folder)
+            _add(old, Path(folder), [])  # the folder's row as version 12 takes it
             old.set_exclusion_rule(ExclusionRule(folder, "pattern", "sub/a[[]1].jpg"), True)
             old.set_exclusion_rule(ExclusionRule(folder, "folder", "Work"), True)
             with pytest.raises(sqlite3.IntegrityError):  # the kind did not exist
@@ -454,6 +454,32 @@ def test_version_12_rules_are_kept_and_a_photo_rule_can_be_added(
             ExclusionRule(folder, "pattern", "sub/a[[]1].jpg"),
             photo,
         ]
+        assert lib.integrity_check() == "ok"
+
+
+def test_version_13_folders_learn_their_root_at_the_next_scan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Schema v14: which directory each folder's root is, and the photos kept as moved away."""
+    from photoscope.library.scanner import Scanner
+
+    root = tmp_path / "p"
+    root.mkdir()
+    with monkeypatch.context() as patch:
+        patch.setattr(dbmod, "MIGRATIONS", dbmod.MIGRATIONS[:13])
+        with Library(tmp_path / "l.db") as old:
+            ids = _add(old, root, ["a.jpg", "b.jpg"])
+    with Library(tmp_path / "l.db") as lib:
+        assert lib.schema_version == len(dbmod.MIGRATIONS)
+        [folder] = lib.folders()
+        assert (folder.root_id, folder.away, folder.photos) == (None, 0, 2)  # not known yet
+        (root / "x.jpg").write_bytes(b"")  # (the folder holds something: not a drive's bare mount point)
+        Scanner(lib).check_folders()
+        assert lib.folders()[0].root_id == str(root.stat().st_ino)
+        lib.mark_moved_away(ids[:1])
+        assert lib.folders()[0].away == 1 and lib.moved_away_paths() == {str(root / "a.jpg")}
+        lib.remove_folder(root)  # the marks go with their photos
+        assert lib.db.execute("SELECT count(*) FROM moved_away").fetchone()[0] == 0
         assert lib.integrity_check() == "ok"
 
 

@@ -36,7 +36,7 @@ from photoscope.library.fs import (
     storable,
 )
 from photoscope.library.records import Folder, PhotoCounts
-from photoscope.library.relocation import moved_here
+from photoscope.library.relocation import moved_away_here, moved_here
 from photoscope.library.scanner import Scanner, ScanReport, root_present
 
 if TYPE_CHECKING:  # the indexer (NumPy, PIL) is imported when one is made: not by `status`
@@ -85,17 +85,20 @@ class Indexing(Core):
         return folder
 
     def _follow_moved_folder(self, key: str, folders: list[Folder]) -> Folder | None:
-        """The offline folder whose photos are at ``key`` now, moved there with their index entries
-        and thumbnails (``library.relocation``; ``moved_from`` names its old path), or None."""
-        if not any(f.photos and not (f.online and root_present(f)) for f in folders):
-            return None  # none offline or gone: no scan to wait for (the window's one task thread)
+        """The offline folder whose photos are at ``key`` now, or the folder whose photos kept as
+        moved away are (another directory was made at its place), moved there with their index
+        entries and thumbnails (``library.relocation``; ``moved_from`` names its old path), or None."""
+        if not any(f.away or (f.photos and not (f.online and root_present(f))) for f in folders):
+            return None  # none offline, gone or replaced: no scan to wait for (the window's one task thread)
         with self.library.scan_lock:  # no scan in between: it would see the old folder's photos gone
-            self.scanner().check_folders()  # a folder renamed since the last scan is offline now
-            moved = moved_here(self.library, key)
+            self.scanner().check_folders()  # a folder renamed since the last scan: offline, or replaced
+            moved, follow = moved_here(self.library, key), self.library.relocate_folder
+            if moved is None:
+                moved, follow = moved_away_here(self.library, key), self.library.follow_moved_away
             if moved is None:
                 return None
             old_paths = dict(self.library.photo_paths(moved.id))
-            folder = self.library.relocate_folder(moved.id, key)
+            folder = follow(moved.id, key)
             renamed = [
                 (old_paths[i], path) for i, path in self.library.photo_paths(folder.id) if i in old_paths
             ]

@@ -52,6 +52,13 @@ def _print_scan_problems(report: ScanReport) -> None:
             f"the photos of the offline folder {old} are in {place} now: they keep their index entries"
             f" (photoscope folders remove {old}, if it is gone for good)"
         )
+    for folder, kept in report.replaced:
+        were = "was" if kept == 1 else "were"
+        print(
+            f"another folder is at {folder} now than the one {plural(kept, 'photo')} {were} indexed from"
+            " (moved or renamed?): they are kept until you add its new place (photoscope folders add"
+            f" NEW-PLACE), or remove {folder} and add it again to let them go"
+        )
     for folder, mount in report.other_drive:
         print(
             f"another drive is mounted at {mount} than the one {folder}'s photos were indexed from:"
@@ -335,6 +342,8 @@ def _print_folders(app: Photoscope) -> None:
     for f in all_folders:
         unreadable = f", {f.unreadable:,} could not be read" if f.unreadable else ""
         note = "" if f.online else ", OFFLINE: photos kept, still searchable"
+        if f.away:
+            note += f", {f.away:,} of them moved away with the folder that was here: kept"
         print(f"  {f.path} ({plural(f.readable, 'photo')}{unreadable}{note})")
 
 

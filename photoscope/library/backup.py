@@ -24,8 +24,8 @@ FORMAT = 1
 
 
 # A folder's columns as the backup keeps them and a repair writes them back: the drive it was on,
-# and which, last (an older backup has the first five alone).
-FOLDER_COLUMNS = ("id", "path", "added_at", "online", "last_scan_at", "drive", "drive_id")
+# and which, then which directory its root was, last (an older backup has the first five alone).
+FOLDER_COLUMNS = ("id", "path", "added_at", "online", "last_scan_at", "drive", "drive_id", "root_id")
 
 
 HEAD_BYTES = 1 << 20  # what ``backup_photo_count`` reads: the folders, mounts, settings and rules come first
@@ -47,6 +47,7 @@ def write_backup(conn: sqlite3.Connection, library_path: Path) -> Path:
         data["exclusions"] = [
             list(r) for r in conn.execute("SELECT folder_id, kind, pattern FROM exclusions")
         ]
+        data["moved_away"] = [r[0] for r in conn.execute("SELECT photo_id FROM moved_away")]
         data["photos"] = [
             list(r)
             for r in conn.execute(

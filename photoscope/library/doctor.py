@@ -295,7 +295,10 @@ def _rebuild(path: Path, report: DoctorReport) -> None:
     report.fixed = True
 
 
-_TABLES = ("folders", "mounts", "settings", "exclusions", "photos", "captions", "tags", "vectors", "features")
+_TABLES = (
+    "folders", "mounts", "settings", "exclusions", "photos", "captions", "tags", "vectors", "features",
+    "moved_away",
+)  # fmt: skip
 
 
 def _salvage(damaged: Path) -> dict[str, list[tuple[Any, ...]]]:
@@ -366,6 +369,12 @@ def _restore(
     cur.executemany(
         "INSERT INTO tags SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM photos WHERE id = ?)",
         [(r[0], r[1], r[2], r[0]) for r in salvaged["tags"] if int(r[0]) in known],
+    )
+    # Photos kept as moved away stay so (without the mark, the next scan took them for deleted).
+    away = [r[0] for r in salvaged["moved_away"]] or backup.get("moved_away", [])
+    cur.executemany(
+        "INSERT OR IGNORE INTO moved_away SELECT ? WHERE EXISTS (SELECT 1 FROM photos WHERE id = ?)",
+        [(i, i) for i in away if int(i) in known],
     )
     return counts
 

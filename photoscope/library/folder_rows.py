@@ -4,6 +4,7 @@ problems a scan met below them and their exclusion rules. A part of ``db.Library
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -35,10 +36,26 @@ class FolderRows(IndexRows):
         rows = self._query(
             "SELECT f.id, f.path, f.added_at, f.online, f.last_scan_at,"
             " (SELECT count(*) FROM photos p WHERE p.folder_id = f.id), f.drive, f.drive_id,"
-            " (SELECT count(*) FROM photos p WHERE p.folder_id = f.id AND p.status = 'error')"
+            " (SELECT count(*) FROM photos p WHERE p.folder_id = f.id AND p.status = 'error'), f.root_id,"
+            " (SELECT count(*) FROM moved_away a JOIN photos p ON p.id = a.photo_id WHERE p.folder_id = f.id)"
             " FROM folders f ORDER BY f.path"
         )
-        return [Folder(r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6], r[7], unreadable=r[8]) for r in rows]
+        return [
+            Folder(
+                r[0],
+                r[1],
+                r[2],
+                bool(r[3]),
+                r[4],
+                r[5],
+                r[6],
+                r[7],
+                unreadable=r[8],
+                root_id=r[9],
+                away=r[10],
+            )
+            for r in rows
+        ]
 
     def folder(self, path: str | Path) -> Folder | None:
         """The watched folder at ``path`` (as given, or with its symlinks resolved)."""
@@ -122,6 +139,40 @@ class FolderRows(IndexRows):
                 "UPDATE folders SET drive = ?, drive_id = ? WHERE id = ?", (mount_point, identity, folder_id)
             )
 
+    def set_folder_root(self, folder_id: int, identity: str | None) -> None:
+        """Note which directory the folder's root is (``fs.directory_identity``)."""
+        with self.transaction() as cur:
+            cur.execute("UPDATE folders SET root_id = ? WHERE id = ?", (identity, folder_id))
+
+    def mark_moved_away(self, photo_ids: Sequence[int]) -> None:
+        """Keep these photos as moved away with the directory that was at their folder's place: no
+        scan takes them for deleted (``Scanner.check_folders``)."""
+        with self.transaction() as cur:
+            cur.executemany("INSERT OR IGNORE INTO moved_away VALUES (?)", [(i,) for i in photo_ids])
+
+    def moved_away_paths(self) -> set[str]:
+        """The paths of every photo kept as moved away."""
+        rows = self._query("SELECT p.path FROM moved_away a JOIN photos p ON p.id = a.photo_id")
+        return {str(r[0]) for r in rows}
+
+    def back_in_place(self, paths: Iterable[str]) -> None:
+        """These photos kept as moved away are at their place again: scanned as any other."""
+        with self.transaction() as cur:
+            cur.execute(
+                "DELETE FROM moved_away WHERE photo_id IN"
+                " (SELECT id FROM photos WHERE path IN (SELECT value FROM json_each(?)))",
+                (json.dumps(list(paths)),),
+            )
+
+    def moved_away_files(self, folder_id: int) -> list[StoredFile]:
+        """The photos of a folder kept as moved away."""
+        rows = self._query(
+            "SELECT p.id, p.path, p.size, p.mtime, p.hash FROM moved_away a"
+            " JOIN photos p ON p.id = a.photo_id WHERE p.folder_id = ?",
+            (folder_id,),
+        )
+        return [StoredFile(*r) for r in rows]
+
     def some_paths(self, folder_id: int, limit: int = 20) -> list[str]:
         """A few of a folder's photos' paths (spread over it by id): enough to see if its files are there."""
         rows = self._query(
@@ -132,10 +183,11 @@ class FolderRows(IndexRows):
     def sample_files(self, folder_id: int, limit: int = 20) -> list[StoredFile]:
         """A few of a folder's photos, drawn at random (a fixed draw lets a copy that lacks a photo
         outside it pass every time): enough to tell whether its files' bytes are somewhere else now.
-        Only photos with a hash: one without (unreadable when scanned) could be told by its size alone."""
+        Only photos with a hash: one without (unreadable when scanned) could be told by its size alone;
+        not those kept as moved away (their files are elsewhere)."""
         rows = self._query(
             "SELECT id, path, size, mtime, hash FROM photos WHERE folder_id = ? AND hash IS NOT NULL"
-            " ORDER BY random() LIMIT ?",
+            " AND id NOT IN (SELECT photo_id FROM moved_away) ORDER BY random() LIMIT ?",
             (folder_id, limit),
         )
         return [StoredFile(*r) for r in rows]
@@ -172,7 +224,8 @@ class FolderRows(IndexRows):
         rest = len(old.path) + 1  # SQLite's substr counts characters from 1, as len() does
         with self.transaction() as cur:
             cur.execute(
-                "UPDATE folders SET path = ?, online = 1, drive = NULL, drive_id = NULL WHERE id = ?",
+                "UPDATE folders SET path = ?, online = 1, drive = NULL, drive_id = NULL, root_id = NULL"
+                " WHERE id = ?",
                 (key, folder_id),
             )
             cur.execute(
@@ -191,6 +244,41 @@ class FolderRows(IndexRows):
                 "DELETE FROM problems WHERE path = ? OR (path > ? AND path < ?)",
                 (old.path, *prefix_range(old.path)),
             )
+        self.backup(max_age_s=0)  # the folder list is the configuration a lost file must not lose
+        folder = self.folder(key)
+        assert folder is not None
+        return folder
+
+    def follow_moved_away(self, folder_id: int, path: str | Path) -> Folder:
+        """Watch a folder at ``path`` holding the photos of ``folder_id`` kept as moved away (its
+        directory renamed there, another made at its place: ``library.relocation``): they become
+        its photos, with their ids and index entries, and its exclusion rules are the folder's too.
+        The folder at the old place keeps the photos that are there."""
+        key = folder_path(path)
+        old = next(f for f in self.folders() if f.id == folder_id)
+        moving = json_ids([stored.id for stored in self.moved_away_files(folder_id)])
+        rest = len(old.path) + 1  # SQLite's substr counts characters from 1, as len() does
+        with self.transaction() as cur:
+            cur.execute("INSERT INTO folders (path, added_at) VALUES (?, ?)", (key, now_iso()))
+            new_id = cur.lastrowid
+            cur.execute(
+                f"UPDATE search SET path = ? || substr(path, ?), names = {CAMEL}(? || substr(path, ?))"
+                " WHERE rowid IN (SELECT value FROM json_each(?))",
+                (key, rest, key, rest, moving),
+            )
+            cur.execute(
+                "UPDATE photos SET folder_id = ?, path = ? || substr(path, ?)"
+                " WHERE id IN (SELECT value FROM json_each(?))",
+                (new_id, key, rest, moving),
+            )
+            cur.execute("DELETE FROM moved_away WHERE photo_id IN (SELECT value FROM json_each(?))", [moving])
+            cur.execute(
+                "INSERT OR IGNORE INTO exclusions SELECT ?, kind, pattern FROM exclusions"
+                " WHERE folder_id = ?",
+                (new_id, folder_id),
+            )
+            # what the folder's scans said of them: why they were kept
+            cur.execute("DELETE FROM problems WHERE path = ?", (display_path(old.path),))
         self.backup(max_age_s=0)  # the folder list is the configuration a lost file must not lose
         folder = self.folder(key)
         assert folder is not None

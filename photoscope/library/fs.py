@@ -389,6 +389,61 @@ def drive_identity(mount_point: str) -> str | None:
     return f"{_volume_uuids().get(numbers, '')}\t{root}"
 
 
+# File systems whose directories keep their inode number for as long as they exist, across mounts
+# and restarts: there a watched folder's number tells whether the directory at its place is still
+# the one its photos were indexed from. FAT and exFAT (cameras' cards) make the numbers up at each
+# mount, and so do FUSE file systems and shares mounted without the server's numbers: there a
+# number tells nothing, and ``directory_identity`` says None.
+STABLE_INODES = frozenset(
+    {
+        "ext2", "ext3", "ext4", "xfs", "btrfs", "zfs", "f2fs", "jfs", "reiserfs", "nilfs2",
+        "bcachefs", "ntfs3", "tmpfs", "overlay", "nfs", "nfs4", "apfs", "hfs", "hfsplus",
+    }
+)  # fmt: skip
+
+
+def file_system_type(path: str) -> str | None:
+    """The type of the file system holding ``path`` ("ext4", "vfat"; Linux: ``/proc/self/mountinfo``,
+    the mount on top at the deepest mount point holding it); None where the system does not say."""
+    try:
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="surrogateescape") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return None
+    found: tuple[str, str] | None = None  # (mount point, type)
+    for line in lines:
+        fields, _, rest = line.partition(" - ")  # optional fields come before the separator
+        head, tail = fields.split(" "), rest.split(" ")
+        if len(head) < 5 or not tail[0]:
+            continue
+        point = _unescape_mount(head[4])
+        if is_under(path, point) and (found is None or len(point) >= len(found[0])):
+            found = (point, tail[0])  # a later entry at the same place is mounted on top
+    return None if found is None else found[1]
+
+
+def directory_identity(path: str) -> str | None:
+    """Which directory is at ``path``: its inode number, where its file system keeps those
+    (``STABLE_INODES``); None where it does not, where the system does not say which it is, or where
+    the directory cannot be looked at. Another directory put at the place (the folder renamed and
+    one made again by an app, a backup restored) has another number."""
+    try:
+        number = os.stat(path).st_ino
+    except OSError:
+        return None
+    if file_system_type(path) not in STABLE_INODES or not number:
+        return None
+    return str(number)
+
+
+def has_size(path: str, size: int) -> bool:
+    """Whether a file of this size is at ``path`` (a restore or a move may not keep the files' times)."""
+    try:
+        return os.stat(path).st_size == size
+    except (OSError, ValueError):
+        return False
+
+
 def _volume_uuids() -> dict[str, str]:
     """ "major:minor" of each block device the system names by its volume's UUID -> that UUID."""
     uuids = {}

@@ -40,6 +40,9 @@ class Folder:
     absorbed: tuple[str, ...] = ()  # adding it took in these watched folders below it
     already: bool = False  # adding it found it watched already: nothing changed
     unreadable: int = 0  # of its photos, those that could not be read (status 'error')
+    # which directory its root was at its last scan while online (``fs.directory_identity``)
+    root_id: str | None = None
+    away: int = 0  # of its photos, those kept as moved away with the directory that was at its place
 
     @property
     def readable(self) -> int:

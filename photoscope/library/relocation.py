@@ -21,10 +21,19 @@ case followed there) must hold the sample.
 from __future__ import annotations
 
 import os
+import random
 from collections.abc import Iterator, Sequence
 
 from photoscope.library.db import Library
-from photoscope.library.fs import drive_identity, drive_of, folder_path, is_under, mount_points, partial_hash
+from photoscope.library.fs import (
+    drive_identity,
+    drive_of,
+    folder_path,
+    has_size,
+    is_under,
+    mount_points,
+    partial_hash,
+)
 from photoscope.library.records import Folder, NewFile, StoredFile
 
 SAMPLE = 50  # photos of the old folder looked for in the new one: 100 reads of 64 KiB at most
@@ -45,6 +54,39 @@ def moved_here(library: Library, path: str) -> Folder | None:
         ):
             return folder
     return None
+
+
+def moved_away_here(library: Library, path: str) -> Folder | None:
+    """The folder whose photos kept as moved away are in ``path`` now, under the same names: its
+    directory was renamed there while another was made at its place (``Scanner.check_folders``).
+    None if there is none, or if ``path`` holds a watched folder or is inside one. The same checks
+    as for an offline folder, on those photos: every one at its place with its size, a sample with
+    its partial hash, and ``path`` on the file system the folder is on (renamed there: a copy on
+    another drive is a folder of its own)."""
+    key = folder_path(path)
+    folders = library.folders()
+    if any(is_under(key, f.path) or is_under(f.path, key) for f in folders):
+        return None
+    for folder in folders:
+        if (
+            folder.away
+            and _same_file_system(key, folder.path)
+            and _holds_these(library.moved_away_files(folder.id), folder.path, key)
+        ):
+            return folder
+    return None
+
+
+def _holds_these(photos: list[StoredFile], old_root: str, new_root: str) -> bool:
+    """Whether every one of ``photos`` is at its place below ``new_root`` with its size, and a
+    sample of them with its partial hash (at least one: sizes alone are no photos)."""
+    hashed = [stored for stored in photos if stored.hash is not None]
+    sample = random.sample(hashed, min(SAMPLE, len(hashed)))
+    return (
+        bool(sample)
+        and all(_there(stored, old_root, new_root) for stored in sample)
+        and all(has_size(os.path.join(new_root, os.path.relpath(s.path, old_root)), s.size) for s in photos)
+    )
 
 
 def _left_for(folder: Folder, new_root: str) -> bool:
@@ -133,13 +175,10 @@ def _renamed_away(folder: Folder) -> bool:
 
 def _holds_all(library: Library, folder: Folder, new_root: str) -> bool:
     """Whether every photo of ``folder`` is at its place below ``new_root``, with its size."""
-    for path, size in library.folder_sizes(folder.id):
-        try:
-            if os.stat(os.path.join(new_root, os.path.relpath(path, folder.path))).st_size != size:
-                return False
-        except (OSError, ValueError):
-            return False
-    return True
+    return all(
+        has_size(os.path.join(new_root, os.path.relpath(path, folder.path)), size)
+        for path, size in library.folder_sizes(folder.id)
+    )
 
 
 def _there(stored: StoredFile, old_root: str, new_root: str) -> bool:

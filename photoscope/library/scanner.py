@@ -18,10 +18,13 @@ the first scan after it returns brings it current. So is a root, or a directory 
 was a mount point at an earlier scan and is not one now: an unplugged drive leaves its (empty, or
 hidden-file-holding) mount point behind, which must not read as "every photo deleted". So is a folder
 whose drive was mounted above it and is gone (its path may be made again on the disk below), and an
-album linked in from elsewhere whose link now leads to nothing or to an empty directory. A directory or
-file that cannot be looked at is never taken as empty or gone either, so a permission problem does not
-drop photos; it is reported (``ScanReport.unreadable_dirs``) and recorded (``Library.problems``) with
-the names that cannot be indexed (``ScanReport.skipped``).
+album linked in from elsewhere whose link now leads to nothing or to an empty directory. A folder
+whose root is another directory than at the last scan, holding few of its photos (the folder renamed
+away and one made again at its place), keeps the photos not there as moved away
+(``Scanner._note_root``). A directory or file that cannot be looked at is never taken as empty or
+gone either, so a permission problem does not drop photos; it is reported
+(``ScanReport.unreadable_dirs``) and recorded (``Library.problems``) with the names that cannot be
+indexed (``ScanReport.skipped``).
 """
 
 from __future__ import annotations
@@ -41,9 +44,11 @@ from photoscope.library.fs import (
     UNSTORABLE,
     UNSTORABLE_FOLDER,
     FileStat,
+    directory_identity,
     display_path,
     drive_identity,
     drive_of,
+    has_size,
     is_photo_name,
     is_under,
     mount_points,
@@ -56,6 +61,7 @@ from photoscope.library.fs import (
     walk_photos,
 )
 from photoscope.library.records import Folder, Move, NewFile, StoredFile, StoredStat
+from photoscope.wording import plural
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +79,16 @@ def other_drive(mount: str) -> str:
         f"another drive is mounted at {display_path(mount)} than the one its photos were indexed from:"
         " they are kept until that drive is back (to index this one in their place, remove the folder"
         " from the library and add it again)"
+    )
+
+
+def moved_away(count: int) -> str:
+    """Why photos of a folder are kept while another directory than theirs is at its place."""
+    were = "was" if count == 1 else "were"
+    return (
+        f"another folder is here now than the one {plural(count, 'photo')} {were} indexed from (moved or"
+        " renamed?): they are kept; add its new place to the library and they follow it (remove this"
+        " folder and add it again to let them go)"
     )
 
 
@@ -94,6 +110,8 @@ class ScanReport:
     arrived: list[tuple[str, str]] = field(default_factory=list)  # (offline folder, where its photos are)
     # (folder, mount point): offline, as another drive than its own is mounted there
     other_drive: list[tuple[str, str]] = field(default_factory=list)
+    # (folder, photos kept): another directory is at the folder's place than its photos' (``moved_away``)
+    replaced: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def queued(self) -> int:
@@ -130,6 +148,7 @@ class _Sweep:
     hidden: bool = False  # walk hidden folders and files too (the library's setting)
     roots: list[str] = field(default_factory=list)  # every watched folder: links into one are not followed
     folders: list[Folder] = field(default_factory=list)  # every watched folder, with its id
+    moved_away: set[str] = field(default_factory=set)  # photos kept as moved away: never gone
 
     def skip(self, path: str, why: str) -> None:
         self.skipped.append((display_path(path), why))
@@ -205,7 +224,43 @@ class Scanner:
             if present:
                 online.append(folder)
                 self._note_drive(folder, points, drives)
+                self._note_root(folder, report)
         return online
+
+    def _note_root(self, folder: Folder, report: ScanReport) -> None:
+        """Note which directory an online folder's root is. Another one than at the last scan, holding
+        few of the folder's photos, was made at the place of the folder moved or renamed as a whole
+        (``~/Pictures`` renamed ``~/Photos``, and a screenshot tool made ``~/Pictures`` again): read
+        as every photo deleted, they left the index, and adding the new place indexed them again
+        under new ids. The photos not there are kept as moved away until the folder's new place is
+        added (they follow it: ``relocation.moved_away_here``) or the folder is removed; the new
+        directory's photos are indexed as any. Holding most of them, it is the folder restored at
+        its place (a backup): the missing ones are gone, as in any scan."""
+        now = directory_identity(folder.path)
+        if now is None or now == folder.root_id:  # None: the file system's numbers tell nothing
+            return
+        if folder.root_id is not None and not self._mostly_in_place(folder):
+            kept = self._keep_moved_away(folder)
+            if kept:
+                log.info("%s is another directory now: %d photos kept as moved away", folder.path, kept)
+                report.replaced.append((folder.path, kept))
+        self.library.set_folder_root(folder.id, now)
+
+    def _mostly_in_place(self, folder: Folder) -> bool:
+        """Whether most of a sample of the folder's photos are at their places with their sizes (a
+        restore may not keep the files' times)."""
+        sample = self.library.sample_files(folder.id)
+        found = sum(has_size(stored.path, stored.size) for stored in sample)
+        return 2 * found > len(sample)
+
+    def _keep_moved_away(self, folder: Folder) -> int:
+        """Keep the folder's photos that are not at their places as moved away; how many."""
+        away = self.library.moved_away_paths()
+        missing = [
+            i for i, path in self.library.photo_paths(folder.id) if path not in away and _not_there(path)
+        ]
+        self.library.mark_moved_away(missing)
+        return len(missing)
 
     def _drive_unplugged(self, folder: Folder, points: set[str] | None) -> bool:
         """Whether the drive mounted above the folder at an earlier scan is gone: its mount point is
@@ -320,6 +375,7 @@ class Scanner:
         self.library.replace_problems(
             [display_path(t) for t, _ in chosen],
             [(display_path(p), sweep.reasons.get(p, "cannot be read")) for p in sweep.unreadable]
+            + self._still_moved_away([f for t, f in chosen if t == f.path])
             + [(display_path(p), AWAY) for p in report.away_links]
             + [(display_path(p), DRIVE_NOT_MOUNTED) for p in report.absent_mounts]
             + [(display_path(os.path.dirname(f)), ignored_because(os.path.basename(f))) for f in ignore_files]
@@ -333,6 +389,16 @@ class Scanner:
         # could not be read for now: perhaps readable now
         report.retried = self.library.try_errors_again(whole) + self.library.try_errors_again_at(parts)
         return report
+
+    def _still_moved_away(self, scanned: list[Folder]) -> list[tuple[str, str]]:
+        """Why photos are kept, for each of these whole folders still holding photos kept as moved
+        away (its scan forgets what was said about it)."""
+        ids = {f.id for f in scanned}
+        return [
+            (display_path(f.path), moved_away(f.away))
+            for f in self.library.folders()
+            if f.id in ids and f.away
+        ]
 
     def _linking_into(self, roots: list[str], online: list[Folder]) -> list[tuple[str, Folder]]:
         """The other watched folders that hold photos through a link into one of these whole folders
@@ -427,8 +493,13 @@ class Scanner:
                 changed.append(_new_file(stat, sweep))
             else:
                 report.unchanged += 1
+        sweep.moved_away = self._moved_away_but_back(sweep)
         keep = [*sweep.unreadable, *sweep.absent, *sweep.away]
-        unseen = [p for p in stored if p not in sweep.seen and not any(is_under(p, d) for d in keep)]
+        unseen = [
+            p
+            for p in stored
+            if p not in sweep.seen and p not in sweep.moved_away and not any(is_under(p, d) for d in keep)
+        ]
         report.away_links = sweep.away_keeping_photos()
         gone = _not_renamed_unstorably(list(self.library.files_at(unseen).values()) if unseen else [], sweep)
         arrivals, new, report.arrived = self._folders_arrived(new, sweep.points)
@@ -443,6 +514,15 @@ class Scanner:
         self._tidy_thumbnails(moves, gone)
         if report.removed and self.on_removed is not None:
             self.on_removed(report.removed)
+
+    def _moved_away_but_back(self, sweep: _Sweep) -> set[str]:
+        """The photos kept as moved away, but for those whose file is at their place again (put
+        back): those are scanned as any other from now on."""
+        away = self.library.moved_away_paths()
+        back = [path for path in sweep.seen if path in away]
+        if back:
+            self.library.back_in_place(back)
+        return away.difference(back)
 
     def _folders_arrived(
         self, new: list[NewFile], points: set[str] | None
@@ -493,6 +573,7 @@ class Scanner:
             for s in self.library.files_with_hashes(hashes)
             if s.id not in known
             and s.path not in sweep.seen
+            and s.path not in sweep.moved_away  # a copy of a photo kept as moved away is new
             and not any(is_under(s.path, a) for a in away)
             and looked(os.path.dirname(s.path))
             and _not_there(s.path)

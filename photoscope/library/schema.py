@@ -220,6 +220,18 @@ def _v13_photo_rules(db: sqlite3.Connection) -> None:
     db.execute("DROP TABLE exclusions_v12")
 
 
+def _v14_moved_away(db: sqlite3.Connection) -> None:
+    """Which directory each folder's root was at its last scan while online (``fs.directory_identity``:
+    its inode number; NULL: not known, or not to be trusted there), and the photos kept as moved away
+    with it: a folder renamed (``~/Pictures`` to ``~/Photos``) while an app made another at its place
+    read as every photo deleted (``Scanner.check_folders``)."""
+    db.execute("ALTER TABLE folders ADD COLUMN root_id TEXT")
+    db.execute(
+        """CREATE TABLE moved_away (
+            photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE)"""
+    )
+
+
 # One step per schema version, applied in order; never edit a released step, append a new one.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_initial,
@@ -235,4 +247,5 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v11_errors_tried_again,
     _v12_which_drive,
     _v13_photo_rules,
+    _v14_moved_away,
 ]

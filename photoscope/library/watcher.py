@@ -330,7 +330,9 @@ class FolderWatcher:
         """Watched folders whose directory is another one now, at the same path (moved away and a
         copy put in its place: a backup restored, a sync tool's rename-into-place). The watch
         followed the old directory: photos added to or deleted from the new one were not seen until
-        a restart (the audit of stop 48). They are watched anew and scanned whole."""
+        a restart (the audit of stop 48). They are watched anew and scanned whole (the scan tells a
+        folder restored at its place from another made there after it was renamed away:
+        ``Scanner.check_folders``)."""
         replaced = [p for p, was in self._watched_dirs.items() if _replaced(p, was)]
         if not replaced:
             return
