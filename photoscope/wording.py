@@ -51,6 +51,13 @@ def by_name_note(count: int) -> str:
 NONE_LIKELY_NOTE = "none of these is a likely match, only the closest within the filter"
 
 
+# A search by example photo where no photo of the library looks like it (``Results.no_look_alike``):
+# its matches are listed as what they are, in the words of a description's closest guesses.
+NO_LOOK_ALIKE_NOTE = (
+    "Photoscope sees no photo that clearly looks like this one: these are its closest guesses"
+)
+
+
 def undated_note(count: int) -> str:
     """That ``count`` photos, with a date filter, are placed by their files' dates ("" for none)."""
     return _counted(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from photoscope.search.results import CURVE
+from photoscope.search.results import CURVE, LOOKS_ALIKE
 
 KNEE_SPAN = CURVE  # the knee is sought among this many best scores (a filtered search keeps as many)
 # Which matches are likely, and how strongly each matches, is read from this many best scores however
@@ -58,3 +58,12 @@ def relevance(scores: Sequence[float], copies: int = 0) -> tuple[int, list[float
     # likely, 83 of them "0 % match" (the GUI walk of stop 43).
     above_floor = int(np.sum(pool > floor)) if span > 1e-9 else n
     return max(1, copies, min(max(knee, upper), above_floor)), strength
+
+
+def looking_alike(scores: Sequence[float], copies: int = 0, bar: float = LOOKS_ALIKE) -> int:
+    """How many of these best-first feature cosines to an example photo are of photos that look like
+    it (``bar``: ``LOOKS_ALIKE``, a threshold calibrated on Flickr8k; unlike ``relevance``, not read
+    from the curve, which always has a top), and at least the ``copies``: the most likely matches a
+    search by example has."""
+    alike = next((at for at, s in enumerate(scores) if s < bar), len(scores))
+    return max(alike, copies)

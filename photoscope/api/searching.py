@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from photoscope.api.core import Core
 from photoscope.api.query_terms import cancel_out, cancelled_text, negations_apart
-from photoscope.api.scoring import POOL, relevance
+from photoscope.api.scoring import POOL, looking_alike, relevance
 from photoscope.api.types import Filters, Match, QueryTerm, Results
 from photoscope.library.fs import normalize_path
 from photoscope.search.negation import split_negations
@@ -276,13 +276,14 @@ class Searching(Core):
         allowed = self._allowed(filters)
         with self._store_lock:
             result = self.engine.search_vector(feature, _pool(limit), allowed, exclude)
-        return _cut(self._results(result, filters), limit, filters)
+        return _cut(_looking_alike(self._results(result, filters), result), limit, filters)
 
     def similar_to(self, photo_id: int, limit: int = 50, filters: Filters | None = None) -> Results:
+        """Photos like a library photo ("Find similar"), without itself."""
         allowed = self._allowed(filters)
         with self._store_lock:
             result = self.engine.search_similar_to(photo_id, _pool(limit), allowed)
-        return _cut(self._results(result, filters), limit, filters)
+        return _cut(_looking_alike(self._results(result, filters), result), limit, filters)
 
     def search_terms(
         self, terms: Sequence[QueryTerm], limit: int = 50, filters: Filters | None = None
@@ -577,6 +578,20 @@ def _cut(results: Results, limit: int, filters: Filters | None) -> Results:
         undated=_undated(matches, filters),
         by_name=min(results.by_name, limit),
     )
+
+
+def _looking_alike(results: Results, result: SearchResult) -> Results:
+    """A search by example photo's answer (``result``, ready to show as ``results``), its likely
+    matches only photos that look like the example (``scoring.looking_alike``: the curve's knee
+    always finds a top, and a cat's closest coloured shapes were "likely matches"), its copies
+    always. When no photo of the library looks like it (the best listed, or under a filter the
+    library's best, ``library_best``), the matches are its closest guesses (``no_look_alike``);
+    when only photos outside a filter do, none listed is likely (``Results.none_likely``)."""
+    copies = sum(1 for m in results.matches if m.near_duplicate)
+    alike = looking_alike([m.score for m in results.matches], copies)
+    best = result.hits if result.library_best is None else result.library_best
+    unlike = bool(results.matches) and not copies and looking_alike([h.score for h in best[:1]]) == 0
+    return replace(results, relevant=min(results.relevant, alike), no_look_alike=unlike)
 
 
 def _undated(matches: Sequence[Match], filters: Filters | None) -> int:

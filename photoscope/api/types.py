@@ -73,6 +73,9 @@ class Results:
     # Words of a description only the concepts know ("a banana") that no listed photo clearly shows:
     # the matches are the network's closest guesses (``SearchEngine.unclear_concepts``).
     unsure: tuple[str, ...] = ()
+    # A search by example photo (Find similar) where no photo of the library looks like it (none
+    # reaches ``search.results.LOOKS_ALIKE``): none is likely, the matches are its closest guesses.
+    no_look_alike: bool = False
     # How many of the matches, from the first, are listed by their folder or file names (a name in
     # the query: "paris" for "Paris 2019"), whatever the network sees in them.
     by_name: int = 0
@@ -95,8 +98,9 @@ class Results:
 
     @property
     def guesses(self) -> bool:
-        """The matches are guesses: none likely, or a concept no photo clearly shows (``unsure``)."""
-        return bool(self.unsure) or self.none_likely
+        """The matches are guesses: none likely, a concept no photo clearly shows (``unsure``), or
+        no photo that looks like the one searched by (``no_look_alike``)."""
+        return bool(self.unsure) or self.no_look_alike or self.none_likely
 
 
 @dataclass(frozen=True)

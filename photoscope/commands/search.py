@@ -25,6 +25,7 @@ from photoscope.commands.common import (
 )
 from photoscope.commands.terms import add_term_options, missing_photos, query_terms
 from photoscope.wording import (
+    NO_LOOK_ALIKE_NOTE,
     NONE_LIKELY_NOTE,
     by_name_note,
     cancelled_note,
@@ -311,6 +312,8 @@ def _print_notes(results: Any, terms: Sequence[Any]) -> None:
     unsure = getattr(results, "unsure", ()) if results.matches else ()  # none: _nothing_found says it
     if unsure:
         print(f"note: {unseen_note(unsure)}: these are its closest guesses", file=sys.stderr)
+    elif results.matches and getattr(results, "no_look_alike", False):  # an older app's answer: none
+        print(f"note: {NO_LOOK_ALIKE_NOTE}", file=sys.stderr)
     photos = [t for t in terms if t.photo is not None and t.weight > 0]  # as Results.photo_words
     for term, words in zip(photos, getattr(results, "photo_words", ()), strict=False):
         if words:
@@ -324,7 +327,8 @@ def _quoted(word: str) -> str:
 
 def _likely(results: Any) -> int:
     """How many of the results, from the first, are likely matches (as the window counts them): none
-    when they are the closest guesses to words no photo clearly shows."""
+    when they are the closest guesses to words no photo clearly shows (a search by example photo
+    that no photo looks like has none: ``relevant`` 0)."""
     return 0 if getattr(results, "unsure", ()) else int(getattr(results, "relevant", 0))
 
 
@@ -332,7 +336,8 @@ def _note_likely(results: Any) -> None:
     """On stderr, where the likely matches end (the honest-results walk: twenty rows, a drum kit
     and pliers first for "a red car", and nothing said which were likely)."""
     likely, count = _likely(results), len(results.matches)
-    if getattr(results, "relevant", None) == 0 and count and not getattr(results, "unsure", ()):
+    guesses = getattr(results, "unsure", ()) or getattr(results, "no_look_alike", False)  # said before
+    if getattr(results, "relevant", None) == 0 and count and not guesses:
         print(f"note: {NONE_LIKELY_NOTE}", file=sys.stderr)
     if 0 < likely < count:
         first = "the first is a likely match" if likely == 1 else f"the first {likely} are likely matches"

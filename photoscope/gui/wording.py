@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from photoscope.wording import (
+    NO_LOOK_ALIKE_NOTE,
     NONE_LIKELY_NOTE,
     READ_ONLY_LIBRARY,
     by_name_note,
@@ -214,9 +215,10 @@ def corrected(text: str, typed: str, suggested: str) -> str | None:
 
 def results_count(results: Results) -> str:
     """What the grid holds: “12 likely matches” while weaker ones wait behind, else “40 photos”;
-    “3 closest guesses” when no photo clearly shows what was asked (``Results.unsure``)."""
+    “3 closest guesses” when no photo clearly shows what was asked (``Results.unsure``), or none
+    looks like the photo asked about (``Results.no_look_alike``)."""
     count, likely = len(results.matches), results.relevant
-    if results.unsure:  # no photo clearly shows what was asked: none is "likely"
+    if results.unsure or results.no_look_alike:  # no photo clearly shows what was asked: none is "likely"
         return plural(likely if 0 < likely < count else count, "closest guess", "closest guesses")
     if 0 < likely < count:
         return plural(likely, "likely match", "likely matches")
@@ -258,6 +260,8 @@ def results_message(results: Results, link: Link | None = None) -> str:
     if results.unsure:
         guesses = ": these are its closest guesses" if results.matches else ""
         notes.append(f"{unseen_note(results.unsure, '“', '”')}{guesses}.")
+    elif results.no_look_alike and results.matches:
+        notes.append(f"{NO_LOOK_ALIKE_NOTE}.")
     elif results.none_likely:
         notes.append(f"{NONE_LIKELY_NOTE[:1].upper()}{NONE_LIKELY_NOTE[1:]}.")
     named = by_name_note(results.by_name)

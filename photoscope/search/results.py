@@ -67,6 +67,24 @@ def unknown_words(query: QueryWords, suggest: Callable[[str], tuple[str, ...]]) 
 CLEARLY = 0.2
 
 
+# Feature cosine (the encoder's unit 1280-d features, EfficientNet-Lite0's, as ``NEAR_DUPLICATE``)
+# from which a photo looks like an example photo: a search by example calls a listed photo a likely
+# match only from it (copies always), and when no photo of the library reaches it, says its answer
+# is the closest guesses (``api.searching``). The score curve's knee alone called a cat's closest
+# coloured shapes "likely matches": a curve always has a top (a cat's photo among 24 shapes: cosines
+# 0.14-0.15, "10 likely matches"). Calibrated on Flickr8k train (``benchmarks/similar_look_alikes.py``:
+# a photo's words are its captions'): one in 10,000 pairs of photos whose captions share no word
+# reaches 0.6257 (their median 0.300); 0.28 % of the pairs sharing a subject do, and of the pairs
+# that reach it 49 % share a subject (13.5 % of all pairs), 6.3 % no word (48.7 %). Measured on val
+# (its 1,000 photos the library, each the query): a photo another shares a subject with keeps a
+# likely match 35.9 % of the time (says less otherwise: Flickr8k has no two photos of one scene);
+# with the photos of its subject taken out it still claims one 13.7 % (with every photo sharing a
+# caption word taken out, 4.2 %), and of the 84 open-world photos whose words no val caption uses
+# (windmills, monuments, tools) none does; the knee alone claimed one in every case. At 0.566 (one
+# in 1,000 unrelated pairs): 76.3 % kept, 43.8 % and 24.3 % claimed, 7.1 % of the open world's.
+LOOKS_ALIKE = 0.626
+
+
 def unclear_words(
     query: QueryWords,
     word_count: Callable[[str], int],
