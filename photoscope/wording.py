@@ -26,6 +26,18 @@ def unreadable_aside(count: int) -> str:
     return f" ({count:,} could not be read)" if count else ""
 
 
+def kept_note(count: int) -> str:
+    """That ``count`` of a folder's photos are kept as moved away (its directory renamed away and
+    another made at its place): "6 kept from the folder that was here before: moved or renamed?";
+    "" for none. The window's library dialog and `photoscope status` say it alike."""
+    return f"{count:,} kept from the folder that was here before: moved or renamed?" if count else ""
+
+
+def kept_aside(count: int) -> str:
+    """``kept_note`` after a folder's count of photos: " (6 kept …)", or nothing."""
+    return f" ({kept_note(count)})" if count else ""
+
+
 def percent(share: float) -> str:
     """ "91 %": a share from 0 to 1, rounded, with the space the app writes everywhere."""
     return f"{round(share * 100)} %"

@@ -605,3 +605,31 @@ def test_the_words_panel_opens_by_a_key_with_its_word_field_ready(qtbot, make_wi
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.words.word_edit, timeout=5_000)
     qtbot.keyClicks(QApplication.focusWidget(), "red")
     assert window.words.word_edit.text() == "red" and window.search.edit.text() == ""
+
+
+def test_the_library_dialog_says_which_photos_are_kept_from_a_folder_renamed_away(
+    qtbot, make_window, tmp_path, gui_model
+) -> None:
+    """Stop 49: a watched folder renamed away while another was made at its place keeps its photos
+    as moved away; `photoscope status` said so, the library dialog counted them as the new folder's."""
+    photos, db = tmp_path / "Pictures", tmp_path / "library.db"
+    kept = write_shapes(photos, per_kind=1)
+    index_folder(db, photos, gui_model)
+    photos.rename(tmp_path / "Photos")
+    write_shapes(photos, per_kind=1, seed=40)[0].rename(photos / "Screenshot.jpg")
+    for extra in photos.glob("*.jpg"):
+        if extra.name != "Screenshot.jpg":
+            extra.unlink()
+    window = make_window(db)
+    def scanned() -> bool:  # the window's first scan: the kept photos, and the screenshot added
+        folder = window.api.folders()[0] if window.api is not None else None
+        return folder is not None and folder.away > 0 and folder.photos == len(kept) + 1
+
+    qtbot.waitUntil(scanned, timeout=20_000)
+    window.show_library()
+    dialog = window.library_dialog
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1)
+    qtbot.waitUntil(lambda: "kept" in dialog.tree.topLevelItem(0).text(2), timeout=20_000)
+    assert dialog.tree.topLevelItem(0).text(2) == (
+        f"{len(kept) + 1} ({len(kept)} kept from the folder that was here before: moved or renamed?)"
+    )

@@ -77,7 +77,7 @@ def test_status_says_why_they_are_kept(tmp_path: Path, capsys: pytest.CaptureFix
     ) in out
     assert main(["status", "--db", str(db)]) == 0
     status = capsys.readouterr().out
-    assert f"  {old} (7 photos, 6 of them moved away with the folder that was here: kept)" in status
+    assert f"  {old} (7 photos, 6 kept from the folder that was here before: moved or renamed?)" in status
     assert (
         f"  {old}: another folder is here now than the one 6 photos were indexed from (moved or"
         " renamed?): they are kept; add its new place to the library and they follow it"

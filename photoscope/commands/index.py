@@ -25,7 +25,7 @@ from photoscope.commands.common import (
     user_path,
 )
 from photoscope.commands.exclude import hidden_line, print_rules, run_hidden, run_rule
-from photoscope.wording import READ_ONLY_LIBRARY, plural, unreadable_aside
+from photoscope.wording import READ_ONLY_LIBRARY, kept_aside, kept_note, plural, unreadable_aside
 
 if TYPE_CHECKING:
     from photoscope.api import Folder, PhotoCounts, Photoscope, ScanReport
@@ -282,7 +282,7 @@ def folders(args: argparse.Namespace) -> int:
                 return EXIT_USAGE
             for f in app.folders():
                 state = "online" if f.online else "offline"
-                photos = plural(f.readable, "photo") + unreadable_aside(f.unreadable)
+                photos = plural(f.readable, "photo") + unreadable_aside(f.unreadable) + kept_aside(f.away)
                 print(f"{f.path}\t{state}\t{photos}\tlast scan {f.last_scan_at or 'never'}")
                 print_rules(app, f.path)
             print(hidden_line(app.indexes_hidden()))
@@ -342,8 +342,7 @@ def _print_folders(app: Photoscope) -> None:
     for f in all_folders:
         unreadable = f", {f.unreadable:,} could not be read" if f.unreadable else ""
         note = "" if f.online else ", OFFLINE: photos kept, still searchable"
-        if f.away:
-            note += f", {f.away:,} of them moved away with the folder that was here: kept"
+        note += f", {kept_note(f.away)}" if f.away else ""
         print(f"  {f.path} ({plural(f.readable, 'photo')}{unreadable}{note})")
 
 

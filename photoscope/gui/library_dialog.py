@@ -34,7 +34,7 @@ from photoscope.gui.wording import (
     folder_offline_note,
     library_error_message,
 )
-from photoscope.wording import unreadable_aside
+from photoscope.wording import kept_aside, unreadable_aside
 
 if TYPE_CHECKING:
     from photoscope.api import ExclusionRule, Folder, PhotoCounts, Photoscope
@@ -45,7 +45,8 @@ COLUMNS = ("Folder", "Status", "Photos", "Last scanned")
 def folder_row(folder: Folder) -> list[str]:
     status = "online" if folder.online else "offline (not mounted or missing)"
     scanned = (folder.last_scan_at or "not yet").replace("T", " ").split("+")[0]
-    return [folder.path, status, f"{folder.readable:,}{unreadable_aside(folder.unreadable)}", scanned]
+    photos = f"{folder.readable:,}{unreadable_aside(folder.unreadable)}{kept_aside(folder.away)}"
+    return [folder.path, status, photos, scanned]
 
 
 class LibraryDialog(QDialog):
