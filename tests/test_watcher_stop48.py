@@ -121,7 +121,8 @@ def test_the_watcher_applies_a_batch_holding_a_name_not_utf8(
     wanted |= {str(pictures / "old" / f"new_{i}.jpg") for i in range(4)}
     assert _wait(lambda: set(_ids(library)) == wanted), _ids(library)
     assert _ids(library)[str(pictures / "old" / "renamed.jpg")] == renamed  # a move, not a new photo
-    assert (fs.display_path(bad), fs.UNSTORABLE) in library.problems()
+    # said once the batch holding it is applied (the others may come in an earlier one: CI at b61e74d)
+    assert _wait(lambda: (fs.display_path(bad), fs.UNSTORABLE) in library.problems()), library.problems()
 
 
 class _FailsOnce(Scanner):
