@@ -548,6 +548,15 @@ def test_a_word_the_decoder_reads_that_no_photo_shows_gives_closest_guesses(mode
     assert engine.unclear_concepts("a car", [1, 2]) == ("car",)  # two dogs listed
     assert "car" in engine.unclear_concepts("a red car on the road", [1, 2])
     assert engine.unclear_concepts("a car", [1, 2, 3]) == ()  # the car listed too
+    # an animal is the head's to judge (the fresh-seat audit of stop 49: the cow the detector of
+    # "dog" was sure of); here it sees no dog in any of them, and then a dog in the second
+    assert engine.unclear_concepts("a dog", [1, 2]) == ("dog",)
+    shepherd = model.query_words("a german shepherd").concepts[0][1][0]
+    seen = classes.clone()
+    seen[1, 0] = shepherd
+    store.upsert(
+        [2], torch.randn(1, model.latent_dim), features[1:2], (seen[1:2], torch.tensor([[0.9, 0, 0, 0, 0.0]]))
+    )
     assert engine.unclear_concepts("a dog", [1, 2]) == ()
     car = model.detector_sight("car")
     assert car is not None and model.detector_sight("cars") == car
@@ -559,6 +568,31 @@ def test_a_word_the_decoder_reads_that_no_photo_shows_gives_closest_guesses(mode
     sausages = features[2:].repeat(2, 1)  # what the dog's detector sees no dog in
     store.upsert([1, 2], torch.randn(2, model.latent_dim), sausages, (classes[:2], probs[:2]))
     assert engine.unclear_concepts("a hot dog", [1, 2]) == ()
+
+
+def test_an_animal_the_head_does_not_see_is_not_seen_whatever_its_detector_says(
+    model: PhotoscopeModel,
+) -> None:
+    """The fresh-seat audit of stop 49: in a library of animals without a dog, "a dog" listed
+    "7 likely matches", a cow first: the detector of "dog" (every animal of Flickr8k is a dog) gave
+    the cow 0.87, above its sight, while the head saw an ox there and a dog nowhere (0.02)."""
+    from photoscope.network.word_probes import load_word_probes
+
+    probes = load_word_probes()
+    dog_like = torch.from_numpy(probes.weight[probes.index["dog"]]).float()
+    ox = model.query_words("an ox").concepts[0][1][0]
+    store = VectorStore(model.latent_dim)
+    classes = torch.tensor([[ox, -1, -1, -1, -1]])
+    store.upsert(
+        [7],
+        torch.randn(1, model.latent_dim),
+        30 * dog_like[None] / dog_like.norm(),
+        (classes, torch.tensor([[0.65, 0, 0, 0, 0.0]])),
+    )
+    engine = SearchEngine(model, store)
+    assert engine.unclear_concepts("a dog", [7]) == ("dog",)
+    assert engine.unclear_concepts("a dog in a field", [7]) == ("dog",)
+    assert engine.unclear_concepts("an ox", [7]) == ()
 
 
 def test_a_concept_word_reaches_the_photos_the_head_calls_by_a_near_class(model: PhotoscopeModel) -> None:
