@@ -29,6 +29,10 @@ from photoscope.search.negation import Negated, split_negations
         # the honest-results walk of stop 48: "but not" was read as wanted, the birds listed 3rd
         ("animals but not birds", "animals", ("birds",)),
         ("a cat and not a dog", "a cat", ("dog",)),
+        # the fresh-seat audit of stop 49: a place after "but not" was read as wanted, silently
+        ("a dog but not on grass", "a dog", ("grass",)),
+        ("a dog and not in the water", "a dog", ("water",)),
+        ("birds but not on a wire", "birds", ("wire",)),
     ],
 )
 def test_what_a_description_leaves_out_is_taken_apart(

@@ -6,10 +6,11 @@ taken-away term (``search.combine``'s subtraction: on Flickr8k val, text - word 
 -> 46.4, ``benchmarks/combined_queries.py``): "a dog" - "ball".
 
 The phrase left out follows "without" or "no" (or "not" before an article, opening the query, or
-after "but" or "and": "animals but not birds"): one content word, two when the first is a colour or
-a size ("no red cars"; "a man wearing no shirt climbs a rock": "shirt", not "shirt climbs", as no
-part of speech is known here). A "with" just before "no", a "but" or "and" just before "not", goes
-with it. Plain Python: the quick answer uses it without PyTorch.
+after "but" or "and": "animals but not birds", a place after those: "a dog but not on grass"): one
+content word, two when the first is a colour or a size ("no red cars"; "a man wearing no shirt
+climbs a rock": "shirt", not "shirt climbs", as no part of speech is known here). A "with" just
+before "no", a "but" or "and" just before "not", goes with it. Plain Python: the quick answer uses
+it without PyTorch.
 
 Measured on Flickr8k val (``benchmarks/negation.py``): combined_queries.py's 200 "text - word"
 queries typed as "A without N" ("dog without ball"), precision@10 16.8 as typed (the network reads
@@ -34,6 +35,8 @@ ARTICLES = frozenset({"a", "an", "the", "any"})
 LEARNED = frozenset({"shirt", "shirts", "evil", "shoes", "skiing"})
 # A word and the negator after it that go together out of what is wanted.
 JOINED = frozenset({("with", "no"), ("but", "not"), ("and", "not")})
+# Where a joined "not" may say the place left out is: "a dog but not on grass" (grass).
+PLACES = frozenset({"on", "in", "at", "near", "by", "under", "inside", "beside", "behind"})
 # Words that take the next word with them into the phrase left out.
 DESCRIBING = frozenset(
     "red orange yellow green blue purple pink brown black white grey gray dark light"  # noqa: SIM905
@@ -73,9 +76,12 @@ def split_negations(text: str) -> Negated:
             kept.append(words[i])
             i += 1
             continue
-        if kept and (kept[-1].lower(), lower[i]) in JOINED:  # "with no shirt", "but not birds": both go
+        joined = bool(kept) and (kept[-1].lower(), lower[i]) in JOINED
+        if joined:  # "with no shirt", "but not birds": both go
             kept.pop()
         start = _past_articles(lower, i + 1)
+        if joined and lower[i] == "not" and start < len(words) and lower[start] in PLACES:
+            start = _past_articles(lower, start + 1)  # "but not on grass": the grass
         end = start + 1 if start < len(words) and _in_phrase(lower[start]) else start
         if end < len(words) and lower[end - 1] in DESCRIBING and _in_phrase(lower[end]):
             end += 1
@@ -95,6 +101,8 @@ def _negates(lower: list[str], i: int) -> bool:
     if word == "not":  # "not a cat", "not cats" opening the query; not "a man not yet finished"
         following = lower[i + 1] if i + 1 < len(lower) else ""
         joined = i > 0 and (lower[i - 1], "not") in JOINED  # "animals but not birds"
+        if joined and following in PLACES:  # "a dog but not on grass"
+            following = _after_articles(lower, i + 2)
         return following in ARTICLES or ((i == 0 or joined) and _in_phrase(following))
     return False
 
