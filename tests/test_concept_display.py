@@ -200,6 +200,12 @@ def test_a_head_that_sees_nothing_clearly_shows_no_tags() -> None:
         ("Japanese spaniel", 0.05),
     ]
     assert photo_concepts(_record(cat)) == []
+    # ... nor the photo view, which fell back to the raw tags when none was clear (the fresh-seat
+    # audit of stop 49: "Looks like: parachute (9 %), catamaran (6 %), bow (6 %), …")
+    from photoscope.gui.photo_text import photo_fields
+
+    assert photo_fields(_record(cat))["tags"] == "nothing clear"
+    assert photo_fields(_record([]))["tags"] == "none"  # not indexed yet
     shown = photo_concepts(
         _record([("bell cote", 0.38), ("stupa", 0.13), ("palace", 0.12), ("church", 0.06)])
     )

@@ -59,7 +59,8 @@ def photo_fields(p: PhotoRecord) -> dict[str, str]:
     pixels = f"{p.width} \N{MULTIPLICATION SIGN} {p.height} pixels, " if p.width and p.height else ""
     return {
         "caption": p.caption or "not captioned yet",
-        "tags": concepts_text(p) or concepts_in_words(p.tags) or "none",
+        # tags the head gives none of clearly are not shown, as the tooltip and `caption` show none
+        "tags": concepts_text(p) or ("nothing clear" if p.tags else "none"),
         "taken": taken_field(p.taken_at, p.mtime),
         "camera": p.camera or "unknown",
         "size": f"{pixels}{human_size(p.size)}",
