@@ -39,6 +39,11 @@ def test_search_json_and_paths_only_are_pipeable(shapes_library_db, trained_tiny
     likely = [r["likely"] for r in rows]
     assert likely[0] and not likely[-1] and likely == sorted(likely, reverse=True)
     assert f"note: the first {sum(likely)} are likely matches; the rest are weaker" in err
+    # ... and when every row shown is one (the fresh-seat audit of stop 49: no note, as if no verdict)
+    _, out, err = run(capsys, "search", "a blue square", "-n", "2", *common)
+    assert "note: both are likely matches" in err
+    _, out, err = run(capsys, "search", "a blue square", "-n", "1", *common)
+    assert "note: it is a likely match" in err
     _, out, _ = run(capsys, "search", "a blue square", "-n", "4", "--paths-only", *common)
     assert [Path(p).parent for p in out.splitlines()] == [photos] * 4
 

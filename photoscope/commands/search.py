@@ -342,6 +342,9 @@ def _note_likely(results: Any) -> None:
     if 0 < likely < count:
         first = "the first is a likely match" if likely == 1 else f"the first {likely} are likely matches"
         print(f"note: {first}; the rest are weaker", file=sys.stderr)
+    elif 0 < count <= likely:  # said too: no note read as no verdict (the fresh-seat audit of stop 49)
+        every = {1: "it is a likely match", 2: "both are likely matches"}.get(count)
+        print(f"note: {every or f'all {count} are likely matches'}", file=sys.stderr)
 
 
 def _json_row(match: Any, model: str | None, likely: bool) -> dict[str, Any]:
