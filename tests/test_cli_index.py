@@ -70,6 +70,11 @@ def test_status_shows_offline_folders(
     assert code == 0 and f"offline (its photos stay in the index): {pictures}" in out
     _, out, _ = run(capsys, "status", "--db", db)
     assert f"{pictures} (3 photos, 2 could not be read, OFFLINE: photos kept, still searchable)" in out
+    # what to do (the fresh-seat audit of stop 49: the README said it, status did not)
+    assert (
+        "    moved or renamed? add its new place (photoscope folders add NEW-PLACE): its photos follow,"
+        " nothing is indexed again; unplugged? plug it in" in out
+    )
 
 
 def test_folders_add_list_remove(capsys: pytest.CaptureFixture[str], pictures: Path, tmp_path: Path) -> None:

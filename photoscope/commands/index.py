@@ -335,6 +335,13 @@ def status(args: argparse.Namespace) -> int:
     return 0
 
 
+# What to do about an offline folder (the README's "A watched folder moved or renamed as a whole").
+OFFLINE_HINT = (
+    "moved or renamed? add its new place (photoscope folders add NEW-PLACE): its photos follow,"
+    " nothing is indexed again; unplugged? plug it in"
+)
+
+
 def _print_folders(app: Photoscope) -> None:
     """The watched folders, each with its photos, and whether it is offline."""
     all_folders = app.folders()
@@ -344,6 +351,8 @@ def _print_folders(app: Photoscope) -> None:
         note = "" if f.online else ", OFFLINE: photos kept, still searchable"
         note += f", {kept_note(f.away)}" if f.away else ""
         print(f"  {f.path} ({plural(f.readable, 'photo')}{unreadable}{note})")
+        if not f.online:
+            print(f"    {OFFLINE_HINT}")
 
 
 def _print_models(app: Photoscope) -> None:
