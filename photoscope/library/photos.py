@@ -351,5 +351,6 @@ def describe_error(error: BaseException) -> str:
     if isinstance(error, UnidentifiedImageError):
         return "not an image, or an image format Photoscope cannot read"
     if isinstance(error, OSError | ValueError | SyntaxError | EOFError):  # PIL's ways of saying "corrupt"
-        return f"truncated or corrupt image ({_said(error)}): copy it again from where it came from"
+        # PIL's words after a dash: they may hold brackets ("(33 bytes not processed)")
+        return f"truncated or corrupt image — {_said(error)}: copy it again from where it came from"
     return f"cannot read this photo ({type(error).__name__}: {error})"
