@@ -50,7 +50,18 @@ COMMAND_MODULES = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _parsed(parser: OneLineParser, given: list[str]) -> argparse.Namespace:
+    """``given`` parsed; words no parser takes are refused by the command's parser, which names its
+    own help (the top parser named `photoscope --help` for `search "a cat" --bogus`: the
+    fresh-seat audit of stop 49)."""
+    args, extra = parser.parse_known_args(given)
+    if extra:
+        named = next((parser.commands[w] for w in given if w in parser.commands), parser)
+        named.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
+def build_parser() -> OneLineParser:
     parser = OneLineParser(  # its commands' parsers are of its class
         prog="photoscope",
         description="Search your photo library offline: captions, search by description or by example.",
@@ -72,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         add_debug_option(command)
     gui = importlib.import_module("photoscope.commands.gui")
     parser.set_defaults(handler=gui.run, folder=None, model=None, db=None)
+    parser.commands = dict(sub.choices)
     return parser
 
 
@@ -103,7 +115,7 @@ def _run(argv: Sequence[str] | None) -> int:
             f"photoscope: {option} goes after the command: photoscope {command} {option} …", file=sys.stderr
         )
         return EXIT_USAGE
-    args = build_parser().parse_args(given)
+    args = _parsed(build_parser(), given)
     handler: Handler = args.handler
     debug = bool(getattr(args, "debug", False))
     if debug:

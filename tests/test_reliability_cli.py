@@ -329,6 +329,8 @@ def test_9_db_below_a_file_is_said(capsys: pytest.CaptureFixture[str], tmp_path:
         ["index", "--batch-size", "0"],
         ["caption", "x.jpg", "--beam", "0"],
         ["search", "--s", "3", "dog"],  # ambiguous (--subtract, --subtract-photo): the review of stop 48
+        ["search", "a cat", "--bogus"],  # the fresh-seat audit of stop 49: `photoscope --help` named
+        ["status", "--bogus"],
     ],
 )
 def test_9_bad_arguments_are_rejected_by_the_parser(

@@ -6,10 +6,11 @@ import argparse
 import errno
 import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
+from types import MappingProxyType
 from typing import NoReturn, TypeVar
 
 from photoscope.limits import MAX_WEIGHT
@@ -356,6 +357,8 @@ class OneLineParser(argparse.ArgumentParser):
     """A parser whose refusal is one line that says what to do, with the usage exit status (2):
     argparse's own printed the whole usage block first, six lines for `search -n 0` (the honest-results
     walk of stop 48)."""
+
+    commands: Mapping[str, argparse.ArgumentParser] = MappingProxyType({})  # the top one's, by name
 
     def error(self, message: str) -> NoReturn:
         own = message.startswith(ARGPARSE_SAYS)  # else ours, which say what to do ("swap them")
