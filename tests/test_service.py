@@ -257,3 +257,31 @@ def test_a_combined_request_reaches_the_combined_search(served: tuple[FakeApp, S
     terms, limit, filters = app.asked_terms[0]
     assert terms == [QueryTerm(text="a dog"), QueryTerm(text="grass", weight=0.5, negative=True)]
     assert limit == 4 and not filters.active
+
+
+def test_a_folder_added_while_the_app_runs_is_said_to_be_indexed_by_it(
+    served: tuple[FakeApp, SearchService], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The fresh-seat audit of stop 49: `folders add` with the window open said "run `photoscope
+    index` to index it" while the window was indexing it already."""
+    from photoscope.cli import main
+
+    from photoscope.library.db import Library
+
+    app, _ = served
+    app.library_path.unlink()  # the fake app's empty file: a library it has open
+    Library(app.library_path).close()
+    (tmp_path / "New").mkdir()
+    assert main(["folders", "add", str(tmp_path / "New"), "--db", str(app.library_path)]) == 0
+    out = capsys.readouterr().out
+    assert "the running app indexes it" in out and "photoscope index" not in out
+
+
+def test_without_a_running_app_a_folder_added_is_to_be_indexed(
+    tmp_path: Path, runtime: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from photoscope.cli import main
+
+    (tmp_path / "New").mkdir()
+    assert main(["folders", "add", str(tmp_path / "New"), "--db", str(tmp_path / "library.db")]) == 0
+    assert "run `photoscope index` to index it" in capsys.readouterr().out

@@ -104,10 +104,16 @@ def _add_folders(app: Photoscope, paths: list[Path]) -> list[str] | None:
     return added
 
 
-def _added_line(folder: Folder) -> str:
+def _added_line(folder: Folder, db: Path | None = None) -> str:
+    """What adding ``folder`` did, and what indexes it: the app running on library ``db`` (it
+    watches its library's folders) or `photoscope index` (the fresh-seat audit of stop 49: it was
+    said with the window indexing the folder already)."""
     taken_in = "".join(f"; {child}, watched until now, is part of it" for child in folder.absorbed)
     if folder.moved_from is None:
-        return f"watching {folder.path}{taken_in}; run `photoscope index` to index it"
+        from photoscope.commands.remote import app_running
+
+        indexed = "the running app indexes it" if app_running(db) else "run `photoscope index` to index it"
+        return f"watching {folder.path}{taken_in}; {indexed}"
     return (
         f"watching {folder.path}: the folder {folder.moved_from} moved here, and its"
         f" {plural(folder.photos, 'photo')} keep their index entries{taken_in}"
@@ -301,7 +307,7 @@ def folders(args: argparse.Namespace) -> int:
                     print(f"photoscope: {problems[0]}", file=sys.stderr)
                     return EXIT_USAGE
                 folder = app.add_folder(args.path)
-                print(f"{folder.path} is watched already" if folder.already else _added_line(folder))
+                print(f"{folder.path} is watched already" if folder.already else _added_line(folder, args.db))
             else:
                 removed = app.remove_folder(args.path)
                 print(f"stopped watching {folder_path(args.path)}; {plural(removed, 'photo')} left the index")

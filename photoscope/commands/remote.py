@@ -47,6 +47,11 @@ def ask(db: Path | None, request: dict[str, Any]) -> dict[str, Any] | None:
     return answer if answer.get("ok") else None
 
 
+def app_running(db: Path | None) -> bool:
+    """Whether an app is running on library ``db`` (the default one for None) and answers."""
+    return ask(db, {"op": "ping"}) is not None
+
+
 def terms_of(args: argparse.Namespace, text: str | None = None, photo: Path | None = None) -> list[WireTerm]:
     """The query and its --add/--subtract terms (as ``commands.terms.query_terms``, without the API)."""
     from photoscope.commands.terms import query_weight, weight_given
