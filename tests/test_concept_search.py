@@ -595,6 +595,18 @@ def test_an_animal_the_head_does_not_see_is_not_seen_whatever_its_detector_says(
     assert engine.unclear_concepts("an ox", [7]) == ()
 
 
+def test_a_word_the_decoder_barely_saw_gives_closest_guesses(model: PhotoscopeModel) -> None:
+    """The fresh-seat audit of stop 49: "a pyramid" listed "12 likely matches", a chair, a skate ramp
+    and a cockpit first: the decoder saw "pyramid" 7 times (too few for its embedding to mean much,
+    as `words` says), no detector and no class of the head judge it, and the score curve always has
+    a top."""
+    engine = SearchEngine(model, _store(model))
+    assert model.word_count("pyramid") < 20 and model.detector_sight("pyramid") is None
+    assert engine.unclear_concepts("a pyramid", [100, 101]) == ("pyramid",)
+    assert engine.unclear_concepts("a pyramid in the desert", [100, 101]) == ("pyramid",)
+    assert "kayak" not in engine.unclear_concepts("a kayak", [100, 101])  # 64 captions: it reads it
+
+
 def test_a_concept_word_reaches_the_photos_the_head_calls_by_a_near_class(model: PhotoscopeModel) -> None:
     """The head often takes a duck for a goose: "a duck" (drake and merganser classes) finds the
     photo it called a goose before the palace and the dogs, and with the near classes off it
