@@ -49,8 +49,13 @@ def concepts_in_words(concepts: Iterable[tuple[str, float]]) -> str:
     return ", ".join(f"{word} ({percent(p)})" for word, p in concepts)
 
 
-def by_name_note(count: int) -> str:
-    """That the first ``count`` photos are listed by their folder or file names ("" for none)."""
+def by_name_note(count: int, listed: int = 0) -> str:
+    """That the first ``count`` photos of the ``listed`` are listed by their folder or file names
+    ("" for none); "it is" or "all 3 are" when they are all (the fresh-seat audit of stop 49: "the
+    first is …" of a single photo)."""
+    if 0 < listed <= count:
+        every = "all {} are listed by their folder or file names"
+        return _counted(count, "it is listed by its folder or file name", every)
     return _counted(
         count,
         "the first is listed by its folder or file name",

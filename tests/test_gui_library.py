@@ -621,6 +621,7 @@ def test_the_library_dialog_says_which_photos_are_kept_from_a_folder_renamed_awa
         if extra.name != "Screenshot.jpg":
             extra.unlink()
     window = make_window(db)
+
     def scanned() -> bool:  # the window's first scan: the kept photos, and the screenshot added
         folder = window.api.folders()[0] if window.api is not None else None
         return folder is not None and folder.away > 0 and folder.photos == len(kept) + 1

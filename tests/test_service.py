@@ -265,7 +265,6 @@ def test_a_folder_added_while_the_app_runs_is_said_to_be_indexed_by_it(
     """The fresh-seat audit of stop 49: `folders add` with the window open said "run `photoscope
     index` to index it" while the window was indexing it already."""
     from photoscope.cli import main
-
     from photoscope.library.db import Library
 
     app, _ = served

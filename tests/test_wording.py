@@ -233,7 +233,8 @@ def test_the_unknown_words_end_their_sentence_before_the_next_note() -> None:
     said = results_message(results)
     assert said.startswith("The model does not know “dogsnow”. The photo counts as"), said
     alone = Results([], [UnknownWord("dogsnow", ())])
-    assert results_message(alone) == "The model does not know “dogsnow”"
+    # ... and alone too, as the window's other notes end (the fresh-seat audit of stop 49)
+    assert results_message(alone) == "The model does not know “dogsnow”."
 
 
 def test_photos_another_model_described_are_the_reason_when_the_rest_match_nothing() -> None:

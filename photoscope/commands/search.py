@@ -295,7 +295,8 @@ def _print_notes(results: Any, terms: Sequence[Any]) -> None:
     """On stderr: the words the model does not know (and what it searched instead), those no listed
     photo clearly shows, and what each photo term counted as."""
     # An older running app's answer has neither count.
-    counts = (by_name_note(getattr(results, "by_name", 0)), undated_note(getattr(results, "undated", 0)))
+    named = by_name_note(getattr(results, "by_name", 0), len(results.matches))
+    counts = (named, undated_note(getattr(results, "undated", 0)))
     for note in (*counts, named_away_note(getattr(results, "left_out_by_name", 0))):
         if note:
             print(f"note: {note}", file=sys.stderr)

@@ -264,7 +264,7 @@ def results_message(results: Results, link: Link | None = None) -> str:
         notes.append(f"{NO_LOOK_ALIKE_NOTE}.")
     elif results.none_likely:
         notes.append(f"{NONE_LIKELY_NOTE[:1].upper()}{NONE_LIKELY_NOTE[1:]}.")
-    named = by_name_note(results.by_name)
+    named = by_name_note(results.by_name, len(results.matches))
     if named:
         notes.append(f"{named[:1].upper()}{named[1:]}.")
     if results.undated:
@@ -276,7 +276,7 @@ def results_message(results: Results, link: Link | None = None) -> str:
         notes = [html.escape(n, quote=False) for n in notes]
     notes = [n for n in notes if n]
     unknown = unknown_words_message(results.unknown_words, link)
-    if unknown and notes and not unknown.endswith((".", "?", "!")):  # a sentence of its own
+    if unknown and not unknown.endswith((".", "?", "!")):  # a sentence of its own, as every note
         unknown += "."
     return " ".join(m for m in [unknown, *notes] if m)
 
