@@ -234,6 +234,29 @@ def index_pending(library: Any) -> None:
     )
 
 
+def indexed_folder(root: Path, db: Path, count: int = 6) -> dict[str, int]:
+    """A library at ``db`` watching ``root``, which holds ``count`` photos in 2019/ and 2020/, all
+    indexed (``index_pending``): their ids by path below ``root``."""
+    from photoscope.library.db import Library
+    from photoscope.library.scanner import Scanner
+
+    write_library(root / "2019", count // 2)
+    write_library(root / "2020", count - count // 2, start=100)
+    with Library(db) as library:
+        library.add_folder(root)
+        Scanner(library).scan()
+        index_pending(library)
+        return ids_below(library, root)
+
+
+def ids_below(library: Any, root: Path) -> dict[str, int]:
+    """The library's photos below ``root``: their ids by path below it."""
+    from photoscope.library.fs import is_under
+
+    rows = library.db.execute("SELECT id, path FROM photos").fetchall()
+    return {os.path.relpath(path, root): id_ for id_, path in rows if is_under(path, str(root))}
+
+
 def deny_listing(monkeypatch: Any, folder_name: str) -> None:
     """Make every folder whose name ends with ``folder_name`` unreadable to the scanner, as a folder
     without read permission is (``os.scandir`` raises PermissionError; works as root too)."""

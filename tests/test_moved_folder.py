@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from photos import index_pending, photo_image, write_library, write_photo
+from photos import ids_below, index_pending, indexed_folder, photo_image, write_library, write_photo
 from PIL import Image
 
 from photoscope.api import PhotoCounts, Photoscope
@@ -23,25 +23,13 @@ from photoscope.library.exclusions import ExclusionRule
 from photoscope.library.scanner import Scanner
 
 
-def _indexed(root: Path, db: Path, count: int = 6) -> dict[str, int]:
-    """A library of ``count`` indexed photos in ``root``: their ids by name."""
-    write_library(root / "2019", count // 2)
-    write_library(root / "2020", count - count // 2, start=100)
-    with Library(db) as library:
-        library.add_folder(root)
-        Scanner(library).scan()
-        index_pending(library)
-        return _ids_by_name(library)
-
-
 def _ids_by_name(library: Library) -> dict[str, int]:
-    rows = library.db.execute("SELECT id, path FROM photos").fetchall()
-    return {os.path.relpath(path, library.folders()[0].path): id_ for id_, path in rows}
+    return ids_below(library, Path(library.folders()[0].path))
 
 
 def test_a_renamed_folder_added_again_keeps_its_photos_and_index(tmp_path: Path) -> None:
     db, old, new = tmp_path / "library.db", tmp_path / "Pictures", tmp_path / "Photos"
-    before = _indexed(old, db)
+    before = indexed_folder(old, db)
     with Library(db) as library:
         library.set_exclusion_rule(ExclusionRule(str(old), "pattern", "*.png"), True)
     first = old / "2019" / "photo_0000.jpg"
@@ -67,7 +55,7 @@ def test_a_renamed_folder_added_again_keeps_its_photos_and_index(tmp_path: Path)
 
 def test_a_drive_mounted_elsewhere_follows_with_a_photo_added_meanwhile(tmp_path: Path) -> None:
     db, old, new = tmp_path / "library.db", tmp_path / "media" / "USB" / "DCIM", tmp_path / "media" / "USB1"
-    before = _indexed(old, db, count=10)
+    before = indexed_folder(old, db, count=10)
     os.renames(old, new / "DCIM")
     write_photo(new / "DCIM" / "2020" / "late.jpg", seed=77)
     with Photoscope(db) as app:
@@ -82,7 +70,7 @@ def test_a_drive_mounted_elsewhere_follows_with_a_photo_added_meanwhile(tmp_path
 def test_a_copy_is_a_folder_of_its_own(tmp_path: Path) -> None:
     """The old folder still there (a backup copy, say): two folders, nothing moved."""
     db, old, copy = tmp_path / "library.db", tmp_path / "Pictures", tmp_path / "Backup"
-    _indexed(old, db)
+    indexed_folder(old, db)
     os.system(f"cp -a '{old}' '{copy}'")
     with Photoscope(db) as app:
         assert app.add_folder(copy).moved_from is None
@@ -94,7 +82,7 @@ def test_an_offline_folder_is_not_taken_for_one_that_does_not_hold_its_photos(
     tmp_path: Path, how: str
 ) -> None:
     db, old, new = tmp_path / "library.db", tmp_path / "Pictures", tmp_path / "Photos"
-    _indexed(old, db, count=10)
+    indexed_folder(old, db, count=10)
     if how == "other photos":
         write_library(new / "elsewhere", 10, start=500)
         old.rename(tmp_path / "gone")
@@ -116,7 +104,7 @@ def test_an_offline_folder_is_not_taken_for_one_that_does_not_hold_its_photos(
 
 def test_folders_add_says_the_folder_moved(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db, old, new = tmp_path / "library.db", tmp_path / "Pictures", tmp_path / "Photos"
-    _indexed(old, db)
+    indexed_folder(old, db)
     old.rename(new)
     assert main(["folders", "add", str(new), "--db", str(db)]) == 0
     out = capsys.readouterr().out
@@ -164,7 +152,7 @@ def test_a_copy_missing_a_photo_outside_the_sample_is_not_the_folder(
     photo's entry, which the drive still held. The sample is drawn here without the missing photo
     (the review: drawn at random, it held it five times in six, and the test could not fail)."""
     db, old, copy = tmp_path / "library.db", tmp_path / "usb" / "Trip", tmp_path / "home" / "Trip"
-    _indexed(old, db, count=60)
+    indexed_folder(old, db, count=60)
     shutil.copytree(old, copy)
     missing = old / "2020" / "photo_0100.jpg"
     (copy / missing.relative_to(old)).unlink()
@@ -264,7 +252,7 @@ def test_a_copy_of_a_folder_that_is_there_but_offline_is_a_folder_of_its_own(
     from photos import deny_listing
 
     db, old, copy = tmp_path / "library.db", tmp_path / "Pictures", tmp_path / "Backup"
-    before = _indexed(old, db)
+    before = indexed_folder(old, db)
     shutil.copytree(old, copy)
     if why == "unreadable":
         deny_listing(monkeypatch, "Pictures")
@@ -321,7 +309,7 @@ def test_a_folder_copied_to_another_file_system_without_volume_ids_is_a_folder_o
     if not shm.is_dir() or os.stat(shm).st_dev == os.stat(tmp_path).st_dev:
         pytest.skip("needs /dev/shm on a file system of its own")
     db, old = tmp_path / "library.db", tmp_path / "Pictures"
-    _indexed(old, db)
+    indexed_folder(old, db)
     new = shm / f"photoscope-test-{os.getpid()}" / "Pictures"
     shutil.copytree(old, new)
     shutil.rmtree(old)  # moved to another file system: a copy, then the original deleted

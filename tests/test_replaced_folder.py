@@ -8,13 +8,12 @@ photos are indexed as usual.
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 from pathlib import Path
 
 import pytest
-from photos import Reports, index_pending, photo_image, write_library, write_photo
+from photos import Reports, ids_below, indexed_folder, photo_image, write_photo
 
 from photoscope.api import PhotoCounts, Photoscope
 from photoscope.cli import main
@@ -22,22 +21,6 @@ from photoscope.library import fs, thumbnails
 from photoscope.library.db import Library
 from photoscope.library.scanner import Scanner
 from photoscope.library.watcher import FolderWatcher
-
-
-def _indexed(root: Path, db: Path, count: int = 6) -> dict[str, int]:
-    """A library of ``count`` indexed photos in ``root``: their ids by path below it."""
-    write_library(root / "2019", count // 2)
-    write_library(root / "2020", count - count // 2, start=100)
-    with Library(db) as library:
-        library.add_folder(root)
-        Scanner(library).scan()
-        index_pending(library)
-        return _ids_below(library, root)
-
-
-def _ids_below(library: Library, root: Path) -> dict[str, int]:
-    rows = library.db.execute("SELECT id, path FROM photos").fetchall()
-    return {os.path.relpath(path, root): id_ for id_, path in rows if fs.is_under(path, str(root))}
 
 
 def _rename_and_make_again(old: Path, new: Path) -> Path:
@@ -48,7 +31,7 @@ def _rename_and_make_again(old: Path, new: Path) -> Path:
 
 def test_a_folder_made_again_where_the_watched_one_was_renamed_keeps_its_photos(tmp_path: Path) -> None:
     db, old, new = tmp_path / "library.db", tmp_path / "Pictures", tmp_path / "Photos"
-    before = _indexed(old, db)
+    before = indexed_folder(old, db)
     _rename_and_make_again(old, new)
     with Photoscope(db) as app:
         report = app.scan()
@@ -59,13 +42,13 @@ def test_a_folder_made_again_where_the_watched_one_was_renamed_keeps_its_photos(
         assert (folder.path, folder.online, folder.photos, folder.away) == (str(old), True, 7, 6)
         assert app.scan().removed == []  # and at the next scans
     with Library(db) as library:
-        assert _ids_below(library, old) == {**before, "Screenshot.png": report.added[0]}
+        assert ids_below(library, old) == {**before, "Screenshot.png": report.added[0]}
 
 
 @pytest.mark.usefixtures("fast_models")
 def test_status_says_why_they_are_kept(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db, old, new = tmp_path / "library.db", tmp_path / "Pictures", tmp_path / "Photos"
-    _indexed(old, db)
+    indexed_folder(old, db)
     _rename_and_make_again(old, new)
     assert main(["index", "--db", str(db)]) == 0
     out = capsys.readouterr().out
@@ -88,7 +71,7 @@ def test_adding_the_new_place_follows_with_the_ids(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db, old, new = tmp_path / "library.db", tmp_path / "Pictures", tmp_path / "Photos"
-    before = _indexed(old, db)
+    before = indexed_folder(old, db)
     first = old / "2019" / "photo_0000.jpg"
     thumbnails.write_thumbnail(photo_image(0), first, first.stat().st_mtime)
     _rename_and_make_again(old, new)
@@ -106,7 +89,7 @@ def test_adding_the_new_place_follows_with_the_ids(
         assert app.photo_counts() == PhotoCounts(indexed=6, pending=1, error=0)  # the screenshot alone
         assert app.scan_problems() == []
     with Library(db) as library:
-        assert _ids_below(library, new) == before  # the same photos, under the same ids
+        assert ids_below(library, new) == before  # the same photos, under the same ids
         assert library.text_search("Photos") and {i for i, _ in library.text_search("Photos")} == set(
             before.values()
         )
@@ -114,7 +97,7 @@ def test_adding_the_new_place_follows_with_the_ids(
 
 def test_removing_the_folder_lets_them_go(tmp_path: Path) -> None:
     db, old, new = tmp_path / "library.db", tmp_path / "Pictures", tmp_path / "Photos"
-    _indexed(old, db)
+    indexed_folder(old, db)
     _rename_and_make_again(old, new)
     with Photoscope(db) as app:
         app.scan()
@@ -126,7 +109,7 @@ def test_a_folder_restored_in_place_is_the_same_folder(tmp_path: Path) -> None:
     """A backup restored at the place (another directory, the same photos): no photo is kept twice,
     and one the backup lacks is really gone."""
     db, old = tmp_path / "library.db", tmp_path / "Pictures"
-    before = _indexed(old, db)
+    before = indexed_folder(old, db)
     shutil.copytree(old, tmp_path / "backup")
     shutil.rmtree(old)
     shutil.copytree(tmp_path / "backup", old)  # copy2: the same times, as a restore keeps them
@@ -142,7 +125,7 @@ def test_a_folder_restored_in_place_is_the_same_folder(tmp_path: Path) -> None:
 def test_photos_emptied_out_of_the_same_folder_are_gone(tmp_path: Path) -> None:
     """The same directory, its photos deleted but one: deleted, not moved away."""
     db, old = tmp_path / "library.db", tmp_path / "Pictures"
-    _indexed(old, db)
+    indexed_folder(old, db)
     shutil.rmtree(old / "2019")
     for photo in [*(old / "2020").iterdir()][1:]:
         photo.unlink()
@@ -153,7 +136,7 @@ def test_photos_emptied_out_of_the_same_folder_are_gone(tmp_path: Path) -> None:
 
 def test_a_photo_put_back_at_its_place_is_no_longer_away(tmp_path: Path) -> None:
     db, old, new = tmp_path / "library.db", tmp_path / "Pictures", tmp_path / "Photos"
-    before = _indexed(old, db)
+    before = indexed_folder(old, db)
     _rename_and_make_again(old, new)
     with Photoscope(db) as app:
         app.scan()
@@ -164,7 +147,7 @@ def test_a_photo_put_back_at_its_place_is_no_longer_away(tmp_path: Path) -> None
         assert (len(report.added), report.removed, report.moved) == (1, [], 0)
         assert [f.away for f in app.folders()] == [5]
     with Library(db) as library:
-        assert _ids_below(library, old)["2019/photo_0001.jpg"] == before["2019/photo_0001.jpg"]
+        assert ids_below(library, old)["2019/photo_0001.jpg"] == before["2019/photo_0001.jpg"]
 
 
 def test_without_trusted_directory_identities_a_scan_does_as_before(
@@ -173,7 +156,7 @@ def test_without_trusted_directory_identities_a_scan_does_as_before(
     """A file system whose directories' numbers change from one mount to the next (FAT, some network
     shares) tells nothing by them: the folder is scanned as it always was."""
     db, old, new = tmp_path / "library.db", tmp_path / "Pictures", tmp_path / "Photos"
-    _indexed(old, db)
+    indexed_folder(old, db)
     monkeypatch.setattr(fs, "file_system_type", lambda path: "vfat")
     _rename_and_make_again(old, new)
     with Photoscope(db) as app:
@@ -183,7 +166,7 @@ def test_without_trusted_directory_identities_a_scan_does_as_before(
 
 def test_the_running_watcher_keeps_them_too(tmp_path: Path) -> None:
     db, old, new = tmp_path / "library.db", tmp_path / "Pictures", tmp_path / "Photos"
-    before = _indexed(old, db)
+    before = indexed_folder(old, db)
     with Library(db) as library:
         reports = Reports(20.0)
         watcher = FolderWatcher(
@@ -201,7 +184,7 @@ def test_the_running_watcher_keeps_them_too(tmp_path: Path) -> None:
         finally:
             watcher.stop()
         assert all(not r.removed for r in [found, *reports.items])
-        kept = _ids_below(library, old)
+        kept = ids_below(library, old)
         assert {k: v for k, v in kept.items() if k != "Screenshot.png"} == before
         assert [f.away for f in library.folders()] == [6]
 
@@ -213,7 +196,7 @@ def test_a_repair_keeps_them_moved_away(tmp_path: Path, source: str) -> None:
     from photoscope.library import doctor
 
     db, old, new = tmp_path / "library.db", tmp_path / "Pictures", tmp_path / "Photos"
-    before = _indexed(old, db)
+    before = indexed_folder(old, db)
     _rename_and_make_again(old, new)
     with Library(db) as library:
         Scanner(library).scan()
@@ -224,5 +207,5 @@ def test_a_repair_keeps_them_moved_away(tmp_path: Path, source: str) -> None:
     with Library(db) as repaired:
         assert [f.away for f in repaired.folders()] == [6]
         assert Scanner(repaired).scan().removed == []
-        kept = _ids_below(repaired, old)
+        kept = ids_below(repaired, old)
         assert {k: v for k, v in kept.items() if k != "Screenshot.png"} == before
