@@ -970,10 +970,21 @@ def test_back_from_find_similar_shows_the_weaker_matches_shown_before(
     """The GUI walk of stop 47: Back from Find similar showed the earlier results with "Show more"
     collapsed again, the weaker matches the user had opened hidden behind it."""
     window = window_on_daily
+    _back_to_more_shown(qtbot, window)
+    assert window.search.text() == "a green circle"
+    assert not window.results.hidden() and not window.more_bar.isVisible()
+
+
+def _refined(window: MainWindow) -> bool:
+    return window.flow.state.first_answer is None  # the network's answer is shown
+
+
+def _back_to_more_shown(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """ "a green circle" with "Show more" pressed, Find similar on its first photo, then Back (Alt+Left),
+    once the network's answer to it is shown."""
     browse_ready(qtbot, window)
     typed_query(qtbot, window, "a green circle")
-    refined = lambda: window.flow.state.first_answer is None  # noqa: E731  (the network's answer)
-    qtbot.waitUntil(refined, timeout=20_000)
+    qtbot.waitUntil(lambda: _refined(window), timeout=20_000)
     assert window.results.hidden()  # some weaker matches wait behind "Show more"
     window.more_button.click()
     assert not window.results.hidden()
@@ -984,9 +995,7 @@ def test_back_from_find_similar_shows_the_weaker_matches_shown_before(
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.view)
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
         press(qtbot, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)  # back to the query
-    assert window.search.text() == "a green circle"
-    qtbot.waitUntil(refined, timeout=20_000)  # the first answer, then the network's, both opened
-    assert not window.results.hidden() and not window.more_bar.isVisible()
+    qtbot.waitUntil(lambda: _refined(window), timeout=20_000)  # the first answer, then the network's
 
 
 @pytest.mark.xfail(
@@ -998,24 +1007,12 @@ def test_a_new_query_after_back_starts_with_its_likely_matches_alone(
     qtbot, window_on_daily: MainWindow
 ) -> None:
     window = window_on_daily
-    browse_ready(qtbot, window)
-    typed_query(qtbot, window, "a green circle")
-    refined = lambda: window.flow.state.first_answer is None  # noqa: E731  (the network's answer)
-    qtbot.waitUntil(refined, timeout=20_000)
-    window.more_button.click()
-    first = window.results.match_at(0).photo
-    with qtbot.waitSignal(window.results_shown, timeout=20_000):
-        window.find_similar(first.id, first.path)
-    window.view.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.view)
-    with qtbot.waitSignal(window.results_shown, timeout=20_000):
-        press(qtbot, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)  # back to the query
-    qtbot.waitUntil(refined, timeout=20_000)
+    _back_to_more_shown(qtbot, window)
     typed_query(qtbot, window, "a red square")
     answer = window.flow.query().run(window.api)
     # waited for: the signal typed_query waits on may be an earlier answer's
     qtbot.waitUntil(lambda: window.results.hidden() == len(answer.matches) - answer.relevant, timeout=20_000)
-    assert refined() and not window.presenter.shows_more()
+    assert _refined(window) and not window.presenter.shows_more()
 
 
 def test_the_network_s_answer_opens_the_weaker_matches_only_if_the_user_did(qtbot, window_on_daily) -> None:
