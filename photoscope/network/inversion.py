@@ -28,7 +28,6 @@ class InversionOptions:
 @dataclass(frozen=True)
 class InversionResult:
     latents: torch.Tensor  # B x D
-    loss: torch.Tensor  # B, the final per-token cross-entropy of each row's text
     steps: int  # steps actually taken
 
 
@@ -60,9 +59,8 @@ def invert(
             best = torch.minimum(best, loss.detach())
             if bool((improved < o.tolerance).all()):
                 break
-    with torch.inference_mode():
-        final = -caption_log_prob(net, latent.detach(), targets, lengths, start_token) / lengths
-    return InversionResult(latent.detach(), final, steps)
+    # No forward pass for the final latent's loss: search does not use it, and it cost a step's time.
+    return InversionResult(latent.detach(), steps)
 
 
 class _Adam:
