@@ -284,3 +284,25 @@ def test_without_a_running_app_a_folder_added_is_to_be_indexed(
     (tmp_path / "New").mkdir()
     assert main(["folders", "add", str(tmp_path / "New"), "--db", str(tmp_path / "library.db")]) == 0
     assert "run `photoscope index` to index it" in capsys.readouterr().out
+
+
+def test_a_search_answered_by_the_running_app_says_the_app_indexes_what_waits(
+    served: tuple[FakeApp, SearchService], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Stop 49's Left list: with the window open and indexing, a search that found nothing said
+    "3 photos wait to be indexed: run `photoscope index`", a second indexer beside the app's own."""
+    from photoscope.api import Photoscope
+    from photoscope.cli import main
+    from tests.photos import write_library
+
+    app, _ = served
+    app.library_path.unlink()  # the fake app's empty file: a library it has open
+    write_library(tmp_path / "P", 3)
+    with Photoscope(app.library_path) as library:  # added and scanned, not indexed yet
+        library.add_folder(tmp_path / "P")
+        library.scanner().scan()
+    app.search_text = lambda text, limit, filters: Results([], [])  # type: ignore[method-assign]
+    assert main(["search", "a dog", "--db", str(app.library_path)]) != 0
+    err = capsys.readouterr().err
+    assert "3 photos wait to be indexed: the running app is indexing them" in err, err
+    assert "photoscope index" not in err

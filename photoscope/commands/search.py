@@ -151,9 +151,9 @@ def _nothing_found(args: argparse.Namespace, app: Photoscope | None, results: An
         if args.folder is not None and not library.photos_below(args.folder):
             return _wrong_folder(args.folder)
         answer = _empty_answer(library, args, results)
-        why = _why_nothing(why_nothing(answer), answer, library, args)
+        why = _why_nothing(why_nothing(answer), answer, library, args, app_indexes=app is None)
     print("no matching photos" + (f": {why}" if why else ""), file=sys.stderr)
-    _note_waiting(still_waiting(answer), args)
+    _note_waiting(still_waiting(answer), args, app_indexes=app is None)
     return EXIT_FAILED
 
 
@@ -181,13 +181,22 @@ def _empty_answer(app: Photoscope, args: argparse.Namespace, results: Any) -> Em
     )
 
 
-def _note_waiting(waiting: int, args: argparse.Namespace) -> None:
+_APP_INDEXES = "the running app is indexing them"
+
+
+def _note_waiting(waiting: int, args: argparse.Namespace, app_indexes: bool = False) -> None:
     """The photos not searched because they wait to be indexed (the CLI audit: "a gorilla" said no
     photo shows one while the gorilla's photo waited among 48)."""
     if waiting:
-        command = _index_command(args)
-        said = f"{plural(waiting, 'photo')} not searched yet: waiting to be indexed (`{command}`)"
+        indexed = _APP_INDEXES if app_indexes else f"`{_index_command(args)}`"
+        said = f"{plural(waiting, 'photo')} not searched yet: waiting to be indexed ({indexed})"
         print(f"note: {said}", file=sys.stderr)
+
+
+def _to_index(args: argparse.Namespace, app_indexes: bool) -> str:
+    """What indexes the photos that wait: the running app that answered the search (stop 49's Left
+    list: told to run `photoscope index` beside it), else the command."""
+    return _APP_INDEXES if app_indexes else f"run `{_index_command(args)}`"
 
 
 def _wrong_folder(folder: str) -> int:
@@ -202,10 +211,10 @@ def _wrong_folder(folder: str) -> int:
 
 
 def _why_nothing(
-    why: WhyNothing, answer: EmptyAnswer, app: Photoscope, args: argparse.Namespace
+    why: WhyNothing, answer: EmptyAnswer, app: Photoscope, args: argparse.Namespace, app_indexes: bool
 ) -> str | None:
     """The reason ``why`` in the command line's words, with the command that helps (None: the photos
-    were searched and none matched)."""
+    were searched and none matched); ``app_indexes``: a running app answered, and indexes."""
     from photoscope.api import WhyNothing
 
     counts = answer.counts
@@ -221,14 +230,14 @@ def _why_nothing(
             return f"the library has no photos yet: add a folder with `{_index_command(args, 'FOLDER')}`"
         case WhyNothing.NO_PHOTOS if any(f.last_scan_at is None for f in app.folders()):
             # watched, not scanned yet: `folders add` does not scan
-            return f"no photo of the watched folders is indexed yet: run `{_index_command(args)}`"
+            return f"no photo of the watched folders is indexed yet: {_to_index(args, app_indexes)}"
         case WhyNothing.NO_PHOTOS:
             return (
                 "the watched folders hold no photos: add a folder that has some with"
                 f" `{_index_command(args, 'FOLDER')}`"
             )
         case WhyNothing.WAITING:
-            return f"{counts.pending} photos wait to be indexed: run `{_index_command(args)}`"
+            return f"{counts.pending} photos wait to be indexed: {_to_index(args, app_indexes)}"
         case WhyNothing.NONE_INDEXED:
             error = counts.error
             return f"none of the library's {error} photos could be indexed (`photoscope status` says why)"
