@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     )
     from photoscope.network.decoding import Caption
     from photoscope.network.inversion import InversionOptions
-    from photoscope.network.lexicon import Lexicon, load_lexicon
+    from photoscope.network.lexicon import WORD_MIN_COUNT, Lexicon, load_lexicon
     from photoscope.network.model import (
         DecodeOptions,
         PhotoDescription,
@@ -47,6 +47,7 @@ _HOMES = {
     "DecodeOptions": "model",
     "InversionOptions": "inversion",
     "Lexicon": "lexicon",
+    "WORD_MIN_COUNT": "lexicon",
     "Namer": "naming",
     "NearClasses": "concepts",
     "PhotoDescription": "model",
@@ -71,6 +72,7 @@ _HOMES = {
 __all__ = [
     "DESCRIPTION_VERSION",
     "FUNCTION_WORDS",
+    "WORD_MIN_COUNT",
     "BundleError",
     "Caption",
     "CaptionRule",

@@ -115,25 +115,26 @@ def unclear_words(
     return stood_in + tuple(word for word, classes in judged if best_shown(classes) < CLEARLY) + barely
 
 
-# Training captions below which the decoder's embedding of a word means little (``words similar``
-# refuses such a word: ``lexicon.WORD_MIN_COUNT``).
-BARELY_READ = 20
-# ... judged so in a query of at most this many content words ("a pyramid", "pyramids in the
+# A word the decoder saw in fewer training captions than ``WORD_MIN_COUNT`` (below which its
+# embedding means little: ``words similar`` refuses such a word) is barely read; it is
+# judged so in a query of at most this many content words ("a pyramid", "pyramids in the
 # desert"), where the word is what is sought. In any query, Flickr8k val answers called guesses with
 # their photo there went 15.4 -> 40.2 % (benchmarks/unseen_words.py: rare words of long captions).
 SHORT_QUERY = 2
 
 
 def barely_read(query: QueryWords, word_count: Callable[[str], int]) -> tuple[str, ...]:
-    """The words of a short query the decoder saw too rarely to read (under ``BARELY_READ`` times)
+    """The words of a short query the decoder saw too rarely to read (under ``WORD_MIN_COUNT`` times)
     and nothing else judges (no class of the head): an answer to them is the closest guesses. "a
     pyramid" (7 captions) listed "12 likely matches", a chair, a skate ramp and a cockpit first (the
     fresh-seat audit of stop 49): the score curve always has a top."""
+    from photoscope.network import WORD_MIN_COUNT  # not at the top: it reads the lexicon's module
+
     if len(query.content) > SHORT_QUERY:  # a detail of a longer description: the rest is read
         return ()
     named = {w for phrase, _ in query.concepts for w in phrase.split()}
     return tuple(
-        w for w in dict.fromkeys(query.decoder_words) if w not in named and word_count(w) < BARELY_READ
+        w for w in dict.fromkeys(query.decoder_words) if w not in named and word_count(w) < WORD_MIN_COUNT
     )
 
 
