@@ -30,7 +30,7 @@ import torch
 from PIL import Image
 from skimage import data
 
-from photoscope.api.scoring import POOL, relevance
+from photoscope.api.scoring import POOL, looking_alike, relevance
 from photoscope.network.model import PhotoscopeModel
 from photoscope.search.combine import CombinedRanker, CombineOptions, Term
 from photoscope.search.ranking import SearchEngine
@@ -112,11 +112,14 @@ def _terms_samples(
 
     def combined(terms: list[Term], options: CombineOptions) -> None:
         """As the app ranks a combined query: its best 50, and the likely matches of each added
-        term alone, which bound the query's (``Ranked.alone``)."""
+        term alone, which bound the query's (``Ranked.alone``; an added photo's look-alikes,
+        ``Ranked.examples``)."""
         ranked = ranker.rank(terms, options)
         store.top_k(ranked.scores, 50, exclude=[7])
         for row in ranked.alone:
             relevance([h.score for h in store.top_k(row, POOL, exclude=[7])])
+        for row in ranked.examples:
+            looking_alike([h.score for h in store.top_k(row, POOL, exclude=[7])])
 
     engine.search_text(QUERIES[0])  # warm-up
     combined([photo, Term(text=QUERIES[1]), Term(text="people", negative=True)], app)

@@ -151,3 +151,23 @@ def test_the_rule_counts_the_photos_that_look_alike_and_always_the_copies() -> N
     assert looking_alike([0.9, 0.7, LOOKS_ALIKE, LOOKS_ALIKE - 0.01, 0.3]) == 3
     assert looking_alike([0.3, 0.2]) == 0 and looking_alike([]) == 0
     assert looking_alike([0.99, 0.98, 0.5], copies=2, bar=1.0) == 2  # copies whatever the bar
+
+
+def test_words_added_to_a_photo_nothing_looks_like_leave_no_likely_match(
+    shapes_library_db: tuple[Path, Path], trained_tiny: Path, cat_file: Path
+) -> None:
+    """The fresh-seat audit of stop 50: `similar dog.jpg` said no photo looks like it, and `similar
+    dog.jpg --add "at night"` said "all 5 are likely matches" (pyramids, swans): a combined query has
+    no more likely matches than its photo has alone. The photo twice was "all likely" too."""
+    from photoscope.api import QueryTerm
+
+    with torch_threads(1), Photoscope(shapes_library_db[0], trained_tiny) as app:
+        photo = QueryTerm(photo=str(cat_file))
+        for terms in ([photo, QueryTerm(text="a white background")], [photo, photo]):
+            found = app.search_terms(terms, 10)
+            assert found.matches and found.relevant == 0, terms
+            assert found.no_look_alike and found.guesses, terms
+        # a library photo that has look-alikes keeps its likely matches beside words
+        shape = app.search_terms([QueryTerm(text="a red square")], 10).matches[0].photo.id
+        kept = app.search_terms([QueryTerm(photo=shape), QueryTerm(text="a white background")], 10)
+        assert kept.relevant > 0 and not kept.no_look_alike

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from photoscope.library.db import Library
     from photoscope.network import PhotoscopeModel, TextModel
-    from photoscope.search.combine import Term
+    from photoscope.search.combine import Ranked, Term
     from photoscope.search.quick import QuickStore
     from photoscope.search.ranking import TextSearchOptions
     from photoscope.search.results import Hit, SearchResult, UnknownWord
@@ -343,11 +343,14 @@ class Searching(Core):
             for p, t in enumerate(terms)
             if t.photo is not None and t.weight > 0
         )
-        results = self._results(replace(ranked, unknown_words=unknown), filters, likely_at_most=bound)
+        results = self._results(replace(ranked, unknown_words=unknown), filters, likely_at_most=bound.at_most)
+        if bound.no_look_alike:  # likely: only the photos named (``_relevance`` keeps one of the rest)
+            results = replace(results, relevant=min(results.relevant, results.by_name))
         narrowed = filters is not None and filters.active  # nothing listed there says nothing of the rest
         unsure = self._unseen_in_any(resolved.terms) if not hits and not narrowed else ()
         return replace(
             results,
+            no_look_alike=bound.no_look_alike and bool(hits) and not results.relevant,
             photo_words=words,
             taken_away=taken_away,
             unsure=unsure,
@@ -459,11 +462,11 @@ class Searching(Core):
 
     def _rank_combined(
         self, resolved: _Resolved, limit: int, filters: Filters | None, names: _Names | None = None
-    ) -> tuple[SearchResult, list[tuple[str, ...]], int | None]:
+    ) -> tuple[SearchResult, list[tuple[str, ...]], _Bound]:
         """The best ``limit`` photos for the resolved terms, with the photos the added terms name
         lifted (``path_words.lift_named``: those it put first are ``named``) and those a taken-away
-        term names left out; per term the words a photo term counted as; and the fewest likely
-        matches any added term has alone (None: no bound), which bounds the query's."""
+        term names left out; per term the words a photo term counted as; and what bounds the
+        query's likely matches (``_likely_bound``)."""
         import numpy as np
 
         from photoscope.search import path_words
@@ -472,7 +475,7 @@ class Searching(Core):
 
         names = names or _Names()
         if not resolved.terms and not names.added:
-            return SearchResult([]), [], None
+            return SearchResult([]), [], _Bound()
         allowed = self._allowed(filters)
         filtered, among = allowed is not None, None
         exclude = [*resolved.exclude, *names.taken]
@@ -489,10 +492,9 @@ class Searching(Core):
                 lifted = _not_taken_away(self.model, store, names.added, resolved.terms)
                 scores, first = path_words.lift_named(scores, store.ids, lifted, promotable=names.by_names)
             assert scores is not None
-            alone = [] if ranked is None else ranked.alone
             # the bound of the whole library's answer (``among``: what names alone rank among), which
             # a filtered answer's likely matches are read from too (``_results``)
-            bound = min((_likely_alone(store, row, among, exclude) for row in alone), default=None)
+            bound = _likely_bound(store, ranked, among, exclude)
 
             def best(s: np.ndarray, n: int, only: np.ndarray | None) -> list[Hit]:
                 return store.top_k(s, n, only, exclude)
@@ -633,12 +635,29 @@ def _likely_ids(best: Sequence[Hit], named: frozenset[int], at_most: int | None 
     return {h.photo_id for h in best[:relevant]}
 
 
-def _likely_alone(
-    store: VectorStore, row: np.ndarray, allowed: np.ndarray | None, exclude: Sequence[int]
-) -> int:
-    """How many likely matches a combined query's added term has by itself (``Ranked.alone``),
-    among the photos the query may list."""
-    return relevance([h.score for h in store.top_k(row, POOL, allowed, exclude)])[0]
+@dataclass(frozen=True)
+class _Bound:
+    """What bounds a combined query's likely matches (``_likely_bound``)."""
+
+    at_most: int | None = None  # None: no bound
+    no_look_alike: bool = False  # an added photo that no photo of the library looks like
+
+
+def _likely_bound(
+    store: VectorStore, ranked: Ranked | None, allowed: np.ndarray | None, exclude: Sequence[int]
+) -> _Bound:
+    """The fewest likely matches any added term has by itself, among the photos the query may list:
+    a term's by its own scores' knee (``Ranked.alone``), an added photo's also by the photos that
+    look like it (``Ranked.examples``, as search by example counts them)."""
+    if ranked is None:
+        return _Bound()
+
+    def best(row: np.ndarray) -> list[float]:
+        return [h.score for h in store.top_k(row, POOL, allowed, exclude)]
+
+    knees = [relevance(best(row))[0] for row in ranked.alone]
+    alike = [looking_alike(best(row)) for row in ranked.examples]
+    return _Bound(min([*knees, *alike], default=None), 0 in alike)
 
 
 @dataclass

@@ -392,6 +392,11 @@ class Ranked:
     # than any of its added terms, so it has no more likely matches than the fewest any of them has
     # alone (``benchmarks/combined_likely.py``).
     alone: list[npt.NDArray[np.float32]] = field(default_factory=list)
+    # Each added photo's feature cosines to the store's photos, as search by example scores them: the
+    # photos that look like it (``api.scoring.looking_alike``) bound the likely matches too. "this
+    # photo + at night" was "all likely" where the photo alone had no look-alike (the fresh-seat
+    # audit of stop 50: pyramids and swans for a dog).
+    examples: list[npt.NDArray[np.float32]] = field(default_factory=list)
 
 
 class CombinedRanker:
@@ -469,7 +474,12 @@ class CombinedRanker:
         if options.rerank > 0 and positives:
             reranked = self.rerank(combined[None], positives, options.rerank, options.rerank_weight)[0]
             combined = reranked.masked_fill(combined == float("-inf"), float("-inf"))
-        return Ranked(combined, photo_words, own)
+        return Ranked(combined, photo_words, own, self._examples(terms))
+
+    def _examples(self, terms: Sequence[Term]) -> list[npt.NDArray[np.float32]]:
+        """``Ranked.examples``: one pass over the store's features for the added photos."""
+        added = [t.feature.float().reshape(-1) for t in terms if t.feature is not None and not t.negative]
+        return [row.numpy() for row in self.store.scores(torch.stack(added), "feature")] if added else []
 
     def _photos_alone(self, terms: Sequence[Term], weights: torch.Tensor) -> Ranked:
         """Photos alone ("photo A + photo B", "this one - that one"): the weighted sum of their unit
@@ -483,7 +493,8 @@ class CombinedRanker:
         added = features[[i for i, t in enumerate(terms) if not t.negative]]
         # one pass over the store: the sum's scores, then each added photo's own (the likely bound)
         rows = self.store.scores(torch.cat([combine_latents(features, weights)[None], added]), "feature")
-        return Ranked(rows[0], [() for _ in terms], [row.numpy() for row in rows[1:]])
+        own = [row.numpy() for row in rows[1:]]
+        return Ranked(rows[0], [() for _ in terms], own, own)
 
     def _alone(
         self,
