@@ -9,18 +9,20 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
-from photos import ids_below, index_pending, indexed_folder, photo_image, write_library, write_photo
+from photos import Reports, ids_below, index_pending, indexed_folder, photo_image, write_library, write_photo
 from PIL import Image
 
 from photoscope.api import PhotoCounts, Photoscope
 from photoscope.cli import main
-from photoscope.library import thumbnails
+from photoscope.library import scanner, thumbnails
 from photoscope.library.db import Library
 from photoscope.library.exclusions import ExclusionRule
 from photoscope.library.scanner import Scanner
+from photoscope.library.watcher import FolderWatcher
 
 
 def _ids_by_name(library: Library) -> dict[str, int]:
@@ -274,8 +276,6 @@ def test_a_folder_followed_from_a_mount_point_to_a_plain_folder_is_online(
     """The audit of stop 45: a watched drive's folder (its root a mount point) followed to a folder
     that is no mount point stayed offline for ever ("a mount point that is not one now"), and a
     photo added there was never indexed: the root's mount record moved with it."""
-    from photoscope.library import scanner
-
     db, old, new = tmp_path / "library.db", tmp_path / "card", tmp_path / "Backup"
     points = {str(old)}
     monkeypatch.setattr(scanner, "mount_points", lambda: set(points))
@@ -318,3 +318,137 @@ def test_a_folder_copied_to_another_file_system_without_volume_ids_is_a_folder_o
             assert app.add_folder(new).moved_from is None
     finally:
         shutil.rmtree(new.parent, ignore_errors=True)
+
+
+def _photos_by_folder(library: Library) -> dict[str, tuple[int, int]]:
+    return {f.path: (f.photos, f.away) for f in library.folders()}
+
+
+@pytest.mark.parametrize("watcher", [False, True])
+def test_a_watched_folder_moved_into_another_and_made_again_is_not_indexed_twice(
+    tmp_path: Path, watcher: bool
+) -> None:
+    """The report of stop 49: Trip renamed into Pictures, then an app made Trip again (with a file).
+    Trip's photos were kept as moved away (another directory at its place), and Pictures' scan
+    indexed them again under new ids: every photo twice in the index and in every search."""
+    db, pictures, trip, before = _two_watched(tmp_path)
+    first = trip / "day1" / "photo_0000.jpg"
+    thumbnails.write_thumbnail(photo_image(0), first, first.stat().st_mtime)
+    os.rename(trip, pictures / "Trip")
+    write_photo(trip / "Screenshot.png", seed=90)  # the folder made again, with a file of its own
+    with Library(db) as library:  # a whole scan, or the watcher's of the directory that came in
+        report = Scanner(library).scan([pictures / "Trip"] if watcher else None)
+        assert (report.removed, report.moved, report.arrived) == ([], 6, [])
+        assert len(report.added) == (0 if watcher else 1)  # the screenshot: new, at the old place
+        assert _photos_by_folder(library) == {str(pictures): (8, 0), str(trip): (len(report.added), 0)}
+        moved = ids_below(library, pictures / "Trip")
+        assert moved == before  # the same photos under the same ids: captions and vectors kept
+        assert library.counts().pending == len(report.added)  # nothing encoded again
+        assert library.problems() == []  # nothing kept: nothing to say about it
+        again = Scanner(library).scan()  # the screenshot, if the first scan did not look there
+        assert (len(again.added), again.removed, again.moved) == (int(watcher), [], 0)
+    assert thumbnails.thumbnail_path(pictures / "Trip" / "day1" / "photo_0000.jpg").exists()
+
+
+def test_kept_photos_follow_a_part_at_a_time(tmp_path: Path) -> None:
+    """A watcher's batch may hold a part of the directory that came in: each part follows."""
+    db, pictures, trip, before = _two_watched(tmp_path)
+    os.rename(trip, pictures / "Trip")
+    write_photo(trip / "Screenshot.png", seed=90)
+    with Library(db) as library:
+        for part in ("day2", "day1"):
+            report = Scanner(library).scan([pictures / "Trip" / part])
+            assert (report.added, report.removed, report.moved) == ([], [], 3)
+        assert ids_below(library, pictures / "Trip") == before
+        assert _photos_by_folder(library) == {str(pictures): (8, 0), str(trip): (0, 0)}
+
+
+def test_kept_photos_moved_later_into_a_watched_folder_follow_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Trip renamed out of the library and made again (its photos kept as moved away, and `status`
+    says so), then moved into Pictures: the watcher's scan of what came in follows them, and
+    `status` no longer says they are kept."""
+    db, pictures, trip, before = _two_watched(tmp_path)
+    os.rename(trip, tmp_path / "Trip")
+    write_photo(trip / "Screenshot.png", seed=90)
+    with Library(db) as library:
+        assert Scanner(library).scan().replaced == [(str(trip), 6)]
+    assert main(["status", "--db", str(db)]) == 0
+    assert "kept from the folder that was here before" in capsys.readouterr().out
+    os.rename(tmp_path / "Trip", pictures / "Trip")
+    with Library(db) as library:
+        report = Scanner(library).scan([pictures / "Trip"])
+        assert (report.added, report.removed, report.moved) == ([], [], 6)
+        assert _photos_by_folder(library) == {str(pictures): (8, 0), str(trip): (1, 0)}
+        assert ids_below(library, pictures / "Trip") == before
+        assert library.problems() == []
+    assert main(["status", "--db", str(db)]) == 0
+    status = capsys.readouterr().out
+    assert "kept from" not in status and f"  {trip} (1 photo)\n" in status
+
+
+def test_kept_photos_not_in_the_folder_that_came_in_stay_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A photo of Trip deleted on the way, outside the sample looked at (a folder of thousands):
+    the others follow; it stays kept (its file may be anywhere), and so does why."""
+    from photoscope.library import relocation
+
+    db, pictures, trip, before = _two_watched(tmp_path)
+    missing = "day2/photo_0100.jpg"
+    drawn = relocation._sample
+
+    def without_it(photos: list[object]) -> list[object]:
+        return [p for p in drawn(photos) if not str(getattr(p, "path", "")).endswith(missing)]
+
+    monkeypatch.setattr(relocation, "_sample", without_it)
+    os.rename(trip, pictures / "Trip")
+    (pictures / "Trip" / missing).unlink()
+    write_photo(trip / "Screenshot.png", seed=90)
+    with Library(db) as library:
+        report = Scanner(library).scan()
+        assert (report.removed, report.moved, len(report.added)) == ([], 5, 1)
+        assert _photos_by_folder(library) == {str(pictures): (7, 0), str(trip): (2, 1)}
+        assert ids_below(library, trip)[missing] == before[missing]
+        assert [reason for path, reason in library.problems() if path == str(trip)] == [scanner.moved_away(1)]
+
+
+def test_a_copy_of_kept_photos_on_another_file_system_is_new_photos(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kept photos found on another file system than their folder's are a copy (the folder was
+    renamed on its own drive, or it is elsewhere still): new photos, the kept ones stay kept."""
+    from photoscope.library import relocation
+
+    monkeypatch.setattr(relocation, "_same_file_system", lambda path, other: False)
+    db, pictures, trip, _ = _two_watched(tmp_path)
+    os.rename(trip, pictures / "Trip")
+    write_photo(trip / "Screenshot.png", seed=90)
+    with Library(db) as library:
+        report = Scanner(library).scan()
+        assert (report.removed, report.moved, len(report.added)) == ([], 0, 7)
+        assert _photos_by_folder(library)[str(trip)] == (7, 6)
+
+
+def test_the_running_watcher_follows_kept_photos_into_another_folder(tmp_path: Path) -> None:
+    db, pictures, trip, before = _two_watched(tmp_path)
+    with Library(db) as library:
+        reports = Reports(20.0)
+        watcher = FolderWatcher(
+            library, Scanner(library), debounce_s=0.3, root_check_s=0.2, on_queued=reports
+        )
+        watcher.start(catch_up=False)
+        try:
+            time.sleep(0.5)
+            with library.scan_lock:  # both done before the watcher's next scan: Trip is replaced
+                os.rename(trip, pictures / "Trip")
+                write_photo(trip / "Screenshot.png", seed=90)
+            reports.wait_for(lambda r: r.moved == 6)
+            reports.wait_for(lambda r: len(r.added) == 1)
+            time.sleep(1.0)  # a few root checks more
+        finally:
+            watcher.stop()
+        assert all(not r.removed and not r.added for r in reports.items)
+        assert _photos_by_folder(library) == {str(pictures): (8, 0), str(trip): (1, 0)}
+        assert ids_below(library, pictures / "Trip") == before

@@ -317,6 +317,14 @@ class FolderRows(IndexRows):
                 )
             cur.executemany("INSERT OR REPLACE INTO problems VALUES (?, ?)", list(problems))
 
+    def forget_problem(self, path: str, starting: str) -> None:
+        """Forget what was recorded of ``path`` if its reason starts with ``starting`` (no longer so)."""
+        with self.transaction() as cur:
+            cur.execute(
+                "DELETE FROM problems WHERE path = ? AND substr(reason, 1, length(?)) = ?",
+                (path, starting, starting),
+            )
+
     def problems(self, limit: int | None = None) -> list[tuple[str, str]]:
         """(path, reason) of what the scans could not look at or index (not photos that failed to decode)."""
         rows = self._query(

@@ -105,6 +105,12 @@ class IndexRows(PhotoReads):
             f"UPDATE search SET path = ?, names = {CAMEL}(?) WHERE rowid = ?",
             [(m.path, m.path, m.id) for m in moves],
         )
+        # A photo kept as moved away (``Scanner.check_folders``) whose row follows its file is
+        # where its file is: scanned as any other from now on.
+        cur.execute(
+            "DELETE FROM moved_away WHERE photo_id IN (SELECT value FROM json_each(?))",
+            (json_ids([m.id for m in moves]),),
+        )
 
     @staticmethod
     def _delete(cur: sqlite3.Cursor, ids: Sequence[int]) -> None:

@@ -15,7 +15,9 @@ each: 10,000 photos in a fraction of a second, once, when the folder is added), 
 of 50 of them with their partial hashes (the bytes: same names and sizes with other photos in them
 are other photos). A folder moved with a photo deleted on the way is taken for a new one: indexed
 again, nothing lost. A folder that arrived in another's scan (renamed on its own drive, the only
-case followed there) must hold the sample.
+case followed there) must hold the sample. So must a folder whose photos are kept as moved away
+(renamed while another directory was made at its place: ``Scanner.check_folders``) when they arrive
+in another's scan (``kept_arrived_in``), and the new place be on the file system its place is on.
 """
 
 from __future__ import annotations
@@ -80,13 +82,19 @@ def moved_away_here(library: Library, path: str) -> Folder | None:
 def _holds_these(photos: list[StoredFile], old_root: str, new_root: str) -> bool:
     """Whether every one of ``photos`` is at its place below ``new_root`` with its size, and a
     sample of them with its partial hash (at least one: sizes alone are no photos)."""
-    hashed = [stored for stored in photos if stored.hash is not None]
-    sample = random.sample(hashed, min(SAMPLE, len(hashed)))
+    sample = _sample(photos)
     return (
         bool(sample)
         and all(_there(stored, old_root, new_root) for stored in sample)
         and all(has_size(os.path.join(new_root, os.path.relpath(s.path, old_root)), s.size) for s in photos)
     )
+
+
+def _sample(photos: Sequence[StoredFile]) -> list[StoredFile]:
+    """Some of ``photos``, drawn at random (a fixed draw lets a copy lacking a photo outside it pass
+    every time), with a partial hash: what tells their bytes are somewhere else."""
+    hashed = [stored for stored in photos if stored.hash is not None]
+    return random.sample(hashed, min(SAMPLE, len(hashed)))
 
 
 def _left_for(folder: Folder, new_root: str) -> bool:
@@ -129,25 +137,60 @@ def arrived_in(library: Library, new: Sequence[NewFile], points: set[str] | None
     now). An unplugged drive's folder, a network share's or a phone's keeps its photos' entries and a
     copy of them elsewhere is new photos (issue #15's item 3); a move across drives is a copy first
     anyway, indexed as new while the original is still there."""
-    by_name: dict[tuple[str, int], list[str]] = {}
-    for file in new:
-        by_name.setdefault((os.path.basename(file.path), file.size), []).append(file.path)
+    by_name = _by_name(new)
     found = []
     for folder, sample in _offline_samples(library, library.folders()):
-        if not _renamed_away(folder):
+        if not _renamed_away(folder) or folder.drive is None:
             continue
-        inside = os.sep + os.path.relpath(sample[0].path, folder.path)
-        for candidate in by_name.get((os.path.basename(sample[0].path), sample[0].size), []):
-            place = candidate[: -len(inside)]
-            if (
-                candidate.endswith(inside)
-                and folder.drive is not None
-                and drive_of(place, points) == folder.drive
-                and all(_there(s, folder.path, place) for s in sample)
-            ):
+        for place in _places_of(by_name, sample[0], folder.path):
+            if drive_of(place, points) == folder.drive and all(_there(s, folder.path, place) for s in sample):
                 found.append((folder, place))
                 break
     return found
+
+
+def kept_arrived_in(library: Library, new: Sequence[NewFile]) -> list[tuple[Folder, str, list[StoredFile]]]:
+    """The folders whose photos kept as moved away are among ``new`` files, each under one
+    directory with the same names, size and partial hash as a sample of them: each with that
+    directory and those photos. The folder's directory was renamed there (into another watched
+    folder) while another was made at its place: without this, that folder's scan indexed them
+    again under new ids while their rows stayed kept, every photo twice in the index. As for
+    ``moved_away_here``, the new place must be on the file system their folder's place is on: a
+    copy on another drive is photos of their own, the originals perhaps still elsewhere."""
+    by_name = _by_name(new)
+    found = []
+    for folder in library.folders():
+        kept = library.moved_away_files(folder.id) if folder.away else []
+        sample = _sample(kept)
+        if not sample:
+            continue
+        # Looked for by every photo of the sample, not the first alone: a watcher's batch may hold
+        # a part of the directory (the rest follows in the next batch, by the same checks).
+        places = dict.fromkeys(
+            place for stored in sample for place in _places_of(by_name, stored, folder.path)
+        )
+        for place in places:
+            if _same_file_system(place, folder.path) and all(_there(s, folder.path, place) for s in sample):
+                found.append((folder, place, kept))
+                break
+    return found
+
+
+def _by_name(new: Sequence[NewFile]) -> dict[tuple[str, int], list[str]]:
+    """The new files' paths by (file name, size)."""
+    by_name: dict[tuple[str, int], list[str]] = {}
+    for file in new:
+        by_name.setdefault((os.path.basename(file.path), file.size), []).append(file.path)
+    return by_name
+
+
+def _places_of(by_name: dict[tuple[str, int], list[str]], stored: StoredFile, old_root: str) -> Iterator[str]:
+    """The directories that hold a new file of ``stored``'s name and size at its place below
+    ``old_root``: where its folder may be now."""
+    inside = os.sep + os.path.relpath(stored.path, old_root)
+    for candidate in by_name.get((os.path.basename(stored.path), stored.size), []):
+        if candidate.endswith(inside):
+            yield candidate[: -len(inside)]
 
 
 def _offline_samples(

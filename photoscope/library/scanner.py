@@ -21,7 +21,8 @@ whose drive was mounted above it and is gone (its path may be made again on the 
 album linked in from elsewhere whose link now leads to nothing or to an empty directory. A folder
 whose root is another directory than at the last scan, holding few of its photos (the folder renamed
 away and one made again at its place), keeps the photos not there as moved away
-(``Scanner._note_root``). A directory or file that cannot be looked at is never taken as empty or
+(``Scanner._note_root``); found in another watched folder's scan, renamed there, they follow it
+(``Scanner._kept_arrived``). A directory or file that cannot be looked at is never taken as empty or
 gone either, so a permission problem does not drop photos; it is reported
 (``ScanReport.unreadable_dirs``) and recorded (``Library.problems``) with the names that cannot be
 indexed (``ScanReport.skipped``).
@@ -82,11 +83,14 @@ def other_drive(mount: str) -> str:
     )
 
 
+MOVED_AWAY = "another folder is here now than the one "  # how ``moved_away`` begins, whatever the count
+
+
 def moved_away(count: int) -> str:
     """Why photos of a folder are kept while another directory than theirs is at its place."""
     were = "was" if count == 1 else "were"
     return (
-        f"another folder is here now than the one {plural(count, 'photo')} {were} indexed from (moved or"
+        f"{MOVED_AWAY}{plural(count, 'photo')} {were} indexed from (moved or"
         " renamed?): they are kept; add its new place to the library and they follow it (remove this"
         " folder and add it again to let them go)"
     )
@@ -149,6 +153,9 @@ class _Sweep:
     roots: list[str] = field(default_factory=list)  # every watched folder: links into one are not followed
     folders: list[Folder] = field(default_factory=list)  # every watched folder, with its id
     moved_away: set[str] = field(default_factory=set)  # photos kept as moved away: never gone
+    followed: list[Folder] = field(
+        default_factory=list
+    )  # folders whose kept photos followed (``_kept_arrived``)
 
     def skip(self, path: str, why: str) -> None:
         self.skipped.append((display_path(path), why))
@@ -370,12 +377,13 @@ class Scanner:
         self._drop_vanished_roots(sweep, {f.id: f for _, f in chosen}, report)
         ignore_files = exclude(self.library, sweep.seen, sweep.stored, self.stash)  # as if not on disk
         self._apply(sweep, report)
+        self._forget_kept_notes(sweep.followed)
         if self.stash is not None:
             report.restored = len(self.stash.restore(self.library, report.added))
         self.library.replace_problems(
             [display_path(t) for t, _ in chosen],
             [(display_path(p), sweep.reasons.get(p, "cannot be read")) for p in sweep.unreadable]
-            + self._still_moved_away([f for t, f in chosen if t == f.path])
+            + self._still_moved_away([*(f for t, f in chosen if t == f.path), *sweep.followed])
             + [(display_path(p), AWAY) for p in report.away_links]
             + [(display_path(p), DRIVE_NOT_MOUNTED) for p in report.absent_mounts]
             + [(display_path(os.path.dirname(f)), ignored_because(os.path.basename(f))) for f in ignore_files]
@@ -399,6 +407,14 @@ class Scanner:
             for f in self.library.folders()
             if f.id in ids and f.away
         ]
+
+    def _forget_kept_notes(self, followed: list[Folder]) -> None:
+        """Forget why these folders' photos were kept as moved away (some followed their directory
+        into another folder; what is still kept is said again): a watcher's scan of that folder
+        alone does not scan theirs, and `status` said photos were kept that were not. (Said at an
+        earlier scan, perhaps of another count: the photos put back at their place since.)"""
+        for folder in followed:
+            self.library.forget_problem(display_path(folder.path), MOVED_AWAY)
 
     def _linking_into(self, roots: list[str], online: list[Folder]) -> list[tuple[str, Folder]]:
         """The other watched folders that hold photos through a link into one of these whole folders
@@ -503,9 +519,10 @@ class Scanner:
         report.away_links = sweep.away_keeping_photos()
         gone = _not_renamed_unstorably(list(self.library.files_at(unseen).values()) if unseen else [], sweep)
         arrivals, new, report.arrived = self._folders_arrived(new, sweep.points)
+        followed, new, sweep.followed = self._kept_arrived(new)
         gone += self._vanished_elsewhere(new, gone, sweep)
         moves, new, gone = _match_moves(new, gone)
-        moves += arrivals
+        moves += arrivals + followed
         report.changed, report.moved = len(changed), len(moves)
         report.removed = [s.id for s in gone]
         report.added = self.library.apply_scan(
@@ -532,17 +549,21 @@ class Scanner:
         row's photo (another size or partial hash) stays new. Returns the moves, the files still
         new, and (old folder, new place) for each."""
         arrivals = relocation.arrived_in(self.library, new, points) if new else []
-        if not arrivals:
-            return [], new, []
-        by_path = {n.path: n for n in new}
-        moves = []
-        for folder, place in arrivals:
-            for old in self.library.folder_files(folder.id):
-                file = by_path.get(place + old.path[len(folder.path) :])
-                if file is not None and (file.size, file.hash) == (old.size, old.hash):
-                    moves.append((Move(old.id, file.folder_id, file.path, file.size, file.mtime), old.path))
-                    del by_path[file.path]
-        return moves, list(by_path.values()), [(f.path, place) for f, place in arrivals]
+        moves, new = _moves_into(
+            new, [(f.path, place, self.library.folder_files(f.id)) for f, place in arrivals]
+        )
+        return moves, new, [(f.path, place) for f, place in arrivals]
+
+    def _kept_arrived(self, new: list[NewFile]) -> tuple[list[tuple[Move, str]], list[NewFile], list[Folder]]:
+        """Photos kept as moved away (``_note_root``) among the new files, their folder's directory
+        renamed into this scan's folders (``relocation.kept_arrived_in``): their rows follow them as
+        moves, kept no more (``IndexRows._move``). Those not there stay kept: their files may be
+        anywhere. Returns the moves, the files still new, and the folders they were kept for."""
+        arrivals = relocation.kept_arrived_in(self.library, new) if new else []
+        for folder, place, _ in arrivals:
+            log.info("photos kept as moved away from %s are in %s: they follow", folder.path, place)
+        moves, new = _moves_into(new, [(f.path, place, kept) for f, place, kept in arrivals])
+        return moves, new, [f for f, _, _ in arrivals]
 
     def _vanished_elsewhere(
         self, new: list[NewFile], gone: list[StoredFile], sweep: _Sweep
@@ -740,6 +761,25 @@ def _match_moves(
             fresh.append(n)
     moved_ids = {m.id for m, _ in moves}
     return moves, fresh, [s for s in gone if s.id not in moved_ids]
+
+
+def _moves_into(
+    new: list[NewFile], arrivals: list[tuple[str, str, list[StoredFile]]]
+) -> tuple[list[tuple[Move, str]], list[NewFile]]:
+    """For each (old root, new place, rows) of a directory that came in as a whole, the rows that
+    follow the new file at the same place below it (with their old path): a file that is not the
+    row's photo (another size or partial hash) stays new. Returns the moves and the files still new."""
+    if not arrivals:
+        return [], new
+    by_path = {n.path: n for n in new}
+    moves = []
+    for old_root, place, rows in arrivals:
+        for old in rows:
+            file = by_path.get(place + old.path[len(old_root) :])
+            if file is not None and old.hash is not None and (file.size, file.hash) == (old.size, old.hash):
+                moves.append((Move(old.id, file.folder_id, file.path, file.size, file.mtime), old.path))
+                del by_path[file.path]
+    return moves, list(by_path.values())
 
 
 def _outermost(chosen: list[tuple[str, Folder]]) -> list[tuple[str, Folder]]:
