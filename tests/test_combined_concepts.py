@@ -146,6 +146,16 @@ def test_a_combined_query_no_photo_clearly_answers_says_which_word_none_shows(ap
     assert app.search_text("koala").unsure == ("koala",)
 
 
+def test_a_word_no_photo_shows_beside_a_name_lists_the_named_photos_alone(app: Photoscope) -> None:
+    """The fresh-seat audit of stop 50: `search espresso --add dog` listed the photo whose file name
+    says dog, then 11 arbitrary photos at score 0.000, and said nothing of the espresso no photo
+    shows. Here "koala" (no photo shows one) + "red" (the names of the red shapes say it)."""
+    results = app.search_terms([QueryTerm(text="koala"), QueryTerm(text="red")], 20)
+    names = [Path(m.photo.path).name for m in results.matches]
+    assert names and all(n.startswith("red ") for n in names), names
+    assert results.unsure == ("koala",)
+
+
 def test_what_photo_terms_count_as_stays_with_them_when_one_cancels_out(
     shipped_model_dir: Path, shapes_library_db: tuple[Path, Path], tmp_path: Path
 ) -> None:

@@ -347,7 +347,8 @@ class Searching(Core):
         if bound.no_look_alike:  # likely: only the photos named (``_relevance`` keeps one of the rest)
             results = replace(results, relevant=min(results.relevant, results.by_name))
         narrowed = filters is not None and filters.active  # nothing listed there says nothing of the rest
-        unsure = self._unseen_in_any(resolved.terms) if not hits and not narrowed else ()
+        by_network = any(h.photo_id not in ranked.named for h in hits)  # else by names alone, or none
+        unsure = self._unseen_in_any(resolved.terms) if not by_network and not narrowed else ()
         return replace(
             results,
             no_look_alike=bound.no_look_alike and bool(hits) and not results.relevant,

@@ -124,16 +124,20 @@ def lift_named(
     ``promotable``: ``PathMatches.by_names``; None: all), and photos whose names have every query
     word, go first (most words first, then by score; -inf, a photo the
     network leaves out, last among them); every other named photo gains ``bonus`` times its share
-    of the words. Without scores (no word the network knows), or where they are all -inf, the names
-    alone rank (every named photo is first). In NumPy: the app's first answers lift names before
+    of the words. Without scores (no word the network knows) the names alone rank (every named photo
+    is first); where the scores are all -inf (the network leaves every photo out: a word no photo
+    shows) only the named photos are listed. In NumPy: the app's first answers lift names before
     PyTorch is loaded."""
     bonus = PATH_BONUS if bonus is None else bonus
     within = PROMOTE_WITHIN if within is None else within
     out = np.zeros(len(ids), np.float32) if scores is None else np.array(scores, np.float32).reshape(-1)
-    if not np.isfinite(out).any():
-        out[:] = 0.0
     picked = np.nonzero(np.isin(ids, np.fromiter(matches, dtype=np.int64, count=len(matches))))[0]
     shares = np.array([matches[int(i)] for i in ids[picked]], np.float32)
+    if scores is not None and not np.isfinite(out).any():
+        # "espresso" + "dog" with no espresso anywhere: the photos named dog, not every other photo
+        # at 0.000 after them (the fresh-seat audit of stop 50)
+        out[picked] = bonus * shares
+        return out, frozenset(int(i) for i in ids[picked])
     if within > 0 and len(out) and scores is not None:
         count = min(within, len(out))
         best = np.argpartition(-out, count - 1)[:count]
