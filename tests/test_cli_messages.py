@@ -272,13 +272,15 @@ def test_f_db_that_is_a_folder_or_empty_is_a_usage_error(
 def test_g_including_what_was_never_excluded_says_so(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
+    """A rule that is not there is a wrong argument (exit 2), as `folders remove` of a folder not
+    watched: it was 1, "could not be processed" (the fresh-seat audit)."""
     db = str(tmp_path / "library.db")
     (tmp_path / "P" / "sub").mkdir(parents=True)
     assert run(capsys, "folders", "add", str(tmp_path / "P"), "--db", db)[0] == 0
     for rule in ([str(tmp_path / "P" / "sub")], ["--pattern", "*.png"]):
         code, out, err = run(capsys, "folders", "include", *rule, "--db", db)
         line = one_clean_line(err)
-        assert code == EXIT["failed"] and "again" not in out, rule
+        assert code == EXIT["usage"] and "again" not in out, rule
         assert "no such exclusion rule" in line, line
     assert run(capsys, "folders", "exclude", "--pattern", "*.png", "--db", db)[0] == 0
     code, out, _ = run(capsys, "folders", "include", "--pattern", "*.png", "--db", db)
@@ -419,7 +421,7 @@ def test_j_folders_add_and_index_refuse_a_folder_inside_a_watched_one_alike(
 
 def test_j_exclude_says_what_it_did(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """Audit: excluding twice said "0 photos left the index" (include twice says there is no such
-    rule, exit 1); excluding a subfolder that is not there said nothing of it."""
+    rule); excluding a subfolder that is not there said nothing of it."""
     db = str(tmp_path / "library.db")
     (tmp_path / "Pictures" / "Screens").mkdir(parents=True)
     assert run(capsys, "folders", "add", str(tmp_path / "Pictures"), "--db", db)[0] == 0
@@ -879,3 +881,30 @@ def test_doctor_holds_this_model_s_features_to_its_encoder_s_width(indexed: Path
         kept = conn.execute("SELECT photo_id, length(feature) FROM features").fetchall()
     conn.close()
     assert kept == [(ids[2], 2560)]
+
+
+# --- the fresh-seat audit: an empty photo path; folders include of no rule ------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["search", "dog", "--add-photo", ""], "--add-photo"),
+        (["search", "dog", "--subtract-photo", ""], "--subtract-photo"),
+        (["similar", ""], "photo"),
+        (["caption", ""], "PHOTO"),
+    ],
+)
+def test_an_empty_photo_path_names_no_photo(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: list[str], named: str
+) -> None:
+    """`search dog --add-photo ""` said `.: a folder, not a photo`: the empty path was read as the
+    current folder. It names no photo, as `--add ""` holds no words."""
+    db = str(tmp_path / "library.db")
+    (tmp_path / "P").mkdir()
+    assert run(capsys, "folders", "add", str(tmp_path / "P"), "--db", db)[0] == 0
+    with pytest.raises(SystemExit) as exited:
+        main([*argv, *(["--db", db] if argv[0] != "caption" else [])])
+    line = one_clean_line(capsys.readouterr().err)
+    assert exited.value.code == EXIT["usage"]
+    assert f'argument {named}: "" names no photo: give a photo\'s path' in line and "folder" not in line

@@ -307,7 +307,7 @@ def test_a_folder_left_out_by_its_ignore_file_is_said(pictures: Path, library: L
     assert main(["status", "--db", db]) == 0  # the user's choice, not under the failures (the review)
     said = capsys.readouterr().out
     assert "left out by an ignore file: 1 folder" in said and "could not look at" not in said, said
-    assert main(["folders", "include", shots, "--db", db]) == 1
+    assert main(["folders", "include", shots, "--db", db]) == 2  # no rule to drop: a wrong argument
     said = capsys.readouterr().err
     assert "not excluded" not in said and f"delete {shots}/.nomedia" in said, said
     (pictures / "Screenshots" / ".nomedia").unlink()
@@ -360,3 +360,57 @@ def test_a_photo_rule_made_as_a_glob_before_is_dropped_by_including_the_photo(
     assert main(["folders", "include", str(pictures / "sub" / "a[1].jpg"), "--db", db]) == 0
     assert "included" in capsys.readouterr().out
     assert library.exclusion_rules() == [] and "a[1].jpg" in _paths(library)
+
+
+@pytest.mark.parametrize("pattern", ["[", "IMG_[0-9.jpg", "*.[jp", "[]", "[!]"])
+def test_a_pattern_whose_bracket_never_closes_is_refused(
+    pattern: str, pictures: Path, library: Library, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The fresh-seat audit: `folders exclude --pattern '['` said "excluded [; 0 photos left the
+    index", and the rule stayed listed: a "[" that opens no set is matched as itself, so the rule
+    left out nothing the user meant. Refused by the API, which the window's Exclude files… asks too."""
+    from photoscope.api import Photoscope
+
+    db = str(library.path)
+    Scanner(library).scan()
+    assert main(["folders", "exclude", "--pattern", pattern, "--db", db]) == 2
+    line = capsys.readouterr().err.strip()
+    assert line == (
+        f"photoscope: pattern {pattern!r} has an unclosed '[': close it (IMG_[0-9]*.jpg),"
+        " or write [[] for a bracket itself"
+    ), line
+    with Photoscope(library.path) as app:
+        for asked in (app.exclusion_takes, app.exclude):  # the window asks what it takes first
+            with pytest.raises(ValueError, match="unclosed"):
+                asked(pattern=pattern)
+    assert library.exclusion_rules() == [] and len(_paths(library)) == 6
+
+
+def test_patterns_with_closed_brackets_are_rules_and_an_old_unclosed_one_can_be_dropped(
+    pictures: Path, library: Library, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(library.path)
+    Scanner(library).scan()
+    for pattern in ("photo_[01].jpg", "[[]x", "[]]x", "[!s]x"):
+        assert main(["folders", "exclude", "--pattern", pattern, "--db", db]) == 0, pattern
+    assert _paths(library) == {"photo_2.jpg", *(f"shot_{i}.png" for i in range(3))}
+    # A library may hold one from before they were refused: `folders include` still drops it.
+    library.set_exclusion_rule(ExclusionRule(str(pictures), "pattern", "["), True)
+    assert main(["folders", "include", "--pattern", "[", "--db", db]) == 0
+    assert "included [ again" in capsys.readouterr().out
+
+
+def test_status_says_how_many_exclusion_rules_there_are(
+    pictures: Path, library: Library, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The fresh-seat audit: `status` said the folders an ignore file leaves out, not the rules."""
+    db = str(library.path)
+    Scanner(library).scan()
+    assert main(["status", "--db", db]) == 0
+    assert "exclusion rule" not in capsys.readouterr().out
+    assert main(["folders", "exclude", "--pattern", "*.png", "--yes", "--db", db]) == 0
+    assert main(["folders", "exclude", str(pictures / "Screenshots"), "--yes", "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["status", "--db", db]) == 0
+    said = capsys.readouterr().out
+    assert "exclusion rules: 2 (`photoscope folders list` lists them)" in said, said

@@ -23,6 +23,7 @@ from photoscope.library.exclusions import (
     hidden_below,
     ignore_file_said,
     photo_rule_before,
+    refuse_unclosed_bracket,
     rule_for,
 )
 from photoscope.library.exclusions import indexes_hidden as _indexes_hidden
@@ -151,14 +152,14 @@ class Indexing(Core):
     ) -> ScanReport:
         """Leave out a subfolder ``path``, or files matching a glob ``pattern`` in the watched
         ``folder`` (all of them when None); their photos leave the index now. Raises ``ValueError``."""
-        return self._set_rules(path, pattern, folder, True)
+        return self._apply_rules(self._new_rules(path, pattern, folder), True)
 
     def exclusion_takes(
         self, path: str | Path | None = None, pattern: str | None = None, folder: str | Path | None = None
     ) -> tuple[int, int]:
         """What ``exclude`` with these arguments would take out of the index: (its photos, the photos
         of the watched folders it applies to). Raises ``ValueError`` as ``exclude``."""
-        rules = self._rules(path, pattern, folder)
+        rules = self._new_rules(path, pattern, folder)
         folders = self.folders()
         ruled = {r.folder for r in rules}
         paths = [p for f in folders if f.path in ruled for _, p in self.library.photo_paths(f.id)]
@@ -216,10 +217,14 @@ class Indexing(Core):
         """Whether the library holds a photo at ``path`` (indexed or not, its file there or not)."""
         return bool(self.library.files_at([normalize_path(path)]))
 
-    def _set_rules(
-        self, path: str | Path | None, pattern: str | None, folder: str | Path | None, present: bool
-    ) -> ScanReport:
-        return self._apply_rules(self._rules(path, pattern, folder), present)
+    def _new_rules(
+        self, path: str | Path | None, pattern: str | None, folder: str | Path | None
+    ) -> list[ExclusionRule]:
+        """The rules ``exclude`` would add: ``_rules``, refusing a glob whose ``[`` never closes
+        (refused here, not by ``rule_for``: ``include`` must still drop such a rule a library holds)."""
+        if pattern is not None:
+            refuse_unclosed_bracket(pattern)
+        return self._rules(path, pattern, folder)
 
     def _apply_rules(self, rules: Sequence[ExclusionRule], present: bool) -> ScanReport:
         """Set (``present``) or drop the rules, and scan what they change, no other scan between."""

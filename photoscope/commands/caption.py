@@ -12,9 +12,9 @@ from photoscope.commands.common import (
     EXIT_USAGE,
     add_decoding_options,
     add_model_option,
+    photo_path,
     positive_int,
     safe_text,
-    user_path,
     wrong_photo_path,
 )
 from photoscope.wording import concepts_in_words
@@ -62,7 +62,7 @@ def caption(args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     p = sub.add_parser("caption", help="print a caption for each photo")
-    p.add_argument("photos", nargs="+", type=user_path, metavar="PHOTO", help="photo files to caption")
+    p.add_argument("photos", nargs="+", type=photo_path, metavar="PHOTO", help="photo files to caption")
     p.add_argument("--greedy", action="store_true", help="greedy decoding (same as --beam 1)")
     p.add_argument("--max-len", type=positive_int, default=16, help="longest caption in words")
     add_decoding_options(p)

@@ -258,6 +258,14 @@ def user_path(text: str) -> Path:
     return Path(text).expanduser()
 
 
+def photo_path(text: str) -> Path:
+    """A photo's path given on the command line (``user_path``). An empty one names no photo: read as
+    the current folder, `--add-photo ""` said `.: a folder, not a photo` (the fresh-seat audit)."""
+    if not text:
+        raise argparse.ArgumentTypeError('"" names no photo: give a photo\'s path')
+    return user_path(text)
+
+
 def db_path(text: str) -> Path:
     """``--db``: the library's file. An empty path or a folder is a wrong path, said so by the parser:
     opening them said "cannot open …: check that its folder exists and that you may write there"

@@ -33,20 +33,20 @@ def run_rule(app: Photoscope, args: argparse.Namespace) -> int:
     what = args.pattern if args.pattern is not None else str(args.path)
     try:
         if args.action == "include" and not app.is_excluded(path, args.pattern, folder):
-            # Nothing to drop: "included … again" said a rule that never was had been dropped. A well
-            # formed command that finds nothing to act on, as a search that matches nothing: 1.
+            # Nothing to drop: "included … again" said a rule that never was had been dropped. The
+            # argument names no rule: a wrong argument (2), as `folders remove` of a folder not watched.
             other = app.left_out_because(path) if path is not None else None  # an ignore file, hidden
             said = other or (
                 f"no such exclusion rule: {what} is not excluded (`photoscope folders list` shows the rules)"
             )
             print(f"photoscope: {said}", file=sys.stderr)
-            return EXIT_FAILED
+            return EXIT_USAGE
         if args.action == "exclude" and app.is_excluded(path, args.pattern, folder, everywhere=True):
             print(
                 f"photoscope: {what} is already excluded (`photoscope folders list` shows the rules)",
                 file=sys.stderr,
             )
-            return EXIT_FAILED  # as `include` of a rule that is not there: nothing to act on
+            return EXIT_FAILED  # nothing to act on: the rule is there (a well formed command)
         # A path not there names a folder to come, unless the library holds a photo there (its
         # drive unplugged): that photo leaves (the review of stop 44).
         later = path is not None and not path.exists() and not app.holds_photo_at(path)

@@ -349,7 +349,8 @@ OFFLINE_HINT = (
 
 
 def _print_folders(app: Photoscope) -> None:
-    """The watched folders, each with its photos, and whether it is offline."""
+    """The watched folders, each with its photos, and whether it is offline; then how many exclusion
+    rules leave photos out of them (only ignore files were said: the fresh-seat audit)."""
     all_folders = app.folders()
     print(f"folders: {len(all_folders)}")
     for f in all_folders:
@@ -359,6 +360,9 @@ def _print_folders(app: Photoscope) -> None:
         print(f"  {f.path} ({plural(f.readable, 'photo')}{unreadable}{note})")
         if not f.online:
             print(f"    {OFFLINE_HINT}")
+    rules = len(app.exclusion_rules())  # as `folders list` lists them: a pattern once per folder
+    if rules:
+        print(f"exclusion rules: {rules:,} (`photoscope folders list` lists them)")
 
 
 def _print_models(app: Photoscope) -> None:

@@ -18,10 +18,10 @@ from photoscope.commands.common import (
     add_db_option,
     add_model_option,
     day,
+    photo_path,
     positive_int,
     reads_library,
     safe_text,
-    user_path,
 )
 from photoscope.commands.terms import add_term_options, missing_photos, query_terms
 from photoscope.wording import (
@@ -46,7 +46,7 @@ def register(sub: Any) -> None:
     search = _add_command(sub, "search", "find photos by a description", run_search)
     search.add_argument("text", help='what the photo shows, e.g. "two dogs running in the snow"')
     similar = _add_command(sub, "similar", "find photos that look like a photo", run_similar)
-    similar.add_argument("photo", type=user_path, help="a photo, in the library or anywhere else")
+    similar.add_argument("photo", type=photo_path, help="a photo, in the library or anywhere else")
 
 
 def _add_command(

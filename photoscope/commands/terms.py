@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from photoscope.commands.common import user_path, weight, wrong_photo_path
+from photoscope.commands.common import photo_path, weight, wrong_photo_path
 from photoscope.limits import MAX_WEIGHT
 
 if TYPE_CHECKING:
@@ -57,10 +57,10 @@ def add_term_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--add", action=_Term, metavar="TEXT", help="also this (repeatable)")
     group.add_argument("--subtract", action=_Term, metavar="TEXT", help="but not this (repeatable)")
     group.add_argument(
-        "--add-photo", action=_Term, type=user_path, metavar="PHOTO", help="also like this photo"
+        "--add-photo", action=_Term, type=photo_path, metavar="PHOTO", help="also like this photo"
     )
     group.add_argument(
-        "--subtract-photo", action=_Term, type=user_path, metavar="PHOTO", help="but unlike this photo"
+        "--subtract-photo", action=_Term, type=photo_path, metavar="PHOTO", help="but unlike this photo"
     )
     group.add_argument(
         "--weight",

@@ -110,6 +110,35 @@ def _matches(pattern: str, relative: str, name: str) -> bool:
     )
 
 
+def refuse_unclosed_bracket(pattern: str) -> None:
+    """Raise ``ValueError`` when a ``[`` of the glob opens a set that never closes: fnmatch then
+    matches that ``[`` as itself, so a typo ("IMG_[0-9.jpg", a lone "[") made a rule that left out
+    nothing meant, listed forever (the fresh-seat audit). For new rules only: one a library already
+    holds must still be dropped by naming it."""
+    if _unclosed_bracket(pattern):
+        raise ValueError(
+            f"pattern {pattern!r} has an unclosed '[': close it (IMG_[0-9]*.jpg), or write [[] for a"
+            " bracket itself"
+        )
+
+
+def _unclosed_bracket(pattern: str) -> bool:
+    """Whether a ``[`` opens a set with no ``]`` after it, read as ``fnmatch.translate`` reads sets
+    (a ``!`` first negates; a ``]`` first, or after that ``!``, is a member, not the end)."""
+    start = pattern.find("[")
+    while start != -1:
+        end = start + 1
+        if pattern.startswith("!", end):
+            end += 1  # "[!…]": a set negated
+        if pattern.startswith("]", end):
+            end += 1  # a "]" first is a member of the set, not its end
+        close = pattern.find("]", end)
+        if close == -1:
+            return True
+        start = pattern.find("[", close + 1)
+    return False
+
+
 def rule_for(
     folders: Sequence[str],
     path: str | None = None,
