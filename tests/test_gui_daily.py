@@ -636,6 +636,10 @@ def test_tile_menu_copies_several_and_trashes_after_asking(
     assert window.statusBar().currentMessage() == "Moved 1 photo to the trash"
     qtbot.waitUntil(lambda: "10 photos indexed" in window.index_status.label.text(), timeout=30_000)
     assert gone not in [window.timeline.path_of(i) for i in range(10)]
+    window.shutdown()
+    # The module's photos are the next tests' too: left gone, each later window's watcher found it
+    # so at no set moment, and its refresh raced their queries (stop 49's intermittent failure).
+    shutil.move(tmp_path / Path(gone).name, gone)
 
 
 def test_delete_outside_the_grid_never_asks_to_trash_photos(
@@ -998,11 +1002,6 @@ def _back_to_more_shown(qtbot, window: MainWindow) -> None:  # type: ignore[no-u
     qtbot.waitUntil(lambda: _refined(window), timeout=20_000)  # the first answer, then the network's
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="intermittent, 2 runs in 6 here and CI at 1986387: after Back restored 'Show more', the"
-    " next typed query's grid sometimes keeps every match open; cause not found (stop 49's Left list)",
-)
 def test_a_new_query_after_back_starts_with_its_likely_matches_alone(
     qtbot, window_on_daily: MainWindow
 ) -> None:
@@ -1013,6 +1012,28 @@ def test_a_new_query_after_back_starts_with_its_likely_matches_alone(
     # waited for: the signal typed_query waits on may be an earlier answer's
     qtbot.waitUntil(lambda: window.results.hidden() == len(answer.matches) - answer.relevant, timeout=20_000)
     assert _refined(window) and not window.presenter.shows_more()
+
+
+def test_a_refresh_before_a_new_query_answers_keeps_nothing_of_the_answer_on_show(
+    qtbot, window_on_daily: MainWindow
+) -> None:
+    """Why the test above failed 2 runs in 6 (stop 49): the window's watcher found a photo an earlier
+    test had trashed gone (its catch-up scan, at no set moment), and the refresh that follows replaced
+    "a red square" before it answered; that refresh kept what the grid still showed, "a green circle"
+    with its weaker matches opened, as a refresh of that answer would."""
+    from photoscope.api import ScanReport
+
+    window = window_on_daily
+    _back_to_more_shown(qtbot, window)
+    window.activateWindow()
+    press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(QApplication.focusWidget(), "a red square")
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        press(qtbot, Qt.Key.Key_Return)
+        window.changes(ScanReport(moved=1))  # the watcher's report, before the query's answer came
+    answer = window.flow.query().run(window.api)
+    assert window.results.hidden() == len(answer.matches) - answer.relevant > 0
+    assert not window.presenter.shows_more() and window.view.currentIndex().row() == 0
 
 
 def test_the_network_s_answer_opens_the_weaker_matches_only_if_the_user_did(qtbot, window_on_daily) -> None:

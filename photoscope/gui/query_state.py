@@ -2,8 +2,9 @@
 
 Plain Python (no Qt): ``SearchFlow`` keeps it and the window paints what it says. "Find similar"
 makes a library photo the query and remembers the query it replaced (words, photo, chips), for
-Back; each query run gets a number, so that an older query's answer arriving late is not shown; the
-grid may show a first answer (the text encoder's, or the caption index's while the network loads) that the
+Back; each query run gets a number, so that an older query's answer arriving late is not shown; a
+refresh (photos came, moved or left) runs the query asked again under a new number; the grid may show
+a first answer (the text encoder's, or the caption index's while the network loads) that the
 network's ranking replaces.
 """
 
@@ -40,7 +41,9 @@ class QueryState:
         self._landing: int | None = None  # the photo the next query's results show, after Back
         self._more_left = False  # the query Find similar replaced showed its weaker matches too
         self._more = False  # the next query's results show their weaker matches, after Back
-        self._number = 0  # the latest query's
+        self._number = 0  # the latest query run's
+        self._asked = 0  # the number of the query last asked (a refresh runs it again: a newer number)
+        self._on_show: int | None = None  # the query asked whose answer the grid shows (None: none)
         self._early: tuple[int, bool] | None = None  # the grid's first answer: (query number, quick?)
 
     # "Find similar" and Back
@@ -104,27 +107,46 @@ class QueryState:
 
     # the answers on show
 
-    def start(self) -> int:
-        """A query runs: its number; answers to earlier ones no longer show."""
+    def start(self, refresh: bool = False) -> int:
+        """A query runs: its number; answers to earlier ones no longer show. A ``refresh`` runs the
+        query asked again (``refreshes_answer_on_show``)."""
         self._number += 1
+        if not refresh:
+            self._asked = self._number
         return self._number
+
+    def refreshes_answer_on_show(self) -> bool:
+        """Whether a refresh run now replaces an answer to the same query, keeping what the user did
+        with it (the selection, the scroll, "Show more"). Not while a newer query's answer is awaited:
+        the grid still shows an earlier query's, whose weaker matches a refresh then kept opened in
+        the new query's grid (a photo found gone as a query typed after Back ran: stop 49)."""
+        return self._on_show == self._asked
 
     def is_latest(self, number: int) -> bool:
         return number == self._number
 
     def first_answer_shown(self, number: int, quick: bool) -> None:
         self._early = (number, quick)
+        self._shown(number)
 
     def answered(self, number: int) -> bool:
         """The network's answer to query ``number`` is shown: whether it replaces that query's first
         answer (then the user's selection is kept)."""
         refining = self._early is not None and self._early[0] == number
         self._early = None
+        self._shown(number)
         return refining
+
+    def _shown(self, number: int) -> None:
+        """Query ``number``'s answer is on show: the answer to the query asked, if it is the latest
+        (an older one's is dropped before it shows; checked all the same)."""
+        if self.is_latest(number):
+            self._on_show = self._asked
 
     def cleared(self) -> None:
         """No answer on show (no query, or the search failed)."""
         self._early = None
+        self._on_show = None
 
     @property
     def first_answer(self) -> str | None:

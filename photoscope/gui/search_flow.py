@@ -166,11 +166,14 @@ class SearchFlow(QObject):
         if query.empty:
             self._clear()
             return
+        # A refresh before the query asked has answered is that query run again, as it was asked:
+        # the grid still shows an earlier query's answer, whose selection and "Show more" are not its.
+        quiet = quiet and self.state.refreshes_answer_on_show()
         described = query.describe()
         if not quiet:
             self.status.showMessage(f"Searching for {described}…")
         started = time.perf_counter()
-        number = self.state.start()
+        number = self.state.start(refresh=quiet)
         self.quick.obsolete("early")  # an earlier query's first answer must not show now
 
         def answered(results: Results) -> None:
