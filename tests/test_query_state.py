@@ -63,3 +63,20 @@ def test_only_the_latest_query_s_answers_show() -> None:
     state.first_answer_shown(state.start(), quick=True)
     state.cleared()  # the search failed
     assert state.first_answer is None
+
+
+def test_a_refresh_is_quiet_only_over_the_answer_to_the_query_asked() -> None:
+    """Stop 49's intermittent failure: a refresh (a photo found gone) while a new query waited for
+    its answer kept the grid on show's "Show more" opened in the new query's grid."""
+    state = QueryState()
+    assert not state.refreshes_answer_on_show()  # nothing on show
+    first = state.start()
+    state.answered(first)
+    assert state.refreshes_answer_on_show()  # the query asked answered: a refresh keeps what it shows
+    again = state.start(refresh=True)
+    assert state.refreshes_answer_on_show()
+    state.answered(again)
+    state.start()  # a new query asked: the grid still shows the earlier one's answer
+    assert not state.refreshes_answer_on_show()
+    state.cleared()
+    assert not state.refreshes_answer_on_show()
