@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 from photoscope.api import Filters, Photoscope
 
@@ -239,3 +240,52 @@ def test_the_first_answer_judges_words_the_decoder_reads_by_their_detectors(
     assert quick.unsure == full.unsure, text
     if text == "a car":  # no shape shows a car: the detector of "car" says so in both
         assert quick.unsure == ("car",)
+
+
+def test_the_first_answer_reaches_as_far_down_for_likely_matches_as_the_network_s(
+    shipped_shapes_db: Path, shipped_model_dir: Path, tmp_path: Path
+) -> None:
+    """The first answer and the network's cut their likely matches at the same listed photo
+    (``results.likely_through``), the mapped file's rows and the late photo's (its tail) alike."""
+    from photoscope.search.quick import quick_likely_through
+
+    db = tmp_path / "library.db"
+    shutil.copy(shipped_shapes_db, db)
+    shutil.copy(f"{shipped_shapes_db}.vectors", f"{db}.vectors")
+    with Photoscope(db, shipped_model_dir) as app:
+        found = app._quick()
+        assert found is not None and len(found[1].tail_ids) == 1
+        ids = app.library.photo_ids()
+        orders = [ids, ids[::-1], [*found[1].tail_ids, *ids[:5]]]
+        through = {
+            (text, at): quick_likely_through(*found, app.library, text, order)
+            for text in ("red", "a red circle", "a dog", "blue")
+            for at, order in enumerate(orders)
+        }
+        assert through == {(text, at): app.engine.likely_through(text, orders[at]) for text, at in through}
+    assert any(n is not None for n in through.values())
+
+
+def test_likely_matches_end_with_the_last_photo_that_shows_the_word(
+    shipped_shapes_db: Path, shipped_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fresh-seat audit of stop 50 ("a cat" among four cats called a giraffe and an owl likely):
+    here "green", whose score curve alone called blue and yellow shapes likely after the green ones."""
+    import photoscope.api.searching as searching
+
+    db = tmp_path / "library.db"
+    shutil.copy(shipped_shapes_db, db)
+    with Photoscope(db, shipped_model_dir) as app:
+        cut = app.search_text("green", 17)
+        monkeypatch.setattr(searching, "_likely_at_most", lambda results, through: results)
+        curve = app.search_text("green", 17)
+        engine = app.engine
+        features = engine.store.rows_of(
+            "feature", torch.tensor(engine.store.rows_of_ids([m.photo.id for m in cut.matches]))
+        )
+        seen = torch.sigmoid(engine.model.word_log_odds(["green"], features))[:, 0].tolist()
+        bar = engine.model.detector_sight("green")
+    assert [m.photo.id for m in cut.matches] == [m.photo.id for m in curve.matches]
+    assert cut.by_name < cut.relevant < curve.relevant
+    assert bar is not None and seen[cut.relevant - 1] >= bar  # the last likely match shows it
+    assert all(p < bar for p in seen[cut.relevant : curve.relevant])  # the curve's others do not

@@ -162,6 +162,8 @@ class Searching(Core):
         results = self._results(result, filters, leave_out=negated.taken_away)
         narrowed, taken_away = allowed is not None, bool(negated.taken_away)
         unsure = _quick_unsure(model, store, self.library, text, results, narrowed, taken_away)
+        through = None if unsure or taken_away else _quick_through(model, store, self.library, text, results)
+        results = _likely_at_most(results, through)  # as the network's answer reads its own
         return _cut(replace(results, taken_away=negated.taken_away, unsure=unsure), wanted, filters)
 
     def prepare_quick_search(self) -> bool:
@@ -237,9 +239,11 @@ class Searching(Core):
             # Nothing listed under a filter says nothing of the photos outside it.
             narrowed = not listed and allowed is not None
             unsure = () if named or narrowed else self.engine.unclear_concepts(text, listed, options)
+            unnamed = [i for i in listed if i not in result.named]
+            through = None if unsure else self.engine.likely_through(text, unnamed, options)
         if result.hits and self._only_function_words_known(text, result.unknown_words):
             return Results([], result.unknown_words)  # "a giraffe": "a" alone would rank every photo
-        return replace(self._results(result, filters), unsure=unsure)
+        return _likely_at_most(replace(self._results(result, filters), unsure=unsure), through)
 
     def _search_text(
         self, text: str, limit: int, allowed: np.ndarray | None, options: TextSearchOptions | None
@@ -597,6 +601,15 @@ def _looking_alike(results: Results, result: SearchResult) -> Results:
     return replace(results, relevant=min(results.relevant, alike), no_look_alike=unlike)
 
 
+def _likely_at_most(results: Results, through: int | None) -> Results:
+    """``results`` with its likely matches, after the photos named, reaching no further down the
+    list than ``through`` (``SearchEngine.likely_through``; None: as they are)."""
+    if through is None:
+        return results
+    copies = sum(1 for m in results.matches if m.near_duplicate)
+    return replace(results, relevant=min(results.relevant, results.by_name + max(through, copies)))
+
+
 def _undated(matches: Sequence[Match], filters: Filters | None) -> int:
     """Under a date filter, how many matches are placed by their file's time (no date taken)."""
     dated = filters is not None and filters.dated
@@ -678,6 +691,16 @@ def _pixels(photo: str | Path | Image.Image) -> Image.Image:
     from photoscope.library.photos import load_photo
 
     return photo if isinstance(photo, Image.Image) else load_photo(photo)
+
+
+def _quick_through(
+    model: TextModel, store: QuickStore, library: Library, text: str, results: Results
+) -> int | None:
+    """``quick_likely_through`` of the quick answer's photos after those named."""
+    from photoscope.search.quick import quick_likely_through
+
+    unnamed = [m.photo.id for m in results.matches[results.by_name :]]
+    return quick_likely_through(model, store, library, text, unnamed)
 
 
 def _quick_unsure(

@@ -31,6 +31,7 @@ from photoscope.search.results import (
     Hit,
     SearchResult,
     library_curve,
+    likely_through,
     unclear_words,
     unknown_words,
     unseen_by_sight,
@@ -336,6 +337,37 @@ def quick_unclear_words(
         return unclear
     unseen = unseen_by_sight(query, model.detector_sight, best_seen, best_shown)
     return unclear + tuple(w for w in unseen if w not in unclear)
+
+
+def quick_likely_through(
+    model: TextModel,
+    store: QuickStore,
+    library: Library,
+    text: str,
+    photo_ids: Sequence[int],
+    fusion: ConceptFusion | None = None,
+) -> int | None:
+    """How far down the listed photos (best first) a short query's likely matches may reach, as
+    ``SearchEngine.likely_through`` finds it, in NumPy on the listed photos' features."""
+    if not len(store) or not photo_ids:
+        return None
+    f = fusion or ConceptFusion()
+    rows = np.flatnonzero(np.isin(store.ids, np.asarray(photo_ids, np.int64)))  # in the store's order
+    order = {int(i): at for at, i in enumerate(store.ids[rows])}
+    listed = [order[i] for i in photo_ids if i in order]  # the listed order, as places in ``rows``
+
+    def shown(classes: Sequence[int]) -> list[float]:
+        cover = class_cover(classes, f.near_classes, model.encoder_name)
+        return [float(p) for p in store.concept_probability(cover)[rows][listed]]
+
+    def seen(words: Sequence[str]) -> list[list[float]]:
+        detectors = [model.detector_word(w) or w for w in words]
+        parts = store.listed_features(library, rows)  # the base rows, then the tail's: ``rows``' order
+        probabilities = np.concatenate([model.word_probabilities(detectors, x, basis) for x, basis in parts])
+        return [[float(p) for p in row] for row in probabilities[listed]]
+
+    query = model.query_words(text)
+    return likely_through(query, model.word_count, f.rare_count, model.detector_sight, seen, shown)
 
 
 def quick_scores(

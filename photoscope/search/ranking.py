@@ -32,6 +32,7 @@ from photoscope.search.results import (
     SearchResult,
     UnknownWord,
     library_curve,
+    likely_through,
     unclear_words,
     unknown_words,
     unseen_by_sight,
@@ -315,6 +316,29 @@ class SearchEngine:
             return torch.sigmoid(odds).amax(0).tolist()
 
         return unseen_by_sight(query, self.model.detector_sight, best_seen, best_shown)
+
+    def likely_through(
+        self, text: str, photo_ids: Sequence[int], options: TextSearchOptions | None = None
+    ) -> int | None:
+        """How far down the listed photos (``photo_ids``, best first) a short query's likely matches
+        may reach: through the last that shows its words to their judges (``results.likely_through``)."""
+        if not len(self.store) or not photo_ids:
+            return None
+        given = options or TextSearchOptions()
+        rows = torch.tensor(self.store.rows_of_ids(photo_ids), dtype=torch.long)
+
+        def shown(classes: Sequence[int]) -> list[float]:
+            cover = class_cover(classes, given.near_classes, self.model.encoder_name)
+            return self.store.concept_scores(cover)[rows].tolist()
+
+        def seen(words: Sequence[str]) -> list[list[float]]:
+            detectors = [self.model.detector_word(w) or w for w in words]
+            features = self.store.rows_of("feature", rows)
+            odds = self.model.word_log_odds(detectors, features, self.store.feature_basis)
+            return torch.sigmoid(odds).tolist()
+
+        query, model = self.model.query_words(text), self.model
+        return likely_through(query, model.word_count, given.rare_count, model.detector_sight, seen, shown)
 
     def unknown_words(self, text: str) -> list[UnknownWord]:
         """The query's content words that neither the decoder nor the concepts know, with the
