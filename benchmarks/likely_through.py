@@ -85,7 +85,7 @@ def judge(
         knee = relevance([h.score for h in hits])[0]
         through = engine.likely_through(text, ids)
         relevant = truth(text)
-        for rule, likely in (("curve", knee), ("through", knee if through is None else min(knee, through))):
+        for rule, likely in (("curve", knee), ("through", results.likely_count(knee, 0, through))):
             out[rule].append((likely, len(relevant & set(ids[:likely])), len(relevant)))
     return out
 

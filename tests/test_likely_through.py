@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from photoscope.network.model import PhotoscopeModel
-from photoscope.search.results import CLEARLY, likely_through
+from photoscope.search.results import CLEARLY, likely_count, likely_through
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +38,7 @@ def test_an_animal_s_likely_matches_end_with_the_last_photo_the_head_sees_it_in(
     heads = [0.9, 0.5, 0.0, CLEARLY, 0.1, 0.0, 0.0]
     sure = [1.0] * len(heads)  # the detectors see a cat everywhere: Flickr8k's animals were dogs
     assert _through(model, "a cat", heads, sure) == 4
-    assert _through(model, "a cat", [0.0] * 7, sure) is None  # none: the curve alone says
+    assert _through(model, "a cat", [0.0] * 7, sure) == 0  # none vouched for
 
 
 def test_a_word_the_decoder_reads_ends_with_the_last_photo_its_detector_sees_it_in(
@@ -53,6 +53,15 @@ def test_a_word_the_decoder_reads_ends_with_the_last_photo_its_detector_sees_it_
 
 
 def test_a_long_description_and_unjudged_words_are_left_to_the_curve(model: PhotoscopeModel) -> None:
-    assert _through(model, "a black dog runs through the snow", [0.0, 0.9], [0.0, 0.99]) is None
+    assert _through(model, "a black dog runs through the snow", [0.0, 0.9], [0.0, 0.99]) is None  # long
     assert model.detector_sight("qwxz") is None
-    assert _through(model, "qwxz", [0.9], [0.9]) is None
+    assert _through(model, "qwxz", [0.9], [0.9]) == 0  # no judge: no photo vouched for
+
+
+def test_with_no_photo_vouched_for_only_the_photos_named_are_likely() -> None:
+    assert likely_count(12, 0, 4) == 4 and likely_count(3, 0, 4) == 3  # never more than the curve's
+    assert likely_count(12, 5, 4) == 9  # the named first, then the rest through the fourth
+    assert likely_count(12, 5, 0) == 5  # "wedding" over a folder named so: those alone
+    assert likely_count(12, 0, 0) == 12  # nothing named: the curve alone
+    assert likely_count(12, 0, None) == 12  # a long description: the curve alone
+    assert likely_count(12, 0, 1, copies=3) == 3  # copies are always likely

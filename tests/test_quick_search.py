@@ -289,3 +289,27 @@ def test_likely_matches_end_with_the_last_photo_that_shows_the_word(
     assert cut.by_name < cut.relevant < curve.relevant
     assert bar is not None and seen[cut.relevant - 1] >= bar  # the last likely match shows it
     assert all(p < bar for p in seen[cut.relevant : curve.relevant])  # the curve's others do not
+
+
+def test_a_word_no_judge_reads_is_likely_only_in_the_photos_its_names_name(
+    shipped_shapes_db: Path, shipped_model_dir: Path, tmp_path: Path
+) -> None:
+    """The fresh-seat audit of stop 50: "wedding" over a library with a folder named so listed its 5
+    photos, then called 46 others likely (swans, a panda): no detector judges "wedding", and the
+    score curve's knee always has a top."""
+    from synthetic import shape_photo
+
+    from photoscope.api import IndexOptions
+
+    db = tmp_path / "library.db"
+    shutil.copy(shipped_shapes_db, db)
+    (tmp_path / "More" / "Wedding").mkdir(parents=True)
+    shape_photo("red", "circle", seed=11).save(tmp_path / "More" / "Wedding" / "IMG_1.jpg")
+    with Photoscope(db, shipped_model_dir) as app:
+        app.add_folder(tmp_path / "More")
+        app.scanner().scan()
+        app.indexer(options=IndexOptions(thumbnails=False)).run()
+        assert app.engine.model.detector_sight("wedding") is None and app.engine.model.knows_any("wedding")
+        found = app.search_text("wedding", 18)
+    assert found.by_name == 1 and Path(found.matches[0].photo.path).name == "IMG_1.jpg"
+    assert found.relevant == 1 and len(found.matches) > 1

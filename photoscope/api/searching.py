@@ -602,12 +602,12 @@ def _looking_alike(results: Results, result: SearchResult) -> Results:
 
 
 def _likely_at_most(results: Results, through: int | None) -> Results:
-    """``results`` with its likely matches, after the photos named, reaching no further down the
-    list than ``through`` (``SearchEngine.likely_through``; None: as they are)."""
-    if through is None:
-        return results
+    """``results`` with its likely matches cut through ``through`` (``SearchEngine.likely_through``),
+    as ``results.likely_count`` reads it."""
+    from photoscope.search.results import likely_count
+
     copies = sum(1 for m in results.matches if m.near_duplicate)
-    return replace(results, relevant=min(results.relevant, results.by_name + max(through, copies)))
+    return replace(results, relevant=likely_count(results.relevant, results.by_name, through, copies))
 
 
 def _undated(matches: Sequence[Match], filters: Filters | None) -> int:

@@ -187,9 +187,9 @@ def likely_through(
 ) -> int | None:
     """How far down the listed photos the likely matches of a short query may reach: through the
     last photo that shows each of its words as the answer's judges read them (``unseen_by_sight``,
-    ``unclear_words``, here photo by photo), or None when none does or no word is judged (the score
-    curve alone says). ``seen(words)``: per listed photo, each word's detector probability;
-    ``shown(classes)``: per listed photo, the head's over the classes.
+    ``unclear_words``, here photo by photo); 0 when none does or no word is judged, None for a long
+    description (``likely_count`` says what each means). ``seen(words)``: per listed photo, each
+    word's detector probability; ``shown(classes)``: per listed photo, the head's over the classes.
 
     The curve's knee called a giraffe, an owl and a baseball likely matches of "a cat" among four
     cats (the fresh-seat audit of stop 50): with no cliff in the scores it calls up to half the pool
@@ -203,7 +203,7 @@ def likely_through(
         return None
     judges = _photo_judges(query, word_count, rare_count, sight)
     if not judges:
-        return None
+        return 0
     detected = [w for w, kind, _ in judges if kind == "detector"]
     probabilities = list(zip(*seen(detected), strict=True)) if detected else []
     by_word = dict(zip(detected, probabilities, strict=True))
@@ -217,8 +217,18 @@ def likely_through(
             rows = [p >= bar for p in by_word[word]]
             rows = [a or b for a, b in zip(rows, head, strict=True)] if head is not None else rows
         showing = rows if showing is None else [a and b for a, b in zip(showing, rows, strict=True)]
-    last = max((at for at, shows in enumerate(showing or []) if shows), default=None)
-    return None if last is None else last + 1
+    return max((at + 1 for at, shows in enumerate(showing or []) if shows), default=0)
+
+
+def likely_count(relevant: int, named: int, through: int | None, copies: int = 0) -> int:
+    """How many of an answer's photos are likely: its ``relevant`` by the score curve (the ``named``
+    first among them) cut through ``likely_through``'s photo of the rest. No photo vouched for (0):
+    with photos named, only those ("wedding" over a folder named so called 46 others likely, swans
+    and a panda among them, where no detector judges the word: the fresh-seat audit of stop 50); with
+    none, the curve alone (each word shows somewhere, or the answer says which none shows)."""
+    if through is None or (through == 0 and not named):
+        return relevant
+    return min(relevant, named + max(through, copies))
 
 
 def _photo_judges(
