@@ -908,3 +908,16 @@ def test_an_empty_photo_path_names_no_photo(
     line = one_clean_line(capsys.readouterr().err)
     assert exited.value.code == EXIT["usage"]
     assert f'argument {named}: "" names no photo: give a photo\'s path' in line and "folder" not in line
+
+
+def test_a_weight_with_no_other_term_is_said_to_change_nothing(
+    capsys: pytest.CaptureFixture[str], indexed: Path, tiny_model_dir: Path
+) -> None:
+    """The fresh-seat audit of stop 50: `search beach --weight 1e-300` ranked as weight 1, unsaid (a
+    lone query's weight weighs it against nothing)."""
+    common = ("--db", str(indexed), "--model", str(tiny_model_dir))
+    code, out, err = run(capsys, "search", "a red square", "--weight", "1e-300", *common)
+    assert code == 0 and out
+    assert "note: --weight changes nothing without --add or --subtract terms to weigh against" in err
+    code, _, err = run(capsys, "search", "a red square", "--weight", "2", "--add", "a red circle", *common)
+    assert code == 0 and "--weight changes nothing" not in err

@@ -391,6 +391,7 @@ def run_search(args: argparse.Namespace) -> int:
     terms = terms_of(args, text=args.text)
     if _no_words(args) or _empty_terms(args, terms) or _wrong_photos(terms, args):
         return EXIT_USAGE
+    _note_lone_weight(args)
     answered = remote_search(args, terms)
     if answered is not None:
         return _print(answered, args, terms)
@@ -403,6 +404,7 @@ def run_similar(args: argparse.Namespace) -> int:
     terms = terms_of(args, photo=args.photo)
     if _empty_terms(args, terms) or _wrong_photos(terms, args):
         return EXIT_USAGE
+    _note_lone_weight(args)
     answered = remote_search(args, terms)
     if answered is not None:
         return _print(answered, args, terms)
@@ -431,6 +433,17 @@ def _no_words(args: argparse.Namespace) -> bool:
     if says_nothing(args.text):
         return _say_no_words(args.text, "holds no word to search by")
     return False
+
+
+def _note_lone_weight(args: argparse.Namespace) -> None:
+    """Say that ``--weight`` on a query with no other term changes nothing: it weighs the query
+    against them (`search beach --weight 1e-300` ranked as weight 1, unsaid: the fresh-seat audit of
+    stop 50). A weight of 0 alone is refused (``_empty_terms``)."""
+    if getattr(args, "query_weight", None) is not None and not args.terms:
+        print(
+            "note: --weight changes nothing without --add or --subtract terms to weigh against",
+            file=sys.stderr,
+        )
 
 
 def _empty_terms(args: argparse.Namespace, terms: Sequence[Any]) -> bool:
