@@ -268,5 +268,5 @@ def test_copies_read_again_are_the_groups_left_without_a_new_pass(
     ids = [m.photo.id for m in again.matches]
     assert first[0].photo.id not in ids and len(ids) == len(listed.matches) - 1 - (len(first) == 2)
     assert [g.label for g in again.groups] == [
-        f"Copies {n}: {g.count} photos" for n, g in enumerate(again.groups, 1)
+        f"Group {n}: {g.count} copies of one photo" for n, g in enumerate(again.groups, 1)
     ]

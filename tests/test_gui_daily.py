@@ -400,7 +400,7 @@ def test_copies_have_a_badge_and_the_library_lists_its_groups_of_copies(qtbot, m
     assert "of copies" in window.result_label.full_text
     rows = range(window.results.rowCount())
     headers = [window.results.index(r).data(HEADER_ROLE) for r in rows]
-    assert headers[0] and headers[0].startswith("Copies 1")
+    assert headers[0] and headers[0].startswith("Group 1: ") and headers[0].endswith(" copies of one photo")
     groups: list[list[str]] = []
     for r, header in zip(rows, headers, strict=True):
         if header:

@@ -151,15 +151,16 @@ class Timeline:
 @dataclass(frozen=True)
 class Copies:
     """The library's groups of near-duplicate photos, ready to show: every group's photos one group
-    after another, and a header a group ("Copies 1: 3 photos", where its photos start)."""
+    after another, and a header a group ("Group 1: 3 copies of one photo", where its photos start)."""
 
     matches: list[Match]
     groups: list[MonthGroup]
 
 
 def copies_label(number: int, photos: int) -> str:
-    """A group of copies' header: "Copies 2: 3 photos"."""
-    return f"Copies {number}: {photos} photos"
+    """A group of copies' header: "Group 2: 3 copies of one photo" ("Copies 2: 3 photos" read as two
+    copies: the fresh-seat audit of stop 49)."""
+    return f"Group {number}: {photos} copies of one photo"
 
 
 Sort = Literal["newest", "oldest", "name", "folder"]  # the library view's orders
