@@ -634,3 +634,31 @@ def test_the_library_dialog_says_which_photos_are_kept_from_a_folder_renamed_awa
     assert dialog.tree.topLevelItem(0).text(2) == (
         f"{len(kept) + 1} ({len(kept)} kept from the folder that was here before: moved or renamed?)"
     )
+
+
+def test_the_library_dialog_lists_the_folders_an_ignore_file_leaves_out(qtbot, make_window, tmp_path) -> None:
+    """The fresh-seat audit: a subfolder left out by a .nomedia file inside it was listed by
+    `photoscope folders list` and "Which?", not by the library dialog, which lists the exclusion rules
+    under each folder. It is listed there now, saying which file leaves it out and that deleting the
+    file brings its photos back; Remove cannot include it (the file decides, not a rule)."""
+    photos = tmp_path / "Photos"
+    write_shapes(photos, per_kind=1)
+    write_shapes(photos / "private", per_kind=1)
+    (photos / "private" / ".nomedia").touch()
+    db = tmp_path / "library.db"
+    with Photoscope(db) as app:
+        app.add_folder(photos)
+        app.scan()
+    window = make_window(db)
+    window.show_library()
+    dialog = window.library_dialog
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1)
+    # (each listing makes the rows again: the folder's row is read anew)
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItem(0).childCount() == 1, timeout=10_000)
+    left_out = dialog.tree.topLevelItem(0).child(0)
+    assert left_out.text(0) == str(photos / "private")
+    assert ".nomedia" in left_out.text(1)
+    assert ".nomedia" in left_out.toolTip(0) and "delete" in left_out.toolTip(0).lower()
+    dialog.tree.setCurrentItem(left_out)
+    assert not dialog.remove_button.isEnabled()
+    assert dialog.exclusions.pattern_button.isEnabled()  # its watched folder's buttons still work

@@ -514,9 +514,42 @@ def test_a_query_in_a_library_without_folders_says_so_and_escape_brings_the_welc
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
         qtbot.keyClicks(window.search.edit, "a dog on the grass")
         qtbot.keyClick(window.search.edit, Qt.Key.Key_Return)
-    assert "No folders yet" in window.pages.message.text()
+    assert window.pages.currentWidget() is window.welcome and window.welcome.note.isVisible()
     qtbot.keyClick(window.search.edit, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.welcome, timeout=5_000)
+    assert not window.welcome.note.isVisible()  # no query: the welcome page as it opened
+
+
+def test_a_query_typed_before_any_folder_keeps_the_add_folder_button_within_tab_s_reach(
+    qtbot, make_window, tmp_path, monkeypatch
+) -> None:
+    """The fresh-seat audit: on a first start (no folder), a query typed in the search box replaced
+    the welcome page by the words "Add a folder of photos to search it." with no button to do it
+    (only Escape brought the button back). The welcome page stays, saying searching needs photos,
+    and its Add folder button is reached by Tab from the search box and adds the folder chosen."""
+    from gui_support import write_shapes
+    from PySide6.QtWidgets import QFileDialog
+
+    window = make_window(tmp_path / "library.db")
+    assert window.pages.currentWidget() is window.welcome
+    window.activateWindow()
+    window.search.edit.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.search.edit)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        qtbot.keyClicks(QApplication.focusWidget(), "a dog on the grass")  # the pause after typing runs it
+    assert window.pages.currentWidget() is window.welcome
+    assert window.add_folder_button.isVisible()
+    assert "photos" in window.welcome.note.text() and window.welcome.note.isVisible()
+    for _ in range(20):  # Tab from the search box to the button, past the search bar's controls
+        if QApplication.focusWidget() is window.add_folder_button:
+            break
+        press(qtbot, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is window.add_folder_button
+    photos = tmp_path / "Photos"
+    write_shapes(photos, per_kind=1)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(photos))
+    press(qtbot, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: [f.path for f in window.folder_keeper.folders] == [str(photos)], timeout=10_000)
 
 
 def test_folders_that_hold_no_photo_say_so_once_scanned(qtbot, make_window, tmp_path) -> None:
@@ -562,3 +595,37 @@ def test_a_watched_folder_whose_name_starts_with_a_space_is_one_of_the_watched(
     window = make_window(library_db)
     window.search.set_folders([("/p/ Holiday", 0, 3), ("/p/ Holiday/day 1", 1, 2), ("/p/Work", 0, 1)])
     assert window.search.folder_choices() == ["/p/ Holiday", "/p/Work"]
+
+
+def test_a_weight_typed_over_the_box_s_maximum_is_said_not_changed_silently(
+    qtbot, make_window, library_db
+) -> None:
+    """The fresh-seat audit: 250 typed in a chip's weight box became 25x without a word (the box
+    refuses the keystroke that would take it over its maximum), where the command line refuses a
+    weight over its limit and says so. The box still keeps within its maximum, and says what it is."""
+    window = make_window(library_db)
+    search = window.search
+    search.edit.setText("red")
+    search.add_text_term(negative=False)
+    [chip] = search.terms_bar.chips
+    qtbot.waitUntil(chip.isVisible)
+    window.activateWindow()
+    chip.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is chip)
+    press(qtbot, Qt.Key.Key_Tab)  # to its weight box
+    assert QApplication.focusWidget().parent() is chip
+    press(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(QApplication.focusWidget(), "250")
+    press(qtbot, Qt.Key.Key_Return)
+    assert chip.weight.value() == 25.0  # the clamp is kept: the third digit is refused
+    note = search.terms_bar.note
+    assert note.isVisible()
+    assert f"{chip.weight.maximum():g}\N{MULTIPLICATION SIGN}" in note.text(), note.text()
+    assert "25\N{MULTIPLICATION SIGN}" in note.text(), note.text()
+    qtbot.waitUntil(
+        lambda: not window.refining and window.pages.currentWidget() is window.view, timeout=20_000
+    )
+    assert note.isVisible()  # the answer to 25x does not take the note away
+    press(qtbot, Qt.Key.Key_Backspace)  # a weight typed within the limit: the note has done its work
+    press(qtbot, Qt.Key.Key_2)
+    qtbot.waitUntil(lambda: not note.isVisible(), timeout=5_000)

@@ -1,6 +1,7 @@
-"""The library dialog's exclusions: each watched folder's rules listed under it, buttons to exclude a
-subfolder or a glob pattern, Remove on a rule to include its photos again, and the setting that
-indexes hidden folders and files (or leaves them out: the default)."""
+"""The library dialog's exclusions: each watched folder's rules listed under it, and the folders an
+ignore file (.nomedia, .photoscopeignore) leaves out (read-only: deleting the file brings them back),
+buttons to exclude a subfolder or a glob pattern, Remove on a rule to include its photos again, and
+the setting that indexes hidden folders and files (or leaves them out: the default)."""
 
 from __future__ import annotations
 
@@ -16,13 +17,14 @@ from PySide6.QtWidgets import (
     QTreeWidgetItem,
 )
 
-from photoscope.gui.wording import exclusion_question
+from photoscope.gui.wording import exclusion_question, left_out_by_file
 
 if TYPE_CHECKING:
     from photoscope.api import ExclusionRule, Photoscope
     from photoscope.gui.library_dialog import LibraryDialog
 
 RULE_ROLE = Qt.ItemDataRole.UserRole + 1
+IGNORED_ROLE = Qt.ItemDataRole.UserRole + 2  # a folder an ignore file leaves out: not the dialog's to change
 
 
 class ExclusionButtons:
@@ -69,14 +71,30 @@ class ExclusionButtons:
         self.dialog.show_failure(error)
         self.dialog.refresh()  # show the setting as it is
 
-    def show_rules(self, folder_item: QTreeWidgetItem, rules: list[ExclusionRule]) -> None:
+    def show_rules(
+        self, folder_item: QTreeWidgetItem, rules: list[ExclusionRule], ignored: list[tuple[str, str]]
+    ) -> None:
+        """Under a watched folder: its rules, then the folders an ignore file leaves out (``ignored``:
+        (folder, the file's name)), which `photoscope folders list` and "Which?" showed and this did not."""
         for rule in rules:
             kind = {"folder": "subfolder", "photo": "photo"}.get(rule.kind, "pattern")
             child = QTreeWidgetItem([rule.describe(), f"excluded {kind}", "", ""])
             child.setData(0, RULE_ROLE, rule)
             child.setToolTip(0, f"Excluded: {rule.describe()} (Remove includes it again)")
             folder_item.addChild(child)
+        for path, name in ignored:
+            status, why = left_out_by_file(name)
+            child = QTreeWidgetItem([path, status, "", ""])
+            child.setData(0, IGNORED_ROLE, name)
+            for column in (0, 1):
+                child.setToolTip(column, why)
+            folder_item.addChild(child)
         folder_item.setExpanded(True)
+
+    @staticmethod
+    def removable(item: QTreeWidgetItem) -> bool:
+        """Remove works on ``item``: a folder or a rule, not a folder an ignore file leaves out."""
+        return item.data(0, IGNORED_ROLE) is None
 
     def _folder(self) -> str | None:
         """The selected watched folder (or the folder of the selected rule)."""

@@ -1,9 +1,14 @@
 """What the window shows when no query is asked: one decision, without Qt, from what it knows of
-the library (the main window only shows the page it names)."""
+the library (the main window only shows the page it names); and, for a query, the library's reason
+that comes before the query's."""
 
 from __future__ import annotations
 
 from enum import Enum, auto
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from photoscope.api import EmptyAnswer, WhyNothing
 
 
 class IdlePage(Enum):
@@ -25,3 +30,16 @@ def idle_page(photos: int, narrowed_read: bool, adding: bool, has_folders: bool)
     if adding:
         return IdlePage.ADDING
     return IdlePage.EMPTY_LIBRARY if has_folders else IdlePage.WELCOME
+
+
+def answer_reason(answer: EmptyAnswer) -> WhyNothing:
+    """Why a query found nothing, as the window says it (``api.why_nothing``): with no folder watched,
+    the missing folder, even where the query's own reason comes first for the command line (a weight
+    of 0, terms that cancel out), for that reason's page, the welcome page, holds the Add folder
+    button that is the way on (the fresh-seat audit)."""
+    from dataclasses import replace
+
+    from photoscope.api import WhyNothing, why_nothing  # loaded by now: the answer came through it
+
+    library = why_nothing(replace(answer, weightless=False, cancelled=False))
+    return library if library is WhyNothing.NO_FOLDERS else why_nothing(answer)

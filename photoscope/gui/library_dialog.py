@@ -42,6 +42,21 @@ if TYPE_CHECKING:
 COLUMNS = ("Folder", "Status", "Photos", "Last scanned")
 
 
+# The dialog's listing, read on the task runner: the folders, the photo counts, the exclusion rules,
+# whether hidden folders are indexed, whether the library is read-only, and by watched folder the
+# folders an ignore file leaves out ((folder, the file's name)).
+Listing = tuple[
+    "list[Folder]", "PhotoCounts", "list[ExclusionRule]", bool, bool, dict[str, list[tuple[str, str]]]
+]
+
+
+def read_listing(api: Photoscope) -> Listing:
+    folders = api.folders()
+    ignored = {f.path: api.left_out_by_ignore_files(f.path) for f in folders}
+    rules = api.exclusion_rules()
+    return folders, api.photo_counts(), rules, api.indexes_hidden(), api.library_read_only, ignored
+
+
 def folder_row(folder: Folder) -> list[str]:
     status = "online" if folder.online else "offline (not mounted or missing)"
     scanned = (folder.last_scan_at or "not yet").replace("T", " ").split("+")[0]
@@ -80,10 +95,8 @@ class LibraryDialog(QDialog):
         self.add_button.clicked.connect(self.add_requested)
         self.remove_button.clicked.connect(self._remove_selected)
         self.changeable = True  # False for a read-only library: nothing here may change it
-        self.tree.itemSelectionChanged.connect(
-            lambda: self.remove_button.setEnabled(self.changeable and bool(self.tree.selectedItems()))
-        )
         self.exclusions = ExclusionButtons(self)
+        self.tree.itemSelectionChanged.connect(self._sync_remove)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(self.add_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.remove_button, QDialogButtonBox.ButtonRole.ActionRole)
@@ -98,23 +111,18 @@ class LibraryDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(760, 380)
 
+    def _sync_remove(self) -> None:
+        """Remove works on the folder or rule chosen (not on a folder an ignore file leaves out)."""
+        items = self.tree.selectedItems()
+        self.remove_button.setEnabled(self.changeable and bool(items) and self.exclusions.removable(items[0]))
+
     def refresh(self) -> None:
         api = self.api()
         if api is not None:
-            self.runner.submit(
-                lambda: (
-                    api.folders(),
-                    api.photo_counts(),
-                    api.exclusion_rules(),
-                    api.indexes_hidden(),
-                    api.library_read_only,
-                ),
-                self._show,
-                key="library-dialog",
-            )
+            self.runner.submit(lambda: read_listing(api), self._show, key="library-dialog")
 
-    def _show(self, result: tuple[list[Folder], PhotoCounts, list[ExclusionRule], bool, bool]) -> None:
-        folders, counts, rules, hidden, read_only = result
+    def _show(self, listing: Listing) -> None:
+        folders, counts, rules, hidden, read_only, ignored = listing
         self.exclusions.show_hidden(hidden)
         self._show_changeable(not read_only)
         chosen = [item.data(0, Qt.ItemDataRole.UserRole) for item in self.tree.selectedItems()]
@@ -128,7 +136,9 @@ class LibraryDialog(QDialog):
             if not folder.online:
                 item.setToolTip(1, OFFLINE_WAY_OUT)
             self.tree.addTopLevelItem(item)
-            self.exclusions.show_rules(item, [r for r in rules if r.folder == folder.path])
+            self.exclusions.show_rules(
+                item, [r for r in rules if r.folder == folder.path], ignored.get(folder.path, [])
+            )
             if folder.path in chosen:
                 self.tree.setCurrentItem(item)
         first = self.tree.topLevelItem(0)
@@ -155,7 +165,7 @@ class LibraryDialog(QDialog):
         self.changeable = changeable
         self.add_button.setEnabled(changeable)
         self.exclusions.hidden_box.setEnabled(changeable)
-        self.remove_button.setEnabled(changeable and bool(self.tree.selectedItems()))
+        self._sync_remove()
         self.exclusions.selection_changed()
         if not changeable:
             self.note.setText(READ_ONLY_NOTE)
@@ -173,7 +183,7 @@ class LibraryDialog(QDialog):
     def _remove_selected(self) -> None:
         items = self.tree.selectedItems()
         api = self.api()
-        if not items or api is None:
+        if not items or api is None or not self.exclusions.removable(items[0]):
             return
         if self.exclusions.include_selected(items[0], api):
             return

@@ -43,7 +43,7 @@ from photoscope.gui.desktop import PHOTO_SUFFIXES, photo_from_mime
 from photoscope.gui.detail_view import DetailView
 from photoscope.gui.elided_label import ElidedLabel
 from photoscope.gui.folder_keeper import FolderKeeper
-from photoscope.gui.idle_page import IdlePage, idle_page
+from photoscope.gui.idle_page import IdlePage, answer_reason, idle_page
 from photoscope.gui.index_status import IndexStatus
 from photoscope.gui.keys_dialog import KeysDialog
 from photoscope.gui.launch_order import LaunchOrder
@@ -374,7 +374,7 @@ class MainWindow(QMainWindow):
             self.index_status.show_text("No folders yet")
             if self.api is not None:
                 self.welcome.show_library(self.api.library_path)
-            self.pages.setCurrentWidget(self.welcome)
+            self.pages.show_welcome()
             return
         self._show_idle()
         self.launch.opened(self.flow.waiting, self.timeline.complete)
@@ -610,7 +610,7 @@ class MainWindow(QMainWindow):
     def _why_empty(self, results: Results) -> tuple[WhyNothing, bool]:
         """Why ``results`` found nothing (``api.why_nothing``), and whether photos still wait to be
         indexed (they may match once they are)."""
-        from photoscope.api import EmptyAnswer, WhyNothing, asks_numbers_alone, still_waiting, why_nothing
+        from photoscope.api import EmptyAnswer, WhyNothing, asks_numbers_alone, still_waiting
 
         status = self.index_status
         answer = EmptyAnswer(
@@ -628,7 +628,7 @@ class MainWindow(QMainWindow):
                 self.search.text(), self.search.query_photo is not None or bool(self.search.terms_bar.chips)
             ),
         )
-        why = why_nothing(answer)
+        why = answer_reason(answer)
         if why is WhyNothing.OTHER_MODEL:  # the way out, offered again where "Later" put it away
             self.upgrade_bar.offer(self.to_describe_again)
         return why, status.indexing or still_waiting(answer) > 0
@@ -662,7 +662,7 @@ class MainWindow(QMainWindow):
         elif page is IdlePage.EMPTY_LIBRARY:
             self.pages.show_message(*empty_library(self._folders_hold_none()))
         else:  # no folder (a first start, or the last one removed): how to add one
-            self.pages.setCurrentWidget(self.welcome)
+            self.pages.show_welcome()
 
     def _show_library(self, complete: bool) -> None:
         """The timeline, and how many photos it lists once it is read whole (not "500 photos" from a

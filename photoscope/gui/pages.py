@@ -34,6 +34,11 @@ class WelcomePage(QWidget):
             alignment=Qt.AlignmentFlag.AlignCenter,
         )
         layout.addWidget(title)
+        # A query typed before any folder was added: searching needs photos (the fresh-seat audit: a
+        # message page in its place said so with no button to add them).
+        self.note = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.note.hide()
+        layout.addWidget(self.note)
         self.library_label = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         self.library_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.library_label)
@@ -46,6 +51,11 @@ class WelcomePage(QWidget):
         for button in (self.pictures_button, self.add_folder_button):
             layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
+
+    def show_note(self, text: str) -> None:
+        """``text`` over the buttons ("": none, the page as it opens)."""
+        self.note.setText(text)
+        self.note.setVisible(bool(text))
 
     def show_library(self, path: Path) -> None:
         """Where the library is kept (its captions and search index; the photos stay where they are)."""
@@ -116,7 +126,7 @@ class Pages(QStackedWidget):
     """The central area: a message (opening, no results, hints), the welcome offer, the results grid,
     or the timeline (the library browsed without a query)."""
 
-    def __init__(self, welcome: QWidget, view: ResultsView, browse: ResultsView) -> None:
+    def __init__(self, welcome: WelcomePage, view: ResultsView, browse: ResultsView) -> None:
         super().__init__()
         self.welcome, self.view, self.browse = welcome, view, browse
         self.message = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
@@ -128,3 +138,15 @@ class Pages(QStackedWidget):
     def show_message(self, title: str, detail: str = "") -> None:
         self.message.setText(f"<h2>{title}</h2><p>{detail}</p>")
         self.setCurrentWidget(self.message)
+
+    def show_welcome(self, note: str = "") -> None:
+        """The welcome offer, with ``note`` over its buttons (a query's: searching needs photos)."""
+        self.welcome.show_note(note)
+        self.setCurrentWidget(self.welcome)
+
+    def says(self) -> str:
+        """What the page on show says: the message, the welcome page's note ("" for the grids)."""
+        page = self.currentWidget()
+        if page is self.message:
+            return self.message.text()
+        return self.welcome.note.text() if page is self.welcome else ""

@@ -22,6 +22,7 @@ from photoscope.gui.pages import MoreBar, Pages
 from photoscope.gui.results_model import ResultsModel
 from photoscope.gui.results_view import ResultsView
 from photoscope.gui.wording import (
+    SEARCH_NEEDS_PHOTOS,
     nothing_found,
     plural,
     results_count,
@@ -109,15 +110,24 @@ class ResultsPresenter(QObject):
         if self._empty is None:
             return
         results, said = self._empty
-        if self.pages.currentWidget() is self.pages.message and self.pages.message.text() == said:
+        if self.pages.says() == said:
             self._explain_empty(results)
 
     def _explain_empty(self, results: Results | None) -> None:
-        """Say why ``results`` found nothing (None: they found photos)."""
+        """Say why ``results`` found nothing (None: they found photos). With no folder, on the
+        welcome page: its Add folder button is the way on (a message page left a first user who
+        typed before adding a folder without it: the fresh-seat audit)."""
+        from photoscope.api import WhyNothing  # loaded by now: the answer came through it
+
         self._empty = None
-        if results is not None:
-            self.pages.show_message(*nothing_found(*self.why_empty(results)))
-            self._empty = (results, self.pages.message.text())
+        if results is None:
+            return
+        why, waiting = self.why_empty(results)
+        if why is WhyNothing.NO_FOLDERS:
+            self.pages.show_welcome(SEARCH_NEEDS_PHOTOS)
+        else:
+            self.pages.show_message(*nothing_found(why, waiting))
+        self._empty = (results, self.pages.says())
 
     def _row_kept(self, kept: int, results: Results) -> tuple[int, int]:
         """Where the photo the user selected is in the new results: (its row, -1: scroll to it), or

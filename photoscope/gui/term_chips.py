@@ -5,7 +5,8 @@ Typed words become a chip with the + and - buttons beside the text box (Ctrl+Ent
 Ctrl+Shift+Enter); a photo dropped or pasted onto the search bar while there is a query becomes a
 photo chip (Alt while dropping: taken away). Every chip is reachable with Tab, and its weight box
 after it: Space (or + and -) on the chip flips its sign, Delete removes it, Left and Right go to the
-chips beside it, Escape back to the text box. The chips wrap onto more lines as they fill the row.
+chips beside it, Escape back to the text box. The chips wrap onto more lines as they fill the row. A
+weight box that refuses what is typed (over its maximum) says so after the chips.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoscope.api import MAX_WEIGHT
+from photoscope.gui.wording import weight_refused
 
 if TYPE_CHECKING:
     from photoscope.api import QueryTerm
@@ -49,6 +51,7 @@ class TermChip(QFrame):
     removed = Signal(object)  # this chip
     step = Signal(object, int)  # this chip, -1 or 1: Left or Right
     leave = Signal()  # Escape: back to the words
+    refused = Signal(object)  # this chip: its weight box refused a keystroke (a weight over its maximum)
 
     def __init__(
         self, text: str | None, photo: ChipPhoto | None, negative: bool, parent: QWidget | None = None
@@ -90,6 +93,8 @@ class TermChip(QFrame):
         self.weight.setToolTip("Weight of this term (1: as much as the query)")
         self.weight.installEventFilter(WindowHome(self.weight))
         self.weight.valueChanged.connect(lambda _: self._changed())
+        # Qt drops the keystroke that would take it over its maximum without a word (250 stayed 25x).
+        self.weight.lineEdit().inputRejected.connect(lambda: self.refused.emit(self))
         self.remove_button = QToolButton(autoRaise=True)
         self.remove_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.remove_button.setText("\N{MULTIPLICATION X}")
@@ -242,6 +247,11 @@ class TermBar(QWidget):
         self.tab_after: QWidget | None = None  # the control Tab leaves for the first chip
         self.row = FlowLayout(self)
         self.row.setContentsMargins(0, 0, 0, 0)
+        self.note = QLabel()  # after the chips: the weights a box takes, when it refused one
+        self.note.hide()
+        self.row.addWidget(self.note)
+        self._refused: tuple[TermChip, float] | None = None  # the chip the note is about, its weight kept
+        self.changed.connect(self._forget_refused)
         self.hide()
 
     def add(
@@ -252,7 +262,11 @@ class TermBar(QWidget):
         chip.removed.connect(self.remove)
         chip.step.connect(self._step)
         chip.leave.connect(self._leave)
+        chip.refused.connect(self._say_refused)
         self.row.addWidget(chip)
+        note = self.row.takeAt(self.row.indexOf(self.note))
+        if note is not None:
+            self.row.addItem(note)  # the note stays after the chips
         self._tab_to(chip)
         self.chips.append(chip)
         self.show()
@@ -268,6 +282,21 @@ class TermBar(QWidget):
         for part in (chip, chip.weight):
             QWidget.setTabOrder(previous, part)
             previous = part
+
+    def _say_refused(self, chip: TermChip) -> None:
+        """Not the status bar: the answer to the weight kept clears it (the query runs as it changes)."""
+        self._refused = (chip, chip.weight.value())
+        self.note.setText(weight_refused(chip.weight.maximum(), chip.weight.value()))
+        self.note.show()
+
+    def _forget_refused(self) -> None:
+        """The note goes once its chip's weight is another, or the chip is gone (not as Enter says
+        the weight kept again: the box emits it anew)."""
+        if self._refused is not None:
+            chip, kept = self._refused
+            if chip not in self.chips or chip.weight.value() != kept:
+                self._refused = None
+                self.note.hide()
 
     def _step(self, chip: TermChip, by: int) -> None:
         """Left or Right on a chip: the chip beside it (at the ends, it stays)."""

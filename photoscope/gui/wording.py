@@ -66,6 +66,23 @@ def indexing_stopped_message(error: object) -> str:
 RULE_BACK = "Remove the rule to bring them back."
 
 
+def weight_refused(maximum: float, kept: float) -> str:
+    """A chip's weight box refused what was typed (over its ``maximum``, or no number): the weights it
+    takes, and the one it ``kept`` (250 typed stayed 25x without a word: the fresh-seat audit)."""
+    times = "\N{MULTIPLICATION SIGN}"
+    return f"Weights go from 0 to {maximum:g}{times}: this one stays {kept:g}{times}."
+
+
+def left_out_by_file(name: str) -> tuple[str, str]:
+    """A folder the ignore file ``name`` in it leaves out, in the library dialog: its status, and its
+    tooltip (the file decides, not a rule: Remove cannot bring its photos back, deleting it does)."""
+    return (
+        f"left out by its {name} file",
+        f"The {name} file in this folder leaves its photos out of the index: delete that file"
+        " to bring them back.",
+    )
+
+
 def exclusion_question(taken: int, of: int) -> str:
     """Asked before a rule takes most of its folders' photos out of the index."""
     share = "all" if taken == of else f"{taken:,} of the {of:,}"
@@ -319,6 +336,10 @@ def empty_library(holds_none: bool) -> tuple[str, str]:
         return "No photos yet", "Your folders hold no photos yet: add a folder that has some (Library…)."
     detail = "Photos show up here as they are indexed. Describe what you are looking for, or drop a photo."
     return "Your library is empty so far", detail
+
+
+# Over the welcome page's buttons when a query is asked before any folder is added.
+SEARCH_NEEDS_PHOTOS = "Searching needs photos first: add the folder that holds them."
 
 
 def nothing_found(why: WhyNothing, waiting: bool = False) -> tuple[str, str]:
