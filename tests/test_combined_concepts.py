@@ -179,3 +179,11 @@ def test_what_photo_terms_count_as_stays_with_them_when_one_cancels_out(
     counts = PhotoCounts()
     assert why_nothing(EmptyAnswer(counts, cancelled=found.nothing_left)) is WhyNothing.NO_PHOTOS
     assert why_nothing(EmptyAnswer(counts, cancelled=nothing_left.nothing_left)) is WhyNothing.CANCELLED
+
+
+def test_a_photo_s_words_are_shown_as_the_phrases_they_mean(model: PhotoscopeModel) -> None:
+    """The fresh-seat audit of stop 50: "The photo counts as what it shows: dog, german, brown": the
+    captions the detectors learned say "german" only in "german shepherd"."""
+    shown = model.words_as_shown(("dog", "german", "brown", "shepherd", "tank", "grass"))
+    assert shown == ("dog", "german shepherd", "brown", "tank top", "grass")
+    assert model.words_as_shown(("dog", "grass")) == ("dog", "grass")

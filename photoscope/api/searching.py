@@ -343,7 +343,9 @@ class Searching(Core):
         ranked, photo_words, bound = self._rank_combined(resolved, limit, filters, names)
         hits = ranked.hits
         words = tuple(
-            photo_words[resolved.places[p]] if p in resolved.places and photo_words else ()
+            self.model.words_as_shown(photo_words[resolved.places[p]])
+            if p in resolved.places and photo_words
+            else ()
             for p, t in enumerate(terms)
             if t.photo is not None and t.weight > 0
         )

@@ -33,7 +33,7 @@ from photoscope.network.presence import Presence, load_presence
 from photoscope.network.text_model import QueryWords, query_words, speller
 from photoscope.network.versions import DESCRIPTION_VERSION
 from photoscope.network.vocab import SPECIALS
-from photoscope.network.word_probes import CAPTION_FUNCTION_WORDS, WordProbes, probes_for
+from photoscope.network.word_probes import CAPTION_FUNCTION_WORDS, WordProbes, load_word_phrases, probes_for
 
 
 @dataclass(frozen=True)
@@ -390,6 +390,16 @@ class PhotoscopeModel:
     def detector_word(self, word: str) -> str | None:
         """The word a detector answers for ``word`` ("dogs" -> "dog"), None when no detector does."""
         return None if self._word_probes is None else self._word_probes.word_of(word)
+
+    def words_as_shown(self, words: Sequence[str]) -> tuple[str, ...]:
+        """Detector words as the user reads them: a word that captions use almost only in one phrase
+        shown as that phrase ("german shepherd", not "german": ``word_probes.load_word_phrases``),
+        the phrase's other word then not again."""
+        probes = self._word_probes
+        phrases = {} if probes is None else load_word_phrases(probes.dataset)
+        shown = [phrases.get(w, w) for w in words]
+        within = {part for phrase in shown if " " in phrase for part in phrase.split()[1:]}
+        return tuple(dict.fromkeys(w for w in shown if w not in within))
 
     def taken_away_kin(self, word: str) -> list[str]:
         """The detector words a taken-away ``word`` stands for: its own, and for a group's general

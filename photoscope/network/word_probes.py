@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # PyTorch is imported where a tensor is made: the quick first
 
 WORD_PROBES_RESOURCE = "word-probes.json"
 WORD_SIGHT_RESOURCE = "word-sight.json"
+WORD_PHRASES_RESOURCE = "word-phrases.json"
 _BLOCK = 8192
 
 # Words a caption uses for its grammar, not its content: never a photo's word.
@@ -269,6 +270,16 @@ def load_word_sight(dataset: str, path: Path | str | None = None) -> Mapping[str
     if data.get("dataset") != dataset:
         return {}
     return MappingProxyType({str(w): float(v) for w, v in data["sight"].items()})  # shared: read-only
+
+
+@functools.lru_cache(maxsize=2)
+def load_word_phrases(dataset: str, path: Path | str | None = None) -> Mapping[str, str]:
+    """The detector words their dataset's captions use almost only as a phrase's first word, with
+    the phrase ("german": "german shepherd"; ``tools/build_word_phrases.py``); {} for another's."""
+    data = config.resource_json(WORD_PHRASES_RESOURCE, path)
+    if data.get("dataset") != dataset:
+        return {}
+    return MappingProxyType({str(w): str(v) for w, v in data["phrases"].items()})
 
 
 @functools.lru_cache(maxsize=4)
