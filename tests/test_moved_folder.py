@@ -21,6 +21,7 @@ from photoscope.cli import main
 from photoscope.library import scanner, thumbnails
 from photoscope.library.db import Library
 from photoscope.library.exclusions import ExclusionRule
+from photoscope.library.fs import mount_points as fs_mount_points
 from photoscope.library.scanner import Scanner
 from photoscope.library.watcher import FolderWatcher
 
@@ -451,4 +452,119 @@ def test_the_running_watcher_follows_kept_photos_into_another_folder(tmp_path: P
             watcher.stop()
         assert all(not r.removed and not r.added for r in reports.items)
         assert _photos_by_folder(library) == {str(pictures): (8, 0), str(trip): (1, 0)}
+        assert ids_below(library, pictures / "Trip") == before
+
+
+@pytest.mark.parametrize("watcher", [False, True])
+def test_a_watched_folder_moved_into_another_and_made_again_empty_is_not_indexed_twice(
+    tmp_path: Path, watcher: bool
+) -> None:
+    """Stop 49's case left open: Trip renamed into Pictures, then an app made Trip again, empty. An
+    empty root that held photos is offline (an unplugged drive's bare mount point, perhaps), so its
+    photos were not kept as moved away, and Pictures' scan indexed them again under new ids. On the
+    drive that held Trip, still mounted, the directory that came in is Trip's own (its number):
+    they follow it."""
+    db, pictures, trip, before = _two_watched(tmp_path)
+    first = trip / "day1" / "photo_0000.jpg"
+    thumbnails.write_thumbnail(photo_image(0), first, first.stat().st_mtime)
+    os.rename(trip, pictures / "Trip")
+    trip.mkdir()
+    with Library(db) as library:  # a whole scan, or the watcher's of the directory that came in
+        report = Scanner(library).scan([pictures / "Trip"] if watcher else None)
+        assert (report.added, report.removed, report.moved) == ([], [], 6)
+        assert report.arrived == [(str(trip), str(pictures / "Trip"))]
+        assert _photos_by_folder(library) == {str(pictures): (8, 0), str(trip): (0, 0)}
+        assert ids_below(library, pictures / "Trip") == before  # captions and vectors kept
+        assert library.counts().pending == 0  # nothing encoded again
+        write_photo(trip / "Screenshot.png", seed=90)  # a file of its own, later
+        again = Scanner(library).scan()
+        assert (len(again.added), again.removed, again.moved) == (1, [], 0)
+        assert _photos_by_folder(library) == {str(pictures): (8, 0), str(trip): (1, 0)}
+        assert ids_below(library, pictures / "Trip") == before
+    assert thumbnails.thumbnail_path(pictures / "Trip" / "day1" / "photo_0000.jpg").exists()
+
+
+def test_a_copy_of_a_folder_made_again_empty_is_new_photos(tmp_path: Path) -> None:
+    """Trip copied into Pictures, then moved out of the library and made again, empty: the copy is
+    another directory than Trip's. Its photos are new ones; Trip's stay, offline (they may come back)."""
+    db, pictures, trip, before = _two_watched(tmp_path)
+    shutil.copytree(trip, pictures / "Trip")
+    os.rename(trip, tmp_path / "elsewhere")
+    trip.mkdir()
+    with Library(db) as library:
+        report = Scanner(library).scan()
+        assert (len(report.added), report.removed, report.moved, report.arrived) == (6, [], 0, [])
+        assert _photos_by_folder(library) == {str(pictures): (8, 0), str(trip): (6, 0)}
+        assert ids_below(library, trip) == before
+
+
+@pytest.mark.parametrize("mounted", ["at the folder's root", "above the folder's root"])
+def test_an_unplugged_drives_folder_made_again_empty_keeps_its_photos(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mounted: str
+) -> None:
+    """An unplugged drive's bare mount point, the folder's root or a directory above it, with the
+    folder's directory made again (by an app, or the drive's empty mount point itself): its photos
+    are away, not moved, and a copy of them in another folder (even their directory's number) is
+    new photos. The folder keeps every entry until its drive is back."""
+    db, pictures, usb = tmp_path / "library.db", tmp_path / "Pictures", tmp_path / "usb"
+    root = usb if mounted == "at the folder's root" else usb / "DCIM"
+    real = fs_mount_points()
+    points = {*(real or set()), str(usb)}
+    monkeypatch.setattr(scanner, "mount_points", lambda: set(points))
+    write_library(pictures, 2, start=500)
+    write_library(root, 4)
+    with Library(db) as library:
+        library.add_folder(pictures)
+        library.add_folder(root)
+        Scanner(library).scan()
+        index_pending(library)
+        before = ids_below(library, root)
+        assert {f.path: f.drive for f in library.folders()}[str(root)] == str(usb)
+    points.discard(str(usb))  # unplugged: what it held is away, its directory's number with it
+    os.rename(root, pictures / "card")
+    root.mkdir()
+    with Library(db) as library:
+        report = Scanner(library).scan()
+        assert (len(report.added), report.removed, report.moved, report.arrived) == (4, [], 0, [])
+        assert _photos_by_folder(library) == {str(pictures): (6, 0), str(root): (4, 0)}
+        assert ids_below(library, root) == before
+
+
+def test_without_trusted_directory_identities_a_folder_made_again_empty_does_as_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where directories' numbers tell nothing (FAT, FUSE, some network shares), the directory that
+    came in cannot be told Trip's own: its photos are new ones, Trip's kept, offline, as before."""
+    from photoscope.library import fs
+
+    monkeypatch.setattr(fs, "file_system_type", lambda path: "vfat")
+    db, pictures, trip, before = _two_watched(tmp_path)
+    os.rename(trip, pictures / "Trip")
+    trip.mkdir()
+    with Library(db) as library:
+        report = Scanner(library).scan()
+        assert (len(report.added), report.removed, report.moved) == (6, [], 0)
+        assert _photos_by_folder(library)[str(trip)] == (6, 0)
+        assert ids_below(library, trip) == before
+
+
+def test_the_running_watcher_follows_a_folder_made_again_empty(tmp_path: Path) -> None:
+    db, pictures, trip, before = _two_watched(tmp_path)
+    with Library(db) as library:
+        reports = Reports(20.0)
+        watcher = FolderWatcher(
+            library, Scanner(library), debounce_s=0.3, root_check_s=0.2, on_queued=reports
+        )
+        watcher.start(catch_up=False)
+        try:
+            time.sleep(0.5)
+            with library.scan_lock:  # both done before the watcher's next scan: Trip is empty
+                os.rename(trip, pictures / "Trip")
+                trip.mkdir()
+            reports.wait_for(lambda r: r.moved == 6)
+            time.sleep(1.0)  # a few root checks more
+        finally:
+            watcher.stop()
+        assert all(not r.removed and not r.added for r in reports.items)
+        assert _photos_by_folder(library) == {str(pictures): (8, 0), str(trip): (0, 0)}
         assert ids_below(library, pictures / "Trip") == before

@@ -15,9 +15,11 @@ each: 10,000 photos in a fraction of a second, once, when the folder is added), 
 of 50 of them with their partial hashes (the bytes: same names and sizes with other photos in them
 are other photos). A folder moved with a photo deleted on the way is taken for a new one: indexed
 again, nothing lost. A folder that arrived in another's scan (renamed on its own drive, the only
-case followed there) must hold the sample. So must a folder whose photos are kept as moved away
-(renamed while another directory was made at its place: ``Scanner.check_folders``) when they arrive
-in another's scan (``kept_arrived_in``), and the new place be on the file system its place is on.
+case followed there; or renamed there while an empty directory was made at its place, which then
+must be its very directory: ``arrived_in``) must hold the sample. So must a folder whose photos are
+kept as moved away (renamed while another directory was made at its place:
+``Scanner.check_folders``) when they arrive in another's scan (``kept_arrived_in``), and the new
+place be on the file system its place is on.
 """
 
 from __future__ import annotations
@@ -28,11 +30,13 @@ from collections.abc import Iterator, Sequence
 
 from photoscope.library.db import Library
 from photoscope.library.fs import (
+    directory_identity,
     drive_identity,
     drive_of,
     folder_path,
     has_size,
     is_under,
+    left_empty,
     mount_points,
     partial_hash,
 )
@@ -133,20 +137,51 @@ def arrived_in(library: Library, new: Sequence[NewFile], points: set[str] | None
     same names, size and partial hash as a sample of them: each with the directory it is in now.
 
     Only a folder renamed into another on its own drive: its root is gone from a directory that is
-    there, and the new place is on the drive that held it (``points``: the system's mount points
-    now). An unplugged drive's folder, a network share's or a phone's keeps its photos' entries and a
-    copy of them elsewhere is new photos (issue #15's item 3); a move across drives is a copy first
-    anyway, indexed as new while the original is still there."""
+    there, or an empty one was made at its place (``_made_again_empty``: then the new place must be
+    its very directory), and the new place is on the drive that held it (``points``: the system's
+    mount points now). An unplugged drive's folder, a network share's or a phone's keeps its photos'
+    entries and a copy of them elsewhere is new photos (issue #15's item 3); a move across drives is
+    a copy first anyway, indexed as new while the original is still there."""
     by_name = _by_name(new)
     found = []
     for folder, sample in _offline_samples(library, library.folders()):
-        if not _renamed_away(folder) or folder.drive is None:
+        made_again = _made_again_empty(folder, points)
+        if not (made_again or _renamed_away(folder)) or folder.drive is None:
             continue
         for place in _places_of(by_name, sample[0], folder.path):
-            if drive_of(place, points) == folder.drive and all(_there(s, folder.path, place) for s in sample):
+            if (
+                drive_of(place, points) == folder.drive
+                and (not made_again or _its_directory(folder, place))
+                and all(_there(s, folder.path, place) for s in sample)
+            ):
                 found.append((folder, place))
                 break
     return found
+
+
+def _made_again_empty(folder: Folder, points: set[str] | None) -> bool:
+    """Whether the offline folder's root is an empty directory made again at its place (``mv ~/A
+    ~/B/A``, then an app's ``mkdir ~/A``), not its drive's bare mount point: the root is another
+    directory than at its last scan (where numbers tell: ``fs.directory_identity``), on the file
+    system of the drive that held it, mounted still. An unplugged drive's mount point is the root
+    or lies between it and that drive's: not mounted, or the root on the disk below. Its photos
+    follow only their own directory (``_its_directory``): a copy, or the folder elsewhere, keeps
+    them offline, as before."""
+    if folder.root_id is None or folder.drive is None or points is None or folder.drive not in points:
+        return False
+    now = directory_identity(folder.path)
+    return (
+        now is not None
+        and now != folder.root_id
+        and left_empty(folder.path)
+        and _same_file_system(folder.path, folder.drive)
+    )
+
+
+def _its_directory(folder: Folder, place: str) -> bool:
+    """Whether ``place`` is the very directory that was the folder's root (renamed there: its number
+    on the same file system), not a copy of it."""
+    return _same_file_system(place, folder.path) and directory_identity(place) == folder.root_id
 
 
 def kept_arrived_in(library: Library, new: Sequence[NewFile]) -> list[tuple[Folder, str, list[StoredFile]]]:
