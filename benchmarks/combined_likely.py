@@ -26,6 +26,11 @@ inversion and re-rank, about a single query's time): the 3-term query would pass
 query's. As shipped it costs ``benchmarks/search.py --terms`` x1.60 -> x1.85 (text + text - word)
 and x1.20 -> x1.43 (photo + text - word) at 100,000 photos.
 
+Since stop 50 an added photo also bounds them by the photos that look like it (feature cosine from
+``results.ADDED_PHOTO_LOOKS_ALIKE``; the last columns): on 2026-12-03, photo + word 22.8 / 14.2 /
+24.6 -> 12.0 / 15.9 / 15.0, photo - word 27.6 / 41.2 / 10.0 -> 15.0 / 42.4 / 5.7; the kinds
+without a photo unchanged.
+
 ``--members`` adds a stricter rule, measured and not shipped (stop 45, after a window showed
 20x "an animal" - 2.5x "a dog" calling scissors and a frying pan likely under the count cap): the
 shipped cap's likely matches only up to the first that no added term calls likely alone. 200
@@ -50,10 +55,11 @@ import torch.nn.functional as F
 sys.path.insert(0, str(Path(__file__).parent))
 import combined_queries as cq  # benchmarks/combined_queries.py
 
-from photoscope.api.scoring import POOL, relevance
+from photoscope.api.scoring import POOL, looking_alike, relevance
 from photoscope.network.word_probes import caption_words
 from photoscope.search.combine import CombineOptions
 from photoscope.search.ranking import TextRanker, TextSearchOptions
+from photoscope.search.results import ADDED_PHOTO_LOOKS_ALIKE
 from photoscope.training.retrieval import store_with_concepts
 
 
@@ -86,6 +92,18 @@ def _members(rows: list[int], alone: list[list[int]]) -> list[int]:
             break
         kept.append(row)
     return kept
+
+
+def _shipped_cap(q: cq.Query, alone: list[list[int]], scorer: cq.Scorer) -> int:
+    """The app's bound (``api.searching._likely_bound``): the fewest likely rows an added term has
+    alone by its latent (at least one), and an added photo's look-alikes by feature cosine
+    (``results.ADDED_PHOTO_LOOKS_ALIKE``; none when no photo looks like it)."""
+    cap = max(1, min(len(rows) for rows in alone))
+    if q.photo is None:
+        return cap
+    row = scorer.plain(q, "photo").clone()
+    row[q.photo] = float("-inf")
+    return min(cap, looking_alike(row.topk(POOL).values.tolist(), bar=ADDED_PHOTO_LOOKS_ALIKE))
 
 
 def main() -> None:
@@ -128,7 +146,8 @@ def main() -> None:
     print(f"model {model.version}, {args.split}: {len(names)} photos, pool {POOL}")
     print(
         "kind             queries  rule: likely  precision  recall   capped: likely  precision  recall"
-        "   cheap cap: likely  precision  recall"
+        "   cheap cap: likely  precision  recall   latent cap (before stop 50), shipped: likely"
+        "  precision  recall"
     )
     for kind in dict.fromkeys(q.kind for q in queries):
         qs = [q for q in queries if q.kind == kind]
@@ -140,6 +159,10 @@ def main() -> None:
             caps = [min(len(rows) for rows in alone(q, cheap)) for q in qs]
             c = figures([rows[: max(1, cap)] for rows, cap in zip(app, caps, strict=True)], qs)
             shown.append(f"{c[0]:14.1f} {c[1]:10.1f} {c[2]:7.1f}")
+        # as shipped since stop 50: the latent cap, and an added photo's look-alikes (none: none likely)
+        caps = [_shipped_cap(q, alone(q, "latent"), scorer) for q in qs]
+        s = figures([rows[:cap] for rows, cap in zip(app, caps, strict=True)], qs)
+        shown.append(f"{s[0]:14.1f} {s[1]:10.1f} {s[2]:7.1f}")
         if args.members:
             found = [_members(rows, alone(q, "latent")) for rows, q in zip(app, qs, strict=True)]
             m = figures(found, qs)

@@ -38,9 +38,8 @@ from photoscope.network.model import PhotoscopeModel
 from photoscope.network.word_probes import load_word_probes
 from photoscope.search import results
 from photoscope.search.ranking import SearchEngine, TextRanker, TextSearchOptions
-from photoscope.training.features import cached_features
 from photoscope.training.flickr8k import CaptionDataset
-from photoscope.training.retrieval import store_with_concepts
+from photoscope.training.retrieval import split_library
 
 
 def in_order(text: str) -> list[str]:
@@ -114,11 +113,7 @@ def main() -> None:
     if args.any_length:
         results.SHORT_QUERY = 1000
     model, data = PhotoscopeModel(), CaptionDataset.load(args.data)
-    names = data.split("val")
-    encoded = cached_features(names, data.root / "images", args.cache)  # as the indexer: no mirror
-    with torch.inference_mode():
-        features = torch.from_numpy(encoded[:, 0].astype(np.float32))
-        store = store_with_concepts(model, features, model.bundle.network.latent(features))
+    names, store = split_library(model, data, "val", args.cache)
     captions = [data.captions[n] for n in names]
     photo_words = [[folded(c) for c in caps] for caps in captions]
 

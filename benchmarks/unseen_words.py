@@ -36,10 +36,9 @@ from photoscope.network.model import PhotoscopeModel
 from photoscope.search.ranking import SearchEngine, TextRanker, TextSearchOptions
 from photoscope.search.results import unclear_words
 from photoscope.search.stored import class_cover
-from photoscope.training.features import cached_features
 from photoscope.training.flickr8k import CaptionDataset
 from photoscope.training.open_world import LISTED
-from photoscope.training.retrieval import store_with_concepts
+from photoscope.training.retrieval import split_library
 
 
 def judged(engine: SearchEngine, text: str, rows: list[int], detectors: bool) -> tuple[str, ...]:
@@ -66,11 +65,7 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=0)
     args = p.parse_args()
     model, data = PhotoscopeModel(), CaptionDataset.load(args.data)
-    names = data.split("val")
-    encoded = cached_features(names, data.root / "images", args.cache)  # as the indexer: no mirror
-    with torch.inference_mode():
-        features = torch.from_numpy(encoded[:, 0].astype(np.float32))
-        store = store_with_concepts(model, features, model.bundle.network.latent(features))
+    names, store = split_library(model, data, "val", args.cache)
     rng = np.random.default_rng(args.seed)
     photos = rng.choice(len(names), min(args.queries, len(names)), replace=False)
     texts = [data.captions[names[i]][int(rng.integers(5))] for i in photos]

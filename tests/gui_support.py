@@ -136,3 +136,20 @@ def unnamed_controls(root: QWidget) -> list[str]:
             where = type(parent).__name__
             missing.append(f"{type(widget).__name__} {widget.objectName()!r} {name!r} in {where}")
     return missing
+
+
+def weighed_chip(qtbot, window, text: str, weight: str):  # type: ignore[no-untyped-def]
+    """``text`` made a chip, and ``weight`` typed in its weight box by the keyboard (focus left there)."""
+    search = window.search
+    search.edit.setText(text)
+    search.add_text_term(negative=False)
+    [chip] = search.terms_bar.chips
+    qtbot.waitUntil(chip.isVisible)
+    window.activateWindow()
+    chip.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is chip)
+    press(qtbot, Qt.Key.Key_Tab)  # to its weight box
+    assert QApplication.focusWidget().parent() is chip
+    press(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(QApplication.focusWidget(), weight)
+    return chip

@@ -13,7 +13,7 @@ import random
 import struct
 import threading
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -210,6 +210,25 @@ class Reports:
     def clear(self) -> None:
         with self.changed:
             self.items.clear()
+
+
+@contextlib.contextmanager
+def watching(library: Any) -> Iterator[Reports]:
+    """A folder watcher running on ``library`` (short debounce and root checks, no catch-up scan),
+    half a second after its start; its queued reports; stopped after."""
+    import time
+
+    from photoscope.library.scanner import Scanner
+    from photoscope.library.watcher import FolderWatcher
+
+    reports = Reports(20.0)
+    watcher = FolderWatcher(library, Scanner(library), debounce_s=0.3, root_check_s=0.2, on_queued=reports)
+    watcher.start(catch_up=False)
+    try:
+        time.sleep(0.5)
+        yield reports
+    finally:
+        watcher.stop()
 
 
 def index_pending(library: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-from gui_support import names
+from gui_support import names, weighed_chip
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
@@ -415,7 +415,7 @@ def test_a_chip_s_weight_goes_as_high_as_the_command_line_s(qtbot, make_window, 
 
     window = make_window(library_db)
     search = window.search
-    chip = _weighed_chip(qtbot, window, "red", "20")
+    chip = weighed_chip(qtbot, window, "red", "20")
     assert [t.weight for t in search.terms_bar.terms()] == [20.0]
     assert chip.weight.maximum() == MAX_WEIGHT
 
@@ -426,7 +426,7 @@ def test_a_query_whose_every_term_weighs_0_says_so(qtbot, make_window, library_d
     from gui_support import press
 
     window = make_window(library_db)
-    _weighed_chip(qtbot, window, "a red circle", "0")
+    weighed_chip(qtbot, window, "a red circle", "0")
     press(qtbot, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "Nothing to search for" in window.pages.message.text(), timeout=20_000)
     assert "weighs 0" in window.pages.message.text()
@@ -439,28 +439,9 @@ def test_ctrl_home_in_a_chip_s_weight_box_shows_all_photos(qtbot, make_window, l
     from gui_support import press
 
     window = make_window(library_db)
-    _weighed_chip(qtbot, window, "a red circle", "2")
+    weighed_chip(qtbot, window, "a red circle", "2")
     press(qtbot, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.view, timeout=20_000)
     press(qtbot, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.browse, timeout=10_000)
     assert not window.search.terms_bar.chips
-
-
-def _weighed_chip(qtbot, window, text: str, weight: str):  # type: ignore[no-untyped-def]
-    """``text`` made a chip, and ``weight`` typed in its weight box by the keyboard (focus left there)."""
-    from gui_support import press
-
-    search = window.search
-    search.edit.setText(text)
-    search.add_text_term(negative=False)
-    [chip] = search.terms_bar.chips
-    qtbot.waitUntil(chip.isVisible)
-    window.activateWindow()
-    chip.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is chip)
-    press(qtbot, Qt.Key.Key_Tab)  # to its weight box
-    assert QApplication.focusWidget().parent() is chip
-    press(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClicks(QApplication.focusWidget(), weight)
-    return chip

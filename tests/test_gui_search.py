@@ -7,7 +7,7 @@ import shutil
 import warnings
 from pathlib import Path
 
-from gui_support import names, press
+from gui_support import names, press, weighed_chip
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage, QPixmap
 from PySide6.QtWidgets import QApplication
@@ -605,17 +605,7 @@ def test_a_weight_typed_over_the_box_s_maximum_is_said_not_changed_silently(
     weight over its limit and says so. The box still keeps within its maximum, and says what it is."""
     window = make_window(library_db)
     search = window.search
-    search.edit.setText("red")
-    search.add_text_term(negative=False)
-    [chip] = search.terms_bar.chips
-    qtbot.waitUntil(chip.isVisible)
-    window.activateWindow()
-    chip.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is chip)
-    press(qtbot, Qt.Key.Key_Tab)  # to its weight box
-    assert QApplication.focusWidget().parent() is chip
-    press(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClicks(QApplication.focusWidget(), "250")
+    chip = weighed_chip(qtbot, window, "red", "250")
     press(qtbot, Qt.Key.Key_Return)
     assert chip.weight.value() == 25.0  # the clamp is kept: the third digit is refused
     note = search.terms_bar.note

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from photos import Reports, ids_below, index_pending, indexed_folder, photo_image, write_library, write_photo
+from photos import ids_below, index_pending, indexed_folder, photo_image, watching, write_library, write_photo
 from PIL import Image
 
 from photoscope.api import PhotoCounts, Photoscope
@@ -23,7 +23,6 @@ from photoscope.library.db import Library
 from photoscope.library.exclusions import ExclusionRule
 from photoscope.library.fs import mount_points as fs_mount_points
 from photoscope.library.scanner import Scanner
-from photoscope.library.watcher import FolderWatcher
 
 
 def _ids_by_name(library: Library) -> dict[str, int]:
@@ -435,21 +434,13 @@ def test_a_copy_of_kept_photos_on_another_file_system_is_new_photos(
 def test_the_running_watcher_follows_kept_photos_into_another_folder(tmp_path: Path) -> None:
     db, pictures, trip, before = _two_watched(tmp_path)
     with Library(db) as library:
-        reports = Reports(20.0)
-        watcher = FolderWatcher(
-            library, Scanner(library), debounce_s=0.3, root_check_s=0.2, on_queued=reports
-        )
-        watcher.start(catch_up=False)
-        try:
-            time.sleep(0.5)
+        with watching(library) as reports:
             with library.scan_lock:  # both done before the watcher's next scan: Trip is replaced
                 os.rename(trip, pictures / "Trip")
                 write_photo(trip / "Screenshot.png", seed=90)
             reports.wait_for(lambda r: r.moved == 6)
             reports.wait_for(lambda r: len(r.added) == 1)
             time.sleep(1.0)  # a few root checks more
-        finally:
-            watcher.stop()
         assert all(not r.removed and not r.added for r in reports.items)
         assert _photos_by_folder(library) == {str(pictures): (8, 0), str(trip): (1, 0)}
         assert ids_below(library, pictures / "Trip") == before
@@ -551,20 +542,12 @@ def test_without_trusted_directory_identities_a_folder_made_again_empty_does_as_
 def test_the_running_watcher_follows_a_folder_made_again_empty(tmp_path: Path) -> None:
     db, pictures, trip, before = _two_watched(tmp_path)
     with Library(db) as library:
-        reports = Reports(20.0)
-        watcher = FolderWatcher(
-            library, Scanner(library), debounce_s=0.3, root_check_s=0.2, on_queued=reports
-        )
-        watcher.start(catch_up=False)
-        try:
-            time.sleep(0.5)
+        with watching(library) as reports:
             with library.scan_lock:  # both done before the watcher's next scan: Trip is empty
                 os.rename(trip, pictures / "Trip")
                 trip.mkdir()
             reports.wait_for(lambda r: r.moved == 6)
             time.sleep(1.0)  # a few root checks more
-        finally:
-            watcher.stop()
         assert all(not r.removed and not r.added for r in reports.items)
         assert _photos_by_folder(library) == {str(pictures): (8, 0), str(trip): (0, 0)}
         assert ids_below(library, pictures / "Trip") == before

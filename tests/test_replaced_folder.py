@@ -13,14 +13,13 @@ import time
 from pathlib import Path
 
 import pytest
-from photos import Reports, ids_below, indexed_folder, photo_image, write_photo
+from photos import ids_below, indexed_folder, photo_image, watching, write_photo
 
 from photoscope.api import PhotoCounts, Photoscope
 from photoscope.cli import main
 from photoscope.library import fs, thumbnails
 from photoscope.library.db import Library
 from photoscope.library.scanner import Scanner
-from photoscope.library.watcher import FolderWatcher
 
 
 def _rename_and_make_again(old: Path, new: Path) -> Path:
@@ -168,21 +167,13 @@ def test_the_running_watcher_keeps_them_too(tmp_path: Path) -> None:
     db, old, new = tmp_path / "library.db", tmp_path / "Pictures", tmp_path / "Photos"
     before = indexed_folder(old, db)
     with Library(db) as library:
-        reports = Reports(20.0)
-        watcher = FolderWatcher(
-            library, Scanner(library), debounce_s=0.3, root_check_s=0.2, on_queued=reports
-        )
-        watcher.start(catch_up=False)
-        try:
-            time.sleep(0.5)
+        with watching(library) as reports:
             old.rename(new)
             old.mkdir()  # an empty folder at the place: offline, as a drive's bare mount point
             time.sleep(0.5)
             write_photo(old / "Screenshot.png", seed=90)
             found = reports.wait_for(lambda r: len(r.added) == 1)
             time.sleep(1.0)  # a few root checks more
-        finally:
-            watcher.stop()
         assert all(not r.removed for r in [found, *reports.items])
         kept = ids_below(library, old)
         assert {k: v for k, v in kept.items() if k != "Screenshot.png"} == before

@@ -664,7 +664,9 @@ def _likely_bound(
 ) -> _Bound:
     """The fewest likely matches any added term has by itself, among the photos the query may list:
     a term's by its own scores' knee (``Ranked.alone``), an added photo's also by the photos that
-    look like it (``Ranked.examples``, as search by example counts them)."""
+    look like it (``Ranked.examples``; ``results.ADDED_PHOTO_LOOKS_ALIKE``)."""
+    from photoscope.search.results import ADDED_PHOTO_LOOKS_ALIKE
+
     if ranked is None:
         return _Bound()
 
@@ -672,7 +674,7 @@ def _likely_bound(
         return [h.score for h in store.top_k(row, POOL, allowed, exclude)]
 
     knees = [relevance(best(row))[0] for row in ranked.alone]
-    alike = [looking_alike(best(row)) for row in ranked.examples]
+    alike = [looking_alike(best(row), bar=ADDED_PHOTO_LOOKS_ALIKE) for row in ranked.examples]
     return _Bound(min([*knees, *alike], default=None), 0 in alike)
 
 

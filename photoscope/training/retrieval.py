@@ -6,6 +6,7 @@ import statistics
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -14,6 +15,8 @@ from photoscope.network.model import PhotoscopeModel
 from photoscope.search.ranking import TextRanker, TextSearchOptions
 from photoscope.search.vectors import CONCEPTS_PER_PHOTO, VectorStore
 from photoscope.training.evaluate import ranks_of, recall_at
+from photoscope.training.features import cached_features
+from photoscope.training.flickr8k import CaptionDataset
 
 
 def store_with_concepts(model: PhotoscopeModel, features: torch.Tensor, latents: torch.Tensor) -> VectorStore:
@@ -23,6 +26,18 @@ def store_with_concepts(model: PhotoscopeModel, features: torch.Tensor, latents:
     top = model.concept_probs(features).topk(CONCEPTS_PER_PHOTO, dim=1)
     store.upsert(range(len(latents)), latents, features, (top.indices, top.values))
     return store
+
+
+def split_library(
+    model: PhotoscopeModel, data: CaptionDataset, split: str, cache: Path
+) -> tuple[list[str], VectorStore]:
+    """A split's photos (their names) as the app's library stores them (``store_with_concepts``),
+    from the feature cache: each photo as the indexer encodes it (no mirror image)."""
+    names = data.split(split)
+    encoded = cached_features(names, data.root / "images", cache)
+    with torch.inference_mode():
+        features = torch.from_numpy(encoded[:, 0].astype(np.float32))
+        return names, store_with_concepts(model, features, model.bundle.network.latent(features))
 
 
 @dataclass(frozen=True)
