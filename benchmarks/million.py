@@ -110,6 +110,7 @@ def child_ready(db: str, latent_dim: int, queries: int) -> dict[str, float]:
     first_example = time.perf_counter() - start
     text, example = [], []
     for i in range(queries):
+        model.inversions.clear()  # a new query each time: none of its inversion kept from before
         started = time.perf_counter()
         engine.search_text(texts[i % len(texts)], k=50)
         text.append(time.perf_counter() - started)

@@ -160,3 +160,39 @@ def test_inversion_adam_is_torch_adam() -> None:
         optimizer.step()
         ours = adam.step(ours, 2 * (ours - target))
     assert torch.allclose(ours, theirs.detach(), atol=1e-6)
+
+
+def test_a_description_searched_again_is_not_inverted_again(shapes_library, monkeypatch) -> None:
+    """A refresh (photos came or went), Back, a filter or a photo chip's weight changed run the same
+    texts again: the inversion, most of a text query's time, is kept for them (exactly: the same
+    latents), not run again."""
+    import photoscope.network.model as model_module
+
+    engine, _ = shapes_library
+    calls: list[list[str]] = []
+    real = model_module.invert
+
+    def counted(net, starts, targets, lengths, start_token, options=None):  # type: ignore[no-untyped-def]
+        calls.append(list(targets.shape))
+        return real(net, starts, targets, lengths, start_token, options)
+
+    monkeypatch.setattr(model_module, "invert", counted)
+    first = engine.search_text("a blue square on the white grass", k=5)
+    again = engine.search_text("a blue square on the white grass", k=5)
+    assert len(calls) == 1 and again.hits == first.hits
+    engine.search_text("the yellow circle on a background", k=5)
+    assert len(calls) == 2
+    latents = engine.model.invert_text(
+        ["the yellow circle on a background"], engine.model.encode_text(["the yellow circle on a background"])
+    )
+    latents.zero_()  # what a caller does to its copy does not reach the kept latents
+    assert len(calls) == 2 and engine.search_text("the yellow circle on a background", k=5).hits
+    assert (
+        engine.model.invert_text(
+            ["the yellow circle on a background"],
+            engine.model.encode_text(["the yellow circle on a background"]),
+        )
+        .abs()
+        .sum()
+        > 0
+    )

@@ -9,6 +9,9 @@ per-element updates keep the rows independent, so batching changes nothing but t
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 import torch
@@ -83,3 +86,42 @@ class _Adam:
         self.v.mul_(self.beta2).addcmul_(grad, grad, value=1 - self.beta2)
         denom = (self.v.sqrt() / (1 - self.beta2**self.t) ** 0.5).add_(self.eps)
         return value.addcdiv(self.m, denom, value=-self.lr / (1 - self.beta1**self.t))
+
+
+class InversionCache:
+    """The latents of the last ``size`` inversions, by what they were inverted from (the texts, the
+    starting latents, the options): a refresh (photos came or went), Back, a filter or a photo chip's
+    weight changed run the same texts again, and the inversion is most of a text query's time. A
+    whole batch is one entry, never its rows alone: when the inversion stops depends on every row of
+    its batch, so a row kept from another batch could differ from the same row inverted here."""
+
+    def __init__(self, size: int = 32) -> None:
+        self.size = size
+        self._kept: OrderedDict[Hashable, torch.Tensor] = OrderedDict()
+        self._lock = threading.Lock()  # the search worker and an evaluation's threads alike
+
+    def clear(self) -> None:
+        """Keep none (a benchmark times every inversion)."""
+        with self._lock:
+            self._kept.clear()
+
+    def latents(
+        self,
+        texts: tuple[str, ...],
+        starts: torch.Tensor,
+        options: InversionOptions,
+        run: Callable[[], torch.Tensor],
+    ) -> torch.Tensor:
+        """``run()``'s latents for these texts, starts and options: kept ones (a copy), else run now."""
+        key = (texts, starts.detach().float().numpy().tobytes(), tuple(starts.shape), options)
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is not None:
+                self._kept.move_to_end(key)
+                return kept.clone()
+        found = run()
+        with self._lock:
+            self._kept[key] = found.clone()
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return found

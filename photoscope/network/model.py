@@ -26,7 +26,7 @@ from photoscope.network.caption_check import CaptionCheck, CaptionRule, Describe
 from photoscope.network.concepts import Concepts, load_concepts
 from photoscope.network.decoding import Caption, Choice, beam_search, caption_log_prob, pad_batch
 from photoscope.network.encoder import ImageEncoder, head_logits, top_classes
-from photoscope.network.inversion import InversionOptions, invert
+from photoscope.network.inversion import InversionCache, InversionOptions, invert
 from photoscope.network.lexicon import WORD_MIN_COUNT, Speller, suggest_words
 from photoscope.network.naming import GROUP_NAMES, VETOED_WORDS, Namer, risky_groups
 from photoscope.network.presence import Presence, load_presence
@@ -319,10 +319,20 @@ class PhotoscopeModel:
     def invert_text(
         self, texts: Sequence[str], starts: torch.Tensor, options: InversionOptions | None = None
     ) -> torch.Tensor:
-        """Latents refined from ``starts`` (one row per text) until the decoder would write each text."""
-        vocab = self.bundle.vocab
-        targets, lengths = pad_batch([vocab.encode(t) for t in texts], vocab.pad)
-        return invert(self.bundle.network, starts, targets, lengths, vocab.start, options).latents
+        """Latents refined from ``starts`` (one row per text) until the decoder would write each text
+        (those of a recent inversion from the same texts and starts: ``InversionCache``)."""
+        vocab, given = self.bundle.vocab, options or InversionOptions()
+
+        def run() -> torch.Tensor:
+            targets, lengths = pad_batch([vocab.encode(t) for t in texts], vocab.pad)
+            return invert(self.bundle.network, starts, targets, lengths, vocab.start, given).latents
+
+        return self.inversions.latents(tuple(texts), starts, given, run)
+
+    @cached_property
+    def inversions(self) -> InversionCache:
+        """The latents of recent inversions (``invert_text``), kept for the same texts again."""
+        return InversionCache()
 
     def text_log_prob(self, latents: torch.Tensor, texts: Sequence[str]) -> torch.Tensor:
         """Per-word log-likelihood of each text under each latent: a T x K tensor for K latents per text
