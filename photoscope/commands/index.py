@@ -49,8 +49,8 @@ def _print_scan_problems(report: ScanReport) -> None:
     watched folders it found moved into others."""
     for old, place in report.arrived:
         print(
-            f"the photos of the offline folder {old} are in {place} now: they keep their index entries"
-            f" (photoscope folders remove {old}, if it is gone for good)"
+            f"the photos of the watched folder {old} are in {place} now: they keep their index entries;"
+            f" {old} stays watched (photoscope folders remove {old}, if you want it no more)"
         )
     for folder, kept in report.replaced:
         were = "was" if kept == 1 else "were"
