@@ -66,3 +66,20 @@ def test_the_api_watches_only_folders_that_are_there(tmp_path: Path) -> None:
         with pytest.raises(LibraryError, match="a file, not a folder"):
             app.add_folder(tmp_path / "photo.jpg")
         assert app.folders() == []
+
+
+def test_on_a_first_run_status_says_there_is_no_library_yet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The fresh-seat audit of stop 50: `photoscope status` on a fresh install said "no library at …:
+    check the path", a path the user never gave."""
+    from photoscope.config import default_db_path
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert not default_db_path().exists()
+    assert main(["status"]) == EXIT_USAGE
+    err = capsys.readouterr().err.strip()
+    assert err == (
+        f"photoscope: no library yet (it will be {default_db_path()}): add a folder of photos to start"
+        " one (photoscope index FOLDER)"
+    )

@@ -62,8 +62,12 @@ def missing_library(args: argparse.Namespace) -> str | None:
     path = Path(given) if given is not None else default_db_path()
     if path.exists():
         return None
-    option = f" --db {path}" if given is not None else ""
-    return f"no library at {path}: check the path, or add a folder (photoscope index FOLDER{option})"
+    if given is None:  # a first run: the user gave no path to check (the fresh-seat audit of stop 50)
+        return (
+            f"no library yet (it will be {path}): add a folder of photos to start one"
+            " (photoscope index FOLDER)"
+        )
+    return f"no library at {path}: check the path, or add a folder (photoscope index FOLDER --db {path})"
 
 
 # Characters a file name may hold that would break one-path-a-line output or spoof what is shown:
