@@ -313,3 +313,28 @@ def test_a_word_no_judge_reads_is_likely_only_in_the_photos_its_names_name(
         found = app.search_text("wedding", 18)
     assert found.by_name == 1 and Path(found.matches[0].photo.path).name == "IMG_1.jpg"
     assert found.relevant == 1 and len(found.matches) > 1
+
+
+def test_a_description_with_words_taken_away_reads_its_likely_matches_as_plain_search_does(
+    shipped_shapes_db: Path, shipped_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second fresh-seat audit of stop 50: "a cat without a dog" called a jaguar, giraffes,
+    camels, a panda and a hammer likely, where "a cat" alone ended its likely matches with the last
+    photo that shows a cat. Here "red without squares" over coloured shapes."""
+    import photoscope.api.searching as searching
+
+    db = tmp_path / "library.db"
+    shutil.copy(shipped_shapes_db, db)
+    with Photoscope(db, shipped_model_dir) as app:
+        cut = app.search_text("red without squares", 17)
+        monkeypatch.setattr(searching, "_likely_at_most", lambda results, through: results)
+        curve = app.search_text("red without squares", 17)
+        engine = app.engine
+        rows = engine.store.rows_of_ids([m.photo.id for m in cut.matches])
+        features = engine.store.rows_of("feature", torch.tensor(rows))
+        seen = torch.sigmoid(engine.model.word_log_odds(["red"], features))[:, 0].tolist()
+        bar = engine.model.detector_sight("red")
+    assert cut.matches and not cut.unsure
+    assert [m.photo.id for m in cut.matches] == [m.photo.id for m in curve.matches]
+    assert cut.relevant < curve.relevant and bar is not None
+    assert seen[cut.relevant - 1] >= bar and all(p < bar for p in seen[cut.relevant : curve.relevant])

@@ -162,8 +162,9 @@ class Searching(Core):
         results = self._results(result, filters, leave_out=negated.taken_away)
         narrowed, taken_away = allowed is not None, bool(negated.taken_away)
         unsure = _quick_unsure(model, store, self.library, text, results, narrowed, taken_away)
-        through = None if unsure or taken_away else _quick_through(model, store, self.library, text, results)
-        results = _likely_at_most(results, through)  # as the network's answer reads its own
+        # as the network's answer reads its own (what is wanted, when words are taken away)
+        through = None if unsure else _quick_through(model, store, self.library, text, results)
+        results = _likely_at_most(results, through)
         return _cut(replace(results, taken_away=negated.taken_away, unsure=unsure), wanted, filters)
 
     def prepare_quick_search(self) -> bool:
@@ -352,6 +353,7 @@ class Searching(Core):
         results = self._results(replace(ranked, unknown_words=unknown), filters, likely_at_most=bound.at_most)
         if bound.no_look_alike:  # likely: only the photos named (``_relevance`` keeps one of the rest)
             results = replace(results, relevant=min(results.relevant, results.by_name))
+        results = self._read_as_its_text(resolved.terms, results)
         narrowed = filters is not None and filters.active  # nothing listed there says nothing of the rest
         by_network = any(h.photo_id not in ranked.named for h in hits)  # else by names alone, or none
         unsure = self._unseen_in_any(resolved.terms) if not by_network and not narrowed else ()
@@ -363,6 +365,19 @@ class Searching(Core):
             unsure=unsure,
             left_out_by_name=len(names.taken),
         )
+
+    def _read_as_its_text(self, terms: Sequence[Term], results: Results) -> Results:
+        """A combined query of one added text and words taken away ("a cat without a dog") with its
+        likely matches read as that text's are in plain search (``SearchEngine.likely_through``):
+        they called a jaguar, giraffes, camels and a hammer likely (the second fresh-seat audit of
+        stop 50)."""
+        added = [t for t in terms if not t.negative]
+        if len(added) != 1 or added[0].text is None:
+            return results
+        unnamed = [m.photo.id for m in results.matches[results.by_name :]]
+        with self._store_lock:
+            through = self.engine.likely_through(added[0].text, unnamed)
+        return _likely_at_most(results, through)
 
     def _unseen_in_any(self, terms: Sequence[Term]) -> tuple[str, ...]:
         """Why a combined query listed nothing, when an added text's words are concepts alone that no
