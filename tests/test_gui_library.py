@@ -662,3 +662,35 @@ def test_the_library_dialog_lists_the_folders_an_ignore_file_leaves_out(qtbot, m
     dialog.tree.setCurrentItem(left_out)
     assert not dialog.remove_button.isEnabled()
     assert dialog.exclusions.pattern_button.isEnabled()  # its watched folder's buttons still work
+
+
+def test_the_answer_on_show_follows_the_photos_indexed_after_it(qtbot, make_window, tmp_path) -> None:
+    """The fresh-seat audit: "a dog" typed on a first start, then a folder of ~100 photos added; with
+    every photo indexed the window still said "2 likely matches" (the answer to the few photos
+    indexed when it ran), and only Enter again gave the 14: the first refresh while indexing selected the
+    photo the keyboard was on, and a selection stops the refreshes. The answer on show follows indexing."""
+    window = make_window(tmp_path / "library.db")
+    window.activateWindow()
+    window.search.edit.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.search.edit)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        qtbot.keyClicks(QApplication.focusWidget(), "a red circle")  # the pause after typing runs it
+    photos = tmp_path / "Photos"
+    write_shapes(photos, per_kind=12)  # batches of 16 for some seconds: refreshes while indexing
+    window.folder_keeper.add(photos)
+    qtbot.waitUntil(
+        lambda: (p := window.index_status.last) is not None and p.done == p.total == 96, timeout=120_000
+    )
+    api = window.api
+    assert api is not None
+    fresh = window.flow.query().run(api)  # what Enter would show now
+    assert fresh.relevant > 0
+
+    def shown() -> tuple[list[int], int]:
+        return [m.photo.id for m in window.results.matches()], window.results.hidden()
+
+    expected = ([m.photo.id for m in fresh.matches[: fresh.relevant]], len(fresh.matches) - fresh.relevant)
+    qtbot.waitUntil(lambda: shown() == expected, timeout=10_000)
+    # The cause: a refresh selected the photo the keyboard was on, and a selection stops refreshes.
+    assert not window.view.selectionModel().hasSelection()
+

@@ -86,6 +86,9 @@ class ResultsPresenter(QObject):
         self._more_opened = more or ((quiet or refining) and self._more_opened)
         selected = self.view.currentIndex().row() if quiet else -1
         scrolled = self.view.verticalScrollBar().value() if quiet else 0
+        # Read before the reset clears it: a refresh selects nothing the user had not (the photo the
+        # keyboard is on is no choice; selecting it stopped every later refresh while indexing).
+        chosen = not quiet or self.view.selectionModel().hasSelection()
         # None likely: all are shown, with no strength that claims a match; nothing waits behind "more".
         shown = None if results.none_likely else results.relevant
         self.results.set_matches(results.matches, shown, guesses=results.guesses)
@@ -93,10 +96,11 @@ class ResultsPresenter(QObject):
             self.results.show_more()
         if kept is not None:
             selected, scrolled = self._row_kept(kept, results)
+            chosen = True
         self.say(results)
         self.status.clearMessage()
         if results.matches:
-            self._show_matches(selected, scrolled)
+            self._show_matches(selected, scrolled, chosen)
             self.label.setText(f"{results_count(results)} for {described} ({seconds:.2f} s)")
         else:
             self.label.setText(f"No photos for {described}")
@@ -141,9 +145,10 @@ class ResultsPresenter(QObject):
             return -1, 0
         return row, -1
 
-    def _show_matches(self, selected: int, scrolled: int) -> None:
+    def _show_matches(self, selected: int, scrolled: int, chosen: bool = True) -> None:
         """The grid on show at ``selected`` (-1: none, at the top), scrolled to ``scrolled`` (-1: to
-        the selected photo, which the photo view follows)."""
+        the selected photo, which the photo view follows); ``chosen``: that photo is selected, else
+        only the keyboard's place."""
         self.pages.setCurrentWidget(self.view)
         if not self.detail.isVisible():
             self.detail.set_model(self.results)
@@ -154,7 +159,11 @@ class ResultsPresenter(QObject):
             )
             self.view.scrollToTop()
             return
-        self.view.setCurrentIndex(self.results.index(min(selected, self.results.rowCount() - 1)))
+        index = self.results.index(min(selected, self.results.rowCount() - 1))
+        if chosen:
+            self.view.setCurrentIndex(index)
+        else:
+            self.view.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
         if scrolled >= 0:
             self.view.verticalScrollBar().setValue(scrolled)
             return
