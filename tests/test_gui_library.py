@@ -694,3 +694,23 @@ def test_the_answer_on_show_follows_the_photos_indexed_after_it(qtbot, make_wind
     # The cause: a refresh selected the photo the keyboard was on, and a selection stops refreshes.
     assert not window.view.selectionModel().hasSelection()
 
+
+def test_a_key_asks_for_a_folder_to_add_and_f1_lists_it(qtbot, make_window, tmp_path, monkeypatch) -> None:
+    """The fresh-seat audit: File > Add folder… had no key (Library has Ctrl+L), and the welcome
+    page's button was 7 Tabs away. Ctrl+Shift+O (beside Ctrl+O, Search by photo) asks for the folder,
+    and Help > Keys (F1) lists it."""
+    from PySide6.QtWidgets import QFileDialog
+
+    window = make_window(tmp_path / "library.db")
+    asked: list[object] = []
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: asked.append(a) or "")
+    window.activateWindow()
+    window.search.edit.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.search.edit)
+    press(qtbot, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: len(asked) == 1, timeout=5_000)  # cancelled: nothing added
+    assert window.folder_keeper.folders == []
+    press(qtbot, Qt.Key.Key_F1)
+    dialog = window.keys_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert ("File", "Ctrl+Shift+O", "Add folder…") in dialog.rows

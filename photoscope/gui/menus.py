@@ -39,7 +39,8 @@ def build_menus(window: MainWindow) -> None:
     add_action(file_menu, "Search by &photo…", window.choose_photo, QKeySequence.StandardKey.Open)
     add_action(file_menu, "Search by pasted p&hoto", window.search.paste_photo, "Ctrl+Shift+V")
     file_menu.addSeparator()
-    add_action(file_menu, "&Add folder…", window.folder_keeper.choose_and_add)
+    # Beside Ctrl+O (a photo to search by): the welcome page's button is 7 Tabs away (the fresh-seat audit).
+    add_action(file_menu, "&Add folder…", window.folder_keeper.choose_and_add, "Ctrl+Shift+O")
     add_action(file_menu, "&Library…", window.show_library, "Ctrl+L")
     add_action(file_menu, "Find &copies in the library", window.find_copies, "Ctrl+Shift+D")
     file_menu.addSeparator()
