@@ -271,24 +271,35 @@ def test_likely_matches_end_with_the_last_photo_that_shows_the_word(
 ) -> None:
     """The fresh-seat audit of stop 50 ("a cat" among four cats called a giraffe and an owl likely):
     here "green", whose score curve alone called blue and yellow shapes likely after the green ones."""
+    cut, _ = _cut_and_curve("green", "green", shipped_shapes_db, shipped_model_dir, tmp_path, monkeypatch)
+    assert cut.by_name < cut.relevant
+
+
+def _cut_and_curve(  # type: ignore[no-untyped-def]
+    text: str, word: str, shipped_shapes_db: Path, model_dir: Path, tmp_path: Path, monkeypatch
+):
+    """``text``'s answer, and the same without the likely cut (the score curve alone): the same
+    photos, fewer likely, the last of them showing ``word`` to its detector and none after it that
+    the curve called likely."""
     import photoscope.api.searching as searching
 
     db = tmp_path / "library.db"
     shutil.copy(shipped_shapes_db, db)
-    with Photoscope(db, shipped_model_dir) as app:
-        cut = app.search_text("green", 17)
+    with Photoscope(db, model_dir) as app:
+        cut = app.search_text(text, 17)
         monkeypatch.setattr(searching, "_likely_at_most", lambda results, through: results)
-        curve = app.search_text("green", 17)
-        engine = app.engine
-        features = engine.store.rows_of(
-            "feature", torch.tensor(engine.store.rows_of_ids([m.photo.id for m in cut.matches]))
+        curve = app.search_text(text, 17)
+        store, model = app.engine.store, app.engine.model
+        features = store.rows_of(
+            "feature", torch.tensor(store.rows_of_ids([m.photo.id for m in cut.matches]))
         )
-        seen = torch.sigmoid(engine.model.word_log_odds(["green"], features))[:, 0].tolist()
-        bar = engine.model.detector_sight("green")
+        seen = torch.sigmoid(model.word_log_odds([word], features))[:, 0].tolist()
+        bar = model.detector_sight(word)
     assert [m.photo.id for m in cut.matches] == [m.photo.id for m in curve.matches]
-    assert cut.by_name < cut.relevant < curve.relevant
-    assert bar is not None and seen[cut.relevant - 1] >= bar  # the last likely match shows it
+    assert cut.relevant < curve.relevant and bar is not None
+    assert seen[cut.relevant - 1] >= bar  # the last likely match shows it
     assert all(p < bar for p in seen[cut.relevant : curve.relevant])  # the curve's others do not
+    return cut, curve
 
 
 def test_a_word_no_judge_reads_is_likely_only_in_the_photos_its_names_name(
@@ -321,20 +332,7 @@ def test_a_description_with_words_taken_away_reads_its_likely_matches_as_plain_s
     """The second fresh-seat audit of stop 50: "a cat without a dog" called a jaguar, giraffes,
     camels, a panda and a hammer likely, where "a cat" alone ended its likely matches with the last
     photo that shows a cat. Here "red without squares" over coloured shapes."""
-    import photoscope.api.searching as searching
-
-    db = tmp_path / "library.db"
-    shutil.copy(shipped_shapes_db, db)
-    with Photoscope(db, shipped_model_dir) as app:
-        cut = app.search_text("red without squares", 17)
-        monkeypatch.setattr(searching, "_likely_at_most", lambda results, through: results)
-        curve = app.search_text("red without squares", 17)
-        engine = app.engine
-        rows = engine.store.rows_of_ids([m.photo.id for m in cut.matches])
-        features = engine.store.rows_of("feature", torch.tensor(rows))
-        seen = torch.sigmoid(engine.model.word_log_odds(["red"], features))[:, 0].tolist()
-        bar = engine.model.detector_sight("red")
+    cut, _ = _cut_and_curve(
+        "red without squares", "red", shipped_shapes_db, shipped_model_dir, tmp_path, monkeypatch
+    )
     assert cut.matches and not cut.unsure
-    assert [m.photo.id for m in cut.matches] == [m.photo.id for m in curve.matches]
-    assert cut.relevant < curve.relevant and bar is not None
-    assert seen[cut.relevant - 1] >= bar and all(p < bar for p in seen[cut.relevant : curve.relevant])
