@@ -1,5 +1,5 @@
 """Whether text search calls its answer the closest guesses when it should: the word detectors'
-sight (``resources/word-sight.json``, ``SearchEngine.unseen_by_detectors``) on Flickr8k val.
+sight (``resources/word-sight.json``, ``results.unseen_by_sight``) on Flickr8k val.
 
     python benchmarks/unseen_words.py --data ../shared/datasets/flickr8k [--cache runs/cache/flickr8k]
         [--queries 500] [--seed 0]

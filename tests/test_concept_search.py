@@ -927,7 +927,7 @@ def test_a_word_the_decoder_saw_rarely_is_judged_by_the_head(model: PhotoscopeMo
     )
     assert engine.unclear_concepts("a laptop", [400, 102]) == ()
     # An espresso listed: the decoder reads "dog", and since stop 48 its detector judges it too
-    # (``SearchEngine.unseen_by_detectors``): neither it nor the head sees a dog there.
+    # (``results.unseen_by_sight``): neither it nor the head sees a dog there.
     assert engine.unclear_concepts("a dog", [100]) == ("dog",)
     assert engine.unclear_concepts("a dog", [100, 102]) == ()  # a German shepherd listed too
 

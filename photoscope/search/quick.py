@@ -29,6 +29,7 @@ import numpy.typing as npt
 from photoscope.search.path_words import tokens
 from photoscope.search.results import (
     Hit,
+    ListedJudges,
     SearchResult,
     library_curve,
     likely_through,
@@ -319,23 +320,13 @@ def quick_unclear_words(
     if not len(store):
         return ()
     f = fusion or ConceptFusion()
-    rows = np.flatnonzero(np.isin(store.ids, np.asarray(photo_ids, np.int64)))
-
-    def best_shown(classes: Sequence[int]) -> float:
-        cover = class_cover(classes, f.near_classes, model.encoder_name)
-        return float(store.concept_probability(cover)[rows].max())
-
-    def best_seen(words: Sequence[str]) -> list[float]:
-        detectors = [model.detector_word(w) or w for w in words]
-        parts = store.listed_features(library, rows)
-        best = np.max([model.word_probabilities(detectors, f, basis).max(0) for f, basis in parts], axis=0)
-        return [float(p) for p in best]
-
+    judges = _listed_judges(model, store, library, photo_ids, f)
     query = model.query_words(text)
-    unclear = unclear_words(query, model.word_count, f.rare_count, best_shown if len(rows) else None)
-    if not len(rows):
+    listed = judges.best_shown if judges.held else None
+    unclear = unclear_words(query, model.word_count, f.rare_count, listed)
+    if not judges.held:
         return unclear
-    unseen = unseen_by_sight(query, model.detector_sight, best_seen, best_shown)
+    unseen = unseen_by_sight(query, model.detector_sight, judges.best_seen, judges.best_shown)
     return unclear + tuple(w for w in unseen if w not in unclear)
 
 
@@ -352,6 +343,17 @@ def quick_likely_through(
     if not len(store) or not photo_ids:
         return None
     f = fusion or ConceptFusion()
+    judges = _listed_judges(model, store, library, photo_ids, f)
+    query = model.query_words(text)
+    return likely_through(
+        query, model.word_count, f.rare_count, model.detector_sight, judges.seen, judges.shown
+    )
+
+
+def _listed_judges(
+    model: TextModel, store: QuickStore, library: Library, photo_ids: Sequence[int], f: ConceptFusion
+) -> ListedJudges:
+    """``results.ListedJudges`` of the listed photos, in NumPy on the mapped file's rows."""
     rows = np.flatnonzero(np.isin(store.ids, np.asarray(photo_ids, np.int64)))  # in the store's order
     order = {int(i): at for at, i in enumerate(store.ids[rows])}
     listed = [order[i] for i in photo_ids if i in order]  # the listed order, as places in ``rows``
@@ -366,8 +368,7 @@ def quick_likely_through(
         probabilities = np.concatenate([model.word_probabilities(detectors, x, basis) for x, basis in parts])
         return [[float(p) for p in row] for row in probabilities[listed]]
 
-    query = model.query_words(text)
-    return likely_through(query, model.word_count, f.rare_count, model.detector_sight, seen, shown)
+    return ListedJudges(len(listed), shown, seen)
 
 
 def quick_scores(

@@ -11,7 +11,7 @@ Plain inversion (from the library's mean latent, no text encoder) is kept as a m
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -29,6 +29,7 @@ from photoscope.search.quick import (
 )
 from photoscope.search.results import (
     CLEARLY,
+    ListedJudges,
     SearchResult,
     UnknownWord,
     library_curve,
@@ -284,38 +285,19 @@ class SearchEngine:
     ) -> tuple[str, ...]:
         """The words of a query none of the listed photos shows clearly: the concept words the head
         alone judges, every such word when none is listed (``results.unclear_words``), and the words
-        the decoder reads that no listed photo shows by their detector (``unseen_by_detectors``);
+        the decoder reads that no listed photo shows by their detector (``results.unseen_by_sight``);
         () when no word is so judged: "a dog on the beach" over dogs on beaches."""
         if not len(self.store):  # no photo searchable (waiting, another model's): that is the reason
             return ()
         given = options or TextSearchOptions()
-        rows = torch.tensor(self.store.rows_of_ids(photo_ids), dtype=torch.long)
-
-        def best_shown(classes: Sequence[int]) -> float:
-            cover = class_cover(classes, given.near_classes, self.model.encoder_name)
-            return float(self.store.concept_scores(cover)[rows].max())
-
+        judges = self._listed_judges(photo_ids, given)
         query = self.model.query_words(text)
-        listed = best_shown if len(rows) else None
+        listed = judges.best_shown if judges.held else None
         unclear = unclear_words(query, self.model.word_count, given.rare_count, listed)
-        if not len(rows):
+        if not judges.held:
             return unclear
-        unseen = self.unseen_by_detectors(query, rows, best_shown)
+        unseen = unseen_by_sight(query, self.model.detector_sight, judges.best_seen, judges.best_shown)
         return unclear + tuple(w for w in unseen if w not in unclear)
-
-    def unseen_by_detectors(
-        self, query: QueryWords, rows: torch.Tensor, best_shown: Callable[[Sequence[int]], float]
-    ) -> tuple[str, ...]:
-        """The query's words the decoder reads that no photo of the store's ``rows`` shows by their
-        word detector (``results.unseen_by_sight``)."""
-
-        def best_seen(words: Sequence[str]) -> list[float]:
-            detectors = [self.model.detector_word(w) or w for w in words]
-            features = self.store.rows_of("feature", rows)
-            odds = self.model.word_log_odds(detectors, features, self.store.feature_basis)
-            return torch.sigmoid(odds).amax(0).tolist()
-
-        return unseen_by_sight(query, self.model.detector_sight, best_seen, best_shown)
 
     def likely_through(
         self, text: str, photo_ids: Sequence[int], options: TextSearchOptions | None = None
@@ -325,10 +307,18 @@ class SearchEngine:
         if not len(self.store) or not photo_ids:
             return None
         given = options or TextSearchOptions()
+        judges = self._listed_judges(photo_ids, given)
+        query, model = self.model.query_words(text), self.model
+        return likely_through(
+            query, model.word_count, given.rare_count, model.detector_sight, judges.seen, judges.shown
+        )
+
+    def _listed_judges(self, photo_ids: Sequence[int], options: TextSearchOptions) -> ListedJudges:
+        """``results.ListedJudges`` of the listed photos the store holds, in PyTorch."""
         rows = torch.tensor(self.store.rows_of_ids(photo_ids), dtype=torch.long)
 
         def shown(classes: Sequence[int]) -> list[float]:
-            cover = class_cover(classes, given.near_classes, self.model.encoder_name)
+            cover = class_cover(classes, options.near_classes, self.model.encoder_name)
             return self.store.concept_scores(cover)[rows].tolist()
 
         def seen(words: Sequence[str]) -> list[list[float]]:
@@ -337,8 +327,7 @@ class SearchEngine:
             odds = self.model.word_log_odds(detectors, features, self.store.feature_basis)
             return torch.sigmoid(odds).tolist()
 
-        query, model = self.model.query_words(text), self.model
-        return likely_through(query, model.word_count, given.rare_count, model.detector_sight, seen, shown)
+        return ListedJudges(len(rows), shown, seen)
 
     def unknown_words(self, text: str) -> list[UnknownWord]:
         """The query's content words that neither the decoder nor the concepts know, with the

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from photoscope.network import Concepts, QueryWords
@@ -186,6 +186,23 @@ def unseen_by_sight(
         return p < bar and (classes is None or best_shown(classes) < CLEARLY)
 
     return tuple(w for (w, bar), p in zip(sighted, best, strict=True) if unseen(w, bar, p))
+
+
+class ListedJudges(NamedTuple):
+    """What an answer's judges read of its listed photos (those the store holds), one value per photo
+    in the listed order: the head's probability over a word's classes (``shown``), and each word's
+    detector probability (``seen``). ``SearchEngine`` reads them in PyTorch, the quick answer in
+    NumPy; the rules below read them alike."""
+
+    held: int  # how many listed photos the store holds
+    shown: Callable[[Sequence[int]], list[float]]
+    seen: Callable[[Sequence[str]], list[list[float]]]
+
+    def best_shown(self, classes: Sequence[int]) -> float:
+        return max(self.shown(classes))
+
+    def best_seen(self, words: Sequence[str]) -> list[float]:
+        return [max(column) for column in zip(*self.seen(words), strict=True)]
 
 
 def likely_through(
