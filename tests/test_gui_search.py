@@ -261,11 +261,18 @@ def test_a_photo_that_cannot_be_read_does_not_join_the_query(  # type: ignore[no
         press(qtbot, Qt.Key.Key_Return)
         assert window.search.message.text() == f"{bad.name} cannot be searched by: {why}.", bad
         assert window.search.terms_bar.chips == [] and window.search.query_photo == str(photo)
+        # Stop 49's Left: the path typed was cleared with it, to be typed again to correct it.
+        assert window.search.edit.text() == str(bad)
         window.search.edit.clear()
     window.search.clear_photo()
     window.search.set_photo(str(empty))  # a dropped or chosen one too
     assert window.search.query_photo is None
     assert window.search.message.text() == "empty.jpg cannot be searched by: the file is empty."
+    window.search.edit.setFocus()  # typed with no query yet: the path stays to be corrected
+    qtbot.keyClicks(QApplication.focusWidget(), str(empty))
+    press(qtbot, Qt.Key.Key_Return)
+    assert window.search.edit.text() == str(empty) and window.search.query_photo is None
+    window.search.edit.clear()
     # A photo cut short reads as one until searched by: the search fails, and an earlier query's
     # note is not left under the failure.
     from photos import write_truncated

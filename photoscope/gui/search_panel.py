@@ -301,8 +301,9 @@ class SearchPanel(QWidget):
         if typing:  # the pause after typing: looked at once Enter says the path is whole
             return True
         if is_photo_file(path):
-            self._clear_text_quietly()
-            self._use_photo(str(path))
+            if self.can_search_by(str(path)):  # else the path stays, to be corrected
+                self._clear_text_quietly()
+                self._use_photo(str(path))
         else:
             self.show_message(no_photo_at(str(path), path.is_dir()))
         return True
