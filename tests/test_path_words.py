@@ -30,6 +30,16 @@ def test_tokens_split_as_the_index_does() -> None:
     assert path_words.query_words("a dog in the Garden, IMG 2041") == ["dog", "garden", "2041"]
 
 
+def test_a_word_names_its_plural_and_its_singular() -> None:
+    forms = path_words.name_forms
+    assert forms("cat") == ("cat", "cats") and forms("cats") == ("cats", "cat")
+    assert set(forms("boxes")) >= {"box"} and set(forms("horses")) >= {"horse"}
+    assert "puppy" in forms("puppies") and "puppies" in forms("puppy")
+    assert "glasses" in forms("glass") and "buses" in forms("bus")
+    assert "pari" not in forms("paris") and "glas" not in forms("glass")  # no plurals
+    assert forms("2019") == ("2019",) and forms("ox") == ("ox",)
+
+
 def test_lift_adds_the_bonus_by_share_of_words() -> None:
     ids = np.array([5, 7, 9])
     lifted = path_words.lift_named(np.array([0.5, 0.4, 0.1]), ids, {7: 1.0, 9: 0.5}, within=0)[0]
@@ -106,6 +116,19 @@ def test_the_watched_folders_own_name_lifts_nothing(named_library: tuple[Photosc
     matches, named, _ = path_words.path_matches(app.library, "kitchen red", roots)
     assert named == {"kitchen", "red"} and len(matches) == 9  # the kitchen's 6, the garden's 3 red
     assert sorted(matches.values()).count(1.0) == 3  # red photos in the kitchen have both words
+
+
+def test_a_plural_names_what_its_singular_names(named_library: tuple[Photoscope, Path]) -> None:
+    """Stop 50's Left: folders are named "Birds", queries say "a bird"; "without circles" left in
+    the files named "red_circle_0.jpg"."""
+    app, _ = named_library
+    roots = [f.path for f in app.folders()]
+    matches, named, _ = path_words.path_matches(app.library, "kitchens", roots)
+    assert named == {"kitchens"} and len(matches) == 6
+    matches, named, _ = path_words.path_matches(app.library, "circles", roots)
+    assert named == {"circles"} and len(matches) == 6  # the red circles of both folders
+    result = app.search_terms([QueryTerm(text="kitchen"), QueryTerm(text="circles", negative=True)], 20)
+    assert {Path(m.photo.path).stem[:-2] for m in result.matches} == {"blue_square"}
 
 
 def test_a_name_the_network_does_not_know_finds_the_photos_it_names(
@@ -367,14 +390,14 @@ def test_after_the_photos_asked_for_by_name_an_unranked_rest_is_not_likely() -> 
     """The #17 audit of stop 44: "tower" put eiffelTower.jpg first by its name, then a dog on a
     beach, scored 0 like every other photo, "likely" at 100 % strength: the network ranked nothing
     (its words for "tower" showed in no photo), and the at-least-one rule took the first of the rest."""
-    from photoscope.api.searching import _relevance
+    from photoscope.api.scoring import hits_relevance
     from photoscope.search.results import Hit
 
     hits = [Hit(1, 4.0), *(Hit(i, 0.0) for i in range(2, 30))]
-    relevant, strengths = _relevance(hits, 0, frozenset({1}))
+    relevant, strengths = hits_relevance(hits, 0, frozenset({1}))
     assert relevant == 1 and strengths == [1.0] + [0.0] * 28
     ranked = [Hit(1, 4.0), *(Hit(i, 1.0 - i / 30) for i in range(2, 30))]  # the rest ranked: read as ever
-    relevant, strengths = _relevance(ranked, 0, frozenset({1}))
+    relevant, strengths = hits_relevance(ranked, 0, frozenset({1}))
     assert relevant > 1 and strengths[1] == 1.0
 
 

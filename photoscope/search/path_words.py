@@ -10,7 +10,8 @@ by every word of the query wherever the network ranks them ("Wedding Anna", "wed
 the user names); other named photos gain ``PATH_BONUS`` times their share of the query's words.
 Words the network does not know that name paths ("paris") are left out of the text it reads; a
 query of such names and numbers alone ("paris 2019") lists the photos they name and no others.
-Function words never count.
+Function words never count; a word names its regular plural and singular too ("bird" the folder
+"Birds", ``name_forms``).
 In a combined query the added texts' words lift as one query's, and the photos a taken-away
 text's words name are left out.
 
@@ -73,6 +74,30 @@ def name_tokens(text: str) -> list[str]:
     return list(dict.fromkeys([*tokens(text), *tokens(camel_words(text))]))
 
 
+_SIBILANT = ("s", "x", "z", "ch", "sh")  # their plurals add "es": "boxes", "beaches", "buses"
+
+
+def name_forms(word: str) -> tuple[str, ...]:
+    """The word, and the forms of it a name may have: folders are named "Birds", queries say "a
+    bird" (and back). English's regular plurals only; a word that ends in "s" but is no plural
+    ("paris", "glass", "bus") keeps its own. Which forms a path has is read from the index, so a
+    form that is no word ("hors" of "horses") finds nothing."""
+    if len(word) < 3 or not word.isalpha():
+        return (word,)
+    forms = [word]
+    if word.endswith("ies") and len(word) > 4:
+        forms.append(word[:-3] + "y")
+    elif word.endswith("es") and word[:-2].endswith(_SIBILANT):
+        forms += [word[:-1], word[:-2]]  # "horses" or "boxes"
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        forms.append(word[:-1])
+    if len(forms) == 1:  # a singular: its plurals
+        forms.append(word + "es" if word.endswith(_SIBILANT) else word + "s")
+        if word.endswith("y") and word[-2] not in "aeiou":
+            forms.append(word[:-1] + "ies")
+    return tuple(forms)
+
+
 def query_words(text: str) -> list[str]:
     """The query's words that may name a folder or a file (function words left out)."""
     return list(dict.fromkeys(w for w in tokens(text) if w not in PATH_STOP_WORDS))
@@ -101,10 +126,11 @@ def path_matches(
     roots = sorted(roots, key=len, reverse=True)
     found: dict[int, set[str]] = {}
     for word in words:
-        for photo_id, path in library.paths_with_word(word):
-            root = next((r for r in roots if path.startswith(r.rstrip(os.sep) + os.sep)), "")
-            if word in name_tokens(path[len(root) :]):
-                found.setdefault(photo_id, set()).add(word)
+        for form in name_forms(word):
+            for photo_id, path in library.paths_with_word(form):
+                root = next((r for r in roots if path.startswith(r.rstrip(os.sep) + os.sep)), "")
+                if form in name_tokens(path[len(root) :]):
+                    found.setdefault(photo_id, set()).add(word)
     named = {w for hit in found.values() for w in hit}
     names = {w for w in named if word_count is None or word_count(w) < NAME_BELOW}
     by_names = frozenset(pid for pid, hit in found.items() if hit & names)
