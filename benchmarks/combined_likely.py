@@ -95,7 +95,7 @@ def _members(rows: list[int], alone: list[list[int]]) -> list[int]:
 
 
 def _shipped_cap(q: cq.Query, alone: list[list[int]], scorer: cq.Scorer) -> int:
-    """The app's bound (``api.searching._likely_bound``): the fewest likely rows an added term has
+    """The app's bound (``api.combining._likely_bound``): the fewest likely rows an added term has
     alone by its latent (at least one), and an added photo's look-alikes by feature cosine
     (``results.ADDED_PHOTO_LOOKS_ALIKE``; none when no photo looks like it)."""
     cap = max(1, min(len(rows) for rows in alone))

@@ -281,13 +281,15 @@ def _cut_and_curve(  # type: ignore[no-untyped-def]
     """``text``'s answer, and the same without the likely cut (the score curve alone): the same
     photos, fewer likely, the last of them showing ``word`` to its detector and none after it that
     the curve called likely."""
+    import photoscope.api.combining as combining
     import photoscope.api.searching as searching
 
     db = tmp_path / "library.db"
     shutil.copy(shipped_shapes_db, db)
     with Photoscope(db, model_dir) as app:
         cut = app.search_text(text, 17)
-        monkeypatch.setattr(searching, "_likely_at_most", lambda results, through: results)
+        for module in (searching, combining):  # a plain description's, one with words taken away
+            monkeypatch.setattr(module, "likely_at_most", lambda results, through: results)
         curve = app.search_text(text, 17)
         store, model = app.engine.store, app.engine.model
         features = store.rows_of(

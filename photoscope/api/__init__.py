@@ -8,7 +8,8 @@ Nothing here knows about Qt or the terminal. The package is thin, one module a j
 - ``core``: the state every part shares (the library file, the network, the vectors);
 - ``indexing``: folders, exclusion rules, background indexing, what the index holds, doctor;
 - ``browsing``: the timeline, the folder filter's choices, near-duplicates, removing photos;
-- ``searching`` and ``scoring``: every kind of search, and how many results are likely relevant;
+- ``searching``, ``combining`` and ``scoring``: every kind of search (combined queries of texts and
+  photos their own module), and how many results are likely relevant;
 - ``nothing_found``: why a search found no photo, one decision for every front end;
 - ``queries``: a search bar's query as one value (``Query``): which search answers it, how it reads;
 - ``describing``: single photos and the model (captions, concepts, thumbnails, model info);

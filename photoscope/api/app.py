@@ -1,16 +1,17 @@
-"""``Photoscope``: the whole API as one object, its parts (``indexing``, ``browsing``, ``searching``,
-``describing``, ``maps``) over their shared ``core``, with its lifetime: open, serve, close."""
+"""``Photoscope``: the whole API as one object, its parts (``indexing``, ``browsing``, ``searching``
+and ``combining`` over it, ``describing``, ``maps``) over their shared ``core``, with its lifetime:
+open, serve, close."""
 
 from __future__ import annotations
 
 from photoscope.api.browsing import Browsing
+from photoscope.api.combining import Combining
 from photoscope.api.describing import Describing
 from photoscope.api.indexing import Indexing
 from photoscope.api.maps import WordsAndMaps
-from photoscope.api.searching import Searching
 
 
-class Photoscope(Indexing, Browsing, Searching, Describing, WordsAndMaps):
+class Photoscope(Indexing, Browsing, Combining, Describing, WordsAndMaps):
     """One library and the network, as the CLI and the desktop app use them (``photoscope.api``)."""
 
     def serve(self) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from photoscope.api.searching import Searching
+from photoscope.api.combining import Combining
 from photoscope.api.types import Filters, QueryTerm, Results
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ class Query:
 
         return PASTED if isinstance(self.photo, Image.Image) else Path(self.photo).name
 
-    def run(self, app: Searching) -> Results:
+    def run(self, app: Combining) -> Results:
         """The answer (slow while the network loads: see ``wants_first_answer``)."""
         if self.combined:
             return app.search_terms(self.all_terms(), self.limit, self.filters)
@@ -85,17 +85,17 @@ class Query:
             return app.search_photo(self.photo, self.limit, self.filters)
         return app.search_text(self.text, self.limit, self.filters)
 
-    def wants_first_answer(self, app: Searching) -> bool:
+    def wants_first_answer(self, app: Combining) -> bool:
         """Whether a first answer (``first_answer``) should come before the network's: words only,
         and the network is not loaded yet (PyTorch takes seconds to import; first results should not
         wait for it)."""
         return self.words_only and not app.model_ready
 
-    def run_on_captions(self, app: Searching) -> Results:
+    def run_on_captions(self, app: Combining) -> Results:
         """The caption index's answer to the words (no network)."""
         return app.search_captions(self.text, self.limit, self.filters)
 
-    def first_answer(self, app: Searching) -> tuple[Results, bool]:
+    def first_answer(self, app: Combining) -> tuple[Results, bool]:
         """The answer to show while the network loads: the text encoder's, run without PyTorch (True),
         if it can be given, else the caption index's (False)."""
         quick = app.search_text_quick(self.text, self.limit, self.filters)

@@ -1,10 +1,19 @@
-"""How many of a query's best matches are likely relevant, and how strongly each one matches."""
+"""How many of a query's best matches are likely relevant, and how strongly each one matches; and
+how every search lists them: the pool it reads, the first ones it lists, with the counts that
+describe them."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from photoscope.search.results import CURVE, LOOKS_ALIKE
+
+if TYPE_CHECKING:
+    from photoscope.api.types import Filters, Match, Results
+    from photoscope.search.results import Hit, SearchResult
 
 KNEE_SPAN = CURVE  # the knee is sought among this many best scores (a filtered search keeps as many)
 # Which matches are likely, and how strongly each matches, is read from this many best scores however
@@ -67,3 +76,85 @@ def looking_alike(scores: Sequence[float], copies: int = 0, bar: float = LOOKS_A
     search by example has."""
     alike = next((at for at, s in enumerate(scores) if s < bar), len(scores))
     return max(alike, copies)
+
+
+def pool(limit: int) -> int:
+    """How many matches a search reads: ``limit``, and at least ``POOL``, so which are likely
+    and how strongly each matches do not change with how many are listed (``cut``)."""
+    return max(limit, POOL)
+
+
+def cut(results: Results, limit: int, filters: Filters | None) -> Results:
+    """The first ``limit`` of a search's ``pool`` of matches, with the counts that describe them."""
+    if len(results.matches) <= limit:
+        return results
+    matches = results.matches[:limit]
+    return replace(
+        results,
+        matches=matches,
+        relevant=min(results.relevant, limit),
+        undated=undated_count(matches, filters),
+        by_name=min(results.by_name, limit),
+    )
+
+
+def alike_only(results: Results, result: SearchResult) -> Results:
+    """A search by example photo's answer (``result``, ready to show as ``results``), its likely
+    matches only photos that look like the example (``looking_alike``: the curve's knee
+    always finds a top, and a cat's closest coloured shapes were "likely matches"), its copies
+    always. When no photo of the library looks like it (the best listed, or under a filter the
+    library's best, ``library_best``), the matches are its closest guesses (``no_look_alike``);
+    when only photos outside a filter do, none listed is likely (``Results.none_likely``)."""
+    copies = sum(1 for m in results.matches if m.near_duplicate)
+    alike = looking_alike([m.score for m in results.matches], copies)
+    best = result.hits if result.library_best is None else result.library_best
+    unlike = bool(results.matches) and not copies and looking_alike([h.score for h in best[:1]]) == 0
+    return replace(results, relevant=min(results.relevant, alike), no_look_alike=unlike)
+
+
+def likely_at_most(results: Results, through: int | None) -> Results:
+    """``results`` with its likely matches cut through ``through`` (``SearchEngine.likely_through``),
+    as ``results.likely_count`` reads it."""
+    from photoscope.search.results import likely_count
+
+    copies = sum(1 for m in results.matches if m.near_duplicate)
+    return replace(results, relevant=likely_count(results.relevant, results.by_name, through, copies))
+
+
+def undated_count(matches: Sequence[Match], filters: Filters | None) -> int:
+    """Under a date filter, how many matches are placed by their file's time (no date taken)."""
+    dated = filters is not None and filters.dated
+    return sum(1 for m in matches if m.photo.taken_at is None) if dated else 0
+
+
+def hits_relevance(
+    hits: Sequence[Hit],
+    copies: int,
+    named: frozenset[int],
+    at_most: int | None = None,
+    likely: AbstractSet[int] | None = None,
+) -> tuple[int, list[float]]:
+    """``relevance`` of the hits, the photos asked for by name first counting as likely (a names'
+    lift puts them far above the rest: the score curve's knee would be taken at them alone), and
+    of the rest at most ``at_most`` (but at least one, and the copies). Under a filter, ``likely``:
+    the photos likely in the whole library (``likely_ids``); the rest's likely matches are those
+    of them (none when the filter leaves none)."""
+    first = next((at for at, h in enumerate(hits) if h.photo_id not in named), len(hits))
+    rest = hits[first:]
+    scores = [h.score for h in rest]
+    if first and rest and max(scores) - min(scores) <= 1e-9:  # the network ranked none of the rest
+        return first + copies, [1.0] * first + [0.0] * len(rest)
+    relevant, strengths = relevance(scores, copies)
+    if likely is not None:  # (a best-first prefix of the library's order: so of the filter's)
+        relevant = max(copies, next((at for at, h in enumerate(rest) if h.photo_id not in likely), len(rest)))
+    if at_most is not None:
+        relevant = min(relevant, max(1 if likely is None else 0, copies, at_most))
+    return first + relevant, [1.0] * first + strengths
+
+
+def likely_ids(best: Sequence[Hit], named: frozenset[int], at_most: int | None = None) -> set[int]:
+    """The photos likely in the whole library, read from its best photos by the same scores as a
+    filtered search's (``SearchResult.library_best``), as an unfiltered search reads them (with
+    its bound ``at_most``)."""
+    relevant, _ = hits_relevance(best, 0, named, at_most)
+    return {h.photo_id for h in best[:relevant]}

@@ -1,0 +1,353 @@
+"""Combined queries: texts and photos, each added or taken away, with weights; a description with
+words taken away ("a dog without a ball") is one. Their steps (the terms resolved, named by folder
+and file names, ranked together, their likely matches bounded by each added term's own) are a module
+of their own, over ``searching``'s single searches, which one term alone is."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from photoscope.api.query_terms import cancel_out, negations_apart
+from photoscope.api.scoring import POOL, cut, likely_at_most, looking_alike, pool, relevance
+from photoscope.api.searching import Searching, not_searched, pixels
+from photoscope.api.types import Filters, QueryTerm, Results
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from photoscope.network import PhotoscopeModel
+    from photoscope.search.combine import Ranked, Term
+    from photoscope.search.ranking import TextSearchOptions
+    from photoscope.search.results import Hit, SearchResult, UnknownWord
+    from photoscope.search.vectors import VectorStore
+
+
+class Combining(Searching):
+    def search_text(
+        self,
+        text: str,
+        limit: int = 50,
+        filters: Filters | None = None,
+        options: TextSearchOptions | None = None,
+    ) -> Results:
+        """Photos for a description, searched by the network (``Searching._search_words``); one with
+        words taken away ("a dog without a ball") is a combined query, "a dog" - "ball": the reason
+        it is here, beside ``search_terms``."""
+        terms, taken_away = negations_apart([QueryTerm(text=text)])
+        if taken_away:  # "a dog without a ball": "a dog" - "ball"
+            return cut(self._search_what_is_left(terms, taken_away, pool(limit), filters), limit, filters)
+        return cut(self._search_words(text, pool(limit), filters, options), limit, filters)
+
+    def search_terms(
+        self, terms: Sequence[QueryTerm], limit: int = 50, filters: Filters | None = None
+    ) -> Results:
+        """Photos for a combined query: texts and photos, each added or taken away, with weights
+        (``photoscope.search.combine``). One added text alone is ``search_text``, one photo alone
+        ``search_photo``; the query's own library photos are left out."""
+        terms, taken_away = negations_apart(terms)
+        return cut(self._search_what_is_left(terms, taken_away, pool(limit), filters), limit, filters)
+
+    def _search_what_is_left(
+        self, terms: Sequence[QueryTerm], taken_away: tuple[str, ...], limit: int, filters: Filters | None
+    ) -> Results:
+        """``_search_combined`` of the terms that do not cancel out (``query_terms.cancel_out``): nothing when
+        no added term is left."""
+        kept, cancelled = cancel_out(terms)
+        if not cancelled:
+            return self._search_combined(terms, taken_away, limit, filters)
+        if not any(not t.negative and t.weight > 0 for t in kept):
+            return Results([], [], cancelled=cancelled, nothing_left=True)
+        left = tuple(p for p in taken_away if any(t.negative and t.text == p for t in kept))
+        found = self._search_combined(kept, left, limit, filters)
+        # What each photo term counted as, in the terms' order: a cancelled photo counted as nothing
+        # (the words had moved up onto it: the review of stop 47).
+        words, searched = iter(found.photo_words), {id(t) for t in kept}
+        photos = [t for t in terms if t.photo is not None and t.weight > 0]
+        photo_words = tuple(next(words, ()) if id(t) in searched else () for t in photos)
+        return replace(found, cancelled=cancelled, photo_words=photo_words)
+
+    def _search_combined(
+        self, terms: Sequence[QueryTerm], taken_away: tuple[str, ...], limit: int, filters: Filters | None
+    ) -> Results:
+        """``search_terms`` once its texts' negations are terms of their own (``taken_away``)."""
+        kept = [t for t in terms if t.weight > 0]
+        if len(kept) == 1 and not kept[0].negative:
+            return self._search_one(kept[0], limit, filters)
+        engine = self.engine
+        names = self._term_names(kept)
+        unknown_of = {t.text: engine.unknown_words(t.text) for t in kept if t.text is not None}
+        said = names.words | self._file_words_named(unknown_of.values(), names.added.keys())
+        unknown = [
+            u
+            for t in kept
+            if t.text is not None
+            for u in unknown_of[t.text]
+            if not set(_tokens(u.word)) <= said  # a folder's or file's name is not unknown
+        ]
+        resolved = self._resolve(terms, names.words, unknown_of)
+        # what was taken away as the note says it: not a phrase of words nobody knows ("without blorf")
+        taken_away = tuple(p for p in taken_away if not _only_unknown(p, unknown_of.get(p, []), names.words))
+        if all(t.negative for t in resolved.terms) and not all(t.negative for t in kept) and not names.added:
+            resolved.terms.clear()  # nothing known to add: what is taken away alone would rank every photo
+        ranked, photo_words, bound = self._rank_combined(resolved, limit, filters, names)
+        hits = ranked.hits
+        words = tuple(
+            self.model.words_as_shown(photo_words[resolved.places[p]])
+            if p in resolved.places and photo_words
+            else ()
+            for p, t in enumerate(terms)
+            if t.photo is not None and t.weight > 0
+        )
+        results = self._results(replace(ranked, unknown_words=unknown), filters, likely_at_most=bound.at_most)
+        if bound.no_look_alike:  # likely: only the photos named (``hits_relevance`` keeps one of the rest)
+            results = replace(results, relevant=min(results.relevant, results.by_name))
+        results = self._read_as_its_text(resolved.terms, results)
+        narrowed = filters is not None and filters.active  # nothing listed there says nothing of the rest
+        by_network = any(h.photo_id not in ranked.named for h in hits)  # else by names alone, or none
+        unsure = self._unseen_in_any(resolved.terms) if not by_network and not narrowed else ()
+        return replace(
+            results,
+            no_look_alike=bound.no_look_alike and bool(hits) and not results.relevant,
+            photo_words=words,
+            taken_away=taken_away,
+            unsure=unsure,
+            left_out_by_name=len(names.taken),
+        )
+
+    def _read_as_its_text(self, terms: Sequence[Term], results: Results) -> Results:
+        """A combined query of one added text and words taken away ("a cat without a dog") with its
+        likely matches read as that text's are in plain search (``SearchEngine.likely_through``):
+        they called a jaguar, giraffes, camels and a hammer likely (the second fresh-seat audit of
+        stop 50)."""
+        added = [t for t in terms if not t.negative]
+        if len(added) != 1 or added[0].text is None:
+            return results
+        unnamed = [m.photo.id for m in results.matches[results.by_name :]]
+        with self._store_lock:
+            through = self.engine.likely_through(added[0].text, unnamed)
+        return likely_at_most(results, through)
+
+    def _unseen_in_any(self, terms: Sequence[Term]) -> tuple[str, ...]:
+        """Why a combined query listed nothing, when an added text's words are concepts alone that no
+        photo shows clearly ("a dog" + "espresso" said only "no matching photos": the GUI walk of
+        stop 43)."""
+        added = [t.text for t in terms if t.text is not None and not t.negative]
+        return tuple(w for text in added for w in self.engine.unclear_concepts(text, []))
+
+    def _file_words_named(
+        self, unknown: Iterable[Sequence[UnknownWord]], photos: AbstractSet[int]
+    ) -> set[str]:
+        """``path_words.file_words_named`` of the unknown words' tokens ("img" of "IMG_2041")."""
+        from photoscope.search.path_words import file_words_named
+
+        tokens = {w for found in unknown for u in found for w in _tokens(u.word)}
+        return file_words_named(self.library, tokens, photos)
+
+    def _search_one(self, term: QueryTerm, limit: int, filters: Filters | None) -> Results:
+        """A query of one added term: plain search by its text or its photo."""
+        if term.text is not None:  # one that leaves nothing out (``query_terms.negations_apart``)
+            return self._search_words(term.text, limit, filters)
+        assert term.photo is not None
+        if isinstance(term.photo, int):
+            return self.similar_to(term.photo, limit, filters)
+        if isinstance(term.photo, str | Path) and not os.path.lexists(term.photo):
+            away = self._library_ids_of(term.photo)  # its file away (a drive unplugged): by its vectors
+            if away:
+                return self.similar_to(away[0], limit, filters)
+        return self.search_photo(term.photo, limit, filters)
+
+    def _term_names(self, terms: Sequence[QueryTerm]) -> _Names:
+        """The photos the text terms' words name by their folder or file names (``search.path_words``):
+        those the added terms name, with their share of those terms' words, and those a taken-away
+        term names (left out); and the words that name some."""
+        from photoscope.search import path_words
+
+        roots = [f.path for f in self.library.folders()]
+        names = _Names()
+        for negative in (False, True):
+            text = " ".join(t.text for t in terms if t.text is not None and t.negative == negative)
+            if not text:
+                continue
+            matches, named, by_names = path_words.path_matches(
+                self.library, text, roots, self.model.word_count
+            )
+            names.words |= named
+            if negative:
+                names.taken = list(matches)
+            else:
+                names.added, names.by_names = matches, by_names
+        return names
+
+    def _resolve(
+        self, terms: Sequence[QueryTerm], named: AbstractSet[str], unknown_of: Mapping[str, list[UnknownWord]]
+    ) -> _Resolved:
+        """The terms as the ranker takes them: texts that carry something to rank by (not "a
+        blorf"; words the network does not know, ``unknown_of`` each text, that name folders or
+        files, ``named``, left out), photos by their vectors (``_photo_term``); terms of weight 0
+        left out."""
+        from photoscope.search.combine import Term, known_term
+        from photoscope.search.path_words import network_text
+
+        resolved = _Resolved()
+        for place, t in enumerate(terms):
+            if t.weight <= 0:
+                continue
+            if t.text is not None:
+                unknown = {u.word for u in unknown_of[t.text]} if named else set()
+                text = network_text(t.text, unknown, set(named)) if unknown else t.text
+                if text.strip() and known_term(self.model, text):
+                    resolved.terms.append(Term(text=text, weight=t.weight, negative=t.negative))
+                continue
+            term, library_ids = self._photo_term(t)
+            resolved.exclude += library_ids
+            if term is not None:
+                resolved.places[place] = len(resolved.terms)
+                resolved.terms.append(term)
+        return resolved
+
+    def _photo_term(self, term: QueryTerm) -> tuple[Term | None, list[int]]:
+        """A photo term as the ranker takes it, and the library photos it is (left out of the
+        results): a library photo by its stored vectors (nothing to encode), another photo encoded
+        now; None for a library photo no longer in the index."""
+        from photoscope.search.combine import Term, library_photo_term
+
+        assert term.photo is not None
+        known = [term.photo] if isinstance(term.photo, int) else self._library_ids_of(term.photo)
+        # the feature as the encoder gave it, read before the store's lock (the store's is unit length)
+        encoded: dict[int, np.ndarray] = {}
+        if known:
+            read, raw = self.library.load_vectors("feature", known[:1])
+            encoded = {int(i): row for i, row in zip(read, raw, strict=True)}
+        with self._store_lock:
+            store = self.store  # once: a catch-up between the reads could take the photo out
+            known = [i for i in known if i in store]
+            if known:
+                found = library_photo_term(store, known[0], encoded.get(known[0]))
+        if not known:
+            if isinstance(term.photo, int):
+                return None, []
+            embedding = self.model.embed([pixels(term.photo)])[0]
+            found = Term(feature=embedding.feature, latent=embedding.latent)
+        return replace(found, weight=term.weight, negative=term.negative), known
+
+    def _rank_combined(
+        self, resolved: _Resolved, limit: int, filters: Filters | None, names: _Names | None = None
+    ) -> tuple[SearchResult, list[tuple[str, ...]], _Bound]:
+        """The best ``limit`` photos for the resolved terms, with the photos the added terms name
+        lifted (``path_words.lift_named``: those it put first are ``named``) and those a taken-away
+        term names left out; per term the words a photo term counted as; and what bounds the
+        query's likely matches (``_likely_bound``)."""
+        import numpy as np
+
+        from photoscope.search import path_words
+        from photoscope.search.combine import CombinedRanker
+        from photoscope.search.results import SearchResult, library_curve
+
+        names = names or _Names()
+        if not resolved.terms and not names.added:
+            return SearchResult([]), [], _Bound()
+        allowed = self._allowed(filters)
+        filtered, among = allowed is not None, None
+        exclude = [*resolved.exclude, *names.taken]
+        first: frozenset[int] = frozenset()
+        with self._store_lock:
+            store = self.store  # once: the scores are for its rows as they are now
+            ranked = CombinedRanker(self.model, store).rank(resolved.terms) if resolved.terms else None
+            scores = None if ranked is None else ranked.scores.numpy()
+            words = [] if ranked is None else ranked.photo_words
+            if names.added:
+                if all(t.negative for t in resolved.terms):  # names alone add: among what they name
+                    among = np.fromiter(names.added, dtype=np.int64, count=len(names.added))
+                    allowed = among if allowed is None else np.intersect1d(allowed, among)
+                lifted = _not_taken_away(self.model, store, names.added, resolved.terms)
+                scores, first = path_words.lift_named(scores, store.ids, lifted, promotable=names.by_names)
+            assert scores is not None
+            # the bound of the whole library's answer (``among``: what names alone rank among), which
+            # a filtered answer's likely matches are read from too (``_results``)
+            bound = _likely_bound(store, ranked, among, exclude)
+
+            def best(s: np.ndarray, n: int, only: np.ndarray | None) -> list[Hit]:
+                return store.top_k(s, n, only, exclude)
+
+            curve = library_curve(best, scores, filtered, among)
+            hits = store.top_k(scores, limit, allowed, exclude)
+            return SearchResult(hits, named=first, library_best=curve), words, bound
+
+
+def _not_taken_away(
+    model: PhotoscopeModel, store: VectorStore, named: dict[int, float], terms: Sequence[Term]
+) -> dict[int, float]:
+    """The named photos the names lift: not those that show a taken-away text's word (its
+    detector). "beach - people" with a folder "Beach 2021" put its photos of people first, the
+    names' lift above the subtraction (the honest-results walk); they keep their place by the
+    network. ``store``: the one the scores were made on (read once: a catch-up grows it)."""
+    from photoscope.search.combine import showing
+
+    taken = [t.text for t in terms if t.negative and t.text is not None]
+    shown = showing(model, store, list(named), taken) if taken else set()
+    return {i: share for i, share in named.items() if i not in shown} if shown else named
+
+
+def _only_unknown(phrase: str, unknown: Sequence[UnknownWord], names: AbstractSet[str]) -> bool:
+    """Whether every word of a phrase is one the network does not know (and no name): nothing of it
+    was searched (a stand-in concept's word was: it is not unknown so)."""
+    words = set(_tokens(phrase))
+    return bool(words) and words <= not_searched(unknown) and not words & names
+
+
+@dataclass
+class _Names:
+    """What a combined query's words name by folder and file names (``Combining._term_names``)."""
+
+    added: dict[int, float] = field(default_factory=dict)  # photo id -> share of the added words
+    by_names: frozenset[int] = frozenset()  # of those, the photos a name names (they may go first)
+    taken: list[int] = field(default_factory=list)  # photos a taken-away term names
+    words: set[str] = field(default_factory=set)  # the query words that name some photo
+
+
+def _tokens(text: str) -> list[str]:
+    from photoscope.search.path_words import tokens
+
+    return tokens(text)
+
+
+@dataclass(frozen=True)
+class _Bound:
+    """What bounds a combined query's likely matches (``_likely_bound``)."""
+
+    at_most: int | None = None  # None: no bound
+    no_look_alike: bool = False  # an added photo that no photo of the library looks like
+
+
+def _likely_bound(
+    store: VectorStore, ranked: Ranked | None, allowed: np.ndarray | None, exclude: Sequence[int]
+) -> _Bound:
+    """The fewest likely matches any added term has by itself, among the photos the query may list:
+    a term's by its own scores' knee (``Ranked.alone``), an added photo's also by the photos that
+    look like it (``Ranked.examples``; ``results.ADDED_PHOTO_LOOKS_ALIKE``)."""
+    from photoscope.search.results import ADDED_PHOTO_LOOKS_ALIKE
+
+    if ranked is None:
+        return _Bound()
+
+    def best(row: np.ndarray) -> list[float]:
+        return [h.score for h in store.top_k(row, POOL, allowed, exclude)]
+
+    knees = [relevance(best(row))[0] for row in ranked.alone]
+    alike = [looking_alike(best(row), bar=ADDED_PHOTO_LOOKS_ALIKE) for row in ranked.examples]
+    return _Bound(min([*knees, *alike], default=None), 0 in alike)
+
+
+@dataclass
+class _Resolved:
+    """A combined query's terms as the ranker takes them, the library photos they are (left out of
+    the results), and each given photo term's place among ``terms`` (by its place in the query)."""
+
+    terms: list[Term] = field(default_factory=list)
+    exclude: list[int] = field(default_factory=list)
+    places: dict[int, int] = field(default_factory=dict)
