@@ -333,8 +333,8 @@ def test_a_description_with_words_taken_away_reads_its_likely_matches_as_plain_s
 ) -> None:
     """The second fresh-seat audit of stop 50: "a cat without a dog" called a jaguar, giraffes,
     camels, a panda and a hammer likely, where "a cat" alone ended its likely matches with the last
-    photo that shows a cat. Here "red without squares" over coloured shapes."""
+    photo that shows a cat. Here "red without a dog" over coloured shapes (no file is named by "dog")."""
     cut, _ = _cut_and_curve(
-        "red without squares", "red", shipped_shapes_db, shipped_model_dir, tmp_path, monkeypatch
+        "red without a dog", "red", shipped_shapes_db, shipped_model_dir, tmp_path, monkeypatch
     )
     assert cut.matches and not cut.unsure
