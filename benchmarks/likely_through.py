@@ -1,6 +1,7 @@
 """How many of a short text query's answer are called likely, and how many of those are right: the
 score curve's rule alone, and cut through the last listed photo that shows the query's words to
-their judges (``search.results.likely_through``).
+their judges (``search.results.likely_through``): as the app cuts ("through": a word that names
+people seen only where the person probe sees people), and by the detectors alone ("detectors").
 
     python benchmarks/likely_through.py --data ../shared/datasets/flickr8k [--cache runs/cache/flickr8k]
         [--pairs 300] [--seed 0] [--long 0]
@@ -38,6 +39,7 @@ from photoscope.network.model import PhotoscopeModel
 from photoscope.network.word_probes import load_word_probes
 from photoscope.search import results
 from photoscope.search.ranking import SearchEngine, TextRanker, TextSearchOptions
+from photoscope.training.features import cached_features
 from photoscope.training.flickr8k import CaptionDataset
 from photoscope.training.retrieval import split_library
 
@@ -73,18 +75,28 @@ def queries(model: PhotoscopeModel, captions: list[list[str]], pairs: int, long:
 
 
 def judge(
-    engine: SearchEngine, scores: torch.Tensor, texts: Sequence[str], truth: Callable[[str], set[int]]
+    engine: SearchEngine,
+    scores: torch.Tensor,
+    texts: Sequence[str],
+    truth: Callable[[str], set[int]],
+    people: np.ndarray,
 ) -> dict[str, list[tuple[int, int, int]]]:
-    """Per rule, per query: (likely, relevant among them, relevant in the library)."""
+    """Per rule, per query: (likely, relevant among them, relevant in the library). ``people``: per
+    store row, whether the person probe sees people there (``PhotoscopeModel.shows_people``)."""
     store = engine.store
-    out: dict[str, list[tuple[int, int, int]]] = {"curve": [], "through": []}
+    out: dict[str, list[tuple[int, int, int]]] = {"curve": [], "detectors": [], "through": []}
     for text, row in zip(texts, scores, strict=True):
         hits = store.top_k(row, POOL)
         ids = [h.photo_id for h in hits]
         knee = relevance([h.score for h in hits])[0]
-        through = engine.likely_through(text, ids)
+        alone = engine.likely_through(text, ids)  # a person word seen wherever its detector sees it
+        through = engine.likely_through(text, ids, people={i: bool(people[i]) for i in ids})
         relevant = truth(text)
-        for rule, likely in (("curve", knee), ("through", results.likely_count(knee, 0, through))):
+        for rule, likely in (
+            ("curve", knee),
+            ("detectors", results.likely_count(knee, 0, alone)),
+            ("through", results.likely_count(knee, 0, through)),
+        ):
             out[rule].append((likely, len(relevant & set(ids[:likely])), len(relevant)))
     return out
 
@@ -114,6 +126,7 @@ def main() -> None:
         results.SHORT_QUERY = 1000
     model, data = PhotoscopeModel(), CaptionDataset.load(args.data)
     names, store = split_library(model, data, "val", args.cache)
+    people = model.shows_people(cached_features(names, data.root / "images", args.cache)[:, 0])
     captions = [data.captions[n] for n in names]
     photo_words = [[folded(c) for c in caps] for caps in captions]
 
@@ -134,7 +147,7 @@ def main() -> None:
         if not chosen:
             continue
         at = [texts.index(t) for t in chosen]
-        judged = judge(engine, scores[at], chosen, truth)
+        judged = judge(engine, scores[at], chosen, truth, people)
         print(f"{kind}: {len(chosen)} queries")
         for rule, rows in judged.items():
             print("  " + report(rule, rows))

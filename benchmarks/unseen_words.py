@@ -36,17 +36,24 @@ from photoscope.network.model import PhotoscopeModel
 from photoscope.search.ranking import SearchEngine, TextRanker, TextSearchOptions
 from photoscope.search.results import unclear_words
 from photoscope.search.stored import class_cover
+from photoscope.training.features import cached_features
 from photoscope.training.flickr8k import CaptionDataset
 from photoscope.training.open_world import LISTED
 from photoscope.training.retrieval import split_library
 
 
-def judged(engine: SearchEngine, text: str, rows: list[int], detectors: bool) -> tuple[str, ...]:
+def judged(
+    engine: SearchEngine, text: str, rows: list[int], detectors: bool, people: np.ndarray | None = None
+) -> tuple[str, ...]:
     """The words the app would say no listed photo (store ``rows``) clearly shows; without
-    ``detectors``, the head's rule alone (the app before the detectors' sight)."""
+    ``detectors``, the head's rule alone (the app before the detectors' sight). ``people``: per
+    store row, whether the person probe sees people (``PhotoscopeModel.shows_people``), as the app
+    reads a word that names people; None: the detectors alone."""
     model, store, options = engine.model, engine.store, TextSearchOptions()
     if detectors:
-        return engine.unclear_concepts(text, [int(store.ids[r]) for r in rows], options)
+        ids = [int(store.ids[r]) for r in rows]
+        shows = None if people is None else {i: bool(people[i]) for i in ids}
+        return engine.unclear_concepts(text, ids, options, shows)
     index = torch.tensor(rows, dtype=torch.long)
 
     def best_shown(classes: Sequence[int]) -> float:
@@ -63,9 +70,12 @@ def main() -> None:
     p.add_argument("--cache", type=Path, default=Path("runs/cache/flickr8k"))
     p.add_argument("--queries", type=int, default=500)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--no-person-probe", action="store_true", help="person words by their detectors alone")
     args = p.parse_args()
     model, data = PhotoscopeModel(), CaptionDataset.load(args.data)
     names, store = split_library(model, data, "val", args.cache)
+    raw = cached_features(names, data.root / "images", args.cache)[:, 0]
+    people = None if args.no_person_probe else model.shows_people(raw)
     rng = np.random.default_rng(args.seed)
     photos = rng.choice(len(names), min(args.queries, len(names)), replace=False)
     texts = [data.captions[names[i]][int(rng.integers(5))] for i in photos]
@@ -78,7 +88,7 @@ def main() -> None:
     for text, row in zip(texts, scores, strict=True):
         listed = store.rows_of_ids([h.photo_id for h in store.top_k(row, LISTED)])
         present["without"] += bool(judged(engine, text, listed, False))
-        present["with"] += bool(judged(engine, text, listed, True))
+        present["with"] += bool(judged(engine, text, listed, True, people))
         content = model.query_words(text).content
         sighted = [d for w in content if model.detector_sight(w) and (d := model.detector_word(w))]
         if not sighted:
@@ -87,7 +97,7 @@ def main() -> None:
         left = store.rows_of_ids([h.photo_id for h in store.top_k(row, LISTED, exclude=gone)])
         absent["queries"] += 1
         absent["without"] += not judged(engine, text, left, False)
-        absent["with"] += not judged(engine, text, left, True)
+        absent["with"] += not judged(engine, text, left, True, people)
     n, m = len(texts), max(1, absent["queries"])
     print(f"Flickr8k val, {n} captions as queries, the library val's {len(names)} photos")
     print(

@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from photoscope.network.model import PhotoscopeModel
-from photoscope.search.results import CLEARLY, likely_count, likely_through
+from photoscope.search.results import CLEARLY, likely_count, likely_through, people_seen
 
 
 @pytest.fixture(scope="module")
@@ -65,3 +66,33 @@ def test_with_no_photo_vouched_for_only_the_photos_named_are_likely() -> None:
     assert likely_count(12, 0, 0) == 12  # nothing named: the curve alone
     assert likely_count(12, 0, None) == 12  # a long description: the curve alone
     assert likely_count(12, 0, 1, copies=3) == 3  # copies are always likely
+
+
+def test_a_word_that_names_people_is_seen_only_where_the_photo_shows_people(model: PhotoscopeModel) -> None:
+    """``people_seen``: the detectors, learned where people are everywhere, saw a girl in a dam."""
+    rows = [[0.9, 0.8], [0.9, 0.8], [0.2, 0.1]]
+    assert people_seen(["girl", "snow"], rows, [True, False, False], model.names_people) == [
+        [0.9, 0.8],
+        [0.0, 0.8],  # no person there: no girl, the snow as the detector sees it
+        [0.0, 0.1],
+    ]
+    assert people_seen(["snow"], [[0.9]], [False], model.names_people) == [[0.9]]
+    assert people_seen(["men"], [[0.9]], None, model.names_people) == [[0.9]]  # not read: as they are
+    assert model.names_people("men") and model.names_people("rollerblader") and not model.names_people("dog")
+
+
+def test_the_person_probe_counts_on_an_unfamiliar_photo_only_when_very_sure() -> None:
+    """``Presence.shows_people``, as the caption rule reads the probe (``presence.FAMILIAR``,
+    ``UNFAMILIAR_SUPPORT``): two features along the probe's weight, near and far from the
+    familiar centroid."""
+    from photoscope.network.presence import UNFAMILIAR_SUPPORT, Familiarity, Presence
+
+    centroid = np.array([[0.0, 1.0, 0.0]], np.float32)
+    familiar = Familiarity(np.zeros(3, np.float32), centroid, top=1)
+    weight = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]], np.float32)
+    presence = Presence(("dog", "person"), weight, np.zeros(2, np.float32), {}, familiar)
+
+    logit = float(np.log(0.9 / 0.1))  # the probe 0.9 sure
+    sure = float(np.log(UNFAMILIAR_SUPPORT / (1 - UNFAMILIAR_SUPPORT))) + 0.5
+    features = np.array([[0, 3.0, logit], [0, 0.1, logit], [0, 0.1, sure], [0, 3.0, -logit]], np.float32)
+    assert presence.shows_people(features).tolist() == [True, False, True, False]

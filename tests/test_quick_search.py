@@ -242,6 +242,49 @@ def test_the_first_answer_judges_words_the_decoder_reads_by_their_detectors(
         assert quick.unsure == ("car",)
 
 
+@pytest.mark.parametrize(
+    ("text", "word"), [("a girl", "girl"), ("people", "people"), ("a child without a dog", "child")]
+)
+def test_words_that_name_people_are_seen_only_where_the_person_probe_sees_people(
+    shipped_shapes_db: Path,
+    shipped_model_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    text: str,
+    word: str,
+) -> None:
+    """Stop 50's Left: "a girl" over a dam, a tower, a hammer and a mosque called them 4 likely
+    matches, "a child" a tape measure and a bucket: the word detectors, learned on Flickr8k where
+    people are everywhere, see them anywhere. Here they see every word in every shape (as they saw
+    a girl in the dam); a person word is seen only where the person probe, read as the caption rule
+    reads it, sees people, and over shapes both answers are closest guesses."""
+    from photoscope.network import PhotoscopeModel, TextModel
+
+    sure = 5.0  # log-odds: every detector word in every photo
+
+    def everywhere(self: object, words: list[str], f: torch.Tensor, basis: object = None) -> torch.Tensor:
+        return torch.full((len(f), len(words)), sure)
+
+    monkeypatch.setattr(PhotoscopeModel, "word_log_odds", everywhere)
+    monkeypatch.setattr(
+        TextModel, "word_probabilities", lambda self, words, f, basis: np.full((len(f), len(words)), 0.99)
+    )
+    db = tmp_path / "library.db"
+    shutil.copy(shipped_shapes_db, db)
+    shutil.copy(f"{shipped_shapes_db}.vectors", f"{db}.vectors")  # the late photo in its tail
+    with Photoscope(db, shipped_model_dir) as app:
+        quick = app.search_text_quick(text, 17)
+        assert quick is not None and not app.model_ready
+        full = app.search_text(text, 17)
+        listed = [m.photo.id for m in full.matches]
+        assert app.people_in(text, listed) == dict.fromkeys(listed, False)
+        assert app.people_in("a red circle", listed) is None  # no word names people: nothing read
+        seen = app.search_text("red", 17)  # a word that names no people: the detectors as they say
+    assert full.matches and full.unsure == quick.unsure == (word,), text
+    assert full.guesses and quick.guesses
+    assert not seen.unsure and seen.relevant
+
+
 def test_the_first_answer_reaches_as_far_down_for_likely_matches_as_the_network_s(
     shipped_shapes_db: Path, shipped_model_dir: Path, tmp_path: Path
 ) -> None:

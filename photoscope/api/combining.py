@@ -106,31 +106,37 @@ class Combining(Searching):
         results = self._results(replace(ranked, unknown_words=unknown), filters, likely_at_most=bound.at_most)
         if bound.no_look_alike:  # likely: only the photos named (``hits_relevance`` keeps one of the rest)
             results = replace(results, relevant=min(results.relevant, results.by_name))
-        results = self._read_as_its_text(resolved.terms, results)
         narrowed = filters is not None and filters.active  # nothing listed there says nothing of the rest
+        results = self._read_as_its_text(resolved.terms, results, narrowed)
         by_network = any(h.photo_id not in ranked.named for h in hits)  # else by names alone, or none
-        unsure = self._unseen_in_any(resolved.terms) if not by_network and not narrowed else ()
+        if not by_network and not narrowed:
+            results = replace(results, unsure=self._unseen_in_any(resolved.terms))
         return replace(
             results,
             no_look_alike=bound.no_look_alike and bool(hits) and not results.relevant,
             photo_words=words,
             taken_away=taken_away,
-            unsure=unsure,
             left_out_by_name=len(names.taken),
         )
 
-    def _read_as_its_text(self, terms: Sequence[Term], results: Results) -> Results:
-        """A combined query of one added text and words taken away ("a cat without a dog") with its
-        likely matches read as that text's are in plain search (``SearchEngine.likely_through``):
-        they called a jaguar, giraffes, camels and a hammer likely (the second fresh-seat audit of
-        stop 50)."""
+    def _read_as_its_text(self, terms: Sequence[Term], results: Results, narrowed: bool) -> Results:
+        """A combined query of one added text and words taken away ("a cat without a dog") read as
+        that text is in plain search (``Searching._search_words``): its closest guesses when no
+        listed photo shows its words clearly (``SearchEngine.unclear_concepts``; "a girl without a
+        hammer" over no girl called a dam and a tower likely), else its likely matches through the
+        last that shows them (``SearchEngine.likely_through``: they called a jaguar, giraffes, camels
+        and a hammer likely, the second fresh-seat audit of stop 50)."""
         added = [t for t in terms if not t.negative]
         if len(added) != 1 or added[0].text is None:
             return results
-        unnamed = [m.photo.id for m in results.matches[results.by_name :]]
+        text, listed = added[0].text, [m.photo.id for m in results.matches]
+        people = self.people_in(text, listed)
+        unnamed = listed[results.by_name :]
         with self._store_lock:
-            through = self.engine.likely_through(added[0].text, unnamed)
-        return likely_at_most(results, through)
+            guessed = results.by_name or not unnamed or narrowed
+            unsure = () if guessed else self.engine.unclear_concepts(text, listed, people=people)
+            through = None if unsure else self.engine.likely_through(text, unnamed, people=people)
+        return likely_at_most(replace(results, unsure=unsure), through)
 
     def _unseen_in_any(self, terms: Sequence[Term]) -> tuple[str, ...]:
         """Why a combined query listed nothing, when an added text's words are concepts alone that no

@@ -230,12 +230,24 @@ class Searching(Core):
             named = any(i in result.named for i in listed)
             # Nothing listed under a filter says nothing of the photos outside it.
             narrowed = not listed and allowed is not None
-            unsure = () if named or narrowed else self.engine.unclear_concepts(text, listed, options)
+            people = self.people_in(text, listed)
+            unsure = () if named or narrowed else self.engine.unclear_concepts(text, listed, options, people)
             unnamed = [i for i in listed if i not in result.named]
-            through = None if unsure else self.engine.likely_through(text, unnamed, options)
+            through = None if unsure else self.engine.likely_through(text, unnamed, options, people)
         if result.hits and self._only_function_words_known(text, result.unknown_words):
             return Results([], result.unknown_words)  # "a giraffe": "a" alone would rank every photo
         return likely_at_most(replace(self._results(result, filters), unsure=unsure), through)
+
+    def people_in(self, text: str, photo_ids: Sequence[int]) -> dict[int, bool] | None:
+        """When the query names people, whether each photo shows some (``PhotoscopeModel.shows_people``,
+        from the features as the encoder gave them: the store's are unit length); else None."""
+        import numpy as np
+
+        model = self.model
+        if not any(map(model.names_people, model.query_words(text).content)):
+            return None
+        read, raw = self.library.load_vectors("feature", list(photo_ids), model.version)
+        return dict(zip(read.tolist(), model.shows_people(np.asarray(raw, np.float32)).tolist(), strict=True))
 
     def _search_text(
         self, text: str, limit: int, allowed: np.ndarray | None, options: TextSearchOptions | None
@@ -334,10 +346,11 @@ def _quick_unsure(
 ) -> tuple[str, ...]:
     """The quick answer's closest-guess words, by the rules of the network's answer it stands in
     for: a plain description's (``Searching._search_words``), or when something is taken away, a
-    combined query's (only when nothing is listed, ``Combining._unseen_in_any``)."""
+    combined query's (``Combining._read_as_its_text``, ``Combining._unseen_in_any``: none under a
+    filter)."""
     from photoscope.search.quick import quick_unclear_words
 
     listed = [m.photo.id for m in results.matches]
-    if results.by_name or (narrowed and not listed) or (taken_away and listed):
+    if results.by_name or (narrowed and (taken_away or not listed)):
         return ()
     return quick_unclear_words(model, store, library, text, listed)

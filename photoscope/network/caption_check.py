@@ -28,6 +28,7 @@ from photoscope.network.naming import (
     scene_phrase,
     without_object,
 )
+from photoscope.network.presence import FAMILIAR, SHOWN, UNFAMILIAR_SUPPORT
 from photoscope.network.vocab import phrases
 from photoscope.network.word_probes import CAPTION_FUNCTION_WORDS
 
@@ -51,7 +52,7 @@ class CaptionRule:
 
     enabled: bool = True
     name_threshold: float = 0.5
-    support: tuple[tuple[str, float], ...] = (("person", 0.5), ("dog", 0.5), ("ball", 0.5))
+    support: tuple[tuple[str, float], ...] = (("person", SHOWN), ("dog", SHOWN), ("ball", SHOWN))
     # The probes learned on Flickr8k, where every building has tourists and every animal is a
     # dog: on photos less familiar than this (``presence.Familiarity``; 0.4 is Flickr8k val's 40th
     # percentile) they are trusted only when they are this sure. With the sure names below: 0.9
@@ -60,8 +61,8 @@ class CaptionRule:
     # guidance (``DecodeOptions.guidance``) the val captions had room: 0.93 0.2164 / 0.5341, 8.8 %;
     # 0.95 0.2160 / 0.5339, 6.6 %; 0.96 0.2157 / 0.5319, 5.1 %; 0.97 0.2150 / 0.5315, 5.1 %; 0.98
     # 0.2119 / 0.5214, 4.4 % (with ``other_animals`` below: 0.96 and 1.5 give 0.2154 / 0.5307, 4.4 %).
-    familiar: float = 0.4
-    unfamiliar_support: float = 0.96
+    familiar: float = FAMILIAR
+    unfamiliar_support: float = UNFAMILIAR_SUPPORT
     # Below this familiarity a caption that had to change says less (``say_less``); above it the
     # decoder writes again without the unsupported words.
     say_less_below: float = 0.32
@@ -408,13 +409,11 @@ class CaptionCheck:
         """Per photo, the probability that it shows each group of ``RISKY_WORDS``: the presence
         probes' on ``familiar`` photos (on others only when very sure), and for dogs and balls the
         head's too, whichever is larger."""
-        probe = self.model.presence.probs(features.float().numpy())
+        presence = self.model.presence
+        probe = presence.supported(features.float().numpy(), familiar, rule.unfamiliar_support)
         out = []
         for row, head, known in zip(probe, probs, familiar, strict=True):
-            found = {
-                g: float(p) if known or p >= rule.unfamiliar_support else 0.0
-                for g, p in zip(self.model.presence.groups, row, strict=True)
-            }
+            found = {g: float(p) for g, p in zip(presence.groups, row, strict=True)}
             dog = self.model.namer.group_p(head, "dog")
             if rule.other_animals > 0:
                 other = self.model.namer.group_p(head, "animal") - dog

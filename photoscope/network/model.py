@@ -401,6 +401,17 @@ class PhotoscopeModel:
         """The word a detector answers for ``word`` ("dogs" -> "dog"), None when no detector does."""
         return None if self._word_probes is None else self._word_probes.word_of(word)
 
+    def shows_people(self, features: npt.NDArray[np.floating]) -> npt.NDArray[np.bool_]:
+        """N: whether each photo shows people, as the caption rule reads it, from N x 1280 encoder
+        features as the encoder gave them (not the store's unit rows): ``Presence.shows_people``."""
+        return self.presence.shows_people(features)
+
+    @staticmethod
+    def names_people(word: str) -> bool:
+        """Whether a word names people ("girl", "men", "rollerblader"): the word detectors see them
+        only where ``shows_people`` does."""
+        return "person" in risky_groups([word])
+
     def words_as_shown(self, words: Sequence[str]) -> tuple[str, ...]:
         """Detector words as the user reads them: a word that captions use almost only in one phrase
         shown as that phrase ("german shepherd", not "german": ``word_probes.load_word_phrases``),

@@ -21,6 +21,13 @@ import numpy.typing as npt
 from photoscope import config
 
 PRESENCE_RESOURCE = "presence.json"
+# The probes learned on Flickr8k, where every building has tourists and every animal is a dog: on a
+# photo less familiar than ``FAMILIAR`` they count only where they are ``UNFAMILIAR_SUPPORT`` sure,
+# and a group is shown from ``SHOWN`` (the caption rule's values, ``caption_check.CaptionRule``,
+# which gives the measurements they were chosen by).
+FAMILIAR = 0.4
+UNFAMILIAR_SUPPORT = 0.96
+SHOWN = 0.5
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,27 @@ class Presence:
         )
         out: npt.NDArray[np.float32] = (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
         return out
+
+    def supported(
+        self,
+        features: npt.NDArray[np.floating],
+        familiar: npt.NDArray[np.bool_],
+        unfamiliar_support: float = UNFAMILIAR_SUPPORT,
+    ) -> npt.NDArray[np.float32]:
+        """N x G: ``probs`` where the photo is ``familiar`` or the probe is ``unfamiliar_support``
+        sure, else 0."""
+        probs = self.probs(features)
+        trusted = familiar.reshape(-1, 1) | (probs >= unfamiliar_support)
+        return np.where(trusted, probs, np.float32(0.0)).astype(np.float32)
+
+    def shows_people(self, features: npt.NDArray[np.floating]) -> npt.NDArray[np.bool_]:
+        """N: whether each photo (N x 1280 encoder features, as the encoder gave them) shows people
+        as the caption rule reads the person probe: what a caption may say of it, and what search
+        lets the word detectors see ("a girl" called a dam and a hammer likely matches in a library
+        without people: the detectors, learned where people are everywhere, see them anywhere)."""
+        known = self.familiar.of(features) >= FAMILIAR
+        person = self.groups.index("person")
+        return np.asarray(self.supported(features, known)[:, person] >= SHOWN)
 
     def to_json(self) -> str:
         return json.dumps(

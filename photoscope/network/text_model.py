@@ -29,7 +29,8 @@ from photoscope.network.bundle import (
 )
 from photoscope.network.concepts import Concepts, load_concepts, stand_in, stand_in_words
 from photoscope.network.lexicon import Speller
-from photoscope.network.naming import RISKY_WORDS
+from photoscope.network.naming import RISKY_WORDS, risky_groups
+from photoscope.network.presence import load_presence
 from photoscope.network.vocab import FUNCTION_WORDS, SPECIALS, Vocabulary, tokenize, typed_names, unreadable
 from photoscope.network.word_probes import WordProbes, probes_for
 
@@ -203,6 +204,15 @@ class TextModel:
     def detector_word(self, word: str) -> str | None:
         """As ``PhotoscopeModel.detector_word``."""
         return None if self._word_probes is None else self._word_probes.word_of(word)
+
+    def shows_people(self, features: npt.NDArray[np.floating]) -> npt.NDArray[np.bool_]:
+        """As ``PhotoscopeModel.shows_people``."""
+        return load_presence().shows_people(features)
+
+    @staticmethod
+    def names_people(word: str) -> bool:
+        """As ``PhotoscopeModel.names_people``."""
+        return "person" in risky_groups([word])
 
     def word_probabilities(
         self, words: Sequence[str], features: npt.NDArray[np.floating], basis: npt.NDArray[np.float32] | None

@@ -33,6 +33,7 @@ from photoscope.search.results import (
     SearchResult,
     library_curve,
     likely_through,
+    people_seen,
     unclear_words,
     unknown_words,
     unseen_by_sight,
@@ -366,9 +367,20 @@ def _listed_judges(
         detectors = [model.detector_word(w) or w for w in words]
         parts = store.listed_features(library, rows)  # the base rows, then the tail's: ``rows``' order
         probabilities = np.concatenate([model.word_probabilities(detectors, x, basis) for x, basis in parts])
-        return [[float(p) for p in row] for row in probabilities[listed]]
+        found = [[float(p) for p in row] for row in probabilities[listed]]
+        held = [int(i) for i in store.ids[rows][listed]]
+        people = _people(model, store, library, held) if any(map(model.names_people, words)) else None
+        return people_seen(words, found, people, model.names_people)
 
     return ListedJudges(len(listed), shown, seen)
+
+
+def _people(model: TextModel, store: QuickStore, library: Library, photo_ids: Sequence[int]) -> list[bool]:
+    """Whether each photo shows people (``TextModel.shows_people``), from its features as the
+    encoder gave them (the mapped file's are unit length, maybe reduced): read from the database."""
+    read, raw = library.load_vectors("feature", ids=list(photo_ids), model_version=store.base.model_version)
+    shows = dict(zip(read.tolist(), model.shows_people(np.asarray(raw, np.float32)).tolist(), strict=True))
+    return [bool(shows.get(i, True)) for i in photo_ids]
 
 
 def quick_scores(

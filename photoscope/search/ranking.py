@@ -11,7 +11,7 @@ Plain inversion (from the library's mean latent, no text encoder) is kept as a m
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -34,6 +34,7 @@ from photoscope.search.results import (
     UnknownWord,
     library_curve,
     likely_through,
+    people_seen,
     unclear_words,
     unknown_words,
     unseen_by_sight,
@@ -281,7 +282,11 @@ class SearchEngine:
         return self.search_vector(self.store.vector_of(photo_id, "feature"), k, allowed, exclude=[photo_id])
 
     def unclear_concepts(
-        self, text: str, photo_ids: Sequence[int], options: TextSearchOptions | None = None
+        self,
+        text: str,
+        photo_ids: Sequence[int],
+        options: TextSearchOptions | None = None,
+        people: Mapping[int, bool] | None = None,
     ) -> tuple[str, ...]:
         """The words of a query none of the listed photos shows clearly: the concept words the head
         alone judges, every such word when none is listed (``results.unclear_words``), and the words
@@ -290,7 +295,7 @@ class SearchEngine:
         if not len(self.store):  # no photo searchable (waiting, another model's): that is the reason
             return ()
         given = options or TextSearchOptions()
-        judges = self._listed_judges(photo_ids, given)
+        judges = self._listed_judges(photo_ids, given, people)
         query = self.model.query_words(text)
         listed = judges.best_shown if judges.held else None
         unclear = unclear_words(query, self.model.word_count, given.rare_count, listed)
@@ -300,22 +305,32 @@ class SearchEngine:
         return unclear + tuple(w for w in unseen if w not in unclear)
 
     def likely_through(
-        self, text: str, photo_ids: Sequence[int], options: TextSearchOptions | None = None
+        self,
+        text: str,
+        photo_ids: Sequence[int],
+        options: TextSearchOptions | None = None,
+        people: Mapping[int, bool] | None = None,
     ) -> int | None:
         """How far down the listed photos (``photo_ids``, best first) a short query's likely matches
-        may reach: through the last that shows its words to their judges (``results.likely_through``)."""
+        may reach: through the last that shows its words to their judges (``results.likely_through``;
+        ``people``: whether each shows people, ``PhotoscopeModel.shows_people``)."""
         if not len(self.store) or not photo_ids:
             return None
         given = options or TextSearchOptions()
-        judges = self._listed_judges(photo_ids, given)
+        judges = self._listed_judges(photo_ids, given, people)
         query, model = self.model.query_words(text), self.model
         return likely_through(
             query, model.word_count, given.rare_count, model.detector_sight, judges.seen, judges.shown
         )
 
-    def _listed_judges(self, photo_ids: Sequence[int], options: TextSearchOptions) -> ListedJudges:
-        """``results.ListedJudges`` of the listed photos the store holds, in PyTorch."""
-        rows = torch.tensor(self.store.rows_of_ids(photo_ids), dtype=torch.long)
+    def _listed_judges(
+        self, photo_ids: Sequence[int], options: TextSearchOptions, people: Mapping[int, bool] | None = None
+    ) -> ListedJudges:
+        """``results.ListedJudges`` of the listed photos the store holds, in PyTorch (a word that
+        names people seen only where ``people`` says a photo shows some: ``results.people_seen``)."""
+        held = [i for i in photo_ids if i in self.store]
+        rows = torch.tensor(self.store.rows_of_ids(held), dtype=torch.long)
+        shows = None if people is None else [people.get(i, True) for i in held]
 
         def shown(classes: Sequence[int]) -> list[float]:
             cover = class_cover(classes, options.near_classes, self.model.encoder_name)
@@ -325,7 +340,7 @@ class SearchEngine:
             detectors = [self.model.detector_word(w) or w for w in words]
             features = self.store.rows_of("feature", rows)
             odds = self.model.word_log_odds(detectors, features, self.store.feature_basis)
-            return torch.sigmoid(odds).tolist()
+            return people_seen(words, torch.sigmoid(odds).tolist(), shows, self.model.names_people)
 
         return ListedJudges(len(rows), shown, seen)
 

@@ -148,14 +148,21 @@ def query_ranks(
     queries: Sequence[str],
     options: TextSearchOptions,
     showing: Sequence[Sequence[int]] = (),
+    people: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, list[bool], list[bool]]:
     """0-based rank of photo i (store row i) for query i (ties and unanswerable queries count
     against), each query's first answer (its store row; -1 when nothing answers), whether the
     app's answer calls itself the closest guesses (judged on the photos it lists, as the app), and
     whether, with the photos that show it (``showing[i]``, store rows) taken out of the library,
-    the answer still lists likely matches (it lists some and does not call them guesses)."""
+    the answer still lists likely matches (it lists some and does not call them guesses).
+    ``people``: per store row, whether the person probe sees people (``PhotoscopeModel.shows_people``),
+    as the app reads a word that names people."""
     ranker, engine = TextRanker(model, store), SearchEngine(model, store)
     ranks, firsts, unsure, absent_likely = [], [], [], []
+
+    def shows(ids: Sequence[int]) -> dict[int, bool] | None:
+        return None if people is None else {i: bool(people[i]) for i in ids}
+
     for lo in range(0, len(queries), 50):
         chunk = list(queries[lo : lo + 50])
         scores = ranker.scores(chunk, options)
@@ -166,12 +173,14 @@ def query_ranks(
         ranks.append(ahead.numpy())
         best = scores.max(dim=1)
         firsts.append(torch.where(torch.isfinite(best.values), best.indices, -1).numpy())
+
         for i, (text, row) in enumerate(zip(chunk, scores, strict=True)):
             listed = [h.photo_id for h in store.top_k(row, LISTED)]
-            unsure.append(bool(engine.unclear_concepts(text, listed, options)))
+            unsure.append(bool(engine.unclear_concepts(text, listed, options, shows(listed))))
             if showing:
                 left = [h for h in store.top_k(row, LISTED, exclude=showing[lo + i]) if np.isfinite(h.score)]
-                guesses = engine.unclear_concepts(text, [h.photo_id for h in left], options)
+                ids = [h.photo_id for h in left]
+                guesses = engine.unclear_concepts(text, ids, options, shows(ids))
                 absent_likely.append(bool(left) and not guesses)
     return np.concatenate(ranks), np.concatenate(firsts), unsure, absent_likely
 
@@ -252,7 +261,10 @@ def evaluate_open_world(
     store = _with_distractors(model, alone, own, latents, distractors)
     rows = range(len(store))
     showing = [[r for r in rows if _shows(r, p.query, photos, distractor_captions)] for p in photos]
-    ranks, firsts, unsure, absent = query_ranks(model, store, [p.query for p in photos], options, showing)
+    every = features if distractors is None else np.concatenate([features, distractors])
+    people = model.shows_people(every.astype(np.float32))
+    queries = [p.query for p in photos]
+    ranks, firsts, unsure, absent = query_ranks(model, store, queries, options, showing, people)
     categories = category_results(model, photos, alone, options)
     results = [
         PhotoResult(
