@@ -538,7 +538,9 @@ def path_words_sweep(args: argparse.Namespace) -> None:
         pick = sorted(rng.permutation(len(pairs))[: args.per_type])
         queries = [pairs[i] for i in pick]
         texts = [f"{a} {FOLDER_WORDS[f]}" for a, f in queries]
-        found = [path_words.path_matches(library, t, [folder.path], model.word_count) for t in texts]
+        found = [
+            path_words.path_matches(library, t, [folder.path], path_words.name_rule(model)) for t in texts
+        ]
         matches = [m for m, _, _ in found]
         # What the app gives the network: the query without the words that only name folders.
         stripped = [

@@ -259,6 +259,26 @@ def test_a_word_the_network_sees_is_no_name_to_put_first(
     assert all(Path(m.photo.path).stem.startswith("c") for m in both.matches)
 
 
+def test_a_concept_the_head_knows_is_no_name_to_put_first(
+    panda_library: tuple[Photoscope, Path], shipped_model_dir: Path
+) -> None:
+    """The fresh-seat audit of stop 51: "a dog and a cat" put cat.jpg first, its only likely match,
+    "by its folder or file name": Flickr8k's captions say "cat" 42 times, under ``NAME_BELOW``,
+    but the encoder's head knows cats; it judges them by looking. Only a photo named by every word
+    of the query goes first for a concept's name ("a giraffe" over giraffe.jpg)."""
+    from photoscope.network import TextModel
+
+    is_name = path_words.name_rule(TextModel(shipped_model_dir))
+    assert is_name("paris") and is_name("wedding") and is_name("2019")
+    assert not is_name("cat") and not is_name("eagle") and not is_name("panda") and not is_name("dog")
+    app, _ = panda_library
+    roots = [f.path for f in app.folders()]
+    found = path_words.path_matches(app.library, "a circle and a panda", roots, is_name)
+    assert len(found.shares) == 3 and found.by_names == frozenset()  # the bonus, not the first place
+    found = path_words.path_matches(app.library, "a circle and a zoo", roots, is_name)
+    assert len(found.by_names) == 6  # a folder's name that no concept is: a name
+
+
 def test_a_combined_query_with_a_date_filter_says_which_photos_have_no_date(
     trips_library: tuple[Photoscope, Path],
 ) -> None:

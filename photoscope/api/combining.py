@@ -180,7 +180,7 @@ class Combining(Searching):
             if not text:
                 continue
             matches, named, by_names = path_words.path_matches(
-                self.library, text, roots, self.model.word_count
+                self.library, text, roots, path_words.name_rule(self.model)
             )
             names.words |= named
             if negative:

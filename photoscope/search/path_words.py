@@ -35,7 +35,7 @@ import re
 from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -45,6 +45,7 @@ from photoscope.wordlists import FUNCTION_WORDS, NUMBERS, fold
 
 if TYPE_CHECKING:
     from photoscope.library.db import Library
+    from photoscope.network import QueryWords
     from photoscope.search.results import Hit, SearchResult, UnknownWord
 
 PATH_BONUS = 0.3
@@ -117,11 +118,30 @@ class PathMatches(NamedTuple):
     by_names: frozenset[int]  # the photos a name among them names (``NAME_BELOW``): those may go first
 
 
+class Reader(Protocol):
+    """What ``name_rule`` reads of the network (``TextModel`` or ``PhotoscopeModel``)."""
+
+    def word_count(self, word: str) -> int: ...
+    def query_words(self, text: str) -> QueryWords: ...
+
+
+def name_rule(model: Reader) -> Callable[[str], bool]:
+    """Whether a query word is a name (``NAME_BELOW``): one the network saw under ``NAME_BELOW``
+    times in training and that no concept of the head is ("paris", "wedding", "2019"; not "cat",
+    which Flickr8k's captions say 42 times but the head knows: "a dog and a cat" put cat.jpg first,
+    its only likely match, the fresh-seat audit of stop 51)."""
+
+    def is_name(word: str) -> bool:
+        return model.word_count(word) < NAME_BELOW and not model.query_words(word).concepts
+
+    return is_name
+
+
 def path_matches(
-    library: Library, text: str, roots: Iterable[str], word_count: Callable[[str], int] | None = None
+    library: Library, text: str, roots: Iterable[str], is_name: Callable[[str], bool] | None = None
 ) -> PathMatches:
-    """The photos the query's words name by their paths below their watched folders. A word is a
-    name when the network saw it under ``NAME_BELOW`` times (``word_count``; None: every word)."""
+    """The photos the query's words name by their paths below their watched folders, and which of
+    those words are names (``is_name``, ``name_rule``; None: every word)."""
     words = query_words(text)
     roots = sorted(roots, key=len, reverse=True)
     found: dict[int, set[str]] = {}
@@ -132,7 +152,7 @@ def path_matches(
                 if form in name_tokens(path[len(root) :]):
                     found.setdefault(photo_id, set()).add(word)
     named = {w for hit in found.values() for w in hit}
-    names = {w for w in named if word_count is None or word_count(w) < NAME_BELOW}
+    names = {w for w in named if is_name is None or is_name(w)}
     by_names = frozenset(pid for pid, hit in found.items() if hit & names)
     return PathMatches({pid: len(hit) / len(words) for pid, hit in found.items()}, named, by_names)
 
@@ -192,7 +212,7 @@ class Searcher:
     unknown: Callable[[], list[UnknownWord]]  # the query's words neither the decoder nor the concepts know
     scores: Callable[[str], npt.NDArray[np.float32]]  # every stored photo's score for a text
     top_k: Callable[[npt.NDArray[np.float32], int, np.ndarray | None], list[Hit]]  # the best, among allowed
-    word_count: Callable[[str], int]  # how often the network saw a word in training
+    is_name: Callable[[str], bool]  # a word the network does not judge by looking (``name_rule``)
 
 
 def search_with_names(
@@ -209,7 +229,7 @@ def search_with_names(
     from photoscope.search.results import SearchResult, library_curve
 
     roots = [f.path for f in library.folders()]
-    matches, named, by_names = path_matches(library, text, roots, searcher.word_count)
+    matches, named, by_names = path_matches(library, text, roots, searcher.is_name)
     if not matches or len(ids) == 0:
         return searcher.plain()
     found = searcher.unknown()
