@@ -145,3 +145,11 @@ def fast_models(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
     monkeypatch.setattr(model_module, "PhotoscopeModel", lambda model_dir=None: fast_model(model_dir))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+@pytest.fixture
+def files_there(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Results made up by a test name no file: printed as if each were at its path."""
+    from photoscope.commands import search as search_command
+
+    monkeypatch.setattr(search_command, "not_there", lambda matches: set())

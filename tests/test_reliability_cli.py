@@ -460,6 +460,7 @@ def test_10_a_library_whose_first_page_was_overwritten_is_still_damaged(
 # --- 14: names that would break one-path-a-line output ------------------------------------------
 
 
+@pytest.mark.usefixtures("files_there")
 def test_14_paths_only_escapes_control_and_bidi_characters(capsys: pytest.CaptureFixture[str]) -> None:
     # (the audit of stop 45: a name holding the text "\x09" printed as one holding a tab)
     names = ["/p/two\nlines.jpg", "/p/evil\u202egpj.exe.jpg", "/p/plain.jpg", "/p/back\\slash\x1b.jpg"]

@@ -117,7 +117,10 @@ def _print(
         _note_waiting(app.photo_counts().pending, args)
     escaped = 0
     likely = _likely(results)
-    for rank, m in enumerate(results.matches):
+    away = not_there(results.matches)
+    paths = args.null or args.paths_only  # for other programs: only the files that are there
+    listed = [(rank, m) for rank, m in enumerate(results.matches) if not (paths and rank in away)]
+    for rank, m in listed:
         if args.null:
             sys.stdout.write(m.photo.path + "\0")
         elif args.paths_only:
@@ -125,11 +128,14 @@ def _print(
             escaped += shown != m.photo.path
             print(shown)
         elif args.json:
-            print(json.dumps(_json_row(m, getattr(args, "model", None), rank < likely)))
+            row = _json_row(m, getattr(args, "model", None), rank < likely)
+            print(json.dumps({**row, "on_disk": rank not in away}))
         else:
             dup = "  [copy]" if m.near_duplicate else ""
-            print(f"{m.score:6.3f}  {safe_text(m.photo.path)}  — {m.photo.caption or ''}{dup}")
-    _note_likely(results)
+            gone = "  [not found]" if rank in away else ""
+            print(f"{m.score:6.3f}  {safe_text(m.photo.path)}  — {m.photo.caption or ''}{dup}{gone}")
+    _note_likely(results, sum(1 for rank, _ in listed if rank < likely), len(listed))
+    _note_away(len(away), paths, args)
     if escaped:
         print(
             f"note: {plural(escaped, 'path')} {'holds' if escaped == 1 else 'hold'} control or bidi"
@@ -295,7 +301,11 @@ def _index_command(args: argparse.Namespace, folder: str | None = None) -> str:
     parts = [
         "photoscope index",
         folder,
-        *(f"{o} {v}" for o, v in (("--db", args.db), ("--model", args.model)) if v),
+        *(
+            f"{o} {v}"
+            for o, v in (("--db", getattr(args, "db", None)), ("--model", getattr(args, "model", None)))
+            if v
+        ),
     ]
     return " ".join(p for p in parts if p)
 
@@ -342,10 +352,28 @@ def _likely(results: Any) -> int:
     return 0 if getattr(results, "unsure", ()) else int(getattr(results, "relevant", 0))
 
 
-def _note_likely(results: Any) -> None:
-    """On stderr, where the likely matches end (the honest-results walk: twenty rows, a drum kit
-    and pliers first for "a red car", and nothing said which were likely)."""
-    likely, count = _likely(results), len(results.matches)
+def not_there(matches: Sequence[Any]) -> set[int]:
+    """The places among ``matches`` of the photos whose file is not at its path now."""
+    return {rank for rank, m in enumerate(matches) if not os.path.lexists(m.photo.path)}
+
+
+def _note_away(away: int, left_out: bool, args: argparse.Namespace) -> None:
+    """On stderr, the listed photos whose file is not at its path now (``left_out``: of the paths
+    printed). The command line watches nothing: its index is as the last `index` (or the running
+    app) left it, and a drive unplugged keeps its photos there (the fresh-seat audit of stop 51)."""
+    if not away:
+        return
+    one = away == 1
+    which = f"{plural(away, 'listed photo')} {'is' if one else 'are'} not at {'its' if one else 'their'} path"
+    why = f"moved or deleted since {'it was' if one else 'they were'} indexed, or on a drive not plugged in"
+    done = "left out of the paths; " if left_out else ""
+    print(f"note: {which} now ({why}): {done}`{_index_command(args)}` updates the library", file=sys.stderr)
+
+
+def _note_likely(results: Any, likely: int, count: int) -> None:
+    """On stderr, where the likely matches end among the ``count`` printed, the first ``likely`` of
+    them (the honest-results walk: twenty rows, a drum kit and pliers first for "a red car", and
+    nothing said which were likely)."""
     guesses = getattr(results, "unsure", ()) or getattr(results, "no_look_alike", False)  # said before
     if getattr(results, "relevant", None) == 0 and count and not guesses:
         print(f"note: {NONE_LIKELY_NOTE}", file=sys.stderr)
