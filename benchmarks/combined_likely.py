@@ -57,7 +57,9 @@ import combined_queries as cq  # benchmarks/combined_queries.py
 
 from photoscope.api.scoring import POOL, looking_alike, relevance
 from photoscope.network.word_probes import caption_words
-from photoscope.search.combine import CombineOptions
+from photoscope.network.model import PhotoscopeModel
+from photoscope.search.combine import CombineOptions, showing
+from photoscope.search.vectors import VectorStore
 from photoscope.search.ranking import TextRanker, TextSearchOptions
 from photoscope.search.results import ADDED_PHOTO_LOOKS_ALIKE
 from photoscope.training.retrieval import store_with_concepts
@@ -94,6 +96,15 @@ def _members(rows: list[int], alone: list[list[int]]) -> list[int]:
     return kept
 
 
+def _before_shown(model: PhotoscopeModel, store: VectorStore, rows: list[int], q: cq.Query) -> list[int]:
+    """The likely rows before the first that shows the query's taken-away word by its detectors
+    (``combine.showing``: as the names' lift leaves such photos out)."""
+    if q.negative is None or not rows:
+        return rows
+    shown = showing(model, store, rows, [q.negative])
+    return rows[: next((at for at, r in enumerate(rows) if r in shown), len(rows))]
+
+
 def _shipped_cap(q: cq.Query, alone: list[list[int]], scorer: cq.Scorer) -> int:
     """The app's bound (``api.combining._likely_bound``): the fewest likely rows an added term has
     alone by its latent (at least one), and an added photo's look-alikes by feature cosine
@@ -114,6 +125,11 @@ def main() -> None:
     parser.add_argument("--split", default="val")
     parser.add_argument("--model", default=None)
     parser.add_argument("--per-type", type=int, default=200)
+    parser.add_argument(
+        "--shown-cut",
+        action="store_true",
+        help="also: the shipped cap, then only the matches before the first that shows the taken-away word",
+    )
     parser.add_argument(
         "--members",
         action="store_true",
@@ -163,6 +179,10 @@ def main() -> None:
         caps = [_shipped_cap(q, alone(q, "latent"), scorer) for q in qs]
         s = figures([rows[:cap] for rows, cap in zip(app, caps, strict=True)], qs)
         shown.append(f"{s[0]:14.1f} {s[1]:10.1f} {s[2]:7.1f}")
+        if args.shown_cut:
+            capped = [rows[:cap] for rows, cap in zip(app, caps, strict=True)]
+            c = figures([_before_shown(model, store, rows, q) for rows, q in zip(capped, qs, strict=True)], qs)
+            shown.append(f"{c[0]:14.1f} {c[1]:10.1f} {c[2]:7.1f}")
         if args.members:
             found = [_members(rows, alone(q, "latent")) for rows, q in zip(app, qs, strict=True)]
             m = figures(found, qs)

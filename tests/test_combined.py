@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -216,3 +217,58 @@ def test_a_combined_query_has_no_more_likely_matches_than_its_added_terms_alone(
             both = app.search_terms([QueryTerm(photo=str(a)), QueryTerm(photo=str(b))], 50)
             alone = min(app.search_photo(str(a), 50).relevant, app.search_photo(str(b), 50).relevant)
             assert 1 <= both.relevant <= max(1, alone), (a.name, b.name, both.relevant, alone)
+
+
+SHOWN: dict[str, str] = {}  # file stem -> what the photo shows ("red circle")
+
+
+@pytest.fixture(scope="module")
+def unnamed_shapes(shipped_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Photoscope]:
+    """Coloured shapes in files whose names say nothing ("p0.jpg"), indexed by the shipped model
+    (whose word detectors know colours); what each shows is in ``SHOWN``."""
+    from synthetic import COLOURS, SHAPES, shape_photo
+
+    from photoscope.api import IndexOptions
+
+    photos = tmp_path_factory.mktemp("unnamed") / "Photos"
+    photos.mkdir()
+    for n, (colour, shape, seed) in enumerate((c, s, i) for c in COLOURS for s in SHAPES for i in (5, 6)):
+        shape_photo(colour, shape, seed=seed).save(photos / f"p{n}.jpg")
+        SHOWN[f"p{n}"] = f"{colour} {shape}"
+    with Photoscope(photos.parent / "library.db", shipped_model_dir) as app:
+        app.add_folder(photos)
+        app.scanner().scan()
+        app.indexer(options=IndexOptions(thumbnails=False)).run()
+        yield app
+
+
+def test_likely_matches_end_before_the_first_photo_that_shows_what_was_taken_away(
+    unnamed_shapes: Photoscope,
+) -> None:
+    """The fresh-seat audit of stop 51: "a beach" - "people" called 24 photos likely where "a beach"
+    alone had 12, people running on the beach among them (7th, 9th, 13th): a photo that shows what
+    was taken away is no likely match. Here "a circle" - "red" called both red circles likely."""
+    found = unnamed_shapes.search_terms([QueryTerm(text="a circle"), QueryTerm(text="red", negative=True)], 8)
+    shown = [SHOWN[Path(m.photo.path).stem] for m in found.matches]
+    assert "red circle" in shown and found.relevant, shown  # listed, below the others
+    assert all(not s.startswith("red") for s in shown[: found.relevant]), (shown, found.relevant)
+
+
+def test_a_photo_whose_caption_names_what_was_taken_away_is_no_likely_match(
+    unnamed_shapes: Photoscope,
+) -> None:
+    """The same audit: "a man is running on the beach" stayed a likely match of "a beach" - "people"
+    (the man alone gave the "people" detectors under ``SHOWS_WORD``); its caption names one of the
+    word's kin ("man"), and the likely matches end before it."""
+    terms = [QueryTerm(text="a circle"), QueryTerm(text="people", negative=True)]
+    before = unnamed_shapes.search_terms(terms, 8)
+    assert before.relevant >= 2
+    second = before.matches[1].photo
+    version = unnamed_shapes.model.description_version
+    unnamed_shapes.library.write_descriptions([(second.id, "a man is holding a circle", 0.0)], version)
+    try:
+        after = unnamed_shapes.search_terms(terms, 8)
+        assert [m.photo.id for m in after.matches] == [m.photo.id for m in before.matches]
+        assert after.relevant == 1
+    finally:
+        unnamed_shapes.library.write_descriptions([(second.id, second.caption or "", 0.0)], version)
