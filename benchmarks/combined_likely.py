@@ -56,12 +56,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 import combined_queries as cq  # benchmarks/combined_queries.py
 
 from photoscope.api.scoring import POOL, looking_alike, relevance
-from photoscope.network.word_probes import caption_words
 from photoscope.network.model import PhotoscopeModel
+from photoscope.network.word_probes import caption_words
 from photoscope.search.combine import CombineOptions, showing
-from photoscope.search.vectors import VectorStore
 from photoscope.search.ranking import TextRanker, TextSearchOptions
 from photoscope.search.results import ADDED_PHOTO_LOOKS_ALIKE
+from photoscope.search.vectors import VectorStore
 from photoscope.training.retrieval import store_with_concepts
 
 
@@ -181,7 +181,8 @@ def main() -> None:
         shown.append(f"{s[0]:14.1f} {s[1]:10.1f} {s[2]:7.1f}")
         if args.shown_cut:
             capped = [rows[:cap] for rows, cap in zip(app, caps, strict=True)]
-            c = figures([_before_shown(model, store, rows, q) for rows, q in zip(capped, qs, strict=True)], qs)
+            cut = [_before_shown(model, store, rows, q) for rows, q in zip(capped, qs, strict=True)]
+            c = figures(cut, qs)
             shown.append(f"{c[0]:14.1f} {c[1]:10.1f} {c[2]:7.1f}")
         if args.members:
             found = [_members(rows, alone(q, "latent")) for rows, q in zip(app, qs, strict=True)]

@@ -34,7 +34,7 @@ from skimage import data
 
 from photoscope.api.scoring import POOL, looking_alike, relevance
 from photoscope.network.model import PhotoscopeModel
-from photoscope.search.combine import CombinedRanker, CombineOptions, Term
+from photoscope.search.combine import CombinedRanker, CombineOptions, Term, showing
 from photoscope.search.ranking import SearchEngine
 from photoscope.search.vectors import VectorStore
 
@@ -114,11 +114,15 @@ def _terms_samples(
     app, guessed = CombineOptions(), CombineOptions(invert_negatives=False)
 
     def combined(terms: list[Term], options: CombineOptions) -> None:
-        """As the app ranks a combined query: its best 50, and the likely matches of each added
-        term alone, which bound the query's (``Ranked.alone``; an added photo's look-alikes,
-        ``Ranked.examples``)."""
+        """As the app ranks a combined query: its pool, the likely matches of each added term
+        alone, which bound the query's (``Ranked.alone``; an added photo's look-alikes,
+        ``Ranked.examples``), and the taken-away words' detectors on its likely matches."""
         ranked = ranker.rank(terms, options)
-        store.top_k(ranked.scores, 50, exclude=[7])
+        best = store.top_k(ranked.scores, POOL, exclude=[7])
+        likely = relevance([h.score for h in best])[0]
+        taken = [t.text for t in terms if t.negative and t.text is not None]
+        if taken:  # the likely matches end before the first that shows it (``Combining``)
+            showing(ranker.model, store, [h.photo_id for h in best[:likely]], taken)
         for row in ranked.alone:
             relevance([h.score for h in store.top_k(row, POOL, exclude=[7])])
         for row in ranked.examples:
