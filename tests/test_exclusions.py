@@ -204,6 +204,22 @@ def test_folders_exclude_include_and_list(pictures: Path, library: Library, caps
     assert _paths(library) == {"photo_1.jpg", "photo_2.jpg", *(f"shot_{i}.png" for i in range(3))}
 
 
+def test_a_folder_included_while_another_rule_leaves_its_photos_out_says_so(  # type: ignore[no-untyped-def]
+    pictures: Path, library: Library, capsys
+) -> None:
+    """The fresh-seat audit of stop 51: `folders include ~/Pictures/Screenshots` while `*.png` was
+    excluded said "no photo came back", naming nothing that kept them out."""
+    db = str(library.path)
+    Scanner(library).scan()
+    assert main(["folders", "exclude", str(pictures / "Screenshots"), "--yes", "--db", db]) == 0
+    assert main(["folders", "exclude", "--pattern", "*.png", "--yes", "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["folders", "include", str(pictures / "Screenshots"), "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "no photo came back: its 3 photos are still left out by another rule" in out
+    assert "`photoscope folders list` shows the rules" in out
+
+
 def test_in_a_running_app_excluded_photos_come_back_without_encoding(
     shapes_library_db: tuple[Path, Path], trained_tiny: Path, tmp_path: Path
 ) -> None:

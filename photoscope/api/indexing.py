@@ -32,6 +32,7 @@ from photoscope.library.fs import (
     UNSTORABLE_FOLDER,
     display_path,
     folder_path,
+    is_photo_name,
     is_under,
     normalize_path,
     storable,
@@ -182,6 +183,20 @@ class Indexing(Core):
         the last scans found them: (folder, the file's name)."""
         said = ((path, ignore_file_said(reason)) for path, reason in self.library.problems())
         return [(path, name) for path, name in said if name and (folder is None or is_under(path, folder))]
+
+    def still_left_out(self, path: str | Path) -> int:
+        """How many photos in the folder ``path`` (and below) the library's rules leave out: what
+        an ``include`` of it could not bring back ("*.png" keeping a Screenshots folder's photos
+        out: the fresh-seat audit of stop 51). Reads the folder, as a scan would."""
+        folder = normalize_path(path)
+        hidden = self.indexes_hidden()
+        photos = [
+            os.path.join(directory, name)
+            for directory, _, names in os.walk(folder)
+            for name in names
+            if is_photo_name(name, hidden)
+        ]
+        return len(Rules.load(self.library).excluded(photos))
 
     def left_out_because(self, path: str | Path) -> str | None:
         """Why the photos of the folder ``path`` are left out of the index, whatever the reason

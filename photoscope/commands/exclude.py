@@ -20,6 +20,8 @@ from photoscope.commands.common import EXIT_FAILED, EXIT_USAGE
 from photoscope.wording import plural
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from photoscope.api import Photoscope, ScanReport
 
 
@@ -60,8 +62,17 @@ def run_rule(app: Photoscope, args: argparse.Namespace) -> int:
         note = " (no such folder yet: its photos are left out when it appears)" if later else ""
         print(f"excluded {what}{note}; {plural(len(report.removed), 'photo')} left the index")
     else:
-        print(f"included {what} again; {came_back(report)}")
+        print(f"included {what} again; {came_back(report)}{_still_out(app, path, report)}")
     return 0
+
+
+def _still_out(app: Photoscope, path: Path | None, report: ScanReport) -> str:
+    """When a folder included again brought nothing back, what another rule still leaves out."""
+    left = app.still_left_out(path) if path is not None and not report.added and path.is_dir() else 0
+    if not left:
+        return ""
+    its = "its photo is" if left == 1 else f"its {left:,} photos are"
+    return f": {its} still left out by another rule (`photoscope folders list` shows the rules)"
 
 
 def _sure(takes: tuple[int, int], args: argparse.Namespace) -> bool:
