@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from PIL import Image
 
     from photoscope.library.db import Library
-    from photoscope.network import TextModel
+    from photoscope.network import PhotoscopeModel, TextModel
     from photoscope.search.quick import QuickStore
     from photoscope.search.ranking import TextSearchOptions
     from photoscope.search.results import SearchResult, UnknownWord
@@ -164,9 +164,10 @@ class Searching(Core):
         # no subtraction here: at least not the photos whose caption says what is left out
         results = self._results(result, filters, leave_out=negated.taken_away)
         narrowed, taken_away = allowed is not None, bool(negated.taken_away)
-        unsure = _quick_unsure(model, store, self.library, text, results, narrowed, taken_away)
+        people = people_shown(model, self.library, text, [m.photo.id for m in results.matches])
+        unsure = _quick_unsure(model, store, self.library, text, results, narrowed, taken_away, people)
         # as the network's answer reads its own (what is wanted, when words are taken away)
-        through = None if unsure else _quick_through(model, store, self.library, text, results)
+        through = None if unsure else _quick_through(model, store, self.library, text, results, people)
         results = likely_at_most(results, through)
         return cut(replace(results, taken_away=negated.taken_away, unsure=unsure), wanted, filters)
 
@@ -239,15 +240,8 @@ class Searching(Core):
         return likely_at_most(replace(self._results(result, filters), unsure=unsure), through)
 
     def people_in(self, text: str, photo_ids: Sequence[int]) -> dict[int, bool] | None:
-        """When the query names people, whether each photo shows some (``PhotoscopeModel.shows_people``,
-        from the features as the encoder gave them: the store's are unit length); else None."""
-        import numpy as np
-
-        model = self.model
-        if not any(map(model.names_people, model.query_words(text).content)):
-            return None
-        read, raw = self.library.load_vectors("feature", list(photo_ids), model.version)
-        return dict(zip(read.tolist(), model.shows_people(np.asarray(raw, np.float32)).tolist(), strict=True))
+        """``people_shown`` by the network."""
+        return people_shown(self.model, self.library, text, photo_ids)
 
     def _search_text(
         self, text: str, limit: int, allowed: np.ndarray | None, options: TextSearchOptions | None
@@ -325,14 +319,33 @@ def pixels(photo: str | Path | Image.Image) -> Image.Image:
     return photo if isinstance(photo, Image.Image) else load_photo(photo)
 
 
+def people_shown(
+    model: PhotoscopeModel | TextModel, library: Library, text: str, photo_ids: Sequence[int]
+) -> dict[int, bool] | None:
+    """When the query names people, whether each photo shows some (``shows_people``, from the
+    features as the encoder gave them: the store's and the mapped file's are unit length), read
+    once for an answer's judges, the network's and the quick one's alike; else None."""
+    import numpy as np
+
+    if not any(map(model.names_people, model.query_words(text).content)):
+        return None
+    read, raw = library.load_vectors("feature", list(photo_ids), model.version)
+    return dict(zip(read.tolist(), model.shows_people(np.asarray(raw, np.float32)).tolist(), strict=True))
+
+
 def _quick_through(
-    model: TextModel, store: QuickStore, library: Library, text: str, results: Results
+    model: TextModel,
+    store: QuickStore,
+    library: Library,
+    text: str,
+    results: Results,
+    people: dict[int, bool] | None,
 ) -> int | None:
     """``quick_likely_through`` of the quick answer's photos after those named."""
     from photoscope.search.quick import quick_likely_through
 
     unnamed = [m.photo.id for m in results.matches[results.by_name :]]
-    return quick_likely_through(model, store, library, text, unnamed)
+    return quick_likely_through(model, store, library, text, unnamed, people)
 
 
 def _quick_unsure(
@@ -343,6 +356,7 @@ def _quick_unsure(
     results: Results,
     narrowed: bool,
     taken_away: bool,
+    people: dict[int, bool] | None,
 ) -> tuple[str, ...]:
     """The quick answer's closest-guess words, by the rules of the network's answer it stands in
     for: a plain description's (``Searching._search_words``), or when something is taken away, a
@@ -353,4 +367,4 @@ def _quick_unsure(
     listed = [m.photo.id for m in results.matches]
     if results.by_name or (narrowed and (taken_away or not listed)):
         return ()
-    return quick_unclear_words(model, store, library, text, listed)
+    return quick_unclear_words(model, store, library, text, listed, people)

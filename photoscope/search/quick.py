@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,12 +31,11 @@ from photoscope.search.results import (
     Hit,
     ListedJudges,
     SearchResult,
+    judged_unclear,
     library_curve,
     likely_through,
     people_seen,
-    unclear_words,
     unknown_words,
-    unseen_by_sight,
 )
 from photoscope.search.stored import (
     CONCEPTS_PER_PHOTO,
@@ -311,24 +310,19 @@ def quick_unclear_words(
     library: Library,
     text: str,
     photo_ids: Sequence[int],
+    people: Mapping[int, bool] | None = None,
     fusion: ConceptFusion | None = None,
 ) -> tuple[str, ...]:
     """The words of ``text`` that no listed photo shows clearly, as ``SearchEngine.unclear_concepts``
-    finds them: the concept words the head alone judges, and the words the decoder reads that no
-    listed photo shows by their word detector, run in NumPy on the listed photos' features. The
-    first answer to "a laptop", or to "a car" over animals, calls its photos closest guesses as the
+    finds them (``results.judged_unclear``), run in NumPy on the listed photos' features. The first
+    answer to "a laptop", or to "a car" over animals, calls its photos closest guesses as the
     network's answer does, not "16 likely matches" until it replaces them."""
     if not len(store):
         return ()
     f = fusion or ConceptFusion()
-    judges = _listed_judges(model, store, library, photo_ids, f)
+    judges = _listed_judges(model, store, library, photo_ids, f, people)
     query = model.query_words(text)
-    listed = judges.best_shown if judges.held else None
-    unclear = unclear_words(query, model.word_count, f.rare_count, listed)
-    if not judges.held:
-        return unclear
-    unseen = unseen_by_sight(query, model.detector_sight, judges.best_seen, judges.best_shown)
-    return unclear + tuple(w for w in unseen if w not in unclear)
+    return judged_unclear(query, model.word_count, f.rare_count, model.detector_sight, judges)
 
 
 def quick_likely_through(
@@ -337,6 +331,7 @@ def quick_likely_through(
     library: Library,
     text: str,
     photo_ids: Sequence[int],
+    people: Mapping[int, bool] | None = None,
     fusion: ConceptFusion | None = None,
 ) -> int | None:
     """How far down the listed photos (best first) a short query's likely matches may reach, as
@@ -344,7 +339,7 @@ def quick_likely_through(
     if not len(store) or not photo_ids:
         return None
     f = fusion or ConceptFusion()
-    judges = _listed_judges(model, store, library, photo_ids, f)
+    judges = _listed_judges(model, store, library, photo_ids, f, people)
     query = model.query_words(text)
     return likely_through(
         query, model.word_count, f.rare_count, model.detector_sight, judges.seen, judges.shown
@@ -352,12 +347,20 @@ def quick_likely_through(
 
 
 def _listed_judges(
-    model: TextModel, store: QuickStore, library: Library, photo_ids: Sequence[int], f: ConceptFusion
+    model: TextModel,
+    store: QuickStore,
+    library: Library,
+    photo_ids: Sequence[int],
+    f: ConceptFusion,
+    people: Mapping[int, bool] | None,
 ) -> ListedJudges:
-    """``results.ListedJudges`` of the listed photos, in NumPy on the mapped file's rows."""
+    """``results.ListedJudges`` of the listed photos, in NumPy on the mapped file's rows (a word
+    that names people seen only where ``people`` says a photo shows some: ``results.people_seen``)."""
     rows = np.flatnonzero(np.isin(store.ids, np.asarray(photo_ids, np.int64)))  # in the store's order
     order = {int(i): at for at, i in enumerate(store.ids[rows])}
     listed = [order[i] for i in photo_ids if i in order]  # the listed order, as places in ``rows``
+    held = [int(i) for i in store.ids[rows][listed]]
+    shows = None if people is None else [people.get(i, True) for i in held]
 
     def shown(classes: Sequence[int]) -> list[float]:
         cover = class_cover(classes, f.near_classes, model.encoder_name)
@@ -368,19 +371,9 @@ def _listed_judges(
         parts = store.listed_features(library, rows)  # the base rows, then the tail's: ``rows``' order
         probabilities = np.concatenate([model.word_probabilities(detectors, x, basis) for x, basis in parts])
         found = [[float(p) for p in row] for row in probabilities[listed]]
-        held = [int(i) for i in store.ids[rows][listed]]
-        people = _people(model, store, library, held) if any(map(model.names_people, words)) else None
-        return people_seen(words, found, people, model.names_people)
+        return people_seen(words, found, shows, model.names_people)
 
     return ListedJudges(len(listed), shown, seen)
-
-
-def _people(model: TextModel, store: QuickStore, library: Library, photo_ids: Sequence[int]) -> list[bool]:
-    """Whether each photo shows people (``TextModel.shows_people``), from its features as the
-    encoder gave them (the mapped file's are unit length, maybe reduced): read from the database."""
-    read, raw = library.load_vectors("feature", ids=list(photo_ids), model_version=store.base.model_version)
-    shows = dict(zip(read.tolist(), model.shows_people(np.asarray(raw, np.float32)).tolist(), strict=True))
-    return [bool(shows.get(i, True)) for i in photo_ids]
 
 
 def quick_scores(

@@ -32,12 +32,11 @@ from photoscope.search.results import (
     ListedJudges,
     SearchResult,
     UnknownWord,
+    judged_unclear,
     library_curve,
     likely_through,
     people_seen,
-    unclear_words,
     unknown_words,
-    unseen_by_sight,
 )
 from photoscope.search.stored import class_cover
 from photoscope.search.vectors import VectorStore
@@ -288,21 +287,14 @@ class SearchEngine:
         options: TextSearchOptions | None = None,
         people: Mapping[int, bool] | None = None,
     ) -> tuple[str, ...]:
-        """The words of a query none of the listed photos shows clearly: the concept words the head
-        alone judges, every such word when none is listed (``results.unclear_words``), and the words
-        the decoder reads that no listed photo shows by their detector (``results.unseen_by_sight``);
-        () when no word is so judged: "a dog on the beach" over dogs on beaches."""
+        """The words of a query none of the listed photos shows clearly (``results.judged_unclear``;
+        ``people``: whether each shows people, ``PhotoscopeModel.shows_people``)."""
         if not len(self.store):  # no photo searchable (waiting, another model's): that is the reason
             return ()
-        given = options or TextSearchOptions()
+        given, model = options or TextSearchOptions(), self.model
         judges = self._listed_judges(photo_ids, given, people)
-        query = self.model.query_words(text)
-        listed = judges.best_shown if judges.held else None
-        unclear = unclear_words(query, self.model.word_count, given.rare_count, listed)
-        if not judges.held:
-            return unclear
-        unseen = unseen_by_sight(query, self.model.detector_sight, judges.best_seen, judges.best_shown)
-        return unclear + tuple(w for w in unseen if w not in unclear)
+        query = model.query_words(text)
+        return judged_unclear(query, model.word_count, given.rare_count, model.detector_sight, judges)
 
     def likely_through(
         self,

@@ -205,6 +205,26 @@ class ListedJudges(NamedTuple):
         return [max(column) for column in zip(*self.seen(words), strict=True)]
 
 
+def judged_unclear(
+    query: QueryWords,
+    word_count: Callable[[str], int],
+    rare_count: int,
+    sight: Callable[[str], float | None],
+    judges: ListedJudges,
+) -> tuple[str, ...]:
+    """The words of a query none of the listed photos shows clearly to the answer's ``judges``: the
+    concept words the head alone judges, every such word when none is listed (``unclear_words``),
+    and the words the decoder reads that no listed photo shows by their detector
+    (``unseen_by_sight``); () when no word is so judged: "a dog on the beach" over dogs on beaches.
+    The network's answer (``SearchEngine.unclear_concepts``) and the quick one read it alike."""
+    listed = judges.best_shown if judges.held else None
+    unclear = unclear_words(query, word_count, rare_count, listed)
+    if not judges.held:
+        return unclear
+    unseen = unseen_by_sight(query, sight, judges.best_seen, judges.best_shown)
+    return unclear + tuple(w for w in unseen if w not in unclear)
+
+
 def people_seen(
     words: Sequence[str],
     rows: list[list[float]],
