@@ -6,7 +6,6 @@ of their own, over ``searching``'s single searches, which one term alone is."""
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
@@ -15,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from photoscope.api.query_terms import cancel_out, negations_apart
 from photoscope.api.scoring import POOL, cut, likely_at_most, looking_alike, pool, relevance
-from photoscope.api.searching import Searching, not_searched, pixels
+from photoscope.api.searching import Searching, not_searched, pixels, says_any
 from photoscope.api.types import Filters, Match, QueryTerm, Results
 
 if TYPE_CHECKING:
@@ -164,9 +163,8 @@ class Combining(Searching):
         """The photos whose stored caption names a taken-away word or its kin ("a man is running on
         the beach" for "people", whose detector gave the man alone under ``SHOWS_WORD``)."""
         content = [w for t in taken for w in self.model.query_words(t).content]
-        kin = {k for w in content for k in self.model.taken_away_kin(w)}
-        words = {m.photo.id: set(re.findall(r"[a-z]+", (m.photo.caption or "").lower())) for m in matches}
-        return {i for i, said in words.items() if kin & said}
+        kin = list(dict.fromkeys(k for w in content for k in self.model.taken_away_kin(w)))
+        return {m.photo.id for m in matches if says_any(m.photo.caption, kin)}
 
     def _unseen_in_any(self, terms: Sequence[Term]) -> tuple[str, ...]:
         """Why a combined query listed nothing, when an added text's words are concepts alone that no

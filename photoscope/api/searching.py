@@ -67,7 +67,7 @@ class Searching(Core):
         hits = [
             h
             for h in result.hits
-            if h.photo_id in records and not _says_any(records[h.photo_id].caption, leave_out)
+            if h.photo_id in records and not says_any(records[h.photo_id].caption, leave_out)
         ]
         copies = sum(1 for h in hits if h.photo_id in result.near_duplicates)
         if result.library_best is None:
@@ -102,7 +102,7 @@ class Searching(Core):
         found = [
             (records[i], score)
             for i, score in candidates
-            if i in records and not _says_any(records[i].caption, negated.taken_away)
+            if i in records and not says_any(records[i].caption, negated.taken_away)
         ][:limit]
         relevant, strengths = relevance([score for _, score in found], 0)
         if allowed is not None:  # likely from the whole library's answer, as the network's
@@ -123,7 +123,7 @@ class Searching(Core):
 
         if taken_away:
             records = {p.id: p for p in self.library.photos_by_ids([i for i, _ in everywhere])}
-            said = {i for i, p in records.items() if _says_any(p.caption, taken_away)}
+            said = {i for i, p in records.items() if says_any(p.caption, taken_away)}
             everywhere = [(i, s) for i, s in everywhere if i in records and i not in said]
         return likely_ids([Hit(i, score) for i, score in everywhere[:limit]], frozenset())
 
@@ -302,7 +302,7 @@ def not_searched(unknown: Sequence[UnknownWord]) -> set[str]:
     return {u.word.lower() for u in unknown if not u.searched_as}
 
 
-def _says_any(caption: str | None, phrases: Sequence[str]) -> bool:
+def says_any(caption: str | None, phrases: Sequence[str]) -> bool:
     """Whether a caption holds one of the phrases (as whole words)."""
     if not caption or not phrases:
         return False
