@@ -39,7 +39,6 @@ from photoscope.network.model import PhotoscopeModel
 from photoscope.network.word_probes import load_word_probes
 from photoscope.search import results
 from photoscope.search.ranking import SearchEngine, TextRanker, TextSearchOptions
-from photoscope.training.features import cached_features
 from photoscope.training.flickr8k import CaptionDataset
 from photoscope.training.retrieval import split_library
 
@@ -125,8 +124,8 @@ def main() -> None:
     if args.any_length:
         results.SHORT_QUERY = 1000
     model, data = PhotoscopeModel(), CaptionDataset.load(args.data)
-    names, store = split_library(model, data, "val", args.cache)
-    people = model.shows_people(cached_features(names, data.root / "images", args.cache)[:, 0])
+    names, store, raw = split_library(model, data, "val", args.cache)
+    people = model.shows_people(raw)
     captions = [data.captions[n] for n in names]
     photo_words = [[folded(c) for c in caps] for caps in captions]
 

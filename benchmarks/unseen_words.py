@@ -36,7 +36,6 @@ from photoscope.network.model import PhotoscopeModel
 from photoscope.search.ranking import SearchEngine, TextRanker, TextSearchOptions
 from photoscope.search.results import unclear_words
 from photoscope.search.stored import class_cover
-from photoscope.training.features import cached_features
 from photoscope.training.flickr8k import CaptionDataset
 from photoscope.training.open_world import LISTED
 from photoscope.training.retrieval import split_library
@@ -73,8 +72,7 @@ def main() -> None:
     p.add_argument("--no-person-probe", action="store_true", help="person words by their detectors alone")
     args = p.parse_args()
     model, data = PhotoscopeModel(), CaptionDataset.load(args.data)
-    names, store = split_library(model, data, "val", args.cache)
-    raw = cached_features(names, data.root / "images", args.cache)[:, 0]
+    names, store, raw = split_library(model, data, "val", args.cache)
     people = None if args.no_person_probe else model.shows_people(raw)
     rng = np.random.default_rng(args.seed)
     photos = rng.choice(len(names), min(args.queries, len(names)), replace=False)

@@ -30,14 +30,15 @@ def store_with_concepts(model: PhotoscopeModel, features: torch.Tensor, latents:
 
 def split_library(
     model: PhotoscopeModel, data: CaptionDataset, split: str, cache: Path
-) -> tuple[list[str], VectorStore]:
+) -> tuple[list[str], VectorStore, np.ndarray]:
     """A split's photos (their names) as the app's library stores them (``store_with_concepts``),
-    from the feature cache: each photo as the indexer encodes it (no mirror image)."""
+    from the feature cache: each photo as the indexer encodes it (no mirror image); and those
+    features as the encoder gave them (N x 1280, float32: what the presence probes read)."""
     names = data.split(split)
-    encoded = cached_features(names, data.root / "images", cache)
+    raw = cached_features(names, data.root / "images", cache)[:, 0].astype(np.float32)
     with torch.inference_mode():
-        features = torch.from_numpy(encoded[:, 0].astype(np.float32))
-        return names, store_with_concepts(model, features, model.bundle.network.latent(features))
+        features = torch.from_numpy(raw)
+        return names, store_with_concepts(model, features, model.bundle.network.latent(features)), raw
 
 
 @dataclass(frozen=True)
