@@ -218,6 +218,34 @@ def test_a_folder_included_while_another_rule_leaves_its_photos_out_says_so(  # 
     out = capsys.readouterr().out
     assert "no photo came back: its 3 photos are still left out by another rule" in out
     assert "`photoscope folders list` shows the rules" in out
+    assert main(["folders", "exclude", "--pattern", "shot_*", "--yes", "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["folders", "include", "--pattern", "*.png", "--db", db]) == 0
+    assert "no photo came back: its 3 photos are still left out by another rule" in capsys.readouterr().out
+
+
+def test_a_dropped_rule_whose_photos_another_rule_keeps_out_says_how_many(
+    shapes_library_db: tuple[Path, Path], trained_tiny: Path, tmp_path: Path
+) -> None:
+    """The fresh-seat audit of stop 51, for every kind of rule: a rule dropped while another still
+    leaves its photos out brought them not back and said only that; its report now counts them
+    (the CLI and the Library dialog say it)."""
+    import shutil
+
+    from photoscope.api import Photoscope
+
+    db = tmp_path / "library.db"
+    shutil.copy(shapes_library_db[0], db)
+    with Photoscope(db, trained_tiny) as app:
+        assert len(app.exclude(pattern="red circle*").removed) == 3
+        app.exclude(pattern="*circle*")
+        back = app.include(pattern="red circle*")
+        assert not back.added and back.still_left_out == 3
+        reds = len(app.exclude(pattern="red *").removed)
+        back = app.include(pattern="red *")  # the other red shapes come back, the red circles not
+        assert len(back.added) == reds and back.still_left_out == 3
+        back = app.include(pattern="*circle*")
+        assert back.added and back.still_left_out == 0
 
 
 def test_in_a_running_app_excluded_photos_come_back_without_encoding(

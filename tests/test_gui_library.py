@@ -714,3 +714,26 @@ def test_a_key_asks_for_a_folder_to_add_and_f1_lists_it(qtbot, make_window, tmp_
     dialog = window.keys_dialog
     assert dialog is not None and dialog.isVisible()
     assert ("File", "Ctrl+Shift+O", "Add folder…") in dialog.rows
+
+
+def test_a_rule_removed_while_another_keeps_its_photos_out_says_so(qtbot, make_window, library_db) -> None:
+    """The fresh-seat audit of stop 51: Remove on a rule whose photos another rule still leaves out
+    brought nothing back and the dialog said nothing at all (the CLI said why)."""
+    from photoscope.gui.exclusion_rules import RULE_ROLE
+
+    window = make_window(library_db)
+    window.api.exclude(pattern="red_circle*")
+    window.api.exclude(pattern="*circle*")
+    window.show_library()
+    dialog = window.library_dialog
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1)
+    folder = dialog.tree.topLevelItem(0)
+    qtbot.waitUntil(lambda: folder.childCount() == 2)
+    rule = next(
+        folder.child(i) for i in range(2) if folder.child(i).data(0, RULE_ROLE).pattern == "red_circle*"
+    )
+    dialog.tree.setCurrentItem(rule)
+    dialog.remove_button.click()
+    qtbot.waitUntil(lambda: "still left out" in dialog.note.text(), timeout=20_000)
+    assert dialog.note.text().startswith("No photo came back: its "), dialog.note.text()
+    assert [r.pattern for r in window.api.exclusion_rules()] == ["*circle*"]

@@ -172,31 +172,33 @@ class Indexing(Core):
         """Drop an exclusion rule; its photos come back (those taken out this session, unchanged,
         without being encoded again; the others pending)."""
         rules = self._rules(path, pattern, folder)
-        return self._apply_rules([*rules, *(photo_rule_before(r) for r in rules if r.kind == "photo")], False)
+        return self._drop_rules([*rules, *(photo_rule_before(r) for r in rules if r.kind == "photo")])
 
     def drop_rule(self, rule: ExclusionRule) -> ScanReport:
         """Drop one of ``exclusion_rules``: its photos come back, as ``include`` brings them."""
-        return self._apply_rules([rule], False)
+        return self._drop_rules([rule])
+
+    def _drop_rules(self, rules: Sequence[ExclusionRule]) -> ScanReport:
+        """Drop the rules, and count in the report what the other rules still leave out of their
+        photos (``folders include`` of a Screenshots folder said "no photo came back", naming
+        nothing, while "*.png" kept its photos out: the fresh-seat audit of stop 51)."""
+        report = self._apply_rules(rules, False)
+        report.still_left_out = len(Rules.load(self.library).excluded(self._ruled_photos(rules)))
+        return report
+
+    def _ruled_photos(self, rules: Sequence[ExclusionRule]) -> list[str]:
+        """The photos on disk that ``rules`` alone leave out, read from the folders they apply to as
+        a scan reads them (hidden ones only when the library indexes them)."""
+        hidden = self.indexes_hidden()
+        alone = Rules(rules, [f.path for f in self.folders()], hidden=True)
+        photos = {path for rule in rules for path in _photos_ruled(rule, hidden)}
+        return alone.excluded(sorted(photos))
 
     def left_out_by_ignore_files(self, folder: str | None = None) -> list[tuple[str, str]]:
         """The folders below the watched ``folder`` (any, when None) an ignore file leaves out, as
         the last scans found them: (folder, the file's name)."""
         said = ((path, ignore_file_said(reason)) for path, reason in self.library.problems())
         return [(path, name) for path, name in said if name and (folder is None or is_under(path, folder))]
-
-    def still_left_out(self, path: str | Path) -> int:
-        """How many photos in the folder ``path`` (and below) the library's rules leave out: what
-        an ``include`` of it could not bring back ("*.png" keeping a Screenshots folder's photos
-        out: the fresh-seat audit of stop 51). Reads the folder, as a scan would."""
-        folder = normalize_path(path)
-        hidden = self.indexes_hidden()
-        photos = [
-            os.path.join(directory, name)
-            for directory, _, names in os.walk(folder)
-            for name in names
-            if is_photo_name(name, hidden)
-        ]
-        return len(Rules.load(self.library).excluded(photos))
 
     def left_out_because(self, path: str | Path) -> str | None:
         """Why the photos of the folder ``path`` are left out of the index, whatever the reason
@@ -599,3 +601,17 @@ def _identity(path: str) -> tuple[int, int] | None:
     except OSError:  # an offline folder: nothing to compare
         return None
     return (st.st_dev, st.st_ino) if st.st_ino else None  # 0: a share that numbers no directory
+
+
+def _photos_ruled(rule: ExclusionRule, hidden: bool) -> list[str]:
+    """The photos on disk a rule could leave out: its photo, or those of its subfolder or of its
+    watched folder and below, by name as a scan takes them (hidden ones if ``hidden``)."""
+    below = os.path.join(rule.folder, rule.pattern)
+    if rule.kind == "photo":
+        return [below] if os.path.isfile(below) else []
+    found = []
+    for directory, subfolders, names in os.walk(rule.folder if rule.kind == "pattern" else below):
+        if not hidden:
+            subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+        found += [os.path.join(directory, n) for n in names if is_photo_name(n, hidden)]
+    return found

@@ -20,8 +20,6 @@ from photoscope.commands.common import EXIT_FAILED, EXIT_USAGE
 from photoscope.wording import plural
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from photoscope.api import Photoscope, ScanReport
 
 
@@ -62,17 +60,21 @@ def run_rule(app: Photoscope, args: argparse.Namespace) -> int:
         note = " (no such folder yet: its photos are left out when it appears)" if later else ""
         print(f"excluded {what}{note}; {plural(len(report.removed), 'photo')} left the index")
     else:
-        print(f"included {what} again; {came_back(report)}{_still_out(app, path, report)}")
+        print(f"included {what} again; {came_back(report)}{_still_out(report)}")
     return 0
 
 
-def _still_out(app: Photoscope, path: Path | None, report: ScanReport) -> str:
-    """When a folder included again brought nothing back, what another rule still leaves out."""
-    left = app.still_left_out(path) if path is not None and not report.added and path.is_dir() else 0
+def _still_out(report: ScanReport) -> str:
+    """What another rule still leaves out of the photos the dropped rule did."""
+    left = report.still_left_out
     if not left:
         return ""
-    its = "its photo is" if left == 1 else f"its {left:,} photos are"
-    return f": {its} still left out by another rule (`photoscope folders list` shows the rules)"
+    if report.added:
+        held = "1 more is" if left == 1 else f"{left:,} more are"
+    else:
+        held = "its photo is" if left == 1 else f"its {left:,} photos are"
+    rules = "(`photoscope folders list` shows the rules)"
+    return f"{';' if report.added else ':'} {held} still left out by another rule {rules}"
 
 
 def _sure(takes: tuple[int, int], args: argparse.Namespace) -> bool:

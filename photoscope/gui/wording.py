@@ -103,15 +103,31 @@ def change_note(result: object, back: str = RULE_BACK) -> str:
         return f"{plural(result, 'photo')} left the index." if result else ""
     if removed:
         return f"{plural(len(removed), 'photo')} left the index. {back}"
-    if added:
-        restored = getattr(result, "restored", 0)
-        if not restored:
-            waits = "it waits" if len(added) == 1 else "they wait"
-            return f"{plural(len(added), 'photo')} joined the index: {waits} to be indexed."
-        again = len(added) - restored
-        waiting = f" ({again:,} {'waits' if again == 1 else 'wait'} to be indexed again)" if again else ""
-        return f"{plural(len(added), 'photo')} came back into the index{waiting}."
-    return ""
+    return _came_back(added or [], getattr(result, "restored", 0)) + _kept_out(
+        bool(added), getattr(result, "still_left_out", 0)
+    )
+
+
+def _came_back(added: list[int], restored: int) -> str:
+    if not added:
+        return ""
+    if not restored:
+        waits = "it waits" if len(added) == 1 else "they wait"
+        return f"{plural(len(added), 'photo')} joined the index: {waits} to be indexed."
+    again = len(added) - restored
+    waiting = f" ({again:,} {'waits' if again == 1 else 'wait'} to be indexed again)" if again else ""
+    return f"{plural(len(added), 'photo')} came back into the index{waiting}."
+
+
+def _kept_out(some_back: bool, left: int) -> str:
+    """A dropped rule's photos another rule still leaves out (the Library dialog said nothing when
+    none came back for that: the fresh-seat audit of stop 51)."""
+    if not left:
+        return ""
+    if some_back:
+        return f" {'1 more is' if left == 1 else f'{left:,} more are'} still left out by another rule."
+    its = "its photo is" if left == 1 else f"its {left:,} photos are"
+    return f"No photo came back: {its} still left out by another rule (listed here)."
 
 
 def folder_added_note(folder: Folder) -> str:

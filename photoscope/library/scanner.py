@@ -110,6 +110,9 @@ class ScanReport:
     absent_mounts: list[str] = field(default_factory=list)  # unplugged drives inside watched folders
     away_links: list[str] = field(default_factory=list)  # links to nothing now, whose photos were kept
     restored: int = 0  # of ``added``, those a stash wrote back as indexed (nothing to encode again)
+    # Of the photos exclusion rules dropped before the scan left out, those the library's other rules
+    # still leave out (``Indexing.include``; not counted by a scan itself)
+    still_left_out: int = 0
     retried: int = 0  # photos that could not be read for now, pending again (a whole folder scanned)
     arrived: list[tuple[str, str]] = field(default_factory=list)  # (offline folder, where its photos are)
     # (folder, mount point): offline, as another drive than its own is mounted there
