@@ -272,3 +272,17 @@ def test_a_photo_whose_caption_names_what_was_taken_away_is_no_likely_match(
         assert after.relevant == 1
     finally:
         unnamed_shapes.library.write_descriptions([(second.id, second.caption or "", 0.0)], version)
+
+
+def test_the_quick_answer_ends_its_likely_matches_before_what_was_taken_away(
+    unnamed_shapes: Photoscope,
+) -> None:
+    """Stop 51's Left: the quick first answer to "a circle without red" read its likely matches as
+    "a circle" alone's, and called the red circles likely; the network's answer that replaced it a
+    moment later did not. Both end them before the first photo that shows what was taken away."""
+    assert len(unnamed_shapes.store)  # the vectors loaded: their mapped file is written, the quick answer's
+    quick = unnamed_shapes.search_text_quick("a circle without red", 8)
+    assert quick is not None
+    shown = [SHOWN[Path(m.photo.path).stem] for m in quick.matches]
+    print(shown, quick.relevant, [m.photo.caption for m in quick.matches])
+    assert all(not s.startswith("red") for s in shown[: quick.relevant]), (shown, quick.relevant)

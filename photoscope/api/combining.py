@@ -13,9 +13,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from photoscope.api.query_terms import cancel_out, negations_apart
-from photoscope.api.scoring import POOL, cut, likely_at_most, looking_alike, pool, relevance
-from photoscope.api.searching import Searching, not_searched, pixels, says_any
-from photoscope.api.types import Filters, Match, QueryTerm, Results
+from photoscope.api.scoring import (
+    POOL,
+    cut,
+    likely_at_most,
+    likely_before_shown,
+    looking_alike,
+    pool,
+    relevance,
+)
+from photoscope.api.searching import Searching, not_searched, pixels, said_in_captions
+from photoscope.api.types import Filters, QueryTerm, Results
 
 if TYPE_CHECKING:
     import numpy as np
@@ -150,21 +158,12 @@ class Combining(Searching):
         from photoscope.search.combine import showing
 
         taken = [t.text for t in terms if t.negative and t.text is not None]
-        likely = [m.photo.id for m in results.matches[results.by_name : results.relevant]]
+        likely = results.matches[results.by_name : results.relevant]
         if not taken or not likely:
             return results
         with self._store_lock:
-            shown = showing(self.model, self.store, likely, taken)
-        shown |= self._said_in_captions(taken, results.matches[results.by_name : results.relevant])
-        before = next((at for at, i in enumerate(likely) if i in shown), len(likely))
-        return replace(results, relevant=results.by_name + before)
-
-    def _said_in_captions(self, taken: Sequence[str], matches: Sequence[Match]) -> set[int]:
-        """The photos whose stored caption names a taken-away word or its kin ("a man is running on
-        the beach" for "people", whose detector gave the man alone under ``SHOWS_WORD``)."""
-        content = [w for t in taken for w in self.model.query_words(t).content]
-        kin = list(dict.fromkeys(k for w in content for k in self.model.taken_away_kin(w)))
-        return {m.photo.id for m in matches if says_any(m.photo.caption, kin)}
+            shown = showing(self.model, self.store, [m.photo.id for m in likely], taken)
+        return likely_before_shown(results, shown | said_in_captions(self.model, taken, likely))
 
     def _unseen_in_any(self, terms: Sequence[Term]) -> tuple[str, ...]:
         """Why a combined query listed nothing, when an added text's words are concepts alone that no

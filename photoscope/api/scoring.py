@@ -121,6 +121,14 @@ def likely_at_most(results: Results, through: int | None) -> Results:
     return replace(results, relevant=likely_count(results.relevant, results.by_name, through, copies))
 
 
+def likely_before_shown(results: Results, shown: AbstractSet[int]) -> Results:
+    """The likely matches up to the first that ``shown`` holds (the photos that show what a query
+    takes away: ``Combining._likely_before_taken_away``, the quick answer's alike)."""
+    likely = results.matches[results.by_name : results.relevant]
+    before = next((at for at, m in enumerate(likely) if m.photo.id in shown), len(likely))
+    return replace(results, relevant=results.by_name + before)
+
+
 def undated_count(matches: Sequence[Match], filters: Filters | None) -> int:
     """Under a date filter, how many matches are placed by their file's time (no date taken)."""
     dated = filters is not None and filters.dated

@@ -18,6 +18,7 @@ from photoscope.api.scoring import (
     cut,
     hits_relevance,
     likely_at_most,
+    likely_before_shown,
     likely_ids,
     pool,
     relevance,
@@ -169,6 +170,8 @@ class Searching(Core):
         # as the network's answer reads its own (what is wanted, when words are taken away)
         through = None if unsure else _quick_through(model, store, self.library, text, results, people)
         results = likely_at_most(results, through)
+        if negated.taken_away:  # as the network's answer ends them (``Combining._likely_before_taken_away``)
+            results = _quick_before_taken_away(model, store, self.library, negated.taken_away, results)
         return cut(replace(results, taken_away=negated.taken_away, unsure=unsure), wanted, filters)
 
     def prepare_quick_search(self) -> bool:
@@ -302,6 +305,16 @@ def not_searched(unknown: Sequence[UnknownWord]) -> set[str]:
     return {u.word.lower() for u in unknown if not u.searched_as}
 
 
+def said_in_captions(
+    model: PhotoscopeModel | TextModel, taken: Sequence[str], matches: Sequence[Match]
+) -> set[int]:
+    """The photos whose stored caption names a taken-away word or its kin ("a man is running on
+    the beach" for "people", whose detector gave the man alone under ``SHOWS_WORD``)."""
+    content = [w for t in taken for w in model.query_words(t).content]
+    kin = list(dict.fromkeys(k for w in content for k in model.taken_away_kin(w)))
+    return {m.photo.id for m in matches if says_any(m.photo.caption, kin)}
+
+
 def says_any(caption: str | None, phrases: Sequence[str]) -> bool:
     """Whether a caption holds one of the phrases (as whole words)."""
     if not caption or not phrases:
@@ -346,6 +359,20 @@ def _quick_through(
 
     unnamed = [m.photo.id for m in results.matches[results.by_name :]]
     return quick_likely_through(model, store, library, text, unnamed, people)
+
+
+def _quick_before_taken_away(
+    model: TextModel, store: QuickStore, library: Library, taken: Sequence[str], results: Results
+) -> Results:
+    """The quick answer's likely matches up to the first that shows a taken-away word: by its
+    detectors, or its caption naming it or its kin."""
+    from photoscope.search.quick import quick_showing
+
+    likely = results.matches[results.by_name : results.relevant]
+    if not likely:
+        return results
+    shown = quick_showing(model, store, library, [m.photo.id for m in likely], taken)
+    return likely_before_shown(results, shown | said_in_captions(model, taken, likely))
 
 
 def _quick_unsure(

@@ -28,7 +28,7 @@ from photoscope.network.decoding import Caption, Choice, beam_search, caption_lo
 from photoscope.network.encoder import ImageEncoder, head_logits, top_classes
 from photoscope.network.inversion import InversionCache, InversionOptions, invert
 from photoscope.network.lexicon import WORD_MIN_COUNT, Speller, suggest_words
-from photoscope.network.naming import GROUP_NAMES, VETOED_WORDS, Namer, risky_groups
+from photoscope.network.naming import Namer, risky_groups, taken_away_kin
 from photoscope.network.presence import Presence, load_presence
 from photoscope.network.text_model import QueryWords, query_words, speller
 from photoscope.network.versions import DESCRIPTION_VERSION
@@ -426,10 +426,7 @@ class PhotoscopeModel:
         """The detector words a taken-away ``word`` stands for: its own, and for a group's general
         name ("people", "dogs": ``naming.GROUP_NAMES``) every detector word of that group; [] when
         no detector answers for it."""
-        own = self.detector_word(word)
-        groups = [g for g, names in GROUP_NAMES.items() if word.lower() in names or own in names]
-        kin = [d for g in groups for w in sorted(VETOED_WORDS[g]) if (d := self.detector_word(w)) is not None]
-        return list(dict.fromkeys([*([own] if own is not None else []), *kin]))  # ("humans": no own)
+        return taken_away_kin(word, self.detector_word)
 
     def word_log_odds(
         self, words: Sequence[str], features: torch.Tensor, basis: npt.NDArray[np.float32] | None = None

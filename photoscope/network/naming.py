@@ -258,6 +258,18 @@ GROUP_NAMES: dict[str, frozenset[str]] = {
     "person": frozenset(["people", "person", "persons", "human", "humans"]),
     "dog": frozenset(["dog", "dogs"]),
 }
+
+
+def taken_away_kin(word: str, detector_word: Callable[[str], str | None]) -> list[str]:
+    """The detector words a taken-away ``word`` stands for (``detector_word``: the model's): its own,
+    and for a group's general name ("people", "dogs": ``GROUP_NAMES``) every detector word of that
+    group; [] when no detector answers for it."""
+    own = detector_word(word)
+    groups = [g for g, names in GROUP_NAMES.items() if word.lower() in names or own in names]
+    kin = [d for g in groups for w in sorted(VETOED_WORDS[g]) if (d := detector_word(w)) is not None]
+    return list(dict.fromkeys([*([own] if own is not None else []), *kin]))  # ("humans": no own)
+
+
 # Hypernyms the decoder knows but that make poor names for a photo.
 _NOT_NAMES = frozenset(
     [

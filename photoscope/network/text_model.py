@@ -29,7 +29,7 @@ from photoscope.network.bundle import (
 )
 from photoscope.network.concepts import Concepts, load_concepts, stand_in, stand_in_words
 from photoscope.network.lexicon import Speller
-from photoscope.network.naming import RISKY_WORDS, risky_groups
+from photoscope.network.naming import RISKY_WORDS, risky_groups, taken_away_kin
 from photoscope.network.presence import load_presence
 from photoscope.network.vocab import FUNCTION_WORDS, SPECIALS, Vocabulary, tokenize, typed_names, unreadable
 from photoscope.network.word_probes import WordProbes, probes_for
@@ -204,6 +204,10 @@ class TextModel:
     def detector_word(self, word: str) -> str | None:
         """As ``PhotoscopeModel.detector_word``."""
         return None if self._word_probes is None else self._word_probes.word_of(word)
+
+    def taken_away_kin(self, word: str) -> list[str]:
+        """As ``PhotoscopeModel.taken_away_kin``."""
+        return taken_away_kin(word, self.detector_word)
 
     def shows_people(self, features: npt.NDArray[np.floating]) -> npt.NDArray[np.bool_]:
         """As ``PhotoscopeModel.shows_people``."""

@@ -62,6 +62,7 @@ from photoscope.search.ranking import (
     lift_best,
     rescore_top,
 )
+from photoscope.search.results import SHOWS_WORD
 from photoscope.search.vectors import VectorStore
 from photoscope.wordlists import NUMBERS
 
@@ -550,12 +551,6 @@ class CombinedRanker:
         # One decoder pass for all the texts: each text's rows together, as text_log_prob takes them.
         per_word = self.model.text_log_prob(latents.repeat(len(texts), 1), list(texts)).mean(0)
         return rescore_top(scores, top, rows, per_word.reshape(rows.shape), weight)
-
-
-# A photo whose word detector gives a taken-away word this probability or more shows it (the
-# detectors' 0.5: on a beach library, "people" 0.60 and 0.79 for two groups, 0.24 for a man alone,
-# under 0.06 for the dogs and the sea).
-SHOWS_WORD = 0.5
 
 
 def showing(

@@ -74,6 +74,12 @@ def unknown_words(query: QueryWords, suggest: Callable[[str], tuple[str, ...]]) 
 CLEARLY = 0.3
 
 
+# A photo whose word detector gives a taken-away word this probability or more shows it (the
+# detectors' 0.5: on a beach library, "people" 0.60 and 0.79 for two groups, 0.24 for a man alone,
+# under 0.06 for the dogs and the sea).
+SHOWS_WORD = 0.5
+
+
 # Feature cosine (the encoder's unit 1280-d features, EfficientNet-Lite0's, as ``NEAR_DUPLICATE``)
 # from which a photo looks like an example photo: a search by example calls a listed photo a likely
 # match only from it (copies always), and when no photo of the library reaches it, says its answer
