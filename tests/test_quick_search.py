@@ -309,7 +309,7 @@ def test_the_first_answer_reaches_as_far_down_for_likely_matches_as_the_network_
     assert any(n is not None for n in through.values())
 
 
-def test_likely_matches_end_with_the_last_photo_that_shows_the_word(
+def test_likely_matches_end_before_the_first_photo_that_does_not_show_the_word(
     shipped_shapes_db: Path, shipped_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The fresh-seat audit of stop 50 ("a cat" among four cats called a giraffe and an owl likely):
@@ -322,8 +322,8 @@ def _cut_and_curve(  # type: ignore[no-untyped-def]
     text: str, word: str, shipped_shapes_db: Path, model_dir: Path, tmp_path: Path, monkeypatch
 ):
     """``text``'s answer, and the same without the likely cut (the score curve alone): the same
-    photos, fewer likely, the last of them showing ``word`` to its detector and none after it that
-    the curve called likely."""
+    photos, fewer likely, the last of them showing ``word`` to its detector and the first after
+    them not."""
     import photoscope.api.combining as combining
     import photoscope.api.searching as searching
 
@@ -343,7 +343,7 @@ def _cut_and_curve(  # type: ignore[no-untyped-def]
     assert [m.photo.id for m in cut.matches] == [m.photo.id for m in curve.matches]
     assert cut.relevant < curve.relevant and bar is not None
     assert seen[cut.relevant - 1] >= bar  # the last likely match shows it
-    assert all(p < bar for p in seen[cut.relevant : curve.relevant])  # the curve's others do not
+    assert seen[cut.relevant] < bar  # the first after them does not: the likely matches end there
     return cut, curve
 
 

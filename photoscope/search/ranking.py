@@ -304,7 +304,7 @@ class SearchEngine:
         people: Mapping[int, bool] | None = None,
     ) -> int | None:
         """How far down the listed photos (``photo_ids``, best first) a short query's likely matches
-        may reach: through the last that shows its words to their judges (``results.likely_through``;
+        may reach: through the first run that shows its words to their judges (``results.likely_through``;
         ``people``: whether each shows people, ``PhotoscopeModel.shows_people``)."""
         if not len(self.store) or not photo_ids:
             return None
