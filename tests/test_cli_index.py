@@ -96,6 +96,30 @@ def test_folders_add_list_remove(capsys: pytest.CaptureFixture[str], pictures: P
     assert code == 2 and "needs a PATH" in err
 
 
+def test_removing_a_folder_with_photos_asks_first(
+    capsys: pytest.CaptureFixture[str], pictures: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fresh-seat audit of stop 52: `folders remove` took a folder's photos out of the index, their
+    captions and vectors with them, with no question (`folders exclude` asks at half a folder, the
+    window's Remove always). Without a terminal to ask on, --yes says it."""
+    db = str(tmp_path / "library.db")
+    assert run(capsys, "index", str(pictures), "--db", db, "--quiet")[0] in (0, 1)  # two cannot be read
+    code, _, err = run(capsys, "folders", "remove", str(pictures), "--db", db)
+    assert code == 2 and "takes its 5 photos out of the index, with their captions" in err, err
+    assert "add --yes" in err
+    assert run(capsys, "folders", "list", "--db", db)[1].startswith(f"{pictures}\tonline\t3 photos")
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: "n")
+    assert run(capsys, "folders", "remove", str(pictures), "--db", db)[0] == 2
+    monkeypatch.setattr("builtins.input", lambda prompt: "y")
+    code, out, _ = run(capsys, "folders", "remove", str(pictures), "--db", db)
+    assert code == 0 and "5 photos left the index" in out
+    run(capsys, "folders", "add", str(pictures), "--db", db)
+    run(capsys, "index", "--db", db, "--quiet")
+    code, out, _ = run(capsys, "folders", "remove", str(pictures), "--yes", "--db", db)
+    assert code == 0 and "5 photos left the index" in out
+
+
 def test_folders_say_what_a_subfolder_is(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """The audit of stop 39: a subfolder excluded was "already watched as part of" its folder when
     added; removing a subfolder said only "not a watched folder"; adding a parent took in the watched

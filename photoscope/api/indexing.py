@@ -108,6 +108,11 @@ class Indexing(Core):
             thumbnails.move_thumbnail(old, new)
         return replace(folder, moved_from=moved.path)
 
+    def photos_in_folder(self, path: str | Path) -> int:
+        """How many photos the watched folder ``path`` holds in the index (0 when it is not watched)."""
+        folder = self.library.folder(path)
+        return 0 if folder is None else folder.photos
+
     def remove_folder(self, path: str | Path) -> int:
         """Stop watching a folder; its photos leave the index. Returns how many left."""
         removed = self.library.remove_folder(path)

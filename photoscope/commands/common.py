@@ -6,6 +6,7 @@ import argparse
 import errno
 import os
 import re
+import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -153,6 +154,24 @@ def explain(error: BaseException, db: Path | None = None, model: Path | None = N
         f"unexpected error ({type(error).__name__}: {error}); rerun with --debug for the details "
         "and please report it"
     )
+
+
+def confirmed(said: str, doing: str, yes: bool, declined: str = "nothing changed") -> bool:
+    """Whether the user agrees to what ``said`` describes ("this rule takes all 40 photos …"), asked
+    on a terminal as the window asks; without one, ``--yes`` (``yes``) says it. ``doing`` names the
+    act as the question and the refusal say it ("exclude them"); ``declined``, what a no left."""
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        print(f"photoscope: {said}: add --yes to {doing}", file=sys.stderr)
+        return False
+    if input(f"{said[0].upper()}{said[1:]}. {doing[0].upper()}{doing[1:]}? [y/N] ").strip().lower() in (
+        "y",
+        "yes",
+    ):
+        return True
+    print(f"photoscope: {declined}", file=sys.stderr)
+    return False
 
 
 def log_in_one_line() -> None:

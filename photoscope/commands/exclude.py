@@ -16,7 +16,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from photoscope.commands.common import EXIT_FAILED, EXIT_USAGE
+from photoscope.commands.common import EXIT_FAILED, EXIT_USAGE, confirmed
 from photoscope.wording import plural
 
 if TYPE_CHECKING:
@@ -85,18 +85,11 @@ def _sure(takes: tuple[int, int], args: argparse.Namespace) -> bool:
     from photoscope.api import wide_exclusion
 
     taken, of = takes
-    if args.yes or not wide_exclusion(taken, of):
+    if not wide_exclusion(taken, of):
         return True
     share = f"all {of:,}" if taken == of else f"{taken:,} of the {of:,}"
     said = f"this rule takes {share} photos of its folder out of the index, with their captions"
-    if not sys.stdin.isatty():
-        print(f"photoscope: {said}: add --yes to exclude them", file=sys.stderr)
-        return False
-    answer = input(f"{said[0].upper()}{said[1:]}. Exclude them? [y/N] ")
-    if answer.strip().lower() in ("y", "yes"):
-        return True
-    print("photoscope: nothing excluded", file=sys.stderr)
-    return False
+    return confirmed(said, "exclude them", args.yes, "nothing excluded")
 
 
 def came_back(report: ScanReport, how: str = "back") -> str:

@@ -18,6 +18,7 @@ from photoscope.commands.common import (
     EXIT_USAGE,
     add_db_option,
     add_model_option,
+    confirmed,
     intermix,
     log_in_one_line,
     positive_int,
@@ -309,6 +310,8 @@ def folders(args: argparse.Namespace) -> int:
                 folder = app.add_folder(args.path)
                 print(f"{folder.path} is watched already" if folder.already else _added_line(folder, args.db))
             else:
+                if not _sure_to_remove(app, args):
+                    return EXIT_USAGE
                 removed = app.remove_folder(args.path)
                 print(f"stopped watching {folder_path(args.path)}; {plural(removed, 'photo')} left the index")
         except LibraryError as error:
@@ -319,6 +322,15 @@ def folders(args: argparse.Namespace) -> int:
             # take a hidden watched folder out of the index: a path that cannot be taken, as `index PATH`
             return EXIT_USAGE
     return 0
+
+
+def _sure_to_remove(app: Photoscope, args: argparse.Namespace) -> bool:
+    """Whether a watched folder may go, its photos with it (their captions and vectors: indexed
+    again if it is added back), as the window's Remove asks (the fresh-seat audit of stop 52: no
+    question was asked). A folder with no photo goes without one."""
+    held = app.photos_in_folder(args.path)
+    said = f"removing {args.path} takes its {plural(held, 'photo')} out of the index, with their captions"
+    return not held or confirmed(said, "remove it", args.yes, "the folder is still watched")
 
 
 def status(args: argparse.Namespace) -> int:
@@ -449,7 +461,7 @@ def register(sub: Any) -> None:
     f.add_argument(
         "--yes",
         action="store_true",
-        help="exclude without asking, even a rule that takes half or more of a folder's photos",
+        help="remove a folder, or exclude half or more of its photos, without asking",
     )
     add_db_option(f)
     f.set_defaults(handler=folders, reads_library=lambda a: a.action != "add")
