@@ -81,6 +81,33 @@ def test_a_photo_no_longer_at_its_path_is_said_and_left_out_of_the_paths(
         away.rename(first)
 
 
+def test_a_photo_in_a_folder_that_cannot_be_read_is_not_said_to_be_gone(
+    shapes_library_db, trained_tiny: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fresh-seat audit of stop 52: the photos of a `chmod 000` folder were "[not found]", "not at
+    their path now (moved or deleted …)": they are there, and cannot be read."""
+    import os
+
+    db, _ = shapes_library_db
+    common = ("--db", str(db), "--model", str(trained_tiny))
+    _, out, _ = run(capsys, "search", "a blue square", "-n", "3", "--paths-only", *common)
+    first = out.splitlines()[0]
+    lstat = os.lstat
+
+    def no_permission(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if os.fspath(path) == first:  # root reads any folder: its refusal, as another user gets it
+            raise PermissionError(13, "Permission denied", path)
+        return lstat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "lstat", no_permission)
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: os.fspath(path) != first)
+    code, out, err = run(capsys, "search", "a blue square", "-n", "3", *common)
+    assert code == 0 and "not found" not in out and "not at its path" not in err
+    assert out.splitlines()[0].endswith("  [cannot be read]"), out
+    _, out, _ = run(capsys, "search", "a blue square", "-n", "3", "--json", *common)
+    assert [json.loads(line)["on_disk"] for line in out.splitlines()] == [True, True, True]
+
+
 def test_unknown_words_are_explained_on_stderr(shapes_library_db, trained_tiny: Path, capsys) -> None:
     db, _ = shapes_library_db
     code, out, err = run(capsys, "search", "a gren sqare", "--db", str(db), "--model", str(trained_tiny))

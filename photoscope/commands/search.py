@@ -117,7 +117,8 @@ def _print(
         _note_waiting(app.photo_counts().pending, args)
     escaped = 0
     likely = _likely(results)
-    away = not_there(results.matches)
+    states = file_states(results.matches)
+    away = {rank for rank, state in enumerate(states) if state == NOT_FOUND}
     paths = args.null or args.paths_only  # for other programs: only the files that are there
     listed = [(rank, m) for rank, m in enumerate(results.matches) if not (paths and rank in away)]
     for rank, m in listed:
@@ -132,8 +133,8 @@ def _print(
             print(json.dumps({**row, "on_disk": rank not in away}))
         else:
             dup = "  [copy]" if m.near_duplicate else ""
-            gone = "  [not found]" if rank in away else ""
-            print(f"{m.score:6.3f}  {safe_text(m.photo.path)}  — {m.photo.caption or ''}{dup}{gone}")
+            state = f"  [{states[rank]}]" if states[rank] else ""
+            print(f"{m.score:6.3f}  {safe_text(m.photo.path)}  — {m.photo.caption or ''}{dup}{state}")
     _note_likely(results, sum(1 for rank, _ in listed if rank < likely), len(listed))
     _note_away(len(away), paths, args)
     if escaped:
@@ -352,9 +353,25 @@ def _likely(results: Any) -> int:
     return 0 if getattr(results, "unsure", ()) else int(getattr(results, "relevant", 0))
 
 
-def not_there(matches: Sequence[Any]) -> set[int]:
-    """The places among ``matches`` of the photos whose file is not at its path now."""
-    return {rank for rank, m in enumerate(matches) if not os.path.lexists(m.photo.path)}
+def file_states(matches: Sequence[Any]) -> list[str | None]:
+    """Each of ``matches``' file as it is now (``_file_state``)."""
+    return [_file_state(m.photo.path) for m in matches]
+
+
+NOT_FOUND, CANNOT_BE_READ = "not found", "cannot be read"
+
+
+def _file_state(path: str) -> str | None:
+    """``NOT_FOUND`` when nothing is at ``path``; ``CANNOT_BE_READ`` when its folder or the file
+    refuses this user (a `chmod 000` folder's photos were "not found, moved or deleted": the
+    fresh-seat audit of stop 52); None when it is there to read."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return NOT_FOUND
+    except OSError:  # no permission on a folder on the way, an I/O error: it may well be there
+        return CANNOT_BE_READ
+    return None if os.access(path, os.R_OK) else CANNOT_BE_READ
 
 
 def _note_away(away: int, left_out: bool, args: argparse.Namespace) -> None:
