@@ -233,6 +233,25 @@ def test_9_a_new_library_on_a_disk_too_full_for_it_is_said_to_be_full_real_tmpfs
     assert code == EXIT["unwritable"] and "full" in line and "repair" not in line
 
 
+def test_9_a_library_whose_creation_filled_the_disk_is_not_left_half_made_real_tmpfs(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The fresh-seat audit of stop 52: on a 400k disk a new library's creation ran out of room as
+    its log was folded in (a close says nothing of that), and the half-written file was put in
+    place: "disk is full", then, with room made, "damaged (database disk image is malformed)" for
+    every command. A creation that fails leaves no library, or a whole one."""
+    with small_tmpfs(tmp_path / "disk", "400k") as disk:
+        db = str(disk / "library.db")
+        code, _, err = run(capsys, "folders", "add", str(tmp_path), "--db", db)
+        assert code in (0, EXIT["unwritable"]) and "Traceback" not in err
+        if subprocess.run(["mount", "-o", "remount,size=20m", str(disk)], capture_output=True).returncode:
+            pytest.skip("cannot grow the tmpfs here")
+        code, out, err = run(capsys, "folders", "add", str(tmp_path), "--db", db)
+        assert code == 0 and "damaged" not in err, err
+        code, out, err = run(capsys, "status", "--db", db)
+    assert code == 0 and "damaged" not in out + err, out + err
+
+
 def test_9_a_search_on_a_full_disk_answers_from_memory_real_tmpfs(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
 ) -> None:
@@ -240,7 +259,7 @@ def test_9_a_search_on_a_full_disk_answers_from_memory_real_tmpfs(
     the vectors' file was made sparse and written through a memory map, and a page the full disk
     could not back killed the process. It must be said as a full disk, or answered from memory."""
     write_library(tmp_path / "P", 40, size=(320, 240))
-    with small_tmpfs(tmp_path / "disk", "400k") as disk:
+    with small_tmpfs(tmp_path / "disk", "600k") as disk:  # room for a new library (480k), a little more
         db = disk / "library.db"
         run(capsys, "index", str(tmp_path / "P"), "--db", str(db), "--model", str(tiny_model_dir), "--quiet")
         with suppress(OSError), open(disk / "filler", "wb") as filler:  # whatever room is left: gone

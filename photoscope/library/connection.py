@@ -175,7 +175,7 @@ class LibraryFile:
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{threading.get_ident()}.new")
         try:
             os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-            self._connect(tmp).close()  # the last connection's close folds the WAL into the file
+            self._fold_in_log(self._connect(tmp))
             try:
                 os.link(tmp, self.path)
             except FileExistsError:
@@ -191,6 +191,19 @@ class LibraryFile:
             for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
                 with suppress(OSError):
                     leftover.unlink()
+
+    def _fold_in_log(self, conn: sqlite3.Connection) -> None:
+        """Write the new library's log into its file, then close it: a close would do it too, but
+        says nothing when the disk is too full for it, and the half-written file was put in place
+        without its log, damaged (the fresh-seat audit of stop 52, on a 400k disk)."""
+        try:
+            busy, log, folded = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        except sqlite3.Error as error:
+            raise self.translate_error(error) from error
+        finally:
+            conn.close()
+        if busy or folded != log:
+            raise LibraryUnwritable(f"cannot create the library {self.path}: its log could not be written in")
 
     def _os_message(self, error: OSError, doing: str) -> str:
         if error.errno == errno.ENOSPC:
