@@ -56,3 +56,46 @@ def test_a_hand_edited_settings_file_never_stops_the_window(qtbot, settings) -> 
     assert window.tile_slider.value() == window.view.tile_size()
     assert window.preferences.last_folder == ""
     window.shutdown()
+
+
+@pytest.mark.parametrize("sent, status", [("SIGINT", 130), ("SIGTERM", 143)])
+def test_ctrl_c_in_the_terminal_closes_the_window(tmp_path: Path, sent: str, status: int) -> None:
+    """The fresh-seat audit of stop 52: Ctrl-C to `photoscope gui` in its terminal did nothing (Qt's
+    event loop kept Python from running its handler), and SIGTERM killed it unsaved. Both close
+    the window as its close button does, the work stopped, and exit with the signal's status."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+    }
+    db = tmp_path / "library.db"
+    app = subprocess.Popen(
+        [sys.executable, "-m", "photoscope", "gui", "--db", str(db)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not db.exists() and app.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(1.0)  # the window up, its event loop running
+        assert app.poll() is None, app.communicate()
+        app.send_signal(getattr(signal, sent))
+        _, err = app.communicate(timeout=30)
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.communicate()
+    assert app.returncode == status, err
+    assert "Traceback" not in err, err
