@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-# A library on a disk or in a folder this user cannot write (a backup drive, a share mounted read-only).
+# A library on a disk, in a folder or in a file this user cannot write (a backup drive, a share mounted
+# read-only, a chmod 444).
 READ_ONLY_LIBRARY = (
-    "its photos are searched as they are, but indexing and changes need write access to its folder"
+    "its photos are searched as they are, but indexing and changes need write access to its folder and file"
 )
 
 

@@ -843,3 +843,30 @@ def test_doctor_does_not_call_a_backup_without_the_library_s_photos_fresh(
     monkeypatch.setattr(backup, "write_backup", written)
     code, out, _ = run(capsys, "doctor", "--db", str(db))
     assert code == 0 and "wrote a fresh backup" in out and backup.backup_photo_count(db) == 5, out
+
+
+def test_a_library_file_that_refuses_writes_is_opened_read_only_and_said(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The fresh-seat audit of stop 52: a `chmod 444` library in a folder that takes writes was
+    opened as a writable one (SQLite fell back to reading it without a word): `status` said nothing,
+    the window "7 photos indexed" while new photos were never indexed. It is read-only, and said."""
+    import shutil
+
+    setpriv = shutil.which("setpriv")
+    if os.geteuid() != 0 or setpriv is None:
+        pytest.skip("needs root's setpriv to drop the permission override root has")
+    db = tmp_path / "library.db"
+    assert run(capsys, "folders", "add", str(tmp_path), "--db", str(db))[0] == 0
+    db.chmod(0o444)
+    without_override = [setpriv, "--bounding-set", "-dac_override,-dac_read_search,-fowner"]
+    done = subprocess.run(
+        [*without_override, sys.executable, "-m", "photoscope", "status", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if "Operation not permitted" in done.stderr and done.returncode != 0:
+        pytest.skip(f"setpriv cannot drop capabilities here: {done.stderr.strip()}")
+    assert done.returncode == 0, done.stderr
+    assert "read-only: its photos are searched as they are" in done.stdout, done.stdout

@@ -101,14 +101,25 @@ class LibraryFile:
         # First: SQLite opens a log it may not write read-only, and refuses the first write only.
         _logs_writable_again(self.path)
         try:
-            return self._connect(self.path)
+            conn = self._connect(self.path)
         except LibraryUnwritable:
             if not os.access(self.path, os.R_OK) or not cannot_write(self.path):
                 raise
-            conn = self._connect_read_only()
-            if conn is None:
+            fallback = self._connect_read_only()
+            if fallback is None:
                 raise
+            return fallback
+        if os.access(self.path, os.W_OK):
             return conn
+        # The file refuses writes (chmod 444) in a folder that takes them: SQLite opened it read-only
+        # without a word, and the first write failed ("7 photos indexed" in the window, new photos
+        # never indexed, no word but on stderr: the fresh-seat audit of stop 52). Read-only, and said.
+        read_only = self._connect_read_only()
+        if read_only is None:
+            self.conn = conn
+            return conn
+        conn.close()
+        return read_only
 
     def _connect_read_only(self) -> sqlite3.Connection | None:
         """A library on a disk or in a folder this user cannot write (a backup drive, a share mounted
