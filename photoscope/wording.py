@@ -55,7 +55,11 @@ def by_name_note(count: int, listed: int = 0) -> str:
     ("" for none); "it is" or "all 3 are" when they are all (the fresh-seat audit of stop 49: "the
     first is …" of a single photo)."""
     if 0 < listed <= count:
-        every = "all {} are listed by their folder or file names"
+        every = (
+            "both are listed by their folder or file names"
+            if count == 2
+            else "all {} are listed by their folder or file names"
+        )
         return _counted(count, "it is listed by its folder or file name", every)
     return _counted(
         count,

@@ -244,3 +244,12 @@ def test_photos_another_model_described_are_the_reason_when_the_rest_match_nothi
     assert why_nothing(partly) is WhyNothing.OTHER_MODEL
     filtered = replace(partly, filtered=True)  # a reason of the query's own still comes first
     assert why_nothing(filtered) is WhyNothing.FILTERED
+
+
+def test_two_photos_named_are_both_not_all_2() -> None:
+    """The fresh-seat audit of stop 52: "all 2 are listed by their folder or file names"."""
+    from photoscope.wording import by_name_note
+
+    assert by_name_note(2, 2) == "both are listed by their folder or file names"
+    assert by_name_note(3, 3) == "all 3 are listed by their folder or file names"
+    assert by_name_note(1, 1) == "it is listed by its folder or file name"
