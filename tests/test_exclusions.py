@@ -224,6 +224,22 @@ def test_a_folder_included_while_another_rule_leaves_its_photos_out_says_so(  # 
     assert "no photo came back: its 3 photos are still left out by another rule" in capsys.readouterr().out
 
 
+def test_excluding_a_photo_that_is_not_there_is_refused_with_the_name_that_is(  # type: ignore[no-untyped-def]
+    pictures: Path, library: Library, capsys
+) -> None:
+    """The fresh-seat audit of stop 52: `folders exclude ~/Pictures/Photo_0.JPG` (the file is
+    photo_0.jpg) said "excluded … (no such folder yet: its photos are left out when it appears)":
+    a folder rule named like a photo, matching nothing. A photo is named exactly."""
+    db = str(library.path)
+    Scanner(library).scan()
+    code = main(["folders", "exclude", str(pictures / "Photo_0.JPG"), "--db", db])
+    err = capsys.readouterr().err
+    assert code == 2 and "no such photo" in err and str(pictures / "photo_0.jpg") in err, err
+    assert library.exclusion_rules() == []
+    assert main(["folders", "exclude", str(pictures / "Later"), "--db", db]) == 0  # a folder to come
+    assert "no such folder yet" in capsys.readouterr().out
+
+
 def test_a_dropped_rule_whose_photos_another_rule_keeps_out_says_how_many(
     shapes_library_db: tuple[Path, Path], trained_tiny: Path, tmp_path: Path
 ) -> None:

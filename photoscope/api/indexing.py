@@ -246,7 +246,10 @@ class Indexing(Core):
         (refused here, not by ``rule_for``: ``include`` must still drop such a rule a library holds)."""
         if pattern is not None:
             refuse_unclosed_bracket(pattern)
-        return self._rules(path, pattern, folder)
+        rules = self._rules(path, pattern, folder)
+        if path is not None and rules[0].kind == "folder" and not os.path.lexists(path):
+            _refuse_a_photo_not_there(normalize_path(path))
+        return rules
 
     def _apply_rules(self, rules: Sequence[ExclusionRule], present: bool) -> ScanReport:
         """Set (``present``) or drop the rules, and scan what they change, no other scan between."""
@@ -606,6 +609,24 @@ def _identity(path: str) -> tuple[int, int] | None:
     except OSError:  # an offline folder: nothing to compare
         return None
     return (st.st_dev, st.st_ino) if st.st_ino else None  # 0: a share that numbers no directory
+
+
+def _refuse_a_photo_not_there(path: str) -> None:
+    """A path to come is a folder's (its photos are left out when it appears), unless it is named
+    as a photo: then it names one that is not there, and a folder rule of that name would match
+    nothing ("Photo_0.JPG" for photo_0.jpg: the fresh-seat audit of stop 52). Raises ``ValueError``
+    with the photo named so but for case, if there is one."""
+    name = os.path.basename(path)
+    if not is_photo_name(name, hidden=True):
+        return
+    folder = os.path.dirname(path)
+    with contextlib.suppress(OSError):
+        alike = next((n for n in sorted(os.listdir(folder)) if n.lower() == name.lower()), None)
+        if alike is not None:
+            raise ValueError(
+                f"no such photo: {path} (a photo is named exactly, case too): {os.path.join(folder, alike)}?"
+            )
+    raise ValueError(f"no such photo: {path} (a photo is named exactly, case too)")
 
 
 def _photos_ruled(rule: ExclusionRule, hidden: bool) -> list[str]:
