@@ -259,6 +259,22 @@ def test_a_word_the_network_sees_is_no_name_to_put_first(
     assert all(Path(m.photo.path).stem.startswith("c") for m in both.matches)
 
 
+def test_a_name_of_words_the_network_judges_by_looking_is_not_put_first(
+    panda_library: tuple[Photoscope, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fresh-seat audit of stop 52: a teacup saved as "dog bowl.jpg" was the second likely match
+    of "a dog", a cat saved as "red car.jpg" the first of "a red car": a name with every word of the
+    query went first wherever the network ranked it, though the network judges each word by
+    looking. Here blue squares named "red_panda_0.jpg" for "red". A name with every word
+    goes first when the network cannot judge one of them (a name, a stand-in: "a giraffe" over
+    giraffe.jpg, above)."""
+    app, _ = panda_library
+    monkeypatch.setattr(path_words, "NAME_BELOW", 20)  # the tiny network saw "red" 30 times
+    result = app.search_text("red", 4)  # the red circles ("c0.jpg"), not the blue squares named red
+    shown = [Path(m.photo.path).stem for m in result.matches]
+    assert result.by_name == 0 and all(s.startswith("c") for s in shown[:3]), shown
+
+
 def test_a_concept_the_head_knows_is_no_name_to_put_first(
     panda_library: tuple[Photoscope, Path], shipped_model_dir: Path
 ) -> None:

@@ -207,7 +207,11 @@ class Combining(Searching):
             if not text:
                 continue
             matches, named, by_names = path_words.path_matches(
-                self.library, text, roots, path_words.name_rule(self.model)
+                self.library,
+                text,
+                roots,
+                path_words.name_rule(self.model),
+                path_words.judged_rule(self.model),
             )
             names.words |= named
             if negative:

@@ -134,7 +134,7 @@ class Searching(Core):
         network takes seconds to load; what the app shows first, until ``Combining.search_text``'s answer
         replaces it. None when it cannot answer so: no mapped file yet (it is written with the
         vectors' first load), or an unreadable model bundle."""
-        from photoscope.search.path_words import Searcher, name_rule, search_with_names
+        from photoscope.search.path_words import Searcher, judged_rule, name_rule, search_with_names
         from photoscope.search.quick import quick_scores, quick_text_search, top_hits
         from photoscope.search.results import unknown_words
 
@@ -158,6 +158,7 @@ class Searching(Core):
             scores=lambda given: quick_scores(model, store, given),
             top_k=lambda scores, k, among: top_hits(scores, store.ids, k, among),
             is_name=name_rule(model),
+            judged=judged_rule(model),
         )
         result = search_with_names(self.library, text, limit, allowed, store.ids, searcher)
         if result.hits and self._only_function_words_known(text, result.unknown_words):
@@ -250,7 +251,7 @@ class Searching(Core):
         self, text: str, limit: int, allowed: np.ndarray | None, options: TextSearchOptions | None
     ) -> SearchResult:
         """The engine's text search, with the names' lift (``path_words.search_with_names``)."""
-        from photoscope.search.path_words import Searcher, name_rule, search_with_names
+        from photoscope.search.path_words import Searcher, judged_rule, name_rule, search_with_names
         from photoscope.search.ranking import TextRanker, TextSearchOptions
 
         engine = self.engine  # the store read (and caught up) once: its rows must not move mid-search
@@ -262,6 +263,7 @@ class Searching(Core):
             scores=lambda given: ranker.scores([given], given_options)[0].numpy(),
             top_k=store.top_k,
             is_name=name_rule(self.model),
+            judged=judged_rule(self.model),
         )
         return search_with_names(self.library, text, limit, allowed, store.ids, searcher)
 

@@ -137,11 +137,33 @@ def name_rule(model: Reader) -> Callable[[str], bool]:
     return is_name
 
 
+def judged_rule(model: Reader) -> Callable[[str], bool]:
+    """Whether the network judges a query word by looking: a word its decoder saw ``NAME_BELOW``
+    times or more, or a concept of the head, not a word it only guesses at by a stand-in ("giraffe":
+    hoofed animal) and not one it does not know ("eiffel")."""
+
+    def judged(word: str) -> bool:
+        query = model.query_words(word)
+        if query.stand_ins or query.unknown:
+            return False
+        return bool(query.concepts) or model.word_count(word) >= NAME_BELOW
+
+    return judged
+
+
 def path_matches(
-    library: Library, text: str, roots: Iterable[str], is_name: Callable[[str], bool] | None = None
+    library: Library,
+    text: str,
+    roots: Iterable[str],
+    is_name: Callable[[str], bool] | None = None,
+    judged: Callable[[str], bool] | None = None,
 ) -> PathMatches:
     """The photos the query's words name by their paths below their watched folders, and which of
-    those words are names (``is_name``, ``name_rule``; None: every word)."""
+    those words are names (``is_name``, ``name_rule``; None: every word). The photos that may go
+    first (``PathMatches.by_names``) are those a name names, and those named by every word of a
+    query the network cannot judge wholly by looking (``judged``, ``judged_rule``; None: any query):
+    a teacup saved as "dog bowl.jpg" went first for "a dog" (the fresh-seat audit of stop 52),
+    giraffe.jpg still does for "a giraffe"."""
     words = query_words(text)
     roots = sorted(roots, key=len, reverse=True)
     found: dict[int, set[str]] = {}
@@ -153,7 +175,9 @@ def path_matches(
                     found.setdefault(photo_id, set()).add(word)
     named = {w for hit in found.values() for w in hit}
     names = {w for w in named if is_name is None or is_name(w)}
-    by_names = frozenset(pid for pid, hit in found.items() if hit & names)
+    wholly = judged is None or not all(judged(w) for w in words)
+    every = {pid for pid, hit in found.items() if wholly and len(hit) == len(words)}
+    by_names = frozenset(pid for pid, hit in found.items() if hit & names or pid in every)
     return PathMatches({pid: len(hit) / len(words) for pid, hit in found.items()}, named, by_names)
 
 
@@ -166,9 +190,9 @@ def lift_named(
     promotable: AbstractSet[int] | None = None,
 ) -> tuple[npt.NDArray[np.float32], frozenset[int]]:
     """Scores (one per store row, rows named by ``ids``) with the names' lift, and the photo ids it
-    put first: photos among the ``within`` best whose names have query words (of those, only the
-    ``promotable``: ``PathMatches.by_names``; None: all), and photos whose names have every query
-    word, go first (most words first, then by score; -inf, a photo the
+    put first: photos among the ``within`` best whose names have query words, and photos whose names
+    have every query word (of those, only the ``promotable``: ``PathMatches.by_names``; None: all),
+    go first (most words first, then by score; -inf, a photo the
     network leaves out, last among them); every other named photo gains ``bonus`` times its share
     of the words. Without scores (no word the network knows) the names alone rank (every named photo
     is first); where the scores are all -inf (the network leaves every photo out: a word no photo
@@ -187,10 +211,9 @@ def lift_named(
     if within > 0 and len(out) and scores is not None:
         count = min(within, len(out))
         best = np.argpartition(-out, count - 1)[:count]
-        near = np.isin(picked, best)
+        among = np.isin(picked, best) | (shares >= 1.0)  # a name with every word: named, wherever
         if promotable is not None:
-            near &= np.isin(ids[picked], np.fromiter(promotable, dtype=np.int64, count=len(promotable)))
-        among = near | (shares >= 1.0)  # a name with every word: named, wherever
+            among &= np.isin(ids[picked], np.fromiter(promotable, dtype=np.int64, count=len(promotable)))
         finite = out[np.isfinite(out)]
         span = float(out.max() - finite.min()) + 2.0
         base = np.where(np.isfinite(out[picked]), out[picked], finite.min() - 1.0)
@@ -213,6 +236,7 @@ class Searcher:
     scores: Callable[[str], npt.NDArray[np.float32]]  # every stored photo's score for a text
     top_k: Callable[[npt.NDArray[np.float32], int, np.ndarray | None], list[Hit]]  # the best, among allowed
     is_name: Callable[[str], bool]  # a word the network does not judge by looking (``name_rule``)
+    judged: Callable[[str], bool] | None = None  # a word it judges by looking (``judged_rule``)
 
 
 def search_with_names(
@@ -229,7 +253,7 @@ def search_with_names(
     from photoscope.search.results import SearchResult, library_curve
 
     roots = [f.path for f in library.folders()]
-    matches, named, by_names = path_matches(library, text, roots, searcher.is_name)
+    matches, named, by_names = path_matches(library, text, roots, searcher.is_name, searcher.judged)
     if not matches or len(ids) == 0:
         return searcher.plain()
     found = searcher.unknown()
