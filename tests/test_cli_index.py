@@ -120,6 +120,31 @@ def test_removing_a_folder_with_photos_asks_first(
     assert code == 0 and "5 photos left the index" in out
 
 
+def test_a_subfolder_moved_away_during_an_index_leaves_no_photo_waiting(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fresh-seat audit of stop 52: a subfolder moved out of the library while `index` ran left
+    its 21 photos "pending" after the run (exit 0), and search said "21 photos not searched yet:
+    waiting to be indexed". Photos whose folder went away are scanned again as the run ends: gone
+    from a folder that is there, they leave the index; the rest of the library is indexed."""
+    root = tmp_path / "Pictures"
+    write_library(root, 3)
+    write_library(root / "Vanishing", 4, start=10)
+    db = str(tmp_path / "library.db")
+    run_worker = index_command._run_worker
+
+    def moved_meanwhile(app, args):  # type: ignore[no-untyped-def]
+        (root / "Vanishing").rename(tmp_path / "elsewhere")  # after the scan, before the photos are read
+        return run_worker(app, args)
+
+    monkeypatch.setattr(index_command, "_run_worker", moved_meanwhile)
+    code, out, _ = run(capsys, "index", str(root), "--db", db, "--quiet")
+    assert code == 0, out
+    with Library(Path(db)) as library:
+        counts = library.counts()
+    assert (counts.indexed, counts.pending) == (3, 0), counts
+
+
 def test_folders_say_what_a_subfolder_is(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """The audit of stop 39: a subfolder excluded was "already watched as part of" its folder when
     added; removing a subfolder said only "not a watched folder"; adding a parent took in the watched

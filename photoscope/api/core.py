@@ -40,6 +40,7 @@ class Core:
         self._worker: IndexWorker | None = None
         self._adopted_for: str | None = None  # the model whose ``adopt_vectors`` has run
         self._watcher: FolderWatcher | None = None
+        self._folders_went_away = False  # the indexer found a photo's folder away (``_check_roots``)
         self._service: SearchService | None = None
         self._on_changes: Callable[[ScanReport], None] | None = None
 

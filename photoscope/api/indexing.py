@@ -324,9 +324,22 @@ class Indexing(Core):
 
     def _check_roots(self) -> None:
         """The indexer found a photo's folder away: the watcher looks at the roots now (offline is
-        then said, and the folder's watch dropped), if the folders are followed."""
+        then said, and the folder's watch dropped), if the folders are followed; else the run's end
+        scans them (``scan_if_folders_went_away``)."""
+        self._folders_went_away = True
         if self._watcher is not None:
             self._watcher.check_roots()
+
+    def scan_if_folders_went_away(self, paths: Sequence[str | Path] | None = None) -> ScanReport | None:
+        """After an indexing run that found photos' folders away (a subfolder moved out, a drive
+        unplugged), the scan that sees it: photos gone from a folder that is there leave the index,
+        an unplugged drive's folder is offline (its photos kept); None when none went away. A
+        one-off `index` watches nothing: its photos stayed "waiting to be indexed" (the fresh-seat
+        audit of stop 52)."""
+        if not self._folders_went_away:
+            return None
+        self._folders_went_away = False
+        return self.scan(paths)
 
     def adopt_vectors(self) -> int:
         """After an upgrade to a model on the same encoder, the photos older versions indexed become

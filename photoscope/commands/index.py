@@ -156,6 +156,11 @@ def _index(args: argparse.Namespace) -> int:
             print(f"offline (its photos stay in the index): {path}")
         _print_scan_problems(report)
         code = _run_worker(app, args)
+        again = app.scan_if_folders_went_away(folders or None)
+        if again is not None:
+            print(f"folders went away while indexing; scanned again: {again.summary()}")
+            for path in again.offline:
+                print(f"offline (its photos stay in the index): {path}")
         if not code and (report.unreadable_dirs or report.skipped):
             code = EXIT_FAILED  # "some file could not be processed" (the CLI audit: it exited 0)
         _rewrite_old_captions(app, args)
