@@ -286,3 +286,24 @@ def test_the_quick_answer_ends_its_likely_matches_before_what_was_taken_away(
     shown = [SHOWN[Path(m.photo.path).stem] for m in quick.matches]
     print(shown, quick.relevant, [m.photo.caption for m in quick.matches])
     assert all(not s.startswith("red") for s in shown[: quick.relevant]), (shown, quick.relevant)
+
+
+def test_copies_of_an_added_photo_are_no_look_alikes_to_bound_its_likely_matches() -> None:
+    """The fresh-seat audit of stop 52: "a castle" + a cat's photo called four castles "all likely",
+    none with a cat: the cat's two copies in the library counted as photos that look like it, and
+    made the bound 3 where no other photo looks like it. A copy is the photo itself: no look-alike."""
+    import numpy as np
+
+    from photoscope.api.combining import _likely_bound
+    from photoscope.search.combine import Ranked
+    from photoscope.search.vectors import VectorStore
+
+    store = VectorStore(4)
+    store.upsert(range(10), torch.randn(10, 4), torch.randn(10, 1280))
+    castles = np.linspace(1.0, 0.0, 10).astype(np.float32)  # the castle text's own scores
+    cat = np.array([0.99, 0.98, 0.3, 0.25, 0.2, 0.2, 0.1, 0.1, 0.0, 0.0], np.float32)  # two copies
+    bound = _likely_bound(store, Ranked(torch.zeros(10), [()], [castles], [cat]), None, [])
+    assert bound.no_look_alike and bound.at_most == 0
+    alike = np.array([0.99, 0.7, 0.6, 0.3, 0.2, 0.2, 0.1, 0.1, 0.0, 0.0], np.float32)  # a copy, two alike
+    bound = _likely_bound(store, Ranked(torch.zeros(10), [()], [castles], [alike]), None, [])
+    assert not bound.no_look_alike and bound.at_most == 2

@@ -366,7 +366,10 @@ def _likely_bound(
 ) -> _Bound:
     """The fewest likely matches any added term has by itself, among the photos the query may list:
     a term's by its own scores' knee (``Ranked.alone``), an added photo's also by the photos that
-    look like it (``Ranked.examples``; ``results.ADDED_PHOTO_LOOKS_ALIKE``)."""
+    look like it (``Ranked.examples``; ``results.ADDED_PHOTO_LOOKS_ALIKE``), its copies not counted
+    (``NEAR_DUPLICATE``: the photo itself; a cat's two copies called four castles likely for
+    "a castle" + the cat, the fresh-seat audit of stop 52)."""
+    from photoscope.search.duplicates import NEAR_DUPLICATE
     from photoscope.search.results import ADDED_PHOTO_LOOKS_ALIKE
 
     if ranked is None:
@@ -375,8 +378,11 @@ def _likely_bound(
     def best(row: np.ndarray) -> list[float]:
         return [h.score for h in store.top_k(row, POOL, allowed, exclude)]
 
+    def beyond_copies(row: np.ndarray) -> list[float]:
+        return [s for s in best(row) if s < NEAR_DUPLICATE]
+
     knees = [relevance(best(row))[0] for row in ranked.alone]
-    alike = [looking_alike(best(row), bar=ADDED_PHOTO_LOOKS_ALIKE) for row in ranked.examples]
+    alike = [looking_alike(beyond_copies(row), bar=ADDED_PHOTO_LOOKS_ALIKE) for row in ranked.examples]
     return _Bound(min([*knees, *alike], default=None), 0 in alike)
 
 
