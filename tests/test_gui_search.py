@@ -627,3 +627,21 @@ def test_a_weight_typed_over_the_box_s_maximum_is_said_not_changed_silently(
     press(qtbot, Qt.Key.Key_Backspace)  # a weight typed within the limit: the note has done its work
     press(qtbot, Qt.Key.Key_2)
     qtbot.waitUntil(lambda: not note.isVisible(), timeout=5_000)
+
+
+def test_typing_a_number_before_what_it_counts_says_nothing_yet(qtbot, make_window, library_db) -> None:
+    """The fresh-seat audit of stop 52: typing "two dogs", the pause after "two " flashed "No photos
+    found — Try describing it in other words": a query of words that say nothing a photo shows
+    ("two", "a", "the") waits for the next word while typing; Enter still answers it."""
+    window = make_window(library_db)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.set_text("a red circle")
+    window.search.edit.setFocus()
+    window.search.edit.clear()
+    asked: list[str] = []
+    window.search.text_query.connect(asked.append)
+    qtbot.keyClicks(QApplication.focusWidget(), "two ")
+    qtbot.wait(window.search.debounce.interval() * 3)
+    assert asked == [] and "No photos found" not in window.pages.message.text(), asked
+    with qtbot.waitSignal(window.search.text_query, timeout=5_000):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)

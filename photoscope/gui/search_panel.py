@@ -282,12 +282,20 @@ class SearchPanel(QWidget):
         self.debounce.stop()
         if not self.text() and self.query_photo is not None:
             return  # an empty box under a photo query is not a query
-        if self._text_names_a_file(typing):
+        if self._text_names_a_file(typing) or (typing and self._says_nothing_yet()):
             return
         if self.query_photo is not None:  # "this photo, but at night": the words join the photo
             self.terms_changed.emit()
             return
         self.text_query.emit(self.text())
+
+    def _says_nothing_yet(self) -> bool:
+        """Whether the text typed so far holds only words that say nothing a photo shows ("two ",
+        "a "): the pause after them waits for the next word (it flashed "No photos found" on the way
+        to "two dogs": the fresh-seat audit of stop 52)."""
+        from photoscope.api import says_nothing  # loaded by the time a query is read
+
+        return says_nothing(self.text())
 
     def _text_names_a_file(self, typing: bool) -> bool:
         """A photo's path or file URL, typed or pasted as text, searches by that photo on Enter (its
