@@ -645,3 +645,6 @@ def test_typing_a_number_before_what_it_counts_says_nothing_yet(qtbot, make_wind
     assert asked == [] and "No photos found" not in window.pages.message.text(), asked
     with qtbot.waitSignal(window.search.text_query, timeout=5_000):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    # answered as the command line answers it: no word to search by, not "other words"
+    qtbot.waitUntil(lambda: "Nothing to search for" in window.pages.message.text(), timeout=10_000)
+    assert "describe what it shows" in window.pages.message.text()

@@ -29,6 +29,7 @@ from photoscope.api.describing import photo_concepts, shipped_model_version
 from photoscope.api.nothing_found import (
     EmptyAnswer,
     WhyNothing,
+    asks_nothing,
     asks_numbers_alone,
     still_waiting,
     why_nothing,
@@ -176,6 +177,7 @@ __all__ = [
     "UnknownWordError",
     "WhyNothing",
     "WordScore",
+    "asks_nothing",
     "asks_numbers_alone",
     "current_thumbnail_png",
     "describe_error",

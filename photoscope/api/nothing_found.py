@@ -16,6 +16,7 @@ class WhyNothing(Enum):
 
     CANCELLED = auto()  # every added text is taken away too ("a cat" - "a cat"): nothing to search
     WEIGHTLESS = auto()  # every term of the query weighs 0: nothing to search
+    NO_WORDS = auto()  # the query's words say nothing a photo shows ("two", "a"): nothing to search by
     UNKNOWN_WORDS = auto()  # no photo asked, and the answer names words the network does not know
     NO_FOLDERS = auto()  # no folder is watched
     NO_PHOTOS = auto()  # the watched folders hold no photo
@@ -47,6 +48,16 @@ class EmptyAnswer:
     left_out_by_name: bool = False  # ``Results.left_out_by_name``: photos a taken-away name left out
     weightless: bool = False  # every term weighs 0 (the window's chips; the command line refuses it)
     numbers_only: bool = False  # the query's words are numbers alone (``wordlists.numbers_only``)
+    says_nothing: bool = False  # the query's words say nothing a photo shows (``wordlists.says_nothing``)
+
+
+def asks_nothing(text: str, other_terms: bool) -> bool:
+    """``EmptyAnswer.says_nothing`` of a query of ``text`` alone (no photo, no other term): words
+    that say nothing a photo shows ("two", "a photo"), which the command line refuses before it
+    searches; the window said "Try describing it in other words" (the fresh-seat audit of stop 52)."""
+    from photoscope.wordlists import says_nothing
+
+    return not other_terms and says_nothing(text)
 
 
 def asks_numbers_alone(text: str, other_terms: bool) -> bool:
@@ -66,6 +77,8 @@ def why_nothing(answer: EmptyAnswer) -> WhyNothing:
         return WhyNothing.WEIGHTLESS
     if answer.cancelled:
         return WhyNothing.CANCELLED
+    if answer.says_nothing:
+        return WhyNothing.NO_WORDS
     if not answer.has_folders and (counts is None or not counts.total):
         return WhyNothing.NO_FOLDERS  # known before the photos are counted (a window's first start)
     if counts is None:  # what the library holds is not known yet: only what the query asked

@@ -231,6 +231,8 @@ def _why_nothing(
             return "what it adds, it takes away too"
         case WhyNothing.WEIGHTLESS:
             return "every term weighs 0"
+        case WhyNothing.NO_WORDS:  # refused before the search (``_no_words``): said alike if asked
+            return "its words say nothing a photo shows"
         case WhyNothing.UNKNOWN_WORDS:
             return "the model knows none of its words that say what to find"
         case WhyNothing.NO_FOLDERS:

@@ -610,7 +610,7 @@ class MainWindow(QMainWindow):
     def _why_empty(self, results: Results) -> tuple[WhyNothing, bool]:
         """Why ``results`` found nothing (``api.why_nothing``), and whether photos still wait to be
         indexed (they may match once they are)."""
-        from photoscope.api import EmptyAnswer, WhyNothing, asks_numbers_alone, still_waiting
+        from photoscope.api import EmptyAnswer, WhyNothing, asks_nothing, asks_numbers_alone, still_waiting
 
         status = self.index_status
         answer = EmptyAnswer(
@@ -624,14 +624,17 @@ class MainWindow(QMainWindow):
             left_out_by_name=bool(results.left_out_by_name),
             other_model=self.to_describe_again,
             weightless=self.search.weightless(),
-            numbers_only=asks_numbers_alone(
-                self.search.text(), self.search.query_photo is not None or bool(self.search.terms_bar.chips)
-            ),
+            numbers_only=asks_numbers_alone(self.search.text(), self._other_terms()),
+            says_nothing=asks_nothing(self.search.text(), self._other_terms()),
         )
         why = answer_reason(answer)
         if why is WhyNothing.OTHER_MODEL:  # the way out, offered again where "Later" put it away
             self.upgrade_bar.offer(self.to_describe_again)
         return why, status.indexing or still_waiting(answer) > 0
+
+    def _other_terms(self) -> bool:
+        """Whether the query holds more than its text: a photo, or term chips."""
+        return self.search.query_photo is not None or bool(self.search.terms_bar.chips)
 
     def _show_idle(self) -> None:
         """No query: the timeline (once it has photos), read again first if it went stale. Not over

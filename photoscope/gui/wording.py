@@ -370,6 +370,10 @@ def nothing_found(why: WhyNothing, waiting: bool = False) -> tuple[str, str]:
         Why.CANCELLED: ("Nothing left to search for", "What is added is taken away too: the two cancel out."),
         Why.WEIGHTLESS: ("Nothing to search for", "Every term weighs 0: give one a weight above 0."),
         Why.UNKNOWN_WORDS: ("No photos found", "The model knows none of the words that say what to find."),
+        Why.NO_WORDS: (
+            "Nothing to search for",
+            "These words say nothing a photo shows: describe what it shows (“two dogs on a beach”).",
+        ),
         Why.NO_FOLDERS: ("No folders yet", "Add a folder of photos to search it."),
         Why.NO_PHOTOS: ("No photos yet", "Your folders hold no photos yet: add a folder that has some."),
         Why.WAITING: indexed_later,
