@@ -253,3 +253,12 @@ def test_two_photos_named_are_both_not_all_2() -> None:
     assert by_name_note(2, 2) == "both are listed by their folder or file names"
     assert by_name_note(3, 3) == "all 3 are listed by their folder or file names"
     assert by_name_note(1, 1) == "it is listed by its folder or file name"
+
+
+def test_a_group_of_copies_header_breaks_after_its_label() -> None:
+    """The fresh-seat audit of stop 52: Find copies' headers read "Group / 1: 4 copies of one photo"."""
+    from photoscope.api.types import copies_label
+    from photoscope.gui.results_view import header_lines
+
+    assert header_lines(copies_label(1, 4)) == "Group 1:\n4 copies of one photo"
+    assert header_lines("December 2026") == "December\n2026"

@@ -50,6 +50,14 @@ _PADDING = 6  # between a thumbnail and its tile's edge, where the selection sho
 _BAR_ROOM = 10  # the strength bar's strip at a result tile's foot (``_paint_strength``), kept off the photo
 
 
+def header_lines(text: str) -> str:
+    """A header tile's text as it breaks: after its label ("Group 1:" above "4 copies of one photo":
+    "Group" above "1: 4 copies…" read as a stray number, the fresh-seat audit of stop 52), else
+    after its first word ("December" above "2026")."""
+    label, colon, rest = text.partition(": ")
+    return f"{label}:\n{rest}" if colon else text.replace(" ", "\n", 1)
+
+
 class TileDelegate(QStyledItemDelegate):
     """Paints a thumbnail scaled into a square tile, or a placeholder while it loads.
 
@@ -135,7 +143,7 @@ class TileDelegate(QStyledItemDelegate):
         painter.setFont(font)
         painter.setPen(palette.color(QPalette.ColorRole.WindowText))
         flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
-        painter.drawText(rect.adjusted(8, 8, -8, -8), int(flags), text.replace(" ", "\n", 1))
+        painter.drawText(rect.adjusted(8, 8, -8, -8), int(flags), header_lines(text))
         painter.restore()
 
     @staticmethod
