@@ -175,8 +175,8 @@ def path_matches(
                     found.setdefault(photo_id, set()).add(word)
     named = {w for hit in found.values() for w in hit}
     names = {w for w in named if is_name is None or is_name(w)}
-    wholly = judged is None or not all(judged(w) for w in words)
-    every = {pid for pid, hit in found.items() if wholly and len(hit) == len(words)}
+    some_unjudged = judged is None or not all(judged(w) for w in words)
+    every = {pid for pid, hit in found.items() if some_unjudged and len(hit) == len(words)}
     by_names = frozenset(pid for pid, hit in found.items() if hit & names or pid in every)
     return PathMatches({pid: len(hit) / len(words) for pid, hit in found.items()}, named, by_names)
 
