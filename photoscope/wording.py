@@ -68,9 +68,10 @@ def by_name_note(count: int, listed: int = 0) -> str:
     )
 
 
-# Under a folder or date filter no listed photo is likely in the whole library (``Results.relevant``
-# 0 with matches): they are listed, and not called matches.
-NONE_LIKELY_NOTE = "none of these is a likely match, only the closest within the filter"
+# No listed photo is likely (``Results.relevant`` 0 with matches): under a folder or date filter,
+# none of the whole library's likely matches is there; else the first listed shows none of a short
+# query's words to its judges (``results.NONE_AT_TOP``). Listed, and not called matches.
+NONE_LIKELY_NOTE = "none of these is clearly a match: they are the closest found"
 
 
 # A search by example photo where no photo of the library looks like it (``Results.no_look_alike``):

@@ -374,7 +374,7 @@ def test_a_filter_that_leaves_no_likely_match_says_so_on_the_command_line(
     args = SimpleNamespace(paths_only=False, null=False, json=False)
     assert search_command._print(results, args) == 0
     assert capsys.readouterr().err.strip() == (
-        "note: none of these is a likely match, only the closest within the filter"
+        "note: none of these is clearly a match: they are the closest found"
     )
 
 

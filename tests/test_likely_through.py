@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from photoscope.network.model import PhotoscopeModel
-from photoscope.search.results import CLEARLY, likely_count, likely_through, people_seen
+from photoscope.search.results import CLEARLY, NONE_AT_TOP, likely_count, likely_through, people_seen
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,9 @@ def test_likely_matches_end_at_the_first_photo_no_judge_sees_the_words_in(model:
     rest are listed in the same order, no longer called likely."""
     heads = [0.9, 0.8, 0.0, 0.9, 0.7]  # two birds, a dog, a duck, a penguin
     assert _through(model, "a bird", heads, [1.0] * len(heads)) == 2
-    assert _through(model, "a bird", [0.1, 0.9, 0.9, 0.0], [1.0] * 4) == 3  # the best listed stays
+    # the first listed shows no bird: no likely match, whatever the photos below show
+    assert _through(model, "a bird", [0.1, 0.9, 0.9, 0.0], [1.0] * 4) == NONE_AT_TOP
+    assert likely_count(12, 0, NONE_AT_TOP) == 0 and likely_count(12, 2, NONE_AT_TOP, copies=1) == 3
 
 
 def test_a_word_the_decoder_reads_ends_with_the_last_photo_its_detector_sees_it_in(

@@ -124,7 +124,7 @@ def test_a_filter_that_leaves_no_likely_match_says_so() -> None:
 
     none = Results([SimpleNamespace() for _ in range(3)], [], relevant=0)  # type: ignore[arg-type]
     assert results_count(none) == "3 photos"
-    assert results_message(none) == "None of these is a likely match, only the closest within the filter."
+    assert results_message(none) == "None of these is clearly a match: they are the closest found."
     assert results_message(Results([], [], relevant=0)) == ""
 
 

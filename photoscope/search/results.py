@@ -269,10 +269,10 @@ def likely_through(
     shown: Callable[[Sequence[int]], Sequence[float]],
 ) -> int | None:
     """How far down the listed photos the likely matches of a short query may reach: through the
-    first run of photos that show each of its words as the answer's judges read them
-    (``unseen_by_sight``, ``unclear_words``, here photo by photo), ending before the first below it
-    that does not; 0 when none does or no word is judged, None for a long description
-    (``likely_count`` says what each means). ``seen(words)``: per listed photo, each
+    run of photos from the first listed that show each of its words as the answer's judges read them
+    (``unseen_by_sight``, ``unclear_words``, here photo by photo), ending before the first that does
+    not (``NONE_AT_TOP`` when the first listed does not); 0 when none does or no word is judged, None
+    for a long description (``likely_count`` says what each means). ``seen(words)``: per listed photo, each
     word's detector probability; ``shown(classes)``: per listed photo, the head's over the classes.
 
     The curve's knee called a giraffe, an owl and a baseball likely matches of "a cat" among four
@@ -286,11 +286,14 @@ def likely_through(
 
     Through the last photo that shows them, "a bird" called a dog jumping its third likely match, a
     duck and a penguin the head sees as birds coming after it (stop 51's audit). Ending at the first
-    that does not (the photos above the first that does stay: the ranking's best), the same queries
-    one word 10.1 / 44.3 / 18.6 % -> 7.1 / 51.4 / 14.4 %, two words 10.0 / 21.1 / 20.5 % -> 4.8 /
-    30.1 / 12.6 % (answers with no right likely match 10.1 -> 12.2 % and 29.0 -> 42.5 %); letting
-    through the last photo where nine in ten so far show them, 8.2 / 49.0 / 15.7 and 5.4 / 29.2 /
-    13.5 %. The order does not change: the photos below are listed as before, not called likely."""
+    that does not, the same queries one word 10.1 / 44.3 / 18.6 % -> 6.9 / 51.6 / 13.8 %, two words
+    10.0 / 21.1 / 20.5 % -> 3.7 / 35.4 / 10.0 % (answers with no right likely match 10.1 -> 15.5 %
+    and 29.0 -> 53.5 %); the photos above the first that shows them kept likely (the ranking's best),
+    7.1 / 51.4 / 14.4 and 4.8 / 30.1 / 12.6 %, but eight person queries over the open-world photos
+    (``benchmarks/people_words.py``) then called 37 photos likely, 29 with no person (55 and 44
+    through the last; none now). Letting through the last photo where nine in ten so far show them,
+    8.2 / 49.0 / 15.7 and 5.4 / 29.2 / 13.5 %. The order does not change: the photos below are
+    listed as before, not called likely."""
     if len(query.content) > SHORT_QUERY:  # a long description: its words are details (measured)
         return None
     judges = _photo_judges(query, word_count, rare_count, sight)
@@ -313,16 +316,23 @@ def likely_through(
 
 
 def _first_run_end(showing: Sequence[bool]) -> int:
-    """Where the first run of ``True`` in ``showing`` ends (0 when there is none)."""
-    first = next((at for at, shows in enumerate(showing) if shows), None)
-    if first is None:
+    """Where the run of ``True`` that ``showing`` starts with ends: ``NONE_AT_TOP`` when it starts
+    with a photo that does not show them and a later one does, 0 when none does."""
+    if not any(showing):
         return 0
-    return next((at for at in range(first, len(showing)) if not showing[at]), len(showing))
+    return next((at for at, shows in enumerate(showing) if not shows), len(showing)) or NONE_AT_TOP
+
+
+# ``likely_through``'s answer when the first listed photo does not show the words a later one shows:
+# no likely match but the photos named (0 would mean "none vouched for": the curve's, for a word
+# no photo shows, where the answer is the closest guesses anyway).
+NONE_AT_TOP = -1
 
 
 def likely_count(relevant: int, named: int, through: int | None, copies: int = 0) -> int:
     """How many of an answer's photos are likely: its ``relevant`` by the score curve (the ``named``
-    first among them) cut through ``likely_through``'s photo of the rest. No photo vouched for (0):
+    first among them) cut through ``likely_through``'s photo of the rest (``NONE_AT_TOP``: none of
+    the rest, the first of them showing nothing asked). No photo vouched for (0):
     with photos named, only those ("wedding" over a folder named so called 46 others likely, swans
     and a panda among them, where no detector judges the word: the fresh-seat audit of stop 50); with
     none, the curve alone (each word shows somewhere, or the answer says which none shows)."""
