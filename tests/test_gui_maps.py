@@ -211,3 +211,20 @@ def test_results_asked_to_be_framed_before_the_map_is_drawn_are_framed_once_it_i
     finally:
         tasks.shutdown()
         app.close()
+
+
+def test_the_photos_framed_for_a_search_are_brought_into_view(window: MapWindow, qtbot) -> None:
+    """The fresh-seat audit of stop 52: "Framed: the 10 photos of the search", with the frames cut
+    off at the view's edge, or off it. The best match's frame is brought into view, whole."""
+    view = window.photos
+    view.zoom(4.0)  # closer than the whole map, and away in a corner
+    view.horizontalScrollBar().setValue(view.horizontalScrollBar().maximum())
+    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum())
+    results = window.app.search_text("a red circle", 3)
+    far = min(
+        (m.photo.id for m in results.matches),
+        key=lambda pid: view._items[pid].pos().x() + view._items[pid].pos().y(),
+    )
+    window.highlight([far, *(m.photo.id for m in results.matches if m.photo.id != far)])
+    shown = view.mapToScene(view.viewport().rect()).boundingRect()
+    assert shown.contains(view._marks[0].sceneBoundingRect()), (shown, view._marks[0].sceneBoundingRect())

@@ -242,7 +242,20 @@ class PhotoMapView(ZoomableView):
             mark = self.scene().addRect(item.sceneBoundingRect().adjusted(-4, -4, 4, 4), pen)
             mark.setZValue(1)
             self._marks.append(mark)
+        self._show_marks()
         return len(self._marks)
+
+    def _show_marks(self) -> None:
+        """Scroll the framed photos into view as far as they fit, the first (the best match) whole:
+        "Framed: the 10 photos of the search" had them cut off at the view's edge, or off it (the
+        fresh-seat audit of stop 52)."""
+        if not self._marks:
+            return
+        together = self._marks[0].sceneBoundingRect()
+        for mark in self._marks[1:]:
+            together = together.united(mark.sceneBoundingRect())
+        self.ensureVisible(together, TILE // 4, TILE // 4)
+        self.ensureVisible(self._marks[0].sceneBoundingRect(), TILE // 4, TILE // 4)
 
     def current_photo(self) -> int | None:
         return self._current
