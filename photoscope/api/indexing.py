@@ -187,17 +187,10 @@ class Indexing(Core):
         """Drop the rules, and count in the report what the other rules still leave out of their
         photos (``folders include`` of a Screenshots folder said "no photo came back", naming
         nothing, while "*.png" kept its photos out: the fresh-seat audit of stop 51)."""
-        report = self._apply_rules(rules, False)
-        report.still_left_out = len(Rules.load(self.library).excluded(self._ruled_photos(rules)))
-        return report
-
-    def _ruled_photos(self, rules: Sequence[ExclusionRule]) -> list[str]:
-        """The photos on disk that ``rules`` alone leave out, read from the folders they apply to as
-        a scan reads them (hidden ones only when the library indexes them)."""
-        hidden = self.indexes_hidden()
+        report = self._apply_rules(rules, False)  # the scan of what they covered: what stays out
         alone = Rules(rules, [f.path for f in self.folders()], hidden=True)
-        photos = {path for rule in rules for path in _photos_ruled(rule, hidden)}
-        return alone.excluded(sorted(photos))
+        report.still_left_out = len(alone.excluded(report.left_out))
+        return report
 
     def left_out_by_ignore_files(self, folder: str | None = None) -> list[tuple[str, str]]:
         """The folders below the watched ``folder`` (any, when None) an ignore file leaves out, as
@@ -640,17 +633,3 @@ def _refuse_a_photo_not_there(path: str) -> None:
                 f"no such photo: {path} (a photo is named exactly, case too): {os.path.join(folder, alike)}?"
             )
     raise ValueError(f"no such photo: {path} (a photo is named exactly, case too)")
-
-
-def _photos_ruled(rule: ExclusionRule, hidden: bool) -> list[str]:
-    """The photos on disk a rule could leave out: its photo, or those of its subfolder or of its
-    watched folder and below, by name as a scan takes them (hidden ones if ``hidden``)."""
-    below = os.path.join(rule.folder, rule.pattern)
-    if rule.kind == "photo":
-        return [below] if os.path.isfile(below) else []
-    found = []
-    for directory, subfolders, names in os.walk(rule.folder if rule.kind == "pattern" else below):
-        if not hidden:
-            subfolders[:] = [d for d in subfolders if not d.startswith(".")]
-        found += [os.path.join(directory, n) for n in names if is_photo_name(n, hidden)]
-    return found

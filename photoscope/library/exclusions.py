@@ -430,12 +430,12 @@ def exclude(
     seen: dict[str, FileStat],
     stored: Iterable[str],
     stash: Stash | None = None,
-) -> list[str]:
+) -> tuple[list[str], list[str]]:
     """A scan's findings with the library's rules applied: excluded files are dropped from what it
     ``seen`` (so ``stored`` ones, the paths the index holds there, leave it), their entries stashed
     first. So are those of stored photos the walk did not see because a rule kept it out (hidden
     folders: never walked while the setting is off). Returns the ignore files found (each leaves
-    its folder out)."""
+    its folder out), and the photos seen that the rules left out."""
     rules = Rules.load(library)
     dropped = rules.excluded(seen)
     for path in dropped:
@@ -444,7 +444,7 @@ def exclude(
         unseen = rules.excluded(p for p in stored if p not in seen)  # dropped ones included
         if unseen:
             stash.keep(library, list(library.files_at(unseen).values()))
-    return rules.ignore_files()
+    return rules.ignore_files(), dropped
 
 
 def wide_exclusion(taken: int, of: int) -> bool:

@@ -110,8 +110,9 @@ class ScanReport:
     absent_mounts: list[str] = field(default_factory=list)  # unplugged drives inside watched folders
     away_links: list[str] = field(default_factory=list)  # links to nothing now, whose photos were kept
     restored: int = 0  # of ``added``, those a stash wrote back as indexed (nothing to encode again)
+    left_out: list[str] = field(default_factory=list)  # photos the scan saw that the rules leave out
     # Of the photos exclusion rules dropped before the scan left out, those the library's other rules
-    # still leave out (``Indexing.include``; not counted by a scan itself)
+    # still leave out (``Indexing.include``, from ``left_out``)
     still_left_out: int = 0
     retried: int = 0  # photos that could not be read for now, pending again (a whole folder scanned)
     arrived: list[tuple[str, str]] = field(default_factory=list)  # (offline folder, where its photos are)
@@ -378,7 +379,8 @@ class Scanner:
             sweep.targets.append((target, folder.id))
             self._collect(sweep, target, folder)
         self._drop_vanished_roots(sweep, {f.id: f for _, f in chosen}, report)
-        ignore_files = exclude(self.library, sweep.seen, sweep.stored, self.stash)  # as if not on disk
+        # what the rules leave out is as if not on disk
+        ignore_files, report.left_out = exclude(self.library, sweep.seen, sweep.stored, self.stash)
         self._apply(sweep, report)
         self._forget_kept_notes(sweep.followed)
         if self.stash is not None:
