@@ -17,12 +17,11 @@ from photoscope.api.scoring import (
     POOL,
     cut,
     likely_at_most,
-    likely_before_shown,
     looking_alike,
     pool,
     relevance,
 )
-from photoscope.api.searching import Searching, not_searched, pixels, said_in_captions
+from photoscope.api.searching import Searching, likely_before_taken_away, not_searched, pixels
 from photoscope.api.types import Filters, QueryTerm, Results
 
 if TYPE_CHECKING:
@@ -132,9 +131,9 @@ class Combining(Searching):
         """A combined query of one added text and words taken away ("a cat without a dog") read as
         that text is in plain search (``Searching._search_words``): its closest guesses when no
         listed photo shows its words clearly (``SearchEngine.unclear_concepts``; "a girl without a
-        hammer" over no girl called a dam and a tower likely), else its likely matches through the
-        last that shows them (``SearchEngine.likely_through``: they called a jaguar, giraffes, camels
-        and a hammer likely, the second fresh-seat audit of stop 50)."""
+        hammer" over no girl called a dam and a tower likely), else its likely matches the run of
+        photos from the first that show them (``SearchEngine.likely_through``: they called a
+        jaguar, giraffes, camels and a hammer likely, the second fresh-seat audit of stop 50)."""
         added = [t for t in terms if not t.negative]
         if len(added) != 1 or added[0].text is None:
             return results
@@ -154,16 +153,17 @@ class Combining(Searching):
         val (``benchmarks/combined_likely.py --shown-cut``, 200 queries a kind; likely / precision
         / recall %), text - word 27.0 / 37.7 / 22.9 -> 17.5 / 39.2 / 16.4, photo - word 15.0 / 42.4
         / 5.7 -> 14.3 / 42.6 / 5.3. A photo whose stored caption names the word (or its kin) shows
-        it too (``_said_in_captions``: not in those figures, which have no stored captions)."""
+        it too (``searching.likely_before_taken_away``: not in those figures, which have no stored
+        captions)."""
         from photoscope.search.combine import showing
 
         taken = [t.text for t in terms if t.negative and t.text is not None]
-        likely = results.matches[results.by_name : results.relevant]
-        if not taken or not likely:
-            return results
-        with self._store_lock:
-            shown = showing(self.model, self.store, [m.photo.id for m in likely], taken)
-        return likely_before_shown(results, shown | said_in_captions(self.model, taken, likely))
+
+        def shown(ids: list[int]) -> set[int]:
+            with self._store_lock:
+                return showing(self.model, self.store, ids, taken)
+
+        return likely_before_taken_away(self.model, taken, results, shown)
 
     def _unseen_in_any(self, terms: Sequence[Term]) -> tuple[str, ...]:
         """Why a combined query listed nothing, when an added text's words are concepts alone that no

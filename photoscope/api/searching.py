@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -172,7 +172,12 @@ class Searching(Core):
         through = None if unsure else _quick_through(model, store, self.library, text, results, people)
         results = likely_at_most(results, through)
         if negated.taken_away:  # as the network's answer ends them (``Combining._likely_before_taken_away``)
-            results = _quick_before_taken_away(model, store, self.library, negated.taken_away, results)
+            from photoscope.search.quick import quick_showing
+
+            taken = negated.taken_away
+            results = likely_before_taken_away(
+                model, taken, results, lambda ids: quick_showing(model, store, self.library, ids, taken)
+            )
         return cut(replace(results, taken_away=negated.taken_away, unsure=unsure), wanted, filters)
 
     def prepare_quick_search(self) -> bool:
@@ -307,14 +312,23 @@ def not_searched(unknown: Sequence[UnknownWord]) -> set[str]:
     return {u.word.lower() for u in unknown if not u.searched_as}
 
 
-def said_in_captions(
-    model: PhotoscopeModel | TextModel, taken: Sequence[str], matches: Sequence[Match]
-) -> set[int]:
-    """The photos whose stored caption names a taken-away word or its kin ("a man is running on
-    the beach" for "people", whose detector gave the man alone under ``SHOWS_WORD``)."""
+def likely_before_taken_away(
+    model: PhotoscopeModel | TextModel,
+    taken: Sequence[str],
+    results: Results,
+    showing: Callable[[list[int]], set[int]],
+) -> Results:
+    """The likely matches up to the first that shows a taken-away text's word: by its detectors
+    (``showing`` of the likely photos' ids: the network's ``combine.showing``, the quick answer's
+    ``quick.quick_showing``), or by its stored caption naming the word or its kin ("a man is
+    running on the beach" for "people", whose detector gave the man alone under ``SHOWS_WORD``)."""
+    likely = results.matches[results.by_name : results.relevant]
+    if not taken or not likely:
+        return results
     content = [w for t in taken for w in model.query_words(t).content]
     kin = list(dict.fromkeys(k for w in content for k in model.taken_away_kin(w)))
-    return {m.photo.id for m in matches if says_any(m.photo.caption, kin)}
+    said = {m.photo.id for m in likely if says_any(m.photo.caption, kin)}
+    return likely_before_shown(results, showing([m.photo.id for m in likely]) | said)
 
 
 def says_any(caption: str | None, phrases: Sequence[str]) -> bool:
@@ -361,20 +375,6 @@ def _quick_through(
 
     unnamed = [m.photo.id for m in results.matches[results.by_name :]]
     return quick_likely_through(model, store, library, text, unnamed, people)
-
-
-def _quick_before_taken_away(
-    model: TextModel, store: QuickStore, library: Library, taken: Sequence[str], results: Results
-) -> Results:
-    """The quick answer's likely matches up to the first that shows a taken-away word: by its
-    detectors, or its caption naming it or its kin."""
-    from photoscope.search.quick import quick_showing
-
-    likely = results.matches[results.by_name : results.relevant]
-    if not likely:
-        return results
-    shown = quick_showing(model, store, library, [m.photo.id for m in likely], taken)
-    return likely_before_shown(results, shown | said_in_captions(model, taken, likely))
 
 
 def _quick_unsure(
