@@ -142,11 +142,10 @@ def judged_rule(model: Reader) -> Callable[[str], bool]:
     times or more, or a concept of the head, not a word it only guesses at by a stand-in ("giraffe":
     hoofed animal) and not one it does not know ("eiffel")."""
 
-    def judged(word: str) -> bool:
-        query = model.query_words(word)
-        if query.stand_ins or query.unknown:
-            return False
-        return bool(query.concepts) or model.word_count(word) >= NAME_BELOW
+    is_name = name_rule(model)
+
+    def judged(word: str) -> bool:  # a name is not judged (an unknown word is one), nor a stand-in's
+        return not is_name(word) and not model.query_words(word).stand_ins
 
     return judged
 
