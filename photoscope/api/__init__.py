@@ -80,7 +80,7 @@ from photoscope.library.thumbnails import current_png as current_thumbnail_png
 from photoscope.wordlists import says_nothing
 
 if TYPE_CHECKING:
-    from photoscope.library.fs import display_path, folder_path
+    from photoscope.library.fs import display_path, folder_path, nothing_at
     from photoscope.library.indexer import IndexOptions, IndexWorker
     from photoscope.library.indexer import Progress as IndexProgress
     from photoscope.library.photos import describe_error, describe_failure, load_photo, release_freed_memory
@@ -100,6 +100,7 @@ _LAZY = {
     "describe_failure": "photoscope.library.photos",
     "display_path": "photoscope.library.fs",
     "folder_path": "photoscope.library.fs",
+    "nothing_at": "photoscope.library.fs",
     "load_photo": "photoscope.library.photos",
     "release_freed_memory": "photoscope.library.photos",
     "Layout": "photoscope.search.maps",
@@ -188,6 +189,7 @@ __all__ = [
     "folder_path",
     "is_photo_file",
     "load_photo",
+    "nothing_at",
     "photo_concepts",
     "release_freed_memory",
     "relevance",

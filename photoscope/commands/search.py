@@ -364,15 +364,14 @@ NOT_FOUND, CANNOT_BE_READ = "not found", "cannot be read"
 
 
 def _file_state(path: str) -> str | None:
-    """``NOT_FOUND`` when nothing is at ``path``; ``CANNOT_BE_READ`` when its folder or the file
-    refuses this user (a `chmod 000` folder's photos were "not found, moved or deleted": the
-    fresh-seat audit of stop 52); None when it is there to read."""
-    try:
-        os.lstat(path)
-    except (FileNotFoundError, NotADirectoryError):
+    """``NOT_FOUND`` when nothing is at ``path`` (``nothing_at``: as a scan decides a photo is gone);
+    ``CANNOT_BE_READ`` when its folder or the file refuses this user (a `chmod 000` folder's photos
+    were "not found, moved or deleted": the fresh-seat audit of stop 52); None when it is there to
+    read."""
+    from photoscope.api import nothing_at
+
+    if nothing_at(path):
         return NOT_FOUND
-    except OSError:  # no permission on a folder on the way, an I/O error: it may well be there
-        return CANNOT_BE_READ
     return None if os.access(path, os.R_OK) else CANNOT_BE_READ
 
 

@@ -105,6 +105,18 @@ def open_regular(path: str | os.PathLike[str]) -> IO[bytes]:
         raise
 
 
+def nothing_at(path: str) -> bool:
+    """Whether no file is at ``path`` (not: one that cannot be looked at, in a folder this user may
+    not read: it is kept, and said so)."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return True
+    except OSError:  # the file cannot be looked at
+        return False
+    return False
+
+
 def is_under(path: str, directory: str) -> bool:
     return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
 

@@ -55,6 +55,7 @@ from photoscope.library.fs import (
     mount_points,
     mounts_under,
     normalize_path,
+    nothing_at,
     partial_hash,
     same_drive,
     stat_photo,
@@ -268,7 +269,7 @@ class Scanner:
         """Keep the folder's photos that are not at their places as moved away; how many."""
         away = self.library.moved_away_paths()
         missing = [
-            i for i, path in self.library.photo_paths(folder.id) if path not in away and _not_there(path)
+            i for i, path in self.library.photo_paths(folder.id) if path not in away and nothing_at(path)
         ]
         self.library.mark_moved_away(missing)
         return len(missing)
@@ -602,7 +603,7 @@ class Scanner:
             and s.path not in sweep.moved_away  # a copy of a photo kept as moved away is new
             and not any(is_under(s.path, a) for a in away)
             and looked(os.path.dirname(s.path))
-            and _not_there(s.path)
+            and nothing_at(s.path)
         ]
 
     def _tidy_thumbnails(self, moves: list[tuple[Move, str]], gone: list[StoredFile]) -> None:
@@ -625,17 +626,6 @@ def can_look_in(folder: str, mounts: Iterable[str] = ()) -> bool:
         return False
     reached = os.path.realpath(folder) != folder or any(is_under(folder, m) for m in mounts)
     return not reached or _holds_visible(names)
-
-
-def _not_there(path: str) -> bool:
-    """Whether no file is at ``path`` (not: one that cannot be looked at)."""
-    try:
-        os.lstat(path)
-    except FileNotFoundError:
-        return True
-    except OSError:  # the file cannot be looked at
-        return False
-    return False
 
 
 def root_present(folder: Folder) -> bool:
