@@ -50,6 +50,18 @@ def concepts_in_words(concepts: Iterable[tuple[str, float]]) -> str:
     return ", ".join(f"{word} ({percent(p)})" for word, p in concepts)
 
 
+def still_left_out_note(left: int, some_back: bool) -> str:
+    """What another rule still leaves out of a dropped rule's ``left`` photos ("" for none; "1 more
+    is …" when others came back): the CLI's ``folders include`` and the Library dialog say it."""
+    if not left:
+        return ""
+    if some_back:
+        held = "1 more is" if left == 1 else f"{left:,} more are"
+    else:
+        held = "its photo is" if left == 1 else f"its {left:,} photos are"
+    return f"{held} still left out by another rule"
+
+
 def by_name_note(count: int, listed: int = 0) -> str:
     """That the first ``count`` photos of the ``listed`` are listed by their folder or file names
     ("" for none); "it is" or "all 3 are" when they are all (the fresh-seat audit of stop 49: "the

@@ -165,10 +165,8 @@ def confirmed(said: str, doing: str, yes: bool, declined: str = "nothing changed
     if not sys.stdin.isatty():
         print(f"photoscope: {said}: add --yes to {doing}", file=sys.stderr)
         return False
-    if input(f"{said[0].upper()}{said[1:]}. {doing[0].upper()}{doing[1:]}? [y/N] ").strip().lower() in (
-        "y",
-        "yes",
-    ):
+    answer = input(f"{said[0].upper()}{said[1:]}. {doing[0].upper()}{doing[1:]}? [y/N] ")
+    if answer.strip().lower() in ("y", "yes"):
         return True
     print(f"photoscope: {declined}", file=sys.stderr)
     return False

@@ -17,7 +17,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from photoscope.commands.common import EXIT_FAILED, EXIT_USAGE, confirmed
-from photoscope.wording import plural
+from photoscope.wording import plural, still_left_out_note
 
 if TYPE_CHECKING:
     from photoscope.api import Photoscope, ScanReport
@@ -66,15 +66,10 @@ def run_rule(app: Photoscope, args: argparse.Namespace) -> int:
 
 def _still_out(report: ScanReport) -> str:
     """What another rule still leaves out of the photos the dropped rule did."""
-    left = report.still_left_out
-    if not left:
+    said = still_left_out_note(report.still_left_out, bool(report.added))
+    if not said:
         return ""
-    if report.added:
-        held = "1 more is" if left == 1 else f"{left:,} more are"
-    else:
-        held = "its photo is" if left == 1 else f"its {left:,} photos are"
-    rules = "(`photoscope folders list` shows the rules)"
-    return f"{';' if report.added else ':'} {held} still left out by another rule {rules}"
+    return f"{';' if report.added else ':'} {said} (`photoscope folders list` shows the rules)"
 
 
 def _sure(takes: tuple[int, int], args: argparse.Namespace) -> bool:

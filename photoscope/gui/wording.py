@@ -19,6 +19,7 @@ from photoscope.wording import (
     by_name_note,
     cancelled_note,
     named_away_note,
+    still_left_out_note,
     taken_away_note,
     undated_note,
     unknown_word_notes,
@@ -122,12 +123,10 @@ def _came_back(added: list[int], restored: int) -> str:
 def _kept_out(some_back: bool, left: int) -> str:
     """A dropped rule's photos another rule still leaves out (the Library dialog said nothing when
     none came back for that: the fresh-seat audit of stop 51)."""
-    if not left:
+    said = still_left_out_note(left, some_back)
+    if not said:
         return ""
-    if some_back:
-        return f" {'1 more is' if left == 1 else f'{left:,} more are'} still left out by another rule."
-    its = "its photo is" if left == 1 else f"its {left:,} photos are"
-    return f"No photo came back: {its} still left out by another rule (listed here)."
+    return f" {said[:1].upper()}{said[1:]}." if some_back else f"No photo came back: {said} (listed here)."
 
 
 def folder_added_note(folder: Folder) -> str:
