@@ -260,6 +260,12 @@ def people_seen(
     ]
 
 
+# ``likely_through``'s answer when the first listed photo does not show the words a later one shows:
+# no likely match but the photos named (0 would mean "none vouched for": the curve's, for a word
+# no photo shows, where the answer is the closest guesses anyway).
+NONE_AT_TOP = -1
+
+
 def likely_through(
     query: QueryWords,
     word_count: Callable[[str], int],
@@ -321,12 +327,6 @@ def _first_run_end(showing: Sequence[bool]) -> int:
     if not any(showing):
         return 0
     return next((at for at, shows in enumerate(showing) if not shows), len(showing)) or NONE_AT_TOP
-
-
-# ``likely_through``'s answer when the first listed photo does not show the words a later one shows:
-# no likely match but the photos named (0 would mean "none vouched for": the curve's, for a word
-# no photo shows, where the answer is the closest guesses anyway).
-NONE_AT_TOP = -1
 
 
 def likely_count(relevant: int, named: int, through: int | None, copies: int = 0) -> int:
