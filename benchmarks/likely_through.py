@@ -4,7 +4,7 @@ their judges (``search.results.likely_through``): as the app cuts ("through": a 
 people seen only where the person probe sees people), and by the detectors alone ("detectors").
 
     python benchmarks/likely_through.py --data ../shared/datasets/flickr8k [--cache runs/cache/flickr8k]
-        [--pairs 300] [--seed 0] [--long 0]
+        [--pairs 300] [--seed 0] [--long 0] [--unjudged]
 
 The library is Flickr8k val's 1,000 photos as the app stores them (features, latents, the head's
 top classes). Queries:
@@ -14,7 +14,10 @@ top classes). Queries:
 - ``--pairs`` two-word queries drawn with a fixed seed from one caption's content words ("dog
   snow");
 - ``--long`` whole captions (the rule is off for more than ``SHORT_QUERY`` content words;
-  ``--any-length`` turns it on for them, to see what it would do there).
+  ``--any-length`` turns it on for them, to see what it would do there);
+- with ``--unjudged``, instead: every word the decoder reads that the captions of at least 5 val
+  photos use and that no judge can check ("guy", "statue", "running": no detector's sight, no head
+  class), as typed alone.
 
 A photo is relevant when one of its five captions uses every word of the query (plurals folded).
 For each rule: the mean count of likely matches, their precision (the share relevant), their recall
@@ -39,6 +42,7 @@ from photoscope.network.model import PhotoscopeModel
 from photoscope.network.word_probes import load_word_probes
 from photoscope.search import results
 from photoscope.search.ranking import SearchEngine, TextRanker, TextSearchOptions
+from photoscope.search.results import judged_words
 from photoscope.training.flickr8k import CaptionDataset
 from photoscope.training.retrieval import split_library
 
@@ -71,6 +75,22 @@ def queries(model: PhotoscopeModel, captions: list[list[str]], pairs: int, long:
             two.append(f"{words[a]} {words[b]}")
     whole = [captions[int(i)][int(rng.integers(5))] for i in rng.choice(len(captions), long, replace=False)]
     return sighted + two + whole
+
+
+def unjudged(model: PhotoscopeModel, captions: list[list[str]]) -> list[str]:
+    """The words the decoder reads that 5 or more val photos' captions use and no judge checks."""
+    counts: dict[str, int] = {}
+    for caps in captions:
+        for w in set().union(*(folded(c) for c in caps)):
+            counts[w] = counts.get(w, 0) + 1
+    rare = TextSearchOptions().rare_count
+
+    def unchecked(word: str) -> bool:
+        query = model.query_words(word)
+        judged = judged_words(query, model.word_count, rare, model.detector_sight)
+        return bool(query.decoder_words) and not judged
+
+    return [w for w, n in sorted(counts.items()) if n >= 5 and unchecked(w)]
 
 
 def judge(
@@ -120,6 +140,7 @@ def main() -> None:
     p.add_argument("--long", type=int, default=0)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--any-length", action="store_true", help="the rule for queries of any length")
+    p.add_argument("--unjudged", action="store_true", help="words no judge checks, alone")
     args = p.parse_args()
     if args.any_length:
         results.SHORT_QUERY = 1000
@@ -133,14 +154,20 @@ def main() -> None:
         wanted = folded(text) & set().union(*(w for ws in photo_words for w in ws))
         return {i for i, caps in enumerate(photo_words) if any(wanted <= c for c in caps)}
 
-    texts = queries(model, captions, args.pairs, args.long, args.seed)
+    if args.unjudged:
+        texts = unjudged(model, captions)
+    else:
+        texts = queries(model, captions, args.pairs, args.long, args.seed)
     ranker, options, engine = TextRanker(model, store), TextSearchOptions(), SearchEngine(model, store)
     scores = torch.cat([ranker.scores(texts[i : i + 50], options) for i in range(0, len(texts), 50)])
     kinds = {"one word": [t for t in texts if " " not in t]}
-    kinds["two words"] = [t for t in texts if len(t.split()) == 2 and t not in kinds["one word"]][
-        : args.pairs
-    ]
-    kinds["captions"] = texts[len(texts) - args.long :] if args.long else []
+    if args.unjudged:
+        kinds = {"one word no judge checks": texts}
+    else:
+        kinds["two words"] = [t for t in texts if len(t.split()) == 2 and t not in kinds["one word"]][
+            : args.pairs
+        ]
+        kinds["captions"] = texts[len(texts) - args.long :] if args.long else []
     print(f"Flickr8k val, the library its {len(names)} photos (SHORT_QUERY {results.SHORT_QUERY})")
     for kind, chosen in kinds.items():
         if not chosen:
