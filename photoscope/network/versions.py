@@ -23,5 +23,6 @@ from __future__ import annotations
 # thing that comes in pairs is "a pair of sunglasses"; 10: a scene the word detectors barely see is
 # not said unless the head sees it ("the sand" under a pillow is gone, a cathedral's building stays);
 # 11: a caption about people the presence probes see is not replaced by the head's sure name, and a
-# name as broad as "animal" must be surer to stand in for a caption that had to change
-DESCRIPTION_VERSION = "concepts-11"
+# name as broad as "animal" must be surer to stand in for a caption that had to change; 12: a scene
+# is said only where its detector also reaches the word's sight (a white teacup is not "the grass")
+DESCRIPTION_VERSION = "concepts-12"
