@@ -270,3 +270,31 @@ def test_copies_read_again_are_the_groups_left_without_a_new_pass(
     assert [g.label for g in again.groups] == [
         f"Group {n}: {g.count} copies of one photo" for n, g in enumerate(again.groups, 1)
     ]
+
+
+def test_a_copy_of_a_photo_listed_above_is_marked_in_a_text_search(
+    trained_tiny: Path, tmp_path: Path
+) -> None:
+    """Stop 52's Left: a text search listed a photo and its byte-identical copy in another folder
+    (a phone backup, an export) as two answers, and nothing said they were one photo."""
+    import shutil
+
+    root = tmp_path / "Pictures"
+    _save(shape_photo("red", "circle", seed=0), root / "phone" / "circle.jpg", "2020:06:01 10:00:00")
+    (root / "backup").mkdir()
+    shutil.copy(root / "phone" / "circle.jpg", root / "backup" / "circle.jpg")
+    _save(shape_photo("blue", "square", seed=1), root / "square.jpg", "2020:06:02 10:00:00")
+    with torch_threads(1), Photoscope(tmp_path / "library.db", trained_tiny) as app:
+        app.add_folder(root)
+        app.scanner().scan()
+        app.indexer(options=IndexOptions(thumbnails=False)).run()
+        for found in (
+            app.search_text("a red circle", 6),
+            app.search_terms([QueryTerm(text="a red circle")], 6),
+        ):
+            by_path = {Path(m.photo.path).relative_to(root).as_posix(): m for m in found.matches}
+            first, second = sorted(
+                ("phone/circle.jpg", "backup/circle.jpg"), key=lambda p: found.matches.index(by_path[p])
+            )
+            assert by_path[first].copy_of is None and by_path[second].copy_of == by_path[first].photo.id
+            assert by_path["square.jpg"].copy_of is None

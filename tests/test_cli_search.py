@@ -32,6 +32,7 @@ def test_search_json_and_paths_only_are_pipeable(shapes_library_db, trained_tiny
         [
             "caption",
             "concepts",
+            "copy_of",
             "likely",
             "near_duplicate",
             "on_disk",
@@ -593,3 +594,39 @@ def test_a_heic_photo_is_one_that_can_be_searched_by(tmp_path: Path) -> None:
     ask = f"from photoscope.api import unreadable_photo; print(repr(unreadable_photo({str(heic)!r})))"
     said = subprocess.run([sys.executable, "-c", ask], check=True, capture_output=True, text=True).stdout
     assert said.strip() == "None"
+
+
+@pytest.mark.usefixtures("files_there")
+def test_a_copy_of_a_photo_listed_above_says_so_on_the_command_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Stop 52's Left: a photo and its copies in other folders were three answers, said alike."""
+    from types import SimpleNamespace
+
+    from photoscope.commands import search as search_command
+
+    def match(id_: int, path: str, copy_of: int | None = None) -> SimpleNamespace:
+        photo = SimpleNamespace(id=id_, path=path, caption="a red circle", taken_at=None, tags="")
+        return SimpleNamespace(photo=photo, score=0.5, near_duplicate=False, strength=1.0, copy_of=copy_of)
+
+    matches = [
+        match(1, "/p/phone/a.jpg"),
+        match(2, "/p/backup/a.jpg", 1),
+        match(3, "/p/b.jpg"),
+        match(4, "/p/c.jpg", 1),
+    ]
+    results = SimpleNamespace(unknown_words=[], unsure=(), matches=matches, photo_words=(), relevant=4)
+    assert search_command._print(results, SimpleNamespace(paths_only=False, null=False, json=False)) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert [r.split("— a red circle")[1] for r in rows] == [
+        "",
+        "  [copy of the photo above]",
+        "",
+        "  [copy of a.jpg]",
+    ]
+    assert (
+        search_command._print(results, SimpleNamespace(paths_only=False, null=False, json=True, model=None))
+        == 0
+    )
+    printed = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [p["copy_of"] for p in printed] == [None, "/p/phone/a.jpg", None, "/p/phone/a.jpg"]

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from synthetic import shape_photo
 
 from photoscope.api import PhotoCounts
-from photoscope.gui.results_model import PATH_ROLE
+from photoscope.gui.results_model import COPY_ROLE, PATH_ROLE
 from photoscope.gui.thumbnail_loader import pil_to_qimage
 
 
@@ -648,3 +648,24 @@ def test_typing_a_number_before_what_it_counts_says_nothing_yet(qtbot, make_wind
     # answered as the command line answers it: no word to search by, not "other words"
     qtbot.waitUntil(lambda: "Nothing to search for" in window.pages.message.text(), timeout=10_000)
     assert "describe what it shows" in window.pages.message.text()
+
+
+def test_a_copy_of_a_photo_listed_before_it_says_so_on_its_tile(qtbot, make_window, library_db) -> None:
+    """Stop 52's Left: a text search listed a photo and its copies (the same features: these
+    synthetic shapes are copies of each other to the encoder) as answers said alike."""
+    window = make_window(library_db)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        qtbot.keyClicks(window.search.edit, "a red circle")
+    listed = [window.results.match_at(r) for r in range(window.results.rowCount())]
+    copies = [(r, m) for r, m in enumerate(listed) if m is not None and m.copy_of is not None]
+    assert copies, [m.photo.path for m in listed if m is not None]
+    ids = [m.photo.id if m is not None else None for m in listed]
+    for r, m in copies:
+        original = listed[ids.index(m.copy_of)]
+        assert ids.index(m.copy_of) < r and original is not None
+        index = window.results.index(r)
+        assert index.data(COPY_ROLE) is True  # the tile's "copy" badge
+        tip = index.data(Qt.ItemDataRole.ToolTipRole)
+        assert f"a copy of {Path(original.photo.path).name}, listed before it" in tip, tip
+    first = window.results.index(next(r for r, m in enumerate(listed) if m is not None and m.copy_of is None))
+    assert first.data(COPY_ROLE) is False and "copy" not in first.data(Qt.ItemDataRole.ToolTipRole)

@@ -60,10 +60,12 @@ class Searching(Core):
         filters: Filters | None = None,
         leave_out: Sequence[str] = (),
         likely_at_most: int | None = None,
+        mark_copies: bool = True,
     ) -> Results:
         """Ready to show: the hits' records (those the index still has), the likely matches (after
-        the photos named, at most ``likely_at_most`` of the rest), and with ``leave_out`` not the
-        photos whose caption says one of those phrases."""
+        the photos named, at most ``likely_at_most`` of the rest), with ``leave_out`` not the photos
+        whose caption says one of those phrases, and with ``mark_copies`` which are copies of one
+        listed above (``Match.copy_of``: the network's store is read; the quick answer has none)."""
         records = {p.id: p for p in self.library.photos_by_ids([h.photo_id for h in result.hits])}
         hits = [
             h
@@ -76,13 +78,24 @@ class Searching(Core):
         else:  # under a filter: the library's likely matches (with its bound) that it lists
             likely = likely_ids(result.library_best, result.named, likely_at_most)
             relevant, strengths = hits_relevance(hits, copies, result.named, likely=likely)
+        listed = [h.photo_id for h in hits]
+        copy_of = self._copies_above(listed, result.near_duplicates) if mark_copies else [None] * len(hits)
         matches = [
-            Match(records[h.photo_id], h.score, h.photo_id in result.near_duplicates, strength)
-            for h, strength in zip(hits, strengths, strict=True)
+            Match(records[h.photo_id], h.score, h.photo_id in result.near_duplicates, strength, copy_of[at])
+            for at, (h, strength) in enumerate(zip(hits, strengths, strict=True))
         ]
         undated = undated_count(matches, filters)
         by_name = sum(1 for h in hits if h.photo_id in result.named)
         return Results(matches, result.unknown_words, relevant, undated, by_name=by_name)
+
+    def _copies_above(self, listed: Sequence[int], query_copies: frozenset[int]) -> list[int | None]:
+        """Per listed photo, the id of one listed above it that it is a copy of (``listed_copies``;
+        None for a copy of the query photo, already marked so)."""
+        from photoscope.search.duplicates import listed_copies
+
+        with self._store_lock:  # the rows as the indexer's removals leave them
+            copies = listed_copies(self.store, [i for i in listed if i not in query_copies])
+        return [copies.get(i) for i in listed]
 
     def search_captions(self, text: str, limit: int = 50, filters: Filters | None = None) -> Results:
         """Photos whose caption, tags or path hold every word of ``text`` (SQLite's full-text index,
@@ -164,7 +177,7 @@ class Searching(Core):
         if result.hits and self._only_function_words_known(text, result.unknown_words):
             return Results([], result.unknown_words)
         # no subtraction here: at least not the photos whose caption says what is left out
-        results = self._results(result, filters, leave_out=negated.taken_away)
+        results = self._results(result, filters, leave_out=negated.taken_away, mark_copies=False)
         narrowed, taken_away = allowed is not None, bool(negated.taken_away)
         people = people_shown(model, self.library, text, [m.photo.id for m in results.matches])
         unsure = _quick_unsure(model, store, self.library, text, results, narrowed, taken_away, people)

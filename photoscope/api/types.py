@@ -53,6 +53,9 @@ class Match:
     score: float
     near_duplicate: bool = False
     strength: float = 1.0  # how strongly it matches, 0..1, comparable between text and photo queries
+    # The id of a photo listed above that this one is a copy of (a backup's, an export's: the same
+    # features), None when it is listed first or is a copy of the query photo (``near_duplicate``).
+    copy_of: int | None = None
 
     @classmethod
     def browsed(cls, photo: PhotoRecord) -> Match:

@@ -121,6 +121,7 @@ def _print(
     away = {rank for rank, state in enumerate(states) if state == NOT_FOUND}
     paths = args.null or args.paths_only  # for other programs: only the files that are there
     listed = [(rank, m) for rank, m in enumerate(results.matches) if not (paths and rank in away)]
+    copies = _copies_listed(results.matches)
     for rank, m in listed:
         if args.null:
             sys.stdout.write(m.photo.path + "\0")
@@ -130,9 +131,10 @@ def _print(
             print(shown)
         elif args.json:
             row = _json_row(m, getattr(args, "model", None), rank < likely)
-            print(json.dumps({**row, "on_disk": rank not in away}))
+            copy_of = results.matches[copies[rank]].photo.path if rank in copies else None
+            print(json.dumps({**row, "copy_of": copy_of, "on_disk": rank not in away}))
         else:
-            dup = "  [copy]" if m.near_duplicate else ""
+            dup = "  [copy]" if m.near_duplicate else _copy_mark(rank, copies.get(rank), results.matches)
             state = f"  [{states[rank]}]" if states[rank] else ""
             print(f"{m.score:6.3f}  {safe_text(m.photo.path)}  — {m.photo.caption or ''}{dup}{state}")
     _note_likely(results, sum(1 for rank, _ in listed if rank < likely), len(listed))
@@ -145,6 +147,23 @@ def _print(
             file=sys.stderr,
         )
     return 0
+
+
+def _copies_listed(matches: Sequence[Any]) -> dict[int, int]:
+    """The rank of each match that is a copy of one listed above (``Match.copy_of``), to its rank."""
+    rank_of = {m.photo.id: rank for rank, m in enumerate(matches) if getattr(m.photo, "id", None) is not None}
+    copy_of = [getattr(m, "copy_of", None) for m in matches]
+    return {rank: rank_of[c] for rank, c in enumerate(copy_of) if c is not None and c in rank_of}
+
+
+def _copy_mark(rank: int, original: int | None, matches: Sequence[Any]) -> str:
+    """What a row says when its photo is a copy of the one listed at ``original``: of the row just
+    above, or of the photo by its file's name."""
+    if original is None:
+        return ""
+    if original == rank - 1:
+        return "  [copy of the photo above]"
+    return f"  [copy of {safe_text(Path(matches[original].photo.path).name)}]"
 
 
 def _nothing_found(args: argparse.Namespace, app: Photoscope | None, results: Any) -> int:

@@ -30,17 +30,20 @@ def _looks_like(record: PhotoRecord) -> str:
     return f"\nLooks like: {seen}" if seen else ""
 
 
-def tooltip(match: Match, among_copies: bool = False, guess: bool = False) -> str:
+def tooltip(match: Match, among_copies: bool = False, guess: bool = False, copy_of: str | None = None) -> str:
     """A tile's tooltip; ``among_copies``: the grid lists the library's copies, not a query's answer:
     each says its folder and size too (two copies of one name in two folders read alike, and which
     one the trash would take could not be told: the second GUI walk of stop 43); ``guess``: the
-    answer is the closest guesses (``Results.unsure``), whose strength claims no match."""
+    answer is the closest guesses (``Results.unsure``), whose strength claims no match; ``copy_of``:
+    the file name of the photo listed before it that it is a copy of (``Match.copy_of``)."""
     photo = match.photo
     caption = photo.caption or "not captioned yet"
     if among_copies:
         when = filed_under(photo.taken_at, photo.mtime)
         return f"{caption}\n{photo.path}\n{photo_fields(photo)['size']} · {when}"
     copy = " · a copy of the query photo" * match.near_duplicate
+    if copy_of is not None and not match.near_duplicate:
+        copy = f" · a copy of {copy_of}, listed before it"
     name = Path(photo.path).name
     how = "a closest guess" if guess else strength_text(match.strength)
     return f"{caption}{_looks_like(photo)}\n{name} · {how}{copy}"

@@ -39,7 +39,9 @@ PATH_ROLE = Qt.ItemDataRole.UserRole + 2
 FAILED_ROLE = Qt.ItemDataRole.UserRole + 3  # True when the photo cannot be decoded
 HEADER_ROLE = Qt.ItemDataRole.UserRole + 4  # a header row's text (None on photo rows)
 STRENGTH_ROLE = Qt.ItemDataRole.UserRole + 5  # match strength 0..1 (None when browsing)
-COPY_ROLE = Qt.ItemDataRole.UserRole + 6  # True for a copy of the query photo, or of its group
+COPY_ROLE = (
+    Qt.ItemDataRole.UserRole + 6
+)  # True for a copy of the query photo, of its group, or of one listed before it
 PAGE = 256  # timeline records fetched at a time
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -305,13 +307,21 @@ class ResultsModel(PhotoGridModel):
         match = self.match_of(photo)
         if match is None:
             return Path(self.path_of(photo)).name
-        return tooltip(match, self.copies_listed, guess=self._guesses)
+        return tooltip(match, self.copies_listed, guess=self._guesses, copy_of=self._copied_name(match))
+
+    def _copied_name(self, match: Match) -> str | None:
+        """The file name of the listed photo ``match`` is a copy of (``Match.copy_of``), if any."""
+        if match.copy_of is None:
+            return None
+        original = next((m for m in self._all if m.photo.id == match.copy_of), None)
+        return None if original is None else Path(original.photo.path).name
 
     def extra_data(self, photo: int, role: int) -> Any:
         if role == STRENGTH_ROLE:  # a closest guess has no bar: its strength is its rank, not a match
             return None if self._guesses else self._matches[photo].strength
         if role == COPY_ROLE:
-            return self._matches[photo].near_duplicate
+            match = self._matches[photo]
+            return match.near_duplicate or match.copy_of is not None
         return None
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
+
+if TYPE_CHECKING:
+    from photoscope.search.vectors import VectorStore
 
 # Feature cosine above which two photos are copies (resized, recompressed): File > Find copies, and
 # the "copy" mark on search results.
@@ -48,3 +52,22 @@ def duplicate_groups(
     for i in range(len(ids)):
         groups.setdefault(find(i), []).append(int(ids[i]))
     return sorted((g for g in groups.values() if len(g) > 1), key=lambda g: (-len(g), g[0]))
+
+
+def copies_above(features: torch.Tensor, threshold: float = NEAR_DUPLICATE) -> list[int | None]:
+    """For each of some listed photos' unit features (one row each, in the listed order), the first
+    row above it that it is a copy of (cosine >= ``threshold``), None for a photo listed first."""
+    sims = features.float() @ features.float().T
+    above = torch.tril(sims >= threshold, diagonal=-1)
+    return [int(row.nonzero()[0]) if bool(row.any()) else None for row in above]
+
+
+def listed_copies(store: VectorStore, photo_ids: Sequence[int]) -> dict[int, int]:
+    """Of some listed photos (best first), each one that is a copy of one listed above it, to that
+    photo's id (``copies_above`` of their stored features; photos the store does not hold: none)."""
+    held = [i for i in photo_ids if i in store]
+    if not held:
+        return {}
+    rows = torch.tensor(store.rows_of_ids(held), dtype=torch.long)
+    above = copies_above(store.rows_of("feature", rows))
+    return {i: held[a] for i, a in zip(held, above, strict=True) if a is not None}
