@@ -567,3 +567,27 @@ def test_each_step_keeps_every_row_an_older_version_wrote(tmp_path: Path, versio
                 assert where[1] in _columns(conn, where[0]), f"{table}.{column} is gone"
                 found = conn.execute(f"SELECT {where[1]} FROM {where[0]} WHERE rowid = 1").fetchone()
                 assert found is not None and found[0] == value, (table, column, found, value)
+
+
+def test_palette_photos_refused_before_version_15_are_tried_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fresh-seat audit of stop 53: large GIFs and palette PNGs were refused as "truncated or
+    corrupt — image has wrong mode" and kept as no photo, never tried again. Such errors an older
+    version stored are tried again once; other photos that were no photo stay so."""
+    with monkeypatch.context() as patch:
+        patch.setattr(dbmod, "MIGRATIONS", dbmod.MIGRATIONS[:14])
+        with Library(tmp_path / "l.db") as old:
+            gif, broken = _add(old, tmp_path / "p", ["a.gif", "b.jpg"])
+            old.write_results(
+                [
+                    FailedPhoto(
+                        gif, 10, 1.5, "truncated or corrupt image — image has wrong mode: copy it again", True
+                    ),
+                    FailedPhoto(broken, 10, 1.5, "not an image", not_a_photo=True),
+                ]
+            )
+            assert old.try_errors_again([old.folders()[0].id]) == 0
+    with Library(tmp_path / "l.db") as lib:
+        assert lib.try_errors_again([lib.folders()[0].id]) == 1 and lib.counts().pending == 1
+        assert lib.try_errors_again([lib.folders()[0].id]) == 0

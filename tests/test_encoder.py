@@ -112,3 +112,29 @@ def test_a_float_greyscale_photo_of_0_to_1_is_read_as_its_greys(tmp_path) -> Non
     path = tmp_path / "grey.tiff"
     Image.fromarray(np.full((50, 50), 0.5, np.float32)).save(path)  # "F" mode, half grey
     assert np.asarray(load_photo(path, min_side=16)).mean() == pytest.approx(128, abs=1)
+
+
+@pytest.mark.parametrize(
+    ("suffix", "mode"), [(".gif", "P"), (".png", "P"), (".png", "P, transparent"), (".png", "1")]
+)
+def test_a_large_palette_or_black_and_white_photo_is_read_in_its_colours(
+    tmp_path, suffix: str, mode: str
+) -> None:
+    """The fresh-seat audit of stop 53: any GIF, palette PNG or black-and-white PNG over about 450
+    pixels was refused as "truncated or corrupt" (PIL's reduce() has no palette or 1-bit mode), so
+    it never entered the index; and a palette's indices must not be averaged as if they were greys."""
+    left, right = ((0, 0, 0), (255, 255, 255)) if mode == "1" else ((200, 30, 30), (30, 30, 200))
+    picture = Image.new("RGB", (1200, 600), left)
+    picture.paste(right, (600, 0, 1200, 600))
+    path = tmp_path / f"two colours{suffix}"
+    if mode == "1":
+        picture.convert("1").save(path)
+    else:
+        extra = {"transparency": 3} if mode == "P, transparent" else {}
+        picture.quantize(4).save(path, **extra)
+    with Image.open(path) as saved:
+        assert saved.mode == mode[0]
+    pixels = np.asarray(load_photo(path, min_side=224), dtype=np.int16)
+    assert pixels.shape[2] == 3 and min(pixels.shape[:2]) >= 224
+    assert np.abs(pixels[:, :50].mean((0, 1)) - left).max() < 8
+    assert np.abs(pixels[:, -50:].mean((0, 1)) - right).max() < 8

@@ -158,7 +158,7 @@ def _decoded(image: Image.Image, min_side: int, budget: MemoryBudget | None) -> 
     orientation = _exif(image).get(_ORIENTATION)
     with (budget or _UNLIMITED).reserve(decode_cost(image)):
         image.load()
-        wide = image.convert("I") if image.mode.startswith("I;16") else image  # reduce() refuses I;16
+        wide = _reducible(image)
         factor = min(wide.size) // max(1, min_side)
         small = wide.reduce(factor) if factor >= 2 else wide
         if small.mode in _WIDE_GREYS:  # scaled once small: float copies of the whole would be big
@@ -166,6 +166,18 @@ def _decoded(image: Image.Image, min_side: int, budget: MemoryBudget | None) -> 
         method = _TRANSPOSE.get(orientation) if isinstance(orientation, int) else None
         upright = small.transpose(method) if method is not None else small
         return upright.convert("RGB") if upright.mode != "RGB" or upright is image else upright
+
+
+def _reducible(image: Image.Image) -> Image.Image:
+    """The decoded photo in a mode ``reduce()`` takes and averages rightly: 16-bit greys as 32-bit
+    ones, a palette as its colours (averaged indices are other colours: GIFs, palette PNGs), 1-bit
+    black and white as greys. reduce() refused the palette and 1-bit modes, so such a photo over
+    about 450 pixels was "truncated or corrupt" and never indexed (the fresh-seat audit of stop 53)."""
+    if image.mode.startswith("I;16"):
+        return image.convert("I")
+    if image.mode in ("P", "PA"):
+        return image.convert("RGBA" if image.mode == "PA" or "transparency" in image.info else "RGB")
+    return image.convert("L") if image.mode == "1" else image
 
 
 # Greyscale modes wider than 8 bits (16-bit PNG and TIFF, from scanners and editors): PIL's convert

@@ -232,6 +232,15 @@ def _v14_moved_away(db: sqlite3.Connection) -> None:
     )
 
 
+def _v15_palette_photos_tried_again(db: sqlite3.Connection) -> None:
+    """Large GIFs, palette PNGs and black-and-white PNGs were refused as "truncated or corrupt —
+    image has wrong mode" (``photos._reducible``: PIL's reduce() has no such mode) and kept as no
+    photo, never tried again while their files stayed unchanged. They are tried again once."""
+    db.execute(
+        "UPDATE photos SET try_again = 1 WHERE status = 'error' AND error LIKE '%image has wrong mode%'"
+    )
+
+
 # One step per schema version, applied in order; never edit a released step, append a new one.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_initial,
@@ -248,4 +257,5 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v12_which_drive,
     _v13_photo_rules,
     _v14_moved_away,
+    _v15_palette_photos_tried_again,
 ]
