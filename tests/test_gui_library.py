@@ -737,3 +737,43 @@ def test_a_rule_removed_while_another_keeps_its_photos_out_says_so(qtbot, make_w
     qtbot.waitUntil(lambda: "still left out" in dialog.note.text(), timeout=20_000)
     assert dialog.note.text().startswith("No photo came back: its "), dialog.note.text()
     assert [r.pattern for r in window.api.exclusion_rules()] == ["*circle*"]
+
+
+def test_removing_a_folder_asks_with_its_photo_count_and_enter_keeps_it(
+    qtbot, make_window, library_db, indexed_library
+) -> None:
+    """The fresh-seat audit of stop 53: Remove's question had Yes as its default button, so Enter
+    took the folder's 24 photos, captions and vectors out of the index, and it did not say how many."""
+    from PySide6.QtCore import QTimer
+
+    window = make_window(library_db)
+    window.show_library()
+    dialog = window.library_dialog
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1)
+    dialog.tree.setCurrentItem(dialog.tree.topLevelItem(0))
+    asked: list[str] = []
+    defaults: list[bool] = []
+    focused: list[object] = []
+    answered: list[bool] = []  # whether Enter closed the question
+
+    def answer_with_enter() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, answer_with_enter)
+            return
+        asked.append(box.text())
+        defaults.append(box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel))
+        box.activateWindow()  # as a desktop gives a new dialog the keyboard (offscreen Qt does not)
+        qtbot.waitUntil(lambda: (w := QApplication.focusWidget()) is not None and w.window() is box)
+        focused.append(QApplication.focusWidget())
+        press(qtbot, Qt.Key.Key_Return)  # to the widget that has the focus
+        answered.append(not box.isVisible())
+        if box.isVisible():  # the key did not answer it: close it, and fail below
+            box.reject()
+
+    QTimer.singleShot(0, answer_with_enter)
+    dialog.remove_button.click()
+    assert asked and "its 24 photos leave the index" in asked[0].lower(), asked
+    assert defaults == [True] and answered == [True], focused  # Enter answers Cancel, the default
+    qtbot.wait(200)
+    assert dialog.tree.topLevelItemCount() == 1 and window.api.photos_in_folder(indexed_library[2]) == 24

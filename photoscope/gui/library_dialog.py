@@ -33,6 +33,7 @@ from photoscope.gui.wording import (
     folder_indexing_note,
     folder_offline_note,
     library_error_message,
+    remove_folder_question,
 )
 from photoscope.wording import kept_aside, unreadable_aside
 
@@ -76,6 +77,7 @@ class LibraryDialog(QDialog):
         super().__init__(parent)
         self.api, self.runner = api, runner
         self._choose: str | None = None  # the folder to choose at the next listing (one just added)
+        self._held: dict[str, int] = {}  # each listed folder's photos in the index, for Remove's question
         self.setWindowTitle("Library")
         self.tree = QTreeWidget()
         self.tree.setAccessibleName("Watched folders and their exclusions")
@@ -129,6 +131,7 @@ class LibraryDialog(QDialog):
         if self._choose is not None:
             chosen, self._choose = [self._choose], None
         self.tree.clear()
+        self._held = {folder.path: folder.photos for folder in folders}
         for folder in folders:
             item = QTreeWidgetItem(folder_row(folder))
             item.setData(0, Qt.ItemDataRole.UserRole, folder.path)
@@ -188,10 +191,14 @@ class LibraryDialog(QDialog):
         if self.exclusions.include_selected(items[0], api):
             return
         path = str(items[0].data(0, Qt.ItemDataRole.UserRole))
+        held = self._held.get(path, 0)
+        # Cancel by default (the fresh-seat audit of stop 53: Enter took 277 photos out of the index).
         answer = QMessageBox.question(
             self,
             "Remove folder",
-            f"Stop watching {path}?\n\nIts photos leave the index; the files themselves are not touched.",
+            remove_folder_question(path, held),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.runner.submit(lambda: api.remove_folder(path), self.show_change, self.show_failure)

@@ -456,6 +456,18 @@ def unavailable_page_text(error: str) -> str:
 WEAKER_MATCHES = "Weaker matches"  # the header between a query's likely matches and the rest, shown all
 
 
+def remove_folder_question(path: str, photos: int) -> str:
+    """Asked before a watched folder goes, with the photos it holds in the index (as the CLI's
+    `folders remove` asks: their captions and vectors go; added back, they are indexed again)."""
+    if not photos:
+        return f"Stop watching {path}?\n\nIt holds no indexed photo; the files themselves are not touched."
+    leave, their, they = ("leaves", "its", "it is") if photos == 1 else ("leave", "their", "they are")
+    return (
+        f"Stop watching {path}?\n\nIts {plural(photos, 'photo')} {leave} the index with {their} captions;"
+        f" the files themselves are not touched. Added back, {they} indexed again."
+    )
+
+
 def trash_question(what: str, count: int, whole_copy_groups: int) -> str:
     """Asked before ``count`` photos go to the trash; ``whole_copy_groups``: how many groups of
     copies the selection takes whole (no copy of those photos is left)."""
