@@ -172,3 +172,16 @@ def test_words_jobs_accept_debug_after_the_job(
         capsys, "words", "analogy", "red", "circle", "blue", "--model", str(tmp_path), "--debug"
     )
     assert code == FAILED and "Traceback" in err
+
+
+@pytest.mark.parametrize("given", [["man", "woman"], ["man"], ["man", "woman", "boy", "girl"]])
+def test_an_analogy_without_three_words_says_what_it_takes(
+    capsys: pytest.CaptureFixture[str], given: list[str]
+) -> None:
+    """The fresh-seat audit of stop 53: `words analogy man woman` said "the following arguments are
+    required: c", naming an argument no user knows of."""
+    code, out, err = run(capsys, "words", "analogy", *given)
+    line = one_clean_line(err)
+    assert code == 2 and out == ""
+    assert line.startswith("photoscope words analogy: give three words (A is to B as C is to ?)"), line
+    assert "photoscope words analogy man woman boy" in line and "required: c" not in line
