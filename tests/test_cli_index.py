@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from cli_support import run
+from cli_support import one_clean_line, run
 from photos import fast_model, write_garbage, write_library, write_photo, write_zero_byte
 
 from photoscope.commands import index as index_command
@@ -294,3 +294,26 @@ def test_a_quoted_tilde_is_the_home_folder(
     code, out, _ = run(capsys, "folders", "add", "~/pics", "--db", "~/library.db")
     assert code == 0 and f"watching {tmp_path / 'pics'}" in out
     assert (tmp_path / "library.db").exists()
+
+
+def test_an_interrupted_index_says_what_is_left_and_how_to_go_on(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    pictures: Path,
+    tmp_path: Path,
+    tiny_model_dir: Path,
+) -> None:
+    """The fresh-seat audit of stop 53: Ctrl-C during `index` said only "interrupted", not that 22
+    photos were still waiting nor that running it again goes on."""
+
+    def stopped(*_: object) -> int:
+        raise KeyboardInterrupt  # Ctrl-C while the photos are being indexed
+
+    monkeypatch.setattr(index_command, "_run_worker", stopped)
+    db = tmp_path / "library.db"
+    code, _, err = run(capsys, "index", str(pictures), "--db", str(db), "--model", str(tiny_model_dir))
+    assert code == 130
+    assert one_clean_line(err) == (
+        "interrupted: 5 photos are still to index; run `photoscope index` again to go on"
+        " (what is indexed is kept)"
+    )
