@@ -630,3 +630,28 @@ def test_a_copy_of_a_photo_listed_above_says_so_on_the_command_line(
     )
     printed = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [p["copy_of"] for p in printed] == [None, "/p/phone/a.jpg", None, "/p/phone/a.jpg"]
+
+
+def test_a_photo_given_as_a_file_url_is_that_photo(
+    shapes_library_db, trained_tiny: Path, capsys, tmp_path: Path
+) -> None:
+    """The fresh-seat audit of stop 53: `similar "file:///…/America%20drums.jpg"` (a file manager's
+    copied location) said "file:/…/America%20drums.jpg: no such photo", though the window takes it."""
+    from urllib.parse import quote
+
+    from synthetic import shape_photo
+
+    from photoscope.commands.common import user_path
+
+    db, _ = shapes_library_db
+    outside = tmp_path / "my photos" / "green square.png"
+    outside.parent.mkdir()
+    shape_photo("green", "square", seed=9).save(outside)
+    url = "file://" + quote(str(outside))
+    assert "%20" in url
+    code, out, err = run(
+        capsys, "similar", url, "-n", "1", "--paths-only", "--db", str(db), "--model", str(trained_tiny)
+    )
+    assert code == 0 and Path(out.strip()).name.startswith("green square"), err
+    assert user_path("file://localhost" + quote(str(outside))) == outside
+    assert user_path("file://elsewhere/x.jpg") == Path("file://elsewhere/x.jpg")  # no such path here: said so

@@ -40,6 +40,7 @@ from photoscope.api.queries import (
     describe_query,
     describe_terms,
     is_photo_file,
+    local_file_url_path,
     typed_path,
     unreadable_photo,
 )
@@ -189,6 +190,7 @@ __all__ = [
     "folder_path",
     "is_photo_file",
     "load_photo",
+    "local_file_url_path",
     "nothing_at",
     "photo_concepts",
     "release_freed_memory",

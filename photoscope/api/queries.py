@@ -104,20 +104,29 @@ class Query:
         return self.run_on_captions(app), False
 
 
+def local_file_url_path(text: str) -> str | None:
+    """The path a local "file://" URL names, its %-escapes undone ("file:///p/my%20photo.jpg" ->
+    "/p/my photo.jpg"; a file manager copies a location so); None for other text or another host."""
+    from urllib.parse import unquote, urlsplit
+
+    if not text.startswith("file://"):
+        return None
+    url = urlsplit(text)
+    return unquote(url.path) if url.netloc in ("", "localhost") else None
+
+
 def typed_path(text: str) -> Path | None:
     """The file a typed or pasted text names, when it names one rather than saying what a photo
     shows: one line that is an absolute path ("~/…" too) or a local "file://" URL, quoted as a
     terminal copies it or not. None for words."""
-    from urllib.parse import unquote, urlsplit
-
     candidate = text.strip()
     if len(candidate) > 1 and candidate[0] == candidate[-1] and candidate[0] in "'\"":
         candidate = candidate[1:-1]
     if candidate.startswith("file://"):
-        url = urlsplit(candidate)
-        if url.netloc not in ("", "localhost"):
+        named = local_file_url_path(candidate)
+        if named is None:
             return None
-        candidate = unquote(url.path)
+        candidate = named
     if "\n" in candidate or not candidate.startswith(("/", "~/")):
         return None
     return Path(candidate).expanduser()

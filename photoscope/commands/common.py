@@ -275,7 +275,14 @@ def add_debug_option(parser: argparse.ArgumentParser) -> None:
 
 def user_path(text: str) -> Path:
     """A path given on the command line, "~" standing for the home folder even when the shell left
-    it as it was (quoted, or from a launcher): `folders add '~/pics'` said "no such folder"."""
+    it as it was (quoted, or from a launcher): `folders add '~/pics'` said "no such folder"; a local
+    "file://" URL as the path it names, as the window takes it (a file manager copies one so)."""
+    if text.startswith("file://"):
+        from photoscope.api import local_file_url_path
+
+        named = local_file_url_path(text)
+        if named is not None:
+            return Path(named)
     return Path(text).expanduser()
 
 
