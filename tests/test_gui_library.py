@@ -777,3 +777,19 @@ def test_removing_a_folder_asks_with_its_photo_count_and_enter_keeps_it(
     assert defaults == [True] and answered == [True], focused  # Enter answers Cancel, the default
     qtbot.wait(200)
     assert dialog.tree.topLevelItemCount() == 1 and window.api.photos_in_folder(indexed_library[2]) == 24
+
+
+def test_indexing_the_pictures_folder_by_keyboard_leaves_the_keyboard_in_the_search_box(
+    qtbot, make_window, home
+) -> None:
+    """The fresh-seat audit of stop 53: after "Index my Pictures folder" (pressed with the keyboard)
+    the welcome page went, and with it the button that had the keyboard: no widget had it."""
+    write_shapes(home / "Pictures", per_kind=1)
+    window = make_window(home / "library.db")
+    window.activateWindow()
+    window.pictures_button.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.pictures_button)
+    with qtbot.waitSignal(window.indexing_started, timeout=20_000):
+        press(qtbot, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is not window.welcome)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.search.edit, timeout=5_000)

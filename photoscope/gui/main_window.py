@@ -29,6 +29,7 @@ from PySide6.QtGui import (
     QDropEvent,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QMainWindow,
     QMessageBox,
@@ -244,7 +245,17 @@ class MainWindow(QMainWindow):
             lambda error: QMessageBox.critical(self, "Photoscope", open_failed_message(error))
         )
 
+    def _keyboard_after_page_change(self) -> None:
+        """A page that goes takes the button that had the keyboard with it ("Index my Pictures
+        folder"), and Qt hands it to the next page, a message ("Adding your folder…") that does
+        nothing with keys: the search box has it then (the fresh-seat audit of stop 53)."""
+        focused = QApplication.focusWidget()
+        lost = focused is None or not focused.isVisible() or focused is self.pages.message
+        if self.isActiveWindow() and lost:
+            self.search.edit.setFocus()
+
     def _connect_folders(self) -> None:
+        self.pages.currentChanged.connect(self._keyboard_after_page_change)
         self.welcome.add_folder.connect(self.folder_keeper.add)
         self.welcome.choose_folder.connect(self.folder_keeper.choose_and_add)
         self.folder_keeper.added.connect(self._folder_added)
