@@ -718,7 +718,7 @@ def test_a_folder_without_a_likely_match_lists_its_closest_and_says_so(qtbot, ma
     qtbot.waitUntil(lambda: window.runner.is_busy("search") is False, timeout=30_000)
     qtbot.waitUntil(lambda: "None of these" in window.search.message.text(), timeout=10_000)
     assert sorted(names(window)) == ["trip_blue_circle.jpg", "trip_red_square.jpg"]
-    assert window.results.hidden() == 0 and window.result_label.text().startswith("2 photos")
+    assert window.results.hidden() == 0 and window.result_label.text().startswith("2 closest guesses")
 
 
 def test_the_filters_narrow_the_library_view_too(qtbot, make_window, daily_db) -> None:

@@ -123,7 +123,8 @@ def test_a_filter_that_leaves_no_likely_match_says_so() -> None:
     from photoscope.gui.wording import results_count, results_message
 
     none = Results([SimpleNamespace() for _ in range(3)], [], relevant=0)  # type: ignore[arg-type]
-    assert results_count(none) == "3 photos"
+    # the fresh-seat audit of stop 53: "317 photos for “a cat”" read as 317 matches
+    assert results_count(none) == "3 closest guesses"
     assert results_message(none) == "None of these is clearly a match: they are the closest found."
     assert results_message(Results([], [], relevant=0)) == ""
 

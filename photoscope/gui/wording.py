@@ -247,10 +247,11 @@ def corrected(text: str, typed: str, suggested: str) -> str | None:
 
 def results_count(results: Results) -> str:
     """What the grid holds: “12 likely matches” while weaker ones wait behind, else “40 photos”;
-    “3 closest guesses” when no photo clearly shows what was asked (``Results.unsure``), or none
-    looks like the photo asked about (``Results.no_look_alike``)."""
+    “3 closest guesses” when no photo clearly shows what was asked (``Results.unsure``), none
+    looks like the photo asked about (``Results.no_look_alike``), or none is likely (the fresh-seat
+    audit of stop 53: “317 photos for “a cat”” read as 317 matches)."""
     count, likely = len(results.matches), results.relevant
-    if results.unsure or results.no_look_alike:  # no photo clearly shows what was asked: none is "likely"
+    if results.guesses:  # no photo clearly shows what was asked: none is "likely"
         return plural(likely if 0 < likely < count else count, "closest guess", "closest guesses")
     if 0 < likely < count:
         return plural(likely, "likely match", "likely matches")
