@@ -248,22 +248,28 @@ def test_index_watch_indexes_new_photos_until_stopped(
     assert signal.getsignal(signal.SIGTERM) == before
 
 
-def test_a_kill_during_the_first_run_is_an_interruption(
+@pytest.mark.parametrize("stop", ["kill", "ctrl-c"])
+def test_a_kill_or_ctrl_c_during_the_first_run_is_an_interruption_that_says_what_is_left(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
     pictures: Path,
     tmp_path: Path,
     tiny_model_dir: Path,
+    stop: str,
 ) -> None:
     """The review of stop 39: SIGTERM was handled only once a watch waited, not during its first
-    indexing (hours on a big library), which a `kill` still ended at once (exit 143)."""
+    indexing (hours on a big library), which a `kill` still ended at once (exit 143). The fresh-seat
+    audit of stop 53: it then said only "interrupted", not that photos were still waiting nor that
+    running it again goes on."""
 
-    def killed(*_: object) -> int:
+    def stopped(*_: object) -> int:
+        if stop == "ctrl-c":
+            raise KeyboardInterrupt
         os.kill(os.getpid(), signal.SIGTERM)
         time.sleep(10)  # the handler interrupts this
         return 0
 
-    monkeypatch.setattr(index_command, "_run_worker", killed)
+    monkeypatch.setattr(index_command, "_run_worker", stopped)
     argv = (
         "index",
         str(pictures),
@@ -274,7 +280,11 @@ def test_a_kill_during_the_first_run_is_an_interruption(
         str(tiny_model_dir),
     )
     code, _, err = run(capsys, *argv)
-    assert code == 130 and "interrupted" in err
+    assert code == 130
+    assert one_clean_line(err) == (
+        "interrupted: 5 photos are still to index; run `photoscope index` again to go on"
+        " (what is indexed is kept)"
+    )
 
 
 def test_a_damaged_database_is_explained(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -294,26 +304,3 @@ def test_a_quoted_tilde_is_the_home_folder(
     code, out, _ = run(capsys, "folders", "add", "~/pics", "--db", "~/library.db")
     assert code == 0 and f"watching {tmp_path / 'pics'}" in out
     assert (tmp_path / "library.db").exists()
-
-
-def test_an_interrupted_index_says_what_is_left_and_how_to_go_on(
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    pictures: Path,
-    tmp_path: Path,
-    tiny_model_dir: Path,
-) -> None:
-    """The fresh-seat audit of stop 53: Ctrl-C during `index` said only "interrupted", not that 22
-    photos were still waiting nor that running it again goes on."""
-
-    def stopped(*_: object) -> int:
-        raise KeyboardInterrupt  # Ctrl-C while the photos are being indexed
-
-    monkeypatch.setattr(index_command, "_run_worker", stopped)
-    db = tmp_path / "library.db"
-    code, _, err = run(capsys, "index", str(pictures), "--db", str(db), "--model", str(tiny_model_dir))
-    assert code == 130
-    assert one_clean_line(err) == (
-        "interrupted: 5 photos are still to index; run `photoscope index` again to go on"
-        " (what is indexed is kept)"
-    )
