@@ -30,7 +30,7 @@ def _through(model: PhotoscopeModel, text: str, heads: list[float], detectors: l
         return heads
 
     query = model.query_words(text)
-    return likely_through(query, model.word_count, 100, model.detector_sight, seen, shown)
+    return likely_through(query, model.word_count, 100, model.detector_sight, seen, shown, model.names_people)
 
 
 def test_an_animal_s_likely_matches_end_with_the_last_photo_the_head_sees_it_in(
@@ -81,6 +81,23 @@ def test_a_word_no_judge_can_check_vouches_for_no_photo(model: PhotoscopeModel) 
         assert query.decoder_words and not query.unknown, text
         assert all(model.detector_sight(w) is None for w in query.decoder_words), text
         assert _through(model, text, [0.9, 0.9], [0.99, 0.99]) == NONE_AT_TOP, text
+
+
+def test_a_long_description_of_people_ends_its_likely_matches_where_no_person_is_seen(
+    model: PhotoscopeModel,
+) -> None:
+    """The fresh-seat audit of stop 53: "a man standing on a mountain" called Machu Picchu, Christ
+    the Redeemer and Mount Rushmore likely matches (a long description was left to the curve).
+    Its likely matches now end at the first listed photo where the person probe sees no one (its
+    person words' detectors read 0 there: ``people_seen``); the other words stay details."""
+    text = "a man is standing on top of a mountain"
+    nobody = [0.9, 0.9, 0.0, 0.9]  # the man's detector as the probe lets it through: none in the third
+    assert _through(model, text, [0.0] * 4, nobody) == 2
+    assert _through(model, text, [0.0] * 3, [0.0, 0.9, 0.9]) == NONE_AT_TOP  # the first shows no one
+    assert _through(model, text, [0.0] * 2, [0.05, 0.9]) == 2  # a person seen, the detector unsure
+    assert (
+        _through(model, "a snowy mountain next to a blue lake", [0.0] * 2, [0.0, 0.0]) is None
+    )  # no one asked
 
 
 def test_with_no_photo_vouched_for_only_the_photos_named_are_likely() -> None:

@@ -359,7 +359,13 @@ def quick_likely_through(
     judges = _listed_judges(model, store, library, photo_ids, f, people)
     query = model.query_words(text)
     return likely_through(
-        query, model.word_count, f.rare_count, model.detector_sight, judges.seen, judges.shown
+        query,
+        model.word_count,
+        f.rare_count,
+        model.detector_sight,
+        judges.seen,
+        judges.shown,
+        model.names_people,
     )
 
 

@@ -312,7 +312,13 @@ class SearchEngine:
         judges = self._listed_judges(photo_ids, given, people)
         query, model = self.model.query_words(text), self.model
         return likely_through(
-            query, model.word_count, given.rare_count, model.detector_sight, judges.seen, judges.shown
+            query,
+            model.word_count,
+            given.rare_count,
+            model.detector_sight,
+            judges.seen,
+            judges.shown,
+            model.names_people,
         )
 
     def _listed_judges(
