@@ -152,4 +152,4 @@ def files_there(monkeypatch: pytest.MonkeyPatch) -> None:
     """Results made up by a test name no file: printed as if each were at its path."""
     from photoscope.commands import search as search_command
 
-    monkeypatch.setattr(search_command, "file_states", lambda matches: [None] * len(matches))
+    monkeypatch.setattr(search_command, "file_states", lambda matches, offline=(): [None] * len(matches))

@@ -82,6 +82,31 @@ def test_a_photo_no_longer_at_its_path_is_said_and_left_out_of_the_paths(
         away.rename(first)
 
 
+def test_photos_of_a_folder_that_is_not_there_now_are_said_to_be_offline(
+    shapes_library_db, trained_tiny: Path, capsys
+) -> None:
+    """The fresh-seat audit of stop 53: the photos of an unplugged drive's folder were "[not found]",
+    with "`photoscope index` updates the library", which keeps them (the folder is offline) and can
+    do nothing for them: they wait for the drive."""
+    db, photos = shapes_library_db
+    common = ("--db", str(db), "--model", str(trained_tiny))
+    unplugged = photos.with_name("unplugged.tmp")
+    photos.rename(unplugged)  # the watched folder's drive away (the module's library: put back below)
+    try:
+        code, out, err = run(capsys, "search", "a blue square", "-n", "3", *common)
+        assert code == 0 and all(row.endswith("  [folder offline]") for row in out.splitlines()), out
+        assert "not at its path" not in err and "not at their path" not in err
+        assert (
+            "note: 3 listed photos are in a watched folder that is not there now (a drive not plugged"
+            " in?): they stay in the index; plug it in to open them" in err
+        ), err
+        code, out, err = run(capsys, "search", "a blue square", "-n", "3", "--paths-only", *common)
+        assert code == 0 and out == "" and "left out of the paths" in err
+        _, out, _ = run(capsys, "search", "a blue square", "-n", "3", "--json", *common)
+        assert [json.loads(line)["on_disk"] for line in out.splitlines()] == [False, False, False]
+    finally:
+        unplugged.rename(photos)
+
 def test_a_photo_in_a_folder_that_cannot_be_read_is_not_said_to_be_gone(
     shapes_library_db, trained_tiny: Path, capsys, monkeypatch: pytest.MonkeyPatch
 ) -> None:

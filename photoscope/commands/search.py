@@ -117,8 +117,8 @@ def _print(
         _note_waiting(app.photo_counts().pending, args)
     escaped = 0
     likely = _likely(results)
-    states = file_states(results.matches)
-    away = {rank for rank, state in enumerate(states) if state == NOT_FOUND}
+    states = file_states(results.matches, _offline_roots(app))
+    away = {rank for rank, state in enumerate(states) if state in (NOT_FOUND, FOLDER_OFFLINE)}
     paths = args.null or args.paths_only  # for other programs: only the files that are there
     listed = [(rank, m) for rank, m in enumerate(results.matches) if not (paths and rank in away)]
     copies = _copies_listed(results.matches)
@@ -138,7 +138,9 @@ def _print(
             state = f"  [{states[rank]}]" if states[rank] else ""
             print(f"{m.score:6.3f}  {safe_text(m.photo.path)}  — {m.photo.caption or ''}{dup}{state}")
     _note_likely(results, sum(1 for rank, _ in listed if rank < likely), len(listed))
-    _note_away(len(away), paths, args)
+    offline = sum(1 for state in states if state == FOLDER_OFFLINE)
+    _note_away(len(away) - offline, paths, args)
+    _note_offline(offline, paths)
     if escaped:
         print(
             f"note: {plural(escaped, 'path')} {'holds' if escaped == 1 else 'hold'} control or bidi"
@@ -374,12 +376,29 @@ def _likely(results: Any) -> int:
     return 0 if getattr(results, "unsure", ()) else int(getattr(results, "relevant", 0))
 
 
-def file_states(matches: Sequence[Any]) -> list[str | None]:
-    """Each of ``matches``' file as it is now (``_file_state``)."""
-    return [_file_state(m.photo.path) for m in matches]
+def file_states(matches: Sequence[Any], offline_roots: Sequence[str] = ()) -> list[str | None]:
+    """Each of ``matches``' file as it is now (``_file_state``): ``FOLDER_OFFLINE`` for one not
+    there below a watched folder of ``offline_roots`` (``_offline_roots``)."""
+    from photoscope.library.fs import is_under
+
+    def state(path: str) -> str | None:
+        found = _file_state(path)
+        offline = found == NOT_FOUND and any(is_under(path, root) for root in offline_roots)
+        return FOLDER_OFFLINE if offline else found
+
+    return [state(m.photo.path) for m in matches]
 
 
-NOT_FOUND, CANNOT_BE_READ = "not found", "cannot be read"
+NOT_FOUND, CANNOT_BE_READ, FOLDER_OFFLINE = "not found", "cannot be read", "folder offline"
+
+
+def _offline_roots(app: Photoscope | None) -> tuple[str, ...]:
+    """The watched folders offline now, when the library is open here: so found at their last scan,
+    or not there (a drive unplugged since: a scan keeps their photos, marked offline). A running
+    app's answer (``app`` None) has only the paths: its missing photos are "not found"."""
+    if app is None:
+        return ()
+    return tuple(f.path for f in app.folders() if not f.online or not os.path.isdir(f.path))
 
 
 def _file_state(path: str) -> str | None:
@@ -392,6 +411,20 @@ def _file_state(path: str) -> str | None:
     if nothing_at(path):
         return NOT_FOUND
     return None if os.access(path, os.R_OK) else CANNOT_BE_READ
+
+
+def _note_offline(offline: int, left_out: bool) -> None:
+    """On stderr, the listed photos of a watched folder not there now (the fresh-seat audit of stop
+    53: "[not found]", and "`photoscope index` updates the library", which can do nothing for them)."""
+    if not offline:
+        return
+    which = f"{plural(offline, 'listed photo')} {'is' if offline == 1 else 'are'} in a watched folder"
+    done = "left out of the paths; " if left_out else ""
+    print(
+        f"note: {which} that is not there now (a drive not plugged in?): {done}they stay in the index;"
+        " plug it in to open them",
+        file=sys.stderr,
+    )
 
 
 def _note_away(away: int, left_out: bool, args: argparse.Namespace) -> None:
