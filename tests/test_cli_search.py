@@ -107,6 +107,7 @@ def test_photos_of_a_folder_that_is_not_there_now_are_said_to_be_offline(
     finally:
         unplugged.rename(photos)
 
+
 def test_a_photo_in_a_folder_that_cannot_be_read_is_not_said_to_be_gone(
     shapes_library_db, trained_tiny: Path, capsys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
