@@ -81,7 +81,7 @@ from photoscope.library.thumbnails import current_png as current_thumbnail_png
 from photoscope.wordlists import says_nothing
 
 if TYPE_CHECKING:
-    from photoscope.library.fs import display_path, folder_path, nothing_at
+    from photoscope.library.fs import display_path, folder_path, is_under, nothing_at
     from photoscope.library.indexer import IndexOptions, IndexWorker
     from photoscope.library.indexer import Progress as IndexProgress
     from photoscope.library.photos import describe_error, describe_failure, load_photo, release_freed_memory
@@ -102,6 +102,7 @@ _LAZY = {
     "display_path": "photoscope.library.fs",
     "folder_path": "photoscope.library.fs",
     "nothing_at": "photoscope.library.fs",
+    "is_under": "photoscope.library.fs",
     "load_photo": "photoscope.library.photos",
     "release_freed_memory": "photoscope.library.photos",
     "Layout": "photoscope.search.maps",
@@ -189,6 +190,7 @@ __all__ = [
     "display_path",
     "folder_path",
     "is_photo_file",
+    "is_under",
     "load_photo",
     "local_file_url_path",
     "nothing_at",

@@ -379,7 +379,7 @@ def _likely(results: Any) -> int:
 def file_states(matches: Sequence[Any], offline_roots: Sequence[str] = ()) -> list[str | None]:
     """Each of ``matches``' file as it is now (``_file_state``): ``FOLDER_OFFLINE`` for one not
     there below a watched folder of ``offline_roots`` (``_offline_roots``)."""
-    from photoscope.library.fs import is_under
+    from photoscope.api import is_under
 
     def state(path: str) -> str | None:
         found = _file_state(path)
