@@ -59,6 +59,11 @@ class Indexing(Core):
     def folders(self) -> list[Folder]:
         return self.library.folders()
 
+    def offline_folders(self) -> list[str]:
+        """The watched folders offline now: so found at their last scan, or not there (a drive
+        unplugged since: a scan keeps their photos, marked offline)."""
+        return [f.path for f in self.library.folders() if not f.online or not os.path.isdir(f.path)]
+
     def add_folder(self, path: str | Path) -> Folder:
         """Watch a folder; a running background indexer picks it up at once. A watched folder moved
         there as a whole keeps its photos' entries (the answer's ``moved_from`` says). A folder holding a

@@ -392,13 +392,11 @@ def file_states(matches: Sequence[Any], offline_roots: Sequence[str] = ()) -> li
 NOT_FOUND, CANNOT_BE_READ, FOLDER_OFFLINE = "not found", "cannot be read", "folder offline"
 
 
-def _offline_roots(app: Photoscope | None) -> tuple[str, ...]:
-    """The watched folders offline now, when the library is open here: so found at their last scan,
-    or not there (a drive unplugged since: a scan keeps their photos, marked offline). A running
-    app's answer (``app`` None) has only the paths: its missing photos are "not found"."""
-    if app is None:
-        return ()
-    return tuple(f.path for f in app.folders() if not f.online or not os.path.isdir(f.path))
+def _offline_roots(app: Photoscope | None) -> list[str]:
+    """The watched folders offline now (``Photoscope.offline_folders``), when the library is open
+    here; a running app's answer (``app`` None) has only the paths: its missing photos are "not
+    found"."""
+    return [] if app is None else app.offline_folders()
 
 
 def _file_state(path: str) -> str | None:
