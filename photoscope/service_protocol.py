@@ -5,7 +5,8 @@ A leaf: no PyTorch, no API import, so a client that finds an app running pays mi
 
     {"op": "ping"}                                  -> {"ok": true, "db": "/path/library.db", "pid": 1}
     {"op": "search", "db": ..., "terms": [{"text"|"photo", "weight", "negative"}], "limit": 20,
-     "filters": {"folder", "taken_from", "taken_to"}}  -> {"ok": true, "results": {...}}
+     "filters": {"folder", "taken_from", "taken_to"}}  -> {"ok": true, "results": {...},
+                                                         "offline_folders": ["/media/drive"]}
     anything that fails                             -> {"ok": false, "error": "..."}
 
 Results travel as their dataclasses' fields (nested objects as JSON objects) and are read back as

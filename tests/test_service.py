@@ -28,6 +28,10 @@ class FakeApp:
         self.library_path = db
         self.asked: list[tuple[str, int, Filters]] = []
         self.asked_terms: list[tuple[list[QueryTerm], int, Filters]] = []
+        self.offline: list[str] = []
+
+    def offline_folders(self) -> list[str]:
+        return self.offline
 
     def search_text(self, text: str, limit: int, filters: Filters) -> Results:
         self.asked.append((text, limit, filters))
@@ -306,3 +310,18 @@ def test_a_search_answered_by_the_running_app_says_the_app_indexes_what_waits(
     err = capsys.readouterr().err
     assert "3 photos wait to be indexed: the running app is indexing them" in err, err
     assert "photoscope index" not in err
+
+
+def test_a_running_app_s_answer_marks_photos_of_an_offline_folder(
+    served: tuple[FakeApp, SearchService], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Stop 53's Left list: a search answered by the running app listed an unplugged drive's photos
+    "[not found]", as moved or deleted, where a local search said "[folder offline]"."""
+    from photoscope.cli import main
+
+    app, _ = served
+    app.offline = ["/photos"]  # the watched folder of "/photos/dog on grass.jpg", not there now
+    assert main(["search", "a dog", "--db", str(app.library_path), "-n", "3"]) == 0
+    out, err = capsys.readouterr()
+    assert out.rstrip().endswith("  [folder offline]"), out
+    assert "not found" not in out and "1 listed photo is in a watched folder that is not there now" in err

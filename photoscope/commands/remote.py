@@ -10,7 +10,7 @@ import argparse
 import json
 import socket
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from photoscope.config import default_db_path, service_socket
 from photoscope.service_protocol import SearchRequest, WireTerm, from_json
@@ -68,8 +68,15 @@ def terms_of(args: argparse.Namespace, text: str | None = None, photo: Path | No
     return [*([WireTerm(text=text, photo=photo, weight=query_weight(args))] if asked else []), *extra]
 
 
-def remote_search(args: argparse.Namespace, terms: list[WireTerm]) -> Any | None:
-    """Results of a search command's query from the running app, or None (search locally)."""
+class RemoteAnswer(NamedTuple):
+    """The running app's answer: the results, and its watched folders that are not there now."""
+
+    results: Any
+    offline_folders: list[str]
+
+
+def remote_search(args: argparse.Namespace, terms: list[WireTerm]) -> RemoteAnswer | None:
+    """The running app's answer to a search command's query, or None (search locally)."""
     if getattr(args, "model", None) is not None:
         return None  # another model than the running app's
     db = Path(args.db or default_db_path()).expanduser().resolve()
@@ -86,4 +93,6 @@ def remote_search(args: argparse.Namespace, terms: list[WireTerm]) -> Any | None
         args.taken_to.isoformat() if args.taken_to else None,
     )
     answer = ask(db, request.to_wire())
-    return None if answer is None else from_json(answer["results"])
+    if answer is None:
+        return None
+    return RemoteAnswer(from_json(answer["results"]), list(answer.get("offline_folders") or []))

@@ -106,10 +106,15 @@ def _filters(args: argparse.Namespace) -> Any:
 
 
 def _print(
-    results: Any, args: argparse.Namespace, terms: Sequence[Any] = (), app: Photoscope | None = None
+    results: Any,
+    args: argparse.Namespace,
+    terms: Sequence[Any] = (),
+    app: Photoscope | None = None,
+    offline_roots: Sequence[str] = (),
 ) -> int:
     """Print the results as ``args`` asks; notes (unknown words, what the query's photo ``terms``
-    counted as) on stderr. ``app``: the library the results came from, if open here."""
+    counted as) on stderr. ``app``: the library the results came from, if open here; else
+    ``offline_roots``: the running app's watched folders that are not there now."""
     _print_notes(results, terms)
     if not results.matches:
         return _nothing_found(args, app, results)
@@ -117,7 +122,7 @@ def _print(
         _note_waiting(app.photo_counts().pending, args)
     escaped = 0
     likely = _likely(results)
-    states = file_states(results.matches, _offline_roots(app))
+    states = file_states(results.matches, offline_roots if app is None else app.offline_folders())
     away = {rank for rank, state in enumerate(states) if state in (NOT_FOUND, FOLDER_OFFLINE)}
     paths = args.null or args.paths_only  # for other programs: only the files that are there
     listed = [(rank, m) for rank, m in enumerate(results.matches) if not (paths and rank in away)]
@@ -378,7 +383,7 @@ def _likely(results: Any) -> int:
 
 def file_states(matches: Sequence[Any], offline_roots: Sequence[str] = ()) -> list[str | None]:
     """Each of ``matches``' file as it is now (``_file_state``): ``FOLDER_OFFLINE`` for one not
-    there below a watched folder of ``offline_roots`` (``_offline_roots``)."""
+    there below a watched folder of ``offline_roots`` (``Photoscope.offline_folders``)."""
     from photoscope.api import is_under
 
     def state(path: str) -> str | None:
@@ -390,13 +395,6 @@ def file_states(matches: Sequence[Any], offline_roots: Sequence[str] = ()) -> li
 
 
 NOT_FOUND, CANNOT_BE_READ, FOLDER_OFFLINE = "not found", "cannot be read", "folder offline"
-
-
-def _offline_roots(app: Photoscope | None) -> list[str]:
-    """The watched folders offline now (``Photoscope.offline_folders``), when the library is open
-    here; a running app's answer (``app`` None) has only the paths: its missing photos are "not
-    found"."""
-    return [] if app is None else app.offline_folders()
 
 
 def _file_state(path: str) -> str | None:
@@ -490,7 +488,7 @@ def run_search(args: argparse.Namespace) -> int:
     _note_lone_weight(args)
     answered = remote_search(args, terms)
     if answered is not None:
-        return _print(answered, args, terms)
+        return _print(answered.results, args, terms, offline_roots=answered.offline_folders)
     return _run_terms(args, query_terms(args, text=args.text))
 
 
@@ -503,7 +501,7 @@ def run_similar(args: argparse.Namespace) -> int:
     _note_lone_weight(args)
     answered = remote_search(args, terms)
     if answered is not None:
-        return _print(answered, args, terms)
+        return _print(answered.results, args, terms, offline_roots=answered.offline_folders)
     return _run_terms(args, query_terms(args, photo=args.photo))
 
 
