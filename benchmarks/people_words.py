@@ -42,6 +42,9 @@ LONG_QUERIES = (
     "people walking down a busy street",
     "a man in a blue shirt",
     "a group of people standing in front of a building",
+    "a guy standing on top of a mountain",  # person words whose detectors have no sight
+    "a lady sitting on a bench",
+    "a kid playing in the snow",
 )
 
 

@@ -100,6 +100,19 @@ def test_a_long_description_of_people_ends_its_likely_matches_where_no_person_is
     )  # no one asked
 
 
+def test_a_long_description_of_people_in_words_without_a_sight_still_needs_a_person(
+    model: PhotoscopeModel,
+) -> None:
+    """Stop 53's Left list: "a guy standing on a mountain" called all six listed photos likely, a
+    bare mountain and a building among them: "guy" names people, but its detector has no sight
+    (too few Flickr8k photos say "guy" to measure one), so the rule let the curve alone decide."""
+    for text in ("a guy standing on top of a mountain", "a lady sitting on a bench in the park"):
+        assert any(model.names_people(w) and model.detector_sight(w) is None for w in text.split()), text
+        nobody = [0.9, 0.9, 0.0, 0.9]  # the person probe sees no one in the third
+        assert _through(model, text, [0.0] * 4, nobody) == 2, text
+        assert _through(model, text, [0.0] * 3, [0.0, 0.9, 0.9]) == NONE_AT_TOP, text
+
+
 def test_with_no_photo_vouched_for_only_the_photos_named_are_likely() -> None:
     assert likely_count(12, 0, 4) == 4 and likely_count(3, 0, 4) == 3  # never more than the curve's
     assert likely_count(12, 5, 4) == 9  # the named first, then the rest through the fourth
