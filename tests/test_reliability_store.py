@@ -241,6 +241,106 @@ def test_16_damaged_vector_pages_are_found_and_repaired(
     assert "all good" in capsys.readouterr()[0]
 
 
+def test_16_a_photo_whose_feature_was_lost_is_encoded_again_not_kept_as_indexed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
+) -> None:
+    """The fresh-seat audit of stop 54: a repair of damaged feature pages kept the photos whose
+    latent survived as indexed; search reads both vectors, so they were never found again, never
+    encoded again, and `doctor` said "all good"."""
+    db = tmp_path / "library.db"
+    write_library(tmp_path / "P", 30, size=(160, 120))
+    assert _index(capsys, db, tiny_model_dir, tmp_path / "P")[0] == 0
+    _damage_pages(db, "features")
+    doctor = ["doctor", "--db", str(db), "--model", str(tiny_model_dir)]
+    assert main([*doctor, "--repair"]) == 0
+    capsys.readouterr()
+    with Library(db) as library:
+        lost = library.db.execute(
+            "SELECT count(*) FROM photos WHERE status = 'indexed'"
+            " AND id NOT IN (SELECT photo_id FROM features)"
+        ).fetchone()[0]
+        pending = library.counts().pending
+    assert lost == 0 and pending > 0
+    code, out, _ = _index(capsys, db, tiny_model_dir)
+    assert code == 0 and "30 indexed, 0 pending, 0 errors" in out
+    with Library(db) as library:  # a library repaired before: one indexed photo without its feature
+        library.db.execute("DELETE FROM features WHERE photo_id = (SELECT min(photo_id) FROM features)")
+    assert main(doctor) == 4
+    assert "problem: 0 photos have damaged vectors and 1 indexed photos have none" in capsys.readouterr()[0]
+    assert main([*doctor, "--repair"]) == 0 and "1 photos will be re-encoded" in capsys.readouterr()[0]
+    code, out, _ = _index(capsys, db, tiny_model_dir)
+    assert code == 0 and "30 indexed, 0 pending, 0 errors" in out
+    assert main(doctor) == 0 and "all good" in capsys.readouterr()[0]
+
+
+def test_16_a_repair_stopped_halfway_leaves_the_damaged_library_in_place(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    tiny_model_dir: Path,
+    fast_models: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The fresh-seat audit of stop 54: `doctor --repair` killed while it read the damaged file left
+    an empty library at its path (or none); `doctor` called it "all good", and the next runs wrote
+    the empty library's backup over both that held the photos. A repair builds the new library
+    beside the old one and puts it in place only when it is whole."""
+    from photoscope.library import doctor
+
+    db = tmp_path / "library.db"
+    write_library(tmp_path / "P", 12, size=(160, 120))
+    assert _index(capsys, db, tiny_model_dir, tmp_path / "P")[0] == 0
+    with Library(db) as library:
+        captions = dict(library.db.execute("SELECT photo_id, text FROM captions").fetchall())
+    _damage_pages(db, "vectors")
+    damaged = db.read_bytes()
+    restore = doctor._restore
+
+    def killed(*args, **kwargs):  # type: ignore[no-untyped-def]
+        restore(*args, **kwargs)  # halfway through writing the new library
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(doctor, "_restore", killed)
+    assert main(["doctor", "--repair", "--db", str(db), "--model", str(tiny_model_dir)]) == 130  # Ctrl-C
+    capsys.readouterr()
+    assert db.read_bytes() == damaged  # the damaged library, still at its path, as it was
+    assert main(["status", "--db", str(db)]) == 4 and "DAMAGED" in capsys.readouterr()[0]
+    monkeypatch.setattr(doctor, "_restore", restore)
+    assert main(["doctor", "--repair", "--db", str(db), "--model", str(tiny_model_dir)]) == 0
+    capsys.readouterr()
+    with Library(db) as library:
+        assert dict(library.db.execute("SELECT photo_id, text FROM captions").fetchall()) == captions
+    assert not [p.name for p in tmp_path.iterdir() if "rebuild" in p.name]  # nothing left beside it
+
+
+def test_16_an_empty_library_never_rotates_away_the_last_backup_that_holds_photos(tmp_path: Path) -> None:
+    """The same audit: an empty library's backups, written twice, had replaced both generations
+    that held its 716 photos."""
+    import gzip
+    import json
+
+    from photoscope.api import Photoscope
+    from photoscope.library.backup import backup_photo_count
+
+    db = tmp_path / "library.db"
+    write_library(tmp_path / "P", 3)
+    with Photoscope(db) as app:
+        app.add_folder(tmp_path / "P")
+        app.scanner().scan()
+        app.library.backup(max_age_s=0)
+    assert backup_photo_count(db) == 3
+    empty = tmp_path / "empty.db"
+    Library(empty).close()  # an empty library in its place, backed up twice
+    os.replace(empty, db)
+    for _ in range(2):
+        with Library(db) as library:
+            assert library.backup(max_age_s=0, min_age_s=0)
+    assert backup_photo_count(db) == 0  # the newest says what the library holds
+    newest = read_backup(db)  # generation 0 first
+    assert newest is not None and newest["photo_count"] == 0
+    with gzip.open(backup_path(db, 1), "rb") as f:
+        assert json.loads(f.read())["photo_count"] == 3  # the photos' backup is kept
+
+
 def test_doctor_finds_and_repairs_a_vectors_file_written_over(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
 ) -> None:

@@ -65,7 +65,7 @@ def write_backup(conn: sqlite3.Connection, library_path: Path) -> Path:
         with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=3) as f:
             for chunk in _json_chunks(data):
                 f.write(chunk)
-        if target.exists():
+        if target.exists() and not _keeps_the_photos(library_path):
             os.replace(target, backup_path(library_path, 1))
         os.replace(tmp, target)
     except BaseException:
@@ -73,6 +73,14 @@ def write_backup(conn: sqlite3.Connection, library_path: Path) -> Path:
             tmp.unlink()
         raise
     return target
+
+
+def _keeps_the_photos(library_path: Path) -> bool:
+    """Whether the older backup is the last that holds photos, the newer one none: rotated, it would
+    go. An empty library's backups, written twice, had replaced both that held its 716 photos (the
+    fresh-seat audit of stop 54: a repair killed halfway had left it empty)."""
+    older = backup_path(library_path, 1)
+    return backup_photo_count(library_path) == 0 and older.exists() and _photo_count(older) != 0
 
 
 def _json_chunks(data: dict[str, Any], rows: int = 1000) -> Iterator[bytes]:
@@ -103,10 +111,14 @@ def read_backup(library_path: Path) -> dict[str, Any] | None:
 def backup_photo_count(library_path: Path) -> int | None:
     """How many photos the newest backup holds, read from its head (None: no backup, or one from
     before the count was written)."""
+    return _photo_count(backup_path(library_path))
+
+
+def _photo_count(backup: Path) -> int | None:
     import re
 
     try:
-        with gzip.open(backup_path(library_path), "rb") as f:
+        with gzip.open(backup, "rb") as f:
             head = f.read(HEAD_BYTES)
     except (OSError, EOFError):
         return None

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 import sqlite3
 import time
 from collections import defaultdict
@@ -211,7 +212,10 @@ def _check_vectors(
     missing = [
         int(r[0])
         for r in conn.execute(
-            "SELECT id FROM photos WHERE status = 'indexed' AND id NOT IN (SELECT photo_id FROM vectors)"
+            # either vector lost: search reads both (the fresh-seat audit of stop 54: a repair had
+            # kept photos with no feature as indexed, never searched and never encoded again)
+            "SELECT id FROM photos WHERE status = 'indexed' AND (id NOT IN (SELECT photo_id FROM vectors)"
+            " OR id NOT IN (SELECT photo_id FROM features))"
         )
     ]
     if bad or missing:
@@ -274,18 +278,29 @@ def _backup_lacks_photos(library: Library) -> bool:
 
 
 def _rebuild(path: Path, report: DoctorReport) -> None:
+    """Build a new library from what can be read in the damaged one at ``path`` and the backup.
+    The new one is built beside it and takes its place only when whole: a repair killed halfway
+    had left an empty library at ``path`` (or none), and the empty library's backups then replaced
+    those that held the photos (the fresh-seat audit of stop 54). The damaged file is kept aside."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
     aside = path.with_name(f"{path.name}.damaged-{stamp}")
-    for suffix in ("", "-wal", "-shm"):
-        source = Path(f"{path}{suffix}")
-        if source.exists():
-            os.replace(source, Path(f"{aside}{suffix}"))
+    _keep_aside(path, aside)
+    building = path.with_name(f".{path.name}.rebuilding")
+    _remove_library_files(building)  # one left by a repair killed before
+    try:
+        salvaged = _salvage(aside)
+        backup = read_backup(path)
+        with Library(building) as library, library.transaction() as cur:
+            kept = _restore(cur, salvaged, backup)
+            _fill_search(cur)
+    except BaseException:
+        _remove_library_files(building)
+        raise
+    for suffix in ("-wal", "-shm"):  # the damaged file's, kept aside: never to be read into the new one
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    os.replace(building, path)
+    _remove_library_files(building)  # what closing it wrote beside it (its backup)
     report.moved_aside = aside
-    salvaged = _salvage(aside)
-    backup = read_backup(path)
-    with Library(path) as library, library.transaction() as cur:
-        kept = _restore(cur, salvaged, backup)
-        _fill_search(cur)
     report.repaired.append(
         f"moved the damaged file aside to {aside} and built a new library from what could be read: "
         f"{plural(kept['folders'], 'folder')}, {plural(kept['photos'], 'photo')} ({kept['indexed']} still"
@@ -293,6 +308,25 @@ def _rebuild(path: Path, report: DoctorReport) -> None:
         + (" (topped up from the backup)" if backup else "")
     )
     report.fixed = True
+
+
+def _keep_aside(path: Path, aside: Path) -> None:
+    """The damaged file and its WAL under the name ``aside`` too, the original left in place: a
+    second name for the same file where the file system allows it (instant), else a copy."""
+    for suffix in ("", "-wal", "-shm"):
+        source, target = Path(f"{path}{suffix}"), Path(f"{aside}{suffix}")
+        if not source.exists():
+            continue
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copy2(source, target)
+
+
+def _remove_library_files(path: Path) -> None:
+    """A library file that is not in use, with its WAL and its backups."""
+    for suffix in ("", "-wal", "-shm", ".backup.json.gz", ".backup.json.gz.1"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 _TABLES = (
@@ -443,9 +477,10 @@ def _salvaged_photos(
 
 
 def _restore_photo(cur: sqlite3.Cursor, p: dict[str, Any], kept: _Kept, counts: dict[str, int]) -> None:
-    """One photo: indexed only if its vectors and caption survived (else pending: indexed again),
-    with its caption and vectors; ``counts`` adds it."""
-    whole = p.get("status") == "indexed" and p["id"] in kept.vectors and p["id"] in kept.captions
+    """One photo: indexed only if its latent, its feature and its caption survived (else pending:
+    indexed again), with its caption and vectors; ``counts`` adds it."""
+    held = p["id"] in kept.vectors and p["id"] in kept.features and p["id"] in kept.captions
+    whole = p.get("status") == "indexed" and held
     status = p.get("status") if whole or p.get("status") == "error" else "pending"
     size = p.get("size") if isinstance(p.get("size"), int) else 0
     mtime = p.get("mtime") if isinstance(p.get("mtime"), float | int) and math.isfinite(p["mtime"]) else 0.0
@@ -470,5 +505,4 @@ def _restore_photo(cur: sqlite3.Cursor, p: dict[str, Any], kept: _Kept, counts: 
         counts["captions"] += 1
     if status == "indexed":
         cur.execute("INSERT OR REPLACE INTO vectors VALUES (?, ?)", (p["id"], kept.vectors[p["id"]]))
-        if p["id"] in kept.features:
-            cur.execute("INSERT OR REPLACE INTO features VALUES (?, ?)", (p["id"], kept.features[p["id"]]))
+        cur.execute("INSERT OR REPLACE INTO features VALUES (?, ?)", (p["id"], kept.features[p["id"]]))
