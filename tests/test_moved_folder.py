@@ -551,3 +551,59 @@ def test_the_running_watcher_follows_a_folder_made_again_empty(tmp_path: Path) -
         assert all(not r.removed and not r.added for r in reports.items)
         assert _photos_by_folder(library) == {str(pictures): (8, 0), str(trip): (0, 0)}
         assert ids_below(library, pictures / "Trip") == before
+
+
+def test_a_renamed_folder_holding_a_link_that_led_nowhere_before_is_followed(tmp_path: Path) -> None:
+    """The fresh-seat audit of stop 54: a link in the folder whose photo had been renamed (its
+    entry kept, as the index keeps a link to nothing) made the renamed folder "a folder of its
+    own": every photo indexed again, each listed twice. The link moved with the folder, still
+    leading nowhere: it is at its place."""
+    db, old, new = tmp_path / "library.db", tmp_path / "Pictures", tmp_path / "Photos"
+    write_library(old / "2019", 3)
+    (old / "link.jpg").symlink_to(old / "2019" / "photo_0000.jpg")
+    with Library(db) as library:
+        library.add_folder(old)
+        Scanner(library).scan()
+        index_pending(library)
+    (old / "2019" / "photo_0000.jpg").rename(old / "2019" / "renamed.jpg")  # the link leads nowhere
+    with Library(db) as library:
+        Scanner(library).scan()
+        before = _ids_by_name(library)
+    assert "link.jpg" in before  # kept: a link to nothing is not a photo gone
+    old.rename(new)
+    with Photoscope(db) as app:
+        folder = app.add_folder(new)
+        assert folder.moved_from == str(old), "taken for a folder of its own"
+    with Library(db) as library:
+        assert Scanner(library).scan().removed == []
+        assert _ids_by_name(library) == before
+
+
+def test_a_renamed_folder_with_a_drive_unplugged_inside_it_is_followed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same audit, in its main library: the photos kept from a card unplugged inside the
+    folder made the renamed folder a new one. Its empty mount point moved with the folder."""
+    points: set[str] = set()
+    monkeypatch.setattr(scanner, "mount_points", lambda: set(points))
+    db, old, new = tmp_path / "library.db", tmp_path / "Pictures", tmp_path / "Photos"
+    write_library(old, 3)
+    write_library(old / "Card", 2, start=10)
+    points.add(str(old / "Card"))
+    with Library(db) as library:
+        library.add_folder(old)
+        Scanner(library).scan()
+        index_pending(library)
+    points.clear()  # the card unplugged: its mount point left empty
+    shutil.rmtree(old / "Card")
+    (old / "Card").mkdir()
+    with Library(db) as library:
+        assert Scanner(library).scan().removed == []
+        before = _ids_by_name(library)
+    assert len(before) == 5
+    old.rename(new)
+    with Photoscope(db) as app:
+        assert app.add_folder(new).moved_from == str(old), "taken for a folder of its own"
+    with Library(db) as library:
+        assert Scanner(library).scan().removed == []  # the card's photos: still kept, not gone
+        assert _ids_by_name(library) == before

@@ -53,13 +53,41 @@ def moved_here(library: Library, path: str) -> Folder | None:
     if any(is_under(key, f.path) or is_under(f.path, key) for f in folders):
         return None
     for folder, sample in _offline_samples(library, folders):
-        if (
-            _left_for(folder, key)
-            and all(_there(stored, folder.path, key) for stored in sample)
-            and _holds_all(library, folder, key)
-        ):
+        if not _left_for(folder, key):
+            continue
+        away = _drives_away(library, folder, key)
+        if _holds_the_sample(sample, folder.path, key, away) and _holds_all(library, folder, key, away):
             return folder
     return None
+
+
+def _drives_away(library: Library, folder: Folder, new_root: str) -> set[str]:
+    """Where the drives once mounted inside ``folder`` (``Library.mounts``) would be below
+    ``new_root``: their photos, kept while the drive is unplugged, moved with it only as that."""
+    return {
+        os.path.join(new_root, os.path.relpath(point, folder.path)) for point in library.mounts(folder.id)
+    }
+
+
+def _as_it_was(place: str, away: set[str]) -> bool:
+    """Whether a photo's kept entry is, at its new ``place``, as the index kept it while the file
+    was not there: a link that leads nowhere, or nothing below a drive's mount point (``away``) that
+    is there, empty of it. Such entries moved with the folder: requiring their photos there made a
+    renamed folder "a folder of its own", every photo indexed again (the fresh-seat audit of stop 54)."""
+    if os.path.islink(place):
+        return not os.path.exists(place)
+    return not os.path.lexists(place) and any(is_under(place, p) and os.path.isdir(p) for p in away)
+
+
+def _holds_the_sample(sample: Sequence[StoredFile], old_root: str, new_root: str, away: set[str]) -> bool:
+    """Whether the sample's photos are at their places with their partial hashes, but those kept
+    as not there (``_as_it_was``); at least one is."""
+    present = [s for s in sample if not _as_it_was(_new_place(s.path, old_root, new_root), away)]
+    return bool(present) and all(_there(stored, old_root, new_root) for stored in present)
+
+
+def _new_place(path: str, old_root: str, new_root: str) -> str:
+    return os.path.join(new_root, os.path.relpath(path, old_root))
 
 
 def moved_away_here(library: Library, path: str) -> Folder | None:
@@ -251,17 +279,18 @@ def _renamed_away(folder: Folder) -> bool:
     return False
 
 
-def _holds_all(library: Library, folder: Folder, new_root: str) -> bool:
-    """Whether every photo of ``folder`` is at its place below ``new_root``, with its size."""
-    return all(
-        has_size(os.path.join(new_root, os.path.relpath(path, folder.path)), size)
-        for path, size in library.folder_sizes(folder.id)
+def _holds_all(library: Library, folder: Folder, new_root: str, away: set[str]) -> bool:
+    """Whether every photo of ``folder`` is at its place below ``new_root``, with its size, or as
+    it was kept while not there (``_as_it_was``)."""
+    places = (
+        (_new_place(path, folder.path, new_root), size) for path, size in library.folder_sizes(folder.id)
     )
+    return all(has_size(place, size) or _as_it_was(place, away) for place, size in places)
 
 
 def _there(stored: StoredFile, old_root: str, new_root: str) -> bool:
     """Whether the photo is at the same place in ``new_root``: same size, same partial hash."""
-    candidate = os.path.join(new_root, os.path.relpath(stored.path, old_root))
+    candidate = _new_place(stored.path, old_root, new_root)
     try:
         if os.stat(candidate).st_size != stored.size:
             return False
