@@ -97,7 +97,7 @@ def test_photos_of_a_folder_that_is_not_there_now_are_said_to_be_offline(
         assert code == 0 and all(row.endswith("  [folder offline]") for row in out.splitlines()), out
         assert "not at its path" not in err and "not at their path" not in err
         assert (
-            "note: 3 listed photos are in a watched folder that is not there now (a drive not plugged"
+            "note: 3 listed photos are in a folder that is not there now (a drive not plugged"
             " in?): they stay in the index; plug it in to open them" in err
         ), err
         code, out, err = run(capsys, "search", "a blue square", "-n", "3", "--paths-only", *common)
@@ -681,3 +681,52 @@ def test_a_photo_given_as_a_file_url_is_that_photo(
     assert code == 0 and Path(out.strip()).name.startswith("green square"), err
     assert user_path("file://localhost" + quote(str(outside))) == outside
     assert user_path("file://elsewhere/x.jpg") == Path("file://elsewhere/x.jpg")  # no such path here: said so
+
+
+def test_photos_of_a_drive_unplugged_inside_a_watched_folder_are_said_to_be_offline(
+    trained_tiny: Path, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fresh-seat audit of stop 54: a card unplugged inside a watched folder kept its photos
+    (`status` said so), but search listed them "[not found]", "`photoscope index` updates the
+    library", which can do nothing for them."""
+    import shutil
+
+    from photos import write_library
+
+    from photoscope.api import indexing
+    from photoscope.library import scanner
+
+    points = {str(tmp_path / "P" / "Card")}
+    monkeypatch.setattr(scanner, "mount_points", lambda: set(points))
+    monkeypatch.setattr(indexing, "mount_points", lambda: set(points))
+    write_library(tmp_path / "P" / "Card", 3)
+    common = ("--db", str(tmp_path / "library.db"), "--model", str(trained_tiny))
+    assert run(capsys, "index", str(tmp_path / "P"), "--quiet", *common)[0] == 0
+    points.clear()  # the card unplugged: its mount point left empty
+    shutil.rmtree(tmp_path / "P" / "Card")
+    (tmp_path / "P" / "Card").mkdir()
+    code, out, err = run(capsys, "search", "a red circle", "-n", "3", *common)
+    assert code == 0 and len(out.splitlines()) == 3, (out, err)
+    assert all(row.endswith("  [folder offline]") for row in out.splitlines()), out
+    assert "3 listed photos are in a folder that is not there now (a drive not plugged in?)" in err, err
+
+
+def test_a_link_that_leads_nowhere_is_said_so_not_unreadable(
+    trained_tiny: Path, tmp_path: Path, capsys
+) -> None:
+    """The fresh-seat audit of stop 54: a link whose photo had been renamed was listed "[cannot be
+    read]", and its photo, listed next, "[copy of the photo above]"."""
+    from photos import write_library
+
+    write_library(tmp_path / "P", 2)
+    photo = sorted((tmp_path / "P").iterdir())[0]
+    (tmp_path / "P" / "link.jpg").symlink_to(photo)
+    common = ("--db", str(tmp_path / "library.db"), "--model", str(trained_tiny))
+    assert run(capsys, "index", str(tmp_path / "P"), "--quiet", *common)[0] == 0
+    photo.rename(photo.with_name("renamed.jpg"))
+    assert run(capsys, "index", "--quiet", *common)[0] == 0  # the link's entry is kept
+    code, out, err = run(capsys, "search", "a red circle", "-n", "3", *common)
+    rows = [row for row in out.splitlines() if "link.jpg" in row]
+    assert code == 0 and len(rows) == 1 and rows[0].endswith("  [link leads nowhere]"), out
+    said = "1 listed photo is a link that leads nowhere now: the index keeps it; fix the link or remove it"
+    assert said in err, err

@@ -324,4 +324,4 @@ def test_a_running_app_s_answer_marks_photos_of_an_offline_folder(
     assert main(["search", "a dog", "--db", str(app.library_path), "-n", "3"]) == 0
     out, err = capsys.readouterr()
     assert out.rstrip().endswith("  [folder offline]"), out
-    assert "not found" not in out and "1 listed photo is in a watched folder that is not there now" in err
+    assert "not found" not in out and "1 listed photo is in a folder that is not there now" in err

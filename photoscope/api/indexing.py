@@ -34,12 +34,13 @@ from photoscope.library.fs import (
     folder_path,
     is_photo_name,
     is_under,
+    mount_points,
     normalize_path,
     storable,
 )
 from photoscope.library.records import Folder, PhotoCounts
 from photoscope.library.relocation import moved_away_here, moved_here
-from photoscope.library.scanner import Scanner, ScanReport, root_present
+from photoscope.library.scanner import DRIVE_NOT_MOUNTED, Scanner, ScanReport, root_present
 
 if TYPE_CHECKING:  # the indexer (NumPy, PIL) is imported when one is made: not by `status`
     from photoscope.library.indexer import IndexOptions, IndexWorker, ProgressListener
@@ -60,9 +61,15 @@ class Indexing(Core):
         return self.library.folders()
 
     def offline_folders(self) -> list[str]:
-        """The watched folders offline now: so found at their last scan, or not there (a drive
-        unplugged since: a scan keeps their photos, marked offline)."""
-        return [f.path for f in self.library.folders() if not f.online or not os.path.isdir(f.path)]
+        """The folders offline now, whose photos the index keeps: the watched folders so found at
+        their last scan or not there (a drive unplugged since), and the drives once mounted inside
+        them that are not mounted now (a card unplugged: the fresh-seat audit of stop 54 found its
+        photos "[not found]" in search)."""
+        watched = [f.path for f in self.library.folders() if not f.online or not os.path.isdir(f.path)]
+        points = mount_points()
+        if points is None:  # the system cannot say: as the last scan found them
+            return watched + [path for path, why in self.library.problems() if why == DRIVE_NOT_MOUNTED]
+        return watched + sorted(point for point in self.library.mounts() if point not in points)
 
     def add_folder(self, path: str | Path) -> Folder:
         """Watch a folder; a running background indexer picks it up at once. A watched folder moved

@@ -123,7 +123,7 @@ def _print(
     escaped = 0
     likely = _likely(results)
     states = file_states(results.matches, offline_roots if app is None else app.offline_folders())
-    away = {rank for rank, state in enumerate(states) if state in (NOT_FOUND, FOLDER_OFFLINE)}
+    away = {rank for rank, state in enumerate(states) if state in AWAY}
     paths = args.null or args.paths_only  # for other programs: only the files that are there
     listed = [(rank, m) for rank, m in enumerate(results.matches) if not (paths and rank in away)]
     copies = _copies_listed(results.matches)
@@ -143,9 +143,9 @@ def _print(
             state = f"  [{states[rank]}]" if states[rank] else ""
             print(f"{m.score:6.3f}  {safe_text(m.photo.path)}  — {m.photo.caption or ''}{dup}{state}")
     _note_likely(results, sum(1 for rank, _ in listed if rank < likely), len(listed))
-    offline = sum(1 for state in states if state == FOLDER_OFFLINE)
-    _note_away(len(away) - offline, paths, args)
-    _note_offline(offline, paths)
+    _note_away(states.count(NOT_FOUND), paths, args)
+    _note_offline(states.count(FOLDER_OFFLINE), paths)
+    _note_links(states.count(LINK_NOWHERE), paths)
     if escaped:
         print(
             f"note: {plural(escaped, 'path')} {'holds' if escaped == 1 else 'hold'} control or bidi"
@@ -383,7 +383,7 @@ def _likely(results: Any) -> int:
 
 def file_states(matches: Sequence[Any], offline_roots: Sequence[str] = ()) -> list[str | None]:
     """Each of ``matches``' file as it is now (``_file_state``): ``FOLDER_OFFLINE`` for one not
-    there below a watched folder of ``offline_roots`` (``Photoscope.offline_folders``)."""
+    there below a folder of ``offline_roots`` (``Photoscope.offline_folders``)."""
     from photoscope.api import is_under
 
     def state(path: str) -> str | None:
@@ -395,6 +395,8 @@ def file_states(matches: Sequence[Any], offline_roots: Sequence[str] = ()) -> li
 
 
 NOT_FOUND, CANNOT_BE_READ, FOLDER_OFFLINE = "not found", "cannot be read", "folder offline"
+LINK_NOWHERE = "link leads nowhere"
+AWAY = (NOT_FOUND, FOLDER_OFFLINE, LINK_NOWHERE)  # states whose photo cannot be opened: not in paths
 
 
 def _file_state(path: str) -> str | None:
@@ -406,20 +408,38 @@ def _file_state(path: str) -> str | None:
 
     if nothing_at(path):
         return NOT_FOUND
+    if os.path.islink(path) and not os.path.exists(path):  # kept by the index: not "cannot be read"
+        return LINK_NOWHERE
     return None if os.access(path, os.R_OK) else CANNOT_BE_READ
 
 
 def _note_offline(offline: int, left_out: bool) -> None:
-    """On stderr, the listed photos of a watched folder not there now (the fresh-seat audit of stop
-    53: "[not found]", and "`photoscope index` updates the library", which can do nothing for them)."""
+    """On stderr, the listed photos of a folder not there now, a watched one or a drive's inside one
+    (the fresh-seat audits of stops 53 and 54: "[not found]", and "`photoscope index` updates the
+    library", which can do nothing for them)."""
     if not offline:
         return
-    which = f"{plural(offline, 'listed photo')} {'is' if offline == 1 else 'are'} in a watched folder"
+    which = f"{plural(offline, 'listed photo')} {'is' if offline == 1 else 'are'} in a folder"
     done = "left out of the paths; " if left_out else ""
     print(
         f"note: {which} that is not there now (a drive not plugged in?): {done}they stay in the index;"
         " plug it in to open them",
         file=sys.stderr,
+    )
+
+
+def _note_links(links: int, left_out: bool) -> None:
+    """On stderr, the listed photos that are links leading nowhere now: the index keeps them, as a
+    link's photo may come back (the fresh-seat audit of stop 54: "[cannot be read]")."""
+    if not links:
+        return
+    one = links == 1
+    links_that = "is a link that leads" if one else "are links that lead"
+    which = f"{plural(links, 'listed photo')} {links_that}"
+    done = "left out of the paths; " if left_out else ""
+    it = "it" if one else "them"
+    print(
+        f"note: {which} nowhere now: {done}the index keeps {it}; fix the link or remove {it}", file=sys.stderr
     )
 
 
