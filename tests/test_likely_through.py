@@ -39,7 +39,7 @@ def test_an_animal_s_likely_matches_end_with_the_last_photo_the_head_sees_it_in(
     heads = [0.9, 0.5, CLEARLY, 0.1, 0.0, 0.0]
     sure = [1.0] * len(heads)  # the detectors see a cat everywhere: Flickr8k's animals were dogs
     assert _through(model, "a cat", heads, sure) == 3
-    assert _through(model, "a cat", [0.0] * 6, sure) == 0  # none vouched for
+    assert _through(model, "a cat", [0.0] * 6, sure) == NONE_AT_TOP  # none vouched for
 
 
 def test_likely_matches_end_at_the_first_photo_no_judge_sees_the_words_in(model: PhotoscopeModel) -> None:
@@ -62,6 +62,15 @@ def test_a_word_the_decoder_reads_ends_with_the_last_photo_its_detector_sees_it_
     assert _through(model, "snow", [0.0] * 5, detectors) == 2
     # two words: a photo shows the query when it shows both
     assert _through(model, "snow dog", [0.9, 0.9, 0.0, 0.9, 0.9], detectors) == 2
+
+
+def test_two_words_no_listed_photo_shows_together_call_none_likely(model: PhotoscopeModel) -> None:
+    """The fresh-seat audit of stop 54: "a hammer on a table" called four people at restaurant
+    tables, a chair and a building likely: each word showed in some listed photo, none both, and
+    the score curve was left to decide. The snow in the first photo, the dog in the second: none
+    is likely."""
+    assert _through(model, "snow dog", [0.0, 0.9], [0.99, 0.0]) == NONE_AT_TOP
+    assert likely_count(12, 0, NONE_AT_TOP) == 0
 
 
 def test_a_long_description_and_unjudged_words_are_left_to_the_curve(model: PhotoscopeModel) -> None:

@@ -256,7 +256,11 @@ class LibraryFile:
             except (OSError, sqlite3.Error, LibraryError) as error:
                 said = in_words(error)
                 if said != self._backup_failed:  # once, not again at close (a full disk: twice before)
-                    log.warning("cannot write the backup of %s: %s", self.path, said)
+                    log.warning(
+                        "cannot write the backup of %s: %s (the library itself is kept as it was)",
+                        self.path,
+                        said,
+                    )
                 self._backup_failed = said
                 return False
             self._backup_failed = None

@@ -47,7 +47,7 @@ class LibraryUnwritable(LibraryError):
 def in_words(error: BaseException) -> str:
     """An error as a user reads it: "the disk is full", not "[Errno 28] No space left on device"."""
     if isinstance(error, OSError) and error.errno == errno.ENOSPC:
-        return "the disk is full (the library itself is kept as it was)"
+        return "the disk is full"
     if isinstance(error, OSError) and error.strerror:
         return error.strerror.lower()
     return str(error)
