@@ -204,6 +204,20 @@ def test_folders_exclude_include_and_list(pictures: Path, library: Library, caps
     assert _paths(library) == {"photo_1.jpg", "photo_2.jpg", *(f"shot_{i}.png" for i in range(3))}
 
 
+def test_a_pattern_is_one_rule_in_any_case(pictures: Path, library: Library, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The fresh-seat audit of stop 54: patterns match in any case, as the help says, but
+    `include --pattern 'screenshots/*'` of the rule `Screenshots/*` said "no such exclusion rule"."""
+    db = str(library.path)
+    Scanner(library).scan()
+    assert main(["folders", "exclude", "--pattern", "Screenshots/*", "--yes", "--db", db]) == 0
+    assert "3 photos left the index" in capsys.readouterr().out
+    assert main(["folders", "exclude", "--pattern", "SCREENSHOTS/*", "--db", db]) == 1  # the same rule
+    assert "is already excluded" in capsys.readouterr().err
+    assert main(["folders", "include", "--pattern", "screenshots/*", "--db", db]) == 0
+    assert "3 photos back" in capsys.readouterr().out
+    assert library.exclusion_rules() == []
+
+
 def test_a_folder_included_while_another_rule_leaves_its_photos_out_says_so(  # type: ignore[no-untyped-def]
     pictures: Path, library: Library, capsys
 ) -> None:

@@ -238,7 +238,17 @@ class Indexing(Core):
         """The rules a user means (``library.exclusions.rule_for``). Raises ``ValueError``."""
         roots = [f.path for f in self.folders()]
         where = None if folder is None else str(folder)
-        return rule_for(roots, None if path is None else str(path), pattern, where, self.holds_photo_at)
+        meant = rule_for(roots, None if path is None else str(path), pattern, where, self.holds_photo_at)
+        return [self._as_held(rule) for rule in meant]
+
+    def _as_held(self, rule: ExclusionRule) -> ExclusionRule:
+        """A pattern rule as the library holds it, written in another case: patterns match in any
+        case, so "screenshots/*" is the rule "Screenshots/*" (the fresh-seat audit of stop 54:
+        `include` of it said "no such exclusion rule", `exclude` added it again)."""
+        if rule.kind != "pattern":
+            return rule
+        held = (r for r in self.library.exclusion_rules() if r.kind == "pattern" and r.folder == rule.folder)
+        return next((r for r in held if r.pattern.lower() == rule.pattern.lower()), rule)
 
     def holds_photo_at(self, path: str | Path) -> bool:
         """Whether the library holds a photo at ``path`` (indexed or not, its file there or not)."""
