@@ -218,6 +218,33 @@ def test_a_pattern_is_one_rule_in_any_case(pictures: Path, library: Library, cap
     assert library.exclusion_rules() == []
 
 
+def test_an_entry_kept_for_a_link_that_leads_nowhere_leaves_when_a_rule_excludes_it(
+    pictures: Path, library: Library, capsys  # type: ignore[no-untyped-def]
+) -> None:
+    """The fresh-seat audit of stop 54: a link whose photo had been renamed kept its entry (as a
+    link to nothing does), and `folders exclude` of the link, or of its folder's pattern, left it in
+    the index ("0 photos left the index")."""
+    link = pictures / "Links" / "link.jpg"
+    link.parent.mkdir()
+    link.symlink_to(pictures / "photo_0.jpg")
+    Scanner(library).scan()
+    (pictures / "photo_0.jpg").rename(pictures / "renamed.jpg")  # the link leads nowhere
+    assert Scanner(library).scan().removed == [] and "link.jpg" in _paths(library)  # kept
+    db = str(library.path)
+    assert main(["folders", "exclude", str(link), "--yes", "--db", db]) == 0
+    assert "1 photo left the index" in capsys.readouterr().out
+    assert "link.jpg" not in _paths(library)
+    assert main(["folders", "include", str(link), "--db", db]) == 0
+    capsys.readouterr()
+    (pictures / "renamed.jpg").rename(pictures / "photo_0.jpg")  # it leads to its photo again
+    Scanner(library).scan()
+    assert "link.jpg" in _paths(library)  # back with the rule gone
+    (pictures / "photo_0.jpg").rename(pictures / "renamed.jpg")
+    assert Scanner(library).scan().removed == [] and "link.jpg" in _paths(library)
+    assert main(["folders", "exclude", "--pattern", "Links/*", "--yes", "--db", db]) == 0
+    assert "1 photo left the index" in capsys.readouterr().out and "link.jpg" not in _paths(library)
+
+
 def test_a_folder_included_while_another_rule_leaves_its_photos_out_says_so(  # type: ignore[no-untyped-def]
     pictures: Path, library: Library, capsys
 ) -> None:

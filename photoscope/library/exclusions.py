@@ -166,7 +166,10 @@ def rule_for(
         if owner is None:
             raise ValueError(f"{target} is not inside a watched folder")
         relative = _relative(target, owner).strip("/")
-        if os.path.isfile(target) or (indexed is not None and indexed(target)):  # a photo: its own path
+        link = os.path.islink(target) and not os.path.isdir(target)  # to a photo, or to nothing now
+        if (
+            os.path.isfile(target) or link or (indexed is not None and indexed(target))
+        ):  # a photo: its own path
             return [ExclusionRule(owner, "photo", relative)]
         return [ExclusionRule(owner, "folder", relative)]
     assert pattern is not None
@@ -430,21 +433,21 @@ def exclude(
     seen: dict[str, FileStat],
     stored: Iterable[str],
     stash: Stash | None = None,
-) -> tuple[list[str], list[str]]:
+) -> tuple[list[str], list[str], set[str]]:
     """A scan's findings with the library's rules applied: excluded files are dropped from what it
     ``seen`` (so ``stored`` ones, the paths the index holds there, leave it), their entries stashed
     first. So are those of stored photos the walk did not see because a rule kept it out (hidden
     folders: never walked while the setting is off). Returns the ignore files found (each leaves
-    its folder out), and the photos seen that the rules left out."""
+    its folder out), the photos seen that the rules left out, and every stored photo they leave out
+    (an entry kept while its file is not there, a link to nothing, leaves too)."""
     rules = Rules.load(library)
     dropped = rules.excluded(seen)
     for path in dropped:
         del seen[path]
-    if stash is not None:
-        unseen = rules.excluded(p for p in stored if p not in seen)  # dropped ones included
-        if unseen:
-            stash.keep(library, list(library.files_at(unseen).values()))
-    return rules.ignore_files(), dropped
+    unseen = rules.excluded(p for p in stored if p not in seen)  # dropped ones included
+    if stash is not None and unseen:
+        stash.keep(library, list(library.files_at(unseen).values()))
+    return rules.ignore_files(), dropped, set(unseen)
 
 
 def wide_exclusion(taken: int, of: int) -> bool:

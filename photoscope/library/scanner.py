@@ -158,6 +158,7 @@ class _Sweep:
     roots: list[str] = field(default_factory=list)  # every watched folder: links into one are not followed
     folders: list[Folder] = field(default_factory=list)  # every watched folder, with its id
     moved_away: set[str] = field(default_factory=set)  # photos kept as moved away: never gone
+    ruled_out: set[str] = field(default_factory=set)  # stored photos the exclusion rules leave out
     followed: list[Folder] = field(
         default_factory=list
     )  # folders whose kept photos followed (``_kept_arrived``)
@@ -381,7 +382,9 @@ class Scanner:
             self._collect(sweep, target, folder)
         self._drop_vanished_roots(sweep, {f.id: f for _, f in chosen}, report)
         # what the rules leave out is as if not on disk
-        ignore_files, report.left_out = exclude(self.library, sweep.seen, sweep.stored, self.stash)
+        ignore_files, report.left_out, sweep.ruled_out = exclude(
+            self.library, sweep.seen, sweep.stored, self.stash
+        )
         self._apply(sweep, report)
         self._forget_kept_notes(sweep.followed)
         if self.stash is not None:
@@ -452,7 +455,9 @@ class Scanner:
             owner = next((f for f in online if is_under(target, f.path)), None)
             if owner is not None and (hidden or not hidden_below(target, owner.path)):
                 real = os.path.realpath(target)
-                if real != target and is_under(real, owner.path):
+                if (
+                    real != target and is_under(real, owner.path) and os.path.exists(real)
+                ):  # not a link to nothing
                     target = real  # a link to a place in the folder: walked under the real path (fs)
                 chosen.append((target, owner))
         return chosen
@@ -477,7 +482,8 @@ class Scanner:
             )
             sweep.seen.update((stat.path, stat) for stat in walk)
         elif os.path.islink(target) and not os.path.exists(target):  # a link to nothing: not gone
-            sweep.away.add(target)
+            sweep.away.add(target)  # (its entry kept, unless a rule now leaves it out)
+            sweep.stored.update((p, (p, f.size, f.mtime)) for p, f in self.library.files_at([target]).items())
         else:  # a file, or something that is gone: a deleted file or a whole deleted directory
             try:
                 found = stat_photo(target, sweep.hidden)
@@ -520,7 +526,10 @@ class Scanner:
         unseen = [
             p
             for p in stored
-            if p not in sweep.seen and p not in sweep.moved_away and not any(is_under(p, d) for d in keep)
+            if p not in sweep.seen
+            and p not in sweep.moved_away
+            # kept while not there (a link to nothing, a drive away) unless a rule now leaves it out
+            and (p in sweep.ruled_out or not any(is_under(p, d) for d in keep))
         ]
         report.away_links = sweep.away_keeping_photos()
         gone = _not_renamed_unstorably(list(self.library.files_at(unseen).values()) if unseen else [], sweep)
