@@ -101,6 +101,25 @@ def test_search_json_carries_concepts(
     assert first and set(first[0]) == {"word", "p"} and 0 < first[0]["p"] <= 1
 
 
+def test_a_photo_to_re_caption_without_its_feature_is_encoded_again(
+    shapes_library_db: tuple[Path, Path], trained_tiny: Path, tmp_path: Path
+) -> None:
+    """The fresh-seat audit of stop 54: photos kept indexed without their feature (by a repair of
+    an older version) waited "for captions by the new caption rule" forever; each `index` said
+    "re-captioned 0 photos". They wait to be encoded again instead."""
+    db = tmp_path / "library.db"
+    shutil.copy(shapes_library_db[0], db)
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE photos SET description_version = NULL")
+        lost = conn.execute("SELECT min(photo_id) FROM features").fetchone()[0]
+        conn.execute("DELETE FROM features WHERE photo_id = ?", (lost,))
+    with Photoscope(db, trained_tiny) as app:
+        indexed = app.photo_counts().indexed
+        assert app.rewrite_captions() == indexed - 1
+        assert app.photo_counts().pending == 1  # to encode again: its feature is gone
+        assert app.library.stale_description_count(app.model.description_version) == 0
+
+
 def test_old_captions_are_rewritten_from_stored_vectors(
     shapes_library_db: tuple[Path, Path], trained_tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

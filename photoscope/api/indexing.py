@@ -436,6 +436,9 @@ class Indexing(Core):
                 break
             after = ids[-1]
             found_ids, latents, features, _ = read_vectors(self.library, model.version, ids)
+            lost = sorted(set(ids) - set(found_ids))
+            if lost:  # a vector gone (a repair by an older version kept them so): encoded again
+                self.library.requeue(lost)
             if not found_ids:
                 continue
             with model.threads(threads) if threads else contextlib.nullcontext():
