@@ -219,7 +219,9 @@ def test_a_pattern_is_one_rule_in_any_case(pictures: Path, library: Library, cap
 
 
 def test_an_entry_kept_for_a_link_that_leads_nowhere_leaves_when_a_rule_excludes_it(
-    pictures: Path, library: Library, capsys  # type: ignore[no-untyped-def]
+    pictures: Path,
+    library: Library,
+    capsys,  # type: ignore[no-untyped-def]
 ) -> None:
     """The fresh-seat audit of stop 54: a link whose photo had been renamed kept its entry (as a
     link to nothing does), and `folders exclude` of the link, or of its folder's pattern, left it in

@@ -234,9 +234,8 @@ class IndexRows(PhotoReads):
     def requeue(self, ids: Sequence[int]) -> None:
         """Make indexed photos pending: encoded again by the next indexing (their vectors lost)."""
         with self.transaction() as cur:
-            cur.executemany(
-                "UPDATE photos SET status = 'pending' WHERE id = ? AND status = 'indexed'", [(i,) for i in ids]
-            )
+            requeued = "UPDATE photos SET status = 'pending' WHERE id = ? AND status = 'indexed'"
+            cur.executemany(requeued, [(i,) for i in ids])
 
     def requeue_other_versions(self, model_version: str) -> int:
         """Make photos indexed by another model pending again: vectors of different models don't mix."""
