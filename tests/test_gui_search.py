@@ -426,6 +426,23 @@ def test_escape_twice_or_ctrl_home_in_the_search_box_leaves_the_whole_query(
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.browse, timeout=10_000)
 
 
+def test_escape_on_a_query_of_words_alone_leaves_it_for_back(qtbot, make_window, library_db) -> None:  # type: ignore[no-untyped-def]
+    """The GUI audit of stop 54: Escape emptied the box of "a red circle", then Back (Alt+Left) said
+    "Nothing to go back to", though the Keys dialog says Back returns to a query left by Escape."""
+    window = make_window(library_db)
+    window.activateWindow()
+    window.search.edit.setFocus()
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        qtbot.keyClicks(window.search.edit, "a red circle")
+        press(qtbot, Qt.Key.Key_Return)
+    press(qtbot, Qt.Key.Key_Escape)  # the words were the whole query: it is left, as Escape twice
+    assert window.search.text() == ""
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.browse, timeout=10_000)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        press(qtbot, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert window.search.text() == "a red circle"
+
+
 def test_a_year_no_name_holds_says_where_numbers_are_looked_for(qtbot, make_window, library_db) -> None:  # type: ignore[no-untyped-def]
     """The honest-results walk of stop 48: "2019" found nothing, and nothing said why."""
     window = make_window(library_db)

@@ -103,7 +103,8 @@ class QueryChip(QFrame):
 
 class _PastePhotoFilter(QObject):
     """Ctrl+V in the text box searches by the clipboard's photo when it holds one, else pastes text;
-    Escape empties it, and in an empty box leaves the rest of the query; Ctrl+Home is the window's."""
+    Escape empties it (a query of words alone is left, for Back), and in an empty box leaves the
+    rest of the query; Ctrl+Home is the window's."""
 
     def __init__(self, panel: SearchPanel) -> None:
         super().__init__(panel)
@@ -118,8 +119,14 @@ class _PastePhotoFilter(QObject):
                 event.accept()
                 return True
             if event.key() == Qt.Key.Key_Escape:
-                if event.type() == QEvent.Type.KeyPress and self.panel.edit.text():
-                    self.panel.edit.clear()  # as the box's clear button: the words go
+                if (
+                    event.type() == QEvent.Type.KeyPress
+                    and self.panel.edit.text()
+                    and self.panel.words_alone()
+                ):
+                    self.panel.leave_query.emit()  # the words were the whole query: left for Back
+                elif event.type() == QEvent.Type.KeyPress and self.panel.edit.text():
+                    self.panel.edit.clear()  # as the box's clear button: the words go, the chips stay
                 elif event.type() == QEvent.Type.KeyPress:
                     self.panel.leave_query.emit()  # then the chips, the photo, the copies: the library
                 event.accept()
@@ -445,6 +452,11 @@ class SearchPanel(QWidget):
 
     def has_query(self) -> bool:
         return bool(self.text() or self.query_photo is not None or self.terms_bar.chips)
+
+    def words_alone(self) -> bool:
+        """The query is the words typed, without chips or a photo: Escape leaves it whole, so Back
+        returns to it (emptied as by the clear button, it was gone: the GUI audit of stop 54)."""
+        return self.query_photo is None and not self.terms_bar.chips
 
     def weightless(self) -> bool:
         """Only chips, and each weighs 0: the query asks nothing (the GUI walk of stop 47 was told
