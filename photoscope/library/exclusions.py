@@ -167,10 +167,8 @@ def rule_for(
             raise ValueError(f"{target} is not inside a watched folder")
         relative = _relative(target, owner).strip("/")
         link = os.path.islink(target) and not os.path.isdir(target)  # to a photo, or to nothing now
-        if (
-            os.path.isfile(target) or link or (indexed is not None and indexed(target))
-        ):  # a photo: its own path
-            return [ExclusionRule(owner, "photo", relative)]
+        if os.path.isfile(target) or link or (indexed is not None and indexed(target)):
+            return [ExclusionRule(owner, "photo", relative)]  # a photo: its own path
         return [ExclusionRule(owner, "folder", relative)]
     assert pattern is not None
     if not pattern.strip():
