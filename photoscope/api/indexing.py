@@ -37,10 +37,11 @@ from photoscope.library.fs import (
     mount_points,
     normalize_path,
     storable,
+    unmounted,
 )
 from photoscope.library.records import Folder, PhotoCounts
 from photoscope.library.relocation import moved_away_here, moved_here
-from photoscope.library.scanner import DRIVE_NOT_MOUNTED, Scanner, ScanReport, root_present
+from photoscope.library.scanner import Scanner, ScanReport, root_present
 
 if TYPE_CHECKING:  # the indexer (NumPy, PIL) is imported when one is made: not by `status`
     from photoscope.library.indexer import IndexOptions, IndexWorker, ProgressListener
@@ -66,10 +67,7 @@ class Indexing(Core):
         them that are not mounted now (a card unplugged: the fresh-seat audit of stop 54 found its
         photos "[not found]" in search)."""
         watched = [f.path for f in self.library.folders() if not f.online or not os.path.isdir(f.path)]
-        points = mount_points()
-        if points is None:  # the system cannot say: as the last scan found them
-            return watched + [path for path, why in self.library.problems() if why == DRIVE_NOT_MOUNTED]
-        return watched + sorted(point for point in self.library.mounts() if point not in points)
+        return watched + unmounted(self.library.mounts(), mount_points())
 
     def add_folder(self, path: str | Path) -> Folder:
         """Watch a folder; a running background indexer picks it up at once. A watched folder moved
@@ -239,16 +237,15 @@ class Indexing(Core):
         roots = [f.path for f in self.folders()]
         where = None if folder is None else str(folder)
         meant = rule_for(roots, None if path is None else str(path), pattern, where, self.holds_photo_at)
-        return [self._as_held(rule) for rule in meant]
-
-    def _as_held(self, rule: ExclusionRule) -> ExclusionRule:
-        """A pattern rule as the library holds it, written in another case: patterns match in any
-        case, so "screenshots/*" is the rule "Screenshots/*" (the fresh-seat audit of stop 54:
-        `include` of it said "no such exclusion rule", `exclude` added it again)."""
-        if rule.kind != "pattern":
-            return rule
-        held = (r for r in self.library.exclusion_rules() if r.kind == "pattern" and r.folder == rule.folder)
-        return next((r for r in held if r.pattern.lower() == rule.pattern.lower()), rule)
+        if pattern is None:
+            return meant
+        # Patterns match in any case, so "screenshots/*" is the rule "Screenshots/*" as the library
+        # holds it (the fresh-seat audit of stop 54: `include` of it said "no such exclusion rule",
+        # `exclude` added it again).
+        held = {
+            (r.folder, r.pattern.lower()): r for r in self.library.exclusion_rules() if r.kind == "pattern"
+        }
+        return [held.get((r.folder, r.pattern.lower()), r) for r in meant]
 
     def holds_photo_at(self, path: str | Path) -> bool:
         """Whether the library holds a photo at ``path`` (indexed or not, its file there or not)."""

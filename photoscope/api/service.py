@@ -141,8 +141,8 @@ class SearchService:
         else:  # a combined query
             terms = [QueryTerm(t.text, t.photo, t.weight, t.negative) for t in request.terms]
             results = self.app.search_terms(terms, request.limit, filters)
-        # The watched folders not there now, so the client marks their photos "[folder offline]", as
-        # a local search does, not "[not found]" (stop 53's Left list).
+        # The folders offline now (``offline_folders``), so the client marks their photos "[folder
+        # offline]", as a local search does, not "[not found]" (stop 53's Left list).
         return {"ok": True, "results": to_json(results), "offline_folders": self.app.offline_folders()}
 
 

@@ -69,7 +69,7 @@ def terms_of(args: argparse.Namespace, text: str | None = None, photo: Path | No
 
 
 class RemoteAnswer(NamedTuple):
-    """The running app's answer: the results, and its watched folders that are not there now."""
+    """The running app's answer: the results, and its folders offline now (``offline_folders``)."""
 
     results: Any
     offline_folders: list[str]

@@ -114,7 +114,7 @@ def _print(
 ) -> int:
     """Print the results as ``args`` asks; notes (unknown words, what the query's photo ``terms``
     counted as) on stderr. ``app``: the library the results came from, if open here; else
-    ``offline_roots``: the running app's watched folders that are not there now."""
+    ``offline_roots``: the running app's folders offline now (``Photoscope.offline_folders``)."""
     _print_notes(results, terms)
     if not results.matches:
         return _nothing_found(args, app, results)

@@ -119,16 +119,8 @@ class _PastePhotoFilter(QObject):
                 event.accept()
                 return True
             if event.key() == Qt.Key.Key_Escape:
-                if (
-                    event.type() == QEvent.Type.KeyPress
-                    and self.panel.edit.text()
-                    and self.panel.words_alone()
-                ):
-                    self.panel.leave_query.emit()  # the words were the whole query: left for Back
-                elif event.type() == QEvent.Type.KeyPress and self.panel.edit.text():
-                    self.panel.edit.clear()  # as the box's clear button: the words go, the chips stay
-                elif event.type() == QEvent.Type.KeyPress:
-                    self.panel.leave_query.emit()  # then the chips, the photo, the copies: the library
+                if event.type() == QEvent.Type.KeyPress:
+                    self.panel.escape()
                 event.accept()
                 return True
         return leaves_home_to_window(event)
@@ -453,10 +445,14 @@ class SearchPanel(QWidget):
     def has_query(self) -> bool:
         return bool(self.text() or self.query_photo is not None or self.terms_bar.chips)
 
-    def words_alone(self) -> bool:
-        """The query is the words typed, without chips or a photo: Escape leaves it whole, so Back
-        returns to it (emptied as by the clear button, it was gone: the GUI audit of stop 54)."""
-        return self.query_photo is None and not self.terms_bar.chips
+    def escape(self) -> None:
+        """Escape in the box: the words typed go (as by the clear button) while chips or a photo
+        stay to search by; else the whole query is left, so Back returns to it (a query of words
+        alone, emptied, was gone: the GUI audit of stop 54)."""
+        if self.edit.text() and (self.query_photo is not None or self.terms_bar.chips):
+            self.edit.clear()
+        else:
+            self.leave_query.emit()  # the chips, the photo, the copies: the library
 
     def weightless(self) -> bool:
         """Only chips, and each weighs 0: the query asks nothing (the GUI walk of stop 47 was told

@@ -29,7 +29,13 @@ from pathlib import Path
 from typing import Any
 
 from photoscope.library import name_words
-from photoscope.library.backup import FOLDER_COLUMNS, backup_age, backup_photo_count, read_backup
+from photoscope.library.backup import (
+    FOLDER_COLUMNS,
+    backup_age,
+    backup_path,
+    backup_photo_count,
+    read_backup,
+)
 from photoscope.library.db import Library
 from photoscope.library.errors import LibraryDamaged, LibraryTooNew, LibraryUnwritable
 from photoscope.library.thumbnails import cache_root, is_current, remove_stale_temporaries
@@ -325,8 +331,10 @@ def _keep_aside(path: Path, aside: Path) -> None:
 
 def _remove_library_files(path: Path) -> None:
     """A library file that is not in use, with its WAL and its backups."""
-    for suffix in ("", "-wal", "-shm", ".backup.json.gz", ".backup.json.gz.1"):
+    for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+    for generation in (0, 1):
+        backup_path(path, generation).unlink(missing_ok=True)
 
 
 _TABLES = (

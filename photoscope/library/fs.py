@@ -496,6 +496,12 @@ def drive_of(path: str, points: set[str] | None) -> str | None:
     return max((p for p in points if is_under(path, p)), key=len, default=None)
 
 
+def unmounted(known: Iterable[str], points: set[str] | None = None) -> list[str]:
+    """Of the mount points a library knows inside its folders (``Library.mounts``), those with no
+    drive mounted now: their photos are kept, offline."""
+    return sorted(point for point in known if point not in mounts_under(point, points))
+
+
 def mounts_under(directory: str, points: set[str] | None = None) -> set[str]:
     """The mount points at or below ``directory`` (where the system cannot list them: the directory
     itself, if it is one)."""

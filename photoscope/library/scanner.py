@@ -60,6 +60,7 @@ from photoscope.library.fs import (
     same_drive,
     stat_photo,
     storable,
+    unmounted,
     walk_photos,
 )
 from photoscope.library.records import Folder, Move, NewFile, StoredFile, StoredStat
@@ -455,10 +456,9 @@ class Scanner:
             owner = next((f for f in online if is_under(target, f.path)), None)
             if owner is not None and (hidden or not hidden_below(target, owner.path)):
                 real = os.path.realpath(target)
-                if (
-                    real != target and is_under(real, owner.path) and os.path.exists(real)
-                ):  # not a link to nothing
-                    target = real  # a link to a place in the folder: walked under the real path (fs)
+                # a link to a place in the folder: walked under the real path (fs); not one to nothing
+                if real != target and is_under(real, owner.path) and os.path.exists(real):
+                    target = real
                 chosen.append((target, owner))
         return chosen
 
@@ -469,7 +469,8 @@ class Scanner:
         if not storable(target):  # a watcher's event on such a name: no row there to compare with
             _skip_unstorable(sweep, target, folder.path)
             return
-        if os.path.isdir(target):
+        directory = os.path.isdir(target)
+        if directory:
             walk = walk_photos(
                 target,
                 on_error=sweep.failed,
@@ -483,7 +484,6 @@ class Scanner:
             sweep.seen.update((stat.path, stat) for stat in walk)
         elif os.path.islink(target) and not os.path.exists(target):  # a link to nothing: not gone
             sweep.away.add(target)  # (its entry kept, unless a rule now leaves it out)
-            sweep.stored.update((p, (p, f.size, f.mtime)) for p, f in self.library.files_at([target]).items())
         else:  # a file, or something that is gone: a deleted file or a whole deleted directory
             try:
                 found = stat_photo(target, sweep.hidden)
@@ -494,6 +494,7 @@ class Scanner:
                 found = None
             if found is not None:
                 sweep.seen[found.path] = found
+        if not directory:  # a photo's path: its own row, to compare (or to keep)
             sweep.stored.update((p, (p, f.size, f.mtime)) for p, f in self.library.files_at([target]).items())
         sweep.stored.update(self.library.stats_under(target))
 
@@ -595,7 +596,7 @@ class Scanner:
         known = {s.id for s in gone}
         away = [f.path for f in self.library.folders() if not f.online]
         known_mounts = self.library.mounts()
-        away += [m for m in known_mounts if m not in mounts_under(m, sweep.points)]
+        away += unmounted(known_mounts, sweep.points)
         away += [*sweep.unreadable, *sweep.away]
         looked_in: dict[str, bool] = {}  # each folder listed once, however many of its files went
 
