@@ -451,3 +451,22 @@ def test_16_captions_a_repair_takes_from_the_backup_are_written_again(
     from_backup = [version for text, version in rows if not text.startswith("newer ")]
     assert len(rows) == 30 and from_backup and all(v is None for v in from_backup)  # written again
     assert all(v == DESCRIPTION_VERSION for text, v in rows if text.startswith("newer "))
+
+
+@pytest.mark.parametrize("table", ["folders", "photos"])
+def test_opening_a_library_damaged_inside_its_tables_says_so(tmp_path: Path, table: str) -> None:
+    """The window opens the library (``Photoscope.open``) and offers repair when that fails; a file
+    damaged inside the tables the window reads first opened, and the window waited at "Opening your
+    library…" for ever, the damage said only on stderr (the GUI audit of stop 55, finding 1)."""
+    from photoscope.api import LibraryDamaged, Photoscope
+
+    db, photos = tmp_path / "library.db", tmp_path / "P"
+    write_library(photos, 3)
+    with Library(db) as library:
+        library.add_folder(photos)
+        Scanner(library).scan()
+    _damage_pages(db, table)
+    api = Photoscope(db)
+    with pytest.raises(LibraryDamaged):
+        api.open()
+    api.close()

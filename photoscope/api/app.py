@@ -28,8 +28,13 @@ class Photoscope(Indexing, Browsing, Combining, Describing, WordsAndMaps):
 
     def open(self) -> Photoscope:
         """Open the library now, so a damaged, newer or unwritable file is said at once (raises the
-        ``LibraryError`` of its kind) instead of by whichever call touches it first."""
-        self.library  # noqa: B018 - opening is the point
+        ``LibraryError`` of its kind) instead of by whichever call touches it first. The tables a
+        window reads first (the folders, the photos' counts) are read now too: a file damaged inside
+        them opened, and the window waited at "Opening your library…" with no repair offered (the GUI
+        audit of stop 55)."""
+        library = self.library
+        library.folders()
+        library.counts()
         return self
 
     def close(self) -> None:
