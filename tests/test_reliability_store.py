@@ -224,7 +224,9 @@ def test_16_damaged_vector_pages_are_found_and_repaired(
     code = main(["doctor", "--repair", "--db", str(db), "--model", str(tiny_model_dir)])
     out, _ = capsys.readouterr()
     assert code == 0 and "moved the damaged file aside" in out
-    assert out.rstrip().splitlines()[-1].startswith("repaired; run `photoscope index` to index the ")
+    # the library and model repaired, named (the CLI audit of stop 55: the default library was indexed)
+    index = f"photoscope index --db {db} --model {tiny_model_dir}"
+    assert out.rstrip().splitlines()[-1].startswith(f"repaired; run `{index}` to index the "), out
     assert list(tmp_path.glob("library.db.damaged-*"))  # kept, never deleted
     with Library(db) as library:
         assert [f.path for f in library.folders()] == [str(tmp_path / "P")]

@@ -424,3 +424,18 @@ class _IntermixedParser(OneLineParser):
             return self.parse_known_intermixed_args(args, namespace)
         finally:
             self._parsing = False
+
+
+def index_command(args: argparse.Namespace, folder: str | None = None) -> str:
+    """The ``photoscope index`` command for the library and model this command used (``--db``,
+    ``--model``), so that following it indexes the same library."""
+    parts = [
+        "photoscope index",
+        folder,
+        *(
+            f"{o} {v}"
+            for o, v in (("--db", getattr(args, "db", None)), ("--model", getattr(args, "model", None)))
+            if v
+        ),
+    ]
+    return " ".join(p for p in parts if p)

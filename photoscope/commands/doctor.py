@@ -11,6 +11,7 @@ from photoscope.commands.common import (
     EXIT_UNWRITABLE,
     add_db_option,
     add_model_option,
+    index_command,
     log_in_one_line,
     reads_library,
 )
@@ -38,7 +39,7 @@ def doctor(args: argparse.Namespace) -> int:
         if not report.problems:
             print("all good")
         elif waiting:  # the photos whose vectors were lost, and new ones
-            print(f"repaired; run `photoscope index` to index the {plural(waiting, 'photo')} waiting")
+            print(f"repaired; run `{index_command(args)}` to index the {plural(waiting, 'photo')} waiting")
         else:
             print("repaired")
         return 0

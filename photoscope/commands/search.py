@@ -18,6 +18,7 @@ from photoscope.commands.common import (
     add_db_option,
     add_model_option,
     day,
+    index_command,
     photo_path,
     positive_int,
     reads_library,
@@ -221,7 +222,7 @@ def _note_waiting(waiting: int, args: argparse.Namespace, app_indexes: bool = Fa
     """The photos not searched because they wait to be indexed (the CLI audit: "a gorilla" said no
     photo shows one while the gorilla's photo waited among 48)."""
     if waiting:
-        indexed = _APP_INDEXES if app_indexes else f"`{_index_command(args)}`"
+        indexed = _APP_INDEXES if app_indexes else f"`{index_command(args)}`"
         said = f"{plural(waiting, 'photo')} not searched yet: waiting to be indexed ({indexed})"
         print(f"note: {said}", file=sys.stderr)
 
@@ -229,7 +230,7 @@ def _note_waiting(waiting: int, args: argparse.Namespace, app_indexes: bool = Fa
 def _to_index(args: argparse.Namespace, app_indexes: bool) -> str:
     """What indexes the photos that wait: the running app that answered the search (stop 49's Left
     list: told to run `photoscope index` beside it), else the command."""
-    return _APP_INDEXES if app_indexes else f"run `{_index_command(args)}`"
+    return _APP_INDEXES if app_indexes else f"run `{index_command(args)}`"
 
 
 def _wrong_folder(folder: str) -> int:
@@ -262,14 +263,14 @@ def _why_nothing(
         case WhyNothing.UNKNOWN_WORDS:
             return "the model knows none of its words that say what to find"
         case WhyNothing.NO_FOLDERS:
-            return f"the library has no photos yet: add a folder with `{_index_command(args, 'FOLDER')}`"
+            return f"the library has no photos yet: add a folder with `{index_command(args, 'FOLDER')}`"
         case WhyNothing.NO_PHOTOS if any(f.last_scan_at is None for f in app.folders()):
             # watched, not scanned yet: `folders add` does not scan
             return f"no photo of the watched folders is indexed yet: {_to_index(args, app_indexes)}"
         case WhyNothing.NO_PHOTOS:
             return (
                 "the watched folders hold no photos: add a folder that has some with"
-                f" `{_index_command(args, 'FOLDER')}`"
+                f" `{index_command(args, 'FOLDER')}`"
             )
         case WhyNothing.WAITING:
             return f"{counts.pending} photos wait to be indexed: {_to_index(args, app_indexes)}"
@@ -321,22 +322,8 @@ def _other_model(app: Photoscope, args: argparse.Namespace, answer: EmptyAnswer)
     return (
         f"{which} indexed by another model ({', '.join(others)}), not this one "
         f"({version}): search {other_way}, or describe them again with this one "
-        f"(replacing the other's descriptions): `{_index_command(args)}`"
+        f"(replacing the other's descriptions): `{index_command(args)}`"
     )
-
-
-def _index_command(args: argparse.Namespace, folder: str | None = None) -> str:
-    """The ``photoscope index`` command for the library and model this search used."""
-    parts = [
-        "photoscope index",
-        folder,
-        *(
-            f"{o} {v}"
-            for o, v in (("--db", getattr(args, "db", None)), ("--model", getattr(args, "model", None)))
-            if v
-        ),
-    ]
-    return " ".join(p for p in parts if p)
 
 
 def _print_notes(results: Any, terms: Sequence[Any]) -> None:
@@ -453,7 +440,7 @@ def _note_away(away: int, left_out: bool, args: argparse.Namespace) -> None:
     which = f"{plural(away, 'listed photo')} {'is' if one else 'are'} not at {'its' if one else 'their'} path"
     why = f"moved or deleted since {'it was' if one else 'they were'} indexed, or on a drive not plugged in"
     done = "left out of the paths; " if left_out else ""
-    print(f"note: {which} now ({why}): {done}`{_index_command(args)}` updates the library", file=sys.stderr)
+    print(f"note: {which} now ({why}): {done}`{index_command(args)}` updates the library", file=sys.stderr)
 
 
 def _note_likely(results: Any, likely: int, count: int) -> None:
