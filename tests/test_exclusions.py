@@ -517,3 +517,28 @@ def test_status_says_how_many_exclusion_rules_there_are(
     assert main(["status", "--db", db]) == 0
     said = capsys.readouterr().out
     assert "exclusion rules: 2 (`photoscope folders list` lists them)" in said, said
+
+
+def test_watching_a_folder_that_holds_one_with_rules_is_refused_and_keeps_them(tmp_path: Path) -> None:
+    """Adding ~ while ~/Pictures was watched with rules absorbed ~/Pictures and dropped its rules: the
+    next index took in its private folder and its screenshots (the CLI audit of stop 55). Refused
+    until its rules are removed; the rules stay."""
+    from photoscope.library.errors import LibraryError
+
+    pictures = tmp_path / "Pictures"
+    (pictures / "private").mkdir(parents=True)
+    with Library(tmp_path / "library.db") as library:
+        library.add_folder(pictures)
+        rules = [
+            ExclusionRule(str(pictures), "folder", "private"),
+            ExclusionRule(str(pictures), "pattern", "shots/*"),
+        ]
+        for rule in rules:
+            library.set_exclusion_rule(rule, True)
+        with pytest.raises(LibraryError, match="exclusion rules"):
+            library.add_folder(tmp_path)
+        assert [f.path for f in library.folders()] == [str(pictures)]
+        assert sorted(library.exclusion_rules(), key=str) == sorted(rules, key=str)
+        for rule in rules:
+            library.set_exclusion_rule(rule, False)
+        assert library.add_folder(tmp_path).absorbed == (str(pictures),)  # with no rules, as before

@@ -24,6 +24,7 @@ from photoscope.library.fs import (
 from photoscope.library.index_rows import IndexRows
 from photoscope.library.records import Folder, StoredFile
 from photoscope.library.sql import CAMEL, json_ids, now_iso, prefix_range
+from photoscope.wording import plural
 
 if TYPE_CHECKING:
     from photoscope.library.exclusions import ExclusionRule
@@ -77,6 +78,7 @@ class FolderRows(IndexRows):
                 if is_under(key, other.path):
                     raise LibraryError(self._inside_message(key, other))
             _refuse_absorbing_offline(key, self.folders())
+            _refuse_absorbing_rules(key, self.exclusion_rules())
             cur.execute("INSERT INTO folders (path, added_at) VALUES (?, ?)", (key, now_iso()))
             new_id = cur.lastrowid
             inside = [f for f in self.folders() if f.id != new_id and is_under(f.path, key)]
@@ -358,6 +360,20 @@ class FolderRows(IndexRows):
             else:
                 cur.execute("DELETE FROM exclusions WHERE folder_id = ? AND kind = ? AND pattern = ?", values)
             return cur.rowcount == 1
+
+
+def _refuse_absorbing_rules(key: str, rules: Sequence[ExclusionRule]) -> None:
+    """A watched folder inside ``key`` with exclusion rules cannot become part of ``key``: its rules
+    were dropped with it, and the next scan took in what they left out (the CLI audit of stop 55)."""
+    held = [r for r in rules if is_under(r.folder, key)]
+    if held:
+        folder = held[0].folder
+        count = sum(r.folder == folder for r in held)
+        raise LibraryError(
+            f"{folder} is watched with {plural(count, 'exclusion rule')}, which would not apply to"
+            f" {key}, which holds it: remove them first (`photoscope folders include`), or keep"
+            " watching the smaller folder"
+        )
 
 
 def _refuse_absorbing_offline(key: str, folders: Sequence[Folder]) -> None:
