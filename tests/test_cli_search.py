@@ -33,6 +33,7 @@ def test_search_json_and_paths_only_are_pipeable(shapes_library_db, trained_tiny
             "caption",
             "concepts",
             "copy_of",
+            "damaged",
             "likely",
             "near_duplicate",
             "on_disk",
@@ -730,3 +731,27 @@ def test_a_link_that_leads_nowhere_is_said_so_not_unreadable(
     assert code == 0 and len(rows) == 1 and rows[0].endswith("  [link leads nowhere]"), out
     said = "1 listed photo is a link that leads nowhere now: the index keeps it; fix the link or remove it"
     assert said in err, err
+
+
+def test_a_photo_cut_short_is_still_found_and_said_to_be_damaged(
+    trained_tiny: Path, tmp_path: Path, capsys
+) -> None:
+    """The CLI audit of stop 55: a photo cut short after it was indexed (a copy or sync that did not
+    finish) left search, though its file was there; it is found, and said to be damaged."""
+    from photos import write_library
+
+    photos = write_library(tmp_path / "P", 2)
+    common = ("--db", str(tmp_path / "library.db"), "--model", str(trained_tiny))
+    assert run(capsys, "index", str(tmp_path / "P"), "--quiet", *common)[0] == 0
+    data = photos[0].read_bytes()
+    photos[0].write_bytes(data[: len(data) // 2])
+    code, out, err = run(capsys, "index", "--quiet", *common)
+    assert code == 1 and "1 could not be read" in out, (out, err)  # not indexed again
+    code, out, err = run(capsys, "search", "a red circle", "-n", "3", *common)
+    rows = [row for row in out.splitlines() if photos[0].name in row]
+    assert code == 0 and len(rows) == 1 and rows[0].endswith("  [file damaged]"), out
+    said = "1 listed photo's file is damaged (cut short or emptied: a copy or sync that did not finish?)"
+    assert said in err, err
+    code, out, _ = run(capsys, "search", "a red circle", "-n", "3", "--json", *common)
+    (row,) = [json.loads(line) for line in out.splitlines() if photos[0].name in line]
+    assert row["damaged"] is True and row["on_disk"] is True

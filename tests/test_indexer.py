@@ -683,3 +683,25 @@ def test_a_photo_deleted_before_it_was_read_in_a_folder_still_there_is_said(
     os.remove(pictures / "photo_0000.jpg")
     result = _worker(library, counting, tmp_path).run()
     assert (result.indexed, result.errors) == (1, 1) and library.folders()[0].online
+
+
+@pytest.mark.parametrize("damage", [write_truncated, write_zero_byte])
+def test_a_photo_cut_short_keeps_its_description(
+    library: Library, pictures: Path, counting: CountingModel, tmp_path: Path, damage: object
+) -> None:
+    """The CLI audit of stop 55: an indexed photo cut short (a copy or sync that did not finish) or
+    emptied left search, its caption and vectors dropped, though its file is there and its photo may
+    come back whole. It stays found, under the errors, until its file changes again."""
+    write_photo(pictures / "pan.jpg", 1)
+    Scanner(library).scan()
+    _worker(library, counting, tmp_path).run()
+    (photo_id,) = _by_path(library).values()
+    (caption,) = (p.caption for p in library.photos_by_ids([photo_id]))
+    damage(pictures / "pan.jpg")  # type: ignore[operator]
+    Scanner(library).scan()
+    assert _worker(library, counting, tmp_path).run().errors == 1
+    for table in ("vectors", "features", "captions"):
+        assert [r[0] for r in library.db.execute(f"SELECT photo_id FROM {table}")] == [photo_id], table
+    assert [r[0] for r in library.db.execute("SELECT rowid FROM search")] == [photo_id]
+    (kept,) = library.photos_by_ids([photo_id])
+    assert (kept.status, kept.caption) == ("error", caption) and caption

@@ -84,7 +84,13 @@ if TYPE_CHECKING:
     from photoscope.library.fs import display_path, folder_path, is_under, nothing_at
     from photoscope.library.indexer import IndexOptions, IndexWorker
     from photoscope.library.indexer import Progress as IndexProgress
-    from photoscope.library.photos import describe_error, describe_failure, load_photo, release_freed_memory
+    from photoscope.library.photos import (
+        describe_error,
+        describe_failure,
+        is_damage,
+        load_photo,
+        release_freed_memory,
+    )
     from photoscope.network import BundleError, DecodeOptions, torch_threads
     from photoscope.search.maps import Layout, render_photos, render_words
     from photoscope.search.maps import Progress as MapProgress
@@ -99,6 +105,7 @@ _LAZY = {
     "IndexWorker": "photoscope.library.indexer",
     "describe_error": "photoscope.library.photos",
     "describe_failure": "photoscope.library.photos",
+    "is_damage": "photoscope.library.photos",
     "display_path": "photoscope.library.fs",
     "folder_path": "photoscope.library.fs",
     "nothing_at": "photoscope.library.fs",
@@ -189,6 +196,7 @@ __all__ = [
     "describe_terms",
     "display_path",
     "folder_path",
+    "is_damage",
     "is_photo_file",
     "is_under",
     "load_photo",

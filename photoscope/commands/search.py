@@ -138,7 +138,8 @@ def _print(
         elif args.json:
             row = _json_row(m, getattr(args, "model", None), rank < likely)
             copy_of = results.matches[copies[rank]].photo.path if rank in copies else None
-            print(json.dumps({**row, "copy_of": copy_of, "on_disk": rank not in away}))
+            damaged = states[rank] == DAMAGED
+            print(json.dumps({**row, "copy_of": copy_of, "on_disk": rank not in away, "damaged": damaged}))
         else:
             dup = "  [copy]" if m.near_duplicate else _copy_mark(rank, copies.get(rank), results.matches)
             state = f"  [{states[rank]}]" if states[rank] else ""
@@ -147,6 +148,7 @@ def _print(
     _note_away(states.count(NOT_FOUND), paths, args)
     _note_offline(states.count(FOLDER_OFFLINE), paths)
     _note_links(states.count(LINK_NOWHERE), paths)
+    _note_damaged(states.count(DAMAGED))
     if escaped:
         print(
             f"note: {plural(escaped, 'path')} {'holds' if escaped == 1 else 'hold'} control or bidi"
@@ -373,16 +375,26 @@ def file_states(matches: Sequence[Any], offline_roots: Sequence[str] = ()) -> li
     there below a folder of ``offline_roots`` (``Photoscope.offline_folders``)."""
     from photoscope.api import is_under
 
-    def state(path: str) -> str | None:
-        found = _file_state(path)
-        offline = found == NOT_FOUND and any(is_under(path, root) for root in offline_roots)
+    def state(photo: Any) -> str | None:
+        found = _file_state(photo.path)
+        offline = found == NOT_FOUND and any(is_under(photo.path, root) for root in offline_roots)
+        if found is None and _damaged(photo):
+            return DAMAGED
         return FOLDER_OFFLINE if offline else found
 
-    return [state(m.photo.path) for m in matches]
+    return [state(m.photo) for m in matches]
+
+
+def _damaged(photo: Any) -> bool:
+    """Whether the photo could not be indexed again because its file was cut short, emptied or
+    corrupted after it was indexed: the index keeps its description (the CLI audit of stop 55)."""
+    from photoscope.api import is_damage
+
+    return getattr(photo, "status", None) == "error" and is_damage(getattr(photo, "error", None))
 
 
 NOT_FOUND, CANNOT_BE_READ, FOLDER_OFFLINE = "not found", "cannot be read", "folder offline"
-LINK_NOWHERE = "link leads nowhere"
+LINK_NOWHERE, DAMAGED = "link leads nowhere", "file damaged"
 AWAY = (NOT_FOUND, FOLDER_OFFLINE, LINK_NOWHERE)  # states whose photo cannot be opened: not in paths
 
 
@@ -427,6 +439,21 @@ def _note_links(links: int, left_out: bool) -> None:
     it = "it" if one else "them"
     print(
         f"note: {which} nowhere now: {done}the index keeps {it}; fix the link or remove {it}", file=sys.stderr
+    )
+
+
+def _note_damaged(damaged: int) -> None:
+    """On stderr, the listed photos whose file was cut short or emptied after they were indexed."""
+    if not damaged:
+        return
+    one = damaged == 1
+    which = f"{plural(damaged, 'listed photo')}'{'s file is' if one else ' files are'} damaged"
+    why = "cut short or emptied: a copy or sync that did not finish?"
+    it = "its" if one else "their"
+    print(
+        f"note: {which} ({why}): the index keeps {it} description; copy {'it' if one else 'them'} again"
+        f" from where {'it' if one else 'they'} came from",
+        file=sys.stderr,
     )
 
 

@@ -302,7 +302,7 @@ class IndexRows(PhotoReads):
                             result.mtime,
                         ),
                     )
-                    if cur.rowcount == 1 and result.not_a_photo:  # no match for what is not there
+                    if cur.rowcount == 1 and result.another_file:  # no match for what is not there
                         self._forget_description(cur, result.id)
                 elif self._write_indexed(cur, result, stamp):
                     written.append(result.id)
@@ -311,7 +311,7 @@ class IndexRows(PhotoReads):
     @staticmethod
     def _forget_description(cur: sqlite3.Cursor, photo_id: int) -> None:
         """Drop what an earlier version of the photo left (its vectors, caption, tags and text-index
-        row): its file holds no photo now. The entry itself stays, under the errors."""
+        row): its file holds another kind of file now. The entry itself stays, under the errors."""
         for table in ("vectors", "features", "captions", "tags"):
             cur.execute(f"DELETE FROM {table} WHERE photo_id = ?", (photo_id,))
         cur.execute("DELETE FROM search WHERE rowid = ?", (photo_id,))

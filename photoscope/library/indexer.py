@@ -55,6 +55,7 @@ from photoscope.library.photos import (
     MemoryBudget,
     PhotoMeta,
     describe_error,
+    is_another_file,
     is_not_a_photo,
     is_unreachable,
     load_photo,
@@ -164,6 +165,7 @@ def decode(
             is_not_a_photo(error, photo.path),
             is_unreachable(error),
             photo.path,
+            is_another_file(error, photo.path),
         )
 
 

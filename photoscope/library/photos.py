@@ -207,7 +207,7 @@ def _open_checked(path: str | Path, max_pixels: int) -> Iterator[Image.Image]:
     """A regular file opened by PIL (header only), refused above ``max_pixels`` as a possible bomb."""
     with open_regular(path) as f, warnings.catch_warnings():
         if os.fstat(f.fileno()).st_size == 0:
-            raise EmptyFile("empty file (0 bytes)")
+            raise EmptyFile(f"{_EMPTY} (0 bytes)")
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
             opened = Image.open(f)
@@ -336,6 +336,14 @@ def is_not_a_photo(error: BaseException, path: str) -> bool:
     return isinstance(error, ValueError | SyntaxError | EOFError)
 
 
+def is_another_file(error: BaseException, path: str) -> bool:
+    """Whether the file's bytes are no image of its kind at all (a text file saved over a photo, a
+    pipe), not a photo of its kind cut short, emptied or corrupt (``is_not_a_photo`` either way)."""
+    if isinstance(error, NotAFile):
+        return True
+    return isinstance(error, UnidentifiedImageError) and is_not_a_photo(error, path)
+
+
 # A file's drive unplugged or its network share dropped: the file could not be reached, whatever its bytes.
 _UNREACHABLE = frozenset({errno.ENOENT, errno.ENODEV, errno.ENXIO, errno.EIO, errno.ESTALE, errno.ENOTCONN})
 
@@ -344,6 +352,15 @@ def is_unreachable(error: BaseException) -> bool:
     """Whether the file was not there to read (gone, or its drive's or share's error): if its watched
     folder is away too, the photo is not at fault and waits for it."""
     return isinstance(error, OSError) and error.errno in _UNREACHABLE
+
+
+_EMPTY, _CORRUPT = "empty file", "truncated or corrupt image"
+
+
+def is_damage(reason: str | None) -> bool:
+    """Whether a reason ``describe_error`` gave says the file is a photo cut short, emptied or
+    corrupt: an indexed one keeps its description (``FailedPhoto.another_file``)."""
+    return bool(reason) and str(reason).startswith((_EMPTY, _CORRUPT))
 
 
 def describe_error(error: BaseException) -> str:
@@ -364,5 +381,5 @@ def describe_error(error: BaseException) -> str:
         return "not an image, or an image format Photoscope cannot read"
     if isinstance(error, OSError | ValueError | SyntaxError | EOFError):  # PIL's ways of saying "corrupt"
         # PIL's words after a dash: they may hold brackets ("(33 bytes not processed)")
-        return f"truncated or corrupt image — {_said(error)}: copy it again from where it came from"
+        return f"{_CORRUPT} — {_said(error)}: copy it again from where it came from"
     return f"cannot read this photo ({type(error).__name__}: {error})"

@@ -128,14 +128,19 @@ class FailedPhoto:
     size: int
     mtime: float
     error: str
-    # Its bytes were read and are no photo (empty, not an image, corrupt): the vectors an earlier
-    # version left describe what is not there, and go. A file that could not be read (permission,
-    # a drive's error) may be the same photo: its vectors stay.
+    # Its bytes were read and are no photo (empty, not an image, corrupt): trying again is no use
+    # until the file changes. A file that could not be read (permission, a drive's error) may be
+    # read next time.
     not_a_photo: bool = False
     # The file was not there to read (gone, an unplugged drive's error): when its watched folder is
     # away as well, the photo waits for it, pending, instead of asking to be repaired.
     unreachable: bool = False
     path: str = ""  # the file (an unreachable one's folder is looked at)
+    # Its bytes are another kind of file (a text file saved over the photo): the vectors an earlier
+    # version left describe what is not there, and go. A photo cut short or emptied (a copy or sync
+    # that did not finish, a disk's error) keeps them: it is still the photo the user knows, and
+    # may come back whole (the CLI audit of stop 55).
+    another_file: bool = False
 
 
 @dataclass(frozen=True)
