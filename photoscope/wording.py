@@ -5,6 +5,7 @@ without NumPy, PyTorch or the API); the window's own sentences are ``gui.wording
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -18,6 +19,13 @@ READ_ONLY_LIBRARY = (
 def plural(count: int, word: str, words: str | None = None) -> str:
     """ "1 photo", "1,204 photos"; ``words`` for a plural that is not ``word`` + "s"."""
     return f"{count:,} {word if count == 1 else words or word + 's'}"
+
+
+def refused_way_out(path: str) -> str:
+    """What to do about a watched folder there that this user may not read now (a permission taken
+    away), which is not offline (the CLI audit of stop 55: "unplugged? plug it in")."""
+    chmod = f"chmod u+rx {shlex.quote(path)}"
+    return f"give the permission back ({chmod}): its photos are updated at the next scan"
 
 
 def unreadable_aside(count: int) -> str:

@@ -291,6 +291,41 @@ def test_an_offline_folder_is_said_in_the_window(
         (tmp_path / "unplugged").rename(folder)
 
 
+def test_a_folder_that_lost_its_permission_is_not_called_offline_in_the_window(
+    qtbot, make_window, library_db, indexed_library, monkeypatch
+) -> None:
+    """The CLI audit of stop 55, in the window: a watched folder that only lost its read permission
+    was "offline (not mounted or missing)", with "Moved, or mounted somewhere else?" as the way out."""
+    import os
+
+    from photos import deny_listing
+
+    from photoscope.library.db import Library
+    from photoscope.library.scanner import Scanner
+
+    folder = indexed_library[2]
+    real_listdir = os.listdir
+    monkeypatch.setattr(os, "listdir", lambda p=".": _refuse(p, folder) or real_listdir(p))
+    deny_listing(monkeypatch, folder.name)
+    with Library(library_db) as library:
+        assert Scanner(library).scan().offline == [str(folder)]  # as the app's catch-up scan finds it
+    window = make_window(library_db)
+    label = window.index_status.label
+    qtbot.waitUntil(lambda: "1 folder without permission to read it" in label.text(), timeout=30_000)
+    assert "offline" not in label.text() and "Moved" not in label.toolTip()
+    assert f"chmod u+rx {folder}" in label.toolTip()
+    window.show_library()
+    dialog = window.library_dialog
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1)
+    row = dialog.tree.topLevelItem(0)
+    assert row.text(1) == "no permission to read it" and "chmod u+rx" in row.toolTip(1)
+
+
+def _refuse(path: object, folder: object) -> None:
+    if str(path) == str(folder):
+        raise PermissionError(13, "Permission denied", str(path))
+
+
 def test_an_exclusion_says_how_many_photos_left_and_how_to_bring_them_back(
     qtbot, make_window, library_db, monkeypatch
 ) -> None:

@@ -872,3 +872,38 @@ def test_a_library_file_that_refuses_writes_is_opened_read_only_and_said(
         pytest.skip(f"setpriv cannot drop capabilities here: {done.stderr.strip()}")
     assert done.returncode == 0, done.stderr
     assert "read-only: its photos are searched as they are" in done.stdout, done.stdout
+
+
+def test_a_watched_folder_whose_permission_is_taken_away_is_not_called_offline(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    tiny_model_dir: Path,
+    fast_models: None,
+) -> None:
+    """The CLI audit of stop 55: a watched folder that only lost its read permission was "OFFLINE"
+    with "moved or renamed? … unplugged? plug it in" in `status`, `folders list` and `index`, beside
+    the "permission denied" line that said what it was."""
+    pictures, db = tmp_path / "Locked", tmp_path / "library.db"
+    write_library(pictures, 2)
+    common = ("--db", str(db), "--model", str(tiny_model_dir))
+    assert run(capsys, "index", str(pictures), "--quiet", *common)[0] == 0
+    real_listdir = os.listdir
+
+    def deny(path: str) -> list[str]:
+        if str(path) == str(pictures):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_listdir(path)
+
+    monkeypatch.setattr(os, "listdir", deny)  # as chmod 000 does, for root too
+    deny_listing(monkeypatch, "Locked")
+    code, out, _ = run(capsys, "index", "--quiet", *common)
+    assert code == 1 and "offline" not in out, out
+    assert f"could not read (its photos are kept as they were): {pictures}" in out
+    code, out, _ = run(capsys, "status", "--db", str(db))
+    assert code == 0 and "OFFLINE" not in out and "unplugged" not in out, out
+    assert f"  {pictures} (2 photos, NO PERMISSION to read it: photos kept, still searchable)" in out
+    way_out = f"give the permission back (chmod u+rx {pictures}): its photos are updated at the next scan"
+    assert f"    {way_out}" in out
+    code, out, _ = run(capsys, "folders", "list", "--db", str(db))
+    assert code == 0 and out.splitlines()[0].split("\t")[:2] == [str(pictures), "no permission"], out

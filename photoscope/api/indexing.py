@@ -41,7 +41,7 @@ from photoscope.library.fs import (
 )
 from photoscope.library.records import Folder, PhotoCounts
 from photoscope.library.relocation import moved_away_here, moved_here
-from photoscope.library.scanner import Scanner, ScanReport, root_present
+from photoscope.library.scanner import Scanner, ScanReport, refuses_reading, root_present
 
 if TYPE_CHECKING:  # the indexer (NumPy, PIL) is imported when one is made: not by `status`
     from photoscope.library.indexer import IndexOptions, IndexWorker, ProgressListener
@@ -59,7 +59,10 @@ class Indexing(Core):
     # the library: folders, scanning and indexing
 
     def folders(self) -> list[Folder]:
-        return self.library.folders()
+        """The watched folders; an offline one says whether it is there but refuses this user."""
+        return [
+            f if f.online else replace(f, refused=refuses_reading(f.path)) for f in self.library.folders()
+        ]
 
     def offline_folders(self) -> list[str]:
         """The folders offline now, whose photos the index keeps: the watched folders so found at

@@ -27,7 +27,14 @@ from photoscope.commands.common import (
     user_path,
 )
 from photoscope.commands.exclude import hidden_line, print_rules, run_hidden, run_rule
-from photoscope.wording import READ_ONLY_LIBRARY, kept_aside, kept_note, plural, unreadable_aside
+from photoscope.wording import (
+    READ_ONLY_LIBRARY,
+    kept_aside,
+    kept_note,
+    plural,
+    refused_way_out,
+    unreadable_aside,
+)
 
 if TYPE_CHECKING:
     from photoscope.api import Folder, PhotoCounts, Photoscope, ScanReport
@@ -153,8 +160,7 @@ def _index(args: argparse.Namespace) -> int:
             app.watch(_print_changes)
         report = app.scan(folders or None)
         print(f"scanned: {report.summary()}")
-        for path in report.offline:
-            print(f"offline (its photos stay in the index): {path}")
+        _print_offline(report)
         _print_scan_problems(report)
         try:
             code = _run_worker(app, args)
@@ -164,8 +170,7 @@ def _index(args: argparse.Namespace) -> int:
         again = app.scan_if_folders_went_away(folders or None)
         if again is not None:
             print(f"folders went away while indexing; scanned again: {again.summary()}")
-            for path in again.offline:
-                print(f"offline (its photos stay in the index): {path}")
+            _print_offline(again)
         if not code and (report.unreadable_dirs or report.skipped):
             code = EXIT_FAILED  # "some file could not be processed" (the CLI audit: it exited 0)
         _rewrite_old_captions(app, args)
@@ -310,7 +315,7 @@ def folders(args: argparse.Namespace) -> int:
                 print("photoscope: folders list takes no PATH or --pattern", file=sys.stderr)
                 return EXIT_USAGE
             for f in app.folders():
-                state = "online" if f.online else "offline"
+                state = "online" if f.online else "no permission" if f.refused else "offline"
                 photos = plural(f.readable, "photo") + unreadable_aside(f.unreadable) + kept_aside(f.away)
                 print(f"{f.path}\t{state}\t{photos}\tlast scan {f.last_scan_at or 'never'}")
                 print_rules(app, f.path)
@@ -375,6 +380,14 @@ def status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_offline(report: ScanReport) -> None:
+    """The folders the scan found away; one there that refuses this user is said among the folders
+    it could not read (the CLI audit of stop 55: it was both)."""
+    for path in report.offline:
+        if path not in report.unreadable_dirs:
+            print(f"offline (its photos stay in the index): {path}")
+
+
 # What to do about an offline folder (the README's "A watched folder moved or renamed as a whole").
 OFFLINE_HINT = (
     "moved or renamed? add its new place (photoscope folders add NEW-PLACE): its photos follow,"
@@ -389,10 +402,13 @@ def _print_folders(app: Photoscope) -> None:
     print(f"folders: {len(all_folders)}")
     for f in all_folders:
         unreadable = f", {f.unreadable:,} could not be read" if f.unreadable else ""
-        note = "" if f.online else ", OFFLINE: photos kept, still searchable"
+        away = "NO PERMISSION to read it" if f.refused else "OFFLINE"
+        note = "" if f.online else f", {away}: photos kept, still searchable"
         note += f", {kept_note(f.away)}" if f.away else ""
         print(f"  {f.path} ({plural(f.readable, 'photo')}{unreadable}{note})")
-        if not f.online:
+        if f.refused:
+            print(f"    {refused_way_out(f.path)}")
+        elif not f.online:
             print(f"    {OFFLINE_HINT}")
     rules = len(app.exclusion_rules())  # as `folders list` lists them: a pattern once per folder
     if rules:

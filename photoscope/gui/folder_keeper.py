@@ -90,7 +90,8 @@ class FolderKeeper(QObject):
 
     def set_folders(self, folders: list[Folder]) -> None:
         self.folders = folders
-        self.index_status.show_offline([f.path for f in folders if not f.online])
+        away = [f.path for f in folders if not f.online and not f.refused]
+        self.index_status.show_offline(away, [f.path for f in folders if f.refused])
         roots = [(f.path, 0, f.readable) for f in folders]  # as the library dialog counts them
         if self.search.folder_choices()[: len(roots)] != [r[0] for r in roots]:
             self.search.set_folders(roots)  # at once; the subfolders follow

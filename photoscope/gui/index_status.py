@@ -7,9 +7,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
-from photoscope.gui.wording import OFFLINE_WAY_OUT, READ_ONLY_NOTE, plural
+from photoscope.gui.wording import OFFLINE_WAY_OUT, READ_ONLY_NOTE, plural, sentence
+from photoscope.wording import refused_way_out
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from photoscope.api import IndexProgress as Progress
     from photoscope.api import PhotoCounts
 
@@ -76,6 +79,7 @@ class IndexStatus(QWidget):
         self.problems = 0  # what the scans could not look at (a folder without permission), then
         self._resting: str | None = None  # the text shown, when it stays (not progress, not "Adding …")
         self.offline: list[str] = []  # watched folders that are away (an unplugged drive)
+        self.refused: list[str] = []  # watched folders there that this user may not read now
         self.read_only = False  # the library cannot be written: searched as it is, never indexed
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -118,9 +122,10 @@ class IndexStatus(QWidget):
         """Whether the indexer is at work: its last progress is not done."""
         return self.last is not None and self.last.done < self.last.total
 
-    def show_offline(self, folders: list[str]) -> None:
-        """Say which watched folders are away: their photos stay searchable, their files unreachable."""
-        self.offline = folders
+    def show_offline(self, folders: list[str], refused: Sequence[str] = ()) -> None:
+        """Say which watched folders are away, and which are there but refuse this user (``refused``):
+        their photos stay searchable, their files unreachable."""
+        self.offline, self.refused = folders, list(refused)
         self._explain()
 
     def show_read_only(self) -> None:
@@ -132,6 +137,9 @@ class IndexStatus(QWidget):
         """The tooltip that says why (offline folders, a read-only library), and the text again."""
         away = [f"Offline (photos kept): {f}" for f in self.offline]
         lines = [*away, OFFLINE_WAY_OUT] if away else []
+        for folder in self.refused:
+            way_out = sentence(refused_way_out(folder))
+            lines.append(f"No permission to read it (photos kept): {folder}. {way_out}")
         if self.read_only:
             lines.append(READ_ONLY_NOTE)
         self.label.setToolTip("\n".join(lines))
@@ -144,8 +152,10 @@ class IndexStatus(QWidget):
         self.label.setText(text + self._away())
 
     def _away(self) -> str:
-        n = len(self.offline)
+        n, refused = len(self.offline), len(self.refused)
         away = f" · {plural(n, 'folder')} offline (photos kept)" if n else ""
+        if refused:
+            away += f" · {plural(refused, 'folder')} without permission to read it (photos kept)"
         return away + (" · read-only library: searching only" if self.read_only else "")
 
     def show_text(self, text: str) -> None:

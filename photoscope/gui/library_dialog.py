@@ -34,8 +34,9 @@ from photoscope.gui.wording import (
     folder_offline_note,
     library_error_message,
     remove_folder_question,
+    sentence,
 )
-from photoscope.wording import kept_aside, unreadable_aside
+from photoscope.wording import kept_aside, refused_way_out, unreadable_aside
 
 if TYPE_CHECKING:
     from photoscope.api import ExclusionRule, Folder, PhotoCounts, Photoscope
@@ -60,6 +61,7 @@ def read_listing(api: Photoscope) -> Listing:
 
 def folder_row(folder: Folder) -> list[str]:
     status = "online" if folder.online else "offline (not mounted or missing)"
+    status = "no permission to read it" if folder.refused else status
     scanned = (folder.last_scan_at or "not yet").replace("T", " ").split("+")[0]
     photos = f"{folder.readable:,}{unreadable_aside(folder.unreadable)}{kept_aside(folder.away)}"
     return [folder.path, status, photos, scanned]
@@ -137,7 +139,8 @@ class LibraryDialog(QDialog):
             item.setData(0, Qt.ItemDataRole.UserRole, folder.path)
             item.setToolTip(0, folder.path)
             if not folder.online:
-                item.setToolTip(1, OFFLINE_WAY_OUT)
+                way_out = sentence(refused_way_out(folder.path)) if folder.refused else OFFLINE_WAY_OUT
+                item.setToolTip(1, way_out)
             self.tree.addTopLevelItem(item)
             self.exclusions.show_rules(
                 item, [r for r in rules if r.folder == folder.path], ignored.get(folder.path, [])

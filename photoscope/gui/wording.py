@@ -153,6 +153,11 @@ OFFLINE_WAY_OUT = (
 )
 
 
+def sentence(words: str) -> str:
+    """What the command line says in lower case, as the window's sentence: capital and full stop."""
+    return words[:1].upper() + words[1:] + ("" if words.endswith(".") else ".")
+
+
 def unexpected_error_message(error: BaseException) -> str:
     """What the window says of an error no code path expected (a bug), with a way on."""
     return (

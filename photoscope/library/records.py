@@ -43,6 +43,9 @@ class Folder:
     # which directory its root was at its last scan while online (``fs.directory_identity``)
     root_id: str | None = None
     away: int = 0  # of its photos, those kept as moved away with the directory that was at its place
+    # offline because this user may not read it now (a permission taken away), not away: looked at
+    # when the folders are listed (the CLI audit of stop 55: it was "unplugged? plug it in")
+    refused: bool = False
 
     @property
     def readable(self) -> int:

@@ -226,7 +226,7 @@ class Scanner:
             )
             if other is not None:
                 report.other_drive.append((folder.path, other))
-            refused = not present and _refused(folder.path)  # there, but not ours to read
+            refused = not present and refuses_reading(folder.path)  # there, but not ours to read
             if refused:
                 report.unreadable_dirs.append(folder.path)
             if present != folder.online:
@@ -670,7 +670,7 @@ class _Drives:
         return self._known[mount_point]
 
 
-def _refused(directory: str) -> bool:
+def refuses_reading(directory: str) -> bool:
     """Whether a folder is there but may not be read (a permission taken away): offline, and why
     (the CLI audit: such a watched folder read as an unplugged drive)."""
     try:
