@@ -921,3 +921,19 @@ def test_a_weight_with_no_other_term_is_said_to_change_nothing(
     assert "note: --weight changes nothing without --add or --subtract terms to weigh against" in err
     code, _, err = run(capsys, "search", "a red square", "--weight", "2", "--add", "a red circle", *common)
     assert code == 0 and "--weight changes nothing" not in err
+
+
+@pytest.mark.parametrize("argv", [("search", "-dog"), ("search", "a beach", "--add", "-people")])
+def test_a_text_that_begins_with_a_dash_is_told_to_go_after_two_dashes(
+    capsys: pytest.CaptureFixture[str], argv: tuple[str, ...]
+) -> None:
+    """The CLI audit of stop 55: `search "-dog"` said "the following arguments are required: text",
+    which is not what went wrong: argparse read the query as an option."""
+    with pytest.raises(SystemExit) as exited:
+        main(list(argv))
+    err = capsys.readouterr().err
+    dashed = next(a for a in argv if a.startswith("-") and a != "--add")
+    assert exited.value.code == EXIT["usage"] and err.count("\n") == 1, err
+    assert f"'{dashed}' begins with '-', so it was read as an option" in err, err
+    way = "put it after `--`: photoscope search -- '-dog'" if len(argv) == 2 else "join it: --add='-people'"
+    assert way in err, err

@@ -396,10 +396,53 @@ class OneLineParser(argparse.ArgumentParser):
 
     commands: Mapping[str, argparse.ArgumentParser] = MappingProxyType({})  # the top one's, by name
 
+    _given: Sequence[str] = ()  # the arguments this parser was last given
+    takes_texts = False  # its query and terms are free text, which may begin with '-' ("-dog")
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        self._given = list(args) if args is not None else sys.argv[1:]
+        return super().parse_known_args(args, namespace)
+
     def error(self, message: str) -> NoReturn:
         own = message.startswith(ARGPARSE_SAYS)  # else ours, which say what to do ("swap them")
+        misread = message.startswith("the following arguments are required") or "expected one arg" in message
+        dashed = self._dashed_text() if misread and self.takes_texts else None
+        if dashed is not None:
+            self.exit(EXIT_USAGE, f"{self.prog}: {self._dashed_hint(dashed, message)}\n")
         hint = f" (`{self.prog} --help` lists what it takes)" if own else ""
         self.exit(EXIT_USAGE, f"{self.prog}: {message}{hint}\n")
+
+    def _dashed_text(self) -> str | None:
+        """The first argument that begins with '-' and is no option of this parser: a text meant as
+        a query ("-dog") that argparse read as an option (the CLI audit of stop 55: "the following
+        arguments are required: text")."""
+        for arg in self._given:
+            if arg == "--":
+                return None
+            options = self._option_string_actions
+            known = arg.split("=", 1)[0] in options or arg[:2] in options  # "-n5" is -n 5
+            single = arg.startswith("-") and not arg.startswith("--")  # "--bogus": a mistyped option
+            if single and len(arg) > 1 and not known and not _is_number(arg):
+                return arg
+        return None
+
+    def _dashed_hint(self, dashed: str, message: str) -> str:
+        said = f"'{dashed}' begins with '-', so it was read as an option"
+        quoted = "'" + dashed.replace("'", "'\\''") + "'"  # quoted always: it reads as one text
+        option = re.match(r"argument (--?[\w-]+)(?:/--?[\w-]+)*: expected one argument", message)
+        if option is not None:
+            return f"{said}: join it: {option.group(1)}={quoted}"
+        return f"{said}: put it after `--`: {self.prog} -- {quoted}"
+
+
+def _is_number(arg: str) -> bool:
+    try:
+        float(arg)
+    except ValueError:
+        return False
+    return True
 
 
 # How argparse's own refusals begin: they name what is wrong, not where to read what is right.

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from photoscope.commands.common import (
     EXIT_FAILED,
     EXIT_USAGE,
+    OneLineParser,
     add_db_option,
     add_model_option,
     day,
@@ -55,6 +56,8 @@ def _add_command(
 ) -> argparse.ArgumentParser:
     """A search command with the options ``search`` and ``similar`` share; the caller adds its query."""
     p: argparse.ArgumentParser = sub.add_parser(name, help=help)
+    if isinstance(p, OneLineParser):
+        p.takes_texts = True  # a query "-dog" is told to go after `--`
     _add_output_options(p)
     add_term_options(p)
     p.set_defaults(handler=handler, reads_library=reads_library)
