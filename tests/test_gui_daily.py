@@ -1154,6 +1154,46 @@ def test_a_library_that_cannot_be_opened_is_offered_repair_then_opens(
     window.api.close()
 
 
+def test_a_library_found_damaged_while_open_is_offered_repair_and_opens_again(
+    qtbot, settings, daily_db, gui_model, monkeypatch
+) -> None:
+    """The review of stop 55: a library damaged in a table the window reads later (a search reads
+    the photos' tags) said "run `photoscope doctor --repair`" on the search page, and the window
+    had no way to repair it. It offers the repair, lets the library go, repairs it and opens it again."""
+    from photos import damage_page
+
+    damage_page(daily_db, "tags")
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.show()
+    offered: list[tuple[str, str | None]] = []
+    monkeypatch.setattr(
+        window, "ask_repair", lambda error, heading=None: offered.append((error, heading)) or True
+    )
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.StandardButton.Ok)
+    with qtbot.waitSignal(window.library_opened, timeout=60_000):
+        window.open_library(
+            lambda: Photoscope(daily_db, model=gui_model).open(),
+            repair=lambda: Photoscope(daily_db, model=gui_model).doctor(repair=True),
+        )
+    browse_ready(qtbot, window)
+    first = window.api
+    with qtbot.waitSignal(window.library_opened, timeout=60_000):
+        window.activateWindow()
+        press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClicks(QApplication.focusWidget(), "a red circle")
+        press(qtbot, Qt.Key.Key_Return)
+    assert len(offered) == 1 and str(daily_db) in offered[0][0], offered
+    assert offered[0][1] is not None and "damaged" in offered[0][1]  # not "could not be opened"
+    assert "photoscope doctor" not in offered[0][0]  # the window's button does it
+    assert window.api is not None and window.api is not first
+    assert any(p.name.startswith("library.db.damaged") for p in daily_db.parent.iterdir())
+    typed_query(qtbot, window, "a red circle")
+    assert names(window) and window.pages.currentWidget() is not window.pages.message
+    window.shutdown()
+    window.api.close()
+
+
 def test_a_query_typed_while_copies_are_looked_for_is_answered_at_once(
     qtbot, make_window, daily_db, monkeypatch
 ) -> None:

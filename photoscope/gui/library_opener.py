@@ -5,6 +5,10 @@ Building the API opens the database (and the first window must not wait for that
 asked (``ask_repair``: the window's question); the repair's report is announced, then opening is
 tried again, with no second repair offered when the first could not put the library in order. The
 window subscribes to the signals: what to show, and the API once it is open.
+
+Damage can also show later, in a table the window reads once open (a search reads the photos'
+tags): ``offer_repair`` asks then too, and on yes the window lets its API go (``let_go``) before
+the repair runs and the library is opened again.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from photoscope.gui.tasks import TaskRunner
+from photoscope.gui.wording import DAMAGED_WHILE_OPEN
 
 if TYPE_CHECKING:
     from photoscope.api import DoctorReport, Photoscope
@@ -33,21 +38,50 @@ class LibraryOpener(QObject):
     unavailable = Signal(str)  # why the library could not be opened, for the window's page
 
     def __init__(
-        self, runner: TaskRunner, ask_repair: Callable[[str], bool], parent: QObject | None = None
+        self, runner: TaskRunner, ask_repair: Callable[..., bool], parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
         self.runner, self.ask_repair = runner, ask_repair
+        self._factory: Factory | None = None  # how the library was last opened, and repaired
+        self._repair: Repair | None = None
+        self._repairing = False  # asked, or repairing: the failures that follow are the same damage
 
     def open(
         self, factory: Factory, add_folder: str | Path | None = None, repair: Repair | None = None
     ) -> None:
         """Build the API (``factory``) off the GUI thread; ``repair`` is offered if that fails."""
+        self._factory, self._repair = factory, repair
         self.state.emit("Opening the library…")
         self.runner.submit(
             factory,
-            lambda api: self.opened.emit(api, add_folder),
+            lambda api: self._opened(api, add_folder),
             lambda error: self._failed(error, factory, add_folder, repair),
         )
+
+    def _opened(self, api: Photoscope, add_folder: str | Path | None) -> None:
+        self._repairing = False
+        self.opened.emit(api, add_folder)
+
+    def offer_repair(self, error: BaseException, let_go: Callable[[], None]) -> None:
+        """A task on the open library failed: if the library is damaged, ask to repair it; on yes,
+        ``let_go`` (the window stops using its API; closing it is queued on the runner), then the
+        repair, then opening again."""
+        factory, repair = self._factory, self._repair
+        if self._repairing or factory is None or repair is None or not _repair_helps(error):
+            return
+        self._repairing = True
+        what = getattr(error, "what", str(error))  # without the command line's advice: the button does it
+        if not self.ask_repair(what, DAMAGED_WHILE_OPEN):
+            self._repairing = False  # asked again at its next failure
+            return
+        let_go()
+        self.state.emit("Checking and repairing the library…")
+
+        def repaired(report: DoctorReport) -> None:
+            self.repaired.emit(report)
+            self.open(factory, None, repair if report.ok else None)
+
+        self.runner.submit(repair, repaired, self._repair_failed)
 
     def _failed(
         self, error: BaseException, factory: Factory, add_folder: str | Path | None, repair: Repair | None
@@ -68,6 +102,7 @@ class LibraryOpener(QObject):
         self.runner.submit(repair, repaired, self._repair_failed)
 
     def _repair_failed(self, error: BaseException) -> None:
+        self._repairing = False
         self.state.emit("The library could not be repaired")
         self.repair_failed.emit(str(error))
 

@@ -125,7 +125,7 @@ class MainWindow(QMainWindow):
         # First answers while the network loads: never queued behind the runner's loading of it.
         self.quick = TaskRunner(threads=1, parent=self)
         self.launch = LaunchOrder(self.start_background, self.quick, self._shown_page, self)
-        self.opener = LibraryOpener(self.runner, lambda error: self.ask_repair(error), self)
+        self.opener = LibraryOpener(self.runner, lambda *asked: self.ask_repair(*asked), self)
         self.io = TaskRunner(threads=2, parent=self)  # file work: decoding for previews, the trash
         # The timeline and its records, never behind a search; then the folder filter's subfolders.
         self.pages_runner = TaskRunner(threads=1, parent=self)
@@ -244,6 +244,28 @@ class MainWindow(QMainWindow):
         self.opener.cannot_open.connect(
             lambda error: QMessageBox.critical(self, "Photoscope", open_failed_message(error))
         )
+        for runner in (self.runner, self.quick, self.pages_runner, self.io):  # damage found once open
+            runner.error_seen.connect(self._task_failed)
+
+    def _task_failed(self, error: BaseException) -> None:
+        """A task on the open library failed: a damaged library is offered repair, as at opening."""
+        if self.api is not None:
+            self.opener.offer_repair(error, self._let_library_go)
+
+    def _let_library_go(self) -> None:
+        """Stop using the library before it is repaired: the work on it stops, the map window closes,
+        and the API is closed on the runner, where the repair and the opening again queue after it."""
+        api, self.api, self.worker = self.api, None, None
+        for timer in (self.refresh_timer, self.browse_timer, self.choices_timer):
+            timer.stop()
+        if self.maps is not None:
+            self.maps.tasks.shutdown()
+            self.maps.close()
+            self.maps = None
+        self.results.set_matches([])
+        self.pages.show_message("Checking and repairing the library…", "")
+        if api is not None:
+            self.runner.submit(lambda: close_library(api))
 
     def _keyboard_after_page_change(self) -> None:
         """A page that goes takes the button that had the keyboard with it ("Index my Pictures
@@ -366,9 +388,11 @@ class MainWindow(QMainWindow):
         # network is in, is told its photos wait to be described again (the review of stop 46).
         self.quick.submit(api.photos_to_reencode, self._count_to_describe_again, lambda _: None)
 
-    def ask_repair(self, error: str) -> bool:
-        """The way out when the library cannot be opened: check and repair it, or close this message."""
-        box = QMessageBox(QMessageBox.Icon.Critical, "Photoscope", open_failed_message(error))
+    def ask_repair(self, error: str, heading: str | None = None) -> bool:
+        """The way out when the library cannot be opened (or, ``heading``, is found damaged once
+        open): check and repair it, or close this message."""
+        text = f"{heading}:\n\n{error}" if heading else open_failed_message(error)
+        box = QMessageBox(QMessageBox.Icon.Critical, "Photoscope", text)
         box.setParent(self, box.windowFlags())
         repair = box.addButton("Check and repair", QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Close)
@@ -927,3 +951,9 @@ class MainWindow(QMainWindow):
         if self.api is not None:
             self.api.stop_background()
         self.worker = None
+
+
+def close_library(api: Photoscope) -> None:
+    """Runs on a worker thread: the indexer and watcher stopped, then the library closed."""
+    api.stop_background()
+    api.close()

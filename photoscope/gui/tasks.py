@@ -63,6 +63,7 @@ class TaskRunner(QObject):
     """A thread pool for blocking calls; ``threads=1`` keeps API calls in submission order."""
 
     failed = Signal(str)  # a task without on_error failed; the message is for the status bar
+    error_seen = Signal(object)  # any task failed (its on_error is called too): a damaged library
     busy_changed = Signal(str, bool)  # key, whether a task with that key is queued or running
     _finished = Signal(int, object, object)  # emitted from pool threads: task id, result, error
 
@@ -144,6 +145,7 @@ class TaskRunner(QObject):
             pending.on_done(result)
 
     def _fail(self, pending: _Pending, error: BaseException) -> None:
+        self.error_seen.emit(error)
         if pending.on_error is not None:
             pending.on_error(error)
             return

@@ -446,6 +446,9 @@ def folder_offline_note(path: str) -> str:
 OPEN_FAILED = "The library could not be opened"
 
 
+DAMAGED_WHILE_OPEN = "The library is damaged"  # found once open, by a task that read it
+
+
 def open_failed_message(error: object) -> str:
     return f"{OPEN_FAILED}:\n\n{error}"
 

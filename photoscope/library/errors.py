@@ -29,7 +29,15 @@ class LibraryBusy(LibraryError):
 
 
 class LibraryDamaged(LibraryError):
-    """Not a Photoscope library, or a damaged one: ``photoscope doctor --repair`` may help."""
+    """Not a Photoscope library, or a damaged one: ``photoscope doctor --repair`` may help.
+    ``what`` says what is wrong without that command (the window offers a button for it)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)  # as its only argument: a copy (pickle) is made alike
+        self.what = what
+
+    def __str__(self) -> str:
+        return f"{self.what}: run `photoscope doctor --repair` (it keeps a copy of the damaged file)"
 
 
 class LibraryTooNew(LibraryError):
@@ -104,10 +112,7 @@ def translate_sqlite_error(error: sqlite3.Error, where: Path) -> LibraryError:
                     " -f), or the disk failed: raise the limit, then try again"
                 )
             return LibraryUnwritable(f"cannot read or write {where} (disk I/O error): check the disk")
-    return LibraryDamaged(
-        f"{where} is not a Photoscope library, or it is damaged ({text}): "
-        "run `photoscope doctor --repair` (it keeps a copy of the damaged file)"
-    )
+    return LibraryDamaged(f"{where} is not a Photoscope library, or it is damaged ({text})")
 
 
 def _file_size_limit(where: Path) -> int | None:
