@@ -37,7 +37,7 @@ def test_search_json_and_paths_only_are_pipeable(shapes_library_db, trained_tiny
             "likely",
             "near_duplicate",
             "on_disk",
-            *("path", "score", "strength", "taken_at"),
+            *("path", "renamed_to", "score", "strength", "taken_at"),
         ]
     ] * 2
     assert all(Path(r["path"]).name.startswith("blue square") for r in rows)
@@ -755,3 +755,30 @@ def test_a_photo_cut_short_is_still_found_and_said_to_be_damaged(
     code, out, _ = run(capsys, "search", "a red circle", "-n", "3", "--json", *common)
     (row,) = [json.loads(line) for line in out.splitlines() if photos[0].name in line]
     assert row["damaged"] is True and row["on_disk"] is True
+
+
+def test_a_photo_renamed_to_a_name_that_is_not_utf8_is_said_so_not_gone(
+    trained_tiny: Path, tmp_path: Path, capsys
+) -> None:
+    """The CLI audit of stop 55: a photo renamed to a name that is not UTF-8 is kept by the index,
+    but search said "[not found]" and "`photoscope index` updates the library", which it cannot."""
+    import os
+
+    from photos import write_library
+
+    photos = write_library(tmp_path / "P", 2)
+    common = ("--db", str(tmp_path / "library.db"), "--model", str(trained_tiny))
+    assert run(capsys, "index", str(tmp_path / "P"), "--quiet", *common)[0] == 0
+    renamed = os.fsencode(tmp_path / "P") + b"/p\xe4n.jpg"
+    os.rename(photos[0], renamed)
+    run(capsys, "index", "--quiet", *common)  # the name is said there; the entry is kept
+    code, out, err = run(capsys, "search", "a red circle", "-n", "3", *common)
+    rows = [row for row in out.splitlines() if photos[0].name in row]
+    assert code == 0 and len(rows) == 1, out
+    assert rows[0].endswith("  [renamed to p\\xe4n.jpg, a name that is not UTF-8]"), out
+    assert "updates the library" not in err and "not at its path" not in err, err
+    said = "1 listed photo was renamed to a name that is not valid UTF-8 (a file's or a folder's, shown"
+    assert said in err, err
+    code, out, _ = run(capsys, "search", "a red circle", "-n", "3", "--json", *common)
+    (row,) = [json.loads(line) for line in out.splitlines() if photos[0].name in line]
+    assert row["on_disk"] is False and row["renamed_to"] == str(tmp_path / "P" / "p\\xe4n.jpg")

@@ -81,7 +81,7 @@ from photoscope.library.thumbnails import current_png as current_thumbnail_png
 from photoscope.wordlists import says_nothing
 
 if TYPE_CHECKING:
-    from photoscope.library.fs import display_path, folder_path, is_under, nothing_at
+    from photoscope.library.fs import display_path, folder_path, is_under, nothing_at, renamed_unstorably
     from photoscope.library.indexer import IndexOptions, IndexWorker
     from photoscope.library.indexer import Progress as IndexProgress
     from photoscope.library.photos import (
@@ -109,6 +109,7 @@ _LAZY = {
     "display_path": "photoscope.library.fs",
     "folder_path": "photoscope.library.fs",
     "nothing_at": "photoscope.library.fs",
+    "renamed_unstorably": "photoscope.library.fs",
     "is_under": "photoscope.library.fs",
     "load_photo": "photoscope.library.photos",
     "release_freed_memory": "photoscope.library.photos",
@@ -205,6 +206,7 @@ __all__ = [
     "photo_concepts",
     "release_freed_memory",
     "relevance",
+    "renamed_unstorably",
     "render_photos",
     "render_words",
     "same_photo",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import os
 import re
@@ -142,16 +143,25 @@ def _print(
             row = _json_row(m, getattr(args, "model", None), rank < likely)
             copy_of = results.matches[copies[rank]].photo.path if rank in copies else None
             damaged = states[rank] == DAMAGED
-            print(json.dumps({**row, "copy_of": copy_of, "on_disk": rank not in away, "damaged": damaged}))
+            place = renamed_to(m.photo) if states[rank] == RENAMED else None
+            on_disk = rank not in away
+            renamed = _display(place) if place is not None else None
+            print(
+                json.dumps(
+                    {**row, "copy_of": copy_of, "on_disk": on_disk, "damaged": damaged, "renamed_to": renamed}
+                )
+            )
         else:
             dup = "  [copy]" if m.near_duplicate else _copy_mark(rank, copies.get(rank), results.matches)
-            state = f"  [{states[rank]}]" if states[rank] else ""
+            mark = _renamed_mark(m.photo) if states[rank] == RENAMED else states[rank]
+            state = f"  [{mark}]" if mark else ""
             print(f"{m.score:6.3f}  {safe_text(m.photo.path)}  — {m.photo.caption or ''}{dup}{state}")
     _note_likely(results, sum(1 for rank, _ in listed if rank < likely), len(listed))
     _note_away(states.count(NOT_FOUND), paths, args)
     _note_offline(states.count(FOLDER_OFFLINE), paths)
     _note_links(states.count(LINK_NOWHERE), paths)
     _note_damaged(states.count(DAMAGED))
+    _note_renamed(states.count(RENAMED))
     if escaped:
         print(
             f"note: {plural(escaped, 'path')} {'holds' if escaped == 1 else 'hold'} control or bidi"
@@ -383,9 +393,60 @@ def file_states(matches: Sequence[Any], offline_roots: Sequence[str] = ()) -> li
         offline = found == NOT_FOUND and any(is_under(photo.path, root) for root in offline_roots)
         if found is None and _damaged(photo):
             return DAMAGED
+        if found == NOT_FOUND and not offline and renamed_to(photo) is not None:
+            return RENAMED
         return FOLDER_OFFLINE if offline else found
 
     return [state(m.photo) for m in matches]
+
+
+def renamed_to(photo: Any) -> str | None:
+    """Where a photo not at its path is, renamed to a name that is not UTF-8 (the index keeps it
+    until the name is fixed: the CLI audit of stop 55 found it "[not found]")."""
+    size, mtime = getattr(photo, "size", None), getattr(photo, "mtime", None)  # an older app's answer: none
+    if size is None or mtime is None:
+        return None
+    return _renamed_place(photo.path, int(size), float(mtime))
+
+
+@functools.lru_cache(maxsize=256)
+def _renamed_place(path: str, size: int, mtime: float) -> str | None:
+    from photoscope.api import renamed_unstorably
+
+    return renamed_unstorably(path, size, mtime)
+
+
+def _renamed_mark(photo: Any) -> str:
+    """ "renamed to p\\xe4n.jpg, a name that is not UTF-8": the new name, or its whole path when a
+    folder on the way was renamed."""
+    from photoscope.api import display_path
+
+    place = renamed_to(photo) or ""
+    same_folder = os.path.dirname(place) == os.path.dirname(photo.path)
+    shown = display_path(os.path.basename(place) if same_folder else place)
+    return f"renamed to {shown}, a name that is not UTF-8"
+
+
+def _note_renamed(renamed: int) -> None:
+    """On stderr, the listed photos renamed to a name the index cannot hold: nothing but a new name
+    brings them back (`photoscope index` cannot)."""
+    if not renamed:
+        return
+    one = renamed == 1
+    which = f"{plural(renamed, 'listed photo')} {'was' if one else 'were'} renamed to"
+    names = "a name that is" if one else "names that are"
+    it = "it" if one else "them"
+    print(
+        f"note: {which} {names} not valid UTF-8 (a file's or a folder's, shown in the mark): the index"
+        f" keeps {it}; rename {it} in UTF-8 and the next scan follows {it}",
+        file=sys.stderr,
+    )
+
+
+def _display(path: str) -> str:
+    from photoscope.api import display_path
+
+    return display_path(path)
 
 
 def _damaged(photo: Any) -> bool:
@@ -397,8 +458,8 @@ def _damaged(photo: Any) -> bool:
 
 
 NOT_FOUND, CANNOT_BE_READ, FOLDER_OFFLINE = "not found", "cannot be read", "folder offline"
-LINK_NOWHERE, DAMAGED = "link leads nowhere", "file damaged"
-AWAY = (NOT_FOUND, FOLDER_OFFLINE, LINK_NOWHERE)  # states whose photo cannot be opened: not in paths
+LINK_NOWHERE, DAMAGED, RENAMED = "link leads nowhere", "file damaged", "renamed"
+AWAY = (NOT_FOUND, FOLDER_OFFLINE, LINK_NOWHERE, RENAMED)  # states whose photo cannot be opened: not in paths
 
 
 def _file_state(path: str) -> str | None:

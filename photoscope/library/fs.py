@@ -117,6 +117,37 @@ def nothing_at(path: str) -> bool:
     return False
 
 
+def renamed_unstorably(path: str, size: int, mtime: float) -> str | None:
+    """Where a photo not at ``path`` now is, when it was renamed to a name the index cannot hold
+    (not UTF-8), as the scan keeps it (``scanner._not_renamed_unstorably``): a file of its size and
+    time beside it under such a name, or at its place below a folder so renamed. None: not so."""
+    directory = os.path.dirname(path)
+    if os.path.isdir(directory):
+        places = [os.path.join(directory, other) for other in _unstorable_names(directory)]
+    else:  # a folder on the way renamed: the first one there holds it under its new name
+        parent = directory
+        while parent and not os.path.isdir(parent) and os.path.dirname(parent) != parent:
+            parent = os.path.dirname(parent)
+        rest = os.path.relpath(path, parent).split(os.sep, 1)[1:]
+        places = [os.path.join(parent, other, *rest) for other in _unstorable_names(parent)]
+    for place in places:
+        try:
+            stat = os.stat(place)
+        except OSError:
+            continue
+        if stat.st_size == size and stat.st_mtime == mtime:
+            return place
+    return None
+
+
+def _unstorable_names(directory: str) -> list[str]:
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return []
+    return [name for name in names if not storable(name)]
+
+
 def is_under(path: str, directory: str) -> bool:
     return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
 
