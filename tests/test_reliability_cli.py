@@ -907,3 +907,20 @@ def test_a_watched_folder_whose_permission_is_taken_away_is_not_called_offline(
     assert f"    {way_out}" in out
     code, out, _ = run(capsys, "folders", "list", "--db", str(db))
     assert code == 0 and out.splitlines()[0].split("\t")[:2] == [str(pictures), "no permission"], out
+
+
+def test_status_counts_one_photo_of_a_model_as_one(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
+) -> None:
+    """The CLI audit of stop 55: `status` said "model: … (1 photos)"."""
+    write_photo(tmp_path / "P" / "a.jpg")
+    db = tmp_path / "library.db"
+    assert (
+        run(capsys, "index", str(tmp_path / "P"), "--quiet", "--db", str(db), "--model", str(tiny_model_dir))[
+            0
+        ]
+        == 0
+    )
+    code, out, _ = run(capsys, "status", "--db", str(db))
+    (line,) = [line for line in out.splitlines() if line.startswith("model: ")]
+    assert code == 0 and line.endswith(" (1 photo)"), line

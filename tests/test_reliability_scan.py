@@ -874,3 +874,28 @@ def test_moving_the_last_photo_out_of_a_folder_is_still_a_move(library: Library,
     after = dict(library.db.execute("SELECT path, id FROM photos").fetchall())
     assert (report.moved, len(report.added)) == (1, 0)
     assert after[str(other / "moved.jpg")] == before[str(pictures / "sub" / "photo_0000.jpg")]
+
+
+def test_5_a_name_that_is_not_utf8_where_the_rules_leave_photos_out_is_not_reported(
+    library: Library, tmp_path: Path
+) -> None:
+    """The CLI audit of stop 55: names that are not UTF-8 in an excluded subfolder, in a folder with
+    a .nomedia file, or matching an excluded pattern were listed as "not indexed: rename the file",
+    though the rules leave them out whatever their name."""
+    from photoscope.library.exclusions import ExclusionRule
+
+    pictures = tmp_path / "P"
+    write_photo(pictures / "keep" / "good.jpg")
+    for folder in ("private", "quiet", "keep"):
+        os.makedirs(pictures / folder, exist_ok=True)
+        suffix = b".png" if folder == "keep" else b".jpg"
+        shutil.copy(pictures / "keep" / "good.jpg", os.fsencode(pictures / folder) + b"/p\xffan" + suffix)
+    os.mkdir(os.fsencode(pictures / "private") + b"/Caf\xe9")
+    (pictures / "quiet" / ".nomedia").touch()
+    library.add_folder(pictures)
+    library.set_exclusion_rule(ExclusionRule(str(pictures), "folder", "private"), True)
+    library.set_exclusion_rule(ExclusionRule(str(pictures), "pattern", "*.png"), True)
+    report = Scanner(library).scan()
+    assert len(report.added) == 1
+    assert [p for p, _ in report.skipped] == [], report.skipped
+    assert not [why for _, why in library.problems() if "UTF-8" in why]

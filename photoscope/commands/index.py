@@ -418,7 +418,7 @@ def _print_folders(app: Photoscope) -> None:
 def _print_models(app: Photoscope) -> None:
     """The model versions that described the photos, and the captions a new caption rule awaits."""
     versions = app.model_versions()
-    print("model: " + (", ".join(f"{v} ({n} photos)" for v, n in versions.items()) or "none yet"))
+    print("model: " + (", ".join(f"{v} ({plural(n, 'photo')})" for v, n in versions.items()) or "none yet"))
     waiting = app.captions_to_rewrite(any_model=True)
     if waiting:
         print(

@@ -448,6 +448,14 @@ def exclude(
     return rules.ignore_files(), dropped, set(unseen)
 
 
+def left_out_by_rules(library: Library, paths: Sequence[str]) -> set[str]:
+    """Which of ``paths`` (photos, or folders: all their photos) the library's rules leave out."""
+    if not paths:
+        return set()
+    rules = Rules.load(library)
+    return {p for p in paths if rules.excludes(p) or rules.left_out_because(p) is not None}
+
+
 def wide_exclusion(taken: int, of: int) -> bool:
     """Whether an exclusion rule takes so much of its folders' photos out (half or more, two or
     more) that the user is asked first: their captions and vectors go with them."""

@@ -39,7 +39,14 @@ from pathlib import Path
 
 from photoscope.library import relocation, thumbnails
 from photoscope.library.db import Library
-from photoscope.library.exclusions import Stash, exclude, hidden_below, ignored_because, indexes_hidden
+from photoscope.library.exclusions import (
+    Stash,
+    exclude,
+    hidden_below,
+    ignored_because,
+    indexes_hidden,
+    left_out_by_rules,
+)
 from photoscope.library.fs import (
     HASH_CHUNK,
     UNSTORABLE,
@@ -170,6 +177,14 @@ class _Sweep:
             self.unstorable.append(path)
         elif why == UNSTORABLE_FOLDER:  # a folder renamed so: its photos are there, not gone
             self.unstorable_folders.append(path)
+
+    def forget_unstorable(self, paths: set[str]) -> None:
+        """Names the index cannot hold that the exclusion rules leave out: no one asked for them, so
+        they are not reported (the CLI audit of stop 55: "rename the file" in an excluded folder)."""
+        shown = {display_path(p) for p in paths}
+        self.skipped = [s for s in self.skipped if s[0] not in shown]
+        self.unstorable = [p for p in self.unstorable if p not in paths]
+        self.unstorable_folders = [p for p in self.unstorable_folders if p not in paths]
 
     def away_keeping_photos(self) -> list[str]:
         """The links to nothing that kept photos (a link that never led to any is no news)."""
@@ -385,6 +400,9 @@ class Scanner:
         # what the rules leave out is as if not on disk
         ignore_files, report.left_out, sweep.ruled_out = exclude(
             self.library, sweep.seen, sweep.stored, self.stash
+        )
+        sweep.forget_unstorable(
+            left_out_by_rules(self.library, [*sweep.unstorable, *sweep.unstorable_folders])
         )
         self._apply(sweep, report)
         self._forget_kept_notes(sweep.followed)
