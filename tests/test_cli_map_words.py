@@ -185,3 +185,24 @@ def test_an_analogy_without_three_words_says_what_it_takes(
     assert code == 2 and out == ""
     assert line.startswith("photoscope words analogy: give three words (A is to B as C is to ?)"), line
     assert "photoscope words analogy man woman boy" in line and "required: c" not in line
+
+
+@pytest.mark.parametrize("given", [["--words", "3"], ["--highlight", "dog"], ["--words", "3", "--highlight"]])
+def test_map_photos_refuses_the_word_maps_options(
+    capsys: pytest.CaptureFixture[str], given: list[str], no_drawing: None
+) -> None:
+    """The fresh-seat audit of stop 56: `map photos --words 3 --highlight dog zzzq` drew the same map
+    as without them and exited 0, saying nothing."""
+    code, out, err = run(capsys, "map", "photos", "--out", "m.png", *given)
+    line = one_clean_line(err)
+    assert code == USAGE and out == ""
+    assert line.startswith("photoscope map photos: --words and --highlight are for `photoscope map words`"), (
+        line
+    )
+
+
+def test_words_similar_given_two_words_asks_for_one(capsys: pytest.CaptureFixture[str]) -> None:
+    """The fresh-seat audit of stop 56: `words similar "black dog"` said the model does not know
+    "the word 'black dog'", though it knows both."""
+    said = _refused_by_the_parser(capsys, "words", "similar", "black dog")
+    assert "give one word, not 'black dog'" in said and "does not know" not in said, said

@@ -31,6 +31,13 @@ def _size(text: str) -> tuple[int, int]:
     return width, height
 
 
+WORDS = 300  # the words a word map shows by default: the most frequent
+WORD_OPTIONS_ONLY = (
+    "photoscope map photos: --words and --highlight are for `photoscope map words`:"
+    " drop them to map the photos"
+)
+
+
 def register(sub: Any) -> None:
     p = sub.add_parser("map", help="draw a t-SNE map of the library's photos or the network's words")
     p.add_argument("what", choices=["photos", "words"])
@@ -41,16 +48,29 @@ def register(sub: Any) -> None:
         default=(1600, 1200),
         help=f"WIDTHxHEIGHT in pixels (default 1600x1200, at most {MAX_SIDE}x{MAX_SIDE})",
     )
-    p.add_argument("--words", type=positive_int, default=300, help="how many of the most frequent words")
-    p.add_argument("--highlight", nargs="*", default=[], help="words to draw in red")
+    words = p.add_argument_group("map words only")
+    words.add_argument(
+        "--words", type=positive_int, help=f"how many of the most frequent words (default {WORDS})"
+    )
+    words.add_argument("--highlight", nargs="*", help="words to draw in red")
     add_db_option(p)
     add_model_option(p)
-    p.set_defaults(handler=run, reads_library=lambda a: a.what == "photos")
+    p.set_defaults(handler=run, reads_library=lambda a: a.what == "photos" and not _word_options(a))
+
+
+def _word_options(args: argparse.Namespace) -> bool:
+    """Whether a word map's options were given (``map photos`` refuses them before its library)."""
+    return args.words is not None or args.highlight is not None
 
 
 def run(args: argparse.Namespace) -> int:
     from photoscope.api import Photoscope
 
+    if args.what == "photos" and _word_options(args):
+        print(
+            WORD_OPTIONS_ONLY, file=sys.stderr
+        )  # they were ignored, unsaid (the fresh-seat audit of stop 56)
+        return EXIT_USAGE
     problem = _output_problem(args.out)  # before the layout: t-SNE takes minutes on a large library
     if problem is not None:
         print(f"photoscope: {problem}", file=sys.stderr)
@@ -107,8 +127,8 @@ def _save(image: Image, out: Path) -> None:
 def _words_image(app: Photoscope, args: argparse.Namespace) -> Image:
     from photoscope.api import render_words
 
-    layout = app.word_map(args.words)
-    highlight = [word.lower().strip() for word in args.highlight]  # the vocabulary is lower case
+    layout = app.word_map(args.words or WORDS)
+    highlight = [word.lower().strip() for word in args.highlight or ()]  # the vocabulary is lower case
     _note_missing_highlights(app, layout, highlight)
     return render_words(layout, args.size, highlight)
 
