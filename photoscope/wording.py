@@ -101,6 +101,22 @@ NO_LOOK_ALIKE_NOTE = (
 )
 
 
+def no_look_alike_note(photos: Sequence[str]) -> str:
+    """``NO_LOOK_ALIKE_NOTE`` naming the photos of a combined query it means (``photos``, as the
+    reader knows them: a file's name, "the second photo"); as it is for none."""
+    if not photos:
+        return NO_LOOK_ALIKE_NOTE
+    like = " or like ".join(photos)
+    return f"Photoscope sees no photo that clearly looks like {like}: these are its closest guesses"
+
+
+def searched_by_note(photos: Sequence[str]) -> str:
+    """That the library photos a combined query searched by are not listed (``Results.searched_by``)."""
+    if len(photos) == 1:
+        return f"{photos[0]} is not listed: it is one of the photos searched by"
+    return f"{', '.join(photos[:-1])} and {photos[-1]} are not listed: they are photos searched by"
+
+
 def undated_note(count: int) -> str:
     """That ``count`` photos, with a date filter, are placed by their files' dates ("" for none)."""
     return _counted(

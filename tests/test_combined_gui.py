@@ -146,7 +146,8 @@ def test_the_search_bar_says_what_a_dropped_photo_counts_as(  # type: ignore[no-
             drop(search.edit, mime, Qt.KeyboardModifier.NoModifier)
         note = search.message.text()
         assert search.message.isVisible() and note.startswith("The photo counts as what it shows: "), note
-        words = note.removeprefix("The photo counts as what it shows: ").rstrip(".").split(", ")
+        words = note.removeprefix("The photo counts as what it shows: ").split(".")[0].split(", ")
+        assert f"{photos[0].name} is not listed: it is one of the photos searched by." in note, note
         content = load_word_probes().content
         assert content is not None and set(words) <= content and "snow" not in words
     finally:

@@ -171,3 +171,66 @@ def test_words_added_to_a_photo_nothing_looks_like_leave_no_likely_match(
         shape = app.search_terms([QueryTerm(text="a red square")], 10).matches[0].photo.id
         kept = app.search_terms([QueryTerm(photo=shape), QueryTerm(text="a white background")], 10)
         assert kept.relevant > 0 and not kept.no_look_alike
+
+
+def test_a_combined_query_names_the_photo_nothing_looks_like(
+    shapes_library_db: tuple[Path, Path], trained_tiny: Path, cat_file: Path, capsys
+) -> None:
+    """The fresh-seat audit of stop 56: "a dog" + cat.jpg + kitten.jpg said "sees no photo that
+    clearly looks like this one", naming none of the query's photos."""
+    db, photos = shapes_library_db
+    common = ("--db", str(db), "--model", str(trained_tiny))
+    shape = photos / "red circle 0.jpg"
+    argv = (
+        "search",
+        "a white background",
+        "--add-photo",
+        str(shape),
+        "--add-photo",
+        str(cat_file),
+        "-n",
+        "5",
+    )
+    code, _, err = run(capsys, *argv, *common)
+    unlike = f"note: Photoscope sees no photo that clearly looks like {cat_file}: these are its closest"
+    assert code == 0 and f"{unlike} guesses" in err.splitlines(), err
+    assert CLOSEST_LOOKS not in err
+
+
+def test_a_library_photo_searched_by_beside_words_is_said_to_be_left_out(
+    shapes_library_db: tuple[Path, Path], trained_tiny: Path, capsys
+) -> None:
+    """The fresh-seat audit of stop 56: `search "a cup" --add-photo cup.jpg` listed every photo but
+    the cup, its best match, and said nothing of it."""
+    db, photos = shapes_library_db
+    common = ("--db", str(db), "--model", str(trained_tiny))
+    shape = photos / "red circle 0.jpg"
+    code, out, err = run(
+        capsys, "search", "a white background", "--add-photo", str(shape), "-n", "5", *common
+    )
+    assert code == 0 and shape.name not in out
+    said = f"note: {shape} is not listed: it is one of the photos searched by"
+    assert said in err.splitlines(), err
+    code, out, err = run(capsys, "similar", str(shape), "-n", "5", *common)  # by itself: plain
+    assert code == 0 and "searched by" not in err
+
+
+def test_the_window_names_the_photo_chip_nothing_looks_like_and_the_photos_not_listed() -> None:
+    """The fresh-seat audit of stop 56, in the window: the chips' note said "this one" of a query
+    with two photos, and nothing of the library photo searched by that the results leave out."""
+    from types import SimpleNamespace
+
+    from photoscope.api import Results
+    from photoscope.gui.wording import results_message
+
+    unlike = Results(
+        [SimpleNamespace() for _ in range(4)],  # type: ignore[misc]
+        [],
+        relevant=0,
+        no_look_alike=True,
+        photo_unlike=(False, True),
+        searched_by=("/p/cup.jpg",),
+    )
+    said = results_message(unlike)
+    assert "Photoscope sees no photo that clearly looks like the second photo: these are its closest" in said
+    assert "cup.jpg is not listed: it is one of the photos searched by." in said

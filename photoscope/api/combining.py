@@ -73,10 +73,11 @@ class Combining(Searching):
         found = self._search_combined(kept, left, limit, filters)
         # What each photo term counted as, in the terms' order: a cancelled photo counted as nothing
         # (the words had moved up onto it: the review of stop 47).
-        words, searched = iter(found.photo_words), {id(t) for t in kept}
+        words, unlike, searched = iter(found.photo_words), iter(found.photo_unlike), {id(t) for t in kept}
         photos = [t for t in terms if t.photo is not None and t.weight > 0]
         photo_words = tuple(next(words, ()) if id(t) in searched else () for t in photos)
-        return replace(found, cancelled=cancelled, photo_words=photo_words)
+        photo_unlike = tuple(next(unlike, False) if id(t) in searched else False for t in photos)
+        return replace(found, cancelled=cancelled, photo_words=photo_words, photo_unlike=photo_unlike)
 
     def _search_combined(
         self, terms: Sequence[QueryTerm], taken_away: tuple[str, ...], limit: int, filters: Filters | None
@@ -119,9 +120,12 @@ class Combining(Searching):
         by_network = any(h.photo_id not in ranked.named for h in hits)  # else by names alone, or none
         if not by_network and not narrowed:
             results = replace(results, unsure=self._unseen_in_any(resolved.terms))
+        no_look_alike = bound.no_look_alike and bool(hits) and not results.relevant
         return replace(
             results,
-            no_look_alike=bound.no_look_alike and bool(hits) and not results.relevant,
+            no_look_alike=no_look_alike,
+            photo_unlike=_photos_unlike(terms, resolved, bound) if no_look_alike else (),
+            searched_by=tuple(p.path for p in self.library.photos_by_ids(sorted(set(resolved.exclude)))),
             photo_words=words,
             taken_away=taken_away,
             left_out_by_name=len(names.taken),
@@ -359,6 +363,7 @@ class _Bound:
 
     at_most: int | None = None  # None: no bound
     no_look_alike: bool = False  # an added photo that no photo of the library looks like
+    unlike: frozenset[int] = frozenset()  # which: their places among ``Ranked.examples``
 
 
 def _likely_bound(
@@ -383,7 +388,17 @@ def _likely_bound(
 
     knees = [relevance(best(row))[0] for row in ranked.alone]
     alike = [looking_alike(beyond_copies(row), bar=ADDED_PHOTO_LOOKS_ALIKE) for row in ranked.examples]
-    return _Bound(min([*knees, *alike], default=None), 0 in alike)
+    unlike = frozenset(at for at, count in enumerate(alike) if count == 0)
+    return _Bound(min([*knees, *alike], default=None), bool(unlike), unlike)
+
+
+def _photos_unlike(terms: Sequence[QueryTerm], resolved: _Resolved, bound: _Bound) -> tuple[bool, ...]:
+    """Per photo term of weight above 0 (as ``Results.photo_words``), whether no photo of the
+    library looks like it: ``bound.unlike`` counts the added photos among the ranked terms."""
+    added = [r for r, t in enumerate(resolved.terms) if t.feature is not None and not t.negative]
+    example_of = {r: at for at, r in enumerate(added)}  # ``Ranked.examples``' order
+    places = [p for p, t in enumerate(terms) if t.photo is not None and t.weight > 0]
+    return tuple(example_of.get(resolved.places.get(p, -1), -1) in bound.unlike for p in places)
 
 
 @dataclass

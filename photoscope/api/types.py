@@ -79,6 +79,12 @@ class Results:
     # A search by example photo (Find similar) where no photo of the library looks like it (none
     # reaches ``search.results.LOOKS_ALIKE``): none is likely, the matches are its closest guesses.
     no_look_alike: bool = False
+    # Of a combined query's photo terms (as ``photo_words`` counts them), which no photo of the
+    # library looks like: the ones ``no_look_alike`` means, named where it is said.
+    photo_unlike: tuple[bool, ...] = ()
+    # The library photos a combined query searched by: never listed, and said so (the fresh-seat
+    # audit of stop 56: the cup given beside "a cup" vanished from the answer, unsaid).
+    searched_by: tuple[str, ...] = ()
     # How many of the matches, from the first, are listed by their folder or file names (a name in
     # the query: "paris" for "Paris 2019"), whatever the network sees in them.
     by_name: int = 0

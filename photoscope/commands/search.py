@@ -28,12 +28,13 @@ from photoscope.commands.common import (
 )
 from photoscope.commands.terms import add_term_options, missing_photos, query_terms
 from photoscope.wording import (
-    NO_LOOK_ALIKE_NOTE,
     NONE_LIKELY_NOTE,
     by_name_note,
     cancelled_note,
     named_away_note,
+    no_look_alike_note,
     plural,
+    searched_by_note,
     taken_away_note,
     undated_note,
     unknown_word_notes,
@@ -363,13 +364,21 @@ def _print_notes(results: Any, terms: Sequence[Any]) -> None:
     unsure = getattr(results, "unsure", ()) if results.matches else ()  # none: _nothing_found says it
     if unsure:
         print(f"note: {unseen_note(unsure)}: these are its closest guesses", file=sys.stderr)
-    elif results.matches and getattr(results, "no_look_alike", False):  # an older app's answer: none
-        print(f"note: {NO_LOOK_ALIKE_NOTE}", file=sys.stderr)
     photos = [t for t in terms if t.photo is not None and t.weight > 0]  # as Results.photo_words
+    if not unsure and results.matches and getattr(results, "no_look_alike", False):  # an older app: none
+        unlike = zip(photos, getattr(results, "photo_unlike", ()), strict=False)
+        print(f"note: {no_look_alike_note([_photo_name(t) for t, u in unlike if u])}", file=sys.stderr)
+    searched_by = getattr(results, "searched_by", ())
+    if searched_by and results.matches:
+        print(f"note: {searched_by_note([safe_text(p) for p in searched_by])}", file=sys.stderr)
     for term, words in zip(photos, getattr(results, "photo_words", ()), strict=False):
         if words:
             label = safe_text(str(term.photo))
             print(f"note: {label} counts as what it shows: {', '.join(words)}", file=sys.stderr)
+
+
+def _photo_name(term: Any) -> str:
+    return safe_text(str(term.photo))  # as "counts as what it shows" names it
 
 
 def _quoted(word: str) -> str:

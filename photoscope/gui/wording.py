@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from photoscope.wording import (
-    NO_LOOK_ALIKE_NOTE,
     NONE_LIKELY_NOTE,
     READ_ONLY_LIBRARY,
     by_name_note,
     cancelled_note,
     named_away_note,
+    no_look_alike_note,
+    searched_by_note,
     still_left_out_note,
     taken_away_note,
     undated_note,
@@ -279,6 +280,12 @@ def photo_words_message(photo_words: tuple[tuple[str, ...], ...]) -> str:
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 
 
+def _unlike_chips(unlike: tuple[bool, ...]) -> list[str]:
+    """The photo chips no photo looks like, by their places ("the second photo"); none named when
+    the query has one photo ("this one")."""
+    return [f"{_place(at)} photo" for at, alone in enumerate(unlike) if alone] if len(unlike) > 1 else []
+
+
 def _place(at: int) -> str:
     """A photo chip's place in words ("the second"), counting from 0."""
     return f"the {_ORDINALS[at]}" if at < len(_ORDINALS) else f"photo {at + 1}"
@@ -299,9 +306,11 @@ def results_message(results: Results, link: Link | None = None) -> str:
         guesses = ": these are its closest guesses" if results.matches else ""
         notes.append(f"{unseen_note(results.unsure, '“', '”')}{guesses}.")
     elif results.no_look_alike and results.matches:
-        notes.append(f"{NO_LOOK_ALIKE_NOTE}.")
+        notes.append(f"{no_look_alike_note(_unlike_chips(results.photo_unlike))}.")
     elif results.none_likely:
         notes.append(f"{NONE_LIKELY_NOTE[:1].upper()}{NONE_LIKELY_NOTE[1:]}.")
+    if results.searched_by and results.matches:
+        notes.append(f"{searched_by_note([Path(p).name for p in results.searched_by])}.")
     named = by_name_note(results.by_name, len(results.matches))
     if named:
         notes.append(f"{named[:1].upper()}{named[1:]}.")
