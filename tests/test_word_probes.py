@@ -323,7 +323,7 @@ def test_plain_text_search_scores_its_best_photos_by_the_detectors_and_keeps_the
 
 
 def test_a_photo_unlike_flickr8k_does_not_count_as_what_the_caption_rule_vetoes(
-    model: PhotoscopeModel,
+    model: PhotoscopeModel, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The honest-results walk: a polar bear "counts as what it shows: dog, snow", a castle "man,
     people". On a photo unlike Flickr8k's (the presence probes' familiarity), a photo term's words
@@ -341,6 +341,7 @@ def test_a_photo_unlike_flickr8k_does_not_count_as_what_the_caption_rule_vetoes(
     assert "dog" in [w for w, _ in probes.likeliest(feature, 3)]  # what the detectors alone say
     unshown = model.caption_check.unsupported(feature.reshape(1, -1))[0]
     assert "dog" in unshown
+    monkeypatch.setattr("photoscope.network.model.PHOTO_WORD_MIN", 0.0)  # the veto alone (not the odds)
     words = [w for w, _ in model.likeliest_words(feature, 3)]
     assert len(words) == 3 and not any(risky_groups([w]) & unshown for w in words), words
 
@@ -405,3 +406,24 @@ def test_the_word_sight_is_of_the_shipped_detectors_content_words() -> None:
     assert len(sight) > 100 and set(sight) <= set(probes.content or ()) <= set(probes.index)
     assert 0.0 < sight["car"] < sight["dog"] < 1.0  # a dog is the detectors' surest word
     assert load_word_sight("another dataset") == {}
+
+
+def test_an_unfamiliar_photo_counts_only_as_the_words_its_detectors_are_sure_of(
+    model: PhotoscopeModel, tmp_path: Path
+) -> None:
+    """The CLI audit of stop 55: a frying pan "counts as what it shows: white, black, large, water,
+    little, blue, young", and "this fish photo, but in the water" put the pan first: on a photo
+    unlike Flickr8k's the likeliest words below even odds are Flickr8k's habits, not the photo's."""
+    from synthetic import shape_photo
+
+    from photoscope.api.combining import pixels
+    from photoscope.network.caption_check import CaptionRule
+    from photoscope.network.model import PHOTO_WORD_MIN
+
+    shape_photo("red", "circle", seed=1).save(tmp_path / "circle.jpg")
+    feature = torch.as_tensor(model.embed([pixels(tmp_path / "circle.jpg")])[0].feature)
+    assert model.presence.familiar.of(feature.reshape(1, -1).float().numpy())[0] < CaptionRule().familiar
+    assert [w for w, p in load_word_probes().likeliest(feature, 8) if p < PHOTO_WORD_MIN]  # said before
+    words = model.likeliest_words(feature, 8)
+    assert words and all(p >= PHOTO_WORD_MIN for _, p in words), words
+    assert "red" in [w for w, _ in words] and "young" not in [w for w, _ in words]

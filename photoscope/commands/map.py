@@ -66,10 +66,8 @@ def _word_options(args: argparse.Namespace) -> bool:
 def run(args: argparse.Namespace) -> int:
     from photoscope.api import Photoscope
 
-    if args.what == "photos" and _word_options(args):
-        print(
-            WORD_OPTIONS_ONLY, file=sys.stderr
-        )  # they were ignored, unsaid (the fresh-seat audit of stop 56)
+    if args.what == "photos" and _word_options(args):  # once ignored, unsaid (the audit of stop 56)
+        print(WORD_OPTIONS_ONLY, file=sys.stderr)
         return EXIT_USAGE
     problem = _output_problem(args.out)  # before the layout: t-SNE takes minutes on a large library
     if problem is not None:
