@@ -828,3 +828,32 @@ def test_indexing_the_pictures_folder_by_keyboard_leaves_the_keyboard_in_the_sea
         press(qtbot, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: window.pages.currentWidget() is not window.welcome)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.search.edit, timeout=5_000)
+
+
+@pytest.mark.parametrize(
+    ("key", "button"),
+    [
+        (Qt.Key.Key_A, "add_button"),
+        (Qt.Key.Key_S, "subfolder_button"),
+        (Qt.Key.Key_P, "pattern_button"),
+    ],
+)
+def test_the_library_dialog_s_buttons_are_a_key_away(  # type: ignore[no-untyped-def]
+    qtbot, make_window, library_db, monkeypatch, key, button
+) -> None:
+    """The GUI audit of stop 55: "Add folder…" was five Tabs from where the dialog opens, and the
+    exclusion buttons further; each has its Alt key now, pressed where the keyboard is."""
+    window = make_window(library_db)
+    window.show_library()
+    dialog = window.library_dialog
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1)
+    dialog.tree.setCurrentItem(dialog.tree.topLevelItem(0))
+    dialog.activateWindow()
+    dialog.tree.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.tree)
+    target = getattr(dialog, button, None) or getattr(dialog.exclusions, button)
+    clicked: list[bool] = []
+    target.clicked.disconnect()
+    target.clicked.connect(lambda: clicked.append(True))
+    press(qtbot, key, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: clicked == [True], timeout=2_000)  # a mnemonic's click is animated

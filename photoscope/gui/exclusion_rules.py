@@ -30,9 +30,9 @@ IGNORED_ROLE = Qt.ItemDataRole.UserRole + 2  # a folder an ignore file leaves ou
 class ExclusionButtons:
     def __init__(self, dialog: LibraryDialog) -> None:
         self.dialog = dialog
-        self.subfolder_button = QPushButton("Exclude subfolder…")
+        self.subfolder_button = QPushButton("Exclude &subfolder…")
         self.subfolder_button.setToolTip("Leave a subfolder of the selected folder out of the index")
-        self.pattern_button = QPushButton("Exclude pattern…")
+        self.pattern_button = QPushButton("Exclude &pattern…")
         self.pattern_button.setToolTip(
             "Leave out the files matching a pattern, such as *.png or */Screenshots/*"
         )

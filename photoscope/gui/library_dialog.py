@@ -93,8 +93,8 @@ class LibraryDialog(QDialog):
         self.note = QLabel(wordWrap=True)  # what the last change did to the index
         self._indexing: str | None = None  # a folder just added whose photos the note says are being indexed
         self._noted: str | None = None  # the folder the note speaks of (added): said again if it goes offline
-        self.add_button = QPushButton("Add folder…")
-        self.remove_button = QPushButton("Remove")
+        self.add_button = QPushButton("&Add folder…")
+        self.remove_button = QPushButton("&Remove")
         self.remove_button.setEnabled(False)
         self.add_button.clicked.connect(self.add_requested)
         self.remove_button.clicked.connect(self._remove_selected)
