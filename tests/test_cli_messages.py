@@ -937,3 +937,17 @@ def test_a_text_that_begins_with_a_dash_is_told_to_go_after_two_dashes(
     assert f"'{dashed}' begins with '-', so it was read as an option" in err, err
     way = "put it after `--`: photoscope search -- '-dog'" if len(argv) == 2 else "join it: --add='-people'"
     assert way in err, err
+
+
+def test_a_name_that_is_not_utf8_is_shown_as_its_bytes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The CLI audit of stop 55: `caption` of a name that is not UTF-8 said "q\\udcffan.jpg", Python's
+    stand-in for the byte, where the rest of the app says "q\\xffan.jpg"."""
+    import os
+
+    missing = os.fsdecode(os.fsencode(tmp_path) + b"/q\xffan.jpg")
+    code, _, err = run(capsys, "caption", missing)
+    line = one_clean_line(err)
+    assert code == EXIT["usage"] and "udcff" not in line, line
+    assert f"{tmp_path}/q\\xffan.jpg: no such file" in line, line

@@ -93,3 +93,21 @@ def test_export_word_and_photo_maps(shapes_library_db, trained_tiny: Path, tmp_p
     _not_blank(photos, (640, 480))
     with pytest.raises(SystemExit):
         main(["map", "photos", "--out", str(photos), "--size", "big"])
+
+
+def test_a_cache_that_cannot_be_written_or_read_still_gives_the_map(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The CLI audit of stop 55: `map photos` wrote no map when its cache folder could not be made
+    ("…/maps/2595e770fc: Not a directory", exit 1): the cache only saves the next layout's time."""
+    ids, vectors = _clusters()
+    blocked = tmp_path / "cache"
+    blocked.write_text("a file where the cache's folder would be")
+    layout = photo_layout(ids, vectors, PhotoMapCache(blocked / "maps"), "model-a")
+    assert len(layout.keys) == 60
+    assert any("laid out again next time" in r.getMessage() for r in caplog.records)
+    damaged = PhotoMapCache(tmp_path / "damaged")
+    photo_layout(ids, vectors, damaged, "model-a")
+    for kept in (tmp_path / "damaged").iterdir():
+        kept.write_bytes(b"not a layout")
+    assert len(photo_layout(ids, vectors, damaged, "model-a").keys) == 60  # laid out anew

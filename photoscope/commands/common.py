@@ -85,10 +85,15 @@ _READS_AS_ESCAPE = re.compile(r"\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|\\)")
 
 def safe_text(text: str) -> str:
     """``text`` with control and bidi characters escaped (``\\x0a``, ``\\u202e``), for a terminal;
-    its backslashes doubled then, and where one would read as such an escape."""
+    its backslashes doubled then, and where one would read as such an escape. A name's bytes that
+    are not UTF-8 (Python's lone surrogates) are shown as ``\\xff``, as ``display_path`` shows them
+    (printed as they were, they read "\\udcff", or failed where the output is strict UTF-8)."""
     if any(ord(c) in _UNSAFE for c in text) or _READS_AS_ESCAPE.search(text):
         text = text.replace("\\", "\\\\")
-    return text.translate(_UNSAFE)
+    return _NOT_UTF8.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", text.translate(_UNSAFE))
+
+
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # os.fsdecode's stand-ins for the bytes it cannot decode
 
 
 def wrong_photo_path(path: Path, missing: str = "no such file") -> str | None:

@@ -12,9 +12,12 @@ Words: the decoder's embeddings of the most frequent words, laid out the same wa
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 import os
 import tempfile
+import zipfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -27,6 +30,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from photoscope.search.tsne import pca
 from photoscope.search.tsne import tsne as tsne_2d
+
+log = logging.getLogger(__name__)
 
 MAX_PHOTOS = 5000
 STALE_FRACTION = 0.1
@@ -83,18 +88,35 @@ class PhotoMapCache:
         return self.folder / f"photos-{hashlib.sha1(model_version.encode()).hexdigest()[:12]}.npz"
 
     def load(self, model_version: str) -> Layout | None:
+        """The layout kept for this model; None when there is none, or none that can be read (a
+        damaged file is laid out anew)."""
         path = self._path(model_version)
-        if not path.is_file():
+        try:
+            with np.load(path) as data:
+                return Layout(data["ids"].tolist(), data["xy"], int(data["total"]))
+        except (FileNotFoundError, NotADirectoryError):  # none kept (or no folder to keep it in)
             return None
-        with np.load(path) as data:
-            return Layout(data["ids"].tolist(), data["xy"], int(data["total"]))
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
+            log.warning("cannot read the map's layout kept in %s (%s): laying it out again", path, error)
+            return None
 
     def save(self, model_version: str, layout: Layout) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(suffix=".npz", dir=self.folder)
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, ids=np.asarray(layout.keys, np.int64), xy=layout.xy, total=layout.total)
-        os.replace(tmp, self._path(model_version))
+        """Keep the layout; a cache that cannot be written costs the next map its time, not this map
+        (the CLI audit of stop 55: `map photos` wrote nothing when its cache's folder was a file)."""
+        tmp = None
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(suffix=".npz", dir=self.folder)
+            with os.fdopen(fd, "wb") as f:
+                np.savez(f, ids=np.asarray(layout.keys, np.int64), xy=layout.xy, total=layout.total)
+            os.replace(tmp, self._path(model_version))
+        except OSError as error:
+            log.warning(
+                "cannot keep the map's layout in %s (%s): it is laid out again next time", self.folder, error
+            )
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.remove(tmp)
 
 
 def photo_layout(
