@@ -105,7 +105,8 @@ def test_a_photo_term_says_what_it_was_searched_as(
     from photoscope.network.word_probes import load_word_probes
 
     _, folder = shapes_library_db
-    photo = sorted(folder.rglob("*.jpg"))[0]
+    # red, where the detectors are sure of its colour (of a blue one, no word reaches PHOTO_WORD_MIN)
+    photo = folder / "red circle 0.jpg"
     with Photoscope(tmp_path / "empty.db", shipped_model_dir) as app:
         terms = [QueryTerm(photo=photo), QueryTerm(text="snow"), QueryTerm(photo=photo, weight=0)]
         words = app.search_terms(terms, 5).photo_words
@@ -128,7 +129,7 @@ def test_the_cli_says_what_a_photo_term_was_searched_as(
     from photoscope.cli import main
 
     _, folder = shapes_library_db
-    photo = sorted(folder.rglob("*.jpg"))[0]
+    photo = folder / "red circle 0.jpg"  # one its detectors are sure of (``PHOTO_WORD_MIN``)
     (tmp_path / "nothing").mkdir()
     assert main(["folders", "add", str(tmp_path / "nothing"), "--db", str(tmp_path / "empty.db")]) == 0
     code = main(["search", "snow", "--add-photo", str(photo), "--db", str(tmp_path / "empty.db")])
