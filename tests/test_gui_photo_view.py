@@ -226,3 +226,21 @@ def test_the_photo_view_opens_within_the_screen(
     room = window.detail.screen().availableGeometry()
     frame = window.detail.frameGeometry()
     assert frame.height() <= room.height() and frame.width() <= room.width(), (frame, room)
+
+
+def test_the_photo_view_says_when_the_file_was_renamed_to_a_name_that_is_not_utf8(
+    qtbot: Any, make_window: WindowFactory, library_db: Path, tmp_path: Path
+) -> None:
+    """The CLI audit of stop 55, in the window: a photo renamed to a name the index cannot hold is
+    kept, and its view said "The file is missing … deleted or moved, or its drive is not connected"."""
+    window = make_window(library_db)
+    timeline_ready(qtbot, window)
+    renamed, _ = add_photos(qtbot, window, tmp_path / "Drive", ["pan.jpg", "kept.jpg"])
+    photo = next(i for i in range(window.timeline.photo_count()) if window.timeline.path_of(i) == renamed)
+    os.rename(renamed, os.fsencode(tmp_path / "Drive") + b"/p\xe4n.jpg")
+
+    open_photo(qtbot, window, photo)
+    detail = window.detail
+    said = "The file was renamed to p\\xe4n.jpg, a name that is not UTF-8"
+    qtbot.waitUntil(lambda: said in detail.preview.text() or said in detail.note.text(), timeout=10_000)
+    assert "missing" not in detail.preview.text()

@@ -113,6 +113,7 @@ class DetailView(QDialog):
         self._place = -1  # its index among the grid's photos, kept when it leaves: steps go on from there
         self._file_gone = False  # it left the grid, and its file is not there either
         self._shown: _Shown | None = None
+        self._failure: BaseException | None = None  # why the photo on show's preview has no picture
         self._unreadable = ""  # why the shown photo's file gives no picture ("": it does)
         self._not_done = ""  # why Open or Show in folder did nothing for the shown photo
         self.setWindowTitle("Photo")
@@ -279,6 +280,7 @@ class DetailView(QDialog):
         photo = grid.photo_at(row)
         path = grid.path_of(photo)
         self._shown, self._unreadable, self._not_done = _Shown(grid.id_of(photo), path), "", ""
+        self._failure = None
         self._refill()
         natural = _natural_size(grid.match_of(photo))
         self.preview.set_source(grid.loader.pixmap(path, grid.mtime_of(photo)) or QPixmap(), natural)
@@ -378,6 +380,8 @@ class DetailView(QDialog):
         self.setWindowTitle(f"{Path(p.path).name} — {photo + 1:,} of {count:,}")
         for name, text in photo_fields(p).items():
             self.fields[name].setText(text)
+        if isinstance(self._failure, FileNotFoundError):  # said again with what its record knows
+            self._preview_failed(self._failure)
 
     def _preview_loaded(self, image: QImage) -> None:
         """The photo decoded at most ``PREVIEW_SIDE`` a side: smaller, it is at its own size."""
@@ -386,7 +390,8 @@ class DetailView(QDialog):
 
     def _preview_failed(self, error: BaseException) -> None:
         # Only the shown photo's decode reports: a newer one (key "preview") drops the older's.
-        self._unreadable = unreadable_text(self.path(), error)
+        self._failure = error
+        self._unreadable = unreadable_text(self.path(), error, self._stat())
         self.preview.set_message(self._unreadable)
         self._show_note()
 
@@ -413,8 +418,16 @@ class DetailView(QDialog):
         self.full.adjustSize()
 
     def _full_failed(self, error: BaseException) -> None:
-        self.full.setText(unreadable_text(self.path(), error))
+        self.full.setText(unreadable_text(self.path(), error, self._stat()))
         self.full.adjustSize()
+
+    def _stat(self) -> tuple[int, float] | None:
+        """The size and time the index holds for the photo on show (None: it left the grid)."""
+        if self.row < 0:
+            return None
+        grid = self.grid()
+        found = grid.match_of(grid.photo_at(self.row))  # a timeline's row not read yet: None
+        return None if found is None else (found.photo.size, found.photo.mtime)
 
     def match(self) -> Match:
         return self.grid().match_at(self.row)

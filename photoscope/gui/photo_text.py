@@ -3,6 +3,7 @@ no picture. Plain Python (no Qt): the grids and the detail view only show it."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -82,10 +83,18 @@ def human_size(size: int) -> str:
     return f"{size} bytes"
 
 
-def unreadable_text(path: str, error: BaseException) -> str:
-    """Why the view has no picture of ``path``, in words a user can act on."""
+def unreadable_text(path: str, error: BaseException, stat: tuple[int, float] | None = None) -> str:
+    """Why the view has no picture of ``path``, in words a user can act on; ``stat``: the size and
+    time the index holds for it (a file renamed to a name the index cannot hold is found by them)."""
+    from photoscope.api import describe_error, display_path, renamed_unstorably  # loaded by now: a lookup
+
     if isinstance(error, FileNotFoundError):
+        renamed = renamed_unstorably(path, *stat) if stat is not None else None
+        if renamed is not None:  # kept by the index (the CLI audit of stop 55: "missing")
+            return (
+                f"The file was renamed to {display_path(os.path.basename(renamed))}, a name that is not"
+                f" UTF-8: Photoscope keeps it; rename it (in UTF-8) to see it here again. {path}"
+            )
         return f"The file is missing: {path}. It was deleted or moved, or its drive is not connected."
-    from photoscope.api import describe_error  # loaded by the time a photo shows: a lookup
 
     return f"The file cannot be read: {describe_error(error)}. {path}"
