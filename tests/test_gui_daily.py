@@ -1188,8 +1188,76 @@ def test_a_library_found_damaged_while_open_is_offered_repair_and_opens_again(
     assert "photoscope doctor" not in offered[0][0]  # the window's button does it
     assert window.api is not None and window.api is not first
     assert any(p.name.startswith("library.db.damaged") for p in daily_db.parent.iterdir())
-    typed_query(qtbot, window, "a red circle")
-    assert names(window) and window.pages.currentWidget() is not window.pages.message
+    # The fresh-seat audit of stop 56: "The search failed" stayed after the repair; the query is
+    # asked again once the library is open again.
+    qtbot.waitUntil(lambda: bool(names(window)), timeout=30_000)
+    assert window.pages.currentWidget() is not window.pages.message
+    window.shutdown()
+    window.api.close()
+
+
+def test_a_damaged_library_declined_says_so_and_the_file_menu_repairs_it(
+    qtbot, settings, daily_db, gui_model, monkeypatch
+) -> None:
+    """The fresh-seat audit of stop 56: with the repair declined, the page said "The search failed:
+    cannot read this photo (LibraryDamaged: … run `photoscope doctor --repair`)", and the window had
+    no way to repair until the next search asked again."""
+    from photos import damage_page
+
+    damage_page(daily_db, "tags")
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.show()
+    offered: list[str] = []
+    asked = lambda error, heading=None: offered.append(error) and False  # noqa: E731 - Close
+    monkeypatch.setattr(window, "ask_repair", asked)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.StandardButton.Ok)
+    with qtbot.waitSignal(window.library_opened, timeout=60_000):
+        window.open_library(
+            lambda: Photoscope(daily_db, model=gui_model).open(),
+            repair=lambda: Photoscope(daily_db, model=gui_model).doctor(repair=True),
+        )
+    browse_ready(qtbot, window)
+    window.activateWindow()
+    press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(QApplication.focusWidget(), "a red circle")
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(offered) == 1, timeout=30_000)
+    page = window.pages.message.text()
+    assert "The library is damaged" in page and "cannot read this photo" not in page, page
+    assert "photoscope doctor" not in page and "Check and repair" in page, page
+    action = next(a for a in window.menuBar().actions()[0].menu().actions() if "repair" in a.text())
+    first = window.api
+    with qtbot.waitSignal(window.library_opened, timeout=60_000):
+        action.trigger()
+    assert window.api is not None and window.api is not first
+    qtbot.waitUntil(lambda: bool(names(window)), timeout=30_000)  # the query asked again
+    window.shutdown()
+    window.api.close()
+
+
+def test_a_library_damage_the_indexer_meets_is_offered_repair(
+    qtbot, settings, daily_db, gui_model, monkeypatch
+) -> None:
+    """The fresh-seat audit of stop 56: damage met by indexing stopped it, "run `photoscope doc…`"
+    cut off on the status line, and no repair was offered."""
+    from photoscope.api import LibraryDamaged
+
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.show()
+    offered: list[tuple[str, str | None]] = []
+    asked = lambda error, heading=None: offered.append((error, heading)) and False  # noqa: E731
+    monkeypatch.setattr(window, "ask_repair", asked)
+    with qtbot.waitSignal(window.library_opened, timeout=60_000):
+        window.open_library(
+            lambda: Photoscope(daily_db, model=gui_model).open(),
+            repair=lambda: Photoscope(daily_db, model=gui_model).doctor(repair=True),
+        )
+    window.index_failures(LibraryDamaged(f"{daily_db} is not a Photoscope library, or it is damaged"))
+    qtbot.waitUntil(lambda: len(offered) == 1, timeout=10_000)
+    assert offered[0][1] is not None and "damaged" in offered[0][1]
+    assert "photoscope doctor" not in window.index_status.label.text()
     window.shutdown()
     window.api.close()
 

@@ -75,6 +75,18 @@ class LibraryOpener(QObject):
             self._repairing = False  # asked again at its next failure
             return
         let_go()
+        self._repair_then_open(factory, repair)
+
+    def repair_now(self, let_go: Callable[[], None]) -> None:
+        """The user asked for it (File > Check and repair): ``let_go``, repair, open again."""
+        factory, repair = self._factory, self._repair
+        if self._repairing or factory is None or repair is None:
+            return
+        self._repairing = True
+        let_go()
+        self._repair_then_open(factory, repair)
+
+    def _repair_then_open(self, factory: Factory, repair: Repair) -> None:
         self.state.emit("Checking and repairing the library…")
 
         def repaired(report: DoctorReport) -> None:

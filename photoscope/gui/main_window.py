@@ -252,6 +252,12 @@ class MainWindow(QMainWindow):
         if self.api is not None:
             self.opener.offer_repair(error, self._let_library_go)
 
+    def check_and_repair(self) -> None:
+        """File > Check and repair: ``photoscope doctor --repair`` on the open library, which is let
+        go first and opened again after (a damage said while the repair was declined, say)."""
+        if self.api is not None:
+            self.opener.repair_now(self._let_library_go)
+
     def _let_library_go(self) -> None:
         """Stop using the library before it is repaired: the work on it stops, the map window closes,
         and the API is closed on the runner, where the repair and the opening again queue after it."""
@@ -263,6 +269,7 @@ class MainWindow(QMainWindow):
             self.maps.close()
             self.maps = None
         self.results.set_matches([])
+        self.flow.waiting = self.search.has_query()  # asked again once the library is open again
         self.pages.show_message("Checking and repairing the library…", "")
         if api is not None:
             self.runner.submit(lambda: close_library(api))
@@ -546,6 +553,8 @@ class MainWindow(QMainWindow):
 
     def _indexing_stopped(self, error: object) -> None:
         self.index_status.show_text(indexing_stopped_message(error))
+        if isinstance(error, BaseException):  # a damaged library is offered repair, as a search's is
+            self._task_failed(error)
 
     def _on_progress(self, progress: Progress) -> None:
         self.index_status.show_progress(progress)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
 from photoscope.api import Grouping, Sort
-from photoscope.gui.wording import back_action_text
+from photoscope.gui.wording import REPAIR_ACTION, back_action_text
 
 if TYPE_CHECKING:
     from photoscope.gui.main_window import MainWindow
@@ -43,6 +43,7 @@ def build_menus(window: MainWindow) -> None:
     add_action(file_menu, "&Add folder…", window.folder_keeper.choose_and_add, "Ctrl+Shift+O")
     add_action(file_menu, "&Library…", window.show_library, "Ctrl+L")
     add_action(file_menu, "Find &copies in the library", window.find_copies, "Ctrl+Shift+D")
+    add_action(file_menu, REPAIR_ACTION, window.check_and_repair)
     file_menu.addSeparator()
     add_action(file_menu, "&Quit", window.close, QKeySequence.StandardKey.Quit)
     photo_menu = bar.addMenu("&Photo")

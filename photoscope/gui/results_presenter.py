@@ -26,6 +26,7 @@ from photoscope.gui.wording import (
     nothing_found,
     plural,
     results_count,
+    search_failed_page,
 )
 
 if TYPE_CHECKING:
@@ -205,9 +206,8 @@ class ResultsPresenter(QObject):
         self.clear()
         self.label.setText("")  # not the last answer's "3 likely matches for …" over no photos
         self.more_bar.hide()
-        from photoscope.api import describe_failure  # loaded by now: the search ran through it
-
-        self.pages.show_message("The search failed", html.escape(describe_failure(error)))
+        title, text = search_failed_page(error)
+        self.pages.show_message(title, html.escape(text))
         self.shown.emit(0)
 
     def copies_listed(self) -> Copies | None:

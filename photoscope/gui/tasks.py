@@ -145,12 +145,14 @@ class TaskRunner(QObject):
             pending.on_done(result)
 
     def _fail(self, pending: _Pending, error: BaseException) -> None:
-        self.error_seen.emit(error)
+        """The task's own answer to its failure first, then ``error_seen``'s listeners (a repair
+        offered: its page must come after the failure's, not be replaced by it)."""
         if pending.on_error is not None:
             pending.on_error(error)
-            return
-        log.error("background task failed", exc_info=error)
-        self.failed.emit(str(error) or type(error).__name__)
+        else:
+            log.error("background task failed", exc_info=error)
+            self.failed.emit(str(error) or type(error).__name__)
+        self.error_seen.emit(error)
 
     def close(self) -> None:
         """Drop queued tasks, and tell running ones they are no longer wanted (``submit_stoppable``);

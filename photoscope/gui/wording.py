@@ -55,8 +55,10 @@ def back_action_text(back: str | None, similar: bool = False) -> str:
 def indexing_stopped_message(error: object) -> str:
     """What the index status says when a background indexing run could not finish: why, and what to
     do. The photos it had not reached stay waiting; the worker runs again when a folder changes."""
-    from photoscope.api import LibraryError, ResourceMissing
+    from photoscope.api import LibraryDamaged, LibraryError, ResourceMissing
 
+    if isinstance(error, LibraryDamaged):  # the window's own repair, not the command line's
+        return f"Indexing stopped: the library is damaged. {REPAIR_IN_MENU}"
     if isinstance(error, ResourceMissing | LibraryError):
         return f"Indexing stopped: {error}"  # these say what to do (reinstall; doctor --repair; …)
     return (
@@ -171,7 +173,7 @@ def unexpected_error_message(error: BaseException) -> str:
 def describe_repair(report: DoctorReport) -> str:
     """What ``doctor --repair`` found and did, in the words the CLI prints."""
     lines = report.lines()
-    if report.moved_aside is not None:
+    if report.moved_aside is not None and not any(str(report.moved_aside) in line for line in lines):
         lines.append(f"The damaged file was kept as {report.moved_aside}.")
     verdict = "The library is in order." if report.ok else "Some problems could not be repaired."
     return "\n".join([verdict, *lines])
@@ -456,6 +458,23 @@ OPEN_FAILED = "The library could not be opened"
 
 
 DAMAGED_WHILE_OPEN = "The library is damaged"  # found once open, by a task that read it
+REPAIR_ACTION = "Check and &repair the library…"
+REPAIR_IN_MENU = (
+    "Check and repair it: File > Check and repair the library (folders, captions and ids are kept)."
+)
+
+
+def search_failed_page(error: BaseException) -> tuple[str, str]:
+    """The page's title and text (plain) for a search that failed: a damaged library said as such,
+    with the window's way to repair it (the fresh-seat audit of stop 56: "The search failed: cannot
+    read this photo (LibraryDamaged: … run `photoscope doctor --repair`)")."""
+    from photoscope.api import LibraryDamaged, LibraryError, describe_failure
+
+    if isinstance(error, LibraryDamaged):
+        return DAMAGED_WHILE_OPEN, f"{error.what}. {REPAIR_IN_MENU}"
+    if isinstance(error, LibraryError):
+        return "The search failed", str(error)
+    return "The search failed", describe_failure(error)
 
 
 def open_failed_message(error: object) -> str:

@@ -87,7 +87,7 @@ def examine(
         report.repairable = False
         return report
     except LibraryDamaged as error:  # another program's file, a busy or read-only one: said as such
-        report.problems.append(f"the file cannot be opened: {error}")
+        report.problems.append(f"the file cannot be opened: {error.what}")  # not "run doctor --repair"
         if repair:
             _rebuild(path, report)
         return report
