@@ -41,7 +41,7 @@ from photoscope.library.fs import (
 )
 from photoscope.library.records import Folder, PhotoCounts
 from photoscope.library.relocation import moved_away_here, moved_here
-from photoscope.library.scanner import Scanner, ScanReport, refuses_reading, root_present
+from photoscope.library.scanner import REFUSED, Scanner, ScanReport, refuses_reading, root_present
 
 if TYPE_CHECKING:  # the indexer (NumPy, PIL) is imported when one is made: not by `status`
     from photoscope.library.indexer import IndexOptions, IndexWorker, ProgressListener
@@ -541,8 +541,10 @@ class Indexing(Core):
         return [p for p in self.library.problems() if ignore_file_said(p[1]) is None][:limit]
 
     def scan_problem_count(self) -> int:
-        """How many ``scan_problems`` there are (the window's status bar counts them)."""
-        return self.library.problem_count()
+        """How many ``scan_problems`` there are (the window's status bar counts them), but the
+        watched folders that refuse this user: its status line says them as such (``Folder.refused``;
+        the GUI audit of stop 56: "1 folder or file skipped · 1 folder without permission")."""
+        return self.library.problem_count(but=REFUSED)
 
     def damage_found(self, thorough: bool = False) -> list[str]:
         """[] when the library's file is sound, else what SQLite found wrong. Cheap by default: the

@@ -334,9 +334,9 @@ class FolderRows(IndexRows):
         )
         return [(str(r[0]), str(r[1])) for r in rows]
 
-    def problem_count(self) -> int:
-        """How many ``problems`` there are."""
-        return int(self._query("SELECT count(*) FROM problems")[0][0])
+    def problem_count(self, but: str | None = None) -> int:
+        """How many ``problems`` there are (``but``: not counting those of this reason)."""
+        return int(self._query("SELECT count(*) FROM problems WHERE reason IS NOT ?", (but,))[0][0])
 
     def exclusion_rules(self) -> list[ExclusionRule]:
         """Every watched folder's exclusion rules (``library.exclusions``)."""
