@@ -238,3 +238,22 @@ def test_classes_the_head_barely_gives_are_not_shown() -> None:
         _record([("panpipe", 0.22), ("sarong", 0.10), ("Indian cobra", 0.04), ("bikini", 0.04)])
     )
     assert [word for word, _ in shown] == ["panpipe", "sarong"]
+
+
+def test_a_damaged_photo_s_tooltip_says_so() -> None:
+    """The fresh-seat GUI audit of stop 56: a photo cut short after it was indexed is found by search
+    (the index keeps its description) and its tile said nothing of the damage, where `search` marks
+    it "[file damaged]"."""
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from photoscope.gui.photo_text import tooltip
+
+    record = replace(
+        _record([]),
+        status="error",
+        error="truncated or corrupt image — image file is truncated: copy it again",
+    )
+    tip = tooltip(SimpleNamespace(photo=record, near_duplicate=False, strength=0.9))  # type: ignore[arg-type]
+    assert "File damaged since it was indexed (cut short or emptied): copy it again" in tip, tip
+    assert "damaged" not in tooltip(SimpleNamespace(photo=_record([]), near_duplicate=False, strength=0.9))  # type: ignore[arg-type]

@@ -47,7 +47,17 @@ def tooltip(match: Match, among_copies: bool = False, guess: bool = False, copy_
         copy = f" · a copy of {copy_of}, listed before it"
     name = Path(photo.path).name
     how = "a closest guess" if guess else strength_text(match.strength)
-    return f"{caption}{_looks_like(photo)}\n{name} · {how}{copy}"
+    return f"{caption}{_looks_like(photo)}\n{name} · {how}{copy}{_damaged(photo)}"
+
+
+def _damaged(photo: PhotoRecord) -> str:
+    """A line saying the file was cut short or emptied since it was indexed (the index keeps its
+    description: ``FailedPhoto.another_file``), as `search` marks it "[file damaged]"."""
+    from photoscope.api import is_damage  # loaded by the time a result shows: a lookup
+
+    if photo.status != "error" or not is_damage(photo.error):
+        return ""
+    return "\nFile damaged since it was indexed (cut short or emptied): copy it again"
 
 
 def record_tooltip(record: PhotoRecord) -> str:
