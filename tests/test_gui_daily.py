@@ -1154,6 +1154,30 @@ def test_a_library_that_cannot_be_opened_is_offered_repair_then_opens(
     window.api.close()
 
 
+def _shown_window(qtbot, settings: QSettings) -> MainWindow:  # type: ignore[no-untyped-def]
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def _open_repairable(qtbot, window: MainWindow, db: Path, model: PhotoscopeModel) -> None:  # type: ignore[no-untyped-def]
+    """``db`` opened in ``window`` as the app opens it, with its repair at hand (``doctor --repair``)."""
+    with qtbot.waitSignal(window.library_opened, timeout=60_000):
+        window.open_library(
+            lambda: Photoscope(db, model=model).open(),
+            repair=lambda: Photoscope(db, model=model).doctor(repair=True),
+        )
+
+
+def _ask(qtbot, window: MainWindow, text: str) -> None:  # type: ignore[no-untyped-def]
+    """A query as the user asks it (Ctrl+F, the words, Enter), without waiting for its answer."""
+    window.activateWindow()
+    press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(QApplication.focusWidget(), text)
+    press(qtbot, Qt.Key.Key_Return)
+
+
 def test_a_library_found_damaged_while_open_is_offered_repair_and_opens_again(
     qtbot, settings, daily_db, gui_model, monkeypatch
 ) -> None:
@@ -1163,26 +1187,17 @@ def test_a_library_found_damaged_while_open_is_offered_repair_and_opens_again(
     from photos import damage_page
 
     damage_page(daily_db, "tags")
-    window = MainWindow(settings)
-    qtbot.addWidget(window)
-    window.show()
+    window = _shown_window(qtbot, settings)
     offered: list[tuple[str, str | None]] = []
     monkeypatch.setattr(
         window, "ask_repair", lambda error, heading=None: offered.append((error, heading)) or True
     )
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.StandardButton.Ok)
-    with qtbot.waitSignal(window.library_opened, timeout=60_000):
-        window.open_library(
-            lambda: Photoscope(daily_db, model=gui_model).open(),
-            repair=lambda: Photoscope(daily_db, model=gui_model).doctor(repair=True),
-        )
+    _open_repairable(qtbot, window, daily_db, gui_model)
     browse_ready(qtbot, window)
     first = window.api
     with qtbot.waitSignal(window.library_opened, timeout=60_000):
-        window.activateWindow()
-        press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-        qtbot.keyClicks(QApplication.focusWidget(), "a red circle")
-        press(qtbot, Qt.Key.Key_Return)
+        _ask(qtbot, window, "a red circle")
     assert len(offered) == 1 and str(daily_db) in offered[0][0], offered
     assert offered[0][1] is not None and "damaged" in offered[0][1]  # not "could not be opened"
     assert "photoscope doctor" not in offered[0][0]  # the window's button does it
@@ -1205,23 +1220,14 @@ def test_a_damaged_library_declined_says_so_and_the_file_menu_repairs_it(
     from photos import damage_page
 
     damage_page(daily_db, "tags")
-    window = MainWindow(settings)
-    qtbot.addWidget(window)
-    window.show()
+    window = _shown_window(qtbot, settings)
     offered: list[str] = []
     asked = lambda error, heading=None: offered.append(error) and False  # noqa: E731 - Close
     monkeypatch.setattr(window, "ask_repair", asked)
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.StandardButton.Ok)
-    with qtbot.waitSignal(window.library_opened, timeout=60_000):
-        window.open_library(
-            lambda: Photoscope(daily_db, model=gui_model).open(),
-            repair=lambda: Photoscope(daily_db, model=gui_model).doctor(repair=True),
-        )
+    _open_repairable(qtbot, window, daily_db, gui_model)
     browse_ready(qtbot, window)
-    window.activateWindow()
-    press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClicks(QApplication.focusWidget(), "a red circle")
-    press(qtbot, Qt.Key.Key_Return)
+    _ask(qtbot, window, "a red circle")
     qtbot.waitUntil(lambda: len(offered) == 1, timeout=30_000)
     page = window.pages.message.text()
     assert "The library is damaged" in page and "cannot read this photo" not in page, page
@@ -1243,17 +1249,11 @@ def test_a_library_damage_the_indexer_meets_is_offered_repair(
     cut off on the status line, and no repair was offered."""
     from photoscope.api import LibraryDamaged
 
-    window = MainWindow(settings)
-    qtbot.addWidget(window)
-    window.show()
+    window = _shown_window(qtbot, settings)
     offered: list[tuple[str, str | None]] = []
     asked = lambda error, heading=None: offered.append((error, heading)) and False  # noqa: E731
     monkeypatch.setattr(window, "ask_repair", asked)
-    with qtbot.waitSignal(window.library_opened, timeout=60_000):
-        window.open_library(
-            lambda: Photoscope(daily_db, model=gui_model).open(),
-            repair=lambda: Photoscope(daily_db, model=gui_model).doctor(repair=True),
-        )
+    _open_repairable(qtbot, window, daily_db, gui_model)
     window.index_failures(LibraryDamaged(f"{daily_db} is not a Photoscope library, or it is damaged"))
     qtbot.waitUntil(lambda: len(offered) == 1, timeout=10_000)
     assert offered[0][1] is not None and "damaged" in offered[0][1]
