@@ -45,6 +45,7 @@ class LibraryOpener(QObject):
         self._factory: Factory | None = None  # how the library was last opened, and repaired
         self._repair: Repair | None = None
         self._repairing = False  # asked, or repairing: the failures that follow are the same damage
+        self._declined = False  # the user said Close: not asked again until they ask something anew
 
     def open(
         self, factory: Factory, add_folder: str | Path | None = None, repair: Repair | None = None
@@ -67,15 +68,21 @@ class LibraryOpener(QObject):
         ``let_go`` (the window stops using its API; closing it is queued on the runner), then the
         repair, then opening again."""
         factory, repair = self._factory, self._repair
-        if self._repairing or factory is None or repair is None or not _repair_helps(error):
+        if self._repairing or self._declined or factory is None or repair is None or not _repair_helps(error):
             return
         self._repairing = True
         what = getattr(error, "what", str(error))  # without the command line's advice: the button does it
         if not self.ask_repair(what, DAMAGED_WHILE_OPEN):
-            self._repairing = False  # asked again at its next failure
+            # The other tasks failing on the same damage now are not asked about (two questions
+            # for one search: the timeline's and the search's); the user's next query is.
+            self._repairing, self._declined = False, True
             return
         let_go()
         self._repair_then_open(factory, repair)
+
+    def ask_again(self) -> None:
+        """The user asked something anew (a query): a damage it meets is asked about again."""
+        self._declined = False
 
     def repair_now(self, let_go: Callable[[], None]) -> None:
         """The user asked for it (File > Check and repair): ``let_go``, repair, open again."""

@@ -246,6 +246,8 @@ class MainWindow(QMainWindow):
         )
         for runner in (self.runner, self.quick, self.pages_runner, self.io):  # damage found once open
             runner.error_seen.connect(self._task_failed)
+        for asked in (self.search.text_query, self.search.photo_query, self.search.terms_changed):
+            asked.connect(lambda *_: self.opener.ask_again())
 
     def _task_failed(self, error: BaseException) -> None:
         """A task on the open library failed: a damaged library is offered repair, as at opening."""
