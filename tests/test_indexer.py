@@ -705,3 +705,30 @@ def test_a_photo_cut_short_keeps_its_description(
     assert [r[0] for r in library.db.execute("SELECT rowid FROM search")] == [photo_id]
     (kept,) = library.photos_by_ids([photo_id])
     assert (kept.status, kept.caption) == ("error", caption) and caption
+
+
+def test_a_damaged_library_stops_the_background_worker_in_one_line(
+    library: Library, counting: CountingModel, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The fresh-seat GUI audit of stop 56: indexing that met a damaged library logged two whole
+    tracebacks; the library's own errors say what is wrong and what to do, in one line (the window
+    offers its repair: ``on_failed``)."""
+    import threading
+
+    from photoscope.library.errors import LibraryDamaged
+
+    worker = _worker(library, counting, tmp_path)
+    failed = threading.Event()
+    worker.on_failed = lambda error: failed.set()
+
+    def damaged() -> None:
+        raise LibraryDamaged("library.db is not a Photoscope library, or it is damaged")
+
+    worker.run = damaged  # type: ignore[method-assign]
+    worker.start()
+    try:
+        assert failed.wait(10)
+    finally:
+        worker.stop()
+    (record,) = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert record.exc_info is None and "is damaged" in record.getMessage()

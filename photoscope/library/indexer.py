@@ -47,6 +47,7 @@ from PIL import Image
 
 from photoscope.config import ResourceMissing
 from photoscope.library.db import Library
+from photoscope.library.errors import LibraryError
 from photoscope.library.fs import is_under, same_bytes
 from photoscope.library.photos import (
     DEFAULT_DECODE_BUDGET,
@@ -328,7 +329,11 @@ class IndexWorker:
                 if self.on_idle is not None and not self._work.is_set() and not self.stopping:
                     self.on_idle()
             except Exception as error:  # e.g. the database vanished: say it, wait for the next wake
-                log.exception("indexing run failed")
+                if isinstance(error, LibraryError):  # says what is wrong and what to do: one line
+                    log.error("indexing stopped: %s", error)
+                    log.debug("indexing stopped", exc_info=error)
+                else:
+                    log.exception("indexing run failed")
                 if self.on_failed is not None:
                     self.on_failed(error)
             if not self._work.is_set():
