@@ -423,10 +423,10 @@ class OneLineParser(argparse.ArgumentParser):
         """The first argument that begins with '-' and is no option of this parser: a text meant as
         a query ("-dog") that argparse read as an option (the CLI audit of stop 55: "the following
         arguments are required: text")."""
+        options = self._option_string_actions
         for arg in self._given:
             if arg == "--":
                 return None
-            options = self._option_string_actions
             known = arg.split("=", 1)[0] in options or arg[:2] in options  # "-n5" is -n 5
             single = arg.startswith("-") and not arg.startswith("--")  # "--bogus": a mistyped option
             if single and len(arg) > 1 and not known and not _is_number(arg):

@@ -146,7 +146,7 @@ def _print(
             damaged = states[rank] == DAMAGED
             place = renamed_to(m.photo) if states[rank] == RENAMED else None
             on_disk = rank not in away
-            renamed = _display(place) if place is not None else None
+            renamed = _shown_path(place) if place is not None else None
             print(
                 json.dumps(
                     {**row, "copy_of": copy_of, "on_disk": on_disk, "damaged": damaged, "renamed_to": renamed}
@@ -373,12 +373,12 @@ def _print_notes(results: Any, terms: Sequence[Any]) -> None:
         print(f"note: {searched_by_note([safe_text(p) for p in searched_by])}", file=sys.stderr)
     for term, words in zip(photos, getattr(results, "photo_words", ()), strict=False):
         if words:
-            label = safe_text(str(term.photo))
-            print(f"note: {label} counts as what it shows: {', '.join(words)}", file=sys.stderr)
+            print(f"note: {_photo_name(term)} counts as what it shows: {', '.join(words)}", file=sys.stderr)
 
 
 def _photo_name(term: Any) -> str:
-    return safe_text(str(term.photo))  # as "counts as what it shows" names it
+    """A photo term as the notes name it: its path as given."""
+    return safe_text(str(term.photo))
 
 
 def _quoted(word: str) -> str:
@@ -425,14 +425,19 @@ def _renamed_place(path: str, size: int, mtime: float) -> str | None:
     return renamed_unstorably(path, size, mtime)
 
 
+def _shown_path(path: str) -> str:
+    """A path as JSON carries it: a name's bytes that are not UTF-8 as ``\\xe9`` (``display_path``)."""
+    from photoscope.api import display_path
+
+    return display_path(path)
+
+
 def _renamed_mark(photo: Any) -> str:
     """ "renamed to p\\xe4n.jpg, a name that is not UTF-8": the new name, or its whole path when a
     folder on the way was renamed."""
-    from photoscope.api import display_path
-
     place = renamed_to(photo) or ""
     same_folder = os.path.dirname(place) == os.path.dirname(photo.path)
-    shown = display_path(os.path.basename(place) if same_folder else place)
+    shown = _shown_path(os.path.basename(place) if same_folder else place)
     return f"renamed to {shown}, a name that is not UTF-8"
 
 
@@ -450,12 +455,6 @@ def _note_renamed(renamed: int) -> None:
         f" keeps {it}; rename {it} in UTF-8 and the next scan follows {it}",
         file=sys.stderr,
     )
-
-
-def _display(path: str) -> str:
-    from photoscope.api import display_path
-
-    return display_path(path)
 
 
 def _damaged(photo: Any) -> bool:

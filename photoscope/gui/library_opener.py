@@ -67,18 +67,16 @@ class LibraryOpener(QObject):
         """A task on the open library failed: if the library is damaged, ask to repair it; on yes,
         ``let_go`` (the window stops using its API; closing it is queued on the runner), then the
         repair, then opening again."""
-        factory, repair = self._factory, self._repair
-        if self._repairing or self._declined or factory is None or repair is None or not _repair_helps(error):
+        if self._repairing or self._declined or self._repair is None or not _repair_helps(error):
             return
-        self._repairing = True
+        self._repairing = True  # failures delivered while the question is up are the same damage
         what = getattr(error, "what", str(error))  # without the command line's advice: the button does it
-        if not self.ask_repair(what, DAMAGED_WHILE_OPEN):
-            # The other tasks failing on the same damage now are not asked about (two questions
-            # for one search: the timeline's and the search's); the user's next query is.
-            self._repairing, self._declined = False, True
-            return
-        let_go()
-        self._repair_then_open(factory, repair)
+        agreed = self.ask_repair(what, DAMAGED_WHILE_OPEN)
+        # On Close, the other tasks failing on the same damage now are not asked about (two
+        # questions for one search: the timeline's and the search's); the user's next query is.
+        self._repairing, self._declined = False, not agreed
+        if agreed:
+            self.repair_now(let_go)
 
     def ask_again(self) -> None:
         """The user asked something anew (a query): a damage it meets is asked about again."""
@@ -93,12 +91,16 @@ class LibraryOpener(QObject):
         let_go()
         self._repair_then_open(factory, repair)
 
-    def _repair_then_open(self, factory: Factory, repair: Repair) -> None:
+    def _repair_then_open(
+        self, factory: Factory, repair: Repair, add_folder: str | Path | None = None
+    ) -> None:
+        """The repair on the runner, its report announced, then opening again (with no second repair
+        offered when the first could not put the library in order)."""
         self.state.emit("Checking and repairing the library…")
 
         def repaired(report: DoctorReport) -> None:
             self.repaired.emit(report)
-            self.open(factory, None, repair if report.ok else None)
+            self.open(factory, add_folder, repair if report.ok else None)
 
         self.runner.submit(repair, repaired, self._repair_failed)
 
@@ -110,15 +112,8 @@ class LibraryOpener(QObject):
         if not _repair_helps(error):
             self.cannot_open.emit(str(error))
             return
-        if repair is None or not self.ask_repair(str(error)):
-            return
-        self.state.emit("Checking and repairing the library…")
-
-        def repaired(report: DoctorReport) -> None:
-            self.repaired.emit(report)
-            self.open(factory, add_folder, repair if report.ok else None)
-
-        self.runner.submit(repair, repaired, self._repair_failed)
+        if repair is not None and self.ask_repair(str(error)):
+            self._repair_then_open(factory, repair, add_folder)
 
     def _repair_failed(self, error: BaseException) -> None:
         self._repairing = False
