@@ -707,6 +707,23 @@ def test_a_photo_cut_short_keeps_its_description(
     assert (kept.status, kept.caption) == ("error", caption) and caption
 
 
+def test_a_photo_kept_under_the_errors_stays_in_the_timeline_a_photo_never_read_does_not(
+    library: Library, pictures: Path, counting: CountingModel, tmp_path: Path
+) -> None:
+    """Stop 56's leftover: a photo cut short kept its caption and stayed in search, but the timeline
+    (All photos) and the folder filter's counts left it out: found by a query, gone when browsing. A
+    photo that could never be read has nothing to show and stays out."""
+    write_photo(pictures / "pan.jpg", 1)
+    Scanner(library).scan()
+    _worker(library, counting, tmp_path).run()
+    (kept_id,) = _by_path(library).values()
+    write_truncated(pictures / "pan.jpg")
+    write_zero_byte(pictures / "never.jpg")
+    Scanner(library).scan()
+    assert _worker(library, counting, tmp_path).run().errors == 2
+    assert [r.id for r in library.browse_rows()] == [kept_id]
+
+
 def test_a_damaged_library_stops_the_background_worker_in_one_line(
     library: Library, counting: CountingModel, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
