@@ -244,3 +244,29 @@ def test_the_photo_view_says_when_the_file_was_renamed_to_a_name_that_is_not_utf
     said = "The file was renamed to p\\xe4n.jpg, a name that is not UTF-8"
     qtbot.waitUntil(lambda: said in detail.preview.text() or said in detail.note.text(), timeout=10_000)
     assert "missing" not in detail.preview.text()
+
+
+def test_the_photo_view_looks_for_a_renamed_file_off_the_window_s_thread(
+    qtbot: Any, make_window: WindowFactory, library_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stop 56's leftover: a missing photo's view listed its folder (renamed to a name that is not
+    UTF-8?) on the window's thread: a folder of 50,000 files, or a slow share, froze the window."""
+    import threading
+
+    from photoscope.library import fs
+
+    window = make_window(library_db)
+    timeline_ready(qtbot, window)
+    gone, _ = add_photos(qtbot, window, tmp_path / "Drive", ["pan.jpg", "kept.jpg"])
+    photo = next(i for i in range(window.timeline.photo_count()) if window.timeline.path_of(i) == gone)
+    os.remove(gone)
+    listed_on: list[threading.Thread] = []
+    listing = fs._unstorable_names
+    monkeypatch.setattr(
+        fs, "_unstorable_names", lambda d: listed_on.append(threading.current_thread()) or listing(d)
+    )
+
+    open_photo(qtbot, window, photo)
+    qtbot.waitUntil(lambda: "The file is missing" in window.detail.preview.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(listed_on), timeout=10_000)  # once the view has the photo's record
+    assert threading.main_thread() not in listed_on

@@ -32,6 +32,8 @@ from photoscope.gui.tile_actions import COPY_PATH_KEY, FIND_SIMILAR_KEY, OPEN_KE
 from photoscope.gui.wording import left_grid_note, not_done_message
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from photoscope.api import Match
 
 PREVIEW_SIDE = 1280
@@ -391,8 +393,22 @@ class DetailView(QDialog):
     def _preview_failed(self, error: BaseException) -> None:
         # Only the shown photo's decode reports: a newer one (key "preview") drops the older's.
         self._failure = error
-        self._unreadable = unreadable_text(self.path(), error, self._stat())
-        self.preview.set_message(self._unreadable)
+        self._find_why_unreadable(error, self._say_unreadable, "why")
+
+    def _find_why_unreadable(self, error: BaseException, say: Callable[[str], None], key: str) -> None:
+        """What to say of a file that gives no picture, worked out on the I/O thread: a missing file
+        is looked for under a name the index cannot hold, a listing of its folder (50,000 files, or a
+        slow share, froze the window)."""
+        path, stat = self.path(), self._stat()
+        self.io.submit(
+            lambda: unreadable_text(path, error, stat),
+            lambda text: say(text) if path == self.path() else None,
+            key=key,
+        )
+
+    def _say_unreadable(self, text: str) -> None:
+        self._unreadable = text
+        self.preview.set_message(text)
         self._show_note()
 
     def _zoom(self, on: bool) -> None:
@@ -418,7 +434,10 @@ class DetailView(QDialog):
         self.full.adjustSize()
 
     def _full_failed(self, error: BaseException) -> None:
-        self.full.setText(unreadable_text(self.path(), error, self._stat()))
+        self._find_why_unreadable(error, self._say_unreadable_at_full_size, "why-full")
+
+    def _say_unreadable_at_full_size(self, text: str) -> None:
+        self.full.setText(text)
         self.full.adjustSize()
 
     def _stat(self) -> tuple[int, float] | None:
