@@ -162,10 +162,10 @@ class PhotoReads(LibraryFile):
         taken_to: date | datetime | str | None = None,
     ) -> list[BrowseRow]:
         """Every photo with something to show, for browsing and date filters: not those never read
-        (a photo unreadable now but described before keeps its place, as it does in search). ``newest_first`` sorts
-        them by (date key, path), descending or not, and ``limit`` keeps the first ones: the
-        timeline's first screen in 50 ms at 100,000 photos, not the whole library's 0.3 s. The
-        filters keep the photos ``photo_ids`` would."""
+        (a photo unreadable now but described before keeps its place, as it does in search).
+        ``newest_first`` sorts them by (date key, path), descending or not, and ``limit`` keeps the
+        first ones: the timeline's first screen in 50 ms at 100,000 photos, not the whole library's
+        0.3 s. The filters keep the photos ``photo_ids`` would."""
         order = (
             "" if newest_first is None else " ORDER BY 4 DESC, 2 DESC" if newest_first else " ORDER BY 4, 2"
         )
