@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
 # A photo with something to show: read once (a photo unreadable since keeps its caption and vectors).
-_DESCRIBED = "(status != 'error' OR id IN (SELECT photo_id FROM captions))"
+_DESCRIBED = "(status != 'error' OR EXISTS (SELECT 1 FROM captions c WHERE c.photo_id = photos.id))"
 
 
 class PhotoReads(LibraryFile):
