@@ -88,6 +88,23 @@ def test_map_checks_its_output_file_before_drawing(
         assert not out.is_file()
 
 
+def test_map_says_before_drawing_when_no_file_can_be_made_in_its_folder(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, no_drawing: None
+) -> None:
+    """The CLI audit of stop 56: ``--out /proc/x.png`` (a folder where no file can be made) said
+    "/proc/x.png: No such file or directory" after the layout, though /proc is there."""
+    out = Path("/proc/photoscope-map.png")
+    with Library(tmp_path / "library.db"):
+        pass
+    common = ("--out", str(out), "--model", str(tiny_model_dir), "--db", str(tmp_path / "library.db"))
+    for what in ("words", "photos"):
+        code, stdout, err = run(capsys, "map", what, *common)
+        line = one_clean_line(err)
+        assert code == UNWRITABLE and not stdout
+        said = "no file can be made there (no such file or directory): write the map elsewhere"
+        assert line == f"photoscope: {out}: {said}"
+
+
 def test_map_names_its_output_when_the_disk_is_full(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, trained_tiny: Path
 ) -> None:

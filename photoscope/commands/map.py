@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from photoscope.commands.common import EXIT_FAILED, EXIT_USAGE, add_db_option, add_model_option, positive_int
+from photoscope.commands.common import (
+    EXIT_FAILED,
+    EXIT_UNWRITABLE,
+    EXIT_USAGE,
+    add_db_option,
+    add_model_option,
+    positive_int,
+)
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -73,6 +81,10 @@ def run(args: argparse.Namespace) -> int:
     if problem is not None:
         print(f"photoscope: {problem}", file=sys.stderr)
         return EXIT_USAGE
+    refused = _no_file_made(args.out)
+    if refused is not None:
+        print(f"photoscope: {refused}", file=sys.stderr)
+        return EXIT_UNWRITABLE
     with Photoscope(args.db, args.model) as app:
         image = _words_image(app, args) if args.what == "words" else _photos_image(app, args)
     if image is None:
@@ -92,6 +104,22 @@ def _output_problem(out: Path) -> str | None:
         return f"{out}: Photoscope cannot write a {out.suffix.lower()} image: end the name in .png or .jpg"
     if not out.parent.is_dir():
         return f"{out}: no such folder {out.parent}: create it, or write the map elsewhere"
+    return None
+
+
+def _no_file_made(out: Path) -> str | None:
+    """Why no file can be made at ``out`` (a read-only disk, /proc, no permission), found by making it
+    before the layout (the audit of stop 56: "No such file or directory" after it); None: it can be.
+    A file made only for this is removed again; one there is left as it is (opened to append)."""
+    there = out.exists()
+    try:
+        with open(out, "ab"):
+            pass
+    except OSError as error:
+        why = "the disk is full" if error.errno == errno.ENOSPC else (error.strerror or str(error)).lower()
+        return f"{out}: no file can be made there ({why}): write the map elsewhere"
+    if not there:
+        out.unlink(missing_ok=True)
     return None
 
 
