@@ -782,3 +782,27 @@ def test_a_photo_renamed_to_a_name_that_is_not_utf8_is_said_so_not_gone(
     code, out, _ = run(capsys, "search", "a red circle", "-n", "3", "--json", *common)
     (row,) = [json.loads(line) for line in out.splitlines() if photos[0].name in line]
     assert row["on_disk"] is False and row["renamed_to"] == str(tmp_path / "P" / "p\\xe4n.jpg")
+
+
+def test_photos_missing_from_one_folder_list_it_once_for_a_new_name(
+    trained_tiny: Path, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stop 56's leftover: each listed photo not at its path listed its folder again, looking for it
+    under a name that is not UTF-8: ten photos deleted from a folder of 50,000 files, ten listings."""
+    import os
+
+    from photos import write_library
+
+    from photoscope.library import fs
+
+    photos = write_library(tmp_path / "P", 4)
+    common = ("--db", str(tmp_path / "library.db"), "--model", str(trained_tiny))
+    assert run(capsys, "index", str(tmp_path / "P"), "--quiet", *common)[0] == 0
+    for photo in photos[:3]:
+        os.remove(photo)
+    listed: list[str] = []
+    listdir = os.listdir
+    monkeypatch.setattr(fs.os, "listdir", lambda d: listed.append(os.fspath(d)) or listdir(d))
+    code, out, _ = run(capsys, "search", "a red circle", "-n", "4", *common)
+    assert code == 0 and out.count("[not found]") == 3, out
+    assert listed.count(str(tmp_path / "P")) == 1, listed

@@ -261,9 +261,9 @@ def test_the_photo_view_looks_for_a_renamed_file_off_the_window_s_thread(
     photo = next(i for i in range(window.timeline.photo_count()) if window.timeline.path_of(i) == gone)
     os.remove(gone)
     listed_on: list[threading.Thread] = []
-    listing = fs._unstorable_names
+    listing = fs.unstorable_names
     monkeypatch.setattr(
-        fs, "_unstorable_names", lambda d: listed_on.append(threading.current_thread()) or listing(d)
+        fs, "unstorable_names", lambda d: listed_on.append(threading.current_thread()) or listing(d)
     )
 
     open_photo(qtbot, window, photo)

@@ -81,7 +81,14 @@ from photoscope.library.thumbnails import current_png as current_thumbnail_png
 from photoscope.wordlists import says_nothing
 
 if TYPE_CHECKING:
-    from photoscope.library.fs import display_path, folder_path, is_under, nothing_at, renamed_unstorably
+    from photoscope.library.fs import (
+        display_path,
+        folder_path,
+        is_under,
+        nothing_at,
+        renamed_unstorably,
+        unstorable_names,
+    )
     from photoscope.library.indexer import IndexOptions, IndexWorker
     from photoscope.library.indexer import Progress as IndexProgress
     from photoscope.library.photos import (
@@ -110,6 +117,7 @@ _LAZY = {
     "folder_path": "photoscope.library.fs",
     "nothing_at": "photoscope.library.fs",
     "renamed_unstorably": "photoscope.library.fs",
+    "unstorable_names": "photoscope.library.fs",
     "is_under": "photoscope.library.fs",
     "load_photo": "photoscope.library.photos",
     "release_freed_memory": "photoscope.library.photos",
@@ -217,6 +225,7 @@ __all__ = [
     "translate_sqlite_error",
     "typed_path",
     "unreadable_photo",
+    "unstorable_names",
     "why_nothing",
     "wide_exclusion",
 ]

@@ -422,7 +422,16 @@ def renamed_to(photo: Any) -> str | None:
 def _renamed_place(path: str, size: int, mtime: float) -> str | None:
     from photoscope.api import renamed_unstorably
 
-    return renamed_unstorably(path, size, mtime)
+    return renamed_unstorably(path, size, mtime, _unstorable_names)
+
+
+@functools.lru_cache(maxsize=64)
+def _unstorable_names(directory: str) -> list[str]:
+    """A folder's names that are not UTF-8, listed once for all its listed photos not at their path
+    (a folder of 50,000 files listed for each: stop 56's leftover). A command's answer is one look."""
+    from photoscope.api import unstorable_names
+
+    return unstorable_names(directory)
 
 
 def _shown_path(path: str) -> str:

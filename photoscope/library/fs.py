@@ -117,19 +117,24 @@ def nothing_at(path: str) -> bool:
     return False
 
 
-def renamed_unstorably(path: str, size: int, mtime: float) -> str | None:
+def renamed_unstorably(
+    path: str, size: int, mtime: float, names_in: Callable[[str], list[str]] | None = None
+) -> str | None:
     """Where a photo not at ``path`` now is, when it was renamed to a name the index cannot hold
     (not UTF-8), as the scan keeps it (``scanner._not_renamed_unstorably``): a file of its size and
-    time beside it under such a name, or at its place below a folder so renamed. None: not so."""
+    time beside it under such a name, or at its place below a folder so renamed. None: not so.
+    ``names_in``: how a folder's such names are read (``unstorable_names``; a caller looking for
+    many photos at once lists each folder once)."""
+    names_in = names_in or unstorable_names
     directory = os.path.dirname(path)
     if os.path.isdir(directory):
-        places = [os.path.join(directory, other) for other in _unstorable_names(directory)]
+        places = [os.path.join(directory, other) for other in names_in(directory)]
     else:  # a folder on the way renamed: the first one there holds it under its new name
         parent = directory
         while parent and not os.path.isdir(parent) and os.path.dirname(parent) != parent:
             parent = os.path.dirname(parent)
         rest = os.path.relpath(path, parent).split(os.sep, 1)[1:]
-        places = [os.path.join(parent, other, *rest) for other in _unstorable_names(parent)]
+        places = [os.path.join(parent, other, *rest) for other in names_in(parent)]
     for place in places:
         try:
             stat = os.stat(place)
@@ -140,7 +145,8 @@ def renamed_unstorably(path: str, size: int, mtime: float) -> str | None:
     return None
 
 
-def _unstorable_names(directory: str) -> list[str]:
+def unstorable_names(directory: str) -> list[str]:
+    """The names in ``directory`` that the index cannot hold (not UTF-8); none if it cannot be read."""
     try:
         names = os.listdir(directory)
     except OSError:
