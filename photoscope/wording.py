@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from photoscope.api.types import Repeat
 
 # A library on a disk, in a folder or in a file this user cannot write (a backup drive, a share mounted
 # read-only, a chmod 444).
@@ -106,7 +109,7 @@ def no_look_alike_note(photos: Sequence[str]) -> str:
     reader knows them: a file's name, "the second photo"); as it is for none."""
     if not photos:
         return NO_LOOK_ALIKE_NOTE
-    like = " or like ".join(photos)
+    like = " or like ".join(dict.fromkeys(photos))  # a photo given twice is named once
     return f"Photoscope sees no photo that clearly looks like {like}: these are its closest guesses"
 
 
@@ -174,6 +177,22 @@ def cancelled_note(texts: Sequence[str], open_quote: str = "'", close_quote: str
     quoted = " and ".join(f"{open_quote}{t}{close_quote}" for t in texts)
     each = "is" if len(texts) == 1 else "are each"
     return f"{quoted} {each} added and taken away: they cancel out"
+
+
+def repeated_note(repeats: Sequence[Repeat], open_quote: str = "'", close_quote: str = "'") -> str:
+    """That terms given more than once count as often as they are given (texts quoted, photos named)."""
+    names = [f"{open_quote}{r.name}{close_quote}" if r.text else r.name for r in repeats]
+    said = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    times = {r.times for r in repeats}
+    often = _times(times.pop()) if len(times) == 1 else "more than once"
+    counts = _times(repeats[0].times) if often != "more than once" else "as often as it is given"
+    if len(repeats) == 1:
+        return f"{said} is given {often}: it counts {counts}"
+    return f"{said} are each given {often}: each counts {counts}"
+
+
+def _times(n: int) -> str:
+    return "twice" if n == 2 else f"{n} times"
 
 
 def taken_away_note(phrases: Sequence[str], open_quote: str = "'", close_quote: str = "'") -> str:

@@ -234,3 +234,35 @@ def test_the_window_names_the_photo_chip_nothing_looks_like_and_the_photos_not_l
     said = results_message(unlike)
     assert "Photoscope sees no photo that clearly looks like the second photo: these are its closest" in said
     assert "cup.jpg is not listed: it is one of the photos searched by." in said
+
+
+def test_a_photo_given_twice_is_named_once_and_said_to_count_twice(
+    shapes_library_db: tuple[Path, Path], trained_tiny: Path, cat_file: Path, capsys
+) -> None:
+    """The CLI audit of stop 56: `similar cat.jpg --add-photo cat.jpg` counted the photo twice,
+    unsaid, and its note read "no photo that clearly looks like cat.jpg or like cat.jpg"."""
+    db, _ = shapes_library_db
+    common = ("--db", str(db), "--model", str(trained_tiny))
+    code, _, err = run(capsys, "similar", str(cat_file), "--add-photo", str(cat_file), "-n", "5", *common)
+    lines = err.splitlines()
+    assert code == 0 and f"note: {cat_file.name} is given twice: it counts twice" in lines, err
+    unlike = (
+        f"note: Photoscope sees no photo that clearly looks like {cat_file}: these are its closest guesses"
+    )
+    assert unlike in lines, err
+    code, _, err = run(capsys, "search", "a red square", "--add", "the red square", *common)
+    assert code == 0 and "note: 'a red square' is given twice: it counts twice" in err.splitlines(), err
+    code, _, err = run(capsys, "search", "a red square", "--add", "a white background", *common)
+    assert code == 0 and "given twice" not in err
+
+
+def test_the_window_says_a_chip_given_twice_counts_twice() -> None:
+    from types import SimpleNamespace
+
+    from photoscope.api import Repeat, Results
+    from photoscope.gui.wording import results_message
+
+    twice = Results(
+        [SimpleNamespace()], [], relevant=1, repeated=(Repeat("a cat", True, 2), Repeat("cat.jpg", False, 2))
+    )  # type: ignore[list-item]
+    assert "“a cat” and cat.jpg are each given twice: each counts twice." in results_message(twice)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from photoscope.api.query_terms import cancel_out, negations_apart
+from photoscope.api.query_terms import cancel_out, negations_apart, repeats
 from photoscope.api.scoring import (
     POOL,
     cut,
@@ -57,7 +57,8 @@ class Combining(Searching):
         (``photoscope.search.combine``). One added text alone is ``search_text``, one photo alone
         ``search_photo``; the query's own library photos are left out."""
         terms, taken_away = negations_apart(terms)
-        return cut(self._search_what_is_left(terms, taken_away, pool(limit), filters), limit, filters)
+        found = self._search_what_is_left(terms, taken_away, pool(limit), filters)
+        return cut(replace(found, repeated=repeats(terms)), limit, filters)
 
     def _search_what_is_left(
         self, terms: Sequence[QueryTerm], taken_away: tuple[str, ...], limit: int, filters: Filters | None

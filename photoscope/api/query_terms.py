@@ -8,7 +8,7 @@ import os
 from collections.abc import Hashable, Sequence
 from dataclasses import replace
 
-from photoscope.api.types import QueryTerm
+from photoscope.api.types import QueryTerm, Repeat
 from photoscope.library.fs import normalize_path
 from photoscope.search.negation import split_negations
 from photoscope.wordlists import FUNCTION_WORDS
@@ -53,6 +53,21 @@ def cancel_out(terms: Sequence[QueryTerm]) -> tuple[list[QueryTerm], tuple[str, 
     kept = [t for t in terms if _said(t) not in gone]
     cancelled = [_name(t) for t in terms if not t.negative and _said(t) in gone]
     return kept, tuple(dict.fromkeys(cancelled))
+
+
+def repeats(terms: Sequence[QueryTerm]) -> tuple[Repeat, ...]:
+    """The terms given more than once with one sign (the same words but for function words, the same
+    photo), named as the notes name them, in the order first given."""
+    given: dict[tuple[Hashable, bool], list[QueryTerm]] = {}
+    for t in terms:
+        said = _said(t)
+        if said is not None and t.weight > 0:
+            given.setdefault((said, t.negative), []).append(t)
+    return tuple(
+        Repeat(_name(same[0]), same[0].text is not None, len(same))
+        for same in given.values()
+        if len(same) > 1
+    )
 
 
 def cancelled_text(wanted: str, taken_away: Sequence[str]) -> tuple[str, ...]:

@@ -95,6 +95,9 @@ class Results:
     # not searched. Shown: a query of nothing else finds nothing, and says why.
     cancelled: tuple[str, ...] = ()
     nothing_left: bool = False  # every added term cancelled out: nothing was searched
+    # Terms given more than once ("cat.jpg" + "cat.jpg"): each counts as often as it is given, and
+    # that is said (the CLI audit of stop 56: doubled, unsaid).
+    repeated: tuple[Repeat, ...] = ()
     # Photos left out because their folder or file name says what a taken-away term says ("- snow"
     # leaves out "winter/snow"): said, since the photos that show it only go down.
     left_out_by_name: int = 0
@@ -176,6 +179,15 @@ Sort = Literal["newest", "oldest", "name", "folder"]  # the library view's order
 Grouping = Literal["month", "folder", "none"]  # its headers: a month's, a folder's, none
 SORTS: tuple[Sort, ...] = get_args(Sort)
 GROUPINGS: tuple[Grouping, ...] = get_args(Grouping)
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """A term of a combined query given ``times`` times (same sign): its text, or its photo's name."""
+
+    name: str
+    text: bool
+    times: int
 
 
 @dataclass(frozen=True)

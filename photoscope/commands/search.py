@@ -34,6 +34,7 @@ from photoscope.wording import (
     named_away_note,
     no_look_alike_note,
     plural,
+    repeated_note,
     searched_by_note,
     taken_away_note,
     undated_note,
@@ -357,6 +358,9 @@ def _print_notes(results: Any, terms: Sequence[Any]) -> None:
     cancelled = getattr(results, "cancelled", ())  # nor this
     if cancelled:
         print(f"note: {cancelled_note(cancelled)}", file=sys.stderr)
+    repeated = getattr(results, "repeated", ())  # nor this
+    if repeated:
+        print(f"note: {repeated_note(repeated)}", file=sys.stderr)
     # What the model does not know before what it cannot see (the walk of stop 48); the notes name
     # each word once (``wording``).
     for note in unknown_word_notes(results.unknown_words, _quoted):

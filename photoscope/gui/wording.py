@@ -19,6 +19,7 @@ from photoscope.wording import (
     cancelled_note,
     named_away_note,
     no_look_alike_note,
+    repeated_note,
     searched_by_note,
     still_left_out_note,
     taken_away_note,
@@ -304,6 +305,8 @@ def results_message(results: Results, link: Link | None = None) -> str:
         notes.append(f"{said[:1].upper()}{said[1:]}.")
     if results.cancelled:
         notes.append(f"{cancelled_note(results.cancelled, '“', '”')}.")
+    if results.repeated:
+        notes.append(f"{repeated_note(results.repeated, '“', '”')}.")
     if results.unsure:
         guesses = ": these are its closest guesses" if results.matches else ""
         notes.append(f"{unseen_note(results.unsure, '“', '”')}{guesses}.")
