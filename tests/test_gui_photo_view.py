@@ -270,3 +270,40 @@ def test_the_photo_view_looks_for_a_renamed_file_off_the_window_s_thread(
     qtbot.waitUntil(lambda: "The file is missing" in window.detail.preview.text(), timeout=10_000)
     qtbot.waitUntil(lambda: bool(listed_on), timeout=10_000)  # once the view has the photo's record
     assert threading.main_thread() not in listed_on
+
+
+def test_photos_indexed_after_a_result_was_clicked_join_the_results_around_it(
+    qtbot: Any, make_window: WindowFactory, library_db: Path, tmp_path: Path
+) -> None:
+    """The fresh-seat GUI audit of stop 57: a result clicked (selected) stopped every refresh while
+    indexing: four new dog photos never joined "a dog", even once indexing was done. They join, and
+    the selection stays on the photo the user clicked."""
+    from PySide6.QtTest import QTest
+
+    window = make_window(library_db)
+    timeline_ready(qtbot, window)
+    window.activateWindow()
+    press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(QApplication.focusWidget(), "a green square")
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        press(qtbot, Qt.Key.Key_Return)
+    view, results = window.view, window.results
+    spot = view.visualRect(results.index(1, 0)).center()
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=spot)
+    clicked = window.presenter.selected_id()
+    assert clicked is not None
+
+    folder = tmp_path / "New"
+    folder.mkdir()
+    new = {str(folder / f"new_green_{i}.jpg") for i in range(2)}
+    for i, path in enumerate(sorted(new)):
+        shape_photo("green", "square", seed=90 + i).save(path, quality=90)
+    assert window.api is not None
+    window.api.add_folder(folder)  # as the library dialog adds it: the watcher finds the photos
+
+    def shown() -> set[str]:
+        rows = (results.photo_at(r) for r in range(results.rowCount()))
+        return {results.path_of(photo) for photo in rows if photo >= 0}
+
+    qtbot.waitUntil(lambda: new <= shown(), timeout=30_000)
+    assert window.presenter.selected_id() == clicked

@@ -602,7 +602,9 @@ class MainWindow(QMainWindow):
         if self.flow.searching():
             self.refresh_timer.start()
             return
-        if self.results.rowCount() < self.result_limit and not self.view.selectionModel().hasSelection():
+        # A photo selected stays selected where it moves (``ResultsPresenter.show``): it no longer
+        # stops the refresh (the GUI audit of stop 57: new photos never joined, even once indexed).
+        if self.results.rowCount() < self.result_limit:
             self.run_query(quiet=True)
 
     def _pause(self, paused: bool) -> None:

@@ -86,6 +86,7 @@ class ResultsPresenter(QObject):
         showing_all = quiet and self.results.hidden() == 0 and self.results.rowCount() > 0
         self._more_opened = more or ((quiet or refining) and self._more_opened)
         selected = self.view.currentIndex().row() if quiet else -1
+        held = self.selected_id() if quiet else None  # kept selected where it moves, the scroll kept
         scrolled = self.view.verticalScrollBar().value() if quiet else 0
         # Read before the reset clears it: a refresh selects nothing the user had not (the photo the
         # keyboard is on is no choice; selecting it stopped every later refresh while indexing).
@@ -98,6 +99,8 @@ class ResultsPresenter(QObject):
         if kept is not None:
             selected, scrolled = self._row_kept(kept, results)
             chosen = True
+        elif held is not None:
+            selected = self._row_now(held, results, selected)
         self.say(results)
         self.status.clearMessage()
         if results.matches:
@@ -137,14 +140,26 @@ class ResultsPresenter(QObject):
     def _row_kept(self, kept: int, results: Results) -> tuple[int, int]:
         """Where the photo the user selected is in the new results: (its row, -1: scroll to it), or
         (-1, 0) with the photo view closed when it is no longer among them."""
-        row = self.results.photo_of_id(kept)
-        if row < 0 and kept in {m.photo.id for m in results.matches}:
-            self.results.show_more()  # it is among the weaker matches now
-            row = self.results.photo_of_id(kept)
-        if row < 0:
+        photo = self._photo_now(kept, results)
+        if photo < 0:
             self.detail.hide()
             return -1, 0
-        return row, -1
+        return self.results.row_of(photo), -1
+
+    def _row_now(self, photo_id: int, results: Results, row: int) -> int:
+        """The row of the photo ``photo_id`` in the new results, else ``row``, where the selection
+        was (the photo moved, or was deleted)."""
+        photo = self._photo_now(photo_id, results)
+        return self.results.row_of(photo) if photo >= 0 else row
+
+    def _photo_now(self, photo_id: int, results: Results) -> int:
+        """Where the photo ``photo_id`` is in the new results (its photo index; among the weaker
+        matches, they are shown), -1: not among them. Not its row: the weaker matches' header is one."""
+        photo = self.results.photo_of_id(photo_id)
+        if photo < 0 and photo_id in {m.photo.id for m in results.matches}:
+            self.results.show_more()  # it is among the weaker matches now
+            photo = self.results.photo_of_id(photo_id)
+        return photo
 
     def _show_matches(self, selected: int, scrolled: int, chosen: bool = True) -> None:
         """The grid on show at ``selected`` (-1: none, at the top), scrolled to ``scrolled`` (-1: to
