@@ -764,6 +764,29 @@ def test_a_date_filter_starts_at_the_library_s_first_or_last_day(qtbot, make_win
     assert window.search.date_from.value() == date(2024, 6, 1)
 
 
+def test_the_date_range_cannot_be_set_backwards(qtbot, make_window, daily_db) -> None:
+    """The fresh-seat GUI audit of stop 57: "Taken from" 2025-01-01 and "to" 2023-01-01 said only
+    "No photos match these filters", the range backwards unsaid. Each end keeps to its side of the
+    other: a "to" typed before "from" stops at it, and the calendars offer no such day."""
+    from PySide6.QtCore import QDate
+
+    window = ungrouped_timeline(qtbot, make_window, daily_db)
+    search = window.search
+    search.date_from.set_value(date(2025, 1, 1))
+    search.date_to.check.setChecked(True)
+    assert search.date_to.edit.minimumDate() == QDate(2025, 1, 1)
+    search.date_to.edit.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is search.date_to.edit)
+    press(qtbot, Qt.Key.Key_Home)
+    qtbot.keyClicks(QApplication.focusWidget(), "2023-01-01")
+    press(qtbot, Qt.Key.Key_Tab)
+    low, high = search.filters().days
+    assert low is not None and high is not None and low <= high, (low, high)
+    assert search.date_from.edit.maximumDate() == search.date_to.edit.date()
+    search.date_to.check.setChecked(False)  # no end: the other may go anywhere
+    assert search.date_from.edit.maximumDate() == QDate(9999, 12, 31)
+
+
 # --- 8. stale state -------------------------------------------------------------------------------------
 
 

@@ -346,9 +346,11 @@ def test_filters_reach_the_search(qtbot, make_window, library_db, indexed_librar
     assert window.results.photo_count() == 24
     assert "24 photos with no date taken are placed by the file's date" in window.search.message.text()
     # A range that holds none of them leaves none, and says why.
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.date_from.edit.setDate(window.search.date_from.edit.date().addDays(-10))
     window.search.date_to.edit.setDate(window.search.date_to.edit.date().addDays(-1))
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
-        window.search.date_to.check.setChecked(True)  # to yesterday
+        window.search.date_to.check.setChecked(True)  # ten days ago to yesterday
     assert window.results.rowCount() == 0
     assert "filters" in window.pages.message.text()
 
