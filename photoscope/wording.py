@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from photoscope.api.types import Repeat
+from typing import Any
 
 # A library on a disk, in a folder or in a file this user cannot write (a backup drive, a share mounted
 # read-only, a chmod 444).
@@ -179,13 +176,16 @@ def cancelled_note(texts: Sequence[str], open_quote: str = "'", close_quote: str
     return f"{quoted} {each} added and taken away: they cancel out"
 
 
-def repeated_note(repeats: Sequence[Repeat], open_quote: str = "'", close_quote: str = "'") -> str:
-    """That terms given more than once count as often as they are given (texts quoted, photos named)."""
-    names = [f"{open_quote}{r.name}{close_quote}" if r.text else r.name for r in repeats]
+def repeated_note(
+    repeats: Sequence[tuple[str, bool, int]], open_quote: str = "'", close_quote: str = "'"
+) -> str:
+    """That terms given more than once count as often as they are given: each (name, whether it is
+    a text, times given) as ``api.Repeat`` holds it (texts quoted, photos named)."""
+    names = [f"{open_quote}{name}{close_quote}" if text else name for name, text, _ in repeats]
     said = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-    times = {r.times for r in repeats}
+    times = {n for _, _, n in repeats}
     often = _times(times.pop()) if len(times) == 1 else "more than once"
-    counts = _times(repeats[0].times) if often != "more than once" else "as often as it is given"
+    counts = _times(repeats[0][2]) if often != "more than once" else "as often as it is given"
     if len(repeats) == 1:
         return f"{said} is given {often}: it counts {counts}"
     return f"{said} are each given {often}: each counts {counts}"

@@ -727,6 +727,44 @@ def test_10_a_library_overwritten_by_a_text_is_damaged_when_its_backup_is_beside
     assert code == EXIT["damaged"] and "doctor --repair" in one_clean_line(err)
 
 
+@pytest.mark.parametrize("loss", ["emptied", "deleted"])
+def test_10_a_library_emptied_or_deleted_is_rebuilt_from_its_backup_not_started_anew(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None, loss: str
+) -> None:
+    """The CLI audit of stop 57: a library file emptied (a crash, a sync tool) said "give a new file
+    name, or delete the empty file", and `doctor --repair` refused; deleted, the next `index` began a
+    new library whose backups replaced the old ones, and an unplugged drive's photos were gone. Its
+    backup holds them: the library is said damaged, and the repair rebuilds it from the backup."""
+    write_library(tmp_path / "A", 2)
+    write_library(tmp_path / "B", 2, start=10)
+    db = tmp_path / "library.db"
+    common = ("--db", str(db), "--model", str(tiny_model_dir))
+    assert run(capsys, "index", str(tmp_path / "A"), str(tmp_path / "B"), "--quiet", *common)[0] == 0
+    (tmp_path / "B").rename(tmp_path / "B unplugged")
+    run(capsys, "index", "--quiet", *common)
+    if loss == "emptied":
+        db.write_bytes(b"")
+    else:
+        db.unlink()
+    for command in (["status"], ["index", "--quiet", "--model", str(tiny_model_dir)]):
+        code, _, err = run(capsys, *command, "--db", str(db))
+        line = one_clean_line(err)
+        assert code == EXIT["damaged"] and "its backup holds 4 photos" in line, (command, err)
+        assert "doctor --repair" in line
+    assert run(capsys, "doctor", "--repair", "--db", str(db))[0] == 0
+    code, out, _ = run(capsys, "status", "--db", str(db))
+    assert code == 0 and "photos: 4" in out, out
+
+
+def test_10_a_new_library_where_a_backup_without_photos_lies_is_made_as_before(tmp_path: Path) -> None:
+    db = tmp_path / "library.db"
+    with Library(db) as library:
+        library.add_folder(tmp_path)  # a backup, no photos
+    db.unlink()
+    with Library(db) as library:
+        assert library.folders() == []
+
+
 def test_9_a_search_that_finds_the_library_damaged_has_written_nothing_to_it(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
 ) -> None:

@@ -82,6 +82,7 @@ from photoscope.library.thumbnails import current_png as current_thumbnail_png
 from photoscope.wordlists import says_nothing
 
 if TYPE_CHECKING:
+    from photoscope.library.backup import backup_photo_count
     from photoscope.library.fs import (
         display_path,
         folder_path,
@@ -118,6 +119,7 @@ _LAZY = {
     "folder_path": "photoscope.library.fs",
     "nothing_at": "photoscope.library.fs",
     "renamed_unstorably": "photoscope.library.fs",
+    "backup_photo_count": "photoscope.library.backup",
     "unstorable_names": "photoscope.library.fs",
     "is_under": "photoscope.library.fs",
     "load_photo": "photoscope.library.photos",
@@ -200,6 +202,7 @@ __all__ = [
     "WordScore",
     "asks_nothing",
     "asks_numbers_alone",
+    "backup_photo_count",
     "current_thumbnail_png",
     "describe_error",
     "describe_failure",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import TYPE_CHECKING, Literal, NamedTuple, get_args
 
 from photoscope.library.records import PhotoRecord
 from photoscope.limits import MAX_WEIGHT as MAX_WEIGHT  # re-exported: the API says its limit
@@ -181,8 +181,7 @@ SORTS: tuple[Sort, ...] = get_args(Sort)
 GROUPINGS: tuple[Grouping, ...] = get_args(Grouping)
 
 
-@dataclass(frozen=True)
-class Repeat:
+class Repeat(NamedTuple):
     """A term of a combined query given ``times`` times (same sign): its text, or its photo's name."""
 
     name: str

@@ -61,7 +61,7 @@ def missing_library(args: argparse.Namespace) -> str | None:
 
     given = getattr(args, "db", None)
     path = Path(given) if given is not None else default_db_path()
-    if path.exists():
+    if path.exists() or _backed_up(path):  # a library lost beside its backup: opening says repair it
         return None
     if given is None:  # a first run: the user gave no path to check (the fresh-seat audit of stop 50)
         return (
@@ -69,6 +69,12 @@ def missing_library(args: argparse.Namespace) -> str | None:
             " (photoscope index FOLDER)"
         )
     return f"no library at {path}: check the path, or add a folder (photoscope index FOLDER --db {path})"
+
+
+def _backed_up(path: Path) -> bool:
+    from photoscope.api import backup_photo_count
+
+    return bool(backup_photo_count(path))
 
 
 # Characters a file name may hold that would break one-path-a-line output or spoof what is shown:

@@ -31,6 +31,7 @@ from photoscope.library.errors import (
 )
 from photoscope.library.schema import MIGRATIONS
 from photoscope.library.sql import quoted
+from photoscope.wording import plural
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -50,8 +51,10 @@ class LibraryFile:
         self._backup_failed: str | None = None  # why the last backup could not be written, said once
         self._backed_up = -1  # photos in the last backup this process wrote
         if not self.path.exists():
+            self._refuse_lost_with_a_backup("is missing")
             self._create()
         elif self.path.is_file() and self.path.stat().st_size == 0:
+            self._refuse_lost_with_a_backup("is an empty file")
             # Every library this app creates is complete when it appears (``_create``): an empty file is
             # someone else's, and turning it into a library would hide a mistyped --db.
             raise LibraryForeign(
@@ -60,6 +63,17 @@ class LibraryFile:
             )
         self.read_only = False  # opened read-only: its folder or disk cannot be written (``_open``)
         self.conn = self._open()
+
+    def _refuse_lost_with_a_backup(self, said: str) -> None:
+        """A library file gone or emptied (a crash, a sync tool) whose rolling backup beside it holds
+        photos is damaged, for ``doctor --repair`` to rebuild from the backup: begun anew, its own
+        backups replaced those, and the photos of a drive not plugged in were gone (the CLI audit of
+        stop 57). A backup without photos loses nothing: the library is made anew."""
+        from photoscope.library.backup import backup_photo_count
+
+        held = backup_photo_count(self.path)
+        if held:
+            raise LibraryDamaged(f"{self.path} {said}, but its backup holds {plural(held, 'photo')}")
 
     @property
     def db(self) -> sqlite_utils.Database:

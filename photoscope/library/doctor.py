@@ -76,7 +76,7 @@ def examine(
     feature_dim: int | None = None,
 ) -> DoctorReport:
     report = DoctorReport(path)
-    if not path.exists():
+    if not path.exists() and not backup_photo_count(path):
         report.problems.append(f"{path} does not exist (nothing indexed yet?)")
         report.repairable = False
         return report
