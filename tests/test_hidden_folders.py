@@ -265,3 +265,27 @@ def test_a_watched_hidden_folder_is_not_absorbed_while_hidden_folders_are_left_o
         api.scanner().scan()
         after = {p.path: p.id for p in api.library.photos_by_ids(api.library.photo_ids())}
     assert {path: after[path] for path in before} == before  # the same photos, the same ids
+
+
+def test_photoscope_s_own_folders_are_never_indexed_even_with_hidden_folders_on(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI audit of stop 57: the home folder watched with hidden folders on indexed the thumbnail
+    cache (~/.cache/thumbnails), which indexing fills: each `index` added photos, without end. The
+    thumbnail cache and Photoscope's own cache and data folders are never walked; the user's own
+    hidden folders are."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    write_photo(home / "Pictures" / "a.jpg", seed=0)
+    write_photo(home / ".album" / "kept.jpg", seed=1)
+    for own in (".cache/thumbnails/large/t.jpg", ".cache/photoscope/c.jpg", ".local/share/photoscope/d.jpg"):
+        write_photo(home / own, seed=2)
+    library.add_folder(home)
+    set_indexes_hidden(library, True)
+    scanner = Scanner(library)
+    scanner.scan()
+    assert _names(library) == {"a.jpg", "kept.jpg"}
+    written = home / ".cache" / "thumbnails" / "large" / "new.jpg"  # as the watcher reports it
+    write_photo(written, seed=3)
+    assert scanner.scan([written]).added == [] and scanner.scan().added == []

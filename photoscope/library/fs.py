@@ -190,6 +190,7 @@ def walk_photos(
     on_away: AwayListener | None = None,
     watched: Sequence[str] = (),
     elders: Sequence[str] = (),
+    never: Sequence[str] = (),
 ) -> Iterator[FileStat]:
     """Every photo under ``root``, never visiting a directory twice. Hidden entries below ``root``
     (a name starting with ``.``; on Windows also the hidden attribute) are skipped unless ``hidden``;
@@ -207,13 +208,15 @@ def walk_photos(
     stat'ed) goes to ``on_error`` with its path as ``filename``, never silently counted as absent: the
     scanner keeps the photos it knew there. Photos that cannot be indexed go to ``on_skipped``. A
     link whose target is not there, or a linked directory left empty (an album on a drive that is
-    unplugged, or renamed), goes to ``on_away``: the scanner keeps what it knew below it too.
+    unplugged, or renamed), goes to ``on_away``: the scanner keeps what it knew below it too. The
+    folders of ``never`` are not walked (the thumbnail cache: pictures of the photos, not photos).
     """
     homes = [home, *watched] if home is not None else list(watched)
     roots_real = tuple(os.path.realpath(h) for h in homes)
     # The watched folders added before this one count as visited: one reached through a bind mount
     # (which no realpath sees through) is walked under its own path, not twice.
     visited = _identities(w for w in elders if w != home and not is_under(root, w))
+    visited |= _identities(n for n in never if not is_under(root, n))  # a root inside one: walked
     stack = [root]
 
     def failed(error: OSError, path: str) -> None:

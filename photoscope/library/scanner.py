@@ -163,6 +163,7 @@ class _Sweep:
     unstorable_folders: list[str] = field(default_factory=list)  # folders so named: their photos too
     points: set[str] | None = None  # the system's mount points now (None: it cannot say)
     hidden: bool = False  # walk hidden folders and files too (the library's setting)
+    own: list[str] = field(default_factory=list)  # never walked: thumbnails (``Scanner._own_folders``)
     roots: list[str] = field(default_factory=list)  # every watched folder: links into one are not followed
     folders: list[Folder] = field(default_factory=list)  # every watched folder, with its id
     moved_away: set[str] = field(default_factory=set)  # photos kept as moved away: never gone
@@ -380,12 +381,13 @@ class Scanner:
         if targets is None:
             chosen = [(f.path, f) for f in online]
         else:
-            chosen = self._resolve(targets, online, hidden)
+            chosen = self._resolve(targets, online, hidden, self._own_folders())
             chosen += [(f.path, f) for f in online if f.path in report.back_online]
             chosen += self._linking_into([f.path for t, f in chosen if t == f.path], online)
         chosen = _outermost(chosen)
         folders = self.library.folders()
         sweep = _Sweep(points=points, hidden=hidden, roots=[f.path for f in folders], folders=folders)
+        sweep.own = self._own_folders()
         for folder in {f.id: f for _, f in chosen}.values():
             current = mounts_under(folder.path, points)
             absent = self.library.mounts(folder.id) - current
@@ -463,14 +465,26 @@ class Scanner:
                     break
         return found
 
+    def _own_folders(self) -> list[str]:
+        """The folders Photoscope and other apps fill with pictures of the photos: the thumbnail
+        cache, Photoscope's own cache and data. Never walked: with hidden folders on, a watched
+        home folder indexed the thumbnails indexing wrote, without end (the CLI audit of stop 57)."""
+        from photoscope import config
+
+        own = (self.thumbnail_root or thumbnails.cache_root(), config.cache_dir(), config.data_dir())
+        return [normalize_path(path) for path in own]
+
     @staticmethod
     def _resolve(
-        targets: Iterable[str | Path], online: list[Folder], hidden: bool
+        targets: Iterable[str | Path], online: list[Folder], hidden: bool, own: Iterable[str] = ()
     ) -> list[tuple[str, Folder]]:
         """The targets inside online folders; not those in hidden folders unless ``hidden`` (a full
-        scan of the folder takes out what is stored there when the setting goes off)."""
+        scan of the folder takes out what is stored there when the setting goes off), nor those in
+        Photoscope's ``own`` folders (``_own_folders``)."""
         chosen = []
         for target in map(normalize_path, targets):
+            if any(is_under(target, place) for place in own):
+                continue
             owner = next((f for f in online if is_under(target, f.path)), None)
             if owner is not None and (hidden or not hidden_below(target, owner.path)):
                 real = os.path.realpath(target)
@@ -498,6 +512,7 @@ class Scanner:
                 on_away=sweep.away.add,
                 watched=sweep.roots,
                 elders=[f.path for f in sweep.folders if f.id < folder.id],
+                never=sweep.own,
             )
             sweep.seen.update((stat.path, stat) for stat in walk)
         elif os.path.islink(target) and not os.path.exists(target):  # a link to nothing: not gone
