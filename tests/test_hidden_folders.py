@@ -289,3 +289,24 @@ def test_photoscope_s_own_folders_are_never_indexed_even_with_hidden_folders_on(
     written = home / ".cache" / "thumbnails" / "large" / "new.jpg"  # as the watcher reports it
     write_photo(written, seed=3)
     assert scanner.scan([written]).added == [] and scanner.scan().added == []
+
+
+def test_a_folder_whose_photos_all_lie_in_a_hidden_folder_stays_online(
+    library: Library, tmp_path: Path
+) -> None:
+    """The CLI audit of stop 57: with hidden folders on, a watched folder holding only ``.backup``
+    read as an unplugged drive's bare mount point: offline at every scan, its photos never indexed.
+    A bare mount point's own hidden folders (``.Trash-1000``) still read so."""
+    root = tmp_path / "pics"
+    for i in range(2):
+        write_photo(root / ".backup" / f"p{i}.jpg", seed=i)
+    library.add_folder(root)
+    set_indexes_hidden(library, True)
+    scanner = Scanner(library)
+    assert len(scanner.scan().added) == 2
+    for _ in range(2):
+        report = scanner.scan()
+        assert report.offline == [] and library.folders()[0].online, report
+    (root / ".backup").rename(tmp_path / "elsewhere")
+    (root / ".Trash-1000" / "files").mkdir(parents=True)
+    assert scanner.scan().offline == [str(root)] and len(library.photo_ids()) == 2

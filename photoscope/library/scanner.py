@@ -34,6 +34,7 @@ import errno
 import logging
 import os
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -679,7 +680,8 @@ def root_present(folder: Folder) -> bool:
     try:
         if not os.path.isdir(folder.path):
             return False
-        return folder.photos == 0 or _holds_visible(os.listdir(folder.path))
+        names = os.listdir(folder.path)
+        return folder.photos == 0 or _holds_visible(names) or _holds_hidden_photos(folder.path, names)
     except OSError:
         return False
 
@@ -688,6 +690,26 @@ def _holds_visible(names: Iterable[str]) -> bool:
     """Whether a folder's entries hold one not hidden: a mount point often holds a ``.keep`` or a
     ``.Trash`` of its own, and with nothing else it is most likely an unplugged drive's."""
     return any(not name.startswith(".") for name in names)
+
+
+# Hidden folders a system or a desktop puts on a drive or a mount point: no sign of the user's photos.
+_SYSTEM_HIDDEN = (".Trash", ".Spotlight", ".fseventsd", ".TemporaryItems", ".DocumentRevisions")
+
+
+def _holds_hidden_photos(folder: str, names: Iterable[str]) -> bool:
+    """Whether a folder holds, hidden, a photo or a folder with something in it that is not a
+    system's: with hidden folders on, a folder whose photos all lie in ``.backup`` read as an
+    unplugged drive's bare mount point, offline at every scan (the CLI audit of stop 57)."""
+    for name in names:
+        if not name.startswith(".") or name.startswith(_SYSTEM_HIDDEN):
+            continue
+        path = os.path.join(folder, name)
+        if is_photo_name(name, True) and os.path.isfile(path):
+            return True
+        with suppress(OSError):
+            if os.path.isdir(path) and os.listdir(path):
+                return True
+    return False
 
 
 class _Drives:
