@@ -111,6 +111,12 @@ def test_removing_a_folder_with_photos_asks_first(
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)
     monkeypatch.setattr("builtins.input", lambda prompt: "n")
     assert run(capsys, "folders", "remove", str(pictures), "--db", db)[0] == 2
+    def end_of_input(prompt: str) -> str:  # Ctrl-D at the question (the CLI audit of stop 57: exit 70)
+        raise EOFError
+
+    monkeypatch.setattr("builtins.input", end_of_input)
+    code, _, err = run(capsys, "folders", "remove", str(pictures), "--db", db)
+    assert code == 2 and "the folder is still watched" in err and "unexpected" not in err, err
     monkeypatch.setattr("builtins.input", lambda prompt: "y")
     code, out, _ = run(capsys, "folders", "remove", str(pictures), "--db", db)
     assert code == 0 and "5 photos left the index" in out

@@ -176,7 +176,11 @@ def confirmed(said: str, doing: str, yes: bool, declined: str = "nothing changed
     if not sys.stdin.isatty():
         print(f"photoscope: {said}: add --yes to {doing}", file=sys.stderr)
         return False
-    answer = input(f"{said[0].upper()}{said[1:]}. {doing[0].upper()}{doing[1:]}? [y/N] ")
+    try:
+        answer = input(f"{said[0].upper()}{said[1:]}. {doing[0].upper()}{doing[1:]}? [y/N] ")
+    except EOFError:  # Ctrl-D: no answer is a no (the CLI audit of stop 57: an unexpected error)
+        print(file=sys.stderr)  # the prompt's line ended
+        answer = ""
     if answer.strip().lower() in ("y", "yes"):
         return True
     print(f"photoscope: {declined}", file=sys.stderr)
