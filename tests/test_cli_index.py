@@ -111,6 +111,7 @@ def test_removing_a_folder_with_photos_asks_first(
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)
     monkeypatch.setattr("builtins.input", lambda prompt: "n")
     assert run(capsys, "folders", "remove", str(pictures), "--db", db)[0] == 2
+
     def end_of_input(prompt: str) -> str:  # Ctrl-D at the question (the CLI audit of stop 57: exit 70)
         raise EOFError
 

@@ -367,7 +367,9 @@ def test_i_a_folder_the_library_has_no_photo_below_is_said_before_the_network_lo
     assert code == EXIT["usage"] and not out and "/a/typo" in line and "`photoscope folders list`" in line
 
 
-@pytest.mark.parametrize("damage", ["not json", "wrong sizes"])
+@pytest.mark.parametrize(
+    "damage", ["not json", "wrong sizes", "no vocabulary", "no network", "a list", "words not a list"]
+)
 def test_a_damaged_model_bundle_is_said_in_one_line(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, damage: str
 ) -> None:
@@ -380,11 +382,20 @@ def test_a_damaged_model_bundle_is_said_in_one_line(
     bundle = tmp_path / "bundle"
     shutil.copytree(tiny_model_dir, bundle)
     meta = bundle / "bundle.json"
+    data = json.loads(meta.read_text())
     if damage == "not json":
         meta.write_text("{bad json")
-    else:
-        data = json.loads(meta.read_text())
+    elif damage == "wrong sizes":
         data["network"]["vocab_size"] = 100
+    elif damage == "no vocabulary":  # the CLI audit of stop 57: exit 70, "KeyError: 'vocabulary'"
+        del data["vocabulary"]
+    elif damage == "no network":
+        del data["network"]
+    elif damage == "a list":
+        data = [data]
+    else:
+        data["vocabulary"]["words"] = 7
+    if damage != "not json":
         meta.write_text(json.dumps(data))
     photo = tmp_path / "a.jpg"
     write_photo(photo)

@@ -187,6 +187,9 @@ def read_meta(directory: str | Path) -> tuple[dict[str, Any], EncoderSpec]:
         meta = json.loads(meta_path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise BundleError(f"{meta_path} is damaged (not JSON: {error}): use another --model") from None
+    lacking = _lacking(meta)
+    if lacking is not None:  # the CLI audit of stop 57: "unexpected error (KeyError: 'vocabulary')"
+        raise BundleError(f"{meta_path} is damaged ({lacking}): use another --model")
     if meta.get("format_version") != FORMAT_VERSION:
         raise BundleError(
             f"{directory}: bundle format {meta.get('format_version')} is not supported "
@@ -206,6 +209,31 @@ def read_meta(directory: str | Path) -> tuple[dict[str, Any], EncoderSpec]:
             f"but its encoder {encoder.name} gives {encoder.feature_dim}"
         )
     return meta, encoder
+
+
+# What a bundle.json holds, by kind: the parts the app reads from it.
+_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "name": str,
+    "weights_sha256": str,
+    "network": dict,
+    "vocabulary": dict,
+    "training_data": (dict, list, str),
+    "metrics": dict,
+}
+
+
+def _lacking(meta: object) -> str | None:
+    """What a bundle.json's content lacks that the app reads from it, in words; None: nothing."""
+    if not isinstance(meta, dict):
+        return f"not an object but a {type(meta).__name__}"
+    for key, kind in _FIELDS.items():
+        if not isinstance(meta.get(key), kind):
+            return f"no {key!r}" if key not in meta else f"its {key!r} is of the wrong kind"
+    vocabulary = meta["vocabulary"]
+    words, counts = vocabulary.get("words"), vocabulary.get("counts")
+    if not isinstance(words, list) or not isinstance(counts, list) or len(words) != len(counts):
+        return "its vocabulary's words and counts are not two lists of one length"
+    return None
 
 
 def read_vocabulary(meta: dict[str, Any]) -> Vocabulary:
