@@ -223,3 +223,17 @@ def test_words_similar_given_two_words_asks_for_one(capsys: pytest.CaptureFixtur
     "the word 'black dog'", though it knows both."""
     said = _refused_by_the_parser(capsys, "words", "similar", "black dog")
     assert "give one word, not 'black dog'" in said and "does not know" not in said, said
+
+
+def test_caption_refuses_a_beam_or_length_too_large_to_decode(capsys: pytest.CaptureFixture[str]) -> None:
+    """The CLI audit of stop 57: `caption --max-len 20000` and `--beam 99999999999` ended in exit 70
+    and the allocator's "tried to allocate 25602560064 bytes"; `--beam 100000` held 7.8 GB for
+    minutes. Each is refused as it is parsed; the largest allowed is taken."""
+    for option, value, limit in (
+        ("--max-len", "20000", "at most 60"),
+        ("--beam", "99999999999", "at most 32"),
+    ):
+        said = _refused_by_the_parser(capsys, "caption", "a.jpg", option, value)
+        assert f"argument {option}" in said and limit in said, said
+    args = build_parser().parse_args(["caption", "a.jpg", "--max-len", "60", "--beam", "32"])
+    assert (args.max_len, args.beam) == (60, 32)

@@ -10,11 +10,12 @@ from typing import Any
 from photoscope.commands.common import (
     EXIT_FAILED,
     EXIT_USAGE,
+    MAX_CAPTION_WORDS,
     add_decoding_options,
     add_model_option,
     photo_path,
-    positive_int,
     safe_text,
+    whole_number_up_to,
     wrong_photo_path,
 )
 from photoscope.wording import concepts_in_words
@@ -64,7 +65,12 @@ def register(sub: Any) -> None:
     p = sub.add_parser("caption", help="print a caption for each photo")
     p.add_argument("photos", nargs="+", type=photo_path, metavar="PHOTO", help="photo files to caption")
     p.add_argument("--greedy", action="store_true", help="greedy decoding (same as --beam 1)")
-    p.add_argument("--max-len", type=positive_int, default=16, help="longest caption in words")
+    p.add_argument(
+        "--max-len",
+        type=whole_number_up_to(MAX_CAPTION_WORDS),
+        default=16,
+        help=f"longest caption in words (at most {MAX_CAPTION_WORDS})",
+    )
     add_decoding_options(p)
     p.add_argument("--scores", action="store_true", help="print each caption's score too")
     add_model_option(p)
