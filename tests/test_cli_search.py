@@ -733,6 +733,27 @@ def test_a_link_that_leads_nowhere_is_said_so_not_unreadable(
     assert said in err, err
 
 
+def test_the_photos_of_a_linked_album_whose_target_is_gone_are_said_to_be_behind_a_link(
+    trained_tiny: Path, tmp_path: Path, capsys
+) -> None:
+    """The CLI audit of stop 57: an album linked into the watched folder, its drive unplugged: index
+    said the link leads nowhere and kept its photos, but search listed them "[not found]" and said
+    `photoscope index` updates the library, which cannot help."""
+    from photos import write_library
+
+    write_library(tmp_path / "drive" / "album", 2)
+    (tmp_path / "P").mkdir()
+    (tmp_path / "P" / "album").symlink_to(tmp_path / "drive" / "album")
+    common = ("--db", str(tmp_path / "library.db"), "--model", str(trained_tiny))
+    assert run(capsys, "index", str(tmp_path / "P"), "--quiet", *common)[0] == 0
+    (tmp_path / "drive").rename(tmp_path / "unplugged")
+    run(capsys, "index", "--quiet", *common)  # the link's photos are kept
+    code, out, err = run(capsys, "search", "a red circle", "-n", "2", *common)
+    rows = out.splitlines()
+    assert code == 0 and len(rows) == 2 and all(r.endswith("  [link leads nowhere]") for r in rows), out
+    assert "updates the library" not in err and "[not found]" not in out, err
+
+
 def test_a_photo_cut_short_is_still_found_and_said_to_be_damaged(
     trained_tiny: Path, tmp_path: Path, capsys
 ) -> None:

@@ -490,11 +490,24 @@ def _file_state(path: str) -> str | None:
     read."""
     from photoscope.api import nothing_at
 
-    if nothing_at(path):
-        return NOT_FOUND
     if os.path.islink(path) and not os.path.exists(path):  # kept by the index: not "cannot be read"
         return LINK_NOWHERE
+    if nothing_at(path):
+        return LINK_NOWHERE if _behind_a_dead_link(path) else NOT_FOUND
     return None if os.access(path, os.R_OK) else CANNOT_BE_READ
+
+
+def _behind_a_dead_link(path: str) -> bool:
+    """Whether a folder on the way to ``path`` is a link to nothing now: an album linked in from a
+    drive not plugged in, whose photos the index keeps (the CLI audit of stop 57: "[not found]")."""
+    folder = os.path.dirname(path)
+    while folder and os.path.dirname(folder) != folder:
+        if os.path.islink(folder):
+            return not os.path.exists(folder)
+        if os.path.isdir(folder):  # a real folder there: the links, if any, are above and lead on
+            return False
+        folder = os.path.dirname(folder)
+    return False
 
 
 def _note_offline(offline: int, left_out: bool) -> None:
