@@ -102,7 +102,7 @@ def test_photos_of_a_folder_that_is_not_there_now_are_said_to_be_offline(
             " in?): they stay in the index; plug it in to open them" in err
         ), err
         code, out, err = run(capsys, "search", "a blue square", "-n", "3", "--paths-only", *common)
-        assert code == 0 and out == "" and "left out of the paths" in err
+        assert code == 1 and out == "" and "left out of the paths" in err  # no path: a failure (stop 57)
         _, out, _ = run(capsys, "search", "a blue square", "-n", "3", "--json", *common)
         assert [json.loads(line)["on_disk"] for line in out.splitlines()] == [False, False, False]
     finally:
@@ -752,6 +752,23 @@ def test_the_photos_of_a_linked_album_whose_target_is_gone_are_said_to_be_behind
     rows = out.splitlines()
     assert code == 0 and len(rows) == 2 and all(r.endswith("  [link leads nowhere]") for r in rows), out
     assert "updates the library" not in err and "[not found]" not in out, err
+
+
+def test_paths_only_that_lists_no_path_says_it_failed(trained_tiny: Path, tmp_path: Path, capsys) -> None:
+    """The CLI audit of stop 57: every match in a folder not there now, `--paths-only` and `--null`
+    printed nothing and exited 0: `... | xargs eog` opened an empty viewer, and a script could not
+    tell. With no path to give, they exit 1, as "no matching photos" does."""
+    from photos import write_library
+
+    write_library(tmp_path / "P", 2)
+    common = ("--db", str(tmp_path / "library.db"), "--model", str(trained_tiny))
+    assert run(capsys, "index", str(tmp_path / "P"), "--quiet", *common)[0] == 0
+    (tmp_path / "P").rename(tmp_path / "unplugged")
+    for option in ("--paths-only", "--null"):
+        code, out, err = run(capsys, "search", "a red circle", option, *common)
+        assert code == 1 and out == "" and "not there now" in err, (option, err)
+    code, out, _ = run(capsys, "search", "a red circle", *common)
+    assert code == 0 and "[folder offline]" in out
 
 
 def test_a_photo_cut_short_is_still_found_and_said_to_be_damaged(

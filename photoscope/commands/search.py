@@ -171,7 +171,9 @@ def _print(
             "--null prints them exactly",
             file=sys.stderr,
         )
-    return 0
+    # Paths asked for and none to give (every match's file away): a failure a script can tell, as
+    # "no matching photos" is (the CLI audit of stop 57: exit 0, and `| xargs eog` opened nothing).
+    return EXIT_FAILED if paths and not listed else 0
 
 
 def _copies_listed(matches: Sequence[Any]) -> dict[int, int]:
