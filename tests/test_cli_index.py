@@ -311,3 +311,25 @@ def test_a_quoted_tilde_is_the_home_folder(
     code, out, _ = run(capsys, "folders", "add", "~/pics", "--db", "~/library.db")
     assert code == 0 and f"watching {tmp_path / 'pics'}" in out
     assert (tmp_path / "library.db").exists()
+
+
+def test_folders_list_and_status_escape_a_folder_name_s_newline_and_tab(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The CLI audit of stop 57: a newline or a tab in a watched folder's name split `folders list`'s
+    tab-separated row and `status`'s line; search escaped the same name as \\x0a."""
+    odd = tmp_path / "new\nline\tand tab"
+    odd.mkdir()
+    db = str(tmp_path / "library.db")
+    code, out, _ = run(capsys, "folders", "add", str(odd), "--db", db)
+    assert code == 0 and "\n" not in out.strip() and "new\\x0aline\\x09and tab" in out
+    _, out, _ = run(capsys, "folders", "list", "--db", db)
+    row = out.splitlines()[0]
+    assert (
+        row.split("\t")[0] == str(odd).replace("\n", "\\x0a").replace("\t", "\\x09")
+        and len(row.split("\t")) == 4
+    )
+    _, out, _ = run(capsys, "status", "--db", db)
+    assert "new\\x0aline\\x09and tab" in out and not any(
+        line == "line\tand tab (0 photos)" for line in out.splitlines()
+    )

@@ -16,7 +16,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from photoscope.commands.common import EXIT_FAILED, EXIT_USAGE, confirmed
+from photoscope.commands.common import EXIT_FAILED, EXIT_USAGE, confirmed, safe_text
 from photoscope.wording import plural, still_left_out_note
 
 if TYPE_CHECKING:
@@ -131,6 +131,6 @@ def hidden_line(on: bool) -> str:
 def print_rules(app: Photoscope, folder: str) -> None:
     """The rules of one watched folder, indented under it (``folders list``)."""
     for rule in app.exclusion_rules(folder):
-        print(f"  excluded: {rule.describe()}")
+        print(f"  excluded: {safe_text(rule.describe())}")
     for ignored, name in app.left_out_by_ignore_files(folder):
-        print(f"  left out by its {name} file: {ignored}")
+        print(f"  left out by its {name} file: {safe_text(ignored)}")

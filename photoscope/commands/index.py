@@ -24,6 +24,7 @@ from photoscope.commands.common import (
     log_in_one_line,
     positive_int,
     reads_library,
+    safe_text,
     user_path,
 )
 from photoscope.commands.exclude import hidden_line, print_rules, run_hidden, run_rule
@@ -317,7 +318,8 @@ def folders(args: argparse.Namespace) -> int:
             for f in app.folders():
                 state = "online" if f.online else "no permission" if f.refused else "offline"
                 photos = plural(f.readable, "photo") + unreadable_aside(f.unreadable) + kept_aside(f.away)
-                print(f"{f.path}\t{state}\t{photos}\tlast scan {f.last_scan_at or 'never'}")
+                # a newline or a tab in a folder's name split the row (the CLI audit of stop 57)
+                print(f"{safe_text(f.path)}\t{state}\t{photos}\tlast scan {f.last_scan_at or 'never'}")
                 print_rules(app, f.path)
             print(hidden_line(app.indexes_hidden()))
             return 0
@@ -335,12 +337,18 @@ def folders(args: argparse.Namespace) -> int:
                     print(f"photoscope: {problems[0]}", file=sys.stderr)
                     return EXIT_USAGE
                 folder = app.add_folder(args.path)
-                print(f"{folder.path} is watched already" if folder.already else _added_line(folder, args.db))
+                added = (
+                    f"{folder.path} is watched already" if folder.already else _added_line(folder, args.db)
+                )
+                print(safe_text(added))
             else:
                 if not _sure_to_remove(app, args):
                     return EXIT_USAGE
                 removed = app.remove_folder(args.path)
-                print(f"stopped watching {folder_path(args.path)}; {plural(removed, 'photo')} left the index")
+                stopped = (
+                    f"stopped watching {folder_path(args.path)}; {plural(removed, 'photo')} left the index"
+                )
+                print(safe_text(stopped))
         except LibraryError as error:
             if type(error) is not LibraryError:
                 raise  # locked, read-only, damaged: said by cli.main with its own exit status
@@ -405,9 +413,9 @@ def _print_folders(app: Photoscope) -> None:
         away = "NO PERMISSION to read it" if f.refused else "OFFLINE"
         note = "" if f.online else f", {away}: photos kept, still searchable"
         note += f", {kept_note(f.away)}" if f.away else ""
-        print(f"  {f.path} ({plural(f.readable, 'photo')}{unreadable}{note})")
+        print(f"  {safe_text(f.path)} ({plural(f.readable, 'photo')}{unreadable}{note})")
         if f.refused:
-            print(f"    {refused_way_out(f.path)}")
+            print(f"    {safe_text(refused_way_out(f.path))}")
         elif not f.online:
             print(f"    {OFFLINE_HINT}")
     rules = len(app.exclusion_rules())  # as `folders list` lists them: a pattern once per folder
