@@ -6,3 +6,7 @@ from __future__ import annotations
 # Terms' scores are standardised, then summed by weight: one weighted 100 times another already
 # drowns it. Far larger weights overflowed the sum, and every photo scored nan.
 MAX_WEIGHT = 100.0
+
+# A description is a sentence: a pasted page (4.7 KB: 17 s and 0.56 GB; 38 KB: 41 s and 2.5 GB, the
+# CLI audit of stop 57) was read word by word through the network.
+MAX_QUERY_CHARS = 500

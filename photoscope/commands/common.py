@@ -14,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import NoReturn, TypeVar
 
-from photoscope.limits import MAX_WEIGHT
+from photoscope.limits import MAX_QUERY_CHARS, MAX_WEIGHT
 
 T = TypeVar("T")
 StepHook = Callable[[int, int, float], None]  # (step, total steps, running figure)
@@ -250,6 +250,15 @@ def non_negative_float(text: str) -> float:
     if not value >= 0 or value == float("inf"):
         raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
     return value
+
+
+def query_text(text: str) -> str:
+    """A query's text: at most ``MAX_QUERY_CHARS`` characters (a pasted page took the network 40 s)."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise argparse.ArgumentTypeError(
+            f"at most {MAX_QUERY_CHARS} characters (a description), not {len(text):,}"
+        )
+    return text
 
 
 def weight(text: str) -> float:

@@ -23,6 +23,7 @@ from photoscope.commands.common import (
     index_command,
     photo_path,
     positive_int,
+    query_text,
     reads_library,
     safe_text,
 )
@@ -49,7 +50,9 @@ if TYPE_CHECKING:
 
 def register(sub: Any) -> None:
     search = _add_command(sub, "search", "find photos by a description", run_search)
-    search.add_argument("text", help='what the photo shows, e.g. "two dogs running in the snow"')
+    search.add_argument(
+        "text", type=query_text, help='what the photo shows, e.g. "two dogs running in the snow"'
+    )
     similar = _add_command(sub, "similar", "find photos that look like a photo", run_similar)
     similar.add_argument("photo", type=photo_path, help="a photo, in the library or anywhere else")
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from photoscope.commands.common import photo_path, weight, wrong_photo_path
+from photoscope.commands.common import photo_path, query_text, weight, wrong_photo_path
 from photoscope.limits import MAX_WEIGHT
 
 if TYPE_CHECKING:
@@ -54,8 +54,10 @@ class _Weight(argparse.Action):
 
 def add_term_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("combined queries")
-    group.add_argument("--add", action=_Term, metavar="TEXT", help="also this (repeatable)")
-    group.add_argument("--subtract", action=_Term, metavar="TEXT", help="but not this (repeatable)")
+    group.add_argument("--add", action=_Term, type=query_text, metavar="TEXT", help="also this (repeatable)")
+    group.add_argument(
+        "--subtract", action=_Term, type=query_text, metavar="TEXT", help="but not this (repeatable)"
+    )
     group.add_argument(
         "--add-photo", action=_Term, type=photo_path, metavar="PHOTO", help="also like this photo"
     )

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoscope.api import PASTED, describe_query
+from photoscope.api import MAX_QUERY_CHARS, PASTED, describe_query
 from photoscope.gui.desktop import photo_from_mime
 from photoscope.gui.term_chips import TermBar, TermKeys, leaves_home_to_window
 from photoscope.gui.wording import (
@@ -215,6 +215,7 @@ class SearchPanel(QWidget):
     def _build_search_row(self) -> None:
         self.edit = QLineEdit(placeholderText=PLACEHOLDER)
         self.edit.setClearButtonEnabled(True)
+        self.edit.setMaxLength(MAX_QUERY_CHARS)  # a pasted page is cut to a description's length
         self.edit.setAccessibleName("Search: describe a photo")
         self.edit.installEventFilter(_PastePhotoFilter(self))
         self.debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
