@@ -99,7 +99,7 @@ def test_photos_of_a_folder_that_is_not_there_now_are_said_to_be_offline(
         assert "not at its path" not in err and "not at their path" not in err
         assert (
             "note: 3 listed photos are in a folder that is not there now (a drive not plugged"
-            " in?): they stay in the index; plug it in to open them" in err
+            " in?): they stay in the index; plug the drive in to open them" in err
         ), err
         code, out, err = run(capsys, "search", "a blue square", "-n", "3", "--paths-only", *common)
         assert code == 1 and out == "" and "left out of the paths" in err  # no path: a failure (stop 57)
@@ -844,3 +844,15 @@ def test_photos_missing_from_one_folder_list_it_once_for_a_new_name(
     code, out, _ = run(capsys, "search", "a red circle", "-n", "4", *common)
     assert code == 0 and out.count("[not found]") == 3, out
     assert listed.count(str(tmp_path / "P")) == 1, listed
+
+
+def test_one_photo_in_a_folder_not_there_is_said_in_the_singular(capsys) -> None:
+    """The CLI audit of stop 57: "1 listed photo is in a folder that is not there now …: they stay"."""
+    from photoscope.commands.search import _note_offline
+
+    _note_offline(1, False)
+    said = capsys.readouterr().err
+    assert (
+        "1 listed photo is in a folder" in said
+        and "it stays in the index; plug the drive in to open it" in said
+    )

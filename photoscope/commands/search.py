@@ -521,11 +521,13 @@ def _note_offline(offline: int, left_out: bool) -> None:
     library", which can do nothing for them)."""
     if not offline:
         return
-    which = f"{plural(offline, 'listed photo')} {'is' if offline == 1 else 'are'} in a folder"
+    one = offline == 1
+    which = f"{plural(offline, 'listed photo')} {'is' if one else 'are'} in a folder"
     done = "left out of the paths; " if left_out else ""
+    stay = "it stays" if one else "they stay"  # "1 listed photo …: they stay": the CLI audit of stop 57
     print(
-        f"note: {which} that is not there now (a drive not plugged in?): {done}they stay in the index;"
-        " plug it in to open them",
+        f"note: {which} that is not there now (a drive not plugged in?): {done}{stay} in the index;"
+        f" plug the drive in to open {'it' if one else 'them'}",
         file=sys.stderr,
     )
 
