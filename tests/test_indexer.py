@@ -749,3 +749,24 @@ def test_a_damaged_library_stops_the_background_worker_in_one_line(
         worker.stop()
     (record,) = [r for r in caplog.records if r.levelname == "ERROR"]
     assert record.exc_info is None and "is damaged" in record.getMessage()
+
+
+def test_a_thumbnail_cache_that_cannot_be_written_is_said_once_in_words(
+    library: Library,
+    pictures: Path,
+    counting: CountingModel,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The CLI audit of stop 57: a cache folder that is a file said "[Errno 20] Not a directory:
+    '…/thumbnails/large'", once for every photo. The photos are indexed; the cache is said once."""
+    import logging
+
+    write_library(pictures, 3)
+    Scanner(library).scan()
+    (tmp_path / "thumbs").write_text("a file where the cache folder should be")
+    with caplog.at_level(logging.WARNING):
+        assert _worker(library, counting, tmp_path).run().indexed == 3
+    said = [r.getMessage() for r in caplog.records if "thumbnail" in r.getMessage()]
+    assert len(said) == 1 and "Errno" not in said[0] and "not a directory" in said[0], said
+    assert "the photos are indexed" in said[0]

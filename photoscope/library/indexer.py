@@ -47,7 +47,7 @@ from PIL import Image
 
 from photoscope.config import ResourceMissing
 from photoscope.library.db import Library
-from photoscope.library.errors import LibraryError
+from photoscope.library.errors import LibraryError, in_words
 from photoscope.library.fs import is_under, same_bytes
 from photoscope.library.photos import (
     DEFAULT_DECODE_BUDGET,
@@ -66,6 +66,7 @@ from photoscope.library.records import FailedPhoto, Folder, IndexedPhoto, Pendin
 from photoscope.library.scanner import root_present
 from photoscope.library.thumbnails import (
     LARGE_SIZE,
+    cache_root,
     copy_thumbnail,
     remove_stale_temporaries,
     write_thumbnail,
@@ -170,11 +171,24 @@ def decode(
         )
 
 
+# The cache folders and reasons already said: a cache that cannot be written is said once, not for
+# every photo (the CLI audit of stop 57: one raw "[Errno 20]" line per photo).
+_THUMBNAILS_REFUSED: set[tuple[str, str]] = set()
+
+
 def _thumbnail(image: Image.Image, photo: PendingPhoto, root: Path | None) -> None:
     try:
         write_thumbnail(image, photo.path, photo.mtime, root)
     except OSError as error:  # a full or read-only cache must not fail the photo itself
-        log.warning("cannot write the thumbnail of %s: %s", photo.path, error)
+        where, why = str(error.filename or root or cache_root()), in_words(error)
+        if (where, why) not in _THUMBNAILS_REFUSED:
+            _THUMBNAILS_REFUSED.add((where, why))
+            log.warning(
+                "cannot write thumbnails to %s (%s): the photos are indexed; their thumbnails are made"
+                " when they are shown (check the cache folder, XDG_CACHE_HOME)",
+                where,
+                why,
+            )
 
 
 def _folder_away(path: str, folders: Sequence[Folder]) -> bool:
