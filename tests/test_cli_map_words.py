@@ -255,3 +255,27 @@ def test_search_refuses_a_query_too_long_to_be_a_description(capsys: pytest.Capt
     assert build_parser().parse_args(["search", long[:500]]).text == long[:500]
     with pytest.raises(ValueError, match="at most 500 characters"):
         QueryTerm(text=long)
+
+
+def test_map_photos_of_a_library_with_no_photo_says_so_as_every_error_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path
+) -> None:
+    """The CLI audit of stop 57: the line had no "photoscope:" before it, as no other error line."""
+    db = tmp_path / "library.db"
+    with Library(db) as library:
+        library.add_folder(tmp_path)
+    code, out, err = run(
+        capsys,
+        "map",
+        "photos",
+        "--out",
+        str(tmp_path / "m.png"),
+        "--db",
+        str(db),
+        "--model",
+        str(tiny_model_dir),
+    )
+    assert code == FAILED and not out
+    assert (
+        one_clean_line(err) == "photoscope: the library has no indexed photos yet (photoscope index FOLDER)"
+    )

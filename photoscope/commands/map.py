@@ -188,6 +188,6 @@ def _photos_image(app: Photoscope, args: argparse.Namespace) -> Image | None:
 
     layout = app.photo_map(progress=_say_what_starts)
     if not layout.keys:
-        print("the library has no indexed photos yet (photoscope index FOLDER)", file=sys.stderr)
+        print("photoscope: the library has no indexed photos yet (photoscope index FOLDER)", file=sys.stderr)
         return None
     return render_photos(layout, app.thumbnail, args.size)
