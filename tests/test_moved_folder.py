@@ -607,3 +607,25 @@ def test_a_renamed_folder_with_a_drive_unplugged_inside_it_is_followed(
     with Library(db) as library:
         assert Scanner(library).scan().removed == []  # the card's photos: still kept, not gone
         assert _ids_by_name(library) == before
+
+
+def test_two_watched_folders_that_swap_names_are_followed_without_a_note_of_kept_photos(
+    tmp_path: Path,
+) -> None:
+    """The CLI audit of stop 57: A and B swapped names; the scan followed all 4 photos ("4 moved")
+    and still said, of each, "another folder is at … now: they are kept until you add its new
+    place": nothing was kept."""
+    a, b = tmp_path / "A", tmp_path / "B"
+    write_library(a, 2)
+    write_library(b, 2, start=50)
+    with Library(tmp_path / "library.db") as library:
+        library.add_folder(a)
+        library.add_folder(b)
+        Scanner(library).scan()
+        index_pending(library)
+        a.rename(tmp_path / "swap")
+        b.rename(a)
+        (tmp_path / "swap").rename(b)
+        report = Scanner(library).scan()
+        assert report.moved == 4 and report.replaced == [], report
+        assert sum(f.away for f in library.folders()) == 0

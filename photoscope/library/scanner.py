@@ -427,6 +427,9 @@ class Scanner:
         parts = [t for t, f in chosen if t != f.path and storable(t)]
         # could not be read for now: perhaps readable now
         report.retried = self.library.try_errors_again(whole) + self.library.try_errors_again_at(parts)
+        if report.replaced:  # said only where photos are still kept: followed in this scan, they are not
+            still = {f.path: f.away for f in self.library.folders()}
+            report.replaced = [(path, still[path]) for path, _ in report.replaced if still.get(path)]
         return report
 
     def _still_moved_away(self, scanned: list[Folder]) -> list[tuple[str, str]]:
