@@ -118,6 +118,15 @@ def press(qtbot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifie
     qtbot.keyClick(widget, key, modifier)
 
 
+def typed_query(qtbot, window: MainWindow, text: str) -> None:  # type: ignore[no-untyped-def]
+    """A query as the user asks it: Ctrl+F, the words, Enter; back once its answer is shown."""
+    window.activateWindow()
+    press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(QApplication.focusWidget(), text)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        press(qtbot, Qt.Key.Key_Return)
+
+
 def unnamed_controls(root: QWidget) -> list[str]:
     """The visible controls below ``root`` the keyboard reaches whose name, as a screen reader asks
     Qt for it, is missing or a sign ("+")."""

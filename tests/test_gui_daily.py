@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from gui_support import WindowFactory, names, press
+from gui_support import WindowFactory, names, press, typed_query
 from PySide6.QtCore import QEvent, QItemSelectionModel, QSettings, Qt
 from PySide6.QtGui import QGuiApplication, QHelpEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QToolTip
@@ -80,15 +80,6 @@ def view_choice(window: MainWindow, submenu: str, choice: str) -> None:
     view = next(a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "View")
     inner = next(a.menu() for a in view.actions() if a.text().replace("&", "") == submenu)
     next(a for a in inner.actions() if a.text().replace("&", "") == choice).trigger()
-
-
-def typed_query(qtbot, window: MainWindow, text: str) -> None:  # type: ignore[no-untyped-def]
-    """A query as the user asks it: Ctrl+F, the words, Enter; back once its answer is shown."""
-    window.activateWindow()
-    press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClicks(QApplication.focusWidget(), text)
-    with qtbot.waitSignal(window.results_shown, timeout=20_000):
-        press(qtbot, Qt.Key.Key_Return)
 
 
 # --- 1. relevance --------------------------------------------------------------------------------------

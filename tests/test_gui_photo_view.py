@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gui_support import WindowFactory, index_folder, press, write_shapes
+from gui_support import WindowFactory, index_folder, press, typed_query, write_shapes
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from synthetic import shape_photo
@@ -282,11 +282,7 @@ def test_photos_indexed_after_a_result_was_clicked_join_the_results_around_it(
 
     window = make_window(library_db)
     timeline_ready(qtbot, window)
-    window.activateWindow()
-    press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClicks(QApplication.focusWidget(), "a green square")
-    with qtbot.waitSignal(window.results_shown, timeout=20_000):
-        press(qtbot, Qt.Key.Key_Return)
+    typed_query(qtbot, window, "a green square")
     view, results = window.view, window.results
     spot = view.visualRect(results.index(1, 0)).center()
     QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=spot)
