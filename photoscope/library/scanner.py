@@ -379,16 +379,17 @@ class Scanner:
         points = mount_points()
         online = self.check_folders(report, points)
         hidden = indexes_hidden(self.library)
+        own = self._own_folders()
         if targets is None:
             chosen = [(f.path, f) for f in online]
         else:
-            chosen = self._resolve(targets, online, hidden, self._own_folders())
+            chosen = self._resolve(targets, online, hidden, own)
             chosen += [(f.path, f) for f in online if f.path in report.back_online]
             chosen += self._linking_into([f.path for t, f in chosen if t == f.path], online)
         chosen = _outermost(chosen)
         folders = self.library.folders()
         sweep = _Sweep(points=points, hidden=hidden, roots=[f.path for f in folders], folders=folders)
-        sweep.own = self._own_folders()
+        sweep.own = own
         for folder in {f.id: f for _, f in chosen}.values():
             current = mounts_under(folder.path, points)
             absent = self.library.mounts(folder.id) - current
