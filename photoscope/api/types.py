@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple, get_args
 from photoscope.library.records import PhotoRecord
 from photoscope.limits import MAX_QUERY_CHARS as MAX_QUERY_CHARS  # re-exported: the API says them
 from photoscope.limits import MAX_WEIGHT as MAX_WEIGHT
+from photoscope.limits import query_too_long
 
 if TYPE_CHECKING:
     import numpy as np
@@ -190,11 +191,6 @@ class Repeat(NamedTuple):
     times: int
 
 
-def too_long(text: str) -> str:
-    """Why a query's text is refused: longer than ``MAX_QUERY_CHARS``."""
-    return f"a query is at most {MAX_QUERY_CHARS} characters (a description), not {len(text):,}"
-
-
 @dataclass(frozen=True)
 class QueryTerm:
     """One term of a combined query (``Photoscope.search_terms``): a text, or a photo (a file, an
@@ -208,8 +204,9 @@ class QueryTerm:
     def __post_init__(self) -> None:
         if (self.text is None) == (self.photo is None):
             raise ValueError("a query term is either a text or a photo")
-        if self.text is not None and len(self.text) > MAX_QUERY_CHARS:
-            raise ValueError(too_long(self.text))
+        too_long = query_too_long(self.text) if self.text is not None else None
+        if too_long is not None:
+            raise ValueError(f"a query is {too_long}")
         if not self.weight >= 0:  # nan too
             raise ValueError("a query term's weight is 0 or more (mark it negative to take it away)")
         if not self.weight <= MAX_WEIGHT:

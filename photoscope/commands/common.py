@@ -14,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import NoReturn, TypeVar
 
-from photoscope.limits import MAX_QUERY_CHARS, MAX_WEIGHT
+from photoscope.limits import MAX_WEIGHT, query_too_long
 
 T = TypeVar("T")
 StepHook = Callable[[int, int, float], None]  # (step, total steps, running figure)
@@ -254,10 +254,9 @@ def non_negative_float(text: str) -> float:
 
 def query_text(text: str) -> str:
     """A query's text: at most ``MAX_QUERY_CHARS`` characters (a pasted page took the network 40 s)."""
-    if len(text) > MAX_QUERY_CHARS:
-        raise argparse.ArgumentTypeError(
-            f"at most {MAX_QUERY_CHARS} characters (a description), not {len(text):,}"
-        )
+    too_long = query_too_long(text)
+    if too_long is not None:
+        raise argparse.ArgumentTypeError(too_long)
     return text
 
 
