@@ -64,6 +64,30 @@ def test_a_first_answer_that_shows_what_was_asked_counts_though_it_is_another_ph
     assert not blind[2].first_shows_it and blind[0].first_shows_it
 
 
+def test_a_photo_s_rank_among_others_leaves_out_the_photos_above_it_that_show_what_was_asked(
+    model: PhotoscopeModel,
+) -> None:
+    """The issue's own-photo rank counts six castles above a seventh as six misses; the rank among
+    others counts only the photos above it that do not show what was asked (a dog above a castle)."""
+    photos = [_photo("a castle", "castle") for _ in range(3)] + [_photo("a dog", "dog")]
+    castle_rows = [_feature("castle", scale) for scale in (1.2, 1.1, 0.4)]
+    features = np.stack([*castle_rows, _feature("German shepherd", 1.0)])
+    metrics, results, _ = evaluate_open_world(model, photos, features, captions=False)
+    castles = sorted(results[:3], key=lambda r: r.rank)
+    assert [r.rank for r in castles] == [0, 1, 2]
+    assert [r.rank_among_others for r in castles] == [0, 0, 0]
+    assert metrics["top1_among_others"] == 100.0 and metrics["top1"] == 50.0
+    # a photo whose caption does not say castle, as castle-like as the first (ties count against),
+    # counts against each of them
+    first = next(i for i, r in enumerate(results) if r.rank == 0 and i < 3)
+    distractors = features[first : first + 1].copy()
+    captions = [["A stone wall ."]]
+    _, with_one, _ = evaluate_open_world(
+        model, photos, features, distractors, captions=False, distractor_captions=captions
+    )
+    assert [r.rank_among_others for r in with_one[:3]] == [1, 1, 1]
+
+
 def test_category_queries_are_the_labels_hypernyms_searched_among_the_photos(model: PhotoscopeModel) -> None:
     """ "a bird" finds the three photos labelled bird (and no other) first: average precision 1;
     "castle" (one class) and "lake" (no concept) are no categories, nor is a word two photos use."""

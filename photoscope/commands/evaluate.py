@@ -155,12 +155,14 @@ def _open_world_features(
 
 def _show_open_world(results: Sequence[PhotoResult], categories: Sequence[CategoryResult]) -> None:
     """``--show``: each photo's marks (right word, invented object, first answer shows it), its own
-    query's rank and its caption; each category query's AP and P@10."""
+    query's rank (and its rank among the photos that do not show what was asked) and its
+    caption; each category query's AP and P@10."""
     for r in results:
         mark = (
             ("R" if r.right_word else "-") + ("I" if r.invented else "-") + ("S" if r.first_shows_it else "-")
         )
-        print(f"{mark} rank {r.rank + 1:5d}  {r.photo.query!r:30s} {r.caption}")
+        ranks = f"rank {r.rank + 1:5d} ({r.rank_among_others + 1:5d})"
+        print(f"{mark} {ranks}  {r.photo.query!r:30s} {r.caption}")
     for c in categories:
         print(
             f"category {c.query!r:16s} {c.relevant:3d} photos: "
@@ -178,6 +180,10 @@ def _print_open_world(args: argparse.Namespace, version: str, metrics: dict[str,
         f"inventing an object {metrics['invented']:.1f} %; own query in a library of "
         f"{int(metrics['library'])}: first {metrics['top1']:.1f} %, top 10 {metrics['top10']:.1f} %; "
         f"the first answer shows what was asked {metrics['first_shows_it']:.1f} %"
+    )
+    print(
+        "own query, not counting the photos above it that also show what was asked: "
+        f"first {metrics['top1_among_others']:.1f} %, top 10 {metrics['top10_among_others']:.1f} %"
     )
     print(
         f"own queries answered as closest guesses (no likely match) {metrics['unsure']:.1f} %; of them with"

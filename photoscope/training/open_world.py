@@ -13,6 +13,8 @@ the decoder to invent are really there. Measured, as ``photoscope evaluate open-
   another whose label words (open-world) or captions (Flickr8k, if their captions are given) use
   the query's phrase. Own-photo ranks count a castle found first among six castles, or a chicken
   of Flickr8k's first for "chickens", as misses; this says how often the answer was right;
+- each photo's own-query rank among the others: not counting the photos above it that show what was
+  asked (the other castles; Flickr8k's dogs, by their captions, above a dog);
 - category queries ("a bird", "an animal", "a building"): each word of the concepts that covers
   several ImageNet classes and that the labels of at least three photos use, searched among the
   open-world photos alone (their labels say which show one; Flickr8k's captions do not call a dog
@@ -82,6 +84,9 @@ class PhotoResult:
     # With every photo that shows what its query asks taken out of the library, the answer to it
     # still lists likely matches: what the audit of stop 44 called dishonest ("rocket": 9 likely).
     likely_when_absent: bool = False
+    # ``rank`` not counting the photos above it that also show what its query asks (the six castles
+    # above a seventh, Flickr8k's dogs above a dog): the photos a user would take for wrong answers.
+    rank_among_others: int = 0
 
 
 def load_labels(folder: Path) -> list[OpenWorldPhoto]:
@@ -149,16 +154,17 @@ def query_ranks(
     options: TextSearchOptions,
     showing: Sequence[Sequence[int]] = (),
     people: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray, list[bool], list[bool]]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[bool], list[bool]]:
     """0-based rank of photo i (store row i) for query i (ties and unanswerable queries count
-    against), each query's first answer (its store row; -1 when nothing answers), whether the
+    against), the same rank not counting the rows above it that show what it asks (``showing[i]``),
+    each query's first answer (its store row; -1 when nothing answers), whether the
     app's answer calls itself the closest guesses (judged on the photos it lists, as the app), and
     whether, with the photos that show it (``showing[i]``, store rows) taken out of the library,
     the answer still lists likely matches (it lists some and does not call them guesses).
     ``people``: per store row, whether the person probe sees people (``PhotoscopeModel.shows_people``),
     as the app reads a word that names people."""
     ranker, engine = TextRanker(model, store), SearchEngine(model, store)
-    ranks, firsts, unsure, absent_likely = [], [], [], []
+    ranks, among_others, firsts, unsure, absent_likely = [], [], [], [], []
 
     def shows(ids: Sequence[int]) -> dict[int, bool] | None:
         return None if people is None else {i: bool(people[i]) for i in ids}
@@ -171,6 +177,7 @@ def query_ranks(
         ahead = (scores >= true_scores).sum(1) - 1
         ahead[~torch.isfinite(true_scores.squeeze(1))] = scores.shape[1]
         ranks.append(ahead.numpy())
+        among_others.append(_ahead_of_others(ahead, scores, true_scores, showing, lo))
         best = scores.max(dim=1)
         firsts.append(torch.where(torch.isfinite(best.values), best.indices, -1).numpy())
 
@@ -182,7 +189,24 @@ def query_ranks(
                 ids = [h.photo_id for h in left]
                 guesses = engine.unclear_concepts(text, ids, options, shows(ids))
                 absent_likely.append(bool(left) and not guesses)
-    return np.concatenate(ranks), np.concatenate(firsts), unsure, absent_likely
+    return np.concatenate(ranks), np.concatenate(among_others), np.concatenate(firsts), unsure, absent_likely
+
+
+def _ahead_of_others(
+    ahead: torch.Tensor,
+    scores: torch.Tensor,
+    true_scores: torch.Tensor,
+    showing: Sequence[Sequence[int]],
+    lo: int,
+) -> np.ndarray:
+    """``ahead`` (a chunk of queries' ranks, its first query photo ``lo``) less the rows above each
+    photo that show what its query asks; an unanswerable query keeps the library's size."""
+    out = ahead.clone()
+    for i in range(len(ahead)):
+        also = [r for r in (showing[lo + i] if showing else ()) if r != lo + i]
+        if also and torch.isfinite(true_scores[i, 0]):
+            out[i] -= int((scores[i, also] >= true_scores[i, 0]).sum())
+    return out.numpy()
 
 
 def _shows(row: int, query: str, photos: Sequence[OpenWorldPhoto], captions: Sequence[Sequence[str]]) -> bool:
@@ -264,7 +288,7 @@ def evaluate_open_world(
     every = features if distractors is None else np.concatenate([features, distractors])
     people = model.shows_people(every.astype(np.float32))
     queries = [p.query for p in photos]
-    ranks, firsts, unsure, absent = query_ranks(model, store, queries, options, showing, people)
+    ranks, others, firsts, unsure, absent = query_ranks(model, store, queries, options, showing, people)
     categories = category_results(model, photos, alone, options)
     results = [
         PhotoResult(
@@ -278,6 +302,7 @@ def evaluate_open_world(
             int(first) == i or _shows(int(first), p.query, photos, distractor_captions),
             unsure[i],
             absent[i],
+            int(others[i]),
         )
         for i, (p, d, r, first) in enumerate(zip(photos, described, ranks, firsts, strict=True))
     ]
@@ -313,6 +338,8 @@ def _figures(
         "top1": 100 * sum(r.rank < 1 for r in results) / n,
         "top10": 100 * sum(r.rank < 10 for r in results) / n,
         "first_shows_it": 100 * sum(r.first_shows_it for r in results) / n,
+        "top1_among_others": 100 * sum(r.rank_among_others < 1 for r in results) / n,
+        "top10_among_others": 100 * sum(r.rank_among_others < 10 for r in results) / n,
         "unsure": 100 * sum(r.unsure for r in results) / n,
         "unsure_top10": 100 * sum(r.unsure and r.rank < 10 for r in results) / n,
         "unsure_first": 100 * sum(r.unsure and r.rank < 1 for r in results) / n,
