@@ -565,11 +565,44 @@ def test_5_index_and_status_show_unreadable_folders_and_unindexable_names(
         capsys, "index", str(pictures), "--db", str(db), "--model", str(tiny_model_dir), "--quiet"
     )
     assert code == 1  # some file could not be processed (the audit of stop 41: it exited 0)
-    assert f"could not read (its photos are kept as they were): {pictures / 'locked'}" in out
+    # never indexed: nothing kept to speak of, only why
+    assert f"could not read (Permission denied): {pictures / 'locked'}" in out
     assert f"not indexed: {pictures}/bad\\xff.jpg: the file name is not valid UTF-8" in out
     code, out, _ = run(capsys, "status", "--db", str(db))
     assert code == 0 and "could not look at or index (2):" in out
     assert f"  {pictures / 'locked'}: cannot be read: Permission denied" in out
+
+
+def test_an_unreadable_file_is_said_as_one_file_and_nothing_is_said_kept_that_never_was_indexed(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    tiny_model_dir: Path,
+    fast_models: None,
+) -> None:
+    """Stop 57's Left list: a link to itself named like a photo was "could not read (its photos are
+    kept as they were)": one file, never indexed, so nothing kept. A folder never indexed either."""
+    pictures, db = tmp_path / "P", tmp_path / "library.db"
+    write_photo(pictures / "a.jpg")
+    write_library(pictures / "locked", 1)
+    (pictures / "loop.jpg").symlink_to("loop.jpg")
+    deny_listing(monkeypatch, "locked")
+    common = ("--db", str(db), "--model", str(tiny_model_dir), "--quiet")
+    code, out, _ = run(capsys, "index", str(pictures), *common)
+    assert code == 1
+    assert f"could not read (a link that leads back to itself): {pictures / 'loop.jpg'}" in out, out
+    assert f"could not read (Permission denied): {pictures / 'locked'}" in out, out
+    assert "kept" not in out, out
+    code, out, _ = run(capsys, "status", "--db", str(db))
+    assert f"  {pictures / 'loop.jpg'}: cannot be read: a link that leads back to itself\n" in out, out
+    # once indexed, a photo that cannot be read now is kept, and said so as one photo
+    (pictures / "loop.jpg").unlink()
+    write_photo(pictures / "b.jpg", seed=3)
+    assert run(capsys, "index", str(pictures), *common)[0] == 1
+    (pictures / "b.jpg").unlink()
+    (pictures / "b.jpg").symlink_to("b.jpg")
+    code, out, _ = run(capsys, "index", *common)
+    assert f"could not read (the photo is kept as it was): {pictures / 'b.jpg'}" in out, out
 
 
 def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path: Path) -> None:

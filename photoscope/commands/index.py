@@ -76,7 +76,7 @@ def _print_scan_problems(report: ScanReport) -> None:
             " again, to index this drive in their place)"
         )
     for path in report.unreadable_dirs:
-        print(f"could not read (its photos are kept as they were): {path}")
+        print(f"could not read ({report.unreadable_notes.get(path, 'cannot be read')}): {path}")
     for path, why in report.skipped:
         print(f"not indexed: {path}: {why}")
     for path in report.absent_mounts:

@@ -116,6 +116,9 @@ class ScanReport:
     offline: list[str] = field(default_factory=list)  # folders found missing by this scan
     back_online: list[str] = field(default_factory=list)
     unreadable_dirs: list[str] = field(default_factory=list)  # and files: looked at, could not see
+    # each of those: what the index keeps of it ("the photo is kept as it was"), else why it could
+    # not be read (a link to itself, a folder never indexed: nothing kept to say)
+    unreadable_notes: dict[str, str] = field(default_factory=dict)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (display path, why) never indexed
     absent_mounts: list[str] = field(default_factory=list)  # unplugged drives inside watched folders
     away_links: list[str] = field(default_factory=list)  # links to nothing now, whose photos were kept
@@ -195,7 +198,17 @@ class _Sweep:
     def failed(self, error: OSError) -> None:
         path = str(error.filename)
         self.unreadable.append(path)
-        self.reasons[path] = f"cannot be read: {_why_unreadable(error)}; {_kept(path)}"
+        self.reasons[path] = _why_unreadable(error)
+
+    def note_unreadable(self, report: ScanReport) -> None:
+        """Each path that could not be read, in ``reasons`` (for ``status``) and the report's notes:
+        why, and what the index keeps of it, if anything (stop 57's Left list: a link to itself,
+        never indexed, was said to keep "its photos")."""
+        for path in self.unreadable:
+            why = self.reasons.get(path, "cannot be read")
+            kept = _kept(path, self.stored)
+            self.reasons[path] = f"cannot be read: {why}" + (f"; {kept}" if kept else "")
+            report.unreadable_notes[path] = kept or why
 
 
 def _why_unreadable(error: OSError) -> str:
@@ -204,11 +217,14 @@ def _why_unreadable(error: OSError) -> str:
     return str(error.strerror or error)
 
 
-def _kept(path: str) -> str:
-    """What a path that cannot be read keeps: a photo's entry, or a folder's photos'."""
-    if is_photo_name(os.path.basename(path)):
+def _kept(path: str, stored: Iterable[str]) -> str | None:
+    """What the index keeps of a path that cannot be read: its photo's entry, or the entries of the
+    photos below it; None when it holds none."""
+    if path in stored:
         return "the photo is kept as it was"
-    return "its photos are kept as they were"
+    if any(is_under(other, path) for other in stored):
+        return "its photos are kept as they were"
+    return None
 
 
 class Scanner:
@@ -246,6 +262,9 @@ class Scanner:
             refused = not present and refuses_reading(folder.path)  # there, but not ours to read
             if refused:
                 report.unreadable_dirs.append(folder.path)
+                report.unreadable_notes[folder.path] = (
+                    "its photos are kept as they were" if folder.photos else "Permission denied"
+                )
             if present != folder.online:
                 self.library.set_folder_online(folder.id, present)
                 (report.back_online if present else report.offline).append(folder.path)
@@ -408,6 +427,7 @@ class Scanner:
         sweep.forget_unstorable(
             left_out_by_rules(self.library, [*sweep.unstorable, *sweep.unstorable_folders])
         )
+        sweep.note_unreadable(report)
         self._apply(sweep, report)
         self._forget_kept_notes(sweep.followed)
         if self.stash is not None:
