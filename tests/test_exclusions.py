@@ -418,6 +418,29 @@ def test_a_folder_left_out_by_its_ignore_file_is_said(pictures: Path, library: L
     assert library.problems() == [] and len(_paths(library)) == 6
 
 
+def test_an_ignore_file_at_the_top_of_a_watched_folder_leaves_nothing_out_and_is_said(
+    pictures: Path, library: Library, capsys, fast_models: None
+) -> None:  # type: ignore[no-untyped-def]
+    """The CLI audit of stop 58: a .nomedia synced into a watched folder's top took every photo
+    out of the index, exit 0, no word; deleting it encoded them all again. The user named the
+    folder (as a hidden watched folder is indexed): its own ignore file does not leave it out, and
+    `index` says so with the way to leave it out. A subfolder's ignore file still does."""
+    db = str(library.path)
+    Scanner(library).scan()
+    assert len(_paths(library)) == 6
+    (pictures / ".nomedia").touch()
+    (pictures / "Screenshots" / ".photoscopeignore").touch()
+    report = Scanner(library).scan()
+    assert _paths(library) == {f"photo_{i}.jpg" for i in range(3)}, report
+    assert report.unfollowed_ignore_files == [str(pictures / ".nomedia")]
+    assert main(["index", "--db", db, "--quiet"]) == 0
+    said = capsys.readouterr().out
+    assert (
+        f"not followed: {pictures / '.nomedia'}: it would leave out a watched folder"
+        f" (photoscope folders remove {pictures} to leave its photos out)" in said
+    ), said
+
+
 def test_folders_options_may_come_before_the_folder(pictures: Path, library: Library, capsys) -> None:  # type: ignore[no-untyped-def]
     """Audit: the README's `folders exclude --pattern '*.png' ~/Pictures` was refused ("unrecognized
     arguments"): only `folders exclude ~/Pictures --pattern '*.png'` worked."""

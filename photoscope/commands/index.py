@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import signal
 import sys
 import threading
@@ -74,6 +75,12 @@ def _print_scan_problems(report: ScanReport) -> None:
             f"another drive is mounted at {mount} than the one {folder}'s photos were indexed from:"
             f" they are kept, offline, until it is back (photoscope folders remove {folder}, then add it"
             " again, to index this drive in their place)"
+        )
+    for path in report.unfollowed_ignore_files:
+        folder = safe_text(os.path.dirname(path))
+        print(
+            f"not followed: {safe_text(path)}: it would leave out a watched folder"
+            f" (photoscope folders remove {folder} to leave its photos out)"
         )
     for path in report.unreadable_dirs:
         print(f"could not read ({report.unreadable_notes.get(path, 'cannot be read')}): {path}")

@@ -10,7 +10,9 @@
 - A *photo* rule names one photo by its path below the watched folder, as written
   (``folders exclude PHOTO``; before schema v13 it was that path as a glob, which any case matched).
 - A folder holding a ``.nomedia`` (Android's convention) or ``.photoscopeignore`` file is left out
-  with everything below it.
+  with everything below it; not a watched folder itself, which the user named (a ``.nomedia`` synced
+  to a phone folder's top took all its photos out, the CLI audit of stop 58): ``unfollowed_ignore_files``
+  lists those, for the scan to say.
 - Hidden files and folders below a watched folder (a name starting with ``.``; on Windows also the
   hidden attribute) are left out unless the library's setting says to index them
   (``indexes_hidden``; off by default). A watched folder that is itself hidden (``~/.photos``) is
@@ -367,16 +369,24 @@ class Rules:
         return sorted({found for found in self._ignore_files.values() if found is not None})
 
     def _ignore_file(self, directory: str, root: str) -> str | None:
-        """The ignore file in ``directory`` or one above it, up to the watched folder, if any."""
+        """The ignore file in ``directory`` or one above it, below the watched folder, if any."""
         if directory in self._ignore_files:
             return self._ignore_files[directory]
+        if directory == root:
+            return None
         here = (os.path.join(directory, name) for name in IGNORE_FILES)
         found = next((path for path in here if os.path.lexists(path)), None)
         parent = os.path.dirname(directory)
-        if found is None and directory != root and is_under(parent, root):
+        if found is None and is_under(parent, root):
             found = self._ignore_file(parent, root)
         self._ignore_files[directory] = found
         return found
+
+
+def unfollowed_ignore_files(folders: Iterable[str]) -> list[str]:
+    """The ignore files at the top of watched ``folders``: not followed (module docstring)."""
+    here = (os.path.join(folder, name) for folder in folders for name in IGNORE_FILES)
+    return [path for path in here if os.path.lexists(path)]
 
 
 def _leaves_out_all(rule: ExclusionRule, below: str) -> bool:

@@ -47,6 +47,7 @@ from photoscope.library.exclusions import (
     ignored_because,
     indexes_hidden,
     left_out_by_rules,
+    unfollowed_ignore_files,
 )
 from photoscope.library.fs import (
     HASH_CHUNK,
@@ -133,6 +134,9 @@ class ScanReport:
     other_drive: list[tuple[str, str]] = field(default_factory=list)
     # (folder, photos kept): another directory is at the folder's place than its photos' (``moved_away``)
     replaced: list[tuple[str, int]] = field(default_factory=list)
+    # ignore files at the top of the watched folders scanned whole, which leave nothing out
+    # (``exclusions.unfollowed_ignore_files``)
+    unfollowed_ignore_files: list[str] = field(default_factory=list)
 
     @property
     def queued(self) -> int:
@@ -442,6 +446,9 @@ class Scanner:
             + sweep.skipped,
         )
         whole = [f.id for t, f in chosen if t == f.path and f.path not in report.offline]
+        report.unfollowed_ignore_files = unfollowed_ignore_files(
+            t for t, f in chosen if t == f.path and f.path not in report.offline
+        )
         for folder_id in whole:
             self.library.mark_scanned(folder_id)
         # what a watcher saw change (a chmod, say); a name SQLite cannot hold has no row to try again
