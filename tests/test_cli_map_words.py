@@ -239,6 +239,23 @@ def test_caption_refuses_a_beam_or_length_too_large_to_decode(capsys: pytest.Cap
     assert (args.max_len, args.beam) == (60, 32)
 
 
+def test_caption_refuses_a_length_penalty_too_large_to_compute_and_decodes_the_largest(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
+) -> None:
+    """The CLI audit of stop 58: `caption --length-penalty 400` (or 200 with `--max-len 60`) ended
+    in exit 70, "unexpected error (OverflowError: (34, 'Numerical result out of range'))"."""
+    from photos import write_photo
+
+    for value in ("400", "1e308", "10.5"):
+        said = _refused_by_the_parser(capsys, "caption", "a.jpg", "--length-penalty", value)
+        assert "argument --length-penalty" in said and "at most 10" in said, said
+    photo = write_photo(tmp_path / "a.jpg")
+    model = ("--model", str(tiny_model_dir))
+    for extra in (["--max-len", "60"], ["--greedy"]):
+        code, out, err = run(capsys, "caption", str(photo), "--length-penalty", "10", *extra, *model)
+        assert code == 0 and str(photo) in out and not err, err
+
+
 def test_search_refuses_a_query_too_long_to_be_a_description(capsys: pytest.CaptureFixture[str]) -> None:
     """The CLI audit of stop 57: a pasted 4.7 KB query took 17 s and 0.56 GB, a 38 KB one 41 s and
     2.5 GB. A description is refused past 500 characters as it is parsed, as a term, and by the API."""
