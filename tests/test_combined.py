@@ -288,6 +288,24 @@ def test_the_quick_answer_ends_its_likely_matches_before_what_was_taken_away(
     assert all(not s.startswith("red") for s in shown[: quick.relevant]), (shown, quick.relevant)
 
 
+@pytest.mark.parametrize(("added", "unseen"), [("a car", ("car",)), ("sunset", ())])
+def test_a_combined_query_calls_nothing_likely_that_an_added_text_alone_would_not(
+    unnamed_shapes: Photoscope, added: str, unseen: tuple[str, ...]
+) -> None:
+    """The CLI audit of stop 58: "sunset" alone said "none of these is clearly a match", "beach" +
+    "sunset" called an opera house by day, a dog and the Louvre "all 3 likely matches": a second
+    added text was judged by the score curve alone, not as plain search judges it (its words seen
+    in the listed photos). Here "red" + "a car" (no shape shows a car: plain search says so) and
+    "red" + "sunset" (plain search has no likely match)."""
+    alone = unnamed_shapes.search_text(added, 8)
+    assert alone.guesses and alone.unsure == unseen
+    red = unnamed_shapes.search_text("red", 8)
+    assert red.relevant and not red.guesses
+    both = unnamed_shapes.search_terms([QueryTerm(text="red"), QueryTerm(text=added)], 8)
+    assert both.matches and both.guesses and both.unsure == unseen, (both.relevant, both.unsure)
+    assert unseen or both.relevant == 0  # as "sunset" alone: no likely match
+
+
 def test_copies_of_an_added_photo_are_no_look_alikes_to_bound_its_likely_matches() -> None:
     """The fresh-seat audit of stop 52: "a castle" + a cat's photo called four castles "all likely",
     none with a cat: the cat's two copies in the library counted as photos that look like it, and

@@ -116,7 +116,7 @@ class Combining(Searching):
         if bound.no_look_alike:  # likely: only the photos named (``hits_relevance`` keeps one of the rest)
             results = replace(results, relevant=min(results.relevant, results.by_name))
         narrowed = filters is not None and filters.active  # nothing listed there says nothing of the rest
-        results = self._read_as_its_text(resolved.terms, results, narrowed)
+        results = self._read_as_its_texts(resolved.terms, results, narrowed)
         results = self._likely_before_taken_away(resolved.terms, results)
         by_network = any(h.photo_id not in ranked.named for h in hits)  # else by names alone, or none
         if not by_network and not narrowed:
@@ -132,24 +132,32 @@ class Combining(Searching):
             left_out_by_name=len(names.taken),
         )
 
-    def _read_as_its_text(self, terms: Sequence[Term], results: Results, narrowed: bool) -> Results:
-        """A combined query of one added text and words taken away ("a cat without a dog") read as
-        that text is in plain search (``Searching._search_words``): its closest guesses when no
-        listed photo shows its words clearly (``SearchEngine.unclear_concepts``; "a girl without a
-        hammer" over no girl called a dam and a tower likely), else its likely matches the run of
-        photos from the first that show them (``SearchEngine.likely_through``: they called a
-        jaguar, giraffes, camels and a hammer likely, the second fresh-seat audit of stop 50)."""
-        added = [t for t in terms if not t.negative]
-        if len(added) != 1 or added[0].text is None:
-            return results
-        text, listed = added[0].text, [m.photo.id for m in results.matches]
-        people = self.people_in(text, listed)
+    def _read_as_its_texts(self, terms: Sequence[Term], results: Results, narrowed: bool) -> Results:
+        """A combined query's listing read as plain search reads each of its added texts
+        (``Searching._search_words``): its closest guesses when no listed photo shows a text's words
+        clearly (``SearchEngine.unclear_concepts``; "a girl without a hammer" over no girl called a
+        dam and a tower likely), else its likely matches the run of photos from the first that show
+        every text's words (``SearchEngine.likely_through``: they called a jaguar, giraffes, camels
+        and a hammer likely, the second fresh-seat audit of stop 50). Every added text, beside others
+        or a photo: "beach" + "sunset" called an opera house by day, a dog and the Louvre likely
+        where "sunset" alone had no likely match (the CLI audit of stop 58)."""
+        texts = [t.text for t in terms if not t.negative and t.text is not None]
+        listed = [m.photo.id for m in results.matches]
         unnamed = listed[results.by_name :]
+        if not texts or results.by_name or not unnamed or narrowed:
+            return results
+        unsure: dict[str, None] = {}
+        throughs: list[int] = []
         with self._store_lock:
-            guessed = results.by_name or not unnamed or narrowed
-            unsure = () if guessed else self.engine.unclear_concepts(text, listed, people=people)
-            through = None if unsure else self.engine.likely_through(text, unnamed, people=people)
-        return likely_at_most(replace(results, unsure=unsure), through)
+            for text in texts:
+                people = self.people_in(text, listed)
+                unsure.update(dict.fromkeys(self.engine.unclear_concepts(text, listed, people=people)))
+                if not unsure:
+                    through = self.engine.likely_through(text, unnamed, people=people)
+                    throughs += [] if through is None else [through]
+        if unsure:
+            return likely_at_most(replace(results, unsure=tuple(unsure)), None)
+        return likely_at_most(results, min(throughs, default=None))
 
     def _likely_before_taken_away(self, terms: Sequence[Term], results: Results) -> Results:
         """The likely matches up to the first that shows a taken-away text's word by its detectors

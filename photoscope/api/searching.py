@@ -402,7 +402,7 @@ def _quick_unsure(
 ) -> tuple[str, ...]:
     """The quick answer's closest-guess words, by the rules of the network's answer it stands in
     for: a plain description's (``Searching._search_words``), or when something is taken away, a
-    combined query's (``Combining._read_as_its_text``, ``Combining._unseen_in_any``: none under a
+    combined query's (``Combining._read_as_its_texts``, ``Combining._unseen_in_any``: none under a
     filter)."""
     from photoscope.search.quick import quick_unclear_words
 
