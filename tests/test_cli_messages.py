@@ -84,6 +84,30 @@ def test_a_search_of_a_library_partly_indexed_says_what_it_did_not_search(
     assert "not searched yet" in err and "photoscope index" in err and "Traceback" not in err
 
 
+def test_a_search_while_another_process_indexes_says_they_are_being_indexed(
+    capsys: pytest.CaptureFixture[str], indexed: Path, tmp_path: Path, tiny_model_dir: Path
+) -> None:
+    """The CLI audit of stop 58: with `photoscope index` running, `search` said "24 photos not
+    searched yet: waiting to be indexed (`photoscope index`)", and with none indexed yet "run
+    `photoscope index`": the command already running. Another process holds the indexing lock."""
+    from photoscope.library.indexer import _IndexingLock
+
+    write_library(tmp_path / "P", 2, start=10)
+    with Photoscope(indexed) as app:
+        app.scanner().scan()
+    common = ("--db", str(indexed), "--model", str(tiny_model_dir))
+    with _IndexingLock(indexed) as lock:
+        assert lock.acquire()
+        code, out, err = run(capsys, "search", "a red square", *common)
+        assert code == 0 and out
+        assert "note: 2 photos not searched yet: another Photoscope is indexing them now" in err, err
+        code, out, err = run(capsys, "search", "espresso", *common)
+        assert code == EXIT["failed"] and "another Photoscope is indexing them now" in err, err
+        assert "`photoscope index`" not in err, err
+    code, out, err = run(capsys, "search", "a red square", *common)  # the run over, the lock free
+    assert "waiting to be indexed (`photoscope index" in err, err
+
+
 def test_a_search_of_an_empty_library_says_it_is_empty(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
 ) -> None:

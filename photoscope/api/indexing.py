@@ -401,6 +401,12 @@ class Indexing(Core):
             return 0
         return self.library.stale_description_count(version, self.model_version())
 
+    def indexing_elsewhere(self) -> bool:
+        """Whether another process (a `photoscope index`, a window) is indexing this library now."""
+        from photoscope.library.indexer import indexing_now
+
+        return indexing_now(self.library.path)
+
     def indexing_waits(self) -> bool:
         """Whether an indexing run has anything to do: photos pending, or photos another model
         version indexed (adopted, or described again). Asked without loading the network."""

@@ -129,7 +129,7 @@ def _print(
     if not results.matches:
         return _nothing_found(args, app, results)
     if app is not None:  # a local search has the library open: what it could not look at yet
-        _note_waiting(app.photo_counts().pending, args)
+        _note_waiting(app.photo_counts().pending, args, indexing_now=app.indexing_elsewhere())
     escaped = 0
     likely = _likely(results)
     states = file_states(results.matches, offline_roots if app is None else app.offline_folders())
@@ -207,9 +207,10 @@ def _nothing_found(args: argparse.Namespace, app: Photoscope | None, results: An
         if args.folder is not None and not library.photos_below(args.folder):
             return _wrong_folder(args.folder)
         answer = _empty_answer(library, args, results)
-        why = _why_nothing(why_nothing(answer), answer, library, args, app_indexes=app is None)
+        indexing_now = library.indexing_elsewhere()
+        why = _why_nothing(why_nothing(answer), answer, library, args, app is None, indexing_now)
     print("no matching photos" + (f": {why}" if why else ""), file=sys.stderr)
-    _note_waiting(still_waiting(answer), args, app_indexes=app is None)
+    _note_waiting(still_waiting(answer), args, app_indexes=app is None, indexing_now=indexing_now)
     return EXIT_FAILED
 
 
@@ -238,21 +239,30 @@ def _empty_answer(app: Photoscope, args: argparse.Namespace, results: Any) -> Em
 
 
 _APP_INDEXES = "the running app is indexing them"
+_INDEXING_NOW = "another Photoscope is indexing them now"
 
 
-def _note_waiting(waiting: int, args: argparse.Namespace, app_indexes: bool = False) -> None:
+def _note_waiting(
+    waiting: int, args: argparse.Namespace, app_indexes: bool = False, indexing_now: bool = False
+) -> None:
     """The photos not searched because they wait to be indexed (the CLI audit: "a gorilla" said no
     photo shows one while the gorilla's photo waited among 48)."""
-    if waiting:
+    if not waiting:
+        return
+    if indexing_now and not app_indexes:  # told to run the command already running (stop 58's audit)
+        said = f"{plural(waiting, 'photo')} not searched yet: {_INDEXING_NOW}"
+    else:
         indexed = _APP_INDEXES if app_indexes else f"`{index_command(args)}`"
         said = f"{plural(waiting, 'photo')} not searched yet: waiting to be indexed ({indexed})"
-        print(f"note: {said}", file=sys.stderr)
+    print(f"note: {said}", file=sys.stderr)
 
 
-def _to_index(args: argparse.Namespace, app_indexes: bool) -> str:
+def _to_index(args: argparse.Namespace, app_indexes: bool, indexing_now: bool = False) -> str:
     """What indexes the photos that wait: the running app that answered the search (stop 49's Left
-    list: told to run `photoscope index` beside it), else the command."""
-    return _APP_INDEXES if app_indexes else f"run `{index_command(args)}`"
+    list: told to run `photoscope index` beside it), another process indexing now, else the command."""
+    if app_indexes:
+        return _APP_INDEXES
+    return f"{_INDEXING_NOW}: search again in a moment" if indexing_now else f"run `{index_command(args)}`"
 
 
 def _wrong_folder(folder: str) -> int:
@@ -267,14 +277,21 @@ def _wrong_folder(folder: str) -> int:
 
 
 def _why_nothing(
-    why: WhyNothing, answer: EmptyAnswer, app: Photoscope, args: argparse.Namespace, app_indexes: bool
+    why: WhyNothing,
+    answer: EmptyAnswer,
+    app: Photoscope,
+    args: argparse.Namespace,
+    app_indexes: bool,
+    indexing_now: bool = False,
 ) -> str | None:
     """The reason ``why`` in the command line's words, with the command that helps (None: the photos
-    were searched and none matched); ``app_indexes``: a running app answered, and indexes."""
+    were searched and none matched); ``app_indexes``: a running app answered, and indexes;
+    ``indexing_now``: another process is indexing the library."""
     from photoscope.api import WhyNothing
 
     counts = answer.counts
     assert counts is not None  # counted here, always
+    to_index = _to_index(args, app_indexes, indexing_now)
     match why:
         case WhyNothing.CANCELLED:
             return "what it adds, it takes away too"
@@ -288,14 +305,14 @@ def _why_nothing(
             return f"the library has no photos yet: add a folder with `{index_command(args, 'FOLDER')}`"
         case WhyNothing.NO_PHOTOS if any(f.last_scan_at is None for f in app.folders()):
             # watched, not scanned yet: `folders add` does not scan
-            return f"no photo of the watched folders is indexed yet: {_to_index(args, app_indexes)}"
+            return f"no photo of the watched folders is indexed yet: {to_index}"
         case WhyNothing.NO_PHOTOS:
             return (
                 "the watched folders hold no photos: add a folder that has some with"
                 f" `{index_command(args, 'FOLDER')}`"
             )
         case WhyNothing.WAITING:
-            return f"{counts.pending} photos wait to be indexed: {_to_index(args, app_indexes)}"
+            return f"{counts.pending} photos wait to be indexed: {to_index}"
         case WhyNothing.NONE_INDEXED:
             error = counts.error
             return f"none of the library's {error} photos could be indexed (`photoscope status` says why)"

@@ -579,6 +579,29 @@ class _IndexingLock:
             self._fd = None
 
 
+def indexing_now(library_path: Path) -> bool:
+    """Whether another indexing run holds ``library_path``'s lock now (``_IndexingLock``): a search
+    that finds photos waiting says they are being indexed, not to run `photoscope index` (the CLI
+    audit of stop 58). Asked without creating the lock file; False where it cannot be told."""
+    if sys.platform == "win32":  # pragma: no cover - no flock
+        return False
+    import fcntl
+
+    try:
+        fd = os.open(_IndexingLock(library_path).path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except OSError:  # never indexed here, or not ours to read
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:  # a filesystem without locks
+        return False
+    finally:
+        os.close(fd)  # releases a shared lock taken
+    return False
+
+
 class _Tracker:
     """Counts and rate (over the last few batches, so a pause does not skew the estimate for long)."""
 
