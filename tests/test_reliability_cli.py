@@ -883,6 +883,34 @@ def test_a_backup_that_cannot_be_written_is_said_once_and_doctor_does_not_say_al
     assert said in err, err
 
 
+def test_doctor_does_not_vouch_for_a_backup_it_cannot_read_nor_rotate_it_over_a_good_one(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The CLI audit of stop 58: the newest backup overwritten by text, `doctor` said "backup …: 0
+    minutes old", "all good", and left it so. A fresh one is written; the garbage is not rotated
+    into the older generation, which still holds the photos."""
+    import gzip
+    import json
+
+    from photoscope.api import Photoscope
+    from photoscope.library.backup import backup_path, backup_photo_count
+
+    db = tmp_path / "library.db"
+    write_library(tmp_path / "P", 3)
+    with Photoscope(db) as app:
+        app.add_folder(tmp_path / "P")
+        app.scanner().scan()
+        for _ in range(2):  # both generations hold the three photos
+            assert app.library.backup(max_age_s=0, min_age_s=0)
+    backup_path(db).write_bytes(b"garbage\n")
+    code, out, _ = run(capsys, "doctor", "--db", str(db))
+    assert code == 0 and "could not be read: wrote a fresh backup" in out, out
+    assert "minutes old" not in out, out
+    assert backup_photo_count(db) == 3
+    with gzip.open(backup_path(db, 1), "rb") as f:
+        assert json.loads(f.read())["photo_count"] == 3  # not the garbage
+
+
 def test_doctor_does_not_call_a_backup_without_the_library_s_photos_fresh(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -65,7 +65,8 @@ def write_backup(conn: sqlite3.Connection, library_path: Path) -> Path:
         with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=3) as f:
             for chunk in _json_chunks(data):
                 f.write(chunk)
-        if target.exists() and not _keeps_the_photos(library_path):
+        # an unreadable newest (overwritten, cut short) is replaced, not rotated over a good older one
+        if target.exists() and not _keeps_the_photos(library_path) and _is_backup(target):
             os.replace(target, backup_path(library_path, 1))
         os.replace(tmp, target)
     except BaseException:
@@ -73,6 +74,31 @@ def write_backup(conn: sqlite3.Connection, library_path: Path) -> Path:
             tmp.unlink()
         raise
     return target
+
+
+def _is_backup(path: Path) -> bool:
+    """Whether ``path`` begins as a backup does (gzip, then this format's head): cheap, for rotation."""
+    try:
+        with gzip.open(path, "rb") as f:
+            head = f.read(64)
+    except (OSError, EOFError):
+        return False
+    return head.startswith(b'{"format":%d,' % FORMAT)
+
+
+def backup_readable(library_path: Path) -> bool:
+    """Whether the newest backup reads whole (every byte decompressed and checked, and its head):
+    what `doctor` vouches for (the CLI audit of stop 58: a text in its place was "0 minutes old")."""
+    path = backup_path(library_path)
+    if not _is_backup(path):
+        return False
+    try:
+        with gzip.open(path, "rb") as f:
+            while f.read(1 << 20):
+                pass
+    except (OSError, EOFError):
+        return False
+    return True
 
 
 def _keeps_the_photos(library_path: Path) -> bool:

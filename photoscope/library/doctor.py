@@ -34,6 +34,7 @@ from photoscope.library.backup import (
     backup_age,
     backup_path,
     backup_photo_count,
+    backup_readable,
     read_backup,
 )
 from photoscope.library.db import Library
@@ -264,9 +265,11 @@ def _check_thumbnails(library: Library, report: DoctorReport, repair: bool, root
 
 def _check_backup(library: Library, report: DoctorReport, repair: bool) -> None:
     age = backup_age(library.path)
-    if age is None or repair or _backup_lacks_photos(library):
+    unreadable = age is not None and not backup_readable(library.path)
+    if age is None or repair or unreadable or _backup_lacks_photos(library):
         if library.backup(max_age_s=0):
-            report.notes.append("wrote a fresh backup of the folder list, photo ids and captions")
+            why = "the backup could not be read: " if unreadable else ""
+            report.notes.append(f"{why}wrote a fresh backup of the folder list, photo ids and captions")
         elif not library.read_only:  # a full disk: "all good" with no backup written (the audit of stop 45)
             report.backup_unwritten = library.backup_failed or "it could not be written"
     elif age is not None:
