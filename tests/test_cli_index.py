@@ -77,6 +77,28 @@ def test_status_shows_offline_folders(
     )
 
 
+def test_a_watched_folder_moved_into_another_says_its_photos_followed_not_add_its_new_place(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path
+) -> None:
+    """The CLI audit of stop 58: watched B moved into watched A, `index` said "offline (its photos
+    stay in the index)" then that they are in A/B now; `status` said "B (0 photos, OFFLINE: photos
+    kept, still searchable)" and "add its new place (photoscope folders add NEW-PLACE)", which
+    `folders add A/B` refuses: A watches it already."""
+    a, b = tmp_path / "A", tmp_path / "B"
+    write_library(a, 1)
+    write_library(b, 2, start=5)
+    common = ("--db", str(tmp_path / "library.db"), "--model", str(tiny_model_dir), "--quiet")
+    assert run(capsys, "index", str(a), str(b), *common)[0] == 0
+    b.rename(a / "B")
+    code, out, _ = run(capsys, "index", *common)
+    assert code == 0 and "2 moved" in out and "stay in the index" not in out, out
+    assert f"offline: {b}" in out, out
+    _, out, _ = run(capsys, "status", *common[:2])
+    assert f"  {b} (0 photos, OFFLINE: none of its photos in the index)" in out, out
+    assert "folders add NEW-PLACE" not in out and "photos kept" not in out, out
+    assert f"    nothing of it is kept: photoscope folders remove {b} if you want it no more" in out, out
+
+
 def test_folders_add_list_remove(capsys: pytest.CaptureFixture[str], pictures: Path, tmp_path: Path) -> None:
     db = str(tmp_path / "library.db")
     code, out, _ = run(capsys, "folders", "add", str(pictures), "--db", db)

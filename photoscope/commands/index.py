@@ -398,8 +398,11 @@ def status(args: argparse.Namespace) -> int:
 def _print_offline(report: ScanReport) -> None:
     """The folders the scan found away; one there that refuses this user is said among the folders
     it could not read (the CLI audit of stop 55: it was both)."""
+    followed = {folder for folder, _ in report.arrived}  # said next, with where its photos are
     for path in report.offline:
-        if path not in report.unreadable_dirs:
+        if path in followed:
+            print(f"offline: {path}")
+        elif path not in report.unreadable_dirs:
             print(f"offline (its photos stay in the index): {path}")
 
 
@@ -410,6 +413,14 @@ OFFLINE_HINT = (
 )
 
 
+def nothing_kept_hint(folder: str) -> str:
+    """What to do about an offline folder the index keeps no photo of."""
+    return (
+        f"nothing of it is kept: photoscope folders remove {safe_text(folder)} if you want it no more;"
+        " unplugged? plug it in"
+    )
+
+
 def _print_folders(app: Photoscope) -> None:
     """The watched folders, each with its photos, and whether it is offline; then how many exclusion
     rules leave photos out of them (only ignore files were said: the fresh-seat audit)."""
@@ -418,11 +429,17 @@ def _print_folders(app: Photoscope) -> None:
     for f in all_folders:
         unreadable = f", {f.unreadable:,} could not be read" if f.unreadable else ""
         away = "NO PERMISSION to read it" if f.refused else "OFFLINE"
-        note = "" if f.online else f", {away}: photos kept, still searchable"
+        # nothing kept (its photos followed it into another watched folder, or it held none): no
+        # "add its new place", which `folders add` refuses there (the CLI audit of stop 58)
+        empty = not f.online and not f.refused and not f.photos
+        kept = "none of its photos in the index" if empty else "photos kept, still searchable"
+        note = "" if f.online else f", {away}: {kept}"
         note += f", {kept_note(f.away)}" if f.away else ""
         print(f"  {safe_text(f.path)} ({plural(f.readable, 'photo')}{unreadable}{note})")
         if f.refused:
             print(f"    {safe_text(refused_way_out(f.path))}")
+        elif empty:
+            print(f"    {nothing_kept_hint(f.path)}")
         elif not f.online:
             print(f"    {OFFLINE_HINT}")
     rules = len(app.exclusion_rules())  # as `folders list` lists them: a pattern once per folder
