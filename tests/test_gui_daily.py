@@ -1242,7 +1242,9 @@ def test_a_damaged_library_declined_says_so_and_the_file_menu_repairs_it(
     _open_repairable(qtbot, window, daily_db, gui_model)
     browse_ready(qtbot, window)
     _ask(qtbot, window, "a red circle")
-    qtbot.waitUntil(lambda: len(offered) == 1 and window.pages.currentWidget() is window.pages.message)
+    qtbot.waitUntil(
+        lambda: len(offered) == 1 and window.pages.currentWidget() is window.pages.message, timeout=30_000
+    )  # the search meets the damage once the network is in: seconds on a loaded machine (a full run)
     qtbot.wait(500)  # the other tasks that meet the same damage now do not ask again
     assert len(offered) == 1
     page = window.pages.message.text()
