@@ -170,8 +170,9 @@ class ResultsPresenter(QObject):
             self.detail.set_model(self.results)
         if selected < 0:
             self.view.clearSelection()
+            first = self.results.row_of(0) if self.results.photo_count() else 0  # not a copies' header
             self.view.selectionModel().setCurrentIndex(
-                self.results.index(0), QItemSelectionModel.SelectionFlag.NoUpdate
+                self.results.index(first), QItemSelectionModel.SelectionFlag.NoUpdate
             )
             self.view.scrollToTop()
             return

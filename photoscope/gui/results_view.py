@@ -199,6 +199,18 @@ class TileDelegate(QStyledItemDelegate):
         painter.restore()
 
 
+# The keys that move the keyboard's place up the grid (``ResultsView.moveCursor``).
+_BACKWARD = frozenset(
+    [
+        QAbstractItemView.CursorAction.MoveUp,
+        QAbstractItemView.CursorAction.MoveLeft,
+        QAbstractItemView.CursorAction.MovePrevious,
+        QAbstractItemView.CursorAction.MovePageUp,
+        QAbstractItemView.CursorAction.MoveEnd,
+    ]
+)
+
+
 class ResultsView(QListView):
     """Icon-mode grid: arrow keys move, Enter or a double-click opens, drags carry file URLs."""
 
@@ -284,6 +296,25 @@ class ResultsView(QListView):
         by_mouse = event.reason() == Qt.FocusReason.MouseFocusReason
         if current.isValid() and not by_mouse and not self.selectionModel().hasSelection():
             self.selectionModel().select(current, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
+    def moveCursor(
+        self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
+    ) -> QModelIndex:
+        """Where a key moves the keyboard's place: a photo, never a month's or a group's header (Home
+        made "December 2026" the current tile, and Enter opened nothing: the GUI audit of stop 58).
+        From a header it goes on the way the key went, else back the other way."""
+        index = super().moveCursor(action, modifiers)
+        backward = action in _BACKWARD
+        return self._photo_from(index, backward) if index.isValid() else index
+
+    def _photo_from(self, index: QModelIndex, backward: bool) -> QModelIndex:
+        model, row = self.model(), index.row()
+        ahead = range(row, -1, -1) if backward else range(row, model.rowCount())
+        behind = range(row, model.rowCount()) if backward else range(row, -1, -1)
+        for r in (*ahead, *behind):
+            if model.flags(model.index(r, 0)) & Qt.ItemFlag.ItemIsSelectable:
+                return model.index(r, 0)
+        return index
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
