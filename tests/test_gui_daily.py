@@ -237,6 +237,29 @@ def test_keys_move_through_the_grid_and_enter_opens(qtbot, make_window, daily_db
     assert window.detail.isVisible() and window.detail.row == grid.currentIndex().row()
 
 
+def test_keys_in_a_grid_of_months_never_stop_on_a_month_s_header(qtbot, make_window, daily_db) -> None:
+    """The GUI audit of stop 58: in the timeline grouped by month, Home made the "December 2026"
+    header the current tile (as the grid began), and Enter then opened nothing."""
+    from photoscope.gui.results_model import HEADER_ROLE
+
+    window = make_window(daily_db)
+    browse_ready(qtbot, window)
+    grid = window.browse
+    qtbot.waitUntil(lambda: grid.model().rowCount() > 0 and bool(grid.model().index(0, 0).data(HEADER_ROLE)))
+    window.activateWindow()
+    press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    press(qtbot, Qt.Key.Key_Down)  # into the grid: on its first photo
+    assert QApplication.focusWidget() is grid
+    assert not grid.currentIndex().data(HEADER_ROLE) and grid.currentIndex().row() == 1
+    for key in (Qt.Key.Key_Right, Qt.Key.Key_Right, Qt.Key.Key_Home):
+        press(qtbot, key)
+    assert not grid.currentIndex().data(HEADER_ROLE) and grid.currentIndex().row() == 1
+    press(qtbot, Qt.Key.Key_Up)  # above the first photo: still there
+    assert grid.currentIndex().row() == 1
+    press(qtbot, Qt.Key.Key_Return)
+    assert window.detail.isVisible() and window.detail.row == 1
+
+
 def test_the_concept_names_are_read_in_the_background_before_a_tooltip_asks(
     qtbot, make_window, daily_db
 ) -> None:
@@ -558,6 +581,50 @@ def test_back_returns_to_the_copies_left_for_all_photos(qtbot, make_window, dail
     assert window.pages.currentWidget() is window.view
     window.update_back_action()
     assert window.back_action.text() == "&Back (after Find similar)"  # the copies are on show
+
+
+def test_find_copies_keeps_the_query_it_leaves_for_back_and_says_nothing_of_it(
+    qtbot, make_window, daily_db
+) -> None:  # type: ignore[no-untyped-def]
+    """The GUI audit of stop 58: File > Find copies over "an animal" + "grass" (weight 2.5) + "on a
+    table" threw the query away (Back kept showing the copies, though it read "Back (after Find
+    similar)"); the last query's note ("The model does not know “xyzzy”") stayed above the copies;
+    and the emptied box kept its clear button, which did nothing."""
+    from PySide6.QtWidgets import QToolButton
+
+    window = make_window(daily_db)
+    browse_ready(qtbot, window)
+    typed_query(qtbot, window, "xyzzy")
+    search = window.search
+    assert search.message.isVisible() and "xyzzy" in search.message.text()
+    copies = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    with qtbot.waitSignal(window.results_shown, timeout=30_000):
+        press(qtbot, Qt.Key.Key_D, copies)
+    assert window.results.copies_listed and not search.message.isVisible(), search.message.text()
+    search.edit.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is search.edit)
+    qtbot.keyClicks(search.edit, "red")
+    press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # a chip
+    [chip] = search.terms_bar.chips
+    chip.weight.setValue(2.5)
+    qtbot.keyClicks(search.edit, "circle")
+    with qtbot.waitSignal(window.results_shown, timeout=30_000):
+        press(qtbot, Qt.Key.Key_Return)
+    with qtbot.waitSignal(window.results_shown, timeout=30_000):
+        press(qtbot, Qt.Key.Key_D, copies)
+    assert window.results.copies_listed and not search.has_query()
+    # the clear button fades out as the box empties (Qt animates it), and is gone
+    qtbot.waitUntil(lambda: not [b for b in search.edit.findChildren(QToolButton) if b.isVisible()])
+    window.update_back_action()
+    assert window.back_action.text() != "&Back (after Find similar)", window.back_action.text()
+    window.view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.view)
+    with qtbot.waitSignal(window.results_shown, timeout=30_000):
+        press(qtbot, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)  # View > Back
+    assert not window.results.copies_listed
+    assert search.text() == "circle"
+    [chip] = search.terms_bar.chips
+    assert chip.text == "red" and chip.weight.value() == 2.5 and not chip.negative
 
 
 def test_an_empty_answer_left_behind_is_not_explained_again(qtbot, make_window, daily_db) -> None:

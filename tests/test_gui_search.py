@@ -456,6 +456,31 @@ def test_a_year_no_name_holds_says_where_numbers_are_looked_for(qtbot, make_wind
     assert "Taken from" in window.pages.message.text()
 
 
+def test_tab_passes_over_a_note_with_no_link_and_stops_on_one_with_a_link(
+    qtbot, make_window, library_db
+) -> None:  # type: ignore[no-untyped-def]
+    """The GUI audit of stop 58: after "xyzzy", Tab from "Taken to" landed on the note "The model
+    does not know “xyzzy”.", which has nothing to do and shows no focus: the focus seemed gone."""
+    window = make_window(library_db)
+    message = window.search.message
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.set_text("a red xyzzy")
+    qtbot.waitUntil(lambda: "xyzzy" in message.text() and message.isVisible(), timeout=10_000)
+    assert "<a " not in message.text()
+    window.activateWindow()
+    window.search.edit.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.search.edit)
+    reached = []
+    for _ in range(25):  # round the whole window
+        press(qtbot, Qt.Key.Key_Tab)
+        reached.append(QApplication.focusWidget())
+    assert message not in reached
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.set_text("a red circel")  # a suggestion, a link: the keyboard reaches it
+    qtbot.waitUntil(lambda: "did you mean" in message.text(), timeout=10_000)
+    assert message.focusPolicy() & Qt.FocusPolicy.TabFocus
+
+
 def test_a_spelling_suggestion_is_a_link_that_searches_for_it(qtbot, make_window, library_db) -> None:  # type: ignore[no-untyped-def]
     """The GUI audit: 'did you mean “giraffe”?' could not be clicked."""
     window = make_window(library_db)

@@ -771,7 +771,7 @@ class MainWindow(QMainWindow):
         api = self.api
         if api is None:
             return
-        self.flow.set_aside()  # the copies are the library's, not the query's answer
+        self.flow.leave_for_copies()  # the copies are the library's, not the query's answer
         self.refresh_timer.stop()  # the query's refresh, due while indexing: there is none now
         self.statusBar().showMessage("Looking for copies…")
         # Stoppable: a pass takes 30 s at 100,000 photos; a query typed meanwhile (the same key) or

@@ -66,6 +66,10 @@ class QueryState:
     def can_go_back(self) -> bool:
         return bool(self._back)
 
+    def back_query(self) -> LeftQuery | None:
+        """The query "Find similar" replaced, if any (kept for Back)."""
+        return self._back
+
     def back_text(self) -> str | None:
         """What Back returns to, as the menu says it: the text query (or the query left for all
         photos); None: Back has nothing to undo."""

@@ -121,6 +121,16 @@ class SearchFlow(QObject):
         self.state.forget()
         self.search.set_aside()
 
+    def leave_for_copies(self) -> None:
+        """Leave the query for the library's copies (File > Find copies): Back returns to it, chips,
+        signs and weights, as after Escape (the GUI audit of stop 58: it was thrown away, and Back
+        showed the copies again). A Find similar's query is left as Escape leaves it: for the one
+        before it, if any."""
+        left = self.search.left_query() if self.state.similar is None else None
+        left = left or self.state.back_query() or self.state.left
+        self.set_aside()
+        self.state.left = left
+
     def find_similar(self, photo_id: int, path: str) -> None:
         """Photos like this one, and nothing else the bar held (the GUI walk of stop 43: its chips
         stayed, and were searched with it under "Photos like …"); Back (and clearing the photo's

@@ -189,12 +189,10 @@ class SearchPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.query_photo: PhotoQuery | None = None
+        self._quiet = False  # the box is emptied by the panel itself: no text query (``_clear_text_quietly``)
         self._build_search_row()
         self._build_filter_row()
         self.message = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
-        self.message.setTextInteractionFlags(
-            Qt.TextInteractionFlag.LinksAccessibleByMouse | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
-        )
         self.message.linkActivated.connect(self._correct)
         self._corrections: list[tuple[str, str]] = []
         self.message.hide()
@@ -321,7 +319,7 @@ class SearchPanel(QWidget):
 
     def _text_changed(self, text: str) -> None:
         self._sync_term_buttons()
-        if text:
+        if text or self._quiet:
             return
         self.debounce.stop()
         if self.query_photo is None:
@@ -349,8 +347,10 @@ class SearchPanel(QWidget):
 
     def set_aside(self) -> None:
         """Empty the query without searching: the grid shows something else now (the library's
-        copies), which the old query must not seem to have asked for."""
+        copies), which the old query must not seem to have asked for, nor its note say anything of
+        (“The model does not know “xyzzy”” stayed above the copies: the GUI audit of stop 58)."""
         self.debounce.stop()
+        self.show_message("")
         self._clear_text_quietly()
         self.terms_bar.blockSignals(True)
         self.terms_bar.clear()
@@ -475,11 +475,14 @@ class SearchPanel(QWidget):
         self.terms_bar.add(text=text, negative=negative)
 
     def _clear_text_quietly(self) -> None:
-        """Empty the box without a text query (its signals blocked), the term buttons in step."""
-        self.edit.blockSignals(True)
-        self.edit.clear()
-        self.edit.blockSignals(False)
-        self._sync_term_buttons()
+        """Empty the box without a text query, the term buttons in step. Not by blocking the box's
+        signals: its clear button, which follows them, stayed in the empty box doing nothing (the
+        GUI audit of stop 58)."""
+        self._quiet = True
+        try:
+            self.edit.clear()
+        finally:
+            self._quiet = False
 
     def _sync_term_buttons(self) -> None:
         """+ and - act on the typed words: with none, they are greyed (they did nothing, unsaid)."""
@@ -574,6 +577,9 @@ class SearchPanel(QWidget):
         """A note under the search bar (plain text)."""
         self._corrections = []
         self.message.setTextFormat(Qt.TextFormat.PlainText)
+        # No Tab stop (its text selectable by the mouse): a note with nothing to do took the focus
+        # and showed none (the GUI audit of stop 58); one with a link is one (``show_results_note``).
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message.setText(text)
         self.message.setVisible(bool(text))
 
@@ -587,6 +593,9 @@ class SearchPanel(QWidget):
             return
         self._corrections = found
         self.message.setTextFormat(Qt.TextFormat.RichText)
+        self.message.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
         self.message.setText(
             results_message(
                 results, lambda at, shown: f'<a href="{at}">{shown}</a>' if at in linked else shown
