@@ -191,6 +191,36 @@ def test_words_panel_similar_words_analogies_and_unknown_words(qtbot, make_windo
     assert words.results.count() == 0
 
 
+def test_escape_leaves_the_words_panel_for_the_search_box(qtbot, make_window, library_db) -> None:
+    """The GUI audit of stop 58: Esc in the Words panel did nothing (the photo view, the library,
+    the keys and the maps all close on it); only Ctrl+F or Ctrl+Shift+W got the keyboard out."""
+    from gui_support import press
+
+    window = make_window(library_db)
+    window.activateWindow()
+    window.search.edit.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.search.edit)
+    press(qtbot, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    words = window.words
+    qtbot.waitUntil(lambda: words.isVisible() and QApplication.focusWidget() is words.word_edit)
+    qtbot.keyClicks(words.word_edit, "red")
+    with qtbot.waitSignal(
+        window.runner.busy_changed,
+        timeout=20_000,
+        check_params_cb=lambda key, busy: key == "words" and not busy,
+    ):
+        press(qtbot, Qt.Key.Key_Return)
+    press(qtbot, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not words.isVisible())
+    assert QApplication.focusWidget() is window.search.edit
+    press(qtbot, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: words.isVisible() and QApplication.focusWidget() is words.word_edit)
+    words.results.setFocus()  # Esc from the list of words too
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is words.results)
+    press(qtbot, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not words.isVisible())
+
+
 def test_settings_are_remembered(qtbot, make_window, library_db, settings: QSettings) -> None:
     window = make_window(library_db)
     window.tile_slider.setValue(224)

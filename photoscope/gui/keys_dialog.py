@@ -33,6 +33,7 @@ OTHER_KEYS: tuple[tuple[str, str, str], ...] = (
     ("Word map", "Arrows", "from word to word"),
     ("Word map", "Enter", "the underlined word's nearest words"),
     ("Maps", "+ / - / 0", "zoom in / out / the whole map"),
+    ("Words panel", "Esc", "close it: back to the search box"),
 )
 
 

@@ -310,6 +310,7 @@ class MainWindow(QMainWindow):
         self.more_bar.more_requested.connect(self.show_more)
         self.presenter.shown.connect(self.results_shown)
         self.words.word_chosen.connect(lambda word: self.search.set_text(word))
+        self.words.left.connect(self.search.edit.setFocus)
 
     def _connect_grids(self) -> None:
         """The grids, their tiles' actions and the photo view."""

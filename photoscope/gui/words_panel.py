@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QFormLayout,
@@ -32,6 +33,7 @@ class WordsPanel(QDockWidget):
     """Double-clicking a word searches the library for it."""
 
     word_chosen = Signal(str)
+    left = Signal()  # Esc closed the panel: the keyboard goes back to the search box
 
     def __init__(
         self, api: Callable[[], Photoscope | None], runner: TaskRunner, parent: QWidget | None = None
@@ -55,6 +57,15 @@ class WordsPanel(QDockWidget):
         )
         layout.addWidget(self.results, 1)
         self.setWidget(body)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Esc closes the panel, as it closes the photo view, the library and the maps (the GUI audit
+        of stop 58: it did nothing, and only Ctrl+F got the keyboard out); View > Words opens it."""
+        if event.key() == Qt.Key.Key_Escape:
+            self.hide()
+            self.left.emit()
+            return
+        super().keyPressEvent(event)
 
     def _similar_box(self) -> QGroupBox:
         box = QGroupBox("Similar words")
