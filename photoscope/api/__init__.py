@@ -63,6 +63,7 @@ from photoscope.api.types import (
     Results,
     Sort,
     Timeline,
+    query_too_long,
 )
 from photoscope.config import ResourceMissing  # the install lacks a file it ships with
 from photoscope.library.doctor import DoctorReport
@@ -219,6 +220,7 @@ __all__ = [
     "local_file_url_path",
     "nothing_at",
     "photo_concepts",
+    "query_too_long",
     "release_freed_memory",
     "relevance",
     "renamed_unstorably",

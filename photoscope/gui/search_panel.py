@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoscope.api import MAX_QUERY_CHARS, PASTED, describe_query
+from photoscope.api import PASTED, describe_query
 from photoscope.gui.desktop import photo_from_mime
 from photoscope.gui.term_chips import TermBar, TermKeys, leaves_home_to_window
 from photoscope.gui.wording import (
@@ -213,7 +213,6 @@ class SearchPanel(QWidget):
     def _build_search_row(self) -> None:
         self.edit = QLineEdit(placeholderText=PLACEHOLDER)
         self.edit.setClearButtonEnabled(True)
-        self.edit.setMaxLength(MAX_QUERY_CHARS)  # a pasted page is cut to a description's length
         self.edit.setAccessibleName("Search: describe a photo")
         self.edit.installEventFilter(_PastePhotoFilter(self))
         self.debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
@@ -283,12 +282,23 @@ class SearchPanel(QWidget):
         self.debounce.stop()
         if not self.text() and self.query_photo is not None:
             return  # an empty box under a photo query is not a query
-        if self._text_names_a_file(typing) or (typing and self._says_nothing_yet()):
+        if self._too_long() or self._text_names_a_file(typing) or (typing and self._says_nothing_yet()):
             return
         if self.query_photo is not None:  # "this photo, but at night": the words join the photo
             self.terms_changed.emit()
             return
         self.text_query.emit(self.text())
+
+    def _too_long(self) -> bool:
+        """A text past a description's length is kept in the box, not searched, and the note says
+        why: cut at 500 characters mid-word, a query was searched for its fragment ("The model does
+        not know “ve”": the GUI audit of stop 58; a pasted page took the network 17 s before)."""
+        from photoscope.api import query_too_long  # loaded by the time a query is read
+
+        why = query_too_long(self.text())
+        if why is not None:
+            self.show_message(f"A search is {why}: shorten it.")
+        return why is not None
 
     def _says_nothing_yet(self) -> bool:
         """Whether the text typed so far holds only words that say nothing a photo shows ("two ",
@@ -468,7 +478,7 @@ class SearchPanel(QWidget):
     def add_text_term(self, negative: bool) -> None:
         """The typed words become a chip (taken away if ``negative``); the box is free for more."""
         text = self.text()
-        if not text:
+        if not text or self._too_long():  # a chip is a query's term: a description's length too
             return
         self.debounce.stop()
         self._clear_text_quietly()
