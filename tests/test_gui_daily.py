@@ -882,6 +882,41 @@ def test_no_welcome_page_when_a_folder_is_given(qtbot, settings, gui_model, tmp_
         api.close()
 
 
+def test_a_model_that_cannot_load_is_said_in_the_window_with_the_way_out(qtbot, settings, tmp_path) -> None:
+    """The GUI audit of stop 58: `photoscope gui --model DIR --folder ~/Pictures` with no model in
+    DIR said "0 photos indexed" and "No photos yet: your folders hold no photos" over a folder of
+    12; the error ("background task failed (BundleError …)") went to the terminal alone."""
+    from gui_support import write_shapes
+
+    from photoscope.gui.app import open_api
+
+    write_shapes(tmp_path / "Pictures", per_kind=1)
+    (tmp_path / "not-a-model").mkdir()
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        with qtbot.waitSignal(window.library_opened, timeout=60_000):
+            window.open_library(
+                lambda: open_api(tmp_path / "library.db", tmp_path / "not-a-model"),
+                add_folder=tmp_path / "Pictures",
+            )
+        page = window.pages.message
+        qtbot.waitUntil(
+            lambda: window.pages.currentWidget() is page and "model" in page.text().lower(), timeout=60_000
+        )
+        said = page.text()
+        assert str(tmp_path / "not-a-model") in said and "--model" in said, said
+        assert "hold no photos" not in said
+        assert "model" in window.index_status.label.text().lower(), window.index_status.label.text()
+        qtbot.wait(1000)  # nothing read later puts "No photos yet" in its place
+        assert window.pages.currentWidget() is page and page.text() == said
+    finally:
+        window.shutdown()
+        if window.api is not None:
+            window.api.close()
+
+
 # --- 9. layout and text ---------------------------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
-from photoscope.gui.wording import OFFLINE_WAY_OUT, READ_ONLY_NOTE, plural, sentence
+from photoscope.gui.wording import MODEL_NOT_LOADED, OFFLINE_WAY_OUT, READ_ONLY_NOTE, plural, sentence
 from photoscope.wording import refused_way_out
 
 if TYPE_CHECKING:
@@ -81,6 +81,7 @@ class IndexStatus(QWidget):
         self.offline: list[str] = []  # watched folders that are away (an unplugged drive)
         self.refused: list[str] = []  # watched folders there that this user may not read now
         self.read_only = False  # the library cannot be written: searched as it is, never indexed
+        self.model_failed = False  # the network could not be loaded: nothing is indexed
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.label)
@@ -128,6 +129,11 @@ class IndexStatus(QWidget):
         self.offline, self.refused = folders, list(refused)
         self._explain()
 
+    def show_model_failed(self) -> None:
+        """Say that the network could not be loaded: nothing is indexed (the page says why)."""
+        self.model_failed = True
+        self._explain()
+
     def show_read_only(self) -> None:
         """Say that the library's folder or disk cannot be written: nothing will be indexed."""
         self.read_only = True
@@ -156,7 +162,8 @@ class IndexStatus(QWidget):
         away = f" · {plural(n, 'folder')} offline (photos kept)" if n else ""
         if refused:
             away += f" · {plural(refused, 'folder')} without permission to read it (photos kept)"
-        return away + (" · read-only library: searching only" if self.read_only else "")
+        away += " · read-only library: searching only" if self.read_only else ""
+        return away + (f" · {MODEL_NOT_LOADED}" if self.model_failed else "")
 
     def show_text(self, text: str) -> None:
         self._resting = None

@@ -10,6 +10,7 @@ and a query typed meanwhile runs as soon as the library is open. Queries go thro
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -66,6 +67,7 @@ from photoscope.gui.tile_actions import TileActions
 from photoscope.gui.timeline_reader import TimelineReader
 from photoscope.gui.unreadable_dialog import UnreadableDialog
 from photoscope.gui.wording import (
+    MODEL_FAILED,
     NOT_CHANGEABLE,
     OPEN_FAILED,
     back_action_text,
@@ -75,6 +77,7 @@ from photoscope.gui.wording import (
     folder_arrived_note,
     indexing_stopped_message,
     listing_label,
+    model_failed_text,
     nothing_found,
     open_failed_message,
     repair_failed_message,
@@ -121,6 +124,7 @@ class MainWindow(QMainWindow):
         self.result_limit = result_limit
         self.api: Photoscope | None = None
         self.worker: IndexWorker | None = None
+        self.model_failure = ""  # why the network could not be loaded ("": it loads, or did)
         self.runner = TaskRunner(threads=1, parent=self)  # API calls, in order
         # First answers while the network loads: never queued behind the runner's loading of it.
         self.quick = TaskRunner(threads=1, parent=self)
@@ -455,7 +459,18 @@ class MainWindow(QMainWindow):
             )
 
         self.worker = None
-        self.runner.submit(start, self._background_started)
+        self.runner.submit(start, self._background_started, self._background_failed)
+
+    def _background_failed(self, error: BaseException) -> None:
+        """The network could not start: its files missing or damaged (a --model folder holding none)
+        is said on the page and the status line, with the way out, in place of "No photos yet" (the
+        GUI audit of stop 58); a damaged library is offered repair (``_task_failed``)."""
+        from photoscope.api import BundleError, ResourceMissing
+
+        if isinstance(error, BundleError | ResourceMissing):
+            self.model_failure = model_failed_text(error)
+            self.index_status.show_model_failed()
+            self._show_idle()
 
     def _background_started(self, worker: IndexWorker | None) -> None:
         """The network is in; ``worker`` indexes from now on (None: the library is read-only)."""
@@ -687,8 +702,12 @@ class MainWindow(QMainWindow):
 
     def _show_idle(self) -> None:
         """No query: the timeline (once it has photos), read again first if it went stale. Not over
-        the library's copies (File > Find copies), which are no query's either."""
+        the library's copies (File > Find copies), which are no query's either. With no network
+        (``_background_failed``), why, and what to do."""
         if self.search.has_query() or self.results.copies_listed:
+            return
+        if self.model_failure:
+            self.pages.show_message(MODEL_FAILED, html.escape(self.model_failure))
             return
         self.timeline_reader.reload_if_stale()
         self.search.show_message("")

@@ -551,4 +551,18 @@ NOT_CHANGEABLE = (
 )
 
 
-READ_ONLY_NOTE = f"Read-only library: {READ_ONLY_LIBRARY}."  # the status line's tooltip, the library dialog
+READ_ONLY_NOTE = f"Read-only library: {READ_ONLY_LIBRARY}."
+# The network's files could not be loaded (a --model folder with no model, a broken install).
+MODEL_NOT_LOADED = "not indexing: the model could not be loaded"
+MODEL_FAILED = "The model could not be loaded"
+
+
+def model_failed_text(error: BaseException) -> str:
+    """The page's words for a network that could not be loaded, with the ways out (the GUI audit of
+    stop 58: "No photos yet" over a folder of 12, the error on the terminal alone)."""
+    return (
+        f"{error}. Without it Photoscope can neither index nor search your photos. Start it without"
+        " --model to use the model it ships with, or with --model naming a model folder (one holding"
+        " bundle.json); if it is the one it ships with, reinstall Photoscope"
+        " (pip install --force-reinstall photoscope)."
+    )  # the status line's tooltip, the library dialog
