@@ -845,6 +845,21 @@ def test_the_date_range_cannot_be_set_backwards(qtbot, make_window, daily_db) ->
     assert search.date_from.edit.maximumDate() == QDate(9999, 12, 31)
 
 
+def test_an_unticked_end_of_the_date_range_is_not_moved_by_the_other(qtbot, make_window, daily_db) -> None:
+    """The GUI audit of stop 58: "Taken from" set past the library's last day quietly pushed the
+    unticked "to" forward (2027-12-04): ticked later, it started there, not at the library's last
+    day. Only a ticked end bounds the other."""
+    window = ungrouped_timeline(qtbot, make_window, daily_db)
+    search = window.search
+    last_day = search.date_to.edit.date()
+    after = last_day.addYears(1)
+    search.date_from.set_value(date(after.year(), after.month(), after.day()))
+    assert not search.date_to.check.isChecked() and search.date_to.edit.date() == last_day
+    search.date_to.check.setChecked(True)  # ticked now: it keeps to its side of "from"
+    low, high = search.filters().days
+    assert low is not None and high is not None and low <= high, (low, high)
+
+
 # --- 8. stale state -------------------------------------------------------------------------------------
 
 

@@ -557,17 +557,17 @@ class SearchPanel(QWidget):
         return str(data) if data is not None else None
 
     def _keep_dates_in_order(self) -> None:
-        """Each ticked end of the date range bounds the other: a "to" typed before "from" stops at
-        it, and the calendars offer no day past the other end (the GUI audit of stop 57: a range
-        set backwards found nothing, unsaid)."""
+        """Each end of the date range bounds the other while both are ticked: a "to" typed before
+        "from" stops at it, and the calendars offer no day past the other end (the GUI audit of stop
+        57: a range set backwards found nothing, unsaid). An unticked end is left where it is: a
+        "from" past the library's last day pushed it forward, unseen (the GUI audit of stop 58)."""
         since, until = self.date_from, self.date_to
-        if since.check.isChecked():
+        both = since.check.isChecked() and until.check.isChecked()
+        if both:
             until.edit.setMinimumDate(since.edit.date())
-        else:
-            until.edit.clearMinimumDate()
-        if until.check.isChecked():
             since.edit.setMaximumDate(until.edit.date())
         else:
+            until.edit.clearMinimumDate()
             since.edit.clearMaximumDate()
 
     def set_date_span(self, span: tuple[date, date] | None) -> None:
