@@ -13,9 +13,10 @@ from photoscope.commands.common import (
     MAX_CAPTION_WORDS,
     add_decoding_options,
     add_model_option,
+    at_most,
     photo_path,
+    positive_int,
     safe_text,
-    whole_number_up_to,
     wrong_photo_path,
 )
 from photoscope.wording import concepts_in_words
@@ -67,7 +68,7 @@ def register(sub: Any) -> None:
     p.add_argument("--greedy", action="store_true", help="greedy decoding (same as --beam 1)")
     p.add_argument(
         "--max-len",
-        type=whole_number_up_to(MAX_CAPTION_WORDS),
+        type=at_most(positive_int, MAX_CAPTION_WORDS),
         default=16,
         help=f"longest caption in words (at most {MAX_CAPTION_WORDS})",
     )

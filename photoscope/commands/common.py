@@ -17,6 +17,7 @@ from typing import NoReturn, TypeVar
 from photoscope.limits import MAX_WEIGHT, query_too_long
 
 T = TypeVar("T")
+N = TypeVar("N", int, float)  # an option's number (``at_most``)
 StepHook = Callable[[int, int, float], None]  # (step, total steps, running figure)
 
 
@@ -225,14 +226,15 @@ def positive_int(text: str) -> int:
     return value
 
 
-def whole_number_up_to(limit: int) -> Callable[[str], int]:
-    """An argument type: a whole number from 1 to ``limit`` (a beam or a caption length beyond it
-    asked the allocator for gigabytes: the CLI audit of stop 57)."""
+def at_most(read: Callable[[str], N], limit: N) -> Callable[[str], N]:
+    """An argument type: what ``read`` reads, at most ``limit`` (a beam or a caption length beyond
+    it asked the allocator for gigabytes, the CLI audit of stop 57; a length penalty overflowed,
+    that of stop 58)."""
 
-    def parse(text: str) -> int:
-        value = positive_int(text)
+    def parse(text: str) -> N:
+        value = read(text)
         if value > limit:
-            raise argparse.ArgumentTypeError(f"at most {limit}, not {value}")
+            raise argparse.ArgumentTypeError(f"at most {limit:g}, not {text}")
         return value
 
     return parse
@@ -253,18 +255,6 @@ def non_negative_float(text: str) -> float:
     if not value >= 0 or value == float("inf"):
         raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
     return value
-
-
-def non_negative_up_to(limit: float) -> Callable[[str], float]:
-    """An argument type: a number from 0 to ``limit``."""
-
-    def parse(text: str) -> float:
-        value = non_negative_float(text)
-        if value > limit:
-            raise argparse.ArgumentTypeError(f"at most {limit:g}, not {text}")
-        return value
-
-    return parse
 
 
 def query_text(text: str) -> str:
@@ -393,13 +383,13 @@ def add_decoding_options(parser: argparse.ArgumentParser) -> None:
     (``network.DecodeOptions``), written out: importing them would load PyTorch."""
     parser.add_argument(
         "--beam",
-        type=whole_number_up_to(MAX_BEAM),
+        type=at_most(positive_int, MAX_BEAM),
         default=8,
         help=f"beam width (1 = greedy, at most {MAX_BEAM})",
     )
     parser.add_argument(
         "--length-penalty",
-        type=non_negative_up_to(MAX_LENGTH_PENALTY),
+        type=at_most(non_negative_float, MAX_LENGTH_PENALTY),
         default=0.5,
         help="how much longer captions are favoured in the beam (0: not at all; default 0.5)",
     )
