@@ -321,6 +321,28 @@ def test_an_offline_folder_is_said_in_the_window(
         (tmp_path / "unplugged").rename(folder)
 
 
+def test_an_offline_folder_the_index_keeps_nothing_of_is_not_said_to_keep_photos(
+    qtbot, make_window, library_db, indexed_library, tmp_path
+) -> None:
+    """The CLI audit of stop 58, in the window: a watched folder whose photos followed it into
+    another watched folder (or that held none) was "1 folder offline (photos kept)"."""
+    from photoscope.library.db import Library
+    from photoscope.library.scanner import Scanner
+
+    empty = tmp_path / "Empty"
+    empty.mkdir()
+    with Library(library_db) as library:
+        library.add_folder(empty)
+    empty.rmdir()
+    with Library(library_db) as library:
+        assert Scanner(library).scan().offline == [str(empty)]
+    window = make_window(library_db)
+    qtbot.waitUntil(lambda: bool(window.folder_keeper.folders), timeout=30_000)
+    qtbot.wait(200)
+    assert "photos kept" not in window.index_status.label.text(), window.index_status.label.text()
+    assert str(empty) not in window.index_status.label.toolTip()
+
+
 def test_a_folder_that_lost_its_permission_is_not_called_offline_in_the_window(
     qtbot, make_window, library_db, indexed_library, monkeypatch
 ) -> None:
