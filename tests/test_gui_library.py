@@ -343,6 +343,24 @@ def test_an_offline_folder_the_index_keeps_nothing_of_is_not_said_to_keep_photos
     assert str(empty) not in window.index_status.label.toolTip()
 
 
+def test_a_library_without_folders_says_so_after_an_add_that_failed(
+    qtbot, make_window, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The GUI audit of stop 58: a fresh start said "No folders yet" on the status line; after a
+    folder that could not be added (no such folder), "0 photos indexed"."""
+    from photoscope.library.db import Library
+
+    db = tmp_path / "empty.db"
+    Library(db).close()
+    window = make_window(db)
+    qtbot.waitUntil(lambda: window.index_status.label.text() == "No folders yet", timeout=10_000)
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: QMessageBox.StandardButton.Ok)
+    with qtbot.waitSignal(window.folder_keeper.add_failed, timeout=10_000):
+        window.folder_keeper.add(tmp_path / "no such folder")
+    qtbot.wait(300)  # the counts read again
+    assert window.index_status.label.text() == "No folders yet"
+
+
 def test_a_folder_that_lost_its_permission_is_not_called_offline_in_the_window(
     qtbot, make_window, library_db, indexed_library, monkeypatch
 ) -> None:

@@ -68,6 +68,7 @@ from photoscope.gui.timeline_reader import TimelineReader
 from photoscope.gui.unreadable_dialog import UnreadableDialog
 from photoscope.gui.wording import (
     MODEL_FAILED,
+    NO_FOLDERS_YET,
     NOT_CHANGEABLE,
     OPEN_FAILED,
     back_action_text,
@@ -420,7 +421,7 @@ class MainWindow(QMainWindow):
         self.folder_keeper.set_folders(folders)
         self.library_opened.emit()
         if not folders:
-            self.index_status.show_text("No folders yet")
+            self.index_status.show_text(NO_FOLDERS_YET)
             if self.api is not None:
                 self.welcome.show_library(self.api.library_path)
             self.pages.show_welcome()
@@ -545,6 +546,10 @@ class MainWindow(QMainWindow):
     def _counted(self, counted: tuple[PhotoCounts, int, int]) -> None:
         counts, problems, to_describe_again = counted
         self.index_status.show_counts(counts, problems)
+        if not self.folder_keeper.folders and not (counts.indexed or counts.pending or counts.error):
+            # as at a fresh start, not "0 photos indexed" (after an add that failed: the GUI audit
+            # of stop 58)
+            self.index_status.show_text(NO_FOLDERS_YET)
         if self.to_describe_again:  # fewer, once some were trashed (not asked for after "Now")
             self.to_describe_again = to_describe_again
 
