@@ -106,7 +106,7 @@ def no_look_alike_note(photos: Sequence[str]) -> str:
     reader knows them: a file's name, "the second photo"); as it is for none."""
     if not photos:
         return NO_LOOK_ALIKE_NOTE
-    like = " or like ".join(dict.fromkeys(photos))  # a photo given twice is named once
+    like = or_list(list(dict.fromkeys(photos)))  # a photo given twice is named once
     return f"Photoscope sees no photo that clearly looks like {like}: these are its closest guesses"
 
 

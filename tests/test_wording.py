@@ -263,3 +263,18 @@ def test_a_group_of_copies_header_breaks_after_its_label() -> None:
 
     assert header_lines(copies_label(1, 4)) == "Group 1:\n4 copies of one photo"
     assert header_lines("December 2026") == "December\n2026"
+
+
+def test_photos_nothing_looks_like_are_named_in_one_list() -> None:
+    """The GUI audit of stop 58: with several photo chips the note read "…does not clearly look like
+    the first photo or like the third photo or like the fourth photo or like the fifth photo…"."""
+    from photoscope.wording import no_look_alike_note
+
+    unlike = (True, False, True, True, True)
+    results = Results([object()], [], no_look_alike=True, photo_unlike=unlike)  # type: ignore[list-item]
+    said = results_message(results)
+    assert "looks like the first, third, fourth or fifth photo: these are" in said, said
+    assert no_look_alike_note(["a.jpg", "b.jpg", "c.jpg"]).startswith(
+        "Photoscope sees no photo that clearly looks like a.jpg, b.jpg or c.jpg:"
+    )
+    assert "looks like a.jpg:" in no_look_alike_note(["a.jpg", "a.jpg"])

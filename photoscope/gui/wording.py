@@ -19,6 +19,7 @@ from photoscope.wording import (
     cancelled_note,
     named_away_note,
     no_look_alike_note,
+    or_list,
     repeated_note,
     searched_by_note,
     still_left_out_note,
@@ -284,9 +285,15 @@ _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", 
 
 
 def _unlike_chips(unlike: tuple[bool, ...]) -> list[str]:
-    """The photo chips no photo looks like, by their places ("the second photo"); none named when
-    the query has one photo ("this one")."""
-    return [f"{_place(at)} photo" for at, alone in enumerate(unlike) if alone] if len(unlike) > 1 else []
+    """The photo chips no photo looks like, by their places, in one phrase ("the first, third or
+    fourth photo": each "or like the … photo" made a line of them, the GUI audit of stop 58); none
+    named when the query has one photo ("this one")."""
+    places = [at for at, alone in enumerate(unlike) if alone] if len(unlike) > 1 else []
+    if not places:
+        return []
+    if places[-1] >= len(_ORDINALS):  # past the tenth: each by its own place
+        return [f"{_place(at)} photo" for at in places]
+    return [f"the {or_list([_ORDINALS[at] for at in places])} photo"]
 
 
 def _place(at: int) -> str:
