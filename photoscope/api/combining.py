@@ -146,14 +146,14 @@ class Combining(Searching):
         unnamed = listed[results.by_name :]
         if not texts or results.by_name or not unnamed or narrowed:
             return results
+        people = {text: self.people_in(text, listed) for text in texts}  # read from the library
         unsure: dict[str, None] = {}
         throughs: list[int] = []
         with self._store_lock:
             for text in texts:
-                people = self.people_in(text, listed)
-                unsure.update(dict.fromkeys(self.engine.unclear_concepts(text, listed, people=people)))
+                unsure.update(dict.fromkeys(self.engine.unclear_concepts(text, listed, people=people[text])))
                 if not unsure:
-                    through = self.engine.likely_through(text, unnamed, people=people)
+                    through = self.engine.likely_through(text, unnamed, people=people[text])
                     throughs += [] if through is None else [through]
         if unsure:
             return likely_at_most(replace(results, unsure=tuple(unsure)), None)

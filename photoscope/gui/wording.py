@@ -558,7 +558,7 @@ NOT_CHANGEABLE = (
 )
 
 
-READ_ONLY_NOTE = f"Read-only library: {READ_ONLY_LIBRARY}."
+READ_ONLY_NOTE = f"Read-only library: {READ_ONLY_LIBRARY}."  # the status line's tooltip, the library dialog
 NO_FOLDERS_YET = "No folders yet"  # the status line of a library that watches no folder
 # The network's files could not be loaded (a --model folder with no model, a broken install).
 MODEL_NOT_LOADED = "not indexing: the model could not be loaded"

@@ -30,10 +30,11 @@ indexed (``ScanReport.skipped``).
 
 from __future__ import annotations
 
+import bisect
 import errno
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -208,9 +209,10 @@ class _Sweep:
         """Each path that could not be read, in ``reasons`` (for ``status``) and the report's notes:
         why, and what the index keeps of it, if anything (stop 57's Left list: a link to itself,
         never indexed, was said to keep "its photos")."""
+        ordered = sorted(self.stored) if self.unreadable else []  # once: a folder's photos by prefix
         for path in self.unreadable:
             why = self.reasons.get(path, "cannot be read")
-            kept = _kept(path, self.stored)
+            kept = _kept(path, self.stored, ordered)
             self.reasons[path] = f"cannot be read: {why}" + (f"; {kept}" if kept else "")
             report.unreadable_notes[path] = kept or why
 
@@ -221,12 +223,14 @@ def _why_unreadable(error: OSError) -> str:
     return str(error.strerror or error)
 
 
-def _kept(path: str, stored: Iterable[str]) -> str | None:
+def _kept(path: str, stored: Container[str], ordered: Sequence[str]) -> str | None:
     """What the index keeps of a path that cannot be read: its photo's entry, or the entries of the
-    photos below it; None when it holds none."""
+    photos below it (``ordered``: the stored paths, sorted); None when it holds none."""
     if path in stored:
         return "the photo is kept as it was"
-    if any(is_under(other, path) for other in stored):
+    below = path.rstrip(os.sep) + os.sep
+    at = bisect.bisect_left(ordered, below)
+    if at < len(ordered) and ordered[at].startswith(below):
         return "its photos are kept as they were"
     return None
 
