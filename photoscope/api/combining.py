@@ -140,7 +140,9 @@ class Combining(Searching):
         every text's words (``SearchEngine.likely_through``: they called a jaguar, giraffes, camels
         and a hammer likely, the second fresh-seat audit of stop 50). Every added text, beside others
         or a photo: "beach" + "sunset" called an opera house by day, a dog and the Louvre likely
-        where "sunset" alone had no likely match (the CLI audit of stop 58)."""
+        where "sunset" alone had no likely match (the CLI audit of stop 58). On Flickr8k val
+        (``benchmarks/combined_likely.py --texts-judged``; likely / precision %): word + word 21.9
+        / 18.3 -> 9.5 / 22.3, photo + word 12.0 / 16.0 -> 7.8 / 15.6."""
         texts = [t.text for t in terms if not t.negative and t.text is not None]
         listed = [m.photo.id for m in results.matches]
         unnamed = listed[results.by_name :]
