@@ -74,6 +74,23 @@ def test_1_unplugged_drive_whose_mount_point_holds_a_hidden_file_real_mount(
     assert len(_ids(library)) == 5
 
 
+def test_a_linked_folder_holding_only_hidden_photos_is_there_to_look_in_as_a_root_is(tmp_path: Path) -> None:
+    """Stop 57's Left list: whether a folder is there to tell a photo gone (``can_look_in``) and
+    whether a watched root is there (``root_present``) read its contents by two rules: a folder
+    reached by a link whose photos all lie in ``.backup`` was there as a root, not as a folder. One
+    rule now: visible entries, or hidden ones holding photos; a system's own hidden folders do not."""
+    from photoscope.library.scanner import can_look_in
+
+    album = tmp_path / "album"
+    write_library(album / ".backup", 1)
+    link = tmp_path / "linked"
+    link.symlink_to(album)
+    assert can_look_in(str(link))
+    (album / ".backup").rename(tmp_path / "elsewhere")
+    (album / ".Trash-1000").mkdir()
+    assert not can_look_in(str(link))  # a bare mount point's, most likely
+
+
 def test_1_unit_a_hidden_file_does_not_make_an_empty_root_present(
     library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

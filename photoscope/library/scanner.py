@@ -704,7 +704,7 @@ def can_look_in(folder: str, mounts: Iterable[str] = ()) -> bool:
     except OSError:  # no folder there, or one that cannot be read
         return False
     reached = os.path.realpath(folder) != folder or any(is_under(folder, m) for m in mounts)
-    return not reached or _holds_visible(names)
+    return not reached or _holds_something(folder, names)
 
 
 def root_present(folder: Folder) -> bool:
@@ -716,9 +716,16 @@ def root_present(folder: Folder) -> bool:
         if not os.path.isdir(folder.path):
             return False
         names = os.listdir(folder.path)
-        return folder.photos == 0 or _holds_visible(names) or _holds_hidden_photos(folder.path, names)
+        return folder.photos == 0 or _holds_something(folder.path, names)
     except OSError:
         return False
+
+
+def _holds_something(folder: str, names: list[str]) -> bool:
+    """Whether a folder's entries are more than a bare mount point's: one not hidden, or hidden
+    photos (``.backup``). One rule for a watched root and for a folder a link or mount leads to
+    (stop 57's Left list: the two read them apart)."""
+    return _holds_visible(names) or _holds_hidden_photos(folder, names)
 
 
 def _holds_visible(names: Iterable[str]) -> bool:
