@@ -926,6 +926,14 @@ def test_a_model_that_cannot_load_is_said_in_the_window_with_the_way_out(qtbot, 
         assert "model" in window.index_status.label.text().lower(), window.index_status.label.text()
         qtbot.wait(1000)  # nothing read later puts "No photos yet" in its place
         assert window.pages.currentWidget() is page and page.text() == said
+        # a query asked anyway says the same, not "The search failed: cannot read this photo"
+        window.activateWindow()
+        press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClicks(QApplication.focusWidget(), "a red circle")
+        with qtbot.waitSignal(window.results_shown, timeout=30_000):  # its answer: a failure
+            press(qtbot, Qt.Key.Key_Return)
+        assert "could not be loaded" in page.text() and "--model" in page.text(), page.text()
+        assert "cannot read this photo" not in page.text()
     finally:
         window.shutdown()
         if window.api is not None:

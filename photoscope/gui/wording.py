@@ -475,13 +475,16 @@ REPAIR_IN_MENU = (
 
 
 def search_failed_page(error: BaseException) -> tuple[str, str]:
-    """The page's title and text (plain) for a search that failed: a damaged library said as such,
-    with the window's way to repair it (the fresh-seat audit of stop 56: "The search failed: cannot
+    """The page's title and text (plain) for a search that failed: a model that could not be loaded
+    with the way out (``model_failed_text``), a damaged library said as such, with the window's way
+    to repair it (the fresh-seat audit of stop 56: "The search failed: cannot
     read this photo (LibraryDamaged: … run `photoscope doctor --repair`)")."""
-    from photoscope.api import LibraryDamaged, LibraryError, describe_failure
+    from photoscope.api import BundleError, LibraryDamaged, LibraryError, ResourceMissing, describe_failure
 
     if isinstance(error, LibraryDamaged):
         return DAMAGED_WHILE_OPEN, f"{error.what}. {REPAIR_IN_MENU}"
+    if isinstance(error, BundleError | ResourceMissing):  # not "cannot read this photo" (stop 58)
+        return MODEL_FAILED, model_failed_text(error)
     if isinstance(error, LibraryError):
         return "The search failed", str(error)
     return "The search failed", describe_failure(error)
