@@ -48,7 +48,6 @@ from photoscope.api.query_terms import same_photo
 from photoscope.api.scoring import relevance
 from photoscope.api.types import (
     GROUPINGS,
-    MAX_QUERY_CHARS,
     MAX_WEIGHT,
     SORTS,
     CaptionedPhoto,
@@ -157,7 +156,6 @@ def __getattr__(name: str) -> Any:
 # The value types the GUI and the CLI use come from here, so neither imports below this door.
 __all__ = [
     "GROUPINGS",
-    "MAX_QUERY_CHARS",
     "MAX_WEIGHT",
     "PASTED",
     "SORTS",

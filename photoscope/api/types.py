@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple, get_args
 
 from photoscope.library.records import PhotoRecord
-from photoscope.limits import MAX_QUERY_CHARS as MAX_QUERY_CHARS  # re-exported: the API says them
-from photoscope.limits import MAX_WEIGHT as MAX_WEIGHT
+from photoscope.limits import MAX_WEIGHT as MAX_WEIGHT  # re-exported: the API says them
 from photoscope.limits import query_too_long as query_too_long
 
 if TYPE_CHECKING:

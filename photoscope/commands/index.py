@@ -429,9 +429,8 @@ def _print_folders(app: Photoscope) -> None:
     for f in all_folders:
         unreadable = f", {f.unreadable:,} could not be read" if f.unreadable else ""
         away = "NO PERMISSION to read it" if f.refused else "OFFLINE"
-        # nothing kept (its photos followed it into another watched folder, or it held none): no
-        # "add its new place", which `folders add` refuses there (the CLI audit of stop 58)
-        empty = not f.online and not f.refused and not f.photos
+        # no "add its new place" for one that keeps nothing: `folders add` refuses it there
+        empty = f.away_keeping_nothing
         kept = "none of its photos in the index" if empty else "photos kept, still searchable"
         note = "" if f.online else f", {away}: {kept}"
         note += f", {kept_note(f.away)}" if f.away else ""

@@ -128,8 +128,9 @@ def _print(
     _print_notes(results, terms)
     if not results.matches:
         return _nothing_found(args, app, results)
-    if app is not None:  # a local search has the library open: what it could not look at yet
-        _note_waiting(app.photo_counts().pending, args, indexing_now=app.indexing_elsewhere())
+    pending = app.photo_counts().pending if app is not None else 0
+    if pending and app is not None:  # a local search has the library open: what it could not look at yet
+        _note_waiting(pending, args, indexing_now=app.indexing_elsewhere())
     escaped = 0
     likely = _likely(results)
     states = file_states(results.matches, offline_roots if app is None else app.offline_folders())

@@ -90,9 +90,8 @@ class FolderKeeper(QObject):
 
     def set_folders(self, folders: list[Folder]) -> None:
         self.folders = folders
-        # offline and keeping photos: one whose photos followed it into another watched folder, or
-        # that held none, keeps nothing to speak of (the CLI audit of stop 58: "photos kept")
-        away = [f.path for f in folders if not f.online and not f.refused and f.photos]
+        # offline and keeping photos ("photos kept" is said of them)
+        away = [f.path for f in folders if not f.online and not f.refused and not f.away_keeping_nothing]
         self.index_status.show_offline(away, [f.path for f in folders if f.refused])
         roots = [(f.path, 0, f.readable) for f in folders]  # as the library dialog counts them
         if self.search.folder_choices()[: len(roots)] != [r[0] for r in roots]:

@@ -466,10 +466,9 @@ class MainWindow(QMainWindow):
         """The network could not start: its files missing or damaged (a --model folder holding none)
         is said on the page and the status line, with the way out, in place of "No photos yet" (the
         GUI audit of stop 58); a damaged library is offered repair (``_task_failed``)."""
-        from photoscope.api import BundleError, ResourceMissing
-
-        if isinstance(error, BundleError | ResourceMissing):
-            self.model_failure = model_failed_text(error)
+        failure = model_failed_text(error)
+        if failure is not None:
+            self.model_failure = failure
             self.index_status.show_model_failed()
             self._show_idle()
 

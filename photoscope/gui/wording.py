@@ -479,12 +479,13 @@ def search_failed_page(error: BaseException) -> tuple[str, str]:
     with the way out (``model_failed_text``), a damaged library said as such, with the window's way
     to repair it (the fresh-seat audit of stop 56: "The search failed: cannot
     read this photo (LibraryDamaged: … run `photoscope doctor --repair`)")."""
-    from photoscope.api import BundleError, LibraryDamaged, LibraryError, ResourceMissing, describe_failure
+    from photoscope.api import LibraryDamaged, LibraryError, describe_failure
 
     if isinstance(error, LibraryDamaged):
         return DAMAGED_WHILE_OPEN, f"{error.what}. {REPAIR_IN_MENU}"
-    if isinstance(error, BundleError | ResourceMissing):  # not "cannot read this photo" (stop 58)
-        return MODEL_FAILED, model_failed_text(error)
+    model = model_failed_text(error)  # not "cannot read this photo" (stop 58)
+    if model is not None:
+        return MODEL_FAILED, model
     if isinstance(error, LibraryError):
         return "The search failed", str(error)
     return "The search failed", describe_failure(error)
@@ -568,9 +569,14 @@ MODEL_NOT_LOADED = "not indexing: the model could not be loaded"
 MODEL_FAILED = "The model could not be loaded"
 
 
-def model_failed_text(error: BaseException) -> str:
-    """The page's words for a network that could not be loaded, with the ways out (the GUI audit of
-    stop 58: "No photos yet" over a folder of 12, the error on the terminal alone)."""
+def model_failed_text(error: BaseException) -> str | None:
+    """The page's words for a network that could not be loaded (its files missing or damaged), with
+    the ways out (the GUI audit of stop 58: "No photos yet" over a folder of 12, the error on the
+    terminal alone); None for any other failure."""
+    from photoscope.api import BundleError, ResourceMissing
+
+    if not isinstance(error, BundleError | ResourceMissing):
+        return None
     return (
         f"{error}. Without it Photoscope can neither index nor search your photos. Start it without"
         " --model to use the model it ships with, or with --model naming a model folder (one holding"

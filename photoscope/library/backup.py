@@ -76,29 +76,27 @@ def write_backup(conn: sqlite3.Connection, library_path: Path) -> Path:
     return target
 
 
-def _is_backup(path: Path) -> bool:
-    """Whether ``path`` begins as a backup does (gzip, then this format's head): cheap, for rotation."""
-    try:
-        with gzip.open(path, "rb") as f:
-            head = f.read(64)
-    except (OSError, EOFError):
-        return False
-    return head.startswith(b'{"format":%d,' % FORMAT)
+_HEAD = b'{"format":%d,' % FORMAT  # how a backup of this format begins, decompressed
 
 
-def backup_readable(library_path: Path) -> bool:
-    """Whether the newest backup reads whole (every byte decompressed and checked, and its head):
-    what `doctor` vouches for (the CLI audit of stop 58: a text in its place was "0 minutes old")."""
-    path = backup_path(library_path)
-    if not _is_backup(path):
-        return False
+def _is_backup(path: Path, whole: bool = False) -> bool:
+    """Whether ``path`` begins as a backup does (gzip, then this format's head): cheap, for rotation;
+    ``whole``: and every byte decompresses and checks out (what `doctor` vouches for)."""
     try:
         with gzip.open(path, "rb") as f:
-            while f.read(1 << 20):
+            if f.read(len(_HEAD)) != _HEAD:
+                return False
+            while whole and f.read(1 << 20):
                 pass
     except (OSError, EOFError):
         return False
     return True
+
+
+def backup_readable(library_path: Path) -> bool:
+    """Whether the newest backup reads whole: a text in its place was "0 minutes old, all good"
+    (the CLI audit of stop 58)."""
+    return _is_backup(backup_path(library_path), whole=True)
 
 
 def _keeps_the_photos(library_path: Path) -> bool:

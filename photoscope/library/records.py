@@ -52,6 +52,12 @@ class Folder:
         """Its photos indexed or waiting to be: the count the library's "N photos indexed" adds to."""
         return self.photos - self.unreadable
 
+    @property
+    def away_keeping_nothing(self) -> bool:
+        """Offline (not refused) with no photo in the index: its photos followed it into another
+        watched folder, or it held none. Not "photos kept" (the CLI audit of stop 58)."""
+        return not self.online and not self.refused and not self.photos
+
 
 # A stored photo's (path, size, mtime): equal to the ``FileStat`` of its file while that is unchanged.
 StoredStat = tuple[str, int, float]

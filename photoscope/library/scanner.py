@@ -223,15 +223,19 @@ def _why_unreadable(error: OSError) -> str:
     return str(error.strerror or error)
 
 
+KEPT_PHOTO = "the photo is kept as it was"
+KEPT_PHOTOS = "its photos are kept as they were"
+
+
 def _kept(path: str, stored: Container[str], ordered: Sequence[str]) -> str | None:
     """What the index keeps of a path that cannot be read: its photo's entry, or the entries of the
     photos below it (``ordered``: the stored paths, sorted); None when it holds none."""
     if path in stored:
-        return "the photo is kept as it was"
+        return KEPT_PHOTO
     below = path.rstrip(os.sep) + os.sep
     at = bisect.bisect_left(ordered, below)
     if at < len(ordered) and ordered[at].startswith(below):
-        return "its photos are kept as they were"
+        return KEPT_PHOTOS
     return None
 
 
@@ -270,9 +274,7 @@ class Scanner:
             refused = not present and refuses_reading(folder.path)  # there, but not ours to read
             if refused:
                 report.unreadable_dirs.append(folder.path)
-                report.unreadable_notes[folder.path] = (
-                    "its photos are kept as they were" if folder.photos else "Permission denied"
-                )
+                report.unreadable_notes[folder.path] = KEPT_PHOTOS if folder.photos else "Permission denied"
             if present != folder.online:
                 self.library.set_folder_online(folder.id, present)
                 (report.back_online if present else report.offline).append(folder.path)
