@@ -403,7 +403,7 @@ def test_an_unreadable_subfolder_is_not_taken_as_deleted(
 
     monkeypatch.setattr(os, "scandir", deny)
     report = Scanner(library).scan()
-    assert report.removed == [] and report.unreadable_dirs == [str(pictures / "locked")]
+    assert report.removed == [] and list(report.unreadable) == [str(pictures / "locked")]
 
 
 DRIVER = """

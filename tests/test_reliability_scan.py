@@ -304,7 +304,7 @@ def test_4_entries_that_cannot_be_stat_ed_are_reported_not_absent(
     assert sorted(e.filename for e in errors) == [str(pictures / "album"), str(pictures / "loose.jpg")]
     report = Scanner(library).scan()
     assert report.removed == [] and len(_ids(library)) == 4
-    assert sorted(report.unreadable_dirs) == [str(pictures / "album"), str(pictures / "loose.jpg")]
+    assert sorted(report.unreadable) == [str(pictures / "album"), str(pictures / "loose.jpg")]
     assert [p for p, _ in library.problems()] == [str(pictures / "album"), str(pictures / "loose.jpg")]
 
 
@@ -327,7 +327,7 @@ def test_4_chmod_a_minus_x_as_a_user_drops_nothing(library: Library, tmp_path: P
         "import os, sys; os.setgid(65534); os.setuid(65534)\n"
         "from photoscope.library.db import Library\n"
         "from photoscope.library.scanner import Scanner\n"
-        "r = Scanner(Library(sys.argv[1])).scan(); print(len(r.removed), len(r.unreadable_dirs))\n"
+        "r = Scanner(Library(sys.argv[1])).scan(); print(len(r.removed), len(r.unreadable))\n"
     )
     done = subprocess.run(
         [os.sys.executable, "-c", script, str(tmp_path / "library.db")],  # type: ignore[attr-defined]
@@ -389,7 +389,7 @@ def test_5_an_unreadable_folder_is_recorded_for_status(
     library.add_folder(pictures)
     deny_listing(monkeypatch, "locked")
     report = Scanner(library).scan()
-    assert report.unreadable_dirs == [str(pictures / "locked")]
+    assert list(report.unreadable) == [str(pictures / "locked")]
     [(path, reason)] = library.problems()
     assert path == str(pictures / "locked") and "Permission denied" in reason
 
@@ -756,7 +756,7 @@ def test_a_watched_folder_whose_permission_is_taken_away_says_why(
     monkeypatch.setattr(os, "listdir", deny)
     deny_listing(monkeypatch, "Locked")
     report = Scanner(library).scan()
-    assert report.offline == [str(pictures)] and report.unreadable_dirs == [str(pictures)]
+    assert report.offline == [str(pictures)] and list(report.unreadable) == [str(pictures)]
     assert report.removed == [] and _ids(library) == ids
     assert [why for _, why in library.problems()] == [scanner.REFUSED]
 

@@ -82,8 +82,8 @@ def _print_scan_problems(report: ScanReport) -> None:
             f"not followed: {safe_text(path)}: it would leave out a watched folder"
             f" (photoscope folders remove {folder} to leave its photos out)"
         )
-    for path in report.unreadable_dirs:
-        print(f"could not read ({report.unreadable_notes.get(path, 'cannot be read')}): {path}")
+    for path, note in report.unreadable.items():
+        print(f"could not read ({note}): {path}")
     for path, why in report.skipped:
         print(f"not indexed: {path}: {why}")
     for path in report.absent_mounts:
@@ -179,7 +179,7 @@ def _index(args: argparse.Namespace) -> int:
         if again is not None:
             print(f"folders went away while indexing; scanned again: {again.summary()}")
             _print_offline(again)
-        if not code and (report.unreadable_dirs or report.skipped):
+        if not code and (report.unreadable or report.skipped):
             code = EXIT_FAILED  # "some file could not be processed" (the CLI audit: it exited 0)
         _rewrite_old_captions(app, args)
         if args.watch:  # a watch stopped by Ctrl-C is done: its runs print their errors as they go
@@ -402,7 +402,7 @@ def _print_offline(report: ScanReport) -> None:
     for path in report.offline:
         if path in followed:
             print(f"offline: {path}")
-        elif path not in report.unreadable_dirs:
+        elif path not in report.unreadable:
             print(f"offline (its photos stay in the index): {path}")
 
 

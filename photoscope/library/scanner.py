@@ -24,7 +24,7 @@ away and one made again at its place), keeps the photos not there as moved away
 (``Scanner._note_root``); found in another watched folder's scan, renamed there, they follow it
 (``Scanner._kept_arrived``). A directory or file that cannot be looked at is never taken as empty or
 gone either, so a permission problem does not drop photos; it is reported
-(``ScanReport.unreadable_dirs``) and recorded (``Library.problems``) with the names that cannot be
+(``ScanReport.unreadable``) and recorded (``Library.problems``) with the names that cannot be
 indexed (``ScanReport.skipped``).
 """
 
@@ -117,10 +117,10 @@ class ScanReport:
     unchanged: int = 0
     offline: list[str] = field(default_factory=list)  # folders found missing by this scan
     back_online: list[str] = field(default_factory=list)
-    unreadable_dirs: list[str] = field(default_factory=list)  # and files: looked at, could not see
-    # each of those: what the index keeps of it ("the photo is kept as it was"), else why it could
-    # not be read (a link to itself, a folder never indexed: nothing kept to say)
-    unreadable_notes: dict[str, str] = field(default_factory=dict)
+    # folders and files looked at and not seen, in the order met, each with what the index keeps of
+    # it ("the photo is kept as it was"), else why it could not be read (a link to itself, a folder
+    # never indexed: nothing kept to say)
+    unreadable: dict[str, str] = field(default_factory=dict)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (display path, why) never indexed
     absent_mounts: list[str] = field(default_factory=list)  # unplugged drives inside watched folders
     away_links: list[str] = field(default_factory=list)  # links to nothing now, whose photos were kept
@@ -214,7 +214,7 @@ class _Sweep:
             why = self.reasons.get(path, "cannot be read")
             kept = _kept(path, self.stored, ordered)
             self.reasons[path] = f"cannot be read: {why}" + (f"; {kept}" if kept else "")
-            report.unreadable_notes[path] = kept or why
+            report.unreadable[path] = kept or why
 
 
 def _why_unreadable(error: OSError) -> str:
@@ -273,8 +273,7 @@ class Scanner:
                 report.other_drive.append((folder.path, other))
             refused = not present and refuses_reading(folder.path)  # there, but not ours to read
             if refused:
-                report.unreadable_dirs.append(folder.path)
-                report.unreadable_notes[folder.path] = KEPT_PHOTOS if folder.photos else "Permission denied"
+                report.unreadable[folder.path] = KEPT_PHOTOS if folder.photos else "Permission denied"
             if present != folder.online:
                 self.library.set_folder_online(folder.id, present)
                 (report.back_online if present else report.offline).append(folder.path)
@@ -580,7 +579,6 @@ class Scanner:
             sweep.stored = {p: s for p, s in sweep.stored.items() if not is_under(p, folder.path)}
 
     def _apply(self, sweep: _Sweep, report: ScanReport) -> None:
-        report.unreadable_dirs += sweep.unreadable  # after the watched folders refused (``check_folders``)
         report.skipped = sweep.skipped
         new: list[NewFile] = []
         changed: list[NewFile] = []
