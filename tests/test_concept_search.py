@@ -277,6 +277,18 @@ def test_presence_probes_ship_with_their_provenance() -> None:
     assert "trained_on" in presence.info and presence.familiar.centroids.shape[1] == 1280
 
 
+def test_a_caption_writes_a_name_as_the_concepts_show_it(model: PhotoscopeModel) -> None:
+    """The fresh-seat audit of stop 59: captions wrote "an african crocodile", "an arabian camel"
+    where the photo's concepts show "African crocodile"."""
+    names = load_concepts().names
+    probs = np.zeros(1000, dtype=np.float32)
+    probs[names.index("African crocodile")] = 0.9
+    said = model.caption_check.say_less("a dog is running in the grass", "a dog", probs, CaptionRule())
+    assert said == "an African crocodile"
+    assert model.namer.as_written("african crocodile") == "African crocodile"
+    assert model.namer.as_written("espresso") == "espresso" and model.namer.as_written("bird") == "bird"
+
+
 def test_a_caption_that_invented_its_subject_says_less(model: PhotoscopeModel) -> None:
     """On a photo unlike Flickr8k's, a caption whose person or dog the photo does not support is
     replaced by what is true: the head's name, else the scene the decoder saw; never a sentence

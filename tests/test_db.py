@@ -301,6 +301,34 @@ def test_version_8_search_rows_gain_their_camel_case_words(
         assert lib.integrity_check() == "ok"
 
 
+def test_version_15_search_rows_gain_the_words_of_numbered_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fresh-seat audit of stop 59: "solar" found neither solar6.jpg nor solar7.jpg. The names'
+    words of a library written before are read again from the paths, its rows otherwise kept."""
+    from photoscope.library import name_words
+
+    with monkeypatch.context() as patch:
+        patch.setattr(dbmod, "MIGRATIONS", dbmod.MIGRATIONS[:15])
+        patch.setattr(name_words, "_cut_between", lambda a, b: a.islower() and b.isupper())  # before
+        with Library(tmp_path / "l.db") as old:
+            ids = _add(old, tmp_path / "p", ["solar6.jpg", "eiffelTower.jpg", "beach.jpg"])
+            for photo_id, name in zip(ids, ["solar6.jpg", "eiffelTower.jpg", "beach.jpg"], strict=True):
+                old.db.execute("INSERT INTO captions VALUES (?, 'a tall tower', -0.5)", (photo_id,))
+                old.db.execute(  # as the indexer writes it (``index_rows``)
+                    "INSERT INTO search (rowid, path, caption, tags, names)"
+                    " VALUES (?, ?, 'a tall tower', '', camel_words(?))",
+                    (photo_id, str(tmp_path / "p" / name), str(tmp_path / "p" / name)),
+                )
+            assert old.paths_with_word("solar") == [] and len(old.paths_with_word("eiffel")) == 1
+    with Library(tmp_path / "l.db") as lib:
+        assert lib.schema_version == len(dbmod.MIGRATIONS)
+        assert [i for i, _ in lib.paths_with_word("solar")] == [ids[0]]
+        assert [i for i, _ in lib.paths_with_word("eiffel")] == [ids[1]]
+        assert sorted(i for i, _ in lib.text_search("tall tower")) == sorted(ids)  # captions kept
+        assert lib.integrity_check() == "ok"
+
+
 def test_a_backup_on_a_full_disk_is_said_in_words(
     library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

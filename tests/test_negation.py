@@ -33,6 +33,10 @@ from photoscope.search.negation import Negated, split_negations
         ("a dog but not on grass", "a dog", ("grass",)),
         ("a dog and not in the water", "a dog", ("water",)),
         ("birds but not on a wire", "birds", ("wire",)),
+        # the fresh-seat audit of stop 59: "a dog -cat" listed the cat first, silently (a search
+        # engine's minus; rclip's --subtract)
+        ("a dog -cat", "a dog", ("cat",)),
+        ("-people a beach -sand", "a beach", ("people", "sand")),
     ],
 )
 def test_what_a_description_leaves_out_is_taken_apart(
@@ -53,6 +57,10 @@ def test_what_a_description_leaves_out_is_taken_apart(
         # phrases the decoder learned: "no shirt" is a shirtless man to it, not a man minus shirts
         "a man with no shirt climbing a rock",
         "a boy without a shirt on",
+        # a hyphen inside a word, or a minus before no word, leaves nothing out
+        "a well-lit room",
+        "a dog - on the grass",
+        "a dog -the",
     ],
 )
 def test_a_description_that_leaves_nothing_out_is_kept_as_typed(text: str) -> None:

@@ -17,6 +17,7 @@ from photoscope.api.scoring import (
     POOL,
     cut,
     likely_at_most,
+    likely_through_names,
     looking_alike,
     pool,
     relevance,
@@ -115,6 +116,7 @@ class Combining(Searching):
         results = self._results(replace(ranked, unknown_words=unknown), filters, likely_at_most=bound.at_most)
         if bound.no_look_alike:  # likely: only the photos named (``hits_relevance`` keeps one of the rest)
             results = replace(results, relevant=min(results.relevant, results.by_name))
+        results = self._likely_through_names(resolved.terms, ranked, results, bound.alike)
         narrowed = filters is not None and filters.active  # nothing listed there says nothing of the rest
         results = self._read_as_its_texts(resolved.terms, results, narrowed)
         results = self._likely_before_taken_away(resolved.terms, results)
@@ -132,6 +134,26 @@ class Combining(Searching):
             left_out_by_name=len(names.taken),
         )
 
+    def _likely_through_names(
+        self, terms: Sequence[Term], ranked: SearchResult, results: Results, alike: frozenset[int] | None
+    ) -> Results:
+        """The likely matches ending at the first photo put first by its name that the name does not
+        vouch for (``scoring.likely_through_names``): a dog + "paris" called 8 photos with no dog
+        likely, a dog photo + "paris" the Paris buildings (the audit of stop 59)."""
+        from photoscope.search.path_words import judged_rule
+
+        if not results.by_name:
+            return results
+        texts = " ".join(t.text for t in terms if not t.negative and t.text is not None)
+        listed = [m.photo.id for m in results.matches]
+        people = self.people_in(texts, listed) if texts else None
+
+        def through(words: str, ids: list[int]) -> int | None:
+            with self._store_lock:
+                return self.engine.likely_through(words, ids, people=people)
+
+        return likely_through_names(results, ranked.name_lacks, judged_rule(self.model), through, alike)
+
     def _read_as_its_texts(self, terms: Sequence[Term], results: Results, narrowed: bool) -> Results:
         """A combined query's listing read as plain search reads each of its added texts
         (``Searching._search_words``): its closest guesses when no listed photo shows a text's words
@@ -140,20 +162,23 @@ class Combining(Searching):
         every text's words (``SearchEngine.likely_through``: they called a jaguar, giraffes, camels
         and a hammer likely, the second fresh-seat audit of stop 50). Every added text, beside others
         or a photo: "beach" + "sunset" called an opera house by day, a dog and the Louvre likely
-        where "sunset" alone had no likely match (the CLI audit of stop 58). On Flickr8k val
+        where "sunset" alone had no likely match (the CLI audit of stop 58); after photos put
+        first by their names, the rest (stop 59). On Flickr8k val
         (``benchmarks/combined_likely.py --texts-judged``; likely / precision %): word + word 21.9
         / 18.3 -> 9.5 / 22.3, photo + word 12.0 / 16.0 -> 7.8 / 15.6."""
         texts = [t.text for t in terms if not t.negative and t.text is not None]
         listed = [m.photo.id for m in results.matches]
         unnamed = listed[results.by_name :]
-        if not texts or results.by_name or not unnamed or narrowed:
-            return results
+        if not texts or not unnamed or narrowed or results.relevant < results.by_name:
+            return results  # (a photo put first by name that its name does not vouch for ends them)
         people = {text: self.people_in(text, listed) for text in texts}  # read from the library
         unsure: dict[str, None] = {}
         throughs: list[int] = []
         with self._store_lock:
             for text in texts:
-                unsure.update(dict.fromkeys(self.engine.unclear_concepts(text, listed, people=people[text])))
+                if not results.by_name:  # photos named are what was asked for: no closest guesses
+                    unclear = self.engine.unclear_concepts(text, listed, people=people[text])
+                    unsure.update(dict.fromkeys(unclear))
                 if not unsure:
                     through = self.engine.likely_through(text, unnamed, people=people[text])
                     throughs += [] if through is None else [through]
@@ -221,7 +246,7 @@ class Combining(Searching):
             text = " ".join(t.text for t in terms if t.text is not None and t.negative == negative)
             if not text:
                 continue
-            matches, named, by_names = path_words.path_matches(
+            matches, named, by_names, lacks = path_words.path_matches(
                 self.library,
                 text,
                 roots,
@@ -232,7 +257,7 @@ class Combining(Searching):
             if negative:
                 names.taken = list(matches)
             else:
-                names.added, names.by_names = matches, by_names
+                names.added, names.by_names, names.lacks = matches, by_names, lacks
         return names
 
     def _resolve(
@@ -328,7 +353,8 @@ class Combining(Searching):
 
             curve = library_curve(best, scores, filtered, among)
             hits = store.top_k(scores, limit, allowed, exclude)
-            return SearchResult(hits, named=first, library_best=curve), words, bound
+            lacks = {i: names.lacks.get(i, ()) for i in first}
+            return SearchResult(hits, named=first, library_best=curve, name_lacks=lacks), words, bound
 
 
 def _not_taken_away(
@@ -358,6 +384,7 @@ class _Names:
 
     added: dict[int, float] = field(default_factory=dict)  # photo id -> share of the added words
     by_names: frozenset[int] = frozenset()  # of those, the photos a name names (they may go first)
+    lacks: dict[int, tuple[str, ...]] = field(default_factory=dict)  # of those, the added words not in it
     taken: list[int] = field(default_factory=list)  # photos a taken-away term names
     words: set[str] = field(default_factory=set)  # the query words that name some photo
 
@@ -375,6 +402,7 @@ class _Bound:
     at_most: int | None = None  # None: no bound
     no_look_alike: bool = False  # an added photo that no photo of the library looks like
     unlike: frozenset[int] = frozenset()  # which: their places among ``Ranked.examples``
+    alike: frozenset[int] | None = None  # the photos that look like every added photo (None: none added)
 
 
 def _likely_bound(
@@ -391,16 +419,20 @@ def _likely_bound(
     if ranked is None:
         return _Bound()
 
-    def best(row: np.ndarray) -> list[float]:
-        return [h.score for h in store.top_k(row, POOL, allowed, exclude)]
+    def best(row: np.ndarray) -> list[Hit]:
+        return store.top_k(row, POOL, allowed, exclude)
 
-    def beyond_copies(row: np.ndarray) -> list[float]:
-        return [s for s in best(row) if s < NEAR_DUPLICATE]
+    def beyond_copies(hits: list[Hit]) -> list[float]:
+        return [h.score for h in hits if h.score < NEAR_DUPLICATE]
 
-    knees = [relevance(best(row))[0] for row in ranked.alone]
-    alike = [looking_alike(beyond_copies(row), bar=ADDED_PHOTO_LOOKS_ALIKE) for row in ranked.examples]
+    knees = [relevance([h.score for h in best(row)])[0] for row in ranked.alone]
+    examples = [best(row) for row in ranked.examples]
+    alike = [looking_alike(beyond_copies(hits), bar=ADDED_PHOTO_LOOKS_ALIKE) for hits in examples]
     unlike = frozenset(at for at, count in enumerate(alike) if count == 0)
-    return _Bound(min([*knees, *alike], default=None), bool(unlike), unlike)
+    # per added photo, the photos that look like it (its copies too: a named copy of it is likely)
+    looks = [{h.photo_id for h in hits if h.score >= ADDED_PHOTO_LOOKS_ALIKE} for hits in examples]
+    alike_all = frozenset(set.intersection(*looks)) if looks else None
+    return _Bound(min([*knees, *alike], default=None), bool(unlike), unlike, alike_all)
 
 
 def _photos_unlike(terms: Sequence[QueryTerm], resolved: _Resolved, bound: _Bound) -> tuple[bool, ...]:

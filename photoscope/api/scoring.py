@@ -4,7 +4,7 @@ describe them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -119,6 +119,22 @@ def likely_at_most(results: Results, through: int | None) -> Results:
 
     copies = sum(1 for m in results.matches if m.near_duplicate)
     return replace(results, relevant=likely_count(results.relevant, results.by_name, through, copies))
+
+
+def likely_through_names(
+    results: Results,
+    lacks: Mapping[int, Sequence[str]],
+    judged: Callable[[str], bool],
+    through: Callable[[str, list[int]], int | None],
+    alike: AbstractSet[int] | None = None,
+) -> Results:
+    """``results`` with its likely matches ending at the first photo put first by its name that
+    ``path_words.vouched_by_names`` does not vouch for (``lacks``: ``SearchResult.name_lacks``)."""
+    from photoscope.search.path_words import vouched_by_names
+
+    named = [m.photo.id for m in results.matches[: results.by_name]]
+    vouched = vouched_by_names(named, lacks, judged, through, alike)
+    return results if vouched >= len(named) else replace(results, relevant=min(results.relevant, vouched))
 
 
 def likely_before_shown(results: Results, shown: AbstractSet[int]) -> Results:

@@ -20,6 +20,7 @@ from photoscope.api.scoring import (
     likely_at_most,
     likely_before_shown,
     likely_ids,
+    likely_through_names,
     pool,
     relevance,
     undated_count,
@@ -148,7 +149,7 @@ class Searching(Core):
         replaces it. None when it cannot answer so: no mapped file yet (it is written with the
         vectors' first load), or an unreadable model bundle."""
         from photoscope.search.path_words import Searcher, judged_rule, name_rule, search_with_names
-        from photoscope.search.quick import quick_scores, quick_text_search, top_hits
+        from photoscope.search.quick import quick_likely_through, quick_scores, quick_text_search, top_hits
         from photoscope.search.results import unknown_words
 
         negated = split_negations(text)
@@ -183,7 +184,12 @@ class Searching(Core):
         unsure = _quick_unsure(model, store, self.library, text, results, narrowed, taken_away, people)
         # as the network's answer reads its own (what is wanted, when words are taken away)
         through = None if unsure else _quick_through(model, store, self.library, text, results, people)
-        results = likely_at_most(results, through)
+        results = likely_through_names(
+            likely_at_most(results, through),
+            result.name_lacks,
+            judged_rule(model),
+            lambda words, ids: quick_likely_through(model, store, self.library, words, ids, people),
+        )
         if negated.taken_away:  # as the network's answer ends them (``Combining._likely_before_taken_away``)
             from photoscope.search.quick import quick_showing
 
@@ -245,11 +251,14 @@ class Searching(Core):
         self, text: str, limit: int, filters: Filters | None, options: TextSearchOptions | None = None
     ) -> Results:
         """A description that leaves nothing out, searched by the network (``Combining.search_text``)."""
+        from photoscope.search.path_words import judged_rule
+
         allowed = self._allowed(filters)
         with self._store_lock:
             result = self._search_text(text, limit, allowed, options)
             listed = [h.photo_id for h in result.hits]
-            # Photos named by the query are what was asked for, whatever the head sees in them.
+            # Photos named by the query are what was asked for (as far as their names vouch for them:
+            # ``likely_through_names``), whatever the head sees in them.
             named = any(i in result.named for i in listed)
             # Nothing listed under a filter says nothing of the photos outside it.
             narrowed = not listed and allowed is not None
@@ -257,9 +266,16 @@ class Searching(Core):
             unsure = () if named or narrowed else self.engine.unclear_concepts(text, listed, options, people)
             unnamed = [i for i in listed if i not in result.named]
             through = None if unsure else self.engine.likely_through(text, unnamed, options, people)
+            results = likely_at_most(replace(self._results(result, filters), unsure=unsure), through)
+            results = likely_through_names(
+                results,
+                result.name_lacks,
+                judged_rule(self.model),
+                lambda words, ids: self.engine.likely_through(words, ids, options, people),
+            )
         if result.hits and self._only_function_words_known(text, result.unknown_words):
             return Results([], result.unknown_words)  # "a giraffe": "a" alone would rank every photo
-        return likely_at_most(replace(self._results(result, filters), unsure=unsure), through)
+        return results
 
     def people_in(self, text: str, photo_ids: Sequence[int]) -> dict[int, bool] | None:
         """``people_shown`` by the network."""

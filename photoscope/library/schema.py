@@ -241,6 +241,13 @@ def _v15_palette_photos_tried_again(db: sqlite3.Connection) -> None:
     )
 
 
+def _v16_numbered_name_words(db: sqlite3.Connection) -> None:
+    """The full-text index's ``names`` gain the words of numbered names ("solar6": solar, 6;
+    ``name_words.camel_parts``): read again from each row's path, nothing else rewritten."""
+    name_words.register(db)
+    db.execute(f"UPDATE search SET names = {name_words.SQL_FUNCTION}(path)")
+
+
 # One step per schema version, applied in order; never edit a released step, append a new one.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_initial,
@@ -258,4 +265,5 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v13_photo_rules,
     _v14_moved_away,
     _v15_palette_photos_tried_again,
+    _v16_numbered_name_words,
 ]

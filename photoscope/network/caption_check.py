@@ -282,7 +282,7 @@ class CaptionCheck:
         named = self.model.namer.name(probs, rule.sure_name)
         if named is None or self._uses(text, named):
             return text
-        return article(named.word)
+        return article(self.model.namer.as_written(named.word))
 
     @cached_property
     def _dog_classes(self) -> frozenset[int]:
@@ -321,7 +321,7 @@ class CaptionCheck:
         word detectors see it in ``feature`` (the photo's 1280-d feature), else ``SAY_NOTHING``."""
         name = self._fallback_name(probs, rule)
         if name is not None:
-            return article(name.word)
+            return article(self.model.namer.as_written(name.word))
         shown = None if feature is None else self._scene_shown(feature, probs, rule)
         return scene_phrase(caption, shown) or scene_phrase(rewritten, shown) or SAY_NOTHING
 

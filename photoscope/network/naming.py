@@ -494,7 +494,7 @@ def article(word: str) -> str:
         return f"{_A_PAIR_OF}{PAIRS[word]}"
     if word in MASS_NOUNS:
         return f"some {word}"
-    return f"{'an' if _VOWEL.match(word) else 'a'} {word}"
+    return f"{'an' if _VOWEL.match(word.lower()) else 'a'} {word}"
 
 
 # A class the head gives less is noise to a reader, not something it sees. On the open-world dev
@@ -539,6 +539,12 @@ class Namer:
             if misleads or (_spells_out(word, lowered) and kind not in _EMPTY_KINDS):
                 return lemma
         return name
+
+    def as_written(self, word: str) -> str:
+        """A concept word as a caption writes it: a class's name as the app shows it where that
+        capitalises a word ("African crocodile", "Arabian camel"), else as it is."""
+        shown = self._shown_as.get(word.lower())
+        return shown if shown is not None and shown != shown.lower() else word
 
     def classes(self, word: str) -> npt.NDArray[np.int64]:
         found = self._classes.get(word)

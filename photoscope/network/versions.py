@@ -24,5 +24,7 @@ from __future__ import annotations
 # not said unless the head sees it ("the sand" under a pillow is gone, a cathedral's building stays);
 # 11: a caption about people the presence probes see is not replaced by the head's sure name, and a
 # name as broad as "animal" must be surer to stand in for a caption that had to change; 12: a scene
-# is said only where its detector also reaches the word's sight (a white teacup is not "the grass")
-DESCRIPTION_VERSION = "concepts-12"
+# is said only where its detector also reaches the word's sight (a white teacup is not "the grass");
+# 13: a class's name is written as the concepts show it ("an African crocodile", not "an african
+# crocodile")
+DESCRIPTION_VERSION = "concepts-13"

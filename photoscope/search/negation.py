@@ -6,7 +6,8 @@ taken-away term (``search.combine``'s subtraction: on Flickr8k val, text - word 
 -> 46.4, ``benchmarks/combined_queries.py``): "a dog" - "ball".
 
 The phrase left out follows "without" or "no" (or "not" before an article, opening the query, or
-after "but" or "and": "animals but not birds", a place after those: "a dog but not on grass"): one
+after "but" or "and": "animals but not birds", a place after those: "a dog but not on grass"), or
+a search engine's minus sign opening a word ("a dog -cat": that word alone): one
 content word, two when the first is a colour or a size ("no red cars"; "a man wearing no shirt
 climbs a rock": "shirt", not "shirt climbs", as no part of speech is known here). A "with" just
 before "no", a "but" or "and" just before "not", goes with it. Plain Python: the quick answer uses
@@ -44,6 +45,7 @@ DESCRIBING = frozenset(
 )
 _NOT_IN_PHRASE = FUNCTION_WORDS | NEGATORS | {"not"}
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+_MINUS = re.compile(r"(?<!\S)-([^\W_]+(?:'[^\W_]+)?)(?!\S)")  # "-cat", not "well-lit" nor "- cat"
 
 
 class Negated(NamedTuple):
@@ -66,10 +68,13 @@ def split_negations(text: str) -> Negated:
     >>> split_negations("a beach")
     Negated(wanted='a beach', taken_away=())
     """
+    minus = [m for m in _MINUS.finditer(text) if _in_phrase(m.group(1).lower())]
+    for m in reversed(minus):  # "a dog -cat": the minus sign's word, as typed
+        text = text[: m.start()] + text[m.end() :]
     words = _WORD.findall(text)
     lower = [w.lower() for w in words]
     kept: list[str] = []
-    taken: list[str] = []
+    taken: list[str] = [m.group(1) for m in minus]
     i = 0
     while i < len(words):
         if not _negates(lower, i):

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple, Protocol
@@ -116,6 +116,7 @@ class PathMatches(NamedTuple):
     shares: dict[int, float]  # photo id -> share of the query's words its path below its watched folder has
     named: set[str]  # the query words some path has
     by_names: frozenset[int]  # the photos a name among them names (``NAME_BELOW``): those may go first
+    lacks: dict[int, tuple[str, ...]]  # photo id -> the query's words its path does not have
 
 
 class Reader(Protocol):
@@ -177,7 +178,31 @@ def path_matches(
     some_unjudged = judged is None or not all(judged(w) for w in words)
     every = {pid for pid, hit in found.items() if some_unjudged and len(hit) == len(words)}
     by_names = frozenset(pid for pid, hit in found.items() if hit & names or pid in every)
-    return PathMatches({pid: len(hit) / len(words) for pid, hit in found.items()}, named, by_names)
+    shares = {pid: len(hit) / len(words) for pid, hit in found.items()}
+    lacks = {pid: tuple(w for w in words if w not in hit) for pid, hit in found.items()}
+    return PathMatches(shares, named, by_names, lacks)
+
+
+def vouched_by_names(
+    named: Sequence[int],
+    lacks: Mapping[int, Sequence[str]],
+    judged: Callable[[str], bool],
+    through: Callable[[str, list[int]], int | None],
+    alike: AbstractSet[int] | None = None,
+) -> int:
+    """How many of the photos the names put first (``named``, as listed) are likely matches, from
+    the first: a name vouches for the query's words it has; those it ``lacks`` must each be a word
+    the network judges by looking (``judged``, ``judged_rule``) and be seen in the photo (``through``
+    of them over it: ``SearchEngine.likely_through``'s 1), and the photo must look like the query's
+    photos (``alike``; None: the query has none). "a cat in paris" called Notre-Dame likely, "eiffel
+    tower" the Leaning Tower of Pisa, a dog + "paris" 8 photos with no dog (the audit of stop 59)."""
+    for at, photo_id in enumerate(named):
+        missing = list(lacks.get(photo_id, ()))
+        if alike is not None and photo_id not in alike:
+            return at
+        if missing and not (all(map(judged, missing)) and (through(" ".join(missing), [photo_id]) or 0) >= 1):
+            return at
+    return len(named)
 
 
 def lift_named(
@@ -191,12 +216,12 @@ def lift_named(
     """Scores (one per store row, rows named by ``ids``) with the names' lift, and the photo ids it
     put first: photos among the ``within`` best whose names have query words, and photos whose names
     have every query word (of those, only the ``promotable``: ``PathMatches.by_names``; None: all),
-    go first (most words first, then by score; -inf, a photo the
-    network leaves out, last among them); every other named photo gains ``bonus`` times its share
-    of the words. Without scores (no word the network knows) the names alone rank (every named photo
-    is first); where the scores are all -inf (the network leaves every photo out: a word no photo
-    shows) only the named photos are listed. In NumPy: the app's first answers lift names before
-    PyTorch is loaded."""
+    go first (most words first, then by score; -inf, a photo the network leaves out, last among
+    them); every other named photo gains ``bonus`` times its share of the words (one the network
+    leaves out, -inf, comes after every photo it ranks). Without scores (no word the network knows)
+    the names alone rank (every named photo is first); where the scores are all -inf (the network
+    leaves every photo out: a word no photo shows) only the named photos are listed. In NumPy: the
+    app's first answers lift names before PyTorch is loaded."""
     bonus = PATH_BONUS if bonus is None else bonus
     within = PROMOTE_WITHIN if within is None else within
     out = np.zeros(len(ids), np.float32) if scores is None else np.array(scores, np.float32).reshape(-1)
@@ -207,23 +232,25 @@ def lift_named(
         # at 0.000 after them (the fresh-seat audit of stop 50)
         out[picked] = bonus * shares
         return out, frozenset(int(i) for i in ids[picked])
-    if within > 0 and len(out) and scores is not None:
+    if scores is None:
+        out[picked] += bonus * shares
+        return out, frozenset(int(i) for i in ids[picked])
+    # a named photo the network leaves out (-inf: a concept-only word the head does not see in it)
+    # is listed after every photo it ranks ("tower" left out eiffelTower.jpg: the audit of stop 59)
+    finite = out[np.isfinite(out)]
+    base = np.where(np.isfinite(out[picked]), out[picked], finite.min() - 1.0)
+    lifted = base + bonus * shares
+    among = np.zeros(len(picked), bool)
+    if within > 0 and len(out):
         count = min(within, len(out))
         best = np.argpartition(-out, count - 1)[:count]
         among = np.isin(picked, best) | (shares >= 1.0)  # a name with every word: named, wherever
         if promotable is not None:
             among &= np.isin(ids[picked], np.fromiter(promotable, dtype=np.int64, count=len(promotable)))
-        finite = out[np.isfinite(out)]
         span = float(out.max() - finite.min()) + 2.0
-        base = np.where(np.isfinite(out[picked]), out[picked], finite.min() - 1.0)
-        lifted = out[picked] + bonus * shares
         lifted[among] = base[among] + span * (1 + shares[among])
-        out[picked] = lifted
-        first = picked[among]
-    else:
-        out[picked] += bonus * shares
-        first = picked if scores is None else picked[:0]
-    return out, frozenset(int(i) for i in ids[first])
+    out[picked] = lifted
+    return out, frozenset(int(i) for i in ids[picked[among]])
 
 
 @dataclass(frozen=True)
@@ -252,7 +279,7 @@ def search_with_names(
     from photoscope.search.results import SearchResult, library_curve
 
     roots = [f.path for f in library.folders()]
-    matches, named, by_names = path_matches(library, text, roots, searcher.is_name, searcher.judged)
+    matches, named, by_names, lacks = path_matches(library, text, roots, searcher.is_name, searcher.judged)
     if not matches or len(ids) == 0:
         return searcher.plain()
     found = searcher.unknown()
@@ -268,7 +295,9 @@ def search_with_names(
     said = named | file_words_named(library, unknown_words, matches.keys())
     found = [u for u in found if not set(tokens(u.word)) <= said]
     curve = library_curve(searcher.top_k, lifted, filtered, among)
-    return SearchResult(searcher.top_k(lifted, limit, allowed), found, named=first, library_best=curve)
+    hits = searcher.top_k(lifted, limit, allowed)
+    first_lacks = {pid: lacks[pid] for pid in first}
+    return SearchResult(hits, found, named=first, library_best=curve, name_lacks=first_lacks)
 
 
 def file_words_named(library: Library, words: Iterable[str], photos: AbstractSet[int]) -> set[str]:

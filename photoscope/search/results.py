@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -32,6 +32,8 @@ class SearchResult:
     unknown_words: list[UnknownWord] = field(default_factory=list)
     near_duplicates: frozenset[int] = frozenset()  # photo ids that are copies of the query photo
     named: frozenset[int] = frozenset()  # photo ids the names' lift put first (``path_words.lift_named``)
+    # each of those: the query's words its name lacks (``path_words.vouched_by_names``)
+    name_lacks: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
     # Under a filter: the whole library's best ``CURVE`` photos by the same scores, where the likely
     # matches are read from (``library_curve``); None without a filter.
     library_best: list[Hit] | None = None
