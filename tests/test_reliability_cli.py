@@ -110,6 +110,65 @@ def test_9_a_library_locked_too_long_is_said(
     assert "in use by another program" in one_clean_line(err) and str(db) in err
 
 
+def test_9_doctor_on_a_library_another_program_writes_says_so_not_damaged(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fresh-seat audit of stop 59: `doctor` on a library another program held the write lock
+    of said "the text search index is damaged (database is locked)", exit 4, and sent the user to
+    --repair (FTS5's check is a write)."""
+    db = tmp_path / "library.db"
+    Library(db).close()
+    monkeypatch.setattr(db_module, "BUSY_TIMEOUT_MS", 300)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        code, out, err = run(capsys, "doctor", "--db", str(db))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert code == EXIT["busy"], (out, err)
+    assert "in use by another program" in one_clean_line(err) and "damaged" not in out + err
+
+
+def test_9_doctor_does_not_repair_a_library_another_photoscope_holds(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fast_models: None
+) -> None:
+    """The fresh-seat audit of stop 59: `doctor --repair` moved the library aside under a running
+    `index --watch`, which went on writing (and answering searches from) the file moved aside:
+    photos added after the repair never reached the library."""
+    from photoscope.library.indexer import _IndexingLock
+
+    db = tmp_path / "library.db"
+    Library(db).close()
+    with _IndexingLock(db) as lock:
+        assert lock.acquire()
+        code, out, err = run(capsys, "doctor", "--repair", "--db", str(db))
+    assert code == EXIT["busy"] and "repaired" not in out
+    assert "another Photoscope" in one_clean_line(err) and "close it" in err
+    assert run(capsys, "doctor", "--repair", "--db", str(db))[0] == 0  # once it is closed
+
+
+def test_a_background_error_of_the_library_is_said_in_its_words_alone() -> None:
+    """The fresh-seat audit of stop 59: "photoscope: watcher step failed (LibraryDamaged: … run
+    `photoscope doctor --repair` …)": a class name in a sentence for the user. A bug keeps its type."""
+    import logging
+
+    from photoscope.commands.common import one_line_formatter
+    from photoscope.library.errors import LibraryDamaged
+
+    def line(error: BaseException) -> str:
+        record = logging.LogRecord(
+            "w", logging.ERROR, "", 0, "watcher step failed", (), (type(error), error, None)
+        )
+        return one_line_formatter().format(record)
+
+    said = line(LibraryDamaged("/x/library.db is damaged"))
+    assert (
+        said.startswith("photoscope: watcher step failed: /x/library.db is damaged") and "Library" not in said
+    )
+    assert "(KeyError: 'k'; --debug shows where)" in line(KeyError("k"))
+
+
 def test_9_a_newer_schema_is_said_by_search_and_status(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
 ) -> None:
@@ -135,6 +194,31 @@ def test_9_doctor_on_a_newer_library_says_to_update_not_to_repair(
         code, out, err = run(capsys, "doctor", *repair, "--db", str(db), "--model", str(tiny_model_dir))
         assert code == EXIT["damaged"] and "newer Photoscope" in out
         assert "--repair" not in out + err
+
+
+def test_names_with_control_characters_print_on_one_line_escaped(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
+) -> None:
+    """The fresh-seat audit of stop 59: `index`, `status` and `folders exclude` printed names as they
+    are: "bad\\nname.jpg" split over two lines, "clear\\x1b[2J.jpg" cleared the terminal (`search`
+    and `folders list` escaped them)."""
+    db = tmp_path / "library.db"
+    write_library(tmp_path / "P", 1)
+    (tmp_path / "P" / "bad\nname.jpg").write_bytes(b"not a photo")
+    (tmp_path / "P" / "clear\x1b[2J.jpg").write_bytes(b"not a photo")
+    (tmp_path / "P" / "trip\x1b[2J").mkdir()
+    (tmp_path / "P" / "trip\x1b[2J" / os.fsdecode(b"a\xff.jpg")).write_bytes(b"not a photo")
+    (tmp_path / "P" / "two\nlines").mkdir()
+    said = ""
+    for argv in (
+        ["index", str(tmp_path / "P"), "--model", str(tiny_model_dir)],
+        ["status"],
+        ["folders", "exclude", str(tmp_path / "P" / "two\nlines"), "--yes"],
+    ):
+        _, out, err = run(capsys, *argv, "--db", str(db))
+        said += out + err
+    assert "\x1b" not in said and "\\x1b[2J.jpg" in said and "a\\xff.jpg" in said
+    assert not [line for line in said.splitlines() if line.startswith(("name.jpg", "lines"))], said
 
 
 def test_9_damaged_pages_are_said_by_status_and_search(

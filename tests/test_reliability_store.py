@@ -429,6 +429,34 @@ def test_16_a_damaged_text_index_is_rebuilt(library: Library, model: PhotoscopeM
     assert [Path(p).name for _, p in library.paths_with_word("holiday")] == ["summerHoliday.jpg"]
 
 
+@pytest.mark.parametrize("damage", ["segments gone", "segment garbled"])
+def test_16_a_text_index_damaged_inside_its_segments_is_rebuilt(
+    library: Library, model: PhotoscopeModel, tmp_path: Path, damage: str
+) -> None:
+    """The fresh-seat audit of stop 59: with FTS5's own segments damaged (a torn write; SQLite's
+    b-trees sound), `doctor --repair` said it rebuilt the index, which stayed damaged (or failed
+    itself, "run `photoscope doctor --repair`"): its DELETE read the broken segments."""
+    from photoscope.library.doctor import examine
+
+    write_library(tmp_path / "P", 6)
+    library.add_folder(tmp_path / "P")
+    Scanner(library).scan()
+    IndexWorker(library, model, IndexOptions(thumbnails=False)).run()
+    if damage == "segments gone":
+        library.db.execute("DELETE FROM search_data WHERE id > 10")
+    else:
+        library.db.execute("UPDATE search_data SET block = zeroblob(length(block)) WHERE id > 10")
+    path = library.path
+    assert not examine(path).ok
+    report = examine(path, repair=True)
+    assert report.ok and any("rebuilt the text search index" in r for r in report.repaired)
+    assert examine(path).problems == []
+    with Library(path) as reopened:
+        assert reopened.db.execute("SELECT count(*) FROM search").fetchone()[0] == 6
+        caption = reopened.db.execute("SELECT text FROM captions LIMIT 1").fetchone()[0]
+        assert reopened.text_search(caption.split()[-1])  # searched again by its words
+
+
 def test_16_captions_a_repair_takes_from_the_backup_are_written_again(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
 ) -> None:

@@ -402,10 +402,11 @@ class Indexing(Core):
         return self.library.stale_description_count(version, self.model_version())
 
     def indexing_elsewhere(self) -> bool:
-        """Whether another process (a `photoscope index`, a window) is indexing this library now."""
+        """Whether another process (a `photoscope index`, a window) is indexing this library now
+        (asked without opening the library: `doctor` asks before a repair)."""
         from photoscope.library.indexer import indexing_now
 
-        return indexing_now(self.library.path)
+        return indexing_now(self.library_path)
 
     def indexing_waits(self) -> bool:
         """Whether an indexing run has anything to do: photos pending, or photos another model

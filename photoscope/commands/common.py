@@ -12,9 +12,12 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from types import MappingProxyType
-from typing import NoReturn, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 from photoscope.limits import MAX_WEIGHT, query_too_long
+
+if TYPE_CHECKING:
+    import logging
 
 T = TypeVar("T")
 N = TypeVar("N", int, float)  # an option's number (``at_most``)
@@ -98,6 +101,13 @@ def safe_text(text: str) -> str:
     if any(ord(c) in _UNSAFE for c in text) or _READS_AS_ESCAPE.search(text):
         text = text.replace("\\", "\\\\")
     return _NOT_UTF8.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", text.translate(_UNSAFE))
+
+
+def safe_stored(text: str) -> str:
+    """A path the library stored as it shows it (``\\xff`` for a byte that is not UTF-8:
+    ``library.fs.display_path``) with its control and bidi characters escaped as ``safe_text``
+    escapes them, its backslashes left as they are (they are the stored escapes)."""
+    return text.translate(_UNSAFE)
 
 
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")  # os.fsdecode's stand-ins for the bytes it cannot decode
@@ -188,6 +198,27 @@ def confirmed(said: str, doing: str, yes: bool, declined: str = "nothing changed
     return False
 
 
+def one_line_formatter() -> logging.Formatter:
+    """A logged record as one line: the message, and the error's words; a bug's error named by its
+    type too, a library's error (its own words say what to do: damaged, busy, full) not
+    ("watcher step failed (LibraryDamaged: …)": the fresh-seat audit of stop 59)."""
+    import logging
+
+    from photoscope.api import LibraryError
+
+    class OneLine(logging.Formatter):
+        def format(self, record: logging.LogRecord) -> str:
+            text = f"photoscope: {record.getMessage()}"
+            error = record.exc_info[1] if record.exc_info else None
+            if isinstance(error, LibraryError):
+                text += f": {error}"
+            elif error is not None:
+                text += f" ({type(error).__name__}: {error}; --debug shows where)"
+            return text
+
+    return OneLine()
+
+
 def log_in_one_line() -> None:
     """What background workers log (a batch that broke the model, a failed watcher step) reaches
     stderr as one line each, the error named and no traceback; ``--debug`` set up logging with the
@@ -198,17 +229,8 @@ def log_in_one_line() -> None:
 
     if logging.root.handlers:
         return
-
-    class OneLine(logging.Formatter):
-        def format(self, record: logging.LogRecord) -> str:
-            text = f"photoscope: {record.getMessage()}"
-            error = record.exc_info[1] if record.exc_info else None
-            if error is not None:
-                text += f" ({type(error).__name__}: {error}; --debug shows where)"
-            return text
-
     handler = logging.StreamHandler()
-    handler.setFormatter(OneLine())
+    handler.setFormatter(one_line_formatter())
     handler.setLevel(logging.WARNING)
     logging.root.addHandler(handler)
 

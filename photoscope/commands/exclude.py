@@ -30,7 +30,7 @@ def run_rule(app: Photoscope, args: argparse.Namespace) -> int:
         return EXIT_USAGE
     path, folder = (None, args.path) if args.pattern is not None else (args.path, None)
     change = app.exclude if args.action == "exclude" else app.include
-    what = args.pattern if args.pattern is not None else str(args.path)
+    what = safe_text(args.pattern if args.pattern is not None else str(args.path))
     try:
         if args.action == "include" and not app.is_excluded(path, args.pattern, folder):
             # Nothing to drop: "included … again" said a rule that never was had been dropped. The

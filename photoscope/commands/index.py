@@ -25,6 +25,7 @@ from photoscope.commands.common import (
     log_in_one_line,
     positive_int,
     reads_library,
+    safe_stored,
     safe_text,
     user_path,
 )
@@ -58,19 +59,19 @@ def _open(args: argparse.Namespace) -> Photoscope:
 def _print_scan_problems(report: ScanReport) -> None:
     """What the scan could not look at (kept as it was) or cannot index: never silent; and the
     watched folders it found moved into others."""
-    for old, place in report.arrived:
+    for old, place in ((safe_text(o), safe_text(p)) for o, p in report.arrived):
         print(
             f"the photos of the watched folder {old} are in {place} now: they keep their index entries;"
             f" {old} stays watched (photoscope folders remove {old}, if you want it no more)"
         )
-    for folder, kept in report.replaced:
+    for folder, kept in ((safe_text(f), k) for f, k in report.replaced):
         were = "was" if kept == 1 else "were"
         print(
             f"another folder is at {folder} now than the one {plural(kept, 'photo')} {were} indexed from"
             " (moved or renamed?): they are kept until you add its new place (photoscope folders add"
             f" NEW-PLACE), or remove {folder} and add it again to let them go"
         )
-    for folder, mount in report.other_drive:
+    for folder, mount in ((safe_text(f), safe_text(m)) for f, m in report.other_drive):
         print(
             f"another drive is mounted at {mount} than the one {folder}'s photos were indexed from:"
             f" they are kept, offline, until it is back (photoscope folders remove {folder}, then add it"
@@ -83,13 +84,15 @@ def _print_scan_problems(report: ScanReport) -> None:
             f" (photoscope folders remove {folder} to leave its photos out)"
         )
     for path, note in report.unreadable.items():
-        print(f"could not read ({note}): {path}")
+        print(f"could not read ({note}): {safe_text(path)}")
     for path, why in report.skipped:
-        print(f"not indexed: {path}: {why}")
+        print(f"not indexed: {safe_stored(path)}: {why}")
     for path in report.absent_mounts:
-        print(f"drive not mounted (its photos stay in the index; plug it in to update them): {path}")
+        print(
+            f"drive not mounted (its photos stay in the index; plug it in to update them): {safe_text(path)}"
+        )
     for path in report.away_links:
-        print(f"link leads to nothing now (its photos stay in the index): {path}")
+        print(f"link leads to nothing now (its photos stay in the index): {safe_text(path)}")
 
 
 def _check_dirs(paths: list[Path]) -> list[str]:
@@ -261,9 +264,9 @@ def _rewrite_old_captions(app: Photoscope, args: argparse.Namespace) -> None:
 def _print_changes(report: ScanReport) -> None:
     print(f"changes: {report.summary()}", flush=True)
     for path in report.offline:
-        print(f"offline: {path}", flush=True)
+        print(f"offline: {safe_text(path)}", flush=True)
     for path in report.back_online:
-        print(f"back online: {path}", flush=True)
+        print(f"back online: {safe_text(path)}", flush=True)
     _print_scan_problems(report)
 
 
@@ -401,9 +404,9 @@ def _print_offline(report: ScanReport) -> None:
     followed = {folder for folder, _ in report.arrived}  # said next, with where its photos are
     for path in report.offline:
         if path in followed:
-            print(f"offline: {path}")
+            print(f"offline: {safe_text(path)}")
         elif path not in report.unreadable:
-            print(f"offline (its photos stay in the index): {path}")
+            print(f"offline (its photos stay in the index): {safe_text(path)}")
 
 
 # What to do about an offline folder (the README's "A watched folder moved or renamed as a whole").
@@ -465,7 +468,7 @@ def _print_failures(app: Photoscope, counts: PhotoCounts, everything: bool) -> N
     if errors:
         print(f"could not index {plural(counts.error, 'photo')}:")
         for path, reason in errors:
-            print(f"  {path}: {reason}")
+            print(f"  {safe_text(path)}: {reason}")
         if counts.error > len(errors):
             print(f"  ... and {counts.error - len(errors)} more (--all lists them)")
     # Folders an ignore file leaves out are the user's choice, not a failure (the review of stop 44).
@@ -476,7 +479,7 @@ def _print_failures(app: Photoscope, counts: PhotoCounts, everything: bool) -> N
     if problems:
         print(f"could not look at or index ({len(problems):,}):")
         for path, reason in problems if everything else problems[:20]:
-            print(f"  {path}: {reason}")
+            print(f"  {safe_stored(path)}: {reason}")
         if len(problems) > 20 and not everything:
             print(f"  ... and {len(problems) - 20} more (--all lists them)")
 

@@ -38,7 +38,8 @@ from photoscope.library.backup import (
     read_backup,
 )
 from photoscope.library.db import Library
-from photoscope.library.errors import LibraryDamaged, LibraryTooNew, LibraryUnwritable
+from photoscope.library.errors import LibraryBusy, LibraryDamaged, LibraryTooNew, LibraryUnwritable
+from photoscope.library.schema import SEARCH_TABLE
 from photoscope.library.thumbnails import cache_root, is_current, remove_stale_temporaries
 from photoscope.wording import plural
 
@@ -129,6 +130,8 @@ def _check_search(library: Library, report: DoctorReport, repair: bool) -> None:
             raise sqlite3.DatabaseError(f"{indexed - searchable} indexed photos are missing from it")
     except sqlite3.DatabaseError as error:
         found = library.translate_error(error)
+        if isinstance(found, LibraryBusy):  # another program writes: not damage (the audit of stop 59)
+            raise found from error
         if isinstance(found, LibraryUnwritable) and repair:  # FTS5's check is a write: a read-only
             raise found from error  # library is not a damaged one (the CLI audit: "damaged", exit 4)
         if isinstance(found, LibraryUnwritable):  # the rest is checked (it refused all: stop 45's audit)
@@ -142,7 +145,10 @@ def _check_search(library: Library, report: DoctorReport, repair: bool) -> None:
 
 
 def _fill_search(cur: sqlite3.Cursor) -> None:
-    cur.execute("DELETE FROM search")
+    # made anew, not emptied: a DELETE reads the segments it removes, and damaged ones failed it or
+    # were left behind (the fresh-seat audit of stop 59: "rebuilt", and still damaged)
+    cur.execute("DROP TABLE search")
+    cur.execute(SEARCH_TABLE)
     cur.execute(
         "INSERT INTO search (rowid, path, caption, tags, names)"
         " SELECT p.id, p.path, c.text,"

@@ -138,6 +138,11 @@ def _v8_folder_drive(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE folders ADD COLUMN drive TEXT")
 
 
+# The full-text index as version 9 made it (``doctor`` makes it so again when it is damaged).
+SEARCH_TABLE = """CREATE VIRTUAL TABLE search USING fts5(
+    path, caption, tags, names, tokenize = 'unicode61 remove_diacritics 2')"""
+
+
 def _v9_camel_case_words(db: sqlite3.Connection) -> None:
     """The full-text index gains a ``names`` column: the words of the path's camelCase names apart
     (``library.name_words``; "tower" finds explore_eiffelTower.jpg). Built again from the tables it
@@ -145,10 +150,7 @@ def _v9_camel_case_words(db: sqlite3.Connection) -> None:
     have kept the library from opening at all."""
     name_words.register(db)
     db.execute("DROP TABLE search")
-    db.execute(
-        """CREATE VIRTUAL TABLE search USING fts5(
-            path, caption, tags, names, tokenize = 'unicode61 remove_diacritics 2')"""
-    )
+    db.execute(SEARCH_TABLE)
     db.execute(
         "INSERT INTO search (rowid, path, caption, tags, names)"
         " SELECT p.id, p.path, c.text,"
