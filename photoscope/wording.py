@@ -13,6 +13,7 @@ from typing import Any
 # read-only, a chmod 444).
 READ_ONLY_LIBRARY = (
     "its photos are searched as they are, but indexing and changes need write access to its folder and file"
+    " and free space on its disk"
 )
 
 

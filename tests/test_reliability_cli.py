@@ -364,6 +364,30 @@ def test_9_a_search_on_a_full_disk_answers_from_memory_real_tmpfs(
     assert "Traceback" not in done.stderr and not leftovers
 
 
+def test_9_a_library_on_a_full_disk_is_still_read_real_tmpfs(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
+) -> None:
+    """The fresh-seat audit of stop 59: with the library's disk full, `status`, `search` and
+    `folders list` all said "the disk … is full", exit 5: opening the library in WAL mode makes its
+    shared-memory file. It is read as a library on a read-only disk is."""
+    write_library(tmp_path / "P", 6, size=(160, 120))
+    with small_tmpfs(tmp_path / "disk", "600k") as disk:
+        db = disk / "library.db"
+        code, _, err = run(
+            capsys, "index", str(tmp_path / "P"), "--db", str(db), "--model", str(tiny_model_dir), "--quiet"
+        )
+        assert code == 0, err
+        with suppress(OSError), open(disk / "filler", "wb") as filler:
+            while True:
+                filler.write(b"\0" * 4096)
+                filler.flush()
+        status = run(capsys, "status", "--db", str(db))
+        listed = run(capsys, "folders", "list", "--db", str(db))
+    assert status[0] == 0 and "photos: 6 (6 indexed" in status[1], status
+    assert "free space" in status[1]  # why it is read-only
+    assert listed[0] == 0 and str(tmp_path / "P") in listed[1], listed
+
+
 def test_9_a_read_only_library_is_said_real_mount(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
 ) -> None:

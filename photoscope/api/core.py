@@ -89,6 +89,11 @@ class Core:
         return self.library.read_only
 
     @property
+    def library_disk_full(self) -> bool:
+        """The library is read-only as its disk is full (``library_read_only``)."""
+        return self.library.full_disk
+
+    @property
     def model_ready(self) -> bool:
         """The network is built (PyTorch imported): a search now costs milliseconds, not seconds."""
         return "model" in self.__dict__

@@ -154,11 +154,13 @@ def _index(args: argparse.Namespace) -> int:
 
     with _open(args) as app:
         if app.library_read_only:
-            print(
-                f"photoscope: {app.library_path} is read-only: {READ_ONLY_LIBRARY} (fix the"
-                " permissions, or choose another --db)",
-                file=sys.stderr,
+            why = (
+                f"the disk holding {app.library_path} is full: free some space, then try again"
+                if app.library_disk_full
+                else f"{app.library_path} is read-only: {READ_ONLY_LIBRARY} (fix the permissions, or"
+                " choose another --db)"
             )
+            print(f"photoscope: {why}", file=sys.stderr)
             return EXIT_UNWRITABLE
         version = app.model_version()  # reads the bundle now: a missing model is said before any work
         folders = _add_folders(app, args.paths)

@@ -26,6 +26,7 @@ from photoscope.library.errors import (
     LibraryTooNew,
     LibraryUnwritable,
     cannot_write,
+    disk_full,
     in_words,
     translate_sqlite_error,
 )
@@ -62,6 +63,7 @@ class LibraryFile:
                 " file name, or delete the empty file"
             )
         self.read_only = False  # opened read-only: its folder or disk cannot be written (``_open``)
+        self.full_disk = False  # opened read-only as its disk is full (``_open``)
         self.conn = self._open()
 
     def _refuse_lost_with_a_backup(self, said: str) -> None:
@@ -117,11 +119,15 @@ class LibraryFile:
         try:
             conn = self._connect(self.path)
         except LibraryUnwritable:
-            if not os.access(self.path, os.R_OK) or not cannot_write(self.path):
+            # a full disk too: WAL mode makes a shared-memory file to open the library (the fresh-seat
+            # audit of stop 59: `status`, `search` and `folders list` all said the disk is full)
+            full = disk_full(self.path)
+            if not os.access(self.path, os.R_OK) or not (cannot_write(self.path) or full):
                 raise
             fallback = self._connect_read_only()
             if fallback is None:
                 raise
+            self.full_disk = full
             return fallback
         if os.access(self.path, os.W_OK):
             return conn

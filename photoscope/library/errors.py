@@ -212,6 +212,11 @@ def _was_a_library(path: Path) -> bool:
     return backup_path(path).exists() or backup_path(path, 1).exists()
 
 
+def disk_full(path: Path) -> bool:
+    """Whether the disk holding the library ``path`` is (all but) full."""
+    return _disk_full(path)
+
+
 def _disk_full(path: Path, margin: int = 1 << 20) -> bool:
     try:
         return shutil.disk_usage(path.parent).free < margin
