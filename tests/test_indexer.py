@@ -800,3 +800,21 @@ def test_thumbnails_do_not_take_the_disk_the_library_needs(
     assert not [p for p in (tmp_path / "thumbs").rglob("*.png")]
     said = [r.getMessage() for r in caplog.records if "thumbnail" in r.getMessage()]
     assert len(said) == 1 and "space" in said[0] and "when they are shown" in said[0], said
+
+
+def test_photos_waiting_on_an_unplugged_inner_drive_keep_waiting(
+    library: Library, pictures: Path, counting: CountingModel, tmp_path: Path
+) -> None:
+    """The fresh-seat audit of stop 59: photos queued on a drive mounted inside a watched folder,
+    the drive unplugged before they were read, became errors ("the file disappeared before it could
+    be read"), listed by `status` as photos that could not be indexed; a watched folder that is the
+    drive keeps its photos waiting. The empty mount point it left is as away as the drive."""
+    write_library(pictures, 1)
+    write_library(pictures / "usb", 2)
+    Scanner(library).scan()
+    library.set_mounts(library.folders()[0].id, {str(pictures / "usb")})  # as the scan records a drive
+    for photo in (pictures / "usb").iterdir():  # unplugged: its mount point left empty
+        photo.unlink()
+    assert _worker(library, counting, tmp_path).run().indexed == 1
+    counts = library.counts()
+    assert (counts.indexed, counts.pending, counts.error) == (1, 2, 0)

@@ -36,7 +36,7 @@ import threading
 import time
 import warnings
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -223,10 +223,14 @@ def _say_once(where: str, why: str, message: str, detail: str | None = None) -> 
         log.warning(message, where, detail or why)
 
 
-def _folder_away(path: str, folders: Sequence[Folder]) -> bool:
+def _folder_away(path: str, folders: Sequence[Folder], mounts: Iterable[str] = ()) -> bool:
     """Whether a photo's folder is not there, or its watched folder (of ``folders``) is not
-    (``root_present``: an empty mount point counts as away)."""
+    (``root_present``: an empty mount point counts as away), or the drive mounted inside it that
+    holds the photo (``mounts``, as the scans recorded them) is not mounted now (the fresh-seat
+    audit of stop 59: its photos waiting became errors, "the file disappeared")."""
     if not os.path.isdir(os.path.dirname(path)):
+        return True
+    if any(is_under(path, point) and not os.path.ismount(point) for point in mounts):
         return True
     watched = [f for f in folders if is_under(path, f.path)]
     return bool(watched) and not root_present(max(watched, key=lambda f: len(f.path)))
@@ -449,8 +453,8 @@ class IndexWorker:
         unreachable = [r for r in results if isinstance(r, FailedPhoto) and r.unreachable]
         if not unreachable:
             return results
-        folders = self.library.folders()  # read once a batch, not once a photo
-        away = [r.id for r in unreachable if _folder_away(r.path, folders)]
+        folders, mounts = self.library.folders(), self.library.mounts()  # once a batch, not a photo
+        away = [r.id for r in unreachable if _folder_away(r.path, folders, mounts)]
         if not away:
             return results
         self._waiting.update(away)
