@@ -53,7 +53,11 @@ def _add(library: Library, root: Path, names: list[str]) -> list[int]:
         sql = "INSERT INTO folders (path, added_at) VALUES (?, '2024-01-01')"
         found = (library.db.execute(sql, (str(root),)).lastrowid,)
     folder_id = int(found[0])
-    return library.add_photos([NewFile(folder_id, str(root / n), 10, 1.5, f"h-{n}") for n in names])
+    columns = {str(r[1]) for r in library.db.execute("PRAGMA table_info(photos)")}
+    if "ctime" in columns:  # today's schema: as the scanner writes them
+        return library.add_photos([NewFile(folder_id, str(root / n), 10, 1.5, f"h-{n}") for n in names])
+    sql = "INSERT INTO photos (folder_id, path, size, mtime, hash) VALUES (?, ?, 10, 1.5, ?)"
+    return [int(library.db.execute(sql, (folder_id, str(root / n), f"h-{n}")).lastrowid) for n in names]
 
 
 def test_new_library_is_created_migrated_and_in_wal_mode(library: Library, tmp_path: Path) -> None:

@@ -297,7 +297,8 @@ def test_photos_indexed_after_a_result_was_clicked_join_the_results_around_it(
 
     folder = tmp_path / "New"
     folder.mkdir()
-    new = {str(folder / f"new_green_{i}.jpg") for i in range(2)}
+    # named by both words, as the photos found by name (a name with one vouches for one only: stop 59)
+    new = {str(folder / f"new_green_square_{i}.jpg") for i in range(2)}
     for i, path in enumerate(sorted(new)):
         shape_photo("green", "square", seed=90 + i).save(path, quality=90)
     assert window.api is not None

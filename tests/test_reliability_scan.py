@@ -920,3 +920,50 @@ def test_5_a_name_that_is_not_utf8_where_the_rules_leave_photos_out_is_not_repor
     assert len(report.added) == 1
     assert [p for p, _ in report.skipped] == [], report.skipped
     assert not [why for _, why in library.problems() if "UTF-8" in why]
+
+
+# --- a file replaced with other bytes of the same size and time (cp -p, rsync -t, exiftool -P) -----
+
+
+def _same_size_and_time(photo: Path, other: Path) -> None:
+    """``photo``'s bytes replaced by ``other``'s, padded to its size, its time set back."""
+    st = photo.stat()
+    data = other.read_bytes()
+    assert len(data) <= st.st_size
+    photo.write_bytes(data + b"\0" * (st.st_size - len(data)))
+    os.utime(photo, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def test_a_photo_replaced_keeping_its_size_and_time_is_read_again(library: Library, tmp_path: Path) -> None:
+    """The fresh-seat audit of stop 59: a photo whose bytes changed, its size and time kept (`cp -p`
+    of another photo padded to size, exiftool -P changing the date taken) was never read again: a
+    stale caption, vectors and date for good. Its change time says it changed; its partial hash
+    says whether its bytes did (a chmod changes the one, not the other)."""
+    pictures = tmp_path / "P"
+    write_library(pictures, 3, size=(160, 120))
+    write_photo(tmp_path / "small.jpg", seed=40, size=(64, 48))
+    library.add_folder(pictures)
+    Scanner(library).scan()
+    index_pending(library)
+    photos = sorted(pictures.iterdir())
+    _same_size_and_time(photos[0], tmp_path / "small.jpg")
+    photos[1].chmod(0o600)  # its change time moves too; its bytes do not
+    report = Scanner(library).scan()
+    assert (report.changed, report.unchanged) == (1, 2)
+    assert library.counts().pending == 1
+    assert Scanner(library).scan().unchanged == 3  # each change time is noted: no hashing next time
+
+
+def test_photos_a_library_from_before_change_times_holds_are_not_read_again(
+    library: Library, tmp_path: Path
+) -> None:
+    """A library from before change times were kept (schema 16) has none: its photos are not read
+    again for that, their times noted at the next scan."""
+    pictures = tmp_path / "P"
+    write_library(pictures, 2)
+    library.add_folder(pictures)
+    Scanner(library).scan()
+    index_pending(library)
+    library.db.execute("UPDATE photos SET ctime = NULL")
+    assert Scanner(library).scan().unchanged == 2 and library.counts().pending == 0
+    assert library.db.execute("SELECT count(*) FROM photos WHERE ctime IS NULL").fetchone()[0] == 0

@@ -114,7 +114,7 @@ def _expected_order(db: Path, sort: str) -> list[str]:
     """The timeline's order as its documentation states it, computed here in Python."""
     with Library(db) as library:
         stats = library.stats_under("/")
-    by_date = {p: (time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(m)), p) for p, _, m in stats.values()}
+    by_date = {p: (time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(m)), p) for p, _, m, _ in stats.values()}
     keys = {
         "newest": lambda p: by_date[p],
         "oldest": lambda p: by_date[p],

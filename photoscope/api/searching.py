@@ -266,16 +266,15 @@ class Searching(Core):
             unsure = () if named or narrowed else self.engine.unclear_concepts(text, listed, options, people)
             unnamed = [i for i in listed if i not in result.named]
             through = None if unsure else self.engine.likely_through(text, unnamed, options, people)
-            results = likely_at_most(replace(self._results(result, filters), unsure=unsure), through)
-            results = likely_through_names(
-                results,
-                result.name_lacks,
-                judged_rule(self.model),
-                lambda words, ids: self.engine.likely_through(words, ids, options, people),
-            )
         if result.hits and self._only_function_words_known(text, result.unknown_words):
             return Results([], result.unknown_words)  # "a giraffe": "a" alone would rank every photo
-        return results
+
+        def seen(words: str, ids: list[int]) -> int | None:  # the records read first, out of the lock
+            with self._store_lock:
+                return self.engine.likely_through(words, ids, options, people)
+
+        results = likely_at_most(replace(self._results(result, filters), unsure=unsure), through)
+        return likely_through_names(results, result.name_lacks, judged_rule(self.model), seen)
 
     def people_in(self, text: str, photo_ids: Sequence[int]) -> dict[int, bool] | None:
         """``people_shown`` by the network."""

@@ -31,11 +31,13 @@ class IndexRows(PhotoReads):
     """The photos' rows as scans and the indexer write them."""
 
     def stats_under(self, directory: str) -> dict[str, StoredStat]:
-        """Every stored photo below ``directory`` (recursively) as (path, size, mtime), keyed by path,
+        """Every stored photo below ``directory`` (recursively) as (path, size, mtime, ctime), keyed by path,
         in one query. Only what a re-scan compares: a million rows are read, and most stay as SQLite
         made them (the few that turn out gone are read whole with ``files_at``)."""
         low, high = prefix_range(directory)
-        rows = self._query("SELECT path, size, mtime FROM photos WHERE path > ? AND path < ?", (low, high))
+        rows = self._query(
+            "SELECT path, size, mtime, ctime FROM photos WHERE path > ? AND path < ?", (low, high)
+        )
         return {row[0]: row for row in rows}
 
     def files_with_hashes(self, hashes: Iterable[str]) -> list[StoredFile]:
@@ -47,7 +49,8 @@ class IndexRows(PhotoReads):
 
     def files_at(self, paths: Iterable[str]) -> dict[str, StoredFile]:
         rows = self._query(
-            "SELECT id, path, size, mtime, hash FROM photos WHERE path IN (SELECT value FROM json_each(?))",
+            "SELECT id, path, size, mtime, hash, ctime FROM photos"
+            " WHERE path IN (SELECT value FROM json_each(?))",
             (json.dumps(list(paths)),),
         )
         return {r[1]: StoredFile(*r) for r in rows}
@@ -58,27 +61,32 @@ class IndexRows(PhotoReads):
         changed: Sequence[NewFile | StoredFile] = (),
         moves: Sequence[Move] = (),
         removed: Sequence[int] = (),
+        times: Sequence[tuple[float, str]] = (),
     ) -> list[int]:
         """Record one scan's findings in one transaction; returns the ids of the new photos.
 
         ``changed`` rows become pending again but keep their caption and vectors until re-indexed,
-        so a photo stays searchable while its new version waits.
+        so a photo stays searchable while its new version waits. ``times``: (ctime, path) of
+        unchanged photos whose change time moved (a chmod) or was not kept (a library from before).
         """
         with self.transaction() as cur:
             self._delete(cur, removed)
             self._move(cur, moves)
-            cur.executemany(
-                "UPDATE photos SET size = ?, mtime = ?, hash = ?, status = 'pending', error = NULL"
-                " WHERE path = ?",
-                [(c.size, c.mtime, c.hash, c.path) for c in changed],
-            )
+            if changed:
+                cur.executemany(
+                    "UPDATE photos SET size = ?, mtime = ?, hash = ?, ctime = ?, status = 'pending',"
+                    " error = NULL WHERE path = ?",
+                    [(c.size, c.mtime, c.hash, c.ctime, c.path) for c in changed],
+                )
+            if times:
+                cur.executemany("UPDATE photos SET ctime = ? WHERE path = ?", times)
             new_ids = []
             for n in new:
                 # OR IGNORE: another process's scan may have stored the same new file a moment ago.
                 cur.execute(
-                    "INSERT OR IGNORE INTO photos (id, folder_id, path, size, mtime, hash)"
-                    f" VALUES ({NEXT_PHOTO_ID}, ?, ?, ?, ?, ?)",
-                    (n.folder_id, n.path, n.size, n.mtime, n.hash),
+                    "INSERT OR IGNORE INTO photos (id, folder_id, path, size, mtime, hash, ctime)"
+                    f" VALUES ({NEXT_PHOTO_ID}, ?, ?, ?, ?, ?, ?)",
+                    (n.folder_id, n.path, n.size, n.mtime, n.hash, n.ctime),
                 )
                 if cur.rowcount == 1 and cur.lastrowid is not None:
                     new_ids.append(cur.lastrowid)

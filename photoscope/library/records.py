@@ -60,7 +60,7 @@ class Folder:
 
 
 # A stored photo's (path, size, mtime): equal to the ``FileStat`` of its file while that is unchanged.
-StoredStat = tuple[str, int, float]
+StoredStat = tuple[str, int, float, float | None]  # path, size, mtime, ctime (None: from before)
 
 
 class BrowseRow(NamedTuple):
@@ -83,6 +83,7 @@ class StoredFile(NamedTuple):
     size: int
     mtime: float
     hash: str | None
+    ctime: float | None = None  # as the last scan saw it (read by ``files_at`` alone)
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ class NewFile:
     size: int
     mtime: float
     hash: str | None
+    ctime: float | None = None  # the change time seen (``fs.FileStat.ctime``)
 
 
 @dataclass(frozen=True)

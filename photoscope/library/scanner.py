@@ -565,7 +565,8 @@ class Scanner:
             if found is not None:
                 sweep.seen[found.path] = found
         if not directory:  # a photo's path: its own row, to compare (or to keep)
-            sweep.stored.update((p, (p, f.size, f.mtime)) for p, f in self.library.files_at([target]).items())
+            stored = self.library.files_at([target]).items()
+            sweep.stored.update((p, (p, f.size, f.mtime, f.ctime)) for p, f in stored)
         sweep.stored.update(self.library.stats_under(target))
 
     def _drop_vanished_roots(self, sweep: _Sweep, folders: dict[int, Folder], report: ScanReport) -> None:
@@ -583,14 +584,20 @@ class Scanner:
         new: list[NewFile] = []
         changed: list[NewFile] = []
         stored = sweep.stored
+        touched: list[FileStat] = []
         for path, stat in sweep.seen.items():
             old = stored.get(path)
             if old is None:
                 new.append(_new_file(stat, sweep))
-            elif old != stat:  # (path, size, mtime) against the stored three
-                changed.append(_new_file(stat, sweep))
-            else:
+            elif old == stat:  # (path, size, mtime, ctime) against the stored four
                 report.unchanged += 1
+            elif old[:3] != stat[:3]:
+                changed.append(_new_file(stat, sweep))
+            else:  # its size and time as stored, not its change time: its bytes may have changed
+                touched.append(stat)
+        rewritten, times = self._rewritten(touched, sweep)
+        changed += rewritten
+        report.unchanged += len(touched) - len(rewritten)
         sweep.moved_away = self._moved_away_but_back(sweep)
         keep = [*sweep.unreadable, *sweep.absent, *sweep.away]
         unseen = [
@@ -611,11 +618,32 @@ class Scanner:
         report.changed, report.moved = len(changed), len(moves)
         report.removed = [s.id for s in gone]
         report.added = self.library.apply_scan(
-            new=new, changed=changed, moves=[m for m, _ in moves], removed=report.removed
+            new=new, changed=changed, moves=[m for m, _ in moves], removed=report.removed, times=times
         )
         self._tidy_thumbnails(moves, gone)
         if report.removed and self.on_removed is not None:
             self.on_removed(report.removed)
+
+    def _rewritten(
+        self, touched: list[FileStat], sweep: _Sweep
+    ) -> tuple[list[NewFile], list[tuple[float, str]]]:
+        """Of the photos whose size and time are as stored but not their change time, those whose
+        bytes changed: their partial hash is not the stored one (`cp -p` of another photo, exiftool
+        -P changing the date taken: never read again before, the fresh-seat audit of stop 59; a
+        chmod moves the change time alone). And (ctime, path) to note for the others; a photo from
+        before change times were kept has its noted without being read."""
+        known = [s.path for s in touched if sweep.stored[s.path][3] is not None]
+        stored = self.library.files_at(known) if known else {}
+        rewritten: list[NewFile] = []
+        times: list[tuple[float, str]] = []
+        for stat in touched:
+            if stat.path in stored:
+                file = _new_file(stat, sweep)
+                if file.hash != stored[stat.path].hash:
+                    rewritten.append(file)
+                    continue
+            times.append((stat.ctime, stat.path))
+        return rewritten, times
 
     def _moved_away_but_back(self, sweep: _Sweep) -> set[str]:
         """The photos kept as moved away, but for those whose file is at their place again (put
@@ -782,7 +810,7 @@ def refuses_reading(directory: str) -> bool:
 def _new_file(stat: FileStat, sweep: _Sweep) -> NewFile:
     """A file the index does not hold as it is: its row to write, with its partial hash."""
     folder_id = next(f for target, f in sweep.targets if is_under(stat.path, target))
-    return NewFile(folder_id, stat.path, stat.size, stat.mtime, _hash(stat))
+    return NewFile(folder_id, stat.path, stat.size, stat.mtime, _hash(stat), stat.ctime)
 
 
 def _hash(stat: FileStat) -> str | None:

@@ -250,6 +250,13 @@ def _v16_numbered_name_words(db: sqlite3.Connection) -> None:
     db.execute(f"UPDATE search SET names = {name_words.SQL_FUNCTION}(path)")
 
 
+def _v17_change_times(db: sqlite3.Connection) -> None:
+    """Each photo's change time as the last scan saw it (``fs.FileStat.ctime``): a photo rewritten
+    with its size and time kept (`cp -p`, exiftool -P) is read again when its bytes differ (the
+    fresh-seat audit of stop 59). NULL for the photos indexed before: the next scan notes it."""
+    db.execute("ALTER TABLE photos ADD COLUMN ctime REAL")
+
+
 # One step per schema version, applied in order; never edit a released step, append a new one.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_initial,
@@ -268,4 +275,5 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v14_moved_away,
     _v15_palette_photos_tried_again,
     _v16_numbered_name_words,
+    _v17_change_times,
 ]
