@@ -104,6 +104,18 @@ def test_an_offline_folder_is_not_taken_for_one_that_does_not_hold_its_photos(
         assert {f.path for f in app.folders()} == {str(old), str(new)}
 
 
+def test_a_moved_folder_of_one_photo_is_said_in_the_singular(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The fresh-seat audit of stop 59: "its 1 photo keep their index entries"."""
+    db, old, new = tmp_path / "library.db", tmp_path / "Pictures", tmp_path / "Photos"
+    indexed_folder(old, db, count=1)
+    old.rename(new)
+    assert main(["folders", "add", str(new), "--db", str(db)]) == 0
+    line = capsys.readouterr().out.strip()
+    assert line == f"watching {new}: the folder {old} moved here, and its photo keeps its index entry"
+
+
 def test_folders_add_says_the_folder_moved(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db, old, new = tmp_path / "library.db", tmp_path / "Pictures", tmp_path / "Photos"
     indexed_folder(old, db)

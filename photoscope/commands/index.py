@@ -134,10 +134,12 @@ def _added_line(folder: Folder, db: Path | None = None) -> str:
 
         indexed = "the running app indexes it" if app_running(db) else "run `photoscope index` to index it"
         return f"watching {folder.path}{taken_in}; {indexed}"
-    return (
-        f"watching {folder.path}: the folder {folder.moved_from} moved here, and its"
-        f" {plural(folder.photos, 'photo')} keep their index entries{taken_in}"
+    kept = (
+        "photo keeps its index entry"
+        if folder.photos == 1
+        else f"{plural(folder.photos, 'photo')} keep their index entries"
     )
+    return f"watching {folder.path}: the folder {folder.moved_from} moved here, and its {kept}{taken_in}"
 
 
 def index(args: argparse.Namespace) -> int:
