@@ -104,11 +104,17 @@ NO_LOOK_ALIKE_NOTE = (
 
 def no_look_alike_note(photos: Sequence[str]) -> str:
     """``NO_LOOK_ALIKE_NOTE`` naming the photos of a combined query it means (``photos``, as the
-    reader knows them: a file's name, "the second photo"); as it is for none."""
+    reader knows them: a file's name, "the second photo"); as it is for none. A combined query does
+    not count a photo's copies as photos that look like it (the fresh-seat audit of stop 52), and
+    says so: "no photo that clearly looks like bee.jpg" was said over its copy, listed first (that
+    of stop 59)."""
     if not photos:
         return NO_LOOK_ALIKE_NOTE
     like = or_list(list(dict.fromkeys(photos)))  # a photo given twice is named once
-    return f"Photoscope sees no photo that clearly looks like {like}: these are its closest guesses"
+    return (
+        f"Photoscope sees no photo besides copies that clearly looks like {like}: these are its"
+        " closest guesses"
+    )
 
 
 def searched_by_note(photos: Sequence[str]) -> str:

@@ -193,7 +193,10 @@ def test_a_combined_query_names_the_photo_nothing_looks_like(
         "5",
     )
     code, _, err = run(capsys, *argv, *common)
-    unlike = f"note: Photoscope sees no photo that clearly looks like {cat_file}: these are its closest"
+    unlike = (
+        f"note: Photoscope sees no photo besides copies that clearly looks like {cat_file}: these are its"
+    )
+    unlike += " closest"
     assert code == 0 and f"{unlike} guesses" in err.splitlines(), err
     assert CLOSEST_LOOKS not in err
 
@@ -233,7 +236,10 @@ def test_the_window_names_the_photo_chip_nothing_looks_like_and_the_photos_not_l
         searched_by=("/p/cup.jpg",),
     )
     said = results_message(unlike)
-    assert "Photoscope sees no photo that clearly looks like the second photo: these are its closest" in said
+    assert (
+        "Photoscope sees no photo besides copies that clearly looks like the second photo: these are its"
+        " closest" in said
+    )
     assert "cup.jpg is not listed: it is one of the photos searched by." in said
 
 
@@ -247,9 +253,8 @@ def test_a_photo_given_twice_is_named_once_and_said_to_count_twice(
     code, _, err = run(capsys, "similar", str(cat_file), "--add-photo", str(cat_file), "-n", "5", *common)
     lines = err.splitlines()
     assert code == 0 and f"note: {cat_file.name} is given twice: it counts twice" in lines, err
-    unlike = (
-        f"note: Photoscope sees no photo that clearly looks like {cat_file}: these are its closest guesses"
-    )
+    unlike = f"note: Photoscope sees no photo besides copies that clearly looks like {cat_file}: these are"
+    unlike += " its closest guesses"
     assert unlike in lines, err
     code, _, err = run(capsys, "search", "a red square", "--add", "the red square", *common)
     assert code == 0 and "note: 'a red square' is given twice: it counts twice" in err.splitlines(), err

@@ -274,7 +274,9 @@ def test_photos_nothing_looks_like_are_named_in_one_list() -> None:
     results = Results([object()], [], no_look_alike=True, photo_unlike=unlike)  # type: ignore[list-item]
     said = results_message(results)
     assert "looks like the first, third, fourth or fifth photo: these are" in said, said
+    # The fresh-seat audit of stop 59: "no photo that clearly looks like bee.jpg" above its copy,
+    # listed first: a copy is not counted among the photos that look like it (the audit of stop 52)
     assert no_look_alike_note(["a.jpg", "b.jpg", "c.jpg"]).startswith(
-        "Photoscope sees no photo that clearly looks like a.jpg, b.jpg or c.jpg:"
+        "Photoscope sees no photo besides copies that clearly looks like a.jpg, b.jpg or c.jpg:"
     )
     assert "looks like a.jpg:" in no_look_alike_note(["a.jpg", "a.jpg"])
