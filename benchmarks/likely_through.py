@@ -103,7 +103,7 @@ def judge(
     """Per rule, per query: (likely, relevant among them, relevant in the library). ``people``: per
     store row, whether the person probe sees people there (``PhotoscopeModel.shows_people``)."""
     store = engine.store
-    out: dict[str, list[tuple[int, int, int]]] = {"curve": [], "detectors": [], "through": []}
+    out: dict[str, list[tuple[int, int, int]]] = {"curve": [], "detectors": [], "through": [], "head on": []}
     for text, row in zip(texts, scores, strict=True):
         hits = store.top_k(row, POOL)
         ids = [h.photo_id for h in hits]
@@ -115,6 +115,7 @@ def judge(
             ("curve", knee),
             ("detectors", results.likely_count(knee, 0, alone)),
             ("through", results.likely_count(knee, 0, through)),
+            ("head on", results.likely_count(knee, 0, through, head_alone=engine.head_alone(text))),
         ):
             out[rule].append((likely, len(relevant & set(ids[:likely])), len(relevant)))
     return out

@@ -1010,3 +1010,22 @@ def test_a_misspelt_word_is_offered_the_word_meant(model: PhotoscopeModel, typo:
 def test_suggestions_stay_within_what_a_tool_knows(model: PhotoscopeModel) -> None:
     assert model.suggest("dgo", among=["dog", "door"]) == ("dog",)
     assert model.suggest("xyzzyq") == ()
+
+
+def test_the_heads_run_of_a_word_it_alone_judges_goes_past_the_curves_knee(model: PhotoscopeModel) -> None:
+    """The fresh-seat audit of stop 59: "hammer" called the first of two hammers likely, the head
+    seeing both (89 %, 63 %): the score curve's knee fell after the first. Where the head alone
+    judges every word, its run of photos at ``CLEARLY`` is the likely matches (Flickr8k val's one-word
+    queries, ``benchmarks/likely_through.py``: precision 51.9 -> 55.7 %, recall 13.5 -> 13.8 %)."""
+    from photoscope.search.ranking import TextSearchOptions
+    from photoscope.search.results import head_alone, likely_count
+
+    rare = TextSearchOptions().rare_count
+
+    def alone(text: str) -> bool:
+        return head_alone(model.query_words(text), model.word_count, rare, model.detector_sight)
+
+    assert alone("hammer") and alone("a hammer") and alone("an espresso")
+    assert not alone("a dog on the beach") and not alone("beach") and not alone("a man")
+    assert likely_count(1, 0, 2, head_alone=True) == 2 and likely_count(1, 0, 2) == 1
+    assert likely_count(5, 0, -1, head_alone=True) == likely_count(5, 0, -1) == 0  # none shown at the top

@@ -333,7 +333,7 @@ def _cut_and_curve(  # type: ignore[no-untyped-def]
     with Photoscope(db, model_dir) as app:
         cut = app.search_text(text, 17)
         for module in (searching, combining):  # a plain description's, one with words taken away
-            monkeypatch.setattr(module, "likely_at_most", lambda results, through: results)
+            monkeypatch.setattr(module, "likely_at_most", lambda results, through, *_: results)
         curve = app.search_text(text, 17)
         store, model = app.engine.store, app.engine.model
         features = store.rows_of(

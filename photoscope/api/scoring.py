@@ -112,13 +112,14 @@ def alike_only(results: Results, result: SearchResult) -> Results:
     return replace(results, relevant=min(results.relevant, alike), no_look_alike=unlike)
 
 
-def likely_at_most(results: Results, through: int | None) -> Results:
+def likely_at_most(results: Results, through: int | None, head_alone: bool = False) -> Results:
     """``results`` with its likely matches cut through ``through`` (``SearchEngine.likely_through``),
-    as ``results.likely_count`` reads it."""
+    as ``results.likely_count`` reads it (``head_alone``: the head's run goes past the curve's knee)."""
     from photoscope.search.results import likely_count
 
     copies = sum(1 for m in results.matches if m.near_duplicate)
-    return replace(results, relevant=likely_count(results.relevant, results.by_name, through, copies))
+    likely = likely_count(results.relevant, results.by_name, through, copies, head_alone)
+    return replace(results, relevant=likely)
 
 
 def likely_through_names(

@@ -149,8 +149,14 @@ class Searching(Core):
         replaces it. None when it cannot answer so: no mapped file yet (it is written with the
         vectors' first load), or an unreadable model bundle."""
         from photoscope.search.path_words import Searcher, judged_rule, name_rule, search_with_names
-        from photoscope.search.quick import quick_likely_through, quick_scores, quick_text_search, top_hits
-        from photoscope.search.results import unknown_words
+        from photoscope.search.quick import (
+            ConceptFusion,
+            quick_likely_through,
+            quick_scores,
+            quick_text_search,
+            top_hits,
+        )
+        from photoscope.search.results import head_alone, unknown_words
 
         negated = split_negations(text)
         if negated.taken_away:  # "a dog without a ball": what is wanted first, the network's then
@@ -184,8 +190,11 @@ class Searching(Core):
         unsure = _quick_unsure(model, store, self.library, text, results, narrowed, taken_away, people)
         # as the network's answer reads its own (what is wanted, when words are taken away)
         through = None if unsure else _quick_through(model, store, self.library, text, results, people)
+        alone = head_alone(
+            model.query_words(text), model.word_count, ConceptFusion().rare_count, model.detector_sight
+        )
         results = likely_through_names(
-            likely_at_most(results, through),
+            likely_at_most(results, through, alone),
             result.name_lacks,
             judged_rule(model),
             lambda words, ids: quick_likely_through(model, store, self.library, words, ids, people),
@@ -266,6 +275,7 @@ class Searching(Core):
             unsure = () if named or narrowed else self.engine.unclear_concepts(text, listed, options, people)
             unnamed = [i for i in listed if i not in result.named]
             through = None if unsure else self.engine.likely_through(text, unnamed, options, people)
+            alone = self.engine.head_alone(text, options)
         if result.hits and self._only_function_words_known(text, result.unknown_words):
             return Results([], result.unknown_words)  # "a giraffe": "a" alone would rank every photo
 
@@ -273,7 +283,7 @@ class Searching(Core):
             with self._store_lock:
                 return self.engine.likely_through(words, ids, options, people)
 
-        results = likely_at_most(replace(self._results(result, filters), unsure=unsure), through)
+        results = likely_at_most(replace(self._results(result, filters), unsure=unsure), through, alone)
         return likely_through_names(results, result.name_lacks, judged_rule(self.model), seen)
 
     def people_in(self, text: str, photo_ids: Sequence[int]) -> dict[int, bool] | None:

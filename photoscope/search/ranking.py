@@ -32,6 +32,7 @@ from photoscope.search.results import (
     ListedJudges,
     SearchResult,
     UnknownWord,
+    head_alone,
     judged_unclear,
     library_curve,
     likely_through,
@@ -320,6 +321,11 @@ class SearchEngine:
             judges.shown,
             model.names_people,
         )
+
+    def head_alone(self, text: str, options: TextSearchOptions | None = None) -> bool:
+        """Whether the head alone judges every word of a short query (``results.head_alone``)."""
+        given, model = options or TextSearchOptions(), self.model
+        return head_alone(model.query_words(text), model.word_count, given.rare_count, model.detector_sight)
 
     def _listed_judges(
         self, photo_ids: Sequence[int], options: TextSearchOptions, people: Mapping[int, bool] | None = None
