@@ -64,6 +64,20 @@ def test_a_pattern_with_a_slash_is_anchored_at_the_watched_folder(tmp_path: Path
     assert left_out("Phone/*.jpg") == ["Phone/Screenshots/s.jpg", "Phone/p.jpg"]  # * crosses "/"
 
 
+def test_a_pattern_matches_a_name_however_its_accents_are_encoded(tmp_path: Path) -> None:
+    """The fresh-seat audit of stop 59: `--pattern 'ç*'` left out "ça.jpg" written as one character
+    (NFC, as Linux and Windows keep it), not its twin written as "c" and a combining cedilla (NFD, as
+    macOS writes names): the two look the same."""
+    import unicodedata
+
+    root = str(tmp_path / "Pictures")
+    nfc, nfd = (unicodedata.normalize(form, "ça va.jpg") for form in ("NFC", "NFD"))
+    for pattern in (unicodedata.normalize("NFC", "ç*"), unicodedata.normalize("NFD", "ç*")):
+        rules = Rules([ExclusionRule(root, "pattern", pattern)], [root])
+        assert rules.excludes(f"{root}/{nfc}") and rules.excludes(f"{root}/{nfd}")
+        assert rules.excludes(f"{root}/Été/{nfd}") and not rules.excludes(f"{root}/cava.jpg")
+
+
 def test_rules_from_what_the_user_names(tmp_path: Path) -> None:
     root = str(tmp_path / "Pictures")
     other = str(tmp_path / "Other")

@@ -32,6 +32,7 @@ from __future__ import annotations
 import fnmatch
 import glob
 import os
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
@@ -102,13 +103,22 @@ def _relative(path: str, root: str) -> str:
     return path[len(root.rstrip(os.sep)) :].replace(os.sep, "/")  # "/sub/photo.jpg"
 
 
+def _folded(text: str) -> str:
+    """A glob or a name as patterns match them: lower case, and accents written one way (NFC):
+    "ç*" left out "ça.jpg" as Linux writes it, not as macOS does, "c" and a combining cedilla (the
+    fresh-seat audit of stop 59)."""
+    return unicodedata.normalize("NFC", text).lower()
+
+
 def _matches(pattern: str, relative: str, name: str) -> bool:
-    """Whether a lower-cased glob matches a photo (``relative``: its path below the watched folder)."""
+    """Whether a folded glob (``_folded``) matches a photo (``relative``: its path below the watched
+    folder)."""
     if "/" not in pattern:
-        return fnmatch.fnmatchcase(name.lower(), pattern)
+        return fnmatch.fnmatchcase(_folded(name), pattern)
     rest = pattern[2:] if pattern.startswith("*/") else ""
-    return fnmatch.fnmatchcase(relative.lower(), pattern) or (
-        "/" in rest and fnmatch.fnmatchcase(relative.lower(), rest)  # "*/Screenshots/*" at the top too
+    below = _folded(relative)
+    return fnmatch.fnmatchcase(below, pattern) or (
+        "/" in rest and fnmatch.fnmatchcase(below, rest)  # "*/Screenshots/*" at the top too
     )
 
 
@@ -215,8 +225,8 @@ class Rules:
         self.by_folder: dict[str, list[ExclusionRule]] = {}
         for rule in rules:
             self.by_folder.setdefault(rule.folder, []).append(rule)
-        self._patterns = {  # each watched folder's glob rules, lower-cased as they are matched
-            folder: [r.pattern.lower() for r in folder_rules if r.kind == "pattern"]
+        self._patterns = {  # each watched folder's glob rules, folded as they are matched
+            folder: [_folded(r.pattern) for r in folder_rules if r.kind == "pattern"]
             for folder, folder_rules in self.by_folder.items()
         }
         self._photos = {  # each watched folder's photo rules: paths below it, as written
@@ -394,7 +404,7 @@ def _leaves_out_all(rule: ExclusionRule, below: str) -> bool:
     matches a name no glob names but by wildcards, with each photo extension ("*.*" and
     "Screenshots/*" do; "?" and "*.png" do not)."""
     names = [f"\x01\x02{extension}" for extension in sorted(PHOTO_EXTENSIONS)]
-    return all(_matches(rule.pattern.lower(), f"{below}/{name}"[1:], name) for name in names)
+    return all(_matches(_folded(rule.pattern), f"{below}/{name}"[1:], name) for name in names)
 
 
 # --- keeping what a rule took out, for the session --------------------------------------------------
