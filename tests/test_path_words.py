@@ -107,6 +107,17 @@ def test_a_named_photo_the_network_leaves_out_is_listed_after_its_matches() -> N
     assert np.argsort(-lifted, kind="stable").tolist() == [0, 2, 1, 3]  # more of the words first
 
 
+def test_a_photo_the_network_leaves_out_is_not_among_its_best_by_chance() -> None:
+    """The audit of stop 59's changes: "a horse in paris" put one of "Paris 2019"'s two photos first
+    and the other 51st, "a dog in paris" them 79th and 104th: in a library with fewer than 100
+    photos the network ranks, the photos it leaves out (-inf) filled its "best 100" at random."""
+    scores = np.array([0.9, 0.5] + [-np.inf] * 8, np.float32)  # two photos ranked, eight left out
+    lifted, first = path_words.lift_named(scores, np.arange(10), {1: 0.5, 4: 0.5, 9: 0.5}, within=5)
+    assert first == frozenset({1})  # the one the network ranks
+    order = np.argsort(-lifted, kind="stable").tolist()
+    assert order[:2] == [1, 0] and order[2:4] == [4, 9]  # the others named: together, after
+
+
 @pytest.mark.parametrize(
     ("lacks", "alike", "vouched"),
     [
