@@ -582,4 +582,4 @@ def model_failed_text(error: BaseException) -> str | None:
         " --model to use the model it ships with, or with --model naming a model folder (one holding"
         " bundle.json); if it is the one it ships with, reinstall Photoscope"
         " (pip install --force-reinstall photoscope)."
-    )  # the status line's tooltip, the library dialog
+    )

@@ -102,7 +102,7 @@ def translate_sqlite_error(error: sqlite3.Error, where: Path) -> LibraryError:
         )
     if primary in (10, 11) or "I/O error" in text or "malformed" in text:
         # SQLITE_IOERR, SQLITE_CORRUPT: a full disk often reads as either (no room for the log)
-        if _disk_full(where):
+        if disk_full(where):
             return LibraryUnwritable(f"the disk holding {where} is full: free some space, then try again")
         if primary == 10 or "I/O error" in text:
             limit = _file_size_limit(where)
@@ -212,12 +212,8 @@ def _was_a_library(path: Path) -> bool:
     return backup_path(path).exists() or backup_path(path, 1).exists()
 
 
-def disk_full(path: Path) -> bool:
+def disk_full(path: Path, margin: int = 1 << 20) -> bool:
     """Whether the disk holding the library ``path`` is (all but) full."""
-    return _disk_full(path)
-
-
-def _disk_full(path: Path, margin: int = 1 << 20) -> bool:
     try:
         return shutil.disk_usage(path.parent).free < margin
     except OSError:

@@ -58,8 +58,14 @@ class Folder:
         watched folder, or it held none. Not "photos kept" (the CLI audit of stop 58)."""
         return not self.online and not self.refused and not self.photos
 
+    @property
+    def away_keeping_photos(self) -> bool:
+        """Offline (not refused) with photos in the index: "photos kept" is said of it."""
+        return not self.online and not self.refused and bool(self.photos)
 
-# A stored photo's (path, size, mtime): equal to the ``FileStat`` of its file while that is unchanged.
+
+# A stored photo's (path, size, mtime, ctime): equal to the ``FileStat`` of its file while that is
+# unchanged.
 StoredStat = tuple[str, int, float, float | None]  # path, size, mtime, ctime (None: from before)
 
 
