@@ -256,7 +256,7 @@ def test_9_unit_every_sqlite_failure_has_a_kind(message: str, kind: type, tmp_pa
 def test_9_a_full_disk_reading_as_an_io_error_is_said_to_be_full(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(library_errors, "_disk_full", lambda path, margin=0: True)
+    monkeypatch.setattr(library_errors, "disk_full", lambda path, margin=0: True)
     translated = translate_sqlite_error(sqlite3.OperationalError("disk I/O error"), tmp_path / "l.db")
     assert isinstance(translated, LibraryUnwritable) and "full" in str(translated)
 
