@@ -25,6 +25,7 @@ from photoscope.gui import about, desktop
 from photoscope.gui.main_window import MainWindow
 from photoscope.gui.photo_text import human_size
 from photoscope.gui.results_model import COPY_ROLE, HEADER_ROLE, PATH_ROLE, STRENGTH_ROLE
+from photoscope.gui.wording import REPAIR_AGAIN
 from photoscope.network import torch_threads
 from photoscope.network.model import PhotoscopeModel
 
@@ -1305,7 +1306,7 @@ def _open_repairable(qtbot, window: MainWindow, db: Path, model: PhotoscopeModel
     with qtbot.waitSignal(window.library_opened, timeout=60_000):
         window.open_library(
             lambda: Photoscope(db, model=model).open(),
-            repair=lambda: Photoscope(db, model=model).doctor(repair=True),
+            repair=lambda: Photoscope(db, model=model).doctor(repair=True, how_to_repair=REPAIR_AGAIN),
         )
 
 
@@ -1386,6 +1387,35 @@ def test_a_damaged_library_declined_says_so_and_the_file_menu_repairs_it(
         action.trigger()
     assert window.api is not None and window.api is not first
     qtbot.waitUntil(lambda: bool(names(window)), timeout=30_000)  # the query asked again
+    window.shutdown()
+    window.api.close()
+
+
+def test_check_and_repair_while_another_photoscope_holds_the_library_says_so_and_keeps_it_open(
+    qtbot, settings, daily_db, gui_model, monkeypatch
+) -> None:
+    """Stop 59's Left list: File > Check and repair moved the library aside under a running `photoscope
+    index --watch`, which went on writing the file moved aside. The window says another Photoscope
+    holds the library and how to go on, and opens it again as it was."""
+    from photoscope.library.indexer import _IndexingLock
+
+    window = _shown_window(qtbot, settings)
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: said.append(text))
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: said.append(str(a[2])))
+    _open_repairable(qtbot, window, daily_db, gui_model)
+    browse_ready(qtbot, window)
+    first = window.api
+    action = next(a for a in window.menuBar().actions()[0].menu().actions() if "repair" in a.text())
+    with _IndexingLock(daily_db) as lock:
+        assert lock.acquire()
+        with qtbot.waitSignal(window.library_opened, timeout=60_000):
+            action.trigger()
+    assert len(said) == 1 and "another Photoscope" in said[0] and "close it" in said[0].lower(), said
+    assert "photoscope doctor" not in said[0] and "Check and repair" in said[0]  # the window's way
+    assert not [p for p in daily_db.parent.iterdir() if "damaged" in p.name]  # left where it was
+    assert window.api is not None and window.api is not first
+    browse_ready(qtbot, window)
     window.shutdown()
     window.api.close()
 

@@ -148,6 +148,39 @@ def test_9_doctor_does_not_repair_a_library_another_photoscope_holds(
     assert run(capsys, "doctor", "--repair", "--db", str(db))[0] == 0  # once it is closed
 
 
+def test_a_repair_asked_through_the_api_is_refused_while_another_photoscope_holds_the_library(
+    tmp_path: Path, tiny_model_dir: Path, fast_models: None
+) -> None:
+    """Stop 59's Left list: only the command line asked whether another Photoscope held the library;
+    the window's File > Check and repair moved the file aside under a running `index --watch` or
+    another window. The API refuses the repair itself, for every door, and leaves the file as it is."""
+    from photoscope.api import LibraryHeldElsewhere, Photoscope
+    from photoscope.library.indexer import _IndexingLock
+
+    db = tmp_path / "library.db"
+    write_library(tmp_path / "P", 3, size=(160, 120))
+    with Photoscope(db, model_dir=tiny_model_dir) as app:
+        app.add_folder(tmp_path / "P")
+    damage_page(db, "captions")
+    damaged = db.read_bytes()
+    with _IndexingLock(db) as lock:  # `photoscope index --watch` elsewhere
+        assert lock.acquire()
+        with pytest.raises(LibraryHeldElsewhere) as refused, Photoscope(db, model_dir=tiny_model_dir) as app:
+            app.doctor(repair=True)
+    assert str(db) in str(refused.value) and "close it" in str(refused.value)
+    other = Photoscope(db, model_dir=tiny_model_dir)  # another window: it answers on the library's socket
+    assert other.serve()
+    try:
+        with pytest.raises(LibraryHeldElsewhere), Photoscope(db, model_dir=tiny_model_dir) as app:
+            app.doctor(repair=True)
+    finally:
+        other.close()
+    assert db.read_bytes() == damaged and not [p for p in tmp_path.iterdir() if "damaged" in p.name]
+    with Photoscope(db, model_dir=tiny_model_dir) as app:  # once both are closed, it repairs
+        assert app.doctor(repair=True).ok
+    assert [p for p in tmp_path.iterdir() if p.name.startswith("library.db.damaged")]
+
+
 def test_a_background_error_of_the_library_is_said_in_its_words_alone() -> None:
     """The fresh-seat audit of stop 59: "photoscope: watcher step failed (LibraryDamaged: … run
     `photoscope doctor --repair` …)": a class name in a sentence for the user. A bug keeps its type."""

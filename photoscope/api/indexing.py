@@ -15,7 +15,7 @@ from photoscope.api.core import Core
 from photoscope.library import thumbnails
 from photoscope.library.db import Library
 from photoscope.library.doctor import DoctorReport, examine
-from photoscope.library.errors import LibraryError
+from photoscope.library.errors import LibraryError, LibraryHeldElsewhere
 from photoscope.library.exclusions import (
     ExclusionRule,
     Rules,
@@ -408,6 +408,13 @@ class Indexing(Core):
 
         return indexing_now(self.library_path)
 
+    def held_elsewhere(self) -> bool:
+        """Whether another Photoscope has this library open: it indexes it now, or answers searches
+        on its socket (a window, ``photoscope index --watch``; this app's own answering is not)."""
+        from photoscope.api.service import answered_elsewhere
+
+        return self.indexing_elsewhere() or (self._service is None and answered_elsewhere(self.library_path))
+
     def indexing_waits(self) -> bool:
         """Whether an indexing run has anything to do: photos pending, or photos another model
         version indexed (adopted, or described again). Asked without loading the network."""
@@ -564,10 +571,15 @@ class Indexing(Core):
         """Write the rolling backup of the small tables (folders, photos, captions) now."""
         self.library.backup()
 
-    def doctor(self, repair: bool = False) -> DoctorReport:
+    def doctor(self, repair: bool = False, how_to_repair: str | None = None) -> DoctorReport:
         """Check the library's integrity (SQLite, text index, vectors against photos, thumbnails, model
         version, backup); with ``repair``, rebuild what can be rebuilt (``library.doctor``). What is
-        open is closed first and reopened on next use: a repair may move a damaged file aside."""
+        open is closed first and reopened on next use: a repair may move a damaged file aside.
+
+        A repair is refused (``LibraryHeldElsewhere``, saying ``how_to_repair`` again) while another
+        Photoscope has the library open: it would go on writing the file moved aside."""
+        if repair and self.held_elsewhere():
+            raise LibraryHeldElsewhere(self.library_path, *([how_to_repair] if how_to_repair else []))
         self.stop_background()
         if "library" in self.__dict__:
             self.library.close()

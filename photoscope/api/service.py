@@ -146,6 +146,13 @@ class SearchService:
         return {"ok": True, "results": to_json(results), "offline_folders": self.app.offline_folders()}
 
 
+def answered_elsewhere(library: Path) -> bool:
+    """Whether a running app answers on ``library``'s socket (a socket left by one that died does
+    not take the connection)."""
+    path = service_socket(library)
+    return hasattr(socket, "AF_UNIX") and path.exists() and _answers(path)
+
+
 def _answers(path: Path) -> bool:
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
         probe.settimeout(0.5)

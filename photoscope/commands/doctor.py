@@ -7,7 +7,6 @@ import sys
 from typing import Any
 
 from photoscope.commands.common import (
-    EXIT_BUSY,
     EXIT_DAMAGED,
     EXIT_UNWRITABLE,
     add_db_option,
@@ -16,15 +15,7 @@ from photoscope.commands.common import (
     log_in_one_line,
     reads_library,
 )
-from photoscope.commands.remote import app_running
 from photoscope.wording import plural
-
-# A repair moves a damaged file aside: a running app would go on with the file moved aside (the
-# fresh-seat audit of stop 59: photos added under `index --watch` never reached the repaired library).
-_HELD_ELSEWHERE = (
-    "photoscope: another Photoscope has this library open (the window, or `photoscope index --watch`):"
-    " close it, then run `photoscope doctor --repair` again"
-)
 
 
 def doctor(args: argparse.Namespace) -> int:
@@ -33,9 +24,7 @@ def doctor(args: argparse.Namespace) -> int:
     log_in_one_line()  # a backup that cannot be written is one "photoscope: …" line
     with Photoscope(args.db, args.model) as app:
         print(f"library: {app.library_path}")
-        if args.repair and (app_running(args.db) or app.indexing_elsewhere()):
-            print(_HELD_ELSEWHERE, file=sys.stderr)
-            return EXIT_BUSY
+        # Refused while another Photoscope has the library open (``LibraryHeldElsewhere``: exit 3).
         report = app.doctor(repair=args.repair)
         waiting = app.photo_counts().pending if report.ok and report.problems else 0
     for line in report.lines():

@@ -22,7 +22,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from photoscope import __version__
-from photoscope.gui.wording import unexpected_error_message
+from photoscope.gui.wording import REPAIR_AGAIN, unexpected_error_message
 
 if TYPE_CHECKING:
     from photoscope.api import DoctorReport, Photoscope
@@ -111,7 +111,7 @@ def repair_library(db: Path | None, model: Path | None) -> DoctorReport:
     from photoscope.api import Photoscope
 
     with Photoscope(db, model_dir=model) as api:
-        return api.doctor(repair=True)
+        return api.doctor(repair=True, how_to_repair=REPAIR_AGAIN)
 
 
 def report_unexpected_errors(window: QWidget) -> None:

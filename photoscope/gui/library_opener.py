@@ -102,7 +102,12 @@ class LibraryOpener(QObject):
             self.repaired.emit(report)
             self.open(factory, add_folder, repair if report.ok else None)
 
-        self.runner.submit(repair, repaired, self._repair_failed)
+        def refused_or_failed(error: BaseException) -> None:
+            self._repair_failed(error)
+            if _held_elsewhere(error):  # nothing was touched: the library opens again as it was
+                self.open(factory, add_folder, repair)
+
+        self.runner.submit(repair, repaired, refused_or_failed)
 
     def _failed(
         self, error: BaseException, factory: Factory, add_folder: str | Path | None, repair: Repair | None
@@ -127,3 +132,10 @@ def _repair_helps(error: BaseException) -> bool:
     from photoscope.api import LibraryDamaged  # loaded by now: opening the library imported it
 
     return isinstance(error, LibraryDamaged)
+
+
+def _held_elsewhere(error: BaseException) -> bool:
+    """The repair was refused: another Photoscope has the library open (``LibraryHeldElsewhere``)."""
+    from photoscope.api import LibraryHeldElsewhere
+
+    return isinstance(error, LibraryHeldElsewhere)

@@ -469,6 +469,7 @@ OPEN_FAILED = "The library could not be opened"
 
 DAMAGED_WHILE_OPEN = "The library is damaged"  # found once open, by a task that read it
 REPAIR_ACTION = "Check and &repair the library…"
+REPAIR_AGAIN = "choose File > Check and repair the library"  # refused while another Photoscope has it
 REPAIR_IN_MENU = (
     "Check and repair it: File > Check and repair the library (folders, captions and ids are kept)."
 )

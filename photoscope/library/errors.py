@@ -28,6 +28,22 @@ class LibraryBusy(LibraryError):
     """Another program held the library's write lock for longer than the busy timeout."""
 
 
+class LibraryHeldElsewhere(LibraryBusy):
+    """A repair was asked while another Photoscope (a window, ``photoscope index --watch``) has the
+    library open: the repair would move the file from under it, and it would go on writing the file
+    moved aside (the fresh-seat audit of stop 59). Each door says how to ask again (``how``)."""
+
+    def __init__(self, path: Path, how: str = "run `photoscope doctor --repair`") -> None:
+        super().__init__(path, how)  # as its arguments: a copy (pickle) is made alike
+        self.path, self.how = path, how
+
+    def __str__(self) -> str:
+        return (
+            f"{self.path}: another Photoscope has this library open (a window, or `photoscope index"
+            f" --watch`): close it, then {self.how} again"
+        )
+
+
 class LibraryDamaged(LibraryError):
     """Not a Photoscope library, or a damaged one: ``photoscope doctor --repair`` may help.
     ``what`` says what is wrong without that command (the window offers a button for it)."""
