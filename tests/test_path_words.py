@@ -324,6 +324,32 @@ def test_a_photo_named_by_a_concept_word_is_no_closest_guess(zoo_library: tuple[
     assert result.unsure == ()
 
 
+# Shapes, three of them in files named hotAirBalloon_0.jpg …: no balloon the head could see clearly
+# (it sees one in no photo, the circles' chance over 5 %, the squares' none: their -inf).
+balloon_library = _library(
+    "photos", ("trips",), lambda c, s, i: f"hotAirBalloon_{i}.jpg" if c == "blue" else f"{s}{i}.jpg", 90
+)
+
+
+@pytest.mark.parametrize("answer", ["network", "quick"])
+def test_a_word_the_network_sees_in_no_photo_lets_the_names_that_have_it_go_first(
+    balloon_library: tuple[Photoscope, Path], answer: str
+) -> None:
+    """The audit of stop 59's changes: "tower" listed eiffelTower.jpg, leaningTowerOfPisa.jpg and
+    TowerBridge.jpg 11th to 13th, after ten photos the note called the network's closest guesses
+    ("Photoscope cannot clearly see 'tower' in any photo"). A concept the head judges is no name,
+    but where the head sees it clearly in no photo of the library, a name that has the word is the
+    better evidence: the named photos go first, said to be listed by their names. (Here balloons.)"""
+    app, _ = balloon_library
+    query = app.model.query_words("balloon")
+    assert not query.decoder_words and query.concepts
+    result = app.search_text("balloon", 6) if answer == "network" else app.search_text_quick("balloon", 6)
+    assert result is not None
+    shown = [Path(m.photo.path).stem for m in result.matches]
+    assert sorted(shown[:3]) == ["hotAirBalloon_0", "hotAirBalloon_1", "hotAirBalloon_2"], shown
+    assert result.by_name == 3
+
+
 # Red circles in files with no words, blue squares in files named "red_panda_0.jpg" …
 panda_library = _library(
     "photos", ("zoo",), lambda c, s, i: f"red_panda_{i}.jpg" if c == "blue" else f"c{i}.jpg", 70

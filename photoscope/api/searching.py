@@ -153,6 +153,7 @@ class Searching(Core):
             ConceptFusion,
             quick_likely_through,
             quick_scores,
+            quick_seen_nowhere,
             quick_text_search,
             top_hits,
         )
@@ -179,6 +180,7 @@ class Searching(Core):
             top_k=lambda scores, k, among: top_hits(scores, store.ids, k, among),
             is_name=name_rule(model),
             judged=judged_rule(model),
+            seen_nowhere=lambda: quick_seen_nowhere(model, store, text),
         )
         result = search_with_names(self.library, text, limit, allowed, store.ids, searcher)
         if result.hits and self._only_function_words_known(text, result.unknown_words):
@@ -307,6 +309,7 @@ class Searching(Core):
             top_k=store.top_k,
             is_name=name_rule(self.model),
             judged=judged_rule(self.model),
+            seen_nowhere=lambda: engine.seen_nowhere(text, given_options),
         )
         return search_with_names(self.library, text, limit, allowed, store.ids, searcher)
 

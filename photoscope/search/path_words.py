@@ -266,6 +266,9 @@ class Searcher:
     top_k: Callable[[npt.NDArray[np.float32], int, np.ndarray | None], list[Hit]]  # the best, among allowed
     is_name: Callable[[str], bool]  # a word the network does not judge by looking (``name_rule``)
     judged: Callable[[str], bool] | None = None  # a word it judges by looking (``judged_rule``)
+    # ... of those, the words it sees clearly in no photo (``results.seen_nowhere``): a name that
+    # has one is no less evidence than a name the network cannot judge
+    seen_nowhere: Callable[[], AbstractSet[str]] | None = None
 
 
 def search_with_names(
@@ -282,7 +285,7 @@ def search_with_names(
     from photoscope.search.results import SearchResult, library_curve
 
     roots = [f.path for f in library.folders()]
-    matches, named, by_names, lacks = path_matches(library, text, roots, searcher.is_name, searcher.judged)
+    matches, named, by_names, lacks = path_matches(library, text, roots, searcher.is_name, _judged(searcher))
     if not matches or len(ids) == 0:
         return searcher.plain()
     found = searcher.unknown()
@@ -301,6 +304,22 @@ def search_with_names(
     hits = searcher.top_k(lifted, limit, allowed)
     first_lacks = {pid: lacks[pid] for pid in first}
     return SearchResult(hits, found, named=first, library_best=curve, name_lacks=first_lacks)
+
+
+def _judged(searcher: Searcher) -> Callable[[str], bool] | None:
+    """Whether the network judges a word by looking (``Searcher.judged``), and sees it in some photo
+    (``Searcher.seen_nowhere``, asked only when a name has a query word)."""
+    judged, seen_nowhere = searcher.judged, searcher.seen_nowhere
+    if judged is None or seen_nowhere is None:
+        return judged
+    nowhere: list[AbstractSet[str]] = []
+
+    def seen(word: str) -> bool:
+        if not nowhere:
+            nowhere.append(seen_nowhere())
+        return word not in nowhere[0]
+
+    return lambda word: judged(word) and seen(word)
 
 
 def file_words_named(library: Library, words: Iterable[str], photos: AbstractSet[int]) -> set[str]:

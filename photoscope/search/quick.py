@@ -36,6 +36,7 @@ from photoscope.search.results import (
     library_curve,
     likely_through,
     people_seen,
+    seen_nowhere,
     unknown_words,
 )
 from photoscope.search.stored import (
@@ -367,6 +368,19 @@ def quick_likely_through(
         judges.shown,
         model.names_people,
     )
+
+
+def quick_seen_nowhere(model: TextModel, store: QuickStore, text: str) -> frozenset[str]:
+    """``results.seen_nowhere`` in NumPy, as ``TextRanker.seen_nowhere`` reads it."""
+    if not len(store.ids):
+        return frozenset()
+    f = ConceptFusion()
+
+    def library_best(classes: Sequence[int]) -> float:
+        cover = class_cover(classes, f.near_classes, model.encoder_name)
+        return float(store.concept_probability(cover).max())
+
+    return seen_nowhere(model.query_words(text), model.word_count, f.rare_count, library_best)
 
 
 def _listed_judges(

@@ -37,6 +37,7 @@ from photoscope.search.results import (
     library_curve,
     likely_through,
     people_seen,
+    seen_nowhere,
     unknown_words,
 )
 from photoscope.search.stored import class_cover
@@ -296,6 +297,18 @@ class SearchEngine:
         judges = self._listed_judges(photo_ids, given, people)
         query = model.query_words(text)
         return judged_unclear(query, model.word_count, given.rare_count, model.detector_sight, judges)
+
+    def seen_nowhere(self, text: str, options: TextSearchOptions | None = None) -> frozenset[str]:
+        """The query's words the head alone judges and sees clearly in no photo (``results.seen_nowhere``)."""
+        if not len(self.store):
+            return frozenset()
+        given, model = options or TextSearchOptions(), self.model
+
+        def library_best(classes: Sequence[int]) -> float:
+            cover = class_cover(classes, given.near_classes, model.encoder_name)
+            return float(self.store.concept_scores(cover).max())
+
+        return seen_nowhere(model.query_words(text), model.word_count, given.rare_count, library_best)
 
     def likely_through(
         self,

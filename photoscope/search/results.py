@@ -172,6 +172,21 @@ def head_judges(word: str, query: QueryWords, word_count: Callable[[str], int], 
     return min(word_count(w) for w in word.split()) < rare_count
 
 
+def seen_nowhere(
+    query: QueryWords,
+    word_count: Callable[[str], int],
+    rare_count: int,
+    library_best: Callable[[Sequence[int]], float],
+) -> frozenset[str]:
+    """The words of the query's concepts the head alone judges (``unclear_words``) that it sees
+    clearly in no photo of the library (``library_best(classes)``: the best photo's probability over
+    them): a folder or file name that has such a word is then better evidence than the network's
+    closest guesses ("tower" listed eiffelTower.jpg after ten castles: the audit of stop 59's
+    changes; ``path_words.search_with_names``)."""
+    unclear = unclear_words(query, word_count, rare_count, library_best)
+    return frozenset(t for word in unclear for t in word.split())
+
+
 def unseen_by_sight(
     query: QueryWords,
     sight: Callable[[str], float | None],
