@@ -97,6 +97,26 @@ def test_photo_plus_words_finds_the_same_shape_in_the_new_colour(app: Photoscope
     assert all(n.startswith("blue") for n in found), found
 
 
+def test_a_copy_of_an_added_photo_is_marked_as_its_copy(
+    app: Photoscope, shapes_library_db: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Stop 59's Left list: `similar a.jpg --add "grass"` listed a.jpg's copy with no "[copy]" mark,
+    which `similar a.jpg` gives it: a combined query did not say which photos are copies of its
+    photos. A copy of an added photo is marked as one (``Match.near_duplicate``), as by example."""
+    import shutil
+
+    original = shapes_library_db[1] / "blue circle 1.jpg"
+    copy = tmp_path / "copy.jpg"
+    shutil.copy(original, copy)
+    alone = app.search_photo(copy, 12)
+    copies = {m.photo.path for m in alone.matches if m.near_duplicate}
+    assert str(original) in copies and len(copies) < len(alone.matches)
+    both = app.search_terms([QueryTerm(photo=str(copy)), QueryTerm(text="a circle")], 12)
+    marked = {m.photo.path for m in both.matches if m.near_duplicate}
+    listed = {m.photo.path for m in both.matches}
+    assert str(original) in marked and marked == copies & listed, (marked, copies)
+
+
 def _ranked(results) -> list[tuple[int, float]]:  # type: ignore[no-untyped-def]
     return [(m.photo.id, m.score) for m in results.matches]
 

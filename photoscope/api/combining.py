@@ -113,7 +113,9 @@ class Combining(Searching):
             for p, t in enumerate(terms)
             if t.photo is not None and t.weight > 0
         )
-        results = self._results(replace(ranked, unknown_words=unknown), filters, likely_at_most=bound.at_most)
+        # the copies of added photos are marked, and count as nothing more (``_copies_of_added_photos``)
+        unmarked = replace(ranked, unknown_words=unknown, near_duplicates=frozenset())
+        results = _marked_as_copies(self._results(unmarked, filters, likely_at_most=bound.at_most), ranked)
         if bound.no_look_alike:  # likely: only the photos named (``hits_relevance`` keeps one of the rest)
             results = replace(results, relevant=min(results.relevant, results.by_name))
         results = self._likely_through_names(resolved.terms, ranked, results, bound.alike)
@@ -354,7 +356,36 @@ class Combining(Searching):
             curve = library_curve(best, scores, filtered, among)
             hits = store.top_k(scores, limit, allowed, exclude)
             lacks = {i: names.lacks.get(i, ()) for i in first}
-            return SearchResult(hits, named=first, library_best=curve, name_lacks=lacks), words, bound
+            copies = _copies_of_added_photos(store, ranked, hits)
+            found = SearchResult(hits, named=first, library_best=curve, name_lacks=lacks)
+            return replace(found, near_duplicates=copies), words, bound
+
+
+def _marked_as_copies(results: Results, ranked: SearchResult) -> Results:
+    """``results`` with the photos that are copies of an added photo marked so (``Match.near_duplicate``)."""
+    copies = ranked.near_duplicates
+    if not copies:
+        return results
+    matches = [
+        replace(m, near_duplicate=True, copy_of=None) if m.photo.id in copies else m for m in results.matches
+    ]
+    return replace(results, matches=matches)
+
+
+def _copies_of_added_photos(store: VectorStore, ranked: Ranked | None, hits: Sequence[Hit]) -> frozenset[int]:
+    """The listed photos that are copies of an added photo (``NEAR_DUPLICATE``, its feature cosine
+    in ``Ranked.examples``), marked so as search by example marks them (stop 59's Left list: `similar
+    a.jpg --add "grass"` listed a.jpg's copy unmarked). Marked only: whether one is a likely
+    match is the combined query's to say, not its copy's of the photo (by example, copies are)."""
+    import numpy as np
+
+    from photoscope.search.duplicates import NEAR_DUPLICATE
+
+    if ranked is None or not ranked.examples or not hits:
+        return frozenset()
+    rows = store.rows_of_ids([h.photo_id for h in hits])
+    best = np.max([row[rows] for row in ranked.examples], axis=0)
+    return frozenset(h.photo_id for h, cosine in zip(hits, best, strict=True) if cosine >= NEAR_DUPLICATE)
 
 
 def _not_taken_away(
