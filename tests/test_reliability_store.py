@@ -500,3 +500,40 @@ def test_opening_a_library_damaged_inside_its_tables_says_so(tmp_path: Path, tab
     with pytest.raises(LibraryDamaged):
         api.open()
     api.close()
+
+
+def test_a_photo_whose_name_a_folder_took_stops_no_indexing_of_its_copy(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
+) -> None:
+    """The reliability audit of stop 60 (repro_1, repro_7): a photo moved away and a folder made
+    with its name, its copy added elsewhere: every `photoscope index NEW` died "unexpected error
+    (NotAFile …)" (exit 70), and under `index --watch` every run failed and new photos stayed
+    pending. The copy is compared with a folder, which is no copy: it is indexed as any photo."""
+    db = tmp_path / "library.db"
+    write_library(tmp_path / "P", 3, size=(160, 120))
+    assert _index(capsys, db, tiny_model_dir, tmp_path / "P")[0] == 0
+    first = sorted((tmp_path / "P").iterdir())[0]
+    (tmp_path / "New").mkdir()
+    first.rename(tmp_path / "New" / "copy.jpg")
+    first.mkdir()  # a folder takes the photo's name
+    for _ in range(2):
+        code, out, err = _index(capsys, db, tiny_model_dir, tmp_path / "New")
+        assert code == 0 and "unexpected" not in out + err, (out, err)
+    with Library(db) as library:
+        status = library.db.execute("SELECT status FROM photos WHERE path LIKE '%copy.jpg'").fetchone()
+    assert status == ("indexed",)
+
+
+def test_a_folder_or_a_pipe_is_no_copy_of_anything(tmp_path: Path) -> None:
+    from photoscope.library.fs import same_bytes
+    from photoscope.library.scanner import _hash_of
+
+    photo = tmp_path / "a.jpg"
+    photo.write_bytes(b"\xff\xd8" + bytes(range(256)) * 8)
+    (tmp_path / "folder.jpg").mkdir()
+    os.mkfifo(tmp_path / "pipe.jpg")
+    for odd in ("folder.jpg", "pipe.jpg"):
+        assert not same_bytes(str(tmp_path / odd), str(photo)) and not same_bytes(
+            str(photo), str(tmp_path / odd)
+        )
+        assert _hash_of(str(tmp_path / odd)) is None

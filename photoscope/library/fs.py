@@ -398,7 +398,7 @@ def same_bytes(path: str, other: str, chunk: int = 1 << 20) -> bool:
                     return False
                 if not a:
                     return True
-    except OSError:
+    except (OSError, NotAFile):  # a folder or a pipe took a name: no copy of anything (stop 60's audit)
         return False
 
 

@@ -55,6 +55,7 @@ from photoscope.library.fs import (
     UNSTORABLE,
     UNSTORABLE_FOLDER,
     FileStat,
+    NotAFile,
     directory_identity,
     display_path,
     drive_identity,
@@ -863,7 +864,9 @@ def _not_renamed_unstorably(gone: list[StoredFile], sweep: _Sweep) -> list[Store
 def _hash_of(path: str, size: int | None = None) -> str | None:
     try:
         return partial_hash(path, size)
-    except OSError:  # unreadable: the worker will record why; it just can't be recognised after a move
+    # unreadable, or no file (a folder or a pipe with a photo's name): the worker will record why;
+    # it just can't be recognised after a move
+    except (OSError, NotAFile):
         return None
 
 
