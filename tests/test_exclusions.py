@@ -579,3 +579,30 @@ def test_watching_a_folder_that_holds_one_with_rules_is_refused_and_keeps_them(t
         for rule in rules:
             library.set_exclusion_rule(rule, False)
         assert library.add_folder(tmp_path).absorbed == (str(pictures),)  # with no rules, as before
+
+
+def test_a_folder_watched_through_a_link_takes_rules_and_filters_named_through_it(tmp_path: Path) -> None:
+    """The reliability audit of stop 60 (repro_4): ~/Pictures a link to the photo disk, added as
+    ~/Pictures, then the README's `photoscope folders exclude ~/Pictures/Screenshots` said "is not
+    inside a watched folder", and `search --folder ~/Pictures/Trips` "no photo of the library is
+    below …": the folder is kept resolved, the paths typed were not."""
+    from photoscope.api import Filters, Photoscope
+
+    disk = tmp_path / "disk" / "Photos"
+    for name in ("Screenshots/s1.jpg", "Screenshots/s2.jpg", "Trips/t1.jpg", "Trips/t2.jpg"):
+        write_photo(disk / name)
+    link = tmp_path / "Pictures"
+    link.symlink_to(disk)
+    with Photoscope(tmp_path / "library.db") as app:
+        app.add_folder(link)
+        app.scanner().scan()
+        assert app.photos_below(link / "Trips") == 2
+        assert len(app._allowed(Filters(folder=str(link / "Trips")))) == 2
+        app.exclude(link / "Screenshots")
+        app.exclude(link / "Trips" / "t2.jpg")
+        kinds = sorted((r.kind, r.pattern, r.folder) for r in app.exclusion_rules())
+        watched = str(disk.resolve())
+        assert kinds == [("folder", "Screenshots", watched), ("photo", "Trips/t2.jpg", watched)], kinds
+        assert app.photos_below(link) == 1 and app.photos_below(link / "Trips") == 1
+        app.include(link / "Screenshots")
+        assert app.photos_below(link / "Screenshots") == 2

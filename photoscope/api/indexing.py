@@ -36,6 +36,7 @@ from photoscope.library.fs import (
     is_under,
     mount_points,
     normalize_path,
+    spelled_as_watched,
     storable,
     unmounted,
 )
@@ -239,7 +240,8 @@ class Indexing(Core):
         """The rules a user means (``library.exclusions.rule_for``). Raises ``ValueError``."""
         roots = [f.path for f in self.folders()]
         where = None if folder is None else str(folder)
-        meant = rule_for(roots, None if path is None else str(path), pattern, where, self.holds_photo_at)
+        named = None if path is None else spelled_as_watched(path, roots)  # through a link to a folder too
+        meant = rule_for(roots, named, pattern, where, self.holds_photo_at)
         if pattern is None:
             return meant
         # Patterns match in any case, so "screenshots/*" is the rule "Screenshots/*" as the library

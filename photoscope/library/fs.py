@@ -88,6 +88,27 @@ def folder_path(path: str | os.PathLike[str]) -> str:
     return os.path.realpath(normalize_path(path))
 
 
+def spelled_as_watched(path: str | os.PathLike[str], folders: Iterable[str]) -> str:
+    """``path`` as the library spells it (``normalize_path``), or, where that is in no watched
+    folder of ``folders`` (kept resolved: ``folder_path``), reached through a link to one (or a
+    link above it): ~/Pictures a link to the photo disk, `folders exclude ~/Pictures/Screenshots`
+    said "not inside a watched folder" (the reliability audit of stop 60). The last name is kept as
+    it is: a photo that is itself a link is named by its own path, as the walk names it."""
+    target = normalize_path(path)
+    watched = list(folders)
+
+    def inside(candidate: str) -> bool:
+        return any(is_under(candidate, f) for f in watched)
+
+    if inside(target):
+        return target
+    parent, name = os.path.split(target)
+    for candidate in (os.path.join(os.path.realpath(parent), name), os.path.realpath(target)):
+        if inside(candidate):
+            return candidate
+    return target
+
+
 class NotAFile(ValueError):
     """A photo name on something that is not a regular file (a FIFO, a device): never read from."""
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from photoscope.library.connection import LibraryFile
-from photoscope.library.fs import normalize_path, storable
+from photoscope.library.fs import spelled_as_watched, storable
 from photoscope.library.records import BrowseRow, PhotoCounts, PhotoRecord
 from photoscope.library.sql import (
     DATE_KEY,
@@ -136,8 +136,17 @@ class PhotoReads(LibraryFile):
         """How many photos (any status) are below ``directory``."""
         if not storable(str(directory)):
             return 0  # no photo's path holds a name that is not UTF-8
-        bounds = prefix_range(normalize_path(directory))
+        bounds = prefix_range(self.spelled_as_watched(directory))
         return int(self._query("SELECT count(*) FROM photos WHERE path > ? AND path < ?", bounds)[0][0])
+
+    def spelled_as_watched(self, path: str | Path) -> str:
+        """A path as the library spells it, reached through a link to a watched folder too
+        (``fs.spelled_as_watched``)."""
+        return spelled_as_watched(path, [str(r[0]) for r in self._query("SELECT path FROM folders")])
+
+    def _below(self, folder: str | Path | int | None) -> str | int | None:
+        """A filter's folder as the library spells it: a watched folder's id, or a path."""
+        return folder if folder is None or isinstance(folder, int) else self.spelled_as_watched(folder)
 
     def photo_ids(
         self,
@@ -149,7 +158,7 @@ class PhotoReads(LibraryFile):
         directory path) and dated within [taken_from, taken_to] (a date ``taken_to`` includes that day):
         the date taken, else the file's time (``DATE_KEY``, as the timeline files photos; most photos
         from phones' apps, scans and downloads carry no EXIF date: a filter must not hide them)."""
-        where, params = filter_clauses(folder, taken_from, taken_to)
+        where, params = filter_clauses(self._below(folder), taken_from, taken_to)
         rows = self._query(f"SELECT id FROM photos WHERE {' AND '.join(where)} ORDER BY id", params)
         return [int(r[0]) for r in rows]
 
@@ -169,7 +178,7 @@ class PhotoReads(LibraryFile):
         order = (
             "" if newest_first is None else " ORDER BY 4 DESC, 2 DESC" if newest_first else " ORDER BY 4, 2"
         )
-        where, params = filter_clauses(folder, taken_from, taken_to)
+        where, params = filter_clauses(self._below(folder), taken_from, taken_to)
         rows = self._query(
             f"SELECT id, path, folder_id, {DATE_KEY}, mtime, taken_at IS NOT NULL FROM photos"
             f" WHERE {_DESCRIBED} AND {' AND '.join(where)}{order} LIMIT ?",
