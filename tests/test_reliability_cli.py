@@ -130,6 +130,27 @@ def test_9_doctor_on_a_library_another_program_writes_says_so_not_damaged(
     assert "in use by another program" in one_clean_line(err) and "damaged" not in out + err
 
 
+@pytest.mark.parametrize("own", ["data", "cache", "thumbnails"])
+def test_photoscope_s_own_folders_are_not_taken_as_photo_folders(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, own: str
+) -> None:
+    """The reliability audit of stop 60 (repro_6): `photoscope index ~/.local/share/photoscope` watched
+    the library's own folder ("0 photos, last scan never"), and `photoscope index ~` was then refused
+    because that folder was "hidden inside" the home folder, with advice to index every hidden folder."""
+    from photoscope import config
+    from photoscope.library.thumbnails import cache_root
+
+    folder = {"data": config.data_dir(), "cache": config.cache_dir(), "thumbnails": cache_root()}[own]
+    (folder / "inside").mkdir(parents=True, exist_ok=True)
+    db = tmp_path / "library.db"
+    for path in (folder, folder / "inside"):
+        code, out, err = run(capsys, "index", str(path), "--db", str(db))
+        assert code == EXIT["usage"], (out, err)
+        line = one_clean_line(err)
+        assert str(path) in line and "Photoscope's own" in line and "choose the folder" in line, line
+    assert run(capsys, "folders", "list", "--db", str(db))[1].count("online") == 0
+
+
 def test_9_doctor_does_not_repair_a_library_another_photoscope_holds(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, fast_models: None
 ) -> None:

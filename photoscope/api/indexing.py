@@ -85,6 +85,7 @@ class Indexing(Core):
         key = folder_path(path)
         if not storable(key):  # before a moved folder is looked for here: its photos' paths are written
             raise LibraryError(f"{display_path(key)}: {UNSTORABLE_FOLDER}")
+        _refuse_own_folder(key)
         folders = self.library.folders()
         _refuse_a_second_path(self.library, key, folders)
         hidden = [
@@ -602,6 +603,21 @@ class Indexing(Core):
 
         _check_vectors_file(sidecar_path(self._db_path), report, repair, identity)
         return report
+
+
+def _refuse_own_folder(key: str) -> None:
+    """A folder Photoscope fills itself (``scanner.own_folders``: its data, its cache, the thumbnail
+    cache) is no photo folder: watched, it held no photo, and a home folder holding it was then
+    refused as holding a hidden watched folder (the reliability audit of stop 60)."""
+    from photoscope.library.scanner import own_folders
+
+    for path, what in own_folders():
+        if is_under(key, folder_path(path)) or is_under(key, path):
+            where = what if key in (path, folder_path(path)) else f"inside {what} ({display_path(path)})"
+            raise LibraryError(
+                f"{display_path(key)} is {where}, not a photo folder:"
+                " choose the folder that holds your photos"
+            )
 
 
 def _check_vectors_file(path: Path, report: DoctorReport, repair: bool, identity: ModelIdentity) -> None:

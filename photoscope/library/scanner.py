@@ -504,13 +504,9 @@ class Scanner:
         return found
 
     def _own_folders(self) -> list[str]:
-        """The folders Photoscope and other apps fill with pictures of the photos: the thumbnail
-        cache, Photoscope's own cache and data. Never walked: with hidden folders on, a watched
-        home folder indexed the thumbnails indexing wrote, without end (the CLI audit of stop 57)."""
-        from photoscope import config
-
-        own = (self.thumbnail_root or thumbnails.cache_root(), config.cache_dir(), config.data_dir())
-        return [normalize_path(path) for path in own]
+        """``own_folders``: never walked. With hidden folders on, a watched home folder indexed the
+        thumbnails indexing wrote, without end (the CLI audit of stop 57)."""
+        return [path for path, _ in own_folders(self.thumbnail_root)]
 
     @staticmethod
     def _resolve(
@@ -859,6 +855,22 @@ def _not_renamed_unstorably(gone: list[StoredFile], sweep: _Sweep) -> list[Store
     below = [p for folder in sweep.unstorable_folders for p in _photos_below(folder, sweep.hidden)]
     renamed = {h for h in map(_hash_of, [*sweep.unstorable, *below]) if h is not None}
     return [s for s in gone if s.hash is None or s.hash not in renamed]
+
+
+def own_folders(thumbnail_root: Path | None = None) -> list[tuple[str, str]]:
+    """The folders Photoscope and other apps fill with pictures of the photos, each with what it is:
+    the thumbnail cache, Photoscope's own cache and data (where the library is). No photo folder."""
+    from photoscope import config
+
+    own = (
+        (
+            thumbnail_root or thumbnails.cache_root(),
+            "the desktop's thumbnail cache, which Photoscope's own thumbnails are in",
+        ),
+        (config.cache_dir(), "Photoscope's own cache"),
+        (config.data_dir(), "Photoscope's own data folder, where its library is"),
+    )
+    return [(normalize_path(path), what) for path, what in own]
 
 
 def _hash_of(path: str, size: int | None = None) -> str | None:
