@@ -257,3 +257,25 @@ def test_a_damaged_photo_s_tooltip_says_so() -> None:
     tip = tooltip(SimpleNamespace(photo=record, near_duplicate=False, strength=0.9))  # type: ignore[arg-type]
     assert "File damaged since it was indexed (cut short or emptied): copy it again" in tip, tip
     assert "damaged" not in tooltip(SimpleNamespace(photo=_record([]), near_duplicate=False, strength=0.9))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", ["holiday \u202egpj.exe.jpg", "holiday line\nbreak.jpg", "tab\there.jpg"])
+def test_a_file_name_s_control_and_bidi_characters_are_shown_escaped(name: str) -> None:
+    """The GUI audit of stop 60: a name holding a right-to-left override mirrored the rest of the
+    tooltip ("gpj.exe.jpg · hctam % 001": a name can show another extension than its own), and one
+    holding a newline split it into a line that read as another field. The window shows such a name
+    escaped, as the command line does (``\\u202e``, ``\\x0a``), in tooltips and the photo's fields."""
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from photoscope.gui.photo_text import photo_fields, record_tooltip, tooltip
+
+    record = replace(_record([]), path=f"/p/Odd\u202eFolder/{name}")
+    match = SimpleNamespace(photo=record, near_duplicate=False, strength=0.9)
+    shown = [tooltip(match), record_tooltip(record), photo_fields(record)["path"]]  # type: ignore[arg-type]
+    shown.append(tooltip(match, among_copies=True))  # type: ignore[arg-type]
+    unsafe = "\u202e\n\t"
+    for text in shown:
+        name_line = next(line for line in text.split("\n") if "holiday" in line or "tab" in line)
+        assert not set(name_line) & set(unsafe), repr(name_line)
+        assert "\\u202e" in name_line or "\\x0a" in name_line or "\\x09" in name_line, repr(name_line)

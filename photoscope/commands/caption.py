@@ -16,10 +16,9 @@ from photoscope.commands.common import (
     at_most,
     photo_path,
     positive_int,
-    safe_text,
     wrong_photo_path,
 )
-from photoscope.wording import concepts_in_words
+from photoscope.wording import concepts_in_words, safe_text
 
 
 def caption(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 from photoscope.limits import MAX_WEIGHT, query_too_long
+from photoscope.wording import safe_text
 
 if TYPE_CHECKING:
     import logging
@@ -79,38 +80,6 @@ def _backed_up(path: Path) -> bool:
     from photoscope.api import backup_photo_count
 
     return bool(backup_photo_count(path))
-
-
-# Characters a file name may hold that would break one-path-a-line output or spoof what is shown:
-# C0/C1 controls (newline, escape...) and the Unicode bidi controls (an RTL override flips the text).
-_UNSAFE = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]} | {
-    c: f"\\u{c:04x}" for c in [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
-}
-
-
-# A backslash that would read as one of those escapes (or as an escaped backslash): a name holding
-# the text "\x09" printed as one holding a tab (the audit of stop 45).
-_READS_AS_ESCAPE = re.compile(r"\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|\\)")
-
-
-def safe_text(text: str) -> str:
-    """``text`` with control and bidi characters escaped (``\\x0a``, ``\\u202e``), for a terminal;
-    its backslashes doubled then, and where one would read as such an escape. A name's bytes that
-    are not UTF-8 (Python's lone surrogates) are shown as ``\\xff``, as ``display_path`` shows them
-    (printed as they were, they read "\\udcff", or failed where the output is strict UTF-8)."""
-    if any(ord(c) in _UNSAFE for c in text) or _READS_AS_ESCAPE.search(text):
-        text = text.replace("\\", "\\\\")
-    return _NOT_UTF8.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", text.translate(_UNSAFE))
-
-
-def safe_stored(text: str) -> str:
-    """A path the library stored as it shows it (``\\xff`` for a byte that is not UTF-8:
-    ``library.fs.display_path``) with its control and bidi characters escaped as ``safe_text``
-    escapes them, its backslashes left as they are (they are the stored escapes)."""
-    return text.translate(_UNSAFE)
-
-
-_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # os.fsdecode's stand-ins for the bytes it cannot decode
 
 
 def wrong_photo_path(path: Path, missing: str = "no such file") -> str | None:

@@ -16,8 +16,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from photoscope.commands.common import EXIT_FAILED, EXIT_USAGE, confirmed, safe_text
-from photoscope.wording import plural, still_left_out_note
+from photoscope.commands.common import EXIT_FAILED, EXIT_USAGE, confirmed
+from photoscope.wording import plural, safe_text, still_left_out_note
 
 if TYPE_CHECKING:
     from photoscope.api import Photoscope, ScanReport

@@ -25,8 +25,6 @@ from photoscope.commands.common import (
     log_in_one_line,
     positive_int,
     reads_library,
-    safe_stored,
-    safe_text,
     user_path,
 )
 from photoscope.commands.exclude import hidden_line, print_rules, run_hidden, run_rule
@@ -36,6 +34,8 @@ from photoscope.wording import (
     kept_note,
     plural,
     refused_way_out,
+    safe_stored,
+    safe_text,
     unreadable_aside,
 )
 

@@ -25,7 +25,6 @@ from photoscope.commands.common import (
     positive_int,
     query_text,
     reads_library,
-    safe_text,
 )
 from photoscope.commands.terms import add_term_options, missing_photos, query_terms
 from photoscope.wording import (
@@ -36,6 +35,7 @@ from photoscope.wording import (
     no_look_alike_note,
     plural,
     repeated_note,
+    safe_text,
     searched_by_note,
     taken_away_note,
     undated_note,

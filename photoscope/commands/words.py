@@ -7,7 +7,8 @@ import re
 import sys
 from typing import Any
 
-from photoscope.commands.common import EXIT_USAGE, add_debug_option, add_model_option, positive_int, safe_text
+from photoscope.commands.common import EXIT_USAGE, add_debug_option, add_model_option, positive_int
+from photoscope.wording import safe_text
 
 ANALOGY_USAGE = (
     "photoscope words analogy: give three words (A is to B as C is to ?), "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoscope.gui import desktop
-from photoscope.gui.photo_text import photo_fields, unreadable_text
+from photoscope.gui.photo_text import photo_fields, shown_name, unreadable_text
 from photoscope.gui.results_model import PhotoGridModel, ResultsModel, TimelineModel
 from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.thumbnail_loader import decode_photo
@@ -329,7 +328,7 @@ class DetailView(QDialog):
         if match is not None:
             self._fill(match, photo, count)
         else:  # a timeline page still loading: the file name now, the rest when it comes
-            self.setWindowTitle(f"{Path(grid.path_of(photo)).name} — {photo + 1:,} of {count:,}")
+            self.setWindowTitle(f"{shown_name(grid.path_of(photo))} — {photo + 1:,} of {count:,}")
             self.fields["path"].setText(grid.path_of(photo))
 
     def _show_gone(self) -> None:
@@ -340,7 +339,7 @@ class DetailView(QDialog):
             return
         where = self._grid_name()
         self.position.setText(f"No longer in {where}")
-        self.setWindowTitle(f"{Path(self._shown.path).name} — no longer in {where}")
+        self.setWindowTitle(f"{shown_name(self._shown.path)} — no longer in {where}")
         count = self.grid().photo_count()
         self._place = min(self._place, count)
         self.previous_button.setEnabled(self._place > 0)
@@ -379,7 +378,7 @@ class DetailView(QDialog):
 
     def _fill(self, m: Match, photo: int, count: int) -> None:
         p = m.photo
-        self.setWindowTitle(f"{Path(p.path).name} — {photo + 1:,} of {count:,}")
+        self.setWindowTitle(f"{shown_name(p.path)} — {photo + 1:,} of {count:,}")
         for name, text in photo_fields(p).items():
             self.fields[name].setText(text)
         if isinstance(self._failure, FileNotFoundError):  # said again with what its record knows

@@ -36,7 +36,7 @@ from photoscope.gui.wording import (
     remove_folder_question,
     sentence,
 )
-from photoscope.wording import kept_aside, refused_way_out, unreadable_aside
+from photoscope.wording import kept_aside, refused_way_out, safe_text, unreadable_aside
 
 if TYPE_CHECKING:
     from photoscope.api import ExclusionRule, Folder, PhotoCounts, Photoscope
@@ -64,7 +64,7 @@ def folder_row(folder: Folder) -> list[str]:
     status = "no permission to read it" if folder.refused else status
     scanned = (folder.last_scan_at or "not yet").replace("T", " ").split("+")[0]
     photos = f"{folder.readable:,}{unreadable_aside(folder.unreadable)}{kept_aside(folder.away)}"
-    return [folder.path, status, photos, scanned]
+    return [safe_text(folder.path), status, photos, scanned]
 
 
 class LibraryDialog(QDialog):
@@ -137,7 +137,7 @@ class LibraryDialog(QDialog):
         for folder in folders:
             item = QTreeWidgetItem(folder_row(folder))
             item.setData(0, Qt.ItemDataRole.UserRole, folder.path)
-            item.setToolTip(0, folder.path)
+            item.setToolTip(0, safe_text(folder.path))
             if not folder.online:
                 way_out = sentence(refused_way_out(folder.path)) if folder.refused else OFFLINE_WAY_OUT
                 item.setToolTip(1, way_out)

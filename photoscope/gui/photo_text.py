@@ -8,10 +8,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from photoscope.gui.wording import filed_under, taken_field
-from photoscope.wording import concepts_in_words, percent
+from photoscope.wording import concepts_in_words, percent, safe_text
 
 if TYPE_CHECKING:
     from photoscope.api import Match, PhotoRecord
+
+
+def shown_name(path: str) -> str:
+    """A photo's file name as the window shows it: its control and bidi characters escaped, as the
+    command line shows them (a right-to-left override mirrored the rest of a tooltip, a newline split
+    it: the GUI audit of stop 60)."""
+    return safe_text(Path(path).name)
 
 
 def strength_text(strength: float) -> str:
@@ -41,11 +48,11 @@ def tooltip(match: Match, among_copies: bool = False, guess: bool = False, copy_
     caption = photo.caption or "not captioned yet"
     if among_copies:
         when = filed_under(photo.taken_at, photo.mtime)
-        return f"{caption}\n{photo.path}\n{photo_fields(photo)['size']} · {when}"
+        return f"{caption}\n{safe_text(photo.path)}\n{photo_fields(photo)['size']} · {when}"
     copy = " · a copy of the query photo" * match.near_duplicate
     if copy_of is not None and not match.near_duplicate:
         copy = f" · a copy of {copy_of}, listed before it"
-    name = Path(photo.path).name
+    name = shown_name(photo.path)
     how = "a closest guess" if guess else strength_text(match.strength)
     return f"{caption}{_looks_like(photo)}\n{name} · {how}{copy}{_damaged(photo)}"
 
@@ -64,7 +71,7 @@ def record_tooltip(record: PhotoRecord) -> str:
     """A timeline tile's: the caption, what the head sees, the file's name and the date the timeline
     files the photo under."""
     caption, when = record.caption or "not captioned yet", filed_under(record.taken_at, record.mtime)
-    return f"{caption}{_looks_like(record)}\n{Path(record.path).name} · {when}"
+    return f"{caption}{_looks_like(record)}\n{shown_name(record.path)} · {when}"
 
 
 def photo_fields(p: PhotoRecord) -> dict[str, str]:
@@ -78,7 +85,7 @@ def photo_fields(p: PhotoRecord) -> dict[str, str]:
         "taken": taken_field(p.taken_at, p.mtime),
         "camera": p.camera or "unknown",
         "size": f"{pixels}{human_size(p.size)}",
-        "path": p.path,
+        "path": safe_text(p.path),
     }
 
 

@@ -26,7 +26,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QPixmap
 
-from photoscope.gui.photo_text import record_tooltip, tooltip
+from photoscope.gui.photo_text import record_tooltip, shown_name, tooltip
 from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.thumbnail_loader import ThumbnailLoader
 from photoscope.gui.wording import WEAKER_MATCHES
@@ -314,7 +314,7 @@ class ResultsModel(PhotoGridModel):
         if match.copy_of is None:
             return None
         original = next((m for m in self._all if m.photo.id == match.copy_of), None)
-        return None if original is None else Path(original.photo.path).name
+        return None if original is None else shown_name(original.photo.path)
 
     def extra_data(self, photo: int, role: int) -> Any:
         if role == STRENGTH_ROLE:  # a closest guess has no bar: its strength is its rank, not a match

@@ -34,6 +34,7 @@ from photoscope.gui.wording import (
     no_photo_at,
     results_message,
 )
+from photoscope.wording import safe_text
 
 if TYPE_CHECKING:
     from photoscope.api import Filters, Results
@@ -529,7 +530,7 @@ class SearchPanel(QWidget):
         self.folder_combo.clear()
         self.folder_combo.addItem("All folders", None)
         for path, depth, count in folders:
-            label = "    " * depth + (Path(path).name or path) + (f"  ({count:,})" if count else "")
+            label = "    " * depth + safe_text(Path(path).name or path) + (f"  ({count:,})" if count else "")
             self.folder_combo.addItem(label, path)
             self.folder_combo.setItemData(self.folder_combo.count() - 1, path, Qt.ItemDataRole.ToolTipRole)
             self.folder_combo.setItemData(self.folder_combo.count() - 1, depth, FOLDER_DEPTH_ROLE)
