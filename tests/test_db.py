@@ -473,8 +473,9 @@ def test_version_12_rules_are_kept_and_a_photo_rule_can_be_added(
         patch.setattr(dbmod, "MIGRATIONS", dbmod.MIGRATIONS[:12])
         with Library(tmp_path / "l.db") as old:
             _add(old, Path(folder), [])  # the folder's row as version 12 takes it
-            old.set_exclusion_rule(ExclusionRule(folder, "pattern", "sub/a[[]1].jpg"), True)
-            old.set_exclusion_rule(ExclusionRule(folder, "folder", "Work"), True)
+            # as version 12 wrote them (today's code writes columns it did not have)
+            old.db.execute("INSERT INTO exclusions VALUES (1, 'pattern', 'sub/a[[]1].jpg')")
+            old.db.execute("INSERT INTO exclusions VALUES (1, 'folder', 'Work')")
             with pytest.raises(sqlite3.IntegrityError):  # the kind did not exist
                 old.db.execute("INSERT INTO exclusions VALUES (1, 'photo', 'x.jpg')")
     with Library(tmp_path / "l.db") as lib:

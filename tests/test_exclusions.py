@@ -606,3 +606,75 @@ def test_a_folder_watched_through_a_link_takes_rules_and_filters_named_through_i
         assert app.photos_below(link) == 1 and app.photos_below(link / "Trips") == 1
         app.include(link / "Screenshots")
         assert app.photos_below(link / "Screenshots") == 2
+
+
+def _rules_of(library: Library) -> list[tuple[str, str]]:
+    return sorted((r.kind, r.pattern) for r in library.exclusion_rules())
+
+
+def test_a_subfolder_or_photo_left_out_stays_out_when_renamed(library: Library, pictures: Path) -> None:
+    """The reliability audit of stop 60 (repro_2): an excluded subfolder renamed ("Private" to
+    "Private (old)"), or an excluded photo, came back into the index at the next scan: captioned,
+    encoded and searchable, its rule still listed but matching nothing. A rule follows what it
+    names when that moves within its watched folder, as the scanner follows a moved photo."""
+    scanner = Scanner(library)
+    scanner.scan()
+    root = library.folders()[0].path
+    library.set_exclusion_rule(ExclusionRule(root, "folder", "Screenshots"), True)
+    library.set_exclusion_rule(ExclusionRule(root, "photo", "photo_2.jpg"), True)
+    scanner.scan()
+    assert _paths(library) == {"photo_0.jpg", "photo_1.jpg"}
+    (pictures / "Screenshots").rename(pictures / "Screenshots (old)")
+    (pictures / "photo_2.jpg").rename(pictures / "private.jpg")
+    scanner.scan()
+    assert _paths(library) == {"photo_0.jpg", "photo_1.jpg"}
+    assert _rules_of(library) == [("folder", "Screenshots (old)"), ("photo", "private.jpg")]
+    (pictures / "Trips").mkdir()  # moved deeper, the folder that holds it renamed after
+    (pictures / "Screenshots (old)").rename(pictures / "Trips" / "Shots")
+    scanner.scan()
+    (pictures / "Trips").rename(pictures / "Travel")
+    scanner.scan()
+    assert _paths(library) == {"photo_0.jpg", "photo_1.jpg"}
+    assert _rules_of(library) == [("folder", "Travel/Shots"), ("photo", "private.jpg")]
+
+
+def test_a_rule_whose_subfolder_is_gone_follows_no_later_folder(library: Library, pictures: Path) -> None:
+    """A folder made after the excluded one was deleted is not it, whatever number its file system
+    gives it (ext4 hands freed inode numbers out again)."""
+    import shutil
+
+    scanner = Scanner(library)
+    scanner.scan()
+    root = library.folders()[0].path
+    library.set_exclusion_rule(ExclusionRule(root, "folder", "Screenshots"), True)
+    scanner.scan()
+    shutil.rmtree(pictures / "Screenshots")
+    scanner.scan()  # gone: the rule names it still, and nothing else
+    for i in range(3):
+        write_photo(pictures / "New" / f"new_{i}.jpg", seed=20 + i)
+    scanner.scan()
+    assert {f"new_{i}.jpg" for i in range(3)} <= _paths(library)
+    assert _rules_of(library) == [("folder", "Screenshots")]
+
+
+def test_the_watcher_keeps_a_renamed_excluded_folder_out(library: Library, pictures: Path) -> None:
+    reports = Reports(TIMEOUT)
+    Scanner(library).scan()
+    root = library.folders()[0].path
+    library.set_exclusion_rule(ExclusionRule(root, "folder", "Screenshots"), True)
+    Scanner(library).scan()
+    watcher = FolderWatcher(library, Scanner(library), debounce_s=0.3, root_check_s=0.2, on_queued=reports)
+    watcher.start()
+    try:
+        (pictures / "Screenshots").rename(pictures / "Old shots")
+        write_photo(pictures / "later.jpg", seed=30)  # a photo that is no screenshot, after it
+        import time
+
+        deadline = time.monotonic() + TIMEOUT
+        while "later.jpg" not in _paths(library) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1.0)  # and whatever the renamed folder's scan brings
+        assert _paths(library) == {f"photo_{i}.jpg" for i in range(3)} | {"later.jpg"}
+        assert _rules_of(library) == [("folder", "Old shots")]
+    finally:
+        watcher.stop()

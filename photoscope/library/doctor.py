@@ -470,7 +470,10 @@ def _restore_folders(
     # ... and so do the exclusion rules (the review of stop 39: lost, their photos came back)
     for r in salvaged["exclusions"] or [tuple(e) for e in backup.get("exclusions", [])]:
         if len(r) >= 3 and int(r[0]) in folders:
-            cur.execute("INSERT OR IGNORE INTO exclusions VALUES (?, ?, ?)", (r[0], r[1], r[2]))
+            cur.execute(
+                "INSERT OR IGNORE INTO exclusions (folder_id, kind, pattern) VALUES (?, ?, ?)",
+                (r[0], r[1], r[2]),
+            )
     return folders
 
 

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Literal
 from photoscope.library.fs import (
     HIDDEN_ATTRIBUTES,
     PHOTO_EXTENSIONS,
+    directory_identity,
     display_path,
     hidden_by_attribute,
     is_under,
@@ -451,13 +452,16 @@ def exclude(
     seen: dict[str, FileStat],
     stored: Iterable[str],
     stash: Stash | None = None,
+    looked: Sequence[str] = (),
 ) -> tuple[list[str], list[str], set[str]]:
     """A scan's findings with the library's rules applied: excluded files are dropped from what it
     ``seen`` (so ``stored`` ones, the paths the index holds there, leave it), their entries stashed
     first. So are those of stored photos the walk did not see because a rule kept it out (hidden
     folders: never walked while the setting is off). Returns the ignore files found (each leaves
     its folder out), the photos seen that the rules left out, and every stored photo they leave out
-    (an entry kept while its file is not there, a link to nothing, leaves too)."""
+    (an entry kept while its file is not there, a link to nothing, leaves too). The rules follow
+    what they name where it moved (``follow_moved_targets``; ``looked``: the paths the scan walked)."""
+    follow_moved_targets(library, seen, stored, looked)
     rules = Rules.load(library)
     dropped = rules.excluded(seen)
     for path in dropped:
@@ -466,6 +470,59 @@ def exclude(
     if stash is not None and unseen:
         stash.keep(library, list(library.files_at(unseen).values()))
     return rules.ignore_files(), dropped, set(unseen)
+
+
+def follow_moved_targets(
+    library: Library, seen: dict[str, FileStat], stored: Iterable[str], looked: Sequence[str]
+) -> None:
+    """Folder and photo rules follow what they name when it moves within its watched folder: an
+    excluded subfolder renamed ("Private" to "Private (old)"), moved deeper, or an excluded photo
+    renamed came back into the index at the next scan (the reliability audit of stop 60). What a
+    rule names is known by its identity (``fs.directory_identity``, noted while it is there); where
+    it is gone, the photos this scan found that the index did not hold are looked at: the subfolder
+    is one of their folders, the photo one of them. A rule whose subfolder or photo is gone from
+    where the scan looked (``looked``) forgets it: a folder made later may get its number again."""
+    rules = library.rule_identities()
+    if not rules:
+        return
+    held = set(stored)
+    new = [p for p in seen if p not in held]
+    for rule, identity in rules.items():
+        target = rule.describe()
+        if os.path.lexists(target):
+            now = directory_identity(target)
+            if now != identity:
+                library.note_rule_target(rule, now)
+            continue
+        if identity is None:
+            continue
+        found = _moved_target(rule, identity, [p for p in new if is_under(p, rule.folder)])
+        if found is not None:
+            library.note_rule_target(rule, identity, _relative(found, rule.folder).strip("/"))
+        elif any(is_under(target, place) for place in looked):
+            library.note_rule_target(rule, None)
+
+
+def _moved_target(rule: ExclusionRule, identity: str, found: Sequence[str]) -> str | None:
+    """Where what ``rule`` names is now, among the folders of the photos ``found`` (below its watched
+    folder) or those photos themselves: the one with its ``identity``; None when none has it."""
+    if rule.kind == "photo":
+        candidates: Iterable[str] = found
+    else:
+        folders: set[str] = set()
+        for path in found:
+            directory = os.path.dirname(path)
+            while directory != rule.folder and is_under(directory, rule.folder) and directory not in folders:
+                folders.add(directory)
+                directory = os.path.dirname(directory)
+        candidates = sorted(folders)
+    for candidate in candidates:
+        try:
+            if str(os.stat(candidate).st_ino) == identity:
+                return candidate
+        except OSError:
+            continue
+    return None
 
 
 def left_out_by_rules(library: Library, paths: Sequence[str]) -> set[str]:

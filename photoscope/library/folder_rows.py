@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from photoscope.library.errors import LibraryError
 from photoscope.library.fs import (
     UNSTORABLE_FOLDER,
+    directory_identity,
     display_path,
     folder_path,
     is_under,
@@ -275,8 +276,8 @@ class FolderRows(IndexRows):
             )
             cur.execute("DELETE FROM moved_away WHERE photo_id IN (SELECT value FROM json_each(?))", [moving])
             cur.execute(
-                "INSERT OR IGNORE INTO exclusions SELECT ?, kind, pattern FROM exclusions"
-                " WHERE folder_id = ?",
+                "INSERT OR IGNORE INTO exclusions (folder_id, kind, pattern, identity)"
+                " SELECT ?, kind, pattern, identity FROM exclusions WHERE folder_id = ?",
                 (new_id, folder_id),
             )
             # what the folder's scans said of them: why they were kept
@@ -356,10 +357,47 @@ class FolderRows(IndexRows):
                 raise LibraryError(f"{rule.folder} is not a watched folder")
             values = (folder[0], rule.kind, rule.pattern)
             if present:
-                cur.execute("INSERT OR IGNORE INTO exclusions VALUES (?, ?, ?)", values)
+                identity = directory_identity(rule.describe()) if rule.kind != "pattern" else None
+                cur.execute(
+                    "INSERT OR IGNORE INTO exclusions (folder_id, kind, pattern, identity)"
+                    " VALUES (?, ?, ?, ?)",
+                    (*values, identity),
+                )
             else:
                 cur.execute("DELETE FROM exclusions WHERE folder_id = ? AND kind = ? AND pattern = ?", values)
             return cur.rowcount == 1
+
+    def rule_identities(self) -> dict[ExclusionRule, str | None]:
+        """The folder and photo rules, each with the identity of what it names (``fs.directory_identity``
+        when it was last seen; None: not known)."""
+        from photoscope.library.exclusions import ExclusionRule
+
+        rows = self._query(
+            "SELECT f.path, e.kind, e.pattern, e.identity FROM exclusions e"
+            " JOIN folders f ON f.id = e.folder_id WHERE e.kind IN ('folder', 'photo')"
+        )
+        return {ExclusionRule(str(r[0]), r[1], str(r[2])): r[3] for r in rows}
+
+    def note_rule_target(self, rule: ExclusionRule, identity: str | None, pattern: str | None = None) -> None:
+        """What a rule names is ``identity`` now (None: gone, or not to be told), at ``pattern`` (its
+        subfolder or photo, moved there) when given; a rule already there for it is kept as it is."""
+        with self.transaction() as cur:
+            folder = cur.execute("SELECT id FROM folders WHERE path = ?", (rule.folder,)).fetchone()
+            if folder is None:
+                return
+            key = (folder[0], rule.kind, rule.pattern)
+            if pattern is not None and pattern != rule.pattern:
+                cur.execute(
+                    "UPDATE OR IGNORE exclusions SET pattern = ?"
+                    " WHERE folder_id = ? AND kind = ? AND pattern = ?",
+                    (pattern, *key),
+                )
+                cur.execute("DELETE FROM exclusions WHERE folder_id = ? AND kind = ? AND pattern = ?", key)
+                key = (folder[0], rule.kind, pattern)
+            cur.execute(
+                "UPDATE exclusions SET identity = ? WHERE folder_id = ? AND kind = ? AND pattern = ?",
+                (identity, *key),
+            )
 
 
 def _refuse_absorbing_rules(key: str, rules: Sequence[ExclusionRule]) -> None:

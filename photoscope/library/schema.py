@@ -257,6 +257,13 @@ def _v17_change_times(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE photos ADD COLUMN ctime REAL")
 
 
+def _v18_rule_identities(db: sqlite3.Connection) -> None:
+    """Which subfolder or photo each folder and photo rule left out (``fs.directory_identity`` of it:
+    its inode number; NULL: not known yet, noted at the next scan): an excluded subfolder or photo
+    renamed came back into the index (the reliability audit of stop 60); its rule follows it now."""
+    db.execute("ALTER TABLE exclusions ADD COLUMN identity TEXT")
+
+
 # One step per schema version, applied in order; never edit a released step, append a new one.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_initial,
@@ -276,4 +283,5 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v15_palette_photos_tried_again,
     _v16_numbered_name_words,
     _v17_change_times,
+    _v18_rule_identities,
 ]
