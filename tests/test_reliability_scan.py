@@ -877,6 +877,25 @@ def test_a_photo_named_link_that_loops_is_said_as_a_photo_kept(library: Library,
     assert said[str(photo)] == "cannot be read: a link that leads back to itself; the photo is kept as it was"
 
 
+def test_a_link_loop_that_is_no_photo_and_holds_none_is_no_news(library: Library, tmp_path: Path) -> None:
+    """The reliability audit of stop 60 (repro_3): a leftover link `self.txt -> self.txt` made every
+    `photoscope index` exit 1, "could not read", and `status` list it for ever. No photo's name and
+    no photo below it: nothing was lost there to say. A folder of indexed photos that became a loop
+    is still said, and its photos kept."""
+    pictures = tmp_path / "P"
+    write_library(pictures / "Trips", 2)
+    (pictures / "self.txt").symlink_to(pictures / "self.txt")
+    (pictures / "loopa").symlink_to(pictures / "loopb")
+    (pictures / "loopb").symlink_to(pictures / "loopa")
+    library.add_folder(pictures)
+    report = Scanner(library).scan()
+    assert report.unreadable == {} and dict(library.problems()) == {}, report.unreadable
+    shutil.rmtree(pictures / "Trips")
+    (pictures / "Trips").symlink_to(pictures / "Trips")
+    report = Scanner(library).scan()
+    assert list(report.unreadable) == [str(pictures / "Trips")] and library.counts().pending == 2
+
+
 def test_moving_the_last_photo_out_of_a_folder_is_still_a_move(library: Library, tmp_path: Path) -> None:
     """The review of stop 45: with an emptied folder read as an unplugged drive's mount point, the
     only photo of A/sub moved to B (a scan of B alone) was indexed anew under a new id. An empty

@@ -211,16 +211,25 @@ class _Sweep:
         why, and what the index keeps of it, if anything (stop 57's Left list: a link to itself,
         never indexed, was said to keep "its photos")."""
         ordered = sorted(self.stored) if self.unreadable else []  # once: a folder's photos by prefix
-        for path in self.unreadable:
+        for path in list(self.unreadable):
             why = self.reasons.get(path, "cannot be read")
             kept = _kept(path, self.stored, ordered)
+            if kept is None and why == LINK_LOOP and not is_photo_name(os.path.basename(path), True):
+                # a leftover link `self.txt -> self.txt` made every index fail (the reliability
+                # audit of stop 60): no photo's name, none below it: nothing to say
+                self.unreadable.remove(path)
+                del self.reasons[path]
+                continue
             self.reasons[path] = f"cannot be read: {why}" + (f"; {kept}" if kept else "")
             report.unreadable[path] = kept or why
 
 
+LINK_LOOP = "a link that leads back to itself"
+
+
 def _why_unreadable(error: OSError) -> str:
     if error.errno == errno.ELOOP:  # "too many levels of symbolic links"
-        return "a link that leads back to itself"
+        return LINK_LOOP
     return str(error.strerror or error)
 
 
