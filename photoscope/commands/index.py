@@ -179,9 +179,9 @@ def _index(args: argparse.Namespace) -> int:
         _print_scan_problems(report)
         try:
             code = _run_worker(app, args)
-        except KeyboardInterrupt:  # Ctrl-C or a kill while indexing: what is done is kept
+        except KeyboardInterrupt as stopped:  # Ctrl-C or a kill while indexing: what is done is kept
             print(_interrupted_line(app.pending_count()), file=sys.stderr)
-            return EXIT_INTERRUPTED
+            return EXIT_TERMINATED if isinstance(stopped, Terminated) else EXIT_INTERRUPTED
         again = app.scan_if_folders_went_away(folders or None)
         if again is not None:
             print(f"folders went away while indexing; scanned again: {again.summary()}")
@@ -301,6 +301,14 @@ def _wait_for_interrupt() -> None:
     threading.Event().wait()  # until Ctrl-C raises KeyboardInterrupt in this (the main) thread
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is; its exit status is 143 (128 + its number), as the window's and
+    as a shell reports a killed process (the reliability audit of stop 60: it was Ctrl-C's 130)."""
+
+
+EXIT_TERMINATED = 128 + signal.SIGTERM
+
+
 @contextlib.contextmanager
 def _terminate_as_interrupt() -> Iterator[None]:
     """SIGTERM (a plain `kill`, a service manager) stops `index` as Ctrl-C does: a watch ends its
@@ -311,7 +319,7 @@ def _terminate_as_interrupt() -> Iterator[None]:
         return
 
     def interrupt(_signal: int, _frame: object) -> None:
-        raise KeyboardInterrupt
+        raise Terminated
 
     before = signal.signal(signal.SIGTERM, interrupt)
     try:
