@@ -39,8 +39,8 @@ class LibraryHeldElsewhere(LibraryBusy):
 
     def __str__(self) -> str:
         return (
-            f"{self.path}: another Photoscope has this library open (a window, or `photoscope index"
-            f" --watch`): close it, then {self.how} again"
+            f"{self.path}: another Photoscope has this library open (a window, or a `photoscope index`"
+            f" run, --watch or not): close it, then {self.how} again"
         )
 
 
