@@ -416,6 +416,23 @@ def test_an_exclusion_says_how_many_photos_left_and_how_to_bring_them_back(
     assert "photos left the index" in dialog.note.text() and "Remove the rule" in dialog.note.text()
 
 
+def test_a_pattern_that_leaves_out_no_photo_says_so(qtbot, make_window, library_db, monkeypatch) -> None:
+    """The GUI audit of stop 60: the pattern "Pets" (meant: the folder) was added as a rule that
+    matched nothing, without a word; the command line at least said "0 photos left the index". The
+    note says it leaves out no photo, and how a folder's photos are named."""
+    from PySide6.QtWidgets import QInputDialog
+
+    window = make_window(library_db)
+    window.show_library()
+    dialog = window.library_dialog
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1)
+    dialog.tree.setCurrentItem(dialog.tree.topLevelItem(0))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Pets", True))
+    dialog.exclusions.pattern_button.click()
+    qtbot.waitUntil(lambda: "no photo" in dialog.note.text(), timeout=20_000)
+    assert "“Pets”" in dialog.note.text() and "Pets/*" in dialog.note.text(), dialog.note.text()
+
+
 def test_excluding_the_watched_folder_itself_points_to_remove(
     qtbot, make_window, library_db, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QTreeWidgetItem,
 )
 
-from photoscope.gui.wording import exclusion_question, left_out_by_file
+from photoscope.gui.wording import exclusion_question, leaves_out_nothing, left_out_by_file
 
 if TYPE_CHECKING:
     from photoscope.api import ExclusionRule, Photoscope
@@ -147,8 +147,13 @@ class ExclusionButtons:
 
         def confirmed(takes: tuple[int, int]) -> None:
             if not wide_exclusion(*takes) or self._sure(*takes):
+                # a rule that leaves out nothing is said so (the GUI audit of stop 60: "Pets", meant
+                # for a folder, was added without a word)
+                nothing = "" if takes[0] else leaves_out_nothing(rule.get("pattern"))
                 self.dialog.runner.submit(
-                    lambda: api.exclude(**rule), self.dialog.show_change, self.dialog.show_failure
+                    lambda: api.exclude(**rule),
+                    lambda report: self.dialog.show_change(report, also=nothing),
+                    self.dialog.show_failure,
                 )
 
         self.dialog.runner.submit(lambda: api.exclusion_takes(**rule), confirmed, self.dialog.show_failure)

@@ -206,9 +206,9 @@ class LibraryDialog(QDialog):
         if answer == QMessageBox.StandardButton.Yes:
             self.runner.submit(lambda: api.remove_folder(path), self.show_change, self.show_failure)
 
-    def show_change(self, result: Any = None, back: str = RULE_BACK) -> None:
+    def show_change(self, result: Any = None, back: str = RULE_BACK, also: str = "") -> None:
         self._indexing = self._noted = None
-        self.note.setText(change_note(result, back))
+        self.note.setText(" ".join(t for t in (change_note(result, back), also) if t))
         self.changed.emit()
         self.refresh()
 

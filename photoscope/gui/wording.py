@@ -99,6 +99,19 @@ def exclusion_question(taken: int, of: int) -> str:
     )
 
 
+def leaves_out_nothing(pattern: str | None) -> str:
+    """A rule added that leaves out no photo now: a subfolder without photos, or a pattern that
+    names no file (a folder's name given as a pattern names no file: its photos are "NAME/*")."""
+    if pattern is None:
+        return "The subfolder holds no photo now: the rule leaves out those put there later."
+    hint = (
+        ""
+        if any(c in pattern for c in "*?[/")
+        else f" (“{pattern}/*” leaves out the photos of a folder {pattern})"
+    )
+    return f"The pattern “{pattern}” leaves out no photo now: a pattern matches the names of files{hint}."
+
+
 def change_note(result: object, back: str = RULE_BACK) -> str:
     """What a change in the Library dialog did to the index (a rule set or dropped, hidden folders
     turned on or off: a scan's report; a folder removed: how many photos left); ``back``: how the
