@@ -221,6 +221,34 @@ def test_escape_leaves_the_words_panel_for_the_search_box(qtbot, make_window, li
     qtbot.waitUntil(lambda: not words.isVisible())
 
 
+def test_the_words_panel_asks_for_one_word_at_a_time(qtbot, make_window, library_db) -> None:
+    """The GUI audit of stop 60: "red car" under Similar words said "The model does not know the
+    word “red car” well enough", though it knows both: the panel reads one word, and says so."""
+    from gui_support import press
+
+    window = make_window(library_db)
+    window.activateWindow()
+    window.search.edit.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.search.edit)
+    press(qtbot, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    words = window.words
+    qtbot.waitUntil(lambda: words.isVisible() and QApplication.focusWidget() is words.word_edit)
+    qtbot.keyClicks(QApplication.focusWidget(), "red circle")
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "one word" in words.message.text(), timeout=10_000)
+    assert "does not know" not in words.message.text() and QApplication.focusWidget() is words.word_edit
+    for edit, text in zip(
+        (words.a_edit, words.b_edit, words.c_edit), ("red", "blue circle", "square"), strict=True
+    ):
+        edit.setText(text)
+    words.c_edit.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is words.c_edit)
+    words.message.clear()
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "one word" in words.message.text(), timeout=10_000)
+    assert "“blue circle”" in words.message.text() and QApplication.focusWidget() is words.b_edit
+
+
 def test_settings_are_remembered(qtbot, make_window, library_db, settings: QSettings) -> None:
     window = make_window(library_db)
     window.tile_slider.setValue(224)

@@ -99,6 +99,13 @@ def exclusion_question(taken: int, of: int) -> str:
     )
 
 
+def one_word_at_a_time(text: str) -> str:
+    """The Words panel reads one word in each box (the GUI audit of stop 60: "red car" was said to be
+    a word the network does not know)."""
+    first = text.split()[0]
+    return f"“{text}” is more than one word: the panel looks at one word at a time (“{first}”, say)."
+
+
 def leaves_out_nothing(pattern: str | None) -> str:
     """A rule added that leaves out no photo now: a subfolder without photos, or a pattern that
     names no file (a folder's name given as a pattern names no file: its photos are "NAME/*")."""

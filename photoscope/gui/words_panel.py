@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoscope.gui.tasks import TaskRunner
+from photoscope.gui.wording import one_word_at_a_time
 
 if TYPE_CHECKING:
     from photoscope.api import Photoscope, WordScore
@@ -102,6 +103,8 @@ class WordsPanel(QDockWidget):
         word, api = self.word_edit.text().strip(), self.api()
         if not word:
             self._ask("Type a word to find the words the network uses like it.", self.word_edit)
+        elif len(word.split()) > 1:
+            self._ask(one_word_at_a_time(word), self.word_edit)
         elif api is None:
             self.message.setText("The library is still opening: try again in a moment.")
         else:
@@ -112,10 +115,13 @@ class WordsPanel(QDockWidget):
         a, b, c = (e.text().strip() for e in edits)
         api = self.api()
         empty = [name for name, e in zip("abc", edits, strict=True) if not e.text().strip()]
+        several = [e for e in edits if len(e.text().split()) > 1]
         if empty:
             names = " and ".join(", ".join(empty).rsplit(", ", 1))
             first = edits["abc".index(empty[0])]
             self._ask(f"Fill in {names}: “a is to b as c is to …” needs all three words.", first)
+        elif several:
+            self._ask(one_word_at_a_time(several[0].text().strip()), several[0])
         elif api is None:
             self.message.setText("The library is still opening: try again in a moment.")
         else:
