@@ -323,6 +323,14 @@ def test_a_photo_path_typed_or_pasted_as_text_searches_by_that_photo(
     qtbot.keyClicks(QApplication.focusWidget(), str(tmp_path))
     press(qtbot, Qt.Key.Key_Return)
     assert window.search.message.text().startswith(f"{tmp_path} is a folder: choose it in the folder filter")
+    # The GUI audit of stop 60: a file that is there but no photo was "no photo at …: check the path".
+    notes = tmp_path / "notes.txt"
+    notes.write_text("shopping list")
+    window.search.edit.clear()
+    qtbot.keyClicks(QApplication.focusWidget(), str(notes))
+    press(qtbot, Qt.Key.Key_Return)
+    said = window.search.message.text()
+    assert said.startswith(f"{notes} is not a photo") and "check the path" not in said, said
     QGuiApplication.clipboard().setText("a red square")
     press(qtbot, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert window.search.message.text() == (

@@ -325,7 +325,7 @@ class SearchPanel(QWidget):
                 self._clear_text_quietly()
                 self._use_photo(str(path))
         else:
-            self.show_message(no_photo_at(str(path), path.is_dir()))
+            self.show_message(no_photo_at(str(path), path.is_dir(), path.is_file()))
         return True
 
     def _text_changed(self, text: str) -> None:

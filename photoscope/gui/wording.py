@@ -452,10 +452,14 @@ NO_PHOTO_PASTED = (
 )
 
 
-def no_photo_at(path: str, folder: bool = False) -> str:
-    """A path typed or pasted in the search box that names no photo file (``folder``: a folder)."""
+def no_photo_at(path: str, folder: bool = False, other_file: bool = False) -> str:
+    """A path typed or pasted in the search box that names no photo file (``folder``: a folder;
+    ``other_file``: a file there that is no photo, which "check the path" sent the user to look at
+    again: the GUI audit of stop 60)."""
     if folder:
         return f"{path} is a folder: choose it in the folder filter to search its photos."
+    if other_file:
+        return f"{path} is not a photo Photoscope can read: choose a photo (JPEG, PNG, WebP, HEIC…)."
     return f"There is no photo at {path}: check the path."
 
 
