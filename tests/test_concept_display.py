@@ -279,3 +279,21 @@ def test_a_file_name_s_control_and_bidi_characters_are_shown_escaped(name: str) 
         name_line = next(line for line in text.split("\n") if "holiday" in line or "tab" in line)
         assert not set(name_line) & set(unsafe), repr(name_line)
         assert "\\u202e" in name_line or "\\x0a" in name_line or "\\x09" in name_line, repr(name_line)
+
+
+def test_a_long_file_name_is_shortened_in_the_middle_in_tooltips_and_whole_in_the_fields() -> None:
+    """The GUI audit of stop 60: a name of 180 characters made a tooltip 1,270 pixels wide, off a
+    small screen. A tooltip keeps its start and its end; the photo view's path field has it whole."""
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from photoscope.gui.photo_text import photo_fields, record_tooltip, tooltip
+
+    name = "Holiday in the mountains " + "very " * 30 + "long name 2019.jpg"
+    record = replace(_record([]), path=f"/p/{name}")
+    match = SimpleNamespace(photo=record, near_duplicate=False, strength=0.9)
+    for tip in (tooltip(match), record_tooltip(record)):  # type: ignore[arg-type]
+        line = tip.split("\n")[-1]
+        assert line.startswith("Holiday in the mountains") and "long name 2019.jpg" in line and "…" in line
+        assert len(line) < 110, line
+    assert photo_fields(record)["path"].endswith(name)

@@ -14,11 +14,20 @@ if TYPE_CHECKING:
     from photoscope.api import Match, PhotoRecord
 
 
-def shown_name(path: str) -> str:
+# The longest file name a tooltip shows whole: a name of 180 characters made one 1,270 pixels wide,
+# off a small screen (the GUI audit of stop 60); a longer one keeps its start and end.
+TOOLTIP_NAME = 72
+
+
+def shown_name(path: str, longest: int | None = None) -> str:
     """A photo's file name as the window shows it: its control and bidi characters escaped, as the
     command line shows them (a right-to-left override mirrored the rest of a tooltip, a newline split
-    it: the GUI audit of stop 60)."""
-    return safe_text(Path(path).name)
+    it: the GUI audit of stop 60); over ``longest`` characters, its middle left out ("…")."""
+    name = safe_text(Path(path).name)
+    if longest is None or len(name) <= longest:
+        return name
+    keep = longest - 1
+    return f"{name[: keep - keep // 2]}…{name[len(name) - keep // 2 :]}"
 
 
 def strength_text(strength: float) -> str:
@@ -52,7 +61,7 @@ def tooltip(match: Match, among_copies: bool = False, guess: bool = False, copy_
     copy = " · a copy of the query photo" * match.near_duplicate
     if copy_of is not None and not match.near_duplicate:
         copy = f" · a copy of {copy_of}, listed before it"
-    name = shown_name(photo.path)
+    name = shown_name(photo.path, TOOLTIP_NAME)
     how = "a closest guess" if guess else strength_text(match.strength)
     return f"{caption}{_looks_like(photo)}\n{name} · {how}{copy}{_damaged(photo)}"
 
@@ -71,7 +80,7 @@ def record_tooltip(record: PhotoRecord) -> str:
     """A timeline tile's: the caption, what the head sees, the file's name and the date the timeline
     files the photo under."""
     caption, when = record.caption or "not captioned yet", filed_under(record.taken_at, record.mtime)
-    return f"{caption}{_looks_like(record)}\n{shown_name(record.path)} · {when}"
+    return f"{caption}{_looks_like(record)}\n{shown_name(record.path, TOOLTIP_NAME)} · {when}"
 
 
 def photo_fields(p: PhotoRecord) -> dict[str, str]:
