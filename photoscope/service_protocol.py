@@ -7,6 +7,8 @@ A leaf: no PyTorch, no API import, so a client that finds an app running pays mi
     {"op": "search", "db": ..., "terms": [{"text"|"photo", "weight", "negative"}], "limit": 20,
      "filters": {"folder", "taken_from", "taken_to"}}  -> {"ok": true, "results": {...},
                                                          "offline_folders": ["/media/drive"]}
+    {"op": "show", "folder": "/path" | null}         -> {"ok": true}  (a window only: it comes to
+                                                         the front, the folder added)
     anything that fails                             -> {"ok": false, "error": "..."}
 
 Results travel as their dataclasses' fields (nested objects as JSON objects) and are read back as
@@ -16,10 +18,14 @@ attribute objects, so the client prints exactly what a local search would.
 from __future__ import annotations
 
 import dataclasses
+import json
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, NamedTuple
+
+from photoscope.config import service_socket
 
 MAX_REQUEST = 1 << 20  # bytes of one request line
 
@@ -117,3 +123,28 @@ def from_json(value: Any) -> Any:
     if isinstance(value, list):
         return [from_json(v) for v in value]
     return value
+
+
+def show_open_window(library: Path, folder: Path | None = None) -> bool:
+    """Ask the window open on ``library`` to come to the front (and to watch ``folder``): True when
+    one answered that it did; False when none is open there, or only `photoscope index --watch`."""
+    path = service_socket(library)
+    if not hasattr(socket, "AF_UNIX") or not path.exists():
+        return False
+    request = {"op": "show", "folder": None if folder is None else str(Path(folder).expanduser().resolve())}
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+        conn.settimeout(_SHOW_TIMEOUT_S)
+        try:
+            conn.connect(str(path))
+            conn.sendall(json.dumps(request).encode() + b"\n")
+            with conn.makefile("rb") as reader:
+                line = reader.readline()
+        except OSError:
+            return False
+    try:
+        return bool(json.loads(line).get("ok"))
+    except (ValueError, AttributeError):
+        return False
+
+
+_SHOW_TIMEOUT_S = 2.0  # a window answers at once; one stopped (Ctrl+Z) never does: open another then

@@ -99,3 +99,24 @@ def test_ctrl_c_in_the_terminal_closes_the_window(tmp_path: Path, sent: str, sta
             app.communicate()
     assert app.returncode == status, err
     assert "Traceback" not in err, err
+
+
+def test_starting_the_window_again_on_its_library_shows_the_open_one(
+    qtbot, make_window, library_db, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """The GUI audit of stop 60: a second `photoscope gui` on the library opened a second window
+    without a word (two watchers, two indexers, rules changed in one unseen in the other). A second
+    start brings the open window to the front, with the folder it was given added there, and opens
+    no window of its own."""
+    from photos import write_photo
+
+    from photoscope.gui.app import shown_elsewhere
+
+    window = make_window(library_db)
+    assert window.api.serve()
+    more = tmp_path / "More photos"
+    write_photo(more / "a.jpg")
+    with qtbot.waitSignal(window.shown_again, timeout=10_000):
+        assert shown_elsewhere(library_db, more)
+    qtbot.waitUntil(lambda: any(f.path == str(more) for f in window.api.folders()), timeout=10_000)
+    assert not shown_elsewhere(tmp_path / "another.db", None)  # no window open on that one

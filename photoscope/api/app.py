@@ -4,6 +4,8 @@ open, serve, close."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from photoscope.api.browsing import Browsing
 from photoscope.api.combining import Combining
 from photoscope.api.describing import Describing
@@ -24,7 +26,17 @@ class Photoscope(Indexing, Browsing, Combining, Describing, WordsAndMaps):
             if not service.start():
                 return False
             self._service = service
+            if self._show is not None:
+                service.answer_show(self._show)
         return True
+
+    def answer_show(self, show: Callable[[str | None], None]) -> None:
+        """While this app answers on its socket (``serve``), another start of the window on this
+        library calls ``show(folder)`` (from the socket's thread; ``folder``: one it was given to
+        watch, or None) instead of opening a second window (``service_protocol.show_open_window``)."""
+        self._show = show
+        if self._service is not None:
+            self._service.answer_show(show)
 
     def open(self) -> Photoscope:
         """Open the library now, so a damaged, newer or unwritable file is said at once (raises the

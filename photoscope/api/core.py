@@ -42,6 +42,7 @@ class Core:
         self._watcher: FolderWatcher | None = None
         self._folders_went_away = False  # the indexer found a photo's folder away (``_check_roots``)
         self._service: SearchService | None = None
+        self._show: Callable[[str | None], None] | None = None  # a window's, asked by another start
         self._on_changes: Callable[[ScanReport], None] | None = None
 
     @cached_property

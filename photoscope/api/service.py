@@ -123,6 +123,17 @@ class SearchService:
             log.debug("service request failed", exc_info=True)
             return {"ok": False, "error": f"{type(error).__name__}: {error}"}
 
+    def answer_show(self, show: Callable[[str | None], None]) -> None:
+        """Answer "show" (``service_protocol.show_open_window``): the window comes to the front, with
+        the folder asked for added."""
+
+        def shown(request: dict[str, Any]) -> dict[str, Any]:
+            folder = request.get("folder")
+            show(str(folder) if folder else None)
+            return {"ok": True}
+
+        self.handlers["show"] = shown
+
     def _ping(self, _request: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "db": str(self.app.library_path), "pid": os.getpid()}
 

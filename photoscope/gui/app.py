@@ -157,15 +157,28 @@ def close_on_signals(app: QApplication, window: QWidget) -> Callable[[], int | N
     return lambda: 128 + received[0] if received else None
 
 
+def shown_elsewhere(db: Path | None, folder: str | Path | None) -> bool:
+    """Whether a window open on library ``db`` came to the front when asked (``folder``, one to watch,
+    added there): a second start opened a second window on the library without a word, two watchers
+    and two indexers on it (the GUI audit of stop 60)."""
+    from photoscope.config import default_db_path
+    from photoscope.service_protocol import show_open_window  # a leaf: the window waits on no API import
+
+    return show_open_window(Path(db or default_db_path()), None if folder is None else Path(folder))
+
+
 def run_app(args: argparse.Namespace) -> int:
     from photoscope.gui.main_window import MainWindow
 
+    db, model = getattr(args, "db", None), getattr(args, "model", None)
+    if shown_elsewhere(db, getattr(args, "folder", None)):
+        print("Photoscope is open on this library already: its window is in front now", file=sys.stderr)
+        return 0
     app = create_application(sys.argv[:1])
     window = MainWindow(QSettings())
     report_unexpected_errors(window)
     signalled = close_on_signals(app, window)
     window.show()
-    db, model = getattr(args, "db", None), getattr(args, "model", None)
     window.open_library(
         lambda: open_api(db, model),
         add_folder=getattr(args, "folder", None),

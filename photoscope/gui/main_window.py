@@ -111,6 +111,8 @@ CHOICES_AFTER_SCROLL_MS = 1500  # at launch the folder filter's subfolders are r
 
 class MainWindow(QMainWindow):
     library_opened = Signal()  # the API is attached and its folders are known
+    show_asked = Signal(object)  # another start of the window on this library (the folder it was given)
+    shown_again = Signal()  # ... and the window came to the front for it
     indexing_started = Signal()
     results_shown = Signal(int)  # number of results now in the grid
     folders_changed = Signal(list)
@@ -237,6 +239,7 @@ class MainWindow(QMainWindow):
         """Opening the library: its state on the status line, a repair's report, why it failed."""
         self.opener.state.connect(self.index_status.show_text)
         self.opener.opened.connect(self.attach)
+        self.show_asked.connect(self._show_again)
         self.opener.repaired.connect(
             lambda report: QMessageBox.information(self, "Photoscope", describe_repair(report))
         )
@@ -391,6 +394,7 @@ class MainWindow(QMainWindow):
 
     def attach(self, api: Photoscope, add_folder: str | Path | None = None) -> None:
         self.api = api
+        api.answer_show(self.show_asked.emit)  # from the socket's thread: queued to this one
         self.launch.attached(api)
         if self.flow.waiting:  # the first screen is the query's answer
             self.launch.after_network(self.reload_timeline)
@@ -402,6 +406,18 @@ class MainWindow(QMainWindow):
         # Known at once (no network needed): a query typed as the window opens, answered before the
         # network is in, is told its photos wait to be described again (the review of stop 46).
         self.quick.submit(api.photos_to_reencode, self._count_to_describe_again, lambda _: None)
+
+    def _show_again(self, folder: str | None) -> None:
+        """Another start of the window on this library: this one comes to the front instead (with
+        the folder it was given to watch, added)."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        if folder is not None and self.api is not None:
+            self.folder_keeper.add(folder)
+        self.shown_again.emit()
 
     def ask_repair(self, error: str, heading: str | None = None) -> bool:
         """The way out when the library cannot be opened (or, ``heading``, is found damaged once
