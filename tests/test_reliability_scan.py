@@ -896,6 +896,28 @@ def test_a_link_loop_that_is_no_photo_and_holds_none_is_no_news(library: Library
     assert list(report.unreadable) == [str(pictures / "Trips")] and library.counts().pending == 2
 
 
+def test_a_photo_whose_name_a_folder_took_is_followed_by_the_scan_of_that_folder(
+    library: Library, tmp_path: Path
+) -> None:
+    """The reliability audit of stop 60: a photo moved into a new folder of its own name (an app
+    unpacking an album) while the watcher ran kept its row, at a path that is a folder now, until
+    the next full scan: the watcher scanned the folder, and a folder's scan never read the row at its
+    own path. It is a move now, the photo's entry kept."""
+    pictures = tmp_path / "P"
+    [photo, _] = write_library(pictures, 2)
+    library.add_folder(pictures)
+    Scanner(library).scan()
+    before = dict(library.db.execute("SELECT path, id FROM photos").fetchall())
+    moved = tmp_path / "aside.jpg"
+    photo.rename(moved)
+    photo.mkdir()
+    moved.rename(photo / "inside.jpg")
+    report = Scanner(library).scan([photo])  # the watcher's scan of the path that changed
+    after = dict(library.db.execute("SELECT path, id FROM photos").fetchall())
+    assert report.moved == 1 and str(photo) not in after, (report.summary(), after)
+    assert after[str(photo / "inside.jpg")] == before[str(photo)]
+
+
 def test_moving_the_last_photo_out_of_a_folder_is_still_a_move(library: Library, tmp_path: Path) -> None:
     """The review of stop 45: with an emptied folder read as an unplugged drive's mount point, the
     only photo of A/sub moved to B (a scan of B alone) was indexed anew under a new id. An empty

@@ -570,9 +570,10 @@ class Scanner:
                 found = None
             if found is not None:
                 sweep.seen[found.path] = found
-        if not directory:  # a photo's path: its own row, to compare (or to keep)
-            stored = self.library.files_at([target]).items()
-            sweep.stored.update((p, (p, f.size, f.mtime, f.ctime)) for p, f in stored)
+        # a photo's path: its own row, to compare (or to keep); a folder's too, where a photo was
+        # (its name taken by a folder holding it: the reliability audit of stop 60)
+        stored = self.library.files_at([target]).items()
+        sweep.stored.update((p, (p, f.size, f.mtime, f.ctime)) for p, f in stored)
         sweep.stored.update(self.library.stats_under(target))
 
     def _drop_vanished_roots(self, sweep: _Sweep, folders: dict[int, Folder], report: ScanReport) -> None:
