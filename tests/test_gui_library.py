@@ -134,6 +134,8 @@ def test_keyboard_navigation_and_the_detail_actions(qtbot, make_window, library_
     press(qtbot, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not detail.isVisible())
     assert results.photo_at(stepped_to) == 3 and view.currentIndex().row() == stepped_to
+    # The GUI audit of stop 60: after Escape nothing had the keyboard; the grid has it, at that photo.
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is view)
     detail.show_row(results.row_of(2))
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
         detail.similar_button.click()

@@ -799,12 +799,17 @@ class MainWindow(QMainWindow):
         self.flow.find_similar(photo_id, path)
 
     def _photo_view_closed(self) -> None:
-        """Back from the photo view, its grid points at the photo last shown there."""
+        """Back from the photo view, its grid points at the photo last shown there, and has the
+        keyboard (the GUI audit of stop 60: after Escape nothing had it, where no window manager
+        gave this window back the focus the photo view's window had)."""
         grid, row = self.detail.grid(), self.detail.row
         view = next((v for v in (self.view, self.browse) if v.model() is grid), None)
         if view is not None and row >= 0:
             view.setCurrentIndex(grid.index(row, 0))
             view.scrollTo(grid.index(row, 0))
+        if view is not None and view.isVisible():
+            self.activateWindow()
+            view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def find_copies(self) -> None:
         """Every group of near-duplicate photos in the library, one header per group."""
