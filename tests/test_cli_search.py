@@ -105,6 +105,12 @@ def test_photos_of_a_folder_that_is_not_there_now_are_said_to_be_offline(
         assert code == 1 and out == "" and "left out of the paths" in err  # no path: a failure (stop 57)
         _, out, _ = run(capsys, "search", "a blue square", "-n", "3", "--json", *common)
         assert [json.loads(line)["on_disk"] for line in out.splitlines()] == [False, False, False]
+        # The reliability audit of stop 60: a file where the folder was made its photos "[cannot
+        # be read]"; the folder is not there, as when a drive is unplugged.
+        photos.write_text("not a folder")
+        code, out, _ = run(capsys, "search", "a blue square", "-n", "3", *common)
+        assert code == 0 and all(row.endswith("  [folder offline]") for row in out.splitlines()), out
+        photos.unlink()
     finally:
         unplugged.rename(photos)
 

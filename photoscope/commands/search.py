@@ -426,7 +426,10 @@ def file_states(matches: Sequence[Any], offline_roots: Sequence[str] = ()) -> li
 
     def state(photo: Any) -> str | None:
         found = _file_state(photo.path)
-        offline = found == NOT_FOUND and any(is_under(photo.path, root) for root in offline_roots)
+        # not there, or not to be read where the folder was (a file at its place: the reliability
+        # audit of stop 60) below a folder offline: the folder's, not the photo's
+        away = found in (NOT_FOUND, CANNOT_BE_READ)
+        offline = away and any(is_under(photo.path, root) for root in offline_roots)
         if found is None and _damaged(photo):
             return DAMAGED
         if found == NOT_FOUND and not offline and renamed_to(photo) is not None:
