@@ -490,9 +490,10 @@ def follow_moved_targets(
     for rule, identity in rules.items():
         target = rule.describe()
         if os.path.lexists(target):
-            now = directory_identity(target)
-            if now != identity:
-                library.note_rule_target(rule, now)
+            if identity is None or _inode(target) != identity:  # (the file system's type read once then)
+                now = directory_identity(target)
+                if now != identity:
+                    library.note_rule_target(rule, now)
             continue
         if identity is None:
             continue
@@ -516,13 +517,16 @@ def _moved_target(rule: ExclusionRule, identity: str, found: Sequence[str]) -> s
                 folders.add(directory)
                 directory = os.path.dirname(directory)
         candidates = sorted(folders)
-    for candidate in candidates:
-        try:
-            if str(os.stat(candidate).st_ino) == identity:
-                return candidate
-        except OSError:
-            continue
-    return None
+    return next((c for c in candidates if _inode(c) == identity), None)
+
+
+def _inode(path: str) -> str | None:
+    """``path``'s inode number as ``fs.directory_identity`` writes it, without asking its file system's
+    type (a scan looks at every rule's target: that reads the system's mount table each time)."""
+    try:
+        return str(os.stat(path).st_ino)
+    except OSError:
+        return None
 
 
 def left_out_by_rules(library: Library, paths: Sequence[str]) -> set[str]:
