@@ -802,6 +802,33 @@ def test_thumbnails_do_not_take_the_disk_the_library_needs(
     assert len(said) == 1 and "space" in said[0] and "when they are shown" in said[0], said
 
 
+def test_a_thumbnail_cache_problem_that_came_back_is_said_again(
+    library: Library,
+    pictures: Path,
+    counting: CountingModel,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Stop 59's Left list: a cache problem was said once per process, so a window open for days
+    that met a nearly full disk, had space freed, and met it again said nothing the second time."""
+    import logging
+    import shutil
+
+    from photoscope.library import indexer
+
+    real, free = shutil.disk_usage, [indexer.THUMBNAIL_RESERVE - 1]
+    monkeypatch.setattr(indexer.shutil, "disk_usage", lambda p: real(p)._replace(free=free[0]))
+    with caplog.at_level(logging.WARNING):
+        for at, room in enumerate((indexer.THUMBNAIL_RESERVE - 1, 10 * indexer.THUMBNAIL_RESERVE) * 2):
+            free[0] = room
+            write_library(pictures, 1, start=10 * at)
+            Scanner(library).scan()
+            assert _worker(library, counting, tmp_path).run().indexed == 1
+    said = [r.getMessage() for r in caplog.records if "little space" in r.getMessage()]
+    assert len(said) == 2, said  # the first time, and again once it came back
+
+
 def test_photos_waiting_on_an_unplugged_inner_drive_keep_waiting(
     library: Library, pictures: Path, counting: CountingModel, tmp_path: Path
 ) -> None:

@@ -173,7 +173,8 @@ def decode(
 
 
 # The cache folders and reasons already said: a cache that cannot be written is said once, not for
-# every photo (the CLI audit of stop 57: one raw "[Errno 20]" line per photo).
+# every photo (the CLI audit of stop 57: one raw "[Errno 20]" line per photo), until a thumbnail is
+# written there again (``_said_and_gone``).
 _THUMBNAILS_REFUSED: set[tuple[str, str]] = set()
 
 
@@ -204,6 +205,8 @@ def _thumbnail(image: Image.Image, photo: PendingPhoto, root: Path | None) -> No
             "cannot write thumbnails to %s (%s): the photos are indexed without them; their thumbnails"
             " are made when they are shown (check the cache folder, XDG_CACHE_HOME)",
         )
+        return
+    _said_and_gone(str(where))
 
 
 def _free_space(path: Path) -> int:
@@ -214,6 +217,13 @@ def _free_space(path: Path) -> int:
         except OSError:
             continue
     return THUMBNAIL_RESERVE  # not to be told: writing says what is wrong
+
+
+def _said_and_gone(where: str) -> None:
+    """A thumbnail written to the cache ``where``: what was said of it is over, and is said again if
+    it comes back (stop 59's Left list: a window open for days said a nearly full disk only once)."""
+    if _THUMBNAILS_REFUSED:
+        _THUMBNAILS_REFUSED.difference_update({k for k in _THUMBNAILS_REFUSED if is_under(k[0], where)})
 
 
 def _say_once(where: str, why: str, message: str, detail: str | None = None) -> None:
