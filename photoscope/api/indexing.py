@@ -581,9 +581,9 @@ class Indexing(Core):
 
         A repair is refused (``LibraryHeldElsewhere``, saying ``how_to_repair`` again) while another
         Photoscope has the library open: it would go on writing the file moved aside."""
+        self.stop_background()  # this app's own indexing, which is not another's
         if repair and self.held_elsewhere():
             raise LibraryHeldElsewhere(self.library_path, *([how_to_repair] if how_to_repair else []))
-        self.stop_background()
         if "library" in self.__dict__:
             self.library.close()
             del self.__dict__["library"]
