@@ -678,3 +678,62 @@ def test_the_watcher_keeps_a_renamed_excluded_folder_out(library: Library, pictu
         assert _rules_of(library) == [("folder", "Old shots")]
     finally:
         watcher.stop()
+
+
+def test_a_new_folder_that_gets_a_deleted_excluded_folder_s_number_is_not_left_out(
+    library: Library, pictures: Path
+) -> None:
+    """The audit of stop 60's changes (repro_1): the excluded "Screenshots" deleted, then a folder
+    "Trip" made before the next scan, which ext4 gave the deleted folder's inode number: the rule
+    moved to "Trip" and its photos were left out without a word. What a rule follows is its folder
+    as the last scan saw it: the number, and the names inside it."""
+    import os
+    import shutil
+
+    scanner = Scanner(library)
+    scanner.scan()
+    root = library.folders()[0].path
+    library.set_exclusion_rule(ExclusionRule(root, "folder", "Screenshots"), True)
+    scanner.scan()
+    number = os.stat(pictures / "Screenshots").st_ino
+    shutil.rmtree(pictures / "Screenshots")
+    trip = None
+    for n in range(50):  # a new folder, until the file system hands the number out again
+        made = pictures / f"Trip {n}"
+        made.mkdir()
+        if os.stat(made).st_ino == number:
+            trip = made
+            break
+        made.rmdir()
+    if trip is None:
+        pytest.skip("this file system did not give the number out again")
+    write_photo(trip / "eiffel.jpg", seed=40)
+    scanner.scan()
+    assert "eiffel.jpg" in _paths(library)
+    assert _rules_of(library) == [("folder", "Screenshots")]
+
+
+def test_a_new_photo_that_gets_an_excluded_photo_s_number_is_not_left_out(
+    library: Library, pictures: Path
+) -> None:
+    import os
+
+    scanner = Scanner(library)
+    scanner.scan()
+    root = library.folders()[0].path
+    library.set_exclusion_rule(ExclusionRule(root, "photo", "photo_2.jpg"), True)
+    scanner.scan()
+    number = os.stat(pictures / "photo_2.jpg").st_ino
+    (pictures / "photo_2.jpg").unlink()
+    made = None
+    for n in range(50):
+        path = pictures / f"new_{n}.jpg"
+        write_photo(path, seed=50 + n)
+        if os.stat(path).st_ino == number:
+            made = path
+            break
+        path.unlink()
+    if made is None:
+        pytest.skip("this file system did not give the number out again")
+    scanner.scan()
+    assert made.name in _paths(library) and _rules_of(library) == [("photo", "photo_2.jpg")]

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import fnmatch
 import glob
+import json
 import os
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -478,35 +479,91 @@ def follow_moved_targets(
     """Folder and photo rules follow what they name when it moves within its watched folder: an
     excluded subfolder renamed ("Private" to "Private (old)"), moved deeper, or an excluded photo
     renamed came back into the index at the next scan (the reliability audit of stop 60). What a
-    rule names is known by its identity (``fs.directory_identity``, noted while it is there); where
-    it is gone, the photos this scan found that the index did not hold are looked at: the subfolder
-    is one of their folders, the photo one of them. A rule whose subfolder or photo is gone from
-    where the scan looked (``looked``) forgets it: a folder made later may get its number again."""
+    rule names is known as the last scan saw it (``_Target``: its inode number, and the names in a
+    folder, a photo's size and time); where it is gone, the photos this scan found that the index
+    did not hold are looked at: the subfolder is one of their folders, the photo one of them. A rule
+    whose subfolder or photo is gone from where the scan looked (``looked``) forgets it."""
     rules = library.rule_identities()
     if not rules:
         return
     held = set(stored)
     new = [p for p in seen if p not in held]
-    for rule, identity in rules.items():
-        target = rule.describe()
+    for rule, noted in rules.items():
+        target, known = rule.describe(), _Target.read(noted)
         if os.path.lexists(target):
-            if identity is None or _inode(target) != identity:  # (the file system's type read once then)
-                now = directory_identity(target)
-                if now != identity:
-                    library.note_rule_target(rule, now)
+            now = _Target.of(rule.kind, target, known)
+            if now != known:
+                library.note_rule_target(rule, None if now is None else now.written())
             continue
-        if identity is None:
+        if known is None:
             continue
-        found = _moved_target(rule, identity, [p for p in new if is_under(p, rule.folder)])
+        found = _moved_target(rule, known, [p for p in new if is_under(p, rule.folder)])
         if found is not None:
-            library.note_rule_target(rule, identity, _relative(found, rule.folder).strip("/"))
+            library.note_rule_target(rule, noted, _relative(found, rule.folder).strip("/"))
         elif any(is_under(target, place) for place in looked):
             library.note_rule_target(rule, None)
 
 
-def _moved_target(rule: ExclusionRule, identity: str, found: Sequence[str]) -> str | None:
+@dataclass(frozen=True)
+class _Target:
+    """What a folder or photo rule names, as a scan saw it: its inode number (``fs.directory_identity``:
+    only where the file system keeps those), and, as a number alone is given out again at once
+    (ext4: the excluded folder deleted, a new one made got its number, and the rule moved onto it:
+    the audit of stop 60's changes), a folder's names inside it (some of them) or a photo's size
+    and time, which a rename keeps."""
+
+    inode: str
+    names: tuple[str, ...] = ()
+    size: int = -1
+    mtime: float = 0.0
+
+    NAMES = 64  # a folder's names kept: enough to know it again, a line of JSON
+
+    @classmethod
+    def of(cls, kind: str, path: str, known: _Target | None) -> _Target | None:
+        """``path`` now (None where it cannot be told); the file system's type is asked only for a
+        number not seen before (it reads the system's mount table)."""
+        number = _inode(path)
+        if number is None or ((known is None or known.inode != number) and directory_identity(path) is None):
+            return None
+        try:
+            if kind == "folder":
+                return cls(number, tuple(sorted(os.listdir(path))[: cls.NAMES]))
+            st = os.stat(path)
+        except OSError:
+            return None
+        return cls(number, size=st.st_size, mtime=st.st_mtime)
+
+    def is_at(self, kind: str, path: str) -> bool:
+        """Whether what is at ``path`` is this target, moved: its number, and most of the names it
+        held (a folder) or its size and time (a photo)."""
+        if _inode(path) != self.inode:
+            return False
+        seen = _Target.of(kind, path, self)
+        if seen is None:
+            return False
+        if kind != "folder":
+            return (seen.size, seen.mtime) == (self.size, self.mtime)
+        shared = len(set(self.names) & set(seen.names))
+        return bool(self.names) and 2 * shared >= len(self.names)
+
+    def written(self) -> str:
+        return json.dumps(
+            {"inode": self.inode, "names": list(self.names), "size": self.size, "mtime": self.mtime}
+        )
+
+    @classmethod
+    def read(cls, text: str | None) -> _Target | None:
+        try:
+            data = json.loads(text or "")
+            return cls(str(data["inode"]), tuple(data["names"]), int(data["size"]), float(data["mtime"]))
+        except (ValueError, TypeError, KeyError):  # none yet, or a bare number (noted before names)
+            return None
+
+
+def _moved_target(rule: ExclusionRule, known: _Target, found: Sequence[str]) -> str | None:
     """Where what ``rule`` names is now, among the folders of the photos ``found`` (below its watched
-    folder) or those photos themselves: the one with its ``identity``; None when none has it."""
+    folder) or those photos themselves; None when none is it (``_Target.is_at``)."""
     if rule.kind == "photo":
         candidates: Iterable[str] = found
     else:
@@ -517,7 +574,7 @@ def _moved_target(rule: ExclusionRule, identity: str, found: Sequence[str]) -> s
                 folders.add(directory)
                 directory = os.path.dirname(directory)
         candidates = sorted(folders)
-    return next((c for c in candidates if _inode(c) == identity), None)
+    return next((c for c in candidates if known.is_at(rule.kind, c)), None)
 
 
 def _inode(path: str) -> str | None:

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from photoscope.library.errors import LibraryError
 from photoscope.library.fs import (
     UNSTORABLE_FOLDER,
-    directory_identity,
     display_path,
     folder_path,
     is_under,
@@ -357,19 +356,17 @@ class FolderRows(IndexRows):
                 raise LibraryError(f"{rule.folder} is not a watched folder")
             values = (folder[0], rule.kind, rule.pattern)
             if present:
-                identity = directory_identity(rule.describe()) if rule.kind != "pattern" else None
+                # what it names is noted by the scan that applies it (``exclusions.follow_moved_targets``)
                 cur.execute(
-                    "INSERT OR IGNORE INTO exclusions (folder_id, kind, pattern, identity)"
-                    " VALUES (?, ?, ?, ?)",
-                    (*values, identity),
+                    "INSERT OR IGNORE INTO exclusions (folder_id, kind, pattern) VALUES (?, ?, ?)", values
                 )
             else:
                 cur.execute("DELETE FROM exclusions WHERE folder_id = ? AND kind = ? AND pattern = ?", values)
             return cur.rowcount == 1
 
     def rule_identities(self) -> dict[ExclusionRule, str | None]:
-        """The folder and photo rules, each with the identity of what it names (``fs.directory_identity``
-        when it was last seen; None: not known)."""
+        """The folder and photo rules, each with what it names as a scan last saw it (as
+        ``exclusions.follow_moved_targets`` writes it; None: not known)."""
         from photoscope.library.exclusions import ExclusionRule
 
         rows = self._query(

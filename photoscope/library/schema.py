@@ -258,9 +258,10 @@ def _v17_change_times(db: sqlite3.Connection) -> None:
 
 
 def _v18_rule_identities(db: sqlite3.Connection) -> None:
-    """Which subfolder or photo each folder and photo rule left out (``fs.directory_identity`` of it:
-    its inode number; NULL: not known yet, noted at the next scan): an excluded subfolder or photo
-    renamed came back into the index (the reliability audit of stop 60); its rule follows it now."""
+    """Which subfolder or photo each folder and photo rule left out, as a scan saw it (its inode
+    number, and the names in the folder or the photo's size and time: ``exclusions._Target``; NULL:
+    not known yet, noted at the next scan): an excluded subfolder or photo renamed came back into the
+    index (the reliability audit of stop 60); its rule follows it now."""
     db.execute("ALTER TABLE exclusions ADD COLUMN identity TEXT")
 
 
