@@ -297,3 +297,17 @@ def test_a_long_file_name_is_shortened_in_the_middle_in_tooltips_and_whole_in_th
         assert line.startswith("Holiday in the mountains") and "long name 2019.jpg" in line and "…" in line
         assert len(line) < 110, line
     assert photo_fields(record)["path"].endswith(name)
+
+
+def test_a_tile_s_tooltip_before_its_record_is_read_shows_the_name_escaped_and_short() -> None:
+    """The audit of stop 60's changes (repro_2): a timeline tile's first tooltip, shown before its
+    record was read, gave the raw name: a right-to-left override, a newline, 180 characters."""
+    from types import SimpleNamespace
+
+    from photoscope.gui.results_model import PhotoGridModel, ResultsModel, TimelineModel
+
+    for name in ("evil\u202egpj.exe.jpg", "new\nline.jpg", "long " * 40 + "name.jpg"):
+        grid = SimpleNamespace(match_of=lambda _: None, path_of=lambda _, n=name: f"/p/{n}")
+        for model in (PhotoGridModel, ResultsModel, TimelineModel):
+            tip = model.tooltip_of(grid, 0)  # type: ignore[arg-type]
+            assert "\u202e" not in tip and "\n" not in tip and len(tip) < 80, (model.__name__, tip)

@@ -975,3 +975,21 @@ def test_the_library_dialog_s_buttons_are_a_key_away(  # type: ignore[no-untyped
     target.clicked.connect(lambda: clicked.append(True))
     press(qtbot, key, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: clicked == [True], timeout=2_000)  # a mnemonic's click is animated
+
+
+def test_the_library_dialog_shows_rules_with_odd_names_escaped(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The audit of stop 60's changes (repro_5): the watched folders' rows were escaped, their rules'
+    were not: a right-to-left override and a newline in an excluded folder's name were shown raw."""
+    from PySide6.QtWidgets import QTreeWidgetItem
+
+    from photoscope.api import ExclusionRule
+    from photoscope.gui.exclusion_rules import ExclusionButtons
+
+    item = QTreeWidgetItem(["/p"])
+    rule = ExclusionRule("/p", "folder", "evil\u202egpj\nx")
+    ExclusionButtons.show_rules(None, item, [rule], [("/p/odd\u202ename", ".nomedia")])  # type: ignore[arg-type]
+    shown = [item.child(i).text(0) for i in range(item.childCount())]
+    shown += [item.child(i).toolTip(0) for i in range(item.childCount())]
+    assert shown[0] == "/p/evil\\u202egpj\\x0ax" and all(
+        "\u202e" not in t and "\n" not in t for t in shown
+    ), shown

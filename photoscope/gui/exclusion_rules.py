@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoscope.gui.wording import exclusion_question, leaves_out_nothing, left_out_by_file
+from photoscope.wording import safe_text
 
 if TYPE_CHECKING:
     from photoscope.api import ExclusionRule, Photoscope
@@ -78,13 +79,13 @@ class ExclusionButtons:
         (folder, the file's name)), which `photoscope folders list` and "Which?" showed and this did not."""
         for rule in rules:
             kind = {"folder": "subfolder", "photo": "photo"}.get(rule.kind, "pattern")
-            child = QTreeWidgetItem([rule.describe(), f"excluded {kind}", "", ""])
+            child = QTreeWidgetItem([safe_text(rule.describe()), f"excluded {kind}", "", ""])
             child.setData(0, RULE_ROLE, rule)
-            child.setToolTip(0, f"Excluded: {rule.describe()} (Remove includes it again)")
+            child.setToolTip(0, f"Excluded: {safe_text(rule.describe())} (Remove includes it again)")
             folder_item.addChild(child)
         for path, name in ignored:
             status, why = left_out_by_file(name)
-            child = QTreeWidgetItem([path, status, "", ""])
+            child = QTreeWidgetItem([safe_text(path), status, "", ""])
             child.setData(0, IGNORED_ROLE, name)
             for column in (0, 1):
                 child.setToolTip(column, why)

@@ -17,17 +17,22 @@ if TYPE_CHECKING:
 # The longest file name a tooltip shows whole: a name of 180 characters made one 1,270 pixels wide,
 # off a small screen (the GUI audit of stop 60); a longer one keeps its start and end.
 TOOLTIP_NAME = 72
+TOOLTIP_PATH = 100  # ... and path (the copies' grid names the folder of each)
 
 
 def shown_name(path: str, longest: int | None = None) -> str:
     """A photo's file name as the window shows it: its control and bidi characters escaped, as the
     command line shows them (a right-to-left override mirrored the rest of a tooltip, a newline split
     it: the GUI audit of stop 60); over ``longest`` characters, its middle left out ("…")."""
-    name = safe_text(Path(path).name)
-    if longest is None or len(name) <= longest:
-        return name
+    return _middle_out(safe_text(Path(path).name), longest)
+
+
+def _middle_out(text: str, longest: int | None) -> str:
+    """``text``, over ``longest`` characters its middle left out ("…"): its start and end say most."""
+    if longest is None or len(text) <= longest:
+        return text
     keep = longest - 1
-    return f"{name[: keep - keep // 2]}…{name[len(name) - keep // 2 :]}"
+    return f"{text[: keep - keep // 2]}…{text[len(text) - keep // 2 :]}"
 
 
 def strength_text(strength: float) -> str:
@@ -57,7 +62,8 @@ def tooltip(match: Match, among_copies: bool = False, guess: bool = False, copy_
     caption = photo.caption or "not captioned yet"
     if among_copies:
         when = filed_under(photo.taken_at, photo.mtime)
-        return f"{caption}\n{safe_text(photo.path)}\n{photo_fields(photo)['size']} · {when}"
+        path = _middle_out(safe_text(photo.path), TOOLTIP_PATH)
+        return f"{caption}\n{path}\n{photo_fields(photo)['size']} · {when}"
     copy = " · a copy of the query photo" * match.near_duplicate
     if copy_of is not None and not match.near_duplicate:
         copy = f" · a copy of {copy_of}, listed before it"

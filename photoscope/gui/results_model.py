@@ -26,7 +26,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QPixmap
 
-from photoscope.gui.photo_text import record_tooltip, shown_name, tooltip
+from photoscope.gui.photo_text import TOOLTIP_NAME, record_tooltip, shown_name, tooltip
 from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.thumbnail_loader import ThumbnailLoader
 from photoscope.gui.wording import WEAKER_MATCHES
@@ -97,7 +97,7 @@ class PhotoGridModel(QAbstractListModel):
 
     def tooltip_of(self, photo: int) -> str:
         match = self.match_of(photo)
-        return tooltip(match, self.copies_listed) if match is not None else Path(self.path_of(photo)).name
+        return tooltip(match, self.copies_listed) if match is not None else _unread(self.path_of(photo))
 
     @property
     def copies_listed(self) -> bool:
@@ -306,7 +306,7 @@ class ResultsModel(PhotoGridModel):
     def tooltip_of(self, photo: int) -> str:
         match = self.match_of(photo)
         if match is None:
-            return Path(self.path_of(photo)).name
+            return _unread(self.path_of(photo))
         return tooltip(match, self.copies_listed, guess=self._guesses, copy_of=self._copied_name(match))
 
     def _copied_name(self, match: Match) -> str | None:
@@ -412,7 +412,7 @@ class TimelineModel(PhotoGridModel):
 
     def tooltip_of(self, photo: int) -> str:
         match = self.match_of(photo)
-        return record_tooltip(match.photo) if match is not None else Path(self.path_of(photo)).name
+        return record_tooltip(match.photo) if match is not None else _unread(self.path_of(photo))
 
     def request(self, photo: int) -> None:
         """Fetch the page of records around ``photo`` (once)."""
@@ -429,3 +429,9 @@ class TimelineModel(PhotoGridModel):
             return  # a newer timeline replaced the one that asked
         self._records.update((r.id, r) for r in records)
         self.records_loaded.emit()
+
+
+def _unread(path: str) -> str:
+    """A tile's tooltip before its record is read: its file's name, as tooltips show it (the audit of
+    stop 60's changes: the raw name, a right-to-left override and all)."""
+    return shown_name(path, TOOLTIP_NAME)
