@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import warnings
@@ -320,9 +321,10 @@ def test_a_photo_path_typed_or_pasted_as_text_searches_by_that_photo(
     assert window.search.query_photo is None
     assert window.search.message.text() == f"There is no photo at {gone}: check the path."
     window.search.edit.clear()
-    qtbot.keyClicks(QApplication.focusWidget(), str(tmp_path))
+    watched = window.api.folders()[0].path
+    qtbot.keyClicks(QApplication.focusWidget(), watched)
     press(qtbot, Qt.Key.Key_Return)
-    assert window.search.message.text().startswith(f"{tmp_path} is a folder: choose it in the folder filter")
+    assert window.search.message.text().startswith(f"{watched} is a folder: choose it in the folder filter")
     # The GUI audit of stop 60: a file that is there but no photo was "no photo at …: check the path".
     notes = tmp_path / "notes.txt"
     notes.write_text("shopping list")
@@ -331,6 +333,22 @@ def test_a_photo_path_typed_or_pasted_as_text_searches_by_that_photo(
     press(qtbot, Qt.Key.Key_Return)
     said = window.search.message.text()
     assert said.startswith(f"{notes} is not a photo") and "check the path" not in said, said
+    # The audit of stop 60's changes: a pipe named like a photo was "check the path" (repro_4), and
+    # a folder Photoscope does not watch was to be chosen in the folder filter, which lists only the
+    # watched ones (repro_3).
+    pipe = tmp_path / "pipe.jpg"
+    os.mkfifo(pipe)
+    window.search.edit.clear()
+    qtbot.keyClicks(QApplication.focusWidget(), str(pipe))
+    press(qtbot, Qt.Key.Key_Return)
+    assert window.search.message.text().startswith(f"{pipe} is not a photo"), window.search.message.text()
+    elsewhere = tmp_path / "Elsewhere"
+    elsewhere.mkdir()
+    window.search.edit.clear()
+    qtbot.keyClicks(QApplication.focusWidget(), str(elsewhere))
+    press(qtbot, Qt.Key.Key_Return)
+    said = window.search.message.text()
+    assert "does not watch" in said and "Add folder" in said and "folder filter" not in said, said
     QGuiApplication.clipboard().setText("a red square")
     press(qtbot, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert window.search.message.text() == (

@@ -325,8 +325,24 @@ class SearchPanel(QWidget):
                 self._clear_text_quietly()
                 self._use_photo(str(path))
         else:
-            self.show_message(no_photo_at(str(path), path.is_dir(), path.is_file()))
+            self.show_message(self._no_photo_at(path))
         return True
+
+    def _no_photo_at(self, path: Path) -> str:
+        """What a typed path that is no photo is: a folder (listed in the folder filter, inside a
+        watched folder, or one Photoscope does not watch), a file that is no photo (a pipe too), or
+        nothing (the audit of stop 60's changes: a pipe was "check the path", a folder not watched
+        was to be chosen in a filter that lists only the watched ones)."""
+        from photoscope.api import is_under  # loaded by the time a query is read
+
+        if not path.is_dir():
+            return no_photo_at(str(path), other_file=os.path.lexists(path) and os.path.exists(path))
+        listed = [str(self.folder_combo.itemData(i)) for i in range(1, self.folder_combo.count())]
+        roots = [p for i, p in enumerate(listed, 1) if self.folder_combo.itemData(i, FOLDER_DEPTH_ROLE) == 0]
+        where = str(path.resolve())
+        if where in listed:
+            return no_photo_at(str(path), folder=True)
+        return no_photo_at(str(path), folder=True, watched=any(is_under(where, r) for r in roots))
 
     def _text_changed(self, text: str) -> None:
         self._sync_term_buttons()

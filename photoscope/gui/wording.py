@@ -452,10 +452,19 @@ NO_PHOTO_PASTED = (
 )
 
 
-def no_photo_at(path: str, folder: bool = False, other_file: bool = False) -> str:
-    """A path typed or pasted in the search box that names no photo file (``folder``: a folder;
-    ``other_file``: a file there that is no photo, which "check the path" sent the user to look at
-    again: the GUI audit of stop 60)."""
+def no_photo_at(
+    path: str, folder: bool = False, other_file: bool = False, watched: bool | None = None
+) -> str:
+    """A path typed or pasted in the search box that names no photo file (``folder``: a folder, in
+    the folder filter unless ``watched`` says whether it is inside a watched folder; ``other_file``:
+    a file there that is no photo, which "check the path" sent the user to look at again: the GUI
+    audit of stop 60)."""
+    if folder and watched is False:
+        return (
+            f"{path} is a folder Photoscope does not watch: add it (File > Add folder…) to search its photos."
+        )
+    if folder and watched:
+        return f"{path} holds no photo of the library: choose a folder in the folder filter to search it."
     if folder:
         return f"{path} is a folder: choose it in the folder filter to search its photos."
     if other_file:
