@@ -539,13 +539,14 @@ class _Target:
         held (a folder) or its size and time (a photo)."""
         if _inode(path) != self.inode:
             return False
-        seen = _Target.of(kind, path, self)
-        if seen is None:
+        try:
+            if kind == "folder":  # every name there now: photos added since sort before the ones kept
+                shared = len(set(self.names) & set(os.listdir(path)))
+                return bool(self.names) and 2 * shared >= len(self.names)
+            st = os.stat(path)
+        except OSError:
             return False
-        if kind != "folder":
-            return (seen.size, seen.mtime) == (self.size, self.mtime)
-        shared = len(set(self.names) & set(seen.names))
-        return bool(self.names) and 2 * shared >= len(self.names)
+        return (st.st_size, st.st_mtime) == (self.size, self.mtime)
 
     def written(self) -> str:
         return json.dumps(
