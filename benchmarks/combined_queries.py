@@ -541,11 +541,11 @@ def path_words_sweep(args: argparse.Namespace) -> None:
         found = [
             path_words.path_matches(library, t, [folder.path], path_words.name_rule(model)) for t in texts
         ]
-        matches = [m for m, _, _ in found]
+        matches = [f.shares for f in found]
         # What the app gives the network: the query without the words that only name folders.
         stripped = [
             path_words.network_text(t, set(model.unknown_words(t)), named)
-            for t, (_, named, _) in zip(texts, found, strict=True)
+            for t, named in zip(texts, [f.named for f in found], strict=True)
         ]
         ranker, row_ids = TextRanker(model, store), store.ids
         print(f"{len(texts)} queries 'A F' on {len(names)} photos in {len(FOLDER_WORDS)} folders")
@@ -560,7 +560,8 @@ def path_words_sweep(args: argparse.Namespace) -> None:
             ]
             for name, bonus, within in variants:
                 both, content = [], []
-                for (a, f), row, m, (_, _, names) in zip(queries, scores, matches, found, strict=True):
+                by_names = [x.by_names for x in found]
+                for (a, f), row, m, names in zip(queries, scores, matches, by_names, strict=True):
                     lifted = path_words.lift_named(row.numpy(), row_ids, m, bonus, within, names)[0]
                     top = torch.from_numpy(lifted).topk(K).indices.tolist()
                     both.append(sum(a in has[r] and folder_of[r] == f for r in top) / K)

@@ -3,6 +3,8 @@ photos a rule took out come back when it goes, without being encoded again."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -687,26 +689,12 @@ def test_a_new_folder_that_gets_a_deleted_excluded_folder_s_number_is_not_left_o
     "Trip" made before the next scan, which ext4 gave the deleted folder's inode number: the rule
     moved to "Trip" and its photos were left out without a word. What a rule follows is its folder
     as the last scan saw it: the number, and the names inside it."""
-    import os
     import shutil
 
-    scanner = Scanner(library)
-    scanner.scan()
-    root = library.folders()[0].path
-    library.set_exclusion_rule(ExclusionRule(root, "folder", "Screenshots"), True)
-    scanner.scan()
+    scanner = _excluded(library, "folder", "Screenshots")
     number = os.stat(pictures / "Screenshots").st_ino
     shutil.rmtree(pictures / "Screenshots")
-    trip = None
-    for n in range(50):  # a new folder, until the file system hands the number out again
-        made = pictures / f"Trip {n}"
-        made.mkdir()
-        if os.stat(made).st_ino == number:
-            trip = made
-            break
-        made.rmdir()
-    if trip is None:
-        pytest.skip("this file system did not give the number out again")
+    trip = _made_with(number, [pictures / f"Trip {n}" for n in range(50)], Path.mkdir, Path.rmdir)
     write_photo(trip / "eiffel.jpg", seed=40)
     scanner.scan()
     assert "eiffel.jpg" in _paths(library)
@@ -716,24 +704,31 @@ def test_a_new_folder_that_gets_a_deleted_excluded_folder_s_number_is_not_left_o
 def test_a_new_photo_that_gets_an_excluded_photo_s_number_is_not_left_out(
     library: Library, pictures: Path
 ) -> None:
-    import os
-
-    scanner = Scanner(library)
-    scanner.scan()
-    root = library.folders()[0].path
-    library.set_exclusion_rule(ExclusionRule(root, "photo", "photo_2.jpg"), True)
-    scanner.scan()
+    scanner = _excluded(library, "photo", "photo_2.jpg")
     number = os.stat(pictures / "photo_2.jpg").st_ino
     (pictures / "photo_2.jpg").unlink()
-    made = None
-    for n in range(50):
-        path = pictures / f"new_{n}.jpg"
-        write_photo(path, seed=50 + n)
-        if os.stat(path).st_ino == number:
-            made = path
-            break
-        path.unlink()
-    if made is None:
-        pytest.skip("this file system did not give the number out again")
+    made = _made_with(number, [pictures / f"new_{n}.jpg" for n in range(50)], write_photo, Path.unlink)
     scanner.scan()
     assert made.name in _paths(library) and _rules_of(library) == [("photo", "photo_2.jpg")]
+
+
+def _excluded(library: Library, kind: str, pattern: str) -> Scanner:
+    """A scanner of ``library`` once its watched folder's rule (``kind``, ``pattern``) is applied."""
+    scanner = Scanner(library)
+    scanner.scan()
+    library.set_exclusion_rule(ExclusionRule(library.folders()[0].path, kind, pattern), True)  # type: ignore[arg-type]
+    scanner.scan()
+    return scanner
+
+
+def _made_with(
+    number: int, paths: list[Path], make: Callable[[Path], object], unmake: Callable[[Path], object]
+) -> Path:
+    """The first of ``paths`` that, made, the file system gives inode ``number`` (a deleted one's),
+    the others unmade; the test is skipped where none gets it."""
+    for path in paths:
+        make(path)
+        if os.stat(path).st_ino == number:
+            return path
+        unmake(path)
+    pytest.skip("this file system did not give the number out again")

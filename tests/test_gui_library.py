@@ -193,9 +193,9 @@ def test_words_panel_similar_words_analogies_and_unknown_words(qtbot, make_windo
     assert words.results.count() == 0
 
 
-def test_escape_leaves_the_words_panel_for_the_search_box(qtbot, make_window, library_db) -> None:
-    """The GUI audit of stop 58: Esc in the Words panel did nothing (the photo view, the library,
-    the keys and the maps all close on it); only Ctrl+F or Ctrl+Shift+W got the keyboard out."""
+def _words_panel_open(qtbot, make_window, library_db):  # type: ignore[no-untyped-def]
+    """A window on ``library_db`` and its Words panel, opened as the user opens it (Ctrl+Shift+W
+    from the search box), its word box having the keyboard."""
     from gui_support import press
 
     window = make_window(library_db)
@@ -205,6 +205,15 @@ def test_escape_leaves_the_words_panel_for_the_search_box(qtbot, make_window, li
     press(qtbot, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     words = window.words
     qtbot.waitUntil(lambda: words.isVisible() and QApplication.focusWidget() is words.word_edit)
+    return window, words
+
+
+def test_escape_leaves_the_words_panel_for_the_search_box(qtbot, make_window, library_db) -> None:
+    """The GUI audit of stop 58: Esc in the Words panel did nothing (the photo view, the library,
+    the keys and the maps all close on it); only Ctrl+F or Ctrl+Shift+W got the keyboard out."""
+    from gui_support import press
+
+    window, words = _words_panel_open(qtbot, make_window, library_db)
     qtbot.keyClicks(words.word_edit, "red")
     with qtbot.waitSignal(
         window.runner.busy_changed,
@@ -228,13 +237,7 @@ def test_the_words_panel_asks_for_one_word_at_a_time(qtbot, make_window, library
     word “red car” well enough", though it knows both: the panel reads one word, and says so."""
     from gui_support import press
 
-    window = make_window(library_db)
-    window.activateWindow()
-    window.search.edit.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.search.edit)
-    press(qtbot, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    words = window.words
-    qtbot.waitUntil(lambda: words.isVisible() and QApplication.focusWidget() is words.word_edit)
+    _, words = _words_panel_open(qtbot, make_window, library_db)
     qtbot.keyClicks(QApplication.focusWidget(), "red circle")
     press(qtbot, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "one word" in words.message.text(), timeout=10_000)
@@ -427,12 +430,8 @@ def _refuse(path: object, folder: object) -> None:
         raise PermissionError(13, "Permission denied", str(path))
 
 
-def test_an_exclusion_says_how_many_photos_left_and_how_to_bring_them_back(
-    qtbot, make_window, library_db, monkeypatch
-) -> None:
-    """Audit: "Exclude pattern… *.jpg" took 20 photos out of the index with no word said; only the
-    summary's count changed. (And the window's own catch-up scan, running at the same moment, could
-    apply the new rule first: the exclusion's report then said nothing was taken out.)"""
+def _pattern_excluded(qtbot, make_window, library_db, monkeypatch, pattern: str):  # type: ignore[no-untyped-def]
+    """The library dialog of a window on ``library_db``, its folder's "Exclude pattern…" given ``pattern``."""
     from PySide6.QtWidgets import QInputDialog
 
     window = make_window(library_db)
@@ -440,8 +439,18 @@ def test_an_exclusion_says_how_many_photos_left_and_how_to_bring_them_back(
     dialog = window.library_dialog
     qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1)
     dialog.tree.setCurrentItem(dialog.tree.topLevelItem(0))
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("red_*", True))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (pattern, True))
     dialog.exclusions.pattern_button.click()
+    return dialog
+
+
+def test_an_exclusion_says_how_many_photos_left_and_how_to_bring_them_back(
+    qtbot, make_window, library_db, monkeypatch
+) -> None:
+    """Audit: "Exclude pattern… *.jpg" took 20 photos out of the index with no word said; only the
+    summary's count changed. (And the window's own catch-up scan, running at the same moment, could
+    apply the new rule first: the exclusion's report then said nothing was taken out.)"""
+    dialog = _pattern_excluded(qtbot, make_window, library_db, monkeypatch, "red_*")
     qtbot.waitUntil(lambda: "left the index" in dialog.note.text(), timeout=20_000)
     assert "photos left the index" in dialog.note.text() and "Remove the rule" in dialog.note.text()
 
@@ -450,15 +459,7 @@ def test_a_pattern_that_leaves_out_no_photo_says_so(qtbot, make_window, library_
     """The GUI audit of stop 60: the pattern "Pets" (meant: the folder) was added as a rule that
     matched nothing, without a word; the command line at least said "0 photos left the index". The
     note says it leaves out no photo, and how a folder's photos are named."""
-    from PySide6.QtWidgets import QInputDialog
-
-    window = make_window(library_db)
-    window.show_library()
-    dialog = window.library_dialog
-    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1)
-    dialog.tree.setCurrentItem(dialog.tree.topLevelItem(0))
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Pets", True))
-    dialog.exclusions.pattern_button.click()
+    dialog = _pattern_excluded(qtbot, make_window, library_db, monkeypatch, "Pets")
     qtbot.waitUntil(lambda: "no photo" in dialog.note.text(), timeout=20_000)
     assert "“Pets”" in dialog.note.text() and "Pets/*" in dialog.note.text(), dialog.note.text()
 

@@ -785,16 +785,12 @@ def test_thumbnails_do_not_take_the_disk_the_library_needs(
     each run again, under "cannot write thumbnails: the photos are indexed". A cache made when
     photos are shown is not written where little space is left."""
     import logging
-    import shutil
 
     from photoscope.library import indexer
 
     write_library(pictures, 3)
     Scanner(library).scan()
-    real = shutil.disk_usage
-    monkeypatch.setattr(
-        indexer.shutil, "disk_usage", lambda p: real(p)._replace(free=indexer.THUMBNAIL_RESERVE - 1)
-    )
+    _free_space(monkeypatch, [indexer.THUMBNAIL_RESERVE - 1])
     with caplog.at_level(logging.WARNING):
         assert _worker(library, counting, tmp_path).run().indexed == 3
     assert not [p for p in (tmp_path / "thumbs").rglob("*.png")]
@@ -813,12 +809,11 @@ def test_a_thumbnail_cache_problem_that_came_back_is_said_again(
     """Stop 59's Left list: a cache problem was said once per process, so a window open for days
     that met a nearly full disk, had space freed, and met it again said nothing the second time."""
     import logging
-    import shutil
 
     from photoscope.library import indexer
 
-    real, free = shutil.disk_usage, [indexer.THUMBNAIL_RESERVE - 1]
-    monkeypatch.setattr(indexer.shutil, "disk_usage", lambda p: real(p)._replace(free=free[0]))
+    free = [indexer.THUMBNAIL_RESERVE - 1]
+    _free_space(monkeypatch, free)
     with caplog.at_level(logging.WARNING):
         for at, room in enumerate((indexer.THUMBNAIL_RESERVE - 1, 10 * indexer.THUMBNAIL_RESERVE) * 2):
             free[0] = room
@@ -827,6 +822,16 @@ def test_a_thumbnail_cache_problem_that_came_back_is_said_again(
             assert _worker(library, counting, tmp_path).run().indexed == 1
     said = [r.getMessage() for r in caplog.records if "little space" in r.getMessage()]
     assert len(said) == 2, said  # the first time, and again once it came back
+
+
+def _free_space(monkeypatch: pytest.MonkeyPatch, free: list[int]) -> None:
+    """The indexer sees ``free[0]`` bytes free on every disk (changed as the test goes)."""
+    import shutil
+
+    from photoscope.library import indexer
+
+    real = shutil.disk_usage
+    monkeypatch.setattr(indexer.shutil, "disk_usage", lambda p: real(p)._replace(free=free[0]))
 
 
 def test_photos_waiting_on_an_unplugged_inner_drive_keep_waiting(
