@@ -695,9 +695,10 @@ def test_a_new_folder_that_gets_a_deleted_excluded_folder_s_number_is_not_left_o
     number = os.stat(pictures / "Screenshots").st_ino
     shutil.rmtree(pictures / "Screenshots")
     trip = _made_with(number, [pictures / f"Trip {n}" for n in range(50)], Path.mkdir, Path.rmdir)
-    write_photo(trip / "eiffel.jpg", seed=40)
+    for i in range(3):  # other photos with the same camera names (the audit of the rules' renames)
+        write_photo(trip / f"shot_{i}.png", seed=40 + i)
     scanner.scan()
-    assert "eiffel.jpg" in _paths(library)
+    assert {f"shot_{i}.png" for i in range(3)} <= _paths(library)
     assert _rules_of(library) == [("folder", "Screenshots")]
 
 
@@ -732,3 +733,43 @@ def _made_with(
             return path
         unmake(path)
     pytest.skip("this file system did not give the number out again")
+
+
+@pytest.mark.parametrize("left_there", ["a new folder", "a link to it", "nothing, seen later"])
+def test_an_excluded_folder_moved_stays_out_whatever_is_left_at_its_name(
+    library: Library, pictures: Path, left_there: str
+) -> None:
+    """The audit of the rules' renames (stop 60): "mv Private 'Private 2019'; mkdir Private" left the
+    rule on the new, empty folder and indexed the private photos; so did a link left at the old
+    name; and a folder moved into a hidden one was forgotten, its photos indexed once hidden folders
+    were turned on. The rule follows what it named, wherever a scan finds it."""
+    from photoscope.library.exclusions import set_indexes_hidden
+
+    scanner = _excluded(library, "folder", "Screenshots")
+    if left_there == "nothing, seen later":
+        (pictures / ".archive").mkdir()
+        (pictures / "Screenshots").rename(pictures / ".archive" / "Shots")
+        scanner.scan()  # it cannot look in hidden folders: the rule keeps what it named
+        set_indexes_hidden(library, True)
+    else:
+        (pictures / "Screenshots").rename(pictures / "Shots")
+        if left_there == "a new folder":
+            (pictures / "Screenshots").mkdir()
+        else:
+            (pictures / "Screenshots").symlink_to(pictures / "Shots")
+    scanner.scan()
+    assert _paths(library) == {f"photo_{i}.jpg" for i in range(3)}
+    assert len(_rules_of(library)) == 1 and _rules_of(library)[0][1].endswith("Shots")
+
+
+def test_an_excluded_photo_renamed_and_its_name_taken_by_a_new_one_stays_out(
+    library: Library, pictures: Path
+) -> None:
+    """The same audit: the excluded IMG_0001.jpg renamed, and the next import bringing another
+    IMG_0001.jpg: the private photo was indexed and the new one left out without a word."""
+    scanner = _excluded(library, "photo", "photo_2.jpg")
+    (pictures / "photo_2.jpg").rename(pictures / "private.jpg")
+    write_photo(pictures / "photo_2.jpg", seed=60)
+    scanner.scan()
+    assert "private.jpg" not in _paths(library) and "photo_2.jpg" in _paths(library)
+    assert _rules_of(library) == [("photo", "private.jpg")]

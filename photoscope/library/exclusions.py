@@ -453,7 +453,6 @@ def exclude(
     seen: dict[str, FileStat],
     stored: Iterable[str],
     stash: Stash | None = None,
-    looked: Sequence[str] = (),
 ) -> tuple[list[str], list[str], set[str]]:
     """A scan's findings with the library's rules applied: excluded files are dropped from what it
     ``seen`` (so ``stored`` ones, the paths the index holds there, leave it), their entries stashed
@@ -461,8 +460,8 @@ def exclude(
     folders: never walked while the setting is off). Returns the ignore files found (each leaves
     its folder out), the photos seen that the rules left out, and every stored photo they leave out
     (an entry kept while its file is not there, a link to nothing, leaves too). The rules follow
-    what they name where it moved (``follow_moved_targets``; ``looked``: the paths the scan walked)."""
-    follow_moved_targets(library, seen, stored, looked)
+    what they name where it moved (``follow_moved_targets``)."""
+    follow_moved_targets(library, seen, stored)
     rules = Rules.load(library)
     dropped = rules.excluded(seen)
     for path in dropped:
@@ -473,16 +472,14 @@ def exclude(
     return rules.ignore_files(), dropped, set(unseen)
 
 
-def follow_moved_targets(
-    library: Library, seen: dict[str, FileStat], stored: Iterable[str], looked: Sequence[str]
-) -> None:
+def follow_moved_targets(library: Library, seen: dict[str, FileStat], stored: Iterable[str]) -> None:
     """Folder and photo rules follow what they name when it moves within its watched folder: an
     excluded subfolder renamed ("Private" to "Private (old)"), moved deeper, or an excluded photo
     renamed came back into the index at the next scan (the reliability audit of stop 60). What a
-    rule names is known as the last scan saw it (``_Target``: its inode number, and the names in a
-    folder, a photo's size and time); where it is gone, the photos this scan found that the index
-    did not hold are looked at: the subfolder is one of their folders, the photo one of them. A rule
-    whose subfolder or photo is gone from where the scan looked (``looked``) forgets it."""
+    rule names is known as the last scan saw it (``_Target``: its inode number, and what a folder
+    holds, or a photo's size and time); where it is not at its path any more (gone, another folder
+    or photo made there, a link left there), the photos this scan found that the index did not hold
+    are looked at: the subfolder is one of their folders, the photo one of them."""
     rules = library.rule_identities()
     if not rules:
         return
@@ -490,34 +487,42 @@ def follow_moved_targets(
     new = [p for p in seen if p not in held]
     for rule, noted in rules.items():
         target, known = rule.describe(), _Target.read(noted)
-        if os.path.lexists(target):
+        real = os.path.realpath(target)
+        if (
+            rule.kind == "folder"
+            and os.path.islink(target)
+            and os.path.isdir(real)
+            and is_under(real, rule.folder)
+        ):
+            # moved, and a link left at its name ("mv Private Secret; ln -s Secret Private"): the
+            # walk takes the folder at its own path (the audit of the rules' renames)
+            library.note_rule_target(rule, noted, _relative(real, rule.folder).strip("/"))
+            continue
+        moved = _moved_target(rule, known, [p for p in new if is_under(p, rule.folder)]) if known else None
+        if moved is not None and (not os.path.lexists(target) or _inode(target) != known.inode):  # type: ignore[union-attr]
+            library.note_rule_target(rule, noted, _relative(moved, rule.folder).strip("/"))
+        elif os.path.lexists(target):
             now = _Target.of(rule.kind, target, known)
             if now != known:
                 library.note_rule_target(rule, None if now is None else now.written())
-            continue
-        if known is None:
-            continue
-        found = _moved_target(rule, known, [p for p in new if is_under(p, rule.folder)])
-        if found is not None:
-            library.note_rule_target(rule, noted, _relative(found, rule.folder).strip("/"))
-        elif any(is_under(target, place) for place in looked):
-            library.note_rule_target(rule, None)
+        # else gone, and not found moved: what it named is kept (it may be in a hidden folder, or
+        # under a name the index cannot hold, for now)
 
 
 @dataclass(frozen=True)
 class _Target:
     """What a folder or photo rule names, as a scan saw it: its inode number (``fs.directory_identity``:
-    only where the file system keeps those), and, as a number alone is given out again at once
-    (ext4: the excluded folder deleted, a new one made got its number, and the rule moved onto it:
-    the audit of stop 60's changes), a folder's names inside it (some of them) or a photo's size
-    and time, which a rename keeps."""
+    only where the file system keeps those), and, as a number is given out again at once (ext4: the
+    excluded folder deleted, a new one made got its number, and the rule moved onto it: the audit of
+    stop 60's changes), what a folder holds (some of its entries: name, size and time, which a rename
+    keeps and a folder of new photos with the same camera names does not) or a photo's size and time."""
 
     inode: str
-    names: tuple[str, ...] = ()
+    entries: tuple[tuple[str, int, int], ...] = ()
     size: int = -1
     mtime: float = 0.0
 
-    NAMES = 64  # a folder's names kept: enough to know it again, a line of JSON
+    ENTRIES = 64  # a folder's entries kept: enough to know it again, a line of JSON
 
     @classmethod
     def of(cls, kind: str, path: str, known: _Target | None) -> _Target | None:
@@ -528,38 +533,48 @@ class _Target:
             return None
         try:
             if kind == "folder":
-                return cls(number, tuple(sorted(os.listdir(path))[: cls.NAMES]))
+                return cls(number, tuple(sorted(_entries(path)))[: cls.ENTRIES])
             st = os.stat(path)
         except OSError:
             return None
         return cls(number, size=st.st_size, mtime=st.st_mtime)
 
     def is_at(self, kind: str, path: str) -> bool:
-        """Whether what is at ``path`` is this target, moved: its number, and most of the names it
-        held (a folder) or its size and time (a photo)."""
+        """Whether what is at ``path`` is this target, moved: its number, and at least half the
+        entries it held (a folder: the same name, size and time) or its size and time (a photo)."""
         if _inode(path) != self.inode:
             return False
         try:
-            if kind == "folder":  # every name there now: photos added since sort before the ones kept
-                shared = len(set(self.names) & set(os.listdir(path)))
-                return bool(self.names) and 2 * shared >= len(self.names)
+            if kind == "folder":  # every entry there now: photos added since sort before the ones kept
+                shared = len(set(self.entries) & _entries(path))
+                return bool(self.entries) and 2 * shared >= len(self.entries)
             st = os.stat(path)
         except OSError:
             return False
         return (st.st_size, st.st_mtime) == (self.size, self.mtime)
 
     def written(self) -> str:
-        return json.dumps(
-            {"inode": self.inode, "names": list(self.names), "size": self.size, "mtime": self.mtime}
-        )
+        entries = [list(e) for e in self.entries]
+        return json.dumps({"inode": self.inode, "entries": entries, "size": self.size, "mtime": self.mtime})
 
     @classmethod
     def read(cls, text: str | None) -> _Target | None:
         try:
             data = json.loads(text or "")
-            return cls(str(data["inode"]), tuple(data["names"]), int(data["size"]), float(data["mtime"]))
-        except (ValueError, TypeError, KeyError):  # none yet, or a bare number (noted before names)
+            entries = tuple((str(n), int(z), int(t)) for n, z, t in data["entries"])
+            return cls(str(data["inode"]), entries, int(data["size"]), float(data["mtime"]))
+        except (ValueError, TypeError, KeyError):  # none yet, or written before entries were kept
             return None
+
+
+def _entries(folder: str) -> set[tuple[str, int, int]]:
+    """A folder's entries as ``_Target`` keeps them: name, size and whole-second time (a folder's: -1, 0)."""
+    with os.scandir(folder) as found:
+        return {
+            (e.name, -1, 0) if e.is_dir(follow_symlinks=False) else (e.name, s.st_size, int(s.st_mtime))
+            for e in found
+            for s in [e.stat(follow_symlinks=False)]
+        }
 
 
 def _moved_target(rule: ExclusionRule, known: _Target, found: Sequence[str]) -> str | None:

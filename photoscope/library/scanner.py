@@ -441,7 +441,7 @@ class Scanner:
         self._drop_vanished_roots(sweep, {f.id: f for _, f in chosen}, report)
         # what the rules leave out is as if not on disk
         ignore_files, report.left_out, sweep.ruled_out = exclude(
-            self.library, sweep.seen, sweep.stored, self.stash, [t for t, _ in chosen]
+            self.library, sweep.seen, sweep.stored, self.stash
         )
         sweep.forget_unstorable(
             left_out_by_rules(self.library, [*sweep.unstorable, *sweep.unstorable_folders])
