@@ -773,3 +773,29 @@ def test_an_excluded_photo_renamed_and_its_name_taken_by_a_new_one_stays_out(
     scanner.scan()
     assert "private.jpg" not in _paths(library) and "photo_2.jpg" in _paths(library)
     assert _rules_of(library) == [("photo", "private.jpg")]
+
+
+def test_a_rule_that_followed_its_folder_is_said_and_a_stale_one_is_not_dropped_in_silence(
+    tmp_path: Path,
+) -> None:
+    """The audit of the rules' renames (repro_7): the library dialog listed "Private" after the
+    watcher's scan had moved the rule onto "Secret" (nothing in the scan's report said so, so the
+    dialog was not refreshed), and Remove on that row did nothing, in silence. The report names the
+    rules that followed their folders; a rule no longer there is refused with what to do."""
+    from photoscope.api import Photoscope
+
+    pictures = tmp_path / "Pictures"
+    for i in range(2):
+        write_photo(pictures / f"photo_{i}.jpg", seed=i)
+        write_photo(pictures / "Private" / f"p_{i}.jpg", seed=10 + i)
+    with Photoscope(tmp_path / "library.db") as app:
+        app.add_folder(pictures)
+        app.scanner().scan()
+        app.exclude(pictures / "Private")
+        [shown] = app.exclusion_rules()
+        (pictures / "Private").rename(pictures / "Secret")
+        report = app.scanner().scan()
+        assert report.rules_followed == [(str(pictures / "Private"), str(pictures / "Secret"))]
+        with pytest.raises(ValueError, match="no exclusion rule now"):
+            app.drop_rule(shown)
+        assert [r.pattern for r in app.exclusion_rules()] == ["Secret"]

@@ -195,7 +195,14 @@ class Indexing(Core):
         return self._drop_rules([*rules, *(photo_rule_before(r) for r in rules if r.kind == "photo")])
 
     def drop_rule(self, rule: ExclusionRule) -> ScanReport:
-        """Drop one of ``exclusion_rules``: its photos come back, as ``include`` brings them."""
+        """Drop one of ``exclusion_rules``: its photos come back, as ``include`` brings them. Raises
+        ``ValueError`` for a rule no longer there (it followed its folder since it was listed: the
+        library dialog's Remove had done nothing, in silence)."""
+        if rule not in self.library.exclusion_rules():
+            raise ValueError(
+                f"{rule.describe()} is no exclusion rule now (it may have followed its folder or photo"
+                " where it was moved): look at the rules again"
+            )
         return self._drop_rules([rule])
 
     def _drop_rules(self, rules: Sequence[ExclusionRule]) -> ScanReport:

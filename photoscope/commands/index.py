@@ -58,7 +58,9 @@ def _open(args: argparse.Namespace) -> Photoscope:
 
 def _print_scan_problems(report: ScanReport) -> None:
     """What the scan could not look at (kept as it was) or cannot index: never silent; and the
-    watched folders it found moved into others."""
+    watched folders it found moved into others; the exclusion rules that followed what they name."""
+    for old, place in ((safe_text(o), safe_text(p)) for o, p in report.rules_followed):
+        print(f"left out still: {old} is {place} now, and its exclusion rule follows it")
     for old, place in ((safe_text(o), safe_text(p)) for o, p in report.arrived):
         print(
             f"the photos of the watched folder {old} are in {place} now: they keep their index entries;"

@@ -82,6 +82,7 @@ from photoscope.gui.wording import (
     nothing_found,
     open_failed_message,
     repair_failed_message,
+    rules_followed_note,
     unavailable_page_text,
 )
 from photoscope.gui.words_panel import WordsPanel
@@ -624,6 +625,10 @@ class MainWindow(QMainWindow):
         if report.arrived:
             notes = (folder_arrived_note(old, place) for old, place in report.arrived)
             self.statusBar().showMessage(" ".join(notes), 15_000)
+        if report.rules_followed:  # the library dialog lists the rules where they are now
+            if self.library_dialog.isVisible():
+                self.library_dialog.refresh()
+            self.statusBar().showMessage(rules_followed_note(report.rules_followed), 15_000)
         if not self.browse_timer.isActive():
             self.browse_timer.start(300)
 

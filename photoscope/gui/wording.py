@@ -7,7 +7,7 @@ import html
 import itertools
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +21,7 @@ from photoscope.wording import (
     no_look_alike_note,
     or_list,
     repeated_note,
+    safe_text,
     searched_by_note,
     still_left_out_note,
     taken_away_note,
@@ -97,6 +98,14 @@ def exclusion_question(taken: int, of: int) -> str:
         " the rule brings them back: at once while Photoscope stays open, indexed again after that."
         " Exclude them?"
     )
+
+
+def rules_followed_note(followed: Sequence[tuple[str, str]]) -> str:
+    """The status line's: excluded folders or photos moved, their rules with them (the audit of the
+    rules' renames: the library dialog went on listing the old names)."""
+    old, new = followed[0]
+    more = f" (and {plural(len(followed) - 1, 'other')})" if len(followed) > 1 else ""
+    return f"{safe_text(old)} is {safe_text(new)} now{more}: it stays left out of the library."
 
 
 def one_word_at_a_time(text: str) -> str:

@@ -459,9 +459,8 @@ def exclude(
     first. So are those of stored photos the walk did not see because a rule kept it out (hidden
     folders: never walked while the setting is off). Returns the ignore files found (each leaves
     its folder out), the photos seen that the rules left out, and every stored photo they leave out
-    (an entry kept while its file is not there, a link to nothing, leaves too). The rules follow
-    what they name where it moved (``follow_moved_targets``)."""
-    follow_moved_targets(library, seen, stored)
+    (an entry kept while its file is not there, a link to nothing, leaves too). The scan has had
+    the rules follow what they name where it moved first (``follow_moved_targets``)."""
     rules = Rules.load(library)
     dropped = rules.excluded(seen)
     for path in dropped:
@@ -472,17 +471,21 @@ def exclude(
     return rules.ignore_files(), dropped, set(unseen)
 
 
-def follow_moved_targets(library: Library, seen: dict[str, FileStat], stored: Iterable[str]) -> None:
+def follow_moved_targets(
+    library: Library, seen: dict[str, FileStat], stored: Iterable[str]
+) -> list[tuple[str, str]]:
     """Folder and photo rules follow what they name when it moves within its watched folder: an
     excluded subfolder renamed ("Private" to "Private (old)"), moved deeper, or an excluded photo
     renamed came back into the index at the next scan (the reliability audit of stop 60). What a
     rule names is known as the last scan saw it (``_Target``: its inode number, and what a folder
     holds, or a photo's size and time); where it is not at its path any more (gone, another folder
     or photo made there, a link left there), the photos this scan found that the index did not hold
-    are looked at: the subfolder is one of their folders, the photo one of them."""
+    are looked at: the subfolder is one of their folders, the photo one of them. Returns (what
+    each rule that followed named, where it is now)."""
     rules = library.rule_identities()
+    followed: list[tuple[str, str]] = []
     if not rules:
-        return
+        return followed
     held = set(stored)
     new = [p for p in seen if p not in held]
     for rule, noted in rules.items():
@@ -497,16 +500,19 @@ def follow_moved_targets(library: Library, seen: dict[str, FileStat], stored: It
             # moved, and a link left at its name ("mv Private Secret; ln -s Secret Private"): the
             # walk takes the folder at its own path (the audit of the rules' renames)
             library.note_rule_target(rule, noted, _relative(real, rule.folder).strip("/"))
+            followed.append((target, real))
             continue
         moved = _moved_target(rule, known, [p for p in new if is_under(p, rule.folder)]) if known else None
         if moved is not None and (not os.path.lexists(target) or _inode(target) != known.inode):  # type: ignore[union-attr]
             library.note_rule_target(rule, noted, _relative(moved, rule.folder).strip("/"))
+            followed.append((target, moved))
         elif os.path.lexists(target):
             now = _Target.of(rule.kind, target, known)
             if now != known:
                 library.note_rule_target(rule, None if now is None else now.written())
         # else gone, and not found moved: what it named is kept (it may be in a hidden folder, or
         # under a name the index cannot hold, for now)
+    return followed
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ from photoscope.library.db import Library
 from photoscope.library.exclusions import (
     Stash,
     exclude,
+    follow_moved_targets,
     hidden_below,
     ignored_because,
     indexes_hidden,
@@ -139,6 +140,9 @@ class ScanReport:
     # ignore files at the top of the watched folders scanned whole, which leave nothing out
     # (``exclusions.unfollowed_ignore_files``)
     unfollowed_ignore_files: list[str] = field(default_factory=list)
+    # (what a folder or photo rule named, where it is now): rules that followed what they name
+    # (``exclusions.follow_moved_targets``), said by `index` and refreshing the library dialog
+    rules_followed: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def queued(self) -> int:
@@ -440,6 +444,7 @@ class Scanner:
             self._collect(sweep, target, folder)
         self._drop_vanished_roots(sweep, {f.id: f for _, f in chosen}, report)
         # what the rules leave out is as if not on disk
+        report.rules_followed = follow_moved_targets(self.library, sweep.seen, sweep.stored)
         ignore_files, report.left_out, sweep.ruled_out = exclude(
             self.library, sweep.seen, sweep.stored, self.stash
         )
