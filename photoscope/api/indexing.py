@@ -36,7 +36,6 @@ from photoscope.library.fs import (
     is_under,
     mount_points,
     normalize_path,
-    spelled_as_watched,
     storable,
     unmounted,
 )
@@ -248,7 +247,7 @@ class Indexing(Core):
         """The rules a user means (``library.exclusions.rule_for``). Raises ``ValueError``."""
         roots = [f.path for f in self.folders()]
         where = None if folder is None else str(folder)
-        named = None if path is None else spelled_as_watched(path, roots)  # through a link to a folder too
+        named = None if path is None else self.library.spelled_as_watched(path)  # through a link too
         meant = rule_for(roots, named, pattern, where, self.holds_photo_at)
         if pattern is None:
             return meant

@@ -33,6 +33,7 @@ import fnmatch
 import glob
 import json
 import os
+import stat as stat_module
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -490,20 +491,16 @@ def follow_moved_targets(
     new = [p for p in seen if p not in held]
     for rule, noted in rules.items():
         target, known = rule.describe(), _Target.read(noted)
-        real = os.path.realpath(target)
+        moved = _linked_to(rule, target)
         if (
-            rule.kind == "folder"
-            and os.path.islink(target)
-            and os.path.isdir(real)
-            and is_under(real, rule.folder)
+            moved is None
+            and known is not None
+            and (not os.path.lexists(target) or _inode(target) != known.inode)
         ):
-            # moved, and a link left at its name ("mv Private Secret; ln -s Secret Private"): the
-            # walk takes the folder at its own path (the audit of the rules' renames)
-            library.note_rule_target(rule, noted, _relative(real, rule.folder).strip("/"))
-            followed.append((target, real))
-            continue
-        moved = _moved_target(rule, known, [p for p in new if is_under(p, rule.folder)]) if known else None
-        if moved is not None and (not os.path.lexists(target) or _inode(target) != known.inode):  # type: ignore[union-attr]
+            # not at its path any more: looked for among the new photos only then (a scan with
+            # thousands new stat'ed each for every rule)
+            moved = _moved_target(rule, known, [p for p in new if is_under(p, rule.folder)])
+        if moved is not None:
             library.note_rule_target(rule, noted, _relative(moved, rule.folder).strip("/"))
             followed.append((target, moved))
         elif os.path.lexists(target):
@@ -513,6 +510,16 @@ def follow_moved_targets(
         # else gone, and not found moved: what it named is kept (it may be in a hidden folder, or
         # under a name the index cannot hold, for now)
     return followed
+
+
+def _linked_to(rule: ExclusionRule, target: str) -> str | None:
+    """The folder a folder rule's path is a link to, inside its watched folder: moved, and a link
+    left at its name ("mv Private Secret; ln -s Secret Private"); the walk takes the folder at its
+    own path (the audit of the rules' renames). None for anything else."""
+    if rule.kind != "folder" or not os.path.islink(target):
+        return None
+    real = os.path.realpath(target)
+    return real if os.path.isdir(real) and is_under(real, rule.folder) else None
 
 
 @dataclass(frozen=True)
@@ -538,8 +545,9 @@ class _Target:
         if number is None or ((known is None or known.inode != number) and directory_identity(path) is None):
             return None
         try:
-            if kind == "folder":
-                return cls(number, tuple(sorted(_entries(path)))[: cls.ENTRIES])
+            if kind == "folder":  # the first names only stat'ed: an excluded folder may hold thousands
+                kept = (_entry(path, name) for name in sorted(os.listdir(path))[: cls.ENTRIES])
+                return cls(number, tuple(e for e in kept if e is not None))
             st = os.stat(path)
         except OSError:
             return None
@@ -551,8 +559,8 @@ class _Target:
         if _inode(path) != self.inode:
             return False
         try:
-            if kind == "folder":  # every entry there now: photos added since sort before the ones kept
-                shared = len(set(self.entries) & _entries(path))
+            if kind == "folder":  # each entry kept, looked for there (photos added since do not count)
+                shared = sum(_entry(path, name) == (name, size, mtime) for name, size, mtime in self.entries)
                 return bool(self.entries) and 2 * shared >= len(self.entries)
             st = os.stat(path)
         except OSError:
@@ -573,14 +581,14 @@ class _Target:
             return None
 
 
-def _entries(folder: str) -> set[tuple[str, int, int]]:
-    """A folder's entries as ``_Target`` keeps them: name, size and whole-second time (a folder's: -1, 0)."""
-    with os.scandir(folder) as found:
-        return {
-            (e.name, -1, 0) if e.is_dir(follow_symlinks=False) else (e.name, s.st_size, int(s.st_mtime))
-            for e in found
-            for s in [e.stat(follow_symlinks=False)]
-        }
+def _entry(folder: str, name: str) -> tuple[str, int, int] | None:
+    """One entry of a folder as ``_Target`` keeps it: name, size and whole-second time (a folder's:
+    -1, 0); None when it is not there."""
+    try:
+        st = os.lstat(os.path.join(folder, name))
+    except OSError:
+        return None
+    return (name, -1, 0) if stat_module.S_ISDIR(st.st_mode) else (name, st.st_size, int(st.st_mtime))
 
 
 def _moved_target(rule: ExclusionRule, known: _Target, found: Sequence[str]) -> str | None:
