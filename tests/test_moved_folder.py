@@ -96,9 +96,10 @@ def test_an_offline_folder_is_not_taken_for_one_that_does_not_hold_its_photos(
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(bytes(data))
         old.rename(tmp_path / "gone")
-    else:  # 9 of 10 photos went with it: a partial copy, say; following it would drop the tenth
-        old.rename(new)
+    else:  # a copy of 9 of its 10 photos, the folder gone: following it would drop the tenth
+        shutil.copytree(old, new)
         (new / "2020" / "photo_0100.jpg").unlink()
+        old.rename(tmp_path / "gone")
     with Photoscope(db) as app:
         assert app.add_folder(new).moved_from is None
         assert {f.path for f in app.folders()} == {str(old), str(new)}
@@ -641,3 +642,58 @@ def test_two_watched_folders_that_swap_names_are_followed_without_a_note_of_kept
         report = Scanner(library).scan()
         assert report.moved == 4 and report.replaced == [], report
         assert sum(f.away for f in library.folders()) == 0
+
+
+def test_a_renamed_folder_with_a_photo_deleted_on_the_way_is_followed(tmp_path: Path) -> None:
+    """The very directory renamed (its number on the file system it was on): the photo deleted on
+    the way is gone, the nine others keep their entries instead of being encoded again."""
+    db, old, new = tmp_path / "library.db", tmp_path / "Pictures", tmp_path / "Photos"
+    before = indexed_folder(old, db, count=10)
+    old.rename(new)
+    (new / "2020" / "photo_0100.jpg").unlink()
+    with Photoscope(db) as app:
+        assert app.add_folder(new).moved_from == str(old)
+        report = app.scanner().scan()
+        assert (len(report.added), len(report.removed), report.unchanged) == (0, 1, 9)
+    with Library(db) as library:
+        del before["2020/photo_0100.jpg"]
+        assert _ids_by_name(library) == before
+
+
+def test_a_renamed_folder_whose_every_photo_is_excluded_keeps_its_rules(tmp_path: Path) -> None:
+    """No photo of it in the index to look for (the audit of stop 60's rules, repro_8): the folder
+    is known by its directory, and its rules go with it instead of staying on the offline path
+    while the next scan indexes what they left out."""
+    db, old, new = tmp_path / "library.db", tmp_path / "Pictures", tmp_path / "Photos"
+    write_library(old / "Private", 3)
+    with Photoscope(db) as app:
+        app.add_folder(old)
+        app.scan()
+        app.exclude(old / "Private")
+        assert app.photo_counts().indexed + app.photo_counts().pending == 0
+    old.rename(new)
+    with Photoscope(db) as app:
+        assert app.add_folder(new).moved_from == str(old)
+        assert [f.path for f in app.folders()] == [str(new)]
+        assert [r.folder for r in app.exclusion_rules()] == [str(new)]
+        app.scan()
+        assert app.photo_counts().pending == 0
+
+
+def test_a_folder_made_where_a_deleted_one_was_numbered_is_not_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A directory with the old root's number but none of its photos (the number used again after
+    the folder was deleted) is a folder of its own."""
+    from photoscope.library import relocation
+
+    db, old, new = tmp_path / "library.db", tmp_path / "Pictures", tmp_path / "Photos"
+    indexed_folder(old, db)
+    shutil.rmtree(old)
+    write_library(new, 3, start=500)
+    with Library(db) as library:
+        root_id = library.folders()[0].root_id
+    monkeypatch.setattr(relocation, "directory_identity", lambda path: root_id)
+    with Photoscope(db) as app:
+        assert app.add_folder(new).moved_from is None
+        assert {f.path for f in app.folders()} == {str(old), str(new)}

@@ -104,7 +104,8 @@ class Indexing(Core):
         """The offline folder whose photos are at ``key`` now, or the folder whose photos kept as
         moved away are (another directory was made at its place), moved there with their index
         entries and thumbnails (``library.relocation``; ``moved_from`` names its old path), or None."""
-        if not any(f.away or (f.photos and not (f.online and root_present(f))) for f in folders):
+        known = [f for f in folders if f.photos or f.root_id is not None]  # photos, or a directory, to follow
+        if not any(f.away or not (f.online and root_present(f)) for f in known):
             return None  # none offline, gone or replaced: no scan to wait for (the window's one task thread)
         with self.library.scan_lock:  # no scan in between: it would see the old folder's photos gone
             self.scanner().check_folders()  # a folder renamed since the last scan: offline, or replaced

@@ -1,25 +1,26 @@
 """A watched folder moved or renamed as a whole (``~/Pictures`` renamed ``~/Photos``, a drive mounted at
-another place): the old folder is offline, and the user adds the new path. If the new folder holds
-the old one's photos, under the same names, the library follows the folder (``Library.relocate_folder``)
-instead of encoding every photo again under new ids while the old entries stay, offline, found twice
-by every search. A watched folder moved *into* another watched folder arrives as new files in that
-one's scan: if they hold the offline folder's photos the same way, and it was renamed there on its
-own drive (``arrived_in``), the scanner moves its photos' rows there (the old folder stays in the
-list, offline and empty, until the user removes it). Not for a folder whose drive is unplugged:
-there the files are away, not moved, and a copy of them elsewhere is a copy.
+another place): the old folder is offline, and the user adds the new path. If the new folder holds the
+old one's photos, under the same names, the library follows the folder (``Library.relocate_folder``)
+instead of encoding every photo again under new ids while the old entries stay, offline, found twice by
+every search. A watched folder moved *into* another watched folder arrives as new files in that one's
+scan: if they hold the offline folder's photos the same way, and it was renamed there on its own drive
+(``arrived_in``), the scanner moves its photos' rows there (the old folder stays in the list, offline
+and empty, until the user removes it). Not for a folder whose drive is unplugged: there the files are
+away, not moved, and a copy of them elsewhere is a copy.
 
 Following wrongly would cost entries: the old folder's photos not in the new one are dropped by the
 next scan, and if the old folder came back (the drive plugged in again) they would be gone from the
-index. So an added folder must hold every photo of the old one at its place with its size (a stat
-each: 10,000 photos in a fraction of a second, once, when the folder is added), and a random sample
-of 50 of them with their partial hashes (the bytes: same names and sizes with other photos in them
-are other photos). A folder moved with a photo deleted on the way is taken for a new one: indexed
-again, nothing lost. A folder that arrived in another's scan (renamed on its own drive, the only
-case followed there; or renamed there while an empty directory was made at its place, which then
-must be its very directory: ``arrived_in``) must hold the sample. So must a folder whose photos are
-kept as moved away (renamed while another directory was made at its place:
-``Scanner.check_folders``) when they arrive in another's scan (``kept_arrived_in``), and the new
-place be on the file system its place is on.
+index. So an added folder must hold every photo of the old one at its place with its size (a stat each:
+10,000 photos in a fraction of a second, once, when the folder is added), and a random sample of 50 of
+them with their partial hashes (the bytes: same names and sizes with other photos in them are other
+photos). A folder moved with a photo deleted on the way is taken for a new one (indexed again, nothing
+lost), unless it is the very directory, renamed on its file system: its number there says so
+(``_its_directory_renamed``), and then the photos not in it were deleted. A folder that arrived in
+another's scan (renamed on its own drive, the only case followed there; or renamed there while an empty
+directory was made at its place, which then must be its very directory: ``arrived_in``) must hold the
+sample. So must a folder whose photos are kept as moved away (renamed while another directory was made
+at its place: ``Scanner.check_folders``) when they arrive in another's scan (``kept_arrived_in``), and
+the new place be on the file system its place is on.
 """
 
 from __future__ import annotations
@@ -52,6 +53,9 @@ def moved_here(library: Library, path: str) -> Folder | None:
     folders = library.folders()
     if any(is_under(key, f.path) or is_under(f.path, key) for f in folders):
         return None
+    for folder in folders:
+        if not folder.online and _its_directory_renamed(library, folder, key) and _left_for(folder, key):
+            return folder
     for folder, sample in _offline_samples(library, folders):
         if not _left_for(folder, key):
             continue
@@ -59,6 +63,23 @@ def moved_here(library: Library, path: str) -> Folder | None:
         if _holds_the_sample(sample, folder.path, key, away) and _holds_all(library, folder, key, away):
             return folder
     return None
+
+
+def _its_directory_renamed(library: Library, folder: Folder, new_root: str) -> bool:
+    """Whether ``new_root`` is the offline folder's very root directory, renamed: its number on the
+    file system of the drive that held it (``Folder.root_id``, where numbers tell), and, if the index
+    holds photos of it, one of a sample of them at its place with its bytes (a number used again by
+    a directory made after the folder was deleted holds none of them). Then the photos not there
+    were deleted on the way, and a folder whose every photo a rule left out is known too: without
+    this, its rules stayed on the offline path while the new one was indexed whole (the audit of
+    stop 60's rules, repro_8)."""
+    if folder.root_id is None or directory_identity(new_root) != folder.root_id:
+        return False
+    held_by = folder.drive if folder.drive is not None else os.path.dirname(folder.path)
+    if not _same_file_system(new_root, held_by):
+        return False
+    sample = library.sample_files(folder.id, SAMPLE)
+    return not sample or any(_there(stored, folder.path, new_root) for stored in sample)
 
 
 def _drives_away(library: Library, folder: Folder, new_root: str) -> set[str]:
