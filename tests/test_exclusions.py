@@ -799,3 +799,37 @@ def test_a_rule_that_followed_its_folder_is_said_and_a_stale_one_is_not_dropped_
         with pytest.raises(ValueError, match="no exclusion rule now"):
             app.drop_rule(shown)
         assert [r.pattern for r in app.exclusion_rules()] == ["Secret"]
+
+
+def test_an_excluded_photo_renamed_and_touched_stays_out(library: Library, pictures: Path) -> None:
+    """The audit of stop 60's rules (repro_6): renamed, then its time set by a tool that writes in
+    place (same file, same bytes, another time) before the next scan: it was indexed, and its
+    rule named nothing. Its bytes tell it: the first and last 64 KiB, read only for a file with
+    the rule's number."""
+    scanner = _excluded(library, "photo", "photo_2.jpg")
+    (pictures / "photo_2.jpg").rename(pictures / "private.jpg")
+    os.utime(pictures / "private.jpg", (1_700_000_000, 1_700_000_000))
+    scanner.scan()
+    assert "private.jpg" not in _paths(library)
+    assert _rules_of(library) == [("photo", "private.jpg")]
+
+
+def test_a_photo_made_with_a_deleted_excluded_ones_number_and_size_is_not_it(
+    library: Library, pictures: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another photo given the excluded one's number (deleted, the number used again) and its size
+    but other bytes is a photo of its own: indexed, the rule left naming the deleted one."""
+    from photoscope.library import exclusions
+
+    scanner = _excluded(library, "photo", "photo_2.jpg")
+    gone = pictures / "photo_2.jpg"
+    number, data = str(gone.stat().st_ino), bytearray(gone.read_bytes())
+    gone.unlink()
+    data[len(data) // 2] ^= 0xFF
+    (pictures / "other.jpg").write_bytes(bytes(data))
+    os.utime(pictures / "other.jpg", (1_700_000_000, 1_700_000_000))
+    real = exclusions._inode
+    monkeypatch.setattr(exclusions, "_inode", lambda p: number if p.endswith("other.jpg") else real(p))
+    scanner.scan()
+    assert "other.jpg" in _paths(library)
+    assert _rules_of(library) == [("photo", "photo_2.jpg")]

@@ -47,6 +47,7 @@ from photoscope.library.fs import (
     hidden_by_attribute,
     is_under,
     normalize_path,
+    partial_hash,
     storable,
 )
 
@@ -528,12 +529,14 @@ class _Target:
     only where the file system keeps those), and, as a number is given out again at once (ext4: the
     excluded folder deleted, a new one made got its number, and the rule moved onto it: the audit of
     stop 60's changes), what a folder holds (some of its entries: name, size and time, which a rename
-    keeps and a folder of new photos with the same camera names does not) or a photo's size and time."""
+    keeps and a folder of new photos with the same camera names does not) or a photo's size and time,
+    and its bytes' partial hash (``fs.partial_hash``: a tool that sets its time in place keeps them)."""
 
     inode: str
     entries: tuple[tuple[str, int, int], ...] = ()
     size: int = -1
     mtime: float = 0.0
+    digest: str = ""  # a photo's partial hash ("" where it could not be read, or noted before it was kept)
 
     ENTRIES = 64  # a folder's entries kept: enough to know it again, a line of JSON
 
@@ -551,11 +554,19 @@ class _Target:
             st = os.stat(path)
         except OSError:
             return None
-        return cls(number, size=st.st_size, mtime=st.st_mtime)
+        # read again only when it changed (or was not kept): a scan looks at every rule's target
+        noted = known.digest if known is not None and known.stamp == (number, st.st_size, st.st_mtime) else ""
+        digest = noted or _digest(path, st.st_size)
+        return cls(number, size=st.st_size, mtime=st.st_mtime, digest=digest)
+
+    @property
+    def stamp(self) -> tuple[str, int, float]:
+        return (self.inode, self.size, self.mtime)
 
     def is_at(self, kind: str, path: str) -> bool:
         """Whether what is at ``path`` is this target, moved: its number, and at least half the
-        entries it held (a folder: the same name, size and time) or its size and time (a photo)."""
+        entries it held (a folder: the same name, size and time) or its size and time, or else its
+        bytes (a photo: renamed, then its time set in place, the audit of stop 60's rules)."""
         if _inode(path) != self.inode:
             return False
         try:
@@ -565,20 +576,39 @@ class _Target:
             st = os.stat(path)
         except OSError:
             return False
-        return (st.st_size, st.st_mtime) == (self.size, self.mtime)
+        if (st.st_size, st.st_mtime) == (self.size, self.mtime):
+            return True
+        return bool(self.digest) and st.st_size == self.size and _digest(path, st.st_size) == self.digest
 
     def written(self) -> str:
         entries = [list(e) for e in self.entries]
-        return json.dumps({"inode": self.inode, "entries": entries, "size": self.size, "mtime": self.mtime})
+        return json.dumps(
+            {
+                "inode": self.inode,
+                "entries": entries,
+                "size": self.size,
+                "mtime": self.mtime,
+                "digest": self.digest,
+            }
+        )
 
     @classmethod
     def read(cls, text: str | None) -> _Target | None:
         try:
             data = json.loads(text or "")
             entries = tuple((str(n), int(z), int(t)) for n, z, t in data["entries"])
-            return cls(str(data["inode"]), entries, int(data["size"]), float(data["mtime"]))
+            digest = str(data.get("digest", ""))
+            return cls(str(data["inode"]), entries, int(data["size"]), float(data["mtime"]), digest)
         except (ValueError, TypeError, KeyError):  # none yet, or written before entries were kept
             return None
+
+
+def _digest(path: str, size: int) -> str:
+    """A photo's partial hash, "" when it cannot be read."""
+    try:
+        return partial_hash(path, size)
+    except (OSError, ValueError):
+        return ""
 
 
 def _entry(folder: str, name: str) -> tuple[str, int, int] | None:
