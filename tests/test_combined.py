@@ -345,3 +345,43 @@ def test_copies_of_an_added_photo_are_no_look_alikes_to_bound_its_likely_matches
     alike = np.array([0.99, 0.7, 0.6, 0.3, 0.2, 0.2, 0.1, 0.1, 0.0, 0.0], np.float32)  # a copy, two alike
     bound = _likely_bound(store, Ranked(torch.zeros(10), [()], [castles], [alike]), None, [])
     assert not bound.no_look_alike and bound.at_most == 2
+
+
+def test_a_term_nothing_knows_changes_nothing_but_the_note(app: Photoscope) -> None:
+    """Audit 73 (repro_2): "an animal" + "xyzzyq" was said to search without the unknown word, and
+    ranked otherwise than "an animal" alone, with fewer likely matches: one added term and a term
+    that counts for nothing went through the combined ranker, not plain search. A term given twice
+    is the term alone too (weights count only against each other)."""
+    alone = app.search_text("a yellow square", 8)
+    unknown = app.search_terms([QueryTerm(text="a yellow square"), QueryTerm(text="xyzzyq")], 8)
+    assert _ranked(unknown) == _ranked(alone) and unknown.relevant == alone.relevant
+    assert [u.word for u in unknown.unknown_words] == ["xyzzyq"]
+    twice = app.search_terms([QueryTerm(text="a yellow square"), QueryTerm(text="a yellow square")], 8)
+    assert _ranked(twice) == _ranked(alone) and twice.relevant == alone.relevant
+    assert twice.repeated
+
+
+def test_a_file_extension_is_no_name_a_query_gave(app: Photoscope) -> None:
+    """Audit 73 (repro_3): "red" + "jpg" counted "jpg" as a file's name the query gave (every
+    photo's name ends with it), and said nothing of it, though it names no photo and the network
+    does not know it."""
+    found = app.search_terms([QueryTerm(text="a red circle"), QueryTerm(text="jpg", negative=True)], 5)
+    assert [u.word for u in found.unknown_words] == ["jpg"]
+    added = app.search_terms([QueryTerm(text="a red circle"), QueryTerm(text="jpg")], 5)
+    assert [u.word for u in added.unknown_words] == ["jpg"]
+
+
+def test_a_copy_of_the_added_photo_taken_away_cancels_it_out(
+    app: Photoscope, shapes_library_db: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Audit 73 (repro_5): a photo minus its exact copy (the same bytes, another path) listed the
+    photo's look-alikes as if nothing were taken away, where the photo minus itself says they
+    cancel out."""
+    import shutil
+
+    photo = shapes_library_db[1] / "blue circle 1.jpg"
+    copy = shutil.copy(photo, tmp_path / "copy.jpg")
+    found = app.search_terms([QueryTerm(photo=photo), QueryTerm(photo=copy, negative=True)], 5)
+    same = app.search_terms([QueryTerm(photo=photo), QueryTerm(photo=photo, negative=True)], 5)
+    assert same.nothing_left and same.cancelled
+    assert found.nothing_left and found.cancelled == same.cancelled

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from photoscope.api.query_terms import cancel_out, negations_apart, repeats
+from photoscope.api.query_terms import cancel_out, negations_apart, one_term, repeats
 from photoscope.api.scoring import (
     POOL,
     cut,
@@ -59,14 +59,14 @@ class Combining(Searching):
         ``search_photo``; the query's own library photos are left out."""
         terms, taken_away = negations_apart(terms)
         found = self._search_what_is_left(terms, taken_away, pool(limit), filters)
-        return cut(replace(found, repeated=repeats(terms)), limit, filters)
+        return cut(replace(found, repeated=repeats(terms, self._path_of)), limit, filters)
 
     def _search_what_is_left(
         self, terms: Sequence[QueryTerm], taken_away: tuple[str, ...], limit: int, filters: Filters | None
     ) -> Results:
         """``_search_combined`` of the terms that do not cancel out (``query_terms.cancel_out``): nothing when
         no added term is left."""
-        kept, cancelled = cancel_out(terms)
+        kept, cancelled = cancel_out(terms, self._path_of)
         if not cancelled:
             return self._search_combined(terms, taken_away, limit, filters)
         if not any(not t.negative and t.weight > 0 for t in kept):
@@ -80,6 +80,11 @@ class Combining(Searching):
         photo_words = tuple(next(words, ()) if id(t) in searched else () for t in photos)
         photo_unlike = tuple(next(unlike, False) if id(t) in searched else False for t in photos)
         return replace(found, cancelled=cancelled, photo_words=photo_words, photo_unlike=photo_unlike)
+
+    def _path_of(self, photo_id: int) -> str | None:
+        """Where a library photo given by its id is (``query_terms.cancel_out`` reads its bytes)."""
+        found = self.library.photos_by_ids([photo_id])
+        return found[0].path if found else None
 
     def _search_combined(
         self, terms: Sequence[QueryTerm], taken_away: tuple[str, ...], limit: int, filters: Filters | None
@@ -99,6 +104,15 @@ class Combining(Searching):
             for u in unknown_of[t.text]
             if not set(_tokens(u.word)) <= said  # a folder's or file's name is not unknown
         ]
+        one = self._one_that_counts(kept, said, names)
+        if one is not None:  # the others count for nothing: plain search, its unknown words said
+            found = self._search_one(one, limit, filters)
+            own = {u.word for u in found.unknown_words}
+            photos = [t for t in terms if t.photo is not None and t.weight > 0]
+            also = [u for u in unknown if u.word not in own]
+            return replace(
+                found, unknown_words=[*found.unknown_words, *also], photo_words=((),) * len(photos)
+            )
         resolved = self._resolve(terms, names.words, unknown_of)
         # what was taken away as the note says it: not a phrase of words nobody knows ("without blorf")
         taken_away = tuple(p for p in taken_away if not _only_unknown(p, unknown_of.get(p, []), names.words))
@@ -206,6 +220,23 @@ class Combining(Searching):
                 return showing(self.model, self.store, ids, taken)
 
         return likely_before_taken_away(self.model, taken, results, shown)
+
+    def _one_that_counts(
+        self, kept: Sequence[QueryTerm], said: AbstractSet[str], names: _Names
+    ) -> QueryTerm | None:
+        """The one added term of ``kept`` when the others count for nothing (texts of words neither
+        the network nor a name knows, "xyzzyq") or say it again (the same words, the same photo):
+        the term alone, at weight 1 (weights count only against each other), as plain search ranks
+        it. "an animal" + "xyzzyq" went through the combined ranker, said the same yet ranked
+        otherwise, and with fewer likely matches (audit 73). None when two terms count."""
+        from photoscope.search.combine import known_term
+
+        counting = [
+            t for t in kept if t.text is None or known_term(self.model, t.text) or set(_tokens(t.text)) & said
+        ]
+        if not counting or names.taken or not one_term(counting, self._path_of):
+            return None
+        return replace(counting[0], weight=1.0)
 
     def _unseen_in_any(self, terms: Sequence[Term]) -> tuple[str, ...]:
         """Why a combined query listed nothing, when an added text's words are concepts alone that no

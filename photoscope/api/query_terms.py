@@ -5,11 +5,11 @@ and taken away cancels out ("a cat" - "a cat" asks for nothing)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import replace
 
 from photoscope.api.types import QueryTerm, Repeat
-from photoscope.library.fs import normalize_path
+from photoscope.library.fs import normalize_path, partial_hash
 from photoscope.search.negation import split_negations
 from photoscope.wordlists import FUNCTION_WORDS
 
@@ -32,17 +32,24 @@ def negations_apart(terms: Sequence[QueryTerm]) -> tuple[list[QueryTerm], tuple[
     return out, tuple(dict.fromkeys(taken))
 
 
-def cancel_out(terms: Sequence[QueryTerm]) -> tuple[list[QueryTerm], tuple[str, ...]]:
+PathOf = Callable[[int], str | None]  # a library photo's file, by its id (None: not in the index)
+
+
+def cancel_out(
+    terms: Sequence[QueryTerm], path_of: PathOf | None = None
+) -> tuple[list[QueryTerm], tuple[str, ...]]:
     """The terms without the added ones that a taken-away term says again (a text's same words, but
-    for function words; the same photo) at no less weight than they add together, nor those
-    taken-away terms; and the added terms so cancelled, once each, as the notes name them (a photo
-    by its file name). "a cat" - "a cat" listed black dogs at full strength, "9 likely matches":
-    what the network's two readings of one text do not share (the GUI walk of stop 43); a photo
-    taken from itself listed its likeness (the CLI audit of stop 47)."""
+    for function words; the same photo, or a copy of its bytes) at no less weight than they add
+    together, nor those taken-away terms; and the added terms so cancelled, once each, as the notes
+    name them (a photo by its file name). "a cat" - "a cat" listed black dogs at full strength, "9
+    likely matches": what the network's two readings of one text do not share (the GUI walk of stop
+    43); a photo taken from itself listed its likeness (the CLI audit of stop 47), and from its copy
+    too (audit 73). ``path_of``: where a library photo given by its id is."""
     taken: dict[Hashable, float] = {}
     added: dict[Hashable, float] = {}
+    said_of = {id(t): _said(t, path_of) for t in terms}
     for t in terms:
-        said = _said(t)
+        said = said_of[id(t)]
         if said is None:
             continue
         if t.negative:
@@ -50,17 +57,17 @@ def cancel_out(terms: Sequence[QueryTerm]) -> tuple[list[QueryTerm], tuple[str, 
         else:
             added[said] = added.get(said, 0.0) + t.weight
     gone = {said for said, weight in added.items() if 0 < weight <= taken.get(said, 0.0)}
-    kept = [t for t in terms if _said(t) not in gone]
-    cancelled = [_name(t) for t in terms if not t.negative and _said(t) in gone]
+    kept = [t for t in terms if said_of[id(t)] not in gone]
+    cancelled = [_name(t) for t in terms if not t.negative and said_of[id(t)] in gone]
     return kept, tuple(dict.fromkeys(cancelled))
 
 
-def repeats(terms: Sequence[QueryTerm]) -> tuple[Repeat, ...]:
+def repeats(terms: Sequence[QueryTerm], path_of: PathOf | None = None) -> tuple[Repeat, ...]:
     """The terms given more than once with one sign (the same words but for function words, the same
-    photo), named as the notes name them, in the order first given."""
+    photo or its copy), named as the notes name them, in the order first given."""
     given: dict[tuple[Hashable, bool], list[QueryTerm]] = {}
     for t in terms:
-        said = _said(t)
+        said = _said(t, path_of)
         if said is not None and t.weight > 0:
             given.setdefault((said, t.negative), []).append(t)
     return tuple(
@@ -70,6 +77,15 @@ def repeats(terms: Sequence[QueryTerm]) -> tuple[Repeat, ...]:
     )
 
 
+def one_term(terms: Sequence[QueryTerm], path_of: PathOf | None = None) -> bool:
+    """Whether the terms are one added term, given once or more (the same words but for function
+    words, the same photo or its copy)."""
+    if not terms or any(t.negative for t in terms):
+        return False
+    said = {_said(t, path_of) for t in terms}
+    return len(terms) == 1 or (len(said) == 1 and None not in said)
+
+
 def cancelled_text(wanted: str, taken_away: Sequence[str]) -> tuple[str, ...]:
     """``cancel_out`` of a description's wanted text and what it says to leave out ("a cat without a
     cat"): the quick answers read it so too, and do not list what the network's answer will not."""
@@ -77,20 +93,31 @@ def cancelled_text(wanted: str, taken_away: Sequence[str]) -> tuple[str, ...]:
     return cancel_out(terms)[1]
 
 
-def _said(term: QueryTerm) -> Hashable | None:
+def _said(term: QueryTerm, path_of: PathOf | None = None) -> Hashable | None:
     """What a term asks for, as two terms that ask the same compare: a text's words but for
-    function words ("the beach" says "beach"), a photo's library id or path (one spelling); None
-    for a text of function words alone or pasted pixels, which nothing else says."""
+    function words ("the beach" says "beach"), a photo's bytes (its size and partial hash: a copy
+    elsewhere is the same photo), or where they cannot be read its library id or path (one
+    spelling); None for a text of function words alone or pasted pixels, which nothing else says."""
     from photoscope.search.path_words import tokens  # NumPy's: not for the commands that need none
 
     if term.text is not None:
         words = frozenset(w for w in tokens(term.text) if w not in FUNCTION_WORDS)
         return words or None
     if isinstance(term.photo, int):
-        return ("photo", term.photo)
+        path = path_of(term.photo) if path_of is not None else None
+        return (_bytes_of(path) if path is not None else None) or ("photo", term.photo)
     if isinstance(term.photo, str | os.PathLike):
-        return ("file", normalize_path(term.photo))
+        return _bytes_of(term.photo) or ("file", normalize_path(term.photo))
     return None
+
+
+def _bytes_of(path: str | os.PathLike[str]) -> tuple[str, int, str] | None:
+    """A photo file's size and partial hash, None when it cannot be read."""
+    try:
+        size = os.stat(path).st_size
+        return ("bytes", size, partial_hash(os.fspath(path), size))
+    except (OSError, ValueError):
+        return None
 
 
 def same_photo(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:

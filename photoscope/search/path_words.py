@@ -62,6 +62,7 @@ FILE_NAME_WORDS = frozenset(
     "photo photos picture pictures image images img jpg jpeg png heic tif tiff webp dsc dscn pxl".split()  # noqa: SIM905
 )
 PATH_STOP_WORDS = FUNCTION_WORDS | NUMBERS | FILE_NAME_WORDS
+EXTENSION_WORDS = frozenset("jpg jpeg png heic tif tiff webp".split())  # noqa: SIM905  # every file has one
 
 
 def tokens(text: str) -> list[str]:
@@ -322,7 +323,7 @@ def file_words_named(library: Library, words: Iterable[str], photos: AbstractSet
     has ("img" of "IMG_2041.jpg"): the query named a file, not a thing the network should know.
     Path matching leaves them out (they name every photo); a query "dsc red" that no name answers
     still hears that "dsc" is unknown."""
-    asked = set(words) & FILE_NAME_WORDS
+    asked = set(words) & (FILE_NAME_WORDS - EXTENSION_WORDS)  # "jpg" names no file: audit 73
     if not asked or not photos:
         return set()
     names = {t for record in library.photos_by_ids(sorted(photos)) for t in name_tokens(record.path)}
