@@ -159,3 +159,17 @@ def test_the_person_probe_counts_on_an_unfamiliar_photo_only_when_very_sure() ->
     sure = float(np.log(UNFAMILIAR_SUPPORT / (1 - UNFAMILIAR_SUPPORT))) + 0.5
     features = np.array([[0, 3.0, logit], [0, 0.1, logit], [0, 0.1, sure], [0, 3.0, -logit]], np.float32)
     assert presence.shows_people(features).tolist() == [True, False, True, False]
+
+
+def test_words_nobody_knows_do_not_make_a_short_query_long(model: PhotoscopeModel) -> None:
+    """Audit 74 (repro_1): "a cat qqq zzz" was three content words, a long description whose likely
+    matches the score curve's knee decides: a giraffe and a lemur were likely cats, where "a cat"
+    had none. Words neither the decoder nor the head knows judge nothing: the query is "a cat"."""
+    from photoscope.search.results import head_alone
+
+    heads = [0.0] * 6  # no cat seen
+    sure = [1.0] * 6
+    assert _through(model, "a cat qqq zzz", heads, sure) == _through(model, "a cat", heads, sure) == NONE_AT_TOP
+    heads = [0.9, 0.5, CLEARLY, 0.1, 0.0, 0.0]
+    assert _through(model, "a cat qqq zzz", heads, sure) == _through(model, "a cat", heads, sure) == 3
+    assert head_alone(model.query_words("a cat qqq zzz"), model.word_count, 100, model.detector_sight)

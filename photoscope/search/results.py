@@ -148,6 +148,15 @@ def unclear_words(
 SHORT_QUERY = 2
 
 
+def known_content(query: QueryWords) -> list[str]:
+    """The query's content words but those neither the decoder nor the head knows: they judge
+    nothing, and the note names them. Counted in, "a cat qqq zzz" was a long description whose
+    likely matches the score curve's knee decides: a giraffe and a lemur were likely cats, where
+    "a cat" had none (audit 74, repro_1)."""
+    unknown = set(query.unknown)
+    return [w for w in query.content if w not in unknown]
+
+
 def barely_read(query: QueryWords, word_count: Callable[[str], int]) -> tuple[str, ...]:
     """The words of a short query the decoder saw too rarely to read (under ``WORD_MIN_COUNT`` times)
     and nothing else judges (no class of the head): an answer to them is the closest guesses. "a
@@ -155,7 +164,7 @@ def barely_read(query: QueryWords, word_count: Callable[[str], int]) -> tuple[st
     fresh-seat audit of stop 49): the score curve always has a top."""
     from photoscope.network import WORD_MIN_COUNT  # not at the top: it reads the lexicon's module
 
-    if len(query.content) > SHORT_QUERY:  # a detail of a longer description: the rest is read
+    if len(known_content(query)) > SHORT_QUERY:  # a detail of a longer description: the rest is read
         return ()
     named = {w for phrase, _ in query.concepts for w in phrase.split()}
     return tuple(
@@ -344,7 +353,7 @@ def likely_through(
     fresh-seat audit of stop 54): ``--pairs 200`` one word 6.9 / 51.6 / 13.8 % (none right 15.5 %)
     -> 6.7 / 51.9 / 13.5 % (16.9 %), two words 3.7 / 35.4 / 10.0 % (53.5 %) -> 3.5 / 37.2 / 9.8 %
     (54.5 %); the long descriptions' figures do not move."""
-    if len(query.content) > SHORT_QUERY:  # a long description: its words are details (measured)
+    if len(known_content(query)) > SHORT_QUERY:  # a long description: its words are details (measured)
         return _people_run(query, sight, seen, names_people)
     judges = _photo_judges(query, word_count, rare_count, sight)
     if not judges:  # words the decoder reads but nothing can check: the curve alone was wrong
@@ -458,11 +467,12 @@ def head_alone(
     """Whether the head alone judges every content word of a short query ("hammer", "a dog"): its
     classes at ``CLEARLY`` are surer than the score curve's knee, which had cut "hammer" after the
     first of two hammers the head saw at 89 and 63 % (the fresh-seat audit of stop 59)."""
-    if not query.content or len(query.content) > SHORT_QUERY:
+    content = known_content(query)
+    if not content or len(content) > SHORT_QUERY:
         return False
     judges = _photo_judges(query, word_count, rare_count, sight)
     covered = {part for word, _, _ in judges for part in word.split()}
-    return all(kind == "head" for _, kind, _ in judges) and set(query.content) <= covered
+    return all(kind == "head" for _, kind, _ in judges) and set(content) <= covered
 
 
 def names_animals(classes: Sequence[int]) -> bool:
