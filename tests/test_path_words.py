@@ -567,3 +567,16 @@ def test_photos_a_taken_away_name_leaves_out_are_said(trips_library: tuple[Photo
     assert there.matches == [] and there.left_out_by_name == 6
     answer = EmptyAnswer(app.photo_counts(), filtered=True, left_out_by_name=True)
     assert why_nothing(answer) is WhyNothing.NAMED_AWAY
+
+
+def test_a_count_in_a_query_names_no_file_with_the_number_on_its_name(
+    trips_library: tuple[Photoscope, Path],
+) -> None:
+    """Audit 74 (repro_2): "2 dogs" put scissors2.jpg first ("listed by its folder or file name"),
+    "a cat 5" windmill5.jpg: a count of one or two digits named every file with that number written
+    onto its name. It names a folder or file that is the number ("Day 2", "2.jpg"); a longer number
+    ("2041" of IMG2041.JPG) is a name still."""
+    app, _ = trips_library
+    counted = app.search_text("2 blue squares", 6)
+    assert counted.by_name == 0, [m.photo.path for m in counted.matches]
+    assert path_words.count_like("2") and path_words.count_like("12") and not path_words.count_like("2041")

@@ -114,6 +114,14 @@ def network_text(text: str, unknown: set[str], named: set[str]) -> str:
     return " ".join(kept)
 
 
+def count_like(word: str) -> bool:
+    """Whether a query word is a number of one or two digits: a count ("2 dogs"), which names a
+    folder or file that is the number ("Day 2", "2.jpg"), not every name with it written on
+    ("scissors2.jpg" went first for "2 dogs", "windmill5.jpg" for "a cat 5": audit 74, repro_2).
+    A longer one is a year or a photo's number ("2019", "2041" of IMG2041.JPG)."""
+    return word.isdigit() and len(word) <= 2
+
+
 class PathMatches(NamedTuple):
     shares: dict[int, float]  # photo id -> share of the query's words its path below its watched folder has
     named: set[str]  # the query words some path has
@@ -173,7 +181,8 @@ def path_matches(
         for form in name_forms(word):
             for photo_id, path in library.paths_with_word(form):
                 root = next((r for r in roots if path.startswith(r.rstrip(os.sep) + os.sep)), "")
-                if form in name_tokens(path[len(root) :]):
+                below = path[len(root) :]
+                if form in (tokens(below) if count_like(form) else name_tokens(below)):
                     found.setdefault(photo_id, set()).add(word)
     named = {w for hit in found.values() for w in hit}
     names = {w for w in named if is_name is None or is_name(w)}
