@@ -580,3 +580,15 @@ def test_a_count_in_a_query_names_no_file_with_the_number_on_its_name(
     counted = app.search_text("2 blue squares", 6)
     assert counted.by_name == 0, [m.photo.path for m in counted.matches]
     assert path_words.count_like("2") and path_words.count_like("12") and not path_words.count_like("2041")
+
+
+def test_a_word_with_a_number_written_on_is_a_name(shipped_model_dir: Path) -> None:
+    """Audit 74 (repro_3): "hammer4" listed hammer5.jpg above hammer4.jpg with no word of names: the
+    network reads "hammer" in it (a class of its head) and judged the word by looking. Letters and
+    digits written together are a name ("hammer4", "img2041", "r2d2")."""
+    from photoscope.network.model import PhotoscopeModel
+
+    model = PhotoscopeModel(shipped_model_dir)
+    is_name, judged = path_words.name_rule(model), path_words.judged_rule(model)
+    assert is_name("hammer4") and not judged("hammer4")
+    assert not is_name("hammer") and judged("hammer")

@@ -143,9 +143,17 @@ def name_rule(model: Reader) -> Callable[[str], bool]:
     its only likely match, the fresh-seat audit of stop 51)."""
 
     def is_name(word: str) -> bool:
+        if written_with_digits(word):  # "hammer4": the network would read "hammer" (audit 74, repro_3)
+            return True
         return model.word_count(word) < NAME_BELOW and not model.query_words(word).concepts
 
     return is_name
+
+
+def written_with_digits(word: str) -> bool:
+    """Whether a word has letters and digits written together ("hammer4", "img2041", "r2d2"): a name,
+    which the network reads as its letters alone."""
+    return any(c.isdigit() for c in word) and any(c.isalpha() for c in word)
 
 
 def judged_rule(model: Reader) -> Callable[[str], bool]:
