@@ -187,6 +187,15 @@ def test_a_query_nothing_knows_returns_nothing_and_says_so(model: PhotoscopeMode
     assert engine.search_text("eagle", k=5).unknown_words == []  # no "did you mean beagle?"
 
 
+def test_an_unknown_word_is_said_as_it_was_typed(model: PhotoscopeModel) -> None:
+    """Audit 74 (repro_3): "d0g" was said as the unknown words 'd' and 'g', words nobody typed (the
+    network reads letters alone). The note names what was typed, and offers its known look-alike."""
+    engine = SearchEngine(model, _store(model))
+    said = {u.word: u.suggestions for u in engine.search_text("d0g", k=5).unknown_words}
+    assert list(said) == ["d0g"] and "dog" in said["d0g"]
+    assert [u.word for u in engine.search_text("a cat on a zz9 mat", k=5).unknown_words] == ["zz9"]
+
+
 def test_a_name_typed_with_capitals_is_offered_no_spelling(model: PhotoscopeModel) -> None:
     """The honest-results walk of stop 48: "the Taj Mahal" answered "did you mean 'tan'?". A word
     typed with a capital inside a query (or leading another) is a name, not a slip of a known word."""

@@ -31,7 +31,15 @@ from photoscope.network.concepts import Concepts, load_concepts, stand_in, stand
 from photoscope.network.lexicon import Speller
 from photoscope.network.naming import RISKY_WORDS, risky_groups, taken_away_kin
 from photoscope.network.presence import load_presence
-from photoscope.network.vocab import FUNCTION_WORDS, SPECIALS, Vocabulary, tokenize, typed_names, unreadable
+from photoscope.network.vocab import (
+    FUNCTION_WORDS,
+    SPECIALS,
+    Vocabulary,
+    tokenize,
+    typed_names,
+    typed_words,
+    unreadable,
+)
 from photoscope.network.word_probes import WordProbes, probes_for
 
 Array = npt.NDArray[np.float32]
@@ -64,6 +72,8 @@ class QueryWords:
     stand_ins: list[tuple[str, str]] = field(default_factory=list)
     # Unknown words typed as names ("Taj Mahal": ``vocab.typed_names``): offered no spelling.
     names: frozenset[str] = frozenset()
+    # The typed word each word read from one with digits came from ("d0g" of "d", "g": ``vocab.typed_words``).
+    typed: Mapping[str, str] = field(default_factory=dict)
 
 
 def speller(vocab: Vocabulary, concepts: Concepts) -> Speller:
@@ -113,7 +123,8 @@ def query_words(text: str, vocab: Vocabulary, concepts: Concepts) -> QueryWords:
         for w, c in zip(words, in_concept, strict=True)
         if w not in FUNCTION_WORDS and not c and w not in vocab
     ] + foreign
-    return QueryWords(found, known, unknown, content, stand_ins, typed_names(text) & set(unknown))
+    names = typed_names(text) & set(unknown)
+    return QueryWords(found, known, unknown, content, stand_ins, names, typed_words(text))
 
 
 # A word of a concept phrase the decoder saw fewer times than this in training ("panda": never,

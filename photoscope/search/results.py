@@ -59,7 +59,8 @@ def unknown_words(query: QueryWords, suggest: Callable[[str], tuple[str, ...]]) 
     concept of those searched by one first, and known words spelled alike for the others (none for
     a name: ``QueryWords.names``)."""
     stand_ins = [UnknownWord(word, (), searched_as=name) for word, name in query.stand_ins]
-    return stand_ins + [UnknownWord(w, () if w in query.names else suggest(w)) for w in query.unknown]
+    said = dict.fromkeys(query.typed.get(w, w) for w in query.unknown)  # "d0g", not "d" and "g"
+    return stand_ins + [UnknownWord(w, () if w in query.names else suggest(w)) for w in said]
 
 
 # A concept word no listed photo shows with this probability (the head's, over the word's classes)
