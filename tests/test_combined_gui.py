@@ -446,3 +446,45 @@ def test_ctrl_home_in_a_chip_s_weight_box_shows_all_photos(qtbot, make_window, l
     press(qtbot, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.browse, timeout=10_000)
     assert not window.search.terms_bar.chips
+
+
+def test_the_query_s_photo_dropped_on_the_bar_is_not_added_again(  # type: ignore[no-untyped-def]
+    qtbot, make_window, library_db, indexed_library
+) -> None:
+    """Audit 73 (repro_4): the photo searched by, dropped on the bar, became a chip beside itself
+    ("dog.jpg + dog.jpg", "given twice"), and with Alt "dog.jpg - dog.jpg", nothing left to search
+    for. It is in the query already, as typing or pasting its path says."""
+    _, _, photos = indexed_library
+    window = make_window(library_db)
+    search = window.search
+    photo = str(photos / "red_square_0.jpg")
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        search.set_photo(photo)
+    for modifier in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.AltModifier):
+        data = QMimeData()
+        data.setUrls([QUrl.fromLocalFile(photo)])
+        drop(search.edit, data, modifier)
+        assert search.terms_bar.chips == [] and search.query_photo == photo
+        assert "in the query already" in search.message.text()
+
+
+def test_a_photo_chip_shows_its_name_s_control_characters_escaped(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Audit 73 (repro_6): a chip's label, tooltip and accessible name held a file name's
+    right-to-left override raw (the rest read backwards) and its newline (the tooltip split), where
+    the tiles and the photo view escape them."""
+    from photoscope.gui.term_chips import TermChip
+
+    for name, escaped in (
+        ("evil\u202egpj.exe.jpg", "evil\\u202egpj.exe.jpg"),
+        ("new\nline.jpg", "new\\x0aline.jpg"),
+    ):
+        chip = TermChip(None, f"/nowhere/{name}", negative=False)
+        qtbot.addWidget(chip)
+        for text in (
+            chip.name.text(),
+            chip.toolTip(),
+            chip.accessibleName(),
+            chip.remove_button.accessibleName(),
+        ):
+            assert "\u202e" not in text and "\n" not in text.split("\nSpace:")[0], text
+        assert escaped in chip.toolTip()

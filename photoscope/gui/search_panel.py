@@ -522,6 +522,9 @@ class SearchPanel(QWidget):
         twice, once added and once taken away: the #17 audit of stop 44)."""
         if not self.can_search_by(photo):
             return
+        if _same_file(self.query_photo, photo):  # dropped again, it was "dog.jpg + dog.jpg" (audit 73)
+            self.show_message(f"{os.path.basename(str(photo))} is in the query already.")
+            return
         same = [c for c in self.terms_bar.chips if _same_file(c.photo, photo)]
         if same:
             same[0].sign.setChecked(negative)

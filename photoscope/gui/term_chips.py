@@ -11,7 +11,6 @@ weight box that refuses what is typed (over its maximum) says so after the chips
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, Signal
@@ -28,7 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from photoscope.api import MAX_WEIGHT
+from photoscope.gui.photo_text import shown_name
 from photoscope.gui.wording import weight_refused
+from photoscope.wording import safe_text
 
 if TYPE_CHECKING:
     from photoscope.api import QueryTerm
@@ -112,9 +113,11 @@ class TermChip(QFrame):
         return self.sign.isChecked()
 
     def describe(self) -> str:
+        """The term as the chip names it: its words, or its photo's file name, with control and
+        bidi characters escaped (a right-to-left override read the rest backwards: audit 73)."""
         if self.text is not None:
-            return f"“{self.text}”"
-        return Path(self.photo).name if isinstance(self.photo, str) else "pasted image"
+            return f"“{safe_text(self.text)}”"
+        return shown_name(self.photo) if isinstance(self.photo, str) else "pasted image"
 
     def set_thumbnail(self, pixmap: QPixmap) -> None:
         self.thumb.setPixmap(
