@@ -169,7 +169,9 @@ def test_words_nobody_knows_do_not_make_a_short_query_long(model: PhotoscopeMode
 
     heads = [0.0] * 6  # no cat seen
     sure = [1.0] * 6
-    assert _through(model, "a cat qqq zzz", heads, sure) == _through(model, "a cat", heads, sure) == NONE_AT_TOP
+    assert (
+        _through(model, "a cat qqq zzz", heads, sure) == _through(model, "a cat", heads, sure) == NONE_AT_TOP
+    )
     heads = [0.9, 0.5, CLEARLY, 0.1, 0.0, 0.0]
     assert _through(model, "a cat qqq zzz", heads, sure) == _through(model, "a cat", heads, sure) == 3
     assert head_alone(model.query_words("a cat qqq zzz"), model.word_count, 100, model.detector_sight)

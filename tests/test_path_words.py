@@ -592,3 +592,18 @@ def test_a_word_with_a_number_written_on_is_a_name(shipped_model_dir: Path) -> N
     is_name, judged = path_words.name_rule(model), path_words.judged_rule(model)
     assert is_name("hammer4") and not judged("hammer4")
     assert not is_name("hammer") and judged("hammer")
+
+
+def test_a_name_taken_away_at_less_than_full_weight_leaves_nothing_out(
+    trips_library: tuple[Photoscope, Path],
+) -> None:
+    """Audit 73 (repro_7): "an animal" - 0.01 x "cat" left cat.jpg out of all 135 results, as at
+    full weight: a name leaves its photos out outright, whatever the term weighed. Taken away at
+    less than full weight, the term lowers them through the network, by its weight."""
+    from photoscope.api import QueryTerm
+
+    app, _ = trips_library
+    light = app.search_terms([QueryTerm(text="a red circle"), QueryTerm(text="paris", negative=True, weight=0.5)], 12)
+    assert light.left_out_by_name == 0 and any("/Paris 2019/" in m.photo.path for m in light.matches)
+    full = app.search_terms([QueryTerm(text="a red circle"), QueryTerm(text="paris", negative=True, weight=1.0)], 12)
+    assert full.left_out_by_name == 6

@@ -275,22 +275,24 @@ class Combining(Searching):
 
         roots = [f.path for f in self.library.folders()]
         names = _Names()
+        rules = path_words.name_rule(self.model), path_words.judged_rule(self.model)
         for negative in (False, True):
-            text = " ".join(t.text for t in terms if t.text is not None and t.negative == negative)
-            if not text:
+            given = [t for t in terms if t.text is not None and t.negative == negative]
+            if not given:
                 continue
-            matches, named, by_names, lacks = path_words.path_matches(
-                self.library,
-                text,
-                roots,
-                path_words.name_rule(self.model),
-                path_words.judged_rule(self.model),
-            )
+            text = " ".join(str(t.text) for t in given)
+            matches, named, by_names, lacks = path_words.path_matches(self.library, text, roots, *rules)
             names.words |= named
-            if negative:
-                names.taken = list(matches)
-            else:
+            if not negative:
                 names.added, names.by_names, names.lacks = matches, by_names, lacks
+                continue
+            # a name taken away at full weight leaves its photos out; at less, it lowers them by its
+            # weight ("- 0.01 x cat" left cat.jpg out outright: audit 73, repro_7)
+            full = " ".join(str(t.text) for t in given if t.weight >= 1.0)
+            taken = matches if full == text else path_words.path_matches(self.library, full, roots, *rules)[0]
+            names.taken = list(taken) if full else []
+            light = max((t.weight for t in given if t.weight < 1.0), default=0.0)
+            names.lowered = {pid: light * share for pid, share in matches.items() if pid not in taken}
         return names
 
     def _resolve(
@@ -377,6 +379,7 @@ class Combining(Searching):
                 lifted = _not_taken_away(self.model, store, names.added, resolved.terms)
                 scores, first = path_words.lift_named(scores, store.ids, lifted, promotable=names.by_names)
             assert scores is not None
+            scores = _lowered(scores, store.ids, names.lowered)
             # the bound of the whole library's answer (``among``: what names alone rank among), which
             # a filtered answer's likely matches are read from too (``_results``)
             bound = _likely_bound(store, ranked, among, exclude)
@@ -390,6 +393,21 @@ class Combining(Searching):
             copies = _copies_of_added_photos(store, ranked, hits)
             found = SearchResult(hits, named=first, library_best=curve, name_lacks=lacks)
             return replace(found, near_duplicates=copies), words, bound
+
+
+def _lowered(scores: np.ndarray, ids: np.ndarray, lowered: Mapping[int, float]) -> np.ndarray:
+    """Scores with the photos a light taken-away name names (``_Names.lowered``) lowered by the
+    names' lift (``path_words.PATH_BONUS``) times the term's weight and share of words."""
+    import numpy as np
+
+    from photoscope.search.path_words import PATH_BONUS
+
+    if not lowered:
+        return scores
+    rows = np.nonzero(np.isin(ids, np.fromiter(lowered, dtype=np.int64, count=len(lowered))))[0]
+    out = np.array(scores, np.float32)
+    out[rows] -= PATH_BONUS * np.array([lowered[int(i)] for i in ids[rows]], np.float32)
+    return out
 
 
 def _marked_as_copies(results: Results, ranked: SearchResult) -> Results:
@@ -448,6 +466,7 @@ class _Names:
     by_names: frozenset[int] = frozenset()  # of those, the photos a name names (they may go first)
     lacks: dict[int, tuple[str, ...]] = field(default_factory=dict)  # of those, the added words not in it
     taken: list[int] = field(default_factory=list)  # photos a taken-away term names
+    lowered: dict[int, float] = field(default_factory=dict)  # by a light one: its weight x share of words
     words: set[str] = field(default_factory=set)  # the query words that name some photo
 
 
