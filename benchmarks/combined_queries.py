@@ -92,6 +92,7 @@ from photoscope.search.combine import (
     combine_latents,
     combine_scores,
     concepts_only,
+    head_words,
     signed_weights,
     uses_words,
     word_rows,
@@ -208,7 +209,7 @@ class Scorer:
         self.features = store.vectors("feature").float()
         self.raw_features = self.features if raw is None else raw
         self.latents = store.vectors("latent")
-        self.detector_rows: dict[tuple[Query, int, bool], torch.Tensor] = {}
+        self.detector_rows: dict[tuple[Query, int, bool, bool], torch.Tensor] = {}
         self.without_words: dict[tuple[Query, CombineOptions], torch.Tensor] = {}
         print(
             f"term rows for {len(texts)} words, {len(plain)} plain texts:"
@@ -225,10 +226,14 @@ class Scorer:
 
     def word_rows(self, q: Query, terms: list[Term], o: CombineOptions) -> torch.Tensor:
         """The terms' detector rows (as ``CombinedRanker`` makes them), once per query."""
-        key = (q, o.photo_word_count, o.negative_kin)
+        key = (q, o.photo_word_count, o.negative_kin, o.animals_by_head)
         if key not in self.detector_rows:
             words = [None if t.text is None else self.model.query_words(t.text) for t in terms]
-            self.detector_rows[key] = word_rows(self.model, self.features, terms, words, o)
+            every = torch.arange(len(self.store))
+            head = head_words(self.model, self.store, terms, words, every, o)  # as CombinedRanker
+            self.detector_rows[key] = word_rows(
+                self.model, self.features, terms, words, o, photos=None, head=head
+            )
         return self.detector_rows[key]
 
     def plain(self, q: Query, what: str) -> torch.Tensor:
@@ -366,6 +371,9 @@ def evaluate(args: argparse.Namespace) -> None:
         bare = CombineOptions(words=0.0, negative_words=0.0, photo_words=0.0)
         shown = mean_precision(test, lambda q, o=bare: scorer.combined(q, o))
         print(f"  {'app defaults, no word detectors':31s} {shown:5.1f}")
+        bare = CombineOptions(animals_by_head=False)
+        shown = mean_precision(test, lambda q, o=bare: scorer.combined(q, o))
+        print(f"  {'app defaults, animals by detectors':31s} {shown:5.1f}")
         if any(q.negative for q in test):
             guessed = CombineOptions(invert_negatives=False)
             shown = mean_precision(test, lambda q, o=guessed: scorer.combined(q, o))

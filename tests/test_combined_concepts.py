@@ -188,3 +188,25 @@ def test_a_photo_s_words_are_shown_as_the_phrases_they_mean(model: PhotoscopeMod
     shown = model.words_as_shown(("dog", "german", "brown", "shepherd", "tank", "grass"))
     assert shown == ("dog", "german shepherd", "brown", "tank top", "grass")
     assert model.words_as_shown(("dog", "grass")) == ("dog", "grass")
+
+
+def test_words_that_name_animals_are_judged_by_the_head_in_combined_queries(model: PhotoscopeModel) -> None:
+    """Audit 73 (repro_1): "an animal" + "a dog" put the dog 13th under a horse and a bison: the
+    "animal" detector, which Flickr8k's captions taught (they call a dog "a dog"), sank it. Words
+    that name animals alone are judged by the head's classes, as the likely matches judge them; the
+    others keep their detectors ("grass")."""
+    from photoscope.search.combine import CombineOptions, head_words, word_rows
+
+    store = _store(model)
+    terms = [Term(text="an animal"), Term(text="a dog on the grass")]
+    queries = [model.query_words(t.text or "") for t in terms]
+    every = torch.arange(len(store))
+    head = head_words(model, store, terms, queries, every, CombineOptions())
+    assert set(head) == {"animal", "dog"}
+    assert float(head["dog"][2]) > 0.8 and float(head["dog"][0]) < 0.1  # a German shepherd, an espresso
+    assert float(head["animal"][1]) > 0.8  # the eagle is an animal to the head
+    assert head_words(model, store, terms, queries, every, CombineOptions(animals_by_head=False)) == {}
+    features = store.vectors("feature").float()
+    judged = word_rows(model, features, terms[:1], queries[:1], CombineOptions(), head=head)[0]
+    assert int(judged.argmin()) == 0  # the espresso: no animal to the head, whatever the detector says
+    assert float(judged[2]) > float(judged[0])

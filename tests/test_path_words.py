@@ -603,7 +603,11 @@ def test_a_name_taken_away_at_less_than_full_weight_leaves_nothing_out(
     from photoscope.api import QueryTerm
 
     app, _ = trips_library
-    light = app.search_terms([QueryTerm(text="a red circle"), QueryTerm(text="paris", negative=True, weight=0.5)], 12)
+    light = app.search_terms(
+        [QueryTerm(text="a red circle"), QueryTerm(text="paris", negative=True, weight=0.5)], 12
+    )
     assert light.left_out_by_name == 0 and any("/Paris 2019/" in m.photo.path for m in light.matches)
-    full = app.search_terms([QueryTerm(text="a red circle"), QueryTerm(text="paris", negative=True, weight=1.0)], 12)
+    full = app.search_terms(
+        [QueryTerm(text="a red circle"), QueryTerm(text="paris", negative=True, weight=1.0)], 12
+    )
     assert full.left_out_by_name == 6

@@ -43,7 +43,7 @@ the default (figures in ``CombineOptions``).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -62,7 +62,8 @@ from photoscope.search.ranking import (
     lift_best,
     rescore_top,
 )
-from photoscope.search.results import SHOWS_WORD
+from photoscope.search.results import SHOWS_WORD, names_animals
+from photoscope.search.stored import class_cover
 from photoscope.search.vectors import VectorStore
 from photoscope.wordlists import NUMBERS
 
@@ -168,6 +169,13 @@ class CombineOptions:
     # +7.66 at 8); photo - word 44.6 -> 46.8 (--per-type 200 --defaults). Verbs ("running") are
     # likely in many photos and say little about which.
     photo_word_count: int = 8
+    # An added or taken-away text's words that name animals alone ("dog", "animal", "bird") are
+    # judged by the head's classes, not by their detectors (``head_words``), as the likely matches
+    # judge them (``results.names_animals``): Flickr8k's captions call a dog "a dog", never "an
+    # animal", so the "animal" detector sank the dog of "an animal" + "a dog" to 13th under a horse
+    # and a bison, and every Flickr8k animal being a dog, "dog" fired on a horse in the grass
+    # (audit 73, repro_1).
+    animals_by_head: bool = True
     text: TextSearchOptions = field(default_factory=TextSearchOptions)
 
 
@@ -271,11 +279,14 @@ def word_rows(
     options: CombineOptions,
     basis: npt.NDArray[np.float32] | None = None,
     photos: list[list[tuple[str, float]]] | None = None,
+    head: Mapping[str, torch.Tensor] | None = None,
 ) -> torch.Tensor:
     """T x N: each term's detector evidence for N photos' features (module docstring), before its
     weight; 0 for a term without detector words. One pass over the features for all the words.
     ``basis``: the features are projected on it (``VectorStore.feature_basis``); ``photos``: the
-    terms' ``photo_term_words`` when the caller has them."""
+    terms' ``photo_term_words`` when the caller has them; ``head``: the texts' words the head
+    judges, each with the N photos' probability that they show it (``head_words``), in place of
+    their detectors'."""
     texts = text_detectors(model, terms, queries, options)
     rows = torch.zeros(len(terms), len(features))
     if any(q is not None and not sets for q, sets in zip(queries, texts, strict=True)):
@@ -291,10 +302,14 @@ def word_rows(
         return rows
     log_odds = model.word_log_odds(needed, features, basis)
     column = {w: i for i, w in enumerate(needed)}
+    judged = log_odds.clone()  # the texts' words: the head's log-odds for those it judges
+    for w, p in (head or {}).items():
+        if w in column:
+            judged[:, column[w]] = torch.logit(p.float().clamp(1e-4, 1 - 1e-4))
     for i, term in enumerate(terms):
         if texts[i]:
             # a word shown by any of its detectors: the likeliest of them
-            z = torch.stack([log_odds[:, [column[w] for w in words]].amax(1) for words in texts[i]], 1)
+            z = torch.stack([judged[:, [column[w] for w in words]].amax(1) for words in texts[i]], 1)
             # log p rewards a likely word; -log(1 - p) punishes it without bound as p -> 1.
             rows[i] = (F.softplus(z) if term.negative else F.logsigmoid(z)).mean(1)
         elif photos[i]:
@@ -302,6 +317,30 @@ def word_rows(
             p = torch.sigmoid(log_odds[:, [column[w] for w, _ in photos[i]]]) @ (share / share.sum())
             rows[i] = torch.log(p + 1e-6)
     return rows
+
+
+def head_words(
+    model: PhotoscopeModel,
+    store: VectorStore,
+    terms: Sequence[Term],
+    queries: Sequence[QueryWords | None],
+    rows: torch.Tensor,
+    options: CombineOptions,
+) -> dict[str, torch.Tensor]:
+    """The text terms' detector words that name animals alone (``CombineOptions.animals_by_head``),
+    each with the probability that the store's photos at ``rows`` show it, by the head's classes
+    as plain search's concepts read them."""
+    if not options.animals_by_head:
+        return {}
+    texts = text_detectors(model, terms, queries, options)
+    words = {w for sets in texts for kin in sets for w in kin}
+    out: dict[str, torch.Tensor] = {}
+    for word in sorted(words):
+        classes = [c for _, found in model.query_words(word).concepts for c in found]
+        if classes and names_animals(classes):
+            cover = class_cover(classes, options.text.near_classes, model.encoder_name)
+            out[word] = store.concept_scores(cover)[rows]
+    return out
 
 
 def add_words(
@@ -531,7 +570,10 @@ class CombinedRanker:
         detectors on every photo took a three-term query to 2.4-2.8 times one text query."""
         best = combined.topk(min(len(combined), DETECTOR_CANDIDATES)).indices
         features = self.store.rows_of("feature", best)
-        rows = word_rows(self.model, features, terms, queries, options, self.store.feature_basis, photos)
+        head = head_words(self.model, self.store, terms, queries, best, options)
+        rows = word_rows(
+            self.model, features, terms, queries, options, self.store.feature_basis, photos, head
+        )
         return lift_best(combined, best, add_words(combined[best], rows, terms, weights, options))
 
     def concept_rows(self, queries: Sequence[QueryWords | None], options: CombineOptions) -> torch.Tensor:
