@@ -298,3 +298,20 @@ def test_a_copy_of_a_photo_listed_above_is_marked_in_a_text_search(
             )
             assert by_path[first].copy_of is None and by_path[second].copy_of == by_path[first].photo.id
             assert by_path["square.jpg"].copy_of is None
+
+
+def test_folders_say_whether_each_is_there_now_not_at_the_last_scan(tmp_path: Path) -> None:
+    """Audit 74 (repro_11): `folders list` and `status` said a folder gone since the last scan was
+    online, and, the next scan having found it gone, called it offline ("plug it in") once it was
+    back: the state the last scan stored, where search already looked."""
+    from photos import indexed_folder
+
+    db, root = tmp_path / "library.db", tmp_path / "Pictures"
+    indexed_folder(root, db)
+    away = tmp_path / "away"
+    root.rename(away)
+    with Photoscope(db) as app:
+        assert [f.online for f in app.folders()] == [False]
+        app.scan()
+        away.rename(root)
+        assert [f.online for f in app.folders()] == [True]

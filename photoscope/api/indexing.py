@@ -59,10 +59,11 @@ class Indexing(Core):
     # the library: folders, scanning and indexing
 
     def folders(self) -> list[Folder]:
-        """The watched folders; an offline one says whether it is there but refuses this user."""
-        return [
-            f if f.online else replace(f, refused=refuses_reading(f.path)) for f in self.library.folders()
-        ]
+        """The watched folders, each online if it is there now (its root, as a scan reads it: not an
+        unplugged drive's empty mount point), not as the last scan found it: gone since, it was
+        "online"; back since, "offline: plug it in" (audit 74, repro_11). An offline one says whether
+        it is there but refuses this user."""
+        return [_as_now(f) for f in self.library.folders()]
 
     def offline_folders(self) -> list[str]:
         """The folders offline now, whose photos the index keeps: the watched folders so found at
@@ -610,6 +611,13 @@ class Indexing(Core):
 
         _check_vectors_file(sidecar_path(self._db_path), report, repair, identity)
         return report
+
+
+def _as_now(folder: Folder) -> Folder:
+    """The folder, online if its root is there now (``scanner.root_present``)."""
+    if root_present(folder):
+        return replace(folder, online=True)
+    return replace(folder, online=False, refused=refuses_reading(folder.path))
 
 
 def _refuse_own_folder(key: str) -> None:
