@@ -986,3 +986,38 @@ def test_a_name_that_is_not_utf8_is_shown_as_its_bytes(
     line = one_clean_line(err)
     assert code == EXIT["usage"] and "udcff" not in line, line
     assert f"{tmp_path}/q\\xffan.jpg: no such file" in line, line
+
+
+# --- audit 74: the command line as a headless user meets it ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["search", "dog", "--folder", ""], "--folder"),
+        (["folders", "exclude", ""], "PATH"),
+        (["folders", "add", ""], "PATH"),
+        (["index", ""], "PATH"),
+        (["search", "dog", "--model", ""], "--model"),
+        (["map", "photos", "--out", ""], "--out"),
+        (["gui", "--folder", ""], "--folder"),
+        (["evaluate", "retrieval", "--data", ""], "--data"),
+    ],
+)
+def test_an_empty_path_is_refused_not_read_as_the_current_folder(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    argv: list[str],
+    named: str,
+) -> None:
+    """Audit 74, repro_6: `Path("")` is `Path(".")`, so an unset shell variable ("$DIR") made
+    `folders exclude ""` take the current folder's photos out of the index, `index ""` watch the
+    current folder and `search --folder ""` narrow to it, all with exit 0. Refused as `--db ""` is."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exited:
+        main([*argv, *(["--db", str(tmp_path / "library.db")] if argv[0] != "evaluate" else [])])
+    line = one_clean_line(capsys.readouterr().err)
+    assert exited.value.code == EXIT["usage"], line
+    assert f"argument {named}: needs a path, not an empty one" in line, line
+    assert not (tmp_path / "library.db").exists()

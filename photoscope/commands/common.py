@@ -293,7 +293,7 @@ def add_model_option(parser: argparse.ArgumentParser, *, of_a_job: bool = False)
 
 def model_folder(value: str) -> Path:
     """A ``--model`` folder: one that is not there is a wrong path (exit 2), said before anything loads."""
-    path = Path(value).expanduser()
+    path = Path(non_empty(value)).expanduser()
     if not path.is_dir():
         what = "not a folder" if path.exists() else "no such folder"
         raise argparse.ArgumentTypeError(f"{value}: {what} (give a model bundle's folder)")
@@ -309,10 +309,26 @@ def add_debug_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
 
 
+def non_empty(text: str) -> str:
+    """A path argument's text, refused when empty: ``Path("")`` is the current folder, so an unset
+    shell variable ("$DIR") made `folders exclude ""` drop the current folder's photos from the index
+    and `index ""` watch it, with exit 0 (audit 74, repro_6). As ``--db ""`` is refused."""
+    if not text:
+        raise argparse.ArgumentTypeError("needs a path, not an empty one")
+    return text
+
+
+def plain_path(text: str) -> Path:
+    """A path argument taken as written (an output file, a dataset folder), but never empty."""
+    return Path(non_empty(text))
+
+
 def user_path(text: str) -> Path:
     """A path given on the command line, "~" standing for the home folder even when the shell left
     it as it was (quoted, or from a launcher): `folders add '~/pics'` said "no such folder"; a local
-    "file://" URL as the path it names, as the window takes it (a file manager copies one so)."""
+    "file://" URL as the path it names, as the window takes it (a file manager copies one so).
+    Never an empty one (``non_empty``)."""
+    non_empty(text)
     if text.startswith("file://"):
         from photoscope.api import local_file_url_path
 
@@ -362,8 +378,8 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
 
 def add_run_options(parser: argparse.ArgumentParser, out_holds: str) -> None:
     """Options of the commands that run a training: the dataset, the output folder, length, seed, threads."""
-    parser.add_argument("--data", type=Path, required=True, help="dataset folder (Flickr8k layout)")
-    parser.add_argument("--out", type=Path, required=True, help=f"output folder ({out_holds})")
+    parser.add_argument("--data", type=plain_path, required=True, help="dataset folder (Flickr8k layout)")
+    parser.add_argument("--out", type=plain_path, required=True, help=f"output folder ({out_holds})")
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--threads", type=int, default=None, help="CPU threads for PyTorch")

@@ -7,10 +7,9 @@ import hashlib
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from photoscope.commands.common import add_decoding_options, add_model_option
+from photoscope.commands.common import add_decoding_options, add_model_option, plain_path
 
 if TYPE_CHECKING:
     import numpy as np
@@ -237,7 +236,7 @@ def _decode_options(args: argparse.Namespace) -> DecodeOptions:
 def register(sub: Any) -> None:
     p = sub.add_parser("evaluate", help="measure the model on a dataset split")
     p.add_argument("what", choices=["captions", "retrieval", "open-world"], help="what to evaluate")
-    p.add_argument("--data", type=Path, required=True)
+    p.add_argument("--data", type=plain_path, required=True)
     p.add_argument("--split", default="val")
     add_decoding_options(p)
     p.add_argument(
@@ -253,13 +252,13 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--queries", type=int, help="evaluate retrieval on a random sample of this many queries")
     p.add_argument("--mirror", action="store_true", help="average latents with mirror images")
-    p.add_argument("--cache", type=Path, help="feature cache folder (default: user cache)")
+    p.add_argument("--cache", type=plain_path, help="feature cache folder (default: user cache)")
     p.add_argument(
         "--flickr8k",
-        type=Path,
+        type=plain_path,
         help="open-world: also put this dataset's --split photos in the search library",
     )
-    p.add_argument("--flickr8k-cache", type=Path, help="open-world: --flickr8k's feature cache folder")
+    p.add_argument("--flickr8k-cache", type=plain_path, help="open-world: --flickr8k's feature cache folder")
     p.add_argument("--no-rule", action="store_true", help="captions as the decoder writes them, unchecked")
     p.add_argument("--no-concepts", action="store_true", help="search by the decoder's words only")
     p.add_argument(

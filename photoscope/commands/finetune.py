@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
-from photoscope.commands.common import add_model_option, add_run_options, configured, step_bar
+from photoscope.commands.common import add_model_option, add_run_options, configured, plain_path, step_bar
 
 
 def finetune(args: argparse.Namespace) -> int:
@@ -33,7 +32,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser("finetune", help="tune a trained model's captions for CIDEr (self-critical training)")
     add_run_options(p, "checkpoint, bundle")
     add_model_option(p)
-    p.add_argument("--cache", type=Path, help="feature cache folder (default: OUT/cache)")
+    p.add_argument("--cache", type=plain_path, help="feature cache folder (default: OUT/cache)")
     p.add_argument("--lr", type=float, default=None)
     p.add_argument("--xe-weight", type=float, default=None, help="weight of cross-entropy on human captions")
     p.set_defaults(handler=finetune)

@@ -14,6 +14,7 @@ from photoscope.commands.common import (
     EXIT_USAGE,
     add_db_option,
     add_model_option,
+    plain_path,
     positive_int,
 )
 
@@ -49,7 +50,7 @@ WORD_OPTIONS_ONLY = (
 def register(sub: Any) -> None:
     p = sub.add_parser("map", help="draw a t-SNE map of the library's photos or the network's words")
     p.add_argument("what", choices=["photos", "words"])
-    p.add_argument("--out", type=Path, required=True, help="image file to write (PNG, JPEG...)")
+    p.add_argument("--out", type=plain_path, required=True, help="image file to write (PNG, JPEG...)")
     p.add_argument(
         "--size",
         type=_size,

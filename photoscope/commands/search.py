@@ -21,6 +21,7 @@ from photoscope.commands.common import (
     add_model_option,
     day,
     index_command,
+    non_empty,
     photo_path,
     positive_int,
     query_text,
@@ -82,7 +83,7 @@ def _add_output_options(p: argparse.ArgumentParser) -> None:
     form.add_argument(
         "--null", action="store_true", help="only the paths, exactly, each ended by NUL (for xargs -0)"
     )
-    p.add_argument("--folder", help="only photos below this folder")
+    p.add_argument("--folder", type=non_empty, help="only photos below this folder")
     p.add_argument(
         "--from",
         dest="taken_from",
