@@ -1021,3 +1021,14 @@ def test_an_empty_path_is_refused_not_read_as_the_current_folder(
     assert exited.value.code == EXIT["usage"], line
     assert f"argument {named}: needs a path, not an empty one" in line, line
     assert not (tmp_path / "library.db").exists()
+
+
+def test_a_split_the_dataset_lacks_is_said_on_stderr(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Audit 74, repro_7: `evaluate --split nosuch` printed its error on stdout, without the
+    "photoscope:" prefix, where a script reads results; every other error goes to stderr."""
+    (tmp_path / "captions.tsv").write_text("image\tcaption\nx.jpg\ta dog\n", encoding="utf-8")
+    code, out, err = run(capsys, "evaluate", "retrieval", "--data", str(tmp_path), "--split", "nosuch")
+    assert code == EXIT["usage"] and out == ""
+    assert one_clean_line(err).startswith(f"photoscope: {tmp_path} has no nosuch.txt split"), err

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from photoscope.commands.common import add_decoding_options, add_model_option, plain_path
+from photoscope.commands.common import EXIT_USAGE, add_decoding_options, add_model_option, plain_path
 
 if TYPE_CHECKING:
     import numpy as np
@@ -42,9 +42,12 @@ def evaluate(args: argparse.Namespace) -> int:
         return _open_world(args)
     data = CaptionDataset.load(args.data)
     names = data.split(args.split)
-    if not names:
-        print(f"{args.data} has no {args.split}.txt split")
-        return 2
+    if not names:  # on stderr, as every error: stdout is for the figures (audit 74, repro_7)
+        print(
+            f"photoscope: {args.data} has no {args.split}.txt split (give --split a split file's name)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     model = PhotoscopeModel(args.model)
     key = hashlib.sha1(str(data.root.resolve()).encode()).hexdigest()[:10]
     encoder = model.image_encoder()
