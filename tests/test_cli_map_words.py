@@ -296,3 +296,15 @@ def test_map_photos_of_a_library_with_no_photo_says_so_as_every_error_line(
     assert (
         one_clean_line(err) == "photoscope: the library has no indexed photos yet (photoscope index FOLDER)"
     )
+
+
+def test_an_analogy_names_every_word_the_model_does_not_know(
+    capsys: pytest.CaptureFixture[str], trained_tiny: Path
+) -> None:
+    """Audit 74, repro_4: `words analogy man xyzzy qqqq` named only 'xyzzy'; 'qqqq' came out on the
+    next run. Every unknown word is named, in one line, as `map words --highlight` names each."""
+    code, out, err = run(capsys, "words", "analogy", "red", "xyzzy", "qqqq", "--model", str(trained_tiny))
+    line = one_clean_line(err)
+    assert code == FAILED and out == ""
+    assert line.startswith("photoscope: the model does not know the words 'xyzzy'"), line
+    assert "'qqqq'" in line and "'red'" not in line, line

@@ -33,20 +33,33 @@ class _Words(Protocol):
 
 
 class UnknownWordError(KeyError):
-    """A word the words tools cannot use (search reports the same word as an ``UnknownWord``)."""
+    """A word the words tools cannot use (search reports the same word as an ``UnknownWord``).
+    ``others``: further words of the same request it cannot use either, named with it: an analogy
+    named only its first, and the next came out on the next run (audit 74, repro_4)."""
 
-    def __init__(self, word: str, suggestions: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, word: str, suggestions: tuple[str, ...] = (), others: tuple[UnknownWordError, ...] = ()
+    ) -> None:
         super().__init__(word)
         self.word = word
         self.suggestions = suggestions
+        self.others = others
 
     def __str__(self) -> str:
         return self.said()
 
     def said(self, open_quote: str = "'", close_quote: str = "'") -> str:
         """What went wrong, the word quoted as the caller quotes (the window: “ ”)."""
+        if self.others:
+            named = [error.named(open_quote, close_quote) for error in (self, *self.others)]
+            return f"the model does not know the words {', '.join(named[:-1])} and {named[-1]} well enough"
         hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
         return f"the model does not know the word {open_quote}{self.word}{close_quote} well enough{hint}"
+
+    def named(self, open_quote: str, close_quote: str) -> str:
+        """The word quoted, with its suggestions after it when there are some."""
+        hint = f" (did you mean {', '.join(self.suggestions)}?)" if self.suggestions else ""
+        return f"{open_quote}{self.word}{close_quote}{hint}"
 
 
 @dataclass(frozen=True)
@@ -88,11 +101,19 @@ class WordSpace:
         return word in self._row
 
     def vector(self, word: str) -> npt.NDArray[np.float32]:
-        word = word.lower().strip()
-        if word not in self._row:
-            raise UnknownWordError(word, self.source.suggest(word, among=self.words))
-        row: npt.NDArray[np.float32] = self.vectors[self._row[word]]
-        return row
+        return self.vectors_of(word)[0]
+
+    def vectors_of(self, *words: str) -> list[npt.NDArray[np.float32]]:
+        """Each word's vector; raises one ``UnknownWordError`` that names every word not known."""
+        cleaned = [word.lower().strip() for word in words]
+        unknown = [
+            UnknownWordError(w, self.source.suggest(w, among=self.words))
+            for w in dict.fromkeys(cleaned)  # a word given twice is named once
+            if w not in self._row
+        ]
+        if unknown:
+            raise UnknownWordError(unknown[0].word, unknown[0].suggestions, tuple(unknown[1:]))
+        return [self.vectors[self._row[w]] for w in cleaned]
 
     def nearest(self, query: npt.NDArray[np.float32], k: int, exclude: set[str]) -> list[WordScore]:
         scores = self.vectors @ (query / max(float(np.linalg.norm(query)), 1e-12))
@@ -109,5 +130,6 @@ class WordSpace:
 
     def analogy(self, a: str, b: str, c: str, k: int = 5) -> list[WordScore]:
         """a is to b as c is to ?  (3CosAdd: b - a + c, the three inputs excluded)."""
-        query = self.vector(b) - self.vector(a) + self.vector(c)
+        va, vb, vc = self.vectors_of(a, b, c)
+        query = vb - va + vc
         return self.nearest(query, k, exclude={a.lower(), b.lower(), c.lower()})
