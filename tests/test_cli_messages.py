@@ -1032,3 +1032,17 @@ def test_a_split_the_dataset_lacks_is_said_on_stderr(
     code, out, err = run(capsys, "evaluate", "retrieval", "--data", str(tmp_path), "--split", "nosuch")
     assert code == EXIT["usage"] and out == ""
     assert one_clean_line(err).startswith(f"photoscope: {tmp_path} has no nosuch.txt split"), err
+
+
+def test_a_query_typed_in_utf8_reads_as_typed_in_a_locale_that_is_not(
+    capsys: pytest.CaptureFixture[str], shapes_library_db: tuple[Path, Path], trained_tiny: Path
+) -> None:
+    """Audit 74, repro_8: under LC_ALL=C without Python's UTF-8 mode, "café" reaches ``sys.argv`` as
+    "caf" and two surrogate escapes, and the note named 'caf', a word the user never typed."""
+    db, _ = shapes_library_db
+    escaped = "a red caf\udcc3\udca9"  # what Python makes of the bytes in the C locale
+    _, _, err = run(capsys, "search", escaped, "--db", str(db), "--model", str(trained_tiny))
+    assert "'caf'" not in err and "udc" not in err, err
+    assert "'cafe'" in err or "'café'" in err, err
+    _, _, err = run(capsys, "words", "similar", "caf\udcc3\udca9", "--model", str(trained_tiny))
+    assert "the word 'café'" in one_clean_line(err), err

@@ -14,6 +14,7 @@ from photoscope.commands.common import (
     EXIT_USAGE,
     add_db_option,
     add_model_option,
+    as_typed,
     plain_path,
     positive_int,
 )
@@ -61,7 +62,7 @@ def register(sub: Any) -> None:
     words.add_argument(
         "--words", type=positive_int, help=f"how many of the most frequent words (default {WORDS})"
     )
-    words.add_argument("--highlight", nargs="*", help="words to draw in red")
+    words.add_argument("--highlight", nargs="*", type=as_typed, help="words to draw in red")
     add_db_option(p)
     add_model_option(p)
     p.set_defaults(handler=run, reads_library=lambda a: a.what == "photos" and not _word_options(a))

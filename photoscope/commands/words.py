@@ -7,7 +7,7 @@ import re
 import sys
 from typing import Any
 
-from photoscope.commands.common import EXIT_USAGE, add_debug_option, add_model_option, positive_int
+from photoscope.commands.common import EXIT_USAGE, add_debug_option, add_model_option, as_typed, positive_int
 from photoscope.wording import safe_text
 
 ANALOGY_USAGE = (
@@ -40,7 +40,7 @@ def a_word(text: str) -> str:
     """A word to look up: not empty, not punctuation alone (a usage error, not an unknown word)."""
     if not re.search(r"\w", text):
         raise argparse.ArgumentTypeError(f"give a word, not {text!r}")  # (repr escapes controls)
-    return text
+    return as_typed(text)
 
 
 def one_word(text: str) -> str:
