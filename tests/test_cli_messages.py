@@ -1046,3 +1046,15 @@ def test_a_query_typed_in_utf8_reads_as_typed_in_a_locale_that_is_not(
     assert "'cafe'" in err or "'café'" in err, err
     _, _, err = run(capsys, "words", "similar", "caf\udcc3\udca9", "--model", str(trained_tiny))
     assert "the word 'café'" in one_clean_line(err), err
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="needs Linux's procfs")
+def test_a_file_of_size_0_with_content_is_no_empty_file_to_delete(capsys: pytest.CaptureFixture[str]) -> None:
+    """Audit 74, repro_12: `--db /proc/self/status` (size 0, as procfs says of every file, but with
+    content) was "an empty file", with the advice to delete it."""
+    code, out, err = run(capsys, "status", "--db", "/proc/self/status")
+    line = one_clean_line(err)
+    assert code == EXIT["usage"] and out == ""
+    assert line == (
+        "photoscope: /proc/self/status is not a Photoscope library (left as it is): give another --db"
+    ), line

@@ -55,16 +55,24 @@ class LibraryFile:
             self._refuse_lost_with_a_backup("is missing")
             self._create()
         elif self.path.is_file() and self.path.stat().st_size == 0:
-            self._refuse_lost_with_a_backup("is an empty file")
-            # Every library this app creates is complete when it appears (``_create``): an empty file is
-            # someone else's, and turning it into a library would hide a mistyped --db.
-            raise LibraryForeign(
-                f"{self.path} is an empty file, not a Photoscope library (left as it is): give a new"
-                " file name, or delete the empty file"
-            )
+            self._refuse_empty()
         self.read_only = False  # opened read-only: its folder or disk cannot be written (``_open``)
         self.full_disk = False  # opened read-only as its disk is full (``_open``)
         self.conn = self._open()
+
+    def _refuse_empty(self) -> None:
+        """A file of size 0 is refused: an empty one, or one whose size says nothing of it."""
+        if _holds_bytes(self.path):  # procfs says 0 of /proc/self/status: no empty file to delete
+            raise LibraryForeign(  # (audit 74, repro_12), nor a library
+                f"{self.path} is not a Photoscope library (left as it is): give another --db"
+            )
+        self._refuse_lost_with_a_backup("is an empty file")
+        # Every library this app creates is complete when it appears (``_create``): an empty file is
+        # someone else's, and turning it into a library would hide a mistyped --db.
+        raise LibraryForeign(
+            f"{self.path} is an empty file, not a Photoscope library (left as it is): give a new"
+            " file name, or delete the empty file"
+        )
 
     def _refuse_lost_with_a_backup(self, said: str) -> None:
         """A library file gone or emptied (a crash, a sync tool) whose rolling backup beside it holds
@@ -434,3 +442,13 @@ def _logs_writable_again(path: Path) -> bool:
         except OSError:
             continue
     return changed
+
+
+def _holds_bytes(path: Path) -> bool:
+    """Whether reading ``path`` gives anything, whatever its size says (procfs and sysfs files say 0).
+    One that cannot be read is taken at its size's word."""
+    try:
+        with path.open("rb") as file:
+            return bool(file.read(1))
+    except OSError:
+        return False
