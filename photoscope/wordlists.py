@@ -121,3 +121,23 @@ def fold(text: str) -> str:
     if text.isascii():
         return text
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+# Words a phrase cannot end on ("playing with", "in the", "a"): articles, prepositions, conjunctions,
+# auxiliaries and possessives. Not "it", "up", "out" or "off", which end one ("a dog jumping up").
+DANGLING_WORDS = FUNCTION_WORDS - {"it", "up", "down", "out", "off", "mine", "i", "me", "we", "you"}
+
+
+def caption_within(caption: str, limit: int) -> str:
+    """``caption`` in at most ``limit`` words, ended where a phrase may end: its longest such start
+    ("a dog in the grass" in 4 words is "a dog"), else its first word that is not dangling ("dog"
+    in 1), else "" (it has none: "a"). `caption --max-len` wrote more words than asked (the caption
+    rule names the photo after decoding) or stopped on "playing with" (audit 74, repro_9)."""
+    words = caption.split()
+    kept = words[:limit]
+    while kept and kept[-1].lower() in DANGLING_WORDS:
+        kept.pop()
+    if kept:
+        return " ".join(kept)
+    content = [word for word in words if word.lower() not in DANGLING_WORDS]
+    return content[0] if content else ""

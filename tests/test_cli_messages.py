@@ -1058,3 +1058,47 @@ def test_a_file_of_size_0_with_content_is_no_empty_file_to_delete(capsys: pytest
     assert line == (
         "photoscope: /proc/self/status is not a Photoscope library (left as it is): give another --db"
     ), line
+
+
+DANGLING = {"a", "an", "the", "and", "of", "in", "on", "with", "is", "are", "at", "to", "by", "for"}
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 4, 8])
+@pytest.mark.parametrize("shipped", [True, False])
+def test_a_caption_holds_at_most_its_max_len_words_and_ends_a_phrase(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+    limit: int,
+    shipped: bool,
+) -> None:
+    """Audit 74, repro_9: `caption --max-len 2` wrote "a dog in the grass" (the caption rule adds
+    words after decoding), `--max-len 8` stopped on "playing with" and `--max-len 1` wrote "a"."""
+    from synthetic import shape_photo
+
+    model = request.getfixturevalue("shipped_model_dir" if shipped else "trained_tiny")
+    photo = tmp_path / "shape.jpg"
+    shape_photo("red", "circle", seed=1).save(photo)
+    code, out, err = run(capsys, "caption", str(photo), "--max-len", str(limit), "--model", str(model))
+    assert code == 0, err
+    words = out.split("\t")[1].split()
+    assert 1 <= len(words) <= limit and words[-1] not in DANGLING, out
+
+
+@pytest.mark.parametrize(
+    ("caption", "limit", "fitted"),
+    [
+        ("a dog in the grass", 2, "a dog"),
+        ("a german shepherd in the grass", 3, "a german shepherd"),
+        ("a german shepherd dog in the grass", 4, "a german shepherd dog"),
+        ("a brown and black dog is playing with", 8, "a brown and black dog is playing"),
+        ("a dog in the grass", 5, "a dog in the grass"),
+        ("a dog", 1, "dog"),
+        ("a", 1, ""),
+    ],
+)
+def test_a_caption_is_cut_to_its_longest_finished_phrase(caption: str, limit: int, fitted: str) -> None:
+    """Audit 74, repro_9: the words a caption over --max-len keeps end where a phrase ends."""
+    from photoscope.wordlists import caption_within
+
+    assert caption_within(caption, limit) == fitted

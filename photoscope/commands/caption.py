@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from photoscope.commands.common import (
     EXIT_FAILED,
@@ -19,6 +20,12 @@ from photoscope.commands.common import (
     wrong_photo_path,
 )
 from photoscope.wording import concepts_in_words, safe_text
+from photoscope.wordlists import caption_within
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+    from photoscope.api import DecodeOptions, Photoscope
 
 
 def caption(args: argparse.Namespace) -> int:
@@ -34,7 +41,7 @@ def caption(args: argparse.Namespace) -> int:
     app = Photoscope(model_dir=args.model)
     options = DecodeOptions(
         1 if args.greedy else args.beam,
-        args.max_len,
+        args.max_len or DecodeOptions().max_len,
         args.length_penalty,
         args.rerank,
         consensus=args.consensus,
@@ -57,8 +64,24 @@ def caption(args: argparse.Namespace) -> int:
         # What the library stores as the photo's description: the caption and what the encoder's
         # ImageNet head sees, in words.
         seen = concepts_in_words(result.concepts)
-        print(f"{safe_text(str(path))}\t{result.caption}{score}" + (f"\tlooks like: {seen}" if seen else ""))
+        text = result.caption if args.max_len is None else _fitted(app, photo, options, result.caption)
+        print(f"{safe_text(str(path))}\t{text}{score}" + (f"\tlooks like: {seen}" if seen else ""))
     return EXIT_USAGE if wrong else EXIT_FAILED if failed else 0
+
+
+def _fitted(app: Photoscope, photo: Image, options: DecodeOptions, caption: str) -> str:
+    """The caption in at most ``--max-len`` words (``options.max_len``), ended where a phrase ends
+    (``caption_within``): the caption rule added words after the decoder's ("a dog in the grass"
+    for 2), and the beam's captions cut at the limit stopped mid phrase (audit 74, repro_9). One with
+    no word that ends a phrase ("a", in 1 word) gives way to the first such word of the caption
+    written at the default length. Without --max-len the caption is the one the index stores, word
+    for word (its BLEU and CIDEr are measured), and this is not called."""
+    fitted = caption_within(caption, options.max_len)
+    if fitted:
+        return fitted
+    default_length = type(options)().max_len  # (the class comes with PyTorch: imported by ``caption``)
+    whole = app.caption([photo], replace(options, max_len=default_length))[0].caption
+    return caption_within(whole, options.max_len) or caption
 
 
 def register(sub: Any) -> None:
@@ -68,8 +91,7 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--max-len",
         type=at_most(positive_int, MAX_CAPTION_WORDS),
-        default=16,
-        help=f"longest caption in words (at most {MAX_CAPTION_WORDS})",
+        help=f"longest caption in words (at most {MAX_CAPTION_WORDS}; default: the caption the index stores)",
     )
     add_decoding_options(p)
     p.add_argument("--scores", action="store_true", help="print each caption's score too")
