@@ -41,7 +41,7 @@ def test_xcb_libraries_are_checked_only_when_qt_will_use_xcb() -> None:
 
 
 def test_nothing_missing_means_no_message() -> None:
-    assert check(X11, loader_without()) is None
+    assert check(X11, loader_without(), answers=lambda display: True) is None
     assert missing_libraries(X11, loader_without(), platform="linux") == []
 
 
@@ -122,3 +122,28 @@ def test_a_qt_platform_that_needs_a_display_is_no_display() -> None:
     assert check({"QT_QPA_PLATFORM": "wayland-egl"}, loader_without()) == platform_check.NO_DISPLAY
     assert check({"QT_QPA_PLATFORM": "offscreen"}, loader_without()) is None
     assert check({platform_check.SKIP_VARIABLE: "1"}, loader_without()) is None
+
+
+def test_a_display_that_does_not_answer_is_said_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Audit 74 (repro_10): DISPLAY set to an X server that is gone (a terminal left from an ended
+    session, X forwarding closed) let Qt abort: exit 134, nine lines of Qt's, "reinstalling the
+    application may fix this problem". The display is tried first (libxcb, which Qt needs anyway)."""
+    if not platform_check.loadable("libxcb.so.1"):
+        pytest.skip("no libxcb here to try a display with")
+    assert not platform_check.display_answers(":987")
+    message = check({"DISPLAY": ":987"}, loader_without())
+    assert (
+        message is not None and "\n" not in message and ":987" in message and "photoscope --help" in message
+    )
+    assert check({"DISPLAY": ":987", "QT_QPA_PLATFORM": "offscreen"}, loader_without()) is None
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setenv("DISPLAY", ":987")
+    for name in ("QT_QPA_PLATFORM", "XDG_SESSION_TYPE", "WAYLAND_DISPLAY", platform_check.SKIP_VARIABLE):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(platform_check, "loadable", loader_without())
+    monkeypatch.setitem(sys.modules, "photoscope.gui.app", None)  # importing the Qt app would fail
+    assert cli.main(["gui"]) == 2
+    _, err = capsys.readouterr()
+    assert err.count("\n") == 1 and ":987" in err

@@ -163,13 +163,49 @@ def has_display(environ: Mapping[str, str], platform: str | None = None) -> bool
     return bool(environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"))
 
 
-def check(environ: Mapping[str, str] | None = None, loader: Loader | None = None) -> str | None:
-    """The message to print if Qt cannot start here (no display, or system libraries missing),
-    else None."""
+def display_answers(display: str) -> bool:
+    """Whether an X server answers at ``display``, tried with libxcb as Qt's xcb plugin connects
+    (True where libxcb cannot be loaded: the missing libraries are said instead)."""
+    try:
+        xcb = ctypes.CDLL("libxcb.so.1")
+    except OSError:
+        return True
+    xcb.xcb_connect.restype = ctypes.c_void_p
+    xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+    xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
+    xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
+    connection = xcb.xcb_connect(os.fsencode(display), None)
+    try:
+        return bool(xcb.xcb_connection_has_error(connection) == 0)
+    finally:
+        xcb.xcb_disconnect(connection)  # an error connection is freed this way too
+
+
+def unreachable_message(display: str) -> str:
+    return (
+        f"photoscope: the display {display} does not answer (DISPLAY names an X server that is gone,"
+        " as in a terminal left from an ended session or after SSH forwarding closed): use the command"
+        " line (`photoscope --help`), or run it in a desktop session"
+    )
+
+
+def check(
+    environ: Mapping[str, str] | None = None,
+    loader: Loader | None = None,
+    answers: Callable[[str], bool] | None = None,
+) -> str | None:
+    """The message to print if Qt cannot start here (no display, system libraries missing, or an
+    X display that does not answer: Qt aborted there, exit 134, "reinstalling the application may
+    fix this problem", audit 74 repro_10), else None. ``answers``: ``display_answers``, by default."""
     environ = os.environ if environ is None else environ
     if environ.get(SKIP_VARIABLE):
         return None
     if not has_display(environ):
         return NO_DISPLAY
     missing = missing_libraries(environ, loader)
-    return missing_message(missing) if missing else None
+    if missing:
+        return missing_message(missing)
+    display = environ.get("DISPLAY", "")
+    if uses_xcb(environ) and not (answers or display_answers)(display):
+        return unreachable_message(display)
+    return None
