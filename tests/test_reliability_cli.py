@@ -151,6 +151,21 @@ def test_photoscope_s_own_folders_are_not_taken_as_photo_folders(
     assert run(capsys, "folders", "list", "--db", str(db))[1].count("online") == 0
 
 
+@pytest.mark.parametrize("system", ["/", "/proc", "/sys/kernel", "/dev"])
+def test_the_whole_system_is_no_photo_folder(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, system: str
+) -> None:
+    """Audit 74: `photoscope index /` was taken without a question and scanned /proc, /sys and every
+    user's files (37,000 files in two minutes, "could not read /proc/1/cwd"). The root and the
+    system's own file systems (proc, sysfs, devtmpfs) are refused, as Photoscope's own folders are."""
+    db = tmp_path / "library.db"
+    code, out, err = run(capsys, "index", system, "--db", str(db))
+    assert code == EXIT["usage"], (out, err)
+    line = one_clean_line(err)
+    assert system in line and "not a photo folder" in line and "choose the folder" in line, line
+    assert run(capsys, "folders", "list", "--db", str(db))[1].count("online") == 0
+
+
 def test_9_doctor_does_not_repair_a_library_another_photoscope_holds(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, fast_models: None
 ) -> None:

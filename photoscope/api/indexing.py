@@ -31,6 +31,7 @@ from photoscope.library.exclusions import set_indexes_hidden as _set_indexes_hid
 from photoscope.library.fs import (
     UNSTORABLE_FOLDER,
     display_path,
+    file_system_type,
     folder_path,
     is_photo_name,
     is_under,
@@ -86,6 +87,7 @@ class Indexing(Core):
         if not storable(key):  # before a moved folder is looked for here: its photos' paths are written
             raise LibraryError(f"{display_path(key)}: {UNSTORABLE_FOLDER}")
         _refuse_own_folder(key)
+        _refuse_the_system(key)
         folders = self.library.folders()
         _refuse_a_second_path(self.library, key, folders)
         hidden = [
@@ -618,6 +620,24 @@ def _as_now(folder: Folder) -> Folder:
     if root_present(folder):
         return replace(folder, online=True)
     return replace(folder, online=False, refused=refuses_reading(folder.path))
+
+
+# The file systems the kernel makes up: their "files" are the system's state, no one's photos.
+SYSTEM_FILE_SYSTEMS = frozenset(
+    ("proc", "sysfs", "devtmpfs", "devpts", "cgroup", "cgroup2", "securityfs", "debugfs", "tracefs")
+    + ("configfs", "pstore", "bpf", "mqueue", "hugetlbfs", "fusectl", "binfmt_misc", "efivarfs")
+)
+
+
+def _refuse_the_system(key: str) -> None:
+    """The root of the system, and its own file systems (/proc, /sys, /dev), are no photo folders:
+    `photoscope index /` was taken without a question and read /proc, /sys and every user's files
+    (audit 74)."""
+    if key == os.path.abspath(os.sep) or file_system_type(key) in SYSTEM_FILE_SYSTEMS:
+        raise LibraryError(
+            f"{display_path(key)} is the system's, not a photo folder:"
+            " choose the folder that holds your photos"
+        )
 
 
 def _refuse_own_folder(key: str) -> None:
