@@ -624,8 +624,11 @@ def _as_now(folder: Folder) -> Folder:
 
 # The file systems the kernel makes up: their "files" are the system's state, no one's photos.
 SYSTEM_FILE_SYSTEMS = frozenset(
-    ("proc", "sysfs", "devtmpfs", "devpts", "cgroup", "cgroup2", "securityfs", "debugfs", "tracefs")
-    + ("configfs", "pstore", "bpf", "mqueue", "hugetlbfs", "fusectl", "binfmt_misc", "efivarfs")
+    {
+        *("proc", "sysfs", "devtmpfs", "devpts", "cgroup", "cgroup2", "securityfs", "debugfs"),
+        *("tracefs", "configfs", "pstore", "bpf", "mqueue", "hugetlbfs", "fusectl", "binfmt_misc"),
+        "efivarfs",
+    }
 )
 
 
