@@ -83,6 +83,29 @@ def test_a_photo_no_longer_at_its_path_is_said_and_left_out_of_the_paths(
         away.rename(first)
 
 
+def test_paths_printed_after_the_likely_ones_left_out_are_said_to_be_no_match(
+    shapes_library_db, trained_tiny: Path, capsys
+) -> None:
+    """Audit 74 (repro_5): with the likely matches' files gone, `--paths-only` printed the weaker
+    rest with no word of how good it is (text output says which are likely): `| xargs eog` opened
+    a cat for "a dog"."""
+    db, _ = shapes_library_db
+    common = ("--db", str(db), "--model", str(trained_tiny))
+    _, out, err = run(capsys, "search", "a blue square", "-n", "6", "--json", *common)
+    rows = [json.loads(line) for line in out.splitlines()]
+    likely = [Path(r["path"]) for r in rows if r["likely"]]
+    assert 0 < len(likely) < len(rows)
+    for path in likely:
+        path.rename(path.with_name(path.name + ".away"))  # (the module's library: put back below)
+    try:
+        code, out, err = run(capsys, "search", "a blue square", "-n", "6", "--paths-only", *common)
+        assert code == 0 and out and not set(map(Path, out.splitlines())) & set(likely)
+        assert "none of these is clearly a match" in err, err
+    finally:
+        for path in likely:
+            path.with_name(path.name + ".away").rename(path)
+
+
 def test_photos_of_a_folder_that_is_not_there_now_are_said_to_be_offline(
     shapes_library_db, trained_tiny: Path, capsys
 ) -> None:

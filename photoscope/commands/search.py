@@ -602,8 +602,11 @@ def _note_likely(results: Any, likely: int, count: int) -> None:
     them (the honest-results walk: twenty rows, a drum kit and pliers first for "a red car", and
     nothing said which were likely)."""
     guesses = getattr(results, "unsure", ()) or getattr(results, "no_look_alike", False)  # said before
-    if getattr(results, "relevant", None) == 0 and count and not guesses:
+    relevant = getattr(results, "relevant", None)
+    if relevant == 0 and count and not guesses:
         print(f"note: {NONE_LIKELY_NOTE}", file=sys.stderr)
+    elif relevant and count and not likely:  # the likely ones left out: not at their path (audit 74)
+        print(f"note: {NONE_LIKELY_NOTE}; the likely ones are left out", file=sys.stderr)
     if 0 < likely < count:
         first = "the first is a likely match" if likely == 1 else f"the first {likely} are likely matches"
         print(f"note: {first}; the rest are weaker", file=sys.stderr)
