@@ -385,3 +385,14 @@ def test_a_copy_of_the_added_photo_taken_away_cancels_it_out(
     same = app.search_terms([QueryTerm(photo=photo), QueryTerm(photo=photo, negative=True)], 5)
     assert same.nothing_left and same.cancelled
     assert found.nothing_left and found.cancelled == same.cancelled
+
+
+def test_a_query_that_only_takes_away_calls_no_photo_a_likely_match(app: Photoscope) -> None:
+    """Audit 68 (repro_3) and audit 73: "-cat" (or "a dog" at weight 0 minus "a cat") listed the
+    photos least like a cat and called nearly all of them likely matches: the score curve of a
+    query that asks for nothing. It lists them, and claims none."""
+    found = app.search_terms([QueryTerm(text="a red circle", negative=True)], 6)
+    assert found.matches and found.relevant == 0
+    assert not any(n.startswith("red circle") for n in _names(found))
+    weightless = app.search_terms([QueryTerm(text="blue", weight=0), QueryTerm(text="a red circle", negative=True)], 6)
+    assert weightless.matches and weightless.relevant == 0

@@ -139,6 +139,10 @@ class Combining(Searching):
         by_network = any(h.photo_id not in ranked.named for h in hits)  # else by names alone, or none
         if not by_network and not narrowed:
             results = replace(results, unsure=self._unseen_in_any(resolved.terms))
+        if resolved.terms and all(t.negative for t in resolved.terms) and not names.added:
+            # what is taken away alone asks for nothing: the photos least like it are listed, and none
+            # is called likely ("-cat": 19 of 20, the curve of a query that asks nothing; audit 68)
+            results = replace(results, relevant=0)
         no_look_alike = bound.no_look_alike and bool(hits) and not results.relevant
         return replace(
             results,
