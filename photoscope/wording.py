@@ -5,6 +5,7 @@ without NumPy, PyTorch or the API); the window's own sentences are ``gui.wording
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 from collections.abc import Callable, Iterable, Sequence
@@ -229,6 +230,24 @@ def repeated_note(
     if len(repeats) == 1:
         return f"{said} is given {often}: it counts {counts}"
     return f"{said} are each given {often}: each counts {counts}"
+
+
+def weightless_note(names: Sequence[str]) -> str:
+    """Terms given at weight 0: they count for nothing (texts quoted, photos named)."""
+    said = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    if len(names) == 1:
+        return f"{said} weighs 0: it counts for nothing"
+    return f"{said} each weigh 0: they count for nothing"
+
+
+def term_name(term: object) -> str:
+    """A query term as the notes name it: its text quoted, its photo's file name."""
+    text, photo = getattr(term, "text", None), getattr(term, "photo", None)
+    if text is not None:
+        return f"'{safe_text(text)}'"
+    return (
+        safe_text(os.path.basename(os.fspath(photo))) if isinstance(photo, str | os.PathLike) else "a photo"
+    )
 
 
 def _times(n: int) -> str:

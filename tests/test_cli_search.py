@@ -515,6 +515,11 @@ def test_terms_that_ask_nothing_are_refused_and_an_empty_query_beside_terms_is_n
     assert code == 2 and "every term weighs 0" in err
     code, out, err = run(capsys, "search", "", "--subtract", "a red circle", "-n", "3", *common)
     assert code == 0 and len(out.splitlines()) == 3 and "red_circle" not in out
+    # Audit 73: a term at weight 0 beside others changed nothing, unsaid.
+    code, out, err = run(
+        capsys, "search", "a red circle", "--add", "blue", "--weight", "0", "-n", "3", *common
+    )
+    assert code == 0 and "note: 'blue' weighs 0: it counts for nothing" in err
 
 
 def test_a_photo_path_given_as_the_description_searches_by_that_photo(

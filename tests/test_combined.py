@@ -394,5 +394,7 @@ def test_a_query_that_only_takes_away_calls_no_photo_a_likely_match(app: Photosc
     found = app.search_terms([QueryTerm(text="a red circle", negative=True)], 6)
     assert found.matches and found.relevant == 0
     assert not any(n.startswith("red circle") for n in _names(found))
-    weightless = app.search_terms([QueryTerm(text="blue", weight=0), QueryTerm(text="a red circle", negative=True)], 6)
+    weightless = app.search_terms(
+        [QueryTerm(text="blue", weight=0), QueryTerm(text="a red circle", negative=True)], 6
+    )
     assert weightless.matches and weightless.relevant == 0

@@ -39,9 +39,11 @@ from photoscope.wording import (
     safe_text,
     searched_by_note,
     taken_away_note,
+    term_name,
     undated_note,
     unknown_word_notes,
     unseen_note,
+    weightless_note,
 )
 from photoscope.wordlists import says_nothing, year_of
 
@@ -385,6 +387,9 @@ def _print_notes(results: Any, terms: Sequence[Any]) -> None:
     repeated = getattr(results, "repeated", ())  # nor this
     if repeated:
         print(f"note: {repeated_note(repeated)}", file=sys.stderr)
+    weightless = [term_name(t) for t in terms if t.weight == 0]
+    if weightless:  # said: it had changed nothing, unsaid (audit 73)
+        print(f"note: {weightless_note(weightless)}", file=sys.stderr)
     # What the model does not know before what it cannot see (the walk of stop 48); the notes name
     # each word once (``wording``).
     for note in unknown_word_notes(results.unknown_words, _quoted):
