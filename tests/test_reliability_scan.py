@@ -1008,3 +1008,22 @@ def test_photos_a_library_from_before_change_times_holds_are_not_read_again(
     library.db.execute("UPDATE photos SET ctime = NULL")
     assert Scanner(library).scan().unchanged == 2 and library.counts().pending == 0
     assert library.db.execute("SELECT count(*) FROM photos WHERE ctime IS NULL").fetchone()[0] == 0
+
+
+def test_a_scan_of_a_folder_removed_while_it_ran_is_dropped_quietly(library: Library, tmp_path: Path) -> None:
+    """Audit 75 (repro_9): the library dialog removed a folder while the watcher's start-up scan of
+    it ran; the scan then wrote its new photos under the removed folder, SQLite refused ("FOREIGN
+    KEY constraint failed"), and the window printed two tracebacks calling the library damaged, which
+    `doctor` found whole. What a scan found in a folder removed meanwhile is no longer asked for."""
+    from photoscope.library.records import Move, NewFile
+
+    root = tmp_path / "Extra"
+    write_library(root, 2)
+    folder = library.add_folder(root)
+    scanner.Scanner(library).scan()
+    kept = library.photo_paths(folder.id)
+    library.remove_folder(root)
+    late = NewFile(folder.id, str(root / "new.jpg"), 10, 1.0, "0" * 32)
+    moved = Move(kept[0][0], folder.id, str(root / "moved.jpg"), 10, 1.0)
+    assert library.apply_scan(new=[late], moves=[moved]) == []
+    assert library.folders() == [] and library.text_search("new") == []

@@ -70,6 +70,7 @@ class IndexRows(PhotoReads):
         unchanged photos whose change time moved (a chmod) or was not kept (a library from before).
         """
         with self.transaction() as cur:
+            new, moves = _still_watched(cur, new, moves)
             self._delete(cur, removed)
             self._move(cur, moves)
             if changed:
@@ -390,3 +391,16 @@ class IndexRows(PhotoReads):
                     continue
                 cur.execute("INSERT OR REPLACE INTO captions VALUES (?, ?, ?)", (photo_id, caption, score))
                 cur.execute("UPDATE search SET caption = ? WHERE rowid = ?", (caption, photo_id))
+
+
+def _still_watched(
+    cur: sqlite3.Cursor, new: Sequence[NewFile], moves: Sequence[Move]
+) -> tuple[Sequence[NewFile], Sequence[Move]]:
+    """The new files and moves whose folder is still watched: one removed while its scan ran (the
+    library dialog's Remove during the watcher's start-up scan) is no longer asked for. Its rows
+    had failed SQLite's foreign key, and the window called the library damaged, with two tracebacks
+    (audit 75, repro_9)."""
+    if not new and not moves:
+        return new, moves
+    watched = {row[0] for row in cur.execute("SELECT id FROM folders")}
+    return [n for n in new if n.folder_id in watched], [m for m in moves if m.folder_id in watched]
