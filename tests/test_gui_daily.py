@@ -1545,3 +1545,27 @@ def test_the_grids_tell_the_thumbnail_cache_how_many_tiles_they_show(qtbot, make
     before = window.loader._on_screen["library"]
     window.tile_slider.setValue(window.tile_slider.minimum())  # smaller tiles: more of them
     qtbot.waitUntil(lambda: window.loader._on_screen["library"] > before)
+
+
+def test_a_folder_header_shows_its_name_escaped_and_whole_in_its_tooltip(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Audit 75 (repro_1): grouped by folder, a header read "Pictures/evilexe.jpg" (a right-to-left
+    override in the folder's name), a newline broke it over two lines, and a long name was cut at
+    both ends with no tooltip to read it."""
+    from photoscope.gui.results_model import ResultsModel
+    from photoscope.gui.thumbnail_loader import ThumbnailLoader
+
+    model = ResultsModel(ThumbnailLoader(threads=1, root=tmp_path / "thumbnails"))
+    model._layout(2, [("Pictures/evil\u202egpj.exe", 0), ("Pictures/new\nline", 1)])
+    shown = [model.index(r).data(HEADER_ROLE) for r in (0, 2)]
+    assert shown == ["Pictures/evil\\u202egpj.exe", "Pictures/new\\x0aline"]
+    assert model.index(0).data(Qt.ItemDataRole.ToolTipRole) == shown[0]
+
+
+def test_why_a_photo_cannot_be_shown_names_its_path_escaped() -> None:
+    """Audit 75 (repro_7): "The file cannot be read: ... /Pictures/new" then "line/x.jpg" on a line
+    of its own: the photo view's note put the path in raw, where the File field below escapes it."""
+    from photoscope.gui.photo_text import unreadable_text
+
+    for error in (OSError("not an image"), FileNotFoundError("gone")):
+        said = unreadable_text("/p/new\nline/evil\u202e.jpg", error)
+        assert "\n" not in said and "\u202e" not in said and "new\\x0aline" in said

@@ -125,8 +125,10 @@ def unreadable_text(path: str, error: BaseException, stat: tuple[int, float] | N
         if renamed is not None:  # kept by the index (the CLI audit of stop 55: "missing")
             return (
                 f"The file was renamed to {display_path(os.path.basename(renamed))}, a name that is not"
-                f" UTF-8: Photoscope keeps it; rename it (in UTF-8) to see it here again. {path}"
+                f" UTF-8: Photoscope keeps it; rename it (in UTF-8) to see it here again. {safe_text(path)}"
             )
-        return f"The file is missing: {path}. It was deleted or moved, or its drive is not connected."
-
-    return f"The file cannot be read: {describe_error(error)}. {path}"
+        return (
+            f"The file is missing: {safe_text(path)}. It was deleted or moved, or its drive is not connected."
+        )
+    # the path escaped: a newline in a folder's name broke the sentence (audit 75, repro_7)
+    return f"The file cannot be read: {describe_error(error)}. {safe_text(path)}"

@@ -30,6 +30,7 @@ from photoscope.gui.photo_text import TOOLTIP_NAME, record_tooltip, shown_name, 
 from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.thumbnail_loader import ThumbnailLoader
 from photoscope.gui.wording import WEAKER_MATCHES
+from photoscope.wording import safe_text
 
 if TYPE_CHECKING:
     from photoscope.api import Match, MonthGroup, PhotoRecord, Timeline
@@ -120,7 +121,11 @@ class PhotoGridModel(QAbstractListModel):
         self._row_of_photo = rows
         self._photo_of_row = np.full(count + len(starts), -1, dtype=np.int64)
         self._photo_of_row[rows] = np.arange(count)
-        self._headers = {int(rows[start]) - 1: label for start, label in starts.items() if start < count}
+        # a folder's name with its control and bidi characters escaped: "evil\u202egpj.exe" read
+        # "evilexe.jpg", a newline broke the header (audit 75, repro_1)
+        self._headers = {
+            int(rows[start]) - 1: safe_text(label) for start, label in starts.items() if start < count
+        }
         self._rows = {}
         self.last_tooltip = None
 
@@ -153,7 +158,9 @@ class PhotoGridModel(QAbstractListModel):
             return None
         header = self._headers.get(row)
         if header is not None:
-            return header if role in (HEADER_ROLE, Qt.ItemDataRole.DisplayRole) else None
+            # the tooltip: the whole of a long folder name the tile cuts (audit 75)
+            shown = (HEADER_ROLE, Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
+            return header if role in shown else None
         photo = int(self._photo_of_row[row])
         if role == Qt.ItemDataRole.DecorationRole:
             # Only painted rows ask, so only visible rows are loaded.
