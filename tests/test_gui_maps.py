@@ -120,6 +120,12 @@ def test_word_map_centres_a_word_and_its_neighbours(window: MapWindow, qtbot) ->
     window.word_box.setText("zebra")
     qtbot.keyClick(window.word_box, Qt.Key.Key_Return)
     assert "does not know" in window.word_note.text()
+    # Audit 75 (repro_5): Enter in the empty box said "does not know the word ''", two words that
+    # the model did not know them.
+    for typed, said in (("", "Type a word"), ("   ", "Type a word"), ("red car", "more than one word")):
+        window.word_box.setText(typed)
+        qtbot.keyClick(window.word_box, Qt.Key.Key_Return)
+        assert said in window.word_note.text() and "does not know" not in window.word_note.text()
 
 
 def test_the_word_map_works_from_the_keyboard_and_by_click(window: MapWindow, qtbot) -> None:
