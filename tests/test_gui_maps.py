@@ -234,3 +234,17 @@ def test_the_photos_framed_for_a_search_are_brought_into_view(window: MapWindow,
     window.highlight([far, *(m.photo.id for m in results.matches if m.photo.id != far)])
     shown = view.mapToScene(view.viewport().rect()).boundingRect()
     assert shown.contains(view._marks[0].sceneBoundingRect()), (shown, view._marks[0].sceneBoundingRect())
+
+
+def test_a_map_photo_no_longer_in_the_library_is_said_when_opened(qtbot, make_window, library_db) -> None:  # type: ignore[no-untyped-def]
+    """Audit 75 (repro_2): after a folder was removed, the map kept its photos, and Enter on one did
+    nothing, with no word. Opening one the library no longer holds says so, and how to redraw."""
+    main = make_window(library_db)
+    main.show_maps()
+    maps = main.maps
+    assert maps is not None
+    qtbot.waitUntil(lambda: "photos." in maps.status.text(), timeout=30_000)  # the map drawn
+    main.open_photo(10_000_000)  # no such photo: its folder removed since the map was drawn
+    qtbot.waitUntil(lambda: "no longer in the library" in maps.status.text(), timeout=10_000)
+    assert "Refresh" in maps.status.text()
+    maps.close()

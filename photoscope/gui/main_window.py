@@ -951,6 +951,8 @@ class MainWindow(QMainWindow):
 
             if found:
                 self.detail.show_match(Match.browsed(found[0]))
+            elif self.maps is not None:  # Enter did nothing, unsaid (audit 75, repro_2)
+                self.maps.say_gone()
 
         self.runner.submit(lambda: api.photos_by_ids([photo_id]), opened)
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from photoscope.gui.map_view import TILE, MapPhoto, PhotoMapView, WordMapView
 from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.thumbnail_loader import load_thumbnail
-from photoscope.gui.wording import frames_note, one_word_at_a_time
+from photoscope.gui.wording import MAP_PHOTO_GONE, frames_note, one_word_at_a_time
 
 if TYPE_CHECKING:
     from photoscope.api import Layout, MapProgress, Photoscope
@@ -158,6 +158,11 @@ class MapWindow(QDialog):
 
     def _say_current(self, caption: str) -> None:
         self.status.setText(f"{caption or 'not captioned yet'} — Enter opens it, Esc closes the maps.")
+
+    def say_gone(self) -> None:
+        """A photo on the map the library no longer holds (its folder removed, or deleted since the
+        map was drawn)."""
+        self.status.setText(MAP_PHOTO_GONE)
 
     def _tab_shown(self, index: int) -> None:
         """The words' tab gives its keys to its field first (Tab then reaches the map)."""

@@ -108,6 +108,12 @@ def rules_followed_note(followed: Sequence[tuple[str, str]]) -> str:
     return f"{safe_text(old)} is {safe_text(new)} now{more}: it stays left out of the library."
 
 
+MAP_PHOTO_GONE = (
+    "That photo is no longer in the library (its folder was removed, or it was deleted since the map"
+    " was drawn): Refresh draws the map again."
+)
+
+
 def one_word_at_a_time(text: str) -> str:
     """The Words panel reads one word in each box (the GUI audit of stop 60: "red car" was said to be
     a word the network does not know)."""
