@@ -166,8 +166,11 @@ def test_photoscope_index_says_what_it_kept(
     db, _ = library
     assert main(["index", "--db", str(db), "--model", str(retrained), "--quiet"]) == 0
     out = capsys.readouterr().out
-    assert "kept the vectors of 24 photos an earlier model on the same encoder indexed" in out
+    assert "kept the vectors of 24 photos another model on the same encoder indexed" in out
     assert "indexed 0 photos" in out  # none encoded again
+    # Audit 76 (repro_3): they were re-captioned "(the caption rule changed)": the model did.
+    if "re-captioned" in out:
+        assert "(the caption rule changed)" not in out and "written by another model" in out
 
 
 def test_the_doctor_says_how_photos_of_another_version_are_brought_up_to_date(

@@ -172,7 +172,8 @@ def _index(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         adopted = app.adopt_vectors()
         if adopted:
-            print(f"kept the vectors of {adopted} photos an earlier model on the same encoder indexed")
+            # "another": going back to a model is no earlier one (audit 76, repro_3)
+            print(f"kept the vectors of {adopted} photos another model on the same encoder indexed")
         if args.watch:  # watch from before the scan: what is copied in during the first indexing counts
             app.watch(_print_changes)
         report = app.scan(folders or None)
@@ -190,7 +191,7 @@ def _index(args: argparse.Namespace) -> int:
             _print_offline(again)
         if not code and (report.unreadable or report.skipped):
             code = EXIT_FAILED  # "some file could not be processed" (the CLI audit: it exited 0)
-        _rewrite_old_captions(app, args)
+        _rewrite_old_captions(app, args, adopted)
         if args.watch:  # a watch stopped by Ctrl-C is done: its runs print their errors as they go
             code = _watch(app, args)
         print(f"model {version}; {_counts_line(app.photo_counts())}")
@@ -252,7 +253,7 @@ def _run_worker(app: Photoscope, args: argparse.Namespace) -> int:
     return EXIT_FAILED if result.errors else 0
 
 
-def _rewrite_old_captions(app: Photoscope, args: argparse.Namespace) -> None:
+def _rewrite_old_captions(app: Photoscope, args: argparse.Namespace, adopted: int = 0) -> None:
     """Captions an older caption rule wrote (an upgrade), all written again from the stored vectors:
     the decoder runs again, no photo is decoded (about 11 s per 1,000 photos on 2 cores). The app
     does it in its idle moments; a command-line user asked for an up-to-date library now. Ctrl-C
@@ -264,7 +265,10 @@ def _rewrite_old_captions(app: Photoscope, args: argparse.Namespace) -> None:
         return
     with tqdm(total=total, unit="photo", desc="re-captioning", disable=args.quiet or None) as bar:
         done = app.rewrite_captions(on_batch=bar.update)
-    print(f"re-captioned {done} photos from their stored vectors (the caption rule changed)")
+    # why: another model's captions (``adopted``: their vectors kept), else an older rule's; it said
+    # "the caption rule changed" after --model switched models (audit 76, repro_3)
+    why = "their captions were written by another model" if adopted else "the caption rule changed"
+    print(f"re-captioned {done} photos from their stored vectors ({why})")
 
 
 def _print_changes(report: ScanReport) -> None:
