@@ -248,3 +248,27 @@ def test_a_map_photo_no_longer_in_the_library_is_said_when_opened(qtbot, make_wi
     qtbot.waitUntil(lambda: "no longer in the library" in maps.status.text(), timeout=10_000)
     assert "Refresh" in maps.status.text()
     maps.close()
+
+
+def test_escape_from_a_photo_opened_on_the_map_gives_the_map_its_keys_back(
+    qtbot, make_window, library_db
+) -> None:  # type: ignore[no-untyped-def]
+    """Audit 75 (repro_8): Esc from a photo opened on the map left nothing with the keyboard focus
+    (no window manager gives it back offscreen, or on some desktops): the arrows did nothing until a
+    click. As from the grid, the map has the keys again."""
+    main = make_window(library_db)
+    main.show_maps()
+    maps = main.maps
+    assert maps is not None
+    qtbot.waitUntil(lambda: "photos." in maps.status.text(), timeout=30_000)
+    maps.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is maps.photos)
+    press(qtbot, Qt.Key.Key_Right)
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: main.detail.isVisible(), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: QApplication.focusWidget() is not None and QApplication.focusWidget().window() is main.detail
+    )
+    press(qtbot, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is maps.photos, timeout=5_000)
+    maps.close()

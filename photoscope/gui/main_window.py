@@ -815,6 +815,8 @@ class MainWindow(QMainWindow):
         if view is not None and view.isVisible():
             self.activateWindow()
             view.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif self.maps is not None and self.maps.isVisible():  # a photo opened on the map (audit 75)
+            self.maps.take_keys()
 
     def find_copies(self) -> None:
         """Every group of near-duplicate photos in the library, one header per group."""

@@ -159,6 +159,12 @@ class MapWindow(QDialog):
     def _say_current(self, caption: str) -> None:
         self.status.setText(f"{caption or 'not captioned yet'} — Enter opens it, Esc closes the maps.")
 
+    def take_keys(self) -> None:
+        """The keys back to the map shown (after the photo view opened from it closes)."""
+        self.activateWindow()
+        shown = self.photos if self.tabs.currentIndex() == 0 else self.words
+        shown.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def say_gone(self) -> None:
         """A photo on the map the library no longer holds (its folder removed, or deleted since the
         map was drawn)."""
