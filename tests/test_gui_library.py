@@ -994,3 +994,16 @@ def test_the_library_dialog_shows_rules_with_odd_names_escaped(qtbot) -> None:  
     assert shown[0] == "/p/evil\\u202egpj\\x0ax" and all(
         "\u202e" not in t and "\n" not in t for t in shown
     ), shown
+
+
+def test_the_words_panel_s_word_field_is_wide_enough_to_read_in_a_small_window(
+    qtbot, make_window, library_db
+) -> None:  # type: ignore[no-untyped-def]
+    """Audit 75 (repro_3): in an 800 x 600 window the "Similar words" field was 49 px: its
+    placeholder read "a wo…" and a word of six letters scrolled out of view."""
+    window, panel = _words_panel_open(qtbot, make_window, library_db)
+    window.resize(800, 600)
+    qtbot.wait(200)
+    edit = panel.word_edit
+    qtbot.waitUntil(lambda: edit.isVisible())
+    assert edit.width() >= edit.fontMetrics().horizontalAdvance(edit.placeholderText()), edit.width()

@@ -72,6 +72,10 @@ class WordsPanel(QDockWidget):
         box = QGroupBox("Similar words")
         self.word_edit = QLineEdit(placeholderText="a word, e.g. dog")
         self.word_edit.setAccessibleName("Similar words: a word")
+        # wide enough for its placeholder and a long word: in an 800 x 600 window it was 49 px, "a wo…"
+        # (audit 75, repro_3)
+        metrics = self.word_edit.fontMetrics()
+        self.word_edit.setMinimumWidth(metrics.horizontalAdvance(self.word_edit.placeholderText()) + 16)
         self.word_edit.returnPressed.connect(self.find_similar)
         button = QPushButton("Find")
         button.clicked.connect(self.find_similar)
