@@ -339,7 +339,7 @@ def head_words(
         classes = [c for _, found in model.query_words(word).concepts for c in found]
         if classes and names_animals(classes):
             cover = class_cover(classes, options.text.near_classes, model.encoder_name)
-            out[word] = store.concept_scores(cover)[rows]
+            out[word] = store.concept_scores(cover, rows)
     return out
 
 

@@ -462,7 +462,9 @@ class MappedStore(VectorStore):
             raise KeyError(photo_id)
         return self._base(kind)[row].float()
 
-    def concept_scores(self, cover: np.ndarray) -> torch.Tensor:
+    def concept_scores(self, cover: np.ndarray, rows: torch.Tensor | None = None) -> torch.Tensor:
+        if rows is not None:  # the mapped base's rows in the live order: read whole, then picked
+            return self.concept_scores(cover)[rows]
         base = self._base_part(
             torch.from_numpy(probability_of_concept(cover, self.base.classes, self.base.class_probs))
         )

@@ -186,13 +186,15 @@ class VectorStore:
         """Latents at their original scale for store rows (as the decoder takes them)."""
         return self._latents.view()[rows] * self._latent_norms.view()[rows]
 
-    def concept_scores(self, cover: np.ndarray) -> torch.Tensor:
-        """Each photo's probability (N) that it shows a concept, summed over its stored top classes,
-        each weighed by how much it counts (``cover``: ``stored.class_cover``); the probability
-        beyond them counts as none."""
-        return torch.from_numpy(
-            probability_of_concept(cover, self._classes.view().numpy(), self._class_probs.view().numpy())
-        )
+    def concept_scores(self, cover: np.ndarray, rows: torch.Tensor | None = None) -> torch.Tensor:
+        """Each photo's probability (N, or one per store row of ``rows``) that it shows a concept,
+        summed over its stored top classes, each weighed by how much it counts (``cover``:
+        ``stored.class_cover``); the probability beyond them counts as none."""
+        classes, probs = self._classes.view().numpy(), self._class_probs.view().numpy()
+        if rows is not None:  # a combined query's candidates: not a pass over the whole library
+            picked = rows.numpy()
+            classes, probs = classes[picked], probs[picked]
+        return torch.from_numpy(probability_of_concept(cover, classes, probs))
 
     def vector_of(self, photo_id: int, kind: Kind) -> torch.Tensor:
         return self.vectors(kind)[self._row[photo_id]].float()
