@@ -537,3 +537,62 @@ def test_a_folder_or_a_pipe_is_no_copy_of_anything(tmp_path: Path) -> None:
             str(photo), str(tmp_path / odd)
         )
         assert _hash_of(str(tmp_path / odd)) is None
+
+
+# --- audit 76: backups and repairs ------------------------------------------------------------------
+
+
+def _as_written_before_the_photo_count(db: Path) -> None:
+    """The library's backups as a Photoscope up to 62b877b (2026-12-03) wrote them: the same, with no
+    ``photo_count`` in their head."""
+    import gzip
+    import json
+
+    for generation in (0, 1):
+        path = backup_path(db, generation)
+        if path.exists():
+            with gzip.open(path, "rb") as f:
+                data = json.loads(f.read())
+            del data["photo_count"]
+            with gzip.open(path, "wb") as f:
+                f.write(json.dumps(data, separators=(",", ":")).encode("utf-8"))
+
+
+@pytest.mark.parametrize("loss", ["emptied", "deleted"])
+def test_a_library_lost_beside_a_backup_without_a_photo_count_is_rebuilt_from_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None, loss: str
+) -> None:
+    """Audit 76, repro_1: a backup written before backups counted their photos was taken for none.
+    `status` and `doctor --repair` said "no library yet: add a folder" (or "delete the empty file"),
+    the window began an empty library over it, and its backups rotated the old one out: folders,
+    ids, captions and rules lost."""
+    from photoscope.library.errors import LibraryDamaged
+
+    db = tmp_path / "library.db"
+    write_library(tmp_path / "P", 4)
+    assert _index(capsys, db, tiny_model_dir, tmp_path / "P")[0] == 0
+    rule = ExclusionRule(str(tmp_path / "P"), "pattern", "*.png")
+    with Library(db) as library:
+        library.set_exclusion_rule(rule, True)
+        library.backup(max_age_s=0)
+        before = dict(library.db.execute("SELECT id, path FROM photos").fetchall())
+        captions = dict(library.db.execute("SELECT photo_id, text FROM captions").fetchall())
+    _as_written_before_the_photo_count(db)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    if loss == "emptied":
+        db.write_bytes(b"")
+    else:
+        db.unlink()
+
+    assert main(["status", "--db", str(db)]) == 4
+    err = capsys.readouterr()[1]
+    assert f"backup holds {len(before)} photos" in err and "doctor --repair" in err, err
+    with pytest.raises(LibraryDamaged):  # how the window opens it: never made anew over its backup
+        Library(db)
+    assert main(["doctor", "--repair", "--db", str(db), "--model", str(tiny_model_dir)]) == 0
+    capsys.readouterr()
+    with Library(db) as library:
+        assert dict(library.db.execute("SELECT id, path FROM photos").fetchall()) == before
+        assert dict(library.db.execute("SELECT photo_id, text FROM captions").fetchall()) == captions
+        assert library.exclusion_rules() == [rule]

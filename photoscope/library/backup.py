@@ -133,8 +133,8 @@ def read_backup(library_path: Path) -> dict[str, Any] | None:
 
 
 def backup_photo_count(library_path: Path) -> int | None:
-    """How many photos the newest backup holds, read from its head (None: no backup, or one from
-    before the count was written)."""
+    """How many photos the newest backup holds, read from its head, else counted in it whole (None:
+    no backup, or none that can be read). Every "is there a backup?" check asks this."""
     return _photo_count(backup_path(library_path))
 
 
@@ -147,7 +147,22 @@ def _photo_count(backup: Path) -> int | None:
     except (OSError, EOFError):
         return None
     found = re.search(rb'"photo_count":(\d+)', head.split(b'"photos":[', 1)[0])
-    return int(found.group(1)) if found else None
+    if found:
+        return int(found.group(1))
+    # A backup written before the count (up to 62b877b, 2026-12-03) was taken for none: a library
+    # lost beside it was begun anew, and its backups rotated the old one out (audit 76, repro_1).
+    return _counted_photos(backup) if head.startswith(_HEAD) else None
+
+
+def _counted_photos(backup: Path) -> int | None:
+    """The photos in a backup without a count in its head, read whole (rare: until the first
+    backup the current version writes); None: it cannot be read whole."""
+    try:
+        with gzip.open(backup, "rb") as f:
+            photos = json.loads(f.read().decode("utf-8")).get("photos")
+    except (OSError, EOFError, ValueError, AttributeError):
+        return None
+    return len(photos) if isinstance(photos, list) else None
 
 
 def backup_age(library_path: Path) -> float | None:
