@@ -596,3 +596,43 @@ def test_a_library_lost_beside_a_backup_without_a_photo_count_is_rebuilt_from_it
         assert dict(library.db.execute("SELECT id, path FROM photos").fetchall()) == before
         assert dict(library.db.execute("SELECT photo_id, text FROM captions").fetchall()) == captions
         assert library.exclusion_rules() == [rule]
+
+
+@pytest.mark.parametrize("taken_by", ["a second name for it", "an earlier repair's file"])
+def test_a_repair_keeps_the_damaged_file_under_a_name_no_other_file_has(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None, taken_by: str
+) -> None:
+    """Audit 76, repro_2: the name kept aside was ``library.db.damaged-<second>``. A repair killed
+    after it linked the damaged file there made the next, in the same second, fail with "PosixPath(…)
+    and PosixPath(…) are the same file", exit 1; a second repair in one second copied its damaged
+    file over the first one's, which is never to be deleted."""
+    from photos import damage_page
+
+    db = tmp_path / "library.db"
+    write_library(tmp_path / "P", 6)
+    assert _index(capsys, db, tiny_model_dir, tmp_path / "P")[0] == 0
+    damage_page(db, "folders")
+    damaged = db.read_bytes()
+    now = time.time()
+    taken = [
+        db.with_name(f"library.db.damaged-{time.strftime('%Y%m%d-%H%M%S', time.localtime(now + s))}")
+        for s in range(5)
+    ]
+    for name in taken:
+        if taken_by == "a second name for it":
+            os.link(db, name)  # what a repair killed after keeping it aside leaves
+        else:
+            name.write_bytes(b"the damaged file an earlier repair kept")
+    held = {name: name.read_bytes() for name in taken}
+
+    assert main(["doctor", "--repair", "--db", str(db), "--model", str(tiny_model_dir)]) == 0
+    out = capsys.readouterr()[0]
+    assert {name: name.read_bytes() for name in taken} == held  # none written over
+    kept = [
+        p
+        for p in tmp_path.glob("library.db.damaged-*")
+        if p not in taken and not p.name.endswith(("-wal", "-shm"))
+    ]
+    assert len(kept) == 1 and kept[0].read_bytes() == damaged and f"aside to {kept[0]} " in out, out
+    with Library(db) as library:
+        assert library.integrity_check() == "ok" and library.counts().indexed + library.counts().pending == 6

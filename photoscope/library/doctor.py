@@ -17,6 +17,7 @@ Repairs (``repair=True``) never delete what cannot be rebuilt:
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 import shutil
@@ -297,9 +298,7 @@ def _rebuild(path: Path, report: DoctorReport) -> None:
     The new one is built beside it and takes its place only when whole: a repair killed halfway
     had left an empty library at ``path`` (or none), and the empty library's backups then replaced
     those that held the photos (the fresh-seat audit of stop 54). The damaged file is kept aside."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    aside = path.with_name(f"{path.name}.damaged-{stamp}")
-    _keep_aside(path, aside)
+    aside = _keep_aside(path)
     building = path.with_name(f".{path.name}.rebuilding")
     _remove_library_files(building)  # one left by a repair killed before
     try:
@@ -325,17 +324,43 @@ def _rebuild(path: Path, report: DoctorReport) -> None:
     report.fixed = True
 
 
-def _keep_aside(path: Path, aside: Path) -> None:
-    """The damaged file and its WAL under the name ``aside`` too, the original left in place: a
-    second name for the same file where the file system allows it (instant), else a copy."""
-    for suffix in ("", "-wal", "-shm"):
-        source, target = Path(f"{path}{suffix}"), Path(f"{aside}{suffix}")
-        if not source.exists():
+_LIBRARY_FILES = ("", "-wal", "-shm")  # a library file's own and its WAL's, as SQLite names them
+
+
+def _keep_aside(path: Path) -> Path:
+    """The damaged file and its WAL under a new name too (``library.db.damaged-<time>``, then
+    ``-2``, ``-3``… where taken), the original left in place; the name.
+
+    A name in use is never written: by the second only, a repair killed after it kept the file aside
+    made the next, in the same second, fail with "… are the same file", and two repairs in one second
+    copied the second damaged file over the first one kept (audit 76, repro_2)."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for attempt in range(1, 1000):
+        aside = path.with_name(f"{path.name}.damaged-{stamp}" + (f"-{attempt}" if attempt > 1 else ""))
+        if any(Path(f"{aside}{suffix}").exists() for suffix in _LIBRARY_FILES):
             continue
         try:
-            os.link(source, target)
-        except OSError:
-            shutil.copy2(source, target)
+            for suffix in _LIBRARY_FILES:
+                _second_name(Path(f"{path}{suffix}"), Path(f"{aside}{suffix}"))
+        except FileExistsError:  # taken in between, by another repair: the next name
+            continue
+        return aside
+    raise FileExistsError(errno.EEXIST, "no free name to keep the damaged file under", str(path))
+
+
+def _second_name(source: Path, target: Path) -> None:
+    """``source`` under the name ``target`` too, never over a file there (FileExistsError): a
+    second name for the same file where the file system allows it (instant), else a copy."""
+    if not source.exists():
+        return
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        raise
+    except OSError:
+        with source.open("rb") as src, target.open("xb") as dst:  # "x": never over a file there
+            shutil.copyfileobj(src, dst)
+        shutil.copystat(source, target)
 
 
 def _remove_library_files(path: Path) -> None:
