@@ -636,3 +636,24 @@ def test_a_repair_keeps_the_damaged_file_under_a_name_no_other_file_has(
     assert len(kept) == 1 and kept[0].read_bytes() == damaged and f"aside to {kept[0]} " in out, out
     with Library(db) as library:
         assert library.integrity_check() == "ok" and library.counts().indexed + library.counts().pending == 6
+
+
+def test_a_repair_of_a_missing_library_says_it_was_missing_and_keeps_no_copy_of_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
+) -> None:
+    """Audit 76, repro_4: with library.db deleted, `status` said `doctor --repair` "keeps a copy of
+    the damaged file", and the repair said it "moved the damaged file aside to
+    …library.db.damaged-<time>": there was no file, and none was there after."""
+    db = tmp_path / "library.db"
+    write_library(tmp_path / "P", 4)
+    assert _index(capsys, db, tiny_model_dir, tmp_path / "P")[0] == 0
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+
+    assert main(["status", "--db", str(db)]) == 4
+    err = capsys.readouterr()[1]
+    assert "is missing, but its backup holds 4 photos" in err and "copy" not in err, err
+    assert main(["doctor", "--repair", "--db", str(db), "--model", str(tiny_model_dir)]) == 0
+    out = capsys.readouterr()[0]
+    assert f"repaired: {db} was missing: rebuilt it from its backup: 1 folder, 4 photos" in out, out
+    assert "aside" not in out and not list(tmp_path.glob("library.db.damaged-*"))

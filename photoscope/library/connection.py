@@ -23,6 +23,7 @@ from photoscope.library.errors import (
     LibraryDamaged,
     LibraryError,
     LibraryForeign,
+    LibraryLost,
     LibraryTooNew,
     LibraryUnwritable,
     cannot_write,
@@ -83,7 +84,8 @@ class LibraryFile:
 
         held = backup_photo_count(self.path)
         if held:
-            raise LibraryDamaged(f"{self.path} {said}, but its backup holds {plural(held, 'photo')}")
+            lost = LibraryDamaged if self.path.exists() else LibraryLost  # no file to keep a copy of
+            raise lost(f"{self.path} {said}, but its backup holds {plural(held, 'photo')}")
 
     @property
     def db(self) -> sqlite_utils.Database:

@@ -298,7 +298,7 @@ def _rebuild(path: Path, report: DoctorReport) -> None:
     The new one is built beside it and takes its place only when whole: a repair killed halfway
     had left an empty library at ``path`` (or none), and the empty library's backups then replaced
     those that held the photos (the fresh-seat audit of stop 54). The damaged file is kept aside."""
-    aside = _keep_aside(path)
+    aside = _keep_aside(path) if path.exists() else None  # a missing file: nothing to keep or read
     building = path.with_name(f".{path.name}.rebuilding")
     _remove_library_files(building)  # one left by a repair killed before
     try:
@@ -315,11 +315,16 @@ def _rebuild(path: Path, report: DoctorReport) -> None:
     os.replace(building, path)
     _remove_library_files(building)  # what closing it wrote beside it (its backup)
     report.moved_aside = aside
+    # Only what was done: a missing file was said "moved aside" to a name that never was (audit 76, repro_4).
+    done = (
+        f"moved the damaged file aside to {aside} and built a new library from what could be read"
+        if aside is not None
+        else f"{path} was missing: rebuilt it from its backup"
+    )
     report.repaired.append(
-        f"moved the damaged file aside to {aside} and built a new library from what could be read: "
-        f"{plural(kept['folders'], 'folder')}, {plural(kept['photos'], 'photo')} ({kept['indexed']} still"
-        f" indexed, {kept['pending']} to re-encode), {plural(kept['captions'], 'caption')}"
-        + (" (topped up from the backup)" if backup else "")
+        f"{done}: {plural(kept['folders'], 'folder')}, {plural(kept['photos'], 'photo')} ({kept['indexed']}"
+        f" still indexed, {kept['pending']} to re-encode), {plural(kept['captions'], 'caption')}"
+        + (" (topped up from the backup)" if backup and aside is not None else "")
     )
     report.fixed = True
 
@@ -377,9 +382,12 @@ _TABLES = (
 )  # fmt: skip
 
 
-def _salvage(damaged: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row that can still be read from each table (ranges of rowids around damaged pages)."""
+def _salvage(damaged: Path | None) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row that can still be read from each table (ranges of rowids around damaged pages);
+    none of a missing file (``None``)."""
     out: dict[str, list[tuple[Any, ...]]] = {t: [] for t in _TABLES}
+    if damaged is None:
+        return out
     try:
         conn = sqlite3.connect(f"file:{damaged}?mode=ro", uri=True)
     except sqlite3.Error:

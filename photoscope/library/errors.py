@@ -56,6 +56,14 @@ class LibraryDamaged(LibraryError):
         return f"{self.what}: run `photoscope doctor --repair` (it keeps a copy of the damaged file)"
 
 
+class LibraryLost(LibraryDamaged):
+    """A library file gone, its backup beside it: repaired from the backup, with no file to keep a
+    copy of (audit 76, repro_4: "it keeps a copy of the damaged file", of none)."""
+
+    def __str__(self) -> str:
+        return f"{self.what}: run `photoscope doctor --repair` (it rebuilds the library from its backup)"
+
+
 class LibraryTooNew(LibraryError):
     """Written by a newer Photoscope (a schema this one does not know)."""
 
