@@ -624,3 +624,25 @@ def test_palette_photos_refused_before_version_15_are_tried_again(
     with Library(tmp_path / "l.db") as lib:
         assert lib.try_errors_again([lib.folders()[0].id]) == 1 and lib.counts().pending == 1
         assert lib.try_errors_again([lib.folders()[0].id]) == 0
+
+
+def test_an_older_library_on_a_full_disk_is_told_the_disk_is_full_real_tmpfs(tmp_path: Path) -> None:
+    """Audit 76, repro_5: an older library on a full disk was told "it is read-only: open it once
+    where it can be written, or fix the permissions": there were no permissions to fix."""
+    from contextlib import suppress
+
+    from mounts import small_tmpfs
+
+    from photoscope.library.errors import LibraryUnwritable
+
+    with small_tmpfs(tmp_path / "disk", "1m") as disk:
+        path = disk / "library.db"
+        _old_library(path, 7)
+        with suppress(OSError), open(disk / "filler", "wb") as filler:  # the disk fills up
+            while True:
+                filler.write(b"\0" * 4096)
+                filler.flush()
+        with pytest.raises(LibraryUnwritable) as refused:
+            Library(path)
+    said = str(refused.value)
+    assert "disk is full" in said and "free space" in said and "permissions" not in said, said

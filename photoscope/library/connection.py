@@ -134,10 +134,10 @@ class LibraryFile:
             full = disk_full(self.path)
             if not os.access(self.path, os.R_OK) or not (cannot_write(self.path) or full):
                 raise
+            self.full_disk = full  # before: an older library's refusal says which (``_try_read_only``)
             fallback = self._connect_read_only()
             if fallback is None:
                 raise
-            self.full_disk = full
             return fallback
         if os.access(self.path, os.W_OK):
             return conn
@@ -168,6 +168,16 @@ class LibraryFile:
                 return conn
         return None
 
+    def _cannot_upgrade(self) -> str:
+        """Why an older library opened read-only cannot be upgraded, and what to do: a full disk was
+        told "it is read-only … fix the permissions", with none to fix (audit 76, repro_5)."""
+        if self.full_disk:
+            return "must be upgraded, but its disk is full: free space on it, then open it again"
+        return (
+            "must be upgraded, but it is read-only: open it once where it can be written, or fix the"
+            " permissions"
+        )
+
     def _try_read_only(self, uri: str) -> sqlite3.Connection | None:
         try:
             conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
@@ -178,8 +188,7 @@ class LibraryFile:
             self._refuse_foreign(conn)
             if self._check_version() < len(MIGRATIONS):
                 raise LibraryUnwritable(
-                    f"{self.path} was made by an older Photoscope and must be upgraded, but it is "
-                    "read-only: open it once where it can be written, or fix the permissions"
+                    f"{self.path} was made by an older Photoscope and {self._cannot_upgrade()}"
                 )
             name_words.register(conn)
         except sqlite3.Error:
