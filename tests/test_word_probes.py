@@ -162,11 +162,14 @@ def test_an_added_word_lifts_and_a_taken_away_word_lowers_the_photos_its_detecto
     store, dogs = _store(model)
     others = list(range(8, 16))
     ranker = CombinedRanker(model, store)
+    # the detectors themselves: "dog" names animals, which the app judges by the head's classes
+    # (``CombineOptions.animals_by_head``, tested in test_combined_concepts.py)
+    detectors = CombineOptions(animals_by_head=False)
     added = [Term(text="beach"), Term(text="dogs")]
-    lift = ranker.scores(added) - ranker.scores(added, NO_WORDS)
+    lift = ranker.scores(added, detectors) - ranker.scores(added, NO_WORDS)
     assert lift[dogs].min() > lift[others].max()
     taken = [Term(text="beach"), Term(text="dog", negative=True)]
-    drop = ranker.scores(taken) - ranker.scores(taken, NO_WORDS)
+    drop = ranker.scores(taken, detectors) - ranker.scores(taken, NO_WORDS)
     assert drop[dogs].max() < drop[others].min()
 
 

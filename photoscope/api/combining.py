@@ -240,6 +240,8 @@ class Combining(Searching):
         ]
         if not counting or names.taken or not one_term(counting, self._path_of):
             return None
+        if len(counting) > 1 and counting[0].photo is not None:
+            return None  # a photo given twice ranks as by example already, and its notes name it
         return replace(counting[0], weight=1.0)
 
     def _unseen_in_any(self, terms: Sequence[Term]) -> tuple[str, ...]:
