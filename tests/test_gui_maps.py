@@ -272,3 +272,20 @@ def test_escape_from_a_photo_opened_on_the_map_gives_the_map_its_keys_back(
     press(qtbot, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is maps.photos, timeout=5_000)
     maps.close()
+
+
+def test_the_photo_map_is_drawn_again_when_photos_leave_the_library(qtbot, make_window, library_db) -> None:  # type: ignore[no-untyped-def]
+    """Audit 75 (repro_2): after File > Library… removed a folder, the map still said "6 photos" and
+    let the user step to the removed ones. A change the library dialog makes draws it again."""
+    main = make_window(library_db)
+    main.show_maps()
+    maps = main.maps
+    assert maps is not None
+    qtbot.waitUntil(lambda: "photos." in maps.status.text(), timeout=30_000)
+    api = main.api
+    assert api is not None
+    for folder in api.folders():
+        api.remove_folder(folder.path)
+    main.library_dialog.changed.emit()  # as the dialog says its Remove
+    qtbot.waitUntil(lambda: "No photos are indexed yet" in maps.status.text(), timeout=30_000)
+    maps.close()

@@ -854,6 +854,8 @@ class MainWindow(QMainWindow):
         stop 47)."""
         self._read_index_again()
         self._refresh_shown_answer()
+        if self.maps is not None:  # it kept a removed folder's photos, "6 photos" (audit 75, repro_2)
+            self.maps.load()
 
     def _refresh_shown_answer(self) -> None:
         """Photos moved or left: the copies or the query's results on show follow, in place (the
