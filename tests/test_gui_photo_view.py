@@ -160,6 +160,25 @@ def test_the_photo_view_says_when_its_photo_was_deleted(
         assert detail.path() == after and detail.open_button.isEnabled() and not detail.note.isVisible()
 
 
+def test_the_photo_view_says_when_its_file_went_bad_rather_than_left_the_library(
+    qtbot: Any, make_window: WindowFactory, library_db: Path, tmp_path: Path
+) -> None:
+    """Audit 75 (repro_6): a photo whose file went bad while shown (a failed copy or sync) was "no
+    longer in the library", Find similar greyed; the library keeps it, as a photo that could not be
+    read, and says so (`status`: "1 error"). The view says its file cannot be read."""
+    window = make_window(library_db)
+    timeline_ready(qtbot, window)
+    bad, _ = add_photos(qtbot, window, tmp_path / "Drive", ["bad.jpg", "good.jpg"])
+    detail = window.detail
+    photo = next(i for i in range(window.timeline.photo_count()) if window.timeline.path_of(i) == bad)
+    detail.show_row(window.timeline.row_of(photo))
+    Path(bad).write_bytes(b"not a photo any more" * 100)  # the watcher reads it again, and fails
+    qtbot.waitUntil(lambda: detail.row < 0, timeout=60_000)  # indexed again, it failed: off the timeline
+    qtbot.waitUntil(lambda: "cannot be read" in detail.note.text(), timeout=10_000)
+    assert "no longer in the library" not in detail.note.text()
+    assert "no longer in the library" not in detail.windowTitle()
+
+
 def test_the_photo_view_says_when_the_file_is_missing(
     qtbot: Any, make_window: WindowFactory, library_db: Path, tmp_path: Path
 ) -> None:

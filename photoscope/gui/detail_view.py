@@ -6,7 +6,7 @@ import os
 from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QImage, QKeySequence, QPixmap, QResizeEvent, QShortcut
+from PySide6.QtGui import QImage, QImageReader, QKeySequence, QPixmap, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -113,6 +113,7 @@ class DetailView(QDialog):
         self.row = -1  # the shown photo's row in grid(), -1 once it left it
         self._place = -1  # its index among the grid's photos, kept when it leaves: steps go on from there
         self._file_gone = False  # it left the grid, and its file is not there either
+        self._file_bad = False  # it left the grid, and its file is there but no picture
         self._shown: _Shown | None = None
         self._failure: BaseException | None = None  # why the photo on show's preview has no picture
         self._unreadable = ""  # why the shown photo's file gives no picture ("": it does)
@@ -317,7 +318,7 @@ class DetailView(QDialog):
             self._show_gone()
             return
         count = grid.photo_count()
-        self._place, self._file_gone = photo, False
+        self._place, self._file_gone, self._file_bad = photo, False, False
         self.position.setText(f"{photo + 1:,} of {count:,}")
         self.previous_button.setEnabled(photo > 0)
         self.next_button.setEnabled(photo + 1 < count)
@@ -347,14 +348,22 @@ class DetailView(QDialog):
         self.similar_button.setEnabled(False)
         path = self._shown.path
         self.io.submit(
-            lambda: os.path.lexists(path), lambda there: self._file_checked(path, there), key="exists"
+            lambda: (os.path.lexists(path), QImageReader(path).canRead()),
+            lambda found: self._file_checked(path, *found),
+            key="exists",
         )
         self._show_note()
 
-    def _file_checked(self, path: str, there: bool) -> None:
-        """Whether the file of a photo that left the grid is still there (a drive may be slow)."""
+    def _file_checked(self, path: str, there: bool, decodes: bool = True) -> None:
+        """Whether the file of a photo that left the grid is still there (a drive may be slow), and
+        still a picture: one that went bad (a failed copy) left it because it could not be read, and
+        the library keeps it (it was "no longer in the library": audit 75, repro_6)."""
         if self._shown is None or self._shown.path != path or self.row >= 0:
             return
+        self._file_bad = there and not decodes
+        if self._file_bad:
+            self.position.setText("Cannot be read")
+            self.setWindowTitle(f"{shown_name(path)} — cannot be read")
         self._file_gone = not there
         for button in (self.open_button, self.folder_button):
             button.setEnabled(there)
@@ -370,7 +379,7 @@ class DetailView(QDialog):
         # a file known gone is said once (below), not also as a picture that could not be read
         lines = [self._unreadable] if self._unreadable and pictured and not self._file_gone else []
         if self._shown is not None and self.row < 0:
-            lines.append(left_grid_note(self._grid_name(), self._shown.path, self._file_gone))
+            lines.append(left_grid_note(self._grid_name(), self._shown.path, self._file_gone, self._file_bad))
         if self._not_done:
             lines.append(self._not_done)
         self.note.setText("\n".join(lines))

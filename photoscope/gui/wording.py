@@ -492,10 +492,16 @@ def cannot_search_by(name: str, why: str) -> str:
     return f"{name} cannot be searched by: {why}."
 
 
-def left_grid_note(grid: str, path: str, file_gone: bool) -> str:
-    """Under a photo that left the grid on show (``grid``: "the results", "the library")."""
+def left_grid_note(grid: str, path: str, file_gone: bool, file_bad: bool = False) -> str:
+    """Under a photo that left the grid on show (``grid``: "the results", "the library"); ``file_bad``:
+    its file is there but cannot be read (it left the grid for that)."""
     if file_gone:
         return f"Its file was deleted or moved: {path}"
+    if file_bad:
+        return (
+            f"Its file cannot be read now (damaged, or not a photo any more): {safe_text(path)}. The"
+            " library keeps it with the photos that could not be read (`photoscope status` counts them)."
+        )
     return (
         f"This photo is no longer in {grid}. Open, Show in folder and Copy path still act on its file;"
         " Previous and Next go on from where it was."
