@@ -135,17 +135,26 @@ def test_the_photo_view_says_when_its_photo_left_the_library(
     assert detail.path() == timeline.path_of(2)
 
 
+def _showing_a_new_photo(
+    qtbot: Any, make_window: WindowFactory, library_db: Path, folder: Path
+) -> tuple[Any, str, int]:
+    """A window whose photo view shows the first of two photos added in ``folder``: (window, its
+    path, its place in the timeline)."""
+    window = make_window(library_db)
+    timeline_ready(qtbot, window)
+    shown, _ = add_photos(qtbot, window, folder, ["shown.jpg", "other.jpg"])
+    photo = next(i for i in range(window.timeline.photo_count()) if window.timeline.path_of(i) == shown)
+    window.detail.show_row(window.timeline.row_of(photo))
+    return window, shown, photo
+
+
 def test_the_photo_view_says_when_its_photo_was_deleted(
     qtbot: Any, make_window: WindowFactory, library_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The GUI walk of stop 42: a photo deleted while shown was said to be "no longer in the
     results", with Open and Show in folder still said to act on a file that was gone."""
-    window = make_window(library_db)
-    timeline_ready(qtbot, window)
-    gone, _ = add_photos(qtbot, window, tmp_path / "Drive", ["gone.jpg", "kept.jpg"])
+    window, gone, photo = _showing_a_new_photo(qtbot, make_window, library_db, tmp_path / "Drive")
     detail = window.detail
-    photo = next(i for i in range(window.timeline.photo_count()) if window.timeline.path_of(i) == gone)
-    detail.show_row(window.timeline.row_of(photo))
     os.remove(gone)  # the watcher takes it out of the index; the timeline is read again
     qtbot.waitUntil(lambda: "Its file was deleted or moved" in detail.note.text(), timeout=30_000)
     assert detail.note.text() == f"Its file was deleted or moved: {gone}"
@@ -166,12 +175,8 @@ def test_the_photo_view_says_when_its_file_went_bad_rather_than_left_the_library
     """Audit 75 (repro_6): a photo whose file went bad while shown (a failed copy or sync) was "no
     longer in the library", Find similar greyed; the library keeps it, as a photo that could not be
     read, and says so (`status`: "1 error"). The view says its file cannot be read."""
-    window = make_window(library_db)
-    timeline_ready(qtbot, window)
-    bad, _ = add_photos(qtbot, window, tmp_path / "Drive", ["bad.jpg", "good.jpg"])
+    window, bad, _ = _showing_a_new_photo(qtbot, make_window, library_db, tmp_path / "Drive")
     detail = window.detail
-    photo = next(i for i in range(window.timeline.photo_count()) if window.timeline.path_of(i) == bad)
-    detail.show_row(window.timeline.row_of(photo))
     Path(bad).write_bytes(b"not a photo any more" * 100)  # the watcher reads it again, and fails
     qtbot.waitUntil(lambda: detail.row < 0, timeout=60_000)  # indexed again, it failed: off the timeline
     qtbot.waitUntil(lambda: "cannot be read" in detail.note.text(), timeout=10_000)
