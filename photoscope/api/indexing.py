@@ -184,7 +184,7 @@ class Indexing(Core):
         """What ``exclude`` with these arguments would take out of the index: (its photos, the photos
         of the watched folders it applies to). Raises ``ValueError`` as ``exclude``."""
         rules = self._new_rules(path, pattern, folder)
-        folders = self.folders()
+        folders = self.library.folders()  # paths only: no root listed
         ruled = {r.folder for r in rules}
         paths = [p for f in folders if f.path in ruled for _, p in self.library.photo_paths(f.id)]
         return len(Rules(rules, [f.path for f in folders], hidden=True).excluded(paths)), len(paths)
@@ -213,7 +213,7 @@ class Indexing(Core):
         photos (``folders include`` of a Screenshots folder said "no photo came back", naming
         nothing, while "*.png" kept its photos out: the fresh-seat audit of stop 51)."""
         report = self._apply_rules(rules, False)  # the scan of what they covered: what stays out
-        alone = Rules(rules, [f.path for f in self.folders()], hidden=True)
+        alone = Rules(rules, [f.path for f in self.library.folders()], hidden=True)
         report.still_left_out = len(alone.excluded(report.left_out))
         return report
 
@@ -249,7 +249,7 @@ class Indexing(Core):
         self, path: str | Path | None, pattern: str | None, folder: str | Path | None
     ) -> list[ExclusionRule]:
         """The rules a user means (``library.exclusions.rule_for``). Raises ``ValueError``."""
-        roots = [f.path for f in self.folders()]
+        roots = [f.path for f in self.library.folders()]
         where = None if folder is None else str(folder)
         named = None if path is None else self.library.spelled_as_watched(path)  # through a link too
         meant = rule_for(roots, named, pattern, where, self.holds_photo_at)

@@ -4,6 +4,7 @@ and taken away cancels out ("a cat" - "a cat" asks for nothing)."""
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import replace
@@ -112,12 +113,20 @@ def _said(term: QueryTerm, path_of: PathOf | None = None) -> Hashable | None:
 
 
 def _bytes_of(path: str | os.PathLike[str]) -> tuple[str, int, str] | None:
-    """A photo file's size and partial hash, None when it cannot be read."""
+    """A photo file's size and partial hash, None when it cannot be read. A query's photo is
+    compared three times a search (``cancel_out``, ``repeats``, ``one_term``) and again at every
+    keystroke: its bytes are read once while its size and time stay."""
     try:
-        size = os.stat(path).st_size
-        return ("bytes", size, partial_hash(os.fspath(path), size))
+        st = os.stat(path)
+        return ("bytes", st.st_size, _hash_of(os.fspath(path), st.st_size, st.st_mtime_ns))
     except (OSError, ValueError):
         return None
+
+
+@functools.lru_cache(maxsize=256)
+def _hash_of(path: str, size: int, mtime_ns: int) -> str:
+    """``fs.partial_hash`` of the file as it is at ``size`` and ``mtime_ns`` (the cache's key)."""
+    return partial_hash(path, size)
 
 
 def same_photo(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:

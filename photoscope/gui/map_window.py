@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from photoscope.gui.map_view import TILE, MapPhoto, PhotoMapView, WordMapView
 from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.thumbnail_loader import load_thumbnail
-from photoscope.gui.wording import MAP_PHOTO_GONE, frames_note, one_word_at_a_time
+from photoscope.gui.wording import MAP_PHOTO_GONE, frames_note, not_one_word
 
 if TYPE_CHECKING:
     from photoscope.api import Layout, MapProgress, Photoscope
@@ -205,11 +205,9 @@ class MapWindow(QDialog):
         from photoscope.api import UnknownWordError
 
         word = self.word_box.text().strip().lower()
-        if not word:  # it said "does not know the word ''" (audit 75, repro_5)
-            self.word_note.setText("Type a word to find it on the map.")
-            return
-        if len(word.split()) > 1:
-            self.word_note.setText(one_word_at_a_time(word))
+        asked = not_one_word(word, "find it on the map")  # it said "does not know the word ''"
+        if asked is not None:
+            self.word_note.setText(asked)
             return
         try:
             neighbours = [w.word for w in self.app.similar_words(word, 8)]

@@ -114,6 +114,15 @@ MAP_PHOTO_GONE = (
 )
 
 
+def not_one_word(word: str, to_do: str) -> str | None:
+    """What a word box asks of a typed ``word`` (stripped) that is no word: one (``to_do``: what
+    a word there does), or one at a time; None for one word. The Words panel's box and the word
+    map's both ask so (audit 75: the map's said "does not know the word ''")."""
+    if not word:
+        return f"Type a word to {to_do}."
+    return one_word_at_a_time(word) if len(word.split()) > 1 else None
+
+
 def one_word_at_a_time(text: str) -> str:
     """The Words panel reads one word in each box (the GUI audit of stop 60: "red car" was said to be
     a word the network does not know)."""

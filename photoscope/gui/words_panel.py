@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoscope.gui.tasks import TaskRunner
-from photoscope.gui.wording import one_word_at_a_time
+from photoscope.gui.wording import not_one_word, one_word_at_a_time
 
 if TYPE_CHECKING:
     from photoscope.api import Photoscope, WordScore
@@ -105,10 +105,9 @@ class WordsPanel(QDockWidget):
 
     def find_similar(self) -> None:
         word, api = self.word_edit.text().strip(), self.api()
-        if not word:
-            self._ask("Type a word to find the words the network uses like it.", self.word_edit)
-        elif len(word.split()) > 1:
-            self._ask(one_word_at_a_time(word), self.word_edit)
+        asked = not_one_word(word, "find the words the network uses like it")
+        if asked is not None:
+            self._ask(asked, self.word_edit)
         elif api is None:
             self.message.setText("The library is still opening: try again in a moment.")
         else:

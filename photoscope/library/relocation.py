@@ -53,8 +53,13 @@ def moved_here(library: Library, path: str) -> Folder | None:
     folders = library.folders()
     if any(is_under(key, f.path) or is_under(f.path, key) for f in folders):
         return None
+    number = directory_identity(key)  # once: it reads the system's mount table
     for folder in folders:
-        if not folder.online and _its_directory_renamed(library, folder, key) and _left_for(folder, key):
+        if (
+            not folder.online
+            and _its_directory_renamed(library, folder, key, number)
+            and _left_for(folder, key)
+        ):
             return folder
     for folder, sample in _offline_samples(library, folders):
         if not _left_for(folder, key):
@@ -65,15 +70,15 @@ def moved_here(library: Library, path: str) -> Folder | None:
     return None
 
 
-def _its_directory_renamed(library: Library, folder: Folder, new_root: str) -> bool:
+def _its_directory_renamed(library: Library, folder: Folder, new_root: str, number: str | None) -> bool:
     """Whether ``new_root`` is the offline folder's very root directory, renamed: its number on the
     file system of the drive that held it (``Folder.root_id``, where numbers tell), and, if the index
     holds photos of it, one of a sample of them at its place with its bytes (a number used again by
     a directory made after the folder was deleted holds none of them). Then the photos not there
     were deleted on the way, and a folder whose every photo a rule left out is known too: without
     this, its rules stayed on the offline path while the new one was indexed whole (the audit of
-    stop 60's rules, repro_8)."""
-    if folder.root_id is None or directory_identity(new_root) != folder.root_id:
+    stop 60's rules, repro_8). ``number``: ``new_root``'s (``fs.directory_identity``)."""
+    if folder.root_id is None or number != folder.root_id:
         return False
     held_by = folder.drive if folder.drive is not None else os.path.dirname(folder.path)
     if not _same_file_system(new_root, held_by):
