@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from photoscope.network.caption_check import CaptionRule
-from photoscope.network.concepts import load_concepts, load_near_classes
+from photoscope.network.concepts import class_index, load_concepts, load_near_classes
 from photoscope.network.decoding import Caption
 from photoscope.network.encoder import imagenet_head
 from photoscope.network.model import DecodeOptions, PhotoscopeModel
@@ -98,10 +98,10 @@ def test_namer_picks_the_most_specific_confident_word(model: PhotoscopeModel) ->
         "an espresso",
     ]
     # no name from a WordNet sense that is not the photo's: a stage and a wing are not "a surface"
-    names = load_concepts().names
+    stage, wing = class_index()["stage"], class_index()["wing"]  # the stored tags' names
     probs = np.zeros(1000, dtype=np.float32)
-    probs[names.index("stage")], probs[names.index("wing")] = 0.3, 0.25
-    assert set(load_concepts().classes_for("surface")) == {names.index("stage"), names.index("wing")}
+    probs[stage], probs[wing] = 0.3, 0.25
+    assert set(load_concepts().classes_for("surface")) == {stage, wing}
     assert namer.name(probs, 0.5) is None
     # a name that takes no "a": a chair and a table together are "some furniture", not "a furniture"
     assert article("furniture") == "some furniture" and article("clothes") == "some clothes"
@@ -515,14 +515,14 @@ def test_a_forced_rewrite_says_less_instead(model: PhotoscopeModel, monkeypatch:
 
 
 def test_a_class_is_named_by_the_lemma_that_names_its_kind(model: PhotoscopeModel) -> None:
-    names = model.concepts.names
-    assert model.namer._candidates[names.index("monarch")][0] == "monarch butterfly"
-    assert model.namer._candidates[names.index("Madagascar cat")][0] == "ring-tailed lemur"
+    names, stored = model.concepts.names, class_index()  # stored: the tags' names, WordNet's first
+    assert model.namer._candidates[stored["monarch"]][0] == "monarch butterfly"
+    assert model.namer._candidates[stored["Madagascar cat"]][0] == "ring-tailed lemur"
     assert model.namer._candidates[names.index("bald eagle")][0] == "bald eagle"  # already its kind
     # the kind lemma that spells out the name: "a pirate" would be a person, "a tank" a container
-    assert model.namer._candidates[names.index("pirate")][0] == "pirate ship"
+    assert model.namer._candidates[stored["pirate"]][0] == "pirate ship"
     assert model.namer._candidates[names.index("tank")][0] == "army tank"
-    assert model.namer._candidates[names.index("racer")][0] == "race car"  # a racer is a person
+    assert model.namer._candidates[stored["racer"]][0] == "race car"  # a racer is a person
 
 
 def test_a_class_keeps_its_everyday_name_over_a_rarer_synonym(model: PhotoscopeModel) -> None:

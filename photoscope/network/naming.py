@@ -546,6 +546,13 @@ class Namer:
         shown = self._shown_as.get(word.lower())
         return shown if shown is not None and shown != shown.lower() else word
 
+    def _written(self, word: str) -> str:
+        """A name as the app shows it: a class's own name as WordNet writes it ("German shepherd
+        dog"), and a word for one class as that class is shown ("kite" is the "kite bird", not the
+        toy)."""
+        classes = self.classes(word)
+        return self._shown[int(classes[0])] if len(classes) == 1 else self._shown_as.get(word, word)
+
     def classes(self, word: str) -> npt.NDArray[np.int64]:
         found = self._classes.get(word)
         if found is None:
@@ -577,8 +584,8 @@ class Namer:
         audit of stop 44)."""
         out: list[Name] = []
         named = self.name(probs, threshold)
-        if named is not None:  # a class's own name as WordNet writes it ("German shepherd dog")
-            out.append(Name(self._shown_as.get(named.word, named.word), named.p))
+        if named is not None:
+            out.append(Name(self._written(named.word), named.p))
         order = np.argsort(-probs)[:limit]
         floor = max(float(probs[order[0]]) / 10, SHOWN_FROM)
         for i in order:
