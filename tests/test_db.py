@@ -646,3 +646,32 @@ def test_an_older_library_on_a_full_disk_is_told_the_disk_is_full_real_tmpfs(tmp
             Library(path)
     said = str(refused.value)
     assert "disk is full" in said and "free space" in said and "permissions" not in said, said
+
+
+def test_an_older_library_is_upgraded_with_a_word_and_its_older_file_kept(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The fresh-seat audit 76 of stop 61 (#4): a mere `status` upgraded a schema-7 library for good,
+    without a word, and no older Photoscope (another machine, a rollback) could open it again."""
+    path = tmp_path / "library.db"
+    rows = _old_library(path, 7)
+    with caplog.at_level("WARNING"), Library(path) as lib:
+        assert lib.schema_version == len(dbmod.MIGRATIONS)
+        assert lib.upgraded is not None and lib.upgraded.older == 7
+        kept = lib.upgraded.kept
+    assert kept is not None and kept.parent == tmp_path and kept.name == "library.db.schema-7"
+    older = sqlite3.connect(kept)
+    assert older.execute("PRAGMA user_version").fetchone()[0] == 7  # the file an older app opens
+    assert older.execute("SELECT count(*) FROM photos").fetchone()[0] == 1 and rows["photos"]
+    older.close()
+    said = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(said) == 1 and str(path) in said[0] and "upgraded" in said[0] and str(kept) in said[0], said
+    with caplog.at_level("WARNING"), Library(path) as again:  # said once: the next open is quiet
+        assert again.upgraded is None
+    assert len([r for r in caplog.records if r.levelname == "WARNING"]) == 1
+
+
+def test_a_new_library_is_no_upgrade(tmp_path: Path) -> None:
+    with Library(tmp_path / "library.db") as lib:
+        assert lib.upgraded is None
+    assert sorted(p.name for p in tmp_path.iterdir() if "schema" in p.name) == []

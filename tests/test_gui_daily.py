@@ -1572,3 +1572,28 @@ def test_why_a_photo_cannot_be_shown_names_its_path_escaped() -> None:
     for error in (OSError("not an image"), FileNotFoundError("gone")):
         said = unreadable_text("/p/new\nline/evil\u202e.jpg", error)
         assert "\n" not in said and "\u202e" not in said and "new\\x0aline" in said
+
+
+def test_an_older_library_opened_in_the_window_says_it_was_upgraded_and_where_its_copy_is(
+    qtbot, settings, tmp_path, gui_model
+) -> None:
+    """The fresh-seat audit 76 of stop 61 (#4): opening an older Photoscope's library upgraded it for
+    good without a word; the window's status line says it, and where the older file is kept."""
+    import sqlite3
+
+    from photoscope.library import connection
+
+    db = tmp_path / "library.db"
+    conn = sqlite3.connect(db)
+    for step in connection.MIGRATIONS[:9]:
+        step(conn)
+    conn.execute("PRAGMA user_version = 9")
+    conn.commit()
+    conn.close()
+    window = _shown_window(qtbot, settings)
+    _open_repairable(qtbot, window, db, gui_model)
+    said = window.statusBar().currentMessage()
+    assert "upgraded" in said and "library.db.schema-9" in said, said
+    assert (tmp_path / "library.db.schema-9").is_file()
+    window.shutdown()
+    window.api.close()

@@ -90,6 +90,13 @@ class Core:
         return self.library.read_only
 
     @property
+    def library_upgraded(self) -> str | None:
+        """What opening the library did when an older Photoscope wrote it: upgraded it (which older
+        versions then cannot open) and kept a copy of the older file; None for a library of today's."""
+        upgraded = self.library.upgraded
+        return None if upgraded is None else upgraded.said(self.library.path)
+
+    @property
     def library_disk_full(self) -> bool:
         """The library is read-only as its disk is full (``library_read_only``)."""
         return self.library.full_disk

@@ -8,11 +8,13 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import shutil
 import sqlite3
 import stat
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
@@ -42,6 +44,26 @@ BACKUP_EVERY_S = 300.0  # the rolling backup of the small tables is at most this
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Upgrade:
+    """An older Photoscope's library brought to this one's schema on opening it."""
+
+    older: int  # its schema version before
+    newer: int
+    kept: Path | None  # the copy an older Photoscope still opens (``LibraryFile._keep_older``)
+
+    def said(self, path: Path) -> str:
+        kept = (
+            f"the older file is kept as {self.kept}, for an older Photoscope (its --db)"
+            if self.kept is not None
+            else "no copy of the older file could be kept (too little disk space)"
+        )
+        return (
+            f"upgraded {path} from an older Photoscope's schema {self.older} to {self.newer}: older"
+            f" versions of Photoscope cannot open it now; {kept}"
+        )
+
+
 class LibraryFile:
     """The photo index's SQLite file; creates and migrates it on open."""
 
@@ -57,6 +79,7 @@ class LibraryFile:
             self._create()
         elif self.path.is_file() and self.path.stat().st_size == 0:
             self._refuse_empty()
+        self.upgraded: Upgrade | None = None  # an older Photoscope's library, upgraded by this open
         self.read_only = False  # opened read-only: its folder or disk cannot be written (``_open``)
         self.full_disk = False  # opened read-only as its disk is full (``_open``)
         self.conn = self._open()
@@ -360,9 +383,10 @@ class LibraryFile:
         return int(self._query("PRAGMA user_version")[0][0])
 
     def _migrate(self) -> None:
-        while True:
-            if self._check_version() == len(MIGRATIONS):
-                return
+        first = self._check_version()
+        kept = self._keep_older(first) if 0 < first < len(MIGRATIONS) else None  # 0: a library being made
+        stepped = False
+        while self._check_version() < len(MIGRATIONS):
             # Read the version again under the write lock: another process may be creating or upgrading
             # the same file right now, and a step must run once.
             with self.transaction():
@@ -370,6 +394,39 @@ class LibraryFile:
                 if version < len(MIGRATIONS):
                     MIGRATIONS[version](self.conn)
                     self.conn.execute(f"PRAGMA user_version = {version + 1}")
+                    stepped = True
+        if stepped and first > 0:
+            self.upgraded = Upgrade(first, len(MIGRATIONS), kept)
+            log.warning(self.upgraded.said(self.path))
+
+    def _keep_older(self, version: int) -> Path | None:
+        """A copy of the library as an older Photoscope wrote it (schema ``version``), beside it,
+        made before the first step changes it (the fresh-seat audit 76 of stop 61: a mere `status`
+        upgraded a library for good, and another machine's or a rolled-back Photoscope could not open
+        it again). None when its disk has not room for it twice over, the copy fails, or another
+        process upgraded the file meanwhile: the upgrade goes on, and says so."""
+        kept = self.path.with_name(f"{self.path.name}.schema-{version}")
+        tmp = kept.with_name(f".{kept.name}.{os.getpid()}.{threading.get_ident()}.new")
+        try:
+            if shutil.disk_usage(self.path.parent).free < 2 * self.path.stat().st_size + (64 << 20):
+                return None
+            copy = sqlite3.connect(tmp)
+            try:
+                self.conn.backup(copy)  # a snapshot, begun again if another process writes meanwhile
+                copied = copy.execute("PRAGMA user_version").fetchone()[0]
+            finally:
+                copy.close()
+            if copied != version:  # another process upgraded it first: it keeps its own copy
+                tmp.unlink()
+                return None
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, kept)
+        except (OSError, sqlite3.Error) as error:
+            log.info("no copy of the older library kept: %s", error)
+            with suppress(OSError):
+                tmp.unlink()
+            return None
+        return kept
 
     def _check_version(self) -> int:
         current = self.schema_version
