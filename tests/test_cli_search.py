@@ -375,6 +375,28 @@ def test_closest_guesses_are_said_to_be_guesses(capsys: pytest.CaptureFixture[st
 
 
 @pytest.mark.usefixtures("files_there")
+def test_closest_guesses_are_not_said_to_leave_likely_ones_out(capsys: pytest.CaptureFixture[str]) -> None:
+    """The fresh-seat audit 77 of stop 62 (#4): every answer of closest guesses ("an elephant",
+    "fruit") also said "none of these is clearly a match …; the likely ones are left out", with no
+    photo left out and none likely: the search counts its relevant photos whether sure or not."""
+    from types import SimpleNamespace
+
+    from photoscope.commands import search as search_command
+
+    match = SimpleNamespace(
+        photo=SimpleNamespace(path="/p/camel.jpg", caption="a camel"), score=0.1, near_duplicate=False
+    )
+    results = SimpleNamespace(
+        unknown_words=[], unsure=("elephant",), matches=[match], photo_words=(), relevant=3
+    )
+    assert search_command._print(results, SimpleNamespace(paths_only=False, null=False, json=False)) == 0
+    _, err = capsys.readouterr()
+    assert err.strip().splitlines() == [
+        "note: Photoscope cannot clearly see 'elephant' in any photo: these are its closest guesses"
+    ]
+
+
+@pytest.mark.usefixtures("files_there")
 def test_a_long_query_says_each_note_once_what_is_unknown_first(capsys: pytest.CaptureFixture[str]) -> None:
     """The honest-results walk of stop 48: a description said four times over printed 12 notes for 3,
     and "cannot clearly see" came before "does not know"."""

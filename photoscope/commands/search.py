@@ -610,7 +610,7 @@ def _note_likely(results: Any, likely: int, count: int) -> None:
     relevant = getattr(results, "relevant", None)
     if relevant == 0 and count and not guesses:
         print(f"note: {NONE_LIKELY_NOTE}", file=sys.stderr)
-    elif relevant and count and not likely:  # the likely ones left out: not at their path (audit 74)
+    elif relevant and count and not likely and not guesses:  # left out: not at their path (audit 74)
         print(f"note: {NONE_LIKELY_NOTE}; the likely ones are left out", file=sys.stderr)
     if 0 < likely < count:
         first = "the first is a likely match" if likely == 1 else f"the first {likely} are likely matches"
