@@ -84,4 +84,28 @@ def service_socket(db_path: str | Path) -> Path:
     key = hashlib.sha1(str(Path(db_path).expanduser().resolve()).encode()).hexdigest()[:12]
     runtime = os.environ.get("XDG_RUNTIME_DIR")
     folder = Path(runtime) / APP_NAME if runtime else cache_dir() / "run"
-    return folder / f"search-{key}.sock"
+    path = folder / f"search-{key}.sock"
+    if len(os.fsencode(path)) <= SOCKET_PATH_MAX:
+        return path
+    # A deep runtime or cache folder (a long home folder's): the app could not listen there and
+    # answered nothing, silently (stop 61's Left list). A short folder of the user's own instead.
+    short = Path("/tmp") / f"{APP_NAME}-{os.getuid()}"
+    return short / path.name if _private_or_absent(short) else path
+
+
+SOCKET_PATH_MAX = 107  # the bytes a Unix socket's path may have on Linux (108 with its NUL)
+
+
+def _private_or_absent(folder: Path) -> bool:
+    """Whether ``folder`` is this user's alone (or not there yet, made 0700 by the service): in the
+    shared /tmp, a folder another user made or may write would let them answer this user's searches."""
+    import os
+    import stat
+
+    try:
+        found = os.lstat(folder)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return stat.S_ISDIR(found.st_mode) and found.st_uid == os.getuid() and not found.st_mode & 0o077

@@ -325,3 +325,40 @@ def test_a_running_app_s_answer_marks_photos_of_an_offline_folder(
     out, err = capsys.readouterr()
     assert out.rstrip().endswith("  [folder offline]"), out
     assert "not found" not in out and "1 listed photo is in a folder that is not there now" in err
+
+
+def test_a_deep_runtime_folder_still_serves_on_a_short_socket(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stop 61's Left list: with a runtime (or cache) folder deep enough that the socket's path
+    passed the 107 bytes a Unix socket's name may have, the running app silently answered nothing
+    (``start`` False), and every `photoscope search` loaded the network again."""
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    deep.mkdir(parents=True)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(deep))
+    app = FakeApp(tmp_path / "library.db")
+    app.library_path.touch()
+    service = SearchService(app)  # type: ignore[arg-type]
+    try:
+        assert len(os.fsencode(service.path)) <= 107 and service.path == service_socket(app.library_path)
+        assert service.start()
+        assert stat.S_IMODE(service.path.parent.stat().st_mode) == 0o700
+        assert _ask(service.path, {"op": "ping"})[0]["ok"]
+    finally:
+        service.stop()
+
+
+def test_a_short_socket_folder_someone_else_could_write_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The short folder is in the shared temporary folder: one made by another user, or open to
+    others, would let them answer this user's searches; the app then serves nothing, as before."""
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(deep))
+    short = service_socket(tmp_path / "library.db").parent
+    short.mkdir(mode=0o700, exist_ok=True)
+    os.chmod(short, 0o777)
+    try:
+        assert service_socket(tmp_path / "library.db").parent != short
+    finally:
+        os.chmod(short, 0o700)
