@@ -611,3 +611,25 @@ def test_a_name_taken_away_at_less_than_full_weight_leaves_nothing_out(
         [QueryTerm(text="a red circle"), QueryTerm(text="paris", negative=True, weight=1.0)], 12
     )
     assert full.left_out_by_name == 6
+
+
+def test_an_animal_the_head_sees_in_no_photo_lets_the_names_go_first_however_often_it_was_read() -> None:
+    """The fresh-seat audit 77 of stop 62 (#7): "a horse" listed a camel and a rhinoceros above
+    horse.jpg as closest guesses, "horses" put horse.jpg first by its name: "horses" (78 captions)
+    was a word the head alone judges, "horse" (195) one the decoder reads too, so only the plural's
+    "seen in no photo" let the name count. An animal word is the head's to judge either way
+    (``results.names_animals``), so where the head sees it clearly in no photo, a name says more."""
+    from photoscope.network import load_concepts
+    from photoscope.network.text_model import QueryWords
+    from photoscope.search.results import seen_nowhere
+
+    horse = tuple(load_concepts().classes_for("horse"))
+    counts = {"horse": 195, "horses": 78, "grass": 1000}
+    for word in ("horse", "horses"):
+        query = QueryWords([(word, horse)], [word], [], [word])
+        nowhere = seen_nowhere(query, counts.__getitem__, 100, lambda classes: 0.05)
+        assert nowhere == {word}, word
+        seen = seen_nowhere(query, counts.__getitem__, 100, lambda classes: 0.9)
+        assert seen == frozenset(), word
+    grass = QueryWords([("grass", tuple(load_concepts().classes_for("grass")))], ["grass"], [], ["grass"])
+    assert seen_nowhere(grass, counts.__getitem__, 100, lambda classes: 0.05) == frozenset()  # the detectors'
