@@ -196,7 +196,7 @@ def seen_nowhere(
     however often the decoder read them (``names_animals``): "horses" (78 captions) let horse.jpg
     go first and "horse" (195) did not (the fresh-seat audit 77 of stop 62)."""
     unclear = unclear_words(query, word_count, rare_count, library_best)
-    animals = [w for w, classes in query.concepts if names_animals(classes) and library_best(classes) < CLEARLY]
+    animals = [w for w, found in query.concepts if names_animals(found) and library_best(found) < CLEARLY]
     return frozenset(t for word in (*unclear, *animals) for t in word.split())
 
 
