@@ -74,7 +74,8 @@ def test_two_words_no_listed_photo_shows_together_call_none_likely(model: Photos
 
 
 def test_a_long_description_and_unjudged_words_are_left_to_the_curve(model: PhotoscopeModel) -> None:
-    assert _through(model, "a black dog runs through the snow", [0.0, 0.9], [0.0, 0.99]) is None  # long
+    long = "a red boat floating on a calm blue lake"  # no person, no animal: details the curve reads
+    assert _through(model, long, [0.0, 0.9], [0.0, 0.99]) is None
     assert model.detector_sight("qwxz") is None
     assert _through(model, "qwxz", [0.9], [0.9]) == 0  # no judge: no photo vouched for
 
@@ -175,3 +176,35 @@ def test_words_nobody_knows_do_not_make_a_short_query_long(model: PhotoscopeMode
     heads = [0.9, 0.5, CLEARLY, 0.1, 0.0, 0.0]
     assert _through(model, "a cat qqq zzz", heads, sure) == _through(model, "a cat", heads, sure) == 3
     assert head_alone(model.query_words("a cat qqq zzz"), model.word_count, 100, model.detector_sight)
+
+
+def test_a_long_description_of_an_animal_ends_its_likely_matches_where_the_head_does_not_see_it(
+    model: PhotoscopeModel,
+) -> None:
+    """Audit 77 (repro_1): "a dog playing in the grass" called a pig, a gosling, a bison, a fish
+    and a gorilla likely matches, "a bird flying in the sky" a flying fox, a moose and a dolphin: a
+    long description was left to the curve unless it named people. As "a dog" does, its animal is
+    the head's to judge: its likely matches end at the first listed photo the head does not see it
+    in; the other words stay details."""
+    sure = [1.0] * 4  # the detectors see a dog everywhere: Flickr8k's animals were dogs
+    for text in ("a dog playing in the grass", "a cat sitting in the grass", "a bird flying in the sky"):
+        assert _through(model, text, [0.9, CLEARLY, 0.1, 0.9], sure) == 2, text  # a pig third
+        assert _through(model, text, [0.1, 0.9, 0.9, 0.9], sure) == NONE_AT_TOP, text  # a pig first
+    # the subject alone: a later animal is a detail ("a dog chasing a cat"), as a kite a child flies
+    text = "a dog is chasing a cat under a bench"
+    dog, cat = (dict(model.query_words(text).concepts)[w] for w in ("dog", "cat"))
+    by_class = {dog: [0.9, CLEARLY, 0.1, 0.9], cat: [0.0] * 4}  # the head sees no cat beside the dogs
+
+    def shown(classes: Sequence[int]) -> list[float]:
+        return by_class[tuple(classes)]
+
+    query = model.query_words(text)
+
+    def seen(words: Sequence[str]) -> list[list[float]]:
+        return [[1.0] * len(words)] * 4
+
+    assert (
+        likely_through(query, model.word_count, 100, model.detector_sight, seen, shown, model.names_people)
+        == 2
+    )
+    assert _through(model, "a child is flying a kite in the park", [0.0] * 4, sure) == 4  # people seen
