@@ -1593,7 +1593,10 @@ def test_an_older_library_opened_in_the_window_says_it_was_upgraded_and_where_it
     window = _shown_window(qtbot, settings)
     _open_repairable(qtbot, window, db, gui_model)
     said = window.statusBar().currentMessage()
-    assert "upgraded" in said and "library.db.schema-9" in said, said
+    assert said == (
+        "The library was upgraded for this Photoscope: older versions open the copy kept beside it,"
+        " library.db.schema-9."
+    ), said
     assert (tmp_path / "library.db.schema-9").is_file()
     window.shutdown()
     window.api.close()

@@ -65,6 +65,7 @@ from photoscope.api.types import (
     query_too_long,
 )
 from photoscope.config import ResourceMissing  # the install lacks a file it ships with
+from photoscope.library.connection import Upgrade
 from photoscope.library.doctor import DoctorReport
 from photoscope.library.errors import (  # what can go wrong, by kind (the CLI maps each to an exit status)
     LibraryBusy,
@@ -201,6 +202,7 @@ __all__ = [
     "Timeline",
     "UnknownWord",
     "UnknownWordError",
+    "Upgrade",
     "WhyNothing",
     "WordScore",
     "asks_nothing",

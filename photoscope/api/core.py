@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from photoscope.config import default_db_path, default_model_dir
+from photoscope.library.connection import Upgrade
 from photoscope.library.db import Library
 
 if TYPE_CHECKING:
@@ -90,11 +91,10 @@ class Core:
         return self.library.read_only
 
     @property
-    def library_upgraded(self) -> str | None:
+    def library_upgraded(self) -> Upgrade | None:
         """What opening the library did when an older Photoscope wrote it: upgraded it (which older
         versions then cannot open) and kept a copy of the older file; None for a library of today's."""
-        upgraded = self.library.upgraded
-        return None if upgraded is None else upgraded.said(self.library.path)
+        return self.library.upgraded
 
     @property
     def library_disk_full(self) -> bool:

@@ -84,6 +84,7 @@ from photoscope.gui.wording import (
     repair_failed_message,
     rules_followed_note,
     unavailable_page_text,
+    upgraded_note,
 )
 from photoscope.gui.words_panel import WordsPanel
 
@@ -396,7 +397,7 @@ class MainWindow(QMainWindow):
     def attach(self, api: Photoscope, add_folder: str | Path | None = None) -> None:
         self.api = api
         if (upgraded := api.library_upgraded) is not None:  # opened already: no file read here
-            self.statusBar().showMessage(f"Photoscope {upgraded}", 30_000)
+            self.statusBar().showMessage(upgraded_note(upgraded), 30_000)
         api.answer_show(self.show_asked.emit)  # from the socket's thread: queued to this one
         self.launch.attached(api)
         if self.flow.waiting:  # the first screen is the query's answer

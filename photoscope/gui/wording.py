@@ -33,7 +33,7 @@ from photoscope.wording import plural as plural  # the GUI's modules count throu
 from photoscope.wordlists import fold
 
 if TYPE_CHECKING:
-    from photoscope.api import DoctorReport, Filters, Folder, Results, UnknownWord, WhyNothing
+    from photoscope.api import DoctorReport, Filters, Folder, Results, UnknownWord, Upgrade, WhyNothing
 
 
 # The grid shows the first answer to a query while the network loads: the text encoder's (the result
@@ -98,6 +98,17 @@ def exclusion_question(taken: int, of: int) -> str:
         " the rule brings them back: at once while Photoscope stays open, indexed again after that."
         " Exclude them?"
     )
+
+
+def upgraded_note(upgrade: Upgrade) -> str:
+    """The status line's word on a library an older Photoscope wrote, upgraded as it opened: the
+    command line's sentence holds both paths, too long for the line (its file name is enough)."""
+    kept = (
+        f"older versions open the copy kept beside it, {upgrade.kept.name}"
+        if upgrade.kept is not None
+        else "no copy for older versions could be kept (too little disk space)"
+    )
+    return f"The library was upgraded for this Photoscope: {kept}."
 
 
 def rules_followed_note(followed: Sequence[tuple[str, str]]) -> str:
