@@ -701,6 +701,42 @@ def test_tile_menu_copies_several_and_trashes_after_asking(
     shutil.move(tmp_path / Path(gone).name, gone)
 
 
+def test_delete_in_the_photo_view_asks_to_trash_the_shown_photo(
+    qtbot, make_window, daily_db, monkeypatch, tmp_path
+) -> None:
+    """The fresh-seat audit 75 of stop 61 (minor): the Keys dialog says the Photo menu's keys work in
+    the photo view, and the menu lists Del = Move to trash…; there Del did nothing, no question and
+    no word. It asks, as in the grid, and the photo, moved, is said to be gone."""
+    window = ungrouped_timeline(qtbot, make_window, daily_db)
+    window.open_detail(window.timeline.index(0))
+    detail = window.detail
+    shown = detail.path()
+    asked: list[str] = []
+    answer = [QMessageBox.StandardButton.Cancel]
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda parent, title, text, *a: asked.append(text) or answer[0]
+    )
+    trashed: list[str] = []
+
+    def move_to_trash(path: str) -> bool:
+        trashed.append(path)
+        shutil.move(path, tmp_path / Path(path).name)
+        return True
+
+    monkeypatch.setattr(desktop, "move_to_trash", move_to_trash)
+    detail.activateWindow()
+    qtbot.waitUntil(detail.isActiveWindow)
+    press(qtbot, Qt.Key.Key_Delete)
+    assert len(asked) == 1 and Path(shown).name in asked[0] and trashed == []  # Cancel keeps it
+    answer[0] = QMessageBox.StandardButton.Yes
+    press(qtbot, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: trashed == [shown], timeout=10_000)
+    qtbot.waitUntil(lambda: window.timeline.photo_count() == 10, timeout=10_000)
+    qtbot.waitUntil(lambda: "no longer in the library" in detail.windowTitle(), timeout=10_000)
+    window.shutdown()
+    shutil.move(tmp_path / Path(shown).name, shown)  # the module's photos are the next tests' too
+
+
 def test_delete_outside_the_grid_never_asks_to_trash_photos(
     qtbot, make_window, daily_db, monkeypatch
 ) -> None:

@@ -337,6 +337,9 @@ class MainWindow(QMainWindow):
         self.actions_.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.detail.find_similar.connect(self.find_similar)
         self.detail.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.detail.trash_asked.connect(
+            lambda photo, path, whole: self.actions_.trash_after_asking([(photo, path)], whole, self.detail)
+        )
         self.detail.finished.connect(lambda _: self._photo_view_closed())
         self.tile_slider.valueChanged.connect(self._set_tile_size)
         self.loader.loaded.connect(self._chip_thumbnail)

@@ -162,17 +162,24 @@ class TileActions(QObject):
         grid = self.grid()
         photos = [grid.photo_at(r) for r in self.rows()]
         found = [(grid.id_of(p), grid.path_of(p)) for p in photos]
-        if not found:
-            return
+        if found:
+            self.trash_after_asking(found, grid.whole_copy_groups(set(photos)), self.parent_widget)
+
+    def trash_after_asking(
+        self, found: list[tuple[int, str]], whole_copy_groups: int, asking: QWidget | None
+    ) -> None:
+        """Move these (photo id, path) to the trash once the user says yes, in a question over
+        ``asking`` (the window, or the photo view whose Del asked); ``whole_copy_groups``: the groups
+        of copies they take whole."""
         refused = self.unchangeable()
         if refused is not None:  # the file would go, its entry stay: refused before anything moves
             self.status_message.emit(refused)
             return
         what = Path(found[0][1]).name if len(found) == 1 else f"these {len(found):,} photos"
         answer = QMessageBox.question(
-            self.parent_widget,
+            asking,
             "Move to trash",
-            trash_question(what, len(found), grid.whole_copy_groups(set(photos))),
+            trash_question(what, len(found), whole_copy_groups),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
