@@ -342,3 +342,18 @@ def test_an_everyday_name_that_is_no_wordnet_lemma_searches_for_its_class() -> N
     for word, stored in [("bell tower", "bell cote"), ("weighing scale", "scale"), ("elephant", "tusker")]:
         assert class_index()[stored] in concepts.classes_for(word), word
     assert class_index()["Indian elephant"] in concepts.classes_for("elephant")
+
+
+def test_a_name_chosen_by_hand_is_not_exchanged_for_another_lemma() -> None:
+    """Audit 78 of stop 62 (#3): "sofa bed" was shown as "studio couch" and "washing machine" as
+    "automatic washer": the rule that names a class by the lemma of its kind undid the choice."""
+    from photoscope.network.concepts import class_index
+    from photoscope.network.naming import bundle_namer
+
+    namer = bundle_namer()
+    for stored, shown in [
+        ("studio couch", "sofa bed"),
+        ("washer", "washing machine"),
+        ("monarch", "monarch butterfly"),
+    ]:
+        assert namer._shown[class_index()[stored]] == shown, stored

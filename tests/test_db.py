@@ -675,3 +675,26 @@ def test_a_new_library_is_no_upgrade(tmp_path: Path) -> None:
     with Library(tmp_path / "library.db") as lib:
         assert lib.upgraded is None
     assert sorted(p.name for p in tmp_path.iterdir() if "schema" in p.name) == []
+
+
+def test_an_older_library_is_kept_where_the_disk_has_room_for_it_twice_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Audit 78 of stop 62 (#4): with 2.8 MB free for a 152 KiB library no copy was kept, "too
+    little disk space": the check wanted 64 MiB beside twice the library. Twice over it is."""
+    import shutil
+    from collections import namedtuple
+
+    usage = namedtuple("usage", "total used free")
+    path = tmp_path / "library.db"
+    _old_library(path, 7)
+    size = path.stat().st_size
+    monkeypatch.setattr(shutil, "disk_usage", lambda _: usage(10**9, 0, 2 * size + (1 << 20)))
+    with Library(path) as lib:
+        assert lib.upgraded is not None and lib.upgraded.kept is not None
+    other = tmp_path / "other" / "library.db"
+    other.parent.mkdir()
+    _old_library(other, 7)
+    monkeypatch.setattr(shutil, "disk_usage", lambda _: usage(10**9, 0, 2 * size - 1))
+    with Library(other) as lib:
+        assert lib.upgraded is not None and lib.upgraded.kept is None  # too little: said, not kept

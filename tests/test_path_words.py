@@ -324,6 +324,23 @@ def test_a_photo_named_by_a_concept_word_is_no_closest_guess(zoo_library: tuple[
     assert result.unsure == ()
 
 
+def test_a_description_of_what_the_network_sees_nowhere_keeps_the_named_photos_first(
+    zoo_library: tuple[Photoscope, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Audit 78 of stop 62 (#1): "a giraffe" listed giraffe.jpg first by its name, "a giraffe
+    standing" 51st: only a name, or a name with every word of the query, went first, and a word the
+    network sees in no photo counted as neither. It is a name then, whatever else the query says
+    (here "square", which the tiny network judges by looking)."""
+    app, _ = zoo_library
+    monkeypatch.setattr(path_words, "NAME_BELOW", 20)  # the tiny network saw its words 30 times
+    assert app.model.word_count("square") >= path_words.NAME_BELOW
+    for text in ("a giraffe", "a giraffe and a square"):
+        result = app.search_text(text, 6)
+        shown = [Path(m.photo.path).stem for m in result.matches]
+        assert sorted(shown[:3]) == ["giraffe_0", "giraffe_1", "giraffe_2"], (text, shown)
+        assert result.by_name == 3, text
+
+
 # Shapes, three of them in files named hotAirBalloon_0.jpg …: no balloon the head could see clearly
 # (it sees one in no photo, the circles' chance over 5 %, the squares' none: their -inf).
 balloon_library = _library(

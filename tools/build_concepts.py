@@ -323,6 +323,16 @@ EVERYDAY_NAMES = {
     "n09835506": "baseball player",  # WordNet: "ballplayer"
     "n12768682": "horse chestnut",  # WordNet: "buckeye"
     "n15075141": "toilet paper",  # WordNet: "toilet tissue"
+    # WordNet's first, kept: the lemma that names the kind ("paper knife", "punching ball") is the
+    # rarer word (audit 78 of stop 62).
+    "n01798484": "prairie chicken",
+    "n01873310": "platypus",
+    "n02749479": "assault rifle",
+    "n03461385": "grocery store",
+    "n03658185": "letter opener",
+    "n03743016": "megalith",
+    "n03857828": "oscilloscope",
+    "n04023962": "punching bag",
     # Not WordNet's lemmas: each becomes one, so that the word searches for the class too.
     "n01871265": "elephant",  # WordNet: "tusker"
     "n02389026": "horse",  # WordNet: "sorrel", ImageNet's one horse
@@ -590,7 +600,8 @@ def build(timm: str | None, wordnet_dir: Path) -> tuple[dict[str, object], list[
             "ImageNet-1k classes (timm's imagenet_synsets.txt order) named from WordNet 3.0; "
             "built by tools/build_concepts.py; classes: [wnid, name, lemmas, ancestor indices into "
             "synsets, nearest first]; synsets: [wnid, lemmas, dropped as over-general]; "
-            "words: word -> covered class indices; own: words that are a class's own lemma"
+            "words: word -> covered class indices; own: words that are a class's own lemma; "
+            "chosen: the classes whose name was chosen by hand (the app shows it as it is)"
         ),
         "max_cover": MAX_COVER,
         "classes": classes_out,
@@ -599,6 +610,7 @@ def build(timm: str | None, wordnet_dir: Path) -> tuple[dict[str, object], list[
         ],
         "words": {word: sorted(covers[word]) for word in sorted(covers)},
         "own": sorted(own),
+        "chosen": [i for i, wnid in enumerate(class_ids) if wnid in NAME_OVERRIDES or wnid in EVERYDAY_NAMES],
     }
     related_resource: dict[str, object] = {
         "format": 1,

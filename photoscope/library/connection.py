@@ -397,7 +397,7 @@ class LibraryFile:
                     stepped = True
         if stepped and first > 0:
             self.upgraded = Upgrade(first, len(MIGRATIONS), kept)
-            log.warning(self.upgraded.said(self.path))
+            log.warning("photoscope: %s", self.upgraded.said(self.path))  # as the CLI says the rest
 
     def _keep_older(self, version: int) -> Path | None:
         """A copy of the library as an older Photoscope wrote it (schema ``version``), beside it,
@@ -408,7 +408,8 @@ class LibraryFile:
         kept = self.path.with_name(f"{self.path.name}.schema-{version}")
         tmp = kept.with_name(f".{kept.name}.{os.getpid()}.{threading.get_ident()}.new")
         try:
-            if shutil.disk_usage(self.path.parent).free < 2 * self.path.stat().st_size + (64 << 20):
+            # Room for the copy and for the upgrade after it (its log), with a MiB to spare.
+            if shutil.disk_usage(self.path.parent).free < 2 * self.path.stat().st_size + (1 << 20):
                 return None
             copy = sqlite3.connect(tmp)
             try:

@@ -79,6 +79,9 @@ class Concepts:
     _synset_lemmas: tuple[tuple[str, ...], ...]
     _words: dict[str, tuple[int, ...]]
     _own: frozenset[str]
+    # The classes whose name was chosen by hand ("washing machine", "kite bird"): shown as it is,
+    # not exchanged for a lemma that names the kind (``naming.Namer``).
+    chosen: frozenset[int] = frozenset()
 
     def __len__(self) -> int:
         return len(self.names)
@@ -132,6 +135,7 @@ def _parse(text: str) -> Concepts:
         _synset_lemmas=tuple(tuple(str(lemma) for lemma in entry[1]) for entry in data["synsets"]),
         _words={str(word): tuple(int(i) for i in indices) for word, indices in data["words"].items()},
         _own=frozenset(str(word) for word in data["own"]),
+        chosen=frozenset(int(i) for i in data.get("chosen", ())),
     )
 
 

@@ -526,7 +526,10 @@ class Namer:
         else ("monarch butterfly" rather than "monarch", "pirate ship" rather than "pirate") or is
         something else ("ring-tailed lemur" rather than "Madagascar cat"), else its readable name.
         A synonym that merely ends in a word above the class is not its kind: a dalmatian stays a
-        dalmatian, not "a coach dog", sunglasses are not "dark glasses". As WordNet writes it."""
+        dalmatian, not "a coach dog", sunglasses are not "dark glasses". As WordNet writes it. A
+        name chosen by hand stays ("washing machine" was "automatic washer": audit 78)."""
+        if index in self.concepts.chosen:
+            return name
         above = set(self.concepts.covering_words(index))
         lowered = name.lower()
         last = lowered.rsplit(" ", 1)[-1]

@@ -193,7 +193,9 @@ def path_matches(
                 if form in (tokens(below) if count_like(form) else name_tokens(below)):
                     found.setdefault(photo_id, set()).add(word)
     named = {w for hit in found.values() for w in hit}
-    names = {w for w in named if is_name is None or is_name(w)}
+    # A word the network cannot judge by looking, or sees in no photo (``judged``), is a name too:
+    # "a giraffe standing" put giraffe.jpg 51st where "a giraffe" put it first (audit 78).
+    names = {w for w in named if is_name is None or is_name(w) or (judged is not None and not judged(w))}
     some_unjudged = judged is None or not all(judged(w) for w in words)
     every = {pid for pid, hit in found.items() if some_unjudged and len(hit) == len(words)}
     by_names = frozenset(pid for pid, hit in found.items() if hit & names or pid in every)
