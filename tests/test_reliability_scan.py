@@ -1027,3 +1027,30 @@ def test_a_scan_of_a_folder_removed_while_it_ran_is_dropped_quietly(library: Lib
     moved = Move(kept[0][0], folder.id, str(root / "moved.jpg"), 10, 1.0)
     assert library.apply_scan(new=[late], moves=[moved]) == []
     assert library.folders() == [] and library.text_search("new") == []
+
+
+def test_folders_listed_as_now_say_an_unplugged_drive_offline_as_the_scan_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Audit 79 of stop 62: a watched folder on a drive unplugged, its path made again on the disk
+    below with a photo in it, was "online" in `folders list` and `status` while `index` and search
+    called it offline: the listing asked only whether the root holds something, not whether it is
+    the drive the folder's photos were indexed from."""
+    from photoscope.api import Photoscope
+
+    mounts = FakeMounts(monkeypatch)
+    db, root = tmp_path / "library.db", tmp_path / "M"
+    write_library(root, 3)
+    mounts.points = {str(root)}
+    with Photoscope(db) as app:
+        library = app.library
+        library.add_folder(root)
+        Scanner(library).scan()
+        assert [f.online for f in app.folders()] == [True]
+        mounts.points = set()  # unplugged: what is at the mount point now is the disk below
+        for photo in root.iterdir():
+            photo.rename(tmp_path / photo.name)
+        write_photo(root / "a photo on the disk below.jpg", seed=99)
+        assert [f.online for f in app.folders()] == [False]
+        assert Scanner(library).scan().offline == [str(root)]  # as the scan says
+        assert [f.online for f in app.folders()] == [False]

@@ -42,7 +42,7 @@ from photoscope.library.fs import (
 )
 from photoscope.library.records import Folder, PhotoCounts
 from photoscope.library.relocation import moved_away_here, moved_here
-from photoscope.library.scanner import REFUSED, Scanner, ScanReport, refuses_reading, root_present
+from photoscope.library.scanner import REFUSED, Scanner, ScanReport, root_present
 
 if TYPE_CHECKING:  # the indexer (NumPy, PIL) is imported when one is made: not by `status`
     from photoscope.library.indexer import IndexOptions, IndexWorker, ProgressListener
@@ -61,10 +61,10 @@ class Indexing(Core):
 
     def folders(self) -> list[Folder]:
         """The watched folders, each online if it is there now (its root, as a scan reads it: not an
-        unplugged drive's empty mount point), not as the last scan found it: gone since, it was
-        "online"; back since, "offline: plug it in" (audit 74, repro_11). An offline one says whether
-        it is there but refuses this user."""
-        return [_as_now(f) for f in self.library.folders()]
+        unplugged drive's empty mount point, nor the disk below one: audit 79), not as the last scan
+        found it: gone since, it was "online"; back since, "offline: plug it in" (audit 74, repro_11).
+        An offline one says whether it is there but refuses this user."""
+        return Scanner(self.library).folders_now()
 
     def offline_folders(self) -> list[str]:
         """The folders offline now, whose photos the index keeps: the watched folders so found at
@@ -613,13 +613,6 @@ class Indexing(Core):
 
         _check_vectors_file(sidecar_path(self._db_path), report, repair, identity)
         return report
-
-
-def _as_now(folder: Folder) -> Folder:
-    """The folder, online if its root is there now (``scanner.root_present``)."""
-    if root_present(folder):
-        return replace(folder, online=True)
-    return replace(folder, online=False, refused=refuses_reading(folder.path))
 
 
 # The file systems the kernel makes up: their "files" are the system's state, no one's photos.

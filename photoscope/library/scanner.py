@@ -36,7 +36,7 @@ import logging
 import os
 from collections.abc import Callable, Container, Iterable, Sequence
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from photoscope.library import relocation, thumbnails
@@ -276,13 +276,7 @@ class Scanner:
         drives = _Drives()
         online = []
         for folder in self.library.folders():
-            other: str | None = None  # another drive mounted where the folder's was
-            present = (
-                root_present(folder)
-                and not self._unmounted_root(folder, points)
-                and not self._drive_unplugged(folder, points)
-                and (other := self._another_drive(folder, points, drives)) is None
-            )
+            present, other = self.presence(folder, points, drives)
             if other is not None:
                 report.other_drive.append((folder.path, other))
             refused = not present and refuses_reading(folder.path)  # there, but not ours to read
@@ -334,6 +328,34 @@ class Scanner:
         ]
         self.library.mark_moved_away(missing)
         return len(missing)
+
+    def presence(
+        self, folder: Folder, points: set[str] | None, drives: _Drives | None = None
+    ) -> tuple[bool, str | None]:
+        """Whether a watched folder is there now, and its own: its root holds something, was no
+        mount point that is gone, and no other drive is mounted where its drive was (the mount
+        point where another is, else None). Nothing is written: the listing of the folders asks
+        too (audit 79 of stop 62: it said "online" where a scan said offline)."""
+        other: str | None = None
+        present = (
+            root_present(folder)
+            and not self._unmounted_root(folder, points)
+            and not self._drive_unplugged(folder, points)
+            and (other := self._another_drive(folder, points, drives or _Drives())) is None
+        )
+        return present, other
+
+    def folders_now(self) -> list[Folder]:
+        """The watched folders, each online if a scan would find it there now (``presence``), and an
+        offline one whether it is there but refuses this user; nothing is written."""
+        points, drives = mount_points(), _Drives()
+        out = []
+        for folder in self.library.folders():
+            if self.presence(folder, points, drives)[0]:
+                out.append(replace(folder, online=True))
+            else:
+                out.append(replace(folder, online=False, refused=refuses_reading(folder.path)))
+        return out
 
     def _drive_unplugged(self, folder: Folder, points: set[str] | None) -> bool:
         """Whether the drive mounted above the folder at an earlier scan is gone: its mount point is
