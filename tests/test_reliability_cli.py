@@ -514,6 +514,17 @@ def test_9_db_below_a_file_is_said(capsys: pytest.CaptureFixture[str], tmp_path:
         assert f"{tmp_path / 'a-file'} is a file, not a folder" in capsys.readouterr().err
 
 
+def test_9_a_library_that_cannot_be_made_says_what_to_do(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Audit 79 of stop 62 (minor): `index --db /proc/x.db FOLDER` said "cannot create the library
+    /proc/x.db: No such file or directory", and not what to do about it."""
+    code, _, err = run(capsys, "folders", "add", str(tmp_path), "--db", "/proc/photoscope-x.db")
+    assert code == EXIT["unwritable"], err
+    assert "cannot create the library /proc/photoscope-x.db" in one_clean_line(err)
+    assert "choose another --db" in err
+
+
 @pytest.mark.parametrize(
     "argv",
     [

@@ -286,7 +286,7 @@ class LibraryFile:
                 f"cannot {doing} the library {self.path}: {error.strerror} (a read-only disk or folder?); "
                 "choose another --db or fix the folder's permissions"
             )
-        return f"cannot {doing} the library {self.path}: {error.strerror or error}"
+        return f"cannot {doing} the library {self.path}: {error.strerror or error}; choose another --db"
 
     def translate_error(self, error: sqlite3.Error) -> LibraryError:
         return translate_sqlite_error(error, self.path)
