@@ -37,7 +37,7 @@ def test_search_json_and_paths_only_are_pipeable(shapes_library_db, trained_tiny
             "likely",
             "near_duplicate",
             "on_disk",
-            *("path", "renamed_to", "score", "strength", "taken_at"),
+            *("path", "renamed_to", "score", "state", "strength", "taken_at"),
         ]
     ] * 2
     assert all(Path(r["path"]).name.startswith("blue square") for r in rows)
@@ -163,6 +163,8 @@ def test_a_photo_in_a_folder_that_cannot_be_read_is_not_said_to_be_gone(
     assert out.splitlines()[0].endswith("  [cannot be read]"), out
     _, out, _ = run(capsys, "search", "a blue square", "-n", "3", "--json", *common)
     assert [json.loads(line)["on_disk"] for line in out.splitlines()] == [True, True, True]
+    # ... and JSON says so too, as the text does (audit 79 of stop 62: "on_disk" alone said all was well)
+    assert [json.loads(line)["state"] for line in out.splitlines()] == ["cannot be read", None, None]
 
 
 def test_unknown_words_are_explained_on_stderr(shapes_library_db, trained_tiny: Path, capsys) -> None:

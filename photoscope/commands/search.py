@@ -157,7 +157,14 @@ def _print(
             renamed = _shown_path(place) if place is not None else None
             print(
                 json.dumps(
-                    {**row, "copy_of": copy_of, "on_disk": on_disk, "damaged": damaged, "renamed_to": renamed}
+                    {
+                        **row,
+                        "copy_of": copy_of,
+                        "on_disk": on_disk,
+                        "damaged": damaged,
+                        "renamed_to": renamed,
+                        "state": states[rank],  # as the text marks it ("cannot be read"); None: fine
+                    }
                 )
             )
         else:
