@@ -698,3 +698,22 @@ def test_an_older_library_is_kept_where_the_disk_has_room_for_it_twice_over(
     monkeypatch.setattr(shutil, "disk_usage", lambda _: usage(10**9, 0, 2 * size - 1))
     with Library(other) as lib:
         assert lib.upgraded is not None and lib.upgraded.kept is None  # too little: said, not kept
+
+
+def test_a_copy_left_half_made_by_a_killed_upgrade_is_removed_by_the_next(tmp_path: Path) -> None:
+    """A kill during the older file's copy leaves its hidden temporary (the size of the library)
+    beside it; the next upgrade removes those of processes that are gone, not a live one's."""
+    import os
+    import subprocess
+
+    path = tmp_path / "library.db"
+    _old_library(path, 7)
+    child = subprocess.Popen(["true"])  # a process that has exited: its pid is no one's now
+    child.wait()
+    gone = tmp_path / f".library.db.schema-7.{child.pid}.1.new"
+    live = tmp_path / f".library.db.schema-7.{os.getpid()}.2.new"
+    gone.write_bytes(b"x" * 10)
+    live.write_bytes(b"x" * 10)
+    with Library(path) as lib:
+        assert lib.upgraded is not None and lib.upgraded.kept is not None
+    assert not gone.exists() and live.exists()

@@ -246,6 +246,7 @@ class LibraryFile:
                 f"({error.filename or self.path.parent}); choose another --db"
             ) from error
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{threading.get_ident()}.new")
+        _remove_dead_copies(self.path)
         try:
             os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
             self._fold_in_log(self._connect(tmp))
@@ -407,6 +408,7 @@ class LibraryFile:
         process upgraded the file meanwhile: the upgrade goes on, and says so."""
         kept = self.path.with_name(f"{self.path.name}.schema-{version}")
         tmp = kept.with_name(f".{kept.name}.{os.getpid()}.{threading.get_ident()}.new")
+        _remove_dead_copies(self.path)
         try:
             # Room for the copy and for the upgrade after it (its log), with a MiB to spare.
             if shutil.disk_usage(self.path.parent).free < 2 * self.path.stat().st_size + (1 << 20):
@@ -511,6 +513,27 @@ def _logs_writable_again(path: Path) -> bool:
         except OSError:
             continue
     return changed
+
+
+def _remove_dead_copies(path: Path) -> None:
+    """Delete the hidden temporaries beside the library (``.library.db.….<pid>.<thread>.new``: a
+    copy of an older file, a library being made) whose process is gone: a kill while one was being
+    written leaves a file the size of the library."""
+    for leftover in path.parent.glob(f".{path.name}.*.new"):
+        pid = leftover.name.split(".")[-3]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            with suppress(OSError):
+                leftover.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's: alive
+        return True
+    return True
 
 
 def _holds_bytes(path: Path) -> bool:
