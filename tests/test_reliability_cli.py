@@ -238,6 +238,17 @@ def test_a_background_error_of_the_library_is_said_in_its_words_alone() -> None:
     assert "(KeyError: 'k'; --debug shows where)" in line(KeyError("k"))
 
 
+def test_a_line_that_names_the_app_already_is_not_named_twice() -> None:
+    """The review of stop 62: the upgrade's line names the app itself (commands without the one-line
+    handler print the bare message), and the window's stderr said "photoscope: photoscope: upgraded"."""
+    import logging
+
+    from photoscope.commands.common import one_line_formatter
+
+    record = logging.LogRecord("c", logging.WARNING, "", 0, "photoscope: %s", ("upgraded x",), None)
+    assert one_line_formatter().format(record) == "photoscope: upgraded x"
+
+
 def test_9_a_newer_schema_is_said_by_search_and_status(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
 ) -> None:

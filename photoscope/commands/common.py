@@ -177,7 +177,8 @@ def one_line_formatter() -> logging.Formatter:
 
     class OneLine(logging.Formatter):
         def format(self, record: logging.LogRecord) -> str:
-            text = f"photoscope: {record.getMessage()}"
+            said = record.getMessage()  # one that names the app already: said bare elsewhere
+            text = said if said.startswith("photoscope: ") else f"photoscope: {said}"
             error = record.exc_info[1] if record.exc_info else None
             if isinstance(error, LibraryError):
                 text += f": {error}"
