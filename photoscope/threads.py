@@ -31,3 +31,15 @@ def lower_priority(niceness: int = BACKGROUND_NICENESS) -> bool:
 def thread_priority(tid: int | None = None) -> int:
     """The scheduling niceness of a thread (default: the calling one); Linux only."""
     return os.getpriority(os.PRIO_PROCESS, tid or threading.get_native_id())
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id runs (another user's too): a temporary named by a pid that is
+    no one's now was left by a kill."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # there, but another user's
+        return True
+    return True

@@ -35,6 +35,7 @@ from photoscope.library.errors import (
 )
 from photoscope.library.schema import MIGRATIONS
 from photoscope.library.sql import quoted
+from photoscope.threads import process_alive
 from photoscope.wording import plural
 
 if TYPE_CHECKING:
@@ -521,19 +522,9 @@ def _remove_dead_copies(path: Path) -> None:
     written leaves a file the size of the library."""
     for leftover in path.parent.glob(f".{path.name}.*.new"):
         pid = leftover.name.split(".")[-3]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
             with suppress(OSError):
                 leftover.unlink()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # another user's: alive
-        return True
-    return True
 
 
 def _holds_bytes(path: Path) -> bool:

@@ -329,9 +329,7 @@ class Scanner:
         self.library.mark_moved_away(missing)
         return len(missing)
 
-    def presence(
-        self, folder: Folder, points: set[str] | None, drives: _Drives | None = None
-    ) -> tuple[bool, str | None]:
+    def presence(self, folder: Folder, points: set[str] | None, drives: _Drives) -> tuple[bool, str | None]:
         """Whether a watched folder is there now, and its own: its root holds something, was no
         mount point that is gone, and no other drive is mounted where its drive was (the mount
         point where another is, else None). Nothing is written: the listing of the folders asks
@@ -341,7 +339,7 @@ class Scanner:
             root_present(folder)
             and not self._unmounted_root(folder, points)
             and not self._drive_unplugged(folder, points)
-            and (other := self._another_drive(folder, points, drives or _Drives())) is None
+            and (other := self._another_drive(folder, points, drives)) is None
         )
         return present, other
 

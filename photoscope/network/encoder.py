@@ -28,6 +28,7 @@ from photoscope.network.bundle import DEFAULT_ENCODER, BundleError, EncoderSpec,
 from photoscope.network.concepts import imagenet_classes
 from photoscope.network.inference import InferenceModel
 from photoscope.network.preprocess import INPUT_SIZE, preprocess
+from photoscope.threads import process_alive
 
 FEATURE_DIM = DEFAULT_ENCODER.feature_dim  # the default encoder's (see EncoderSpec for a bundle's)
 MODEL_NAME = DEFAULT_ENCODER.name
@@ -300,19 +301,9 @@ def _remove_stale_temporaries(folder: Path) -> None:
     """Delete ``.<name>.<pid>.tmp`` files whose process is gone (a kill during a save)."""
     for leftover in folder.glob(".*.tmp"):
         pid = leftover.suffixes[-2].lstrip(".") if len(leftover.suffixes) >= 2 else ""
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
             with contextlib.suppress(OSError):
                 leftover.unlink()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
 
 
 def top_classes(logits: torch.Tensor, k: int = 5) -> list[list[tuple[str, float]]]:

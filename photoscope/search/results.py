@@ -196,7 +196,11 @@ def seen_nowhere(
     however often the decoder read them (``names_animals``): "horses" (78 captions) let horse.jpg
     go first and "horse" (195) did not (the fresh-seat audit 77 of stop 62)."""
     unclear = unclear_words(query, word_count, rare_count, library_best)
-    animals = [w for w, found in query.concepts if names_animals(found) and library_best(found) < CLEARLY]
+    animals = [  # a word ``unclear`` has is not read over the library again
+        w
+        for w, found in query.concepts
+        if w not in unclear and names_animals(found) and library_best(found) < CLEARLY
+    ]
     return frozenset(t for word in (*unclear, *animals) for t in word.split())
 
 
@@ -438,8 +442,8 @@ def _animals_shown(
     shown: Callable[[Sequence[int]], Sequence[float]],
     names_people: Callable[[str], bool] | None,
 ) -> list[bool] | None:
-    """Per listed photo, whether the head sees the animal a long description is of (its classes
-    at ``CLEARLY``, as it judges "a dog": ``names_animals``): the description's subject, the
+    """Per listed photo, whether the head sees the animal a long description is of (its classes at
+    ``ANIMAL_SHOWN``; "a dog" alone needs ``CLEARLY``: ``names_animals``): the description's subject, the
     first of its words that names people or a concept (``_subject_classes``); None when that is
     no animal. "a dog playing in the grass" had called a pig, a gosling, a bison, a fish and a
     gorilla likely, the curve alone deciding (audit 77, repro_1)."""
