@@ -31,9 +31,10 @@ What the resource holds (compact JSON)
         their own: WordNet's irregular plurals (``noun.exc``: geese, mice, wolves, ...) and the
         regular -s/-es/-ies rules, for single words and for the last word of a multiword lemma
         ("hot dogs"). A word is the union over every synset it names (``crane`` covers the bird and
-        the machine; ``cat`` covers "true cat" and "big cat").
-    ``own``: the words (and their plurals) that are a lemma of some class synset itself; every other
-        word in ``words`` is only a hypernym's.
+        the machine; ``cat`` covers "true cat" and "big cat"), but for the synsets a reader would
+        not take it for (``MISLEADING_WORDS``: "kite" is the toy, not the hawk the class is).
+    ``own``: the words (and their plurals) that are a lemma of some class synset itself, and cover
+        it; every other word in ``words`` is only a hypernym's.
     ``related``: ``{word: [stand-in, [class indices]]}`` for the other WordNet nouns a person may type
         ("cathedral", "giraffe", "scissors"): no class is named by the word or below it, so it
         stands for the classes of its nearest ancestor that covers between 1 and ``MAX_RELATED``
@@ -41,7 +42,8 @@ What the resource holds (compact JSON)
         whose ancestor qualifies (``alpaca``: the llama, and the fabric). The stand-in is that
         ancestor's first lemma (of the first sense), which the app names when it searches by it.
         Young animals, which WordNet files under "young mammal" rather than under their kind, come
-        from ``YOUNG`` ("kitten" stands in for the domestic cats).
+        from ``YOUNG`` ("kitten" stands in for the domestic cats). A word of ``MISLEADING_WORDS``
+        stands in for nothing.
 
 Over-general words are dropped (no word of theirs enters ``words``):
     * any ancestor synset covering more than ``MAX_COVER`` (400) of the 1000 classes ("entity",
@@ -258,6 +260,94 @@ EXTRA_COVERS = {
     "smartphone": ("n02992529",),  # cellular telephone
 }
 
+# Words WordNet gives a class, or a synset above classes, that a reader takes for something else
+# the photo is not: "a kite" is the toy, not the hawk the head calls a kite (audit 78 of stop 62).
+# Word -> the class or ancestor synsets whose classes it does not cover (nor its plurals); the
+# class keeps its everyday name and its other words ("computer mouse", "hawk"). A word left with
+# no class is the decoder's, if it knows it (Flickr8k's "kite" is the toy), else unknown: none of
+# its other senses stands in (``related_words``). Chosen by hand from the lemmas whose first
+# WordNet sense (proper names aside) is neither the class nor above it, 669 words: a rule alone
+# would also drop "leopard" (whose first sense is the pelt), "banana" (the plant) and "cup" (the
+# container, while the class is the drink), where WordNet's order or its taste for pelts, plants
+# and food is not a reader's. Kept: words whose other reading is as common as the class's
+# ("crane", "boxer", "bow", "pitcher", "coach"), and the class's kind in another's words ("a lion
+# is a cat", "bar" for a sandbar).
+MISLEADING_WORDS: dict[str, tuple[str, ...]] = {
+    # the word's own class, shown by its everyday name
+    "kite": ("n01608432",),  # the toy; shown "kite bird"
+    "cricket": ("n02229544",),  # the game; shown "cricket insect"
+    "admiral": ("n02276258",),  # the naval officer; shown "admiral butterfly"
+    "monarch": ("n02279972",),  # a king or queen; shown "monarch butterfly"
+    "ringlet": ("n02277742",),  # a curl of hair; shown "ringlet butterfly"
+    "mouse": ("n03793489",),  # the animal; shown "computer mouse"
+    "notebook": ("n03832673",),  # paper; shown "notebook computer"
+    "nipple": ("n03825788",),  # a body part; shown "baby bottle" (WordNet: its teat)
+    "ear": ("n13133613",),  # a body part; shown "ear of corn"
+    "spike": ("n13133613",),  # a nail or a peak
+    "wing": ("n04592741",),  # a bird's; shown "airplane wing"
+    "plane": ("n03954731",),  # an aircraft; shown "carpenter's plane"
+    "pirate": ("n03947888",),  # a person; shown "pirate ship"
+    "passenger car": ("n03895866",),  # an automobile; shown "railway carriage"
+    "amphibian": ("n02704792",),  # the animal; shown "amphibious vehicle"
+    "convertible": ("n03100346",),  # the car (a class too); shown "sofa bed"
+    "file": ("n03337140",),  # a document or a nail file; shown "filing cabinet"
+    "slot": ("n04243546",),  # an opening; shown "slot machine"
+    "rule": ("n04118776",),  # a regulation; shown "ruler"
+    "brass": ("n02892201",),  # the metal or the instruments; shown "plaque"
+    "site": ("n06359193",),  # a place; shown "website"
+    "bank": ("n04139859",),  # the building or a river's; shown "piggy bank"
+    "bullet": ("n02917067",),  # ammunition; shown "bullet train"
+    "cardigan": ("n02113186",),  # the sweater (a class too); shown "Cardigan Welsh corgi"
+    "lhasa": ("n02098413",),  # the city; shown "Lhasa apso"
+    "chopper": ("n03041632",),  # a helicopter; shown "meat cleaver"
+    "claw": ("n03532672",),  # an animal's; shown "hook"
+    "harp": ("n03494278",),  # the harp (a class too); shown "harmonica"
+    "hip": ("n12620546",),  # a body part; shown "rose hip"
+    "head": ("n09399592",),  # a body part; shown "promontory"
+    "jack": ("n07754684",),  # a car jack or a card; shown "jackfruit"
+    "killer": ("n02071294",),  # a murderer; shown "killer whale"
+    "painter": ("n02125311",),  # a person; shown "cougar"
+    "ounce": ("n02128757",),  # the weight; shown "snow leopard"
+    "torpedo": ("n01496331",),  # the weapon; shown "electric ray"
+    "monitor": ("n01694709",),  # a screen (a class too); WordNet's monitor lizard, the Komodo dragon
+    "rail": ("n02014941",),  # a railing or a track; WordNet's family of the American coot
+    "trump": ("n03110669",),  # a card or a person; shown "trumpet"
+    "sweet potato": ("n03840681",),  # the vegetable; shown "ocarina"
+    "walking stick": ("n02231487",),  # a cane; shown "stick insect"
+    "walkingstick": ("n02231487",),
+    "sewing needle": ("n02268443",),  # a needle; shown "dragonfly"
+    "darning needle": ("n02268443",),
+    "devil's darning needle": ("n02268443",),
+    "mole": ("n02894605",),  # the animal or a skin mark; shown "breakwater"
+    "groin": ("n02894605",),  # a body part
+    "napkin": ("n03188531",),  # a table napkin; shown "diaper"
+    "litter": ("n03678362",),  # rubbish, or a cat's; shown "stretcher"
+    "mail": ("n03000247",),  # letters; shown "chain mail"
+    "light": ("n03666591",),  # a lamp; shown "lighter"
+    "jacket": ("n03590306",),  # the garment; shown "book jacket"
+    "runner": ("n04120093",),  # a person running; shown "ski"
+    "board": ("n03201208",),  # a plank or a surfboard; shown "dining table"
+    "match": ("n09626238",),  # a game or a matchstick; WordNet's peer, above the groom
+    # the word of a synset above classes
+    "cap": ("n03825788",),  # the teat's words; the photos show a bottle
+    "top": ("n03825788",),
+    "cover": ("n03825788",),
+    "arm": ("n04565375",),  # a body part; WordNet's weapon ("arms")
+    "piece": ("n03343853",),  # a part of something; WordNet's firearm
+    "car": ("n02959942",),  # an automobile; WordNet's railcar (freight car, railway carriage)
+    "toy": ("n02085374",),  # a plaything; WordNet's toy dog (Chihuahua, papillon, ...)
+    "game": ("n02152991",),  # a game played; WordNet's game birds (grouse, quail, peacock)
+    "dress": ("n02756098", "n02728440"),  # the garment; WordNet's clothing (jeans, a wig, a mask)
+    "course": ("n07556970",),  # a golf or a race course; WordNet's course of a meal
+    "house": ("n04417809",),  # a dwelling; WordNet's theater (cinema, home theater)
+    "lid": ("n03497657",),  # a pot's; WordNet's hat (sombrero, cowboy hat)
+    "plate": ("n03959701", "n03959936"),  # a dinner plate; WordNet's armour plate, metal sheet
+    "scale": ("n03959701",),  # a fish's or a weighing scale (a class, kept); WordNet's armour
+    "shell": ("n03959701",),  # a seashell; WordNet's armour plate
+    "press": ("n06263369", "n04550184"),  # a printing press; WordNet's the press, a wardrobe
+    "wind": ("n04586932",),  # the weather; WordNet's wind instruments
+    "wood": ("n04598582",),  # the material, "woods" a forest; WordNet's woodwinds
+}
 # Readable names where the first lemma would be ambiguous or odd (class wnid -> name).
 NAME_OVERRIDES = {
     "n02012849": "crane bird",  # "crane" is also class 517, the machine
@@ -333,6 +423,8 @@ EVERYDAY_NAMES = {
     "n03743016": "megalith",
     "n03857828": "oscilloscope",
     "n04023962": "punching bag",
+    "n12620546": "rose hip",  # WordNet: "hip", a body part to a reader (and no search word)
+    "n12620546": "rose hip",  # WordNet: "hip", a body part to a reader (and no search word)
     # Not WordNet's lemmas: each becomes one, so that the word searches for the class too.
     "n01871265": "elephant",  # WordNet: "tusker"
     "n02389026": "horse",  # WordNet: "sorrel", ImageNet's one horse
@@ -524,7 +616,7 @@ def check_class_order(synsets: list[str], wordnet: WordNet) -> list[str]:
     return problems
 
 
-def build(timm: str | None, wordnet_dir: Path) -> tuple[dict[str, object], list[str]]:
+def build(timm: str | None, wordnet_dir: Path) -> tuple[dict[str, object], dict[str, object], list[str]]:
     info = read_timm_info(timm)
     class_ids = info["imagenet_synsets.txt"].split()
     if len(class_ids) != 1000:
@@ -560,14 +652,17 @@ def build(timm: str | None, wordnet_dir: Path) -> tuple[dict[str, object], list[
                 table.append(up)
 
     covers: dict[str, set[int]] = {}
-    own: set[str] = set()
+    own_for: dict[str, set[int]] = {}  # a class's lemma -> the classes it is a lemma of
 
     def add(lemma: str, classes: set[int], is_own: bool) -> None:
         word = readable(lemma).lower()
         for form in [word, *plural_forms(word, wordnet)]:
             covers.setdefault(form, set()).update(classes)
             if is_own:
-                own.add(form)
+                own_for.setdefault(form, set()).update(classes)
+
+    def covered(wnid: str) -> set[int]:
+        return {class_ids.index(wnid)} if wnid in class_set else set(below[wnid])
 
     for index, wnid in enumerate(class_ids):
         for lemma in wordnet.lemmas[wnid]:
@@ -584,8 +679,11 @@ def build(timm: str | None, wordnet_dir: Path) -> tuple[dict[str, object], list[
             add(lemma, classes, False)
 
     for word, wnids in EXTRA_COVERS.items():
-        extra = set().union(*({class_ids.index(w)} if w in class_set else below[w] for w in wnids))
-        add(word, extra, False)
+        add(word, set().union(*(covered(w) for w in wnids)), False)
+    misread = {word: set().union(*(covered(w) for w in wnids)) for word, wnids in MISLEADING_WORDS.items()}
+    drop_misread(covers, misread, wordnet)
+    # a lemma of a class it no longer covers ("kite") is no class's own word
+    own = {word for word, classes in own_for.items() if classes & covers.get(word, set())}
 
     stand_ins, related = related_words(wordnet, class_ids, below, covers)
 
@@ -600,7 +698,8 @@ def build(timm: str | None, wordnet_dir: Path) -> tuple[dict[str, object], list[
             "ImageNet-1k classes (timm's imagenet_synsets.txt order) named from WordNet 3.0; "
             "built by tools/build_concepts.py; classes: [wnid, name, lemmas, ancestor indices into "
             "synsets, nearest first]; synsets: [wnid, lemmas, dropped as over-general]; "
-            "words: word -> covered class indices; own: words that are a class's own lemma; "
+            "words: word -> covered class indices (but where a reader takes the word for something "
+            "else); own: words that are a class's own lemma; "
             "chosen: the classes whose name was chosen by hand (the app shows it as it is)"
         ),
         "max_cover": MAX_COVER,
@@ -619,6 +718,19 @@ def build(timm: str | None, wordnet_dir: Path) -> tuple[dict[str, object], list[
         "words": {word: related[word] for word in sorted(related)},
     }
     return resource, related_resource, notes
+
+
+def drop_misread(covers: dict[str, set[int]], misread: dict[str, set[int]], wordnet: WordNet) -> None:
+    """Take from each word of ``MISLEADING_WORDS`` (and its plurals) the classes a reader would not
+    take it for; a word left with none is no concept word. Exits where the table names a class the
+    word does not cover: WordNet or the table changed, and the table would hide nothing."""
+    for word, classes in misread.items():
+        if not classes or not classes <= covers.get(word, set()):
+            sys.exit(f"MISLEADING_WORDS[{word!r}]: the word does not cover those classes")
+        for form in [word, *plural_forms(word, wordnet)]:
+            left = covers.pop(form, set()) - classes
+            if left:
+                covers[form] = left
 
 
 def related_words(
@@ -678,10 +790,13 @@ def related_words(
             names.append([PLAIN_STAND_IN_NAMES.get(name, name), classes])
         words[word] = index[key]
 
+    # A word a reader takes for something else stands in for nothing either: what it means to them
+    # is not WordNet's other senses ("a wing" would be searched as a theatre's "stage").
+    misread = {form for word in MISLEADING_WORDS for form in [word, *plural_forms(word, wordnet)]}
     plurals: dict[str, list[str]] = {}
     for lemma, senses in wordnet.senses.items():
         word = readable(lemma).lower()
-        if word in covers or not re.match(r"^[a-z][a-z' -]*$", word):
+        if word in covers or word in misread or not re.match(r"^[a-z][a-z' -]*$", word):
             continue
         ups = stand_ins(wordnet.cased.get(lemma, lemma), senses)
         if ups:
@@ -689,7 +804,7 @@ def related_words(
             for form in plural_forms(word, wordnet):
                 plurals.setdefault(form, ups)
     for form, ups in plurals.items():
-        if form not in covers and form not in words:
+        if form not in covers and form not in words and form not in misread:
             add(form, ups)
     for word, wnid in YOUNG.items():
         if not covered(wnid):

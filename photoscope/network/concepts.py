@@ -3,7 +3,8 @@
 Reads ``resources/concepts.json``, built at development time by ``tools/build_concepts.py`` from
 ImageNet's WordNet ids and WordNet 3.0. A *concept word* is a noun lemma of a class synset
 ("espresso", "bald eagle", "laptop") or of one of its hypernyms ("eagle", "bird", "fruit", "dog");
-it covers every class below it.
+it covers every class below it, but for those a reader would not take it for ("kite" is the toy,
+not the hawk ImageNet's "kite" is).
 
 Other nouns ("cathedral", "giraffe", "scissors") name no class and none above one; each may have a
 *stand-in* in ``resources/related-words.json``: its nearest WordNet ancestor that covers a few
@@ -23,14 +24,15 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
 from photoscope import config
+from photoscope.network.vocab import tokenize
 
 CLASS_NAMES_RESOURCE = "imagenet-classes.txt"
 RESOURCE_NAME = "concepts.json"
@@ -82,6 +84,8 @@ class Concepts:
     # The classes whose name was chosen by hand ("washing machine", "kite bird"): shown as it is,
     # not exchanged for a lemma that names the kind (``naming.Namer``).
     chosen: frozenset[int] = frozenset()
+    # A word as a query's tokens read it -> as written, where they differ ("carpenter s plane").
+    _written: dict[str, str] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.names)
@@ -97,6 +101,11 @@ class Concepts:
 
     def is_concept(self, word: str) -> bool:
         return _normal(word) in self._words
+
+    def written(self, word: str) -> str:
+        """A concept word as written where a query's tokens split it ("carpenter's plane" for
+        "carpenter s plane"), else as it is."""
+        return self._written.get(_normal(word), word)
 
     def is_class_lemma(self, word: str) -> bool:
         """True when ``word`` (or the singular it is a plural of) is a lemma of a class itself."""
@@ -124,18 +133,31 @@ class Concepts:
         return out
 
 
+def _as_read(words: Iterable[str]) -> dict[str, str]:
+    """Each word that a query's tokens read otherwise, as they read it -> as written: a query's
+    "carpenter's plane" is the words "carpenter s plane" (``vocab.tokenize`` splits at the
+    apostrophe), "jack-o'-lantern" "jack o lantern". The shown name "carpenter's plane" found its
+    class only by "plane", and "jack-o'-lantern" was "jack", the jackfruit (audit 78)."""
+    read = {word: " ".join(tokenize(word)) for word in words}
+    return {tokens: word for word, tokens in read.items() if tokens != word and tokens not in read}
+
+
 def _parse(text: str) -> Concepts:
     data = json.loads(text)
     classes = data["classes"]
+    words = {str(word): tuple(int(i) for i in indices) for word, indices in data["words"].items()}
+    written = _as_read(words)
+    own = frozenset(str(word) for word in data["own"])
     return Concepts(
         names=tuple(str(entry[1]) for entry in classes),
         wnids=tuple(str(entry[0]) for entry in classes),
         lemmas=tuple(tuple(str(lemma) for lemma in entry[2]) for entry in classes),
         _ancestors=tuple(tuple(int(up) for up in entry[3]) for entry in classes),
         _synset_lemmas=tuple(tuple(str(lemma) for lemma in entry[1]) for entry in data["synsets"]),
-        _words={str(word): tuple(int(i) for i in indices) for word, indices in data["words"].items()},
-        _own=frozenset(str(word) for word in data["own"]),
+        _words=words | {read: words[word] for read, word in written.items()},
+        _own=own | {read for read, word in written.items() if word in own},
         chosen=frozenset(int(i) for i in data.get("chosen", ())),
+        _written=written,
     )
 
 

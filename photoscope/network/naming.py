@@ -551,8 +551,8 @@ class Namer:
 
     def _written(self, word: str) -> str:
         """A name as the app shows it: a class's own name as WordNet writes it ("German shepherd
-        dog"), and a word for one class as that class is shown ("kite" is the "kite bird", not the
-        toy)."""
+        dog"), and a word for one class as that class is shown ("crocodile" is the head's one, the
+        "African crocodile")."""
         classes = self.classes(word)
         return self._shown[int(classes[0])] if len(classes) == 1 else self._shown_as.get(word, word)
 

@@ -72,7 +72,8 @@ class QueryWords:
     stand_ins: list[tuple[str, str]] = field(default_factory=list)
     # Unknown words typed as names ("Taj Mahal": ``vocab.typed_names``): offered no spelling.
     names: frozenset[str] = frozenset()
-    # The typed word each word read from one with digits came from ("d0g" of "d", "g": ``vocab.typed_words``).
+    # The typed word each word read from one with digits came from ("d0g" of "d", "g": ``vocab.typed_words``),
+    # and each concept phrase read from one with an apostrophe ("carpenter's plane" of "carpenter s plane").
     typed: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -124,7 +125,8 @@ def query_words(text: str, vocab: Vocabulary, concepts: Concepts) -> QueryWords:
         if w not in FUNCTION_WORDS and not c and w not in vocab
     ] + foreign
     names = typed_names(text) & set(unknown)
-    return QueryWords(found, known, unknown, content, stand_ins, names, typed_words(text))
+    typed = typed_words(text) | {w: concepts.written(w) for w, _ in found if concepts.written(w) != w}
+    return QueryWords(found, known, unknown, content, stand_ins, names, typed)
 
 
 # A word of a concept phrase the decoder saw fewer times than this in training ("panda": never,

@@ -265,10 +265,10 @@ def judged_unclear(
     The network's answer (``SearchEngine.unclear_concepts``) and the quick one read it alike."""
     listed = judges.best_shown if judges.held else None
     unclear = unclear_words(query, word_count, rare_count, listed)
-    if not judges.held:
-        return unclear
-    unseen = unseen_by_sight(query, sight, judges.best_seen, judges.best_shown)
-    return unclear + tuple(w for w in unseen if w not in unclear)
+    if judges.held:
+        unseen = unseen_by_sight(query, sight, judges.best_seen, judges.best_shown)
+        unclear += tuple(w for w in unseen if w not in unclear)
+    return tuple(dict.fromkeys(query.typed.get(w, w) for w in unclear))  # as typed: "carpenter's plane"
 
 
 def people_seen(
