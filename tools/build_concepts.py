@@ -424,8 +424,28 @@ EVERYDAY_NAMES = {
     "n03857828": "oscilloscope",
     "n04023962": "punching bag",
     "n12620546": "rose hip",  # WordNet: "hip", a body part to a reader (and no search word)
-    "n12620546": "rose hip",  # WordNet: "hip", a body part to a reader (and no search word)
+    # The same for the kind's lemma that is the name in a rarer or a specialist's word (the audit's
+    # "transverse flute"), or for WordNet's name a reader does not use (a review of all 1000).
+    "n02098413": "Lhasa apso",  # WordNet: "Lhasa", the city to a reader
+    "n02102040": "English springer spaniel",  # WordNet: "English springer"
+    "n02672831": "accordion",  # kind rule: "piano accordion"
+    "n02835271": "tandem bicycle",  # WordNet: "bicycle-built-for-two", a song's words
+    "n02869837": "bonnet",  # kind rule: "poke bonnet", one old style of it
+    "n02966687": "tool kit",  # WordNet: "carpenter's kit"
+    "n02992529": "mobile phone",  # WordNet: "cellular telephone"
+    "n03089624": "candy store",  # WordNet: "confectionery", the sweets to a reader
+    "n03372029": "flute",  # kind rule: "transverse flute"
     # Not WordNet's lemmas: each becomes one, so that the word searches for the class too.
+    "n01514668": "rooster",  # WordNet: "cock" (any adult male bird; ImageNet's photos: roosters)
+    "n01817953": "African grey parrot",  # WordNet: "African grey"
+    "n02111129": "Leonberger",  # WordNet: "Leonberg", the town the breed is named after
+    "n02486261": "patas monkey",  # WordNet: "patas"
+    "n03584829": "clothes iron",  # kind rule: "smoothing iron"; "iron" alone is the metal
+    "n03594734": "jeans",  # kind rule: "blue jean"; WordNet's "jean" is "usually plural"
+    "n03786901": "mortar and pestle",  # WordNet: "mortar", the building paste or the gun
+    "n03929660": "guitar pick",  # WordNet: "pick", the pickaxe to a reader
+    "n04152593": "display screen",  # kind rule: "CRT screen"; "screen" alone: a fire or window screen
+    "n07714571": "cabbage",  # WordNet: "head cabbage"
     "n01871265": "elephant",  # WordNet: "tusker"
     "n02389026": "horse",  # WordNet: "sorrel", ImageNet's one horse
     "n02825657": "bell tower",  # WordNet: "bell cote"

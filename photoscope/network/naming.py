@@ -458,6 +458,7 @@ PAIRS: dict[str, str] = {
     "blue jean": "jeans",
     "dark glasses": "dark glasses",
     "jean": "jeans",
+    "jeans": "jeans",  # the class's everyday name
     "sunglass": "sunglasses",
     "sunglasses": "sunglasses",
     "swimming trunks": "swimming trunks",
