@@ -24,8 +24,9 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
+from photoscope.network.bundle import DEFAULT_ENCODER
 from photoscope.network.concepts import NEAR_RESOURCE_NAME
-from photoscope.network.encoder import DEFAULT_ENCODER, imagenet_head
+from photoscope.network.encoder import imagenet_head
 
 
 def main(argv: list[str] | None = None) -> int:
