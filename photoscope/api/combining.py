@@ -6,7 +6,7 @@ of their own, over ``searching``'s single searches, which one term alone is."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -287,7 +287,13 @@ class Combining(Searching):
             if not given:
                 continue
             text = " ".join(str(t.text) for t in given)
-            matches, named, by_names, lacks = path_words.path_matches(self.library, text, roots, *rules)
+            # which added photos go first reads the words as a plain search would (audit 80)
+            judged = (
+                rules[1] if negative else path_words.judged_where_seen(rules[1], self._seen_nowhere(text))
+            )
+            matches, named, by_names, lacks = path_words.path_matches(
+                self.library, text, roots, rules[0], judged
+            )
             names.words |= named
             if not negative:
                 names.added, names.by_names, names.lacks = matches, by_names, lacks
@@ -300,6 +306,16 @@ class Combining(Searching):
             light = max((t.weight for t in given if t.weight < 1.0), default=0.0)
             names.lowered = {pid: light * share for pid, share in matches.items() if pid not in taken}
         return names
+
+    def _seen_nowhere(self, text: str) -> Callable[[], frozenset[str]]:
+        """The text's words the head alone judges and sees clearly in no photo, when asked
+        (``SearchEngine.seen_nowhere``)."""
+
+        def seen_nowhere() -> frozenset[str]:
+            with self._store_lock:
+                return self.engine.seen_nowhere(text)
+
+        return seen_nowhere
 
     def _resolve(
         self, terms: Sequence[QueryTerm], named: AbstractSet[str], unknown_of: Mapping[str, list[UnknownWord]]

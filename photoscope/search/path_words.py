@@ -270,7 +270,11 @@ def lift_named(
         ranked = np.isin(picked, best) & np.isfinite(out[picked])
         among = ranked | (shares >= 1.0)
         if promotable is not None:
-            among &= np.isin(ids[picked], np.fromiter(promotable, dtype=np.int64, count=len(promotable)))
+            by_name = np.isin(ids[picked], np.fromiter(promotable, dtype=np.int64, count=len(promotable)))
+            # ... and a photo its name puts first that the network leaves out: its word is one the
+            # network does not judge, or sees in no photo, so the name is the better evidence ("a
+            # giraffe" + "at night": the giraffe term's head leaves giraffe.jpg out; audit 80)
+            among = (among | ~np.isfinite(out[picked])) & by_name
         span = float(out.max() - finite.min()) + 2.0
         lifted[among] = base[among] + span * (1 + shares[among])
     out[picked] = lifted
@@ -328,11 +332,20 @@ def search_with_names(
 
 
 def _judged(searcher: Searcher) -> Callable[[str], bool] | None:
-    """Whether the network judges a word by looking (``Searcher.judged``), and sees it in some photo
-    (``Searcher.seen_nowhere``, asked once, and only when a name has a query word)."""
+    """``judged_where_seen`` of the searcher's rules (``Searcher.judged``, ``Searcher.seen_nowhere``)."""
     judged, seen_nowhere = searcher.judged, searcher.seen_nowhere
     if judged is None or seen_nowhere is None:
         return judged
+    return judged_where_seen(judged, seen_nowhere)
+
+
+def judged_where_seen(
+    judged: Callable[[str], bool], seen_nowhere: Callable[[], AbstractSet[str]]
+) -> Callable[[str], bool]:
+    """Whether the network judges a word by looking (``judged``, ``judged_rule``) and sees it in some
+    photo (not in ``seen_nowhere()``, ``results.seen_nowhere``: asked once, and only when a name has
+    a query word). Plain and combined queries alike: "a tower" minus "people" put the photos named tower
+    10th, where "a tower" put them first (audit 80)."""
     nowhere = functools.cache(seen_nowhere)
     return lambda word: judged(word) and word not in nowhere()
 
