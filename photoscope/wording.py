@@ -93,16 +93,23 @@ def concepts_in_words(concepts: Iterable[tuple[str, float]]) -> str:
     return ", ".join(f"{word} ({percent(p)})" for word, p in concepts)
 
 
-def still_left_out_note(left: int, some_back: bool) -> str:
-    """What another rule still leaves out of a dropped rule's ``left`` photos ("" for none; "1 more
-    is …" when others came back): the CLI's ``folders include`` and the Library dialog say it."""
+def still_left_out_note(left: int, some_back: bool, by_ignore_files: int = 0) -> str:
+    """What another rule, or an ignore file (``by_ignore_files`` of them), still leaves out of a
+    dropped rule's ``left`` photos ("" for none; "1 more is …" when others came back): the CLI's
+    ``folders include`` and the Library dialog say it."""
     if not left:
         return ""
     if some_back:
         held = "1 more is" if left == 1 else f"{left:,} more are"
     else:
         held = "its photo is" if left == 1 else f"its {left:,} photos are"
-    return f"{held} still left out by another rule"
+    if by_ignore_files >= left:
+        because = "an ignore file (.nomedia or .photoscopeignore)"
+    elif by_ignore_files:
+        because = "another rule or an ignore file"
+    else:
+        because = "another rule"
+    return f"{held} still left out by {because}"
 
 
 def by_name_note(count: int, listed: int = 0) -> str:

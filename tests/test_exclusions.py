@@ -283,6 +283,29 @@ def test_a_folder_included_while_another_rule_leaves_its_photos_out_says_so(  # 
     assert "no photo came back: its 3 photos are still left out by another rule" in capsys.readouterr().out
 
 
+def test_a_dropped_rule_does_not_count_what_an_ignore_file_leaves_out_as_its_photos(  # type: ignore[no-untyped-def]
+    pictures: Path, library: Library, capsys
+) -> None:
+    """Audit 80 (#2): `folders include --pattern 'Shots/*'` said "2 photos back …; 3 more are still
+    left out by another rule" with no other rule: the 3 were an unrelated folder's, which its
+    .nomedia file leaves out. What an ignore file holds back of the rule's own photos is said so."""
+    db = str(library.path)
+    for i in range(3):
+        write_photo(pictures / "Junk" / f"junk_{i}.jpg", seed=20 + i)
+    (pictures / "Junk" / ".nomedia").touch()
+    Scanner(library).scan()
+    assert main(["folders", "exclude", "--pattern", "Screenshots/*", "--yes", "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["folders", "include", "--pattern", "Screenshots/*", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "3 photos back" in out and "still left out" not in out, out
+    assert main(["folders", "exclude", "--pattern", "*.png", "--yes", "--db", db]) == 0
+    (pictures / "Screenshots" / ".nomedia").touch()
+    capsys.readouterr()
+    assert main(["folders", "include", "--pattern", "*.png", "--db", db]) == 0
+    assert "its 3 photos are still left out by an ignore file" in capsys.readouterr().out
+
+
 def test_excluding_a_photo_that_is_not_there_is_refused_with_the_name_that_is(  # type: ignore[no-untyped-def]
     pictures: Path, library: Library, capsys
 ) -> None:

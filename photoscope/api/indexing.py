@@ -209,12 +209,19 @@ class Indexing(Core):
         return self._drop_rules([rule])
 
     def _drop_rules(self, rules: Sequence[ExclusionRule]) -> ScanReport:
-        """Drop the rules, and count in the report what the other rules still leave out of their
-        photos (``folders include`` of a Screenshots folder said "no photo came back", naming
-        nothing, while "*.png" kept its photos out: the fresh-seat audit of stop 51)."""
+        """Drop the rules, and count in the report what the other rules or ignore files still leave
+        out of their photos (``folders include`` of a Screenshots folder said "no photo came back",
+        naming nothing, while "*.png" kept its photos out: the fresh-seat audit of stop 51). Their
+        photos are those the dropped rules alone match: an ignore file's folder elsewhere is none
+        of theirs (audit 80: "3 more are still left out by another rule", with no other rule)."""
         report = self._apply_rules(rules, False)  # the scan of what they covered: what stays out
-        alone = Rules(rules, [f.path for f in self.library.folders()], hidden=True)
-        report.still_left_out = len(alone.excluded(report.left_out))
+        roots = [f.path for f in self.library.folders()]
+        theirs = Rules(rules, roots, hidden=True, follow_ignore_files=False).excluded(report.left_out)
+        by_rules = Rules(
+            self.library.exclusion_rules(), roots, _indexes_hidden(self.library), follow_ignore_files=False
+        )
+        report.still_left_out = len(theirs)
+        report.still_left_out_by_ignore_files = len(theirs) - len(by_rules.excluded(theirs))
         return report
 
     def left_out_by_ignore_files(self, folder: str | None = None) -> list[tuple[str, str]]:

@@ -66,7 +66,9 @@ def run_rule(app: Photoscope, args: argparse.Namespace) -> int:
 
 def _still_out(report: ScanReport) -> str:
     """What another rule still leaves out of the photos the dropped rule did."""
-    said = still_left_out_note(report.still_left_out, bool(report.added))
+    said = still_left_out_note(
+        report.still_left_out, bool(report.added), report.still_left_out_by_ignore_files
+    )
     if not said:
         return ""
     return f"{';' if report.added else ':'} {said} (`photoscope folders list` shows the rules)"

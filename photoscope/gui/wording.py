@@ -165,7 +165,9 @@ def change_note(result: object, back: str = RULE_BACK) -> str:
     if removed:
         return f"{plural(len(removed), 'photo')} left the index. {back}"
     return _came_back(added or [], getattr(result, "restored", 0)) + _kept_out(
-        bool(added), getattr(result, "still_left_out", 0)
+        bool(added),
+        getattr(result, "still_left_out", 0),
+        getattr(result, "still_left_out_by_ignore_files", 0),
     )
 
 
@@ -180,10 +182,10 @@ def _came_back(added: list[int], restored: int) -> str:
     return f"{plural(len(added), 'photo')} came back into the index{waiting}."
 
 
-def _kept_out(some_back: bool, left: int) -> str:
-    """A dropped rule's photos another rule still leaves out (the Library dialog said nothing when
-    none came back for that: the fresh-seat audit of stop 51)."""
-    said = still_left_out_note(left, some_back)
+def _kept_out(some_back: bool, left: int, by_ignore_files: int) -> str:
+    """A dropped rule's photos another rule or an ignore file still leaves out (the Library dialog
+    said nothing when none came back for that: the fresh-seat audit of stop 51)."""
+    said = still_left_out_note(left, some_back, by_ignore_files)
     if not said:
         return ""
     return f" {said[:1].upper()}{said[1:]}." if some_back else f"No photo came back: {said} (listed here)."

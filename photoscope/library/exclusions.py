@@ -223,9 +223,18 @@ def photo_rule_before(rule: ExclusionRule) -> ExclusionRule:
 class Rules:
     """The rules of a library at one moment, with a cache of which directories hold an ignore file."""
 
-    def __init__(self, rules: Iterable[ExclusionRule], folders: Iterable[str], hidden: bool = False) -> None:
+    def __init__(
+        self,
+        rules: Iterable[ExclusionRule],
+        folders: Iterable[str],
+        hidden: bool = False,
+        follow_ignore_files: bool = True,
+    ) -> None:
         self.folders = sorted(folders, key=len, reverse=True)
         self.hidden = hidden  # index hidden folders and files (the library's setting)
+        # whether a .nomedia or .photoscopeignore file leaves its folder out (off: what the rules
+        # alone leave out, as a dropped rule's count of its own photos asks)
+        self.follow_ignore_files = follow_ignore_files
         self.by_folder: dict[str, list[ExclusionRule]] = {}
         for rule in rules:
             self.by_folder.setdefault(rule.folder, []).append(rule)
@@ -349,7 +358,7 @@ class Rules:
             return root, below, True
         if self._folder_rule(root, below) is not None:
             return root, below, True
-        return root, below, self._ignore_file(directory, root) is not None
+        return root, below, self.follow_ignore_files and self._ignore_file(directory, root) is not None
 
     def _folder_rule(self, root: str, below: str) -> ExclusionRule | None:
         """The subfolder rule of the watched folder ``root`` that leaves out the directory ``below``

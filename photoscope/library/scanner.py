@@ -129,8 +129,10 @@ class ScanReport:
     restored: int = 0  # of ``added``, those a stash wrote back as indexed (nothing to encode again)
     left_out: list[str] = field(default_factory=list)  # photos the scan saw that the rules leave out
     # Of the photos exclusion rules dropped before the scan left out, those the library's other rules
-    # still leave out (``Indexing.include``, from ``left_out``)
+    # or ignore files still leave out (``Indexing.include``, from ``left_out``), and of those, the
+    # ones an ignore file leaves out and no rule
     still_left_out: int = 0
+    still_left_out_by_ignore_files: int = 0
     retried: int = 0  # photos that could not be read for now, pending again (a whole folder scanned)
     arrived: list[tuple[str, str]] = field(default_factory=list)  # (offline folder, where its photos are)
     # (folder, mount point): offline, as another drive than its own is mounted there
