@@ -78,22 +78,93 @@ def cache_dir() -> Path:
 def service_socket(db_path: str | Path) -> Path:
     """Where a running app (the GUI, ``index --watch``) answers searches on a library: a Unix socket
     in the user's runtime folder (``$XDG_RUNTIME_DIR``, else the cache folder), one per database."""
+    import os
+
+    path = _runtime_socket(db_path)
+    if len(os.fsencode(path)) <= SOCKET_PATH_MAX:
+        return path
+    # A deep runtime or cache folder (a long home folder's): the app could not listen there and
+    # answered nothing, silently (stop 61's Left list). A short folder of the user's own instead.
+    short = short_socket_folder()
+    return short / path.name if _private_or_absent(short) else path
+
+
+def _runtime_socket(db_path: str | Path) -> Path:
     import hashlib
     import os
 
     key = hashlib.sha1(str(Path(db_path).expanduser().resolve()).encode()).hexdigest()[:12]
     runtime = os.environ.get("XDG_RUNTIME_DIR")
     folder = Path(runtime) / APP_NAME if runtime else cache_dir() / "run"
-    path = folder / f"search-{key}.sock"
-    if len(os.fsencode(path)) <= SOCKET_PATH_MAX:
-        return path
-    # A deep runtime or cache folder (a long home folder's): the app could not listen there and
-    # answered nothing, silently (stop 61's Left list). A short folder of the user's own instead.
-    short = Path("/tmp") / f"{APP_NAME}-{os.getuid()}"
-    return short / path.name if _private_or_absent(short) else path
+    return folder / f"search-{key}.sock"
 
 
+SHORT_SOCKET_ROOT = Path("/tmp")  # where the short folder is, when the runtime folder is too deep
 SOCKET_PATH_MAX = 107  # the bytes a Unix socket's path may have on Linux (108 with its NUL)
+
+
+def short_socket_folder() -> Path:
+    """``/tmp/photoscope-UID``: the socket's folder when the runtime folder's path is too long."""
+    import os
+
+    return SHORT_SOCKET_ROOT / f"{APP_NAME}-{os.getuid()}"
+
+
+def claim_socket_folder(db_path: str | Path) -> str | None:
+    """For the app about to answer searches on ``db_path``: None when it may listen at
+    ``service_socket``, else why not and what to do (one line). A short folder of this user's own
+    that others may enter is first put right (0700): the service would make it so anyway, and
+    skipping it served no search, unsaid (audit 78). Clients never do this: they only trust it."""
+    import os
+
+    if len(os.fsencode(_runtime_socket(db_path))) <= SOCKET_PATH_MAX:
+        return None
+    short = short_socket_folder()
+    why = _unfit(short)
+    if why is not None:
+        return (
+            f"{short}, the short folder its socket needs (the runtime folder's path is too long), {why},"
+            " or set XDG_RUNTIME_DIR to a short folder of your own"
+        )
+    _make_private(short)
+    return None
+
+
+def _unfit(folder: Path) -> str | None:
+    """Why ``folder`` cannot be this user's socket folder, with what to do; None if it can (or is
+    not there yet)."""
+    import os
+    import stat
+
+    try:
+        found = os.lstat(folder)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        return f"cannot be looked at ({error.strerror}): check its permissions"
+    if not stat.S_ISDIR(found.st_mode):
+        return "is not a folder: remove it"
+    if found.st_uid != os.getuid():
+        return "belongs to another user: have it removed"
+    return None
+
+
+def _make_private(folder: Path) -> None:
+    """This user's own ``folder`` made 0700, if it is not; what another user put in it while it was
+    open removed: a socket of theirs there would answer this user's searches."""
+    import contextlib
+    import os
+    import stat
+
+    with contextlib.suppress(OSError):  # not put right: listening there fails, and says so
+        if not os.lstat(folder).st_mode & 0o077:
+            return
+        os.chmod(folder, 0o700)
+        for entry in os.scandir(folder):
+            found = entry.stat(follow_symlinks=False)
+            if found.st_uid != os.getuid() and not stat.S_ISDIR(found.st_mode):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 def _private_or_absent(folder: Path) -> bool:

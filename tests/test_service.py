@@ -362,3 +362,108 @@ def test_a_short_socket_folder_someone_else_could_write_is_not_used(
         assert service_socket(tmp_path / "library.db").parent != short
     finally:
         os.chmod(short, 0o700)
+
+
+@pytest.fixture
+def deep_runtime(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A runtime folder too deep for a socket's path, and the short folders made below a private
+    temporary folder of the test's own, not the shared /tmp: the short one's root."""
+    from photoscope import config
+
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    deep.mkdir(parents=True)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(deep))
+    with tempfile.TemporaryDirectory(prefix="ps-") as root:  # short: socket paths are limited
+        monkeypatch.setattr(config, "SHORT_SOCKET_ROOT", Path(root))
+        yield Path(root)
+
+
+def test_the_user_s_own_short_socket_folder_open_to_others_is_put_right_and_used(
+    tmp_path: Path, deep_runtime: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Audit 78 (minor 4): a /tmp/photoscope-UID of the user's own at 0755 was skipped without a
+    word, and `index --watch` then answered no search. It is the user's: made 0700, and used."""
+    short = deep_runtime / f"photoscope-{os.getuid()}"
+    short.mkdir()
+    os.chmod(short, 0o755)
+    app = FakeApp(tmp_path / "library.db")
+    app.library_path.touch()
+    service = SearchService(app)  # type: ignore[arg-type]
+    try:
+        assert service.start()
+        assert service.path.parent == short and service.path == service_socket(app.library_path)
+        assert stat.S_IMODE(short.stat().st_mode) == 0o700
+        assert _ask(service.path, {"op": "ping"})[0]["ok"]
+    finally:
+        service.stop()
+    assert not [r for r in caplog.records if r.levelno >= 30]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="a file of another user's needs root to make")
+def test_what_others_put_in_the_user_s_short_folder_while_it_was_open_is_removed(
+    tmp_path: Path, deep_runtime: Path
+) -> None:
+    """A socket another user left in the folder while it was open to them would answer this user's
+    searches: it goes when the folder is put right."""
+    short = deep_runtime / f"photoscope-{os.getuid()}"
+    short.mkdir(mode=0o777)
+    app = FakeApp(tmp_path / "library.db")
+    app.library_path.touch()
+    planted = short / service_socket(app.library_path).name
+    planted.touch()
+    os.chown(planted, 65534, 65534)
+    service = SearchService(app)  # type: ignore[arg-type]
+    try:
+        assert service.start() and service.path == planted
+        assert planted.stat().st_uid == os.getuid()  # the app's own socket, the other's gone
+    finally:
+        service.stop()
+
+
+def test_a_short_socket_folder_of_another_user_is_said_not_skipped(
+    tmp_path: Path, deep_runtime: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Audit 78 (minor 4): another user's /tmp/photoscope-UID is not used (they could answer this
+    user's searches), and that was all: searches not served, no reason given. One line says why,
+    naming the folder, and what to do."""
+    real = os.getuid()
+    monkeypatch.setattr(os, "getuid", lambda: real + 1)  # the folder made by the real user: another's
+    short = deep_runtime / f"photoscope-{real + 1}"
+    short.mkdir(mode=0o700)
+    app = FakeApp(tmp_path / "library.db")
+    app.library_path.touch()
+    assert not SearchService(app).start()  # type: ignore[arg-type]
+    said = [r.getMessage() for r in caplog.records if r.levelno >= 30]
+    assert len(said) == 1 and "\n" not in said[0], said
+    assert said[0].startswith("not answering searches on this library: ") and str(short) in said[0]
+    assert "belongs to another user" in said[0] and "XDG_RUNTIME_DIR" in said[0]
+    assert stat.S_IMODE(short.stat().st_mode) == 0o700 and list(short.iterdir()) == []  # left as it was
+
+
+def test_debug_says_whether_a_search_was_answered_by_the_running_app(
+    served: tuple[FakeApp, SearchService],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Audit 78 (minor 4): `--debug` never said whether the running app answered a search."""
+    import logging
+
+    from photoscope.cli import main
+
+    app, service = served
+    caplog.set_level(logging.INFO)
+    assert main(["search", "a dog", "--db", str(app.library_path), "--debug"]) == 0
+    said = [r.getMessage() for r in caplog.records if r.name == "photoscope.commands.remote"]
+    assert said == [f"answered by the running app (process {os.getpid()}) at {service.path}"], said
+    caplog.clear()
+    service.stop()
+    missing = tmp_path / "other.db"
+    missing.touch()  # no app runs on it; the search itself fails on the empty file, as ever
+    main(["search", "a dog", "--db", str(missing), "--debug"])
+    said = [r.getMessage() for r in caplog.records if r.name == "photoscope.commands.remote"]
+    assert said == [
+        f"no running app answers searches on this library (no socket at {service_socket(missing)}):"
+        " searching here"
+    ], said
+    capsys.readouterr()

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from photoscope.config import service_socket
+from photoscope.config import claim_socket_folder, service_socket
 from photoscope.service_protocol import MAX_REQUEST, SearchRequest, to_json
 
 if TYPE_CHECKING:
@@ -39,6 +39,7 @@ class SearchService:
 
     def __init__(self, app: Photoscope, path: Path | None = None) -> None:
         self.app = app
+        self._given = path  # a test's own socket; else the library's (``service_socket``)
         self.path = path or service_socket(app.library_path)
         self._server: socket.socket | None = None
         self._thread: threading.Thread | None = None
@@ -50,25 +51,22 @@ class SearchService:
 
     def start(self) -> bool:
         """Listen; False (and nothing started) when another process already answers on this socket
-        or sockets are not available here."""
+        or sockets are not available here. A socket that cannot be made is said (a warning: one
+        line, what to do): `index --watch` had just not said "answering searches" (audit 78)."""
         if not hasattr(socket, "AF_UNIX"):
             return False
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with contextlib.suppress(OSError):
-            os.chmod(self.path.parent, 0o700)
-        if self.path.exists():
-            if _answers(self.path):
-                return False
-            self.path.unlink(missing_ok=True)  # left by a process that died
-        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        old = os.umask(0o177)  # the socket is born 0600: no moment when others could connect
-        try:
-            server.bind(str(self.path))
-        except OSError:
-            server.close()
+        problem = self._place_problem()
+        if problem is None and self._answered_already():
             return False
-        finally:
-            os.umask(old)
+        server = self._bound() if problem is None else problem
+        if isinstance(server, str):
+            # what it costs, as searches go on without it
+            log.warning(
+                "not answering searches on this library: %s (searches still work, each loading the"
+                " network itself)",
+                server,
+            )
+            return False
         server.listen(16)
         server.settimeout(0.5)
         self._server = server
@@ -76,6 +74,47 @@ class SearchService:
         self._thread = threading.Thread(target=self._accept, name="photoscope-service", daemon=True)
         self._thread.start()
         return True
+
+    def _place_problem(self) -> str | None:
+        """Why the socket cannot be made (its short folder another user's), else None, its folder
+        made (owner-only) and ``path`` where it goes now (a short folder of the user's own put right)."""
+        if self._given is None:
+            problem = claim_socket_folder(self.app.library_path)
+            if problem is not None:
+                return problem
+            self.path = service_socket(self.app.library_path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as error:
+            return f"cannot make the folder {self.path.parent}: {error.strerror or error}; {_ELSEWHERE}"
+        with contextlib.suppress(OSError):
+            os.chmod(self.path.parent, 0o700)
+        return None
+
+    def _answered_already(self) -> bool:
+        """Another process answers at ``path`` (said under --debug); a socket left by one that died
+        is removed."""
+        if not self.path.exists():
+            return False
+        if _answers(self.path):
+            log.info("another Photoscope already answers searches on this library at %s", self.path)
+            return True
+        with contextlib.suppress(OSError):  # else binding there fails, and says so
+            self.path.unlink()
+        return False
+
+    def _bound(self) -> socket.socket | str:
+        """A socket bound at ``path``, or why it could not be."""
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        old = os.umask(0o177)  # the socket is born 0600: no moment when others could connect
+        try:
+            server.bind(str(self.path))
+        except OSError as error:
+            server.close()
+            return f"cannot listen at {self.path}: {error.strerror or error}; {_ELSEWHERE}"
+        finally:
+            os.umask(old)
+        return server
 
     def stop(self) -> None:
         self._stop.set()
@@ -155,6 +194,9 @@ class SearchService:
         # The folders offline now (``offline_folders``), so the client marks their photos "[folder
         # offline]", as a local search does, not "[not found]" (stop 53's Left list).
         return {"ok": True, "results": to_json(results), "offline_folders": self.app.offline_folders()}
+
+
+_ELSEWHERE = "check the folder's permissions, or set XDG_RUNTIME_DIR to a folder of your own"
 
 
 def answered_elsewhere(library: Path) -> bool:

@@ -25,9 +25,20 @@ ANSWER_TIMEOUT_S = 120.0  # a running app may still be loading the model for its
 
 def ask(db: Path | None, request: dict[str, Any]) -> dict[str, Any] | None:
     """The running app's answer to one request, or None when none answers (or it failed)."""
+    return _asked(db, request).answer
+
+
+class Asked(NamedTuple):
+    """The running app's answer (None: none), and what happened, as ``--debug`` says it."""
+
+    answer: dict[str, Any] | None
+    how: str
+
+
+def _asked(db: Path | None, request: dict[str, Any]) -> Asked:
     path = service_socket(db or default_db_path())
     if not hasattr(socket, "AF_UNIX") or not path.exists():
-        return None
+        return Asked(None, f"no running app answers searches on this library (no socket at {path})")
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
         conn.settimeout(CONNECT_TIMEOUT_S)
         try:
@@ -35,16 +46,19 @@ def ask(db: Path | None, request: dict[str, Any]) -> dict[str, Any] | None:
             conn.settimeout(PING_TIMEOUT_S)
             conn.sendall(json.dumps({"op": "ping"}).encode() + b"\n" + json.dumps(request).encode() + b"\n")
             with conn.makefile("rb") as reader:
-                reader.readline()  # the ping's answer: the app is there
+                ping = reader.readline()  # the ping's answer: the app is there
                 conn.settimeout(ANSWER_TIMEOUT_S)
                 line = reader.readline()
-        except OSError:
-            return None
+        except OSError as error:
+            return Asked(None, f"no running app answered at {path} ({error.strerror or error})")
     try:
         answer: dict[str, Any] = json.loads(line)
-    except ValueError:
-        return None
-    return answer if answer.get("ok") else None
+        pid = json.loads(ping).get("pid")
+    except (ValueError, AttributeError):
+        return Asked(None, f"the running app at {path} gave no answer that reads")
+    if not answer.get("ok"):
+        return Asked(None, f"the running app at {path} could not answer ({answer.get('error')})")
+    return Asked(answer, f"answered by the running app (process {pid}) at {path}")
 
 
 def app_running(db: Path | None) -> bool:
@@ -77,8 +91,9 @@ class RemoteAnswer(NamedTuple):
 
 def remote_search(args: argparse.Namespace, terms: list[WireTerm]) -> RemoteAnswer | None:
     """The running app's answer to a search command's query, or None (search locally)."""
-    if getattr(args, "model", None) is not None:
-        return None  # another model than the running app's
+    if getattr(args, "model", None) is not None:  # another model than the running app's
+        _debug(args, "--model given: searching here, with that model")
+        return None
     db = Path(args.db or default_db_path()).expanduser().resolve()
 
     def photo(value: Any) -> Any:
@@ -92,7 +107,18 @@ def remote_search(args: argparse.Namespace, terms: list[WireTerm]) -> RemoteAnsw
         args.taken_from.isoformat() if args.taken_from else None,
         args.taken_to.isoformat() if args.taken_to else None,
     )
-    answer = ask(db, request.to_wire())
+    answer, how = _asked(db, request.to_wire())
     if answer is None:
+        _debug(args, f"{how}: searching here")
         return None
+    _debug(args, how)
     return RemoteAnswer(from_json(answer["results"]), list(answer.get("offline_folders") or []))
+
+
+def _debug(args: argparse.Namespace, said: str) -> None:
+    """Under --debug, whether the running app answered the search, or why it searched here
+    (audit 78: nothing said which)."""
+    if getattr(args, "debug", False):
+        import logging  # imported already: --debug set logging up (``cli``)
+
+        logging.getLogger(__name__).info(said)
