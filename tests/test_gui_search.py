@@ -768,3 +768,33 @@ def test_the_search_box_takes_a_description_not_a_pasted_page(qtbot, make_window
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
         press(qtbot, Qt.Key.Key_Return)
     assert "500" not in message.text()
+
+
+def test_one_photo_listed_by_its_name_reads_as_one_in_the_window_as_in_the_cli(
+    qtbot, make_window, gui_model, trained_tiny: Path, tmp_path: Path, capsys
+) -> None:
+    """Audit 78 (minor 5): a photo listed alone by its name read "1 photo" in the window ("a kitten",
+    "a weighing scale") where the CLI said "it is a likely match". The window counts it as the CLI
+    does, and says "it" of it as the CLI does."""
+    from gui_support import index_folder
+
+    from photoscope.cli import main
+
+    photos = tmp_path / "Photos"
+    photos.mkdir()
+    for i in range(3):  # names of no word: only zanzibar.jpg is listed by its name
+        shape_photo("red", "circle", seed=30 + i).save(photos / f"rc{i}.jpg")
+        shape_photo("blue", "square", seed=30 + i).save(photos / f"bs{i}.jpg")
+    shape_photo("red", "circle", seed=40).save(photos / "zanzibar.jpg")
+    db = tmp_path / "library.db"
+    index_folder(db, photos, gui_model)
+    window = make_window(db)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.search.set_text("zanzibar")
+    qtbot.waitUntil(lambda: not window.refining, timeout=20_000)
+    assert names(window) == ["zanzibar.jpg"]
+    assert window.result_label.text().startswith("1 likely match for "), window.result_label.text()
+    assert window.search.message.text() == "It is listed by its folder or file name."
+    assert main(["search", "zanzibar", "--db", str(db), "--model", str(trained_tiny)]) == 0
+    err = capsys.readouterr().err
+    assert err == "note: it is listed by its folder or file name\nnote: it is a likely match\n", err

@@ -280,3 +280,31 @@ def test_photos_nothing_looks_like_are_named_in_one_list() -> None:
         "Photoscope sees no photo besides copies that clearly looks like a.jpg, b.jpg or c.jpg:"
     )
     assert "looks like a.jpg:" in no_look_alike_note(["a.jpg", "a.jpg"])
+
+
+def test_the_window_counts_and_names_one_likely_photo_as_one() -> None:
+    """Audit 78 (minor 5): "a horse" read "1 likely match" and "The first is listed by its folder or
+    file name" ("the first" of the one counted); "a weighing scale", its one photo likely, read "1
+    photo" where the CLI said "it is a likely match". The note counts within what the label counts."""
+    from typing import Any
+
+    from photoscope.gui.wording import results_count
+
+    five: list[Any] = [object()] * 5  # the wording reads how many there are, not what
+    horse = Results(five, [], relevant=1, by_name=1)  # weaker ones wait behind "Show more"
+    assert (results_count(horse), results_message(horse)) == (
+        "1 likely match",
+        "It is listed by its folder or file name.",
+    )
+    scale = Results(five[:1], [], relevant=1, by_name=1)
+    assert (results_count(scale), results_message(scale)) == (
+        "1 likely match",
+        "It is listed by its folder or file name.",
+    )
+    both = Results(five[:2], [], relevant=2, by_name=1)  # all likely, as the CLI's "both are likely"
+    assert results_count(both) == "2 likely matches"
+    assert results_message(both) == "The first is listed by its folder or file name."
+    # more named than counted likely: the note counts from the first of all listed
+    named = Results(five, [], relevant=1, by_name=2)
+    assert results_message(named) == "The first 2 are listed by their folder or file names."
+    assert results_count(Results(five, [], relevant=0)) == "5 closest guesses"  # none likely: as before

@@ -313,16 +313,24 @@ def corrected(text: str, typed: str, suggested: str) -> str | None:
 
 
 def results_count(results: Results) -> str:
-    """What the grid holds: “12 likely matches” while weaker ones wait behind, else “40 photos”;
-    “3 closest guesses” when no photo clearly shows what was asked (``Results.unsure``), none
-    looks like the photo asked about (``Results.no_look_alike``), or none is likely (the fresh-seat
-    audit of stop 53: “317 photos for “a cat”” read as 317 matches)."""
-    count, likely = len(results.matches), results.relevant
+    """What the grid holds: “12 likely matches” while weaker ones wait behind, “2 likely matches”
+    when all are (the CLI's "both are likely matches": “2 photos” said less, audit 78), else “40
+    photos”; “3 closest guesses” when no photo clearly shows what was asked (``Results.unsure``),
+    none looks like the photo asked about (``Results.no_look_alike``), or none is likely (the
+    fresh-seat audit of stop 53: “317 photos for “a cat”” read as 317 matches)."""
+    counted = _counted_first(results)
     if results.guesses:  # no photo clearly shows what was asked: none is "likely"
-        return plural(likely if 0 < likely < count else count, "closest guess", "closest guesses")
-    if 0 < likely < count:
-        return plural(likely, "likely match", "likely matches")
-    return plural(count, "photo")
+        return plural(counted, "closest guess", "closest guesses")
+    if results.relevant > 0:
+        return plural(counted, "likely match", "likely matches")
+    return plural(counted, "photo")
+
+
+def _counted_first(results: Results) -> int:
+    """How many photos ``results_count`` names: the likely ones while weaker ones wait behind, else
+    all listed."""
+    count, likely = len(results.matches), results.relevant
+    return likely if 0 < likely < count else count
 
 
 def photo_words_message(photo_words: tuple[tuple[str, ...], ...]) -> str:
@@ -380,7 +388,10 @@ def results_message(results: Results, link: Link | None = None) -> str:
         notes.append(f"{NONE_LIKELY_NOTE[:1].upper()}{NONE_LIKELY_NOTE[1:]}.")
     if results.searched_by and results.matches:
         notes.append(f"{searched_by_note([Path(p).name for p in results.searched_by])}.")
-    named = by_name_note(results.by_name, len(results.matches))
+    # "it" or "all 3" of what the count names ("1 likely match"), when the named are all of those:
+    # "the first" of one read oddly (audit 78); the first ones of all listed otherwise
+    counted = _counted_first(results)
+    named = by_name_note(results.by_name, counted if results.by_name <= counted else len(results.matches))
     if named:
         notes.append(f"{named[:1].upper()}{named[1:]}.")
     if results.undated:
