@@ -7,7 +7,15 @@ import pytest
 
 from photoscope.cli import main
 
-EXIT = {"failed": 1, "usage": 2, "busy": 3, "damaged": 4, "unwritable": 5, "broken_install": 6}
+EXIT = {
+    "failed": 1,
+    "usage": 2,
+    "busy": 3,
+    "damaged": 4,
+    "unwritable": 5,
+    "broken_install": 6,
+    "kept_copy": 7,
+}
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

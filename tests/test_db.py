@@ -671,6 +671,47 @@ def test_an_older_library_is_upgraded_with_a_word_and_its_older_file_kept(
     assert len([r for r in caplog.records if r.levelname == "WARNING"]) == 1
 
 
+def _kept_copy(tmp_path: Path) -> Path:
+    """``library.db.schema-7``: the copy an upgrade keeps of a schema-7 library, for an older app."""
+    _old_library(tmp_path / "library.db", 7)
+    Library(tmp_path / "library.db").close()  # upgraded, the older file kept beside it
+    return tmp_path / "library.db.schema-7"
+
+
+def test_the_copy_an_upgrade_kept_for_an_older_photoscope_is_refused_left_as_it_is(tmp_path: Path) -> None:
+    """Audit 78 (minor 7): `status --db library.db.schema-7` upgraded the kept copy itself (keeping
+    library.db.schema-7.schema-7): the one file an older Photoscope could still open was gone."""
+    from photoscope.library.errors import LibraryKeptCopy
+
+    kept = _kept_copy(tmp_path)
+    before = kept.read_bytes()
+    with pytest.raises(LibraryKeptCopy) as refused:
+        Library(kept)
+    said = str(refused.value)
+    assert said.startswith(f"{kept} is the copy of the library an upgrade kept for an older Photoscope"), said
+    assert "open it with that Photoscope" in said and "copy it to another name" in said, said
+    assert str(tmp_path / "library.db") in said  # this Photoscope's own, beside it
+    assert kept.read_bytes() == before  # not even its journal mode written
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("library.db.schema-7")) == [
+        "library.db.schema-7"
+    ]
+    kept.chmod(0o444)  # read-only: the same refusal, not "must be upgraded, but it is read-only"
+    with pytest.raises(LibraryKeptCopy):
+        Library(kept)
+
+
+def test_a_library_of_today_s_schema_named_like_a_kept_copy_opens(tmp_path: Path) -> None:
+    """The name alone does not refuse: a library of this app's schema so named opens as any does;
+    and the kept copy under another name is upgraded, as the refusal says."""
+    _kept_copy(tmp_path)
+    today = (tmp_path / "library.db").rename(tmp_path / "renamed.schema-3")
+    with Library(today) as lib:
+        assert lib.schema_version == len(dbmod.MIGRATIONS) and lib.upgraded is None
+    copied = (tmp_path / "library.db.schema-7").rename(tmp_path / "mine.db")
+    with Library(copied) as lib:
+        assert lib.upgraded is not None and lib.upgraded.older == 7
+
+
 def test_a_new_library_is_no_upgrade(tmp_path: Path) -> None:
     with Library(tmp_path / "library.db") as lib:
         assert lib.upgraded is None

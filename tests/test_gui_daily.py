@@ -1610,6 +1610,38 @@ def test_why_a_photo_cannot_be_shown_names_its_path_escaped() -> None:
         assert "\n" not in said and "\u202e" not in said and "new\\x0aline" in said
 
 
+def test_the_copy_an_upgrade_kept_is_refused_in_the_window_with_a_way_out(
+    qtbot, settings, tmp_path, monkeypatch
+) -> None:
+    """Audit 78 (minor 7): the copy an upgrade keeps for an older Photoscope (library.db.schema-7),
+    opened with this one, was upgraded too. The window says what it is and what to do, offers no
+    repair, and leaves it as it is."""
+    from test_db import _kept_copy
+
+    from photoscope.gui.app import open_api, repair_library
+
+    kept = _kept_copy(tmp_path)
+    before = kept.read_bytes()
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.show()
+    offered: list[str] = []
+    said: list[str] = []
+    monkeypatch.setattr(window, "ask_repair", lambda error: offered.append(error) or True)
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: said.append(text))
+    with qtbot.waitSignal(window.opener.cannot_open, timeout=60_000):
+        window.open_library(lambda: open_api(kept, None), repair=lambda: repair_library(kept, None))
+    assert not offered and len(said) == 1
+    assert f"{kept} is the copy of the library an upgrade kept for an older Photoscope" in said[0]
+    assert "open it with that Photoscope, or copy it to another name" in said[0]
+    page = window.pages.message.text()
+    assert window.pages.currentWidget() is window.pages.message
+    assert str(kept) in page and "photoscope gui --db" in page  # the way out: another library
+    assert kept.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if "schema-7" in p.name) == ["library.db.schema-7"]
+    window.shutdown()
+
+
 def test_an_older_library_opened_in_the_window_says_it_was_upgraded_and_where_its_copy_is(
     qtbot, settings, tmp_path, gui_model
 ) -> None:

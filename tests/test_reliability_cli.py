@@ -525,6 +525,26 @@ def test_9_db_below_a_file_is_said(capsys: pytest.CaptureFixture[str], tmp_path:
         assert f"{tmp_path / 'a-file'} is a file, not a folder" in capsys.readouterr().err
 
 
+def test_9_the_copy_an_upgrade_kept_is_refused_with_what_to_do(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Audit 78 (minor 7): `status --db …/library.db.schema-7`, the copy an upgrade kept for an
+    older Photoscope, upgraded that copy too (keeping library.db.schema-7.schema-7)."""
+    from test_db import _kept_copy
+
+    kept = _kept_copy(tmp_path)
+    before = kept.read_bytes()
+    for argv in (["status"], ["search", "a dog"], ["index"], ["doctor"], ["doctor", "--repair"]):
+        code, out, err = run(capsys, *argv, "--db", str(kept))
+        assert code == EXIT["kept_copy"], (argv, code, out, err)
+        assert out in ("", f"library: {kept}\n")  # doctor names the library it checks first
+        said = one_clean_line(err)
+        assert said.startswith(f"photoscope: {kept} is the copy of the library an upgrade kept"), said
+        assert "open it with that Photoscope, or copy it to another name" in said, said
+    assert kept.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if "schema-7" in p.name) == ["library.db.schema-7"]
+
+
 def test_9_a_library_that_cannot_be_made_says_what_to_do(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -33,6 +33,7 @@ EXIT_BUSY = 3  # the library is in use: another program held its lock too long
 EXIT_DAMAGED = 4  # the library is damaged, not a library, or from a newer Photoscope
 EXIT_UNWRITABLE = 5  # a full disk, a read-only file, folder or disk, no permission
 EXIT_BROKEN_INSTALL = 6  # a file Photoscope ships with is missing or damaged
+EXIT_KEPT_COPY = 7  # the copy of a library an upgrade kept for an older Photoscope: left as it is
 EXIT_BUG = 70  # an unexpected error: a bug (run with --debug and report it)
 EXIT_INTERRUPTED = 130
 EXIT_PIPE_CLOSED = 141  # what a Unix tool killed by SIGPIPE reports: the reader stopped (``| head``)
@@ -45,6 +46,7 @@ EXIT_CODES_HELP = """exit status:
   4  the library is damaged or from a newer Photoscope (try `photoscope doctor --repair`)
   5  cannot write: the disk is full, or a file, folder or disk is read-only
   6  Photoscope's install is missing a file it ships with (reinstall Photoscope)
+  7  the library is the copy an upgrade kept for an older Photoscope (open it with that one)
  70  an unexpected error (a bug: rerun with --debug and report it)
 130  interrupted (Ctrl-C)
 141  the output's reader stopped reading (as in `photoscope search … | head -3`)"""
@@ -121,6 +123,8 @@ def explain(error: BaseException, db: Path | None = None, model: Path | None = N
         error = api.translate_sqlite_error(error, db or default_db_path())
     if isinstance(error, api.LibraryForeign):
         return EXIT_USAGE, str(error)
+    if isinstance(error, api.LibraryKeptCopy):
+        return EXIT_KEPT_COPY, str(error)
     if isinstance(error, api.LibraryBusy):
         return EXIT_BUSY, str(error)
     if isinstance(error, api.LibraryDamaged | api.LibraryTooNew):

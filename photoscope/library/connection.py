@@ -8,6 +8,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import re
 import shutil
 import sqlite3
 import stat
@@ -25,6 +26,7 @@ from photoscope.library.errors import (
     LibraryDamaged,
     LibraryError,
     LibraryForeign,
+    LibraryKeptCopy,
     LibraryLost,
     LibraryTooNew,
     LibraryUnwritable,
@@ -41,6 +43,7 @@ from photoscope.wording import plural
 if TYPE_CHECKING:
     import sqlite_utils
 
+KEPT_NAME = re.compile(r"\.schema-\d+$")  # ``_keep_older``'s copy: "library.db.schema-7"
 BACKUP_EVERY_S = 300.0  # the rolling backup of the small tables is at most this old after a change
 log = logging.getLogger(__name__)
 
@@ -132,6 +135,7 @@ class LibraryFile:
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")  # a CLI run and the GUI may share it
             self._refuse_foreign(conn)
+            self._refuse_kept_copy(conn)
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 conn.execute("PRAGMA journal_mode = wal")
             # NORMAL in WAL mode: a crash of the app loses nothing committed; a power cut may lose the last
@@ -210,6 +214,7 @@ class LibraryFile:
         self.conn = conn
         try:
             self._refuse_foreign(conn)
+            self._refuse_kept_copy(conn)
             if self._check_version() < len(MIGRATIONS):
                 raise LibraryUnwritable(
                     f"{self.path} was made by an older Photoscope and {self._cannot_upgrade()}"
@@ -233,6 +238,23 @@ class LibraryFile:
         raise LibraryForeign(
             f"{self.path} is another program's database, not a Photoscope library (left as it is): "
             "give another --db"
+        )
+
+    def _refuse_kept_copy(self, conn: sqlite3.Connection) -> None:
+        """The copy an upgrade kept for an older Photoscope (``_keep_older``) is known by its name,
+        ``….schema-N``, and its older schema: refused before anything is written to it, which
+        upgrading it would turn into this Photoscope's file, the older one's copy gone (audit 78).
+        One of today's schema so named (renamed by hand) is any library."""
+        kept = KEPT_NAME.search(self.path.name)
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if kept is None or not 0 < version < len(MIGRATIONS):
+            return
+        library = self.path.with_name(self.path.name[: kept.start()])
+        beside = f" (this Photoscope's library is {library})" if library.is_file() else ""
+        raise LibraryKeptCopy(
+            f"{self.path} is the copy of the library an upgrade kept for an older Photoscope (schema"
+            f" {version}), left as it is: open it with that Photoscope, or copy it to another name"
+            f" (not ending in {kept.group()}) and open the copy to upgrade it{beside}"
         )
 
     def _create(self) -> None:

@@ -68,6 +68,12 @@ class LibraryTooNew(LibraryError):
     """Written by a newer Photoscope (a schema this one does not know)."""
 
 
+class LibraryKeptCopy(LibraryError):
+    """The copy of an older Photoscope's library that an upgrade kept beside it, ``library.db.schema-N``
+    (``connection.LibraryFile._keep_older``): kept for that Photoscope, so this one does not upgrade
+    it (audit 78: it did, and kept a copy of the copy)."""
+
+
 class LibraryForeign(LibraryError):
     """Another program's SQLite database: left exactly as it is (a mistyped --db, most likely)."""
 
