@@ -169,6 +169,25 @@ def test_the_photo_view_says_when_its_photo_was_deleted(
         assert detail.path() == after and detail.open_button.isEnabled() and not detail.note.isVisible()
 
 
+def test_a_deleted_photo_s_path_is_said_as_it_is_not_read_as_rich_text(
+    qtbot: Any, make_window: WindowFactory, library_db: Path, tmp_path: Path
+) -> None:
+    """The note put a deleted photo's path into the label as it was: a folder named "<b>Drive &amp;
+    co" was shown bold, as "Drive & co", as Qt reads a label's text that looks like HTML."""
+    folder = tmp_path / "<b>Drive &amp; co"
+    window, gone, _ = _showing_a_new_photo(qtbot, make_window, library_db, folder)
+    detail = window.detail
+    field = detail.fields["path"]  # the File field below: the same path, the same way
+    field.setSelection(0, len(gone))
+    assert field.selectedText() == gone
+    os.remove(gone)
+    qtbot.waitUntil(lambda: "Its file was deleted or moved" in detail.note.text(), timeout=30_000)
+    said = f"Its file was deleted or moved: {gone}"
+    assert detail.note.text() == said
+    detail.note.setSelection(0, len(said))  # what the label shows, as the user selects and copies it
+    assert detail.note.selectedText() == said
+
+
 def test_the_photo_view_says_when_its_file_went_bad_rather_than_left_the_library(
     qtbot: Any, make_window: WindowFactory, library_db: Path, tmp_path: Path
 ) -> None:

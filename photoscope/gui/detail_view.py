@@ -130,12 +130,10 @@ class DetailView(QDialog):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.preview)
         self.stack.addWidget(self.zoom_area)
-        self.note = QLabel(wordWrap=True, textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.note = _plain_label()
         self.note.hide()
-        self.fields = {
-            name: QLabel(wordWrap=True, textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse)
-            for name in ("caption", "tags", "taken", "camera", "size", "path")
-        }
+        names = ("caption", "tags", "taken", "camera", "size", "path")
+        self.fields = {name: _plain_label() for name in names}
         self.buttons = self._make_buttons()
         layout = QVBoxLayout(self)
         layout.addWidget(self.stack, 1)
@@ -509,3 +507,12 @@ class DetailView(QDialog):
         if not ok:
             self._not_done = not_done_message(what, self.path())
             self._show_note()
+
+
+def _plain_label() -> QLabel:
+    """A label of plain text the user may select. What it holds is the photo's (its path, caption,
+    camera): never markup, where Qt would read text that looks like HTML as such (a folder named
+    "<b>Drive" showed bold, its tag gone)."""
+    label = QLabel(wordWrap=True, textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label

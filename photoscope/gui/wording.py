@@ -529,7 +529,7 @@ def left_grid_note(grid: str, path: str, file_gone: bool, file_bad: bool = False
     """Under a photo that left the grid on show (``grid``: "the results", "the library"); ``file_bad``:
     its file is there but cannot be read (it left the grid for that)."""
     if file_gone:
-        return f"Its file was deleted or moved: {path}"
+        return f"Its file was deleted or moved: {safe_text(path)}"  # as when it cannot be read
     if file_bad:
         return (
             f"Its file cannot be read now (damaged, or not a photo any more): {safe_text(path)}. The"
