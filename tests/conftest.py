@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from photoscope.config import default_model_dir
 from photoscope.library.db import Library
+from photoscope.network.model import PhotoscopeModel
 
 # Fixtures of the GUI tests (the windows, an indexed library); registered here, the one root conftest,
 # so pytest rewrites its asserts before any test module imports its helpers.
@@ -133,6 +134,15 @@ def library(tmp_path: Path) -> Iterator[Library]:
     """An empty library database of the test's own."""
     with Library(tmp_path / "library.db") as lib:
         yield lib
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tiny_model_dir: Path) -> PhotoscopeModel:
+    """The tiny bundle as ``photos.fast_model`` loads it (no EfficientNet: indexing in milliseconds),
+    one a test module."""
+    from photos import fast_model
+
+    return fast_model(tiny_model_dir)
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ import pytest
 import torch
 from photos import (
     CountingModel,
-    fast_model,
     write_bomb_png,
     write_garbage,
     write_library,
@@ -44,14 +43,9 @@ from photoscope.threads import BACKGROUND_NICENESS, thread_priority
 TESTS = Path(__file__).resolve().parent
 
 
-@pytest.fixture(scope="module")
-def model(tiny_model_dir: Path) -> PhotoscopeModel:
-    return fast_model(tiny_model_dir)
-
-
 @pytest.fixture
-def counting(model: PhotoscopeModel) -> CountingModel:
-    return CountingModel(model)
+def counting(tiny_model: PhotoscopeModel) -> CountingModel:
+    return CountingModel(tiny_model)
 
 
 @pytest.fixture
@@ -248,7 +242,7 @@ def test_what_counts_as_no_photo(name: str, error: str, gone: bool) -> None:
 
 
 def test_a_photo_that_breaks_the_model_fails_alone(
-    library: Library, pictures: Path, model: PhotoscopeModel, tmp_path: Path
+    library: Library, pictures: Path, tiny_model: PhotoscopeModel, tmp_path: Path
 ) -> None:
     write_library(pictures, 4)
 
@@ -260,7 +254,7 @@ def test_a_photo_that_breaks_the_model_fails_alone(
                 raise RuntimeError("out of memory")
             return super().describe(photos)
 
-    fragile = Fragile(model)
+    fragile = Fragile(tiny_model)
     Scanner(library).scan()
     fragile.poison = indexer.decode(library.pending()[2], None, False, 10**9, 224).image.getpixel((0, 0))  # type: ignore[union-attr]
     result = _worker(library, fragile, tmp_path).run()
@@ -269,12 +263,12 @@ def test_a_photo_that_breaks_the_model_fails_alone(
 
 
 def test_a_new_model_version_reindexes_everything(
-    library: Library, pictures: Path, model: PhotoscopeModel, tmp_path: Path
+    library: Library, pictures: Path, tiny_model: PhotoscopeModel, tmp_path: Path
 ) -> None:
     write_library(pictures, 3)
     Scanner(library).scan()
-    _worker(library, CountingModel(model), tmp_path).run()
-    newer = CountingModel(model, version="tiny@newer")
+    _worker(library, CountingModel(tiny_model), tmp_path).run()
+    newer = CountingModel(tiny_model, version="tiny@newer")
     _worker(library, newer, tmp_path).run()
     assert newer.embedded == 3 and library.model_versions() == {"tiny@newer": 3}
 
@@ -310,7 +304,11 @@ def test_cancel_pause_and_resume(
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread priority is Linux's")
 def test_background_indexing_gives_way_to_the_foreground(
-    library: Library, pictures: Path, model: PhotoscopeModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    library: Library,
+    pictures: Path,
+    tiny_model: PhotoscopeModel,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     write_library(pictures, 6)
     Scanner(library).scan()
@@ -322,7 +320,7 @@ def test_background_indexing_gives_way_to_the_foreground(
         return real_decode(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(indexer, "decode", decode)
-    worker = _worker(library, model, tmp_path, decode_threads=2)
+    worker = _worker(library, tiny_model, tmp_path, decode_threads=2)
     worker.on_progress = lambda p: seen["infer"].add(thread_priority())
     worker.run()  # in the caller's thread: its priority is left alone
     assert seen == {"decode": {thread_priority()}, "infer": {thread_priority()}}
@@ -345,13 +343,13 @@ def test_inference_takes_a_third_of_the_cores_and_decoding_the_rest() -> None:
 
 
 def test_the_run_limits_pytorch_threads_in_its_own_thread_only(
-    library: Library, pictures: Path, model: PhotoscopeModel, tmp_path: Path
+    library: Library, pictures: Path, tiny_model: PhotoscopeModel, tmp_path: Path
 ) -> None:
     write_library(pictures, 4)
     Scanner(library).scan()
     before = torch.get_num_threads()
     inside: set[int] = set()
-    worker = _worker(library, model, tmp_path, torch_threads=1)
+    worker = _worker(library, tiny_model, tmp_path, torch_threads=1)
     worker.on_progress = lambda p: inside.add(torch.get_num_threads())
     worker.run()
     assert inside == {1}
@@ -516,14 +514,14 @@ def test_a_copy_of_an_indexed_photo_takes_its_entry_without_being_encoded(
 
 
 def test_a_copy_of_a_photo_another_model_indexed_is_encoded(
-    library: Library, pictures: Path, model: PhotoscopeModel, tmp_path: Path
+    library: Library, pictures: Path, tiny_model: PhotoscopeModel, tmp_path: Path
 ) -> None:
     write_photo(pictures / "a.jpg", 1)
     Scanner(library).scan()
-    _worker(library, CountingModel(model, version="older@1"), tmp_path, redo_other_models=False).run()
+    _worker(library, CountingModel(tiny_model, version="older@1"), tmp_path, redo_other_models=False).run()
     shutil.copy(pictures / "a.jpg", pictures / "b.jpg")
     Scanner(library).scan()
-    counting = CountingModel(model)
+    counting = CountingModel(tiny_model)
     _worker(library, counting, tmp_path, redo_other_models=False).run()
     assert counting.embedded == 1  # its vectors do not mix with this model's
 

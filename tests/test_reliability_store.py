@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from photos import CountingModel, fast_model, write_library, write_photo
+from photos import CountingModel, write_library, write_photo
 from PIL import Image
 
 from photoscope.cli import main
@@ -28,11 +28,6 @@ from photoscope.network import DESCRIPTION_VERSION
 from photoscope.network.model import PhotoscopeModel
 
 TESTS = Path(__file__).resolve().parent
-
-
-@pytest.fixture(scope="module")
-def model(tiny_model_dir: Path) -> PhotoscopeModel:
-    return fast_model(tiny_model_dir)
 
 
 # --- 8. a full cache disk, temporary files of killed runs ---------------------------------------
@@ -82,7 +77,7 @@ def test_8_temporaries_of_dead_processes_are_removed(tmp_path: Path) -> None:
 
 
 def test_8_stale_temporary_thumbnails_are_removed(
-    library: Library, model: PhotoscopeModel, tmp_path: Path
+    library: Library, tiny_model: PhotoscopeModel, tmp_path: Path
 ) -> None:
     large = tmp_path / "thumbs" / "large"
     large.mkdir(parents=True)
@@ -93,7 +88,7 @@ def test_8_stale_temporary_thumbnails_are_removed(
     write_library(tmp_path / "P", 2)
     library.add_folder(tmp_path / "P")
     Scanner(library).scan()
-    IndexWorker(library, model, IndexOptions(thumbnail_root=tmp_path / "thumbs")).run()
+    IndexWorker(library, tiny_model, IndexOptions(thumbnail_root=tmp_path / "thumbs")).run()
     assert not old.exists() and fresh.exists()  # another process may be writing the fresh one
     assert remove_stale_temporaries(tmp_path / "thumbs", older_than_s=0) == 1
 
@@ -101,13 +96,15 @@ def test_8_stale_temporary_thumbnails_are_removed(
 # --- 11. two indexers on one library encode each photo once ----------------------------------
 
 
-def test_11_two_workers_on_one_library_encode_each_photo_once(tmp_path: Path, model: PhotoscopeModel) -> None:
+def test_11_two_workers_on_one_library_encode_each_photo_once(
+    tmp_path: Path, tiny_model: PhotoscopeModel
+) -> None:
     db = tmp_path / "library.db"
     write_library(tmp_path / "P", 24)
     with Library(db) as library:
         library.add_folder(tmp_path / "P")
         Scanner(library).scan()
-    counters = [CountingModel(model), CountingModel(model)]
+    counters = [CountingModel(tiny_model), CountingModel(tiny_model)]
     waited: list[int] = []
 
     def index(i: int) -> None:
@@ -409,7 +406,9 @@ def test_16_a_destroyed_database_keeps_its_folders_ids_and_captions_from_the_bac
         assert dict(library.db.execute("SELECT id, path FROM photos").fetchall()) == before
 
 
-def test_16_a_damaged_text_index_is_rebuilt(library: Library, model: PhotoscopeModel, tmp_path: Path) -> None:
+def test_16_a_damaged_text_index_is_rebuilt(
+    library: Library, tiny_model: PhotoscopeModel, tmp_path: Path
+) -> None:
     from photoscope.library.doctor import examine
 
     write_library(tmp_path / "P", 4)
@@ -417,7 +416,7 @@ def test_16_a_damaged_text_index_is_rebuilt(library: Library, model: PhotoscopeM
     write_photo(tmp_path / "P" / "summerHoliday.jpg", seed=6)
     library.add_folder(tmp_path / "P")
     Scanner(library).scan()
-    IndexWorker(library, model, IndexOptions(thumbnails=False)).run()
+    IndexWorker(library, tiny_model, IndexOptions(thumbnails=False)).run()
     library.db.execute("DELETE FROM search WHERE rowid IN (SELECT rowid FROM search LIMIT 2)")
     path = library.path
     report = examine(path)
@@ -431,7 +430,7 @@ def test_16_a_damaged_text_index_is_rebuilt(library: Library, model: PhotoscopeM
 
 @pytest.mark.parametrize("damage", ["segments gone", "segment garbled"])
 def test_16_a_text_index_damaged_inside_its_segments_is_rebuilt(
-    library: Library, model: PhotoscopeModel, tmp_path: Path, damage: str
+    library: Library, tiny_model: PhotoscopeModel, tmp_path: Path, damage: str
 ) -> None:
     """The fresh-seat audit of stop 59: with FTS5's own segments damaged (a torn write; SQLite's
     b-trees sound), `doctor --repair` said it rebuilt the index, which stayed damaged (or failed
@@ -441,7 +440,7 @@ def test_16_a_text_index_damaged_inside_its_segments_is_rebuilt(
     write_library(tmp_path / "P", 6)
     library.add_folder(tmp_path / "P")
     Scanner(library).scan()
-    IndexWorker(library, model, IndexOptions(thumbnails=False)).run()
+    IndexWorker(library, tiny_model, IndexOptions(thumbnails=False)).run()
     if damage == "segments gone":
         library.db.execute("DELETE FROM search_data WHERE id > 10")
     else:
