@@ -94,6 +94,7 @@ from photoscope.search.combine import (
     concepts_only,
     head_words,
     signed_weights,
+    text_detectors,
     uses_words,
     word_rows,
 )
@@ -230,9 +231,10 @@ class Scorer:
         if key not in self.detector_rows:
             words = [None if t.text is None else self.model.query_words(t.text) for t in terms]
             every = torch.arange(len(self.store))
-            head = head_words(self.model, self.store, terms, words, every, o)  # as CombinedRanker
+            texts = text_detectors(self.model, terms, words, o)
+            head = head_words(self.model, self.store, texts, every, o)  # as CombinedRanker
             self.detector_rows[key] = word_rows(
-                self.model, self.features, terms, words, o, photos=None, head=head
+                self.model, self.features, terms, words, o, photos=None, head=head, texts=texts
             )
         return self.detector_rows[key]
 

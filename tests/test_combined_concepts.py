@@ -195,18 +195,37 @@ def test_words_that_name_animals_are_judged_by_the_head_in_combined_queries(mode
     "animal" detector, which Flickr8k's captions taught (they call a dog "a dog"), sank it. Words
     that name animals alone are judged by the head's classes, as the likely matches judge them; the
     others keep their detectors ("grass")."""
-    from photoscope.search.combine import CombineOptions, head_words, word_rows
+    from photoscope.search.combine import CombineOptions, head_words, text_detectors, word_rows
 
     store = _store(model)
     terms = [Term(text="an animal"), Term(text="a dog on the grass")]
     queries = [model.query_words(t.text or "") for t in terms]
     every = torch.arange(len(store))
-    head = head_words(model, store, terms, queries, every, CombineOptions())
+    texts = text_detectors(model, terms, queries, CombineOptions())
+    head = head_words(model, store, texts, every, CombineOptions())
     assert set(head) == {"animal", "dog"}
     assert float(head["dog"][2]) > 0.8 and float(head["dog"][0]) < 0.1  # a German shepherd, an espresso
     assert float(head["animal"][1]) > 0.8  # the eagle is an animal to the head
-    assert head_words(model, store, terms, queries, every, CombineOptions(animals_by_head=False)) == {}
+    assert head_words(model, store, texts, every, CombineOptions(animals_by_head=False)) == {}
     features = store.vectors("feature").float()
     judged = word_rows(model, features, terms[:1], queries[:1], CombineOptions(), head=head)[0]
     assert int(judged.argmin()) == 0  # the espresso: no animal to the head, whatever the detector says
     assert float(judged[2]) > float(judged[0])
+
+
+def test_a_combined_query_reads_its_texts_detector_words_once(
+    model: PhotoscopeModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the photo terms count as, the head's animal words and the detectors' rows all stand on
+    the texts' detector words: read once a query (the head's words and the detectors' rows read
+    them again), the ranking the same."""
+    from photoscope.search import combine
+
+    store = _store(model)
+    terms = [Term(text="a dog on the grass"), Term(text="an animal"), Term(text="snow", negative=True)]
+    before = CombinedRanker(model, store).scores(terms)
+    read = combine.text_detectors
+    calls: list[int] = []
+    monkeypatch.setattr(combine, "text_detectors", lambda *a: calls.append(1) or read(*a))
+    assert torch.equal(CombinedRanker(model, store).scores(terms), before)
+    assert len(calls) == 1

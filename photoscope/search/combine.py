@@ -280,14 +280,15 @@ def word_rows(
     basis: npt.NDArray[np.float32] | None = None,
     photos: list[list[tuple[str, float]]] | None = None,
     head: Mapping[str, torch.Tensor] | None = None,
+    texts: list[list[list[str]]] | None = None,
 ) -> torch.Tensor:
     """T x N: each term's detector evidence for N photos' features (module docstring), before its
     weight; 0 for a term without detector words. One pass over the features for all the words.
     ``basis``: the features are projected on it (``VectorStore.feature_basis``); ``photos``: the
     terms' ``photo_term_words`` when the caller has them; ``head``: the texts' words the head
     judges, each with the N photos' probability that they show it (``head_words``), in place of
-    their detectors'."""
-    texts = text_detectors(model, terms, queries, options)
+    their detectors'; ``texts``: the terms' ``text_detectors`` when the caller has them."""
+    texts = texts if texts is not None else text_detectors(model, terms, queries, options)
     rows = torch.zeros(len(terms), len(features))
     if any(q is not None and not sets for q, sets in zip(queries, texts, strict=True)):
         # A text no detector knows would be outvoted by the others' detectors, whose log p spans
@@ -322,17 +323,15 @@ def word_rows(
 def head_words(
     model: PhotoscopeModel,
     store: VectorStore,
-    terms: Sequence[Term],
-    queries: Sequence[QueryWords | None],
+    texts: list[list[list[str]]],
     rows: torch.Tensor,
     options: CombineOptions,
 ) -> dict[str, torch.Tensor]:
-    """The text terms' detector words that name animals alone (``CombineOptions.animals_by_head``),
-    each with the probability that the store's photos at ``rows`` show it, by the head's classes
-    as plain search's concepts read them."""
+    """The text terms' detector words (``texts``: their ``text_detectors``) that name animals alone
+    (``CombineOptions.animals_by_head``), each with the probability that the store's photos at
+    ``rows`` show it, by the head's classes as plain search's concepts read them."""
     if not options.animals_by_head:
         return {}
-    texts = text_detectors(model, terms, queries, options)
     words = {w for sets in texts for kin in sets for w in kin}
     out: dict[str, torch.Tensor] = {}
     for word in sorted(words):
@@ -488,7 +487,9 @@ class CombinedRanker:
         if terms and all(t.text is None for t in terms):
             return self._photos_alone(terms, weights)
         queries = [None if t.text is None else self.model.query_words(t.text) for t in terms]
-        photos = photo_term_words(self.model, terms, queries, options) if uses_words(options) else None
+        # read once: what the photo terms count as, the head's words and the detectors' rows need them
+        texts = text_detectors(self.model, terms, queries, options) if uses_words(options) else None
+        photos = None if texts is None else photo_term_words(self.model, terms, queries, options, texts)
         counted = photos if photos is not None and options.photo_words else [[] for _ in terms]
         photo_words = [tuple(w for w, _ in words) for words in counted]
         if len(self.store) == 0:  # what the photos count as, even with nothing to rank
@@ -508,8 +509,8 @@ class CombinedRanker:
         concept_rows = self.concept_rows(queries, options)
         combined = add_concepts(combined, concept_rows, terms, weights, alone, options)
         own = self._alone(terms, only, latents, concept_rows)
-        if photos is not None:
-            combined = self.add_words_to_best(combined, terms, queries, weights, options, photos)
+        if photos is not None and texts is not None:
+            combined = self.add_words_to_best(combined, terms, queries, weights, options, photos, texts)
         positives = [t.text for t, o in zip(terms, only, strict=True) if t.text and not t.negative and not o]
         if options.rerank > 0 and positives:
             reranked = self.rerank(combined[None], positives, options.rerank, options.rerank_weight)[0]
@@ -564,16 +565,17 @@ class CombinedRanker:
         weights: torch.Tensor,
         options: CombineOptions,
         photos: list[list[tuple[str, float]]],
+        texts: list[list[list[str]]],
     ) -> torch.Tensor:
         """The detectors' evidence added to the best ``DETECTOR_CANDIDATES`` photos of the
         combination so far; the others keep their order below them all. At 100,000 photos the
-        detectors on every photo took a three-term query to 2.4-2.8 times one text query."""
+        detectors on every photo took a three-term query to 2.4-2.8 times one text query.
+        ``photos`` and ``texts``: the terms' ``photo_term_words`` and ``text_detectors``."""
         best = combined.topk(min(len(combined), DETECTOR_CANDIDATES)).indices
         features = self.store.rows_of("feature", best)
-        head = head_words(self.model, self.store, terms, queries, best, options)
-        rows = word_rows(
-            self.model, features, terms, queries, options, self.store.feature_basis, photos, head
-        )
+        head = head_words(self.model, self.store, texts, best, options)
+        basis = self.store.feature_basis
+        rows = word_rows(self.model, features, terms, queries, options, basis, photos, head, texts)
         return lift_best(combined, best, add_words(combined[best], rows, terms, weights, options))
 
     def concept_rows(self, queries: Sequence[QueryWords | None], options: CombineOptions) -> torch.Tensor:
