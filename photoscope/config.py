@@ -160,11 +160,12 @@ def _make_private(folder: Path) -> None:
         if not os.lstat(folder).st_mode & 0o077:
             return
         os.chmod(folder, 0o700)
-        for entry in os.scandir(folder):
-            found = entry.stat(follow_symlinks=False)
-            if found.st_uid != os.getuid() and not stat.S_ISDIR(found.st_mode):
-                with contextlib.suppress(OSError):
-                    os.unlink(entry.path)
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                found = entry.stat(follow_symlinks=False)
+                if found.st_uid != os.getuid() and not stat.S_ISDIR(found.st_mode):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
 
 
 def _private_or_absent(folder: Path) -> bool:
