@@ -146,6 +146,41 @@ def test_rescans_apply_rules_and_photos_come_back_without_encoding(library: Libr
     assert len(library.load_vectors("feature")[0]) == 6
 
 
+@pytest.mark.parametrize("watched", [False, True])
+def test_a_photo_moved_into_an_excluded_folder_and_back_comes_back_without_encoding(
+    library: Library, pictures: Path, watched: bool
+) -> None:
+    """Audit 80: under ``index --watch`` a photo moved into an excluded folder left the index ("1
+    removed") and, moved back, was encoded again ("indexed 1 photo"): its entry was stashed only
+    when a rule took out the path it had, not when it went where a rule leaves it out."""
+    restored: list[int] = []
+    stash = Stash(lambda: "tiny@1", restored.extend)
+    scanner = Scanner(library, stash=stash)
+    scanner.scan()
+    index_pending(library)
+    library.set_exclusion_rule(ExclusionRule(library.folders()[0].path, "folder", "Private"), True)
+    (pictures / "Private").mkdir()
+    if watched:
+        reports = Reports(TIMEOUT)
+        watcher = FolderWatcher(library, scanner, debounce_s=0.3, root_check_s=0.2, on_queued=reports)
+        watcher.start()
+    try:
+        (pictures / "photo_0.jpg").rename(pictures / "Private" / "photo_0.jpg")
+        if watched:
+            reports.wait_for(lambda r: len(r.removed) == 1)
+        else:
+            assert len(scanner.scan().removed) == 1
+        (pictures / "Private" / "photo_0.jpg").rename(pictures / "photo_0.jpg")
+        if watched:
+            reports.wait_for(lambda r: len(r.added) == 1)
+        else:
+            assert len(scanner.scan().added) == 1
+    finally:
+        if watched:
+            watcher.stop()
+    assert len(restored) == 1 and library.counts() == PhotoCounts(indexed=6, pending=0, error=0)
+
+
 def test_without_a_stash_they_come_back_pending(library: Library, pictures: Path) -> None:
     scanner = Scanner(library)
     scanner.scan()

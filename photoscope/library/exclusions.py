@@ -464,18 +464,16 @@ def exclude(
     seen: dict[str, FileStat],
     stored: Iterable[str],
     stash: Stash | None = None,
-) -> tuple[list[str], list[str], set[str]]:
+) -> tuple[list[str], list[FileStat], set[str]]:
     """A scan's findings with the library's rules applied: excluded files are dropped from what it
     ``seen`` (so ``stored`` ones, the paths the index holds there, leave it), their entries stashed
     first. So are those of stored photos the walk did not see because a rule kept it out (hidden
     folders: never walked while the setting is off). Returns the ignore files found (each leaves
-    its folder out), the photos seen that the rules left out, and every stored photo they leave out
-    (an entry kept while its file is not there, a link to nothing, leaves too). The scan has had
-    the rules follow what they name where it moved first (``follow_moved_targets``)."""
+    its folder out), the photos seen that the rules left out (their stats), and every stored photo
+    they leave out (an entry kept while its file is not there, a link to nothing, leaves too). The
+    scan has had the rules follow what they name where it moved first (``follow_moved_targets``)."""
     rules = Rules.load(library)
-    dropped = rules.excluded(seen)
-    for path in dropped:
-        del seen[path]
+    dropped = [seen.pop(path) for path in rules.excluded(seen)]
     unseen = rules.excluded(p for p in stored if p not in seen)  # dropped ones included
     if stash is not None and unseen:
         stash.keep(library, list(library.files_at(unseen).values()))
