@@ -1276,19 +1276,11 @@ def test_cached_thumbnails_are_decoded_without_qt_s_image_readers(
 # --- #15: opening a damaged library offers a way out ------------------------------------------------------
 
 
-def test_another_programs_database_is_said_and_not_offered_repair(
-    qtbot, settings, tmp_path, gui_model, monkeypatch
-) -> None:
-    """Repair would move another program's file aside: the window says what the file is instead."""
-    import sqlite3
-
+def _opened_without_repair(qtbot, settings, monkeypatch, db: Path) -> tuple[MainWindow, list[str]]:  # type: ignore[no-untyped-def]
+    """The window opening ``db``, which it cannot open: it offers no repair and says why once (the
+    window, and what it said)."""
     from photoscope.gui.app import open_api, repair_library
 
-    db = tmp_path / "shop.sqlite"
-    conn = sqlite3.connect(db)
-    conn.execute("CREATE TABLE customers (name TEXT)")
-    conn.commit()
-    conn.close()
     window = MainWindow(settings)
     qtbot.addWidget(window)
     window.show()
@@ -1299,6 +1291,21 @@ def test_another_programs_database_is_said_and_not_offered_repair(
     with qtbot.waitSignal(window.opener.cannot_open, timeout=60_000):
         window.open_library(lambda: open_api(db, None), repair=lambda: repair_library(db, None))
     assert not offered and len(said) == 1
+    return window, said
+
+
+def test_another_programs_database_is_said_and_not_offered_repair(
+    qtbot, settings, tmp_path, gui_model, monkeypatch
+) -> None:
+    """Repair would move another program's file aside: the window says what the file is instead."""
+    import sqlite3
+
+    db = tmp_path / "shop.sqlite"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE customers (name TEXT)")
+    conn.commit()
+    conn.close()
+    window, said = _opened_without_repair(qtbot, settings, monkeypatch, db)
     assert str(db) in said[0] and "not a Photoscope library" in said[0]
     # Audit: the page said "Opening your library…" for ever after the message closed.
     assert window.pages.currentWidget() is window.pages.message
@@ -1618,20 +1625,9 @@ def test_the_copy_an_upgrade_kept_is_refused_in_the_window_with_a_way_out(
     repair, and leaves it as it is."""
     from test_db import _kept_copy
 
-    from photoscope.gui.app import open_api, repair_library
-
     kept = _kept_copy(tmp_path)
     before = kept.read_bytes()
-    window = MainWindow(settings)
-    qtbot.addWidget(window)
-    window.show()
-    offered: list[str] = []
-    said: list[str] = []
-    monkeypatch.setattr(window, "ask_repair", lambda error: offered.append(error) or True)
-    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: said.append(text))
-    with qtbot.waitSignal(window.opener.cannot_open, timeout=60_000):
-        window.open_library(lambda: open_api(kept, None), repair=lambda: repair_library(kept, None))
-    assert not offered and len(said) == 1
+    window, said = _opened_without_repair(qtbot, settings, monkeypatch, kept)
     assert f"{kept} is the copy of the library an upgrade kept for an older Photoscope" in said[0]
     assert "open it with that Photoscope, or copy it to another name" in said[0]
     page = window.pages.message.text()
