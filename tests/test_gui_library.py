@@ -810,7 +810,7 @@ def test_the_library_dialog_lists_the_folders_an_ignore_file_leaves_out(qtbot, m
     # (each listing makes the rows again: the folder's row is read anew)
     qtbot.waitUntil(lambda: dialog.tree.topLevelItem(0).childCount() == 1, timeout=10_000)
     left_out = dialog.tree.topLevelItem(0).child(0)
-    assert left_out.text(0) == str(photos / "private")
+    assert left_out.text(0) == "private" and str(photos / "private") in left_out.toolTip(0)
     assert ".nomedia" in left_out.text(1)
     assert ".nomedia" in left_out.toolTip(0) and "delete" in left_out.toolTip(0).lower()
     dialog.tree.setCurrentItem(left_out)
@@ -987,13 +987,14 @@ def test_the_library_dialog_shows_rules_with_odd_names_escaped(qtbot) -> None:  
     from photoscope.gui.exclusion_rules import ExclusionButtons
 
     item = QTreeWidgetItem(["/p"])
+    item.setData(0, Qt.ItemDataRole.UserRole, "/p")
     rule = ExclusionRule("/p", "folder", "evil\u202egpj\nx")
     ExclusionButtons.show_rules(None, item, [rule], [("/p/odd\u202ename", ".nomedia")])  # type: ignore[arg-type]
     shown = [item.child(i).text(0) for i in range(item.childCount())]
     shown += [item.child(i).toolTip(0) for i in range(item.childCount())]
-    assert shown[0] == "/p/evil\\u202egpj\\x0ax" and all(
-        "\u202e" not in t and "\n" not in t for t in shown
-    ), shown
+    assert shown[0] == "evil\\u202egpj\\x0ax" and all("\u202e" not in t and "\n" not in t for t in shown), (
+        shown
+    )
 
 
 def test_the_words_panel_s_word_field_is_wide_enough_to_read_in_a_small_window(
@@ -1007,3 +1008,36 @@ def test_the_words_panel_s_word_field_is_wide_enough_to_read_in_a_small_window(
     edit = panel.word_edit
     qtbot.waitUntil(lambda: edit.isVisible())
     assert edit.width() >= edit.fontMetrics().horizontalAdvance(edit.placeholderText()), edit.width()
+
+
+def test_the_library_dialog_names_each_rule_by_its_path_below_its_folder(
+    qtbot, make_window, tmp_path
+) -> None:
+    """Audit 80 (defect 3): each exclusion row showed its full path, and at the dialog's own size
+    the end of it, the subfolder's name (the one part that differs from the folder's row above), was
+    cut. Rows name the path below their watched folder, as pattern rules read; the tooltip has the
+    full path; a row still too long is cut in the middle, so its end stays."""
+    photos = tmp_path / "Photos"
+    write_shapes(photos / "Phone" / "Screenshots", per_kind=1)
+    write_shapes(photos / "Junk", per_kind=1)
+    (photos / "Junk" / ".nomedia").touch()
+    db = tmp_path / "library.db"
+    with Photoscope(db) as app:
+        app.add_folder(photos)
+        app.scan()
+        app.exclude(path=photos / "Phone" / "Screenshots")
+    window = make_window(db)
+    window.show_library()
+    dialog = window.library_dialog
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1)
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItem(0).childCount() == 2, timeout=10_000)
+    folder = dialog.tree.topLevelItem(0)
+    rows = {folder.child(i).text(0): folder.child(i) for i in range(2)}
+    assert set(rows) == {"Phone/Screenshots", "Junk"}, rows
+    assert str(photos / "Phone" / "Screenshots") in rows["Phone/Screenshots"].toolTip(0)
+    assert str(photos / "Junk") in rows["Junk"].toolTip(0)
+    room = dialog.tree.columnWidth(0) - dialog.tree.indentation() - 8  # a child row's, at the default size
+    for text in rows:
+        assert dialog.tree.fontMetrics().horizontalAdvance(text) <= room, (text, room)
+    # the watched folder's own row (this test's long temporary path) keeps its end too
+    assert dialog.tree.textElideMode() == Qt.TextElideMode.ElideMiddle

@@ -17,7 +17,13 @@ from PySide6.QtWidgets import (
     QTreeWidgetItem,
 )
 
-from photoscope.gui.wording import exclusion_question, leaves_out_nothing, left_out_by_file
+from photoscope.gui.wording import (
+    below,
+    exclusion_question,
+    leaves_out_nothing,
+    left_out_by_file,
+    rule_tip,
+)
 from photoscope.wording import safe_text
 
 if TYPE_CHECKING:
@@ -77,18 +83,20 @@ class ExclusionButtons:
     ) -> None:
         """Under a watched folder: its rules, then the folders an ignore file leaves out (``ignored``:
         (folder, the file's name)), which `photoscope folders list` and "Which?" showed and this did not."""
+        folder = str(folder_item.data(0, Qt.ItemDataRole.UserRole))
         for rule in rules:
             kind = {"folder": "subfolder", "photo": "photo"}.get(rule.kind, "pattern")
-            child = QTreeWidgetItem([safe_text(rule.describe()), f"excluded {kind}", "", ""])
+            # every kind's pattern is written below its folder (a subfolder's, a photo's path, a glob)
+            child = QTreeWidgetItem([safe_text(rule.pattern), f"excluded {kind}", "", ""])
             child.setData(0, RULE_ROLE, rule)
-            child.setToolTip(0, f"Excluded: {safe_text(rule.describe())} (Remove includes it again)")
+            child.setToolTip(0, rule_tip(rule.folder, rule.kind, rule.pattern))
             folder_item.addChild(child)
         for path, name in ignored:
             status, why = left_out_by_file(name)
-            child = QTreeWidgetItem([safe_text(path), status, "", ""])
+            child = QTreeWidgetItem([safe_text(below(folder, path)), status, "", ""])
             child.setData(0, IGNORED_ROLE, name)
-            for column in (0, 1):
-                child.setToolTip(column, why)
+            child.setToolTip(0, f"{safe_text(path)}: {why}")
+            child.setToolTip(1, why)
             folder_item.addChild(child)
         folder_item.setExpanded(True)
 

@@ -89,6 +89,8 @@ class LibraryDialog(QDialog):
         self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # "offline (not m…"
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # a path too long for its column keeps its end, the part that tells it from its neighbours
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.summary = QLabel()
         self.note = QLabel(wordWrap=True)  # what the last change did to the index
         self._indexing: str | None = None  # a folder just added whose photos the note says are being indexed

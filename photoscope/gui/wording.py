@@ -90,6 +90,24 @@ def left_out_by_file(name: str) -> tuple[str, str]:
     )
 
 
+def below(folder: str, path: str) -> str:
+    """A path the library dialog lists under its watched ``folder``, as its row names it: the part
+    below the folder ("Phone/Screenshots", as a pattern rule reads). The full path, which the rows
+    showed, was cut at the dialog's size where it differs from the row above: its end (audit 80)."""
+    relative = os.path.relpath(path, folder)
+    outside = relative == os.pardir or relative.startswith(os.pardir + os.sep)
+    return path if outside else relative.replace(os.sep, "/")
+
+
+def rule_tip(folder: str, kind: str, pattern: str) -> str:
+    """An exclusion rule's tooltip in the library dialog: its full path (its row shows the part
+    below ``folder``), or for a pattern the folder whose files it matches (at any depth, so no path)."""
+    if kind == "pattern":
+        matched = f"the files in {safe_text(folder)} matching {safe_text(pattern)}"
+        return f"Excluded: {matched} (Remove includes them again)"
+    return f"Excluded: {safe_text(os.path.join(folder, pattern))} (Remove includes it again)"
+
+
 def exclusion_question(taken: int, of: int) -> str:
     """Asked before a rule takes most of its folders' photos out of the index."""
     share = "all" if taken == of else f"{taken:,} of the {of:,}"
