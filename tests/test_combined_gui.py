@@ -488,3 +488,20 @@ def test_a_photo_chip_shows_its_name_s_control_characters_escaped(qtbot) -> None
         ):
             assert "\u202e" not in text and "\n" not in text.split("\nSpace:")[0], text
         assert escaped in chip.toolTip()
+
+
+def test_a_chip_at_weight_0_is_said_to_count_for_nothing(qtbot, make_window, library_db) -> None:  # type: ignore[no-untyped-def]
+    """Audit 80: a chip at 0x beside words got no note under the bar; the command line says "'x'
+    weighs 0: it counts for nothing", and the README says the notes say so."""
+    from gui_support import press
+
+    window = make_window(library_db)
+    search = window.search
+    weighed_chip(qtbot, window, "a red circle", "0")
+    search.edit.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is search.edit)
+    qtbot.keyClicks(QApplication.focusWidget(), "blue")
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.view, timeout=20_000)
+    qtbot.waitUntil(lambda: "weighs 0" in search.message.text(), timeout=20_000)
+    assert "“a red circle” weighs 0: it counts for nothing." in search.message.text()

@@ -9,7 +9,7 @@ as PIL images.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -78,7 +78,10 @@ class Query:
     def run(self, app: Combining) -> Results:
         """The answer (slow while the network loads: see ``wants_first_answer``)."""
         if self.combined:
-            return app.search_terms(self.all_terms(), self.limit, self.filters)
+            found = app.search_terms(self.all_terms(), self.limit, self.filters)
+            # only the chips have weights: the photo and the words beside them weigh 1
+            weightless = tuple(dict.fromkeys(term_name(t) for t in self.terms if t.weight == 0))
+            return replace(found, weightless=weightless) if weightless else found
         if self.similar is not None:
             return app.similar_to(self.similar[0], self.limit, self.filters)
         if self.photo is not None:
@@ -199,13 +202,18 @@ def describe_terms(terms: list[QueryTerm]) -> str:
     a hyphen) and weights."""
     parts = []
     for i, t in enumerate(terms):
-        if t.text is not None:
-            name = f"“{shortened(t.text)}”"
-        elif isinstance(t.photo, (str, Path)):
-            name = Path(t.photo).name
-        else:
-            name = "the photo" if isinstance(t.photo, int) else PASTED
+        name = term_name(t)
         weight = f" {t.weight:g}\N{MULTIPLICATION SIGN}" if t.weight != 1 else ""
         sign = f" {MINUS} " if t.negative else (" + " if i else "")
         parts.append(f"{sign}{weight.strip()}{' ' if weight else ''}{name}")
     return "".join(parts).strip()
+
+
+def term_name(term: QueryTerm) -> str:
+    """A term as the status bar and the window's notes name it: its words quoted (a long text
+    shortened), its photo's file name, "the photo" (a library photo by its id) or ``PASTED``."""
+    if term.text is not None:
+        return f"“{shortened(term.text)}”"
+    if isinstance(term.photo, (str, Path)):
+        return Path(term.photo).name
+    return "the photo" if isinstance(term.photo, int) else PASTED

@@ -102,6 +102,10 @@ class Results:
     # Photos left out because their folder or file name says what a taken-away term says ("- snow"
     # leaves out "winter/snow"): said, since the photos that show it only go down.
     left_out_by_name: int = 0
+    # A combined query's terms given at weight 0, as the status bar names them (“at night”,
+    # cat.jpg): they count for nothing, and that is said (audit 80: the command line said it, the
+    # window's notes did not). Set by ``Query.run``: the command line names its own terms.
+    weightless: tuple[str, ...] = ()
 
     @property
     def none_likely(self) -> bool:

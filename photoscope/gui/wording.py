@@ -28,6 +28,7 @@ from photoscope.wording import (
     undated_note,
     unknown_word_notes,
     unseen_note,
+    weightless_note,
 )
 from photoscope.wording import plural as plural  # the GUI's modules count through here
 from photoscope.wordlists import fold
@@ -397,6 +398,8 @@ def results_message(results: Results, link: Link | None = None) -> str:
         notes.append(f"{cancelled_note(results.cancelled, '“', '”')}.")
     if results.repeated:
         notes.append(f"{repeated_note(results.repeated, '“', '”')}.")
+    if results.weightless:
+        notes.append(f"{weightless_note(results.weightless)}.")
     if results.unsure:
         guesses = ": these are its closest guesses" if results.matches else ""
         notes.append(f"{unseen_note(results.unsure, '“', '”')}{guesses}.")
