@@ -143,19 +143,18 @@ NO_LOOK_ALIKE_NOTE = (
 )
 
 
-def no_look_alike_note(photos: Sequence[str]) -> str:
+def no_look_alike_note(photos: Sequence[str], copies: bool = False) -> str:
     """``NO_LOOK_ALIKE_NOTE`` naming the photos of a combined query it means (``photos``, as the
     reader knows them: a file's name, "the second photo"); as it is for none. A combined query does
-    not count a photo's copies as photos that look like it (the fresh-seat audit of stop 52), and
-    says so: "no photo that clearly looks like bee.jpg" was said over its copy, listed first (that
-    of stop 59)."""
-    if not photos:
+    not count a photo's copies as photos that look like it (the fresh-seat audit of stop 52): with
+    ``copies`` listed, it says so ("no photo that clearly looks like bee.jpg" was said over its copy,
+    listed first: that of stop 59), and not where none is (audit 80: "besides copies" of a photo
+    the library holds no copy of)."""
+    if not photos and not copies:
         return NO_LOOK_ALIKE_NOTE
-    like = or_list(list(dict.fromkeys(photos)))  # a photo given twice is named once
-    return (
-        f"Photoscope sees no photo besides copies that clearly looks like {like}: these are its"
-        " closest guesses"
-    )
+    like = or_list(list(dict.fromkeys(photos))) if photos else "this one"  # a photo given twice: once
+    besides = " besides copies" if copies else ""
+    return f"Photoscope sees no photo{besides} that clearly looks like {like}: these are its closest guesses"
 
 
 def searched_by_note(photos: Sequence[str]) -> str:

@@ -7,6 +7,7 @@ always are."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -139,7 +140,8 @@ def test_the_window_counts_and_says_the_closest_looks() -> None:
     from photoscope.api import Results
     from photoscope.gui.wording import results_count, results_message
 
-    unlike = Results([SimpleNamespace() for _ in range(4)], [], relevant=0, no_look_alike=True)  # type: ignore[arg-type]
+    listed = [SimpleNamespace(near_duplicate=False) for _ in range(4)]
+    unlike = Results(listed, [], relevant=0, no_look_alike=True)  # type: ignore[arg-type]
     assert NO_LOOK_ALIKE_NOTE == CLOSEST_LOOKS
     assert results_count(unlike) == "4 closest guesses"
     assert results_message(unlike) == f"{CLOSEST_LOOKS}."
@@ -193,10 +195,8 @@ def test_a_combined_query_names_the_photo_nothing_looks_like(
         "5",
     )
     code, _, err = run(capsys, *argv, *common)
-    unlike = (
-        f"note: Photoscope sees no photo besides copies that clearly looks like {cat_file}: these are its"
-    )
-    unlike += " closest"
+    # audit 80: "besides copies" was said where the library holds no copy of the photo
+    unlike = f"note: Photoscope sees no photo that clearly looks like {cat_file}: these are its closest"
     assert code == 0 and f"{unlike} guesses" in err.splitlines(), err
     assert CLOSEST_LOOKS not in err
 
@@ -228,7 +228,7 @@ def test_the_window_names_the_photo_chip_nothing_looks_like_and_the_photos_not_l
     from photoscope.gui.wording import results_message
 
     unlike = Results(
-        [SimpleNamespace() for _ in range(4)],  # type: ignore[misc]
+        [SimpleNamespace(near_duplicate=at == 0) for at in range(4)],  # type: ignore[misc]
         [],
         relevant=0,
         no_look_alike=True,
@@ -241,6 +241,9 @@ def test_the_window_names_the_photo_chip_nothing_looks_like_and_the_photos_not_l
         " closest" in said
     )
     assert "cup.jpg is not listed: it is one of the photos searched by." in said
+    # audit 80: copies are said only where some are listed (the first was one)
+    uncopied = replace(unlike, matches=[SimpleNamespace(near_duplicate=False) for _ in range(4)])
+    assert "no photo that clearly looks like the second photo:" in results_message(uncopied)
 
 
 def test_a_photo_given_twice_is_named_once_and_said_to_count_twice(
@@ -253,9 +256,8 @@ def test_a_photo_given_twice_is_named_once_and_said_to_count_twice(
     code, _, err = run(capsys, "similar", str(cat_file), "--add-photo", str(cat_file), "-n", "5", *common)
     lines = err.splitlines()
     assert code == 0 and f"note: {cat_file.name} is given twice: it counts twice" in lines, err
-    unlike = f"note: Photoscope sees no photo besides copies that clearly looks like {cat_file}: these are"
-    unlike += " its closest guesses"
-    assert unlike in lines, err
+    unlike = f"note: Photoscope sees no photo that clearly looks like {cat_file}: these are its closest"
+    assert f"{unlike} guesses" in lines, err
     code, _, err = run(capsys, "search", "a red square", "--add", "the red square", *common)
     assert code == 0 and "note: 'a red square' is given twice: it counts twice" in err.splitlines(), err
     code, _, err = run(capsys, "search", "a red square", "--add", "a white background", *common)

@@ -268,18 +268,23 @@ def test_a_group_of_copies_header_breaks_after_its_label() -> None:
 def test_photos_nothing_looks_like_are_named_in_one_list() -> None:
     """The GUI audit of stop 58: with several photo chips the note read "…does not clearly look like
     the first photo or like the third photo or like the fourth photo or like the fifth photo…"."""
+    from types import SimpleNamespace
+
     from photoscope.wording import no_look_alike_note
 
     unlike = (True, False, True, True, True)
-    results = Results([object()], [], no_look_alike=True, photo_unlike=unlike)  # type: ignore[list-item]
+    listed = [SimpleNamespace(near_duplicate=False)]
+    results = Results(listed, [], no_look_alike=True, photo_unlike=unlike)  # type: ignore[arg-type]
     said = results_message(results)
     assert "looks like the first, third, fourth or fifth photo: these are" in said, said
     # The fresh-seat audit of stop 59: "no photo that clearly looks like bee.jpg" above its copy,
     # listed first: a copy is not counted among the photos that look like it (the audit of stop 52)
-    assert no_look_alike_note(["a.jpg", "b.jpg", "c.jpg"]).startswith(
+    assert no_look_alike_note(["a.jpg", "b.jpg", "c.jpg"], copies=True).startswith(
         "Photoscope sees no photo besides copies that clearly looks like a.jpg, b.jpg or c.jpg:"
     )
     assert "looks like a.jpg:" in no_look_alike_note(["a.jpg", "a.jpg"])
+    # audit 80: "besides copies" where the library holds none of the photos' copies
+    assert no_look_alike_note(["a.jpg"]).startswith("Photoscope sees no photo that clearly looks like a.jpg:")
 
 
 def test_the_window_counts_and_names_one_likely_photo_as_one() -> None:

@@ -407,7 +407,10 @@ def _print_notes(results: Any, terms: Sequence[Any]) -> None:
     photos = [t for t in terms if t.photo is not None and t.weight > 0]  # as Results.photo_words
     if not unsure and results.matches and getattr(results, "no_look_alike", False):  # an older app: none
         unlike = zip(photos, getattr(results, "photo_unlike", ()), strict=False)
-        print(f"note: {no_look_alike_note([_photo_name(t) for t, u in unlike if u])}", file=sys.stderr)
+        copies = any(m.near_duplicate for m in results.matches)  # the listed copies of its photos
+        print(
+            f"note: {no_look_alike_note([_photo_name(t) for t, u in unlike if u], copies)}", file=sys.stderr
+        )
     searched_by = getattr(results, "searched_by", ())
     if searched_by and results.matches:
         print(f"note: {searched_by_note([safe_text(p) for p in searched_by])}", file=sys.stderr)

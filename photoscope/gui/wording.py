@@ -404,7 +404,8 @@ def results_message(results: Results, link: Link | None = None) -> str:
         guesses = ": these are its closest guesses" if results.matches else ""
         notes.append(f"{unseen_note(results.unsure, '“', '”')}{guesses}.")
     elif results.no_look_alike and results.matches:
-        notes.append(f"{no_look_alike_note(_unlike_chips(results.photo_unlike))}.")
+        copies = any(m.near_duplicate for m in results.matches)  # the listed copies of its photos
+        notes.append(f"{no_look_alike_note(_unlike_chips(results.photo_unlike), copies)}.")
     elif results.none_likely:
         notes.append(f"{NONE_LIKELY_NOTE[:1].upper()}{NONE_LIKELY_NOTE[1:]}.")
     if results.searched_by and results.matches:
