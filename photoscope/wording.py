@@ -93,6 +93,16 @@ def concepts_in_words(concepts: Iterable[tuple[str, float]]) -> str:
     return ", ".join(f"{word} ({percent(p)})" for word, p in concepts)
 
 
+def pattern_names_files(pattern: str, open_quote: str = "'", close_quote: str = "'") -> str:
+    """Why a pattern rule leaves out no photo, where it was likely meant for a folder: a pattern
+    matches the names of files, and a folder's photos are "NAME/*" ("Trip" and "Trip/" named none:
+    the GUI audit of stop 60, and audit 80 for the command line, which said "0 photos left" alone)."""
+    name = pattern.rstrip("/")
+    meant = name if name and not any(c in name for c in "*?[/") else None
+    hint = f" ({open_quote}{meant}/*{close_quote} leaves out the photos of a folder {meant})" if meant else ""
+    return f"a pattern matches the names of files{hint}"
+
+
 def still_left_out_note(left: int, some_back: bool, by_ignore_files: int = 0) -> str:
     """What another rule, or an ignore file (``by_ignore_files`` of them), still leaves out of a
     dropped rule's ``left`` photos ("" for none; "1 more is …" when others came back): the CLI's

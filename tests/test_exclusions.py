@@ -891,3 +891,23 @@ def test_a_photo_made_with_a_deleted_excluded_ones_number_and_size_is_not_it(
     scanner.scan()
     assert "other.jpg" in _paths(library)
     assert _rules_of(library) == [("photo", "photo_2.jpg")]
+
+
+def test_a_pattern_that_leaves_out_no_photo_says_how_a_folder_s_photos_are_named(
+    pictures: Path, library: Library, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    """Audit 80: `folders exclude --pattern Trip ~/Pictures` (meant: a folder Trip) printed "0 photos
+    left the index" and no more; the library dialog says how a folder's photos are named, and so
+    does the command line now, in one wording."""
+    Scanner(library).scan()
+    db = str(library.path)
+    assert main(["folders", "exclude", "--pattern", "Screenshots", str(pictures), "--db", db]) == 0
+    out = capsys.readouterr().out
+    said = "0 photos left the index: a pattern matches the names of files ('Screenshots/*' leaves out"
+    assert f"{said} the photos of a folder Screenshots)" in out, out
+    assert main(["folders", "exclude", "--pattern", "Screenshots/", str(pictures), "--db", db]) == 0
+    assert "('Screenshots/*' leaves out the photos of a folder Screenshots)" in capsys.readouterr().out
+    assert main(["folders", "exclude", "--pattern", "*.gif", str(pictures), "--db", db]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("left the index: a pattern matches the names of files")
+    assert main(["folders", "exclude", "--pattern", "Screenshots/*", str(pictures), "--yes", "--db", db]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("3 photos left the index")

@@ -17,7 +17,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from photoscope.commands.common import EXIT_FAILED, EXIT_USAGE, confirmed
-from photoscope.wording import plural, safe_text, still_left_out_note
+from photoscope.wording import pattern_names_files, plural, safe_text, still_left_out_note
 
 if TYPE_CHECKING:
     from photoscope.api import Photoscope, ScanReport
@@ -58,7 +58,8 @@ def run_rule(app: Photoscope, args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if args.action == "exclude":
         note = " (no such folder yet: its photos are left out when it appears)" if later else ""
-        print(f"excluded {what}{note}; {plural(len(report.removed), 'photo')} left the index")
+        why = "" if report.removed or args.pattern is None else f": {pattern_names_files(what)}"
+        print(f"excluded {what}{note}; {plural(len(report.removed), 'photo')} left the index{why}")
     else:
         print(f"included {what} again; {came_back(report)}{_still_out(report)}")
     return 0

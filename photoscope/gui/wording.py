@@ -20,6 +20,7 @@ from photoscope.wording import (
     named_away_note,
     no_look_alike_note,
     or_list,
+    pattern_names_files,
     repeated_note,
     safe_text,
     searched_by_note,
@@ -162,15 +163,10 @@ def one_word_at_a_time(text: str) -> str:
 
 def leaves_out_nothing(pattern: str | None) -> str:
     """A rule added that leaves out no photo now: a subfolder without photos, or a pattern that
-    names no file (a folder's name given as a pattern names no file: its photos are "NAME/*")."""
+    names no file (``pattern_names_files``: the command line says it too)."""
     if pattern is None:
         return "The subfolder holds no photo now: the rule leaves out those put there later."
-    hint = (
-        ""
-        if any(c in pattern for c in "*?[/")
-        else f" (“{pattern}/*” leaves out the photos of a folder {pattern})"
-    )
-    return f"The pattern “{pattern}” leaves out no photo now: a pattern matches the names of files{hint}."
+    return f"The pattern “{pattern}” leaves out no photo now: {pattern_names_files(pattern, '“', '”')}."
 
 
 def change_note(result: object, back: str = RULE_BACK) -> str:
