@@ -1041,3 +1041,26 @@ def test_the_library_dialog_names_each_rule_by_its_path_below_its_folder(
         assert dialog.tree.fontMetrics().horizontalAdvance(text) <= room, (text, room)
     # the watched folder's own row (this test's long temporary path) keeps its end too
     assert dialog.tree.textElideMode() == Qt.TextElideMode.ElideMiddle
+
+
+def test_a_rule_another_process_sets_takes_its_photos_out_of_the_open_window(
+    qtbot, make_window, library_db
+) -> None:  # type: ignore[no-untyped-def]
+    """Audit 80: with the window open, `photoscope folders exclude --yes ~/Pictures/Farm` took 9
+    photos out; the status line still said "135 photos indexed" and the grid kept Farm/cow.jpg until
+    the next search. The window follows what another process writes to the library."""
+    from gui_support import typed_query
+
+    window = make_window(library_db)
+    qtbot.waitUntil(lambda: window.timeline.photo_count() == 24, timeout=20_000)
+    qtbot.waitUntil(lambda: window.index_status.label.text().startswith("24 photos"), timeout=20_000)
+    typed_query(qtbot, window, "a red circle")
+    assert any(name.startswith("red_") for name in names(window)), names(window)
+    with Photoscope(library_db) as other:  # another process: a connection of its own
+        assert len(other.exclude(pattern="red_*").removed) == 6
+    qtbot.waitUntil(lambda: window.index_status.label.text().startswith("18 photos"), timeout=10_000)
+    qtbot.waitUntil(lambda: not any(name.startswith("red_") for name in names(window)), timeout=10_000)
+    assert names(window), "the answer is read again, not emptied"
+    press(qtbot, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)  # All photos: the timeline too
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.browse, timeout=10_000)
+    qtbot.waitUntil(lambda: window.timeline.photo_count() == 18, timeout=10_000)

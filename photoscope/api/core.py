@@ -45,6 +45,7 @@ class Core:
         self._service: SearchService | None = None
         self._show: Callable[[str | None], None] | None = None  # a window's, asked by another start
         self._on_changes: Callable[[ScanReport], None] | None = None
+        self._data_version: int | None = None  # the library's, at the last ``changed_elsewhere``
 
     @cached_property
     def model(self) -> PhotoscopeModel:
@@ -80,6 +81,14 @@ class Core:
     def library(self) -> Library:
         """The library database, opened on first use (captioning a file needs none)."""
         return Library(self._db_path)
+
+    def changed_elsewhere(self) -> bool:
+        """Whether another process wrote the library since the last call (False at the first): a
+        rule `photoscope folders exclude` set took photos out, and a window open on the library kept
+        counting and showing them, as no file changed for its watcher to see (audit 80)."""
+        version = self.library.data_version()
+        before, self._data_version = self._data_version, version
+        return before is not None and version != before
 
     @property
     def library_path(self) -> Path:

@@ -109,6 +109,7 @@ RESULT_LIMIT = 1000
 REFRESH_MS = 1500  # while indexing, re-run the query at most this often so new photos show up
 BROWSE_REFRESH_MS = 4000  # while indexing, re-read the timeline at most this often
 CHOICES_AFTER_SCROLL_MS = 1500  # at launch the folder filter's subfolders are read after a pause this long
+ELSEWHERE_MS = 3000  # how often the window looks whether another process changed the library
 
 
 class MainWindow(QMainWindow):
@@ -362,6 +363,8 @@ class MainWindow(QMainWindow):
         self.refresh_timer.timeout.connect(self._refresh_while_indexing)
         self.browse_timer = QTimer(self, singleShot=True, interval=BROWSE_REFRESH_MS)
         self.browse_timer.timeout.connect(self.reload_timeline)
+        self.elsewhere_timer = QTimer(self, interval=ELSEWHERE_MS)
+        self.elsewhere_timer.timeout.connect(self._look_elsewhere)
         self.choices_timer = QTimer(self, singleShot=True, interval=CHOICES_AFTER_SCROLL_MS)
         self.choices_timer.timeout.connect(self.folder_keeper.read_choices)
         for grid in (self.view, self.browse):  # scrolling puts the launch's reading of them off
@@ -410,6 +413,8 @@ class MainWindow(QMainWindow):
         if add_folder is not None:
             self.folder_keeper.add(add_folder)
         self.runner.submit(api.folders, self._library_opened)
+        self.runner.submit(api.changed_elsewhere)  # what the library is now: changes are from here on
+        self.elsewhere_timer.start()
         # Known at once (no network needed): a query typed as the window opens, answered before the
         # network is in, is told its photos wait to be described again (the review of stop 46).
         self.quick.submit(api.photos_to_reencode, self._count_to_describe_again, lambda _: None)
@@ -637,6 +642,25 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(rules_followed_note(report.rules_followed), 15_000)
         if not self.browse_timer.isActive():
             self.browse_timer.start(300)
+
+    def _look_elsewhere(self) -> None:
+        """Another process may have changed the library (`photoscope folders exclude`, `index`): no
+        file changed, so the watcher saw nothing, and the status line and the grid kept the photos a
+        rule took out (audit 80). Looked at every few seconds: a pragma, nothing read."""
+        api = self.api
+        if api is not None and not self.runner.is_busy("elsewhere"):  # one at a time: none pile up
+            # a failure is not said here: the next look, or the next read of the library, meets it
+            self.runner.submit(
+                api.changed_elsewhere, self._changed_elsewhere, lambda _: None, key="elsewhere"
+            )
+
+    def _changed_elsewhere(self, changed: bool) -> None:
+        """As after a change made here: the counts, the folders, the timeline and the answer on show
+        read again, and the library dialog's rules."""
+        if changed:
+            self._index_changed()
+            if self.library_dialog.isVisible():
+                self.library_dialog.refresh()
 
     def _refresh_while_indexing(self) -> None:
         # New photos join the results, unless the user is already looking at a full page of them; no
@@ -1013,6 +1037,7 @@ class MainWindow(QMainWindow):
         resume_collection()
         self.refresh_timer.stop()
         self.browse_timer.stop()
+        self.elsewhere_timer.stop()
         self.choices_timer.stop()
         for runner in (self.runner, self.quick, self.pages_runner, self.io):  # all told first: a long
             runner.close()  # task (a pass of Find copies) stops while the others are waited for

@@ -361,6 +361,11 @@ class LibraryFile:
     def _count_photos(self) -> int:
         return int(self._query("SELECT count(*) FROM photos")[0][0])
 
+    def data_version(self) -> int:
+        """SQLite's mark of the commits other connections made to the file: it changes when another
+        process writes the library (this one's own writes, all through ``conn``, leave it)."""
+        return int(self._query("PRAGMA data_version")[0][0])
+
     def __enter__(self) -> Self:
         return self
 
