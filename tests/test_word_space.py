@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from photoscope.network import load_lexicon
-from photoscope.search.words import WordSpace
+from photoscope.search.words import UnknownWordError, WordSpace
 
 
 def test_the_network_s_similar_words_mean_alike(shipped_model_dir: Path) -> None:
@@ -31,3 +33,23 @@ def test_the_network_s_analogies_hold(shipped_model_dir: Path) -> None:
     assert space.analogy("dog", "dogs", "boy", 1)[0].word == "boys"
     assert space.analogy("man", "men", "woman", 1)[0].word == "women"
     assert space.analogy("man", "woman", "boy", 1)[0].word == "girl"
+
+
+def test_a_word_the_image_encoder_knows_is_not_said_unknown_and_gets_a_broader_word(
+    shipped_model_dir: Path,
+) -> None:
+    """Audit 81 (#2): the Words panel and `words similar castle` said "the model does not know the
+    word 'castle' well enough" of a word the same model writes in its captions ("a castle by the
+    water") and shows in Looks like: the image encoder's classes are not the caption writer's
+    frequent words, which alone have a place among its words. It says so, with a broader word it
+    places ("structure" for the castle, "animal" for the camel), or none where it has none."""
+    space = WordSpace(load_lexicon(shipped_model_dir))
+    for word, broader in (("castle", "structure"), ("camel", "animal"), ("goose", "bird")):
+        with pytest.raises(UnknownWordError) as caught:
+            space.similar(word, 5)
+        said = caught.value.said()
+        assert "does not know" not in said and f"'{broader}'" in said, said
+        assert "recognises" in said, said
+    with pytest.raises(UnknownWordError) as caught:
+        space.similar("xyzzyq", 5)
+    assert "does not know the word 'xyzzyq'" in caught.value.said()

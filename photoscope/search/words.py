@@ -18,7 +18,7 @@ import numpy.typing as npt
 from photoscope.network import Lexicon
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Container, Sequence
 
     from photoscope.network import PhotoscopeModel
 
@@ -38,12 +38,19 @@ class UnknownWordError(KeyError):
     named only its first, and the next came out on the next run (audit 74, repro_4)."""
 
     def __init__(
-        self, word: str, suggestions: tuple[str, ...] = (), others: tuple[UnknownWordError, ...] = ()
+        self,
+        word: str,
+        suggestions: tuple[str, ...] = (),
+        others: tuple[UnknownWordError, ...] = (),
+        broader: tuple[str, ...] | None = None,
     ) -> None:
         super().__init__(word)
         self.word = word
         self.suggestions = suggestions
         self.others = others
+        # A word the image encoder's head knows (``broader_placed``): the broader words the tools
+        # place, maybe none; None for a word the model does not know at all.
+        self.broader = broader
 
     def __str__(self) -> str:
         return self.said()
@@ -51,15 +58,55 @@ class UnknownWordError(KeyError):
     def said(self, open_quote: str = "'", close_quote: str = "'") -> str:
         """What went wrong, the word quoted as the caller quotes (the window: “ ”)."""
         if self.others:
-            named = [error.named(open_quote, close_quote) for error in (self, *self.others)]
-            return f"the model does not know the words {', '.join(named[:-1])} and {named[-1]} well enough"
+            every = (self, *self.others)
+            named = [error.named(open_quote, close_quote) for error in every]
+            listed = f"{', '.join(named[:-1])} and {named[-1]}"
+            recognised = [e for e in every if e.broader is not None]
+            if not recognised:
+                return f"the model does not know the words {listed} well enough"
+            seen = " or ".join(f"{open_quote}{e.word}{close_quote}" for e in recognised)
+            return (
+                f"the model cannot place the words {listed} among its words (it recognises {seen} in"
+                " photos, but saw those words too rarely in its training captions)"
+            )
+        if self.broader is not None:
+            return self._recognised(open_quote, close_quote)
         hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
         return f"the model does not know the word {open_quote}{self.word}{close_quote} well enough{hint}"
+
+    def _recognised(self, open_quote: str, close_quote: str) -> str:
+        """``said`` of a word the image encoder knows but the caption writer saw too rarely to place
+        among its words: "does not know 'castle'" was false of a word its captions use (audit 81)."""
+        word = f"{open_quote}{self.word}{close_quote}"
+        placed = " or ".join(f"{open_quote}{w}{close_quote}" for w in self.broader or ())
+        also = f"; a broader word it places: {placed}" if placed else ""
+        return (
+            f"the model recognises {word} in photos, but saw the word too rarely in its training captions"
+            f" to place it among its words{also}"
+        )
 
     def named(self, open_quote: str, close_quote: str) -> str:
         """The word quoted, with its suggestions after it when there are some."""
         hint = f" (did you mean {', '.join(self.suggestions)}?)" if self.suggestions else ""
         return f"{open_quote}{self.word}{close_quote}{hint}"
+
+
+BROADER_SHOWN = 2  # broader words named for a word the tools cannot place ("castle": structure)
+
+
+def broader_placed(word: str, placed: Container[str]) -> tuple[str, ...] | None:
+    """For a word of the image encoder's head (``network.Concepts``) the words tools cannot place,
+    the broader words above it they can, nearest first ("castle": structure; "goose": bird,
+    animal), maybe none; None when the head knows no such word either."""
+    from photoscope.network import load_concepts
+
+    concepts = load_concepts()
+    classes = concepts.classes_for(word)
+    if not classes:
+        return None
+    chain = concepts.covering_words(classes[0])  # its own words, then its ancestors', nearest first
+    above = chain[chain.index(word) + 1 :] if word in chain else chain
+    return tuple(w for w in above if w in placed and w != word)[:BROADER_SHOWN]
 
 
 @dataclass(frozen=True)
@@ -107,12 +154,15 @@ class WordSpace:
         """Each word's vector; raises one ``UnknownWordError`` that names every word not known."""
         cleaned = [word.lower().strip() for word in words]
         unknown = [
-            UnknownWordError(w, self.source.suggest(w, among=self.words))
+            UnknownWordError(
+                w, self.source.suggest(w, among=self.words), broader=broader_placed(w, self._row)
+            )
             for w in dict.fromkeys(cleaned)  # a word given twice is named once
             if w not in self._row
         ]
         if unknown:
-            raise UnknownWordError(unknown[0].word, unknown[0].suggestions, tuple(unknown[1:]))
+            first = unknown[0]
+            raise UnknownWordError(first.word, first.suggestions, tuple(unknown[1:]), first.broader)
         return [self.vectors[self._row[w]] for w in cleaned]
 
     def nearest(self, query: npt.NDArray[np.float32], k: int, exclude: set[str]) -> list[WordScore]:
