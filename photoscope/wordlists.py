@@ -141,3 +141,27 @@ def caption_within(caption: str, limit: int) -> str:
         return " ".join(kept)
     content = [word for word in words if word.lower() not in DANGLING_WORDS]
     return content[0] if content else ""
+
+
+_SIBILANT = ("s", "x", "z", "ch", "sh")  # their plurals add "es": "boxes", "beaches", "buses"
+
+
+def number_forms(word: str) -> tuple[str, ...]:
+    """The word, and its forms in the other number: folders are named "Birds", queries say "a
+    bird" (and back); a query's "dandelions" is the decoder's "dandelion". English's regular
+    plurals only; a word that ends in "s" but is no plural ("paris", "glass", "bus") keeps its own.
+    A form that is no word ("hors" of "horses") finds nothing where the forms are looked up."""
+    if len(word) < 3 or not word.isalpha():
+        return (word,)
+    forms = [word]
+    if word.endswith("ies") and len(word) > 4:
+        forms.append(word[:-3] + "y")
+    elif word.endswith("es") and word[:-2].endswith(_SIBILANT):
+        forms += [word[:-1], word[:-2]]  # "horses" or "boxes"
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        forms.append(word[:-1])
+    if len(forms) == 1:  # a singular: its plurals
+        forms.append(word + "es" if word.endswith(_SIBILANT) else word + "s")
+        if word.endswith("y") and word[-2] not in "aeiou":
+            forms.append(word[:-1] + "ies")
+    return tuple(forms)

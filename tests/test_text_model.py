@@ -88,3 +88,18 @@ def test_a_bundle_without_the_text_encoder_is_refused(tiny_model_dir: Path, tmp_
     (copy / "bundle.json").write_text(json.dumps(meta))
     with pytest.raises(BundleError, match=r"text_out\.bias"):
         TextModel(copy)
+
+
+def test_a_word_known_in_the_other_number_reads_as_it_everywhere(shipped_model_dir: Path) -> None:
+    """The network's and the quick answer's text encoders, the inversion and the query's words all
+    read "dandelions" as the decoder's "dandelion" (unknown to it before: the check set of stop 63),
+    and the notes still name the word as typed."""
+    from photoscope.network import PhotoscopeModel, TextModel
+
+    model, quick = PhotoscopeModel(shipped_model_dir), TextModel(shipped_model_dir)
+    assert np.allclose(model.encode_text(["dandelions"]).numpy(), model.encode_text(["dandelion"]).numpy())
+    assert np.allclose(quick.encode_text(["dandelions"]), quick.encode_text(["dandelion"]))
+    query = model.query_words("dandelions in a field")
+    assert query.decoder_words == ["dandelion", "field"] and not query.unknown
+    assert query.typed["dandelion"] == "dandelions"
+    assert model.knows_any("dandelions")

@@ -50,3 +50,20 @@ def test_a_word_is_read_or_unknown_never_both() -> None:
         ("кошка", [], ["кошка"]),
     ]:
         assert (tokenize(text), unreadable(text)) == (read, unknown), text
+
+
+def test_a_query_word_the_decoder_knows_in_the_other_number_is_read_in_that_one() -> None:
+    """The open-world check set (stop 63): "dandelions" was a word the model did not know, and its
+    search found nothing, while the decoder knows "dandelion" (9 training captions); "tulip" the
+    same, with "tulips" known. Training reads captions as written: only queries read so."""
+    vocab = Vocabulary.build(["a dandelion in the grass", "tulips and a dog", "two dogs"], min_count=1)
+    assert [vocab.reads(w) for w in ("dandelions", "tulip", "dog", "dogs", "flies")] == [
+        "dandelion",
+        "tulips",
+        "dog",
+        "dogs",
+        "flies",
+    ]
+    assert vocab.encode_query("Dandelions and a tulip") == vocab.encode("dandelion and a tulips")
+    assert vocab.encode("dandelions")[0] == vocab.unk  # captions as written
+    assert vocab.unknown_words("dandelions and flies") == ["flies"]

@@ -319,7 +319,7 @@ class PhotoscopeModel:
     def encode_text(self, texts: Sequence[str]) -> torch.Tensor:
         """The text encoder's latent for each text (the first guess of search by description)."""
         vocab = self.bundle.vocab
-        tokens, lengths = pad_batch([vocab.encode(t, add_end=False) for t in texts], vocab.pad)
+        tokens, lengths = pad_batch([vocab.encode_query(t, add_end=False) for t in texts], vocab.pad)
         with torch.inference_mode():
             return self.bundle.network.encode_text(tokens, lengths)
 
@@ -331,7 +331,7 @@ class PhotoscopeModel:
         vocab, given = self.bundle.vocab, options or InversionOptions()
 
         def run() -> torch.Tensor:
-            targets, lengths = pad_batch([vocab.encode(t) for t in texts], vocab.pad)
+            targets, lengths = pad_batch([vocab.encode_query(t) for t in texts], vocab.pad)
             return invert(self.bundle.network, starts, targets, lengths, vocab.start, given).latents
 
         return self.inversions.latents(tuple(texts), starts, given, run)
@@ -345,7 +345,7 @@ class PhotoscopeModel:
         """Per-word log-likelihood of each text under each latent: a T x K tensor for K latents per text
         (``latents`` holds T*K rows, each text's K rows together)."""
         vocab = self.bundle.vocab
-        targets, lengths = pad_batch([vocab.encode(t) for t in texts], vocab.pad)
+        targets, lengths = pad_batch([vocab.encode_query(t) for t in texts], vocab.pad)
         k = len(latents) // max(1, len(texts))
         lengths_k = lengths.repeat_interleave(k, 0)
         with torch.inference_mode():
@@ -372,7 +372,7 @@ class PhotoscopeModel:
 
     def knows_any(self, text: str) -> bool:
         vocab = self.bundle.vocab
-        return any(t != vocab.unk for t in vocab.encode(text, add_end=False))
+        return any(t != vocab.unk for t in vocab.encode_query(text, add_end=False))
 
     def unknown_words(self, text: str) -> list[str]:
         return self.bundle.vocab.unknown_words(text)

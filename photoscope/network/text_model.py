@@ -88,8 +88,10 @@ def query_words(text: str, vocab: Vocabulary, concepts: Concepts) -> QueryWords:
     """The concept words and phrases of a query (longest first: "bald eagle", "hot dog"), the
     words the decoder knows and those neither knows. Words for people are never concepts (the
     head has no class for a person: "person" would mean a scuba diver). The words of a phrase the
-    decoder cannot read ("red panda": ``PHRASE_WORD_MIN_COUNT``) are the concepts' alone."""
-    words = tokenize(text)
+    decoder cannot read ("red panda": ``PHRASE_WORD_MIN_COUNT``) are the concepts' alone. A word the
+    decoder knows only in the other number is read in that one ("dandelions": dandelion)."""
+    typed_as = tokenize(text)
+    words = [vocab.reads(w) for w in typed_as]
 
     def unknown_word(w: str) -> bool:
         return w not in FUNCTION_WORDS and w not in vocab and not concepts.is_concept(w)
@@ -126,6 +128,7 @@ def query_words(text: str, vocab: Vocabulary, concepts: Concepts) -> QueryWords:
     ] + foreign
     names = typed_names(text) & set(unknown)
     typed = typed_words(text) | {w: concepts.written(w) for w, _ in found if concepts.written(w) != w}
+    typed |= {read: as_typed for read, as_typed in zip(words, typed_as, strict=True) if read != as_typed}
     return QueryWords(found, known, unknown, content, stand_ins, names, typed)
 
 
@@ -176,7 +179,7 @@ class TextModel:
         """The text encoder's latent for each text (Q x latent_dim)."""
         out = np.empty((len(texts), self.latent_dim), np.float32)
         for i, text in enumerate(texts):
-            out[i] = self._encoder.encode(self.vocab.encode(text, add_end=False))
+            out[i] = self._encoder.encode(self.vocab.encode_query(text, add_end=False))
         return out
 
     # words, as ``PhotoscopeModel`` reads them

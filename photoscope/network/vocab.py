@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from photoscope.wordlists import FUNCTION_WORDS as FUNCTION_WORDS  # its home: a leaf the CLI reads
-from photoscope.wordlists import fold
+from photoscope.wordlists import fold, number_forms
 
 PAD, START, END, UNK = "<pad>", "<start>", "<end>", "<unk>"
 SPECIALS = (PAD, START, END, UNK)
@@ -98,6 +98,19 @@ class Vocabulary:
         ids = [self.index(w) for w in tokenize(text)]
         return [*ids, self.end] if add_end else ids
 
+    def reads(self, word: str) -> str:
+        """The word a query's ``word`` is to the decoder: itself, or where it does not know it, the
+        same word in the other number if it knows that ("dandelions": dandelion, 9 training captions;
+        "tulip": tulips), else itself (unknown). Queries only: training reads captions as written."""
+        if word in self:
+            return word
+        return next((form for form in number_forms(word)[1:] if form in self), word)
+
+    def encode_query(self, text: str, add_end: bool = True) -> list[int]:
+        """``encode`` of a query, each word as the decoder ``reads`` it."""
+        ids = [self.index(self.reads(w)) for w in tokenize(text)]
+        return [*ids, self.end] if add_end else ids
+
     def decode(self, ids: Sequence[int]) -> str:
         words = []
         for i in ids:
@@ -108,4 +121,5 @@ class Vocabulary:
         return " ".join(words)
 
     def unknown_words(self, text: str) -> list[str]:
-        return [w for w in tokenize(text) if w not in self]
+        """A query's words the decoder does not know, in either number (``reads``)."""
+        return [w for w in tokenize(text) if self.reads(w) not in self]

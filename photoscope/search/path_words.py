@@ -43,6 +43,7 @@ import numpy.typing as npt
 
 from photoscope.library.name_words import camel_words
 from photoscope.wordlists import FUNCTION_WORDS, NUMBERS, fold
+from photoscope.wordlists import number_forms as name_forms  # a name's forms: "Birds" for "a bird"
 
 if TYPE_CHECKING:
     from photoscope.library.db import Library
@@ -75,30 +76,6 @@ def name_tokens(text: str) -> list[str]:
     """``tokens``, and the words of camelCase ones too ("eiffelTower": "eiffeltower", "eiffel",
     "tower"; "iPhone" stays "iphone" as well)."""
     return list(dict.fromkeys([*tokens(text), *tokens(camel_words(text))]))
-
-
-_SIBILANT = ("s", "x", "z", "ch", "sh")  # their plurals add "es": "boxes", "beaches", "buses"
-
-
-def name_forms(word: str) -> tuple[str, ...]:
-    """The word, and the forms of it a name may have: folders are named "Birds", queries say "a
-    bird" (and back). English's regular plurals only; a word that ends in "s" but is no plural
-    ("paris", "glass", "bus") keeps its own. Which forms a path has is read from the index, so a
-    form that is no word ("hors" of "horses") finds nothing."""
-    if len(word) < 3 or not word.isalpha():
-        return (word,)
-    forms = [word]
-    if word.endswith("ies") and len(word) > 4:
-        forms.append(word[:-3] + "y")
-    elif word.endswith("es") and word[:-2].endswith(_SIBILANT):
-        forms += [word[:-1], word[:-2]]  # "horses" or "boxes"
-    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        forms.append(word[:-1])
-    if len(forms) == 1:  # a singular: its plurals
-        forms.append(word + "es" if word.endswith(_SIBILANT) else word + "s")
-        if word.endswith("y") and word[-2] not in "aeiou":
-            forms.append(word[:-1] + "ies")
-    return tuple(forms)
 
 
 def query_words(text: str) -> list[str]:
