@@ -1,8 +1,9 @@
-"""Extract an open-world dev set of real, labelled photos from installed Debian packages.
+"""Extract open-world sets of real, labelled photos from installed Debian packages.
 
 Usage::
 
-    python tools/open_world_photos.py OUT_DIR
+    python tools/open_world_photos.py OUT_DIR              # the dev set (gcompris-qt-data)
+    python tools/open_world_photos.py --set check OUT_DIR  # the check set (wallpaper packages)
 
 Writes ``OUT_DIR/<name>.jpg`` (JPEG quality 92, long side at most 1024 px) and
 ``OUT_DIR/labels.json``: a list of ``{"file", "package", "source", "query", "words", "present"}``
@@ -10,11 +11,21 @@ where ``query`` is what a person would type for the photo, ``words`` the words a
 use for it, and ``present`` says which of person/dog/ball/boy/girl/man/woman is really in the photo
 (to count objects a caption invents).
 
-Source: Debian's ``gcompris-qt-data`` (``apt-get install gcompris-qt-data``), whose activities bundle
-photographs (animals, monuments, everyday objects, tools, instruments) inside Qt resource files
-(``/usr/share/gcompris-qt/rcc/*.rcc``), read here by a small pure-Python ``.rcc`` reader. Each label
-in ``PHOTOS`` was written after looking at the photo (the cartoon drawings and paintings the package
-also ships are left out). Development-time only; needs Pillow with WebP support (the project's own).
+The dev set (``--set dev``, the default): Debian's ``gcompris-qt-data`` (``apt-get install
+gcompris-qt-data``), whose activities bundle photographs (animals, monuments, everyday objects, tools,
+instruments) inside Qt resource files (``/usr/share/gcompris-qt/rcc/*.rcc``), read here by a small
+pure-Python ``.rcc`` reader. The app's caption and search rules were tuned on it.
+
+The check set (``--set check``): photographs (landscapes, flowers, insects, animals, objects) that
+other Debian packages install as plain files: the wallpapers of ``lomiri-wallpapers-16.04``,
+``lomiri-wallpapers-20.04``, ``mate-backgrounds``, ``lxqt-themes`` and
+``plasma-workspace-wallpapers``, and the puzzle photos of ``palapeli-data``. Nothing was tuned on
+it: it says whether what was tuned on the dev set holds on photos of another kind (wallpapers are
+mostly scenes and close-ups, where the dev set is mostly single animals and monuments).
+
+Each label was written after looking at the photo (the drawings, renders, paintings and textures the
+packages also ship are left out). Development-time only; needs Pillow with WebP support (the
+project's own).
 
 Never use the sample photos of scikit-image, scikit-learn, matplotlib, OpenCV's documentation or
 darknet here: a held-out test set is made of them.
@@ -367,6 +378,210 @@ PHOTOS: dict[tuple[str, str, str], Label] = {
 }
 
 
+# ---------------------------------------------------------------- the check set
+
+LOMIRI_16 = "lomiri-wallpapers-16.04"  # CC-BY-4.0, CC-BY-SA-4.0 and CC0-1.0 (by photo: its copyright file)
+LOMIRI_20 = "lomiri-wallpapers-20.04"  # CC-BY-SA-3.0
+MATE = "mate-backgrounds"  # GPL-2+
+LXQT = "lxqt-themes"  # CC-BY-SA-3.0 (/usr/share/lxqt/wallpapers/License)
+PALAPELI = "palapeli-data"  # public domain, GFDL (by photo: its .desktop file)
+PLASMA = "plasma-workspace-wallpapers"  # LGPL-3 (by photo: its metadata.json)
+
+_BACKGROUNDS = "/usr/share/backgrounds"  # the Lomiri wallpapers (both packages)
+_MATE = "/usr/share/backgrounds/mate/nature"
+_LXQT = "/usr/share/lxqt/wallpapers"
+_PALAPELI = "/usr/share/palapeli/collection"
+
+
+def kde(name: str) -> str:
+    """A Plasma wallpaper's largest image: its smaller sizes are links to this one."""
+    return f"/usr/share/wallpapers/{name}/contents/images/2560x1600.jpg"
+
+
+# (package, path of the photo) -> label. Of these packages only photographs were taken; left out:
+# renders and drawings (most of Plasma's, Lomiri's analogpattern/umang/Fossa/Infinite-Sea/Painting
+# -Colors, LXQt's logos), textures (MATE's Wood), and Plasma's Grey (a facade seen as an abstract
+# pattern). gnome-backgrounds, ukui-wallpapers, desktop-base, sway-backgrounds and xfdesktop4-data
+# ship no photograph. palapeli-data's bee and chameleon are other photos of what gcompris' show.
+CHECK_PHOTOS: dict[tuple[str, str], Label] = {
+    # --- lomiri-wallpapers-16.04: Ubuntu Touch's 2018 community wallpapers
+    (LOMIRI_16, f"{_BACKGROUNDS}/Bridge_by_Sander_Klootwijk.jpg"): L(
+        "a bridge", "bridge, cable, cables, sky, clouds, river, water, estuary, sand, beach"
+    ),
+    (LOMIRI_16, f"{_BACKGROUNDS}/Dragonfly_by_Bolly.jpg"): L(
+        "a dragonfly", "dragonfly, insect, bug, tree, leaf, leaves, branch, twig, sky"
+    ),
+    (LOMIRI_16, f"{_BACKGROUNDS}/Picture_0B_by_freespace.jpg"): L(
+        "a fig", "fig, figs, fruit, food, bowl, dish, plate, concrete, shadow"
+    ),
+    (LOMIRI_16, f"{_BACKGROUNDS}/Picture_1A_by_freespace.jpg"): L(
+        "paint brushes", "paintbrush, paintbrushes, paint brush, paint brushes, brush, brushes, paint"
+    ),
+    (LOMIRI_16, f"{_BACKGROUNDS}/Wine_by_Jakkub_Mede.jpg"): L(
+        "a bottle of wine",
+        "wine, bottle, wine bottle, glass, wine glass, table, drum, djembe, bean bag, beanbag, speaker,"
+        " loudspeaker, coffee grinder, grinder, floor, window, room, living room",
+    ),
+    (LOMIRI_16, f"{_BACKGROUNDS}/aitzgorri_by_Aitzol_Berasategi.jpg"): L(
+        "a mountain",
+        "mountain, mountains, forest, tree, trees, autumn, fall, hill, hills, grass, field, meadow, sky,"
+        " clouds, rock",
+    ),
+    (LOMIRI_16, f"{_BACKGROUNDS}/free_by_Peter_Nerlich.jpg"): L(
+        "a toy bird",
+        "bird, toy, toy bird, figurine, ornament, wing, wings, lamp, lamps, light, lights, ceiling",
+    ),
+    (LOMIRI_16, f"{_BACKGROUNDS}/friends_by_Aitzol_Berasategi.jpg"): L(
+        "dogs",
+        "dog, dogs, spaniel, spaniels, cocker spaniel, cocker spaniels, animal, animals, window, house,"
+        " wall, wood, fence",
+        "dog",
+    ),
+    (LOMIRI_16, f"{_BACKGROUNDS}/greentock_by_Peter_Nerlich.jpg"): L(
+        "a clock", "clock, wall clock, clock face, wall, light"
+    ),
+    (LOMIRI_16, f"{_BACKGROUNDS}/life_by_Aitzol_Berasategi.jpg"): L(
+        "a stream",
+        "stream, creek, brook, river, waterfall, waterfalls, water, rock, rocks, stone, stones, forest,"
+        " woods, tree, trees",
+    ),
+    (LOMIRI_16, f"{_BACKGROUNDS}/picosdeeuropa_by_Aitzol_Berasategi.jpg"): L(
+        "mountains",
+        "mountain, mountains, rock, rocks, cliff, cliffs, snow, path, trail, grass, hill, hillside, meadow,"
+        " field, sky, cloud, clouds",
+    ),
+    (LOMIRI_16, f"{_BACKGROUNDS}/seeding_by_Clements_Engelhardt.jpg"): L(
+        "dandelions",
+        "dandelion, dandelions, flower, flowers, seed, seeds, plant, plants, grass, field, meadow, sun,"
+        " sunset, sunlight",
+    ),
+    (LOMIRI_16, f"{_BACKGROUNDS}/sunset_by_Aitzol_Berasategi.jpg"): L(
+        "mountains at sunset",
+        "sunset, sunrise, sun, mountain, mountains, hill, hills, valley, sky, grass, snow, rock, rocks",
+    ),
+    # --- lomiri-wallpapers-20.04 (a blurred blue shape behind the bird may be a walker's jeans: not
+    # really visible, so no person)
+    (LOMIRI_20, f"{_BACKGROUNDS}/Kleiber_by_Lukas_Baubkus.jpg"): L(
+        "a bird", "bird, nuthatch, animal, tree, trunk, tree trunk, bark"
+    ),
+    # --- mate-backgrounds: nature close-ups
+    (MATE, f"{_MATE}/Aqua.jpg"): L(
+        "a water drop", "water, drop, drops, water drop, droplet, droplets, splash, raindrop"
+    ),
+    (MATE, f"{_MATE}/Blinds.jpg"): L("a green leaf", "leaf, leaves, plant, frond"),
+    (MATE, f"{_MATE}/Dune.jpg"): L(
+        "grass by the sea", "grass, dune, dunes, sand dune, beach, sea, ocean, water, sky, field"
+    ),
+    (MATE, f"{_MATE}/FreshFlower.jpg"): L("an orange flower", "flower, petal, petals, blossom, bloom, plant"),
+    (MATE, f"{_MATE}/Garden.jpg"): L(
+        "a red flower", "flower, flowers, marigold, petal, petals, blossom, bloom, plant, garden"
+    ),
+    (MATE, f"{_MATE}/GreenMeadow.jpg"): L(
+        "green grass", "grass, grasses, lawn, meadow, field, plant, plants, sprouts"
+    ),
+    (MATE, f"{_MATE}/LadyBird.jpg"): L(
+        "a ladybug", "ladybug, ladybird, beetle, insect, bug, flower, flowers, grass, leaf, plant"
+    ),
+    (MATE, f"{_MATE}/RainDrops.jpg"): L(
+        "raindrops on leaves",
+        "leaf, leaves, grass, plant, plants, water, drop, drops, droplets, raindrop, raindrops,"
+        " water drops, rain, dew",
+    ),
+    (MATE, f"{_MATE}/Storm.jpg"): L(
+        "storm clouds",
+        "storm, storm clouds, cloud, clouds, sky, rain, road, highway, guardrail, field, fields",
+    ),
+    (MATE, f"{_MATE}/TwoWings.jpg"): L(
+        "dandelion seeds", "dandelion, dandelions, seed, seeds, flower, flowers, plant"
+    ),
+    (MATE, f"{_MATE}/YellowFlower.jpg"): L("a yellow flower", "flower, petal, petals, blossom, bloom, plant"),
+    # --- lxqt-themes: photographs among the wallpapers
+    (LXQT, f"{_LXQT}/Butterfly-Kenneth-Wimer.jpg"): L(
+        "a butterfly", "butterfly, insect, flower, flowers, plant, plants"
+    ),
+    (LXQT, f"{_LXQT}/Valendas.png"): L(
+        "mountains", "mountain, mountains, peak, peaks, valley, hill, hills, sky, cloud, clouds, sunlight"
+    ),
+    (LXQT, f"{_LXQT}/after-the-rain.jpg"): L(
+        "clouds at sunset", "cloud, clouds, sky, sunset, sunrise, sun, dusk"
+    ),
+    (LXQT, f"{_LXQT}/appleflower.png"): L(
+        "apple blossoms",
+        "blossom, blossoms, apple blossom, apple blossoms, flower, flowers, bud, buds, branch, twig,"
+        " plant, spring",
+    ),
+    (LXQT, f"{_LXQT}/beam.png"): L(
+        "sunlight through the clouds",
+        "sunlight, sun, sunbeam, sunbeams, rays, cloud, clouds, sky, storm, fog, mist, hill, hills,"
+        " forest, trees",
+    ),
+    (LXQT, f"{_LXQT}/butterfly.png"): L("a butterfly", "butterfly, swallowtail, insect, flower, plant"),
+    (LXQT, f"{_LXQT}/cloud.png"): L("clouds", "cloud, clouds, sky"),
+    (LXQT, f"{_LXQT}/drop.png"): L(
+        "a water drop", "drop, water drop, water, droplet, dew, dewdrop, raindrop, grass, leaf, plant"
+    ),
+    (LXQT, f"{_LXQT}/flowers.png"): L(
+        "wildflowers",
+        "flower, flowers, wildflower, wildflowers, anemone, anemones, meadow, field, garden, grass,"
+        " plant, plants",
+    ),
+    (LXQT, f"{_LXQT}/fog.jpg"): L(
+        "fog", "fog, mist, hill, hills, field, farmland, dirt, forest, trees, sky, cloud, clouds"
+    ),
+    (LXQT, f"{_LXQT}/this-is-not-windows.jpg"): L(
+        "green hills",
+        "hill, hills, field, fields, farmland, countryside, dirt, grass, tree, trees, sky, cloud, clouds",
+    ),
+    # --- palapeli-data: the puzzle collection's photographs
+    (PALAPELI, f"{_PALAPELI}/castle-maintenon.jpg"): L(
+        "a castle", "castle, chateau, palace, tower, towers, building, garden, grass, lawn, sky, clouds"
+    ),
+    (PALAPELI, f"{_PALAPELI}/cincinnati-bridge.jpg"): L(
+        "a bridge at night",
+        "bridge, suspension bridge, river, water, night, lights, tower, city, reflection",
+    ),
+    (PALAPELI, f"{_PALAPELI}/citrus-fruits.jpg"): L(
+        "citrus fruits",
+        "citrus, fruit, fruits, orange, oranges, lemon, lemons, lime, limes, grapefruit, slice, slices, food",
+    ),
+    (PALAPELI, f"{_PALAPELI}/european-honey-bee.jpg"): L(
+        "a bee", "bee, honey bee, honeybee, insect, flower, aster, petals, plant"
+    ),
+    (PALAPELI, f"{_PALAPELI}/panther-chameleon-female.jpg"): L(
+        "a chameleon", "chameleon, lizard, reptile, animal, branch, tree, leaves"
+    ),
+    # --- plasma-workspace-wallpapers: the photographs among KDE's wallpapers
+    (PLASMA, kde("BytheWater")): L(
+        "a pier",
+        "pier, dock, jetty, boardwalk, deck, wood, planks, boards, lake, water, river, sky, clouds, trees",
+    ),
+    (PLASMA, kde("ColdRipple")): L(
+        "a pier", "pier, dock, jetty, ladder, wood, planks, lake, sea, water, fog, mist"
+    ),
+    (PLASMA, kde("ColorfulCups")): L("cups", "cup, cups"),
+    (PLASMA, kde("DarkestHour")): L(
+        "a foggy lake",
+        "lake, water, fog, mist, tree, trees, island, islands, reflection, sky, dusk, evening, night",
+    ),
+    (PLASMA, kde("EveningGlow")): L(
+        "boats on a lake",
+        "boat, boats, rowboat, rowboats, rowing boat, rowing boats, lake, water, shore, beach, pebbles,"
+        " gravel, sunset, sky, clouds, mountains, hills",
+    ),
+    (PLASMA, kde("FallenLeaf")): L("autumn leaves", "leaf, leaves, maple leaf, autumn, fall, ground, grass"),
+    (PLASMA, kde("Kite")): L("a kite", "kite, sky, cloud, clouds"),
+    (PLASMA, kde("OneStandsOut")): L("moss", "moss, plant, plants, ground, soil"),
+    (PLASMA, kde("Path")): L(
+        "a forest path",
+        "forest, woods, tree, trees, pine, pines, fir, path, trail, moss, grass, ferns",
+    ),
+    (PLASMA, kde("summer_1am")): L(
+        "a lake at sunset",
+        "lake, water, shore, reeds, reed, trees, reflection, sky, sunset, dusk, twilight, evening",
+    ),
+}
+
+
 # ---------------------------------------------------------------- the .rcc reader
 
 
@@ -418,17 +633,33 @@ def read_rcc(path: Path) -> dict[str, bytes]:
 
 # ---------------------------------------------------------------- extraction
 
+SETS = ("dev", "check")
+USAGE = "usage: python tools/open_world_photos.py [--set dev|check] OUT_DIR"
 
-def check_sources() -> None:
-    for package, rcc, inner in PHOTOS:
-        if any(word in f"{package} {rcc} {inner}".lower() for word in FORBIDDEN):
-            raise SystemExit(f"forbidden source in the label table: {package} {rcc} {inner}")
-    if not RCC_DIR.is_dir():
+
+def check_sources(which: str = "dev") -> None:
+    """Refuse a forbidden source, and name the packages to install when photos are missing, before
+    anything is written."""
+    for key in PHOTOS if which == "dev" else CHECK_PHOTOS:
+        if any(word in " ".join(key).lower() for word in FORBIDDEN):
+            raise SystemExit(f"forbidden source in the label table: {' '.join(key)}")
+    if which == "dev" and not RCC_DIR.is_dir():
         raise SystemExit(f"{RCC_DIR} is missing: apt-get install {GCOMPRIS}")
+    if which == "check":
+        missing = sorted({package for package, path in CHECK_PHOTOS if not Path(path).is_file()})
+        if missing:
+            raise SystemExit(f"photos of the check set are missing: apt-get install {' '.join(missing)}")
 
 
 def output_name(rcc: str, inner: str) -> str:
     return f"{rcc.removesuffix('.rcc')}_{Path(inner).stem}.jpg".replace("-", "_")
+
+
+def check_output_name(package: str, path: str) -> str:
+    """``<package>_<photo>.jpg``; a Plasma wallpaper's file is named by its size, so by its folder."""
+    parts = Path(path).parts
+    stem = parts[-4] if parts[-3:-1] == ("contents", "images") else Path(path).stem
+    return f"{package}_{stem}".replace("-", "_").replace(".", "_") + ".jpg"
 
 
 def save_jpeg(raw: bytes, destination: Path) -> tuple[int, int]:
@@ -449,15 +680,21 @@ def save_jpeg(raw: bytes, destination: Path) -> tuple[int, int]:
     return flat.size
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1 or args[0].startswith("-"):
-        print(__doc__.strip().splitlines()[0], "\nusage: python tools/open_world_photos.py OUT_DIR")
-        return 2
-    out = Path(args[0])
-    check_sources()
-    out.mkdir(parents=True, exist_ok=True)
+def entry(name: str, package: str, source: str, label: Label, size: tuple[int, int]) -> dict[str, object]:
+    """One photo's ``labels.json`` record."""
+    return {
+        "file": name,
+        "package": package,
+        "source": source,
+        "query": label.query,
+        "words": list(label.words),
+        "present": {thing: thing in label.present for thing in PRESENCE},
+        "size": list(size),
+    }
 
+
+def write_dev(out: Path) -> tuple[list[dict[str, object]], dict[str, int]]:
+    """The dev set's photos, read out of gcompris' .rcc files: records and photos per source."""
     archives: dict[str, dict[str, bytes]] = {}
     entries = []
     per_source: dict[str, int] = {}
@@ -471,19 +708,42 @@ def main(argv: list[str] | None = None) -> int:
         if len(matches) != 1:
             raise SystemExit(f"{rcc}: expected one */resource/{inner}, found {matches} (package version?)")
         name = output_name(rcc, inner)
-        width, height = save_jpeg(archives[rcc][matches[0]], out / name)
-        entries.append(
-            {
-                "file": name,
-                "package": package,
-                "source": f"{RCC_DIR / rcc}:/{matches[0]}",
-                "query": label.query,
-                "words": list(label.words),
-                "present": {thing: thing in label.present for thing in PRESENCE},
-                "size": [width, height],
-            }
-        )
+        size = save_jpeg(archives[rcc][matches[0]], out / name)
+        entries.append(entry(name, package, f"{RCC_DIR / rcc}:/{matches[0]}", label, size))
         per_source[f"{package} {rcc}"] = per_source.get(f"{package} {rcc}", 0) + 1
+    return entries, per_source
+
+
+def write_check(out: Path) -> tuple[list[dict[str, object]], dict[str, int]]:
+    """The check set's photos, plain files of the packages: records and photos per package."""
+    entries = []
+    per_source: dict[str, int] = {}
+    for (package, path), label in CHECK_PHOTOS.items():
+        name = check_output_name(package, path)
+        size = save_jpeg(Path(path).read_bytes(), out / name)
+        entries.append(entry(name, package, path, label, size))
+        per_source[package] = per_source.get(package, 0) + 1
+    return entries, per_source
+
+
+def parse_args(args: list[str]) -> tuple[str, Path] | None:
+    """``OUT_DIR`` (the dev set) or ``--set dev|check OUT_DIR``; None when neither."""
+    if len(args) == 1 and not args[0].startswith("-"):
+        return "dev", Path(args[0])
+    if len(args) == 3 and args[0] == "--set" and args[1] in SETS and not args[2].startswith("-"):
+        return args[1], Path(args[2])
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parsed = parse_args(sys.argv[1:] if argv is None else argv)
+    if parsed is None:
+        print(__doc__.strip().splitlines()[0], "\n" + USAGE)
+        return 2
+    which, out = parsed
+    check_sources(which)
+    out.mkdir(parents=True, exist_ok=True)
+    entries, per_source = write_dev(out) if which == "dev" else write_check(out)
     (out / "labels.json").write_text(
         json.dumps(entries, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
