@@ -769,6 +769,33 @@ def test_a_dog_probe_is_discounted_where_the_head_sees_another_animal(
     assert off[0]["dog"] == pytest.approx(0.9)
 
 
+def test_a_person_probe_on_a_landscape_is_trusted_only_when_very_sure(
+    model: PhotoscopeModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Machu Picchu, the Great Wall and a wallpaper's empty Alps were "a man is standing on top of a
+    mountain": the person probe, learned where every mountain has a hiker, fired at 0.55-0.94 on
+    photos the head sees as a mountain (stop 63's check set). There it must be 0.95 sure."""
+    from photoscope.network.presence import Presence
+
+    alp, espresso = _feature_for(970), _feature_for(ESPRESSO)  # ImageNet's alp, and no scene
+    features = torch.cat([alp, espresso])
+    probs = model.concept_probs(features).numpy()
+    assert model.namer.group_p(probs[0], "geological formation") >= CaptionRule().scene_share
+    groups = model.presence.groups
+    familiar = np.array([True, True])
+    for person, kept in ((0.9, False), (0.97, True)):
+        monkeypatch.setattr(
+            Presence,
+            "probs",
+            lambda self, v, p=person: np.array([[p if g == "person" else 0.1 for g in groups]] * len(v)),
+        )
+        support = model.caption_check.support(features, probs, CaptionRule(), familiar)
+        assert (support[0]["person"] == pytest.approx(person)) is kept, support[0]
+        assert support[1]["person"] == pytest.approx(person)  # no scene: as the probe says
+    off = model.caption_check.support(features, probs, replace(CaptionRule(), scene_people=0.0), familiar)
+    assert off[0]["person"] == pytest.approx(0.97)
+
+
 def test_a_dog_s_pronoun_is_the_dog_s_not_a_person_s() -> None:
     """ "a black and brown dog is playing with a stick in his mouth" (Flickr8k val) names no person:
     the rule took "his" for one and, on a photo without people, re-wrote the sentence."""

@@ -26,5 +26,7 @@ from __future__ import annotations
 # name as broad as "animal" must be surer to stand in for a caption that had to change; 12: a scene
 # is said only where its detector also reaches the word's sight (a white teacup is not "the grass");
 # 13: a class's name is written as the concepts show it ("an African crocodile", not "an african
-# crocodile")
-DESCRIPTION_VERSION = "concepts-13"
+# crocodile"); 14: on a photo the head sees as a landscape or a building a person is said only where
+# the presence probe is very sure (no hiker on an empty mountain), and classes are named in the
+# everyday words of stops 62 and 63 ("a mobile phone", not "a cellular telephone")
+DESCRIPTION_VERSION = "concepts-14"
