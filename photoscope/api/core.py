@@ -85,8 +85,18 @@ class Core:
     def changed_elsewhere(self) -> bool:
         """Whether another process wrote the library since the last call (False at the first): a
         rule `photoscope folders exclude` set took photos out, and a window open on the library kept
-        counting and showing them, as no file changed for its watcher to see (audit 80)."""
-        version = self.library.data_version()
+        counting and showing them, as no file changed for its watcher to see (audit 80). A library
+        that cannot be read now (another Photoscope holds it, it is damaged, its drive went) says no
+        change: the next read of it meets what is wrong and says so once. Raised, it asked the window's
+        repair question behind its own check and repair (stop 63's CI hung on that dialog)."""
+        import sqlite3
+
+        from photoscope.library.errors import LibraryError
+
+        try:
+            version = self.library.data_version()
+        except (LibraryError, sqlite3.Error, OSError):
+            return False
         before, self._data_version = self._data_version, version
         return before is not None and version != before
 
