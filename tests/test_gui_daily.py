@@ -737,6 +737,112 @@ def test_delete_in_the_photo_view_asks_to_trash_the_shown_photo(
     shutil.move(tmp_path / Path(shown).name, shown)  # the module's photos are the next tests' too
 
 
+@pytest.fixture
+def trash_yes(monkeypatch, tmp_path: Path) -> Iterator[tuple[list[str], list[MainWindow]]]:  # type: ignore[no-untyped-def]
+    """Move to trash answered Yes, each file moved aside as the desktop's trash does: (the questions
+    asked, the windows to shut down before the files are put back: the module's photos are the next
+    tests' too, even after a failure)."""
+    asked: list[str] = []
+    windows: list[MainWindow] = []
+    moved: list[tuple[str, Path]] = []
+
+    def move_to_trash(path: str) -> bool:
+        moved.append((path, Path(shutil.move(path, tmp_path / Path(path).name))))
+        return True
+
+    monkeypatch.setattr(desktop, "move_to_trash", move_to_trash)
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda _w, _t, text, *a: asked.append(text) or QMessageBox.StandardButton.Yes
+    )
+    yield asked, windows
+    for window in windows:
+        window.shutdown()  # its watcher would see them come back
+    for path, kept in moved:
+        shutil.move(kept, path)
+
+
+def keyboard_on(qtbot, window: MainWindow, grid) -> str:  # type: ignore[no-untyped-def]
+    """The grid has the keyboard and the window is active (shortcuts answer there only); the file
+    name of the photo the keyboard is on (asserted selected, as Delete and Enter act on it)."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is grid)
+    current = grid.currentIndex()
+    assert current.isValid(), "no current photo: the keyboard lost its place"
+    assert grid.selectionModel().isSelected(current)
+    return Path(str(current.data(Qt.ItemDataRole.DisplayRole))).name
+
+
+def deleted(qtbot, window: MainWindow, grid, left: int) -> None:  # type: ignore[no-untyped-def]
+    """Delete pressed in ``grid`` (the question answered Yes); back once the library holds ``left``
+    photos and the window has read it again."""
+    press(qtbot, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: f"{left} photos indexed" in window.index_status.label.text(), timeout=30_000)
+    qtbot.waitUntil(lambda: window.timeline.photo_count() == left, timeout=30_000)
+    qtbot.wait(800)  # the re-reads the removal and the watcher ask for (one 300 ms after the change)
+    qtbot.waitUntil(lambda: not window.pages_runner.is_busy("timeline"), timeout=10_000)
+
+
+def test_delete_in_the_timeline_keeps_the_keyboards_place(qtbot, make_window, daily_db, trash_yes) -> None:
+    """Audit 81 #3: after Delete (Move to trash) in the timeline the grid had no current photo: a
+    second Delete did nothing, and the arrows started again at the top (the trashed photo's
+    removal reset the model). As in a file manager, the photo after it is on, selected (at the
+    end, the one before), for one photo trashed or several."""
+    window = ungrouped_timeline(qtbot, make_window, daily_db)
+    window.resize(760, 560)
+    window.tile_slider.setValue(window.tile_slider.maximum())  # two photos a row: the grid scrolls
+    grid, model = window.browse, window.timeline
+    before = [Path(model.path_of(i)).name for i in range(model.photo_count())]
+    asked, windows = trash_yes
+    windows.append(window)
+    window.activateWindow()
+    grid.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is grid)
+    press(qtbot, Qt.Key.Key_Home)
+    for _ in range(4):
+        press(qtbot, Qt.Key.Key_Right)
+    assert keyboard_on(qtbot, window, grid) == before[4]
+    scrolled = grid.verticalScrollBar().value()
+    assert scrolled > 0, "the photo on is below the first screen"
+    deleted(qtbot, window, grid, 10)
+    assert before[4] in asked[0]
+    assert keyboard_on(qtbot, window, grid) == before[5]
+    assert grid.verticalScrollBar().value() == scrolled
+    deleted(qtbot, window, grid, 9)  # a second Delete goes on from there
+    assert before[5] in asked[1] and keyboard_on(qtbot, window, grid) == before[6]
+    press(qtbot, Qt.Key.Key_Right)
+    press(qtbot, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)  # two photos selected
+    assert keyboard_on(qtbot, window, grid) == before[8]
+    deleted(qtbot, window, grid, 7)
+    assert "these 2 photos" in asked[2] and keyboard_on(qtbot, window, grid) == before[9]
+    press(qtbot, Qt.Key.Key_End)
+    deleted(qtbot, window, grid, 6)  # the last photo: the one before it is on
+    assert before[10] in asked[3] and keyboard_on(qtbot, window, grid) == before[9]
+
+
+def test_delete_in_the_results_keeps_the_keyboards_place(qtbot, make_window, daily_db, trash_yes) -> None:
+    """Audit 81 #3, in the search results: the photo after the trashed ones is on, selected, and the
+    grid keeps the keyboard."""
+    window = make_window(daily_db)
+    browse_ready(qtbot, window)
+    typed_query(qtbot, window, "a red square")
+    window.show_more()
+    grid = window.view
+    listed = names(window)
+    asked, windows = trash_yes
+    windows.append(window)
+    grid.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is grid)
+    press(qtbot, Qt.Key.Key_Home)
+    press(qtbot, Qt.Key.Key_Right)
+    press(qtbot, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    assert keyboard_on(qtbot, window, grid) == listed[2]
+    deleted(qtbot, window, grid, 9)
+    qtbot.waitUntil(lambda: listed[1] not in names(window) and listed[2] not in names(window), timeout=30_000)
+    assert "these 2 photos" in asked[0]
+    assert keyboard_on(qtbot, window, grid) == listed[3]
+
+
 def test_delete_outside_the_grid_never_asks_to_trash_photos(
     qtbot, make_window, daily_db, monkeypatch
 ) -> None:

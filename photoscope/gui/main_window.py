@@ -873,6 +873,7 @@ class MainWindow(QMainWindow):
         if api is None:
             return
         self.timeline_reader.forget(ids)  # gone from the grid at once; the index follows
+        self.presenter.forget(ids)  # the answer on show follows the index, the keyboard on after them
         self.runner.submit(
             lambda: api.remove_photos(ids), lambda _: self._index_changed(), lambda _: self._index_changed()
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Collection, Sequence
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -140,6 +141,14 @@ class PhotoGridModel(QAbstractListModel):
         """The photo row ``step`` photos away from ``row`` (headers skipped), or -1 past either end."""
         photo = self.photo_at(row) + step
         return self.row_of(photo) if 0 <= photo < self.photo_count() else -1
+
+    def photo_staying(self, photo: int, gone: AbstractSet[int]) -> int:
+        """Where the keyboard goes on from ``photo`` when the photos ``gone`` (ids) leave the grid:
+        that photo if it stays, else the first after it that stays, else the last before it, as a
+        file manager does; -1 when none stays. Few steps: the photos gone are next to it."""
+        after = (p for p in range(photo, self.photo_count()) if self.id_of(p) not in gone)
+        before = (p for p in range(photo - 1, -1, -1) if self.id_of(p) not in gone)
+        return next(itertools.chain(after, before), -1)
 
     def match_at(self, row: int) -> Match:
         """The row's match; only for loaded rows (search results always are)."""

@@ -10,7 +10,7 @@ the results, and the photo view open on it.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QObject, Signal
@@ -64,6 +64,9 @@ class ResultsPresenter(QObject):
         # refresh or the network's answer replacing it keeps its weaker matches open. Not "nothing
         # hidden", which a first answer of a few likely captions is too (the review of stop 48).
         self._more_opened = False
+        # The photo the keyboard goes on to once the answer on show is read again after a Delete
+        # (``forget``): the one after the photos trashed.
+        self._going_on: int | None = None
 
     def show(
         self,
@@ -91,6 +94,9 @@ class ResultsPresenter(QObject):
         # Read before the reset clears it: a refresh selects nothing the user had not (the photo the
         # keyboard is on is no choice; selecting it stopped every later refresh while indexing).
         chosen = not quiet or self.view.selectionModel().hasSelection()
+        going_on, self._going_on = self._going_on, None
+        if quiet and going_on is not None:  # read again after a Delete: on from the photo after
+            held, chosen = going_on, True
         # None likely: all are shown, with no strength that claims a match; nothing waits behind "more".
         shown = None if results.none_likely else results.relevant
         self.results.set_matches(results.matches, shown, guesses=results.guesses)
@@ -190,6 +196,17 @@ class ResultsPresenter(QObject):
         if self.detail.isVisible() and not on_it:  # else the same photo would be decoded again
             self.detail.show_row(row)
 
+    def forget(self, ids: Sequence[int]) -> None:
+        """Photos moved to the trash: the answer on show is read again once the index follows, and
+        the keyboard goes on from the photo after them, selected (``photo_staying``), as a file
+        manager does; it stayed on the trashed photo's row (audit 81)."""
+        gone = {int(i) for i in ids}
+        photo = self.results.photo_at(self.view.currentIndex().row())
+        if photo < 0 or self.results.id_of(photo) not in gone:
+            return  # the keyboard is on a photo that stays: it stays there
+        staying = self.results.photo_staying(photo, gone)
+        self._going_on = self.results.id_of(staying) if staying >= 0 else None
+
     def selected_id(self) -> int | None:
         """The photo the user selected in the results (None: nothing selected)."""
         if not self.view.selectionModel().hasSelection():
@@ -217,6 +234,7 @@ class ResultsPresenter(QObject):
         self.status.clearMessage()  # "Searching for …" of the query just cleared
         self.results.set_matches([])
         self._empty = None  # its reason is no longer the grid's to give
+        self._going_on = None
 
     def show_failure(self, error: BaseException) -> None:
         self.clear()
@@ -236,7 +254,10 @@ class ResultsPresenter(QObject):
         self._empty = None
         matches = copies.matches
         self.status.clearMessage()
-        scrolled = self.view.verticalScrollBar().value() if self.results.copies_listed else 0
+        again = self.results.copies_listed  # listed again (one trashed): the same place
+        scrolled = self.view.verticalScrollBar().value() if again else 0
+        going_on, self._going_on = self._going_on, None
+        held = going_on if going_on is not None else self.selected_id() if again else None
         self.results.set_matches(matches, groups=[(g.label, g.start) for g in copies.groups], copies=True)
         self.more_bar.hide()
         if matches:
@@ -244,7 +265,10 @@ class ResultsPresenter(QObject):
             self.detail.set_model(self.results)
             groups, photos = plural(len(copies.groups), "group"), plural(len(matches), "photo")
             self.label.setText(f"{groups} of copies ({photos})")
-            self.view.verticalScrollBar().setValue(scrolled)  # listed again (one trashed): the same place
+            self.view.verticalScrollBar().setValue(scrolled)
+            photo = self.results.photo_of_id(held) if held is not None else -1
+            if photo >= 0:  # the photo after the ones trashed (``forget``), or the one selected
+                self.view.setCurrentIndex(self.results.index(self.results.row_of(photo)))
         else:
             self.label.setText("No copies")
             self.pages.show_message(

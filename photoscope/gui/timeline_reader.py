@@ -91,10 +91,25 @@ class TimelineReader(QObject):
     def forget(self, ids: Sequence[int]) -> None:
         """Photos gone from the library leave the grid at once. A listing read before their removal
         (the full timeline after the first screen's, at launch) would bring them back: it is dropped;
-        the caller reads the library again once they are removed."""
+        the caller reads the library again once they are removed. The keyboard keeps its place: the
+        photo after them is on, selected (``photo_staying``), and the scroll stays (audit 81: the
+        model's reset left no photo on, and a second Delete did nothing)."""
+        gone = {int(i) for i in ids}
+        current = self._current_id()
+        staying, chosen = current, self.view.selectionModel().isSelected(self.view.currentIndex())
+        if current is not None and current in gone:  # the one after it, chosen in its place
+            staying, chosen = self._id_staying(current, gone), True
+        scrolled = self.view.verticalScrollBar().value()
         self.model.remove_ids(list(ids))
+        self._put_back(staying, chosen, scrolled)
         self.runner.obsolete("timeline-head")
         self.runner.obsolete("timeline")
+
+    def _id_staying(self, current: int, gone: set[int]) -> int | None:
+        """The photo the keyboard goes on to from the photo ``current`` when the photos ``gone``
+        leave (its id; None: none stays)."""
+        staying = self.model.photo_staying(self.model.photo_of_id(current), gone)
+        return self.model.id_of(staying) if staying >= 0 else None
 
     def _head_ready(self, head: Timeline) -> None:
         if self.model.timeline is not None or self.behind_query() or not len(head.ids):
@@ -110,14 +125,23 @@ class TimelineReader(QObject):
         same = shown is not None and (shown.sort, shown.filters) == (timeline.sort, timeline.filters)
         scrolled = self.view.verticalScrollBar().value() if same else 0
         current_id = self._current_id()
+        chosen = self.view.selectionModel().isSelected(self.view.currentIndex())
         self.model.set_timeline(timeline)
-        self.view.verticalScrollBar().setValue(scrolled)
-        photo = self.model.photo_of_id(current_id) if current_id is not None else -1
-        if photo >= 0:
-            self.view.selectionModel().setCurrentIndex(
-                self.model.index(self.model.row_of(photo)), QItemSelectionModel.SelectionFlag.NoUpdate
-            )
+        self._put_back(current_id, chosen, scrolled)
         self.read.emit()
+
+    def _put_back(self, photo_id: int | None, chosen: bool, scrolled: int) -> None:
+        """After the model's reset: the scroll at ``scrolled``, the keyboard on the photo ``photo_id``
+        where it is now (if it still is), selected if ``chosen`` (the re-read after a Delete unselected
+        the photo the keyboard went on to)."""
+        self.view.verticalScrollBar().setValue(scrolled)
+        photo = self.model.photo_of_id(photo_id) if photo_id is not None else -1
+        if photo < 0:
+            return
+        flags = QItemSelectionModel.SelectionFlag
+        self.view.selectionModel().setCurrentIndex(
+            self.model.index(self.model.row_of(photo)), flags.ClearAndSelect if chosen else flags.NoUpdate
+        )
 
     def _current_id(self) -> int | None:
         """The photo the user is on in the timeline (None: none)."""
