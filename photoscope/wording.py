@@ -146,6 +146,12 @@ def by_name_note(count: int, listed: int = 0) -> str:
 NONE_LIKELY_NOTE = "none of these is clearly a match: they are the closest found"
 
 
+# What a note about the photos the network sees says of them while some wait to be indexed: those
+# were not looked at (audit 81: "cannot clearly see “dog” in any photo" while the dog's waited).
+SO_FAR = "indexed so far"
+WAITING_TO_BE_INDEXED = "waiting to be indexed"
+
+
 # A search by example photo where no photo of the library looks like it (``Results.no_look_alike``):
 # its matches are listed as what they are, in the words of a description's closest guesses.
 NO_LOOK_ALIKE_NOTE = (
@@ -153,18 +159,28 @@ NO_LOOK_ALIKE_NOTE = (
 )
 
 
-def no_look_alike_note(photos: Sequence[str], copies: bool = False) -> str:
+def no_look_alike_note(photos: Sequence[str], copies: bool = False, so_far: bool = False) -> str:
     """``NO_LOOK_ALIKE_NOTE`` naming the photos of a combined query it means (``photos``, as the
     reader knows them: a file's name, "the second photo"); as it is for none. A combined query does
     not count a photo's copies as photos that look like it (the fresh-seat audit of stop 52): with
     ``copies`` listed, it says so ("no photo that clearly looks like bee.jpg" was said over its copy,
     listed first: that of stop 59), and not where none is (audit 80: "besides copies" of a photo
-    the library holds no copy of)."""
-    if not photos and not copies:
+    the library holds no copy of). ``so_far``: photos wait to be indexed, and were not looked at."""
+    if not photos and not copies and not so_far:
         return NO_LOOK_ALIKE_NOTE
     like = or_list(list(dict.fromkeys(photos))) if photos else "this one"  # a photo given twice: once
     besides = " besides copies" if copies else ""
-    return f"Photoscope sees no photo{besides} that clearly looks like {like}: these are its closest guesses"
+    indexed = f" {SO_FAR}" if so_far else ""
+    return (
+        f"Photoscope sees no photo{indexed}{besides} that clearly looks like {like}: these are its"
+        " closest guesses"
+    )
+
+
+def not_searched_note(waiting: int, why: str = WAITING_TO_BE_INDEXED) -> str:
+    """That ``waiting`` photos were not searched, and ``why`` ("" for none): the window's words and
+    the command line's, which adds what indexes them."""
+    return f"{plural(waiting, 'photo')} not searched yet: {why}" if waiting > 0 else ""
 
 
 def searched_by_note(photos: Sequence[str]) -> str:
@@ -220,10 +236,13 @@ def unknown_word_notes(
     return notes
 
 
-def unseen_note(words: Iterable[str], open_quote: str = "'", close_quote: str = "'") -> str:
-    """That the network sees none of these concept words clearly in any photo (each named once)."""
+def unseen_note(
+    words: Iterable[str], open_quote: str = "'", close_quote: str = "'", so_far: bool = False
+) -> str:
+    """That the network sees none of these concept words clearly in any photo (each named once);
+    ``so_far``: in any photo indexed so far, as others wait to be and were not looked at."""
     quoted = " or ".join(f"{open_quote}{w}{close_quote}" for w in dict.fromkeys(words))
-    return f"Photoscope cannot clearly see {quoted} in any photo"
+    return f"Photoscope cannot clearly see {quoted} in any photo{f' {SO_FAR}' if so_far else ''}"
 
 
 def cancelled_note(texts: Sequence[str], open_quote: str = "'", close_quote: str = "'") -> str:

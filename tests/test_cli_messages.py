@@ -82,6 +82,8 @@ def test_a_search_of_a_library_partly_indexed_says_what_it_did_not_search(
     code, out, err = run(capsys, "search", "espresso", *common)
     assert code == EXIT["failed"] and not out
     assert "not searched yet" in err and "photoscope index" in err and "Traceback" not in err
+    # audit 81: not "in any photo" while two were not looked at
+    assert "cannot clearly see 'espresso' in any photo indexed so far" in err, err
 
 
 def test_a_search_while_another_process_indexes_says_they_are_being_indexed(

@@ -8,6 +8,7 @@ import shutil
 import warnings
 from pathlib import Path
 
+import pytest
 from gui_support import names, press, weighed_chip
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage, QPixmap
@@ -89,6 +90,46 @@ def test_a_query_before_any_photo_is_indexed_says_they_are_coming(qtbot, make_wi
         window.search.set_text("a red circle")
     assert window.pages.currentWidget() is window.pages.message
     assert "Nothing found yet" in window.pages.message.text()
+
+
+@pytest.mark.parametrize("full_page", [False, True])
+def test_an_answer_says_the_photos_not_searched_yet_until_they_are(
+    qtbot, make_window, tmp_path, gui_model, monkeypatch, full_page
+) -> None:
+    """Audit 81 #1: searched while photos waited to be indexed (indexing paused, or not there yet),
+    an answer with photos said nothing of them, where the command line says "note: 9 photos not
+    searched yet: waiting to be indexed"; "cannot clearly see “dog” in any photo" was said of a
+    library whose dog waited among them. Said in the same words, until indexing catches up (the
+    answer is read again as photos come; a ``full_page`` of results, which is not, once it is over)."""
+    from gui_support import index_folder, write_shapes
+
+    from photoscope.gui.main_window import MainWindow
+    from photoscope.library.db import Library
+    from photoscope.library.scanner import Scanner
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the thumbnails indexing makes
+    db = tmp_path / "library.db"
+    write_shapes(tmp_path / "P", per_kind=1)
+    index_folder(db, tmp_path / "P", gui_model)
+    write_shapes(tmp_path / "P" / "New", per_kind=1, seed=50)
+    with Library(db) as library:
+        Scanner(library).scan()  # 8 more photos found, not indexed
+    held = [True]  # indexing does not start until the test lets it (Pause would come too late)
+    start = MainWindow.start_background
+    monkeypatch.setattr(MainWindow, "start_background", lambda w: None if held[0] else start(w))
+    window = make_window(db)
+    if full_page:
+        window.result_limit = 1  # the page the refresh while indexing leaves alone (the query's own is kept)
+    window.search.set_text("a red circle")
+    note = window.search.message
+    qtbot.waitUntil(lambda: window.first_answer is None and window.results.rowCount() > 0, timeout=30_000)
+    qtbot.waitUntil(lambda: not window.runner.is_busy("search"), timeout=30_000)
+    assert note.isVisible() and "8 photos not searched yet: waiting to be indexed." in note.text()
+    held[0] = False
+    window.start_background()
+    qtbot.waitUntil(lambda: "16 photos indexed" in window.index_status.label.text(), timeout=60_000)
+    qtbot.waitUntil(lambda: "not searched yet" not in note.text(), timeout=30_000)
+    assert names(window, 2) == ["red_circle_0.jpg"] * 2  # the one that waited is searched now
 
 
 def test_an_empty_answer_is_explained_again_when_photos_turn_out_to_be_waiting(

@@ -7,7 +7,7 @@ from typing import Any
 
 from PIL import Image
 
-from photoscope.api import Filters, Query, QueryTerm
+from photoscope.api import Filters, PhotoCounts, Query, QueryTerm
 
 
 class _App:
@@ -19,6 +19,9 @@ class _App:
 
     def __getattr__(self, name: str) -> Any:
         return lambda first, *rest: self.calls.append((name, first))
+
+    def photo_counts(self) -> PhotoCounts:
+        return PhotoCounts(indexed=1)  # none waits to be indexed (``Results.waiting``)
 
 
 def _run(query: Query, app: _App | None = None) -> tuple[str, Any]:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from photoscope.api import Filters, Match, PhotoRecord, QueryTerm, Results
+from photoscope.api import Filters, Match, PhotoCounts, PhotoRecord, QueryTerm, Results
 from photoscope.api.service import SearchService
 from photoscope.config import service_socket
 from photoscope.service_protocol import SearchRequest, WireTerm
@@ -29,9 +29,13 @@ class FakeApp:
         self.asked: list[tuple[str, int, Filters]] = []
         self.asked_terms: list[tuple[list[QueryTerm], int, Filters]] = []
         self.offline: list[str] = []
+        self.counts = PhotoCounts(indexed=1)
 
     def offline_folders(self) -> list[str]:
         return self.offline
+
+    def photo_counts(self) -> PhotoCounts:
+        return self.counts
 
     def search_text(self, text: str, limit: int, filters: Filters) -> Results:
         self.asked.append((text, limit, filters))
@@ -310,6 +314,20 @@ def test_a_search_answered_by_the_running_app_says_the_app_indexes_what_waits(
     err = capsys.readouterr().err
     assert "3 photos wait to be indexed: the running app is indexing them" in err, err
     assert "photoscope index" not in err
+
+
+def test_a_running_app_s_answer_says_the_photos_it_did_not_search_yet(
+    served: tuple[FakeApp, SearchService], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Audit 81 #1: a search answered by the running app while photos waited to be indexed said
+    nothing of them, where a local search and the window say how many were not searched."""
+    from photoscope.cli import main
+
+    app, _ = served
+    app.counts = PhotoCounts(indexed=1, pending=9)
+    assert main(["search", "a dog", "--db", str(app.library_path), "-n", "3"]) == 0
+    err = capsys.readouterr().err
+    assert "note: 9 photos not searched yet: waiting to be indexed (the running app is indexing them)" in err
 
 
 def test_a_running_app_s_answer_marks_photos_of_an_offline_folder(

@@ -114,6 +114,35 @@ def test_closest_guesses_are_not_called_likely_matches() -> None:
     )
 
 
+def test_an_answer_says_the_photos_not_searched_yet_and_claims_nothing_of_them() -> None:
+    """Audit 81 #1: searched while 9 photos waited to be indexed, the window said "Photoscope cannot
+    clearly see “dog” in any photo: these are its closest guesses", and nothing of the 9 (the dog's
+    photo among them); the command line said "note: 9 photos not searched yet: waiting to be
+    indexed". The same words now, and "any photo" only of those searched."""
+    from types import SimpleNamespace
+
+    from photoscope.api import Results
+    from photoscope.gui.wording import results_message
+
+    listed = [SimpleNamespace(near_duplicate=False) for _ in range(3)]
+    unsure = Results(listed, [], relevant=3, unsure=("dog",), waiting=9)  # type: ignore[arg-type]
+    assert results_message(unsure) == (
+        "Photoscope cannot clearly see “dog” in any photo indexed so far: these are its closest"
+        " guesses. 9 photos not searched yet: waiting to be indexed."
+    )
+    none_likely = Results(listed, [], relevant=0, waiting=1)  # type: ignore[arg-type]
+    assert results_message(none_likely) == (
+        "None of these is clearly a match: they are the closest found. 1 photo not searched yet:"
+        " waiting to be indexed."
+    )
+    unlike = Results(listed, [], relevant=0, no_look_alike=True, waiting=2)  # type: ignore[arg-type]
+    assert results_message(unlike).startswith("Photoscope sees no photo indexed so far that clearly looks")
+    assert results_message(Results(listed, [], relevant=3, waiting=2)) == (  # type: ignore[arg-type]
+        "2 photos not searched yet: waiting to be indexed."
+    )
+    assert "so far" not in results_message(replace(unsure, waiting=0))
+
+
 def test_a_filter_that_leaves_no_likely_match_says_so() -> None:
     """A folder of blue squares searched for "a circle" lists its squares, and says that none is a
     likely match (``Results.relevant`` 0: none is likely in the whole library)."""

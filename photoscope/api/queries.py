@@ -19,6 +19,8 @@ from photoscope.api.types import Filters, QueryTerm, Results
 if TYPE_CHECKING:
     from PIL import Image
 
+    from photoscope.api.app import Photoscope
+
 MINUS = "\N{MINUS SIGN}"
 
 
@@ -75,8 +77,12 @@ class Query:
 
         return PASTED if isinstance(self.photo, Image.Image) else Path(self.photo).name
 
-    def run(self, app: Combining) -> Results:
-        """The answer (slow while the network loads: see ``wants_first_answer``)."""
+    def run(self, app: Photoscope) -> Results:
+        """The answer (slow while the network loads: see ``wants_first_answer``), with the photos
+        it could not search yet (``Results.waiting``)."""
+        return with_waiting(app, self._answer(app))
+
+    def _answer(self, app: Combining) -> Results:
         if self.combined:
             found = app.search_terms(self.all_terms(), self.limit, self.filters)
             # only the chips have weights: the photo and the words beside them weigh 1
@@ -98,13 +104,21 @@ class Query:
         """The caption index's answer to the words (no network)."""
         return app.search_captions(self.text, self.limit, self.filters)
 
-    def first_answer(self, app: Combining) -> tuple[Results, bool]:
+    def first_answer(self, app: Photoscope) -> tuple[Results, bool]:
         """The answer to show while the network loads: the text encoder's, run without PyTorch (True),
-        if it can be given, else the caption index's (False)."""
+        if it can be given, else the caption index's (False); with the photos not searched yet."""
         quick = app.search_text_quick(self.text, self.limit, self.filters)
         if quick is not None:
-            return quick, True
-        return self.run_on_captions(app), False
+            return with_waiting(app, quick), True
+        return with_waiting(app, self.run_on_captions(app)), False
+
+
+def with_waiting(app: Photoscope, found: Results) -> Results:
+    """``found`` with the photos not searched because they wait to be indexed, counted after the
+    search: a photo indexed meanwhile is not said to wait, and the answer read again as indexing goes
+    on (the window's) searches it."""
+    waiting = app.photo_counts().pending
+    return replace(found, waiting=waiting) if waiting else found
 
 
 def local_file_url_path(text: str) -> str | None:

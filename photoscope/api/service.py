@@ -177,6 +177,7 @@ class SearchService:
         return {"ok": True, "db": str(self.app.library_path), "pid": os.getpid()}
 
     def _search(self, wire: dict[str, Any]) -> dict[str, Any]:
+        from photoscope.api.queries import with_waiting
         from photoscope.api.types import Filters, QueryTerm
 
         request = SearchRequest.from_wire(wire)
@@ -191,6 +192,8 @@ class SearchService:
         else:  # a combined query
             terms = [QueryTerm(t.text, t.photo, t.weight, t.negative) for t in request.terms]
             results = self.app.search_terms(terms, request.limit, filters)
+        # The photos it could not search yet: the client says so, as a local search does (audit 81).
+        results = with_waiting(self.app, results)
         # The folders offline now (``offline_folders``), so the client marks their photos "[folder
         # offline]", as a local search does, not "[not found]" (stop 53's Left list).
         return {"ok": True, "results": to_json(results), "offline_folders": self.app.offline_folders()}

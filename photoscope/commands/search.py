@@ -34,6 +34,7 @@ from photoscope.wording import (
     cancelled_note,
     named_away_note,
     no_look_alike_note,
+    not_searched_note,
     plural,
     repeated_note,
     safe_text,
@@ -128,12 +129,15 @@ def _print(
     """Print the results as ``args`` asks; notes (unknown words, what the query's photo ``terms``
     counted as) on stderr. ``app``: the library the results came from, if open here; else
     ``offline_roots``: the running app's folders offline now (``Photoscope.offline_folders``)."""
-    _print_notes(results, terms)
+    # What it could not look at yet: counted here for a local search, by the running app for its
+    # answer (an older one's says nothing: none)
+    pending = app.photo_counts().pending if app is not None else getattr(results, "waiting", 0)
+    _print_notes(results, terms, so_far=pending > 0)
     if not results.matches:
         return _nothing_found(args, app, results)
-    pending = app.photo_counts().pending if app is not None else 0
-    if pending and app is not None:  # a local search has the library open: what it could not look at yet
-        _note_waiting(pending, args, indexing_now=app.indexing_elsewhere())
+    if pending:
+        elsewhere = app is not None and app.indexing_elsewhere()
+        _note_waiting(pending, args, app_indexes=app is None, indexing_now=elsewhere)
     escaped = 0
     likely = _likely(results)
     states = file_states(results.matches, offline_roots if app is None else app.offline_folders())
@@ -261,10 +265,10 @@ def _note_waiting(
     if not waiting:
         return
     if indexing_now and not app_indexes:  # told to run the command already running (stop 58's audit)
-        said = f"{plural(waiting, 'photo')} not searched yet: {_INDEXING_NOW}"
+        said = not_searched_note(waiting, _INDEXING_NOW)
     else:
         indexed = _APP_INDEXES if app_indexes else f"`{index_command(args)}`"
-        said = f"{plural(waiting, 'photo')} not searched yet: waiting to be indexed ({indexed})"
+        said = f"{not_searched_note(waiting)} ({indexed})"  # the window's words, and what indexes them
     print(f"note: {said}", file=sys.stderr)
 
 
@@ -298,7 +302,7 @@ def _why_nothing(
     """The reason ``why`` in the command line's words, with the command that helps (None: the photos
     were searched and none matched); ``app_indexes``: a running app answered, and indexes;
     ``indexing_now``: another process is indexing the library."""
-    from photoscope.api import WhyNothing
+    from photoscope.api import WhyNothing, still_waiting
 
     counts = answer.counts
     assert counts is not None  # counted here, always
@@ -337,8 +341,8 @@ def _why_nothing(
             )
         case WhyNothing.FILTERED:
             return "none in the folder or dates given (without --folder, --from, --to: all photos)"
-        case WhyNothing.UNSEEN:
-            return unseen_note(answer.unsure)
+        case WhyNothing.UNSEEN:  # of the photos searched, when others wait (``still_waiting``)
+            return unseen_note(answer.unsure, so_far=still_waiting(answer) > 0)
         case WhyNothing.NUMBERS:
             return _numbers_not_named(args.text)
     return None
@@ -376,9 +380,10 @@ def _other_model(app: Photoscope, args: argparse.Namespace, answer: EmptyAnswer)
     )
 
 
-def _print_notes(results: Any, terms: Sequence[Any]) -> None:
+def _print_notes(results: Any, terms: Sequence[Any], so_far: bool = False) -> None:
     """On stderr: the words the model does not know (and what it searched instead), those no listed
-    photo clearly shows, and what each photo term counted as."""
+    photo clearly shows, and what each photo term counted as; ``so_far``: photos wait to be indexed,
+    and what no photo shows is said of those indexed so far (audit 81)."""
     # An older running app's answer has neither count.
     named = by_name_note(getattr(results, "by_name", 0), len(results.matches))
     counts = (named, undated_note(getattr(results, "undated", 0)))
@@ -403,14 +408,13 @@ def _print_notes(results: Any, terms: Sequence[Any]) -> None:
         print(f"note: {note}", file=sys.stderr)
     unsure = getattr(results, "unsure", ()) if results.matches else ()  # none: _nothing_found says it
     if unsure:
-        print(f"note: {unseen_note(unsure)}: these are its closest guesses", file=sys.stderr)
+        print(f"note: {unseen_note(unsure, so_far=so_far)}: these are its closest guesses", file=sys.stderr)
     photos = [t for t in terms if t.photo is not None and t.weight > 0]  # as Results.photo_words
     if not unsure and results.matches and getattr(results, "no_look_alike", False):  # an older app: none
         unlike = zip(photos, getattr(results, "photo_unlike", ()), strict=False)
         copies = any(m.near_duplicate for m in results.matches)  # the listed copies of its photos
-        print(
-            f"note: {no_look_alike_note([_photo_name(t) for t, u in unlike if u], copies)}", file=sys.stderr
-        )
+        unlike_names = [_photo_name(t) for t, u in unlike if u]
+        print(f"note: {no_look_alike_note(unlike_names, copies, so_far)}", file=sys.stderr)
     searched_by = getattr(results, "searched_by", ())
     if searched_by and results.matches:
         print(f"note: {searched_by_note([safe_text(p) for p in searched_by])}", file=sys.stderr)

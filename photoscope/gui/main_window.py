@@ -675,7 +675,9 @@ class MainWindow(QMainWindow):
             return
         # A photo selected stays selected where it moves (``ResultsPresenter.show``): it no longer
         # stops the refresh (the GUI audit of stop 57: new photos never joined, even once indexed).
-        if self.results.rowCount() < self.result_limit:
+        # Once indexing is over, a full page too: its note said how many photos it had not searched
+        # yet (audit 81), none now.
+        if self.results.rowCount() < self.result_limit or not self.index_status.indexing:
             self.run_query(quiet=True)
 
     def _pause(self, paused: bool) -> None:
@@ -749,7 +751,8 @@ class MainWindow(QMainWindow):
         why = answer_reason(answer)
         if why is WhyNothing.OTHER_MODEL:  # the way out, offered again where "Later" put it away
             self.upgrade_bar.offer(self.to_describe_again)
-        return why, status.indexing or still_waiting(answer) > 0
+        # the answer's own count too: the status line's comes once indexing starts (audit 81)
+        return why, status.indexing or still_waiting(answer) > 0 or results.waiting > 0
 
     def _other_terms(self) -> bool:
         """Whether the query holds more than its text: a photo, or term chips."""

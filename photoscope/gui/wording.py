@@ -19,6 +19,7 @@ from photoscope.wording import (
     cancelled_note,
     named_away_note,
     no_look_alike_note,
+    not_searched_note,
     or_list,
     pattern_names_files,
     repeated_note,
@@ -396,14 +397,7 @@ def results_message(results: Results, link: Link | None = None) -> str:
         notes.append(f"{repeated_note(results.repeated, '“', '”')}.")
     if results.weightless:
         notes.append(f"{weightless_note(results.weightless)}.")
-    if results.unsure:
-        guesses = ": these are its closest guesses" if results.matches else ""
-        notes.append(f"{unseen_note(results.unsure, '“', '”')}{guesses}.")
-    elif results.no_look_alike and results.matches:
-        copies = any(m.near_duplicate for m in results.matches)  # the listed copies of its photos
-        notes.append(f"{no_look_alike_note(_unlike_chips(results.photo_unlike), copies)}.")
-    elif results.none_likely:
-        notes.append(f"{NONE_LIKELY_NOTE[:1].upper()}{NONE_LIKELY_NOTE[1:]}.")
+    notes.extend(_guesses_notes(results))
     if results.searched_by and results.matches:
         notes.append(f"{searched_by_note([Path(p).name for p in results.searched_by])}.")
     # "it" or "all 3" of what the count names ("1 likely match"), when the named are all of those:
@@ -424,6 +418,24 @@ def results_message(results: Results, link: Link | None = None) -> str:
     if unknown and not unknown.endswith((".", "?", "!")):  # a sentence of its own, as every note
         unknown += "."
     return " ".join(m for m in [unknown, *notes] if m)
+
+
+def _guesses_notes(results: Results) -> list[str]:
+    """Why the matches are guesses, if they are (a concept no photo clearly shows, no photo like the
+    one searched by, none likely), and the photos not searched yet, in the command line's words:
+    "any photo" is then any photo indexed so far (audit 81)."""
+    notes, so_far = [], results.waiting > 0
+    if results.unsure:
+        guesses = ": these are its closest guesses" if results.matches else ""
+        notes.append(f"{unseen_note(results.unsure, '“', '”', so_far)}{guesses}.")
+    elif results.no_look_alike and results.matches:
+        copies = any(m.near_duplicate for m in results.matches)  # the listed copies of its photos
+        notes.append(f"{no_look_alike_note(_unlike_chips(results.photo_unlike), copies, so_far)}.")
+    elif results.none_likely:
+        notes.append(f"{NONE_LIKELY_NOTE[:1].upper()}{NONE_LIKELY_NOTE[1:]}.")
+    if so_far:
+        notes.append(f"{not_searched_note(results.waiting)}.")
+    return notes
 
 
 def not_done_message(verb: str, path: str, handler: str = "application") -> str:
