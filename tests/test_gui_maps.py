@@ -117,9 +117,13 @@ def test_word_map_centres_a_word_and_its_neighbours(window: MapWindow, qtbot) ->
     qtbot.keyClick(window.word_box, Qt.Key.Key_Return)
     assert window.words.label("red").scale() > 1
     assert window.word_note.text().startswith("nearest:")
-    window.word_box.setText("zebra")
+    window.word_box.setText("qwzx")
     qtbot.keyClick(window.word_box, Qt.Key.Key_Return)
     assert "does not know" in window.word_note.text()
+    # Audit 81: a word the image encoder knows is no word the model "does not know"
+    window.word_box.setText("zebra")
+    qtbot.keyClick(window.word_box, Qt.Key.Key_Return)
+    assert "recognises 'zebra' in photos" in window.word_note.text(), window.word_note.text()
     # Audit 75 (repro_5): Enter in the empty box said "does not know the word ''", two words that
     # the model did not know them.
     for typed, said in (("", "Type a word"), ("   ", "Type a word"), ("red car", "more than one word")):
