@@ -1147,3 +1147,32 @@ def test_a_name_with_an_apostrophe_searches_for_its_class(model: PhotoscopeModel
         ], typed
     engine = SearchEngine(model, _store(model))  # an espresso, an eagle and dogs
     assert engine.unclear_concepts("a carpenter's plane", [100, 101]) == ("carpenter's plane",)
+
+
+def test_search_reads_people_on_a_landscape_as_the_captions_do(
+    model: PhotoscopeModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Audit 77 (#3): "a man standing on a mountain" called an empty Machu Picchu a likely match,
+    the person probe at 0.91, after its caption had stopped saying "a man". Search reads the probe
+    as the caption rule does: on a photo whose stored tags say landscape or building (0.7), only
+    from 0.95; the network's answer from the head, the quick one from the tags, alike."""
+    from photoscope.network import TextModel
+    from photoscope.network.concepts import scene_share
+    from photoscope.network.presence import SCENE_SHARE, Familiarity, Presence
+
+    monkeypatch.setattr(Familiarity, "of", lambda self, v: np.ones(len(v), np.float32))  # both familiar
+    concepts = model.concepts
+    assert scene_share(concepts, [("alp", 0.6), ("cliff", 0.2), ("espresso", 0.1)]) == pytest.approx(0.8)
+    assert scene_share(concepts, [("espresso", 0.9)]) == 0.0
+    alp, espresso = _feature_for(970), _feature_for(ESPRESSO)
+    features = torch.cat([alp, espresso]).numpy()
+    groups = model.presence.groups
+    for person, on_the_alp in ((0.91, False), (0.97, True)):
+        monkeypatch.setattr(
+            Presence,
+            "probs",
+            lambda self, v, p=person: np.array([[p if g == "person" else 0.1 for g in groups]] * len(v)),
+        )
+        assert model.shows_people(features).tolist() == [on_the_alp, True]  # the head's top classes
+        scenes = np.array([SCENE_SHARE, 0.0]) >= SCENE_SHARE  # as the stored tags would say
+        assert TextModel().shows_people(features, scenes).tolist() == [on_the_alp, True]

@@ -28,7 +28,7 @@ from photoscope.network.naming import (
     scene_phrase,
     without_object,
 )
-from photoscope.network.presence import FAMILIAR, SHOWN, UNFAMILIAR_SUPPORT
+from photoscope.network.presence import FAMILIAR, SCENE_PEOPLE, SCENE_SHARE, SHOWN, UNFAMILIAR_SUPPORT
 from photoscope.network.vocab import phrases
 from photoscope.network.word_probes import CAPTION_FUNCTION_WORDS
 
@@ -98,10 +98,10 @@ class CaptionRule:
     # (dev invented, check set invented, val BLEU-4 / CIDEr; off: 4.4 %, 5.9 %, 0.2228 / 0.5389):
     # 0.9 and 0.5, 3.7 %, 2.0 %, 0.2217 / 0.5347; 0.95 and 0.5, 2.2 %, 0 %, 0.2209 / 0.5319;
     # 0.95 and 0.7, 2.2 %, 0 %, 0.2221 / 0.5349; 0.98 and 0.5, 1.5 %, 0 %, 0.2198 / 0.5269. Chosen on
-    # the dev set and val; the check set's figures agree. Search's reading of the probe
-    # (``Presence.shows_people``) stays without it: the quick first answer has no head to ask.
-    scene_people: float = 0.95
-    scene_share: float = 0.7
+    # the dev set and val; the check set's figures agree. Search reads the probe alike
+    # (``Presence.shows_people``), from the photos' stored top classes (``concepts.scene_share``).
+    scene_people: float = SCENE_PEOPLE
+    scene_share: float = SCENE_SHARE
     # When the caption had to change, it becomes the most specific word whose classes have this
     # much probability. Surer, broader names lose more right ones than they gain ("a bird" for a
     # toucan, "an animal" for an ibex; "some furniture" for the chair called a table): on the dev set

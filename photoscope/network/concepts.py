@@ -57,6 +57,23 @@ def class_index() -> dict[str, int]:
     return {name: i for i, name in enumerate(imagenet_classes())}
 
 
+SCENE_WORDS = ("geological formation", "structure")  # a landscape, or a building (``scene_share``)
+
+
+def scene_share(concepts: Concepts, tags: Sequence[tuple[str, float]]) -> float:
+    """The head's probability that a photo shows a landscape or a building, from its stored top
+    classes ("Looks like" tags: ImageNet names and probabilities), as search can read it with no
+    head to run: the caption rule's reading of the person probe there (``presence.SCENE_SHARE``)."""
+    scenes = _scene_classes(concepts)
+    index = class_index()
+    return sum(p for name, p in tags if index.get(name) in scenes)
+
+
+@functools.cache
+def _scene_classes(concepts: Concepts) -> frozenset[int]:
+    return frozenset(c for word in SCENE_WORDS for c in concepts.classes_for(word))
+
+
 @dataclass(frozen=True)
 class StandIn:
     """The concept a word that names no class is searched by: "church" for "cathedral"."""

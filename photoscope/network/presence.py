@@ -28,6 +28,11 @@ PRESENCE_RESOURCE = "presence.json"
 FAMILIAR = 0.4
 UNFAMILIAR_SUPPORT = 0.96
 SHOWN = 0.5
+# ... and on a photo the head sees as a landscape or a building (its geological formations and
+# structures at ``SCENE_SHARE`` or more) a person is shown only from ``SCENE_PEOPLE``: Flickr8k's
+# mountains and monuments always have a hiker or a tourist (``CaptionRule.scene_people``).
+SCENE_PEOPLE = 0.95
+SCENE_SHARE = 0.7
 
 
 @dataclass(frozen=True)
@@ -106,14 +111,22 @@ class Presence:
         trusted = familiar.reshape(-1, 1) | (probs >= unfamiliar_support)
         return np.where(trusted, probs, np.float32(0.0)).astype(np.float32)
 
-    def shows_people(self, features: npt.NDArray[np.floating]) -> npt.NDArray[np.bool_]:
+    def shows_people(
+        self, features: npt.NDArray[np.floating], scenes: npt.NDArray[np.bool_] | None = None
+    ) -> npt.NDArray[np.bool_]:
         """N: whether each photo (N x 1280 encoder features, as the encoder gave them) shows people
         as the caption rule reads the person probe: what a caption may say of it, and what search
         lets the word detectors see ("a girl" called a dam and a hammer likely matches in a library
-        without people: the detectors, learned where people are everywhere, see them anywhere)."""
+        without people: the detectors, learned where people are everywhere, see them anywhere).
+        ``scenes``: per photo, whether the head sees a landscape or a building (``SCENE_SHARE``), where
+        the probe must be ``SCENE_PEOPLE`` sure ("a man standing on a mountain" called an empty
+        Machu Picchu likely, audit 77)."""
         known = self.familiar.of(features) >= FAMILIAR
-        person = self.groups.index("person")
-        return np.asarray(self.supported(features, known)[:, person] >= SHOWN)
+        person = self.supported(features, known)[:, self.groups.index("person")]
+        shown = person >= SHOWN
+        if scenes is not None:
+            shown &= ~np.asarray(scenes, bool) | (person >= SCENE_PEOPLE)
+        return np.asarray(shown)
 
     def to_json(self) -> str:
         return json.dumps(

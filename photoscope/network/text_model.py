@@ -225,9 +225,12 @@ class TextModel:
         """As ``PhotoscopeModel.taken_away_kin``."""
         return taken_away_kin(word, self.detector_word)
 
-    def shows_people(self, features: npt.NDArray[np.floating]) -> npt.NDArray[np.bool_]:
-        """As ``PhotoscopeModel.shows_people``."""
-        return load_presence().shows_people(features)
+    def shows_people(
+        self, features: npt.NDArray[np.floating], scenes: npt.NDArray[np.bool_] | None = None
+    ) -> npt.NDArray[np.bool_]:
+        """As ``PhotoscopeModel.shows_people``, with the ``scenes`` the caller read from the stored
+        tags (no head here to read them from: None reads none)."""
+        return load_presence().shows_people(features, scenes)
 
     @staticmethod
     def names_people(word: str) -> bool:
