@@ -1174,5 +1174,6 @@ def test_search_reads_people_on_a_landscape_as_the_captions_do(
             lambda self, v, p=person: np.array([[p if g == "person" else 0.1 for g in groups]] * len(v)),
         )
         assert model.shows_people(features).tolist() == [on_the_alp, True]  # the head's top classes
-        scenes = np.array([SCENE_SHARE, 0.0]) >= SCENE_SHARE  # as the stored tags would say
-        assert TextModel().shows_people(features, scenes).tolist() == [on_the_alp, True]
+        tags = [[("alp", SCENE_SHARE)], [("espresso", 0.9)]]  # as the stored tags would say
+        assert TextModel().shows_people(features, tags).tolist() == [on_the_alp, True]
+        assert model.shows_people(features, tags).tolist() == [on_the_alp, True]

@@ -397,18 +397,12 @@ def people_shown(
     once for an answer's judges, the network's and the quick one's alike; else None."""
     import numpy as np
 
-    from photoscope.network.concepts import scene_share
-    from photoscope.network.presence import SCENE_SHARE
-
     if not any(map(model.names_people, model.query_words(text).content)):
         return None
     read, raw = library.load_vectors("feature", list(photo_ids), model.version)
     # what the head sees, as the photos' stored tags say it: the network's and the quick answer alike
     tags = {r.id: r.tags for r in library.photos_by_ids(read.tolist())}
-    scenes = np.array(
-        [scene_share(model.concepts, tags.get(i, [])) >= SCENE_SHARE for i in read.tolist()], bool
-    )
-    shown = model.shows_people(np.asarray(raw, np.float32), scenes)
+    shown = model.shows_people(np.asarray(raw, np.float32), [tags.get(i, []) for i in read.tolist()])
     return dict(zip(read.tolist(), shown.tolist(), strict=True))
 
 

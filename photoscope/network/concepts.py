@@ -69,6 +69,13 @@ def scene_share(concepts: Concepts, tags: Sequence[tuple[str, float]]) -> float:
     return sum(p for name, p in tags if index.get(name) in scenes)
 
 
+def scenes_of(concepts: Concepts, tags: Sequence[Sequence[tuple[str, float]]]) -> npt.NDArray[np.bool_]:
+    """Per photo (its stored top classes), whether the head sees a landscape or a building."""
+    from photoscope.network.presence import SCENE_SHARE
+
+    return np.array([scene_share(concepts, t) >= SCENE_SHARE for t in tags], bool)
+
+
 @functools.cache
 def _scene_classes(concepts: Concepts) -> frozenset[int]:
     return frozenset(c for word in SCENE_WORDS for c in concepts.classes_for(word))

@@ -23,13 +23,13 @@ from PIL import Image, ImageOps
 from photoscope.config import default_model_dir
 from photoscope.network.bundle import Bundle, load_bundle
 from photoscope.network.caption_check import CaptionCheck, CaptionRule, DescribedCaption
-from photoscope.network.concepts import Concepts, load_concepts, scene_share
+from photoscope.network.concepts import Concepts, load_concepts, scenes_of
 from photoscope.network.decoding import Caption, Choice, beam_search, caption_log_prob, pad_batch
 from photoscope.network.encoder import ImageEncoder, head_logits, top_classes
 from photoscope.network.inversion import InversionCache, InversionOptions, invert
 from photoscope.network.lexicon import WORD_MIN_COUNT, Speller, suggest_words
 from photoscope.network.naming import Namer, risky_groups, taken_away_kin
-from photoscope.network.presence import SCENE_SHARE, Presence, load_presence
+from photoscope.network.presence import Presence, load_presence
 from photoscope.network.text_model import QueryWords, query_words, speller
 from photoscope.network.versions import DESCRIPTION_VERSION
 from photoscope.network.vocab import SPECIALS
@@ -409,17 +409,16 @@ class PhotoscopeModel:
         return None if self._word_probes is None else self._word_probes.word_of(word)
 
     def shows_people(
-        self, features: npt.NDArray[np.floating], scenes: npt.NDArray[np.bool_] | None = None
+        self, features: npt.NDArray[np.floating], tags: Sequence[Sequence[tuple[str, float]]] | None = None
     ) -> npt.NDArray[np.bool_]:
         """N: whether each photo shows people, as the caption rule reads it, from N x 1280 encoder
-        features as the encoder gave them (not the store's unit rows): ``Presence.shows_people``.
-        ``scenes`` (whether the head sees a landscape or a building) as search reads it from the
-        stored tags; None: from the head's top classes, as the indexer stores them."""
-        if scenes is None:
+        features as the encoder gave them (not the store's unit rows): ``Presence.shows_people``,
+        a landscape or a building (``concepts.scene_share``) read from each photo's stored ``tags``
+        as search has them (None: the head's top classes, as the indexer stores them)."""
+        if tags is None:
             with torch.inference_mode():
                 tags = top_classes(head_logits(_floats(features), self.bundle.encoder))
-            scenes = np.array([scene_share(self.concepts, t) >= SCENE_SHARE for t in tags], bool)
-        return self.presence.shows_people(features, scenes)
+        return self.presence.shows_people(features, scenes_of(self.concepts, tags))
 
     @staticmethod
     def names_people(word: str) -> bool:

@@ -27,7 +27,7 @@ from photoscope.network.bundle import (
     read_meta,
     read_vocabulary,
 )
-from photoscope.network.concepts import Concepts, load_concepts, stand_in, stand_in_words
+from photoscope.network.concepts import Concepts, load_concepts, scenes_of, stand_in, stand_in_words
 from photoscope.network.lexicon import Speller
 from photoscope.network.naming import RISKY_WORDS, risky_groups, taken_away_kin
 from photoscope.network.presence import load_presence
@@ -226,10 +226,11 @@ class TextModel:
         return taken_away_kin(word, self.detector_word)
 
     def shows_people(
-        self, features: npt.NDArray[np.floating], scenes: npt.NDArray[np.bool_] | None = None
+        self, features: npt.NDArray[np.floating], tags: Sequence[Sequence[tuple[str, float]]] | None = None
     ) -> npt.NDArray[np.bool_]:
-        """As ``PhotoscopeModel.shows_people``, with the ``scenes`` the caller read from the stored
-        tags (no head here to read them from: None reads none)."""
+        """As ``PhotoscopeModel.shows_people``, from the photos' stored ``tags`` (no head here to run:
+        None reads no landscape or building)."""
+        scenes = None if tags is None else scenes_of(self.concepts, tags)
         return load_presence().shows_people(features, scenes)
 
     @staticmethod
