@@ -172,12 +172,12 @@ def _private_or_absent(folder: Path) -> bool:
     """Whether ``folder`` is this user's alone (or not there yet, made 0700 by the service): in the
     shared /tmp, a folder another user made or may write would let them answer this user's searches."""
     import os
-    import stat
 
+    if _unfit(folder) is not None:  # another user's, no folder, or not to be looked at
+        return False
     try:
-        found = os.lstat(folder)
+        return not os.lstat(folder).st_mode & 0o077
     except FileNotFoundError:
         return True
     except OSError:
         return False
-    return stat.S_ISDIR(found.st_mode) and found.st_uid == os.getuid() and not found.st_mode & 0o077

@@ -9,9 +9,11 @@ app, is then what keeps the GUI responsive).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
+from pathlib import Path
 
 BACKGROUND_NICENESS = 10  # CFS weight 110 against the foreground's 1024: about 10 % when both want a core
 
@@ -43,3 +45,11 @@ def process_alive(pid: int) -> bool:
     except OSError:  # there, but another user's
         return True
     return True
+
+
+def remove_if_orphaned(path: Path, pid: str) -> None:
+    """Delete a temporary that names its writer's process id (``pid``, as written in its name) when
+    that process is gone: a kill while it was written left it (never this process's own)."""
+    if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
+        with contextlib.suppress(OSError):
+            path.unlink()

@@ -401,7 +401,7 @@ def people_shown(
         return None
     read, raw = library.load_vectors("feature", list(photo_ids), model.version)
     # what the head sees, as the photos' stored tags say it: the network's and the quick answer alike
-    tags = {r.id: r.tags for r in library.photos_by_ids(read.tolist())}
+    tags = library.tags_of(read.tolist())
     shown = model.shows_people(np.asarray(raw, np.float32), [tags.get(i, []) for i in read.tolist()])
     return dict(zip(read.tolist(), shown.tolist(), strict=True))
 

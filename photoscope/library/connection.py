@@ -37,7 +37,7 @@ from photoscope.library.errors import (
 )
 from photoscope.library.schema import MIGRATIONS
 from photoscope.library.sql import quoted
-from photoscope.threads import process_alive
+from photoscope.threads import remove_if_orphaned
 from photoscope.wording import plural
 
 if TYPE_CHECKING:
@@ -548,10 +548,7 @@ def _remove_dead_copies(path: Path) -> None:
     copy of an older file, a library being made) whose process is gone: a kill while one was being
     written leaves a file the size of the library."""
     for leftover in path.parent.glob(f".{path.name}.*.new"):
-        pid = leftover.name.split(".")[-3]
-        if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
-            with suppress(OSError):
-                leftover.unlink()
+        remove_if_orphaned(leftover, leftover.name.split(".")[-3])
 
 
 def _holds_bytes(path: Path) -> bool:

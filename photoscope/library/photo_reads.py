@@ -46,13 +46,7 @@ class PhotoReads(LibraryFile):
             " WHERE p.id IN (SELECT value FROM json_each(?))",
             param,
         )
-        tags: dict[int, list[tuple[str, float]]] = {}
-        for photo_id, label, score in self._query(
-            "SELECT photo_id, label, score FROM tags WHERE photo_id IN (SELECT value FROM json_each(?))"
-            " ORDER BY photo_id, score DESC",
-            param,
-        ):
-            tags.setdefault(photo_id, []).append((label, score))
+        tags = self.tags_of(ids)
         by_id = {
             r[0]: PhotoRecord(
                 id=r[0],
@@ -73,6 +67,18 @@ class PhotoReads(LibraryFile):
             for r in rows
         }
         return [by_id[i] for i in ids if i in by_id]
+
+    def tags_of(self, ids: Sequence[int]) -> dict[int, list[tuple[str, float]]]:
+        """Each photo's stored "Looks like" tags (ImageNet name, probability), likeliest first; a
+        photo without any is left out."""
+        tags: dict[int, list[tuple[str, float]]] = {}
+        for photo_id, label, score in self._query(
+            "SELECT photo_id, label, score FROM tags WHERE photo_id IN (SELECT value FROM json_each(?))"
+            " ORDER BY photo_id, score DESC",
+            (json_ids(ids),),
+        ):
+            tags.setdefault(photo_id, []).append((label, score))
+        return tags
 
     def load_tags(
         self, ids: Sequence[int] | None = None, model_version: str | None = None

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import torch
 
+from photoscope.network.concepts import SCENE_WORDS
 from photoscope.network.naming import (
     AFLOAT,
     PLACE_PHRASES,
@@ -448,10 +449,7 @@ class CaptionCheck:
 
     def _scene(self, head: npt.NDArray[np.floating], rule: CaptionRule) -> bool:
         """Whether the head sees a landscape or a building (``CaptionRule.scene_people``)."""
-        namer = self.model.namer
-        return (
-            namer.group_p(head, "geological formation") + namer.group_p(head, "structure") >= rule.scene_share
-        )
+        return sum(self.model.namer.group_p(head, word) for word in SCENE_WORDS) >= rule.scene_share
 
     def _uses(self, text: str, name: Name) -> bool:
         """Whether ``text`` already uses the name or a word above or below it (a bird for an eagle)."""

@@ -28,7 +28,7 @@ from photoscope.network.bundle import DEFAULT_ENCODER, BundleError, EncoderSpec,
 from photoscope.network.concepts import imagenet_classes
 from photoscope.network.inference import InferenceModel
 from photoscope.network.preprocess import INPUT_SIZE, preprocess
-from photoscope.threads import process_alive
+from photoscope.threads import remove_if_orphaned
 
 FEATURE_DIM = DEFAULT_ENCODER.feature_dim  # the default encoder's (see EncoderSpec for a bundle's)
 MODEL_NAME = DEFAULT_ENCODER.name
@@ -300,10 +300,7 @@ def _save_quietly(frozen: torch.jit.ScriptModule, path: Path) -> None:
 def _remove_stale_temporaries(folder: Path) -> None:
     """Delete ``.<name>.<pid>.tmp`` files whose process is gone (a kill during a save)."""
     for leftover in folder.glob(".*.tmp"):
-        pid = leftover.suffixes[-2].lstrip(".") if len(leftover.suffixes) >= 2 else ""
-        if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
-            with contextlib.suppress(OSError):
-                leftover.unlink()
+        remove_if_orphaned(leftover, leftover.suffixes[-2].lstrip(".") if len(leftover.suffixes) >= 2 else "")
 
 
 def top_classes(logits: torch.Tensor, k: int = 5) -> list[list[tuple[str, float]]]:
