@@ -2,6 +2,7 @@
 
     python benchmarks/search.py [--sizes 10000 100000] [--queries 15] [--model DIR]
     python benchmarks/search.py --terms [--sizes 10000] [--queries 8]
+    python benchmarks/search.py --scores [--sizes 10000 100000 1000000]
 
 Text queries run the shipped pipeline (text encoder, inversion refinement, cosine ranking over
 all latents, top 50), each text inverted anew (``PhotoscopeModel.inversions`` cleared: the latency of
@@ -16,6 +17,9 @@ text inverted) and with the taken-away word's latent the text encoder's guess al
 on each. Wall and CPU time (the process's, all threads), and the median over queries of
 each query's ratio to the one-text query run just before it (steadier than a ratio of medians on a
 loaded machine).
+
+``--scores`` times one pass of cosines over the store (``VectorStore.scores``) for 1 and 3 query
+rows, latents and features, against the plain ``q @ matrix.T`` product it replaced for latents.
 """
 
 from __future__ import annotations
@@ -107,6 +111,35 @@ def terms_latency(model: PhotoscopeModel, sizes: list[int], queries: int) -> Non
             print(line, flush=True)
 
 
+def scores_latency(model: PhotoscopeModel, sizes: list[int], repeats: int = 20) -> None:
+    for size in sizes:
+        store = synthetic_store(model, size)
+        for kind in ("latent", "feature"):
+            matrix = store.vectors(kind)
+            for rows in (1, 3):
+                query = torch.randn(rows, matrix.shape[1])
+                unit = torch.nn.functional.normalize(query, dim=-1).to(matrix.dtype)
+                ms = {
+                    "store": _median_ms(partial(store.scores, query, kind), repeats),
+                    "q @ matrix.T": _median_ms(lambda unit=unit, matrix=matrix: unit @ matrix.T, repeats),
+                }
+                print(
+                    f"{size:>9,} {kind:7s} {rows} row(s): "
+                    + "   ".join(f"{k} {v:6.2f} ms" for k, v in ms.items())
+                )
+
+
+def _median_ms(run: Callable[[], object], repeats: int) -> float:
+    """The median of ``repeats`` calls, in milliseconds, after one warm-up call."""
+    run()
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
 def _terms_samples(
     engine: SearchEngine, ranker: CombinedRanker, queries: int
 ) -> dict[str, list[tuple[float, float]]]:
@@ -157,11 +190,15 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=15)
     parser.add_argument("--model")
     parser.add_argument("--terms", action="store_true", help="three-term queries against one text query")
+    parser.add_argument("--scores", action="store_true", help="one cosine pass over the store")
 
     args = parser.parse_args()
     model = PhotoscopeModel(args.model)
     if args.terms:
         terms_latency(model, args.sizes, args.queries)
+        return
+    if args.scores:
+        scores_latency(model, args.sizes)
         return
     photos = [
         Image.fromarray(getattr(data, n)()).convert("RGB")

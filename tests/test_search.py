@@ -158,7 +158,7 @@ def test_inversion_adam_is_torch_adam() -> None:
         optimizer.zero_grad()
         (theirs - target).pow(2).sum().backward()
         optimizer.step()
-        ours = adam.step(ours, 2 * (ours - target))
+        ours = adam.step(torch.arange(4), ours, 2 * (ours - target))
     assert torch.allclose(ours, theirs.detach(), atol=1e-6)
 
 
@@ -196,3 +196,66 @@ def test_a_description_searched_again_is_not_inverted_again(shapes_library, monk
         .sum()
         > 0
     )
+
+
+def _alone_and_batched(
+    engine: SearchEngine, texts: list[str]
+) -> tuple[list[torch.Tensor], torch.Tensor, list[int]]:
+    """Each text inverted alone (its latent, its steps), and all of them as one batch."""
+    net, vocab = engine.model.bundle.network, engine.model.bundle.vocab
+    starts = engine.model.encode_text(texts)
+    options = InversionOptions(steps=40, tolerance=1e-3)
+    alone, steps = [], []
+    for i, text in enumerate(texts):
+        targets, lengths = pad_batch([vocab.encode(text)], vocab.pad)
+        result = invert(net, starts[i : i + 1], targets, lengths, vocab.start, options)
+        alone.append(result.latents[0])
+        steps.append(result.steps)
+    targets, lengths = pad_batch([vocab.encode(t) for t in texts], vocab.pad)
+    return alone, invert(net, starts, targets, lengths, vocab.start, options).latents, steps
+
+
+def test_a_text_inverted_with_others_gets_the_latent_it_gets_alone(shapes_library) -> None:
+    """Evaluation inverts its queries in batches and a combined query its texts together; the app
+    inverts a search's one text alone. Each row stops when its own loss stops improving, so the
+    figures measured in batches are the app's, and a combined query's text is the text searched."""
+    engine, _ = shapes_library
+    texts = ["a red circle", "a blue square on the white grass in front of a green circle", "square"]
+    alone, batched, steps = _alone_and_batched(engine, texts)
+    assert len(set(steps)) > 1  # the rows stop at different steps: the case that differed
+    for row, latent in enumerate(alone):
+        assert torch.allclose(batched[row], latent, atol=1e-5), (texts[row], steps)
+
+
+def test_a_combined_query_inverts_only_its_texts_not_searched_before(shapes_library, monkeypatch) -> None:
+    """Chips are added one at a time: "a red circle", then "- square". The text searched a moment
+    ago keeps its inversion; only the new term's is run."""
+    import photoscope.network.model as model_module
+    from photoscope.search.combine import CombinedRanker, Term
+
+    engine, _ = shapes_library
+    engine.model.inversions.clear()
+    inverted: list[int] = []
+    real = model_module.invert
+
+    def counted(net, starts, targets, lengths, start_token, options=None):  # type: ignore[no-untyped-def]
+        inverted.append(len(starts))
+        return real(net, starts, targets, lengths, start_token, options)
+
+    monkeypatch.setattr(model_module, "invert", counted)
+    engine.search_text("a red circle", k=5)
+    assert inverted == [1]
+    CombinedRanker(engine.model, engine.store).rank(
+        [Term(text="a red circle"), Term(text="square", negative=True)]
+    )
+    assert inverted == [1, 1]  # "square" alone
+
+
+def test_a_text_encoded_with_others_gets_the_guess_it_gets_alone(shapes_library) -> None:
+    """The text encoder's guess (inversion's start) of a short text in a batch with a long one is its
+    guess alone: a padded batch's backward direction read the padding first."""
+    model = shapes_library[0].model
+    texts = ["square", "a blue square on the white grass in front of a green circle"]
+    together = model.encode_text(texts)
+    for row, text in enumerate(texts):
+        assert torch.allclose(together[row], model.encode_text([text])[0], atol=1e-5), text

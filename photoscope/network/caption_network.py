@@ -66,9 +66,12 @@ class CaptionNetwork(nn.Module):
         Returns B x (1 + T) x V; position t predicts the token after input t, so position 0
         (after the latent) predicts <start> and carries no information: callers drop it.
         """
-        steps = torch.cat([latent.unsqueeze(1), self.embed(inputs)], dim=1)
-        hidden, _ = self.rnn(self.drop(steps))
-        logits: torch.Tensor = self.out(self.drop(hidden))
+        steps = self.drop(torch.cat([latent.unsqueeze(1), self.embed(inputs)], dim=1))
+        # The GRU runs time-major: given its input and read its output in that memory order, its
+        # input projection and the output layer are one matrix product each, not one per row of the
+        # batch (a latent inversion of three texts took 5.5 ms a step that way, 4.8 ms so).
+        hidden, _ = self.rnn(_time_major_memory(steps))
+        logits: torch.Tensor = self.out(self.drop(hidden).transpose(0, 1)).transpose(0, 1)
         return logits
 
     def step(self, tokens: torch.Tensor, state: Any) -> tuple[torch.Tensor, Any]:
@@ -87,14 +90,15 @@ class CaptionNetwork(nn.Module):
         In a padded batch the backward direction reads the padding first, so a text's encoding
         would depend on its batch-mates; packing runs each row over its own words only.
         """
-        lengths = lengths.clamp(min=1)
+        packed_lengths = lengths.clamp(min=1)  # packing takes a word a row
         packed = pack_padded_sequence(
-            self.text_embed(tokens), lengths.cpu(), batch_first=True, enforce_sorted=False
+            self.text_embed(tokens), packed_lengths.cpu(), batch_first=True, enforce_sorted=False
         )
         hidden, _ = pad_packed_sequence(
             self.text_rnn(packed)[0], batch_first=True, total_length=tokens.shape[1]
         )
-        pooled = hidden.sum(1) / lengths.unsqueeze(1)  # padded outputs are zeros
+        pooled = hidden.sum(1) / packed_lengths.unsqueeze(1)  # padded outputs are zeros
+        pooled = pooled * (lengths > 0).unsqueeze(1)  # an empty text pools nothing, as in encode_text
         latent: torch.Tensor = self.text_out(pooled)
         return latent
 
@@ -106,3 +110,8 @@ class CaptionNetwork(nn.Module):
         pooled = (hidden * mask).sum(1) / lengths.clamp(min=1).unsqueeze(1)
         latent: torch.Tensor = self.text_out(pooled)
         return latent
+
+
+def _time_major_memory(batch_first: torch.Tensor) -> torch.Tensor:
+    """The same B x T x D values, laid out T x B x D in memory (what a batch-first GRU reads)."""
+    return batch_first.transpose(0, 1).contiguous().transpose(0, 1)

@@ -317,11 +317,13 @@ class PhotoscopeModel:
     # text
 
     def encode_text(self, texts: Sequence[str]) -> torch.Tensor:
-        """The text encoder's latent for each text (the first guess of search by description)."""
+        """The text encoder's latent for each text (the first guess of search by description), each
+        as it is encoded alone: evaluation encodes its queries in batches, the app a search's one
+        text, and a padded batch gave a short text another latent than alone (until stop 64)."""
         vocab = self.bundle.vocab
         tokens, lengths = pad_batch([vocab.encode_query(t, add_end=False) for t in texts], vocab.pad)
         with torch.inference_mode():
-            return self.bundle.network.encode_text(tokens, lengths)
+            return self.bundle.network.encode_texts_alone(tokens, lengths)
 
     def invert_text(
         self, texts: Sequence[str], starts: torch.Tensor, options: InversionOptions | None = None
@@ -330,11 +332,11 @@ class PhotoscopeModel:
         (those of a recent inversion from the same texts and starts: ``InversionCache``)."""
         vocab, given = self.bundle.vocab, options or InversionOptions()
 
-        def run() -> torch.Tensor:
-            targets, lengths = pad_batch([vocab.encode_query(t) for t in texts], vocab.pad)
-            return invert(self.bundle.network, starts, targets, lengths, vocab.start, given).latents
+        def run(rows: list[int]) -> torch.Tensor:
+            targets, lengths = pad_batch([vocab.encode_query(texts[i]) for i in rows], vocab.pad)
+            return invert(self.bundle.network, starts[rows], targets, lengths, vocab.start, given).latents
 
-        return self.inversions.latents(tuple(texts), starts, given, run)
+        return self.inversions.latents(texts, starts, given, run)
 
     @cached_property
     def inversions(self) -> InversionCache:
