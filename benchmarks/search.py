@@ -13,8 +13,9 @@ of one above it (``duplicates.listed_copies``), timed apart. Prints p50 and p90.
 ``--terms`` times combined queries of three terms against one text query (issue #17's goal: at
 most twice as long): photo + text - word and text + text - word, as the app ranks them (every
 text inverted) and with the taken-away word's latent the text encoder's guess alone
-(``CombineOptions(invert_negatives=False)``), interleaved query by query so the same load falls
-on each. Wall and CPU time (the process's, all threads), and the median over queries of
+(``CombineOptions(invert_negatives=False)``), and "- word" added to a text searched a moment ago
+(its inversion kept, as a chip added in the window finds it), interleaved query by query so the
+same load falls on each. Wall and CPU time (the process's, all threads), and the median over queries of
 each query's ratio to the one-text query run just before it (steadier than a ratio of medians on a
 loaded machine).
 
@@ -86,9 +87,14 @@ def percentiles(samples: list[float]) -> str:
     return f"p50 {statistics.median(ordered):6.1f} ms, p90 {ordered[int(0.9 * (len(ordered) - 1))]:6.1f} ms"
 
 
-def timed(run: Callable[[], object], model: PhotoscopeModel) -> tuple[float, float]:
-    """Wall and CPU milliseconds of one call, every text inverted anew (none kept from before)."""
+def timed(
+    run: Callable[[], object], model: PhotoscopeModel, before: Callable[[], object] | None = None
+) -> tuple[float, float]:
+    """Wall and CPU milliseconds of one call, every text inverted anew (none kept from before) but
+    those ``before`` (untimed) inverted."""
     model.inversions.clear()
+    if before is not None:
+        before()
     wall, cpu = time.perf_counter(), time.process_time()
     run()
     return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
@@ -179,6 +185,14 @@ def _terms_samples(
                 samples.setdefault(f"{name} ({label})", []).append(
                     timed(partial(combined, terms, options), ranker.model)
                 )
+        # chips come one at a time: the text was searched a moment ago, then "- word" is added
+        samples.setdefault("text searched, then - word", []).append(
+            timed(
+                partial(combined, [Term(text=text), minus], app),
+                ranker.model,
+                partial(engine.search_text, text),
+            )
+        )
     return samples
 
 
