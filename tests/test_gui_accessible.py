@@ -7,9 +7,12 @@ the two photo grids had no name (a tooltip is only their description), so a scre
 
 from __future__ import annotations
 
-from gui_support import unnamed_controls
+from pathlib import Path
+
+from gui_support import press, typed_query, unnamed_controls
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QAccessible
+from PySide6.QtWidgets import QApplication, QToolTip
 
 
 def test_every_control_of_the_main_window_has_a_name(qtbot, make_window, library_db) -> None:
@@ -64,3 +67,53 @@ def test_f1_lists_every_key_the_window_answers(qtbot, make_window, library_db) -
     ):
         assert any(k == key and what in w for _, k, w in dialog.rows), (key, what, dialog.rows)
         assert key in listed and what in listed
+
+
+def _focused_tile(grid) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """What a screen reader says of the grid's focused tile: (its name, its description)."""
+    tile = QAccessible.queryAccessibleInterface(grid).focusChild()
+    assert tile is not None, "no tile has the focus"
+    return tile.text(QAccessible.Text.Name), tile.text(QAccessible.Text.Description)
+
+
+def test_a_tile_says_its_caption_and_match_to_a_screen_reader_and_the_keyboard(
+    qtbot, make_window, library_db
+) -> None:
+    """Audit 82 (repro_1): a result tile was named by its file alone; its caption, match strength and
+    "copy" badge were in the mouse's tooltip only, which the keyboard's tile never showed."""
+    window = make_window(library_db)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.browse, timeout=10_000)
+    typed_query(qtbot, window, "a red circle")
+    press(qtbot, Qt.Key.Key_Down)  # from the search box into the results
+    grid = window.view
+    assert QApplication.focusWidget() is grid
+    match = window.results.match_at(grid.currentIndex().row())
+    name, description = _focused_tile(grid)
+    assert match.photo.caption and match.photo.caption in name
+    assert f"{round(match.strength * 100)} % match" in name
+    assert Path(match.photo.path).name in description
+    press(qtbot, Qt.Key.Key_Right)  # the next tile shows its tooltip, with no mouse over it
+    current = grid.currentIndex()
+    assert current.row() == 1
+    qtbot.waitUntil(QToolTip.isVisible, timeout=2_000)
+    assert QToolTip.text() == current.data(Qt.ItemDataRole.ToolTipRole)
+    assert window.results.match_at(1).photo.caption in QToolTip.text()
+
+
+def test_a_library_tile_says_its_caption_once_its_record_is_read(qtbot, make_window, library_db) -> None:
+    """The timeline reads its photos' records by pages, as a tile is asked about: its name is the
+    file's until then, its caption after."""
+    window = make_window(library_db)
+    qtbot.waitUntil(lambda: window.timeline.complete and window.timeline.photo_count() > 0, timeout=20_000)
+    window.activateWindow()
+    press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    press(qtbot, Qt.Key.Key_Down)
+    grid = window.browse
+    assert QApplication.focusWidget() is grid
+    _focused_tile(grid)  # asks for the record
+    photo = window.timeline.photo_at(grid.currentIndex().row())
+    qtbot.waitUntil(lambda: window.timeline.match_of(photo) is not None, timeout=10_000)
+    caption = window.timeline.match_of(photo).photo.caption
+    name, description = _focused_tile(grid)
+    assert caption and name == caption and "match" not in name
+    assert Path(window.timeline.path_of(photo)).name in description

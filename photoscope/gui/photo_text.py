@@ -72,6 +72,40 @@ def tooltip(match: Match, among_copies: bool = False, guess: bool = False, copy_
     return f"{caption}{_looks_like(photo)}\n{name} · {how}{copy}{_damaged(photo)}"
 
 
+def spoken_tile(
+    match: Match,
+    among_copies: bool = False,
+    guess: bool = False,
+    copy_of: str | None = None,
+    copy: bool = False,
+    browsing: bool = False,
+) -> tuple[str, str]:
+    """A tile as a screen reader says it: (its name, its description). The tooltip's words, which
+    the mouse alone reached: a tile was named by its file alone (``IMG_2041.JPG``), its caption,
+    match strength and "copy" badge unsaid (audit 82, repro_1). The name says what the photo shows
+    and how well it matches, first, as the grid is read tile by tile; the description the rest.
+    ``copy``: the tile shows the "copy" badge (its original may not be listed to be named);
+    ``browsing``: a timeline's tile, which claims no match."""
+    photo = match.photo
+    said = [photo.caption or "not captioned yet"]
+    if not browsing and not among_copies:
+        said.append("a closest guess" if guess else strength_text(match.strength))
+    if match.near_duplicate and not among_copies:
+        said.append("a copy of the query photo")
+    elif copy_of is not None:
+        said.append(f"a copy of {copy_of}, listed before it")
+    elif copy or match.copy_of is not None:
+        said.append("a copy")
+    where = shown_name(photo.path, TOOLTIP_NAME)
+    if among_copies:
+        where = f"{_middle_out(safe_text(photo.path), TOOLTIP_PATH)}, {photo_fields(photo)['size']}"
+    if browsing or among_copies:
+        where = f"{where}, {filed_under(photo.taken_at, photo.mtime)}"
+    seen = concepts_text(photo)
+    looks = f". Looks like: {seen}" if seen else ""
+    return ", ".join(said), f"{where}{looks}{_damaged(photo).replace(chr(10), '. ')}"
+
+
 def _damaged(photo: PhotoRecord) -> str:
     """A line saying the file was cut short or emptied since it was indexed (the index keeps its
     description: ``FailedPhoto.another_file``), as `search` marks it "[file damaged]"."""

@@ -27,7 +27,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QPixmap
 
-from photoscope.gui.photo_text import TOOLTIP_NAME, record_tooltip, shown_name, tooltip
+from photoscope.gui.photo_text import TOOLTIP_NAME, record_tooltip, shown_name, spoken_tile, tooltip
 from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.thumbnail_loader import ThumbnailLoader
 from photoscope.gui.wording import WEAKER_MATCHES
@@ -45,6 +45,9 @@ COPY_ROLE = (
     Qt.ItemDataRole.UserRole + 6
 )  # True for a copy of the query photo, of its group, or of one listed before it
 PAGE = 256  # timeline records fetched at a time
+# What a screen reader asks a tile for: its name (without one, Qt gives the file name, DisplayRole)
+# and its description, in the order ``spoken_of`` gives them.
+_SPOKEN = (Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.AccessibleDescriptionRole)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -100,6 +103,12 @@ class PhotoGridModel(QAbstractListModel):
     def tooltip_of(self, photo: int) -> str:
         match = self.match_of(photo)
         return tooltip(match, self.copies_listed) if match is not None else _unread(self.path_of(photo))
+
+    def spoken_of(self, photo: int) -> tuple[str, str] | None:
+        """The tile's name and description for a screen reader (``spoken_tile``); None while its
+        record loads: Qt names it by its file then."""
+        match = self.match_of(photo)
+        return spoken_tile(match, self.copies_listed) if match is not None else None
 
     @property
     def copies_listed(self) -> bool:
@@ -181,6 +190,9 @@ class PhotoGridModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             self.last_tooltip = (photo, self.tooltip_of(photo))
             return self.last_tooltip[1]
+        if role in _SPOKEN:
+            spoken = self.spoken_of(photo)
+            return None if spoken is None else spoken[_SPOKEN.index(role)]
         if role == MATCH_ROLE:
             return self.match_of(photo)
         if role == PATH_ROLE:
@@ -325,6 +337,14 @@ class ResultsModel(PhotoGridModel):
             return _unread(self.path_of(photo))
         return tooltip(match, self.copies_listed, guess=self._guesses, copy_of=self._copied_name(match))
 
+    def spoken_of(self, photo: int) -> tuple[str, str] | None:
+        match = self.match_of(photo)
+        if match is None:
+            return None
+        copy = bool(self.extra_data(photo, COPY_ROLE))  # the badge the tile shows
+        copied = self._copied_name(match)
+        return spoken_tile(match, self.copies_listed, self._guesses, copied, copy)
+
     def _copied_name(self, match: Match) -> str | None:
         """The file name of the listed photo ``match`` is a copy of (``Match.copy_of``), if any."""
         if match.copy_of is None:
@@ -429,6 +449,10 @@ class TimelineModel(PhotoGridModel):
     def tooltip_of(self, photo: int) -> str:
         match = self.match_of(photo)
         return record_tooltip(match.photo) if match is not None else _unread(self.path_of(photo))
+
+    def spoken_of(self, photo: int) -> tuple[str, str] | None:
+        match = self.match_of(photo)
+        return spoken_tile(match, browsing=True) if match is not None else None
 
     def request(self, photo: int) -> None:
         """Fetch the page of records around ``photo`` (once)."""

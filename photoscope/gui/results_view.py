@@ -14,6 +14,8 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleEvent,
     QContextMenuEvent,
     QCursor,
     QFocusEvent,
@@ -239,12 +241,26 @@ class ResultsView(QListView):
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.setDefaultDropAction(Qt.DropAction.CopyAction)
         self.doubleClicked.connect(self.open_requested)
+        # The keyboard's tile shows its tooltip (``_show_current_tip``): due once a key moved it,
+        # shown when the key is let go; the text and place of the one shown, to refresh it there.
+        self._tip_due = False
+        self._keyboard_tip: tuple[str, QPoint] | None = None
         self.set_tile_size(DEFAULT_TILE)
 
     def setModel(self, model: QAbstractItemModel | None) -> None:
         super().setModel(model)
         if isinstance(model, PhotoGridModel):
             model.records_loaded.connect(self._refresh_tooltip)
+            model.records_loaded.connect(self._rename_current)
+
+    def _rename_current(self) -> None:
+        """A screen reader that asked for the focused timeline tile before its record was read was
+        given its file's name: it is told the tile's name is its caption now."""
+        current = self.currentIndex()
+        if current.isValid() and self.hasFocus() and QAccessible.isActive():
+            event = QAccessibleEvent(self, QAccessible.Event.NameChanged)
+            event.setChild(current.row())
+            QAccessible.updateAccessibility(event)
 
     def _refresh_tooltip(self) -> None:
         """A timeline tile's tooltip asks for its page of records and says the file name meanwhile:
@@ -259,7 +275,24 @@ class ResultsView(QListView):
         index = model.index(model.row_of(asked[0]))
         text = index.data(Qt.ItemDataRole.ToolTipRole)
         if text and text != asked[1]:
-            QToolTip.showText(QCursor.pos(), text, self.viewport(), self.visualRect(index))
+            shown = self._keyboard_tip  # the keyboard's tile's tooltip stays under its tile
+            keyboard = shown[1] if shown is not None and shown[0] == asked[1] else None
+            at = QCursor.pos() if keyboard is None else keyboard
+            QToolTip.showText(at, text, self.viewport(), self.visualRect(index))
+            self._keyboard_tip = (text, keyboard) if keyboard is not None else None
+
+    def _show_current_tip(self) -> None:
+        """The keyboard's tile's tooltip (its caption, strength, copy), under the tile: the mouse's
+        hover alone showed it, so a keyboard user saw a tile's caption only in the photo view
+        (audit 82, repro_1)."""
+        index = self.currentIndex()
+        text = index.data(Qt.ItemDataRole.ToolTipRole) if index.isValid() else None
+        if not text:
+            return
+        rect = self.visualRect(index)
+        at = self.viewport().mapToGlobal(rect.bottomLeft())
+        QToolTip.showText(at, text, self.viewport(), rect)
+        self._keyboard_tip = (text, at)
 
     def set_tile_size(self, size: int) -> None:
         size = max(MIN_TILE, min(MAX_TILE, size))
@@ -322,7 +355,17 @@ class ResultsView(QListView):
             return
         if event.key() == Qt.Key.Key_Escape:
             self.escape_pressed.emit()
+        before = self.currentIndex()
         super().keyPressEvent(event)
+        self._tip_due = self.currentIndex() != before or (self._tip_due and event.isAutoRepeat())
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        """The tile a key moved to shows its tooltip once the key is let go: a tooltip hides at
+        any key's press and release, and a held arrow would flash one per tile."""
+        super().keyReleaseEvent(event)
+        if self._tip_due and not event.isAutoRepeat():
+            self._tip_due = False
+            self._show_current_tip()
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         index = self.indexAt(event.pos())
