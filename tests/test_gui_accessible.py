@@ -117,3 +117,39 @@ def test_a_library_tile_says_its_caption_once_its_record_is_read(qtbot, make_win
     name, description = _focused_tile(grid)
     assert caption and name == caption and "match" not in name
     assert Path(window.timeline.path_of(photo)).name in description
+
+
+def _said(widget) -> str:  # type: ignore[no-untyped-def]
+    """A widget's name and description, as a screen reader asks Qt for them."""
+    interface = QAccessible.queryAccessibleInterface(widget)
+    return f"{interface.text(QAccessible.Text.Name)} | {interface.text(QAccessible.Text.Description)}"
+
+
+def test_the_photo_view_names_its_picture_and_tab_reaches_its_caption(qtbot, make_window, library_db) -> None:
+    """Audit 82 (repro_2): the picture was a graphic with no name, and the caption, tags and path
+    were labels Tab never reached (mouse-selectable only), so a screen reader said nothing of the
+    photo and the keyboard could not select its path."""
+    window = make_window(library_db)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.browse, timeout=10_000)
+    typed_query(qtbot, window, "a red circle")
+    press(qtbot, Qt.Key.Key_Down)
+    press(qtbot, Qt.Key.Key_Return)  # the photo view, on the first result
+    detail = window.detail
+    qtbot.waitUntil(lambda: detail.isVisible() and QApplication.focusWidget() is detail)
+    caption = window.results.match_at(detail.row).photo.caption
+    assert caption in _said(detail.preview) and caption in _said(detail)
+    caption_field = detail.fields["caption"]
+    for _ in range(12):  # Tab round the view to the caption
+        press(qtbot, Qt.Key.Key_Tab)
+        if QApplication.focusWidget() is caption_field:
+            break
+    assert QApplication.focusWidget() is caption_field and caption in _said(caption_field)
+    press(qtbot, Qt.Key.Key_Right)  # the next photo, the focus staying on its caption
+    assert detail.row == window.results.row_of(1) and QApplication.focusWidget() is caption_field
+    following = window.results.match_at(detail.row).photo.caption
+    assert _said(caption_field).startswith(following) and _said(detail.preview).startswith(following)
+    path_field = detail.fields["path"]
+    while QApplication.focusWidget() is not path_field:
+        press(qtbot, Qt.Key.Key_Tab)
+    press(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # the keyboard selects the path
+    assert path_field.selectedText() == detail.path()
