@@ -153,3 +153,31 @@ def test_the_photo_view_names_its_picture_and_tab_reaches_its_caption(qtbot, mak
         press(qtbot, Qt.Key.Key_Tab)
     press(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # the keyboard selects the path
     assert path_field.selectedText() == detail.path()
+
+
+def test_a_search_s_answer_is_announced_to_a_screen_reader(
+    qtbot, make_window, library_db, monkeypatch
+) -> None:
+    """Audit 82 (repro_4): the answer went to the status bar, the page and the note, never where the
+    focus is (the search box), and nothing was sent to assistive technology: a screen reader's user
+    who typed a query heard nothing."""
+    said: list[str] = []
+    sent = QAccessible.updateAccessibility
+
+    def spy(event) -> None:  # type: ignore[no-untyped-def]
+        if event.type() == QAccessible.Event.Announcement:
+            said.append(event.message())
+        sent(event)
+
+    monkeypatch.setattr(QAccessible, "updateAccessibility", spy)
+    window = make_window(library_db)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.browse, timeout=10_000)
+    typed_query(qtbot, window, "a red circle")
+    assert QApplication.focusWidget() is window.search.edit
+    count = window.result_label.text().partition(" for ")[0]  # "3 likely matches"
+    assert len(said) == 1 and said[0].startswith(f"{count} for “a red circle”.")
+    said.clear()
+    press(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # the words typed over
+    typed_query(qtbot, window, "xyzzy plugh")
+    assert QApplication.focusWidget() is window.search.edit
+    assert len(said) == 1 and said[0].startswith("No photos found.") and "“xyzzy”" in said[0]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QItemSelectionModel, QObject, Signal
 from PySide6.QtWidgets import QStatusBar
 
+from photoscope.gui.announce import announce
 from photoscope.gui.detail_view import DetailView
 from photoscope.gui.elided_label import ElidedLabel
 from photoscope.gui.pages import MoreBar, Pages
@@ -23,6 +24,7 @@ from photoscope.gui.results_model import ResultsModel
 from photoscope.gui.results_view import ResultsView
 from photoscope.gui.wording import (
     SEARCH_NEEDS_PHOTOS,
+    answer_said,
     nothing_found,
     plural,
     results_count,
@@ -67,6 +69,7 @@ class ResultsPresenter(QObject):
         # The photo the keyboard goes on to once the answer on show is read again after a Delete
         # (``forget``): the one after the photos trashed.
         self._going_on: int | None = None
+        self._announced = ""  # what a screen reader was last told of an answer (``_announce``)
 
     def show(
         self,
@@ -114,9 +117,18 @@ class ResultsPresenter(QObject):
             self.label.setText(f"{results_count(results)} for {described} ({seconds:.2f} s)")
         else:
             self.label.setText(f"No photos for {described}")
-        self._explain_empty(None if results.matches else results)
+        empty = self._explain_empty(None if results.matches else results)
+        if not quiet:  # a refresh while indexing is not the user's to hear
+            self._announce(answer_said(results, described, empty), again=not refining)
         self.update_more_bar()
         self.shown.emit(len(results.matches))
+
+    def _announce(self, text: str, again: bool = True) -> None:
+        """Tell a screen reader ``text``, the focus staying in the search box; not ``again`` when
+        it was told just that (the network's answer replacing a first one of the same count)."""
+        if again or text != self._announced:
+            announce(self.label, text)
+        self._announced = text
 
     def explain_empty_again(self) -> None:
         """Say again why the answer on show found nothing, with what the window knows now (photos
@@ -127,21 +139,24 @@ class ResultsPresenter(QObject):
         if self.pages.says() == said:
             self._explain_empty(results)
 
-    def _explain_empty(self, results: Results | None) -> None:
-        """Say why ``results`` found nothing (None: they found photos). With no folder, on the
-        welcome page: its Add folder button is the way on (a message page left a first user who
-        typed before adding a folder without it: the fresh-seat audit)."""
+    def _explain_empty(self, results: Results | None) -> tuple[str, str] | None:
+        """Say why ``results`` found nothing (None: they found photos), and return it (a title
+        and a text). With no folder, on the welcome page: its Add folder button is the way on (a
+        message page left a first user who typed before adding a folder without it: the fresh-seat
+        audit)."""
         from photoscope.api import WhyNothing  # loaded by now: the answer came through it
 
         self._empty = None
         if results is None:
-            return
+            return None
         why, waiting = self.why_empty(results)
+        said = (SEARCH_NEEDS_PHOTOS, "") if why is WhyNothing.NO_FOLDERS else nothing_found(why, waiting)
         if why is WhyNothing.NO_FOLDERS:
             self.pages.show_welcome(SEARCH_NEEDS_PHOTOS)
         else:
-            self.pages.show_message(*nothing_found(why, waiting))
+            self.pages.show_message(*said)
         self._empty = (results, self.pages.says())
+        return said
 
     def _row_kept(self, kept: int, results: Results) -> tuple[int, int]:
         """Where the photo the user selected is in the new results: (its row, -1: scroll to it), or
@@ -242,6 +257,7 @@ class ResultsPresenter(QObject):
         self.more_bar.hide()
         title, text = search_failed_page(error)
         self.pages.show_message(title, html.escape(text))
+        self._announce(f"{title}: {text}")
         self.shown.emit(0)
 
     def copies_listed(self) -> Copies | None:
@@ -265,13 +281,14 @@ class ResultsPresenter(QObject):
             self.detail.set_model(self.results)
             groups, photos = plural(len(copies.groups), "group"), plural(len(matches), "photo")
             self.label.setText(f"{groups} of copies ({photos})")
+            self._announce(f"{groups} of copies ({photos}).", again=not again)
             self.view.verticalScrollBar().setValue(scrolled)
             photo = self.results.photo_of_id(held) if held is not None else -1
             if photo >= 0:  # the photo after the ones trashed (``forget``), or the one selected
                 self.view.setCurrentIndex(self.results.index(self.results.row_of(photo)))
         else:
             self.label.setText("No copies")
-            self.pages.show_message(
-                "No copies found", "No two photos in the library are copies of each other."
-            )
+            said = ("No copies found", "No two photos in the library are copies of each other.")
+            self.pages.show_message(*said)
+            self._announce(f"{said[0]}. {said[1]}", again=not again)
         self.shown.emit(len(matches))

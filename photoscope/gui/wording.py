@@ -420,6 +420,18 @@ def results_message(results: Results, link: Link | None = None) -> str:
     return " ".join(m for m in [unknown, *notes] if m)
 
 
+def answer_said(results: Results, described: str, empty: tuple[str, str] | None) -> str:
+    """What a screen reader is told of an answer, whose words otherwise go where the focus is not
+    (the status bar, the page, the note under the search box): how many it found for ``described``,
+    or why nothing (``empty``: the page's title and text), and the note (unknown words, guesses)."""
+    if results.matches or empty is None:
+        said = f"{results_count(results)} for {described}."
+    else:
+        title, text = empty
+        said = " ".join(t if t.endswith((".", "?", "!")) else f"{t}." for t in (title, text) if t)
+    return " ".join(t for t in (said, results_message(results)) if t)
+
+
 def _guesses_notes(results: Results) -> list[str]:
     """Why the matches are guesses, if they are (a concept no photo clearly shows, no photo like the
     one searched by, none likely), and the photos not searched yet, in the command line's words:
