@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from gui_support import press, typed_query, unnamed_controls
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAccessible
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAccessible, QColor, QPalette
 from PySide6.QtWidgets import QApplication, QToolTip
 
 
@@ -181,3 +181,32 @@ def test_a_search_s_answer_is_announced_to_a_screen_reader(
     typed_query(qtbot, window, "xyzzy plugh")
     assert QApplication.focusWidget() is window.search.edit
     assert len(said) == 1 and said[0].startswith("No photos found.") and "“xyzzy”" in said[0]
+
+
+def test_the_keyboard_s_tile_is_marked_apart_from_the_selection(qtbot, make_window, library_db) -> None:
+    """Audit 82 (repro_5): Ctrl+arrows moved the current tile (what Enter opens, Ctrl+Space
+    selects) without drawing it: only the selected tile looked any different."""
+    window = make_window(library_db)
+    qtbot.waitUntil(lambda: window.timeline.complete and window.timeline.photo_count() > 2, timeout=20_000)
+    window.activateWindow()
+    press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    press(qtbot, Qt.Key.Key_Down)  # into the library's grid, its first photo selected
+    grid = window.browse
+    assert QApplication.focusWidget() is grid
+    first = grid.currentIndex()
+    target = window.timeline.index(window.timeline.step(first.row(), 2))
+    rect = grid.visualRect(target)
+    ring = QPoint(rect.width() // 2, 3)  # on the ring, in the padding above the photo
+    highlight = grid.palette().color(QPalette.ColorRole.Highlight)
+
+    def at_ring() -> QColor:
+        return grid.viewport().grab(rect).toImage().pixelColor(ring)
+
+    assert at_ring() != highlight
+    for _ in range(2):
+        press(qtbot, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    assert grid.currentIndex() == target and not grid.selectionModel().isSelected(target)
+    assert at_ring() == highlight
+    press(qtbot, Qt.Key.Key_Space, Qt.KeyboardModifier.ControlModifier)  # selected: the ring stays seen
+    assert grid.selectionModel().isSelected(target)
+    assert at_ring() == grid.palette().color(QPalette.ColorRole.HighlightedText)

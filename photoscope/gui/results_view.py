@@ -9,6 +9,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QPoint,
     QRect,
+    QRectF,
     QSize,
     Qt,
     Signal,
@@ -23,6 +24,7 @@ from PySide6.QtGui import (
     QKeyEvent,
     QPainter,
     QPalette,
+    QPen,
     QPixmap,
     QResizeEvent,
 )
@@ -49,6 +51,7 @@ from photoscope.gui.results_model import (
 DEFAULT_TILE = 160
 MIN_TILE, MAX_TILE = 96, 256
 _PADDING = 6  # between a thumbnail and its tile's edge, where the selection shows
+_FOCUS_WIDTH = 2.0  # the keyboard's tile's ring (``_paint_focus``), in the padding
 _BAR_ROOM = 10  # the strength bar's strip at a result tile's foot (``_paint_strength``), kept off the photo
 
 
@@ -111,6 +114,9 @@ class TileDelegate(QStyledItemDelegate):
             self._paint_strength(painter, rect, option.palette, tile.strength, selected)
         if tile.copy:
             self._paint_badge(painter, rect, option.palette, "copy")
+        if option.state & QStyle.StateFlag.State_HasFocus:  # the view has the focus, and this is current
+            selected = bool(option.state & QStyle.StateFlag.State_Selected)
+            self._paint_focus(painter, option.rect, option.palette, selected)
 
     def _placeholder(self, painter: QPainter, rect: QRect, palette: QPalette, failed: bool) -> QPixmap:
         """The empty tile, drawn once per size and palette (its rounded corners and text are most of
@@ -162,6 +168,21 @@ class TileDelegate(QStyledItemDelegate):
         fill = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Highlight
         painter.setBrush(palette.color(fill))
         painter.drawRect(QRect(bar.left(), bar.top(), round(bar.width() * max(0.0, min(1.0, strength))), 4))
+        painter.restore()
+
+    @staticmethod
+    def _paint_focus(painter: QPainter, rect: QRect, palette: QPalette, selected: bool) -> None:
+        """The keyboard's tile (what Enter opens, Ctrl+Space selects): a ring in the padding round
+        the photo, in the selection's colour, or its text's on a selected tile, where the selection's
+        would vanish. Only the selection was drawn: Ctrl+arrows moved an unseen place (audit 82,
+        repro_5)."""
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Highlight
+        painter.setPen(QPen(palette.color(role), _FOCUS_WIDTH))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        inset = _PADDING // 2
+        painter.drawRoundedRect(QRectF(rect).adjusted(inset, inset, -inset, -inset), 4, 4)
         painter.restore()
 
     @staticmethod
