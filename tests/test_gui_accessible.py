@@ -210,3 +210,19 @@ def test_the_keyboard_s_tile_is_marked_apart_from_the_selection(qtbot, make_wind
     press(qtbot, Qt.Key.Key_Space, Qt.KeyboardModifier.ControlModifier)  # selected: the ring stays seen
     assert grid.selectionModel().isSelected(target)
     assert at_ring() == grid.palette().color(QPalette.ColorRole.HighlightedText)
+
+
+def test_the_query_photo_s_clear_button_says_what_it_clears(qtbot, make_window, library_db) -> None:
+    """Audit 82 (repro_7): the query photo chip's "✕" had no name, so a screen reader said
+    "multiplication x" where a term chip's button says "Remove “dog”"."""
+    window = make_window(library_db)
+    qtbot.waitUntil(lambda: window.timeline.complete and window.timeline.photo_count() > 0, timeout=20_000)
+    path = window.timeline.path_of(0)
+    window.search.set_photo(path)  # as Photo… or a drop gives it
+    window.activateWindow()
+    press(qtbot, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    press(qtbot, Qt.Key.Key_Tab)
+    button = window.search.chip.clear_button
+    assert QApplication.focusWidget() is button
+    assert _said(button).startswith(f"Clear the query photo {Path(path).name} |")
+    assert unnamed_controls(window) == []

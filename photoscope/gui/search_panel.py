@@ -88,6 +88,9 @@ class QueryChip(QFrame):
 
     def show_query(self, name: str) -> None:
         self.label.setText(f"Photos like <b>{name}</b>")
+        # Its "✕" was read "multiplication x" while a term chip's says "Remove “dog”" (audit 82,
+        # repro_7): the name says what it clears.
+        self.clear_button.setAccessibleName(f"Clear the query photo {safe_text(name)}")
         self.thumb.clear()
         self.show()
 
