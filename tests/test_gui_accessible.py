@@ -7,11 +7,13 @@ the two photo grids had no name (a tooltip is only their description), so a scre
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from gui_support import press, typed_query, unnamed_controls
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QAccessible, QColor, QPalette
+from PySide6.QtGui import QAccessible, QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QToolTip
 
 
@@ -226,3 +228,33 @@ def test_the_query_photo_s_clear_button_says_what_it_clears(qtbot, make_window, 
     assert QApplication.focusWidget() is button
     assert _said(button).startswith(f"Clear the query photo {Path(path).name} |")
     assert unnamed_controls(window) == []
+
+
+@pytest.fixture
+def large_text() -> Iterator[None]:
+    """The application's font at 18 pt, twice the default: a desktop's "large text"."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = QFont(app.font())
+    font = QFont(before)
+    font.setPointSizeF(18)
+    app.setFont(font)
+    yield
+    app.setFont(before)
+
+
+def test_with_large_text_the_window_fits_a_small_screen(qtbot, make_window, library_db, large_text) -> None:
+    """Audit 82 (repro_3): at 18 pt the window could not be narrower than 1,114 pixels (1,459 with
+    the Words panel): the filter row never wrapped, and the welcome page's one-line text held the
+    pages' stack that wide behind the grid."""
+    window = make_window(library_db)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.browse, timeout=10_000)
+    assert window.minimumSizeHint().width() <= 1024
+    window.resize(window.minimumSizeHint().width(), 700)
+    search = window.search
+    qtbot.waitUntil(lambda: search.date_from.y() > search.folder_combo.y())  # the row wrapped
+    assert search.date_from.geometry().top() >= search.folder_combo.geometry().bottom()
+    window.activateWindow()
+    press(qtbot, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(window.words.isVisible)
+    assert window.minimumSizeHint().width() <= 1366

@@ -32,6 +32,9 @@ class WelcomePage(QWidget):
             "<h1>Welcome to Photoscope</h1><p>Photoscope finds your photos by what is in them, "
             "offline. Which folder holds your photos?</p>",
             alignment=Qt.AlignmentFlag.AlignCenter,
+            # wrapped: in one line, at 18 pt, it held the window 1,078 pixels wide even behind the
+            # library's grid, the pages' stack being as wide as its widest (audit 82, repro_3)
+            wordWrap=True,
         )
         layout.addWidget(title)
         # A query typed before any folder was added: searching needs photos (the fresh-seat audit: a
@@ -39,7 +42,7 @@ class WelcomePage(QWidget):
         self.note = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
         self.note.hide()
         layout.addWidget(self.note)
-        self.library_label = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.library_label = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
         self.library_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.library_label)
         pictures = pictures_folder()

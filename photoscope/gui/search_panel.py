@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from photoscope.api import PASTED, describe_query
 from photoscope.gui.desktop import photo_from_mime
-from photoscope.gui.term_chips import TermBar, TermKeys, leaves_home_to_window
+from photoscope.gui.term_chips import FlowLayout, TermBar, TermKeys, leaves_home_to_window
 from photoscope.gui.wording import (
     NO_PHOTO_PASTED,
     cannot_search_by,
@@ -270,11 +270,11 @@ class SearchPanel(QWidget):
             end.edit.dateChanged.connect(self._keep_dates_in_order)
         self.date_from.changed.connect(self.filters_changed)
         self.date_to.changed.connect(self.filters_changed)
-        self.filter_row = QHBoxLayout()
-        self.filter_row.addWidget(self.folder_combo)
-        self.filter_row.addWidget(self.date_from)
-        self.filter_row.addWidget(self.date_to)
-        self.filter_row.addStretch(1)
+        # A row that wraps where the window is too narrow for it: with large text it held the window
+        # wider than the screen (1,114 pixels at 18 pt, 1,459 with the Words panel: audit 82, repro_3).
+        self.filter_row = FlowLayout(spacing=6)
+        for widget in (self.folder_combo, self.date_from, self.date_to):
+            self.filter_row.addWidget(widget)
 
     # queries
 
