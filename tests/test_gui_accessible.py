@@ -258,3 +258,31 @@ def test_with_large_text_the_window_fits_a_small_screen(qtbot, make_window, libr
     press(qtbot, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(window.words.isVisible)
     assert window.minimumSizeHint().width() <= 1366
+
+
+@pytest.mark.parametrize("side", [128, 96])  # smaller, then cut with "…" at its least size
+def test_with_large_text_a_header_tile_keeps_its_words_within_it(
+    qtbot, make_window, library_db, large_text, side
+) -> None:
+    """Audit 82 (repro_6): at 18 pt a month's header ran past both sides of its tile, "December" read
+    ")ecembe", no "…". Here the results under a header of a long month's name, in small tiles."""
+    window = make_window(library_db)
+    typed_query(qtbot, window, "a red circle")
+    results = window.results
+    results.set_matches(results.matches(), groups=[("September 2026", 0)])
+    window.tile_slider.setValue(side)
+    grid = window.view
+    header = results.index(0)
+    assert header.data(Qt.ItemDataRole.DisplayRole) == "September 2026"
+    qtbot.waitUntil(lambda: grid.visualRect(header).width() == side + 12)
+    tile = grid.viewport().grab(grid.visualRect(header)).toImage()
+    width, height = tile.width(), tile.height()
+    # between the header's box (8 pixels in) and where its text may go: no text there
+    margins = [*range(9, 15), *range(width - 15, width - 9)]
+    inked = [
+        (x, y)
+        for y in range(height // 3, 2 * height // 3)
+        for x in margins
+        if tile.pixelColor(x, y).lightness() < 90
+    ]
+    assert inked == []

@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QCursor,
     QFocusEvent,
     QFont,
+    QFontMetrics,
     QKeyEvent,
     QPainter,
     QPalette,
@@ -63,6 +64,17 @@ def header_lines(text: str) -> str:
     return f"{label}:\n{rest}" if colon else text.replace(" ", "\n", 1)
 
 
+_HEADER_FLAGS = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+_HEADER_SCALE, _HEADER_LEAST = 1.15, 0.8  # a header's text to the tiles' font: as drawn, at the least
+
+
+def _fits(font: QFont, room: QSize, lines: str) -> bool:
+    """Whether ``lines`` drawn in ``font`` (wrapped at spaces) fit ``room``: a word wider than it
+    is not broken, it runs past the sides."""
+    needed = QFontMetrics(font).boundingRect(QRect(QPoint(0, 0), room), int(_HEADER_FLAGS), lines)
+    return needed.width() <= room.width() and needed.height() <= room.height()
+
+
 class TileDelegate(QStyledItemDelegate):
     """Paints a thumbnail scaled into a square tile, or a placeholder while it loads.
 
@@ -73,6 +85,7 @@ class TileDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self.tile = DEFAULT_TILE
         self._placeholders: dict[tuple[int, int, float, int, bool], QPixmap] = {}
+        self._header_fits: dict[tuple[str, int, int, str], tuple[QFont, str]] = {}
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         return QSize(self.tile + 2 * _PADDING, self.tile + 2 * _PADDING)
@@ -137,22 +150,53 @@ class TileDelegate(QStyledItemDelegate):
             self._placeholders[key] = pixmap
         return pixmap
 
-    @staticmethod
-    def _paint_header(painter: QPainter, rect: QRect, palette: QPalette, text: str) -> None:
+    def _paint_header(self, painter: QPainter, rect: QRect, palette: QPalette, text: str) -> None:
         """A group's header (a month, a folder) as a label tile before its photos."""
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(palette.color(QPalette.ColorRole.Mid))
         painter.setBrush(palette.color(QPalette.ColorRole.Window))
         painter.drawRoundedRect(rect.adjusted(2, 2, -2, -2), 8, 8)
-        font = QFont(painter.font())
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.15)
+        room = rect.adjusted(10, 8, -10, -8)  # a word fitted to the width stays off the box's sides
+        font, lines = self._fitted_header(painter.font(), room.size(), text)
         painter.setFont(font)
         painter.setPen(palette.color(QPalette.ColorRole.WindowText))
-        flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
-        painter.drawText(rect.adjusted(8, 8, -8, -8), int(flags), header_lines(text))
+        painter.drawText(room, int(_HEADER_FLAGS), lines)
         painter.restore()
+
+    def _fitted_header(self, font: QFont, room: QSize, text: str) -> tuple[QFont, str]:
+        """A header's font and lines, fitted to ``room``: bold and larger than the tiles' text,
+        smaller as far as ``_HEADER_LEAST`` where a word would not fit, and past that each word too
+        wide cut with "…". Drawn as they came, with large text "December" ran past both sides of
+        its tile, read ")ecembe" (audit 82, repro_6). Worked out once per text, size and font."""
+        key = (text, room.width(), room.height(), font.key())
+        fitted = self._header_fits.get(key)
+        if fitted is not None:
+            return fitted
+        if len(self._header_fits) > 256:  # tile sizes and fonts come and go
+            self._header_fits.clear()
+        header = QFont(font)
+        header.setBold(True)
+        lines, base = header_lines(text), font.pointSizeF()
+        if base <= 0:  # a font sized in pixels: as it is, in bold
+            fitted = (header, lines)
+        else:
+            size, least = base * _HEADER_SCALE, base * _HEADER_LEAST
+            header.setPointSizeF(size)
+            while size > least and not _fits(header, room, lines):
+                size = max(least, size * 0.9)
+                header.setPointSizeF(size)
+            if not _fits(header, room, lines):
+                metrics = QFontMetrics(header)
+                words = (line.split(" ") for line in lines.split("\n"))
+                cut = (
+                    " ".join(metrics.elidedText(w, Qt.TextElideMode.ElideRight, room.width()) for w in line)
+                    for line in words
+                )
+                lines = "\n".join(cut)
+            fitted = (header, lines)
+        self._header_fits[key] = fitted
+        return fitted
 
     @staticmethod
     def _paint_strength(
