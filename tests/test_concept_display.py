@@ -394,3 +394,27 @@ def test_a_name_chosen_by_hand_is_not_exchanged_for_another_lemma() -> None:
         ("monarch", "monarch butterfly"),
     ]:
         assert namer._shown[class_index()[stored]] == shown, stored
+
+
+def test_a_tile_s_spoken_words_say_its_caption_match_and_copy() -> None:
+    """Audit 82 (repro_1): what a screen reader says of a tile (``spoken_tile``): the caption and how
+    well it matches first, then the file; a copy as the "copy" badge shows it; a timeline's tile
+    claims no match; a closest guess no strength."""
+    from types import SimpleNamespace
+
+    from photoscope.gui.photo_text import spoken_tile
+
+    def match(near: bool = False, copy_of: int | None = None):  # type: ignore[no-untyped-def]
+        tags = [("espresso", 0.8)]
+        return SimpleNamespace(photo=_record(tags), near_duplicate=near, strength=0.86, copy_of=copy_of)
+
+    name, description = spoken_tile(match())
+    assert name == "a cup of coffee, 86 % match"
+    assert description == "espresso.jpg. Looks like: espresso (80 %)"
+    assert spoken_tile(match(near=True))[0] == "a cup of coffee, 86 % match, a copy of the query photo"
+    named = spoken_tile(match(copy_of=7), copy_of="cup.jpg", copy=True)[0]
+    assert named == "a cup of coffee, 86 % match, a copy of cup.jpg, listed before it"
+    assert spoken_tile(match(copy_of=7), copy=True)[0].endswith(", a copy")
+    assert spoken_tile(match(), guess=True)[0] == "a cup of coffee, a closest guess"
+    browsed = spoken_tile(match(), browsing=True)
+    assert browsed[0] == "a cup of coffee" and browsed[1].startswith("espresso.jpg, file dated ")
