@@ -839,3 +839,18 @@ def test_one_photo_listed_by_its_name_reads_as_one_in_the_window_as_in_the_cli(
     assert main(["search", "zanzibar", "--db", str(db), "--model", str(trained_tiny)]) == 0
     err = capsys.readouterr().err
     assert err == "note: it is listed by its folder or file name\nnote: it is a likely match\n", err
+
+
+def test_the_query_photo_s_name_is_shown_as_written_not_as_markup(qtbot) -> None:
+    """A file named like HTML ("<i>me</i>.jpg") is shown by its name: the chip's label is rich text
+    (the name in bold), and the name went into it unescaped (audit 82's notes)."""
+    from PySide6.QtGui import QTextDocument
+
+    from photoscope.gui.search_panel import QueryChip
+
+    chip = QueryChip()
+    qtbot.addWidget(chip)
+    chip.show_query("<i>me</i> & <u>you</u>.jpg")
+    shown = QTextDocument()
+    shown.setHtml(chip.label.text())
+    assert shown.toPlainText() == "Photos like <i>me</i> & <u>you</u>.jpg"

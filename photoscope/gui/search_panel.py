@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 from datetime import date
 from pathlib import Path
@@ -87,7 +88,7 @@ class QueryChip(QFrame):
         self.hide()
 
     def show_query(self, name: str) -> None:
-        self.label.setText(f"Photos like <b>{name}</b>")
+        self.label.setText(f"Photos like <b>{html.escape(safe_text(name))}</b>")  # a name, never markup
         # Its "✕" was read "multiplication x" while a term chip's says "Remove “dog”" (audit 82,
         # repro_7): the name says what it clears.
         self.clear_button.setAccessibleName(f"Clear the query photo {safe_text(name)}")
