@@ -1087,3 +1087,30 @@ def test_a_failed_look_at_what_another_process_wrote_asks_nothing(
     window = make_window(library_db)
     qtbot.wait(window.elsewhere_timer.interval() + 1_500)  # the first look, and a timed one
     assert asked == []
+
+
+def test_tab_goes_through_the_library_dialog_in_its_reading_order(qtbot, make_window, library_db) -> None:
+    """Audit 82's notes: Tab went from the hidden-folders box to Close, the rightmost button, then
+    back to Add folder…; it goes left to right, Close last."""
+    from PySide6.QtWidgets import QCheckBox, QPushButton
+
+    window = make_window(library_db)
+    window.show_library()
+    dialog = window.library_dialog
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1)
+    dialog.activateWindow()
+    dialog.tree.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.tree)
+    visited = []
+    for _ in range(8):
+        press(qtbot, Qt.Key.Key_Tab)
+        focused = QApplication.focusWidget()
+        if focused is dialog.tree:
+            break
+        visited.append(
+            focused.text() if isinstance(focused, (QPushButton, QCheckBox)) else type(focused).__name__
+        )
+    buttons = [b for b in visited if b != dialog.exclusions.hidden_box.text()]
+    enabled = [b.text() for b in dialog.findChildren(QPushButton) if b.isEnabled() and b.isVisible()]
+    assert buttons[-1] == "Close" and sorted(buttons) == sorted(enabled), visited
+    assert buttons.index("&Add folder…") == 0, visited

@@ -3,6 +3,7 @@ exclusions and whether hidden folders are indexed."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -115,6 +116,12 @@ class LibraryDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.note)
         layout.addWidget(buttons)
+        # Tab in reading order, Close last: the button box made Close first, so Tab went from the
+        # hidden-folders box to the rightmost button, then back to Add folder… (audit 82's notes)
+        order = [self.tree, self.exclusions.hidden_box, self.add_button, self.remove_button]
+        order += [*self.exclusions.buttons, buttons.button(QDialogButtonBox.StandardButton.Close)]
+        for before, after in itertools.pairwise(order):
+            QWidget.setTabOrder(before, after)
         self.resize(760, 380)
 
     def _sync_remove(self) -> None:
