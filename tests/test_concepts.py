@@ -61,10 +61,6 @@ def test_a_hypernym_covers_the_classes_below_it() -> None:
     assert {class_of("orange"), class_of("lemon"), class_of("banana")} <= set(fruit)
     cats = concepts.classes_for("cat")
     assert {tabby, class_of("Egyptian cat"), class_of("Persian cat"), class_of("Siamese cat")} <= set(cats)
-    # a reader's "cat" is a house cat (the lynx, a wildcat, too), not the big cats: audit 78 of stop 62
-    big = {class_of("lion"), class_of("tiger"), class_of("cheetah"), class_of("jaguar")}
-    assert not big & set(cats) and not big & set(concepts.classes_for("cats"))
-    assert class_of("lynx") in cats and big <= set(concepts.classes_for("big cat"))
     assert concepts.classes_for("eagle") == (eagle,)
     assert class_of("laptop") in concepts.classes_for("laptop")
 

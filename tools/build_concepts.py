@@ -270,14 +270,11 @@ EXTRA_COVERS = {
 # would also drop "leopard" (whose first sense is the pelt), "banana" (the plant) and "cup" (the
 # container, while the class is the drink), where WordNet's order or its taste for pelts, plants
 # and food is not a reader's. Kept: words whose other reading is as common as the class's
-# ("crane", "boxer", "bow", "pitcher", "coach"), and the class's kind in another's words ("bar" for
-# a sandbar). "cat" was kept for the big cats too ("a lion is a cat") until audit 78 of stop 62: a
-# user's "a cat" is a house cat, and the cheetah the head was sure of counted as "cat" clearly seen,
-# so the cat photo the head missed was not lifted by its file name "cat.jpg".
+# ("crane", "boxer", "bow", "pitcher", "coach"), and the class's kind in another's words ("a lion
+# is a cat", "bar" for a sandbar).
 MISLEADING_WORDS: dict[str, tuple[str, ...]] = {
     # the word's own class, shown by its everyday name
     "kite": ("n01608432",),  # the toy; shown "kite bird"
-    "cat": ("n02127808",),  # a house cat; the big cats stay "big cat", "lion", "tiger"
     "cricket": ("n02229544",),  # the game; shown "cricket insect"
     "admiral": ("n02276258",),  # the naval officer; shown "admiral butterfly"
     "monarch": ("n02279972",),  # a king or queen; shown "monarch butterfly"
