@@ -514,6 +514,42 @@ def test_a_forced_rewrite_says_less_instead(model: PhotoscopeModel, monkeypatch:
     assert model.describe_vectors(feature, latent, DecodeOptions(rule=everywhere))[0].text == "an espresso"
 
 
+def test_a_rewrite_that_says_the_same_thing_twice_says_less_instead(
+    model: PhotoscopeModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kept from "a group of people are sitting on a boat in the water" without its people, the
+    decoder's re-write was "a boat on a boat in the water" (a wallpaper of a canoe at sunset: the
+    check set's notes of stop 63). A re-write that brings in a second of something the decoder's
+    own caption had once is not kept: the caption says less."""
+    from photoscope.network.decoding import Caption
+    from photoscope.network.naming import repeats_a_thing
+
+    assert repeats_a_thing("a boat on a boat in the water") and repeats_a_thing("a dog is playing with a dog")
+    assert not repeats_a_thing("a group of people are sitting on a boat in the water")
+    assert not repeats_a_thing("a man and a woman on a bench")
+    first = "a group of people are sitting on a boat in the water"
+
+    def caption(latents, options=None, word_bias=None):
+        if word_bias is None or not torch.isinf(word_bias).any():  # not banned: the first caption
+            return [Caption(first, -2.0, -18.0)]
+        return [Caption(rewritten, -2.2, -18.0)]
+
+    monkeypatch.setattr(model, "caption", caption)
+    feature, latent = _feature_for(ESPRESSO), torch.zeros(1, model.latent_dim)
+    rule = CaptionRule(  # all familiar, no other check of the re-write
+        familiar=-1.0,
+        say_less_below=-1.0,
+        name_below=-1.0,
+        support=(("person", 1.01),),
+        name_over_rewrite=False,
+        rewrite_support=0.0,
+    )
+    rewritten = "a boat in the water"
+    assert model.describe_vectors(feature, latent, DecodeOptions(rule=rule))[0].text == rewritten
+    rewritten = "a boat on a boat in the water"
+    assert model.describe_vectors(feature, latent, DecodeOptions(rule=rule))[0].text == "an espresso"
+
+
 def test_a_class_is_named_by_the_lemma_that_names_its_kind(model: PhotoscopeModel) -> None:
     names, stored = model.concepts.names, class_index()  # stored: the tags' names, WordNet's first
     assert model.namer._candidates[stored["monarch"]][0] == "monarch butterfly"

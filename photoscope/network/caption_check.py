@@ -25,6 +25,7 @@ from photoscope.network.naming import (
     article,
     bare_name,
     name_the_kind,
+    repeats_a_thing,
     risky_groups,
     scene_phrase,
     without_object,
@@ -360,13 +361,15 @@ class CaptionCheck:
         """What a caption that named something the photo does not support becomes: on a photo like
         Flickr8k's the decoder's sentence without those words (``again``) stays true; on others,
         or when that sentence is forced far off the decoder's own, ignores the head's name for the
-        photo or brings in what the detectors do not see, it invents (birds, limousines): say less."""
+        photo, brings in what the detectors do not see or a second of something ("a boat on a
+        boat"), it invents (birds, limousines): say less."""
         if only_ball(first.text, unsupported):
             return again.text  # only a ball went, and it could not be cut out: the subject stays
         forced = first.score - again.score > rule.rewrite_drop
         named = self._fallback_name(probs, rule)
         ignores_name = rule.name_over_rewrite and named is not None and not self._uses(again.text, named)
         invents = self._brings_unseen_words(again.text, first.text, feature, probs, rule)
+        invents = invents or (repeats_a_thing(again.text) and not repeats_a_thing(first.text))
         if familiarity >= rule.say_less_below and not (forced or ignores_name or invents):
             return again.text
         return self.say_less(first.text, again.text, probs, rule, feature)

@@ -19,6 +19,7 @@ Plain NumPy: the model (``model.py``) feeds it the head's probabilities.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -643,6 +644,15 @@ _OBJECT_LEADS = frozenset(
 _MOUTH = ({"in"}, {"its", "his", "her", "their"}, {"mouth", "mouths"})
 # Words a cut caption does not end on ("a brown dog is" -> "a brown dog").
 _DANGLING = frozenset(["is", "are", "a", "an", "the", "and", "with", "to", "of", "in", "on"])
+
+
+def repeats_a_thing(caption: str) -> bool:
+    """Whether the caption brings in the same thing twice with "a" or "an" ("a boat on a boat in the
+    water", "a dog is playing with a dog"): a re-write banned from its subject's usual words falls
+    back on it, where the decoder's own captions say "two dogs" or "another"."""
+    words = caption.split()
+    things = [after for word, after in itertools.pairwise(words) if word in ("a", "an")]
+    return len(things) != len(set(things))
 
 
 def without_object(caption: str, words: frozenset[str]) -> str | None:

@@ -28,5 +28,6 @@ from __future__ import annotations
 # 13: a class's name is written as the concepts show it ("an African crocodile", not "an african
 # crocodile"); 14: on a photo the head sees as a landscape or a building a person is said only where
 # the presence probe is very sure (no hiker on an empty mountain), and classes are named in the
-# everyday words of stops 62 and 63 ("a mobile phone", not "a cellular telephone")
-DESCRIPTION_VERSION = "concepts-14"
+# everyday words of stops 62 and 63 ("a mobile phone", not "a cellular telephone"); 15: a re-written
+# caption that brings in a second of something ("a boat on a boat in the water") says less
+DESCRIPTION_VERSION = "concepts-15"
