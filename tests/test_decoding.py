@@ -83,10 +83,9 @@ def test_empty_batch_gives_no_captions(tiny) -> None:
 
 
 def _similarity(tiny, latent: torch.Tensor, text: str) -> float:
-    words = tiny.vocab.encode(text, add_end=False)
-    tokens = torch.tensor([words or [tiny.vocab.pad]])
-    with torch.no_grad():  # an empty caption pools nothing (no word read), as a search's empty text
-        encoded = tiny.network.encode_text(tokens, torch.tensor([len(words)]))
+    tokens = torch.tensor([tiny.vocab.encode(text, add_end=False) or [tiny.vocab.pad]])
+    with torch.no_grad():
+        encoded = tiny.network.encode_text(tokens, torch.tensor([tokens.shape[1]]))
     return float(torch.nn.functional.cosine_similarity(encoded, latent.unsqueeze(0)))
 
 

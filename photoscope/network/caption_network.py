@@ -90,15 +90,14 @@ class CaptionNetwork(nn.Module):
         In a padded batch the backward direction reads the padding first, so a text's encoding
         would depend on its batch-mates; packing runs each row over its own words only.
         """
-        packed_lengths = lengths.clamp(min=1)  # packing takes a word a row
+        lengths = lengths.clamp(min=1)
         packed = pack_padded_sequence(
-            self.text_embed(tokens), packed_lengths.cpu(), batch_first=True, enforce_sorted=False
+            self.text_embed(tokens), lengths.cpu(), batch_first=True, enforce_sorted=False
         )
         hidden, _ = pad_packed_sequence(
             self.text_rnn(packed)[0], batch_first=True, total_length=tokens.shape[1]
         )
-        pooled = hidden.sum(1) / packed_lengths.unsqueeze(1)  # padded outputs are zeros
-        pooled = pooled * (lengths > 0).unsqueeze(1)  # an empty text pools nothing, as in encode_text
+        pooled = hidden.sum(1) / lengths.unsqueeze(1)  # padded outputs are zeros
         latent: torch.Tensor = self.text_out(pooled)
         return latent
 

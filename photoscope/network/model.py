@@ -322,8 +322,13 @@ class PhotoscopeModel:
         text, and a padded batch gave a short text another latent than alone (until stop 64)."""
         vocab = self.bundle.vocab
         tokens, lengths = pad_batch([vocab.encode_query(t, add_end=False) for t in texts], vocab.pad)
+        network = self.bundle.network
         with torch.inference_mode():
-            return self.bundle.network.encode_texts_alone(tokens, lengths)
+            latents = network.encode_texts_alone(tokens, lengths)
+            empty = lengths == 0  # no word to read: the encoder's output bias, as ``TextModel`` gives
+            if bool(empty.any()):
+                latents[empty] = network.encode_text(tokens[empty], lengths[empty])
+            return latents
 
     def invert_text(
         self, texts: Sequence[str], starts: torch.Tensor, options: InversionOptions | None = None
