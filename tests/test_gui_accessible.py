@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 from gui_support import press, typed_query, unnamed_controls
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QAccessible, QColor, QFont, QPalette
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QAccessible, QColor, QCursor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QToolTip
+
+from photoscope.gui.results_view import tip_place
 
 
 def test_every_control_of_the_main_window_has_a_name(qtbot, make_window, library_db) -> None:
@@ -100,6 +102,60 @@ def test_a_tile_says_its_caption_and_match_to_a_screen_reader_and_the_keyboard(
     qtbot.waitUntil(QToolTip.isVisible, timeout=2_000)
     assert QToolTip.text() == current.data(Qt.ItemDataRole.ToolTipRole)
     assert window.results.match_at(1).photo.caption in QToolTip.text()
+
+
+def _tip_shown() -> QRect:
+    """Where the tooltip on show is, on the screen."""
+    label = next(
+        w for w in QApplication.topLevelWidgets() if w.objectName() == "qtooltip_label" and w.isVisible()
+    )
+    return label.frameGeometry()
+
+
+def test_the_keyboard_s_tooltip_opens_clear_of_the_mouse_pointer_and_the_next_row(
+    qtbot, make_window, library_db
+) -> None:
+    """Audit 83 (repro_1): the keyboard's tile's tooltip opened at the tile's bottom-left corner,
+    whatever lay there: where the idle mouse pointer rested, the grid "left" for it and Qt hid it
+    at once; and it covered the tiles of the row below, where the keys go on to."""
+    window = make_window(library_db)
+    window.resize(1000, 700)
+    typed_query(qtbot, window, "a red circle")
+    press(qtbot, Qt.Key.Key_Down)
+    grid = window.view
+    assert QApplication.focusWidget() is grid
+    following = grid.model().index(grid.currentIndex().row() + 1, 0)
+    tile = grid.visualRect(following)
+    corner = grid.viewport().mapToGlobal(tile.bottomLeft())
+    QCursor.setPos(corner + QPoint(40, 30))  # the mouse left idle where the tooltip opened
+    press(qtbot, Qt.Key.Key_Right)
+    assert grid.currentIndex() == following
+    qtbot.waitUntil(QToolTip.isVisible, timeout=2_000)
+    shown = _tip_shown()
+    assert not shown.contains(QCursor.pos()), (shown, QCursor.pos())
+    below = grid.viewport().mapToGlobal(tile.bottomLeft()).y()  # the row the keys go on to
+    assert shown.bottom() < below, (shown, below)
+
+
+@pytest.mark.parametrize(
+    ("pointer", "expected"),
+    [
+        (QPoint(900, 900), QRect(300, 200 - 60, 500, 60)),  # above the tile, at its left edge
+        (QPoint(320, 170), QRect(300, 361, 500, 60)),  # the pointer there: below it
+        (QPoint(320, 400), QRect(300, 140, 500, 60)),  # and the other way round
+    ],
+)
+def test_the_keyboard_s_tooltip_goes_above_its_tile_away_from_the_pointer(pointer, expected) -> None:
+    tile = QRect(300, 200, 161, 161)
+    assert tip_place(tile, QSize(500, 60), pointer, QRect(0, 0, 1280, 800)) == expected
+
+
+def test_the_keyboard_s_tooltip_at_the_top_of_the_screen_goes_below_and_stays_on_the_screen() -> None:
+    tile, screen = QRect(1100, 30, 161, 161), QRect(0, 0, 1280, 800)
+    place = tip_place(tile, QSize(500, 60), QPoint(0, 0), screen)
+    assert place.top() == tile.bottom() + 1 and place.right() == screen.right()
+    wide = tip_place(tile, QSize(1300, 60), QPoint(100, 770), screen)
+    assert wide == QRect(0, 0, 1300, 60)  # wider than the screen: at the edge away from the pointer
 
 
 def test_a_library_tile_says_its_caption_once_its_record_is_read(qtbot, make_window, library_db) -> None:

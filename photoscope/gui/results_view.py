@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6 import QtGui
 from PySide6.QtCore import (
     QAbstractItemModel,
     QItemSelectionModel,
@@ -32,6 +33,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QLabel,
     QListView,
     QStyle,
     QStyledItemDelegate,
@@ -278,6 +280,51 @@ _BACKWARD = frozenset(
 )
 
 
+_POINTER_CLEAR = 24  # how far the keyboard's tooltip keeps from the mouse pointer (``tip_place``)
+
+
+def tip_place(tile: QRect, tip: QSize, pointer: QPoint, screen: QRect) -> QRect:
+    """Where the keyboard's tile's tooltip of size ``tip`` goes (all global): above the ``tile``,
+    over the row before it (read already, in the grid's order), else below it; at its left edge,
+    else its right; on the ``screen``, never within ``_POINTER_CLEAR`` pixels of the mouse
+    ``pointer``. Under the pointer, Qt hid it at once (audit 83, repro_1); under the tile's
+    bottom-left corner, it covered two or three tiles of the row the keys go on to (audit 83's
+    notes). With no such place (a tooltip as
+    wide as the screen), at the screen's edge farther from the pointer."""
+    lefts = (tile.left(), tile.right() + 1 - tip.width())
+    for top in (tile.top() - tip.height(), tile.bottom() + 1):
+        for left in lefts:
+            place = QRect(QPoint(_within(left, screen.left(), screen.right() + 1 - tip.width()), top), tip)
+            near = place.adjusted(-_POINTER_CLEAR, -_POINTER_CLEAR, _POINTER_CLEAR, _POINTER_CLEAR)
+            if screen.contains(place) and not near.contains(pointer):
+                return place
+    top = screen.bottom() + 1 - tip.height() if pointer.y() < screen.center().y() else screen.top()
+    return QRect(QPoint(_within(tile.left(), screen.left(), screen.right() + 1 - tip.width()), top), tip)
+
+
+def _within(value: int, low: int, high: int) -> int:
+    return max(low, min(value, high))
+
+
+def tooltip_size(text: str) -> QSize:
+    """The size Qt's tooltip takes for ``text``: a label set up as its own (its font, margin and
+    indent; word-wrapped for rich text), to place it before it shows."""
+    probe = QLabel()
+    probe.setFont(QToolTip.font())
+    frame = probe.style().pixelMetric(QStyle.PixelMetric.PM_ToolTipLabelFrameWidth, None, probe)
+    probe.setMargin(1 + frame)
+    probe.setIndent(1)
+    probe.setWordWrap(QtGui.Qt.mightBeRichText(text))
+    probe.setText(text)
+    return probe.sizeHint() + QSize(1, 0)  # Qt's tooltip adds a pixel's width
+
+
+def _tooltip_label() -> QWidget | None:
+    """The tooltip on show (Qt's own label, by the name Qt gives it)."""
+    shown = (w for w in QApplication.topLevelWidgets() if w.objectName() == "qtooltip_label")
+    return next((w for w in shown if w.isVisible()), None)
+
+
 class ResultsView(QListView):
     """Icon-mode grid: arrow keys move, Enter or a double-click opens, drags carry file URLs."""
 
@@ -307,9 +354,11 @@ class ResultsView(QListView):
         self.setDefaultDropAction(Qt.DropAction.CopyAction)
         self.doubleClicked.connect(self.open_requested)
         # The keyboard's tile shows its tooltip (``_show_current_tip``): due once a key moved it,
-        # shown when the key is let go; the text and place of the one shown, to refresh it there.
+        # shown when the key is let go; the text of the one shown, to refresh it in its place;
+        # where Qt puts a tooltip from the point it is given (``_show_tip``).
         self._tip_due = False
-        self._keyboard_tip: tuple[str, QPoint] | None = None
+        self._keyboard_tip: str | None = None
+        self._tip_offset = QPoint(2, 16)
         self.set_tile_size(DEFAULT_TILE)
 
     def setModel(self, model: QAbstractItemModel | None) -> None:
@@ -340,24 +389,39 @@ class ResultsView(QListView):
         index = model.index(model.row_of(asked[0]))
         text = index.data(Qt.ItemDataRole.ToolTipRole)
         if text and text != asked[1]:
-            shown = self._keyboard_tip  # the keyboard's tile's tooltip stays under its tile
-            keyboard = shown[1] if shown is not None and shown[0] == asked[1] else None
-            at = QCursor.pos() if keyboard is None else keyboard
-            QToolTip.showText(at, text, self.viewport(), self.visualRect(index))
-            self._keyboard_tip = (text, keyboard) if keyboard is not None else None
+            if self._keyboard_tip == asked[1]:  # the keyboard's tile's tooltip stays beside its tile
+                self._show_tip(index, text)
+            else:
+                QToolTip.showText(QCursor.pos(), text, self.viewport(), self.visualRect(index))
+                self._keyboard_tip = None
 
     def _show_current_tip(self) -> None:
-        """The keyboard's tile's tooltip (its caption, strength, copy), under the tile: the mouse's
+        """The keyboard's tile's tooltip (its caption, strength, copy), beside the tile: the mouse's
         hover alone showed it, so a keyboard user saw a tile's caption only in the photo view
         (audit 82, repro_1)."""
         index = self.currentIndex()
         text = index.data(Qt.ItemDataRole.ToolTipRole) if index.isValid() else None
-        if not text:
-            return
+        if text:
+            self._show_tip(index, text)
+
+    def _show_tip(self, index: QModelIndex, text: str) -> None:
+        """Show ``text`` as ``index``'s tooltip where ``tip_place`` puts it, clear of the mouse
+        pointer: a tooltip that opened under the idle pointer was hidden at once, the grid having
+        "left" for it (audit 83, repro_1). Qt puts a tooltip below and right of the point it is
+        given, by an amount that depends on the platform's pointer size: the tooltip is moved to
+        its place once shown, and that amount kept for the next."""
         rect = self.visualRect(index)
-        at = self.viewport().mapToGlobal(rect.bottomLeft())
-        QToolTip.showText(at, text, self.viewport(), rect)
-        self._keyboard_tip = (text, at)
+        tile = QRect(self.viewport().mapToGlobal(rect.topLeft()), rect.size())
+        screen = self.screen().availableGeometry()
+        place = tip_place(tile, tooltip_size(text), QCursor.pos(), screen)
+        QToolTip.showText(place.topLeft() - self._tip_offset, text, self.viewport(), rect)
+        self._keyboard_tip = text
+        label = _tooltip_label()
+        if label is not None:
+            self._tip_offset += label.pos() - place.topLeft()
+            exact = tip_place(tile, label.frameGeometry().size(), QCursor.pos(), screen).topLeft()
+            if label.pos() != exact:
+                label.move(exact)
 
     def set_tile_size(self, size: int) -> None:
         size = max(MIN_TILE, min(MAX_TILE, size))
