@@ -241,6 +241,50 @@ def test_a_search_s_answer_is_announced_to_a_screen_reader(
     assert len(said) == 1 and said[0].startswith("No photos found.") and "“xyzzy”" in said[0]
 
 
+def test_the_first_matches_indexing_brings_to_an_empty_answer_are_announced_once(
+    qtbot, make_window, tmp_path, monkeypatch
+) -> None:
+    """Audit 83 (repro_2): a query typed while the first folder was indexed was said to have found
+    "Nothing found yet. Photos show up here as they are indexed."; when they did, by the refresh
+    while indexing, nothing was said: a screen reader's user never learnt of them."""
+    from gui_support import write_shapes
+
+    from photoscope.gui.main_window import MainWindow
+    from photoscope.library.db import Library
+    from photoscope.library.scanner import Scanner
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the thumbnails indexing makes
+    said: list[str] = []
+    sent = QAccessible.updateAccessibility
+
+    def spy(event) -> None:  # type: ignore[no-untyped-def]
+        if event.type() == QAccessible.Event.Announcement:
+            said.append(event.message())
+        sent(event)
+
+    monkeypatch.setattr(QAccessible, "updateAccessibility", spy)
+    write_shapes(tmp_path / "P", per_kind=1)
+    with Library(tmp_path / "library.db") as library:
+        library.add_folder(tmp_path / "P")
+        Scanner(library).scan()  # found, none indexed yet
+    held = [True]  # indexing waits until the query's answer is in
+    start = MainWindow.start_background
+    monkeypatch.setattr(MainWindow, "start_background", lambda w: None if held[0] else start(w))
+    window = make_window(tmp_path / "library.db")
+    typed_query(qtbot, window, "a red circle")
+    assert said and said[-1].startswith("Nothing found yet.")
+    said.clear()
+    held[0] = False
+    window.start_background()
+    qtbot.waitUntil(lambda: "8 photos indexed" in window.index_status.label.text(), timeout=60_000)
+    qtbot.waitUntil(
+        lambda: window.results.rowCount() > 0 and not window.runner.is_busy("search"), timeout=30_000
+    )
+    assert QApplication.focusWidget() is window.search.edit
+    # said once, the first refresh that found them; not again at each refresh after it
+    assert len(said) == 1 and " for “a red circle”." in said[0] and not said[0].startswith("Nothing"), said
+
+
 def test_the_keyboard_s_tile_is_marked_apart_from_the_selection(qtbot, make_window, library_db) -> None:
     """Audit 82 (repro_5): Ctrl+arrows moved the current tile (what Enter opens, Ctrl+Space
     selects) without drawing it: only the selected tile looked any different."""

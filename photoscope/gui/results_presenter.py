@@ -70,6 +70,7 @@ class ResultsPresenter(QObject):
         # (``forget``): the one after the photos trashed.
         self._going_on: int | None = None
         self._announced = ""  # what a screen reader was last told of an answer (``_announce``)
+        self._said_none = False  # and that it found nothing (``show``)
 
     def show(
         self,
@@ -118,8 +119,13 @@ class ResultsPresenter(QObject):
         else:
             self.label.setText(f"No photos for {described}")
         empty = self._explain_empty(None if results.matches else results)
-        if not quiet:  # a refresh while indexing is not the user's to hear
+        # A refresh while indexing is not the user's to hear, but for the first photos it finds for
+        # an answer that was said to have found none yet ("Photos show up here as they are
+        # indexed"): they came unsaid, and a screen reader's user kept "nothing found" (audit 83,
+        # repro_2). Once: the refreshes that follow are not said.
+        if not quiet or (self._said_none and results.matches):
             self._announce(answer_said(results, described, empty), again=not refining)
+            self._said_none = not results.matches
         self.update_more_bar()
         self.shown.emit(len(results.matches))
 
@@ -129,6 +135,7 @@ class ResultsPresenter(QObject):
         if again or text != self._announced:
             announce(self.label, text)
         self._announced = text
+        self._said_none = False  # said of an answer with photos, or of no answer (``show``)
 
     def explain_empty_again(self) -> None:
         """Say again why the answer on show found nothing, with what the window knows now (photos
