@@ -213,6 +213,38 @@ def test_the_photo_view_names_its_picture_and_tab_reaches_its_caption(qtbot, mak
     assert path_field.selectedText() == detail.path()
 
 
+def test_the_photo_view_s_focused_field_is_framed_in_the_highlight_colour(
+    qtbot, make_window, library_db
+) -> None:
+    """Audit 83 (repro_3): Tab to the photo view's caption, tags, date, camera, size or file showed
+    the focus by a text caret alone, one pixel wide: for six presses it seemed to vanish."""
+    window = make_window(library_db)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.browse, timeout=10_000)
+    typed_query(qtbot, window, "a red circle")
+    press(qtbot, Qt.Key.Key_Down)
+    press(qtbot, Qt.Key.Key_Return)  # the photo view
+    detail = window.detail
+    qtbot.waitUntil(lambda: detail.isVisible() and QApplication.focusWidget() is detail)
+    highlight = detail.palette().color(QPalette.ColorRole.Highlight)
+
+    def framed(field) -> bool:  # type: ignore[no-untyped-def]
+        """The field's frame is drawn: the highlight colour at its corner and its edges' middles."""
+        image = field.grab().toImage()
+        w, h = image.width(), image.height()
+        points = [(0, 0), (w // 2, 0), (0, h // 2), (w - 1, h // 2), (w // 2, h - 1)]
+        return all(image.pixelColor(x, y) == highlight for x, y in points)
+
+    fields = [detail.fields[name] for name in ("caption", "tags", "taken", "camera", "size", "path")]
+    assert not any(framed(field) for field in fields)
+    for field in fields:
+        while QApplication.focusWidget() is not field:
+            press(qtbot, Qt.Key.Key_Tab)
+        assert framed(field) and not any(framed(other) for other in fields if other is not field)
+        assert field.textFormat() == Qt.TextFormat.PlainText
+    press(qtbot, Qt.Key.Key_Tab)  # on to the buttons: no field framed
+    assert not any(framed(field) for field in fields)
+
+
 def test_a_search_s_answer_is_announced_to_a_screen_reader(
     qtbot, make_window, library_db, monkeypatch
 ) -> None:

@@ -5,8 +5,20 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, NamedTuple
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QImage, QImageReader, QKeySequence, QPixmap, QResizeEvent, QShortcut
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QFocusEvent,
+    QImage,
+    QImageReader,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -130,10 +142,10 @@ class DetailView(QDialog):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.preview)
         self.stack.addWidget(self.zoom_area)
-        self.note = _plain_label()
+        self.note = _Field()
         self.note.hide()
         names = ("caption", "tags", "taken", "camera", "size", "path")
-        self.fields = {name: _plain_label() for name in names}
+        self.fields = {name: _Field() for name in names}
         self.buttons = self._make_buttons()
         layout = QVBoxLayout(self)
         layout.addWidget(self.stack, 1)
@@ -520,17 +532,45 @@ class DetailView(QDialog):
             self._show_note()
 
 
-def _plain_label() -> QLabel:
+_RING = 2  # the width of a focused field's frame (``_Field``), in pixels
+
+
+class _Field(QLabel):
     """A label of plain text the user may select. What it holds is the photo's (its path, caption,
     camera): never markup, where Qt would read text that looks like HTML as such (a folder named
     "<b>Drive" showed bold, its tag gone). Tab reaches it, so a screen reader that follows the focus
     reads it and the keyboard can select and copy it: with the mouse alone, Tab went from "100 %"
     to the buttons, past the caption (audit 82, repro_2). Left, Right and Space still step through
-    the photos (the dialog's shortcuts); Shift with the arrows selects."""
-    selectable = (
-        Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
-    )
-    label = QLabel(wordWrap=True, textInteractionFlags=selectable)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the flags alone give it the click's only
-    return label
+    the photos (the dialog's shortcuts); Shift with the arrows selects.
+
+    With the focus, it is framed in the palette's highlight colour, as the grid's keyboard tile is
+    ringed: a text caret, one pixel wide, was all that showed where the focus had gone (audit 83,
+    repro_3). Its margin keeps room for the frame, so the text does not move when it shows."""
+
+    def __init__(self) -> None:
+        selectable = (
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        super().__init__(wordWrap=True, textInteractionFlags=selectable)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the flags alone give it the click's only
+        self.setContentsMargins(_RING + 1, _RING, _RING + 1, _RING)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.update()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self.hasFocus():
+            return
+        painter = QPainter(self)
+        pen = QPen(self.palette().color(QPalette.ColorRole.Highlight), _RING)
+        pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+        painter.setPen(pen)
+        half = _RING / 2
+        painter.drawRect(QRectF(self.rect()).adjusted(half, half, -half, -half))
