@@ -1114,3 +1114,39 @@ def test_tab_goes_through_the_library_dialog_in_its_reading_order(qtbot, make_wi
     enabled = [b.text() for b in dialog.findChildren(QPushButton) if b.isEnabled() and b.isVisible()]
     assert buttons[-1] == "Close" and sorted(buttons) == sorted(enabled), visited
     assert buttons.index("&Add folder…") == 0, visited
+
+
+def test_after_exclude_subfolder_the_focus_is_on_the_new_rule_not_on_close(
+    qtbot, make_window, tmp_path, gui_model, monkeypatch
+) -> None:
+    """Audit 83's notes: after "Exclude subfolder…" the tree was read again, the choice went, the
+    exclude buttons greyed out with the focus on one, and Qt put it on Close: the next Space or
+    Enter closed the dialog unasked."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from photoscope.gui.exclusion_rules import RULE_ROLE
+
+    photos, db = tmp_path / "Photos", tmp_path / "library.db"
+    write_shapes(photos, per_kind=1)
+    (photos / "Scans").mkdir()
+    index_folder(db, photos, gui_model)
+    window = make_window(db)
+    window.show_library()
+    dialog = window.library_dialog
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1)
+    dialog.activateWindow()
+    dialog.tree.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.tree)
+    button = dialog.exclusions.subfolder_button
+    while QApplication.focusWidget() is not button:  # Tab, as the keyboard gets there
+        press(qtbot, Qt.Key.Key_Tab)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(photos / "Scans"))
+    press(qtbot, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItem(0).childCount() == 1, timeout=10_000)
+    qtbot.wait(300)  # the window's own reading of the tree, after the change
+    current = dialog.tree.currentItem()
+    assert current is not None and current.data(0, RULE_ROLE) is not None
+    assert current.data(0, RULE_ROLE).pattern.endswith("Scans")
+    assert QApplication.focusWidget() is dialog.tree
+    press(qtbot, Qt.Key.Key_Space)  # the key that closed the dialog
+    assert dialog.isVisible()

@@ -27,7 +27,9 @@ from photoscope.gui.wording import (
 from photoscope.wording import safe_text
 
 if TYPE_CHECKING:
-    from photoscope.api import ExclusionRule, Photoscope
+    from collections.abc import Callable, Iterator
+
+    from photoscope.api import ExclusionRule, Photoscope, ScanReport
     from photoscope.gui.library_dialog import LibraryDialog
 
 RULE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -113,6 +115,28 @@ class ExclusionButtons:
         item = items[0].parent() or items[0]
         return str(item.data(0, Qt.ItemDataRole.UserRole))
 
+    def _rule_items(self) -> Iterator[tuple[QTreeWidgetItem, ExclusionRule]]:
+        """Each rule the tree lists, with its item."""
+        tree = self.dialog.tree
+        for i in range(tree.topLevelItemCount()):
+            folder = tree.topLevelItem(i)
+            children = [folder.child(j) for j in range(folder.childCount())] if folder is not None else []
+            for item in children:
+                rule = item.data(0, RULE_ROLE) if item is not None else None
+                if item is not None and rule is not None:
+                    yield item, rule
+
+    def rules_listed(self) -> set[ExclusionRule]:
+        """The rules the tree lists."""
+        return {rule for _, rule in self._rule_items()}
+
+    def choose(self, wanted: Callable[[ExclusionRule], bool]) -> bool:
+        """Make the first rule listed that is ``wanted`` the tree's current item; False if none is."""
+        item = next((item for item, rule in self._rule_items() if wanted(rule)), None)
+        if item is not None:
+            self.dialog.tree.setCurrentItem(item)
+        return item is not None
+
     def selection_changed(self) -> None:
         for button in self.buttons:
             button.setEnabled(self.dialog.changeable and self._folder() is not None)
@@ -159,11 +183,13 @@ class ExclusionButtons:
                 # a rule that leaves out nothing is said so (the GUI audit of stop 60: "Pets", meant
                 # for a folder, was added without a word)
                 nothing = "" if takes[0] else leaves_out_nothing(rule.get("pattern"))
-                self.dialog.runner.submit(
-                    lambda: api.exclude(**rule),
-                    lambda report: self.dialog.show_change(report, also=nothing),
-                    self.dialog.show_failure,
-                )
+                listed = self.rules_listed()
+
+                def done(report: ScanReport) -> None:
+                    self.dialog.choose_new_rule(listed)
+                    self.dialog.show_change(report, also=nothing)
+
+                self.dialog.runner.submit(lambda: api.exclude(**rule), done, self.dialog.show_failure)
 
         self.dialog.runner.submit(lambda: api.exclusion_takes(**rule), confirmed, self.dialog.show_failure)
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoscope.gui.exclusion_rules import ExclusionButtons
+from photoscope.gui.exclusion_rules import RULE_ROLE, ExclusionButtons
 from photoscope.gui.index_status import describe_counts
 from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.wording import (
@@ -81,6 +81,9 @@ class LibraryDialog(QDialog):
         self.api, self.runner = api, runner
         self._choose: str | None = None  # the folder to choose at the next listing (one just added)
         self._held: dict[str, int] = {}  # each listed folder's photos in the index, for Remove's question
+        # The rules listed before one was added: the new one is chosen at the next listing, and
+        # given the focus (``choose_new_rule``).
+        self._rules_before: set[ExclusionRule] | None = None
         self.setWindowTitle("Library")
         self.tree = QTreeWidget()
         self.tree.setAccessibleName("Watched folders and their exclusions")
@@ -139,6 +142,7 @@ class LibraryDialog(QDialog):
         self.exclusions.show_hidden(hidden)
         self._show_changeable(not read_only)
         chosen = [item.data(0, Qt.ItemDataRole.UserRole) for item in self.tree.selectedItems()]
+        kept = {rule for item in self.tree.selectedItems() if (rule := item.data(0, RULE_ROLE)) is not None}
         if self._choose is not None:
             chosen, self._choose = [self._choose], None
         self.tree.clear()
@@ -159,6 +163,12 @@ class LibraryDialog(QDialog):
         first = self.tree.topLevelItem(0)
         if first is not None and not self.tree.selectedItems():  # a folder chosen: its buttons work
             self.tree.setCurrentItem(first)
+        before, self._rules_before = self._rules_before, None
+        if before is not None:
+            self.exclusions.choose(lambda rule: rule not in before)
+            self.tree.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif kept:  # a rule chosen stays so (else its folder's listing chose the first folder)
+            self.exclusions.choose(lambda rule: rule in kept)
         none = "No folders watched yet: add the folders that hold your photos."
         self.summary.setText(describe_counts(counts) if folders else none)
         self._say_if_offline(folders)
@@ -184,6 +194,13 @@ class LibraryDialog(QDialog):
         self.exclusions.selection_changed()
         if not changeable:
             self.note.setText(READ_ONLY_NOTE)
+
+    def choose_new_rule(self, before: set[ExclusionRule]) -> None:
+        """A rule was added to the rules listed ``before``: at the next listing it is chosen and the
+        tree has the focus. Reading the tree again took the choice away, which greyed out the
+        button that had the focus, so Qt gave it to Close, and the next Space or Enter closed the
+        dialog unasked (audit 83's notes)."""
+        self._rules_before = before
 
     def folder_added(self, path: str, note: str) -> None:
         """A folder was added (here or from the File menu): it is the one chosen, and the note
