@@ -342,3 +342,14 @@ def test_the_window_counts_and_names_one_likely_photo_as_one() -> None:
     named = Results(five, [], relevant=1, by_name=2)
     assert results_message(named) == "The first 2 are listed by their folder or file names."
     assert results_count(Results(five, [], relevant=0)) == "5 closest guesses"  # none likely: as before
+
+
+def test_photos_waiting_to_be_indexed_are_not_called_none() -> None:
+    """Audit 83's fix helper heard "No photos yet. Your folders hold no photos yet: add a folder
+    that has some. 61 photos not searched yet": the library was read as holding none a moment
+    before its scan counted the photos that the answer's note then counted."""
+    assert nothing_found(WhyNothing.NO_PHOTOS, waiting=True) == (
+        "Nothing found yet",
+        "Photos show up here as they are indexed.",
+    )
+    assert nothing_found(WhyNothing.NO_PHOTOS)[0] == "No photos yet"

@@ -499,7 +499,8 @@ def nothing_found(why: WhyNothing, waiting: bool = False) -> tuple[str, str]:
     command line's too); ``waiting``: more photos are to be indexed, and may match."""
     from photoscope.api import WhyNothing as Why
 
-    if waiting and why in (Why.FILTERED, Why.UNSEEN, Why.NO_MATCH):
+    # NO_PHOTOS too: read a moment before the scan counted the photos the waiting count has
+    if waiting and why in (Why.FILTERED, Why.UNSEEN, Why.NO_MATCH, Why.NO_PHOTOS):
         why = Why.WAITING
     indexed_later = ("Nothing found yet", "Photos show up here as they are indexed.")
     said = {
