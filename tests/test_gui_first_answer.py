@@ -70,8 +70,24 @@ class PaintWatch(QObject):
 
 
 def test_a_query_typed_before_the_network_is_ready_is_answered_then_refined(
-    qtbot: Any, settings: QSettings, library_db: Path, gui_model: PhotoscopeModel, trained_tiny: Path
+    qtbot: Any,
+    settings: QSettings,
+    library_db: Path,
+    gui_model: PhotoscopeModel,
+    trained_tiny: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from PySide6.QtGui import QAccessible
+
+    said: list[str] = []  # what a screen reader is told (audit 83's notes: the first answer as final)
+    sent = QAccessible.updateAccessibility
+
+    def spy(event: Any) -> None:
+        if event.type() == QAccessible.Event.Announcement:
+            said.append(event.message())
+        sent(event)
+
+    monkeypatch.setattr(QAccessible, "updateAccessibility", spy)
     with Photoscope(library_db, model=gui_model) as loaded:
         assert len(loaded.store)  # the vectors' mapped file, as the app's first load of them writes it
         refined = loaded.search_text(QUERY, 1000)
@@ -90,6 +106,7 @@ def test_a_query_typed_before_the_network_is_ready_is_answered_then_refined(
         assert names(window) == [Path(m.photo.path).name for m in quick.matches[: len(names(window))]]
         assert all(n.startswith("red_circle") for n in names(window, 3)), names(window)
         assert REFINING in window.result_label.text()
+        assert len(said) == 1 and said[0].endswith(REFINING.capitalize()), said
 
         # The user selects a photo in the first answer; the network's answer keeps it selected.
         refined_ids = [m.photo.id for m in refined.matches]
@@ -101,6 +118,7 @@ def test_a_query_typed_before_the_network_is_ready_is_answered_then_refined(
             network_may_answer.set()
         assert not window.refining and window.first_answer is None
         assert REFINING not in window.result_label.text()
+        assert all(REFINING not in s.lower() for s in said[1:])
         assert [m.photo.id for m in window.results.matches()] == refined_ids[: window.results.rowCount()]
         assert window.view.selectionModel().hasSelection()
         assert window.results.match_at(window.view.currentIndex().row()).photo.id == chosen

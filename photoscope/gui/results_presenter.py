@@ -23,6 +23,7 @@ from photoscope.gui.pages import MoreBar, Pages
 from photoscope.gui.results_model import ResultsModel
 from photoscope.gui.results_view import ResultsView
 from photoscope.gui.wording import (
+    REFINING,
     SEARCH_NEEDS_PHOTOS,
     answer_said,
     nothing_found,
@@ -81,11 +82,13 @@ class ResultsPresenter(QObject):
         refining: bool = False,
         landing: int | None = None,
         more: bool = False,
+        first: bool = False,
     ) -> None:
         """The answer to the query ``described``, found in ``seconds`` (module docstring), on the
         photo ``landing`` when it is among them (Back returns to the photo it left), unless it
         ``refining`` a first answer: then on the photo the user is on; with ``more``, its weaker
-        matches shown too (Back returns to what was shown)."""
+        matches shown too (Back returns to what was shown). ``first``: the text encoder's first
+        answer, which the network's ranking will replace; the label and the screen reader say so."""
         kept = self.selected_id() if refining else landing
         if not quiet and kept is None:
             self.detail.hide()
@@ -115,7 +118,8 @@ class ResultsPresenter(QObject):
         self.status.clearMessage()
         if results.matches:
             self._show_matches(selected, scrolled, chosen)
-            self.label.setText(f"{results_count(results)} for {described} ({seconds:.2f} s)")
+            refines = f" · {REFINING}" if first else ""
+            self.label.setText(f"{results_count(results)} for {described} ({seconds:.2f} s){refines}")
         else:
             self.label.setText(f"No photos for {described}")
         empty = self._explain_empty(None if results.matches else results)
@@ -124,7 +128,10 @@ class ResultsPresenter(QObject):
         # indexed"): they came unsaid, and a screen reader's user kept "nothing found" (audit 83,
         # repro_2). Once: the refreshes that follow are not said.
         if not quiet or (self._said_none and results.matches):
-            self._announce(answer_said(results, described, empty), again=not refining)
+            said = answer_said(results, described, empty)
+            if first and results.matches:  # said as final, it gave no hint of the answer to come (audit 83)
+                said = f"{said} {REFINING.capitalize()}"
+            self._announce(said, again=not refining)
             self._said_none = not results.matches
         self.update_more_bar()
         self.shown.emit(len(results.matches))

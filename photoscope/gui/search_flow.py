@@ -23,7 +23,7 @@ from photoscope.gui.results_presenter import ResultsPresenter
 from photoscope.gui.search_panel import PhotoQuery, SearchPanel
 from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.thumbnail_loader import qimage_to_pil
-from photoscope.gui.wording import CAPTIONS_WHILE_LOADING, NOTHING_TO_GO_BACK_TO, REFINING
+from photoscope.gui.wording import CAPTIONS_WHILE_LOADING, NOTHING_TO_GO_BACK_TO
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -235,10 +235,7 @@ class SearchFlow(QObject):
         landing, more = self.state.landing(), self.state.more_wanted()
         if quick:
             seconds = time.perf_counter() - started
-            self.presenter.show(results, described, seconds, quiet, landing=landing, more=more)
-            if results.matches:
-                label = self.presenter.label  # the presenter's: it just said what the grid shows
-                label.setText(f"{label.text()} · {REFINING}")
+            self.presenter.show(results, described, seconds, quiet, landing=landing, more=more, first=True)
         else:
             described = f"{described} {CAPTIONS_WHILE_LOADING}"
             self.presenter.show(results, described, 0.0, quiet, landing=landing, more=more)
