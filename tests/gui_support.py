@@ -162,3 +162,18 @@ def weighed_chip(qtbot, window, text: str, weight: str):  # type: ignore[no-unty
     press(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(QApplication.focusWidget(), weight)
     return chip
+
+
+def announcements(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What the window announces to assistive technology from now on (``gui.announce``), in order:
+    the messages of the announcement events it sends."""
+    said: list[str] = []
+    sent = QAccessible.updateAccessibility
+
+    def spy(event) -> None:  # type: ignore[no-untyped-def]
+        if event.type() == QAccessible.Event.Announcement:
+            said.append(event.message())
+        sent(event)
+
+    monkeypatch.setattr(QAccessible, "updateAccessibility", spy)
+    return said

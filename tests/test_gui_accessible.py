@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from gui_support import press, typed_query, unnamed_controls
+from gui_support import announcements, press, typed_query, unnamed_controls
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QAccessible, QColor, QCursor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QToolTip
@@ -254,15 +254,7 @@ def test_a_search_s_answer_is_announced_to_a_screen_reader(
     """Audit 82 (repro_4): the answer went to the status bar, the page and the note, never where the
     focus is (the search box), and nothing was sent to assistive technology: a screen reader's user
     who typed a query heard nothing."""
-    said: list[str] = []
-    sent = QAccessible.updateAccessibility
-
-    def spy(event) -> None:  # type: ignore[no-untyped-def]
-        if event.type() == QAccessible.Event.Announcement:
-            said.append(event.message())
-        sent(event)
-
-    monkeypatch.setattr(QAccessible, "updateAccessibility", spy)
+    said = announcements(monkeypatch)
     window = make_window(library_db)
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.browse, timeout=10_000)
     typed_query(qtbot, window, "a red circle")
@@ -289,15 +281,7 @@ def test_the_first_matches_indexing_brings_to_an_empty_answer_are_announced_once
     from photoscope.library.scanner import Scanner
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the thumbnails indexing makes
-    said: list[str] = []
-    sent = QAccessible.updateAccessibility
-
-    def spy(event) -> None:  # type: ignore[no-untyped-def]
-        if event.type() == QAccessible.Event.Announcement:
-            said.append(event.message())
-        sent(event)
-
-    monkeypatch.setattr(QAccessible, "updateAccessibility", spy)
+    said = announcements(monkeypatch)
     write_shapes(tmp_path / "P", per_kind=1)
     with Library(tmp_path / "library.db") as library:
         library.add_folder(tmp_path / "P")

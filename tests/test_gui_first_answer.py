@@ -77,17 +77,9 @@ def test_a_query_typed_before_the_network_is_ready_is_answered_then_refined(
     trained_tiny: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from PySide6.QtGui import QAccessible
+    from gui_support import announcements
 
-    said: list[str] = []  # what a screen reader is told (audit 83's notes: the first answer as final)
-    sent = QAccessible.updateAccessibility
-
-    def spy(event: Any) -> None:
-        if event.type() == QAccessible.Event.Announcement:
-            said.append(event.message())
-        sent(event)
-
-    monkeypatch.setattr(QAccessible, "updateAccessibility", spy)
+    said = announcements(monkeypatch)  # what a screen reader is told (audit 83: the first answer as final)
     with Photoscope(library_db, model=gui_model) as loaded:
         assert len(loaded.store)  # the vectors' mapped file, as the app's first load of them writes it
         refined = loaded.search_text(QUERY, 1000)

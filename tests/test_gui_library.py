@@ -1095,12 +1095,7 @@ def test_tab_goes_through_the_library_dialog_in_its_reading_order(qtbot, make_wi
     from PySide6.QtWidgets import QCheckBox, QPushButton
 
     window = make_window(library_db)
-    window.show_library()
-    dialog = window.library_dialog
-    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1)
-    dialog.activateWindow()
-    dialog.tree.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.tree)
+    dialog = _library_with_the_tree_focused(qtbot, window)
     visited = []
     for _ in range(8):
         press(qtbot, Qt.Key.Key_Tab)
@@ -1131,12 +1126,7 @@ def test_after_exclude_subfolder_the_focus_is_on_the_new_rule_not_on_close(
     (photos / "Scans").mkdir()
     index_folder(db, photos, gui_model)
     window = make_window(db)
-    window.show_library()
-    dialog = window.library_dialog
-    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1)
-    dialog.activateWindow()
-    dialog.tree.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.tree)
+    dialog = _library_with_the_tree_focused(qtbot, window)
     button = dialog.exclusions.subfolder_button
     while QApplication.focusWidget() is not button:  # Tab, as the keyboard gets there
         press(qtbot, Qt.Key.Key_Tab)
@@ -1150,3 +1140,14 @@ def test_after_exclude_subfolder_the_focus_is_on_the_new_rule_not_on_close(
     assert QApplication.focusWidget() is dialog.tree
     press(qtbot, Qt.Key.Key_Space)  # the key that closed the dialog
     assert dialog.isVisible()
+
+
+def _library_with_the_tree_focused(qtbot, window):  # type: ignore[no-untyped-def]
+    """File > Library…, its one folder listed, the keyboard's focus in its tree."""
+    window.show_library()
+    dialog = window.library_dialog
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1)
+    dialog.activateWindow()
+    dialog.tree.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.tree)
+    return dialog
