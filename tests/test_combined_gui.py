@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
+import pytest
 from gui_support import names, weighed_chip
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
@@ -505,3 +506,60 @@ def test_a_chip_at_weight_0_is_said_to_count_for_nothing(qtbot, make_window, lib
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.view, timeout=20_000)
     qtbot.waitUntil(lambda: "weighs 0" in search.message.text(), timeout=20_000)
     assert "“a red circle” weighs 0: it counts for nothing." in search.message.text()
+
+
+@pytest.mark.parametrize("window_colour", ["#2b2b2b", "#ffffff"])
+def test_a_taken_away_chip_s_red_border_stands_out_on_a_dark_or_light_window(  # type: ignore[no-untyped-def]
+    qtbot, window_colour
+) -> None:
+    """Audit 82's notes: on a dark window (#2b2b2b) the taken-away chip's #c0392b border had 2.6:1
+    contrast, under the 3:1 a control's outline needs to be seen (WCAG 1.4.11)."""
+    from PySide6.QtGui import QColor, QPalette
+
+    from photoscope.gui.colours import contrast_ratio
+    from photoscope.gui.term_chips import TermChip
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.palette()
+    theme = QPalette(before)  # the desktop's theme: the application's palette
+    theme.setColor(QPalette.ColorRole.Window, QColor(window_colour))
+    app.setPalette(theme)
+    try:
+        chip = TermChip("people", None, negative=True)
+        qtbot.addWidget(chip)
+        chip.show()
+        qtbot.waitExposed(chip)
+        image = chip.grab().toImage()
+    finally:
+        app.setPalette(before)
+    border = image.pixelColor(0, image.height() // 2)  # the left edge, between the rounded corners
+    assert border.red() > border.green() + 40, border.name()  # red: the sign of a taken-away term
+    assert contrast_ratio(border, QColor(window_colour)) >= 3.0, border.name()
+
+
+def test_a_taken_away_chip_follows_the_theme_turning_dark_while_it_shows(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QColor, QPalette
+
+    from photoscope.gui.colours import contrast_ratio
+    from photoscope.gui.term_chips import TermChip
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.palette()
+    chip = TermChip("people", None, negative=True)  # built under the light theme
+    qtbot.addWidget(chip)
+    chip.show()
+    qtbot.waitExposed(chip)
+    dark = QPalette(before)
+    dark.setColor(QPalette.ColorRole.Window, QColor("#2b2b2b"))
+    try:
+        app.setPalette(dark)
+
+        def border() -> QColor:
+            image = chip.grab().toImage()
+            return image.pixelColor(0, image.height() // 2)
+
+        qtbot.waitUntil(lambda: contrast_ratio(border(), QColor("#2b2b2b")) >= 3.0, timeout=2_000)
+    finally:
+        app.setPalette(before)

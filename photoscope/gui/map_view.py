@@ -34,6 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photoscope.gui.colours import readable_on
+
 SCENE_SIZE = 4000.0  # layouts are in [0, 1]^2; the word map's size on the canvas at zoom 1
 TILE = 56
 MIN_TILE_ON_SCREEN = 40  # the photo map opens zoomed in at least this far: photos, not specks
@@ -413,7 +415,11 @@ class WordMapView(ZoomableView):
 
     def focus(self, word: str, neighbours: Sequence[str]) -> bool:
         """Centre on ``word`` and colour it and its nearest neighbours; False if it is not on the map."""
-        normal, accent = self.palette().text().color(), self.palette().highlight().color()
+        normal, ground = self.palette().text().color(), self.palette().base().color()
+        # on a dark theme's base the accent, and the darker one of the neighbours (2.6:1, audit 82's
+        # notes), are lightened until a reader sees them (``colours.readable_on``)
+        accent = readable_on(self.palette().highlight().color(), ground)
+        near = readable_on(QColor(self.palette().highlight().color()).darker(130), ground)
         for label in self._labels.values():
             label.setBrush(QBrush(normal))
             label.setScale(1.0)
@@ -423,7 +429,7 @@ class WordMapView(ZoomableView):
         self._pinned = {w for w in (word, *neighbours) if w in self._labels}
         for other in (word, *neighbours):
             if other in self._labels:
-                self._labels[other].setBrush(QBrush(accent if other == word else QColor(accent).darker(130)))
+                self._labels[other].setBrush(QBrush(accent if other == word else near))
                 self._labels[other].setScale(1.6 if other == word else 1.2)
         self.centerOn(target)
         self.zoomed()

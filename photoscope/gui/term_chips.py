@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QImage, QImageReader, QKeyEvent, QKeySequence, QPixmap
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QImage, QImageReader, QKeyEvent, QKeySequence, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFrame,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoscope.api import MAX_WEIGHT
+from photoscope.gui.colours import readable_on
 from photoscope.gui.photo_text import shown_name
 from photoscope.gui.wording import weight_refused
 from photoscope.wording import safe_text
@@ -40,9 +41,16 @@ NAME_WIDTH = 320  # a chip's words longer than this are cut with "…" (its tool
 PLUS, MINUS = "+", "\N{MINUS SIGN}"
 _STYLE = """
 TermChip { border: 1px solid palette(mid); border-radius: 6px; }
-TermChip[negative="true"] { border: 1px solid #c0392b; }
+TermChip[negative="true"] { border: 1px solid TAKEN_AWAY; }
 TermChip:focus { border: 2px solid palette(highlight); }
 """  # the keyboard's chip shows (Tab reaches each chip: the GUI walk of stop 42 saw no sign of it)
+TAKEN_AWAY_RED = QColor("#c0392b")  # a taken-away chip's border, made readable on the window's colour
+
+
+def chip_style(window: QColor) -> str:
+    """The chips' style sheet on a window of colour ``window``: the taken-away red lightened on a
+    dark theme, where it had 2.6:1 contrast (audit 82's notes; ``colours.readable_on``)."""
+    return _STYLE.replace("TAKEN_AWAY", readable_on(TAKEN_AWAY_RED, window).name())
 
 
 class TermChip(QFrame):
@@ -59,7 +67,7 @@ class TermChip(QFrame):
     ) -> None:
         super().__init__(parent)
         self.text, self.photo = text, photo
-        self.setStyleSheet(_STYLE)
+        self._restyle()
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         # The sign and remove buttons are the mouse's: the chip's own Space and Delete do what they
         # do, and Tab reached each chip's four parts (the #17 audit of stop 44).
@@ -107,6 +115,18 @@ class TermChip(QFrame):
         for widget in (self.sign, self.thumb, self.name, self.weight, self.remove_button):
             layout.addWidget(widget)
         self._sign_toggled(negative)
+
+    def _restyle(self) -> None:
+        """The style sheet for the window colour the chip is drawn on (``chip_style``)."""
+        style = chip_style(self.palette().color(QPalette.ColorRole.Window))
+        if style != self.styleSheet():  # setting it again would change the palette again
+            self.setStyleSheet(style)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # a theme turned dark or light while running
+            # after the change is done: a style sheet set within it was painted with the old rules
+            QTimer.singleShot(0, self._restyle)
 
     @property
     def negative(self) -> bool:
