@@ -14,7 +14,7 @@ import pytest
 from gui_support import announcements, press, typed_query, unnamed_controls
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QAccessible, QColor, QCursor, QFont, QPalette
-from PySide6.QtWidgets import QApplication, QToolTip
+from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
 from photoscope.gui.results_view import tip_place
 
@@ -405,3 +405,23 @@ def test_with_large_text_a_header_tile_keeps_its_words_within_it(
         if tile.pixelColor(x, y).lightness() < 90
     ]
     assert inked == []
+
+
+def test_with_large_text_the_status_line_s_two_texts_stay_apart(
+    qtbot, make_window, library_db, large_text
+) -> None:
+    """Audits 82 and 83 (notes): at 18 pt a long answer's line took all the room it could, and the
+    indexing count ran into it, "135 photos indexed 1 likely match for “grass” + …", read as one."""
+    window = make_window(library_db)
+    typed_query(qtbot, window, "a red circle next to a blue square on the white grass by a green circle")
+    window.resize(1024, 700)  # a long answer's line wants more room than the window has
+    bar, counts, answer = window.statusBar(), window.index_status.label, window.result_label
+    qtbot.waitUntil(lambda: "indexed" in counts.text(), timeout=20_000)
+
+    def left_of(widget: QWidget) -> int:
+        return widget.mapTo(bar, widget.contentsRect().topLeft()).x()
+
+    counts_end = left_of(counts) + counts.fontMetrics().horizontalAdvance(counts.text())
+    gap = left_of(answer) - counts_end
+    assert answer.shown_text() != answer.text()  # it had to be cut: the case of the audits
+    assert gap >= answer.fontMetrics().horizontalAdvance("m"), (gap, counts.text(), answer.shown_text())

@@ -193,7 +193,7 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         """Indexing on the left; what the grid shows and the tile size on the right."""
         self.index_status = IndexStatus()
-        self.result_label = ElidedLabel()  # what the grid shows: stays until the grid changes
+        self.result_label = ElidedLabel(lead=True)  # what the grid shows: stays until the grid changes
         self.tile_slider = QSlider(Qt.Orientation.Horizontal)
         self.tile_slider.setRange(MIN_TILE, MAX_TILE)
         self.tile_slider.setSingleStep(16)
