@@ -14,7 +14,7 @@ import pytest
 from gui_support import announcements, press, typed_query, unnamed_controls
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QAccessible, QColor, QCursor, QFont, QPalette
-from PySide6.QtWidgets import QApplication, QToolTip, QWidget
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from photoscope.gui.results_view import tip_place
 
@@ -411,17 +411,17 @@ def test_with_large_text_the_status_line_s_two_texts_stay_apart(
     qtbot, make_window, library_db, large_text
 ) -> None:
     """Audits 82 and 83 (notes): at 18 pt a long answer's line took all the room it could, and the
-    indexing count ran into it, "135 photos indexed 1 likely match for “grass” + …", read as one."""
+    indexing count ran into it, "135 photos indexed 1 likely match for “grass” + …", read as one.
+    The answer's text starts a blank of one "m" into its own place, whatever is before it."""
     window = make_window(library_db)
     typed_query(qtbot, window, "a red circle next to a blue square on the white grass by a green circle")
     window.resize(1024, 700)  # a long answer's line wants more room than the window has
-    bar, counts, answer = window.statusBar(), window.index_status.label, window.result_label
-    qtbot.waitUntil(lambda: "indexed" in counts.text(), timeout=20_000)
-
-    def left_of(widget: QWidget) -> int:
-        return widget.mapTo(bar, widget.contentsRect().topLeft()).x()
-
-    counts_end = left_of(counts) + counts.fontMetrics().horizontalAdvance(counts.text())
-    gap = left_of(answer) - counts_end
+    bar, counts, answer = window.statusBar(), window.index_status, window.result_label
+    qtbot.waitUntil(lambda: "indexed" in counts.label.text(), timeout=20_000)
     assert answer.shown_text() != answer.text()  # it had to be cut: the case of the audits
-    assert gap >= answer.fontMetrics().horizontalAdvance("m"), (gap, counts.text(), answer.shown_text())
+    place = answer.mapTo(bar, QPoint(0, 0)).x()
+    assert counts.mapTo(bar, QPoint(counts.width(), 0)).x() <= place  # the count ends before it
+    text_starts = answer.mapTo(bar, answer.contentsRect().topLeft()).x()
+    assert text_starts - place >= answer.fontMetrics().horizontalAdvance("m")
+    shown = answer.fontMetrics().horizontalAdvance(answer.shown_text())
+    assert text_starts + shown <= answer.mapTo(bar, QPoint(answer.width(), 0)).x()  # cut within it
