@@ -51,15 +51,39 @@ def test_preprocessing_resizes_whole_photo_to_unit_range() -> None:
     assert batch[0, 0, 100, 5] == pytest.approx(1.0) and batch[0, 2, 100, -1] == pytest.approx(1.0)
 
 
-def test_exif_orientation_is_applied(tmp_path) -> None:
-    # A landscape image stored with "rotate 90" orientation must come out portrait.
+@pytest.mark.parametrize("suffix", [".jpg", ".png", ".webp", ".tiff"])
+def test_exif_orientation_is_applied(tmp_path, suffix: str) -> None:
+    """A landscape image stored with "rotate 90" orientation comes out portrait, once: Pillow turns
+    a TIFF upright itself as it loads it, and it came out landscape again (audit 84, repro_1)."""
     image = Image.fromarray(np.zeros((100, 300, 3), dtype=np.uint8))
+    image.paste((255, 0, 0), (0, 0, 30, 100))  # red at the stored image's left: the top once upright
     exif = Image.Exif()
     exif[0x0112] = 6
-    path = tmp_path / "rotated.jpg"
+    path = tmp_path / f"rotated{suffix}"
     image.save(path, exif=exif)
-    width, height = load_photo(path, min_side=16).size  # draft mode may decode it smaller
-    assert height == 3 * width and width >= 16
+    upright = load_photo(path, min_side=16)
+    width, height = upright.size  # draft mode, or reduce(), decodes it smaller
+    assert abs(height - 3 * width) <= 3 and width >= 16, upright.size
+    top, bottom = np.asarray(upright)[: height // 10], np.asarray(upright)[-height // 10 :]
+    assert top[..., 0].mean() > 200 and bottom[..., 0].mean() < 50  # turned clockwise: its left on top
+
+
+def test_a_transparent_photo_is_seen_on_white_not_by_what_its_transparency_hides(tmp_path) -> None:
+    """Audit 84 (repro_2): the alpha was dropped, so a black logo on a transparent background (whose
+    hidden pixels are black) was solid black, and a half-transparent photo showed what it hid."""
+    logo = np.zeros((100, 100, 4), dtype=np.uint8)  # black everywhere, transparent but for a square
+    logo[30:70, 30:70, 3] = 255
+    path = tmp_path / "logo.png"
+    Image.fromarray(logo, "RGBA").save(path)
+    pixels = np.asarray(load_photo(path, min_side=16), dtype=np.int16)  # reduced to 17 x 17
+    middle = pixels.shape[0] // 2
+    assert pixels.shape[2] == 3
+    assert pixels[1, 1].min() > 245 and pixels[middle, middle].max() < 10  # white around the square
+    faded = np.zeros((100, 100, 4), dtype=np.uint8)
+    faded[..., 0], faded[..., 3] = 255, 128  # red at half opacity: pink on white
+    Image.fromarray(faded, "RGBA").save(path)
+    pink = np.asarray(load_photo(path, min_side=16), dtype=np.int16)[middle, middle]
+    assert pink[0] > 245 and 120 < pink[1] < 135 and 120 < pink[2] < 135, pink
 
 
 def test_the_frozen_graph_is_cached_and_matches_eager_mode(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -155,28 +155,44 @@ def _decoded(image: Image.Image, min_side: int, budget: MemoryBudget | None) -> 
     if image.format == "JPEG":
         image.draft("RGB", (min_side, min_side))
     image.seek(0)  # first frame of a GIF or a multi-page TIFF
-    orientation = _exif(image).get(_ORIENTATION)
     with (budget or _UNLIMITED).reserve(decode_cost(image)):
         image.load()
+        # Read once loaded: Pillow turns a TIFF upright itself as it loads it, and drops its tag then
+        # (read before, it was turned twice: audit 84, repro_1).
+        orientation = _exif(image).get(_ORIENTATION)
         wide = _reducible(image)
         factor = min(wide.size) // max(1, min_side)
         small = wide.reduce(factor) if factor >= 2 else wide
         if small.mode in _WIDE_GREYS:  # scaled once small: float copies of the whole would be big
             small = _eight_bit_grey(small, image.mode)
+        if small.mode == "RGBa":
+            small = _on_white(small)
         method = _TRANSPOSE.get(orientation) if isinstance(orientation, int) else None
         upright = small.transpose(method) if method is not None else small
         return upright.convert("RGB") if upright.mode != "RGB" or upright is image else upright
 
 
+def _on_white(premultiplied: Image.Image) -> Image.Image:
+    """A photo with transparency as a viewer shows it on white: its converting to RGB dropped the
+    alpha, so what the transparent parts hid was what the thumbnail showed and the network saw (a
+    black logo on a transparent ground, all black; audit 84, repro_2). ``premultiplied`` ("RGBa"):
+    reduced so, a hidden colour does not bleed into the edges."""
+    white = Image.new("RGBA", premultiplied.size, (255, 255, 255, 255))
+    return Image.alpha_composite(white, premultiplied.convert("RGBA")).convert("RGB")
+
+
 def _reducible(image: Image.Image) -> Image.Image:
     """The decoded photo in a mode ``reduce()`` takes and averages rightly: 16-bit greys as 32-bit
     ones, a palette as its colours (averaged indices are other colours: GIFs, palette PNGs), 1-bit
-    black and white as greys. reduce() refused the palette and 1-bit modes, so such a photo over
-    about 450 pixels was "truncated or corrupt" and never indexed (the fresh-seat audit of stop 53)."""
+    black and white as greys, one with transparency premultiplied by it (``_on_white``). reduce()
+    refused the palette and 1-bit modes, so such a photo over about 450 pixels was "truncated or
+    corrupt" and never indexed (the fresh-seat audit of stop 53)."""
     if image.mode.startswith("I;16"):
         return image.convert("I")
     if image.mode in ("P", "PA"):
-        return image.convert("RGBA" if image.mode == "PA" or "transparency" in image.info else "RGB")
+        image = image.convert("RGBA" if image.mode == "PA" or "transparency" in image.info else "RGB")
+    if image.mode in ("LA", "La", "RGBA", "PA") or (image.mode == "L" and "transparency" in image.info):
+        return image.convert("RGBA").convert("RGBa")  # premultiplied: see ``_on_white``
     return image.convert("L") if image.mode == "1" else image
 
 
