@@ -177,10 +177,13 @@ def test_bad_input_is_recorded_with_reasons_and_indexing_carries_on(
     result = _worker(library, counting, tmp_path).run()
     assert (result.indexed, result.errors) == (2, 6)
     reasons = {Path(p).name: r for p, r in library.errors()}
-    assert reasons["empty.jpg"] == "empty file (0 bytes)"
+    assert reasons["empty.jpg"] == "empty file (0 bytes): copy it again from where it came from"
     assert reasons["half.jpg"].startswith("truncated or corrupt image")
     assert reasons["garbage.jpg"].startswith("truncated or corrupt image")
-    assert reasons["text.png"] == "not an image, or an image format Photoscope cannot read"
+    assert reasons["text.png"] == (
+        "not an image, or an image format Photoscope cannot read: open it in an image viewer to see what"
+        " it is"
+    )
     assert reasons["bomb.png"].startswith("image too large")
     assert reasons["secret.jpg"].startswith("permission denied")
     assert library.counts() == PhotoCounts(indexed=2, pending=0, error=6)

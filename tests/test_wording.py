@@ -88,7 +88,10 @@ def test_a_failed_search_names_the_photo_and_says_what_is_wrong(tmp_path) -> Non
         Image.open(fake)
     except UnidentifiedImageError as error:
         said = search_failure(error)
-    assert said == f"{fake}: not an image, or an image format Photoscope cannot read"
+    assert said == (
+        f"{fake}: not an image, or an image format Photoscope cannot read:"
+        " open it in an image viewer to see what it is"
+    )
     try:
         (tmp_path / "gone.jpg").read_bytes()
     except FileNotFoundError as error:

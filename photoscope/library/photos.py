@@ -371,6 +371,7 @@ def is_unreachable(error: BaseException) -> bool:
 
 
 _EMPTY, _CORRUPT = "empty file", "truncated or corrupt image"
+_NOT_AN_IMAGE = "not an image, or an image format Photoscope cannot read"
 
 
 def is_damage(reason: str | None) -> bool:
@@ -381,8 +382,8 @@ def is_damage(reason: str | None) -> bool:
 
 def describe_error(error: BaseException) -> str:
     """A reason a user can act on, for ``photoscope status``."""
-    if isinstance(error, EmptyFile):
-        return str(error)
+    if isinstance(error, EmptyFile):  # what to do too (audit 84's notes: these two said only why)
+        return f"{error}: copy it again from where it came from"
     if isinstance(error, NotAFile):
         return "not a regular file (a pipe or a device named like a photo): nothing to read"
     if isinstance(error, PhotoTooLarge):
@@ -394,7 +395,7 @@ def describe_error(error: BaseException) -> str:
     if isinstance(error, FileNotFoundError):
         return "the file disappeared before it could be read"
     if isinstance(error, UnidentifiedImageError):
-        return "not an image, or an image format Photoscope cannot read"
+        return f"{_NOT_AN_IMAGE}: open it in an image viewer to see what it is"
     if isinstance(error, OSError | ValueError | SyntaxError | EOFError):  # PIL's ways of saying "corrupt"
         # PIL's words after a dash: they may hold brackets ("(33 bytes not processed)")
         return f"{_CORRUPT} — {_said(error)}: copy it again from where it came from"
