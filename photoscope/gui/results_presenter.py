@@ -128,10 +128,7 @@ class ResultsPresenter(QObject):
         # indexed"): they came unsaid, and a screen reader's user kept "nothing found" (audit 83,
         # repro_2). Once: the refreshes that follow are not said.
         if not quiet or (self._said_none and results.matches):
-            said = answer_said(results, described, empty)
-            if first and results.matches:  # said as final, it gave no hint of the answer to come (audit 83)
-                said = f"{said} {REFINING.capitalize()}"
-            self._announce(said, again=not refining)
+            self._announce(answer_said(results, described, empty, first), again=not refining)
             self._said_none = not results.matches
         self.update_more_bar()
         self.shown.emit(len(results.matches))

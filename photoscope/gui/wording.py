@@ -420,16 +420,19 @@ def results_message(results: Results, link: Link | None = None) -> str:
     return " ".join(m for m in [unknown, *notes] if m)
 
 
-def answer_said(results: Results, described: str, empty: tuple[str, str] | None) -> str:
+def answer_said(results: Results, described: str, empty: tuple[str, str] | None, first: bool = False) -> str:
     """What a screen reader is told of an answer, whose words otherwise go where the focus is not
     (the status bar, the page, the note under the search box): how many it found for ``described``,
-    or why nothing (``empty``: the page's title and text), and the note (unknown words, guesses)."""
+    or why nothing (``empty``: the page's title and text), and the note (unknown words, guesses).
+    ``first``: the text encoder's first answer, "Refining…" as the status line says it (said as
+    final, it gave no hint of the answer to come: audit 83's notes)."""
     if results.matches or empty is None:
         said = f"{results_count(results)} for {described}."
     else:
         title, text = empty
         said = " ".join(t if t.endswith((".", "?", "!")) else f"{t}." for t in (title, text) if t)
-    return " ".join(t for t in (said, results_message(results)) if t)
+    refining = REFINING.capitalize() if first and results.matches else ""
+    return " ".join(t for t in (said, results_message(results), refining) if t)
 
 
 def _guesses_notes(results: Results) -> list[str]:
