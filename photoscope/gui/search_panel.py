@@ -88,10 +88,11 @@ class QueryChip(QFrame):
         self.hide()
 
     def show_query(self, name: str) -> None:
-        self.label.setText(f"Photos like <b>{html.escape(safe_text(name))}</b>")  # a name, never markup
+        shown = safe_text(name)  # control and bidi characters escaped, as every name the window shows
+        self.label.setText(f"Photos like <b>{html.escape(shown)}</b>")  # a name, never markup
         # Its "✕" was read "multiplication x" while a term chip's says "Remove “dog”" (audit 82,
         # repro_7): the name says what it clears.
-        self.clear_button.setAccessibleName(f"Clear the query photo {safe_text(name)}")
+        self.clear_button.setAccessibleName(f"Clear the query photo {shown}")
         self.thumb.clear()
         self.show()
 

@@ -191,7 +191,7 @@ def _reducible(image: Image.Image) -> Image.Image:
         return image.convert("I")
     if image.mode in ("P", "PA"):
         image = image.convert("RGBA" if image.mode == "PA" or "transparency" in image.info else "RGB")
-    if image.mode in ("LA", "La", "RGBA", "PA") or (image.mode == "L" and "transparency" in image.info):
+    if image.mode in ("LA", "La", "RGBA") or (image.mode == "L" and "transparency" in image.info):
         return image.convert("RGBA").convert("RGBa")  # premultiplied: see ``_on_white``
     return image.convert("L") if image.mode == "1" else image
 
