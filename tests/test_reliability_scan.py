@@ -1054,3 +1054,47 @@ def test_folders_listed_as_now_say_an_unplugged_drive_offline_as_the_scan_does(
         assert [f.online for f in app.folders()] == [False]
         assert Scanner(library).scan().offline == [str(root)]  # as the scan says
         assert [f.online for f in app.folders()] == [False]
+
+
+# --- photos read otherwise since schema 19 (transparency, a TIFF's orientation: audit 84) ------------
+
+
+def _photos_read_otherwise_now(folder: Path) -> dict[str, Path]:
+    """A transparent PNG, a TIFF stored sideways, and three photos every build read alike."""
+    from PIL import Image
+
+    folder.mkdir()
+    made = {
+        name: folder / name for name in ("logo.png", "sideways.tif", "flat.png", "plain.tif", "photo.jpg")
+    }
+    Image.new("RGBA", (64, 48), (0, 0, 0, 0)).save(made["logo.png"])
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    Image.new("RGB", (64, 48), (200, 10, 10)).save(made["sideways.tif"], exif=exif)
+    for name in ("flat.png", "plain.tif", "photo.jpg"):
+        Image.new("RGB", (64, 48), (10, 200, 10)).save(made[name])
+    return made
+
+
+def test_photos_an_older_build_read_otherwise_are_read_again_once_after_the_upgrade(tmp_path: Path) -> None:
+    """Audit 84: builds before schema 19 dropped transparency and turned a TIFF with an orientation
+    tag twice. Photos indexed so kept that reading (a black logo, a sideways TIFF) until their files
+    changed. After the upgrade the next scan reads those two again, and only those, once."""
+    pictures = tmp_path / "P"
+    made = _photos_read_otherwise_now(pictures)
+    with Library(tmp_path / "l.db") as old:
+        old.add_folder(pictures)
+        Scanner(old).scan()
+        index_pending(old)
+        old.db.execute("DROP TABLE read_again_checks")  # as schema 18 left it
+        old.db.execute("PRAGMA user_version = 18")
+    with Library(tmp_path / "l.db") as library:
+        assert library.upgraded is not None and library.upgraded.older == 18
+        report = Scanner(library).scan()
+        assert (report.changed, report.unchanged) == (2, 3)
+        pending = {Path(p.path).name for p in library.pending()}
+        assert pending == {"logo.png", "sideways.tif"}, pending
+        index_pending(library)
+        assert Scanner(library).scan().unchanged == 5  # looked at once
+        assert library.counts().pending == 0
+    assert sorted(made) == sorted(p.name for p in pictures.iterdir())

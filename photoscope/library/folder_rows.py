@@ -166,6 +166,20 @@ class FolderRows(IndexRows):
                 (json.dumps(list(paths)),),
             )
 
+    def read_again_checks(self) -> set[str]:
+        """The paths of the photos an upgrade to schema 19 left for the next scan to look at once."""
+        rows = self._query("SELECT p.path FROM read_again_checks c JOIN photos p ON p.id = c.photo_id")
+        return {str(r[0]) for r in rows}
+
+    def read_again_checked(self, paths: Iterable[str]) -> None:
+        """These photos were looked at (and queued to be read again where they needed it)."""
+        with self.transaction() as cur:
+            cur.execute(
+                "DELETE FROM read_again_checks WHERE photo_id IN"
+                " (SELECT id FROM photos WHERE path IN (SELECT value FROM json_each(?)))",
+                (json.dumps(list(paths)),),
+            )
+
     def moved_away_files(self, folder_id: int) -> list[StoredFile]:
         """The photos of a folder kept as moved away."""
         rows = self._query(

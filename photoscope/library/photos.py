@@ -172,6 +172,19 @@ def _decoded(image: Image.Image, min_side: int, budget: MemoryBudget | None) -> 
         return upright.convert("RGB") if upright.mode != "RGB" or upright is image else upright
 
 
+def read_otherwise_before_v19(path: str | Path) -> bool:
+    """Whether builds before schema 19 read this photo otherwise than this one: it has transparency
+    (dropped then, not laid on white) or it is a TIFF with an orientation tag (turned twice then).
+    Read from its header only; a file that cannot be opened is left to the scan's other checks."""
+    try:
+        with _open_checked(path, DEFAULT_MAX_PIXELS) as image:
+            if image.mode in ("RGBA", "LA", "La", "RGBa", "PA") or "transparency" in image.info:
+                return True
+            return image.format == "TIFF" and _exif(image).get(_ORIENTATION, 1) != 1
+    except Exception:  # a header that cannot be read leaves the photo as its last reading stored it
+        return False
+
+
 def _on_white(premultiplied: Image.Image) -> Image.Image:
     """A photo with transparency as a viewer shows it on white: its converting to RGB dropped the
     alpha, so what the transparent parts hid was what the thumbnail showed and the network saw (a

@@ -39,7 +39,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from photoscope.library import relocation, thumbnails
+from photoscope.library import photos, relocation, thumbnails
 from photoscope.library.db import Library
 from photoscope.library.exclusions import (
     Stash,
@@ -633,6 +633,9 @@ class Scanner:
         rewritten, times = self._rewritten(touched, sweep)
         changed += rewritten
         report.unchanged += len(touched) - len(rewritten)
+        read_again = self._read_otherwise_now(sweep, {c.path for c in changed})
+        changed += read_again
+        report.unchanged -= len(read_again)
         sweep.moved_away = self._moved_away_but_back(sweep)
         keep = [*sweep.unreadable, *sweep.absent, *sweep.away]
         unseen = [
@@ -690,6 +693,18 @@ class Scanner:
                     continue
             times.append((stat.ctime, stat.path))
         return rewritten, times
+
+    def _read_otherwise_now(self, sweep: _Sweep, changing: set[str]) -> list[NewFile]:
+        """Of the photos an upgrade to schema 19 left to be looked at once, those seen here and read
+        otherwise by this build than by the one that indexed them (transparency, a TIFF's
+        orientation: audit 84): read again, though their files did not change."""
+        checks = [path for path in self.library.read_again_checks() if path in sweep.seen]
+        if not checks:
+            return []
+        due = [sweep.seen[path] for path in checks if path not in changing]
+        again = [_new_file(stat, sweep) for stat in due if photos.read_otherwise_before_v19(stat.path)]
+        self.library.read_again_checked(checks)
+        return again
 
     def _moved_away_but_back(self, sweep: _Sweep) -> set[str]:
         """The photos kept as moved away, but for those whose file is at their place again (put

@@ -265,6 +265,21 @@ def _v18_rule_identities(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE exclusions ADD COLUMN identity TEXT")
 
 
+def _v19_read_again_checks(db: sqlite3.Connection) -> None:
+    """The indexed photos that are no JPEG, each to be looked at once by the next scan that sees it:
+    builds before this one read a photo with transparency without it (a black logo on a transparent
+    ground was all black) and turned a TIFF with an orientation tag twice (audit 84). Those whose
+    header shows either are read again (``photos.read_otherwise_before_v19``); the rest are not."""
+    db.execute(
+        """CREATE TABLE read_again_checks (
+            photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE)"""
+    )
+    db.execute(
+        "INSERT INTO read_again_checks SELECT id FROM photos WHERE status = 'indexed'"
+        " AND lower(path) NOT LIKE '%.jpg' AND lower(path) NOT LIKE '%.jpeg'"
+    )
+
+
 # One step per schema version, applied in order; never edit a released step, append a new one.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_initial,
@@ -285,4 +300,5 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v16_numbered_name_words,
     _v17_change_times,
     _v18_rule_identities,
+    _v19_read_again_checks,
 ]
