@@ -39,7 +39,10 @@ def test_index_then_status(
     code, out, _ = run(capsys, "index", str(pictures), "--db", db, "--model", str(tiny_model_dir), "--quiet")
     assert code == 1  # 2 photos could not be read: "some photo could not be processed"
     assert "scanned: 5 new, 0 changed, 0 moved, 0 removed, 0 unchanged" in out
-    assert "indexed 3 photos, 2 could not be read (see `photoscope status`)" in out
+    assert "indexed 3 photos, 2 could not be read:" in out
+    # audit 84's note: the files are named where they failed, not only in `status`
+    assert f"  {pictures / 'empty.jpg'}: empty file (0 bytes)" in out
+    assert f"  {pictures / 'broken.jpg'}: truncated or corrupt image" in out
     assert "3 indexed, 0 pending, 2 errors" in out
     assert list((tmp_path / "cache" / "thumbnails" / "large").glob("*.png"))
     # the GUI walk of stop 47: the folder's count took in the 2 that could not be read ("5 photos")
@@ -355,3 +358,18 @@ def test_folders_list_and_status_escape_a_folder_name_s_newline_and_tab(
     assert "new\\x0aline\\x09and tab" in out and not any(
         line == "line\tand tab (0 photos)" for line in out.splitlines()
     )
+
+
+def test_index_names_at_most_ten_files_it_could_not_read_and_counts_the_rest(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path
+) -> None:
+    root = tmp_path / "Pictures"
+    write_library(root, 1)
+    for n in range(12):
+        write_zero_byte(root / f"empty{n:02}.jpg")
+    db = str(tmp_path / "library.db")
+    code, out, _ = run(capsys, "index", str(root), "--db", db, "--model", str(tiny_model_dir), "--quiet")
+    assert code == 1 and "indexed 1 photo, 12 could not be read:" in out
+    named = [line for line in out.splitlines() if line.startswith(f"  {root}")]
+    assert len(named) == 10 and all(": empty file (0 bytes)" in line for line in named), named
+    assert "  ... and 2 more (`photoscope status --all` lists them)" in out

@@ -170,7 +170,7 @@ def test_b_index_exits_1_when_photos_could_not_be_read(
     write_zero_byte(tmp_path / "P" / "empty.jpg")
     code, out, _ = _index(capsys, tmp_path / "P", tmp_path / "library.db", tiny_model_dir)
     assert code == EXIT["failed"]
-    assert "indexed 2 photos, 1 could not be read (see `photoscope status`)" in out
+    assert f"indexed 2 photos, 1 could not be read:\n  {tmp_path / 'P' / 'empty.jpg'}: empty file" in out
 
 
 def _corrupt_exif_jpeg(path: Path) -> Path:

@@ -7,6 +7,7 @@ import contextlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -562,9 +563,9 @@ class Indexing(Core):
     def pending_count(self) -> int:
         return self.library.pending_count()
 
-    def errors(self, limit: int | None = None) -> list[tuple[str, str]]:
-        """(path, reason) of the photos that could not be indexed."""
-        return self.library.errors(limit)
+    def errors(self, limit: int | None = None, since: datetime | None = None) -> list[tuple[str, str]]:
+        """(path, reason) of the photos that could not be indexed (``since``: tried then or later)."""
+        return self.library.errors(limit, since)
 
     def scan_problems(self, limit: int | None = None, ignored: bool = True) -> list[tuple[str, str]]:
         """(path, reason) of what the scans could not look at (kept as it was) or cannot index (a file

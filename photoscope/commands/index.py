@@ -9,6 +9,7 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -244,13 +245,30 @@ def _run_worker(app: Photoscope, args: argparse.Namespace) -> int:
         bar.write("another Photoscope is indexing this library: waiting for it to finish (Ctrl-C stops)")
 
     worker = app.indexer(show, IndexOptions(batch_size=args.batch_size), on_wait=waiting)
+    started = datetime.now(UTC)
     try:
         result = worker.run()
     finally:
         bar.close()
     print(f"indexed {plural(result.indexed, 'photo')}, {result.errors} could not be read", end="")
-    print(" (see `photoscope status`)" if result.errors else "")
+    if result.errors:
+        _print_failed_now(app, started, result.errors)
+    else:
+        print()
     return EXIT_FAILED if result.errors else 0
+
+
+# A run's failures named where they happened (audit 84's note: only `status` named them), up to this many.
+FAILED_NAMED = 10
+
+
+def _print_failed_now(app: Photoscope, started: datetime, count: int) -> None:
+    """The photos this run could not read, each with why and what to do, as `status` lists them."""
+    print(":")
+    for path, reason in app.errors(FAILED_NAMED, since=started):
+        print(f"  {safe_text(path)}: {reason}")
+    if count > FAILED_NAMED:
+        print(f"  ... and {count - FAILED_NAMED} more (`photoscope status --all` lists them)")
 
 
 def _rewrite_old_captions(app: Photoscope, args: argparse.Namespace, adopted: int = 0) -> None:

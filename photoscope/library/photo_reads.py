@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -196,11 +196,14 @@ class PhotoReads(LibraryFile):
         by_status = dict(self._query("SELECT status, count(*) FROM photos GROUP BY status"))
         return PhotoCounts(**{status: int(n) for status, n in by_status.items()})
 
-    def errors(self, limit: int | None = None) -> list[tuple[str, str]]:
-        """(path, reason) of every photo that could not be indexed."""
+    def errors(self, limit: int | None = None, since: datetime | None = None) -> list[tuple[str, str]]:
+        """(path, reason) of every photo that could not be indexed (``since``: tried at that time, to
+        the second, or later)."""
+        tried = "" if since is None else since.astimezone(UTC).isoformat(timespec="seconds")
         rows = self._query(
-            "SELECT path, error FROM photos WHERE status = 'error' ORDER BY path LIMIT ?",
-            (-1 if limit is None else limit,),
+            "SELECT path, error FROM photos WHERE status = 'error' AND coalesce(indexed_at, '') >= ?"
+            " ORDER BY path LIMIT ?",
+            (tried, -1 if limit is None else limit),
         )
         return [(str(r[0]), str(r[1])) for r in rows]
 
