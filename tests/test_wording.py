@@ -351,8 +351,11 @@ def test_photos_waiting_to_be_indexed_are_not_called_none() -> None:
     """Audit 83's fix helper heard "No photos yet. Your folders hold no photos yet: add a folder
     that has some. 61 photos not searched yet": the library was read as holding none a moment
     before its scan counted the photos that the answer's note then counted."""
-    assert nothing_found(WhyNothing.NO_PHOTOS, waiting=True) == (
+    stale = EmptyAnswer(PhotoCounts(), waiting=61)  # the window's count, read before the scan's
+    assert why_nothing(stale) is WhyNothing.WAITING
+    assert nothing_found(why_nothing(stale)) == (
         "Nothing found yet",
         "Photos show up here as they are indexed.",
     )
+    assert why_nothing(EmptyAnswer(PhotoCounts())) is WhyNothing.NO_PHOTOS
     assert nothing_found(WhyNothing.NO_PHOTOS)[0] == "No photos yet"

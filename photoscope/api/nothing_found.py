@@ -49,6 +49,9 @@ class EmptyAnswer:
     weightless: bool = False  # every term weighs 0 (the window's chips; the command line refuses it)
     numbers_only: bool = False  # the query's words are numbers alone (``wordlists.numbers_only``)
     says_nothing: bool = False  # the query's words say nothing a photo shows (``wordlists.says_nothing``)
+    # ``Results.waiting``: the answer's own count of photos waiting to be indexed. ``counts`` may be
+    # older (the window's, read a moment before a scan counted them: audit 83).
+    waiting: int = 0
 
 
 def asks_nothing(text: str, other_terms: bool) -> bool:
@@ -84,8 +87,8 @@ def why_nothing(answer: EmptyAnswer) -> WhyNothing:
     if counts is None:  # what the library holds is not known yet: only what the query asked
         return _searched(answer)
     if not counts.total:
-        if answer.indexing:
-            return WhyNothing.WAITING  # a folder's scan has yet to count its photos
+        if answer.indexing or answer.waiting:
+            return WhyNothing.WAITING  # a folder's scan has yet to count its photos, or just did
         return WhyNothing.NO_PHOTOS
     if counts.indexed <= answer.other_model:  # no photo this model can search
         if answer.other_model:

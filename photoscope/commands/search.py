@@ -247,6 +247,7 @@ def _empty_answer(app: Photoscope, args: argparse.Namespace, results: Any) -> Em
         other_model=app.photos_to_reencode() if app.model_ready else 0,
         cancelled=bool(getattr(results, "nothing_left", False)),  # an older running app's: not said
         left_out_by_name=bool(getattr(results, "left_out_by_name", 0)),
+        waiting=int(getattr(results, "waiting", 0)),
         numbers_only=asks_numbers_alone(
             getattr(args, "text", None) or "", photos_asked or bool(getattr(args, "terms", None))
         ),

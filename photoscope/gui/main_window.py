@@ -747,6 +747,7 @@ class MainWindow(QMainWindow):
             weightless=self.search.weightless(),
             numbers_only=asks_numbers_alone(self.search.text(), self._other_terms()),
             says_nothing=asks_nothing(self.search.text(), self._other_terms()),
+            waiting=results.waiting,
         )
         why = answer_reason(answer)
         if why is WhyNothing.OTHER_MODEL:  # the way out, offered again where "Later" put it away

@@ -502,8 +502,7 @@ def nothing_found(why: WhyNothing, waiting: bool = False) -> tuple[str, str]:
     command line's too); ``waiting``: more photos are to be indexed, and may match."""
     from photoscope.api import WhyNothing as Why
 
-    # NO_PHOTOS too: read a moment before the scan counted the photos the waiting count has
-    if waiting and why in (Why.FILTERED, Why.UNSEEN, Why.NO_MATCH, Why.NO_PHOTOS):
+    if waiting and why in (Why.FILTERED, Why.UNSEEN, Why.NO_MATCH):
         why = Why.WAITING
     indexed_later = ("Nothing found yet", "Photos show up here as they are indexed.")
     said = {
