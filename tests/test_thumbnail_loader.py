@@ -7,6 +7,7 @@ waiting for it, 1 run in 6 beside two busy processes)."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from pathlib import Path
@@ -131,5 +132,42 @@ def test_memory_let_go_is_handed_back_once_loading_is_quiet(
     try:
         _loaded_all(qtbot, loader, [path])
         qtbot.waitUntil(lambda: released == ["photoscope-release"], timeout=5_000)  # off the GUI thread
+    finally:
+        loader.shutdown()
+
+
+def _colour(pixmap) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
+    pixel = pixmap.toImage().pixelColor(pixmap.width() // 2, pixmap.height() // 2)
+    return pixel.red(), pixel.green(), pixel.blue()
+
+
+def test_a_photo_edited_in_place_gets_its_new_thumbnail_not_the_one_held(qtbot, tmp_path: Path) -> None:
+    """Audit 86 (repro_1): a photo rotated, or replaced by another under its name, kept its old tile
+    in the open window though the index and the thumbnail cache had the new one: the loader held its
+    thumbnails by path alone. Asked for a newer version of the file (its time), it loads it again,
+    showing the old meanwhile; and a photo that could not be read is tried again once it changes."""
+    from PIL import Image
+
+    photo = tmp_path / "photo.png"
+    Image.new("RGB", (300, 200), (250, 0, 0)).save(photo)
+    loader = ThumbnailLoader(threads=1, root=tmp_path / "thumbnails")
+    try:
+        first = photo.stat().st_mtime
+        assert loader.pixmap(str(photo), first) is None
+        qtbot.waitUntil(lambda: loader.pixmap(str(photo), first) is not None, timeout=10_000)
+        red = loader.pixmap(str(photo), first)
+        assert red is not None and _colour(red)[0] > 200
+        Image.new("RGB", (300, 200), (0, 0, 250)).save(photo)  # edited: its time moves on
+        os.utime(photo, (first + 5, first + 5))
+        assert loader.pixmap(str(photo), first + 5) is red  # the old one meanwhile, not a blank tile
+        qtbot.waitUntil(lambda: _colour(loader.pixmap(str(photo), first + 5))[2] > 200, timeout=10_000)
+        broken = tmp_path / "broken.jpg"
+        broken.write_bytes(b"not yet a photo")
+        loader.pixmap(str(broken), 1.0)
+        qtbot.waitUntil(lambda: loader.failed(str(broken)), timeout=10_000)
+        Image.new("RGB", (300, 200), (0, 250, 0)).save(broken, "JPEG")  # copied again, whole
+        assert loader.pixmap(str(broken), 2.0) is None
+        qtbot.waitUntil(lambda: loader.pixmap(str(broken), 2.0) is not None, timeout=10_000)
+        assert not loader.failed(str(broken))
     finally:
         loader.shutdown()

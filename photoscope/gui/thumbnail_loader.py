@@ -113,6 +113,9 @@ class ThumbnailLoader(QObject):
         self.capacity_bytes, self.threads = capacity_bytes, threads
         self.pending_limit, self.root = pending_limit, root
         self._cache: OrderedDict[str, QPixmap] = OrderedDict()
+        # The file time each thumbnail held (or each failure) was read for: a photo edited in place
+        # is asked for with its new time, and read again (audit 86: its old tile stayed on).
+        self._read_for: dict[str, float | None] = {}
         self._cached_bytes = 0
         self._on_screen: dict[str, int] = {}  # how many tiles each view can show at once
         self._failed: set[str] = set()
@@ -121,7 +124,7 @@ class ThumbnailLoader(QObject):
         self._wanted: OrderedDict[str, float | None] = OrderedDict()  # newest last
         self._in_flight: set[str] = set()
         self._kept: set[str] = set()  # wanted paths ``forget_pending`` leaves (``pixmap(keep=True)``)
-        self._done: list[tuple[str, QImage]] = []
+        self._done: list[tuple[str, float | None, QImage]] = []
         self._workers: list[threading.Thread] = []
         self._waiting = 0  # threads asleep on ``_work``
         self._closed = False
@@ -139,10 +142,16 @@ class ThumbnailLoader(QObject):
         pixmap = self._cache.get(path)
         if pixmap is not None:
             self._cache.move_to_end(path)
+            if self._newer(path, mtime):  # the old thumbnail shows until the new one is in
+                self.request(path, mtime, keep)
             return pixmap
-        if path not in self._failed:
+        if path not in self._failed or self._newer(path, mtime):
             self.request(path, mtime, keep)
         return None
+
+    def _newer(self, path: str, mtime: float | None) -> bool:
+        """Whether ``mtime`` names another version of the photo than the one read (None: any)."""
+        return mtime is not None and self._read_for.get(path) != mtime
 
     def failed(self, path: str) -> bool:
         return path in self._failed
@@ -195,7 +204,7 @@ class ThumbnailLoader(QObject):
             image = load_thumbnail(path, mtime, self.root)
             with self._lock:
                 first = not self._done
-                self._done.append((path, image))
+                self._done.append((path, mtime, image))
             if first:  # the GUI thread takes everything loaded by the time it gets to it
                 try:
                     self._ready.emit()
@@ -206,18 +215,20 @@ class ThumbnailLoader(QObject):
     def _store(self) -> None:
         with self._lock:
             done, self._done = self._done, []
-            for path, _ in done:
+            for path, _, _ in done:
                 self._in_flight.discard(path)
                 self._kept.discard(path)
         if not done:
             return
-        for path, image in done:
+        for path, mtime, image in done:
+            self._read_for[path] = mtime
             if image.isNull():
                 self._failed.add(path)
             else:
+                self._failed.discard(path)
                 self._keep(path, QPixmap.fromImage(image))
         self._release.start()
-        paths = [path for path, _ in done]
+        paths = [path for path, _, _ in done]
         self.batch_loaded.emit(paths)
         for path in paths:
             self.loaded.emit(path)
@@ -245,8 +256,9 @@ class ThumbnailLoader(QObject):
         self._cached_bytes += _bytes_of(pixmap)
         floor = 2 * sum(self._on_screen.values())
         while self._cached_bytes > self.capacity_bytes and len(self._cache) > floor:
-            _, gone = self._cache.popitem(last=False)
+            let_go, gone = self._cache.popitem(last=False)
             self._cached_bytes -= _bytes_of(gone)
+            self._read_for.pop(let_go, None)
 
     def forget_pending(self) -> None:
         """Drop queued loads (a new result set replaces the rows that asked for them), but the kept."""
