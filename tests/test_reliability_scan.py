@@ -1098,3 +1098,42 @@ def test_photos_an_older_build_read_otherwise_are_read_again_once_after_the_upgr
         assert Scanner(library).scan().unchanged == 5  # looked at once
         assert library.counts().pending == 0
     assert sorted(made) == sorted(p.name for p in pictures.iterdir())
+
+
+# --- a photo touched: its time moved, not its bytes (touch, a backup restored, a copy without -p) ----
+
+
+def test_a_photo_whose_time_alone_changed_is_not_read_again(library: Library, tmp_path: Path) -> None:
+    """Audit 86 (repro_2): `touch` on 45 photos whose bytes did not change made the next `index`
+    decode and encode all 45 (a backup restored, or a copy that resets times, redid the whole
+    library). Where the size is as stored, the partial hash says whether the bytes changed, as for
+    a change time alone; the row and the cached thumbnail take the new time. A photo edited so that
+    its size is kept is still read again: its hash differs. An uncompressed format (BMP, TIFF) is
+    read again all the same: an edit in its middle keeps its size, its first and last 64 KiB."""
+    from PIL import Image
+
+    from photoscope.library import thumbnails
+
+    pictures = tmp_path / "P"
+    photos = write_library(pictures, 3, size=(160, 120))
+    Image.new("RGB", (64, 48), (9, 9, 9)).save(pictures / "scan.bmp")
+    library.add_folder(pictures)
+    Scanner(library).scan()
+    index_pending(library)
+    root = tmp_path / "thumbs"
+    thumbnails.write_thumbnail(Image.new("RGB", (8, 8)), photos[0], photos[0].stat().st_mtime, root)
+    later = photos[0].stat().st_mtime + 60
+    for path in [*photos[:2], pictures / "scan.bmp"]:
+        os.utime(path, (later, later))
+    edited = photos[2]
+    data = bytearray(edited.read_bytes())
+    data[200] ^= 0xFF  # one byte edited: its size kept, its time moved
+    edited.write_bytes(bytes(data))
+    report = Scanner(library, thumbnail_root=root).scan()
+    assert (report.changed, report.unchanged) == (2, 2), report.summary()
+    assert {Path(p.path).name for p in library.pending()} == {"photo_0002.jpg", "scan.bmp"}
+    stored = library.files_at([str(photos[0])])[str(photos[0])]
+    assert stored.mtime == later
+    assert thumbnails.is_current(photos[0], later, root)  # the grid and other viewers take it
+    index_pending(library)
+    assert Scanner(library, thumbnail_root=root).scan().unchanged == 4

@@ -62,12 +62,14 @@ class IndexRows(PhotoReads):
         moves: Sequence[Move] = (),
         removed: Sequence[int] = (),
         times: Sequence[tuple[float, str]] = (),
+        retimed: Sequence[tuple[float, float, str]] = (),
     ) -> list[int]:
         """Record one scan's findings in one transaction; returns the ids of the new photos.
 
         ``changed`` rows become pending again but keep their caption and vectors until re-indexed,
         so a photo stays searchable while its new version waits. ``times``: (ctime, path) of
         unchanged photos whose change time moved (a chmod) or was not kept (a library from before).
+        ``retimed``: (mtime, ctime, path) of unchanged photos whose file time moved (`touch`).
         """
         with self.transaction() as cur:
             new, moves = _still_watched(cur, new, moves)
@@ -81,6 +83,8 @@ class IndexRows(PhotoReads):
                 )
             if times:
                 cur.executemany("UPDATE photos SET ctime = ? WHERE path = ?", times)
+            if retimed:
+                cur.executemany("UPDATE photos SET mtime = ?, ctime = ? WHERE path = ?", retimed)
             new_ids = []
             for n in new:
                 # OR IGNORE: another process's scan may have stored the same new file a moment ago.

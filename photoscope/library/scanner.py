@@ -620,19 +620,24 @@ class Scanner:
         changed: list[NewFile] = []
         stored = sweep.stored
         touched: list[FileStat] = []
+        retimed: list[FileStat] = []
         for path, stat in sweep.seen.items():
             old = stored.get(path)
             if old is None:
                 new.append(_new_file(stat, sweep))
             elif old == stat:  # (path, size, mtime, ctime) against the stored four
                 report.unchanged += 1
+            elif old[1] == stat.size and old[2] != stat.mtime and _hash_tells_edits(path):
+                retimed.append(stat)  # its time moved, its size did not: touched, or edited in place
             elif old[:3] != stat[:3]:
                 changed.append(_new_file(stat, sweep))
             else:  # its size and time as stored, not its change time: its bytes may have changed
                 touched.append(stat)
         rewritten, times = self._rewritten(touched, sweep)
-        changed += rewritten
-        report.unchanged += len(touched) - len(rewritten)
+        edited, dated = self._edited(retimed, sweep)
+        changed += rewritten + edited
+        report.unchanged += len(touched) - len(rewritten) + len(retimed) - len(edited)
+        self._redate_thumbnails(dated)
         read_again = self._read_otherwise_now(sweep, {c.path for c in changed})
         changed += read_again
         report.unchanged -= len(read_again)
@@ -657,7 +662,12 @@ class Scanner:
         report.removed = [s.id for s in gone]
         self._stash_moved_where_left_out(gone, sweep)
         report.added = self.library.apply_scan(
-            new=new, changed=changed, moves=[m for m, _ in moves], removed=report.removed, times=times
+            new=new,
+            changed=changed,
+            moves=[m for m, _ in moves],
+            removed=report.removed,
+            times=times,
+            retimed=[(f.mtime, f.ctime, f.path) for f, _ in dated],
         )
         self._tidy_thumbnails(moves, gone)
         if report.removed and self.on_removed is not None:
@@ -681,18 +691,32 @@ class Scanner:
         -P changing the date taken: never read again before, the fresh-seat audit of stop 59; a
         chmod moves the change time alone). And (ctime, path) to note for the others; a photo from
         before change times were kept has its noted without being read."""
-        known = [s.path for s in touched if sweep.stored[s.path][3] is not None]
-        stored = self.library.files_at(known) if known else {}
-        rewritten: list[NewFile] = []
-        times: list[tuple[float, str]] = []
-        for stat in touched:
-            if stat.path in stored:
-                file = _new_file(stat, sweep)
-                if file.hash != stored[stat.path].hash:
-                    rewritten.append(file)
-                    continue
-            times.append((stat.ctime, stat.path))
-        return rewritten, times
+        unknown = [s for s in touched if sweep.stored[s.path][3] is None]
+        rewritten, same = self._edited([s for s in touched if sweep.stored[s.path][3] is not None], sweep)
+        return rewritten, [(s.ctime, s.path) for s in [*unknown, *(stat for stat, _ in same)]]
+
+    def _edited(
+        self, files: list[FileStat], sweep: _Sweep
+    ) -> tuple[list[NewFile], list[tuple[FileStat, float]]]:
+        """Of these files, those whose partial hash is not their row's (to read again), and the
+        others with their rows' file time. ``_retimed``'s photos, whose time alone moved (`touch`,
+        a backup restored: each was read again, audit 86), and ``_rewritten``'s."""
+        stored = self.library.files_at([s.path for s in files]) if files else {}
+        edited: list[NewFile] = []
+        same: list[tuple[FileStat, float]] = []
+        for stat in files:
+            file, row = _new_file(stat, sweep), stored.get(stat.path)
+            if row is None or file.hash is None or file.hash != row.hash:
+                edited.append(file)
+            else:
+                same.append((stat, row.mtime))
+        return edited, same
+
+    def _redate_thumbnails(self, dated: list[tuple[FileStat, float]]) -> None:
+        """A photo whose time alone moved keeps its thumbnail, dated as the file now is (the spec's
+        Thumb::MTime: else the grid and other viewers would decode it again)."""
+        for stat, was in dated:
+            thumbnails.copy_thumbnail(stat.path, was, stat.path, stat.mtime, self.thumbnail_root)
 
     def _read_otherwise_now(self, sweep: _Sweep, changing: set[str]) -> list[NewFile]:
         """Of the photos an upgrade to schema 19 left to be looked at once, those seen here and read
@@ -935,6 +959,17 @@ def own_folders(thumbnail_root: Path | None = None) -> list[tuple[str, str]]:
         (config.data_dir(), "Photoscope's own data folder, where its library is"),
     )
     return [(normalize_path(path), what) for path, what in own]
+
+
+# Formats whose bytes are stored as they are: an edit in the middle of a photo keeps its size and its
+# first and last 64 KiB, so the partial hash cannot tell it from a file merely touched.
+_UNCOMPRESSED = (".bmp", ".tif", ".tiff")
+
+
+def _hash_tells_edits(path: str) -> bool:
+    """Whether a same-size file's partial hash says if it was edited (any compressed format: an
+    edit there rewrites the stream to its end)."""
+    return not path.lower().endswith(_UNCOMPRESSED)
 
 
 def _hash_of(path: str, size: int | None = None) -> str | None:
