@@ -1221,6 +1221,20 @@ def test_browse_query_detail_next_similar_and_back(qtbot, window_on_daily: MainW
     assert window.results.match_at(grid.currentIndex().row()).photo.id == moved_to
 
 
+def test_help_keys_names_where_back_goes_now(qtbot, window_on_daily: MainWindow) -> None:
+    """Audit 87 (repro_2): Help > Keys listed Back as the View menu last said it ("Back (after Find
+    similar)", or a query two searches old), while Alt+Left went back to the query just left."""
+    window = window_on_daily
+    browse_ready(qtbot, window)
+    typed_query(qtbot, window, "a green circle")
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.find_similar(window.results.match_at(0).photo.id, window.results.match_at(0).photo.path)
+    press(qtbot, Qt.Key.Key_F1)
+    dialog = window.keys_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert ("View", "Alt+Left", "Back to “a green circle”") in dialog.rows, dialog.rows
+
+
 def test_back_with_no_find_similar_to_undo_keeps_the_search(qtbot, window_on_daily: MainWindow) -> None:
     # The GUI audit: Alt+Left ("Back to the previous search") after typing a second query cleared
     # it and showed the timeline; the menu promised the previous search.

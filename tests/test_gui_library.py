@@ -1151,3 +1151,30 @@ def _library_with_the_tree_focused(qtbot, window):  # type: ignore[no-untyped-de
     dialog.tree.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.tree)
     return dialog
+
+
+def test_delete_removes_the_selected_rule_as_remove_does(qtbot, make_window, library_db, monkeypatch) -> None:
+    """Audit 87 (repro_3): Delete on a selected exclusion rule did nothing; only the Remove button
+    took it away, where Delete removes in the rest of the window (chips, Move to trash). On a watched
+    folder it asks first, as Remove does (Cancel by default)."""
+    dialog = _pattern_excluded(qtbot, make_window, library_db, monkeypatch, "red_*")
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItem(0).childCount() == 1, timeout=20_000)
+    dialog.tree.setCurrentItem(dialog.tree.topLevelItem(0).child(0))
+    dialog.activateWindow()
+    dialog.tree.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.tree)
+    press(qtbot, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: dialog.api().exclusion_rules(None) == [], timeout=20_000)
+    asked: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: asked.append(a[1]) or QMessageBox.StandardButton.Cancel
+    )
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1)
+    dialog.tree.setCurrentItem(dialog.tree.topLevelItem(0))
+    dialog.tree.setFocus()
+    press(qtbot, Qt.Key.Key_Delete)
+    assert asked == ["Remove folder"] and window_folders(dialog) == 1
+
+
+def window_folders(dialog) -> int:  # type: ignore[no-untyped-def]
+    return len(dialog.api().folders())

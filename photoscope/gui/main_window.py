@@ -1016,6 +1016,7 @@ class MainWindow(QMainWindow):
         """Help > Keys: every key the window answers (``KeysDialog``)."""
         if self.keys_dialog is None:
             self.keys_dialog = KeysDialog(self.menuBar(), self)
+        self.update_back_action()  # Back as it goes now, not as the View menu last said it (audit 87)
         self.keys_dialog.show_keys()
 
     def show_about(self) -> None:
