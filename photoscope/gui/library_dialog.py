@@ -109,7 +109,7 @@ class LibraryDialog(QDialog):
         delete = QShortcut(
             QKeySequence.StandardKey.Delete, self.tree, context=Qt.ShortcutContext.WidgetShortcut
         )
-        delete.activated.connect(lambda: self.remove_button.isEnabled() and self._remove_selected())
+        delete.activated.connect(self._delete_pressed)
         self.changeable = True  # False for a read-only library: nothing here may change it
         self.exclusions = ExclusionButtons(self)
         self.tree.itemSelectionChanged.connect(self._sync_remove)
@@ -217,6 +217,10 @@ class LibraryDialog(QDialog):
         self.note.setText(note or folder_indexing_note(path, done=False))
         if self.isVisible():
             self.refresh()  # else when it shows
+
+    def _delete_pressed(self) -> None:
+        if self.remove_button.isEnabled():  # a read-only library, or no row removable: nothing
+            self._remove_selected()
 
     def _remove_selected(self) -> None:
         items = self.tree.selectedItems()
