@@ -76,6 +76,20 @@ ANY_PHOTO_WORDS = frozenset(
     "photo photos picture pictures image images pic pics snapshot snapshots thing things".split()  # noqa: SIM905
 ) | {"something", "stuff"}
 
+# A query opened by what it is a photo of ("photos of dogs", "a picture of a dog", "images showing
+# castles"): the opening frames the words after it. Read as words, "photos" beside "dogs" was a
+# thing for the photos to show, and no photo shows "photos" (audit 85: every likely match lost).
+_FRAMING = re.compile(
+    r"^\s*(?:(?:a|an|the|some|my|our)\s+)?(?:photo|picture|image|pic|snapshot|shot)s?\s+(?:of|showing)\s+(?=\S)",
+    re.IGNORECASE,
+)
+
+
+def without_framing(text: str) -> str:
+    """``text`` without an opening that says it asks for photos ("photos of dogs": "dogs"); as it
+    is otherwise ("a picture on a wall", "people taking pictures of a dog")."""
+    return _FRAMING.sub("", text, count=1)
+
 
 # Words that only link or negate others: alone ("no", "not the", "but") they name nothing, and
 # listed palaces and coral reefs as "5 likely matches" (the audit of stop 45). Not function words

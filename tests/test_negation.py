@@ -65,3 +65,25 @@ def test_what_a_description_leaves_out_is_taken_apart(
 )
 def test_a_description_that_leaves_nothing_out_is_kept_as_typed(text: str) -> None:
     assert split_negations(text) == Negated(text, ())
+
+
+@pytest.mark.parametrize(
+    ("typed", "wanted", "taken_away"),
+    [
+        ("photos of dogs", "dogs", ()),
+        ("a picture of a dog", "a dog", ()),
+        ("Pictures of castles", "castles", ()),
+        ("images showing castles", "castles", ()),
+        ("photos of dogs without grass", "dogs", ("grass",)),
+        ("a picture on a wall", "a picture on a wall", ()),  # a picture there is what is sought
+        ("people taking pictures of a dog", "people taking pictures of a dog", ()),
+        ("photos of", "photos of", ()),  # nothing after: says nothing, as "photos" alone
+    ],
+)
+def test_an_opening_that_asks_for_photos_frames_the_words_after_it(
+    typed: str, wanted: str, taken_away: tuple[str, ...]
+) -> None:
+    """Audit 85 (repro_2): "photos of dogs", "pictures of castles", "a picture of a dog" lost every
+    likely match the bare words had: "photos" beside "dogs" was a thing for the photos to show, and
+    the app said it "cannot clearly see 'photos'"."""
+    assert split_negations(typed) == Negated(wanted, taken_away)

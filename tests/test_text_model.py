@@ -103,3 +103,24 @@ def test_a_word_known_in_the_other_number_reads_as_it_everywhere(shipped_model_d
     assert query.decoder_words == ["dandelion", "field"] and not query.unknown
     assert query.typed["dandelion"] == "dandelions"
     assert model.knows_any("dandelions")
+
+
+def test_a_letter_typed_alone_is_no_word_but_one_in_a_word_still_is(shipped_model_dir: Path) -> None:
+    """Audit 85 (repro_6): "n", "o", "s" and "t" are decoder words (pieces of "rock n roll", "man 's",
+    "t-shirt" in its training captions), so "n" alone listed arbitrary photos and "dog n" lost the
+    dog's likely match. Typed alone a letter is unknown, as "x" is; in a word it reads as before."""
+    from photoscope.network import PhotoscopeModel, TextModel
+
+    model, quick = PhotoscopeModel(shipped_model_dir), TextModel(shipped_model_dir)
+    vocab = quick.vocab
+    for reader in (model, quick):
+        stray = reader.query_words("dog n")
+        assert stray.decoder_words == ["dog"] and stray.unknown == ["n"]
+        assert reader.query_words("t").unknown == ["t"]
+        kept = reader.query_words("a man's hat in a t-shirt")  # as the captions had them
+        assert not kept.unknown and {"s", "t"} <= set(kept.decoder_words) | set(kept.content)
+    assert vocab.encode_query("dog n", add_end=False) == [vocab.index("dog"), vocab.unk]
+    assert vocab.encode_query("a man 's hat", add_end=False)[2] == vocab.index("s")
+    assert np.allclose(quick.encode_text(["dog n"]), quick.encode_text(["dog x"]))
+    assert model.unknown_words("dog n") == ["n"] and not model.knows_any("n")
+    assert all(len(word) > 1 for word in model.suggest("t"))  # a letter is no word to offer

@@ -49,7 +49,8 @@ class Combining(Searching):
         terms, taken_away = negations_apart([QueryTerm(text=text)])
         if taken_away:  # "a dog without a ball": "a dog" - "ball"
             return cut(self._search_what_is_left(terms, taken_away, pool(limit), filters), limit, filters)
-        return cut(self._search_words(text, pool(limit), filters, options), limit, filters)
+        wanted = terms[0].text or text  # as read: "photos of dogs" asks for dogs
+        return cut(self._search_words(wanted, pool(limit), filters, options), limit, filters)
 
     def search_terms(
         self, terms: Sequence[QueryTerm], limit: int = 50, filters: Filters | None = None

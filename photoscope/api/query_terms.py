@@ -24,7 +24,7 @@ def negations_apart(terms: Sequence[QueryTerm]) -> tuple[list[QueryTerm], tuple[
     for term in terms:
         negated = split_negations(term.text) if term.text is not None and not term.negative else None
         if negated is None or not negated.taken_away:
-            out.append(term)
+            out.append(term if negated is None else replace(term, text=negated.wanted))  # "photos of": gone
             continue
         if negated.wants_something:
             out.append(replace(term, text=negated.wanted))

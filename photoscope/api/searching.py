@@ -166,7 +166,7 @@ class Searching(Core):
             cancelled = cancelled_text(negated.wanted, negated.taken_away)
             if cancelled:  # "a cat without a cat": the network's answer is nothing either
                 return Results([], [], cancelled=cancelled, nothing_left=True)
-            text = negated.wanted
+        text = negated.wanted  # as read: "photos of dogs" asks for dogs
         found = self._quick()
         if found is None:
             return None

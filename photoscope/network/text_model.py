@@ -33,8 +33,10 @@ from photoscope.network.naming import RISKY_WORDS, risky_groups, taken_away_kin
 from photoscope.network.presence import load_presence
 from photoscope.network.vocab import (
     FUNCTION_WORDS,
+    LETTERS,
     SPECIALS,
     Vocabulary,
+    stray_letters,
     tokenize,
     typed_names,
     typed_words,
@@ -80,7 +82,7 @@ class QueryWords:
 def speller(vocab: Vocabulary, concepts: Concepts) -> Speller:
     """Suggestions among the words a search knows: the decoder's (most used first), then the
     concepts' one-word ones ("penguin"), then those searched by a stand-in ("giraffe")."""
-    own = [w for w in vocab.words if w not in SPECIALS]
+    own = [w for w in vocab.words if w not in SPECIALS and w not in LETTERS]  # a letter helps nobody
     return Speller(dict.fromkeys([*own, *concepts.single_words, *stand_in_words()]), alike_among=len(own))
 
 
@@ -92,9 +94,13 @@ def query_words(text: str, vocab: Vocabulary, concepts: Concepts) -> QueryWords:
     decoder knows only in the other number is read in that one ("dandelions": dandelion)."""
     typed_as = tokenize(text)
     words = [vocab.reads(w) for w in typed_as]
+    stray = stray_letters(text)  # "dog n": no word to the decoder, whatever its captions held
+
+    def knows(w: str) -> bool:
+        return w in vocab and w not in stray
 
     def unknown_word(w: str) -> bool:
-        return w not in FUNCTION_WORDS and w not in vocab and not concepts.is_concept(w)
+        return w not in FUNCTION_WORDS and not knows(w) and not concepts.is_concept(w)
 
     found: list[tuple[str, tuple[int, ...]]] = []
     stand_ins: list[tuple[str, str]] = []
@@ -120,11 +126,11 @@ def query_words(text: str, vocab: Vocabulary, concepts: Concepts) -> QueryWords:
     foreign = list(dict.fromkeys(unreadable(text)))  # known to neither: said so
     content = [w for w in words if w not in FUNCTION_WORDS] + foreign
     unread = {w for phrase, _ in found for w in _unreadable_words(phrase, vocab)}
-    known = [w for w in content if w in vocab and w not in unread]
+    known = [w for w in content if knows(w) and w not in unread]
     unknown = [
         w
         for w, c in zip(words, in_concept, strict=True)
-        if w not in FUNCTION_WORDS and not c and w not in vocab
+        if w not in FUNCTION_WORDS and not c and not knows(w)
     ] + foreign
     names = typed_names(text) & set(unknown)
     typed = typed_words(text) | {w: concepts.written(w) for w, _ in found if concepts.written(w) != w}

@@ -16,6 +16,25 @@ _WORD = re.compile(r"[a-z]+")
 _LETTERS = re.compile(r"[^\W\d_]+")  # a word in any script
 
 
+# Letters the decoder knows as pieces of words in its training captions ("a man 's hat", "a t shirt",
+# "rock n roll"). Typed alone in a query, such a letter is a typo or a word typed halfway ("dog n"):
+# searched as a word, it listed arbitrary photos and took the likely matches away (audit 85).
+LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz") - FUNCTION_WORDS  # "a", "i": function words
+_TYPED = re.compile(r"['\u2019]?[^\W_]+(?:['\u2019\-][^\W_]+)*")  # as typed: "man's", "t-shirt", "man 's"
+
+
+def stray_letters(text: str) -> frozenset[str]:
+    """The letters ``text`` has as words of their own ("dog n": n), not as pieces of others ("a
+    man's hat", "a t-shirt": none); a letter typed both ways is not stray."""
+    alone: set[str] = set()
+    attached: set[str] = set()
+    for typed in _TYPED.findall(fold(text).lower()):
+        pieces = tokenize(typed)
+        piece_of_another = len(pieces) > 1 or typed[0] in "'\u2019"  # Flickr8k's "man 's"
+        (attached if piece_of_another else alone).update(p for p in pieces if p in LETTERS)
+    return frozenset(alone - attached)
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-case alphabetic words; digits and punctuation are dropped (as in the training data),
     accents folded ("café" is "cafe", "Straße" "strasse"). A word with a letter outside a-z even
@@ -107,8 +126,10 @@ class Vocabulary:
         return next((form for form in number_forms(word)[1:] if form in self), word)
 
     def encode_query(self, text: str, add_end: bool = True) -> list[int]:
-        """``encode`` of a query, each word as the decoder ``reads`` it."""
-        ids = [self.index(self.reads(w)) for w in tokenize(text)]
+        """``encode`` of a query, each word as the decoder ``reads`` it; a letter typed alone is
+        unknown (``stray_letters``)."""
+        stray = stray_letters(text)
+        ids = [self.unk if w in stray else self.index(w) for w in map(self.reads, tokenize(text))]
         return [*ids, self.end] if add_end else ids
 
     def decode(self, ids: Sequence[int]) -> str:
@@ -122,4 +143,5 @@ class Vocabulary:
 
     def unknown_words(self, text: str) -> list[str]:
         """A query's words the decoder does not know, in either number (``reads``)."""
-        return [w for w in tokenize(text) if self.reads(w) not in self]
+        stray = stray_letters(text)
+        return [w for w in tokenize(text) if w in stray or self.reads(w) not in self]

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from photoscope.wordlists import FUNCTION_WORDS, NUMBERS, says_nothing
+from photoscope.wordlists import FUNCTION_WORDS, NUMBERS, says_nothing, without_framing
 
 NEGATORS = frozenset({"without", "no"})
 ARTICLES = frozenset({"a", "an", "the", "any"})
@@ -61,13 +61,16 @@ class Negated(NamedTuple):
 
 
 def split_negations(text: str) -> Negated:
-    """``text`` without the phrases it says to leave out, and those phrases.
+    """``text`` without the phrases it says to leave out, and those phrases; without an opening
+    that frames it as photos too ("photos of dogs without grass": "dogs" - "grass";
+    ``wordlists.without_framing``).
 
     >>> split_negations("a dog without a ball on the grass")
     Negated(wanted='a dog on the grass', taken_away=('ball',))
     >>> split_negations("a beach")
     Negated(wanted='a beach', taken_away=())
     """
+    text = without_framing(text)
     minus = [m for m in _MINUS.finditer(text) if _in_phrase(m.group(1).lower())]
     for m in reversed(minus):  # "a dog -cat": the minus sign's word, as typed
         text = text[: m.start()] + text[m.end() :]
