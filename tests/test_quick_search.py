@@ -142,6 +142,36 @@ def test_the_first_answers_to_a_description_s_without_leave_out_what_the_caption
     )
 
 
+def test_the_first_answer_to_a_description_with_words_taken_away_calls_none_likely(
+    trained_tiny: Path, tmp_path: Path
+) -> None:
+    """Audit 85 (repro_4): the first answer to "a dog without grass" left out the photos whose
+    captions say grass (the dog among them) and called a goat the one likely match; the network's
+    answer a second later put the dog first, with none likely. Without the network's subtraction the
+    first answer cannot tell what is likely: it lists, and says so of none but the photos named."""
+    from synthetic import shape_photo
+
+    from photoscope.api import IndexOptions
+
+    photos = tmp_path / "Photos"  # named so that no name says what they show
+    photos.mkdir()
+    shown = [(c, s) for c in ("red", "green", "blue") for s in ("circle", "square", "triangle")]
+    for at, (colour, shape) in enumerate(shown):
+        for i in range(3):
+            shape_photo(colour, shape, seed=10 + i).save(photos / f"photo {at}{i}.jpg")
+    db = tmp_path / "library.db"
+    with Photoscope(db, trained_tiny) as app:
+        app.add_folder(photos)
+        app.scanner().scan()
+        app.indexer(options=IndexOptions(thumbnails=False)).run()
+    _map_vectors(db, trained_tiny)
+    with Photoscope(db, trained_tiny) as app:
+        plain = app.search_text_quick("circle", 9)
+        taken = app.search_text_quick("circle without red", 9)
+    assert plain is not None and plain.relevant > 0  # what the rule changes: likely matches
+    assert taken is not None and taken.matches and taken.relevant == taken.by_name == 0
+
+
 def test_the_first_answers_to_a_description_that_cancels_out_list_nothing(
     trained_tiny: Path, shapes_db: Path
 ) -> None:

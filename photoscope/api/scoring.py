@@ -140,7 +140,7 @@ def likely_through_names(
 
 def likely_before_shown(results: Results, shown: AbstractSet[int]) -> Results:
     """The likely matches up to the first that ``shown`` holds (the photos that show what a query
-    takes away: ``Combining._likely_before_taken_away``, the quick answer's alike)."""
+    takes away: ``Combining._likely_before_taken_away``)."""
     likely = results.matches[results.by_name : results.relevant]
     before = next((at for at, m in enumerate(likely) if m.photo.id in shown), len(likely))
     return replace(results, relevant=results.by_name + before)

@@ -201,13 +201,11 @@ class Searching(Core):
             judged_rule(model),
             lambda words, ids: quick_likely_through(model, store, self.library, words, ids, people),
         )
-        if negated.taken_away:  # as the network's answer ends them (``Combining._likely_before_taken_away``)
-            from photoscope.search.quick import quick_showing
-
-            taken = negated.taken_away
-            results = likely_before_taken_away(
-                model, taken, results, lambda ids: quick_showing(model, store, self.library, ids, taken)
-            )
+        if negated.taken_away:
+            # Without the network's subtraction, what is likely is not known: the photos the captions
+            # leave out may be the network's first ("a dog without grass": the dog), and what is left
+            # called likely was not (audit 85, repro_4: a goat). Only the photos named stay likely.
+            results = replace(results, relevant=results.by_name)
         return cut(replace(results, taken_away=negated.taken_away, unsure=unsure), wanted, filters)
 
     def prepare_quick_search(self) -> bool:
@@ -360,9 +358,10 @@ def likely_before_taken_away(
     showing: Callable[[list[int]], set[int]],
 ) -> Results:
     """The likely matches up to the first that shows a taken-away text's word: by its detectors
-    (``showing`` of the likely photos' ids: the network's ``combine.showing``, the quick answer's
-    ``quick.quick_showing``), or by its stored caption naming the word or its kin ("a man is
-    running on the beach" for "people", whose detector gave the man alone under ``SHOWS_WORD``)."""
+    (``showing`` of the likely photos' ids: the network's ``combine.showing``; the quick answer
+    calls none likely where words are taken away), or by its stored caption naming the word or its
+    kin ("a man is running on the beach" for "people", whose detector gave the man alone under
+    ``SHOWS_WORD``)."""
     likely = results.matches[results.by_name : results.relevant]
     if not taken or not likely:
         return results

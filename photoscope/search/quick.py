@@ -28,7 +28,6 @@ import numpy.typing as npt
 
 from photoscope.search.path_words import tokens
 from photoscope.search.results import (
-    SHOWS_WORD,
     Hit,
     ListedJudges,
     SearchResult,
@@ -325,22 +324,6 @@ def quick_unclear_words(
     judges = _listed_judges(model, store, library, photo_ids, f, people)
     query = model.query_words(text)
     return judged_unclear(query, model.word_count, f.rare_count, model.detector_sight, judges)
-
-
-def quick_showing(
-    model: TextModel, store: QuickStore, library: Library, photo_ids: Sequence[int], texts: Sequence[str]
-) -> set[int]:
-    """The photos among ``photo_ids`` that show a word of one of ``texts`` by its detector, as
-    ``combine.showing`` reads them, in NumPy on the mapped file's rows."""
-    content = [w for t in texts for w in model.query_words(t).content]
-    words = list(dict.fromkeys(kin for w in content for kin in model.taken_away_kin(w)))
-    rows = np.flatnonzero(np.isin(store.ids, np.asarray(photo_ids, np.int64)))  # in the store's order
-    if not words or not len(rows):
-        return set()
-    parts = store.listed_features(library, rows)  # the base rows, then the tail's: ``rows``' order
-    probabilities = np.concatenate([model.word_probabilities(words, x, basis) for x, basis in parts])
-    shown = np.asarray(probabilities >= SHOWS_WORD).any(axis=1)
-    return {int(i) for i in store.ids[rows][shown]}
 
 
 def quick_likely_through(
