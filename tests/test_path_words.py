@@ -604,6 +604,24 @@ def test_photos_a_taken_away_name_leaves_out_are_said(trips_library: tuple[Photo
     assert why_nothing(answer) is WhyNothing.NAMED_AWAY
 
 
+@pytest.mark.parametrize("text", ["without paris", "not paris", "-paris"])
+def test_a_query_that_only_takes_a_name_away_lists_the_other_photos(
+    trips_library: tuple[Photoscope, Path], text: str
+) -> None:
+    """Audit 85 (repro_5): "without paris" ("paris" a folder's name alone) listed nothing and said
+    "no other photo matches", where "without castles" lists the photos least like castles. A query
+    that only takes away asks for nothing: it lists every other photo, none of them likely."""
+    from photoscope.api import QueryTerm
+
+    app, _ = trips_library
+    found = app.search_text(text, 20)
+    assert sorted(Path(m.photo.path).parent.name for m in found.matches) == ["home"] * 6
+    assert found.relevant == 0 and found.left_out_by_name == 6 and found.unknown_words == []
+    lowered = app.search_terms([QueryTerm(text="paris", negative=True, weight=0.5)], 20)
+    places = [Path(m.photo.path).parent.name for m in lowered.matches]
+    assert places == ["home"] * 6 + ["Paris 2019"] * 6 and lowered.relevant == 0  # lowered by its weight
+
+
 def test_a_count_in_a_query_names_no_file_with_the_number_on_its_name(
     trips_library: tuple[Photoscope, Path],
 ) -> None:

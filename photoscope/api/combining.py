@@ -119,7 +119,9 @@ class Combining(Searching):
         taken_away = tuple(p for p in taken_away if not _only_unknown(p, unknown_of.get(p, []), names.words))
         if all(t.negative for t in resolved.terms) and not all(t.negative for t in kept) and not names.added:
             resolved.terms.clear()  # nothing known to add: what is taken away alone would rank every photo
-        ranked, photo_words, bound = self._rank_combined(resolved, limit, filters, names)
+        # "-cat", "without paris": nothing asked for, something taken away (a name alone, maybe)
+        takes_away_only = all(t.negative for t in kept) and bool(names.taken or names.lowered)
+        ranked, photo_words, bound = self._rank_combined(resolved, limit, filters, names, takes_away_only)
         hits = ranked.hits
         words = tuple(
             self.model.words_as_shown(photo_words[resolved.places[p]])
@@ -140,7 +142,9 @@ class Combining(Searching):
         by_network = any(h.photo_id not in ranked.named for h in hits)  # else by names alone, or none
         if not by_network and not narrowed:
             results = replace(results, unsure=self._unseen_in_any(resolved.terms))
-        if resolved.terms and all(t.negative for t in resolved.terms) and not names.added:
+        if takes_away_only or (
+            resolved.terms and all(t.negative for t in resolved.terms) and not names.added
+        ):
             # what is taken away alone asks for nothing: the photos least like it are listed, and none
             # is called likely ("-cat": 19 of 20, the curve of a query that asks nothing; audit 68)
             results = replace(results, relevant=0)
@@ -371,12 +375,19 @@ class Combining(Searching):
         return replace(found, weight=term.weight, negative=term.negative), known
 
     def _rank_combined(
-        self, resolved: _Resolved, limit: int, filters: Filters | None, names: _Names | None = None
+        self,
+        resolved: _Resolved,
+        limit: int,
+        filters: Filters | None,
+        names: _Names | None = None,
+        takes_away_only: bool = False,
     ) -> tuple[SearchResult, list[tuple[str, ...]], _Bound]:
         """The best ``limit`` photos for the resolved terms, with the photos the added terms name
         lifted (``path_words.lift_named``: those it put first are ``named``) and those a taken-away
         term names left out; per term the words a photo term counted as; and what bounds the
-        query's likely matches (``_likely_bound``)."""
+        query's likely matches (``_likely_bound``). A query that ``takes_away_only`` lists every
+        photo its names do not leave out, in the store's order, where no term is left to rank by
+        ("without paris": audit 85, repro_5)."""
         import numpy as np
 
         from photoscope.search import path_words
@@ -384,7 +395,7 @@ class Combining(Searching):
         from photoscope.search.results import SearchResult, library_curve
 
         names = names or _Names()
-        if not resolved.terms and not names.added:
+        if not resolved.terms and not names.added and not takes_away_only:
             return SearchResult([]), [], _Bound()
         allowed = self._allowed(filters)
         filtered, among = allowed is not None, None
@@ -394,6 +405,8 @@ class Combining(Searching):
             store = self.store  # once: the scores are for its rows as they are now
             ranked = CombinedRanker(self.model, store).rank(resolved.terms) if resolved.terms else None
             scores = None if ranked is None else ranked.scores.numpy()
+            if scores is None and takes_away_only:  # names alone take away: every other photo alike
+                scores = np.zeros(len(store.ids), np.float32)
             words = [] if ranked is None else ranked.photo_words
             if names.added:
                 if all(t.negative for t in resolved.terms):  # names alone add: among what they name
