@@ -1015,6 +1015,20 @@ def test_a_concept_no_listed_photo_clearly_shows_is_said(model: PhotoscopeModel)
     assert SearchEngine(model, VectorStore(model.latent_dim)).unclear_concepts("a koala", []) == ()
 
 
+def test_the_words_no_photo_of_the_library_shows_are_those_alone(model: PhotoscopeModel) -> None:
+    """Audit 85, repro_3: `search castle --add espresso` said "Photoscope cannot clearly see 'castle'
+    or 'espresso' in any photo", though plain "castle" has 7 likely matches: every head-judged word
+    of the combined query was named, as over no photo listed. Over the whole library, only the words
+    no photo shows clearly are (as typed: "espressos")."""
+    store = _store(model)  # photo 100 an espresso, 101 a bald eagle, the rest German shepherds
+    engine = SearchEngine(model, store)
+    assert engine.unseen_anywhere("espresso") == ()
+    assert engine.unseen_anywhere("a koala") == ("koala",)
+    assert engine.unseen_anywhere("a bald eagle") == ()
+    assert engine.unseen_anywhere("koalas and espressos") == ("koalas",)
+    assert SearchEngine(model, VectorStore(model.latent_dim)).unseen_anywhere("a koala") == ()
+
+
 def test_a_weak_guess_of_the_head_is_no_likely_match(model: PhotoscopeModel) -> None:
     """The fresh-seat audit of stop 51: in a library without monkeys, "a monkey" called a squirrel
     its one likely match, the head giving it spider monkey 0.217 (fox squirrel more). A share that

@@ -252,9 +252,12 @@ class Combining(Searching):
     def _unseen_in_any(self, terms: Sequence[Term]) -> tuple[str, ...]:
         """Why a combined query listed nothing, when an added text's words are concepts alone that no
         photo shows clearly ("a dog" + "espresso" said only "no matching photos": the GUI walk of
-        stop 43)."""
+        stop 43): those words alone, read over the whole library ("castle" + "espresso" said no
+        photo showed a castle either: audit 85, repro_3)."""
         added = [t.text for t in terms if t.text is not None and not t.negative]
-        return tuple(w for text in added for w in self.engine.unclear_concepts(text, []))
+        with self._store_lock:
+            unseen = [w for text in added for w in self.engine.unseen_anywhere(text)]
+        return tuple(dict.fromkeys(unseen))
 
     def _file_words_named(
         self, unknown: Iterable[Sequence[UnknownWord]], photos: AbstractSet[int]
@@ -397,6 +400,7 @@ class Combining(Searching):
         names = names or _Names()
         if not resolved.terms and not names.added and not takes_away_only:
             return SearchResult([]), [], _Bound()
+        only_words = _concept_only_words(self.model, resolved.terms)
         allowed = self._allowed(filters)
         filtered, among = allowed is not None, None
         exclude = [*resolved.exclude, *names.taken]
@@ -413,6 +417,7 @@ class Combining(Searching):
                     among = np.fromiter(names.added, dtype=np.int64, count=len(names.added))
                     allowed = among if allowed is None else np.intersect1d(allowed, among)
                 lifted = _not_taken_away(self.model, store, names.added, resolved.terms)
+                lifted = _vouched_where_left_out(scores, store.ids, lifted, names.lacks, only_words)
                 scores, first = path_words.lift_named(scores, store.ids, lifted, promotable=names.by_names)
             assert scores is not None
             scores = _lowered(scores, store.ids, names.lowered)
@@ -485,6 +490,38 @@ def _not_taken_away(
     taken = [t.text for t in terms if t.negative and t.text is not None]
     shown = showing(model, store, list(named), taken) if taken else set()
     return {i: share for i, share in named.items() if i not in shown} if shown else named
+
+
+def _concept_only_words(model: PhotoscopeModel, terms: Sequence[Term]) -> frozenset[str]:
+    """The words (as names are read: ``path_words.query_words``) of the added texts only the concepts
+    know ("espresso"), each of which keeps only the photos the head sees it in (``combine.add_concepts``)."""
+    from photoscope.search.combine import concepts_only
+    from photoscope.search.path_words import query_words
+
+    texts = [t.text for t in terms if t.text is not None and not t.negative]
+    return frozenset(w for text in texts if concepts_only(model.query_words(text)) for w in query_words(text))
+
+
+def _vouched_where_left_out(
+    scores: np.ndarray | None,
+    ids: np.ndarray,
+    named: dict[int, float],
+    lacks: Mapping[int, Sequence[str]],
+    only_words: AbstractSet[str],
+) -> dict[int, float]:
+    """The named photos the names may lift: of those the network leaves out (-inf: an added term only
+    the concepts know, ``only_words``, is not seen in them), only those whose names say that term's
+    words. A name vouches only for the words it holds: "castle" + "espresso" listed the two photos
+    named Castle (no espresso in either), and "a dog" + "espresso" dog.jpg, where "a bird" +
+    "espresso" listed nothing (audit 85, repro_3); eiffelTower.jpg still goes with "tower"."""
+    import numpy as np
+
+    if scores is None or not only_words:
+        return named
+    left_out = {int(i) for i in ids[~np.isfinite(scores)]}
+    return {
+        i: share for i, share in named.items() if i not in left_out or not set(lacks.get(i, ())) & only_words
+    }
 
 
 def _only_unknown(phrase: str, unknown: Sequence[UnknownWord], names: AbstractSet[str]) -> bool:

@@ -11,7 +11,7 @@ Plain inversion (from the library's mean latent, no text encoder) is kept as a m
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -38,6 +38,7 @@ from photoscope.search.results import (
     likely_through,
     people_seen,
     seen_nowhere,
+    unclear_words,
     unknown_words,
 )
 from photoscope.search.stored import class_cover
@@ -303,12 +304,30 @@ class SearchEngine:
         if not len(self.store):
             return frozenset()
         given, model = options or TextSearchOptions(), self.model
+        library_best = self._library_best(given)
+        return seen_nowhere(model.query_words(text), model.word_count, given.rare_count, library_best)
+
+    def unseen_anywhere(self, text: str, options: TextSearchOptions | None = None) -> tuple[str, ...]:
+        """The words of a query no photo of the library shows clearly, as typed (``results.unclear_words``
+        over the library's best photo): why a combined query listed nothing. Over no photo listed,
+        every word the head judges was named: "castle" + "espresso" said no photo clearly showed a
+        castle either, where "castle" alone has 7 likely matches (audit 85, repro_3)."""
+        if not len(self.store):  # no photo searchable (waiting, another model's): that is the reason
+            return ()
+        given, model = options or TextSearchOptions(), self.model
+        query = model.query_words(text)
+        unclear = unclear_words(query, model.word_count, given.rare_count, self._library_best(given))
+        return tuple(dict.fromkeys(query.typed.get(w, w) for w in unclear))
+
+    def _library_best(self, given: TextSearchOptions) -> Callable[[Sequence[int]], float]:
+        """The best photo's probability over a word's classes (and those the head finds alike), of
+        every photo in the store."""
 
         def library_best(classes: Sequence[int]) -> float:
-            cover = class_cover(classes, given.near_classes, model.encoder_name)
+            cover = class_cover(classes, given.near_classes, self.model.encoder_name)
             return float(self.store.concept_scores(cover).max())
 
-        return seen_nowhere(model.query_words(text), model.word_count, given.rare_count, library_best)
+        return library_best
 
     def likely_through(
         self,
