@@ -341,6 +341,11 @@ def test_detail_view_steps_with_the_keys_whatever_has_the_focus_and_zooms_to_100
     assert detail.row == 2
     press(qtbot, Qt.Key.Key_Left)
     assert detail.row == 1
+    # Page Down / Page Up step too, as in image viewers (audit 87's notes: they did nothing)
+    press(qtbot, Qt.Key.Key_PageDown)
+    assert detail.row == 2
+    press(qtbot, Qt.Key.Key_PageUp)
+    assert detail.row == 1
     assert "2 of 11" in detail.windowTitle() and detail.position.text() == "2 of 11"
     detail.next_button.click()
     assert detail.row == 2

@@ -189,7 +189,9 @@ class DetailView(QDialog):
             Qt.Key.Key_Left: self.previous,
             Qt.Key.Key_Right: self.next,
             Qt.Key.Key_Space: self.next,
+            Qt.Key.Key_PageDown: self.next,  # as image viewers step (audit 87's notes: it did nothing)
             Qt.Key.Key_Backspace: self.previous,
+            Qt.Key.Key_PageUp: self.previous,
             Qt.Key.Key_Home: lambda: self.show_row(self.grid().step(-1, 1)),
             Qt.Key.Key_End: lambda: self.show_row(self.grid().row_of(self.grid().photo_count() - 1)),
         }

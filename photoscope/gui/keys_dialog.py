@@ -23,7 +23,7 @@ OTHER_KEYS: tuple[tuple[str, str, str], ...] = (
     ("Results and library", "Arrows, Page Up/Down, Home, End", "move"),
     ("Results and library", "Enter", "open the photo"),
     ("Copies (File > Find copies)", "Esc", "back to all photos"),
-    ("Photo view", "Left, Backspace / Right, Space", "previous / next photo"),
+    ("Photo view", "Left, Backspace, Page Up / Right, Space, Page Down", "previous / next photo"),
     ("Photo view", "Home / End", "first / last photo (in a text field too, not its line's start or end)"),
     ("Photo view", "1", "100 %: the photo at its own size"),
     ("Photo view", "Tab", "the buttons and the text fields: caption, looks like, taken, camera, size, file"),
