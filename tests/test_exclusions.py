@@ -4,6 +4,7 @@ photos a rule took out come back when it goes, without being encoded again."""
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -911,3 +912,45 @@ def test_a_pattern_that_leaves_out_no_photo_says_how_a_folder_s_photos_are_named
     assert capsys.readouterr().out.rstrip().endswith("left the index: a pattern matches the names of files")
     assert main(["folders", "exclude", "--pattern", "Screenshots/*", str(pictures), "--yes", "--db", db]) == 0
     assert capsys.readouterr().out.rstrip().endswith("3 photos left the index")
+
+
+def test_photos_moved_out_of_the_library_and_back_come_back_without_encoding(
+    library: Library, pictures: Path, tmp_path: Path
+) -> None:
+    """Audit 86's notes: a folder of 45 photos moved out of the library and back a few seconds
+    later (a drag gone wrong, a delete undone from the trash) was removed and then encoded again,
+    all 45. Every photo that leaves the index is stashed for the session, as a rule's are: back
+    unchanged (its bytes, size and time), it is written back as indexed."""
+    restored: list[int] = []
+    scanner = Scanner(library, stash=Stash(lambda: "tiny@1", restored.extend))
+    scanner.scan()
+    index_pending(library)
+    captions = {Path(r.path).name: r.caption for r in library.photos_by_ids(library.photo_ids())}
+    outside = tmp_path / "Trash"
+    shutil.move(pictures / "Screenshots", outside)
+    (pictures / "photo_0.jpg").rename(tmp_path / "photo_0.jpg")
+    assert len(scanner.scan().removed) == 4
+    shutil.move(outside, pictures / "Screenshots")
+    (tmp_path / "photo_0.jpg").rename(pictures / "photo_0.jpg")
+    report = scanner.scan()
+    assert len(report.added) == 4 and report.restored == 4 and sorted(restored) == sorted(report.added)
+    assert library.counts() == PhotoCounts(indexed=6, pending=0, error=0)
+    after = {Path(r.path).name: r.caption for r in library.photos_by_ids(library.photo_ids())}
+    assert after == captions
+
+
+def test_the_stash_holds_photos_that_left_up_to_its_bound(
+    library: Library, pictures: Path, tmp_path: Path
+) -> None:
+    """What left the index is held in memory for the session: a bound keeps a library emptied
+    folder by folder from holding every photo's vectors (the latest kept: the likeliest back)."""
+    restored: list[int] = []
+    scanner = Scanner(library, stash=Stash(lambda: "tiny@1", restored.extend, capacity=2))
+    scanner.scan()
+    index_pending(library)
+    shutil.move(pictures / "Screenshots", tmp_path / "Trash")
+    assert len(scanner.scan().removed) == 3
+    shutil.move(tmp_path / "Trash", pictures / "Screenshots")
+    report = scanner.scan()
+    assert len(report.added) == 3 and report.restored == 2
+    assert library.counts() == PhotoCounts(indexed=5, pending=1, error=0)

@@ -423,24 +423,35 @@ def _leaves_out_all(rule: ExclusionRule, below: str) -> bool:
 # --- keeping what a rule took out, for the session --------------------------------------------------
 
 
+# The entries a stash holds at most: about 4 KB each (the feature is most of it), so 20 MB; the
+# latest kept, the likeliest to come back.
+STASH_ENTRIES = 5000
+
+
 @dataclass
 class Stash:
-    """Index entries of photos that rules took out, keyed by (partial hash, size, mtime): a photo
-    that comes back unchanged is written back as indexed, not encoded again. ``model_version`` says
-    which model's vectors to keep (None: keep nothing, e.g. no vectors loaded this session)."""
+    """Index entries of photos that left the index this session (rules took them out, or their files
+    went), keyed by (partial hash, size, mtime): a photo that comes back unchanged (moved back, a
+    delete undone from the trash) is written back as indexed, not encoded again. ``model_version``
+    says which model's vectors to keep (None: keep nothing, e.g. no vectors loaded this session)."""
 
     model_version: Callable[[], str | None]
     on_restored: Callable[[list[int]], None] | None = None
     entries: dict[tuple[str, int, float], IndexedPhoto] = field(default_factory=dict)
+    capacity: int = STASH_ENTRIES
 
     def keep(self, library: Library, files: Sequence[StoredFile]) -> None:
         version = self.model_version()
-        hashed = {f.id: f for f in files if f.hash is not None}
+        hashed = {f.id: f for f in files[-self.capacity :] if f.hash is not None}
         if version is None or not hashed:
             return
         for photo_id, entry in library.index_entries(sorted(hashed), version).items():
             f = hashed[photo_id]
-            self.entries[(f.hash or "", f.size, f.mtime)] = entry  # its size and time are the file's
+            key = (f.hash or "", f.size, f.mtime)  # its size and time are the file's
+            self.entries.pop(key, None)  # kept again: the latest
+            self.entries[key] = entry
+        for oldest in list(self.entries)[: max(0, len(self.entries) - self.capacity)]:
+            del self.entries[oldest]
 
     def restore(self, library: Library, new_ids: Sequence[int]) -> list[int]:
         """Write back the stashed entries of photos just added again; returns their ids."""

@@ -184,7 +184,6 @@ class _Sweep:
     folders: list[Folder] = field(default_factory=list)  # every watched folder, with its id
     moved_away: set[str] = field(default_factory=set)  # photos kept as moved away: never gone
     ruled_out: set[str] = field(default_factory=set)  # stored photos the exclusion rules leave out
-    left_out: set[tuple[int, float]] = field(default_factory=set)  # (size, mtime) of files seen and left out
     followed: list[Folder] = field(
         default_factory=list
     )  # folders whose kept photos followed (``_kept_arrived``)
@@ -470,7 +469,6 @@ class Scanner:
         report.rules_followed = follow_moved_targets(self.library, sweep.seen, sweep.stored)
         ignore_files, left_out, sweep.ruled_out = exclude(self.library, sweep.seen, sweep.stored, self.stash)
         report.left_out = [s.path for s in left_out]
-        sweep.left_out = {(s.size, s.mtime) for s in left_out}
         sweep.forget_unstorable(
             left_out_by_rules(self.library, [*sweep.unstorable, *sweep.unstorable_folders])
         )
@@ -660,7 +658,7 @@ class Scanner:
         moves += arrivals + followed
         report.changed, report.moved = len(changed), len(moves)
         report.removed = [s.id for s in gone]
-        self._stash_moved_where_left_out(gone, sweep)
+        self._stash_gone(gone)
         report.added = self.library.apply_scan(
             new=new,
             changed=changed,
@@ -673,15 +671,13 @@ class Scanner:
         if report.removed and self.on_removed is not None:
             self.on_removed(report.removed)
 
-    def _stash_moved_where_left_out(self, gone: Sequence[StoredFile], sweep: _Sweep) -> None:
-        """The entries of photos gone from the index that a file the rules leave out matches (its
-        size and time: moved into an excluded folder) are stashed, as a rule's own are: moved back,
-        they come back without encoding (audit 80: ``index --watch`` encoded such a photo again)."""
-        if self.stash is None or not sweep.left_out:
-            return
-        moved = [f for f in gone if (f.size, f.mtime) in sweep.left_out]
-        if moved:
-            self.stash.keep(self.library, moved)
+    def _stash_gone(self, gone: Sequence[StoredFile]) -> None:
+        """The entries of photos gone from the index are stashed, as a rule's own are: back
+        unchanged, they come back without encoding (audit 80: moved into an excluded folder and back
+        under ``index --watch``; audit 86: a folder moved out of the library and back, a delete
+        undone from the trash, encoded again)."""
+        if self.stash is not None and gone:
+            self.stash.keep(self.library, gone)
 
     def _rewritten(
         self, touched: list[FileStat], sweep: _Sweep
