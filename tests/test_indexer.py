@@ -516,6 +516,29 @@ def test_a_copy_of_an_indexed_photo_takes_its_entry_without_being_encoded(
         assert thumb.size == (120, 80) and thumb.text["Thumb::URI"].endswith("/copy/beach.jpg")
 
 
+def test_a_photo_to_be_read_again_takes_no_entry_from_a_copy_still_to_be_read_again(
+    library: Library, pictures: Path, counting: CountingModel, tmp_path: Path
+) -> None:
+    """Audit 88 (repro_1): after the upgrade to schema 19, a transparent photo read again in one
+    folder took the stale entry of its copy in another folder (not scanned yet, its own reading
+    still to be looked at), and kept it for good. A copy still to be looked at is no original."""
+    from PIL import Image
+
+    for folder in ("A", "B"):
+        (pictures / folder).mkdir(parents=True)
+        Image.new("RGBA", (64, 48), (0, 0, 0, 0)).save(pictures / folder / "logo.png")
+    _scan_and_index(library, counting, tmp_path)
+    library.db.execute("DROP TABLE read_again_checks")  # as schema 18 left it
+    library.db.execute("PRAGMA user_version = 18")
+    path = library.path
+    library.close()
+    with Library(path) as upgraded:
+        assert Scanner(upgraded).scan([pictures / "A"]).changed == 1  # B is not looked at yet
+        before = counting.embedded
+        _worker(upgraded, counting, tmp_path).run()
+        assert counting.embedded == before + 1  # read again, not given B's stale entry
+
+
 def test_a_copy_of_a_photo_another_model_indexed_is_encoded(
     library: Library, pictures: Path, tiny_model: PhotoscopeModel, tmp_path: Path
 ) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pytest
 from photos import deny_listing, index_pending, write_library, write_photo
 
@@ -1108,8 +1109,10 @@ def test_a_photo_whose_time_alone_changed_is_not_read_again(library: Library, tm
     decode and encode all 45 (a backup restored, or a copy that resets times, redid the whole
     library). Where the size is as stored, the partial hash says whether the bytes changed, as for
     a change time alone; the row and the cached thumbnail take the new time. A photo edited so that
-    its size is kept is still read again: its hash differs. An uncompressed format (BMP, TIFF) is
-    read again all the same: an edit in its middle keeps its size, its first and last 64 KiB."""
+    its size is kept is still read again: its hash differs. Other formats than JPEG are read again
+    all the same: an edit in their middle keeps their size and their first and last 64 KiB (an
+    uncompressed BMP or TIFF; a PNG whose orientation exiftool changed after a large XMP chunk:
+    audit 88, repro_2)."""
     from PIL import Image
 
     from photoscope.library import thumbnails
@@ -1117,6 +1120,8 @@ def test_a_photo_whose_time_alone_changed_is_not_read_again(library: Library, tm
     pictures = tmp_path / "P"
     photos = write_library(pictures, 3, size=(160, 120))
     Image.new("RGB", (64, 48), (9, 9, 9)).save(pictures / "scan.bmp")
+    noise = np.random.default_rng(0).integers(0, 256, (300, 300, 3), dtype=np.uint8)
+    Image.fromarray(noise).save(pictures / "big.png")  # over 128 KiB: a middle the hash skips
     library.add_folder(pictures)
     Scanner(library).scan()
     index_pending(library)
@@ -1125,15 +1130,15 @@ def test_a_photo_whose_time_alone_changed_is_not_read_again(library: Library, tm
     later = photos[0].stat().st_mtime + 60
     for path in [*photos[:2], pictures / "scan.bmp"]:
         os.utime(path, (later, later))
-    edited = photos[2]
-    data = bytearray(edited.read_bytes())
-    data[200] ^= 0xFF  # one byte edited: its size kept, its time moved
-    edited.write_bytes(bytes(data))
+    for edited, at in ((photos[2], 200), (pictures / "big.png", None)):
+        data = bytearray(edited.read_bytes())
+        data[len(data) // 2 if at is None else at] ^= 0xFF  # one byte edited: its size kept, its time moved
+        edited.write_bytes(bytes(data))
     report = Scanner(library, thumbnail_root=root).scan()
-    assert (report.changed, report.unchanged) == (2, 2), report.summary()
-    assert {Path(p.path).name for p in library.pending()} == {"photo_0002.jpg", "scan.bmp"}
+    assert (report.changed, report.unchanged) == (3, 2), report.summary()
+    assert {Path(p.path).name for p in library.pending()} == {"photo_0002.jpg", "scan.bmp", "big.png"}
     stored = library.files_at([str(photos[0])])[str(photos[0])]
     assert stored.mtime == later
     assert thumbnails.is_current(photos[0], later, root)  # the grid and other viewers take it
     index_pending(library)
-    assert Scanner(library, thumbnail_root=root).scan().unchanged == 4
+    assert Scanner(library, thumbnail_root=root).scan().unchanged == 5

@@ -147,7 +147,9 @@ class IndexRows(PhotoReads):
         self, model_version: str, after_id: int = 0, limit: int = 256
     ) -> list[tuple[PendingPhoto, int, str]]:
         """Pending photos in online folders that an indexed photo of ``model_version`` may be a
-        copy of (the same partial hash and size), in id order, each with that photo's id and path."""
+        copy of (the same partial hash and size), in id order, each with that photo's id and path.
+        Not one an upgrade left to be looked at (``read_again_checks``): its reading may be stale,
+        and a copy read again took it for good (audit 88, repro_1)."""
         rows = self._query(
             # By the (status, id) index: the few photos pending among 100,000 in 0.5 ms, where
             # SQLite's own choice walked every row by id (36 ms, each indexing run).
@@ -156,6 +158,7 @@ class IndexRows(PhotoReads):
             " JOIN folders f ON f.id = p.folder_id AND f.online = 1"
             " JOIN photos s ON s.hash = p.hash AND s.size = p.size AND s.id != p.id"
             " AND s.status = 'indexed' AND s.model_version = ?"
+            " AND s.id NOT IN (SELECT photo_id FROM read_again_checks)"
             " WHERE p.status = 'pending' AND p.id > ? GROUP BY p.id ORDER BY p.id LIMIT ?",
             (model_version, after_id, limit),
         )

@@ -957,15 +957,17 @@ def own_folders(thumbnail_root: Path | None = None) -> list[tuple[str, str]]:
     return [(normalize_path(path), what) for path, what in own]
 
 
-# Formats whose bytes are stored as they are: an edit in the middle of a photo keeps its size and its
-# first and last 64 KiB, so the partial hash cannot tell it from a file merely touched.
-_UNCOMPRESSED = (".bmp", ".tif", ".tiff")
+# JPEG alone: what the index reads of a file's metadata (orientation, date taken) is in its EXIF
+# segment at the head, at most 64 KiB long, and an edit of its pixels re-encodes the stream to its
+# end. Other formats keep metadata where an edit in place changes neither end: an uncompressed BMP or
+# TIFF's middle, a PNG's eXIf chunk after a large XMP one (audit 88, repro_2: its orientation
+# changed by exiftool was read as a touch).
+_HASH_TELLS_EDITS = (".jpg", ".jpeg")
 
 
 def _hash_tells_edits(path: str) -> bool:
-    """Whether a same-size file's partial hash says if it was edited (any compressed format: an
-    edit there rewrites the stream to its end)."""
-    return not path.lower().endswith(_UNCOMPRESSED)
+    """Whether a same-size file's partial hash (its first and last 64 KiB) says if it was edited."""
+    return path.lower().endswith(_HASH_TELLS_EDITS)
 
 
 def _hash_of(path: str, size: int | None = None) -> str | None:
