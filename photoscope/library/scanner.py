@@ -39,7 +39,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from photoscope.library import photos, relocation, thumbnails
+from photoscope.library import relocation, thumbnails
 from photoscope.library.db import Library
 from photoscope.library.exclusions import (
     Stash,
@@ -721,6 +721,8 @@ class Scanner:
         checks = [path for path in self.library.read_again_checks() if path in sweep.seen]
         if not checks:
             return []
+        from photoscope.library import photos  # PIL: `status` and `folders list` scan without it
+
         due = [sweep.seen[path] for path in checks if path not in changing]
         again = [_new_file(stat, sweep) for stat in due if photos.read_otherwise_before_v19(stat.path)]
         self.library.read_again_checked(checks)
