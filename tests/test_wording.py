@@ -359,3 +359,17 @@ def test_photos_waiting_to_be_indexed_are_not_called_none() -> None:
     )
     assert why_nothing(EmptyAnswer(PhotoCounts())) is WhyNothing.NO_PHOTOS
     assert nothing_found(WhyNothing.NO_PHOTOS)[0] == "No photos yet"
+
+
+def test_a_query_of_no_words_asks_nothing_in_the_window_as_on_the_command_line() -> None:
+    """Audit 85's notes: "🐶" and "!!!" made the window say "No photos found: Try describing it in
+    other words", as if photos had been searched; the command line said the query holds no words,
+    and the window says of "a" that there is nothing to search for."""
+    from photoscope.api import asks_nothing
+
+    for text in ("🐶", "!!!", "a"):
+        assert asks_nothing(text, other_terms=False), text
+        answer = EmptyAnswer(PhotoCounts(indexed=5), says_nothing=asks_nothing(text, other_terms=False))
+        assert nothing_found(why_nothing(answer))[0] == "Nothing to search for", text
+    assert not asks_nothing("🐶", other_terms=True)  # beside a photo or a chip: the others ask
+    assert not asks_nothing("a dog", other_terms=False)

@@ -5,6 +5,7 @@ folders hold no photo yet, where the command line named the reason."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum, auto
 
@@ -60,7 +61,8 @@ def asks_nothing(text: str, other_terms: bool) -> bool:
     searches; the window said "Try describing it in other words" (the fresh-seat audit of stop 52)."""
     from photoscope.wordlists import says_nothing
 
-    return not other_terms and says_nothing(text)
+    # no word at all ("🐶", "!!!"): the window said "Try describing it in other words" (audit 85)
+    return not other_terms and (says_nothing(text) or not re.search(r"\w", text))
 
 
 def asks_numbers_alone(text: str, other_terms: bool) -> bool:
