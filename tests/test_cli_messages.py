@@ -972,7 +972,12 @@ def test_a_text_that_begins_with_a_dash_is_told_to_go_after_two_dashes(
     dashed = next(a for a in argv if a.startswith("-") and a != "--add")
     assert exited.value.code == EXIT["usage"] and err.count("\n") == 1, err
     assert f"'{dashed}' begins with '-', so it was read as an option" in err, err
-    way = "put it after `--`: photoscope search -- '-dog'" if len(argv) == 2 else "join it: --add='-people'"
+    # options go before `--` (audit 85's notes: `search -- -cat -n 2` refused -n, unsaid)
+    way = (
+        "put it after `--`, the options before: photoscope search [OPTIONS] -- '-dog'"
+        if len(argv) == 2
+        else "join it: --add='-people'"
+    )
     assert way in err, err
 
 

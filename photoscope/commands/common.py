@@ -513,7 +513,7 @@ class OneLineParser(argparse.ArgumentParser):
         option = re.match(r"argument (--?[\w-]+)(?:/--?[\w-]+)*: expected one argument", message)
         if option is not None:
             return f"{said}: join it: {option.group(1)}={quoted}"
-        return f"{said}: put it after `--`: {self.prog} -- {quoted}"
+        return f"{said}: put it after `--`, the options before: {self.prog} [OPTIONS] -- {quoted}"
 
 
 def _is_number(arg: str) -> bool:
