@@ -341,9 +341,12 @@ def test_the_window_counts_and_names_one_likely_photo_as_one() -> None:
     both = Results(five[:2], [], relevant=2, by_name=1)  # all likely, as the CLI's "both are likely"
     assert results_count(both) == "2 likely matches"
     assert results_message(both) == "The first is listed by its folder or file name."
-    # more named than counted likely: the note counts from the first of all listed
+    # more named than counted likely: the note speaks of what is on show, the likely one (audit 85's
+    # notes: "All 3 are listed by their folder or file names" under "1 likely match" and one tile,
+    # the other two behind Show more)
     named = Results(five, [], relevant=1, by_name=2)
-    assert results_message(named) == "The first 2 are listed by their folder or file names."
+    assert results_count(named) == "1 likely match"
+    assert results_message(named) == "It is listed by its folder or file name."
     assert results_count(Results(five, [], relevant=0)) == "5 closest guesses"  # none likely: as before
 
 

@@ -401,9 +401,10 @@ def results_message(results: Results, link: Link | None = None) -> str:
     if results.searched_by and results.matches:
         notes.append(f"{searched_by_note([Path(p).name for p in results.searched_by])}.")
     # "it" or "all 3" of what the count names ("1 likely match"), when the named are all of those:
-    # "the first" of one read oddly (audit 78); the first ones of all listed otherwise
+    # "the first" of one read oddly (audit 78). Of those alone: more named wait behind Show more
+    # ("All 3 are listed by …" under one tile: audit 85's notes)
     counted = _counted_first(results)
-    named = by_name_note(results.by_name, counted if results.by_name <= counted else len(results.matches))
+    named = by_name_note(min(results.by_name, counted), counted) if counted else by_name_note(results.by_name)
     if named:
         notes.append(f"{named[:1].upper()}{named[1:]}.")
     if results.undated:
