@@ -215,3 +215,19 @@ def test_a_long_description_of_an_animal_ends_its_likely_matches_where_the_head_
         == 2
     )
     assert _through(model, "a child is flying a kite in the park", [0.0] * 4, sure) == 4  # people seen
+
+
+def test_a_long_description_of_a_thing_the_decoder_cannot_read_needs_the_head_to_see_it(
+    model: PhotoscopeModel,
+) -> None:
+    """Audit 90 (repro_1): "a tall metal tower" called a kitten, a gibbon and a cheetah likely
+    matches over a library with no tower, where "metal tower" called them guesses: three content
+    words made it a long description, left to the score curve, and the decoder never read "tower"
+    (no caption has it: the head alone judges it). Its subject ends the likely matches at the first
+    listed photo the head does not see it in, as an animal's does; a subject the decoder reads
+    ("a red boat …") is still the curve's."""
+    assert model.word_count("tower") < 100 and model.word_count("boat") >= 100
+    text = "a tall metal tower"
+    assert _through(model, text, [0.0, 0.0, 0.9], [1.0] * 3) == NONE_AT_TOP  # a kitten first
+    assert _through(model, text, [0.9, ANIMAL_SHOWN, 0.02], [1.0] * 3) == 2
+    assert _through(model, "a red boat floating on a calm blue lake", [0.0, 0.9], [0.0, 0.99]) is None
