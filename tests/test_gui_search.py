@@ -39,6 +39,9 @@ def test_typing_a_query_shows_the_described_photos_with_thumbnails(qtbot, make_w
         qtbot.keyClicks(window.search.edit, "a red circle")  # the pause after typing runs it
     assert all(n.startswith("red_circle") for n in names(window, 3)), names(window)
     assert window.pages.currentWidget() is window.view
+    # what the count's words mean, where they are read (audit 90's notes: nothing said it)
+    counted = window.presenter.label
+    assert counted.text().split(" for ")[0] in counted.toolTip() and "Photoscope" in counted.toolTip()
     first = window.results.index(0)
     tip = first.data(Qt.ItemDataRole.ToolTipRole)
     assert "% match" in tip and window.results.match_at(0).photo.caption in tip
@@ -437,7 +440,7 @@ def test_a_long_query_and_a_long_folder_name_stay_readable(qtbot, make_window, l
     # (the files' names hold two of its words: closest guesses, as of stop 59)
     assert re.match(r"\d+ (photos|likely matches|closest guesses) ", label.full_text), label.full_text
     assert quoted in label.full_text
-    assert label.toolTip() == label.full_text and label.full_text.endswith(" s)")
+    assert label.toolTip().startswith(f"{label.full_text}\n") and label.full_text.endswith(" s)")
 
     def fits() -> bool:  # once the status bar has laid the new text out
         shown = label.shown_text()

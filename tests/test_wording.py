@@ -376,3 +376,19 @@ def test_a_query_of_no_words_asks_nothing_in_the_window_as_on_the_command_line()
         assert nothing_found(why_nothing(answer))[0] == "Nothing to search for", text
     assert not asks_nothing("🐶", other_terms=True)  # beside a photo or a chip: the others ask
     assert not asks_nothing("a dog", other_terms=False)
+
+
+def test_the_count_s_words_are_explained() -> None:
+    """Audit 90's notes: nothing in the window said what "likely matches", "closest guesses" or the
+    weaker ones behind Show more mean; a newcomer needed the README."""
+    from typing import Any
+
+    from photoscope.gui.wording import results_count_tip
+
+    five: list[Any] = [object()] * 5  # the wording reads how many there are, not what
+    likely = results_count_tip(Results(five, [], relevant=2))
+    assert likely.startswith("2 likely matches: ") and "Show more" in likely
+    guesses = results_count_tip(Results(five, [], unsure=("espresso",)))
+    assert guesses.startswith("5 closest guesses: ") and "cannot clearly see" in guesses
+    none = results_count_tip(Results(five, [], relevant=0))  # none likely: guesses too
+    assert none.startswith("5 closest guesses: ")

@@ -29,6 +29,7 @@ from photoscope.gui.wording import (
     nothing_found,
     plural,
     results_count,
+    results_count_tip,
     search_failed_page,
 )
 
@@ -120,6 +121,7 @@ class ResultsPresenter(QObject):
             self._show_matches(selected, scrolled, chosen)
             refines = f" · {REFINING}" if first else ""
             self.label.setText(f"{results_count(results)} for {described} ({seconds:.2f} s){refines}")
+            self.label.setToolTip(f"{self.label.text()}\n{results_count_tip(results)}")  # and its words
         else:
             self.label.setText(f"No photos for {described}")
         empty = self._explain_empty(None if results.matches else results)

@@ -342,6 +342,21 @@ def results_count(results: Results) -> str:
     return plural(counted, "photo")
 
 
+def results_count_tip(results: Results) -> str:
+    """What ``results_count``'s words mean, for its tooltip (audit 90's notes: a newcomer needed the
+    README for "likely matches" and "closest guesses")."""
+    count = results_count(results)
+    if results.guesses:
+        return (
+            f"{count}: Photoscope cannot clearly see what you asked in any photo; these are the"
+            " nearest it found, best first."
+        )
+    if results.relevant > 0:
+        weaker = " Weaker matches wait under “Show more”." if results.relevant < len(results.matches) else ""
+        return f"{count}: photos Photoscope is fairly sure show what you asked, best first.{weaker}"
+    return f"{count}: what Photoscope found, best first."
+
+
 def _counted_first(results: Results) -> int:
     """How many photos ``results_count`` names: the likely ones while weaker ones wait behind, else
     all listed."""
