@@ -301,7 +301,7 @@ def unknown_word_note(
 ) -> str:
     """That the model does not know ``word``, and what it searched instead or offers (the
     ``suggestions`` as they are to be shown: quoted, or links), each word ``quote``d."""
-    text = f"the model does not know {quote(word)}"
+    text = f"Photoscope does not know {quote(word)}"
     if searched_as:
         return f"{text} — searched by the nearest concept it knows, {quote(searched_as)}"
     if suggestions:

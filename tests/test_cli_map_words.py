@@ -137,7 +137,7 @@ def test_map_words_notes_a_highlighted_word_it_cannot_draw(
     code, stdout, err = run(capsys, "map", "words", *common, "--highlight", "xyzzyq", "Red")
     assert code == 0 and stdout.startswith(f"wrote {out}") and out.is_file()
     assert (
-        one_clean_line(err) == "note: not highlighted: the model does not know the word 'xyzzyq' well enough"
+        one_clean_line(err) == "note: not highlighted: Photoscope does not know the word 'xyzzyq' well enough"
     )
     from photoscope.api import Photoscope
 
@@ -306,5 +306,5 @@ def test_an_analogy_names_every_word_the_model_does_not_know(
     code, out, err = run(capsys, "words", "analogy", "red", "xyzzy", "qqqq", "--model", str(trained_tiny))
     line = one_clean_line(err)
     assert code == FAILED and out == ""
-    assert line.startswith("photoscope: the model does not know the words 'xyzzy'"), line
+    assert line.startswith("photoscope: Photoscope does not know the words 'xyzzy'"), line
     assert "'qqqq'" in line and "'red'" not in line, line

@@ -416,7 +416,7 @@ def test_a_long_query_says_each_note_once_what_is_unknown_first(capsys: pytest.C
     assert search_command._print(results, SimpleNamespace(paths_only=False, null=False, json=False)) == 0
     _, err = capsys.readouterr()
     assert err.strip().splitlines() == [
-        "note: the model does not know 'blorf'",
+        "note: Photoscope does not know 'blorf'",
         "note: Photoscope cannot clearly see 'yarn' or 'floors' in any photo: these are its closest guesses",
     ]
 

@@ -17,7 +17,7 @@ def test_words_the_model_does_not_know_are_why_only_when_nothing_else_is() -> No
     assert why_nothing(unknown) is WhyNothing.UNKNOWN_WORDS
     assert nothing_found(WhyNothing.UNKNOWN_WORDS) == (
         "No photos found",
-        "The model knows none of the words that say what to find.",
+        "Photoscope knows none of the words that say what to find.",
     )  # the GUI walk of stop 47: "a dgo runing on the gras" had "None of these words": "a" and "on" are
     assert why_nothing(replace(unknown, filtered=True)) is WhyNothing.FILTERED
     assert why_nothing(replace(unknown, counts=PhotoCounts(pending=10))) is WhyNothing.WAITING
@@ -204,11 +204,11 @@ def test_unknown_words_nothing_is_offered_for_are_said_in_one_clause() -> None:
     unknown = [UnknownWord("qwzx", ()), UnknownWord("cirle", ("circle",)), UnknownWord("blorf", ())]
     unknown += [UnknownWord("vrrrmp", ()), UnknownWord("cathedral", (), searched_as="church")]
     assert unknown_words_message(unknown) == (
-        "The model does not know “qwzx”, “blorf” or “vrrrmp”. The model does not know “cirle” — did you"
-        " mean “circle”? The model does not know “cathedral” — searched by the nearest concept it knows,"
+        "Photoscope does not know “qwzx”, “blorf” or “vrrrmp”. Photoscope does not know “cirle” — did you"
+        " mean “circle”? Photoscope does not know “cathedral” — searched by the nearest concept it knows,"
         " “church”"
     )
-    assert unknown_words_message(unknown[:1]) == "The model does not know “qwzx”"
+    assert unknown_words_message(unknown[:1]) == "Photoscope does not know “qwzx”"
 
 
 def test_a_real_word_the_model_does_not_know_is_offered_no_spelling() -> None:
@@ -264,10 +264,10 @@ def test_the_unknown_words_end_their_sentence_before_the_next_note() -> None:
 
     results = Results([], [UnknownWord("dogsnow", ())], photo_words=(("cat", "grass"),))
     said = results_message(results)
-    assert said.startswith("The model does not know “dogsnow”. The photo counts as"), said
+    assert said.startswith("Photoscope does not know “dogsnow”. The photo counts as"), said
     alone = Results([], [UnknownWord("dogsnow", ())])
     # ... and alone too, as the window's other notes end (the fresh-seat audit of stop 49)
-    assert results_message(alone) == "The model does not know “dogsnow”."
+    assert results_message(alone) == "Photoscope does not know “dogsnow”."
 
 
 def test_photos_another_model_described_are_the_reason_when_the_rest_match_nothing() -> None:

@@ -316,7 +316,7 @@ def _why_nothing(
         case WhyNothing.NO_WORDS:  # refused before the search (``_no_words``): said alike if asked
             return "its words say nothing a photo shows"
         case WhyNothing.UNKNOWN_WORDS:
-            return "the model knows none of its words that say what to find"
+            return "Photoscope knows none of its words that say what to find"
         case WhyNothing.NO_FOLDERS:
             return f"the library has no photos yet: add a folder with `{index_command(args, 'FOLDER')}`"
         case WhyNothing.NO_PHOTOS if any(f.last_scan_at is None for f in app.folders()):

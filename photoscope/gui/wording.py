@@ -524,7 +524,7 @@ def nothing_found(why: WhyNothing, waiting: bool = False) -> tuple[str, str]:
     said = {
         Why.CANCELLED: ("Nothing left to search for", "What is added is taken away too: the two cancel out."),
         Why.WEIGHTLESS: ("Nothing to search for", "Every term weighs 0: give one a weight above 0."),
-        Why.UNKNOWN_WORDS: ("No photos found", "The model knows none of the words that say what to find."),
+        Why.UNKNOWN_WORDS: ("No photos found", "Photoscope knows none of the words that say what to find."),
         Why.NO_WORDS: (
             "Nothing to search for",
             "These words say nothing a photo shows: describe what it shows (“two dogs on a beach”).",

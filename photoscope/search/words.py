@@ -63,7 +63,7 @@ class UnknownWordError(KeyError):
             listed = f"{', '.join(named[:-1])} and {named[-1]}"
             recognised = [e for e in every if e.broader is not None]
             if not recognised:
-                return f"the model does not know the words {listed} well enough"
+                return f"Photoscope does not know the words {listed} well enough"
             seen = " or ".join(f"{open_quote}{e.word}{close_quote}" for e in recognised)
             return (
                 f"the model cannot place the words {listed} among its words (it recognises {seen} in"
@@ -72,7 +72,7 @@ class UnknownWordError(KeyError):
         if self.broader is not None:
             return self._recognised(open_quote, close_quote)
         hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
-        return f"the model does not know the word {open_quote}{self.word}{close_quote} well enough{hint}"
+        return f"Photoscope does not know the word {open_quote}{self.word}{close_quote} well enough{hint}"
 
     def _recognised(self, open_quote: str, close_quote: str) -> str:
         """``said`` of a word the image encoder knows but the caption writer saw too rarely to place
