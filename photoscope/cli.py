@@ -31,6 +31,7 @@ from photoscope.commands.common import (
     add_debug_option,
     explain,
     missing_library,
+    missing_library_folder,
 )
 
 Handler = Callable[[argparse.Namespace], int]
@@ -123,7 +124,7 @@ def _run(argv: Sequence[str] | None) -> int:
 
         logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     try:
-        missing = missing_library(args)
+        missing = missing_library(args) or missing_library_folder(args)
         if missing is not None:
             print(f"photoscope: {_escaped(missing)}", file=sys.stderr)
             return EXIT_USAGE

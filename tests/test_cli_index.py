@@ -35,6 +35,7 @@ def pictures(tmp_path: Path) -> Path:
 def test_index_then_status(
     capsys: pytest.CaptureFixture[str], pictures: Path, tmp_path: Path, tiny_model_dir: Path
 ) -> None:
+    (tmp_path / "data").mkdir()  # a --db's folder must be there
     db = str(tmp_path / "data" / "library.db")
     code, out, _ = run(capsys, "index", str(pictures), "--db", db, "--model", str(tiny_model_dir), "--quiet")
     assert code == 1  # 2 photos could not be read: "some photo could not be processed"

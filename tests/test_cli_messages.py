@@ -1109,3 +1109,25 @@ def test_a_caption_is_cut_to_its_longest_finished_phrase(caption: str, limit: in
     from photoscope.wordlists import caption_within
 
     assert caption_within(caption, limit) == fitted
+
+
+@pytest.mark.parametrize("closed", ["2>&-", ">&-"])
+def test_with_its_error_stream_or_output_closed_a_command_writes_nothing_where_it_should_not(
+    tmp_path: Path, closed: str
+) -> None:
+    """Audit 89 (repro_1): started with stderr closed (`2>&-`, a cron line, a launcher), Python gives
+    the command no ``sys.stderr``, and print() sends a line meant for it to stdout: notes went into
+    `--paths-only` and `--json` output, and a usage error's line onto stdout. With stdout closed, the
+    command must still end with its exit status, not a traceback."""
+    import shlex
+
+    command = f"{shlex.quote(sys.executable)} -m photoscope search '' {closed}"
+    done = subprocess.run(
+        ["sh", "-c", command],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
+    assert done.returncode == EXIT["usage"], (done.returncode, done.stderr)
+    assert done.stdout == "" and "Traceback" not in done.stderr, (done.stdout, done.stderr)

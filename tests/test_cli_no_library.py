@@ -48,9 +48,28 @@ def test_commands_that_add_photos_still_create_the_library(tmp_path: Path) -> No
     folder = tmp_path / "Pictures"
     folder.mkdir()
     db = tmp_path / "new" / "library.db"
+    db.parent.mkdir()
     assert main(["folders", "add", str(folder), "--db", str(db)]) == 0
     assert db.exists()
     assert main(["status", "--db", str(db)]) == 0
+
+
+@pytest.mark.parametrize("command", [["index", "{folder}", "--quiet"], ["folders", "add", "{folder}"]])
+def test_a_library_given_in_a_folder_that_is_not_there_is_not_made(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Audit 89 (repro_3): `index ~/Pictures --db /media/usb/photos/library.db` with the drive
+    unplugged made /media/usb/photos and a new library there, encoded every photo into it, and
+    exited 0; mounted again, the drive hid it. A --db's folder must be there, as `map --out`'s
+    must; the default library's folders are made."""
+    folder = tmp_path / "Pictures"
+    write_photo(folder / "a.jpg")
+    db = tmp_path / "usb" / "photos" / "library.db"
+    assert main([*(a.format(folder=folder) for a in command), "--db", str(db)]) == EXIT_USAGE
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1, err
+    assert f"no such folder {db.parent}" in err and "create it" in err and "--db" in err, err
+    assert not (tmp_path / "usb").exists()
 
 
 def test_the_api_watches_only_folders_that_are_there(tmp_path: Path) -> None:

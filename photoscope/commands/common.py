@@ -78,6 +78,18 @@ def missing_library(args: argparse.Namespace) -> str | None:
     return f"no library at {path}: check the path, or add a folder (photoscope index FOLDER --db {path})"
 
 
+def missing_library_folder(args: argparse.Namespace) -> str | None:
+    """The line to say when a --db was given in a folder that is not there, else None: the library
+    is not made there. `index ~/Pictures --db /media/usb/photos/library.db` with the drive unplugged
+    made the folders and a new library, encoded every photo into it, and the drive hid it once
+    mounted again (audit 89, repro_3). The default library's folders are made."""
+    given = getattr(args, "db", None)
+    if given is None or Path(given).parent.is_dir():
+        return None
+    parent = Path(given).parent
+    return f"no such folder {parent} for the library: create it (or connect its drive), or give another --db"
+
+
 def _backed_up(path: Path) -> bool:
     from photoscope.api import backup_photo_count
 
