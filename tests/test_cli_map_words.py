@@ -308,3 +308,17 @@ def test_an_analogy_names_every_word_the_model_does_not_know(
     assert code == FAILED and out == ""
     assert line.startswith("photoscope: Photoscope does not know the words 'xyzzy'"), line
     assert "'qqqq'" in line and "'red'" not in line, line
+
+
+def test_map_names_a_file_whose_name_is_not_utf8_as_the_other_commands_do(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, trained_tiny: Path
+) -> None:
+    """Audit 89's notes: `map --out` of a name that is not UTF-8 said "wrote …/m\\ufffd.png"; the
+    other commands say "m\\xe9.png"."""
+    import os
+
+    out = tmp_path / os.fsdecode(b"m\xe9.png")
+    common = ("--out", str(out), "--size", "400x300", "--model", str(trained_tiny))
+    code, stdout, _ = run(capsys, "map", "words", *common)
+    assert code == 0 and out.is_file()
+    assert stdout.startswith(f"wrote {tmp_path}/m\\xe9.png "), stdout

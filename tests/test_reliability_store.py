@@ -656,3 +656,21 @@ def test_a_repair_of_a_missing_library_says_it_was_missing_and_keeps_no_copy_of_
     out = capsys.readouterr()[0]
     assert f"repaired: {db} was missing: rebuilt it from its backup: 1 folder, 4 photos" in out, out
     assert "aside" not in out and not list(tmp_path.glob("library.db.damaged-*"))
+
+
+def test_doctor_says_sqlite_s_first_findings_and_counts_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Audit 89's notes: on a damaged library, `doctor` printed SQLite's whole integrity list, about
+    100 lines of "Page N is never used", which comes as one row of many lines."""
+    from photoscope.library import doctor
+
+    db = tmp_path / "library.db"
+    Library(db).close()
+    listing = "*** in database main ***\n" + "\n".join(f"Page {n} is never used" for n in range(5, 105))
+    monkeypatch.setattr(doctor, "_integrity", lambda library: [listing])
+    (problem,) = doctor.examine(db).problems
+    assert problem == (
+        "SQLite finds the file damaged: Page 5 is never used; Page 6 is never used; Page 7 is never used"
+        " (and 97 more)"
+    )

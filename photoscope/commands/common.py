@@ -48,7 +48,7 @@ EXIT_CODES_HELP = """exit status:
   6  Photoscope's install is missing a file it ships with (reinstall Photoscope)
   7  the library is the copy an upgrade kept for an older Photoscope (open it with that one)
  70  an unexpected error (a bug: rerun with --debug and report it)
-130  interrupted (Ctrl-C)
+130  interrupted (Ctrl-C; 143 stopped by SIGTERM, a plain kill; `index --watch` so stopped: 0)
 141  the output's reader stopped reading (as in `photoscope search … | head -3`)"""
 
 

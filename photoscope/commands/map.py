@@ -18,6 +18,7 @@ from photoscope.commands.common import (
     plain_path,
     positive_int,
 )
+from photoscope.wording import safe_text
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -92,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     if image is None:
         return EXIT_FAILED
     _save(image, args.out)
-    print(f"wrote {args.out} ({image.width}x{image.height})")
+    print(f"wrote {safe_text(str(args.out))} ({image.width}x{image.height})")  # "\xe9" as elsewhere
     return 0
 
 

@@ -97,7 +97,7 @@ def examine(
     with library:
         damage = _integrity(library)
         if damage:
-            report.problems.append(f"SQLite finds the file damaged: {'; '.join(damage[:3])}")
+            report.problems.append(f"SQLite finds the file damaged: {_first_findings(damage)}")
     if damage:
         if repair:
             _rebuild(path, report)
@@ -119,6 +119,15 @@ def _integrity(library: Library) -> list[str]:
         return [str(error)]
     found = [str(r[0]) for r in rows]
     return [] if found == ["ok"] else found
+
+
+def _first_findings(damage: list[str], shown: int = 3) -> str:
+    """SQLite's first findings, and how many more: its list comes as rows of many lines each (about
+    100 "Page N is never used" lines were printed: audit 89's notes)."""
+    found = [line.strip() for row in damage for line in row.splitlines()]
+    found = [line for line in found if line and not line.startswith("***")]  # "*** in database main ***"
+    more = len(found) - shown
+    return "; ".join(found[:shown]) + (f" (and {more} more)" if more > 0 else "")
 
 
 def _check_search(library: Library, report: DoctorReport, repair: bool) -> None:
