@@ -1131,3 +1131,45 @@ def test_with_its_error_stream_or_output_closed_a_command_writes_nothing_where_i
     )
     assert done.returncode == EXIT["usage"], (done.returncode, done.stderr)
     assert done.stdout == "" and "Traceback" not in done.stderr, (done.stdout, done.stderr)
+
+
+# --- audit 89: a name longer than the file system allows is a wrong path --------------------------
+
+TOO_LONG_NAME = "a" * 300  # over the 255 bytes a name may have on Linux's file systems (ENAMETOOLONG)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        ["caption", "{p}"],
+        ["similar", "{p}", "--db", "{db}"],
+        ["search", "a dog", "--add-photo", "{p}", "--db", "{db}"],
+    ],
+)
+def test_a_photo_path_with_a_name_too_long_is_a_wrong_path(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, indexed: Path, tiny_model_dir: Path, query: list[str]
+) -> None:
+    """Audit 89, repro_2: `caption /tmp/<300 a>/x.jpg` said "truncated or corrupt image … copy it
+    again" (exit 1), though no file is damaged: the path is wrong, as a missing file's (exit 2)."""
+    photo = tmp_path / TOO_LONG_NAME / "x.jpg"
+    argv = [a.format(p=photo, db=indexed) for a in query]
+    code, out, err = run(capsys, *argv, "--model", str(tiny_model_dir))
+    line = one_clean_line(err)
+    assert code == EXIT["usage"] and not out, line
+    assert "too long for the file system" in line and "check the path" in line, line
+    assert "corrupt" not in line and "copy it again" not in line, line
+
+
+@pytest.mark.parametrize("command", [["index"], ["folders", "add"]])
+def test_a_folder_with_a_name_too_long_is_a_wrong_path_as_a_missing_one(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: list[str]
+) -> None:
+    """Audit 89, repro_2: `index` and `folders add` said "File name too long" with exit 1; a folder
+    that is not there is a usage error (exit 2), and so is one whose name cannot be."""
+    db = str(tmp_path / "library.db")
+    code, _, err = run(capsys, *command, str(tmp_path / "nowhere"), "--db", db)
+    assert code == EXIT["usage"] and "no such folder" in err, err  # what the too long name is matched to
+    code, _, err = run(capsys, *command, str(tmp_path / TOO_LONG_NAME), "--db", db)
+    line = one_clean_line(err)
+    assert code == EXIT["usage"], line
+    assert "too long for the file system" in line and "check the path" in line, line

@@ -96,17 +96,34 @@ def _backed_up(path: Path) -> bool:
     return bool(backup_photo_count(path))
 
 
+# A path the file system refuses to look up (ENAMETOOLONG): a name in it over 255 bytes, or the whole
+# over 4096. Nothing there is damaged, so this is a wrong path (audit 89, repro_2: "corrupt image").
+NAME_TOO_LONG = "a name in it (or the whole path) is too long for the file system: check the path"
+
+
+def name_too_long(path: Path) -> bool:
+    """Whether the file system refuses ``path`` as too long (``Path.exists`` raises for it)."""
+    try:
+        os.stat(path)
+    except OSError as error:
+        return error.errno == errno.ENAMETOOLONG
+    return False
+
+
 def wrong_photo_path(path: Path, missing: str = "no such file") -> str | None:
     """What is wrong with a path given as a photo (a wrong path: exit status ``EXIT_USAGE``), said as
     it is, else None. Reading the photo would call a missing file one that "disappeared", a folder
-    "not a regular file (a pipe or a device)" and a link loop a "corrupt image". ``missing``: what to
-    say of a path where nothing is. A pipe, a permission or a damaged photo are for its reading."""
+    "not a regular file (a pipe or a device)", a link loop or a name too long a "corrupt image".
+    ``missing``: what to say of a path where nothing is. A pipe, a permission or a damaged photo are
+    for its reading."""
     shown = safe_text(str(path))
     try:
         os.stat(path)
     except OSError as error:
         if error.errno == errno.ELOOP:
             return f"{shown}: a symbolic link loop (it never reaches a file): check the links"
+        if error.errno == errno.ENAMETOOLONG:
+            return f"{shown}: {NAME_TOO_LONG}"
         if error.errno not in (errno.ENOENT, errno.ENOTDIR):
             return None
         if os.path.islink(path):

@@ -19,11 +19,13 @@ from photoscope.commands.common import (
     EXIT_INTERRUPTED,
     EXIT_UNWRITABLE,
     EXIT_USAGE,
+    NAME_TOO_LONG,
     add_db_option,
     add_model_option,
     confirmed,
     intermix,
     log_in_one_line,
+    name_too_long,
     positive_int,
     reads_library,
     user_path,
@@ -102,7 +104,9 @@ def _check_dirs(paths: list[Path]) -> list[str]:
     """Messages for paths that cannot be watched; empty when all are folders."""
     problems = []
     for path in paths:
-        if not path.exists():
+        if name_too_long(path):  # before exists(), which raises for it: exit 1, not a wrong path's 2
+            problems.append(f"{path}: {NAME_TOO_LONG}")
+        elif not path.exists():
             problems.append(f"{path}: no such folder")
         elif not path.is_dir():
             problems.append(f"{path}: not a folder (give the folder that holds your photos)")
