@@ -468,6 +468,66 @@ def test_9_a_library_on_a_full_disk_is_still_read_real_tmpfs(
     assert listed[0] == 0 and str(tmp_path / "P") in listed[1], listed
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        ["folders", "exclude", "{P}/photo_0001.jpg"],
+        ["folders", "include", "--pattern", "*.png"],
+        ["folders", "add", "{Q}"],
+        ["folders", "remove", "{P}", "--yes"],
+        ["folders", "hidden", "on"],
+        ["doctor", "--repair"],
+    ],
+)
+def test_9_a_change_to_a_library_on_a_full_disk_says_the_disk_is_full_real_tmpfs(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    tiny_model_dir: Path,
+    fast_models: None,
+    change: list[str],
+) -> None:
+    """Audit 89, repro_4: on a full disk `folders exclude`, `add` and `hidden on` said the library "is
+    read-only (the file, its folder or the disk): fix the permissions", where `index` said the disk
+    is full: the library is opened read-only then, and its write was refused as a read-only one's."""
+    write_library(tmp_path / "P", 3, size=(160, 120))
+    (tmp_path / "Q").mkdir()
+    with small_tmpfs(tmp_path / "disk", "600k") as disk:
+        db = disk / "library.db"
+        code, _, err = run(
+            capsys, "index", str(tmp_path / "P"), "--db", str(db), "--model", str(tiny_model_dir), "--quiet"
+        )
+        assert code == 0, err
+        if change[0] == "folders" and change[1] == "include":  # a rule to take back
+            assert run(capsys, "folders", "exclude", "--pattern", "*.png", "--db", str(db))[0] == 0
+        with suppress(OSError), open(disk / "filler", "wb") as filler:
+            while True:
+                filler.write(b"\0" * 4096)
+                filler.flush()
+        argv = [a.format(P=tmp_path / "P", Q=tmp_path / "Q") for a in change]
+        code, _, err = run(capsys, *argv, "--db", str(db))
+    line = one_clean_line(err)
+    assert code == EXIT["unwritable"], line
+    assert f"the disk holding {db} is full: free some space" in line and "permissions" not in line, line
+
+
+def test_9_a_full_disk_mounted_read_only_is_said_read_only_real_tmpfs(tmp_path: Path) -> None:
+    """Audit 89, repro_4's fix: a refused write is the full disk's only where nothing else refuses
+    it; on a full disk mounted read-only, freeing space would not help: it is said read-only."""
+    with small_tmpfs(tmp_path / "disk", "600k") as disk:
+        db = disk / "library.db"
+        Library(db).close()
+        with suppress(OSError), open(disk / "filler", "wb") as filler:
+            while True:
+                filler.write(b"\0" * 4096)
+                filler.flush()
+        refused = sqlite3.OperationalError("attempt to write a readonly database")
+        full = str(translate_sqlite_error(refused, db))
+        remount_read_only(disk)
+        read_only = str(translate_sqlite_error(refused, db))
+    assert "is full: free some space" in full, full
+    assert "is read-only" in read_only and "free some space" not in read_only, read_only
+
+
 def test_9_a_read_only_library_is_said_real_mount(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
 ) -> None:

@@ -102,7 +102,7 @@ def translate_sqlite_error(error: sqlite3.Error, where: Path) -> LibraryError:
             f"{BUSY_TIMEOUT_MS // 1000} s): wait for it to finish, or close it, and try again"
         )
     if primary == 13 or "full" in text:  # SQLITE_FULL
-        return LibraryUnwritable(f"the disk holding {where} is full: free some space, then try again")
+        return _disk_full(where)
     opening = primary in (8, 3, 14) or "unable to open" in text
     if opening and cannot_read(where):  # called read-only, it was not even readable
         return LibraryUnwritable(
@@ -112,6 +112,8 @@ def translate_sqlite_error(error: sqlite3.Error, where: Path) -> LibraryError:
     if primary in (8, 3, 14) and cannot_write(where):  # a read-only disk or folder fails opens too
         primary = 8
     if primary in (8, 3) or "readonly" in text or "read-only" in text:  # SQLITE_READONLY, SQLITE_PERM
+        if _full_not_refused(where):
+            return _disk_full(where)
         return LibraryUnwritable(
             f"{where} is read-only (the file, its folder or the disk): fix the permissions, "
             "or choose another --db"
@@ -133,7 +135,7 @@ def translate_sqlite_error(error: sqlite3.Error, where: Path) -> LibraryError:
     if primary in (10, 11) or "I/O error" in text or "malformed" in text:
         # SQLITE_IOERR, SQLITE_CORRUPT: a full disk often reads as either (no room for the log)
         if disk_full(where):
-            return LibraryUnwritable(f"the disk holding {where} is full: free some space, then try again")
+            return _disk_full(where)
         if primary == 10 or "I/O error" in text:
             limit = _file_size_limit(where)
             if limit is not None:  # SQLite's write got EFBIG: the disk is sound (the CLI audit of stop 47)
@@ -143,6 +145,18 @@ def translate_sqlite_error(error: sqlite3.Error, where: Path) -> LibraryError:
                 )
             return LibraryUnwritable(f"cannot read or write {where} (disk I/O error): check the disk")
     return LibraryDamaged(f"{where} is not a Photoscope library, or it is damaged ({text})")
+
+
+def _disk_full(where: Path) -> LibraryUnwritable:
+    return LibraryUnwritable(f"the disk holding {where} is full: free some space, then try again")
+
+
+def _full_not_refused(where: Path) -> bool:
+    """Whether a write refused as read-only was refused for the full disk: a library on a full disk
+    is opened read-only (``LibraryFile._open``: WAL mode needs room for its shared-memory file), and
+    nothing else refuses this user the file. Said as read-only, the user was told to fix the
+    permissions, with none to fix (audit 89, repro_4: `folders exclude`, `add`, `hidden on`)."""
+    return disk_full(where) and not cannot_write(where)
 
 
 def _file_size_limit(where: Path) -> int | None:
