@@ -110,23 +110,11 @@ def _private_user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch:
 @pytest.fixture(scope="session")
 def shapes_library_db(trained_tiny: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A folder of generated shape photos indexed with the real pipeline: (database, photo folder)."""
-    from synthetic import COLOURS, SHAPES, shape_photo
-
-    from photoscope.api import IndexOptions, Photoscope
+    from synthetic import COLOURS, SHAPES, indexed_shapes
 
     root = tmp_path_factory.mktemp("library")
-    photos = root / "Photos"
-    photos.mkdir()
-    for colour in COLOURS:
-        for shape in SHAPES:
-            for i in range(3):
-                shape_photo(colour, shape, seed=10 + i).save(photos / f"{colour} {shape} {i}.jpg")
-    db = root / "library.db"
-    with Photoscope(db, trained_tiny) as app:
-        app.add_folder(photos)
-        app.scanner().scan()
-        app.indexer(options=IndexOptions(thumbnails=False)).run()
-    return db, photos
+    db = indexed_shapes(root, trained_tiny, [(colour, shape) for colour in COLOURS for shape in SHAPES])
+    return db, root / "Photos"
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -42,3 +43,27 @@ def make_caption_dataset(root: Path, per_kind: int = 6) -> Path:
     (root / "train.txt").write_text("\n".join(n for n in names if n not in val) + "\n")
     (root / "val.txt").write_text("\n".join(val) + "\n")
     return root
+
+
+def indexed_shapes(
+    root: Path,
+    model_dir: Path,
+    shown: Sequence[tuple[str, str]],
+    name: Callable[[int, str, str, int], str] = lambda at, colour, shape, i: f"{colour} {shape} {i}",
+) -> Path:
+    """A library of three photos of each (colour, shape) in ``root / "Photos"``, named by ``name``
+    (their place in ``shown``, colour, shape, which of the three), indexed with the real pipeline
+    by the model in ``model_dir``; its database."""
+    from photoscope.api import IndexOptions, Photoscope
+
+    photos = root / "Photos"
+    photos.mkdir()
+    for at, (colour, shape) in enumerate(shown):
+        for i in range(3):
+            shape_photo(colour, shape, seed=10 + i).save(photos / f"{name(at, colour, shape, i)}.jpg")
+    db = root / "library.db"
+    with Photoscope(db, model_dir) as app:
+        app.add_folder(photos)
+        app.scanner().scan()
+        app.indexer(options=IndexOptions(thumbnails=False)).run()
+    return db

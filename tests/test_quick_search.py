@@ -149,21 +149,11 @@ def test_the_first_answer_to_a_description_with_words_taken_away_calls_none_like
     captions say grass (the dog among them) and called a goat the one likely match; the network's
     answer a second later put the dog first, with none likely. Without the network's subtraction the
     first answer cannot tell what is likely: it lists, and says so of none but the photos named."""
-    from synthetic import shape_photo
+    from synthetic import indexed_shapes
 
-    from photoscope.api import IndexOptions
-
-    photos = tmp_path / "Photos"  # named so that no name says what they show
-    photos.mkdir()
     shown = [(c, s) for c in ("red", "green", "blue") for s in ("circle", "square", "triangle")]
-    for at, (colour, shape) in enumerate(shown):
-        for i in range(3):
-            shape_photo(colour, shape, seed=10 + i).save(photos / f"photo {at}{i}.jpg")
-    db = tmp_path / "library.db"
-    with Photoscope(db, trained_tiny) as app:
-        app.add_folder(photos)
-        app.scanner().scan()
-        app.indexer(options=IndexOptions(thumbnails=False)).run()
+    # named so that no name says what they show
+    db = indexed_shapes(tmp_path, trained_tiny, shown, lambda at, colour, shape, i: f"photo {at}{i}")
     _map_vectors(db, trained_tiny)
     with Photoscope(db, trained_tiny) as app:
         plain = app.search_text_quick("circle", 9)
