@@ -124,7 +124,8 @@ def _run(argv: Sequence[str] | None) -> int:
 
         logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     try:
-        missing = missing_library(args) or missing_library_folder(args)
+        # the folder first: "add a folder (photoscope index … --db)" would be refused there (audit 91)
+        missing = missing_library_folder(args) or missing_library(args)
         if missing is not None:
             print(f"photoscope: {_escaped(missing)}", file=sys.stderr)
             return EXIT_USAGE

@@ -37,11 +37,16 @@ def test_a_reading_command_creates_no_library(
     photo = folder / "a.jpg"
     write_photo(photo)
     db = tmp_path / "elsewhere" / "photo.db"
+    db.parent.mkdir()
     args = [a.format(photo=photo, folder=folder) for a in command]
     assert main([*args, "--db", str(db)]) == EXIT_USAGE
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and str(db) in err and "photoscope index" in err
-    assert not db.exists() and not db.parent.exists()
+    assert not db.exists()
+    # in a folder that is not there, that is said: "photoscope index … --db" would be refused too
+    assert main([*args, "--db", str(tmp_path / "usb" / "photo.db")]) == EXIT_USAGE
+    err = capsys.readouterr().err.strip()
+    assert f"no such folder {tmp_path / 'usb'}" in err and "photoscope index" not in err, err
 
 
 def test_commands_that_add_photos_still_create_the_library(tmp_path: Path) -> None:

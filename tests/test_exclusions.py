@@ -921,22 +921,32 @@ def test_photos_moved_out_of_the_library_and_back_come_back_without_encoding(
     later (a drag gone wrong, a delete undone from the trash) was removed and then encoded again,
     all 45. Every photo that leaves the index is stashed for the session, as a rule's are: back
     unchanged (its bytes, size and time), it is written back as indexed."""
+    from PIL import Image
+
+    from photoscope.library import thumbnails
+
     restored: list[int] = []
-    scanner = Scanner(library, stash=Stash(lambda: "tiny@1", restored.extend))
+    root = tmp_path / "thumbs"
+    scanner = Scanner(library, thumbnail_root=root, stash=Stash(lambda: "tiny@1", restored.extend))
     scanner.scan()
     index_pending(library)
+    for photo in library.photos_by_ids(library.photo_ids()):  # as the indexer writes them
+        thumbnails.write_thumbnail(Image.new("RGB", (8, 8)), photo.path, photo.mtime, root)
     captions = {Path(r.path).name: r.caption for r in library.photos_by_ids(library.photo_ids())}
     outside = tmp_path / "Trash"
     shutil.move(pictures / "Screenshots", outside)
     (pictures / "photo_0.jpg").rename(tmp_path / "photo_0.jpg")
     assert len(scanner.scan().removed) == 4
-    shutil.move(outside, pictures / "Screenshots")
+    shutil.move(outside, pictures / "Shots")  # back under another name: its thumbnails follow
     (tmp_path / "photo_0.jpg").rename(pictures / "photo_0.jpg")
     report = scanner.scan()
     assert len(report.added) == 4 and report.restored == 4 and sorted(restored) == sorted(report.added)
+    assert report.summary().startswith("4 new (4 of them back as they were: not encoded again), ")
     assert library.counts() == PhotoCounts(indexed=6, pending=0, error=0)
-    after = {Path(r.path).name: r.caption for r in library.photos_by_ids(library.photo_ids())}
-    assert after == captions
+    back = library.photos_by_ids(library.photo_ids())
+    assert {Path(r.path).name: r.caption for r in back} == captions
+    # audit 91 (repro_2): their thumbnails had gone with them, and nothing made them again
+    assert all(thumbnails.is_current(r.path, r.mtime, root) for r in back), [r.path for r in back]
 
 
 def test_the_stash_holds_photos_that_left_up_to_its_bound(

@@ -1789,3 +1789,26 @@ def test_an_older_library_opened_in_the_window_says_it_was_upgraded_and_where_it
     assert (tmp_path / "library.db.schema-9").is_file()
     window.shutdown()
     window.api.close()
+
+
+def test_a_photo_restored_from_the_trash_comes_back_into_the_answer_on_show(
+    qtbot, make_window, daily_db, tmp_path
+) -> None:
+    """Audit 91 (repro_1): photos back in a folder unchanged (restored from the trash, a folder
+    moved out and back) came back into the index from the session's stash, not encoded again, but
+    the answer on show never listed them: the window refreshed it for photos indexed, moved or
+    gone, not for those written back."""
+    window = make_window(daily_db)
+    browse_ready(qtbot, window)
+    typed_query(qtbot, window, "circle")
+
+    def listed() -> list[str]:
+        return [window.results.path_of(i) for i in range(window.results.photo_count())]
+
+    path = listed()[0]
+    shutil.move(path, tmp_path / Path(path).name)  # to the trash
+    qtbot.waitUntil(lambda: path not in listed(), timeout=30_000)
+    shutil.move(tmp_path / Path(path).name, path)  # and back
+    qtbot.waitUntil(lambda: path in listed(), timeout=30_000)
+    assert window.api.photo_counts().pending == 0  # written back, not encoded again
+    window.shutdown()

@@ -387,7 +387,12 @@ def test_the_count_s_words_are_explained() -> None:
 
     five: list[Any] = [object()] * 5  # the wording reads how many there are, not what
     likely = results_count_tip(Results(five, [], relevant=2))
-    assert likely.startswith("2 likely matches: ") and "Show more" in likely
+    assert (
+        likely.startswith("2 likely matches: photos Photoscope is fairly sure show ")
+        and "Show more" in likely
+    )
+    one = results_count_tip(Results(five, [], relevant=1))  # audit 91's notes: "photos … show" of one
+    assert one.startswith("1 likely match: a photo Photoscope is fairly sure shows what you asked")
     guesses = results_count_tip(Results(five, [], unsure=("espresso",)))
     assert guesses.startswith("5 closest guesses: ") and "cannot clearly see" in guesses
     none = results_count_tip(Results(five, [], relevant=0))  # none likely: guesses too

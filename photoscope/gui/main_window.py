@@ -624,14 +624,16 @@ class MainWindow(QMainWindow):
         """The watcher saw photos added, moved or deleted: counts and the timeline follow at once,
         the results on screen and the folder filter's list a move or a deletion; a folder gone
         offline or back: the status line says it (``FolderKeeper.set_folders``)."""
-        moved_or_gone = bool(report.moved or report.removed)
-        if report.offline or report.back_online or report.arrived or moved_or_gone:
+        # photos written back from the session's stash come into the answer on show too: no indexing
+        # follows to refresh it (audit 91, repro_1)
+        came_or_went = bool(report.moved or report.removed or report.restored)
+        if report.offline or report.back_online or report.arrived or came_or_went:
             self._refresh_folders()  # and the counts; the filter lists a renamed folder by its name
             if self.library_dialog.isVisible():  # its folders' states (offline, back)
                 self.library_dialog.refresh()
         else:
             self._refresh_counts()  # new photos' folders join the filter once they are indexed
-        if moved_or_gone:
+        if came_or_went:
             self._refresh_shown_answer()  # the results on screen name the photos where they are now
         if report.arrived:
             notes = (folder_arrived_note(old, place) for old, place in report.arrived)

@@ -353,7 +353,12 @@ def results_count_tip(results: Results) -> str:
         )
     if results.relevant > 0:
         weaker = " Weaker matches wait under “Show more”." if results.relevant < len(results.matches) else ""
-        return f"{count}: photos Photoscope is fairly sure show what you asked, best first.{weaker}"
+        which = (
+            "photos Photoscope is fairly sure show"
+            if results.relevant > 1
+            else "a photo Photoscope is fairly sure shows"
+        )
+        return f"{count}: {which} what you asked, best first.{weaker}"
     return f"{count}: what Photoscope found, best first."
 
 
@@ -527,7 +532,7 @@ def nothing_found(why: WhyNothing, waiting: bool = False) -> tuple[str, str]:
         Why.UNKNOWN_WORDS: ("No photos found", "Photoscope knows none of the words that say what to find."),
         Why.NO_WORDS: (
             "Nothing to search for",
-            "These words say nothing a photo shows: describe what it shows (“two dogs on a beach”).",
+            "This query says nothing a photo shows: describe what it shows (“two dogs on a beach”).",
         ),
         Why.NO_FOLDERS: ("No folders yet", "Add a folder of photos to search it."),
         Why.NO_PHOTOS: ("No photos yet", "Your folders hold no photos yet: add a folder that has some."),

@@ -437,37 +437,42 @@ class Stash:
 
     model_version: Callable[[], str | None]
     on_restored: Callable[[list[int]], None] | None = None
-    entries: dict[tuple[str, int, float], IndexedPhoto] = field(default_factory=dict)
+    # Each entry with the path its photo had: back elsewhere, its thumbnail follows it.
+    entries: dict[tuple[str, int, float], tuple[IndexedPhoto, str]] = field(default_factory=dict)
     capacity: int = STASH_ENTRIES
 
-    def keep(self, library: Library, files: Sequence[StoredFile]) -> None:
+    def keep(self, library: Library, files: Sequence[StoredFile]) -> set[str]:
+        """Stash these photos' entries (the latest ``capacity``); the paths of those kept."""
         version = self.model_version()
         hashed = {f.id: f for f in files[-self.capacity :] if f.hash is not None}
         if version is None or not hashed:
-            return
+            return set()
         for photo_id, entry in library.index_entries(sorted(hashed), version).items():
             f = hashed[photo_id]
             key = (f.hash or "", f.size, f.mtime)  # its size and time are the file's
             self.entries.pop(key, None)  # kept again: the latest
-            self.entries[key] = entry
+            self.entries[key] = (entry, f.path)
         for oldest in list(self.entries)[: max(0, len(self.entries) - self.capacity)]:
             del self.entries[oldest]
+        return {path for _, path in self.entries.values()}
 
-    def restore(self, library: Library, new_ids: Sequence[int]) -> list[int]:
-        """Write back the stashed entries of photos just added again; returns their ids."""
+    def restore(self, library: Library, new_ids: Sequence[int]) -> list[tuple[int, str, str]]:
+        """Write back the stashed entries of photos just added again; (id, the path it had, its
+        path now) of each."""
         if not self.entries or not new_ids:
             return []
         records = library.photos_by_ids(list(new_ids))
         stored = library.files_at([r.path for r in records])
-        batch = []
+        batch, places = [], {}
         for f in stored.values():
-            entry = self.entries.pop((f.hash, f.size, f.mtime), None) if f.hash is not None else None
-            if entry is not None:
-                batch.append(replace(entry, id=f.id))
+            kept = self.entries.pop((f.hash, f.size, f.mtime), None) if f.hash is not None else None
+            if kept is not None:
+                batch.append(replace(kept[0], id=f.id))
+                places[f.id] = (kept[1], f.path)
         written = library.write_results(batch) if batch else []
         if written and self.on_restored is not None:
             self.on_restored(written)
-        return written
+        return [(i, *places[i]) for i in written]
 
 
 def exclude(

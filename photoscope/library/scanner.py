@@ -156,7 +156,8 @@ class ScanReport:
         return bool(self.queued or self.moved or self.removed or self.offline or self.back_online)
 
     def summary(self) -> str:
-        parts = [f"{len(self.added)} new", f"{self.changed} changed", f"{self.moved} moved"]
+        back = f" ({self.restored} of them back as they were: not encoded again)" if self.restored else ""
+        parts = [f"{len(self.added)} new{back}", f"{self.changed} changed", f"{self.moved} moved"]
         parts += [f"{len(self.removed)} removed", f"{self.unchanged} unchanged"]
         if self.retried:
             parts.append(f"{self.retried} that could not be read tried again")
@@ -476,7 +477,11 @@ class Scanner:
         self._apply(sweep, report)
         self._forget_kept_notes(sweep.followed)
         if self.stash is not None:
-            report.restored = len(self.stash.restore(self.library, report.added))
+            restored = self.stash.restore(self.library, report.added)
+            report.restored = len(restored)
+            for _, was, now in restored:  # back elsewhere: its thumbnail, kept, follows it
+                if was != now:
+                    thumbnails.move_thumbnail(was, now, self.thumbnail_root)
         self.library.replace_problems(
             [display_path(t) for t, _ in chosen],
             [(display_path(p), sweep.reasons.get(p, "cannot be read")) for p in sweep.unreadable]
@@ -658,7 +663,7 @@ class Scanner:
         moves += arrivals + followed
         report.changed, report.moved = len(changed), len(moves)
         report.removed = [s.id for s in gone]
-        self._stash_gone(gone)
+        stashed = self._stash_gone(gone, sweep)
         report.added = self.library.apply_scan(
             new=new,
             changed=changed,
@@ -667,17 +672,20 @@ class Scanner:
             times=times,
             retimed=[(f.mtime, f.ctime, f.path) for f, _ in dated],
         )
-        self._tidy_thumbnails(moves, gone)
+        self._tidy_thumbnails(moves, [f for f in gone if f.path not in stashed])
         if report.removed and self.on_removed is not None:
             self.on_removed(report.removed)
 
-    def _stash_gone(self, gone: Sequence[StoredFile]) -> None:
+    def _stash_gone(self, gone: Sequence[StoredFile], sweep: _Sweep) -> set[str]:
         """The entries of photos gone from the index are stashed, as a rule's own are: back
         unchanged, they come back without encoding (audit 80: moved into an excluded folder and back
         under ``index --watch``; audit 86: a folder moved out of the library and back, a delete
-        undone from the trash, encoded again)."""
-        if self.stash is not None and gone:
-            self.stash.keep(self.library, gone)
+        undone from the trash, encoded again). The paths of those whose files went (not those a rule
+        took out, whose thumbnails go with them), kept with their thumbnails: restored without them,
+        they had none for good (audit 91, repro_2)."""
+        if self.stash is None or not gone:
+            return set()
+        return self.stash.keep(self.library, gone) - sweep.ruled_out
 
     def _rewritten(
         self, touched: list[FileStat], sweep: _Sweep
