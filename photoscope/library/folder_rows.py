@@ -166,10 +166,23 @@ class FolderRows(IndexRows):
                 (json.dumps(list(paths)),),
             )
 
-    def read_again_checks(self) -> set[str]:
-        """The paths of the photos an upgrade to schema 19 left for the next scan to look at once."""
-        rows = self._query("SELECT p.path FROM read_again_checks c JOIN photos p ON p.id = c.photo_id")
-        return {str(r[0]) for r in rows}
+    def has_read_again_checks(self) -> bool:
+        """Whether any photo an upgrade to schema 19 left to be looked at is still waiting."""
+        return bool(self._query("SELECT EXISTS (SELECT 1 FROM read_again_checks)")[0][0])
+
+    def read_again_checks(self, under: Iterable[str]) -> set[str]:
+        """The paths of the photos an upgrade to schema 19 left for the next scan to look at once,
+        at or below the paths ``under`` (a scan's: by the path index, not every check left, which
+        photos on a drive away keep until it is back)."""
+        found: set[str] = set()
+        for top in under:
+            rows = self._query(
+                "SELECT p.path FROM photos p JOIN read_again_checks c ON c.photo_id = p.id"
+                " WHERE p.path = ? OR (p.path > ? AND p.path < ?)",
+                (top, f"{top}{os.sep}", f"{top}{chr(ord(os.sep) + 1)}"),  # every path below ``top``
+            )
+            found.update(str(r[0]) for r in rows)
+        return found
 
     def read_again_checked(self, paths: Iterable[str]) -> None:
         """These photos were looked at (and queued to be read again where they needed it)."""

@@ -726,7 +726,10 @@ class Scanner:
         """Of the photos an upgrade to schema 19 left to be looked at once, those seen here and read
         otherwise by this build than by the one that indexed them (transparency, a TIFF's
         orientation: audit 84): read again, though their files did not change."""
-        checks = [path for path in self.library.read_again_checks() if path in sweep.seen]
+        if not self.library.has_read_again_checks():
+            return []
+        under = [walked for walked, _ in sweep.targets]
+        checks = [path for path in self.library.read_again_checks(under) if path in sweep.seen]
         if not checks:
             return []
         from photoscope.library import photos  # PIL: `status` and `folders list` scan without it
