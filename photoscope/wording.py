@@ -18,6 +18,9 @@ READ_ONLY_LIBRARY = (
     " and free space on its disk"
 )
 
+# The same, where the disk is full: freeing space is all it takes.
+FULL_DISK_LIBRARY = "the disk holding it is full: free space on it, and indexing and changes can go on"
+
 
 # Characters a file name may hold that would break one-path-a-line output or spoof what is shown:
 # C0/C1 controls (newline, escape...) and the Unicode bidi controls (an RTL override flips the text).

@@ -1302,3 +1302,28 @@ def test_status_counts_one_photo_of_a_model_as_one(
     code, out, _ = run(capsys, "status", "--db", str(db))
     (line,) = [line for line in out.splitlines() if line.startswith("model: ")]
     assert code == 0 and line.endswith(" (1 photo)"), line
+
+
+def test_9_status_on_a_full_disk_says_the_disk_is_full_real_tmpfs(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
+) -> None:
+    """Audit 89's notes: `status` of a library on a full disk said "read-only: … need write access
+    to its folder and file and free space on its disk", true but not what is wrong, where `index`
+    says the disk is full."""
+    write_library(tmp_path / "P", 2, size=(160, 120))
+    with small_tmpfs(tmp_path / "disk", "600k") as disk:
+        db = disk / "library.db"
+        code, _, err = run(
+            capsys, "index", str(tmp_path / "P"), "--db", str(db), "--model", str(tiny_model_dir), "--quiet"
+        )
+        assert code == 0, err
+        with suppress(OSError), open(disk / "filler", "wb") as filler:
+            while True:
+                filler.write(b"\0" * 4096)
+                filler.flush()
+        code, out, _ = run(capsys, "status", "--db", str(db))
+    assert code == 0, out
+    said = [line for line in out.splitlines() if line.startswith("read-only")]
+    assert said == [
+        "read-only: the disk holding it is full: free space on it, and indexing and changes can go on"
+    ], out

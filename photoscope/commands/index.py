@@ -32,6 +32,7 @@ from photoscope.commands.common import (
 )
 from photoscope.commands.exclude import hidden_line, print_rules, run_hidden, run_rule
 from photoscope.wording import (
+    FULL_DISK_LIBRARY,
     READ_ONLY_LIBRARY,
     kept_aside,
     kept_note,
@@ -421,8 +422,8 @@ def _sure_to_remove(app: Photoscope, args: argparse.Namespace) -> bool:
 def status(args: argparse.Namespace) -> int:
     with _open(args) as app:
         print(f"library: {app.library_path}")
-        if app.library_read_only:
-            print(f"read-only: {READ_ONLY_LIBRARY}")
+        if app.library_read_only:  # the full disk said as such, as `index` says it (audit 89's notes)
+            print(f"read-only: {FULL_DISK_LIBRARY if app.library_disk_full else READ_ONLY_LIBRARY}")
         # First, so the damage is said whichever of the queries below it would break. A cheap check of
         # every table's first pages, not SQLite's quick_check: that reads the whole file (seconds at
         # 100,000 photos); the thorough check is `photoscope doctor`'s.
