@@ -1322,6 +1322,9 @@ def test_9_status_on_a_full_disk_says_the_disk_is_full_real_tmpfs(
                 filler.write(b"\0" * 4096)
                 filler.flush()
         code, out, _ = run(capsys, "status", "--db", str(db))
+        # `doctor` checks what it can; the text index's check is a write (audit 89's notes: "read-only")
+        _, checked, _ = run(capsys, "doctor", "--db", str(db), "--model", str(tiny_model_dir))
+    assert "note: the text search index was not checked: the disk holding it is full" in checked, checked
     assert code == 0, out
     said = [line for line in out.splitlines() if line.startswith("read-only")]
     assert said == [

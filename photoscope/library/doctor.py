@@ -39,7 +39,7 @@ from photoscope.library.backup import (
     read_backup,
 )
 from photoscope.library.db import Library
-from photoscope.library.errors import LibraryBusy, LibraryDamaged, LibraryTooNew, LibraryUnwritable
+from photoscope.library.errors import LibraryBusy, LibraryDamaged, LibraryTooNew, LibraryUnwritable, disk_full
 from photoscope.library.schema import SEARCH_TABLE
 from photoscope.library.thumbnails import cache_root, is_current, remove_stale_temporaries
 from photoscope.wording import plural
@@ -145,7 +145,9 @@ def _check_search(library: Library, report: DoctorReport, repair: bool) -> None:
         if isinstance(found, LibraryUnwritable) and repair:  # FTS5's check is a write: a read-only
             raise found from error  # library is not a damaged one (the CLI audit: "damaged", exit 4)
         if isinstance(found, LibraryUnwritable):  # the rest is checked (it refused all: stop 45's audit)
-            report.notes.append("the text search index was not checked: the library is read-only")
+            # a full disk said as such: freeing space is all it takes (audit 89's notes)
+            why = "the disk holding it is full" if disk_full(library.path) else "the library is read-only"
+            report.notes.append(f"the text search index was not checked: {why}")
             return
         report.problems.append(f"the text search index is damaged ({error})")
         if repair:
