@@ -191,7 +191,9 @@ class Searching(Core):
         people = people_shown(model, self.library, text, [m.photo.id for m in results.matches])
         unsure = _quick_unsure(model, store, self.library, text, results, narrowed, taken_away, people)
         # as the network's answer reads its own (what is wanted, when words are taken away)
-        through = None if unsure else _quick_through(model, store, self.library, text, results, people)
+        # (not read where words are taken away: none but the photos named is likely then, below)
+        judged = not unsure and not negated.taken_away
+        through = _quick_through(model, store, self.library, text, results, people) if judged else None
         alone = head_alone(
             model.query_words(text), model.word_count, ConceptFusion().rare_count, model.detector_sight
         )
@@ -205,7 +207,7 @@ class Searching(Core):
             # Without the network's subtraction, what is likely is not known: the photos the captions
             # leave out may be the network's first ("a dog without grass": the dog), and what is left
             # called likely was not (audit 85, repro_4: a goat). Only the photos named stay likely.
-            results = replace(results, relevant=results.by_name)
+            results = replace(results, relevant=min(results.relevant, results.by_name))
         return cut(replace(results, taken_away=negated.taken_away, unsure=unsure), wanted, filters)
 
     def prepare_quick_search(self) -> bool:

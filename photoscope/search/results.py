@@ -479,16 +479,24 @@ def _unread_subject(
     Flickr8k val's whole captions do not move (``benchmarks/likely_through.py --pairs 0 --long
     300``: likely 7.6, precision 7.2 %, recall 53.3 %, none right 46.3 %), nor do the open-world
     dev and check sets' figures (2026-12-05)."""
-    classes = _subject_classes(query, names_people)
-    if not classes or names_animals(classes):
+    subject = _subject(query, names_people)
+    if subject is None or names_animals(subject[1]):
         return ()
-    phrase = next((p for p, c in query.concepts if c == classes), None)
-    return classes if phrase is not None and head_judges(phrase, query, word_count, rare_count) else ()
+    phrase, classes = subject
+    return classes if head_judges(phrase, query, word_count, rare_count) else ()
 
 
 def _subject_classes(query: QueryWords, names_people: Callable[[str], bool] | None) -> Sequence[int]:
-    """The classes of the concept a description is of: its first word that names people or a
-    concept, () when that names people (``_people_shown`` judges them) or is a stand-in (guesses
+    """The classes of the concept a description is of (``_subject``), () when it has none."""
+    subject = _subject(query, names_people)
+    return () if subject is None else subject[1]
+
+
+def _subject(
+    query: QueryWords, names_people: Callable[[str], bool] | None
+) -> tuple[str, Sequence[int]] | None:
+    """The concept a description is of, as (phrase, classes): its first word that names people or a
+    concept; None when that names people (``_people_shown`` judges them) or is a stand-in (guesses
     anyway: ``unclear_words``). The later ones are details, often of other senses in captions
     ("a child flying a kite", "a man in boxer shorts") or seen by the head beside the subject
     ("a dog chasing a cat under a bench")."""
@@ -496,11 +504,11 @@ def _subject_classes(query: QueryWords, names_people: Callable[[str], bool] | No
     starts = {phrase.split()[0]: (phrase, classes) for phrase, classes in reversed(query.concepts)}
     for word in query.content:
         if names_people is not None and names_people(word):
-            return ()
+            return None
         if word in starts:
             phrase, classes = starts[word]
-            return () if phrase in stood_in else classes
-    return ()
+            return None if phrase in stood_in else (phrase, classes)
+    return None
 
 
 STAND_IN_PERSON = "person"  # the person word a sightless one (``_people_shown``) is read as
