@@ -37,6 +37,11 @@ from photoscope.search.negation import Negated, split_negations
         # engine's minus; rclip's --subtract)
         ("a dog -cat", "a dog", ("cat",)),
         ("-people a beach -sand", "a beach", ("people", "sand")),
+        # audit 92: a name of two words closing the query went half: "tower" was wanted
+        ("a bridge without the eiffel tower", "a bridge", ("eiffel tower",)),
+        ("a dog without wild animals", "a dog", ("wild animals",)),
+        ("a dog with no ball running", "a dog running", ("ball",)),  # what it does, not a thing
+        ("a cat without a dog and without a ball", "a cat and", ("dog", "ball")),
     ],
 )
 def test_what_a_description_leaves_out_is_taken_apart(

@@ -686,3 +686,23 @@ def test_an_animal_the_head_sees_in_no_photo_lets_the_names_go_first_however_oft
         assert seen == frozenset(), word
     grass = QueryWords([("grass", tuple(load_concepts().classes_for("grass")))], ["grass"], [], ["grass"])
     assert seen_nowhere(grass, counts.__getitem__, 100, lambda classes: 0.05) == frozenset()  # the detectors'
+
+
+def test_a_taken_away_phrase_leaves_out_only_the_photos_whose_names_hold_all_its_words(
+    named_library: tuple[Photoscope, Path],
+) -> None:
+    """Audit 92 (repro_1): "a dog" - "wild animals" left out all 23 photos named "*_animals_*", the
+    farm dog among them; "a bridge" - "eiffel tower" left out Tower Bridge. A taken-away text's
+    name must hold every word of it, as an added text's must to vouch for a photo; and each
+    taken-away text is read on its own, not joined to the others."""
+    app, _ = named_library
+    roots = [f.path for f in app.folders()]
+    assert len(path_words.path_matches(app.library, "red kitchen", roots)[0]) == 9  # 3 hold both words
+    away = app.search_terms([QueryTerm(text="a circle"), QueryTerm(text="red kitchen", negative=True)], 20)
+    assert away.left_out_by_name == 3
+    listed = {(Path(m.photo.path).parent.name, Path(m.photo.path).stem[:-2]) for m in away.matches}
+    assert ("garden", "red_circle") in listed and ("kitchen", "blue_square") in listed
+    assert ("kitchen", "red_circle") not in listed
+    two = [QueryTerm(text="red kitchen", negative=True), QueryTerm(text="garden blue", negative=True)]
+    both = app.search_terms([QueryTerm(text="a circle"), *two], 20)
+    assert both.left_out_by_name == 6  # the kitchen's red photos and the garden's blue ones

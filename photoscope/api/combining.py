@@ -306,14 +306,30 @@ class Combining(Searching):
             if not negative:
                 names.added, names.by_names, names.lacks = matches, by_names, lacks
                 continue
-            # a name taken away at full weight leaves its photos out; at less, it lowers them by its
-            # weight ("- 0.01 x cat" left cat.jpg out outright: audit 73, repro_7)
-            full = " ".join(str(t.text) for t in given if t.weight >= 1.0)
-            taken = matches if full == text else path_words.path_matches(self.library, full, roots, *rules)[0]
-            names.taken = list(taken) if full else []
-            light = max((t.weight for t in given if t.weight < 1.0), default=0.0)
-            names.lowered = {pid: light * share for pid, share in matches.items() if pid not in taken}
+            names.taken, names.lowered = self._named_away(given, roots, rules[0])
         return names
+
+    def _named_away(
+        self, given: Sequence[QueryTerm], roots: list[str], is_name: Callable[[str], bool]
+    ) -> tuple[list[int], dict[int, float]]:
+        """The photos the taken-away texts ``given`` name: those left out, and those lowered, each
+        by how much. A name says what is taken away when it holds every word of one text: "- wild
+        animals" left out the farm dog of explore_farm_animals_dog.jpg, and texts joined into one
+        let a word of either do (audit 92, repro_1). Taken away at full weight, a text leaves its
+        photos out; at less, it lowers them by its weight ("- 0.01 x cat" left cat.jpg out outright:
+        audit 73, repro_7)."""
+        from photoscope.search import path_words
+
+        taken: set[int] = set()
+        lowered: dict[int, float] = {}
+        for term in given:
+            shares = path_words.path_matches(self.library, str(term.text), roots, is_name)[0]
+            named = [pid for pid, share in shares.items() if share >= 1.0]
+            if term.weight >= 1.0:
+                taken.update(named)
+            for pid in named:
+                lowered[pid] = max(lowered.get(pid, 0.0), term.weight)
+        return sorted(taken), {pid: weight for pid, weight in lowered.items() if pid not in taken}
 
     def _seen_nowhere(self, text: str) -> Callable[[], frozenset[str]]:
         """The text's words the head alone judges and sees clearly in no photo, when asked

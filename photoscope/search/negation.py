@@ -8,8 +8,9 @@ taken-away term (``search.combine``'s subtraction: on Flickr8k val, text - word 
 The phrase left out follows "without" or "no" (or "not" before an article, opening the query, or
 after "but" or "and": "animals but not birds", a place after those: "a dog but not on grass"), or
 a search engine's minus sign opening a word ("a dog -cat": that word alone): one
-content word, two when the first is a colour or a size ("no red cars"; "a man wearing no shirt
-climbs a rock": "shirt", not "shirt climbs", as no part of speech is known here). A "with" just
+content word, two when the first is a colour or a size ("no red cars") or the second closes the
+query ("without the eiffel tower"; "a man wearing no hat climbs a rock": "hat", not "hat climbs",
+as no part of speech is known here). A "with" just
 before "no", a "but" or "and" just before "not", goes with it. Plain Python: the quick answer uses
 it without PyTorch.
 
@@ -91,7 +92,7 @@ def split_negations(text: str) -> Negated:
         if joined and lower[i] == "not" and start < len(words) and lower[start] in PLACES:
             start = _past_articles(lower, start + 1)  # "but not on grass": the grass
         end = start + 1 if start < len(words) and _in_phrase(lower[start]) else start
-        if end < len(words) and lower[end - 1] in DESCRIBING and _in_phrase(lower[end]):
+        if _describes_next(lower, end) or _closes_a_name(lower, start, end):
             end += 1
         if end > start:
             taken.append(" ".join(words[start:end]))
@@ -99,6 +100,19 @@ def split_negations(text: str) -> Negated:
     if not taken:
         return Negated(text, ())
     return Negated(" ".join(kept), tuple(dict.fromkeys(taken)))
+
+
+def _describes_next(lower: list[str], end: int) -> bool:
+    """Whether the phrase's last word is a colour or a size and a content word follows ("no red cars")."""
+    return end < len(lower) and lower[end - 1] in DESCRIBING and _in_phrase(lower[end])
+
+
+def _closes_a_name(lower: list[str], start: int, end: int) -> bool:
+    """Whether the one word after the phrase's one word (``start``..``end``) ends the query and
+    goes with it: "without the eiffel tower", "without wild animals" (audit 92: "tower" was read as
+    wanted). Not a word in "-ing", which says what the rest does ("with no ball running")."""
+    last = end == len(lower) - 1 and end == start + 1
+    return last and _in_phrase(lower[end]) and not lower[end].endswith("ing")
 
 
 def _negates(lower: list[str], i: int) -> bool:
