@@ -529,6 +529,7 @@ def test_a_photo_to_be_read_again_takes_no_entry_from_a_copy_still_to_be_read_ag
         Image.new("RGBA", (64, 48), (0, 0, 0, 0)).save(pictures / folder / "logo.png")
     _scan_and_index(library, counting, tmp_path)
     library.db.execute("DROP TABLE read_again_checks")  # as schema 18 left it
+    library.db.execute("DROP TABLE stash")  # schema 20's
     library.db.execute("PRAGMA user_version = 18")
     path = library.path
     library.close()

@@ -1088,6 +1088,7 @@ def test_photos_an_older_build_read_otherwise_are_read_again_once_after_the_upgr
         Scanner(old).scan()
         index_pending(old)
         old.db.execute("DROP TABLE read_again_checks")  # as schema 18 left it
+        old.db.execute("DROP TABLE stash")  # schema 20's
         old.db.execute("PRAGMA user_version = 18")
     with Library(tmp_path / "l.db") as library:
         assert library.upgraded is not None and library.upgraded.older == 18

@@ -152,16 +152,16 @@ class Indexing(Core):
 
     @cached_property
     def _exclusion_stash(self) -> Stash:
-        """What rules took out this session, kept while the app runs (so it comes back without being
-        encoded again)."""
+        """What left the index, kept in the library (so it comes back without being encoded again,
+        into this process or another: a `folders exclude` from a terminal, undone while `index
+        --watch` runs)."""
         return Stash(self._stashed_version, self.photos_added)
 
     def _stashed_version(self) -> str | None:
-        """The model whose entries a stash keeps: none in a one-off command, which ends before a photo
-        could come back (and would read their vectors for nothing); in the window or `index --watch`
-        this process's model if loaded, else the one most photos are indexed by (no PyTorch for it)."""
-        if self._watcher is None and self._worker is None:
-            return None
+        """The model whose entries a stash keeps: this process's model if loaded, else the one most
+        photos are indexed by (no PyTorch for it). A one-off command keeps them too: the photos it
+        takes out may come back in another process (audit 92: it kept none, and the running `index
+        --watch` encoded them again)."""
         if self.model_ready:
             return self.model.version
         versions = self.library.model_versions()
@@ -193,7 +193,7 @@ class Indexing(Core):
     def include(
         self, path: str | Path | None = None, pattern: str | None = None, folder: str | Path | None = None
     ) -> ScanReport:
-        """Drop an exclusion rule; its photos come back (those taken out this session, unchanged,
+        """Drop an exclusion rule; its photos come back (those taken out in the last month, unchanged,
         without being encoded again; the others pending)."""
         rules = self._rules(path, pattern, folder)
         return self._drop_rules([*rules, *(photo_rule_before(r) for r in rules if r.kind == "photo")])
@@ -308,7 +308,7 @@ class Indexing(Core):
     def set_indexes_hidden(self, on: bool) -> ScanReport:
         """Index hidden folders and files below the watched folders (names starting with "."), or
         leave them out again: every folder is scanned now, so their photos come back (those taken
-        out this session without being encoded again) or leave the index. A watched folder that is
+        out in the last month without being encoded again) or leave the index. A watched folder that is
         itself hidden is indexed either way."""
         report = self.scanner().scan_after(lambda: None if _set_indexes_hidden(self.library, on) else [])
         if report.queued and self._worker is not None:

@@ -91,8 +91,9 @@ def _sure(takes: tuple[int, int], args: argparse.Namespace) -> bool:
 
 
 def came_back(report: ScanReport, how: str = "back") -> str:
-    """What a rule dropped (or hidden folders turned on) brought back: in a one-off command, photos
-    that wait to be indexed (only a running app keeps what rules took out: ``Indexing.include``).
+    """What a rule dropped (or hidden folders turned on) brought back: photos written back from the
+    library's stash, and those that wait to be indexed (taken out over a month ago, changed since,
+    or never indexed: ``exclusions.Stash``).
     ``how``: "found" where the photos may never have been in the index (hidden ones, the CLI audit:
     "2 photos back" for photos indexed never)."""
     if not report.added:

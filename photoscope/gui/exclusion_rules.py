@@ -174,7 +174,7 @@ class ExclusionButtons:
     def _exclude(self, api: Photoscope, **rule: str) -> None:
         """Set the rule, once the user says so if it takes most of its folder's photos out of the
         index (the GUI walk of stop 43: the pattern "*" took all 199 at a keystroke; brought back
-        later than this session, they are indexed again)."""
+        after a month, or past the latest 5,000, they are indexed again)."""
 
         from photoscope.api import wide_exclusion  # loaded with the library
 

@@ -624,7 +624,7 @@ class MainWindow(QMainWindow):
         """The watcher saw photos added, moved or deleted: counts and the timeline follow at once,
         the results on screen and the folder filter's list a move or a deletion; a folder gone
         offline or back: the status line says it (``FolderKeeper.set_folders``)."""
-        # photos written back from the session's stash come into the answer on show too: no indexing
+        # photos written back from the library's stash come into the answer on show too: no indexing
         # follows to refresh it (audit 91, repro_1)
         came_or_went = bool(report.moved or report.removed or report.restored)
         if report.offline or report.back_online or report.arrived or came_or_went:

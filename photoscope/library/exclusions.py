@@ -21,10 +21,10 @@
 Rules are kept in the library (``Library.exclusion_rules``). Every scan applies them (the
 scanner drops excluded files from what it saw, so their rows, vectors and thumbnails leave the
 index like deleted photos'; walks skip hidden folders while the setting is off, and the stored
-photos below them are stashed before they leave); the watcher rescans a folder whose ignore file
-appears or goes, and scans hidden paths only while the setting is on. A
-``Stash`` keeps the index entries of the photos a rule took out for the rest of the session, so
-that when the rule goes they come back without being encoded again.
+photos below them are stashed as they leave); the watcher rescans a folder whose ignore file
+appears or goes, and scans hidden paths only while the setting is on. A ``Stash`` keeps the index
+entries of the photos a rule took out in the library (a month at most), so that when the rule goes
+they come back without being encoded again, whichever process brings them back.
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ import os
 import stat as stat_module
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from photoscope.library.fs import (
@@ -50,13 +51,14 @@ from photoscope.library.fs import (
     partial_hash,
     storable,
 )
+from photoscope.library.records import Stashing
 
 if TYPE_CHECKING:
     from photoscope.library.connection import LibraryFile
     from photoscope.library.db import Library
     from photoscope.library.folder_rows import FolderRows
     from photoscope.library.fs import FileStat
-    from photoscope.library.records import IndexedPhoto, StoredFile
+    from photoscope.library.records import StoredFile
 
 Kind = Literal["folder", "pattern", "photo"]
 IGNORE_FILES = (".nomedia", ".photoscopeignore")
@@ -420,79 +422,68 @@ def _leaves_out_all(rule: ExclusionRule, below: str) -> bool:
     return all(_matches(_folded(rule.pattern), f"{below}/{name}"[1:], name) for name in names)
 
 
-# --- keeping what a rule took out, for the session --------------------------------------------------
+# --- keeping what left the index, in the library ---------------------------------------------------
 
 
-# The entries a stash holds at most: about 4 KB each (the feature is most of it), so 20 MB; the
-# latest kept, the likeliest to come back.
+# The entries a stash holds at most: about 4 KB each (the feature is most of it), so 20 MB in the
+# library's file; the latest kept, the likeliest to come back.
 STASH_ENTRIES = 5000
+# Days an entry is kept: a trash's usual time (GNOME's, Windows' storage sense); a photo that comes
+# back later is encoded again.
+STASH_DAYS = 30
 
 
 @dataclass
 class Stash:
-    """Index entries of photos that left the index this session (rules took them out, or their files
-    went), keyed by (partial hash, size, mtime): a photo that comes back unchanged (moved back, a
-    delete undone from the trash) is written back as indexed, not encoded again. ``model_version``
-    says which model's vectors to keep (None: keep nothing, e.g. no vectors loaded this session)."""
+    """Index entries of photos that left the index (rules took them out, or their files went), kept
+    in the library's file (``stash_rows``, schema 20) keyed by (partial hash, size, mtime): a photo
+    that comes back unchanged (a rule dropped, moved back, a delete undone from the trash) is written
+    back as indexed, not encoded again, by whichever process finds it (a `folders exclude` from a
+    terminal took them out, the running `index --watch` finds them back: audit 92). The entries
+    are taken in the transaction that removes the photos. ``model_version`` says which model's
+    entries to keep (None: keep nothing)."""
 
     model_version: Callable[[], str | None]
     on_restored: Callable[[list[int]], None] | None = None
-    # Each entry with the path its photo had: back elsewhere, its thumbnail follows it.
-    entries: dict[tuple[str, int, float], tuple[IndexedPhoto, str]] = field(default_factory=dict)
     capacity: int = STASH_ENTRIES
+    days: float = STASH_DAYS
 
-    def keep(self, library: Library, files: Sequence[StoredFile]) -> set[str]:
-        """Stash these photos' entries (the latest ``capacity``); the paths of those kept."""
+    def keeping(self, files: Sequence[StoredFile]) -> Stashing | None:
+        """What to stash of these photos, about to leave the index (the latest ``capacity``); None:
+        nothing."""
         version = self.model_version()
-        hashed = {f.id: f for f in files[-self.capacity :] if f.hash is not None}
-        if version is None or not hashed:
-            return set()
-        for photo_id, entry in library.index_entries(sorted(hashed), version).items():
-            f = hashed[photo_id]
-            key = (f.hash or "", f.size, f.mtime)  # its size and time are the file's
-            self.entries.pop(key, None)  # kept again: the latest
-            self.entries[key] = (entry, f.path)
-        for oldest in list(self.entries)[: max(0, len(self.entries) - self.capacity)]:
-            del self.entries[oldest]
-        return {path for _, path in self.entries.values()}
+        ids = tuple(f.id for f in files[-self.capacity :] if f.hash is not None)
+        if version is None or not ids:
+            return None
+        return Stashing(ids, version, self.capacity, self._since())
 
     def restore(self, library: Library, new_ids: Sequence[int]) -> list[tuple[int, str, str]]:
         """Write back the stashed entries of photos just added again; (id, the path it had, its
         path now) of each."""
-        if not self.entries or not new_ids:
-            return []
-        records = library.photos_by_ids(list(new_ids))
-        stored = library.files_at([r.path for r in records])
-        batch, places = [], {}
-        for f in stored.values():
-            kept = self.entries.pop((f.hash, f.size, f.mtime), None) if f.hash is not None else None
-            if kept is not None:
-                batch.append(replace(kept[0], id=f.id))
-                places[f.id] = (kept[1], f.path)
-        written = library.write_results(batch) if batch else []
-        if written and self.on_restored is not None:
-            self.on_restored(written)
-        return [(i, *places[i]) for i in written]
+        restored = library.restore_stashed(new_ids, self._since())
+        if restored and self.on_restored is not None:
+            self.on_restored([photo_id for photo_id, _, _ in restored])
+        return restored
+
+    def _since(self) -> str:
+        """The oldest time an entry may have been stashed at to be kept (as ``now_iso`` writes)."""
+        return (datetime.now(UTC) - timedelta(days=self.days)).isoformat(timespec="seconds")
 
 
 def exclude(
-    library: Library,
-    seen: dict[str, FileStat],
-    stored: Iterable[str],
-    stash: Stash | None = None,
+    library: Library, seen: dict[str, FileStat], stored: Iterable[str]
 ) -> tuple[list[str], list[FileStat], set[str]]:
     """A scan's findings with the library's rules applied: excluded files are dropped from what it
-    ``seen`` (so ``stored`` ones, the paths the index holds there, leave it), their entries stashed
-    first. So are those of stored photos the walk did not see because a rule kept it out (hidden
-    folders: never walked while the setting is off). Returns the ignore files found (each leaves
-    its folder out), the photos seen that the rules left out (their stats), and every stored photo
-    they leave out (an entry kept while its file is not there, a link to nothing, leaves too). The
-    scan has had the rules follow what they name where it moved first (``follow_moved_targets``)."""
+    ``seen`` (so ``stored`` ones, the paths the index holds there, leave it, their entries stashed
+    as they go: ``Scanner._apply``). So do those of stored photos the walk did not see because a
+    rule kept it out (hidden folders: never walked while the setting is off). Returns the ignore
+    files found (each leaves its folder out), the photos seen that the rules left out (their
+    stats), and every stored photo they leave out (an entry kept while its file is not there, a
+    link to nothing, leaves too). The scan has had the rules follow what they name where it moved
+    first (``follow_moved_targets``)."""
     rules = Rules.load(library)
     dropped = [seen.pop(path) for path in rules.excluded(seen)]
     unseen = rules.excluded(p for p in stored if p not in seen)  # dropped ones included
-    if stash is not None and unseen:
-        stash.keep(library, list(library.files_at(unseen).values()))
     return rules.ignore_files(), dropped, set(unseen)
 
 

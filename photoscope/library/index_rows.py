@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from photoscope.library import stash_rows
 from photoscope.library.photo_reads import PhotoReads
 from photoscope.library.records import (
     FailedPhoto,
@@ -16,6 +17,7 @@ from photoscope.library.records import (
     Move,
     NewFile,
     PendingPhoto,
+    Stashing,
     StoredFile,
     StoredStat,
 )
@@ -63,6 +65,7 @@ class IndexRows(PhotoReads):
         removed: Sequence[int] = (),
         times: Sequence[tuple[float, str]] = (),
         retimed: Sequence[tuple[float, float, str]] = (),
+        stash: Stashing | None = None,
     ) -> list[int]:
         """Record one scan's findings in one transaction; returns the ids of the new photos.
 
@@ -70,9 +73,12 @@ class IndexRows(PhotoReads):
         so a photo stays searchable while its new version waits. ``times``: (ctime, path) of
         unchanged photos whose change time moved (a chmod) or was not kept (a library from before).
         ``retimed``: (mtime, ctime, path) of unchanged photos whose file time moved (`touch`).
+        ``stash``: the removed photos' entries to keep first (``stash_rows.keep``).
         """
         with self.transaction() as cur:
             new, moves = _still_watched(cur, new, moves)
+            if stash is not None:
+                stash_rows.keep(cur, stash)
             self._delete(cur, removed)
             self._move(cur, moves)
             if changed:
@@ -96,6 +102,33 @@ class IndexRows(PhotoReads):
                 if cur.rowcount == 1 and cur.lastrowid is not None:
                     new_ids.append(cur.lastrowid)
         return new_ids
+
+    def restore_stashed(self, ids: Sequence[int], since: str) -> list[tuple[int, str, str]]:
+        """Write the stashed entries (none stashed before ``since``) of the photos ``ids`` (rows just
+        added) back as indexed, and drop them from the stash; (id, the path it had, its path now)
+        of each written."""
+        if not ids:
+            return []
+        stamp = now_iso()
+        with self.transaction() as cur:
+            stash_rows.drop_stale(cur, since)
+            found = stash_rows.matching(cur, ids)
+            written = [
+                (seq, entry.id, was, now)
+                for seq, entry, was, now in found
+                if self._write_indexed(cur, entry, stamp)
+            ]
+            stash_rows.forget(cur, [seq for seq, *_ in written])
+        return [(photo_id, was, now) for _, photo_id, was, now in written]
+
+    def stashed_of(self, files: Sequence[StoredFile]) -> set[str]:
+        """The paths of these photos (gone from the index) whose entries the stash holds."""
+        wanted = {(f.path, f.hash, f.size, f.mtime) for f in files}
+        rows = self._query(
+            "SELECT path, hash, size, mtime FROM stash WHERE path IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted({f.path for f in files})),),
+        )
+        return {row[0] for row in rows if tuple(row) in wanted}
 
     def add_photos(self, new: Sequence[NewFile]) -> list[int]:
         return self.apply_scan(new=new)

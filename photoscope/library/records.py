@@ -93,6 +93,18 @@ class StoredFile(NamedTuple):
 
 
 @dataclass(frozen=True)
+class Stashing:
+    """What a scan stashes in the transaction that removes the photos (``exclusions.Stash``): the
+    index entries of the photos ``ids`` (the latest last) that ``model_version`` described, the
+    latest ``capacity`` of all stashed kept, none stashed before ``since`` (ISO time, as ``now_iso``)."""
+
+    ids: tuple[int, ...]
+    model_version: str
+    capacity: int
+    since: str
+
+
+@dataclass(frozen=True)
 class NewFile:
     folder_id: int
     path: str

@@ -468,7 +468,7 @@ class Scanner:
         self._drop_vanished_roots(sweep, {f.id: f for _, f in chosen}, report)
         # what the rules leave out is as if not on disk
         report.rules_followed = follow_moved_targets(self.library, sweep.seen, sweep.stored)
-        ignore_files, left_out, sweep.ruled_out = exclude(self.library, sweep.seen, sweep.stored, self.stash)
+        ignore_files, left_out, sweep.ruled_out = exclude(self.library, sweep.seen, sweep.stored)
         report.left_out = [s.path for s in left_out]
         sweep.forget_unstorable(
             left_out_by_rules(self.library, [*sweep.unstorable, *sweep.unstorable_folders])
@@ -479,9 +479,7 @@ class Scanner:
         if self.stash is not None:
             restored = self.stash.restore(self.library, report.added)
             report.restored = len(restored)
-            for _, was, now in restored:  # back elsewhere: its thumbnail, kept, follows it
-                if was != now:
-                    thumbnails.move_thumbnail(was, now, self.thumbnail_root)
+            self._thumbnails_back(restored)
         self.library.replace_problems(
             [display_path(t) for t, _ in chosen],
             [(display_path(p), sweep.reasons.get(p, "cannot be read")) for p in sweep.unreadable]
@@ -663,7 +661,6 @@ class Scanner:
         moves += arrivals + followed
         report.changed, report.moved = len(changed), len(moves)
         report.removed = [s.id for s in gone]
-        stashed = self._stash_gone(gone, sweep)
         report.added = self.library.apply_scan(
             new=new,
             changed=changed,
@@ -671,21 +668,35 @@ class Scanner:
             removed=report.removed,
             times=times,
             retimed=[(f.mtime, f.ctime, f.path) for f, _ in dated],
+            stash=self.stash.keeping(gone) if self.stash is not None and gone else None,
         )
+        stashed = self._stashed_with_thumbnails(gone, sweep)
         self._tidy_thumbnails(moves, [f for f in gone if f.path not in stashed])
         if report.removed and self.on_removed is not None:
             self.on_removed(report.removed)
 
-    def _stash_gone(self, gone: Sequence[StoredFile], sweep: _Sweep) -> set[str]:
-        """The entries of photos gone from the index are stashed, as a rule's own are: back
-        unchanged, they come back without encoding (audit 80: moved into an excluded folder and back
-        under ``index --watch``; audit 86: a folder moved out of the library and back, a delete
-        undone from the trash, encoded again). The paths of those whose files went (not those a rule
-        took out, whose thumbnails go with them), kept with their thumbnails: restored without them,
-        they had none for good (audit 91, repro_2)."""
+    def _stashed_with_thumbnails(self, gone: Sequence[StoredFile], sweep: _Sweep) -> set[str]:
+        """The entries of photos gone from the index are stashed, as a rule's own are (in
+        ``apply_scan``): back unchanged, they come back without encoding (audit 80: moved into an
+        excluded folder and back under ``index --watch``; audit 86: a folder moved out of the library
+        and back, a delete undone from the trash, encoded again). The paths of those stashed whose
+        files went (not those a rule took out, whose thumbnails go with them: issue #17), kept with
+        their thumbnails: restored without them, they had none (audit 91, repro_2)."""
         if self.stash is None or not gone:
             return set()
-        return self.stash.keep(self.library, gone) - sweep.ruled_out
+        return self.library.stashed_of(gone) - sweep.ruled_out
+
+    def _thumbnails_back(self, restored: Sequence[tuple[int, str, str]]) -> None:
+        """Thumbnails for the photos written back from the stash, (id, the path it had, its path now)
+        of each: one kept follows a photo back elsewhere; one a rule took away with its photo (issue
+        #17) is made again, as the indexer makes it (decoded, not encoded: audit 92, note 2)."""
+        now = self.library.files_at([path for _, _, path in restored]) if restored else {}
+        for _, was, path in restored:
+            if was != path:
+                thumbnails.move_thumbnail(was, path, self.thumbnail_root)
+            photo = now.get(path)
+            if photo is not None and not thumbnails.is_current(path, photo.mtime, self.thumbnail_root):
+                thumbnails.make_thumbnail(path, photo.mtime, self.thumbnail_root)
 
     def _rewritten(
         self, touched: list[FileStat], sweep: _Sweep

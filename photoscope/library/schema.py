@@ -280,6 +280,37 @@ def _v19_read_again_checks(db: sqlite3.Connection) -> None:
     )
 
 
+def _v20_stash(db: sqlite3.Connection) -> None:
+    """The index entries of photos that left the index (a rule or an ignore file took them out, or
+    their files went), keyed by their bytes' partial hash, size and time, with the path each had
+    (``exclusions.Stash``): back unchanged, a photo is written back as indexed, not encoded again.
+    Kept in memory before, by the process that removed them: `folders exclude` from a terminal kept
+    nothing, and the running `index --watch` encoded the photos again when the rule went (audit 92).
+    ``seq`` orders them, the latest last (the stash keeps the latest); tags are JSON
+    ``[[label, score], ...]``; the vectors are the blobs ``vectors`` and ``features`` hold."""
+    db.execute(
+        """CREATE TABLE stash (
+            seq INTEGER PRIMARY KEY,
+            hash TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            mtime REAL NOT NULL,
+            path TEXT NOT NULL,
+            stashed_at TEXT NOT NULL,
+            model_version TEXT NOT NULL,
+            description_version TEXT,
+            width INTEGER,
+            height INTEGER,
+            taken_at TEXT,
+            camera TEXT,
+            caption TEXT NOT NULL,
+            caption_score REAL NOT NULL,
+            tags TEXT NOT NULL,
+            latent BLOB NOT NULL,
+            feature BLOB,
+            UNIQUE (hash, size, mtime))"""
+    )
+
+
 # One step per schema version, applied in order; never edit a released step, append a new one.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_initial,
@@ -301,4 +332,5 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v17_change_times,
     _v18_rule_identities,
     _v19_read_again_checks,
+    _v20_stash,
 ]

@@ -60,6 +60,19 @@ def write_thumbnail(image: Image.Image, photo: str | Path, mtime: float, root: P
     return target
 
 
+def make_thumbnail(photo: str | Path, mtime: float, root: Path | None = None) -> bool:
+    """Decode the photo and write its thumbnail (``write_thumbnail``), as the indexer does without
+    encoding it: for a photo written back as indexed whose thumbnail went with it. False where it
+    cannot be read or written now: the window makes it when the photo is shown."""
+    from photoscope.library.photos import load_photo  # PIL: decoded only when one is made
+
+    try:
+        write_thumbnail(load_photo(photo, min_side=LARGE_SIZE), photo, mtime, root)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
 def current_png(photo: str | Path, mtime: float | None, root: Path | None = None) -> bytes | None:
     """The cached thumbnail's PNG if there is one made from this version of the photo (the file's
     ``mtime``, as the spec's Thumb::MTime says it; None: from any version, for a photo that cannot
