@@ -156,7 +156,8 @@ def _terms_samples(
 
     def combined(terms: list[Term], options: CombineOptions) -> None:
         """As the app ranks a combined query: its pool, the likely matches of each added term
-        alone, which bound the query's (``Ranked.alone``; an added photo's look-alikes,
+        alone, which bound the query's (a text's by plain search asked again, its inversion kept:
+        ``Combining._likely_within_texts_alone``; a photo's by ``Ranked.alone`` and its look-alikes,
         ``Ranked.examples``), and the taken-away words' detectors on its likely matches."""
         ranked = ranker.rank(terms, options)
         best = store.top_k(ranked.scores, POOL, exclude=[7])
@@ -164,6 +165,9 @@ def _terms_samples(
         taken = [t.text for t in terms if t.negative and t.text is not None]
         if taken:  # the likely matches end before the first that shows it (``Combining``)
             showing(ranker.model, store, [h.photo_id for h in best[:likely]], taken)
+        for text in [t.text for t in terms if t.text is not None and not t.negative]:
+            alone = engine.search_text(text, POOL)
+            engine.likely_through(text, [h.photo_id for h in alone.hits])
         for row in ranked.alone:
             relevance([h.score for h in store.top_k(row, POOL, exclude=[7])])
         for row in ranked.examples:

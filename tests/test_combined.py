@@ -326,6 +326,22 @@ def test_a_combined_query_calls_nothing_likely_that_an_added_text_alone_would_no
     assert unseen or both.relevant == 0  # as "sunset" alone: no likely match
 
 
+@pytest.mark.parametrize("added", ["green", "a picture"])
+def test_taking_away_what_no_photo_shows_makes_no_more_photos_likely(
+    unnamed_shapes: Photoscope, added: str
+) -> None:
+    """Audit 92 (repro_2): "a bridge" had 3 likely matches, "a bridge" - "snow" 5 (a crane among
+    windmills, Chichen Itza): each added text's bound was the knee of its latent cosine and concept
+    row, not what plain search of the text calls likely (its ranking, its judges' short-query cut),
+    and taking away what no photo shows reordered the rest into a longer run. Here "green" had 1
+    likely match and "green" - "snow" 2; "a picture" none, and 5 with "snow" taken away."""
+    alone = unnamed_shapes.search_text(added, 16)
+    for taken in ("snow", "a dog"):
+        found = unnamed_shapes.search_terms([QueryTerm(text=added), QueryTerm(text=taken, negative=True)], 16)
+        likely, likely_alone = found.relevant, alone.relevant
+        assert found.matches and likely <= likely_alone, (taken, likely, likely_alone)
+
+
 def test_copies_of_an_added_photo_are_no_look_alikes_to_bound_its_likely_matches() -> None:
     """The fresh-seat audit of stop 52: "a castle" + a cat's photo called four castles "all likely",
     none with a cat: the cat's two copies in the library counted as photos that look like it, and
@@ -338,7 +354,7 @@ def test_copies_of_an_added_photo_are_no_look_alikes_to_bound_its_likely_matches
 
     store = VectorStore(4)
     store.upsert(range(10), torch.randn(10, 4), torch.randn(10, 1280))
-    castles = np.linspace(1.0, 0.0, 10).astype(np.float32)  # the castle text's own scores
+    castles = np.linspace(1.0, 0.0, 10).astype(np.float32)  # the cat photo's own latent scores
     cat = np.array([0.99, 0.98, 0.3, 0.25, 0.2, 0.2, 0.1, 0.1, 0.0, 0.0], np.float32)  # two copies
     bound = _likely_bound(store, Ranked(torch.zeros(10), [()], [castles], [cat]), None, [])
     assert bound.no_look_alike and bound.at_most == 0

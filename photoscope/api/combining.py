@@ -139,6 +139,7 @@ class Combining(Searching):
         narrowed = filters is not None and filters.active  # nothing listed there says nothing of the rest
         results = self._read_as_its_texts(resolved.terms, results, narrowed)
         results = self._likely_before_taken_away(resolved.terms, results)
+        results = self._likely_within_texts_alone(resolved.terms, results)
         by_network = any(h.photo_id not in ranked.named for h in hits)  # else by names alone, or none
         if not by_network and not narrowed:
             results = replace(results, unsure=self._unseen_in_any(resolved.terms))
@@ -229,6 +230,22 @@ class Combining(Searching):
                 return showing(self.model, self.store, ids, taken)
 
         return likely_before_taken_away(self.model, taken, results, shown)
+
+    def _likely_within_texts_alone(self, terms: Sequence[Term], results: Results) -> Results:
+        """No more likely matches, after the photos put first by their names, than plain search of
+        any added text calls likely after its own (``Searching._search_words``: its ranking, its
+        score curve, its judges' short-query cut), over the whole library. The knee of a text's
+        latent cosine and concept row bounded them before: "a bridge" had 3 likely matches, "a
+        bridge" - "snow" 5, a crane and Chichen Itza among them (audit 92, repro_2). Each text's
+        inversion is kept from the ranking: plain search asked again costs its re-rank and detectors."""
+        texts = dict.fromkeys(t.text for t in terms if not t.negative and t.text is not None)
+        fewest = results.relevant - results.by_name
+        for text in texts:
+            if fewest <= 0:  # nothing left to cut: no search more
+                break
+            alone = self._search_words(text, POOL, None)
+            fewest = min(fewest, alone.relevant - alone.by_name)
+        return replace(results, relevant=min(results.relevant, results.by_name + max(0, fewest)))
 
     def _one_that_counts(
         self, kept: Sequence[QueryTerm], said: AbstractSet[str], names: _Names
@@ -578,11 +595,12 @@ class _Bound:
 def _likely_bound(
     store: VectorStore, ranked: Ranked | None, allowed: np.ndarray | None, exclude: Sequence[int]
 ) -> _Bound:
-    """The fewest likely matches any added term has by itself, among the photos the query may list:
-    a term's by its own scores' knee (``Ranked.alone``), an added photo's also by the photos that
-    look like it (``Ranked.examples``; ``results.ADDED_PHOTO_LOOKS_ALIKE``), its copies not counted
+    """The fewest likely matches any added photo has by itself, among the photos the query may list:
+    by its own scores' knee (``Ranked.alone``) and by the photos that look like it
+    (``Ranked.examples``; ``results.ADDED_PHOTO_LOOKS_ALIKE``), its copies not counted
     (``NEAR_DUPLICATE``: the photo itself; a cat's two copies called four castles likely for
-    "a castle" + the cat, the fresh-seat audit of stop 52)."""
+    "a castle" + the cat, the fresh-seat audit of stop 52). An added text's is plain search's
+    (``Combining._likely_within_texts_alone``)."""
     from photoscope.search.duplicates import NEAR_DUPLICATE
     from photoscope.search.results import ADDED_PHOTO_LOOKS_ALIKE
 

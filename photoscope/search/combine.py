@@ -421,15 +421,16 @@ def _photo_latent(term: Term) -> torch.Tensor:
 class Ranked:
     """A combined query's scores (N) and, per term, the words a photo term counted as (its
     ``photo_term_words``; empty for a text, and for every term when the detectors did not count),
-    and each added term's scores by itself (``alone``: what bounds the likely matches)."""
+    and each added photo's scores by itself (``alone``: what bounds the likely matches)."""
 
     scores: torch.Tensor
     photo_words: list[tuple[str, ...]]
-    # Each added term's own N scores, from what the ranking already has: its latent's cosine plus,
-    # for a text, its concept row (no re-rank, no detectors; a photo by its latent, not its feature
-    # as search by example: cheaper, and on Flickr8k val as good). A combined query asks for more
-    # than any of its added terms, so it has no more likely matches than the fewest any of them has
-    # alone (``benchmarks/combined_likely.py``).
+    # Each added photo's own N scores, from what the ranking already has: its latent's cosine (not
+    # its feature as search by example: cheaper, and on Flickr8k val as good). A combined query asks
+    # for more than any of its added terms, so it has no more likely matches than the fewest any of
+    # them has alone (``benchmarks/combined_likely.py``). An added text's is plain search's own count
+    # (``api.combining``): the knee of its latent cosine and concept row, kept here before, called 5
+    # photos likely for "a bridge" - "snow" where "a bridge" alone had 3 (audit 92).
     alone: list[npt.NDArray[np.float32]] = field(default_factory=list)
     # Each added photo's feature cosines to the store's photos, as search by example scores them: the
     # photos that look like it (``api.scoring.looking_alike``) bound the likely matches too. "this
@@ -508,7 +509,7 @@ class CombinedRanker:
         alone = [alone_weight(q, options.text) for q in queries]
         concept_rows = self.concept_rows(queries, options)
         combined = add_concepts(combined, concept_rows, terms, weights, alone, options)
-        own = self._alone(terms, only, latents, concept_rows)
+        own = self._alone(terms, only, latents)
         if photos is not None and texts is not None:
             combined = self.add_words_to_best(combined, terms, queries, weights, options, photos, texts)
         positives = [t.text for t, o in zip(terms, only, strict=True) if t.text and not t.negative and not o]
@@ -538,24 +539,17 @@ class CombinedRanker:
         return Ranked(rows[0], [() for _ in terms], own, own)
 
     def _alone(
-        self,
-        terms: Sequence[Term],
-        only: Sequence[bool],
-        latents: torch.Tensor | None,
-        concept_rows: torch.Tensor,
+        self, terms: Sequence[Term], only: Sequence[bool], latents: torch.Tensor | None
     ) -> list[npt.NDArray[np.float32]]:
-        """``Ranked.alone``: each added term's own scores (``latents``: the summed terms', in order;
-        None when the ranking summed no latents, then there are none)."""
+        """``Ranked.alone``: each added photo's own scores by its latent (``latents``: the summed
+        terms', in order, where every photo is; None when the ranking summed none: no photo then)."""
         if latents is None:
             return []
         summed = [i for i, concept_only in enumerate(only) if not concept_only]
-        added = [i for i, term in enumerate(terms) if not term.negative]
-        mine = [i for i in added if i in summed]
-        cosines = dict(
-            zip(mine, self.store.scores(latents[[summed.index(i) for i in mine]], "latent"), strict=True)
-        )
-        own = [cosines[i] + concept_rows[i] if i in cosines else concept_rows[i] for i in added]
-        return [row.float().numpy() for row in own]
+        photos = [summed.index(i) for i, t in enumerate(terms) if t.text is None and not t.negative]
+        if not photos:
+            return []
+        return [row.float().numpy() for row in self.store.scores(latents[photos], "latent")]
 
     def add_words_to_best(
         self,
