@@ -154,18 +154,19 @@ def _terms_samples(
     photo = Term(feature=store.vector_of(7, "feature"), latent=store.raw_latents(torch.tensor([7]))[0])
     app, guessed = CombineOptions(), CombineOptions(invert_negatives=False)
 
-    def combined(terms: list[Term], options: CombineOptions) -> None:
+    def combined(terms: list[Term], options: CombineOptions, searched: tuple[str, ...] = ()) -> None:
         """As the app ranks a combined query: its pool, the likely matches of each added term
-        alone, which bound the query's (a text's by plain search asked again, its inversion kept:
-        ``Combining._likely_within_texts_alone``; a photo's by ``Ranked.alone`` and its look-alikes,
-        ``Ranked.examples``), and the taken-away words' detectors on its likely matches."""
+        alone, which bound the query's (a text's by plain search asked again, its inversion kept,
+        unless ``searched`` a moment ago: ``Combining._plain_likely``; a photo's by ``Ranked.alone``
+        and its look-alikes, ``Ranked.examples``), and the taken-away words' detectors on its likely
+        matches."""
         ranked = ranker.rank(terms, options)
         best = store.top_k(ranked.scores, POOL, exclude=[7])
         likely = relevance([h.score for h in best])[0]
         taken = [t.text for t in terms if t.negative and t.text is not None]
         if taken:  # the likely matches end before the first that shows it (``Combining``)
             showing(ranker.model, store, [h.photo_id for h in best[:likely]], taken)
-        for text in [t.text for t in terms if t.text is not None and not t.negative]:
+        for text in [t.text for t in terms if t.text is not None and not t.negative and t.text not in searched]:
             alone = engine.search_text(text, POOL)
             engine.likely_through(text, [h.photo_id for h in alone.hits])
         for row in ranked.alone:
@@ -192,7 +193,7 @@ def _terms_samples(
         # chips come one at a time: the text was searched a moment ago, then "- word" is added
         samples.setdefault("text searched, then - word", []).append(
             timed(
-                partial(combined, [Term(text=text), minus], app),
+                partial(combined, [Term(text=text), minus], app, (text,)),
                 ranker.model,
                 partial(engine.search_text, text),
             )

@@ -414,3 +414,26 @@ def test_a_query_that_only_takes_away_calls_no_photo_a_likely_match(app: Photosc
         [QueryTerm(text="blue", weight=0), QueryTerm(text="a red circle", negative=True)], 6
     )
     assert weightless.matches and weightless.relevant == 0
+
+
+def test_a_texts_plain_count_is_searched_once_while_the_vectors_stay(
+    unnamed_shapes: Photoscope, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bound above costs a plain search of each added text: one searched a moment ago (a chip
+    made of a text just typed) is not searched again for it, unless the vectors changed since."""
+    searched: list[str] = []
+    search_words = type(unnamed_shapes)._search_words
+
+    def counted(self: Photoscope, text: str, *args: object, **kwargs: object) -> object:
+        searched.append(text)
+        return search_words(self, text, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(type(unnamed_shapes), "_search_words", counted)
+    alone = unnamed_shapes.search_text("green", 16)
+    terms = [QueryTerm(text="green"), QueryTerm(text="snow", negative=True)]
+    unnamed_shapes.search_terms(terms, 16)
+    assert searched == ["green"] and alone.relevant > 0
+    generation = unnamed_shapes.library.vector_generation()
+    monkeypatch.setattr(type(unnamed_shapes.library), "vector_generation", lambda self: generation + 1)
+    unnamed_shapes.search_terms(terms, 16)
+    assert searched == ["green", "green"]  # the vectors changed: searched again

@@ -9,6 +9,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,10 @@ if TYPE_CHECKING:
     from photoscope.search.results import Hit, SearchResult, UnknownWord
     from photoscope.search.vectors import VectorStore
 
+# Plain searches' likely counts kept for combined queries' bounds (``Combining._plain_likely``): the
+# texts of a few queries' chips.
+PLAIN_COUNTS_KEPT = 64
+
 
 class Combining(Searching):
     def search_text(
@@ -50,7 +55,10 @@ class Combining(Searching):
         if taken_away:  # "a dog without a ball": "a dog" - "ball"
             return cut(self._search_what_is_left(terms, taken_away, pool(limit), filters), limit, filters)
         wanted = terms[0].text or text  # as read: "photos of dogs" asks for dogs
-        return cut(self._search_words(wanted, pool(limit), filters, options), limit, filters)
+        found = self._search_words(wanted, pool(limit), filters, options)
+        if options is None and not (filters is not None and filters.active):
+            self._keep_plain_likely(wanted, found)
+        return cut(found, limit, filters)
 
     def search_terms(
         self, terms: Sequence[QueryTerm], limit: int = 50, filters: Filters | None = None
@@ -243,9 +251,30 @@ class Combining(Searching):
         for text in texts:
             if fewest <= 0:  # nothing left to cut: no search more
                 break
-            alone = self._search_words(text, POOL, None)
-            fewest = min(fewest, alone.relevant - alone.by_name)
+            fewest = min(fewest, self._plain_likely(text))
         return replace(results, relevant=min(results.relevant, results.by_name + max(0, fewest)))
+
+    def _plain_likely(self, text: str) -> int:
+        """How many photos plain search of ``text`` calls likely after those its names put first, over
+        the whole library: kept from a search of it a moment ago while the vectors are the same (a
+        chip made of a text just typed, searched as it was typed), else searched now."""
+        known = self._plain_counts.get((text, self.library.vector_generation()))
+        if known is not None:
+            return known
+        return self._keep_plain_likely(text, self._search_words(text, POOL, None))
+
+    def _keep_plain_likely(self, text: str, found: Results) -> int:
+        """Keep the likely count of a plain search of the whole library (``_plain_likely``)."""
+        count = found.relevant - found.by_name
+        counts = self._plain_counts
+        if len(counts) >= PLAIN_COUNTS_KEPT:
+            counts.pop(next(iter(counts)))  # the oldest: a dict keeps its order
+        counts[text, self.library.vector_generation()] = count
+        return count
+
+    @cached_property
+    def _plain_counts(self) -> dict[tuple[str, int], int]:
+        return {}
 
     def _one_that_counts(
         self, kept: Sequence[QueryTerm], said: AbstractSet[str], names: _Names
