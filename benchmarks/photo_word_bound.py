@@ -19,6 +19,23 @@ On 2026-12-02 (3,531 queries, 4 seeds; plain search 9.2): the app 16.9 (+7.7); t
 the caption beside the photo 13.9 (14.8 without the photo's words), the caption alone 14.9; the
 oracle 24.6 (+15.4). What the rule lacks is which of the photo's subjects the user means (A is one
 of P's about-words, drawn at random): no form of the photo's evidence recovers it.
+
+Two more, since 2026-12-05 (same queries; that day the app 16.7, the forms 16.7 / 16.9 / 15.7 /
+15.8 / 14.6, the caption beside the photo 13.5 (14.6), alone 14.6, the oracle 24.2):
+
+- the photo's words as its own captions say them (every common word three or more of P's captions
+  have, equal shares, W left out): what the photo shows known exactly, which subject is meant not;
+- the app's words each weighted by how often it goes with W in Flickr8k train's captions (p(W |
+  word), smoothed towards p(W), to the power 0.5, 1 and 2): a subject that goes with W is likelier
+  the one meant ("snow": the dog, not the grass).
+
+Measured: the captions' words 21.4 (+12.2); weighted by p(W | word) 16.8 / 16.7 / 16.4. So a photo
+term's detectors are what bound the gain: with what the photo shows exactly the target (+10) is
+met, with the detectors' guess of it not. Also measured on 2026-12-05 with throwaway scripts and
+not kept: detectors trained for "three or more captions have the word" (the about-words) in place
+of "any caption has it", 16.4-16.8 whatever their count and weight; and the same detectors as the
+app's trained on EfficientNet-Lite2 features (260 px) instead of Lite0's, val mean AP 0.2269 ->
+0.2337, photo + word by the detectors alone 16.9 -> 16.4: the larger encoder does not lift them.
 """
 
 from __future__ import annotations
@@ -65,8 +82,8 @@ FORMS: dict[str, Form] = {
 def with_form(form: Form) -> Callable[..., torch.Tensor]:
     """``combine.word_rows`` with the photo terms' row in ``form`` (the text terms' as the app's)."""
 
-    def rows(model, features, terms, queries, options, basis=None, photos=None):  # type: ignore[no-untyped-def]
-        out = APP_ROWS(model, features, terms, queries, options, basis, photos)
+    def rows(model, features, terms, queries, options, basis=None, photos=None, head=None, texts=None):  # type: ignore[no-untyped-def]
+        out = APP_ROWS(model, features, terms, queries, options, basis, photos, head, texts)
         photos = photos or combine.photo_term_words(model, terms, queries, options)
         for i, words in enumerate(photos or []):
             if words and terms[i].feature is not None:
@@ -119,6 +136,7 @@ def main() -> None:
         options = options or CombineOptions()
         out = []
         for q, a in zip(queries, asked, strict=True):
+            QUERY_PHOTO[0] = q.photo if q.photo is not None else 0
             scores = scorer.combined(a, options).clone()
             scores[q.photo] = float("-inf")  # the query photo never counts (as the app leaves it out)
             out.append(100 * cq.precision(scores, a))
@@ -142,6 +160,64 @@ def main() -> None:
     )
     print(f"  its caption in place of the photo         {precision(alone):5.1f}")
     print(f"  oracle: the drawn word A + W              {precision(oracle):5.1f}")
+    common = {w for w, p in photos_with.items() if len(p) >= 15}
+    own = {
+        q.photo: [(w, 1.0) for w in sorted(about[q.photo] & common)] for q in queries if q.photo is not None
+    }
+    cq.word_rows = combine.word_rows = with_words(
+        lambda term, words, w: [(a, s) for a, s in own[term] if a != w]
+    )
+    scorer.detector_rows.clear()
+    print(f"  the photo's words from its own captions   {precision(queries):5.1f}")
+    going = going_with(model, data)
+    for power in (0.5, 1.0, 2.0):
+        cq.word_rows = combine.word_rows = with_words(
+            lambda term, words, w, power=power: [(a, s * going(a, w) ** power) for a, s in words]
+        )
+        scorer.detector_rows.clear()
+        print(f"  its words by p(W | word) ** {power:<3}           {precision(queries):5.1f}")
+
+
+Reweigh = Callable[[int, list[tuple[str, float]], str], list[tuple[str, float]]]
+
+
+def with_words(reweigh: Reweigh) -> Callable[..., torch.Tensor]:
+    """``combine.word_rows`` with the photo term's words (and shares) as ``reweigh`` gives them from
+    (the query photo's row, the app's words, the added word W)."""
+
+    def rows(model, features, terms, queries, options, basis=None, photos=None, head=None, texts=None):  # type: ignore[no-untyped-def]
+        photos = photos or combine.photo_term_words(model, terms, queries, options) or [[] for _ in terms]
+        added = next(t.text for t in terms if t.text is not None and not t.negative)
+        row = QUERY_PHOTO[0]
+        words = [
+            reweigh(row, ws, str(added)) if t.feature is not None else ws
+            for t, ws in zip(terms, photos, strict=True)
+        ]
+        return APP_ROWS(model, features, terms, queries, options, basis, words, head, texts)
+
+    return rows
+
+
+QUERY_PHOTO = [0]  # the row of the query being scored (``precision`` sets it)
+
+
+def going_with(model: object, data: object) -> Callable[[str, str], float]:
+    """p(W | a photo's captions have ``word``) over Flickr8k train, smoothed towards p(W)."""
+    names = data.split("train")  # type: ignore[attr-defined]
+    has, _ = cq.caption_words([data.captions[n] for n in names], set(model.bundle.vocab.words))  # type: ignore[attr-defined]
+    single: dict[str, int] = defaultdict(int)
+    pair: dict[tuple[str, str], int] = defaultdict(int)
+    for words in has:
+        for a in words:
+            single[a] += 1
+            for b in words:
+                pair[a, b] += 1
+
+    def going(word: str, added: str, strength: float = 10.0) -> float:
+        prior = (single[added] + 1) / (len(has) + 1)
+        return (pair[word, added] + strength * prior) / (single[word] + strength)
+
+    return going
 
 
 if __name__ == "__main__":

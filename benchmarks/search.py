@@ -166,7 +166,8 @@ def _terms_samples(
         taken = [t.text for t in terms if t.negative and t.text is not None]
         if taken:  # the likely matches end before the first that shows it (``Combining``)
             showing(ranker.model, store, [h.photo_id for h in best[:likely]], taken)
-        for text in [t.text for t in terms if t.text is not None and not t.negative and t.text not in searched]:
+        added = [t.text for t in terms if t.text is not None and not t.negative]
+        for text in [t for t in added if t not in searched]:
             alone = engine.search_text(text, POOL)
             engine.likely_through(text, [h.photo_id for h in alone.hits])
         for row in ranked.alone:
