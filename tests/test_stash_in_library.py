@@ -5,7 +5,9 @@ into another (`index --watch`, the window) without being encoded again, and with
 
 from __future__ import annotations
 
+import os
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -141,3 +143,75 @@ def test_the_stash_in_the_file_keeps_the_latest_entries_up_to_its_bound(
     report = _scanner(library).scan()
     assert len(report.added) == 3 and report.restored == 2 and library.pending_count() == 1
     assert library.conn.execute("SELECT count(*) FROM stash").fetchone()[0] == 0  # written back: gone
+
+
+def _scan_page(path: Path, seed: int) -> None:
+    """A scanned page: white margins top and bottom (more than the 64 KiB the partial hash reads of
+    each end of an uncompressed BMP), a different picture between them."""
+    import numpy as np
+    from PIL import Image
+
+    page = np.full((700, 400, 3), 255, np.uint8)
+    page[120:580] = np.random.default_rng(seed).integers(0, 255, (460, 400, 3), dtype=np.uint8)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(page).save(path)
+    os.utime(path, (1_700_000_000, 1_700_000_000))
+
+
+def test_another_photo_with_the_same_ends_size_and_time_takes_no_stashed_entry(
+    library: Library, tmp_path: Path
+) -> None:
+    """Audit 93 (repro_1): scan_001.bmp deleted, then scan_002.bmp (another page, the same size, the
+    same white ends, the same time) arrived and was written back as scan_001 was: its caption, tags
+    and vectors, for good. The partial hash tells JPEGs apart, not what keeps its pixels where it
+    reads nothing (a BMP's or TIFF's middle): such a photo comes back by its own name alone."""
+    root = tmp_path / "Scans"
+    _scan_page(root / "scan_001.bmp", seed=1)
+    write_photo(root / "photo.jpg", seed=3)
+    write_photo(root / "stays.jpg", seed=4)  # a folder left empty reads as a drive unplugged
+    library.add_folder(root)
+    scanner = _scanner(library)
+    scanner.scan()
+    index_pending(library)
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    shutil.move(root / "scan_001.bmp", kept / "scan_001.bmp")
+    shutil.move(root / "photo.jpg", kept / "photo.jpg")
+    assert len(scanner.scan().removed) == 2
+    _scan_page(root / "scan_002.bmp", seed=2)
+    assert (root / "scan_002.bmp").stat().st_size == (kept / "scan_001.bmp").stat().st_size
+    shutil.move(kept / "photo.jpg", root / "renamed.jpg")  # a JPEG's ends tell it apart: back by them
+    report = scanner.scan()
+    assert report.restored == 1 and library.counts() == PhotoCounts(indexed=2, pending=1, error=0)
+    (root / "scan_002.bmp").unlink()
+    scanner.scan()
+    shutil.move(kept / "scan_001.bmp", root / "scan_001.bmp")  # the page itself, back by its name
+    assert scanner.scan().restored == 1
+
+
+def test_photos_added_back_by_a_scan_that_died_before_their_entries_were_written_are_restored_later(
+    library: Library, pictures: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Audit 93 (repro_2): the rows of photos back from the trash are added in one transaction and
+    their stashed entries written in the next; a process killed between the two left them waiting,
+    and the next `index` encoded them all again and left their entries in the stash for a month."""
+    scanner = _scanner(library)
+    scanner.scan()
+    index_pending(library)
+    kept = pictures.parent / "trash"
+    shutil.move(pictures / "Shots", kept)
+    assert len(scanner.scan().removed) == 3
+    shutil.move(kept, pictures / "Shots")
+
+    def killed(*args: object, **kwargs: object) -> list[tuple[int, str, str]]:
+        raise KeyboardInterrupt  # the process dies here
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Library, "restore_stashed", killed)
+        with pytest.raises(KeyboardInterrupt):
+            scanner.scan()
+    assert library.counts() == PhotoCounts(indexed=3, pending=3, error=0)
+    report = _scanner(library).scan()
+    assert report.restored == 3 and library.counts() == PhotoCounts(indexed=6, pending=0, error=0)
+    with sqlite3.connect(library.path) as db:
+        assert db.execute("SELECT count(*) FROM stash").fetchone() == (0,)  # written back: none left

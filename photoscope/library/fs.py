@@ -391,6 +391,20 @@ def _hidden_entry(entry: os.DirEntry[str]) -> bool:
         return False
 
 
+# JPEG alone: what the index reads of a file's metadata (orientation, date taken) is in its EXIF
+# segment at the head, at most 64 KiB long, and an edit of its pixels re-encodes the stream to its
+# end. Other formats keep metadata where an edit in place changes neither end: an uncompressed BMP or
+# TIFF's middle, a PNG's eXIf chunk after a large XMP one (audit 88, repro_2: its orientation
+# changed by exiftool was read as a touch).
+_HASH_TELLS_EDITS = (".jpg", ".jpeg")
+
+
+def hash_tells_edits(path: str) -> bool:
+    """Whether a same-size file's partial hash (``partial_hash``: its first and last 64 KiB) tells
+    it from an edit of it, or from another photo."""
+    return path.lower().endswith(_HASH_TELLS_EDITS)
+
+
 def partial_hash(path: str, size: int | None = None) -> str:
     """Hash of the size and the first and last 64 KiB: cheap, and stable across moves and renames."""
     digest = hashlib.blake2b(digest_size=16)

@@ -121,6 +121,17 @@ class IndexRows(PhotoReads):
             stash_rows.forget(cur, [seq for seq, *_ in written])
         return [(photo_id, was, now) for _, photo_id, was, now in written]
 
+    def waiting_with_stashed_entries(self) -> list[int]:
+        """The photos waiting to be indexed whose entries the stash holds: added back by a scan that
+        ended before it wrote the entries (``restore_stashed``), they need no encoding."""
+        return [
+            int(row[0])
+            for row in self._query(
+                "SELECT p.id FROM photos p JOIN stash s"
+                " ON s.hash = p.hash AND s.size = p.size AND s.mtime = p.mtime WHERE p.status = 'pending'"
+            )
+        ]
+
     def stashed_of(self, files: Sequence[StoredFile]) -> set[str]:
         """The paths of these photos (gone from the index) whose entries the stash holds."""
         wanted = {(f.path, f.hash, f.size, f.mtime) for f in files}

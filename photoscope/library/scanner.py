@@ -62,6 +62,7 @@ from photoscope.library.fs import (
     drive_identity,
     drive_of,
     has_size,
+    hash_tells_edits,
     is_photo_name,
     is_under,
     mount_points,
@@ -477,7 +478,9 @@ class Scanner:
         self._apply(sweep, report)
         self._forget_kept_notes(sweep.followed)
         if self.stash is not None:
-            restored = self.stash.restore(self.library, report.added)
+            # and those a scan added but died before writing back (audit 93, repro_2)
+            waiting = set(self.library.waiting_with_stashed_entries()) - set(report.added)
+            restored = self.stash.restore(self.library, [*report.added, *sorted(waiting)])
             report.restored = len(restored)
             self._thumbnails_back(restored)
         self.library.replace_problems(
@@ -628,7 +631,7 @@ class Scanner:
                 new.append(_new_file(stat, sweep))
             elif old == stat:  # (path, size, mtime, ctime) against the stored four
                 report.unchanged += 1
-            elif old[1] == stat.size and old[2] != stat.mtime and _hash_tells_edits(path):
+            elif old[1] == stat.size and old[2] != stat.mtime and hash_tells_edits(path):
                 retimed.append(stat)  # its time moved, its size did not: touched, or edited in place
             elif old[:3] != stat[:3]:
                 changed.append(_new_file(stat, sweep))
@@ -979,19 +982,6 @@ def own_folders(thumbnail_root: Path | None = None) -> list[tuple[str, str]]:
         (config.data_dir(), "Photoscope's own data folder, where its library is"),
     )
     return [(normalize_path(path), what) for path, what in own]
-
-
-# JPEG alone: what the index reads of a file's metadata (orientation, date taken) is in its EXIF
-# segment at the head, at most 64 KiB long, and an edit of its pixels re-encodes the stream to its
-# end. Other formats keep metadata where an edit in place changes neither end: an uncompressed BMP or
-# TIFF's middle, a PNG's eXIf chunk after a large XMP one (audit 88, repro_2: its orientation
-# changed by exiftool was read as a touch).
-_HASH_TELLS_EDITS = (".jpg", ".jpeg")
-
-
-def _hash_tells_edits(path: str) -> bool:
-    """Whether a same-size file's partial hash (its first and last 64 KiB) says if it was edited."""
-    return path.lower().endswith(_HASH_TELLS_EDITS)
 
 
 def _hash_of(path: str, size: int | None = None) -> str | None:

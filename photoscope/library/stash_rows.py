@@ -6,10 +6,12 @@ runs in the transaction of the removal or of the scan that found the photo again
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from photoscope.library.fs import hash_tells_edits
 from photoscope.library.records import IndexedPhoto, Stashing
 from photoscope.library.sql import json_ids, now_iso
 
@@ -62,9 +64,17 @@ def drop_stale(cur: sqlite3.Cursor, since: str) -> None:
 def matching(cur: sqlite3.Cursor, ids: Sequence[int]) -> list[tuple[int, IndexedPhoto, str, str]]:
     """The stashed entries of the photos ``ids`` (rows just added), each as (its stash row, the
     entry for the photo's row now, the path it had, its path now)."""
-    return [
-        (row[0], _entry(row), row[3], row[2]) for row in cur.execute(_MATCHING, (json_ids(ids),)).fetchall()
-    ]
+    rows = cur.execute(_MATCHING, (json_ids(ids),)).fetchall()
+    return [(row[0], _entry(row), row[3], row[2]) for row in rows if _same_photo(row[3], row[2])]
+
+
+def _same_photo(was: str, now: str) -> bool:
+    """Whether a photo with a stashed entry's partial hash, size and time is that photo: a JPEG is
+    (its ends tell it from another, ``fs.hash_tells_edits``); another format only under its own name.
+    scan_002.bmp, another page with scan_001.bmp's size, time and white ends, took its caption,
+    tags and vectors (audit 93, repro_1); moved back, restored from the trash or let in again by a
+    rule, a photo has its name."""
+    return hash_tells_edits(now) or os.path.basename(was) == os.path.basename(now)
 
 
 def forget(cur: sqlite3.Cursor, seqs: Sequence[int]) -> None:
