@@ -215,3 +215,35 @@ def test_photos_added_back_by_a_scan_that_died_before_their_entries_were_written
     assert report.restored == 3 and library.counts() == PhotoCounts(indexed=6, pending=0, error=0)
     with sqlite3.connect(library.path) as db:
         assert db.execute("SELECT count(*) FROM stash").fetchone() == (0,)  # written back: none left
+
+
+def test_a_rule_told_to_forget_keeps_nothing_of_the_photos_it_takes_out(
+    shapes_library_db: tuple[Path, Path],
+    trained_tiny: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Audit 93 (note 1): the stash keeps what a rule took out in the library for a month, captions
+    included, and `folders exclude` said the photos left "with their captions": a private folder's
+    captions stayed in the file with no way to drop them. `--forget` keeps nothing of them; the
+    question and the answer say what is kept."""
+    from photoscope.cli import main
+
+    db = tmp_path / "library.db"
+    shutil.copy(shapes_library_db[0], db)
+    model = ["--db", str(db)]
+    with Photoscope(db, trained_tiny) as app:
+        taken_out = len(app.exclude(pattern="red *", forget=True).removed)
+        assert taken_out > 0
+        back = app.include(pattern="red *")
+        assert len(back.added) == taken_out and back.restored == 0  # to be indexed again
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM stash").fetchone() == (0,)
+    assert main(["folders", "exclude", "--pattern", "blue *", "--yes", *model]) == 0
+    said = capsys.readouterr().out
+    assert "left the index (kept a month" in said and "--forget" in said
+    assert main(["folders", "include", "--pattern", "blue *", *model]) == 0
+    assert "back in the index" in capsys.readouterr().out
+    assert main(["folders", "exclude", "--pattern", "blue *", "--forget", "--yes", *model]) == 0
+    assert "kept a month" not in capsys.readouterr().out
+    assert main(["folders", "include", "--pattern", "blue *", "--forget", *model]) == 2  # exclude's alone

@@ -173,11 +173,21 @@ class Indexing(Core):
         return rules if folder is None else [r for r in rules if r.folder == folder]
 
     def exclude(
-        self, path: str | Path | None = None, pattern: str | None = None, folder: str | Path | None = None
+        self,
+        path: str | Path | None = None,
+        pattern: str | None = None,
+        folder: str | Path | None = None,
+        *,
+        forget: bool = False,
     ) -> ScanReport:
         """Leave out a subfolder ``path``, or files matching a glob ``pattern`` in the watched
-        ``folder`` (all of them when None); their photos leave the index now. Raises ``ValueError``."""
-        return self._apply_rules(self._new_rules(path, pattern, folder), True)
+        ``folder`` (all of them when None); their photos leave the index now, their entries kept in
+        the library's stash for a month (back unchanged, they are not encoded again), or not at all
+        with ``forget`` (a private folder: audit 93). Raises ``ValueError``."""
+        report = self._apply_rules(self._new_rules(path, pattern, folder), True)
+        if forget:
+            self.library.forget_stashed(report.left_out)
+        return report
 
     def exclusion_takes(
         self, path: str | Path | None = None, pattern: str | None = None, folder: str | Path | None = None

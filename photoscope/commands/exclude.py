@@ -23,13 +23,21 @@ if TYPE_CHECKING:
     from photoscope.api import Photoscope, ScanReport
 
 
+# What an exclusion keeps of the photos it takes out (``Indexing.exclude``; audit 93: the question
+# said they left "with their captions", which stayed in the library's file).
+KEPT = "their captions and vectors kept in the library for a month, to come back without being indexed again"
+KEPT_SHORT = "kept a month to come back unindexed; --forget keeps none"
+
+
 def run_rule(app: Photoscope, args: argparse.Namespace) -> int:
     """Add (``exclude``) or drop (``include``) a rule, then say what left or came back."""
     if args.path is None and args.pattern is None:
         print(f"photoscope: folders {args.action} needs a subfolder PATH or --pattern GLOB", file=sys.stderr)
         return EXIT_USAGE
+    if args.forget and args.action != "exclude":
+        print("photoscope: --forget is for folders exclude: what it takes out is kept then", file=sys.stderr)
+        return EXIT_USAGE
     path, folder = (None, args.path) if args.pattern is not None else (args.path, None)
-    change = app.exclude if args.action == "exclude" else app.include
     what = safe_text(args.pattern if args.pattern is not None else str(args.path))
     try:
         if args.action == "include" and not app.is_excluded(path, args.pattern, folder):
@@ -52,14 +60,18 @@ def run_rule(app: Photoscope, args: argparse.Namespace) -> int:
         later = path is not None and not path.exists() and not app.holds_photo_at(path)
         if args.action == "exclude" and not _sure(app.exclusion_takes(path, args.pattern, folder), args):
             return EXIT_USAGE
-        report = change(path, args.pattern, folder)
+        if args.action == "exclude":
+            report = app.exclude(path, args.pattern, folder, forget=args.forget)
+        else:
+            report = app.include(path, args.pattern, folder)
     except ValueError as error:
         print(f"photoscope: {error}", file=sys.stderr)
         return EXIT_USAGE
     if args.action == "exclude":
         note = " (no such folder yet: its photos are left out when it appears)" if later else ""
         why = "" if report.removed or args.pattern is None else f": {pattern_names_files(what)}"
-        print(f"excluded {what}{note}; {plural(len(report.removed), 'photo')} left the index{why}")
+        kept = "" if args.forget or not report.removed else f" ({KEPT_SHORT})"
+        print(f"excluded {what}{note}; {plural(len(report.removed), 'photo')} left the index{kept}{why}")
     else:
         print(f"included {what} again; {came_back(report)}{_still_out(report)}")
     return 0
@@ -86,7 +98,8 @@ def _sure(takes: tuple[int, int], args: argparse.Namespace) -> bool:
     if not wide_exclusion(taken, of):
         return True
     share = f"all {of:,}" if taken == of else f"{taken:,} of the {of:,}"
-    said = f"this rule takes {share} photos of its folder out of the index, with their captions"
+    kept = "nothing of them kept" if args.forget else KEPT
+    said = f"this rule takes {share} photos of its folder out of the index ({kept})"
     return confirmed(said, "exclude them", args.yes, "nothing excluded")
 
 

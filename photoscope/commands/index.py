@@ -576,6 +576,12 @@ def register(sub: Any) -> None:
         action="store_true",
         help="remove a folder, or exclude half or more of its photos, without asking",
     )
+    f.add_argument(
+        "--forget",
+        action="store_true",
+        help="exclude: keep nothing of the photos taken out (a private folder); without it their captions"
+        " and vectors stay in the library for a month, so that they come back without being indexed again",
+    )
     add_db_option(f)
     f.set_defaults(handler=folders, reads_library=lambda a: a.action != "add")
 

@@ -189,7 +189,10 @@ class ExclusionButtons:
                     self.dialog.choose_new_rule(listed)
                     self.dialog.show_change(report, also=nothing)
 
-                self.dialog.runner.submit(lambda: api.exclude(**rule), done, self.dialog.show_failure)
+                def exclude() -> ScanReport:
+                    return api.exclude(rule.get("path"), rule.get("pattern"), rule.get("folder"))
+
+                self.dialog.runner.submit(exclude, done, self.dialog.show_failure)
 
         self.dialog.runner.submit(lambda: api.exclusion_takes(**rule), confirmed, self.dialog.show_failure)
 

@@ -115,8 +115,9 @@ def exclusion_question(taken: int, of: int) -> str:
     """Asked before a rule takes most of its folders' photos out of the index."""
     share = "all" if taken == of else f"{taken:,} of the {of:,}"
     return (
-        f"This rule takes {share} photos of its folder out of the index, with their captions. Removing"
-        " the rule brings them back: at once while Photoscope stays open, indexed again after that."
+        f"This rule takes {share} photos of its folder out of the index. Their captions and vectors"
+        " stay in the library for a month, so removing the rule within it brings them back at once;"
+        " after that they are indexed again (`photoscope folders exclude --forget` keeps nothing)."
         " Exclude them?"
     )
 

@@ -132,6 +132,13 @@ class IndexRows(PhotoReads):
             )
         ]
 
+    def forget_stashed(self, paths: Sequence[str]) -> None:
+        """Drop the stashed entries of the photos that were at ``paths``: nothing of them is kept."""
+        with self.transaction() as cur:
+            cur.execute(
+                "DELETE FROM stash WHERE path IN (SELECT value FROM json_each(?))", (json.dumps(list(paths)),)
+            )
+
     def stashed_of(self, files: Sequence[StoredFile]) -> set[str]:
         """The paths of these photos (gone from the index) whose entries the stash holds."""
         wanted = {(f.path, f.hash, f.size, f.mtime) for f in files}
