@@ -354,6 +354,7 @@ def _cut_and_curve(  # type: ignore[no-untyped-def]
         cut = app.search_text(text, 17)
         for module in (searching, combining):  # a plain description's, one with words taken away
             monkeypatch.setattr(module, "likely_at_most", lambda results, through, *_: results)
+        app.__dict__.pop("_plain_counts", None)  # the added texts' plain counts, kept with the cut
         curve = app.search_text(text, 17)
         store, model = app.engine.store, app.engine.model
         features = store.rows_of(
