@@ -247,3 +247,89 @@ def test_a_rule_told_to_forget_keeps_nothing_of_the_photos_it_takes_out(
     assert main(["folders", "exclude", "--pattern", "blue *", "--forget", "--yes", *model]) == 0
     assert "kept a month" not in capsys.readouterr().out
     assert main(["folders", "include", "--pattern", "blue *", "--forget", *model]) == 2  # exclude's alone
+
+
+def _stashed_paths(db: Path) -> list[str]:
+    with sqlite3.connect(db) as conn:
+        return [row[0] for row in conn.execute("SELECT path FROM stash")]
+
+
+def _backed_up_paths(db: Path) -> dict[int, list[str]]:
+    """The photo paths each backup beside ``db`` holds, by generation."""
+    import gzip
+    import json
+
+    from photoscope.library.backup import backup_path
+
+    held: dict[int, list[str]] = {}
+    for generation in (0, 1):
+        if backup_path(db, generation).exists():
+            with gzip.open(backup_path(db, generation), "rb") as f:
+                held[generation] = [row[2] for row in json.loads(f.read())["photos"]]
+    return held
+
+
+def test_a_rule_excluded_without_forget_can_be_forgotten_later(
+    shapes_library_db: tuple[Path, Path],
+    trained_tiny: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Audit 94 (defect 2): `folders exclude` says "--forget keeps none", but `folders exclude
+    --forget` of the rule then was refused ("already excluded", status 1): the captions and vectors
+    of its photos stayed in the library's file for a month. It forgets them now, and them alone."""
+    from photoscope.cli import main
+
+    db = tmp_path / "library.db"
+    shutil.copy(shapes_library_db[0], db)
+    model = ["--db", str(db)]
+    assert main(["folders", "exclude", "--pattern", "red *", "--yes", *model]) == 0
+    assert main(["folders", "exclude", "--pattern", "blue *", "--yes", *model]) == 0
+    capsys.readouterr()
+    reds = [p for p in _stashed_paths(db) if os.path.basename(p).startswith("red ")]
+    blues = [p for p in _stashed_paths(db) if os.path.basename(p).startswith("blue ")]
+    assert reds and blues
+    assert main(["folders", "exclude", "--pattern", "red *", "--forget", "--yes", *model]) == 0
+    said = capsys.readouterr().out
+    assert f"forgot the captions and vectors kept of {len(reds)} photos" in said and said.count("\n") == 1
+    assert sorted(_stashed_paths(db)) == sorted(blues)  # the other rule's are kept
+    with Photoscope(db, trained_tiny) as app:
+        assert app.forget_excluded(pattern="blue *") == len(blues)
+        assert app.forget_excluded(pattern="blue *") == 0
+        assert app.is_excluded(pattern="blue *")  # the rule stays
+    assert _stashed_paths(db) == []
+
+
+@pytest.mark.parametrize("when", ["at once", "later"])
+def test_forgotten_photos_leave_the_backups_and_the_vectors_file(
+    shapes_library_db: tuple[Path, Path], trained_tiny: Path, tmp_path: Path, when: str
+) -> None:
+    """Audit 94 (defect 3 and note 1): after `exclude --forget` the older rolling backup (and the
+    vectors' mapped file) still held the forgotten photos, paths and captions, until enough changed
+    for them to be written again: on a library that does not change, never. The backups keep every
+    other photo (a repair's worth), privately."""
+    from photoscope.library.backup import backup_path, read_backup
+    from photoscope.search.stored import read_sidecar, sidecar_path
+
+    db = tmp_path / "library.db"
+    shutil.copy(shapes_library_db[0], db)
+    with Photoscope(db, trained_tiny) as app:
+        everyone = {p: i for i, p in app.library.photo_paths(app.library.folders()[0].id)}
+        app.library.backup(max_age_s=0, min_age_s=0)
+        app.library.backup(max_age_s=0, min_age_s=0)  # both generations hold every photo
+        assert len(app.store) == len(everyone)  # the vectors' file written
+        if when == "at once":
+            app.exclude(pattern="red *", forget=True)
+        else:
+            app.exclude(pattern="red *")
+            app.library.backup(max_age_s=0, min_age_s=0)  # the newest without them, the older with
+            app.forget_excluded(pattern="red *")
+        reds = {p for p in everyone if os.path.basename(p).startswith("red ")}
+        assert reds
+        for generation, paths in _backed_up_paths(db).items():
+            assert not reds & set(paths), generation
+            assert set(paths) == set(everyone) - reds, generation
+            assert oct(backup_path(db, generation).stat().st_mode & 0o777) == oct(0o600)
+        assert read_backup(db) is not None
+        side = read_sidecar(sidecar_path(db), app.model.version, app.model.latent_dim)
+        assert side is None or not {everyone[p] for p in reds} & set(side.ids.tolist())

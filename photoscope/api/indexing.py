@@ -184,10 +184,50 @@ class Indexing(Core):
         ``folder`` (all of them when None); their photos leave the index now, their entries kept in
         the library's stash for a month (back unchanged, they are not encoded again), or not at all
         with ``forget`` (a private folder: audit 93). Raises ``ValueError``."""
-        report = self._apply_rules(self._new_rules(path, pattern, folder), True)
+        rules = self._new_rules(path, pattern, folder)
+        report = self._apply_rules(rules, True)
         if forget:
-            self.library.forget_stashed(report.left_out)
+            self._forget(rules, report.left_out)
         return report
+
+    def forget_excluded(
+        self, path: str | Path | None = None, pattern: str | None = None, folder: str | Path | None = None
+    ) -> int:
+        """Keep nothing of the photos an exclusion rule the library has leaves out, as ``exclude``
+        with ``forget`` does: a rule added without it could not be told so later (audit 94, defect
+        2: "already excluded"), and kept their captions and vectors a month. Returns the stashed
+        entries forgotten. Raises ``ValueError`` as ``include``, or when there is no such rule."""
+        meant = self._rules(path, pattern, folder)
+        present = self.library.exclusion_rules()
+        held = [
+            r for r in [*meant, *(photo_rule_before(r) for r in meant if r.kind == "photo")] if r in present
+        ]
+        if not held:
+            raise ValueError(f"no such exclusion rule: {meant[0].describe()} is not excluded")
+        return self._forget(held, [])
+
+    def _forget(self, rules: Sequence[ExclusionRule], left_out: Sequence[str]) -> int:
+        """Keep nothing of the photos at ``left_out`` and of those ``rules`` leave out: their entries
+        in the stash, their rows in the backups, the vectors' file (it keeps a removed photo's
+        vectors until enough has changed to write it again). Returns the stash entries dropped."""
+        roots = [f.path for f in self.library.folders()]
+        matcher = Rules(rules, roots, hidden=True, follow_ignore_files=False)
+        forgotten = self.library.forget_stashed([*left_out, *matcher.excluded(self.library.stashed_paths())])
+        named = set(left_out)
+        self.library.forget_in_backups(
+            lambda paths: [*(p for p in paths if p in named), *matcher.excluded(paths)]
+        )
+        self._drop_vectors_file()
+        return forgotten
+
+    def _drop_vectors_file(self) -> None:
+        """Delete the vectors' mapped file: the next search writes it again from the library, without
+        the photos forgotten (a process that has it mapped keeps its copy, and writes the next one
+        from it, the forgotten photos taken out: ``MappedStore.catch_up``)."""
+        from photoscope.search.stored import sidecar_path
+
+        with contextlib.suppress(OSError):  # not there; or a read-only folder, where it was never written
+            sidecar_path(self._db_path).unlink(missing_ok=True)
 
     def exclusion_takes(
         self, path: str | Path | None = None, pattern: str | None = None, folder: str | Path | None = None

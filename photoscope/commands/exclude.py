@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from photoscope.commands.common import EXIT_FAILED, EXIT_USAGE, confirmed
@@ -50,6 +51,8 @@ def run_rule(app: Photoscope, args: argparse.Namespace) -> int:
             print(f"photoscope: {said}", file=sys.stderr)
             return EXIT_USAGE
         if args.action == "exclude" and app.is_excluded(path, args.pattern, folder, everywhere=True):
+            if args.forget:
+                return _forget_later(app, path, args.pattern, folder, what)
             print(
                 f"photoscope: {what} is already excluded (`photoscope folders list` shows the rules)",
                 file=sys.stderr,
@@ -74,6 +77,19 @@ def run_rule(app: Photoscope, args: argparse.Namespace) -> int:
         print(f"excluded {what}{note}; {plural(len(report.removed), 'photo')} left the index{kept}{why}")
     else:
         print(f"included {what} again; {came_back(report)}{_still_out(report)}")
+    return 0
+
+
+def _forget_later(
+    app: Photoscope, path: Path | None, pattern: str | None, folder: Path | None, what: str
+) -> int:
+    """``exclude --forget`` of a rule already there: keep nothing of its photos now (the exclusion
+    said "--forget keeps none", then refused it as "already excluded": audit 94, defect 2)."""
+    forgotten = app.forget_excluded(path, pattern, folder)
+    print(
+        f"{what} was already excluded; forgot the captions and vectors kept of"
+        f" {plural(forgotten, 'photo')} it leaves out: nothing of them is kept"
+    )
     return 0
 
 

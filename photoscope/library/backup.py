@@ -16,7 +16,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,13 @@ def write_backup(conn: sqlite3.Connection, library_path: Path) -> Path:
         conn.execute("COMMIT")
     data["photo_count"] = len(data["photos"])  # in the head: read without the photos (``backup_photo_count``)
     target = backup_path(library_path)
+    _write_private(data, target, rotating=library_path)
+    return target
+
+
+def _write_private(data: dict[str, Any], target: Path, rotating: Path | None = None) -> None:
+    """Write ``data`` as ``target`` (0600), through a file beside it swapped in whole; ``rotating``:
+    the library whose newest backup this is, the one it replaces kept as the older."""
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
@@ -66,14 +73,57 @@ def write_backup(conn: sqlite3.Connection, library_path: Path) -> Path:
             for chunk in _json_chunks(data):
                 f.write(chunk)
         # an unreadable newest (overwritten, cut short) is replaced, not rotated over a good older one
-        if target.exists() and not _keeps_the_photos(library_path) and _is_backup(target):
-            os.replace(target, backup_path(library_path, 1))
+        if (
+            rotating is not None
+            and target.exists()
+            and not _keeps_the_photos(rotating)
+            and _is_backup(target)
+        ):
+            os.replace(target, backup_path(rotating, 1))
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    return target
+
+
+def forget_photos(library_path: Path, leaves_out: Callable[[list[str]], Iterable[str]]) -> int:
+    """Rewrite both backups without the photos that ``leaves_out`` picks among their paths: photos
+    the user asked to keep nothing of (``folders exclude --forget``). The older backup kept their
+    paths and captions until two more backups were written, never on a library that does not change
+    (audit 94, defect 3). The rest is kept as it was, for a repair; returns the photos dropped."""
+    return sum(_forget_in(backup_path(library_path, g), leaves_out) for g in (0, 1))
+
+
+def _forget_in(backup: Path, leaves_out: Callable[[list[str]], Iterable[str]]) -> int:
+    data = _read_whole(backup)
+    if data is None:
+        return 0  # none, or not one this version can read (nor repair from)
+    photos = data["photos"]
+    gone = set(leaves_out([str(row[2]) for row in photos]))
+    if not gone:
+        return 0
+    kept = [row for row in photos if row[2] not in gone]
+    gone_ids = {row[0] for row in photos if row[2] in gone}
+    data["moved_away"] = [i for i in data.get("moved_away", []) if i not in gone_ids]
+    data["photos"], data["photo_count"] = kept, len(kept)
+    written = backup.stat()
+    _write_private(data, backup)
+    # what it holds is as old as it was: its age still says when the next backup is due
+    os.utime(backup, ns=(written.st_atime_ns, written.st_mtime_ns))
+    return len(photos) - len(kept)
+
+
+def _read_whole(backup: Path) -> dict[str, Any] | None:
+    """A backup of this format, read whole (its photos a list), or None."""
+    try:
+        with gzip.open(backup, "rb") as f:
+            data = json.loads(f.read().decode("utf-8"))
+    except (OSError, ValueError, EOFError):
+        return None
+    if isinstance(data, dict) and data.get("format") == FORMAT and isinstance(data.get("photos"), list):
+        return data
+    return None
 
 
 _HEAD = b'{"format":%d,' % FORMAT  # how a backup of this format begins, decompressed

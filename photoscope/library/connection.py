@@ -13,7 +13,7 @@ import shutil
 import sqlite3
 import stat
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -352,6 +352,22 @@ class LibraryFile:
             self._backup_failed = None
             self._written = False
         return True
+
+    def forget_in_backups(self, leaves_out: Callable[[list[str]], Iterable[str]]) -> int:
+        """Rewrite the backups without the photos ``leaves_out`` picks (``backup.forget_photos``),
+        under the lock that keeps this process's next backup from rotating one away meanwhile. A
+        backup that cannot be rewritten (a full disk) is deleted: the photos were to leave no trace."""
+        from photoscope.library.backup import backup_path, forget_photos
+
+        with self._lock:
+            try:
+                return forget_photos(self.path, leaves_out)
+            except OSError as error:
+                log.warning("cannot rewrite the backups of %s without forgotten photos: %s", self.path, error)
+                for generation in (0, 1):
+                    with suppress(OSError):
+                        backup_path(self.path, generation).unlink(missing_ok=True)
+                return 0
 
     @property
     def backup_failed(self) -> str | None:

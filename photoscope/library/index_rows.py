@@ -132,12 +132,19 @@ class IndexRows(PhotoReads):
             )
         ]
 
-    def forget_stashed(self, paths: Sequence[str]) -> None:
-        """Drop the stashed entries of the photos that were at ``paths``: nothing of them is kept."""
+    def forget_stashed(self, paths: Sequence[str]) -> int:
+        """Drop the stashed entries of the photos that were at ``paths``: nothing of them is kept.
+        Returns how many entries went."""
         with self.transaction() as cur:
             cur.execute(
                 "DELETE FROM stash WHERE path IN (SELECT value FROM json_each(?))", (json.dumps(list(paths)),)
             )
+            return max(cur.rowcount, 0)
+
+    def stashed_paths(self) -> list[str]:
+        """Where the photos whose entries the stash keeps were, in path order (a rule's matcher
+        walks them a directory at a time)."""
+        return [str(row[0]) for row in self._query("SELECT path FROM stash ORDER BY path")]
 
     def stashed_of(self, files: Sequence[StoredFile]) -> set[str]:
         """The paths of these photos (gone from the index) whose entries the stash holds."""
