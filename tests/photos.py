@@ -21,6 +21,7 @@ import numpy as np
 import torch
 from PIL import Image
 
+from photoscope.library.db import Library
 from photoscope.network.encoder import FEATURE_DIM, EncoderOutput, ImageEncoder
 from photoscope.network.model import PhotoDescription, PhotoscopeModel
 
@@ -306,3 +307,13 @@ def damage_page(db: Path, page: str | int) -> None:
     with open(db, "r+b") as f:
         f.seek((int(page) - 1) * page_size)
         f.write(b"\xa5" * page_size)
+
+
+def watched_with_subfolder(root: Path, library: Library, subfolder: str) -> Path:
+    """A watched folder of three JPEGs and a subfolder of three PNGs (``subfolder``), as the
+    exclusion tests take them out and back."""
+    for i in range(3):
+        write_photo(root / f"photo_{i}.jpg", seed=i)
+        write_photo(root / subfolder / f"shot_{i}.png", seed=10 + i)
+    library.add_folder(root)
+    return root

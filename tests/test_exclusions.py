@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from photos import Reports, index_pending, write_photo
+from photos import Reports, index_pending, watched_with_subfolder, write_photo
 
 from photoscope.api import PhotoCounts
 from photoscope.cli import main
@@ -107,12 +107,7 @@ def test_rules_from_what_the_user_names(tmp_path: Path) -> None:
 
 @pytest.fixture
 def pictures(tmp_path: Path, library: Library) -> Path:
-    root = tmp_path / "Pictures"
-    for i in range(3):
-        write_photo(root / f"photo_{i}.jpg", seed=i)
-        write_photo(root / "Screenshots" / f"shot_{i}.png", seed=10 + i)
-    library.add_folder(root)
-    return root
+    return watched_with_subfolder(tmp_path / "Pictures", library, "Screenshots")
 
 
 def _paths(library: Library) -> set[str]:

@@ -11,7 +11,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from photos import index_pending, write_photo
+from photos import index_pending, watched_with_subfolder, write_photo
 
 from photoscope.api import PhotoCounts, Photoscope
 from photoscope.library import thumbnails
@@ -22,12 +22,7 @@ from photoscope.library.scanner import Scanner
 
 @pytest.fixture
 def pictures(tmp_path: Path, library: Library) -> Path:
-    root = tmp_path / "Pictures"
-    for i in range(3):
-        write_photo(root / f"photo_{i}.jpg", seed=i)
-        write_photo(root / "Shots" / f"shot_{i}.png", seed=10 + i)
-    library.add_folder(root)
-    return root
+    return watched_with_subfolder(tmp_path / "Pictures", library, "Shots")
 
 
 def _scanner(library: Library, thumbs: Path | None = None) -> Scanner:
