@@ -674,3 +674,21 @@ def test_doctor_says_sqlite_s_first_findings_and_counts_the_rest(
         "SQLite finds the file damaged: Page 5 is never used; Page 6 is never used; Page 7 is never used"
         " (and 97 more)"
     )
+
+
+def test_a_repair_keeps_the_stash_of_photos_that_left_the_index(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
+) -> None:
+    """Audit 95 (repro_3): `doctor --repair` wrote back every table it could read but the stash, so
+    photos a rule had taken out came back to be encoded again after a repair."""
+    db = tmp_path / "library.db"
+    write_library(tmp_path / "P", 12, size=(160, 120))
+    assert _index(capsys, db, tiny_model_dir, tmp_path / "P")[0] == 0
+    assert main(["folders", "exclude", "--pattern", "photo_000*", "--yes", "--db", str(db)]) == 0
+    with sqlite3.connect(db) as conn:
+        stashed = conn.execute("SELECT count(*) FROM stash").fetchone()[0]
+    assert stashed > 0
+    _damage_pages(db, "vectors")
+    assert main(["doctor", "--repair", "--db", str(db), "--model", str(tiny_model_dir)]) == 0
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM stash").fetchone()[0] == stashed

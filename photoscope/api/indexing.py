@@ -207,15 +207,17 @@ class Indexing(Core):
         return self._forget(held, [])
 
     def _forget(self, rules: Sequence[ExclusionRule], left_out: Sequence[str]) -> int:
-        """Keep nothing of the photos at ``left_out`` and of those ``rules`` leave out: their entries
+        """Keep nothing of the photos ``rules`` leave out (at ``left_out``, or stashed): their entries
         in the stash, their rows in the backups, the vectors' file (it keeps a removed photo's
         vectors until enough has changed to write it again). Returns the stash entries dropped."""
         roots = [f.path for f in self.library.folders()]
         matcher = Rules(rules, roots, hidden=True, follow_ignore_files=False)
-        forgotten = self.library.forget_stashed([*left_out, *matcher.excluded(self.library.stashed_paths())])
-        named = set(left_out)
+        # Only what these rules leave out: a scan's left-out photos are every rule's, and "--forget
+        # --pattern '*.png'" matching nothing wiped another rule's entries (audit 95, repro_1).
+        ruled = set(matcher.excluded(left_out))
+        forgotten = self.library.forget_stashed([*ruled, *matcher.excluded(self.library.stashed_paths())])
         self.library.forget_in_backups(
-            lambda paths: [*(p for p in paths if p in named), *matcher.excluded(paths)]
+            lambda paths: [*(p for p in paths if p in ruled), *matcher.excluded(paths)]
         )
         self._drop_vectors_file()
         return forgotten

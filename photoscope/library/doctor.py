@@ -389,7 +389,7 @@ def _remove_library_files(path: Path) -> None:
 
 _TABLES = (
     "folders", "mounts", "settings", "exclusions", "photos", "captions", "tags", "vectors", "features",
-    "moved_away",
+    "moved_away", "stash",
 )  # fmt: skip
 
 
@@ -414,6 +414,15 @@ def _salvage(damaged: Path | None) -> dict[str, list[tuple[Any, ...]]]:
             out[table] = list(_rows(conn, table, columns))
     conn.close()
     return out
+
+
+def _restore_stash(cur: sqlite3.Cursor, rows: list[tuple[Any, ...]]) -> None:
+    """The stash's entries as they were read (photos that left the index come back without being
+    encoded again after a repair too: audit 95, repro_3), where the damaged file's stash has the
+    new one's columns."""
+    width = len(cur.execute("PRAGMA table_info(stash)").fetchall())
+    if rows and len(rows[0]) == width:
+        cur.executemany(f"INSERT OR IGNORE INTO stash VALUES ({', '.join('?' * width)})", rows)
 
 
 def _rows(conn: sqlite3.Connection, table: str, columns: list[str]) -> Iterator[tuple[Any, ...]]:
@@ -465,6 +474,7 @@ def _restore(
         "INSERT INTO tags SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM photos WHERE id = ?)",
         [(r[0], r[1], r[2], r[0]) for r in salvaged["tags"] if int(r[0]) in known],
     )
+    _restore_stash(cur, salvaged["stash"])
     # Photos kept as moved away stay so (without the mark, the next scan took them for deleted).
     away = [r[0] for r in salvaged["moved_away"]] or backup.get("moved_away", [])
     cur.executemany(
