@@ -365,3 +365,21 @@ def test_a_backup_no_one_can_read_goes_when_photos_are_forgotten(
     for generation in (0, 1):
         left = backup_path(db, generation)
         assert not left.exists() or b"/red " not in zlib.decompressobj(31).decompress(left.read_bytes())
+
+
+def test_forgetting_names_the_copies_of_the_library_that_still_hold_the_photos(
+    shapes_library_db: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Audit 95 (repro_5): the copy an upgrade keeps (``library.db.schema-19``) and those a repair
+    moves aside (``library.db.damaged-…``) still held the forgotten photos' captions and vectors, and
+    nothing said so."""
+    from photoscope.cli import main
+
+    db = tmp_path / "library.db"
+    shutil.copy(shapes_library_db[0], db)
+    shutil.copy(db, tmp_path / "library.db.schema-19")
+    assert main(["folders", "exclude", "--pattern", "red *", "--forget", "--yes", "--db", str(db)]) == 0
+    said = capsys.readouterr().out
+    assert "library.db.schema-19" in said and "delete" in said
+    assert main(["folders", "exclude", "--pattern", "blue *", "--yes", "--db", str(db)]) == 0
+    assert "schema-19" not in capsys.readouterr().out  # kept a month, as said: no copy to name

@@ -4,6 +4,7 @@ index current in the background, and what it holds (counts, errors, an integrity
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -189,6 +190,16 @@ class Indexing(Core):
         if forget:
             self._forget(rules, report.left_out)
         return report
+
+    def library_copies(self) -> list[Path]:
+        """The copies of the library kept beside it: the one an upgrade keeps (``….schema-N``), those
+        a repair moved aside (``….damaged-…``). They hold what the library held then: forgotten
+        photos too, which only deleting them erases (audit 95, repro_5)."""
+        from photoscope.library.connection import KEPT_NAME
+
+        name = self._db_path.name
+        beside = self._db_path.parent.glob(f"{glob.escape(name)}.*")
+        return sorted(p for p in beside if KEPT_NAME.search(p.name) or p.name.startswith(f"{name}.damaged-"))
 
     def forget_excluded(
         self, path: str | Path | None = None, pattern: str | None = None, folder: str | Path | None = None

@@ -75,6 +75,8 @@ def run_rule(app: Photoscope, args: argparse.Namespace) -> int:
         why = "" if report.removed or args.pattern is None else f": {pattern_names_files(what)}"
         kept = "" if args.forget or not report.removed else f" ({KEPT_SHORT})"
         print(f"excluded {what}{note}; {plural(len(report.removed), 'photo')} left the index{kept}{why}")
+        if args.forget:
+            _name_copies(app)
     else:
         print(f"included {what} again; {came_back(report)}{_still_out(report)}")
     return 0
@@ -90,7 +92,16 @@ def _forget_later(
         f"{what} was already excluded; forgot the captions and vectors kept of"
         f" {plural(forgotten, 'photo')} it leaves out: nothing of them is kept"
     )
+    _name_copies(app)
     return 0
+
+
+def _name_copies(app: Photoscope) -> None:
+    """After a forget: the library's copies beside it, which still hold what it held then."""
+    copies = app.library_copies()
+    if copies:
+        listed = ", ".join(safe_text(str(c)) for c in copies)
+        print(f"note: older copies of the library still hold them; delete these to erase them too: {listed}")
 
 
 def _still_out(report: ScanReport) -> str:
