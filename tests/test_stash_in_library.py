@@ -383,3 +383,27 @@ def test_forgetting_names_the_copies_of_the_library_that_still_hold_the_photos(
     assert "library.db.schema-19" in said and "delete" in said
     assert main(["folders", "exclude", "--pattern", "blue *", "--yes", "--db", str(db)]) == 0
     assert "schema-19" not in capsys.readouterr().out  # kept a month, as said: no copy to name
+
+
+def test_a_rule_whose_photos_could_not_be_taken_out_is_not_kept(
+    shapes_library_db: tuple[Path, Path], trained_tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Audit 95 (repro_2): on a full disk, `exclude --forget` said the library was kept as it was,
+    but the rule had been saved before the scan that takes its photos out failed: run again, it was
+    "already excluded" and forgot nothing, and the next `index` stashed every photo for a month."""
+    from photoscope.library.errors import LibraryError
+
+    db = tmp_path / "library.db"
+    shutil.copy(shapes_library_db[0], db)
+    with Photoscope(db, trained_tiny) as app:
+        indexed = app.photo_counts().indexed
+
+        def full(*args: object, **kwargs: object) -> list[int]:
+            raise sqlite3.OperationalError("database or disk is full")
+
+        with monkeypatch.context() as patched:
+            patched.setattr(Library, "apply_scan", full)
+            with pytest.raises((LibraryError, sqlite3.Error)):
+                app.exclude(pattern="red *", forget=True)
+        assert app.library.exclusion_rules() == [] and app.photo_counts().indexed == indexed
+        assert len(app.exclude(pattern="red *", forget=True).removed) > 0  # the second try does it

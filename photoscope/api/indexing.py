@@ -353,13 +353,24 @@ class Indexing(Core):
     def _apply_rules(self, rules: Sequence[ExclusionRule], present: bool) -> ScanReport:
         """Set (``present``) or drop the rules, and scan what they change, no other scan between."""
 
+        changed: list[ExclusionRule] = []
+
         def change() -> list[str]:
-            changed = [r for r in rules if self.library.set_exclusion_rule(r, present)]
+            changed.extend(r for r in rules if self.library.set_exclusion_rule(r, present))
             return sorted(
                 {str(Path(r.folder) / r.pattern) if r.kind != "pattern" else r.folder for r in changed}
             )
 
-        report = self.scanner().scan_after(change)
+        try:
+            report = self.scanner().scan_after(change)
+        except BaseException:
+            # the rules go back as they were when their scan fails (a full disk): set and not
+            # followed, "already excluded" refused the `--forget` asked again, and the next scan
+            # took the photos out as a plain rule would (audit 95, repro_2)
+            with contextlib.suppress(Exception):
+                for rule in changed:
+                    self.library.set_exclusion_rule(rule, not present)
+            raise
         if report.queued and self._worker is not None:
             self._worker.wake()
         return report
