@@ -1178,3 +1178,27 @@ def test_delete_removes_the_selected_rule_as_remove_does(qtbot, make_window, lib
 
 def window_folders(dialog) -> int:  # type: ignore[no-untyped-def]
     return len(dialog.api().folders())
+
+
+def test_forget_on_a_rule_keeps_nothing_of_its_photos(qtbot, make_window, library_db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Audit 94 (defect 2's window half): a rule keeps its photos' captions and vectors in the
+    library for a month, and the window had no way to keep nothing of them, as `folders exclude
+    --forget` does. Forget works on the rule chosen, and says what it did."""
+    import sqlite3
+
+    dialog = _pattern_excluded(qtbot, make_window, library_db, monkeypatch, "red_*")
+    qtbot.waitUntil(lambda: "left the index" in dialog.note.text(), timeout=20_000)
+    forget = dialog.exclusions.forget_button
+    dialog.tree.setCurrentItem(dialog.tree.topLevelItem(0))
+    assert not forget.isEnabled()  # a folder chosen: no rule to forget
+    qtbot.waitUntil(lambda: dialog.exclusions.choose(lambda rule: rule.pattern == "red_*"), timeout=20_000)
+    assert forget.isEnabled()
+    with sqlite3.connect(library_db) as db:
+        assert db.execute("SELECT count(*) FROM stash").fetchone()[0] > 0
+    dialog.activateWindow()
+    forget.setFocus()
+    qtbot.waitUntil(forget.hasFocus)
+    press(qtbot, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: "nothing of them is kept" in dialog.note.text(), timeout=20_000)
+    with sqlite3.connect(library_db) as db:
+        assert db.execute("SELECT count(*) FROM stash").fetchone()[0] == 0

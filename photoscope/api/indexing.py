@@ -217,6 +217,13 @@ class Indexing(Core):
             raise ValueError(f"no such exclusion rule: {meant[0].describe()} is not excluded")
         return self._forget(held, [])
 
+    def forget_rule(self, rule: ExclusionRule) -> int:
+        """``forget_excluded`` for one of ``exclusion_rules`` (the library dialog's Forget). Raises
+        ``ValueError`` for a rule no longer there, as ``drop_rule``."""
+        if rule not in self.library.exclusion_rules():
+            raise ValueError(f"{rule.describe()} is no exclusion rule now: look at the rules again")
+        return self._forget([rule], [])
+
     def _forget(self, rules: Sequence[ExclusionRule], left_out: Sequence[str]) -> int:
         """Keep nothing of the photos ``rules`` leave out (at ``left_out``, or stashed): their entries
         in the stash, their rows in the backups, the vectors' file (it keeps a removed photo's

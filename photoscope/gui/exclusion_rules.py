@@ -5,7 +5,7 @@ the setting that indexes hidden folders and files (or leaves them out: the defau
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from photoscope.gui.wording import (
     below,
     exclusion_question,
+    forgot_note,
     leaves_out_nothing,
     left_out_by_file,
     rule_tip,
@@ -45,9 +46,15 @@ class ExclusionButtons:
         self.pattern_button.setToolTip(
             "Leave out the files matching a pattern, such as *.png or */Screenshots/*"
         )
+        self.forget_button = QPushButton("&Forget its photos")
+        self.forget_button.setToolTip(
+            "Keep nothing of the photos the chosen rule leaves out (a private folder): their captions"
+            " and vectors stay in the library a month otherwise, to come back unindexed if the rule goes"
+        )
         self.subfolder_button.clicked.connect(self._exclude_subfolder)
         self.pattern_button.clicked.connect(self._exclude_pattern)
-        self.buttons = [self.subfolder_button, self.pattern_button]
+        self.forget_button.clicked.connect(self._forget_chosen)
+        self.buttons = [self.subfolder_button, self.pattern_button, self.forget_button]
         dialog.tree.itemSelectionChanged.connect(self.selection_changed)
         self.selection_changed()
         self.hidden_box = QCheckBox("Index &hidden folders and files")
@@ -138,8 +145,25 @@ class ExclusionButtons:
         return item is not None
 
     def selection_changed(self) -> None:
-        for button in self.buttons:
+        for button in (self.subfolder_button, self.pattern_button):
             button.setEnabled(self.dialog.changeable and self._folder() is not None)
+        self.forget_button.setEnabled(self.dialog.changeable and self._chosen_rule() is not None)
+
+    def _chosen_rule(self) -> ExclusionRule | None:
+        items = self.dialog.tree.selectedItems()
+        rule = items[0].data(0, RULE_ROLE) if items else None
+        return cast("ExclusionRule | None", rule)
+
+    def _forget_chosen(self) -> None:
+        """Forget on a rule: keep nothing of its photos (``Photoscope.forget_rule``)."""
+        rule, api = self._chosen_rule(), self.dialog.api()
+        if rule is None or api is None:
+            return
+        self.dialog.runner.submit(
+            lambda: api.forget_rule(rule),
+            lambda forgotten: self.dialog.note.setText(forgot_note(forgotten)),
+            self.dialog.show_failure,
+        )
 
     def include_selected(self, item: QTreeWidgetItem, api: Photoscope) -> bool:
         """Remove on a rule: drop it (its photos come back). False if ``item`` is not a rule."""

@@ -111,6 +111,14 @@ def rule_tip(folder: str, kind: str, pattern: str) -> str:
     return f"Excluded: {safe_text(os.path.join(folder, pattern))} (Remove includes it again)"
 
 
+def forgot_note(forgotten: int) -> str:
+    """What Forget on a rule did (``ExclusionButtons._forget_chosen``)."""
+    return (
+        f"Forgot the captions and vectors kept of {plural(forgotten, 'photo')} this rule leaves out:"
+        " nothing of them is kept; removing the rule indexes them again."
+    )
+
+
 def exclusion_question(taken: int, of: int) -> str:
     """Asked before a rule takes most of its folders' photos out of the index."""
     share = "all" if taken == of else f"{taken:,} of the {of:,}"
