@@ -258,18 +258,21 @@ class Combining(Searching):
         """How many photos plain search of ``text`` calls likely after those its names put first, over
         the whole library: kept from a search of it a moment ago while the vectors are the same (a
         chip made of a text just typed, searched as it was typed), else searched now."""
-        known = self._plain_counts.get((text, self.library.vector_generation()))
+        generation = self.library.vector_generation()
+        known = self._plain_counts.get((text, generation))
         if known is not None:
             return known
-        return self._keep_plain_likely(text, self._search_words(text, POOL, None))
+        return self._keep_plain_likely(text, self._search_words(text, POOL, None), generation)
 
-    def _keep_plain_likely(self, text: str, found: Results) -> int:
-        """Keep the likely count of a plain search of the whole library (``_plain_likely``)."""
+    def _keep_plain_likely(self, text: str, found: Results, generation: int | None = None) -> int:
+        """Keep the likely count of a plain search of the whole library (``_plain_likely``), under
+        the vectors' ``generation`` it was searched at (read now when not given)."""
         count = found.relevant - found.by_name
         counts = self._plain_counts
         if len(counts) >= PLAIN_COUNTS_KEPT:
             counts.pop(next(iter(counts)))  # the oldest: a dict keeps its order
-        counts[text, self.library.vector_generation()] = count
+        key = generation if generation is not None else self.library.vector_generation()
+        counts[text, key] = count
         return count
 
     @cached_property

@@ -4,7 +4,6 @@ index current in the background, and what it holds (counts, errors, an integrity
 from __future__ import annotations
 
 import contextlib
-import glob
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -188,18 +187,16 @@ class Indexing(Core):
         rules = self._new_rules(path, pattern, folder)
         report = self._apply_rules(rules, True)
         if forget:
-            self._forget(rules, report.left_out)
+            self._forget(rules)
         return report
 
     def library_copies(self) -> list[Path]:
         """The copies of the library kept beside it: the one an upgrade keeps (``….schema-N``), those
         a repair moved aside (``….damaged-…``). They hold what the library held then: forgotten
         photos too, which only deleting them erases (audit 95, repro_5)."""
-        from photoscope.library.connection import KEPT_NAME
+        from photoscope.library.doctor import library_copies
 
-        name = self._db_path.name
-        beside = self._db_path.parent.glob(f"{glob.escape(name)}.*")
-        return sorted(p for p in beside if KEPT_NAME.search(p.name) or p.name.startswith(f"{name}.damaged-"))
+        return library_copies(self._db_path)
 
     def forget_excluded(
         self, path: str | Path | None = None, pattern: str | None = None, folder: str | Path | None = None
@@ -215,28 +212,25 @@ class Indexing(Core):
         ]
         if not held:
             raise ValueError(f"no such exclusion rule: {meant[0].describe()} is not excluded")
-        return self._forget(held, [])
+        return self._forget(held)
 
     def forget_rule(self, rule: ExclusionRule) -> int:
         """``forget_excluded`` for one of ``exclusion_rules`` (the library dialog's Forget). Raises
         ``ValueError`` for a rule no longer there, as ``drop_rule``."""
         if rule not in self.library.exclusion_rules():
             raise ValueError(f"{rule.describe()} is no exclusion rule now: look at the rules again")
-        return self._forget([rule], [])
+        return self._forget([rule])
 
-    def _forget(self, rules: Sequence[ExclusionRule], left_out: Sequence[str]) -> int:
-        """Keep nothing of the photos ``rules`` leave out (at ``left_out``, or stashed): their entries
-        in the stash, their rows in the backups, the vectors' file (it keeps a removed photo's
-        vectors until enough has changed to write it again). Returns the stash entries dropped."""
+    def _forget(self, rules: Sequence[ExclusionRule]) -> int:
+        """Keep nothing of the photos ``rules`` leave out: their entries in the stash, their rows in
+        the backups, the vectors' file (it keeps a removed photo's vectors until enough has changed
+        to write it again). Returns the stash entries dropped. Only these rules' photos: a scan's
+        left-out photos are every rule's, and "--forget --pattern '*.png'" matching nothing wiped
+        another rule's entries (audit 95, repro_1)."""
         roots = [f.path for f in self.library.folders()]
         matcher = Rules(rules, roots, hidden=True, follow_ignore_files=False)
-        # Only what these rules leave out: a scan's left-out photos are every rule's, and "--forget
-        # --pattern '*.png'" matching nothing wiped another rule's entries (audit 95, repro_1).
-        ruled = set(matcher.excluded(left_out))
-        forgotten = self.library.forget_stashed([*ruled, *matcher.excluded(self.library.stashed_paths())])
-        self.library.forget_in_backups(
-            lambda paths: [*(p for p in paths if p in ruled), *matcher.excluded(paths)]
-        )
+        forgotten = self.library.forget_stashed(matcher.excluded(self.library.stashed_paths()))
+        self.library.forget_in_backups(matcher.excluded)
         self._drop_vectors_file()
         return forgotten
 

@@ -18,6 +18,7 @@ Repairs (``repair=True``) never delete what cannot be rebuilt:
 from __future__ import annotations
 
 import errno
+import glob
 import math
 import os
 import shutil
@@ -341,6 +342,16 @@ def _rebuild(path: Path, report: DoctorReport) -> None:
 
 
 _LIBRARY_FILES = ("", "-wal", "-shm")  # a library file's own and its WAL's, as SQLite names them
+DAMAGED = ".damaged-"  # a damaged library kept aside: "library.db.damaged-<time>"
+
+
+def library_copies(path: Path) -> list[Path]:
+    """The copies of the library at ``path`` kept beside it: the one an upgrade keeps
+    (``….schema-N``: ``connection.KEPT_NAME``), those a repair moved aside (``….damaged-…``)."""
+    from photoscope.library.connection import KEPT_NAME
+
+    beside = path.parent.glob(f"{glob.escape(path.name)}.*")
+    return sorted(p for p in beside if KEPT_NAME.search(p.name) or p.name.startswith(f"{path.name}{DAMAGED}"))
 
 
 def _keep_aside(path: Path) -> Path:
@@ -352,7 +363,7 @@ def _keep_aside(path: Path) -> Path:
     copied the second damaged file over the first one kept (audit 76, repro_2)."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
     for attempt in range(1, 1000):
-        aside = path.with_name(f"{path.name}.damaged-{stamp}" + (f"-{attempt}" if attempt > 1 else ""))
+        aside = path.with_name(f"{path.name}{DAMAGED}{stamp}" + (f"-{attempt}" if attempt > 1 else ""))
         if any(Path(f"{aside}{suffix}").exists() for suffix in _LIBRARY_FILES):
             continue
         try:

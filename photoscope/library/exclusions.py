@@ -457,10 +457,10 @@ class Stash:
             return None
         return Stashing(ids, version, self.capacity, self._since())
 
-    def restore(self, library: Library, new_ids: Sequence[int]) -> list[tuple[int, str, str]]:
-        """Write back the stashed entries of photos just added again; (id, the path it had, its
-        path now) of each."""
-        restored = library.restore_stashed(new_ids, self._since())
+    def restore(self, library: Library) -> list[tuple[int, str, str]]:
+        """Write back the stashed entries of photos waiting to be indexed (just added again, or by a
+        scan that ended before it wrote them back); (id, the path it had, its path now) of each."""
+        restored = library.restore_stashed(self._since())
         if restored and self.on_restored is not None:
             self.on_restored([photo_id for photo_id, _, _ in restored])
         return restored

@@ -103,16 +103,16 @@ class IndexRows(PhotoReads):
                     new_ids.append(cur.lastrowid)
         return new_ids
 
-    def restore_stashed(self, ids: Sequence[int], since: str) -> list[tuple[int, str, str]]:
-        """Write the stashed entries (none stashed before ``since``) of the photos ``ids`` (rows just
-        added) back as indexed, and drop them from the stash; (id, the path it had, its path now)
+    def restore_stashed(self, since: str) -> list[tuple[int, str, str]]:
+        """Write the stashed entries (none stashed before ``since``) of the photos waiting to be
+        indexed back as indexed, and drop them from the stash; (id, the path it had, its path now)
         of each written."""
-        if not ids:
+        if not self._query(stash_rows.ANY_MATCHING):  # no write transaction for a scan that brings none
             return []
         stamp = now_iso()
         with self.transaction() as cur:
             stash_rows.drop_stale(cur, since)
-            found = stash_rows.matching(cur, ids)
+            found = stash_rows.matching(cur)
             written = [
                 (seq, entry.id, was, now)
                 for seq, entry, was, now in found
@@ -120,17 +120,6 @@ class IndexRows(PhotoReads):
             ]
             stash_rows.forget(cur, [seq for seq, *_ in written])
         return [(photo_id, was, now) for _, photo_id, was, now in written]
-
-    def waiting_with_stashed_entries(self) -> list[int]:
-        """The photos waiting to be indexed whose entries the stash holds: added back by a scan that
-        ended before it wrote the entries (``restore_stashed``), they need no encoding."""
-        return [
-            int(row[0])
-            for row in self._query(
-                "SELECT p.id FROM photos p JOIN stash s"
-                " ON s.hash = p.hash AND s.size = p.size AND s.mtime = p.mtime WHERE p.status = 'pending'"
-            )
-        ]
 
     def forget_stashed(self, paths: Sequence[str]) -> int:
         """Drop the stashed entries of the photos that were at ``paths``: nothing of them is kept.

@@ -478,9 +478,7 @@ class Scanner:
         self._apply(sweep, report)
         self._forget_kept_notes(sweep.followed)
         if self.stash is not None:
-            # and those a scan added but died before writing back (audit 93, repro_2)
-            waiting = set(self.library.waiting_with_stashed_entries()) - set(report.added)
-            restored = self.stash.restore(self.library, [*report.added, *sorted(waiting)])
+            restored = self.stash.restore(self.library)
             report.restored = len(restored)
             self._thumbnails_back(restored)
         self.library.replace_problems(

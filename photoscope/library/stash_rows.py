@@ -36,13 +36,22 @@ WHERE p.status = 'indexed' AND p.model_version = ? AND p.hash IS NOT NULL
 ORDER BY j.key
 """
 
-_MATCHING = """
+# The photos waiting to be indexed that the stash holds an entry of: added by this scan, or by one
+# that ended before it wrote them back (audit 93, repro_2).
+_WAITING = """
+FROM stash s
+JOIN photos p ON p.hash = s.hash AND p.size = s.size AND p.mtime = s.mtime
+WHERE p.status = 'pending'
+"""
+_MATCHING = (
+    """
 SELECT s.seq, p.id, p.path, s.path, p.size, p.mtime, s.width, s.height, s.taken_at, s.camera,
     s.caption, s.caption_score, s.tags, s.latent, s.feature, s.model_version, s.description_version
-FROM json_each(?) j
-JOIN photos p ON p.id = j.value
-JOIN stash s ON s.hash = p.hash AND s.size = p.size AND s.mtime = p.mtime
 """
+    + _WAITING
+)
+# Whether any photo waiting has an entry: read first, as most scans bring none back.
+ANY_MATCHING = "SELECT 1" + _WAITING + "LIMIT 1"
 
 
 def keep(cur: sqlite3.Cursor, stashing: Stashing) -> None:
@@ -61,10 +70,10 @@ def drop_stale(cur: sqlite3.Cursor, since: str) -> None:
     cur.execute("DELETE FROM stash WHERE stashed_at < ?", (since,))
 
 
-def matching(cur: sqlite3.Cursor, ids: Sequence[int]) -> list[tuple[int, IndexedPhoto, str, str]]:
-    """The stashed entries of the photos ``ids`` (rows just added), each as (its stash row, the
-    entry for the photo's row now, the path it had, its path now)."""
-    rows = cur.execute(_MATCHING, (json_ids(ids),)).fetchall()
+def matching(cur: sqlite3.Cursor) -> list[tuple[int, IndexedPhoto, str, str]]:
+    """The stashed entries of photos waiting to be indexed, each as (its stash row, the entry for the
+    photo's row now, the path it had, its path now)."""
+    rows = cur.execute(_MATCHING).fetchall()
     return [(row[0], _entry(row), row[3], row[2]) for row in rows if _same_photo(row[3], row[2])]
 
 
