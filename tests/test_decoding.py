@@ -16,6 +16,7 @@ from photoscope.network.decoding import (
     beam_search,
     caption_log_prob,
     pad_batch,
+    teacher_inputs,
 )
 
 
@@ -67,6 +68,26 @@ def test_reported_log_prob_is_the_exact_caption_likelihood(tiny) -> None:
     assert torch.allclose(exact, torch.tensor([c.log_prob for c in captions]), atol=1e-4)
     # With no length penalty the score is the plain log-probability.
     assert [c.score for c in captions] == pytest.approx([c.log_prob for c in captions], abs=1e-5)
+
+
+def test_caption_likelihood_of_a_padded_batch_is_each_caption_s_own(tiny) -> None:
+    """The output layer runs only at the words (not after the latent, not on the padding): each row's
+    log-likelihood and its gradient are those of the full teacher-forced logits, as written plainly."""
+    torch.manual_seed(5)
+    texts = ["a dog", "two dogs play in the snow on the grass", "dog"]
+    targets, lengths = pad_batch([tiny.vocab.encode(t) for t in texts], tiny.vocab.pad)
+    latents = (torch.randn(3, tiny.network.config.latent_dim) * 3).requires_grad_(True)
+    tiny.network.eval()
+    exact = caption_log_prob(tiny.network, latents, targets, lengths, tiny.vocab.start)
+    (fast_grad,) = torch.autograd.grad(exact.sum(), latents)
+    logits = tiny.network.decoder_logits(latents, teacher_inputs(targets, tiny.vocab.start))[:, 1:]
+    per_token = logits.log_softmax(-1).gather(2, targets.unsqueeze(-1)).squeeze(-1)
+    worded = torch.arange(targets.shape[1]).unsqueeze(0) < lengths.unsqueeze(1)
+    written_plainly = (per_token * worded).sum(1)
+    (plain_grad,) = torch.autograd.grad(written_plainly.sum(), latents)
+    assert torch.allclose(exact, written_plainly, atol=1e-5)
+    assert torch.allclose(fast_grad, plain_grad, atol=1e-5)
+    assert len(set(lengths.tolist())) == 3  # three lengths: padding in two rows
 
 
 def test_wider_beam_finds_at_least_as_likely_captions(tiny) -> None:

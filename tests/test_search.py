@@ -227,6 +227,39 @@ def test_a_text_inverted_with_others_gets_the_latent_it_gets_alone(shapes_librar
         assert torch.allclose(batched[row], latent, atol=1e-5), (texts[row], steps)
 
 
+def test_a_combined_query_s_texts_invert_on_two_threads_as_they_would_alone(
+    shapes_library, monkeypatch
+) -> None:
+    """The decoder's products for a few texts are too small to share among cores: a combined query's
+    texts invert in two groups at once, each on a thread running PyTorch on one (benchmarks/search.py
+    --terms), each text to the latent it gets alone."""
+    import threading
+
+    import photoscope.network.model as model_module
+
+    model = shapes_library[0].model
+    texts = ["a red circle", "a blue square on the white grass in front of a green circle", "square"]
+    starts = model.encode_text(texts)
+    model.inversions.clear()
+    alone = torch.cat([model.invert_text([t], starts[i : i + 1]) for i, t in enumerate(texts)])
+    model.inversions.clear()
+    threads: list[tuple[str, int, int]] = []
+    real = model_module.invert
+
+    def watched(net, starts, targets, lengths, start_token, options=None):  # type: ignore[no-untyped-def]
+        threads.append((threading.current_thread().name, len(starts), torch.get_num_threads()))
+        return real(net, starts, targets, lengths, start_token, options)
+
+    monkeypatch.setattr(model_module, "invert", watched)
+    callers = torch.get_num_threads()
+    together = model.invert_text(texts, starts)
+    assert len({name for name, _, _ in threads}) == 2
+    assert sorted(rows for _, rows, _ in threads) == [1, 2]  # the long text alone, the two short together
+    assert {count for _, _, count in threads} == {1}  # PyTorch on one thread in each
+    assert torch.get_num_threads() == callers  # the caller's own count is kept
+    assert torch.allclose(together, alone, atol=1e-5)
+
+
 def test_a_combined_query_inverts_only_its_texts_not_searched_before(shapes_library, monkeypatch) -> None:
     """Chips are added one at a time: "a red circle", then "- square". The text searched a moment
     ago keeps its inversion; only the new term's is run."""

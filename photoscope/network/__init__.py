@@ -22,7 +22,7 @@ if TYPE_CHECKING:
         load_near_classes,
     )
     from photoscope.network.decoding import Caption
-    from photoscope.network.inversion import InversionOptions
+    from photoscope.network.inversion import InversionOptions, torch_threads
     from photoscope.network.lexicon import WORD_MIN_COUNT, Lexicon, load_lexicon
     from photoscope.network.model import (
         DecodeOptions,
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
         PhotoEmbedding,
         PhotoscopeModel,
         WordEmbeddings,
-        torch_threads,
     )
     from photoscope.network.naming import Namer, bundle_namer, concepts_from_tags
     from photoscope.network.text_model import QueryWords, TextModel
@@ -66,7 +65,7 @@ _HOMES = {
     "model_version_of": "bundle",
     "model_identity_of": "bundle",
     "ModelIdentity": "bundle",
-    "torch_threads": "model",
+    "torch_threads": "inversion",
 }
 
 __all__ = [

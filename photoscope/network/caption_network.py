@@ -66,13 +66,19 @@ class CaptionNetwork(nn.Module):
         Returns B x (1 + T) x V; position t predicts the token after input t, so position 0
         (after the latent) predicts <start> and carries no information: callers drop it.
         """
+        hidden = self.decoder_states(latent, inputs)
+        logits: torch.Tensor = self.out(self.drop(hidden).transpose(0, 1)).transpose(0, 1)
+        return logits
+
+    def decoder_states(self, latent: torch.Tensor, inputs: torch.Tensor) -> torch.Tensor:
+        """Teacher-forced recurrent outputs, B x (1 + T) x H, before the output layer
+        (``decoder_logits``), laid out time-major in memory."""
         steps = self.drop(torch.cat([latent.unsqueeze(1), self.embed(inputs)], dim=1))
         # The GRU runs time-major: given its input and read its output in that memory order, its
         # input projection and the output layer are one matrix product each, not one per row of the
         # batch (a latent inversion of three texts took 5.5 ms a step that way, 4.8 ms so).
-        hidden, _ = self.rnn(_time_major_memory(steps))
-        logits: torch.Tensor = self.out(self.drop(hidden).transpose(0, 1)).transpose(0, 1)
-        return logits
+        hidden: torch.Tensor = self.rnn(_time_major_memory(steps))[0]
+        return hidden
 
     def step(self, tokens: torch.Tensor, state: Any) -> tuple[torch.Tensor, Any]:
         """One decoding step from token ids ``tokens`` (B) and a recurrent state."""

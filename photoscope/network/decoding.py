@@ -368,9 +368,16 @@ def caption_log_prob(
 ) -> torch.Tensor:
     """Exact log p(caption | latent) for each row; differentiable in ``latents``.
 
-    ``targets`` are padded ``w1 .. wn <end>`` rows and ``lengths`` count the <end> too.
+    ``targets`` are padded ``w1 .. wn <end>`` rows and ``lengths`` count the <end> too. The output
+    layer (most of the work) runs only where a row has a word: not after the latent, whose output
+    predicts <start>, nor on the padding of a short text batched with long ones (a combined query's
+    "- people" beside two sentences: a third of its inversion's output layer).
     """
-    logits = net.decoder_logits(latents, teacher_inputs(targets, start))[:, 1:]
-    log_probs = logits.log_softmax(-1).gather(2, targets.unsqueeze(-1)).squeeze(-1)
-    mask = torch.arange(targets.shape[1], device=targets.device).unsqueeze(0) < lengths.unsqueeze(1)
-    return (log_probs * mask).sum(1)
+    hidden = net.decoder_states(latents, teacher_inputs(targets, start))[:, 1:]
+    worded = torch.arange(targets.shape[1], device=targets.device).unsqueeze(0) < lengths.unsqueeze(1)
+    rows = worded.nonzero()[:, 0]
+    logits = net.out(net.drop(hidden[worded]))
+    log_probs = logits.log_softmax(-1).gather(1, targets[worded].unsqueeze(1)).squeeze(1)
+    return torch.zeros(len(targets), dtype=log_probs.dtype, device=log_probs.device).index_add(
+        0, rows, log_probs
+    )

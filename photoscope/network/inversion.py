@@ -12,15 +12,86 @@ row had, so a row in a batch took more steps than alone.)
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
+from typing import TypeVar
 
 import torch
 
 from photoscope.network.caption_network import CaptionNetwork
 from photoscope.network.decoding import caption_log_prob
+
+T = TypeVar("T")
+
+# Texts inverted at once on as many threads (``thread_groups``, ``side_by_side``), each running
+# PyTorch on one thread of its own: the decoder's products for a few texts are too small to share
+# among cores, which then wait on each other. On a 2-core machine (2026-12-05, 18 queries, medians):
+# one text 94-98 ms on the caller's two, 79-83 ms so; three texts (two sentences and "- people")
+# as one batch 126-130 ms on the caller's two, 103 ms so (``benchmarks/search.py --terms``).
+INVERSION_THREADS = 2
+
+
+def thread_groups(rows: list[int], lengths: Sequence[int], groups: int) -> list[list[int]]:
+    """``rows`` split into at most ``groups`` batches of about the same work, the work of a row its
+    token count (``lengths``, in the order of ``rows``): the longest first, each to the batch with the
+    fewest tokens so far. Each batch keeps the rows' order."""
+    order = sorted(range(len(rows)), key=lambda i: -lengths[i])
+    batches: list[list[int]] = [[] for _ in range(min(groups, len(rows)))]
+    tokens = [0] * len(batches)
+    for i in order:
+        lightest = tokens.index(min(tokens))
+        batches[lightest].append(i)
+        tokens[lightest] += lengths[i]
+    return [[rows[i] for i in sorted(batch)] for batch in batches if batch]
+
+
+def side_by_side(batches: Sequence[Callable[[], T]]) -> list[T]:
+    """Each inversion batch's result: one alone on the caller's thread as it is; two or more at once,
+    the first on the caller's thread and the others on the inversion threads, each with PyTorch on
+    one thread (``INVERSION_THREADS``)."""
+    if len(batches) < 2:
+        return [batch() for batch in batches]
+    pending = [_inversion_threads().submit(batch) for batch in batches[1:]]
+    with torch_threads(1):
+        first = batches[0]()
+    return [first, *(p.result() for p in pending)]
+
+
+@contextlib.contextmanager
+def torch_threads(count: int) -> Iterator[None]:
+    """Run PyTorch on ``count`` threads in the calling thread only, restoring its setting after."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+@cache
+def _inversion_threads() -> ThreadPoolExecutor:
+    """The inversion threads, each with PyTorch on one thread: set as each starts, while the caller
+    waits, then set back on the caller, as PyTorch also keeps the last count for threads it starts
+    later (the indexer's)."""
+    count = torch.get_num_threads()
+    started = threading.Barrier(INVERSION_THREADS)
+
+    def one_thread_each() -> None:
+        torch.get_num_threads()  # PyTorch sets up this thread's count on first use: before ours
+        torch.set_num_threads(1)
+        started.wait()
+
+    pool = ThreadPoolExecutor(INVERSION_THREADS - 1, "inversion", initializer=one_thread_each)
+    for _ in range(INVERSION_THREADS - 1):
+        pool.submit(lambda: None)  # each waits in its start: the next submit starts another
+    started.wait()
+    torch.set_num_threads(count)
+    return pool
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +26,15 @@ from photoscope.network.caption_check import CaptionCheck, CaptionRule, Describe
 from photoscope.network.concepts import Concepts, load_concepts, scenes_of
 from photoscope.network.decoding import Caption, Choice, beam_search, caption_log_prob, pad_batch
 from photoscope.network.encoder import ImageEncoder, head_logits, top_classes
-from photoscope.network.inversion import InversionCache, InversionOptions, invert
+from photoscope.network.inversion import (
+    INVERSION_THREADS,
+    InversionCache,
+    InversionOptions,
+    invert,
+    side_by_side,
+    thread_groups,
+    torch_threads,
+)
 from photoscope.network.lexicon import WORD_MIN_COUNT, Speller, suggest_words
 from photoscope.network.naming import Namer, risky_groups, taken_away_kin
 from photoscope.network.presence import Presence, load_presence
@@ -336,10 +344,17 @@ class PhotoscopeModel:
         """Latents refined from ``starts`` (one row per text) until the decoder would write each text
         (those of a recent inversion from the same texts and starts: ``InversionCache``)."""
         vocab, given = self.bundle.vocab, options or InversionOptions()
+        tokens = [vocab.encode_query(text) for text in texts]
+
+        def batch(rows: list[int]) -> torch.Tensor:
+            targets, lengths = pad_batch([tokens[i] for i in rows], vocab.pad)
+            return invert(self.bundle.network, starts[rows], targets, lengths, vocab.start, given).latents
 
         def run(rows: list[int]) -> torch.Tensor:
-            targets, lengths = pad_batch([vocab.encode_query(texts[i]) for i in rows], vocab.pad)
-            return invert(self.bundle.network, starts[rows], targets, lengths, vocab.start, given).latents
+            groups = thread_groups(rows, [len(tokens[i]) for i in rows], INVERSION_THREADS)
+            latents = torch.cat(side_by_side([partial(batch, group) for group in groups]))
+            latent_of = dict(zip([i for group in groups for i in group], latents, strict=True))
+            return torch.stack([latent_of[i] for i in rows])
 
         return self.inversions.latents(texts, starts, given, run)
 
@@ -503,14 +518,3 @@ class PhotoscopeModel:
 
 def _floats(rows: torch.Tensor | npt.NDArray[np.floating]) -> torch.Tensor:
     return rows if isinstance(rows, torch.Tensor) else torch.from_numpy(np.asarray(rows, np.float32))
-
-
-@contextlib.contextmanager
-def torch_threads(count: int) -> Iterator[None]:
-    """Run PyTorch on ``count`` threads in the calling thread only, restoring its setting after."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(count)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
