@@ -30,9 +30,11 @@ T = TypeVar("T")
 
 # Texts inverted at once on as many threads (``thread_groups``, ``side_by_side``), each running
 # PyTorch on one thread of its own: the decoder's products for a few texts are too small to share
-# among cores, which then wait on each other. On a 2-core machine (2026-12-05, 18 queries, medians):
-# one text 94-98 ms on the caller's two, 79-83 ms so; three texts (two sentences and "- people")
-# as one batch 126-130 ms on the caller's two, 103 ms so (``benchmarks/search.py --terms``).
+# among cores, which then wait on each other. Three texts (two sentences and "- people") took
+# 126-130 ms as one batch on the caller's two PyTorch threads, 103 ms side by side (2-core machine,
+# 2026-12-05, medians of 18); a combined query of them x2.14-2.18 one text query, x1.73 so
+# (``benchmarks/search.py --terms``). One text stays on the caller's thread, as it is: handed to
+# another, the rest of its search ran 10 ms slower.
 INVERSION_THREADS = 2
 
 
