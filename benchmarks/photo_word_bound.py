@@ -36,6 +36,21 @@ not kept: detectors trained for "three or more captions have the word" (the abou
 of "any caption has it", 16.4-16.8 whatever their count and weight; and the same detectors as the
 app's trained on EfficientNet-Lite2 features (260 px) instead of Lite0's, val mean AP 0.2269 ->
 0.2337, photo + word by the detectors alone 16.9 -> 16.4: the larger encoder does not lift them.
+
+Three more measured on 2026-12-05 (a second session; same queries, the app 16.7, plain 9.2) with
+throwaway scripts, not kept:
+
+- a learned "shares a subject with P" score: two small towers on the standardised features (1280 ->
+  512 -> 256), trained 10 epochs on Flickr8k train to give, for P and another photo, the share of
+  P's about-words that photo's captions have: added to the app's score at 0.5 / 1 / 2 x its log,
+  16.7 / 16.1 / 14.8; in place of the photo's detector words (12.3 without them) at best 15.9;
+- the photo's words read from its own caption as the app writes it (2.2 common words a photo, 30 %
+  of them about-words): in place of the detectors' 15.4, beside them or doubling theirs 16.7;
+- the detectors read on P's feature averaged with its 3 or 8 nearest library photos' (by feature
+  or by latent, at half or equal weight): 16.8-17.0, the odd half no more than the even.
+
+None comes near the 19.2 the target needs: what the network can read of which subject a photo shows
+is what the detectors read already.
 """
 
 from __future__ import annotations
