@@ -407,3 +407,35 @@ def test_a_rule_whose_photos_could_not_be_taken_out_is_not_kept(
                 app.exclude(pattern="red *", forget=True)
         assert app.library.exclusion_rules() == [] and app.photo_counts().indexed == indexed
         assert len(app.exclude(pattern="red *", forget=True).removed) > 0  # the second try does it
+
+
+def test_forgetting_a_rule_that_followed_its_folder_keeps_nothing_of_its_photos(
+    trained_tiny: Path, tmp_path: Path
+) -> None:
+    """Audit 96 (repro_2): "wedding" excluded, then renamed "wedding (old)"; the rule followed it, but
+    `folders exclude --forget` of the rule said it forgot 0 photos while the stash (and the backups)
+    still held their captions and vectors under the folder's old name."""
+    from synthetic import shape_photo
+
+    from photoscope.api import IndexOptions
+
+    photos, private = tmp_path / "Photos", tmp_path / "Photos" / "wedding"
+    private.mkdir(parents=True)
+    for i, colour in enumerate(["red", "blue", "green"]):
+        shape_photo(colour, "circle", seed=10 + i).save(photos / f"{colour} circle.jpg")
+        shape_photo(colour, "square", seed=20 + i).save(private / f"{colour} square.jpg")
+    db = tmp_path / "library.db"
+    with Photoscope(db, trained_tiny) as app:
+        app.add_folder(photos)
+        app.scanner().scan()
+        app.indexer(options=IndexOptions(thumbnails=False)).run()
+        app.library.backup(max_age_s=0, min_age_s=0)
+        app.library.backup(max_age_s=0, min_age_s=0)  # both generations hold every photo
+        assert len(app.exclude(path=private).removed) == 3
+        moved = private.rename(photos / "wedding (old)")
+        assert app.scan().rules_followed  # the rule follows the folder
+        assert app.is_excluded(path=moved)
+        assert app.forget_excluded(path=moved) == 3
+    assert _stashed_paths(db) == []
+    for generation, paths in _backed_up_paths(db).items():
+        assert not [p for p in paths if "square" in p], generation

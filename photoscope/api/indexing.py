@@ -229,8 +229,11 @@ class Indexing(Core):
         another rule's entries (audit 95, repro_1)."""
         roots = [f.path for f in self.library.folders()]
         matcher = Rules(rules, roots, hidden=True, follow_ignore_files=False)
-        forgotten = self.library.forget_stashed(matcher.excluded(self.library.stashed_paths()))
-        self.library.forget_in_backups(matcher.excluded)
+        stashed = list(matcher.excluded(self.library.stashed_paths()))
+        # a backup written before the rule followed its folder holds them under the old name
+        identities = self.library.stash_identities(stashed)
+        forgotten = self.library.forget_stashed(stashed)
+        self.library.forget_in_backups(matcher.excluded, identities)
         self._drop_vectors_file()
         return forgotten
 

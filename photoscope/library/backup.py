@@ -16,7 +16,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -87,15 +87,21 @@ def _write_private(data: dict[str, Any], target: Path, rotating: Path | None = N
         raise
 
 
-def forget_photos(library_path: Path, leaves_out: Callable[[list[str]], Iterable[str]]) -> int:
-    """Rewrite both backups without the photos that ``leaves_out`` picks among their paths: photos
-    the user asked to keep nothing of (``folders exclude --forget``). The older backup kept their
-    paths and captions until two more backups were written, never on a library that does not change
-    (audit 94, defect 3). The rest is kept as it was, for a repair; returns the photos dropped."""
-    return sum(_forget_in(backup_path(library_path, g), leaves_out) for g in (0, 1))
+Identity = tuple[str, int, float, str]  # a photo's partial hash, size, time and file name
 
 
-def _forget_in(backup: Path, leaves_out: Callable[[list[str]], Iterable[str]]) -> int:
+def forget_photos(
+    library_path: Path, leaves_out: Callable[[list[str]], Iterable[str]], also: Collection[Identity] = ()
+) -> int:
+    """Rewrite both backups without the photos that ``leaves_out`` picks among their paths, and those
+    ``also`` names by their identity (a photo backed up before its folder was renamed: audit 96):
+    photos the user asked to keep nothing of (``folders exclude --forget``). The older backup kept
+    their paths and captions until two more backups were written, never on a library that does not
+    change (audit 94, defect 3). The rest is kept as it was, for a repair; returns the photos dropped."""
+    return sum(_forget_in(backup_path(library_path, g), leaves_out, set(also)) for g in (0, 1))
+
+
+def _forget_in(backup: Path, leaves_out: Callable[[list[str]], Iterable[str]], also: set[Identity]) -> int:
     data = _read_whole(backup)
     if data is None:
         # none; or one this version cannot read whole, nor repair from, whose readable part may
@@ -103,7 +109,9 @@ def _forget_in(backup: Path, leaves_out: Callable[[list[str]], Iterable[str]]) -
         backup.unlink(missing_ok=True)
         return 0
     photos = data["photos"]
-    gone = set(leaves_out([str(row[2]) for row in photos]))
+    gone = set(leaves_out([str(row[2]) for row in photos])) | {
+        row[2] for row in photos if (row[5], row[3], row[4], os.path.basename(row[2])) in also
+    }
     if not gone:
         return 0
     kept = [row for row in photos if row[2] not in gone]

@@ -13,7 +13,7 @@ import shutil
 import sqlite3
 import stat
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +42,8 @@ from photoscope.wording import plural
 
 if TYPE_CHECKING:
     import sqlite_utils
+
+    from photoscope.library.backup import Identity
 
 KEPT_NAME = re.compile(r"\.schema-\d+$")  # ``_keep_older``'s copy: "library.db.schema-7"
 BACKUP_EVERY_S = 300.0  # the rolling backup of the small tables is at most this old after a change
@@ -353,15 +355,18 @@ class LibraryFile:
             self._written = False
         return True
 
-    def forget_in_backups(self, leaves_out: Callable[[list[str]], Iterable[str]]) -> int:
-        """Rewrite the backups without the photos ``leaves_out`` picks (``backup.forget_photos``),
-        under the lock that keeps this process's next backup from rotating one away meanwhile. A
-        backup that cannot be rewritten (a full disk) is deleted: the photos were to leave no trace."""
+    def forget_in_backups(
+        self, leaves_out: Callable[[list[str]], Iterable[str]], also: Collection[Identity] = ()
+    ) -> int:
+        """Rewrite the backups without the photos ``leaves_out`` picks or ``also`` names
+        (``backup.forget_photos``), under the lock that keeps this process's next backup from
+        rotating one away meanwhile. A backup that cannot be rewritten (a full disk) is deleted: the
+        photos were to leave no trace."""
         from photoscope.library.backup import backup_path, forget_photos
 
         with self._lock:
             try:
-                return forget_photos(self.path, leaves_out)
+                return forget_photos(self.path, leaves_out, also)
             except OSError as error:
                 log.warning("cannot rewrite the backups of %s without forgotten photos: %s", self.path, error)
                 for generation in (0, 1):

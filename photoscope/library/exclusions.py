@@ -517,6 +517,7 @@ def follow_moved_targets(
             moved = _moved_target(rule, known, [p for p in new if is_under(p, rule.folder)])
         if moved is not None:
             library.note_rule_target(rule, noted, _relative(moved, rule.folder).strip("/"))
+            library.move_stashed(target, moved)  # what it took out, for a `--forget` of it
             followed.append((target, moved))
         elif os.path.lexists(target):
             now = _Target.of(rule.kind, target, known)

@@ -5,6 +5,7 @@ waiting to be indexed, what the indexer found (vectors, captions, tags) and fail
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -129,6 +130,22 @@ class IndexRows(PhotoReads):
                 "DELETE FROM stash WHERE path IN (SELECT value FROM json_each(?))", (json.dumps(list(paths)),)
             )
             return max(cur.rowcount, 0)
+
+    def stash_identities(self, paths: Sequence[str]) -> set[tuple[str, int, float, str]]:
+        """(partial hash, size, time, file name) of the stashed entries of the photos that were at
+        ``paths``: what tells them in a backup written before they moved (``backup.forget_photos``)."""
+        rows = self._query(
+            "SELECT hash, size, mtime, path FROM stash WHERE path IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(paths)),),
+        )
+        return {(str(h), int(size), float(mtime), os.path.basename(path)) for h, size, mtime, path in rows}
+
+    def move_stashed(self, old: str, new: str) -> None:
+        """The stashed entries of the photo at ``old``, or of the photos under the folder ``old``, at
+        the same place under ``new``: where what an exclusion rule names moved, the rule following it
+        (``exclusions.follow_moved_targets``). A `--forget` of the rule missed them (audit 96)."""
+        with self.transaction() as cur:
+            stash_rows.move(cur, old, new)
 
     def stashed_paths(self) -> list[str]:
         """Where the photos whose entries the stash keeps were, in path order (a rule's matcher

@@ -91,6 +91,15 @@ def forget(cur: sqlite3.Cursor, seqs: Sequence[int]) -> None:
     cur.execute("DELETE FROM stash WHERE seq IN (SELECT value FROM json_each(?))", (json_ids(seqs),))
 
 
+def move(cur: sqlite3.Cursor, old: str, new: str) -> None:
+    """Entries at the path ``old``, or under it as a folder, to the same place under ``new``."""
+    below = old.rstrip(os.sep) + os.sep
+    cur.execute(
+        "UPDATE stash SET path = ? || substr(path, ?) WHERE path = ? OR substr(path, 1, ?) = ?",
+        (new.rstrip(os.sep), len(old.rstrip(os.sep)) + 1, old, len(below), below),
+    )
+
+
 def _entry(row: tuple[Any, ...]) -> IndexedPhoto:
     (_, photo_id, _, _, size, mtime, width, height, taken_at, camera, caption, score, tags, latent,
      feature, version, rule) = row  # fmt: skip
