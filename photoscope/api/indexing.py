@@ -21,6 +21,7 @@ from photoscope.library.exclusions import (
     ExclusionRule,
     Rules,
     Stash,
+    files_named_by,
     hidden_below,
     ignore_file_said,
     photo_rule_before,
@@ -226,10 +227,17 @@ class Indexing(Core):
         the backups, the vectors' file (it keeps a removed photo's vectors until enough has changed
         to write it again). Returns the stash entries dropped. Only these rules' photos: a scan's
         left-out photos are every rule's, and "--forget --pattern '*.png'" matching nothing wiped
-        another rule's entries (audit 95, repro_1)."""
+        another rule's entries (audit 95, repro_1). An entry kept under the name its folder had
+        before the rule followed it (a library whose stash did not move with its rules then: audit
+        96, repro_2) is told by the files the rule names now, by name, size and time."""
         roots = [f.path for f in self.library.folders()]
         matcher = Rules(rules, roots, hidden=True, follow_ignore_files=False)
-        stashed = list(matcher.excluded(self.library.stashed_paths()))
+        there = files_named_by(rules)
+        stashed = [
+            *matcher.excluded(self.library.stashed_paths()),
+            *(p for p, size, t in self.library.stash_files() if (os.path.basename(p), size, t) in there),
+        ]
+        stashed = list(dict.fromkeys(stashed))
         # a backup written before the rule followed its folder holds them under the old name
         identities = self.library.stash_identities(stashed)
         forgotten = self.library.forget_stashed(stashed)

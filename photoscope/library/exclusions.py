@@ -29,13 +29,14 @@ they come back without being encoded again, whichever process brings them back.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import glob
 import json
 import os
 import stat as stat_module
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
@@ -485,6 +486,28 @@ def exclude(
     dropped = [seen.pop(path) for path in rules.excluded(seen)]
     unseen = rules.excluded(p for p in stored if p not in seen)  # dropped ones included
     return rules.ignore_files(), dropped, set(unseen)
+
+
+def files_named_by(rules: Iterable[ExclusionRule]) -> set[tuple[str, int, float]]:
+    """(name, size, time) of each file the folder and photo ``rules`` name now, hidden ones and those
+    below included: a photo whose entry the stash keeps under the name its folder had before the
+    rule followed it is told by them (``Indexing.forget_excluded``; a pattern names no place)."""
+    found: set[tuple[str, int, float]] = set()
+    for rule in rules:
+        if rule.kind == "pattern":
+            continue
+        target = rule.describe()
+        paths = [target] if rule.kind == "photo" else _files_below(target)
+        for path in paths:
+            with contextlib.suppress(OSError):
+                stat = os.stat(path, follow_symlinks=False)
+                found.add((os.path.basename(path), stat.st_size, stat.st_mtime))
+    return found
+
+
+def _files_below(folder: str) -> Iterator[str]:
+    for directory, _, names in os.walk(folder):
+        yield from (os.path.join(directory, name) for name in names)
 
 
 def follow_moved_targets(

@@ -147,6 +147,12 @@ class IndexRows(PhotoReads):
         with self.transaction() as cur:
             stash_rows.move(cur, old, new)
 
+    def stash_files(self) -> list[tuple[str, int, float]]:
+        """(path, size, time) of each photo whose entry the stash keeps."""
+        return [
+            (str(p), int(size), float(t)) for p, size, t in self._query("SELECT path, size, mtime FROM stash")
+        ]
+
     def stashed_paths(self) -> list[str]:
         """Where the photos whose entries the stash keeps were, in path order (a rule's matcher
         walks them a directory at a time)."""
