@@ -320,6 +320,31 @@ def test_a_kill_or_ctrl_c_during_the_first_run_is_an_interruption_that_says_what
     )
 
 
+@pytest.mark.parametrize("when", ["adding the folder", "scanning"])
+def test_ctrl_c_before_indexing_says_what_was_not_done_and_how_to_go_on(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    pictures: Path,
+    tmp_path: Path,
+    tiny_model_dir: Path,
+    when: str,
+) -> None:
+    """Audit 96 (note): `index FOLDER` stopped 0.3 s in said only "interrupted", the folder not
+    watched and nothing said of it. It names the folder and the command that goes on."""
+    from photoscope.api import Photoscope
+
+    def stopped(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Photoscope, "add_folder" if when == "adding the folder" else "scan", stopped)
+    db = tmp_path / "library.db"
+    code, _, err = run(capsys, "index", str(pictures), "--db", str(db), "--model", str(tiny_model_dir))
+    assert code == 130
+    assert one_clean_line(err) == (
+        f"interrupted before indexing began: run `photoscope index {pictures}` again (nothing is lost)"
+    )
+
+
 def test_a_damaged_database_is_explained(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     (tmp_path / "library.db").write_bytes(bytes(range(256)) * 20)  # binary, no known format: damaged
     code, out, err = run(capsys, "status", "--db", str(tmp_path / "library.db"))

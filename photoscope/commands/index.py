@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shlex
 import signal
 import sys
 import threading
@@ -152,7 +153,18 @@ def _added_line(folder: Folder, db: Path | None = None) -> str:
 
 def index(args: argparse.Namespace) -> int:
     with _terminate_as_interrupt():  # a `kill` during the first run, or the watch, stops as Ctrl-C does
-        return _index(args)
+        try:
+            return _index(args)
+        except KeyboardInterrupt as stopped:  # before the indexing, which says what is left itself
+            print(_interrupted_before_line(args.paths), file=sys.stderr)
+            return EXIT_TERMINATED if isinstance(stopped, Terminated) else EXIT_INTERRUPTED
+
+
+def _interrupted_before_line(paths: list[Path]) -> str:
+    """What an `index` stopped before it indexed says: the command that goes on (audit 96: "interrupted"
+    alone, 0.3 s in, the folder given not watched and nothing said of it)."""
+    again = " ".join(["photoscope index", *(shlex.quote(safe_text(str(p))) for p in paths)])
+    return f"interrupted before indexing began: run `{again}` again (nothing is lost)"
 
 
 def _index(args: argparse.Namespace) -> int:
@@ -172,7 +184,7 @@ def _index(args: argparse.Namespace) -> int:
             )
             print(f"photoscope: {why}", file=sys.stderr)
             return EXIT_UNWRITABLE
-        version = app.model_version()  # reads the bundle now: a missing model is said before any work
+        app.model_version()  # reads the bundle now: a missing model is said before any work
         folders = _add_folders(app, args.paths)
         if folders is None:
             return EXIT_USAGE
@@ -191,21 +203,33 @@ def _index(args: argparse.Namespace) -> int:
         except KeyboardInterrupt as stopped:  # Ctrl-C or a kill while indexing: what is done is kept
             print(_interrupted_line(app.pending_count()), file=sys.stderr)
             return EXIT_TERMINATED if isinstance(stopped, Terminated) else EXIT_INTERRUPTED
-        again = app.scan_if_folders_went_away(folders or None)
-        if again is not None:
-            print(f"folders went away while indexing; scanned again: {again.summary()}")
-            _print_offline(again)
-        if not code and (report.unreadable or report.skipped):
-            code = EXIT_FAILED  # "some file could not be processed" (the CLI audit: it exited 0)
-        _rewrite_old_captions(app, args, adopted)
-        if args.watch:  # a watch stopped by Ctrl-C is done: its runs print their errors as they go
-            code = _watch(app, args)
-        print(f"model {version}; {_counts_line(app.photo_counts())}")
-        damage = app.damage_found(thorough=True)
-        if damage:
-            print(f"photoscope: {_damaged(app.library_path, damage[0])}", file=sys.stderr)
-            return EXIT_DAMAGED
-        return code
+        try:
+            return _after_indexing(app, args, code, report, folders, adopted)
+        except KeyboardInterrupt as stopped:  # (a watch says its own stop)
+            print(_interrupted_line(app.pending_count()), file=sys.stderr)
+            return EXIT_TERMINATED if isinstance(stopped, Terminated) else EXIT_INTERRUPTED
+
+
+def _after_indexing(
+    app: Photoscope, args: argparse.Namespace, code: int, report: ScanReport, folders: list[str], adopted: int
+) -> int:
+    """The rest of an `index` once the first indexing ran: a second scan where folders went away,
+    old captions written again, the watch, the counts and the library's check."""
+    again = app.scan_if_folders_went_away(folders or None)
+    if again is not None:
+        print(f"folders went away while indexing; scanned again: {again.summary()}")
+        _print_offline(again)
+    if not code and (report.unreadable or report.skipped):
+        code = EXIT_FAILED  # "some file could not be processed" (the CLI audit: it exited 0)
+    _rewrite_old_captions(app, args, adopted)
+    if args.watch:  # a watch stopped by Ctrl-C is done: its runs print their errors as they go
+        code = _watch(app, args)
+    print(f"model {app.model_version()}; {_counts_line(app.photo_counts())}")
+    damage = app.damage_found(thorough=True)
+    if damage:
+        print(f"photoscope: {_damaged(app.library_path, damage[0])}", file=sys.stderr)
+        return EXIT_DAMAGED
+    return code
 
 
 def _interrupted_line(pending: int) -> str:
