@@ -881,6 +881,28 @@ def test_a_photo_renamed_to_a_name_that_is_not_utf8_is_said_so_not_gone(
     assert row["on_disk"] is False and row["renamed_to"] == str(tmp_path / "P" / "p\\xe4n.jpg")
 
 
+def test_a_photo_renamed_to_a_name_not_utf8_is_found_after_its_folder_is_renamed_too(
+    trained_tiny: Path, tmp_path: Path, capsys
+) -> None:
+    """Audit 96 (repro_1): a photo renamed to a name that is not UTF-8 was said renamed; once its
+    folder was renamed too ("snow trip" to "snow trip 2") it was "[not found]", and `photoscope
+    index` changed nothing. The entry is kept (the scan finds its bytes); where it is is said."""
+    import os
+
+    from photos import write_library
+
+    photos = write_library(tmp_path / "P" / "snow trip", 2)
+    common = ("--db", str(tmp_path / "library.db"), "--model", str(trained_tiny))
+    assert run(capsys, "index", str(tmp_path / "P"), "--quiet", *common)[0] == 0
+    os.rename(photos[0], os.fsencode(photos[0].parent) + b"/p\xe4n.jpg")
+    run(capsys, "index", "--quiet", *common)
+    (tmp_path / "P" / "snow trip").rename(tmp_path / "P" / "snow trip 2")
+    run(capsys, "index", "--quiet", *common)
+    code, out, _ = run(capsys, "search", "a red circle", "-n", "3", "--json", *common)
+    (row,) = [json.loads(line) for line in out.splitlines() if photos[0].name in line]
+    assert code == 0 and row["renamed_to"] == str(tmp_path / "P" / "snow trip 2" / "p\\xe4n.jpg"), row
+
+
 def test_photos_missing_from_one_folder_list_it_once_for_a_new_name(
     trained_tiny: Path, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
 ) -> None:

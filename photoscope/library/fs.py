@@ -157,6 +157,7 @@ def renamed_unstorably(
             parent = os.path.dirname(parent)
         rest = os.path.relpath(path, parent).split(os.sep, 1)[1:]
         places = [os.path.join(parent, other, *rest) for other in names_in(parent)]
+        places += _renamed_in_a_renamed_folder(parent, rest, names_in)
     for place in places:
         try:
             stat = os.stat(place)
@@ -165,6 +166,32 @@ def renamed_unstorably(
         if stat.st_size == size and stat.st_mtime == mtime:
             return place
     return None
+
+
+# The folders beside a renamed one looked in for a photo renamed in it (``renamed_unstorably``): a
+# search lists them for each photo not at its path.
+RENAMED_FOLDERS_LOOKED_IN = 100
+
+
+def _renamed_in_a_renamed_folder(
+    parent: str, rest: list[str], names_in: Callable[[str], list[str]]
+) -> list[str]:
+    """Where a photo is when it was renamed to a name the index cannot hold and a folder on the way
+    was then renamed to any name ("snow trip" to "snow trip 2": audit 96, repro_1): such names in
+    the same place below each folder of ``parent`` (the first ``RENAMED_FOLDERS_LOOKED_IN``)."""
+    if not rest:
+        return []
+    try:
+        with os.scandir(parent) as entries:
+            folders = [e.name for e in entries if e.is_dir(follow_symlinks=False)][:RENAMED_FOLDERS_LOOKED_IN]
+    except OSError:
+        return []
+    below = os.path.dirname(rest[0])  # the folders between the renamed one and the photo
+    places = []
+    for folder in folders:
+        directory = os.path.join(parent, folder, below)
+        places += [os.path.join(directory, name) for name in names_in(directory)]
+    return places
 
 
 def unstorable_names(directory: str) -> list[str]:
