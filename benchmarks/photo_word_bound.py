@@ -47,7 +47,10 @@ throwaway scripts, not kept:
 - the photo's words read from its own caption as the app writes it (2.2 common words a photo, 30 %
   of them about-words): in place of the detectors' 15.4, beside them or doubling theirs 16.7;
 - the detectors read on P's feature averaged with its 3 or 8 nearest library photos' (by feature
-  or by latent, at half or equal weight): 16.8-17.0, the odd half no more than the even.
+  or by latent, at half or equal weight): 16.8-17.0, the odd half no more than the even;
+- the oracle's way with A guessed: a mixture of the word + word queries "A_k" + "W" over P's 1-4
+  likeliest detector words A_k (weighted by their probability or its square), z-scored, alone or
+  beside the app's score: 14.0-16.3.
 
 None comes near the 19.2 the target needs: what the network can read of which subject a photo shows
 is what the detectors read already.
