@@ -196,6 +196,25 @@ def test_folders_say_what_a_subfolder_is(capsys: pytest.CaptureFixture[str], tmp
     assert "exclude it there to leave its photos out" in err
 
 
+def test_index_of_a_subfolder_already_watched_indexes_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path
+) -> None:
+    """Audit 96 (note): `index photos/dogs`, photos being watched, was a usage error (exit 2,
+    "already watched as part of"): asked to index what is watched already, it scans and indexes
+    that part, and says why no folder is added. `folders add` of it still refuses it."""
+    from photos import write_library
+
+    common = ("--db", str(tmp_path / "library.db"), "--model", str(tiny_model_dir))
+    write_library(tmp_path / "photos" / "dogs", 2)
+    assert run(capsys, "index", str(tmp_path / "photos"), "--quiet", *common)[0] == 0
+    write_library(tmp_path / "photos" / "dogs" / "new", 1)
+    code, out, err = run(capsys, "index", str(tmp_path / "photos" / "dogs"), "--quiet", *common)
+    assert code == 0, err
+    dogs, photos = tmp_path / "photos" / "dogs", tmp_path / "photos"
+    assert f"{dogs} is watched already as part of {photos}: indexing that part" in out, out
+    assert "scanned: 1 new" in out and "3 indexed, 0 pending" in out, out
+
+
 def test_adding_a_subfolder_a_rule_leaves_out_says_which_rule(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

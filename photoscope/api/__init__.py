@@ -68,6 +68,7 @@ from photoscope.config import ResourceMissing  # the install lacks a file it shi
 from photoscope.library.connection import Upgrade
 from photoscope.library.doctor import DoctorReport
 from photoscope.library.errors import (  # what can go wrong, by kind (the CLI maps each to an exit status)
+    FolderPartOfWatched,
     LibraryBusy,
     LibraryDamaged,
     LibraryError,
@@ -172,6 +173,7 @@ __all__ = [
     "ExclusionRule",
     "Filters",
     "Folder",
+    "FolderPartOfWatched",
     "Grouping",
     "IndexOptions",
     "IndexProgress",

@@ -116,7 +116,9 @@ def _check_dirs(paths: list[Path]) -> list[str]:
 
 
 def _add_folders(app: Photoscope, paths: list[Path]) -> list[str] | None:
-    from photoscope.api import LibraryError
+    """The watched folders (or parts of one) ``paths`` are, added where new; None, said, when one
+    cannot be watched."""
+    from photoscope.api import FolderPartOfWatched, LibraryError
 
     added = []
     for path in paths:
@@ -125,6 +127,11 @@ def _add_folders(app: Photoscope, paths: list[Path]) -> list[str] | None:
             if folder.moved_from is not None:
                 print(_added_line(folder))
             added.append(folder.path)
+        except FolderPartOfWatched as part:  # indexed as its part: scanned as asked (audit 96: exit 2)
+            print(
+                safe_text(f"{part.folder} is watched already as part of {part.watched}: indexing that part")
+            )
+            added.append(part.folder)
         except LibraryError as error:
             if type(error) is not LibraryError:
                 raise  # locked, read-only, damaged: said by cli.main with its own exit status
@@ -382,7 +389,7 @@ def _terminate_as_interrupt() -> Iterator[None]:
 
 
 def folders(args: argparse.Namespace) -> int:
-    from photoscope.api import LibraryError, folder_path
+    from photoscope.api import FolderPartOfWatched, LibraryError, folder_path
 
     log_in_one_line()  # a backup that cannot be written is one "photoscope: …" line (it had no prefix)
     with _open(args) as app:
@@ -425,7 +432,7 @@ def folders(args: argparse.Namespace) -> int:
                 )
                 print(safe_text(stopped))
         except LibraryError as error:
-            if type(error) is not LibraryError:
+            if type(error) not in (LibraryError, FolderPartOfWatched):
                 raise  # locked, read-only, damaged: said by cli.main with its own exit status
             print(f"photoscope: {error}", file=sys.stderr)
             # remove: a folder that is not watched; add: one inside a watched one, or one that would

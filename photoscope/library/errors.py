@@ -24,6 +24,15 @@ class LibraryError(Exception):
     """
 
 
+class FolderPartOfWatched(LibraryError):
+    """A folder asked to be watched is inside a watched one already (and no rule leaves it out): its
+    photos are indexed as that folder's."""
+
+    def __init__(self, folder: str, watched: str) -> None:
+        super().__init__(f"{folder} is already watched as part of {watched}")
+        self.folder, self.watched = folder, watched
+
+
 class LibraryBusy(LibraryError):
     """Another program held the library's write lock for longer than the busy timeout."""
 

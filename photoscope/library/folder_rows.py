@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from photoscope.library.errors import LibraryError
+from photoscope.library.errors import FolderPartOfWatched, LibraryError
 from photoscope.library.fs import (
     UNSTORABLE_FOLDER,
     display_path,
@@ -76,7 +76,7 @@ class FolderRows(IndexRows):
                 return dataclasses.replace(existing, already=True)
             for other in self.folders():
                 if is_under(key, other.path):
-                    raise LibraryError(self._inside_message(key, other))
+                    raise self._inside_error(key, other)
             _refuse_absorbing_offline(key, self.folders())
             _refuse_absorbing_rules(key, self.exclusion_rules())
             cur.execute("INSERT INTO folders (path, added_at) VALUES (?, ?)", (key, now_iso()))
@@ -101,12 +101,13 @@ class FolderRows(IndexRows):
         self.backup(max_age_s=0)  # the folder list is the configuration a lost file must not lose
         return dataclasses.replace(folder, absorbed=tuple(f.path for f in inside))
 
-    def _inside_message(self, key: str, watched: Folder) -> str:
+    def _inside_error(self, key: str, watched: Folder) -> LibraryError:
         """Why a folder inside a watched one is not added: it is part of it, or a rule leaves it out
         (a subfolder rule, an ignore file, a pattern, the hidden-folders setting)."""
         from photoscope.library.exclusions import Rules
 
-        return Rules.load(self).left_out_because(key) or f"{key} is already watched as part of {watched.path}"
+        left_out = Rules.load(self).left_out_because(key)
+        return LibraryError(left_out) if left_out else FolderPartOfWatched(key, watched.path)
 
     def remove_folder(self, path: str | Path) -> list[int]:
         """Stop watching a folder and drop its photos from the index; returns their ids."""
