@@ -1202,3 +1202,40 @@ def test_forget_on_a_rule_keeps_nothing_of_its_photos(qtbot, make_window, librar
     qtbot.waitUntil(lambda: "nothing of them is kept" in dialog.note.text(), timeout=20_000)
     with sqlite3.connect(library_db) as db:
         assert db.execute("SELECT count(*) FROM stash").fetchone()[0] == 0
+
+
+def test_the_folder_chooser_of_the_library_dialog_gives_the_keys_back_to_it(  # type: ignore[no-untyped-def]
+    qtbot, make_window, library_db, monkeypatch
+) -> None:
+    """Audit 97 (repro_1): Library > Add folder… asked for the folder over the main window, which had
+    the keys once it closed: Delete, Tab and Esc went to the search box behind the dialog. The
+    chooser is the dialog's own (its keys come back to it); the welcome page's stays the window's."""
+    from PySide6.QtWidgets import QFileDialog
+
+    window = make_window(library_db)
+    parents: list[object] = []
+    monkeypatch.setattr(
+        QFileDialog, "getExistingDirectory", lambda parent, *a, **k: parents.append(parent) or ""
+    )
+    window.show_library()
+    dialog = window.library_dialog
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    press(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: len(parents) == 1, timeout=5_000)
+    assert parents == [dialog]
+
+
+def test_ctrl_l_gives_the_keys_to_the_library_dialog_open_already(  # type: ignore[no-untyped-def]
+    qtbot, make_window, library_db
+) -> None:
+    """Audit 97 (repro_4): Ctrl+L with the library dialog open behind the window raised it, but the
+    search box kept the keys."""
+    window = make_window(library_db)
+    window.show_library()
+    dialog = window.library_dialog
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    window.activateWindow()
+    window.search.edit.setFocus()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    press(qtbot, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5_000)

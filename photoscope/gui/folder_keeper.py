@@ -54,8 +54,10 @@ class FolderKeeper(QObject):
         places = (self.preferences.last_folder, pictures_folder())
         return next((str(p) for p in places if p and os.path.isdir(p)), str(Path.home()))
 
-    def choose_and_add(self) -> None:
-        path = choose_folder(self._window, self.last_folder())
+    def choose_and_add(self, over: QWidget | None = None) -> None:
+        """Ask for a folder and add it; the chooser is ``over``'s (the library dialog's: the keys
+        come back to it once it closes, audit 97), else the window's."""
+        path = choose_folder(over or self._window, self.last_folder())
         if path:
             self.add(path)
 

@@ -303,7 +303,9 @@ class MainWindow(QMainWindow):
         self.folder_keeper.added.connect(self._folder_added)
         self.folder_keeper.add_failed.connect(self._refresh_counts)
         self.folder_keeper.changed.connect(self.folders_changed)
-        self.library_dialog.add_requested.connect(self.folder_keeper.choose_and_add)
+        self.library_dialog.add_requested.connect(
+            lambda: self.folder_keeper.choose_and_add(self.library_dialog)
+        )
         self.library_dialog.changed.connect(self._index_changed)
         self.upgrade_bar.chosen.connect(self._upgrade_chosen)
 
@@ -598,6 +600,7 @@ class MainWindow(QMainWindow):
         self.library_dialog.refresh()
         self.library_dialog.show()
         self.library_dialog.raise_()
+        self.library_dialog.activateWindow()  # open already behind the window: the keys too (audit 97)
 
     # indexing progress
 
