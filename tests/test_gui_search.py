@@ -878,3 +878,27 @@ def test_the_query_photo_s_name_is_shown_as_written_not_as_markup(qtbot) -> None
     shown = QTextDocument()
     shown.setHtml(chip.label.text())
     assert shown.toPlainText() == "Photos like <i>me</i> & <u>you</u>.jpg"
+
+
+def test_a_result_whose_file_is_not_there_says_so_in_its_tooltip_and_to_a_screen_reader(  # type: ignore[no-untyped-def]
+    qtbot, make_window, library_db
+) -> None:
+    """Audit 97 (repro_3): results whose folder was deleted or whose drive was unplugged looked like
+    any other: no tile, tooltip or spoken name said the file was not there (`search` marks them
+    "[folder offline]" or "[not found]"); opening one said "The file is missing"."""
+    import sqlite3
+
+    with sqlite3.connect(library_db) as conn:
+        (path,) = conn.execute("SELECT path FROM photos WHERE path LIKE '%red_circle_0%'").fetchone()
+        gone = path.replace("Photos", "Unplugged drive")
+        conn.execute("UPDATE photos SET path = ? WHERE path = ?", (gone, path))
+    window = make_window(library_db)
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        qtbot.keyClicks(window.search.edit, "a red circle")
+    rows = {window.results.index(r, 0).data(PATH_ROLE): r for r in range(window.results.rowCount())}
+    said = "Not at its path now (a drive unplugged, or moved or deleted since): the library keeps it"
+    missing = window.results.index(rows[gone], 0)
+    assert said in missing.data(Qt.ItemDataRole.ToolTipRole)
+    assert said in missing.data(Qt.ItemDataRole.AccessibleDescriptionRole)
+    there = window.results.index(next(r for p, r in rows.items() if p != gone), 0)
+    assert said not in there.data(Qt.ItemDataRole.ToolTipRole)

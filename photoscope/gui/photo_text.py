@@ -52,6 +52,11 @@ def _looks_like(record: PhotoRecord) -> str:
     return f"\nLooks like: {seen}" if seen else ""
 
 
+# A listed photo whose file is not at its path (``ResultsModel``), as `search` marks it "[folder
+# offline]" or "[not found]": its tile looked like any other (audit 97, repro_3).
+NOT_THERE = "Not at its path now (a drive unplugged, or moved or deleted since): the library keeps it"
+
+
 def tooltip(match: Match, among_copies: bool = False, guess: bool = False, copy_of: str | None = None) -> str:
     """A tile's tooltip; ``among_copies``: the grid lists the library's copies, not a query's answer:
     each says its folder and size too (two copies of one name in two folders read alike, and which

@@ -8,6 +8,7 @@ being painted only.
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Callable, Collection, Sequence
 from collections.abc import Set as AbstractSet
 from pathlib import Path
@@ -27,7 +28,14 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QPixmap
 
-from photoscope.gui.photo_text import TOOLTIP_NAME, record_tooltip, shown_name, spoken_tile, tooltip
+from photoscope.gui.photo_text import (
+    NOT_THERE,
+    TOOLTIP_NAME,
+    record_tooltip,
+    shown_name,
+    spoken_tile,
+    tooltip,
+)
 from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.thumbnail_loader import ThumbnailLoader
 from photoscope.gui.wording import WEAKER_MATCHES
@@ -335,7 +343,8 @@ class ResultsModel(PhotoGridModel):
         match = self.match_of(photo)
         if match is None:
             return _unread(self.path_of(photo))
-        return tooltip(match, self.copies_listed, guess=self._guesses, copy_of=self._copied_name(match))
+        said = tooltip(match, self.copies_listed, guess=self._guesses, copy_of=self._copied_name(match))
+        return f"{said}\n{NOT_THERE}" if _not_there(match.photo.path) else said
 
     def spoken_of(self, photo: int) -> tuple[str, str] | None:
         match = self.match_of(photo)
@@ -343,7 +352,8 @@ class ResultsModel(PhotoGridModel):
             return None
         copy = bool(self.extra_data(photo, COPY_ROLE))  # the badge the tile shows
         copied = self._copied_name(match)
-        return spoken_tile(match, self.copies_listed, self._guesses, copied, copy)
+        name, description = spoken_tile(match, self.copies_listed, self._guesses, copied, copy)
+        return name, f"{description}. {NOT_THERE}" if _not_there(match.photo.path) else description
 
     def _copied_name(self, match: Match) -> str | None:
         """The file name of the listed photo ``match`` is a copy of (``Match.copy_of``), if any."""
@@ -475,3 +485,9 @@ def _unread(path: str) -> str:
     """A tile's tooltip before its record is read: its file's name, as tooltips show it (the audit of
     stop 60's changes: the raw name, a right-to-left override and all)."""
     return shown_name(path, TOOLTIP_NAME)
+
+
+def _not_there(path: str) -> bool:
+    """Whether a listed photo's file is not at its path: asked when its tooltip or spoken name is,
+    for the few tiles hovered or read."""
+    return not os.path.exists(path)
