@@ -397,3 +397,12 @@ def test_the_count_s_words_are_explained() -> None:
     assert guesses.startswith("5 closest guesses: ") and "cannot clearly see" in guesses
     none = results_count_tip(Results(five, [], relevant=0))  # none likely: guesses too
     assert none.startswith("5 closest guesses: ")
+
+
+def test_the_window_s_exclude_question_names_the_window_s_forget_not_a_command() -> None:
+    """Audit 97 (note): the window's "Exclude photos" question told the user to run `photoscope
+    folders exclude --forget`, with the rule's Forget its photos button in the same dialog."""
+    from photoscope.gui.wording import exclusion_question
+
+    asked = exclusion_question(3, 3)
+    assert "Forget its photos" in asked and "photoscope" not in asked

@@ -125,7 +125,7 @@ def exclusion_question(taken: int, of: int) -> str:
     return (
         f"This rule takes {share} photos of its folder out of the index. Their captions and vectors"
         " stay in the library for a month, so removing the rule within it brings them back at once;"
-        " after that they are indexed again (`photoscope folders exclude --forget` keeps nothing)."
+        " after that they are indexed again (the rule's Forget its photos keeps nothing of them)."
         " Exclude them?"
     )
 
