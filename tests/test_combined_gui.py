@@ -420,6 +420,8 @@ def test_a_chip_s_weight_goes_as_high_as_the_command_line_s(qtbot, make_window, 
     chip = weighed_chip(qtbot, window, "red", "20")
     assert [t.weight for t in search.terms_bar.terms()] == [20.0]
     assert chip.weight.maximum() == MAX_WEIGHT
+    # audit 97 (note): typed over it, the weight stopped there without a word; its tooltip says so
+    assert "from 0 to 100" in chip.weight.toolTip()
 
 
 def test_a_query_whose_every_term_weighs_0_says_so(qtbot, make_window, library_db) -> None:  # type: ignore[no-untyped-def]

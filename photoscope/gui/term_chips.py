@@ -99,7 +99,7 @@ class TermChip(QFrame):
         self.weight = QDoubleSpinBox(
             minimum=0.0, maximum=MAX_WEIGHT, singleStep=0.25, value=1.0, suffix="\N{MULTIPLICATION SIGN}"
         )
-        self.weight.setToolTip("Weight of this term (1: as much as the query)")
+        self.weight.setToolTip(f"Weight of this term, from 0 to {MAX_WEIGHT:g} (1: as much as the query)")
         self.weight.installEventFilter(WindowHome(self.weight))
         self.weight.valueChanged.connect(lambda _: self._changed())
         # Qt drops the keystroke that would take it over its maximum without a word (250 stayed 25x).
