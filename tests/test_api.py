@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+import os
 from pathlib import Path
 
 import pytest
@@ -315,3 +316,18 @@ def test_folders_say_whether_each_is_there_now_not_at_the_last_scan(tmp_path: Pa
         app.scan()
         away.rename(root)
         assert [f.online for f in app.folders()] == [True]
+
+
+def test_the_folder_filter_lists_subfolders_in_tree_order_whatever_their_case(
+    trained_tiny: Path, tmp_path: Path
+) -> None:
+    """Audit 97 (note): the folder filter listed "Paris 2019" before "a very long trip" and "beach":
+    capitals first, as the bytes sort. A folder's own subfolders still follow it."""
+    root = tmp_path / "Pictures"
+    for i, folder in enumerate(["Paris 2019", "Paris 2019/Louvre", "a trip", "beach", "Zoo"]):
+        _save(shape_photo("red", "circle", seed=i), root / folder / f"red {i}.jpg", "2020:06:01 10:00:00")
+    with Photoscope(tmp_path / "library.db", trained_tiny) as api:
+        api.add_folder(root)
+        api.scanner().scan()
+        listed = [os.path.relpath(d, root) for d, _, _ in api.folder_choices()]
+    assert listed == [".", "a trip", "beach", "Paris 2019", "Paris 2019/Louvre", "Zoo"]

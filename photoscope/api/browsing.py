@@ -101,7 +101,10 @@ class Browsing(Core):
                 directory = os.path.dirname(directory)
         choices = []
         for root in roots:
-            below = sorted(d for d in counts if d == root or d.startswith(root.rstrip(os.sep) + os.sep))
+            below = sorted(
+                (d for d in counts if d == root or d.startswith(root.rstrip(os.sep) + os.sep)),
+                key=_tree_order,
+            )
             for d in below or [root]:
                 depth = 0 if d == root else d[len(root.rstrip(os.sep)) :].count(os.sep)
                 choices.append((d, depth, counts.get(d, 0)))
@@ -216,3 +219,10 @@ def _groups(rows: list[BrowseRow], group: Grouping, roots: Sequence[str] = ()) -
             starts.append((label, start))
     ends = [start for _, start in starts[1:]] + [len(rows)] if starts else []
     return [MonthGroup(label, start, end - start) for (label, start), end in zip(starts, ends, strict=True)]
+
+
+def _tree_order(directory: str) -> list[str]:
+    """A folder's place in the folder filter: its parts as a person sorts them, whatever their case
+    ("a trip", "beach", "Paris 2019"; capitals came first, as the bytes sort: audit 97), each folder
+    before its own subfolders."""
+    return [part.casefold() for part in directory.split(os.sep)]
