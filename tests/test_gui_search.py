@@ -896,7 +896,10 @@ def test_a_result_whose_file_is_not_there_says_so_in_its_tooltip_and_to_a_screen
     with qtbot.waitSignal(window.results_shown, timeout=20_000):
         qtbot.keyClicks(window.search.edit, "a red circle")
     rows = {window.results.index(r, 0).data(PATH_ROLE): r for r in range(window.results.rowCount())}
-    said = "Not at its path now (a drive unplugged, or moved or deleted since): the library keeps it"
+    said = (
+        "File missing: "
+        "not at its path now (a drive unplugged, or moved or deleted since); the library keeps it"
+    )
     missing = window.results.index(rows[gone], 0)
     assert said in missing.data(Qt.ItemDataRole.ToolTipRole)
     assert said in missing.data(Qt.ItemDataRole.AccessibleDescriptionRole)

@@ -54,7 +54,9 @@ def _looks_like(record: PhotoRecord) -> str:
 
 # A listed photo whose file is not at its path (``ResultsModel``), as `search` marks it "[folder
 # offline]" or "[not found]": its tile looked like any other (audit 97, repro_3).
-NOT_THERE = "Not at its path now (a drive unplugged, or moved or deleted since): the library keeps it"
+NOT_THERE = (
+    "File missing: not at its path now (a drive unplugged, or moved or deleted since); the library keeps it"
+)
 
 
 def tooltip(match: Match, among_copies: bool = False, guess: bool = False, copy_of: str | None = None) -> str:
