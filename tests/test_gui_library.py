@@ -1239,3 +1239,29 @@ def test_ctrl_l_gives_the_keys_to_the_library_dialog_open_already(  # type: igno
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     press(qtbot, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5_000)
+
+
+def test_a_pattern_refused_is_asked_for_again_as_typed_with_the_reason(  # type: ignore[no-untyped-def]
+    qtbot, make_window, library_db, monkeypatch
+) -> None:
+    """Audit 97 (note): a pattern refused for its unclosed '[' closed the pattern's box, and the user
+    typed it all again. The box comes back with the pattern as typed and why it was refused."""
+    from PySide6.QtWidgets import QInputDialog
+
+    asked: list[tuple[str, str]] = []
+    answers = iter([("IMG_[0-9.jpg", True), ("", False)])
+
+    def get_text(parent, title, label, *args, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append((label, kwargs.get("text", args[1] if len(args) > 1 else "")))
+        return next(answers)
+
+    window = make_window(library_db)
+    window.show_library()
+    dialog = window.library_dialog
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1)
+    dialog.tree.setCurrentItem(dialog.tree.topLevelItem(0))
+    monkeypatch.setattr(QInputDialog, "getText", get_text)
+    dialog.exclusions.pattern_button.click()
+    assert len(asked) == 2 and asked[1][1] == "IMG_[0-9.jpg"
+    assert "unclosed '['" in asked[1][0]
+    assert window.api.library.exclusion_rules() == []

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from photoscope.api.app import Photoscope
 from photoscope.api.describing import photo_concepts, shipped_model_version
+from photoscope.api.indexing import pattern_problem
 from photoscope.api.nothing_found import (
     EmptyAnswer,
     WhyNothing,
@@ -225,6 +226,7 @@ __all__ = [
     "load_photo",
     "local_file_url_path",
     "nothing_at",
+    "pattern_problem",
     "photo_concepts",
     "query_too_long",
     "release_freed_memory",

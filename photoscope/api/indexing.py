@@ -58,6 +58,16 @@ if TYPE_CHECKING:  # the indexer (NumPy, PIL) is imported when one is made: not 
 IDLE_BATCH = 32
 
 
+def pattern_problem(pattern: str) -> str | None:
+    """Why a new exclusion pattern is refused (an unclosed '['), in words, or None: asked before the
+    rule is made, so the window can ask for it again as typed (audit 97)."""
+    try:
+        refuse_unclosed_bracket(pattern)
+    except ValueError as refused:
+        return str(refused)
+    return None
+
+
 class Indexing(Core):
     # the library: folders, scanning and indexing
 

@@ -187,13 +187,19 @@ class ExclusionButtons:
         folder, api = self._folder(), self.dialog.api()
         if folder is None or api is None:
             return
-        pattern, ok = QInputDialog.getText(
-            self.dialog,
-            "Exclude files",
-            f"Files in {folder} to leave out (a pattern: *.png, */Screenshots/*):",
-        )
-        if ok and pattern.strip():
-            self._exclude(api, pattern=pattern.strip(), folder=folder)
+        from photoscope.api import pattern_problem  # loaded with the library
+
+        asked, pattern = f"Files in {folder} to leave out (a pattern: *.png, */Screenshots/*):", ""
+        why: str | None = None
+        while True:  # a pattern refused is asked for again as typed, with why (audit 97: typed anew)
+            label = asked if why is None else f"The {why}.\n\n{asked}"
+            pattern, ok = QInputDialog.getText(self.dialog, "Exclude files", label, text=pattern)
+            if not ok or not pattern.strip():
+                return
+            why = pattern_problem(pattern.strip())
+            if why is None:
+                self._exclude(api, pattern=pattern.strip(), folder=folder)
+                return
 
     def _exclude(self, api: Photoscope, **rule: str) -> None:
         """Set the rule, once the user says so if it takes most of its folder's photos out of the
