@@ -1195,9 +1195,20 @@ def test_forget_on_a_rule_keeps_nothing_of_its_photos(qtbot, make_window, librar
     assert forget.isEnabled()
     with sqlite3.connect(library_db) as db:
         assert db.execute("SELECT count(*) FROM stash").fetchone()[0] > 0
+    # Audit 97 (note): it forgot at once, with no question; Cancel (the default) keeps them.
+    from PySide6.QtWidgets import QMessageBox
+
+    asked: list[str] = []
+    answers = iter([QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes])
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a: asked.append(text) or next(answers))
     dialog.activateWindow()
     forget.setFocus()
     qtbot.waitUntil(forget.hasFocus)
+    press(qtbot, Qt.Key.Key_Space)
+    assert len(asked) == 1 and "indexed again" in asked[0]
+    qtbot.wait(200)
+    with sqlite3.connect(library_db) as db:
+        assert db.execute("SELECT count(*) FROM stash").fetchone()[0] > 0
     press(qtbot, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: "nothing of them is kept" in dialog.note.text(), timeout=20_000)
     with sqlite3.connect(library_db) as db:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoscope.gui.wording import (
+    FORGET_QUESTION,
     below,
     exclusion_question,
     forgot_note,
@@ -157,13 +158,24 @@ class ExclusionButtons:
     def _forget_chosen(self) -> None:
         """Forget on a rule: keep nothing of its photos (``Photoscope.forget_rule``)."""
         rule, api = self._chosen_rule(), self.dialog.api()
-        if rule is None or api is None:
+        if rule is None or api is None or not self._sure_to_forget():
             return
         self.dialog.runner.submit(
             lambda: api.forget_rule(rule),
             lambda forgotten: self.dialog.note.setText(forgot_note(forgotten)),
             self.dialog.show_failure,
         )
+
+    def _sure_to_forget(self) -> bool:
+        """Asked before Forget, which cannot be undone (audit 97: it forgot at once)."""
+        answer = QMessageBox.question(
+            self.dialog,
+            "Forget its photos",
+            FORGET_QUESTION,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def include_selected(self, item: QTreeWidgetItem, api: Photoscope) -> bool:
         """Remove on a rule: drop it (its photos come back). False if ``item`` is not a rule."""

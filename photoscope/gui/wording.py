@@ -111,6 +111,12 @@ def rule_tip(folder: str, kind: str, pattern: str) -> str:
     return f"Excluded: {safe_text(os.path.join(folder, pattern))} (Remove includes it again)"
 
 
+FORGET_QUESTION = (
+    "Forget the captions and vectors kept of the photos this rule leaves out? Nothing of them stays in"
+    " the library; if the rule is removed, they are indexed again."
+)
+
+
 def forgot_note(forgotten: int) -> str:
     """What Forget on a rule did (``ExclusionButtons._forget_chosen``)."""
     return (
