@@ -242,15 +242,16 @@ class Indexing(Core):
         96, repro_2) is told by the files the rule names now, by name, size and time."""
         roots = [f.path for f in self.library.folders()]
         matcher = Rules(rules, roots, hidden=True, follow_ignore_files=False)
-        there = files_named_by(rules)
-        stashed = [
-            *matcher.excluded(self.library.stashed_paths()),
-            *(p for p, size, t in self.library.stash_files() if (os.path.basename(p), size, t) in there),
+        stash, there = self.library.stash_files(), files_named_by(rules)
+        named = set(matcher.excluded([path for path, *_ in stash]))
+        gone = [
+            (path, digest, size, mtime)
+            for path, digest, size, mtime in stash
+            if path in named or (os.path.basename(path), size, mtime) in there
         ]
-        stashed = list(dict.fromkeys(stashed))
         # a backup written before the rule followed its folder holds them under the old name
-        identities = self.library.stash_identities(stashed)
-        forgotten = self.library.forget_stashed(stashed)
+        identities = {(digest, size, mtime, os.path.basename(path)) for path, digest, size, mtime in gone}
+        forgotten = self.library.forget_stashed([path for path, *_ in gone])
         self.library.forget_in_backups(matcher.excluded, identities)
         self._drop_vectors_file()
         return forgotten

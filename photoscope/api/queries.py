@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from photoscope.api.combining import Combining
 from photoscope.api.types import Filters, QueryTerm, Results
@@ -172,12 +172,11 @@ def unreadable_photo(path: str | Path) -> str | None:
         if os.path.getsize(path) == 0:
             return "the file is empty"
         with Image.open(path) as image:
-            readable = True
             try:
                 _read_through(image)
             except (OSError, SyntaxError, ValueError):
-                readable = False
-            return None if readable else "the file is damaged or cut short (a copy that did not finish?)"
+                return "the file is damaged or cut short (a copy that did not finish?)"
+            return None
     except Image.DecompressionBombError:
         return None  # the search reduces such a photo as it decodes it
     except FileNotFoundError:
@@ -188,7 +187,7 @@ def unreadable_photo(path: str | Path) -> str | None:
         return "it is not a photo Photoscope can read"
 
 
-def _read_through(image: Any) -> None:
+def _read_through(image: Image.Image) -> None:
     """Read a photo's data to its end as cheaply as its format allows (``unreadable_photo``)."""
     if image.format == "JPEG":
         image.draft("RGB", (64, 64))

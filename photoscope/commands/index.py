@@ -164,7 +164,12 @@ def index(args: argparse.Namespace) -> int:
             return _index(args)
         except KeyboardInterrupt as stopped:  # before the indexing, which says what is left itself
             print(_interrupted_before_line(args.paths), file=sys.stderr)
-            return EXIT_TERMINATED if isinstance(stopped, Terminated) else EXIT_INTERRUPTED
+            return _stopped_status(stopped)
+
+
+def _stopped_status(stopped: KeyboardInterrupt) -> int:
+    """The exit status of a run stopped by Ctrl-C, or by a kill (``Terminated``)."""
+    return EXIT_TERMINATED if isinstance(stopped, Terminated) else EXIT_INTERRUPTED
 
 
 def _interrupted_before_line(paths: list[Path]) -> str:
@@ -191,7 +196,7 @@ def _index(args: argparse.Namespace) -> int:
             )
             print(f"photoscope: {why}", file=sys.stderr)
             return EXIT_UNWRITABLE
-        app.model_version()  # reads the bundle now: a missing model is said before any work
+        version = app.model_version()  # reads the bundle now: a missing model is said before any work
         folders = _add_folders(app, args.paths)
         if folders is None:
             return EXIT_USAGE
@@ -207,21 +212,19 @@ def _index(args: argparse.Namespace) -> int:
         _print_scan_problems(report)
         try:
             code = _run_worker(app, args)
-        except KeyboardInterrupt as stopped:  # Ctrl-C or a kill while indexing: what is done is kept
+            return _after_indexing(app, args, code, report, (folders, adopted, version))
+        except KeyboardInterrupt as stopped:  # Ctrl-C or a kill from the indexing on: what is done is kept
             print(_interrupted_line(app.pending_count()), file=sys.stderr)
-            return EXIT_TERMINATED if isinstance(stopped, Terminated) else EXIT_INTERRUPTED
-        try:
-            return _after_indexing(app, args, code, report, folders, adopted)
-        except KeyboardInterrupt as stopped:  # (a watch says its own stop)
-            print(_interrupted_line(app.pending_count()), file=sys.stderr)
-            return EXIT_TERMINATED if isinstance(stopped, Terminated) else EXIT_INTERRUPTED
+            return _stopped_status(stopped)
 
 
 def _after_indexing(
-    app: Photoscope, args: argparse.Namespace, code: int, report: ScanReport, folders: list[str], adopted: int
+    app: Photoscope, args: argparse.Namespace, code: int, report: ScanReport, run: tuple[list[str], int, str]
 ) -> int:
-    """The rest of an `index` once the first indexing ran: a second scan where folders went away,
-    old captions written again, the watch, the counts and the library's check."""
+    """The rest of an `index` once the first indexing ran (``run``: the folders scanned, the vectors
+    adopted, the model's version): a second scan where folders went away, old captions written
+    again, the watch (it says its own stop), the counts and the library's check."""
+    folders, adopted, version = run
     again = app.scan_if_folders_went_away(folders or None)
     if again is not None:
         print(f"folders went away while indexing; scanned again: {again.summary()}")
@@ -231,7 +234,7 @@ def _after_indexing(
     _rewrite_old_captions(app, args, adopted)
     if args.watch:  # a watch stopped by Ctrl-C is done: its runs print their errors as they go
         code = _watch(app, args)
-    print(f"model {app.model_version()}; {_counts_line(app.photo_counts())}")
+    print(f"model {version}; {_counts_line(app.photo_counts())}")
     damage = app.damage_found(thorough=True)
     if damage:
         print(f"photoscope: {_damaged(app.library_path, damage[0])}", file=sys.stderr)

@@ -488,6 +488,9 @@ def _unread(path: str) -> str:
 
 
 def _not_there(path: str) -> bool:
-    """Whether a listed photo's file is not at its path: asked when its tooltip or spoken name is,
-    for the few tiles hovered or read."""
-    return not os.path.exists(path)
+    """Whether a listed photo's file is not at its path, as `search` finds it "not found" (the scan's
+    ``nothing_at``; a folder this user may not read is not "missing") or a link to nothing: asked
+    when its tooltip or spoken name is, for the few tiles hovered or read."""
+    from photoscope.api import nothing_at  # loaded by the time a result shows
+
+    return nothing_at(path) or (os.path.islink(path) and not os.path.exists(path))

@@ -29,14 +29,13 @@ they come back without being encoded again, whichever process brings them back.
 
 from __future__ import annotations
 
-import contextlib
 import fnmatch
 import glob
 import json
 import os
 import stat as stat_module
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
@@ -50,7 +49,9 @@ from photoscope.library.fs import (
     is_under,
     normalize_path,
     partial_hash,
+    stat_photo,
     storable,
+    walk_photos,
 )
 from photoscope.library.records import Stashing
 
@@ -489,25 +490,18 @@ def exclude(
 
 
 def files_named_by(rules: Iterable[ExclusionRule]) -> set[tuple[str, int, float]]:
-    """(name, size, time) of each file the folder and photo ``rules`` name now, hidden ones and those
+    """(name, size, time) of each photo the folder and photo ``rules`` name now, hidden ones and those
     below included: a photo whose entry the stash keeps under the name its folder had before the
     rule followed it is told by them (``Indexing.forget_excluded``; a pattern names no place)."""
-    found: set[tuple[str, int, float]] = set()
-    for rule in rules:
-        if rule.kind == "pattern":
-            continue
-        target = rule.describe()
-        paths = [target] if rule.kind == "photo" else _files_below(target)
-        for path in paths:
-            with contextlib.suppress(OSError):
-                stat = os.stat(path, follow_symlinks=False)
-                found.add((os.path.basename(path), stat.st_size, stat.st_mtime))
-    return found
+    return {(os.path.basename(s.path), s.size, s.mtime) for rule in rules for s in _photos_named(rule)}
 
 
-def _files_below(folder: str) -> Iterator[str]:
-    for directory, _, names in os.walk(folder):
-        yield from (os.path.join(directory, name) for name in names)
+def _photos_named(rule: ExclusionRule) -> Iterable[FileStat]:
+    """The photos a folder or photo rule names where it points now (none for a pattern)."""
+    if rule.kind == "folder":
+        return walk_photos(rule.describe(), hidden=True)
+    one = stat_photo(rule.describe(), hidden=True) if rule.kind == "photo" else None
+    return [] if one is None else [one]
 
 
 def follow_moved_targets(

@@ -5,7 +5,6 @@ waiting to be indexed, what the indexer found (vectors, captions, tags) and fail
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -131,15 +130,6 @@ class IndexRows(PhotoReads):
             )
             return max(cur.rowcount, 0)
 
-    def stash_identities(self, paths: Sequence[str]) -> set[tuple[str, int, float, str]]:
-        """(partial hash, size, time, file name) of the stashed entries of the photos that were at
-        ``paths``: what tells them in a backup written before they moved (``backup.forget_photos``)."""
-        rows = self._query(
-            "SELECT hash, size, mtime, path FROM stash WHERE path IN (SELECT value FROM json_each(?))",
-            (json.dumps(list(paths)),),
-        )
-        return {(str(h), int(size), float(mtime), os.path.basename(path)) for h, size, mtime, path in rows}
-
     def move_stashed(self, old: str, new: str) -> None:
         """The stashed entries of the photo at ``old``, or of the photos under the folder ``old``, at
         the same place under ``new``: where what an exclusion rule names moved, the rule following it
@@ -147,16 +137,11 @@ class IndexRows(PhotoReads):
         with self.transaction() as cur:
             stash_rows.move(cur, old, new)
 
-    def stash_files(self) -> list[tuple[str, int, float]]:
-        """(path, size, time) of each photo whose entry the stash keeps."""
-        return [
-            (str(p), int(size), float(t)) for p, size, t in self._query("SELECT path, size, mtime FROM stash")
-        ]
-
-    def stashed_paths(self) -> list[str]:
-        """Where the photos whose entries the stash keeps were, in path order (a rule's matcher
-        walks them a directory at a time)."""
-        return [str(row[0]) for row in self._query("SELECT path FROM stash ORDER BY path")]
+    def stash_files(self) -> list[tuple[str, str, int, float]]:
+        """(path, partial hash, size, time) of each photo whose entry the stash keeps, in path order
+        (a rule's matcher walks them a directory at a time)."""
+        rows = self._query("SELECT path, hash, size, mtime FROM stash ORDER BY path")
+        return [(str(path), str(digest), int(size), float(mtime)) for path, digest, size, mtime in rows]
 
     def stashed_of(self, files: Sequence[StoredFile]) -> set[str]:
         """The paths of these photos (gone from the index) whose entries the stash holds."""

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from photoscope.library.fs import hash_tells_edits
 from photoscope.library.records import IndexedPhoto, Stashing
-from photoscope.library.sql import json_ids, now_iso
+from photoscope.library.sql import json_ids, now_iso, prefix_range
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -93,10 +93,10 @@ def forget(cur: sqlite3.Cursor, seqs: Sequence[int]) -> None:
 
 def move(cur: sqlite3.Cursor, old: str, new: str) -> None:
     """Entries at the path ``old``, or under it as a folder, to the same place under ``new``."""
-    below = old.rstrip(os.sep) + os.sep
+    old, new = old.rstrip(os.sep), new.rstrip(os.sep)
     cur.execute(
-        "UPDATE stash SET path = ? || substr(path, ?) WHERE path = ? OR substr(path, 1, ?) = ?",
-        (new.rstrip(os.sep), len(old.rstrip(os.sep)) + 1, old, len(below), below),
+        "UPDATE stash SET path = ? || substr(path, ?) WHERE path = ? OR (path > ? AND path < ?)",
+        (new, len(old) + 1, old, *prefix_range(old)),
     )
 
 
