@@ -8,6 +8,7 @@ Keys go to the widget that really has the focus (``QApplication.focusWidget()``)
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -158,7 +159,8 @@ def test_the_photo_view_says_when_its_photo_was_deleted(
     os.remove(gone)  # the watcher takes it out of the index; the timeline is read again
     qtbot.waitUntil(lambda: "Its file was deleted or moved" in detail.note.text(), timeout=30_000)
     assert detail.note.text() == f"Its file was deleted or moved: {gone}"
-    assert not detail.open_button.isEnabled() and not detail.folder_button.isEnabled()
+    assert not detail.open_button.isEnabled()
+    assert detail.folder_button.isEnabled()  # its folder is there: what is in it may tell where it went
     assert detail.copy_button.isEnabled()
     # Next goes to the photo now in its place (the timeline read again without it), Previous before it.
     assert detail.next_button.isEnabled() == (photo < window.timeline.photo_count())
@@ -224,11 +226,41 @@ def test_the_photo_view_says_when_the_file_is_missing(
 
     qtbot.waitUntil(said_once, timeout=10_000)
     assert (said in detail.note.text()) == detail.preview.has_picture()
+    # audit 97: Open stayed enabled, and only pressing it said the file was missing
+    qtbot.waitUntil(lambda: not detail.open_button.isEnabled(), timeout=10_000)
+    assert "not at its path" in detail.open_button.toolTip()
+    assert detail.folder_button.isEnabled()  # its folder is there: what is in it may tell where it went
 
     press(qtbot, Qt.Key.Key_1)  # 100 %
     qtbot.waitUntil(lambda: "missing" in detail.full.text(), timeout=10_000)
     assert detail.full.text() != "Loading…"
     assert not detail.note.isVisible() or said not in detail.note.text()  # audit: it was said twice
+
+
+def test_a_photo_on_an_unplugged_drive_offers_neither_open_nor_show_in_folder(
+    qtbot: Any, make_window: WindowFactory, library_db: Path, tmp_path: Path
+) -> None:
+    """Audit 97: Open and Show in folder stayed enabled for a photo whose drive was unplugged."""
+    window = make_window(library_db)
+    timeline_ready(qtbot, window)
+    gone, _ = add_photos(qtbot, window, tmp_path / "Drive", ["a.jpg", "b.jpg"])
+    photo = next(i for i in range(window.timeline.photo_count()) if window.timeline.path_of(i) == gone)
+    assert window.api is not None
+    window.api.stop_background()
+    shutil.rmtree(tmp_path / "Drive")  # the drive unplugged: its folder is gone too
+
+    open_photo(qtbot, window, photo)
+    detail = window.detail
+    qtbot.waitUntil(lambda: not detail.folder_button.isEnabled(), timeout=10_000)
+    assert not detail.open_button.isEnabled()
+    assert "not at its path" in detail.open_button.toolTip()
+    assert "folder is not there" in detail.folder_button.toolTip()
+
+    press(qtbot, Qt.Key.Key_Right)  # the next photo is there: both are offered again
+    qtbot.waitUntil(lambda: detail.path() != gone, timeout=10_000)
+    assert Path(detail.path()).is_file()
+    assert detail.open_button.isEnabled() and detail.folder_button.isEnabled()
+    assert "not at its path" not in detail.open_button.toolTip()
 
 
 def test_open_on_a_missing_file_says_the_file_is_missing(

@@ -40,7 +40,7 @@ from photoscope.gui.results_model import PhotoGridModel, ResultsModel, TimelineM
 from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.thumbnail_loader import decode_photo
 from photoscope.gui.tile_actions import COPY_PATH_KEY, FIND_SIMILAR_KEY, OPEN_KEY, SHOW_IN_FOLDER_KEY
-from photoscope.gui.wording import left_grid_note, not_done_message
+from photoscope.gui.wording import file_action_tip, left_grid_note, not_done_message
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -339,8 +339,8 @@ class DetailView(QDialog):
         self.position.setText(f"{photo + 1:,} of {count:,}")
         self.previous_button.setEnabled(photo > 0)
         self.next_button.setEnabled(photo + 1 < count)
-        for button in (self.similar_button, self.open_button, self.folder_button):
-            button.setEnabled(True)
+        self.similar_button.setEnabled(True)
+        self._offer_file_actions(True, True)
         self._show_note()
         match = grid.match_of(photo)
         if match is not None:
@@ -366,13 +366,13 @@ class DetailView(QDialog):
         self.similar_button.setEnabled(False)
         path = self._shown.path
         self.io.submit(
-            lambda: (os.path.lexists(path), QImageReader(path).canRead()),
+            lambda: (os.path.lexists(path), QImageReader(path).canRead(), _folder_there(path)),
             lambda found: self._file_checked(path, *found),
             key="exists",
         )
         self._show_note()
 
-    def _file_checked(self, path: str, there: bool, decodes: bool = True) -> None:
+    def _file_checked(self, path: str, there: bool, decodes: bool = True, folder_there: bool = True) -> None:
         """Whether the file of a photo that left the grid is still there (a drive may be slow), and
         still a picture: one that went bad (a failed copy) left it because it could not be read, and
         the library keeps it (it was "no longer in the library": audit 75, repro_6)."""
@@ -383,9 +383,25 @@ class DetailView(QDialog):
             self.position.setText("Cannot be read")
             self.setWindowTitle(f"{shown_name(path)} — cannot be read")
         self._file_gone = not there
-        for button in (self.open_button, self.folder_button):
-            button.setEnabled(there)
+        self._offer_file_actions(there, folder_there)
         self._show_note()
+
+    def _offer_file_actions(self, file_there: bool, folder_there: bool) -> None:
+        """Open only while the file is there, Show in folder while its folder is; each says why not
+        in its tooltip (audit 97: both stayed enabled for a missing file, and Open said it only when
+        pressed)."""
+        for button, key, offered in (
+            (self.open_button, OPEN_KEY, file_there),
+            (self.folder_button, SHOW_IN_FOLDER_KEY, folder_there),
+        ):
+            button.setEnabled(offered)
+            shown = QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)
+            button.setToolTip(file_action_tip(button.text(), shown, file_there, folder_there))
+
+    def _missing_file_checked(self, path: str, there: bool, folder_there: bool) -> None:
+        """The shown photo gave no picture for want of its file: what of it is still there."""
+        if path == self.path() and self.row >= 0:
+            self._offer_file_actions(there, folder_there)
 
     def _grid_name(self) -> str:
         return "the library" if isinstance(self.grid(), TimelineModel) else "the results"
@@ -430,6 +446,13 @@ class DetailView(QDialog):
         # Only the shown photo's decode reports: a newer one (key "preview") drops the older's.
         self._failure = error
         self._find_why_unreadable(error, self._say_unreadable, "why")
+        if isinstance(error, FileNotFoundError):
+            path = self.path()
+            self.io.submit(
+                lambda: (os.path.lexists(path), _folder_there(path)),
+                lambda found: self._missing_file_checked(path, *found),
+                key="exists",
+            )
 
     def _find_why_unreadable(self, error: BaseException, say: Callable[[str], None], key: str) -> None:
         """What to say of a file that gives no picture, worked out on the I/O thread: a missing file
@@ -532,6 +555,10 @@ class DetailView(QDialog):
         if not ok:
             self._not_done = not_done_message(what, self.path())
             self._show_note()
+
+
+def _folder_there(path: str) -> bool:
+    return os.path.isdir(os.path.dirname(path))
 
 
 _RING = 2  # the width of a focused field's frame (``_Field``), in pixels

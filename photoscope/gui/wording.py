@@ -622,6 +622,16 @@ def left_grid_note(grid: str, path: str, file_gone: bool, file_bad: bool = False
     )
 
 
+def file_action_tip(action: str, key: str, file_there: bool, folder_there: bool) -> str:
+    """The tooltip of the photo view's Open or Show in folder (``action``, its button's text): its
+    key, or why it is not offered now (its file, or for Show in folder its folder, is not there)."""
+    if action == "Open" and not file_there:
+        return f"{action}: the file is not at its path now (deleted, moved or its drive unplugged)"
+    if action != "Open" and not folder_there:
+        return f"{action}: its folder is not there now (its drive unplugged, or moved or deleted)"
+    return f"{action} ({key})"
+
+
 def folder_indexing_note(path: str, done: bool) -> str:
     """The library dialog's note on a folder just added: its photos being indexed, or indexed."""
     return f"Watching {path}: its photos are {'indexed' if done else 'being indexed'}."
