@@ -114,3 +114,29 @@ def test_the_walk_takes_exactly_the_files_its_rule_names(tmp_path: Path) -> None
         expected = {n for n in [*names, "link.jpg"] if is_photo_name(n, hidden)} | {"album.jpg/inside.jpg"}
         found = {os.path.relpath(s.path, tmp_path) for s in walk_photos(str(tmp_path), hidden=hidden)}
         assert found == expected, hidden
+
+
+def test_a_listed_photo_s_file_state_says_what_is_at_its_path(tmp_path: Path) -> None:
+    """One check for `search`'s marks and the window's missing results (``api.file_state``)."""
+    from photoscope.api import CANNOT_BE_READ, LINK_NOWHERE, NOT_AT_ITS_PATH, NOT_FOUND, file_state
+
+    there = tmp_path / "there.jpg"
+    there.write_bytes(b"x")
+    album = tmp_path / "Album"  # a folder linked in from a drive not plugged in now
+    album.symlink_to(tmp_path / "Drive" / "Album")
+    dead = tmp_path / "dead.jpg"
+    dead.symlink_to(tmp_path / "nowhere.jpg")
+    assert file_state(str(there)) is None
+    assert file_state(str(tmp_path / "gone.jpg")) == NOT_FOUND
+    assert file_state(str(dead)) == LINK_NOWHERE
+    assert file_state(str(album / "beach.jpg")) == LINK_NOWHERE
+    assert {NOT_FOUND, LINK_NOWHERE} == NOT_AT_ITS_PATH
+    if os.geteuid() != 0:  # root reads every file
+        locked = tmp_path / "Locked"
+        locked.mkdir()
+        (locked / "a.jpg").write_bytes(b"x")
+        locked.chmod(0)
+        try:
+            assert file_state(str(locked / "a.jpg")) == CANNOT_BE_READ
+        finally:
+            locked.chmod(0o755)

@@ -90,7 +90,12 @@ from photoscope.wordlists import says_nothing
 if TYPE_CHECKING:
     from photoscope.library.backup import backup_photo_count
     from photoscope.library.fs import (
+        CANNOT_BE_READ,
+        LINK_NOWHERE,
+        NOT_AT_ITS_PATH,
+        NOT_FOUND,
         display_path,
+        file_state,
         folder_path,
         is_under,
         nothing_at,
@@ -124,6 +129,11 @@ _LAZY = {
     "display_path": "photoscope.library.fs",
     "folder_path": "photoscope.library.fs",
     "nothing_at": "photoscope.library.fs",
+    "file_state": "photoscope.library.fs",
+    "NOT_FOUND": "photoscope.library.fs",
+    "CANNOT_BE_READ": "photoscope.library.fs",
+    "LINK_NOWHERE": "photoscope.library.fs",
+    "NOT_AT_ITS_PATH": "photoscope.library.fs",
     "renamed_unstorably": "photoscope.library.fs",
     "backup_photo_count": "photoscope.library.backup",
     "unstorable_names": "photoscope.library.fs",
@@ -160,8 +170,12 @@ def __getattr__(name: str) -> Any:
 
 # The value types the GUI and the CLI use come from here, so neither imports below this door.
 __all__ = [
+    "CANNOT_BE_READ",
     "GROUPINGS",
+    "LINK_NOWHERE",
     "MAX_WEIGHT",
+    "NOT_AT_ITS_PATH",
+    "NOT_FOUND",
     "PASTED",
     "SORTS",
     "THUMBNAIL_SIZE",
@@ -219,6 +233,7 @@ __all__ = [
     "describe_query",
     "describe_terms",
     "display_path",
+    "file_state",
     "folder_path",
     "is_damage",
     "is_photo_file",

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from photoscope.api import CANNOT_BE_READ, LINK_NOWHERE, NOT_FOUND  # what api.file_state says
 from photoscope.commands.common import (
     EXIT_FAILED,
     EXIT_USAGE,
@@ -441,12 +442,12 @@ def _likely(results: Any) -> int:
 
 
 def file_states(matches: Sequence[Any], offline_roots: Sequence[str] = ()) -> list[str | None]:
-    """Each of ``matches``' file as it is now (``_file_state``): ``FOLDER_OFFLINE`` for one not
+    """Each of ``matches``' file as it is now (``api.file_state``): ``FOLDER_OFFLINE`` for one not
     there below a folder of ``offline_roots`` (``Photoscope.offline_folders``)."""
-    from photoscope.api import is_under
+    from photoscope.api import file_state, is_under
 
     def state(photo: Any) -> str | None:
-        found = _file_state(photo.path)
+        found = file_state(photo.path)
         # not there, or not to be read where the folder was (a file at its place: the reliability
         # audit of stop 60) below a folder offline: the folder's, not the photo's
         away = found in (NOT_FOUND, CANNOT_BE_READ)
@@ -525,36 +526,8 @@ def _damaged(photo: Any) -> bool:
     return getattr(photo, "status", None) == "error" and is_damage(getattr(photo, "error", None))
 
 
-NOT_FOUND, CANNOT_BE_READ, FOLDER_OFFLINE = "not found", "cannot be read", "folder offline"
-LINK_NOWHERE, DAMAGED, RENAMED = "link leads nowhere", "file damaged", "renamed"
+FOLDER_OFFLINE, DAMAGED, RENAMED = "folder offline", "file damaged", "renamed"
 AWAY = (NOT_FOUND, FOLDER_OFFLINE, LINK_NOWHERE, RENAMED)  # states whose photo cannot be opened: not in paths
-
-
-def _file_state(path: str) -> str | None:
-    """``NOT_FOUND`` when nothing is at ``path`` (``nothing_at``: as a scan decides a photo is gone);
-    ``CANNOT_BE_READ`` when its folder or the file refuses this user (a `chmod 000` folder's photos
-    were "not found, moved or deleted": the fresh-seat audit of stop 52); None when it is there to
-    read."""
-    from photoscope.api import nothing_at
-
-    if os.path.islink(path) and not os.path.exists(path):  # kept by the index: not "cannot be read"
-        return LINK_NOWHERE
-    if nothing_at(path):
-        return LINK_NOWHERE if _behind_a_dead_link(path) else NOT_FOUND
-    return None if os.access(path, os.R_OK) else CANNOT_BE_READ
-
-
-def _behind_a_dead_link(path: str) -> bool:
-    """Whether a folder on the way to ``path`` is a link to nothing now: an album linked in from a
-    drive not plugged in, whose photos the index keeps (the CLI audit of stop 57: "[not found]")."""
-    folder = os.path.dirname(path)
-    while folder and os.path.dirname(folder) != folder:
-        if os.path.islink(folder):
-            return not os.path.exists(folder)
-        if os.path.isdir(folder):  # a real folder there: the links, if any, are above and lead on
-            return False
-        folder = os.path.dirname(folder)
-    return False
 
 
 def _note_offline(offline: int, left_out: bool) -> None:

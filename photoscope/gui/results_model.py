@@ -8,7 +8,6 @@ being painted only.
 from __future__ import annotations
 
 import itertools
-import os
 from collections.abc import Callable, Collection, Sequence
 from collections.abc import Set as AbstractSet
 from pathlib import Path
@@ -488,9 +487,9 @@ def _unread(path: str) -> str:
 
 
 def _not_there(path: str) -> bool:
-    """Whether a listed photo's file is not at its path, as `search` finds it "not found" (the scan's
-    ``nothing_at``; a folder this user may not read is not "missing") or a link to nothing: asked
-    when its tooltip or spoken name is, for the few tiles hovered or read."""
-    from photoscope.api import nothing_at  # loaded by the time a result shows
+    """Whether a listed photo's file is not at its path, as `search` marks it (``api.file_state``: a
+    folder this user may not read is not "missing"): asked when its tooltip or spoken name is, for
+    the few tiles hovered or read."""
+    from photoscope.api import NOT_AT_ITS_PATH, file_state  # loaded by the time a result shows
 
-    return nothing_at(path) or (os.path.islink(path) and not os.path.exists(path))
+    return file_state(path) in NOT_AT_ITS_PATH

@@ -139,6 +139,37 @@ def nothing_at(path: str) -> bool:
     return False
 
 
+# A listed photo's file as it is now (``file_state``); None: there to read.
+NOT_FOUND, CANNOT_BE_READ, LINK_NOWHERE = "not found", "cannot be read", "link leads nowhere"
+NOT_AT_ITS_PATH = frozenset({NOT_FOUND, LINK_NOWHERE})  # the photo is missing: nothing to open
+
+
+def file_state(path: str) -> str | None:
+    """``NOT_FOUND`` when nothing is at ``path`` (``nothing_at``: as a scan decides a photo is gone);
+    ``LINK_NOWHERE`` when it, or a folder on its way, is a link to nothing now; ``CANNOT_BE_READ``
+    when its folder or the file refuses this user (a `chmod 000` folder's photos were "not found,
+    moved or deleted": the fresh-seat audit of stop 52); None when it is there to read. `search`
+    marks its listed photos by it, the window its missing results."""
+    if os.path.islink(path) and not os.path.exists(path):  # kept by the index: not "cannot be read"
+        return LINK_NOWHERE
+    if nothing_at(path):
+        return LINK_NOWHERE if _behind_a_dead_link(path) else NOT_FOUND
+    return None if os.access(path, os.R_OK) else CANNOT_BE_READ
+
+
+def _behind_a_dead_link(path: str) -> bool:
+    """Whether a folder on the way to ``path`` is a link to nothing now: an album linked in from a
+    drive not plugged in, whose photos the index keeps (the CLI audit of stop 57: "[not found]")."""
+    folder = os.path.dirname(path)
+    while folder and os.path.dirname(folder) != folder:
+        if os.path.islink(folder):
+            return not os.path.exists(folder)
+        if os.path.isdir(folder):  # a real folder there: the links, if any, are above and lead on
+            return False
+        folder = os.path.dirname(folder)
+    return False
+
+
 def renamed_unstorably(
     path: str, size: int, mtime: float, names_in: Callable[[str], list[str]] | None = None
 ) -> str | None:
