@@ -565,3 +565,20 @@ def test_a_taken_away_chip_follows_the_theme_turning_dark_while_it_shows(qtbot) 
         qtbot.waitUntil(lambda: contrast_ratio(border(), QColor("#2b2b2b")) >= 3.0, timeout=2_000)
     finally:
         app.setPalette(before)
+
+
+def test_a_taken_away_chip_s_sign_does_not_look_pressed(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Audit 97's notes: a taken-away chip's minus sign was drawn as a pressed button (a checked toggle),
+    which read as stuck; its sign, red border and struck-through words say it is taken away."""
+    from photoscope.gui.term_chips import TermChip
+
+    added, taken_away = TermChip("beach", None, False), TermChip("people", None, True)
+    for chip in (added, taken_away):
+        qtbot.addWidget(chip)
+        chip.show()
+    qtbot.waitExposed(taken_away)
+    plain, signed = added.sign.grab().toImage(), taken_away.sign.grab().toImage()
+    assert signed.size() == plain.size()  # flipping a sign does not move the chip's words
+    corners = [(1, 1), (1, plain.height() - 2), (plain.width() - 2, 1)]
+    assert [signed.pixelColor(x, y) for x, y in corners] == [plain.pixelColor(x, y) for x, y in corners]
+    assert taken_away.sign.isChecked() and taken_away.negative  # still a toggle to a screen reader

@@ -43,7 +43,13 @@ _STYLE = """
 TermChip { border: 1px solid palette(mid); border-radius: 6px; }
 TermChip[negative="true"] { border: 1px solid TAKEN_AWAY; }
 TermChip:focus { border: 2px solid palette(highlight); }
-"""  # the keyboard's chip shows (Tab reaches each chip: the GUI walk of stop 42 saw no sign of it)
+TermChip QToolButton {
+    background: transparent; border: 1px solid transparent; border-radius: 3px; padding: 1px 4px;
+}
+TermChip QToolButton:hover { border-color: palette(mid); }
+"""  # the keyboard's chip shows (Tab reaches each chip: the GUI walk of stop 42 saw no sign of it);
+# its buttons are flat, a frame under the mouse: a taken-away chip's sign, a checked toggle, was drawn
+# pressed, and its minus sign read as stuck (audit 97)
 TAKEN_AWAY_RED = QColor("#c0392b")  # a taken-away chip's border, made readable on the window's colour
 
 
