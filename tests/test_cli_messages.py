@@ -336,6 +336,25 @@ def test_h_index_says_damage_found_after_indexing_in_one_clean_line(
     assert ("DAMAGED" in out) == (code == EXIT["damaged"]), out
 
 
+@pytest.mark.parametrize("command", ["search", "similar"])
+def test_h_a_search_of_a_damaged_library_answers_and_says_it_is_damaged(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, indexed: Path, command: str
+) -> None:
+    """Audit 96's notes: with an index of the photos table damaged, `status` said DAMAGED and a
+    search answered as if all were well. It answers (what it read is sound), then says the damage
+    in one line with the way out, and exits as damaged."""
+    damage_page(indexed, "photos_taken_at")
+    asked = "a red square" if command == "search" else str(next((tmp_path / "P").iterdir()))
+    code, out, err = run(capsys, command, asked, "--db", str(indexed), "--model", str(tiny_model_dir))
+    assert out.strip(), err  # the answer
+    damaged = [line for line in err.splitlines() if "damaged" in line]
+    assert len(damaged) == 1 and "doctor --repair" in damaged[0] and str(indexed) in damaged[0], err
+    assert code == EXIT["damaged"], err
+    assert "Traceback" not in err
+    code, out, _ = run(capsys, "status", "--db", str(indexed))
+    assert code == EXIT["damaged"] and "DAMAGED" in out  # the same check
+
+
 # --- I: folders remove of a path not watched; a query with no words ------------------------------
 
 

@@ -180,6 +180,14 @@ def explain(error: BaseException, db: Path | None = None, model: Path | None = N
     )
 
 
+def damaged_line(path: Path, found: str) -> str:
+    """One line for the first thing a check of the library found (SQLite's own finding, which may
+    span lines: "Tree 5 page 7 …", "database disk image is malformed")."""
+    return (
+        f"{path} is damaged ({' '.join(found.split())}): run `photoscope doctor --repair` (it keeps a copy)"
+    )
+
+
 def confirmed(said: str, doing: str, yes: bool, declined: str = "nothing changed") -> bool:
     """Whether the user agrees to what ``said`` describes ("this rule takes all 40 photos …"), asked
     on a terminal as the window asks; without one, ``--yes`` (``yes``) says it. ``doing`` names the

@@ -24,6 +24,7 @@ from photoscope.commands.common import (
     add_db_option,
     add_model_option,
     confirmed,
+    damaged_line,
     intermix,
     log_in_one_line,
     name_too_long,
@@ -237,7 +238,7 @@ def _after_indexing(
     print(f"model {version}; {_counts_line(app.photo_counts())}")
     damage = app.damage_found(thorough=True)
     if damage:
-        print(f"photoscope: {_damaged(app.library_path, damage[0])}", file=sys.stderr)
+        print(f"photoscope: {damaged_line(app.library_path, damage[0])}", file=sys.stderr)
         return EXIT_DAMAGED
     return code
 
@@ -251,14 +252,6 @@ def _interrupted_line(pending: int) -> str:
     return (
         f"interrupted: {plural(pending, 'photo')} {are} still to index; run `photoscope index` again"
         " to go on (what is indexed is kept)"
-    )
-
-
-def _damaged(path: Path, found: str) -> str:
-    """One line for the first thing the quick check found (SQLite's own finding, which may span
-    lines: "Tree 5 page 7 …", "database disk image is malformed")."""
-    return (
-        f"{path} is damaged ({' '.join(found.split())}): run `photoscope doctor --repair` (it keeps a copy)"
     )
 
 

@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from photoscope.api import CANNOT_BE_READ, LINK_NOWHERE, NOT_FOUND  # what api.file_state says
 from photoscope.commands.common import (
+    EXIT_DAMAGED,
     EXIT_FAILED,
     EXIT_USAGE,
     OneLineParser,
     add_db_option,
     add_model_option,
+    damaged_line,
     day,
     index_command,
     non_empty,
@@ -773,7 +775,20 @@ def _run_terms(args: argparse.Namespace, terms: Any) -> int:
         except (OSError, ValueError) as error:
             print(f"photoscope: {_unreadable(terms, error)}", file=sys.stderr)
             return EXIT_FAILED
-        return _print(results, args, terms, app)
+        code = _print(results, args, terms, app)
+        return _damage_said(app) or code
+
+
+def _damage_said(app: Photoscope) -> int:
+    """After the answer (what it read was sound: damage it met would have stopped it), the library's
+    damage elsewhere, by `status`'s check (the first pages of every table and index: milliseconds at
+    any size): audit 96's notes, a search answered as if all were well where `status` said DAMAGED.
+    ``EXIT_DAMAGED`` when it said some, else 0."""
+    damage = app.damage_found()
+    if not damage:
+        return 0
+    print(f"photoscope: {damaged_line(app.library_path, damage[0])}", file=sys.stderr)
+    return EXIT_DAMAGED
 
 
 def _unreadable(terms: Any, error: OSError | ValueError) -> str:
