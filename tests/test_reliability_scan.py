@@ -1143,3 +1143,32 @@ def test_a_photo_whose_time_alone_changed_is_not_read_again(library: Library, tm
     assert thumbnails.is_current(photos[0], later, root)  # the grid and other viewers take it
     index_pending(library)
     assert Scanner(library, thumbnail_root=root).scan().unchanged == 5
+
+
+def test_a_photo_renamed_back_after_its_folder_was_renamed_keeps_one_entry(
+    library: Library, tmp_path: Path
+) -> None:
+    """Audit 96's notes: under the watcher, a photo renamed to a name that is not UTF-8, its folder
+    then renamed ("sub" to "sub 2"), and the photo renamed back, became a second entry beside its
+    stale one ("[copy of the photo above]", "[not found]") until a scan of the whole library. The
+    watcher scans what its events name: the folder's two names, then the photo's."""
+    pictures = tmp_path / "P"
+    photos = write_library(pictures / "sub", 2)
+    library.add_folder(pictures)
+    scan = Scanner(library)
+    scan.scan()
+    ids = _ids(library)
+    name = photos[0].name
+    unstorable = os.fsencode(pictures / "sub") + b"/\xff" + os.fsencode(name)
+    os.rename(photos[0], unstorable)
+    scan.scan([pictures / "sub"])
+    (pictures / "sub").rename(pictures / "sub 2")
+    scan.scan([pictures / "sub", pictures / "sub 2"])
+    assert _ids(library) == ids
+    os.rename(os.fsencode(pictures / "sub 2") + b"/\xff" + os.fsencode(name), pictures / "sub 2" / name)
+    report = scan.scan([pictures / "sub 2" / name])
+    assert report.added == [] and report.removed == []
+    assert _ids(library) == ids
+    assert sorted(library.files_at([str(pictures / "sub 2" / p.name) for p in photos])) == sorted(
+        str(pictures / "sub 2" / p.name) for p in photos
+    )

@@ -654,12 +654,15 @@ class Scanner:
             and (p in sweep.ruled_out or not any(is_under(p, d) for d in keep))
         ]
         report.away_links = sweep.away_keeping_photos()
-        gone = _not_renamed_unstorably(list(self.library.files_at(unseen).values()) if unseen else [], sweep)
+        gone, follow_renamed = _not_renamed_unstorably(
+            list(self.library.files_at(unseen).values()) if unseen else [], sweep
+        )
+        follow_renamed = [(m, old) for m, old in follow_renamed if not self.library.files_at([m.path])]
         arrivals, new, report.arrived = self._folders_arrived(new, sweep.points)
         followed, new, sweep.followed = self._kept_arrived(new)
         gone += self._vanished_elsewhere(new, gone, sweep)
         moves, new, gone = _match_moves(new, gone)
-        moves += arrivals + followed
+        moves += arrivals + followed + follow_renamed
         report.changed, report.moved = len(changed), len(moves)
         report.removed = [s.id for s in gone]
         report.added = self.library.apply_scan(
@@ -955,15 +958,35 @@ def _outermost_unstorable(target: str, root: str) -> str:
     return target
 
 
-def _not_renamed_unstorably(gone: list[StoredFile], sweep: _Sweep) -> list[StoredFile]:
+def _not_renamed_unstorably(
+    gone: list[StoredFile], sweep: _Sweep
+) -> tuple[list[StoredFile], list[tuple[Move, str]]]:
     """The vanished rows, but those of photos renamed to a name the index cannot hold (not UTF-8):
     the same partial hash under such a name. Their file is there: they keep their entries, and
-    become a move once the name is fixed (the name is reported with what to do)."""
+    become a move once the name is fixed (the name is reported with what to do).
+
+    Also the moves of those rows whose photo is in another folder now (a folder on the way renamed,
+    "sub" to "sub 2"), with their old path: each follows its photo there under its own name, so the
+    name fixed there is the row's again. Left at its old place, a watcher's scan of the new folder
+    took the fixed name for a new photo, beside the stale entry (audit 96's notes)."""
     if not (sweep.unstorable or sweep.unstorable_folders) or not gone:
-        return gone
+        return gone, []
     below = [p for folder in sweep.unstorable_folders for p in _photos_below(folder, sweep.hidden)]
-    renamed = {h for h in map(_hash_of, [*sweep.unstorable, *below]) if h is not None}
-    return [s for s in gone if s.hash is None or s.hash not in renamed]
+    renamed: dict[str, str] = {}  # partial hash -> where a file of it is, under such a name
+    for path in [*sweep.unstorable, *below]:
+        found = _hash_of(path)
+        if found is not None:
+            renamed.setdefault(found, path)
+    follows = []
+    for row in gone:
+        where = os.path.dirname(renamed[row.hash]) if row.hash in renamed else None
+        if where is None or where == os.path.dirname(row.path) or not storable(where):
+            continue
+        place = os.path.join(where, os.path.basename(row.path))
+        folder_id = next((f for target, f in sweep.targets if is_under(place, target)), None)
+        if folder_id is not None and place not in sweep.seen and place not in sweep.stored:
+            follows.append((Move(row.id, folder_id, place, row.size, row.mtime), row.path))
+    return [s for s in gone if s.hash is None or s.hash not in renamed], follows
 
 
 def own_folders(thumbnail_root: Path | None = None) -> list[tuple[str, str]]:
