@@ -292,6 +292,8 @@ def test_the_photo_map_is_drawn_again_when_photos_leave_the_library(qtbot, make_
         api.remove_folder(folder.path)
     main.library_dialog.changed.emit()  # as the dialog says its Remove
     qtbot.waitUntil(lambda: "No photos are indexed yet" in maps.status.text(), timeout=30_000)
+    # audit 97's notes: an empty map offered Recompute and said nothing of what would fill it
+    assert "File > Library" in maps.status.text() and "Recompute" in maps.status.text()
     maps.close()
 
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from photoscope.gui.map_view import TILE, MapPhoto, PhotoMapView, WordMapView
 from photoscope.gui.tasks import TaskRunner
 from photoscope.gui.thumbnail_loader import load_thumbnail
-from photoscope.gui.wording import MAP_PHOTO_GONE, frames_note, not_one_word
+from photoscope.gui.wording import EMPTY_MAP, MAP_PHOTO_GONE, frames_note, not_one_word
 
 if TYPE_CHECKING:
     from photoscope.api import Layout, MapProgress, Photoscope
@@ -141,7 +141,7 @@ class MapWindow(QDialog):
         layout, items = result
         self.busy.hide()
         if not items:
-            self.status.setText("No photos are indexed yet.")
+            self.status.setText(EMPTY_MAP)
             return
         note = f" — a sample of {len(items):,} of {layout.total:,} photos" if layout.sampled else ""
         self.status.setText(

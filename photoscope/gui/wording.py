@@ -632,6 +632,12 @@ def file_action_tip(action: str, key: str, file_there: bool, folder_there: bool)
     return f"{action} ({key})"
 
 
+EMPTY_MAP = (  # audit 97's notes: an empty map offered Recompute and said nothing of what would fill it
+    "No photos are indexed yet. Add a folder with File > Library… (Ctrl+L); once its photos are"
+    " indexed, Recompute lays them out."
+)
+
+
 def folder_indexing_note(path: str, done: bool) -> str:
     """The library dialog's note on a folder just added: its photos being indexed, or indexed."""
     return f"Watching {path}: its photos are {'indexed' if done else 'being indexed'}."
