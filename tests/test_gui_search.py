@@ -905,3 +905,6 @@ def test_a_result_whose_file_is_not_there_says_so_in_its_tooltip_and_to_a_screen
     assert said in missing.data(Qt.ItemDataRole.AccessibleDescriptionRole)
     there = window.results.index(next(r for p, r in rows.items() if p != gone), 0)
     assert said not in there.data(Qt.ItemDataRole.ToolTipRole)
+    # and the tile shows it (audit 97's notes: only the tooltip and the screen reader said it)
+    qtbot.waitUntil(lambda: window.results.tile(rows[gone]).missing, timeout=10_000)
+    assert not window.results.tile(there.row()).missing

@@ -171,3 +171,34 @@ def test_a_photo_edited_in_place_gets_its_new_thumbnail_not_the_one_held(qtbot, 
         assert not loader.failed(str(broken))
     finally:
         loader.shutdown()
+
+
+def test_a_photo_missing_when_read_is_read_again_once_the_library_changed(qtbot, tmp_path: Path) -> None:
+    """The grid marks a tile whose file is not at its path (audit 97's notes); the mark goes once the
+    file is back and the window asks it to look again (a drive plugged back in)."""
+    from photoscope.library.thumbnails import write_thumbnail
+
+    photo = tmp_path / "Drive" / "a.jpg"
+    write_photo(photo, seed=1)
+    mtime = photo.stat().st_mtime
+    from PIL import Image
+
+    with Image.open(photo) as image:
+        write_thumbnail(image, photo, mtime, root=tmp_path / "thumbnails")  # as indexing left it
+    kept = photo.read_bytes()
+    photo.unlink()  # the drive unplugged: its thumbnail still shows
+    loader = ThumbnailLoader(threads=1, root=tmp_path / "thumbnails")
+    try:
+        loader.pixmap(str(photo), mtime)
+        qtbot.waitUntil(lambda: loader.pixmap(str(photo), mtime) is not None, timeout=10_000)
+        assert loader.missing(str(photo))
+        photo.write_bytes(kept)
+        os.utime(photo, (mtime, mtime))
+        loader.pixmap(str(photo), mtime)
+        qtbot.wait(200)
+        assert loader.missing(str(photo))  # not looked at again by itself: a stat per paint is not free
+        loader.look_again()
+        assert loader.pixmap(str(photo), mtime) is not None  # the tile shows meanwhile
+        qtbot.waitUntil(lambda: not loader.missing(str(photo)), timeout=10_000)
+    finally:
+        loader.shutdown()

@@ -67,6 +67,7 @@ class Tile(NamedTuple):
     failed: bool = False
     strength: float | None = None
     copy: bool = False
+    missing: bool = False  # its file was not at its path when its thumbnail was read
 
 
 class PhotoGridModel(QAbstractListModel):
@@ -228,6 +229,7 @@ class PhotoGridModel(QAbstractListModel):
             pixmap is None and self.loader.failed(path),
             strength if isinstance(strength, float) else None,
             bool(self.extra_data(photo, COPY_ROLE)),
+            self.loader.missing(path),
         )
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:

@@ -129,6 +129,8 @@ class TileDelegate(QStyledItemDelegate):
             self._paint_strength(painter, rect, option.palette, tile.strength, selected)
         if tile.copy:
             self._paint_badge(painter, rect, option.palette, "copy")
+        if tile.missing:  # the tooltip and the spoken name say why (``results_model.NOT_THERE``)
+            self._paint_badge(painter, rect, option.palette, "missing", left=True)
         if option.state & QStyle.StateFlag.State_HasFocus:  # the view has the focus, and this is current
             selected = bool(option.state & QStyle.StateFlag.State_Selected)
             self._paint_focus(painter, option.rect, option.palette, selected)
@@ -232,12 +234,19 @@ class TileDelegate(QStyledItemDelegate):
         painter.restore()
 
     @staticmethod
-    def _paint_badge(painter: QPainter, rect: QRect, palette: QPalette, text: str) -> None:
+    def _paint_badge(
+        painter: QPainter, rect: QRect, palette: QPalette, text: str, left: bool = False
+    ) -> None:
+        """A word in a rounded box at the tile's top right corner (``left``: top left), in the
+        palette's selection colours."""
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         metrics = painter.fontMetrics()
         box = QRect(0, 0, metrics.horizontalAdvance(text) + 12, metrics.height() + 4)
-        box.moveTopRight(rect.topRight() + QPoint(-4, 4))
+        if left:
+            box.moveTopLeft(rect.topLeft() + QPoint(4, 4))
+        else:
+            box.moveTopRight(rect.topRight() + QPoint(-4, 4))
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(palette.color(QPalette.ColorRole.Highlight))
         painter.drawRoundedRect(box, 6, 6)

@@ -24,9 +24,9 @@ from PIL import Image
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QImage, QPixmap
 
+from photoscope.api import NOT_AT_ITS_PATH, file_state, load_photo, release_freed_memory
 from photoscope.api import THUMBNAIL_SIZE as LARGE_SIZE
 from photoscope.api import current_thumbnail_png as current_png
-from photoscope.api import load_photo, release_freed_memory
 
 
 def pil_to_qimage(image: Image.Image) -> QImage:
@@ -119,12 +119,15 @@ class ThumbnailLoader(QObject):
         self._cached_bytes = 0
         self._on_screen: dict[str, int] = {}  # how many tiles each view can show at once
         self._failed: set[str] = set()
+        # Photos whose file was not at its path when their thumbnail was read (``missing``): the
+        # grid marks their tiles. Looked at by the loading thread, a stat beside each thumbnail read.
+        self._missing: set[str] = set()
         self._lock = threading.Lock()  # guards what follows, shared with the loading threads
         self._work = threading.Condition(self._lock)
         self._wanted: OrderedDict[str, float | None] = OrderedDict()  # newest last
         self._in_flight: set[str] = set()
         self._kept: set[str] = set()  # wanted paths ``forget_pending`` leaves (``pixmap(keep=True)``)
-        self._done: list[tuple[str, float | None, QImage]] = []
+        self._done: list[tuple[str, float | None, QImage, bool]] = []  # ..., and whether missing
         self._workers: list[threading.Thread] = []
         self._waiting = 0  # threads asleep on ``_work``
         self._closed = False
@@ -155,6 +158,18 @@ class ThumbnailLoader(QObject):
 
     def failed(self, path: str) -> bool:
         return path in self._failed
+
+    def missing(self, path: str) -> bool:
+        """Whether the photo's file was not at its path (``api.file_state``) when its thumbnail was
+        read: a drive unplugged, or moved or deleted since (the library keeps it)."""
+        return path in self._missing
+
+    def look_again(self) -> None:
+        """The photos said missing are read again when next shown: a drive plugged back in, or the
+        library read again after a scan."""
+        for path in self._missing:  # its tile shows what it showed until the new reading is in
+            self._read_for.pop(path, None)
+            self._failed.discard(path)
 
     def request(self, path: str, mtime: float | None = None, keep: bool = False) -> None:
         with self._lock:
@@ -202,9 +217,10 @@ class ThumbnailLoader(QObject):
                 path, mtime = self._wanted.popitem(last=True)
                 self._in_flight.add(path)
             image = load_thumbnail(path, mtime, self.root)
+            missing = file_state(path) in NOT_AT_ITS_PATH
             with self._lock:
                 first = not self._done
-                self._done.append((path, mtime, image))
+                self._done.append((path, mtime, image, missing))
             if first:  # the GUI thread takes everything loaded by the time it gets to it
                 try:
                     self._ready.emit()
@@ -215,20 +231,24 @@ class ThumbnailLoader(QObject):
     def _store(self) -> None:
         with self._lock:
             done, self._done = self._done, []
-            for path, _, _ in done:
+            for path, *_ in done:
                 self._in_flight.discard(path)
                 self._kept.discard(path)
         if not done:
             return
-        for path, mtime, image in done:
+        for path, mtime, image, missing in done:
             self._read_for[path] = mtime
+            if missing:
+                self._missing.add(path)
+            else:
+                self._missing.discard(path)
             if image.isNull():
                 self._failed.add(path)
             else:
                 self._failed.discard(path)
                 self._keep(path, QPixmap.fromImage(image))
         self._release.start()
-        paths = [path for path, _, _ in done]
+        paths = [path for path, *_ in done]
         self.batch_loaded.emit(paths)
         for path in paths:
             self.loaded.emit(path)
