@@ -90,7 +90,8 @@ def build_parser() -> OneLineParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     output = _Output(_printable(sys.stdout))
-    sys.stdout = output
+    notes = _Unsaid(sys.stderr)
+    sys.stdout, sys.stderr = output, notes
     code = EXIT_UNWRITABLE
     try:
         code = _run(argv)
@@ -102,8 +103,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if output.error is None:
             raise
     finally:
-        sys.stdout = output.stream
-    return code if output.error is None else _said(output.error)
+        sys.stdout, sys.stderr = output.stream, notes.stream
+    if output.error is not None:
+        return _said(output.error)
+    if notes.error is not None and code == 0:
+        return EXIT_UNWRITABLE  # its notes went unsaid: a script sees that something was not written
+    return code
 
 
 def _run(argv: Sequence[str] | None) -> int:
@@ -195,6 +200,42 @@ class _Output:
         except OSError as error:
             self.error = self.error or error
             raise
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+class _Unsaid:
+    """Standard error that cannot be written (``2>/dev/full``, a closed one) is no failure of the
+    command's: its notes and errors go unsaid, as there is no one to tell, and the command goes on
+    (stop 65's list: the answer was printed, then Python failed to print a traceback, status 1,
+    "a photo could not be processed"). The first error is kept: ``main`` exits with the unwritable
+    output's status when the command itself succeeded."""
+
+    def __init__(self, stream: TextIO | None) -> None:
+        self.stream = stream
+        self.error: OSError | None = None
+
+    def write(self, text: str) -> int:
+        try:
+            if self.stream is not None and self.error is None:
+                self.stream.write(text)
+        except OSError as error:
+            self._failed(error)
+        return len(text)
+
+    def flush(self) -> None:
+        try:
+            if self.stream is not None and self.error is None:
+                self.stream.flush()
+        except OSError as error:
+            self._failed(error)
+
+    def _failed(self, error: OSError) -> None:
+        self.error = error
+        with contextlib.suppress(AttributeError, OSError, ValueError):
+            if self.stream is not None and self.stream.fileno() == 2:  # nothing buffered fails at exit
+                os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.stream, name)

@@ -4,6 +4,7 @@ to nothing or link loops are named so, and photos that could not be indexed make
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -1192,3 +1193,25 @@ def test_a_folder_with_a_name_too_long_is_a_wrong_path_as_a_missing_one(
     line = one_clean_line(err)
     assert code == EXIT["usage"], line
     assert "too long for the file system" in line and "check the path" in line, line
+
+
+class _FullDisk(io.StringIO):
+    """Standard error on a full disk (``2>/dev/full``): every write fails."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_search_whose_notes_cannot_be_written_answers_and_exits_as_unwritable(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tiny_model_dir: Path,
+    indexed: Path,
+) -> None:
+    """Stop 65's list: `photoscope search … 2>/dev/full` printed its answer and exited 1, "a photo
+    could not be processed", from Python's own failure to print a traceback. Nothing can be said
+    where standard error goes: the answer is printed, and the status is the unwritable output's."""
+    monkeypatch.setattr(sys, "stderr", _FullDisk())
+    code = main(["search", "a red square", "--db", str(indexed), "--model", str(tiny_model_dir)])
+    out, _ = capsys.readouterr()
+    assert out.strip() and code == EXIT["unwritable"]
