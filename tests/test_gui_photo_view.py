@@ -207,13 +207,22 @@ def test_the_photo_view_says_when_its_file_went_bad_rather_than_left_the_library
     assert "no longer in the library" not in detail.windowTitle()
 
 
+def _with_new_photos(
+    qtbot: Any, make_window: WindowFactory, library_db: Path, folder: Path
+) -> tuple[MainWindow, str, int]:
+    """A window on the library with two photos added in ``folder``: (the window, the first one's
+    path, its place in the timeline)."""
+    window = make_window(library_db)
+    timeline_ready(qtbot, window)
+    first, _ = add_photos(qtbot, window, folder, ["first.jpg", "second.jpg"])
+    photo = next(i for i in range(window.timeline.photo_count()) if window.timeline.path_of(i) == first)
+    return window, first, photo
+
+
 def test_the_photo_view_says_when_the_file_is_missing(
     qtbot: Any, make_window: WindowFactory, library_db: Path, tmp_path: Path
 ) -> None:
-    window = make_window(library_db)
-    timeline_ready(qtbot, window)
-    gone, _ = add_photos(qtbot, window, tmp_path / "Drive", ["gone.jpg", "kept.jpg"])
-    photo = next(i for i in range(window.timeline.photo_count()) if window.timeline.path_of(i) == gone)
+    window, gone, photo = _with_new_photos(qtbot, make_window, library_db, tmp_path / "Drive")
     os.remove(gone)  # deleted, or its drive unplugged
 
     open_photo(qtbot, window, photo)
@@ -241,10 +250,7 @@ def test_a_photo_on_an_unplugged_drive_offers_neither_open_nor_show_in_folder(
     qtbot: Any, make_window: WindowFactory, library_db: Path, tmp_path: Path
 ) -> None:
     """Audit 97: Open and Show in folder stayed enabled for a photo whose drive was unplugged."""
-    window = make_window(library_db)
-    timeline_ready(qtbot, window)
-    gone, _ = add_photos(qtbot, window, tmp_path / "Drive", ["a.jpg", "b.jpg"])
-    photo = next(i for i in range(window.timeline.photo_count()) if window.timeline.path_of(i) == gone)
+    window, gone, photo = _with_new_photos(qtbot, make_window, library_db, tmp_path / "Drive")
     assert window.api is not None
     window.api.stop_background()
     shutil.rmtree(tmp_path / "Drive")  # the drive unplugged: its folder is gone too
