@@ -93,7 +93,8 @@ def _runtime_socket(db_path: str | Path) -> Path:
     import hashlib
     import os
 
-    key = hashlib.sha1(str(Path(db_path).expanduser().resolve()).encode()).hexdigest()[:12]
+    # the path's bytes: a library in a folder whose name is not UTF-8 had no key (audit 98, repro_1)
+    key = hashlib.sha1(os.fsencode(Path(db_path).expanduser().resolve())).hexdigest()[:12]
     runtime = os.environ.get("XDG_RUNTIME_DIR")
     folder = Path(runtime) / APP_NAME if runtime else cache_dir() / "run"
     return folder / f"search-{key}.sock"

@@ -1215,3 +1215,26 @@ def test_a_search_whose_notes_cannot_be_written_answers_and_exits_as_unwritable(
     code = main(["search", "a red square", "--db", str(indexed), "--model", str(tiny_model_dir)])
     out, _ = capsys.readouterr()
     assert out.strip() and code == EXIT["unwritable"]
+
+
+def test_a_library_whose_path_is_not_utf8_is_searched_and_gets_folders(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
+) -> None:
+    """Audit 98 (repro_1): a library in a folder whose name is not UTF-8 (an old Latin-1 share) was
+    indexed, then `search`, `similar` and `folders add` ended in "unexpected error
+    (UnicodeEncodeError …)", exit 70: the key of its search socket encoded the path as UTF-8."""
+    folder = tmp_path / os.fsdecode(b"lib\xe9")
+    folder.mkdir()
+    db = str(folder / "library.db")
+    photos = write_library(tmp_path / "P", 2)
+    common = ("--db", db, "--model", str(tiny_model_dir))
+    assert run(capsys, "index", str(tmp_path / "P"), "--quiet", *common)[0] == 0
+    code, out, err = run(capsys, "search", "a red square", "-n", "1", *common)
+    assert code == 0 and out.strip(), err
+    code, out, err = run(capsys, "similar", str(photos[0]), "-n", "1", *common)
+    assert code == 0 and out.strip(), err
+    (tmp_path / "More").mkdir()
+    code, _, err = run(capsys, "folders", "add", str(tmp_path / "More"), "--db", db)
+    assert code == 0, err
+    code, out, err = run(capsys, "map", "photos", "--out", str(tmp_path / "map.png"), *common)
+    assert code == 0, err

@@ -4,6 +4,7 @@ laid out by t-SNE."""
 from __future__ import annotations
 
 import hashlib
+import os
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -58,6 +59,6 @@ class WordsAndMaps(Core):
         version = identity.version if identity is not None else self.model.version  # the network says why
         ids, latents = self.library.load_vectors("latent", model_version=version)
         cache = PhotoMapCache(
-            cache_dir() / "maps" / hashlib.sha1(str(self.library.path).encode()).hexdigest()[:10]
+            cache_dir() / "maps" / hashlib.sha1(os.fsencode(self.library.path)).hexdigest()[:10]
         )
         return photo_layout(ids, latents, cache, version, MAX_PHOTOS if limit is None else limit, progress)

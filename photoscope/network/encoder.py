@@ -247,7 +247,7 @@ def _eager(weights: Path, spec: EncoderSpec = DEFAULT_ENCODER) -> torch.nn.Modul
 
 def _file_key(path: Path) -> str:
     stat = path.stat()
-    return hashlib.sha1(f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:12]
+    return hashlib.sha1(os.fsencode(f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}")).hexdigest()[:12]
 
 
 def _load_frozen(path: Path) -> Net | None:
