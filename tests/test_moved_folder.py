@@ -697,3 +697,29 @@ def test_a_folder_made_where_a_deleted_one_was_numbered_is_not_it(
     with Photoscope(db) as app:
         assert app.add_folder(new).moved_from is None
         assert {f.path for f in app.folders()} == {str(old), str(new)}
+
+
+@pytest.mark.parametrize("watcher", [False, True])
+def test_a_watched_folder_emptied_into_another_stays_online_and_its_photos_move(
+    tmp_path: Path, watcher: bool
+) -> None:
+    """Audit 98 (repro_2): every photo of a watched Inbox moved into Pictures/2024 left Inbox
+    "OFFLINE … plug it in" (an empty root that held photos read as an unplugged drive's bare mount
+    point), and each photo listed twice, its old entry "[folder offline]". Inbox is the very directory
+    it was, emptied: it stays online and its photos move. The watcher scans what its events name:
+    a move's two ends."""
+    db, pictures, trip, before = _two_watched(tmp_path)
+    (pictures / "2024").mkdir()
+    for day in ("day1", "day2"):
+        os.rename(trip / day, pictures / "2024" / day)
+    with Library(db) as library:
+        scan = Scanner(library)
+        moved = 0
+        for targets in [[trip, pictures / "2024"]] if watcher else [None]:
+            report = scan.scan(targets)
+            assert report.offline == [] and report.removed == [] and report.added == [], report
+            moved += report.moved
+        assert moved == 6
+        assert all(f.online for f in library.folders())
+        assert _photos_by_folder(library) == {str(pictures): (8, 0), str(trip): (0, 0)}
+        assert ids_below(library, pictures / "2024") == before  # captions and vectors kept

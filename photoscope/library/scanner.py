@@ -847,15 +847,28 @@ def can_look_in(folder: str, mounts: Iterable[str] = ()) -> bool:
 def root_present(folder: Folder) -> bool:
     """Whether a watched folder is there. An empty root that used to hold photos counts as missing: it
     is most likely the bare mount point of an unmounted drive, and forgetting a whole library by
-    mistake is the worse error (a folder the user really emptied just keeps its entries, offline).
-    Hidden entries do not count: a mount point often holds a ``.keep`` or ``.Trash`` of its own."""
+    mistake is the worse error. Hidden entries do not count: a mount point often holds a ``.keep``
+    or ``.Trash`` of its own. But the very directory the photos were in, emptied, is there
+    (``_emptied_in_place``)."""
     try:
         if not os.path.isdir(folder.path):
             return False
         names = os.listdir(folder.path)
-        return folder.photos == 0 or _holds_something(folder.path, names)
+        return folder.photos == 0 or _holds_something(folder.path, names) or _emptied_in_place(folder)
     except OSError:
         return False
+
+
+def _emptied_in_place(folder: Folder) -> bool:
+    """Whether an empty root is the folder's own directory, emptied by the user (its photos moved
+    into another watched folder, or deleted), not a bare mount point: its number is the one the last
+    scan recorded, on a file system whose numbers say which directory it is, and it was no mount
+    point itself then (the drive recorded as holding it is mounted above it). An unplugged drive's
+    mount point is another directory than the drive's root it stood for. Audit 98 (repro_2): Inbox,
+    emptied into Pictures, was "OFFLINE … plug it in" and each of its photos listed twice."""
+    if folder.root_id is None or folder.drive is None or folder.drive == folder.path:
+        return False
+    return directory_identity(folder.path) == folder.root_id
 
 
 def _holds_something(folder: str, names: list[str]) -> bool:
