@@ -21,6 +21,7 @@ from photos import deny_listing, index_pending, write_library, write_photo
 from photoscope.library import fs, scanner
 from photoscope.library.db import Library
 from photoscope.library.errors import LibraryError
+from photoscope.library.exclusions import Stash
 from photoscope.library.fs import walk_photos
 from photoscope.library.scanner import DRIVE_NOT_MOUNTED, Scanner
 
@@ -1172,3 +1173,19 @@ def test_a_photo_renamed_back_after_its_folder_was_renamed_keeps_one_entry(
     assert sorted(library.files_at([str(pictures / "sub 2" / p.name) for p in photos])) == sorted(
         str(pictures / "sub 2" / p.name) for p in photos
     )
+
+
+def test_a_photo_renamed_over_another_is_counted_where_it_is_back(library: Library, tmp_path: Path) -> None:
+    """Audit 98 (repro_6): `mv girl.jpg bench.jpg`, both indexed, made the scan say "0 new (1 of them
+    back as they were: not encoded again), 1 changed": the photo written back is the changed one."""
+    pictures = tmp_path / "P"
+    girl, bench = write_library(pictures, 2)
+    library.add_folder(pictures)
+    scan = Scanner(library, stash=Stash(lambda: "tiny@1", lambda ids: None))  # as the app's
+    scan.scan()
+    index_pending(library)
+    os.replace(girl, bench)
+    report = scan.scan()
+    said = report.summary()
+    assert report.added == [] and report.restored == 1, said
+    assert said.startswith("0 new, 1 changed (1 of them back as it was: not encoded again), "), said

@@ -127,7 +127,7 @@ class ScanReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (display path, why) never indexed
     absent_mounts: list[str] = field(default_factory=list)  # unplugged drives inside watched folders
     away_links: list[str] = field(default_factory=list)  # links to nothing now, whose photos were kept
-    restored: int = 0  # of ``added``, those a stash wrote back as indexed (nothing to encode again)
+    restored: int = 0  # new or changed photos a stash wrote back as indexed (nothing to encode again)
     left_out: list[str] = field(default_factory=list)  # photos the scan saw that the rules leave out
     # Of the photos exclusion rules dropped before the scan left out, those the library's other rules
     # or ignore files still leave out (``Indexing.include``, from ``left_out``), and of those, the
@@ -157,8 +157,14 @@ class ScanReport:
         return bool(self.queued or self.moved or self.removed or self.offline or self.back_online)
 
     def summary(self) -> str:
-        back = f" ({self.restored} of them back as they were: not encoded again)" if self.restored else ""
-        parts = [f"{len(self.added)} new{back}", f"{self.changed} changed", f"{self.moved} moved"]
+        # a photo written back from the stash is a new one, or one renamed over another (audit 98,
+        # repro_6: "0 new (1 of them back as they were…)", where it was the changed one)
+        new_back = min(self.restored, len(self.added))
+        parts = [
+            f"{len(self.added)} new{_back(new_back)}",
+            f"{self.changed} changed{_back(self.restored - new_back)}",
+            f"{self.moved} moved",
+        ]
         parts += [f"{len(self.removed)} removed", f"{self.unchanged} unchanged"]
         if self.retried:
             parts.append(f"{self.retried} that could not be read tried again")
@@ -233,6 +239,14 @@ class _Sweep:
 
 
 LINK_LOOP = "a link that leads back to itself"
+
+
+def _back(restored: int) -> str:
+    """What a count of the scan's says of the photos among it a stash wrote back (``summary``)."""
+    if not restored:
+        return ""
+    were = "it was" if restored == 1 else "they were"
+    return f" ({restored} of them back as {were}: not encoded again)"
 
 
 def _why_unreadable(error: OSError) -> str:
