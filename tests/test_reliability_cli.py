@@ -1310,3 +1310,22 @@ def test_status_counts_one_photo_of_a_model_as_one(
     code, out, _ = run(capsys, "status", "--db", str(db))
     (line,) = [line for line in out.splitlines() if line.startswith("model: ")]
     assert code == 0 and line.endswith(" (1 photo)"), line
+
+
+def test_doctor_s_advice_for_a_backup_it_cannot_write_fits_the_cause(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Audit 98 (repro_5): with a folder standing where the backup goes, `doctor` said "(is a
+    directory): free some space", which cannot help. It names what stands in the way."""
+    from photoscope.library.backup import backup_path
+
+    (tmp_path / "P").mkdir()
+    db = tmp_path / "library.db"
+    assert run(capsys, "folders", "add", str(tmp_path / "P"), "--db", str(db))[0] == 0
+    place = backup_path(db, 0)
+    place.unlink()
+    place.mkdir()
+    code, out, err = run(capsys, "doctor", "--db", str(db))
+    assert code == EXIT["unwritable"] and "all good" not in out
+    line = one_clean_line(err)
+    assert "free some space" not in line and str(place) in line and "doctor" in line, line

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from photoscope.commands.common import (
     EXIT_DAMAGED,
@@ -16,6 +17,9 @@ from photoscope.commands.common import (
     reads_library,
 )
 from photoscope.wording import plural
+
+if TYPE_CHECKING:
+    from photoscope.api import DoctorReport
 
 
 def doctor(args: argparse.Namespace) -> int:
@@ -32,7 +36,7 @@ def doctor(args: argparse.Namespace) -> int:
     if report.ok and report.backup_unwritten:  # "all good" said the library is safe: it is not backed up
         print(
             "photoscope: the library checks out, but its backup cannot be written"
-            f" ({report.backup_unwritten}): free some space, then run `photoscope doctor` again",
+            f" ({report.backup_unwritten}): {_backup_way_out(report)}, then run `photoscope doctor` again",
             file=sys.stderr,
         )
         return EXIT_UNWRITABLE
@@ -67,3 +71,16 @@ def register(sub: Any) -> None:
     add_db_option(p)
     add_model_option(p)
     p.set_defaults(handler=doctor, reads_library=reads_library)
+
+
+def _backup_way_out(report: DoctorReport) -> str:
+    """What lets the backup be written, for the system's reason it was not: space cannot help a
+    folder standing at its place (audit 98, repro_5)."""
+    place = report.backup_file
+    if report.backup_errno in (errno.EISDIR, errno.ENOTDIR, errno.EEXIST):
+        return f"move away what stands at {place}"
+    if report.backup_errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"let Photoscope write in {place.parent}"
+    if report.backup_errno in (errno.ENOSPC, errno.EDQUOT):
+        return "free some space"
+    return f"make sure {place} can be written"

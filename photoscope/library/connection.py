@@ -79,6 +79,7 @@ class LibraryFile:
         self.scan_lock = threading.Lock()  # one scan at a time (``Scanner``), however many scanners
         self._written = False  # anything committed since the last backup
         self._backup_failed: str | None = None  # why the last backup could not be written, said once
+        self._backup_errno: int | None = None  # and the system's reason (what to do differs)
         self._backed_up = -1  # photos in the last backup this process wrote
         if not self.path.exists():
             self._refuse_lost_with_a_backup("is missing")
@@ -350,6 +351,7 @@ class LibraryFile:
                         said,
                     )
                 self._backup_failed = said
+                self._backup_errno = error.errno if isinstance(error, OSError) else None
                 return False
             self._backup_failed = None
             self._written = False
@@ -378,6 +380,11 @@ class LibraryFile:
     def backup_failed(self) -> str | None:
         """Why the last backup could not be written (None: it was, or none was tried)."""
         return self._backup_failed
+
+    @property
+    def backup_errno(self) -> int | None:
+        """The system's reason the last backup could not be written (``errno``), if it gave one."""
+        return self._backup_errno if self._backup_failed is not None else None
 
     def _count_photos(self) -> int:
         return int(self._query("SELECT count(*) FROM photos")[0][0])

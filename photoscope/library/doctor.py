@@ -56,6 +56,12 @@ class DoctorReport:
     fixed: bool = False  # --repair dealt with every problem found
     repairable: bool = True  # False: --repair would do nothing (a newer Photoscope's file, no file)
     backup_unwritten: str | None = None  # why the rolling backup could not be written (a full disk)
+    backup_errno: int | None = None  # the system's reason it could not (``errno``), if it gave one
+
+    @property
+    def backup_file(self) -> Path:
+        """Where the library's rolling backup is written."""
+        return backup_path(self.library, 0)
 
     @property
     def ok(self) -> bool:
@@ -291,6 +297,7 @@ def _check_backup(library: Library, report: DoctorReport, repair: bool) -> None:
             report.notes.append(f"{why}wrote a fresh backup of the folder list, photo ids and captions")
         elif not library.read_only:  # a full disk: "all good" with no backup written (the audit of stop 45)
             report.backup_unwritten = library.backup_failed or "it could not be written"
+            report.backup_errno = library.backup_errno
     elif age is not None:
         report.notes.append(f"backup of the folder list and photo ids: {age / 60:.0f} minutes old")
 
