@@ -59,11 +59,15 @@ def plural(count: int, word: str, words: str | None = None) -> str:
     return f"{count:,} {word if count == 1 else words or word + 's'}"
 
 
-def refused_way_out(path: str) -> str:
+def refused_way_out(path: str, blocked: str | None = None) -> str:
     """What to do about a watched folder there that this user may not read now (a permission taken
-    away), which is not offline (the CLI audit of stop 55: "unplugged? plug it in")."""
-    chmod = f"chmod u+rx {shlex.quote(path)}"
-    return f"give the permission back ({chmod}): its photos are updated at the next scan"
+    away), which is not offline (the CLI audit of stop 55: "unplugged? plug it in"). ``blocked``:
+    the folder that keeps the user out (``Folder.refused_at``), when it is one above ``path``."""
+    then = "its photos are updated at the next scan"
+    if blocked is not None and blocked != path:
+        chmod = f"chmod u+rx {shlex.quote(blocked)}"
+        return f"give the permission back to {blocked}, a folder above it ({chmod}): {then}"
+    return f"give the permission back (chmod u+rx {shlex.quote(path)}): {then}"
 
 
 def unreadable_aside(count: int) -> str:

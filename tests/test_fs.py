@@ -140,3 +140,22 @@ def test_a_listed_photo_s_file_state_says_what_is_at_its_path(tmp_path: Path) ->
             assert file_state(str(locked / "a.jpg")) == CANNOT_BE_READ
         finally:
             locked.chmod(0o755)
+
+
+def test_the_folder_that_keeps_this_user_out_is_named(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Audit 98 (repro_4): with the permission taken from the folder above a watched one, `status`
+    said `chmod u+rx …/Parent/Pics`, which failed: the folder to give it back to is Parent."""
+    from photoscope.library import fs
+    from photoscope.wording import refused_way_out
+
+    pics = tmp_path / "Parent" / "Pics"
+    pics.mkdir(parents=True)
+    locked = {str(tmp_path / "Parent")}
+    real = os.access
+    monkeypatch.setattr(fs.os, "access", lambda p, mode: str(p) not in locked and real(p, mode))
+    assert fs.refusing_folder(str(pics)) == str(tmp_path / "Parent")
+    said = refused_way_out(str(pics), fs.refusing_folder(str(pics)))
+    assert f"chmod u+rx {tmp_path / 'Parent'})" in said and "a folder above it" in said, said
+    locked = {str(pics)}  # the watched folder's own permission
+    assert fs.refusing_folder(str(pics)) == str(pics)
+    assert f"chmod u+rx {pics})" in refused_way_out(str(pics), str(pics))

@@ -507,7 +507,7 @@ def _print_folders(app: Photoscope) -> None:
         note += f", {kept_note(f.away)}" if f.away else ""
         print(f"  {safe_text(f.path)} ({plural(f.readable, 'photo')}{unreadable}{note})")
         if f.refused:
-            print(f"    {safe_text(refused_way_out(f.path))}")
+            print(f"    {safe_text(refused_way_out(f.path, f.refused_at))}")
         elif empty:
             print(f"    {nothing_kept_hint(f.path)}")
         elif not f.online:

@@ -93,7 +93,7 @@ class FolderKeeper(QObject):
     def set_folders(self, folders: list[Folder]) -> None:
         self.folders = folders
         away = [f.path for f in folders if f.away_keeping_photos]
-        self.index_status.show_offline(away, [f.path for f in folders if f.refused])
+        self.index_status.show_offline(away, [(f.path, f.refused_at) for f in folders if f.refused])
         roots = [(f.path, 0, f.readable) for f in folders]  # as the library dialog counts them
         if self.search.folder_choices()[: len(roots)] != [r[0] for r in roots]:
             self.search.set_folders(roots)  # at once; the subfolders follow

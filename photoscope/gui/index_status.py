@@ -79,7 +79,8 @@ class IndexStatus(QWidget):
         self.problems = 0  # what the scans could not look at (a folder without permission), then
         self._resting: str | None = None  # the text shown, when it stays (not progress, not "Adding …")
         self.offline: list[str] = []  # watched folders that are away (an unplugged drive)
-        self.refused: list[str] = []  # watched folders there that this user may not read now
+        # watched folders there that this user may not read now, each with the folder keeping it out
+        self.refused: list[tuple[str, str | None]] = []
         self.read_only = False  # the library cannot be written: searched as it is, never indexed
         self.model_failed = False  # the network could not be loaded: nothing is indexed
         layout = QHBoxLayout(self)
@@ -123,7 +124,7 @@ class IndexStatus(QWidget):
         """Whether the indexer is at work: its last progress is not done."""
         return self.last is not None and self.last.done < self.last.total
 
-    def show_offline(self, folders: list[str], refused: Sequence[str] = ()) -> None:
+    def show_offline(self, folders: list[str], refused: Sequence[tuple[str, str | None]] = ()) -> None:
         """Say which watched folders are away, and which are there but refuse this user (``refused``):
         their photos stay searchable, their files unreachable."""
         self.offline, self.refused = folders, list(refused)
@@ -143,8 +144,8 @@ class IndexStatus(QWidget):
         """The tooltip that says why (offline folders, a read-only library), and the text again."""
         away = [f"Offline (photos kept): {f}" for f in self.offline]
         lines = [*away, OFFLINE_WAY_OUT] if away else []
-        for folder in self.refused:
-            way_out = sentence(refused_way_out(folder))
+        for folder, blocked in self.refused:
+            way_out = sentence(refused_way_out(folder, blocked))
             lines.append(f"No permission to read it (photos kept): {folder}. {way_out}")
         if self.read_only:
             lines.append(READ_ONLY_NOTE)

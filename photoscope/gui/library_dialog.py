@@ -158,7 +158,8 @@ class LibraryDialog(QDialog):
             item.setData(0, Qt.ItemDataRole.UserRole, folder.path)
             item.setToolTip(0, safe_text(folder.path))
             if not folder.online:
-                way_out = sentence(refused_way_out(folder.path)) if folder.refused else OFFLINE_WAY_OUT
+                refused = sentence(refused_way_out(folder.path, folder.refused_at))
+                way_out = refused if folder.refused else OFFLINE_WAY_OUT
                 item.setToolTip(1, way_out)
             self.tree.addTopLevelItem(item)
             self.exclusions.show_rules(

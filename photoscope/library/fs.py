@@ -157,6 +157,18 @@ def file_state(path: str) -> str | None:
     return None if os.access(path, os.R_OK) else CANNOT_BE_READ
 
 
+def refusing_folder(path: str) -> str:
+    """The folder that keeps this user out of ``path``: the first on the way down from the top that
+    may not be entered, else ``path`` itself (it may not be listed). The permission to give back is
+    that folder's (audit 98, repro_4: `chmod u+rx` of a watched folder whose parent refused failed)."""
+    folder = os.sep
+    for name in path.strip(os.sep).split(os.sep)[:-1]:
+        folder = os.path.join(folder, name)
+        if not os.access(folder, os.X_OK):
+            return folder
+    return path
+
+
 def _behind_a_dead_link(path: str) -> bool:
     """Whether a folder on the way to ``path`` is a link to nothing now: an album linked in from a
     drive not plugged in, whose photos the index keeps (the CLI audit of stop 57: "[not found]")."""

@@ -46,6 +46,7 @@ class Folder:
     # offline because this user may not read it now (a permission taken away), not away: looked at
     # when the folders are listed (the CLI audit of stop 55: it was "unplugged? plug it in")
     refused: bool = False
+    refused_at: str | None = None  # refused: the folder that keeps this user out (it, or one above)
 
     @property
     def readable(self) -> int:

@@ -70,6 +70,7 @@ from photoscope.library.fs import (
     normalize_path,
     nothing_at,
     partial_hash,
+    refusing_folder,
     same_drive,
     stat_photo,
     storable,
@@ -370,7 +371,9 @@ class Scanner:
             if self.presence(folder, points, drives)[0]:
                 out.append(replace(folder, online=True))
             else:
-                out.append(replace(folder, online=False, refused=refuses_reading(folder.path)))
+                refused = refuses_reading(folder.path)
+                blocked = refusing_folder(folder.path) if refused else None
+                out.append(replace(folder, online=False, refused=refused, refused_at=blocked))
         return out
 
     def _drive_unplugged(self, folder: Folder, points: set[str] | None) -> bool:
