@@ -1329,3 +1329,28 @@ def test_doctor_s_advice_for_a_backup_it_cannot_write_fits_the_cause(
     assert code == EXIT["unwritable"] and "all good" not in out
     line = one_clean_line(err)
     assert "free some space" not in line and str(place) in line and "doctor" in line, line
+
+
+def test_photos_waiting_in_an_offline_folder_are_said_to_wait_for_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
+) -> None:
+    """Audit 98 (repro_3): the library rebuilt from its backup while its drive was unplugged. Its
+    photos wait to be indexed (their vectors were lost), and `status` said "photos kept, still
+    searchable"; `search` said "4 photos wait to be indexed: run `photoscope index`", and `index`
+    indexed none without saying why. They wait for their folder to come back, and each says so."""
+    write_library(tmp_path / "B", 3)
+    db = tmp_path / "library.db"
+    common = ("--db", str(db), "--model", str(tiny_model_dir))
+    assert run(capsys, "index", str(tmp_path / "B"), "--quiet", *common)[0] == 0
+    (tmp_path / "B").rename(tmp_path / "B unplugged")
+    run(capsys, "index", "--quiet", *common)
+    db.unlink()
+    assert run(capsys, "doctor", "--repair", "--db", str(db))[0] == 0
+    code, out, _ = run(capsys, "status", "--db", str(db))
+    assert "still searchable" not in out and "when it is back" in out, out
+    code, out, err = run(capsys, "index", "--quiet", *common)
+    assert "3 photos wait for their folder to come back" in out + err, out + err
+    code, out, err = run(capsys, "search", "a red square", *common)
+    line = one_clean_line(err)
+    assert code == EXIT["failed"] and "run `photoscope index`" not in line, line
+    assert "3 photos wait to be indexed" in line and "folder is offline" in line, line

@@ -51,6 +51,11 @@ def test_the_library_comes_before_the_query() -> None:
     assert why_nothing(EmptyAnswer(PhotoCounts(error=3), filtered=True)) is WhyNothing.NONE_INDEXED
     other = EmptyAnswer(PhotoCounts(indexed=5, pending=5), other_model=5)
     assert why_nothing(other) is WhyNothing.OTHER_MODEL and still_waiting(other) == 0
+    # audit 98 (repro_3): they wait for their offline folder, not for `photoscope index`
+    away = EmptyAnswer(PhotoCounts(pending=4), waiting_offline=4)
+    assert why_nothing(away) is WhyNothing.WAITING_OFFLINE
+    assert "plug its drive in" in nothing_found(WhyNothing.WAITING_OFFLINE)[1]
+    assert why_nothing(replace(away, waiting_offline=3)) is WhyNothing.WAITING  # one may be indexed
 
 
 def test_photos_that_were_searched_did_not_match_for_the_filters_or_the_network() -> None:

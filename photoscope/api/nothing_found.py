@@ -23,6 +23,7 @@ class WhyNothing(Enum):
     NO_PHOTOS = auto()  # the watched folders hold no photo
     OTHER_MODEL = auto()  # every indexed photo was described by another model (searched by it only)
     WAITING = auto()  # no photo is searchable yet: they wait to be indexed
+    WAITING_OFFLINE = auto()  # no photo is searchable: they wait for their offline folder to be back
     NONE_INDEXED = auto()  # none of the library's photos could be read or indexed
     NAMED_AWAY = auto()  # a taken-away term's word names the photos' folders or files: left out
     FILTERED = auto()  # a folder or a date range narrowed the search
@@ -53,6 +54,9 @@ class EmptyAnswer:
     # ``Results.waiting``: the answer's own count of photos waiting to be indexed. ``counts`` may be
     # older (the window's, read a moment before a scan counted them: audit 83).
     waiting: int = 0
+    # Of the photos waiting to be indexed, those in folders that are offline: nothing indexes them
+    # until their folder is back (audit 98, repro_3: "run `photoscope index`", which did nothing).
+    waiting_offline: int = 0
 
 
 def asks_nothing(text: str, other_terms: bool) -> bool:
@@ -95,6 +99,8 @@ def why_nothing(answer: EmptyAnswer) -> WhyNothing:
     if counts.indexed <= answer.other_model:  # no photo this model can search
         if answer.other_model:
             return WhyNothing.OTHER_MODEL
+        if counts.pending and answer.waiting_offline >= counts.pending:
+            return WhyNothing.WAITING_OFFLINE
         return WhyNothing.WAITING if counts.pending or answer.indexing else WhyNothing.NONE_INDEXED
     searched = _searched(answer)
     if searched is WhyNothing.NO_MATCH and answer.other_model:

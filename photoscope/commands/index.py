@@ -236,6 +236,7 @@ def _after_indexing(
     if args.watch:  # a watch stopped by Ctrl-C is done: its runs print their errors as they go
         code = _watch(app, args)
     print(f"model {version}; {_counts_line(app.photo_counts())}")
+    _print_waiting_offline(app)
     damage = app.damage_found(thorough=True)
     if damage:
         print(f"photoscope: {damaged_line(app.library_path, damage[0])}", file=sys.stderr)
@@ -437,6 +438,27 @@ def folders(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_waiting_offline(app: Photoscope) -> None:
+    """The photos that wait to be indexed in folders that are offline: nothing indexes them until
+    they are back (audit 98, repro_3: `index` indexed none again and again without saying why)."""
+    for folder in app.folders():
+        if not folder.online and folder.pending:
+            them = plural(folder.pending, "photo")
+            print(f"{them} wait for their folder to come back: {safe_text(folder.path)} is offline")
+
+
+def _kept_offline(folder: Folder) -> str:
+    """What an offline folder's photos are: searchable, or waiting for it to be back to be indexed
+    (audit 98, repro_3: a library rebuilt from its backup while its drive was unplugged said
+    "still searchable" of photos with no vectors)."""
+    waiting = folder.pending
+    if not waiting:
+        return "photos kept, still searchable"
+    if waiting >= folder.readable:
+        return "photos kept, to be indexed when it is back"
+    return f"photos kept, {folder.readable - waiting:,} searchable, {waiting:,} to be indexed when it is back"
+
+
 def _sure_to_remove(app: Photoscope, args: argparse.Namespace) -> bool:
     """Whether a watched folder may go, its photos with it (their captions and vectors: indexed
     again if it is added back), as the window's Remove asks (the fresh-seat audit of stop 52: no
@@ -502,7 +524,7 @@ def _print_folders(app: Photoscope) -> None:
         away = "NO PERMISSION to read it" if f.refused else "OFFLINE"
         # no "add its new place" for one that keeps nothing: `folders add` refuses it there
         empty = f.away_keeping_nothing
-        kept = "none of its photos in the index" if empty else "photos kept, still searchable"
+        kept = "none of its photos in the index" if empty else _kept_offline(f)
         note = "" if f.online else f", {away}: {kept}"
         note += f", {kept_note(f.away)}" if f.away else ""
         print(f"  {safe_text(f.path)} ({plural(f.readable, 'photo')}{unreadable}{note})")

@@ -251,6 +251,7 @@ def _empty_answer(app: Photoscope, args: argparse.Namespace, results: Any) -> Em
         cancelled=bool(getattr(results, "nothing_left", False)),  # an older running app's: not said
         left_out_by_name=bool(getattr(results, "left_out_by_name", 0)),
         waiting=int(getattr(results, "waiting", 0)),
+        waiting_offline=sum(f.pending for f in app.folders() if not f.online),
         numbers_only=asks_numbers_alone(
             getattr(args, "text", None) or "", photos_asked or bool(getattr(args, "terms", None))
         ),
@@ -332,6 +333,11 @@ def _why_nothing(
             )
         case WhyNothing.WAITING:
             return f"{counts.pending} photos wait to be indexed: {to_index}"
+        case WhyNothing.WAITING_OFFLINE:
+            return (
+                f"{plural(counts.pending, 'photo')} wait to be indexed, and their folder is offline: plug"
+                " its drive in, or add its new place (`photoscope status` lists it)"
+            )
         case WhyNothing.NONE_INDEXED:
             error = counts.error
             return f"none of the library's {error} photos could be indexed (`photoscope status` says why)"

@@ -754,6 +754,7 @@ class MainWindow(QMainWindow):
             numbers_only=asks_numbers_alone(self.search.text(), self._other_terms()),
             says_nothing=asks_nothing(self.search.text(), self._other_terms()),
             waiting=results.waiting,
+            waiting_offline=sum(f.pending for f in self.folder_keeper.folders if not f.online),
         )
         why = answer_reason(answer)
         if why is WhyNothing.OTHER_MODEL:  # the way out, offered again where "Later" put it away

@@ -552,6 +552,11 @@ def nothing_found(why: WhyNothing, waiting: bool = False) -> tuple[str, str]:
         Why.NO_FOLDERS: ("No folders yet", "Add a folder of photos to search it."),
         Why.NO_PHOTOS: ("No photos yet", "Your folders hold no photos yet: add a folder that has some."),
         Why.WAITING: indexed_later,
+        Why.WAITING_OFFLINE: (
+            "Nothing to search yet",
+            "Your photos wait to be indexed, and their folder is offline: plug its drive in, or add its"
+            " new place (File > Library…).",
+        ),
         Why.OTHER_MODEL: (
             "Your photos wait to be described again",
             "Photoscope's network has changed since they were indexed: “Describe them now” makes them"

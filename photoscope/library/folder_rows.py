@@ -38,7 +38,9 @@ class FolderRows(IndexRows):
             "SELECT f.id, f.path, f.added_at, f.online, f.last_scan_at,"
             " (SELECT count(*) FROM photos p WHERE p.folder_id = f.id), f.drive, f.drive_id,"
             " (SELECT count(*) FROM photos p WHERE p.folder_id = f.id AND p.status = 'error'), f.root_id,"
-            " (SELECT count(*) FROM moved_away a JOIN photos p ON p.id = a.photo_id WHERE p.folder_id = f.id)"
+            " (SELECT count(*) FROM moved_away a JOIN photos p ON p.id = a.photo_id"
+            " WHERE p.folder_id = f.id),"
+            " (SELECT count(*) FROM photos p WHERE p.folder_id = f.id AND p.status = 'pending')"
             " FROM folders f ORDER BY f.path"
         )
         return [
@@ -54,6 +56,7 @@ class FolderRows(IndexRows):
                 unreadable=r[8],
                 root_id=r[9],
                 away=r[10],
+                pending=r[11],
             )
             for r in rows
         ]

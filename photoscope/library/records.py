@@ -47,6 +47,7 @@ class Folder:
     # when the folders are listed (the CLI audit of stop 55: it was "unplugged? plug it in")
     refused: bool = False
     refused_at: str | None = None  # refused: the folder that keeps this user out (it, or one above)
+    pending: int = 0  # of its photos, those waiting to be indexed (offline: until it is back)
 
     @property
     def readable(self) -> int:
