@@ -1354,3 +1354,25 @@ def test_photos_waiting_in_an_offline_folder_are_said_to_wait_for_it(
     line = one_clean_line(err)
     assert code == EXIT["failed"] and "run `photoscope index`" not in line, line
     assert "3 photos wait to be indexed" in line and "folder is offline" in line, line
+
+
+def test_doctor_says_a_folder_standing_where_the_vectors_file_goes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, tiny_model_dir: Path, fast_models: None
+) -> None:
+    """Audit 98's notes: with a folder at the search's vectors file's place, `doctor` said "all
+    good" while every search read the library's vectors anew. It is no damage, and not Photoscope's
+    to remove: said in one line with the way out, status 5 (as a backup it cannot write)."""
+    from photoscope.search.stored import sidecar_path
+
+    write_library(tmp_path / "P", 2)
+    db = tmp_path / "library.db"
+    common = ("--db", str(db), "--model", str(tiny_model_dir))
+    assert run(capsys, "index", str(tmp_path / "P"), "--quiet", *common)[0] == 0
+    place = sidecar_path(db)
+    place.unlink(missing_ok=True)
+    place.mkdir()
+    code, out, err = run(capsys, "doctor", *common)
+    assert code == EXIT["unwritable"] and "all good" not in out, out + err
+    line = one_clean_line(err)
+    assert str(place) in line and "move it away" in line, line
+    assert place.is_dir()  # left as it is

@@ -411,3 +411,16 @@ def test_the_window_s_exclude_question_names_the_window_s_forget_not_a_command()
 
     asked = exclusion_question(3, 3)
     assert "Forget its photos" in asked and "photoscope" not in asked
+
+
+def test_check_and_repair_says_what_is_in_the_way_of_the_library_s_files(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Audit 98's notes: the window's Check and repair said "The library is in order" with a folder
+    where the search's vectors file goes, and with a backup it could not write; `doctor` says both."""
+    from photoscope.api import DoctorReport
+    from photoscope.gui.wording import describe_repair
+
+    report = DoctorReport(tmp_path / "library.db", vectors_blocked=tmp_path / "library.db.vectors")
+    said = describe_repair(report)
+    assert "move it away" in said and str(tmp_path / "library.db.vectors") in said, said
+    said = describe_repair(DoctorReport(tmp_path / "library.db", backup_unwritten="is a directory"))
+    assert "backup cannot be written (is a directory)" in said, said

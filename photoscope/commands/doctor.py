@@ -40,6 +40,14 @@ def doctor(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_UNWRITABLE
+    if report.ok and report.vectors_blocked is not None:  # not damage: in the way of the vectors file
+        print(
+            "photoscope: the library checks out, but a folder stands where the search's vectors file"
+            f" goes ({report.vectors_blocked}): move it away (each search reads the library meanwhile,"
+            " slower), then run `photoscope doctor` again",
+            file=sys.stderr,
+        )
+        return EXIT_UNWRITABLE
     if report.ok:
         if not report.problems:
             print("all good")

@@ -265,6 +265,13 @@ def describe_repair(report: DoctorReport) -> str:
     lines = report.lines()
     if report.moved_aside is not None and not any(str(report.moved_aside) in line for line in lines):
         lines.append(f"The damaged file was kept as {report.moved_aside}.")
+    if report.backup_unwritten:  # as the command line says them: no damage, but not all is well
+        lines.append(f"Its backup cannot be written ({report.backup_unwritten}): {report.backup_file}.")
+    if report.vectors_blocked is not None:
+        lines.append(
+            f"A folder stands where the search's vectors file goes: move it away ({report.vectors_blocked});"
+            " each search reads the library meanwhile, slower."
+        )
     verdict = "The library is in order." if report.ok else "Some problems could not be repaired."
     return "\n".join([verdict, *lines])
 

@@ -57,6 +57,8 @@ class DoctorReport:
     repairable: bool = True  # False: --repair would do nothing (a newer Photoscope's file, no file)
     backup_unwritten: str | None = None  # why the rolling backup could not be written (a full disk)
     backup_errno: int | None = None  # the system's reason it could not (``errno``), if it gave one
+    # a folder stands where the search's vectors file goes: each search reads the library instead
+    vectors_blocked: Path | None = None
 
     @property
     def backup_file(self) -> Path:
