@@ -278,3 +278,28 @@ def test_another_card_mounted_at_the_same_place_between_two_checks_is_scanned(
         assert len(reports.wait_for(lambda r: bool(r.added)).added) == 3
     finally:
         watcher.stop()
+
+
+def test_a_photo_added_to_an_album_linked_in_is_picked_up(library: Library, tmp_path: Path) -> None:
+    """Audit 98 (repro_7): an album linked into a watched folder from elsewhere is indexed by the
+    scans, but a photo added to it waited for a whole scan: the folder's watch does not follow links.
+    Its real place is watched too; its photos are said under the link's path, as the library holds them."""
+    pictures, elsewhere = tmp_path / "Pictures", tmp_path / "elsewhere" / "Album"
+    write_library(pictures, 1)
+    write_library(elsewhere, 2, start=10)
+    (pictures / "Album").symlink_to(elsewhere)
+    library.add_folder(pictures)
+    reports = Reports(TIMEOUT)
+    watcher = FolderWatcher(
+        library, Scanner(library), debounce_s=DEBOUNCE, root_check_s=0.2, on_queued=reports
+    )
+    watcher.start()
+    try:
+        reports.wait_for(lambda r: len(r.added) == 3)
+        write_photo(elsewhere / "new.jpg", seed=30)
+        added = reports.wait_for(lambda r: bool(r.added)).added
+        paths = {p for (p,) in library.db.execute("SELECT path FROM photos").fetchall()}
+        assert len(added) == 1 and str(pictures / "Album" / "new.jpg") in paths, paths
+        assert not any(p.startswith(str(elsewhere)) for p in paths)
+    finally:
+        watcher.stop()

@@ -157,7 +157,10 @@ class Indexing(Core):
     def scan(self, paths: Sequence[str | Path] | None = None) -> ScanReport:
         """Look at the watched folders (or these paths in them) for photos that came, changed, moved
         or went: what changed waits to be indexed, what went leaves the index and the vectors."""
-        return self.scanner().scan(paths)
+        report = self.scanner().scan(paths)
+        if self._watcher is not None:  # `index --watch` scans before its watcher's first scan
+            self._watcher.watch_links(report.linked)
+        return report
 
     # exclusions: subfolders, glob patterns and ignore files the index leaves out (library.exclusions)
 

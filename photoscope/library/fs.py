@@ -269,6 +269,7 @@ def stat_photo(path: str, hidden: bool = False) -> FileStat | None:
 ErrorListener = Callable[[OSError], None]
 SkippedListener = Callable[[str, str], None]  # (path as the system gave it, reason)
 AwayListener = Callable[[str], None]  # a link whose target is not there (path of the link)
+LinkedListener = Callable[[str, str], None]  # a linked-in directory followed: (the link, its real path)
 UNSTORABLE = "the file name is not valid UTF-8, so it cannot be indexed: rename the file"
 UNSTORABLE_FOLDER = "the folder name is not valid UTF-8, so its photos cannot be indexed: rename the folder"
 
@@ -283,6 +284,7 @@ def walk_photos(
     watched: Sequence[str] = (),
     elders: Sequence[str] = (),
     never: Sequence[str] = (),
+    on_linked: LinkedListener | None = None,
 ) -> Iterator[FileStat]:
     """Every photo under ``root``, never visiting a directory twice. Hidden entries below ``root``
     (a name starting with ``.``; on Windows also the hidden attribute) are skipped unless ``hidden``;
@@ -302,6 +304,7 @@ def walk_photos(
     link whose target is not there, or a linked directory left empty (an album on a drive that is
     unplugged, or renamed), goes to ``on_away``: the scanner keeps what it knew below it too. The
     folders of ``never`` are not walked (the thumbnail cache: pictures of the photos, not photos).
+    Each linked directory followed goes to ``on_linked``, with its real path (a watcher watches it).
     """
     homes = [home, *watched] if home is not None else list(watched)
     roots_real = tuple(os.path.realpath(h) for h in homes)
@@ -331,7 +334,9 @@ def walk_photos(
                 continue
             visited.add(key)
             with os.scandir(directory) as entries:
-                yield from _photos_in(entries, stack, roots_real, failed, on_skipped, hidden, on_away)
+                yield from _photos_in(
+                    entries, stack, roots_real, failed, on_skipped, hidden, on_away, on_linked
+                )
         except OSError as error:  # unreadable or vanished directory: skip it, keep walking the rest
             failed(error, directory)
 
@@ -358,6 +363,7 @@ def _photos_in(
     on_skipped: SkippedListener | None,
     hidden: bool,
     on_away: AwayListener | None,
+    on_linked: LinkedListener | None = None,
 ) -> list[FileStat]:
     """The photos of one directory's listing; its subdirectories go on ``stack``.
 
@@ -376,14 +382,14 @@ def _photos_in(
             or not name.isascii()
             or name[dot:].lower() not in PHOTO_EXTENSIONS
         ):
-            found = _visit(entry, stack, roots_real, failed, on_skipped, hidden, on_away)
+            found = _visit(entry, stack, roots_real, failed, on_skipped, hidden, on_away, on_linked)
             if found is not None:
                 photos.append(found)
             continue
         try:  # a photo's name, not hidden (no leading dot), storable (ASCII): is it a file, and its stat
             if not entry.is_file():
                 if entry.is_dir() or entry.is_symlink():  # "trip.jpg/", or a link to nothing
-                    _visit(entry, stack, roots_real, failed, on_skipped, hidden, on_away)
+                    _visit(entry, stack, roots_real, failed, on_skipped, hidden, on_away, on_linked)
                 continue
             st = entry.stat()
         except FileNotFoundError:  # deleted while we walk (or a broken symlink)
@@ -408,6 +414,7 @@ def _visit(
     on_skipped: SkippedListener | None,
     hidden: bool,
     on_away: AwayListener | None,
+    on_linked: LinkedListener | None = None,
 ) -> FileStat | None:
     if not hidden and (entry.name.startswith(".") or (HIDDEN_ATTRIBUTES and _hidden_entry(entry))):
         return None
@@ -420,6 +427,8 @@ def _visit(
                 if left_empty(entry.path) and on_away is not None:
                     on_away(entry.path)
                     return None
+                if on_linked is not None:
+                    on_linked(entry.path, real)
             stack.append(entry.path)
             return None
         if entry.is_symlink() and not os.path.exists(entry.path):  # its target is not there now

@@ -128,6 +128,8 @@ class ScanReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (display path, why) never indexed
     absent_mounts: list[str] = field(default_factory=list)  # unplugged drives inside watched folders
     away_links: list[str] = field(default_factory=list)  # links to nothing now, whose photos were kept
+    # linked-in directories the scan followed: (the link's path, its real path), for a watcher
+    linked: list[tuple[str, str]] = field(default_factory=list)
     restored: int = 0  # new or changed photos a stash wrote back as indexed (nothing to encode again)
     left_out: list[str] = field(default_factory=list)  # photos the scan saw that the rules leave out
     # Of the photos exclusion rules dropped before the scan left out, those the library's other rules
@@ -196,6 +198,7 @@ class _Sweep:
     followed: list[Folder] = field(
         default_factory=list
     )  # folders whose kept photos followed (``_kept_arrived``)
+    linked: list[tuple[str, str]] = field(default_factory=list)  # linked-in directories walked
 
     def skip(self, path: str, why: str) -> None:
         self.skipped.append((display_path(path), why))
@@ -603,6 +606,7 @@ class Scanner:
                 watched=sweep.roots,
                 elders=[f.path for f in sweep.folders if f.id < folder.id],
                 never=sweep.own,
+                on_linked=lambda link, real: sweep.linked.append((link, real)),
             )
             sweep.seen.update((stat.path, stat) for stat in walk)
         elif os.path.islink(target) and not os.path.exists(target):  # a link to nothing: not gone
@@ -671,6 +675,7 @@ class Scanner:
             and (p in sweep.ruled_out or not any(is_under(p, d) for d in keep))
         ]
         report.away_links = sweep.away_keeping_photos()
+        report.linked = sweep.linked
         gone, follow_renamed = _not_renamed_unstorably(
             list(self.library.files_at(unseen).values()) if unseen else [], sweep
         )

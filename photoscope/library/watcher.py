@@ -119,6 +119,11 @@ class FolderWatcher:
         self._roots_request = threading.Event()  # check the roots now, not at the next due time
         # the mount points inside the online folders at the last check, with the drive each held
         self._mounts: dict[str, str | None] = {}
+        # albums linked in from outside the watched folders, each watched where it really is: the
+        # link's path -> (its real path, the watch). The folders' own watches do not follow links
+        # (audit 98, repro_7: a photo added to a linked album waited for a whole scan).
+        self._links: dict[str, tuple[str, ObservedWatch]] = {}
+        self._links_lock = threading.Lock()
 
     @property
     def running(self) -> bool:
@@ -152,6 +157,8 @@ class FolderWatcher:
                 self._observer = None
             self._watches.clear()
             self._watched_dirs.clear()
+            with self._links_lock:
+                self._links.clear()
 
     def refresh(self) -> None:
         """Call after adding or removing folders: watches are re-synced and new folders scanned."""
@@ -205,6 +212,7 @@ class FolderWatcher:
 
     def _check_roots(self) -> None:
         self._safely(self._follow_other_processes)
+        self._safely(self._follow_links)
         self._safely(self._follow_mounts)
         self._safely(self._follow_replaced_roots)
         # Targets [] scans nothing but the folders that came back (whole); it also notices roots gone.
@@ -250,6 +258,51 @@ class FolderWatcher:
         if report is not None:
             self._report(report)
 
+    def watch_links(self, linked: list[tuple[str, str]]) -> None:
+        """Watch the albums a scan followed through links, where they really are; their events are
+        said under the link's path, the one the library holds their photos at. From the watcher's
+        thread, or from `index --watch`'s own first scan: one at a time."""
+        with self._links_lock:
+            self._watch_links(linked)
+
+    def _watch_links(self, linked: list[tuple[str, str]]) -> None:
+        if self._observer is None:
+            return
+        for link, real in linked:
+            if link in self._links and self._links[link][0] == real:
+                continue
+            self._unwatch_link(link)
+            if any(real == r for r, _ in self._links.values()):  # two links to one album: the first's
+                continue
+            handler = _Handler(functools.partial(self._note_linked, link, real))
+            try:
+                self._links[link] = (real, self._observer.schedule(handler, real, recursive=True))
+            except OSError as error:
+                log.warning("cannot watch %s (linked in at %s): %s", real, link, error)
+
+    def _note_linked(self, link: str, real: str, path: str) -> None:
+        self.notify(link + path[len(real) :] if is_under(path, real) else link)
+
+    def _unwatch_link(self, link: str) -> None:
+        known = self._links.pop(link, None)
+        if known is not None and self._observer is not None:
+            with contextlib.suppress(Exception):  # already gone with its folder
+                self._observer.unschedule(known[1])
+
+    def _follow_links(self) -> None:
+        """Stop watching a linked album whose link now leads elsewhere, or nowhere, or left the
+        watched folders; its link's place is scanned (what it held there is gone, or away)."""
+        online = [f.path for f in self.library.folders() if f.online]
+        with self._links_lock:
+            for link, (real, _) in list(self._links.items()):
+                if (
+                    os.path.realpath(link) != real
+                    or not os.path.isdir(real)
+                    or not any(is_under(link, root) for root in online)
+                ):
+                    self._unwatch_link(link)
+                    self.notify(link)
+
     def _keep_for_retry(self, targets: list[str]) -> None:
         """Try these again at a root check once due; each failure in a row doubles the wait, so a
         scan that fails every time (a database on a full disk) does not run, and log, every second."""
@@ -280,6 +333,7 @@ class FolderWatcher:
         return wanted
 
     def _report(self, report: ScanReport) -> None:
+        self.watch_links(report.linked)
         if report.offline or report.back_online:
             self._sync_watches()
         if report.anything and self.on_queued is not None:
