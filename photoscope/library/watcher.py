@@ -292,6 +292,8 @@ class FolderWatcher:
     def _follow_links(self) -> None:
         """Stop watching a linked album whose link now leads elsewhere, or nowhere, or left the
         watched folders; its link's place is scanned (what it held there is gone, or away)."""
+        if not self._links:  # (no read of the folders every few seconds for nothing)
+            return
         online = [f.path for f in self.library.folders() if f.online]
         with self._links_lock:
             for link, (real, _) in list(self._links.items()):
