@@ -202,3 +202,29 @@ def test_a_photo_missing_when_read_is_read_again_once_the_library_changed(qtbot,
         qtbot.waitUntil(lambda: not loader.missing(str(photo)), timeout=10_000)
     finally:
         loader.shutdown()
+
+
+def test_photos_of_a_folder_that_went_offline_are_looked_at_again(qtbot, tmp_path: Path) -> None:
+    """Audit 99 (repro_1): a watched folder went offline while the window was open, and no tile said
+    "missing" (a tile is marked as its thumbnail is read, and they had been read while it was there).
+    The window asks the loader to look again below the folders that went offline."""
+    from PIL import Image
+
+    from photoscope.library.thumbnails import write_thumbnail
+
+    photo = tmp_path / "Drive" / "a.jpg"
+    write_photo(photo, seed=1)
+    mtime = photo.stat().st_mtime
+    with Image.open(photo) as image:
+        write_thumbnail(image, photo, mtime, root=tmp_path / "thumbnails")
+    loader = ThumbnailLoader(threads=1, root=tmp_path / "thumbnails")
+    try:
+        loader.pixmap(str(photo), mtime)
+        qtbot.waitUntil(lambda: loader.pixmap(str(photo), mtime) is not None, timeout=10_000)
+        assert not loader.missing(str(photo))
+        (tmp_path / "Drive").rename(tmp_path / "Drive unplugged")
+        loader.look_again(offline=[str(tmp_path / "Drive")])
+        assert loader.pixmap(str(photo), mtime) is not None  # the tile shows meanwhile
+        qtbot.waitUntil(lambda: loader.missing(str(photo)), timeout=10_000)
+    finally:
+        loader.shutdown()

@@ -631,7 +631,7 @@ class MainWindow(QMainWindow):
         # follows to refresh it (audit 91, repro_1)
         came_or_went = bool(report.moved or report.removed or report.restored)
         if report.offline or report.back_online or report.arrived or came_or_went:
-            self.loader.look_again()  # a tile marked missing may be there again
+            self.loader.look_again(report.offline)  # a tile marked missing may be there again
             self._refresh_folders()  # and the counts; the filter lists a renamed folder by its name
             if self.library_dialog.isVisible():  # its folders' states (offline, back)
                 self.library_dialog.refresh()

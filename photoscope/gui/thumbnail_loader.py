@@ -18,13 +18,14 @@ import io
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Sequence
 from pathlib import Path
 
 from PIL import Image
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QImage, QPixmap
 
-from photoscope.api import NOT_AT_ITS_PATH, file_state, load_photo, release_freed_memory
+from photoscope.api import NOT_AT_ITS_PATH, file_state, is_under, load_photo, release_freed_memory
 from photoscope.api import THUMBNAIL_SIZE as LARGE_SIZE
 from photoscope.api import current_thumbnail_png as current_png
 
@@ -164,10 +165,12 @@ class ThumbnailLoader(QObject):
         read: a drive unplugged, or moved or deleted since (the library keeps it)."""
         return path in self._missing
 
-    def look_again(self) -> None:
-        """The photos said missing are read again when next shown: a drive plugged back in, or the
-        library read again after a scan."""
-        for path in self._missing:  # its tile shows what it showed until the new reading is in
+    def look_again(self, offline: Sequence[str] = ()) -> None:
+        """The photos said missing, and those read below the folders that went ``offline``, are read
+        again when next shown: a drive plugged back in, or unplugged while the window was open
+        (audit 99, repro_1: no tile said "missing"), or the library read again after a scan."""
+        below = [p for p in self._read_for if any(is_under(p, folder) for folder in offline)]
+        for path in [*self._missing, *below]:  # its tile shows what it showed until the new reading is in
             self._read_for.pop(path, None)
             self._failed.discard(path)
 
