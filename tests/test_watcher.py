@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -303,3 +304,25 @@ def test_a_photo_added_to_an_album_linked_in_is_picked_up(library: Library, tmp_
         assert not any(p.startswith(str(elsewhere)) for p in paths)
     finally:
         watcher.stop()
+
+
+def test_a_folder_gone_when_the_watcher_starts_is_not_warned_about(
+    library: Library, pictures: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Audit 99 (repro_2): with a watched folder's drive unplugged since the last scan, every start
+    printed "photoscope: cannot watch …: [Errno 2] No such file or directory" before the start-up
+    scan said it offline, as the window and `status` do calmly. A folder not there is offline, not a
+    failure to watch."""
+    Scanner(library).scan()  # recorded online
+    os.rename(pictures, tmp_path / "unplugged")
+    reports = Reports(TIMEOUT)
+    watcher = FolderWatcher(
+        library, Scanner(library), debounce_s=DEBOUNCE, root_check_s=0.2, on_queued=reports
+    )
+    with caplog.at_level("INFO", logger="photoscope"):
+        watcher.start()
+        try:
+            assert reports.wait_for(lambda r: bool(r.offline)).offline == [str(pictures)]
+        finally:
+            watcher.stop()
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text

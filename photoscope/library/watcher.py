@@ -437,6 +437,8 @@ class FolderWatcher:
                 directory = os.stat(path)
                 self._watches[path] = self._observer.schedule(_Handler(self.notify), path, recursive=True)
                 self._watched_dirs[path] = directory
+            except FileNotFoundError:  # gone since the last scan: the next root check says it offline
+                log.info("%s is not there now: watched once it is back", path)
             except OSError as error:
                 log.warning("cannot watch %s: %s", path, error)
 
