@@ -136,15 +136,24 @@ def test_the_photo_view_says_when_its_photo_left_the_library(
     assert detail.path() == timeline.path_of(2)
 
 
-def _showing_a_new_photo(
+def _with_new_photos(
     qtbot: Any, make_window: WindowFactory, library_db: Path, folder: Path
-) -> tuple[Any, str, int]:
-    """A window whose photo view shows the first of two photos added in ``folder``: (window, its
+) -> tuple[MainWindow, str, int]:
+    """A window on the library with two photos added in ``folder``: (the window, the first one's
     path, its place in the timeline)."""
     window = make_window(library_db)
     timeline_ready(qtbot, window)
-    shown, _ = add_photos(qtbot, window, folder, ["shown.jpg", "other.jpg"])
-    photo = next(i for i in range(window.timeline.photo_count()) if window.timeline.path_of(i) == shown)
+    first, _ = add_photos(qtbot, window, folder, ["first.jpg", "second.jpg"])
+    photo = next(i for i in range(window.timeline.photo_count()) if window.timeline.path_of(i) == first)
+    return window, first, photo
+
+
+def _showing_a_new_photo(
+    qtbot: Any, make_window: WindowFactory, library_db: Path, folder: Path
+) -> tuple[MainWindow, str, int]:
+    """A window whose photo view shows the first of two photos added in ``folder``: (window, its
+    path, its place in the timeline)."""
+    window, shown, photo = _with_new_photos(qtbot, make_window, library_db, folder)
     window.detail.show_row(window.timeline.row_of(photo))
     return window, shown, photo
 
@@ -205,18 +214,6 @@ def test_the_photo_view_says_when_its_file_went_bad_rather_than_left_the_library
     assert "cannot be read" in detail.note.text()
     assert "no longer in the library" not in detail.note.text()
     assert "no longer in the library" not in detail.windowTitle()
-
-
-def _with_new_photos(
-    qtbot: Any, make_window: WindowFactory, library_db: Path, folder: Path
-) -> tuple[MainWindow, str, int]:
-    """A window on the library with two photos added in ``folder``: (the window, the first one's
-    path, its place in the timeline)."""
-    window = make_window(library_db)
-    timeline_ready(qtbot, window)
-    first, _ = add_photos(qtbot, window, folder, ["first.jpg", "second.jpg"])
-    photo = next(i for i in range(window.timeline.photo_count()) if window.timeline.path_of(i) == first)
-    return window, first, photo
 
 
 def test_the_photo_view_says_when_the_file_is_missing(
