@@ -260,14 +260,21 @@ def cancelled_note(texts: Sequence[str], open_quote: str = "'", close_quote: str
 
 
 def repeated_note(
-    repeats: Sequence[tuple[str, bool, int]], open_quote: str = "'", close_quote: str = "'"
+    repeats: Sequence[tuple[str, bool, int, float]], open_quote: str = "'", close_quote: str = "'"
 ) -> str:
     """That terms given more than once count as often as they are given: each (name, whether it is
-    a text, times given) as ``api.Repeat`` holds it (texts quoted, photos named)."""
-    names = [f"{open_quote}{name}{close_quote}" if text else name for name, text, _ in repeats]
+    a text, times given, its copies' weights added up) as ``api.Repeat`` holds it (texts quoted,
+    photos named). Copies at other weights than 1 count by their weights added up: "counts twice"
+    of "a dog" + "a dog" at 0.5 was untrue (audit 100, repro_2)."""
+    names = [f"{open_quote}{name}{close_quote}" if text else name for name, text, *_ in repeats]
     said = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-    times = {n for _, _, n in repeats}
+    times = {n for _, _, n, *_ in repeats}
     often = _times(times.pop()) if len(times) == 1 else "more than once"
+    weighed = [float(w) for *_, w in repeats]
+    if any(w and w != n for (_, _, n, *_), w in zip(repeats, weighed, strict=True)):
+        if len(repeats) == 1:
+            return f"{said} is given {often}: its weights add up to {weighed[0]:g}"
+        return f"{said} are each given {often}: each counts by its weights added up"
     counts = _times(repeats[0][2]) if often != "more than once" else "as often as it is given"
     if len(repeats) == 1:
         return f"{said} is given {often}: it counts {counts}"

@@ -262,6 +262,10 @@ def test_a_photo_given_twice_is_named_once_and_said_to_count_twice(
     assert code == 0 and "note: 'a red square' is given twice: it counts twice" in err.splitlines(), err
     code, _, err = run(capsys, "search", "a red square", "--add", "a white background", *common)
     assert code == 0 and "given twice" not in err
+    # audit 100 (repro_2): at another weight, the second copy does not count as much as the first
+    code, _, err = run(capsys, "search", "a red square", "--add", "the red square", "--weight", "0.5", *common)
+    said = "note: 'a red square' is given twice: its weights add up to 1.5"
+    assert code == 0 and said in err.splitlines() and "counts twice" not in err, err
 
 
 def test_the_window_says_a_chip_given_twice_counts_twice() -> None:

@@ -72,7 +72,7 @@ def repeats(terms: Sequence[QueryTerm], path_of: PathOf | None = None) -> tuple[
         if said is not None and t.weight > 0:
             given.setdefault((said, t.negative), []).append(t)
     return tuple(
-        Repeat(_name(same[0]), same[0].text is not None, len(same))
+        Repeat(_name(same[0]), same[0].text is not None, len(same), sum(t.weight for t in same))
         for same in given.values()
         if len(same) > 1
     )

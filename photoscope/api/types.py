@@ -196,6 +196,7 @@ class Repeat(NamedTuple):
     name: str
     text: bool
     times: int
+    weight: float = 0.0  # its copies' weights added up (0: not known, an older app's answer)
 
 
 @dataclass(frozen=True)
