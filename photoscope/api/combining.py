@@ -294,8 +294,8 @@ class Combining(Searching):
         ]
         if not counting or names.taken or not one_term(counting, self._path_of):
             return None
-        if len(counting) > 1 and counting[0].photo is not None:
-            return None  # a photo given twice ranks as by example already, and its notes name it
+        # a photo given twice too: ranked as by example, it was judged by an added photo's looser
+        # bar and called photos likely that the photo alone did not (audit 100, repro_3)
         return replace(counting[0], weight=1.0)
 
     def _unseen_in_any(self, terms: Sequence[Term]) -> tuple[str, ...]:
