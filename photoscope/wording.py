@@ -281,6 +281,14 @@ def repeated_note(
     return f"{said} are each given {often}: each counts {counts}"
 
 
+def next_to_nothing_note(names: Sequence[str]) -> str:
+    """Terms that weigh under a hundredth of the heaviest: they count for nothing (``weightless_note``)."""
+    said = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    if len(names) == 1:
+        return f"{said} weighs next to nothing beside the other terms: it counts for nothing"
+    return f"{said} each weigh next to nothing beside the other terms: they count for nothing"
+
+
 def weightless_note(names: Sequence[str]) -> str:
     """Terms given at weight 0: they count for nothing (texts quoted, photos named)."""
     said = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"

@@ -546,6 +546,22 @@ def test_terms_that_ask_nothing_are_refused_and_an_empty_query_beside_terms_is_n
     assert code == 0 and "note: 'blue' weighs 0: it counts for nothing" in err
 
 
+def test_a_term_at_next_to_no_weight_counts_for_nothing_and_says_so(
+    capsys: pytest.CaptureFixture[str], shapes_library_db: tuple[Path, Path], trained_tiny: Path
+) -> None:
+    """Audit 100 (repro_1): `--add snow --weight 0` answered as "a dog" alone, but at 0.0000001 the
+    order and the likely matches changed (another ranking, other bars). A term under a hundredth of
+    the heaviest counts for nothing, as at 0, and the note says why."""
+    db, _ = shapes_library_db
+    common = ("-n", "5", "--json", "--db", str(db), "--model", str(trained_tiny))
+    _, alone, _ = run(capsys, "search", "a red circle", *common)
+    code, out, err = run(capsys, "search", "a red circle", "--add", "blue", "--weight", "0.0000001", *common)
+    assert code == 0 and out == alone, (out, alone)
+    assert "note: 'blue' weighs next to nothing beside the other terms: it counts for nothing" in err, err
+    code, out, err = run(capsys, "search", "a red circle", "--add", "blue", "--weight", "0.5", *common)
+    assert code == 0 and "next to nothing" not in err and "weighs 0" not in err
+
+
 def test_a_photo_path_given_as_the_description_searches_by_that_photo(
     shapes_library_db, trained_tiny: Path, capsys, tmp_path: Path
 ) -> None:

@@ -424,3 +424,12 @@ def test_check_and_repair_says_what_is_in_the_way_of_the_library_s_files(tmp_pat
     assert "move it away" in said and str(tmp_path / "library.db.vectors") in said, said
     said = describe_repair(DoctorReport(tmp_path / "library.db", backup_unwritten="is a directory"))
     assert "backup cannot be written (is a directory)" in said, said
+
+
+def test_the_window_says_a_chip_at_next_to_no_weight_counts_for_nothing() -> None:
+    """Audit 100 (repro_1): a term under a hundredth of the heaviest counts for nothing, as at 0;
+    the window's notes say it as the command line does."""
+    from types import SimpleNamespace
+
+    said = results_message(Results([SimpleNamespace()], [], relevant=1, next_to_nothing=("“snow”",)))  # type: ignore[list-item]
+    assert "“snow” weighs next to nothing beside the other terms: it counts for nothing." in said, said

@@ -45,7 +45,7 @@ from photoscope.api.queries import (
     typed_path,
     unreadable_photo,
 )
-from photoscope.api.query_terms import same_photo
+from photoscope.api.query_terms import next_to_nothing, same_photo
 from photoscope.api.scoring import relevance
 from photoscope.api.types import (
     GROUPINGS,
@@ -240,6 +240,7 @@ __all__ = [
     "is_under",
     "load_photo",
     "local_file_url_path",
+    "next_to_nothing",
     "nothing_at",
     "pattern_problem",
     "photo_concepts",

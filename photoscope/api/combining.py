@@ -13,7 +13,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from photoscope.api.query_terms import cancel_out, negations_apart, one_term, repeats
+from photoscope.api.query_terms import (
+    cancel_out,
+    negations_apart,
+    one_term,
+    repeats,
+    without_next_to_nothing,
+)
 from photoscope.api.scoring import (
     POOL,
     cut,
@@ -66,7 +72,7 @@ class Combining(Searching):
         """Photos for a combined query: texts and photos, each added or taken away, with weights
         (``photoscope.search.combine``). One added text alone is ``search_text``, one photo alone
         ``search_photo``; the query's own library photos are left out."""
-        terms, taken_away = negations_apart(terms)
+        terms, taken_away = negations_apart(without_next_to_nothing(terms))
         found = self._search_what_is_left(terms, taken_away, pool(limit), filters)
         return cut(replace(found, repeated=repeats(terms, self._path_of)), limit, filters)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from photoscope.api.combining import Combining
+from photoscope.api.query_terms import next_to_nothing
 from photoscope.api.types import Filters, QueryTerm, Results
 
 if TYPE_CHECKING:
@@ -87,7 +88,10 @@ class Query:
             found = app.search_terms(self.all_terms(), self.limit, self.filters)
             # only the chips have weights: the photo and the words beside them weigh 1
             weightless = tuple(dict.fromkeys(term_name(t) for t in self.terms if t.weight == 0))
-            return replace(found, weightless=weightless) if weightless else found
+            light = tuple(dict.fromkeys(term_name(t) for t in next_to_nothing(self.all_terms())))
+            return (
+                replace(found, weightless=weightless, next_to_nothing=light) if weightless or light else found
+            )
         if self.similar is not None:
             return app.similar_to(self.similar[0], self.limit, self.filters)
         if self.photo is not None:

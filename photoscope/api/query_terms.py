@@ -63,6 +63,24 @@ def cancel_out(
     return kept, tuple(dict.fromkeys(cancelled))
 
 
+# A term weighing under this share of the heaviest counts for nothing, as at weight 0: at 0.0000001
+# beside 1, "snow" sent "a dog" through the combined ranker and its other bars, and the order and
+# the likely matches changed (audit 100, repro_1). Weights count only against each other.
+NEXT_TO_NOTHING = 0.01
+
+
+def next_to_nothing(terms: Sequence[QueryTerm]) -> list[QueryTerm]:
+    """The terms that weigh more than 0 but under ``NEXT_TO_NOTHING`` of the heaviest."""
+    heaviest = max((t.weight for t in terms), default=0.0)
+    return [t for t in terms if 0 < t.weight < NEXT_TO_NOTHING * heaviest]
+
+
+def without_next_to_nothing(terms: Sequence[QueryTerm]) -> list[QueryTerm]:
+    """The terms, those of ``next_to_nothing`` at weight 0 (they count for nothing)."""
+    light = {id(t) for t in next_to_nothing(terms)}
+    return [replace(t, weight=0.0) if id(t) in light else t for t in terms]
+
+
 def repeats(terms: Sequence[QueryTerm], path_of: PathOf | None = None) -> tuple[Repeat, ...]:
     """The terms given more than once with one sign (the same words but for function words, the same
     photo or its copy), named as the notes name them, in the order first given."""

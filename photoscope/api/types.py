@@ -106,6 +106,9 @@ class Results:
     # cat.jpg): they count for nothing, and that is said (audit 80: the command line said it, the
     # window's notes did not). Set by ``Query.run``: the command line names its own terms.
     weightless: tuple[str, ...] = ()
+    # Terms that weigh next to nothing beside the others (``query_terms.next_to_nothing``): they count
+    # for nothing too, said so. Set by ``Query.run``, as ``weightless``.
+    next_to_nothing: tuple[str, ...] = ()
     # Photos not searched because they wait to be indexed, counted once the answer was found (audit
     # 81: the window said "cannot clearly see “dog” in any photo" while the dog's photo waited). Set
     # by ``Query`` and by a running app's answer to the command line, which counts its own else.

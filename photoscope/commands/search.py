@@ -36,6 +36,7 @@ from photoscope.wording import (
     by_name_note,
     cancelled_note,
     named_away_note,
+    next_to_nothing_note,
     no_look_alike_note,
     not_searched_note,
     plural,
@@ -412,6 +413,11 @@ def _print_notes(results: Any, terms: Sequence[Any], so_far: bool = False) -> No
     weightless = [term_name(t) for t in terms if t.weight == 0]
     if weightless:  # said: it had changed nothing, unsaid (audit 73)
         print(f"note: {weightless_note(weightless)}", file=sys.stderr)
+    from photoscope.api import next_to_nothing
+
+    light = [term_name(t) for t in next_to_nothing(terms)]
+    if light:  # counted for nothing, as at 0 (audit 100, repro_1)
+        print(f"note: {next_to_nothing_note(light)}", file=sys.stderr)
     # What the model does not know before what it cannot see (the walk of stop 48); the notes name
     # each word once (``wording``).
     for note in unknown_word_notes(results.unknown_words, _quoted):

@@ -18,6 +18,7 @@ from photoscope.wording import (
     by_name_note,
     cancelled_note,
     named_away_note,
+    next_to_nothing_note,
     no_look_alike_note,
     not_searched_note,
     or_list,
@@ -439,6 +440,8 @@ def results_message(results: Results, link: Link | None = None) -> str:
         notes.append(f"{repeated_note(results.repeated, '“', '”')}.")
     if results.weightless:
         notes.append(f"{weightless_note(results.weightless)}.")
+    if results.next_to_nothing:
+        notes.append(f"{next_to_nothing_note(results.next_to_nothing)}.")
     notes.extend(_guesses_notes(results))
     if results.searched_by and results.matches:
         notes.append(f"{searched_by_note([Path(p).name for p in results.searched_by])}.")
