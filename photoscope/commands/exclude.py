@@ -142,6 +142,8 @@ def came_back(report: ScanReport, how: str = "back") -> str:
     if not waiting:
         return f"{plural(len(report.added), 'photo')} back in the index"
     it, wait = ("it", "it waits") if waiting == 1 else ("them", "they wait")
+    if waiting < len(report.added):  # the others were written back indexed (audit 100's notes)
+        wait = f"{waiting:,} of them {'waits' if waiting == 1 else 'wait'}"
     return (
         f"{plural(len(report.added), 'photo')} {how}: {wait} to be indexed"
         f" (`photoscope index` indexes {it} now, a running app or `index --watch` as soon as it sees {it})"
