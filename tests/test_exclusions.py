@@ -314,6 +314,23 @@ def test_a_folder_included_while_another_rule_leaves_its_photos_out_says_so(  # 
     assert "no photo came back: its 3 photos are still left out by another rule" in capsys.readouterr().out
 
 
+def test_a_hidden_folder_included_while_hidden_folders_are_left_out_says_why_none_came_back(  # type: ignore[no-untyped-def]
+    pictures: Path, library: Library, capsys
+) -> None:
+    """Audit 100's notes: `folders include ~/Pictures/.secret` with hidden folders off said "no
+    photo came back", true but not why: hidden folders are left out, and the way in is said."""
+    db = str(library.path)
+    for i in range(2):
+        write_photo(pictures / ".secret" / f"private_{i}.jpg", seed=40 + i)
+    Scanner(library).scan()
+    assert main(["folders", "exclude", str(pictures / ".secret"), "--yes", "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["folders", "include", str(pictures / ".secret"), "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "no photo came back: it is hidden, and hidden folders are left out" in out, out
+    assert "`photoscope folders hidden on`" in out, out
+
+
 def test_a_dropped_rule_does_not_count_what_an_ignore_file_leaves_out_as_its_photos(  # type: ignore[no-untyped-def]
     pictures: Path, library: Library, capsys
 ) -> None:

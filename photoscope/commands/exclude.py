@@ -13,6 +13,7 @@ photoscope folders hidden                              # say which
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -78,7 +79,8 @@ def run_rule(app: Photoscope, args: argparse.Namespace) -> int:
         if args.forget:
             _name_copies(app)
     else:
-        print(f"included {what} again; {came_back(report)}{_still_out(report)}")
+        why = _still_out(report) or _hidden_out(app, path, report)
+        print(f"included {what} again; {came_back(report)}{why}")
     return 0
 
 
@@ -112,6 +114,19 @@ def _still_out(report: ScanReport) -> str:
     if not said:
         return ""
     return f"{';' if report.added else ':'} {said} (`photoscope folders list` shows the rules)"
+
+
+def _hidden_out(app: Photoscope, path: Path | None, report: ScanReport) -> str:
+    """Why none of an included folder's photos came back when it is hidden and hidden folders are
+    left out: "no photo came back" was true, and said nothing of why (audit 100's notes)."""
+    from photoscope.api import is_under
+
+    if report.added or path is None or app.indexes_hidden():
+        return ""
+    root = next((f.path for f in app.folders() if is_under(str(path), f.path)), None)
+    if root is None or not any(part.startswith(".") for part in Path(os.path.relpath(path, root)).parts):
+        return ""
+    return ": it is hidden, and hidden folders are left out (`photoscope folders hidden on` indexes them)"
 
 
 def _sure(takes: tuple[int, int], args: argparse.Namespace) -> bool:
