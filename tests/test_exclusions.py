@@ -315,7 +315,7 @@ def test_a_folder_included_while_another_rule_leaves_its_photos_out_says_so(  # 
 
 
 def test_a_hidden_folder_included_while_hidden_folders_are_left_out_says_why_none_came_back(  # type: ignore[no-untyped-def]
-    pictures: Path, library: Library, capsys
+    pictures: Path, library: Library, capsys, monkeypatch
 ) -> None:
     """Audit 100's notes: `folders include ~/Pictures/.secret` with hidden folders off said "no
     photo came back", true but not why: hidden folders are left out, and the way in is said."""
@@ -329,6 +329,11 @@ def test_a_hidden_folder_included_while_hidden_folders_are_left_out_says_why_non
     out = capsys.readouterr().out
     assert "no photo came back: it is hidden, and hidden folders are left out" in out, out
     assert "`photoscope folders hidden on`" in out, out
+    monkeypatch.chdir(pictures)  # as typed from its folder (the README check: said nothing of it then)
+    assert main(["folders", "exclude", ".secret", "--yes", "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["folders", "include", ".secret", "--db", db]) == 0
+    assert "it is hidden, and hidden folders are left out" in capsys.readouterr().out
 
 
 def test_a_dropped_rule_does_not_count_what_an_ignore_file_leaves_out_as_its_photos(  # type: ignore[no-untyped-def]

@@ -123,8 +123,9 @@ def _hidden_out(app: Photoscope, path: Path | None, report: ScanReport) -> str:
 
     if report.added or path is None or app.indexes_hidden():
         return ""
-    root = next((f.path for f in app.folders() if is_under(str(path), f.path)), None)
-    if root is None or not any(part.startswith(".") for part in Path(os.path.relpath(path, root)).parts):
+    full = os.path.abspath(path)  # as typed: "P/.secret" from the folder above
+    root = next((f.path for f in app.folders() if is_under(full, f.path)), None)
+    if root is None or not any(part.startswith(".") for part in Path(os.path.relpath(full, root)).parts):
         return ""
     return ": it is hidden, and hidden folders are left out (`photoscope folders hidden on` indexes them)"
 
