@@ -405,6 +405,15 @@ class Indexing(Core):
         """Whether hidden folders and files below the watched folders are indexed (default no)."""
         return _indexes_hidden(self.library)
 
+    def left_out_as_hidden(self, path: str | Path) -> bool:
+        """Whether ``path`` is hidden below its watched folder (``exclusions.hidden_below``) while
+        hidden folders are left out: what an include of it cannot bring back (audit 100's notes)."""
+        if self.indexes_hidden():
+            return False
+        full = os.path.abspath(path)  # as typed: "P/.secret" from the folder above
+        root = next((f.path for f in self.library.folders() if is_under(full, f.path)), None)
+        return root is not None and hidden_below(full, root)
+
     def set_indexes_hidden(self, on: bool) -> ScanReport:
         """Index hidden folders and files below the watched folders (names starting with "."), or
         leave them out again: every folder is scanned now, so their photos come back (those taken

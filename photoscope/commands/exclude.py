@@ -13,7 +13,6 @@ photoscope folders hidden                              # say which
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -119,13 +118,7 @@ def _still_out(report: ScanReport) -> str:
 def _hidden_out(app: Photoscope, path: Path | None, report: ScanReport) -> str:
     """Why none of an included folder's photos came back when it is hidden and hidden folders are
     left out: "no photo came back" was true, and said nothing of why (audit 100's notes)."""
-    from photoscope.api import is_under
-
-    if report.added or path is None or app.indexes_hidden():
-        return ""
-    full = os.path.abspath(path)  # as typed: "P/.secret" from the folder above
-    root = next((f.path for f in app.folders() if is_under(full, f.path)), None)
-    if root is None or not any(part.startswith(".") for part in Path(os.path.relpath(full, root)).parts):
+    if report.added or path is None or not app.left_out_as_hidden(path):
         return ""
     return ": it is hidden, and hidden folders are left out (`photoscope folders hidden on` indexes them)"
 
