@@ -33,6 +33,7 @@ from photoscope.api.nothing_found import (
     asks_nothing,
     asks_numbers_alone,
     still_waiting,
+    waiting_offline,
     why_nothing,
 )
 from photoscope.api.queries import (
@@ -259,6 +260,7 @@ __all__ = [
     "typed_path",
     "unreadable_photo",
     "unstorable_names",
+    "waiting_offline",
     "why_nothing",
     "wide_exclusion",
 ]

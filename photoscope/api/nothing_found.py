@@ -6,10 +6,11 @@ folders hold no photo yet, where the command line named the reason."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum, auto
 
-from photoscope.library.records import PhotoCounts
+from photoscope.library.records import Folder, PhotoCounts
 
 
 class WhyNothing(Enum):
@@ -57,6 +58,12 @@ class EmptyAnswer:
     # Of the photos waiting to be indexed, those in folders that are offline: nothing indexes them
     # until their folder is back (audit 98, repro_3: "run `photoscope index`", which did nothing).
     waiting_offline: int = 0
+
+
+def waiting_offline(folders: Iterable[Folder]) -> int:
+    """``EmptyAnswer.waiting_offline`` of the watched ``folders``: the photos waiting to be indexed
+    in those that are offline (the window's list, or the library's)."""
+    return sum(f.pending for f in folders if not f.online)
 
 
 def asks_nothing(text: str, other_terms: bool) -> bool:

@@ -236,7 +236,7 @@ def _nothing_found(args: argparse.Namespace, app: Photoscope | None, results: An
 def _empty_answer(app: Photoscope, args: argparse.Namespace, results: Any) -> EmptyAnswer:
     """What the command line knows when a search found nothing. Another model's photos are known only
     when this process loaded the model (a local search)."""
-    from photoscope.api import EmptyAnswer, asks_numbers_alone
+    from photoscope.api import EmptyAnswer, asks_numbers_alone, waiting_offline
 
     photos_asked = getattr(args, "photo", None) is not None or any(  # `similar`'s, or --add-photo
         term[0]
@@ -252,7 +252,7 @@ def _empty_answer(app: Photoscope, args: argparse.Namespace, results: Any) -> Em
         cancelled=bool(getattr(results, "nothing_left", False)),  # an older running app's: not said
         left_out_by_name=bool(getattr(results, "left_out_by_name", 0)),
         waiting=int(getattr(results, "waiting", 0)),
-        waiting_offline=sum(f.pending for f in app.folders() if not f.online),
+        waiting_offline=waiting_offline(app.folders()),
         numbers_only=asks_numbers_alone(
             getattr(args, "text", None) or "", photos_asked or bool(getattr(args, "terms", None))
         ),

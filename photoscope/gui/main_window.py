@@ -737,7 +737,14 @@ class MainWindow(QMainWindow):
     def _why_empty(self, results: Results) -> tuple[WhyNothing, bool]:
         """Why ``results`` found nothing (``api.why_nothing``), and whether photos still wait to be
         indexed (they may match once they are)."""
-        from photoscope.api import EmptyAnswer, WhyNothing, asks_nothing, asks_numbers_alone, still_waiting
+        from photoscope.api import (
+            EmptyAnswer,
+            WhyNothing,
+            asks_nothing,
+            asks_numbers_alone,
+            still_waiting,
+            waiting_offline,
+        )
 
         status = self.index_status
         answer = EmptyAnswer(
@@ -754,7 +761,7 @@ class MainWindow(QMainWindow):
             numbers_only=asks_numbers_alone(self.search.text(), self._other_terms()),
             says_nothing=asks_nothing(self.search.text(), self._other_terms()),
             waiting=results.waiting,
-            waiting_offline=sum(f.pending for f in self.folder_keeper.folders if not f.online),
+            waiting_offline=waiting_offline(self.folder_keeper.folders),
         )
         why = answer_reason(answer)
         if why is WhyNothing.OTHER_MODEL:  # the way out, offered again where "Later" put it away
